@@ -1,0 +1,69 @@
+"""The engine's result types, shared by the policy host, checkov and the reporters."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Level = Literal["mandatory", "advisory", "disabled", "remediate"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One finding, in the shape of the gate's JSON report."""
+
+    pack: str            # "eu-residency", "pia-conditions", "checkov", ...
+    policy: str          # policy name / rule id / CKV id
+    level: Level         # effective enforcement level
+    severity: str        # "low" | "medium" | "high" | "critical" | ""
+    urn: str             # resource URN ("" for a stack-level finding)
+    type: str            # resource type token ("" for a stack-level finding)
+    message: str         # as the CLI shows it: policy description, newline, violation message
+    waiver: dict[str, Any] | None = None  # {"rule", "resource", "reason", "owner", "expires"} when waived
+
+    @property
+    def blocking(self) -> bool:
+        return self.level in ("mandatory", "remediate") and self.waiver is None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class PolicyRun:
+    """How often one policy was evaluated and failed: the 'verified' side of the evidence."""
+
+    pack: str
+    policy: str
+    level: Level
+    severity: str = ""
+    description: str = ""
+    resources_checked: int = 0
+    violations: int = 0
+
+
+@dataclass
+class StackReport:
+    """The verdict for one stack."""
+
+    stack: str
+    resources: int
+    violations: list[Violation] = field(default_factory=list)
+    policies: list[PolicyRun] = field(default_factory=list)
+    resource_types: dict[str, int] = field(default_factory=dict)
+    regions: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def blocked(self) -> bool:
+        return any(v.blocking for v in self.violations)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack,
+            "blocked": self.blocked,
+            "resources": self.resources,
+            "violations": [v.to_json() for v in self.violations],
+            "policies": [asdict(p) for p in self.policies],
+            "resource_types": self.resource_types,
+            "regions": self.regions,
+        }
