@@ -7,6 +7,7 @@ frozen dataclass and fails on the first bad key with a message naming the file a
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from typing import Any, TypeVar
@@ -58,6 +59,20 @@ def _coerce(key: str, value: Any, annotation: Any) -> Any:
     raise TypeError(f"unsupported config annotation {annotation!r} for {key}")
 
 
+def _read(cfg: pulumi.Config, key: str, annotation: Any) -> Any:
+    """The raw value of `key`: text for string fields (an account id stays a string), else decoded JSON."""
+    text = cfg.get(key)
+    if text is None:
+        return None
+    inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if annotation is str or inner == [str]:
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
 def load(schema: type[T], namespace: str | None = None) -> T:
     """Read the project namespace of the stack config into `schema` (a dataclass).
 
@@ -72,7 +87,7 @@ def load(schema: type[T], namespace: str | None = None) -> T:
     for field in dataclasses.fields(schema):  # type: ignore[arg-type]
         camel = field.name.split("_")[0] + "".join(p.title() for p in field.name.split("_")[1:])
         known[camel] = field
-        raw = cfg.get_object(camel)
+        raw = _read(cfg, camel, hints[field.name])
         if raw is None:
             if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
                 raise ConfigError(f"{_config_file()}: {ns}:{camel}: required key is missing")
@@ -80,6 +95,6 @@ def load(schema: type[T], namespace: str | None = None) -> T:
         values[field.name] = _coerce(f"{ns}:{camel}", raw, hints[field.name])
     present = {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
     for full_key in present:
-        if full_key.startswith(f"{ns}:") and full_key.split(":", 1)[1] not in known | SHARED_KEYS:
+        if full_key.startswith(f"{ns}:") and full_key.split(":", 1)[1] not in known.keys() | SHARED_KEYS:
             raise ConfigError(f"{_config_file()}: {full_key}: unknown key for this stack")
     return schema(**values)
