@@ -1,0 +1,271 @@
+"""Plausible computed outputs for resources and invokes recorded offline.
+
+A real preview cannot know the id, ARN or generated name of a resource it is about to create, but
+programs need them to wire resources together and policies need ARNs that carry a region. So the
+mocks return deterministic, realistic values (the effective provider's region, account id
+123456789012, subscription 00000000-0000-0000-0000-000000000000); every other computed output is left
+out, which the SDK turns into an unknown during preview, exactly as the real engine does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
+
+ACCOUNT_ID = "123456789012"
+_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+TENANT_ID = "00000000-0000-0000-0000-000000000001"
+CLIENT_ID = "00000000-0000-0000-0000-000000000002"
+OBJECT_ID = "00000000-0000-0000-0000-000000000003"
+
+# AWS resource types whose physical id has a well-known prefix (the id programs see in route tables etc.).
+_AWS_ID_PREFIX = {
+    "ec2/vpc:Vpc": "vpc",
+    "ec2/subnet:Subnet": "subnet",
+    "ec2/securityGroup:SecurityGroup": "sg",
+    "ec2/internetGateway:InternetGateway": "igw",
+    "ec2/natGateway:NatGateway": "nat",
+    "ec2/eip:Eip": "eipalloc",
+    "ec2/routeTable:RouteTable": "rtb",
+    "ec2/vpnGateway:VpnGateway": "vgw",
+    "ec2/customerGateway:CustomerGateway": "cgw",
+    "ec2/vpnConnection:VpnConnection": "vpn",
+    "ec2/networkAcl:NetworkAcl": "acl",
+    "ec2/vpcEndpoint:VpcEndpoint": "vpce",
+    "ec2/flowLog:FlowLog": "fl",
+    "ec2/instance:Instance": "i",
+    "ec2/launchTemplate:LaunchTemplate": "lt",
+    "ec2transitgateway/transitGateway:TransitGateway": "tgw",
+    "rds/instance:Instance": "db",
+    "efs/fileSystem:FileSystem": "fs",
+}
+
+# azure-native modules whose ARM namespace is not simply "Microsoft.<Capitalized module>".
+_AZURE_NAMESPACE = {
+    "keyvault": "Microsoft.KeyVault",
+    "operationalinsights": "Microsoft.OperationalInsights",
+    "operationsmanagement": "Microsoft.OperationsManagement",
+    "securityinsights": "Microsoft.SecurityInsights",
+    "managedidentity": "Microsoft.ManagedIdentity",
+    "documentdb": "Microsoft.DocumentDB",
+    "dbforpostgresql": "Microsoft.DBforPostgreSQL",
+    "dbformysql": "Microsoft.DBforMySQL",
+    "containerservice": "Microsoft.ContainerService",
+    "containerregistry": "Microsoft.ContainerRegistry",
+    "recoveryservices": "Microsoft.RecoveryServices",
+    "dataprotection": "Microsoft.DataProtection",
+    "insights": "Microsoft.Insights",
+    "monitor": "Microsoft.Insights",
+    "privatedns": "Microsoft.Network",
+    "appconfiguration": "Microsoft.AppConfiguration",
+    "apimanagement": "Microsoft.ApiManagement",
+    "servicebus": "Microsoft.ServiceBus",
+    "eventhub": "Microsoft.EventHub",
+    "authorization": "Microsoft.Authorization",
+}
+
+
+def stable_hex(*parts: str, length: int = 8) -> str:
+    """A deterministic hex suffix, so two runs of the same program record the same ids."""
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:length]
+
+
+def _kebab(word: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", word).lower()
+
+
+def _plural_camel(word: str) -> str:
+    word = word[:1].lower() + word[1:]
+    if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
+        return word[:-1] + "ies"
+    return word if word.endswith("s") else word + "s"
+
+
+def _plain(value: Any) -> Any:
+    """The value of a possibly secret-wrapped input (outputs never need the secrecy for ids)."""
+    if isinstance(value, dict) and "value" in value and len(value) == 2:
+        return value["value"]
+    return value
+
+
+def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None, rid: str) -> dict[str, Any]:
+    """id, arn and generated names for a pulumi-aws resource."""
+    _, mod_path, cls = typ.split(":", 2)
+    mod_type = f"{mod_path}:{cls}"
+    module = mod_path.split("/")[0]
+    region = region or "unknown-region"
+    autoname = f"{name}-{stable_hex(typ, name, length=7)}"
+    given = _plain(inputs.get("name"))
+    phys_name = given if isinstance(given, str) else autoname
+    out: dict[str, Any] = {"name": phys_name}
+    prefix = _AWS_ID_PREFIX.get(mod_type)
+    if prefix:
+        rid = f"{prefix}-{stable_hex(typ, name, length=17)}"
+    elif module == "kms" and mod_type.endswith(":Key"):
+        h = stable_hex(typ, name, length=32)
+        rid = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+    elif module == "s3" and "bucket" not in inputs and mod_type.lower().endswith("bucket:bucket"):
+        rid = phys_name
+        out["bucket"] = phys_name
+    elif module in ("s3",) and isinstance(_plain(inputs.get("bucket")), str):
+        rid = _plain(inputs["bucket"])
+    elif module in ("iam", "sns", "sqs", "cloudwatch", "ecs", "lb", "alb", "cloudtrail", "secretsmanager"):
+        rid = phys_name
+    kind = _kebab(cls)
+    if module == "s3":
+        arn = f"arn:aws:s3:::{rid}"
+    elif module == "iam":
+        arn = f"arn:aws:iam::{ACCOUNT_ID}:{kind.split('-')[-1]}/{phys_name}"
+    elif module == "kms":
+        arn = f"arn:aws:kms:{region}:{ACCOUNT_ID}:{'alias/' + phys_name if 'alias' in kind else 'key/' + rid}"
+    elif module in ("sns", "sqs"):
+        arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{phys_name}"
+    elif module == "cloudwatch" and kind == "log-group":
+        arn = f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{phys_name}"
+    else:
+        arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{kind}/{rid}"
+    out.update(id=rid, arn=arn)
+    if module == "ec2" or module == "rds":
+        out.setdefault("ownerId", ACCOUNT_ID)
+    return out
+
+
+def _azure_name(name: str, typ: str, inputs: dict[str, Any]) -> str:
+    """The ARM resource name: the `<x>Name` input that is not the resource group, else an autoname."""
+    candidates = [
+        k for k, v in inputs.items()
+        if k.endswith("Name") and k != "resourceGroupName" and isinstance(_plain(v), str)
+    ]
+    cls = typ.split(":")[-1]
+    own = cls[:1].lower() + cls[1:] + "Name"
+    for key in (own, "resourceName", "name"):
+        if key in inputs and isinstance(_plain(inputs[key]), str):
+            return _plain(inputs[key])
+    if len(candidates) == 1:
+        return _plain(inputs[candidates[0]])
+    return f"{name}{stable_hex(typ, name)}"
+
+
+def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | None) -> dict[str, Any]:
+    """An ARM resource id and name for an azure-native resource."""
+    parts = typ.split(":")
+    module, cls = parts[1], parts[2]
+    phys = _azure_name(name, typ, inputs)
+    sub = f"/subscriptions/{SUBSCRIPTION_ID}"
+    if module == "resources" and cls == "ResourceGroup":
+        rid = f"{sub}/resourceGroups/{phys}"
+    else:
+        rg = _plain(inputs.get("resourceGroupName"))
+        rg = rg if isinstance(rg, str) else "unknown-rg"
+        namespace = _AZURE_NAMESPACE.get(module, "Microsoft." + module[:1].upper() + module[1:])
+        rid = f"{sub}/resourceGroups/{rg}/providers/{namespace}/{_plural_camel(cls)}/{phys}"
+    out: dict[str, Any] = {"id": rid, "name": phys}
+    if location and "location" not in inputs:
+        out["location"] = location
+    return out
+
+
+def _one_or_list(values: list[Any]) -> Any:
+    return values[0] if len(values) == 1 else values
+
+
+def _principals(items: list[dict[str, Any]]) -> Any:
+    if any(p.get("type") == "*" for p in items):
+        return "*"
+    out: dict[str, Any] = {}
+    for p in items:
+        out.setdefault(p.get("type"), []).extend(p.get("identifiers") or [])
+    return {k: _one_or_list(sorted(v)) for k, v in out.items()}
+
+
+def policy_document(args: dict[str, Any]) -> dict[str, Any]:
+    """aws.iam.get_policy_document rendered like the provider does (enough for policies to read it)."""
+    statements = []
+    for st in args.get("statements") or []:
+        doc: dict[str, Any] = {}
+        if st.get("sid"):
+            doc["Sid"] = st["sid"]
+        doc["Effect"] = st.get("effect") or "Allow"
+        for key, name in (("actions", "Action"), ("notActions", "NotAction"), ("resources", "Resource"),
+                          ("notResources", "NotResource")):
+            if st.get(key):
+                doc[name] = _one_or_list(list(st[key]))
+        if st.get("principals"):
+            doc["Principal"] = _principals(st["principals"])
+        if st.get("notPrincipals"):
+            doc["NotPrincipal"] = _principals(st["notPrincipals"])
+        for cond in st.get("conditions") or []:
+            doc.setdefault("Condition", {}).setdefault(cond.get("test"), {})[cond.get("variable")] = (
+                _one_or_list(list(cond.get("values") or [])))
+        statements.append(doc)
+    policy: dict[str, Any] = {"Version": args.get("version") or "2012-10-17", "Statement": statements}
+    if args.get("policyId"):
+        policy = {"Id": args["policyId"], **policy}
+    text = json.dumps(policy, indent=2)
+    return {"json": text, "minifiedJson": json.dumps(policy, separators=(",", ":")), "id": stable_hex(text)}
+
+
+class GateMocks(Mocks):
+    """Outputs for new resources and invoke results; `region_of(provider_ref, package)` gives the region."""
+
+    def __init__(self, region_of: Callable[[str, str], str | None]) -> None:
+        self.region_of = region_of
+
+    def outputs_for(
+        self, typ: str, name: str, inputs: dict[str, Any], provider_ref: str
+    ) -> tuple[str, dict[str, Any]]:
+        """(id, computed outputs) for one resource; the caller merges them over the known inputs."""
+        pkg = typ.split(":")[0]
+        rid = f"{name}-{stable_hex(typ, name)}"
+        if typ.startswith("pulumi:providers:"):
+            h = stable_hex(typ, name, length=32)
+            return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}", {}
+        if pkg == "aws":
+            own = _plain(inputs.get("region"))   # pulumi-aws v7: a per-resource region overrides the provider
+            region = own if isinstance(own, str) and own != _UNKNOWN else self.region_of(provider_ref, "aws")
+            out = aws_outputs(typ, name, inputs, region, rid)
+            return out["id"], out
+        if pkg == "azure-native":
+            out = azure_outputs(typ, name, inputs, self.region_of(provider_ref, "azure-native"))
+            return out["id"], out
+        if pkg == "azuread":
+            h = stable_hex(typ, name, length=32)
+            oid = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+            return oid, {"id": oid, "objectId": oid}
+        return rid, {"id": rid}
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
+        rid, out = self.outputs_for(args.typ, args.name, args.inputs, args.provider or "")
+        return rid, {**args.inputs, **out}
+
+    def call(self, args: MockCallArgs) -> dict:  # type: ignore[override]  (a dict: no check failures)
+        token = args.token
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": ACCOUNT_ID,
+                "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/gate",
+                "userId": "AIDAGATEOFFLINE",
+                "id": ACCOUNT_ID,
+            }
+        if token in ("aws:index/getRegion:getRegion", "aws:index/getAvailabilityZones:getAvailabilityZones"):
+            region = args.args.get("region") or self.region_of(args.provider or "", "aws") or "unknown-region"
+            if token.endswith("getRegion"):
+                return {"name": region, "region": region, "id": region,
+                        "endpoint": f"ec2.{region}.amazonaws.com", "description": region}
+            names = [f"{region}{z}" for z in "abc"]
+            return {"names": names, "zoneIds": [f"euw1-az{i}" for i in (1, 2, 3)], "id": region}
+        if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+            return policy_document(args.args)
+        if token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+        if token in ("azure-native:authorization:getClientConfig",
+                     "azuread:index/getClientConfig:getClientConfig"):
+            return {"clientId": CLIENT_ID, "objectId": OBJECT_ID, "subscriptionId": SUBSCRIPTION_ID,
+                    "tenantId": TENANT_ID, "id": CLIENT_ID}
+        return {}

@@ -1,0 +1,174 @@
+"""Load and validate a Pulumi project (Pulumi.yaml) and its stack config files, like the CLI would.
+
+Every problem is a GateError naming the file and key, so the CLI can print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gate.errors import GateError, UsageError
+
+STACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def validate_stack_name(stack: str) -> str:
+    """A plain stack name: no path characters, so `<out>/<stack>.state.json` stays inside `<out>`."""
+    if not isinstance(stack, str) or not STACK_NAME.fullmatch(stack) or ".." in stack:
+        raise UsageError(
+            f"stack {stack!r}: invalid stack name (letters, digits, '-', '_', '.'; no path characters)"
+        )
+    return stack
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file; GateError with the file and line on syntax errors."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise GateError(f"{_rel(path)}: cannot read: {exc.strerror}") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise GateError(f"{_rel(path)}: invalid YAML{where}: {problem}") from exc
+
+
+@dataclass
+class Project:
+    """A Pulumi project directory."""
+
+    root: Path                       # directory holding Pulumi.yaml
+    file: Path                       # the Pulumi.yaml itself
+    name: str
+    main_dir: Path                   # the program's directory (its working directory when it runs)
+    config_dir: Path                 # where Pulumi.<stack>.yaml live (stackConfigDir)
+    config_defaults: dict[str, Any] = field(default_factory=dict)   # project-level `config:` defaults
+    main_file: Path | None = None    # the file to run: main_dir/__main__.py, or `main:` naming a .py file
+
+    def __post_init__(self) -> None:
+        if self.main_file is None:
+            self.main_file = self.main_dir / "__main__.py"
+
+    def describe_main(self) -> str:
+        return _rel(self.main_file)
+
+    def stack_file(self, stack: str) -> Path:
+        return self.config_dir / f"Pulumi.{validate_stack_name(stack)}.yaml"
+
+    def stacks(self) -> list[str]:
+        """Stacks with a config file in the config dir, sorted by name."""
+        names = []
+        for path in sorted(self.config_dir.glob("Pulumi.*.yaml")):
+            stack = path.name[len("Pulumi."):-len(".yaml")]
+            if STACK_NAME.fullmatch(stack):
+                names.append(stack)
+        return names
+
+
+def load_project(program_dir: Path) -> Project:
+    """Read and validate DIR/Pulumi.yaml (python runtime, `main`, `stackConfigDir`, `config`)."""
+    program_dir = Path(program_dir)
+    if not program_dir.is_dir():
+        raise GateError(f"{_rel(program_dir)}: program directory not found")
+    file = next((program_dir / n for n in ("Pulumi.yaml", "Pulumi.yml") if (program_dir / n).is_file()), None)
+    if file is None:
+        raise GateError(f"{_rel(program_dir / 'Pulumi.yaml')}: not found (not a Pulumi project directory)")
+    doc = read_yaml(file)
+    where = _rel(file)
+    if not isinstance(doc, dict):
+        raise GateError(f"{where}: expected a mapping with name and runtime")
+    name = doc.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise GateError(f"{where}: name: required, a non-empty string")
+    runtime = doc.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise GateError(f"{where}: runtime: gate runs Python programs only, got {runtime_name!r}")
+    main = doc.get("main", ".")
+    if not isinstance(main, str):
+        raise GateError(f"{where}: main: expected a path string, got {type(main).__name__}")
+    main_path = (program_dir / main).resolve()
+    if main_path.is_file() and main_path.suffix == ".py":
+        main_dir, main_file = main_path.parent, main_path
+    elif main_path.is_dir():
+        main_dir, main_file = main_path, main_path / "__main__.py"
+        if not main_file.is_file():
+            raise GateError(f"{where}: main: no __main__.py in {main!r}")
+    else:
+        raise GateError(f"{where}: main: {main!r} not found (a directory with __main__.py or a .py file)")
+    config_dir_value = doc.get("stackConfigDir", ".")
+    if not isinstance(config_dir_value, str):
+        raise GateError(f"{where}: stackConfigDir: expected a path string")
+    config_dir = (program_dir / config_dir_value).resolve()
+    if not config_dir.is_dir():
+        raise GateError(f"{where}: stackConfigDir: directory {config_dir_value!r} not found")
+    return Project(
+        root=program_dir.resolve(), file=file, name=name, main_dir=main_dir, main_file=main_file,
+        config_dir=config_dir,
+        config_defaults=_project_defaults(doc.get("config"), name, where),
+    )
+
+
+def _project_defaults(config: Any, project: str, where: str) -> dict[str, Any]:
+    """Project-level `config:` in Pulumi.yaml: `key: value` or `key: {type, default, ...}`."""
+    if config is None:
+        return {}
+    if not isinstance(config, dict):
+        raise GateError(f"{where}: config: expected a mapping")
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        full = key if ":" in str(key) else f"{project}:{key}"
+        if isinstance(value, dict) and ("default" in value or "value" in value):
+            out[full] = value.get("value", value.get("default"))
+        elif isinstance(value, dict) and "type" in value:
+            continue   # a declared key without default
+        else:
+            out[full] = value
+    return out
+
+
+def load_stack_config(project: Project, stack: str) -> dict[str, Any]:
+    """Validated stack config ("ns:key" -> value) for `stack`: project defaults overlaid by the stack file."""
+    path = project.stack_file(stack)
+    if not path.is_file():
+        known = ", ".join(project.stacks()) or "none"
+        raise GateError(f"{_rel(path)}: no config file for stack {stack!r} (unknown stack; known: {known})")
+    doc = read_yaml(path)
+    where = _rel(path)
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raise GateError(f"{where}: expected a mapping with a 'config' key")
+    config = doc.get("config", {})
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        raise GateError(f"{where}: config: expected a mapping of keys to values, got {type(config).__name__}")
+    out = dict(project.config_defaults)
+    for key, value in config.items():
+        if not isinstance(key, str) or key.count(":") > 1 or key.startswith(":") or key.endswith(":"):
+            raise GateError(f"{where}: config: {key!r}: keys are '<namespace>:<name>' or '<name>'")
+        full = key if ":" in key else f"{project.name}:{key}"
+        if value is None:
+            raise GateError(f"{where}: {full}: empty value")
+        if isinstance(value, dict) and "secure" in value and not (
+            set(value) == {"secure"} and isinstance(value["secure"], str)
+        ):
+            raise GateError(f"{where}: {full}: a secure value is {{secure: <ciphertext>}}")
+        out[full] = value
+    return out

@@ -1,0 +1,218 @@
+"""A read-only view of a checkpoint (the `pulumi stack export` shape, version 3) for the policy host.
+
+Both evaluation modes read resources through this view, so they see the same resources, providers,
+options and property values: numbers as floats and secrets unwrapped, exactly as a policy sees them
+after the CLI sent them through a protobuf Struct.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy.proxy import _DictProxy, _ListProxy
+
+from gate.errors import UsageError
+
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+REDACTED = "[secret]"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass(slots=True)
+class StateResource:
+    """One live (not pending-delete) resource of the checkpoint."""
+
+    index: int
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    parent: str
+    provider_urn: str
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    raw: dict[str, Any]
+
+    @property
+    def is_provider(self) -> bool:
+        return self.type.startswith("pulumi:providers:")
+
+
+def index_state(state: Any, source: str = "state") -> list[StateResource]:
+    """The checkpoint's live resources in order; a file that is not a checkpoint is bad input."""
+    deployment = state.get("deployment") if isinstance(state, dict) else None
+    if not isinstance(deployment, dict):
+        raise UsageError(f"{source}: not a Pulumi checkpoint (no `deployment` object)")
+    resources = deployment.get("resources")
+    resources = [] if resources is None else resources
+    if not isinstance(resources, list):
+        raise UsageError(f"{source}: deployment.resources: expected a list")
+    out: list[StateResource] = []
+    for i, r in enumerate(resources):
+        if not isinstance(r, dict) or not isinstance(r.get("urn"), str) or not isinstance(r.get("type"), str):
+            raise UsageError(f"{source}: deployment.resources[{i}]: expected an object with `urn` and `type`")
+        if r.get("delete"):
+            continue
+        provider = r.get("provider") or ""
+        provider = provider.rsplit("::", 1)[0] if isinstance(provider, str) and "::" in provider else ""
+        out.append(StateResource(
+            index=len(out),
+            urn=r["urn"],
+            type=r["type"],
+            name=r["urn"].rsplit("::", 1)[-1],
+            custom=bool(r.get("custom", False)),
+            inputs=_as_dict(r.get("inputs")),
+            outputs=_as_dict(r.get("outputs")),
+            parent=r.get("parent") or "",
+            provider_urn=provider,
+            dependencies=_strings(r.get("dependencies")),
+            property_dependencies={k: _strings(v) for k, v in pdeps.items() if v}
+            if (pdeps := r.get("propertyDependencies")) and isinstance(pdeps, dict) else {},
+            raw=r,
+        ))
+    return out
+
+
+def _strings(value: Any) -> list[str]:
+    if not value or not isinstance(value, list):
+        return []
+    return value if all(type(x) is str for x in value) else [x for x in value if isinstance(x, str)]
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def stack_props(r: StateResource) -> dict[str, Any]:
+    """What a stack policy sees: the outputs (inputs propagate to outputs during preview)."""
+    return {**r.inputs, **r.outputs} if r.outputs else r.inputs
+
+
+def wire_value(value: Any) -> Any:
+    """The value as the CLI marshals it (KeepSecrets): a secret without a readable value is redacted."""
+    t = type(value)
+    if t is dict:
+        if value.get(SIG_KEY) == SECRET_SIG and "value" not in value:
+            return {SIG_KEY: SECRET_SIG, "value": REDACTED}
+        return {k: wire_value(v) for k, v in value.items()}
+    if t is list:
+        return [wire_value(v) for v in value]
+    return value
+
+
+def plain(value: Any) -> Any:
+    """The value as a policy sees it after a Struct round trip and pulumi_policy's deserialization."""
+    t = type(value)
+    if t is str or t is bool or value is None or t is float:
+        return value
+    if t is int:
+        return float(value)
+    if t is list:
+        return [plain(v) for v in value]
+    if t is dict:
+        sig = value.get(SIG_KEY)
+        if sig is None:
+            return {k: plain(v) for k, v in value.items()}
+        if sig == SECRET_SIG:
+            return plain(value["value"]) if "value" in value else REDACTED
+        from pulumi_policy.deserialize import _deserialize_property  # assets and archives, rare
+
+        return _deserialize_property(wire_value(value))
+    return value
+
+
+def proxied(value: Any, path: list[str] | None = None) -> Any:
+    """`unknown_checking_proxy(plain(value))` in one pass, building pulumi_policy's own proxy objects.
+
+    Identical to what the servicer hands a policy (dict/list proxies carrying their property path, so an
+    unknown value raises UnknownValueError naming it), without materialising a path list per leaf.
+    """
+    path = path or []
+    t = type(value)
+    if t is dict and SIG_KEY in value:
+        value = plain(value)
+        t = type(value)
+    if t is dict:
+        d = {}
+        for k, v in value.items():
+            tv = type(v)
+            if tv is dict or tv is list:
+                d[k] = proxied(v, [*path, str(k)])
+            elif tv is int:
+                d[k] = float(v)
+            else:
+                d[k] = v
+        return _DictProxy(d, path)
+    if t is list:
+        items = []
+        for i, v in enumerate(value):
+            tv = type(v)
+            if tv is dict or tv is list:
+                items.append(proxied(v, [*path, str(i)]))
+            elif tv is int:
+                items.append(float(v))
+            else:
+                items.append(v)
+        return _ListProxy(items, path)
+    return plain(value)
+
+
+def resource_option(r: StateResource, key: str, default: Any) -> Any:
+    value = r.raw.get(key)
+    return default if value is None else value
+
+
+def custom_timeouts(r: StateResource) -> tuple[float, float, float]:
+    ct = r.raw.get("customTimeouts")
+    if not ct or not isinstance(ct, dict):
+        return (0.0, 0.0, 0.0)
+    return tuple(_seconds(ct.get(k)) for k in ("create", "update", "delete"))  # type: ignore[return-value]
+
+
+def _seconds(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def aliases(r: StateResource) -> list[str]:
+    found = r.raw.get("aliases")
+    return [a for a in found if isinstance(a, str)] if found and isinstance(found, list) else []
+
+
+def summarize(resources: list[StateResource]) -> tuple[dict[str, int], dict[str, int]]:
+    """Resources per type, and per effective region for custom non-provider resources.
+
+    Region = the resource's own `region`/`location` input, else its provider's; "unknown" when neither.
+    """
+    by_urn = {r.urn: r for r in resources}
+    types: dict[str, int] = {}
+    regions: dict[str, int] = {}
+    for r in resources:
+        types[r.type] = types.get(r.type, 0) + 1
+        if not r.custom or r.is_provider:
+            continue
+        region = _region_of(r.inputs)
+        if region is None and r.provider_urn in by_urn:
+            region = _region_of(by_urn[r.provider_urn].inputs)
+        key = region or "unknown"
+        regions[key] = regions.get(key, 0) + 1
+    return dict(sorted(types.items())), dict(sorted(regions.items()))
+
+
+def _region_of(inputs: dict[str, Any]) -> str | None:
+    for key in ("region", "location"):
+        value = inputs.get(key)
+        if isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG:
+            value = value.get("value")
+        if isinstance(value, str) and value and not value.startswith("04da6b54-"):
+            return _normalize_region(value) if key == "location" else value
+    return None
+
+
+def _normalize_region(location: str) -> str:
+    from policies.core.eea import normalize_azure_location
+
+    return normalize_azure_location(location)

@@ -1,0 +1,58 @@
+"""Shared test fixtures: the offline engine's fixture programs and a `gate` subprocess runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+GATE_PROGRAMS = REPO / "tests" / "gate" / "programs"
+
+
+@pytest.fixture(scope="session")
+def gate_programs() -> Path:
+    """Directory of small Pulumi programs used by the engine's tests."""
+    return GATE_PROGRAMS
+
+
+@pytest.fixture
+def run_gate() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run `python -m gate ARGS...` as the CLI would run (exit code, stdout and stderr captured)."""
+
+    def run(*args: str | Path, cwd: Path | None = None,
+            timeout: float = 240) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        return subprocess.run(
+            [sys.executable, "-m", "gate", *map(str, args)],
+            cwd=cwd or REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+        )
+
+    return run
+
+
+@pytest.fixture
+def make_program(tmp_path: Path) -> Callable[..., Path]:
+    """Write a throw-away Pulumi project: make_program(main_py, stacks={name: yaml}, pulumi_yaml=...)."""
+
+    def make(main_py: str = "import pulumi\n", *, stacks: dict[str, str] | None = None,
+             pulumi_yaml: str | None = "name: scratch\nruntime: python\n") -> Path:
+        root = tmp_path / "program"
+        root.mkdir(exist_ok=True)
+        if pulumi_yaml is not None:
+            (root / "Pulumi.yaml").write_text(pulumi_yaml, encoding="utf-8")
+        (root / "__main__.py").write_text(main_py, encoding="utf-8")
+        for name, text in (stacks if stacks is not None else {"dev": "config: {}\n"}).items():
+            (root / f"Pulumi.{name}.yaml").write_text(text, encoding="utf-8")
+        return root
+
+    return make
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pulumi_aws warns about deprecated resource classes at import time; that is not our code's noise.
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:pulumi_aws.*")

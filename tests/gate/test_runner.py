@@ -1,0 +1,48 @@
+"""Stack ordering and file writing of the runner (no workers started here)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from gate.errors import GateError
+from gate.project import load_project, load_stack_config
+from gate.runner import REFERENCES_FILE, config_dependencies, remembered_references, write_json_atomic
+
+
+def test_config_dependencies_name_referenced_stacks(gate_programs):
+    project = load_project(gate_programs / "multi")
+    stacks = project.stacks()
+    assert stacks == ["aaa-hidden", "azure", "base", "consumer"]
+    deps = config_dependencies(project, stacks)
+    assert deps == {"aaa-hidden": set(), "azure": set(), "base": set(), "consumer": {"base"}}
+
+
+def test_stack_config_is_namespaced_and_keeps_structure(gate_programs):
+    config = load_stack_config(load_project(gate_programs / "multi"), "base")
+    assert config["aws:region"] == "eu-west-1"
+    assert config["fixture:dbPassword"] == {"secure": "AAABAKu1vQ9kXoffline+ciphertext=="}
+    assert config["fixture:tags"] == {"system": "fixture", "classification": "vertrouwelijk"}
+
+
+def test_write_json_atomic_replaces_whole_files_only(tmp_path):
+    target = tmp_path / "sub" / "x.state.json"
+    write_json_atomic(target, {"version": 3})
+    write_json_atomic(target, {"version": 3, "deployment": {}})
+    assert json.loads(target.read_text()) == {"version": 3, "deployment": {}}
+    with pytest.raises(TypeError):
+        write_json_atomic(target, {"bad": object()})
+    assert json.loads(target.read_text()) == {"version": 3, "deployment": {}}   # old content intact
+    assert [p.name for p in target.parent.iterdir()] == ["x.state.json"]      # no temp file left
+
+
+def test_unknown_stack_lists_the_known_ones(gate_programs):
+    with pytest.raises(GateError, match=r"known: aaa-hidden, azure, base, consumer"):
+        load_stack_config(load_project(gate_programs / "multi"), "prod")
+
+
+def test_remembered_references_only_name_stacks_of_this_run(tmp_path):
+    (tmp_path / REFERENCES_FILE).write_text(json.dumps({"a": ["b", "zz", "a"], "b": [], "gone": ["a"]}))
+    assert remembered_references(tmp_path, ["a", "b"]) == {"a": {"b"}, "b": set()}
+    (tmp_path / REFERENCES_FILE).write_text("not json")
+    assert remembered_references(tmp_path, ["a", "b"]) == {}
