@@ -1,0 +1,174 @@
+"""Turning rules into pulumi_policy (CrossGuard) policies, with waivers and fail-closed errors.
+
+Each rule becomes a policy named after the rule id with the rule title as description. A finding that a
+valid waiver names is not reported by the rule's own (mandatory) policy; the pack's companion policy
+`report-waived-findings` (advisory, stack-level) reports it instead, prefixed with
+`[waived: <rule-id> until <YYYY-MM-DD>, owner <owner>] ` — CrossGuard cannot lower the level of one
+violation, and the gate parses that prefix from advisory findings. A rule that raises reports a
+violation (fail closed), never a crash or a skip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pulumi_policy as pp
+
+from policies.core.location import ALLOWED_REGIONS_SCHEMA
+from policies.core.records import current_stack, load_waivers
+from policies.core.rule import Rule, RuleContext
+from policies.core.view import StackGraph, graph_from_args, view_from_args
+
+WAIVED_POLICY = "report-waived-findings"
+_LEVELS = {
+    "advisory": pp.EnforcementLevel.ADVISORY,
+    "mandatory": pp.EnforcementLevel.MANDATORY,
+    "disabled": pp.EnforcementLevel.DISABLED,
+}
+
+
+def failed_message(rule: Rule, error: BaseException) -> str:
+    """Fail closed: a rule that cannot judge a resource reports it as non-compliant."""
+    return (
+        f"rule {rule.id} could not judge this resource ({type(error).__name__}: {error}); "
+        "it is treated as non-compliant (fail closed)"
+    )
+
+
+def run_resource_rule(rule: Rule, view: Any, ctx: RuleContext) -> list[str]:
+    """Messages of a resource rule on one view, never raising."""
+    if rule.resource_types is not None and view.type not in rule.resource_types:
+        return []
+    try:
+        return list(rule.check(view, ctx))
+    except Exception as e:
+        return [failed_message(rule, e)]
+
+
+def run_stack_rule(rule: Rule, graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
+    """(urn, message) pairs of a stack rule, never raising ('' = the stack itself)."""
+    try:
+        return [(u or "", m) for u, m in rule.check(graph, ctx)]
+    except Exception as e:
+        return [("", failed_message(rule, e))]
+
+
+class _Contexts:
+    """One RuleContext per (config, stack), reused across the thousands of resources of an evaluation."""
+
+    def __init__(self) -> None:
+        self._last: tuple[Any, str, RuleContext] | None = None
+
+    def __call__(self, args: Any) -> RuleContext:
+        config = args.get_config() if hasattr(args, "get_config") else None
+        config = config or {}
+        stack = current_stack()
+        last = self._last
+        if last is not None and last[1] == stack and last[0] == config:
+            return last[2]
+        ctx = RuleContext(config=dict(config), stack=stack)
+        self._last = (dict(config), stack, ctx)
+        return ctx
+
+
+def _schema(rule: Rule) -> pp.PolicyConfigSchema | None:
+    return pp.PolicyConfigSchema(properties=rule.config_schema) if rule.config_schema else None
+
+
+def to_policy(rule: Rule, level: str = "mandatory") -> pp.Policy:
+    """The CrossGuard policy of one rule at the pack's chosen enforcement level."""
+    common: dict[str, Any] = dict(
+        name=rule.id,
+        description=rule.title,
+        enforcement_level=_LEVELS[level],
+        config_schema=_schema(rule),
+        severity=pp.Severity(rule.severity),
+        remediation_steps=rule.remediation,
+        tags=list(rule.controls),
+    )
+    _context = _Contexts()
+    if rule.scope == "stack":
+
+        def validate_stack(args: Any, report: Any) -> None:
+            graph = graph_from_args(args)
+            findings = run_stack_rule(rule, graph, _context(args))
+            if not findings:
+                return
+            waivers = load_waivers() if rule.waivable else None
+            for urn, message in findings:
+                r = graph.get(urn)
+                if waivers is not None and r is not None and waivers.find(rule.id, r.urn, r.name):
+                    continue
+                report(message, urn or None)
+
+        policy: Any = pp.StackValidationPolicy(validate=validate_stack, **common)
+        return policy
+
+    def validate(args: Any, report: Any) -> None:
+        if rule.resource_types is not None and args.resource_type not in rule.resource_types:
+            return
+        view = view_from_args(args)
+        messages = run_resource_rule(rule, view, _context(args))
+        if not messages:
+            return
+        waiver = load_waivers().find(rule.id, view.urn, view.name) if rule.waivable else None
+        if waiver is not None:
+            return  # reported by the advisory companion policy
+        for m in messages:
+            report(m)
+
+    policy = pp.ResourceValidationPolicy(validate=validate, **common)
+    if rule.resource_types is not None:
+        policy.resource_types = rule.resource_types  # type: ignore[attr-defined]  # gate fast path
+    return policy
+
+
+def waived_findings_policy(rules: Iterable[Rule]) -> pp.StackValidationPolicy:
+    """The advisory companion that reports the findings valid waivers name, with the waiver prefix."""
+    waivable = [r for r in rules if r.waivable]
+
+    def validate(args: Any, report: Any) -> None:
+        waivers = load_waivers()
+        if not waivers.waivers:
+            return
+        graph = graph_from_args(args)
+        config = dict(args.get_config() or {})
+        ctx = RuleContext(config=config, stack=current_stack())
+        names = waivers.resources
+        for rule in waivable:
+            if not any(w.rule == rule.id for w in waivers.waivers):
+                continue
+            if rule.scope == "stack":
+                for urn, message in run_stack_rule(rule, graph, ctx):
+                    r = graph.get(urn)
+                    w = waivers.find(rule.id, r.urn, r.name) if r is not None else None
+                    if w is not None:
+                        report(w.prefix() + message, urn)
+                continue
+            for r in graph.resources:
+                if r.urn not in names and r.name not in names:
+                    continue
+                w = waivers.find(rule.id, r.urn, r.name)
+                if w is None:
+                    continue
+                for message in run_resource_rule(rule, r, ctx):
+                    report(w.prefix() + message, r.urn)
+
+    return pp.StackValidationPolicy(
+        name=WAIVED_POLICY,
+        validate=validate,
+        enforcement_level=pp.EnforcementLevel.ADVISORY,
+        description="Findings that a valid waiver record names are reported as waived, not blocking.",
+        severity=pp.Severity.LOW,
+        remediation_steps="Fix the finding before the waiver expires.",
+        config_schema=pp.PolicyConfigSchema(properties=ALLOWED_REGIONS_SCHEMA),
+    )
+
+
+def pack_policies(rules: Iterable[tuple[Rule, str]]) -> list[pp.Policy]:
+    """All policies of a pack: one per (rule, level), plus the waived-findings companion."""
+    chosen = list(rules)
+    policies = [to_policy(rule, level) for rule, level in chosen]
+    policies.append(waived_findings_policy(rule for rule, _ in chosen))
+    return policies

@@ -1,0 +1,114 @@
+"""Small shared judgements: tags, classification, links between resources, IAM policy documents."""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+from policies.core.records import CLASSIFICATIONS
+from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
+
+HIGH_CLASSIFICATIONS = frozenset({"vertrouwelijk", "strikt-vertrouwelijk"})
+
+
+def tags_of(view: ResourceView) -> tuple[dict[str, Any] | None, str | None]:
+    """(tags, problem): problem when the tags are unknown at preview."""
+    return view.tag_info
+
+
+def is_transient(view: ResourceView) -> bool:
+    """Tagged `data-retention: transient` (a cache that never persists)."""
+    tags, _ = tags_of(view)
+    return bool(tags) and tags.get("data-retention") == "transient"
+
+
+def needs_cmk(view: ResourceView) -> bool:
+    """Classification 'vertrouwelijk' and above; a missing or unknown classification counts as high."""
+    tags, _ = tags_of(view)
+    value = (tags or {}).get("classification")
+    return value not in CLASSIFICATIONS or value in HIGH_CLASSIFICATIONS
+
+
+def linked(graph: StackGraph, target: ResourceView, types: tuple[str, ...], field: str) -> list[ResourceView]:
+    """Resources of `types` whose input `field` refers to `target` (property dependency or same name/id)."""
+    names = {target.name}
+    for k in (
+        "bucket",
+        "name",
+        "identifier",
+        "id",
+        "arn",
+        "resourceName",
+        "accountName",
+        "serverName",
+        "vaultName",
+        "workspaceName",
+    ):
+        v = target.input(k)
+        if isinstance(v, str) and not is_unknown(v):
+            names.add(v)
+    out: list[ResourceView] = []
+    for r in graph.by_type(*types):
+        if target.urn in r.property_dependencies.get(field, ()):
+            out.append(r)
+            continue
+        v = r.input(field)
+        if isinstance(v, str) and (v in names or any(v.endswith("/" + n) for n in names if n)):
+            out.append(r)
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _pattern_matches(pattern: str, action: str) -> bool:
+    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def statements(document: Any) -> Iterator[dict[str, Any]]:
+    """The statements of a parsed IAM policy document."""
+    if not isinstance(document, dict):
+        return
+    for s in _as_list(document.get("Statement")):
+        if isinstance(s, dict):
+            yield s
+
+
+def allows(stmts: list[dict[str, Any]], action: str) -> bool:
+    """Whether `action` is allowed by an Allow statement and not denied by a Deny statement (resources,
+    conditions and NotAction are ignored on the Allow side: an over-approximation, fail closed)."""
+    allowed = False
+    for s in stmts:
+        effect = s.get("Effect")
+        acts = [str(a) for a in _as_list(s.get("Action"))]
+        hit = any(_pattern_matches(a, action) for a in acts)
+        if effect == "Deny" and hit and not s.get("Condition") and _all_resources(s):
+            return False
+        if effect == "Allow":
+            if hit:
+                allowed = True
+            elif "NotAction" in s:
+                nots = [str(a) for a in _as_list(s.get("NotAction"))]
+                allowed = allowed or not any(_pattern_matches(a, action) for a in nots)
+    return allowed
+
+
+def _all_resources(stmt: dict[str, Any]) -> bool:
+    res = _as_list(stmt.get("Resource"))
+    return not res or "*" in res
+
+
+def parse_policy(view: ResourceView, field: str) -> tuple[list[dict[str, Any]], str | None]:
+    """(statements, problem) of the policy document in input `field`."""
+    doc, error = json_document(view.input(field))
+    if error == "unknown":
+        return [], unknown_message(field, "the permissions it grants")
+    if error:
+        return [], f"`{field}` is {error}, so the permissions it grants cannot be judged"
+    return list(statements(doc)), None

@@ -1,0 +1,326 @@
+"""Where a resource and the places its data flows to are: effective location, ARNs, Azure ids.
+
+The allowed set is always the EEA regions of policies/core/eea.py, narrowed by the pack config key
+`allowedRegions` (a region listed there that is not EEA is ignored: config can only narrow).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from policies.core.eea import AWS_EEA_REGIONS, AZURE_EEA_REGIONS, normalize_azure_location
+from policies.core.rule import RuleContext
+from policies.core.types import GLOBAL_DATA_FREE, is_component, is_global_data_free, is_provider_type
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+ALLOWED_REGIONS_SCHEMA: dict[str, Any] = {
+    "allowedRegions": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Regions (AWS names, Azure names or display names) that resources may use; "
+        "narrows the EEA regions, never widens them. Default: every EEA region.",
+    },
+}
+
+_ARN = re.compile(r"^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):")
+_AZURE_ID = re.compile(r"^/subscriptions/[^/]+/resourcegroups/([^/]+)/providers/([^/]+/[^/]+)/([^/]+)", re.I)
+
+# Azure region pairs: where geo-redundant copies (GRS, geo backups) land.
+AZURE_PAIRS: dict[str, str] = {
+    "westeurope": "northeurope",
+    "northeurope": "westeurope",
+    "francecentral": "francesouth",
+    "francesouth": "francecentral",
+    "germanywestcentral": "germanynorth",
+    "germanynorth": "germanywestcentral",
+    "swedencentral": "swedensouth",
+    "swedensouth": "swedencentral",
+    "norwayeast": "norwaywest",
+    "norwaywest": "norwayeast",
+    "uksouth": "ukwest",
+    "ukwest": "uksouth",
+    "switzerlandnorth": "switzerlandwest",
+    "switzerlandwest": "switzerlandnorth",
+    "eastus": "westus",
+    "westus": "eastus",
+    "eastus2": "centralus",
+    "centralus": "eastus2",
+}
+
+# Azure types that have no location of their own (they live in or act on another resource).
+AZURE_LOCATIONLESS_PREFIXES: tuple[str, ...] = (
+    "azure-native:authorization:",
+    "azure-native:insights:DiagnosticSetting",
+    "azure-native:monitor:DiagnosticSetting",
+    "azure-native:securityinsights:",
+    "azure-native:keyvault:Secret",
+    "azure-native:keyvault:AccessPolicy",
+)
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The allowed regions per cloud."""
+
+    aws: frozenset[str]
+    azure: frozenset[str]
+
+    def permits(self, cloud: str, region: str) -> bool:
+        if cloud == "aws":
+            return region in self.aws
+        if cloud == "azure":
+            return normalize_azure_location(region) in self.azure
+        return False
+
+    def describe(self, cloud: str) -> str:
+        return ", ".join(sorted(self.aws if cloud == "aws" else self.azure))
+
+
+@functools.lru_cache(maxsize=64)
+def _allowed(regions: tuple[str, ...] | None) -> Allowed:
+    if regions is None:
+        return Allowed(AWS_EEA_REGIONS, AZURE_EEA_REGIONS)
+    aws = frozenset(r for r in regions if r in AWS_EEA_REGIONS)
+    azure = frozenset(normalize_azure_location(r) for r in regions) & AZURE_EEA_REGIONS
+    return Allowed(aws, azure)
+
+
+def allowed(ctx: RuleContext) -> Allowed:
+    """The allowed regions from the policy config (`allowedRegions`), narrowed to the EEA."""
+    regions = ctx.config.get("allowedRegions")
+    if not isinstance(regions, list | tuple):
+        return _allowed(None)
+    return _allowed(tuple(str(r) for r in regions))
+
+
+def region_verdict(cloud: str, region: str, what: str, ok: Allowed) -> str | None:
+    """None when allowed, else the message (EEA vs. merely not allowed by config)."""
+    if ok.permits(cloud, region):
+        return None
+    eea = AWS_EEA_REGIONS if cloud == "aws" else AZURE_EEA_REGIONS
+    norm = region if cloud == "aws" else normalize_azure_location(region)
+    if norm not in eea:
+        return f"{what} is in {region!r}, which is outside the EEA"
+    return f"{what} is in {region!r}, which is not an allowed region (allowed: {ok.describe(cloud)})"
+
+
+@dataclass(frozen=True)
+class Location:
+    """An effective location: the region, or why it cannot be known (problem), or None (not applicable)."""
+
+    cloud: str
+    region: str | None = None
+    source: str = ""
+    problem: str | None = None
+
+
+def _needs_location(view: ResourceView) -> bool:
+    t = view.type
+    if is_provider_type(t) or is_component(t) or is_global_data_free(t):
+        return False
+    return view.cloud in ("aws", "azure")
+
+
+def effective_location(view: ResourceView, graph: StackGraph | None = None) -> Location | None:
+    """The location a resource's data lives in (None: the resource has no location of its own)."""
+    if not _needs_location(view):
+        return None
+    if view.cloud == "aws":
+        return _aws_location(view)
+    return _azure_location(view, graph)
+
+
+def _aws_location(view: ResourceView) -> Location:
+    own = view.input("region")
+    if own is not None:
+        if is_unknown(own):
+            return Location("aws", problem=unknown_message("region", "the resource's region"))
+        return Location("aws", str(own), "input `region`")
+    if view.provider is not None:
+        reg = view.provider.inputs.get("region")
+        if is_unknown(reg):
+            return Location("aws", problem=unknown_message("provider.region", "the resource's region"))
+        if isinstance(reg, str) and reg:
+            return Location("aws", reg, f"provider {view.provider.name or view.provider.urn} `region`")
+    return Location(
+        "aws",
+        problem="the region cannot be determined: no `region` input and no provider "
+        "region "
+        "(set aws:region in the stack config or an explicit provider)",
+    )
+
+
+def _azure_location(view: ResourceView, graph: StackGraph | None) -> Location:
+    own = view.input("location")
+    if own is not None:
+        if is_unknown(own):
+            return Location("azure", problem=unknown_message("location", "the resource's location"))
+        if str(own).lower() == "global":
+            if view.type in GLOBAL_DATA_FREE:
+                return Location("azure")
+            return Location(
+                "azure", problem="`location` is 'global': the data of this type is not kept in one EEA region"
+            )
+        return Location("azure", str(own), "input `location`")
+    if view.provider is not None:
+        loc = view.provider.inputs.get("location")
+        if is_unknown(loc):
+            return Location("azure", problem=unknown_message("provider.location", "the resource's location"))
+        if isinstance(loc, str) and loc:
+            return Location("azure", loc, f"provider {view.provider.name or view.provider.urn} `location`")
+    rg_name = view.input("resourceGroupName")
+    if rg_name is not None and graph is not None:
+        rg = resource_group(view, graph)
+        if rg is not None:
+            loc = rg.input("location")
+            if is_unknown(loc):
+                return Location(
+                    "azure",
+                    problem=unknown_message(
+                        f"location of resource group {rg.name}", "the resource's location"
+                    ),
+                )
+            if isinstance(loc, str) and loc:
+                return Location("azure", loc, f"resource group {rg.name} `location`")
+    if view.type.startswith(AZURE_LOCATIONLESS_PREFIXES):
+        return Location("azure")
+    if is_unknown(rg_name):
+        return Location("azure", problem=unknown_message("resourceGroupName", "the resource's location"))
+    return Location(
+        "azure",
+        problem="the location cannot be determined: no `location` input, no provider "
+        "location and no resource group of this stack to inherit it from",
+    )
+
+
+def resource_group(view: ResourceView, graph: StackGraph) -> ResourceView | None:
+    """The resource group a resource is created in (by property dependency, else by name)."""
+    for dep in graph.dependency_of(view, "resourceGroupName"):
+        if dep.type == "azure-native:resources:ResourceGroup":
+            return dep
+    name = view.input("resourceGroupName")
+    if isinstance(name, str) and not is_unknown(name):
+        for r in graph.named(name):
+            if r.type == "azure-native:resources:ResourceGroup":
+                return r
+    return None
+
+
+def arn_region(arn: str) -> tuple[str, str] | None:
+    """(service, region) of an ARN; region '' for global services (IAM, S3 bucket ARNs)."""
+    m = _ARN.match(arn)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def is_azure_id(value: str) -> bool:
+    return _AZURE_ID.match(value) is not None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A place data is copied or sent to, as given in an input."""
+
+    field: str
+    value: Any
+    kind: str  # region | arn | azure-id | bucket | azure-geo-sku | azure-geo-backup | peer-region
+
+
+def resolve_target(
+    t: Target, view: ResourceView, graph: StackGraph, home: Location | None
+) -> tuple[str, str | None, str | None]:
+    """(cloud, region, problem) of a target; region None + problem None means nothing to judge."""
+    v = t.value
+    if is_unknown(v):
+        return ("", None, unknown_message(t.field, "where the data goes"))
+    if t.kind == "region":
+        return ("azure" if view.cloud == "azure" else "aws", str(v), None)
+    if t.kind == "arn":
+        parsed = arn_region(str(v))
+        if parsed is None:
+            return ("aws", None, f"`{t.field}` = {str(v)!r} is not an ARN, so its region cannot be judged")
+        service, region = parsed
+        if region:
+            return ("aws", region, None)
+        if service == "s3":
+            return _resolve_bucket(t, str(v).split(":::", 1)[-1].split("/", 1)[0], view, graph)
+        return ("aws", None, None)  # global ARN (IAM, ...): data-free
+    if t.kind == "bucket":
+        return _resolve_bucket(t, str(v), view, graph)
+    if t.kind == "azure-id":
+        return _resolve_azure_id(t, str(v), view, graph)
+    if t.kind in ("azure-geo-sku", "azure-geo-backup"):
+        if home is None or home.region is None:
+            return ("azure", None, None)  # the location rule reports the unknown home
+        pair = AZURE_PAIRS.get(normalize_azure_location(home.region))
+        if pair is None:
+            return (
+                "azure",
+                None,
+                f"`{t.field}` = {v!r} is geo-redundant but {home.region!r} has no known "
+                "paired region, so the copy's location cannot be judged",
+            )
+        return ("azure", pair, None)
+    return ("", None, None)
+
+
+def _resolve_bucket(
+    t: Target, name: str, view: ResourceView, graph: StackGraph
+) -> tuple[str, str | None, str | None]:
+    for r in [*graph.dependency_of(view, t.field.split(".", 1)[0]), *graph.named(name)]:
+        if r.type in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
+            loc = _aws_location(r)
+            return ("aws", loc.region, loc.problem)
+    return (
+        "aws",
+        None,
+        f"`{t.field}` names bucket {name!r}, which is not in this stack, so its region cannot be judged",
+    )
+
+
+def _resolve_azure_id(
+    t: Target, rid: str, view: ResourceView, graph: StackGraph
+) -> tuple[str, str | None, str | None]:
+    m = _AZURE_ID.match(rid)
+    if m is None:
+        return (
+            "azure",
+            None,
+            f"`{t.field}` = {rid!r} is not an Azure resource id, so its location cannot be judged",
+        )
+    # a resource of this stack: by property dependency, then by name (+ resource group)
+    deps = graph.dependency_of(view, t.field.split(".", 1)[0])
+    name = m.group(3)
+    candidates = [d for d in deps if d.input("location") or d.input("resourceGroupName")]
+    candidates += [r for r in graph.named(name) if r.cloud == "azure"]
+    for r in candidates:
+        loc = _azure_location(r, graph)
+        if loc.region or loc.problem:
+            return ("azure", loc.region, loc.problem)
+    # a resource of another stack whose outputs state its location (StackReference outputs)
+    for ref in graph.by_type("pulumi:pulumi:StackReference"):
+        outputs = ref.input("outputs")
+        if isinstance(outputs, dict) and rid in _strings(outputs.values()):
+            loc = outputs.get("location")
+            if isinstance(loc, str) and not is_unknown(loc):
+                return ("azure", loc, None)
+    return (
+        "azure",
+        None,
+        f"`{t.field}` refers to {rid!r}, which is neither in this stack nor in a "
+        f"referenced "
+        "stack that states its location, so where the data goes cannot be judged",
+    )
+
+
+def _strings(values: Iterable[Any]) -> set[str]:
+    out: set[str] = set()
+    for v in values:
+        if isinstance(v, str):
+            out.add(v)
+        elif isinstance(v, list):
+            out.update(x for x in v if isinstance(x, str))
+    return out

@@ -1,0 +1,296 @@
+"""Compliance records kept as versioned data: per-stack PIA records and waivers.
+
+Layout: `stacks/records/pia/<stack>.yaml` and `stacks/records/waivers/<stack>.yaml` in the repository
+(override the `records` directory with env DOSIS_RECORDS_DIR). Records are read once per process and
+stack (a pack evaluates thousands of resources per second; no per-resource file reads).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# D36 §101: the PIA action points that must be implemented before hosting on Azure (D36 §102, §132);
+# D36 §115/§133: the Facilitair Bedrijf building blocks that must be in place on AWS.
+ACTION_POINTS: dict[str, str] = {
+    "identity-management-separation": "D36 §101 (3rd)",
+    "two-factor-authentication": "D36 §101 (4th)",
+    "security-settings-separation": "D36 §101 (5th)",
+    "siem": "D36 §101 (6th)",
+    "residual-risk-accepted": "D36 §101 (7th)",
+}
+AWS_BUILDING_BLOCKS: dict[str, str] = {
+    "access-management": "D36 §133",
+    "encryption-at-rest": "D36 §133",
+    "privileged-access-management": "D36 §133",
+    "information-classification": "D36 §133",
+}
+PLATFORMS = ("azure", "aws", "azure+aws")
+CLASSIFICATIONS = ("publiek", "intern", "vertrouwelijk", "strikt-vertrouwelijk")
+# Our rule ids (kebab-case) and checkov check ids: one waiver file serves both.
+_RULE_ID = re.compile(r"^([a-z0-9]+(-[a-z0-9]+)+|CKV2?_[A-Z0-9]+_[0-9]+)$")
+
+
+def today() -> dt.date:
+    """Today's date in UTC (records expire at the end of their expiry day)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def current_stack() -> str:
+    """The stack being judged: PULUMI_STACK as the CLI and the gate set it."""
+    stack = os.environ.get("PULUMI_STACK", "")
+    if not stack:
+        try:
+            import pulumi
+
+            stack = pulumi.get_stack()
+        except Exception:
+            stack = ""
+    return stack
+
+
+_DEFAULT_RECORDS = str(REPO_ROOT / "stacks" / "records")
+
+
+def records_dir() -> Path:
+    """`stacks/records` of this repository, or DOSIS_RECORDS_DIR."""
+    return Path(_records_dir())
+
+
+def _records_dir() -> str:
+    return os.environ.get("DOSIS_RECORDS_DIR") or _DEFAULT_RECORDS
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _read_yaml(path: Path) -> tuple[Any, str | None]:
+    """(data, error); a missing file is (None, None)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, None
+    except OSError as e:
+        return None, f"{path}: cannot be read ({e.strerror})"
+    try:
+        return yaml.safe_load(text), None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        return None, f"{path}: not valid YAML{where}"
+
+
+# ---------------------------------------------------------------- waivers
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A time-boxed, owned exception for one rule on one resource."""
+
+    rule: str
+    """Rule id the waiver applies to."""
+    resource: str
+    """URN or Pulumi name of the waived resource."""
+    reason: str
+    """Why (>= 20 characters)."""
+    owner: str
+    """Who answers for it."""
+    expires: dt.date
+    """Last day the waiver holds."""
+
+    def prefix(self) -> str:
+        """The message prefix the gate parses into a waiver (see gate.findings)."""
+        return f"[waived: {self.rule} until {self.expires.isoformat()}, owner {self.owner}] "
+
+
+@dataclass(frozen=True)
+class WaiverSet:
+    """The valid waivers of a stack, indexed for lookups, and the problems of the invalid ones."""
+
+    path: str
+    waivers: tuple[Waiver, ...]
+    problems: tuple[str, ...]
+
+    @functools.cached_property
+    def _index(self) -> dict[tuple[str, str], Waiver]:
+        return {(w.rule, w.resource): w for w in self.waivers}
+
+    @functools.cached_property
+    def resources(self) -> frozenset[str]:
+        return frozenset(w.resource for w in self.waivers)
+
+    def find(self, rule: str, urn: str, name: str) -> Waiver | None:
+        """The valid waiver for `rule` on the resource (by URN, then by name)."""
+        if not self.waivers:
+            return None
+        return self._index.get((rule, urn)) or self._index.get((rule, name))
+
+
+def parse_waivers(data: Any, path: str, on: dt.date) -> WaiverSet:
+    """Validate a waiver document; invalid or expired entries become problems (never waivers)."""
+    problems: list[str] = []
+    valid: list[Waiver] = []
+    if data is None:
+        return WaiverSet(path, (), ())
+    entries = data.get("waivers") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return WaiverSet(path, (), (f"{path}: waivers: must be a list of waiver records",))
+    for i, e in enumerate(entries):
+        where = f"{path}: waivers[{i}]"
+        if not isinstance(e, dict):
+            problems.append(f"{where}: must be a mapping with rule, resource, reason, owner, expires")
+            continue
+        missing = [k for k in ("rule", "resource", "reason", "owner", "expires") if not e.get(k)]
+        if missing:
+            problems.append(f"{where}: missing {', '.join(missing)}")
+            continue
+        rule, resource, reason, owner = (
+            str(e["rule"]),
+            str(e["resource"]),
+            str(e["reason"]),
+            str(e["owner"]),
+        )
+        expires = _as_date(e["expires"])
+        if not _RULE_ID.match(rule):
+            problems.append(f"{where}.rule: {rule!r} is not a rule id")
+        elif len(reason.strip()) < 20:
+            problems.append(f"{where}.reason: must explain the exception in at least 20 characters")
+        elif expires is None:
+            problems.append(f"{where}.expires: {e['expires']!r} is not a date (YYYY-MM-DD)")
+        elif expires < on:
+            problems.append(f"{where}: waiver of {rule} for {resource} expired on {expires.isoformat()}")
+        else:
+            valid.append(Waiver(rule, resource, reason.strip(), owner.strip(), expires))
+    return WaiverSet(path, tuple(valid), tuple(problems))
+
+
+@functools.lru_cache(maxsize=32)
+def _waivers_cached(directory: str, stack: str, on: dt.date) -> WaiverSet:
+    path = Path(directory) / "waivers" / f"{stack}.yaml"
+    shown = _shown(path)
+    data, error = _read_yaml(path)
+    if error:
+        return WaiverSet(shown, (), (error.replace(str(path), shown),))
+    return parse_waivers(data, shown, on)
+
+
+def load_waivers(stack: str | None = None, on: dt.date | None = None) -> WaiverSet:
+    """The waivers of `stack` (default: the current stack), read once per process."""
+    return _waivers_cached(_records_dir(), stack if stack is not None else current_stack(), on or today())
+
+
+# ---------------------------------------------------------------- PIA records
+
+
+@dataclass(frozen=True)
+class PiaStatus:
+    """Whether the stack's PIA preconditions hold (D36 §102, §132) and, if not, why."""
+
+    path: str
+    reference: str
+    classification: str
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def parse_pia(data: Any, path: str, on: dt.date) -> PiaStatus:
+    """Validate a PIA record: reference, classification, action points, residual-risk acceptance."""
+    if data is None:
+        return PiaStatus(path, "", "", (f"{path}: no PIA record for this stack",))
+    if not isinstance(data, dict):
+        return PiaStatus(path, "", "", (f"{path}: must be a mapping",))
+    problems: list[str] = []
+    reference = data.get("reference")
+    if not isinstance(reference, str) or not reference.strip():
+        problems.append(f"{path}: reference: missing")
+        reference = ""
+    classification = data.get("classification")
+    if classification not in CLASSIFICATIONS:
+        problems.append(f"{path}: classification: must be one of {', '.join(CLASSIFICATIONS)}")
+        classification = ""
+    platform = data.get("platform")
+    if platform not in PLATFORMS:
+        problems.append(f"{path}: platform: must be one of {', '.join(PLATFORMS)}")
+    required = dict(ACTION_POINTS)
+    if platform in ("aws", "azure+aws"):
+        required.update(AWS_BUILDING_BLOCKS)
+    points = data.get("action_points")
+    if not isinstance(points, dict):
+        problems.append(f"{path}: action_points: must map action point ids to their status")
+        points = {}
+    for point, paragraph in required.items():
+        entry = points.get(point)
+        status = entry.get("status") if isinstance(entry, dict) else entry
+        if status != "implemented":
+            problems.append(
+                f"{path}: action_points.{point}: {paragraph} is not implemented (status {status!r})"
+            )
+    risk = data.get("residual_risk")
+    if not isinstance(risk, dict):
+        problems.append(
+            f"{path}: residual_risk: acceptance by the leading official is missing (D36 §101 7th)"
+        )
+    else:
+        if not isinstance(risk.get("accepted_by"), str) or not risk["accepted_by"].strip():
+            problems.append(f"{path}: residual_risk.accepted_by: name of the leading official is missing")
+        accepted = _as_date(risk.get("accepted_on"))
+        expires = _as_date(risk.get("expires"))
+        if accepted is None:
+            problems.append(f"{path}: residual_risk.accepted_on: not a date (YYYY-MM-DD)")
+        elif accepted > on:
+            problems.append(f"{path}: residual_risk.accepted_on: {accepted.isoformat()} lies in the future")
+        if expires is None:
+            problems.append(f"{path}: residual_risk.expires: not a date (YYYY-MM-DD)")
+        elif expires < on:
+            problems.append(f"{path}: residual_risk.expires: acceptance expired on {expires.isoformat()}")
+    return PiaStatus(path, str(reference), str(classification), tuple(problems))
+
+
+@functools.lru_cache(maxsize=32)
+def _pia_cached(directory: str, stack: str, on: dt.date) -> PiaStatus:
+    path = Path(directory) / "pia" / f"{stack}.yaml"
+    shown = _shown(path)
+    data, error = _read_yaml(path)
+    if error:
+        return PiaStatus(shown, "", "", (error.replace(str(path), shown),))
+    return parse_pia(data, shown, on)
+
+
+def load_pia(stack: str | None = None, on: dt.date | None = None) -> PiaStatus:
+    """The PIA status of `stack` (default: the current stack), read once per process."""
+    return _pia_cached(_records_dir(), stack if stack is not None else current_stack(), on or today())
+
+
+def clear_cache() -> None:
+    """Forget records read so far (tests; a long-lived process after records changed)."""
+    _waivers_cached.cache_clear()
+    _pia_cached.cache_clear()
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,348 @@
+"""A pure, read-only view of one resource (and of the whole stack) for rules.
+
+Built from pulumi_policy arguments (real CLI or the offline gate) or directly in tests. pulumi_policy
+wraps inputs in a proxy that raises on values unknown during preview, and the CLI then only prints an
+advisory "can't run policy" note: it fails open. The view unwraps the proxy to the raw values so rules
+see the unknown sentinels themselves and fail closed with a message naming the field.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_policy.proxy import _DictProxy, _ListProxy
+from pulumi_policy.secret import Secret as _Secret
+
+# pulumi_policy.proxy sentinels: a value that preview could not know yet.
+UNKNOWN_VALUES: frozenset[str] = frozenset(
+    {
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # boolean
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # number
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",  # string
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # array
+        "030794c1-ac77-496b-92df-f27374a8bd58",  # asset
+        "e48ece36-62e2-4504-bad9-02848725956a",  # archive
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
+    }
+)
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+_SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+_NAME_KEYS = (
+    "name",
+    "resourceGroupName",
+    "accountName",
+    "serverName",
+    "vaultName",
+    "bucket",
+    "workspaceName",
+    "identifier",
+)
+_WRAPPERS = (_DictProxy, _ListProxy, dict, _Secret)
+_SCALARS = (str, int, float, bool, list)
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a preview-unknown sentinel."""
+    return isinstance(value, str) and value in UNKNOWN_VALUES
+
+
+def plain(value: Any) -> Any:
+    """The raw value behind pulumi_policy's unknown-checking proxies (and secret wrappers).
+
+    Plain dicts/lists are returned as they are (no copy): only proxies are unwrapped. Hot path of every
+    evaluation: type checks by identity, the proxies' private target read directly.
+    """
+    tv = type(value)
+    if tv is _DictProxy:
+        return {k: (plain(v) if type(v) in _WRAPPERS else v) for k, v in value._DictProxy__target.items()}
+    if tv is _ListProxy:
+        return [plain(v) if type(v) in _WRAPPERS else v for v in value._ListProxy__target]
+    if tv is dict:
+        if _SECRET_SIG_KEY in value:
+            return plain(value.get("value"))
+        return value
+    if tv is _Secret:
+        return plain(value.value)
+    if tv in _SCALARS or value is None:
+        return value
+    if isinstance(value, Mapping):  # another mapping type: copy it plainly
+        return {k: plain(value[k]) for k in value}
+    return value
+
+
+def get_path(data: Any, path: str) -> Any:
+    """Value at a dotted path ('a.b.0.c'); None when absent."""
+    cur = data
+    for part in path.split("."):
+        if isinstance(cur, dict):
+            cur = cur.get(part)
+        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur = cur[int(part)]
+        else:
+            return None
+        if cur is None:
+            return None
+    return cur
+
+
+def unknown_paths(data: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of every unknown value inside `data` (in document order)."""
+    out: list[str] = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out.extend(unknown_paths(v, f"{prefix}.{k}" if prefix else str(k)))
+    elif isinstance(data, list):
+        if any(is_unknown(v) or isinstance(v, dict | list) for v in data):
+            for i, v in enumerate(data):
+                out.extend(unknown_paths(v, f"{prefix}.{i}" if prefix else str(i)))
+    elif is_unknown(data):
+        out.append(prefix or "<value>")
+    return out
+
+
+def unknown_message(field_path: str, what: str) -> str:
+    """The fail-closed message for a value preview could not know."""
+    return (
+        f"`{field_path}` is unknown during preview, so {what} cannot be judged; "
+        "the resource is treated as non-compliant (fail closed)"
+    )
+
+
+def cloud_of(type_token: str) -> str:
+    """'aws', 'azure' (azure-native), 'azuread', 'pulumi', ... from a type token."""
+    pkg = type_token.split(":", 1)[0]
+    if pkg == "azure-native":
+        return "azure"
+    if pkg == "pulumi" and type_token.startswith("pulumi:providers:"):
+        return type_token[len("pulumi:providers:") :].replace("azure-native", "azure")
+    return pkg
+
+
+@dataclass
+class ProviderView:
+    """The provider a resource is managed by (explicit, or the default provider from stack config)."""
+
+    type: str
+    inputs: dict[str, Any]
+    urn: str = ""
+    name: str = ""
+
+
+@dataclass
+class ResourceView:
+    """Everything a resource rule may look at.
+
+    `raw` is the inputs as given (a plain dict, or pulumi_policy's proxy); `inputs` unwraps them on first use
+    and `input(key)` unwraps one top-level key only, so rules that need one field stay cheap.
+    """
+
+    type: str
+    raw: Any
+    urn: str = ""
+    name: str = ""
+    provider: ProviderView | None = None
+    parent: str | None = None
+    dependencies: tuple[str, ...] = ()
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    protect: bool = False
+    custom: bool = True
+
+    # Lazily computed values live in __dict__ (functools.cached_property takes a lock per access in 3.11).
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """All inputs, unwrapped (computed once)."""
+        d = self.__dict__
+        value = d.get("_inputs")
+        if value is None:
+            value = plain(self.raw)
+            value = d["_inputs"] = value if isinstance(value, dict) else {}
+        return value
+
+    def input(self, key: str, default: Any = None) -> Any:
+        """One top-level input, unwrapped without unwrapping the others."""
+        inputs = self.__dict__.get("_inputs")
+        if inputs is None:
+            raw = self.raw
+            if type(raw) is _DictProxy:
+                value = raw._DictProxy__target.get(key)
+                return default if value is None else plain(value)
+            return self.inputs.get(key, default)
+        return inputs.get(key, default)
+
+    @property
+    def cloud(self) -> str:
+        d = self.__dict__
+        value = d.get("_cloud")
+        if value is None:
+            value = d["_cloud"] = cloud_of(self.type)
+        return value
+
+    def get(self, path: str) -> Any:
+        """Input at a dotted path (None when absent; may be an unknown sentinel)."""
+        head, _, rest = path.partition(".")
+        value = self.input(head)
+        return get_path(value, rest) if rest and value is not None else value
+
+    @property
+    def tags(self) -> Any:
+        """The resource's tags input (dict, None, or an unknown sentinel)."""
+        return self.input("tags")
+
+    @property
+    def tag_info(self) -> tuple[dict[str, Any] | None, str | None]:
+        """(tags, problem) computed once per view: several rules look at the tags."""
+        d = self.__dict__
+        value = d.get("_tag_info")
+        if value is None:
+            value = d["_tag_info"] = self._tag_info()
+        return value
+
+    def _tag_info(self) -> tuple[dict[str, Any] | None, str | None]:
+        tags = self.input("tags")
+        if is_unknown(tags):
+            return None, unknown_message("tags", "the classification")
+        if isinstance(tags, dict):
+            for k, v in tags.items():
+                if is_unknown(v):
+                    return None, unknown_message(f"tags.{k}", "the classification")
+            return tags, None
+        return None, None
+
+    def unknowns(self, *paths: str) -> list[str]:
+        """Unknown fields under the given input paths (all inputs when none given)."""
+        if not paths:
+            return unknown_paths(self.inputs)
+        out: list[str] = []
+        for p in paths:
+            v = self.get(p)
+            out.extend(unknown_paths(v, p))
+        return out
+
+
+def view_from_args(args: Any) -> ResourceView:
+    """The view of a pulumi_policy ResourceValidationArgs / PolicyResource (cached on the args object).
+
+    The gate passes the same args object to every policy of a resource, so the unwrap happens once.
+    """
+    cached = getattr(args, "_dosis_view", None)
+    if cached is not None:
+        return cached
+    prov = getattr(args, "provider", None)
+    provider = None
+    if prov is not None:
+        provider = getattr(prov, "_dosis_view", None)
+        if provider is None:
+            pprops = plain(prov.props)
+            provider = ProviderView(
+                prov.resource_type, pprops if isinstance(pprops, dict) else {}, prov.urn, prov.name
+            )
+            with contextlib.suppress(AttributeError):  # slotted objects: no cache
+                prov._dosis_view = provider
+    opts = getattr(args, "opts", None)
+    parent = getattr(args, "parent", None)
+    parent_urn = (
+        parent.urn
+        if parent is not None and hasattr(parent, "urn")
+        else (getattr(opts, "parent", None) if opts is not None else None)
+    )
+    deps = tuple(d.urn for d in getattr(args, "dependencies", None) or ())
+    pdeps = {
+        k: tuple(d.urn for d in v) for k, v in (getattr(args, "property_dependencies", None) or {}).items()
+    }
+    view = ResourceView(
+        type=args.resource_type,
+        raw=args.props,
+        urn=args.urn,
+        name=args.name,
+        provider=provider,
+        parent=parent_urn or None,
+        dependencies=deps,
+        property_dependencies=pdeps,
+        protect=bool(getattr(opts, "protect", False)) if opts is not None else False,
+        custom=not (provider is None and ":" in args.resource_type and _looks_component(args.resource_type)),
+    )
+    with contextlib.suppress(AttributeError):  # slotted objects: no cache
+        args._dosis_view = view
+    return view
+
+
+def _looks_component(type_token: str) -> bool:
+    """Component resources (this project's `dosis-eloket:*`, `pulumi:pulumi:Stack`) hold nothing."""
+    return type_token.startswith(("dosis-eloket:", "pulumi:pulumi:"))
+
+
+class StackGraph:
+    """All resources of a stack with lookups by URN, type and name, for stack rules."""
+
+    def __init__(self, resources: Iterable[ResourceView]):
+        self.resources: list[ResourceView] = list(resources)
+        self.by_urn: dict[str, ResourceView] = {r.urn: r for r in self.resources}
+        self._by_type: dict[str, list[ResourceView]] = {}
+        for r in self.resources:
+            self._by_type.setdefault(r.type, []).append(r)
+        self._by_name: dict[str, list[ResourceView]] | None = None
+
+    def by_type(self, *types: str) -> list[ResourceView]:
+        out: list[ResourceView] = []
+        for t in types:
+            out.extend(self._by_type.get(t, ()))
+        return out
+
+    def get(self, urn: str | None) -> ResourceView | None:
+        return self.by_urn.get(urn) if urn else None
+
+    def named(self, name: str) -> list[ResourceView]:
+        """Resources whose Pulumi name or physical `name`/`resourceName`-like input equals `name`."""
+        if self._by_name is None:
+            idx: dict[str, list[ResourceView]] = {}
+            for r in self.resources:
+                src = r.__dict__.get("_inputs")
+                if src is None:  # names are plain strings: read them without unwrapping the proxy
+                    src = r.raw._DictProxy__target if type(r.raw) is _DictProxy else r.raw
+                keys = {r.name}
+                if isinstance(src, dict):
+                    for k in _NAME_KEYS:
+                        v = src.get(k)
+                        if type(v) is str and v not in UNKNOWN_VALUES:
+                            keys.add(v)
+                for key in keys:
+                    idx.setdefault(key, []).append(r)
+            self._by_name = idx
+        return self._by_name.get(name, [])
+
+    def dependency_of(self, view: ResourceView, prop: str) -> list[ResourceView]:
+        """Resources the input `prop` of `view` was computed from (property dependencies)."""
+        return [r for u in view.property_dependencies.get(prop, ()) if (r := self.by_urn.get(u))]
+
+
+def graph_from_args(args: Any) -> StackGraph:
+    """The graph of a pulumi_policy StackValidationArgs (cached on the args object)."""
+    cached = getattr(args, "_dosis_graph", None)
+    if cached is not None:
+        return cached
+    graph = StackGraph(view_from_args(r) for r in args.resources)
+    with contextlib.suppress(AttributeError):  # slotted objects: no cache
+        args._dosis_graph = graph
+    return graph
+
+
+def json_document(value: Any) -> tuple[Any, str | None]:
+    """A policy document given as JSON string or dict -> (parsed, error); unknown -> (None, 'unknown')."""
+    if is_unknown(value):
+        return None, "unknown"
+    if isinstance(value, dict):
+        if unknown_paths(value):
+            return None, "unknown"
+        return value, None
+    if isinstance(value, str):
+        if any(s in value for s in UNKNOWN_VALUES):
+            return None, "unknown"
+        try:
+            return json.loads(value), None
+        except ValueError as e:
+            return None, f"not valid JSON ({e.msg})"
+    return None, f"not a JSON document ({type(value).__name__})"

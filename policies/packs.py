@@ -1,0 +1,63 @@
+"""Which rules each pack runs, at which enforcement level: the only thing a pack decides."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+EU_RESIDENCY: tuple[tuple[str, str], ...] = (
+    ("require-eea-location", "mandatory"),
+    ("disallow-non-eea-replication", "mandatory"),
+    ("disallow-global-edge-services", "mandatory"),
+    ("disallow-opaque-deployers", "mandatory"),
+    ("require-known-resource-types", "mandatory"),
+    ("require-valid-waivers", "mandatory"),
+)
+
+PIA_CONDITIONS: tuple[tuple[str, str], ...] = (
+    ("require-pia-record", "mandatory"),
+    ("require-admin-mfa", "mandatory"),
+    ("require-separation-of-duties", "mandatory"),
+    ("require-siem-logging", "mandatory"),
+    ("require-customer-managed-keys", "mandatory"),
+    ("require-tls-1-2", "mandatory"),
+    ("disallow-public-data-access", "mandatory"),
+    ("require-classification-tag", "mandatory"),
+    ("disallow-dosis-data-on-portal", "mandatory"),
+    ("require-deletion-protection", "mandatory"),
+    ("require-eea-backups", "mandatory"),
+    ("require-strong-ipsec-crypto", "mandatory"),
+    ("require-valid-waivers", "mandatory"),
+)
+
+PACKS: dict[str, tuple[tuple[str, str], ...]] = {
+    "eu-residency": EU_RESIDENCY,
+    "pia-conditions": PIA_CONDITIONS,
+}
+
+
+def selected(pack: str) -> list[tuple[Any, str]]:
+    """(Rule, level) pairs of a pack; rules not (yet) in the library are skipped."""
+    from policies.rules import all_rules
+
+    by_id = {r.id: r for r in all_rules()}
+    return [(by_id[rid], level) for rid, level in PACKS[pack] if rid in by_id]
+
+
+def build(pack: str) -> None:
+    """Construct the pulumi_policy PolicyPack (serves gRPC when run by the CLI)."""
+    import pulumi_policy as pp
+
+    from policies.core.crossguard import pack_policies
+
+    pp.PolicyPack(
+        name=pack, policies=pack_policies(selected(pack)), enforcement_level=pp.EnforcementLevel.MANDATORY
+    )
+
+
+def repo_on_path(pack_file: str) -> None:
+    """Make `policies` importable when the CLI runs the pack dir as a program (cwd = pack dir)."""
+    root = str(Path(pack_file).resolve().parents[2])
+    if root not in sys.path:
+        sys.path.insert(0, root)

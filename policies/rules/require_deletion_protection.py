@@ -1,0 +1,106 @@
+"""Stateful resources (data stores, keys, log archives) are protected against deletion: R2016 (data must
+not get lost, exit strategy), CLOUD "Servers" (backups quickly restorable)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policies.core.helpers import is_transient
+from policies.core.rule import Rule, RuleContext
+from policies.core.types import DATA_BEARING
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+TRANSIENT_TYPES = frozenset({"aws:sns/topic:Topic", "aws:sqs/queue:Queue"})
+_LOCKS = (
+    "azure-native:authorization:ManagementLockAtResourceGroupLevel",
+    "azure-native:authorization:ManagementLockByScope",
+    "azure-native:authorization:ManagementLockAtResourceLevel",
+)
+
+# type -> (field, value that means protected, value when absent is protected?)
+SERVICE_FLAGS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
+    "aws:rds/instance:Instance": (
+        ("deletionProtection", True, False),
+        ("deleteAutomatedBackups", False, False),
+    ),
+    "aws:rds/cluster:Cluster": (("deletionProtection", True, False),),
+    "aws:dynamodb/table:Table": (("deletionProtectionEnabled", True, False),),
+    "aws:s3/bucket:Bucket": (("forceDestroy", False, True),),
+    "aws:s3/bucketV2:BucketV2": (("forceDestroy", False, True),),
+    "aws:ecr/repository:Repository": (("forceDelete", False, True),),
+    "aws:opensearch/domain:Domain": (),
+    "azure-native:keyvault:Vault": (
+        ("properties.enablePurgeProtection", True, False),
+        ("properties.enableSoftDelete", True, True),
+    ),
+}
+
+
+def _flags(r: ResourceView) -> list[str]:
+    out = []
+    for field, good, absent_ok in SERVICE_FLAGS.get(r.type, ()):
+        value = r.get(field)
+        if is_unknown(value):
+            out.append(unknown_message(field, "the deletion protection"))
+        elif value is None:
+            if not absent_ok:
+                out.append(f"`{field}` is not set; set it to {good!r}")
+        elif value != good:
+            out.append(f"`{field}` is {value!r}; set it to {good!r}")
+    if r.type == "aws:secretsmanager/secret:Secret" and r.input("recoveryWindowInDays") == 0:
+        out.append("`recoveryWindowInDays` is 0: the secret would be deleted without recovery window")
+    if r.type == "aws:kms/key:Key":
+        window = r.input("deletionWindowInDays")
+        if isinstance(window, int | float) and window < 30:
+            out.append(f"`deletionWindowInDays` is {window!r}; keep the 30-day window")
+    return out
+
+
+_CONTAINERS = ("resourceGroupName", "vaultName", "accountName", "serverName", "workspaceName")
+
+
+def _locked(r: ResourceView, graph: StackGraph, locks: list[ResourceView]) -> bool:
+    """A lock on the resource, or on what contains it (vault of a key, account of a container, its group)."""
+    covered = {r.urn} | {u for f in _CONTAINERS for u in r.property_dependencies.get(f, ())}
+    rg = r.input("resourceGroupName")
+    for lock in locks:
+        if lock.input("level") not in ("CanNotDelete", "ReadOnly"):
+            continue
+        deps = {u for us in lock.property_dependencies.values() for u in us} | set(lock.dependencies)
+        if covered & deps:
+            return True
+        if (
+            rg is not None
+            and not is_unknown(rg)
+            and lock.input("resourceGroupName") == rg
+            and lock.type == "azure-native:authorization:ManagementLockAtResourceGroupLevel"
+        ):
+            return True
+    return False
+
+
+def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    locks = graph.by_type(*_LOCKS)
+    for r in graph.resources:
+        if r.type not in DATA_BEARING or r.type in TRANSIENT_TYPES or is_transient(r):
+            continue
+        if not r.protect:
+            out.append((r.urn, "the resource is not `protect`ed: Pulumi could delete it with its data"))
+        out.extend((r.urn, m) for m in _flags(r))
+        if r.cloud == "azure" and not _locked(r, graph, locks):
+            out.append((r.urn, "no CanNotDelete management lock covers the resource or its resource group"))
+    return out
+
+
+RULE = Rule(
+    id="require-deletion-protection",
+    title="Every stateful resource is protected against deletion by Pulumi and by the cloud service.",
+    severity="high",
+    remediation="Set `protect=True` and the service's deletion protection (RDS deletionProtection, no "
+    "forceDestroy, Key Vault purge protection, a CanNotDelete lock on Azure resource groups).",
+    controls=("LOC-04", "LOC-03", "LOG-04"),
+    check=check,
+    module=__name__,
+    scope="stack",
+)

@@ -1,0 +1,111 @@
+"""Backups exist, are quickly restorable and stay in allowed EEA regions (CLOUD "Servers": Europe, backups
+included; R2016 exit strategy)."""
+
+from __future__ import annotations
+
+from policies.core.location import (
+    ALLOWED_REGIONS_SCHEMA,
+    AZURE_PAIRS,
+    allowed,
+    arn_region,
+    effective_location,
+    region_verdict,
+)
+from policies.core.rule import Rule, RuleContext
+from policies.core.view import ResourceView, is_unknown, unknown_message
+
+MIN_RETENTION_DAYS = 7
+
+
+def _retention(v: ResourceView, field: str) -> list[str]:
+    days = v.input(field)
+    if is_unknown(days):
+        return [unknown_message(field, "the backups")]
+    if not isinstance(days, int | float) or days < MIN_RETENTION_DAYS:
+        return [f"`{field}` is {days!r}; keep automated backups at least {MIN_RETENTION_DAYS} days"]
+    return []
+
+
+def check(view: ResourceView, ctx: RuleContext) -> list[str]:
+    ok = allowed(ctx)
+    t = view.type
+    out: list[str] = []
+    if t in ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster"):
+        if view.input("replicateSourceDb"):
+            return []  # a read replica: the source keeps the backups
+        out += _retention(view, "backupRetentionPeriod")
+        if view.input("backupTarget") == "outposts":
+            out.append("`backupTarget` is 'outposts': backups leave the region's managed storage")
+    elif t == "aws:dynamodb/table:Table":
+        if view.get("pointInTimeRecovery.enabled") is not True:
+            out.append("`pointInTimeRecovery.enabled` is not true: the table cannot be restored")
+    elif t == "aws:backup/plan:Plan":
+        rules = view.input("rules")
+        if is_unknown(rules):
+            return [unknown_message("rules", "where backup copies go")]
+        for i, rule in enumerate(rules if isinstance(rules, list) else []):
+            copies = rule.get("copyActions") if isinstance(rule, dict) else None
+            for j, copy in enumerate(copies if isinstance(copies, list) else []):
+                arn = copy.get("destinationVaultArn") if isinstance(copy, dict) else None
+                if arn is None:
+                    continue
+                field = f"rules.{i}.copyActions.{j}.destinationVaultArn"
+                if is_unknown(arn):
+                    out.append(unknown_message(field, "where the backup copy goes"))
+                    continue
+                parsed = arn_region(str(arn))
+                if parsed is None or not parsed[1]:
+                    out.append(f"`{field}` is not a regional ARN, so the copy's region cannot be judged")
+                elif msg := region_verdict("aws", parsed[1], f"backup copy `{field}`", ok):
+                    out.append(msg)
+    elif t == "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
+        loc = effective_location(view)
+        if loc is not None and loc.problem:
+            out.append(loc.problem)
+        elif (
+            loc is not None
+            and loc.region
+            and (msg := region_verdict("aws", loc.region, "the backup replica", ok))
+        ):
+            out.append(msg)
+    elif t == "azure-native:sql:Database":
+        red = view.input("requestedBackupStorageRedundancy")
+        if is_unknown(red):
+            out.append(unknown_message("requestedBackupStorageRedundancy", "where backups are kept"))
+        elif red in (None, "Geo", "GeoZone"):
+            loc = effective_location(view)
+            pair = AZURE_PAIRS.get(str(loc.region).replace(" ", "").lower()) if loc and loc.region else None
+            what = f"geo-redundant backups (`requestedBackupStorageRedundancy` {red or 'default Geo'!r})"
+            if pair is None:
+                out.append(
+                    f"{what} go to the paired region, which cannot be judged here; set Local or Zone, "
+                    f"or "
+                    "an explicit location"
+                )
+            elif msg := region_verdict("azure", pair, what, ok):
+                out.append(msg)
+    return out
+
+
+RULE = Rule(
+    id="require-eea-backups",
+    title="Every data store has restorable backups, kept in allowed EEA regions.",
+    severity="high",
+    remediation=f"Keep automated backups ≥ {MIN_RETENTION_DAYS} days (point-in-time recovery), and copy them "
+    f"only "
+    "to vaults/regions in the allowed EEA set.",
+    controls=("LOC-01", "LOC-03", "LOC-04"),
+    check=check,
+    module=__name__,
+    resource_types=frozenset(
+        {
+            "aws:rds/instance:Instance",
+            "aws:rds/cluster:Cluster",
+            "aws:dynamodb/table:Table",
+            "aws:backup/plan:Plan",
+            "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+            "azure-native:sql:Database",
+        }
+    ),
+    config_schema=ALLOWED_REGIONS_SCHEMA,
+)

@@ -1,0 +1,57 @@
+"""Builders for rule tests: resource views, graphs and a runner that goes through the fail-closed wrapper."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from policies.core.crossguard import run_resource_rule, run_stack_rule
+from policies.core.rule import RuleContext
+from policies.core.view import UNKNOWN, ProviderView, ResourceView, StackGraph
+from policies.rules import rule
+
+__all__ = ["TAGS", "UNKNOWN", "aws_provider", "azure_provider", "graph", "messages", "res"]
+
+TAGS = {
+    "classification": "vertrouwelijk",
+    "controller": "VLAIO",
+    "system": "e-loket",
+    "pia-reference": "PIA-T",
+}
+
+
+def aws_provider(region: Any = "eu-west-1") -> ProviderView:
+    return ProviderView("pulumi:providers:aws", {"region": region}, "urn:prov:aws", "default")
+
+
+def azure_provider(location: Any = "westeurope") -> ProviderView:
+    return ProviderView("pulumi:providers:azure-native", {"location": location}, "urn:prov:az", "default")
+
+
+def res(type_: str, name: str, inputs: dict[str, Any] | None = None, **kw: Any) -> ResourceView:
+    """A resource view; urn derived from type and name; AWS types get an eu-west-1 provider by default."""
+    if "provider" not in kw and type_.startswith("aws:"):
+        kw["provider"] = aws_provider()
+    return ResourceView(
+        type=type_, raw=copy.deepcopy(inputs or {}), urn=f"urn:pulumi:s::p::{type_}::{name}", name=name, **kw
+    )
+
+
+def graph(*views: ResourceView) -> StackGraph:
+    return StackGraph(views)
+
+
+def messages(
+    rule_id: str,
+    subject: ResourceView | StackGraph,
+    config: dict[str, Any] | None = None,
+    stack: str = "test",
+) -> list[Any]:
+    """Messages of a rule: [message] for resource rules, [(name, message)] for stack rules."""
+    r = rule(rule_id)
+    ctx = RuleContext(config=config or {}, stack=stack)
+    if r.scope == "stack":
+        g = subject if isinstance(subject, StackGraph) else graph(subject)
+        return [(g.by_urn[u].name if u in g.by_urn else "", m) for u, m in run_stack_rule(r, g, ctx)]
+    assert isinstance(subject, ResourceView)
+    return run_resource_rule(r, subject, ctx)
