@@ -1,0 +1,243 @@
+"""SIEM of DOSIS: Log Analytics + Microsoft Sentinel, activity and sign-in logs, alert rules, archive.
+
+D36 §101 (6th): a security event management standard and process for Azure and all subscriptions.
+DPA annex 3 b.vii: who did what, when, on which resource; key management and privileged access
+watched. DPA annex 1: transaction metadata kept 10 years, here through the workspace archive tier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_azure_native as azure
+
+from components.azure.common import child, diagnostics, eea_location, kept, lock
+from policies.core.eea import DOSIS_PRIMARY
+
+MAX_TOTAL_RETENTION_DAYS = 4383  # Azure Monitor limit (12 years)
+ACTIVITY_CATEGORIES = (
+    "Administrative",
+    "Security",
+    "Policy",
+    "Alert",
+    "ServiceHealth",
+    "Recommendation",
+    "Autoscale",
+    "ResourceHealth",
+)
+ENTRA_CATEGORIES = ("SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs", "AuditLogs")
+ARCHIVED_TABLES = (
+    "AzureActivity",
+    "AzureDiagnostics",
+    "AzureMetrics",
+    "SigninLogs",
+    "AuditLogs",
+    "SecurityIncident",
+    "SecurityAlert",
+)
+
+# Sentinel analytics rules: (id, display name, severity, KQL). Each answers a digest requirement.
+DETECTIONS = (
+    (
+        "key-operations",
+        "DOSIS Key Vault key management operation",
+        "High",
+        "AzureDiagnostics | where ResourceProvider == 'MICROSOFT.KEYVAULT' "
+        "| where OperationName in~ ('KeyCreate','KeyDelete','KeyUpdate','KeyImport','KeyBackup','KeyRestore',"
+        "'KeyPurge','KeyRotate','KeyRotationPolicyUpdate','VaultPatch','VaultPut','VaultDelete')",
+    ),
+    (
+        "role-assignment-changes",
+        "DOSIS role assignment or eligibility changed",
+        "High",
+        "AzureActivity | where OperationNameValue has_any ('MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE',"
+        "'MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/DELETE','MICROSOFT.AUTHORIZATION/ROLEELIGIBILITYSCHEDULEREQUESTS/WRITE',"
+        "'MICROSOFT.AUTHORIZATION/LOCKS/DELETE') | where ActivityStatusValue =~ 'Success'",
+    ),
+    (
+        "sign-in-without-mfa",
+        "DOSIS sign-in without multi-factor authentication",
+        "Medium",
+        "SigninLogs | where ResultType == 0 | where AuthenticationRequirement != 'multiFactorAuthentication'"
+        " | where AppDisplayName has_any ('Azure Portal','Microsoft Azure CLI','Azure PowerShell',"
+        "'Windows Azure Service Management API')",
+    ),
+)
+
+
+@dataclass
+class SecurityMonitoringArgs:
+    resource_group_name: pulumi.Input[str]
+    """Resource group of the primary region."""
+    subscription_id: pulumi.Input[str]
+    """Subscription whose activity log is collected (one SecurityMonitoring per subscription)."""
+    tags: dict[str, str]
+    """Mandatory tags."""
+    workspace_name: str = "dosis-sentinel"
+    """Log Analytics workspace name."""
+    location: str = DOSIS_PRIMARY
+    """Azure region of the workspace (EEA only)."""
+    retention_days: int = 90
+    """Interactive retention (90 days are included with Sentinel)."""
+    total_retention_days: int = 3650
+    """Interactive + archive retention (DPA annex 1: 10 years; Azure maximum 4383)."""
+    soc_emails: list[str] = field(default_factory=list)
+    """SOC addresses in the action group (alerts, break-glass sign-ins)."""
+    break_glass_object_ids: list[str] = field(default_factory=list)
+    """Break-glass accounts: any sign-in raises a high-severity incident."""
+    collect_entra_logs: bool = True
+    """Route Entra sign-in and audit logs to the workspace (needed for the MFA rule)."""
+    public_query_access: bool = False
+    """Allow queries over the public endpoint (False: analysts query through Azure Monitor Private Link)."""
+
+
+class SecurityMonitoring(pulumi.ComponentResource):
+    """Workspace with Sentinel, archive, activity/Entra logs, analytics rules and the SOC action group."""
+
+    workspace: azure.operationalinsights.Workspace
+    action_group: azure.monitor.ActionGroup
+
+    def __init__(self, name: str, args: SecurityMonitoringArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("dosis-eloket:azure:SecurityMonitoring", name, None, opts)
+        location = eea_location(args.location, f"SecurityMonitoring {name}")
+        if not 30 <= args.retention_days <= 730:
+            raise ValueError(f"SecurityMonitoring {name}: retention_days must be 30..730")
+        if not 3650 <= args.total_retention_days <= MAX_TOTAL_RETENTION_DAYS:
+            raise ValueError(
+                f"SecurityMonitoring {name}: total_retention_days must be 3650..4383 "
+                "(10-year transaction metadata, DPA annex 1)"
+            )
+        rg = args.resource_group_name
+        self.workspace = azure.operationalinsights.Workspace(
+            f"{name}-workspace",
+            workspace_name=args.workspace_name,
+            resource_group_name=rg,
+            location=location,
+            sku={"name": "PerGB2018"},
+            retention_in_days=args.retention_days,
+            features={"enable_log_access_using_only_resource_permissions": True, "disable_local_auth": True},
+            public_network_access_for_ingestion="Enabled",
+            public_network_access_for_query="Enabled" if args.public_query_access else "Disabled",
+            tags=args.tags,
+            opts=kept(self),
+        )
+        lock(f"{name}-workspace", self.workspace, self)
+        for table in ARCHIVED_TABLES:
+            azure.operationalinsights.Table(
+                f"{name}-{table}",
+                resource_group_name=rg,
+                workspace_name=self.workspace.name,
+                table_name=table,
+                retention_in_days=args.retention_days,
+                total_retention_in_days=args.total_retention_days,
+                opts=child(self.workspace),
+            )
+        onboarding = azure.securityinsights.SentinelOnboardingState(
+            f"{name}-sentinel",
+            resource_group_name=rg,
+            workspace_name=self.workspace.name,
+            sentinel_onboarding_state_name="default",
+            opts=child(self.workspace),
+        )
+        diagnostics(f"{name}-workspace", self.workspace.id, self.workspace.id, self.workspace)
+        azure.monitor.SubscriptionDiagnosticSetting(
+            f"{name}-activity-log",
+            name="activity-to-sentinel",
+            workspace_id=self.workspace.id,
+            logs=[{"category": c, "enabled": True} for c in ACTIVITY_CATEGORIES],
+            opts=child(self),
+        )
+        if args.collect_entra_logs:
+            azure.aadiam.DiagnosticSetting(
+                f"{name}-entra-logs",
+                name="entra-to-sentinel",
+                workspace_id=self.workspace.id,
+                logs=[{"category": c, "enabled": True} for c in ENTRA_CATEGORIES],
+                opts=child(self),
+            )
+        self.action_group = azure.monitor.ActionGroup(
+            f"{name}-soc",
+            action_group_name="dosis-soc",
+            resource_group_name=rg,
+            location="global",
+            group_short_name="dosis-soc",
+            enabled=True,
+            email_receivers=[
+                {"name": f"soc{i}", "email_address": e, "use_common_alert_schema": True}
+                for i, e in enumerate(args.soc_emails)
+            ],
+            tags=args.tags,
+            opts=child(self),
+        )
+        detections = list(DETECTIONS)
+        if args.break_glass_object_ids:
+            ids = ",".join(f"'{i}'" for i in args.break_glass_object_ids)
+            detections.append(
+                (
+                    "break-glass-sign-in",
+                    "DOSIS break-glass account signed in",
+                    "High",
+                    f"SigninLogs | where UserId in ({ids})",
+                )
+            )
+        self.rules = {}
+        for rule_id, title, severity, query in detections:
+            self.rules[rule_id] = azure.securityinsights.ScheduledAlertRule(
+                f"{name}-{rule_id}",
+                resource_group_name=rg,
+                workspace_name=self.workspace.name,
+                rule_id=f"dosis-{rule_id}",
+                kind="Scheduled",
+                display_name=title,
+                enabled=True,
+                severity=severity,
+                query=query,
+                query_frequency="PT5M",
+                query_period="PT5M",
+                trigger_operator="GreaterThan",
+                trigger_threshold=0,
+                suppression_enabled=False,
+                suppression_duration="PT1H",
+                incident_configuration={
+                    "create_incident": True,
+                    "grouping_configuration": {
+                        "enabled": False,
+                        "reopen_closed_incident": False,
+                        "lookback_duration": "PT5H",
+                        "matching_method": "AllEntities",
+                    },
+                },
+                opts=child(self.workspace, depends_on=[onboarding]),
+            )
+        # Role-assignment changes also page the SOC directly, independent of Sentinel.
+        azure.monitor.ActivityLogAlert(
+            f"{name}-role-assignment-alert",
+            activity_log_alert_name="dosis-role-assignment-changes",
+            resource_group_name=rg,
+            location="global",
+            scopes=[pulumi.Output.concat("/subscriptions/", args.subscription_id)],
+            condition={
+                "all_of": [
+                    {"field": "category", "equals": "Administrative"},
+                    {
+                        "any_of": [
+                            {
+                                "field": "operationName",
+                                "equals": "Microsoft.Authorization/roleAssignments/write",
+                            },
+                            {
+                                "field": "operationName",
+                                "equals": "Microsoft.Authorization/roleAssignments/delete",
+                            },
+                            {"field": "operationName", "equals": "Microsoft.Authorization/locks/delete"},
+                        ]
+                    },
+                ]
+            },
+            actions={"action_groups": [{"action_group_id": self.action_group.id}]},
+            enabled=True,
+            tags=args.tags,
+            opts=child(self),
+        )
+        self.register_outputs({"workspaceId": self.workspace.id, "actionGroupId": self.action_group.id})

@@ -1,0 +1,182 @@
+"""SqlDatabase: Entra-only, TDE under each region's CMK, private, audited, LTR, failover group, kept."""
+
+import pulumi_azure_native as azure
+import pytest
+from azure_support import (
+    RG,
+    SUB,
+    SUBNET,
+    TAGS,
+    TENANT,
+    WORKSPACE,
+    ZONE,
+    assert_in_regions,
+    assert_tagged,
+    diagnosed,
+    locked_ids,
+    one,
+    record,
+)
+
+from components.azure.common import ROLES
+from components.azure.database import SqlDatabase, SqlDatabaseArgs, SqlServerSide, server_key_name
+
+SERVER = "azure-native:sql:Server"
+KEY_W = "https://kv-weu.vault.azure.net/keys/sql-tde"
+KEY_N = "https://kv-neu.vault.azure.net/keys/sql-tde"
+
+
+def _db(secondary=True, side_kwargs=None, **kwargs):
+    def fn(opts):
+        neu = azure.Provider("neu", location="northeurope")
+        primary = SqlServerSide(RG, "sql-weu", KEY_W, "/scope/kv-weu/keys/sql-tde", **(side_kwargs or {}))
+        second = (
+            SqlServerSide(
+                "rg-neu",
+                "sql-neu",
+                KEY_N,
+                "/scope/kv-neu/keys/sql-tde",
+                location="northeurope",
+                provider=neu,
+                **(side_kwargs or {}),
+            )
+            if secondary
+            else None
+        )
+        SqlDatabase(
+            "sql",
+            SqlDatabaseArgs(
+                primary=primary,
+                secondary=second,
+                subscription_id=SUB,
+                tenant_id=TENANT,
+                admin_group_name="dosis-db-structure-admin",
+                admin_group_object_id="group-1",
+                tags=TAGS,
+                **kwargs,
+            ),
+            opts=opts,
+        )
+
+    return record(fn)
+
+
+def test_defaults_are_compliant():
+    g = _db()
+    servers = {s.inputs["serverName"]: s for s in g.by_type(SERVER)}
+    assert set(servers) == {"sql-weu", "sql-neu"}
+    for name, key, region in (("sql-weu", KEY_W, "westeurope"), ("sql-neu", KEY_N, "northeurope")):
+        s = servers[name]
+        assert s.inputs["keyId"] == key and g.region(s) == region  # each side its own region's key
+        assert s.inputs["minimalTlsVersion"] == "1.2" and s.inputs["publicNetworkAccess"] == "Disabled"
+        assert "administratorLogin" not in s.inputs and "administratorLoginPassword" not in s.inputs
+        admins = s.inputs["administrators"]
+        assert admins["azureADOnlyAuthentication"] is True and admins["sid"] == "group-1"
+        assert s.inputs["identity"]["type"] == "UserAssigned"
+        assert s.protect and s.id in locked_ids(g)
+    assert all(
+        a.inputs["azureADOnlyAuthentication"]
+        for a in g.by_type("azure-native:sql:ServerAzureADOnlyAuthentication")
+    )
+    audits = g.by_type("azure-native:sql:ExtendedServerBlobAuditingPolicy")
+    assert len(audits) == 2 and all(
+        a.inputs["state"] == "Enabled" and a.inputs["isAzureMonitorTargetEnabled"] for a in audits
+    )
+    db = g.by_type("azure-native:sql:Database")[0]
+    assert db.protect and db.id in locked_ids(g)
+    assert db.inputs["requestedBackupStorageRedundancy"] == "Zone" and db.inputs["zoneRedundant"] is True
+    alerts = g.by_type("azure-native:sql:ServerSecurityAlertPolicy")
+    assert len(alerts) == 2 and all(
+        a.inputs["state"] == "Enabled" and a.inputs["emailAccountAdmins"] for a in alerts
+    )
+    ltr = one(g, "azure-native:sql:BackupLongTermRetentionPolicy")
+    assert ltr["yearlyRetention"] == "P10Y" and ltr["weekOfYear"] == 1
+    assert one(g, "azure-native:sql:BackupShortTermRetentionPolicy")["retentionDays"] == 35
+    fog = one(g, "azure-native:sql:FailoverGroup")
+    assert fog["partnerServers"] == [{"id": servers["sql-neu"].id}] and fog["databases"] == [db.id]
+    assert fog["readWriteEndpoint"]["failoverPolicy"] == "Automatic"
+    grants = g.by_type("azure-native:authorization:RoleAssignment")
+    assert {r.inputs["scope"] for r in grants} == {"/scope/kv-weu/keys/sql-tde", "/scope/kv-neu/keys/sql-tde"}
+    assert all(
+        r.inputs["roleDefinitionId"].endswith(ROLES["Key Vault Crypto Service Encryption User"])
+        for r in grants
+    )
+    assert_tagged(g)
+    assert_in_regions(g)
+
+
+def test_options_endpoints_diagnostics_geo_backups_no_secondary():
+    g = _db(
+        secondary=False,
+        side_kwargs={"endpoint_subnet_id": SUBNET},
+        dns_zone_id=ZONE,
+        workspace_id=WORKSPACE,
+        backup_storage_redundancy="Geo",
+        sku_name="BC_Gen5_4",
+        yearly_retention="P5Y",
+        alert_emails=["soc@example.org"],
+        extra_audit_groups=("DBCC_GROUP",),
+    )
+    assert one(g, "azure-native:sql:ServerSecurityAlertPolicy")["emailAddresses"] == ["soc@example.org"]
+    assert (
+        "DBCC_GROUP" in one(g, "azure-native:sql:ExtendedServerBlobAuditingPolicy")["auditActionsAndGroups"]
+    )
+    assert one(g, "azure-native:sql:BackupLongTermRetentionPolicy")["yearlyRetention"] == "P5Y"
+    assert len(g.by_type(SERVER)) == 1 and not g.by_type("azure-native:sql:FailoverGroup")
+    db = g.by_type("azure-native:sql:Database")[0]
+    assert db.inputs["requestedBackupStorageRedundancy"] == "Geo" and db.inputs["sku"] == {
+        "name": "BC_Gen5_4"
+    }
+    pe = one(g, "azure-native:network:PrivateEndpoint")
+    assert pe["privateLinkServiceConnections"][0]["groupIds"] == ["sqlServer"]
+    diags = diagnosed(g, WORKSPACE)
+    server = g.by_type(SERVER)[0]
+    assert db.id in diags
+    assert diags[f"{server.id}/databases/master"]["logs"] == [
+        {"category": "SQLSecurityAuditEvents", "enabled": True}
+    ]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"backup_storage_redundancy": "RA-GRS"}, "backup_storage_redundancy"),
+        ({"short_term_retention_days": 90}, "short_term"),
+        ({"secondary": False, "side_kwargs": {"location": "uksouth"}}, "outside the EEA"),
+    ],
+)
+def test_rejects_unsafe_options(kwargs, message):
+    with pytest.raises(Exception, match=message):
+        _db(**kwargs)
+
+
+def test_partners_hold_each_others_key_for_geo_replication():
+    def fn(opts):
+        neu = azure.Provider("neu", location="northeurope")
+        w = SqlServerSide(RG, "sql-weu", KEY_W, "/scope/kv-weu/keys/sql-tde", key_versioned_uri=f"{KEY_W}/v1")
+        n = SqlServerSide(
+            "rg-neu",
+            "sql-neu",
+            KEY_N,
+            "/scope/kv-neu/keys/sql-tde",
+            location="northeurope",
+            provider=neu,
+            key_versioned_uri=f"{KEY_N}/v2",
+        )
+        SqlDatabase("sql", SqlDatabaseArgs(w, n, SUB, TENANT, "admins", "group-1", TAGS), opts=opts)
+
+    g = record(fn)
+    keys = {k.inputs["serverName"]: k for k in g.by_type("azure-native:sql:ServerKey")}
+    assert (
+        keys["sql-neu"].inputs["uri"] == f"{KEY_W}/v1"
+        and keys["sql-neu"].inputs["keyName"] == "kv-weu_sql-tde_v1"
+    )
+    assert keys["sql-weu"].inputs["keyName"] == "kv-neu_sql-tde_v2"
+    assert g.region(keys["sql-neu"]) == "northeurope"
+    scopes = [r.inputs["scope"] for r in g.by_type("azure-native:authorization:RoleAssignment")]
+    assert sorted(scopes) == sorted(["/scope/kv-weu/keys/sql-tde", "/scope/kv-neu/keys/sql-tde"] * 2)
+    fog = g.by_type("azure-native:sql:FailoverGroup")[0]
+    assert {k.urn for k in keys.values()} <= set(fog.dependencies)
+    assert server_key_name("https://v.vault.azure.net/keys/k/abc") == "v_k_abc"
+    with pytest.raises(ValueError):
+        server_key_name("https://v.vault.azure.net/keys/k")

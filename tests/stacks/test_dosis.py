@@ -1,0 +1,223 @@
+"""The dosis-prod stack, recorded offline from its real config file (stacks/Pulumi.dosis-prod.yaml)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gate.recording import Graph, record_program
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "components" / "azure"))
+from azure_support import (
+    assert_in_regions,
+    assert_tagged,
+    custom,
+    diagnosed,
+    locked_ids,
+)
+
+from components.azure.common import ROLES
+from components.azure.identity import TRIAD
+
+PROJECT = Path(__file__).parents[2]
+CONTRACT_OUTPUTS = {
+    "vpnGatewayPublicIps",
+    "vpnGatewayId",
+    "vpnGatewayBgpAsn",
+    "vpnGatewayBgpPeeringAddresses",
+    "vnetCidrs",
+    "dosisUitPrivateIp",
+    "dosisUitSubnetCidr",
+    "resourceGroupName",
+    "location",
+    "privateEndpointNsgName",
+    "logAnalyticsWorkspaceId",
+    "actionGroupId",
+    "vpnGatewayIpConfigurationIds",  # optional in the contract: pins the APIPA BGP addresses per instance
+}
+# Resources that hold DOSIS data or its keys: protected by Pulumi and by an Azure CanNotDelete lock.
+STATEFUL = {
+    "azure-native:keyvault:Vault",
+    "azure-native:sql:Server",
+    "azure-native:sql:Database",
+    "azure-native:storage:StorageAccount",
+    "azure-native:operationalinsights:Workspace",
+}
+KEYS = "azure-native:keyvault:Key"
+
+
+def _record(**overrides: Any) -> Graph:
+    return record_program(PROJECT, "dosis-prod", config=overrides or None)
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return _record()
+
+
+def test_every_resource_in_dosis_regions_and_tagged(graph):
+    assert_in_regions(graph)
+    assert_tagged(graph)
+    regions = {graph.region(r) for r in custom(graph)}
+    assert {"westeurope", "northeurope"} <= regions
+
+
+def test_outputs_follow_the_contract(graph):
+    out = graph.outputs
+    assert set(out) == CONTRACT_OUTPUTS
+    assert out["location"] == "westeurope" and out["vnetCidrs"] == ["10.10.0.0/16"]
+    assert out["dosisUitPrivateIp"] == "10.10.1.10" and out["dosisUitSubnetCidr"] == "10.10.1.0/24"
+    assert out["vpnGatewayBgpAsn"] == 65515
+    gw = graph.by_type("azure-native:network:VirtualNetworkGateway")[0]
+    assert out["vpnGatewayId"] == gw.id
+    assert out["vpnGatewayIpConfigurationIds"] == [f"{gw.id}/ipConfigurations/instance{i}" for i in (0, 1)]
+    names = [c["name"] for c in gw.inputs["ipConfigurations"]]
+    assert names == ["instance0", "instance1"]
+    peering = gw.inputs["bgpSettings"]["bgpPeeringAddresses"]
+    assert [p["customBgpIpAddresses"] for p in peering] == [
+        ["169.254.21.2", "169.254.22.2"],
+        ["169.254.21.6", "169.254.22.6"],
+    ]
+    assert out["logAnalyticsWorkspaceId"] == graph.by_type("azure-native:operationalinsights:Workspace")[0].id
+    nsg_names = {r.outputs.get("name") for r in graph.by_type("azure-native:network:NetworkSecurityGroup")}
+    assert out["privateEndpointNsgName"] in nsg_names
+
+
+def test_every_data_store_uses_a_customer_managed_key_in_its_region(graph):
+    vaults = {
+        r.inputs["vaultName"]: r.inputs["location"] for r in graph.by_type("azure-native:keyvault:Vault")
+    }
+    servers = graph.by_type("azure-native:sql:Server")
+    assert len(servers) == 2
+    for s in servers:
+        vault = s.inputs["keyId"].removeprefix("https://").split(".")[0]
+        assert vaults[vault] == s.inputs["location"], f"{s.name} uses a key from another region"
+    for acct in graph.by_type("azure-native:storage:StorageAccount"):
+        enc = acct.inputs["encryption"]
+        assert enc["keySource"] == "Microsoft.Keyvault"
+        assert enc["keyVaultProperties"]["keyVaultUri"].removeprefix("https://").split(".")[0] in vaults
+    for key in graph.by_type(KEYS):
+        assert key.inputs["properties"]["kty"] == "RSA-HSM"
+    # geo-replication partners hold each other's key (one server key per server, the other region's vault)
+    assert sorted(k.inputs["serverName"] for k in graph.by_type("azure-native:sql:ServerKey")) == [
+        "dosis-sql-neu",
+        "dosis-sql-weu",
+    ]
+    # one key per purpose per vault
+    pairs = [(k.inputs["vaultName"], k.inputs["keyName"]) for k in graph.by_type(KEYS)]
+    assert len(pairs) == len(set(pairs)) and {p for _, p in pairs} == {"sql-tde", "storage"}
+
+
+def test_every_data_bearing_resource_sends_diagnostics_to_sentinel(graph):
+    ws = graph.by_type("azure-native:operationalinsights:Workspace")[0].id
+    diags = diagnosed(graph, ws)
+    # Logical SQL servers have no diagnostic settings of their own: their audit log is the master database's.
+    data_bearing = [
+        r
+        for r in custom(graph)
+        if r.type
+        in (STATEFUL - {"azure-native:sql:Server"})
+        | {
+            "azure-native:web:WebApp",
+            "azure-native:network:VirtualNetworkGateway",
+            "azure-native:network:NetworkSecurityGroup",
+            "azure-native:network:VirtualNetwork",
+        }
+    ]
+    missing = [r.name for r in data_bearing if r.id not in diags]
+    assert not missing, f"no diagnostic setting to the Sentinel workspace: {missing}"
+    for s in graph.by_type("azure-native:sql:Server"):
+        assert f"{s.id}/databases/master" in diags  # audit records
+    for acct in graph.by_type("azure-native:storage:StorageAccount"):
+        assert f"{acct.id}/blobServices/default" in diags  # blob read/write/delete logs
+    assert len(graph.by_type("azure-native:monitor:SubscriptionDiagnosticSetting")) == 1
+    assert graph.by_type("azure-native:securityinsights:SentinelOnboardingState")
+
+
+def test_no_principal_holds_two_of_the_three_functions(graph):
+    groups = {
+        r.inputs["displayName"].removeprefix("dosis-"): r for r in graph.by_type("azuread:index/group:Group")
+    }
+    members = {f: set(groups[f].inputs.get("members") or []) for f in TRIAD}
+    for i, a in enumerate(TRIAD):
+        for b in TRIAD[i + 1 :]:
+            assert not members[a] & members[b], f"{a} and {b} share {members[a] & members[b]}"
+    grants = graph.by_type("azure-native:authorization:RoleAssignment") + graph.by_type(
+        "azure-native:authorization:PimRoleEligibilitySchedule"
+    )
+    owner_like = {ROLES["Owner"], ROLES["User Access Administrator"]}
+    assert not [r.name for r in grants if r.inputs["roleDefinitionId"].rsplit("/", 1)[-1] in owner_like]
+    triad_ids = {groups[f].outputs["objectId"]: f for f in TRIAD}
+    triad_roles = {
+        ROLES[n]
+        for n in (
+            "Key Vault Crypto Officer",
+            "Role Based Access Control Administrator",
+            "SQL DB Contributor",
+            "SQL Server Contributor",
+        )
+    }
+    holders: dict[str, set[str]] = {}
+    for r in grants:
+        role = r.inputs["roleDefinitionId"].rsplit("/", 1)[-1]
+        if role in triad_roles:
+            holders.setdefault(role, set()).add(
+                triad_ids.get(r.inputs["principalId"], r.inputs["principalId"])
+            )
+            assert r.type.endswith("PimRoleEligibilitySchedule"), f"standing privileged role {r.name}"
+    assert all(len(h) == 1 and h <= set(TRIAD) for h in holders.values()), holders
+    # SQL administrators are the database-structure administrators, nobody else
+    sids = {s.inputs["administrators"]["sid"] for s in graph.by_type("azure-native:sql:Server")}
+    assert sids == {groups["db-structure-admin"].outputs["objectId"]}
+
+
+def test_every_stateful_resource_is_protected_and_locked(graph):
+    locks = locked_ids(graph)
+    stateful = [r for r in custom(graph) if r.type in STATEFUL]
+    assert len(stateful) == 7  # 2 vaults, 2 servers, database, storage account, workspace
+    unprotected = [r.name for r in stateful if not r.protect]
+    unlocked = [r.name for r in stateful if r.id not in locks]
+    assert not unprotected and not unlocked, (unprotected, unlocked)
+    for key in graph.by_type(KEYS):  # keys are protected; the lock on their vault covers them
+        assert key.protect
+    for container in graph.by_type("azure-native:storage:BlobContainer"):
+        assert container.protect
+    assert not [r.name for r in custom(graph) if r.protect and r.type.startswith("azure-native:network:")]
+
+
+def test_mfa_and_break_glass(graph):
+    policies = graph.by_type("azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy")
+    assert len(policies) == 2
+    assert all(
+        p.inputs["conditions"]["users"]["excludedUsers"] == ["00000000-0000-4000-8000-0000000b0001"]
+        for p in policies
+    )
+    rules = {r.inputs["ruleId"] for r in graph.by_type("azure-native:securityinsights:ScheduledAlertRule")}
+    assert "dosis-break-glass-sign-in" in rules
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("keyAdmins", ["00000000-0000-4000-8000-0000000d0001"], "is also in dbStructureAdmins"),
+        ("accessRightsAdmins", ["00000000-0000-4000-8000-0000000d0001"], "is also in dbStructureAdmins"),
+        ("operators", ["00000000-0000-4000-8000-0000000c0001"], "is also in keyAdmins"),
+        ("namePrefix", "Dosis-Prod", "lowercase"),
+        ("storageSku", "Standard_GRS", "expected one of"),
+        ("sqlBackupRedundancy", "RA-GRS", "expected one of"),
+        ("vpnGatewaySku", "VpnGw2", "expected one of"),
+        ("failoverAddressSpace", "10.10.128.0/17", "overlaps"),
+        ("primaryAddressSpace", "10.10.0.0/24", "/22"),
+        ("dosisUitPrivateIp", "10.10.0.10", "private-endpoint subnet"),
+        ("logTotalRetentionDays", 365, "10 years"),
+        ("trustedIpRanges", ["not-a-cidr"], "does not appear"),
+    ],
+)
+def test_bad_config_names_file_and_key(key, value, message):
+    with pytest.raises(Exception) as info:
+        _record(**{f"dosis-eloket:{key}": value})
+    text = str(info.value)
+    assert text.startswith(f"stacks/Pulumi.dosis-prod.yaml: dosis-eloket:{key}: "), text
+    assert message in text and "\n" not in text
