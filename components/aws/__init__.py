@@ -1,0 +1,53 @@
+"""e-loket (VLAIO) components on AWS eu-west-1; one module per component (D36 §105-§117)."""
+
+from components.aws.audit import (
+    AuditTrail,
+    AuditTrailArgs,
+    PrivacyLog,
+    PrivacyLogArgs,
+    SecurityMonitoring,
+    SecurityMonitoringArgs,
+)
+from components.aws.bucket import SecureBucket, SecureBucketArgs
+from components.aws.cache import MemcachedCache, MemcachedCacheArgs
+from components.aws.database import MySqlDatabase, MySqlDatabaseArgs
+from components.aws.identity import HumanRoles, HumanRolesArgs, WorkloadIdentity, WorkloadIdentityArgs
+from components.aws.keys import CustomerKey, CustomerKeyArgs
+from components.aws.network import PortalNetwork, PortalNetworkArgs
+from components.aws.web import (
+    ContainerPlatform,
+    ContainerPlatformArgs,
+    ContainerService,
+    ContainerServiceArgs,
+    WebEntry,
+    WebEntryArgs,
+)
+
+__all__ = [
+    "AuditTrail",
+    "AuditTrailArgs",
+    "ContainerPlatform",
+    "ContainerPlatformArgs",
+    "ContainerService",
+    "ContainerServiceArgs",
+    "CustomerKey",
+    "CustomerKeyArgs",
+    "HumanRoles",
+    "HumanRolesArgs",
+    "MemcachedCache",
+    "MemcachedCacheArgs",
+    "MySqlDatabase",
+    "MySqlDatabaseArgs",
+    "PortalNetwork",
+    "PortalNetworkArgs",
+    "PrivacyLog",
+    "PrivacyLogArgs",
+    "SecureBucket",
+    "SecureBucketArgs",
+    "SecurityMonitoring",
+    "SecurityMonitoringArgs",
+    "WebEntry",
+    "WebEntryArgs",
+    "WorkloadIdentity",
+    "WorkloadIdentityArgs",
+]

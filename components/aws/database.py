@@ -1,0 +1,138 @@
+"""The Drupal database: RDS MySQL, Multi-AZ, CMK-encrypted, TLS-only, IAM auth, master secret in
+Secrets Manager managed by RDS (DPA annex 3 b.iv; D36 §107-§109)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws.common import child, client_security_group, encrypted_log_group, kept
+
+LOG_EXPORTS = ("audit", "error", "general", "slowquery", "iam-db-auth-error")
+
+
+@dataclass
+class MySqlDatabaseArgs:
+    vpc_id: pulumi.Input[str]
+    """VPC of the database."""
+    subnet_ids: list[pulumi.Input[str]]
+    """Private data subnets (three AZs)."""
+    kms_key_arn: pulumi.Input[str]
+    """Database CMK: storage, snapshots, automated backups and Performance Insights."""
+    secret_kms_key_arn: pulumi.Input[str]
+    """Secrets CMK of the RDS-managed master user secret."""
+    log_kms_key_arn: pulumi.Input[str]
+    """Logs CMK of the exported log groups (created here so they are encrypted and retained)."""
+    client_security_group_ids: list[pulumi.Input[str]]
+    """Security groups allowed to connect on 3306 (the Drupal tasks)."""
+    tags: dict[str, str]
+    """Mandatory tags; the component adds `dosis-data: none` (D36 §108)."""
+    identifier: str = "eloket-mysql"
+    """DB instance identifier (fixed, so the log groups can be created beforehand)."""
+    instance_class: str = "db.m6g.large"
+    """Instance class."""
+    engine_version: str = "8.0"
+    """MySQL major version."""
+    allocated_storage: int = 100
+    """Initial storage (GiB)."""
+    max_allocated_storage: int = 500
+    """Storage autoscaling ceiling (GiB)."""
+    backup_retention_days: int = 35
+    """Automated backup retention (in-region; never replicated outside the EEA)."""
+    log_retention_days: int = 400
+    """Retention of the exported database logs."""
+    multi_az: bool = True
+    """Standby in a second AZ."""
+
+
+class MySqlDatabase(pulumi.ComponentResource):
+    """A private MySQL instance that refuses plaintext connections and cannot be deleted by accident."""
+
+    def __init__(self, name: str, args: MySqlDatabaseArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("dosis-eloket:aws:MySqlDatabase", name, None, opts)
+        tags = {**args.tags, "dosis-data": "none"}
+        major = ".".join(args.engine_version.split(".")[:2])
+        self.security_group = client_security_group(
+            f"{name}-db",
+            self,
+            vpc_id=args.vpc_id,
+            port=3306,
+            clients=args.client_security_group_ids,
+            what="MySQL (TLS)",
+            tags=tags,
+        )
+        subnets = aws.rds.SubnetGroup(name, subnet_ids=args.subnet_ids, tags=tags, opts=child(self))
+        params = aws.rds.ParameterGroup(
+            name,
+            family=f"mysql{major}",
+            parameters=[
+                {"name": "require_secure_transport", "value": "ON"},
+                {"name": "tls_version", "value": "TLSv1.2,TLSv1.3", "apply_method": "pending-reboot"},
+            ],
+            tags=tags,
+            opts=child(self),
+        )
+        options = aws.rds.OptionGroup(
+            name,
+            engine_name="mysql",
+            major_engine_version=major,
+            options=[
+                {
+                    "option_name": "MARIADB_AUDIT_PLUGIN",
+                    "option_settings": [
+                        {"name": "SERVER_AUDIT_EVENTS", "value": "CONNECT,QUERY_DDL,QUERY_DCL"}
+                    ],
+                }
+            ],
+            tags=tags,
+            opts=child(self),
+        )
+        log_groups = [
+            encrypted_log_group(
+                f"{name}-{log}",
+                self,
+                log_group_name=f"/aws/rds/instance/{args.identifier}/{log}",
+                kms_key_arn=args.log_kms_key_arn,
+                retention_in_days=args.log_retention_days,
+                tags=tags,
+            )
+            for log in LOG_EXPORTS
+        ]
+        self.instance = aws.rds.Instance(
+            name,
+            identifier=args.identifier,
+            engine="mysql",
+            engine_version=args.engine_version,
+            instance_class=args.instance_class,
+            allocated_storage=args.allocated_storage,
+            max_allocated_storage=args.max_allocated_storage,
+            storage_type="gp3",
+            storage_encrypted=True,
+            kms_key_id=args.kms_key_arn,
+            username="dbadmin",
+            manage_master_user_password=True,
+            master_user_secret_kms_key_id=args.secret_kms_key_arn,
+            iam_database_authentication_enabled=True,
+            multi_az=args.multi_az,
+            publicly_accessible=False,
+            db_subnet_group_name=subnets.name,
+            vpc_security_group_ids=[self.security_group.id],
+            parameter_group_name=params.name,
+            option_group_name=options.name,
+            backup_retention_period=args.backup_retention_days,
+            copy_tags_to_snapshot=True,
+            delete_automated_backups=False,
+            deletion_protection=True,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{args.identifier}-final",
+            enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
+            performance_insights_enabled=True,
+            performance_insights_kms_key_id=args.kms_key_arn,
+            auto_minor_version_upgrade=True,
+            ca_cert_identifier="rds-ca-rsa2048-g1",
+            tags=tags,
+            opts=kept(self, depends_on=log_groups),
+        )
+        self.register_outputs({"endpoint": self.instance.endpoint, "resourceId": self.instance.resource_id})
