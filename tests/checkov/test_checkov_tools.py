@@ -1,0 +1,73 @@
+"""Tool environment reuse and the checkov waiver reader (no checkov run)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from gate.checkov import runner, toolenv
+from gate.errors import GateError
+
+
+def test_tool_env_is_reused_when_its_marker_matches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    venv = tmp_path / "env"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("")
+    (venv / toolenv.MARKER).write_text("checkov==1.0\n")
+    monkeypatch.setattr(toolenv.subprocess, "run", lambda *a, **k: pytest.fail("must not reinstall"))
+    assert toolenv.ensure_venv(venv, ["checkov==1.0"]) == venv / "bin" / "python"
+
+
+def test_tool_env_is_rebuilt_for_another_pin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    venv = tmp_path / "env"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("")
+    (venv / toolenv.MARKER).write_text("checkov==1.0\n")
+    calls: list[list[str]] = []
+
+    class Done:
+        returncode, stdout, stderr = 0, "", ""
+
+    monkeypatch.setattr(toolenv.subprocess, "run", lambda cmd, **k: calls.append(cmd) or Done())
+    toolenv.ensure_venv(venv, ["checkov==2.0"])
+    assert [c[1:3] for c in calls] == [["venv", "--quiet"], ["pip", "install"]]
+    assert calls[1][-1] == "checkov==2.0"
+    assert (venv / toolenv.MARKER).read_text().strip() == "checkov==2.0"
+
+
+def test_failed_install_is_one_line_gate_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Failed:
+        returncode, stdout, stderr = 1, "", "resolution failed\nno matching distribution"
+
+    monkeypatch.setattr(toolenv.subprocess, "run", lambda *a, **k: Failed())
+    with pytest.raises(GateError, match="cannot install checkov==9: no matching distribution"):
+        toolenv.ensure_venv(tmp_path / "env", ["checkov==9"])
+
+
+def test_checkov_waivers_read_from_the_stack_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "waivers").mkdir()
+    (tmp_path / "waivers" / "s.yaml").write_text(
+        "waivers:\n"
+        "  - {rule: CKV_AWS_7, resource: key, reason: HSM key due in Q3 2030, owner: sec,\n"
+        "     expires: 2030-01-01}\n"
+        "  - {rule: CKV_AWS_18, resource: key, reason: too short, owner: sec, expires: 2030-01-01}\n"
+        "  - {rule: CKV_AWS_16, resource: db, reason: expired long ago, owner: sec, expires: 2020-01-01}\n"
+        "  - {rule: CKV_AWS_17, resource: db, reason: no owner given, expires: 2030-01-01}\n"
+        "  - {rule: require-tls-1-2, resource: db, reason: a pack rule, owner: sec, expires: 2030-01-01}\n")
+    monkeypatch.setenv("DOSIS_RECORDS_DIR", str(tmp_path))
+    waivers = runner.load_waivers("s", on=dt.date(2026, 11, 23))
+    assert list(waivers) == [("CKV_AWS_7", "key")]
+    assert waivers[("CKV_AWS_7", "key")]["expires"] == "2030-01-01"
+    assert runner.load_waivers("absent") == {}
+
+
+def test_bad_stack_name_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(GateError, match="not a stack name"):
+        runner.scan({"../x": {}}, tmp_path)
+
+
+def test_no_exportable_resources_means_no_checkov_run(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "run_checkov", lambda d: pytest.fail("checkov must not start"))
+    assert runner.scan({"s": {"version": 3, "deployment": {"resources": []}}}, tmp_path) == {"s": []}
