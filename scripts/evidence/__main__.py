@@ -1,0 +1,5 @@
+import sys
+
+from evidence.cli import main
+
+sys.exit(main())

@@ -1,0 +1,159 @@
+"""Gate verdicts and checkpoints for the stacks being exported.
+
+The export runs the gate exactly as a developer or CI does (`python -m gate preview|analyze --format json
+--out DIR`) and reads back `<stack>.report.json` and `<stack>.state.json`. Going through the gate's command
+line keeps one definition of "the gate's verdict" (packs, pack config, checkov) and isolates this tool from
+the engine's internals.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from gate.model import PolicyRun, StackReport, Violation
+
+from evidence.errors import EvidenceError
+from evidence.model import StackEvidence
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def report_from_json(data: dict[str, Any], where: str) -> StackReport:
+    """Rebuild a StackReport from the gate's JSON report."""
+    try:
+        return StackReport(
+            stack=data["stack"],
+            resources=int(data.get("resources", 0)),
+            violations=[Violation(**v) for v in data.get("violations", [])],
+            policies=[PolicyRun(**p) for p in data.get("policies", [])],
+            resource_types=dict(data.get("resource_types", {})),
+            regions=dict(data.get("regions", {})),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise EvidenceError(f"{where}: not a gate report ({exc})") from None
+
+
+def read_state(path: Path) -> dict[str, Any]:
+    """A checkpoint in `pulumi stack export` shape; EvidenceError naming file and key otherwise."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EvidenceError(f"{path}: state file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvidenceError(f"{path}: cannot read state file ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise EvidenceError(f"{path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("deployment"), dict):
+        raise EvidenceError(f"{path}: deployment: missing (expected `pulumi stack export` output)")
+    resources = data["deployment"].get("resources")
+    if resources is None:
+        data["deployment"]["resources"] = []
+    elif not isinstance(resources, list) or not all(isinstance(r, dict) and "urn" in r for r in resources):
+        raise EvidenceError(f"{path}: deployment.resources: expected a list of resources with urn")
+    return data
+
+
+def stack_of(state: dict[str, Any]) -> str | None:
+    """The stack name in the URNs (urn:pulumi:<stack>::<project>::...)."""
+    for r in state.get("deployment", {}).get("resources", []):
+        parts = str(r.get("urn", "")).split(":", 3)
+        if len(parts) == 4 and parts[0] == "urn" and parts[1] == "pulumi":
+            return parts[2].split("::", 1)[0]
+    return None
+
+
+def run_gate(args: list[str], project: Path) -> None:
+    """Run the gate's CLI; exit 0/1 (ok/blocked) are both verdicts, 2 is bad input we pass on."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "gate", *args], cwd=project, capture_output=True, text=True, check=False
+    )
+    if proc.returncode not in (0, 1):
+        lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+        detail = lines[-1] if lines else f"exit code {proc.returncode}"
+        raise EvidenceError(detail.removeprefix("gate: error: "))
+
+
+def _sarif(report: StackReport) -> str | None:
+    """The gate's SARIF rendering of a report, when gate.report offers it."""
+    try:
+        from gate.report import render
+    except ImportError:
+        return None
+    import io
+
+    buf = io.StringIO()
+    try:
+        render(report, "sarif", buf)
+    except Exception:  # a reporter bug must not cost the auditor the rest of the bundle
+        return None
+    return buf.getvalue()
+
+
+def _load(out: Path, stack: str, state: dict[str, Any] | None, source: str) -> StackEvidence:
+    report_path = out / f"{stack}.report.json"
+    try:
+        data = json.loads(report_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise EvidenceError(f"{report_path}: gate wrote no readable report") from None
+    if state is None:
+        state = read_state(out / f"{stack}.state.json")
+    report = report_from_json(data, str(report_path))
+    return StackEvidence(stack=stack, report=report, state=state, source=source, sarif=_sarif(report))
+
+
+def collect(
+    project: Path,
+    stacks: list[str] | None,
+    state_file: Path | None,
+    *,
+    pack_config: list[str] = (),
+    gate_dir: Path | None = None,
+) -> list[StackEvidence]:
+    """Gate verdicts for the named stacks (None: --all), or for one exported state file.
+
+    `pack_config` holds `PACK=FILE` specs passed to the gate as `--policy-pack-config`; `gate_dir` reuses
+    the `<stack>.report.json` / `<stack>.state.json` of an earlier `gate preview --out DIR` instead.
+    """
+    if gate_dir is not None:
+        return _from_gate_dir(Path(gate_dir), stacks)
+    config_args = [a for spec in pack_config for a in ("--policy-pack-config", spec)]
+    with tempfile.TemporaryDirectory(prefix="evidence-gate-") as tmp:
+        out = Path(tmp)
+        if state_file is not None:
+            state = read_state(state_file)
+            stack = (stacks[0] if stacks else None) or stack_of(state) or Path(state_file).name.split(".")[0]
+            run_gate(
+                [
+                    "analyze",
+                    "--state",
+                    str(Path(state_file).resolve()),
+                    "--stack",
+                    stack,
+                    "--program",
+                    str(project),
+                    "--format",
+                    "json",
+                    "--out",
+                    str(out),
+                    *config_args,
+                ],
+                project,
+            )
+            return [_load(out, stack, state, str(state_file))]
+        args = ["preview", "--program", str(project), "--format", "json", "--out", str(out), *config_args]
+        args += ["--all"] if stacks is None else ["--stack", stacks[0]]
+        run_gate(args, project)
+        names = stacks or sorted(p.name.removesuffix(".report.json") for p in out.glob("*.report.json"))
+        return [_load(out, s, None, "preview") for s in names]
+
+
+def _from_gate_dir(gate_dir: Path, stacks: list[str] | None) -> list[StackEvidence]:
+    names = stacks or sorted(p.name.removesuffix(".report.json") for p in gate_dir.glob("*.report.json"))
+    if not names:
+        raise EvidenceError(f"{gate_dir}: no <stack>.report.json here (run `gate preview --out {gate_dir}`)")
+    return [_load(gate_dir, s, None, f"gate run in {gate_dir}") for s in names]
