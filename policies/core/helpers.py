@@ -49,15 +49,7 @@ def linked(graph: StackGraph, target: ResourceView, types: tuple[str, ...], fiel
         v = target.input(k)
         if isinstance(v, str) and not is_unknown(v):
             names.add(v)
-    out: list[ResourceView] = []
-    for r in graph.by_type(*types):
-        if target.urn in r.property_dependencies.get(field, ()):
-            out.append(r)
-            continue
-        v = r.input(field)
-        if isinstance(v, str) and (v in names or any(v.endswith("/" + n) for n in names if n)):
-            out.append(r)
-    return out
+    return graph.referring(types, field, target.urn, names)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -285,6 +285,7 @@ class StackGraph:
         for r in self.resources:
             self._by_type.setdefault(r.type, []).append(r)
         self._by_name: dict[str, list[ResourceView]] | None = None
+        self._refs: dict[tuple[tuple[str, ...], str], _RefIndex] = {}
 
     def by_type(self, *types: str) -> list[ResourceView]:
         out: list[ResourceView] = []
@@ -314,9 +315,45 @@ class StackGraph:
             self._by_name = idx
         return self._by_name.get(name, [])
 
+    def referring(self, types: tuple[str, ...], field: str, urn: str,
+                  names: Iterable[str]) -> list[ResourceView]:
+        """Resources of `types` whose input `field` refers to `urn` (property dependency) or holds one of
+        `names`, alone or as the last path segments of an id (`…/<name>`); in graph order.
+
+        Indexed once per (types, field), so a rule that links every bucket to its settings stays linear.
+        """
+        idx = self._refs.get((types, field))
+        if idx is None:
+            idx = self._refs[(types, field)] = _RefIndex(self.by_type(*types), field)
+        found = set(idx.by_dep.get(urn, ()))
+        for n in names:
+            found.update(idx.by_value.get(n, ()))
+            if n:
+                found.update(idx.by_suffix.get(n, ()))
+        return [idx.members[i] for i in sorted(found)]
+
     def dependency_of(self, view: ResourceView, prop: str) -> list[ResourceView]:
         """Resources the input `prop` of `view` was computed from (property dependencies)."""
         return [r for u in view.property_dependencies.get(prop, ()) if (r := self.by_urn.get(u))]
+
+
+class _RefIndex:
+    """Positions of resources by the URNs their `field` depends on, by its value and by its id suffixes."""
+
+    def __init__(self, members: list[ResourceView], field: str):
+        self.members = members
+        self.by_dep: dict[str, list[int]] = {}
+        self.by_value: dict[str, list[int]] = {}
+        self.by_suffix: dict[str, list[int]] = {}
+        for i, r in enumerate(members):
+            for u in r.property_dependencies.get(field, ()):
+                self.by_dep.setdefault(u, []).append(i)
+            v = r.input(field)
+            if isinstance(v, str):
+                self.by_value.setdefault(v, []).append(i)
+                parts = v.split("/")
+                for k in range(1, len(parts)):
+                    self.by_suffix.setdefault("/".join(parts[k:]), []).append(i)
 
 
 def graph_from_args(args: Any) -> StackGraph:
