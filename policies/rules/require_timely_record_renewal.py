@@ -15,9 +15,10 @@ DEFAULT_WARNING_DAYS = 30
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     days = ctx.config.get("renewalWarningDays", DEFAULT_WARNING_DAYS)
-    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+    # Numbers cross the Analyzer protocol as floats (protobuf Struct): 30.0 is the whole number 30.
+    if isinstance(days, bool) or not isinstance(days, int | float) or days != int(days) or days < 0:
         raise ValueError(f"renewalWarningDays: {days!r} is not a whole number of days >= 0")
-    return [("", m) for m in renewals_due(ctx.stack, evaluation_date(), days)]
+    return [("", m) for m in renewals_due(ctx.stack, evaluation_date(), int(days))]
 
 
 RULE = Rule(

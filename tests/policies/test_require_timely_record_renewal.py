@@ -64,6 +64,8 @@ def test_window_is_configurable(records_dir, monkeypatch):
         f"{records_dir}/waivers/test.yaml: waiver of require-tls-1-2")
     assert len(_on(monkeypatch, "2026-11-30", {"renewalWarningDays": 46})) == 2
     assert _on(monkeypatch, "2026-12-30", {"renewalWarningDays": 0}) == []
+    # numbers cross the Analyzer protocol as floats
+    assert len(_on(monkeypatch, "2026-11-30", {"renewalWarningDays": 46.0})) == 2
 
 
 def test_expired_records_are_left_to_the_blocking_rules(records_dir, monkeypatch):
@@ -71,8 +73,9 @@ def test_expired_records_are_left_to_the_blocking_rules(records_dir, monkeypatch
 
 
 def test_bad_window_or_date_fails_closed(records_dir, monkeypatch):
-    [message] = _on(monkeypatch, "2026-12-01", {"renewalWarningDays": -1})
-    assert "could not judge" in message and "renewalWarningDays" in message
+    for bad in (-1, 2.5, "30", True):
+        [message] = _on(monkeypatch, "2026-12-01", {"renewalWarningDays": bad})
+        assert "could not judge" in message and "renewalWarningDays" in message
     [message] = _on(monkeypatch, "2026-12-1")
     assert "could not judge" in message and "GATE_AS_OF: '2026-12-1' is not a date (YYYY-MM-DD)" in message
 
