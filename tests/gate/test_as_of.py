@@ -42,6 +42,8 @@ def test_committed_records_pass_on_the_pinned_date(project_runs, pinned_as_of):
     code, reports, _ = project_runs["pinned"]
     assert code == 0
     assert {r["as_of"] for r in reports} == {pinned_as_of}
+    # every policy judged (advisory ones included): none failed closed because it could not run
+    assert [v["message"] for r in reports for v in r["violations"] if "could not judge" in v["message"]] == []
 
 
 def test_gate_blocks_after_every_committed_expiry(project_runs):
