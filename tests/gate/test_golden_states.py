@@ -1,4 +1,4 @@
-"""The recorder writes the project's stacks byte for byte as recorded in tests/gate/golden (see golden_states)."""
+"""The recorder writes the project stacks byte for byte as in tests/gate/golden (see golden_states)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import hashlib
 import json
 
 import pytest
-
 from golden_states import STACKS, canonical, golden_path, program_fingerprint, recorded
 
 
