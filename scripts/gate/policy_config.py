@@ -138,6 +138,9 @@ def reconcile(pack: str, policies: list[PolicyInfo], initial: dict[str, PolicyCo
         result[p.name] = PolicyConfig(level=p.level, properties=defaults or None)
     _apply(result, initial)
     if given:
+        unknown = sorted(set(given) - set(result) - {"all"})
+        if unknown:   # the CLI ignores them; a typo must not silently drop a setting
+            raise UsageError(f"{source}: {unknown[0]}: no policy of that name in pack {pack}")
         _apply(result, given)
     for name, cfg in result.items():
         if cfg.level not in LEVELS:  # the CLI's Configure rejects it ("invalid enforcement level")
