@@ -130,7 +130,7 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
 
 def record_main(main: Path, project_dir: Path, *, project: str, stack: str, config: dict[str, Any],
                 stack_outputs: dict[str, dict[str, Any]] | None, where: str,
-                state_dir: Path | None = None) -> Graph:
+                state_dir: Path | list[Path] | None = None) -> Graph:
     """Run a program file like the Python language host: its directory on sys.path and as working dir."""
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
@@ -156,7 +156,7 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
 
 def record_program(program_dir: Path | str, stack: str, config: dict[str, Any] | None = None,
                    stack_outputs: dict[str, dict[str, Any]] | None = None,
-                   state_dir: Path | None = None) -> Graph:
+                   state_dir: Path | list[Path] | None = None) -> Graph:
     """Run the Pulumi program in `program_dir` (its Pulumi.yaml, that stack's config) in-process.
 
     `config` entries override the stack config file. StackReferences resolve from `stack_outputs`

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gate.deadlines import DEFAULTS, DeadlineExceeded, no_hard_exit, watchdog
-from gate.errors import UsageError
+from gate.errors import GateError, UsageError
+from gate.inputs import MAX_YAML_BYTES, parse_yaml, read_text
 from gate.policy_config import PackConfigFile, PolicyConfig, PolicyInfo, parse_config_object
 
 POLICY_FILE = "PulumiPolicy.yaml"
@@ -51,9 +50,9 @@ def read_policy_yaml(directory: Path) -> dict[str, Any]:
     """PulumiPolicy.yaml: the runtime must be python; runtime options become `-key=value` arguments."""
     path = require_pack_dir(directory) / POLICY_FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise UsageError(f"{path}: invalid YAML ({str(e).splitlines()[0]})") from None
+        data = parse_yaml(read_text(path, POLICY_FILE, MAX_YAML_BYTES), str(path)) or {}
+    except GateError as e:
+        raise UsageError(str(e)) from None
     if not isinstance(data, dict):
         raise UsageError(f"{path}: expected a mapping")
     runtime = data.get("runtime")
