@@ -42,6 +42,7 @@ class Recorder:
         self.mocks: Any = None
         self.state_dir: Path | list[Path] | None = None
         self.secret_keys: set[str] = set()
+        self.secret_values: set[str] = set()   # plaintexts seen inside secrets (to scrub messages)
         self.type_aliases: dict[str, list[str]] = {}   # type -> former types (sdk_patches.split_type_aliases)
 
     def urn(self, typ: str, name: str) -> str:
