@@ -1,4 +1,4 @@
-"""A secret planted through every route never reaches a file or a stream of the gate or the evidence export."""
+"""A secret planted through every route never reaches a file or stream of the gate or the evidence export."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_no_route_leaks_a_secret(make_program, tmp_path: Path) -> None:
         streams += [again.stdout, again.stderr]
     failed = _run("gate", "preview", "--program", program, "--stack", "fail", "--out", tmp_path / "g2",
                   "--no-checkov")
-    assert failed.returncode == 2 and "cannot use [secret]" in failed.stderr, failed.stderr   # exception route
+    assert failed.returncode == 2 and "cannot use [secret]" in failed.stderr, failed.stderr   # exception
     streams += [failed.stdout, failed.stderr]
     bundle = tmp_path / "bundle"
     export = _run("evidence", "export", "--stack", "dev", "--gate-dir", out, "--out", bundle)
