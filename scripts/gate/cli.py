@@ -1,7 +1,9 @@
 """`gate`: the offline engine's command line (preview a program, analyze an exported state).
 
-Exit codes: 0 not blocked, 1 blocked by a mandatory violation, 2 bad input (one line on stderr naming
-the file, key or stack; no traceback).
+Exit codes (docs/gate.md): 0 every pack ran every policy to completion on every resource and none
+blocked; 1 blocked by a mandatory violation; 2 bad input, a deadline passed or the run was interrupted
+(one line on stderr naming the file, key or stack; no traceback; nothing written to --out);
+3 internal error (a gate bug; one line, nothing written).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from gate import asof
+from gate.deadlines import DEFAULTS, INTERNAL_ERROR, Deadlines
 from gate.errors import GateError, UsageError
 
 FORMATS = ("text", "json", "sarif", "junit")
@@ -26,6 +29,24 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message if self.prog == "gate" else f"{self.prog}: {message}")
+
+
+_DEADLINE = {"program": "program", "pack": "pack_start", "policy": "policy", "checkov": "checkov"}
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _deadlines(args: argparse.Namespace) -> Deadlines:
+    return Deadlines.from_env(**{field: getattr(args, f"{name}_timeout")
+                                 for name, field in _DEADLINE.items()})
 
 
 def _jobs(text: str) -> int:
@@ -46,6 +67,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
     p.add_argument("--timings", action="store_true", help="print the time split on stderr")
     asof.add_argument(p)
+    for name, what in (("program", "one stack's program run"), ("pack", "a policy pack to start"),
+                       ("policy", "one policy call"), ("checkov", "the checkov scan")):
+        p.add_argument(f"--{name}-timeout", type=_seconds, metavar="S",
+                       help=f"deadline in seconds for {what} (default {DEFAULTS[_DEADLINE[name]]:g}; "
+                            f"env GATE_{_DEADLINE[name].upper()}_TIMEOUT)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,12 +129,13 @@ def _pack_config(specs: list[str]) -> dict[str, Any]:
 
 def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]], args: argparse.Namespace,
               timings: dict[str, float], policy: tuple[list[Path], dict[str, Any]],
-              sources: dict[str, str] | None = None, out: Path | None = None) -> list[Any]:
+              work: Path, sources: dict[str, str] | None = None) -> list[Any]:
     """Policy packs + checkov over every recorded state -> StackReports, in the order of `states`."""
     from gate.model import StackReport
 
     packs, pack_config = policy
-    checkov = None if args.no_checkov else _start_checkov(states, timings, out)   # beside the policies
+    deadlines = _deadlines(args)
+    checkov = None if args.no_checkov else _start_checkov(states, timings, work, deadlines.checkov)
     started = time.perf_counter()
     try:
         from gate.policyhost import evaluate
@@ -125,7 +152,7 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
         reports.append(evaluate(
             state, stack=stack, project=meta[stack]["project"], stack_config=meta[stack]["config"],
             packs=packs, pack_config=pack_config, mode=args.policy_mode,
-            source=sources.get(stack, f"stack {stack}"),
+            source=sources.get(stack, f"stack {stack}"), deadlines=deadlines,
         ))
     timings["evaluation"] = time.perf_counter() - started
     for report in reports:
@@ -139,30 +166,28 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
     return reports
 
 
-def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
-                   out: Path | None) -> Any:
+def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float], work: Path,
+                   deadline: float) -> Any:
     """Start the checkov scan (its own process) in a thread; None when gate.checkov is not available.
 
-    With `--out DIR` the exported views stay in `DIR/checkov/<stack>/` (secrets redacted) for debugging.
+    The exported views go to `<run dir>/checkov/<stack>/` (secrets redacted); with `--out DIR` they are
+    published to `DIR/checkov/<stack>/` with the stack's state and report, for debugging.
     """
     try:
+        from gate.checkov import runner as checkov_runner
         from gate.checkov import scan_stacks
     except ImportError:
         _note("checkov scan skipped: gate.checkov is not available (use --no-checkov to silence)")
         return None
-    import tempfile
     from concurrent.futures import Future
 
+    checkov_runner.TIMEOUT = deadline
     future: Future[dict[str, Any]] = Future()
 
     def run() -> None:
         started = time.perf_counter()
         try:
-            if out is not None:
-                future.set_result(scan_stacks(states, out))
-                return
-            with tempfile.TemporaryDirectory(prefix="gate-checkov-") as workdir:
-                future.set_result(scan_stacks(states, Path(workdir)))
+            future.set_result(scan_stacks(states, work))
         except BaseException as exc:
             future.set_exception(exc)
         finally:
@@ -196,18 +221,27 @@ def _render(reports: list[Any], fmt: str, many: bool) -> None:
             print(f"  [{v.level}] {v.pack}/{v.policy} {v.urn}: {v.message.splitlines()[-1]}")
 
 
-def _write_reports(out: Path | None, reports: list[Any]) -> None:
-    if out is None:
-        return
+def _write_reports(work: Path, reports: list[Any]) -> None:
     from gate.runner import write_json_atomic
 
     for r in reports:
-        write_json_atomic(out / f"{r.stack}.report.json", r.to_json())
+        write_json_atomic(work / f"{r.stack}.report.json", r.to_json())
+
+
+def _out_dir(out: Path | None) -> Path | None:
+    if out is None:
+        return None
+    out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: not a directory")
+    return out
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
+    from gate.checkpoint_schema import validate_checkpoint
     from gate.project import load_project, validate_stack_name
-    from gate.runner import record_stacks
+    from gate.publish import RunDir
+    from gate.runner import record_stacks, write_json_atomic
 
     timings: dict[str, float] = {}
     begun = time.perf_counter()
@@ -217,53 +251,56 @@ def cmd_preview(args: argparse.Namespace) -> int:
     stacks = project.stacks() if args.all else [args.stack]
     if not stacks:
         raise GateError(f"{project.config_dir}: no Pulumi.<stack>.yaml stack config files (--all)")
-    out = (args.out or project.root / ".gate").resolve()
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: not a directory")
+    out = _out_dir(args.out or project.root / ".gate")
     policy = _packs(args), _pack_config(args.policy_pack_config)   # bad packs fail before any recording
-    started = time.perf_counter()
-    runs = record_stacks(project.root, project, stacks, out, jobs=args.jobs)
-    timings["program"] = time.perf_counter() - started
-    for r in runs.values():   # like the CLI's preview: the program's warnings, on stderr
+    with RunDir(out) as run:
+        started = time.perf_counter()
+        runs = record_stacks(project.root, project, stacks, run.path, jobs=args.jobs, previous=out,
+                             deadline=_deadlines(args).program)
+        timings["program"] = time.perf_counter() - started
+        _program_notes(args, runs, out)
+        for s, r in runs.items():
+            validate_checkpoint(r.checkpoint, f"stack {s} (recorded)")
+            write_json_atomic(run.path / f"{s}.state.json", r.checkpoint)
+        states = {s: r.checkpoint for s, r in runs.items()}
+        meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
+        reports = _evaluate(states, meta, args, timings, policy, run.path)
+        started = time.perf_counter()
+        _write_reports(run.path, reports)
+        code = 1 if any(r.blocked for r in reports) else 0
+        run.publish(stacks, {"command": "preview", "exit": code})
+    _render(reports, args.format, many=bool(args.all))
+    timings["reporting"] = time.perf_counter() - started
+    _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
+    return code
+
+
+def _program_notes(args: argparse.Namespace, runs: dict[str, Any], out: Path | None) -> None:
+    """Like the CLI's preview: the program's warnings, unresolved StackReferences, timings; on stderr."""
+    for r in runs.values():
         for d in r.diagnostics:
             print(f"gate: warning: stack {r.stack}: {d['message']}", file=sys.stderr)
         for target, resolved in r.stack_references.items():
             if not resolved:
                 _note(f"stack {r.stack}: StackReference {target!r} has no offline state in {out}; "
                       "its outputs are unknown")
-    if args.timings:
-        for r in runs.values():
+        if args.timings:
             count = len(r.checkpoint["deployment"]["resources"])
             print(f"gate: timings: stack {r.stack}: worker {r.wall_seconds:.2f}s, of which program run "
                   f"{r.seconds:.2f}s; {count} resources", file=sys.stderr)
-    states = {s: r.checkpoint for s, r in runs.items()}
-    meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
-    reports = _evaluate(states, meta, args, timings, policy, out=out)
-    started = time.perf_counter()
-    _write_reports(out, reports)
-    _render(reports, args.format, many=bool(args.all))
-    timings["reporting"] = time.perf_counter() - started
-    _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
-    return 1 if any(r.blocked for r in reports) else 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from gate.checkpoint_schema import validate_checkpoint
+    from gate.inputs import parse_json, read_text
     from gate.project import load_project, load_stack_config, validate_stack_name
+    from gate.publish import RunDir
     from gate.recording import checkpoint_identity, normalize_config
 
     timings: dict[str, float] = {}
     started = begun = time.perf_counter()
-    try:
-        text = args.state.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise GateError(f"{args.state}: state file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GateError(f"{args.state}: cannot read state file: {exc}") from exc
-    try:
-        state = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise GateError(f"{args.state}: not JSON (line {exc.lineno}: {exc.msg})") from exc
-    # Only the shape and identity here: the policy host checks every resource item.
+    state = parse_json(read_text(args.state, "state file"), str(args.state))
+    validate_checkpoint(state, str(args.state))   # before anything runs
     project_name, urn_stack = checkpoint_identity(state, source=str(args.state))
     policy = _packs(args), _pack_config(args.policy_pack_config)
     stack = validate_stack_name(args.stack or urn_stack or args.state.name.split(".")[0])
@@ -273,14 +310,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         config, _ = normalize_config(project.name, load_stack_config(project, stack))
     timings["load"] = time.perf_counter() - started
     meta = {stack: {"project": project_name, "config": config}}
-    reports = _evaluate({stack: state}, meta, args, timings, policy, sources={stack: str(args.state)},
-                        out=args.out.resolve() if args.out else None)
-    started = time.perf_counter()
-    _write_reports(args.out, reports)
+    with RunDir(_out_dir(args.out)) as run:
+        reports = _evaluate({stack: state}, meta, args, timings, policy, run.path,
+                            sources={stack: str(args.state)})
+        started = time.perf_counter()
+        _write_reports(run.path, reports)
+        code = 1 if reports[0].blocked else 0
+        run.publish([stack], {"command": "analyze", "exit": code})
     _render(reports, args.format, many=False)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, reports[0].resources, time.perf_counter() - begun)
-    return 1 if reports[0].blocked else 0
+    return code
 
 
 def _print_timings(args: argparse.Namespace, timings: dict[str, float], resources: int, total: float) -> None:
@@ -293,7 +333,31 @@ def _print_timings(args: argparse.Namespace, timings: dict[str, float], resource
           file=sys.stderr)
 
 
+def _interrupted(signum: int, frame: Any) -> None:
+    """SIGINT/SIGTERM: kill every child's process group now, then unwind (temp dirs removed on the way)."""
+    from gate.procs import kill_all
+
+    kill_all()
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    previous = {}
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, _interrupted)
+    except ValueError:    # not the main thread (embedded use): no handlers
+        pass
+    try:
+        return _main(argv)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         try:
@@ -311,8 +375,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gate: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("gate: interrupted", file=sys.stderr)
+        print("gate: interrupted (nothing written)", file=sys.stderr)
         return 2
+    except Exception as exc:   # a gate bug: still one line, and never a pass or a "blocked"
+        print(f"gate: internal error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":
