@@ -27,7 +27,7 @@ from gate.checkov.shard import (
 )
 
 FRAMEWORKS = ("terraform_plan", "arm")
-SHARD_MIN = 400        # resources per extra checkov process: below this its ~4 s start costs more than it saves
+SHARD_MIN = 400   # resources per extra checkov process: fewer, and its ~4 s start costs more than it saves
 JOBS_ENV = "GATE_CHECKOV_JOBS"
 _STATUS = {"failed_checks": "FAILED", "passed_checks": "PASSED"}
 
