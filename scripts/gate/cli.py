@@ -44,6 +44,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="evaluate packs in-process (fast) or through the Analyzer gRPC protocol")
     p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
     p.add_argument("--timings", action="store_true", help="print the time split on stderr")
+    p.add_argument("--cache-dir", type=Path, metavar="DIR",
+                   help="result cache (default: $GATE_CACHE_DIR, else <out>/cache; see docs/gate-performance.md)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,7 +109,10 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
     from gate.model import StackReport
 
     packs, pack_config = policy
-    checkov = None if args.no_checkov else _start_checkov(states, timings, out)   # beside the policies
+    from gate.cache import resolve_dir
+
+    cache_dir = resolve_dir(args.cache_dir, out, enabled=not args.no_cache)
+    checkov = None if args.no_checkov else _start_checkov(states, timings, out, cache_dir)   # beside the policies
     started = time.perf_counter()
     try:
         from gate.policyhost import evaluate
@@ -136,7 +142,7 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
 
 
 def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
-                   out: Path | None) -> Any:
+                   out: Path | None, cache_dir: Path | None = None) -> Any:
     """Start the checkov scan (its own process) in a thread; None when gate.checkov is not available.
 
     With `--out DIR` the exported views stay in `DIR/checkov/<stack>/` (secrets redacted) for debugging.
@@ -155,10 +161,10 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
         started = time.perf_counter()
         try:
             if out is not None:
-                future.set_result(scan_stacks(states, out))
+                future.set_result(scan_stacks(states, out, cache_dir=cache_dir))
                 return
             with tempfile.TemporaryDirectory(prefix="gate-checkov-") as workdir:
-                future.set_result(scan_stacks(states, Path(workdir)))
+                future.set_result(scan_stacks(states, Path(workdir), cache_dir=cache_dir))
         except BaseException as exc:
             future.set_exception(exc)
         finally:

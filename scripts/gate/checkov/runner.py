@@ -66,7 +66,8 @@ def export_stack(stack: str, state: dict[str, Any], directory: Path) -> StackExp
                                       (f"{stack}.arm.json", az.template, az.urns, az.unmapped)):
         if not urns:
             continue
-        (directory / name).write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+        # compact: an indented dump takes the pure-Python encoder (seconds on a large view)
+        (directory / name).write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n")
         result.documents.append(Document(stack, name, "terraform_plan" if name.endswith(".tfplan.json")
                                          else "arm", doc))
         result.urns.update({(name, address): urn for address, urn in urns.items()})
