@@ -45,7 +45,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
     p.add_argument("--timings", action="store_true", help="print the time split on stderr")
     p.add_argument("--cache-dir", type=Path, metavar="DIR",
-                   help="result cache (default: $GATE_CACHE_DIR, else <out>/cache; see docs/gate-performance.md)")
+                   help="result cache (default: $GATE_CACHE_DIR, else <out>/cache; docs/gate-performance.md)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
 
 
@@ -112,7 +112,8 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
     from gate.cache import resolve_dir
 
     cache_dir = resolve_dir(args.cache_dir, out, enabled=not args.no_cache)
-    checkov = None if args.no_checkov else _start_checkov(states, timings, out, cache_dir)   # beside the policies
+    # checkov runs beside the policies
+    checkov = None if args.no_checkov else _start_checkov(states, timings, out, cache_dir)
     started = time.perf_counter()
     try:
         from gate.policyhost import evaluate
@@ -176,11 +177,22 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
     return future
 
 
-def _render(reports: list[Any], fmt: str, many: bool) -> None:
+def _render(reports: list[Any], fmt: str, many: bool, docs: list[dict[str, Any]] | None = None) -> None:
     try:
         from gate.report import render
     except ImportError:
         render = None
+    if fmt == "json" and docs is not None:   # the documents already built for the report files
+        from gate.jsonio import dumps_bytes
+
+        data = dumps_bytes(docs if many else docs[0])
+        sys.stdout.flush()
+        if hasattr(sys.stdout, "buffer"):
+            sys.stdout.buffer.write(data)
+        else:   # a captured stdout (tests)
+            sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
     if render is not None:
         # One stack: one document (JSON object, one SARIF run); --all: a list of reports.
         render(reports if many else reports[0], fmt, sys.stdout)
@@ -198,13 +210,16 @@ def _render(reports: list[Any], fmt: str, many: bool) -> None:
             print(f"  [{v.level}] {v.pack}/{v.policy} {v.urn}: {v.message.splitlines()[-1]}")
 
 
-def _write_reports(out: Path | None, reports: list[Any]) -> None:
+def _write_reports(out: Path | None, reports: list[Any]) -> list[dict[str, Any]]:
+    """Each report's JSON document, built once, written to `<out>/<stack>.report.json` (with --out)."""
+    docs = [r.to_json() for r in reports]
     if out is None:
-        return
-    from gate.runner import write_json_atomic
+        return docs
+    from gate.jsonio import write_atomic
 
-    for r in reports:
-        write_json_atomic(out / f"{r.stack}.report.json", r.to_json())
+    for r, doc in zip(reports, docs, strict=True):
+        write_atomic(out / f"{r.stack}.report.json", doc)
+    return docs
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -242,8 +257,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
     meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
     reports = _evaluate(states, meta, args, timings, policy, out=out)
     started = time.perf_counter()
-    _write_reports(out, reports)
-    _render(reports, args.format, many=bool(args.all))
+    docs = _write_reports(out, reports)
+    _render(reports, args.format, many=bool(args.all), docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
     return 1 if any(r.blocked for r in reports) else 0
@@ -262,7 +277,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise GateError(f"{args.state}: cannot read state file: {exc}") from exc
     try:
-        state = json.loads(text)
+        from gate.jsonio import loads
+
+        state = loads(text)
     except json.JSONDecodeError as exc:
         raise GateError(f"{args.state}: not JSON (line {exc.lineno}: {exc.msg})") from exc
     # Only the shape and identity here: the policy host checks every resource item.
@@ -278,8 +295,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     reports = _evaluate({stack: state}, meta, args, timings, policy, sources={stack: str(args.state)},
                         out=args.out.resolve() if args.out else None)
     started = time.perf_counter()
-    _write_reports(args.out, reports)
-    _render(reports, args.format, many=False)
+    docs = _write_reports(args.out, reports)
+    _render(reports, args.format, many=False, docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, reports[0].resources, time.perf_counter() - begun)
     return 1 if reports[0].blocked else 0

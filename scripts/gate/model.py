@@ -26,7 +26,10 @@ class Violation:
         return self.level in ("mandatory", "remediate") and self.waiver is None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand: dataclasses.asdict deep-copies recursively, 10x slower on 100k findings
+        return {"pack": self.pack, "policy": self.policy, "level": self.level, "severity": self.severity,
+                "urn": self.urn, "type": self.type, "message": self.message,
+                "waiver": dict(self.waiver) if self.waiver is not None else None}
 
 
 @dataclass
