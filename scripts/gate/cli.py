@@ -238,8 +238,13 @@ def cmd_preview(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: not a directory")
     policy = _packs(args), _pack_config(args.policy_pack_config)   # bad packs fail before any recording
+    from gate.stackcache import open_preview_cache
+
+    cache = open_preview_cache(args, project, out, *policy)
+    hits, todo = cache.split(stacks) if cache is not None else ({}, stacks)
+    cached = {s: cache.restore(s, e) for s, e in hits.items()} if cache is not None else {}
     started = time.perf_counter()
-    runs = record_stacks(project.root, project, stacks, out, jobs=args.jobs)
+    runs = record_stacks(project.root, project, todo, out, jobs=args.jobs) if todo else {}
     timings["program"] = time.perf_counter() - started
     for r in runs.values():   # like the CLI's preview: the program's warnings, on stderr
         for d in r.diagnostics:
@@ -255,7 +260,11 @@ def cmd_preview(args: argparse.Namespace) -> int:
                   f"{r.seconds:.2f}s; {count} resources", file=sys.stderr)
     states = {s: r.checkpoint for s, r in runs.items()}
     meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
-    reports = _evaluate(states, meta, args, timings, policy, out=out)
+    reports = _evaluate(states, meta, args, timings, policy, out=out) if states else []
+    if cache is not None:
+        cache.store(runs, reports)
+    judged = {r.stack: r for r in reports} | {s: report for s, (_, report) in cached.items()}
+    reports = [judged[s] for s in stacks]
     started = time.perf_counter()
     docs = _write_reports(out, reports)
     _render(reports, args.format, many=bool(args.all), docs=docs)

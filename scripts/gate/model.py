@@ -55,6 +55,7 @@ class StackReport:
     policies: list[PolicyRun] = field(default_factory=list)
     resource_types: dict[str, int] = field(default_factory=dict)
     regions: dict[str, int] = field(default_factory=dict)
+    cached: bool = False   # answered from the stack cache (gate.stackcache), not recorded and judged again
 
     @property
     def blocked(self) -> bool:
@@ -69,4 +70,5 @@ class StackReport:
             "policies": [asdict(p) for p in self.policies],
             "resource_types": self.resource_types,
             "regions": self.regions,
+            **({"cached": True} if self.cached else {}),
         }

@@ -64,7 +64,8 @@ def render_text(reports: list[StackReport], out: TextIO) -> None:
     for report in reports:
         blocking = [v for v in report.violations if v.blocking]
         verdict = Text("BLOCKED", style="bold red") if report.blocked else Text("ok", style="bold green")
-        header = Text(f"Stack {report.stack}: {report.resources} resources, ")
+        cached = " (cached)" if report.cached else ""   # answered from the stack cache
+        header = Text(f"Stack {report.stack}{cached}: {report.resources} resources, ")
         header.append(f"{len(report.violations)} findings ({len(blocking)} blocking): ")
         header.append(verdict)
         console.print(header)
