@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from gate.stackcache import StackCache, StackInputs, input_files, usable
 
 PROGRAM = '''import json, os
