@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true",
                        help="every stack with a config file, ordered by StackReferences")
     pre.add_argument("--jobs", type=_jobs, default=2, help="stacks recorded in parallel (default 2)")
+    pre.add_argument("--shard", metavar="K/N",
+                     help="with --all: only shard K of N (see docs/gate-performance.md)")
+    pre.add_argument("--level", type=int, metavar="L", help="with --shard: only reference level L (0 first)")
     _common(pre)
     ana = sub.add_parser("analyze", help="judge an exported state (`pulumi stack export` or gate's own)")
     ana.add_argument("--state", type=Path, required=True, metavar="FILE")
@@ -67,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--program", type=Path, metavar="DIR",
                      help="project directory whose Pulumi.<stack>.yaml supplies the stack config")
     _common(ana)
+    mer = sub.add_parser("merge", help="combine `gate preview --shard` output directories into one run")
+    mer.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
+    mer.add_argument("--format", choices=FORMATS, default="text", help="output on stdout (default: text)")
+    mer.add_argument("--out", type=Path, help="directory for the merged reports and states")
     return parser
 
 
@@ -237,6 +244,16 @@ def cmd_preview(args: argparse.Namespace) -> int:
     out = (args.out or project.root / ".gate").resolve()
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: not a directory")
+    if args.shard is not None or args.level is not None:
+        from gate.shard import parse_shard, select, stack_levels
+
+        if not args.all or args.shard is None:
+            raise UsageError("--shard needs --all; --level needs --shard")
+        stacks = select(stack_levels(project, stacks, out), parse_shard(args.shard), args.level)
+        if not stacks:
+            _note(f"shard {args.shard}{'' if args.level is None else f' level {args.level}'}: no stacks")
+            _render([], args.format, many=True, docs=[])
+            return 0
     policy = _packs(args), _pack_config(args.policy_pack_config)   # bad packs fail before any recording
     from gate.stackcache import open_preview_cache
 
@@ -246,6 +263,12 @@ def cmd_preview(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     runs = record_stacks(project.root, project, todo, out, jobs=args.jobs) if todo else {}
     timings["program"] = time.perf_counter() - started
+    if args.shard is not None:
+        from gate.shard import unresolved_project_references
+
+        problems = unresolved_project_references(runs, project.stacks())
+        if problems:
+            raise GateError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     for r in runs.values():   # like the CLI's preview: the program's warnings, on stderr
         for d in r.diagnostics:
             print(f"gate: warning: stack {r.stack}: {d['message']}", file=sys.stderr)
@@ -311,6 +334,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 1 if reports[0].blocked else 0
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    from gate.shard import merge
+
+    out = args.out.resolve() if args.out else None
+    reports = merge(args.dirs, out)
+    docs = _write_reports(out, reports)
+    _render(reports, args.format, many=True, docs=docs)
+    return 1 if any(r.blocked for r in reports) else 0
+
+
 def _print_timings(args: argparse.Namespace, timings: dict[str, float], resources: int, total: float) -> None:
     """The split (checkov runs beside the policy evaluation) and the wall-clock total."""
     if not args.timings:
@@ -326,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "preview":
             return cmd_preview(args)
+        if args.command == "merge":
+            return cmd_merge(args)
         return cmd_analyze(args)
     except GateError as exc:
         print(f"gate: error: {exc}", file=sys.stderr)
