@@ -67,3 +67,18 @@ def test_a_reference_to_another_shard_without_its_state_fails_closed(run_gate, g
                     "--no-checkov", "--no-cache", "--shard", "1/4", "--level", "0")
     assert proc.returncode == 2
     assert "StackReference" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_sharded_workflow_passes_actionlint() -> None:
+    import subprocess
+
+    from gate.checkov.toolenv import ensure_actionlint
+
+    workflows = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+    files = [workflows / "policy-gate-sharded.yml", workflows / "policy-gate-level.yml"]
+    done = subprocess.run([str(ensure_actionlint()), "-no-color", *map(str, files)], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = files[1].read_text()
+    assert "--shard" in text and "--level" in text and "gate merge" in files[0].read_text()
