@@ -82,3 +82,13 @@ def test_sharded_workflow_passes_actionlint() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     text = files[1].read_text()
     assert "--shard" in text and "--level" in text and "gate merge" in files[0].read_text()
+
+
+def test_benchmark_doc_lists_every_figure() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "scripts" / "bench_gate.py"), "--check",
+                           str(root / "docs" / "benchmarks.md")], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
