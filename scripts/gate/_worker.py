@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
         try:
             graph = record_program(
                 request["program"], request["stack"],
-                state_dir=Path(request["state_dir"]) if request.get("state_dir") else None,
+                state_dir=[Path(d) for d in request.get("state_dirs") or []],
             )
             result = {
                 "ok": True,

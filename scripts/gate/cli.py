@@ -1,7 +1,9 @@
 """`gate`: the offline engine's command line (preview a program, analyze an exported state).
 
-Exit codes: 0 not blocked, 1 blocked by a mandatory violation, 2 bad input (one line on stderr naming
-the file, key or stack; no traceback).
+Exit codes (docs/gate.md): 0 every pack ran every policy to completion on every resource and none
+blocked; 1 blocked by a mandatory violation; 2 bad input, a deadline passed or the run was interrupted
+(one line on stderr naming the file, key or stack; no traceback; nothing written to --out);
+3 internal error (a gate bug; one line, nothing written).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any, NoReturn
 
+from gate.cli_speed import cache_options, cache_root, cmd_merge, merge_parser, shard_options
+from gate.deadlines import DEFAULTS, INTERNAL_ERROR, Deadlines
 from gate.errors import GateError, UsageError
 
 FORMATS = ("text", "json", "sarif", "junit")
@@ -25,6 +29,24 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message if self.prog == "gate" else f"{self.prog}: {message}")
+
+
+_DEADLINE = {"program": "program", "pack": "pack_start", "policy": "policy", "checkov": "checkov"}
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _deadlines(args: argparse.Namespace) -> Deadlines:
+    return Deadlines.from_env(**{field: getattr(args, f"{name}_timeout")
+                                 for name, field in _DEADLINE.items()})
 
 
 def _jobs(text: str) -> int:
@@ -44,9 +66,12 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="evaluate packs in-process (fast) or through the Analyzer gRPC protocol")
     p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
     p.add_argument("--timings", action="store_true", help="print the time split on stderr")
-    p.add_argument("--cache-dir", type=Path, metavar="DIR",
-                   help="result cache (default: $GATE_CACHE_DIR, else <out>/cache; docs/gate-performance.md)")
-    p.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    cache_options(p)
+    for name, what in (("program", "one stack's program run"), ("pack", "a policy pack to start"),
+                       ("policy", "one policy call"), ("checkov", "the checkov scan")):
+        p.add_argument(f"--{name}-timeout", type=_seconds, metavar="S",
+                       help=f"deadline in seconds for {what} (default {DEFAULTS[_DEADLINE[name]]:g}; "
+                            f"env GATE_{_DEADLINE[name].upper()}_TIMEOUT)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,9 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true",
                        help="every stack with a config file, ordered by StackReferences")
     pre.add_argument("--jobs", type=_jobs, default=2, help="stacks recorded in parallel (default 2)")
-    pre.add_argument("--shard", metavar="K/N",
-                     help="with --all: only shard K of N (see docs/gate-performance.md)")
-    pre.add_argument("--level", type=int, metavar="L", help="with --shard: only reference level L (0 first)")
+    shard_options(pre)
     _common(pre)
     ana = sub.add_parser("analyze", help="judge an exported state (`pulumi stack export` or gate's own)")
     ana.add_argument("--state", type=Path, required=True, metavar="FILE")
@@ -70,10 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--program", type=Path, metavar="DIR",
                      help="project directory whose Pulumi.<stack>.yaml supplies the stack config")
     _common(ana)
-    mer = sub.add_parser("merge", help="combine `gate preview --shard` output directories into one run")
-    mer.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
-    mer.add_argument("--format", choices=FORMATS, default="text", help="output on stdout (default: text)")
-    mer.add_argument("--out", type=Path, help="directory for the merged reports and states")
+    merge_parser(sub, FORMATS)
     return parser
 
 
@@ -111,16 +131,14 @@ def _pack_config(specs: list[str]) -> dict[str, Any]:
 
 def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]], args: argparse.Namespace,
               timings: dict[str, float], policy: tuple[list[Path], dict[str, Any]],
-              sources: dict[str, str] | None = None, out: Path | None = None) -> list[Any]:
+              work: Path, sources: dict[str, str] | None = None) -> list[Any]:
     """Policy packs + checkov over every recorded state -> StackReports, in the order of `states`."""
     from gate.model import StackReport
 
     packs, pack_config = policy
-    from gate.cache import resolve_dir
-
-    cache_dir = resolve_dir(args.cache_dir, out, enabled=not args.no_cache)
-    # checkov runs beside the policies
-    checkov = None if args.no_checkov else _start_checkov(states, timings, out, cache_dir)
+    deadlines = _deadlines(args)
+    checkov = None if args.no_checkov else _start_checkov(states, timings, work, deadlines.checkov,
+                                                          getattr(args, "cache_root", None))
     started = time.perf_counter()
     try:
         from gate.policyhost import evaluate
@@ -137,7 +155,7 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
         reports.append(evaluate(
             state, stack=stack, project=meta[stack]["project"], stack_config=meta[stack]["config"],
             packs=packs, pack_config=pack_config, mode=args.policy_mode,
-            source=sources.get(stack, f"stack {stack}"),
+            source=sources.get(stack, f"stack {stack}"), deadlines=deadlines,
         ))
     timings["evaluation"] = time.perf_counter() - started
     if checkov is not None:
@@ -149,30 +167,28 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
     return reports
 
 
-def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
-                   out: Path | None, cache_dir: Path | None = None) -> Any:
+def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float], work: Path,
+                   deadline: float, cache_dir: Path | None = None) -> Any:
     """Start the checkov scan (its own process) in a thread; None when gate.checkov is not available.
 
-    With `--out DIR` the exported views stay in `DIR/checkov/<stack>/` (secrets redacted) for debugging.
+    The exported views go to `<run dir>/checkov/<stack>/` (secrets redacted); with `--out DIR` they are
+    published to `DIR/checkov/<stack>/` with the stack's state and report, for debugging.
     """
     try:
+        from gate.checkov import runner as checkov_runner
         from gate.checkov import scan_stacks
     except ImportError:
         _note("checkov scan skipped: gate.checkov is not available (use --no-checkov to silence)")
         return None
-    import tempfile
     from concurrent.futures import Future
 
+    checkov_runner.TIMEOUT = deadline
     future: Future[dict[str, Any]] = Future()
 
     def run() -> None:
         started = time.perf_counter()
         try:
-            if out is not None:
-                future.set_result(scan_stacks(states, out, cache_dir=cache_dir))
-                return
-            with tempfile.TemporaryDirectory(prefix="gate-checkov-") as workdir:
-                future.set_result(scan_stacks(states, Path(workdir), cache_dir=cache_dir))
+            future.set_result(scan_stacks(states, work, cache_dir=cache_dir))
         except BaseException as exc:
             future.set_exception(exc)
         finally:
@@ -185,21 +201,14 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
 
 
 def _render(reports: list[Any], fmt: str, many: bool, docs: list[dict[str, Any]] | None = None) -> None:
+    if fmt == "json" and docs is not None:
+        from gate.cli_speed import print_json
+
+        return print_json(docs, many)
     try:
         from gate.report import render
     except ImportError:
         render = None
-    if fmt == "json" and docs is not None:   # the documents already built for the report files
-        from gate.jsonio import dumps_bytes
-
-        data = dumps_bytes(docs if many else docs[0])
-        sys.stdout.flush()
-        if hasattr(sys.stdout, "buffer"):
-            sys.stdout.buffer.write(data)
-        else:   # a captured stdout (tests)
-            sys.stdout.write(data.decode("utf-8"))
-        sys.stdout.flush()
-        return
     if render is not None:
         # One stack: one document (JSON object, one SARIF run); --all: a list of reports.
         render(reports if many else reports[0], fmt, sys.stdout)
@@ -217,21 +226,28 @@ def _render(reports: list[Any], fmt: str, many: bool, docs: list[dict[str, Any]]
             print(f"  [{v.level}] {v.pack}/{v.policy} {v.urn}: {v.message.splitlines()[-1]}")
 
 
-def _write_reports(out: Path | None, reports: list[Any]) -> list[dict[str, Any]]:
-    """Each report's JSON document, built once, written to `<out>/<stack>.report.json` (with --out)."""
-    docs = [r.to_json() for r in reports]
-    if out is None:
-        return docs
-    from gate.jsonio import write_atomic
+def _write_reports(work: Path, reports: list[Any]) -> list[dict[str, Any]]:
+    from gate.cli_speed import write_docs
 
-    for r, doc in zip(reports, docs, strict=True):
-        write_atomic(out / f"{r.stack}.report.json", doc)
-    return docs
+    return write_docs(work, reports)
+
+
+def _out_dir(out: Path | None) -> Path | None:
+    if out is None:
+        return None
+    out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: not a directory")
+    return out
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
+    from gate.checkpoint_schema import validate_checkpoint
+    from gate.cli_speed import check_shard_references, shard_stacks
     from gate.project import load_project, validate_stack_name
-    from gate.runner import record_stacks
+    from gate.publish import RunDir
+    from gate.runner import record_stacks, write_json_atomic
+    from gate.stackcache import open_preview_cache
 
     timings: dict[str, float] = {}
     begun = time.perf_counter()
@@ -241,80 +257,65 @@ def cmd_preview(args: argparse.Namespace) -> int:
     stacks = project.stacks() if args.all else [args.stack]
     if not stacks:
         raise GateError(f"{project.config_dir}: no Pulumi.<stack>.yaml stack config files (--all)")
-    out = (args.out or project.root / ".gate").resolve()
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: not a directory")
-    if args.shard is not None or args.level is not None:
-        from gate.shard import parse_shard, select, stack_levels
-
-        if not args.all or args.shard is None:
-            raise UsageError("--shard needs --all; --level needs --shard")
-        stacks = select(stack_levels(project, stacks, out), parse_shard(args.shard), args.level)
-        if not stacks:
-            _note(f"shard {args.shard}{'' if args.level is None else f' level {args.level}'}: no stacks")
-            _render([], args.format, many=True, docs=[])
-            return 0
+    out = _out_dir(args.out or project.root / ".gate")
+    stacks = shard_stacks(args, project, stacks, out)
     policy = _packs(args), _pack_config(args.policy_pack_config)   # bad packs fail before any recording
-    from gate.stackcache import open_preview_cache
-
+    args.cache_root = cache_root(args, out)
     cache = open_preview_cache(args, project, out, *policy)
-    hits, todo = cache.split(stacks) if cache is not None else ({}, stacks)
-    cached = {s: cache.restore(s, e) for s, e in hits.items()} if cache is not None else {}
-    started = time.perf_counter()
-    runs = record_stacks(project.root, project, todo, out, jobs=args.jobs) if todo else {}
-    timings["program"] = time.perf_counter() - started
-    if args.shard is not None:
-        from gate.shard import unresolved_project_references
+    with RunDir(out) as run:
+        hits, todo = cache.split(stacks, run.path) if cache is not None else ({}, stacks)
+        started = time.perf_counter()
+        runs = record_stacks(project.root, project, todo, run.path, jobs=args.jobs, previous=out,
+                             deadline=_deadlines(args).program) if todo else {}
+        timings["program"] = time.perf_counter() - started
+        check_shard_references(args, runs, project)
+        _program_notes(args, runs, out)
+        for s, r in runs.items():
+            validate_checkpoint(r.checkpoint, f"stack {s} (recorded)")
+            write_json_atomic(run.path / f"{s}.state.json", r.checkpoint)
+        states = {s: r.checkpoint for s, r in runs.items()}
+        meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
+        reports = _evaluate(states, meta, args, timings, policy, run.path) if states else []
+        if cache is not None:
+            cache.store(runs, reports, run.path)
+        judged = {r.stack: r for r in reports} | hits
+        reports = [judged[s] for s in stacks]
+        started = time.perf_counter()
+        docs = _write_reports(run.path, reports)
+        code = 1 if any(r.blocked for r in reports) else 0
+        run.publish(stacks, {"command": "preview", "exit": code})
+    _render(reports, args.format, many=bool(args.all), docs=docs)
+    timings["reporting"] = time.perf_counter() - started
+    _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
+    return code
 
-        problems = unresolved_project_references(runs, project.stacks())
-        if problems:
-            raise GateError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
-    for r in runs.values():   # like the CLI's preview: the program's warnings, on stderr
+
+def _program_notes(args: argparse.Namespace, runs: dict[str, Any], out: Path | None) -> None:
+    """Like the CLI's preview: the program's warnings, unresolved StackReferences, timings; on stderr."""
+    for r in runs.values():
         for d in r.diagnostics:
             print(f"gate: warning: stack {r.stack}: {d['message']}", file=sys.stderr)
         for target, resolved in r.stack_references.items():
             if not resolved:
                 _note(f"stack {r.stack}: StackReference {target!r} has no offline state in {out}; "
                       "its outputs are unknown")
-    if args.timings:
-        for r in runs.values():
+        if args.timings:
             count = len(r.checkpoint["deployment"]["resources"])
             print(f"gate: timings: stack {r.stack}: worker {r.wall_seconds:.2f}s, of which program run "
                   f"{r.seconds:.2f}s; {count} resources", file=sys.stderr)
-    states = {s: r.checkpoint for s, r in runs.items()}
-    meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
-    reports = _evaluate(states, meta, args, timings, policy, out=out) if states else []
-    if cache is not None:
-        cache.store(runs, reports)
-    judged = {r.stack: r for r in reports} | {s: report for s, (_, report) in cached.items()}
-    reports = [judged[s] for s in stacks]
-    started = time.perf_counter()
-    docs = _write_reports(out, reports)
-    _render(reports, args.format, many=bool(args.all), docs=docs)
-    timings["reporting"] = time.perf_counter() - started
-    _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
-    return 1 if any(r.blocked for r in reports) else 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from gate.checkpoint_schema import validate_checkpoint
+    from gate.inputs import parse_json, read_text
     from gate.project import load_project, load_stack_config, validate_stack_name
+    from gate.publish import RunDir
     from gate.recording import checkpoint_identity, normalize_config
 
     timings: dict[str, float] = {}
     started = begun = time.perf_counter()
-    try:
-        text = args.state.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise GateError(f"{args.state}: state file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GateError(f"{args.state}: cannot read state file: {exc}") from exc
-    try:
-        from gate.jsonio import loads
-
-        state = loads(text)
-    except json.JSONDecodeError as exc:
-        raise GateError(f"{args.state}: not JSON (line {exc.lineno}: {exc.msg})") from exc
-    # Only the shape and identity here: the policy host checks every resource item.
+    state = parse_json(read_text(args.state, "state file"), str(args.state))
+    validate_checkpoint(state, str(args.state))   # before anything runs
     project_name, urn_stack = checkpoint_identity(state, source=str(args.state))
     policy = _packs(args), _pack_config(args.policy_pack_config)
     stack = validate_stack_name(args.stack or urn_stack or args.state.name.split(".")[0])
@@ -324,24 +325,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         config, _ = normalize_config(project.name, load_stack_config(project, stack))
     timings["load"] = time.perf_counter() - started
     meta = {stack: {"project": project_name, "config": config}}
-    reports = _evaluate({stack: state}, meta, args, timings, policy, sources={stack: str(args.state)},
-                        out=args.out.resolve() if args.out else None)
-    started = time.perf_counter()
-    docs = _write_reports(args.out, reports)
+    args.cache_root = cache_root(args, _out_dir(args.out))
+    with RunDir(_out_dir(args.out)) as run:
+        reports = _evaluate({stack: state}, meta, args, timings, policy, run.path,
+                            sources={stack: str(args.state)})
+        started = time.perf_counter()
+        docs = _write_reports(run.path, reports)
+        code = 1 if reports[0].blocked else 0
+        run.publish([stack], {"command": "analyze", "exit": code})
     _render(reports, args.format, many=False, docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, reports[0].resources, time.perf_counter() - begun)
-    return 1 if reports[0].blocked else 0
-
-
-def cmd_merge(args: argparse.Namespace) -> int:
-    from gate.shard import merge
-
-    out = args.out.resolve() if args.out else None
-    reports = merge(args.dirs, out)
-    docs = _write_reports(out, reports)
-    _render(reports, args.format, many=True, docs=docs)
-    return 1 if any(r.blocked for r in reports) else 0
+    return code
 
 
 def _print_timings(args: argparse.Namespace, timings: dict[str, float], resources: int, total: float) -> None:
@@ -354,13 +349,37 @@ def _print_timings(args: argparse.Namespace, timings: dict[str, float], resource
           file=sys.stderr)
 
 
+def _interrupted(signum: int, frame: Any) -> None:
+    """SIGINT/SIGTERM: kill every child's process group now, then unwind (temp dirs removed on the way)."""
+    from gate.procs import kill_all
+
+    kill_all()
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    previous = {}
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, _interrupted)
+    except ValueError:    # not the main thread (embedded use): no handlers
+        pass
+    try:
+        return _main(argv)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "preview":
             return cmd_preview(args)
         if args.command == "merge":
-            return cmd_merge(args)
+            return cmd_merge(args, _render)
         return cmd_analyze(args)
     except GateError as exc:
         print(f"gate: error: {exc}", file=sys.stderr)
@@ -370,8 +389,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gate: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("gate: interrupted", file=sys.stderr)
+        print("gate: interrupted (nothing written)", file=sys.stderr)
         return 2
+    except Exception as exc:   # a gate bug: still one line, and never a pass or a "blocked"
+        print(f"gate: internal error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from typing import Any
 from gate.errors import GateError, ProgramError
 from gate.graph import Graph
 from gate.recorder import Recorder
+from gate.redaction import scrub
 from gate.sdk_patches import patched_sdk
 from gate.stack_config import normalize_config
 
@@ -76,6 +77,18 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
 
 def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
          where: str) -> Graph:
+    """Run under the mocks; error messages and logged diagnostics never carry a known secret."""
+    try:
+        graph = _run_program(fn, recorder, secret_keys, root_directory, where)
+    except ProgramError as exc:
+        raise ProgramError(scrub(str(exc), recorder.secret_values)) from None
+    for d in graph.diagnostics:
+        d["message"] = scrub(d["message"], recorder.secret_values)
+    return graph
+
+
+def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
+                 where: str) -> Graph:
     from pulumi.runtime.stack import run_in_stack
     from pulumi.runtime.sync_await import _sync_await
 
@@ -93,7 +106,8 @@ def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root
             if type(exc).__name__ in ("ConfigError", "RunError"):
                 raise ProgramError(msg) from exc   # already names the file and key
             raise ProgramError(f"{where}: program failed: {type(exc).__name__}: {msg}") from exc
-    errors = [d["message"] for d in recorder.graph.diagnostics if d["severity"] == "error"]
+    errors = [scrub(d["message"], recorder.secret_values) for d in recorder.graph.diagnostics
+              if d["severity"] == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         first = errors[0].strip().splitlines()[0] if errors[0].strip() else "(empty message)"
@@ -130,7 +144,7 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
 
 def record_main(main: Path, project_dir: Path, *, project: str, stack: str, config: dict[str, Any],
                 stack_outputs: dict[str, dict[str, Any]] | None, where: str,
-                state_dir: Path | None = None) -> Graph:
+                state_dir: Path | list[Path] | None = None) -> Graph:
     """Run a program file like the Python language host: its directory on sys.path and as working dir."""
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
@@ -156,7 +170,7 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
 
 def record_program(program_dir: Path | str, stack: str, config: dict[str, Any] | None = None,
                    stack_outputs: dict[str, dict[str, Any]] | None = None,
-                   state_dir: Path | None = None) -> Graph:
+                   state_dir: Path | list[Path] | None = None) -> Graph:
     """Run the Pulumi program in `program_dir` (its Pulumi.yaml, that stack's config) in-process.
 
     `config` entries override the stack config file. StackReferences resolve from `stack_outputs`

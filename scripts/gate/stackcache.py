@@ -197,21 +197,18 @@ class PreviewCache:
     def key(self, stack: str) -> str:
         return self.inputs.key(stack, self.project.stack_file(stack))
 
-    def split(self, stacks: list[str]) -> tuple[dict[str, dict[str, Any]], list[str]]:
-        """(cached entries that hold this run, stacks to record and judge), in the order given."""
-        entries = {s: self.cache.lookup(self.key(s)) for s in stacks}
-        hits = usable(entries, self.out)
-        return hits, [s for s in stacks if s not in hits]
-
-    def restore(self, stack: str, entry: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-        """Write the cached state where the recording would have (other stacks' references read it)."""
+    def split(self, stacks: list[str], work: Path) -> tuple[dict[str, Any], list[str]]:
+        """(reports of the cached stacks, stacks to record and judge), in the order given. A cached
+        stack's state is written to the run directory `work`, where the recording would have written it
+        (it is published with the run, and other stacks' references read it there)."""
         from gate.runner import write_json_atomic  # the recording's own writer: the same bytes
 
-        run = entry["run"]
-        path = self.out / f"{stack}.state.json"
-        if file_digest(path) != run.get("state_digest"):
-            write_json_atomic(path, run["checkpoint"])
-        return run, report_from_json(entry["report"])
+        entries = {s: self.cache.lookup(self.key(s)) for s in stacks}
+        hits = usable(entries, self.out)
+        for stack, entry in hits.items():
+            write_json_atomic(Path(work) / f"{stack}.state.json", entry["run"]["checkpoint"])
+        return ({s: report_from_json(e["report"]) for s, e in hits.items()},
+                [s for s in stacks if s not in hits])
 
     def _own(self, files: dict[str, str]) -> dict[str, str]:
         """Without the stack config files: each stack's own is in its key, the others' are not its input
@@ -221,20 +218,26 @@ class PreviewCache:
                 if not (os.path.dirname(p) == config_dir and os.path.basename(p).startswith("Pulumi.")
                         and os.path.basename(p) not in ("Pulumi.yaml", "Pulumi.yml"))}
 
-    def store(self, runs: dict[str, Any], reports: list[Any]) -> None:
-        """One entry per recorded stack: its worker's reads plus what this process read while judging."""
+    def store(self, runs: dict[str, Any], reports: list[Any], work: Path) -> None:
+        """One entry per recorded stack: its worker's reads plus what this process read while judging.
+        Files of this run's private directory are recorded as where they are published (`--out`)."""
+        work_prefix = os.path.abspath(work) + os.sep
         judged = self._own(input_files(ReadTracker.paths, skip=(self.out,)))
         for report in reports:
             run = runs.get(report.stack)
             if run is None or report.cached:
                 continue
-            inputs = {**self._own(input_files(run.inputs, skip=(self.root,))), **judged}
+            recorded = input_files(run.inputs, skip=(self.root,))
+            inputs = {p: d for p, d in recorded.items() if not p.startswith(work_prefix)}
+            for p, d in recorded.items():   # a state of this run: what other stacks' references read
+                if p.startswith(work_prefix) and d != "missing":
+                    inputs[os.path.join(str(self.out), p[len(work_prefix):])] = d
+            inputs = {**self._own(inputs), **judged}
             env = env_inputs(set(run.env) | ReadTracker.env)
-            state = self.out / f"{report.stack}.state.json"
             self.cache.save(self.key(report.stack), inputs, env, {
                 "project": run.project, "config": run.config, "checkpoint": run.checkpoint,
-                "stack_references": run.stack_references, "diagnostics": run.diagnostics,
-                "state_digest": file_digest(state)}, report.to_json())
+                "stack_references": run.stack_references, "diagnostics": run.diagnostics},
+                report.to_json())
 
 
 def open_preview_cache(args: Any, project: Any, out: Path, packs: list[Path],
