@@ -7,6 +7,7 @@ import functools
 import hashlib
 import io
 import json
+import re
 import subprocess
 import time
 from collections.abc import Callable
@@ -15,12 +16,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from evidence import bundle, html, oscal, register
+from evidence import bundle, html, oscal, register, signing
 from evidence.assess import assess
 from evidence.catalogue import sources_text
+from evidence.errors import EvidenceError
 from evidence.model import ControlResult, LiveCheck, StackEvidence
 from evidence.redact import Redactor
 
+STACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 TOOLS = (
     "dosis-eloket-platform",
     "pulumi",
@@ -116,6 +119,32 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=1, sort_keys=False, default=str) + "\n").encode()
 
 
+def _meta(project: Path, exported: datetime, evidence: list[StackEvidence], live: bool,
+          pack_config: list[str]) -> dict[str, Any]:
+    """What the manifest says about the export itself."""
+    return {
+        "exported": exported.isoformat(),
+        "git_commit": git_commit(project),
+        "stacks": [ev.stack for ev in evidence],
+        "versions": tool_versions(),
+        "packs": pack_versions(project),
+        "live": live,
+        "sources": {ev.stack: ev.source for ev in evidence},
+        "policy_pack_config": list(pack_config),
+    }
+
+
+def _checked_signer(out: Path, stacks: list[str] | None, signing_key: Path | None) -> Any:
+    """Valid stack names (no path escapes), a signing key outside the bundle; the signer."""
+    key = Path(signing_key or signing.DEFAULT_KEY).expanduser().resolve()
+    if Path(out).resolve() in (key, *key.parents):
+        raise EvidenceError(f"{key}: the signing key must not live inside the bundle {out}")
+    for stack in stacks or []:
+        if not isinstance(stack, str) or not STACK_NAME.fullmatch(stack) or ".." in stack:
+            raise EvidenceError(f"--stack {stack!r}: invalid stack name (letters, digits, '-', '_', '.')")
+    return signing.load_signer(key)
+
+
 def export(
     project: Path,
     out: Path,
@@ -130,9 +159,15 @@ def export(
     register_path: Path | None = None,
     pack_config: list[str] = (),
     gate_dir: Path | None = None,
+    signing_key: Path | None = None,
 ) -> dict[str, Any]:
-    """Write the bundle for ``stacks`` (None: every stack) to ``out``; returns the manifest."""
+    """Write the bundle for ``stacks`` (None: every stack) to ``out``; returns the manifest.
+
+    The manifest is signed with the Ed25519 key at ``signing_key`` (default: signing.DEFAULT_KEY,
+    generated on first use; never inside ``out``).
+    """
     started = time.perf_counter()
+    signer = _checked_signer(out, stacks, signing_key)
     exported = datetime.now(UTC).replace(microsecond=0)
     if state_file is not None:  # cheapest input first: a bad file fails before any work
         from evidence.inputs import read_state
@@ -172,18 +207,8 @@ def export(
         for s in r.subjects:
             s["properties"] = redactor.redact(s["properties"])
 
-    commit = git_commit(project)
-    versions = tool_versions()
-    meta = {
-        "exported": exported.isoformat(),
-        "git_commit": commit,
-        "stacks": [ev.stack for ev in evidence],
-        "versions": versions,
-        "packs": pack_versions(project),
-        "live": live,
-        "sources": {ev.stack: ev.source for ev in evidence},
-        "policy_pack_config": list(pack_config),
-    }
+    meta = _meta(project, exported, evidence, live, pack_config)
+    commit, versions = meta["git_commit"], meta["versions"]
     files: dict[str, bytes] = {}
     model = oscal.build(results, evidence, exported, versions.get("dosis-eloket-platform", "0"), commit)
     files["assessment-results.json"] = redactor.scrub(oscal.to_json(model)).encode()
@@ -199,4 +224,4 @@ def export(
         files["live.json"] = _json([c.to_json() for c in checks])
     meta["export_seconds"] = round(time.perf_counter() - started, 3)
     files["report.html"] = html.render(results, evidence, checks, reg, meta).encode()
-    return bundle.write(out, files, meta, redactor)
+    return bundle.write(out, files, meta, redactor, signer)

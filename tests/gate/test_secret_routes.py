@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -47,9 +48,9 @@ STACK = f"""config:
 """
 
 
-def _run(*args) -> subprocess.CompletedProcess[str]:
+def _run(*args, env: dict | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", *map(str, args)], cwd=REPO, capture_output=True, text=True,
-                          timeout=600, check=False)
+                          timeout=600, check=False, env={**os.environ, **(env or {})})
 
 
 def _leaks(text: str) -> list[str]:
@@ -72,7 +73,8 @@ def test_no_route_leaks_a_secret(make_program, tmp_path: Path) -> None:
     assert failed.returncode == 2 and "cannot use [secret]" in failed.stderr, failed.stderr   # exception
     streams += [failed.stdout, failed.stderr]
     bundle = tmp_path / "bundle"
-    export = _run("evidence", "export", "--stack", "dev", "--gate-dir", out, "--out", bundle)
+    export = _run("evidence", "export", "--stack", "dev", "--gate-dir", out, "--out", bundle,
+                  env={"EVIDENCE_SIGNING_KEY": str(tmp_path / "key.pem")})
     assert export.returncode == 0, export.stderr
     streams += [export.stdout, export.stderr]
     files = [p for d in (out, bundle, tmp_path / "g2") if d.exists() for p in d.rglob("*") if p.is_file()]
