@@ -130,6 +130,5 @@ def _values(value: Any, where: str, depth: int) -> None:
             if v > MAX_INT or v < -MAX_INT:
                 raise GateError(f"{where}: integer out of range ({str(v)[:20]}…; "
                                 "Pulumi numbers are 64-bit floats)")
-        elif t is float:
-            if v != v or v == _INF or v == -_INF:
-                raise GateError(f"{where}: {v} is not a finite number (Pulumi never writes NaN or Infinity)")
+        elif t is float and (v != v or v == _INF or v == -_INF):
+            raise GateError(f"{where}: {v} is not a finite number (Pulumi never writes NaN or Infinity)")
