@@ -20,6 +20,9 @@ def main(argv: list[str]) -> int:
     try:
         from gate.errors import GateError
         from gate.recording import record_program
+        from gate.stackcache import ReadTracker
+
+        ReadTracker.start()   # what the program reads is what its cache entry depends on
 
         try:
             graph = record_program(
@@ -35,6 +38,7 @@ def main(argv: list[str]) -> int:
                 "diagnostics": graph.diagnostics,
                 "checkpoint": graph.to_checkpoint(redact_secrets=True),
                 "seconds": time.perf_counter() - started,
+                "inputs": sorted(ReadTracker.paths), "env": sorted(ReadTracker.env),
             }
         except GateError as exc:
             result = {"ok": False, "error": str(exc)}

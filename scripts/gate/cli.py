@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from gate import asof
+from gate.cli_speed import cache_options, cache_root, cmd_merge, merge_parser, shard_options
 from gate.deadlines import DEFAULTS, INTERNAL_ERROR, Deadlines
 from gate.errors import GateError, UsageError
 
@@ -67,6 +68,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
     p.add_argument("--timings", action="store_true", help="print the time split on stderr")
     asof.add_argument(p)
+    cache_options(p)
     for name, what in (("program", "one stack's program run"), ("pack", "a policy pack to start"),
                        ("policy", "one policy call"), ("checkov", "the checkov scan")):
         p.add_argument(f"--{name}-timeout", type=_seconds, metavar="S",
@@ -85,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true",
                        help="every stack with a config file, ordered by StackReferences")
     pre.add_argument("--jobs", type=_jobs, default=2, help="stacks recorded in parallel (default 2)")
+    shard_options(pre)
     _common(pre)
     ana = sub.add_parser("analyze", help="judge an exported state (`pulumi stack export` or gate's own)")
     ana.add_argument("--state", type=Path, required=True, metavar="FILE")
@@ -92,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--program", type=Path, metavar="DIR",
                      help="project directory whose Pulumi.<stack>.yaml supplies the stack config")
     _common(ana)
+    merge_parser(sub, FORMATS)
     return parser
 
 
@@ -135,7 +139,8 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
 
     packs, pack_config = policy
     deadlines = _deadlines(args)
-    checkov = None if args.no_checkov else _start_checkov(states, timings, work, deadlines.checkov)
+    checkov = None if args.no_checkov else _start_checkov(states, timings, work, deadlines.checkov,
+                                                          getattr(args, "cache_root", None))
     started = time.perf_counter()
     try:
         from gate.policyhost import evaluate
@@ -167,7 +172,7 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
 
 
 def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float], work: Path,
-                   deadline: float) -> Any:
+                   deadline: float, cache_dir: Path | None = None) -> Any:
     """Start the checkov scan (its own process) in a thread; None when gate.checkov is not available.
 
     The exported views go to `<run dir>/checkov/<stack>/` (secrets redacted); with `--out DIR` they are
@@ -187,7 +192,7 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
     def run() -> None:
         started = time.perf_counter()
         try:
-            future.set_result(scan_stacks(states, work))
+            future.set_result(scan_stacks(states, work, cache_dir=cache_dir))
         except BaseException as exc:
             future.set_exception(exc)
         finally:
@@ -199,7 +204,11 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
     return future
 
 
-def _render(reports: list[Any], fmt: str, many: bool) -> None:
+def _render(reports: list[Any], fmt: str, many: bool, docs: list[dict[str, Any]] | None = None) -> None:
+    if fmt == "json" and docs is not None:
+        from gate.cli_speed import print_json
+
+        return print_json(docs, many)
     try:
         from gate.report import render
     except ImportError:
@@ -221,11 +230,10 @@ def _render(reports: list[Any], fmt: str, many: bool) -> None:
             print(f"  [{v.level}] {v.pack}/{v.policy} {v.urn}: {v.message.splitlines()[-1]}")
 
 
-def _write_reports(work: Path, reports: list[Any]) -> None:
-    from gate.runner import write_json_atomic
+def _write_reports(work: Path, reports: list[Any]) -> list[dict[str, Any]]:
+    from gate.cli_speed import write_docs
 
-    for r in reports:
-        write_json_atomic(work / f"{r.stack}.report.json", r.to_json())
+    return write_docs(work, reports)
 
 
 def _out_dir(out: Path | None) -> Path | None:
@@ -239,9 +247,11 @@ def _out_dir(out: Path | None) -> Path | None:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from gate.checkpoint_schema import validate_checkpoint
+    from gate.cli_speed import check_shard_references, shard_stacks
     from gate.project import load_project, validate_stack_name
     from gate.publish import RunDir
     from gate.runner import record_stacks, write_json_atomic
+    from gate.stackcache import open_preview_cache
 
     timings: dict[str, float] = {}
     begun = time.perf_counter()
@@ -252,24 +262,33 @@ def cmd_preview(args: argparse.Namespace) -> int:
     if not stacks:
         raise GateError(f"{project.config_dir}: no Pulumi.<stack>.yaml stack config files (--all)")
     out = _out_dir(args.out or project.root / ".gate")
+    stacks = shard_stacks(args, project, stacks, out)
     policy = _packs(args), _pack_config(args.policy_pack_config)   # bad packs fail before any recording
+    args.cache_root = cache_root(args, out)
+    cache = open_preview_cache(args, project, out, *policy)
     with RunDir(out) as run:
+        hits, todo = cache.split(stacks, run.path) if cache is not None else ({}, stacks)
         started = time.perf_counter()
-        runs = record_stacks(project.root, project, stacks, run.path, jobs=args.jobs, previous=out,
-                             deadline=_deadlines(args).program)
+        runs = record_stacks(project.root, project, todo, run.path, jobs=args.jobs, previous=out,
+                             deadline=_deadlines(args).program) if todo else {}
         timings["program"] = time.perf_counter() - started
+        check_shard_references(args, runs, project)
         _program_notes(args, runs, out)
         for s, r in runs.items():
             validate_checkpoint(r.checkpoint, f"stack {s} (recorded)")
             write_json_atomic(run.path / f"{s}.state.json", r.checkpoint)
         states = {s: r.checkpoint for s, r in runs.items()}
         meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
-        reports = _evaluate(states, meta, args, timings, policy, run.path)
+        reports = _evaluate(states, meta, args, timings, policy, run.path) if states else []
+        if cache is not None:
+            cache.store(runs, reports, run.path)
+        judged = {r.stack: r for r in reports} | hits
+        reports = [judged[s] for s in stacks]
         started = time.perf_counter()
-        _write_reports(run.path, reports)
+        docs = _write_reports(run.path, reports)
         code = 1 if any(r.blocked for r in reports) else 0
         run.publish(stacks, {"command": "preview", "exit": code})
-    _render(reports, args.format, many=bool(args.all))
+    _render(reports, args.format, many=bool(args.all), docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
     return code
@@ -310,14 +329,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         config, _ = normalize_config(project.name, load_stack_config(project, stack))
     timings["load"] = time.perf_counter() - started
     meta = {stack: {"project": project_name, "config": config}}
+    args.cache_root = cache_root(args, _out_dir(args.out))
     with RunDir(_out_dir(args.out)) as run:
         reports = _evaluate({stack: state}, meta, args, timings, policy, run.path,
                             sources={stack: str(args.state)})
         started = time.perf_counter()
-        _write_reports(run.path, reports)
+        docs = _write_reports(run.path, reports)
         code = 1 if reports[0].blocked else 0
         run.publish([stack], {"command": "analyze", "exit": code})
-    _render(reports, args.format, many=False)
+    _render(reports, args.format, many=False, docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, reports[0].resources, time.perf_counter() - begun)
     return code
@@ -360,12 +380,15 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        try:
-            args.as_of = asof.resolve_as_of(args.as_of)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+        if args.command in ("preview", "analyze"):
+            try:
+                args.as_of = asof.resolve_as_of(args.as_of)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
         if args.command == "preview":
             return cmd_preview(args)
+        if args.command == "merge":
+            return cmd_merge(args, _render)
         return cmd_analyze(args)
     except GateError as exc:
         print(f"gate: error: {exc}", file=sys.stderr)

@@ -8,12 +8,12 @@ here needs redacting.
 
 from __future__ import annotations
 
-import json
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from gate.jsonio import dumps
 from gate.model import PolicyRun, StackReport, Violation
 
 FORMATS = ("text", "json", "sarif", "junit")
@@ -29,9 +29,9 @@ def render(reports: StackReport | list[StackReport], fmt: str, out: TextIO | Non
     items: list[StackReport] = reports if isinstance(reports, list) else [reports]
     if fmt == "json":
         docs = [r.to_json() for r in items]
-        out.write(json.dumps(docs if many else docs[0], indent=1) + "\n")
+        out.write(dumps(docs if many else docs[0]))
     elif fmt == "sarif":
-        out.write(json.dumps(to_sarif(items), indent=1) + "\n")
+        out.write(dumps(to_sarif(items)))
     elif fmt == "junit":
         out.write(to_junit(items))
     elif fmt == "text":
@@ -64,7 +64,8 @@ def render_text(reports: list[StackReport], out: TextIO) -> None:
     for report in reports:
         blocking = [v for v in report.violations if v.blocking]
         verdict = Text("BLOCKED", style="bold red") if report.blocked else Text("ok", style="bold green")
-        header = Text(f"Stack {report.stack}: {report.resources} resources, ")
+        cached = " (cached)" if report.cached else ""   # answered from the stack cache
+        header = Text(f"Stack {report.stack}{cached}: {report.resources} resources, ")
         if report.as_of:
             header.append(f"as of {report.as_of}, ")
         header.append(f"{len(report.violations)} findings ({len(blocking)} blocking): ")

@@ -38,6 +38,8 @@ class StackRun:
     diagnostics: list[dict[str, str]] = field(default_factory=list)   # the program's warnings
     seconds: float = 0.0          # program run inside the worker
     wall_seconds: float = 0.0     # including the worker's interpreter start and imports
+    inputs: list[str] = field(default_factory=list)   # files the worker read (gate.stackcache)
+    env: list[str] = field(default_factory=list)      # environment variables it read
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -89,6 +91,7 @@ def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: floa
         stack_references=data.get("stack_references") or {}, seconds=data.get("seconds", 0.0),
         diagnostics=data.get("diagnostics") or [],
         wall_seconds=time.perf_counter() - started,
+        inputs=data.get("inputs") or [], env=data.get("env") or [],
     )
 
 

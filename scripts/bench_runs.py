@@ -1,0 +1,115 @@
+"""The measurements of scripts/bench_gate.py: the real `gate` command in a subprocess (wall time, its own
+`--timings` split, peak RSS of that process alone) and a few in-process comparisons (checkov sharded vs
+single, JSON writers)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+_SPLIT = re.compile(r"gate: timings: (?P<split>[^;]*);")
+
+
+@dataclass
+class Run:
+    """One `gate` process: wall seconds, peak RSS in MB, exit code, its timings split."""
+
+    wall: float
+    rss_mb: float
+    code: int
+    stdout: str
+    stderr: str
+    split: dict[str, float] = field(default_factory=dict)
+
+
+# The child reports its own peak RSS (and its children's, e.g. checkov) as it exits.
+_SHIM = ("import atexit, resource, runpy, sys\n"
+         "def _rss():\n"
+         "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+         "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+         "    sys.stderr.write(f'bench: maxrss {own} {kids}\\n')\n"
+         "atexit.register(_rss)\n"
+         "sys.argv = ['gate', *sys.argv[1:]]\n"
+         "runpy.run_module('gate', run_name='__main__', alter_sys=True)\n")
+_RSS = re.compile(r"bench: maxrss (\d+) (\d+)")
+
+
+def run_gate(*args: str | Path, env: dict[str, str] | None = None) -> Run:
+    """`python -m gate ARGS --timings` in a subprocess; peak RSS of the gate process (kB -> MB)."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _SHIM, *map(str, args), "--timings"], cwd=ROOT,
+                          env={**os.environ, **(env or {})}, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        tail = [ln for ln in proc.stderr.splitlines() if ln.strip()][-1:]
+        raise RuntimeError(f"gate {' '.join(map(str, args))}: exit {proc.returncode}: {tail}")
+    rss = _RSS.search(proc.stderr)
+    found = _SPLIT.findall(proc.stderr)
+    split = {}
+    for part in (found[-1].split(", ") if found else []):
+        name, _, value = part.rpartition(" ")
+        if value.endswith("s"):
+            split[name] = float(value[:-1])
+    return Run(wall, int(rss.group(1)) / 1024 if rss else 0.0, proc.returncode, proc.stdout, proc.stderr,
+               split)
+
+
+def pack_config_args() -> list[str]:
+    args = []
+    for file in sorted((ROOT / "policies" / "config").glob("*.json")):
+        args += ["--policy-pack-config", f"{file.stem}={file}"]
+    return args
+
+
+def analyze(state: Path, out: Path, *, checkov: bool, cache: Path | None = None) -> Run:
+    args: list[str | Path] = ["analyze", "--state", state, "--format", "json", "--out", out,
+                              *pack_config_args()]
+    args += ["--cache-dir", cache] if cache is not None else ["--no-cache"]
+    if not checkov:
+        args.append("--no-checkov")
+    return run_gate(*args)
+
+
+def preview_all(out: Path, cache: Path | None) -> Run:
+    args: list[str | Path] = ["preview", "--all", "--format", "json", "--out", out, *pack_config_args()]
+    args += ["--cache-dir", cache] if cache is not None else ["--no-cache"]
+    return run_gate(*args)
+
+
+def checkov_single_vs_sharded(state: dict[str, Any], workdir: Path) -> tuple[float, float, bool]:
+    """scan_stacks over one state in one checkov process, then sharded over the CPUs; same result?"""
+    from gate.checkov import scan_stacks
+
+    t0 = time.perf_counter()
+    single = scan_stacks({"bench": state}, workdir / "single", shards=1)
+    t1 = time.perf_counter()
+    sharded = scan_stacks({"bench": state}, workdir / "sharded")
+    t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, single == sharded
+
+
+def json_writers(doc: Any) -> tuple[float, float]:
+    """Seconds to write `doc` with the standard library (indent=1, as before) and with gate.jsonio."""
+    from gate.jsonio import dumps_bytes
+
+    t0 = time.perf_counter()
+    json.dumps(doc, indent=1)
+    t1 = time.perf_counter()
+    dumps_bytes(doc)
+    return t1 - t0, time.perf_counter() - t1
+
+
+def change_one_resource(state: dict[str, Any]) -> None:
+    """Edit one exported block (a security group's description) in place."""
+    for res in state["deployment"]["resources"]:
+        if res["type"] == "aws:ec2/securityGroup:SecurityGroup":
+            res["inputs"]["description"] = "changed by the benchmark"
+            return

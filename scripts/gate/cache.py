@@ -1,0 +1,79 @@
+"""The gate's content-addressed cache: small JSON entries under one directory, safe under concurrent runs.
+
+An entry's name is the digest of everything its value depends on, so a stale entry is never read, only
+left behind. Writers write a temp file in the same directory and rename it (readers see a whole entry or
+none); two runs writing the same entry write the same content. An entry that cannot be read or parsed is
+a miss. The directory is `--cache-dir`, else `GATE_CACHE_DIR`, else `<out>/cache` of `gate preview`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+CACHE_ENV = "GATE_CACHE_DIR"
+FORMAT = 1   # bump when an entry's shape changes
+
+
+def digest(value: Any) -> str:
+    """sha256 of the canonical JSON of `value` (sorted keys, no whitespace)."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes ("missing" when it does not exist: its absence is an input too)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "missing"
+
+
+def resolve_dir(explicit: Path | None, out: Path | None, enabled: bool = True) -> Path | None:
+    """Where the cache lives for this run, or None when caching is off."""
+    if not enabled:
+        return None
+    if explicit is not None:
+        return Path(explicit).resolve()
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).resolve()
+    return (Path(out) / "cache").resolve() if out is not None else None
+
+
+class Store:
+    """One namespace of entries (`<root>/<namespace>/<key[:2]>/<key>.json`)."""
+
+    def __init__(self, root: Path, namespace: str) -> None:
+        self.dir = Path(root) / namespace
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Any | None:
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+            return None
+        return data.get("value")
+
+    def put(self, key: str, value: Any) -> None:
+        """Write atomically; a cache that cannot be written is not an error (the run just stays uncached)."""
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", suffix=".tmp", dir=path.parent)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"format": FORMAT, "key": key, "value": value}, fh, separators=(",", ":"))
+            os.replace(tmp, path)
+        except (OSError, TypeError, ValueError):
+            Path(tmp).unlink(missing_ok=True)

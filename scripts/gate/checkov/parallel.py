@@ -1,0 +1,158 @@
+"""checkov over many exported documents: cached components answered at once, the rest dealt into shards
+that run side by side, one checkov process each.
+
+Results come back in one order whatever the sharding and caching (document, component, resource, check),
+so a sharded, a cached and a single run give the same report (tests hold them to it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gate.cache import digest
+from gate.checkov.cache import ResultCache
+from gate.checkov.shard import (
+    Component,
+    arm_components,
+    deal,
+    merge_arm,
+    merge_terraform,
+    terraform_components,
+)
+
+FRAMEWORKS = ("terraform_plan", "arm")
+SHARD_MIN = 400   # resources per extra checkov process: fewer, and its ~4 s start costs more than it saves
+JOBS_ENV = "GATE_CHECKOV_JOBS"
+_STATUS = {"failed_checks": "FAILED", "passed_checks": "PASSED"}
+
+
+@dataclass
+class Document:
+    """One exported view to scan: `<stack>/<name>` in checkov's directory."""
+
+    stack: str
+    name: str
+    framework: str                 # "terraform_plan" | "arm"
+    content: dict[str, Any]
+
+    def components(self) -> list[Component]:
+        if self.framework == "terraform_plan":
+            return terraform_components(self.content)
+        return arm_components(self.content)
+
+    def merged(self, parts: list[Component]) -> dict[str, Any]:
+        if self.framework == "terraform_plan":
+            return merge_terraform(self.content, parts)
+        return merge_arm(self.content, parts)
+
+
+def default_jobs() -> int:
+    """checkov processes at most at once: GATE_CHECKOV_JOBS, else the number of CPUs."""
+    text = os.environ.get(JOBS_ENV, "")
+    return int(text) if text.isdigit() and int(text) > 0 else (os.cpu_count() or 1)
+
+
+def shard_count(resources: int, jobs: int) -> int:
+    return max(1, min(jobs, resources // SHARD_MIN))
+
+
+@dataclass
+class _Piece:
+    doc: int
+    index: int
+    component: Component
+    key: str
+
+
+def scan_documents(docs: list[Document], workdir: Path, run: Callable[[Path], list[dict[str, Any]]], *,
+                   jobs: int | None = None, cache: ResultCache | None = None,
+                   shards: int | None = None) -> list[dict[str, Any]]:
+    """checkov's reports (one per framework, the fields the gate reads) over `docs`.
+
+    `run(directory)` scans one directory of `<stack>/<name>` files. `shards` forces the number of
+    checkov processes (tests); by default it follows the resources to scan and `jobs`.
+    """
+    pieces = [[_Piece(di, ci, c, digest(c.document)) for ci, c in enumerate(doc.components())]
+              for di, doc in enumerate(docs)]
+    results: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    todo: list[_Piece] = []
+    for doc, parts in zip(docs, pieces, strict=True):
+        for p in parts:
+            hit = cache.lookup(doc.stack, doc.name, p.key) if cache is not None else None
+            if hit is None:
+                todo.append(p)
+            else:
+                results[(p.doc, p.index)] = hit
+    if todo:
+        count = shards or shard_count(sum(p.component.size for p in todo), jobs or default_jobs())
+        bins = [[todo[i] for i in b] for b in deal([p.component.size for p in todo], count)]
+        base = Path(workdir) / ".shards"   # not a stack name (those start with a letter or digit)
+        shutil.rmtree(base, ignore_errors=True)
+        directories = [_write_shard(docs, b, base / str(i)) for i, b in enumerate(bins)]
+        with ThreadPoolExecutor(max_workers=len(directories)) as pool:
+            reports = [r for batch in pool.map(run, directories) for r in batch]
+        for p in todo:
+            results[(p.doc, p.index)] = []
+        _attribute(reports, docs, pieces, results)
+    if cache is not None:
+        for doc, parts in zip(docs, pieces, strict=True):
+            cache.save(doc.stack, doc.name, {p.key: results[(p.doc, p.index)] for p in parts})
+    return _assemble(docs, pieces, results)
+
+
+def _write_shard(docs: list[Document], pieces: list[_Piece], directory: Path) -> Path:
+    import json
+
+    by_doc: dict[int, list[Component]] = {}
+    for p in sorted(pieces, key=lambda p: (p.doc, p.index)):
+        by_doc.setdefault(p.doc, []).append(p.component)
+    for di, parts in by_doc.items():
+        doc = docs[di]
+        target = directory / doc.stack
+        target.mkdir(parents=True, exist_ok=True)
+        (target / doc.name).write_text(json.dumps(doc.merged(parts), separators=(",", ":")), encoding="utf-8")
+    return directory
+
+
+def _attribute(reports: list[dict[str, Any]], docs: list[Document], pieces: list[list[_Piece]],
+               results: dict[tuple[int, int], list[dict[str, Any]]]) -> None:
+    """Each result to the component holding its resource (results on no known resource are dropped:
+    the gate could not map them to a URN either)."""
+    where = {(doc.stack, doc.name): di for di, doc in enumerate(docs)}
+    owner = {di: {a: p.index for p in parts for a in p.component.addresses}
+             for di, parts in enumerate(pieces)}
+    for report in reports:
+        for key, status in _STATUS.items():
+            for check in report.get("results", {}).get(key, []) or []:
+                path = Path(str(check.get("file_path", "")))
+                di = where.get((path.parent.name, path.name))
+                ci = owner[di].get(str(check.get("resource", ""))) if di is not None else None
+                if ci is None:
+                    continue
+                results[(di, ci)].append({
+                    "check_id": check.get("check_id"), "check_name": check.get("check_name"),
+                    "resource": check.get("resource"), "severity": check.get("severity"), "result": status})
+
+
+def _assemble(docs: list[Document], pieces: list[list[_Piece]],
+              results: dict[tuple[int, int], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    reports = {fw: {"check_type": fw, "results": {"failed_checks": [], "passed_checks": []}}
+               for fw in FRAMEWORKS}
+    for doc, parts in zip(docs, pieces, strict=True):
+        out = reports[doc.framework]["results"]
+        file_path = f"/{doc.stack}/{doc.name}"
+        for p in parts:
+            order = {a: i for i, a in enumerate(p.component.addresses)}
+            found = sorted(results[(p.doc, p.index)],
+                           key=lambda r: (order.get(r["resource"], -1), str(r["check_id"]), r["result"]))
+            for r in found:
+                key = "failed_checks" if r["result"] == "FAILED" else "passed_checks"
+                entry = {k: v for k, v in r.items() if k != "result"}
+                out[key].append({**entry, "file_path": file_path})
+    return [reports[fw] for fw in FRAMEWORKS if any(reports[fw]["results"].values())]

@@ -1,0 +1,90 @@
+"""The command-line parts of caching, sharding and merging (docs/gate-performance.md), kept out of cli.py."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from gate.errors import GateError, UsageError
+
+
+def cache_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cache-dir", type=Path, metavar="DIR",
+                   help="result cache (default: $GATE_CACHE_DIR, else <out>/cache; docs/gate-performance.md)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+
+
+def shard_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--shard", metavar="K/N",
+                   help="with --all: only shard K of N (see docs/gate-performance.md)")
+    p.add_argument("--level", type=int, metavar="L", help="with --shard: only reference level L (0 first)")
+
+
+def merge_parser(sub: Any, formats: tuple[str, ...]) -> None:
+    mer = sub.add_parser("merge", help="combine `gate preview --shard` output directories into one run")
+    mer.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
+    mer.add_argument("--format", choices=formats, default="text", help="output on stdout (default: text)")
+    mer.add_argument("--out", type=Path, help="directory for the merged reports and states")
+
+
+def cache_root(args: argparse.Namespace, out: Path | None) -> Path | None:
+    from gate.cache import resolve_dir
+
+    return resolve_dir(args.cache_dir, out, enabled=not args.no_cache)
+
+
+def shard_stacks(args: argparse.Namespace, project: Any, stacks: list[str], out: Path) -> list[str]:
+    """The stacks of this run: all, or those of `--shard K/N [--level L]`."""
+    if args.shard is None and args.level is None:
+        return stacks
+    from gate.shard import parse_shard, select, stack_levels
+
+    if not args.all or args.shard is None:
+        raise UsageError("--shard needs --all; --level needs --shard")
+    return select(stack_levels(project, stacks, out), parse_shard(args.shard), args.level)
+
+
+def check_shard_references(args: argparse.Namespace, runs: dict[str, Any], project: Any) -> None:
+    if args.shard is None:
+        return
+    from gate.shard import unresolved_project_references
+
+    problems = unresolved_project_references(runs, project.stacks())
+    if problems:
+        raise GateError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+
+
+def write_docs(work: Path | None, reports: list[Any]) -> list[dict[str, Any]]:
+    """Each report's JSON document, built once, written to `<work>/<stack>.report.json` (if given)."""
+    from gate.jsonio import write_atomic
+
+    docs = [r.to_json() for r in reports]
+    for r, doc in zip(reports, docs, strict=True):
+        if work is not None:
+            write_atomic(work / f"{r.stack}.report.json", doc)
+    return docs
+
+
+def print_json(docs: list[dict[str, Any]], many: bool) -> None:
+    """The documents already built for the report files, on stdout."""
+    from gate.jsonio import dumps_bytes
+
+    data = dumps_bytes(docs if many else docs[0])
+    sys.stdout.flush()
+    if hasattr(sys.stdout, "buffer"):
+        sys.stdout.buffer.write(data)
+    else:   # a captured stdout (tests)
+        sys.stdout.write(data.decode("utf-8"))
+    sys.stdout.flush()
+
+
+def cmd_merge(args: argparse.Namespace, render: Any) -> int:
+    from gate.shard import merge
+
+    out = args.out.resolve() if args.out else None
+    reports = merge(args.dirs, out)
+    docs = write_docs(out, reports)
+    render(reports, args.format, many=True, docs=docs)
+    return 1 if any(r.blocked for r in reports) else 0

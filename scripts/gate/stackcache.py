@@ -1,0 +1,263 @@
+"""Nothing changed, nothing recomputed: a stack's recorded state and report, cached by everything they
+depend on.
+
+The key names what is known before the run: the gate's own sources, the project file and the stack's
+config file, the lock file, the policy packs and their config, and the options that change a verdict.
+What a run reads is only known after it: every file the worker opened or imported while recording (the
+program's modules, the data and records it read, other stacks' states behind StackReferences) and every
+file the gate process opened while judging (pack modules, records, waivers). Those files and their
+digests are stored with the entry, and an entry counts only while every one of them is unchanged, so an
+edit to any input — of a kind foreseen here or not — records the stack again. Files of the Python
+installation and of checkov's environment are covered by the lock file and the checkov version instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gate.cache import Store, digest, file_digest
+
+NAMESPACE = "stacks"
+GATE_DIR = Path(__file__).resolve().parent
+
+
+class ReadTracker:
+    """Files opened for reading (an audit hook: imports and `open` alike, even of files that turn out
+    missing) and environment variables read in this process, from `start()` on."""
+
+    paths: set[str] = set()
+    env: set[str] = set()
+    installed = False
+
+    @classmethod
+    def start(cls) -> None:
+        if cls.installed:
+            return
+        sys.addaudithook(cls._hook)
+        cls.installed = True
+        environ_type = type(os.environ)
+        getitem = environ_type.__getitem__
+
+        def tracked(self: Any, key: str) -> Any:
+            if self is os.environ:
+                cls.env.add(key)
+            return getitem(self, key)
+
+        environ_type.__getitem__ = tracked   # type: ignore[method-assign]  # os.getenv/.get go through it
+
+    @classmethod
+    def _hook(cls, event: str, args: tuple[Any, ...]) -> None:
+        if event != "open" or not args:
+            return
+        path, mode = args[0], args[1] if len(args) > 1 else "r"
+        if isinstance(path, str) and (mode is None or (isinstance(mode, str) and "r" in mode
+                                                        and "+" not in mode)):
+            cls.paths.add(os.path.abspath(path))
+
+
+def env_inputs(names: set[str] | list[str]) -> dict[str, str]:
+    """Name -> digest of the value ("unset" when unset): values may be secrets, digests are not."""
+    return {n: digest(os.environ[n]) if n in os.environ else "unset" for n in sorted(names)
+            if n not in VOLATILE_ENV}
+
+
+VOLATILE_ENV = frozenset({"GATE_CACHE_DIR", "GATE_CHECKOV_JOBS", "COLUMNS", "LINES", "TERM", "PWD",
+                          "OLDPWD", "SHLVL", "_"})
+
+
+@functools.cache
+def _excluded() -> tuple[str, ...]:
+    """Prefixes whose files the lock file or checkov's version already stand for (or that are not files)."""
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, "/proc", "/dev", "/sys"}
+    roots |= {p for p in sys.path if p.endswith("site-packages")}
+    if os.environ.get("GATE_CHECKOV_ENV"):
+        roots.add(os.environ["GATE_CHECKOV_ENV"])
+    return tuple(str(Path(r).resolve()) + os.sep for r in roots if r)
+
+
+def input_files(paths: set[str] | list[str], skip: tuple[Path, ...] = ()) -> dict[str, str]:
+    """Path -> digest of the regular files among `paths` that are inputs (see module docstring)."""
+    out: dict[str, str] = {}
+    excluded = _excluded() + tuple(str(Path(s).resolve()) + os.sep for s in skip)
+    for raw in paths:
+        path = os.path.abspath(raw)
+        if path.startswith(excluded) or "__pycache__" in path:
+            continue
+        if os.path.isfile(path):
+            out[path] = file_digest(Path(path))
+        elif not os.path.exists(path) and os.path.isdir(os.path.dirname(path)):
+            out[path] = "missing"   # e.g. the state of a stack not recorded yet: its arrival is a change
+    return dict(sorted(out.items()))
+
+
+@functools.cache
+def gate_version() -> str:
+    """The gate's own sources and data: a different gate, a different verdict."""
+    files = sorted(p for p in GATE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return digest([(str(p.relative_to(GATE_DIR)), file_digest(p)) for p in files])
+
+
+def _pack_files(pack: Path) -> list[tuple[str, str]]:
+    return [(str(p), file_digest(p)) for p in sorted(Path(pack).rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts]
+
+
+@dataclass
+class StackInputs:
+    """What is known about a stack's inputs before running it."""
+
+    project_file: Path
+    lock_file: Path
+    packs: list[Path]
+    pack_config: Any
+    options: dict[str, Any] = field(default_factory=dict)   # policy mode, checkov on/off, ...
+
+    def key(self, stack: str, stack_file: Path) -> str:
+        return digest({
+            "gate": gate_version(), "stack": stack,
+            "project": file_digest(self.project_file), "config": file_digest(stack_file),
+            "lock": file_digest(self.lock_file), "packs": [_pack_files(p) for p in self.packs],
+            "pack_config": self.pack_config, "options": self.options,
+        })
+
+
+class StackCache:
+    """Entries `{"inputs": {path: digest}, "env": {name: digest}, "run": ..., "report": ...}` per key."""
+
+    def __init__(self, root: Path) -> None:
+        self.store = Store(root, NAMESPACE)
+
+    def lookup(self, key: str) -> dict[str, Any] | None:
+        entry = self.store.get(key)
+        if not isinstance(entry, dict) or not isinstance(entry.get("inputs"), dict) \
+                or not isinstance(entry.get("env"), dict):
+            return None
+        for path, sha in entry["inputs"].items():
+            if file_digest(Path(path)) != sha:
+                return None
+        if env_inputs(list(entry["env"])) != entry["env"]:
+            return None
+        return entry
+
+    def save(self, key: str, inputs: dict[str, str], env: dict[str, str], run: dict[str, Any],
+             report: dict[str, Any]) -> None:
+        self.store.put(key, {"inputs": inputs, "env": env, "run": run, "report": report})
+
+
+def depends_on_state(entry: dict[str, Any], out: Path, stack: str) -> bool:
+    """Whether a cached stack read `<out>/<stack>.state.json` (a StackReference to `stack`)."""
+    return os.path.abspath(Path(out) / f"{stack}.state.json") in entry.get("inputs", {})
+
+
+def usable(entries: dict[str, dict[str, Any] | None], out: Path) -> dict[str, dict[str, Any]]:
+    """Cached entries that stay valid this run: a stack that read the state of a stack recorded again
+    is recorded again too (that state is about to change), to a fixpoint."""
+    hits = {s: e for s, e in entries.items() if e is not None}
+    changed = True
+    while changed:
+        changed = False
+        for stack, entry in list(hits.items()):
+            if any(depends_on_state(entry, out, other) for other in entries if other not in hits):
+                del hits[stack]
+                changed = True
+    return hits
+
+
+def report_from_json(doc: dict[str, Any]) -> Any:
+    """A StackReport back from its JSON document, marked cached."""
+    from dataclasses import fields
+
+    from gate.model import PolicyRun, StackReport, Violation
+
+    def build(cls: Any, data: dict[str, Any]) -> Any:
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+
+    report = build(StackReport, {**doc, "violations": [build(Violation, v) for v in doc["violations"]],
+                                 "policies": [build(PolicyRun, p) for p in doc["policies"]]})
+    report.cached = True
+    return report
+
+
+class PreviewCache:
+    """The stack cache as `gate preview` uses it: look up before recording, store after judging."""
+
+    def __init__(self, root: Path, inputs: StackInputs, out: Path, project: Any) -> None:
+        self.cache = StackCache(root)
+        self.inputs = inputs
+        self.project = project
+        self.out = Path(out)
+        self.root = Path(root)
+        ReadTracker.start()
+
+    def key(self, stack: str) -> str:
+        return self.inputs.key(stack, self.project.stack_file(stack))
+
+    def split(self, stacks: list[str], work: Path) -> tuple[dict[str, Any], list[str]]:
+        """(reports of the cached stacks, stacks to record and judge), in the order given. A cached
+        stack's state is written to the run directory `work`, where the recording would have written it
+        (it is published with the run, and other stacks' references read it there)."""
+        from gate.runner import write_json_atomic  # the recording's own writer: the same bytes
+
+        entries = {s: self.cache.lookup(self.key(s)) for s in stacks}
+        hits = usable(entries, self.out)
+        for stack, entry in hits.items():
+            write_json_atomic(Path(work) / f"{stack}.state.json", entry["run"]["checkpoint"])
+        return ({s: report_from_json(e["report"]) for s, e in hits.items()},
+                [s for s in stacks if s not in hits])
+
+    def _own(self, files: dict[str, str]) -> dict[str, str]:
+        """Without the stack config files: each stack's own is in its key, the others' are not its input
+        (the gate reads them all to order the stacks)."""
+        config_dir = os.path.abspath(self.project.config_dir)
+        return {p: d for p, d in files.items()
+                if not (os.path.dirname(p) == config_dir and os.path.basename(p).startswith("Pulumi.")
+                        and os.path.basename(p) not in ("Pulumi.yaml", "Pulumi.yml"))}
+
+    def store(self, runs: dict[str, Any], reports: list[Any], work: Path) -> None:
+        """One entry per recorded stack: its worker's reads plus what this process read while judging.
+        Files of this run's private directory are recorded as where they are published (`--out`)."""
+        work_prefix = os.path.abspath(work) + os.sep
+        judged = self._own(input_files(ReadTracker.paths, skip=(self.out,)))
+        for report in reports:
+            run = runs.get(report.stack)
+            if run is None or report.cached:
+                continue
+            recorded = input_files(run.inputs, skip=(self.root,))
+            inputs = {p: d for p, d in recorded.items() if not p.startswith(work_prefix)}
+            for p, d in recorded.items():   # a state of this run: what other stacks' references read
+                if p.startswith(work_prefix) and d != "missing":
+                    inputs[os.path.join(str(self.out), p[len(work_prefix):])] = d
+            inputs = {**self._own(inputs), **judged}
+            env = env_inputs(set(run.env) | ReadTracker.env)
+            self.cache.save(self.key(report.stack), inputs, env, {
+                "project": run.project, "config": run.config, "checkpoint": run.checkpoint,
+                "stack_references": run.stack_references, "diagnostics": run.diagnostics},
+                report.to_json())
+
+
+def open_preview_cache(args: Any, project: Any, out: Path, packs: list[Path],
+                       pack_config: Any) -> PreviewCache | None:
+    """The stack cache for this `gate preview`, or None (--no-cache, or packs judged out of process, whose
+    reads this process cannot see)."""
+    from gate.cache import resolve_dir
+
+    root = resolve_dir(args.cache_dir, out, enabled=not args.no_cache)
+    if root is None or args.policy_mode != "inprocess":
+        return None
+    checkov = None
+    if not args.no_checkov:
+        from gate.checkov.cache import scanner_identity
+        from gate.checkov.parallel import FRAMEWORKS
+
+        checkov = scanner_identity(FRAMEWORKS)
+    inputs = StackInputs(project_file=project.file, lock_file=project.root / "uv.lock", packs=list(packs),
+                         pack_config={k: dict(v) for k, v in (pack_config or {}).items()},
+                         # the evaluation date decides which records hold: part of every key
+                         options={"policy_mode": args.policy_mode, "checkov": checkov,
+                                  "as_of": getattr(args, "as_of", None)})
+    return PreviewCache(root, inputs, out, project)

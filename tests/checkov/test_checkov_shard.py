@@ -1,0 +1,152 @@
+"""checkov sharded, cached and through the driver gives the results of one plain checkov run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from checkov_states import checkpoint, scenarios
+from gate.checkov import runner, toolenv
+from gate.checkov.cache import ResultCache
+from gate.checkov.parallel import FRAMEWORKS, Document, scan_documents
+from gate.checkov.shard import arm_components, deal, merge_terraform, terraform_components
+
+
+def documents(states: dict[str, dict[str, Any]], tmp: Path) -> list[Document]:
+    return [d for stack, state in states.items()
+            for d in runner.export_stack(stack, state, tmp / stack).documents]
+
+
+def flat(reports: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    return [(r["check_type"], key, c["file_path"], c["resource"], c["check_id"], c["check_name"])
+            for r in reports for key in ("failed_checks", "passed_checks") for c in r["results"][key]]
+
+
+def aws_plan(tmp: Path) -> dict[str, Any]:
+    doc = next(d for d in documents(scenarios(), tmp) if d.framework == "terraform_plan")
+    return doc.content
+
+
+def test_components_follow_references(tmp_path: Path) -> None:
+    plan = aws_plan(tmp_path)
+    parts = terraform_components(plan)
+    linked = next(p for p in parts if "aws_s3_bucket.bucket-blocked" in p.addresses)
+    # the bucket, its public access block and its encryption config (which also references a key)
+    assert set(linked.addresses) == {"aws_s3_bucket.bucket-blocked",
+                                     "aws_s3_bucket_public_access_block.bucket-blocked-pab",
+                                     "aws_s3_bucket_server_side_encryption_configuration.bucket-blocked-sse",
+                                     "aws_kms_key.key-rotating"}
+    assert all(p.size == 1 for p in parts if p is not linked)
+    whole = merge_terraform(plan, parts)
+    for key in ("planned_values", "resource_changes", "configuration"):
+        assert sorted(json.dumps(x, sort_keys=True) for x in _items(whole, key)) == \
+            sorted(json.dumps(x, sort_keys=True) for x in _items(plan, key))
+
+
+def _items(plan: dict[str, Any], key: str) -> list[Any]:
+    if key == "resource_changes":
+        return plan[key]
+    return plan[key]["root_module"]["resources"]
+
+
+def test_arm_template_with_links_stays_whole() -> None:
+    resources = [{"type": "Microsoft.Web/sites", "name": "a", "properties": {}},
+                 {"type": "Microsoft.Web/sites", "name": "b", "properties": {}}]
+    assert [p.addresses for p in arm_components({"resources": resources})] == \
+        [("Microsoft.Web/sites.a",), ("Microsoft.Web/sites.b",)]
+    resources[1]["dependsOn"] = ["a"]
+    assert [p.addresses for p in arm_components({"resources": resources})] == \
+        [("Microsoft.Web/sites.a", "Microsoft.Web/sites.b")]
+
+
+def test_deal_balances_by_size() -> None:
+    assert deal([5, 1, 1, 1, 1, 1], 2) == [[0], [1, 2, 3, 4, 5]]
+    assert deal([1, 1], 5) == [[0], [1]]
+
+
+def _scan(states: dict[str, dict[str, Any]], tmp: Path, run: Any, cache: Path | None = None,
+          shards: int | None = None) -> list[dict[str, Any]]:
+    store = ResultCache(cache, FRAMEWORKS) if cache is not None else None
+    return scan_documents(documents(states, tmp), tmp, run, cache=store, shards=shards)
+
+
+def test_cache_answers_unchanged_components_and_rescans_only_the_changed_one(tmp_path: Path) -> None:
+    states = scenarios()
+    scanned: list[set[str]] = []
+
+    def fake(directory: Path) -> list[dict[str, Any]]:
+        """Every resource it is given passes one check: enough to see what was scanned."""
+        found: set[str] = set()
+        reports = []
+        for fw, suffix in (("terraform_plan", ".tfplan.json"), ("arm", ".arm.json")):
+            checks = []
+            for f in sorted(directory.rglob(f"*{suffix}")):
+                doc = json.loads(f.read_text())
+                if fw == "terraform_plan":
+                    addresses = [r["address"] for r in doc["planned_values"]["root_module"]["resources"]]
+                else:
+                    addresses = [f"{r['type']}.{r['name']}" for r in doc["resources"]]
+                found |= set(addresses)
+                checks += [{"check_id": "CKV_X_1", "check_name": "x", "resource": a, "severity": None,
+                            "file_path": f"/{f.parent.name}/{f.name}"} for a in addresses]
+            reports.append({"check_type": fw, "results": {"failed_checks": [], "passed_checks": checks}})
+        scanned.append(found)
+        return reports
+
+    cache = tmp_path / "cache"
+    first = _scan(states, tmp_path / "a", fake, cache)
+    again = _scan(states, tmp_path / "b", lambda d: pytest.fail("nothing changed: nothing to scan"), cache)
+    assert again == first
+    states["aws-cases"]["deployment"]["resources"][1]["inputs"]["enableKeyRotation"] = True
+    _scan(states, tmp_path / "c", fake, cache)
+    assert scanned[-1] == {"aws_kms_key.key-no-rotation"}
+    # a change to a connected resource rescans its whole component
+    states["aws-cases"]["deployment"]["resources"][2]["inputs"]["enableKeyRotation"] = False
+    _scan(states, tmp_path / "d", fake, cache)
+    assert scanned[-1] == {"aws_kms_key.key-rotating", "aws_s3_bucket.bucket-blocked",
+                           "aws_s3_bucket_public_access_block.bucket-blocked-pab",
+                           "aws_s3_bucket_server_side_encryption_configuration.bucket-blocked-sse"}
+
+
+def test_other_checkov_version_or_stack_misses(tmp_path: Path) -> None:
+    a = ResultCache(tmp_path, FRAMEWORKS)
+    a.save("s", "s.tfplan.json", {"k": [{"check_id": "CKV_X_1"}]})
+    assert ResultCache(tmp_path, FRAMEWORKS).lookup("s", "s.tfplan.json", "k") == [{"check_id": "CKV_X_1"}]
+    assert ResultCache(tmp_path, FRAMEWORKS).lookup("t", "t.tfplan.json", "k") is None
+    assert ResultCache(tmp_path, ("terraform_plan",)).lookup("s", "s.tfplan.json", "k") is None
+
+
+def _bigger_states() -> dict[str, dict[str, Any]]:
+    states = scenarios()
+    many = [("aws:kms/key:Key", f"key{i}", {"enableKeyRotation": bool(i % 2)}) for i in range(12)]
+    states["aws-many"] = checkpoint("aws-many", many, deps={f"key{i}": {"policy": [f"key{i - 1}"]}
+                                                           for i in range(1, 12, 3)})
+    return states
+
+
+@pytest.mark.slow
+def test_sharded_equals_single_run_and_plain_checkov(tmp_path: Path) -> None:
+    states = _bigger_states()
+    single = _scan(states, tmp_path / "one", runner.run_checkov, shards=1)
+    sharded = _scan(states, tmp_path / "three", runner.run_checkov, shards=3)
+    assert sharded == single
+    assert {c[4] for c in flat(single)} >= {"CKV2_AWS_6", "CKV_AWS_7", "CKV_AZURE_42"}   # graph + resource
+    # the driver answers what the checkov command answers
+    cli = _plain_checkov(tmp_path / "one" / ".shards" / "0")
+    known = {c[3] for c in flat(single)}
+    assert sorted(flat(single)) == sorted(c for c in flat(cli) if c[3] in known)
+
+
+def _plain_checkov(directory: Path) -> list[dict[str, Any]]:
+    checkov = toolenv.ensure().parent / "checkov"
+    env = {**os.environ, "LOG_LEVEL": "ERROR", "BC_SKIP_MAPPING": "TRUE", "CKV_NO_TELEMETRY": "1",
+           "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
+    done = subprocess.run([str(checkov), "-d", str(directory), "--framework", *FRAMEWORKS, "-o", "json",
+                           "--compact", "--skip-download", "--soft-fail"], capture_output=True, text=True,
+                          env=env, cwd=directory, check=True)
+    data = json.loads(done.stdout)
+    return data if isinstance(data, list) else [data]

@@ -1,0 +1,94 @@
+"""`gate preview --all --shard K/N` by reference levels, and `gate merge`: the same as one run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from gate.errors import UsageError
+from gate.shard import levels, parse_shard, select
+
+
+def test_levels_put_a_stack_after_the_stacks_it_references() -> None:
+    deps = {"app": {"net"}, "net": set(), "dns": set(), "edge": {"app", "dns"}}
+    assert levels(deps, ["app", "dns", "edge", "net"]) == [["dns", "net"], ["app"], ["edge"]]
+    assert levels({"a": {"b"}, "b": {"a"}}, ["a", "b"]) == [["a", "b"]]   # a cycle: one level
+
+
+def test_shards_deal_each_level_round_robin() -> None:
+    by_level = [["a", "b", "c", "d"], ["e"]]
+    assert select(by_level, (1, 3), None) == ["a", "d", "e"]
+    assert select(by_level, (2, 3), 0) == ["b"]
+    assert select(by_level, (2, 3), 1) == []
+    assert select(by_level, (1, 3), 5) == []
+    assert parse_shard("2/3") == (2, 3)
+    for bad in ("0/3", "4/3", "3", "a/b"):
+        with pytest.raises(UsageError):
+            parse_shard(bad)
+
+
+def _preview(run_gate, gate_programs: Path, out: Path, fmt: str, *extra: str) -> str:
+    proc = run_gate("preview", "--program", gate_programs / "multi", "--all", "--out", out, "--format", fmt,
+                    "--no-checkov", "--no-cache", "--policy-pack", gate_programs / "packs" / "no-us-east",
+                    *extra)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.stdout
+
+
+@pytest.mark.slow
+def test_three_shards_merged_equal_one_run(run_gate, gate_programs: Path, tmp_path: Path) -> None:
+    single = tmp_path / "single"
+    expected = {fmt: _preview(run_gate, gate_programs, single, fmt) for fmt in ("json", "sarif")}
+    shards = [tmp_path / f"shard{k}" for k in (1, 2, 3)]
+    for d in shards:   # a CI cache of the references an earlier run found in the programs
+        d.mkdir()
+        shutil.copyfile(single / ".stack-references.json", d / ".stack-references.json")
+    for level in range(3):
+        for k, d in enumerate(shards, 1):
+            _preview(run_gate, gate_programs, d, "json", "--shard", f"{k}/3", "--level", str(level))
+        for d in shards:   # the artefacts of this level, downloaded by every job of the next
+            for state in d.glob("*.state.json"):
+                for other in shards:
+                    if other != d:
+                        shutil.copyfile(state, other / state.name)
+    for fmt, text in expected.items():
+        merged = run_gate("merge", *shards, "--format", fmt, "--out", tmp_path / "merged")
+        assert merged.returncode == (1 if '"blocked": true' in expected["json"] else 0), merged.stderr
+        assert merged.stdout == text
+    assert sorted(p.name for p in (tmp_path / "merged").glob("*.report.json")) == \
+        sorted(p.name for p in single.glob("*.report.json"))
+
+
+@pytest.mark.slow
+def test_a_reference_to_another_shard_without_its_state_fails_closed(run_gate, gate_programs: Path,
+                                                                       tmp_path: Path) -> None:
+    proc = run_gate("preview", "--program", gate_programs / "multi", "--all", "--out", tmp_path / "o",
+                    "--no-checkov", "--no-cache", "--shard", "1/4", "--level", "0")
+    assert proc.returncode == 2
+    assert "StackReference" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_sharded_workflow_passes_actionlint() -> None:
+    import subprocess
+
+    from gate.checkov.toolenv import ensure_actionlint
+
+    workflows = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+    files = [workflows / "policy-gate-sharded.yml", workflows / "policy-gate-level.yml"]
+    done = subprocess.run([str(ensure_actionlint()), "-no-color", *map(str, files)], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = files[1].read_text()
+    assert "--shard" in text and "--level" in text and "gate merge" in files[0].read_text()
+
+
+def test_benchmark_doc_lists_every_figure() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "scripts" / "bench_gate.py"), "--check",
+                           str(root / "docs" / "benchmarks.md")], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr

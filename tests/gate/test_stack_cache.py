@@ -1,0 +1,125 @@
+"""The stack cache: an unchanged stack is answered from it, a change to any input records it again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from gate.stackcache import StackCache, StackInputs, input_files, usable
+
+PROGRAM = '''import json, os
+import pulumi
+import pulumi_aws as aws
+import helper
+
+cfg = pulumi.Config()
+data = json.loads(open("data.json").read())
+mode = os.environ.get("SCRATCH_MODE", "plain")
+if pulumi.get_stack() == "b":
+    ref = pulumi.StackReference("a")
+    aws.s3.Bucket("b-bucket", tags={"from": ref.get_output("name").apply(str), "mode": mode})
+else:
+    aws.s3.Bucket(helper.NAME, tags={"size": str(data["size"]), "mode": mode})
+    pulumi.export("name", cfg.get("name") or "a")
+'''
+PACK = '''from pathlib import Path
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+def check(args, report_violation):
+    if args.resource_type == "aws:s3/bucket:Bucket":
+        allowed = Path(__file__).with_name("records.txt").read_text().split()
+        if args.props.get("tags", {}).get("mode") not in allowed:
+            report_violation("mode not on record")
+
+PolicyPack(name="scratch", enforcement_level=EnforcementLevel.ADVISORY,
+           policies=[ResourceValidationPolicy(name="mode-on-record", description="d", validate=check)])
+'''
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "Pulumi.yaml").write_text("name: scratch\nruntime: python\n")
+    (root / "Pulumi.a.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    (root / "Pulumi.b.yaml").write_text("config:\n  aws:region: eu-west-1\n  scratch:ref: a\n")
+    (root / "__main__.py").write_text(PROGRAM)
+    (root / "helper.py").write_text('NAME = "a-bucket"\n')
+    (root / "data.json").write_text('{"size": 1}\n')
+    (root / "uv.lock").write_text("version = 1\n")
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\n")
+    (pack / "__main__.py").write_text(PACK)
+    (pack / "records.txt").write_text("plain\n")
+    (tmp_path / "pack.json").write_text('{"mode-on-record": "advisory"}\n')
+    return root
+
+
+def _cached(run_gate, root: Path, *extra: str) -> dict[str, bool]:
+    args = ["preview", "--program", root, "--all", "--out", root / ".gate", "--format", "json",
+            "--no-checkov", "--policy-pack", root.parent / "pack",
+            "--policy-pack-config", f"scratch={root.parent / 'pack.json'}", *extra]
+    proc = run_gate(*args)
+    assert proc.returncode == 0, proc.stderr
+    return {r["stack"]: bool(r.get("cached")) for r in json.loads(proc.stdout)}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text().replace(old, new))
+
+
+@pytest.mark.slow
+def test_each_input_kind_records_the_stack_again(run_gate, scratch: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    root, parent = scratch, scratch.parent
+    assert _cached(run_gate, root) == {"a": False, "b": False}
+    assert _cached(run_gate, root) == {"a": True, "b": True}
+    # b's own config: b only
+    edit(root / "Pulumi.b.yaml", "ref: a", "ref: a2")
+    assert _cached(run_gate, root) == {"a": True, "b": False}
+    # a's config: a, and b, which reads a's state
+    (root / "Pulumi.a.yaml").write_text("config:\n  aws:region: eu-west-1\n  scratch:name: n2\n")
+    assert _cached(run_gate, root) == {"a": False, "b": False}
+    changes = [
+        lambda: edit(root / "helper.py", "a-bucket", "a-bucket2"),              # an imported module
+        lambda: edit(root / "data.json", "1", "2"),                            # a file the program reads
+        lambda: edit(root / "Pulumi.yaml", "runtime", "description: x\nruntime"),   # the project file
+        lambda: edit(root / "uv.lock", "1", "2"),                              # the lock file
+        lambda: edit(parent / "pack" / "__main__.py", 'description="d"', 'description="e"'),   # pack source
+        lambda: edit(parent / "pack.json", "advisory", "mandatory"),          # pack config
+        lambda: edit(parent / "pack" / "records.txt", "plain", "plain other"),   # a record the pack reads
+    ]
+    for change in changes:
+        change()
+        assert _cached(run_gate, root) == {"a": False, "b": False}
+    monkeypatch.setenv("SCRATCH_MODE", "other")   # an environment variable the program reads
+    assert _cached(run_gate, root) == {"a": False, "b": False}
+    assert _cached(run_gate, root) == {"a": True, "b": True}
+    assert _cached(run_gate, root, "--no-cache") == {"a": False, "b": False}
+    assert _cached(run_gate, root, "--cache-dir", parent / "elsewhere") == {"a": False, "b": False}
+
+
+def test_an_entry_holds_only_while_its_inputs_do(tmp_path: Path) -> None:
+    f = tmp_path / "module.py"
+    f.write_text("x = 1\n")
+    cache = StackCache(tmp_path / "cache")
+    inputs = StackInputs(project_file=tmp_path / "Pulumi.yaml", lock_file=tmp_path / "uv.lock", packs=[],
+                         pack_config={})
+    key = inputs.key("s", tmp_path / "Pulumi.s.yaml")
+    cache.save(key, input_files([str(f), str(tmp_path / "absent.yaml")]), {}, {"checkpoint": {}}, {})
+    assert cache.lookup(key) is not None
+    (tmp_path / "absent.yaml").write_text("now here\n")       # a file that was missing appears
+    assert cache.lookup(key) is None
+    (tmp_path / "absent.yaml").unlink()
+    f.write_text("x = 2\n")
+    assert cache.lookup(key) is None
+    (tmp_path / "Pulumi.s.yaml").write_text("config: {}\n")    # the stack file is part of the key
+    assert inputs.key("s", tmp_path / "Pulumi.s.yaml") != key
+
+
+def test_a_stack_reading_a_recorded_again_state_is_recorded_again(tmp_path: Path) -> None:
+    state = str(tmp_path / "a.state.json")
+    entries = {"a": None, "b": {"inputs": {state: "x"}}, "c": {"inputs": {}}}
+    assert set(usable(entries, tmp_path)) == {"c"}
