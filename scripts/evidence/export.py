@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence import bundle, html, oscal, register
-from evidence.assess import assess
+from evidence.assess import assess, summary_json
 from evidence.catalogue import sources_text
 from evidence.model import ControlResult, LiveCheck, StackEvidence
 from evidence.redact import Redactor
@@ -112,6 +112,13 @@ def controls_csv(results: list[ControlResult]) -> str:
     return buf.getvalue()
 
 
+def records_for(project: Path, exported: datetime) -> Any:
+    """The project's records (drill reports, PIA acceptances) as of the export date."""
+    from evidence.records import Records
+
+    return Records(project / "stacks" / "records", exported.date())
+
+
 def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=1, sort_keys=False, default=str) + "\n").encode()
 
@@ -166,7 +173,7 @@ def export(
     for chk in checks:
         chk.actual, chk.expected = redactor.redact(chk.actual), redactor.redact(chk.expected)
         chk.detail = redactor.scrub(chk.detail)
-    results = assess(catalogue, evidence, checks, rule_meta or {})
+    results = assess(catalogue, evidence, checks, rule_meta or {}, records_for(project, exported))
     for r in results:
         r.violations = redactor.redact(r.violations)
         for s in r.subjects:
@@ -188,6 +195,7 @@ def export(
     model = oscal.build(results, evidence, exported, versions.get("dosis-eloket-platform", "0"), commit)
     files["assessment-results.json"] = redactor.scrub(oscal.to_json(model)).encode()
     files["controls.csv"] = controls_csv(results).encode()
+    files["summary.json"] = _json(summary_json(results))
     files["register.md"] = register.to_markdown(reg).encode()
     files["register.json"] = _json(reg)
     for ev in evidence:
