@@ -2,7 +2,10 @@
 
 One result per export; the plan's resources are inventory items (the subjects); one observation per
 control (what was examined, by which rule or live check, with the resources as subjects) and one finding
-per control whose target is the control with state satisfied / not-satisfied.
+per control whose target is the control with state satisfied (verified only) / not-satisfied. Each clause
+of a control has its own observation (each means: how, status, detail) and finding, whose target is the
+control's statement part `<control>_smt.<clause>` (e.g. loc-03_smt.tested); the control's finding relates
+to the observations of all its clauses.
 """
 
 from __future__ import annotations
@@ -112,7 +115,7 @@ def build(
                 collected=exported,
             )
         )
-        satisfied = res.status in ("verified", "waived")
+        clause_obs = _clauses(res, exported, observations, findings)
         findings.append(
             common.Finding(
                 uuid=_uuid("finding", c.id),
@@ -124,12 +127,14 @@ def build(
                     target_id=c.id,
                     title=c.title,
                     status=common.ObjectiveStatus(
-                        state="satisfied" if satisfied else "not-satisfied",
+                        state="satisfied" if res.status == "verified" else "not-satisfied",
                         reason=_reason(res.status),
                         remarks=res.reason,
                     ),
                 ),
-                related_observations=[common.RelatedObservation(observation_uuid=obs_uuid)],
+                related_observations=[
+                    common.RelatedObservation(observation_uuid=u) for u in [obs_uuid, *clause_obs]
+                ],
             )
         )
     result = ar.Result(
@@ -162,7 +167,56 @@ def build(
 
 
 def _reason(status: str) -> str:
-    return {"verified": "pass", "waived": "pass", "failed": "fail"}.get(status, "other")
+    return {"verified": "pass", "established": "pass", "failed": "fail"}.get(status, "other")
+
+
+def _clauses(
+    res: ControlResult, exported: datetime, observations: list[Any], findings: list[Any]
+) -> list[str]:
+    """One observation and one finding per clause, targeting the control's statement part."""
+    c, uuids = res.control, []
+    for clause in res.clauses:
+        obs_uuid = _uuid("observation", c.id, clause.id)
+        uuids.append(obs_uuid)
+        observations.append(
+            common.Observation(
+                uuid=obs_uuid,
+                title=f"{c.id} {clause.id}: {clause.text}",
+                description=clause.reason or clause.text,
+                methods=["EXAMINE"] if clause.status == "organisational" else ["TEST", "EXAMINE"],
+                types=["control-objective"],
+                props=[_prop("status", clause.status), _prop("clause", clause.id)],
+                relevant_evidence=[
+                    common.RelevantEvidence(
+                        description=f"{m.how}: {m.status}" + (f" — {m.detail}" if m.detail else ""),
+                        props=[_prop("means", m.kind), _prop("status", m.status)],
+                    )
+                    for m in clause.means
+                ]
+                or None,
+                collected=exported,
+            )
+        )
+        findings.append(
+            common.Finding(
+                uuid=_uuid("finding", c.id, clause.id),
+                title=f"{c.id} {clause.id}",
+                description=clause.text,
+                props=[_prop("status", clause.status), _prop("clause", clause.id)],
+                target=common.FindingTarget(
+                    type="statement-id",
+                    target_id=f"{c.id.lower()}_smt.{clause.id}",
+                    title=clause.text,
+                    status=common.ObjectiveStatus(
+                        state="satisfied" if clause.status == "established" else "not-satisfied",
+                        reason=_reason(clause.status),
+                        remarks=clause.reason or clause.status,
+                    ),
+                ),
+                related_observations=[common.RelatedObservation(observation_uuid=obs_uuid)],
+            )
+        )
+    return uuids
 
 
 def to_json(model: ar.AssessmentResults) -> str:
