@@ -88,9 +88,15 @@ def clauses_of(control: Any) -> list[Any]:
         return clauses
     out = []
     for rid in getattr(control, "rules", ()) or ():
-        means = SimpleNamespace(kind="rule", ref=rid, types=None, messages="", pending="")
-        means.describe = lambda rid=rid: f"rule {rid}"
-        out.append(SimpleNamespace(id=rid, text=f"{rid} finds nothing", means=(means,)))
+        rule = SimpleNamespace(kind="rule", ref=rid, types=None, messages="", pending="")
+        rule.describe = lambda rid=rid: f"rule {rid}"
+        live = SimpleNamespace(kind="live", ref="rule:" + rid, types=None)
+        live.describe = lambda rid=rid: f"live checks of {rid}"
+        out.append(SimpleNamespace(id=rid, text=f"{rid} finds nothing", means=(rule, live)))
+    for ck in getattr(control, "checkov", ()) or ():
+        check = SimpleNamespace(kind="checkov", ref=ck)
+        check.describe = lambda ck=ck: f"checkov {ck}"
+        out.append(SimpleNamespace(id=ck.lower().replace("_", "-"), text=f"{ck} passes", means=(check,)))
     if not out:
         org = SimpleNamespace(kind="organisational", ref="; ".join(getattr(control, "evidence", ()) or ()))
         org.describe = lambda: "organisational"

@@ -163,6 +163,10 @@ def judge_live(means: Any, ex: Export) -> MeansResult:
     if ex.live is None:
         return MeansResult("live", means.ref, how, "not-verified", "not run (export without --live)")
     mine = [c for c in ex.live if c.check == means.ref or c.check.startswith(means.ref + ".")]
+    if means.ref.startswith("rule:"):  # a derived clause: the live checks that verify the rule's intent
+        rule = means.ref.removeprefix("rule:")
+        types = ex.rule_types(rule, None)
+        mine = [c for c in ex.live if rule in c.rules or (c.resource_type and c.resource_type in types)]
     applied = {"live": sum(1 for c in mine if c.status == "pass")}
     if any(c.status == "fail" for c in mine):
         bad = [c for c in mine if c.status == "fail"]
