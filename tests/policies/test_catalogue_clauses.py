@@ -37,41 +37,46 @@ def test_every_control_has_clauses_and_every_clause_a_means() -> None:
             assert any(not cl.organisational for cl in c.clauses), c.id
 
 
-def test_a_technical_clause_without_a_means_is_rejected() -> None:
+def _rejected(cid: str, change, pattern: str) -> None:
+    """`change(control)` on a copy of the catalogue makes the loader fail with `pattern`."""
     data = _data()
-    i = _index(data, "LOC-03")
-    data["controls"][i]["clauses"][0]["means"] = []
-    with pytest.raises(
-        CatalogueError, match=rf"controls\[{i}\]\.clauses\[0\]\.means: \[\] should be non-empty"
-    ):
+    change(data["controls"][_index(data, cid)])
+    with pytest.raises(CatalogueError, match=pattern):
         parse_catalogue(data, "f.yaml", RULES)
 
 
-def test_a_technical_control_established_only_organisationally_is_rejected() -> None:
-    data = _data()
-    i = _index(data, "ENC-02")
-    for clause in data["controls"][i]["clauses"]:
+def _only_organisational(control: dict) -> None:
+    for clause in control["clauses"]:
         clause["means"] = [{"organisational": "someone's word for it"}]
-    with pytest.raises(
-        CatalogueError, match=r"technical control needs at least one clause established by a check"
-    ):
-        parse_catalogue(data, "f.yaml", RULES)
 
 
-def test_a_stack_rule_must_say_which_resources_the_clause_relies_on() -> None:
-    data = _data()
-    i = _index(data, "ENC-02")
-    del data["controls"][i]["clauses"][0]["means"][0]["types"]
-    with pytest.raises(CatalogueError, match=r"require-customer-managed-keys judges the whole stack"):
-        parse_catalogue(data, "f.yaml", RULES)
-
-
-def test_a_resource_rule_cannot_be_cited_for_types_it_does_not_judge() -> None:
-    data = _data()
-    i = _index(data, "LOC-03")
-    data["controls"][i]["clauses"][0]["means"][0]["types"] = ["aws:s3/bucket:Bucket"]
-    with pytest.raises(CatalogueError, match=r"require-eea-backups does not judge aws:s3/bucket:Bucket"):
-        parse_catalogue(data, "f.yaml", RULES)
+@pytest.mark.parametrize(
+    ("cid", "change", "pattern"),
+    [
+        (  # a technical clause without a means
+            "LOC-03",
+            lambda c: c["clauses"][0].update(means=[]),
+            r"controls\[\d+\]\.clauses\[0\]\.means: \[\] should be non-empty",
+        ),
+        (
+            "ENC-02",
+            _only_organisational,
+            r"technical control needs at least one clause established by a check",
+        ),
+        (  # a stack rule must say which resources the clause relies on it for
+            "ENC-02",
+            lambda c: c["clauses"][0]["means"][0].pop("types"),
+            r"require-customer-managed-keys judges the whole stack",
+        ),
+        (  # a resource rule cannot be cited for a type it does not judge
+            "LOC-03",
+            lambda c: c["clauses"][0]["means"][0].update(types=["aws:s3/bucket:Bucket"]),
+            r"require-eea-backups does not judge aws:s3/bucket:Bucket",
+        ),
+    ],
+)
+def test_the_loader_rejects(cid: str, change, pattern: str) -> None:
+    _rejected(cid, change, pattern)
 
 
 def test_bad_pattern_type_class_and_duplicate_clause_are_rejected() -> None:
