@@ -1,9 +1,12 @@
 """Records that establish a clause: the exit-drill report and the PIA's residual-risk acceptance.
 
 A record counts only when it is valid on the evaluation date (`as_of`, the export date; tests pin it):
-- drill-report: `stacks/records/drills/<stack>-<YYYY-MM-DD>.json`, the latest one dated on or before
-  `as_of` and at most DRILL_MAX_AGE_DAYS old, with `kind` "exit-drill", its `stack`, a `result` of "pass"
-  (a "fail" fails the clause) and `signed_off` {by, on} — a report nobody signed off proves nothing;
+- drill-report: `stacks/records/drills/<stack>-<YYYY-MM-DD>.json` as `exit-drill` writes it, the latest
+  one dated on or before `as_of` and at most DRILL_MAX_AGE_DAYS old: `kind` "exit-drill-report/1", its
+  `stack` and `date`, `mode` "live" (a local procedure proof restores no platform data), `result`
+  "passed" (a "failed" drill fails the clause), `signed_off_by`, the `copy` it restored (where it was read
+  from), and a `signature` over the other fields that checks out (SHA-256 digest, or HMAC-SHA256 with
+  EXIT_DRILL_SIGNING_KEY) — a report nobody signed off, or that was edited afterwards, proves nothing;
 - pia-acceptance: `stacks/records/pia/<stack>.yaml` whose `residual_risk` names who accepted it, on a date
   on or before `as_of`, with an expiry on or after it.
 A missing or invalid record leaves the clause "not verified" with the reason; it never passes.
@@ -12,7 +15,10 @@ A missing or invalid record leaves the clause "not verified" with the reason; it
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,11 +86,14 @@ class Records:
         problem = _drill_problem(data, stack, day, self.as_of)
         if problem:
             return RecordCheck(stack, "not-verified", f"{rel}: {problem}", rel)
-        signed = data["signed_off"]
-        if data["result"] != "pass":
+        if data["result"] != "passed":
             return RecordCheck(stack, "failed", f"{rel}: exit drill of {day} failed", rel)
+        where = data["copy"].get("bucket")
         return RecordCheck(
-            stack, "established", f"{rel}: drill of {day} passed, signed off by {signed['by']}", rel
+            stack,
+            "established",
+            f"{rel}: drill of {day} restored the copy in {where}, signed off by {data['signed_off_by']}",
+            rel,
         )
 
     def _pia(self, stack: str) -> RecordCheck:
@@ -113,17 +122,47 @@ def _drill_problem(data: Any, stack: str, day: dt.date, as_of: dt.date) -> str:
     """Why a drill report cannot count ("" when it can)."""
     if not isinstance(data, dict):
         return "not a JSON object"
-    if data.get("kind") != "exit-drill":
-        return "kind is not 'exit-drill'"
-    if data.get("stack") != stack:
-        return f"stack is {data.get('stack')!r}, not {stack!r}"
-    if _date(data.get("date")) != day:
-        return "date differs from the file name"
-    if (as_of - day).days > DRILL_MAX_AGE_DAYS:
-        return f"the drill of {day} is older than {DRILL_MAX_AGE_DAYS} days"
-    if data.get("result") not in ("pass", "fail"):
-        return "result must be 'pass' or 'fail'"
-    signed = data.get("signed_off")
-    if not isinstance(signed, dict) or not signed.get("by") or _date(signed.get("on")) is None:
-        return "not signed off (signed_off.by and signed_off.on)"
+    checks = (
+        (str(data.get("kind", "")).startswith("exit-drill-report/"), "kind is not exit-drill-report/<n>"),
+        (data.get("stack") == stack, f"stack is {data.get('stack')!r}, not {stack!r}"),
+        (_date(data.get("date")) == day, "date differs from the file name"),
+        (
+            (as_of - day).days <= DRILL_MAX_AGE_DAYS,
+            f"the drill of {day} is older than {DRILL_MAX_AGE_DAYS} days",
+        ),
+        (
+            data.get("mode") == "live",
+            f"mode is {data.get('mode')!r}: a procedure proof, not a drill of the platform",
+        ),
+        (data.get("result") in ("passed", "failed"), "result must be 'passed' or 'failed'"),
+        (bool(data.get("signed_off_by")), "not signed off (signed_off_by)"),
+        (
+            isinstance(data.get("copy"), dict) and bool(data["copy"].get("bucket")),
+            "names no copy it restored",
+        ),
+    )
+    problem = next((why for ok, why in checks if not ok), "")
+    return problem or _signature_problem(data)
+
+
+def _signature_problem(report: dict[str, Any]) -> str:
+    """The report's signature must match its other fields (canonical JSON: sorted keys, no spaces)."""
+    body = json.dumps(
+        {k: v for k, v in report.items() if k != "signature"},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+    sig = report.get("signature") if isinstance(report.get("signature"), dict) else {}
+    if sig.get("algorithm") == "sha256":
+        expected = hashlib.sha256(body).hexdigest()
+    elif sig.get("algorithm") == "hmac-sha256":
+        key = os.environ.get("EXIT_DRILL_SIGNING_KEY")
+        if not key:
+            return "HMAC signature cannot be checked here (EXIT_DRILL_SIGNING_KEY not set)"
+        expected = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+    else:
+        return "no signature (signature.algorithm sha256 or hmac-sha256)"
+    if not hmac.compare_digest(expected, str(sig.get("value", ""))):
+        return "signature does not match the report (edited after the drill?)"
     return ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -69,15 +70,25 @@ def _judge(controls: list[dict[str, Any]], ev: list[StackEvidence], root: Path |
     return {r.control.id: r for r in assess(cat, ev, live, META, records)}
 
 
-def _drill(root: Path, day: str = "2026-10-01", **over: Any) -> None:
-    report = {
-        "kind": "exit-drill",
+def _drill(root: Path, day: str = "2026-10-01", tamper: bool = False, **over: Any) -> None:
+    """A drill report as `exit-drill --execute` writes it (SHA-256 digest over the other fields)."""
+    body = {
+        "kind": "exit-drill-report/1",
         "stack": "portal-prod",
         "date": day,
-        "result": "pass",
-        "signed_off": {"by": "leidend ambtenaar", "on": day},
+        "mode": "live",
+        "controls": ["LOC-03", "LOC-04"],
+        "result": "passed",
+        "signed_off_by": "leidend ambtenaar",
+        "copy": {"bucket": "dosis-offvendor-copies", "stack": "portal-prod", "copy_id": "20261001T020000Z"},
+        "tables": [{"name": "dossier", "rows": 12}],
+        "problems": [],
         **over,
     }
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    report = {**body, "signature": {"algorithm": "sha256", "signed": False, "value": digest}}
+    if tamper:
+        report["result"] = "passed" if body["result"] == "failed" else "failed"
     (root / "drills").mkdir(parents=True, exist_ok=True)
     (root / "drills" / f"portal-prod-{day}.json").write_text(json.dumps(report))
 
@@ -151,14 +162,20 @@ def test_findings_count_against_the_clause_their_message_names() -> None:
 def test_drill_report_establishes_fails_or_is_named(tmp_path: Path) -> None:
     controls = [_control("CTL-01", [_clause("tested", DRILL)])]
     _drill(tmp_path)
-    assert _judge(controls, _ev([]), tmp_path)["CTL-01"].status == "verified"
-    _drill(tmp_path, "2026-11-01", result="fail")
+    r = _judge(controls, _ev([]), tmp_path)["CTL-01"]
+    assert r.status == "verified" and "dosis-offvendor-copies" in r.clauses[0].reason
+    _drill(tmp_path, "2026-11-01", result="failed")
     assert _judge(controls, _ev([]), tmp_path)["CTL-01"].status == "failed"
-    _drill(tmp_path, "2026-11-02", signed_off={})
+    _drill(tmp_path, "2026-11-02", signed_off_by="")
     r = _judge(controls, _ev([]), tmp_path)["CTL-01"]
     assert r.status == "not-verified" and "not signed off" in r.reason
+    _drill(tmp_path, "2026-11-03", mode="local")
+    assert "procedure proof" in _judge(controls, _ev([]), tmp_path)["CTL-01"].reason
+    _drill(tmp_path, "2026-11-04", result="failed", tamper=True)  # a failed drill edited to "passed"
+    r = _judge(controls, _ev([]), tmp_path)["CTL-01"]
+    assert r.status == "not-verified" and "signature does not match" in r.reason
     _drill(tmp_path, "2026-12-24")  # after the evaluation date: not counted
-    assert "not signed off" in _judge(controls, _ev([]), tmp_path)["CTL-01"].reason
+    assert "signature does not match" in _judge(controls, _ev([]), tmp_path)["CTL-01"].reason
 
 
 def test_stale_drill_report_does_not_count(tmp_path: Path) -> None:
