@@ -209,13 +209,16 @@ def test_live_check_corroborates_but_cannot_block_when_not_run() -> None:
 
 
 def test_planned_rule_reads_not_verified_until_it_exists() -> None:
-    clause = _clause(
-        "custody", {"rule": "require-planned", "types": ["@keys"], "pending": "issue 17 adds it"}
-    )
-    r = _judge(
-        [_control("CTL-01", [_clause("rotates", ROTATE), clause])], _ev([_run("require-kms-rotation")])
-    )
-    assert r["CTL-01"].status == "partially-verified" and "issue 17 adds it" in r["CTL-01"].reason
+    pending = {"rule": "require-planned", "types": [RDS], "pending": "issue 17 adds it"}
+    controls = [_control("CTL-01", [_clause("rotates", ROTATE), _clause("custody", pending)])]
+    runs = [_run("require-kms-rotation")]
+    r = _judge(controls, _ev(runs))["CTL-01"]
+    assert r.status == "partially-verified" and "issue 17 adds it" in r.reason
+    META["require-planned"] = SimpleNamespace(resource_types=None, scope="stack")
+    try:  # once the rule is in the library and ran, the same clause data judges it
+        assert _judge(controls, _ev([*runs, _run("require-planned", 3)]))["CTL-01"].status == "verified"
+    finally:
+        del META["require-planned"]
 
 
 def test_report_and_oscal_carry_the_clause_table(tmp_path: Path) -> None:
