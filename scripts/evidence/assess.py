@@ -177,7 +177,9 @@ def assess(
         attributed = {id(v) for vs in per_means.values() for v in vs}
         loose = [v for v in violations if id(v) not in attributed and v["rule"] in checks]
         used = [c for m in judged for r in m.means for c in r.live]
-        result = ControlResult(control, "not-verified", "", rules, checks, runs, violations, subjects, used)
+        attributed |= {id(v) for v in loose}
+        mine = [v for v in violations if id(v) in attributed]  # the findings about this control
+        result = ControlResult(control, "not-verified", "", rules, checks, runs, mine, subjects, used)
         result.clauses = judged
         _verdict(result, loose)
         results.append(result)

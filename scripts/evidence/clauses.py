@@ -67,6 +67,12 @@ def _findings(violations: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any
     return ("waived", violations) if violations else ("", violations)
 
 
+def _waivers(found: list[dict[str, Any]]) -> str:
+    """Who waived what until when, once per waiver."""
+    seen = {(w.get("owner"), w.get("expires")) for v in found if (w := v.get("waiver"))}
+    return ", ".join(f"waiver by {o} until {e}" for o, e in sorted(seen, key=str))
+
+
 def _applied_text(applied: dict[str, int]) -> str:
     return ", ".join(f"{s} ({n})" for s, n in applied.items() if n) or "nothing"
 
@@ -96,7 +102,13 @@ def judge_rule(means: Any, ex: Export, violations: list[dict[str, Any]]) -> Mean
     detail = f"ran on {_applied_text(applied)} resource(s)"
     if verdict == "waived":
         return MeansResult(
-            "rule", rule, how, "waived", f"{detail}; {len(found)} waived finding(s)", applied, found
+            "rule",
+            rule,
+            how,
+            "waived",
+            f"{detail}; {len(found)} waived finding(s): {_waivers(found)}",
+            applied,
+            found,
         )
     return MeansResult("rule", rule, how, "established", f"{detail}; no finding", applied)
 
