@@ -92,6 +92,8 @@ def judge_rule(means: Any, ex: Export, violations: list[dict[str, Any]]) -> Mean
         return MeansResult(
             "rule", rule, how, "not-verified", f"planned rule, not in the library: {means.pending}"
         )
+    if short := _unchecked(rule, ran, ex):
+        return MeansResult("rule", rule, how, "not-verified", short, applied, found)
     if missed:
         where = ", ".join(f"{s} ({n} resource(s))" for s, n in missed.items())
         return MeansResult("rule", rule, how, "not-verified", f"did not run on {where}", applied, found)
@@ -111,6 +113,25 @@ def judge_rule(means: Any, ex: Export, violations: list[dict[str, Any]]) -> Mean
             found,
         )
     return MeansResult("rule", rule, how, "established", f"{detail}; no finding", applied)
+
+
+def _unchecked(rule: str, ran: list[str], ex: Export) -> str:
+    """A resource rule the gate ran on fewer resources than the plan has of its types (e.g. skipped on
+    unknown values): those resources were not checked, whatever the rule's verdict on the others."""
+    meta = ex.rule_meta.get(rule)
+    own = getattr(meta, "resource_types", None)
+    if not own or getattr(meta, "scope", "resource") != "resource":
+        return ""
+    short = []
+    for s in ran:
+        checked, present = ex.runs[s][rule].resources_checked, ex.count(s, frozenset(own))
+        if checked < present:
+            short.append(f"{s} ({checked} of {present})")
+    return (
+        "the gate checked fewer resources than the plan has of its types: " + ", ".join(short)
+        if short
+        else ""
+    )
 
 
 def judge_checkov(means: Any, ex: Export, violations: list[dict[str, Any]]) -> MeansResult:

@@ -117,6 +117,8 @@ def test_partially_verified_names_the_missing_clause(tmp_path: Path) -> None:
 def test_not_verified_when_the_check_could_not_run() -> None:
     r = _judge([_control("CTL-01", [_clause("rotates", ROTATE)])], _ev([]))["CTL-01"]
     assert r.status == "not-verified" and "did not run on portal-prod" in r.reason
+    r = _judge([_control("CTL-01", [_clause("rotates", ROTATE)])], _ev([_run("require-kms-rotation", 0)]))
+    assert r["CTL-01"].status == "not-verified" and "portal-prod (0 of 1)" in r["CTL-01"].reason
 
 
 def test_failed_and_waived_findings() -> None:
