@@ -10,7 +10,7 @@ from policies.core.view import ResourceView
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     return [
         f"{view.type} is a global or edge service: it serves or replicates data outside one EEA region; "
-        "it needs a valid waiver record to be deployed"
+        "serve it from a regional EEA service instead (residency findings cannot be waived)"
     ]
 
 
@@ -19,10 +19,10 @@ RULE = Rule(
     title="No global or edge service (CDN, global front door, accelerator, global replication) is deployed.",
     severity="high",
     remediation="Serve from a regional EEA endpoint (e.g. an EEA load balancer or S3 website behind the "
-    "regional "
-    "WAF), or file a waiver in stacks/records/waivers/<stack>.yaml.",
+    "regional WAF).",
     controls=("LOC-02",),
     check=check,
     module=__name__,
     resource_types=GLOBAL_EDGE,
+    waivable=False,  # residency is a contract term (DPA art. 12): no waiver can lift it
 )

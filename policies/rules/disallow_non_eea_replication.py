@@ -177,4 +177,5 @@ RULE = Rule(
     module=__name__,
     scope="stack",
     config_schema=ALLOWED_REGIONS_SCHEMA,
+    waivable=False,  # residency is a contract term (DPA art. 12): no waiver can lift it
 )

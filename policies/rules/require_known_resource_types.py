@@ -34,4 +34,5 @@ RULE = Rule(
     check=check,
     module=__name__,
     scope="stack",
+    waivable=False,  # residency is a contract term (DPA art. 12): no waiver can lift it
 )

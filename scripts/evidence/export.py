@@ -18,6 +18,7 @@ from typing import Any
 from evidence import bundle, html, oscal, register
 from evidence.assess import assess, summary_json
 from evidence.catalogue import sources_text
+from evidence.errors import EvidenceError
 from evidence.model import ControlResult, LiveCheck, StackEvidence
 from evidence.redact import Redactor
 
@@ -112,11 +113,13 @@ def controls_csv(results: list[ControlResult]) -> str:
     return buf.getvalue()
 
 
-def records_for(project: Path, exported: datetime) -> Any:
-    """The project's records (drill reports, PIA acceptances) as of the export date."""
+def records_for(project: Path, as_of: str, exported: datetime) -> Any:
+    """The project's records (drill reports, PIA acceptances) on the evaluation date (else export date)."""
+    from datetime import date
+
     from evidence.records import Records
 
-    return Records(project / "stacks" / "records", exported.date())
+    return Records(project / "stacks" / "records", date.fromisoformat(as_of) if as_of else exported.date())
 
 
 def _json(data: Any) -> bytes:
@@ -137,6 +140,7 @@ def export(
     register_path: Path | None = None,
     pack_config: list[str] = (),
     gate_dir: Path | None = None,
+    as_of: str = "",
 ) -> dict[str, Any]:
     """Write the bundle for ``stacks`` (None: every stack) to ``out``; returns the manifest."""
     started = time.perf_counter()
@@ -156,6 +160,10 @@ def export(
 
         collect = functools.partial(collect_gate, pack_config=pack_config, gate_dir=gate_dir)
     evidence = collect(project, stacks, state_file)
+    judged = sorted({ev.report.as_of for ev in evidence if ev.report.as_of})
+    if as_of and judged and judged != [as_of]:
+        raise EvidenceError(f"--as-of {as_of}: the gate reports were judged as of {', '.join(judged)}; "
+                            "export with the same date or run the gate again")
     checks: list[LiveCheck] = []
     if live:
         if live_collect is None:
@@ -173,7 +181,8 @@ def export(
     for chk in checks:
         chk.actual, chk.expected = redactor.redact(chk.actual), redactor.redact(chk.expected)
         chk.detail = redactor.scrub(chk.detail)
-    results = assess(catalogue, evidence, checks, rule_meta or {}, records_for(project, exported))
+    on = as_of or (judged[0] if len(judged) == 1 else "")
+    results = assess(catalogue, evidence, checks, rule_meta or {}, records_for(project, on, exported))
     for r in results:
         r.violations = redactor.redact(r.violations)
         for s in r.subjects:
@@ -190,6 +199,7 @@ def export(
         "live": live,
         "sources": {ev.stack: ev.source for ev in evidence},
         "policy_pack_config": list(pack_config),
+        "as_of": as_of or (judged[0] if len(judged) == 1 else ""),
     }
     files: dict[str, bytes] = {}
     model = oscal.build(results, evidence, exported, versions.get("dosis-eloket-platform", "0"), commit)

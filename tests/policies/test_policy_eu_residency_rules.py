@@ -237,7 +237,8 @@ def test_global_edge_services():
         "disallow-global-edge-services", res("aws:cloudfront/distribution:Distribution", "cdn")
     ) == [
         "aws:cloudfront/distribution:Distribution is a global or edge service: it serves or replicates data "
-        "outside one EEA region; it needs a valid waiver record to be deployed"
+        "outside one EEA region; serve it from a regional EEA service instead (residency findings cannot be "
+        "waived)"
     ]
 
 
@@ -246,7 +247,7 @@ def test_opaque_deployers():
     assert messages("disallow-opaque-deployers", res("azure-native:resources:Deployment", "arm")) == [
         "azure-native:resources:Deployment deploys resources that no policy can inspect; declare them as "
         "Pulumi "
-        "resources instead, or file a waiver record"
+        "resources instead (residency findings cannot be waived)"
     ]
 
 
