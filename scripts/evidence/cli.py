@@ -74,6 +74,17 @@ def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt     # unwind: temporary directories are removed, the gate child killed
 
 
+def _print_summary(out: Path) -> None:
+    """One line of control status counts from the bundle's summary.json (the README cites these)."""
+    import json
+
+    try:
+        counts = json.loads((out / "summary.json").read_text(encoding="utf-8"))["controls"]
+    except (OSError, ValueError, KeyError):
+        return
+    print("evidence: controls " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+
+
 def main(argv: list[str] | None = None) -> int:
     import signal
 
@@ -118,6 +129,7 @@ def _main(argv: list[str] | None) -> int:
             f"evidence: wrote {args.out} ({len(manifest['files']) + 1} files, "
             f"{', '.join(manifest['stacks'])}) in {manifest['export_seconds']:.2f}s"
         )
+        _print_summary(args.out)
         from evidence.bundle import MANIFEST, sha256
 
         print(f"evidence: manifest sha256 {sha256(args.out / MANIFEST)} (record it); signed, "

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence import bundle, html, oscal, register, signing
-from evidence.assess import assess
+from evidence.assess import assess, summary_json
 from evidence.catalogue import sources_text
 from evidence.errors import EvidenceError
 from evidence.model import ControlResult, LiveCheck, StackEvidence
@@ -115,6 +115,15 @@ def controls_csv(results: list[ControlResult]) -> str:
     return buf.getvalue()
 
 
+def records_for(project: Path, as_of: str, exported: datetime) -> Any:
+    """The project's records (drill reports, PIA acceptances) on the evaluation date (else export date)."""
+    from datetime import date
+
+    from evidence.records import Records
+
+    return Records(project / "stacks" / "records", date.fromisoformat(as_of) if as_of else exported.date())
+
+
 def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=1, sort_keys=False, default=str) + "\n").encode()
 
@@ -206,7 +215,8 @@ def export(
     for chk in checks:
         chk.actual, chk.expected = redactor.redact(chk.actual), redactor.redact(chk.expected)
         chk.detail = redactor.scrub(chk.detail)
-    results = assess(catalogue, evidence, checks, rule_meta or {})
+    on = as_of or (judged[0] if len(judged) == 1 else "")
+    results = assess(catalogue, evidence, checks, rule_meta or {}, records_for(project, on, exported))
     for r in results:
         r.violations = redactor.redact(r.violations)
         for s in r.subjects:
@@ -214,11 +224,12 @@ def export(
 
     meta = _meta(project, exported, evidence, live, pack_config)
     commit, versions = meta["git_commit"], meta["versions"]
-    meta["as_of"] = as_of or (judged[0] if len(judged) == 1 else "")
+    meta["as_of"] = on
     files: dict[str, bytes] = {}
     model = oscal.build(results, evidence, exported, versions.get("dosis-eloket-platform", "0"), commit)
     files["assessment-results.json"] = redactor.scrub(oscal.to_json(model)).encode()
     files["controls.csv"] = controls_csv(results).encode()
+    files["summary.json"] = _json(summary_json(results))
     files["register.md"] = register.to_markdown(reg).encode()
     files["register.json"] = _json(reg)
     for ev in evidence:

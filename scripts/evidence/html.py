@@ -10,7 +10,7 @@ import jinja2
 
 from evidence.assess import summary
 from evidence.catalogue import sources_text
-from evidence.model import ControlResult, LiveCheck, StackEvidence
+from evidence.model import STATUS_MEANING, ControlResult, LiveCheck, StackEvidence
 
 MAX_SUBJECTS = 100  # resources drilled down per control on the page (all of them are in the OSCAL file)
 REGISTER_SECTIONS = [
@@ -61,6 +61,7 @@ def render(
         meta=meta,
         stacks=[ev.stack for ev in evidence],
         counts=summary(results),
+        meanings=STATUS_MEANING,
         stack_rows=stack_rows,
         waivers=unique,
         sources=sources_text,

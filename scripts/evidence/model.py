@@ -8,7 +8,28 @@ from typing import Any, Literal
 from gate.model import StackReport
 
 LiveStatus = Literal["pass", "fail", "error", "not-verified"]
-ControlStatus = Literal["verified", "implemented", "failed", "waived", "organisational", "not-verified"]
+ControlStatus = Literal[
+    "verified", "partially-verified", "not-verified", "failed", "waived", "organisational"
+]
+ClauseStatus = Literal["established", "failed", "waived", "not-verified", "organisational"]
+MeansStatus = Literal["established", "failed", "waived", "not-verified", "not-applicable", "organisational"]
+STATUS_ORDER: tuple[str, ...] = (
+    "verified",
+    "partially-verified",
+    "not-verified",
+    "failed",
+    "waived",
+    "organisational",
+)
+STATUS_MEANING: dict[str, str] = {
+    "verified": "every clause is established by a check that ran on at least one resource it applies to "
+    "(or by a valid record), and none failed",
+    "partially-verified": "some clauses are established and none failed; the others are named",
+    "not-verified": "no clause is established: a check could not run or had nothing to apply to",
+    "failed": "a check found a violation that is not waived, or a record reports a failure",
+    "waived": "every finding is covered by a valid waiver (owner and expiry shown); the other clauses hold",
+    "organisational": "established by an organisational measure only: ask for the evidence named",
+}
 
 
 @dataclass
@@ -46,6 +67,35 @@ class LiveCheck:
 
 
 @dataclass
+class MeansResult:
+    """What one means of a clause showed in this export."""
+
+    kind: str  # rule | checkov | component | live | record | organisational
+    ref: str  # rule id, checkov id, component, live check id, record kind, or the evidence to ask for
+    how: str  # one line: how this means establishes the clause
+    status: MeansStatus
+    detail: str  # one line: on what it ran, what it found, or why it could not
+    applied: dict[str, int] = field(default_factory=dict)  # stack -> resources (or records) it applied to
+    violations: list[dict[str, Any]] = field(default_factory=list)  # findings attributed to this clause
+    live: list[LiveCheck] = field(default_factory=list)
+
+
+@dataclass
+class ClauseResult:
+    """One clause of a control: its text, what establishes it and what this export showed."""
+
+    id: str
+    text: str
+    status: ClauseStatus
+    reason: str  # one line: which means established it, or what is missing
+    means: list[MeansResult] = field(default_factory=list)
+
+    @property
+    def applied(self) -> int:
+        return sum(n for m in self.means for n in m.applied.values())
+
+
+@dataclass
 class ControlResult:
     """The verdict for one control across all exported stacks."""
 
@@ -58,6 +108,12 @@ class ControlResult:
     violations: list[dict[str, Any]] = field(default_factory=list)  # Violation dicts + "stack"
     subjects: list[dict[str, Any]] = field(default_factory=list)  # {"stack","urn","type","name","properties"}
     live: list[LiveCheck] = field(default_factory=list)
+    clauses: list[ClauseResult] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[ClauseResult]:
+        """Clauses not established by a check (not verified, or organisational)."""
+        return [c for c in self.clauses if c.status in ("not-verified", "organisational")]
 
     @property
     def waivers(self) -> list[dict[str, Any]]:

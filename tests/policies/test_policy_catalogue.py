@@ -96,6 +96,8 @@ def test_bad_catalogue_names_file_and_key():
     with pytest.raises(CatalogueError, match=r"^f\.yaml: controls\[2\]\.kind: 'legal' is not one of"):
         parse_catalogue(data, "f.yaml")
     data = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
-    data["controls"][0]["rules"] = ["require-nothing"]
-    with pytest.raises(CatalogueError, match=r"controls\[0\]\.rules: unknown rule 'require-nothing'"):
+    data["controls"][1]["clauses"][0]["means"][0]["rule"] = "require-nothing"
+    with pytest.raises(
+        CatalogueError, match=r"controls\[1\]\.clauses\[0\]\.means\[0\]\.rule: unknown rule 'require-nothing'"
+    ):
         parse_catalogue(data, "f.yaml", {r.id for r in all_rules()})

@@ -1,0 +1,168 @@
+"""Records that establish a clause: the exit-drill report and the PIA's residual-risk acceptance.
+
+A record counts only when it is valid on the evaluation date (`as_of`, the export date; tests pin it):
+- drill-report: `stacks/records/drills/<stack>-<YYYY-MM-DD>.json` as `exit-drill` writes it, the latest
+  one dated on or before `as_of` and at most DRILL_MAX_AGE_DAYS old: `kind` "exit-drill-report/1", its
+  `stack` and `date`, `mode` "live" (a local procedure proof restores no platform data), `result`
+  "passed" (a "failed" drill fails the clause), `signed_off_by`, the `copy` it restored (where it was read
+  from), and a `signature` over the other fields that checks out (SHA-256 digest, or HMAC-SHA256 with
+  EXIT_DRILL_SIGNING_KEY) — a report nobody signed off, or that was edited afterwards, proves nothing;
+- pia-acceptance: `stacks/records/pia/<stack>.yaml` whose `residual_risk` names who accepted it, on a date
+  on or before `as_of`, with an expiry on or after it.
+A missing or invalid record leaves the clause "not verified" with the reason; it never passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DRILL_MAX_AGE_DAYS = 366  # an exit drill at least once a year
+_DRILL_FILE = re.compile(r"^(?P<stack>.+)-(?P<date>\d{4}-\d{2}-\d{2})\.json$")
+
+
+@dataclass(frozen=True)
+class RecordCheck:
+    """What one record showed for one stack."""
+
+    stack: str
+    status: str  # established | failed | not-verified
+    detail: str
+    path: str = ""
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+class Records:
+    """Reads the records under `root` (the project's stacks/records) as of one date."""
+
+    def __init__(self, root: Path | None, as_of: dt.date) -> None:
+        self.root = root
+        self.as_of = as_of
+
+    def check(self, kind: str, stack: str) -> RecordCheck:
+        if self.root is None:
+            return RecordCheck(stack, "not-verified", "no records directory given to the export")
+        if kind == "drill-report":
+            return self._drill(stack)
+        if kind == "pia-acceptance":
+            return self._pia(stack)
+        return RecordCheck(stack, "not-verified", f"unknown record kind {kind!r}")
+
+    def _drill(self, stack: str) -> RecordCheck:
+        where = f"stacks/records/drills/{stack}-<date>.json"
+        found = []
+        for p in sorted((self.root / "drills").glob(f"{stack}-*.json")):
+            m = _DRILL_FILE.match(p.name)
+            day = _date(m["date"]) if m and m["stack"] == stack else None
+            if day is not None and day <= self.as_of:
+                found.append((day, p))
+        if not found:
+            return RecordCheck(stack, "not-verified", f"no drill report ({where})")
+        day, path = max(found)
+        rel = f"stacks/records/drills/{path.name}"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            return RecordCheck(stack, "not-verified", f"{rel}: not readable JSON ({exc})", rel)
+        problem = _drill_problem(data, stack, day, self.as_of)
+        if problem:
+            return RecordCheck(stack, "not-verified", f"{rel}: {problem}", rel)
+        if data["result"] != "passed":
+            return RecordCheck(stack, "failed", f"{rel}: exit drill of {day} failed", rel)
+        where = data["copy"].get("bucket")
+        return RecordCheck(
+            stack,
+            "established",
+            f"{rel}: drill of {day} restored the copy in {where}, signed off by {data['signed_off_by']}",
+            rel,
+        )
+
+    def _pia(self, stack: str) -> RecordCheck:
+        rel = f"stacks/records/pia/{stack}.yaml"
+        try:
+            data = yaml.safe_load((self.root / "pia" / f"{stack}.yaml").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return RecordCheck(stack, "not-verified", f"no PIA record ({rel})")
+        except (OSError, yaml.YAMLError) as exc:
+            return RecordCheck(stack, "not-verified", f"{rel}: not readable ({exc})", rel)
+        risk = (data or {}).get("residual_risk") if isinstance(data, dict) else None
+        risk = risk if isinstance(risk, dict) else {}
+        by, on, until = risk.get("accepted_by"), _date(risk.get("accepted_on")), _date(risk.get("expires"))
+        if not by or on is None or until is None:
+            return RecordCheck(
+                stack, "not-verified", f"{rel}: residual_risk lacks accepted_by/on/expires", rel
+            )
+        if on > self.as_of or until < self.as_of:
+            return RecordCheck(
+                stack, "not-verified", f"{rel}: acceptance {on}..{until} not valid on {self.as_of}", rel
+            )
+        return RecordCheck(stack, "established", f"{rel}: accepted by {by} on {on}, until {until}", rel)
+
+
+def _drill_problem(data: Any, stack: str, day: dt.date, as_of: dt.date) -> str:
+    """Why a drill report cannot count ("" when it can)."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    checks = (
+        (str(data.get("kind", "")).startswith("exit-drill-report/"), "kind is not exit-drill-report/<n>"),
+        (data.get("stack") == stack, f"stack is {data.get('stack')!r}, not {stack!r}"),
+        (_date(data.get("date")) == day, "date differs from the file name"),
+        (
+            (as_of - day).days <= DRILL_MAX_AGE_DAYS,
+            f"the drill of {day} is older than {DRILL_MAX_AGE_DAYS} days",
+        ),
+        (
+            data.get("mode") == "live",
+            f"mode is {data.get('mode')!r}: a procedure proof, not a drill of the platform",
+        ),
+        (data.get("result") in ("passed", "failed"), "result must be 'passed' or 'failed'"),
+        (bool(data.get("signed_off_by")), "not signed off (signed_off_by)"),
+        (
+            isinstance(data.get("copy"), dict) and bool(data["copy"].get("bucket")),
+            "names no copy it restored",
+        ),
+    )
+    problem = next((why for ok, why in checks if not ok), "")
+    return problem or _signature_problem(data)
+
+
+def _signature_problem(report: dict[str, Any]) -> str:
+    """The report's signature must match its other fields (canonical JSON: sorted keys, no spaces)."""
+    body = json.dumps(
+        {k: v for k, v in report.items() if k != "signature"},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+    sig = report.get("signature") if isinstance(report.get("signature"), dict) else {}
+    if sig.get("algorithm") == "sha256":
+        expected = hashlib.sha256(body).hexdigest()
+    elif sig.get("algorithm") == "hmac-sha256":
+        key = os.environ.get("EXIT_DRILL_SIGNING_KEY")
+        if not key:
+            return "HMAC signature cannot be checked here (EXIT_DRILL_SIGNING_KEY not set)"
+        expected = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+    else:
+        return "no signature (signature.algorithm sha256 or hmac-sha256)"
+    if not hmac.compare_digest(expected, str(sig.get("value", ""))):
+        return "signature does not match the report (edited after the drill?)"
+    return ""
