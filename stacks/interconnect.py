@@ -47,11 +47,27 @@ class InterconnectConfig:
 
 
 # StackReference output names this stack reads (exported by stacks/dosis.py and stacks/portal.py).
-DOSIS_OUTPUTS = ("vpnGatewayId", "vpnGatewayPublicIps", "vpnGatewayBgpAsn", "resourceGroupName", "location",
-                 "dosisUitPrivateIp", "dosisUitSubnetCidr", "privateEndpointNsgName", "actionGroupId")
+DOSIS_OUTPUTS = (
+    "vpnGatewayId",
+    "vpnGatewayPublicIps",
+    "vpnGatewayBgpAsn",
+    "resourceGroupName",
+    "location",
+    "dosisUitPrivateIp",
+    "dosisUitSubnetCidr",
+    "privateEndpointNsgName",
+    "actionGroupId",
+)
 DOSIS_OPTIONAL_OUTPUTS = ("vpnGatewayIpConfigurationIds",)
-PORTAL_OUTPUTS = ("vpnGatewayId", "vpcCidr", "appSubnetCidrs", "appSecurityGroupId",
-                  "privateRouteTableIds", "socTopicArn", "logsKmsKeyArn")
+PORTAL_OUTPUTS = (
+    "vpnGatewayId",
+    "vpcCidr",
+    "appSubnetCidrs",
+    "appSecurityGroupId",
+    "privateRouteTableIds",
+    "socTopicArn",
+    "logsKmsKeyArn",
+)
 
 
 def _unknown() -> pulumi.Output[Any]:
@@ -66,8 +82,9 @@ def _unknown() -> pulumi.Output[Any]:
     return pulumi.Output(set(), value(), known())
 
 
-def stack_output(ref: pulumi.StackReference, stack: str, key: str,
-                 optional: bool = False) -> pulumi.Output[Any]:
+def stack_output(
+    ref: pulumi.StackReference, stack: str, key: str, optional: bool = False
+) -> pulumi.Output[Any]:
     """Output `key` of the referenced stack; unknown in preview when the stack does not export it.
 
     `optional` outputs are None when missing (the link then leaves the corresponding setting out).
@@ -91,8 +108,10 @@ def stack_output(ref: pulumi.StackReference, stack: str, key: str,
 def _same_location(configured: str, actual: Any, stack: str) -> None:
     """Log an error when the gateway is not in the region the link's Azure resources are placed in."""
     if isinstance(actual, str) and normalize_azure_location(actual) != configured:
-        pulumi.log.error(f"stacks/Pulumi.{pulumi.get_stack()}.yaml: azure-native:location: {configured!r} "
-                         f"differs from the VPN gateway's location {actual!r} in stack {stack}")
+        pulumi.log.error(
+            f"stacks/Pulumi.{pulumi.get_stack()}.yaml: azure-native:location: {configured!r} "
+            f"differs from the VPN gateway's location {actual!r} in stack {stack}"
+        )
 
 
 def _reference(name: str) -> tuple[pulumi.StackReference, str]:
@@ -101,8 +120,10 @@ def _reference(name: str) -> tuple[pulumi.StackReference, str]:
 
     def report(outputs: Any) -> None:
         if isinstance(outputs, Unknown) and pulumi.runtime.is_dry_run():
-            pulumi.log.warn(f"outputs of stack {name} are unknown (not deployed or not recorded yet): "
-                            "the link's inputs from it are unknown in this preview")
+            pulumi.log.warn(
+                f"outputs of stack {name} are unknown (not deployed or not recorded yet): "
+                "the link's inputs from it are unknown in this preview"
+            )
 
     ref.outputs.apply(report, run_with_unknowns=True)
     return ref, name
