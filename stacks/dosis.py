@@ -44,16 +44,15 @@ from components.azure.logcluster import LogCluster, LogClusterArgs
 from components.azure.sentinel import Sentinel, SentinelArgs
 from components.common.tags import Tags
 from components.interconnect.crypto import TUNNELS
-from components.interconnect.link import apipa_address
+from components.interconnect.link import REGION_APIPA_OFFSET, apipa_address
 from policies.core.eea import DOSIS_FAILOVER, DOSIS_PRIMARY
 from stacks.config import load
 from stacks.dosis_config import DosisConfig, members, validate
 
 REGIONS = (DOSIS_PRIMARY, DOSIS_FAILOVER)
 SHORT = {DOSIS_PRIMARY: "weu", DOSIS_FAILOVER: "neu"}
-# APIPA instance slots per region: the AWS virtual private gateway needs distinct inside CIDRs for the
-# tunnels to the westeurope (slots 0, 1) and northeurope (slots 2, 3) gateway instances.
-APIPA_SLOTS = {DOSIS_PRIMARY: (0, 1), DOSIS_FAILOVER: (2, 3)}
+# APIPA instance slots per region (distinct inside CIDRs on the one AWS virtual private gateway).
+APIPA_SLOTS = {r: (REGION_APIPA_OFFSET[r], REGION_APIPA_OFFSET[r] + 1) for r in REGIONS}
 
 
 @dataclass

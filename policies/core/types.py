@@ -156,6 +156,8 @@ GLOBAL_DATA_FREE: frozenset[str] = frozenset(
         "azure-native:monitor:ActivityLogAlert",
         "azure-native:monitor:MetricAlert",
         "azure-native:privatedns:PrivateZone",
+        # Azure Monitor Private Link Scope: ARM location is always `global`; it holds access settings only.
+        "azure-native:monitor:PrivateLinkScope",
         "azure-native:privatedns:VirtualNetworkLink",
         "azure-native:privatedns:PrivateRecordSet",
     }
@@ -224,6 +226,10 @@ DATA_FREE_PREFIXES: tuple[str, ...] = (
     "aws:rds/subnetGroup:",
     "aws:rds/parameterGroup:",
     "aws:rds/optionGroup:",
+    "aws:efs/mountTarget:",
+    "aws:efs/accessPoint:",
+    "aws:efs/fileSystemPolicy:",
+    "aws:efs/backupPolicy:",
     "aws:rds/clusterParameterGroup:",
     "aws:backup/plan:",
     "aws:backup/selection:",

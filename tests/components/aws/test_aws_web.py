@@ -7,17 +7,9 @@ from aws_support import ACCOUNT, KEY, TAGS, assert_all_in_portal_region, assert_
 
 from components.aws import analysis
 from components.aws.identity import WorkloadIdentity, WorkloadIdentityArgs
-from components.aws.web import (
-    HSTS,
-    MANAGED_RULE_GROUPS,
-    MODERN_TLS_POLICY,
-    ContainerPlatform,
-    ContainerPlatformArgs,
-    ContainerService,
-    ContainerServiceArgs,
-    WebEntry,
-    WebEntryArgs,
-)
+from components.aws.platform import ContainerPlatform, ContainerPlatformArgs
+from components.aws.service import ContainerService, ContainerServiceArgs
+from components.aws.web import HSTS, MANAGED_RULE_GROUPS, MODERN_TLS_POLICY, WebEntry, WebEntryArgs
 
 
 def _entry(**kwargs):
