@@ -85,6 +85,7 @@ class LogCluster(pulumi.ComponentResource):
             workspace_name=args.workspace_name,
             linked_service_name="cluster",
             write_access_resource_id=self.cluster.id,
+            tags=args.tags,
             opts=child(self, depends_on=[self.grant]),
         )
         self.register_outputs({"clusterId": self.cluster.id})
