@@ -144,7 +144,10 @@ def _asn(cfg: InterconnectConfig, portal_asn: pulumi.Output[Any], portal: str) -
     """The Amazon-side ASN from portal-prod; a configured value is only a cross-check."""
 
     def check(asn: Any) -> Any:
-        if cfg.aws_bgp_asn is not None and asn is not None and int(asn) != cfg.aws_bgp_asn:
+        if asn is None:
+            return asn
+        asn = int(asn)  # outputs may carry whole numbers as floats
+        if cfg.aws_bgp_asn is not None and asn != cfg.aws_bgp_asn:
             raise config.ConfigError(
                 f"stacks/Pulumi.{pulumi.get_stack()}.yaml: {pulumi.get_project()}:awsBgpAsn: "
                 f"{cfg.aws_bgp_asn} differs from vpnAmazonSideAsn {asn} of stack {portal} "
