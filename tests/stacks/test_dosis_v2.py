@@ -40,7 +40,9 @@ def test_data_stores_wait_for_their_key_and_its_grant(graph):
     (cluster,) = graph.by_type("azure-native:operationalinsights:Cluster")
     assert keys["kv-weu-logs"].urn in _deps(cluster)
     key_ids = {k.id: k for k in keys.values()}
-    grants = [r for r in graph.by_type("azure-native:authorization:RoleAssignment") if r.inputs["scope"] in key_ids]
+    grants = [
+        r for r in graph.by_type("azure-native:authorization:RoleAssignment") if r.inputs["scope"] in key_ids
+    ]
     assert len(grants) >= 5
     for grant in grants:  # a key-scope role assignment is created after its key
         assert key_ids[grant.inputs["scope"]].urn in _deps(grant), grant.name
@@ -51,9 +53,13 @@ def test_data_stores_wait_for_their_key_and_its_grant(graph):
 def test_nsg_service_tags_use_the_singular_prefix(graph):
     tags = {"AzureActiveDirectory", "AzureMonitor", "VirtualNetwork", "Internet"}
     for rule in graph.by_type("azure-native:network:SecurityRule"):
-        plural = rule.inputs.get("destinationAddressPrefixes", []) + rule.inputs.get("sourceAddressPrefixes", [])
+        plural = rule.inputs.get("destinationAddressPrefixes", []) + rule.inputs.get(
+            "sourceAddressPrefixes", []
+        )
         assert not tags & set(plural), rule.name
-    dests = {r.inputs.get("destinationAddressPrefix") for r in graph.by_type("azure-native:network:SecurityRule")}
+    dests = {
+        r.inputs.get("destinationAddressPrefix") for r in graph.by_type("azure-native:network:SecurityRule")
+    }
     assert {"AzureActiveDirectory", "AzureMonitor"} <= dests
 
 
@@ -73,7 +79,8 @@ def test_failover_region_has_apps_plan_endpoints_and_vpn_gateway(graph):
         assert settings["SQL_SERVER"] == "dosis-sql-weu-fog.database.windows.net", name  # follows failover
         assert graph.region(app) == ("northeurope" if name.endswith("neu") else "westeurope")
     endpoints = [
-        r for r in graph.by_type("azure-native:network:PrivateEndpoint")
+        r
+        for r in graph.by_type("azure-native:network:PrivateEndpoint")
         if r.inputs["privateLinkServiceConnections"][0]["groupIds"] == ["sites"]
     ]
     assert {graph.region(e) for e in endpoints} == {"westeurope", "northeurope"}
@@ -89,7 +96,8 @@ def test_workspace_is_queryable_privately_and_under_a_customer_key(graph):
     (scoped,) = graph.by_type("azure-native:monitor:PrivateLinkScopedResource")
     assert scoped.inputs["linkedResourceId"] == ws.id
     (pe,) = [
-        r for r in graph.by_type("azure-native:network:PrivateEndpoint")
+        r
+        for r in graph.by_type("azure-native:network:PrivateEndpoint")
         if r.inputs["privateLinkServiceConnections"][0]["groupIds"] == ["azuremonitor"]
     ]
     assert pe.inputs["privateLinkServiceConnections"][0]["privateLinkServiceId"] == scope.id

@@ -188,14 +188,24 @@ def test_gateway_in_another_region_fails_the_run():
 
 def test_second_tunnel_set_reaches_the_failover_region(graph):
     """D36 §100: the e-loket reaches whichever DOSIS region is active."""
-    neu = [r for r in graph.by_type("aws:ec2/customerGateway:CustomerGateway") if r.name.startswith("dosis-eloket-neu")]
+    neu = [
+        r
+        for r in graph.by_type("aws:ec2/customerGateway:CustomerGateway")
+        if r.name.startswith("dosis-eloket-neu")
+    ]
     assert [c.inputs["ipAddress"] for c in neu] == DOSIS["vpnGatewayPublicIpsFailover"]
-    conns = [c for c in graph.by_type("azure-native:network:VirtualNetworkGatewayConnection")
-             if c.name.startswith("dosis-eloket-neu")]
+    conns = [
+        c
+        for c in graph.by_type("azure-native:network:VirtualNetworkGatewayConnection")
+        if c.name.startswith("dosis-eloket-neu")
+    ]
     assert len(conns) == 4 and {c.inputs["location"] for c in conns} == {"northeurope"}
     assert {c.inputs["resourceGroupName"] for c in conns} == {"rg-neu"}
-    cidrs = {v.inputs[f"tunnel{t}InsideCidr"] for v in graph.by_type("aws:ec2/vpnConnection:VpnConnection")
-             for t in (1, 2)}
+    cidrs = {
+        v.inputs[f"tunnel{t}InsideCidr"]
+        for v in graph.by_type("aws:ec2/vpnConnection:VpnConnection")
+        for t in (1, 2)
+    }
     assert len(cidrs) == 8  # distinct inside CIDRs on the one virtual private gateway
     routes = {r.inputs["destinationCidrBlock"] for r in graph.by_type("aws:ec2/route:Route")}
     assert routes == {"10.10.3.0/24", "10.11.1.0/24"}
@@ -226,7 +236,7 @@ def test_aws_asn_has_one_source_and_a_cross_check():
         run(portal={**PORTAL, "vpnAmazonSideAsn": 64600}, **{"dosis-eloket:awsBgpAsn": 64512})
 
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 from gate import mocks
 
 _original = mocks.GateMocks.outputs_for
@@ -240,7 +250,7 @@ def _with_password(self, typ, name, inputs, provider_ref):
 
 
 mocks.GateMocks.outputs_for = _with_password
-'''
+"""
 
 
 @pytest.mark.slow
@@ -256,7 +266,12 @@ def test_gate_preview_writes_no_psk_anywhere(tmp_path):
     command = ["preview", "--stack", STACK, "--no-checkov", "--format", "json", "--out", str(out)]
     proc = subprocess.run(
         [sys.executable, "-m", "gate", *command],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert proc.returncode in (0, 1), proc.stderr
     state = json.loads((out / f"{STACK}.state.json").read_text(encoding="utf-8"))

@@ -66,8 +66,10 @@ def test_defaults_are_compliant():
         assert groups[f].inputs.get("members", []) == ([] if privileged else MEMBERS[f]), f
     eligible = {(e.inputs["groupId"], e.inputs["principalId"]) for e in g.by_type(ELIGIBLE)}
     assert eligible == {(ids[f], MEMBERS[f][0]) for f in FUNCTIONS if f != "security-auditor"}
-    assert all(e.inputs["duration"] == "P365D" and e.inputs["assignmentType"] == "member"
-               for e in g.by_type(ELIGIBLE))
+    assert all(
+        e.inputs["duration"] == "P365D" and e.inputs["assignmentType"] == "member"
+        for e in g.by_type(ELIGIBLE)
+    )
 
 
 def test_pim_activation_needs_a_second_person_mfa_and_at_most_8_hours():
@@ -94,8 +96,14 @@ def test_delegation_condition_is_an_allow_list():
     allowed = {ROLES[r] for r in DELEGABLE_ROLES}
     listed = set(re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", condition))
     assert listed == allowed
-    for never in ("Owner", "User Access Administrator", "Key Vault Crypto Officer", "Storage Blob Data Reader",
-                  "SQL DB Contributor", "Role Based Access Control Administrator"):
+    for never in (
+        "Owner",
+        "User Access Administrator",
+        "Key Vault Crypto Officer",
+        "Storage Blob Data Reader",
+        "SQL DB Contributor",
+        "Role Based Access Control Administrator",
+    ):
         assert ROLES[never] not in condition, never
 
 
