@@ -88,7 +88,9 @@ def test_iam_admin_creates_only_workload_roles_and_no_users():
     bounded = stmts["OnlyWorkloadRoles"]
     assert "iam:CreateRole" in bounded["Action"] and "iam:AttachRolePolicy" in bounded["Action"]
     assert bounded["Effect"] == "Deny" and bounded["Condition"] == {
-        "StringNotEquals": {"iam:PermissionsBoundary": f"arn:aws:iam::{ACCOUNT}:policy/boundary/eloket-workload-boundary"}
+        "StringNotEquals": {
+            "iam:PermissionsBoundary": f"arn:aws:iam::{ACCOUNT}:policy/boundary/eloket-workload-boundary"
+        }
     }
     for action in ("iam:CreateUser", "iam:CreateLoginProfile", "iam:UpdateAssumeRolePolicy"):
         assert not analysis.role_may(action, r["identity"], r["boundary"]), action

@@ -166,7 +166,8 @@ def test_partners_hold_each_others_key_for_geo_replication():
             provider=neu,
             key_versioned_uri=f"{KEY_N}/v2",
         )
-        SqlDatabase("sql", SqlDatabaseArgs(w, n, SUB, TENANT, "dosis-deployer", "deployer-1", TAGS), opts=opts)
+        args = SqlDatabaseArgs(w, n, SUB, TENANT, "dosis-deployer", "deployer-1", TAGS)
+        SqlDatabase("sql", args, opts=opts)
 
     g = record(fn)
     keys = {k.inputs["serverName"]: k for k in g.by_type("azure-native:sql:ServerKey")}

@@ -6,7 +6,6 @@ from azure_support import RG, SUB, TAGS, assert_in_regions, assert_tagged, diagn
 from components.azure.monitoring import SecurityMonitoring, SecurityMonitoringArgs
 
 
-
 def _siem(**kwargs):
     args = {"resource_group_name": RG, "subscription_id": SUB, "tags": TAGS, **kwargs}
     return record(lambda opts: SecurityMonitoring("siem", SecurityMonitoringArgs(**args), opts=opts))
