@@ -51,9 +51,10 @@ ROLE_FUNCTIONS: dict[str, str | None] = {
     "key-admin": "kms-admin",
     "operator": None,
     "security-auditor": None,
-    "break-glass": None,
+    "break-glass": "iam-admin",
 }
-NO_DATA_ROLES = frozenset({"iam-admin", "key-admin", "operator", "security-auditor"})
+# Every human role is without data access; data is reached only by workload roles (D36 §113).
+NO_DATA_ROLES = frozenset(ROLE_FUNCTIONS)
 OPERATE_ACTIONS = (
     "ecs:UpdateService",
     "ecs:StopTask",
@@ -138,7 +139,13 @@ class HumanRoles(pulumi.ComponentResource):
                 if fn != ROLE_FUNCTIONS[role]
             ]
             if role in NO_DATA_ROLES:
-                denies.append(policy.statement("Deny", policy.DATA_READ_ACTIONS, sid="NoDataAccess"))
+                # The structure role's rds-db:connect is scoped to the DDL-only MySQL user (see below).
+                data = [
+                    a
+                    for a in policy.DATA_READ_ACTIONS
+                    if not (role == "db-structure-admin" and a == "rds-db:connect")
+                ]
+                denies.append(policy.statement("Deny", data, sid="NoDataAccess"))
             denies += spec.extra_denies
             boundary = aws.iam.Policy(
                 f"{name}-{role}-boundary",
@@ -240,11 +247,6 @@ class HumanRoles(pulumi.ComponentResource):
                 extra_denies=[
                     policy.statement(
                         "Deny",
-                        [a for a in policy.DATA_READ_ACTIONS if a != "rds-db:connect"],
-                        sid="NoDataAccess",
-                    ),
-                    policy.statement(
-                        "Deny",
                         ["rds:ModifyDBInstance", "rds:Restore*", "rds:CopyDB*", "rds:CreateDBInstance*"],
                         sid="NoMasterPasswordOrCopies",
                     ),
@@ -312,14 +314,29 @@ class HumanRoles(pulumi.ComponentResource):
                 managed=("arn:aws:iam::aws:policy/SecurityAudit",),
                 boundary_allow=READ_ONLY_ACTIONS,
             ),
+            # Restores access when the normal path fails (Identity Center down, IAM admin locked out):
+            # access rights only, on human roles too, never on itself; no data, keys or structure; no
+            # new users or access keys (an escape to a long-lived identity); every use alarms the SOC.
             "break-glass": _RoleSpec(
-                grants=[],
-                managed=("arn:aws:iam::aws:policy/PowerUserAccess",),
-                boundary_allow=("*",),
+                grants=[
+                    policy.statement(
+                        "Allow",
+                        [*policy.IAM_ADMIN_ACTIONS, "iam:Get*", "iam:List*"],
+                        sid="RestoreAccess",
+                    )
+                ],
+                boundary_allow=(*policy.IAM_ADMIN_ACTIONS, "iam:Get*", "iam:List*", *READ_ONLY_ACTIONS),
                 extra_denies=[
                     policy.statement(
-                        "Deny", ["secretsmanager:GetSecretValue", "rds-db:connect"], sid="NoSecrets"
-                    )
+                        "Deny",
+                        ["iam:*"],
+                        [
+                            f"arn:aws:iam::{acct}:role{HUMAN_PATH}eloket-break-glass",
+                            f"arn:aws:iam::{acct}:policy{HUMAN_PATH}eloket-break-glass-boundary",
+                        ],
+                        sid="NeverWidenItself",
+                    ),
+                    policy.statement("Deny", list(USER_ACTIONS), sid="NoUsersOrGroups"),
                 ],
             ),
         }
