@@ -320,6 +320,9 @@ def _apps(c: Ctx, net, dns, storage: BulkStorage) -> dict[tuple[str, str], Dosis
                     endpoint_subnet_id=net[region].endpoint_subnet.id,
                     dns_zone_id=dns.zone_ids["sites"],
                     private_ip=ip,
+                    supplier_cidrs=list(c.cfg.supplier_cidrs)
+                    if key == "in" and c.cfg.supplier_cidrs
+                    else None,
                     workspace_id=c.ws,
                 ),
                 opts=c.opts(region),

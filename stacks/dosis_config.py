@@ -76,10 +76,9 @@ class DosisConfig:
     """Commitment tier (GB/day) of the CMK Log Analytics cluster."""
     sql_admin_object_id: str | None = None
     """Object id of the SQL Entra administrator (the deployment identity); default: who runs `pulumi up`."""
-    supplier_ca_certificates: list[str] | None = None
-    """PEM/base64 public CA certificates suppliers' client certificates chain to (mTLS, D36 §63)."""
-    supplier_listener_certificate_secret_id: str | None = None
-    """Key Vault secret id of the supplier gateway's server certificate; none = no supplier gateway."""
+    supplier_cidrs: list[str] | None = None
+    """Egress addresses of the suppliers pushing CSV files to DOSIS-IN (D36 §63); they call in over HTTPS
+    with a client certificate (mutual TLS). None = suppliers reach DOSIS-IN only privately."""
 
 
 FUNCTION_KEYS = {
@@ -154,7 +153,7 @@ def validate(cfg: DosisConfig) -> dict[str, str]:
             f"expected 3650..{MAX_TOTAL_RETENTION_DAYS} (10 years, DPA annex 1), "
             f"got {cfg.log_total_retention_days}",
         )
-    for key in ("trustedIpRanges",):
+    for key in ("trustedIpRanges", "supplierCidrs"):
         for cidr in getattr(cfg, _snake(key)) or ():
             try:
                 ipaddress.ip_network(cidr)
