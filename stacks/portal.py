@@ -6,8 +6,6 @@ them, network, logs and buckets, data stores, and the compute behind the public 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pulumi
 import pulumi_aws as aws
 
@@ -18,10 +16,6 @@ from components.aws import (
     ContainerPlatformArgs,
     ContainerService,
     ContainerServiceArgs,
-    CustomerKey,
-    CustomerKeyArgs,
-    HumanRoles,
-    HumanRolesArgs,
     MemcachedCache,
     MemcachedCacheArgs,
     MySqlDatabase,
@@ -37,109 +31,20 @@ from components.aws import (
     WebEntry,
     WebEntryArgs,
     WorkloadIdentity,
-    WorkloadIdentityArgs,
 )
 from components.aws import policy as iam
 from components.aws.files import SharedFiles, SharedFilesArgs
-from components.aws.identity import HUMAN_PATH
-from components.aws.keys import (
-    alarm_publisher_statement,
-    cloudtrail_service_statements,
-    logs_service_statement,
-    named_role_user_statement,
-)
-from components.aws.monitoring import CONFIG_ROLE_NAME
 from components.aws.web import alb_log_delivery_statements, s3_log_delivery_statements
 from components.common.tags import Tags
 from policies.core.eea import PORTAL_REGION
 from stacks.config import load
 from stacks.portal_config import PortalConfig, validate
+from stacks.portal_keys import Ctx, principals
+from stacks.portal_keys import keys as make_keys
 
 DRUPAL_PATHS = ("/api/*", "/jsonapi/*", "/user/*", "/admin/*", "/sites/*")
 FRONTEND_PATHS = ("/*",)
-NO_DOSIS_DATA = {"dosis-data": "none"}
 DRUPAL_FILES = "/var/www/html/sites/default/files"
-
-
-@dataclass
-class Ctx:
-    """What the layers share."""
-
-    cfg: PortalConfig
-    acct: str
-    tags: dict[str, str]
-    opts: pulumi.ResourceOptions
-    deployer: str
-
-    @property
-    def store_tags(self) -> dict[str, str]:
-        return {**self.tags, **NO_DOSIS_DATA}
-
-
-def _principals(c: Ctx) -> tuple[HumanRoles, WorkloadIdentity, WorkloadIdentity]:
-    """MFA-only human roles (and the workload boundary), one identity per workload under that boundary."""
-    people = HumanRoles("people", HumanRolesArgs(account_id=c.acct, tags=c.tags), opts=c.opts)
-    bounded = WorkloadIdentityArgs(
-        account_id=c.acct, tags=c.tags, permissions_boundary_arn=people.workload_boundary.arn
-    )
-    return (
-        people,
-        WorkloadIdentity("drupal", bounded, opts=c.opts),
-        WorkloadIdentity("frontend", bounded, opts=c.opts),
-    )
-
-
-def _keys(c: Ctx, people: HumanRoles, drupal: WorkloadIdentity, frontend: WorkloadIdentity) -> dict:
-    """One key per purpose; the key-admin role manages them and can never use them."""
-    admin_by_name = [iam.role_arn(c.acct, "eloket-key-admin", HUMAN_PATH)]
-
-    def key(purpose: str, **kwargs) -> CustomerKey:
-        return CustomerKey(
-            f"{purpose}-key",
-            CustomerKeyArgs(
-                purpose=purpose,
-                tags=c.tags,
-                admin_arns=[people.arn("key-admin")],
-                admin_role_arns_by_name=admin_by_name,
-                deployer_arn=c.deployer,
-                **kwargs,
-            ),
-            opts=c.opts,
-        )
-
-    acct = c.acct
-    return {
-        "logs": key(
-            "logs", service_statements=[logs_service_statement(acct), alarm_publisher_statement(acct)]
-        ),
-        "trail": key(
-            "trail",
-            service_statements=[
-                *cloudtrail_service_statements(acct),
-                named_role_user_statement(acct, iam.role_arn(acct, CONFIG_ROLE_NAME), ("s3",)),
-            ],
-        ),
-        "database": key("database", deployer_via_services=("rds",)),
-        # Only the Drupal execution role reads secrets (through Secrets Manager); no person does.
-        "secrets": key(
-            "secrets",
-            user_arns=[drupal.execution_role.arn],
-            via_services=("secretsmanager",),
-            deployer_via_services=("secretsmanager", "rds"),
-        ),
-        "static": key(
-            "static",
-            user_arns=[frontend.task_role.arn, drupal.task_role.arn],
-            via_services=("s3",),
-            deployer_via_services=("s3", "ecr"),
-        ),
-        "files": key(
-            "files",
-            user_arns=[drupal.task_role.arn],
-            via_services=("elasticfilesystem",),
-            deployer_via_services=("elasticfilesystem",),
-        ),
-    }
 
 
 def _logs(c: Ctx, keys: dict) -> dict:
@@ -197,6 +102,22 @@ def _logs(c: Ctx, keys: dict) -> dict:
             opts=c.opts,
         )
 
+    _, monitoring = _audit(c, keys, access_logs)
+    return {
+        "net": net,
+        "access_logs": access_logs,
+        "frontend_bucket": content("frontend"),
+        "config_bucket": content("drupal-config"),
+        "privacy": PrivacyLog(
+            "privacy", PrivacyLogArgs(kms_key_arn=keys["logs"].arn, tags=c.tags), opts=c.opts
+        ),
+        "monitoring": monitoring,
+    }
+
+
+def _audit(c: Ctx, keys: dict, access_logs: SecureBucket) -> tuple[AuditTrail, SecurityMonitoring]:
+    """CloudTrail into its Object-Locked bucket, and the CloudWatch SIEM fed by it."""
+    cfg = c.cfg
     trail = AuditTrail(
         "audit",
         AuditTrailArgs(
@@ -221,16 +142,7 @@ def _logs(c: Ctx, keys: dict) -> dict:
         ),
         opts=c.opts,
     )
-    return {
-        "net": net,
-        "access_logs": access_logs,
-        "frontend_bucket": content("frontend"),
-        "config_bucket": content("drupal-config"),
-        "privacy": PrivacyLog(
-            "privacy", PrivacyLogArgs(kms_key_arn=keys["logs"].arn, tags=c.tags), opts=c.opts
-        ),
-        "monitoring": monitoring,
-    }
+    return trail, monitoring
 
 
 def _data(c: Ctx, keys: dict, net: PortalNetwork) -> tuple[MySqlDatabase, MemcachedCache, SharedFiles]:
@@ -283,7 +195,6 @@ def _data(c: Ctx, keys: dict, net: PortalNetwork) -> tuple[MySqlDatabase, Memcac
 def _compute(c: Ctx, keys: dict, logs: dict, data: tuple, identities: tuple) -> None:
     """The ALB (after its log bucket's policy) in front of two Fargate services."""
     cfg, net = c.cfg, logs["net"]
-    db, cache, files = data
     drupal_id, frontend_id = identities
     platform = ContainerPlatform(
         "eloket", ContainerPlatformArgs(tags=c.tags, image_kms_key_arn=keys["static"].arn), opts=c.opts
@@ -326,6 +237,28 @@ def _compute(c: Ctx, keys: dict, logs: dict, data: tuple, identities: tuple) -> 
             opts=c.opts,
         )
 
+    _drupal(c, service, keys, logs, data, drupal_id)
+    frontend_bucket = logs["frontend_bucket"]
+    service(
+        "frontend",
+        frontend_id,
+        cfg.frontend_image_tag,
+        path_patterns=FRONTEND_PATHS,
+        priority=100,
+        desired_count=3,
+        environment={"CONTENT_BUCKET": frontend_bucket.name},
+        task_statements=[
+            iam.statement(
+                "Allow", ["s3:GetObject"], pulumi.Output.concat(frontend_bucket.arn, "/*"), sid="ReadFrontEnd"
+            )
+        ],
+    )
+
+
+def _drupal(c: Ctx, service, keys: dict, logs: dict, data: tuple, drupal_id: WorkloadIdentity) -> None:
+    """Drupal: shared files on EFS, scratch space, JSON-key secrets, MAGDA as its only internet peer."""
+    cfg, net = c.cfg, logs["net"]
+    db, cache, files = data
     config_bucket, privacy = logs["config_bucket"], logs["privacy"]
     service(
         "drupal",
@@ -367,21 +300,6 @@ def _compute(c: Ctx, keys: dict, logs: dict, data: tuple, identities: tuple) -> 
             files.client_statement(),
         ],
     )
-    frontend_bucket = logs["frontend_bucket"]
-    service(
-        "frontend",
-        frontend_id,
-        cfg.frontend_image_tag,
-        path_patterns=FRONTEND_PATHS,
-        priority=100,
-        desired_count=3,
-        environment={"CONTENT_BUCKET": frontend_bucket.name},
-        task_statements=[
-            iam.statement(
-                "Allow", ["s3:GetObject"], pulumi.Output.concat(frontend_bucket.arn, "/*"), sid="ReadFrontEnd"
-            )
-        ],
-    )
 
 
 def main() -> None:
@@ -396,8 +314,8 @@ def main() -> None:
         pulumi.ResourceOptions(provider=provider),
         iam.role_arn(cfg.account_id, cfg.deployer_role_name),
     )
-    people, drupal_id, frontend_id = _principals(c)
-    keys = _keys(c, people, drupal_id, frontend_id)
+    people, drupal_id, frontend_id = principals(c)
+    keys = make_keys(c, people, drupal_id, frontend_id)
     logs = _logs(c, keys)
     net = logs["net"]
     data = _data(c, keys, net)
