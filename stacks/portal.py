@@ -45,6 +45,7 @@ from stacks.portal_keys import keys as make_keys
 DRUPAL_PATHS = ("/api/*", "/jsonapi/*", "/user/*", "/admin/*", "/sites/*")
 FRONTEND_PATHS = ("/*",)
 DRUPAL_FILES = "/var/www/html/sites/default/files"
+DOSIS_UIT_DEFAULT = ("https://dosis-uit-weu.azurewebsites.net", "https://dosis-uit-neu.azurewebsites.net")
 
 
 def _logs(c: Ctx, keys: dict) -> dict:
@@ -283,6 +284,8 @@ def _drupal(c: Ctx, service, keys: dict, logs: dict, data: tuple, drupal_id: Wor
             "MEMCACHED_ENDPOINT": cache.cluster.configuration_endpoint,
             "CONFIG_BUCKET": config_bucket.name,
             "PRIVACY_LOG_GROUP": privacy.log_group.name,
+            # Resolved privately (Route 53 zone of interconnect-prod); the client fails over in this order.
+            "DOSIS_UIT_ENDPOINTS": ",".join(cfg.dosis_uit_endpoints or DOSIS_UIT_DEFAULT),
         },
         task_statements=[
             iam.statement(

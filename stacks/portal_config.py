@@ -55,6 +55,9 @@ class PortalConfig:
     magda_egress_cidrs: list[str] | None = None
     """Addresses of MAGDA GeefOnderneming (D36 §109); the only internet destination of the app tier (443),
     declared in stacks/records/endpoints/portal-prod-magda.yaml. None = no egress to MAGDA."""
+    dosis_uit_endpoints: list[str] | None = None
+    """DOSIS-UIT base URLs in failover order (westeurope, then northeurope); Drupal tries them in turn.
+    None = the defaults of dosis-prod's naming (`https://dosis-uit-weu...`, `https://dosis-uit-neu...`)."""
     access_log_retention_days: int = 3653
     """Retention of ALB and S3 access logs (transaction metadata, 10 years, DPA annex 1)."""
 
