@@ -98,9 +98,7 @@ def judge_local(ref: Ref, ctx: RuleContext, what: str = "data is sent there") ->
     """What the reference itself (and the declared endpoints) says; DEFER when only the graph can tell."""
     ok = allowed(ctx)
     if ref.kind in ("unknown", "secret"):
-        how = "unknown during preview" if ref.kind == "unknown" else "a secret the policy cannot read"
-        return Outcome(f"`{ref.path}` is {how}, so where {what} cannot be judged (fail closed); "
-                       "make the destination a known, non-secret value")
+        return DEFER  # it may be another resource's output: only the graph's dependencies can tell
     e = find(load_endpoints(ctx.stack), ref.kind, ref.value)
     if e is not None:
         return _endpoint_outcome(e, ref, ok)
@@ -240,17 +238,30 @@ def graph_index(graph: StackGraph) -> GraphIndex:
     return idx
 
 
-def judge_in_graph(ref: Ref, graph: StackGraph, ctx: RuleContext, what: str = "data is sent there") -> str | None:
+def _placed(target: ResourceView, ref: Ref, graph: StackGraph, ctx: RuleContext, what: str) -> str | None:
+    loc = effective_location(target, graph)
+    if loc is None:
+        return None
+    if loc.problem:
+        return f"`{ref.path}` refers to {target.name}, whose location cannot be judged: {loc.problem}"
+    return region_verdict(loc.cloud, loc.region or "", f"`{ref.path}` ({target.name}: {what})", allowed(ctx))
+
+
+def judge_in_graph(ref: Ref, view: ResourceView, graph: StackGraph, ctx: RuleContext,
+                   what: str = "data is sent there") -> str | None:
     """A deferred reference, resolved to a resource of the stack (by recorded id/ARN/endpoint) or failing."""
+    if ref.kind in ("unknown", "secret"):
+        # the value is computed from other resources: judged by where those are (property dependencies)
+        deps = graph.dependency_of(view, ref.path.split(".", 1)[0].split("(", 1)[0])
+        if not deps:
+            how = "unknown during preview" if ref.kind == "unknown" else "a secret the policy cannot read"
+            return (f"`{ref.path}` is {how} and computed from no resource of this stack, so where {what} "
+                    "cannot be judged (fail closed); make the destination a known, non-secret value")
+        return next((m for d in deps if (m := _placed(d, ref, graph, ctx, what))), None)
     idx = graph_index(graph)
     target = idx.find(ref)
     if target is not None:
-        loc = effective_location(target, graph)
-        if loc is None:
-            return None
-        if loc.problem:
-            return f"`{ref.path}` refers to {target.name}, whose location cannot be judged: {loc.problem}"
-        return region_verdict(loc.cloud, loc.region or "", f"`{ref.path}` ({target.name}: {what})", allowed(ctx))
+        return _placed(target, ref, graph, ctx, what)
     stated = idx.from_stack_reference(ref)
     if stated is not None:
         placed = region_of(stated)

@@ -79,7 +79,7 @@ class Ref:
     value: str
     """The ARN, Azure id, hostname or region text (never a secret's value)."""
     principal: bool = False
-    """Found under an IAM `Principal`: a service principal names a service, not a place."""
+    """Names a service, not a place: under an IAM `Principal`, or a bare `<service>.amazonaws.com`."""
 
 
 def _join(prefix: str, key: str) -> str:
@@ -155,14 +155,19 @@ class _Scanner:
                 for m in _MAIL.finditer(s):
                     self.add(path, "host", m.group(1).lower())
             for m in _CLOUD_HOST.finditer(s):
-                self.add(path, "host", m.group(0).lower(), principal)
+                host = m.group(0).lower()
+                # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
+                named = principal or (host.count(".") == 2 and host.endswith(".amazonaws.com")
+                                      and f"://{host}" not in s.lower())
+                self.add(path, "host", host, named)
             if "AccountName=" in s:
                 for m in _CONN_ACCOUNT.finditer(s):
                     self.add(path, "host", f"{m.group(1)}.blob.{m.group(2)}".lower())
             bare = s.strip()
             m = _BARE_HOST.match(bare)
             if m and m.group(1).lower() in TLDS:
-                self.add(path, "host", bare.lower().rstrip("."), principal)
+                host = bare.lower().rstrip(".")
+                self.add(path, "host", host, principal or (host.count(".") == 2 and host.endswith(".amazonaws.com")))
         if "-" in s and len(self.refs) == before:  # region tokens inside ARNs/hosts are judged with those
             for m in _AWS_REGION.finditer(s):
                 self.add(path, "region", m.group(0))

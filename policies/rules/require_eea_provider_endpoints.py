@@ -26,7 +26,8 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
         if o.problem:
             out.append(o.problem)
         elif o.deferred:
-            out.append(f"`{ref.path}` = {ref.value!r} is not a regional endpoint of an allowed region nor a "
+            shown = repr(ref.value) if ref.kind not in ("unknown", "secret") else f"({ref.kind})"
+            out.append(f"`{ref.path}` = {shown} is not a regional endpoint of an allowed region nor a "
                        "declared external endpoint, so where the provider sends traffic cannot be judged")
     if p.type == "pulumi:providers:azure-native":
         env = p.inputs.get("environment")

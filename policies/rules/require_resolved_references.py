@@ -22,7 +22,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         if not r.custom:
             continue
         for ref in references(r):
-            if judge_local(ref, ctx).deferred and (msg := judge_in_graph(ref, graph, ctx)):
+            if judge_local(ref, ctx).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):
                 out.append((r.urn, msg))
         if r.type in GEO_SETTINGS and (local := effective_location(r, None)) and local.source == "resource group":
             for field, region, problem in geo_copies(r, effective_location(r, graph)):
