@@ -54,7 +54,8 @@ AZURE_HOSTS: dict[str, tuple[str, ...]] = {
     ".postgres.database.azure.com": ("dbforpostgresql",), ".mysql.database.azure.com": ("dbformysql",),
     ".ods.opinsights.azure.com": ("operationalinsights",), ".oms.opinsights.azure.com": ("operationalinsights",),
 }
-_PRIVATE_IP = re.compile(r"^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.)")
+_PRIVATE_IP = re.compile(r"^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)")
+_IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +71,9 @@ DEFER = Outcome(deferred=True)
 
 
 def region_of(value: str) -> tuple[str, str] | None:
-    """(cloud, region) when `value` is an AWS region name or an Azure region (name or display name)."""
-    v = value.strip()
+    """(cloud, region) when `value` is an AWS region name or an Azure region (name or display name); any case
+    (`US-EAST-1` is judged as us-east-1, never ignored)."""
+    v = value.strip().lower()
     if _AWS_REGION.match(v):
         return ("aws", v)
     norm = normalize_azure_location(v)
@@ -141,6 +143,8 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
     if h in LOCATION_FREE_HOSTS or h.endswith(PRIVATE_SUFFIXES) or h.startswith("privatelink.") or \
             _PRIVATE_IP.match(h):
         return OK
+    if _IP.match(h):
+        return DEFER  # a public IP: a public IP address resource of this stack, or nothing
     if h.endswith(EDGE_HOST_SUFFIXES):
         return Outcome(f"`{ref.path}` sends to {h}, a global edge service (data served from points of presence "
                        "worldwide)")
@@ -193,7 +197,8 @@ class GraphIndex:
                     name = name if isinstance(name, str) else rid.rsplit("/", 1)[-1]
                 if isinstance(name, str):
                     self.by_key.setdefault(f"name:{r.type.split(':')[1]}:{name.lower()}", r)
-            for k in ("endpoint", "dnsName", "fqdn", "hostName", "domainName", "primaryEndpoints"):
+            for k in ("endpoint", "dnsName", "fqdn", "hostName", "domainName", "primaryEndpoints", "ipAddress",
+                      "publicIp", "address"):
                 for s in iter_strings(r.input(k)):
                     host = s.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
                     if "." in host:

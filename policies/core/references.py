@@ -11,6 +11,8 @@ What a reference resolves to is decided in policies/core/destinations.py.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Iterator
@@ -40,8 +42,11 @@ _CLOUD_HOST = re.compile(
 _BARE_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24})\.?$", re.I)
 _AWS_REGION = re.compile(
     r"\b(?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov|-iso[a-z]?)?-"
-    r"(?:north|south|east|west|central|northeast|northwest|southeast|southwest|de-east)-\d\b"
+    r"(?:north|south|east|west|central|northeast|northwest|southeast|southwest|de-east)-\d\b",
+    re.I,
 )
+_IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_ANY_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}\.?$", re.I)
 _CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+);.*?EndpointSuffix=([a-z0-9.]+)", re.I | re.S)
 _REGION_KEY = re.compile(r"(?i)(region|location)(name)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
@@ -82,6 +87,14 @@ class Ref:
     """Names a service, not a place: under an IAM `Principal`, or a bare `<service>.amazonaws.com`."""
 
 
+def _b64(value: str) -> str:
+    """A `...Base64` input (user data) decoded, so its text is scanned; undecodable text stays as it is."""
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return value
+
+
 def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
@@ -118,6 +131,8 @@ class _Scanner:
                 if v is not None and type(v) not in (bool, int, float):
                     self.walk(v, _join(path, str(i)), key, False, principal)
         elif t is str:
+            if key.endswith("Base64") and len(value) > 8:
+                value = _b64(value)
             self.string(value, path, key, principal)
         elif t is _Secret:
             self.walk(value.value, path, key, False, principal)
@@ -165,12 +180,14 @@ class _Scanner:
                     self.add(path, "host", f"{m.group(1)}.blob.{m.group(2)}".lower())
             bare = s.strip()
             m = _BARE_HOST.match(bare)
-            if m and m.group(1).lower() in TLDS:
+            if _IP.match(bare) or (_DEST_KEY.search(key) and _ANY_HOST.match(bare)):
+                self.add(path, "host", bare.lower().rstrip("."))  # an IP anywhere; any host in a destination field
+            elif m and m.group(1).lower() in TLDS:
                 host = bare.lower().rstrip(".")
                 self.add(path, "host", host, principal or (host.count(".") == 2 and host.endswith(".amazonaws.com")))
         if "-" in s and len(self.refs) == before:  # region tokens inside ARNs/hosts are judged with those
             for m in _AWS_REGION.finditer(s):
-                self.add(path, "region", m.group(0))
+                self.add(path, "region", m.group(0).lower())
 
     def document(self, s: str, path: str, parse: Any, mark: str, principal: bool) -> bool:
         try:
