@@ -79,6 +79,12 @@ def class_of(token: str) -> str | None:
     return cls if cls in CLASSES else None
 
 
+def tokens_of_class(cls: str) -> frozenset[str]:
+    """Every installed (and builtin) type token of a class."""
+    data = load_classes()
+    return frozenset(t for t in (*data.inventory, *data.builtin) if class_of(t) == cls)
+
+
 def unknown_type_message(token: str) -> str:
     """Why a custom resource's type cannot be judged, naming the package or module."""
     data = load_classes()
@@ -165,9 +171,8 @@ AZURE_DATA_STORES: frozenset[str] = frozenset(
         "azure-native:eventhub:Namespace",
         "azure-native:recoveryservices:Vault",
         "azure-native:dataprotection:BackupVault",
-        "azure-native:dbforpostgresql:Server",
-        "azure-native:dbforpostgresql:FlexibleServer",
-        "azure-native:dbformysql:FlexibleServer",
+        "azure-native:dbforpostgresql:Server",  # v3: the flexible server (v2 FlexibleServer)
+        "azure-native:dbformysql:Server",
         "azure-native:compute:Disk",
         "azure-native:compute:Snapshot",
         "azure-native:applicationinsights:Component",
