@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -87,16 +88,26 @@ class Ref:
     """Names a service, not a place: under an IAM `Principal`, or a bare `<service>.amazonaws.com`."""
 
 
+_CLOUD_HINTS = (".com", ".net", ".io", ".aws", ".us", ".cn", "accountname=")
+_REGION_HINT = re.compile(r"-\d")
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_kind(key: str) -> tuple[bool, bool, bool]:
+    """(region field, bucket field, destination field) of an input key, computed once per key."""
+    return (bool(_REGION_KEY.search(key)), bool(_BUCKET_KEY.search(key)), bool(_DEST_KEY.search(key)))
+
+
+def _service_name(host: str) -> bool:
+    return host.count(".") == 2 and host.endswith(".amazonaws.com")
+
+
 def _b64(value: str) -> str:
     """A `...Base64` input (user data) decoded, so its text is scanned; undecodable text stays as it is."""
     try:
         return base64.b64decode(value, validate=True).decode("utf-8", "replace")
     except (binascii.Error, ValueError):
         return value
-
-
-def _join(prefix: str, key: str) -> str:
-    return f"{prefix}.{key}" if prefix else key
 
 
 class _Scanner:
@@ -119,75 +130,95 @@ class _Scanner:
             value, t = value._ListProxy__target, list
         if t is dict:
             if _SIG in value:
-                inner = value.get("value", REDACTED)
-                self.walk(inner, path, key, False, principal)
+                self.walk(value.get("value", REDACTED), path, key, False, principal)
                 return
+            own = self.own if top else ()
             for k, v in value.items():
-                if (top and k in self.own) or k in SKIP_KEYS or v is None or type(v) in (bool, int, float):
-                    continue
-                self.walk(v, _join(path, str(k)), str(k), False, principal or k in ("Principal", "Service"))
+                tv = type(v)
+                if tv is str:  # the common case, inline: short strings hold no reference
+                    if len(v) >= 4 or v in UNKNOWN_VALUES:
+                        if k not in own and k not in SKIP_KEYS:
+                            self.text(v, f"{path}.{k}" if path else k, k, principal)
+                elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
+                    if k not in own and k not in SKIP_KEYS:
+                        self.walk(v, f"{path}.{k}" if path else str(k), str(k), False,
+                                  principal or k in ("Principal", "Service"))
         elif t is list:
             for i, v in enumerate(value):
-                if v is not None and type(v) not in (bool, int, float):
-                    self.walk(v, _join(path, str(i)), key, False, principal)
+                tv = type(v)
+                if tv is str:
+                    if len(v) >= 4:
+                        self.text(v, f"{path}.{i}", key, principal)
+                elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
+                    self.walk(v, f"{path}.{i}", key, False, principal)
         elif t is str:
-            if key.endswith("Base64") and len(value) > 8:
-                value = _b64(value)
-            self.string(value, path, key, principal)
+            self.text(value, path, key, principal)
         elif t is _Secret:
             self.walk(value.value, path, key, False, principal)
 
+    def text(self, value: str, path: str, key: str, principal: bool) -> None:
+        if key.endswith("Base64") and len(value) > 8:
+            value = _b64(value)
+        self.string(value, path, key, principal)
+
     def string(self, s: str, path: str, key: str, principal: bool) -> None:
+        region_key, bucket_key, dest_key = _key_kind(key or path)
         if s in UNKNOWN_VALUES or s == REDACTED:
-            if _DEST_KEY.search(key or path):
+            if dest_key:
                 self.add(path, "unknown" if s != REDACTED else "secret", s if s != REDACTED else "")
             return
         if len(s) < 4:
             return
-        head = s.lstrip()[:1]
-        if head in ("{", "[") and self.document(s, path, json.loads, "(json)", principal):
+        if s[0] in "{[ \n" and s.lstrip()[:1] in ("{", "[") and self.document(s, path, json.loads, "(json)",
+                                                                              principal):
             return
         if "\n" in s and ":" in s and self.document(s, path, yaml.safe_load, "(yaml)", principal):
             return
-        if _REGION_KEY.search(key):
+        if region_key:
             self.add(path, "region", s.strip())
-        elif _BUCKET_KEY.search(key) and _BUCKET_NAME.match(s):
+        elif bucket_key and _BUCKET_NAME.match(s):
             self.add(path, "bucket", s)  # an S3 bucket by name: only the stack (or a record) can place it
         before = len(self.refs)
-        has_colon, has_dot = ":" in s, "." in s
-        if has_colon:
-            if "arn:" in s:
-                for m in _ARN.finditer(s):
-                    self.add(path, "arn", m.group(0), principal)
-            if "://" in s:
-                for m in _URL.finditer(s):
-                    self.add(path, "host", m.group(2).lower().rstrip("."), principal)
-        if "/subscriptions/" in s or "/SUBSCRIPTIONS/" in s.upper()[:16]:
+        if ":" in s:
+            self._colon(s, path, principal)
+        if "." in s:
+            self._dotted(s, path, principal, dest_key)
+        if "-" in s and len(self.refs) == before and _REGION_HINT.search(s):
+            for m in _AWS_REGION.finditer(s):  # region tokens inside ARNs/hosts are judged with those
+                self.add(path, "region", m.group(0).lower())
+
+    def _colon(self, s: str, path: str, principal: bool) -> None:
+        if "arn:" in s:
+            for m in _ARN.finditer(s):
+                self.add(path, "arn", m.group(0), principal)
+        if "://" in s:
+            for m in _URL.finditer(s):
+                self.add(path, "host", m.group(2).lower().rstrip("."), principal)
+
+    def _dotted(self, s: str, path: str, principal: bool, dest_key: bool) -> None:
+        if "ubscriptions/" in s or "UBSCRIPTIONS/" in s:
             for m in _AZURE_ID.finditer(s):
                 self.add(path, "azure-id", m.group(0).rstrip("/"))
-        if has_dot:
-            if "@" in s:
-                for m in _MAIL.finditer(s):
-                    self.add(path, "host", m.group(1).lower())
+        if "@" in s:
+            for m in _MAIL.finditer(s):
+                self.add(path, "host", m.group(1).lower())
+        low = s.lower()
+        if any(x in low for x in _CLOUD_HINTS):
             for m in _CLOUD_HOST.finditer(s):
                 host = m.group(0).lower()
                 # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
-                named = principal or (host.count(".") == 2 and host.endswith(".amazonaws.com")
-                                      and f"://{host}" not in s.lower())
+                named = principal or (_service_name(host) and f"://{host}" not in low)
                 self.add(path, "host", host, named)
-            if "AccountName=" in s:
+            if "accountname=" in low:
                 for m in _CONN_ACCOUNT.finditer(s):
                     self.add(path, "host", f"{m.group(1)}.blob.{m.group(2)}".lower())
-            bare = s.strip()
-            m = _BARE_HOST.match(bare)
-            if _IP.match(bare) or (_DEST_KEY.search(key) and _ANY_HOST.match(bare)):
-                self.add(path, "host", bare.lower().rstrip("."))  # an IP anywhere; any host in a destination field
-            elif m and m.group(1).lower() in TLDS:
-                host = bare.lower().rstrip(".")
-                self.add(path, "host", host, principal or (host.count(".") == 2 and host.endswith(".amazonaws.com")))
-        if "-" in s and len(self.refs) == before:  # region tokens inside ARNs/hosts are judged with those
-            for m in _AWS_REGION.finditer(s):
-                self.add(path, "region", m.group(0).lower())
+        bare = low.strip().rstrip(".")
+        if " " in bare or "/" in bare:
+            return
+        if _IP.match(bare) or (dest_key and _ANY_HOST.match(bare)):
+            self.add(path, "host", bare)  # an IP anywhere; any host in a destination field
+        elif (m := _BARE_HOST.match(bare)) and m.group(1) in TLDS:
+            self.add(path, "host", bare, principal or _service_name(bare))
 
     def document(self, s: str, path: str, parse: Any, mark: str, principal: bool) -> bool:
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policies.core.rule import Rule, RuleContext
-from policies.core.types import class_of
+from policies.core.types import class_of, tokens_of_class
 from policies.core.view import ResourceView
 
 
@@ -24,5 +24,6 @@ RULE = Rule(
     controls=("LOC-02",),
     check=check,
     module=__name__,
+    resource_types=tokens_of_class("edge"),  # the fast path: only these types are called
     waivable=False,
 )

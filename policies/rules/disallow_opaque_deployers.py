@@ -4,7 +4,7 @@ providers) bypass the gate."""
 from __future__ import annotations
 
 from policies.core.rule import Rule, RuleContext
-from policies.core.types import class_of
+from policies.core.types import class_of, tokens_of_class
 from policies.core.view import ResourceView
 
 
@@ -26,5 +26,6 @@ RULE = Rule(
     controls=("LOC-02", "ACC-01"),
     check=check,
     module=__name__,
+    resource_types=tokens_of_class("deployer"),  # the fast path: only these types are called
     waivable=False,
 )
