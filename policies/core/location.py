@@ -90,11 +90,15 @@ def _allowed(regions: tuple[str, ...] | None) -> Allowed:
 
 
 def allowed(ctx: RuleContext) -> Allowed:
-    """The allowed regions from the policy config (`allowedRegions`), narrowed to the EEA."""
+    """The allowed regions from the policy config (`allowedRegions`), narrowed to the EEA (once per context:
+    the adapter reuses one context across the resources of an evaluation)."""
+    memo = ctx.__dict__.get("_allowed")
+    if memo is not None:
+        return memo
     regions = ctx.config.get("allowedRegions")
-    if not isinstance(regions, list | tuple):
-        return _allowed(None)
-    return _allowed(tuple(str(r) for r in regions))
+    ok = _allowed(tuple(str(r) for r in regions)) if isinstance(regions, list | tuple) else _allowed(None)
+    ctx.__dict__["_allowed"] = ok
+    return ok
 
 
 def region_verdict(cloud: str, region: str, what: str, ok: Allowed) -> str | None:
