@@ -18,7 +18,9 @@ import yaml
 
 from policies.core.records import REPO_ROOT
 
-_WORKFLOW_URL = re.compile(r"PULUMI_BACKEND_URL\s*[:=]\s*['\"]?([^'\"\s#]+(?:\s*\}\})?)|pulumi\s+login\s+([^\s;&|]+)")
+_WORKFLOW_URL = re.compile(
+    r"PULUMI_BACKEND_URL\s*[:=]\s*['\"]?([^'\"\s#]+(?:\s*\}\})?)|pulumi\s+login\s+([^\s;&|]+)"
+)
 CONFIDENTIAL = ("vertrouwelijk", "strikt-vertrouwelijk")
 
 
@@ -70,8 +72,13 @@ def state_settings(project_dir: str, stack: str) -> StateSettings:
     if problem:
         problems.append(problem)
     provider = data.get("secretsprovider")
-    return StateSettings(tuple(backends), provider if isinstance(provider, str) else None,
-                         bool(data.get("encryptionsalt")), _shown(stack_file), tuple(problems))
+    return StateSettings(
+        tuple(backends),
+        provider if isinstance(provider, str) else None,
+        bool(data.get("encryptionsalt")),
+        _shown(stack_file),
+        tuple(problems),
+    )
 
 
 def parse_backend(url: str) -> tuple[str, str, str | None]:

@@ -91,11 +91,14 @@ def unknown_type_message(token: str) -> str:
     pkg = token.split(":", 1)[0]
     if pkg not in data.packages and token not in data.builtin:
         return (
-            f"{token} belongs to provider package {pkg!r}, which is not an installed, classified provider SDK "
-            "(policies/data/resource_types.json), so whether and where it keeps data cannot be judged"
+            f"{token} belongs to provider package {pkg!r}, which is not an installed, classified provider "
+            "SDK (policies/data/resource_types.json), so whether and where it keeps data cannot be judged"
         )
     if module_of(token) not in data.modules:
-        return f"{token}: service module {module_of(token)!r} has no class in policies/data/resource_classes.yaml"
+        return (
+            f"{token}: service module {module_of(token)!r} has no class in "
+            "policies/data/resource_classes.yaml"
+        )
     if token not in data.inventory:
         return (
             f"{token} is not a resource type of the installed {pkg} SDK (misspelt, renamed or removed), "
@@ -182,7 +185,12 @@ AZURE_DATA_STORES: frozenset[str] = frozenset(
 )
 DATA_STORES: frozenset[str] = AWS_DATA_STORES | AZURE_DATA_STORES
 KEYS: frozenset[str] = frozenset(
-    {"aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "azure-native:keyvault:Key"}
+    {
+        "aws:kms/key:Key",
+        "aws:kms/replicaKey:ReplicaKey",
+        "aws:kms/externalKey:ExternalKey",
+        "azure-native:keyvault:Key",
+    }
 )
 DATA_BEARING: frozenset[str] = DATA_STORES | KEYS
 UNTAGGABLE: frozenset[str] = frozenset({"azure-native:storage:BlobContainer"})

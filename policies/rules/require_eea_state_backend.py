@@ -1,5 +1,5 @@
-"""The stack's state (every input, output and config value) lives in the EEA and its secrets are encrypted with
-a key the controller holds in the EEA (DPA art. 12, CLOUD "Servers").
+"""The stack's state (every input, output and config value) lives in the EEA and its secrets are encrypted
+with a key the controller holds in the EEA (DPA art. 12, CLOUD "Servers").
 
 Judged once per stack from the project's files (policies/core/backend.py): the backend URL(s) and the
 secrets provider. Pulumi Cloud (the default when nothing is chosen) is outside the EEA unless an EEA-hosted
@@ -35,8 +35,10 @@ def _place(what: str, scheme: str, host: str, region: str | None, ctx: RuleConte
         return region_verdict(*placed, what, allowed(ctx)) if placed else f"{what}: {region!r} is no region"
     if host:
         o = judge_local(Ref(what, "host", host), ctx, "the state is kept there")
-        return o.problem or (f"{what}: {host} is not a declared endpoint with a region" if o.deferred else None)
-    return f"{what}: the {scheme or 'given'} location states no region, so where the state lives cannot be judged"
+        return o.problem or (
+            f"{what}: {host} is not a declared endpoint with a region" if o.deferred else None
+        )
+    return f"{what}: the {scheme or 'given'} location states no region, so the state cannot be placed"
 
 
 def _backend(source: str, url: str, ctx: RuleContext) -> str | None:
@@ -49,13 +51,17 @@ def _backend(source: str, url: str, ctx: RuleContext) -> str | None:
     return _place(what, scheme, host, region, ctx)
 
 
-def _secrets(provider: str | None, salt: bool, source: str, classification: str, ctx: RuleContext) -> str | None:
+def _secrets(
+    provider: str | None, salt: bool, source: str, classification: str, ctx: RuleContext
+) -> str | None:
     if provider is None or provider in ("passphrase", "default") or provider.startswith("passphrase"):
         if classification not in CONFIDENTIAL:
             return None
         how = "a passphrase" if salt or provider == "passphrase" else "the backend's default key"
-        return (f"{source}: secrets of this {classification} stack are encrypted with {how}, not a key the "
-                "controller holds; set `secretsprovider` to an awskms:// or azurekeyvault:// key in the EEA")
+        return (
+            f"{source}: secrets of this {classification} stack are encrypted with {how}, not a key the "
+            "controller holds; set `secretsprovider` to an awskms:// or azurekeyvault:// key in the EEA"
+        )
     scheme, host, region = parse_backend(provider)
     if scheme not in ("awskms", "azurekeyvault"):
         return f"{source}: secrets provider {scheme}:// cannot be placed in the EEA"
@@ -66,13 +72,23 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     project = os.environ.get("PULUMI_PROJECT", "")
     dirs = ctx.config.get("projectDirs") or {}
     if project not in dirs:
-        return [("", f"project {project!r} is not in the policy config `projectDirs`, so where its state and "
-                     "secrets are kept cannot be judged")]
+        return [
+            (
+                "",
+                f"project {project!r} is not in the policy config `projectDirs`, so where its state and "
+                "secrets are kept cannot be judged",
+            )
+        ]
     s = state_settings(str(dirs[project]), ctx.stack)
     out = [("", p) for p in s.problems]
     if not s.backends:
-        out.append(("", "no state backend is chosen (Pulumi.yaml backend.url), so the CLI's default, the hosted "
-                        "Pulumi Cloud outside the EEA, would keep the state"))
+        out.append(
+            (
+                "",
+                "no state backend is chosen (Pulumi.yaml backend.url), so the CLI's default, the hosted "
+                "Pulumi Cloud outside the EEA, would keep the state",
+            )
+        )
     out += [("", m) for src, url in s.backends if (m := _backend(src, url, ctx))]
     msg = _secrets(s.secrets_provider, s.encryption_salt, s.source, load_pia(ctx.stack).classification, ctx)
     return out + ([("", msg)] if msg else [])

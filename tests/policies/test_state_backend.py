@@ -57,8 +57,13 @@ def test_secrets_provider_of_a_confidential_stack(tmp_path):
     assert "encrypted with a passphrase" in found[0]
     gcp = judge(project(tmp_path, "s3://state?region=eu-west-1", "secretsprovider: gcpkms://x\nconfig: {}\n"))
     assert "gcpkms:// cannot be placed" in gcp[0]
-    us = judge(project(tmp_path, "s3://s?region=eu-west-1",
-                       "secretsprovider: awskms://alias/k?region=us-west-2\nconfig: {}\n"))
+    us = judge(
+        project(
+            tmp_path,
+            "s3://s?region=eu-west-1",
+            "secretsprovider: awskms://alias/k?region=us-west-2\nconfig: {}\n",
+        )
+    )
     assert "outside the EEA" in us[0]
 
 
