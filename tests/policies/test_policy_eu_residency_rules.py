@@ -302,3 +302,18 @@ def test_edge_and_deployer_classes():
     assert messages("disallow-opaque-deployers", res("pulumi-python:dynamic:Resource", "d")) != []
     assert messages("disallow-opaque-deployers", res("azure-native:resources:AzureCliScript", "s")) != []
     assert messages("disallow-opaque-deployers", res("azure-native:resources:ResourceGroup", "rg")) == []
+
+
+def test_scoped_azure_types_live_where_their_scope_is():
+    pricing = res(
+        "azure-native:security:Pricing",
+        "defender",
+        {"pricingTier": "Standard", "scopeId": "/subscriptions/0"},
+    )
+    assert messages("require-eea-location", pricing, ALLOWED) == []
+    ext = res(
+        "azure-native:eventgrid:EventSubscription",
+        "sub",
+        {"scope": f"{EXT}/Microsoft.Storage/storageAccounts/us"},
+    )
+    assert "neither a resource of this stack" in messages("require-resolved-references", graph(ext))[0][1]
