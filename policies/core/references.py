@@ -56,7 +56,8 @@ _DEST_KEY = re.compile(
     r"stream|sink|workspace|peer|remote|partner|sourceid|resourceid|storageaccount|eventhub|connection)"
 )
 # Keys that describe rather than direct: never destinations (tags, free text).
-SKIP_KEYS = frozenset({"tags", "tagsAll", "description", "displayName", "$schema"})
+# Container images name where code comes from (pulled in), not where data goes.
+SKIP_KEYS = frozenset({"tags", "tagsAll", "description", "displayName", "$schema", "image", "imageUri"})
 # Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
 # rules, not as a reference).
 # (Resource scope sees inputs only, so a top-level `arn`/`id` there is an input, e.g. an event target.)
