@@ -3,7 +3,8 @@ policy pack where the state lives): `Pulumi.yaml` `backend.url`, the stack file'
 `encryptionsalt`, and every `PULUMI_BACKEND_URL` / `pulumi login <url>` in the repository's CI workflows.
 
 Which directory holds which project comes from the pack config (`projectDirs`: project name -> directory,
-relative to the repository); a project that is not listed cannot be placed and blocks.
+relative to the repository; the repository's root project is known without it); a project that is not
+listed cannot be placed and blocks.
 """
 
 from __future__ import annotations
@@ -79,6 +80,14 @@ def state_settings(project_dir: str, stack: str) -> StateSettings:
         _shown(stack_file),
         tuple(problems),
     )
+
+
+@functools.lru_cache(maxsize=1)
+def root_project() -> dict[str, str]:
+    """The repository's own project (its root Pulumi.yaml `name` -> "."): known without pack config."""
+    data, _ = _yaml(REPO_ROOT / "Pulumi.yaml")
+    name = data.get("name")
+    return {name: "."} if isinstance(name, str) else {}
 
 
 def parse_backend(url: str) -> tuple[str, str, str | None]:

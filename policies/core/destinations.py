@@ -134,12 +134,22 @@ LOCATION_FREE_HOSTS = frozenset(
     {
         "schema.management.azure.com",
         "management.azure.com",
+        "management.core.windows.net",
         "json-schema.org",
         "www.w3.org",
         "schemas.microsoft.com",
         "login.microsoftonline.com",
+        "graph.microsoft.com",  # the Entra ID directory: global, like the azuread types
+        # token audiences (resource identifiers, no account behind them)
+        "vault.azure.net",
+        "database.windows.net",
+        "storage.azure.com",
+        "servicebus.azure.net",
+        "monitor.azure.com",
     }
 )
+# Names that only prove control of a domain (ACM DNS validation targets).
+LOCATION_FREE_SUFFIXES = (".acm-validations.aws",)
 PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".corp", ".localhost", ".invalid")
 AWS_HOST_SUFFIXES = (".amazonaws.com", ".aws", ".on.aws", ".api.aws")
 # Azure service host suffix -> azure-native modules whose resources that host names (by physical name).
@@ -258,7 +268,7 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
     h = ref.value
     if (
         h in LOCATION_FREE_HOSTS
-        or h.endswith(PRIVATE_SUFFIXES)
+        or h.endswith(PRIVATE_SUFFIXES + LOCATION_FREE_SUFFIXES)
         or h.startswith("privatelink.")
         or _PRIVATE_IP.match(h)
     ):
@@ -285,7 +295,9 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
             f"`{ref.path}` sends to {h}, a global AWS endpoint (us-east-1); use the regional "
             "endpoint of an allowed region"
         )
-    for label in h.split("."):
+    for label in (
+        p for part in h.split(".") for p in part.split("-")
+    ):  # westeurope-5.in.applicationinsights…
         if label in AZURE_REGIONS:
             msg = region_verdict("azure", label, f"`{ref.path}` ({h})", ok)
             return Outcome(msg) if msg else OK

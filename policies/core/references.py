@@ -56,7 +56,8 @@ _DEST_KEY = re.compile(
     r"stream|sink|workspace|peer|remote|partner|sourceid|resourceid|storageaccount|eventhub|connection)"
 )
 # Keys that describe rather than direct: never destinations (tags, free text).
-SKIP_KEYS = frozenset({"tags", "tagsAll", "description", "displayName", "$schema"})
+# Container images name where code comes from (pulled in), not where data goes.
+SKIP_KEYS = frozenset({"tags", "tagsAll", "description", "displayName", "$schema", "image", "imageUri"})
 # Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
 # rules, not as a reference).
 # (Resource scope sees inputs only, so a top-level `arn`/`id` there is an input, e.g. an event target.)
@@ -176,6 +177,12 @@ def _key_kind(key: str) -> tuple[bool, bool, bool]:
     return (bool(_REGION_KEY.search(key)), bool(_BUCKET_KEY.search(key)), bool(_DEST_KEY.search(key)))
 
 
+@functools.lru_cache(maxsize=4096)
+def _free_text(key: str) -> bool:
+    """Free-text fields (alarmDescription, comment, ...) describe; they direct nothing."""
+    return key.lower().endswith(("description", "comment", "displayname", "notes"))
+
+
 def _service_name(host: str) -> bool:
     return host.count(".") == 2 and host.endswith(".amazonaws.com")
 
@@ -213,7 +220,7 @@ class _Scanner:
             own = self.own if top else ()
             for k, v in value.items():
                 tv = type(v)
-                if k in own or k in SKIP_KEYS:
+                if k in own or k in SKIP_KEYS or (type(k) is str and _free_text(k)):
                     continue
                 if tv is str:  # the common case, inline: short strings hold no reference
                     if len(v) >= 4 or v in UNKNOWN_VALUES:

@@ -42,6 +42,8 @@ class TypeClasses:
     modules: dict[str, str]
     inventory: frozenset[str]
     packages: frozenset[str]
+    scoped: frozenset[str] = frozenset()
+    """azure-native types without `location`/`resource_group_name` inputs: they live where their scope is."""
 
     def class_of_known(self, token: str) -> str | None:
         """The class of an installed type (None when the inventory does not have the token)."""
@@ -69,6 +71,7 @@ def load_classes() -> TypeClasses:
         dict(data.get("modules") or {}),
         tokens,
         frozenset(inventory),
+        frozenset(t for pkg in inventory.values() for t in pkg.get("scoped", ())),
     )
 
 
@@ -105,6 +108,11 @@ def unknown_type_message(token: str) -> str:
             "so it cannot be judged"
         )
     return f"{token} is not classified in policies/data/resource_classes.yaml"
+
+
+def is_scoped(type_token: str) -> bool:
+    """An extension or subscription-scoped Azure type: no location of its own (its scope is a reference)."""
+    return type_token in load_classes().scoped
 
 
 def is_provider_type(type_token: str) -> bool:

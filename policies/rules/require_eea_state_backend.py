@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from policies.core.backend import CONFIDENTIAL, parse_backend, state_settings
+from policies.core.backend import CONFIDENTIAL, parse_backend, root_project, state_settings
 from policies.core.destinations import judge_local, region_of
 from policies.core.location import allowed, region_verdict
 from policies.core.records import load_pia
@@ -70,7 +70,7 @@ def _secrets(
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     project = os.environ.get("PULUMI_PROJECT", "")
-    dirs = ctx.config.get("projectDirs") or {}
+    dirs = {**root_project(), **(ctx.config.get("projectDirs") or {})}
     if project not in dirs:
         return [
             (

@@ -152,24 +152,6 @@ def test_waived_finding_moves_to_advisory_companion(stack_records):
     ]
 
 
-def test_residency_findings_are_not_waivable(stack_records):
-    """DPA art. 12 is a contract term: a waiver naming a residency rule lifts nothing (issue 13 item 7)."""
-    (stack_records / "waivers" / "test.yaml").write_text(
-        "waivers:\n  - {rule: disallow-global-edge-services, resource: cdn, reason: 'marketing site during "
-        "the migration', owner: web team, expires: 2099-12-31}\n"
-    )
-    policies = pack_policies(selected("eu-residency"))
-    by_name = {p.name: p for p in policies}
-    edge = by_name["disallow-global-edge-services"]
-    assert run(edge, rargs("aws:cloudfront/distribution:Distribution", {}, name="cdn")) != []
-    companion = by_name[WAIVED_POLICY]
-    assert companion.enforcement_level == EnforcementLevel.ADVISORY
-    found = run(companion, sargs(("aws:cloudfront/distribution:Distribution", "cdn", {})))
-    assert found == []
-    residency = {r.id for r, _ in selected("eu-residency")} - {"require-valid-waivers"}
-    assert [r for r in residency if rule(r).waivable] == []
-
-
 def test_waiver_by_name_or_for_another_type_waives_nothing(stack_records):
     """Exact URN only: neither the logical name nor a resource of another type with that name matches."""
     (stack_records / "waivers" / "test.yaml").write_text(
@@ -190,6 +172,8 @@ def test_residency_findings_cannot_be_waived(stack_records):
     assert run(by_name[WAIVED_POLICY], sargs((cdn, "cdn", {}))) == []
     [(message, _)] = run(by_name["require-valid-waivers"], sargs((cdn, "cdn", {})))
     assert "rule disallow-global-edge-services cannot be waived" in message
+    residency = {r.id for r, _ in selected("eu-residency")} - {"require-valid-waivers"}
+    assert [r for r in residency if rule(r).waivable] == []
 
 
 def test_expired_waiver_does_not_waive(stack_records):

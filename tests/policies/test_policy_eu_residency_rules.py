@@ -302,3 +302,66 @@ def test_edge_and_deployer_classes():
     assert messages("disallow-opaque-deployers", res("pulumi-python:dynamic:Resource", "d")) != []
     assert messages("disallow-opaque-deployers", res("azure-native:resources:AzureCliScript", "s")) != []
     assert messages("disallow-opaque-deployers", res("azure-native:resources:ResourceGroup", "rg")) == []
+
+
+def test_scoped_azure_types_live_where_their_scope_is():
+    pricing = res(
+        "azure-native:security:Pricing",
+        "defender",
+        {"pricingTier": "Standard", "scopeId": "/subscriptions/0"},
+    )
+    assert messages("require-eea-location", pricing, ALLOWED) == []
+    ext = res(
+        "azure-native:eventgrid:EventSubscription",
+        "sub",
+        {"scope": f"{EXT}/Microsoft.Storage/storageAccounts/us"},
+    )
+    assert "neither a resource of this stack" in messages("require-resolved-references", graph(ext))[0][1]
+
+
+def test_regional_and_location_free_hosts_of_real_programs():
+    app = res(
+        "azure-native:web:WebApp",
+        "app",
+        {
+            "location": "westeurope",
+            "siteConfig": {
+                "appSettings": [
+                    {
+                        "name": "APPLICATIONINSIGHTS_CONNECTION_STRING",
+                        "value": "InstrumentationKey=0;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
+                    },
+                    {"name": "AUDIENCE", "value": "https://vault.azure.net"},
+                ]
+            },
+        },
+    )
+    assert messages("disallow-non-eea-replication", app, ALLOWED) == []
+    rec = res("aws:route53/record:Record", "v", {"type": "CNAME", "records": ["_x.abc.acm-validations.aws."]})
+    assert messages("disallow-non-eea-replication", rec, ALLOWED) == []
+    td = res(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "td",
+        {"containerDefinitions": json.dumps([{"image": "public.ecr.aws/nginx/nginx:1.27"}])},
+    )
+    assert messages("disallow-non-eea-replication", td, ALLOWED) == []
+    us = res(
+        "azure-native:web:WebApp",
+        "app",
+        {
+            "location": "westeurope",
+            "siteConfig": {
+                "appSettings": [{"name": "X", "value": "https://eastus-8.in.applicationinsights.azure.com/"}]
+            },
+        },
+    )
+    assert "outside the EEA" in messages("disallow-non-eea-replication", us, ALLOWED)[0]
+
+
+def test_free_text_is_not_a_destination():
+    alarm = res(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "a",
+        {"alarmDescription": "Runbook: https://docs.aws.amazon.com/x", "comment": "see example.net"},
+    )
+    assert messages("disallow-non-eea-replication", alarm, ALLOWED) == []
