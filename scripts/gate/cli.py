@@ -7,9 +7,12 @@ the file, key or stack; no traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -37,12 +40,20 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="text", help="output on stdout (default: text)")
     p.add_argument("--out", type=Path, help="directory for <stack>.state.json and <stack>.report.json")
     p.add_argument("--policy-pack", action="append", default=[], type=Path, metavar="DIR",
-                   help="policy pack directory (repeatable; default: every pack under policies/)")
+                   help="policy pack directory (repeatable; default: [tool.gate] packs, else every pack "
+                        "under policies/)")
     p.add_argument("--policy-pack-config", action="append", default=[], metavar="PACK=FILE",
-                   help="pack config JSON, as `pulumi preview --policy-pack-config` takes it (repeatable)")
+                   help="pack config JSON, as `pulumi preview --policy-pack-config` takes it (repeatable; "
+                        "replaces that pack's [tool.gate.pack-config] file)")
+    p.add_argument("--profile", default="", metavar="NAME",
+                   help="apply [tool.gate.profiles.NAME] over [tool.gate] (e.g. generic)")
+    p.add_argument("--records", type=Path, metavar="DIR",
+                   help="compliance records directory given to the packs (default: [tool.gate] records)")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="text format: only the blocking findings and the verdict block")
     p.add_argument("--policy-mode", choices=("inprocess", "grpc"), default="inprocess",
                    help="evaluate packs in-process (fast) or through the Analyzer gRPC protocol")
-    p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
+    p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan ([tool.gate] checkov)")
     p.add_argument("--timings", action="store_true", help="print the time split on stderr")
 
 
@@ -50,13 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gate", description="Offline Pulumi preview + CrossGuard policy gate.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     pre = sub.add_parser("preview", help="record a program's stacks under mocks and judge them")
-    pre.add_argument("--program", type=Path, default=PROJECT_ROOT, metavar="DIR",
-                     help="Pulumi project directory (default: this project)")
+    pre.add_argument("--program", type=Path, default=None, metavar="DIR",
+                     help="Pulumi project directory (default: this project); its pyproject.toml's "
+                          "[tool.gate] applies when it has one")
     which = pre.add_mutually_exclusive_group(required=True)
     which.add_argument("--stack", help="stack name (its Pulumi.<stack>.yaml in stackConfigDir)")
     which.add_argument("--all", action="store_true",
                        help="every stack with a config file, ordered by StackReferences")
-    pre.add_argument("--jobs", type=_jobs, default=2, help="stacks recorded in parallel (default 2)")
+    pre.add_argument("--jobs", type=_jobs, default=None,
+                     help="stacks recorded in parallel (default: [tool.gate] jobs, else 2)")
     _common(pre)
     ana = sub.add_parser("analyze", help="judge an exported state (`pulumi stack export` or gate's own)")
     ana.add_argument("--state", type=Path, required=True, metavar="FILE")
@@ -71,15 +84,30 @@ def _note(message: str) -> None:
     print(f"gate: note: {message}", file=sys.stderr)
 
 
-def _packs(args: argparse.Namespace) -> list[Path]:
-    """Explicit pack dirs (each must hold PulumiPolicy.yaml), else every pack under policies/."""
+def _settings(args: argparse.Namespace, program: Path | None) -> Any:
+    """[tool.gate] of the program's pyproject (else this project's), the profile, then the flags."""
+    from gate import settings as gate_settings
+
     for pack in args.policy_pack:
         if not pack.is_dir():
             raise UsageError(f"{pack}: policy pack directory not found")
         if not (pack / "PulumiPolicy.yaml").is_file():
             raise UsageError(f"{pack}: not a policy pack (no PulumiPolicy.yaml)")
-    if args.policy_pack:
-        return [p.resolve() for p in args.policy_pack]
+    places = [program.resolve()] if program is not None else []
+    loaded = gate_settings.load([*places, PROJECT_ROOT], profile=args.profile)
+    return gate_settings.with_flags(
+        loaded, packs=args.policy_pack, pack_config=args.policy_pack_config, no_checkov=args.no_checkov,
+        jobs=getattr(args, "jobs", None), records=args.records,
+        invoke_fixtures=getattr(args, "invoke_fixtures", None))
+
+
+def _packs(settings: Any) -> list[Path]:
+    """The settings' pack dirs (each must hold PulumiPolicy.yaml), else every pack under policies/."""
+    for pack in settings.packs:
+        if not (pack / "PulumiPolicy.yaml").is_file():
+            raise UsageError(f"{settings.source}: {pack}: not a policy pack (no PulumiPolicy.yaml)")
+    if settings.packs:
+        return list(settings.packs)
     try:
         from gate.policyhost import discover_packs
     except ImportError:
@@ -87,16 +115,32 @@ def _packs(args: argparse.Namespace) -> list[Path]:
     return list(discover_packs(PROJECT_ROOT / "policies"))
 
 
-def _pack_config(specs: list[str]) -> dict[str, Any]:
-    for spec in specs:
-        name, sep, file = spec.partition("=")
-        if not sep or not name or not file:
-            raise UsageError(f"--policy-pack-config {spec!r}: expected PACK=FILE")
+def _pack_config(settings: Any) -> dict[str, Any]:
+    specs = settings.pack_config_specs()
     if not specs:
         return {}
     from gate.policyhost import load_pack_config
 
     return load_pack_config(specs)
+
+
+def _policy(settings: Any) -> tuple[list[Path], dict[str, Any]]:
+    return _packs(settings), _pack_config(settings)
+
+
+@contextlib.contextmanager
+def _records_env(settings: Any) -> Iterator[None]:
+    """The records directory reaches the packs as GATE_RECORDS_DIR (as the CLI would pass env to a pack)."""
+    saved = os.environ.get("GATE_RECORDS_DIR")
+    if settings.records is not None:
+        os.environ["GATE_RECORDS_DIR"] = str(settings.records)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("GATE_RECORDS_DIR", None)
+        else:
+            os.environ["GATE_RECORDS_DIR"] = saved
 
 
 def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]], args: argparse.Namespace,
@@ -106,7 +150,7 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
     from gate.model import StackReport
 
     packs, pack_config = policy
-    checkov = None if args.no_checkov else _start_checkov(states, timings, out)   # beside the policies
+    checkov = _start_checkov(states, timings, out, args.settings) if args.settings.checkov else None
     started = time.perf_counter()
     try:
         from gate.policyhost import evaluate
@@ -132,11 +176,13 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
             if report.stack in found:
                 report.violations.extend(found[report.stack].violations)
                 report.policies.extend(found[report.stack].runs)
-    return reports
+    from gate.enrich import finish
+
+    return [finish(report, states[report.stack]) for report in reports]
 
 
 def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
-                   out: Path | None) -> Any:
+                   out: Path | None, settings: Any) -> Any:
     """Start the checkov scan (its own process) in a thread; None when gate.checkov is not available.
 
     With `--out DIR` the exported views stay in `DIR/checkov/<stack>/` (secrets redacted) for debugging.
@@ -146,8 +192,12 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
     except ImportError:
         _note("checkov scan skipped: gate.checkov is not available (use --no-checkov to silence)")
         return None
+    import functools
     import tempfile
     from concurrent.futures import Future
+
+    scan_stacks = functools.partial(scan_stacks, waivers=settings.checkov_waivers,
+                                    hook_dir=Path(settings.source).parent)
 
     future: Future[dict[str, Any]] = Future()
 
@@ -170,14 +220,16 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
     return future
 
 
-def _render(reports: list[Any], fmt: str, many: bool) -> None:
+def _render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
+            reports_dir: Path | None = None) -> None:
     try:
         from gate.report import render
     except ImportError:
         render = None
     if render is not None:
         # One stack: one document (JSON object, one SARIF run); --all: a list of reports.
-        render(reports if many else reports[0], fmt, sys.stdout)
+        render(reports if many else reports[0], fmt, sys.stdout, quiet=quiet,
+               reports_dir=_shown(reports_dir) if reports_dir else "")
         return
     if fmt == "json":
         docs = [r.to_json() for r in reports]
@@ -190,6 +242,13 @@ def _render(reports: list[Any], fmt: str, many: bool) -> None:
         print(f"{r.stack}: {r.resources} resources, {len(r.violations)} violations: {state}")
         for v in r.violations:
             print(f"  [{v.level}] {v.pack}/{v.policy} {v.urn}: {v.message.splitlines()[-1]}")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _write_reports(out: Path | None, reports: list[Any]) -> None:
@@ -209,16 +268,17 @@ def cmd_preview(args: argparse.Namespace) -> int:
     begun = time.perf_counter()
     if args.stack is not None:
         validate_stack_name(args.stack)
-    project = load_project(args.program)
+    args.settings = _settings(args, args.program)
+    project = load_project(args.program or PROJECT_ROOT)
     stacks = project.stacks() if args.all else [args.stack]
     if not stacks:
         raise GateError(f"{project.config_dir}: no Pulumi.<stack>.yaml stack config files (--all)")
-    out = (args.out or project.root / ".gate").resolve()
+    out = (args.out or args.settings.out or project.root / ".gate").resolve()
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: not a directory")
-    policy = _packs(args), _pack_config(args.policy_pack_config)   # bad packs fail before any recording
+    policy = _policy(args.settings)   # bad packs fail before any recording
     started = time.perf_counter()
-    runs = record_stacks(project.root, project, stacks, out, jobs=args.jobs)
+    runs = record_stacks(project.root, project, stacks, out, jobs=args.settings.jobs)
     timings["program"] = time.perf_counter() - started
     for r in runs.values():   # like the CLI's preview: the program's warnings, on stderr
         for d in r.diagnostics:
@@ -234,10 +294,11 @@ def cmd_preview(args: argparse.Namespace) -> int:
                   f"{r.seconds:.2f}s; {count} resources", file=sys.stderr)
     states = {s: r.checkpoint for s, r in runs.items()}
     meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
-    reports = _evaluate(states, meta, args, timings, policy, out=out)
+    with _records_env(args.settings):
+        reports = _evaluate(states, meta, args, timings, policy, out=out)
     started = time.perf_counter()
     _write_reports(out, reports)
-    _render(reports, args.format, many=bool(args.all))
+    _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
     return 1 if any(r.blocked for r in reports) else 0
@@ -261,7 +322,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise GateError(f"{args.state}: not JSON (line {exc.lineno}: {exc.msg})") from exc
     # Only the shape and identity here: the policy host checks every resource item.
     project_name, urn_stack = checkpoint_identity(state, source=str(args.state))
-    policy = _packs(args), _pack_config(args.policy_pack_config)
+    args.settings = _settings(args, args.program)
+    policy = _policy(args.settings)
     stack = validate_stack_name(args.stack or urn_stack or args.state.name.split(".")[0])
     config: dict[str, Any] = {}
     if args.program is not None:
@@ -269,11 +331,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         config, _ = normalize_config(project.name, load_stack_config(project, stack))
     timings["load"] = time.perf_counter() - started
     meta = {stack: {"project": project_name, "config": config}}
-    reports = _evaluate({stack: state}, meta, args, timings, policy, sources={stack: str(args.state)},
-                        out=args.out.resolve() if args.out else None)
+    with _records_env(args.settings):
+        reports = _evaluate({stack: state}, meta, args, timings, policy, sources={stack: str(args.state)},
+                            out=args.out.resolve() if args.out else None)
     started = time.perf_counter()
     _write_reports(args.out, reports)
-    _render(reports, args.format, many=False)
+    _render(reports, args.format, many=False, quiet=args.quiet, reports_dir=args.out)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, reports[0].resources, time.perf_counter() - begun)
     return 1 if reports[0].blocked else 0

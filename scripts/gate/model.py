@@ -20,13 +20,17 @@ class Violation:
     type: str            # resource type token ("" for a stack-level finding)
     message: str         # as the CLI shows it: policy description, newline, violation message
     waiver: dict[str, Any] | None = None  # {"rule", "resource", "reason", "owner", "expires"} when waived
+    source: str = ""     # "file:line" in the program that registered the resource ("" when unknown)
+    source_chain: tuple[str, ...] = ()    # the program's call chain to it, outermost first (components)
 
     @property
     def blocking(self) -> bool:
         return self.level in ("mandatory", "remediate") and self.waiver is None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["source_chain"] = list(self.source_chain)
+        return data
 
 
 @dataclass

@@ -56,10 +56,14 @@ def test_checkov_waivers_read_from_the_stack_file(tmp_path: Path, monkeypatch: p
         "  - {rule: CKV_AWS_17, resource: db, reason: no owner given, expires: 2030-01-01}\n"
         "  - {rule: require-tls-1-2, resource: db, reason: a pack rule, owner: sec, expires: 2030-01-01}\n")
     monkeypatch.setenv("DOSIS_RECORDS_DIR", str(tmp_path))
-    waivers = runner.load_waivers("s", on=dt.date(2026, 11, 23))
+    hook = "policies.core.records:load_waivers"
+    waivers = runner.load_waivers("s", on=dt.date(2026, 11, 23), hook=hook)
     assert list(waivers) == [("CKV_AWS_7", "key")]
     assert waivers[("CKV_AWS_7", "key")]["expires"] == "2030-01-01"
-    assert runner.load_waivers("absent") == {}
+    assert runner.load_waivers("absent", on=dt.date(2026, 11, 23), hook=hook) == {}
+    assert runner.load_waivers("s", on=dt.date(2026, 11, 23)) == {}   # no hook in [tool.gate]: none
+    with pytest.raises(GateError, match="checkov-waivers: cannot load 'no_such_module:f'"):
+        runner.load_waivers("s", hook="no_such_module:f")
 
 
 def test_bad_stack_name_is_rejected(tmp_path: Path) -> None:
