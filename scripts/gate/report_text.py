@@ -33,7 +33,8 @@ def _stack_summary(console: Any, report: StackReport) -> None:
 
     blocking = [v for v in report.violations if v.blocking]
     header = Text(f"Stack {report.stack}: {report.resources} resources, ")
-    header.append(f"{len(report.violations)} findings ({len(blocking)} blocking)")
+    header.append(f"{len(report.violations)} findings ({len(blocking)} blocking): ")
+    header.append("BLOCKED" if report.blocked else "ok", style="bold red" if report.blocked else "bold green")
     console.print(header)
     for title, column, rows in (("Resources", "type", report.resource_types),
                                 ("Regions", "region (own or provider's)", report.regions)):

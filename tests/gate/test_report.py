@@ -66,7 +66,8 @@ def test_json_is_the_documented_contract():
     assert set(doc) == {"stack", "blocked", "resources", "violations", "policies", "resource_types",
                         "regions"}
     assert (doc["stack"], doc["blocked"], doc["resources"]) == ("dosis-prod", True, 3)
-    assert all(set(v) == {"pack", "policy", "level", "severity", "urn", "type", "message", "waiver"}
+    assert all(set(v) == {"pack", "policy", "level", "severity", "urn", "type", "message", "waiver",
+                        "source", "source_chain"}
                for v in doc["violations"])
     assert doc["violations"][1]["waiver"] == WAIVER
     assert doc["regions"] == {"uksouth": 1}
