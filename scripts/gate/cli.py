@@ -254,10 +254,27 @@ def _shown(path: Path) -> str:
 def _write_reports(out: Path | None, reports: list[Any]) -> None:
     if out is None:
         return
+    from gate.report import render
     from gate.runner import write_json_atomic
 
     for r in reports:
         write_json_atomic(out / f"{r.stack}.report.json", r.to_json())
+    _write_text_atomic(out / "gate.sarif", lambda fh: render(reports, "sarif", fh))   # for code scanning
+    _write_text_atomic(out / "gate.junit.xml", lambda fh: render(reports, "junit", fh))
+
+
+def _write_text_atomic(path: Path, write: Any) -> None:
+    """`write(fh)` into a temp file beside `path`, then rename: readers never see half a file."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
