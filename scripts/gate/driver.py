@@ -1,0 +1,174 @@
+"""Run a Pulumi Python program (or a callable) under the recording monitor and return its Graph.
+
+The program runs in-process under the SDK's mock machinery in preview mode; see gate.recording for the
+overall design, gate.monitor for what is kept, gate.sdk_patches for the SDK seams changed meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import runpy
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import chdir, contextmanager
+from pathlib import Path
+from typing import Any
+
+from gate.errors import GateError, ProgramError
+from gate.graph import Graph
+from gate.recorder import Recorder
+from gate.sdk_patches import patched_sdk
+from gate.stack_config import normalize_config
+
+
+@contextmanager
+def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: str) -> Iterator[None]:
+    """Install the recording monitor and the stack config; restore the previous runtime state after."""
+    from google.protobuf import empty_pb2
+    from pulumi.runtime import config as rt_config
+    from pulumi.runtime import settings as rt_settings
+    from pulumi.runtime.mocks import MockSettings
+
+    from gate.mocks import GateMocks
+    from gate.monitor import RecordingEngine, RecordingMonitor
+
+    # Settings are class-level context properties: constructing MockSettings already overwrites them.
+    saved_settings = {
+        key: prop.fget() for key, prop in vars(rt_settings.Settings).items() if hasattr(prop, "_data")
+    }
+    saved_root = rt_settings.get_root_resource()
+    recorder.mocks = GateMocks(recorder.region_of)
+    recorder.secret_keys = set(secret_keys)
+    monitor = RecordingMonitor(recorder)
+    saved_config, saved_secrets = rt_config.CONFIG.get(), rt_config._SECRET_KEYS.get()
+    settings = MockSettings(
+        monitor=monitor,
+        monitor_features=set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures),
+        engine=RecordingEngine(recorder, logging.getLogger("gate.program")),
+        project=recorder.graph.project,
+        stack=recorder.graph.stack,
+        dry_run=True,
+        organization="organization",
+        root_directory=root_directory,
+        callbacks=None,
+        outputs=set(),
+        lock=threading.Lock(),
+        package_refs={},
+        base_providers_by_ref={},
+        parallel=None,
+        legacy_apply_enabled=False,
+    )
+    rt_settings.configure(settings)
+    rt_settings.set_root_resource(None)
+    rt_config.set_all_config(dict(recorder.config), secret_keys)
+    try:
+        yield
+    finally:   # leave the runtime as found (a test's own set_mocks keeps working afterwards)
+        for key, value in saved_settings.items():
+            setattr(rt_settings.SETTINGS, key, value)
+        rt_settings.set_root_resource(saved_root)
+        rt_config.CONFIG.set(saved_config)
+        rt_config._SECRET_KEYS.set(saved_secrets)
+
+
+def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
+         where: str) -> Graph:
+    from pulumi.runtime.stack import run_in_stack
+    from pulumi.runtime.sync_await import _sync_await
+
+    with _mocked_runtime(recorder, secret_keys, root_directory), patched_sdk(recorder):
+        try:
+            _sync_await(run_in_stack(fn))
+        except GateError:
+            raise
+        except SyntaxError as exc:
+            raise ProgramError(f"{exc.filename or where}:{exc.lineno}: syntax error: {exc.msg}") from exc
+        except ModuleNotFoundError as exc:
+            raise ProgramError(f"{where}: cannot import module {exc.name!r}") from exc
+        except Exception as exc:
+            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if type(exc).__name__ in ("ConfigError", "RunError"):
+                raise ProgramError(msg) from exc   # already names the file and key
+            raise ProgramError(f"{where}: program failed: {type(exc).__name__}: {msg}") from exc
+    errors = [d["message"] for d in recorder.graph.diagnostics if d["severity"] == "error"]
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        first = errors[0].strip().splitlines()[0] if errors[0].strip() else "(empty message)"
+        raise ProgramError(f"{where}: program logged an error: {first}{more}")
+    return recorder.graph
+
+
+def record_callable(fn: Callable[[], Any], *, project: str = "dosis-eloket", stack: str = "test",
+                    config: dict[str, Any] | None = None,
+                    stack_outputs: dict[str, dict[str, Any]] | None = None) -> Graph:
+    """Run `fn()` (which creates resources) under the recording mocks in-process and return its graph.
+
+    `config` keys are "ns:key" (or bare keys in the project namespace); set `aws:region` /
+    `azure-native:location` so default providers have a region. Secrets keep their value in memory.
+    """
+    flat, secret_keys = normalize_config(project, config)
+    recorder = Recorder(project, stack, flat, stack_outputs)
+    return _run(fn, recorder, secret_keys, str(Path.cwd()), where=getattr(fn, "__name__", "callable"))
+
+
+@contextmanager
+def _environ(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def record_main(main: Path, project_dir: Path, *, project: str, stack: str, config: dict[str, Any],
+                stack_outputs: dict[str, dict[str, Any]] | None, where: str,
+                state_dir: Path | None = None) -> Graph:
+    """Run a program file like the Python language host: its directory on sys.path and as working dir."""
+    flat, secret_keys = normalize_config(project, config)
+    recorder = Recorder(project, stack, flat, stack_outputs)
+    recorder.state_dir = state_dir
+    program_dir = main.parent
+    added = [p for p in (str(program_dir), str(project_dir)) if p not in sys.path]
+    sys.path[:0] = added
+    env = {
+        "PULUMI_PROJECT": project, "PULUMI_STACK": stack, "PULUMI_ORGANIZATION": "organization",
+        "PULUMI_DRY_RUN": "true", "PULUMI_CONFIG": json.dumps(flat),
+        "PULUMI_CONFIG_SECRET_KEYS": json.dumps(secret_keys),
+    }
+    try:
+        # The language host runs the program from its main directory, with the CLI's environment.
+        with chdir(program_dir), _environ(env):
+            return _run(lambda: runpy.run_path(str(main), run_name="__main__"), recorder, secret_keys,
+                        str(project_dir), where=where)
+    finally:
+        for p in added:
+            if p in sys.path:
+                sys.path.remove(p)
+
+
+def record_program(program_dir: Path | str, stack: str, config: dict[str, Any] | None = None,
+                   stack_outputs: dict[str, dict[str, Any]] | None = None,
+                   state_dir: Path | None = None) -> Graph:
+    """Run the Pulumi program in `program_dir` (its Pulumi.yaml, that stack's config) in-process.
+
+    `config` entries override the stack config file. StackReferences resolve from `stack_outputs`
+    (stack name -> outputs), then from `<state_dir>/<stack>.state.json`; otherwise their outputs are
+    unknown. The CLI uses the same path in one subprocess per stack.
+    """
+    from gate.project import load_project, load_stack_config, validate_stack_name
+
+    validate_stack_name(stack)
+    proj = load_project(Path(program_dir))
+    stack_config = load_stack_config(proj, stack)
+    stack_config.update(config or {})
+    return record_main(proj.main_file, proj.root, project=proj.name, stack=stack, config=stack_config,
+                       stack_outputs=stack_outputs, where=f"{proj.describe_main()} (stack {stack})",
+                       state_dir=state_dir)

@@ -1,0 +1,161 @@
+"""The mock monitor and engine a recorded program talks to: they keep what the real engine would receive."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from google.protobuf import empty_pb2
+from pulumi.runtime.mocks import MockEngine, MockMonitor
+from pulumi.runtime.proto import engine_pb2, resource_pb2
+
+from gate.graph import PROVIDER_PREFIX, STACK_REFERENCE_TYPE, STACK_TYPE, RecordedResource
+from gate.recorder import Recorder
+from gate.wire import is_secret, plain_to_struct, secret, struct_to_plain, unknown_value
+
+_SEVERITIES = {engine_pb2.DEBUG: "debug", engine_pb2.INFO: "info", engine_pb2.WARNING: "warning",
+               engine_pb2.ERROR: "error"}
+
+
+class RecordingEngine(MockEngine):
+    """Keeps the program's warnings and errors (a logged error fails the preview, as in the CLI)."""
+
+    def __init__(self, recorder: Recorder, logger: logging.Logger) -> None:
+        super().__init__(logger)
+        self._recorder = recorder
+
+    def Log(self, request: Any) -> None:
+        severity = _SEVERITIES.get(request.severity, "info")
+        if severity in ("warning", "error"):
+            with self._recorder.lock:
+                self._recorder.graph.diagnostics.append(
+                    {"severity": severity, "message": request.message, "urn": request.urn})
+
+
+def _qualified_type(parent: str, type_: str) -> str:
+    """Real-engine URNs: the parent's type chain prefixes a child's type, except the root stack's."""
+    if parent:
+        qualified = parent.split("::")[2]
+        if qualified != STACK_TYPE:
+            return qualified + "$" + type_
+    return type_
+
+
+def _record(request: Any, urn: str, inputs: dict[str, Any], *, custom: bool,
+            provider_ref: str, external: bool = False) -> RecordedResource:
+    return RecordedResource(
+        urn=urn, type=request.type, name=request.name, custom=custom, inputs=inputs,
+        parent=request.parent, provider_ref=provider_ref,
+        dependencies=sorted(request.dependencies), external=external,   # sorted: stable files
+        version=request.version,
+        additional_secret_outputs=list(request.additionalSecretOutputs),
+    )
+
+
+def _apply_options(rec: RecordedResource, request: Any) -> None:
+    """The resource options of a RegisterResourceRequest except aliases (see RecordingMonitor)."""
+    rec.property_dependencies = {
+        k: sorted(v.urns) for k, v in sorted(request.propertyDependencies.items())
+    }
+    rec.protect = bool(request.protect)
+    rec.ignore_changes = list(request.ignoreChanges)
+    rec.retain_on_delete = bool(request.retainOnDelete)
+    if request.deleteBeforeReplaceDefined:
+        rec.delete_before_replace = bool(request.deleteBeforeReplace)
+    if request.HasField("customTimeouts"):
+        timeouts = request.customTimeouts
+        rec.custom_timeouts = {
+            k: getattr(timeouts, k) for k in ("create", "update", "delete") if getattr(timeouts, k)
+        }
+
+
+class RecordingMonitor(MockMonitor):
+    """The SDK mock monitor, recording what the engine would receive."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        super().__init__(recorder.mocks)
+        self._recorder = recorder
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        return self._recorder.urn(_qualified_type(parent, type_), name)
+
+    def _alias_urn(self, alias: Any, rec: RecordedResource) -> str:
+        """An alias as the engine stores it: the URN the resource used to have."""
+        if alias.WhichOneof("alias") == "urn":
+            return alias.urn
+        spec = alias.spec
+        parent = "" if spec.noParent else (spec.parentUrn or rec.parent)
+        typ = _qualified_type(parent, spec.type or rec.type)
+        stack = spec.stack or self._recorder.graph.stack
+        project = spec.project or self._recorder.graph.project
+        return f"urn:pulumi:{stack}::{project}::{typ}::{spec.name or rec.name}"
+
+    def _add(self, rec: RecordedResource, outputs: dict[str, Any] | None = None) -> None:
+        with self._recorder.lock:
+            self._recorder.graph.add(rec)
+            if outputs is not None:
+                self.resources[rec.urn] = MockMonitor.ResourceRegistration(rec.urn, rec.id, outputs)
+
+    def RegisterResource(self, request: Any) -> Any:
+        recorder = self._recorder
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == STACK_TYPE:
+            self._add(RecordedResource(urn=urn, type=STACK_TYPE, name=request.name, custom=False))
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        inputs = struct_to_plain(request.object)
+        custom = bool(request.custom)
+        provider_ref = request.provider
+        if custom and not provider_ref and not request.type.startswith(PROVIDER_PREFIX):
+            provider_ref = recorder.default_provider(request.type.split(":")[0], request.version)
+        rec = _record(request, urn, inputs, custom=custom, provider_ref=provider_ref)
+        rec.aliases = list(request.aliasURNs) + [self._alias_urn(a, rec) for a in request.aliases] + [
+            self.make_urn(request.parent, former, request.name)
+            for former in recorder.type_aliases.get(request.type, [])
+        ]
+        _apply_options(rec, request)
+        if not custom:
+            self._add(rec)
+            return resource_pb2.RegisterResourceResponse(urn=urn, id="")
+        rid, computed = recorder.mocks.outputs_for(request.type, request.name, inputs, provider_ref)
+        rec.id = request.importId or rid
+        known = {k: v for k, v in inputs.items() if not unknown_value(v)}
+        outputs = {**known, **computed}
+        for key in rec.additional_secret_outputs:
+            if key in outputs and not is_secret(outputs[key]):
+                outputs[key] = secret(outputs[key])
+        rec.outputs = {**inputs, **outputs}
+        self._add(rec, outputs)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=rec.id, object=plain_to_struct(outputs))
+
+    def ReadResource(self, request: Any) -> Any:
+        recorder = self._recorder
+        urn = self.make_urn(request.parent, request.type, request.name)
+        props = struct_to_plain(request.properties)
+        package = request.type.split(":")[0]
+        provider_ref = request.provider or recorder.default_provider(package, request.version)
+        if request.type == STACK_REFERENCE_TYPE:
+            target = props.get("name") if isinstance(props.get("name"), str) else request.id
+            outputs: dict[str, Any] = {"name": target}
+            found = recorder.lookup_stack(target)
+            if found is not None:
+                outputs["outputs"] = found
+                outputs["secretOutputNames"] = sorted(k for k, v in found.items() if is_secret(v))
+            inputs = {"name": target}
+        else:
+            _, computed = recorder.mocks.outputs_for(request.type, request.name, props, provider_ref)
+            inputs = props
+            outputs = {**{k: v for k, v in props.items() if not unknown_value(v)}, **computed,
+                       "id": request.id}
+        rec = _record(request, urn, inputs, custom=True, provider_ref=provider_ref, external=True)
+        rec.id = request.id
+        rec.outputs = outputs
+        self._add(rec, outputs)
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=plain_to_struct(outputs))
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        outputs = struct_to_plain(request.outputs)
+        with self._recorder.lock:
+            res = self._recorder.graph.get(request.urn)
+            if res is not None:
+                res.outputs = outputs
+        return empty_pb2.Empty()

@@ -1,0 +1,97 @@
+"""Collects one program's registrations into a Graph: URNs, default providers, stack references."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from gate.graph import PROVIDER_PREFIX, REGION_KEYS, STACK_TYPE, Graph, RecordedResource, provider_urn
+from gate.wire import UNKNOWN, secret
+
+
+def outputs_from_state_file(state_dir: Path, stack: str) -> dict[str, Any] | None:
+    """The stack outputs in `<state_dir>/<stack>.state.json`; None if absent, unreadable or a bad name."""
+    from gate.project import STACK_NAME
+
+    if not STACK_NAME.fullmatch(stack) or ".." in stack:
+        return None
+    path = Path(state_dir) / f"{stack}.state.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        resources = data["deployment"]["resources"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    root = next((r for r in resources if isinstance(r, dict) and r.get("type") == STACK_TYPE), None)
+    outputs = root.get("outputs") if root else None
+    return outputs if isinstance(outputs, dict) else None
+
+
+class Recorder:
+    """Collects registrations (thread-safe: the SDK calls the monitor from executor threads)."""
+
+    def __init__(self, project: str, stack: str, config: dict[str, str],
+                 stack_outputs: dict[str, dict[str, Any]] | None) -> None:
+        self.graph = Graph(project=project, stack=stack, config=dict(config))
+        self.lock = threading.RLock()
+        self.config = config
+        self.stack_outputs = stack_outputs or {}
+        self.default_providers: dict[tuple[str, str], str] = {}
+        self.mocks: Any = None
+        self.state_dir: Path | None = None
+        self.secret_keys: set[str] = set()
+        self.type_aliases: dict[str, list[str]] = {}   # type -> former types (sdk_patches.split_type_aliases)
+
+    def urn(self, typ: str, name: str) -> str:
+        return f"urn:pulumi:{self.graph.stack}::{self.graph.project}::{typ}::{name}"
+
+    def default_provider(self, package: str, version: str) -> str:
+        """The provider reference of the engine's default provider for a package (created on first use)."""
+        with self.lock:
+            key = (package, version)
+            if key in self.default_providers:
+                return self.default_providers[key]
+            name = "default_" + re.sub(r"[^0-9A-Za-z]", "_", version) if version else "default"
+            typ = PROVIDER_PREFIX + package
+            inputs: dict[str, Any] = {
+                k.split(":", 1)[1]: secret(v) if k in self.secret_keys else v
+                for k, v in self.config.items() if k.split(":", 1)[0] == package
+            }
+            if version:
+                inputs["version"] = version
+            rid, _ = self.mocks.outputs_for(typ, name, inputs, "")
+            urn = self.urn(typ, name)
+            self.graph.add(RecordedResource(
+                urn=urn, type=typ, name=name, custom=True, inputs=inputs, outputs=dict(inputs), id=rid,
+                version=version,
+            ))
+            ref = f"{urn}::{rid}"
+            self.default_providers[key] = ref
+            return ref
+
+    def region_of(self, provider_ref: str, package: str) -> str | None:
+        """Region/location of the provider a resource or invoke uses (default provider from config)."""
+        key = REGION_KEYS.get(package)
+        if not key:
+            return None
+        with self.lock:
+            provider = self.graph.get(provider_urn(provider_ref)) if provider_ref else None
+        value = provider.inputs.get(key) if provider is not None else self.config.get(f"{package}:{key}")
+        return value if isinstance(value, str) and value != UNKNOWN else None
+
+    def lookup_stack(self, target: str) -> dict[str, Any] | None:
+        """Outputs of a referenced stack ("org/project/stack", "project/stack" or "stack").
+
+        From `stack_outputs` first, then from `<state_dir>/<stack>.state.json` of an earlier offline run.
+        """
+        short = target.split("/")[-1]
+        found = self.stack_outputs.get(target)
+        if found is None:
+            found = self.stack_outputs.get(short)
+        if found is None and self.state_dir is not None:
+            found = outputs_from_state_file(self.state_dir, short)
+        with self.lock:
+            self.graph.stack_references[target] = found is not None
+        return found
