@@ -251,6 +251,13 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _write_reports(out: Path | None, reports: list[Any]) -> None:
     if out is None:
         return
@@ -313,6 +320,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
     meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
     with _records_env(args.settings):
         reports = _evaluate(states, meta, args, timings, policy, out=out)
+    for report in reports:   # SARIF locations: relative to the repository (the working directory)
+        report.source_root = "" if project.root.resolve() == Path.cwd().resolve() else _shown(project.root)
+        report.source_fallback = _relative(project.config_dir / f"Pulumi.{report.stack}.yaml", project.root)
     started = time.perf_counter()
     _write_reports(out, reports)
     _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out)
@@ -351,6 +361,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     with _records_env(args.settings):
         reports = _evaluate({stack: state}, meta, args, timings, policy, sources={stack: str(args.state)},
                             out=args.out.resolve() if args.out else None)
+    reports[0].source_fallback = _shown(args.state)
     started = time.perf_counter()
     _write_reports(args.out, reports)
     _render(reports, args.format, many=False, quiet=args.quiet, reports_dir=args.out)

@@ -111,6 +111,7 @@ def record_callable(fn: Callable[[], Any], *, project: str = "dosis-eloket", sta
     """
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
+    recorder.root = Path.cwd().resolve()
     return _run(fn, recorder, secret_keys, str(Path.cwd()), where=getattr(fn, "__name__", "callable"))
 
 
@@ -135,6 +136,7 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
     recorder.state_dir = state_dir
+    recorder.root = project_dir.resolve()
     program_dir = main.parent
     added = [p for p in (str(program_dir), str(project_dir)) if p not in sys.path]
     sys.path[:0] = added

@@ -56,6 +56,10 @@ class StackReport:
     policies: list[PolicyRun] = field(default_factory=list)
     resource_types: dict[str, int] = field(default_factory=dict)
     regions: dict[str, int] = field(default_factory=dict)
+    # Where sources are (not part of the JSON contract): the program directory relative to the repository
+    # root ("" = the root), and the file a finding without a source position is reported at.
+    source_root: str = ""
+    source_fallback: str = ""
 
     @property
     def blocked(self) -> bool:

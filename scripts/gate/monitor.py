@@ -113,6 +113,7 @@ class RecordingMonitor(MockMonitor):
             for former in recorder.type_aliases.get(request.type, [])
         ]
         _apply_options(rec, request)
+        rec.source_position, rec.source_chain = recorder.source(request)
         if not custom:
             self._add(rec)
             return resource_pb2.RegisterResourceResponse(urn=urn, id="")
@@ -147,6 +148,7 @@ class RecordingMonitor(MockMonitor):
             outputs = {**{k: v for k, v in props.items() if not unknown_value(v)}, **computed,
                        "id": request.id}
         rec = _record(request, urn, inputs, custom=True, provider_ref=provider_ref, external=True)
+        rec.source_position, rec.source_chain = recorder.source(request)
         rec.id = request.id
         rec.outputs = outputs
         self._add(rec, outputs)

@@ -8,6 +8,7 @@ here needs redacting.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import xml.etree.ElementTree as ET
@@ -20,6 +21,7 @@ FORMATS = ("text", "json", "sarif", "junit")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "gate"
 TOOL_URI = "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/"
+FINGERPRINT = "gateFinding/v1"
 
 
 def render(reports: StackReport | list[StackReport], fmt: str, out: TextIO | None = None, *,
@@ -117,9 +119,11 @@ def _sarif_run(report: StackReport) -> dict[str, Any]:
             "ruleIndex": i,
             "level": _sarif_level(v),
             "message": {"text": v.message},
-            "locations": [{"logicalLocations": [location]}],
+            "locations": [{"physicalLocation": _physical(report, v), "logicalLocations": [location]}],
+            "partialFingerprints": {FINGERPRINT: _fingerprint(report.stack, v)},
             "properties": {"stack": report.stack, "pack": v.pack, "enforcementLevel": v.level,
-                           "severity": v.severity, "resourceType": v.type},
+                           "severity": v.severity, "resourceType": v.type, "source": v.source,
+                           "sourceChain": list(v.source_chain)},
         }
         if v.waiver is not None:
             result["suppressions"] = [{"kind": "external", "status": "accepted",
@@ -131,6 +135,21 @@ def _sarif_run(report: StackReport) -> dict[str, Any]:
         "results": results,
         "properties": {"stack": report.stack, "blocked": report.blocked, "resources": report.resources},
     }
+
+
+def _physical(report: StackReport, v: Violation) -> dict[str, Any]:
+    """The file and line in the repository (the program's source, else the stack's config file)."""
+    file, _, line = (v.source or report.source_fallback or "Pulumi.yaml:1").rpartition(":")
+    if not file or not line.isdigit():
+        file, line = v.source or report.source_fallback, "1"
+    uri = f"{report.source_root.rstrip('/')}/{file}" if report.source_root else file
+    return {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": {"startLine": int(line)}}
+
+
+def _fingerprint(stack: str, v: Violation) -> str:
+    """Stable across commits (no line number): the same finding on the same resource keeps its alert."""
+    key = "\0".join((stack, v.pack, v.policy, v.urn, detail(v.message)))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _waiver_text(waiver: dict[str, Any]) -> str:
@@ -161,7 +180,7 @@ def to_junit(reports: list[StackReport]) -> str:
                 continue
             for v in found:
                 if v.blocking:
-                    where = v.urn or f"stack {report.stack}"
+                    where = f"{v.source} {v.urn}" if v.source else (v.urn or f"stack {report.stack}")
                     failure = ET.SubElement(case, "failure", type=v.level,
                                             message=f"{where}: {detail(v.message)}")
                     failure.text = f"{where} ({v.type})\n{v.message}" if v.type else f"{where}\n{v.message}"

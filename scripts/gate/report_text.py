@@ -112,11 +112,11 @@ def verdict_block(console: Any, reports: list[StackReport], reports_dir: str = "
         line = Text(f"  {r.stack.ljust(width)}  ")
         line.append("BLOCKED" if r.blocked else "allowed", style="bold red" if r.blocked else "bold green")
         line.append(f"  {r.resources} resources, {blocking} blocking, {advisory} advisory, {waived} waived")
-        console.print(line)
+        console.print(line, soft_wrap=True)
     blocked = sum(1 for r in reports if r.blocked)
     summary = Text("gate: ")
     summary.append("BLOCKED" if blocked else "allowed", style="bold red" if blocked else "bold green")
     summary.append(f" ({blocked} of {len(reports)} stack{'s' if len(reports) != 1 else ''} blocked)")
     if reports_dir:
         summary.append(f"; reports in {reports_dir}")
-    console.print(summary)
+    console.print(summary, soft_wrap=True)   # one line, however long the path
