@@ -7,20 +7,17 @@ the file, key or stack; no traceback).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
+from gate import options
 from gate.errors import GateError, UsageError
 
 FORMATS = ("text", "json", "sarif", "junit")
-# This project's root (scripts/gate/cli.py -> repo root): default program and default policy packs.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = options.PROJECT_ROOT
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,65 +79,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _note(message: str) -> None:
     print(f"gate: note: {message}", file=sys.stderr)
-
-
-def _settings(args: argparse.Namespace, program: Path | None) -> Any:
-    """[tool.gate] of the program's pyproject (else this project's), the profile, then the flags."""
-    from gate import settings as gate_settings
-
-    for pack in args.policy_pack:
-        if not pack.is_dir():
-            raise UsageError(f"{pack}: policy pack directory not found")
-        if not (pack / "PulumiPolicy.yaml").is_file():
-            raise UsageError(f"{pack}: not a policy pack (no PulumiPolicy.yaml)")
-    places = [program.resolve()] if program is not None else []
-    loaded = gate_settings.load([*places, PROJECT_ROOT], profile=args.profile)
-    return gate_settings.with_flags(
-        loaded, packs=args.policy_pack, pack_config=args.policy_pack_config, no_checkov=args.no_checkov,
-        jobs=getattr(args, "jobs", None), records=args.records,
-        invoke_fixtures=getattr(args, "invoke_fixtures", None))
-
-
-def _packs(settings: Any) -> list[Path]:
-    """The settings' pack dirs (each must hold PulumiPolicy.yaml), else every pack under policies/."""
-    for pack in settings.packs:
-        if not (pack / "PulumiPolicy.yaml").is_file():
-            raise UsageError(f"{settings.source}: {pack}: not a policy pack (no PulumiPolicy.yaml)")
-    if settings.packs:
-        return list(settings.packs)
-    try:
-        from gate.policyhost import discover_packs
-    except ImportError:
-        return sorted(p.parent for p in (PROJECT_ROOT / "policies").rglob("PulumiPolicy.yaml"))
-    return list(discover_packs(PROJECT_ROOT / "policies"))
-
-
-def _pack_config(settings: Any) -> dict[str, Any]:
-    specs = settings.pack_config_specs()
-    if not specs:
-        return {}
-    from gate.policyhost import load_pack_config
-
-    return load_pack_config(specs)
-
-
-def _policy(settings: Any) -> tuple[list[Path], dict[str, Any]]:
-    return _packs(settings), _pack_config(settings)
-
-
-@contextlib.contextmanager
-def _records_env(settings: Any) -> Iterator[None]:
-    """The records directory reaches the packs as GATE_RECORDS_DIR (as the CLI would pass env to a pack)."""
-    saved = os.environ.get("GATE_RECORDS_DIR")
-    if settings.records is not None:
-        os.environ["GATE_RECORDS_DIR"] = str(settings.records)
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("GATE_RECORDS_DIR", None)
-        else:
-            os.environ["GATE_RECORDS_DIR"] = saved
 
 
 def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]], args: argparse.Namespace,
@@ -229,7 +167,7 @@ def _render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
     if render is not None:
         # One stack: one document (JSON object, one SARIF run); --all: a list of reports.
         render(reports if many else reports[0], fmt, sys.stdout, quiet=quiet,
-               reports_dir=_shown(reports_dir) if reports_dir else "")
+               reports_dir=options.shown(reports_dir) if reports_dir else "")
         return
     if fmt == "json":
         docs = [r.to_json() for r in reports]
@@ -244,46 +182,6 @@ def _render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
             print(f"  [{v.level}] {v.pack}/{v.policy} {v.urn}: {v.message.splitlines()[-1]}")
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _write_reports(out: Path | None, reports: list[Any]) -> None:
-    if out is None:
-        return
-    from gate.report import render
-    from gate.runner import write_json_atomic
-
-    for r in reports:
-        write_json_atomic(out / f"{r.stack}.report.json", r.to_json())
-    _write_text_atomic(out / "gate.sarif", lambda fh: render(reports, "sarif", fh))   # for code scanning
-    _write_text_atomic(out / "gate.junit.xml", lambda fh: render(reports, "junit", fh))
-
-
-def _write_text_atomic(path: Path, write: Any) -> None:
-    """`write(fh)` into a temp file beside `path`, then rename: readers never see half a file."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def cmd_preview(args: argparse.Namespace) -> int:
     from gate.project import load_project, validate_stack_name
     from gate.runner import record_stacks
@@ -292,7 +190,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     begun = time.perf_counter()
     if args.stack is not None:
         validate_stack_name(args.stack)
-    args.settings = _settings(args, args.program)
+    args.settings = options.settings_for(args, args.program)
     project = load_project(args.program or PROJECT_ROOT)
     stacks = project.stacks() if args.all else [args.stack]
     if not stacks:
@@ -300,7 +198,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     out = (args.out or args.settings.out or project.root / ".gate").resolve()
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: not a directory")
-    policy = _policy(args.settings)   # bad packs fail before any recording
+    policy = options.policy(args.settings)   # bad packs fail before any recording
     started = time.perf_counter()
     runs = record_stacks(project.root, project, stacks, out, jobs=args.settings.jobs)
     timings["program"] = time.perf_counter() - started
@@ -318,13 +216,11 @@ def cmd_preview(args: argparse.Namespace) -> int:
                   f"{r.seconds:.2f}s; {count} resources", file=sys.stderr)
     states = {s: r.checkpoint for s, r in runs.items()}
     meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
-    with _records_env(args.settings):
+    with options.records_env(args.settings):
         reports = _evaluate(states, meta, args, timings, policy, out=out)
-    for report in reports:   # SARIF locations: relative to the repository (the working directory)
-        report.source_root = "" if project.root.resolve() == Path.cwd().resolve() else _shown(project.root)
-        report.source_fallback = _relative(project.config_dir / f"Pulumi.{report.stack}.yaml", project.root)
+    options.locate_sources(reports, project)
     started = time.perf_counter()
-    _write_reports(out, reports)
+    options.write_reports(out, reports)
     _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
@@ -349,8 +245,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise GateError(f"{args.state}: not JSON (line {exc.lineno}: {exc.msg})") from exc
     # Only the shape and identity here: the policy host checks every resource item.
     project_name, urn_stack = checkpoint_identity(state, source=str(args.state))
-    args.settings = _settings(args, args.program)
-    policy = _policy(args.settings)
+    args.settings = options.settings_for(args, args.program)
+    policy = options.policy(args.settings)
     stack = validate_stack_name(args.stack or urn_stack or args.state.name.split(".")[0])
     config: dict[str, Any] = {}
     if args.program is not None:
@@ -358,12 +254,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         config, _ = normalize_config(project.name, load_stack_config(project, stack))
     timings["load"] = time.perf_counter() - started
     meta = {stack: {"project": project_name, "config": config}}
-    with _records_env(args.settings):
+    with options.records_env(args.settings):
         reports = _evaluate({stack: state}, meta, args, timings, policy, sources={stack: str(args.state)},
                             out=args.out.resolve() if args.out else None)
-    reports[0].source_fallback = _shown(args.state)
+    reports[0].source_fallback = options.shown(args.state)
     started = time.perf_counter()
-    _write_reports(args.out, reports)
+    options.write_reports(args.out, reports)
     _render(reports, args.format, many=False, quiet=args.quiet, reports_dir=args.out)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, reports[0].resources, time.perf_counter() - begun)

@@ -1,0 +1,124 @@
+"""From flags to what a run uses: settings, packs and configs, the records environment, report files."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from gate.errors import UsageError
+
+# This project's root (scripts/gate/options.py -> repo root): default program and default policy packs.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def settings_for(args: argparse.Namespace, program: Path | None) -> Any:
+    """[tool.gate] of the program's pyproject (else this project's), the profile, then the flags."""
+    from gate import settings as gate_settings
+
+    for pack in args.policy_pack:
+        if not pack.is_dir():
+            raise UsageError(f"{pack}: policy pack directory not found")
+        if not (pack / "PulumiPolicy.yaml").is_file():
+            raise UsageError(f"{pack}: not a policy pack (no PulumiPolicy.yaml)")
+    places = [program.resolve()] if program is not None else []
+    loaded = gate_settings.load([*places, PROJECT_ROOT], profile=args.profile)
+    return gate_settings.with_flags(
+        loaded, packs=args.policy_pack, pack_config=args.policy_pack_config, no_checkov=args.no_checkov,
+        jobs=getattr(args, "jobs", None), records=args.records,
+        invoke_fixtures=getattr(args, "invoke_fixtures", None))
+
+
+def _packs(settings: Any) -> list[Path]:
+    """The settings' pack dirs (each must hold PulumiPolicy.yaml), else every pack under policies/."""
+    for pack in settings.packs:
+        if not (pack / "PulumiPolicy.yaml").is_file():
+            raise UsageError(f"{settings.source}: {pack}: not a policy pack (no PulumiPolicy.yaml)")
+    if settings.packs:
+        return list(settings.packs)
+    try:
+        from gate.policyhost import discover_packs
+    except ImportError:
+        return sorted(p.parent for p in (PROJECT_ROOT / "policies").rglob("PulumiPolicy.yaml"))
+    return list(discover_packs(PROJECT_ROOT / "policies"))
+
+
+def _pack_config(settings: Any) -> dict[str, Any]:
+    specs = settings.pack_config_specs()
+    if not specs:
+        return {}
+    from gate.policyhost import load_pack_config
+
+    return load_pack_config(specs)
+
+
+def policy(settings: Any) -> tuple[list[Path], dict[str, Any]]:
+    return _packs(settings), _pack_config(settings)
+
+
+@contextlib.contextmanager
+def records_env(settings: Any) -> Iterator[None]:
+    """The records directory reaches the packs as GATE_RECORDS_DIR (as the CLI would pass env to a pack)."""
+    saved = os.environ.get("GATE_RECORDS_DIR")
+    if settings.records is not None:
+        os.environ["GATE_RECORDS_DIR"] = str(settings.records)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("GATE_RECORDS_DIR", None)
+        else:
+            os.environ["GATE_RECORDS_DIR"] = saved
+
+
+def shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def write_reports(out: Path | None, reports: list[Any]) -> None:
+    if out is None:
+        return
+    from gate.report import render
+    from gate.runner import write_json_atomic
+
+    for r in reports:
+        write_json_atomic(out / f"{r.stack}.report.json", r.to_json())
+    _write_text_atomic(out / "gate.sarif", lambda fh: render(reports, "sarif", fh))   # for code scanning
+    _write_text_atomic(out / "gate.junit.xml", lambda fh: render(reports, "junit", fh))
+
+
+def _write_text_atomic(path: Path, write: Any) -> None:
+    """`write(fh)` into a temp file beside `path`, then rename: readers never see half a file."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+
+
+def locate_sources(reports: list[Any], project: Any) -> None:
+    """SARIF locations are relative to the repository (the working directory); the program may be below it."""
+    root = "" if project.root.resolve() == Path.cwd().resolve() else shown(project.root)
+    for report in reports:
+        report.source_root = root
+        report.source_fallback = relative(project.config_dir / f"Pulumi.{report.stack}.yaml", project.root)
