@@ -25,6 +25,7 @@ def main(argv: list[str]) -> int:
             graph = record_program(
                 request["program"], request["stack"],
                 state_dir=Path(request["state_dir"]) if request.get("state_dir") else None,
+                invoke_fixtures=Path(request["invoke_fixtures"]) if request.get("invoke_fixtures") else None,
             )
             result = {
                 "ok": True,

@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--stack", help="stack name (its Pulumi.<stack>.yaml in stackConfigDir)")
     which.add_argument("--all", action="store_true",
                        help="every stack with a config file, ordered by StackReferences")
+    pre.add_argument("--invoke-fixtures", type=Path, metavar="FILE",
+                     help="answers to the program's invokes (data sources), for every stack; see "
+                          "docs/gate-usage.md (default: [tool.gate] invoke-fixtures)")
     pre.add_argument("--jobs", type=_jobs, default=None,
                      help="stacks recorded in parallel (default: [tool.gate] jobs, else 2)")
     _common(pre)
@@ -200,7 +203,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {out}: not a directory")
     policy = options.policy(args.settings)   # bad packs fail before any recording
     started = time.perf_counter()
-    runs = record_stacks(project.root, project, stacks, out, jobs=args.settings.jobs)
+    runs = record_stacks(project.root, project, stacks, out, jobs=args.settings.jobs,
+                         options=options.worker_options(args.settings))
     timings["program"] = time.perf_counter() - started
     for r in runs.values():   # like the CLI's preview: the program's warnings, on stderr
         for d in r.diagnostics:

@@ -122,3 +122,9 @@ def locate_sources(reports: list[Any], project: Any) -> None:
     for report in reports:
         report.source_root = root
         report.source_fallback = relative(project.config_dir / f"Pulumi.{report.stack}.yaml", project.root)
+
+
+def worker_options(settings: Any) -> dict[str, Any]:
+    """What each recording worker needs from the settings (it reads its request file)."""
+    fixtures = settings.invoke_fixtures
+    return {"invoke_fixtures": str(fixtures) if fixtures else None}

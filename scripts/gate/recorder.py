@@ -53,6 +53,8 @@ class Recorder:
         self.secret_keys: set[str] = set()
         self.type_aliases: dict[str, list[str]] = {}   # type -> former types (sdk_patches.split_type_aliases)
         self.root: Path | None = None    # the project directory: source positions are relative to it
+        self.invoke_answers: list[Any] = []   # gate.invokes.Answer
+        self.fixture_hint = "an --invoke-fixtures file"   # where the user should add a missing answer
 
     def program_file(self, uri: str) -> str:
         """`file:///<root>/stacks/x.py` -> `stacks/x.py`; "" outside the program (SDK, installed packages)."""

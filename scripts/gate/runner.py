@@ -61,12 +61,14 @@ def state_path(out: Path, stack: str) -> Path:
 WORKER_TIMEOUT = 900  # seconds; a program that hangs (e.g. waiting on an invoke) must not hang CI
 
 
-def run_worker(program: Path, stack: str, state_dir: Path | None) -> StackRun:
-    """Record one stack in a fresh `python -m gate._worker` process."""
+def run_worker(program: Path, stack: str, state_dir: Path | None,
+               options: dict[str, Any] | None = None) -> StackRun:
+    """Record one stack in a fresh `python -m gate._worker` process (`options` go into its request)."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="gate-") as tmp:
         request, result = Path(tmp) / "request.json", Path(tmp) / "result.json"
         request.write_text(json.dumps({
+            **(options or {}),
             "program": str(program), "stack": stack, "state_dir": str(state_dir) if state_dir else None,
         }), encoding="utf-8")
         try:
@@ -143,7 +145,7 @@ def _remember_references(out: Path, runs: dict[str, StackRun]) -> None:
 
 
 def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
-                  jobs: int = 2) -> dict[str, StackRun]:
+                  jobs: int = 2, options: dict[str, Any] | None = None) -> dict[str, StackRun]:
     """Record `stacks` (one worker each, up to `jobs` at once) and write `<out>/<stack>.state.json`.
 
     Returns the runs keyed by stack in the order given. Any worker's GateError aborts the whole run.
@@ -165,7 +167,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                 ready = [pending[0]]            # a reference cycle: run with what is available
             for stack in ready[: max(0, jobs - len(running))]:
                 pending.remove(stack)
-                running[pool.submit(run_worker, program, stack, out)] = (stack, set(done))
+                running[pool.submit(run_worker, program, stack, out, options)] = (stack, set(done))
             if not running:
                 continue
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
