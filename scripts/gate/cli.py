@@ -203,8 +203,10 @@ def cmd_preview(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {out}: not a directory")
     policy = options.policy(args.settings)   # bad packs fail before any recording
     started = time.perf_counter()
-    runs = record_stacks(project.root, project, stacks, out, jobs=args.settings.jobs,
-                         options=options.worker_options(args.settings))
+    with options.program_environment(project, timings) as worker:
+        started = time.perf_counter()
+        runs = record_stacks(project.root, project, stacks, out, jobs=args.settings.jobs,
+                             options={**options.worker_options(args.settings), **worker})
     timings["program"] = time.perf_counter() - started
     for r in runs.values():   # like the CLI's preview: the program's warnings, on stderr
         for d in r.diagnostics:

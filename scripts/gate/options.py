@@ -128,3 +128,24 @@ def worker_options(settings: Any) -> dict[str, Any]:
     """What each recording worker needs from the settings (it reads its request file)."""
     fixtures = settings.invoke_fixtures
     return {"invoke_fixtures": str(fixtures) if fixtures else None}
+
+
+@contextlib.contextmanager
+def program_environment(project: Any, timings: dict[str, float]) -> Iterator[dict[str, str]]:
+    """Worker options for the program's own environment (created on first use), or {} for the gate's."""
+    import sys
+    import time
+
+    from gate import program_env
+
+    started = time.perf_counter()
+    env = program_env.prepare(project.root, project.file)
+    timings["environment"] = time.perf_counter() - started
+    if env.python is None:
+        yield {}
+        return
+    if env.created:
+        print(f"gate: note: {shown(env.python.parent.parent)}: the program's environment (toolchain "
+              f"{env.toolchain}, pulumi {env.pulumi}) made in {timings['environment']:.1f}s", file=sys.stderr)
+    with program_env.worker_path() as path:
+        yield {"python": str(env.python), "worker_path": path}

@@ -61,6 +61,13 @@ def state_path(out: Path, stack: str) -> Path:
 WORKER_TIMEOUT = 900  # seconds; a program that hangs (e.g. waiting on an invoke) must not hang CI
 
 
+def _interpreter(options: dict[str, Any] | None) -> tuple[str, dict[str, str] | None]:
+    """The gate's Python, or the program's own with the recording modules on PYTHONPATH (gate.program_env)."""
+    if not options or not options.get("python"):
+        return sys.executable, None
+    return options["python"], {**os.environ, "PYTHONPATH": options["worker_path"]}
+
+
 def run_worker(program: Path, stack: str, state_dir: Path | None,
                options: dict[str, Any] | None = None) -> StackRun:
     """Record one stack in a fresh `python -m gate._worker` process (`options` go into its request)."""
@@ -72,8 +79,9 @@ def run_worker(program: Path, stack: str, state_dir: Path | None,
             "program": str(program), "stack": stack, "state_dir": str(state_dir) if state_dir else None,
         }), encoding="utf-8")
         try:
+            python, env = _interpreter(options)
             proc = subprocess.run(
-                [sys.executable, "-m", "gate._worker", str(request), str(result)],
+                [python, "-m", "gate._worker", str(request), str(result)], env=env,
                 stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False, timeout=WORKER_TIMEOUT,
             )
         except subprocess.TimeoutExpired as exc:
