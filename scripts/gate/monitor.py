@@ -11,6 +11,7 @@ from pulumi.runtime.proto import engine_pb2, resource_pb2
 
 from gate.graph import PROVIDER_PREFIX, STACK_REFERENCE_TYPE, STACK_TYPE, RecordedResource
 from gate.recorder import Recorder
+from gate.transforms import Transforms
 from gate.wire import is_secret, plain_to_struct, secret, struct_to_plain, unknown_value
 
 _SEVERITIES = {engine_pb2.DEBUG: "debug", engine_pb2.INFO: "info", engine_pb2.WARNING: "warning",
@@ -75,6 +76,13 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, recorder: Recorder) -> None:
         super().__init__(recorder.mocks)
         self._recorder = recorder
+        self.transforms = Transforms()
+
+    def RegisterStackTransform(self, request: Any) -> Any:
+        """Kept in registration order; run by `Transforms.apply` like the engine runs them."""
+        with self.transforms.lock:
+            self.transforms.stack.append(request)
+        return empty_pb2.Empty()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         return self._recorder.urn(_qualified_type(parent, type_), name)
@@ -102,6 +110,7 @@ class RecordingMonitor(MockMonitor):
         if request.type == STACK_TYPE:
             self._add(RecordedResource(urn=urn, type=STACK_TYPE, name=request.name, custom=False))
             return resource_pb2.RegisterResourceResponse(urn=urn)
+        request = self.transforms.apply(urn, request)
         inputs = struct_to_plain(request.object)
         custom = bool(request.custom)
         provider_ref = request.provider
