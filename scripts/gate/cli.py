@@ -224,6 +224,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
     with options.records_env(args.settings):
         reports = _evaluate(states, meta, args, timings, policy, out=out)
+        options.judge_updates(reports, runs, meta, args, policy)
     options.locate_sources(reports, project)
     started = time.perf_counter()
     options.write_reports(out, reports)

@@ -17,6 +17,7 @@ from contextlib import chdir, contextmanager
 from pathlib import Path
 from typing import Any
 
+from gate.env_reads import noting_env_reads
 from gate.errors import GateError, ProgramError
 from gate.graph import Graph
 from gate.invokes import CallSites, load_answers, noting_call_sites, unanswered_error
@@ -53,7 +54,7 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
         engine=RecordingEngine(recorder, logging.getLogger("gate.program")),
         project=recorder.graph.project,
         stack=recorder.graph.stack,
-        dry_run=True,
+        dry_run=recorder.dry_run,
         organization="organization",
         root_directory=root_directory,
         callbacks=None,
@@ -90,7 +91,7 @@ def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root
     from pulumi.runtime.sync_await import _sync_await
 
     with _mocked_runtime(recorder, secret_keys, root_directory), patched_sdk(recorder), \
-            noting_call_sites(recorder.mocks.sites):
+            noting_call_sites(recorder.mocks.sites), noting_env_reads(recorder.env_reads):
         try:
             _sync_await(run_in_stack(fn))
             _no_unanswered(recorder)
@@ -106,6 +107,7 @@ def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root
             if type(exc).__name__ in ("ConfigError", "RunError"):
                 raise ProgramError(msg) from exc   # already names the file and key
             raise ProgramError(f"{where}: program failed: {type(exc).__name__}: {msg}") from exc
+    recorder.graph.env_reads = recorder.env_reads.report(recorder.graph.resources)
     errors = [d["message"] for d in recorder.graph.diagnostics if d["severity"] == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -145,7 +147,7 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
 def record_main(main: Path, project_dir: Path, *, project: str, stack: str, config: dict[str, Any],
                 stack_outputs: dict[str, dict[str, Any]] | None, where: str,
                 state_dir: Path | None = None, fixtures: list[Path] | None = None,
-                fixture_hint: str = "") -> Graph:
+                fixture_hint: str = "", dry_run: bool = True) -> Graph:
     """Run a program file like the Python language host: its directory on sys.path and as working dir."""
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
@@ -153,12 +155,13 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
     recorder.root = project_dir.resolve()
     recorder.invoke_answers = load_answers(fixtures or [])
     recorder.fixture_hint = fixture_hint or recorder.fixture_hint
+    recorder.dry_run = dry_run
     program_dir = main.parent
     added = [p for p in (str(program_dir), str(project_dir)) if p not in sys.path]
     sys.path[:0] = added
     env = {
         "PULUMI_PROJECT": project, "PULUMI_STACK": stack, "PULUMI_ORGANIZATION": "organization",
-        "PULUMI_DRY_RUN": "true", "PULUMI_CONFIG": json.dumps(flat),
+        "PULUMI_DRY_RUN": "true" if dry_run else "false", "PULUMI_CONFIG": json.dumps(flat),
         "PULUMI_CONFIG_SECRET_KEYS": json.dumps(secret_keys),
     }
     try:
@@ -174,7 +177,8 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
 
 def record_program(program_dir: Path | str, stack: str, config: dict[str, Any] | None = None,
                    stack_outputs: dict[str, dict[str, Any]] | None = None,
-                   state_dir: Path | None = None, invoke_fixtures: Path | None = None) -> Graph:
+                   state_dir: Path | None = None, invoke_fixtures: Path | None = None,
+                   dry_run: bool = True) -> Graph:
     """Run the Pulumi program in `program_dir` (its Pulumi.yaml, that stack's config) in-process.
 
     `config` entries override the stack config file. StackReferences resolve from `stack_outputs`
@@ -192,4 +196,4 @@ def record_program(program_dir: Path | str, stack: str, config: dict[str, Any] |
     hint = per_stack.relative_to(proj.root).as_posix() if per_stack.is_relative_to(proj.root) else per_stack
     return record_main(proj.main_file, proj.root, project=proj.name, stack=stack, config=stack_config,
                        stack_outputs=stack_outputs, where=f"{proj.describe_main()} (stack {stack})",
-                       state_dir=state_dir, fixtures=fixtures, fixture_hint=str(hint))
+                       state_dir=state_dir, fixtures=fixtures, fixture_hint=str(hint), dry_run=dry_run)

@@ -132,6 +132,7 @@ class Graph:
     config: dict[str, Any] = field(default_factory=dict)              # flat stack config ("ns:key" -> str)
     stack_references: dict[str, bool] = field(default_factory=dict)   # referenced stack -> resolved?
     diagnostics: list[dict[str, str]] = field(default_factory=list)  # pulumi.log: {severity, message, urn}
+    env_reads: list[dict[str, Any]] = field(default_factory=list)    # gate.env_reads.EnvReads.report
 
     def __post_init__(self) -> None:
         self._by_urn = {r.urn: r for r in self.resources}

@@ -168,6 +168,10 @@ def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | N
     out: dict[str, Any] = {"id": rid, "name": phys}
     if location and "location" not in inputs:
         out["location"] = location
+    vault = _plain(inputs.get("vaultName"))
+    if module == "keyvault" and cls == "Key" and isinstance(vault, str):   # read when deployed (update)
+        out["keyUri"] = f"https://{vault}.vault.azure.net/keys/{phys}"
+        out["keyUriWithVersion"] = f"{out['keyUri']}/{stable_hex(typ, name, length=32)}"
     return out
 
 

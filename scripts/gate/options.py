@@ -127,7 +127,7 @@ def locate_sources(reports: list[Any], project: Any) -> None:
 def worker_options(settings: Any) -> dict[str, Any]:
     """What each recording worker needs from the settings (it reads its request file)."""
     fixtures = settings.invoke_fixtures
-    return {"invoke_fixtures": str(fixtures) if fixtures else None}
+    return {"invoke_fixtures": str(fixtures) if fixtures else None, "record_update": settings.record_update}
 
 
 @contextlib.contextmanager
@@ -149,3 +149,25 @@ def program_environment(project: Any, timings: dict[str, float]) -> Iterator[dic
               f"{env.toolchain}, pulumi {env.pulumi}) made in {timings['environment']:.1f}s", file=sys.stderr)
     with program_env.worker_path() as path:
         yield {"python": str(env.python), "worker_path": path}
+
+
+def judge_updates(reports: list[Any], runs: dict[str, Any], meta: dict[str, dict[str, Any]], args: Any,
+                  policy: tuple[list[Path], dict[str, Any]]) -> None:
+    """Judge each stack's update graph where it differs from the preview; add the gate's own warnings."""
+    from gate import dual
+    from gate.enrich import finish
+
+    for report in reports:
+        run = runs[report.stack]
+        update_report = None
+        if run.update_checkpoint is not None:
+            from gate.policyhost import evaluate
+
+            update_report = evaluate(
+                run.update_checkpoint, stack=report.stack, project=meta[report.stack]["project"],
+                stack_config=meta[report.stack]["config"], packs=policy[0], pack_config=policy[1],
+                mode=args.policy_mode, source=f"stack {report.stack} (update)")
+        resources = run.checkpoint["deployment"]["resources"]
+        stack_urn = next((r["urn"] for r in resources if r.get("type") == "pulumi:pulumi:Stack"), "")
+        dual.merge(report, update_report, run.differences, run.env_reads, stack_urn, run.update_error)
+        finish(report, run.checkpoint if update_report is None else run.update_checkpoint)

@@ -32,7 +32,7 @@ MARKER = ".gate-env"
 MIN_PULUMI = (3, 100)          # sourcePosition, stack transforms, the mock monitor the recorder drives
 _GATE = Path(__file__).resolve().parent
 # The modules a recording worker imports (no checkov, no policy host, no reporting).
-WORKER_MODULES = ("__init__", "_worker", "driver", "env_reads", "errors", "graph", "invokes", "mocks",
+WORKER_MODULES = ("__init__", "_worker", "driver", "dual", "env_reads", "errors", "graph", "invokes", "mocks",
                   "monitor", "project", "recorder", "recording", "redaction", "sdk_patches", "stack_config",
                   "transforms", "wire")
 

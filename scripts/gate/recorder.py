@@ -55,6 +55,10 @@ class Recorder:
         self.root: Path | None = None    # the project directory: source positions are relative to it
         self.invoke_answers: list[Any] = []   # gate.invokes.Answer
         self.fixture_hint = "an --invoke-fixtures file"   # where the user should add a missing answer
+        self.dry_run = True                   # preview (True) or update (False), as `is_dry_run()` says
+        from gate.env_reads import EnvReads
+
+        self.env_reads = EnvReads(self.program_file)
 
     def program_file(self, uri: str) -> str:
         """`file:///<root>/stacks/x.py` -> `stacks/x.py`; "" outside the program (SDK, installed packages)."""

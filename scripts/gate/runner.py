@@ -36,6 +36,10 @@ class StackRun:
     config: dict[str, str]
     stack_references: dict[str, bool] = field(default_factory=dict)
     diagnostics: list[dict[str, str]] = field(default_factory=list)   # the program's warnings
+    update_checkpoint: dict[str, Any] | None = None   # the update's graph, when it differs (gate.dual)
+    differences: list[dict[str, Any]] = field(default_factory=list)
+    update_error: str = ""        # the update recording failed (the preview stands; reported as a warning)
+    env_reads: list[dict[str, Any]] = field(default_factory=list)   # gate.env_reads
     seconds: float = 0.0          # program run inside the worker
     wall_seconds: float = 0.0     # including the worker's interpreter start and imports
 
@@ -96,7 +100,9 @@ def run_worker(program: Path, stack: str, state_dir: Path | None,
     return StackRun(
         stack=stack, project=data["project"], checkpoint=data["checkpoint"], config=data["config"],
         stack_references=data.get("stack_references") or {}, seconds=data.get("seconds", 0.0),
-        diagnostics=data.get("diagnostics") or [],
+        diagnostics=data.get("diagnostics") or [], update_checkpoint=data.get("update_checkpoint"),
+        differences=data.get("differences") or [], env_reads=data.get("env_reads") or [],
+        update_error=data.get("update_error") or "",
         wall_seconds=time.perf_counter() - started,
     )
 

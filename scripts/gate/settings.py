@@ -12,6 +12,8 @@ relative to the pyproject.toml that names them. Every problem is a UsageError na
     jobs = 2
     out = ".gate"
     checkov-waivers = "module:function" # (stack, on) -> object with .waivers (rule, resource, ...)
+    invoke-fixtures = "fixtures.yaml"   # answers to invokes for every stack (gate.invokes)
+    record-update = true                # also record as an update and judge that graph (gate.dual)
     [tool.gate.pack-config]             # pack name -> JSON file, as `--policy-pack-config PACK=FILE`
     eu-residency = "policies/config/eu-residency.json"
     [tool.gate.profiles.generic]        # `--profile generic`: any key above, replacing the base value
@@ -27,7 +29,7 @@ from typing import Any
 from gate.errors import UsageError
 
 KEYS = ("packs", "pack-config", "records", "checkov", "jobs", "out", "checkov-waivers", "invoke-fixtures",
-        "profiles")
+        "record-update", "profiles")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Settings:
     out: Path | None = None
     checkov_waivers: str = ""
     invoke_fixtures: Path | None = None
+    record_update: bool = True        # record the program a second time as an update (gate.dual)
 
     def pack_config_specs(self) -> list[str]:
         """`PACK=FILE` strings in pack order, as `--policy-pack-config` takes them."""
@@ -124,10 +127,11 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path, where: str) ->
     if "records" in table:
         records = _string(table["records"], f"{where}.records", empty=True)
         changes["records"] = _path(base, records, f"{where}.records", is_dir=True) if records else None
-    if "checkov" in table:
-        if not isinstance(table["checkov"], bool):
-            raise UsageError(f"{where}.checkov: must be true or false")
-        changes["checkov"] = table["checkov"]
+    for key, attr in (("checkov", "checkov"), ("record-update", "record_update")):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise UsageError(f"{where}.{key}: must be true or false")
+            changes[attr] = table[key]
     if "jobs" in table:
         jobs = table["jobs"]
         if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
