@@ -42,7 +42,7 @@ def main(argv: list[str]) -> int:
         try:
             fixtures = request.get("invoke_fixtures")
             kwargs = {
-                "state_dir": Path(request["state_dir"]) if request.get("state_dir") else None,
+                "state_dir": [Path(d) for d in request.get("state_dirs") or []],
                 "invoke_fixtures": Path(fixtures) if fixtures else None,
             }
             graph = record_program(request["program"], request["stack"], **kwargs)

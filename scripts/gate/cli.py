@@ -1,7 +1,9 @@
 """`gate`: the offline engine's command line (preview a program, analyze an exported state).
 
-Exit codes: 0 not blocked, 1 blocked by a mandatory violation, 2 bad input (one line on stderr naming
-the file, key or stack; no traceback).
+Exit codes (docs/gate.md): 0 every pack ran every policy to completion on every resource and none
+blocked; 1 blocked by a mandatory violation; 2 bad input, a deadline passed or the run was interrupted
+(one line on stderr naming the file, key or stack; no traceback; nothing written to --out);
+3 internal error (a gate bug; one line, nothing written).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from gate import options
+from gate.deadlines import DEFAULTS, INTERNAL_ERROR, Deadlines
 from gate.errors import GateError, UsageError
 
 FORMATS = ("text", "json", "sarif", "junit")
@@ -25,6 +28,24 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message if self.prog == "gate" else f"{self.prog}: {message}")
+
+
+_DEADLINE = {"program": "program", "pack": "pack_start", "policy": "policy", "checkov": "checkov"}
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _deadlines(args: argparse.Namespace) -> Deadlines:
+    return Deadlines.from_env(**{field: getattr(args, f"{name}_timeout")
+                                 for name, field in _DEADLINE.items()})
 
 
 def _jobs(text: str) -> int:
@@ -52,6 +73,11 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="evaluate packs in-process (fast) or through the Analyzer gRPC protocol")
     p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan ([tool.gate] checkov)")
     p.add_argument("--timings", action="store_true", help="print the time split on stderr")
+    for name, what in (("program", "one stack's program run"), ("pack", "a policy pack to start"),
+                       ("policy", "one policy call"), ("checkov", "the checkov scan")):
+        p.add_argument(f"--{name}-timeout", type=_seconds, metavar="S",
+                       help=f"deadline in seconds for {what} (default {DEFAULTS[_DEADLINE[name]]:g}; "
+                            f"env GATE_{_DEADLINE[name].upper()}_TIMEOUT)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,12 +112,14 @@ def _note(message: str) -> None:
 
 def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]], args: argparse.Namespace,
               timings: dict[str, float], policy: tuple[list[Path], dict[str, Any]],
-              sources: dict[str, str] | None = None, out: Path | None = None) -> list[Any]:
+              work: Path, sources: dict[str, str] | None = None) -> list[Any]:
     """Policy packs + checkov over every recorded state -> StackReports, in the order of `states`."""
     from gate.model import StackReport
 
     packs, pack_config = policy
-    checkov = _start_checkov(states, timings, out, args.settings) if args.settings.checkov else None
+    deadlines = _deadlines(args)
+    checkov = (_start_checkov(states, timings, work, deadlines.checkov, args.settings)
+               if args.settings.checkov else None)
     started = time.perf_counter()
     try:
         from gate.policyhost import evaluate
@@ -108,7 +136,7 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
         reports.append(evaluate(
             state, stack=stack, project=meta[stack]["project"], stack_config=meta[stack]["config"],
             packs=packs, pack_config=pack_config, mode=args.policy_mode,
-            source=sources.get(stack, f"stack {stack}"),
+            source=sources.get(stack, f"stack {stack}"), deadlines=deadlines,
         ))
     timings["evaluation"] = time.perf_counter() - started
     if checkov is not None:
@@ -122,34 +150,31 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
     return [finish(report, states[report.stack]) for report in reports]
 
 
-def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
-                   out: Path | None, settings: Any) -> Any:
+def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float], work: Path,
+                   deadline: float, settings: Any) -> Any:
     """Start the checkov scan (its own process) in a thread; None when gate.checkov is not available.
 
-    With `--out DIR` the exported views stay in `DIR/checkov/<stack>/` (secrets redacted) for debugging.
+    The exported views go to `<run dir>/checkov/<stack>/` (secrets redacted); with `--out DIR` they are
+    published to `DIR/checkov/<stack>/` with the stack's state and report, for debugging.
     """
     try:
+        from gate.checkov import runner as checkov_runner
         from gate.checkov import scan_stacks
     except ImportError:
         _note("checkov scan skipped: gate.checkov is not available (use --no-checkov to silence)")
         return None
     import functools
-    import tempfile
     from concurrent.futures import Future
 
     scan_stacks = functools.partial(scan_stacks, waivers=settings.checkov_waivers,
                                     hook_dir=Path(settings.source).parent)
-
+    checkov_runner.TIMEOUT = deadline
     future: Future[dict[str, Any]] = Future()
 
     def run() -> None:
         started = time.perf_counter()
         try:
-            if out is not None:
-                future.set_result(scan_stacks(states, out))
-                return
-            with tempfile.TemporaryDirectory(prefix="gate-checkov-") as workdir:
-                future.set_result(scan_stacks(states, Path(workdir)))
+            future.set_result(scan_stacks(states, work))
         except BaseException as exc:
             future.set_exception(exc)
         finally:
@@ -185,9 +210,20 @@ def _render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
             print(f"  [{v.level}] {v.pack}/{v.policy} {v.urn}: {v.message.splitlines()[-1]}")
 
 
+def _out_dir(out: Path | None) -> Path | None:
+    if out is None:
+        return None
+    out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: not a directory")
+    return out
+
+
 def cmd_preview(args: argparse.Namespace) -> int:
+    from gate.checkpoint_schema import validate_checkpoint
     from gate.project import load_project, validate_stack_name
-    from gate.runner import record_stacks
+    from gate.publish import RunDir
+    from gate.runner import record_stacks, write_json_atomic
 
     timings: dict[str, float] = {}
     begun = time.perf_counter()
@@ -198,59 +234,60 @@ def cmd_preview(args: argparse.Namespace) -> int:
     stacks = project.stacks() if args.all else [args.stack]
     if not stacks:
         raise GateError(f"{project.config_dir}: no Pulumi.<stack>.yaml stack config files (--all)")
-    out = (args.out or args.settings.out or project.root / ".gate").resolve()
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: not a directory")
+    out = _out_dir(args.out or args.settings.out or project.root / ".gate")
     policy = options.policy(args.settings)   # bad packs fail before any recording
-    started = time.perf_counter()
-    with options.program_environment(project, timings) as worker:
+    with RunDir(out) as run, options.program_environment(project, timings) as worker:
         started = time.perf_counter()
-        runs = record_stacks(project.root, project, stacks, out, jobs=args.settings.jobs,
+        runs = record_stacks(project.root, project, stacks, run.path, jobs=args.settings.jobs, previous=out,
+                             deadline=_deadlines(args).program,
                              options={**options.worker_options(args.settings), **worker})
-    timings["program"] = time.perf_counter() - started
-    for r in runs.values():   # like the CLI's preview: the program's warnings, on stderr
+        timings["program"] = time.perf_counter() - started
+        _program_notes(args, runs, out)
+        for s, r in runs.items():
+            validate_checkpoint(r.checkpoint, f"stack {s} (recorded)")
+            write_json_atomic(run.path / f"{s}.state.json", r.checkpoint)
+        states = {s: r.checkpoint for s, r in runs.items()}
+        meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
+        with options.records_env(args.settings):
+            reports = _evaluate(states, meta, args, timings, policy, run.path)
+            options.judge_updates(reports, runs, meta, args, policy)
+        options.locate_sources(reports, project)
+        started = time.perf_counter()
+        options.write_reports(run.path, reports)
+        code = 1 if any(r.blocked for r in reports) else 0
+        run.publish(stacks, {"command": "preview", "exit": code, "settings": args.settings.to_json()})
+    _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out)
+    timings["reporting"] = time.perf_counter() - started
+    _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
+    return code
+
+
+def _program_notes(args: argparse.Namespace, runs: dict[str, Any], out: Path | None) -> None:
+    """Like the CLI's preview: the program's warnings, unresolved StackReferences, timings; on stderr."""
+    for r in runs.values():
         for d in r.diagnostics:
             print(f"gate: warning: stack {r.stack}: {d['message']}", file=sys.stderr)
         for target, resolved in r.stack_references.items():
             if not resolved:
                 _note(f"stack {r.stack}: StackReference {target!r} has no offline state in {out}; "
                       "its outputs are unknown")
-    if args.timings:
-        for r in runs.values():
+        if args.timings:
             count = len(r.checkpoint["deployment"]["resources"])
             print(f"gate: timings: stack {r.stack}: worker {r.wall_seconds:.2f}s, of which program run "
                   f"{r.seconds:.2f}s; {count} resources", file=sys.stderr)
-    states = {s: r.checkpoint for s, r in runs.items()}
-    meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
-    with options.records_env(args.settings):
-        reports = _evaluate(states, meta, args, timings, policy, out=out)
-        options.judge_updates(reports, runs, meta, args, policy)
-    options.locate_sources(reports, project)
-    started = time.perf_counter()
-    options.write_reports(out, reports)
-    _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out)
-    timings["reporting"] = time.perf_counter() - started
-    _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
-    return 1 if any(r.blocked for r in reports) else 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from gate.checkpoint_schema import validate_checkpoint
+    from gate.inputs import parse_json, read_text
     from gate.project import load_project, load_stack_config, validate_stack_name
+    from gate.publish import RunDir
     from gate.recording import checkpoint_identity, normalize_config
 
     timings: dict[str, float] = {}
     started = begun = time.perf_counter()
-    try:
-        text = args.state.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise GateError(f"{args.state}: state file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GateError(f"{args.state}: cannot read state file: {exc}") from exc
-    try:
-        state = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise GateError(f"{args.state}: not JSON (line {exc.lineno}: {exc.msg})") from exc
-    # Only the shape and identity here: the policy host checks every resource item.
+    state = parse_json(read_text(args.state, "state file"), str(args.state))
+    validate_checkpoint(state, str(args.state))   # before anything runs
     project_name, urn_stack = checkpoint_identity(state, source=str(args.state))
     args.settings = options.settings_for(args, args.program)
     policy = options.policy(args.settings)
@@ -261,16 +298,19 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         config, _ = normalize_config(project.name, load_stack_config(project, stack))
     timings["load"] = time.perf_counter() - started
     meta = {stack: {"project": project_name, "config": config}}
-    with options.records_env(args.settings):
-        reports = _evaluate({stack: state}, meta, args, timings, policy, sources={stack: str(args.state)},
-                            out=args.out.resolve() if args.out else None)
-    reports[0].source_fallback = options.shown(args.state)
-    started = time.perf_counter()
-    options.write_reports(args.out, reports)
-    _render(reports, args.format, many=False, quiet=args.quiet, reports_dir=args.out)
+    with RunDir(_out_dir(args.out)) as run:
+        with options.records_env(args.settings):
+            reports = _evaluate({stack: state}, meta, args, timings, policy, run.path,
+                                sources={stack: str(args.state)})
+        reports[0].source_fallback = options.shown(args.state)
+        started = time.perf_counter()
+        options.write_reports(run.path, reports)
+        code = 1 if reports[0].blocked else 0
+        run.publish([stack], {"command": "analyze", "exit": code})
+    _render(reports, args.format, many=False, quiet=args.quiet, reports_dir=_out_dir(args.out))
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, reports[0].resources, time.perf_counter() - begun)
-    return 1 if reports[0].blocked else 0
+    return code
 
 
 def _print_timings(args: argparse.Namespace, timings: dict[str, float], resources: int, total: float) -> None:
@@ -283,7 +323,31 @@ def _print_timings(args: argparse.Namespace, timings: dict[str, float], resource
           file=sys.stderr)
 
 
+def _interrupted(signum: int, frame: Any) -> None:
+    """SIGINT/SIGTERM: kill every child's process group now, then unwind (temp dirs removed on the way)."""
+    from gate.procs import kill_all
+
+    kill_all()
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    previous = {}
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, _interrupted)
+    except ValueError:    # not the main thread (embedded use): no handlers
+        pass
+    try:
+        return _main(argv)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "preview":
@@ -297,8 +361,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gate: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("gate: interrupted", file=sys.stderr)
+        print("gate: interrupted (nothing written)", file=sys.stderr)
         return 2
+    except Exception as exc:   # a gate bug: still one line, and never a pass or a "blocked"
+        print(f"gate: internal error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

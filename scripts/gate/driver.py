@@ -146,7 +146,7 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
 
 def record_main(main: Path, project_dir: Path, *, project: str, stack: str, config: dict[str, Any],
                 stack_outputs: dict[str, dict[str, Any]] | None, where: str,
-                state_dir: Path | None = None, fixtures: list[Path] | None = None,
+                state_dir: Path | list[Path] | None = None, fixtures: list[Path] | None = None,
                 fixture_hint: str = "", dry_run: bool = True) -> Graph:
     """Run a program file like the Python language host: its directory on sys.path and as working dir."""
     flat, secret_keys = normalize_config(project, config)
@@ -177,7 +177,7 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
 
 def record_program(program_dir: Path | str, stack: str, config: dict[str, Any] | None = None,
                    stack_outputs: dict[str, dict[str, Any]] | None = None,
-                   state_dir: Path | None = None, invoke_fixtures: Path | None = None,
+                   state_dir: Path | list[Path] | None = None, invoke_fixtures: Path | None = None,
                    dry_run: bool = True) -> Graph:
     """Run the Pulumi program in `program_dir` (its Pulumi.yaml, that stack's config) in-process.
 

@@ -47,3 +47,8 @@ def raised_message(description: str, policy: str, error: BaseException | str) ->
     """Fail closed: a policy that raises is a mandatory violation naming the policy and the error."""
     detail = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
     return f"{description}\npolicy '{policy}' failed, so the resource is not judged compliant: {detail}"
+
+
+def deadline_detail(seconds: float) -> str:
+    """What a policy that overran its deadline is reported with (same text in both modes)."""
+    return f"did not finish within {seconds:g} s (policy deadline); not run on the remaining resources"

@@ -89,6 +89,7 @@ def relative(path: Path, root: Path) -> str:
 
 
 def write_reports(out: Path | None, reports: list[Any]) -> None:
+    """Each stack's report, and the run's SARIF and JUnit files (published beside them)."""
     if out is None:
         return
     from gate.report import render

@@ -9,14 +9,13 @@ a stack offline exactly as `pulumi preview --policy-pack DIR --policy-pack-confi
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
-from gate.errors import UsageError
+from gate.errors import GateError, UsageError
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
@@ -65,16 +64,16 @@ def load_pack_config(specs: list[str]) -> dict[str, dict[str, Any]]:
 
 def read_config_file(path: Path) -> PackConfigFile:
     """Read and shape-check one `--policy-pack-config` JSON file (the CLI's `parsePolicyPackConfig`)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise UsageError(f"{path}: cannot read policy pack config ({e.strerror or e})") from None
+    from gate.inputs import check_plain, parse_json, read_text
+
     raw: Any = {}
-    if text.strip():
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise UsageError(f"{path}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    try:
+        text = read_text(path, "policy pack config", 64 * 1024 * 1024)
+        if text.strip():
+            raw = parse_json(text, str(path))
+            check_plain(raw, str(path))
+    except GateError as e:
+        raise UsageError(str(e)) from None
     if not isinstance(raw, dict):
         raise UsageError(f"{path}: policy pack config must be a JSON object of policy name to config")
     parse_config_object(raw, str(path))
@@ -138,6 +137,9 @@ def reconcile(pack: str, policies: list[PolicyInfo], initial: dict[str, PolicyCo
         result[p.name] = PolicyConfig(level=p.level, properties=defaults or None)
     _apply(result, initial)
     if given:
+        unknown = sorted(set(given) - set(result) - {"all"})
+        if unknown:   # the CLI ignores them; a typo must not silently drop a setting
+            raise UsageError(f"{source}: {unknown[0]}: no policy of that name in pack {pack}")
         _apply(result, given)
     for name, cfg in result.items():
         if cfg.level not in LEVELS:  # the CLI's Configure rejects it ("invalid enforcement level")

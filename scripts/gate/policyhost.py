@@ -19,33 +19,36 @@ where the CLI would abort the whole preview.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import gc
-import json
-import os
-import runpy
-import sys
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 from inspect import isawaitable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from gate.deadlines import DeadlineExceeded, Deadlines, no_hard_exit, watchdog
 from gate.errors import UsageError
-from gate.findings import join_message, raised_message, unknown_message, violation
+from gate.findings import deadline_detail, join_message, raised_message, unknown_message, violation
 from gate.model import PolicyRun, StackReport, Violation
-from gate.policy_config import (
-    PackConfigFile,
-    PolicyConfig,
-    PolicyInfo,
-    load_pack_config,
-    normalize_initial_config,
-    parse_config_object,
-    reconcile,
+from gate.packs import (
+    POLICY_FILE,
+    LoadedPack,
+    applicable_count,
+    check_config_names,
+    cli_environment,
+    config_for,
+    configure_runtime,
+    discover_packs,
+    load_pack,
+    policy_infos,
+    policy_types,
+    read_policy_yaml,
+    require_pack_dir,
+    runtime_options,
+    struct_round_trip,
 )
+from gate.policy_config import PolicyConfig, load_pack_config, normalize_initial_config, reconcile
 from gate.state_view import (
     StateResource,
     aliases,
@@ -57,204 +60,10 @@ from gate.state_view import (
     summarize,
 )
 
-__all__ = ["LoadedPack", "discover_packs", "evaluate", "load_pack", "load_pack_config", "require_pack_dir"]
+__all__ = ["POLICY_FILE", "LoadedPack", "cli_environment", "config_for", "discover_packs", "evaluate",
+           "load_pack", "load_pack_config", "read_policy_yaml", "require_pack_dir", "runtime_options"]
 
 PACK_VERSION = "0.0.1"  # what a Python pack reports in its diagnostics (pulumi_policy hard-codes it)
-POLICY_FILE = "PulumiPolicy.yaml"
-
-
-# --------------------------------------------------------------------------------------------- packs
-
-
-def discover_packs(root: Path) -> list[Path]:
-    """Pack directories under `root` (a directory holding PulumiPolicy.yaml is itself a pack)."""
-    root = Path(root)
-    if not root.is_dir():
-        raise UsageError(f"{root}: policy pack directory does not exist")
-    if (root / POLICY_FILE).is_file():
-        return [root]
-    found = []
-    for f in sorted(root.rglob(POLICY_FILE)):
-        rel = f.parent.relative_to(root)
-        if any(part.startswith(".") or part in ("__pycache__", "node_modules") for part in rel.parts):
-            continue
-        found.append(f.parent)
-    return found
-
-
-def require_pack_dir(directory: Path) -> Path:
-    """A directory given explicitly as a pack must be one."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise UsageError(f"{directory}: policy pack directory does not exist")
-    if not (directory / POLICY_FILE).is_file():
-        raise UsageError(f"{directory}: not a policy pack (no {POLICY_FILE})")
-    return directory
-
-
-def read_policy_yaml(directory: Path) -> dict[str, Any]:
-    """PulumiPolicy.yaml: the runtime must be python; runtime options become `-key=value` arguments."""
-    path = require_pack_dir(directory) / POLICY_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise UsageError(f"{path}: invalid YAML ({str(e).splitlines()[0]})") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{path}: expected a mapping")
-    runtime = data.get("runtime")
-    name = runtime.get("name") if isinstance(runtime, dict) else runtime
-    if name != "python":
-        raise UsageError(f"{path}: runtime: only python packs are supported, got {name!r}")
-    return data
-
-
-def runtime_options(data: dict[str, Any]) -> dict[str, Any]:
-    runtime = data.get("runtime")
-    options = runtime.get("options") if isinstance(runtime, dict) else None
-    return options if isinstance(options, dict) else {}
-
-
-@dataclass
-class LoadedPack:
-    """A pack as its `__main__.py` built it, captured in-process."""
-
-    name: str
-    directory: Path
-    enforcement_level: str
-    policies: list[Any]
-    initial_config: dict[str, Any] | None = None
-
-
-class _Captured(BaseException):
-    """Stops the pack's `__main__` right after PolicyPack(...) (the real one would serve forever).
-
-    A BaseException, so a pack's own `except Exception` cannot swallow it.
-    """
-
-
-def load_pack(directory: Path) -> LoadedPack:
-    """Execute the pack's `__main__.py` with a capturing PolicyPack stub (call inside `cli_environment`)."""
-    directory = require_pack_dir(directory).resolve()
-    read_policy_yaml(directory)
-    main = directory / "__main__.py"
-    if not main.is_file():
-        raise UsageError(f"{main}: policy pack has no __main__.py")
-    import pulumi_policy
-    import pulumi_policy.policy as policy_module
-
-    captured: list[LoadedPack] = []
-    real = pulumi_policy.PolicyPack
-
-    class CapturingPolicyPack(real):  # type: ignore[misc, valid-type]
-        def __init__(self, name: str, policies: list[Any], enforcement_level: Any = None,
-                     initial_config: dict[str, Any] | None = None, **_: Any) -> None:
-            if not name or not isinstance(name, str) or not policies or not isinstance(policies, list):
-                raise TypeError("PolicyPack needs a name and a non-empty list of policies")
-            for p in policies:
-                if not isinstance(p, pulumi_policy.Policy):
-                    raise TypeError("Expected each policy in policies to be a Policy")
-            level = getattr(enforcement_level, "value", None) or "advisory"
-            captured.append(LoadedPack(name, directory, level, list(policies or []), initial_config))
-            raise _Captured
-
-    saved_path, saved_cwd = list(sys.path), os.getcwd()
-    pulumi_policy.PolicyPack = CapturingPolicyPack  # type: ignore[misc]
-    policy_module.PolicyPack = CapturingPolicyPack  # type: ignore[misc]
-    try:
-        sys.path.insert(0, str(directory))
-        os.chdir(directory)
-        runpy.run_path(str(main), run_name="__main__")
-    except _Captured:
-        pass
-    except SystemExit as e:
-        raise UsageError(f"{main}: pack exited with {e.code!r} before building its PolicyPack") from None
-    except Exception as e:
-        raise UsageError(f"{main}: pack failed to load: {type(e).__name__}: {e}") from None
-    finally:
-        pulumi_policy.PolicyPack = real  # type: ignore[misc]
-        policy_module.PolicyPack = real  # type: ignore[misc]
-        sys.path[:] = saved_path
-        os.chdir(saved_cwd)
-    if not captured:
-        raise UsageError(f"{main}: the pack never constructed a pulumi_policy.PolicyPack")
-    return captured[0]
-
-
-def config_for(pack_name: str, directory: Path, pack_config: dict[str, dict[str, Any]] | None,
-               ) -> tuple[dict[str, PolicyConfig] | None, str]:
-    """The user's config for a pack, matched by pack name or directory name, and its source file."""
-    for key in (pack_name, directory.name, str(directory)):
-        raw = (pack_config or {}).get(key)
-        if raw is not None:
-            source = getattr(raw, "source", None) if isinstance(raw, PackConfigFile) else None
-            source = source or f"policy pack config for {key}"
-            return parse_config_object(dict(raw), source), source
-    return None, f"policy pack {pack_name}"
-
-
-def policy_infos(pack: LoadedPack) -> list[PolicyInfo]:
-    """What GetAnalyzerInfo would report for each captured policy."""
-    import pulumi_policy
-
-    infos = []
-    for p in pack.policies:
-        schema = None
-        if p.config_schema is not None:
-            schema = {"properties": dict(p.config_schema.properties or {}),
-                      "required": list(p.config_schema.required or [])}
-        level = getattr(p.enforcement_level, "value", None) or pack.enforcement_level
-        kind = "stack" if isinstance(p, pulumi_policy.StackValidationPolicy) else "resource"
-        infos.append(PolicyInfo(name=p.name, level=level, schema=schema, description=p.description,
-                                severity=getattr(p.severity, "value", "") or "", kind=kind))
-    return infos
-
-
-def struct_round_trip(props: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Config reaches a pack through a protobuf Struct (numbers become floats); mirror that."""
-    if not props:
-        return None
-    from google.protobuf import json_format, struct_pb2
-
-    s = struct_pb2.Struct()
-    s.update(props)
-    return json_format.MessageToDict(s)
-
-
-# ------------------------------------------------------------------------------------- environment
-
-
-@contextlib.contextmanager
-def cli_environment(*, project: str, stack: str, stack_config: dict[str, Any], dry_run: bool,
-                    ) -> Iterator[dict[str, str]]:
-    """The environment the CLI gives a pack: PULUMI_PROJECT/STACK/CONFIG/DRY_RUN (restored afterwards)."""
-    env = {
-        "PULUMI_PROJECT": project,
-        "PULUMI_STACK": stack,
-        "PULUMI_DRY_RUN": "true" if dry_run else "false",
-        "PULUMI_CONFIG": json.dumps({k: v if isinstance(v, str) else json.dumps(v)
-                                     for k, v in (stack_config or {}).items()}),
-    }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        yield env
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def _configure_runtime(project: str, stack: str, dry_run: bool) -> None:
-    """What the servicer does before each call; run inside a copied context so nothing leaks."""
-    import pulumi.runtime
-
-    for k, v in pulumi.runtime.get_config_env().items():
-        pulumi.runtime.set_config(k, v)
-    pulumi.runtime.configure(pulumi.runtime.Settings(project=project, stack=stack, dry_run=dry_run,
-                                                     organization=os.environ.get("PULUMI_ORGANIZATION",
-                                                                                 "organization")))
 
 
 # -------------------------------------------------------------------------------------- evaluation
@@ -262,7 +71,8 @@ def _configure_runtime(project: str, stack: str, dry_run: bool) -> None:
 
 def evaluate(state: dict[str, Any], *, stack: str, project: str, stack_config: dict[str, Any] | None = None,
              packs: list[Path], pack_config: dict[str, dict[str, Any]] | None = None,
-             mode: str = "inprocess", dry_run: bool = True, source: str = "state") -> StackReport:
+             mode: str = "inprocess", dry_run: bool = True, source: str = "state",
+             deadlines: Deadlines | None = None) -> StackReport:
     """Judge one stack's checkpoint with the given packs; returns the stack's report.
 
     `pack_config` maps a pack (name or directory name) to the JSON object of its --policy-pack-config
@@ -274,7 +84,8 @@ def evaluate(state: dict[str, Any], *, stack: str, project: str, stack_config: d
     gc.disable()
     try:
         return _evaluate(state, stack=stack, project=project, stack_config=stack_config, packs=packs,
-                         pack_config=pack_config, mode=mode, dry_run=dry_run, source=source)
+                         pack_config=pack_config, mode=mode, dry_run=dry_run, source=source,
+                         deadlines=deadlines or Deadlines.from_env())
     finally:
         if paused:
             gc.enable()
@@ -282,7 +93,7 @@ def evaluate(state: dict[str, Any], *, stack: str, project: str, stack_config: d
 
 def _evaluate(state: dict[str, Any], *, stack: str, project: str, stack_config: dict[str, Any] | None,
               packs: list[Path], pack_config: dict[str, dict[str, Any]] | None, mode: str, dry_run: bool,
-              source: str) -> StackReport:
+              source: str, deadlines: Deadlines) -> StackReport:
     resources = index_state(state, source)
     types, regions = summarize(resources)
     report = StackReport(stack=stack, resources=len(resources), resource_types=types, regions=regions)
@@ -291,12 +102,12 @@ def _evaluate(state: dict[str, Any], *, stack: str, project: str, stack_config: 
 
         violations, runs = evaluate_grpc(resources, stack=stack, project=project,
                                          stack_config=stack_config or {}, packs=packs,
-                                         pack_config=pack_config, dry_run=dry_run)
+                                         pack_config=pack_config, dry_run=dry_run, deadlines=deadlines)
     elif mode == "inprocess":
         with cli_environment(project=project, stack=stack, stack_config=stack_config or {}, dry_run=dry_run):
             ctx = contextvars.copy_context()
             violations, runs = ctx.run(_evaluate_inprocess, resources, packs, pack_config, project, stack,
-                                       dry_run)
+                                       dry_run, deadlines)
     else:
         raise UsageError(f"unknown evaluation mode {mode!r} (inprocess or grpc)")
     report.violations = violations
@@ -361,8 +172,7 @@ def _bind(packs: list[LoadedPack], pack_config: dict[str, dict[str, Any]] | None
             level = cfg.level or info.level
             run = PolicyRun(pack=pack.name, policy=p.name, level=level, severity=info.severity,  # type: ignore[arg-type]
                             description=p.description)
-            types = getattr(p, "resource_types", None)
-            types = frozenset(types) if isinstance(types, set | frozenset | list | tuple) else None
+            types = policy_types(p)
             b = _Bound(pack.name, pi, i, p, "mandatory" if level == "remediate" else level,
                        struct_round_trip(cfg.properties), run, types)
             if isinstance(p, pulumi_policy.ResourceValidationPolicy) and not p.has_validation():
@@ -373,7 +183,26 @@ def _bind(packs: list[LoadedPack], pack_config: dict[str, dict[str, Any]] | None
 
 def _evaluate_inprocess(resources: list[StateResource], pack_dirs: list[Path],
                         pack_config: dict[str, dict[str, Any]] | None, project: str, stack: str,
-                        dry_run: bool) -> tuple[list[Violation], list[PolicyRun]]:
+                        dry_run: bool, deadlines: Deadlines) -> tuple[list[Violation], list[PolicyRun]]:
+    """Load the packs, then run every active policy under the watchdog (see gate.deadlines)."""
+    configure_runtime(project, stack, dry_run)
+    packs = [load_pack(d, deadlines.pack_start) for d in pack_dirs]
+    bound = _bind(packs, pack_config)
+    check_config_names(pack_config, packs)
+    with watchdog(deadlines.policy) as dog, no_hard_exit():
+        _run_policies(resources, bound, dog or _NoDog(), deadlines.policy)
+    found = sorted((item for b in bound for item in b.found), key=lambda item: item[0])
+    return [v for _, v in found], [b.run for b in bound]
+
+
+class _NoDog:
+    """Stand-in when not on the main thread (no deadline can be enforced there)."""
+
+    seq = 0
+    busy = False
+
+
+def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any, seconds: float) -> None:
     import pulumi_policy
     from pulumi_policy.policy import (
         PolicyCustomTimeouts,
@@ -384,9 +213,6 @@ def _evaluate_inprocess(resources: list[StateResource], pack_dirs: list[Path],
         StackValidationArgs,
     )
 
-    _configure_runtime(project, stack, dry_run)
-    packs = [load_pack(d) for d in pack_dirs]
-    bound = _bind(packs, pack_config)
     active = [b for b in bound if b.level != "disabled"]
     resource_policies = [b for b in active if isinstance(b.policy, pulumi_policy.ResourceValidationPolicy)]
     stack_policies = [b for b in active if isinstance(b.policy, pulumi_policy.StackValidationPolicy)]
@@ -426,7 +252,11 @@ def _evaluate_inprocess(resources: list[StateResource], pack_dirs: list[Path],
             pr.property_dependencies = {k: [views[d] for d in v if d in views]
                                         for k, v in r.property_dependencies.items() if v}
 
+    type_counts = Counter(r.type for r in resources)
+    for b in resource_policies:
+        b.run.resources_checked = applicable_count(b.types, type_counts)
     applicable: dict[str, list[_Bound]] = {}
+    dog.busy = True
     for r in resources:
         todo = applicable.get(r.type)
         if todo is None:
@@ -443,13 +273,17 @@ def _evaluate_inprocess(resources: list[StateResource], pack_dirs: list[Path],
         for b in todo:  # the hot loop: _call inlined
             args._ResourceValidationArgs__config = b.config.copy() if b.config else {}  # type: ignore[attr-defined]
             b.resource = r
-            b.run.resources_checked += 1
+            dog.seq += 1
             try:
                 result = b.validate(args, b.reporter)
                 if result is not None:
                     _await(result)
-            except Exception as e:
-                _failed(b, e, r.urn, r.type, r.index)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as e:   # SystemExit and the deadline too: never a pass
+                if _failed(b, e, r.urn, r.type, r.index, seconds):
+                    resource_policies.remove(b)     # hung: not run again (its finding says so)
+                    applicable.clear()
 
     if stack_policies:
         stack_args = StackValidationArgs(stack_views, None, {})
@@ -458,20 +292,21 @@ def _evaluate_inprocess(resources: list[StateResource], pack_dirs: list[Path],
             b.resource = None
             b.stack_lookup = by_urn
             b.run.resources_checked = len(resources)
-            _call(b, stack_args, "", "", -1)
+            dog.seq += 1
+            _call(b, stack_args, seconds)
+    dog.busy = False
 
-    found = sorted((item for b in bound for item in b.found), key=lambda item: item[0])
-    return [v for _, v in found], [b.run for b in bound]
 
-
-def _call(b: _Bound, args: Any, urn: str, type_: str, res_index: int) -> None:
-    """Run one validate the way the servicer does, failing closed on any error."""
+def _call(b: _Bound, args: Any, seconds: float) -> None:
+    """Run one stack validate the way the servicer does, failing closed on any error."""
     try:
         result = b.validate(args, b.reporter)
         if result is not None:
             _await(result)
-    except Exception as e:
-        _failed(b, e, urn, type_, res_index)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:
+        _failed(b, e, "", "", -1, seconds)
 
 
 def _await(result: Any) -> None:
@@ -484,14 +319,26 @@ def _await(result: Any) -> None:
             loop.close()
 
 
-def _failed(b: _Bound, error: Exception, urn: str, type_: str, res_index: int) -> None:
-    """Unknown value: the servicer's advisory note; not applicable: nothing; anything else: fail closed."""
+def _failed(b: _Bound, error: BaseException, urn: str, type_: str, res_index: int, seconds: float) -> bool:
+    """Unknown value: the servicer's advisory note; not applicable: nothing; anything else: fail closed.
+
+    True when the policy ran past its deadline (the caller stops running it).
+    """
     from pulumi_policy.policy import _NotApplicableError
     from pulumi_policy.proxy import UnknownValueError
 
     if isinstance(error, UnknownValueError):
         b.add("advisory", "", urn, type_, unknown_message(b.policy.name, b.pack, PACK_VERSION, error.message),
               res_index)
+    elif isinstance(error, DeadlineExceeded) or not isinstance(error, Exception):
+        # Overran, or exited / raised a BaseException (over gRPC that kills its call or its server):
+        # judged failed once and not run again, the same in both modes.
+        detail = deadline_detail(seconds) if isinstance(error, DeadlineExceeded) else \
+            f"{type(error).__name__}: {error}; not run on the remaining resources"
+        b.add("mandatory", getattr(b.policy.severity, "value", "") or "", urn, type_,
+              raised_message(b.policy.description, b.policy.name, detail), res_index)
+        return True
     elif not isinstance(error, _NotApplicableError):
         b.add("mandatory", getattr(b.policy.severity, "value", "") or "", urn, type_,
               raised_message(b.policy.description, b.policy.name, error), res_index)
+    return False

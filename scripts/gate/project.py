@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gate.errors import GateError, UsageError
 
 STACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -34,18 +32,11 @@ def _rel(path: Path) -> str:
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML file; GateError with the file and line on syntax errors."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise GateError(f"{_rel(path)}: cannot read: {exc.strerror}") from exc
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise GateError(f"{_rel(path)}: invalid YAML{where}: {problem}") from exc
+    """Parse a YAML file the way the Pulumi CLI reads it; GateError with the file and line otherwise."""
+    from gate.inputs import MAX_YAML_BYTES, parse_yaml, read_text
+
+    where = _rel(path)
+    return parse_yaml(read_text(path, "YAML file", MAX_YAML_BYTES), where)
 
 
 @dataclass

@@ -49,7 +49,7 @@ class Recorder:
         self.stack_outputs = stack_outputs or {}
         self.default_providers: dict[tuple[str, str], str] = {}
         self.mocks: Any = None
-        self.state_dir: Path | None = None
+        self.state_dir: Path | list[Path] | None = None
         self.secret_keys: set[str] = set()
         self.type_aliases: dict[str, list[str]] = {}   # type -> former types (sdk_patches.split_type_aliases)
         self.root: Path | None = None    # the project directory: source positions are relative to it
@@ -146,8 +146,10 @@ class Recorder:
         found = self.stack_outputs.get(target)
         if found is None:
             found = self.stack_outputs.get(short)
-        if found is None and self.state_dir is not None:
-            found = outputs_from_state_file(self.state_dir, short)
+        dirs = self.state_dir if isinstance(self.state_dir, list) else [self.state_dir]
+        for directory in dirs:       # this run's states first, then the published ones
+            if found is None and directory is not None:
+                found = outputs_from_state_file(directory, short)
         with self.lock:
             self.graph.stack_references[target] = found is not None
         return found

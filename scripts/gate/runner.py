@@ -62,9 +62,6 @@ def state_path(out: Path, stack: str) -> Path:
     return out / f"{stack}.state.json"
 
 
-WORKER_TIMEOUT = 900  # seconds; a program that hangs (e.g. waiting on an invoke) must not hang CI
-
-
 def _interpreter(options: dict[str, Any] | None) -> tuple[str, dict[str, str] | None]:
     """The gate's Python, or the program's own with the recording modules on PYTHONPATH (gate.program_env)."""
     if not options or not options.get("python"):
@@ -72,27 +69,31 @@ def _interpreter(options: dict[str, Any] | None) -> tuple[str, dict[str, str] | 
     return options["python"], {**os.environ, "PYTHONPATH": options["worker_path"]}
 
 
-def run_worker(program: Path, stack: str, state_dir: Path | None,
+def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: float | None = None,
                options: dict[str, Any] | None = None) -> StackRun:
-    """Record one stack in a fresh `python -m gate._worker` process (`options` go into its request)."""
+    """Record one stack in a fresh `python -m gate._worker` process (its own process group, killed with
+    whatever it started once it is done or past its deadline); `options` go into its request."""
+    from gate.deadlines import DEFAULTS
+    from gate.procs import run_bounded
+
+    deadline = DEFAULTS["program"] if deadline is None else deadline
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="gate-") as tmp:
         request, result = Path(tmp) / "request.json", Path(tmp) / "result.json"
         request.write_text(json.dumps({
             **(options or {}),
-            "program": str(program), "stack": stack, "state_dir": str(state_dir) if state_dir else None,
+            "program": str(program), "stack": stack, "state_dirs": [str(d) for d in state_dirs],
         }), encoding="utf-8")
         try:
             python, env = _interpreter(options)
-            proc = subprocess.run(
-                [python, "-m", "gate._worker", str(request), str(result)], env=env,
-                stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False, timeout=WORKER_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise GateError(f"stack {stack}: program did not finish within {WORKER_TIMEOUT} s") from exc
+            code, _, stderr = run_bounded([python, "-m", "gate._worker", str(request), str(result)],
+                                          timeout=deadline, out_dir=Path(tmp), env=env)
+        except subprocess.TimeoutExpired:
+            raise GateError(f"stack {stack}: program did not finish within {deadline:g} s "
+                            "(program deadline)") from None
         if not result.is_file():
-            lines = [ln for ln in (proc.stderr or "").splitlines() if ln.strip()]
-            detail = lines[-1] if lines else f"exit code {proc.returncode}"
+            lines = [ln for ln in stderr.splitlines() if ln.strip()]
+            detail = lines[-1] if lines else f"exit code {code}"
             raise GateError(f"stack {stack}: recording worker failed: {detail}")
         data = json.loads(result.read_text(encoding="utf-8"))
     if not data.get("ok"):
@@ -146,10 +147,10 @@ def remembered_references(out: Path, stacks: list[str]) -> dict[str, set[str]]:
     }
 
 
-def _remember_references(out: Path, runs: dict[str, StackRun]) -> None:
+def _remember_references(previous: Path, out: Path, runs: dict[str, StackRun]) -> None:
     known: dict[str, Any] = {}
     try:
-        loaded = json.loads((out / REFERENCES_FILE).read_text(encoding="utf-8"))
+        loaded = json.loads((previous / REFERENCES_FILE).read_text(encoding="utf-8"))
         known = loaded if isinstance(loaded, dict) else {}
     except (OSError, ValueError):
         pass
@@ -159,7 +160,8 @@ def _remember_references(out: Path, runs: dict[str, StackRun]) -> None:
 
 
 def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
-                  jobs: int = 2, options: dict[str, Any] | None = None) -> dict[str, StackRun]:
+                  jobs: int = 2, previous: Path | None = None, deadline: float | None = None,
+                  options: dict[str, Any] | None = None) -> dict[str, StackRun]:
     """Record `stacks` (one worker each, up to `jobs` at once) and write `<out>/<stack>.state.json`.
 
     Returns the runs keyed by stack in the order given. Any worker's GateError aborts the whole run.
@@ -167,7 +169,8 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
     for stack in stacks:   # validate every config file up front: bad input fails before any work
         load_stack_config(project, stack)
     deps = config_dependencies(project, stacks) if len(stacks) > 1 else {s: set() for s in stacks}
-    for stack, refs in remembered_references(out, stacks).items():
+    previous = previous or out     # earlier runs' states and references (a run writes into `out`)
+    for stack, refs in remembered_references(previous, stacks).items():
         deps[stack] |= refs
     done: dict[str, StackRun] = {}
     rerun_once: set[str] = set()
@@ -181,7 +184,8 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                 ready = [pending[0]]            # a reference cycle: run with what is available
             for stack in ready[: max(0, jobs - len(running))]:
                 pending.remove(stack)
-                running[pool.submit(run_worker, program, stack, out, options)] = (stack, set(done))
+                job = pool.submit(run_worker, program, stack, [out, previous], deadline, options)
+                running[job] = (stack, set(done))
             if not running:
                 continue
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
@@ -198,5 +202,5 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                     continue
                 write_json_atomic(state_path(out, stack), run.checkpoint)
                 done[stack] = run
-    _remember_references(out, done)
+    _remember_references(previous, out, done)
     return {s: done[s] for s in stacks}

@@ -174,12 +174,14 @@ def _path(base: Path, value: str, where: str, is_dir: bool = False) -> Path:
 def with_flags(settings: Settings, *, packs: list[Path] | None = None, pack_config: list[str] | None = None,
                no_checkov: bool = False, jobs: int | None = None, records: Path | None = None,
                invoke_fixtures: Path | None = None) -> Settings:
-    """Flags override settings: packs replace, `PACK=FILE` configs replace that pack's file."""
+    """Flags override settings: packs replace (and drop the settings' pack configs, which name other
+    packs), `PACK=FILE` configs replace that pack's file."""
     changes: dict[str, Any] = {}
     if packs:
         changes["packs"] = tuple(p.resolve() for p in packs)
+        changes["pack_config"] = {}
     if pack_config:
-        merged = dict(settings.pack_config)
+        merged = dict(changes.get("pack_config", settings.pack_config))
         for spec in pack_config:
             name, sep, file = spec.partition("=")
             if not sep or not name or not file:

@@ -155,7 +155,7 @@ def test_config_violating_the_schema_is_exit_2_naming_pack_and_key(tmp_path):
 
 
 @pytest.mark.parametrize(("content", "match"), [
-    ("{not json", r"bad\.json: invalid JSON at line 1"),
+    ("{not json", r"bad\.json: not JSON \(line 1"),
     ('{"eu-region": "strict"}', r"bad\.json: eu-region: 'strict' is not a valid enforcement level"),
     ('{"eu-region": {"enforcementLevel": 3}}', r"bad\.json: eu-region\.enforcementLevel"),
     ('{"eu-region": 3}', r"bad\.json: eu-region: must be an enforcement level string or an object"),

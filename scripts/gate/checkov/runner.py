@@ -19,12 +19,13 @@ import yaml
 from gate.checkov import arm, terraform, toolenv
 from gate.errors import GateError
 from gate.model import PolicyRun, Violation
+from gate.procs import run_bounded
 
 DATA = Path(__file__).with_name("data")
 PACK = "checkov"
 _CKV_ID = re.compile(r"^CKV2?_[A-Z0-9]+_[0-9]+$")
 _STACK = re.compile(r"^[A-Za-z0-9_.-]+$")
-TIMEOUT = 600
+TIMEOUT: float = 900   # seconds; the gate CLI sets it from --checkov-timeout
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,18 @@ def run_checkov(directory: Path) -> list[dict[str, Any]]:
     env = {**os.environ, "LOG_LEVEL": "ERROR", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
            "BC_SKIP_MAPPING": "TRUE", "CKV_NO_TELEMETRY": "1"}
     env.pop("BC_API_KEY", None)
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=directory, timeout=TIMEOUT,
-                          check=False)
-    out = done.stdout.strip()
+    logs = directory.parent / f".{directory.name}-checkov-logs"
+    logs.mkdir(exist_ok=True)
+    try:   # its own process group, killed with everything it started on the deadline
+        code, stdout, stderr = run_bounded(cmd, timeout=TIMEOUT, cwd=directory, env=env, out_dir=logs)
+    except subprocess.TimeoutExpired:
+        raise GateError(f"checkov: did not finish within {TIMEOUT:g} s (checkov deadline; --checkov-timeout)"
+                        ) from None
+    out = stdout.strip()
     start = min((i for i in (out.find("["), out.find("{")) if i >= 0), default=-1)
-    if done.returncode != 0 or start < 0:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise GateError(f"checkov: failed on {directory} (exit {done.returncode}): {tail}")
+    if code != 0 or start < 0:
+        tail = (stderr.strip().splitlines() or ["no output"])[-1]
+        raise GateError(f"checkov: failed on {directory} (exit {code}): {tail}")
     data = json.loads(out[start:])
     reports = data if isinstance(data, list) else [data]
     return [r for r in reports if isinstance(r, dict) and "results" in r]

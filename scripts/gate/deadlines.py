@@ -1,0 +1,149 @@
+"""Deadlines of everything the gate waits for, and the watchdog that enforces them in-process.
+
+A policy that never returns must become a finding, not a hung CI job. In-process, a watchdog thread
+notices a policy call that made no progress past its deadline and interrupts the main thread with a
+real signal (so even `time.sleep` is interrupted); the call then raises DeadlineExceeded, which the
+policy host turns into a mandatory violation of that policy.
+"""
+
+from __future__ import annotations
+
+import os
+import posix
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+# Defaults (seconds), overridable on the command line or with GATE_<NAME>_TIMEOUT.
+DEFAULTS = {"program": 600.0, "pack_start": 60.0, "policy": 10.0, "configure": 30.0, "checkov": 900.0}
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Seconds allowed for: a program run (per stack), a pack to start/load, one policy call, the
+    gRPC Configure/GetAnalyzerInfo calls of a pack, and the whole checkov scan."""
+
+    program: float = DEFAULTS["program"]
+    pack_start: float = DEFAULTS["pack_start"]
+    policy: float = DEFAULTS["policy"]
+    configure: float = DEFAULTS["configure"]
+    checkov: float = DEFAULTS["checkov"]
+
+    @classmethod
+    def from_env(cls, **overrides: float | None) -> Deadlines:
+        """Defaults, then GATE_<NAME>_TIMEOUT environment variables, then explicit overrides."""
+        values: dict[str, float] = {}
+        for name in DEFAULTS:
+            raw = os.environ.get(f"GATE_{name.upper()}_TIMEOUT")
+            if raw:
+                values[name] = _positive(raw, f"GATE_{name.upper()}_TIMEOUT")
+            if overrides.get(name) is not None:
+                values[name] = float(overrides[name])  # type: ignore[arg-type]
+        return cls(**values)
+
+
+def _positive(text: str, where: str) -> float:
+    from gate.errors import UsageError
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value != value or value == float("inf"):
+        raise UsageError(f"{where}: expected a positive number of seconds, got {text!r}")
+    return value
+
+
+class DeadlineExceeded(BaseException):
+    """Raised inside a guarded call that ran past its deadline (a BaseException: `except Exception`
+    in a policy cannot swallow it)."""
+
+
+class Watchdog:
+    """Interrupts the main thread when a guarded call makes no progress for `seconds`.
+
+    The hot loop only bumps `seq` (one attribute write per call); the thread polls it. A call that
+    swallows the interruption is interrupted again each `seconds`; after three times the gate gives up
+    with the internal-error exit code rather than hang.
+    """
+
+    GIVE_UP_AFTER = 3
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.seq = 0
+        self.busy = False
+        self.fired = 0
+        self.target = -1
+        self._stop = threading.Event()
+        self._main = threading.main_thread().ident
+        self._poll = max(0.01, min(0.1, seconds / 4))
+
+    def _run(self) -> None:
+        last, since, strikes = -1, time.monotonic(), 0
+        while not self._stop.wait(self._poll):
+            seq, busy = self.seq, self.busy
+            now = time.monotonic()
+            if seq != last or not busy:
+                last, since, strikes = seq, now, 0
+                continue
+            if now - since >= self.seconds * (strikes + 1):
+                strikes += 1
+                if strikes > self.GIVE_UP_AFTER:
+                    os.write(2, b"gate: internal error: a policy ignored its deadline; giving up\n")
+                    _hard_exit(INTERNAL_ERROR)
+                self.fired += 1
+                self.target = seq
+                signal.pthread_kill(self._main, _SIGNAL)
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="gate-watchdog", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+INTERNAL_ERROR = 3
+_SIGNAL = signal.SIGUSR2
+_hard_exit = posix._exit   # the real one, even while no_hard_exit() is active
+
+
+@contextmanager
+def watchdog(seconds: float) -> Iterator[Watchdog | None]:
+    """A running Watchdog while in the main thread (None elsewhere: no way to interrupt it there)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield None
+        return
+    dog = Watchdog(seconds)
+
+    def interrupt(signum: int, frame: Any) -> None:
+        if dog.busy and dog.seq == dog.target:   # still the call that overran, not the next one
+            raise DeadlineExceeded
+
+    previous = signal.signal(_SIGNAL, interrupt)
+    dog.start()
+    try:
+        yield dog
+    finally:
+        dog.stop()
+        signal.signal(_SIGNAL, previous)
+
+
+@contextmanager
+def no_hard_exit() -> Iterator[None]:
+    """`os._exit` from pack code would end the gate with the pack's chosen code (exit 0 = fail open):
+    while packs run in-process it raises SystemExit instead, which the host judges as a failure."""
+    real = os._exit
+
+    def refuse(code: int = 0) -> None:
+        raise SystemExit(f"os._exit({code!r}) called")
+
+    os._exit = posix._exit = refuse  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        os._exit = posix._exit = real  # type: ignore[assignment]

@@ -1,0 +1,128 @@
+"""Input files, checked before anything runs: regular files only, UTF-8, bounded size, sane JSON and YAML.
+
+Every problem is a GateError naming the file (and key): exit 2, one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gate.errors import GateError
+
+MAX_YAML_BYTES = 8 * 1024 * 1024
+MAX_YAML_ALIASES = 100          # a handful is normal; thousands is an expansion bomb
+MAX_DEPTH = 64                  # nesting of values; the gRPC path breaks somewhere past 150
+
+
+def require_regular_file(path: Path, what: str) -> Path:
+    """A FIFO, device or directory given as an input file would hang or fail obscurely: refused up front."""
+    try:
+        mode = os.stat(path).st_mode      # stat never blocks, unlike open() on a FIFO
+    except FileNotFoundError:
+        raise GateError(f"{path}: cannot read {what}: not found") from None
+    except OSError as exc:
+        raise GateError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise GateError(f"{path}: {what} is {kind}")
+    return path
+
+
+def read_text(path: Path, what: str, limit: int | None = None) -> str:
+    """The file's text: regular file, within `limit` bytes, valid UTF-8."""
+    require_regular_file(path, what)
+    try:
+        if limit is not None and os.stat(path).st_size > limit:
+            raise GateError(f"{path}: {what} larger than {limit // (1024 * 1024)} MiB")
+        return Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GateError(f"{path}: {what} is not valid UTF-8 (byte {exc.start})") from None
+    except OSError as exc:
+        raise GateError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(text: str, where: str) -> Any:
+    """Strict JSON: no NaN/Infinity (Pulumi never writes them), no runaway nesting."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise GateError(f"{where}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    except ValueError as exc:
+        raise GateError(f"{where}: not JSON ({exc})") from None
+    except RecursionError:
+        raise GateError(f"{where}: nesting too deep (more than {MAX_DEPTH} levels)") from None
+
+
+class _PulumiLoader(yaml.SafeLoader):
+    """YAML as the Pulumi CLI reads config (yaml.v3, YAML 1.2 core): `yes`/`on` and dates stay strings;
+    aliases counted so an expansion bomb is refused."""
+
+    aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.events.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_YAML_ALIASES:
+                raise yaml.YAMLError(f"more than {MAX_YAML_ALIASES} aliases (expansion bomb?)")
+        return super().compose_node(parent, index)
+
+
+_PulumiLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp",
+                                                               "tag:yaml.org,2002:bool")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_PulumiLoader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                                    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def parse_yaml(text: str, where: str) -> Any:
+    """YAML to plain JSON-like data (str keys; str/int/float/bool/None/list/dict values)."""
+    try:
+        data = yaml.load(text, Loader=_PulumiLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise GateError(f"{where}: invalid YAML{at}: {problem}") from None
+    except RecursionError:
+        raise GateError(f"{where}: nesting too deep") from None
+    check_plain(data, where, budget=[MAX_YAML_VALUES])
+    return data
+
+
+MAX_YAML_VALUES = 1_000_000     # values after alias expansion
+
+
+def check_plain(value: Any, where: str, path: str = "", depth: int = 0,
+                budget: list[int] | None = None) -> None:
+    """Only JSON types, string keys, finite numbers, bounded depth (and count, with `budget`)."""
+    if budget is not None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise GateError(f"{where}: more than {MAX_YAML_VALUES} values once aliases are expanded")
+    if depth > MAX_DEPTH:
+        raise GateError(f"{where}: {path or 'value'}: nested more than {MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise GateError(f"{where}: {path}{'.' if path else ''}{k!r}: keys must be strings")
+            check_plain(v, where, f"{path}.{k}" if path else k, depth + 1, budget)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            check_plain(v, where, f"{path}[{i}]", depth + 1, budget)
+    elif (isinstance(value, float) and value != value) or value in (float("inf"), float("-inf")):
+        raise GateError(f"{where}: {path or 'value'}: {value} is not a finite number")
+    elif not (value is None or isinstance(value, str | int | float)):
+        raise GateError(f"{where}: {path or 'value'}: unsupported YAML type {type(value).__name__}")

@@ -1,0 +1,56 @@
+"""Child processes the gate starts: each in its own process group, killed with it on every exit path."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+_CHILDREN: set[subprocess.Popen[Any]] = set()
+_LOCK = threading.Lock()
+
+
+def register_child(proc: subprocess.Popen[Any]) -> None:
+    """Remember a child started with `start_new_session=True`, so kill_all() can end its group."""
+    with _LOCK:
+        _CHILDREN.add(proc)
+
+
+def kill_group(proc: subprocess.Popen[Any]) -> None:
+    """SIGKILL the child's whole process group (its own children too) and reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=10)
+    with _LOCK:
+        _CHILDREN.discard(proc)
+
+
+def kill_all() -> None:
+    """Every child still running (an interrupted run): their groups are killed."""
+    with _LOCK:
+        children = list(_CHILDREN)
+    for proc in children:
+        kill_group(proc)
+
+
+def run_bounded(cmd: list[str], *, timeout: float, cwd: Path | str | None = None,
+                env: dict[str, str] | None = None, out_dir: Path) -> tuple[int, str, str]:
+    """Run `cmd` in its own process group with stdout/stderr to files in `out_dir` (a grandchild that
+    keeps them open cannot hang the gate); (exit code, stdout, stderr). TimeoutExpired after `timeout`
+    seconds, the whole group killed either way once the command is done."""
+    out, err = Path(out_dir) / "stdout", Path(out_dir) / "stderr"
+    with out.open("wb") as fo, err.open("wb") as fe:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=fo, stderr=fe,
+                                start_new_session=True)
+        register_child(proc)
+        try:
+            code = proc.wait(timeout=timeout)
+        finally:
+            kill_group(proc)    # also what the program left running
+    return (code, out.read_text(encoding="utf-8", errors="replace"),
+            err.read_text(encoding="utf-8", errors="replace"))

@@ -1,0 +1,136 @@
+"""Per-run isolation of the gate's outputs.
+
+Every run works in a private directory (`<out>/.runs/<id>/`, same filesystem as `--out`). Only when the
+run finished (exit 0 or 1) are its outputs published: under an advisory lock on `<out>/.gate.lock`, each
+stack's whole set (state, report, checkov exports) is renamed into `--out` and `run.json` lists exactly
+the stacks this run produced (with their files' SHA-256), so `evidence export --gate-dir` takes one run.
+A concurrent run waits for the lock (bounded: LOCK_WAIT seconds), then exits 2; runs never mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from gate.errors import GateError
+
+LOCK_FILE = ".gate.lock"
+RUN_INDEX = "run.json"
+RUNS_DIR = ".runs"
+LOCK_WAIT = float(os.environ.get("GATE_LOCK_TIMEOUT", "120"))
+
+
+@contextlib.contextmanager
+def locked(out: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold the advisory lock of `out` (fcntl.flock), waiting at most `wait` seconds."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise GateError(f"{out}: locked by another gate run (waited {wait:g} s; "
+                                    "GATE_LOCK_TIMEOUT raises the wait)") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def stack_files(directory: Path, stack: str) -> list[Path]:
+    """The set of one stack in a run directory: `<stack>.*.json|sarif` files and `checkov/<stack>/`."""
+    found = [p for p in directory.iterdir() if p.is_file() and p.name.startswith(f"{stack}.")
+             and p.name[len(stack) + 1:].count(".") == 1]
+    exports = directory / "checkov" / stack
+    return sorted(found) + ([exports] if exports.is_dir() else [])
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class RunDir:
+    """A private working directory for one run; removed on every exit path (publish moves out of it)."""
+
+    def __init__(self, out: Path | None) -> None:
+        self.out = out
+        if out is not None:
+            (out / RUNS_DIR).mkdir(parents=True, exist_ok=True)
+            self.path = Path(tempfile.mkdtemp(prefix=f"{uuid.uuid4().hex[:12]}-", dir=out / RUNS_DIR))
+        else:
+            self.path = Path(tempfile.mkdtemp(prefix="gate-run-"))
+        self.id = self.path.name
+
+    def __enter__(self) -> RunDir:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self.out is not None:
+            with contextlib.suppress(OSError):    # only when no other run is working in it
+                (self.out / RUNS_DIR).rmdir()
+
+    def publish(self, stacks: list[str], extra: dict[str, Any] | None = None) -> None:
+        """Move each stack's set into `out` and write the run index, under the lock."""
+        if self.out is None:
+            return
+        with locked(self.out):
+            index: dict[str, Any] = {"run": self.id, "stacks": {}, **(extra or {})}
+            for stack in stacks:
+                index["stacks"][stack] = self._move(stack)
+            for name in (".stack-references.json", "gate.sarif", "gate.junit.xml"):
+                if (self.path / name).is_file():
+                    os.replace(self.path / name, self.out / name)
+            tmp = self.path / RUN_INDEX
+            tmp.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            os.replace(tmp, self.out / RUN_INDEX)
+
+    def _move(self, stack: str) -> dict[str, str]:
+        hashes: dict[str, str] = {}
+        for src in stack_files(self.path, stack):
+            rel = src.relative_to(self.path)
+            dst = self.out / rel   # type: ignore[operator]
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_dir():
+                for f in sorted(src.rglob("*")):
+                    if f.is_file():
+                        hashes[f.relative_to(self.path).as_posix()] = _digest(f)
+                old = dst.with_name(f".{dst.name}.old-{self.id}")
+                if dst.exists():
+                    os.replace(dst, old)
+                os.replace(src, dst)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                hashes[rel.as_posix()] = _digest(src)
+                os.replace(src, dst)
+        return hashes
+
+
+def read_run_index(out: Path) -> dict[str, Any] | None:
+    """The run index of `out` (None if absent)."""
+    try:
+        data = json.loads((out / RUN_INDEX).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise GateError(f"{out / RUN_INDEX}: unreadable run index ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("stacks"), dict):
+        raise GateError(f"{out / RUN_INDEX}: not a gate run index")
+    return data
