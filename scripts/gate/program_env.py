@@ -31,10 +31,7 @@ from gate.project import read_yaml
 MARKER = ".gate-env"
 MIN_PULUMI = (3, 100)          # sourcePosition, stack transforms, the mock monitor the recorder drives
 _GATE = Path(__file__).resolve().parent
-# The modules a recording worker imports (no checkov, no policy host, no reporting).
-WORKER_MODULES = ("__init__", "_worker", "driver", "dual", "env_reads", "errors", "graph", "invokes", "mocks",
-                  "monitor", "project", "recorder", "recording", "redaction", "sdk_patches", "stack_config",
-                  "transforms", "wire")
+# The worker imports only the engine's top-level modules (never its checkov subpackage).
 
 
 @dataclass(frozen=True)
@@ -69,6 +66,11 @@ def prepare(root: Path, pulumi_yaml: Path) -> ProgramEnv:
     directory = (root / venv).resolve()
     if _same_as_ours(directory):
         return ProgramEnv(python=None, toolchain=toolchain)
+    if not any((root / n).is_file() for n in ("pyproject.toml", "requirements.txt")):
+        if not _python(directory).exists():
+            return ProgramEnv(python=None, toolchain=toolchain)   # nothing to build from: the ambient Python
+        python = _python(directory)      # a virtualenv the user made: used as it is
+        return ProgramEnv(python=python, toolchain=toolchain, pulumi=_pulumi_version(python, pulumi_yaml))
     stamp = _requirements_stamp(root, toolchain)
     marker = directory / MARKER
     created = False
@@ -123,7 +125,7 @@ def _build(root: Path, venv: Path, toolchain: str, pulumi_yaml: Path) -> None:
         else:
             steps = [[sys.executable, "-m", "venv", str(venv)],
                      [python, "-m", "pip", "install", "--quiet", "-r", str(requirements)]]
-    else:
+    else:   # callers check first: nothing to build from means the gate's own interpreter
         raise GateError(f"{pulumi_yaml}: runtime.options.virtualenv: {venv.name} does not exist and there is "
                         "no requirements.txt or pyproject.toml to create it from")
     for cmd in steps:
@@ -152,6 +154,6 @@ def worker_path() -> Iterator[str]:
     """A private copy of the recording modules as package `gate`, for PYTHONPATH (never installed)."""
     with tempfile.TemporaryDirectory(prefix="gate-worker-") as base:
         (Path(base) / "gate").mkdir()
-        for name in WORKER_MODULES:
-            shutil.copy2(_GATE / f"{name}.py", Path(base) / "gate" / f"{name}.py")
+        for module in _GATE.glob("*.py"):
+            shutil.copy2(module, Path(base) / "gate" / module.name)
         yield base

@@ -34,8 +34,8 @@ def test_runtime_options_decide_the_environment(tmp_path):
         program_env.prepare(tmp_path, tmp_path / "Pulumi.yaml")
     (tmp_path / "Pulumi.yaml").write_text(
         "name: p\nruntime: {name: python, options: {virtualenv: venv}}\n")
-    with pytest.raises(GateError, match=r"virtualenv: venv does not exist and there is no requirements.txt"):
-        program_env.prepare(tmp_path, tmp_path / "Pulumi.yaml")
+    # no venv and nothing to make one from: the ambient Python, as before
+    assert program_env.prepare(tmp_path, tmp_path / "Pulumi.yaml").python is None
 
 
 def test_this_projects_own_uv_environment_is_the_gates():
