@@ -1,24 +1,32 @@
-"""Write a bundle atomically with a SHA-256 manifest, and verify one later.
+"""Write a bundle atomically with a signed SHA-256 manifest, and verify one later.
 
 The bundle is built in a temporary directory next to the target and renamed into place, so a failed
-export never leaves a half-written bundle. The manifest lists every other file with its hash; `verify`
-recomputes them and names every changed, added or removed file.
+export never leaves a half-written bundle. The target must be empty, absent, or a bundle this tool made
+(only the files its manifest lists); the old bundle is then removed file by file from its own manifest,
+never wholesale. The manifest lists every other file with its hash and is signed (gate.signing: a DSSE
+envelope beside it). `verify` names every changed, added or removed file, every symlink, extra directory
+and special file, and checks the signature against the given key or the manifest against a known hash.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from evidence import signing
 from evidence.errors import EvidenceError
 from evidence.redact import Redactor
 
 MANIFEST = "manifest.json"
+GENERATOR = "evidence export"
+OWN = (MANIFEST, signing.ENVELOPE)
 
 
 def sha256(path: Path) -> str:
@@ -31,21 +39,87 @@ def sha256(path: Path) -> str:
 
 
 def hashes(root: Path) -> dict[str, str]:
-    """Relative POSIX path -> SHA-256 of every file under ``root`` except the manifest itself."""
-    out = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() or path.is_symlink():
-            rel = path.relative_to(root).as_posix()
-            if rel != MANIFEST:
-                out[rel] = sha256(path) if path.is_file() else "symlink"
-    return out
+    """Relative POSIX path -> SHA-256 of every regular file under ``root`` except the bundle's own."""
+    return {rel: sha256(root / rel) for rel, kind in sorted(_walk(root).items())
+            if kind == "file" and rel not in OWN}
 
 
-def write(out: Path, files: dict[str, bytes], meta: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
-    """Publish ``files`` (relative path -> bytes) plus manifest.json at ``out``; returns the manifest."""
+def _walk(root: Path) -> dict[str, str]:
+    """Every entry under `root` (not following symlinks): rel -> "file" | "dir" | "symlink" | "special".
+    An unreadable directory is bad input (EvidenceError), not a removed file."""
+    found: dict[str, str] = {}
+    pending = [root]
+    while pending:
+        directory = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError as exc:
+            raise EvidenceError(f"{directory}: cannot read ({exc.strerror or exc})") from None
+        for entry in entries:
+            rel = Path(entry.path).relative_to(root).as_posix()
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_ISLNK(mode):
+                found[rel] = "symlink"
+            elif stat.S_ISDIR(mode):
+                found[rel] = "dir"
+                pending.append(Path(entry.path))
+            elif stat.S_ISREG(mode):
+                found[rel] = "file"
+            else:
+                found[rel] = "special"
+    return found
+
+
+def _own_bundle(out: Path) -> dict[str, Any] | None:
+    """The manifest of a bundle this tool wrote at `out`, holding nothing but its listed files; else None."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("generator") != GENERATOR:
+        return None
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        return None
+    listed = set(files) | set(OWN)
+    parents = {p.as_posix() for rel in files for p in Path(rel).parents if p.as_posix() != "."}
+    for rel, kind in _walk(out).items():
+        if not (kind == "file" and rel in listed) and not (kind == "dir" and rel in parents):
+            return None
+    return manifest
+
+
+def _remove_own(old: Path, manifest: dict[str, Any]) -> None:
+    """Delete an old bundle file by file from its manifest, then its (now empty) directories."""
+    for rel in [*manifest["files"], *OWN]:
+        with contextlib.suppress(FileNotFoundError):
+            (old / rel).unlink()
+    dirs = sorted({p for rel in manifest["files"] for p in (old / rel).parents if old in p.parents},
+                  key=lambda p: len(p.parts), reverse=True)
+    for d in [*dirs, old]:
+        with contextlib.suppress(OSError):
+            d.rmdir()
+
+
+def _check_target(out: Path) -> dict[str, Any] | None:
+    if not out.exists():
+        return None
+    if not out.is_dir() or out.is_symlink():
+        raise EvidenceError(f"{out}: exists and is not a directory (refusing to replace it)")
+    if not any(out.iterdir()):
+        return None
+    manifest = _own_bundle(out)
+    if manifest is None:
+        raise EvidenceError(f"{out}: not empty and not a bundle written by `evidence export` "
+                            "(refusing to touch it; choose an empty or new --out)")
+    return manifest
+
+
+def write(out: Path, files: dict[str, bytes], meta: dict[str, Any], redactor: Redactor,
+          signer: Any = None) -> dict[str, Any]:
+    """Publish ``files`` (relative path -> bytes) and the signed manifest at ``out``; returns the manifest."""
     out = Path(out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).is_file())):
-        raise EvidenceError(f"{out}: exists and is not an evidence bundle (refusing to replace it)")
+    old_manifest = _check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -55,8 +129,11 @@ def write(out: Path, files: dict[str, bytes], meta: dict[str, Any], redactor: Re
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        manifest = {**meta, "files": hashes(tmp)}
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        manifest = {**meta, "generator": GENERATOR, "files": hashes(tmp)}
+        body = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+        (tmp / MANIFEST).write_bytes(body)
+        if signer is not None:
+            (tmp / signing.ENVELOPE).write_bytes(signing.sign(body, signer))
         os.chmod(tmp, 0o755)
         old = None
         if out.exists():
@@ -64,31 +141,59 @@ def write(out: Path, files: dict[str, bytes], meta: dict[str, Any], redactor: Re
             out.rename(old)
         tmp.rename(out)
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_own(old, old_manifest or {"files": {}})
         return manifest
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
-def verify(root: Path) -> list[str]:
-    """Problems found in the bundle at ``root`` (empty list: intact)."""
+def _read_manifest(root: Path) -> tuple[bytes | None, list[str]]:
+    path = root / MANIFEST
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None, [f"removed: {MANIFEST}"]
+    if not stat.S_ISREG(mode):
+        raise EvidenceError(f"{path}: not a regular file")
+    try:
+        return path.read_bytes(), []
+    except OSError as exc:
+        raise EvidenceError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def verify(root: Path, public_key: Any = None, expect_sha256: str | None = None) -> list[str]:
+    """Problems found in the bundle at ``root`` (empty list: intact). Unreadable input: EvidenceError."""
     root = Path(root)
     if not root.is_dir():
         raise EvidenceError(f"{root}: not a directory")
+    body, problems = _read_manifest(root)
+    if body is None:
+        return problems
     try:
-        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-        recorded = manifest["files"]
+        recorded = json.loads(body)["files"]
         if not isinstance(recorded, dict):
             raise TypeError
-    except FileNotFoundError:
-        return [f"removed: {MANIFEST}"]
     except (ValueError, KeyError, TypeError):
         return [f"changed: {MANIFEST} (unreadable or without 'files')"]
-    actual = hashes(root)
-    problems = [
-        f"changed: {rel}" for rel in sorted(recorded) if rel in actual and actual[rel] != recorded[rel]
-    ]
-    problems += [f"removed: {rel}" for rel in sorted(recorded) if rel not in actual]
+    if expect_sha256 is not None and hashlib.sha256(body).hexdigest() != expect_sha256.lower():
+        problems.append(f"changed: {MANIFEST} (sha256 is not the expected {expect_sha256})")
+    envelope = root / signing.ENVELOPE
+    envelope_bytes = envelope.read_bytes() if envelope.is_file() and not envelope.is_symlink() else None
+    problems += signing.check(envelope_bytes, body, public_key)
+    entries = _walk(root)
+    parents = {p.as_posix() for rel in recorded for p in Path(rel).parents if p.as_posix() != "."}
+    problems += [f"symlink: {rel}" for rel, kind in sorted(entries.items()) if kind == "symlink"]
+    problems += [f"special file: {rel}" for rel, kind in sorted(entries.items()) if kind == "special"]
+    problems += [f"added directory: {rel}" for rel, kind in sorted(entries.items())
+                 if kind == "dir" and rel not in parents]
+    try:
+        actual = {rel: sha256(root / rel) for rel, kind in entries.items()
+                  if kind == "file" and rel not in OWN}
+    except OSError as exc:
+        raise EvidenceError(f"{exc.filename}: cannot read ({exc.strerror or exc})") from None
+    problems += [f"changed: {rel}" for rel in sorted(recorded)
+                 if rel in actual and actual[rel] != recorded[rel]]
+    problems += [f"removed: {rel}" for rel in sorted(recorded) if rel not in actual and rel not in entries]
     problems += [f"added: {rel}" for rel in sorted(actual) if rel not in recorded]
     return problems

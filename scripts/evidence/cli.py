@@ -1,8 +1,9 @@
 """`evidence`: auditor evidence bundles (export) and their integrity check (verify).
 
-Exit codes: export 0 written (whatever the verdict: failures are evidence too); verify 0 intact,
-1 tampered (every changed/added/removed file listed); 2 bad input (one line on stderr naming the file
-and key; nothing written).
+Exit codes: export 0 written (whatever the verdict: failures are evidence too); verify 0 intact and
+authentic, 1 tampered (every changed/added/removed file, symlink, extra directory, special file and
+signature problem listed); 2 bad input or unreadable bundle (one line on stderr naming the file and key;
+nothing written); 3 internal error.
 """
 
 from __future__ import annotations
@@ -52,9 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.add_argument("--live", action="store_true", help="add evidence read from the deployed clouds")
     exp.add_argument("--program", type=Path, default=PROJECT_ROOT, metavar="DIR", help=argparse.SUPPRESS)
-    exp.add_argument("--out", type=Path, required=True, metavar="DIR", help="bundle directory")
-    ver = sub.add_parser("verify", help="check a bundle against its manifest")
+    exp.add_argument("--out", type=Path, required=True, metavar="DIR",
+                     help="bundle directory: new, empty, or a bundle this tool wrote")
+    exp.add_argument("--key", type=Path, metavar="PEM",
+                     help="Ed25519 private key signing the manifest (default: $EVIDENCE_SIGNING_KEY or "
+                          "~/.config/dosis-eloket/evidence-signing-key.pem, generated on first use)")
+    ver = sub.add_parser("verify", help="check a bundle against its signed manifest")
     ver.add_argument("dir", type=Path, metavar="DIR")
+    anchor = ver.add_mutually_exclusive_group()
+    anchor.add_argument("--key", type=Path, metavar="PUB",
+                        help="public key (PEM) the manifest must be signed by")
+    anchor.add_argument("--expect-sha256", metavar="HEX", help="the manifest's SHA-256 recorded at export")
     return parser
 
 
@@ -81,16 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "verify":
-            from evidence.bundle import MANIFEST, sha256, verify
-
-            problems = verify(args.dir)
-            for p in problems:
-                print(p)
-            if problems:
-                print(f"evidence: {args.dir}: NOT intact ({len(problems)} problem(s))", file=sys.stderr)
-                return 1
-            print(f"evidence: {args.dir}: intact (manifest sha256 {sha256(args.dir / MANIFEST)})")
-            return 0
+            return _verify(args)
         if args.gate_dir is not None and (args.state is not None or args.policy_pack_config):
             raise EvidenceError("evidence export: --gate-dir takes no --state or --policy-pack-config")
         if args.state is not None and args.all:
@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             live=args.live,
             pack_config=args.policy_pack_config,
             gate_dir=args.gate_dir,
+            signing_key=args.key,
         )
         if args.live:
             _live_summary(args.out / "live.json")
@@ -114,14 +115,40 @@ def main(argv: list[str] | None = None) -> int:
         )
         from evidence.bundle import MANIFEST, sha256
 
-        print(f"evidence: manifest sha256 {sha256(args.out / MANIFEST)} (record it)")
+        print(f"evidence: manifest sha256 {sha256(args.out / MANIFEST)} (record it); signed, "
+              f"verify with `evidence verify {args.out} --key <key>.pub`")
         return 0
     except EvidenceError as exc:
         print(f"evidence: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:      # e.g. a read-only --out: the environment, one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"evidence: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("evidence: interrupted", file=sys.stderr)
         return 2
+    except Exception as exc:   # a bug: one line, distinct code
+        print(f"evidence: internal error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        return 3
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from evidence.bundle import MANIFEST, sha256, verify
+    from evidence.signing import load_public_key
+
+    key = load_public_key(args.key) if args.key is not None else None
+    problems = verify(args.dir, public_key=key, expect_sha256=args.expect_sha256)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"evidence: {args.dir}: NOT intact ({len(problems)} problem(s))", file=sys.stderr)
+        return 1
+    anchored = "signed by the given key" if key is not None else (
+        "manifest hash as expected" if args.expect_sha256 else
+        "NOT anchored: give --key or --expect-sha256 to check who made it")
+    print(f"evidence: {args.dir}: intact (manifest sha256 {sha256(args.dir / MANIFEST)}; {anchored})")
+    return 0
 
 
 if __name__ == "__main__":

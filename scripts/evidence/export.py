@@ -7,6 +7,7 @@ import functools
 import hashlib
 import io
 import json
+import re
 import subprocess
 import time
 from collections.abc import Callable
@@ -15,12 +16,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from evidence import bundle, html, oscal, register
+from evidence import bundle, html, oscal, register, signing
 from evidence.assess import assess
 from evidence.catalogue import sources_text
+from evidence.errors import EvidenceError
 from evidence.model import ControlResult, LiveCheck, StackEvidence
 from evidence.redact import Redactor
 
+STACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 TOOLS = (
     "dosis-eloket-platform",
     "pulumi",
@@ -153,9 +156,21 @@ def export(
     pack_config: list[str] = (),
     gate_dir: Path | None = None,
     as_of: str | None = None,
+    signing_key: Path | None = None,
 ) -> dict[str, Any]:
-    """Write the bundle for ``stacks`` (None: every stack) to ``out``; returns the manifest."""
+    """Write the bundle for ``stacks`` (None: every stack) to ``out``; returns the manifest.
+
+    The manifest is signed with the Ed25519 key at ``signing_key`` (default: signing.DEFAULT_KEY,
+    generated on first use; never inside ``out``).
+    """
     started = time.perf_counter()
+    key = Path(signing_key or signing.DEFAULT_KEY).expanduser().resolve()
+    if Path(out).resolve() in (key, *key.parents):
+        raise EvidenceError(f"{key}: the signing key must not live inside the bundle {out}")
+    for stack in stacks or []:
+        if not isinstance(stack, str) or not STACK_NAME.fullmatch(stack) or ".." in stack:
+            raise EvidenceError(f"--stack {stack!r}: invalid stack name (letters, digits, '-', '_', '.')")
+    signer = signing.load_signer(key)
     exported = datetime.now(UTC).replace(microsecond=0)
     if state_file is not None:  # cheapest input first: a bad file fails before any work
         from evidence.inputs import read_state
@@ -224,4 +239,4 @@ def export(
         files["live.json"] = _json([c.to_json() for c in checks])
     meta["export_seconds"] = round(time.perf_counter() - started, 3)
     files["report.html"] = html.render(results, evidence, checks, reg, meta).encode()
-    return bundle.write(out, files, meta, redactor)
+    return bundle.write(out, files, meta, redactor, signer)

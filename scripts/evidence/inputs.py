@@ -8,7 +8,9 @@ the engine's internals.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,6 +23,7 @@ from evidence.errors import EvidenceError
 from evidence.model import StackEvidence
 
 STACK_TYPE = "pulumi:pulumi:Stack"
+STACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def report_from_json(data: dict[str, Any], where: str) -> StackReport:
@@ -153,7 +156,46 @@ def collect(
 
 
 def _from_gate_dir(gate_dir: Path, stacks: list[str] | None) -> list[StackEvidence]:
-    names = stacks or sorted(p.name.removesuffix(".report.json") for p in gate_dir.glob("*.report.json"))
-    if not names:
-        raise EvidenceError(f"{gate_dir}: no <stack>.report.json here (run `gate preview --out {gate_dir}`)")
-    return [_load(gate_dir, s, None, f"gate run in {gate_dir}") for s in names]
+    """Exactly the stacks of the last gate run in `gate_dir` (its run.json), each file as that run wrote it.
+
+    A stack left over from an older run, or a file changed since, is refused: the bundle must hold one
+    run's verdicts, nothing mixed in.
+    """
+    index = _run_index(gate_dir)
+    produced = index["stacks"]
+    names = stacks or sorted(produced)
+    for name in names:
+        if name not in produced:
+            raise EvidenceError(f"{gate_dir / 'run.json'}: stack {name!r} is not from the last gate run "
+                                f"(it produced: {', '.join(sorted(produced)) or 'none'}); "
+                                f"missing or stale {name}.report.json")
+        for rel, digest in produced[name].items():
+            path = gate_dir / rel
+            try:
+                actual = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:
+                raise EvidenceError(f"{path}: cannot read ({exc.strerror or exc})") from None
+            if actual != digest:
+                raise EvidenceError(f"{path}: changed since the gate run that wrote it (run.json)")
+    return [_load(gate_dir, s, None, f"gate run {index.get('run', '?')} in {gate_dir}") for s in names]
+
+
+def _run_index(gate_dir: Path) -> dict[str, Any]:
+    path = gate_dir / "run.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EvidenceError(f"{gate_dir}: no run.json here (run `gate preview --out {gate_dir}`)") from None
+    except (OSError, ValueError) as exc:
+        raise EvidenceError(f"{path}: unreadable gate run index ({exc})") from None
+    stacks = data.get("stacks") if isinstance(data, dict) else None
+    if not isinstance(stacks, dict) or not all(
+            isinstance(k, str) and isinstance(v, dict) for k, v in stacks.items()):
+        raise EvidenceError(f"{path}: stacks: not a gate run index")
+    for name, files in stacks.items():
+        if not STACK_NAME.fullmatch(name) or ".." in name:
+            raise EvidenceError(f"{path}: stacks: {name!r} is not a stack name")
+        for rel in files:
+            if not isinstance(rel, str) or rel.startswith("/") or ".." in Path(rel).parts:
+                raise EvidenceError(f"{path}: stacks.{name}: {rel!r} is not a path inside the gate dir")
+    return data

@@ -16,6 +16,7 @@ from gate.inputs import MAX_DEPTH
 
 URN = re.compile(r"urn:pulumi:(?P<stack>[^:]+)::(?P<project>[^:]+)::"
                  r"(?P<type>[^:]+(?::[^:]+)*?)::(?P<name>.*)", re.DOTALL)
+_INF = float("inf")
 MAX_INT = 2**63       # Pulumi numbers are float64; integers beyond this are not real values
 
 _BOOL_KEYS = ("custom", "delete", "protect", "external", "retainOnDelete", "pendingReplacement")
@@ -114,12 +115,13 @@ def _values(value: Any, where: str, depth: int) -> None:
             if d > MAX_DEPTH:
                 raise GateError(f"{where}: nested more than {MAX_DEPTH} levels")
             items = v.values() if t is dict else v
-            stack.extend((x, d + 1) for x in items if type(x) is not bool and x is not None
-                         and type(x) is not float)
+            stack.extend((x, d + 1) for x in items if type(x) is not bool and x is not None)
             if t is dict:
                 for k in v:
                     if not k.isascii() and _has_surrogate(k):
                         raise GateError(f"{where}: a key holds a lone UTF-16 surrogate (not valid Unicode)")
+        elif t is float and (v != v or v in (_INF, -_INF)):
+            raise GateError(f"{where}: {v} is not a finite number (Pulumi never writes NaN or Infinity)")
         elif t is int and not -MAX_INT <= v <= MAX_INT:
             raise GateError(f"{where}: integer out of range ({str(v)[:20]}…; "
                             "Pulumi numbers are 64-bit floats)")

@@ -22,6 +22,7 @@ from gate.errors import GateError, ProgramError
 from gate.graph import Graph
 from gate.invokes import CallSites, load_answers, noting_call_sites, unanswered_error
 from gate.recorder import Recorder
+from gate.redaction import scrub
 from gate.sdk_patches import patched_sdk
 from gate.stack_config import normalize_config
 
@@ -87,6 +88,18 @@ def _no_unanswered(recorder: Recorder) -> None:
 
 def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
          where: str) -> Graph:
+    """Run under the mocks; error messages and logged diagnostics never carry a known secret."""
+    try:
+        graph = _run_program(fn, recorder, secret_keys, root_directory, where)
+    except ProgramError as exc:
+        raise ProgramError(scrub(str(exc), recorder.secret_values)) from None
+    for d in graph.diagnostics:
+        d["message"] = scrub(d["message"], recorder.secret_values)
+    return graph
+
+
+def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
+                 where: str) -> Graph:
     from pulumi.runtime.stack import run_in_stack
     from pulumi.runtime.sync_await import _sync_await
 
@@ -108,7 +121,8 @@ def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root
                 raise ProgramError(msg) from exc   # already names the file and key
             raise ProgramError(f"{where}: program failed: {type(exc).__name__}: {msg}") from exc
     recorder.graph.env_reads = recorder.env_reads.report(recorder.graph.resources)
-    errors = [d["message"] for d in recorder.graph.diagnostics if d["severity"] == "error"]
+    errors = [scrub(d["message"], recorder.secret_values) for d in recorder.graph.diagnostics
+              if d["severity"] == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         first = errors[0].strip().splitlines()[0] if errors[0].strip() else "(empty message)"

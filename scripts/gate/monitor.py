@@ -11,8 +11,9 @@ from pulumi.runtime.proto import engine_pb2, resource_pb2
 
 from gate.graph import PROVIDER_PREFIX, STACK_REFERENCE_TYPE, STACK_TYPE, RecordedResource
 from gate.recorder import Recorder
+from gate.redaction import CREDENTIAL_PROPERTIES, mask, mentions, secret_strings
 from gate.transforms import Transforms
-from gate.wire import is_secret, plain_to_struct, secret, struct_to_plain, unknown_value
+from gate.wire import UNKNOWN, is_secret, plain_to_struct, secret, struct_to_plain, unknown_value
 
 _SEVERITIES = {engine_pb2.DEBUG: "debug", engine_pb2.INFO: "info", engine_pb2.WARNING: "warning",
                engine_pb2.ERROR: "error"}
@@ -70,6 +71,25 @@ def _apply_options(rec: RecordedResource, request: Any) -> None:
         }
 
 
+def _guard_credentials(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """A provider's credential properties are secret even when the program passed them in clear."""
+    if not type_.startswith(PROVIDER_PREFIX):
+        return inputs
+    return {k: secret(v) if k in CREDENTIAL_PROPERTIES and not is_secret(v) and v != UNKNOWN else v
+            for k, v in inputs.items()}
+
+
+def _derived(result: tuple[str, dict[str, Any]], plaintexts: set[str]) -> tuple[str, dict[str, Any]]:
+    """Mock outputs built from a secret input (a name, hence an id/ARN) are secret too; the id, which
+    cannot be a secret, gets a stable stand-in instead of the plaintext."""
+    rid, computed = result
+    if not plaintexts:
+        return rid, computed
+    computed = {k: secret(v) if not is_secret(v) and mentions(v, plaintexts) else v
+                for k, v in computed.items()}
+    return mask(rid, plaintexts), computed
+
+
 class RecordingMonitor(MockMonitor):
     """The SDK mock monitor, recording what the engine would receive."""
 
@@ -111,7 +131,11 @@ class RecordingMonitor(MockMonitor):
             self._add(RecordedResource(urn=urn, type=STACK_TYPE, name=request.name, custom=False))
             return resource_pb2.RegisterResourceResponse(urn=urn)
         request = self.transforms.apply(urn, request)
-        inputs = struct_to_plain(request.object)
+        inputs = _guard_credentials(request.type, struct_to_plain(request.object))
+        plaintexts = secret_strings(inputs)
+        if plaintexts:
+            with recorder.lock:
+                recorder.secret_values |= plaintexts
         custom = bool(request.custom)
         provider_ref = request.provider
         if custom and not provider_ref and not request.type.startswith(PROVIDER_PREFIX):
@@ -126,7 +150,8 @@ class RecordingMonitor(MockMonitor):
         if not custom:
             self._add(rec)
             return resource_pb2.RegisterResourceResponse(urn=urn, id="")
-        rid, computed = recorder.mocks.outputs_for(request.type, request.name, inputs, provider_ref)
+        rid, computed = _derived(recorder.mocks.outputs_for(request.type, request.name, inputs, provider_ref),
+                                 plaintexts)
         rec.id = request.importId or rid
         known = {k: v for k, v in inputs.items() if not unknown_value(v)}
         outputs = {**known, **computed}
@@ -141,6 +166,7 @@ class RecordingMonitor(MockMonitor):
         recorder = self._recorder
         urn = self.make_urn(request.parent, request.type, request.name)
         props = struct_to_plain(request.properties)
+        plaintexts = secret_strings(props)
         package = request.type.split(":")[0]
         provider_ref = request.provider or recorder.default_provider(package, request.version)
         if request.type == STACK_REFERENCE_TYPE:
@@ -152,7 +178,8 @@ class RecordingMonitor(MockMonitor):
                 outputs["secretOutputNames"] = sorted(k for k, v in found.items() if is_secret(v))
             inputs = {"name": target}
         else:
-            _, computed = recorder.mocks.outputs_for(request.type, request.name, props, provider_ref)
+            mocked = recorder.mocks.outputs_for(request.type, request.name, props, provider_ref)
+            _, computed = _derived(mocked, plaintexts)
             inputs = props
             outputs = {**{k: v for k, v in props.items() if not unknown_value(v)}, **computed,
                        "id": request.id}

@@ -51,6 +51,7 @@ class Recorder:
         self.mocks: Any = None
         self.state_dir: Path | list[Path] | None = None
         self.secret_keys: set[str] = set()
+        self.secret_values: set[str] = set()   # plaintexts seen inside secrets (to scrub messages)
         self.type_aliases: dict[str, list[str]] = {}   # type -> former types (sdk_patches.split_type_aliases)
         self.root: Path | None = None    # the project directory: source positions are relative to it
         self.invoke_answers: list[Any] = []   # gate.invokes.Answer

@@ -34,7 +34,7 @@ def test_export_writes_every_part_and_verifies(bundle_dir: Path, capsys) -> None
         "stacks/dosis-prod/state.json",
     } <= names
     manifest = json.loads((bundle_dir / "manifest.json").read_text())
-    assert set(manifest["files"]) == names - {"manifest.json"}
+    assert set(manifest["files"]) == names - {"manifest.json", "manifest.dsse.json"}
     assert manifest["stacks"] == ["portal-prod", "dosis-prod"]
     assert manifest["git_commit"] and manifest["exported"] and "pulumi" in manifest["versions"]
     assert manifest["versions"]["checkov"]           # from its pinned tool environment
@@ -136,16 +136,19 @@ def test_refuses_to_replace_a_directory_that_is_not_a_bundle(tmp_path: Path, exp
     out = tmp_path / "precious"
     out.mkdir()
     (out / "notes.txt").write_text("keep")
-    with pytest.raises(EvidenceError, match="not an evidence bundle"):
+    with pytest.raises(EvidenceError, match="not a bundle written by"):
         export(PROJECT, out, stacks=["portal-prod"], **export_kwargs)
     assert (out / "notes.txt").read_text() == "keep"
 
 
-def test_reexport_replaces_a_previous_bundle(bundle_dir: Path, export_kwargs) -> None:
-    (bundle_dir / "stale.txt").write_text("old")
+def test_reexport_replaces_only_a_bundle_it_wrote(bundle_dir: Path, export_kwargs) -> None:
     export(PROJECT, bundle_dir, stacks=["portal-prod"], **export_kwargs)
-    assert not (bundle_dir / "stale.txt").exists()
     assert cli.main(["verify", str(bundle_dir)]) == 0
+    assert not (bundle_dir / "stacks" / "dosis-prod").exists()     # the old bundle's files are gone
+    (bundle_dir / "stale.txt").write_text("someone else's")
+    with pytest.raises(EvidenceError, match="not a bundle written by"):
+        export(PROJECT, bundle_dir, stacks=["portal-prod"], **export_kwargs)
+    assert (bundle_dir / "stale.txt").read_text() == "someone else's"
 
 
 @pytest.mark.parametrize(

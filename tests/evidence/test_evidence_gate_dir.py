@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -11,11 +12,16 @@ from evidence.inputs import collect
 from evidence_fixtures import PROJECT, checkpoint, report
 
 
-def _gate_dir(tmp_path: Path, stack: str) -> Path:
+def _gate_dir(tmp_path: Path, stack: str, *, index: bool = True) -> Path:
     out = tmp_path / "gate"
     out.mkdir()
-    (out / f"{stack}.report.json").write_text(json.dumps(report(stack).to_json()))
-    (out / f"{stack}.state.json").write_text(json.dumps(checkpoint(stack)))
+    files = {f"{stack}.report.json": json.dumps(report(stack).to_json()),
+             f"{stack}.state.json": json.dumps(checkpoint(stack))}
+    for name, text in files.items():
+        (out / name).write_text(text)
+    if index:   # what the gate writes: exactly the stacks of its run, with their files' hashes
+        digests = {name: hashlib.sha256(text.encode()).hexdigest() for name, text in files.items()}
+        (out / "run.json").write_text(json.dumps({"run": "r1", "stacks": {stack: digests}}))
     return out
 
 
@@ -27,9 +33,20 @@ def test_reads_every_stack_of_the_gate_run(tmp_path: Path) -> None:
     assert ev.state["deployment"]["resources"] == checkpoint("portal-prod")["deployment"]["resources"]
 
 
-def test_a_gate_dir_without_reports_is_a_one_line_error(tmp_path: Path) -> None:
-    with pytest.raises(EvidenceError, match=r"no <stack>\.report\.json here"):
+def test_a_gate_dir_without_a_run_index_is_a_one_line_error(tmp_path: Path) -> None:
+    with pytest.raises(EvidenceError, match=r"no run\.json here"):
         collect(PROJECT, None, None, gate_dir=tmp_path)
+
+
+def test_only_the_stacks_of_the_last_run_and_unchanged(tmp_path: Path) -> None:
+    out = _gate_dir(tmp_path, "portal-prod")
+    (out / "dosis-prod.report.json").write_text(json.dumps(report("dosis-prod").to_json()))   # stale
+    assert [ev.stack for ev in collect(PROJECT, None, None, gate_dir=out)] == ["portal-prod"]
+    with pytest.raises(EvidenceError, match="not from the last gate run"):
+        collect(PROJECT, ["dosis-prod"], None, gate_dir=out)
+    (out / "portal-prod.state.json").write_text("{}")
+    with pytest.raises(EvidenceError, match="changed since the gate run"):
+        collect(PROJECT, None, None, gate_dir=out)
 
 
 def test_a_named_stack_missing_from_the_gate_run_names_the_file(tmp_path: Path) -> None:

@@ -1,0 +1,126 @@
+"""Runs are isolated: concurrent runs on one --out keep their own verdicts; signals and deadlines leave
+no process, temp dir or half-written output behind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _gate(*args, env: dict | None = None, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "gate", *map(str, args)], cwd=REPO,
+                            env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **kw)
+
+
+def _preview(gate_programs: Path, stack: str, out: Path) -> int:
+    proc = _gate("preview", "--program", gate_programs / "multi", "--stack", stack, "--out", out,
+                 "--no-checkov", "--policy-pack", gate_programs / "packs" / "no-us-east", "--format", "json")
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode in (0, 1), stderr
+    report = json.loads(stdout)
+    assert report["stack"] == stack
+    return proc.returncode
+
+
+def test_four_concurrent_runs_on_one_out_keep_their_solo_verdicts(gate_programs, tmp_path) -> None:
+    solo = {s: _preview(gate_programs, s, tmp_path / f"solo-{s}") for s in ("base", "azure")}
+    assert solo == {"base": 1, "azure": 0}          # mixed: one blocked, one compliant
+    out = tmp_path / "shared"
+    for _ in range(2):
+        stacks = ["base", "azure", "azure", "base"]
+        with ThreadPoolExecutor(4) as pool:
+            codes = list(pool.map(lambda s: _preview(gate_programs, s, out), stacks))
+        assert codes == [solo[s] for s in stacks]
+        index = json.loads((out / "run.json").read_text())
+        assert len(index["stacks"]) == 1
+        for rel, digest in next(iter(index["stacks"].values())).items():
+            assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == digest
+        assert not (out / ".runs").exists()
+        for stack in ("base", "azure"):
+            report = json.loads((out / f"{stack}.report.json").read_text())
+            assert report["blocked"] == bool(solo[stack])
+
+
+SLOW_PROGRAM = """
+import os, subprocess, sys, time
+import pulumi
+marker = os.environ["GATE_TEST_MARKER"]
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+open(marker, "w").write(f"{os.getpid()} {child.pid}")
+if os.environ.get("GATE_TEST_HANG"):
+    time.sleep(600)
+pulumi.export("done", True)
+"""
+
+
+def _gone(pid: int, wait: float = 5.0) -> bool:
+    """Not running (a zombie awaiting its reaper counts as gone); SIGKILL delivery may take a moment."""
+    end = time.monotonic() + wait
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.1)
+
+
+def _wait_for(path: Path, seconds: float = 120) -> None:
+    end = time.monotonic() + seconds
+    while not path.exists() or not path.read_text().strip():
+        assert time.monotonic() < end, "program never started"
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_kills_children_removes_temp_dirs_and_writes_nothing(make_program, tmp_path, sig) -> None:
+    program = make_program(SLOW_PROGRAM)
+    out, marker, tmp = tmp_path / "out", tmp_path / "marker", tmp_path / "tmp"
+    tmp.mkdir()
+    proc = _gate("preview", "--program", program, "--stack", "dev", "--out", out, "--no-checkov",
+                 env={"GATE_TEST_MARKER": str(marker), "GATE_TEST_HANG": "1", "TMPDIR": str(tmp)})
+    _wait_for(marker)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 2 and "interrupted" in stderr and "Traceback" not in stderr
+    worker, child = map(int, marker.read_text().split())
+    time.sleep(0.5)
+    assert _gone(worker) and _gone(child)
+    assert list(tmp.iterdir()) == []
+    assert not list(out.glob("*.json")) and not (out / ".runs").exists()
+
+
+def test_program_deadline_and_a_leftover_child(make_program, tmp_path) -> None:
+    program = make_program(SLOW_PROGRAM)
+    marker = tmp_path / "marker"
+    started = time.monotonic()
+    proc = _gate("preview", "--program", program, "--stack", "dev", "--out", tmp_path / "out", "--no-checkov",
+                 "--program-timeout", "20", env={"GATE_TEST_MARKER": str(marker), "GATE_TEST_HANG": "1"})
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and "program deadline" in stderr and len(stderr.strip().splitlines()) == 1
+    assert time.monotonic() - started < 60
+    worker, child = map(int, marker.read_text().split())
+    assert _gone(worker) and _gone(child)
+    # A program that finishes but leaves a child holding stdout: the gate does not wait for it.
+    marker.unlink()
+    proc = _gate("preview", "--program", program, "--stack", "dev", "--out", tmp_path / "out", "--no-checkov",
+                 env={"GATE_TEST_MARKER": str(marker)})
+    proc.communicate(timeout=120)
+    assert proc.returncode in (0, 1)
+    assert _gone(int(marker.read_text().split()[1]))
