@@ -83,7 +83,8 @@ def _no_unanswered(recorder: Recorder) -> None:
     """An invoke nobody could answer is bad input (exit 2), named with its arguments and call site."""
     if recorder.mocks.unanswered:
         token, args, site = recorder.mocks.unanswered[0]
-        raise unanswered_error(recorder.graph.stack, token, args, site, recorder.fixture_hint)
+        error = unanswered_error(recorder.graph.stack, token, args, site, recorder.fixture_hint)
+        raise GateError(scrub(str(error), recorder.secret_values))
 
 
 def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
