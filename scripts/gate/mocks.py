@@ -131,6 +131,9 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     else:
         arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{kind}/{rid}"
     out.update(id=rid, arn=arn)
+    if mod_type == "ecr/repository:Repository":   # read by deploy-time code (image references)
+        out.update(repositoryUrl=f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{phys_name}",
+                   registryId=ACCOUNT_ID)
     if module == "ec2" or module == "rds":
         out.setdefault("ownerId", ACCOUNT_ID)
     return out
