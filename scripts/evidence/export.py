@@ -141,6 +141,32 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=1, sort_keys=False, default=str) + "\n").encode()
 
 
+def _meta(project: Path, exported: datetime, evidence: list[StackEvidence], live: bool,
+          pack_config: list[str]) -> dict[str, Any]:
+    """What the manifest says about the export itself."""
+    return {
+        "exported": exported.isoformat(),
+        "git_commit": git_commit(project),
+        "stacks": [ev.stack for ev in evidence],
+        "versions": tool_versions(),
+        "packs": pack_versions(project),
+        "live": live,
+        "sources": {ev.stack: ev.source for ev in evidence},
+        "policy_pack_config": pack_configs(project, list(pack_config)),
+    }
+
+
+def _checked_signer(out: Path, stacks: list[str] | None, signing_key: Path | None) -> Any:
+    """Valid stack names (no path escapes), a signing key outside the bundle; the signer."""
+    key = Path(signing_key or signing.DEFAULT_KEY).expanduser().resolve()
+    if Path(out).resolve() in (key, *key.parents):
+        raise EvidenceError(f"{key}: the signing key must not live inside the bundle {out}")
+    for stack in stacks or []:
+        if not isinstance(stack, str) or not STACK_NAME.fullmatch(stack) or ".." in stack:
+            raise EvidenceError(f"--stack {stack!r}: invalid stack name (letters, digits, '-', '_', '.')")
+    return signing.load_signer(key)
+
+
 def export(
     project: Path,
     out: Path,
@@ -164,13 +190,7 @@ def export(
     generated on first use; never inside ``out``).
     """
     started = time.perf_counter()
-    key = Path(signing_key or signing.DEFAULT_KEY).expanduser().resolve()
-    if Path(out).resolve() in (key, *key.parents):
-        raise EvidenceError(f"{key}: the signing key must not live inside the bundle {out}")
-    for stack in stacks or []:
-        if not isinstance(stack, str) or not STACK_NAME.fullmatch(stack) or ".." in stack:
-            raise EvidenceError(f"--stack {stack!r}: invalid stack name (letters, digits, '-', '_', '.')")
-    signer = signing.load_signer(key)
+    signer = _checked_signer(out, stacks, signing_key)
     exported = datetime.now(UTC).replace(microsecond=0)
     if state_file is not None:  # cheapest input first: a bad file fails before any work
         from evidence.inputs import read_state
@@ -210,20 +230,10 @@ def export(
         for s in r.subjects:
             s["properties"] = redactor.redact(s["properties"])
 
-    commit = git_commit(project)
-    versions = tool_versions()
-    meta = {
-        "exported": exported.isoformat(),
-        "git_commit": commit,
-        "stacks": [ev.stack for ev in evidence],
-        "versions": versions,
-        "packs": pack_versions(project),
-        "live": live,
-        "sources": {ev.stack: ev.source for ev in evidence},
-        "policy_pack_config": pack_configs(project, list(pack_config)),
-    }
+    meta = _meta(project, exported, evidence, live, pack_config)
     if as_of is not None:
         meta["as_of"] = as_of
+    commit, versions = meta["git_commit"], meta["versions"]
     files: dict[str, bytes] = {}
     model = oscal.build(results, evidence, exported, versions.get("dosis-eloket-platform", "0"), commit)
     files["assessment-results.json"] = redactor.scrub(oscal.to_json(model)).encode()

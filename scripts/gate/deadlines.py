@@ -101,10 +101,14 @@ class Watchdog:
                 signal.pthread_kill(self._main, _SIGNAL)
 
     def start(self) -> None:
-        threading.Thread(target=self._run, name="gate-watchdog", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name="gate-watchdog", daemon=True)
+        self._thread.start()
 
     def stop(self) -> None:
+        """Stop and join: no signal may arrive once the handler is restored (SIGUSR2 would kill)."""
         self._stop.set()
+        self.busy = False
+        self._thread.join()
 
 
 INTERNAL_ERROR = 3

@@ -52,8 +52,14 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def parse_json(text: str, where: str) -> Any:
-    """Strict JSON: no NaN/Infinity (Pulumi never writes them), no runaway nesting."""
+    """Strict JSON: no NaN/Infinity (Pulumi never writes them), no lone UTF-16 surrogates (not Unicode;
+    the gRPC path cannot carry them), no runaway nesting."""
+    if "\\u" in text and _SURROGATE.search(text) and _lone_surrogate(text):
+        raise GateError(f"{where}: a string holds a lone UTF-16 surrogate (not valid Unicode)")
     try:
         return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
@@ -62,6 +68,29 @@ def parse_json(text: str, where: str) -> Any:
         raise GateError(f"{where}: not JSON ({exc})") from None
     except RecursionError:
         raise GateError(f"{where}: nesting too deep (more than {MAX_DEPTH} levels)") from None
+
+
+def _lone_surrogate(text: str) -> bool:
+    """Escapes that decode to a surrogate not paired into a valid character."""
+    try:
+        _encode_all(json.loads(text))
+    except UnicodeEncodeError:
+        return True
+    except (ValueError, RecursionError):
+        return False     # parse_json reports it
+    return False
+
+
+def _encode_all(value: Any) -> None:
+    if isinstance(value, str):
+        value.encode("utf-8")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            k.encode("utf-8")
+            _encode_all(v)
+    elif isinstance(value, list):
+        for v in value:
+            _encode_all(v)
 
 
 class _PulumiLoader(yaml.SafeLoader):

@@ -202,22 +202,16 @@ class _NoDog:
     busy = False
 
 
-def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any, seconds: float) -> None:
-    import pulumi_policy
+def _views(resources: list[StateResource], by_urn: dict[str, StateResource], for_stack: bool,
+           ) -> tuple[Any, Any, list[Any]]:
+    """(provider_of, options_of, stack views): what policies see of each resource, built once."""
     from pulumi_policy.policy import (
         PolicyCustomTimeouts,
         PolicyProviderResource,
         PolicyResource,
         PolicyResourceOptions,
-        ResourceValidationArgs,
-        StackValidationArgs,
     )
 
-    active = [b for b in bound if b.level != "disabled"]
-    resource_policies = [b for b in active if isinstance(b.policy, pulumi_policy.ResourceValidationPolicy)]
-    stack_policies = [b for b in active if isinstance(b.policy, pulumi_policy.StackValidationPolicy)]
-
-    by_urn = {r.urn: r for r in resources}
     providers: dict[str, Any] = {}
     no_timeouts = PolicyCustomTimeouts(0.0, 0.0, 0.0)
 
@@ -242,7 +236,7 @@ def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any,
     # Stack policies see every resource at once, so those views are built first and, where a resource's
     # outputs equal its inputs (preview), shared with the resource policies: one deserialisation each.
     stack_views: list[Any] = []
-    if stack_policies:
+    if for_stack:
         stack_views = [PolicyResource(r.type, proxied(stack_props(r)), r.urn, r.name, options_of(r),
                                       provider_of(r), None, [], {}) for r in resources]
         views = {v.urn: v for v in stack_views}
@@ -251,7 +245,18 @@ def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any,
             pr.dependencies = [views[d] for d in r.dependencies if d in views]
             pr.property_dependencies = {k: [views[d] for d in v if d in views]
                                         for k, v in r.property_dependencies.items() if v}
+    return provider_of, options_of, stack_views
 
+
+def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any, seconds: float) -> None:
+    import pulumi_policy
+    from pulumi_policy.policy import ResourceValidationArgs, StackValidationArgs
+
+    active = [b for b in bound if b.level != "disabled"]
+    resource_policies = [b for b in active if isinstance(b.policy, pulumi_policy.ResourceValidationPolicy)]
+    stack_policies = [b for b in active if isinstance(b.policy, pulumi_policy.StackValidationPolicy)]
+    by_urn = {r.urn: r for r in resources}
+    provider_of, options_of, stack_views = _views(resources, by_urn, bool(stack_policies))
     type_counts = Counter(r.type for r in resources)
     for b in resource_policies:
         b.run.resources_checked = applicable_count(b.types, type_counts)
