@@ -86,7 +86,25 @@ def _live_summary(path: Path) -> None:
         print(f"evidence: live: {check}: " + ", ".join(f"{n} {s}" for s, n in sorted(per.items())))
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt     # unwind: temporary directories are removed, the gate child killed
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:          # not the main thread
+        previous = None
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "verify":

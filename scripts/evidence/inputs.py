@@ -8,9 +8,12 @@ the engine's internals.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -72,11 +75,23 @@ def stack_of(state: dict[str, Any]) -> str | None:
 
 def run_gate(args: list[str], project: Path) -> None:
     """Run the gate's CLI; exit 0/1 (ok/blocked) are both verdicts, 2 is bad input we pass on."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "gate", *args], cwd=project, capture_output=True, text=True, check=False
-    )
+    # Its own process group: an interrupted export takes the gate and everything it started with it.
+    with subprocess.Popen([sys.executable, "-m", "gate", *args], cwd=project, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                          start_new_session=True) as proc:
+        try:
+            _, stderr = proc.communicate()
+        except BaseException:    # SIGTERM first: the gate then kills its own children's groups
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+            raise
     if proc.returncode not in (0, 1):
-        lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+        lines = [ln for ln in stderr.splitlines() if ln.strip()]
         detail = lines[-1] if lines else f"exit code {proc.returncode}"
         raise EvidenceError(detail.removeprefix("gate: error: "))
 

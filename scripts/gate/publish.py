@@ -66,6 +66,19 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """SIGINT/SIGTERM held back (delivered right after) while files are being renamed into --out."""
+    import signal
+
+    deferred = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class RunDir:
     """A private working directory for one run; removed on every exit path (publish moves out of it)."""
 
@@ -91,7 +104,7 @@ class RunDir:
         """Move each stack's set into `out` and write the run index, under the lock."""
         if self.out is None:
             return
-        with locked(self.out):
+        with locked(self.out), _signals_deferred():   # a signal now would leave a half-published set
             index: dict[str, Any] = {"run": self.id, "stacks": {}, **(extra or {})}
             for stack in stacks:
                 index["stacks"][stack] = self._move(stack)
