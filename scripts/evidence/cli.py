@@ -70,6 +70,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _live_summary(path: Path) -> None:
+    """One line per live check: how many resources it verified, failed or could not verify."""
+    import json
+
+    try:
+        checks = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        checks = []
+    if not checks:
+        print("evidence: live: no live checks ran (no deployed resources or no cloud credentials)")
+        return
+    counts: dict[str, dict[str, int]] = {}
+    for c in checks:
+        per = counts.setdefault(f"{c.get('cloud')}/{c.get('check')}", {})
+        per[c.get("status", "?")] = per.get(c.get("status", "?"), 0) + 1
+    for check, per in sorted(counts.items()):
+        print(f"evidence: live: {check}: " + ", ".join(f"{n} {s}" for s, n in sorted(per.items())))
+
+
 def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt     # unwind: temporary directories are removed, the gate child killed
 
@@ -125,6 +144,8 @@ def _main(argv: list[str] | None) -> int:
             as_of=as_of,
             signing_key=args.key,
         )
+        if args.live:
+            _live_summary(args.out / "live.json")
         print(
             f"evidence: wrote {args.out} ({len(manifest['files']) + 1} files, "
             f"{', '.join(manifest['stacks'])}) in {manifest['export_seconds']:.2f}s"

@@ -50,13 +50,35 @@ def git_commit(project: Path) -> str:
 
 
 def tool_versions() -> dict[str, str]:
-    """Installed versions of the tools whose behaviour the verdict depends on."""
+    """Installed versions of the tools whose behaviour the verdict depends on.
+
+    checkov runs from its own pinned tool environment (not this venv): its pin is its version.
+    """
     out = {}
     for name in TOOLS:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             continue
+    if "checkov" not in out:
+        from gate.checkov.toolenv import CHECKOV_VERSION
+
+        out["checkov"] = CHECKOV_VERSION
+    return dict(sorted(out.items()))
+
+
+def pack_configs(project: Path, given: list[str]) -> dict[str, dict[str, str]]:
+    """The pack configs the gate applied: `[tool.gate]` of the project, then the given PACK=FILE specs."""
+    from gate import settings as gate_settings
+
+    applied = gate_settings.with_flags(gate_settings.load([project]), pack_config=list(given))
+    out = {}
+    for pack, path in sorted(applied.pack_config.items()):
+        try:
+            shown = path.relative_to(project).as_posix()
+        except ValueError:
+            shown = str(path)
+        out[pack] = {"file": shown, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
     return out
 
 
@@ -139,7 +161,7 @@ def _meta(project: Path, exported: datetime, evidence: list[StackEvidence], live
         "packs": pack_versions(project),
         "live": live,
         "sources": {ev.stack: ev.source for ev in evidence},
-        "policy_pack_config": list(pack_config),
+        "policy_pack_config": pack_configs(project, list(pack_config)),
     }
 
 

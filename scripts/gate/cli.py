@@ -15,14 +15,13 @@ import time
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gate import asof
+from gate import asof, options
 from gate.cli_speed import cache_options, cache_root, cmd_merge, merge_parser, shard_options
 from gate.deadlines import DEFAULTS, INTERNAL_ERROR, Deadlines
 from gate.errors import GateError, UsageError
 
 FORMATS = ("text", "json", "sarif", "junit")
-# This project's root (scripts/gate/cli.py -> repo root): default program and default policy packs.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = options.PROJECT_ROOT
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,12 +59,20 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="text", help="output on stdout (default: text)")
     p.add_argument("--out", type=Path, help="directory for <stack>.state.json and <stack>.report.json")
     p.add_argument("--policy-pack", action="append", default=[], type=Path, metavar="DIR",
-                   help="policy pack directory (repeatable; default: every pack under policies/)")
+                   help="policy pack directory (repeatable; default: [tool.gate] packs, else every pack "
+                        "under policies/)")
     p.add_argument("--policy-pack-config", action="append", default=[], metavar="PACK=FILE",
-                   help="pack config JSON, as `pulumi preview --policy-pack-config` takes it (repeatable)")
+                   help="pack config JSON, as `pulumi preview --policy-pack-config` takes it (repeatable; "
+                        "replaces that pack's [tool.gate.pack-config] file)")
+    p.add_argument("--profile", default="", metavar="NAME",
+                   help="apply [tool.gate.profiles.NAME] over [tool.gate] (e.g. generic)")
+    p.add_argument("--records", type=Path, metavar="DIR",
+                   help="compliance records directory given to the packs (default: [tool.gate] records)")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="text format: only the blocking findings and the verdict block")
     p.add_argument("--policy-mode", choices=("inprocess", "grpc"), default="inprocess",
                    help="evaluate packs in-process (fast) or through the Analyzer gRPC protocol")
-    p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
+    p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan ([tool.gate] checkov)")
     p.add_argument("--timings", action="store_true", help="print the time split on stderr")
     asof.add_argument(p)
     cache_options(p)
@@ -80,13 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gate", description="Offline Pulumi preview + CrossGuard policy gate.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     pre = sub.add_parser("preview", help="record a program's stacks under mocks and judge them")
-    pre.add_argument("--program", type=Path, default=PROJECT_ROOT, metavar="DIR",
-                     help="Pulumi project directory (default: this project)")
+    pre.add_argument("--program", type=Path, default=None, metavar="DIR",
+                     help="Pulumi project directory (default: this project); its pyproject.toml's "
+                          "[tool.gate] applies when it has one")
     which = pre.add_mutually_exclusive_group(required=True)
     which.add_argument("--stack", help="stack name (its Pulumi.<stack>.yaml in stackConfigDir)")
     which.add_argument("--all", action="store_true",
                        help="every stack with a config file, ordered by StackReferences")
-    pre.add_argument("--jobs", type=_jobs, default=2, help="stacks recorded in parallel (default 2)")
+    pre.add_argument("--invoke-fixtures", type=Path, metavar="FILE",
+                     help="answers to the program's invokes (data sources), for every stack; see "
+                          "docs/gate-usage.md (default: [tool.gate] invoke-fixtures)")
+    pre.add_argument("--jobs", type=_jobs, default=None,
+                     help="stacks recorded in parallel (default: [tool.gate] jobs, else 2)")
     shard_options(pre)
     _common(pre)
     ana = sub.add_parser("analyze", help="judge an exported state (`pulumi stack export` or gate's own)")
@@ -103,34 +115,6 @@ def _note(message: str) -> None:
     print(f"gate: note: {message}", file=sys.stderr)
 
 
-def _packs(args: argparse.Namespace) -> list[Path]:
-    """Explicit pack dirs (each must hold PulumiPolicy.yaml), else every pack under policies/."""
-    for pack in args.policy_pack:
-        if not pack.is_dir():
-            raise UsageError(f"{pack}: policy pack directory not found")
-        if not (pack / "PulumiPolicy.yaml").is_file():
-            raise UsageError(f"{pack}: not a policy pack (no PulumiPolicy.yaml)")
-    if args.policy_pack:
-        return [p.resolve() for p in args.policy_pack]
-    try:
-        from gate.policyhost import discover_packs
-    except ImportError:
-        return sorted(p.parent for p in (PROJECT_ROOT / "policies").rglob("PulumiPolicy.yaml"))
-    return list(discover_packs(PROJECT_ROOT / "policies"))
-
-
-def _pack_config(specs: list[str]) -> dict[str, Any]:
-    for spec in specs:
-        name, sep, file = spec.partition("=")
-        if not sep or not name or not file:
-            raise UsageError(f"--policy-pack-config {spec!r}: expected PACK=FILE")
-    if not specs:
-        return {}
-    from gate.policyhost import load_pack_config
-
-    return load_pack_config(specs)
-
-
 def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]], args: argparse.Namespace,
               timings: dict[str, float], policy: tuple[list[Path], dict[str, Any]],
               work: Path, sources: dict[str, str] | None = None) -> list[Any]:
@@ -139,8 +123,9 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
 
     packs, pack_config = policy
     deadlines = _deadlines(args)
-    checkov = None if args.no_checkov else _start_checkov(states, timings, work, deadlines.checkov,
-                                                          getattr(args, "cache_root", None))
+    checkov = (_start_checkov(states, timings, work, deadlines.checkov, args.settings,
+                              getattr(args, "cache_root", None))
+               if args.settings.checkov else None)
     started = time.perf_counter()
     try:
         from gate.policyhost import evaluate
@@ -168,11 +153,13 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
             if report.stack in found:
                 report.violations.extend(found[report.stack].violations)
                 report.policies.extend(found[report.stack].runs)
-    return reports
+    from gate.enrich import finish
+
+    return [finish(report, states[report.stack]) for report in reports]
 
 
 def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float], work: Path,
-                   deadline: float, cache_dir: Path | None = None) -> Any:
+                   deadline: float, settings: Any, cache_dir: Path | None = None) -> Any:
     """Start the checkov scan (its own process) in a thread; None when gate.checkov is not available.
 
     The exported views go to `<run dir>/checkov/<stack>/` (secrets redacted); with `--out DIR` they are
@@ -184,8 +171,11 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
     except ImportError:
         _note("checkov scan skipped: gate.checkov is not available (use --no-checkov to silence)")
         return None
+    import functools
     from concurrent.futures import Future
 
+    scan_stacks = functools.partial(scan_stacks, waivers=settings.checkov_waivers,
+                                    hook_dir=Path(settings.source).parent)
     checkov_runner.TIMEOUT = deadline
     future: Future[dict[str, Any]] = Future()
 
@@ -204,7 +194,8 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
     return future
 
 
-def _render(reports: list[Any], fmt: str, many: bool, docs: list[dict[str, Any]] | None = None) -> None:
+def _render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
+            reports_dir: Path | None = None, docs: list[dict[str, Any]] | None = None) -> None:
     if fmt == "json" and docs is not None:
         from gate.cli_speed import print_json
 
@@ -215,7 +206,8 @@ def _render(reports: list[Any], fmt: str, many: bool, docs: list[dict[str, Any]]
         render = None
     if render is not None:
         # One stack: one document (JSON object, one SARIF run); --all: a list of reports.
-        render(reports if many else reports[0], fmt, sys.stdout)
+        render(reports if many else reports[0], fmt, sys.stdout, quiet=quiet,
+               reports_dir=options.shown(reports_dir) if reports_dir else "")
         return
     if fmt == "json":
         docs = [r.to_json() for r in reports]
@@ -228,12 +220,6 @@ def _render(reports: list[Any], fmt: str, many: bool, docs: list[dict[str, Any]]
         print(f"{r.stack}: {r.resources} resources, {len(r.violations)} violations: {state}")
         for v in r.violations:
             print(f"  [{v.level}] {v.pack}/{v.policy} {v.urn}: {v.message.splitlines()[-1]}")
-
-
-def _write_reports(work: Path, reports: list[Any]) -> list[dict[str, Any]]:
-    from gate.cli_speed import write_docs
-
-    return write_docs(work, reports)
 
 
 def _out_dir(out: Path | None) -> Path | None:
@@ -257,20 +243,23 @@ def cmd_preview(args: argparse.Namespace) -> int:
     begun = time.perf_counter()
     if args.stack is not None:
         validate_stack_name(args.stack)
-    project = load_project(args.program)
+    args.settings = options.settings_for(args, args.program)
+    project = load_project(args.program or PROJECT_ROOT)
     stacks = project.stacks() if args.all else [args.stack]
     if not stacks:
         raise GateError(f"{project.config_dir}: no Pulumi.<stack>.yaml stack config files (--all)")
-    out = _out_dir(args.out or project.root / ".gate")
+    out = _out_dir(args.out or args.settings.out or project.root / ".gate")
     stacks = shard_stacks(args, project, stacks, out)
-    policy = _packs(args), _pack_config(args.policy_pack_config)   # bad packs fail before any recording
+    policy = options.policy(args.settings)   # bad packs fail before any recording
     args.cache_root = cache_root(args, out)
+    args.no_checkov = not args.settings.checkov
     cache = open_preview_cache(args, project, out, *policy)
-    with RunDir(out) as run:
+    with RunDir(out) as run, options.program_environment(project, timings) as worker:
         hits, todo = cache.split(stacks, run.path) if cache is not None else ({}, stacks)
         started = time.perf_counter()
-        runs = record_stacks(project.root, project, todo, run.path, jobs=args.jobs, previous=out,
-                             deadline=_deadlines(args).program) if todo else {}
+        runs = record_stacks(project.root, project, todo, run.path, jobs=args.settings.jobs, previous=out,
+                             deadline=_deadlines(args).program,
+                             options={**options.worker_options(args.settings), **worker}) if todo else {}
         timings["program"] = time.perf_counter() - started
         check_shard_references(args, runs, project)
         _program_notes(args, runs, out)
@@ -279,16 +268,21 @@ def cmd_preview(args: argparse.Namespace) -> int:
             write_json_atomic(run.path / f"{s}.state.json", r.checkpoint)
         states = {s: r.checkpoint for s, r in runs.items()}
         meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
-        reports = _evaluate(states, meta, args, timings, policy, run.path) if states else []
+        reports = []
+        if states:
+            with options.records_env(args.settings):
+                reports = _evaluate(states, meta, args, timings, policy, run.path)
+                options.judge_updates(reports, runs, meta, args, policy)
+            options.locate_sources(reports, project)
         if cache is not None:
             cache.store(runs, reports, run.path)
         judged = {r.stack: r for r in reports} | hits
         reports = [judged[s] for s in stacks]
         started = time.perf_counter()
-        docs = _write_reports(run.path, reports)
+        docs = options.write_reports(run.path, reports)
         code = 1 if any(r.blocked for r in reports) else 0
-        run.publish(stacks, {"command": "preview", "exit": code})
-    _render(reports, args.format, many=bool(args.all), docs=docs)
+        run.publish(stacks, {"command": "preview", "exit": code, "settings": args.settings.to_json()})
+    _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
     return code
@@ -321,7 +315,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     state = parse_json(read_text(args.state, "state file"), str(args.state))
     validate_checkpoint(state, str(args.state))   # before anything runs
     project_name, urn_stack = checkpoint_identity(state, source=str(args.state))
-    policy = _packs(args), _pack_config(args.policy_pack_config)
+    args.settings = options.settings_for(args, args.program)
+    policy = options.policy(args.settings)
     stack = validate_stack_name(args.stack or urn_stack or args.state.name.split(".")[0])
     config: dict[str, Any] = {}
     if args.program is not None:
@@ -331,13 +326,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     meta = {stack: {"project": project_name, "config": config}}
     args.cache_root = cache_root(args, _out_dir(args.out))
     with RunDir(_out_dir(args.out)) as run:
-        reports = _evaluate({stack: state}, meta, args, timings, policy, run.path,
-                            sources={stack: str(args.state)})
+        with options.records_env(args.settings):
+            reports = _evaluate({stack: state}, meta, args, timings, policy, run.path,
+                                sources={stack: str(args.state)})
+        reports[0].source_fallback = options.shown(args.state)
         started = time.perf_counter()
-        docs = _write_reports(run.path, reports)
+        docs = options.write_reports(run.path, reports)
         code = 1 if reports[0].blocked else 0
         run.publish([stack], {"command": "analyze", "exit": code})
-    _render(reports, args.format, many=False, docs=docs)
+    _render(reports, args.format, many=False, quiet=args.quiet, reports_dir=_out_dir(args.out), docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, reports[0].resources, time.perf_counter() - begun)
     return code

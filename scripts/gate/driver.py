@@ -17,8 +17,10 @@ from contextlib import chdir, contextmanager
 from pathlib import Path
 from typing import Any
 
+from gate.env_reads import noting_env_reads
 from gate.errors import GateError, ProgramError
 from gate.graph import Graph
+from gate.invokes import CallSites, load_answers, noting_call_sites, unanswered_error
 from gate.recorder import Recorder
 from gate.redaction import scrub
 from gate.sdk_patches import patched_sdk
@@ -42,6 +44,8 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
     }
     saved_root = rt_settings.get_root_resource()
     recorder.mocks = GateMocks(recorder.region_of)
+    recorder.mocks.answers = list(recorder.invoke_answers)
+    recorder.mocks.sites = CallSites(recorder.program_file)
     recorder.secret_keys = set(secret_keys)
     monitor = RecordingMonitor(recorder)
     saved_config, saved_secrets = rt_config.CONFIG.get(), rt_config._SECRET_KEYS.get()
@@ -51,7 +55,7 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
         engine=RecordingEngine(recorder, logging.getLogger("gate.program")),
         project=recorder.graph.project,
         stack=recorder.graph.stack,
-        dry_run=True,
+        dry_run=recorder.dry_run,
         organization="organization",
         root_directory=root_directory,
         callbacks=None,
@@ -75,6 +79,14 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
         rt_config._SECRET_KEYS.set(saved_secrets)
 
 
+def _no_unanswered(recorder: Recorder) -> None:
+    """An invoke nobody could answer is bad input (exit 2), named with its arguments and call site."""
+    if recorder.mocks.unanswered:
+        token, args, site = recorder.mocks.unanswered[0]
+        error = unanswered_error(recorder.graph.stack, token, args, site, recorder.fixture_hint)
+        raise GateError(scrub(str(error), recorder.secret_values))
+
+
 def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
          where: str) -> Graph:
     """Run under the mocks; error messages and logged diagnostics never carry a known secret."""
@@ -92,9 +104,11 @@ def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[st
     from pulumi.runtime.stack import run_in_stack
     from pulumi.runtime.sync_await import _sync_await
 
-    with _mocked_runtime(recorder, secret_keys, root_directory), patched_sdk(recorder):
+    with _mocked_runtime(recorder, secret_keys, root_directory), patched_sdk(recorder), \
+            noting_call_sites(recorder.mocks.sites), noting_env_reads(recorder.env_reads):
         try:
             _sync_await(run_in_stack(fn))
+            _no_unanswered(recorder)
         except GateError:
             raise
         except SyntaxError as exc:
@@ -102,10 +116,12 @@ def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[st
         except ModuleNotFoundError as exc:
             raise ProgramError(f"{where}: cannot import module {exc.name!r}") from exc
         except Exception as exc:
+            _no_unanswered(recorder)     # the failure is most likely the missing answer: say that
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             if type(exc).__name__ in ("ConfigError", "RunError"):
                 raise ProgramError(msg) from exc   # already names the file and key
             raise ProgramError(f"{where}: program failed: {type(exc).__name__}: {msg}") from exc
+    recorder.graph.env_reads = recorder.env_reads.report(recorder.graph.resources)
     errors = [scrub(d["message"], recorder.secret_values) for d in recorder.graph.diagnostics
               if d["severity"] == "error"]
     if errors:
@@ -125,6 +141,7 @@ def record_callable(fn: Callable[[], Any], *, project: str = "dosis-eloket", sta
     """
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
+    recorder.root = Path.cwd().resolve()
     return _run(fn, recorder, secret_keys, str(Path.cwd()), where=getattr(fn, "__name__", "callable"))
 
 
@@ -144,17 +161,22 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
 
 def record_main(main: Path, project_dir: Path, *, project: str, stack: str, config: dict[str, Any],
                 stack_outputs: dict[str, dict[str, Any]] | None, where: str,
-                state_dir: Path | list[Path] | None = None) -> Graph:
+                state_dir: Path | list[Path] | None = None, fixtures: list[Path] | None = None,
+                fixture_hint: str = "", dry_run: bool = True) -> Graph:
     """Run a program file like the Python language host: its directory on sys.path and as working dir."""
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
     recorder.state_dir = state_dir
+    recorder.root = project_dir.resolve()
+    recorder.invoke_answers = load_answers(fixtures or [])
+    recorder.fixture_hint = fixture_hint or recorder.fixture_hint
+    recorder.dry_run = dry_run
     program_dir = main.parent
     added = [p for p in (str(program_dir), str(project_dir)) if p not in sys.path]
     sys.path[:0] = added
     env = {
         "PULUMI_PROJECT": project, "PULUMI_STACK": stack, "PULUMI_ORGANIZATION": "organization",
-        "PULUMI_DRY_RUN": "true", "PULUMI_CONFIG": json.dumps(flat),
+        "PULUMI_DRY_RUN": "true" if dry_run else "false", "PULUMI_CONFIG": json.dumps(flat),
         "PULUMI_CONFIG_SECRET_KEYS": json.dumps(secret_keys),
     }
     try:
@@ -170,7 +192,8 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
 
 def record_program(program_dir: Path | str, stack: str, config: dict[str, Any] | None = None,
                    stack_outputs: dict[str, dict[str, Any]] | None = None,
-                   state_dir: Path | list[Path] | None = None) -> Graph:
+                   state_dir: Path | list[Path] | None = None, invoke_fixtures: Path | None = None,
+                   dry_run: bool = True) -> Graph:
     """Run the Pulumi program in `program_dir` (its Pulumi.yaml, that stack's config) in-process.
 
     `config` entries override the stack config file. StackReferences resolve from `stack_outputs`
@@ -183,6 +206,9 @@ def record_program(program_dir: Path | str, stack: str, config: dict[str, Any] |
     proj = load_project(Path(program_dir))
     stack_config = load_stack_config(proj, stack)
     stack_config.update(config or {})
+    per_stack = proj.config_dir / "fixtures" / f"{stack}.yaml"
+    fixtures = [f for f in (per_stack, invoke_fixtures) if f is not None and f.is_file()]
+    hint = per_stack.relative_to(proj.root).as_posix() if per_stack.is_relative_to(proj.root) else per_stack
     return record_main(proj.main_file, proj.root, project=proj.name, stack=stack, config=stack_config,
                        stack_outputs=stack_outputs, where=f"{proj.describe_main()} (stack {stack})",
-                       state_dir=state_dir)
+                       state_dir=state_dir, fixtures=fixtures, fixture_hint=str(hint), dry_run=dry_run)

@@ -51,6 +51,8 @@ class RecordedResource:
     delete_before_replace: bool | None = None
     custom_timeouts: dict[str, str] = field(default_factory=dict)   # {"create": "5m", ...}
     version: str = ""               # provider package version (from the SDK)
+    source_position: str = ""       # "project:///<file>#<line>": the program line that registered it
+    source_chain: list[str] = field(default_factory=list)   # program frames leading to it, outermost first
 
     @property
     def provider(self) -> str:
@@ -84,6 +86,10 @@ class RecordedResource:
             out["deleteBeforeReplace"] = self.delete_before_replace
         if self.custom_timeouts:
             out["customTimeouts"] = dict(self.custom_timeouts)
+        if self.source_position:
+            out["sourcePosition"] = self.source_position
+        if len(self.source_chain) > 1:      # the gate's own field: how a component got there
+            out["sourceChain"] = list(self.source_chain)
         return out
 
     @classmethod
@@ -111,6 +117,8 @@ class RecordedResource:
             additional_secret_outputs=list(data.get("additionalSecretOutputs") or []),
             delete_before_replace=data.get("deleteBeforeReplace"),
             custom_timeouts=_as_dict(data.get("customTimeouts")),
+            source_position=data.get("sourcePosition") if isinstance(data.get("sourcePosition"), str) else "",
+            source_chain=[s for s in data.get("sourceChain") or [] if isinstance(s, str)],
         )
 
 
@@ -124,6 +132,7 @@ class Graph:
     config: dict[str, Any] = field(default_factory=dict)              # flat stack config ("ns:key" -> str)
     stack_references: dict[str, bool] = field(default_factory=dict)   # referenced stack -> resolved?
     diagnostics: list[dict[str, str]] = field(default_factory=list)  # pulumi.log: {severity, message, urn}
+    env_reads: list[dict[str, Any]] = field(default_factory=list)    # gate.env_reads.EnvReads.report
 
     def __post_init__(self) -> None:
         self._by_urn = {r.urn: r for r in self.resources}

@@ -131,6 +131,9 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     else:
         arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{kind}/{rid}"
     out.update(id=rid, arn=arn)
+    if mod_type == "ecr/repository:Repository":   # read by deploy-time code (image references)
+        out.update(repositoryUrl=f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{phys_name}",
+                   registryId=ACCOUNT_ID)
     if module == "ec2" or module == "rds":
         out.setdefault("ownerId", ACCOUNT_ID)
     return out
@@ -168,6 +171,10 @@ def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | N
     out: dict[str, Any] = {"id": rid, "name": phys}
     if location and "location" not in inputs:
         out["location"] = location
+    vault = _plain(inputs.get("vaultName"))
+    if module == "keyvault" and cls == "Key" and isinstance(vault, str):   # read when deployed (update)
+        out["keyUri"] = f"https://{vault}.vault.azure.net/keys/{phys}"
+        out["keyUriWithVersion"] = f"{out['keyUri']}/{stable_hex(typ, name, length=32)}"
     return out
 
 
@@ -216,6 +223,9 @@ class GateMocks(Mocks):
 
     def __init__(self, region_of: Callable[[str, str], str | None]) -> None:
         self.region_of = region_of
+        self.answers: list[Any] = []          # gate.invokes.Answer, from the invoke fixtures
+        self.sites: Any = None                # gate.invokes.CallSites
+        self.unanswered: list[tuple[str, dict[str, Any], str]] = []   # (token, args, file:line)
 
     def outputs_for(
         self, typ: str, name: str, inputs: dict[str, Any], provider_ref: str
@@ -245,6 +255,19 @@ class GateMocks(Mocks):
         return rid, {**args.inputs, **out}
 
     def call(self, args: MockCallArgs) -> dict:  # type: ignore[override]  (a dict: no check failures)
+        """The fixtures' answer, else the built-in one; an invoke neither answers is kept as unanswered."""
+        from gate.invokes import find
+
+        site = self.sites.take(args.token) if self.sites is not None else ""
+        found = find(self.answers, args.token, dict(args.args))
+        if found is None:
+            found = self._builtin(args)
+        if found is None:
+            self.unanswered.append((args.token, dict(args.args), site))
+            return {}
+        return found
+
+    def _builtin(self, args: MockCallArgs) -> dict | None:
         token = args.token
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
@@ -268,4 +291,4 @@ class GateMocks(Mocks):
                      "azuread:index/getClientConfig:getClientConfig"):
             return {"clientId": CLIENT_ID, "objectId": OBJECT_ID, "subscriptionId": SUBSCRIPTION_ID,
                     "tenantId": TENANT_ID, "id": CLIENT_ID}
-        return {}
+        return None

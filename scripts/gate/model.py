@@ -20,6 +20,8 @@ class Violation:
     type: str            # resource type token ("" for a stack-level finding)
     message: str         # as the CLI shows it: policy description, newline, violation message
     waiver: dict[str, Any] | None = None  # {"rule", "resource", "reason", "owner", "expires"} when waived
+    source: str = ""     # "file:line" in the program that registered the resource ("" when unknown)
+    source_chain: tuple[str, ...] = ()    # the program's call chain to it, outermost first (components)
 
     @property
     def blocking(self) -> bool:
@@ -29,7 +31,8 @@ class Violation:
         # by hand: dataclasses.asdict deep-copies recursively, 10x slower on 100k findings
         return {"pack": self.pack, "policy": self.policy, "level": self.level, "severity": self.severity,
                 "urn": self.urn, "type": self.type, "message": self.message,
-                "waiver": dict(self.waiver) if self.waiver is not None else None}
+                "waiver": dict(self.waiver) if self.waiver is not None else None,
+                "source": self.source, "source_chain": list(self.source_chain)}
 
 
 @dataclass
@@ -58,6 +61,10 @@ class StackReport:
     as_of: str = ""
     """The evaluation date (YYYY-MM-DD) records were judged on (`--as-of`)."""
     cached: bool = False   # answered from the stack cache (gate.stackcache), not recorded and judged again
+    # Where sources are (not part of the JSON contract): the program directory relative to the repository
+    # root ("" = the root), and the file a finding without a source position is reported at.
+    source_root: str = ""
+    source_fallback: str = ""
 
     @property
     def blocked(self) -> bool:

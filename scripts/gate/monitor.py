@@ -12,6 +12,7 @@ from pulumi.runtime.proto import engine_pb2, resource_pb2
 from gate.graph import PROVIDER_PREFIX, STACK_REFERENCE_TYPE, STACK_TYPE, RecordedResource
 from gate.recorder import Recorder
 from gate.redaction import CREDENTIAL_PROPERTIES, mask, mentions, secret_strings
+from gate.transforms import Transforms
 from gate.wire import UNKNOWN, is_secret, plain_to_struct, secret, struct_to_plain, unknown_value
 
 _SEVERITIES = {engine_pb2.DEBUG: "debug", engine_pb2.INFO: "info", engine_pb2.WARNING: "warning",
@@ -95,6 +96,13 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, recorder: Recorder) -> None:
         super().__init__(recorder.mocks)
         self._recorder = recorder
+        self.transforms = Transforms()
+
+    def RegisterStackTransform(self, request: Any) -> Any:
+        """Kept in registration order; run by `Transforms.apply` like the engine runs them."""
+        with self.transforms.lock:
+            self.transforms.stack.append(request)
+        return empty_pb2.Empty()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         return self._recorder.urn(_qualified_type(parent, type_), name)
@@ -122,6 +130,7 @@ class RecordingMonitor(MockMonitor):
         if request.type == STACK_TYPE:
             self._add(RecordedResource(urn=urn, type=STACK_TYPE, name=request.name, custom=False))
             return resource_pb2.RegisterResourceResponse(urn=urn)
+        request = self.transforms.apply(urn, request)
         inputs = _guard_credentials(request.type, struct_to_plain(request.object))
         plaintexts = secret_strings(inputs)
         if plaintexts:
@@ -137,6 +146,7 @@ class RecordingMonitor(MockMonitor):
             for former in recorder.type_aliases.get(request.type, [])
         ]
         _apply_options(rec, request)
+        rec.source_position, rec.source_chain = recorder.source(request)
         if not custom:
             self._add(rec)
             return resource_pb2.RegisterResourceResponse(urn=urn, id="")
@@ -174,6 +184,7 @@ class RecordingMonitor(MockMonitor):
             outputs = {**{k: v for k, v in props.items() if not unknown_value(v)}, **computed,
                        "id": request.id}
         rec = _record(request, urn, inputs, custom=True, provider_ref=provider_ref, external=True)
+        rec.source_position, rec.source_chain = recorder.source(request)
         rec.id = request.id
         rec.outputs = outputs
         self._add(rec, outputs)

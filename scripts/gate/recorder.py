@@ -29,6 +29,15 @@ def outputs_from_state_file(state_dir: Path, stack: str) -> dict[str, Any] | Non
     return outputs if isinstance(outputs, dict) else None
 
 
+_GATE_DIR = Path(__file__).resolve().parent
+
+
+def _in_gate(uri: str) -> bool:
+    from urllib.parse import unquote, urlparse
+
+    return uri.startswith("file://") and Path(unquote(urlparse(uri).path)).is_relative_to(_GATE_DIR)
+
+
 class Recorder:
     """Collects registrations (thread-safe: the SDK calls the monitor from executor threads)."""
 
@@ -44,6 +53,53 @@ class Recorder:
         self.secret_keys: set[str] = set()
         self.secret_values: set[str] = set()   # plaintexts seen inside secrets (to scrub messages)
         self.type_aliases: dict[str, list[str]] = {}   # type -> former types (sdk_patches.split_type_aliases)
+        self.root: Path | None = None    # the project directory: source positions are relative to it
+        self.invoke_answers: list[Any] = []   # gate.invokes.Answer
+        self.fixture_hint = "an --invoke-fixtures file"   # where the user should add a missing answer
+        self.dry_run = True                   # preview (True) or update (False), as `is_dry_run()` says
+        from gate.env_reads import EnvReads
+
+        self.env_reads = EnvReads(self.program_file)
+
+    def program_file(self, uri: str) -> str:
+        """`file:///<root>/stacks/x.py` -> `stacks/x.py`; "" outside the program (SDK, installed packages)."""
+        if self.root is None or not uri.startswith("file://"):
+            return ""
+        from urllib.parse import unquote, urlparse
+
+        path = Path(unquote(urlparse(uri).path))
+        if path.is_relative_to(_GATE_DIR):      # the gate's own frames (when the program is this project)
+            return ""
+        try:
+            rel = path.relative_to(self.root)
+        except ValueError:
+            return ""
+        if "site-packages" in rel.parts or rel.parts[:1] in ((".venv",), ("venv",)):
+            return ""
+        return rel.as_posix()
+
+    def source(self, request: Any) -> tuple[str, list[str]]:
+        """The engine's `project:///<file>#<line>` for a registration, and the program frames leading to it.
+
+        The SDK sends `sourcePosition` (the innermost frame of user code) and `stackTrace` (innermost
+        first); only frames in the program's own files count.
+        """
+        chain: list[str] = []
+        for frame in reversed(request.stackTrace.frames) if request.HasField("stackTrace") else []:
+            if _in_gate(frame.pc.uri):
+                chain = []      # whatever called the gate (a test, a script) is not the program
+                continue
+            file = self.program_file(frame.pc.uri)
+            if file and frame.pc.line:
+                chain.append(f"project:///{file}#{frame.pc.line}")
+        position = ""
+        if request.HasField("sourcePosition"):
+            file = self.program_file(request.sourcePosition.uri)
+            if file and request.sourcePosition.line:
+                position = f"project:///{file}#{request.sourcePosition.line}"
+        if not position and chain:
+            position = chain[-1]
+        return position, chain
 
     def urn(self, typ: str, name: str) -> str:
         return f"urn:pulumi:{self.graph.stack}::{self.graph.project}::{typ}::{name}"

@@ -8,6 +8,7 @@ here needs redacting.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -20,10 +21,12 @@ FORMATS = ("text", "json", "sarif", "junit")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "gate"
 TOOL_URI = "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/"
+FINGERPRINT = "gateFinding/v1"
 
 
-def render(reports: StackReport | list[StackReport], fmt: str, out: TextIO | None = None) -> None:
-    """Write the report(s) in `fmt` to `out` (stdout by default)."""
+def render(reports: StackReport | list[StackReport], fmt: str, out: TextIO | None = None, *,
+           quiet: bool = False, reports_dir: str = "") -> None:
+    """Write the report(s) in `fmt` to `out` (stdout by default); `quiet`/`reports_dir` shape the text."""
     out = out if out is not None else sys.stdout
     many = isinstance(reports, list)
     items: list[StackReport] = reports if isinstance(reports, list) else [reports]
@@ -35,7 +38,9 @@ def render(reports: StackReport | list[StackReport], fmt: str, out: TextIO | Non
     elif fmt == "junit":
         out.write(to_junit(items))
     elif fmt == "text":
-        render_text(items, out)
+        from gate.report_text import render_text
+
+        render_text(items, out, quiet=quiet, reports_dir=reports_dir)
     else:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
@@ -44,94 +49,18 @@ def short_name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1] if urn else ""
 
 
-def _detail(message: str) -> str:
+def grouped(violations: Iterable[Violation]) -> dict[str, dict[str, list[Violation]]]:
+    """Findings by pack, then policy (in the report's order)."""
+    out: dict[str, dict[str, list[Violation]]] = {}
+    for v in violations:
+        out.setdefault(v.pack, {}).setdefault(v.policy, []).append(v)
+    return out
+
+
+def detail(message: str) -> str:
     """The violation message without the policy description line the CLI prepends."""
     head, sep, rest = message.partition("\n")
     return rest if sep else head
-
-
-# -------------------------------------------------------------------------------------------- text
-
-
-def render_text(reports: list[StackReport], out: TextIO) -> None:
-    """A preview-like summary per stack: resources per type and region, then violations by pack/policy."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console(file=out, width=110, highlight=False, soft_wrap=False,
-                      force_terminal=out.isatty() if hasattr(out, "isatty") else False)
-    for report in reports:
-        blocking = [v for v in report.violations if v.blocking]
-        verdict = Text("BLOCKED", style="bold red") if report.blocked else Text("ok", style="bold green")
-        cached = " (cached)" if report.cached else ""   # answered from the stack cache
-        header = Text(f"Stack {report.stack}{cached}: {report.resources} resources, ")
-        if report.as_of:
-            header.append(f"as of {report.as_of}, ")
-        header.append(f"{len(report.violations)} findings ({len(blocking)} blocking): ")
-        header.append(verdict)
-        console.print(header)
-
-        types = Table(title="Resources", title_justify="left", show_edge=False, pad_edge=False)
-        types.add_column("type")
-        types.add_column("count", justify="right")
-        for t, n in report.resource_types.items():
-            types.add_row(t, str(n))
-        regions = Table(title="Regions", title_justify="left", show_edge=False, pad_edge=False)
-        regions.add_column("region (own or provider's)")
-        regions.add_column("count", justify="right")
-        for region, n in report.regions.items():
-            regions.add_row(region, str(n))
-        console.print(types)
-        console.print(regions)
-
-        checked = [p for p in report.policies if p.level != "disabled"]
-        console.print(f"Policies: {len(checked)} evaluated, "
-                      f"{sum(1 for p in checked if p.violations)} with findings, "
-                      f"{len(report.policies) - len(checked)} disabled")
-        if not report.violations:
-            console.print(Text("No policy violations.", style="green"))
-        else:
-            console.print(Text("Policy Violations:", style="bold"))
-            for pack, policies in _grouped(report.violations).items():
-                console.print(Text(f"    {pack}", style="bold"))
-                for policy, found in policies.items():
-                    _text_policy(console, policy, found)
-        console.print()
-
-
-def _grouped(violations: Iterable[Violation]) -> dict[str, dict[str, list[Violation]]]:
-    grouped: dict[str, dict[str, list[Violation]]] = {}
-    for v in violations:
-        grouped.setdefault(v.pack, {}).setdefault(v.policy, []).append(v)
-    return grouped
-
-
-def _text_policy(console: Any, policy: str, found: list[Violation]) -> None:
-    from rich.text import Text
-
-    first = found[0]
-    description = first.message.partition("\n")[0] if "\n" in first.message else ""
-    line = Text("        ")
-    levels = sorted({v.level for v in found})
-    style = "red" if any(v.blocking for v in found) else "yellow"
-    line.append(f"[{'/'.join(levels)}]", style=style)
-    line.append(f"  {policy}  ({len(found)})")
-    if first.severity:
-        line.append(f"  severity {first.severity}")
-    console.print(line)
-    if description:
-        console.print(Text(f"          {description}", style="dim"))
-    for v in found:
-        where = f"{short_name(v.urn)} ({v.type})" if v.urn else "stack"
-        entry = Text(f"          - {where}: ")
-        if v.waiver:
-            entry.append(f"[waived until {v.waiver.get('expires')}, owner {v.waiver.get('owner')}] ",
-                         style="cyan")
-            entry.append(v.waiver.get("reason") or _detail(v.message))
-        else:
-            entry.append(_detail(v.message))
-        console.print(entry, soft_wrap=True)  # one finding per line: greppable in CI logs
 
 
 # ------------------------------------------------------------------------------------------- SARIF
@@ -190,9 +119,11 @@ def _sarif_run(report: StackReport) -> dict[str, Any]:
             "ruleIndex": i,
             "level": _sarif_level(v),
             "message": {"text": v.message},
-            "locations": [{"logicalLocations": [location]}],
+            "locations": [{"physicalLocation": _physical(report, v), "logicalLocations": [location]}],
+            "partialFingerprints": {FINGERPRINT: _fingerprint(report.stack, v)},
             "properties": {"stack": report.stack, "pack": v.pack, "enforcementLevel": v.level,
-                           "severity": v.severity, "resourceType": v.type},
+                           "severity": v.severity, "resourceType": v.type, "source": v.source,
+                           "sourceChain": list(v.source_chain)},
         }
         if v.waiver is not None:
             result["suppressions"] = [{"kind": "external", "status": "accepted",
@@ -205,6 +136,21 @@ def _sarif_run(report: StackReport) -> dict[str, Any]:
         "properties": {"stack": report.stack, "blocked": report.blocked, "resources": report.resources,
                        "asOf": report.as_of},
     }
+
+
+def _physical(report: StackReport, v: Violation) -> dict[str, Any]:
+    """The file and line in the repository (the program's source, else the stack's config file)."""
+    file, _, line = (v.source or report.source_fallback or "Pulumi.yaml:1").rpartition(":")
+    if not file or not line.isdigit():
+        file, line = v.source or report.source_fallback, "1"
+    uri = f"{report.source_root.rstrip('/')}/{file}" if report.source_root else file
+    return {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": {"startLine": int(line)}}
+
+
+def _fingerprint(stack: str, v: Violation) -> str:
+    """Stable across commits (no line number): the same finding on the same resource keeps its alert."""
+    key = "\0".join((stack, v.pack, v.policy, v.urn, detail(v.message)))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _waiver_text(waiver: dict[str, Any]) -> str:
@@ -235,15 +181,15 @@ def to_junit(reports: list[StackReport]) -> str:
                 continue
             for v in found:
                 if v.blocking:
-                    where = v.urn or f"stack {report.stack}"
+                    where = f"{v.source} {v.urn}" if v.source else (v.urn or f"stack {report.stack}")
                     failure = ET.SubElement(case, "failure", type=v.level,
-                                            message=f"{where}: {_detail(v.message)}")
+                                            message=f"{where}: {detail(v.message)}")
                     failure.text = f"{where} ({v.type})\n{v.message}" if v.type else f"{where}\n{v.message}"
             others = [v for v in found if not v.blocking]
             if others:
                 out = ET.SubElement(case, "system-out")
                 out.text = "\n".join(f"[{'waived' if v.waiver else v.level}] {v.urn or report.stack}: "
-                                     f"{_detail(v.message)}" for v in others)
+                                     f"{detail(v.message)}" for v in others)
         total_tests += len(cases)
         total_failures += failures
     suites.set("tests", str(total_tests))
@@ -254,7 +200,7 @@ def to_junit(reports: list[StackReport]) -> str:
 
 def _cases(report: StackReport) -> list[tuple[PolicyRun, list[Violation]]]:
     """Every evaluated policy, plus any policy that only appears in findings (e.g. checkov checks)."""
-    found = {(p, q): vs for p, group in _grouped(report.violations).items() for q, vs in group.items()}
+    found = {(p, q): vs for p, group in grouped(report.violations).items() for q, vs in group.items()}
     cases = [(run, found.pop((run.pack, run.policy), [])) for run in report.policies]
     for (pack, policy), vs in found.items():
         cases.append((PolicyRun(pack=pack, policy=policy, level=vs[0].level, severity=vs[0].severity,

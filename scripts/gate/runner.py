@@ -36,6 +36,10 @@ class StackRun:
     config: dict[str, str]
     stack_references: dict[str, bool] = field(default_factory=dict)
     diagnostics: list[dict[str, str]] = field(default_factory=list)   # the program's warnings
+    update_checkpoint: dict[str, Any] | None = None   # the update's graph, when it differs (gate.dual)
+    differences: list[dict[str, Any]] = field(default_factory=list)
+    update_error: str = ""        # the update recording failed (the preview stands; reported as a warning)
+    env_reads: list[dict[str, Any]] = field(default_factory=list)   # gate.env_reads
     seconds: float = 0.0          # program run inside the worker
     wall_seconds: float = 0.0     # including the worker's interpreter start and imports
     inputs: list[str] = field(default_factory=list)   # files the worker read (gate.stackcache)
@@ -60,9 +64,17 @@ def state_path(out: Path, stack: str) -> Path:
     return out / f"{stack}.state.json"
 
 
-def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: float | None = None) -> StackRun:
+def _interpreter(options: dict[str, Any] | None) -> tuple[str, dict[str, str] | None]:
+    """The gate's Python, or the program's own with the recording modules on PYTHONPATH (gate.program_env)."""
+    if not options or not options.get("python"):
+        return sys.executable, None
+    return options["python"], {**os.environ, "PYTHONPATH": options["worker_path"]}
+
+
+def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: float | None = None,
+               options: dict[str, Any] | None = None) -> StackRun:
     """Record one stack in a fresh `python -m gate._worker` process (its own process group, killed with
-    whatever it started once it is done or past its deadline)."""
+    whatever it started once it is done or past its deadline); `options` go into its request."""
     from gate.deadlines import DEFAULTS
     from gate.procs import run_bounded
 
@@ -71,11 +83,13 @@ def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: floa
     with tempfile.TemporaryDirectory(prefix="gate-") as tmp:
         request, result = Path(tmp) / "request.json", Path(tmp) / "result.json"
         request.write_text(json.dumps({
+            **(options or {}),
             "program": str(program), "stack": stack, "state_dirs": [str(d) for d in state_dirs],
         }), encoding="utf-8")
         try:
-            code, _, stderr = run_bounded([sys.executable, "-m", "gate._worker", str(request), str(result)],
-                                          timeout=deadline, out_dir=Path(tmp))
+            python, env = _interpreter(options)
+            code, _, stderr = run_bounded([python, "-m", "gate._worker", str(request), str(result)],
+                                          timeout=deadline, out_dir=Path(tmp), env=env)
         except subprocess.TimeoutExpired:
             raise GateError(f"stack {stack}: program did not finish within {deadline:g} s "
                             "(program deadline)") from None
@@ -89,7 +103,9 @@ def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: floa
     return StackRun(
         stack=stack, project=data["project"], checkpoint=data["checkpoint"], config=data["config"],
         stack_references=data.get("stack_references") or {}, seconds=data.get("seconds", 0.0),
-        diagnostics=data.get("diagnostics") or [],
+        diagnostics=data.get("diagnostics") or [], update_checkpoint=data.get("update_checkpoint"),
+        differences=data.get("differences") or [], env_reads=data.get("env_reads") or [],
+        update_error=data.get("update_error") or "",
         wall_seconds=time.perf_counter() - started,
         inputs=data.get("inputs") or [], env=data.get("env") or [],
     )
@@ -147,8 +163,8 @@ def _remember_references(previous: Path, out: Path, runs: dict[str, StackRun]) -
 
 
 def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
-                  jobs: int = 2, previous: Path | None = None,
-                  deadline: float | None = None) -> dict[str, StackRun]:
+                  jobs: int = 2, previous: Path | None = None, deadline: float | None = None,
+                  options: dict[str, Any] | None = None) -> dict[str, StackRun]:
     """Record `stacks` (one worker each, up to `jobs` at once) and write `<out>/<stack>.state.json`.
 
     Returns the runs keyed by stack in the order given. Any worker's GateError aborts the whole run.
@@ -171,7 +187,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                 ready = [pending[0]]            # a reference cycle: run with what is available
             for stack in ready[: max(0, jobs - len(running))]:
                 pending.remove(stack)
-                job = pool.submit(run_worker, program, stack, [out, previous], deadline)
+                job = pool.submit(run_worker, program, stack, [out, previous], deadline, options)
                 running[job] = (stack, set(done))
             if not running:
                 continue

@@ -213,6 +213,5 @@ def _region_of(inputs: dict[str, Any]) -> str | None:
 
 
 def _normalize_region(location: str) -> str:
-    from policies.core.eea import normalize_azure_location
-
-    return normalize_azure_location(location)
+    """Azure takes display names ("West Europe") and names ("westeurope") alike; show the name."""
+    return location.replace(" ", "").replace("-", "").lower()

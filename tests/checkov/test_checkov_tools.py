@@ -61,10 +61,14 @@ def test_checkov_waivers_read_from_the_stack_file(tmp_path: Path, monkeypatch: p
         f"  - {{rule: require-tls-1-2, resource: '{db}', reason: a pack rule, not checkov's, owner: sec,"
         " decided: 2026-11-01, expires: 2027-06-30}\n")
     monkeypatch.setenv("DOSIS_RECORDS_DIR", str(tmp_path))
-    waivers = runner.load_waivers("s", on=dt.date(2026, 11, 23))
+    hook = "policies.core.records:load_waivers"
+    waivers = runner.load_waivers("s", on=dt.date(2026, 11, 23), hook=hook)
     assert list(waivers) == [("CKV_AWS_7", key)]
     assert waivers[("CKV_AWS_7", key)]["expires"] == "2027-06-30"
-    assert runner.load_waivers("absent") == {}
+    assert runner.load_waivers("absent", on=dt.date(2026, 11, 23), hook=hook) == {}
+    assert runner.load_waivers("s", on=dt.date(2026, 11, 23)) == {}   # no hook in [tool.gate]: none
+    with pytest.raises(GateError, match="checkov-waivers: cannot load 'no_such_module:f'"):
+        runner.load_waivers("s", hook="no_such_module:f")
 
 
 def test_bad_stack_name_is_rejected(tmp_path: Path) -> None:

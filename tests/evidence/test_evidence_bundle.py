@@ -37,6 +37,10 @@ def test_export_writes_every_part_and_verifies(bundle_dir: Path, capsys) -> None
     assert set(manifest["files"]) == names - {"manifest.json", "manifest.dsse.json"}
     assert manifest["stacks"] == ["portal-prod", "dosis-prod"]
     assert manifest["git_commit"] and manifest["exported"] and "pulumi" in manifest["versions"]
+    assert manifest["versions"]["checkov"]           # from its pinned tool environment
+    configs = manifest["policy_pack_config"]         # [tool.gate.pack-config] of the project
+    assert configs["eu-residency"]["file"] == "policies/config/eu-residency.json"
+    assert len(configs["pia-conditions"]["sha256"]) == 64
     assert cli.main(["verify", str(bundle_dir)]) == 0
     assert "intact" in capsys.readouterr().out
 
@@ -183,3 +187,19 @@ def test_invalid_catalogue_is_one_line_naming_file_and_key(tmp_path: Path, monke
     err = capsys.readouterr().err
     assert err == "evidence: error: policies/catalogue/controls.yaml: controls[3].sources: [] is too short\n"
     assert not out.exists()
+
+
+def test_live_summary_is_one_line_per_check(tmp_path: Path, capsys) -> None:
+    live = tmp_path / "live.json"
+    live.write_text(json.dumps([
+        {"cloud": "aws", "check": "aws.kms.rotation", "status": "not-verified"},
+        {"cloud": "aws", "check": "aws.kms.rotation", "status": "pass"},
+        {"cloud": "azure", "check": "azure.sql.tls", "status": "not-verified"},
+    ]))
+    cli._live_summary(live)
+    assert capsys.readouterr().out.splitlines() == [
+        "evidence: live: aws/aws.kms.rotation: 1 not-verified, 1 pass",
+        "evidence: live: azure/azure.sql.tls: 1 not-verified",
+    ]
+    cli._live_summary(tmp_path / "absent.json")
+    assert "no live checks ran" in capsys.readouterr().out

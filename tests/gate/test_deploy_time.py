@@ -1,0 +1,69 @@
+"""What the engine would receive: transforms run, the program recorded as preview and as update, env reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gate.dual import differences
+from gate.wire import UNKNOWN
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def state(*resources: dict) -> dict:
+    return {"deployment": {"resources": list(resources)}}
+
+
+def test_differences_compare_only_what_the_preview_knew():
+    preview = state({"urn": "u:a", "type": "t", "inputs": {"region": "eu-west-1", "arn": UNKNOWN}},
+                    {"urn": "u:b", "type": "t", "inputs": {}})
+    update = state({"urn": "u:a", "type": "t", "inputs": {"region": "us-east-1", "arn": "arn:x"}},
+                   {"urn": "u:c", "type": "t", "inputs": {}})
+    assert differences(preview, update) == [
+        {"urn": "u:a", "type": "t", "what": "inputs differ when deployed: region"},
+        {"urn": "u:b", "type": "t", "what": "registered only in preview"},
+        {"urn": "u:c", "type": "t", "what": "registered only when deployed"},
+    ]
+    assert differences(preview, preview) == []
+
+
+@pytest.fixture(scope="module")
+def judged(tmp_path_factory, gate_programs):
+    out = tmp_path_factory.mktemp("deploy-time")
+    env = {**os.environ, "LOG_REGION": "eu-central-1"}
+    proc = subprocess.run([sys.executable, "-m", "gate", "preview", "--program",
+                           str(gate_programs / "deploy-time"), "--all", "--no-checkov", "--profile",
+                           "generic", "--out", str(out), "--format", "json"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 1, proc.stderr
+    (report,) = json.loads(proc.stdout)
+    return {(v["pack"], v["policy"], v["urn"].rsplit("::", 1)[-1]): v for v in report["violations"]}
+
+
+@pytest.mark.slow
+def test_a_stack_transform_is_run_before_judging(judged):
+    moved = judged[("eu-residency", "require-eea-location", "moved-archive")]
+    assert "'us-east-1'" in moved["message"] and moved["source"] == "__main__.py:23"
+
+
+@pytest.mark.slow
+def test_the_update_is_judged_and_its_differences_reported(judged):
+    data = judged[("eu-residency", "require-eea-location", "data")]
+    assert "(when deployed, not in preview)" in data["message"] and data["level"] == "mandatory"
+    assert "inputs differ when deployed: region" in judged[("gate", "preview-differs-from-update", "data")][
+        "message"]
+    assert "registered only when deployed" in judged[("gate", "preview-differs-from-update", "extra")][
+        "message"]
+
+
+@pytest.mark.slow
+def test_environment_reads_are_warnings_naming_the_variable_and_what_it_reached(judged):
+    reads = [v for k, v in judged.items() if k[1] == "program-reads-environment"]
+    assert len(reads) == 1 and reads[0]["level"] == "advisory" and reads[0]["source"] == "__main__.py:10"
+    assert "$LOG_REGION (set during the gate run); it reached: logs." in reads[0]["message"]
+    assert "eu-central-1" not in reads[0]["message"]          # names and places, never values
