@@ -40,7 +40,7 @@ def _analyze(stub, type_: str, inputs: dict, provider: dict) -> set[tuple[str, i
 def test_resource_analyze_blocks_before_analyze_stack():
     with (
         cli_environment(project="proj", stack="grpc", stack_config={}, dry_run=True) as env,
-        PackProcess(PACK, env) as pack,
+        PackProcess(PACK, env, start_deadline=60) as pack,
     ):
         stub = pack.stub
         mandatory = pb.MANDATORY
