@@ -18,6 +18,7 @@ EU_RESIDENCY: tuple[tuple[str, str], ...] = (
 PIA_CONDITIONS: tuple[tuple[str, str], ...] = (
     ("require-pia-record", "mandatory"),
     ("require-admin-mfa", "mandatory"),
+    ("require-pinned-pipeline-trust", "mandatory"),
     ("require-separation-of-duties", "mandatory"),
     ("require-siem-logging", "mandatory"),
     ("require-customer-managed-keys", "mandatory"),
