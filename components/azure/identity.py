@@ -15,7 +15,7 @@ import pulumi
 import pulumi_azure_native as azure
 import pulumi_azuread as azuread
 
-from components.azure.common import ROLES, child, role_definition_id
+from components.azure.common import CUSTOM_ROLES, KEY_ADMIN_ROLE, ROLES, child, role_definition_id
 
 TRIAD = ("db-structure-admin", "access-rights-admin", "key-admin")
 FUNCTIONS = (*TRIAD, "security-auditor", "operator")
@@ -23,7 +23,7 @@ FUNCTIONS = (*TRIAD, "security-auditor", "operator")
 FUNCTION_ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "db-structure-admin": (("Reader",), ("SQL DB Contributor", "SQL Server Contributor")),
     "access-rights-admin": (("Reader",), ("Role Based Access Control Administrator",)),
-    "key-admin": (("Reader",), ("Key Vault Crypto Officer",)),
+    "key-admin": (("Reader",), (KEY_ADMIN_ROLE,)),
     "security-auditor": (("Security Reader", "Microsoft Sentinel Reader", "Log Analytics Reader"), ()),
     "operator": (("Reader",), ("Website Contributor",)),
 }
@@ -34,6 +34,7 @@ PROTECTED_ROLES = (
     *NEVER_ASSIGNED,
     "Role Based Access Control Administrator",
     "Key Vault Crypto Officer",
+    KEY_ADMIN_ROLE,
     "SQL DB Contributor",
     "SQL Server Contributor",
 )
@@ -100,6 +101,19 @@ class SeparationOfDuties(pulumi.ComponentResource):
         check_separation(args.members)
         scope = pulumi.Output.concat("/subscriptions/", args.subscription_id)
         self.groups = {}
+        self.custom_roles = {
+            role: azure.authorization.RoleDefinition(
+                f"{name}-{_slug(role.split(' (')[0])}",
+                role_definition_id=ROLES[role],
+                role_name=role,
+                description="Key life cycle without encrypt/decrypt/wrap/unwrap/sign (DPA annex 3 b.vi)",
+                scope=scope,
+                assignable_scopes=[scope],
+                permissions=[perms],
+                opts=child(self),
+            )
+            for role, perms in CUSTOM_ROLES.items()
+        }
         for function in FUNCTIONS:
             group = azuread.Group(
                 f"{name}-{function}",
@@ -139,6 +153,7 @@ class SeparationOfDuties(pulumi.ComponentResource):
             "condition": condition,
             "condition_version": "2.0" if condition else None,
         }
+        depends = [self.custom_roles[role]] if role in self.custom_roles else []
         if eligible:
             azure.authorization.PimRoleEligibilitySchedule(
                 name,
@@ -147,7 +162,7 @@ class SeparationOfDuties(pulumi.ComponentResource):
                     "expiration": {"type": "AfterDuration", "duration": args.eligibility_duration}
                 },
                 **common,
-                opts=child(group),
+                opts=child(group, depends_on=depends),
             )
         else:
             azure.authorization.RoleAssignment(
@@ -155,7 +170,7 @@ class SeparationOfDuties(pulumi.ComponentResource):
                 principal_type="Group",
                 description=f"DOSIS standing {role}",
                 **common,
-                opts=child(group),
+                opts=child(group, depends_on=depends),
             )
 
     def admin_group_ids(self) -> list[pulumi.Output[str]]:

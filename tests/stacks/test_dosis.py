@@ -18,7 +18,7 @@ from azure_support import (
     locked_ids,
 )
 
-from components.azure.common import ROLES
+from components.azure.common import KEY_ADMIN_ROLE, ROLES
 from components.azure.identity import TRIAD
 
 PROJECT = Path(__file__).parents[2]
@@ -153,7 +153,7 @@ def test_no_principal_holds_two_of_the_three_functions(graph):
     triad_roles = {
         ROLES[n]
         for n in (
-            "Key Vault Crypto Officer",
+            KEY_ADMIN_ROLE,
             "Role Based Access Control Administrator",
             "SQL DB Contributor",
             "SQL Server Contributor",

@@ -88,7 +88,7 @@ def permissions(graph: StackGraph, assignment: ResourceView) -> tuple[Permission
         r = builtin_roles()[guid]
         return [{k: r.get(k, []) for k in ("actions", "notActions", "dataActions", "notDataActions")}], None
     for d in graph.by_type(ROLE_DEFINITION):
-        if guid in (str(d.input("roleId", "")).lower(), str(d.input("name", "")).lower()):
+        if guid in {str(d.input(k, "")).rsplit("/", 1)[-1].lower() for k in ("roleDefinitionId", "roleId", "name")}:
             return _custom(d)
     return None, (f"role definition {guid} is neither a built-in role known to the gate "
                   "(policies/core/iam/azure_builtin_roles.json) nor a custom role of this stack")
@@ -105,6 +105,8 @@ def principal_of(graph: StackGraph, a: ResourceView) -> tuple[str | None, bool]:
     """(principal key, is people): a workload is a service principal or managed identity of this stack."""
     ptype = a.input("principalType")
     pid = a.input("principalId")
+    if ptype in WORKLOAD_TYPES:
+        return str(pid), False
     deps = graph.dependency_of(a, "principalId")
     if deps:
         people = not any("managedidentity" in d.type.lower() or d.type.endswith(("ServicePrincipal",

@@ -3,7 +3,7 @@
 import pytest
 from azure_support import SUB, record
 
-from components.azure.common import ROLES
+from components.azure.common import KEY_ADMIN_ROLE, ROLES
 from components.azure.identity import (
     FUNCTIONS,
     TRIAD,
@@ -42,14 +42,14 @@ def test_defaults_are_compliant():
     }
     roles = {f: by_group[ids[f]] for f in FUNCTIONS}
     # privileged roles only just-in-time, read-only roles standing, nobody Owner or User Access Administrator
-    assert (True, "Key Vault Crypto Officer") in roles["key-admin"]
+    assert (True, KEY_ADMIN_ROLE) in roles["key-admin"]
     assert (True, "Role Based Access Control Administrator") in roles["access-rights-admin"]
     assert (True, "SQL DB Contributor") in roles["db-structure-admin"]
     assert all(not eligible for eligible, _ in roles["security-auditor"])
     every = [name for pairs in roles.values() for _, name in pairs]
     assert "Owner" not in every and "User Access Administrator" not in every
     privileged = {
-        "Key Vault Crypto Officer",
+        KEY_ADMIN_ROLE,
         "Role Based Access Control Administrator",
         "SQL DB Contributor",
         "SQL Server Contributor",
@@ -57,11 +57,11 @@ def test_defaults_are_compliant():
     }
     assert all(eligible for pairs in roles.values() for eligible, name in pairs if name in privileged)
     # each triad role belongs to exactly one function
-    for role in ("Key Vault Crypto Officer", "Role Based Access Control Administrator", "SQL DB Contributor"):
+    for role in (KEY_ADMIN_ROLE, "Role Based Access Control Administrator", "SQL DB Contributor"):
         assert sum(role in [n for _, n in roles[f]] for f in TRIAD) == 1
     rbac = next(r for r in g.by_type(ELIGIBLE) if _role(r) == "Role Based Access Control Administrator")
     assert rbac.inputs["conditionVersion"] == "2.0"
-    for protected in ("Owner", "User Access Administrator", "Key Vault Crypto Officer"):
+    for protected in ("Owner", "User Access Administrator", KEY_ADMIN_ROLE):
         assert ROLES[protected] in rbac.inputs["condition"]
     assert all(r.inputs["scheduleInfo"]["expiration"]["duration"] == "P365D" for r in g.by_type(ELIGIBLE))
 
@@ -76,7 +76,7 @@ def test_options_members_and_standing_assignments():
     assert groups["x-key-admin"]["members"] == ["k1"]
     assert groups["x-operator"]["members"] == ["d1", "o1"]  # an operator may also administer the DB structure
     assert not g.by_type(ELIGIBLE)
-    assert {_role(r) for r in g.by_type(ASSIGNED)} >= {"Key Vault Crypto Officer", "SQL DB Contributor"}
+    assert {_role(r) for r in g.by_type(ASSIGNED)} >= {KEY_ADMIN_ROLE, "SQL DB Contributor"}
 
 
 @pytest.mark.parametrize(
