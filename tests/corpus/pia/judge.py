@@ -82,7 +82,8 @@ def judge(case: dict[str, Any]) -> dict[str, list[str]]:
     from policies.core.view import StackGraph
     from policies.packs import selected
 
-    os.environ["DOSIS_RECORDS_DIR"] = str(HERE / "records")
+    saved = {k: os.environ.get(k) for k in ("DOSIS_RECORDS_DIR", "PULUMI_STACK")}
+    os.environ.update(DOSIS_RECORDS_DIR=str(HERE / "records"), PULUMI_STACK=STACK)
     records.clear_cache()
     real_today, records.today = records.today, lambda: DATE
     try:
@@ -102,6 +103,11 @@ def judge(case: dict[str, Any]) -> dict[str, list[str]]:
                 found[rule.id] = msgs
         return found
     finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
         records.today = real_today
         records.clear_cache()
 
