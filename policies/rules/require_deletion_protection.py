@@ -7,7 +7,7 @@ from typing import Any
 
 from policies.core.helpers import is_transient
 from policies.core.rule import Rule, RuleContext
-from policies.core.types import DATA_BEARING
+from policies.core.pia_types import PIA_DATA_STORES
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 TRANSIENT_TYPES = frozenset({"aws:sns/topic:Topic", "aws:sqs/queue:Queue"})
@@ -56,34 +56,45 @@ def _flags(r: ResourceView) -> list[str]:
     return out
 
 
-_CONTAINERS = ("resourceGroupName", "vaultName", "accountName", "serverName", "workspaceName")
+_CONTAINERS = ("resourceGroupName", "vaultName", "accountName", "serverName", "workspaceName", "managedInstanceName")
+
+
+def _covers(lock: ResourceView, r: ResourceView, graph: StackGraph) -> bool:
+    """A lock covers its scope and everything below it — never what merely depends on it."""
+    containers = {u for f in _CONTAINERS for u in r.property_dependencies.get(f, ())} | {r.urn}
+    rg = r.input("resourceGroupName")
+    if lock.type.endswith("AtResourceGroupLevel"):
+        lrg = lock.input("resourceGroupName")
+        same_dep = set(lock.property_dependencies.get("resourceGroupName", ())) & set(
+            r.property_dependencies.get("resourceGroupName", ()))
+        return bool(same_dep) or (isinstance(lrg, str) and not is_unknown(lrg) and lrg == rg)
+    if lock.type.endswith("ByScope"):
+        if set(lock.property_dependencies.get("scope", ())) & containers:
+            return True
+        scope = lock.input("scope")
+        if not isinstance(scope, str) or is_unknown(scope):
+            return False
+        parts = scope.strip("/").split("/")
+        if len(parts) == 2 and parts[0].lower() == "subscriptions":
+            return True  # the whole subscription
+        if len(parts) == 4 and parts[2].lower() == "resourcegroups":
+            return parts[3] == rg
+        return any(c.urn in containers for c in graph.named(parts[-1]))
+    # ManagementLockAtResourceLevel: resourceName within its resource group
+    name = lock.input("resourceName")
+    return lock.input("resourceGroupName") == rg and any(
+        c.urn in containers for c in graph.named(str(name))) if isinstance(name, str) else False
 
 
 def _locked(r: ResourceView, graph: StackGraph, locks: list[ResourceView]) -> bool:
-    """A lock on the resource, or on what contains it (vault of a key, account of a container, its group)."""
-    covered = {r.urn} | {u for f in _CONTAINERS for u in r.property_dependencies.get(f, ())}
-    rg = r.input("resourceGroupName")
-    for lock in locks:
-        if lock.input("level") not in ("CanNotDelete", "ReadOnly"):
-            continue
-        deps = {u for us in lock.property_dependencies.values() for u in us} | set(lock.dependencies)
-        if covered & deps:
-            return True
-        if (
-            rg is not None
-            and not is_unknown(rg)
-            and lock.input("resourceGroupName") == rg
-            and lock.type == "azure-native:authorization:ManagementLockAtResourceGroupLevel"
-        ):
-            return True
-    return False
+    return any(lock.input("level") in ("CanNotDelete", "ReadOnly") and _covers(lock, r, graph) for lock in locks)
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     locks = graph.by_type(*_LOCKS)
     for r in graph.resources:
-        if r.type not in DATA_BEARING or r.type in TRANSIENT_TYPES or is_transient(r):
+        if r.type not in PIA_DATA_STORES or r.type in TRANSIENT_TYPES or is_transient(r):
             continue
         if not r.protect:
             out.append((r.urn, "the resource is not `protect`ed: Pulumi could delete it with its data"))
