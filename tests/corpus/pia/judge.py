@@ -45,7 +45,11 @@ def urn_of(type_: str, name: str) -> str:
 
 
 def load_case(path: Path) -> dict[str, Any]:
-    case = yaml.safe_load(path.read_text()) or {}
+    return {**load_case_text(path.read_text()), "path": path}
+
+
+def load_case_text(text: str) -> dict[str, Any]:
+    case = yaml.safe_load(text) or {}
     resources: list[dict[str, Any]] = []
     if case.get("base"):
         resources = copy.deepcopy(yaml.safe_load((HERE / "base" / f"{case['base']}.yaml").read_text()))
@@ -53,8 +57,7 @@ def load_case(path: Path) -> dict[str, Any]:
     own = case.get("resources") or []
     names = {r["name"] for r in own} | drop
     resources = [r for r in resources if r["name"] not in names] + own
-    return {"expect": case.get("expect") or [], "resources": resources, "path": path,
-            "what": path.read_text().split("\n", 1)[0].lstrip("# ")}
+    return {"expect": case.get("expect") or [], "resources": resources, "what": text.split("\n", 1)[0].lstrip("# ")}
 
 
 def views(resources: list[dict[str, Any]]):
@@ -74,42 +77,64 @@ def views(resources: list[dict[str, Any]]):
     return out
 
 
-def judge(case: dict[str, Any]) -> dict[str, list[str]]:
-    """{rule id: [message]} of the pia-conditions pack's mandatory rules on the case."""
-    from policies.core import records
-    from policies.core.crossguard import run_resource_rule, run_stack_rule
-    from policies.core.rule import RuleContext
-    from policies.core.view import StackGraph
-    from policies.packs import selected
+class _Pinned:
+    """Corpus records directory, stack name and evaluation date for the duration of a judgement."""
 
-    saved = {k: os.environ.get(k) for k in ("DOSIS_RECORDS_DIR", "PULUMI_STACK")}
-    os.environ.update(DOSIS_RECORDS_DIR=str(HERE / "records"), PULUMI_STACK=STACK)
-    records.clear_cache()
-    real_today, records.today = records.today, lambda: DATE
-    try:
-        config = json.loads((REPO / "policies" / "config" / "pia-conditions.json").read_text())
-        vs = views(case["resources"])
-        graph = StackGraph(vs)
-        found: dict[str, list[str]] = {}
-        for rule, level in selected("pia-conditions"):
-            if level != "mandatory":
-                continue
-            ctx = RuleContext(config=config.get(rule.id, {}), stack=STACK)
-            if rule.scope == "stack":
-                msgs = [f"{u.rsplit('::', 1)[-1] if u else '<stack>'}: {m}" for u, m in run_stack_rule(rule, graph, ctx)]
-            else:
-                msgs = [f"{v.name}: {m}" for v in vs for m in run_resource_rule(rule, v, ctx)]
-            if msgs:
-                found[rule.id] = msgs
-        return found
-    finally:
-        for k, v in saved.items():
+    def __enter__(self):
+        from policies.core import records
+
+        self.saved = {k: os.environ.get(k) for k in ("DOSIS_RECORDS_DIR", "PULUMI_STACK")}
+        os.environ.update(DOSIS_RECORDS_DIR=str(HERE / "records"), PULUMI_STACK=STACK)
+        records.clear_cache()
+        self.today, records.today = records.today, lambda: DATE
+        return self
+
+    def __exit__(self, *exc):
+        from policies.core import records
+
+        for k, v in self.saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        records.today = real_today
+        records.today = self.today
         records.clear_cache()
+
+
+def _messages(rule, vs, graph, config) -> list[tuple[str, str]]:
+    from policies.core.crossguard import run_resource_rule, run_stack_rule
+    from policies.core.rule import RuleContext
+
+    ctx = RuleContext(config=config, stack=STACK)
+    if rule.scope == "stack":
+        return [(u.rsplit("::", 1)[-1] if u else "<stack>", m) for u, m in run_stack_rule(rule, graph, ctx)]
+    return [(v.name, m) for v in vs for m in run_resource_rule(rule, v, ctx)]
+
+
+def judge_rule(rule_id: str, resources: list[dict[str, Any]], config: dict[str, Any]) -> list[tuple[str, str]]:
+    """[(resource name, message)] of one rule on the resources."""
+    from policies.core.view import StackGraph
+    from policies.rules import rule
+
+    with _Pinned():
+        vs = views(resources)
+        return _messages(rule(rule_id), vs, StackGraph(vs), config)
+
+
+def judge(case: dict[str, Any]) -> dict[str, list[str]]:
+    """{rule id: [message]} of the pia-conditions pack's mandatory rules on the case."""
+    from policies.core.view import StackGraph
+    from policies.packs import selected
+
+    config = json.loads((REPO / "policies" / "config" / "pia-conditions.json").read_text())
+    with _Pinned():
+        vs = views(case["resources"])
+        graph = StackGraph(vs)
+        found: dict[str, list[str]] = {}
+        for rule, level in selected("pia-conditions"):
+            if level == "mandatory" and (msgs := _messages(rule, vs, graph, config.get(rule.id, {}))):
+                found[rule.id] = [f"{n}: {m}" for n, m in msgs]
+        return found
 
 
 def cases(kind: str) -> list[Path]:
