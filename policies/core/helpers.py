@@ -24,22 +24,28 @@ def is_transient(view: ResourceView) -> bool:
     return bool(tags) and tags.get("data-retention") == "transient"
 
 
-def classification(view: ResourceView, stack: str | None = None) -> str | None:
-    """The resource's classification: its tag may raise the stack's recorded PIA classification, never lower
-    it (D36 §100, §133). None when neither is a valid classification."""
+def recorded_classification(stack: str | None = None) -> str:
+    """The classification the stack's PIA record states ('' when there is no valid record)."""
+    return load_pia(stack).classification
+
+
+def classification(view: ResourceView, recorded: str | None = None) -> str | None:
+    """The resource's classification: its tag may raise the stack's recorded PIA classification
+    (`recorded_classification`), never lower it (D36 §100, §133). None when neither is valid."""
     tags, _ = tags_of(view)
     tag = (tags or {}).get("classification")
-    recorded = load_pia(stack).classification
+    recorded = recorded_classification() if recorded is None else recorded
     ranks = [CLASSIFICATIONS.index(c) for c in (tag, recorded) if c in CLASSIFICATIONS]
     return CLASSIFICATIONS[max(ranks)] if ranks else None
 
 
-def needs_cmk(view: ResourceView, stack: str | None = None) -> bool:
+def needs_cmk(view: ResourceView, recorded: str | None = None) -> bool:
     """Classification 'vertrouwelijk' and above; a missing or unknown classification counts as high."""
     tags, _ = tags_of(view)
-    if (tags or {}).get("classification") not in CLASSIFICATIONS:
+    tag = (tags or {}).get("classification")
+    if tag not in CLASSIFICATIONS or tag in HIGH_CLASSIFICATIONS:
         return True
-    return classification(view, stack) in HIGH_CLASSIFICATIONS
+    return classification(view, recorded) in HIGH_CLASSIFICATIONS
 
 
 def linked(graph: StackGraph, target: ResourceView, types: tuple[str, ...], field: str) -> list[ResourceView]:

@@ -137,6 +137,38 @@ CHECKS = {
         ["the gallery is shared with the community (public images)"]
         if r.get("sharingProfile.permissions") == "Community" else []),
     "azure-native:compute:VirtualMachine": _azure_vm,
+    "aws:redshift/cluster:Cluster": _field("publiclyAccessible", (False,), absent_ok=True),
+    "azure-native:dbforpostgresql:FlexibleServer": _field("network.publicNetworkAccess", ("Disabled",)),
+    "azure-native:dbformysql:FlexibleServer": _field("network.publicNetworkAccess", ("Disabled",)),
+    "azure-native:dbforpostgresql:Server": _field("publicNetworkAccess", ("Disabled",)),
+    "azure-native:search:Service": _field("publicNetworkAccess", ("disabled", "Disabled")),
+    "azure-native:synapse:Workspace": _field("publicNetworkAccess", ("Disabled",)),
+    "azure-native:recoveryservices:Vault": _field("properties.publicNetworkAccess", ("Disabled",)),
+    "azure-native:insights:Component": _both(_field("publicNetworkAccessForIngestion", ("Disabled",)),
+                                             _field("publicNetworkAccessForQuery", ("Disabled",))),
+}
+_IAM_ONLY = "reached only through the AWS API with IAM (no network endpoint of its own); judged by the IAM rules"
+_VPC_ONLY = "lives only inside a VPC (no public endpoint exists); reachability is judged on its security groups"
+# Data stores without a public-exposure setting of their own, and why (the coverage table shows these).
+NOT_APPLICABLE: dict[str, str] = {
+    **{t: _IAM_ONLY for t in (
+        "aws:backup/vault:Vault", "aws:cloudwatch/logGroup:LogGroup", "aws:dynamodb/table:Table",
+        "aws:dynamodb/tableReplica:TableReplica", "aws:ecr/repository:Repository", "aws:glacier/vault:Vault",
+        "aws:kinesis/stream:Stream", "aws:kms/externalKey:ExternalKey", "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey",
+        "aws:secretsmanager/secret:Secret", "aws:sns/topic:Topic", "aws:sqs/queue:Queue", "aws:ebs/volume:Volume",
+        "aws:ebs/snapshot:Snapshot", "aws:ebs/snapshotCopy:SnapshotCopy", "aws:rds/snapshotCopy:SnapshotCopy",
+        "aws:rds/clusterSnapshot:ClusterSnapshot",
+        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")},
+    **{t: _VPC_ONLY for t in (
+        "aws:docdb/cluster:Cluster", "aws:neptune/cluster:Cluster", "aws:efs/fileSystem:FileSystem",
+        "aws:elasticache/cluster:Cluster", "aws:elasticache/replicationGroup:ReplicationGroup",
+        "aws:elasticache/serverlessCache:ServerlessCache")},
+    "azure-native:sql:Database": "reachable only through its server, judged there",
+    "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",
+    "azure-native:keyvault:Key": "reachable only through its vault, judged there",
+    "azure-native:dataprotection:BackupVault": "has no data-plane endpoint; restores go through ARM with RBAC",
+    "azure-native:operationalinsights:Workspace": "queried through Entra-authenticated APIs; network isolation needs "
+    "an Azure Monitor Private Link Scope, which this rule does not yet judge",
 }
 
 

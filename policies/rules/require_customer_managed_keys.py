@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from policies.core.helpers import is_transient, linked, needs_cmk
+from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
 from policies.core.pia_types import PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
@@ -218,9 +218,9 @@ EXEMPT: dict[str, str] = {
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     known = set(ctx.config.get("awsManagedKeyArns") or ())
-    stack = ctx.stack or None
+    recorded = recorded_classification(ctx.stack or None)
     for r in graph.resources:
-        if r.type not in PIA_DATA_STORES or r.type in EXEMPT or not needs_cmk(r, stack):
+        if r.type not in PIA_DATA_STORES or r.type in EXEMPT or not needs_cmk(r, recorded):
             continue
         judge = CHECKS.get(r.type)
         if judge is None:

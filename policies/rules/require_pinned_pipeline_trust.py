@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from policies.core.iam.statements import oidc_issuers, pinned, trust_kind
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import ResourceView, is_unknown, json_document, unknown_message
+from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 FEDERATED_CREDENTIAL = "azure-native:managedidentity:FederatedIdentityCredential"
 
@@ -40,8 +40,11 @@ def _federated_credential(view: ResourceView) -> list[str]:
     return out
 
 
-def check(view: ResourceView, ctx: RuleContext) -> list[str]:
-    return _role(view) if view.type == "aws:iam/role:Role" else _federated_credential(view)
+def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
+    """Judged over the graph: a per-resource policy would cost a call for every resource of the stack."""
+    out = [(r.urn, m) for r in graph.by_type("aws:iam/role:Role") for m in _role(r)]
+    out.extend((r.urn, m) for r in graph.by_type(FEDERATED_CREDENTIAL) for m in _federated_credential(r))
+    return out
 
 
 RULE = Rule(
@@ -54,5 +57,5 @@ RULE = Rule(
     controls=("IAM-04", "IAM-02"),
     check=check,
     module=__name__,
-    resource_types=frozenset({"aws:iam/role:Role", FEDERATED_CREDENTIAL}),
+    scope="stack",
 )

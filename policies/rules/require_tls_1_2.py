@@ -130,6 +130,51 @@ CHECKS: dict[str, Any] = {
     "azure-native:web:WebApp": _web,
     "azure-native:web:WebAppSlot": _web,
     "azure-native:network:ApplicationGateway": _appgw,
+    "aws:opensearch/domain:Domain": lambda v: (
+        _equals(v, "domainEndpointOptions.enforceHttps", (True,))
+        + _equals(v, "domainEndpointOptions.tlsSecurityPolicy", ("Policy-Min-TLS-1-2-2019-07",
+                                                                 "Policy-Min-TLS-1-2-PFS-2023-10"))),
+    "aws:docdb/clusterParameterGroup:ClusterParameterGroup": lambda v: (
+        [] if {p.get("name"): p.get("value") for p in v.input("parameters") or [] if isinstance(p, dict)}.get("tls")
+        in ("tls1.2+", "tls1.3+", "fips-140-3") else ["parameter `tls` must be tls1.2+, tls1.3+ or fips-140-3"]),
+    "aws:redshift/parameterGroup:ParameterGroup": lambda v: (
+        [] if str({p.get("name"): p.get("value") for p in v.input("parameters") or []
+                   if isinstance(p, dict)}.get("require_ssl", "")).lower() == "true"
+        else ["parameter `require_ssl` must be true"]),
+}
+_AWS_API = "served by the AWS API endpoints, which enforce TLS 1.2 or newer for every client (since 2024-02)"
+_AZURE_ARM = "served through Azure Resource Manager / the data plane of its account, TLS 1.2 enforced by Azure"
+# Data stores whose TLS is terminated elsewhere: the type that is judged instead, or why none is needed.
+TLS_ELSEWHERE: dict[str, str] = {
+    **{t: _AWS_API for t in (
+        "aws:backup/vault:Vault", "aws:cloudwatch/logGroup:LogGroup", "aws:dynamodb/table:Table",
+        "aws:dynamodb/tableReplica:TableReplica", "aws:ecr/repository:Repository", "aws:glacier/vault:Vault",
+        "aws:kinesis/stream:Stream", "aws:kms/externalKey:ExternalKey", "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey",
+        "aws:secretsmanager/secret:Secret", "aws:sns/topic:Topic", "aws:sqs/queue:Queue", "aws:s3/bucket:Bucket",
+        "aws:s3/bucketV2:BucketV2", "aws:ebs/snapshot:Snapshot", "aws:ebs/snapshotCopy:SnapshotCopy",
+        "aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot", "aws:rds/snapshotCopy:SnapshotCopy",
+        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")},
+    "aws:rds/instance:Instance": "judged on aws:rds/parameterGroup:ParameterGroup",
+    "aws:rds/cluster:Cluster": "judged on aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:rds/clusterInstance:ClusterInstance": "judged on aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:docdb/cluster:Cluster": "judged on aws:docdb/clusterParameterGroup:ClusterParameterGroup",
+    "aws:redshift/cluster:Cluster": "judged on aws:redshift/parameterGroup:ParameterGroup",
+    "aws:neptune/cluster:Cluster": "Neptune requires TLS 1.2 on every connection since engine 1.0.4.0",
+    "aws:elasticache/serverlessCache:ServerlessCache": "serverless caches accept TLS connections only",
+    "aws:efs/fileSystem:FileSystem": "NFS in the VPC; encryption in transit is a mount option (efs-utils tls)",
+    "aws:ebs/volume:Volume": "block device attached to its instance; no network protocol",
+    "aws:ec2/instance:Instance": "serves through its load balancer listeners, judged on aws:lb/listener:Listener",
+    "azure-native:compute:VirtualMachine": "serves through its Application Gateway, judged on ApplicationGateway",
+    "azure-native:compute:Disk": "block device attached to its VM; no network protocol",
+    "azure-native:compute:Snapshot": "exported only through short-lived HTTPS SAS URLs issued by Azure",
+    **{t: _AZURE_ARM for t in (
+        "azure-native:dataprotection:BackupVault", "azure-native:recoveryservices:Vault", "azure-native:keyvault:Key",
+        "azure-native:keyvault:Vault", "azure-native:operationalinsights:Workspace", "azure-native:insights:Component",
+        "azure-native:search:Service", "azure-native:synapse:Workspace", "azure-native:storage:BlobContainer")},
+    "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",
+    "azure-native:dbforpostgresql:FlexibleServer": "TLS 1.2 minimum is the service default (ssl_min_protocol_version)",
+    "azure-native:dbformysql:FlexibleServer": "TLS 1.2 minimum is the service default (tls_version server parameter)",
+    "azure-native:dbforpostgresql:Server": "retired service; blocked by require-customer-managed-keys",
 }
 
 

