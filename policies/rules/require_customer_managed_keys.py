@@ -181,7 +181,6 @@ CHECKS: dict[str, Judge] = {
     "azure-native:sql:Server": _sql("serverName", "azure-native:sql:EncryptionProtector"),
     "azure-native:sql:ManagedInstance": _sql("managedInstanceName",
                                              "azure-native:sql:ManagedInstanceEncryptionProtector"),
-    "azure-native:documentdb:DatabaseAccount": _key("keyVaultKeyUri"),
     "azure-native:cosmosdb:DatabaseAccount": _key("keyVaultKeyUri"),
     "azure-native:operationalinsights:Workspace": _workspace,
     "azure-native:recoveryservices:Vault": _key("properties.encryption.keyVaultProperties.keyUri"),
@@ -193,16 +192,15 @@ CHECKS: dict[str, Judge] = {
                                               flag="encryption.keySource", flag_value="Microsoft.KeyVault"),
     "azure-native:eventhub:Namespace": _key("encryption.keyVaultProperties.0.keyName",
                                             flag="encryption.keySource", flag_value="Microsoft.KeyVault"),
-    "azure-native:dbforpostgresql:FlexibleServer": _key("dataEncryption.primaryKeyURI", flag="dataEncryption.type",
+    "azure-native:dbforpostgresql:Server": _key("dataEncryption.primaryKeyURI", flag="dataEncryption.type",
                                                         flag_value="AzureKeyVault"),
-    "azure-native:dbformysql:FlexibleServer": _key("dataEncryption.primaryKeyURI", flag="dataEncryption.type",
+    "azure-native:dbformysql:Server": _key("dataEncryption.primaryKeyURI", flag="dataEncryption.type",
                                                    flag_value="AzureKeyVault"),
-    "azure-native:dbforpostgresql:Server": _none("single-server PostgreSQL is retired and has no usable CMK"),
     "azure-native:search:Service": _key("encryptionWithCmk.enforcement", flag="encryptionWithCmk.enforcement",
                                         flag_value="Enabled"),
     "azure-native:synapse:Workspace": _key("encryption.cmk.key.keyVaultUrl"),
-    "azure-native:cache:Redis": _none("Azure Cache for Redis (non-Enterprise) has no customer-managed key at rest"),
-    "azure-native:insights:Component": _key("workspaceResourceId"),
+    "azure-native:redis:Redis": _none("Azure Cache for Redis (non-Enterprise) has no customer-managed key at rest"),
+    "azure-native:applicationinsights:Component": _key("workspaceResourceId"),
 }
 # Stores whose encryption lives elsewhere: key material itself, containers of an encrypted account/server.
 EXEMPT: dict[str, str] = {

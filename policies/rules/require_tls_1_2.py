@@ -120,10 +120,9 @@ CHECKS: dict[str, Any] = {
     ),
     "azure-native:sql:Server": lambda v: _equals(v, "minimalTlsVersion", ("1.2", "1.3")),
     "azure-native:sql:ManagedInstance": lambda v: _equals(v, "minimalTlsVersion", ("1.2", "1.3")),
-    "azure-native:cache:Redis": lambda v: (
+    "azure-native:redis:Redis": lambda v: (
         _equals(v, "minimumTlsVersion", ("1.2", "1.3")) + _equals(v, "enableNonSslPort", (False,), default_ok=True)
     ),
-    "azure-native:documentdb:DatabaseAccount": lambda v: _equals(v, "minimalTlsVersion", ("Tls12", "Tls13")),
     "azure-native:cosmosdb:DatabaseAccount": lambda v: _equals(v, "minimalTlsVersion", ("Tls12", "Tls13")),
     "azure-native:servicebus:Namespace": lambda v: _equals(v, "minimumTlsVersion", ("1.2", "1.3")),
     "azure-native:eventhub:Namespace": lambda v: _equals(v, "minimumTlsVersion", ("1.2", "1.3")),
@@ -169,12 +168,11 @@ TLS_ELSEWHERE: dict[str, str] = {
     "azure-native:compute:Snapshot": "exported only through short-lived HTTPS SAS URLs issued by Azure",
     **{t: _AZURE_ARM for t in (
         "azure-native:dataprotection:BackupVault", "azure-native:recoveryservices:Vault", "azure-native:keyvault:Key",
-        "azure-native:keyvault:Vault", "azure-native:operationalinsights:Workspace", "azure-native:insights:Component",
+        "azure-native:keyvault:Vault", "azure-native:operationalinsights:Workspace", "azure-native:applicationinsights:Component",
         "azure-native:search:Service", "azure-native:synapse:Workspace", "azure-native:storage:BlobContainer")},
     "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",
-    "azure-native:dbforpostgresql:FlexibleServer": "TLS 1.2 minimum is the service default (ssl_min_protocol_version)",
-    "azure-native:dbformysql:FlexibleServer": "TLS 1.2 minimum is the service default (tls_version server parameter)",
-    "azure-native:dbforpostgresql:Server": "retired service; blocked by require-customer-managed-keys",
+    "azure-native:dbforpostgresql:Server": "TLS 1.2 minimum is the service default (ssl_min_protocol_version)",
+    "azure-native:dbformysql:Server": "TLS 1.2 minimum is the service default (tls_version server parameter)",
 }
 
 

@@ -31,3 +31,10 @@ def test_the_document_is_current():
     run = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_pia_coverage.py"), "--check"],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
+
+
+def test_curated_data_stores_are_real_sdk_data_stores():
+    from policies.core.pia_types import PIA_DATA_STORES
+    from policies.core.types import tokens_of_class
+
+    assert PIA_DATA_STORES <= tokens_of_class("data-store") | tokens_of_class("key")
