@@ -10,6 +10,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset({
     "azure-native:sql:ManagedInstance",
     "azure-native:compute:VirtualMachine",
     "aws:rds/snapshotCopy:SnapshotCopy",
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",  # backups at the destination
     "azure-native:cosmosdb:DatabaseAccount",
 })
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES
