@@ -24,7 +24,7 @@ KEY_USE_DATA_ACTIONS = tuple(
 )
 CUSTOM_ROLES: dict[str, dict[str, list[str]]] = {
     KEY_ADMIN_ROLE: {
-        "actions": ["Microsoft.Authorization/*/read", "Microsoft.Resources/subscriptions/resourceGroups/read",
+        "actions": ["Microsoft.Authorization/*/read",
                     "Microsoft.KeyVault/checkNameAvailability/read", "Microsoft.KeyVault/deletedVaults/read",
                     "Microsoft.KeyVault/locations/*/read", "Microsoft.KeyVault/vaults/*/read",
                     "Microsoft.KeyVault/operations/read"],
