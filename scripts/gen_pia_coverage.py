@@ -1,7 +1,8 @@
 """Generate the pia-conditions coverage table (docs/pia-conditions.md, between the coverage markers).
 
 For every data-store type the PIA conditions judge: which rule checks its customer-managed key, public
-exposure, TLS and deletion protection, or why that does not apply. `--check` exits 1 when the document is stale.
+exposure, TLS and deletion protection, or why that does not apply. `--check` exits 1 when the document
+is stale.
 """
 
 from __future__ import annotations
@@ -41,18 +42,29 @@ def matrix() -> dict[str, dict[str, str]]:
         if t in dele.TRANSIENT_TYPES:
             row["deletion"] = "n/a: transient messaging, nothing kept"
         else:
-            row["deletion"] = "check" + (" + service flags" if dele.SERVICE_FLAGS.get(t) else "") + (
-                " + lock scope" if t.startswith("azure-native:") else "")
+            row["deletion"] = (
+                "check"
+                + (" + service flags" if dele.SERVICE_FLAGS.get(t) else "")
+                + (" + lock scope" if t.startswith("azure-native:") else "")
+            )
         out[t] = row
     return out
 
 
 def render() -> str:
     aspects = ("CMK", "public", "TLS", "deletion")
-    rules = {"CMK": "require-customer-managed-keys", "public": "disallow-public-data-access", "TLS": "require-tls-1-2",
-             "deletion": "require-deletion-protection"}
-    lines = [BEGIN, "", "| data-store type | " + " | ".join(f"{a} (`{rules[a]}`)" for a in aspects) + " |",
-             "| --- | " + " | ".join("---" for _ in aspects) + " |"]
+    rules = {
+        "CMK": "require-customer-managed-keys",
+        "public": "disallow-public-data-access",
+        "TLS": "require-tls-1-2",
+        "deletion": "require-deletion-protection",
+    }
+    lines = [
+        BEGIN,
+        "",
+        "| data-store type | " + " | ".join(f"{a} (`{rules[a]}`)" for a in aspects) + " |",
+        "| --- | " + " | ".join("---" for _ in aspects) + " |",
+    ]
     for t, row in matrix().items():
         lines.append(f"| `{t}` | " + " | ".join(row.get(a, "**GAP**") for a in aspects) + " |")
     return "\n".join([*lines, "", END])
@@ -65,7 +77,10 @@ def main(argv: list[str]) -> int:
     new = head + render() + tail
     if "--check" in argv:
         if new != text:
-            print("docs/pia-conditions.md coverage table is stale: run scripts/gen_pia_coverage.py", file=sys.stderr)
+            print(
+                "docs/pia-conditions.md coverage table is stale: run scripts/gen_pia_coverage.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     DOC.write_text(new, encoding="utf-8")

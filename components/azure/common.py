@@ -15,7 +15,7 @@ from policies.core.eea import AZURE_EEA_REGIONS, normalize_azure_location
 
 SUBSCRIPTION_PREFIX = "/subscriptions/"
 # Key administration without cryptographic use (DPA annex 3 b.vi): the built-in Key Vault Crypto Officer can
-# also decrypt/unwrap/sign, so the key administrators get this custom role instead (fixed GUID, one per tenant).
+# also decrypt/unwrap/sign, so the key administrators get this custom role instead (fixed GUID per tenant).
 KEY_ADMIN_ROLE = "Key Vault Key Administrator (no cryptographic use)"
 KEY_ADMIN_GUID = "9f627b1b-1143-5b86-b21f-38cc881111a6"
 KEY_USE_DATA_ACTIONS = tuple(
@@ -24,11 +24,18 @@ KEY_USE_DATA_ACTIONS = tuple(
 )
 CUSTOM_ROLES: dict[str, dict[str, list[str]]] = {
     KEY_ADMIN_ROLE: {
-        "actions": ["Microsoft.Authorization/*/read",
-                    "Microsoft.KeyVault/checkNameAvailability/read", "Microsoft.KeyVault/deletedVaults/read",
-                    "Microsoft.KeyVault/locations/*/read", "Microsoft.KeyVault/vaults/*/read",
-                    "Microsoft.KeyVault/operations/read"],
-        "data_actions": ["Microsoft.KeyVault/vaults/keys/*", "Microsoft.KeyVault/vaults/keyrotationpolicies/*"],
+        "actions": [
+            "Microsoft.Authorization/*/read",
+            "Microsoft.KeyVault/checkNameAvailability/read",
+            "Microsoft.KeyVault/deletedVaults/read",
+            "Microsoft.KeyVault/locations/*/read",
+            "Microsoft.KeyVault/vaults/*/read",
+            "Microsoft.KeyVault/operations/read",
+        ],
+        "data_actions": [
+            "Microsoft.KeyVault/vaults/keys/*",
+            "Microsoft.KeyVault/vaults/keyrotationpolicies/*",
+        ],
         "not_data_actions": list(KEY_USE_DATA_ACTIONS),
     },
 }

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from policies.core.types import DATA_BEARING
 
-PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset({
-    "azure-native:sql:ManagedInstance",
-    "azure-native:compute:VirtualMachine",
-    "aws:rds/snapshotCopy:SnapshotCopy",
-    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",  # backups at the destination
-    "azure-native:cosmosdb:DatabaseAccount",
-})
+PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
+    {
+        "azure-native:sql:ManagedInstance",
+        "azure-native:compute:VirtualMachine",
+        "aws:rds/snapshotCopy:SnapshotCopy",
+        # backups kept at the destination of the replication
+        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+        "azure-native:cosmosdb:DatabaseAccount",
+    }
+)
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES

@@ -326,8 +326,9 @@ class StackGraph:
             self._by_name = idx
         return self._by_name.get(name, [])
 
-    def referring(self, types: tuple[str, ...], field: str, urn: str,
-                  names: Iterable[str]) -> list[ResourceView]:
+    def referring(
+        self, types: tuple[str, ...], field: str, urn: str, names: Iterable[str]
+    ) -> list[ResourceView]:
         """Resources of `types` whose input `field` refers to `urn` (property dependency) or holds one of
         `names`, alone or as the last path segments of an id (`…/<name>`); in graph order.
 

@@ -14,8 +14,9 @@ from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_mes
 _PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 _PAB_FIELDS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 # Ports of data stores and of interactive access to data hosts.
-DATA_PORTS = frozenset({22, 445, 1433, 1521, 2049, 3306, 3389, 5432, 5439, 6379, 8182, 9042, 9200, 9300,
-                        11211, 27017})
+DATA_PORTS = frozenset(
+    {22, 445, 1433, 1521, 2049, 3306, 3389, 5432, 5439, 6379, 8182, 9042, 9200, 9300, 11211, 27017}
+)
 WORLD = frozenset({"0.0.0.0/0", "::/0"})
 NIC = "azure-native:network:NetworkInterface"
 
@@ -51,7 +52,9 @@ def _both(*judges):
 
 def _open(rule: dict[str, Any], cidr_fields: tuple[str, ...], proto: str, low: str, high: str) -> str | None:
     """The world CIDR a rule opens on a data port, or None."""
-    cidrs = {c for f in cidr_fields for c in ([rule.get(f)] if isinstance(rule.get(f), str) else rule.get(f) or [])}
+    cidrs = {
+        c for f in cidr_fields for c in ([rule.get(f)] if isinstance(rule.get(f), str) else rule.get(f) or [])
+    }
     world = cidrs & WORLD
     if not world:
         return None
@@ -70,8 +73,9 @@ def _security_group(r: ResourceView, graph: StackGraph) -> list[str]:
         return [unknown_message("ingress", "who can reach the group's hosts")]
     out = []
     for i, rule in enumerate(ingress or []):
-        if isinstance(rule, dict) and (hit := _open(rule, ("cidrBlocks", "ipv6CidrBlocks"), "protocol",
-                                                    "fromPort", "toPort")):
+        if isinstance(rule, dict) and (
+            hit := _open(rule, ("cidrBlocks", "ipv6CidrBlocks"), "protocol", "fromPort", "toPort")
+        ):
             out.append(f"ingress {i} is open to {hit}")
     return out
 
@@ -79,15 +83,24 @@ def _security_group(r: ResourceView, graph: StackGraph) -> list[str]:
 def _sg_rule(r: ResourceView, graph: StackGraph) -> list[str]:
     if r.type.endswith("SecurityGroupRule") and r.input("type") != "ingress":
         return []
-    hit = _open(r.inputs, ("cidrBlocks", "ipv6CidrBlocks", "cidrIpv4", "cidrIpv6"),
-                "ipProtocol" if "ipProtocol" in r.inputs else "protocol", "fromPort", "toPort")
+    hit = _open(
+        r.inputs,
+        ("cidrBlocks", "ipv6CidrBlocks", "cidrIpv4", "cidrIpv6"),
+        "ipProtocol" if "ipProtocol" in r.inputs else "protocol",
+        "fromPort",
+        "toPort",
+    )
     return [f"the rule opens {hit}"] if hit else []
 
 
 def _azure_vm(r: ResourceView, graph: StackGraph) -> list[str]:
     nics = graph.dependency_of(r, "networkProfile") + [
-        n for ref in r.get("networkProfile.networkInterfaces") or [] if isinstance(ref, dict)
-        for n in graph.named(str(ref.get("id", "")).rsplit("/", 1)[-1]) if n.type == NIC]
+        n
+        for ref in r.get("networkProfile.networkInterfaces") or []
+        if isinstance(ref, dict)
+        for n in graph.named(str(ref.get("id", "")).rsplit("/", 1)[-1])
+        if n.type == NIC
+    ]
     out = []
     for nic in {n.urn: n for n in nics if n.type == NIC}.values():
         for c in nic.input("ipConfigurations") or []:
@@ -97,8 +110,11 @@ def _azure_vm(r: ResourceView, graph: StackGraph) -> list[str]:
 
 
 def _shared_with_all(fld: str, what: str):
-    return lambda r, g: [f"the {what} is shared with everyone (`{fld}` contains 'all')"] if "all" in (
-        r.input(fld) if isinstance(r.input(fld), list) else [r.input(fld)]) else []
+    return lambda r, g: (
+        [f"the {what} is shared with everyone (`{fld}` contains 'all')"]
+        if "all" in (r.input(fld) if isinstance(r.input(fld), list) else [r.input(fld)])
+        else []
+    )
 
 
 CHECKS = {
@@ -122,19 +138,26 @@ CHECKS = {
     "azure-native:sql:Server": _field("publicNetworkAccess", ("Disabled",)),
     "azure-native:sql:ManagedInstance": _both(
         _field("publicDataEndpointEnabled", (False,), absent_ok=True),
-        _field("publicNetworkAccess", ("Disabled",), absent_ok=True)),
+        _field("publicNetworkAccess", ("Disabled",), absent_ok=True),
+    ),
     "azure-native:keyvault:Vault": _field("properties.publicNetworkAccess", ("Disabled", "disabled")),
     "azure-native:cosmosdb:DatabaseAccount": _field("publicNetworkAccess", ("Disabled",)),
     "azure-native:redis:Redis": _field("publicNetworkAccess", ("Disabled",)),
     "azure-native:servicebus:Namespace": _field("publicNetworkAccess", ("Disabled",)),
     "azure-native:eventhub:Namespace": _field("publicNetworkAccess", ("Disabled",)),
-    "azure-native:compute:Disk": _both(_field("networkAccessPolicy", ("DenyAll", "AllowPrivate")),
-                                       _field("publicNetworkAccess", ("Disabled",))),
-    "azure-native:compute:Snapshot": _both(_field("networkAccessPolicy", ("DenyAll", "AllowPrivate")),
-                                           _field("publicNetworkAccess", ("Disabled",))),
+    "azure-native:compute:Disk": _both(
+        _field("networkAccessPolicy", ("DenyAll", "AllowPrivate")),
+        _field("publicNetworkAccess", ("Disabled",)),
+    ),
+    "azure-native:compute:Snapshot": _both(
+        _field("networkAccessPolicy", ("DenyAll", "AllowPrivate")),
+        _field("publicNetworkAccess", ("Disabled",)),
+    ),
     "azure-native:compute:Gallery": lambda r, g: (
         ["the gallery is shared with the community (public images)"]
-        if r.get("sharingProfile.permissions") == "Community" else []),
+        if r.get("sharingProfile.permissions") == "Community"
+        else []
+    ),
     "azure-native:compute:VirtualMachine": _azure_vm,
     "aws:redshift/cluster:Cluster": _field("publiclyAccessible", (False,), absent_ok=True),
     "azure-native:dbforpostgresql:Server": _field("network.publicNetworkAccess", ("Disabled",)),
@@ -142,30 +165,60 @@ CHECKS = {
     "azure-native:search:Service": _field("publicNetworkAccess", ("disabled", "Disabled")),
     "azure-native:synapse:Workspace": _field("publicNetworkAccess", ("Disabled",)),
     "azure-native:recoveryservices:Vault": _field("properties.publicNetworkAccess", ("Disabled",)),
-    "azure-native:applicationinsights:Component": _both(_field("publicNetworkAccessForIngestion", ("Disabled",)),
-                                             _field("publicNetworkAccessForQuery", ("Disabled",))),
+    "azure-native:applicationinsights:Component": _both(
+        _field("publicNetworkAccessForIngestion", ("Disabled",)),
+        _field("publicNetworkAccessForQuery", ("Disabled",)),
+    ),
 }
-_IAM_ONLY = "reached only through the AWS API with IAM (no network endpoint of its own); judged by the IAM rules"
-_VPC_ONLY = "lives only inside a VPC (no public endpoint exists); reachability is judged on its security groups"
+_IAM_ONLY = (
+    "reached only through the AWS API with IAM (no network endpoint of its own); judged by the IAM rules"
+)
+_VPC_ONLY = (
+    "lives only inside a VPC (no public endpoint exists); reachability is judged on its security groups"
+)
 # Data stores without a public-exposure setting of their own, and why (the coverage table shows these).
 NOT_APPLICABLE: dict[str, str] = {
-    **{t: _IAM_ONLY for t in (
-        "aws:backup/vault:Vault", "aws:cloudwatch/logGroup:LogGroup", "aws:dynamodb/table:Table",
-        "aws:dynamodb/tableReplica:TableReplica", "aws:ecr/repository:Repository", "aws:glacier/vault:Vault",
-        "aws:kinesis/stream:Stream", "aws:kms/externalKey:ExternalKey", "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey",
-        "aws:secretsmanager/secret:Secret", "aws:sns/topic:Topic", "aws:sqs/queue:Queue", "aws:ebs/volume:Volume",
-        "aws:ebs/snapshot:Snapshot", "aws:ebs/snapshotCopy:SnapshotCopy", "aws:rds/snapshotCopy:SnapshotCopy",
-        "aws:rds/clusterSnapshot:ClusterSnapshot",
-        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")},
-    **{t: _VPC_ONLY for t in (
-        "aws:docdb/cluster:Cluster", "aws:neptune/cluster:Cluster", "aws:efs/fileSystem:FileSystem",
-        "aws:elasticache/cluster:Cluster", "aws:elasticache/replicationGroup:ReplicationGroup",
-        "aws:elasticache/serverlessCache:ServerlessCache")},
+    **{
+        t: _IAM_ONLY
+        for t in (
+            "aws:backup/vault:Vault",
+            "aws:cloudwatch/logGroup:LogGroup",
+            "aws:dynamodb/table:Table",
+            "aws:dynamodb/tableReplica:TableReplica",
+            "aws:ecr/repository:Repository",
+            "aws:glacier/vault:Vault",
+            "aws:kinesis/stream:Stream",
+            "aws:kms/externalKey:ExternalKey",
+            "aws:kms/key:Key",
+            "aws:kms/replicaKey:ReplicaKey",
+            "aws:secretsmanager/secret:Secret",
+            "aws:sns/topic:Topic",
+            "aws:sqs/queue:Queue",
+            "aws:ebs/volume:Volume",
+            "aws:ebs/snapshot:Snapshot",
+            "aws:ebs/snapshotCopy:SnapshotCopy",
+            "aws:rds/snapshotCopy:SnapshotCopy",
+            "aws:rds/clusterSnapshot:ClusterSnapshot",
+            "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+        )
+    },
+    **{
+        t: _VPC_ONLY
+        for t in (
+            "aws:docdb/cluster:Cluster",
+            "aws:neptune/cluster:Cluster",
+            "aws:efs/fileSystem:FileSystem",
+            "aws:elasticache/cluster:Cluster",
+            "aws:elasticache/replicationGroup:ReplicationGroup",
+            "aws:elasticache/serverlessCache:ServerlessCache",
+        )
+    },
     "azure-native:sql:Database": "reachable only through its server, judged there",
     "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",
     "azure-native:keyvault:Key": "reachable only through its vault, judged there",
-    "azure-native:dataprotection:BackupVault": "has no data-plane endpoint; restores go through ARM with RBAC",
-    "azure-native:operationalinsights:Workspace": "queried through Entra-authenticated APIs; network isolation needs "
+    "azure-native:dataprotection:BackupVault": "has no data-plane endpoint; restores go through ARM",
+    "azure-native:operationalinsights:Workspace": "queried through Entra-authenticated APIs; "
+    "network isolation needs "
     "an Azure Monitor Private Link Scope, which this rule does not yet judge",
 }
 

@@ -21,8 +21,10 @@ def _aws(p: AwsPrincipal) -> list[str]:
     if p.kind == "user":
         if p.mfa_enforced():
             return []
-        return ["the IAM user has a console password and no policy on any of its paths (user, groups) denies "
-                "actions without MFA (Deny … BoolIfExists aws:MultiFactorAuthPresent false)"]
+        return [
+            "the IAM user has a console password and no policy on any of its paths (user, groups) denies "
+            "actions without MFA (Deny … BoolIfExists aws:MultiFactorAuthPresent false)"
+        ]
     out = list(p.trust_problems)
     for i, s in enumerate(p.trust):
         if trust_kind(s) != "people":
@@ -30,8 +32,10 @@ def _aws(p: AwsPrincipal) -> list[str]:
         if "*" in principals(s):
             out.append(f"trust statement {i} lets any AWS principal (Principal `*`) assume the role")
         elif not requires_mfa(s):
-            out.append(f"trust statement {i} lets people assume the role without an MFA condition "
-                       "(`Bool: aws:MultiFactorAuthPresent = true`; …IfExists does not count)")
+            out.append(
+                f"trust statement {i} lets people assume the role without an MFA condition "
+                "(`Bool: aws:MultiFactorAuthPresent = true`; …IfExists does not count)"
+            )
     return out
 
 
@@ -42,8 +46,10 @@ def _azure(graph: StackGraph) -> list[str]:
         if problem is None:
             return []
         why.append(f"{p.name} {problem}")
-    return ["no enabled Conditional Access policy requires MFA of the Azure administrators"
-            + (f" ({'; '.join(why)})" if why else "")]
+    return [
+        "no enabled Conditional Access policy requires MFA of the Azure administrators"
+        + (f" ({'; '.join(why)})" if why else "")
+    ]
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
@@ -55,8 +61,13 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         entry = breakglass.entry_for(entries, p.kind, p.physical_name)
         if entry is not None:
             if not breakglass.alarmed(graph, entry.get("alarm")):
-                out.append((p.view.urn, f"break-glass {p.kind} is recorded, but no enabled alarm or event rule "
-                                        f"with a target named {entry.get('alarm')!r} watches its use"))
+                out.append(
+                    (
+                        p.view.urn,
+                        f"break-glass {p.kind} is recorded, but no enabled alarm or event rule "
+                        f"with a target named {entry.get('alarm')!r} watches its use",
+                    )
+                )
             continue
         out.extend((p.view.urn, m) for m in _aws(p))
     if any(r.type in AZURE_DATA_STORES for r in graph.resources):

@@ -1,5 +1,5 @@
-"""Audit logs are kept ten years where nobody can shorten that (DPA annex 1: transaction metadata 10 years in a
-log database; DPA annex 3 b.vii: kept historically for security analysis and audit). AWS: the CloudTrail
+"""Audit logs are kept ten years where nobody can shorten that (DPA annex 1: transaction metadata 10 years
+in a log database; DPA annex 3 b.vii: kept historically for security analysis and audit). AWS: the CloudTrail
 bucket has Object Lock in COMPLIANCE mode for ≥ 10 years and no lifecycle rule expiring earlier, the trail's
 CloudWatch copy keeps ≥ 1 year for analysis. Azure: Log Analytics keeps ≥ 10 years, interactively or as
 archive (table totalRetentionInDays)."""
@@ -16,10 +16,14 @@ TEN_YEARS_DAYS = 3650
 ANALYSIS_DAYS = 365
 TRAIL = "aws:cloudtrail/trail:Trail"
 BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
-LOCKS = ("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
-         "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2")
-LIFECYCLES = ("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-              "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
+LOCKS = (
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+)
+LIFECYCLES = (
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+)
 WORKSPACE = "azure-native:operationalinsights:Workspace"
 TABLE = "azure-native:operationalinsights:Table"
 
@@ -31,20 +35,26 @@ def _days(retention: Any) -> float:
 
 
 def _lock(b: ResourceView, graph: StackGraph) -> list[str]:
-    enabled = b.input("objectLockEnabled") is True or get_path(
-        b.inputs, "objectLockConfiguration.objectLockEnabled") == "Enabled"
+    enabled = (
+        b.input("objectLockEnabled") is True
+        or get_path(b.inputs, "objectLockConfiguration.objectLockEnabled") == "Enabled"
+    )
     rules = [get_path(c.inputs, "rule.defaultRetention") for c in linked(graph, b, LOCKS, "bucket")]
     rules.append(get_path(b.inputs, "objectLockConfiguration.rule.defaultRetention"))
     rules = [r for r in rules if r is not None]
     if not enabled or not rules:
-        return ["the trail bucket has no Object Lock default retention: logs could be deleted before 10 years"]
+        return [
+            "the trail bucket has no Object Lock default retention: logs could be deleted before 10 years"
+        ]
     out = []
     for r in rules:
         if is_unknown(r) or not isinstance(r, dict):
             out.append("the trail bucket's Object Lock retention is unknown during preview (fail closed)")
         elif r.get("mode") != "COMPLIANCE" or _days(r) < TEN_YEARS_DAYS:
-            out.append(f"the trail bucket's Object Lock keeps {r.get('mode')} {_days(r):.0f} days; "
-                       f"DPA annex 1 needs COMPLIANCE mode and at least {TEN_YEARS_DAYS} days")
+            out.append(
+                f"the trail bucket's Object Lock keeps {r.get('mode')} {_days(r):.0f} days; "
+                f"DPA annex 1 needs COMPLIANCE mode and at least {TEN_YEARS_DAYS} days"
+            )
     return out
 
 
@@ -56,8 +66,10 @@ def _lifecycle(b: ResourceView, graph: StackGraph) -> list[str]:
                 continue
             days = get_path(rule, "expiration.days")
             if isinstance(days, int | float) and days < TEN_YEARS_DAYS:
-                out.append(f"lifecycle rule {rule.get('id')!r} expires trail logs after {days} days "
-                           f"(< {TEN_YEARS_DAYS})")
+                out.append(
+                    f"lifecycle rule {rule.get('id')!r} expires trail logs after {days} days "
+                    f"(< {TEN_YEARS_DAYS})"
+                )
     return out
 
 
@@ -67,12 +79,17 @@ def _trail(t: ResourceView, graph: StackGraph) -> list[str]:
     if not buckets and isinstance(name, str) and not is_unknown(name):
         buckets = [b for b in graph.named(name) if b.type in BUCKETS]
     if not buckets:
-        return [f"the trail's bucket {name!r} is not in this stack, so the 10-year retention cannot be judged"]
+        return [
+            f"the trail's bucket {name!r} is not in this stack, so the 10-year retention cannot be judged"
+        ]
     out = [m for b in buckets for m in _lock(b, graph) + _lifecycle(b, graph)]
     for g in graph.dependency_of(t, "cloudWatchLogsGroupArn"):
         days = g.input("retentionInDays")
         if isinstance(days, int | float) and 0 < days < ANALYSIS_DAYS:
-            out.append(f"the trail's log group {g.name} keeps {days} days; keep at least {ANALYSIS_DAYS} for analysis")
+            out.append(
+                f"the trail's log group {g.name} keeps {days} days; "
+                f"keep at least {ANALYSIS_DAYS} for analysis"
+            )
     return out
 
 
@@ -81,12 +98,23 @@ def _workspace(w: ResourceView, graph: StackGraph) -> list[str]:
     if isinstance(own, int | float) and own >= TEN_YEARS_DAYS:
         return []
     tables = linked(graph, w, (TABLE,), "workspaceName")
-    short = [t for t in tables if not (isinstance(t.input("totalRetentionInDays"), int | float)
-                                       and t.input("totalRetentionInDays") >= TEN_YEARS_DAYS)]
+    short = [
+        t
+        for t in tables
+        if not (
+            isinstance(t.input("totalRetentionInDays"), int | float)
+            and t.input("totalRetentionInDays") >= TEN_YEARS_DAYS
+        )
+    ]
     if not tables:
-        return [f"the workspace keeps {own!r} days and no table archives its logs for {TEN_YEARS_DAYS} days "
-                "(totalRetentionInDays)"]
-    return [f"table {t.name} keeps {t.input('totalRetentionInDays')!r} days in total (< {TEN_YEARS_DAYS})" for t in short]
+        return [
+            f"the workspace keeps {own!r} days and no table archives its logs for {TEN_YEARS_DAYS} days "
+            "(totalRetentionInDays)"
+        ]
+    return [
+        f"table {t.name} keeps {t.input('totalRetentionInDays')!r} days in total (< {TEN_YEARS_DAYS})"
+        for t in short
+    ]
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:

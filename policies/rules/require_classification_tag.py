@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from policies.core.helpers import tags_of
+from policies.core.pia_types import PIA_DATA_STORES
 from policies.core.records import CLASSIFICATIONS
 from policies.core.rule import Rule, RuleContext
-from policies.core.pia_types import PIA_DATA_STORES
 from policies.core.types import UNTAGGABLE, is_component, is_provider_type
 from policies.core.view import ResourceView, StackGraph
 

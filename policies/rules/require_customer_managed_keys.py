@@ -46,7 +46,9 @@ def _key(fld: str, *, flag: str | None = None, flag_value: object = True) -> Jud
             if is_unknown(value):
                 out.append(unknown_message(flag, "the encryption"))
             elif value != flag_value:
-                out.append(f"`{flag}` is {value!r}; encryption with a customer-managed key requires {flag_value!r}")
+                out.append(
+                    f"`{flag}` is {value!r}; encryption with a customer-managed key requires {flag_value!r}"
+                )
         return out + _judge_key(fld, r.get(fld), known)
 
     return judge
@@ -63,7 +65,10 @@ def _inherits(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
 
 def _bucket(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     inline = r.get("serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault")
-    configs = [get_path(c.inputs, "rules.0.applyServerSideEncryptionByDefault") for c in linked(graph, r, _SSE, "bucket")]
+    configs = [
+        get_path(c.inputs, "rules.0.applyServerSideEncryptionByDefault")
+        for c in linked(graph, r, _SSE, "bucket")
+    ]
     if inline:
         configs.append(inline)
     if not configs:
@@ -89,8 +94,10 @@ def _kms_key(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
 def _memcached(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     if r.input("engine") == "memcached" and is_transient(r):
         return []  # Memcached keeps nothing at rest (D36 §108 transient cache)
-    return ["a non-transient ElastiCache cluster cannot be encrypted at rest with a customer-managed key; "
-            "use a replication group with atRestEncryptionEnabled and kmsKeyId"]
+    return [
+        "a non-transient ElastiCache cluster cannot be encrypted at rest with a customer-managed key; "
+        "use a replication group with atRestEncryptionEnabled and kmsKeyId"
+    ]
 
 
 def _ec2(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
@@ -109,14 +116,18 @@ def _ec2(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
 
 def _azure_vm(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     disks = [("storageProfile.osDisk", r.get("storageProfile.osDisk") or {})]
-    disks += [(f"storageProfile.dataDisks.{i}", d) for i, d in enumerate(r.get("storageProfile.dataDisks") or [])]
+    disks += [
+        (f"storageProfile.dataDisks.{i}", d) for i, d in enumerate(r.get("storageProfile.dataDisks") or [])
+    ]
     out = []
     for where, d in disks:
         des = get_path(d, "managedDisk.diskEncryptionSet.id") if isinstance(d, dict) else None
         if is_unknown(des):
             out.append(unknown_message(f"{where}.managedDisk.diskEncryptionSet.id", "the disk encryption"))
         elif not des:
-            out.append(f"`{where}.managedDisk.diskEncryptionSet` is not set: the disk would use a platform key")
+            out.append(
+                f"`{where}.managedDisk.diskEncryptionSet` is not set: the disk would use a platform key"
+            )
     return out
 
 
@@ -129,17 +140,27 @@ def _sql(kind: str, protector: str) -> Judge:
             return []
         protectors = linked(graph, r, (protector,), kind)
         if not any(p.input("serverKeyType") == "AzureKeyVault" for p in protectors):
-            return [f"no `keyId` and no {protector.rsplit(':', 1)[-1]} with serverKeyType AzureKeyVault: TDE would "
-                    "use a service-managed key"]
+            return [
+                f"no `keyId` and no {protector.rsplit(':', 1)[-1]} with serverKeyType AzureKeyVault: "
+                "TDE would "
+                "use a service-managed key"
+            ]
         return []
 
     return judge
 
 
 def _workspace(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    clusters = [c for c in graph.by_type("azure-native:operationalinsights:Cluster")
-                if get_path(c.inputs, "keyVaultProperties.keyName")]
-    return [] if clusters else ["no Log Analytics cluster with a customer-managed key (keyVaultProperties) links the workspace"]
+    clusters = [
+        c
+        for c in graph.by_type("azure-native:operationalinsights:Cluster")
+        if get_path(c.inputs, "keyVaultProperties.keyName")
+    ]
+    return (
+        []
+        if clusters
+        else ["no Log Analytics cluster with a customer-managed key (keyVaultProperties) links the workspace"]
+    )
 
 
 CHECKS: dict[str, Judge] = {
@@ -165,8 +186,11 @@ CHECKS: dict[str, Judge] = {
     "aws:sqs/queue:Queue": _key("kmsMasterKeyId"),
     "aws:sns/topic:Topic": _key("kmsMasterKeyId"),
     "aws:cloudwatch/logGroup:LogGroup": _key("kmsKeyId"),
-    "aws:ecr/repository:Repository": _key("encryptionConfigurations.0.kmsKey",
-                                          flag="encryptionConfigurations.0.encryptionType", flag_value="KMS"),
+    "aws:ecr/repository:Repository": _key(
+        "encryptionConfigurations.0.kmsKey",
+        flag="encryptionConfigurations.0.encryptionType",
+        flag_value="KMS",
+    ),
     "aws:backup/vault:Vault": _key("kmsKeyArn"),
     "aws:kinesis/stream:Stream": _key("kmsKeyId", flag="encryptionType", flag_value="KMS"),
     "aws:opensearch/domain:Domain": _key("encryptAtRest.kmsKeyId", flag="encryptAtRest.enabled"),
@@ -176,30 +200,45 @@ CHECKS: dict[str, Judge] = {
     "aws:glacier/vault:Vault": _none("S3 Glacier vaults are always encrypted with an AWS-owned key"),
     "aws:ec2/instance:Instance": _ec2,
     "aws:kms/key:Key": _kms_key,
-    "azure-native:storage:StorageAccount": _key("encryption.keyVaultProperties.keyName",
-                                                flag="encryption.keySource", flag_value="Microsoft.Keyvault"),
+    "azure-native:storage:StorageAccount": _key(
+        "encryption.keyVaultProperties.keyName", flag="encryption.keySource", flag_value="Microsoft.Keyvault"
+    ),
     "azure-native:sql:Server": _sql("serverName", "azure-native:sql:EncryptionProtector"),
-    "azure-native:sql:ManagedInstance": _sql("managedInstanceName",
-                                             "azure-native:sql:ManagedInstanceEncryptionProtector"),
+    "azure-native:sql:ManagedInstance": _sql(
+        "managedInstanceName", "azure-native:sql:ManagedInstanceEncryptionProtector"
+    ),
     "azure-native:cosmosdb:DatabaseAccount": _key("keyVaultKeyUri"),
     "azure-native:operationalinsights:Workspace": _workspace,
     "azure-native:recoveryservices:Vault": _key("properties.encryption.keyVaultProperties.keyUri"),
-    "azure-native:dataprotection:BackupVault": _key("properties.securitySettings.encryptionSettings.keyVaultProperties.keyUri"),
+    "azure-native:dataprotection:BackupVault": _key(
+        "properties.securitySettings.encryptionSettings.keyVaultProperties.keyUri"
+    ),
     "azure-native:compute:Disk": _key("encryption.diskEncryptionSetId"),
     "azure-native:compute:Snapshot": _key("encryption.diskEncryptionSetId"),
     "azure-native:compute:VirtualMachine": _azure_vm,
-    "azure-native:servicebus:Namespace": _key("encryption.keyVaultProperties.0.keyName",
-                                              flag="encryption.keySource", flag_value="Microsoft.KeyVault"),
-    "azure-native:eventhub:Namespace": _key("encryption.keyVaultProperties.0.keyName",
-                                            flag="encryption.keySource", flag_value="Microsoft.KeyVault"),
-    "azure-native:dbforpostgresql:Server": _key("dataEncryption.primaryKeyURI", flag="dataEncryption.type",
-                                                        flag_value="AzureKeyVault"),
-    "azure-native:dbformysql:Server": _key("dataEncryption.primaryKeyURI", flag="dataEncryption.type",
-                                                   flag_value="AzureKeyVault"),
-    "azure-native:search:Service": _key("encryptionWithCmk.enforcement", flag="encryptionWithCmk.enforcement",
-                                        flag_value="Enabled"),
+    "azure-native:servicebus:Namespace": _key(
+        "encryption.keyVaultProperties.0.keyName",
+        flag="encryption.keySource",
+        flag_value="Microsoft.KeyVault",
+    ),
+    "azure-native:eventhub:Namespace": _key(
+        "encryption.keyVaultProperties.0.keyName",
+        flag="encryption.keySource",
+        flag_value="Microsoft.KeyVault",
+    ),
+    "azure-native:dbforpostgresql:Server": _key(
+        "dataEncryption.primaryKeyURI", flag="dataEncryption.type", flag_value="AzureKeyVault"
+    ),
+    "azure-native:dbformysql:Server": _key(
+        "dataEncryption.primaryKeyURI", flag="dataEncryption.type", flag_value="AzureKeyVault"
+    ),
+    "azure-native:search:Service": _key(
+        "encryptionWithCmk.enforcement", flag="encryptionWithCmk.enforcement", flag_value="Enabled"
+    ),
     "azure-native:synapse:Workspace": _key("encryption.cmk.key.keyVaultUrl"),
-    "azure-native:redis:Redis": _none("Azure Cache for Redis (non-Enterprise) has no customer-managed key at rest"),
+    "azure-native:redis:Redis": _none(
+        "Azure Cache for Redis (non-Enterprise) has no customer-managed key at rest"
+    ),
     "azure-native:applicationinsights:Component": _key("workspaceResourceId"),
 }
 # Stores whose encryption lives elsewhere: key material itself, containers of an encrypted account/server.
@@ -222,7 +261,13 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             continue
         judge = CHECKS.get(r.type)
         if judge is None:
-            out.append((r.urn, f"no customer-managed-key check is defined for {r.type}, so its encryption cannot be judged"))
+            out.append(
+                (
+                    r.urn,
+                    f"no customer-managed-key check is defined for {r.type}, "
+                    "so its encryption cannot be judged",
+                )
+            )
             continue
         out.extend((r.urn, m) for m in judge(r, graph, known))
     return out

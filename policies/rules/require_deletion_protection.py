@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core.helpers import is_transient
-from policies.core.rule import Rule, RuleContext
 from policies.core.pia_types import PIA_DATA_STORES
+from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 TRANSIENT_TYPES = frozenset({"aws:sns/topic:Topic", "aws:sqs/queue:Queue"})
@@ -56,7 +56,14 @@ def _flags(r: ResourceView) -> list[str]:
     return out
 
 
-_CONTAINERS = ("resourceGroupName", "vaultName", "accountName", "serverName", "workspaceName", "managedInstanceName")
+_CONTAINERS = (
+    "resourceGroupName",
+    "vaultName",
+    "accountName",
+    "serverName",
+    "workspaceName",
+    "managedInstanceName",
+)
 
 
 class _Locks:
@@ -79,8 +86,11 @@ class _Locks:
             else:
                 name = lock.input("resourceName")
                 if isinstance(name, str) and not is_unknown(name):
-                    self.urns.update(r.urn for r in graph.named(name)
-                                     if r.input("resourceGroupName") == lock.input("resourceGroupName"))
+                    self.urns.update(
+                        r.urn
+                        for r in graph.named(name)
+                        if r.input("resourceGroupName") == lock.input("resourceGroupName")
+                    )
 
     @staticmethod
     def _add_name(into: set[str], value: object) -> None:
@@ -107,7 +117,9 @@ class _Locks:
         if self.subscription:
             return True
         rg = r.input("resourceGroupName")
-        if (isinstance(rg, str) and rg in self.groups) or set(r.property_dependencies.get("resourceGroupName", ())) & self.groups:
+        if (isinstance(rg, str) and rg in self.groups) or set(
+            r.property_dependencies.get("resourceGroupName", ())
+        ) & self.groups:
             return True
         containers = {u for f in _CONTAINERS for u in r.property_dependencies.get(f, ())} | {r.urn}
         return bool(containers & self.urns)

@@ -10,8 +10,10 @@ from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, u
 
 _SQL_AAD_ONLY = {
     "azure-native:sql:Server": ("azure-native:sql:ServerAzureADOnlyAuthentication", "serverName"),
-    "azure-native:sql:ManagedInstance": ("azure-native:sql:ManagedInstanceAzureADOnlyAuthentication",
-                                         "managedInstanceName"),
+    "azure-native:sql:ManagedInstance": (
+        "azure-native:sql:ManagedInstanceAzureADOnlyAuthentication",
+        "managedInstanceName",
+    ),
 }
 
 
@@ -20,8 +22,10 @@ def _storage(r: ResourceView, graph: StackGraph) -> list[str]:
     if is_unknown(value):
         return [unknown_message("allowSharedKeyAccess", "whether account keys can be used")]
     if value is not False:
-        return [f"`allowSharedKeyAccess` is {value!r} (absent means allowed): account keys and SAS tokens "
-                "bypass Entra ID; set it to false"]
+        return [
+            f"`allowSharedKeyAccess` is {value!r} (absent means allowed): account keys and SAS tokens "
+            "bypass Entra ID; set it to false"
+        ]
     return []
 
 
@@ -31,11 +35,15 @@ def _sql(r: ResourceView, graph: StackGraph) -> list[str]:
     if is_unknown(flag):
         out.append(unknown_message("administrators.azureADOnlyAuthentication", "the authentication mode"))
     elif flag is not True:
-        out.append("`administrators.azureADOnlyAuthentication` is not true: SQL logins (passwords) remain possible")
+        out.append(
+            "`administrators.azureADOnlyAuthentication` is not true: SQL logins (passwords) remain possible"
+        )
     kind, fld = _SQL_AAD_ONLY[r.type]
     for s in linked(graph, r, (kind,), fld):
         if s.input("azureADOnlyAuthentication") is not True:
-            out.append(f"{s.name} sets `azureADOnlyAuthentication` to {s.input('azureADOnlyAuthentication')!r}")
+            out.append(
+                f"{s.name} sets `azureADOnlyAuthentication` to {s.input('azureADOnlyAuthentication')!r}"
+            )
     return out
 
 

@@ -23,8 +23,10 @@ def _role(view: ResourceView) -> list[str]:
         for issuer in oidc_issuers(s):
             for key in ("sub", "aud"):
                 if not pinned(s, f"{issuer}:{key}"):
-                    out.append(f"trust statement {i} federates {issuer} without pinning `{issuer}:{key}` to exact "
-                               "values (StringEquals, or StringLike without wildcards)")
+                    out.append(
+                        f"trust statement {i} federates {issuer} without pinning `{issuer}:{key}` to exact "
+                        "values (StringEquals, or StringLike without wildcards)"
+                    )
     return out
 
 

@@ -13,24 +13,44 @@ from policies.core.iam.azure import ASSIGNMENTS, functions_of, permissions, prin
 from policies.core.iam.catalogue import key_use
 from policies.core.iam.keys import key_findings
 from policies.core.iam.principals import AwsPrincipal, aws_principals
-from policies.core.iam.statements import all_resources, as_list, effective, statement_actions, via_service_only
+from policies.core.iam.statements import (
+    all_resources,
+    as_list,
+    effective,
+    statement_actions,
+    via_service_only,
+)
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import StackGraph, unknown_message
 
 
 def _star(p: AwsPrincipal) -> bool:
-    return any(s.get("Effect") == "Allow" and {"*", "*:*"} & set(map(str, as_list(s.get("Action"))))
-               and all_resources(s) for s in p.statements)
+    return any(
+        s.get("Effect") == "Allow"
+        and {"*", "*:*"} & set(map(str, as_list(s.get("Action"))))
+        and all_resources(s)
+        for s in p.statements
+    )
 
 
 def _chained(p: AwsPrincipal, roles: list[AwsPrincipal]) -> list[AwsPrincipal]:
     """Roles people may assume that `p` may also assume (sts:AssumeRole on their ARN)."""
-    patterns = [str(r) for s in p.statements if s.get("Effect") == "Allow"
-                and "sts:assumerole" in statement_actions(s) for r in as_list(s.get("Resource") or "*")]
+    patterns = [
+        str(r)
+        for s in p.statements
+        if s.get("Effect") == "Allow" and "sts:assumerole" in statement_actions(s)
+        for r in as_list(s.get("Resource") or "*")
+    ]
     if not patterns or "sts:assumerole" not in p.actions():
         return []
-    return [r for r in roles if r is not p and any(
-        pat == "*" or fnmatch.fnmatchcase(r.physical_name, pat.rsplit("/", 1)[-1]) for pat in patterns)]
+    return [
+        r
+        for r in roles
+        if r is not p
+        and any(
+            pat == "*" or fnmatch.fnmatchcase(r.physical_name, pat.rsplit("/", 1)[-1]) for pat in patterns
+        )
+    ]
 
 
 def _aws(p: AwsPrincipal, roles: list[AwsPrincipal]) -> list[str]:
@@ -73,9 +93,16 @@ def _azure(graph: StackGraph) -> list[tuple[str, str]]:
         uses[key] = uses.get(key, False) or uses_keys(perms)
     for key, fns in held.items():
         if len(fns) > 1:
-            out.append((first[key], f"principal {key} holds {len(fns)} separated functions: {', '.join(sorted(fns))}"))
+            out.append(
+                (
+                    first[key],
+                    f"principal {key} holds {len(fns)} separated functions: {', '.join(sorted(fns))}",
+                )
+            )
         if "key administration" in fns and uses[key]:
-            out.append((first[key], f"principal {key} administers keys and can also use them (decrypt/unwrap/sign)"))
+            out.append(
+                (first[key], f"principal {key} administers keys and can also use them (decrypt/unwrap/sign)")
+            )
     return out
 
 
@@ -95,7 +122,8 @@ RULE = Rule(
     title="No person holds two of database structure, access rights and key administration, and key "
     "administrators cannot use keys.",
     severity="critical",
-    remediation="Split the rights over separate MFA-only roles / groups (components.aws.identity.HumanRoles), "
+    remediation="Split the rights over separate MFA-only roles / groups "
+    "(components.aws.identity.HumanRoles), "
     "deny the other functions, keep key-use grants away from key administrators, never give people *:* "
     "or Owner; record break-glass principals in the PIA record.",
     controls=("PIA-02", "PIA-04", "IAM-01", "IAM-02", "IAM-04", "IAM-05", "ENC-04"),

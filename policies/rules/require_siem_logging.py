@@ -67,12 +67,19 @@ def _management_events(t: ResourceView) -> bool:
     advanced = t.input("advancedEventSelectors")
     if isinstance(advanced, list) and advanced:
         return any(
-            isinstance(sel, dict) and any(
-                isinstance(f, dict) and f.get("field") == "eventCategory" and "Management" in (f.get("equals") or [])
-                for f in sel.get("fieldSelectors") or [])
-            for sel in advanced)
+            isinstance(sel, dict)
+            and any(
+                isinstance(f, dict)
+                and f.get("field") == "eventCategory"
+                and "Management" in (f.get("equals") or [])
+                for f in sel.get("fieldSelectors") or []
+            )
+            for sel in advanced
+        )
     if isinstance(basic, list) and basic:
-        return any(isinstance(sel, dict) and sel.get("includeManagementEvents", True) is not False for sel in basic)
+        return any(
+            isinstance(sel, dict) and sel.get("includeManagementEvents", True) is not False for sel in basic
+        )
     return True
 
 
@@ -86,8 +93,11 @@ def _alarmed(graph: StackGraph) -> list[str]:
         for a in alarms
         if a.input("alarmActions") and a.input("actionsEnabled") is not False
     }
-    rules = [r for r in rules if r.input("state") != "DISABLED" and r.input("isEnabled") is not False
-             and has_target(graph, r)]
+    rules = [
+        r
+        for r in rules
+        if r.input("state") != "DISABLED" and r.input("isEnabled") is not False and has_target(graph, r)
+    ]
     missing = []
     for what, words in ALARM_PATTERNS.items():
         ok = False

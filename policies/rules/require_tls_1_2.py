@@ -10,22 +10,42 @@ from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, get_path, is_unknown, unknown_message
 
 # Elastic Load Balancing policies whose minimum protocol is TLS 1.2 (ELB documentation, security policies).
-ELB_POLICIES = frozenset({
-    "ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
-    "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
-    "ELBSecurityPolicy-TLS-1-2-2017-01", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
-    "ELBSecurityPolicy-FS-1-2-2019-08", "ELBSecurityPolicy-FS-1-2-Res-2019-08", "ELBSecurityPolicy-FS-1-2-Res-2020-10",
-})
+ELB_POLICIES = frozenset(
+    {
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-3-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+        "ELBSecurityPolicy-TLS-1-2-2017-01",
+        "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+        "ELBSecurityPolicy-FS-1-2-2019-08",
+        "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+        "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+    }
+)
 # Application Gateway predefined policies with minimum TLS 1.2 (AppGwSslPolicy20170401 allows TLS 1.1).
 APPGW_POLICIES = frozenset({"AppGwSslPolicy20170401S", "AppGwSslPolicy20220101", "AppGwSslPolicy20220101S"})
-APIGW_POLICIES = frozenset({"TLS_1_2", "SecurityPolicy_TLS13_1_3_2025_09", "SecurityPolicy_TLS13_1_2_2021_06",
-                            "SecurityPolicy_TLS12_1_2_2021_06", "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09",
-                            "SecurityPolicy_TLS13_1_2_PQ_2025_09", "SecurityPolicy_TLS12_PFS_2025_EDGE"})
+APIGW_POLICIES = frozenset(
+    {
+        "TLS_1_2",
+        "SecurityPolicy_TLS13_1_3_2025_09",
+        "SecurityPolicy_TLS13_1_2_2021_06",
+        "SecurityPolicy_TLS12_1_2_2021_06",
+        "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09",
+        "SecurityPolicy_TLS13_1_2_PQ_2025_09",
+        "SecurityPolicy_TLS12_PFS_2025_EDGE",
+    }
+)
 _TLS12 = ("TLSv1.2", "TLSv1.3")
 
 
@@ -38,12 +58,21 @@ def _listener(v: ResourceView) -> list[str]:
         if is_unknown(pol):
             return [unknown_message("sslPolicy", "the TLS version")]
         if pol not in ELB_POLICIES:
-            return [f"`sslPolicy` is {pol!r}, not a policy with minimum TLS 1.2 (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06)"]
+            return [
+                f"`sslPolicy` is {pol!r}, not a policy with minimum TLS 1.2 "
+                "(e.g. ELBSecurityPolicy-TLS13-1-2-2021-06)"
+            ]
         return []
     actions = v.input("defaultActions")
-    if isinstance(actions, list) and actions and all(
-        isinstance(a, dict) and a.get("type") == "redirect" and get_path(a, "redirect.protocol") == "HTTPS"
-        for a in actions
+    if (
+        isinstance(actions, list)
+        and actions
+        and all(
+            isinstance(a, dict)
+            and a.get("type") == "redirect"
+            and get_path(a, "redirect.protocol") == "HTTPS"
+            for a in actions
+        )
     ):
         return []
     return [f"listener protocol {proto!r} serves traffic without TLS; only an HTTP→HTTPS redirect is allowed"]
@@ -61,7 +90,8 @@ def _equals(v: ResourceView, fld: str, good: tuple[Any, ...], default_ok: bool =
 
 
 def _db_params(v: ResourceView) -> list[str]:
-    """MySQL/MariaDB: require_secure_transport ON and tls_version within TLSv1.2/1.3; PostgreSQL: rds.force_ssl 1
+    """MySQL/MariaDB: require_secure_transport ON and tls_version within TLSv1.2/1.3; PostgreSQL:
+    rds.force_ssl 1
     and, if set, ssl_min_protocol_version at least TLSv1.2. Cluster and instance parameter groups alike."""
     family = v.input("family")
     if is_unknown(family):
@@ -109,19 +139,26 @@ CHECKS: dict[str, Any] = {
         _equals(v, "protocol", ("HTTPS", "TLS", "GENEVE")) if v.input("targetType") != "lambda" else []
     ),
     "aws:elasticache/cluster:Cluster": lambda v: _equals(v, "transitEncryptionEnabled", (True,)),
-    "aws:elasticache/replicationGroup:ReplicationGroup": lambda v: _equals(v, "transitEncryptionEnabled", (True,)),
+    "aws:elasticache/replicationGroup:ReplicationGroup": lambda v: _equals(
+        v, "transitEncryptionEnabled", (True,)
+    ),
     "aws:rds/parameterGroup:ParameterGroup": _db_params,
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": _db_params,
-    "aws:apigateway/domainName:DomainName": lambda v: _equals(v, "securityPolicy", tuple(sorted(APIGW_POLICIES))),
+    "aws:apigateway/domainName:DomainName": lambda v: _equals(
+        v, "securityPolicy", tuple(sorted(APIGW_POLICIES))
+    ),
     "aws:apigatewayv2/domainName:DomainName": lambda v: _equals(
-        v, "domainNameConfiguration.securityPolicy", tuple(sorted(APIGW_POLICIES))),
+        v, "domainNameConfiguration.securityPolicy", tuple(sorted(APIGW_POLICIES))
+    ),
     "azure-native:storage:StorageAccount": lambda v: (
-        _equals(v, "minimumTlsVersion", ("TLS1_2", "TLS1_3")) + _equals(v, "enableHttpsTrafficOnly", (True,), default_ok=True)
+        _equals(v, "minimumTlsVersion", ("TLS1_2", "TLS1_3"))
+        + _equals(v, "enableHttpsTrafficOnly", (True,), default_ok=True)
     ),
     "azure-native:sql:Server": lambda v: _equals(v, "minimalTlsVersion", ("1.2", "1.3")),
     "azure-native:sql:ManagedInstance": lambda v: _equals(v, "minimalTlsVersion", ("1.2", "1.3")),
     "azure-native:redis:Redis": lambda v: (
-        _equals(v, "minimumTlsVersion", ("1.2", "1.3")) + _equals(v, "enableNonSslPort", (False,), default_ok=True)
+        _equals(v, "minimumTlsVersion", ("1.2", "1.3"))
+        + _equals(v, "enableNonSslPort", (False,), default_ok=True)
     ),
     "azure-native:cosmosdb:DatabaseAccount": lambda v: _equals(v, "minimalTlsVersion", ("Tls12", "Tls13")),
     "azure-native:servicebus:Namespace": lambda v: _equals(v, "minimumTlsVersion", ("1.2", "1.3")),
@@ -131,47 +168,92 @@ CHECKS: dict[str, Any] = {
     "azure-native:network:ApplicationGateway": _appgw,
     "aws:opensearch/domain:Domain": lambda v: (
         _equals(v, "domainEndpointOptions.enforceHttps", (True,))
-        + _equals(v, "domainEndpointOptions.tlsSecurityPolicy", ("Policy-Min-TLS-1-2-2019-07",
-                                                                 "Policy-Min-TLS-1-2-PFS-2023-10"))),
+        + _equals(
+            v,
+            "domainEndpointOptions.tlsSecurityPolicy",
+            ("Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"),
+        )
+    ),
     "aws:docdb/clusterParameterGroup:ClusterParameterGroup": lambda v: (
-        [] if {p.get("name"): p.get("value") for p in v.input("parameters") or [] if isinstance(p, dict)}.get("tls")
-        in ("tls1.2+", "tls1.3+", "fips-140-3") else ["parameter `tls` must be tls1.2+, tls1.3+ or fips-140-3"]),
+        []
+        if {p.get("name"): p.get("value") for p in v.input("parameters") or [] if isinstance(p, dict)}.get(
+            "tls"
+        )
+        in ("tls1.2+", "tls1.3+", "fips-140-3")
+        else ["parameter `tls` must be tls1.2+, tls1.3+ or fips-140-3"]
+    ),
     "aws:redshift/parameterGroup:ParameterGroup": lambda v: (
-        [] if str({p.get("name"): p.get("value") for p in v.input("parameters") or []
-                   if isinstance(p, dict)}.get("require_ssl", "")).lower() == "true"
-        else ["parameter `require_ssl` must be true"]),
+        []
+        if str(
+            {p.get("name"): p.get("value") for p in v.input("parameters") or [] if isinstance(p, dict)}.get(
+                "require_ssl", ""
+            )
+        ).lower()
+        == "true"
+        else ["parameter `require_ssl` must be true"]
+    ),
 }
 _AWS_API = "served by the AWS API endpoints, which enforce TLS 1.2 or newer for every client (since 2024-02)"
-_AZURE_ARM = "served through Azure Resource Manager / the data plane of its account, TLS 1.2 enforced by Azure"
+_AZURE_ARM = (
+    "served through Azure Resource Manager / the data plane of its account, TLS 1.2 enforced by Azure"
+)
 # Data stores whose TLS is terminated elsewhere: the type that is judged instead, or why none is needed.
 TLS_ELSEWHERE: dict[str, str] = {
-    **{t: _AWS_API for t in (
-        "aws:backup/vault:Vault", "aws:cloudwatch/logGroup:LogGroup", "aws:dynamodb/table:Table",
-        "aws:dynamodb/tableReplica:TableReplica", "aws:ecr/repository:Repository", "aws:glacier/vault:Vault",
-        "aws:kinesis/stream:Stream", "aws:kms/externalKey:ExternalKey", "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey",
-        "aws:secretsmanager/secret:Secret", "aws:sns/topic:Topic", "aws:sqs/queue:Queue", "aws:s3/bucket:Bucket",
-        "aws:s3/bucketV2:BucketV2", "aws:ebs/snapshot:Snapshot", "aws:ebs/snapshotCopy:SnapshotCopy",
-        "aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot", "aws:rds/snapshotCopy:SnapshotCopy",
-        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")},
+    **{
+        t: _AWS_API
+        for t in (
+            "aws:backup/vault:Vault",
+            "aws:cloudwatch/logGroup:LogGroup",
+            "aws:dynamodb/table:Table",
+            "aws:dynamodb/tableReplica:TableReplica",
+            "aws:ecr/repository:Repository",
+            "aws:glacier/vault:Vault",
+            "aws:kinesis/stream:Stream",
+            "aws:kms/externalKey:ExternalKey",
+            "aws:kms/key:Key",
+            "aws:kms/replicaKey:ReplicaKey",
+            "aws:secretsmanager/secret:Secret",
+            "aws:sns/topic:Topic",
+            "aws:sqs/queue:Queue",
+            "aws:s3/bucket:Bucket",
+            "aws:s3/bucketV2:BucketV2",
+            "aws:ebs/snapshot:Snapshot",
+            "aws:ebs/snapshotCopy:SnapshotCopy",
+            "aws:rds/snapshot:Snapshot",
+            "aws:rds/clusterSnapshot:ClusterSnapshot",
+            "aws:rds/snapshotCopy:SnapshotCopy",
+            "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+        )
+    },
     "aws:rds/instance:Instance": "judged on aws:rds/parameterGroup:ParameterGroup",
     "aws:rds/cluster:Cluster": "judged on aws:rds/clusterParameterGroup:ClusterParameterGroup",
-    "aws:rds/clusterInstance:ClusterInstance": "judged on aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:rds/clusterInstance:ClusterInstance": "judged on its cluster parameter group",
     "aws:docdb/cluster:Cluster": "judged on aws:docdb/clusterParameterGroup:ClusterParameterGroup",
     "aws:redshift/cluster:Cluster": "judged on aws:redshift/parameterGroup:ParameterGroup",
     "aws:neptune/cluster:Cluster": "Neptune requires TLS 1.2 on every connection since engine 1.0.4.0",
     "aws:elasticache/serverlessCache:ServerlessCache": "serverless caches accept TLS connections only",
-    "aws:efs/fileSystem:FileSystem": "NFS in the VPC; encryption in transit is a mount option (efs-utils tls)",
+    "aws:efs/fileSystem:FileSystem": "NFS in the VPC; TLS in transit is a mount option (efs-utils)",
     "aws:ebs/volume:Volume": "block device attached to its instance; no network protocol",
-    "aws:ec2/instance:Instance": "serves through its load balancer listeners, judged on aws:lb/listener:Listener",
-    "azure-native:compute:VirtualMachine": "serves through its Application Gateway, judged on ApplicationGateway",
+    "aws:ec2/instance:Instance": "serves through its load balancer listeners, judged there",
+    "azure-native:compute:VirtualMachine": "serves through its Application Gateway, judged there",
     "azure-native:compute:Disk": "block device attached to its VM; no network protocol",
     "azure-native:compute:Snapshot": "exported only through short-lived HTTPS SAS URLs issued by Azure",
-    **{t: _AZURE_ARM for t in (
-        "azure-native:dataprotection:BackupVault", "azure-native:recoveryservices:Vault", "azure-native:keyvault:Key",
-        "azure-native:keyvault:Vault", "azure-native:operationalinsights:Workspace", "azure-native:applicationinsights:Component",
-        "azure-native:search:Service", "azure-native:synapse:Workspace", "azure-native:storage:BlobContainer")},
+    **{
+        t: _AZURE_ARM
+        for t in (
+            "azure-native:dataprotection:BackupVault",
+            "azure-native:recoveryservices:Vault",
+            "azure-native:keyvault:Key",
+            "azure-native:keyvault:Vault",
+            "azure-native:operationalinsights:Workspace",
+            "azure-native:applicationinsights:Component",
+            "azure-native:search:Service",
+            "azure-native:synapse:Workspace",
+            "azure-native:storage:BlobContainer",
+        )
+    },
     "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",
-    "azure-native:dbforpostgresql:Server": "TLS 1.2 minimum is the service default (ssl_min_protocol_version)",
+    "azure-native:dbforpostgresql:Server": "TLS 1.2 is the service minimum (ssl_min_protocol_version)",
     "azure-native:dbformysql:Server": "TLS 1.2 minimum is the service default (tls_version server parameter)",
 }
 

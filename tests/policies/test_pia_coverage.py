@@ -13,8 +13,10 @@ import gen_pia_coverage  # noqa: E402
 
 
 def test_every_data_store_has_every_check_or_a_reason():
-    gaps = {t: [a for a in ("CMK", "public", "TLS", "deletion") if a not in row]
-            for t, row in gen_pia_coverage.matrix().items()}
+    gaps = {
+        t: [a for a in ("CMK", "public", "TLS", "deletion") if a not in row]
+        for t, row in gen_pia_coverage.matrix().items()
+    }
     assert {t: g for t, g in gaps.items() if g} == {}
 
 
@@ -28,8 +30,12 @@ def test_the_reasons_name_only_judged_types():
 
 
 def test_the_document_is_current():
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_pia_coverage.py"), "--check"],
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_pia_coverage.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
 
 
@@ -38,4 +44,5 @@ def test_curated_data_stores_are_real_sdk_data_stores():
     from policies.core.types import class_of
 
     assert {t: class_of(t) for t in PIA_DATA_STORES if class_of(t) not in ("data-store", "key")} == {
-        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": "flow"}
+        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": "flow"
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from policy_testlib import TAGS, UNKNOWN, azure_provider, graph, messages, res
+from policy_testlib import TAGS, UNKNOWN, graph, messages, res
 
 from policies.core import records
 from policies.core.view import unknown_message

@@ -23,24 +23,46 @@ ASSIGNMENTS = (
 WORKLOAD_TYPES = ("ServicePrincipal", "MSI", "Application")
 # R2016's functions as operations (actions, dataActions) a role must cover to hold them.
 FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "database structure": ((
-        "Microsoft.Sql/servers/write", "Microsoft.Sql/servers/databases/write",
-        "Microsoft.Sql/servers/administrators/write", "Microsoft.Sql/managedInstances/write",
-        "Microsoft.Sql/managedInstances/databases/write", "Microsoft.DocumentDB/databaseAccounts/write",
-        "Microsoft.DBforPostgreSQL/flexibleServers/write", "Microsoft.DBforMySQL/flexibleServers/write",
-        "Microsoft.Storage/storageAccounts/write"), ()),
-    "access rights": ((
-        "Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleDefinitions/write",
-        "Microsoft.Authorization/elevateAccess/action"), ()),
-    "key administration": ((
-        "Microsoft.KeyVault/vaults/write", "Microsoft.KeyVault/vaults/accessPolicies/write",
-        "Microsoft.KeyVault/managedHSMs/write"), (
-        "Microsoft.KeyVault/vaults/keys/create/action", "Microsoft.KeyVault/vaults/keys/delete",
-        "Microsoft.KeyVault/vaults/keys/rotate/action", "Microsoft.KeyVault/vaults/keys/import/action",
-        "Microsoft.KeyVault/vaults/keyrotationpolicies/write")),
+    "database structure": (
+        (
+            "Microsoft.Sql/servers/write",
+            "Microsoft.Sql/servers/databases/write",
+            "Microsoft.Sql/servers/administrators/write",
+            "Microsoft.Sql/managedInstances/write",
+            "Microsoft.Sql/managedInstances/databases/write",
+            "Microsoft.DocumentDB/databaseAccounts/write",
+            "Microsoft.DBforPostgreSQL/flexibleServers/write",
+            "Microsoft.DBforMySQL/flexibleServers/write",
+            "Microsoft.Storage/storageAccounts/write",
+        ),
+        (),
+    ),
+    "access rights": (
+        (
+            "Microsoft.Authorization/roleAssignments/write",
+            "Microsoft.Authorization/roleDefinitions/write",
+            "Microsoft.Authorization/elevateAccess/action",
+        ),
+        (),
+    ),
+    "key administration": (
+        (
+            "Microsoft.KeyVault/vaults/write",
+            "Microsoft.KeyVault/vaults/accessPolicies/write",
+            "Microsoft.KeyVault/managedHSMs/write",
+        ),
+        (
+            "Microsoft.KeyVault/vaults/keys/create/action",
+            "Microsoft.KeyVault/vaults/keys/delete",
+            "Microsoft.KeyVault/vaults/keys/rotate/action",
+            "Microsoft.KeyVault/vaults/keys/import/action",
+            "Microsoft.KeyVault/vaults/keyrotationpolicies/write",
+        ),
+    ),
 }
-KEY_USE: tuple[str, ...] = tuple(f"Microsoft.KeyVault/vaults/keys/{op}/action"
-                                 for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign"))
+KEY_USE: tuple[str, ...] = tuple(
+    f"Microsoft.KeyVault/vaults/keys/{op}/action" for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign")
+)
 Permissions = list[dict[str, Any]]
 
 
@@ -67,8 +89,11 @@ def covers(perms: Permissions, op: str, data: bool = False) -> bool:
 
 
 def functions_of(perms: Permissions) -> set[str]:
-    return {fn for fn, (acts, data) in FUNCTIONS.items()
-            if any(covers(perms, a) for a in acts) or any(covers(perms, d, data=True) for d in data)}
+    return {
+        fn
+        for fn, (acts, data) in FUNCTIONS.items()
+        if any(covers(perms, a) for a in acts) or any(covers(perms, d, data=True) for d in data)
+    }
 
 
 def uses_keys(perms: Permissions) -> bool:
@@ -88,10 +113,14 @@ def permissions(graph: StackGraph, assignment: ResourceView) -> tuple[Permission
         r = builtin_roles()[guid]
         return [{k: r.get(k, []) for k in ("actions", "notActions", "dataActions", "notDataActions")}], None
     for d in graph.by_type(ROLE_DEFINITION):
-        if guid in {str(d.input(k, "")).rsplit("/", 1)[-1].lower() for k in ("roleDefinitionId", "roleId", "name")}:
+        if guid in {
+            str(d.input(k, "")).rsplit("/", 1)[-1].lower() for k in ("roleDefinitionId", "roleId", "name")
+        }:
             return _custom(d)
-    return None, (f"role definition {guid} is neither a built-in role known to the gate "
-                  "(policies/core/iam/azure_builtin_roles.json) nor a custom role of this stack")
+    return None, (
+        f"role definition {guid} is neither a built-in role known to the gate "
+        "(policies/core/iam/azure_builtin_roles.json) nor a custom role of this stack"
+    )
 
 
 def _custom(d: ResourceView) -> tuple[Permissions | None, str | None]:
@@ -109,8 +138,13 @@ def principal_of(graph: StackGraph, a: ResourceView) -> tuple[str | None, bool]:
         return str(pid), False
     deps = graph.dependency_of(a, "principalId")
     if deps:
-        people = not any("managedidentity" in d.type.lower() or d.type.endswith(("ServicePrincipal",
-                         "Application")) for d in deps) and ptype not in WORKLOAD_TYPES
+        people = (
+            not any(
+                "managedidentity" in d.type.lower() or d.type.endswith(("ServicePrincipal", "Application"))
+                for d in deps
+            )
+            and ptype not in WORKLOAD_TYPES
+        )
         return deps[0].urn, people
     if not isinstance(pid, str) or is_unknown(pid):
         return None, True
@@ -129,8 +163,12 @@ def ca_problem(p: ResourceView) -> str | None:
     if operator == "OR" and len(controls) > 1:
         return f"grants with OR of {controls}: a session satisfies it without MFA"
     users = get_path(p.inputs, "conditions.users") or {}
-    included = [v for k in ("includedUsers", "includedGroups", "includedRoles") for v in (users.get(k) or [])
-                if v != "None"]
+    included = [
+        v
+        for k in ("includedUsers", "includedGroups", "includedRoles")
+        for v in (users.get(k) or [])
+        if v != "None"
+    ]
     if not included:
         return "includes no users, groups or roles"
     return None

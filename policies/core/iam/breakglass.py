@@ -1,5 +1,6 @@
 """Break-glass principals: excluded from MFA and separation of duties only where the stack's PIA record
-names them (`break_glass: [{principal, alarm, reason}]`) and an enabled alarm with a target watches their use."""
+names them (`break_glass: [{principal, alarm, reason}]`) and an enabled alarm with a target watches
+their use."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def entry_for(entries: list[dict[str, Any]], kind: str, name: str) -> dict[str, 
     """The record naming principal `name` (an ARN ending in `:role/<name>` / `:user/<name>`, or the name)."""
     for e in entries:
         p = str(e.get("principal", ""))
-        if p == name or p.endswith(f":{kind}/{name}") or p.endswith(f"/{name}") and f":{kind}/" in p:
+        if p == name or p.endswith(f":{kind}/{name}") or (p.endswith(f"/{name}") and f":{kind}/" in p):
             return e
     return None
 
@@ -41,12 +42,19 @@ def alarmed(graph: StackGraph, alarm: Any) -> bool:
     if not isinstance(alarm, str) or not alarm:
         return False
     for rule in graph.by_type(EVENT_RULE):
-        if alarm in (rule.name, rule.input("name")) and rule.input("state") not in ("DISABLED",) \
-                and rule.input("isEnabled") is not False and has_target(graph, rule):
+        if (
+            alarm in (rule.name, rule.input("name"))
+            and rule.input("state") not in ("DISABLED",)
+            and rule.input("isEnabled") is not False
+            and has_target(graph, rule)
+        ):
             return True
     for a in graph.by_type(ALARM):
-        if alarm in (a.name, a.input("name"), a.input("alarmName")) and a.input("actionsEnabled") is not False \
-                and a.input("alarmActions"):
+        if (
+            alarm in (a.name, a.input("name"), a.input("alarmName"))
+            and a.input("actionsEnabled") is not False
+            and a.input("alarmActions")
+        ):
             return True
     return False
 

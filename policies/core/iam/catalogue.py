@@ -15,22 +15,46 @@ from pathlib import Path
 
 # Actions that use a key on data (DPA annex 3 b.vi: the key administrator never uses the key).
 _KEY_USE = (
-    "encrypt", "decrypt", "reencryptfrom", "reencryptto", "generatedatakey", "generatedatakeypair",
-    "generatedatakeypairwithoutplaintext", "generatedatakeywithoutplaintext", "generatemac", "verifymac",
-    "sign", "verify", "derivesharedsecret",
+    "encrypt",
+    "decrypt",
+    "reencryptfrom",
+    "reencryptto",
+    "generatedatakey",
+    "generatedatakeypair",
+    "generatedatakeypairwithoutplaintext",
+    "generatedatakeywithoutplaintext",
+    "generatemac",
+    "verifymac",
+    "sign",
+    "verify",
+    "derivesharedsecret",
 )
 # Services whose control plane shapes a database (engine, schema owner, restore, snapshot sharing).
-DB_SERVICES = ("rds", "dynamodb", "redshift", "elasticache", "memorydb", "docdb-elastic", "neptune-db",
-               "dax", "es", "timestream", "cassandra")
+DB_SERVICES = (
+    "rds",
+    "dynamodb",
+    "redshift",
+    "elasticache",
+    "memorydb",
+    "docdb-elastic",
+    "neptune-db",
+    "dax",
+    "es",
+    "timestream",
+    "cassandra",
+)
 # Services that decide who may do what.
 IDENTITY_SERVICES = ("iam", "sso", "sso-directory", "identitystore")
 _CHANGES = ("Write", "Permissions management")
 # Not a grant of rights: AWS fixes what a service-linked role may do.
-_NOT_ACCESS_RIGHTS = frozenset({"iam:createservicelinkedrole", "iam:deleteservicelinkedrole",
-                                "iam:getservicelinkedroledeletionstatus"})
+_NOT_ACCESS_RIGHTS = frozenset(
+    {"iam:createservicelinkedrole", "iam:deleteservicelinkedrole", "iam:getservicelinkedroledeletionstatus"}
+)
 # Item-level (data plane) DynamoDB actions, by their name.
-_DDB_DATA = re.compile(r"^dynamodb:(.*item.*|query|scan|partiql.*|executestatement|batchexecutestatement|"
-                       r"executetransaction|getrecords|getsharditerator|restoretablefromawsbackup)$")
+_DDB_DATA = re.compile(
+    r"^dynamodb:(.*item.*|query|scan|partiql.*|executestatement|batchexecutestatement|"
+    r"executetransaction|getrecords|getsharditerator|restoretablefromawsbackup)$"
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,8 +74,10 @@ def catalogue() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for prefix, data in iam_definition.items():
         if isinstance(data, dict) and isinstance(data.get("privileges"), dict):
-            out[prefix] = {f"{prefix}:{name}".lower(): p.get("access_level", "")
-                           for name, p in data["privileges"].items()}
+            out[prefix] = {
+                f"{prefix}:{name}".lower(): p.get("access_level", "")
+                for name, p in data["privileges"].items()
+            }
     return out
 
 
@@ -72,12 +98,15 @@ def expand(pattern: str) -> frozenset[str]:
     p = str(pattern).strip().lower()
     if p == "*":
         return all_actions()
-    svc, _, act = p.partition(":")
+    svc = p.partition(":")[0]
     cat = catalogue()
     if not any(c in p for c in "*?"):
         return frozenset({p})
-    services = [s for s in cat if fnmatch.fnmatchcase(s, svc)] if any(c in svc for c in "*?") else (
-        [svc] if svc in cat else [])
+    services = (
+        [s for s in cat if fnmatch.fnmatchcase(s, svc)]
+        if any(c in svc for c in "*?")
+        else ([svc] if svc in cat else [])
+    )
     rx = re.compile(fnmatch.translate(p))
     return frozenset(a for s in services for a in cat[s] if rx.match(a))
 
@@ -97,8 +126,12 @@ def data_access() -> frozenset[str]:
     """Reading or writing the data itself: database logins and data APIs, item/object access, secrets,
     interactive sessions on data hosts, and key use."""
     cat = catalogue()
-    out = set(cat.get("rds-data", {})) | {"rds-db:connect", "secretsmanager:getsecretvalue",
-                                          "ssm:startsession", "ecs:executecommand"}
+    out = set(cat.get("rds-data", {})) | {
+        "rds-db:connect",
+        "secretsmanager:getsecretvalue",
+        "ssm:startsession",
+        "ecs:executecommand",
+    }
     out |= {a for a in cat.get("dynamodb", {}) if _DDB_DATA.match(a)}
     out |= {a for a, lvl in cat.get("s3", {}).items() if "object" in a and lvl in ("Read", "Write")}
     return frozenset(out) | key_use()

@@ -13,8 +13,18 @@ from policies.core.view import ResourceView, StackGraph, is_unknown, json_docume
 KEY = "aws:kms/key:Key"
 GRANT = "aws:kms/grant:Grant"
 _IDENTITY = re.compile(r":(role|user)/(?:.*/)?([^/]+)$")
-_USE_OPS = {"Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyPair",
-            "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPairWithoutPlaintext", "Sign", "GenerateMac"}
+_USE_OPS = {
+    "Encrypt",
+    "Decrypt",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "GenerateDataKey",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyWithoutPlaintext",
+    "GenerateDataKeyPairWithoutPlaintext",
+    "Sign",
+    "GenerateMac",
+}
 
 
 def identity(principal: str) -> str:
@@ -28,13 +38,19 @@ def _delegation(p: str) -> bool:
 
 
 def _grants(graph: StackGraph, key: ResourceView) -> set[str]:
-    """Grantees of grants on this key that allow use; a grant whose key cannot be placed counts for every key."""
+    """Grantees of grants on this key that allow use; a grant whose key cannot be placed counts for every
+    key."""
     users: set[str] = set()
     for g in graph.by_type(GRANT):
         ref = g.input("keyId")
         on_key = key.urn in g.property_dependencies.get("keyId", ()) or (
-            isinstance(ref, str) and not is_unknown(ref) and ref in (key.input("arn"), key.input("keyId"), key.name))
-        placed = bool(g.property_dependencies.get("keyId")) or (isinstance(ref, str) and ref.startswith("arn:"))
+            isinstance(ref, str)
+            and not is_unknown(ref)
+            and ref in (key.input("arn"), key.input("keyId"), key.name)
+        )
+        placed = bool(g.property_dependencies.get("keyId")) or (
+            isinstance(ref, str) and ref.startswith("arn:")
+        )
         if (on_key or not placed) and set(map(str, as_list(g.input("operations")))) & _USE_OPS:
             users.add(identity(str(g.input("granteePrincipal"))))
     return users
@@ -42,8 +58,11 @@ def _grants(graph: StackGraph, key: ResourceView) -> set[str]:
 
 def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[str, str]]:
     admin_actions = functions()["key administration"]
-    iam_admins = {f"{'role' if p.view.type.endswith(':Role') else 'user'}/{p.physical_name}"
-                  for p in people if p.actions() & admin_actions}
+    iam_admins = {
+        f"{'role' if p.view.type.endswith(':Role') else 'user'}/{p.physical_name}"
+        for p in people
+        if p.actions() & admin_actions
+    }
     out: list[tuple[str, str]] = []
     for key in graph.by_type(KEY):
         doc, err = json_document(key.input("policy"))
@@ -63,9 +82,19 @@ def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[st
                 users.update(names)
         both = sorted(admins & users)
         if both:
-            out.append((key.urn, f"{', '.join(both)} both administer and use the key (key policy, grants and "
-                                 "IAM policies together)"))
+            out.append(
+                (
+                    key.urn,
+                    f"{', '.join(both)} both administer and use the key (key policy, grants and "
+                    "IAM policies together)",
+                )
+            )
         if "*" in users and admins:
-            out.append((key.urn, "the key policy lets `*` (every principal of the account) use the key, which "
-                                 f"includes its administrators {', '.join(sorted(admins))}"))
+            out.append(
+                (
+                    key.urn,
+                    "the key policy lets `*` (every principal of the account) use the key, which "
+                    f"includes its administrators {', '.join(sorted(admins))}",
+                )
+            )
     return out

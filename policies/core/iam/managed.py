@@ -13,20 +13,64 @@ MANAGED: dict[str, list[dict[str, Any]]] = {
     "AdministratorAccess": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
     "PowerUserAccess": [
         {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
-        {"Effect": "Allow", "Action": ["iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole",
-                                       "iam:ListRoles", "organizations:DescribeOrganization",
-                                       "account:ListRegions", "account:GetAccountInformation"], "Resource": "*"},
+        {
+            "Effect": "Allow",
+            "Action": [
+                "iam:CreateServiceLinkedRole",
+                "iam:DeleteServiceLinkedRole",
+                "iam:ListRoles",
+                "organizations:DescribeOrganization",
+                "account:ListRegions",
+                "account:GetAccountInformation",
+            ],
+            "Resource": "*",
+        },
     ],
-    "IAMFullAccess": [{"Effect": "Allow", "Action": ["iam:*", "organizations:Describe*",
-                                                      "organizations:List*"], "Resource": "*"}],
-    "AmazonRDSFullAccess": [{"Effect": "Allow", "Action": [
-        "rds:*", "application-autoscaling:*", "cloudwatch:*", "ec2:Describe*", "logs:*", "sns:*", "pi:*",
-        "outposts:GetOutpostInstanceTypes", "devops-guru:*"], "Resource": "*"},
-        {"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*"}],
-    "AWSKeyManagementServicePowerUser": [{"Effect": "Allow", "Action": [
-        "kms:CreateAlias", "kms:CreateKey", "kms:DeleteAlias", "kms:Describe*", "kms:GenerateRandom",
-        "kms:Get*", "kms:List*", "kms:TagResource", "kms:UntagResource", "iam:ListGroups", "iam:ListRoles",
-        "iam:ListUsers"], "Resource": "*"}],
+    "IAMFullAccess": [
+        {
+            "Effect": "Allow",
+            "Action": ["iam:*", "organizations:Describe*", "organizations:List*"],
+            "Resource": "*",
+        }
+    ],
+    "AmazonRDSFullAccess": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "rds:*",
+                "application-autoscaling:*",
+                "cloudwatch:*",
+                "ec2:Describe*",
+                "logs:*",
+                "sns:*",
+                "pi:*",
+                "outposts:GetOutpostInstanceTypes",
+                "devops-guru:*",
+            ],
+            "Resource": "*",
+        },
+        {"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*"},
+    ],
+    "AWSKeyManagementServicePowerUser": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "kms:CreateAlias",
+                "kms:CreateKey",
+                "kms:DeleteAlias",
+                "kms:Describe*",
+                "kms:GenerateRandom",
+                "kms:Get*",
+                "kms:List*",
+                "kms:TagResource",
+                "kms:UntagResource",
+                "iam:ListGroups",
+                "iam:ListRoles",
+                "iam:ListUsers",
+            ],
+            "Resource": "*",
+        }
+    ],
     "ReadOnlyAccess": [{"Effect": "Allow", "Action": _READ, "Resource": "*"}],
     "SecurityAudit": [{"Effect": "Allow", "Action": _READ, "Resource": "*"}],
     "ViewOnlyAccess": [{"Effect": "Allow", "Action": ["*:List*", "*:Describe*"], "Resource": "*"}],

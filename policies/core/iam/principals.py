@@ -17,15 +17,21 @@ POLICY = "aws:iam/policy:Policy"
 LOGIN = "aws:iam/userLoginProfile:UserLoginProfile"
 _ATTACH = "aws:iam/policyAttachment:PolicyAttachment"
 LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    ROLE: (("aws:iam/rolePolicy:RolePolicy", "role", "policy"),
-           ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "role", "policyArn"),
-           (_ATTACH, "roles", "policyArn")),
-    USER: (("aws:iam/userPolicy:UserPolicy", "user", "policy"),
-           ("aws:iam/userPolicyAttachment:UserPolicyAttachment", "user", "policyArn"),
-           (_ATTACH, "users", "policyArn")),
-    GROUP: (("aws:iam/groupPolicy:GroupPolicy", "group", "policy"),
-            ("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "group", "policyArn"),
-            (_ATTACH, "groups", "policyArn")),
+    ROLE: (
+        ("aws:iam/rolePolicy:RolePolicy", "role", "policy"),
+        ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "role", "policyArn"),
+        (_ATTACH, "roles", "policyArn"),
+    ),
+    USER: (
+        ("aws:iam/userPolicy:UserPolicy", "user", "policy"),
+        ("aws:iam/userPolicyAttachment:UserPolicyAttachment", "user", "policyArn"),
+        (_ATTACH, "users", "policyArn"),
+    ),
+    GROUP: (
+        ("aws:iam/groupPolicy:GroupPolicy", "group", "policy"),
+        ("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "group", "policyArn"),
+        (_ATTACH, "groups", "policyArn"),
+    ),
 }
 
 
@@ -116,13 +122,20 @@ class _Resolver:
             if is_managed(arn):
                 stmts = managed_statements(arn)
                 if stmts is None:
-                    return [], [f"AWS-managed policy {arn.rsplit('/', 1)[-1]} is not known to the gate, so the "
-                                "functions it grants cannot be judged (use a policy of this stack)"]
+                    return [], [
+                        f"AWS-managed policy {arn.rsplit('/', 1)[-1]} is not known to the gate, so the "
+                        "functions it grants cannot be judged (use a policy of this stack)"
+                    ]
                 return stmts, []
-            deps = [p for p in self.graph.by_type(POLICY)
-                    if p.input("arn") == arn or any(arn.endswith(f"/{n}") for n in _strings(p.input("name")))]
+            deps = [
+                p
+                for p in self.graph.by_type(POLICY)
+                if p.input("arn") == arn or any(arn.endswith(f"/{n}") for n in _strings(p.input("name")))
+            ]
             if not deps:
-                return [], [f"policy {arn!r} is not in this stack, so the functions it grants cannot be judged"]
+                return [], [
+                    f"policy {arn!r} is not in this stack, so the functions it grants cannot be judged"
+                ]
         if not deps:
             return [], [f"{holder.name}: " + unknown_message(fld, "the permissions it grants")]
         out: tuple[list[dict[str, Any]], list[str]] = ([], [])
@@ -137,14 +150,19 @@ class _Resolver:
         problems: list[str] = []
         for type_, fld, doc_field in LINKS[target.type]:
             for holder in self.linked(type_, fld, target):
-                s, p = (self.document(holder, doc_field, f"policy {holder.name}") if doc_field == "policy"
-                        else self.policy_arn(holder, doc_field, holder.input(doc_field)))
+                s, p = (
+                    self.document(holder, doc_field, f"policy {holder.name}")
+                    if doc_field == "policy"
+                    else self.policy_arn(holder, doc_field, holder.input(doc_field))
+                )
                 stmts.extend(s)
                 problems.extend(p)
         for i, arn in enumerate(_list(target.input("managedPolicyArns"))):
             s, p = self.policy_arn(target, "managedPolicyArns", arn)
             stmts.extend(s)
-            problems.extend(p if not is_unknown(arn) else [unknown_message(f"managedPolicyArns.{i}", "the permissions")])
+            problems.extend(
+                p if not is_unknown(arn) else [unknown_message(f"managedPolicyArns.{i}", "the permissions")]
+            )
         for i, inline in enumerate(_list(target.input("inlinePolicies"))):
             if isinstance(inline, dict) and inline.get("policy") is not None:
                 holder = ResourceView(type=target.type, raw={"policy": inline["policy"]}, name=target.name)
@@ -154,8 +172,11 @@ class _Resolver:
         return stmts, problems
 
     def groups_of(self, user: ResourceView) -> list[ResourceView]:
-        groups = {g.urn: g for m in self.linked("aws:iam/groupMembership:GroupMembership", "users", user)
-                  for g in self._targets(m, "group", GROUP)}
+        groups = {
+            g.urn: g
+            for m in self.linked("aws:iam/groupMembership:GroupMembership", "users", user)
+            for g in self._targets(m, "group", GROUP)
+        }
         for m in self.linked("aws:iam/userGroupMembership:UserGroupMembership", "user", user):
             groups.update({g.urn: g for g in self._targets(m, "groups", GROUP)})
         return list(groups.values())
@@ -163,8 +184,11 @@ class _Resolver:
     def _targets(self, holder: ResourceView, fld: str, type_: str) -> list[ResourceView]:
         urns = set(holder.property_dependencies.get(fld, ()))
         names = set(_strings(holder.input(fld)))
-        return [g for g in self.graph.by_type(type_)
-                if g.urn in urns or g.name in names or bool(set(_strings(g.input("name"))) & names)]
+        return [
+            g
+            for g in self.graph.by_type(type_)
+            if g.urn in urns or g.name in names or bool(set(_strings(g.input("name"))) & names)
+        ]
 
 
 def _list(value: Any) -> list[Any]:
@@ -193,7 +217,9 @@ def aws_principals(graph: StackGraph) -> list[AwsPrincipal]:
         boundary = view.input("permissionsBoundary")
         if boundary is not None:
             stmts, problems = res.policy_arn(view, "permissionsBoundary", boundary)
-            p.boundary = None if problems else stmts  # an unreadable boundary limits nothing (over-approximate)
+            p.boundary = (
+                None if problems else stmts
+            )  # an unreadable boundary limits nothing (over-approximate)
         out.append(p)
     graph.__dict__["_iam_principals"] = out
     return out

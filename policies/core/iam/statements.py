@@ -41,7 +41,9 @@ def conditions(stmt: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
     if isinstance(cond, dict):
         for op, block in cond.items():
             if isinstance(block, dict):
-                out[str(op)] = {str(k).lower(): [str(v).lower() for v in as_list(val)] for k, val in block.items()}
+                out[str(op)] = {
+                    str(k).lower(): [str(v).lower() for v in as_list(val)] for k, val in block.items()
+                }
     return out
 
 
@@ -74,7 +76,9 @@ def denies_without_mfa(stmt: dict[str, Any]) -> bool:
 
 def via_service_only(stmt: dict[str, Any]) -> bool:
     """Use only through a named AWS service (kms:ViaService): the principal never handles plaintext keys."""
-    return any("kms:viaservice" in block for op, block in conditions(stmt).items() if not op.endswith("IfExists"))
+    return any(
+        "kms:viaservice" in block for op, block in conditions(stmt).items() if not op.endswith("IfExists")
+    )
 
 
 def _key(stmts: Iterable[dict[str, Any]]) -> str:
@@ -142,6 +146,8 @@ def pinned(stmt: dict[str, Any], key: str) -> bool:
             continue
         if op in ("StringEquals", "ForAnyValue:StringEquals", "ForAllValues:StringEquals"):
             return all(values)
-        if op in ("StringLike", "ForAnyValue:StringLike") and all(v and not any(c in v for c in "*?") for v in values):
+        if op in ("StringLike", "ForAnyValue:StringLike") and all(
+            v and not any(c in v for c in "*?") for v in values
+        ):
             return True
     return False

@@ -57,7 +57,11 @@ def load_case_text(text: str) -> dict[str, Any]:
     own = case.get("resources") or []
     names = {r["name"] for r in own} | drop
     resources = [r for r in resources if r["name"] not in names] + own
-    return {"expect": case.get("expect") or [], "resources": resources, "what": text.split("\n", 1)[0].lstrip("# ")}
+    return {
+        "expect": case.get("expect") or [],
+        "resources": resources,
+        "what": text.split("\n", 1)[0].lstrip("# "),
+    }
 
 
 def views(resources: list[dict[str, Any]]):
@@ -66,14 +70,25 @@ def views(resources: list[dict[str, Any]]):
     by_name = {r["name"]: urn_of(r["type"], r["name"]) for r in resources}
     out = []
     for r in resources:
-        pdeps = {f: tuple(by_name[n] for n in ([v] if isinstance(v, str) else v))
-                 for f, v in (r.get("refs") or {}).items()}
+        pdeps = {
+            f: tuple(by_name[n] for n in ([v] if isinstance(v, str) else v))
+            for f, v in (r.get("refs") or {}).items()
+        }
         deps = tuple(by_name[n] for n in r.get("deps") or ()) + tuple(u for us in pdeps.values() for u in us)
-        out.append(ResourceView(
-            type=r["type"], raw=copy.deepcopy(r.get("inputs") or {}), urn=by_name[r["name"]], name=r["name"],
-            provider=_provider(r["type"], r.get("provider")), parent=by_name.get(r.get("parent", "")),
-            dependencies=deps, property_dependencies=pdeps, protect=bool(r.get("protect")),
-            custom=not r["type"].startswith("dosis-eloket:")))
+        out.append(
+            ResourceView(
+                type=r["type"],
+                raw=copy.deepcopy(r.get("inputs") or {}),
+                urn=by_name[r["name"]],
+                name=r["name"],
+                provider=_provider(r["type"], r.get("provider")),
+                parent=by_name.get(r.get("parent", "")),
+                dependencies=deps,
+                property_dependencies=pdeps,
+                protect=bool(r.get("protect")),
+                custom=not r["type"].startswith("dosis-eloket:"),
+            )
+        )
     return out
 
 
@@ -111,7 +126,9 @@ def _messages(rule, vs, graph, config) -> list[tuple[str, str]]:
     return [(v.name, m) for v in vs for m in run_resource_rule(rule, v, ctx)]
 
 
-def judge_rule(rule_id: str, resources: list[dict[str, Any]], config: dict[str, Any]) -> list[tuple[str, str]]:
+def judge_rule(
+    rule_id: str, resources: list[dict[str, Any]], config: dict[str, Any]
+) -> list[tuple[str, str]]:
     """[(resource name, message)] of one rule on the resources."""
     from policies.core.view import StackGraph
     from policies.rules import rule
@@ -163,5 +180,7 @@ if __name__ == "__main__":
                         for m in ms[:3]:
                             print(f"      {rid}: {m}")
     b, n, w, m = ratios()
-    print(f"evasions blocked: {b}/{n} ({100 * b / max(n, 1):.0f} %); compliant wrongly blocked: {w}/{m} "
-          f"({100 * w / max(m, 1):.0f} %)")
+    print(
+        f"evasions blocked: {b}/{n} ({100 * b / max(n, 1):.0f} %); compliant wrongly blocked: {w}/{m} "
+        f"({100 * w / max(m, 1):.0f} %)"
+    )

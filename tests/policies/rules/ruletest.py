@@ -1,6 +1,7 @@
 """Per-rule tests on the compact corpus format: a compliant fixture (a corpus base stack) and mutations.
 
-`run(rule_id, resources)` judges one rule through the fail-closed wrapper, with the corpus records and a pinned
+`run(rule_id, resources)` judges one rule through the fail-closed wrapper, with the corpus records and a
+pinned
 evaluation date, and returns [(resource name, message)]."""
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def res(name: str, type_: str, inputs: dict[str, Any], **kw: Any) -> dict[str, A
     return {"name": name, "type": type_, "inputs": inputs, **kw}
 
 
-def run(rule_id: str, resources: list[dict[str, Any]], config: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+def run(
+    rule_id: str, resources: list[dict[str, Any]], config: dict[str, Any] | None = None
+) -> list[tuple[str, str]]:
     return judge.judge_rule(rule_id, resources, config or {})
 
 
