@@ -17,3 +17,28 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES
+
+# Data stores reached only through the AWS service APIs (no endpoint of their own in a VPC or online):
+# public exposure is a question of IAM, TLS is the AWS API endpoint's.
+AWS_API_STORES: frozenset[str] = frozenset(
+    {
+        "aws:backup/vault:Vault",
+        "aws:cloudwatch/logGroup:LogGroup",
+        "aws:dynamodb/table:Table",
+        "aws:dynamodb/tableReplica:TableReplica",
+        "aws:ecr/repository:Repository",
+        "aws:glacier/vault:Vault",
+        "aws:kinesis/stream:Stream",
+        "aws:kms/externalKey:ExternalKey",
+        "aws:kms/key:Key",
+        "aws:kms/replicaKey:ReplicaKey",
+        "aws:secretsmanager/secret:Secret",
+        "aws:sns/topic:Topic",
+        "aws:sqs/queue:Queue",
+        "aws:ebs/snapshot:Snapshot",
+        "aws:ebs/snapshotCopy:SnapshotCopy",
+        "aws:rds/snapshotCopy:SnapshotCopy",
+        "aws:rds/clusterSnapshot:ClusterSnapshot",
+        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+    }
+)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core.helpers import linked
+from policies.core.pia_types import AWS_API_STORES
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -178,30 +179,8 @@ _VPC_ONLY = (
 )
 # Data stores without a public-exposure setting of their own, and why (the coverage table shows these).
 NOT_APPLICABLE: dict[str, str] = {
-    **{
-        t: _IAM_ONLY
-        for t in (
-            "aws:backup/vault:Vault",
-            "aws:cloudwatch/logGroup:LogGroup",
-            "aws:dynamodb/table:Table",
-            "aws:dynamodb/tableReplica:TableReplica",
-            "aws:ecr/repository:Repository",
-            "aws:glacier/vault:Vault",
-            "aws:kinesis/stream:Stream",
-            "aws:kms/externalKey:ExternalKey",
-            "aws:kms/key:Key",
-            "aws:kms/replicaKey:ReplicaKey",
-            "aws:secretsmanager/secret:Secret",
-            "aws:sns/topic:Topic",
-            "aws:sqs/queue:Queue",
-            "aws:ebs/volume:Volume",
-            "aws:ebs/snapshot:Snapshot",
-            "aws:ebs/snapshotCopy:SnapshotCopy",
-            "aws:rds/snapshotCopy:SnapshotCopy",
-            "aws:rds/clusterSnapshot:ClusterSnapshot",
-            "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
-        )
-    },
+    **{t: _IAM_ONLY for t in AWS_API_STORES},
+    "aws:ebs/volume:Volume": _IAM_ONLY,
     **{
         t: _VPC_ONLY
         for t in (

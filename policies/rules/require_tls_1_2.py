@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core.pia_types import AWS_API_STORES
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, get_path, is_unknown, unknown_message
 
@@ -199,32 +200,10 @@ _AZURE_ARM = (
 )
 # Data stores whose TLS is terminated elsewhere: the type that is judged instead, or why none is needed.
 TLS_ELSEWHERE: dict[str, str] = {
-    **{
-        t: _AWS_API
-        for t in (
-            "aws:backup/vault:Vault",
-            "aws:cloudwatch/logGroup:LogGroup",
-            "aws:dynamodb/table:Table",
-            "aws:dynamodb/tableReplica:TableReplica",
-            "aws:ecr/repository:Repository",
-            "aws:glacier/vault:Vault",
-            "aws:kinesis/stream:Stream",
-            "aws:kms/externalKey:ExternalKey",
-            "aws:kms/key:Key",
-            "aws:kms/replicaKey:ReplicaKey",
-            "aws:secretsmanager/secret:Secret",
-            "aws:sns/topic:Topic",
-            "aws:sqs/queue:Queue",
-            "aws:s3/bucket:Bucket",
-            "aws:s3/bucketV2:BucketV2",
-            "aws:ebs/snapshot:Snapshot",
-            "aws:ebs/snapshotCopy:SnapshotCopy",
-            "aws:rds/snapshot:Snapshot",
-            "aws:rds/clusterSnapshot:ClusterSnapshot",
-            "aws:rds/snapshotCopy:SnapshotCopy",
-            "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
-        )
-    },
+    **{t: _AWS_API for t in AWS_API_STORES},
+    "aws:rds/snapshot:Snapshot": _AWS_API,
+    "aws:s3/bucket:Bucket": _AWS_API,
+    "aws:s3/bucketV2:BucketV2": _AWS_API,
     "aws:rds/instance:Instance": "judged on aws:rds/parameterGroup:ParameterGroup",
     "aws:rds/cluster:Cluster": "judged on aws:rds/clusterParameterGroup:ClusterParameterGroup",
     "aws:rds/clusterInstance:ClusterInstance": "judged on its cluster parameter group",
