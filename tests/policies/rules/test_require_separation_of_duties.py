@@ -4,6 +4,8 @@ from ruletest import ACC, KEY, base, doc, only, patch, res, run, with_
 
 RULE = "require-separation-of-duties"
 RD = "/providers/Microsoft.Authorization/roleDefinitions/"
+GROUP_AA = "00000000-0000-0000-0000-0000000000aa"
+GROUP_BB = "00000000-0000-0000-0000-0000000000bb"
 AWS = base("aws")
 AZURE = base("azure")
 MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
@@ -136,86 +138,25 @@ def test_key_policy_and_grants():
     assert run(RULE, patch(AWS, "key", policy=doc(admin, via))) == []
 
 
+def assign(principal, ptype, role, kind="RoleAssignment", **extra):
+    inputs = {"principalId": principal, "principalType": ptype, "roleDefinitionId": role, **extra}
+    return run(RULE, with_(AZURE, res("x", f"azure-native:authorization:{kind}", inputs)))
+
+
 def test_azure_custom_roles_scopes_and_pim():
-    found = run(
-        RULE,
-        with_(
-            AZURE,
-            res(
-                "x",
-                "azure-native:authorization:RoleAssignment",
-                {
-                    "principalId": "00000000-0000-0000-0000-0000000000aa",
-                    "principalType": "Group",
-                    "scope": "/subscriptions/s",
-                    "roleDefinitionId": RD + "00482a5a-887f-4fb3-b363-3b7fe8e74483",
-                },
-            ),
-        ),
-    )
+    found = assign(GROUP_AA, "Group", RD + "00482a5a-887f-4fb3-b363-3b7fe8e74483", scope="/subscriptions/s")
     assert [n for n, _ in found] == ["ra-dba", "ra-dba"]  # Key Vault Administrator at subscription scope
     assert "holds 2 separated functions: database structure, key administration" in found[0][1]
     assert "administers keys and can also use them" in found[1][1]
     only(
-        run(
-            RULE,
-            with_(
-                AZURE,
-                res(
-                    "x",
-                    "azure-native:authorization:RoleEligibilitySchedule",
-                    {
-                        "principalId": "00000000-0000-0000-0000-0000000000bb",
-                        "principalType": "Group",
-                        "roleDefinitionId": RD + "14b46e9e-c2b7-41b4-b07b-48a6ebf60603",
-                    },
-                ),
-            ),
-        ),
+        assign(GROUP_BB, "Group", RD + "14b46e9e-c2b7-41b4-b07b-48a6ebf60603", "RoleEligibilitySchedule"),
         "ra-keys",
         "administers keys and can also use them",
     )
     only(
-        run(
-            RULE,
-            with_(
-                AZURE,
-                res(
-                    "x",
-                    "azure-native:authorization:RoleAssignment",
-                    {
-                        "principalId": "p",
-                        "principalType": "User",
-                        "roleDefinitionId": "/x/roleDefinitions/unknown-guid",
-                    },
-                ),
-            ),
-        ),
+        assign("p", "User", "/x/roleDefinitions/unknown-guid"),
         "x",
         "neither a built-in role known to the gate",
     )
-    only(
-        run(
-            RULE,
-            with_(
-                AZURE,
-                res(
-                    "x",
-                    "azure-native:authorization:RoleAssignment",
-                    {"principalType": "User", "roleDefinitionId": "y"},
-                ),
-            ),
-        ),
-        "x",
-        "`principalId` is unknown",
-    )
-    workload = res(
-        "x",
-        "azure-native:authorization:RoleAssignment",
-        {
-            "principalId": "sp",
-            "principalType": "ServicePrincipal",
-            "roleDefinitionId": RD + "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-        },
-    )
-    assert run(RULE, with_(AZURE, workload)) == []
+    only(assign(None, "User", "y"), "x", "`principalId` is unknown")
+    assert assign("sp", "ServicePrincipal", RD + "8e3af657-a8ff-443c-a75c-2fe8c4bcb635") == []
