@@ -15,6 +15,7 @@ EU_RESIDENCY: tuple[tuple[str, str], ...] = (
     ("disallow-opaque-deployers", "mandatory"),
     ("require-eea-inherited-location", "mandatory"),
     ("require-resolved-references", "mandatory"),
+    ("require-eea-state-backend", "mandatory"),
     ("require-valid-waivers", "mandatory"),
 )
 

@@ -1,6 +1,6 @@
-"""Where a reference points: judged from the reference itself where it says (ARN region, regional hostname,
-region name, declared endpoint, location-free class) and, when only the stack can tell (an Azure id, a
-bucket ARN, an Azure service hostname), from the stack resource whose recorded id/ARN/endpoint it is.
+"""Where a reference points, judged from the reference itself where it says (ARN region, regional hostname,
+region name, declared endpoint, location-free class); DEFER when only the stack can tell (an Azure id, a
+bucket, an Azure service hostname, an unknown value): policies/core/resolution.py resolves those.
 
 Never by logical (Pulumi) name. Whatever resolves to nothing blocks, naming the field path.
 """
@@ -12,49 +12,173 @@ from dataclasses import dataclass
 
 from policies.core.eea import normalize_azure_location
 from policies.core.endpoints import Endpoint, find, load_endpoints
-from policies.core.location import Allowed, allowed, effective_location, region_verdict
-from policies.core.references import BUCKET_TYPES, Ref, iter_strings
+from policies.core.location import Allowed, allowed, region_verdict
+from policies.core.references import Ref
 from policies.core.rule import RuleContext
-from policies.core.view import ResourceView, StackGraph
 
 AZURE_REGIONS = frozenset(
-    "eastus eastus2 westus westus2 westus3 centralus northcentralus southcentralus westcentralus canadacentral "
-    "canadaeast brazilsouth brazilsoutheast mexicocentral chilecentral eastasia southeastasia japaneast japanwest "
-    "koreacentral koreasouth australiaeast australiasoutheast australiacentral australiacentral2 centralindia "
-    "southindia westindia jioindiawest jioindiacentral uaenorth uaecentral qatarcentral israelcentral "
-    "southafricanorth southafricawest newzealandnorth indonesiacentral malaysiawest chinaeast chinanorth "
-    "chinaeast2 chinanorth2 chinanorth3 usgovvirginia usgovarizona usgovtexas uksouth ukwest switzerlandnorth "
-    "switzerlandwest westeurope northeurope francecentral francesouth germanywestcentral germanynorth "
-    "swedencentral swedensouth norwayeast norwaywest italynorth polandcentral spaincentral austriaeast "
-    "belgiumcentral denmarkeast".split()
+    [
+        "eastus",
+        "eastus2",
+        "westus",
+        "westus2",
+        "westus3",
+        "centralus",
+        "northcentralus",
+        "southcentralus",
+        "westcentralus",
+        "canadacentral",
+        "canadaeast",
+        "brazilsouth",
+        "brazilsoutheast",
+        "mexicocentral",
+        "chilecentral",
+        "eastasia",
+        "southeastasia",
+        "japaneast",
+        "japanwest",
+        "koreacentral",
+        "koreasouth",
+        "australiaeast",
+        "australiasoutheast",
+        "australiacentral",
+        "australiacentral2",
+        "centralindia",
+        "southindia",
+        "westindia",
+        "jioindiawest",
+        "jioindiacentral",
+        "uaenorth",
+        "uaecentral",
+        "qatarcentral",
+        "israelcentral",
+        "southafricanorth",
+        "southafricawest",
+        "newzealandnorth",
+        "indonesiacentral",
+        "malaysiawest",
+        "chinaeast",
+        "chinanorth",
+        "chinaeast2",
+        "chinanorth2",
+        "chinanorth3",
+        "usgovvirginia",
+        "usgovarizona",
+        "usgovtexas",
+        "uksouth",
+        "ukwest",
+        "switzerlandnorth",
+        "switzerlandwest",
+        "westeurope",
+        "northeurope",
+        "francecentral",
+        "francesouth",
+        "germanywestcentral",
+        "germanynorth",
+        "swedencentral",
+        "swedensouth",
+        "norwayeast",
+        "norwaywest",
+        "italynorth",
+        "polandcentral",
+        "spaincentral",
+        "austriaeast",
+        "belgiumcentral",
+        "denmarkeast",
+    ]
 )
-_AWS_REGION = re.compile(r"^(?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov|-iso[a-z]?)?-[a-z]+(?:-[a-z]+)?-\d$")
-_REGION_IN_HOST = re.compile(r"(?:^|[.-])((?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov)?-[a-z]+(?:-[a-z]+)?-\d)\.")
+_AWS_REGION = re.compile(
+    r"^(?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov|-iso[a-z]?)?-[a-z]+(?:-[a-z]+)?-\d$"
+)
+_REGION_IN_HOST = re.compile(
+    r"(?:^|[.-])((?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov)?-[a-z]+(?:-[a-z]+)?-\d)\."
+)
 # ARN services without a region that name no place (identity, DNS, org structure).
-GLOBAL_ARN_SERVICES = frozenset({"iam", "sts", "organizations", "route53", "route53domains", "waf", "budgets",
-                                 "ce", "health", "support", "trustedadvisor", "shield", "account", "cur"})
-EDGE_HOST_SUFFIXES = (".cloudfront.net", ".azureedge.net", ".azurefd.net", ".trafficmanager.net",
-                      ".awsglobalaccelerator.com", ".fastly.net", ".akamaiedge.net", ".edgekey.net")
-SOVEREIGN_HOST_SUFFIXES = (".amazonaws.com.cn", ".chinacloudapi.cn", ".usgovcloudapi.net", ".azure.us", ".azure.cn")
+GLOBAL_ARN_SERVICES = frozenset(
+    {
+        "iam",
+        "sts",
+        "organizations",
+        "route53",
+        "route53domains",
+        "waf",
+        "budgets",
+        "ce",
+        "health",
+        "support",
+        "trustedadvisor",
+        "shield",
+        "account",
+        "cur",
+    }
+)
+EDGE_HOST_SUFFIXES = (
+    ".cloudfront.net",
+    ".azureedge.net",
+    ".azurefd.net",
+    ".trafficmanager.net",
+    ".awsglobalaccelerator.com",
+    ".fastly.net",
+    ".akamaiedge.net",
+    ".edgekey.net",
+)
+SOVEREIGN_HOST_SUFFIXES = (
+    ".amazonaws.com.cn",
+    ".chinacloudapi.cn",
+    ".usgovcloudapi.net",
+    ".azure.us",
+    ".azure.cn",
+)
 # Identifiers that look like hosts but receive no data from the resource (schemas, the ARM control plane).
-LOCATION_FREE_HOSTS = frozenset({"schema.management.azure.com", "management.azure.com", "json-schema.org",
-                                 "www.w3.org", "schemas.microsoft.com", "login.microsoftonline.com"})
+LOCATION_FREE_HOSTS = frozenset(
+    {
+        "schema.management.azure.com",
+        "management.azure.com",
+        "management.core.windows.net",
+        "json-schema.org",
+        "www.w3.org",
+        "schemas.microsoft.com",
+        "login.microsoftonline.com",
+        "graph.microsoft.com",  # the Entra ID directory: global, like the azuread types
+        # token audiences (resource identifiers, no account behind them)
+        "vault.azure.net",
+        "database.windows.net",
+        "storage.azure.com",
+        "servicebus.azure.net",
+        "monitor.azure.com",
+    }
+)
+# Names that only prove control of a domain (ACM DNS validation targets).
+LOCATION_FREE_SUFFIXES = (".acm-validations.aws",)
 PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".corp", ".localhost", ".invalid")
 AWS_HOST_SUFFIXES = (".amazonaws.com", ".aws", ".on.aws", ".api.aws")
 # Azure service host suffix -> azure-native modules whose resources that host names (by physical name).
 AZURE_HOSTS: dict[str, tuple[str, ...]] = {
-    ".blob.core.windows.net": ("storage",), ".file.core.windows.net": ("storage",),
-    ".queue.core.windows.net": ("storage",), ".table.core.windows.net": ("storage",),
-    ".dfs.core.windows.net": ("storage",), ".web.core.windows.net": ("storage",),
-    ".vault.azure.net": ("keyvault",), ".managedhsm.azure.net": ("keyvault",),
-    ".database.windows.net": ("sql",), ".documents.azure.com": ("cosmosdb",),
-    ".redis.cache.windows.net": ("redis",), ".servicebus.windows.net": ("servicebus", "eventhub", "relay"),
-    ".azurewebsites.net": ("web",), ".scm.azurewebsites.net": ("web",), ".azurecr.io": ("containerregistry",),
-    ".search.windows.net": ("search",), ".azure-api.net": ("apimanagement",),
-    ".postgres.database.azure.com": ("dbforpostgresql",), ".mysql.database.azure.com": ("dbformysql",),
-    ".ods.opinsights.azure.com": ("operationalinsights",), ".oms.opinsights.azure.com": ("operationalinsights",),
+    ".blob.core.windows.net": ("storage",),
+    ".file.core.windows.net": ("storage",),
+    ".queue.core.windows.net": ("storage",),
+    ".table.core.windows.net": ("storage",),
+    ".dfs.core.windows.net": ("storage",),
+    ".web.core.windows.net": ("storage",),
+    ".vault.azure.net": ("keyvault",),
+    ".managedhsm.azure.net": ("keyvault",),
+    ".database.windows.net": ("sql",),
+    ".documents.azure.com": ("cosmosdb",),
+    ".redis.cache.windows.net": ("redis",),
+    ".servicebus.windows.net": ("servicebus", "eventhub", "relay"),
+    ".azurewebsites.net": ("web",),
+    ".scm.azurewebsites.net": ("web",),
+    ".azurecr.io": ("containerregistry",),
+    ".search.windows.net": ("search",),
+    ".azure-api.net": ("apimanagement",),
+    ".postgres.database.azure.com": ("dbforpostgresql",),
+    ".mysql.database.azure.com": ("dbformysql",),
+    ".ods.opinsights.azure.com": ("operationalinsights",),
+    ".oms.opinsights.azure.com": ("operationalinsights",),
 }
-_PRIVATE_IP = re.compile(r"^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)")
+_PRIVATE_IP = re.compile(
+    r"^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
+)
 _IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 
 
@@ -84,16 +208,18 @@ def _endpoint_outcome(e: Endpoint, ref: Ref, ok: Allowed) -> Outcome:
     if e.region:
         placed = region_of(e.region)
         if placed is None:
-            return Outcome(f"`{ref.path}`: declared endpoint {e.id!r} has region {e.region!r}, which is no known "
-                           "region")
+            return Outcome(
+                f"`{ref.path}`: declared endpoint {e.id!r} has region {e.region!r}, which is no known region"
+            )
         msg = region_verdict(*placed, f"`{ref.path}` (declared endpoint {e.id})", ok)
         return Outcome(msg) if msg else OK
     from policies.core.endpoints import EEA_COUNTRIES
 
     if e.jurisdiction in EEA_COUNTRIES:
         return OK
-    return Outcome(f"`{ref.path}` goes to declared endpoint {e.id!r} in jurisdiction {e.jurisdiction}, "
-                   "outside the EEA")
+    return Outcome(
+        f"`{ref.path}` goes to declared endpoint {e.id!r} in jurisdiction {e.jurisdiction}, outside the EEA"
+    )
 
 
 def judge_local(ref: Ref, ctx: RuleContext, what: str = "data is sent there") -> Outcome:
@@ -140,14 +266,20 @@ def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
 
 def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
     h = ref.value
-    if h in LOCATION_FREE_HOSTS or h.endswith(PRIVATE_SUFFIXES) or h.startswith("privatelink.") or \
-            _PRIVATE_IP.match(h):
+    if (
+        h in LOCATION_FREE_HOSTS
+        or h.endswith(PRIVATE_SUFFIXES + LOCATION_FREE_SUFFIXES)
+        or h.startswith("privatelink.")
+        or _PRIVATE_IP.match(h)
+    ):
         return OK
     if _IP.match(h):
         return DEFER  # a public IP: a public IP address resource of this stack, or nothing
     if h.endswith(EDGE_HOST_SUFFIXES):
-        return Outcome(f"`{ref.path}` sends to {h}, a global edge service (data served from points of presence "
-                       "worldwide)")
+        return Outcome(
+            f"`{ref.path}` sends to {h}, a global edge service (data served from points of presence "
+            "worldwide)"
+        )
     if h.endswith(SOVEREIGN_HOST_SUFFIXES):
         return Outcome(f"`{ref.path}` sends to {h}, in a cloud partition outside the EEA")
     m = _REGION_IN_HOST.search(h + ".")
@@ -159,119 +291,26 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
             return OK  # a service principal names a service
         if ".s3." in h or h.endswith(".s3.amazonaws.com"):
             return DEFER  # <bucket>.s3.amazonaws.com: the bucket of this stack, if it is one
-        return Outcome(f"`{ref.path}` sends to {h}, a global AWS endpoint (us-east-1); use the regional "
-                       "endpoint of an allowed region")
-    for label in h.split("."):
+        return Outcome(
+            f"`{ref.path}` sends to {h}, a global AWS endpoint (us-east-1); use the regional "
+            "endpoint of an allowed region"
+        )
+    for label in (
+        p for part in h.split(".") for p in part.split("-")
+    ):  # westeurope-5.in.applicationinsights…
         if label in AZURE_REGIONS:
             msg = region_verdict("azure", label, f"`{ref.path}` ({h})", ok)
             return Outcome(msg) if msg else OK
-    if _azure_modules(h):
+    if azure_modules(h):
         return DEFER
-    return Outcome(f"`{ref.path}` sends to {h}, which is neither a resource of this stack nor a declared "
-                   "external endpoint (stacks/records/endpoints.yaml: add it with its region and why)")
+    return Outcome(
+        f"`{ref.path}` sends to {h}, which is neither a resource of this stack nor a declared "
+        "external endpoint (stacks/records/endpoints.yaml: add it with its region and why)"
+    )
 
 
-def _azure_modules(host: str) -> tuple[str, tuple[str, ...]] | None:
+def azure_modules(host: str) -> tuple[str, tuple[str, ...]] | None:
     for suffix, modules in AZURE_HOSTS.items():
         if host.endswith(suffix):
             return host[: -len(suffix)].rsplit(".", 1)[-1], modules
     return None
-
-
-class GraphIndex:
-    """Stack resources by their recorded ARN, Azure id, bucket name, physical name and endpoint outputs."""
-
-    def __init__(self, graph: StackGraph):
-        self.by_key: dict[str, ResourceView] = {}
-        self.stack_refs = graph.by_type("pulumi:pulumi:StackReference")
-        for r in graph.resources:
-            if r.cloud == "aws":
-                for k in ("arn", "bucket") if r.type in BUCKET_TYPES else ("arn",):
-                    v = r.input(k)
-                    if isinstance(v, str):
-                        self.by_key.setdefault(f"{k}:{v}", r)
-            elif r.cloud == "azure":
-                rid, name = r.input("id"), r.input("name")
-                if isinstance(rid, str) and rid.startswith("/subscriptions/"):
-                    self.by_key.setdefault(f"id:{rid.lower()}", r)
-                    name = name if isinstance(name, str) else rid.rsplit("/", 1)[-1]
-                if isinstance(name, str):
-                    self.by_key.setdefault(f"name:{r.type.split(':')[1]}:{name.lower()}", r)
-            for k in ("endpoint", "dnsName", "fqdn", "hostName", "domainName", "primaryEndpoints", "ipAddress",
-                      "publicIp", "address"):
-                for s in iter_strings(r.input(k)):
-                    host = s.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
-                    if "." in host:
-                        self.by_key.setdefault(f"host:{host}", r)
-
-    def find(self, ref: Ref) -> ResourceView | None:
-        v = ref.value
-        if ref.kind == "bucket":
-            return self.by_key.get(f"bucket:{v}")
-        if ref.kind == "arn":
-            hit = self.by_key.get(f"arn:{v}")
-            if hit is None and v.startswith("arn:aws:s3:::"):
-                hit = self.by_key.get(f"bucket:{v[13:].split('/', 1)[0]}")
-            return hit
-        if ref.kind == "azure-id":
-            rid = v.lower()
-            m = re.match(r"^(/subscriptions/[^/]+/resourcegroups/[^/]+(?:/providers/[^/]+/[^/]+/[^/]+)?)", rid)
-            return self.by_key.get(f"id:{rid}") or (self.by_key.get(f"id:{m.group(1)}") if m else None)
-        hit = self.by_key.get(f"host:{v}")
-        if hit is None and ".s3." in v:
-            hit = self.by_key.get(f"bucket:{v.split('.s3.', 1)[0]}")
-        if hit is None and (az := _azure_modules(v)):
-            name, modules = az
-            hit = next((r for m in modules if (r := self.by_key.get(f"name:{m}:{name}"))), None)
-        return hit
-
-    def from_stack_reference(self, ref: Ref) -> str | None:
-        """The region/location a referenced stack states for an output equal to `ref` (its own outputs)."""
-        for s in self.stack_refs:
-            outputs = s.input("outputs")
-            if isinstance(outputs, dict) and any(ref.value in x for x in iter_strings(outputs)):
-                for key in ("location", "region"):
-                    if isinstance(outputs.get(key), str):
-                        return outputs[key]
-        return None
-
-
-def graph_index(graph: StackGraph) -> GraphIndex:
-    idx = graph.__dict__.get("_dest_index")
-    if idx is None:
-        idx = graph.__dict__["_dest_index"] = GraphIndex(graph)
-    return idx
-
-
-def _placed(target: ResourceView, ref: Ref, graph: StackGraph, ctx: RuleContext, what: str) -> str | None:
-    loc = effective_location(target, graph)
-    if loc is None:
-        return None
-    if loc.problem:
-        return f"`{ref.path}` refers to {target.name}, whose location cannot be judged: {loc.problem}"
-    return region_verdict(loc.cloud, loc.region or "", f"`{ref.path}` ({target.name}: {what})", allowed(ctx))
-
-
-def judge_in_graph(ref: Ref, view: ResourceView, graph: StackGraph, ctx: RuleContext,
-                   what: str = "data is sent there") -> str | None:
-    """A deferred reference, resolved to a resource of the stack (by recorded id/ARN/endpoint) or failing."""
-    if ref.kind in ("unknown", "secret"):
-        # the value is computed from other resources: judged by where those are (property dependencies)
-        deps = graph.dependency_of(view, ref.path.split(".", 1)[0].split("(", 1)[0])
-        if not deps:
-            how = "unknown during preview" if ref.kind == "unknown" else "a secret the policy cannot read"
-            return (f"`{ref.path}` is {how} and computed from no resource of this stack, so where {what} "
-                    "cannot be judged (fail closed); make the destination a known, non-secret value")
-        return next((m for d in deps if (m := _placed(d, ref, graph, ctx, what))), None)
-    idx = graph_index(graph)
-    target = idx.find(ref)
-    if target is not None:
-        return _placed(target, ref, graph, ctx, what)
-    stated = idx.from_stack_reference(ref)
-    if stated is not None:
-        placed = region_of(stated)
-        if placed is not None:
-            return region_verdict(*placed, f"`{ref.path}` (a resource of a referenced stack)", allowed(ctx))
-    return (f"`{ref.path}` refers to {ref.value!r}, which is neither a resource of this stack (matched by its "
-            "recorded id, ARN or endpoint, never by name) nor a declared external endpoint "
-            "(stacks/records/endpoints.yaml), so where it is cannot be judged")

@@ -40,7 +40,39 @@ CLASSES = frozenset(
     }
 )
 EEA_COUNTRIES = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO EU".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+        "EU",
+    ]
 )
 _KEYS = frozenset({"id", "class", "hosts", "arns", "azureIds", "region", "jurisdiction", "reason", "stacks"})
 
@@ -87,7 +119,9 @@ def _strings(e: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
 
 def _entry(e: Any, where: str) -> Endpoint:
     if not isinstance(e, dict):
-        raise EndpointsError(f"{where}: must be a mapping with id, class, hosts/arns/azureIds, region, reason")
+        raise EndpointsError(
+            f"{where}: must be a mapping with id, class, hosts/arns/azureIds, region, reason"
+        )
     extra = sorted(set(e) - _KEYS)
     if extra:
         raise EndpointsError(f"{where}.{extra[0]}: unknown key (known: {', '.join(sorted(_KEYS))})")
@@ -96,7 +130,10 @@ def _entry(e: Any, where: str) -> Endpoint:
     if e.get("class") not in CLASSES:
         raise EndpointsError(f"{where}.class: {e.get('class')!r} is not one of {', '.join(sorted(CLASSES))}")
     hosts = tuple(h.lower() for h in _strings(e, "hosts", where))
-    arns, ids = _strings(e, "arns", where), tuple(i.lower().rstrip("/") for i in _strings(e, "azureIds", where))
+    arns, ids = (
+        _strings(e, "arns", where),
+        tuple(i.lower().rstrip("/") for i in _strings(e, "azureIds", where)),
+    )
     if not (hosts or arns or ids):
         raise EndpointsError(f"{where}.hosts: give at least one of hosts, arns, azureIds")
     region, jurisdiction = e.get("region"), e.get("jurisdiction")
@@ -109,8 +146,17 @@ def _entry(e: Any, where: str) -> Endpoint:
     reason = e.get("reason")
     if not isinstance(reason, str) or len(reason.strip()) < 20:
         raise EndpointsError(f"{where}.reason: must say why in at least 20 characters")
-    return Endpoint(e["id"].strip(), e["class"], hosts, arns, ids, region, jurisdiction and jurisdiction.upper(),
-                    reason.strip(), _strings(e, "stacks", where))
+    return Endpoint(
+        e["id"].strip(),
+        e["class"],
+        hosts,
+        arns,
+        ids,
+        region,
+        jurisdiction and jurisdiction.upper(),
+        reason.strip(),
+        _strings(e, "stacks", where),
+    )
 
 
 def parse_endpoints(data: Any, path: str) -> tuple[Endpoint, ...]:

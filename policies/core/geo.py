@@ -42,8 +42,14 @@ def geo_copies(view: ResourceView, home: Location | None) -> list[tuple[str, str
                 continue
             pair = AZURE_PAIRS.get(normalize_azure_location(home.region))
             if pair is None:
-                out.append((field, None, f"`{field}` = {value!r} is geo-redundant but {home.region!r} has no "
-                            "known paired region, so the copy's location cannot be judged"))
+                out.append(
+                    (
+                        field,
+                        None,
+                        f"`{field}` = {value!r} is geo-redundant but {home.region!r} has no "
+                        "known paired region, so the copy's location cannot be judged",
+                    )
+                )
             else:
                 out.append((field, pair, None))
     return out

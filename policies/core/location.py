@@ -14,7 +14,7 @@ from typing import Any
 
 from policies.core.eea import AWS_EEA_REGIONS, AZURE_EEA_REGIONS, normalize_azure_location
 from policies.core.rule import RuleContext
-from policies.core.types import LOCATION_FREE, class_of, is_provider_type
+from policies.core.types import LOCATION_FREE, class_of, is_provider_type, is_scoped
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 ALLOWED_REGIONS_SCHEMA: dict[str, Any] = {
@@ -171,6 +171,8 @@ def _azure_location(view: ResourceView, graph: StackGraph | None) -> Location:
                 "azure", problem="`location` is 'global': the data of this type is not kept in one EEA region"
             )
         return Location("azure", str(own), "input `location`")
+    if is_scoped(view.type):
+        return Location("azure")  # no location input: it lives where its scope is (judged as a reference)
     if view.provider is not None:
         loc = view.provider.inputs.get("location")
         if is_unknown(loc):

@@ -56,21 +56,100 @@ _DEST_KEY = re.compile(
     r"stream|sink|workspace|peer|remote|partner|sourceid|resourceid|storageaccount|eventhub|connection)"
 )
 # Keys that describe rather than direct: never destinations (tags, free text).
-SKIP_KEYS = frozenset({"tags", "tagsAll", "description", "displayName", "$schema"})
+# Container images name where code comes from (pulled in), not where data goes.
+SKIP_KEYS = frozenset({"tags", "tagsAll", "description", "displayName", "$schema", "image", "imageUri"})
 # Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
 # rules, not as a reference).
 # (Resource scope sees inputs only, so a top-level `arn`/`id` there is an input, e.g. an event target.)
 OWN_KEYS = frozenset({"urn", "name", "region", "location", "__provider"})
-BUCKET_TYPES = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket"})
+BUCKET_TYPES = frozenset(
+    {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket"}
+)
 _BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_BUCKET_OWN = frozenset({"bucket", "bucketPrefix", "bucketDomainName", "bucketRegionalDomainName", "arn", "id"})
+_BUCKET_OWN = frozenset(
+    {"bucket", "bucketPrefix", "bucketDomainName", "bucketRegionalDomainName", "arn", "id"}
+)
 # Top-level-domain labels a bare string must end in to count as a hostname (file names like main.py,
 # settings.yaml or app.handler must not): generic TLDs, EEA and common country codes, reserved names.
 TLDS = frozenset(
-    "com net org io eu be nl de fr lu ie at dk se fi es it pt pl cz sk hu ro bg gr hr si ee lv lt mt cy is no "
-    "li ch uk us ca au nz jp cn ru in br za sg hk kr tw cloud app dev ai co biz info gov edu mil int tech online "
-    "site xyz example test invalid localhost internal local lan corp aws".split()
+    [
+        "com",
+        "net",
+        "org",
+        "io",
+        "eu",
+        "be",
+        "nl",
+        "de",
+        "fr",
+        "lu",
+        "ie",
+        "at",
+        "dk",
+        "se",
+        "fi",
+        "es",
+        "it",
+        "pt",
+        "pl",
+        "cz",
+        "sk",
+        "hu",
+        "ro",
+        "bg",
+        "gr",
+        "hr",
+        "si",
+        "ee",
+        "lv",
+        "lt",
+        "mt",
+        "cy",
+        "is",
+        "no",
+        "li",
+        "ch",
+        "uk",
+        "us",
+        "ca",
+        "au",
+        "nz",
+        "jp",
+        "cn",
+        "ru",
+        "in",
+        "br",
+        "za",
+        "sg",
+        "hk",
+        "kr",
+        "tw",
+        "cloud",
+        "app",
+        "dev",
+        "ai",
+        "co",
+        "biz",
+        "info",
+        "gov",
+        "edu",
+        "mil",
+        "int",
+        "tech",
+        "online",
+        "site",
+        "xyz",
+        "example",
+        "test",
+        "invalid",
+        "localhost",
+        "internal",
+        "local",
+        "lan",
+        "corp",
+        "aws",
+    ]
 )
 
 
@@ -135,14 +214,19 @@ class _Scanner:
             own = self.own if top else ()
             for k, v in value.items():
                 tv = type(v)
+                if k in own or k in SKIP_KEYS:
+                    continue
                 if tv is str:  # the common case, inline: short strings hold no reference
                     if len(v) >= 4 or v in UNKNOWN_VALUES:
-                        if k not in own and k not in SKIP_KEYS:
-                            self.text(v, f"{path}.{k}" if path else k, k, principal)
+                        self.text(v, f"{path}.{k}" if path else k, k, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
-                    if k not in own and k not in SKIP_KEYS:
-                        self.walk(v, f"{path}.{k}" if path else str(k), str(k), False,
-                                  principal or k in ("Principal", "Service"))
+                    self.walk(
+                        v,
+                        f"{path}.{k}" if path else str(k),
+                        str(k),
+                        False,
+                        principal or k in ("Principal", "Service"),
+                    )
         elif t is list:
             for i, v in enumerate(value):
                 tv = type(v)
@@ -169,8 +253,11 @@ class _Scanner:
             return
         if len(s) < 4:
             return
-        if s[0] in "{[ \n" and s.lstrip()[:1] in ("{", "[") and self.document(s, path, json.loads, "(json)",
-                                                                              principal):
+        if (
+            s[0] in "{[ \n"
+            and s.lstrip()[:1] in ("{", "[")
+            and self.document(s, path, json.loads, "(json)", principal)
+        ):
             return
         if "\n" in s and ":" in s and self.document(s, path, yaml.safe_load, "(yaml)", principal):
             return

@@ -34,6 +34,26 @@ def module_of(token: str) -> str:
     return f"{pkg}:{rest.split(':', 1)[0].split('/', 1)[0]}"
 
 
+_ARGS = re.compile(r"class (\w+)Args:.*?def __init__\(__self__, \*,(.*?)\):", re.S)
+
+
+def azure_scoped_types(sdk: ProviderSdk) -> list[str]:
+    """azure-native types whose inputs have neither `location` nor `resource_group_name`: extension or
+    subscription/tenant-scoped resources that live where their `scope` is (read from the Args signatures)."""
+    if sdk.package != "azure-native":
+        return []
+    dist = md.distribution(sdk.distribution)
+    root = Path(str(dist.locate_file("pulumi_azure_native")))
+    tokens, out = set(sdk.tokens), []
+    for f in sorted(root.glob("*/*.py")):
+        for m in _ARGS.finditer(f.read_text(encoding="utf-8")):
+            token = f"azure-native:{f.parent.name}:{m.group(1)}"
+            params = m.group(2)
+            if token in tokens and "location:" not in params and "resource_group_name:" not in params:
+                out.append(token)
+    return sorted(set(out))
+
+
 def installed_sdks() -> list[ProviderSdk]:
     """Every installed provider SDK, sorted by package name."""
     found: dict[str, ProviderSdk] = {}

@@ -42,6 +42,8 @@ class TypeClasses:
     modules: dict[str, str]
     inventory: frozenset[str]
     packages: frozenset[str]
+    scoped: frozenset[str] = frozenset()
+    """azure-native types without `location`/`resource_group_name` inputs: they live where their scope is."""
 
     def class_of_known(self, token: str) -> str | None:
         """The class of an installed type (None when the inventory does not have the token)."""
@@ -69,6 +71,7 @@ def load_classes() -> TypeClasses:
         dict(data.get("modules") or {}),
         tokens,
         frozenset(inventory),
+        frozenset(t for pkg in inventory.values() for t in pkg.get("scoped", ())),
     )
 
 
@@ -91,17 +94,25 @@ def unknown_type_message(token: str) -> str:
     pkg = token.split(":", 1)[0]
     if pkg not in data.packages and token not in data.builtin:
         return (
-            f"{token} belongs to provider package {pkg!r}, which is not an installed, classified provider SDK "
-            "(policies/data/resource_types.json), so whether and where it keeps data cannot be judged"
+            f"{token} belongs to provider package {pkg!r}, which is not an installed, classified provider "
+            "SDK (policies/data/resource_types.json), so whether and where it keeps data cannot be judged"
         )
     if module_of(token) not in data.modules:
-        return f"{token}: service module {module_of(token)!r} has no class in policies/data/resource_classes.yaml"
+        return (
+            f"{token}: service module {module_of(token)!r} has no class in "
+            "policies/data/resource_classes.yaml"
+        )
     if token not in data.inventory:
         return (
             f"{token} is not a resource type of the installed {pkg} SDK (misspelt, renamed or removed), "
             "so it cannot be judged"
         )
     return f"{token} is not classified in policies/data/resource_classes.yaml"
+
+
+def is_scoped(type_token: str) -> bool:
+    """An extension or subscription-scoped Azure type: no location of its own (its scope is a reference)."""
+    return type_token in load_classes().scoped
 
 
 def is_provider_type(type_token: str) -> bool:
@@ -182,7 +193,12 @@ AZURE_DATA_STORES: frozenset[str] = frozenset(
 )
 DATA_STORES: frozenset[str] = AWS_DATA_STORES | AZURE_DATA_STORES
 KEYS: frozenset[str] = frozenset(
-    {"aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "azure-native:keyvault:Key"}
+    {
+        "aws:kms/key:Key",
+        "aws:kms/replicaKey:ReplicaKey",
+        "aws:kms/externalKey:ExternalKey",
+        "azure-native:keyvault:Key",
+    }
 )
 DATA_BEARING: frozenset[str] = DATA_STORES | KEYS
 UNTAGGABLE: frozenset[str] = frozenset({"azure-native:storage:BlobContainer"})

@@ -10,9 +10,7 @@ from policies.core.view import ResourceView
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     if not view.custom or class_of(view.type) != "edge":
         return []
-    return [
-        f"{view.type} is a global or edge service: it serves or replicates data outside one EEA region"
-    ]
+    return [f"{view.type} is a global or edge service: it serves or replicates data outside one EEA region"]
 
 
 RULE = Rule(

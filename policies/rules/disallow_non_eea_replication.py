@@ -25,7 +25,9 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     if view.type.startswith("azure-native:"):
         home = effective_location(view, None)
         for field, region, problem in geo_copies(view, home):
-            msg = problem or region_verdict("azure", region or "", f"`{field}` (geo-redundant copy)", allowed(ctx))
+            msg = problem or region_verdict(
+                "azure", region or "", f"`{field}` (geo-redundant copy)", allowed(ctx)
+            )
             if msg:
                 out.append(msg)
     return out

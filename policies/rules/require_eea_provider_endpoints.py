@@ -27,13 +27,17 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
             out.append(o.problem)
         elif o.deferred:
             shown = repr(ref.value) if ref.kind not in ("unknown", "secret") else f"({ref.kind})"
-            out.append(f"`{ref.path}` = {shown} is not a regional endpoint of an allowed region nor a "
-                       "declared external endpoint, so where the provider sends traffic cannot be judged")
+            out.append(
+                f"`{ref.path}` = {shown} is not a regional endpoint of an allowed region nor a "
+                "declared external endpoint, so where the provider sends traffic cannot be judged"
+            )
     if p.type == "pulumi:providers:azure-native":
         env = p.inputs.get("environment")
         if isinstance(env, str) and env.lower() not in _AZURE_PUBLIC:
-            out.append(f"`provider.environment` = {env!r}: a sovereign/national Azure cloud outside the EEA "
-                       "public regions")
+            out.append(
+                f"`provider.environment` = {env!r}: a sovereign/national Azure cloud outside the EEA "
+                "public regions"
+            )
     return out
 
 

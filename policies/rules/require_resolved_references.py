@@ -8,10 +8,11 @@ resources that inherit their location are judged here too. What matches nothing 
 
 from __future__ import annotations
 
-from policies.core.destinations import judge_in_graph, judge_local
+from policies.core.destinations import judge_local
 from policies.core.geo import GEO_SETTINGS, geo_copies
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.references import references
+from policies.core.resolution import judge_in_graph
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import StackGraph
 
@@ -24,10 +25,15 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         for ref in references(r):
             if judge_local(ref, ctx).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):
                 out.append((r.urn, msg))
-        if r.type in GEO_SETTINGS and (local := effective_location(r, None)) and local.source == "resource group":
+        if (
+            r.type in GEO_SETTINGS
+            and (local := effective_location(r, None))
+            and local.source == "resource group"
+        ):
             for field, region, problem in geo_copies(r, effective_location(r, graph)):
-                msg = problem or region_verdict("azure", region or "", f"`{field}` (geo-redundant copy)",
-                                                allowed(ctx))
+                msg = problem or region_verdict(
+                    "azure", region or "", f"`{field}` (geo-redundant copy)", allowed(ctx)
+                )
                 if msg:
                     out.append((r.urn, msg))
     return out

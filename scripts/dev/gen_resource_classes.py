@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from policies.core.sdk_inventory import installed_sdks, module_of  # noqa: E402
+from policies.core.sdk_inventory import azure_scoped_types, installed_sdks, module_of  # noqa: E402
 from policies.core.types import CLASSES_FILE, INVENTORY_FILE, load_classes  # noqa: E402
 
 
@@ -27,16 +27,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="only check; exit 1 on gaps")
     args = p.parse_args(argv)
     sdks = installed_sdks()
-    inventory = {s.package: {"distribution": s.distribution, "version": s.version, "tokens": list(s.tokens)}
-                 for s in sdks}
+    inventory = {
+        s.package: {
+            "distribution": s.distribution,
+            "version": s.version,
+            "tokens": list(s.tokens),
+            **({"scoped": scoped} if (scoped := azure_scoped_types(s)) else {}),
+        }
+        for s in sdks
+    }
     data = load_classes()
     tokens = {t for s in sdks for t in s.tokens}
     modules = {module_of(t) for t in tokens}
     missing = sorted(modules - set(data.modules))
     stale = sorted(set(data.modules) - modules) + sorted(set(data.types) - tokens)
     classified = sum(1 for t in tokens if data.class_of_known(t) not in (None, "unclassified"))
-    print(f"types classified: {classified}/{len(tokens)} ({100 * classified / max(len(tokens), 1):.1f} %) "
-          f"in {len(modules)} service modules of {', '.join(f'{s.package} {s.version}' for s in sdks)}")
+    print(
+        f"types classified: {classified}/{len(tokens)} ({100 * classified / max(len(tokens), 1):.1f} %) "
+        f"in {len(modules)} service modules of {', '.join(f'{s.package} {s.version}' for s in sdks)}"
+    )
     for m in missing:
         print(f"unclassified module: {m}")
     for s in stale:

@@ -50,8 +50,13 @@ def load(path: Path) -> Case:
     first = text.splitlines()[0]
     assert first.startswith("# "), f"{path}: first line must say what the case does"
     data = yaml.safe_load(text)
-    return Case(path, first[2:], list(data.get("expect") or []), dict(data.get("config") or {}),
-                list(data.get("resources") or []))
+    return Case(
+        path,
+        first[2:],
+        list(data.get("expect") or []),
+        dict(data.get("config") or {}),
+        list(data.get("resources") or []),
+    )
 
 
 def cases(kind: str | None = None) -> list[Path]:
@@ -86,11 +91,24 @@ def checkpoint(case: Case) -> dict[str, Any]:
 
     mocks = GateMocks(region_of)
 
-    def add(typ: str, name: str, inputs: dict[str, Any], *, custom: bool, parent: str, provider: str,
-            extra: dict[str, Any]) -> str:
+    def add(
+        typ: str,
+        name: str,
+        inputs: dict[str, Any],
+        *,
+        custom: bool,
+        parent: str,
+        provider: str,
+        extra: dict[str, Any],
+    ) -> str:
         urn = f"urn:pulumi:{STACK}::{PROJECT}::{typ}::{name}"
-        entry: dict[str, Any] = {"urn": urn, "type": typ, "custom": custom, "parent": parent,
-                                 "inputs": inputs}
+        entry: dict[str, Any] = {
+            "urn": urn,
+            "type": typ,
+            "custom": custom,
+            "parent": parent,
+            "inputs": inputs,
+        }
         if custom:
             rid, outputs = mocks.outputs_for(typ, name, inputs, provider)
             entry["id"] = rid
@@ -108,8 +126,9 @@ def checkpoint(case: Case) -> dict[str, Any]:
     def default_provider(pkg: str) -> str:
         if pkg not in defaults:
             inputs = {k.split(":", 1)[1]: v for k, v in case.config.items() if k.split(":", 1)[0] == pkg}
-            urn = add(f"pulumi:providers:{pkg}", "default", inputs, custom=True, parent="", provider="",
-                      extra={})
+            urn = add(
+                f"pulumi:providers:{pkg}", "default", inputs, custom=True, parent="", provider="", extra={}
+            )
             defaults[pkg] = f"{urn}::{out[-1]['id']}"
         return defaults[pkg]
 
@@ -136,8 +155,14 @@ def judge(case: Case) -> set[str]:
     saved = os.environ.get("DOSIS_RECORDS_DIR")
     os.environ["DOSIS_RECORDS_DIR"] = str(RECORDS)
     try:
-        report = evaluate(checkpoint(case), stack=STACK, project=PROJECT, stack_config=case.config,
-                          packs=[PACK], pack_config=load_pack_config([f"eu-residency={PACK_CONFIG}"]))
+        report = evaluate(
+            checkpoint(case),
+            stack=STACK,
+            project=PROJECT,
+            stack_config=case.config,
+            packs=[PACK],
+            pack_config=load_pack_config([f"eu-residency={PACK_CONFIG}"]),
+        )
     finally:
         if saved is None:
             os.environ.pop("DOSIS_RECORDS_DIR", None)
@@ -151,11 +176,13 @@ def ratios() -> dict[str, Any]:
     good = [(c, judge(c)) for c in map(load, cases("good"))]
     blocked = [c for c, found in evil if found & set(c.expect)]
     passed = [c for c, found in good if not found]
-    return {"evil_blocked": f"{len(blocked)}/{len(evil)}",
-            "evil_blocked_by_any_rule": f"{sum(1 for _, found in evil if found)}/{len(evil)}",
-            "good_passed": f"{len(passed)}/{len(good)}",
-            "evil_missed": [c.path.name for c, _ in evil if c not in blocked],
-            "good_blocked": {c.path.name: sorted(found) for c, found in good if c not in passed}}
+    return {
+        "evil_blocked": f"{len(blocked)}/{len(evil)}",
+        "evil_blocked_by_any_rule": f"{sum(1 for _, found in evil if found)}/{len(evil)}",
+        "good_passed": f"{len(passed)}/{len(good)}",
+        "evil_missed": [c.path.name for c, _ in evil if c not in blocked],
+        "good_blocked": {c.path.name: sorted(found) for c, found in good if c not in passed},
+    }
 
 
 if __name__ == "__main__":
