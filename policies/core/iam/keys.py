@@ -7,7 +7,7 @@ import re
 
 from policies.core.iam.catalogue import functions, key_use
 from policies.core.iam.principals import AwsPrincipal
-from policies.core.iam.statements import as_list, principals, statement_actions, via_service_only
+from policies.core.iam.statements import as_list, conditions, principals, statement_actions, via_service_only
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 KEY = "aws:kms/key:Key"
@@ -31,6 +31,22 @@ def identity(principal: str) -> str:
     """`role/<name>` / `user/<name>` of an ARN (paths ignored), `*`, or the string itself."""
     m = _IDENTITY.search(principal)
     return f"{m.group(1)}/{m.group(2)}" if m else principal
+
+
+def _principal_arns(stmt: dict) -> list[str] | None:
+    """Identities an `aws:PrincipalArn` condition narrows a `*` principal to; None when it does not narrow
+    (absent, …IfExists, or a wildcard value that could match anyone)."""
+    for op, block in conditions(stmt).items():
+        values = block.get("aws:principalarn")
+        if (
+            values
+            and not op.endswith("IfExists")
+            and op.replace("ForAnyValue:", "") in ("StringEquals", "ArnEquals", "StringLike", "ArnLike")
+        ):
+            if any("*" in v or "?" in v for v in values):
+                return None
+            return [identity(v) for v in values]
+    return None
 
 
 def _delegation(p: str) -> bool:
@@ -74,7 +90,11 @@ def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[st
             if not isinstance(s, dict) or s.get("Effect") != "Allow":
                 continue
             ps = principals(s)
-            names = ["*"] if "*" in ps else [identity(p) for p in ps.get("AWS", []) if not _delegation(p)]
+            names = (
+                (_principal_arns(s) or ["*"])
+                if "*" in ps
+                else [identity(p) for p in ps.get("AWS", []) if not _delegation(p)]
+            )
             acts = statement_actions(s)
             if acts & admin_actions:
                 admins.update(n for n in names if n != "*")

@@ -160,3 +160,18 @@ def test_azure_custom_roles_scopes_and_pim():
     )
     only(assign(None, "User", "y"), "x", "`principalId` is unknown")
     assert assign("sp", "ServicePrincipal", RD + "8e3af657-a8ff-443c-a75c-2fe8c4bcb635") == []
+
+
+def test_principal_arn_narrows_a_star_principal():
+    admin = {"Effect": "Allow", "Principal": {"AWS": f"{ACC}:role/key-admin"}, "Action": "kms:PutKeyPolicy"}
+    use = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"}
+    to_app = {**use, "Condition": {"ArnEquals": {"aws:PrincipalArn": f"{ACC}:role/app"}}}
+    assert run(RULE, patch(AWS, "key", policy=doc(admin, to_app))) == []
+    to_admin = {**use, "Condition": {"ArnEquals": {"aws:PrincipalArn": f"{ACC}:role/key-admin"}}}
+    only(
+        run(RULE, patch(AWS, "key", policy=doc(admin, to_admin))),
+        "key",
+        "role/key-admin both administer and use",
+    )
+    if_exists = {**use, "Condition": {"ArnEqualsIfExists": {"aws:PrincipalArn": f"{ACC}:role/app"}}}
+    only(run(RULE, patch(AWS, "key", policy=doc(admin, if_exists))), "key", "lets `*`")
