@@ -13,6 +13,7 @@ from policies.core.iam.statements import denies_without_mfa, effective, trust_ki
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 ROLE, USER, GROUP = "aws:iam/role:Role", "aws:iam/user:User", "aws:iam/group:Group"
+PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"  # IAM Identity Center: used by people
 POLICY = "aws:iam/policy:Policy"
 LOGIN = "aws:iam/userLoginProfile:UserLoginProfile"
 _ATTACH = "aws:iam/policyAttachment:PolicyAttachment"
@@ -26,6 +27,23 @@ LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("aws:iam/userPolicy:UserPolicy", "user", "policy"),
         ("aws:iam/userPolicyAttachment:UserPolicyAttachment", "user", "policyArn"),
         (_ATTACH, "users", "policyArn"),
+    ),
+    PERMISSION_SET: (
+        (
+            "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+            "permissionSetArn",
+            "inlinePolicy",
+        ),
+        (
+            "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+            "permissionSetArn",
+            "managedPolicyArn",
+        ),
+        (
+            "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
+            "permissionSetArn",
+            "customerManagedPolicyReference",
+        ),
     ),
     GROUP: (
         ("aws:iam/groupPolicy:GroupPolicy", "group", "policy"),
@@ -62,7 +80,7 @@ class AwsPrincipal:
 
     @property
     def kind(self) -> str:
-        return "role" if self.view.type == ROLE else "user"
+        return {ROLE: "role", USER: "user"}.get(self.view.type, "permission set")
 
     def mfa_enforced(self) -> bool:
         """Identity policies deny everything without MFA (the IAM-user way of requiring it)."""
@@ -150,11 +168,7 @@ class _Resolver:
         problems: list[str] = []
         for type_, fld, doc_field in LINKS[target.type]:
             for holder in self.linked(type_, fld, target):
-                s, p = (
-                    self.document(holder, doc_field, f"policy {holder.name}")
-                    if doc_field == "policy"
-                    else self.policy_arn(holder, doc_field, holder.input(doc_field))
-                )
+                s, p = self._attachment(holder, doc_field)
                 stmts.extend(s)
                 problems.extend(p)
         for i, arn in enumerate(_list(target.input("managedPolicyArns"))):
@@ -170,6 +184,20 @@ class _Resolver:
                 stmts.extend(s)
                 problems.extend(p)
         return stmts, problems
+
+    def _attachment(self, holder: ResourceView, doc_field: str) -> tuple[list[dict[str, Any]], list[str]]:
+        if doc_field in ("policy", "inlinePolicy"):
+            return self.document(holder, doc_field, f"policy {holder.name}")
+        if doc_field == "customerManagedPolicyReference":  # an IAM policy of the account, by name
+            ref = holder.input(doc_field)
+            name = ref.get("name") if isinstance(ref, dict) else None
+            policies = [p for p in self.graph.by_type(POLICY) if name in _strings(p.input("name"))]
+            if not policies:
+                return [], [
+                    f"customer-managed policy {name!r} is not in this stack, so its functions cannot be judged"
+                ]
+            return self.document(policies[0], "policy", f"policy {policies[0].name}")
+        return self.policy_arn(holder, doc_field, holder.input(doc_field))
 
     def groups_of(self, user: ResourceView) -> list[ResourceView]:
         groups = {
@@ -202,10 +230,12 @@ def aws_principals(graph: StackGraph) -> list[AwsPrincipal]:
         return cached
     res = _Resolver(graph)
     out: list[AwsPrincipal] = []
-    for view in graph.by_type(ROLE, USER):
+    for view in graph.by_type(ROLE, USER, PERMISSION_SET):
         p = AwsPrincipal(view)
         p.statements, p.problems = res.attached(view)
-        if view.type == ROLE:
+        if view.type == PERMISSION_SET:
+            p.people = True  # IAM Identity Center hands permission sets to people
+        elif view.type == ROLE:
             p.trust, p.trust_problems = res.document(view, "assumeRolePolicy", "trust policy")
             p.people = bool(p.trust_problems) or any(trust_kind(s) == "people" for s in p.trust)
         else:

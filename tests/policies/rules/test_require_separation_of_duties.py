@@ -175,3 +175,21 @@ def test_principal_arn_narrows_a_star_principal():
     )
     if_exists = {**use, "Condition": {"ArnEqualsIfExists": {"aws:PrincipalArn": f"{ACC}:role/app"}}}
     only(run(RULE, patch(AWS, "key", policy=doc(admin, if_exists))), "key", "lets `*`")
+
+
+def test_identity_center_permission_sets():
+    ps = res("ps", "aws:ssoadmin/permissionSet:PermissionSet", {"name": "ops"})
+    inline = res(
+        "ps-iam",
+        "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+        {"inlinePolicy": doc(allow(["iam:PutRolePolicy", "rds:ModifyDBInstance"]))},
+        refs={"permissionSetArn": "ps"},
+    )
+    only(run(RULE, with_(AWS, ps, inline)), "ps", "the permission set holds 2 separated functions")
+    ref = res(
+        "ps-cm",
+        "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
+        {"customerManagedPolicyReference": {"name": "missing"}},
+        refs={"permissionSetArn": "ps"},
+    )
+    only(run(RULE, with_(AWS, ps, ref)), "ps", "customer-managed policy 'missing' is not in this stack")
