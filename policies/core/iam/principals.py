@@ -194,7 +194,8 @@ class _Resolver:
             policies = [p for p in self.graph.by_type(POLICY) if name in _strings(p.input("name"))]
             if not policies:
                 return [], [
-                    f"customer-managed policy {name!r} is not in this stack, so its functions cannot be judged"
+                    f"customer-managed policy {name!r} is not in this stack, so its functions cannot be "
+                    "judged"
                 ]
             return self.document(policies[0], "policy", f"policy {policies[0].name}")
         return self.policy_arn(holder, doc_field, holder.input(doc_field))
