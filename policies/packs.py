@@ -36,6 +36,7 @@ PIA_CONDITIONS: tuple[tuple[str, str], ...] = (
     ("require-eea-backups", "mandatory"),
     ("require-strong-ipsec-crypto", "mandatory"),
     ("require-valid-waivers", "mandatory"),
+    ("require-timely-record-renewal", "advisory"),
 )
 
 PACKS: dict[str, tuple[tuple[str, str], ...]] = {

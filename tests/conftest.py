@@ -56,3 +56,20 @@ def make_program(tmp_path: Path) -> Callable[..., Path]:
 def pytest_configure(config: pytest.Config) -> None:
     # pulumi_aws warns about deprecated resource classes at import time; that is not our code's noise.
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:pulumi_aws.*")
+
+
+# ---------------------------------------------------------------------------------- the calendar
+# Tests never read the real clock: every record-judging path (packs in-process and over gRPC, checkov
+# waivers, gate and evidence subprocesses) reads the evaluation date from GATE_AS_OF, pinned here for the
+# whole session (subprocesses inherit it). Tests of expiry set their own dates on both sides of a boundary.
+PINNED_AS_OF = "2026-11-30"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    os.environ["GATE_AS_OF"] = PINNED_AS_OF
+
+
+@pytest.fixture
+def pinned_as_of() -> str:
+    """The evaluation date every test runs on (see PINNED_AS_OF)."""
+    return PINNED_AS_OF

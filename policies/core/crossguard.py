@@ -98,7 +98,7 @@ def to_policy(rule: Rule, level: str = "mandatory") -> pp.Policy:
             waivers = load_waivers() if rule.waivable else None
             for urn, message in findings:
                 r = graph.get(urn)
-                if waivers is not None and r is not None and waivers.find(rule.id, r.urn, r.name):
+                if waivers is not None and r is not None and waivers.find(rule.id, r.urn):
                     continue
                 report(message, urn or None)
 
@@ -112,7 +112,7 @@ def to_policy(rule: Rule, level: str = "mandatory") -> pp.Policy:
         messages = run_resource_rule(rule, view, _context(args))
         if not messages:
             return
-        waiver = load_waivers().find(rule.id, view.urn, view.name) if rule.waivable else None
+        waiver = load_waivers().find(rule.id, view.urn) if rule.waivable else None
         if waiver is not None:
             return  # reported by the advisory companion policy
         for m in messages:
@@ -135,21 +135,21 @@ def waived_findings_policy(rules: Iterable[Rule]) -> pp.StackValidationPolicy:
         graph = graph_from_args(args)
         config = dict(args.get_config() or {})
         ctx = RuleContext(config=config, stack=current_stack())
-        names = waivers.resources
+        urns = waivers.resources
         for rule in waivable:
             if not any(w.rule == rule.id for w in waivers.waivers):
                 continue
             if rule.scope == "stack":
                 for urn, message in run_stack_rule(rule, graph, ctx):
                     r = graph.get(urn)
-                    w = waivers.find(rule.id, r.urn, r.name) if r is not None else None
+                    w = waivers.find(rule.id, r.urn) if r is not None else None
                     if w is not None:
                         report(w.prefix() + message, urn)
                 continue
             for r in graph.resources:
-                if r.urn not in names and r.name not in names:
+                if r.urn not in urns:
                     continue
-                w = waivers.find(rule.id, r.urn, r.name)
+                w = waivers.find(rule.id, r.urn)
                 if w is None:
                     continue
                 for message in run_resource_rule(rule, r, ctx):

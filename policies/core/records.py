@@ -3,6 +3,9 @@
 Layout: `stacks/records/pia/<stack>.yaml` and `stacks/records/waivers/<stack>.yaml` in the repository
 (override the `records` directory with env DOSIS_RECORDS_DIR). Records are read once per process and
 stack (a pack evaluates thousands of resources per second; no per-resource file reads).
+
+Records are judged on an evaluation date: today (UTC) unless `GATE_AS_OF=YYYY-MM-DD` is set, as the gate
+does for `--as-of` and the test suite does to stay independent of the calendar.
 """
 
 from __future__ import annotations
@@ -40,9 +43,44 @@ CLASSIFICATIONS = ("publiek", "intern", "vertrouwelijk", "strikt-vertrouwelijk")
 _RULE_ID = re.compile(r"^([a-z0-9]+(-[a-z0-9]+)+|CKV2?_[A-Z0-9]+_[0-9]+)$")
 
 
-def today() -> dt.date:
-    """Today's date in UTC (records expire at the end of their expiry day)."""
+AS_OF_ENV = "GATE_AS_OF"
+# A waiver is a decision that must be taken again at least yearly (issue: no 9999-12-31 waivers).
+WAIVER_HORIZON_MONTHS = 12
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class RecordsError(ValueError):
+    """A record setting that cannot be judged (e.g. a malformed evaluation date)."""
+
+
+def parse_iso_date(text: str, what: str) -> dt.date:
+    """A strict YYYY-MM-DD date; anything else raises RecordsError naming `what`."""
+    if isinstance(text, str) and _ISO_DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise RecordsError(f"{what}: {text!r} is not a date (YYYY-MM-DD)")
+
+
+def evaluation_date() -> dt.date:
+    """The date records are judged on: GATE_AS_OF if set, else today in UTC.
+
+    Records expire at the end of their expiry day. A malformed GATE_AS_OF raises, so a policy that
+    depends on the date fails closed instead of silently using another day.
+    """
+    raw = os.environ.get(AS_OF_ENV, "")
+    if raw:
+        return parse_iso_date(raw, AS_OF_ENV)
     return dt.datetime.now(dt.UTC).date()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus whole months, clamped to the month's last day (2024-02-29 + 12 -> 2025-02-28)."""
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
 
 
 def current_stack() -> str:
@@ -104,16 +142,18 @@ def _read_yaml(path: Path) -> tuple[Any, str | None]:
 
 @dataclass(frozen=True)
 class Waiver:
-    """A time-boxed, owned exception for one rule on one resource."""
+    """A time-boxed, owned exception for one rule on one resource, named by its exact URN."""
 
     rule: str
-    """Rule id the waiver applies to."""
+    """Rule id (or checkov check id) the waiver applies to."""
     resource: str
-    """URN or Pulumi name of the waived resource."""
+    """URN of the waived resource (the URN carries its type, so no other resource can match)."""
     reason: str
     """Why (>= 20 characters)."""
     owner: str
     """Who answers for it."""
+    decided: dt.date
+    """When the owner took the decision; the expiry lies at most WAIVER_HORIZON_MONTHS after it."""
     expires: dt.date
     """Last day the waiver holds."""
 
@@ -138,14 +178,51 @@ class WaiverSet:
     def resources(self) -> frozenset[str]:
         return frozenset(w.resource for w in self.waivers)
 
-    def find(self, rule: str, urn: str, name: str) -> Waiver | None:
-        """The valid waiver for `rule` on the resource (by URN, then by name)."""
+    def find(self, rule: str, urn: str) -> Waiver | None:
+        """The valid waiver for `rule` on the resource with exactly this URN."""
         if not self.waivers:
             return None
-        return self._index.get((rule, urn)) or self._index.get((rule, name))
+        return self._index.get((rule, urn))
 
 
-def parse_waivers(data: Any, path: str, on: dt.date) -> WaiverSet:
+_WAIVER_KEYS = ("rule", "resource", "reason", "owner", "decided", "expires")
+
+
+def _waiver_problem(e: dict[str, Any], where: str, stack: str, on: dt.date) -> str | Waiver:
+    """The Waiver an entry makes, or the one problem that keeps it from being one."""
+    missing = [k for k in _WAIVER_KEYS if not e.get(k)]
+    if missing:
+        return f"{where}: missing {', '.join(missing)}"
+    rule, resource, reason, owner = (str(e[k]).strip() for k in ("rule", "resource", "reason", "owner"))
+    decided, expires = _as_date(e["decided"]), _as_date(e["expires"])
+    head = resource.split("::", 1)[0]
+    urn_stack = head[len("urn:pulumi:"):] if head.startswith("urn:pulumi:") else None
+    if not _RULE_ID.match(rule):
+        return f"{where}.rule: {rule!r} is not a rule id"
+    if urn_stack is None or resource.count("::") < 3:
+        return (f"{where}.resource: {resource!r} is not a URN; name the waived resource by its exact URN "
+                "(urn:pulumi:<stack>::<project>::<type>::<name>, as the gate report shows it)")
+    if stack and urn_stack != stack:
+        return f"{where}.resource: the URN belongs to stack {urn_stack!r}, not {stack!r}"
+    if len(reason) < 20:
+        return f"{where}.reason: must explain the exception in at least 20 characters"
+    if decided is None:
+        return f"{where}.decided: {e['decided']!r} is not a date (YYYY-MM-DD)"
+    if expires is None:
+        return f"{where}.expires: {e['expires']!r} is not a date (YYYY-MM-DD)"
+    if decided > on:
+        return f"{where}.decided: {decided.isoformat()} lies after the evaluation date {on.isoformat()}"
+    horizon = add_months(decided, WAIVER_HORIZON_MONTHS)
+    if expires > horizon:
+        return (f"{where}.expires: {expires.isoformat()} lies more than {WAIVER_HORIZON_MONTHS} months "
+                f"after the decision of {decided.isoformat()} (at most {horizon.isoformat()}); "
+                "decide again instead")
+    if expires < on:
+        return f"{where}: waiver of {rule} for {resource} expired on {expires.isoformat()}"
+    return Waiver(rule, resource, reason, owner, decided, expires)
+
+
+def parse_waivers(data: Any, path: str, on: dt.date, stack: str = "") -> WaiverSet:
     """Validate a waiver document; invalid or expired entries become problems (never waivers)."""
     problems: list[str] = []
     valid: list[Waiver] = []
@@ -157,29 +234,13 @@ def parse_waivers(data: Any, path: str, on: dt.date) -> WaiverSet:
     for i, e in enumerate(entries):
         where = f"{path}: waivers[{i}]"
         if not isinstance(e, dict):
-            problems.append(f"{where}: must be a mapping with rule, resource, reason, owner, expires")
+            problems.append(f"{where}: must be a mapping with {', '.join(_WAIVER_KEYS)}")
             continue
-        missing = [k for k in ("rule", "resource", "reason", "owner", "expires") if not e.get(k)]
-        if missing:
-            problems.append(f"{where}: missing {', '.join(missing)}")
-            continue
-        rule, resource, reason, owner = (
-            str(e["rule"]),
-            str(e["resource"]),
-            str(e["reason"]),
-            str(e["owner"]),
-        )
-        expires = _as_date(e["expires"])
-        if not _RULE_ID.match(rule):
-            problems.append(f"{where}.rule: {rule!r} is not a rule id")
-        elif len(reason.strip()) < 20:
-            problems.append(f"{where}.reason: must explain the exception in at least 20 characters")
-        elif expires is None:
-            problems.append(f"{where}.expires: {e['expires']!r} is not a date (YYYY-MM-DD)")
-        elif expires < on:
-            problems.append(f"{where}: waiver of {rule} for {resource} expired on {expires.isoformat()}")
+        made = _waiver_problem(e, where, stack, on)
+        if isinstance(made, Waiver):
+            valid.append(made)
         else:
-            valid.append(Waiver(rule, resource, reason.strip(), owner.strip(), expires))
+            problems.append(made)
     return WaiverSet(path, tuple(valid), tuple(problems))
 
 
@@ -190,12 +251,13 @@ def _waivers_cached(directory: str, stack: str, on: dt.date) -> WaiverSet:
     data, error = _read_yaml(path)
     if error:
         return WaiverSet(shown, (), (error.replace(str(path), shown),))
-    return parse_waivers(data, shown, on)
+    return parse_waivers(data, shown, on, stack)
 
 
 def load_waivers(stack: str | None = None, on: dt.date | None = None) -> WaiverSet:
-    """The waivers of `stack` (default: the current stack), read once per process."""
-    return _waivers_cached(_records_dir(), stack if stack is not None else current_stack(), on or today())
+    """The waivers of `stack` (default: the current stack) on `on` (default: the evaluation date)."""
+    return _waivers_cached(_records_dir(), stack if stack is not None else current_stack(),
+                           on or evaluation_date())
 
 
 # ---------------------------------------------------------------- PIA records
@@ -209,6 +271,10 @@ class PiaStatus:
     reference: str
     classification: str
     problems: tuple[str, ...]
+    accepted_by: str = ""
+    """Who accepted the residual risk (the owner of its renewal)."""
+    acceptance_expires: dt.date | None = None
+    """Last day the residual-risk acceptance holds."""
 
     @property
     def ok(self) -> bool:
@@ -248,12 +314,14 @@ def parse_pia(data: Any, path: str, on: dt.date) -> PiaStatus:
                 f"{path}: action_points.{point}: {paragraph} is not implemented (status {status!r})"
             )
     risk = data.get("residual_risk")
+    accepted_by, expires = "", None
     if not isinstance(risk, dict):
         problems.append(
             f"{path}: residual_risk: acceptance by the leading official is missing (D36 §101 7th)"
         )
     else:
-        if not isinstance(risk.get("accepted_by"), str) or not risk["accepted_by"].strip():
+        accepted_by = risk.get("accepted_by") if isinstance(risk.get("accepted_by"), str) else ""
+        if not accepted_by.strip():
             problems.append(f"{path}: residual_risk.accepted_by: name of the leading official is missing")
         accepted = _as_date(risk.get("accepted_on"))
         expires = _as_date(risk.get("expires"))
@@ -265,7 +333,7 @@ def parse_pia(data: Any, path: str, on: dt.date) -> PiaStatus:
             problems.append(f"{path}: residual_risk.expires: not a date (YYYY-MM-DD)")
         elif expires < on:
             problems.append(f"{path}: residual_risk.expires: acceptance expired on {expires.isoformat()}")
-    return PiaStatus(path, str(reference), str(classification), tuple(problems))
+    return PiaStatus(path, str(reference), str(classification), tuple(problems), accepted_by.strip(), expires)
 
 
 @functools.lru_cache(maxsize=32)
@@ -279,8 +347,32 @@ def _pia_cached(directory: str, stack: str, on: dt.date) -> PiaStatus:
 
 
 def load_pia(stack: str | None = None, on: dt.date | None = None) -> PiaStatus:
-    """The PIA status of `stack` (default: the current stack), read once per process."""
-    return _pia_cached(_records_dir(), stack if stack is not None else current_stack(), on or today())
+    """The PIA status of `stack` (default: the current stack) on `on` (default: the evaluation date)."""
+    return _pia_cached(_records_dir(), stack if stack is not None else current_stack(),
+                       on or evaluation_date())
+
+
+def renewals_due(stack: str, on: dt.date, days: int) -> list[str]:
+    """Valid waivers and PIA acceptances of `stack` that expire within `days` after `on`, as messages.
+
+    Expired or malformed records are not listed here: they already block (require-valid-waivers,
+    require-pia-record). The message names the record, the expiry date and its owner.
+    """
+    horizon = on + dt.timedelta(days=days)
+    out: list[str] = []
+    waivers = load_waivers(stack, on)
+    for w in sorted(waivers.waivers, key=lambda w: (w.expires, w.rule, w.resource)):
+        if w.expires <= horizon:
+            out.append(f"{waivers.path}: waiver of {w.rule} for {w.resource} expires on "
+                       f"{w.expires.isoformat()} ({(w.expires - on).days} days after {on.isoformat()}); "
+                       f"owner {w.owner} must renew or resolve it")
+    pia = load_pia(stack, on)
+    expires = pia.acceptance_expires
+    if expires is not None and on <= expires <= horizon:
+        out.append(f"{pia.path}: residual_risk acceptance expires on {expires.isoformat()} "
+                   f"({(expires - on).days} days after {on.isoformat()}); {pia.accepted_by or 'its owner'} "
+                   "must renew it (D36 §101 7th)")
+    return out
 
 
 def clear_cache() -> None:

@@ -177,6 +177,12 @@ def _key_kind(key: str) -> tuple[bool, bool, bool]:
     return (bool(_REGION_KEY.search(key)), bool(_BUCKET_KEY.search(key)), bool(_DEST_KEY.search(key)))
 
 
+@functools.lru_cache(maxsize=4096)
+def _free_text(key: str) -> bool:
+    """Free-text fields (alarmDescription, comment, ...) describe; they direct nothing."""
+    return key.lower().endswith(("description", "comment", "displayname", "notes"))
+
+
 def _service_name(host: str) -> bool:
     return host.count(".") == 2 and host.endswith(".amazonaws.com")
 
@@ -214,7 +220,7 @@ class _Scanner:
             own = self.own if top else ()
             for k, v in value.items():
                 tv = type(v)
-                if k in own or k in SKIP_KEYS:
+                if k in own or k in SKIP_KEYS or (type(k) is str and _free_text(k)):
                     continue
                 if tv is str:  # the common case, inline: short strings hold no reference
                     if len(v) >= 4 or v in UNKNOWN_VALUES:

@@ -11,7 +11,7 @@ resolved over the graph by require-resolved-references.
 from __future__ import annotations
 
 from policies.core.destinations import judge_local
-from policies.core.geo import geo_copies
+from policies.core.geo import GEO_SETTINGS, geo_copies
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.references import references
 from policies.core.rule import Rule, RuleContext
@@ -22,7 +22,7 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     if not view.custom:
         return []
     out = [o.problem for ref in references(view) if (o := judge_local(ref, ctx)).problem]
-    if view.type.startswith("azure-native:"):
+    if view.type in GEO_SETTINGS:
         home = effective_location(view, None)
         for field, region, problem in geo_copies(view, home):
             msg = problem or region_verdict(

@@ -108,4 +108,5 @@ RULE = Rule(
         }
     ),
     config_schema=ALLOWED_REGIONS_SCHEMA,
+    waivable=False,  # residency is a contract term (DPA art. 12): no waiver can lift it
 )

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from gate import asof
+
 from evidence.errors import EvidenceError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--live", action="store_true", help="add evidence read from the deployed clouds")
     exp.add_argument("--program", type=Path, default=PROJECT_ROOT, metavar="DIR", help=argparse.SUPPRESS)
     exp.add_argument("--out", type=Path, required=True, metavar="DIR", help="bundle directory")
+    asof.add_argument(exp)
     ver = sub.add_parser("verify", help="check a bundle against its manifest")
     ver.add_argument("dir", type=Path, metavar="DIR")
     return parser
@@ -76,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
             raise EvidenceError("evidence export: --gate-dir takes no --state or --policy-pack-config")
         if args.state is not None and args.all:
             raise EvidenceError("evidence export: --state judges one stack; use --stack NAME or omit it")
+        try:
+            as_of = asof.resolve_as_of(args.as_of)   # the gate run below inherits it
+        except ValueError as exc:
+            raise EvidenceError(str(exc)) from None
         from evidence.export import export
 
         manifest = export(
@@ -86,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             live=args.live,
             pack_config=args.policy_pack_config,
             gate_dir=args.gate_dir,
+            as_of=as_of,
         )
         print(
             f"evidence: wrote {args.out} ({len(manifest['files']) + 1} files, "

@@ -18,6 +18,7 @@ from typing import Any
 from evidence import bundle, html, oscal, register
 from evidence.assess import assess
 from evidence.catalogue import sources_text
+from evidence.errors import EvidenceError
 from evidence.model import ControlResult, LiveCheck, StackEvidence
 from evidence.redact import Redactor
 
@@ -130,6 +131,7 @@ def export(
     register_path: Path | None = None,
     pack_config: list[str] = (),
     gate_dir: Path | None = None,
+    as_of: str = "",
 ) -> dict[str, Any]:
     """Write the bundle for ``stacks`` (None: every stack) to ``out``; returns the manifest."""
     started = time.perf_counter()
@@ -149,6 +151,10 @@ def export(
 
         collect = functools.partial(collect_gate, pack_config=pack_config, gate_dir=gate_dir)
     evidence = collect(project, stacks, state_file)
+    judged = sorted({ev.report.as_of for ev in evidence if ev.report.as_of})
+    if as_of and judged and judged != [as_of]:
+        raise EvidenceError(f"--as-of {as_of}: the gate reports were judged as of {', '.join(judged)}; "
+                            "export with the same date or run the gate again")
     checks: list[LiveCheck] = []
     if live:
         if live_collect is None:
@@ -183,6 +189,7 @@ def export(
         "live": live,
         "sources": {ev.stack: ev.source for ev in evidence},
         "policy_pack_config": list(pack_config),
+        "as_of": as_of or (judged[0] if len(judged) == 1 else ""),
     }
     files: dict[str, bytes] = {}
     model = oscal.build(results, evidence, exported, versions.get("dosis-eloket-platform", "0"), commit)

@@ -33,6 +33,7 @@ def report_from_json(data: dict[str, Any], where: str) -> StackReport:
             policies=[PolicyRun(**p) for p in data.get("policies", [])],
             resource_types=dict(data.get("resource_types", {})),
             regions=dict(data.get("regions", {})),
+            as_of=str(data.get("as_of", "")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise EvidenceError(f"{where}: not a gate report ({exc})") from None

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any, NoReturn
 
+from gate import asof
 from gate.errors import GateError, UsageError
 
 FORMATS = ("text", "json", "sarif", "junit")
@@ -44,6 +45,7 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="evaluate packs in-process (fast) or through the Analyzer gRPC protocol")
     p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan")
     p.add_argument("--timings", action="store_true", help="print the time split on stderr")
+    asof.add_argument(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,6 +128,8 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
             source=sources.get(stack, f"stack {stack}"),
         ))
     timings["evaluation"] = time.perf_counter() - started
+    for report in reports:
+        report.as_of = args.as_of
     if checkov is not None:
         found = checkov.result()    # its GateError (bad input) propagates
         for report in reports:
@@ -292,6 +296,10 @@ def _print_timings(args: argparse.Namespace, timings: dict[str, float], resource
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        try:
+            args.as_of = asof.resolve_as_of(args.as_of)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
         if args.command == "preview":
             return cmd_preview(args)
         return cmd_analyze(args)

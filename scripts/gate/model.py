@@ -52,6 +52,8 @@ class StackReport:
     policies: list[PolicyRun] = field(default_factory=list)
     resource_types: dict[str, int] = field(default_factory=dict)
     regions: dict[str, int] = field(default_factory=dict)
+    as_of: str = ""
+    """The evaluation date (YYYY-MM-DD) records were judged on (`--as-of`)."""
 
     @property
     def blocked(self) -> bool:
@@ -66,4 +68,5 @@ class StackReport:
             "policies": [asdict(p) for p in self.policies],
             "resource_types": self.resource_types,
             "regions": self.regions,
+            "as_of": self.as_of,
         }

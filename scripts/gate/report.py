@@ -65,6 +65,8 @@ def render_text(reports: list[StackReport], out: TextIO) -> None:
         blocking = [v for v in report.violations if v.blocking]
         verdict = Text("BLOCKED", style="bold red") if report.blocked else Text("ok", style="bold green")
         header = Text(f"Stack {report.stack}: {report.resources} resources, ")
+        if report.as_of:
+            header.append(f"as of {report.as_of}, ")
         header.append(f"{len(report.violations)} findings ({len(blocking)} blocking): ")
         header.append(verdict)
         console.print(header)
@@ -199,7 +201,8 @@ def _sarif_run(report: StackReport) -> dict[str, Any]:
         "tool": {"driver": {"name": TOOL_NAME, "informationUri": TOOL_URI, "rules": rules}},
         "automationDetails": {"id": f"gate/{report.stack}/"},
         "results": results,
-        "properties": {"stack": report.stack, "blocked": report.blocked, "resources": report.resources},
+        "properties": {"stack": report.stack, "blocked": report.blocked, "resources": report.resources,
+                       "asOf": report.as_of},
     }
 
 

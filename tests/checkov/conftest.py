@@ -18,10 +18,12 @@ def checkov_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (records / "waivers").mkdir()
     (records / "waivers" / "aws-cases.yaml").write_text(
         "waivers:\n"
-        "  - {rule: CKV_AWS_24, resource: sg-ssh-world, reason: bastion replaced next sprint per change 42,"
-        " owner: platform-team, expires: 2999-12-31}\n"
-        "  - {rule: CKV_AWS_16, resource: db-plain, reason: expired waivers must not waive anything at all,"
-        " owner: platform-team, expires: 2001-01-01}\n")
+        "  - {rule: CKV_AWS_24, resource: 'urn:pulumi:aws-cases::dosis-eloket::aws:ec2/securityGroup:"
+        "SecurityGroup::sg-ssh-world', reason: bastion replaced next sprint per change 42,"
+        " owner: platform-team, decided: 2026-11-01, expires: 2027-10-31}\n"
+        "  - {rule: CKV_AWS_16, resource: 'urn:pulumi:aws-cases::dosis-eloket::aws:rds/instance:Instance::"
+        "db-plain', reason: expired waivers must not waive anything at all,"
+        " owner: platform-team, decided: 2026-01-01, expires: 2026-06-30}\n")
     workdir = tmp_path_factory.mktemp("gate")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DOSIS_RECORDS_DIR", str(records))

@@ -165,7 +165,7 @@ def test_arm_nests_separate_sql_settings_into_their_parent() -> None:
 def test_coverage_script_reports_the_figure(capsys: pytest.CaptureFixture[str]) -> None:
     import runpy
 
-    script = runpy.run_path(str(DATA.parents[2] / "checkov_coverage.py"))
+    script = runpy.run_path(str(DATA.parents[2] / "dev" / "checkov_coverage.py"))
     cov = script["coverage"](json.loads((DATA / "targets.json").read_text()))
     tf, az = cov["terraform_aws"], cov["arm"]
     assert tf["mapped"] / tf["types"] > 0.95 and az["mapped"] / az["types"] > 0.9

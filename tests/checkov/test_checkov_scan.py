@@ -86,7 +86,7 @@ def test_uncurated_ids_are_advisory(found: dict[str, list[Any]]) -> None:
 def test_waiver_applies_to_checkov_id(found: dict[str, list[Any]]) -> None:
     v = next(v for v in found["aws-cases"] if v.policy == "CKV_AWS_24")
     assert v.waiver is not None and v.waiver["owner"] == "platform-team"
-    assert v.message.startswith("[waived: CKV_AWS_24 until 2999-12-31, owner platform-team] ")
+    assert v.message.startswith("[waived: CKV_AWS_24 until 2027-10-31, owner platform-team] ")
     assert not v.blocking
 
 

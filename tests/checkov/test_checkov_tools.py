@@ -47,18 +47,23 @@ def test_failed_install_is_one_line_gate_error(tmp_path: Path, monkeypatch: pyte
 
 def test_checkov_waivers_read_from_the_stack_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "waivers").mkdir()
+    key, db = "urn:pulumi:s::p::aws:kms/key:Key::key", "urn:pulumi:s::p::aws:rds/instance:Instance::db"
     (tmp_path / "waivers" / "s.yaml").write_text(
         "waivers:\n"
-        "  - {rule: CKV_AWS_7, resource: key, reason: HSM key due in Q3 2030, owner: sec,\n"
-        "     expires: 2030-01-01}\n"
-        "  - {rule: CKV_AWS_18, resource: key, reason: too short, owner: sec, expires: 2030-01-01}\n"
-        "  - {rule: CKV_AWS_16, resource: db, reason: expired long ago, owner: sec, expires: 2020-01-01}\n"
-        "  - {rule: CKV_AWS_17, resource: db, reason: no owner given, expires: 2030-01-01}\n"
-        "  - {rule: require-tls-1-2, resource: db, reason: a pack rule, owner: sec, expires: 2030-01-01}\n")
+        f"  - {{rule: CKV_AWS_7, resource: '{key}', reason: HSM key due in Q3 2027, owner: sec,\n"
+        "     decided: 2026-11-01, expires: 2027-06-30}\n"
+        f"  - {{rule: CKV_AWS_18, resource: '{key}', reason: too short, owner: sec, decided: 2026-11-01,"
+        " expires: 2027-06-30}\n"
+        f"  - {{rule: CKV_AWS_16, resource: '{db}', reason: expired long ago by now, owner: sec,"
+        " decided: 2020-01-01, expires: 2020-06-30}\n"
+        f"  - {{rule: CKV_AWS_17, resource: '{db}', reason: no owner given for this, decided: 2026-11-01,"
+        " expires: 2027-06-30}\n"
+        f"  - {{rule: require-tls-1-2, resource: '{db}', reason: a pack rule, not checkov's, owner: sec,"
+        " decided: 2026-11-01, expires: 2027-06-30}\n")
     monkeypatch.setenv("DOSIS_RECORDS_DIR", str(tmp_path))
     waivers = runner.load_waivers("s", on=dt.date(2026, 11, 23))
-    assert list(waivers) == [("CKV_AWS_7", "key")]
-    assert waivers[("CKV_AWS_7", "key")]["expires"] == "2030-01-01"
+    assert list(waivers) == [("CKV_AWS_7", key)]
+    assert waivers[("CKV_AWS_7", key)]["expires"] == "2027-06-30"
     assert runner.load_waivers("absent") == {}
 
 

@@ -54,6 +54,17 @@ def test_workflow_runs_offline_gate_with_sarif_and_cloud_preview_with_both_packs
     assert oidc == {"contents": "read", "id-token": "write"}  # OIDC federation, no stored cloud keys
 
 
+def test_scheduled_job_fails_14_days_before_an_expiry() -> None:
+    """The users' gate keeps the real clock; a daily job judges the stacks as of 14 days ahead."""
+    doc = yaml.safe_load(WORKFLOW.read_text())
+    assert doc[True]["schedule"]   # YAML 1.1 reads the key `on` as True
+    job = doc["jobs"]["record-expiry"]
+    assert "schedule" in job["if"]
+    run = "\n".join(str(s.get("run", "")) for s in job["steps"])
+    assert "date -u -d '+14 days' +%F" in run and '--as-of "$ahead"' in run
+    assert "gate preview --all" in run and "exit 1" in run
+
+
 @pytest.mark.slow
 def test_secret_scan_finds_a_planted_key_but_not_pulumi_constants(tmp_path: Path) -> None:
     from gate.checkov.secret_scan import findings

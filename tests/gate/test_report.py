@@ -64,7 +64,7 @@ def rendered(reports, fmt: str) -> str:
 def test_json_is_the_documented_contract():
     doc = json.loads(rendered(dosis(), "json"))
     assert set(doc) == {"stack", "blocked", "resources", "violations", "policies", "resource_types",
-                        "regions"}
+                        "regions", "as_of"}
     assert (doc["stack"], doc["blocked"], doc["resources"]) == ("dosis-prod", True, 3)
     assert all(set(v) == {"pack", "policy", "level", "severity", "urn", "type", "message", "waiver"}
                for v in doc["violations"])

@@ -33,7 +33,8 @@ def res(type_: str, name: str, inputs: dict[str, Any] | None = None, **kw: Any) 
     if "provider" not in kw and type_.startswith("aws:"):
         kw["provider"] = aws_provider()
     return ResourceView(
-        type=type_, raw=copy.deepcopy(inputs or {}), urn=f"urn:pulumi:s::p::{type_}::{name}", name=name, **kw
+        type=type_, raw=copy.deepcopy(inputs or {}), urn=f"urn:pulumi:test::p::{type_}::{name}", name=name,
+        **kw
     )
 
 

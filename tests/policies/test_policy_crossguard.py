@@ -128,39 +128,57 @@ def test_rule_that_raises_fails_closed():
     ]
 
 
-def test_residency_findings_are_not_waivable(stack_records):
-    """DPA art. 12 is a contract term: a waiver naming a residency rule lifts nothing (issue 13 item 7)."""
-    (stack_records / "waivers" / "test.yaml").write_text(
-        "waivers:\n  - {rule: disallow-global-edge-services, resource: cdn, reason: 'marketing site during "
-        "the migration', owner: web team, expires: 2099-12-31}\n"
-    )
-    policies = pack_policies(selected("eu-residency"))
-    by_name = {p.name: p for p in policies}
-    edge = by_name["disallow-global-edge-services"]
-    assert run(edge, rargs("aws:cloudfront/distribution:Distribution", {}, name="cdn")) != []
+TLS_LB = "urn:pulumi:test::p::aws:lb/listener:Listener::lb"
+_HTTP = {"protocol": "HTTP", "port": 80}
+
+
+def _tls_waiver(expires: str, resource: str = TLS_LB) -> str:
+    return ("waivers:\n  - {rule: require-tls-1-2, resource: '" + resource + "', reason: 'legacy client "
+            "during the migration window', owner: web team, decided: 2026-11-01, expires: " + expires + "}\n")
+
+
+def test_waived_finding_moves_to_advisory_companion(stack_records):
+    (stack_records / "waivers" / "test.yaml").write_text(_tls_waiver("2027-05-31"))
+    by_name = {p.name: p for p in pack_policies(selected("pia-conditions"))}
+    tls = by_name["require-tls-1-2"]
+    listener = "aws:lb/listener:Listener"
+    assert run(tls, rargs(listener, _HTTP, name="lb")) == []
+    assert run(tls, rargs(listener, _HTTP, name="other")) != []
     companion = by_name[WAIVED_POLICY]
     assert companion.enforcement_level == EnforcementLevel.ADVISORY
-    found = run(companion, sargs(("aws:cloudfront/distribution:Distribution", "cdn", {})))
-    assert found == []
-    residency = {r.id for r, _ in selected("eu-residency")} - {"require-valid-waivers"}
-    assert [r for r in residency if rule(r).waivable] == []
+    found = run(companion, sargs((listener, "lb", _HTTP), (listener, "other", _HTTP)))
+    assert [(m.split("] ", 1)[0] + "]", urn) for m, urn in found] == [
+        ("[waived: require-tls-1-2 until 2027-05-31, owner web team]", TLS_LB)
+    ]
+
+
+def test_waiver_by_name_or_for_another_type_waives_nothing(stack_records):
+    """Exact URN only: neither the logical name nor a resource of another type with that name matches."""
+    (stack_records / "waivers" / "test.yaml").write_text(
+        _tls_waiver("2027-05-31", "urn:pulumi:test::p::aws:lb/loadBalancer:LoadBalancer::lb"))
+    tls = to_policy(rule("require-tls-1-2"))
+    assert run(tls, rargs("aws:lb/listener:Listener", _HTTP, name="lb")) != []
+
+
+def test_residency_findings_cannot_be_waived(stack_records):
+    cdn = "aws:cloudfront/distribution:Distribution"
+    (stack_records / "waivers" / "test.yaml").write_text(
+        "waivers:\n  - {rule: disallow-global-edge-services, "
+        "resource: 'urn:pulumi:test::p::" + cdn + "::cdn', "
+        "reason: 'marketing site during the migration', owner: web team, decided: 2026-11-01, "
+        "expires: 2027-05-31}\n")
+    by_name = {p.name: p for p in pack_policies(selected("eu-residency"))}
+    assert run(by_name["disallow-global-edge-services"], rargs(cdn, {}, name="cdn")) != []
+    assert run(by_name[WAIVED_POLICY], sargs((cdn, "cdn", {}))) == []
+    [(message, _)] = run(by_name["require-valid-waivers"], sargs((cdn, "cdn", {})))
+    assert "rule disallow-global-edge-services cannot be waived" in message
 
 
 def test_expired_waiver_does_not_waive(stack_records):
-    (stack_records / "waivers" / "test.yaml").write_text(
-        "waivers:\n  - {rule: disallow-global-edge-services, resource: cdn, reason: 'marketing site during "
-        "the "
-        "migration', owner: web team, expires: 2001-01-01}\n"
-    )
-    by_name = {p.name: p for p in pack_policies(selected("eu-residency"))}
-    assert (
-        run(
-            by_name["disallow-global-edge-services"],
-            rargs("aws:cloudfront/distribution:Distribution", {}, name="cdn"),
-        )
-        != []
-    )
-    assert len(run(by_name["require-valid-waivers"], sargs())) == 1
+    (stack_records / "waivers" / "test.yaml").write_text(_tls_waiver("2026-11-29"))
+    by_name = {p.name: p for p in pack_policies(selected("pia-conditions"))}
+    assert run(by_name["require-tls-1-2"], rargs("aws:lb/listener:Listener", _HTTP, name="lb")) != []
+    assert len(run(by_name["require-valid-waivers"], sargs(("aws:lb/listener:Listener", "lb", _HTTP)))) == 1
 
 
 def test_pia_record_is_not_waivable(stack_records):
@@ -177,7 +195,8 @@ def test_packs_choose_rules_and_levels():
     eu = {r.id for r, _ in selected("eu-residency")}
     pia = {r.id for r, _ in selected("pia-conditions")}
     assert "require-eea-location" in eu and "require-pia-record" in pia
-    assert {level for _, level in selected("eu-residency") + selected("pia-conditions")} == {"mandatory"}
+    levels = {r.id: level for r, level in selected("eu-residency") + selected("pia-conditions")}
+    assert {rid for rid, level in levels.items() if level != "mandatory"} == {"require-timely-record-renewal"}
     from policies.rules import all_rules
 
     assert {r.id for r in all_rules()} == eu | pia

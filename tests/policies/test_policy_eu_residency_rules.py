@@ -356,3 +356,12 @@ def test_regional_and_location_free_hosts_of_real_programs():
         },
     )
     assert "outside the EEA" in messages("disallow-non-eea-replication", us, ALLOWED)[0]
+
+
+def test_free_text_is_not_a_destination():
+    alarm = res(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "a",
+        {"alarmDescription": "Runbook: https://docs.aws.amazon.com/x", "comment": "see example.net"},
+    )
+    assert messages("disallow-non-eea-replication", alarm, ALLOWED) == []

@@ -91,7 +91,7 @@ def run_checkov(directory: Path) -> list[dict[str, Any]]:
 
 
 def load_waivers(stack: str, on: dt.date | None = None) -> dict[tuple[str, str], dict[str, Any]]:
-    """Valid checkov waivers of a stack: (CKV id, URN or resource name) -> waiver dict.
+    """Valid checkov waivers of a stack: (CKV id, URN) -> waiver dict.
 
     The packs' waiver file and loader (``stacks/records/waivers/<stack>.yaml``, policies.core.records), so
     an expired or malformed checkov waiver waives nothing here and is a ``require-valid-waivers`` violation
@@ -124,9 +124,7 @@ def _violations(reports: list[dict[str, Any]], exports: dict[str, StackExport], 
             if (stack, ckv, urn) in seen:
                 continue
             seen.add((stack, ckv, urn))
-            name = urn.split("::")[-1]
-            stack_waivers = waivers.get(stack, {})
-            waiver = stack_waivers.get((ckv, urn)) or stack_waivers.get((ckv, name))
+            waiver = waivers.get(stack, {}).get((ckv, urn))
             level = "mandatory" if ckv in mandatory else "advisory"
             severity = curated[ckv].severity if ckv in curated else str(check.get("severity") or "").lower()
             message = str(check.get("check_name", ckv))

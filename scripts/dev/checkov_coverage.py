@@ -2,7 +2,7 @@
 
 Counts the resource types checkov's checks target (Terraform ``aws_*`` checks incl. graph checks for the
 Terraform-plan view, ARM checks for the ARM view) and how many of them the checked-in type tables map a
-Pulumi token to. Usage: ``uv run python scripts/checkov_coverage.py [--offline] [--json]``
+Pulumi token to. Usage: ``scripts/uvw run --frozen python scripts/dev/checkov_coverage.py [--offline] [--json]``
 (``--offline`` reads the snapshot ``data/targets.json`` instead of asking checkov's tool environment).
 """
 
