@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "scripts" / "dev"))
 
 import gen_pia_coverage  # noqa: E402
 
@@ -31,7 +31,7 @@ def test_the_reasons_name_only_judged_types():
 
 def test_the_document_is_current():
     run = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "gen_pia_coverage.py"), "--check"],
+        [sys.executable, str(ROOT / "scripts" / "dev" / "gen_pia_coverage.py"), "--check"],
         capture_output=True,
         text=True,
         check=False,

@@ -98,10 +98,11 @@ class _Pinned:
     def __enter__(self):
         from policies.core import records
 
-        self.saved = {k: os.environ.get(k) for k in ("DOSIS_RECORDS_DIR", "PULUMI_STACK")}
-        os.environ.update(DOSIS_RECORDS_DIR=str(HERE / "records"), PULUMI_STACK=STACK)
+        self.saved = {k: os.environ.get(k) for k in ("DOSIS_RECORDS_DIR", "PULUMI_STACK", "GATE_AS_OF")}
+        os.environ.update(
+            DOSIS_RECORDS_DIR=str(HERE / "records"), PULUMI_STACK=STACK, GATE_AS_OF=DATE.isoformat()
+        )
         records.clear_cache()
-        self.today, records.today = records.today, lambda: DATE
         return self
 
     def __exit__(self, *exc):
@@ -112,7 +113,6 @@ class _Pinned:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        records.today = self.today
         records.clear_cache()
 
 

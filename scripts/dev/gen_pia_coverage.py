@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "pia-conditions.md"
 BEGIN, END = "<!-- coverage:begin -->", "<!-- coverage:end -->"
 
@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
     if "--check" in argv:
         if new != text:
             print(
-                "docs/pia-conditions.md coverage table is stale: run scripts/gen_pia_coverage.py",
+                "docs/pia-conditions.md coverage table is stale: run scripts/dev/gen_pia_coverage.py",
                 file=sys.stderr,
             )
             return 1
