@@ -22,6 +22,9 @@ EU_RESIDENCY: tuple[tuple[str, str], ...] = (
 PIA_CONDITIONS: tuple[tuple[str, str], ...] = (
     ("require-pia-record", "mandatory"),
     ("require-admin-mfa", "mandatory"),
+    ("require-pinned-pipeline-trust", "mandatory"),
+    ("require-entra-only-authentication", "mandatory"),
+    ("require-audit-log-retention", "mandatory"),
     ("require-separation-of-duties", "mandatory"),
     ("require-siem-logging", "mandatory"),
     ("require-customer-managed-keys", "mandatory"),

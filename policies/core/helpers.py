@@ -7,7 +7,7 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-from policies.core.records import CLASSIFICATIONS
+from policies.core.records import CLASSIFICATIONS, load_pia
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 HIGH_CLASSIFICATIONS = frozenset({"vertrouwelijk", "strikt-vertrouwelijk"})
@@ -24,11 +24,28 @@ def is_transient(view: ResourceView) -> bool:
     return bool(tags) and tags.get("data-retention") == "transient"
 
 
-def needs_cmk(view: ResourceView) -> bool:
+def recorded_classification(stack: str | None = None) -> str:
+    """The classification the stack's PIA record states ('' when there is no valid record)."""
+    return load_pia(stack).classification
+
+
+def classification(view: ResourceView, recorded: str | None = None) -> str | None:
+    """The resource's classification: its tag may raise the stack's recorded PIA classification
+    (`recorded_classification`), never lower it (D36 §100, §133). None when neither is valid."""
+    tags, _ = tags_of(view)
+    tag = (tags or {}).get("classification")
+    recorded = recorded_classification() if recorded is None else recorded
+    ranks = [CLASSIFICATIONS.index(c) for c in (tag, recorded) if c in CLASSIFICATIONS]
+    return CLASSIFICATIONS[max(ranks)] if ranks else None
+
+
+def needs_cmk(view: ResourceView, recorded: str | None = None) -> bool:
     """Classification 'vertrouwelijk' and above; a missing or unknown classification counts as high."""
     tags, _ = tags_of(view)
-    value = (tags or {}).get("classification")
-    return value not in CLASSIFICATIONS or value in HIGH_CLASSIFICATIONS
+    tag = (tags or {}).get("classification")
+    if tag not in CLASSIFICATIONS or tag in HIGH_CLASSIFICATIONS:
+        return True
+    return classification(view, recorded) in HIGH_CLASSIFICATIONS
 
 
 def linked(graph: StackGraph, target: ResourceView, types: tuple[str, ...], field: str) -> list[ResourceView]:

@@ -203,6 +203,9 @@ class ResourceView:
 
     def _tag_info(self) -> tuple[dict[str, Any] | None, str | None]:
         tags = self.input("tags")
+        defaults = provider_default_tags(self.provider)
+        if defaults and (tags is None or isinstance(tags, dict)):
+            tags = {**defaults, **(tags or {})}  # the provider's default_tags reach every resource it manages
         if is_unknown(tags):
             return None, unknown_message("tags", "the classification")
         if isinstance(tags, dict):
@@ -221,6 +224,18 @@ class ResourceView:
             v = self.get(p)
             out.extend(unknown_paths(v, p))
         return out
+
+
+def provider_default_tags(provider: ProviderView | None) -> dict[str, Any] | None:
+    """`defaultTags.tags` of an AWS provider (a dict, or JSON-encoded as providers send non-strings)."""
+    if provider is None or not provider.type.endswith(":aws"):
+        return None
+    value = provider.inputs.get("defaultTags")
+    if isinstance(value, str) and not is_unknown(value):
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    tags = value.get("tags") if isinstance(value, dict) else None
+    return tags if isinstance(tags, dict) else None
 
 
 def view_from_args(args: Any) -> ResourceView:
@@ -311,8 +326,9 @@ class StackGraph:
             self._by_name = idx
         return self._by_name.get(name, [])
 
-    def referring(self, types: tuple[str, ...], field: str, urn: str,
-                  names: Iterable[str]) -> list[ResourceView]:
+    def referring(
+        self, types: tuple[str, ...], field: str, urn: str, names: Iterable[str]
+    ) -> list[ResourceView]:
         """Resources of `types` whose input `field` refers to `urn` (property dependency) or holds one of
         `names`, alone or as the last path segments of an id (`…/<name>`); in graph order.
 

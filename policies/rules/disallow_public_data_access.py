@@ -1,16 +1,25 @@
 """No public network access to data stores: least privilege, access limited to those who handle the dossier
-(R2016; D36 §77-§78; DPA annex 3 a.i)."""
+(R2016; D36 §77-§78; DPA annex 3 a.i). Covers public endpoints of stores, security groups open to 0.0.0.0/0
+or ::/0 on data ports, public IPs on data hosts (EC2, Azure VMs), public Aurora instances, and snapshots,
+AMIs, disks and gallery images shared with everyone."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from policies.core.helpers import linked
+from policies.core.pia_types import AWS_API_STORES
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 _PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 _PAB_FIELDS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+# Ports of data stores and of interactive access to data hosts.
+DATA_PORTS = frozenset(
+    {22, 445, 1433, 1521, 2049, 3306, 3389, 5432, 5439, 6379, 8182, 9042, 9200, 9300, 11211, 27017}
+)
+WORLD = frozenset({"0.0.0.0/0", "::/0"})
+NIC = "azure-native:network:NetworkInterface"
 
 
 def _bucket(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -24,15 +33,15 @@ def _bucket(r: ResourceView, graph: StackGraph) -> list[str]:
     return []
 
 
-def _field(field: str, good: tuple[Any, ...], absent_ok: bool = False):
+def _field(fld: str, good: tuple[Any, ...], absent_ok: bool = False):
     def judge(r: ResourceView, graph: StackGraph) -> list[str]:
-        value = r.get(field)
+        value = r.get(fld)
         if is_unknown(value):
-            return [unknown_message(field, "public network access")]
+            return [unknown_message(fld, "public network access")]
         if value is None and absent_ok:
             return []
         if value not in good:
-            return [f"`{field}` is {value!r}; expected {' or '.join(repr(g) for g in good)}"]
+            return [f"`{fld}` is {value!r}; expected {' or '.join(repr(g) for g in good)}"]
         return []
 
     return judge
@@ -42,11 +51,85 @@ def _both(*judges):
     return lambda r, g: [m for j in judges for m in j(r, g)]
 
 
+def _open(rule: dict[str, Any], cidr_fields: tuple[str, ...], proto: str, low: str, high: str) -> str | None:
+    """The world CIDR a rule opens on a data port, or None."""
+    cidrs = {
+        c for f in cidr_fields for c in ([rule.get(f)] if isinstance(rule.get(f), str) else rule.get(f) or [])
+    }
+    world = cidrs & WORLD
+    if not world:
+        return None
+    if str(rule.get(proto, "")) in ("-1", "all"):
+        return f"{sorted(world)[0]} on every port"
+    lo, hi = rule.get(low), rule.get(high)
+    if not isinstance(lo, int | float) or not isinstance(hi, int | float):
+        return f"{sorted(world)[0]} on unknown ports"
+    ports = sorted(p for p in DATA_PORTS if lo <= p <= hi)
+    return f"{sorted(world)[0]} on data port {ports[0]}" if ports else None
+
+
+def _security_group(r: ResourceView, graph: StackGraph) -> list[str]:
+    ingress = r.input("ingress")
+    if is_unknown(ingress):
+        return [unknown_message("ingress", "who can reach the group's hosts")]
+    out = []
+    for i, rule in enumerate(ingress or []):
+        if isinstance(rule, dict) and (
+            hit := _open(rule, ("cidrBlocks", "ipv6CidrBlocks"), "protocol", "fromPort", "toPort")
+        ):
+            out.append(f"ingress {i} is open to {hit}")
+    return out
+
+
+def _sg_rule(r: ResourceView, graph: StackGraph) -> list[str]:
+    if r.type.endswith("SecurityGroupRule") and r.input("type") != "ingress":
+        return []
+    hit = _open(
+        r.inputs,
+        ("cidrBlocks", "ipv6CidrBlocks", "cidrIpv4", "cidrIpv6"),
+        "ipProtocol" if "ipProtocol" in r.inputs else "protocol",
+        "fromPort",
+        "toPort",
+    )
+    return [f"the rule opens {hit}"] if hit else []
+
+
+def _azure_vm(r: ResourceView, graph: StackGraph) -> list[str]:
+    nics = graph.dependency_of(r, "networkProfile") + [
+        n
+        for ref in r.get("networkProfile.networkInterfaces") or []
+        if isinstance(ref, dict)
+        for n in graph.named(str(ref.get("id", "")).rsplit("/", 1)[-1])
+        if n.type == NIC
+    ]
+    out = []
+    for nic in {n.urn: n for n in nics if n.type == NIC}.values():
+        for c in nic.input("ipConfigurations") or []:
+            if isinstance(c, dict) and c.get("publicIPAddress"):
+                out.append(f"network interface {nic.name} gives the data host a public IP address")
+    return out
+
+
+def _shared_with_all(fld: str, what: str):
+    return lambda r, g: (
+        [f"the {what} is shared with everyone (`{fld}` contains 'all')"]
+        if "all" in (r.input(fld) if isinstance(r.input(fld), list) else [r.input(fld)])
+        else []
+    )
+
+
 CHECKS = {
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketV2:BucketV2": _bucket,
     "aws:rds/instance:Instance": _field("publiclyAccessible", (False,), absent_ok=True),
-    "aws:rds/cluster:Cluster": lambda r, g: [],
+    "aws:rds/clusterInstance:ClusterInstance": _field("publiclyAccessible", (False,), absent_ok=True),
+    "aws:rds/cluster:Cluster": lambda r, g: [],  # reachable only through its instances, judged above
+    "aws:rds/snapshot:Snapshot": _shared_with_all("sharedAccounts", "snapshot"),
+    "aws:ec2/amiLaunchPermission:AmiLaunchPermission": _shared_with_all("group", "machine image"),
+    "aws:ec2/instance:Instance": _field("associatePublicIpAddress", (False,), absent_ok=True),
+    "aws:ec2/securityGroup:SecurityGroup": _security_group,
+    "aws:ec2/securityGroupRule:SecurityGroupRule": _sg_rule,
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _sg_rule,
     "aws:opensearch/domain:Domain": lambda r, g: (
         [] if r.input("vpcOptions") else ["the domain has no `vpcOptions`: it would get a public endpoint"]
     ),
@@ -54,11 +137,68 @@ CHECKS = {
         _field("publicNetworkAccess", ("Disabled",)), _field("allowBlobPublicAccess", (False,))
     ),
     "azure-native:sql:Server": _field("publicNetworkAccess", ("Disabled",)),
+    "azure-native:sql:ManagedInstance": _both(
+        _field("publicDataEndpointEnabled", (False,), absent_ok=True),
+        _field("publicNetworkAccess", ("Disabled",), absent_ok=True),
+    ),
     "azure-native:keyvault:Vault": _field("properties.publicNetworkAccess", ("Disabled", "disabled")),
-    "azure-native:documentdb:DatabaseAccount": _field("publicNetworkAccess", ("Disabled",)),
-    "azure-native:cache:Redis": _field("publicNetworkAccess", ("Disabled",)),
+    "azure-native:cosmosdb:DatabaseAccount": _field("publicNetworkAccess", ("Disabled",)),
+    "azure-native:redis:Redis": _field("publicNetworkAccess", ("Disabled",)),
     "azure-native:servicebus:Namespace": _field("publicNetworkAccess", ("Disabled",)),
     "azure-native:eventhub:Namespace": _field("publicNetworkAccess", ("Disabled",)),
+    "azure-native:compute:Disk": _both(
+        _field("networkAccessPolicy", ("DenyAll", "AllowPrivate")),
+        _field("publicNetworkAccess", ("Disabled",)),
+    ),
+    "azure-native:compute:Snapshot": _both(
+        _field("networkAccessPolicy", ("DenyAll", "AllowPrivate")),
+        _field("publicNetworkAccess", ("Disabled",)),
+    ),
+    "azure-native:compute:Gallery": lambda r, g: (
+        ["the gallery is shared with the community (public images)"]
+        if r.get("sharingProfile.permissions") == "Community"
+        else []
+    ),
+    "azure-native:compute:VirtualMachine": _azure_vm,
+    "aws:redshift/cluster:Cluster": _field("publiclyAccessible", (False,), absent_ok=True),
+    "azure-native:dbforpostgresql:Server": _field("network.publicNetworkAccess", ("Disabled",)),
+    "azure-native:dbformysql:Server": _field("network.publicNetworkAccess", ("Disabled",)),
+    "azure-native:search:Service": _field("publicNetworkAccess", ("disabled", "Disabled")),
+    "azure-native:synapse:Workspace": _field("publicNetworkAccess", ("Disabled",)),
+    "azure-native:recoveryservices:Vault": _field("properties.publicNetworkAccess", ("Disabled",)),
+    "azure-native:applicationinsights:Component": _both(
+        _field("publicNetworkAccessForIngestion", ("Disabled",)),
+        _field("publicNetworkAccessForQuery", ("Disabled",)),
+    ),
+}
+_IAM_ONLY = (
+    "reached only through the AWS API with IAM (no network endpoint of its own); judged by the IAM rules"
+)
+_VPC_ONLY = (
+    "lives only inside a VPC (no public endpoint exists); reachability is judged on its security groups"
+)
+# Data stores without a public-exposure setting of their own, and why (the coverage table shows these).
+NOT_APPLICABLE: dict[str, str] = {
+    **{t: _IAM_ONLY for t in AWS_API_STORES},
+    "aws:ebs/volume:Volume": _IAM_ONLY,
+    **{
+        t: _VPC_ONLY
+        for t in (
+            "aws:docdb/cluster:Cluster",
+            "aws:neptune/cluster:Cluster",
+            "aws:efs/fileSystem:FileSystem",
+            "aws:elasticache/cluster:Cluster",
+            "aws:elasticache/replicationGroup:ReplicationGroup",
+            "aws:elasticache/serverlessCache:ServerlessCache",
+        )
+    },
+    "azure-native:sql:Database": "reachable only through its server, judged there",
+    "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",
+    "azure-native:keyvault:Key": "reachable only through its vault, judged there",
+    "azure-native:dataprotection:BackupVault": "has no data-plane endpoint; restores go through ARM",
+    "azure-native:operationalinsights:Workspace": "queried through Entra-authenticated APIs; "
+    "network isolation needs "
+    "an Azure Monitor Private Link Scope, which this rule does not yet judge",
 }
 
 
@@ -75,7 +215,8 @@ RULE = Rule(
     title="No data store is reachable from the public internet.",
     severity="critical",
     remediation="Block public access (S3 public access block, publiclyAccessible false, publicNetworkAccess "
-    "Disabled) and reach data stores through private endpoints.",
+    "Disabled), no world-open data ports or public IPs on data hosts, never share snapshots/images with "
+    "everyone; reach data stores through private endpoints.",
     controls=("IAM-02", "IAM-06"),
     check=check,
     module=__name__,

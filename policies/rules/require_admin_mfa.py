@@ -1,88 +1,88 @@
-"""Administrators authenticate with two factors: Conditional Access MFA on Azure (D36 §101 4th) and an MFA
-condition on every human-assumable IAM role (DPA annex 3 b.iii.2; CLOUD "Multifactorauthenticatie")."""
+"""People authenticate with two factors on every path (D36 §101 4th; DPA annex 3 b.iii.2; CLOUD
+"Multifactorauthenticatie"): IAM roles people assume require MFA in their trust, IAM users with a console
+password are denied everything without MFA, Azure administrators are covered by an enforced Conditional
+Access MFA policy that includes them. Pipelines (OIDC) are judged by require-pinned-pipeline-trust instead;
+a break-glass principal is excluded only where the PIA record names it and an enabled alarm watches it."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from policies.core.helpers import parse_policy
+from policies.core.iam import breakglass
+from policies.core.iam.azure import ca_problem
+from policies.core.iam.principals import AwsPrincipal, aws_principals
+from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AZURE_DATA_STORES
-from policies.core.view import ResourceView, StackGraph, get_path
+from policies.core.view import StackGraph
 
 CA_POLICY = "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"
-_ASSUME = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity", "sts:*", "*")
 
 
-def _human(stmt: dict[str, Any]) -> bool:
-    """A statement that lets people (AWS accounts/users/roles or federated identities) assume the role."""
-    principal = stmt.get("Principal")
-    if principal == "*":
-        return True
-    if not isinstance(principal, dict):
-        return False
-    return "AWS" in principal or "Federated" in principal
-
-
-def _mfa(stmt: dict[str, Any]) -> bool:
-    cond = stmt.get("Condition") or {}
-    for op in ("Bool", "BoolIfExists"):
-        block = cond.get(op) if isinstance(cond, dict) else None
-        if isinstance(block, dict) and str(block.get("aws:MultiFactorAuthPresent", "")).lower() == "true":
-            return op == "Bool"
-    return False
-
-
-def _role(r: ResourceView) -> list[str]:
-    stmts, problem = parse_policy(r, "assumeRolePolicy")
-    if problem:
-        return [problem]
-    out = []
-    for i, s in enumerate(stmts):
-        actions = s.get("Action")
-        actions = [str(a).lower() for a in (actions if isinstance(actions, list) else [actions])]
-        if s.get("Effect") != "Allow" or not any(a in _ASSUME for a in actions) or not _human(s):
+def _aws(p: AwsPrincipal) -> list[str]:
+    if p.kind == "user":
+        if p.mfa_enforced():
+            return []
+        return [
+            "the IAM user has a console password and no policy on any of its paths (user, groups) denies "
+            "actions without MFA (Deny … BoolIfExists aws:MultiFactorAuthPresent false)"
+        ]
+    out = list(p.trust_problems)
+    for i, s in enumerate(p.trust):
+        if trust_kind(s) != "people":
             continue
-        if "Federated" in (s.get("Principal") or {}) and not _mfa(s):
+        if "*" in principals(s):
+            out.append(f"trust statement {i} lets any AWS principal (Principal `*`) assume the role")
+        elif not requires_mfa(s):
             out.append(
-                f"trust statement {i} lets federated identities assume the role without an "
-                "`aws:MultiFactorAuthPresent` condition"
-            )
-        elif not _mfa(s):
-            out.append(
-                f"trust statement {i} lets people assume the role without "
-                "`Bool: aws:MultiFactorAuthPresent = true`"
+                f"trust statement {i} lets people assume the role without an MFA condition "
+                "(`Bool: aws:MultiFactorAuthPresent = true`; …IfExists does not count)"
             )
     return out
 
 
-def _conditional_access(graph: StackGraph) -> list[str]:
+def _azure(graph: StackGraph) -> list[str]:
+    why = []
     for p in graph.by_type(CA_POLICY):
-        controls = get_path(p.inputs, "grantControls.builtInControls") or []
-        if p.input("state") == "enabled" and isinstance(controls, list) and "mfa" in controls:
+        problem = ca_problem(p)
+        if problem is None:
             return []
+        why.append(f"{p.name} {problem}")
     return [
-        "no enabled Conditional Access policy requires MFA (grantControls.builtInControls: mfa) for the "
-        "administrators of the Azure environment"
+        "no enabled Conditional Access policy requires MFA of the Azure administrators"
+        + (f" ({'; '.join(why)})" if why else "")
     ]
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    for r in graph.by_type("aws:iam/role:Role"):
-        out.extend((r.urn, m) for m in _role(r))
+    entries = breakglass.records(ctx.stack)
+    for p in aws_principals(graph):
+        if not p.people or p.kind == "permission set":  # Identity Center MFA is set outside the program
+            continue
+        entry = breakglass.entry_for(entries, p.kind, p.physical_name)
+        if entry is not None:
+            if not breakglass.alarmed(graph, entry.get("alarm")):
+                out.append(
+                    (
+                        p.view.urn,
+                        f"break-glass {p.kind} is recorded, but no enabled alarm or event rule "
+                        f"with a target named {entry.get('alarm')!r} watches its use",
+                    )
+                )
+            continue
+        out.extend((p.view.urn, m) for m in _aws(p))
     if any(r.type in AZURE_DATA_STORES for r in graph.resources):
-        out.extend(("", m) for m in _conditional_access(graph))
+        out.extend(("", m) for m in _azure(graph))
     return out
 
 
 RULE = Rule(
     id="require-admin-mfa",
-    title="Every human administrator needs a second factor (Azure Conditional Access, MFA-only IAM roles).",
+    title="Every person reaches the cloud only with a second factor (MFA trust, MFA-enforced users, "
+    "Conditional Access).",
     severity="critical",
-    remediation="Add `Bool: {aws:MultiFactorAuthPresent: 'true'}` to every trust statement for people; "
-    "deploy an "
-    "enabled Conditional Access policy with builtInControls [mfa] for Azure administrators.",
+    remediation="Add `Bool: {aws:MultiFactorAuthPresent: 'true'}` to every trust statement for people; deny "
+    "IAM users everything without MFA; deploy an enabled Conditional Access policy that requires "
+    "mfa (alone or with AND) for the administrators; record break-glass principals with an alarm.",
     controls=("PIA-03", "IAM-03", "IAM-07", "IAM-08", "PIA-07"),
     check=check,
     module=__name__,

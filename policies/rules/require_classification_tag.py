@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from policies.core.helpers import tags_of
+from policies.core.pia_types import PIA_DATA_STORES
 from policies.core.records import CLASSIFICATIONS
 from policies.core.rule import Rule, RuleContext
-from policies.core.types import DATA_BEARING, UNTAGGABLE, is_component, is_provider_type
+from policies.core.types import UNTAGGABLE, is_component, is_provider_type
 from policies.core.view import ResourceView, StackGraph
 
 
@@ -22,7 +23,7 @@ def _judge(view: ResourceView) -> list[str]:
     if problem:
         return [problem]
     if tags is None:
-        if view.type in DATA_BEARING and view.type not in UNTAGGABLE:
+        if view.type in PIA_DATA_STORES and view.type not in UNTAGGABLE:
             return ["the data-bearing resource has no tags, so no `classification` tag"]
         return []
     value = tags.get("classification")

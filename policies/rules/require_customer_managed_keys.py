@@ -1,24 +1,45 @@
 """Data stores, backups, snapshots and logs at classification 'vertrouwelijk' and above are encrypted with a
 customer-managed key that rotates (R2016: the key sits with the controller, re-encryption; DPA annex 3 b.iv;
-D36 §101 7th: residual risk acceptable only because of the encryption)."""
+D36 §101 7th: residual risk acceptable only because of the encryption). An AWS-managed key is rejected in any
+notation (`alias/aws/…`, its alias ARN, key ARNs configured as AWS-managed); every EBS device of an instance,
+every disk of an Azure VM counts; the classification is the stack's recorded one unless the tag raises it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import Any
 
-from policies.core.helpers import is_transient, linked, needs_cmk
+from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
+from policies.core.pia_types import PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
-from policies.core.types import DATA_BEARING
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
 _SSE = (
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 )
+_AWS_MANAGED = re.compile(r"(^|:)alias/aws/")
+Judge = Callable[[ResourceView, StackGraph, set[str]], list[str]]
 
 
-def _key(field: str, *, flag: str | None = None, flag_value: object = True) -> Callable[..., list[str]]:
-    def judge(r: ResourceView, graph: StackGraph) -> list[str]:
+def aws_managed(key: Any, known: set[str]) -> bool:
+    """`alias/aws/<service>`, its alias ARN, or a key ARN listed as AWS-managed in the policy config."""
+    return isinstance(key, str) and (bool(_AWS_MANAGED.search(key)) or key in known)
+
+
+def _judge_key(where: str, key: Any, known: set[str]) -> list[str]:
+    if is_unknown(key):
+        return [unknown_message(where, "the encryption key")]
+    if key is None or key == "":
+        return [f"`{where}` is not set: the data would be encrypted with a provider-managed key"]
+    if aws_managed(key, known):
+        return [f"`{where}` is the AWS-managed key {key!r}; use a customer-managed key"]
+    return []
+
+
+def _key(fld: str, *, flag: str | None = None, flag_value: object = True) -> Judge:
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
         out = []
         if flag is not None:
             value = r.get(flag)
@@ -28,17 +49,21 @@ def _key(field: str, *, flag: str | None = None, flag_value: object = True) -> C
                 out.append(
                     f"`{flag}` is {value!r}; encryption with a customer-managed key requires {flag_value!r}"
                 )
-        key = r.get(field)
-        if key is None:
-            out.append(f"`{field}` is not set: the data would be encrypted with a provider-managed key")
-        elif isinstance(key, str) and key.startswith("alias/aws/"):
-            out.append(f"`{field}` is the AWS-managed key {key!r}; use a customer-managed key")
-        return out
+        return out + _judge_key(fld, r.get(fld), known)
 
     return judge
 
 
-def _bucket(r: ResourceView, graph: StackGraph) -> list[str]:
+def _none(reason: str) -> Judge:
+    """A store that cannot hold a customer-managed key: it may not hold data at 'vertrouwelijk'."""
+    return lambda r, g, k: [f"{reason}; it cannot hold data classified 'vertrouwelijk' or above"]
+
+
+def _inherits(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    return []  # encrypted with its source's key, which is judged itself
+
+
+def _bucket(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     inline = r.get("serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault")
     configs = [
         get_path(c.inputs, "rules.0.applyServerSideEncryptionByDefault")
@@ -51,19 +76,22 @@ def _bucket(r: ResourceView, graph: StackGraph) -> list[str]:
     for c in configs:
         if is_unknown(c) or not isinstance(c, dict):
             return [unknown_message("rules.0.applyServerSideEncryptionByDefault", "the bucket encryption")]
-        if c.get("sseAlgorithm") not in ("aws:kms", "aws:kms:dsse") or not c.get("kmsMasterKeyId"):
+        if c.get("sseAlgorithm") not in ("aws:kms", "aws:kms:dsse"):
             return [f"bucket encryption is {c.get('sseAlgorithm')!r} without a customer-managed KMS key"]
+        out = _judge_key("kmsMasterKeyId", c.get("kmsMasterKeyId"), known)
+        if out:
+            return out
     return []
 
 
-def _kms_key(r: ResourceView, graph: StackGraph) -> list[str]:
+def _kms_key(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     spec = r.input("customerMasterKeySpec") or r.input("keySpec") or "SYMMETRIC_DEFAULT"
     if spec == "SYMMETRIC_DEFAULT" and r.input("enableKeyRotation") is not True:
         return ["`enableKeyRotation` is not true: the key must rotate (R2016 regular re-encryption)"]
     return []
 
 
-def _memcached(r: ResourceView, graph: StackGraph) -> list[str]:
+def _memcached(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     if r.input("engine") == "memcached" and is_transient(r):
         return []  # Memcached keeps nothing at rest (D36 §108 transient cache)
     return [
@@ -72,45 +100,88 @@ def _memcached(r: ResourceView, graph: StackGraph) -> list[str]:
     ]
 
 
-def _sql_server(r: ResourceView, graph: StackGraph) -> list[str]:
-    key_id = r.input("keyId")
-    if is_unknown(key_id):
-        return [unknown_message("keyId", "the TDE key")]
-    if isinstance(key_id, str) and key_id:
-        return []  # server-level customer-managed TDE protector
-    protectors = linked(graph, r, ("azure-native:sql:EncryptionProtector",), "serverName")
-    if not any(p.input("serverKeyType") == "AzureKeyVault" for p in protectors):
-        return [
-            "no `keyId` and no EncryptionProtector with serverKeyType AzureKeyVault: TDE would use a "
-            "service-managed key"
-        ]
-    return []
+def _ec2(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    devices = [("rootBlockDevice", r.input("rootBlockDevice") or {})]
+    devices += [(f"ebsBlockDevices.{i}", d) for i, d in enumerate(r.input("ebsBlockDevices") or [])]
+    out = []
+    for where, d in devices:
+        if is_unknown(d) or not isinstance(d, dict):
+            out.append(unknown_message(where, "the volume encryption"))
+            continue
+        if d.get("encrypted") is not True:
+            out.append(f"`{where}.encrypted` is not true")
+        out += _judge_key(f"{where}.kmsKeyId", d.get("kmsKeyId"), known)
+    return out
 
 
-def _workspace(r: ResourceView, graph: StackGraph) -> list[str]:
+def _azure_vm(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    disks = [("storageProfile.osDisk", r.get("storageProfile.osDisk") or {})]
+    disks += [
+        (f"storageProfile.dataDisks.{i}", d) for i, d in enumerate(r.get("storageProfile.dataDisks") or [])
+    ]
+    out = []
+    for where, d in disks:
+        des = get_path(d, "managedDisk.diskEncryptionSet.id") if isinstance(d, dict) else None
+        if is_unknown(des):
+            out.append(unknown_message(f"{where}.managedDisk.diskEncryptionSet.id", "the disk encryption"))
+        elif not des:
+            out.append(
+                f"`{where}.managedDisk.diskEncryptionSet` is not set: the disk would use a platform key"
+            )
+    return out
+
+
+def _sql(kind: str, protector: str) -> Judge:
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        key_id = r.input("keyId")
+        if is_unknown(key_id):
+            return [unknown_message("keyId", "the TDE key")]
+        if isinstance(key_id, str) and key_id:
+            return []
+        protectors = linked(graph, r, (protector,), kind)
+        if not any(p.input("serverKeyType") == "AzureKeyVault" for p in protectors):
+            return [
+                f"no `keyId` and no {protector.rsplit(':', 1)[-1]} with serverKeyType AzureKeyVault: "
+                "TDE would "
+                "use a service-managed key"
+            ]
+        return []
+
+    return judge
+
+
+def _workspace(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     clusters = [
         c
         for c in graph.by_type("azure-native:operationalinsights:Cluster")
         if get_path(c.inputs, "keyVaultProperties.keyName")
     ]
-    if not clusters:
-        return [
-            "no Log Analytics cluster with a customer-managed key (keyVaultProperties) links the workspace"
-        ]
-    return []
+    return (
+        []
+        if clusters
+        else ["no Log Analytics cluster with a customer-managed key (keyVaultProperties) links the workspace"]
+    )
 
 
-CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
+CHECKS: dict[str, Judge] = {
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketV2:BucketV2": _bucket,
     "aws:rds/instance:Instance": _key("kmsKeyId", flag="storageEncrypted"),
     "aws:rds/cluster:Cluster": _key("kmsKeyId", flag="storageEncrypted"),
-    "aws:rds/clusterInstance:ClusterInstance": lambda r, g: [],
+    "aws:rds/clusterInstance:ClusterInstance": _inherits,
+    "aws:rds/snapshot:Snapshot": _inherits,
+    "aws:rds/clusterSnapshot:ClusterSnapshot": _inherits,
+    "aws:rds/snapshotCopy:SnapshotCopy": _key("kmsKeyId"),
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": _key("kmsKeyId"),
     "aws:dynamodb/table:Table": _key("serverSideEncryption.kmsKeyArn", flag="serverSideEncryption.enabled"),
+    "aws:dynamodb/tableReplica:TableReplica": _key("kmsKeyArn"),
     "aws:elasticache/cluster:Cluster": _memcached,
     "aws:elasticache/replicationGroup:ReplicationGroup": _key("kmsKeyId", flag="atRestEncryptionEnabled"),
+    "aws:elasticache/serverlessCache:ServerlessCache": _key("kmsKeyId"),
     "aws:efs/fileSystem:FileSystem": _key("kmsKeyId", flag="encrypted"),
     "aws:ebs/volume:Volume": _key("kmsKeyId", flag="encrypted"),
+    "aws:ebs/snapshot:Snapshot": _inherits,
+    "aws:ebs/snapshotCopy:SnapshotCopy": _key("kmsKeyId", flag="encrypted"),
     "aws:secretsmanager/secret:Secret": _key("kmsKeyId"),
     "aws:sqs/queue:Queue": _key("kmsMasterKeyId"),
     "aws:sns/topic:Topic": _key("kmsMasterKeyId"),
@@ -123,47 +194,82 @@ CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     "aws:backup/vault:Vault": _key("kmsKeyArn"),
     "aws:kinesis/stream:Stream": _key("kmsKeyId", flag="encryptionType", flag_value="KMS"),
     "aws:opensearch/domain:Domain": _key("encryptAtRest.kmsKeyId", flag="encryptAtRest.enabled"),
-    "aws:ec2/instance:Instance": _key("rootBlockDevice.kmsKeyId", flag="rootBlockDevice.encrypted"),
+    "aws:redshift/cluster:Cluster": _key("kmsKeyId", flag="encrypted"),
+    "aws:docdb/cluster:Cluster": _key("kmsKeyId", flag="storageEncrypted"),
+    "aws:neptune/cluster:Cluster": _key("kmsKeyArn", flag="storageEncrypted"),
+    "aws:glacier/vault:Vault": _none("S3 Glacier vaults are always encrypted with an AWS-owned key"),
+    "aws:ec2/instance:Instance": _ec2,
     "aws:kms/key:Key": _kms_key,
     "azure-native:storage:StorageAccount": _key(
         "encryption.keyVaultProperties.keyName", flag="encryption.keySource", flag_value="Microsoft.Keyvault"
     ),
-    "azure-native:sql:Server": _sql_server,
-    "azure-native:documentdb:DatabaseAccount": _key("keyVaultKeyUri"),
+    "azure-native:sql:Server": _sql("serverName", "azure-native:sql:EncryptionProtector"),
+    "azure-native:sql:ManagedInstance": _sql(
+        "managedInstanceName", "azure-native:sql:ManagedInstanceEncryptionProtector"
+    ),
+    "azure-native:cosmosdb:DatabaseAccount": _key("keyVaultKeyUri"),
     "azure-native:operationalinsights:Workspace": _workspace,
     "azure-native:recoveryservices:Vault": _key("properties.encryption.keyVaultProperties.keyUri"),
+    "azure-native:dataprotection:BackupVault": _key(
+        "properties.securitySettings.encryptionSettings.keyVaultProperties.keyUri"
+    ),
     "azure-native:compute:Disk": _key("encryption.diskEncryptionSetId"),
+    "azure-native:compute:Snapshot": _key("encryption.diskEncryptionSetId"),
+    "azure-native:compute:VirtualMachine": _azure_vm,
+    "azure-native:servicebus:Namespace": _key(
+        "encryption.keyVaultProperties.0.keyName",
+        flag="encryption.keySource",
+        flag_value="Microsoft.KeyVault",
+    ),
+    "azure-native:eventhub:Namespace": _key(
+        "encryption.keyVaultProperties.0.keyName",
+        flag="encryption.keySource",
+        flag_value="Microsoft.KeyVault",
+    ),
+    "azure-native:dbforpostgresql:Server": _key(
+        "dataEncryption.primaryKeyURI", flag="dataEncryption.type", flag_value="AzureKeyVault"
+    ),
+    "azure-native:dbformysql:Server": _key(
+        "dataEncryption.primaryKeyURI", flag="dataEncryption.type", flag_value="AzureKeyVault"
+    ),
+    "azure-native:search:Service": _key(
+        "encryptionWithCmk.enforcement", flag="encryptionWithCmk.enforcement", flag_value="Enabled"
+    ),
+    "azure-native:synapse:Workspace": _key("encryption.cmk.key.keyVaultUrl"),
+    "azure-native:redis:Redis": _none(
+        "Azure Cache for Redis (non-Enterprise) has no customer-managed key at rest"
+    ),
+    "azure-native:applicationinsights:Component": _key("workspaceResourceId"),
 }
-# Stores whose encryption lives elsewhere (key material, containers of an encrypted account, ...).
-EXEMPT = frozenset(
-    {
-        "azure-native:keyvault:Vault",
-        "azure-native:keyvault:Key",
-        "aws:kms/replicaKey:ReplicaKey",
-        "aws:kms/externalKey:ExternalKey",
-        "azure-native:storage:BlobContainer",
-        "azure-native:sql:Database",
-    }
-)
+# Stores whose encryption lives elsewhere: key material itself, containers of an encrypted account/server.
+EXEMPT: dict[str, str] = {
+    "azure-native:keyvault:Vault": "holds keys, not data encrypted with them",
+    "azure-native:keyvault:Key": "is the customer-managed key",
+    "aws:kms/replicaKey:ReplicaKey": "is a customer-managed key",
+    "aws:kms/externalKey:ExternalKey": "is a customer-managed key with imported material",
+    "azure-native:storage:BlobContainer": "is encrypted by its storage account's key",
+    "azure-native:sql:Database": "is encrypted by its server's TDE protector",
+}
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
+    known = set(ctx.config.get("awsManagedKeyArns") or ())
+    recorded = recorded_classification(ctx.stack or None)
     for r in graph.resources:
-        if r.type not in DATA_BEARING or r.type in EXEMPT or not needs_cmk(r):
+        if r.type not in PIA_DATA_STORES or r.type in EXEMPT or not needs_cmk(r, recorded):
             continue
         judge = CHECKS.get(r.type)
         if judge is None:
             out.append(
                 (
                     r.urn,
-                    f"no customer-managed-key check is defined for {r.type}, so its encryption "
-                    f"cannot "
-                    "be judged",
+                    f"no customer-managed-key check is defined for {r.type}, "
+                    "so its encryption cannot be judged",
                 )
             )
             continue
-        out.extend((r.urn, m) for m in judge(r, graph))
+        out.extend((r.urn, m) for m in judge(r, graph, known))
     return out
 
 
@@ -173,9 +279,10 @@ RULE = Rule(
     "customer-managed key.",
     severity="critical",
     remediation="Encrypt with the stack's KMS / Key Vault key (kmsKeyId, SSE-KMS, keyVaultProperties, TDE "
-    "protector) and enable key rotation.",
+    "protector, disk encryption sets on every disk) and enable key rotation; never alias/aws/*.",
     controls=("ENC-01", "ENC-02", "ENC-03", "PIA-06", "PIA-07", "SYS-02"),
     check=check,
     module=__name__,
     scope="stack",
+    config_schema={"awsManagedKeyArns": {"type": "array", "items": {"type": "string"}}},
 )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core.helpers import is_transient
+from policies.core.pia_types import PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
-from policies.core.types import DATA_BEARING
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 TRANSIENT_TYPES = frozenset({"aws:sns/topic:Topic", "aws:sqs/queue:Queue"})
@@ -56,39 +56,85 @@ def _flags(r: ResourceView) -> list[str]:
     return out
 
 
-_CONTAINERS = ("resourceGroupName", "vaultName", "accountName", "serverName", "workspaceName")
+_CONTAINERS = (
+    "resourceGroupName",
+    "vaultName",
+    "accountName",
+    "serverName",
+    "workspaceName",
+    "managedInstanceName",
+)
 
 
-def _locked(r: ResourceView, graph: StackGraph, locks: list[ResourceView]) -> bool:
-    """A lock on the resource, or on what contains it (vault of a key, account of a container, its group)."""
-    covered = {r.urn} | {u for f in _CONTAINERS for u in r.property_dependencies.get(f, ())}
-    rg = r.input("resourceGroupName")
-    for lock in locks:
-        if lock.input("level") not in ("CanNotDelete", "ReadOnly"):
-            continue
-        deps = {u for us in lock.property_dependencies.values() for u in us} | set(lock.dependencies)
-        if covered & deps:
+class _Locks:
+    """The scopes the stack's CanNotDelete/ReadOnly locks cover, indexed once: a lock covers its scope and
+    everything below it — never what merely depends on it."""
+
+    def __init__(self, graph: StackGraph):
+        self.graph = graph
+        self.subscription = False
+        self.groups: set[str] = set()  # resource group names and URNs of locked groups
+        self.urns: set[str] = set()  # locked resources (children inherit through their container fields)
+        for lock in graph.by_type(*_LOCKS):
+            if lock.input("level") not in ("CanNotDelete", "ReadOnly"):
+                continue
+            if lock.type.endswith("AtResourceGroupLevel"):
+                self.groups.update(lock.property_dependencies.get("resourceGroupName", ()))
+                self._add_name(self.groups, lock.input("resourceGroupName"))
+            elif lock.type.endswith("ByScope"):
+                self._by_scope(lock)
+            else:
+                name = lock.input("resourceName")
+                if isinstance(name, str) and not is_unknown(name):
+                    self.urns.update(
+                        r.urn
+                        for r in graph.named(name)
+                        if r.input("resourceGroupName") == lock.input("resourceGroupName")
+                    )
+
+    @staticmethod
+    def _add_name(into: set[str], value: object) -> None:
+        if isinstance(value, str) and not is_unknown(value):
+            into.add(value)
+
+    def _by_scope(self, lock: ResourceView) -> None:
+        deps = lock.property_dependencies.get("scope", ())
+        groups = {u for u in deps if (r := self.graph.get(u)) and r.type.endswith(":ResourceGroup")}
+        self.groups.update(groups)
+        self.urns.update(set(deps) - groups)
+        scope = lock.input("scope")
+        if deps or not isinstance(scope, str) or is_unknown(scope):
+            return
+        parts = scope.strip("/").split("/")
+        if len(parts) == 2 and parts[0].lower() == "subscriptions":
+            self.subscription = True
+        elif len(parts) == 4 and parts[2].lower() == "resourcegroups":
+            self.groups.add(parts[3])
+        else:
+            self.urns.update(r.urn for r in self.graph.named(parts[-1]))
+
+    def cover(self, r: ResourceView) -> bool:
+        if self.subscription:
             return True
-        if (
-            rg is not None
-            and not is_unknown(rg)
-            and lock.input("resourceGroupName") == rg
-            and lock.type == "azure-native:authorization:ManagementLockAtResourceGroupLevel"
-        ):
+        rg = r.input("resourceGroupName")
+        if (isinstance(rg, str) and rg in self.groups) or set(
+            r.property_dependencies.get("resourceGroupName", ())
+        ) & self.groups:
             return True
-    return False
+        containers = {u for f in _CONTAINERS for u in r.property_dependencies.get(f, ())} | {r.urn}
+        return bool(containers & self.urns)
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    locks = graph.by_type(*_LOCKS)
+    locks = _Locks(graph)
     for r in graph.resources:
-        if r.type not in DATA_BEARING or r.type in TRANSIENT_TYPES or is_transient(r):
+        if r.type not in PIA_DATA_STORES or r.type in TRANSIENT_TYPES or is_transient(r):
             continue
         if not r.protect:
             out.append((r.urn, "the resource is not `protect`ed: Pulumi could delete it with its data"))
         out.extend((r.urn, m) for m in _flags(r))
-        if r.cloud == "azure" and not _locked(r, graph, locks):
+        if r.cloud == "azure" and not locks.cover(r):
             out.append((r.urn, "no CanNotDelete management lock covers the resource or its resource group"))
     return out
 

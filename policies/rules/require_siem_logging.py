@@ -4,6 +4,7 @@ root use and key disable/deletion (DPA annex 3 b.vii, a.iii)."""
 
 from __future__ import annotations
 
+from policies.core.iam.breakglass import has_target
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AWS_DATA_STORES, AZURE_DATA_STORES, KEYS
 from policies.core.view import ResourceView, StackGraph, is_unknown
@@ -55,7 +56,31 @@ def _trail_problems(t: ResourceView) -> list[str]:
         out.append("`enableLogging` is false")
     if not t.input("kmsKeyId"):
         out.append("`kmsKeyId` is not set: the trail must be encrypted with a customer-managed key")
+    if not _management_events(t):
+        out.append("the trail's event selectors record no management events: who changed what is not logged")
     return out
+
+
+def _management_events(t: ResourceView) -> bool:
+    """Management events are recorded by default; selectors can switch them off."""
+    basic = t.input("eventSelectors")
+    advanced = t.input("advancedEventSelectors")
+    if isinstance(advanced, list) and advanced:
+        return any(
+            isinstance(sel, dict)
+            and any(
+                isinstance(f, dict)
+                and f.get("field") == "eventCategory"
+                and "Management" in (f.get("equals") or [])
+                for f in sel.get("fieldSelectors") or []
+            )
+            for sel in advanced
+        )
+    if isinstance(basic, list) and basic:
+        return any(
+            isinstance(sel, dict) and sel.get("includeManagementEvents", True) is not False for sel in basic
+        )
+    return True
 
 
 def _alarmed(graph: StackGraph) -> list[str]:
@@ -64,8 +89,15 @@ def _alarmed(graph: StackGraph) -> list[str]:
     alarms = graph.by_type("aws:cloudwatch/metricAlarm:MetricAlarm")
     rules = graph.by_type("aws:cloudwatch/eventRule:EventRule")
     alarmed_metrics = {
-        (a.input("namespace"), a.input("metricName")) for a in alarms if a.input("alarmActions")
+        (a.input("namespace"), a.input("metricName"))
+        for a in alarms
+        if a.input("alarmActions") and a.input("actionsEnabled") is not False
     }
+    rules = [
+        r
+        for r in rules
+        if r.input("state") != "DISABLED" and r.input("isEnabled") is not False and has_target(graph, r)
+    ]
     missing = []
     for what, words in ALARM_PATTERNS.items():
         ok = False
@@ -138,9 +170,8 @@ RULE = Rule(
     "deletion.",
     severity="high",
     remediation="Onboard Sentinel and add a DiagnosticSetting per Azure data store; keep a multi-region "
-    "CloudTrail "
-    "with log file validation and kmsKeyId; alarm on root use and "
-    "kms:DisableKey/ScheduleKeyDeletion.",
+    "CloudTrail with management events, log file validation and kmsKeyId; alarm (enabled, with a target) "
+    "on root use and kms:DisableKey/ScheduleKeyDeletion.",
     controls=("PIA-05", "LOG-01", "LOG-02", "LOG-03", "IAM-02", "IAM-08", "ACC-06"),
     check=check,
     module=__name__,

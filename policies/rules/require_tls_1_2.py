@@ -1,14 +1,53 @@
-"""TLS between parties and HTTPS between components, never below TLS 1.2 (DPA annex 3 a.ii, b.v)."""
+"""TLS between parties and HTTPS between components, never below TLS 1.2 (DPA annex 3 a.ii, b.v). Policies
+are judged by allow-lists of names per service, not substrings (ELBSecurityPolicy-TLS13-1-0-2021-06 contains
+`TLS13` and still accepts TLS 1.0)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from policies.core.pia_types import AWS_API_STORES
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, get_path, is_unknown, unknown_message
 
-_TLS12_POLICY_MARKERS = ("TLS13", "TLS-1-2", "FS-1-2", "TLS12")
-_OLD = ("TLSv1,", "TLSv1.1", "1.0", "1.1")
+# Elastic Load Balancing policies whose minimum protocol is TLS 1.2 (ELB documentation, security policies).
+ELB_POLICIES = frozenset(
+    {
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-3-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+        "ELBSecurityPolicy-TLS-1-2-2017-01",
+        "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+        "ELBSecurityPolicy-FS-1-2-2019-08",
+        "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+        "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+    }
+)
+# Application Gateway predefined policies with minimum TLS 1.2 (AppGwSslPolicy20170401 allows TLS 1.1).
+APPGW_POLICIES = frozenset({"AppGwSslPolicy20170401S", "AppGwSslPolicy20220101", "AppGwSslPolicy20220101S"})
+APIGW_POLICIES = frozenset(
+    {
+        "TLS_1_2",
+        "SecurityPolicy_TLS13_1_3_2025_09",
+        "SecurityPolicy_TLS13_1_2_2021_06",
+        "SecurityPolicy_TLS12_1_2_2021_06",
+        "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09",
+        "SecurityPolicy_TLS13_1_2_PQ_2025_09",
+        "SecurityPolicy_TLS12_PFS_2025_EDGE",
+    }
+)
+_TLS12 = ("TLSv1.2", "TLSv1.3")
 
 
 def _listener(v: ResourceView) -> list[str]:
@@ -19,9 +58,9 @@ def _listener(v: ResourceView) -> list[str]:
         pol = v.input("sslPolicy")
         if is_unknown(pol):
             return [unknown_message("sslPolicy", "the TLS version")]
-        if not isinstance(pol, str) or not any(m in pol for m in _TLS12_POLICY_MARKERS):
+        if pol not in ELB_POLICIES:
             return [
-                f"`sslPolicy` is {pol!r}; use a policy without TLS 1.0/1.1 "
+                f"`sslPolicy` is {pol!r}, not a policy with minimum TLS 1.2 "
                 "(e.g. ELBSecurityPolicy-TLS13-1-2-2021-06)"
             ]
         return []
@@ -40,33 +79,63 @@ def _listener(v: ResourceView) -> list[str]:
     return [f"listener protocol {proto!r} serves traffic without TLS; only an HTTP→HTTPS redirect is allowed"]
 
 
-def _equals(v: ResourceView, field: str, good: tuple[Any, ...], default_ok: bool = False) -> list[str]:
-    value = v.get(field)
+def _equals(v: ResourceView, fld: str, good: tuple[Any, ...], default_ok: bool = False) -> list[str]:
+    value = v.get(fld)
     if is_unknown(value):
-        return [unknown_message(field, "the TLS setting")]
+        return [unknown_message(fld, "the TLS setting")]
     if value is None and default_ok:
         return []
     if value not in good:
-        return [f"`{field}` is {value!r}; expected {' or '.join(repr(g) for g in good)}"]
+        return [f"`{fld}` is {value!r}; expected {' or '.join(repr(g) for g in good)}"]
     return []
 
 
-def _mysql_params(v: ResourceView) -> list[str]:
+def _db_params(v: ResourceView) -> list[str]:
+    """MySQL/MariaDB: require_secure_transport ON and tls_version within TLSv1.2/1.3; PostgreSQL:
+    rds.force_ssl 1
+    and, if set, ssl_min_protocol_version at least TLSv1.2. Cluster and instance parameter groups alike."""
     family = v.input("family")
-    if not isinstance(family, str) or not family.startswith(("mysql", "mariadb")):
-        return []
+    if is_unknown(family):
+        return [unknown_message("family", "the engine's TLS parameters")]
     params = {p.get("name"): p.get("value") for p in v.input("parameters") or [] if isinstance(p, dict)}
+    family = str(family or "")
     out = []
-    if str(params.get("require_secure_transport", "")).upper() not in ("ON", "1"):
-        out.append("parameter `require_secure_transport` must be ON")
-    tls = params.get("tls_version")
-    if tls is None or any(o in f"{tls}," for o in _OLD):
-        out.append(f"parameter `tls_version` is {tls!r}; allow only TLSv1.2,TLSv1.3")
+    if family.startswith(("mysql", "mariadb", "aurora-mysql", "aurora5.6")):
+        if str(params.get("require_secure_transport", "")).upper() not in ("ON", "1"):
+            out.append("parameter `require_secure_transport` must be ON")
+        tls = params.get("tls_version")
+        if tls is None or not set(str(tls).replace(" ", "").split(",")) <= set(_TLS12):
+            out.append(f"parameter `tls_version` is {tls!r}; allow only TLSv1.2,TLSv1.3")
+    elif family.startswith(("postgres", "aurora-postgresql")):
+        if str(params.get("rds.force_ssl", "")) != "1":
+            out.append(f"parameter `rds.force_ssl` is {params.get('rds.force_ssl')!r}; it must be 1")
+        low = params.get("ssl_min_protocol_version")
+        if low is not None and low not in _TLS12:
+            out.append(f"parameter `ssl_min_protocol_version` is {low!r}; use TLSv1.2 or TLSv1.3")
     return out
+
+
+def _appgw(v: ResourceView) -> list[str]:
+    pol = v.input("sslPolicy")
+    if is_unknown(pol):
+        return [unknown_message("sslPolicy", "the TLS version")]
+    if not isinstance(pol, dict):
+        return ["no `sslPolicy`: the gateway's default policy is not pinned to TLS 1.2"]
+    kind = pol.get("policyType")
+    if kind == "Predefined" and pol.get("policyName") in APPGW_POLICIES:
+        return []
+    if kind in ("Custom", "CustomV2") and pol.get("minProtocolVersion") in ("TLSv1_2", "TLSv1_3"):
+        return []
+    return [f"`sslPolicy` {pol!r} does not pin minimum TLS 1.2 (AppGwSslPolicy20220101S or CustomV2 TLSv1_2)"]
+
+
+def _web(v: ResourceView) -> list[str]:
+    return _equals(v, "siteConfig.minTlsVersion", ("1.2", "1.3")) + _equals(v, "httpsOnly", (True,))
 
 
 CHECKS: dict[str, Any] = {
     "aws:lb/listener:Listener": _listener,
+    "aws:alb/listener:Listener": _listener,
     "aws:lb/targetGroup:TargetGroup": lambda v: (
         _equals(v, "protocol", ("HTTPS", "TLS", "GENEVE")) if v.input("targetType") != "lambda" else []
     ),
@@ -74,22 +143,97 @@ CHECKS: dict[str, Any] = {
     "aws:elasticache/replicationGroup:ReplicationGroup": lambda v: _equals(
         v, "transitEncryptionEnabled", (True,)
     ),
-    "aws:rds/parameterGroup:ParameterGroup": _mysql_params,
+    "aws:rds/parameterGroup:ParameterGroup": _db_params,
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup": _db_params,
+    "aws:apigateway/domainName:DomainName": lambda v: _equals(
+        v, "securityPolicy", tuple(sorted(APIGW_POLICIES))
+    ),
+    "aws:apigatewayv2/domainName:DomainName": lambda v: _equals(
+        v, "domainNameConfiguration.securityPolicy", tuple(sorted(APIGW_POLICIES))
+    ),
     "azure-native:storage:StorageAccount": lambda v: (
         _equals(v, "minimumTlsVersion", ("TLS1_2", "TLS1_3"))
         + _equals(v, "enableHttpsTrafficOnly", (True,), default_ok=True)
     ),
     "azure-native:sql:Server": lambda v: _equals(v, "minimalTlsVersion", ("1.2", "1.3")),
-    "azure-native:cache:Redis": lambda v: (
+    "azure-native:sql:ManagedInstance": lambda v: _equals(v, "minimalTlsVersion", ("1.2", "1.3")),
+    "azure-native:redis:Redis": lambda v: (
         _equals(v, "minimumTlsVersion", ("1.2", "1.3"))
         + _equals(v, "enableNonSslPort", (False,), default_ok=True)
     ),
-    "azure-native:documentdb:DatabaseAccount": lambda v: _equals(v, "minimalTlsVersion", ("Tls12", "Tls13")),
+    "azure-native:cosmosdb:DatabaseAccount": lambda v: _equals(v, "minimalTlsVersion", ("Tls12", "Tls13")),
     "azure-native:servicebus:Namespace": lambda v: _equals(v, "minimumTlsVersion", ("1.2", "1.3")),
     "azure-native:eventhub:Namespace": lambda v: _equals(v, "minimumTlsVersion", ("1.2", "1.3")),
-    "azure-native:web:WebApp": lambda v: (
-        _equals(v, "siteConfig.minTlsVersion", ("1.2", "1.3")) + _equals(v, "httpsOnly", (True,))
+    "azure-native:web:WebApp": _web,
+    "azure-native:web:WebAppSlot": _web,
+    "azure-native:network:ApplicationGateway": _appgw,
+    "aws:opensearch/domain:Domain": lambda v: (
+        _equals(v, "domainEndpointOptions.enforceHttps", (True,))
+        + _equals(
+            v,
+            "domainEndpointOptions.tlsSecurityPolicy",
+            ("Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"),
+        )
     ),
+    "aws:docdb/clusterParameterGroup:ClusterParameterGroup": lambda v: (
+        []
+        if {p.get("name"): p.get("value") for p in v.input("parameters") or [] if isinstance(p, dict)}.get(
+            "tls"
+        )
+        in ("tls1.2+", "tls1.3+", "fips-140-3")
+        else ["parameter `tls` must be tls1.2+, tls1.3+ or fips-140-3"]
+    ),
+    "aws:redshift/parameterGroup:ParameterGroup": lambda v: (
+        []
+        if str(
+            {p.get("name"): p.get("value") for p in v.input("parameters") or [] if isinstance(p, dict)}.get(
+                "require_ssl", ""
+            )
+        ).lower()
+        == "true"
+        else ["parameter `require_ssl` must be true"]
+    ),
+}
+_AWS_API = "served by the AWS API endpoints, which enforce TLS 1.2 or newer for every client (since 2024-02)"
+_AZURE_ARM = (
+    "served through Azure Resource Manager / the data plane of its account, TLS 1.2 enforced by Azure"
+)
+# Data stores whose TLS is terminated elsewhere: the type that is judged instead, or why none is needed.
+TLS_ELSEWHERE: dict[str, str] = {
+    **{t: _AWS_API for t in AWS_API_STORES},
+    "aws:rds/snapshot:Snapshot": _AWS_API,
+    "aws:s3/bucket:Bucket": _AWS_API,
+    "aws:s3/bucketV2:BucketV2": _AWS_API,
+    "aws:rds/instance:Instance": "judged on aws:rds/parameterGroup:ParameterGroup",
+    "aws:rds/cluster:Cluster": "judged on aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:rds/clusterInstance:ClusterInstance": "judged on its cluster parameter group",
+    "aws:docdb/cluster:Cluster": "judged on aws:docdb/clusterParameterGroup:ClusterParameterGroup",
+    "aws:redshift/cluster:Cluster": "judged on aws:redshift/parameterGroup:ParameterGroup",
+    "aws:neptune/cluster:Cluster": "Neptune requires TLS 1.2 on every connection since engine 1.0.4.0",
+    "aws:elasticache/serverlessCache:ServerlessCache": "serverless caches accept TLS connections only",
+    "aws:efs/fileSystem:FileSystem": "NFS in the VPC; TLS in transit is a mount option (efs-utils)",
+    "aws:ebs/volume:Volume": "block device attached to its instance; no network protocol",
+    "aws:ec2/instance:Instance": "serves through its load balancer listeners, judged there",
+    "azure-native:compute:VirtualMachine": "serves through its Application Gateway, judged there",
+    "azure-native:compute:Disk": "block device attached to its VM; no network protocol",
+    "azure-native:compute:Snapshot": "exported only through short-lived HTTPS SAS URLs issued by Azure",
+    **{
+        t: _AZURE_ARM
+        for t in (
+            "azure-native:dataprotection:BackupVault",
+            "azure-native:recoveryservices:Vault",
+            "azure-native:keyvault:Key",
+            "azure-native:keyvault:Vault",
+            "azure-native:operationalinsights:Workspace",
+            "azure-native:applicationinsights:Component",
+            "azure-native:search:Service",
+            "azure-native:synapse:Workspace",
+            "azure-native:storage:BlobContainer",
+        )
+    },
+    "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",
+    "azure-native:dbforpostgresql:Server": "TLS 1.2 is the service minimum (ssl_min_protocol_version)",
+    "azure-native:dbformysql:Server": "TLS 1.2 minimum is the service default (tls_version server parameter)",
 }
 
 
@@ -102,9 +246,9 @@ RULE = Rule(
     id="require-tls-1-2",
     title="Every endpoint and link between components uses TLS 1.2 or newer.",
     severity="high",
-    remediation="Set the TLS policy/minimum version to 1.2+ (ELBSecurityPolicy-TLS13-1-2-2021-06, TLS1_2, "
-    "'1.2'), HTTPS target groups, in-transit encryption for caches, HTTP only as redirect to "
-    "HTTPS.",
+    remediation="Use a listed TLS 1.2+ policy (ELBSecurityPolicy-TLS13-1-2-2021-06, AppGwSslPolicy20220101S, "
+    "TLS_1_2), TLS1_2/'1.2' minimums on stores, web apps and their slots, TLS-only parameter groups, "
+    "in-transit encryption for caches, HTTP only as redirect to HTTPS.",
     controls=("ENC-05", "SYS-05"),
     check=check,
     module=__name__,

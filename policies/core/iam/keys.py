@@ -1,0 +1,120 @@
+"""Who administers and who uses each KMS key: key policies (principals compared as identities, `*` is
+everyone in the account), KMS grants and IAM policies together (DPA annex 3 b.vi)."""
+
+from __future__ import annotations
+
+import re
+
+from policies.core.iam.catalogue import functions, key_use
+from policies.core.iam.principals import AwsPrincipal
+from policies.core.iam.statements import as_list, conditions, principals, statement_actions, via_service_only
+from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
+
+KEY = "aws:kms/key:Key"
+GRANT = "aws:kms/grant:Grant"
+_IDENTITY = re.compile(r":(role|user)/(?:.*/)?([^/]+)$")
+_USE_OPS = {
+    "Encrypt",
+    "Decrypt",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "GenerateDataKey",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyWithoutPlaintext",
+    "GenerateDataKeyPairWithoutPlaintext",
+    "Sign",
+    "GenerateMac",
+}
+
+
+def identity(principal: str) -> str:
+    """`role/<name>` / `user/<name>` of an ARN (paths ignored), `*`, or the string itself."""
+    m = _IDENTITY.search(principal)
+    return f"{m.group(1)}/{m.group(2)}" if m else principal
+
+
+def _principal_arns(stmt: dict) -> list[str] | None:
+    """Identities an `aws:PrincipalArn` condition narrows a `*` principal to; None when it does not narrow
+    (absent, …IfExists, or a wildcard value that could match anyone)."""
+    for op, block in conditions(stmt).items():
+        values = block.get("aws:principalarn")
+        if (
+            values
+            and not op.endswith("IfExists")
+            and op.replace("ForAnyValue:", "") in ("StringEquals", "ArnEquals", "StringLike", "ArnLike")
+        ):
+            if any("*" in v or "?" in v for v in values):
+                return None
+            return [identity(v) for v in values]
+    return None
+
+
+def _delegation(p: str) -> bool:
+    return p.endswith(":root") or p.isdigit()
+
+
+def _grants(graph: StackGraph, key: ResourceView) -> set[str]:
+    """Grantees of grants on this key that allow use; a grant whose key cannot be placed counts for every
+    key."""
+    users: set[str] = set()
+    for g in graph.by_type(GRANT):
+        ref = g.input("keyId")
+        on_key = key.urn in g.property_dependencies.get("keyId", ()) or (
+            isinstance(ref, str)
+            and not is_unknown(ref)
+            and ref in (key.input("arn"), key.input("keyId"), key.name)
+        )
+        placed = bool(g.property_dependencies.get("keyId")) or (
+            isinstance(ref, str) and ref.startswith("arn:")
+        )
+        if (on_key or not placed) and set(map(str, as_list(g.input("operations")))) & _USE_OPS:
+            users.add(identity(str(g.input("granteePrincipal"))))
+    return users
+
+
+def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[str, str]]:
+    admin_actions = functions()["key administration"]
+    iam_admins = {
+        f"{'role' if p.view.type.endswith(':Role') else 'user'}/{p.physical_name}"
+        for p in people
+        if p.actions() & admin_actions
+    }
+    out: list[tuple[str, str]] = []
+    for key in graph.by_type(KEY):
+        doc, err = json_document(key.input("policy"))
+        if err == "unknown":
+            out.append((key.urn, unknown_message("policy", "who administers and uses the key")))
+            continue
+        admins, users = set(iam_admins), _grants(graph, key)
+        for s in (doc or {}).get("Statement", []) if isinstance(doc, dict) else []:
+            if not isinstance(s, dict) or s.get("Effect") != "Allow":
+                continue
+            ps = principals(s)
+            names = (
+                (_principal_arns(s) or ["*"])
+                if "*" in ps
+                else [identity(p) for p in ps.get("AWS", []) if not _delegation(p)]
+            )
+            acts = statement_actions(s)
+            if acts & admin_actions:
+                admins.update(n for n in names if n != "*")
+            if acts & key_use() and not via_service_only(s):
+                users.update(names)
+        both = sorted(admins & users)
+        if both:
+            out.append(
+                (
+                    key.urn,
+                    f"{', '.join(both)} both administer and use the key (key policy, grants and "
+                    "IAM policies together)",
+                )
+            )
+        if "*" in users and admins:
+            out.append(
+                (
+                    key.urn,
+                    "the key policy lets `*` (every principal of the account) use the key, which "
+                    f"includes its administrators {', '.join(sorted(admins))}",
+                )
+            )
+    return out

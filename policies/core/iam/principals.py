@@ -1,0 +1,256 @@
+"""Every path that gives an AWS principal permissions: inline and managed policies of roles and users,
+group membership (both resource kinds), iam.PolicyAttachment, managed ARNs on the role, permission
+boundaries — and who can act as the principal (people, pipelines, workloads)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from policies.core.iam.catalogue import functions
+from policies.core.iam.managed import is_managed, managed_statements
+from policies.core.iam.statements import denies_without_mfa, effective, trust_kind
+from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
+
+ROLE, USER, GROUP = "aws:iam/role:Role", "aws:iam/user:User", "aws:iam/group:Group"
+PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"  # IAM Identity Center: used by people
+POLICY = "aws:iam/policy:Policy"
+LOGIN = "aws:iam/userLoginProfile:UserLoginProfile"
+_ATTACH = "aws:iam/policyAttachment:PolicyAttachment"
+LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    ROLE: (
+        ("aws:iam/rolePolicy:RolePolicy", "role", "policy"),
+        ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "role", "policyArn"),
+        (_ATTACH, "roles", "policyArn"),
+    ),
+    USER: (
+        ("aws:iam/userPolicy:UserPolicy", "user", "policy"),
+        ("aws:iam/userPolicyAttachment:UserPolicyAttachment", "user", "policyArn"),
+        (_ATTACH, "users", "policyArn"),
+    ),
+    PERMISSION_SET: (
+        (
+            "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+            "permissionSetArn",
+            "inlinePolicy",
+        ),
+        (
+            "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+            "permissionSetArn",
+            "managedPolicyArn",
+        ),
+        (
+            "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
+            "permissionSetArn",
+            "customerManagedPolicyReference",
+        ),
+    ),
+    GROUP: (
+        ("aws:iam/groupPolicy:GroupPolicy", "group", "policy"),
+        ("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "group", "policyArn"),
+        (_ATTACH, "groups", "policyArn"),
+    ),
+}
+
+
+@dataclass
+class AwsPrincipal:
+    """A role or user with everything that reaches it."""
+
+    view: ResourceView
+    people: bool = False
+    trust: list[dict[str, Any]] = field(default_factory=list)
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    boundary: list[dict[str, Any]] | None = None
+    problems: list[str] = field(default_factory=list)
+    trust_problems: list[str] = field(default_factory=list)
+
+    @property
+    def physical_name(self) -> str:
+        n = self.view.input("name")
+        return n if isinstance(n, str) and not is_unknown(n) else self.view.name
+
+    def actions(self) -> frozenset[str]:
+        acts = effective(self.statements)
+        return acts & effective(self.boundary) if self.boundary is not None else acts
+
+    def functions(self) -> list[str]:
+        acts = self.actions()
+        return [fn for fn, fn_actions in functions().items() if acts & fn_actions]
+
+    @property
+    def kind(self) -> str:
+        return {ROLE: "role", USER: "user"}.get(self.view.type, "permission set")
+
+    def mfa_enforced(self) -> bool:
+        """Identity policies deny everything without MFA (the IAM-user way of requiring it)."""
+        return any(denies_without_mfa(s) for s in self.statements)
+
+
+class _Refs:
+    """Resources of a type by what their field refers to (URN of a property dependency, or a string value)."""
+
+    def __init__(self, graph: StackGraph, type_: str, fld: str):
+        self.by_key: dict[str, list[ResourceView]] = {}
+        for r in graph.by_type(type_):
+            keys = set(r.property_dependencies.get(fld, ()))
+            keys |= {v for v in _strings(r.input(fld)) if not is_unknown(v)}
+            for k in keys:
+                self.by_key.setdefault(k, []).append(r)
+
+    def to(self, target: ResourceView) -> list[ResourceView]:
+        found: dict[str, ResourceView] = {}
+        names = {target.urn, target.name} | {v for v in _strings(target.input("name")) if not is_unknown(v)}
+        for k in names:
+            for r in self.by_key.get(k, ()):
+                found[r.urn] = r
+        return list(found.values())
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+class _Resolver:
+    def __init__(self, graph: StackGraph):
+        self.graph = graph
+        self.refs: dict[tuple[str, str], _Refs] = {}
+
+    def linked(self, type_: str, fld: str, target: ResourceView) -> list[ResourceView]:
+        if (type_, fld) not in self.refs:
+            self.refs[(type_, fld)] = _Refs(self.graph, type_, fld)
+        return self.refs[(type_, fld)].to(target)
+
+    def document(self, holder: ResourceView, fld: str, what: str) -> tuple[list[dict[str, Any]], list[str]]:
+        doc, err = json_document(holder.input(fld))
+        if err == "unknown":
+            return [], [f"{what}: " + unknown_message(fld, "the permissions it grants")]
+        if err:
+            return [], [f"{what}: `{fld}` is {err}, so the permissions it grants cannot be judged"]
+        stmts = doc.get("Statement") if isinstance(doc, dict) else None
+        stmts = stmts if isinstance(stmts, list) else [stmts] if isinstance(stmts, dict) else []
+        return [s for s in stmts if isinstance(s, dict)], []
+
+    def policy_arn(self, holder: ResourceView, fld: str, arn: Any) -> tuple[list[dict[str, Any]], list[str]]:
+        """Statements of a policy named by ARN: a policy of this stack or a known AWS-managed policy."""
+        deps = [p for p in self.graph.dependency_of(holder, fld) if p.type == POLICY]
+        if not deps and isinstance(arn, str) and not is_unknown(arn):
+            if is_managed(arn):
+                stmts = managed_statements(arn)
+                if stmts is None:
+                    return [], [
+                        f"AWS-managed policy {arn.rsplit('/', 1)[-1]} is not known to the gate, so the "
+                        "functions it grants cannot be judged (use a policy of this stack)"
+                    ]
+                return stmts, []
+            deps = [
+                p
+                for p in self.graph.by_type(POLICY)
+                if p.input("arn") == arn or any(arn.endswith(f"/{n}") for n in _strings(p.input("name")))
+            ]
+            if not deps:
+                return [], [
+                    f"policy {arn!r} is not in this stack, so the functions it grants cannot be judged"
+                ]
+        if not deps:
+            return [], [f"{holder.name}: " + unknown_message(fld, "the permissions it grants")]
+        out: tuple[list[dict[str, Any]], list[str]] = ([], [])
+        for p in deps:
+            s, problems = self.document(p, "policy", f"policy {p.name}")
+            out[0].extend(s)
+            out[1].extend(problems)
+        return out
+
+    def attached(self, target: ResourceView) -> tuple[list[dict[str, Any]], list[str]]:
+        stmts: list[dict[str, Any]] = []
+        problems: list[str] = []
+        for type_, fld, doc_field in LINKS[target.type]:
+            for holder in self.linked(type_, fld, target):
+                s, p = self._attachment(holder, doc_field)
+                stmts.extend(s)
+                problems.extend(p)
+        for i, arn in enumerate(_list(target.input("managedPolicyArns"))):
+            s, p = self.policy_arn(target, "managedPolicyArns", arn)
+            stmts.extend(s)
+            problems.extend(
+                p if not is_unknown(arn) else [unknown_message(f"managedPolicyArns.{i}", "the permissions")]
+            )
+        for i, inline in enumerate(_list(target.input("inlinePolicies"))):
+            if isinstance(inline, dict) and inline.get("policy") is not None:
+                holder = ResourceView(type=target.type, raw={"policy": inline["policy"]}, name=target.name)
+                s, p = self.document(holder, "policy", f"inlinePolicies.{i}")
+                stmts.extend(s)
+                problems.extend(p)
+        return stmts, problems
+
+    def _attachment(self, holder: ResourceView, doc_field: str) -> tuple[list[dict[str, Any]], list[str]]:
+        if doc_field in ("policy", "inlinePolicy"):
+            return self.document(holder, doc_field, f"policy {holder.name}")
+        if doc_field == "customerManagedPolicyReference":  # an IAM policy of the account, by name
+            ref = holder.input(doc_field)
+            name = ref.get("name") if isinstance(ref, dict) else None
+            policies = [p for p in self.graph.by_type(POLICY) if name in _strings(p.input("name"))]
+            if not policies:
+                return [], [
+                    f"customer-managed policy {name!r} is not in this stack, so its functions cannot be "
+                    "judged"
+                ]
+            return self.document(policies[0], "policy", f"policy {policies[0].name}")
+        return self.policy_arn(holder, doc_field, holder.input(doc_field))
+
+    def groups_of(self, user: ResourceView) -> list[ResourceView]:
+        groups = {
+            g.urn: g
+            for m in self.linked("aws:iam/groupMembership:GroupMembership", "users", user)
+            for g in self._targets(m, "group", GROUP)
+        }
+        for m in self.linked("aws:iam/userGroupMembership:UserGroupMembership", "user", user):
+            groups.update({g.urn: g for g in self._targets(m, "groups", GROUP)})
+        return list(groups.values())
+
+    def _targets(self, holder: ResourceView, fld: str, type_: str) -> list[ResourceView]:
+        urns = set(holder.property_dependencies.get(fld, ()))
+        names = set(_strings(holder.input(fld)))
+        return [
+            g
+            for g in self.graph.by_type(type_)
+            if g.urn in urns or g.name in names or bool(set(_strings(g.input("name"))) & names)
+        ]
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def aws_principals(graph: StackGraph) -> list[AwsPrincipal]:
+    """Roles and users of the stack with every statement that reaches them (computed once per graph)."""
+    cached = graph.__dict__.get("_iam_principals")
+    if cached is not None:
+        return cached
+    res = _Resolver(graph)
+    out: list[AwsPrincipal] = []
+    for view in graph.by_type(ROLE, USER, PERMISSION_SET):
+        p = AwsPrincipal(view)
+        p.statements, p.problems = res.attached(view)
+        if view.type == PERMISSION_SET:
+            p.people = True  # IAM Identity Center hands permission sets to people
+        elif view.type == ROLE:
+            p.trust, p.trust_problems = res.document(view, "assumeRolePolicy", "trust policy")
+            p.people = bool(p.trust_problems) or any(trust_kind(s) == "people" for s in p.trust)
+        else:
+            p.people = bool(res.linked(LOGIN, "user", view))
+            for g in res.groups_of(view):
+                s, problems = res.attached(g)
+                p.statements.extend(s)
+                p.problems.extend(problems)
+        boundary = view.input("permissionsBoundary")
+        if boundary is not None:
+            stmts, problems = res.policy_arn(view, "permissionsBoundary", boundary)
+            p.boundary = (
+                None if problems else stmts
+            )  # an unreadable boundary limits nothing (over-approximate)
+        out.append(p)
+    graph.__dict__["_iam_principals"] = out
+    return out

@@ -1,0 +1,44 @@
+"""The resource types the PIA conditions judge as data stores: the shared classification (types.py) plus
+the stores this pack found missing there (SQL Managed Instance, Azure VMs classified like EC2, snapshot
+copies). Kept separate so the SDK-generated classification can replace it (see docs/pia-conditions.md)."""
+
+from __future__ import annotations
+
+from policies.core.types import DATA_BEARING
+
+PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
+    {
+        "azure-native:sql:ManagedInstance",
+        "azure-native:compute:VirtualMachine",
+        "aws:rds/snapshotCopy:SnapshotCopy",
+        # backups kept at the destination of the replication
+        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+        "azure-native:cosmosdb:DatabaseAccount",
+    }
+)
+PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES
+
+# Data stores reached only through the AWS service APIs (no endpoint of their own in a VPC or online):
+# public exposure is a question of IAM, TLS is the AWS API endpoint's.
+AWS_API_STORES: frozenset[str] = frozenset(
+    {
+        "aws:backup/vault:Vault",
+        "aws:cloudwatch/logGroup:LogGroup",
+        "aws:dynamodb/table:Table",
+        "aws:dynamodb/tableReplica:TableReplica",
+        "aws:ecr/repository:Repository",
+        "aws:glacier/vault:Vault",
+        "aws:kinesis/stream:Stream",
+        "aws:kms/externalKey:ExternalKey",
+        "aws:kms/key:Key",
+        "aws:kms/replicaKey:ReplicaKey",
+        "aws:secretsmanager/secret:Secret",
+        "aws:sns/topic:Topic",
+        "aws:sqs/queue:Queue",
+        "aws:ebs/snapshot:Snapshot",
+        "aws:ebs/snapshotCopy:SnapshotCopy",
+        "aws:rds/snapshotCopy:SnapshotCopy",
+        "aws:rds/clusterSnapshot:ClusterSnapshot",
+        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+    }
+)

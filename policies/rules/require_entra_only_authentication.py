@@ -1,0 +1,71 @@
+"""Data stores accept only Entra ID identities, never shared keys or SQL logins: access is tied to a person or
+workload with MFA and separation of duties (D36 §101 3rd/4th; DPA annex 3 a.i.3; CLOUD
+"Multifactorauthenticatie"). A storage account key or SQL password bypasses all of that."""
+
+from __future__ import annotations
+
+from policies.core.helpers import linked
+from policies.core.rule import Rule, RuleContext
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
+
+_SQL_AAD_ONLY = {
+    "azure-native:sql:Server": ("azure-native:sql:ServerAzureADOnlyAuthentication", "serverName"),
+    "azure-native:sql:ManagedInstance": (
+        "azure-native:sql:ManagedInstanceAzureADOnlyAuthentication",
+        "managedInstanceName",
+    ),
+}
+
+
+def _storage(r: ResourceView, graph: StackGraph) -> list[str]:
+    value = r.input("allowSharedKeyAccess")
+    if is_unknown(value):
+        return [unknown_message("allowSharedKeyAccess", "whether account keys can be used")]
+    if value is not False:
+        return [
+            f"`allowSharedKeyAccess` is {value!r} (absent means allowed): account keys and SAS tokens "
+            "bypass Entra ID; set it to false"
+        ]
+    return []
+
+
+def _sql(r: ResourceView, graph: StackGraph) -> list[str]:
+    flag = get_path(r.inputs, "administrators.azureADOnlyAuthentication")
+    out = []
+    if is_unknown(flag):
+        out.append(unknown_message("administrators.azureADOnlyAuthentication", "the authentication mode"))
+    elif flag is not True:
+        out.append(
+            "`administrators.azureADOnlyAuthentication` is not true: SQL logins (passwords) remain possible"
+        )
+    kind, fld = _SQL_AAD_ONLY[r.type]
+    for s in linked(graph, r, (kind,), fld):
+        if s.input("azureADOnlyAuthentication") is not True:
+            out.append(
+                f"{s.name} sets `azureADOnlyAuthentication` to {s.input('azureADOnlyAuthentication')!r}"
+            )
+    return out
+
+
+CHECKS = {
+    "azure-native:storage:StorageAccount": _storage,
+    "azure-native:sql:Server": _sql,
+    "azure-native:sql:ManagedInstance": _sql,
+}
+
+
+def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
+    return [(r.urn, m) for t, judge in CHECKS.items() for r in graph.by_type(t) for m in judge(r, graph)]
+
+
+RULE = Rule(
+    id="require-entra-only-authentication",
+    title="Every Azure data store accepts Entra ID identities only, no shared keys or SQL logins.",
+    severity="high",
+    remediation="Set `allow_shared_key_access=False` on storage accounts and "
+    "`administrators.azure_ad_only_authentication=True` on SQL servers and managed instances.",
+    controls=("IAM-03", "IAM-04", "IAM-07", "PIA-03"),
+    check=check,
+    module=__name__,
+    scope="stack",
+)

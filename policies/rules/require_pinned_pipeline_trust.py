@@ -1,0 +1,63 @@
+"""Pipelines federated through OIDC may assume a role only from one pinned subject and audience: without
+them any repository or workflow of the identity provider could deploy (DPA annex 3 a.i.3, b.iii.3: dedicated
+credentials per component; least privilege). A machine cannot present MFA, so none is required here."""
+
+from __future__ import annotations
+
+from policies.core.iam.statements import oidc_issuers, pinned, trust_kind
+from policies.core.rule import Rule, RuleContext
+from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
+
+FEDERATED_CREDENTIAL = "azure-native:managedidentity:FederatedIdentityCredential"
+
+
+def _role(view: ResourceView) -> list[str]:
+    doc, err = json_document(view.input("assumeRolePolicy"))
+    if err == "unknown":
+        return [unknown_message("assumeRolePolicy", "who may assume the role")]
+    stmts = doc.get("Statement") if isinstance(doc, dict) else None
+    out = []
+    for i, s in enumerate(stmts if isinstance(stmts, list) else [stmts]):
+        if not isinstance(s, dict) or trust_kind(s) != "pipeline":
+            continue
+        for issuer in oidc_issuers(s):
+            for key in ("sub", "aud"):
+                if not pinned(s, f"{issuer}:{key}"):
+                    out.append(
+                        f"trust statement {i} federates {issuer} without pinning `{issuer}:{key}` to exact "
+                        "values (StringEquals, or StringLike without wildcards)"
+                    )
+    return out
+
+
+def _federated_credential(view: ResourceView) -> list[str]:
+    subject, audiences = view.input("subject"), view.input("audiences")
+    if is_unknown(subject) or is_unknown(audiences):
+        return [unknown_message("subject/audiences", "which pipeline may sign in")]
+    out = []
+    if not isinstance(subject, str) or not subject or any(c in subject for c in "*?"):
+        out.append(f"`subject` is {subject!r}; pin it to one repository/environment")
+    if not audiences:
+        out.append("`audiences` is empty; pin it to api://AzureADTokenExchange")
+    return out
+
+
+def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
+    """Judged over the graph: a per-resource policy would cost a call for every resource of the stack."""
+    out = [(r.urn, m) for r in graph.by_type("aws:iam/role:Role") for m in _role(r)]
+    out.extend((r.urn, m) for r in graph.by_type(FEDERATED_CREDENTIAL) for m in _federated_credential(r))
+    return out
+
+
+RULE = Rule(
+    id="require-pinned-pipeline-trust",
+    title="Every pipeline identity is federated for one pinned subject and audience.",
+    severity="critical",
+    remediation="Add StringEquals conditions on `<issuer>:sub` (repo:<org>/<repo>:environment:<env>) and "
+    "`<issuer>:aud` (sts.amazonaws.com) to OIDC trust statements; set subject and audiences on Azure "
+    "federated identity credentials.",
+    controls=("IAM-04", "IAM-02"),
+    check=check,
+    module=__name__,
+    scope="stack",
+)

@@ -1,0 +1,63 @@
+"""Per-rule tests on the compact corpus format: a compliant fixture (a corpus base stack) and mutations.
+
+`run(rule_id, resources)` judges one rule through the fail-closed wrapper, with the corpus records and a
+pinned
+evaluation date, and returns [(resource name, message)]."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "pia"
+_spec = importlib.util.spec_from_file_location("pia_corpus_judge_rules", CORPUS / "judge.py")
+judge = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(judge)
+
+KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ACC = "arn:aws:iam::111122223333"
+
+
+def base(name: str) -> list[dict[str, Any]]:
+    return judge.load_case_text(f"base: {name}\n")["resources"]
+
+
+def doc(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def with_(resources: list[dict[str, Any]], *extra: dict[str, Any], drop: tuple[str, ...] = ()) -> list[dict]:
+    names = {r["name"] for r in extra} | set(drop)
+    return [copy.deepcopy(r) for r in resources if r["name"] not in names] + list(extra)
+
+
+def patch(resources: list[dict[str, Any]], name: str, **inputs: Any) -> list[dict[str, Any]]:
+    """A copy with inputs of resource `name` replaced (None removes the input)."""
+    out = copy.deepcopy(resources)
+    for r in out:
+        if r["name"] == name:
+            for k, v in inputs.items():
+                if v is None:
+                    r["inputs"].pop(k, None)
+                else:
+                    r["inputs"][k] = v
+    return out
+
+
+def res(name: str, type_: str, inputs: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    return {"name": name, "type": type_, "inputs": inputs, **kw}
+
+
+def run(
+    rule_id: str, resources: list[dict[str, Any]], config: dict[str, Any] | None = None
+) -> list[tuple[str, str]]:
+    return judge.judge_rule(rule_id, resources, config or {})
+
+
+def only(found: list[tuple[str, str]], name: str, fragment: str) -> None:
+    """Exactly one finding, on `name`, whose message contains `fragment`."""
+    assert len(found) == 1, found
+    assert found[0][0] == name and fragment in found[0][1], found

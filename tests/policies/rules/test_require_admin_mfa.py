@@ -1,0 +1,116 @@
+"""require-admin-mfa: people need MFA on every path; pipelines and recorded, alarmed break-glass do not."""
+
+from ruletest import ACC, base, doc, only, patch, res, run, with_
+
+RULE = "require-admin-mfa"
+AWS = base("aws")
+AZURE = base("azure")
+
+
+def trust(cond=None, principal=None, action="sts:AssumeRole"):
+    s = {"Effect": "Allow", "Principal": principal or {"AWS": f"{ACC}:root"}, "Action": action}
+    return doc({**s, "Condition": cond} if cond else s)
+
+
+def role(name, assume):
+    return res(name, "aws:iam/role:Role", {"name": name, "assumeRolePolicy": assume})
+
+
+def test_compliant_fixtures():
+    assert run(RULE, AWS) == []
+    assert run(RULE, AZURE) == []
+    pinned = {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod",
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        }
+    }
+    oidc = {"Federated": f"{ACC}:oidc-provider/token.actions.githubusercontent.com"}
+    assert run(RULE, with_(AWS, role("ci", trust(pinned, oidc, "sts:AssumeRoleWithWebIdentity")))) == []
+    assert (
+        run(RULE, with_(AWS, role("age", trust({"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}))))
+        == []
+    )
+
+
+def test_role_without_mfa():
+    only(
+        run(RULE, with_(AWS, role("r", trust()))),
+        "r",
+        "trust statement 0 lets people assume the role without an MFA",
+    )
+    only(
+        run(RULE, with_(AWS, role("r", trust({"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}})))),
+        "r",
+        "without an MFA condition",
+    )
+
+
+def test_role_open_to_anyone():
+    only(
+        run(RULE, with_(AWS, role("r", trust({"Bool": {"aws:MultiFactorAuthPresent": "true"}}, "*")))),
+        "r",
+        "any AWS principal (Principal `*`)",
+    )
+
+
+def test_unreadable_trust():
+    only(
+        run(RULE, with_(AWS, role("r", "{not json"))),
+        "r",
+        "trust policy: `assumeRolePolicy` is not valid JSON",
+    )
+
+
+def test_console_user_without_mfa_enforcement():
+    user = res("u", "aws:iam/user:User", {"name": "u"})
+    login = res("u-login", "aws:iam/userLoginProfile:UserLoginProfile", {"user": "u"}, refs={"user": "u"})
+    only(run(RULE, with_(AWS, user, login)), "u", "console password and no policy")
+    deny = doc(
+        {
+            "Effect": "Deny",
+            "NotAction": "iam:EnableMFADevice",
+            "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+        }
+    )
+    pol = res("u-pol", "aws:iam/userPolicy:UserPolicy", {"user": "u", "policy": deny}, refs={"user": "u"})
+    assert run(RULE, with_(AWS, user, login, pol)) == []
+    assert run(RULE, with_(AWS, user)) == []  # no console: a workload
+
+
+def test_break_glass_recorded_needs_alarm():
+    only(run(RULE, with_(AWS, role("break-glass", trust()))), "break-glass", "no enabled alarm or event rule")
+    alarm = res(
+        "break-glass-used",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        {"alarmActions": ["arn:aws:sns:eu-west-1:111122223333:soc"], "actionsEnabled": True},
+    )
+    assert run(RULE, with_(AWS, role("break-glass", trust()), alarm)) == []
+
+
+def test_conditional_access():
+    only(run(RULE, patch(AZURE, "ca-mfa", state="disabled")), "<stack>", "in state 'disabled'")
+    only(
+        run(RULE, patch(AZURE, "ca-mfa", conditions={"users": {"includedUsers": ["None"]}})),
+        "<stack>",
+        "includes no users",
+    )
+    only(
+        run(
+            RULE,
+            patch(
+                AZURE,
+                "ca-mfa",
+                grantControls={"operator": "OR", "builtInControls": ["mfa", "passwordChange"]},
+            ),
+        ),
+        "<stack>",
+        "without MFA",
+    )
+    only(
+        run(RULE, patch(AZURE, "ca-mfa", grantControls={"builtInControls": ["compliantDevice"]})),
+        "<stack>",
+        "does not require mfa",
+    )
+    only(run(RULE, with_(AZURE, drop=("ca-mfa",))), "<stack>", "no enabled Conditional Access policy")

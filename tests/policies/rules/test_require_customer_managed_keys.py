@@ -1,0 +1,138 @@
+"""require-customer-managed-keys: CMK on every data store; AWS-managed keys in any notation rejected."""
+
+import pytest
+from ruletest import KEY, base, only, patch, res, run, with_
+
+RULE = "require-customer-managed-keys"
+AWS = base("aws")
+AZURE = base("azure")
+T = {"classification": "vertrouwelijk"}
+
+
+def rds(**kw):
+    return res(
+        "db", "aws:rds/instance:Instance", {"storageEncrypted": True, "kmsKeyId": KEY, "tags": T, **kw}
+    )
+
+
+def test_compliant_fixtures():
+    assert run(RULE, AWS) == []
+    assert run(RULE, AZURE) == []
+    assert run(RULE, with_(AWS, rds())) == []
+
+
+@pytest.mark.parametrize("key", ["alias/aws/rds", "arn:aws:kms:eu-west-1:111122223333:alias/aws/rds"])
+def test_aws_managed_key_in_any_notation(key):
+    only(run(RULE, with_(AWS, rds(kmsKeyId=key))), "db", "is the AWS-managed key")
+
+
+def test_configured_aws_managed_key_arn():
+    other = "arn:aws:kms:eu-west-1:111122223333:key/aws-managed-rds"
+    only(
+        run(RULE, with_(AWS, rds(kmsKeyId=other)), {"awsManagedKeyArns": [other]}),
+        "db",
+        "is the AWS-managed key",
+    )
+
+
+def test_flag_and_missing_key():
+    found = run(RULE, with_(AWS, rds(storageEncrypted=False, kmsKeyId=None)))
+    assert [m for _, m in found] == [
+        "`storageEncrypted` is False; encryption with a customer-managed key requires True",
+        "`kmsKeyId` is not set: the data would be encrypted with a provider-managed key",
+    ]
+
+
+def test_tag_cannot_lower_the_recorded_classification():
+    found = run(RULE, with_(AWS, rds(kmsKeyId=None, tags={"classification": "publiek"})))
+    assert [m for _, m in found] == [
+        "`kmsKeyId` is not set: the data would be encrypted with a provider-managed key"
+    ]
+
+
+def test_bucket_sse():
+    only(
+        run(
+            RULE,
+            patch(
+                AWS, "audit-sse", rules=[{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
+            ),
+        ),
+        "audit",
+        "bucket encryption is 'AES256'",
+    )
+    only(
+        run(
+            RULE,
+            patch(
+                AWS,
+                "audit-sse",
+                rules=[
+                    {
+                        "applyServerSideEncryptionByDefault": {
+                            "sseAlgorithm": "aws:kms",
+                            "kmsMasterKeyId": "alias/aws/s3",
+                        }
+                    }
+                ],
+            ),
+        ),
+        "audit",
+        "AWS-managed key 'alias/aws/s3'",
+    )
+    only(run(RULE, with_(AWS, drop=("audit-sse",))), "audit", "no server-side encryption configuration")
+
+
+def test_every_ebs_device_and_vm_disk():
+    host = res(
+        "host",
+        "aws:ec2/instance:Instance",
+        {
+            "rootBlockDevice": {"encrypted": True, "kmsKeyId": KEY},
+            "ebsBlockDevices": [{"deviceName": "/dev/sdf"}],
+            "tags": T,
+        },
+    )
+    found = run(RULE, with_(AWS, host))
+    assert [m for _, m in found] == [
+        "`ebsBlockDevices.0.encrypted` is not true",
+        "`ebsBlockDevices.0.kmsKeyId` is not set: the data would be encrypted with a provider-managed key",
+    ]
+    vm = res(
+        "vm",
+        "azure-native:compute:VirtualMachine",
+        {"storageProfile": {"osDisk": {"managedDisk": {}}}, "tags": T},
+    )
+    only(
+        run(RULE, with_(AZURE, vm)), "vm", "`storageProfile.osDisk.managedDisk.diskEncryptionSet` is not set"
+    )
+
+
+def test_sql_managed_instance_and_no_cmk_stores():
+    only(
+        run(RULE, with_(AZURE, res("mi", "azure-native:sql:ManagedInstance", {"tags": T}))),
+        "mi",
+        "no `keyId` and no ManagedInstanceEncryptionProtector",
+    )
+    only(
+        run(RULE, with_(AWS, res("v", "aws:glacier/vault:Vault", {"tags": T}))),
+        "v",
+        "cannot hold data classified",
+    )
+
+
+def test_key_rotation_and_memcached():
+    only(run(RULE, patch(AWS, "key", enableKeyRotation=False)), "key", "`enableKeyRotation` is not true")
+    only(
+        run(RULE, with_(AWS, res("c", "aws:elasticache/cluster:Cluster", {"engine": "redis", "tags": T}))),
+        "c",
+        "non-transient ElastiCache cluster",
+    )
+
+
+def test_workspace_needs_cmk_cluster():
+    only(
+        run(RULE, with_(AZURE, drop=("logs-cluster",))),
+        "logs",
+        "no Log Analytics cluster with a customer-managed key",
+    )

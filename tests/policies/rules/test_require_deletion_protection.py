@@ -1,0 +1,61 @@
+"""require-deletion-protection: protect, service flags, and a lock whose scope really covers the resource."""
+
+from ruletest import base, only, patch, res, run, with_
+
+RULE = "require-deletion-protection"
+VAULT_ID = "/subscriptions/s/resourceGroups/rg-corpus/providers/Microsoft.KeyVault/vaults/kv-corpus"
+AWS = base("aws")
+AZURE = base("azure")
+
+
+def test_compliant_fixtures():
+    assert run(RULE, AWS) == []
+    assert run(RULE, AZURE) == []
+
+
+def test_protect_and_flags():
+    unprotected = [dict(r, protect=False) if r["name"] == "audit" else r for r in AWS]
+    only(run(RULE, unprotected), "audit", "is not `protect`ed")
+    only(run(RULE, patch(AWS, "key", deletionWindowInDays=7)), "key", "`deletionWindowInDays` is 7")
+    db = res(
+        "db",
+        "aws:rds/instance:Instance",
+        {"deletionProtection": False, "deleteAutomatedBackups": False},
+        protect=True,
+    )
+    only(run(RULE, with_(AWS, db)), "db", "`deletionProtection` is False; set it to True")
+    only(
+        run(RULE, patch(AZURE, "vault", properties={"enablePurgeProtection": False})),
+        "vault",
+        "`properties.enablePurgeProtection` is False",
+    )
+
+
+def test_lock_scope_not_depends_on():
+    other = res(
+        "rg-lock",
+        "azure-native:authorization:ManagementLockAtResourceGroupLevel",
+        {"resourceGroupName": "rg-other", "level": "CanNotDelete"},
+        deps=["sql"],
+    )
+    assert any(
+        n == "sql" and "no CanNotDelete management lock" in m for n, m in run(RULE, with_(AZURE, other))
+    )
+    vault_lock = res(
+        "rg-lock",
+        "azure-native:authorization:ManagementLockByScope",
+        {
+            "scope": VAULT_ID,
+            "level": "CanNotDelete",
+        },
+        refs={"scope": "vault"},
+        deps=["sql"],
+    )
+    found = {n for n, _ in run(RULE, with_(AZURE, vault_lock))}
+    assert "sql" in found and "vault" not in found and "cmk" not in found
+    sub_lock = res(
+        "rg-lock",
+        "azure-native:authorization:ManagementLockByScope",
+        {"scope": "/subscriptions/s", "level": "CanNotDelete"},
+    )
+    assert run(RULE, with_(AZURE, sub_lock)) == []

@@ -1,0 +1,195 @@
+"""require-separation-of-duties: functions judged over the IAM catalogue on every path, keys, Azure RBAC."""
+
+from ruletest import ACC, KEY, base, doc, only, patch, res, run, with_
+
+RULE = "require-separation-of-duties"
+RD = "/providers/Microsoft.Authorization/roleDefinitions/"
+GROUP_AA = "00000000-0000-0000-0000-0000000000aa"
+GROUP_BB = "00000000-0000-0000-0000-0000000000bb"
+AWS = base("aws")
+AZURE = base("azure")
+MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+
+
+def allow(actions, resource="*"):
+    return {"Effect": "Allow", "Action": actions, "Resource": resource}
+
+
+def inline(role, *stmts):
+    return res(
+        f"{role}-policy",
+        "aws:iam/rolePolicy:RolePolicy",
+        {"role": role, "policy": doc(*stmts)},
+        refs={"role": role},
+    )
+
+
+def test_compliant_fixtures():
+    assert run(RULE, AWS) == []
+    assert run(RULE, AZURE) == []
+
+
+def test_two_functions_hidden_in_wildcards():
+    only(
+        run(RULE, with_(AWS, inline("db-admin", allow(["rds:*DBCluster*", "iam:*User*"])))),
+        "db-admin",
+        "holds 2 separated functions: access rights, database structure",
+    )
+
+
+def test_not_action_and_star():
+    found = run(RULE, with_(AWS, inline("db-admin", allow("*"))))
+    assert [m for _, m in found][:2] == [
+        "a policy allows `*` on `*` for a role people use",
+        "the role holds 3 separated functions: access rights, database structure, key administration",
+    ]
+    assert "administers keys and can also use them" in found[2][1]
+
+
+def test_conditional_deny_does_not_remove_rights():
+    deny = {
+        "Effect": "Deny",
+        "Action": "iam:*",
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": "x"}},
+    }
+    only(
+        run(
+            RULE,
+            with_(AWS, inline("db-admin", allow(["rds:CreateDBInstance", "iam:AttachRolePolicy"]), deny)),
+        ),
+        "db-admin",
+        "holds 2 separated functions",
+    )
+    deny.pop("Condition")
+    assert (
+        run(
+            RULE,
+            with_(AWS, inline("db-admin", allow(["rds:CreateDBInstance", "iam:AttachRolePolicy"]), deny)),
+        )
+        == []
+    )
+
+
+def test_paths_policy_attachment_groups_boundary():
+    pol = res("kms", "aws:iam/policy:Policy", {"name": "kms", "policy": doc(allow("kms:PutKeyPolicy"))})
+    att = res(
+        "att",
+        "aws:iam/policyAttachment:PolicyAttachment",
+        {"roles": ["db-admin"], "policyArn": "x"},
+        refs={"policyArn": "kms"},
+    )
+    only(run(RULE, with_(AWS, pol, att)), "db-admin", "database structure, key administration")
+    bound = res("bound", "aws:iam/policy:Policy", {"name": "bound", "policy": doc(allow("rds:*"))})
+    role = res(
+        "db-admin",
+        "aws:iam/role:Role",
+        {**AWS[12]["inputs"], "permissionsBoundary": "x"},
+        refs={"permissionsBoundary": "bound"},
+    )
+    assert run(RULE, with_(AWS, pol, att, bound, role)) == []
+
+
+def test_unknown_managed_policy_and_foreign_policy():
+    att = res(
+        "att",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        {"role": "db-admin", "policyArn": "arn:aws:iam::aws:policy/AmazonS3FullAccess"},
+        refs={"role": "db-admin"},
+    )
+    only(run(RULE, with_(AWS, att)), "db-admin", "AWS-managed policy AmazonS3FullAccess is not known")
+    att["inputs"]["policyArn"] = f"{ACC}:policy/other"
+    only(run(RULE, with_(AWS, att)), "db-admin", "is not in this stack")
+
+
+def test_role_chaining():
+    only(
+        run(RULE, with_(AWS, inline("db-admin", allow("rds:CreateDBInstance"), allow("sts:AssumeRole")))),
+        "db-admin",
+        "(through assuming key-admin)",
+    )
+
+
+def test_key_policy_and_grants():
+    admin = {
+        "Effect": "Allow",
+        "Principal": {"AWS": f"{ACC}:role/key-admin"},
+        "Action": ["kms:PutKeyPolicy"],
+        "Resource": "*",
+    }
+    use_all = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"}
+    only(
+        run(RULE, patch(AWS, "key", policy=doc(admin, use_all))),
+        "key",
+        "lets `*` (every principal of the account)",
+    )
+    grant = res(
+        "g",
+        "aws:kms/grant:Grant",
+        {"keyId": KEY, "granteePrincipal": f"{ACC}:role/key-admin", "operations": ["Decrypt"]},
+        refs={"keyId": "key"},
+    )
+    only(run(RULE, with_(AWS, grant)), "key", "role/key-admin both administer and use the key")
+    via = {
+        **admin,
+        "Action": ["kms:Decrypt"],
+        "Condition": {"StringEquals": {"kms:ViaService": "rds.eu-west-1.amazonaws.com"}},
+    }
+    assert run(RULE, patch(AWS, "key", policy=doc(admin, via))) == []
+
+
+def assign(principal, ptype, role, kind="RoleAssignment", **extra):
+    inputs = {"principalId": principal, "principalType": ptype, "roleDefinitionId": role, **extra}
+    return run(RULE, with_(AZURE, res("x", f"azure-native:authorization:{kind}", inputs)))
+
+
+def test_azure_custom_roles_scopes_and_pim():
+    found = assign(GROUP_AA, "Group", RD + "00482a5a-887f-4fb3-b363-3b7fe8e74483", scope="/subscriptions/s")
+    assert [n for n, _ in found] == ["ra-dba", "ra-dba"]  # Key Vault Administrator at subscription scope
+    assert "holds 2 separated functions: database structure, key administration" in found[0][1]
+    assert "administers keys and can also use them" in found[1][1]
+    only(
+        assign(GROUP_BB, "Group", RD + "14b46e9e-c2b7-41b4-b07b-48a6ebf60603", "RoleEligibilitySchedule"),
+        "ra-keys",
+        "administers keys and can also use them",
+    )
+    only(
+        assign("p", "User", "/x/roleDefinitions/unknown-guid"),
+        "x",
+        "neither a built-in role known to the gate",
+    )
+    only(assign(None, "User", "y"), "x", "`principalId` is unknown")
+    assert assign("sp", "ServicePrincipal", RD + "8e3af657-a8ff-443c-a75c-2fe8c4bcb635") == []
+
+
+def test_principal_arn_narrows_a_star_principal():
+    admin = {"Effect": "Allow", "Principal": {"AWS": f"{ACC}:role/key-admin"}, "Action": "kms:PutKeyPolicy"}
+    use = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"}
+    to_app = {**use, "Condition": {"ArnEquals": {"aws:PrincipalArn": f"{ACC}:role/app"}}}
+    assert run(RULE, patch(AWS, "key", policy=doc(admin, to_app))) == []
+    to_admin = {**use, "Condition": {"ArnEquals": {"aws:PrincipalArn": f"{ACC}:role/key-admin"}}}
+    only(
+        run(RULE, patch(AWS, "key", policy=doc(admin, to_admin))),
+        "key",
+        "role/key-admin both administer and use",
+    )
+    if_exists = {**use, "Condition": {"ArnEqualsIfExists": {"aws:PrincipalArn": f"{ACC}:role/app"}}}
+    only(run(RULE, patch(AWS, "key", policy=doc(admin, if_exists))), "key", "lets `*`")
+
+
+def test_identity_center_permission_sets():
+    ps = res("ps", "aws:ssoadmin/permissionSet:PermissionSet", {"name": "ops"})
+    inline = res(
+        "ps-iam",
+        "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+        {"inlinePolicy": doc(allow(["iam:PutRolePolicy", "rds:ModifyDBInstance"]))},
+        refs={"permissionSetArn": "ps"},
+    )
+    only(run(RULE, with_(AWS, ps, inline)), "ps", "the permission set holds 2 separated functions")
+    ref = res(
+        "ps-cm",
+        "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
+        {"customerManagedPolicyReference": {"name": "missing"}},
+        refs={"permissionSetArn": "ps"},
+    )
+    only(run(RULE, with_(AWS, ps, ref)), "ps", "customer-managed policy 'missing' is not in this stack")

@@ -1,0 +1,75 @@
+"""require-siem-logging: trail with management events; enabled alarms with a target; Sentinel, diagnostics."""
+
+import json
+
+from ruletest import base, only, patch, res, run, with_
+
+RULE = "require-siem-logging"
+AWS = base("aws")
+AZURE = base("azure")
+
+
+def test_compliant_fixtures():
+    assert run(RULE, AWS) == []
+    assert run(RULE, AZURE) == []
+
+
+def test_trail():
+    found = run(
+        RULE,
+        patch(
+            AWS,
+            "trail",
+            isMultiRegionTrail=False,
+            enableLogFileValidation=None,
+            kmsKeyId=None,
+            enableLogging=False,
+            eventSelectors=[{"includeManagementEvents": False}],
+        ),
+    )
+    assert [m for _, m in found] == [
+        "`isMultiRegionTrail` must be true",
+        "`enableLogFileValidation` must be true",
+        "`enableLogging` is false",
+        "`kmsKeyId` is not set: the trail must be encrypted with a customer-managed key",
+        "the trail's event selectors record no management events: who changed what is not logged",
+    ]
+    only(
+        run(
+            RULE,
+            patch(
+                AWS,
+                "trail",
+                advancedEventSelectors=[{"fieldSelectors": [{"field": "eventCategory", "equals": ["Data"]}]}],
+            ),
+        ),
+        "trail",
+        "no management events",
+    )
+    only(run(RULE, with_(AWS, drop=("trail",))), "<stack>", "no CloudTrail trail")
+
+
+def test_alarms_enabled_with_a_target():
+    only(run(RULE, patch(AWS, "root-alarm", actionsEnabled=False)), "<stack>", "on root account use")
+    only(
+        run(RULE, patch(AWS, "kms-alarm", alarmActions=[])),
+        "<stack>",
+        "on KMS key disable or scheduled deletion",
+    )
+    rule = res(
+        "r",
+        "aws:cloudwatch/eventRule:EventRule",
+        {"eventPattern": json.dumps({"detail": {"eventName": ["DisableKey", "ScheduleKeyDeletion"]}})},
+    )
+    target = res(
+        "t", "aws:cloudwatch/eventTarget:EventTarget", {"rule": "r", "arn": "arn:sns"}, refs={"rule": "r"}
+    )
+    assert run(RULE, with_(AWS, rule, target, drop=("kms-alarm",))) == []
+    only(run(RULE, with_(AWS, rule, drop=("kms-alarm",))), "<stack>", "on KMS key disable")
+    rule["inputs"]["state"] = "DISABLED"
+    only(run(RULE, with_(AWS, rule, target, drop=("kms-alarm",))), "<stack>", "on KMS key disable")
+
+
+def test_azure_sentinel_and_diagnostics():
+    only(run(RULE, with_(AZURE, drop=("sentinel",))), "<stack>", "no Microsoft Sentinel onboarding")
+    only(run(RULE, with_(AZURE, drop=("diag-sql",))), "sql", "no diagnostic setting")

@@ -1,0 +1,117 @@
+"""require-tls-1-2: allow-lists of TLS policies per service, not substrings."""
+
+import pytest
+from ruletest import res, run
+
+RULE = "require-tls-1-2"
+
+
+def one(type_, inputs):
+    return run(RULE, [res("x", type_, inputs)])
+
+
+LISTENER = "aws:lb/listener:Listener"
+
+
+def test_listener():
+    assert one(LISTENER, {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}) == []
+    assert (
+        one(
+            LISTENER,
+            {"protocol": "HTTP", "defaultActions": [{"type": "redirect", "redirect": {"protocol": "HTTPS"}}]},
+        )
+        == []
+    )
+    assert one(LISTENER, {"protocol": "HTTP"}) == [
+        ("x", "listener protocol 'HTTP' serves traffic without TLS; only an HTTP→HTTPS redirect is allowed")
+    ]
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        "ELBSecurityPolicy-TLS13-1-0-2021-06",
+        "ELBSecurityPolicy-TLS13-1-1-2021-06",
+        "ELBSecurityPolicy-2016-08",
+        "ELBSecurityPolicy-FS-2018-06",
+    ],
+)
+def test_listener_policies_below_tls12(policy):
+    assert one(LISTENER, {"protocol": "HTTPS", "sslPolicy": policy}) == [
+        (
+            "x",
+            f"`sslPolicy` is {policy!r}, not a policy with minimum TLS 1.2 "
+            "(e.g. ELBSecurityPolicy-TLS13-1-2-2021-06)",
+        )
+    ]
+
+
+def test_parameter_groups():
+    cpg = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+    ok = [
+        {"name": "require_secure_transport", "value": "ON"},
+        {"name": "tls_version", "value": "TLSv1.2,TLSv1.3"},
+    ]
+    assert one(cpg, {"family": "aurora-mysql8.0", "parameters": ok}) == []
+    assert [
+        m
+        for _, m in one(
+            cpg,
+            {"family": "aurora-mysql8.0", "parameters": [{"name": "tls_version", "value": "TLSv1,TLSv1.2"}]},
+        )
+    ] == [
+        "parameter `require_secure_transport` must be ON",
+        "parameter `tls_version` is 'TLSv1,TLSv1.2'; allow only TLSv1.2,TLSv1.3",
+    ]
+    assert (
+        one(cpg, {"family": "aurora-postgresql16", "parameters": [{"name": "rds.force_ssl", "value": "1"}]})
+        == []
+    )
+    assert [
+        m
+        for _, m in one(
+            cpg,
+            {
+                "family": "aurora-postgresql16",
+                "parameters": [
+                    {"name": "rds.force_ssl", "value": "0"},
+                    {"name": "ssl_min_protocol_version", "value": "TLSv1"},
+                ],
+            },
+        )
+    ] == [
+        "parameter `rds.force_ssl` is '0'; it must be 1",
+        "parameter `ssl_min_protocol_version` is 'TLSv1'; use TLSv1.2 or TLSv1.3",
+    ]
+
+
+def test_application_gateway():
+    agw = "azure-native:network:ApplicationGateway"
+    assert (
+        one(agw, {"sslPolicy": {"policyType": "Predefined", "policyName": "AppGwSslPolicy20220101S"}}) == []
+    )
+    assert one(agw, {"sslPolicy": {"policyType": "CustomV2", "minProtocolVersion": "TLSv1_2"}}) == []
+    assert one(agw, {}) == [("x", "no `sslPolicy`: the gateway's default policy is not pinned to TLS 1.2")]
+    assert (
+        "does not pin minimum TLS 1.2"
+        in one(agw, {"sslPolicy": {"policyType": "Predefined", "policyName": "AppGwSslPolicy20170401"}})[0][1]
+    )
+
+
+def test_web_apps_slots_and_stores():
+    for t in ("azure-native:web:WebApp", "azure-native:web:WebAppSlot"):
+        assert one(t, {"httpsOnly": True, "siteConfig": {"minTlsVersion": "1.2"}}) == []
+        assert one(t, {"httpsOnly": True, "siteConfig": {"minTlsVersion": "1.0"}}) == [
+            ("x", "`siteConfig.minTlsVersion` is '1.0'; expected '1.2' or '1.3'")
+        ]
+    assert one("azure-native:storage:StorageAccount", {"minimumTlsVersion": "TLS1_0"}) == [
+        ("x", "`minimumTlsVersion` is 'TLS1_0'; expected 'TLS1_2' or 'TLS1_3'")
+    ]
+    assert one("aws:apigateway/domainName:DomainName", {"securityPolicy": "TLS_1_2"}) == []
+    assert (
+        "`securityPolicy` is 'TLS_1_0'"
+        in one("aws:apigateway/domainName:DomainName", {"securityPolicy": "TLS_1_0"})[0][1]
+    )
+    assert one("aws:elasticache/cluster:Cluster", {}) == [
+        ("x", "`transitEncryptionEnabled` is None; expected True")
+    ]
