@@ -10,6 +10,7 @@ listed cannot be placed and blocks.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,10 +85,16 @@ def state_settings(project_dir: str, stack: str) -> StateSettings:
 
 @functools.lru_cache(maxsize=1)
 def root_project() -> dict[str, str]:
-    """The repository's own project (its root Pulumi.yaml `name` -> "."): known without pack config."""
-    data, _ = _yaml(REPO_ROOT / "Pulumi.yaml")
-    name = data.get("name")
-    return {name: "."} if isinstance(name, str) else {}
+    """Projects known without pack config: the repository's own (its root Pulumi.yaml `name` -> ".") and
+    the program the offline gate is judging (GATE_PROGRAM_DIR, set by the gate)."""
+    found: dict[str, str] = {}
+    for where in (REPO_ROOT, os.environ.get("GATE_PROGRAM_DIR")):
+        if where:
+            data, _ = _yaml(Path(where) / "Pulumi.yaml")
+            name = data.get("name") if isinstance(data, dict) else None
+            if isinstance(name, str):
+                found.setdefault(name, "." if Path(where) == REPO_ROOT else str(where))
+    return found
 
 
 def parse_backend(url: str) -> tuple[str, str, str | None]:

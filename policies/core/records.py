@@ -105,8 +105,9 @@ def records_dir() -> Path:
 
 
 def _records_dir() -> str:
-    # GATE_RECORDS_DIR: what the gate passes from `[tool.gate] records` (or --records).
-    return os.environ.get("GATE_RECORDS_DIR") or os.environ.get("DOSIS_RECORDS_DIR") or _DEFAULT_RECORDS
+    # GATE_RECORDS_DIR: what the gate passes from `[tool.gate] records` (or --records); an explicit
+    # DOSIS_RECORDS_DIR in the environment wins, as a flag wins over settings.
+    return os.environ.get("DOSIS_RECORDS_DIR") or os.environ.get("GATE_RECORDS_DIR") or _DEFAULT_RECORDS
 
 
 def _as_date(value: Any) -> dt.date | None:

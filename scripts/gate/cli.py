@@ -270,7 +270,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
         reports = []
         if states:
-            with options.records_env(args.settings):
+            with options.records_env(args.settings, project.root):
                 reports = _evaluate(states, meta, args, timings, policy, run.path)
                 options.judge_updates(reports, runs, meta, args, policy)
             options.locate_sources(reports, project)

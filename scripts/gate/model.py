@@ -61,8 +61,9 @@ class StackReport:
     as_of: str = ""
     """The evaluation date (YYYY-MM-DD) records were judged on (`--as-of`)."""
     cached: bool = False   # answered from the stack cache (gate.stackcache), not recorded and judged again
-    # Where sources are (not part of the JSON contract): the program directory relative to the repository
-    # root ("" = the root), and the file a finding without a source position is reported at.
+    # Where sources are (in the JSON only when set, so merged shards place them alike): the program
+    # directory relative to the repository root ("" = the root), and the file a finding without a source
+    # position is reported at.
     source_root: str = ""
     source_fallback: str = ""
 
@@ -81,4 +82,6 @@ class StackReport:
             "regions": self.regions,
             "as_of": self.as_of,
             **({"cached": True} if self.cached else {}),
+            **({"source_root": self.source_root} if self.source_root else {}),
+            **({"source_fallback": self.source_fallback} if self.source_fallback else {}),
         }

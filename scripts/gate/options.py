@@ -60,18 +60,22 @@ def policy(settings: Any) -> tuple[list[Path], dict[str, Any]]:
 
 
 @contextlib.contextmanager
-def records_env(settings: Any) -> Iterator[None]:
-    """The records directory reaches the packs as GATE_RECORDS_DIR (as the CLI would pass env to a pack)."""
-    saved = os.environ.get("GATE_RECORDS_DIR")
-    if settings.records is not None:
-        os.environ["GATE_RECORDS_DIR"] = str(settings.records)
+def records_env(settings: Any, program_dir: Path | None = None) -> Iterator[None]:
+    """What the packs learn from the gate through the environment (as the CLI passes env to a pack): the
+    records directory (GATE_RECORDS_DIR) and the program's directory (GATE_PROGRAM_DIR, where its
+    Pulumi.yaml and stack files say where state and secrets are kept)."""
+    values = {"GATE_RECORDS_DIR": str(settings.records) if settings.records is not None else None,
+              "GATE_PROGRAM_DIR": str(program_dir) if program_dir is not None else None}
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update({k: v for k, v in values.items() if v is not None})
     try:
         yield
     finally:
-        if saved is None:
-            os.environ.pop("GATE_RECORDS_DIR", None)
-        else:
-            os.environ["GATE_RECORDS_DIR"] = saved
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def shown(path: Path) -> str:

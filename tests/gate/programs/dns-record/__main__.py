@@ -4,6 +4,7 @@ import pulumi
 from pulumi_aws import route53
 
 zone = route53.get_zone(name="example.com", private_zone=False)
-record = route53.Record("www", zone_id=zone.zone_id, name=f"www.{zone.name}", type="A", ttl=300,
-                        records=["192.0.2.10"])
+# A CNAME to the site's regional S3 website endpoint: a destination the residency pack can place.
+record = route53.Record("www", zone_id=zone.zone_id, name=f"www.{zone.name}", type="CNAME", ttl=300,
+                        records=["www.example.com.s3-website-eu-west-1.amazonaws.com"])
 pulumi.export("fqdn", record.fqdn)
