@@ -44,7 +44,7 @@ def test_record_judging_tests_pass_with_the_clock_past_every_expiry(tmp_path: Pa
     seen = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     assert seen.stdout.strip() == future.isoformat()   # the fake clock reaches child processes
 
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
                            *RECORD_JUDGING], cwd=REPO, env=env, capture_output=True, text=True, check=False,
                           timeout=1800)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

@@ -61,9 +61,9 @@ class StackReport:
     as_of: str = ""
     """The evaluation date (YYYY-MM-DD) records were judged on (`--as-of`)."""
     cached: bool = False   # answered from the stack cache (gate.stackcache), not recorded and judged again
-    # Where sources are (in the JSON only when set, so merged shards place them alike): the program
-    # directory relative to the repository root ("" = the root), and the file a finding without a source
-    # position is reported at.
+    # Where sources are: the program directory relative to the repository root ("" = the root; in the
+    # JSON when set, so merged shards place findings alike), and the file a finding without a source
+    # position is reported at (not in the JSON).
     source_root: str = ""
     source_fallback: str = ""
 
@@ -83,5 +83,4 @@ class StackReport:
             "as_of": self.as_of,
             **({"cached": True} if self.cached else {}),
             **({"source_root": self.source_root} if self.source_root else {}),
-            **({"source_fallback": self.source_fallback} if self.source_fallback else {}),
         }

@@ -102,7 +102,9 @@ def test_analyze_judges_a_written_state_with_the_same_verdict(all_run, run_gate,
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
     assert report["stack"] == "base"
-    assert report == json.loads((out / "base.report.json").read_text())
+    recorded = json.loads((out / "base.report.json").read_text())
+    # the same verdict and findings; only where the program's sources live is unknown to `analyze`
+    assert report == {k: v for k, v in recorded.items() if k != "source_root"}
     assert (tmp_path / "base.report.json").is_file()
 
 

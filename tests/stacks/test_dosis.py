@@ -78,7 +78,9 @@ def test_outputs_follow_the_contract(graph):
     assert out["dosisUitHostName"] == "dosis-uit-weu.azurewebsites.net"
     assert out["dosisUitPrivateIp"] == "10.10.1.10" and out["dosisUitSubnetCidr"] == "10.10.1.0/24"
     assert out["vpnGatewayBgpAsn"] == 65515
-    gw, gw_neu = graph.by_type("azure-native:network:VirtualNetworkGateway")
+    # by region, not registration order (the two regions' layers register concurrently)
+    gateways = {g.inputs["location"]: g for g in graph.by_type("azure-native:network:VirtualNetworkGateway")}
+    gw, gw_neu = gateways["westeurope"], gateways["northeurope"]
     assert out["vpnGatewayId"] == gw.id
     assert out["vpnGatewayIpConfigurationIds"] == [f"{gw.id}/ipConfigurations/instance{i}" for i in (0, 1)]
     names = [c["name"] for c in gw.inputs["ipConfigurations"]]
