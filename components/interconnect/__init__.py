@@ -1,6 +1,6 @@
 """The cross-cloud IPsec link between DOSIS (Azure) and the e-loket (AWS); see link.py and crypto.py."""
 
-from components.interconnect.crypto import DEFAULT_CRYPTO, Finding, IpsecCrypto, check_ipsec_crypto
+from components.interconnect.crypto import DEFAULT_CRYPTO, IpsecCrypto
 from components.interconnect.link import AwsEnd, AzureEnd, CrossCloudVpnLink, CrossCloudVpnLinkArgs
 
 __all__ = [
@@ -9,7 +9,5 @@ __all__ = [
     "AzureEnd",
     "CrossCloudVpnLink",
     "CrossCloudVpnLinkArgs",
-    "Finding",
     "IpsecCrypto",
-    "check_ipsec_crypto",
 ]

@@ -24,9 +24,9 @@ import yaml
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
-from policies.core.view import UNKNOWN_VALUES, ResourceView
+from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
-_SIG = "4dabf18193072939515e22adb298388d"
+_SIG = SECRET_SIG_KEY
 REDACTED = "[secret]"  # what the gate hands a policy for a secret it cannot read
 
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")

@@ -14,23 +14,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi.runtime.rpc import _special_sig_key as SECRET_SIG_KEY
+from pulumi_policy import proxy as _proxy
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
-# pulumi_policy.proxy sentinels: a value that preview could not know yet.
+# The wire values come from the SDKs (one home): pulumi_policy's sentinels for a value that preview could
+# not know yet (one per kind: boolean, number, string, array, asset, archive, object), and the Pulumi
+# signature key that marks a secret.
 UNKNOWN_VALUES: frozenset[str] = frozenset(
-    {
-        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # boolean
-        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # number
-        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",  # string
-        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # array
-        "030794c1-ac77-496b-92df-f27374a8bd58",  # asset
-        "e48ece36-62e2-4504-bad9-02848725956a",  # archive
-        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
-    }
+    getattr(_proxy, n) for n in dir(_proxy) if n.startswith("UNKNOWN_") and n.endswith("_VALUE")
 )
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-_SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+UNKNOWN: str = _proxy.UNKNOWN_STRING_VALUE
 _NAME_KEYS = (
     "name",
     "resourceGroupName",
@@ -62,7 +57,7 @@ def plain(value: Any) -> Any:
     if tv is _ListProxy:
         return [plain(v) if type(v) in _WRAPPERS else v for v in value._ListProxy__target]
     if tv is dict:
-        if _SECRET_SIG_KEY in value:
+        if SECRET_SIG_KEY in value:
             return plain(value.get("value"))
         return value
     if tv is _Secret:

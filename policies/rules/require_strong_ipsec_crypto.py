@@ -1,20 +1,20 @@
 """The DOSIS <-> e-loket site-to-site IPsec link uses the strong, identical crypto of both ends
-(D36 §96, §131; DPA annex 3 a.ii). Wraps components.interconnect.crypto.check_ipsec_crypto."""
+(D36 §96, §131; DPA annex 3 a.ii). Wraps policies.core.ipsec.check_ipsec_crypto."""
 
 from __future__ import annotations
 
+from policies.core.ipsec import check_ipsec_crypto
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import StackGraph
+from policies.data.ipsec import AWS_VPN_CONNECTION, AZURE_CONNECTION
 
-_TYPES = ("aws:ec2/vpnConnection:VpnConnection", "azure-native:network:VirtualNetworkGatewayConnection")
+_TYPES = (AWS_VPN_CONNECTION, AZURE_CONNECTION)
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     links = graph.by_type(*_TYPES)
     if not links:
         return []
-    from components.interconnect.crypto import check_ipsec_crypto
-
     resources = [{"type": r.type, "inputs": r.inputs, "urn": r.urn, "name": r.name} for r in links]
     return [
         (f.urn, f"`{f.field}`: {f.message}" if f.field else f.message) for f in check_ipsec_crypto(resources)
@@ -25,9 +25,8 @@ RULE = Rule(
     id="require-strong-ipsec-crypto",
     title="The cross-cloud IPsec tunnels use IKEv2 with the strong crypto both ends agree on.",
     severity="critical",
-    remediation="Build both ends from components.interconnect.crypto.IpsecCrypto (IKEv2, AES256-GCM, "
-    "SHA2-384, "
-    "DH group 20) instead of setting tunnel options by hand.",
+    remediation="Build both ends from policies.data.ipsec.IpsecCrypto (IKEv2, AES256-GCM, SHA2-384, DH "
+    "group 20), rendered by components.interconnect.crypto, instead of setting tunnel options by hand.",
     controls=("SYS-05", "ENC-05"),
     check=check,
     module=__name__,

@@ -1,4 +1,5 @@
-"""The link's crypto definition and `check_ipsec_crypto` (pure function over recorded resources)."""
+"""The link's crypto suite (policies/data/ipsec.py), its renderers, and `check_ipsec_crypto`
+(policies/core/ipsec.py, a pure function over recorded resources)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,14 @@ import pytest
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_NUMBER_VALUE
 
 from components.interconnect.crypto import (
-    AWS_VPN_CONNECTION,
-    AZURE_CONNECTION,
     DEFAULT_CRYPTO,
     IpsecCrypto,
     aws_tunnel_args,
     azure_connection_protocol,
     azure_ipsec_policy,
-    check_ipsec_crypto,
 )
+from policies.core.ipsec import check_ipsec_crypto
+from policies.data.ipsec import AWS_VPN_CONNECTION, AZURE_CONNECTION
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 AWS_T = "aws:ec2/vpnConnection:VpnConnection 'vpn-0'"

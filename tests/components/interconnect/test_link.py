@@ -16,9 +16,9 @@ from components.interconnect import (
     AzureEnd,
     CrossCloudVpnLink,
     CrossCloudVpnLinkArgs,
-    check_ipsec_crypto,
 )
 from components.interconnect.link import _psk_value, apipa_address, apipa_cidr
+from policies.core.ipsec import check_ipsec_crypto
 
 CONFIG = {"aws:region": "eu-west-1", "azure-native:location": "westeurope"}
 TAGS = Tags(system="interconnect", controller="Agentschap Informatie Vlaanderen", pia_reference="PIA-TEST")
