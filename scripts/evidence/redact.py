@@ -12,10 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-REDACTED = "[secret]"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+from gate.redaction import REDACTED
+from gate.wire import SECRET_SIG, SIG_KEY, UNKNOWN
 
 # Keys whose values are credentials whatever their type (VPN PSK, DB password, tokens, connection strings).
 SECRET_KEY = re.compile(

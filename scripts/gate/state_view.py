@@ -13,10 +13,9 @@ from typing import Any
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from gate.errors import UsageError
+from gate.redaction import REDACTED
+from gate.wire import SECRET_SIG, SIG_KEY
 
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-REDACTED = "[secret]"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
