@@ -12,7 +12,7 @@ import pytest
 from gate.errors import ProgramError
 from gate.recording import UNKNOWN, record_program
 
-from components.interconnect import check_ipsec_crypto
+from policies.core.ipsec import check_ipsec_crypto
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = "interconnect-prod"
