@@ -48,11 +48,13 @@ from components.common.tags import Tags
 from components.interconnect.crypto import TUNNELS
 from components.interconnect.link import apipa_address
 from policies.core.eea import DOSIS_FAILOVER, DOSIS_PRIMARY
+from stacks import sovereignty
 from stacks.config import ConfigError, load
+from stacks.sovereignty_config import DosisSovereignty
 
 
 @dataclass(frozen=True)
-class DosisConfig:
+class DosisConfig(DosisSovereignty):
     """Keys of `stacks/Pulumi.dosis-prod.yaml` (namespace `dosis-eloket:`, camelCase)."""
 
     pia_reference: str
@@ -294,6 +296,7 @@ def main() -> None:
         ),
     }
 
+
     # 4. People: five closed groups, separated functions, MFA (D36 §101 3rd-5th).
     duties = SeparationOfDuties(
         "duties",
@@ -313,14 +316,19 @@ def main() -> None:
         opts=popts[DOSIS_PRIMARY],
     )
 
+    # Controller-held keys (keyCustody) and the log archive in the security subscription.
+    key_admins = [duties.groups["key-admin"].object_id]
+    keys = sovereignty.dosis_keys(cfg, kv, rg_w, tenant, key_admins, ws, tags, popts[DOSIS_PRIMARY])
+    sovereignty.dosis_security_archive(cfg, keys, tags, providers[DOSIS_PRIMARY], siem, rg_w)
+
     # 5. Data: the dossier-status database and the CSV bulk-load storage.
     def side(region: str, server: str, rg: pulumi.Input[str]) -> SqlServerSide:
         return SqlServerSide(
             resource_group_name=rg,
             server_name=server,
-            key_uri=kv[region].key_uri("sql-tde"),
-            key_scope=kv[region].key_scope("sql-tde"),
-            key_versioned_uri=kv[region].key_versioned_uri("sql-tde"),
+            key_uri=keys.uri(region, "sql-tde"),
+            key_scope=keys.scope(region, "sql-tde"),
+            key_versioned_uri=keys.versioned_uri(region, "sql-tde"),
             location=region,
             endpoint_subnet_id=net[region].endpoint_subnet.id,
             provider=providers[region],
@@ -351,9 +359,9 @@ def main() -> None:
             account_name=names["storage"],
             resource_group_name=rg_w,
             subscription_id=sub,
-            key_vault_uri=kv[DOSIS_PRIMARY].vault_uri,
+            key_vault_uri=keys.vault_uri(DOSIS_PRIMARY),
             key_name="storage",
-            key_scope=kv[DOSIS_PRIMARY].key_scope("storage"),
+            key_scope=keys.scope(DOSIS_PRIMARY, "storage"),
             tags=tags,
             sku=cfg.storage_sku,
             endpoint_subnet_id=net[DOSIS_PRIMARY].endpoint_subnet.id,
@@ -398,6 +406,9 @@ def main() -> None:
         description="DOSIS-IN writes CSV bulk loads into csv-inbox only",
         opts=pulumi.ResourceOptions(parent=apps["in"]),
     )
+
+    # Off-vendor copies in the EEA under controller-held keys (docs/sovereignty.md).
+    sovereignty.offvendor_backups(cfg, ws, tags)
 
     # 7. VPN gateway for the interconnect stack (D36 §96/§131).
     gateway_subnet = net[DOSIS_PRIMARY].gateway_subnet

@@ -52,7 +52,9 @@ from components.aws.keys import (
 from components.aws.web import alb_log_delivery_statements, s3_log_delivery_statements
 from components.common.tags import Tags
 from policies.core.eea import PORTAL_REGION
+from stacks import sovereignty
 from stacks.config import ConfigError, load
+from stacks.sovereignty_config import PortalSovereignty
 
 DRUPAL_PATHS = ("/api/*", "/jsonapi/*", "/user/*", "/admin/*", "/sites/*")
 FRONTEND_PATHS = ("/*",)
@@ -60,7 +62,7 @@ NO_DOSIS_DATA = {"dosis-data": "none"}
 
 
 @dataclass(frozen=True)
-class PortalConfig:
+class PortalConfig(PortalSovereignty):
     """Keys of `stacks/Pulumi.portal-prod.yaml` (namespace `dosis-eloket:`, camelCase)."""
 
     account_id: str
@@ -134,9 +136,12 @@ def main() -> None:
     drupal_id = WorkloadIdentity("drupal", WorkloadIdentityArgs(account_id=acct, tags=tags), opts=opts)
     frontend_id = WorkloadIdentity("frontend", WorkloadIdentityArgs(account_id=acct, tags=tags), opts=opts)
 
-    # 2. Keys, one per purpose; the key-admin role manages them and can never use them.
-    def key(purpose: str, **kwargs) -> CustomerKey:
-        return CustomerKey(
+    # 2. Keys, one per purpose; the key-admin role manages them and can never use them. Their custody
+    # (KMS, imported material, XKS or CloudHSM) is the stack's `keyCustody` (docs/sovereignty.md).
+    store = sovereignty.portal_key_store(cfg, opts)
+
+    def key(purpose: str, **kwargs) -> CustomerKey | sovereignty.ControllerKey:
+        return sovereignty.portal_key(
             f"{purpose}-key",
             CustomerKeyArgs(
                 purpose=purpose,
@@ -145,7 +150,9 @@ def main() -> None:
                 deployer_arn=deployer,
                 **kwargs,
             ),
-            opts=opts,
+            cfg,
+            store,
+            opts,
         )
 
     logs_key = key("logs", service_statements=[logs_service_statement(acct), alarm_publisher_statement(acct)])
@@ -374,6 +381,8 @@ def main() -> None:
             )
         ],
     )
+
+    sovereignty.portal_log_archive(cfg, acct, store_tags)
 
     pulumi.export("vpnGatewayId", net.vpn_gateway.id)
     pulumi.export("vpcId", net.vpc.id)

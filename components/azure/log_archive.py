@@ -35,10 +35,10 @@ class SecurityLogArchiveArgs:
     """Current version of that key."""
     tags: dict[str, str]
     """Mandatory tags."""
-    workload_subscription_id: pulumi.Input[str]
-    """Subscription whose activity log is exported into the archive."""
     workload_provider: pulumi.ProviderResource
     """Provider of the workload subscription (the export setting lives there)."""
+    workload_workspace: tuple[pulumi.Input[str], pulumi.Input[str]] | None = None
+    """(name, resource group) of the workload's own workspace, put on the same HSM-key cluster."""
     location: str = DOSIS_PRIMARY
     """Region (EEA only)."""
     retention_days: int = 90
@@ -128,4 +128,14 @@ class SecurityLogArchive(pulumi.ComponentResource):
             logs=[{"category": c, "enabled": True} for c in ACTIVITY_CATEGORIES],
             opts=child(self, provider=args.workload_provider),
         )
+        if args.workload_workspace is not None:
+            workspace_name, workspace_rg = args.workload_workspace
+            azure.operationalinsights.LinkedService(
+                f"{name}-workload-cluster-link",
+                resource_group_name=workspace_rg,
+                workspace_name=workspace_name,
+                linked_service_name="cluster",
+                write_access_resource_id=self.cluster.id,
+                opts=child(self, provider=args.workload_provider),
+            )
         self.register_outputs({"workspaceId": self.workspace.id, "clusterId": self.cluster.id})

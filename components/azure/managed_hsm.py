@@ -33,8 +33,8 @@ class ControllerHsmArgs:
     """Resource group of the primary region."""
     tenant_id: pulumi.Input[str]
     """Entra tenant the pool trusts."""
-    admin_object_ids: list[str]
-    """Entra object ids of the key administrators: the only initial (local RBAC) administrators."""
+    admin_object_ids: list[pulumi.Input[str]]
+    """Entra object id of the key-admin group: the only initial (local RBAC) administrators."""
     tags: dict[str, str]
     """Mandatory tags."""
     key_versions: dict[str, str] = field(default_factory=dict)
@@ -105,13 +105,13 @@ class ControllerHsm(pulumi.ComponentResource):
 
     def key_uri(self, purpose: str) -> str:
         """Versionless key URI (services follow new versions the controller imports)."""
-        self._version(purpose)
+        self._key_version(purpose)
         return f"{self.uri}/keys/{purpose}"
 
     def key_versioned_uri(self, purpose: str) -> str:
-        return f"{self.uri}/keys/{purpose}/{self._version(purpose)}"
+        return f"{self.uri}/keys/{purpose}/{self._key_version(purpose)}"
 
-    def _version(self, purpose: str) -> str:
+    def _key_version(self, purpose: str) -> str:
         if purpose not in self.key_versions:
             raise KeyError(f"no imported key version for purpose {purpose!r} in Managed HSM {self.hsm_name}")
         return self.key_versions[purpose]

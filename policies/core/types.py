@@ -74,6 +74,7 @@ KEYS: frozenset[str] = frozenset(
         "aws:kms/replicaKey:ReplicaKey",
         "aws:kms/externalKey:ExternalKey",
         "azure-native:keyvault:Key",
+        "azure-native:keyvault:ManagedHsm",  # single-tenant HSM pool holding the controller's keys
     }
 )
 DATA_BEARING: frozenset[str] = DATA_STORES | KEYS
@@ -206,6 +207,7 @@ DATA_FREE_PREFIXES: tuple[str, ...] = (
     "aws:cloudtrail/",
     "aws:kms/alias:",
     "aws:kms/grant:",
+    "aws:kms/customKeyStore:",  # where KMS reaches the controller's keys (XKS proxy / CloudHSM); no data
     "aws:s3/bucket",
     "aws:s3/accountPublicAccessBlock:",
     "aws:ec2transitgateway/",

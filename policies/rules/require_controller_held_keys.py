@@ -26,6 +26,8 @@ _KEY = "aws:kms/key:Key"
 _EXTERNAL = ("aws:kms/externalKey:ExternalKey",)
 _ALIAS = "aws:kms/alias:Alias"
 _STORE = "aws:kms/customKeyStore:CustomKeyStore"
+_LINK = ("azure-native:operationalinsights:LinkedService",)
+_CLUSTER = "azure-native:operationalinsights:Cluster"
 CONTROLLER_STORE_TYPES = ("EXTERNAL_KEY_STORE", "AWS_CLOUDHSM")
 _HSM_HOST = re.compile(r"^https://([a-z0-9-]+)\.managedhsm\.azure\.net(/|$)", re.IGNORECASE)
 _VAULT_HOST = re.compile(r"^https://[a-z0-9-]+\.vault\.azure\.net(/|$)", re.IGNORECASE)
@@ -162,18 +164,20 @@ def _storage(r: ResourceView, graph: StackGraph) -> list[str]:
 
 
 def _workspace(r: ResourceView, graph: StackGraph) -> list[str]:
-    clusters = [
-        c for c in graph.by_type("azure-native:operationalinsights:Cluster") if c.get("keyVaultProperties")
-    ]
+    clusters = []
+    for link in linked(graph, r, _LINK, "workspaceName"):
+        found = [c for c in graph.dependency_of(link, "writeAccessResourceId") if c.type == _CLUSTER]
+        target = link.input("writeAccessResourceId")
+        if not found and isinstance(target, str) and not is_unknown(target):
+            name = target.rsplit("/", 1)[-1]
+            found = [c for c in graph.by_type(_CLUSTER) if c.input("clusterName") == name]
+        clusters.extend(found)
     if not clusters:
-        return [
-            "no Log Analytics cluster with keyVaultProperties in a Managed HSM links the workspace; " + HOW
-        ]
-    return [
-        m
-        for c in clusters
-        for m in _azure_uri(c.get("keyVaultProperties.keyVaultUri"), "keyVaultProperties.keyVaultUri")
-    ]
+        return ["no Log Analytics cluster is linked to the workspace (LinkedService with "
+                "writeAccessResourceId of a cluster of this stack), so its data is under a Microsoft-managed "
+                "key; " + HOW]
+    field = "keyVaultProperties.keyVaultUri"
+    return [f"cluster {c.name!r}: {m}" for c in clusters for m in _azure_uri(c.get(field), field)]
 
 
 def _azure(field: str) -> Callable[[ResourceView, StackGraph], list[str]]:

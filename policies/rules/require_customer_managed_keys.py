@@ -57,6 +57,8 @@ def _bucket(r: ResourceView, graph: StackGraph) -> list[str]:
 
 
 def _kms_key(r: ResourceView, graph: StackGraph) -> list[str]:
+    if r.input("customKeyStoreId") is not None:
+        return []  # XKS / CloudHSM: KMS cannot rotate these; the controller rotates in its key manager
     spec = r.input("customerMasterKeySpec") or r.input("keySpec") or "SYMMETRIC_DEFAULT"
     if spec == "SYMMETRIC_DEFAULT" and r.input("enableKeyRotation") is not True:
         return ["`enableKeyRotation` is not true: the key must rotate (R2016 regular re-encryption)"]
@@ -141,6 +143,7 @@ EXEMPT = frozenset(
         "azure-native:keyvault:Key",
         "aws:kms/replicaKey:ReplicaKey",
         "aws:kms/externalKey:ExternalKey",
+        "azure-native:keyvault:ManagedHsm",
         "azure-native:storage:BlobContainer",
         "azure-native:sql:Database",
     }

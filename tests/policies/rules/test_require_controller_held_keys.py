@@ -43,6 +43,22 @@ def rds(key_view=None, value=UNKNOWN):
     return res("aws:rds/instance:Instance", "db", inputs, property_dependencies=deps)
 
 
+def workspace_on_cluster(uri):
+    ws = res("azure-native:operationalinsights:Workspace", "ws", {"workspaceName": "ws1", "tags": TAGS})
+    cluster = res(
+        "azure-native:operationalinsights:Cluster",
+        "cl",
+        {"clusterName": "cl1", "keyVaultProperties": {"keyVaultUri": uri, "keyName": "logs"}},
+    )
+    link = res(
+        "azure-native:operationalinsights:LinkedService",
+        "link",
+        {"workspaceName": "ws1", "writeAccessResourceId": UNKNOWN},
+        property_dependencies={"writeAccessResourceId": (cluster.urn,)},
+    )
+    return ws, cluster, link
+
+
 def msgs(*views):
     return messages(RULE, graph(*views))
 
@@ -91,13 +107,18 @@ def test_managed_hsm_passes_for_sql_storage_and_workspace():
             },
         },
     )
-    ws = res("azure-native:operationalinsights:Workspace", "ws", {"tags": TAGS})
-    cluster = res(
-        "azure-native:operationalinsights:Cluster",
-        "cl",
-        {"keyVaultProperties": {"keyVaultUri": "https://dosis-hsm.managedhsm.azure.net/", "keyName": "logs"}},
+    ws, cluster, link = workspace_on_cluster("https://dosis-hsm.managedhsm.azure.net/")
+    assert msgs(sql, sa, ws, cluster, link) == []
+    by_name = res(
+        "azure-native:operationalinsights:LinkedService",
+        "link",
+        {
+            "workspaceName": "ws1",
+            "writeAccessResourceId": "/subscriptions/s/resourceGroups/r/providers/"
+            "Microsoft.OperationalInsights/clusters/cl1",
+        },
     )
-    assert msgs(sql, sa, ws, cluster) == []
+    assert msgs(ws, cluster, by_name) == []
 
 
 def test_bucket_with_xks_key_passes_and_public_data_is_out_of_scope():
@@ -163,11 +184,18 @@ def test_microsoft_managed_storage_and_missing_keys_block():
     assert msgs(rds(value=None)) == [
         ("db", "`kmsKeyId` is not set: the data would be encrypted with a provider-managed key")
     ]
-    ws = res("azure-native:operationalinsights:Workspace", "ws", {"tags": TAGS})
-    assert msgs(ws) == [
+    ws, cluster, link = workspace_on_cluster("https://dosis-kv.vault.azure.net")
+    no_link = (
+        "no Log Analytics cluster is linked to the workspace (LinkedService with writeAccessResourceId of a "
+        "cluster of this stack), so its data is under a Microsoft-managed key; " + HOW
+    )
+    assert msgs(ws) == [("ws", no_link)]
+    assert msgs(ws, cluster) == [("ws", no_link)]  # a cluster nobody links does not count
+    assert msgs(ws, cluster, link) == [
         (
             "ws",
-            "no Log Analytics cluster with keyVaultProperties in a Managed HSM links the workspace; " + HOW,
+            "cluster 'cl': `keyVaultProperties.keyVaultUri` is in a multi-tenant Key Vault "
+            f"(https://dosis-kv.vault.azure.net); the provider operates its HSMs and the key material; {HOW}",
         )
     ]
 
