@@ -100,6 +100,7 @@ class SecurityLogArchive(pulumi.ComponentResource):
             workspace_name=self.workspace.name,
             linked_service_name="cluster",
             write_access_resource_id=self.cluster.id,
+            tags=args.tags,
             opts=child(self.workspace),
         )
         for table in ARCHIVED_TABLES:
@@ -136,6 +137,7 @@ class SecurityLogArchive(pulumi.ComponentResource):
                 workspace_name=workspace_name,
                 linked_service_name="cluster",
                 write_access_resource_id=self.cluster.id,
+                tags=args.tags,
                 opts=child(self, provider=args.workload_provider),
             )
         self.register_outputs({"workspaceId": self.workspace.id, "clusterId": self.cluster.id})
