@@ -35,7 +35,8 @@ def _record(stack: str, **overrides: str):
          "'managed-hsm'"),
         ("portal-prod", "xksKeyIds", '{"logs": "k"}',
          "dosis-eloket:xksKeyIds: no external key id for trail"),
-        ("portal-prod", "logArchiveAccountId", "4444", "dosis-eloket:logArchiveAccountId: expected 12 digits"),
+        ("portal-prod", "logArchiveAccountId", "4444",
+         "dosis-eloket:logArchiveAccountId: expected 12 digits"),
         ("portal-prod", "keyCustody", "cloudhsm", "dosis-eloket:cloudHsmClusterId: custody cloudhsm needs"),
     ],
 )
