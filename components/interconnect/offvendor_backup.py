@@ -162,9 +162,19 @@ class OffVendorContainer(pulumi.ComponentResource):
             opts=kept(self),
         )
         lock(f"{name}-account", self.account, self)
+        # Version-level immutability works on blob versions: versioning on, deleted versions kept.
+        blob_service = azure.storage.BlobServiceProperties(
+            f"{name}-blob-service", resource_group_name=rg.name, account_name=self.account.name,
+            blob_services_name="default", is_versioning_enabled=True,
+            delete_retention_policy={
+                "enabled": True, "days": args.retention_days, "allow_permanent_delete": False
+            },
+            container_delete_retention_policy={"enabled": True, "days": args.retention_days},
+            opts=pulumi.ResourceOptions(parent=self.account),
+        )
         self.container = azure.storage.BlobContainer(
             f"{name}-copies", account_name=self.account.name, resource_group_name=rg.name,
-            container_name="copies", public_access="None", opts=kept(self.account),
+            container_name="copies", public_access="None", opts=kept(self.account, depends_on=[blob_service]),
         )
         if args.endpoint_subnet_id is not None:
             private_endpoint(f"{name}-blob", resource_id=self.account.id, group_id="blob",
