@@ -7,11 +7,15 @@ from pathlib import Path
 from typing import Any
 
 EU_RESIDENCY: tuple[tuple[str, str], ...] = (
+    ("require-known-resource-types", "mandatory"),
     ("require-eea-location", "mandatory"),
+    ("require-eea-provider-endpoints", "mandatory"),
     ("disallow-non-eea-replication", "mandatory"),
     ("disallow-global-edge-services", "mandatory"),
     ("disallow-opaque-deployers", "mandatory"),
-    ("require-known-resource-types", "mandatory"),
+    ("require-eea-inherited-location", "mandatory"),
+    ("require-resolved-references", "mandatory"),
+    ("require-eea-state-backend", "mandatory"),
     ("require-valid-waivers", "mandatory"),
 )
 
@@ -52,6 +56,10 @@ def build(pack: str) -> None:
 
     from policies.core.crossguard import pack_policies
 
+    if pack == "eu-residency":
+        from policies.core.endpoints import validate_record
+
+        validate_record()  # a bad endpoints record is bad input: the pack refuses to start
     pp.PolicyPack(
         name=pack, policies=pack_policies(selected(pack)), enforcement_level=pp.EnforcementLevel.MANDATORY
     )

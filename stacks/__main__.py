@@ -11,9 +11,9 @@ import pulumi
 from stacks.config import ConfigError
 
 SYSTEMS = {
-    "dosis": "stacks.dosis",                 # Azure: DOSIS dossier-status store
-    "portal": "stacks.portal",               # AWS: e-loket portal
-    "interconnect": "stacks.interconnect",   # site-to-site IPsec VPN between the two
+    "dosis": "stacks.dosis",  # Azure: DOSIS dossier-status store
+    "portal": "stacks.portal",  # AWS: e-loket portal
+    "interconnect": "stacks.interconnect",  # site-to-site IPsec VPN between the two
 }
 
 system = pulumi.Config().get("system")

@@ -1,13 +1,13 @@
 """Stack `dosis-prod`: DOSIS on Azure, westeurope with failover to northeurope (D36 §90-§102, §132).
 
-Creation order follows the dependencies: resource groups and the SIEM first (every later resource
-sends its diagnostics there), then networks and DNS, key stores, identities and groups, the data
-stores that use the keys, the apps, and last the VPN gateway the interconnect stack connects to.
+One function per layer, in creation order: resource groups and the workspace (every later resource
+sends its diagnostics there), networks and DNS, key stores, the CMK log cluster, Sentinel and private
+query access, people, data stores, the apps and plans of both regions, and the VPN gateways of both
+regions that the interconnect stack connects to. Failover: docs/runbook-dosis.md.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 import pulumi
@@ -39,410 +39,346 @@ from components.azure import (
     VpnGatewayArgs,
 )
 from components.azure.common import role_definition_id
-from components.azure.database import BACKUP_REDUNDANCY
-from components.azure.identity import separation_conflict
-from components.azure.monitoring import MAX_TOTAL_RETENTION_DAYS
-from components.azure.storage import IN_REGION_SKUS, PAIRED_SKUS
-from components.azure.vpn import ZONE_REDUNDANT_SKUS
+from components.azure.logaccess import LogPrivateAccess, LogPrivateAccessArgs
+from components.azure.logcluster import LogCluster, LogClusterArgs
+from components.azure.sentinel import Sentinel, SentinelArgs
 from components.common.tags import Tags
 from components.interconnect.crypto import TUNNELS
 from components.interconnect.link import apipa_address
 from policies.core.eea import DOSIS_FAILOVER, DOSIS_PRIMARY
 from stacks import sovereignty
-from stacks.config import ConfigError, load
-from stacks.sovereignty_config import DosisSovereignty
+from stacks.config import load
+from stacks.dosis_config import DosisConfig, members, validate
+from stacks.dosis_exports import APIPA_SLOTS, REGIONS, SHORT, exports
 
 
-@dataclass(frozen=True)
-class DosisConfig(DosisSovereignty):
-    """Keys of `stacks/Pulumi.dosis-prod.yaml` (namespace `dosis-eloket:`, camelCase)."""
+@dataclass
+class Ctx:
+    """What the layers share: config, names, tags, providers, resource groups, the workspace."""
 
-    pia_reference: str
-    """PIA record covering this deployment (stacks/records/); D36 §102: no rollout before the PIA."""
-    controller: str = "Agentschap Informatie Vlaanderen"
-    """Controller of the DOSIS data (D36 §21)."""
-    name_prefix: str = "dosis"
-    """Prefix of globally unique names (vaults, servers, storage, apps); lowercase letters/digits, <= 8."""
-    primary_address_space: str = "10.10.0.0/16"
-    """westeurope VNet (must not overlap the e-loket VPC, 10.20.0.0/16)."""
-    failover_address_space: str = "10.11.0.0/16"
-    """northeurope VNet."""
-    dosis_uit_private_ip: str = "10.10.1.10"
-    """Static address of the DOSIS-UIT private endpoint (what the e-loket reaches over the VPN)."""
-    trusted_ip_ranges: list[str] | None = None
-    """CIDRs of the organisation network (trusted named location); none = MFA for every sign-in."""
-    break_glass_object_ids: list[str] | None = None
-    """Emergency accounts excluded from Conditional Access; every sign-in raises an incident."""
-    soc_emails: list[str] | None = None
-    """SOC mailboxes of the action group."""
-    db_structure_admins: list[str] | None = None
-    """Entra object ids of database-structure administrators."""
-    access_rights_admins: list[str] | None = None
-    """Entra object ids of access-rights administrators."""
-    key_admins: list[str] | None = None
-    """Entra object ids of key administrators."""
-    security_auditors: list[str] | None = None
-    """Entra object ids of security auditors (read-only)."""
-    operators: list[str] | None = None
-    """Entra object ids of operators."""
-    just_in_time: bool = True
-    """Privileged roles as PIM eligibilities (needs Entra ID P2)."""
-    sql_sku: str = "GP_Gen5_2"
-    """Azure SQL vCore SKU."""
-    sql_backup_redundancy: str = "Zone"
-    """Backup storage redundancy: Zone keeps backups in their region; the geo-secondary is the copy."""
-    storage_sku: str = "Standard_GZRS"
-    """CSV storage replication (GZRS: zone-redundant + copy in the EEA paired region northeurope)."""
-    log_retention_days: int = 90
-    """Interactive log retention."""
-    log_total_retention_days: int = 3650
-    """Interactive + archive log retention (DPA annex 1: 10 years)."""
-    vpn_gateway_sku: str = "VpnGw2AZ"
-    """Zone-redundant VPN gateway SKU."""
-    vpn_bgp_asn: int = 65515
-    """BGP ASN of the Azure VPN gateway."""
+    cfg: DosisConfig
+    names: dict[str, str]
+    tags: dict[str, str]
+    sub: pulumi.Output[str]
+    tenant: pulumi.Output[str]
+    deployer: pulumi.Output[str]
+    providers: dict[str, azure.Provider]
+    rgs: dict[str, pulumi.Output[str]]
+    ws: pulumi.Output[str] | None = None
+
+    def opts(self, region: str, **kwargs) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(provider=self.providers[region], **kwargs)
 
 
-FUNCTION_KEYS = {
-    "db-structure-admin": "dbStructureAdmins",
-    "access-rights-admin": "accessRightsAdmins",
-    "key-admin": "keyAdmins",
-    "security-auditor": "securityAuditors",
-    "operator": "operators",
-}
-
-
-def _fail(key: str, message: str) -> ConfigError:
-    return ConfigError(f"stacks/Pulumi.{pulumi.get_stack()}.yaml: dosis-eloket:{key}: {message}")
-
-
-def _members(cfg: DosisConfig) -> dict[str, list[str]]:
-    """Members per function; a principal in two functions that must stay apart is refused, naming the key."""
-    members = {f: list(getattr(cfg, _snake(k)) or ()) for f, k in FUNCTION_KEYS.items()}
-    conflict = separation_conflict(members)
-    if conflict:
-        principal, function, other = conflict
-        raise _fail(
-            FUNCTION_KEYS[function], f"{principal} is also in {FUNCTION_KEYS[other]} (separation of duties)"
-        )
-    return members
-
-
-def _snake(camel: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in camel)
-
-
-def _validate(cfg: DosisConfig) -> dict[str, str]:
-    """Check every config value the components would refuse, so a bad value names its key; return names."""
-    prefix = cfg.name_prefix
-    if not (prefix.isalnum() and prefix.islower() and len(prefix) <= 8):
-        raise _fail("namePrefix", f"expected <= 8 lowercase letters/digits, got {prefix!r}")
-    nets = {}
-    for key in ("primaryAddressSpace", "failoverAddressSpace"):
-        try:
-            nets[key] = ipaddress.ip_network(getattr(cfg, _snake(key)))
-        except ValueError as err:
-            raise _fail(key, str(err)) from None
-        if nets[key].prefixlen > 22:
-            raise _fail(key, "need at least a /22 (app, private-endpoint and gateway subnets)")
-    if nets["primaryAddressSpace"].overlaps(nets["failoverAddressSpace"]):
-        raise _fail("failoverAddressSpace", "overlaps primaryAddressSpace")
-    endpoint_subnet = list(nets["primaryAddressSpace"].subnets(new_prefix=24))[1]
-    try:
-        uit_ip = ipaddress.ip_address(cfg.dosis_uit_private_ip)
-    except ValueError as err:
-        raise _fail("dosisUitPrivateIp", str(err)) from None
-    if uit_ip not in list(endpoint_subnet.hosts())[3:]:  # Azure reserves the first addresses of a subnet
-        raise _fail(
-            "dosisUitPrivateIp", f"must be a usable address of the private-endpoint subnet {endpoint_subnet}"
-        )
-    choices = {
-        "sqlBackupRedundancy": (cfg.sql_backup_redundancy, BACKUP_REDUNDANCY),
-        "storageSku": (cfg.storage_sku, IN_REGION_SKUS + PAIRED_SKUS),
-        "vpnGatewaySku": (cfg.vpn_gateway_sku, ZONE_REDUNDANT_SKUS),
-    }
-    for key, (value, allowed) in choices.items():
-        if value not in allowed:
-            raise _fail(key, f"expected one of {', '.join(allowed)}, got {value!r}")
-    if not 30 <= cfg.log_retention_days <= 730:
-        raise _fail("logRetentionDays", f"expected 30..730, got {cfg.log_retention_days}")
-    if not 3650 <= cfg.log_total_retention_days <= MAX_TOTAL_RETENTION_DAYS:
-        raise _fail(
-            "logTotalRetentionDays",
-            f"expected 3650..{MAX_TOTAL_RETENTION_DAYS} (10 years, DPA annex 1), "
-            f"got {cfg.log_total_retention_days}",
-        )
-    for key in ("trustedIpRanges",):
-        for cidr in getattr(cfg, _snake(key)) or ():
-            try:
-                ipaddress.ip_network(cidr)
-            except ValueError as err:
-                raise _fail(key, str(err)) from None
-    return {
-        "kv_primary": f"{prefix}-kv-weu",
-        "kv_failover": f"{prefix}-kv-neu",
-        "sql_primary": f"{prefix}-sql-weu",
-        "sql_failover": f"{prefix}-sql-neu",
-        "storage": f"{prefix}csvweu",
-        "app_in": f"{prefix}-in-weu",
-        "app_uit": f"{prefix}-uit-weu",
-    }
-
-
-def main() -> None:
-    cfg = load(DosisConfig)
-    names = _validate(cfg)
-    members = _members(cfg)
+def _foundation(cfg: DosisConfig) -> Ctx:
+    names = validate(cfg)
     tags = Tags(system="dosis", controller=cfg.controller, pia_reference=cfg.pia_reference).as_dict()
     client = azure.authorization.get_client_config_output()
-    sub, tenant = client.subscription_id, client.tenant_id
-    providers = {
-        region: azure.Provider(f"azure-{region}", location=region)
-        for region in (DOSIS_PRIMARY, DOSIS_FAILOVER)
-    }
-    popts = {r: pulumi.ResourceOptions(provider=p) for r, p in providers.items()}
+    providers = {r: azure.Provider(f"azure-{r}", location=r) for r in REGIONS}
     rgs = {
-        region: azure.resources.ResourceGroup(
-            f"rg-{region}",
-            resource_group_name=f"{cfg.name_prefix}-{region}",
-            location=region,
+        r: azure.resources.ResourceGroup(
+            f"rg-{r}",
+            resource_group_name=f"{cfg.name_prefix}-{r}",
+            location=r,
             tags=tags,
-            opts=popts[region],
-        )
-        for region in providers
+            opts=pulumi.ResourceOptions(provider=providers[r]),
+        ).name
+        for r in REGIONS
     }
-    rg_w, rg_n = rgs[DOSIS_PRIMARY].name, rgs[DOSIS_FAILOVER].name
+    deployer = (
+        pulumi.Output.from_input(cfg.sql_admin_object_id) if cfg.sql_admin_object_id else client.object_id
+    )
+    return Ctx(cfg, names, tags, client.subscription_id, client.tenant_id, deployer, providers, rgs)
 
-    # 1. SIEM (D36 §101 6th): everything below sends its diagnostics here.
+
+def _siem(c: Ctx) -> SecurityMonitoring:
+    """D36 §101 (6th): the workspace every later resource sends its diagnostics to."""
     siem = SecurityMonitoring(
         "siem",
         SecurityMonitoringArgs(
-            resource_group_name=rg_w,
-            subscription_id=sub,
-            tags=tags,
-            workspace_name=f"{cfg.name_prefix}-sentinel",
-            retention_days=cfg.log_retention_days,
-            total_retention_days=cfg.log_total_retention_days,
-            soc_emails=list(cfg.soc_emails or ()),
-            break_glass_object_ids=list(cfg.break_glass_object_ids or ()),
+            resource_group_name=c.rgs[DOSIS_PRIMARY],
+            subscription_id=c.sub,
+            tags=c.tags,
+            workspace_name=f"{c.cfg.name_prefix}-sentinel",
+            retention_days=c.cfg.log_retention_days,
+            total_retention_days=c.cfg.log_total_retention_days,
+            soc_emails=list(c.cfg.soc_emails or ()),
         ),
-        opts=popts[DOSIS_PRIMARY],
+        opts=c.opts(DOSIS_PRIMARY),
     )
-    ws = siem.workspace.id
+    c.ws = siem.workspace.id
+    return siem
 
-    # 2. Networks and private DNS.
+
+def _networks(c: Ctx) -> tuple[dict[str, RegionalNetwork], PrivateDnsZones]:
+    """One VNet per region, each with a GatewaySubnet (a VPN gateway per region); shared private zones."""
+    spaces = {DOSIS_PRIMARY: c.cfg.primary_address_space, DOSIS_FAILOVER: c.cfg.failover_address_space}
     net = {
-        DOSIS_PRIMARY: RegionalNetwork(
-            "weu",
+        r: RegionalNetwork(
+            SHORT[r],
             RegionalNetworkArgs(
-                resource_group_name=rg_w,
-                tags=tags,
-                location=DOSIS_PRIMARY,
-                address_space=cfg.primary_address_space,
-                workspace_id=ws,
+                resource_group_name=c.rgs[r],
+                tags=c.tags,
+                location=r,
+                address_space=spaces[r],
+                workspace_id=c.ws,
             ),
-            opts=popts[DOSIS_PRIMARY],
-        ),
-        DOSIS_FAILOVER: RegionalNetwork(
-            "neu",
-            RegionalNetworkArgs(
-                resource_group_name=rg_n,
-                tags=tags,
-                location=DOSIS_FAILOVER,
-                address_space=cfg.failover_address_space,
-                gateway_subnet_cidr="",
-                workspace_id=ws,
-            ),
-            opts=popts[DOSIS_FAILOVER],
-        ),
+            opts=c.opts(r),
+        )
+        for r in REGIONS
     }
     dns = PrivateDnsZones(
         "dns",
-        PrivateDnsZonesArgs(resource_group_name=rg_w, vnet_ids=[n.vnet.id for n in net.values()], tags=tags),
-        opts=popts[DOSIS_PRIMARY],
+        PrivateDnsZonesArgs(
+            resource_group_name=c.rgs[DOSIS_PRIMARY], vnet_ids=[n.vnet.id for n in net.values()], tags=c.tags
+        ),
+        opts=c.opts(DOSIS_PRIMARY),
     )
+    return net, dns
 
-    # 3. Key stores, one per region (the failover key stays in its region).
-    kv = {
-        DOSIS_PRIMARY: KeyStore(
-            "kv-weu",
+
+def _keys(c: Ctx, net: dict[str, RegionalNetwork], dns: PrivateDnsZones) -> dict[str, KeyStore]:
+    """One key store per region: every key is used only by services of its own region."""
+    purposes = {DOSIS_PRIMARY: ("sql-tde", "storage", "logs"), DOSIS_FAILOVER: ("sql-tde",)}
+    names = {DOSIS_PRIMARY: c.names["kv_primary"], DOSIS_FAILOVER: c.names["kv_failover"]}
+    return {
+        r: KeyStore(
+            f"kv-{SHORT[r]}",
             KeyStoreArgs(
-                vault_name=names["kv_primary"],
-                resource_group_name=rg_w,
-                tenant_id=tenant,
-                tags=tags,
-                location=DOSIS_PRIMARY,
-                purposes=("sql-tde", "storage"),
-                endpoint_subnet_id=net[DOSIS_PRIMARY].endpoint_subnet.id,
+                vault_name=names[r],
+                resource_group_name=c.rgs[r],
+                tenant_id=c.tenant,
+                tags=c.tags,
+                location=r,
+                purposes=purposes[r],
+                endpoint_subnet_id=net[r].endpoint_subnet.id,
                 dns_zone_id=dns.zone_ids["vault"],
-                workspace_id=ws,
+                workspace_id=c.ws,
             ),
-            opts=popts[DOSIS_PRIMARY],
-        ),
-        DOSIS_FAILOVER: KeyStore(
-            "kv-neu",
-            KeyStoreArgs(
-                vault_name=names["kv_failover"],
-                resource_group_name=rg_n,
-                tenant_id=tenant,
-                tags=tags,
-                location=DOSIS_FAILOVER,
-                purposes=("sql-tde",),
-                endpoint_subnet_id=net[DOSIS_FAILOVER].endpoint_subnet.id,
-                dns_zone_id=dns.zone_ids["vault"],
-                workspace_id=ws,
-            ),
-            opts=popts[DOSIS_FAILOVER],
-        ),
+            opts=c.opts(r),
+        )
+        for r in REGIONS
     }
 
 
-    # 4. People: five closed groups, separated functions, MFA (D36 §101 3rd-5th).
+def _logs(c: Ctx, siem: SecurityMonitoring, kv: dict[str, KeyStore], net, dns) -> Sentinel:
+    """CMK cluster linked before Sentinel is onboarded; private query access for the SOC (AMPLS)."""
+    cluster = LogCluster(
+        "logs",
+        LogClusterArgs(
+            cluster_name=c.names["cluster"],
+            resource_group_name=c.rgs[DOSIS_PRIMARY],
+            subscription_id=c.sub,
+            workspace_name=siem.workspace.name,
+            key_vault_uri=kv[DOSIS_PRIMARY].vault_uri,
+            key_name=kv[DOSIS_PRIMARY].key_name("logs"),
+            key_scope=kv[DOSIS_PRIMARY].key_scope("logs"),
+            tags=c.tags,
+            capacity_gb_per_day=c.cfg.log_cluster_capacity,
+        ),
+        opts=c.opts(DOSIS_PRIMARY),
+    )
+    LogPrivateAccess(
+        "soc-query",
+        LogPrivateAccessArgs(
+            resource_group_name=c.rgs[DOSIS_PRIMARY],
+            workspace_id=siem.workspace.id,
+            endpoint_subnet_id=net[DOSIS_PRIMARY].endpoint_subnet.id,
+            dns_zone_ids=dns.zone_ids,
+            tags=c.tags,
+            scope_name=f"{c.cfg.name_prefix}-ampls",
+        ),
+        opts=c.opts(DOSIS_PRIMARY),
+    )
+    return Sentinel(
+        "sentinel",
+        SentinelArgs(
+            resource_group_name=c.rgs[DOSIS_PRIMARY],
+            workspace_name=siem.workspace.name,
+            retention_days=c.cfg.log_retention_days,
+            total_retention_days=c.cfg.log_total_retention_days,
+            customer_managed_key=True,
+            after=[cluster.link, *siem.feeds, *kv.values()],
+            break_glass_object_ids=list(c.cfg.break_glass_object_ids or ()),
+        ),
+        opts=c.opts(DOSIS_PRIMARY),
+    )
+
+
+def _people(c: Ctx) -> SeparationOfDuties:
+    """Five closed groups, separated functions, PIM activation, MFA (D36 §101 3rd-5th, §115)."""
     duties = SeparationOfDuties(
         "duties",
         SeparationOfDutiesArgs(
-            subscription_id=sub, members=members, group_prefix=cfg.name_prefix, just_in_time=cfg.just_in_time
+            subscription_id=c.sub,
+            members=members(c.cfg),
+            group_prefix=c.cfg.name_prefix,
+            just_in_time=c.cfg.just_in_time,
         ),
-        opts=popts[DOSIS_PRIMARY],
+        opts=c.opts(DOSIS_PRIMARY),
     )
     AdminMfaPolicy(
         "mfa",
         AdminMfaPolicyArgs(
             admin_group_ids=duties.admin_group_ids(),
-            trusted_ip_ranges=list(cfg.trusted_ip_ranges or ()),
-            break_glass_object_ids=list(cfg.break_glass_object_ids or ()),
+            trusted_ip_ranges=list(c.cfg.trusted_ip_ranges or ()),
+            break_glass_object_ids=list(c.cfg.break_glass_object_ids or ()),
             name_prefix="DOSIS",
         ),
-        opts=popts[DOSIS_PRIMARY],
+        opts=c.opts(DOSIS_PRIMARY),
     )
+    return duties
 
-    # Controller-held keys (keyCustody) and the log archive in the security subscription.
-    key_admins = [duties.groups["key-admin"].object_id]
-    keys = sovereignty.dosis_keys(cfg, kv, rg_w, tenant, key_admins, ws, tags, popts[DOSIS_PRIMARY])
-    sovereignty.dosis_security_archive(cfg, keys, tags, providers[DOSIS_PRIMARY], siem, rg_w)
 
-    # 5. Data: the dossier-status database and the CSV bulk-load storage.
-    def side(region: str, server: str, rg: pulumi.Input[str]) -> SqlServerSide:
+def _data(c: Ctx, kv: dict[str, KeyStore], net, dns) -> tuple[SqlDatabase, BulkStorage]:
+    """The dossier-status database (failover group) and the CSV storage, each under its region's key."""
+
+    def side(region: str, server: str) -> SqlServerSide:
         return SqlServerSide(
-            resource_group_name=rg,
+            resource_group_name=c.rgs[region],
             server_name=server,
-            key_uri=keys.uri(region, "sql-tde"),
-            key_scope=keys.scope(region, "sql-tde"),
-            key_versioned_uri=keys.versioned_uri(region, "sql-tde"),
+            key_uri=kv[region].key_uri("sql-tde"),
+            key_scope=kv[region].key_scope("sql-tde"),
+            key_versioned_uri=kv[region].key_versioned_uri("sql-tde"),
             location=region,
             endpoint_subnet_id=net[region].endpoint_subnet.id,
-            provider=providers[region],
+            provider=c.providers[region],
         )
 
-    db_admins = duties.groups["db-structure-admin"]
-    SqlDatabase(
+    sql = SqlDatabase(
         "sql",
         SqlDatabaseArgs(
-            primary=side(DOSIS_PRIMARY, names["sql_primary"], rg_w),
-            secondary=side(DOSIS_FAILOVER, names["sql_failover"], rg_n),
-            subscription_id=sub,
-            tenant_id=tenant,
-            admin_group_name=db_admins.display_name,
-            admin_group_object_id=db_admins.object_id,
-            tags=tags,
-            sku_name=cfg.sql_sku,
-            backup_storage_redundancy=cfg.sql_backup_redundancy,
-            alert_emails=list(cfg.soc_emails or ()),
+            primary=side(DOSIS_PRIMARY, c.names["sql_primary"]),
+            secondary=side(DOSIS_FAILOVER, c.names["sql_failover"]),
+            subscription_id=c.sub,
+            tenant_id=c.tenant,
+            admin_login=f"{c.cfg.name_prefix}-deployer",
+            admin_object_id=c.deployer,
+            tags=c.tags,
+            sku_name=c.cfg.sql_sku,
+            backup_storage_redundancy=c.cfg.sql_backup_redundancy,
+            alert_emails=list(c.cfg.soc_emails or ()),
             dns_zone_id=dns.zone_ids["sqlServer"],
-            workspace_id=ws,
+            workspace_id=c.ws,
         ),
-        opts=popts[DOSIS_PRIMARY],
+        opts=c.opts(DOSIS_PRIMARY),
     )
     storage = BulkStorage(
         "csv",
         BulkStorageArgs(
-            account_name=names["storage"],
-            resource_group_name=rg_w,
-            subscription_id=sub,
-            key_vault_uri=keys.vault_uri(DOSIS_PRIMARY),
-            key_name="storage",
-            key_scope=keys.scope(DOSIS_PRIMARY, "storage"),
-            tags=tags,
-            sku=cfg.storage_sku,
+            account_name=c.names["storage"],
+            resource_group_name=c.rgs[DOSIS_PRIMARY],
+            subscription_id=c.sub,
+            key_vault_uri=kv[DOSIS_PRIMARY].vault_uri,
+            key_name=kv[DOSIS_PRIMARY].key_name("storage"),
+            key_scope=kv[DOSIS_PRIMARY].key_scope("storage"),
+            tags=c.tags,
+            sku=c.cfg.storage_sku,
             endpoint_subnet_id=net[DOSIS_PRIMARY].endpoint_subnet.id,
             dns_zone_id=dns.zone_ids["blob"],
-            workspace_id=ws,
+            workspace_id=c.ws,
         ),
-        opts=popts[DOSIS_PRIMARY],
+        opts=c.opts(DOSIS_PRIMARY),
     )
+    return sql, storage
 
-    # 6. Apps: DOSIS-IN (suppliers push) and DOSIS-UIT (the e-loket reads), private inbound only.
-    plan = AppPlan(
-        "apps", AppPlanArgs(resource_group_name=rg_w, tags=tags, workspace_id=ws), opts=popts[DOSIS_PRIMARY]
-    )
+
+def _apps(c: Ctx, net, dns, storage: BulkStorage) -> dict[tuple[str, str], DosisApp]:
+    """A zone-redundant plan and DOSIS-IN/DOSIS-UIT in each region, warm: the failover region serves
+    as soon as the database failover group has switched (the apps use its listener name)."""
+    fog_host = f"{c.names['sql_primary']}-fog.database.windows.net"
+    uit_ips = {DOSIS_PRIMARY: c.cfg.dosis_uit_private_ip, DOSIS_FAILOVER: c.cfg.dosis_uit_failover_private_ip}
     apps = {}
-    for key, app_name, ip in (
-        ("in", names["app_in"], None),
-        ("uit", names["app_uit"], cfg.dosis_uit_private_ip),
-    ):
-        apps[key] = DosisApp(
-            f"dosis-{key}",
-            DosisAppArgs(
-                app_name=app_name,
-                resource_group_name=rg_w,
-                plan_id=plan.plan.id,
-                integration_subnet_id=net[DOSIS_PRIMARY].app_subnet.id,
-                tags=tags,
-                endpoint_subnet_id=net[DOSIS_PRIMARY].endpoint_subnet.id,
-                dns_zone_id=dns.zone_ids["sites"],
-                private_ip=ip,
-                workspace_id=ws,
-            ),
-            opts=popts[DOSIS_PRIMARY],
+    for region in REGIONS:
+        plan = AppPlan(
+            f"apps-{SHORT[region]}",
+            AppPlanArgs(resource_group_name=c.rgs[region], tags=c.tags, location=region, workspace_id=c.ws),
+            opts=c.opts(region),
         )
-    # Least privilege (DPA annex 3 a.i.3): DOSIS-IN may write CSV files into the one container; the
-    # database grants (DOSIS-IN writer, DOSIS-UIT reader) are contained Entra users inside SQL.
-    azure.authorization.RoleAssignment(
-        "dosis-in-csv-writer",
-        scope=storage.container_scope(),
-        role_definition_id=role_definition_id(sub, "Storage Blob Data Contributor"),
-        principal_id=apps["in"].principal_id,
-        principal_type="ServicePrincipal",
-        description="DOSIS-IN writes CSV bulk loads into csv-inbox only",
-        opts=pulumi.ResourceOptions(parent=apps["in"]),
-    )
+        for key, ip in (
+            ("in", c.cfg.dosis_in_supplier_ip if region == DOSIS_PRIMARY else None),
+            ("uit", uit_ips[region]),
+        ):
+            apps[(region, key)] = DosisApp(
+                f"dosis-{key}-{SHORT[region]}",
+                DosisAppArgs(
+                    app_name=f"{c.cfg.name_prefix}-{key}-{SHORT[region]}",
+                    resource_group_name=c.rgs[region],
+                    plan_id=plan.plan.id,
+                    integration_subnet_id=net[region].app_subnet.id,
+                    tags=c.tags,
+                    location=region,
+                    app_settings={
+                        "SQL_SERVER": fog_host,
+                        "SQL_DATABASE": "dosis",
+                        "CSV_ACCOUNT": c.names["storage"],
+                        "DOSIS_REGION": region,
+                    },
+                    endpoint_subnet_id=net[region].endpoint_subnet.id,
+                    dns_zone_id=dns.zone_ids["sites"],
+                    private_ip=ip,
+                    supplier_cidrs=list(c.cfg.supplier_cidrs)
+                    if key == "in" and c.cfg.supplier_cidrs
+                    else None,
+                    workspace_id=c.ws,
+                ),
+                opts=c.opts(region),
+            )
+        # Least privilege (DPA annex 3 a.i.3): DOSIS-IN may write CSV files into the one container.
+        azure.authorization.RoleAssignment(
+            f"dosis-in-{SHORT[region]}-csv-writer",
+            scope=storage.container_scope(),
+            role_definition_id=role_definition_id(c.sub, "Storage Blob Data Contributor"),
+            principal_id=apps[(region, "in")].principal_id,
+            principal_type="ServicePrincipal",
+            description="DOSIS-IN writes CSV bulk loads into csv-inbox only",
+            opts=pulumi.ResourceOptions(parent=apps[(region, "in")]),
+        )
+    return apps
 
-    # Off-vendor copies in the EEA under controller-held keys (docs/sovereignty.md).
-    sovereignty.offvendor_backups(cfg, ws, tags)
 
-    # 7. VPN gateway for the interconnect stack (D36 §96/§131).
-    gateway_subnet = net[DOSIS_PRIMARY].gateway_subnet
-    assert gateway_subnet is not None
-    vpn = VpnGateway(
-        "vpn",
-        VpnGatewayArgs(
-            resource_group_name=rg_w,
-            gateway_subnet_id=gateway_subnet.id,
-            tags=tags,
-            sku=cfg.vpn_gateway_sku,
-            bgp_asn=cfg.vpn_bgp_asn,
-            subscription_id=sub,
-            gateway_name=f"{cfg.name_prefix}-vpn",
-            # APIPA inside addresses the interconnect gives the AWS tunnels (one definition, both ends).
-            custom_bgp_addresses=tuple(
-                tuple(apipa_address(i, t, "azure") for t in TUNNELS) for i in range(2)
+def _vpn(c: Ctx, net: dict[str, RegionalNetwork]) -> dict[str, VpnGateway]:
+    """A VPN gateway per region (D36 §96/§131); the interconnect builds a tunnel set to each."""
+    gateways = {}
+    for region in REGIONS:
+        subnet = net[region].gateway_subnet
+        assert subnet is not None
+        gateways[region] = VpnGateway(
+            "vpn" if region == DOSIS_PRIMARY else f"vpn-{SHORT[region]}",
+            VpnGatewayArgs(
+                resource_group_name=c.rgs[region],
+                gateway_subnet_id=subnet.id,
+                tags=c.tags,
+                location=region,
+                sku=c.cfg.vpn_gateway_sku,
+                bgp_asn=c.cfg.vpn_bgp_asn,
+                subscription_id=c.sub,
+                gateway_name=f"{c.cfg.name_prefix}-vpn"
+                + ("" if region == DOSIS_PRIMARY else f"-{SHORT[region]}"),
+                custom_bgp_addresses=tuple(
+                    tuple(apipa_address(i, t, "azure") for t in TUNNELS) for i in APIPA_SLOTS[region]
+                ),
+                workspace_id=c.ws,
             ),
-            workspace_id=ws,
-        ),
-        opts=popts[DOSIS_PRIMARY],
-    )
+            opts=c.opts(region),
+        )
+    return gateways
 
-    primary = net[DOSIS_PRIMARY]
-    pulumi.export("vpnGatewayPublicIps", vpn.public_ip_addresses())
-    pulumi.export("vpnGatewayId", vpn.gateway.id)
-    pulumi.export("vpnGatewayBgpAsn", cfg.vpn_bgp_asn)
-    pulumi.export("vpnGatewayBgpPeeringAddresses", vpn.bgp_peering_addresses())
-    pulumi.export("vpnGatewayIpConfigurationIds", vpn.ip_configuration_ids)
-    pulumi.export("vnetCidrs", [cfg.primary_address_space])
-    pulumi.export("dosisUitPrivateIp", apps["uit"].private_ip())
-    pulumi.export("dosisUitSubnetCidr", primary.endpoint_subnet_cidr)
-    pulumi.export("resourceGroupName", rg_w)
-    pulumi.export("location", DOSIS_PRIMARY)
-    pulumi.export("privateEndpointNsgName", primary.endpoint_nsg.name)
-    pulumi.export("logAnalyticsWorkspaceId", ws)
-    pulumi.export("actionGroupId", siem.action_group.id)
+
+def main() -> None:
+    c = _foundation(load(DosisConfig))
+    siem = _siem(c)
+    net, dns = _networks(c)
+    kv = _keys(c, net, dns)
+    duties = _people(c)
+    # keyCustody: the regional vaults or the controller's Managed HSM (docs/sovereignty.md)
+    admins = [duties.groups["key-admin"].object_id]
+    keys = sovereignty.dosis_keys(c.cfg, kv, c.rgs[DOSIS_PRIMARY], c.tenant, admins, c.ws, c.tags,
+                                  c.opts(DOSIS_PRIMARY))
+    _logs(c, siem, keys.by_region(), net, dns)
+    sovereignty.dosis_security_archive(c.cfg, keys, c.tags, c.sub, c.providers[DOSIS_PRIMARY])
+    _, storage = _data(c, keys.by_region(), net, dns)
+    apps = _apps(c, net, dns, storage)
+    vpn = _vpn(c, net)
+    sovereignty.offvendor_backups(c.cfg, c.ws, c.tags)
+    exports(c, siem, net, apps, vpn)

@@ -29,32 +29,21 @@ from components.interconnect.offvendor_backup import (
     OffVendorContainerArgs,
 )
 from policies.core.eea import DOSIS_PRIMARY, PORTAL_REGION
+from stacks.config import config_error
 
 # ---------------------------------------------------------------- dosis
 
 
 @dataclass
 class DosisKeys:
-    """Where DOSIS's data keys live: the regional Key Vaults or the controller's Managed HSM."""
+    """Where DOSIS's data keys live: the regional Key Vaults or the controller's Managed HSM (one
+    multi-region pool serving both regions); both offer the same KeyStore interface."""
 
     vaults: dict[str, KeyStore]
     hsm: ControllerHsm | None = None
 
-    def uri(self, region: str, purpose: str) -> str:
-        return self.hsm.key_uri(purpose) if self.hsm else self.vaults[region].key_uri(purpose)
-
-    def versioned_uri(self, region: str, purpose: str) -> pulumi.Input[str]:
-        if self.hsm:
-            return self.hsm.key_versioned_uri(purpose)
-        return self.vaults[region].key_versioned_uri(purpose)
-
-    def scope(self, region: str, purpose: str) -> pulumi.Input[str]:
-        """ARM scope of the service identity's key grant. In a Managed HSM the effective grant is local
-        RBAC (Managed HSM Crypto Service Encryption User on /keys/<purpose>), a data-plane step."""
-        return self.hsm.hsm.id if self.hsm else self.vaults[region].key_scope(purpose)
-
-    def vault_uri(self, region: str) -> str:
-        return self.hsm.uri if self.hsm else self.vaults[region].vault_uri
+    def by_region(self) -> dict[str, KeyStore | ControllerHsm]:
+        return {r: self.hsm or v for r, v in self.vaults.items()}
 
 
 def dosis_keys(cfg: Any, vaults: dict[str, KeyStore], resource_group_name: pulumi.Input[str],
@@ -80,8 +69,8 @@ def dosis_keys(cfg: Any, vaults: dict[str, KeyStore], resource_group_name: pulum
 
 
 def dosis_security_archive(cfg: Any, keys: DosisKeys, tags: dict[str, str],
-                           workload_provider: pulumi.ProviderResource,
-                           siem: Any, siem_rg: pulumi.Input[str]) -> SecurityLogArchive | None:
+                           subscription_id: pulumi.Input[str],
+                           workload_provider: pulumi.ProviderResource) -> SecurityLogArchive | None:
     """Sentinel archive in the security subscription (explicit provider), fed by DOSIS's activity log."""
     if cfg.security_subscription_id is None or keys.hsm is None:
         return None
@@ -94,15 +83,14 @@ def dosis_security_archive(cfg: Any, keys: DosisKeys, tags: dict[str, str],
         "security-archive",
         SecurityLogArchiveArgs(
             resource_group_name=rg.name,
+            subscription_id=subscription_id,
             workspace_name=f"{cfg.name_prefix}-security-archive",
             cluster_name=f"{cfg.name_prefix}-security-cluster",
-            hsm_uri=keys.hsm.uri,
-            key_name="logs",
-            key_version=(cfg.hsm_key_versions or {})["logs"],
+            keys=keys.hsm,
             tags=tags,
             workload_provider=workload_provider,
-            workload_workspace=(siem.workspace.name, siem_rg),
             total_retention_days=cfg.log_total_retention_days,
+            break_glass_object_ids=list(cfg.break_glass_object_ids or ()),
         ),
         opts=opts,
     )
@@ -134,6 +122,8 @@ def portal_key(name: str, args: CustomerKeyArgs, cfg: Any, store: ControllerKeyS
     if cfg.key_custody == "provider-managed":
         return CustomerKey(name, args, opts=opts)
     xks_id = (cfg.xks_key_ids or {}).get(args.purpose) if cfg.key_custody == "xks" else None
+    if cfg.key_custody == "xks" and not xks_id:
+        raise config_error("xksKeyIds", f"no external key id for {args.purpose}")
     return ControllerKey(name, args, store=store, xks_key_id=xks_id, opts=opts)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from stacks.config import check_key_custody, config_error
 
 HSM_PURPOSES = ("sql-tde", "storage", "logs")
-PORTAL_KEY_PURPOSES = ("logs", "trail", "database", "secrets", "static")
+PORTAL_KEY_PURPOSES = ("logs", "trail", "database", "secrets", "static", "files")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ROLE = re.compile(r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]+$")
 _VERSION = re.compile(r"^[0-9a-f]{32}$")

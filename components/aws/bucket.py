@@ -34,6 +34,10 @@ class SecureBucketArgs:
     """Default Object Lock retention in COMPLIANCE mode (nobody, not even root, can shorten it)."""
     expire_after_days: int | None = None
     """Delete objects (and their old versions) after this many days; None keeps them."""
+    undeletable_except: pulumi.Input[str] | None = None
+    """Logs that must survive 10 years where Object Lock is not allowed (log-delivery targets): nobody may
+    delete objects or versions, and only this principal (the deployer) may change the bucket's policy,
+    lifecycle or versioning. Expiry by the lifecycle rule is S3's own action and still applies."""
     policy_statements: Callable[[pulumi.Output[str]], list[dict[str, Any]]] | None = None
     """Extra bucket-policy statements, built from the bucket ARN (e.g. service log delivery)."""
 
@@ -114,6 +118,8 @@ class SecureBucket(pulumi.ComponentResource):
             name, bucket=b, rules=lifecycle, opts=child(self, depends_on=[versioning])
         )
         extra = args.policy_statements(self.bucket.arn) if args.policy_statements else []
+        if args.undeletable_except is not None:
+            extra += _undeletable(self.bucket.arn, args.undeletable_except)
         self.policy = aws.s3.BucketPolicy(
             name,
             bucket=b,
@@ -121,3 +127,29 @@ class SecureBucket(pulumi.ComponentResource):
             opts=child(self, depends_on=[pab, ownership]),
         )
         self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})
+
+
+def _undeletable(bucket_arn: pulumi.Output[str], manager_arn: pulumi.Input[str]) -> list[dict[str, Any]]:
+    """Deny object deletion to everyone; deny loosening the bucket to everyone but `manager_arn`."""
+    return [
+        policy.statement(
+            "Deny",
+            ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            pulumi.Output.concat(bucket_arn, "/*"),
+            sid="LogsCannotBeDeleted",
+            principal={"AWS": "*"},
+        ),
+        policy.statement(
+            "Deny",
+            [
+                "s3:PutBucketPolicy",
+                "s3:DeleteBucketPolicy",
+                "s3:PutLifecycleConfiguration",
+                "s3:PutBucketVersioning",
+            ],
+            bucket_arn,
+            sid="OnlyThePipelineChangesRetention",
+            principal={"AWS": "*"},
+            condition={"ArnNotEquals": {"aws:PrincipalArn": manager_arn}},
+        ),
+    ]

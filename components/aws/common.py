@@ -10,6 +10,9 @@ import pulumi_aws as aws
 from components.aws import policy
 from policies.core.eea import PORTAL_REGION
 
+TEN_YEARS_DAYS = 3653
+"""Retention of transaction, access and privacy logs (DPA annex 1: 10 years)."""
+
 
 def child(parent: pulumi.Resource, **kwargs) -> pulumi.ResourceOptions:
     """Options for a resource owned by a component."""

@@ -11,6 +11,9 @@ import pulumi_aws as aws
 from components.aws.common import child, client_security_group, encrypted_log_group, kept
 
 LOG_EXPORTS = ("audit", "error", "general", "slowquery", "iam-db-auth-error")
+AUDIT_LOGS = ("audit", "iam-db-auth-error")
+SUPPORTED_MAJORS = ("8.4",)
+"""Majors in RDS standard support at the time of writing (8.0: extended support only since 2026-08)."""
 
 
 @dataclass
@@ -33,8 +36,8 @@ class MySqlDatabaseArgs:
     """DB instance identifier (fixed, so the log groups can be created beforehand)."""
     instance_class: str = "db.m6g.large"
     """Instance class."""
-    engine_version: str = "8.0"
-    """MySQL major version."""
+    engine_version: str = "8.4"
+    """MySQL major version: 8.4 (LTS) - RDS standard support for 8.0 ended 2026-07-31."""
     allocated_storage: int = 100
     """Initial storage (GiB)."""
     max_allocated_storage: int = 500
@@ -42,7 +45,9 @@ class MySqlDatabaseArgs:
     backup_retention_days: int = 35
     """Automated backup retention (in-region; never replicated outside the EEA)."""
     log_retention_days: int = 400
-    """Retention of the exported database logs."""
+    """Retention of the exported technical database logs (error, slow query, general)."""
+    audit_log_retention_days: int = 3653
+    """Retention of the audit and IAM-auth logs: who connected and changed what (DPA annex 1: 10 years)."""
     multi_az: bool = True
     """Standby in a second AZ."""
 
@@ -54,6 +59,10 @@ class MySqlDatabase(pulumi.ComponentResource):
         super().__init__("dosis-eloket:aws:MySqlDatabase", name, None, opts)
         tags = {**args.tags, "dosis-data": "none"}
         major = ".".join(args.engine_version.split(".")[:2])
+        if major not in SUPPORTED_MAJORS:
+            raise ValueError(
+                f"MySqlDatabase {name}: MySQL {major} is not in RDS standard support {SUPPORTED_MAJORS}"
+            )
         self.security_group = client_security_group(
             f"{name}-db",
             self,
@@ -95,7 +104,9 @@ class MySqlDatabase(pulumi.ComponentResource):
                 self,
                 log_group_name=f"/aws/rds/instance/{args.identifier}/{log}",
                 kms_key_arn=args.log_kms_key_arn,
-                retention_in_days=args.log_retention_days,
+                retention_in_days=(
+                    args.audit_log_retention_days if log in AUDIT_LOGS else args.log_retention_days
+                ),
                 tags=tags,
             )
             for log in LOG_EXPORTS

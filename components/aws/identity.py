@@ -17,6 +17,32 @@ from components.aws.common import child
 from policies.core.eea import PORTAL_REGION
 
 HUMAN_PATH = "/human/"
+BOUNDARY_PATH = "/boundary/"
+WORKLOAD_BOUNDARY = "eloket-workload-boundary"
+"""The one permissions boundary the IAM administrator may put on roles they create (workloads only)."""
+STRUCTURE_DB_USER = "eloket_structure"
+"""MySQL user of the db-structure administrators (IAM auth; DDL grants only, no SELECT: D36 §113)."""
+USER_ACTIONS = (
+    "iam:CreateUser",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:CreateAccessKey",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:AddUserToGroup",
+    "iam:CreateGroup",
+    "iam:PutGroupPolicy",
+    "iam:AttachGroupPolicy",
+)
+# Role changes the IAM administrator may make only on roles under the workload boundary.
+BOUNDED_ROLE_ACTIONS = (
+    "iam:CreateRole",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+)
 
 # function each human role holds (None: none of the three), and what it additionally may not do.
 ROLE_FUNCTIONS: dict[str, str | None] = {
@@ -25,9 +51,10 @@ ROLE_FUNCTIONS: dict[str, str | None] = {
     "key-admin": "kms-admin",
     "operator": None,
     "security-auditor": None,
-    "break-glass": None,
+    "break-glass": "iam-admin",
 }
-NO_DATA_ROLES = frozenset({"iam-admin", "key-admin", "operator", "security-auditor"})
+# Every human role is without data access; data is reached only by workload roles (D36 §113).
+NO_DATA_ROLES = frozenset(ROLE_FUNCTIONS)
 OPERATE_ACTIONS = (
     "ecs:UpdateService",
     "ecs:StopTask",
@@ -112,7 +139,13 @@ class HumanRoles(pulumi.ComponentResource):
                 if fn != ROLE_FUNCTIONS[role]
             ]
             if role in NO_DATA_ROLES:
-                denies.append(policy.statement("Deny", policy.DATA_READ_ACTIONS, sid="NoDataAccess"))
+                # The structure role's rds-db:connect is scoped to the DDL-only MySQL user (see below).
+                data = [
+                    a
+                    for a in policy.DATA_READ_ACTIONS
+                    if not (role == "db-structure-admin" and a == "rds-db:connect")
+                ]
+                denies.append(policy.statement("Deny", data, sid="NoDataAccess"))
             denies += spec.extra_denies
             boundary = aws.iam.Policy(
                 f"{name}-{role}-boundary",
@@ -142,6 +175,27 @@ class HumanRoles(pulumi.ComponentResource):
                 )
             self.roles[role] = r
             self.boundaries[role] = boundary
+        self.workload_boundary = aws.iam.Policy(
+            f"{name}-workload-boundary",
+            path=BOUNDARY_PATH,
+            name=WORKLOAD_BOUNDARY,
+            description="Ceiling of every workload role: no IAM, no key administration, no DB structure",
+            policy=policy.document(
+                policy.statement("Allow", ["*"], sid="WorkloadCeiling"),
+                policy.statement(
+                    "Deny",
+                    ["iam:*", "organizations:*", "account:*", "sts:AssumeRole"],
+                    sid="NoIdentityChanges",
+                ),
+                *[
+                    policy.statement("Deny", list(actions), sid=f"No{fn.title().replace('-', '')}")
+                    for fn, actions in policy.FUNCTIONS.items()
+                    if fn != "iam-admin"
+                ],
+            ),
+            tags=args.tags,
+            opts=child(self),
+        )
         if args.password_policy:
             aws.iam.AccountPasswordPolicy(
                 f"{name}-password-policy",
@@ -165,6 +219,8 @@ class HumanRoles(pulumi.ComponentResource):
     def _specs(acct: str, region: str) -> dict[str, _RoleSpec]:
         human_roles = f"arn:aws:iam::{acct}:role{HUMAN_PATH}*"
         human_policies = f"arn:aws:iam::{acct}:policy{HUMAN_PATH}*"
+        boundaries = f"arn:aws:iam::{acct}:policy{BOUNDARY_PATH}*"
+        workload_boundary = workload_boundary_arn(acct)
         read = policy.statement(
             "Allow",
             ["rds:Describe*", "rds:List*", "cloudwatch:Get*", "cloudwatch:List*", "logs:Describe*"],
@@ -172,16 +228,29 @@ class HumanRoles(pulumi.ComponentResource):
         )
         return {
             "db-structure-admin": _RoleSpec(
+                # Schema work as the DDL-only MySQL user; the instance life cycle is the pipeline's, and
+                # neither the RDS master secret nor the secrets key is reachable (no data access).
                 grants=[
                     read,
-                    policy.statement("Allow", policy.DB_STRUCTURE_ACTIONS, sid="DatabaseStructure"),
                     policy.statement(
                         "Allow",
-                        ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                        f"arn:aws:secretsmanager:{region}:{acct}:secret:rds!*",
-                        sid="MasterSecret",
+                        ["rds-db:connect"],
+                        f"arn:aws:rds-db:{region}:{acct}:dbuser:*/{STRUCTURE_DB_USER}",
+                        sid="SchemaAsStructureUser",
                     ),
-                ]
+                    policy.statement(
+                        "Allow",
+                        ["rds:ModifyDBParameterGroup", "rds:ResetDBParameterGroup", "rds:CreateDBSnapshot"],
+                        sid="DatabaseStructure",
+                    ),
+                ],
+                extra_denies=[
+                    policy.statement(
+                        "Deny",
+                        ["rds:ModifyDBInstance", "rds:Restore*", "rds:CopyDB*", "rds:CreateDBInstance*"],
+                        sid="NoMasterPasswordOrCopies",
+                    ),
+                ],
             ),
             "iam-admin": _RoleSpec(
                 grants=[
@@ -192,27 +261,24 @@ class HumanRoles(pulumi.ComponentResource):
                     )
                 ],
                 extra_denies=[
-                    # The human roles and their boundaries are code-managed: the IAM admin cannot widen them.
+                    # Human roles and all boundaries are code-managed: the IAM admin cannot widen them.
                     policy.statement(
-                        "Deny", ["iam:*"], [human_roles, human_policies], sid="ProtectHumanRoles"
+                        "Deny", ["iam:*"], [human_roles, human_policies, boundaries], sid="ProtectHumanRoles"
                     ),
                     policy.statement(
                         "Deny",
                         ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"],
                         sid="KeepBoundaries",
                     ),
+                    # Only workload roles, only under the workload boundary; no users, groups or keys.
                     policy.statement(
                         "Deny",
-                        [
-                            "iam:CreateRole",
-                            "iam:CreateUser",
-                            "iam:PutRolePermissionsBoundary",
-                            "iam:PutUserPermissionsBoundary",
-                        ],
-                        sid="NewPrincipalsNeedBoundary",
-                        condition={"StringNotLike": {"iam:PermissionsBoundary": human_policies}},
+                        list(BOUNDED_ROLE_ACTIONS),
+                        sid="OnlyWorkloadRoles",
+                        condition={"StringNotEquals": {"iam:PermissionsBoundary": workload_boundary}},
                     ),
-                    policy.statement("Deny", ["iam:CreateAccessKey"], sid="NoLongLivedKeys"),
+                    policy.statement("Deny", list(USER_ACTIONS), sid="NoUsersOrGroups"),
+                    policy.statement("Deny", ["iam:UpdateAssumeRolePolicy"], sid="TrustIsCode"),
                 ],
             ),
             "key-admin": _RoleSpec(
@@ -248,17 +314,37 @@ class HumanRoles(pulumi.ComponentResource):
                 managed=("arn:aws:iam::aws:policy/SecurityAudit",),
                 boundary_allow=READ_ONLY_ACTIONS,
             ),
+            # Restores access when the normal path fails (Identity Center down, IAM admin locked out):
+            # access rights only, on human roles too, never on itself; no data, keys or structure; no
+            # new users or access keys (an escape to a long-lived identity); every use alarms the SOC.
             "break-glass": _RoleSpec(
-                grants=[],
-                managed=("arn:aws:iam::aws:policy/PowerUserAccess",),
-                boundary_allow=("*",),
+                grants=[
+                    policy.statement(
+                        "Allow",
+                        [*policy.IAM_ADMIN_ACTIONS, "iam:Get*", "iam:List*"],
+                        sid="RestoreAccess",
+                    )
+                ],
+                boundary_allow=(*policy.IAM_ADMIN_ACTIONS, "iam:Get*", "iam:List*", *READ_ONLY_ACTIONS),
                 extra_denies=[
                     policy.statement(
-                        "Deny", ["secretsmanager:GetSecretValue", "rds-db:connect"], sid="NoSecrets"
-                    )
+                        "Deny",
+                        ["iam:*"],
+                        [
+                            f"arn:aws:iam::{acct}:role{HUMAN_PATH}eloket-break-glass",
+                            f"arn:aws:iam::{acct}:policy{HUMAN_PATH}eloket-break-glass-boundary",
+                        ],
+                        sid="NeverWidenItself",
+                    ),
+                    policy.statement("Deny", list(USER_ACTIONS), sid="NoUsersOrGroups"),
                 ],
             ),
         }
+
+
+def workload_boundary_arn(account_id: str) -> str:
+    """ARN of the workload permissions boundary (created by HumanRoles, attached to every workload role)."""
+    return f"arn:aws:iam::{account_id}:policy{BOUNDARY_PATH}{WORKLOAD_BOUNDARY}"
 
 
 @dataclass
@@ -267,6 +353,8 @@ class WorkloadIdentityArgs:
     """AWS account id (trust limited to this account)."""
     tags: dict[str, str]
     """Mandatory tags."""
+    permissions_boundary_arn: pulumi.Input[str] | None = None
+    """The workload boundary (HumanRoles.workload_boundary.arn): the same ceiling the IAM admin must use."""
 
 
 class WorkloadIdentity(pulumi.ComponentResource):
@@ -282,6 +370,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
             f"{name}-task",
             assume_role_policy=trust,
             max_session_duration=3600,
+            permissions_boundary=args.permissions_boundary_arn,
             tags=args.tags,
             opts=child(self),
         )
@@ -289,6 +378,7 @@ class WorkloadIdentity(pulumi.ComponentResource):
             f"{name}-exec",
             assume_role_policy=trust,
             max_session_duration=3600,
+            permissions_boundary=args.permissions_boundary_arn,
             tags=args.tags,
             opts=child(self),
         )

@@ -1,9 +1,10 @@
 """Customer-managed KMS keys, one per purpose, whose policy separates administrators from users.
 
 DPA annex 3 b.iv/b.vi: envelope encryption under a master key held separately, key life cycle
-controlled by the controller, key administrators distinct from developers and operators. The key
-policy has no account-root statement: IAM policies cannot widen who uses a key, and no broad
-principal ever receives `kms:*`.
+controlled by the controller, key administrators distinct from developers and operators. The account
+root appears only in administration statements narrowed by `aws:PrincipalArn` to the key-admin role
+(with MFA) and the deployer: a recreated role (new unique id) can still manage the key - no lock-out -
+while IAM policies can never widen who *uses* a key, and no principal ever receives `kms:*`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class CustomerKeyArgs:
     """Mandatory tags."""
     admin_arns: list[pulumi.Input[str]]
     """Human key administrators: manage the key, explicitly denied any use of it."""
+    admin_role_arns_by_name: list[str] = field(default_factory=list)
+    """Name-based ARNs of the key-admin roles: the account-root statement admits exactly these (with MFA),
+    so a deleted and recreated role keeps managing the key (an ARN principal binds to the unique id)."""
     deployer_arn: pulumi.Input[str] | None = None
     """Deployment pipeline role: manages the key and may use it only through `deployer_via_services`."""
     user_arns: list[pulumi.Input[str]] = field(default_factory=list)
@@ -71,6 +75,44 @@ class CustomerKey(pulumi.ComponentResource):
         self.register_outputs({"arn": self.key.arn})
 
     @staticmethod
+    def _root(args: CustomerKeyArgs) -> list[dict[str, Any]]:
+        """Account-root administration, narrowed by aws:PrincipalArn (humans: with MFA)."""
+        account = _account_of(args.admin_role_arns_by_name)
+        if not account:
+            return []
+        root = {"AWS": f"arn:aws:iam::{account}:root"}
+        out = [
+            policy.statement(
+                "Allow",
+                policy.KMS_ADMIN_ACTIONS,
+                sid="RootDelegatedKeyAdministration",
+                principal=root,
+                condition={
+                    "ArnEquals": {"aws:PrincipalArn": list(args.admin_role_arns_by_name)},
+                    "Bool": {"aws:MultiFactorAuthPresent": "true"},
+                },
+            ),
+            policy.statement(
+                "Deny",
+                [*policy.KMS_USE_ACTIONS, "kms:CreateGrant"],
+                sid="RootDelegatedAdministratorsCannotUseKey",
+                principal=root,
+                condition={"ArnEquals": {"aws:PrincipalArn": list(args.admin_role_arns_by_name)}},
+            ),
+        ]
+        if isinstance(args.deployer_arn, str):
+            out.append(
+                policy.statement(
+                    "Allow",
+                    policy.KMS_ADMIN_ACTIONS,
+                    sid="RootDelegatedDeployer",
+                    principal=root,
+                    condition={"ArnEquals": {"aws:PrincipalArn": args.deployer_arn}},
+                )
+            )
+        return out
+
+    @staticmethod
     def _via(services: tuple[str, ...], region: str) -> dict[str, Any] | None:
         if not services:
             return None
@@ -91,11 +133,12 @@ def key_policy_statements(name: str, args: CustomerKeyArgs) -> list[dict[str, An
         ),
         policy.statement(
             "Deny",
-            policy.KMS_USE_ACTIONS,
+            [*policy.KMS_USE_ACTIONS, "kms:CreateGrant"],
             sid="KeyAdministratorsCannotUseKey",
             principal={"AWS": list(args.admin_arns)},
         ),
     ]
+    statements.extend(CustomerKey._root(args))
     if args.user_arns:
         statements.append(
             policy.statement(
@@ -118,6 +161,14 @@ def key_policy_statements(name: str, args: CustomerKeyArgs) -> list[dict[str, An
         )
     statements.extend(args.service_statements)
     return statements
+
+
+def _account_of(arns: list[str]) -> str | None:
+    """The account of name-based role ARNs (all must share it)."""
+    accounts = {a.split(":")[4] for a in arns}
+    if len(accounts) > 1:
+        raise ValueError(f"key-admin role ARNs span accounts {sorted(accounts)}")
+    return accounts.pop() if accounts else None
 
 
 def logs_service_statement(account_id: str, region: str = PORTAL_REGION) -> dict[str, Any]:

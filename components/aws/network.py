@@ -34,6 +34,9 @@ class PortalNetworkArgs:
     """Retention of VPC flow logs (traffic logging, DPA annex 3 a.iii)."""
     vpn_amazon_side_asn: int = 64512
     """BGP ASN of the AWS side of the site-to-site VPN."""
+    declared_egress: bool = False
+    """NAT gateways (one per AZ) so the app tier can reach declared external endpoints (MAGDA, D36 §109).
+    The route alone opens nothing: the tasks' security group admits only the declared addresses."""
     interface_endpoints: tuple[str, ...] = field(default=INTERFACE_ENDPOINTS)
     """Interface endpoints so private tiers reach AWS APIs without internet egress."""
 
@@ -96,6 +99,8 @@ class PortalNetwork(pulumi.ComponentResource):
             aws.ec2.RouteTable(f"{name}-app-{az[-1]}", vpc_id=self.vpc.id, tags=tags, opts=child(self))
             for az in azs
         ]
+        if args.declared_egress:
+            self._nat(name, azs, tags, igw)
         isolated_rt = aws.ec2.RouteTable(f"{name}-isolated", vpc_id=self.vpc.id, tags=tags, opts=child(self))
         for tier, tables in (
             ("public", [public_rt] * 3),
@@ -231,6 +236,28 @@ class PortalNetwork(pulumi.ComponentResource):
                 "appSubnetCidrs": self.app_subnet_cidrs,
             }
         )
+
+    def _nat(
+        self, name: str, azs: tuple[str, ...], tags: dict[str, str], igw: aws.ec2.InternetGateway
+    ) -> None:
+        """A NAT gateway per AZ in the public tier; each app route table sends the internet there."""
+        for i, az in enumerate(azs):
+            eip = aws.ec2.Eip(f"{name}-nat-{az[-1]}", domain="vpc", tags=tags, opts=child(self))
+            nat = aws.ec2.NatGateway(
+                f"{name}-nat-{az[-1]}",
+                allocation_id=eip.id,
+                subnet_id=self.subnets["public"][i].id,
+                connectivity_type="public",
+                tags=tags,
+                opts=child(self, depends_on=[igw]),
+            )
+            aws.ec2.Route(
+                f"{name}-app-{az[-1]}-egress",
+                route_table_id=self.app_route_tables[i].id,
+                destination_cidr_block="0.0.0.0/0",
+                nat_gateway_id=nat.id,
+                opts=child(self),
+            )
 
     def subnet_ids(self, tier: str) -> list[pulumi.Output[str]]:
         """Subnet ids of one tier (`public`, `app`, `data`, `cache`)."""

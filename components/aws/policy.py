@@ -11,8 +11,8 @@ from typing import Any
 
 import pulumi
 
-# Database structure: create, change or drop the database and its schema (via the master secret or
-# an IAM database login), restore it elsewhere.
+# Database structure: create, change or drop the database and its schema, restore it elsewhere. Other
+# roles are denied these; the human db-structure role itself gets only the schema path (see identity.py).
 DB_STRUCTURE_ACTIONS: tuple[str, ...] = (
     "rds:Create*",
     "rds:Modify*",
@@ -40,8 +40,10 @@ IAM_ADMIN_ACTIONS: tuple[str, ...] = (
 )
 
 # Key administration: the key life cycle (DPA annex 3 b.vi), never the use of a key.
+# No kms:CreateGrant: a grant lets its holder (or anyone it names) use the key - that is key use.
 KMS_ADMIN_ACTIONS: tuple[str, ...] = (
-    "kms:Create*",
+    "kms:CreateKey",
+    "kms:CreateAlias",
     "kms:Describe*",
     "kms:Enable*",
     "kms:List*",

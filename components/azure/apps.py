@@ -87,6 +87,10 @@ class DosisAppArgs:
     """Subnet for the inbound private endpoint; None = no inbound endpoint (tests only)."""
     private_ip: str | None = None
     """Static address of the inbound endpoint (None = dynamic)."""
+    supplier_cidrs: list[str] | None = None
+    """DOSIS-IN only (D36 §63): the suppliers' egress addresses allowed in over the public endpoint, each
+    caller also presenting a client certificate (mutual TLS, `client_certificate_mode` Required); everything
+    else and the SCM site stay denied. None = private inbound only."""
     dns_zone_id: pulumi.Input[str] | None = None
     """privatelink.azurewebsites.net zone id."""
     workspace_id: pulumi.Input[str] | None = None
@@ -106,7 +110,23 @@ class DosisApp(pulumi.ComponentResource):
             raise ValueError(
                 f"DosisApp {name}: unknown client_certificate_mode {args.client_certificate_mode!r}"
             )
+        if args.supplier_cidrs is not None and (
+            not args.supplier_cidrs or args.client_certificate_mode != "Required"
+        ):
+            raise ValueError(
+                f"DosisApp {name}: a supplier path needs supplier CIDRs and mutual TLS (Required)"
+            )
         rg = args.resource_group_name
+        suppliers = [
+            {
+                "name": f"supplier-{i}",
+                "ip_address": cidr,
+                "action": "Allow",
+                "priority": 100 + i,
+                "tag": "Default",
+            }
+            for i, cidr in enumerate(args.supplier_cidrs or ())
+        ]
         settings = [{"name": k, "value": v} for k, v in sorted((args.app_settings or {}).items())]
         self.app = azure.web.WebApp(
             f"{name}-app",
@@ -119,7 +139,7 @@ class DosisApp(pulumi.ComponentResource):
             client_affinity_enabled=False,
             client_cert_enabled=True,
             client_cert_mode=args.client_certificate_mode,
-            public_network_access="Disabled",
+            public_network_access="Enabled" if suppliers else "Disabled",
             virtual_network_subnet_id=args.integration_subnet_id,
             outbound_vnet_routing={"all_traffic": True},
             identity={"type": "SystemAssigned"},
@@ -137,6 +157,7 @@ class DosisApp(pulumi.ComponentResource):
                 "http_logging_enabled": True,
                 "detailed_error_logging_enabled": True,
                 "ip_security_restrictions_default_action": "Deny",
+                "ip_security_restrictions": suppliers or None,
                 "scm_ip_security_restrictions_default_action": "Deny",
                 "app_settings": settings or None,
             },

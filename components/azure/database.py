@@ -73,10 +73,11 @@ class SqlDatabaseArgs:
     """Subscription of the role definitions."""
     tenant_id: pulumi.Input[str]
     """Entra tenant of the administrators."""
-    admin_group_name: pulumi.Input[str]
-    """Display name of the Entra group that administers the database structure (SQL Entra admin)."""
-    admin_group_object_id: pulumi.Input[str]
-    """Object id of that group."""
+    admin_login: pulumi.Input[str]
+    """Display name of the SQL Entra administrator: the deployment pipeline's identity, never a group of
+    people (the Entra admin is db_owner: data access, D36 §113; people get db_ddladmin, see sqlgrants.py)."""
+    admin_object_id: pulumi.Input[str]
+    """Object id of that identity."""
     tags: dict[str, str]
     """Mandatory tags."""
     database_name: str = "dosis"
@@ -103,6 +104,8 @@ class SqlDatabaseArgs:
     """Where Microsoft Defender for SQL threat alerts are mailed (besides the account admins and Sentinel)."""
     extra_audit_groups: tuple[str, ...] = field(default_factory=tuple)
     """Audit action groups in addition to AUDIT_GROUPS."""
+    admin_principal_type: str = "Application"
+    """Principal type of the SQL Entra administrator (Application: a service principal)."""
 
 
 def server_key_name(uri: str) -> str:
@@ -132,6 +135,10 @@ class SqlDatabase(pulumi.ComponentResource):
             pair = EEA_PAIRS.get(primary_loc)
             if pair is None:
                 raise ValueError(f"SqlDatabase {name}: geo backups from {primary_loc} may leave the EEA")
+        if args.admin_principal_type not in ("Application", "User"):
+            raise ValueError(
+                f"SqlDatabase {name}: the SQL Entra admin is one identity, not a group of people"
+            )
         if not 1 <= args.short_term_retention_days <= 35:
             raise ValueError(f"SqlDatabase {name}: short_term_retention_days must be 1..35")
         self.identities: dict[str, azure.managedidentity.UserAssignedIdentity] = {}
@@ -261,15 +268,28 @@ class SqlDatabase(pulumi.ComponentResource):
             administrators={
                 "administrator_type": "ActiveDirectory",
                 "azure_ad_only_authentication": True,
-                "principal_type": "Group",
-                "login": args.admin_group_name,
-                "sid": args.admin_group_object_id,
+                "principal_type": args.admin_principal_type,
+                "login": args.admin_login,
+                "sid": args.admin_object_id,
                 "tenant_id": args.tenant_id,
             },
             tags=args.tags,
             opts=kept(self, depends_on=[grant], **popts),
         )
         lock(name, server, server)
+        if side.key_versioned_uri is not None:
+            # Auto-rotation on both partners (Microsoft: required when geo-replicated); the protector
+            # follows new key versions, old versions stay (no expiry) for 10-year backups.
+            azure.sql.EncryptionProtector(
+                f"{name}-protector",
+                resource_group_name=rg,
+                server_name=server.name,
+                encryption_protector_name="current",
+                server_key_type="AzureKeyVault",
+                server_key_name=pulumi.Output.from_input(side.key_versioned_uri).apply(server_key_name),
+                auto_rotation_enabled=True,
+                opts=child(server),
+            )
         azure.sql.ServerAzureADOnlyAuthentication(
             f"{name}-entra-only",
             resource_group_name=rg,

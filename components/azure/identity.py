@@ -9,6 +9,7 @@ the privileged roles are PIM-eligible (just-in-time, time-bound) instead of stan
 from __future__ import annotations
 
 import itertools
+import uuid
 from dataclasses import dataclass, field
 
 import pulumi
@@ -19,35 +20,45 @@ from components.azure.common import ROLES, child, role_definition_id
 
 TRIAD = ("db-structure-admin", "access-rights-admin", "key-admin")
 FUNCTIONS = (*TRIAD, "security-auditor", "operator")
-# function -> (standing read-only roles, PIM-eligible privileged roles)
+KEY_ADMIN_ROLE = "DOSIS Key Administrator"
+# function -> (read-only roles, privileged roles). KEY_ADMIN_ROLE is the custom role below: the built-in
+# Key Vault Crypto Officer includes keys/* data actions, i.e. decrypt/unwrap (using the key = data).
 FUNCTION_ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "db-structure-admin": (("Reader",), ("SQL DB Contributor", "SQL Server Contributor")),
     "access-rights-admin": (("Reader",), ("Role Based Access Control Administrator",)),
-    "key-admin": (("Reader",), ("Key Vault Crypto Officer",)),
+    "key-admin": (("Reader",), (KEY_ADMIN_ROLE,)),
     "security-auditor": (("Security Reader", "Microsoft Sentinel Reader", "Log Analytics Reader"), ()),
     "operator": (("Reader",), ("Website Contributor",)),
 }
 NEVER_ASSIGNED = ("Owner", "User Access Administrator")
-# The access-rights administrator may not hand out the roles of the other two functions or any
-# role that can assign roles, so one person can never collect two functions (R2016).
-PROTECTED_ROLES = (
-    *NEVER_ASSIGNED,
-    "Role Based Access Control Administrator",
-    "Key Vault Crypto Officer",
-    "SQL DB Contributor",
-    "SQL Server Contributor",
+# ALLOW-list of what the access-rights administrator may assign or remove (R2016): read-only roles
+# without data access. Everything else - Contributor, Key Vault Administrator/Data Access Administrator,
+# SQL Security Manager, Storage Blob Data roles, Log Analytics Contributor, the triad roles, roles added
+# to Azure tomorrow - is refused because it is not listed.
+DELEGABLE_ROLES = ("Reader", "Security Reader", "Microsoft Sentinel Reader", "Log Analytics Reader")
+# Key management without any cryptographic use of a key (DPA annex 3 b.vi).
+KEY_ADMIN_DATA_ACTIONS = (
+    "Microsoft.KeyVault/vaults/keys/*",
+    "Microsoft.KeyVault/vaults/keyrotationpolicies/*",
 )
+KEY_USE_DATA_ACTIONS = tuple(
+    f"Microsoft.KeyVault/vaults/keys/{a}/action"
+    for a in ("encrypt", "decrypt", "wrap", "unwrap", "sign", "verify", "release", "backup")
+)
+# PIM activation (D36 §115, DPA annex 3 b.viii): approved by a second person, MFA, at most 8 hours.
+MAX_ACTIVATION = "PT8H"
 
 
-def _delegation_condition() -> str:
-    guids = ", ".join(ROLES[r] for r in PROTECTED_ROLES)
+def delegation_condition() -> str:
+    """ABAC condition of the RBAC administrator: assign/remove only DELEGABLE_ROLES (an allow-list)."""
+    guids = ", ".join(ROLES[r] for r in DELEGABLE_ROLES)
     return (
         "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR "
         "(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] "
-        f"ForAnyOfAllValues:GuidNotEquals {{{guids}}})) AND "
+        f"ForAnyOfAnyValues:GuidEquals {{{guids}}})) AND "
         "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR "
         "(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] "
-        f"ForAnyOfAllValues:GuidNotEquals {{{guids}}}))"
+        f"ForAnyOfAnyValues:GuidEquals {{{guids}}}))"
     )
 
 
@@ -85,22 +96,30 @@ class SeparationOfDutiesArgs:
     group_prefix: str = "dosis"
     """Prefix of the group display names."""
     just_in_time: bool = True
-    """Privileged roles as PIM-eligible schedules (False: standing assignments, e.g. without Entra P2)."""
+    """Privileged groups under PIM for Groups: members are eligible and activate with approval + MFA
+    for at most 8 h (needs Entra ID P2). False: standing members (e.g. without P2)."""
     eligibility_duration: str = "P365D"
     """How long an eligibility lasts before it must be renewed (yearly re-certification)."""
+    approver_function: str = "security-auditor"
+    """Whose members approve activations (a second person outside the three functions)."""
 
 
 class SeparationOfDuties(pulumi.ComponentResource):
-    """Entra security groups and Azure role assignments/eligibilities for the five DOSIS profiles."""
+    """Entra groups per function; roles on the groups; privileged groups activated through PIM."""
 
     groups: dict[str, azuread.Group]
 
     def __init__(self, name: str, args: SeparationOfDutiesArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("dosis-eloket:azure:SeparationOfDuties", name, None, opts)
         check_separation(args.members)
+        if args.approver_function in TRIAD or args.approver_function not in FUNCTIONS:
+            raise ValueError(f"SeparationOfDuties {name}: approvers must be a function outside {TRIAD}")
         scope = pulumi.Output.concat("/subscriptions/", args.subscription_id)
+        self.key_admin_role = self._key_admin_role(name, scope, args)
         self.groups = {}
         for function in FUNCTIONS:
+            privileged = bool(FUNCTION_ROLES[function][1])
+            jit = args.just_in_time and privileged
             group = azuread.Group(
                 f"{name}-{function}",
                 display_name=f"{args.group_prefix}-{function}",
@@ -108,18 +127,39 @@ class SeparationOfDuties(pulumi.ComponentResource):
                 security_enabled=True,
                 mail_enabled=False,
                 prevent_duplicate_names=True,
-                members=sorted(args.members.get(function, [])),
+                # Under PIM nobody is a standing member: membership is activated, approved, time-bound.
+                members=[] if jit else sorted(args.members.get(function, [])),
                 opts=child(self),
             )
             self.groups[function] = group
-            standing, privileged = FUNCTION_ROLES[function]
-            for role in standing:
-                self._assign(f"{name}-{function}-{_slug(role)}", group, role, scope, args, eligible=False)
-            for role in privileged:
-                self._assign(
-                    f"{name}-{function}-{_slug(role)}", group, role, scope, args, eligible=args.just_in_time
-                )
+            for role in (*FUNCTION_ROLES[function][0], *FUNCTION_ROLES[function][1]):
+                self._assign(f"{name}-{function}-{_slug(role)}", group, role, scope, args)
+        for function in FUNCTIONS:
+            if args.just_in_time and FUNCTION_ROLES[function][1]:
+                self._just_in_time(name, function, args)
         self.register_outputs({f: g.object_id for f, g in self.groups.items()})
+
+    def _key_admin_role(
+        self, name: str, scope: pulumi.Output[str], args: SeparationOfDutiesArgs
+    ) -> azure.authorization.RoleDefinition:
+        """Custom role: manage keys and their rotation, never encrypt/decrypt/wrap/unwrap/sign/back up."""
+        return azure.authorization.RoleDefinition(
+            f"{name}-key-admin-role",
+            role_definition_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{args.group_prefix}/{KEY_ADMIN_ROLE}")),
+            role_name=f"{KEY_ADMIN_ROLE} ({args.group_prefix})",
+            description="Key life cycle without key use (R2016, DPA annex 3 b.vi)",
+            role_type="CustomRole",
+            scope=scope,
+            assignable_scopes=[scope],
+            permissions=[
+                {
+                    "actions": ["Microsoft.KeyVault/vaults/read", "Microsoft.Resources/deployments/read"],
+                    "data_actions": list(KEY_ADMIN_DATA_ACTIONS),
+                    "not_data_actions": list(KEY_USE_DATA_ACTIONS),
+                }
+            ],
+            opts=child(self),
+        )
 
     def _assign(
         self,
@@ -128,33 +168,62 @@ class SeparationOfDuties(pulumi.ComponentResource):
         role: str,
         scope: pulumi.Input[str],
         args: SeparationOfDutiesArgs,
-        *,
-        eligible: bool,
     ) -> None:
-        condition = _delegation_condition() if role == "Role Based Access Control Administrator" else None
-        common = {
-            "scope": scope,
-            "role_definition_id": role_definition_id(args.subscription_id, role),
-            "principal_id": group.object_id,
-            "condition": condition,
-            "condition_version": "2.0" if condition else None,
-        }
-        if eligible:
-            azure.authorization.PimRoleEligibilitySchedule(
-                name,
-                justification=f"DOSIS {role}: just-in-time only (D36 §101, DPA annex 3 b.viii)",
-                schedule_info={
-                    "expiration": {"type": "AfterDuration", "duration": args.eligibility_duration}
+        condition = delegation_condition() if role == "Role Based Access Control Administrator" else None
+        definition = (
+            self.key_admin_role.id
+            if role == KEY_ADMIN_ROLE
+            else role_definition_id(args.subscription_id, role)
+        )
+        azure.authorization.RoleAssignment(
+            name,
+            scope=scope,
+            role_definition_id=definition,
+            principal_id=group.object_id,
+            principal_type="Group",
+            description=f"DOSIS {role} (active only while a member's PIM activation lasts)",
+            condition=condition,
+            condition_version="2.0" if condition else None,
+            opts=child(group),
+        )
+
+    def _just_in_time(self, name: str, function: str, args: SeparationOfDutiesArgs) -> None:
+        """Eligible members and the activation policy of one privileged group (PIM for Groups)."""
+        group = self.groups[function]
+        approvers = self.groups[args.approver_function]
+        azuread.GroupRoleManagementPolicy(
+            f"{name}-{function}-pim-policy",
+            group_id=group.object_id,
+            role_id="member",
+            activation_rules={
+                "maximum_duration": MAX_ACTIVATION,
+                "require_approval": True,
+                "require_justification": True,
+                "require_multifactor_authentication": True,
+                "approval_stage": {
+                    "primary_approvers": [{"object_id": approvers.object_id, "type": "groupMembers"}]
                 },
-                **common,
-                opts=child(group),
-            )
-        else:
-            azure.authorization.RoleAssignment(
-                name,
-                principal_type="Group",
-                description=f"DOSIS standing {role}",
-                **common,
+            },
+            eligible_assignment_rules={
+                "expiration_required": True,
+                "expire_after": args.eligibility_duration,
+            },
+            active_assignment_rules={
+                "expiration_required": True,
+                "expire_after": "P15D",
+                "require_multifactor_authentication": True,
+                "require_justification": True,
+            },
+            opts=child(group),
+        )
+        for member in sorted(args.members.get(function, [])):
+            azuread.PrivilegedAccessGroupEligibilitySchedule(
+                f"{name}-{function}-eligible-{member[-12:]}",
+                group_id=group.object_id,
+                principal_id=member,
+                assignment_type="member",
+                duration=args.eligibility_duration,
+                justification=f"DOSIS {function}: just-in-time only (D36 §101/§115, DPA annex 3 b.viii)",
                 opts=child(group),
             )
 

@@ -37,10 +37,12 @@ class KeyStoreArgs:
     """RSA key size (SQL TDE accepts 2048 or 3072)."""
     rotate_after: str = "P1Y"
     """ISO 8601 duration after creation at which a new key version is made (R2016 re-encryption)."""
-    expire_after: str = "P2Y"
-    """ISO 8601 lifetime of a key version; must exceed `rotate_after`."""
+    expire_after: str | None = None
+    """ISO 8601 lifetime of a key version (must exceed `rotate_after`); None = versions never expire.
+    Default None: TDE, storage and log data (10-year backups, DPA annex 1) stay wrapped by the version
+    current when they were written, so an expired version would make old backups unreadable."""
     notify_before_expiry: str = "P30D"
-    """Event Grid near-expiry notification lead time."""
+    """Event Grid near-expiry notification lead time (only with `expire_after`)."""
     soft_delete_retention_days: int = 90
     """Soft-delete retention (7-90); purge protection is always on."""
     endpoint_subnet_id: pulumi.Input[str] | None = None
@@ -62,6 +64,19 @@ def _days(duration: str) -> int:
     return y * 365 + mo * 30 + d
 
 
+def _rotation_policy(args: KeyStoreArgs) -> dict:
+    """Rotate yearly (R2016 re-encryption); expire and notify only when versions have a lifetime."""
+    actions: list[dict] = [
+        {"trigger": {"time_after_create": args.rotate_after}, "action": {"type": "rotate"}}
+    ]
+    if args.expire_after is None:
+        return {"lifetime_actions": actions}
+    actions.append(
+        {"trigger": {"time_before_expiry": args.notify_before_expiry}, "action": {"type": "notify"}}
+    )
+    return {"attributes": {"expiry_time": args.expire_after}, "lifetime_actions": actions}
+
+
 class KeyStore(pulumi.ComponentResource):
     """A Key Vault Premium (HSM-backed keys) with one rotating key per purpose."""
 
@@ -73,7 +88,9 @@ class KeyStore(pulumi.ComponentResource):
         location = eea_location(args.location, f"KeyStore {name}")
         if not 7 <= args.soft_delete_retention_days <= 90:
             raise ValueError(f"KeyStore {name}: soft_delete_retention_days must be 7..90")
-        if _days(args.expire_after) <= _days(args.rotate_after) or _days(args.rotate_after) < 28:
+        if _days(args.rotate_after) < 28 or (
+            args.expire_after is not None and _days(args.expire_after) <= _days(args.rotate_after)
+        ):
             raise ValueError(f"KeyStore {name}: need 28 days <= rotate_after < expire_after")
         if not args.purposes or len(set(args.purposes)) != len(args.purposes):
             raise ValueError(f"KeyStore {name}: purposes must be non-empty and distinct")
@@ -113,19 +130,7 @@ class KeyStore(pulumi.ComponentResource):
                     "key_size": args.key_size,
                     "key_ops": ["wrapKey", "unwrapKey"],
                     "attributes": {"enabled": True, "exportable": False},
-                    "rotation_policy": {
-                        "attributes": {"expiry_time": args.expire_after},
-                        "lifetime_actions": [
-                            {
-                                "trigger": {"time_after_create": args.rotate_after},
-                                "action": {"type": "rotate"},
-                            },
-                            {
-                                "trigger": {"time_before_expiry": args.notify_before_expiry},
-                                "action": {"type": "notify"},
-                            },
-                        ],
-                    },
+                    "rotation_policy": _rotation_policy(args),
                 },
                 tags={**args.tags, "purpose": purpose},
                 opts=kept(self.vault),
@@ -146,20 +151,27 @@ class KeyStore(pulumi.ComponentResource):
             diagnostics(f"{name}-vault", self.vault.id, args.workspace_id, self.vault)
         self.register_outputs({"vaultId": self.vault.id})
 
-    def key_uri(self, purpose: str) -> str:
-        """Versionless key URI: services follow new key versions after rotation."""
+    def key_uri(self, purpose: str) -> pulumi.Output[str]:
+        """Versionless key URI (services follow rotation), an Output of the key: users wait for it."""
         if purpose not in self.keys:
             raise KeyError(f"no key for purpose {purpose!r}")
-        return f"https://{self.vault_name}.vault.azure.net/keys/{purpose}"
+        return pulumi.Output.concat(
+            "https://", self.vault.name, ".vault.azure.net/keys/", self.keys[purpose].name
+        )
 
     def key_versioned_uri(self, purpose: str) -> pulumi.Output[str]:
         """URI of the current key version (server keys of SQL geo-replication partners need it)."""
         return self.keys[purpose].key_uri_with_version
 
     def key_scope(self, purpose: str) -> pulumi.Output[str]:
-        """ARM scope of one key, for role assignments narrower than the vault."""
-        return pulumi.Output.concat(self.vault.id, "/keys/", purpose)
+        """ARM id of one key (the key resource's id), for role assignments narrower than the vault."""
+        return self.keys[purpose].id
+
+    def key_name(self, purpose: str) -> pulumi.Output[str]:
+        """Name of one key, as an Output so that its users are created after it."""
+        return self.keys[purpose].name
 
     @property
-    def vault_uri(self) -> str:
-        return f"https://{self.vault_name}.vault.azure.net/"
+    def vault_uri(self) -> pulumi.Output[str]:
+        """URI of the vault, as an Output of the vault."""
+        return pulumi.Output.concat("https://", self.vault.name, ".vault.azure.net/")

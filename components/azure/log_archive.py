@@ -9,36 +9,46 @@ cluster with a key in the controller's Managed HSM, and kept 10 years (DPA annex
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import pulumi
 import pulumi_azure_native as azure
 
-from components.azure.common import child, diagnostics, eea_location, kept, lock
-from components.azure.monitoring import ACTIVITY_CATEGORIES, ARCHIVED_TABLES, MAX_TOTAL_RETENTION_DAYS
+from components.azure.common import diagnostics, eea_location, kept, lock
+from components.azure.logcluster import LogCluster, LogClusterArgs
+from components.azure.monitoring import ACTIVITY_CATEGORIES, MAX_TOTAL_RETENTION_DAYS
+from components.azure.sentinel import Sentinel, SentinelArgs
 from policies.core.eea import DOSIS_PRIMARY
+
+
+class KeySource(Protocol):
+    """Where the cluster key is: a KeyStore or the controller's Managed HSM (same interface)."""
+
+    @property
+    def vault_uri(self) -> pulumi.Input[str]: ...
+
+    def key_name(self, purpose: str) -> pulumi.Input[str]: ...
+
+    def key_scope(self, purpose: str) -> pulumi.Input[str]: ...
 
 
 @dataclass
 class SecurityLogArchiveArgs:
     resource_group_name: pulumi.Input[str]
     """Resource group in the security subscription."""
+    subscription_id: pulumi.Input[str]
+    """Subscription of the role definitions (the key's subscription)."""
     workspace_name: str
     """Log Analytics workspace name."""
     cluster_name: str
     """Dedicated Log Analytics cluster name (customer-managed key)."""
-    hsm_uri: str
-    """Managed HSM of the controller (https://<name>.managedhsm.azure.net)."""
-    key_name: str
-    """Key of the cluster in that HSM."""
-    key_version: str
-    """Current version of that key."""
+    keys: KeySource
+    """The controller's Managed HSM; the cluster uses its `logs` key."""
     tags: dict[str, str]
     """Mandatory tags."""
     workload_provider: pulumi.ProviderResource
-    """Provider of the workload subscription (the export setting lives there)."""
-    workload_workspace: tuple[pulumi.Input[str], pulumi.Input[str]] | None = None
-    """(name, resource group) of the workload's own workspace, put on the same HSM-key cluster."""
+    """Provider of the workload subscription (the activity-log export setting lives there)."""
     location: str = DOSIS_PRIMARY
     """Region (EEA only)."""
     retention_days: int = 90
@@ -46,11 +56,13 @@ class SecurityLogArchiveArgs:
     total_retention_days: int = 3650
     """Interactive + archive retention (10 years)."""
     capacity_gb_per_day: int = 100
-    """Commitment tier of the dedicated cluster (minimum 100)."""
+    """Commitment tier of the dedicated cluster."""
+    break_glass_object_ids: list[str] = field(default_factory=list)
+    """Break-glass accounts: any sign-in raises an incident in the archive's Sentinel too."""
 
 
 class SecurityLogArchive(pulumi.ComponentResource):
-    """Workspace + Sentinel on a CMK cluster in the security subscription, fed by the workload."""
+    """Workspace + CMK cluster + Sentinel in the security subscription, fed by the workload."""
 
     workspace: azure.operationalinsights.Workspace
 
@@ -60,26 +72,7 @@ class SecurityLogArchive(pulumi.ComponentResource):
         if not 3650 <= args.total_retention_days <= MAX_TOTAL_RETENTION_DAYS:
             raise ValueError(f"SecurityLogArchive {name}: total_retention_days must be 3650..4383")
         rg = args.resource_group_name
-        identity = azure.managedidentity.UserAssignedIdentity(
-            f"{name}-cluster-id", resource_name_=f"{args.cluster_name}-id", resource_group_name=rg,
-            location=location, tags=args.tags, opts=child(self),
-        )
-        self.cluster = azure.operationalinsights.Cluster(
-            f"{name}-cluster",
-            cluster_name=args.cluster_name,
-            resource_group_name=rg,
-            location=location,
-            identity={"type": "UserAssigned", "user_assigned_identities": [identity.id]},
-            sku={"name": "CapacityReservation", "capacity": args.capacity_gb_per_day},
-            is_double_encryption_enabled=True,
-            key_vault_properties={
-                "key_vault_uri": args.hsm_uri,
-                "key_name": args.key_name,
-                "key_version": args.key_version,
-            },
-            tags=args.tags,
-            opts=kept(self),
-        )
+        here = pulumi.ResourceOptions(parent=self)
         self.workspace = azure.operationalinsights.Workspace(
             f"{name}-workspace",
             workspace_name=args.workspace_name,
@@ -94,31 +87,25 @@ class SecurityLogArchive(pulumi.ComponentResource):
             opts=kept(self),
         )
         lock(f"{name}-workspace", self.workspace, self)
-        azure.operationalinsights.LinkedService(
-            f"{name}-cluster-link",
-            resource_group_name=rg,
-            workspace_name=self.workspace.name,
-            linked_service_name="cluster",
-            write_access_resource_id=self.cluster.id,
-            tags=args.tags,
-            opts=child(self.workspace),
+        cluster = LogCluster(
+            f"{name}-logs",
+            LogClusterArgs(
+                cluster_name=args.cluster_name, resource_group_name=rg, subscription_id=args.subscription_id,
+                workspace_name=self.workspace.name, key_vault_uri=args.keys.vault_uri,
+                key_name=args.keys.key_name("logs"), key_scope=args.keys.key_scope("logs"), tags=args.tags,
+                location=location, capacity_gb_per_day=args.capacity_gb_per_day,
+            ),
+            opts=here,
         )
-        for table in ARCHIVED_TABLES:
-            azure.operationalinsights.Table(
-                f"{name}-{table}",
-                resource_group_name=rg,
-                workspace_name=self.workspace.name,
-                table_name=table,
-                retention_in_days=args.retention_days,
-                total_retention_in_days=args.total_retention_days,
-                opts=child(self.workspace),
-            )
-        azure.securityinsights.SentinelOnboardingState(
+        Sentinel(
             f"{name}-sentinel",
-            resource_group_name=rg,
-            workspace_name=self.workspace.name,
-            sentinel_onboarding_state_name="default",
-            opts=child(self.workspace),
+            SentinelArgs(
+                resource_group_name=rg, workspace_name=self.workspace.name,
+                retention_days=args.retention_days, total_retention_days=args.total_retention_days,
+                customer_managed_key=True,
+                after=[cluster.link], break_glass_object_ids=list(args.break_glass_object_ids),
+            ),
+            opts=here,
         )
         diagnostics(f"{name}-workspace", self.workspace.id, self.workspace.id, self.workspace)
         # Created with the workload provider: the export setting belongs to the workload subscription.
@@ -127,17 +114,6 @@ class SecurityLogArchive(pulumi.ComponentResource):
             name="activity-to-security-archive",
             workspace_id=self.workspace.id,
             logs=[{"category": c, "enabled": True} for c in ACTIVITY_CATEGORIES],
-            opts=child(self, provider=args.workload_provider),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.workload_provider),
         )
-        if args.workload_workspace is not None:
-            workspace_name, workspace_rg = args.workload_workspace
-            azure.operationalinsights.LinkedService(
-                f"{name}-workload-cluster-link",
-                resource_group_name=workspace_rg,
-                workspace_name=workspace_name,
-                linked_service_name="cluster",
-                write_access_resource_id=self.cluster.id,
-                tags=args.tags,
-                opts=child(self, provider=args.workload_provider),
-            )
-        self.register_outputs({"workspaceId": self.workspace.id, "clusterId": self.cluster.id})
+        self.register_outputs({"workspaceId": self.workspace.id, "clusterId": cluster.cluster.id})

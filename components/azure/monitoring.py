@@ -27,43 +27,6 @@ ACTIVITY_CATEGORIES = (
     "ResourceHealth",
 )
 ENTRA_CATEGORIES = ("SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs", "AuditLogs")
-ARCHIVED_TABLES = (
-    "AzureActivity",
-    "AzureDiagnostics",
-    "AzureMetrics",
-    "SigninLogs",
-    "AuditLogs",
-    "SecurityIncident",
-    "SecurityAlert",
-)
-
-# Sentinel analytics rules: (id, display name, severity, KQL). Each answers a digest requirement.
-DETECTIONS = (
-    (
-        "key-operations",
-        "DOSIS Key Vault key management operation",
-        "High",
-        "AzureDiagnostics | where ResourceProvider == 'MICROSOFT.KEYVAULT' "
-        "| where OperationName in~ ('KeyCreate','KeyDelete','KeyUpdate','KeyImport','KeyBackup','KeyRestore',"
-        "'KeyPurge','KeyRotate','KeyRotationPolicyUpdate','VaultPatch','VaultPut','VaultDelete')",
-    ),
-    (
-        "role-assignment-changes",
-        "DOSIS role assignment or eligibility changed",
-        "High",
-        "AzureActivity | where OperationNameValue has_any ('MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE',"
-        "'MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/DELETE','MICROSOFT.AUTHORIZATION/ROLEELIGIBILITYSCHEDULEREQUESTS/WRITE',"
-        "'MICROSOFT.AUTHORIZATION/LOCKS/DELETE') | where ActivityStatusValue =~ 'Success'",
-    ),
-    (
-        "sign-in-without-mfa",
-        "DOSIS sign-in without multi-factor authentication",
-        "Medium",
-        "SigninLogs | where ResultType == 0 | where AuthenticationRequirement != 'multiFactorAuthentication'"
-        " | where AppDisplayName has_any ('Azure Portal','Microsoft Azure CLI','Azure PowerShell',"
-        "'Windows Azure Service Management API')",
-    ),
-)
 
 
 @dataclass
@@ -84,8 +47,6 @@ class SecurityMonitoringArgs:
     """Interactive + archive retention (DPA annex 1: 10 years; Azure maximum 4383)."""
     soc_emails: list[str] = field(default_factory=list)
     """SOC addresses in the action group (alerts, break-glass sign-ins)."""
-    break_glass_object_ids: list[str] = field(default_factory=list)
-    """Break-glass accounts: any sign-in raises a high-severity incident."""
     collect_entra_logs: bool = True
     """Route Entra sign-in and audit logs to the workspace (needed for the MFA rule)."""
     public_query_access: bool = False
@@ -123,38 +84,27 @@ class SecurityMonitoring(pulumi.ComponentResource):
             opts=kept(self),
         )
         lock(f"{name}-workspace", self.workspace, self)
-        for table in ARCHIVED_TABLES:
-            azure.operationalinsights.Table(
-                f"{name}-{table}",
-                resource_group_name=rg,
-                workspace_name=self.workspace.name,
-                table_name=table,
-                retention_in_days=args.retention_days,
-                total_retention_in_days=args.total_retention_days,
-                opts=child(self.workspace),
-            )
-        onboarding = azure.securityinsights.SentinelOnboardingState(
-            f"{name}-sentinel",
-            resource_group_name=rg,
-            workspace_name=self.workspace.name,
-            sentinel_onboarding_state_name="default",
-            opts=child(self.workspace),
-        )
         diagnostics(f"{name}-workspace", self.workspace.id, self.workspace.id, self.workspace)
-        azure.monitor.SubscriptionDiagnosticSetting(
-            f"{name}-activity-log",
-            name="activity-to-sentinel",
-            workspace_id=self.workspace.id,
-            logs=[{"category": c, "enabled": True} for c in ACTIVITY_CATEGORIES],
-            opts=child(self),
+        # The feeds of the Sentinel tables (the analytics rules wait for them, see sentinel.py).
+        self.feeds: list[pulumi.Resource] = []
+        self.feeds.append(
+            azure.monitor.SubscriptionDiagnosticSetting(
+                f"{name}-activity-log",
+                name="activity-to-sentinel",
+                workspace_id=self.workspace.id,
+                logs=[{"category": c, "enabled": True} for c in ACTIVITY_CATEGORIES],
+                opts=child(self),
+            )
         )
         if args.collect_entra_logs:
-            azure.aadiam.DiagnosticSetting(
-                f"{name}-entra-logs",
-                name="entra-to-sentinel",
-                workspace_id=self.workspace.id,
-                logs=[{"category": c, "enabled": True} for c in ENTRA_CATEGORIES],
-                opts=child(self),
+            self.feeds.append(
+                azure.aadiam.DiagnosticSetting(
+                    f"{name}-entra-logs",
+                    name="entra-to-sentinel",
+                    workspace_id=self.workspace.id,
+                    logs=[{"category": c, "enabled": True} for c in ENTRA_CATEGORIES],
+                    opts=child(self),
+                )
             )
         self.action_group = azure.monitor.ActionGroup(
             f"{name}-soc",
@@ -170,46 +120,6 @@ class SecurityMonitoring(pulumi.ComponentResource):
             tags=args.tags,
             opts=child(self),
         )
-        detections = list(DETECTIONS)
-        if args.break_glass_object_ids:
-            ids = ",".join(f"'{i}'" for i in args.break_glass_object_ids)
-            detections.append(
-                (
-                    "break-glass-sign-in",
-                    "DOSIS break-glass account signed in",
-                    "High",
-                    f"SigninLogs | where UserId in ({ids})",
-                )
-            )
-        self.rules = {}
-        for rule_id, title, severity, query in detections:
-            self.rules[rule_id] = azure.securityinsights.ScheduledAlertRule(
-                f"{name}-{rule_id}",
-                resource_group_name=rg,
-                workspace_name=self.workspace.name,
-                rule_id=f"dosis-{rule_id}",
-                kind="Scheduled",
-                display_name=title,
-                enabled=True,
-                severity=severity,
-                query=query,
-                query_frequency="PT5M",
-                query_period="PT5M",
-                trigger_operator="GreaterThan",
-                trigger_threshold=0,
-                suppression_enabled=False,
-                suppression_duration="PT1H",
-                incident_configuration={
-                    "create_incident": True,
-                    "grouping_configuration": {
-                        "enabled": False,
-                        "reopen_closed_incident": False,
-                        "lookback_duration": "PT5H",
-                        "matching_method": "AllEntities",
-                    },
-                },
-                opts=child(self.workspace, depends_on=[onboarding]),
-            )
         # Role-assignment changes also page the SOC directly, independent of Sentinel.
         azure.monitor.ActivityLogAlert(
             f"{name}-role-assignment-alert",

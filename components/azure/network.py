@@ -17,13 +17,21 @@ from components.azure.common import child, diagnostics, eea_location
 from policies.core.eea import DOSIS_PRIMARY
 
 DENY_PRIORITY = 4096
+# Service tags the apps reach outbound (sign-in tokens, telemetry).
+OUTBOUND_SERVICE_TAGS = ("AzureActiveDirectory", "AzureMonitor")
 # Private DNS zones of the services DOSIS reaches through private endpoints (public Azure cloud).
 PRIVATE_ZONES = {
     "vault": "privatelink.vaultcore.azure.net",
     "sqlServer": "privatelink.database.windows.net",
     "blob": "privatelink.blob.core.windows.net",
     "sites": "privatelink.azurewebsites.net",
+    # Azure Monitor Private Link Scope (group id `azuremonitor`) registers in these four plus blob.
+    "monitor": "privatelink.monitor.azure.com",
+    "oms": "privatelink.oms.opinsights.azure.com",
+    "ods": "privatelink.ods.opinsights.azure.com",
+    "agentsvc": "privatelink.agentsvc.azure-automation.net",
 }
+MONITOR_ZONES = ("monitor", "oms", "ods", "agentsvc", "blob")
 
 
 @dataclass
@@ -178,17 +186,19 @@ class RegionalNetwork(pulumi.ComponentResource):
                     "destination_port_ranges": ["443", "1433"],
                 }
             )
-            rules.append(
-                {
-                    "name": "allow-entra-monitor-out",
-                    "direction": "Outbound",
-                    "access": "Allow",
-                    "priority": 3010,
-                    "source_address_prefix": "VirtualNetwork",
-                    "destination_address_prefixes": ["AzureActiveDirectory", "AzureMonitor"],
-                    "destination_port_ranges": ["443"],
-                }
-            )
+            # ARM accepts a service tag only in the singular prefix field: one rule per tag.
+            for i, tag in enumerate(OUTBOUND_SERVICE_TAGS):
+                rules.append(
+                    {
+                        "name": f"allow-{tag.lower()}-out",
+                        "direction": "Outbound",
+                        "access": "Allow",
+                        "priority": 3010 + i,
+                        "source_address_prefix": "VirtualNetwork",
+                        "destination_address_prefix": tag,
+                        "destination_port_range": "443",
+                    }
+                )
         rules.append(
             {
                 "name": "deny-all-in",
@@ -208,9 +218,7 @@ class RegionalNetwork(pulumi.ComponentResource):
             }
         )
         for rule in rules:
-            rule.setdefault(
-                "destination_address_prefix", "*" if "destination_address_prefixes" not in rule else None
-            )
+            rule.setdefault("destination_address_prefix", "*")
             rule.setdefault("destination_port_range", "*" if "destination_port_ranges" not in rule else None)
             azure.network.SecurityRule(
                 f"{name}-{rule.pop('name')}",

@@ -24,6 +24,7 @@ import pulumi_random as random
 
 from components.aws.common import encrypted_log_group
 from components.common.tags import Tags
+from components.interconnect.alerts import link_alerts
 from components.interconnect.crypto import (
     DEFAULT_CRYPTO,
     TUNNELS,
@@ -32,10 +33,14 @@ from components.interconnect.crypto import (
     azure_connection_protocol,
     azure_ipsec_policy,
 )
+from components.interconnect.isolation import _item, isolate
 from policies.core.eea import DOSIS_PRIMARY
 
-HTTPS = 443
 AWS_DEFAULT_ASN = 64512
+"""Amazon's default ASN; the portal stack's `vpnAmazonSideAsn` output is the one source in production."""
+# First APIPA instance slot per DOSIS region: both gateways share the AWS virtual private gateway, whose
+# tunnel inside CIDRs must be distinct (westeurope instances 0-1, northeurope 2-3). One home for both stacks.
+REGION_APIPA_OFFSET = {"westeurope": 0, "northeurope": 2}
 PSK_MIN_LENGTH = 32
 PSK_MAX_LENGTH = 64  # AWS limit
 
@@ -129,6 +134,9 @@ class CrossCloudVpnLinkArgs:
     """Priority of the allow rule on the DOSIS private-endpoint NSG; the deny rule follows at +10."""
     tunnel_log_retention_days: int = 365
     """Retention of the IKE/BGP tunnel logs (traffic logging, DPA annex 3 a.iii)."""
+    apipa_slot_offset: int = 0
+    """First APIPA instance slot of this link: a second Azure gateway (failover region) on the same AWS
+    virtual private gateway needs distinct inside CIDRs (westeurope slots 0-1, northeurope 2-3)."""
 
     def __post_init__(self) -> None:
         if not PSK_MIN_LENGTH <= self.psk_length <= PSK_MAX_LENGTH:
@@ -145,25 +153,21 @@ class CrossCloudVpnLinkArgs:
             raise ValueError(f"nsg_priority must be 100..4086, got {self.nsg_priority}")
 
 
-def _item(values: pulumi.Input[Sequence[str]], index: int, what: str) -> pulumi.Output[str]:
-    """Element `index` of a list input; fails with a message naming the input when it is too short."""
-
-    def pick(items: Sequence[str]) -> str:
-        if not isinstance(items, list | tuple) or len(items) <= index:
-            raise ValueError(f"{what}: needs at least {index + 1} entries, got {items!r}")
-        return items[index]
-
-    return pulumi.Output.from_input(values).apply(pick)
-
-
-def _custom_bgp(ip_configuration_ids: pulumi.Input[Sequence[str]], tunnel: int) -> pulumi.Output[Any]:
+def _custom_bgp(
+    ip_configuration_ids: pulumi.Input[Sequence[str]], tunnel: int, offset: int = 0
+) -> pulumi.Output[Any]:
     """Per gateway instance, the APIPA address facing AWS tunnel `tunnel` (None when ids are not given)."""
 
     def pairs(ids: Sequence[str] | None) -> list[dict[str, str]] | None:
         if not ids:
             return None
-        return [{"ip_configuration_id": ip_id, "custom_bgp_ip_address": apipa_address(j, tunnel, "azure")}
-                for j, ip_id in enumerate(ids)]
+        return [
+            {
+                "ip_configuration_id": ip_id,
+                "custom_bgp_ip_address": apipa_address(j + offset, tunnel, "azure"),
+            }
+            for j, ip_id in enumerate(ids)
+        ]
 
     return pulumi.Output.from_input(ip_configuration_ids).apply(pairs)
 
@@ -181,8 +185,9 @@ class CrossCloudVpnLink(pulumi.ComponentResource):
     azure_connection_ids: list[pulumi.Output[str]]
     tunnel_addresses: list[pulumi.Output[str]]
 
-    def __init__(self, name: str, args: CrossCloudVpnLinkArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: CrossCloudVpnLinkArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__("dosis-eloket:interconnect:CrossCloudVpnLink", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = args.tags.as_dict()
@@ -208,14 +213,21 @@ class CrossCloudVpnLink(pulumi.ComponentResource):
                 opts=child,
             )
             psks = {
-                t: pulumi.Output.secret(random.RandomPassword(
-                    f"{name}-psk-{i}-{t}",
-                    length=args.psk_length,
-                    special=False, upper=True, lower=True, numeric=True,
-                    min_upper=4, min_lower=4, min_numeric=4,
-                    keepers={"rotation": str(args.psk_rotation)},
-                    opts=child,
-                ).result.apply(_psk_value))
+                t: pulumi.Output.secret(
+                    random.RandomPassword(
+                        f"{name}-psk-{i}-{t}",
+                        length=args.psk_length,
+                        special=False,
+                        upper=True,
+                        lower=True,
+                        numeric=True,
+                        min_upper=4,
+                        min_lower=4,
+                        min_numeric=4,
+                        keepers={"rotation": str(args.psk_rotation)},
+                        opts=child,
+                    ).result.apply(_psk_value)
+                )
                 for t in TUNNELS
             }
             tunnel_args: dict[str, Any] = {}
@@ -223,7 +235,7 @@ class CrossCloudVpnLink(pulumi.ComponentResource):
                 tunnel_args.update(aws_tunnel_args(crypto, t))
                 tunnel_args[f"tunnel{t}_preshared_key"] = psks[t]
                 if bgp:
-                    tunnel_args[f"tunnel{t}_inside_cidr"] = apipa_cidr(i, t)
+                    tunnel_args[f"tunnel{t}_inside_cidr"] = apipa_cidr(i + args.apipa_slot_offset, t)
                 if log_options is not None:
                     tunnel_args[f"tunnel{t}_log_options"] = log_options(t)
             vpn = aws.ec2.VpnConnection(
@@ -271,16 +283,21 @@ class CrossCloudVpnLink(pulumi.ComponentResource):
                 outside_ip = getattr(vpn, f"tunnel{t}_address")
                 self.tunnel_addresses.append(outside_ip)
                 if bgp:
-                    peer = apipa_address(i, t, "aws")
+                    peer = apipa_address(i + args.apipa_slot_offset, t, "aws")
                     lng_extra: dict[str, Any] = {
                         "bgp_settings": azure_native.network.BgpSettingsArgs(
-                            asn=args.aws_bgp_asn, bgp_peering_address=peer),
+                            asn=args.aws_bgp_asn, bgp_peering_address=peer
+                        ),
                         "local_network_address_space": azure_native.network.AddressSpaceArgs(
-                            address_prefixes=[f"{peer}/32"]),
+                            address_prefixes=[f"{peer}/32"]
+                        ),
                     }
                 else:
-                    lng_extra = {"local_network_address_space": azure_native.network.AddressSpaceArgs(
-                        address_prefixes=aws_end.app_subnet_cidrs)}
+                    lng_extra = {
+                        "local_network_address_space": azure_native.network.AddressSpaceArgs(
+                            address_prefixes=aws_end.app_subnet_cidrs
+                        )
+                    }
                 lng = azure_native.network.LocalNetworkGateway(
                     f"{name}-lng-{i}-{t}",
                     resource_group_name=azure.resource_group_name,
@@ -298,7 +315,9 @@ class CrossCloudVpnLink(pulumi.ComponentResource):
                     location=azure.location,
                     connection_type="IPsec",
                     connection_protocol=azure_connection_protocol(crypto),
-                    virtual_network_gateway1=azure_native.network.VirtualNetworkGatewayArgs(id=azure.gateway_id),
+                    virtual_network_gateway1=azure_native.network.VirtualNetworkGatewayArgs(
+                        id=azure.gateway_id
+                    ),
                     local_network_gateway2=azure_native.network.LocalNetworkGatewayArgs(id=lng.id),
                     shared_key=psks[t],
                     ipsec_policies=[azure_native.network.IpsecPolicyArgs(**azure_ipsec_policy(crypto))],
@@ -306,8 +325,10 @@ class CrossCloudVpnLink(pulumi.ComponentResource):
                     dpd_timeout_seconds=crypto.dpd_timeout_seconds,
                     enable_bgp=bgp,
                     gateway_custom_bgp_ip_addresses=(
-                        _custom_bgp(azure.ip_configuration_ids, t)
-                        if bgp and azure.ip_configuration_ids is not None else None),
+                        _custom_bgp(azure.ip_configuration_ids, t, args.apipa_slot_offset)
+                        if bgp and azure.ip_configuration_ids is not None
+                        else None
+                    ),
                     tags=tags,
                     opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["sharedKey"]),
                 )
@@ -315,21 +336,27 @@ class CrossCloudVpnLink(pulumi.ComponentResource):
                 self.local_network_gateway_ids.append(lng.id)
                 self.azure_connection_ids.append(conn.id)
 
-        self._isolate(name, args, tags, uit_cidr, child)
-        self._azure_alert(name, args, tags, azure_connection_names, child)
+        isolate(name, args, tags, uit_cidr, child)
+        link_alerts(name, args, tags, azure_connection_names, child)
 
         self.apipa_addresses = (
-            {f"instance{i}": [apipa_address(i, t, "azure") for t in TUNNELS]
-             for i in range(args.gateway_instances)} if bgp else {}
+            {
+                f"instance{i}": [apipa_address(i + args.apipa_slot_offset, t, "azure") for t in TUNNELS]
+                for i in range(args.gateway_instances)
+            }
+            if bgp
+            else {}
         )
-        self.register_outputs({
-            "vpnConnectionIds": self.vpn_connection_ids,
-            "customerGatewayIds": self.customer_gateway_ids,
-            "azureConnectionIds": self.azure_connection_ids,
-            "localNetworkGatewayIds": self.local_network_gateway_ids,
-            "tunnelAddresses": self.tunnel_addresses,
-            "azureApipaAddresses": self.apipa_addresses,
-        })
+        self.register_outputs(
+            {
+                "vpnConnectionIds": self.vpn_connection_ids,
+                "customerGatewayIds": self.customer_gateway_ids,
+                "azureConnectionIds": self.azure_connection_ids,
+                "localNetworkGatewayIds": self.local_network_gateway_ids,
+                "tunnelAddresses": self.tunnel_addresses,
+                "azureApipaAddresses": self.apipa_addresses,
+            }
+        )
 
     def _tunnel_logs(self, name: str, args: CrossCloudVpnLinkArgs, tags: dict[str, str]):
         """IKE and BGP logs of every tunnel into one CMK-encrypted log group (None without a key)."""
@@ -344,118 +371,27 @@ class CrossCloudVpnLink(pulumi.ComponentResource):
         )
 
         classes = {
-            1: (aws.ec2.VpnConnectionTunnel1LogOptionsArgs,
-                aws.ec2.VpnConnectionTunnel1LogOptionsCloudwatchLogOptionsArgs),
-            2: (aws.ec2.VpnConnectionTunnel2LogOptionsArgs,
-                aws.ec2.VpnConnectionTunnel2LogOptionsCloudwatchLogOptionsArgs),
+            1: (
+                aws.ec2.VpnConnectionTunnel1LogOptionsArgs,
+                aws.ec2.VpnConnectionTunnel1LogOptionsCloudwatchLogOptionsArgs,
+            ),
+            2: (
+                aws.ec2.VpnConnectionTunnel2LogOptionsArgs,
+                aws.ec2.VpnConnectionTunnel2LogOptionsCloudwatchLogOptionsArgs,
+            ),
         }
 
         def options(tunnel: int) -> Any:
             kind, cloudwatch = classes[tunnel]
-            return kind(cloudwatch_log_options=cloudwatch(
-                log_enabled=True, log_group_arn=group.arn, log_output_format="json",
-                bgp_log_enabled=args.routing == "bgp",
-                bgp_log_group_arn=group.arn if args.routing == "bgp" else None,
-                bgp_log_output_format="json" if args.routing == "bgp" else None,
-            ))
+            return kind(
+                cloudwatch_log_options=cloudwatch(
+                    log_enabled=True,
+                    log_group_arn=group.arn,
+                    log_output_format="json",
+                    bgp_log_enabled=args.routing == "bgp",
+                    bgp_log_group_arn=group.arn if args.routing == "bgp" else None,
+                    bgp_log_output_format="json" if args.routing == "bgp" else None,
+                )
+            )
 
         return options
-
-    def _isolate(self, name: str, args: CrossCloudVpnLinkArgs, tags: dict[str, str],
-                 uit_cidr: pulumi.Output[str], child: pulumi.ResourceOptions) -> None:
-        """Only portal app subnets -> DOSIS-UIT:443, on both clouds; routes only to the DOSIS-UIT subnet."""
-        azure, aws_end = args.azure, args.aws
-        uit_host = pulumi.Output.from_input(azure.dosis_uit_private_ip).apply(lambda ip: f"{ip}/32")
-        for r in range(args.route_table_count):
-            aws.ec2.Route(
-                f"{name}-route-dosis-uit-{r}",
-                route_table_id=_item(aws_end.private_route_table_ids, r, "aws.private_route_table_ids"),
-                destination_cidr_block=uit_cidr,
-                gateway_id=aws_end.vpn_gateway_id,
-                opts=child,
-            )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-app-to-dosis-uit",
-            security_group_id=aws_end.app_security_group_id,
-            description="e-loket app tier to DOSIS-UIT over the IPsec link, HTTPS only (D36 §96)",
-            ip_protocol="tcp",
-            from_port=HTTPS,
-            to_port=HTTPS,
-            cidr_ipv4=uit_host,
-            tags=tags,
-            opts=child,
-        )
-        nsg = {"resource_group_name": azure.resource_group_name,
-               "network_security_group_name": azure.private_endpoint_nsg_name}
-        azure_native.network.SecurityRule(
-            f"{name}-allow-portal-app-to-dosis-uit",
-            security_rule_name="allow-eloket-app-to-dosis-uit-https",
-            description="e-loket app subnets to the DOSIS-UIT private endpoint, HTTPS only (D36 §96)",
-            priority=args.nsg_priority,
-            direction="Inbound",
-            access="Allow",
-            protocol="Tcp",
-            source_address_prefixes=aws_end.app_subnet_cidrs,
-            source_port_range="*",
-            destination_address_prefix=uit_host,
-            destination_port_range=str(HTTPS),
-            **nsg,
-            opts=child,
-        )
-        azure_native.network.SecurityRule(
-            f"{name}-deny-aws-rest",
-            security_rule_name="deny-eloket-vpc-other",
-            description="Everything else from the e-loket VPC is denied",
-            priority=args.nsg_priority + 10,
-            direction="Inbound",
-            access="Deny",
-            protocol="*",
-            source_address_prefix=aws_end.vpc_cidr,
-            source_port_range="*",
-            destination_address_prefix="*",
-            destination_port_range="*",
-            **nsg,
-            opts=child,
-        )
-
-    def _azure_alert(self, name: str, args: CrossCloudVpnLinkArgs, tags: dict[str, str],
-                     connection_names: list[str], child: pulumi.ResourceOptions) -> None:
-        """Alert the SOC when a BGP session (or, static, a tunnel's traffic) to AWS is down."""
-        monitor = azure_native.monitor
-        if args.routing == "bgp":
-            metric, dimension, operator, aggregation = (
-                "BgpPeerStatus", "BgpPeerAddress", "LessThan", "Average")
-            values = [apipa_address(i, t, "aws") for i in range(args.gateway_instances) for t in TUNNELS]
-        else:
-            metric, dimension, operator, aggregation = (
-                "TunnelAverageBandwidth", "ConnectionName", "LessThanOrEqual", "Maximum")
-            values = connection_names
-        monitor.MetricAlert(
-            f"{name}-connection-status",
-            rule_name=f"{name}-connection-status",
-            resource_group_name=args.azure.resource_group_name,
-            location="global",
-            description="A tunnel of the DOSIS <-> e-loket IPsec link is down (D36 §96)",
-            scopes=[args.azure.gateway_id],
-            severity=1,
-            enabled=True,
-            evaluation_frequency="PT5M",
-            window_size="PT15M",
-            criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
-                odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                all_of=[monitor.MetricCriteriaArgs(
-                    criterion_type="StaticThresholdCriterion",
-                    name="tunnel-down",
-                    metric_namespace="microsoft.network/virtualnetworkgateways",
-                    metric_name=metric,
-                    operator=operator,
-                    threshold=1 if operator == "LessThan" else 0,
-                    time_aggregation=aggregation,
-                    dimensions=[
-                        monitor.MetricDimensionArgs(name=dimension, operator="Include", values=values)],
-                )],
-            ),
-            actions=[monitor.MetricAlertActionArgs(action_group_id=args.azure.action_group_id)],
-            tags=tags,
-            opts=child,
-        )

@@ -14,7 +14,7 @@ from typing import Any
 
 from policies.core.eea import AWS_EEA_REGIONS, AZURE_EEA_REGIONS, normalize_azure_location
 from policies.core.rule import RuleContext
-from policies.core.types import GLOBAL_DATA_FREE, is_component, is_global_data_free, is_provider_type
+from policies.core.types import LOCATION_FREE, class_of, is_provider_type
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 ALLOWED_REGIONS_SCHEMA: dict[str, Any] = {
@@ -90,11 +90,15 @@ def _allowed(regions: tuple[str, ...] | None) -> Allowed:
 
 
 def allowed(ctx: RuleContext) -> Allowed:
-    """The allowed regions from the policy config (`allowedRegions`), narrowed to the EEA."""
+    """The allowed regions from the policy config (`allowedRegions`), narrowed to the EEA (once per context:
+    the adapter reuses one context across the resources of an evaluation)."""
+    memo = ctx.__dict__.get("_allowed")
+    if memo is not None:
+        return memo
     regions = ctx.config.get("allowedRegions")
-    if not isinstance(regions, list | tuple):
-        return _allowed(None)
-    return _allowed(tuple(str(r) for r in regions))
+    ok = _allowed(tuple(str(r) for r in regions)) if isinstance(regions, list | tuple) else _allowed(None)
+    ctx.__dict__["_allowed"] = ok
+    return ok
 
 
 def region_verdict(cloud: str, region: str, what: str, ok: Allowed) -> str | None:
@@ -119,10 +123,11 @@ class Location:
 
 
 def _needs_location(view: ResourceView) -> bool:
+    """Custom AWS/Azure resources of a regional class (or of no known class: judged all the same)."""
     t = view.type
-    if is_provider_type(t) or is_component(t) or is_global_data_free(t):
+    if not view.custom or is_provider_type(t) or view.cloud not in ("aws", "azure"):
         return False
-    return view.cloud in ("aws", "azure")
+    return class_of(t) not in LOCATION_FREE
 
 
 def effective_location(view: ResourceView, graph: StackGraph | None = None) -> Location | None:
@@ -160,7 +165,7 @@ def _azure_location(view: ResourceView, graph: StackGraph | None) -> Location:
         if is_unknown(own):
             return Location("azure", problem=unknown_message("location", "the resource's location"))
         if str(own).lower() == "global":
-            if view.type in GLOBAL_DATA_FREE:
+            if class_of(view.type) == "global":
                 return Location("azure")
             return Location(
                 "azure", problem="`location` is 'global': the data of this type is not kept in one EEA region"
@@ -173,6 +178,8 @@ def _azure_location(view: ResourceView, graph: StackGraph | None) -> Location:
         if isinstance(loc, str) and loc:
             return Location("azure", loc, f"provider {view.provider.name or view.provider.urn} `location`")
     rg_name = view.input("resourceGroupName")
+    if graph is None and rg_name is not None and not is_unknown(rg_name):
+        return Location("azure", source="resource group")  # inherited: judged over the graph
     if rg_name is not None and graph is not None:
         rg = resource_group(view, graph)
         if rg is not None:

@@ -1,13 +1,132 @@
-"""What each resource type is, for the rules: data store, key, global edge, opaque deployer, data-free.
+"""What each resource type is: its class (data/policies/resource_classes.yaml) and whether it exists.
 
-The fail-closed rule `require-known-resource-types` blocks types of provider packages not listed here,
-because nobody has decided whether they hold data or where.
+The classes come from data generated out of the installed provider SDKs (scripts/dev/gen_resource_classes.py):
+every resource type of every installed provider package is in policies/data/resource_types.json, and every
+service module has a class, with per-type overrides. A custom resource whose type is not in that inventory
+(another package: aws-native, azure classic, mongodbatlas, ...; a misspelt or renamed token) has no class and
+blocks (require-known-resource-types). Components are what the engine says they are (`custom: false`; in a
+policy pack: no provider), never "a package we don't know".
+
+The PIA rules keep their own, narrower scopes below (the types whose properties they know how to read);
+a test checks that each is an installed type of class data-store or key.
 """
 
 from __future__ import annotations
 
-# Resources that hold data (personal data, logs, secrets, backups): residency, CMK, deletion protection,
-# PIA preconditions apply.
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+CLASSES_FILE = DATA_DIR / "resource_classes.yaml"
+INVENTORY_FILE = DATA_DIR / "resource_types.json"
+
+CLASSES: frozenset[str] = frozenset(
+    {"data-store", "key", "flow", "regional", "global", "local", "edge", "deployer"}
+)
+REGIONAL: frozenset[str] = frozenset({"data-store", "key", "flow", "regional"})
+"""Classes that live in one region: their location must be an allowed one."""
+LOCATION_FREE: frozenset[str] = frozenset({"global", "local"})
+"""Classes without a region of their own (documented, tested): judged by their references only."""
+
+
+@dataclass(frozen=True)
+class TypeClasses:
+    """The class data: builtin types, per-type overrides, per-module classes, the installed inventory."""
+
+    builtin: dict[str, str]
+    types: dict[str, str]
+    modules: dict[str, str]
+    inventory: frozenset[str]
+    packages: frozenset[str]
+
+    def class_of_known(self, token: str) -> str | None:
+        """The class of an installed type (None when the inventory does not have the token)."""
+        if token in self.builtin:
+            return self.builtin[token]
+        if token not in self.inventory:
+            return None
+        return self.types.get(token) or self.modules.get(module_of(token))
+
+
+def module_of(token: str) -> str:
+    """`aws:s3/bucket:Bucket` -> `aws:s3`; `azure-native:storage:StorageAccount` -> `azure-native:storage`."""
+    pkg, _, rest = token.partition(":")
+    return f"{pkg}:{rest.split(':', 1)[0].split('/', 1)[0]}"
+
+
+@functools.lru_cache(maxsize=1)
+def load_classes() -> TypeClasses:
+    data = yaml.safe_load(CLASSES_FILE.read_text(encoding="utf-8")) or {}
+    inventory = json.loads(INVENTORY_FILE.read_text(encoding="utf-8")) if INVENTORY_FILE.is_file() else {}
+    tokens = frozenset(t for pkg in inventory.values() for t in pkg["tokens"])
+    return TypeClasses(
+        dict(data.get("builtin") or {}),
+        dict(data.get("types") or {}),
+        dict(data.get("modules") or {}),
+        tokens,
+        frozenset(inventory),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def class_of(token: str) -> str | None:
+    """The class of a type token; None when it is not an installed type (or not yet classified)."""
+    cls = load_classes().class_of_known(token)
+    return cls if cls in CLASSES else None
+
+
+def tokens_of_class(cls: str) -> frozenset[str]:
+    """Every installed (and builtin) type token of a class."""
+    data = load_classes()
+    return frozenset(t for t in (*data.inventory, *data.builtin) if class_of(t) == cls)
+
+
+def unknown_type_message(token: str) -> str:
+    """Why a custom resource's type cannot be judged, naming the package or module."""
+    data = load_classes()
+    pkg = token.split(":", 1)[0]
+    if pkg not in data.packages and token not in data.builtin:
+        return (
+            f"{token} belongs to provider package {pkg!r}, which is not an installed, classified provider "
+            "SDK (policies/data/resource_types.json), so whether and where it keeps data cannot be judged"
+        )
+    if module_of(token) not in data.modules:
+        return (
+            f"{token}: service module {module_of(token)!r} has no class in "
+            "policies/data/resource_classes.yaml"
+        )
+    if token not in data.inventory:
+        return (
+            f"{token} is not a resource type of the installed {pkg} SDK (misspelt, renamed or removed), "
+            "so it cannot be judged"
+        )
+    return f"{token} is not classified in policies/data/resource_classes.yaml"
+
+
+def is_provider_type(type_token: str) -> bool:
+    return type_token.startswith("pulumi:providers:")
+
+
+def is_component(type_token: str) -> bool:
+    """The engine's own non-custom types (the stack). Other components are known by `custom: false`."""
+    return type_token.startswith("pulumi:pulumi:Stack")
+
+
+def is_global_data_free(type_token: str) -> bool:
+    """A type without a region of its own (class global or local)."""
+    return class_of(type_token) in LOCATION_FREE
+
+
+def is_classified(type_token: str) -> bool:
+    return class_of(type_token) is not None
+
+
+# ---------------------------------------------------------------- scopes of the PIA rules (curated)
+
 AWS_DATA_STORES: frozenset[str] = frozenset(
     {
         "aws:s3/bucket:Bucket",
@@ -17,7 +136,6 @@ AWS_DATA_STORES: frozenset[str] = frozenset(
         "aws:rds/clusterInstance:ClusterInstance",
         "aws:rds/snapshot:Snapshot",
         "aws:rds/clusterSnapshot:ClusterSnapshot",
-        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
         "aws:dynamodb/table:Table",
         "aws:dynamodb/tableReplica:TableReplica",
         "aws:elasticache/cluster:Cluster",
@@ -48,246 +166,32 @@ AZURE_DATA_STORES: frozenset[str] = frozenset(
         "azure-native:storage:BlobContainer",
         "azure-native:sql:Server",
         "azure-native:sql:Database",
-        "azure-native:documentdb:DatabaseAccount",
+        "azure-native:cosmosdb:DatabaseAccount",
         "azure-native:keyvault:Vault",
         "azure-native:operationalinsights:Workspace",
-        "azure-native:cache:Redis",
+        "azure-native:redis:Redis",
         "azure-native:servicebus:Namespace",
         "azure-native:eventhub:Namespace",
         "azure-native:recoveryservices:Vault",
         "azure-native:dataprotection:BackupVault",
-        "azure-native:dbforpostgresql:Server",
-        "azure-native:dbforpostgresql:FlexibleServer",
-        "azure-native:dbformysql:FlexibleServer",
+        "azure-native:dbforpostgresql:Server",  # v3: the flexible server (v2 FlexibleServer)
+        "azure-native:dbformysql:Server",
         "azure-native:compute:Disk",
         "azure-native:compute:Snapshot",
-        "azure-native:insights:Component",
+        "azure-native:applicationinsights:Component",
         "azure-native:search:Service",
         "azure-native:synapse:Workspace",
     }
 )
 DATA_STORES: frozenset[str] = AWS_DATA_STORES | AZURE_DATA_STORES
-
 KEYS: frozenset[str] = frozenset(
     {
         "aws:kms/key:Key",
         "aws:kms/replicaKey:ReplicaKey",
         "aws:kms/externalKey:ExternalKey",
         "azure-native:keyvault:Key",
-        "azure-native:keyvault:ManagedHsm",  # single-tenant HSM pool holding the controller's keys
     }
 )
 DATA_BEARING: frozenset[str] = DATA_STORES | KEYS
-
-# Global / edge services: data leaves the region by design (CDN caches, anycast front doors, global
-# database or cache replication).
-GLOBAL_EDGE: frozenset[str] = frozenset(
-    {
-        "aws:cloudfront/distribution:Distribution",
-        "aws:cloudfront/function:Function",
-        "aws:globalaccelerator/accelerator:Accelerator",
-        "aws:globalaccelerator/customRoutingAccelerator:CustomRoutingAccelerator",
-        "aws:dynamodb/globalTable:GlobalTable",
-        "aws:rds/globalCluster:GlobalCluster",
-        "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
-        "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint",
-        "aws:lightsail/distribution:Distribution",
-        "azure-native:cdn:Profile",
-        "azure-native:cdn:Endpoint",
-        "azure-native:cdn:AFDEndpoint",
-        "azure-native:cdn:AFDOrigin",
-        "azure-native:cdn:Route",
-        "azure-native:network:FrontDoor",
-        "azure-native:network:TrafficManagerProfile",
-        "azure-native:network:Profile",
-        "azure-native:documentdb:GlobalDatabaseAccount",
-    }
-)
-
-# Deployers whose nested resources no policy can see.
-OPAQUE_DEPLOYERS: frozenset[str] = frozenset(
-    {
-        "azure-native:resources:Deployment",
-        "azure-native:resources:DeploymentAtScope",
-        "azure-native:resources:DeploymentAtSubscriptionScope",
-        "azure-native:resources:DeploymentAtManagementGroupScope",
-        "azure-native:resources:DeploymentAtTenantScope",
-        "azure-native:resources:DeploymentScript",
-        "azure-native:resources:AzureCliScript",
-        "azure-native:resources:AzurePowerShellScript",
-        "aws:cloudformation/stack:Stack",
-        "aws:cloudformation/stackSet:StackSet",
-        "aws:cloudformation/stackSetInstance:StackSetInstance",
-        "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
-        "aws:ssm/association:Association",
-        "command:local:Command",
-        "command:remote:Command",
-        "command:remote:CopyToRemote",
-        "command:remote:CopyFile",
-        "pulumi-python:dynamic:Resource",
-        "pulumi-nodejs:dynamic:Resource",
-    }
-)
-
-# Data-free types that exist globally (no region): always allowed where they are.
-GLOBAL_DATA_FREE: frozenset[str] = frozenset(
-    {
-        "azure-native:network:DnsZone",
-        "azure-native:network:PrivateZone",
-        "azure-native:network:RecordSet",
-        "azure-native:network:PrivateRecordSet",
-        "azure-native:network:VirtualNetworkLink",
-        "azure-native:network:PrivateDnsZoneGroup",
-        "azure-native:insights:ActionGroup",
-        "azure-native:monitor:ActionGroup",
-        "azure-native:insights:ActivityLogAlert",
-        "azure-native:insights:MetricAlert",
-        "azure-native:authorization:RoleAssignment",
-        "azure-native:authorization:RoleDefinition",
-        "azure-native:authorization:PolicyAssignment",
-        "azure-native:authorization:PolicyDefinition",
-        "azure-native:authorization:ManagementLockAtResourceGroupLevel",
-        "azure-native:authorization:ManagementLockByScope",
-        "azure-native:authorization:ManagementLockAtResourceLevel",
-        "azure-native:insights:DiagnosticSetting",
-        "azure-native:aadiam:DiagnosticSetting",
-        "azure-native:insights:SubscriptionDiagnosticSetting",
-        "azure-native:monitor:DiagnosticSetting",
-        "azure-native:monitor:SubscriptionDiagnosticSetting",
-        "azure-native:monitor:ActivityLogAlert",
-        "azure-native:monitor:MetricAlert",
-        "azure-native:privatedns:PrivateZone",
-        "azure-native:privatedns:VirtualNetworkLink",
-        "azure-native:privatedns:PrivateRecordSet",
-    }
-)
-GLOBAL_DATA_FREE_PREFIXES: tuple[str, ...] = (
-    "aws:iam/",
-    "aws:route53/",
-    "aws:organizations/",
-    "azuread:",
-    "azure-native:authorization:",
-    "random:",
-    "tls:",
-    "azure-native:privatedns:",
-)
-
-# Provider packages whose types must be classified (unclassified types of other packages are components).
-PROVIDER_PACKAGES: frozenset[str] = frozenset(
-    {
-        "aws",
-        "azure-native",
-        "azuread",
-        "random",
-        "tls",
-        "command",
-        "pulumi-python",
-        "pulumi-nodejs",
-        "azure",
-        "gcp",
-        "kubernetes",
-    }
-)
-
-# Data-free infrastructure and configuration (networks, routing, policies, alarms, compute without state).
-DATA_FREE_PREFIXES: tuple[str, ...] = (
-    *GLOBAL_DATA_FREE_PREFIXES,
-    "aws:ec2/",
-    "aws:vpc/",
-    "aws:lb/",
-    "aws:alb/",
-    "aws:acm/",
-    "aws:wafv2/",
-    "aws:cloudwatch/",
-    "aws:ecs/",
-    "aws:cfg/",
-    "aws:guardduty/",
-    "aws:securityhub/",
-    "aws:accessanalyzer/",
-    "aws:cloudtrail/",
-    "aws:kms/alias:",
-    "aws:kms/grant:",
-    "aws:kms/customKeyStore:",  # where KMS reaches the controller's keys (XKS proxy / CloudHSM); no data
-    "aws:s3/bucket",
-    "aws:s3/accountPublicAccessBlock:",
-    "aws:ec2transitgateway/",
-    "aws:networkfirewall/",
-    "aws:lambda/permission:",
-    "aws:sns/topicPolicy:",
-    "aws:sns/topicSubscription:",
-    "aws:sqs/queuePolicy:",
-    "aws:secretsmanager/secretPolicy:",
-    "aws:secretsmanager/secretRotation:",
-    "aws:secretsmanager/secretVersion:",
-    "aws:ecr/lifecyclePolicy:",
-    "aws:ecr/repositoryPolicy:",
-    "aws:elasticache/subnetGroup:",
-    "aws:elasticache/parameterGroup:",
-    "aws:rds/subnetGroup:",
-    "aws:rds/parameterGroup:",
-    "aws:rds/optionGroup:",
-    "aws:rds/clusterParameterGroup:",
-    "aws:backup/plan:",
-    "aws:backup/selection:",
-    "aws:backup/vaultLockConfiguration:",
-    "aws:backup/vaultPolicy:",
-    "aws:ssm/parameter:",
-    "aws:servicediscovery/",
-    "aws:appautoscaling/",
-    "aws:inspector2/",
-    "aws:macie2/",
-    "azure-native:network:",
-    "azure-native:resources:ResourceGroup",
-    "azure-native:insights:",
-    "azure-native:monitor:",
-    "azure-native:securityinsights:",
-    "azure-native:managedidentity:",
-    "azure-native:security:",
-    "azure-native:keyvault:Secret",
-    "azure-native:keyvault:AccessPolicy",
-    "azure-native:sql:",
-    "azure-native:storage:",
-    "azure-native:operationalinsights:",
-    "azure-native:operationsmanagement:",
-    "azure-native:web:",
-    "azure-native:app:",
-    "azure-native:recoveryservices:",
-    "azure-native:dataprotection:",
-    "azure-native:apimanagement:",
-    "azure-native:eventgrid:",
-    "azure-native:alertsmanagement:",
-    "azure-native:containerregistry:Registry",
-    "azure-native:aadiam:",
-)
-# Data stores that take no tags of their own (their account/server carries them).
 UNTAGGABLE: frozenset[str] = frozenset({"azure-native:storage:BlobContainer"})
-# AWS types without their own region input semantics: account-wide settings (judged as data-free).
-
-
-def is_data_bearing(type_token: str) -> bool:
-    return type_token in DATA_BEARING
-
-
-def is_global_data_free(type_token: str) -> bool:
-    return type_token in GLOBAL_DATA_FREE or type_token.startswith(GLOBAL_DATA_FREE_PREFIXES)
-
-
-def is_provider_type(type_token: str) -> bool:
-    return type_token.startswith("pulumi:providers:")
-
-
-def is_component(type_token: str) -> bool:
-    """Component resources hold nothing themselves (their children are judged)."""
-    pkg = type_token.split(":", 1)[0]
-    return type_token.startswith("pulumi:") or pkg not in PROVIDER_PACKAGES
-
-
-def is_classified(type_token: str) -> bool:
-    """Whether this catalogue knows the type (data store, key, edge, deployer or data-free)."""
-    return (
-        type_token in DATA_BEARING
-        or type_token in GLOBAL_EDGE
-        or type_token in OPAQUE_DEPLOYERS
-        or type_token in GLOBAL_DATA_FREE
-        or type_token.startswith(DATA_FREE_PREFIXES)
-    )
+"""Data stores that take no tags of their own (their account/server carries them)."""

@@ -263,16 +263,12 @@ def view_from_args(args: Any) -> ResourceView:
         dependencies=deps,
         property_dependencies=pdeps,
         protect=bool(getattr(opts, "protect", False)) if opts is not None else False,
-        custom=not (provider is None and ":" in args.resource_type and _looks_component(args.resource_type)),
+        # The engine gives every custom resource a provider (explicit or default) and none to components.
+        custom=provider is not None or args.resource_type.startswith("pulumi:providers:"),
     )
     with contextlib.suppress(AttributeError):  # slotted objects: no cache
         args._dosis_view = view
     return view
-
-
-def _looks_component(type_token: str) -> bool:
-    """Component resources (this project's `dosis-eloket:*`, `pulumi:pulumi:Stack`) hold nothing."""
-    return type_token.startswith(("dosis-eloket:", "pulumi:pulumi:"))
 
 
 class StackGraph:

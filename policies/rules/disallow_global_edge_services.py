@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from policies.core.rule import Rule, RuleContext
-from policies.core.types import GLOBAL_EDGE
+from policies.core.types import class_of, tokens_of_class
 from policies.core.view import ResourceView
 
 
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
-    return [
-        f"{view.type} is a global or edge service: it serves or replicates data outside one EEA region; "
-        "it needs a valid waiver record to be deployed"
-    ]
+    if not view.custom or class_of(view.type) != "edge":
+        return []
+    return [f"{view.type} is a global or edge service: it serves or replicates data outside one EEA region"]
 
 
 RULE = Rule(
     id="disallow-global-edge-services",
     title="No global or edge service (CDN, global front door, accelerator, global replication) is deployed.",
     severity="high",
-    remediation="Serve from a regional EEA endpoint (e.g. an EEA load balancer or S3 website behind the "
-    "regional "
-    "WAF), or file a waiver in stacks/records/waivers/<stack>.yaml.",
+    remediation="Serve from a regional EEA endpoint (e.g. an EEA load balancer or an application gateway "
+    "behind the regional WAF); residency findings cannot be waived (DPA art. 12).",
     controls=("LOC-02",),
     check=check,
     module=__name__,
-    resource_types=GLOBAL_EDGE,
+    resource_types=tokens_of_class("edge"),  # the fast path: only these types are called
+    waivable=False,
 )

@@ -1,28 +1,31 @@
-"""Deployers whose nested resources no policy sees (ARM deployments, CloudFormation, commands) bypass the "
-"gate."""
+"""Deployers whose nested resources no policy sees (ARM deployments, CloudFormation, scripts, dynamic
+providers) bypass the gate."""
 
 from __future__ import annotations
 
 from policies.core.rule import Rule, RuleContext
-from policies.core.types import OPAQUE_DEPLOYERS
+from policies.core.types import class_of, tokens_of_class
 from policies.core.view import ResourceView
 
 
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
+    if not view.custom or class_of(view.type) != "deployer":
+        return []
     return [
-        f"{view.type} deploys resources that no policy can inspect; declare them as Pulumi resources "
-        "instead, or file a waiver record"
+        f"{view.type} deploys or runs things that no policy can inspect; declare them as Pulumi resources "
+        "instead"
     ]
 
 
 RULE = Rule(
     id="disallow-opaque-deployers",
-    title="No opaque deployer (ARM deployment, CloudFormation stack, command or dynamic resource) is used.",
+    title="No opaque deployer (ARM deployment, CloudFormation stack, script or dynamic resource) is used.",
     severity="high",
-    remediation="Replace the template/script with Pulumi resources so the policies can judge them, or file a "
-    "waiver in stacks/records/waivers/<stack>.yaml.",
+    remediation="Replace the template/script/dynamic provider with Pulumi resources of installed provider "
+    "SDKs so the policies can judge them.",
     controls=("LOC-02", "ACC-01"),
     check=check,
     module=__name__,
-    resource_types=OPAQUE_DEPLOYERS,
+    resource_types=tokens_of_class("deployer"),  # the fast path: only these types are called
+    waivable=False,
 )

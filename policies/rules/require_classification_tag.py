@@ -16,7 +16,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
 
 
 def _judge(view: ResourceView) -> list[str]:
-    if is_provider_type(view.type) or is_component(view.type):
+    if is_provider_type(view.type) or is_component(view.type) or not view.custom:
         return []
     tags, problem = tags_of(view)
     if problem:

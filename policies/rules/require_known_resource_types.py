@@ -1,37 +1,31 @@
-"""A resource type nobody has classified may hold data anywhere: fail closed until it is classified."""
+"""A custom resource whose type nobody classified may hold data anywhere: fail closed until it is classified.
+
+Components are what the engine says (`custom: false`, no provider), never "a package we don't know": a
+custom resource of an unknown package (aws-native, azure classic, mongodbatlas, ...) blocks, naming it.
+"""
 
 from __future__ import annotations
 
 from policies.core.rule import Rule, RuleContext
-from policies.core.types import is_classified, is_component, is_provider_type
-from policies.core.view import ResourceView, StackGraph
+from policies.core.types import class_of, is_component, is_provider_type, unknown_type_message
+from policies.core.view import ResourceView
 
 
-def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
-    """Judged over the graph (every type applies: a per-resource policy would cost a call per resource)."""
-    return [(r.urn, m) for r in graph.resources for m in _judge(r)]
-
-
-def _judge(view: ResourceView) -> list[str]:
+def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     t = view.type
-    if is_provider_type(t) or is_component(t) or is_classified(t):
+    if not view.custom or is_provider_type(t) or is_component(t) or class_of(t) is not None:
         return []
-    return [
-        f"{t} is not classified in policies/core/types.py (data store, key, edge, deployer or "
-        f"data-free), "
-        "so whether and where it holds data cannot be judged"
-    ]
+    return [unknown_type_message(t)]
 
 
 RULE = Rule(
     id="require-known-resource-types",
-    title="Every resource type is classified as data-bearing or data-free.",
+    title="Every custom resource is of an installed, classified provider type.",
     severity="high",
-    remediation="Add the type to policies/core/types.py (data stores/keys get the residency, key and "
-    "protection "
-    "rules) after reviewing where it keeps data.",
+    remediation="Use a type of an installed provider SDK, or add the package to the lock and classify its "
+    "service modules in policies/data/resource_classes.yaml (scripts/dev/gen_resource_classes.py).",
     controls=("LOC-02",),
     check=check,
     module=__name__,
-    scope="stack",
+    waivable=False,
 )

@@ -84,7 +84,7 @@ def test_policy_metadata_and_fast_path():
         EnforcementLevel.MANDATORY,
     )
     assert p.resource_types == rule("require-tls-1-2").resource_types
-    stack = to_policy(rule("require-eea-location"))
+    stack = to_policy(rule("require-eea-inherited-location"))
     assert isinstance(stack, StackValidationPolicy)
     assert "allowedRegions" in stack.config_schema.properties
     assert not hasattr(stack, "resource_types")
@@ -95,14 +95,9 @@ def test_unknown_value_is_a_mandatory_violation_not_a_skip(stack_records):
     p = to_policy(rule("require-tls-1-2"))
     found = run(p, rargs("aws:lb/listener:Listener", {"protocol": "HTTPS", "sslPolicy": UNKNOWN}))
     assert found == [(unknown_message("sslPolicy", "the TLS version"), None)]
-    stack = to_policy(rule("require-eea-location"))
-    found = run(stack, sargs(("azure-native:storage:StorageAccount", "acct", {"location": UNKNOWN})))
-    assert found == [
-        (
-            unknown_message("location", "the resource's location"),
-            "urn:pulumi:test::p::azure-native:storage:StorageAccount::acct",
-        )
-    ]
+    loc = to_policy(rule("require-eea-location"))
+    found = run(loc, rargs("azure-native:storage:StorageAccount", {"location": UNKNOWN}, name="acct"))
+    assert found == [(unknown_message("location", "the resource's location"), None)]
 
 
 def test_other_types_are_noops():
@@ -133,34 +128,22 @@ def test_rule_that_raises_fails_closed():
     ]
 
 
-def test_waived_finding_moves_to_advisory_companion(stack_records):
+def test_residency_findings_are_not_waivable(stack_records):
+    """DPA art. 12 is a contract term: a waiver naming a residency rule lifts nothing (issue 13 item 7)."""
     (stack_records / "waivers" / "test.yaml").write_text(
         "waivers:\n  - {rule: disallow-global-edge-services, resource: cdn, reason: 'marketing site during "
-        "the "
-        "migration', owner: web team, expires: 2099-12-31}\n"
+        "the migration', owner: web team, expires: 2099-12-31}\n"
     )
     policies = pack_policies(selected("eu-residency"))
     by_name = {p.name: p for p in policies}
     edge = by_name["disallow-global-edge-services"]
-    assert run(edge, rargs("aws:cloudfront/distribution:Distribution", {}, name="cdn")) == []
-    assert run(edge, rargs("aws:cloudfront/distribution:Distribution", {}, name="other")) != []
+    assert run(edge, rargs("aws:cloudfront/distribution:Distribution", {}, name="cdn")) != []
     companion = by_name[WAIVED_POLICY]
     assert companion.enforcement_level == EnforcementLevel.ADVISORY
-    found = run(
-        companion,
-        sargs(
-            ("aws:cloudfront/distribution:Distribution", "cdn", {}),
-            ("aws:cloudfront/distribution:Distribution", "other", {}),
-        ),
-    )
-    assert found == [
-        (
-            "[waived: disallow-global-edge-services until 2099-12-31, owner web team] "
-            "aws:cloudfront/distribution:Distribution is a global or edge service: it serves or replicates "
-            "data outside one EEA region; it needs a valid waiver record to be deployed",
-            "urn:pulumi:test::p::aws:cloudfront/distribution:Distribution::cdn",
-        )
-    ]
+    found = run(companion, sargs(("aws:cloudfront/distribution:Distribution", "cdn", {})))
+    assert found == []
+    residency = {r.id for r, _ in selected("eu-residency")} - {"require-valid-waivers"}
+    assert [r for r in residency if rule(r).waivable] == []
 
 
 def test_expired_waiver_does_not_waive(stack_records):

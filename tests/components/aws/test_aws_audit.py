@@ -4,16 +4,10 @@ import pytest
 from aws_support import ACCOUNT, KEY, TAGS, assert_all_in_portal_region, assert_tagged, doc, one, record
 
 from components.aws import analysis
-from components.aws.audit import (
-    ALARM_PATTERNS,
-    TEN_YEARS_DAYS,
-    AuditTrail,
-    AuditTrailArgs,
-    PrivacyLog,
-    PrivacyLogArgs,
-    SecurityMonitoring,
-    SecurityMonitoringArgs,
-)
+from components.aws.audit import AuditTrail, AuditTrailArgs
+from components.aws.common import TEN_YEARS_DAYS
+from components.aws.monitoring import ALARM_PATTERNS, SecurityMonitoring, SecurityMonitoringArgs
+from components.aws.privacy import PrivacyLog, PrivacyLogArgs
 
 LOGS_KEY = KEY.replace("1111", "8888")
 

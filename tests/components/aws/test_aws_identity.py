@@ -76,8 +76,35 @@ def test_iam_admin_cannot_touch_human_roles_or_create_keys():
     assert stmts["ProtectHumanRoles"]["Resource"] == [
         f"arn:aws:iam::{ACCOUNT}:role/human/*",
         f"arn:aws:iam::{ACCOUNT}:policy/human/*",
+        f"arn:aws:iam::{ACCOUNT}:policy/boundary/*",
     ]
     assert not analysis.role_may("iam:CreateAccessKey", r["identity"], r["boundary"])
+
+
+def test_iam_admin_creates_only_workload_roles_and_no_users():
+    """Issue 16: the IAM admin could create roles with any /human/ boundary (break-glass included)."""
+    r = human_roles(_roles())["iam-admin"]
+    stmts = {s.get("Sid"): s for d in r["identity"] for s in analysis.statements(d)}
+    bounded = stmts["OnlyWorkloadRoles"]
+    assert "iam:CreateRole" in bounded["Action"] and "iam:AttachRolePolicy" in bounded["Action"]
+    assert bounded["Effect"] == "Deny" and bounded["Condition"] == {
+        "StringNotEquals": {
+            "iam:PermissionsBoundary": f"arn:aws:iam::{ACCOUNT}:policy/boundary/eloket-workload-boundary"
+        }
+    }
+    for action in ("iam:CreateUser", "iam:CreateLoginProfile", "iam:UpdateAssumeRolePolicy"):
+        assert not analysis.role_may(action, r["identity"], r["boundary"]), action
+
+
+def test_db_structure_admin_reaches_no_data():
+    """Issue 16: the db-structure admins could read the RDS master secret (D36 §113)."""
+    r = human_roles(_roles())["db-structure-admin"]
+    for action in ("secretsmanager:GetSecretValue", "kms:Decrypt", "s3:GetObject", "rds:ModifyDBInstance"):
+        assert not analysis.role_may(action, r["identity"], r["boundary"], r["managed"]), action
+    stmts = {s.get("Sid"): s for d in r["identity"] for s in analysis.statements(d)}
+    assert stmts["SchemaAsStructureUser"]["Resource"] == [
+        f"arn:aws:rds-db:eu-west-1:{ACCOUNT}:dbuser:*/eloket_structure"
+    ]
 
 
 def test_auditor_boundary_is_read_only():
@@ -126,7 +153,7 @@ def test_boundaries_cap_each_role_to_its_job(role):
     for action in ("ec2:RunInstances", "s3:PutObject", "cloudtrail:StopLogging", "lambda:CreateFunction"):
         assert not analysis.role_may(action, r["identity"], r["boundary"], r["managed"]), action
     job = {
-        "db-structure-admin": "rds:ModifyDBInstance",
+        "db-structure-admin": "rds:ModifyDBParameterGroup",
         "iam-admin": "iam:CreateRole",
         "key-admin": "kms:ScheduleKeyDeletion",
         "operator": "ecs:UpdateService",

@@ -7,17 +7,9 @@ from aws_support import ACCOUNT, KEY, TAGS, assert_all_in_portal_region, assert_
 
 from components.aws import analysis
 from components.aws.identity import WorkloadIdentity, WorkloadIdentityArgs
-from components.aws.web import (
-    HSTS,
-    MANAGED_RULE_GROUPS,
-    MODERN_TLS_POLICY,
-    ContainerPlatform,
-    ContainerPlatformArgs,
-    ContainerService,
-    ContainerServiceArgs,
-    WebEntry,
-    WebEntryArgs,
-)
+from components.aws.platform import ContainerPlatform, ContainerPlatformArgs
+from components.aws.service import ContainerService, ContainerServiceArgs
+from components.aws.web import HSTS, MANAGED_RULE_GROUPS, MODERN_TLS_POLICY, WebEntry, WebEntryArgs
 
 
 def _entry(**kwargs):
@@ -159,3 +151,35 @@ def test_platform_repositories_are_immutable_scanned_and_cmk():
     assert one(g, "aws:ecs/cluster:Cluster")["settings"] == [
         {"name": "containerInsights", "value": "enabled"}
     ]
+
+
+def test_service_scratch_volumes_shared_files_and_json_key_secrets():
+    """Issue 16: Drupal ran read-only with nowhere to write and whole-secret env values."""
+    files = {
+        "name": "files",
+        "efs_volume_configuration": {"file_system_id": "fs-1", "transit_encryption": "ENABLED"},
+    }
+    g = _service(
+        secret_names=("DB_CREDENTIALS", "SALT"),
+        secret_keys={
+            "DB_USER": ("DB_CREDENTIALS", "username"),
+            "DB_PASSWORD": ("DB_CREDENTIALS", "password"),
+        },
+        secrets_kms_key_arn=KEY,
+        volumes=[(files, "/var/www/html/sites/default/files")],
+        declared_egress_cidrs=("192.0.2.10/32",),
+    )
+    task = one(g, "aws:ecs/taskDefinition:TaskDefinition")
+    container = json.loads(task["containerDefinitions"])[0]
+    mounts = {m["containerPath"]: m["sourceVolume"] for m in container["mountPoints"]}
+    assert mounts == {"/tmp": "scratch0", "/var/www/html/sites/default/files": "files"}
+    assert [v["name"] for v in task["volumes"]] == ["scratch0", "files"]
+    refs = {s["name"]: s["valueFrom"] for s in container["secrets"]}
+    assert set(refs) == {"SALT", "DB_USER", "DB_PASSWORD"}
+    assert refs["DB_USER"].endswith(":username::") and refs["DB_PASSWORD"].endswith(":password::")
+    egress = [r.inputs for r in g.by_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")]
+    assert {"cidrIpv4": "192.0.2.10/32", "fromPort": 443}.items() <= next(
+        e for e in egress if e.get("cidrIpv4") == "192.0.2.10/32"
+    ).items()
+    with pytest.raises(Exception, match="secret_keys name secrets not in secret_names"):
+        _service(secret_names=("A",), secret_keys={"X": ("B", "k")}, secrets_kms_key_arn=KEY)

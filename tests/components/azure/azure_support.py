@@ -92,6 +92,7 @@ GLOBAL = {
     "azure-native:privatedns:VirtualNetworkLink",
     "azure-native:monitor:ActionGroup",
     "azure-native:monitor:ActivityLogAlert",
+    "azure-native:monitor:PrivateLinkScope",
 }
 
 

@@ -95,3 +95,38 @@ def test_plan_is_zone_redundant_and_rejects_fewer_than_three():
     assert_tagged(g)
     with pytest.raises(Exception, match="at least 3"):
         record(lambda opts: AppPlan("p", AppPlanArgs(RG, TAGS, instances=1), opts=opts))
+
+
+def test_supplier_path_is_allow_listed_mutual_tls():
+    """Issue 16 / D36 §63: suppliers had no inbound path to DOSIS-IN."""
+    g = _app(app_name="dosis-in", supplier_cidrs=["198.51.100.0/28"])
+    app = one(g, "azure-native:web:WebApp")
+    assert app["publicNetworkAccess"] == "Enabled"
+    assert app["clientCertEnabled"] is True and app["clientCertMode"] == "Required"
+    site = app["siteConfig"]
+    assert site["ipSecurityRestrictionsDefaultAction"] == "Deny"
+    assert (
+        site["scmIpSecurityRestrictionsDefaultAction"] == "Deny" and "scmIpSecurityRestrictions" not in site
+    )
+    assert [(r["ipAddress"], r["action"]) for r in site["ipSecurityRestrictions"]] == [
+        ("198.51.100.0/28", "Allow")
+    ]
+    with pytest.raises(Exception, match="mutual TLS"):
+        _app(supplier_cidrs=["198.51.100.0/28"], client_certificate_mode="Optional")
+    with pytest.raises(Exception, match="supplier CIDRs"):
+        _app(supplier_cidrs=[])
+
+
+def test_database_users_script_grants_least_privilege():
+    """The apps' database users: DOSIS-IN writes, DOSIS-UIT reads, structure admins DDL without rows."""
+    from components.azure.sqlgrants import grant_script
+
+    sql = grant_script("dosis-in-weu", "dosis-uit-weu", "dosis-db-structure-admin")
+    assert "CREATE USER [dosis-uit-weu] FROM EXTERNAL PROVIDER;" in sql
+    assert "ALTER ROLE db_datareader ADD MEMBER [dosis-uit-weu];" in sql
+    assert "ALTER ROLE db_datawriter ADD MEMBER [dosis-in-weu];" in sql
+    assert "ALTER ROLE db_ddladmin ADD MEMBER [dosis-db-structure-admin];" in sql
+    assert "db_datareader ADD MEMBER [dosis-db-structure-admin]" not in sql
+    assert "DENY SELECT, INSERT, UPDATE, DELETE TO [dosis-db-structure-admin];" in sql
+    with pytest.raises(ValueError):
+        grant_script("x]; DROP TABLE t; --", "b", "c")

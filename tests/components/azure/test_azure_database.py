@@ -50,8 +50,8 @@ def _db(secondary=True, side_kwargs=None, **kwargs):
                 secondary=second,
                 subscription_id=SUB,
                 tenant_id=TENANT,
-                admin_group_name="dosis-db-structure-admin",
-                admin_group_object_id="group-1",
+                admin_login="dosis-deployer",
+                admin_object_id="deployer-1",
                 tags=TAGS,
                 **kwargs,
             ),
@@ -71,7 +71,9 @@ def test_defaults_are_compliant():
         assert s.inputs["minimalTlsVersion"] == "1.2" and s.inputs["publicNetworkAccess"] == "Disabled"
         assert "administratorLogin" not in s.inputs and "administratorLoginPassword" not in s.inputs
         admins = s.inputs["administrators"]
-        assert admins["azureADOnlyAuthentication"] is True and admins["sid"] == "group-1"
+        assert admins["azureADOnlyAuthentication"] is True and admins["sid"] == "deployer-1"
+        # issue 16: the Entra admin (db_owner = data) is the deployment identity, never a group of people
+        assert admins["principalType"] == "Application"
         assert s.inputs["identity"]["type"] == "UserAssigned"
         assert s.protect and s.id in locked_ids(g)
     assert all(
@@ -143,6 +145,7 @@ def test_options_endpoints_diagnostics_geo_backups_no_secondary():
         ({"backup_storage_redundancy": "RA-GRS"}, "backup_storage_redundancy"),
         ({"short_term_retention_days": 90}, "short_term"),
         ({"secondary": False, "side_kwargs": {"location": "uksouth"}}, "outside the EEA"),
+        ({"admin_principal_type": "Group"}, "not a group"),
     ],
 )
 def test_rejects_unsafe_options(kwargs, message):
@@ -163,7 +166,8 @@ def test_partners_hold_each_others_key_for_geo_replication():
             provider=neu,
             key_versioned_uri=f"{KEY_N}/v2",
         )
-        SqlDatabase("sql", SqlDatabaseArgs(w, n, SUB, TENANT, "admins", "group-1", TAGS), opts=opts)
+        args = SqlDatabaseArgs(w, n, SUB, TENANT, "dosis-deployer", "deployer-1", TAGS)
+        SqlDatabase("sql", args, opts=opts)
 
     g = record(fn)
     keys = {k.inputs["serverName"]: k for k in g.by_type("azure-native:sql:ServerKey")}
@@ -177,6 +181,10 @@ def test_partners_hold_each_others_key_for_geo_replication():
     assert sorted(scopes) == sorted(["/scope/kv-weu/keys/sql-tde", "/scope/kv-neu/keys/sql-tde"] * 2)
     fog = g.by_type("azure-native:sql:FailoverGroup")[0]
     assert {k.urn for k in keys.values()} <= set(fog.dependencies)
+    # issue 16: both partners rotate automatically (Microsoft: required for geo-replicated CMK TDE)
+    protectors = g.by_type("azure-native:sql:EncryptionProtector")
+    assert len(protectors) == 2 and all(p.inputs["autoRotationEnabled"] is True for p in protectors)
+    assert {p.inputs["serverKeyName"] for p in protectors} == {"kv-weu_sql-tde_v1", "kv-neu_sql-tde_v2"}
     assert server_key_name("https://v.vault.azure.net/keys/k/abc") == "v_k_abc"
     with pytest.raises(ValueError):
         server_key_name("https://v.vault.azure.net/keys/k")

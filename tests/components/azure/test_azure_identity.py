@@ -1,12 +1,14 @@
 """SeparationOfDuties / AdminMfaPolicy: five closed groups, separated functions, JIT, no Owner, MFA."""
 
+import re
+
 import pytest
 from azure_support import SUB, record
 
 from components.azure.common import ROLES
 from components.azure.identity import (
+    DELEGABLE_ROLES,
     FUNCTIONS,
-    TRIAD,
     AdminMfaPolicy,
     AdminMfaPolicyArgs,
     SeparationOfDuties,
@@ -15,55 +17,108 @@ from components.azure.identity import (
 )
 
 GROUP = "azuread:index/group:Group"
-ELIGIBLE = "azure-native:authorization:PimRoleEligibilitySchedule"
 ASSIGNED = "azure-native:authorization:RoleAssignment"
+POLICY = "azuread:index/groupRoleManagementPolicy:GroupRoleManagementPolicy"
+ELIGIBLE = "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule"
+ROLE_DEF = "azure-native:authorization:RoleDefinition"
+MEMBERS = {
+    "key-admin": ["k1"],
+    "access-rights-admin": ["a1"],
+    "db-structure-admin": ["d1"],
+    "security-auditor": ["s1"],
+    "operator": ["o1"],
+}
 
 
 def _duties(**kwargs):
     return record(lambda opts: SeparationOfDuties("sod", SeparationOfDutiesArgs(SUB, **kwargs), opts=opts))
 
 
-def _role(r):
-    return next(name for name, guid in ROLES.items() if r.inputs["roleDefinitionId"].endswith(guid))
+def _role(r, g):
+    custom = {d.id: d.inputs["roleName"] for d in g.by_type(ROLE_DEF)}
+    rd = r.inputs["roleDefinitionId"]
+    return custom.get(rd) or next(name for name, guid in ROLES.items() if rd.endswith(guid))
+
+
+def _groups(g):
+    return {r.inputs["displayName"].removeprefix("dosis-"): r for r in g.by_type(GROUP)}
 
 
 def test_defaults_are_compliant():
-    g = _duties()
-    groups = {r.inputs["displayName"]: r for r in g.by_type(GROUP)}
-    assert set(groups) == {f"dosis-{f}" for f in FUNCTIONS}
+    g = _duties(members=MEMBERS)
+    groups = _groups(g)
+    assert set(groups) == set(FUNCTIONS)
     assert all(r.inputs["securityEnabled"] and not r.inputs["mailEnabled"] for r in groups.values())
-    by_group = {}
-    for r in g.by_type(ELIGIBLE) + g.by_type(ASSIGNED):
-        assert r.inputs["scope"] == f"/subscriptions/{SUB}"
-        by_group.setdefault(r.inputs["principalId"], []).append((r.type == ELIGIBLE, _role(r)))
-    ids = {
-        name.removeprefix("dosis-"): g.by_type(GROUP)[i].outputs.get("objectId")
-        for i, name in enumerate(groups)
-    }
-    roles = {f: by_group[ids[f]] for f in FUNCTIONS}
-    # privileged roles only just-in-time, read-only roles standing, nobody Owner or User Access Administrator
-    assert (True, "Key Vault Crypto Officer") in roles["key-admin"]
-    assert (True, "Role Based Access Control Administrator") in roles["access-rights-admin"]
-    assert (True, "SQL DB Contributor") in roles["db-structure-admin"]
-    assert all(not eligible for eligible, _ in roles["security-auditor"])
-    every = [name for pairs in roles.values() for _, name in pairs]
-    assert "Owner" not in every and "User Access Administrator" not in every
-    privileged = {
-        "Key Vault Crypto Officer",
-        "Role Based Access Control Administrator",
-        "SQL DB Contributor",
-        "SQL Server Contributor",
-        "Website Contributor",
-    }
-    assert all(eligible for pairs in roles.values() for eligible, name in pairs if name in privileged)
-    # each triad role belongs to exactly one function
-    for role in ("Key Vault Crypto Officer", "Role Based Access Control Administrator", "SQL DB Contributor"):
-        assert sum(role in [n for _, n in roles[f]] for f in TRIAD) == 1
-    rbac = next(r for r in g.by_type(ELIGIBLE) if _role(r) == "Role Based Access Control Administrator")
+    ids = {f: r.outputs["objectId"] for f, r in groups.items()}
+    roles: dict[str, set[str]] = {}
+    for r in g.by_type(ASSIGNED):
+        assert r.inputs["scope"] == f"/subscriptions/{SUB}" and r.inputs["principalType"] == "Group"
+        roles.setdefault(r.inputs["principalId"], set()).add(_role(r, g))
+    by_function = {f: roles.get(ids[f], set()) for f in FUNCTIONS}
+    assert "DOSIS Key Administrator (dosis)" in by_function["key-admin"]
+    assert "Role Based Access Control Administrator" in by_function["access-rights-admin"]
+    assert "SQL DB Contributor" in by_function["db-structure-admin"]
+    every = set().union(*by_function.values())
+    assert not every & {"Owner", "User Access Administrator", "Key Vault Crypto Officer"}
+    # privileged groups have no standing members: membership is eligible only (PIM for Groups)
+    for f in FUNCTIONS:
+        privileged = f != "security-auditor"
+        assert groups[f].inputs.get("members", []) == ([] if privileged else MEMBERS[f]), f
+    eligible = {(e.inputs["groupId"], e.inputs["principalId"]) for e in g.by_type(ELIGIBLE)}
+    assert eligible == {(ids[f], MEMBERS[f][0]) for f in FUNCTIONS if f != "security-auditor"}
+    assert all(
+        e.inputs["duration"] == "P365D" and e.inputs["assignmentType"] == "member"
+        for e in g.by_type(ELIGIBLE)
+    )
+
+
+def test_pim_activation_needs_a_second_person_mfa_and_at_most_8_hours():
+    """Issue 16: no PIM activation policy (approval, MFA, duration)."""
+    g = _duties(members=MEMBERS)
+    groups = _groups(g)
+    policies = {p.inputs["groupId"]: p.inputs for p in g.by_type(POLICY)}
+    assert len(policies) == 4
+    approvers = groups["security-auditor"].outputs["objectId"]
+    for f in ("db-structure-admin", "access-rights-admin", "key-admin", "operator"):
+        rules = policies[groups[f].outputs["objectId"]]["activationRules"]
+        assert rules["requireApproval"] and rules["requireMultifactorAuthentication"]
+        assert rules["maximumDuration"] == "PT8H"
+        assert rules["approvalStage"]["primaryApprovers"] == [{"objectId": approvers, "type": "groupMembers"}]
+
+
+def test_delegation_condition_is_an_allow_list():
+    """Issue 16: the deny-list missed Contributor, Key Vault Administrator, SQL Security Manager, ..."""
+    g = _duties()
+    (rbac,) = [r for r in g.by_type(ASSIGNED) if _role(r, g) == "Role Based Access Control Administrator"]
+    condition = rbac.inputs["condition"]
     assert rbac.inputs["conditionVersion"] == "2.0"
-    for protected in ("Owner", "User Access Administrator", "Key Vault Crypto Officer"):
-        assert ROLES[protected] in rbac.inputs["condition"]
-    assert all(r.inputs["scheduleInfo"]["expiration"]["duration"] == "P365D" for r in g.by_type(ELIGIBLE))
+    assert "GuidEquals" in condition and "GuidNotEquals" not in condition
+    allowed = {ROLES[r] for r in DELEGABLE_ROLES}
+    listed = set(re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", condition))
+    assert listed == allowed
+    for never in (
+        "Owner",
+        "User Access Administrator",
+        "Key Vault Crypto Officer",
+        "Storage Blob Data Reader",
+        "SQL DB Contributor",
+        "Role Based Access Control Administrator",
+    ):
+        assert ROLES[never] not in condition, never
+
+
+def test_key_admin_role_manages_keys_without_using_them():
+    """Key Vault Crypto Officer includes keys/* data actions (decrypt, unwrap): key use is data access."""
+    g = _duties()
+    (definition,) = g.by_type(ROLE_DEF)
+    (perm,) = definition.inputs["permissions"]
+    assert set(perm["notDataActions"]) >= {
+        "Microsoft.KeyVault/vaults/keys/decrypt/action",
+        "Microsoft.KeyVault/vaults/keys/unwrap/action",
+        "Microsoft.KeyVault/vaults/keys/encrypt/action",
+        "Microsoft.KeyVault/vaults/keys/wrap/action",
+    }
+    assert not [a for a in perm["actions"] if "write" in a.lower() or a.endswith("*")]
 
 
 def test_options_members_and_standing_assignments():
@@ -75,8 +130,9 @@ def test_options_members_and_standing_assignments():
     groups = {r.inputs["displayName"]: r.inputs for r in g.by_type(GROUP)}
     assert groups["x-key-admin"]["members"] == ["k1"]
     assert groups["x-operator"]["members"] == ["d1", "o1"]  # an operator may also administer the DB structure
-    assert not g.by_type(ELIGIBLE)
-    assert {_role(r) for r in g.by_type(ASSIGNED)} >= {"Key Vault Crypto Officer", "SQL DB Contributor"}
+    assert not g.by_type(ELIGIBLE) and not g.by_type(POLICY)
+    with pytest.raises(Exception, match="approvers"):
+        _duties(approver_function="key-admin")
 
 
 @pytest.mark.parametrize(

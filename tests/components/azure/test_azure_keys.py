@@ -26,7 +26,9 @@ def _store(**kwargs):
     holder = {}
 
     def fn(opts):
-        holder["store"] = KeyStore("ks", KeyStoreArgs(**args), opts=opts)
+        holder["store"] = store = KeyStore("ks", KeyStoreArgs(**args), opts=opts)
+        if "sql-tde" in store.keys:
+            store.key_uri("sql-tde").apply(lambda uri: holder.__setitem__("uri", uri))
 
     return record(fn, location=kwargs.get("location", "westeurope")), holder
 
@@ -47,11 +49,12 @@ def test_defaults_are_compliant():
     for k in keys.values():
         p = k.inputs["properties"]
         assert p["kty"] == "RSA-HSM" and p["keySize"] == 3072 and p["attributes"]["exportable"] is False
-        assert p["rotationPolicy"]["attributes"]["expiryTime"] == "P2Y"
+        # issue 16: versions never expire (10-year backups stay readable); rotation is automatic
+        assert "attributes" not in p["rotationPolicy"]
         actions = {a["action"]["type"]: a["trigger"] for a in p["rotationPolicy"]["lifetimeActions"]}
-        assert actions["rotate"] == {"timeAfterCreate": "P1Y"}
+        assert actions == {"rotate": {"timeAfterCreate": "P1Y"}}
         assert k.protect and k.inputs["tags"]["purpose"] == k.inputs["keyName"]
-    assert holder["store"].key_uri("sql-tde") == "https://kv-test.vault.azure.net/keys/sql-tde"
+    assert holder["uri"] == "https://kv-test.vault.azure.net/keys/sql-tde"
     with pytest.raises(KeyError):
         holder["store"].key_uri("other")
     assert not g.by_type("azure-native:network:PrivateEndpoint")
@@ -73,6 +76,7 @@ def test_options_endpoint_diagnostics_purposes_rotation():
     assert [k.inputs["keyName"] for k in g.by_type(KEY)] == ["sql-tde"]
     p = g.by_type(KEY)[0].inputs["properties"]["rotationPolicy"]
     assert p["lifetimeActions"][0]["trigger"] == {"timeAfterCreate": "P90D"}
+    assert p["attributes"] == {"expiryTime": "P180D"}
     pe = one(g, "azure-native:network:PrivateEndpoint")
     assert pe["privateLinkServiceConnections"][0]["groupIds"] == ["vault"] and pe["location"] == "northeurope"
     assert (

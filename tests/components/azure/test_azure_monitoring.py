@@ -5,8 +5,6 @@ from azure_support import RG, SUB, TAGS, assert_in_regions, assert_tagged, diagn
 
 from components.azure.monitoring import SecurityMonitoring, SecurityMonitoringArgs
 
-RULE = "azure-native:securityinsights:ScheduledAlertRule"
-
 
 def _siem(**kwargs):
     args = {"resource_group_name": RG, "subscription_id": SUB, "tags": TAGS, **kwargs}
@@ -19,28 +17,14 @@ def test_defaults_are_compliant():
     assert ws.protect and ws.id in locked_ids(g)
     assert ws.inputs["features"]["disableLocalAuth"] is True
     assert ws.inputs["publicNetworkAccessForQuery"] == "Disabled"
-    assert (
-        one(g, "azure-native:securityinsights:SentinelOnboardingState")["workspaceName"] == "dosis-sentinel"
-    )
-    tables = {t.inputs["tableName"]: t.inputs for t in g.by_type("azure-native:operationalinsights:Table")}
-    assert {"AzureActivity", "AzureDiagnostics", "SigninLogs"} <= set(tables)
-    assert all(t["totalRetentionInDays"] == 3650 for t in tables.values())
+    # Sentinel, its tables and rules come later (components/azure/sentinel.py), in creation order.
+    assert not g.by_type("azure-native:securityinsights:SentinelOnboardingState")
     activity = one(g, "azure-native:monitor:SubscriptionDiagnosticSetting")
     assert activity["workspaceId"] == ws.id
     assert {"Administrative", "Security", "Policy"} <= {c["category"] for c in activity["logs"]}
     entra = one(g, "azure-native:aadiam:DiagnosticSetting")
     assert {"SignInLogs", "AuditLogs"} <= {c["category"] for c in entra["logs"]}
     assert ws.id in diagnosed(g, ws.id)
-    rules = {r.inputs["ruleId"]: r.inputs for r in g.by_type(RULE)}
-    assert set(rules) == {
-        "dosis-key-operations",
-        "dosis-role-assignment-changes",
-        "dosis-sign-in-without-mfa",
-    }
-    assert "KeyDelete" in rules["dosis-key-operations"]["query"]
-    assert "ROLEASSIGNMENTS/WRITE" in rules["dosis-role-assignment-changes"]["query"]
-    assert "multiFactorAuthentication" in rules["dosis-sign-in-without-mfa"]["query"]
-    assert all(r["enabled"] and r["incidentConfiguration"]["createIncident"] for r in rules.values())
     alert = one(g, "azure-native:monitor:ActivityLogAlert")
     assert alert["scopes"] == [f"/subscriptions/{SUB}"]
     assert alert["actions"]["actionGroups"][0]["actionGroupId"].endswith("/dosis-soc")
@@ -50,7 +34,6 @@ def test_defaults_are_compliant():
 
 def test_options_break_glass_soc_retention_no_entra():
     g = _siem(
-        break_glass_object_ids=["bg-1"],
         soc_emails=["soc@example.org"],
         total_retention_days=4383,
         retention_days=180,
@@ -58,14 +41,9 @@ def test_options_break_glass_soc_retention_no_entra():
         public_query_access=True,
         workspace_name="w2",
     )
-    rules = {r.inputs["ruleId"]: r.inputs for r in g.by_type(RULE)}
-    assert "'bg-1'" in rules["dosis-break-glass-sign-in"]["query"]
     assert (
         one(g, "azure-native:monitor:ActionGroup")["emailReceivers"][0]["emailAddress"] == "soc@example.org"
     )
-    assert {
-        t.inputs["totalRetentionInDays"] for t in g.by_type("azure-native:operationalinsights:Table")
-    } == {4383}
     assert not g.by_type("azure-native:aadiam:DiagnosticSetting")
     assert one(g, "azure-native:operationalinsights:Workspace")["publicNetworkAccessForQuery"] == "Enabled"
 

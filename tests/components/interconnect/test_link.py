@@ -80,7 +80,7 @@ def test_defaults_create_four_tunnels_end_to_end(default_graph):
         "azure-native:network:LocalNetworkGateway": 4,
         "azure-native:network:VirtualNetworkGatewayConnection": 4,
         "azure-native:network:SecurityRule": 2,
-        "azure-native:monitor:MetricAlert": 1,
+        "azure-native:monitor:MetricAlert": 2,  # one per Azure gateway instance
     }
     component = default_graph.by_type("dosis-eloket:interconnect:CrossCloudVpnLink")
     assert len(component) == 1
@@ -200,16 +200,32 @@ def test_tunnel_state_alarms_go_to_the_soc(default_graph):
         assert (alarm.inputs["namespace"], alarm.inputs["metricName"]) == ("AWS/VPN", "TunnelState")
         assert alarm.inputs["alarmActions"] == ["arn:aws:sns:eu-west-1:123456789012:soc"]
         assert alarm.inputs["treatMissingData"] == "breaching"
-    (alert,) = default_graph.by_type("azure-native:monitor:MetricAlert")
-    criterion = alert.inputs["criteria"]["allOf"][0]
-    assert criterion["metricName"] == "BgpPeerStatus"
-    assert sorted(criterion["dimensions"][0]["values"]) == [
-        "169.254.21.1",
-        "169.254.21.5",
-        "169.254.22.1",
-        "169.254.22.5",
-    ]
-    assert alert.inputs["actions"][0]["actionGroupId"].endswith("/actionGroups/soc")
+    # issue 16: one alert per instance with only its own peers, Maximum per peer (an average over both
+    # instances is 0.5 forever, since each AWS tunnel terminates on one instance only)
+    alerts = {a.inputs["ruleName"]: a for a in default_graph.by_type("azure-native:monitor:MetricAlert")}
+    peers = {
+        "link-connection-status-instance0": ["169.254.21.1", "169.254.22.1"],
+        "link-connection-status-instance1": ["169.254.21.5", "169.254.22.5"],
+    }
+    assert set(alerts) == set(peers)
+    for rule, alert in alerts.items():
+        criterion = alert.inputs["criteria"]["allOf"][0]
+        assert criterion["metricName"] == "BgpPeerStatus" and criterion["timeAggregation"] == "Maximum"
+        assert criterion["dimensions"] == [
+            {"name": "BgpPeerAddress", "operator": "Include", "values": peers[rule]}
+        ]
+        assert alert.inputs["actions"][0]["actionGroupId"].endswith("/actionGroups/soc")
+
+
+def test_failover_link_uses_its_own_apipa_slots():
+    """A second Azure gateway on the same virtual private gateway needs distinct inside CIDRs."""
+    graph = record(apipa_slot_offset=2)
+    cidrs = sorted(
+        v.inputs[f"tunnel{t}InsideCidr"]
+        for v in graph.by_type("aws:ec2/vpnConnection:VpnConnection")
+        for t in (1, 2)
+    )
+    assert cidrs == ["169.254.21.12/30", "169.254.21.8/30", "169.254.22.12/30", "169.254.22.8/30"]
 
 
 def test_static_routing_option_routes_only_dosis_uit():
@@ -258,7 +274,7 @@ def test_single_instance_and_route_table_count_options():
         ({"routing": "ospf"}, "routing must be 'bgp' or 'static', got 'ospf'"),
         ({"gateway_instances": 3}, "gateway_instances must be 1 or 2, got 3"),
         ({"nsg_priority": 4090}, "nsg_priority must be 100..4086, got 4090"),
-    ({"tunnel_log_retention_days": 0}, "tunnel_log_retention_days must be >= 1, got 0"),
+        ({"tunnel_log_retention_days": 0}, "tunnel_log_retention_days must be >= 1, got 0"),
     ],
 )
 def test_bad_options_are_refused(option, message):
@@ -293,5 +309,6 @@ def test_connections_pin_each_instance_apipa_address_when_ip_configurations_are_
     by_name = {c.name: c for c in graph.by_type("azure-native:network:VirtualNetworkGatewayConnection")}
     pinned = by_name["link-conn-1-2"].inputs["gatewayCustomBgpIpAddresses"]
     assert [(p["ipConfigurationId"].rsplit("/", 1)[1], p["customBgpIpAddress"]) for p in pinned] == [
-        ("instance0", "169.254.22.2"), ("instance1", "169.254.22.6")]
-
+        ("instance0", "169.254.22.2"),
+        ("instance1", "169.254.22.6"),
+    ]

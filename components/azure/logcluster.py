@@ -1,0 +1,91 @@
+"""Dedicated Log Analytics cluster whose data is encrypted with the controller's key (R2016; DPA annex 3
+b.iv). Replaces the waiver for Microsoft-managed keys on the SIEM workspace: the workspace is linked to
+the cluster before Sentinel is onboarded (Microsoft's required order for Sentinel with a CMK).
+
+The key reference is versionless (the cluster follows key rotation); the cluster's own identity may
+only wrap/unwrap with that one key. Capacity is a commitment tier in GB/day (100 is the smallest).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_azure_native as azure
+
+from components.azure.common import child, eea_location, kept, key_identity, lock
+from policies.core.eea import DOSIS_PRIMARY
+
+COMMITMENT_TIERS = (100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 25000, 50000)
+
+
+@dataclass
+class LogClusterArgs:
+    cluster_name: str
+    """Name of the Log Analytics cluster."""
+    resource_group_name: pulumi.Input[str]
+    """Resource group of the workspace's region."""
+    subscription_id: pulumi.Input[str]
+    """Subscription of the role definitions."""
+    workspace_name: pulumi.Input[str]
+    """Workspace linked to the cluster (its data is then encrypted with the key)."""
+    key_vault_uri: pulumi.Input[str]
+    """URI of the vault holding the key (an Output of the vault, so the key store exists first)."""
+    key_name: pulumi.Input[str]
+    """Name of the key (an Output of the key resource; versionless: the cluster follows rotation)."""
+    key_scope: pulumi.Input[str]
+    """ARM id of the key: the cluster identity gets wrap/unwrap on it only."""
+    tags: dict[str, str]
+    """Mandatory tags."""
+    location: str = DOSIS_PRIMARY
+    """Region of the cluster and workspace (EEA only)."""
+    capacity_gb_per_day: int = 100
+    """Commitment tier (GB/day); one of COMMITMENT_TIERS."""
+
+
+class LogCluster(pulumi.ComponentResource):
+    """A CMK Log Analytics cluster and the link of the workspace to it."""
+
+    cluster: azure.operationalinsights.Cluster
+    link: azure.operationalinsights.LinkedService
+
+    def __init__(self, name: str, args: LogClusterArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("dosis-eloket:azure:LogCluster", name, None, opts)
+        location = eea_location(args.location, f"LogCluster {name}")
+        if args.capacity_gb_per_day not in COMMITMENT_TIERS:
+            raise ValueError(f"LogCluster {name}: capacity must be one of {COMMITMENT_TIERS} GB/day")
+        rg = args.resource_group_name
+        # A user-assigned identity holds its wrap/unwrap grant before the cluster is created with the key
+        # (a system identity would exist only after the cluster, too late for the key check at creation).
+        identity, self.grant = key_identity(
+            name,
+            resource_group_name=rg,
+            location=location,
+            tags=args.tags,
+            key_scope=args.key_scope,
+            subscription_id=args.subscription_id,
+            parent=self,
+        )
+        self.cluster = azure.operationalinsights.Cluster(
+            f"{name}-cluster",
+            cluster_name=args.cluster_name,
+            resource_group_name=rg,
+            location=location,
+            identity={"type": "UserAssigned", "user_assigned_identities": [identity.id]},
+            sku={"name": "CapacityReservation", "capacity": args.capacity_gb_per_day},
+            is_double_encryption_enabled=True,
+            key_vault_properties={"key_vault_uri": args.key_vault_uri, "key_name": args.key_name},
+            tags=args.tags,
+            opts=kept(self, depends_on=[self.grant]),
+        )
+        lock(f"{name}-cluster", self.cluster, self)
+        self.link = azure.operationalinsights.LinkedService(
+            f"{name}-link",
+            resource_group_name=rg,
+            workspace_name=args.workspace_name,
+            linked_service_name="cluster",
+            write_access_resource_id=self.cluster.id,
+            tags=args.tags,
+            opts=child(self, depends_on=[self.grant]),
+        )
+        self.register_outputs({"clusterId": self.cluster.id})

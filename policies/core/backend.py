@@ -1,0 +1,100 @@
+"""The state backend and secrets provider of a stack, read from the project's files (the CLI never tells a
+policy pack where the state lives): `Pulumi.yaml` `backend.url`, the stack file's `secretsprovider` /
+`encryptionsalt`, and every `PULUMI_BACKEND_URL` / `pulumi login <url>` in the repository's CI workflows.
+
+Which directory holds which project comes from the pack config (`projectDirs`: project name -> directory,
+relative to the repository); a project that is not listed cannot be placed and blocks.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import yaml
+
+from policies.core.records import REPO_ROOT
+
+_WORKFLOW_URL = re.compile(
+    r"PULUMI_BACKEND_URL\s*[:=]\s*['\"]?([^'\"\s#]+(?:\s*\}\})?)|pulumi\s+login\s+([^\s;&|]+)"
+)
+CONFIDENTIAL = ("vertrouwelijk", "strikt-vertrouwelijk")
+
+
+@dataclass(frozen=True)
+class StateSettings:
+    """Where a stack's state and the key of its secrets are decided, with the file each came from."""
+
+    backends: tuple[tuple[str, str], ...]
+    """(source, backend URL) pairs; empty: nothing chosen, so the CLI's default (Pulumi Cloud)."""
+    secrets_provider: str | None
+    encryption_salt: bool
+    source: str
+    problems: tuple[str, ...] = ()
+
+
+def _yaml(path: Path) -> tuple[dict, str | None]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, f"{_shown(path)}: not found"
+    except (OSError, yaml.YAMLError) as e:
+        return {}, f"{_shown(path)}: cannot be read ({type(e).__name__})"
+    return (data if isinstance(data, dict) else {}), None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+@functools.lru_cache(maxsize=32)
+def state_settings(project_dir: str, stack: str) -> StateSettings:
+    """Read once per (project directory, stack)."""
+    root = (REPO_ROOT / project_dir).resolve()
+    project, problem = _yaml(root / "Pulumi.yaml")
+    problems = [problem] if problem else []
+    backends: list[tuple[str, str]] = []
+    url = (project.get("backend") or {}).get("url") if isinstance(project.get("backend"), dict) else None
+    if isinstance(url, str) and url.strip():
+        backends.append((f"{_shown(root / 'Pulumi.yaml')} backend.url", url.strip()))
+    for wf in sorted((REPO_ROOT / ".github" / "workflows").glob("*.y*ml")):
+        for m in _WORKFLOW_URL.finditer(wf.read_text(encoding="utf-8")):
+            backends.append((f"{_shown(wf)} PULUMI_BACKEND_URL", (m.group(1) or m.group(2)).strip()))
+    config_dir = root / str(project.get("stackConfigDir") or ".")
+    stack_file = config_dir / f"Pulumi.{stack}.yaml"
+    data, problem = _yaml(stack_file)
+    if problem:
+        problems.append(problem)
+    provider = data.get("secretsprovider")
+    return StateSettings(
+        tuple(backends),
+        provider if isinstance(provider, str) else None,
+        bool(data.get("encryptionsalt")),
+        _shown(stack_file),
+        tuple(problems),
+    )
+
+
+def parse_backend(url: str) -> tuple[str, str, str | None]:
+    """(scheme, host the state goes to, region when the URL states it)."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    region = (query.get("region") or [None])[0]
+    scheme = parts.scheme.lower()
+    if scheme == "s3":
+        return scheme, f"{parts.netloc}.s3.amazonaws.com", region
+    if scheme == "azblob":
+        account = (query.get("storage_account") or [""])[0]
+        return scheme, f"{account}.blob.core.windows.net" if account else "", region
+    if scheme == "awskms":
+        arn_region = parts.netloc.split(":")[3] if parts.netloc.startswith("arn:") else None
+        return scheme, "", region or arn_region
+    if scheme == "azurekeyvault":
+        return scheme, parts.netloc.lower(), region
+    return scheme, parts.netloc.lower(), region

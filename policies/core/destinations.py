@@ -1,0 +1,304 @@
+"""Where a reference points, judged from the reference itself where it says (ARN region, regional hostname,
+region name, declared endpoint, location-free class); DEFER when only the stack can tell (an Azure id, a
+bucket, an Azure service hostname, an unknown value): policies/core/resolution.py resolves those.
+
+Never by logical (Pulumi) name. Whatever resolves to nothing blocks, naming the field path.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policies.core.eea import normalize_azure_location
+from policies.core.endpoints import Endpoint, find, load_endpoints
+from policies.core.location import Allowed, allowed, region_verdict
+from policies.core.references import Ref
+from policies.core.rule import RuleContext
+
+AZURE_REGIONS = frozenset(
+    [
+        "eastus",
+        "eastus2",
+        "westus",
+        "westus2",
+        "westus3",
+        "centralus",
+        "northcentralus",
+        "southcentralus",
+        "westcentralus",
+        "canadacentral",
+        "canadaeast",
+        "brazilsouth",
+        "brazilsoutheast",
+        "mexicocentral",
+        "chilecentral",
+        "eastasia",
+        "southeastasia",
+        "japaneast",
+        "japanwest",
+        "koreacentral",
+        "koreasouth",
+        "australiaeast",
+        "australiasoutheast",
+        "australiacentral",
+        "australiacentral2",
+        "centralindia",
+        "southindia",
+        "westindia",
+        "jioindiawest",
+        "jioindiacentral",
+        "uaenorth",
+        "uaecentral",
+        "qatarcentral",
+        "israelcentral",
+        "southafricanorth",
+        "southafricawest",
+        "newzealandnorth",
+        "indonesiacentral",
+        "malaysiawest",
+        "chinaeast",
+        "chinanorth",
+        "chinaeast2",
+        "chinanorth2",
+        "chinanorth3",
+        "usgovvirginia",
+        "usgovarizona",
+        "usgovtexas",
+        "uksouth",
+        "ukwest",
+        "switzerlandnorth",
+        "switzerlandwest",
+        "westeurope",
+        "northeurope",
+        "francecentral",
+        "francesouth",
+        "germanywestcentral",
+        "germanynorth",
+        "swedencentral",
+        "swedensouth",
+        "norwayeast",
+        "norwaywest",
+        "italynorth",
+        "polandcentral",
+        "spaincentral",
+        "austriaeast",
+        "belgiumcentral",
+        "denmarkeast",
+    ]
+)
+_AWS_REGION = re.compile(
+    r"^(?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov|-iso[a-z]?)?-[a-z]+(?:-[a-z]+)?-\d$"
+)
+_REGION_IN_HOST = re.compile(
+    r"(?:^|[.-])((?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov)?-[a-z]+(?:-[a-z]+)?-\d)\."
+)
+# ARN services without a region that name no place (identity, DNS, org structure).
+GLOBAL_ARN_SERVICES = frozenset(
+    {
+        "iam",
+        "sts",
+        "organizations",
+        "route53",
+        "route53domains",
+        "waf",
+        "budgets",
+        "ce",
+        "health",
+        "support",
+        "trustedadvisor",
+        "shield",
+        "account",
+        "cur",
+    }
+)
+EDGE_HOST_SUFFIXES = (
+    ".cloudfront.net",
+    ".azureedge.net",
+    ".azurefd.net",
+    ".trafficmanager.net",
+    ".awsglobalaccelerator.com",
+    ".fastly.net",
+    ".akamaiedge.net",
+    ".edgekey.net",
+)
+SOVEREIGN_HOST_SUFFIXES = (
+    ".amazonaws.com.cn",
+    ".chinacloudapi.cn",
+    ".usgovcloudapi.net",
+    ".azure.us",
+    ".azure.cn",
+)
+# Identifiers that look like hosts but receive no data from the resource (schemas, the ARM control plane).
+LOCATION_FREE_HOSTS = frozenset(
+    {
+        "schema.management.azure.com",
+        "management.azure.com",
+        "json-schema.org",
+        "www.w3.org",
+        "schemas.microsoft.com",
+        "login.microsoftonline.com",
+    }
+)
+PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".corp", ".localhost", ".invalid")
+AWS_HOST_SUFFIXES = (".amazonaws.com", ".aws", ".on.aws", ".api.aws")
+# Azure service host suffix -> azure-native modules whose resources that host names (by physical name).
+AZURE_HOSTS: dict[str, tuple[str, ...]] = {
+    ".blob.core.windows.net": ("storage",),
+    ".file.core.windows.net": ("storage",),
+    ".queue.core.windows.net": ("storage",),
+    ".table.core.windows.net": ("storage",),
+    ".dfs.core.windows.net": ("storage",),
+    ".web.core.windows.net": ("storage",),
+    ".vault.azure.net": ("keyvault",),
+    ".managedhsm.azure.net": ("keyvault",),
+    ".database.windows.net": ("sql",),
+    ".documents.azure.com": ("cosmosdb",),
+    ".redis.cache.windows.net": ("redis",),
+    ".servicebus.windows.net": ("servicebus", "eventhub", "relay"),
+    ".azurewebsites.net": ("web",),
+    ".scm.azurewebsites.net": ("web",),
+    ".azurecr.io": ("containerregistry",),
+    ".search.windows.net": ("search",),
+    ".azure-api.net": ("apimanagement",),
+    ".postgres.database.azure.com": ("dbforpostgresql",),
+    ".mysql.database.azure.com": ("dbformysql",),
+    ".ods.opinsights.azure.com": ("operationalinsights",),
+    ".oms.opinsights.azure.com": ("operationalinsights",),
+}
+_PRIVATE_IP = re.compile(
+    r"^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
+)
+_IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """ok (nothing to report), a problem message, or `deferred`: only the stack graph can place it."""
+
+    problem: str | None = None
+    deferred: bool = False
+
+
+OK = Outcome()
+DEFER = Outcome(deferred=True)
+
+
+def region_of(value: str) -> tuple[str, str] | None:
+    """(cloud, region) when `value` is an AWS region name or an Azure region (name or display name); any case
+    (`US-EAST-1` is judged as us-east-1, never ignored)."""
+    v = value.strip().lower()
+    if _AWS_REGION.match(v):
+        return ("aws", v)
+    norm = normalize_azure_location(v)
+    return ("azure", norm) if norm in AZURE_REGIONS else None
+
+
+def _endpoint_outcome(e: Endpoint, ref: Ref, ok: Allowed) -> Outcome:
+    if e.region:
+        placed = region_of(e.region)
+        if placed is None:
+            return Outcome(
+                f"`{ref.path}`: declared endpoint {e.id!r} has region {e.region!r}, which is no known region"
+            )
+        msg = region_verdict(*placed, f"`{ref.path}` (declared endpoint {e.id})", ok)
+        return Outcome(msg) if msg else OK
+    from policies.core.endpoints import EEA_COUNTRIES
+
+    if e.jurisdiction in EEA_COUNTRIES:
+        return OK
+    return Outcome(
+        f"`{ref.path}` goes to declared endpoint {e.id!r} in jurisdiction {e.jurisdiction}, outside the EEA"
+    )
+
+
+def judge_local(ref: Ref, ctx: RuleContext, what: str = "data is sent there") -> Outcome:
+    """What the reference itself (and the declared endpoints) says; DEFER when only the graph can tell."""
+    ok = allowed(ctx)
+    if ref.kind in ("unknown", "secret"):
+        return DEFER  # it may be another resource's output: only the graph's dependencies can tell
+    e = find(load_endpoints(ctx.stack), ref.kind, ref.value)
+    if e is not None:
+        return _endpoint_outcome(e, ref, ok)
+    if ref.kind == "region":
+        placed = region_of(ref.value)
+        if placed is None:
+            return OK  # the field holds something else (a URL, a path): its references are scanned
+        msg = region_verdict(*placed, f"`{ref.path}` ({what})", ok)
+        return Outcome(msg) if msg else OK
+    if ref.kind == "arn":
+        return _judge_arn(ref, ok, what)
+    if ref.kind == "bucket":
+        e = find(load_endpoints(ctx.stack), "host", f"{ref.value}.s3.amazonaws.com")
+        return _endpoint_outcome(e, ref, ok) if e is not None else DEFER
+    if ref.kind == "azure-id":
+        rid = ref.value.lower()
+        if "/resourcegroups/" not in rid or "/providers/microsoft.authorization/" in rid:
+            return OK  # subscription scope, role/policy definitions: no place of their own
+        return DEFER
+    return _judge_host(ref, ok, what)
+
+
+def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
+    parts = ref.value.split(":", 5)
+    partition, service, region = parts[1], parts[2], parts[3]
+    if partition != "aws":
+        return Outcome(f"`{ref.path}` = {ref.value!r} is in the {partition} partition, outside the EEA")
+    if "*" in region or (not region and "*" in parts[-1].split("/", 1)[0]):
+        return OK  # an IAM permission pattern over many places, not one destination
+    if region:
+        msg = region_verdict("aws", region, f"`{ref.path}` ({what})", ok)
+        return Outcome(msg) if msg else OK
+    if service == "cloudfront":
+        return Outcome(f"`{ref.path}` refers to CloudFront, a global edge service")
+    return OK if service in GLOBAL_ARN_SERVICES else DEFER
+
+
+def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
+    h = ref.value
+    if (
+        h in LOCATION_FREE_HOSTS
+        or h.endswith(PRIVATE_SUFFIXES)
+        or h.startswith("privatelink.")
+        or _PRIVATE_IP.match(h)
+    ):
+        return OK
+    if _IP.match(h):
+        return DEFER  # a public IP: a public IP address resource of this stack, or nothing
+    if h.endswith(EDGE_HOST_SUFFIXES):
+        return Outcome(
+            f"`{ref.path}` sends to {h}, a global edge service (data served from points of presence "
+            "worldwide)"
+        )
+    if h.endswith(SOVEREIGN_HOST_SUFFIXES):
+        return Outcome(f"`{ref.path}` sends to {h}, in a cloud partition outside the EEA")
+    m = _REGION_IN_HOST.search(h + ".")
+    if m and (h.endswith(AWS_HOST_SUFFIXES) or h.endswith(".internal")):
+        msg = region_verdict("aws", m.group(1), f"`{ref.path}` ({h})", ok)
+        return Outcome(msg) if msg else OK
+    if h.endswith(AWS_HOST_SUFFIXES):
+        if ref.principal:
+            return OK  # a service principal names a service
+        if ".s3." in h or h.endswith(".s3.amazonaws.com"):
+            return DEFER  # <bucket>.s3.amazonaws.com: the bucket of this stack, if it is one
+        return Outcome(
+            f"`{ref.path}` sends to {h}, a global AWS endpoint (us-east-1); use the regional "
+            "endpoint of an allowed region"
+        )
+    for label in h.split("."):
+        if label in AZURE_REGIONS:
+            msg = region_verdict("azure", label, f"`{ref.path}` ({h})", ok)
+            return Outcome(msg) if msg else OK
+    if azure_modules(h):
+        return DEFER
+    return Outcome(
+        f"`{ref.path}` sends to {h}, which is neither a resource of this stack nor a declared "
+        "external endpoint (stacks/records/endpoints.yaml: add it with its region and why)"
+    )
+
+
+def azure_modules(host: str) -> tuple[str, tuple[str, ...]] | None:
+    for suffix, modules in AZURE_HOSTS.items():
+        if host.endswith(suffix):
+            return host[: -len(suffix)].rsplit(".", 1)[-1], modules
+    return None

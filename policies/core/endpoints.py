@@ -1,0 +1,206 @@
+"""Declared external endpoints: the outside services and hosts this project may send data to, with where
+they are and why (`stacks/records/endpoints.yaml`, or `<DOSIS_RECORDS_DIR>/endpoints.yaml`).
+
+A reference that is not a resource of the stack resolves only through this record (or to a documented
+location-free class). The record is validated when the pack loads: a malformed record, an entry without a
+region or jurisdiction, or an unknown class raises EndpointsError naming the file and key, and the gate
+exits 2 (bad input); the CLI refuses to start the pack.
+
+    endpoints:
+      - id: magda                     # unique
+        class: government-service     # one of CLASSES
+        hosts: ["*.magda.be"]         # hostnames; "*.x" matches every subdomain of x
+        arns: ["arn:aws:sqs:eu-west-1:123456789012:"]      # ARN prefixes
+        azureIds: ["/subscriptions/<id>/resourceGroups/rg-siem"]  # Azure resource id prefixes
+        region: eu-west-1             # a cloud region ... or:
+        jurisdiction: BE              # ISO 3166 country code (EEA) / EU
+        reason: "why the project talks to it (>= 20 characters)"
+        stacks: [dosis-prod]          # optional: only these stacks
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from policies.core.records import _read_yaml, _records_dir, _shown
+
+CLASSES = frozenset(
+    {
+        "own-domain",
+        "government-service",
+        "supplier",
+        "siem",
+        "identity-provider",
+        "cloud-service",
+        "state-backend",
+        "peer-network",
+    }
+)
+EEA_COUNTRIES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+        "EU",
+    ]
+)
+_KEYS = frozenset({"id", "class", "hosts", "arns", "azureIds", "region", "jurisdiction", "reason", "stacks"})
+
+
+class EndpointsError(ValueError):
+    """A bad endpoints record (bad input: the gate exits 2 naming file and key)."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One declared outside endpoint."""
+
+    id: str
+    cls: str
+    hosts: tuple[str, ...]
+    arns: tuple[str, ...]
+    azure_ids: tuple[str, ...]
+    region: str | None
+    jurisdiction: str | None
+    reason: str
+    stacks: tuple[str, ...]
+
+    def matches(self, kind: str, value: str) -> bool:
+        v = value.lower()
+        if kind == "host":
+            return any(v == h or (h.startswith("*.") and v.endswith(h[1:])) for h in self.hosts)
+        if kind == "arn":
+            return any(value.startswith(a) for a in self.arns)
+        if kind == "azure-id":
+            return any(v == a or v.startswith(a + "/") for a in self.azure_ids)
+        return False
+
+    @property
+    def where(self) -> str:
+        return self.region or f"jurisdiction {self.jurisdiction}"
+
+
+def _strings(e: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = e.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise EndpointsError(f"{where}.{key}: must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _entry(e: Any, where: str) -> Endpoint:
+    if not isinstance(e, dict):
+        raise EndpointsError(
+            f"{where}: must be a mapping with id, class, hosts/arns/azureIds, region, reason"
+        )
+    extra = sorted(set(e) - _KEYS)
+    if extra:
+        raise EndpointsError(f"{where}.{extra[0]}: unknown key (known: {', '.join(sorted(_KEYS))})")
+    if not isinstance(e.get("id"), str) or not e["id"].strip():
+        raise EndpointsError(f"{where}.id: missing")
+    if e.get("class") not in CLASSES:
+        raise EndpointsError(f"{where}.class: {e.get('class')!r} is not one of {', '.join(sorted(CLASSES))}")
+    hosts = tuple(h.lower() for h in _strings(e, "hosts", where))
+    arns, ids = (
+        _strings(e, "arns", where),
+        tuple(i.lower().rstrip("/") for i in _strings(e, "azureIds", where)),
+    )
+    if not (hosts or arns or ids):
+        raise EndpointsError(f"{where}.hosts: give at least one of hosts, arns, azureIds")
+    region, jurisdiction = e.get("region"), e.get("jurisdiction")
+    if region is None and jurisdiction is None:
+        raise EndpointsError(f"{where}.region: missing (give the cloud region or the jurisdiction)")
+    if region is not None and (not isinstance(region, str) or not region.strip()):
+        raise EndpointsError(f"{where}.region: must be a region name")
+    if jurisdiction is not None and (not isinstance(jurisdiction, str) or len(jurisdiction) != 2):
+        raise EndpointsError(f"{where}.jurisdiction: must be an ISO 3166 country code (or EU)")
+    reason = e.get("reason")
+    if not isinstance(reason, str) or len(reason.strip()) < 20:
+        raise EndpointsError(f"{where}.reason: must say why in at least 20 characters")
+    return Endpoint(
+        e["id"].strip(),
+        e["class"],
+        hosts,
+        arns,
+        ids,
+        region,
+        jurisdiction and jurisdiction.upper(),
+        reason.strip(),
+        _strings(e, "stacks", where),
+    )
+
+
+def parse_endpoints(data: Any, path: str) -> tuple[Endpoint, ...]:
+    """Validate an endpoints document (None: no record, no endpoints)."""
+    if data is None:
+        return ()
+    entries = data.get("endpoints") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise EndpointsError(f"{path}: endpoints: must be a list of endpoint records")
+    out = [_entry(e, f"{path}: endpoints[{i}]") for i, e in enumerate(entries)]
+    ids = [e.id for e in out]
+    for i, e in enumerate(out):
+        if ids.index(e.id) != i:
+            raise EndpointsError(f"{path}: endpoints[{i}].id: {e.id!r} is declared twice")
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(directory: str) -> tuple[Endpoint, ...]:
+    path = Path(directory) / "endpoints.yaml"
+    shown = _shown(path)
+    data, error = _read_yaml(path)
+    if error:
+        raise EndpointsError(error.replace(str(path), shown))
+    return parse_endpoints(data, shown)
+
+
+@functools.lru_cache(maxsize=32)
+def _for_stack(directory: str, stack: str) -> tuple[Endpoint, ...]:
+    return tuple(e for e in _load(directory) if not e.stacks or stack in e.stacks)
+
+
+def load_endpoints(stack: str) -> tuple[Endpoint, ...]:
+    """The endpoints declared for `stack` (raises EndpointsError on a bad record)."""
+    return _for_stack(_records_dir(), stack)
+
+
+def validate_record() -> int:
+    """Load (and so validate) the record; called when the pack loads. Returns the number of endpoints."""
+    return len(_load(_records_dir()))
+
+
+def find(endpoints: tuple[Endpoint, ...], kind: str, value: str) -> Endpoint | None:
+    for e in endpoints:
+        if e.matches(kind, value):
+            return e
+    return None

@@ -1,0 +1,55 @@
+"""Geo-redundant copies implied by a SKU or redundancy setting: they land in the home region's pair."""
+
+from __future__ import annotations
+
+from policies.core.eea import normalize_azure_location
+from policies.core.location import AZURE_PAIRS, Location
+from policies.core.view import ResourceView, get_path, is_unknown, unknown_message
+
+# type -> input paths whose value says the data is copied to the paired region ([] = every element)
+GEO_SETTINGS: dict[str, tuple[str, ...]] = {
+    "azure-native:storage:StorageAccount": ("sku.name",),
+    "azure-native:sql:Database": ("requestedBackupStorageRedundancy",),
+    "azure-native:sql:ManagedInstance": ("requestedBackupStorageRedundancy",),
+    "azure-native:recoveryservices:Vault": ("properties.redundancySettings.standardTierStorageRedundancy",),
+    "azure-native:dataprotection:BackupVault": ("properties.storageSettings[].type",),
+}
+_GEO = ("GRS", "RAGRS", "GZRS", "RAGZRS", "GEO", "GEOZONE", "GEOREDUNDANT")
+
+
+def _values(view: ResourceView, path: str) -> list[tuple[str, object]]:
+    head, _, rest = path.partition("[]")
+    value = view.get(head)
+    if not rest:
+        return [(head, value)]
+    if not isinstance(value, list):
+        return [(head, value)] if is_unknown(value) else []
+    return [(f"{head}.{i}{rest}", get_path(v, rest.lstrip("."))) for i, v in enumerate(value)]
+
+
+def geo_copies(view: ResourceView, home: Location | None) -> list[tuple[str, str | None, str | None]]:
+    """(field, paired region, problem) for every geo-redundant setting of the resource."""
+    out: list[tuple[str, str | None, str | None]] = []
+    for path in GEO_SETTINGS.get(view.type, ()):
+        for field, value in _values(view, path):
+            if value is None:
+                continue
+            if is_unknown(value):
+                out.append((field, None, unknown_message(field, "where the geo-redundant copy goes")))
+                continue
+            token = str(value).upper().replace("STANDARD_", "").replace("PREMIUM_", "").replace("_", "")
+            if token not in _GEO or home is None or home.region is None:
+                continue
+            pair = AZURE_PAIRS.get(normalize_azure_location(home.region))
+            if pair is None:
+                out.append(
+                    (
+                        field,
+                        None,
+                        f"`{field}` = {value!r} is geo-redundant but {home.region!r} has no "
+                        "known paired region, so the copy's location cannot be judged",
+                    )
+                )
+            else:
+                out.append((field, pair, None))
+    return out

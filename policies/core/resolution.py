@@ -1,0 +1,129 @@
+"""Deferred references resolved over the stack graph: to the resource whose recorded id, ARN, bucket name,
+physical name or endpoint output they are (never its logical name), or through property dependencies for a
+value that is unknown or secret; what resolves to nothing blocks, naming the field path.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policies.core.destinations import azure_modules, region_of
+from policies.core.location import allowed, effective_location, region_verdict
+from policies.core.references import BUCKET_TYPES, Ref, iter_strings
+from policies.core.rule import RuleContext
+from policies.core.view import ResourceView, StackGraph
+
+
+class GraphIndex:
+    """Stack resources by their recorded ARN, Azure id, bucket name, physical name and endpoint outputs."""
+
+    def __init__(self, graph: StackGraph):
+        self.by_key: dict[str, ResourceView] = {}
+        self.stack_refs = graph.by_type("pulumi:pulumi:StackReference")
+        for r in graph.resources:
+            if r.cloud == "aws":
+                for k in ("arn", "bucket") if r.type in BUCKET_TYPES else ("arn",):
+                    v = r.input(k)
+                    if isinstance(v, str):
+                        self.by_key.setdefault(f"{k}:{v}", r)
+            elif r.cloud == "azure":
+                rid, name = r.input("id"), r.input("name")
+                if isinstance(rid, str) and rid.startswith("/subscriptions/"):
+                    self.by_key.setdefault(f"id:{rid.lower()}", r)
+                    name = name if isinstance(name, str) else rid.rsplit("/", 1)[-1]
+                if isinstance(name, str):
+                    self.by_key.setdefault(f"name:{r.type.split(':')[1]}:{name.lower()}", r)
+            for k in (
+                "endpoint",
+                "dnsName",
+                "fqdn",
+                "hostName",
+                "domainName",
+                "primaryEndpoints",
+                "ipAddress",
+                "publicIp",
+                "address",
+            ):
+                for s in iter_strings(r.input(k)):
+                    host = s.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+                    if "." in host:
+                        self.by_key.setdefault(f"host:{host}", r)
+
+    def find(self, ref: Ref) -> ResourceView | None:
+        v = ref.value
+        if ref.kind == "bucket":
+            return self.by_key.get(f"bucket:{v}")
+        if ref.kind == "arn":
+            hit = self.by_key.get(f"arn:{v}")
+            if hit is None and v.startswith("arn:aws:s3:::"):
+                hit = self.by_key.get(f"bucket:{v[13:].split('/', 1)[0]}")
+            return hit
+        if ref.kind == "azure-id":
+            rid = v.lower()
+            m = re.match(
+                r"^(/subscriptions/[^/]+/resourcegroups/[^/]+(?:/providers/[^/]+/[^/]+/[^/]+)?)", rid
+            )
+            return self.by_key.get(f"id:{rid}") or (self.by_key.get(f"id:{m.group(1)}") if m else None)
+        hit = self.by_key.get(f"host:{v}")
+        if hit is None and ".s3." in v:
+            hit = self.by_key.get(f"bucket:{v.split('.s3.', 1)[0]}")
+        if hit is None and (az := azure_modules(v)):
+            name, modules = az
+            hit = next((r for m in modules if (r := self.by_key.get(f"name:{m}:{name}"))), None)
+        return hit
+
+    def from_stack_reference(self, ref: Ref) -> str | None:
+        """The region/location a referenced stack states for an output equal to `ref` (its own outputs)."""
+        for s in self.stack_refs:
+            outputs = s.input("outputs")
+            if isinstance(outputs, dict) and any(ref.value in x for x in iter_strings(outputs)):
+                for key in ("location", "region"):
+                    if isinstance(outputs.get(key), str):
+                        return outputs[key]
+        return None
+
+
+def graph_index(graph: StackGraph) -> GraphIndex:
+    idx = graph.__dict__.get("_dest_index")
+    if idx is None:
+        idx = graph.__dict__["_dest_index"] = GraphIndex(graph)
+    return idx
+
+
+def _placed(target: ResourceView, ref: Ref, graph: StackGraph, ctx: RuleContext, what: str) -> str | None:
+    loc = effective_location(target, graph)
+    if loc is None:
+        return None
+    if loc.problem:
+        return f"`{ref.path}` refers to {target.name}, whose location cannot be judged: {loc.problem}"
+    return region_verdict(loc.cloud, loc.region or "", f"`{ref.path}` ({target.name}: {what})", allowed(ctx))
+
+
+def judge_in_graph(
+    ref: Ref, view: ResourceView, graph: StackGraph, ctx: RuleContext, what: str = "data is sent there"
+) -> str | None:
+    """A deferred reference, resolved to a resource of the stack (by recorded id/ARN/endpoint) or failing."""
+    if ref.kind in ("unknown", "secret"):
+        # the value is computed from other resources: judged by where those are (property dependencies)
+        deps = graph.dependency_of(view, ref.path.split(".", 1)[0].split("(", 1)[0])
+        if not deps:
+            how = "unknown during preview" if ref.kind == "unknown" else "a secret the policy cannot read"
+            return (
+                f"`{ref.path}` is {how} and computed from no resource of this stack, so where {what} "
+                "cannot be judged (fail closed); make the destination a known, non-secret value"
+            )
+        return next((m for d in deps if (m := _placed(d, ref, graph, ctx, what))), None)
+    idx = graph_index(graph)
+    target = idx.find(ref)
+    if target is not None:
+        return _placed(target, ref, graph, ctx, what)
+    stated = idx.from_stack_reference(ref)
+    if stated is not None:
+        placed = region_of(stated)
+        if placed is not None:
+            return region_verdict(*placed, f"`{ref.path}` (a resource of a referenced stack)", allowed(ctx))
+    return (
+        f"`{ref.path}` refers to {ref.value!r}, which is neither a resource of this stack (matched by its "
+        "recorded id, ARN or endpoint, never by name) nor a declared external endpoint "
+        "(stacks/records/endpoints.yaml), so where it is cannot be judged"
+    )

@@ -1,0 +1,45 @@
+"""A location inherited from a resource group is an allowed EEA region (CLOUD "Servers", DPA art. 12).
+
+Second line over the graph: azure-native resources without a `location` of their own are created where
+their resource group is, which only the whole stack shows.
+"""
+
+from __future__ import annotations
+
+from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
+from policies.core.rule import Rule, RuleContext
+from policies.core.view import StackGraph
+
+
+def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
+    ok = allowed(ctx)
+    out: list[tuple[str, str]] = []
+    for r in graph.resources:
+        local = effective_location(r, None)
+        if local is None or local.region is not None or local.problem or local.source != "resource group":
+            continue
+        loc = effective_location(r, graph)
+        if loc is None:
+            continue
+        if loc.problem:
+            out.append((r.urn, loc.problem))
+        elif loc.region is not None:
+            msg = region_verdict(loc.cloud, loc.region, f"the resource (location from {loc.source})", ok)
+            if msg:
+                out.append((r.urn, msg))
+    return out
+
+
+RULE = Rule(
+    id="require-eea-inherited-location",
+    title="Every resource that takes its location from a resource group is in an allowed EEA region.",
+    severity="critical",
+    remediation="Create the resource group in an allowed EEA region, or give the resource its own allowed "
+    "`location`; the resource group must be a resource of this stack with a known location.",
+    controls=("LOC-01", "LOC-02"),
+    check=check,
+    module=__name__,
+    scope="stack",
+    config_schema=ALLOWED_REGIONS_SCHEMA,
+    waivable=False,
+)

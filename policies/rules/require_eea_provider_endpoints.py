@@ -1,0 +1,56 @@
+"""A provider sends its API traffic (and with it every resource's data) only to allowed EEA endpoints:
+`endpoints` overrides, proxies, assume-role targets in other partitions, STS regions, Azure environments and
+metadata hosts are locations too (DPA art. 12, CLOUD "Servers"). A bad provider blocks every resource that
+uses it, before it is created (resource scope: CrossGuard hands each resource its provider's inputs).
+"""
+
+from __future__ import annotations
+
+from policies.core.destinations import judge_local
+from policies.core.location import ALLOWED_REGIONS_SCHEMA
+from policies.core.references import provider_references
+from policies.core.rule import Rule, RuleContext
+from policies.core.view import ResourceView
+
+_AZURE_PUBLIC = frozenset({"", "public", "azurecloud", "azurepubliccloud"})
+_WHAT = "the provider sends API traffic there"
+
+
+def check(view: ResourceView, ctx: RuleContext) -> list[str]:
+    p = view.provider
+    if p is None:
+        return []
+    out: list[str] = []
+    for ref in provider_references(view):
+        o = judge_local(ref, ctx, _WHAT)
+        if o.problem:
+            out.append(o.problem)
+        elif o.deferred:
+            shown = repr(ref.value) if ref.kind not in ("unknown", "secret") else f"({ref.kind})"
+            out.append(
+                f"`{ref.path}` = {shown} is not a regional endpoint of an allowed region nor a "
+                "declared external endpoint, so where the provider sends traffic cannot be judged"
+            )
+    if p.type == "pulumi:providers:azure-native":
+        env = p.inputs.get("environment")
+        if isinstance(env, str) and env.lower() not in _AZURE_PUBLIC:
+            out.append(
+                f"`provider.environment` = {env!r}: a sovereign/national Azure cloud outside the EEA "
+                "public regions"
+            )
+    return out
+
+
+RULE = Rule(
+    id="require-eea-provider-endpoints",
+    title="Every provider sends its API traffic to endpoints in allowed EEA regions.",
+    severity="critical",
+    remediation="Remove the provider's endpoint/proxy overrides or point them at regional endpoints of an "
+    "allowed region (or a declared EEA endpoint); assume roles in the `aws` partition; use the public "
+    "Azure cloud.",
+    controls=("LOC-02",),
+    check=check,
+    module=__name__,
+    config_schema=ALLOWED_REGIONS_SCHEMA,
+    waivable=False,
+)

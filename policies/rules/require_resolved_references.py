@@ -1,0 +1,55 @@
+"""Every reference only the stack can place resolves to a resource of the stack in an allowed EEA region
+(DPA art. 12, CLOUD "Servers").
+
+Second line over the graph: Azure resource ids, bucket ARNs and Azure service hostnames are matched to the
+stack resource whose recorded id, ARN or endpoint they are (never by logical name); geo-redundant copies of
+resources that inherit their location are judged here too. What matches nothing blocks, naming the field.
+"""
+
+from __future__ import annotations
+
+from policies.core.destinations import judge_local
+from policies.core.geo import GEO_SETTINGS, geo_copies
+from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
+from policies.core.references import references
+from policies.core.resolution import judge_in_graph
+from policies.core.rule import Rule, RuleContext
+from policies.core.view import StackGraph
+
+
+def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for r in graph.resources:
+        if not r.custom:
+            continue
+        for ref in references(r):
+            if judge_local(ref, ctx).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):
+                out.append((r.urn, msg))
+        if (
+            r.type in GEO_SETTINGS
+            and (local := effective_location(r, None))
+            and local.source == "resource group"
+        ):
+            for field, region, problem in geo_copies(r, effective_location(r, graph)):
+                msg = problem or region_verdict(
+                    "azure", region or "", f"`{field}` (geo-redundant copy)", allowed(ctx)
+                )
+                if msg:
+                    out.append((r.urn, msg))
+    return out
+
+
+RULE = Rule(
+    id="require-resolved-references",
+    title="Every Azure id, bucket or service host a resource refers to is a resource of this stack in an "
+    "allowed EEA region, or a declared endpoint.",
+    severity="critical",
+    remediation="Refer to a resource of this stack (its id/ARN/endpoint output), or declare the outside "
+    "resource with its region and reason in stacks/records/endpoints.yaml.",
+    controls=("LOC-02",),
+    check=check,
+    module=__name__,
+    scope="stack",
+    config_schema=ALLOWED_REGIONS_SCHEMA,
+    waivable=False,
+)

@@ -1,0 +1,1 @@
+"""Preflight: the tenant and account prerequisites of the three stacks, checked before `pulumi up`."""

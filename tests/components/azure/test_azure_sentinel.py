@@ -1,0 +1,53 @@
+"""Sentinel: onboarding after its prerequisites, table retention after onboarding, each analytics rule
+after the table it queries (issue 16: rules on tables that do not exist yet in a new workspace)."""
+
+import pulumi_azure_native as azure
+from azure_support import RG, assert_in_regions, record
+
+from components.azure.sentinel import ARCHIVED_TABLES, DETECTIONS, Sentinel, SentinelArgs
+
+RULE = "azure-native:securityinsights:ScheduledAlertRule"
+TABLE = "azure-native:operationalinsights:Table"
+ONBOARDING = "azure-native:securityinsights:SentinelOnboardingState"
+
+
+def _sentinel(**kwargs):
+    def fn(opts):
+        before = azure.resources.ResourceGroup("cluster-link", location="westeurope", opts=opts)
+        Sentinel("s", SentinelArgs(RG, "ws", after=[before], **kwargs), opts=opts)
+
+    return record(fn)
+
+
+def _deps(resource):
+    return set(resource.dependencies) | {u for us in resource.property_dependencies.values() for u in us}
+
+
+def test_rules_wait_for_their_table_and_onboarding():
+    g = _sentinel(customer_managed_key=True, break_glass_object_ids=["bg-1"])
+    (onboarding,) = g.by_type(ONBOARDING)
+    assert onboarding.inputs["customerManagedKey"] is True
+    assert any(u.endswith("cluster-link") for u in _deps(onboarding))
+    tables = {t.inputs["tableName"]: t for t in g.by_type(TABLE)}
+    assert set(tables) == set(ARCHIVED_TABLES)
+    for t in tables.values():
+        assert onboarding.urn in _deps(t), t.name
+        assert t.inputs["totalRetentionInDays"] == 3650
+    rules = {r.inputs["ruleId"]: r for r in g.by_type(RULE)}
+    assert set(rules) == {f"dosis-{d[0]}" for d in DETECTIONS} | {"dosis-break-glass-sign-in"}
+    for rule in rules.values():
+        table = rule.inputs["query"].split()[0]
+        assert table in tables, rule.name
+        assert {onboarding.urn, tables[table].urn} <= _deps(rule), rule.name
+        assert rule.inputs["enabled"] and rule.inputs["incidentConfiguration"]["createIncident"]
+    assert "'bg-1'" in rules["dosis-break-glass-sign-in"].inputs["query"]
+    assert "KeyDelete" in rules["dosis-key-operations"].inputs["query"]
+    assert_in_regions(g)
+
+
+def test_ten_year_tables_cover_app_blob_and_query_logs():
+    """DPA annex 1: App Service HTTP logs, blob logs and query audit are kept 10 years too."""
+    g = _sentinel(total_retention_days=4383)
+    names = {t.inputs["tableName"] for t in g.by_type(TABLE)}
+    assert {"AppServiceHTTPLogs", "StorageBlobLogs", "LAQueryLogs", "SigninLogs"} <= names
+    assert {t.inputs["totalRetentionInDays"] for t in g.by_type(TABLE)} == {4383}

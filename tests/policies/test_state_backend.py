@@ -1,0 +1,71 @@
+"""require-eea-state-backend: the state backend and secrets provider, read from the project's files."""
+
+from __future__ import annotations
+
+import pytest
+from policy_testlib import graph, messages
+
+from policies.core.backend import state_settings
+
+ALLOWED = ["westeurope", "northeurope", "eu-west-1"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh(monkeypatch):
+    monkeypatch.setenv("PULUMI_PROJECT", "proj")
+    state_settings.cache_clear()
+    yield
+    state_settings.cache_clear()
+
+
+def project(tmp_path, backend: str | None, stack_file: str = "config: {}\n", stack: str = "dosis-prod"):
+    text = "name: proj\nruntime: python\n" + (f"backend:\n  url: {backend}\n" if backend else "")
+    (tmp_path / "Pulumi.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / f"Pulumi.{stack}.yaml").write_text(stack_file, encoding="utf-8")
+    return {"allowedRegions": ALLOWED, "projectDirs": {"proj": str(tmp_path)}}
+
+
+KMS = "secretsprovider: awskms://alias/eloket/state?region=eu-west-1\nconfig: {}\n"
+
+
+def judge(config, stack="dosis-prod"):
+    state_settings.cache_clear()  # the files change within a test
+    return [m for _, m in messages("require-eea-state-backend", graph(), config, stack=stack)]
+
+
+def test_the_project_itself_passes(monkeypatch):
+    monkeypatch.setenv("PULUMI_PROJECT", "dosis-eloket")
+    config = {"allowedRegions": ALLOWED, "projectDirs": {"dosis-eloket": "."}}
+    for stack in ("dosis-prod", "portal-prod", "interconnect-prod"):
+        assert judge(config, stack) == []
+
+
+def test_eu_bucket_and_kms_key_pass(tmp_path):
+    assert judge(project(tmp_path, "s3://state?region=eu-west-1", KMS)) == []
+
+
+def test_backends_outside_or_unplaceable(tmp_path):
+    assert "no state backend is chosen" in judge(project(tmp_path, None, KMS))[0]
+    assert "outside the EEA" in judge(project(tmp_path, "s3://state?region=us-east-1", KMS))[0]
+    assert "on whatever machine" in judge(project(tmp_path, "file://~", KMS))[0]
+    assert "declared external endpoint" in judge(project(tmp_path, "https://api.pulumi.com", KMS))[0]
+    assert "not a declared endpoint with a region" in judge(project(tmp_path, "s3://state", KMS))[0]
+
+
+def test_secrets_provider_of_a_confidential_stack(tmp_path):
+    found = judge(project(tmp_path, "s3://state?region=eu-west-1", "encryptionsalt: v1:abc\nconfig: {}\n"))
+    assert "encrypted with a passphrase" in found[0]
+    gcp = judge(project(tmp_path, "s3://state?region=eu-west-1", "secretsprovider: gcpkms://x\nconfig: {}\n"))
+    assert "gcpkms:// cannot be placed" in gcp[0]
+    us = judge(
+        project(
+            tmp_path,
+            "s3://s?region=eu-west-1",
+            "secretsprovider: awskms://alias/k?region=us-west-2\nconfig: {}\n",
+        )
+    )
+    assert "outside the EEA" in us[0]
+
+
+def test_unlisted_project_cannot_be_placed(tmp_path):
+    assert "not in the policy config `projectDirs`" in judge({"projectDirs": {}})[0]

@@ -1,0 +1,130 @@
+"""dosis-prod, issue 16: properties a real `pulumi up` needs (order, API shapes) and a failover that works."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from gate.recording import Graph, record_program
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "components" / "azure"))
+from azure_support import custom
+
+PROJECT = Path(__file__).parents[2]
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return record_program(PROJECT, "dosis-prod")
+
+
+def _deps(r) -> set[str]:
+    return set(r.dependencies) | {u for us in r.property_dependencies.values() for u in us}
+
+
+def _by_name(graph: Graph, typ: str) -> dict:
+    return {r.name: r for r in graph.by_type(typ)}
+
+
+def test_data_stores_wait_for_their_key_and_its_grant(graph):
+    """Key URIs were plain strings: the server/account could be created before the key existed."""
+    keys = _by_name(graph, "azure-native:keyvault:Key")
+    servers = _by_name(graph, "azure-native:sql:Server")
+    assert keys["kv-weu-sql-tde"].urn in _deps(servers["sql-primary"])
+    assert keys["kv-neu-sql-tde"].urn in _deps(servers["sql-secondary"])
+    (account,) = graph.by_type("azure-native:storage:StorageAccount")
+    assert keys["kv-weu-storage"].urn in _deps(account)
+    (cluster,) = graph.by_type("azure-native:operationalinsights:Cluster")
+    assert keys["kv-weu-logs"].urn in _deps(cluster)
+    key_ids = {k.id: k for k in keys.values()}
+    grants = [
+        r for r in graph.by_type("azure-native:authorization:RoleAssignment") if r.inputs["scope"] in key_ids
+    ]
+    assert len(grants) >= 5
+    for grant in grants:  # a key-scope role assignment is created after its key
+        assert key_ids[grant.inputs["scope"]].urn in _deps(grant), grant.name
+    for data_store in (*servers.values(), account, cluster):  # ... and the store after the grant
+        assert any(g.urn in _deps(data_store) for g in grants), data_store.name
+
+
+def test_nsg_service_tags_use_the_singular_prefix(graph):
+    tags = {"AzureActiveDirectory", "AzureMonitor", "VirtualNetwork", "Internet"}
+    for rule in graph.by_type("azure-native:network:SecurityRule"):
+        plural = rule.inputs.get("destinationAddressPrefixes", []) + rule.inputs.get(
+            "sourceAddressPrefixes", []
+        )
+        assert not tags & set(plural), rule.name
+    dests = {
+        r.inputs.get("destinationAddressPrefix") for r in graph.by_type("azure-native:network:SecurityRule")
+    }
+    assert {"AzureActiveDirectory", "AzureMonitor"} <= dests
+
+
+def test_failover_region_has_apps_plan_endpoints_and_vpn_gateway(graph):
+    """D36 §100: a westeurope outage is not a total outage."""
+    for typ in (
+        "azure-native:web:AppServicePlan",
+        "azure-native:network:VirtualNetworkGateway",
+        "azure-native:keyvault:Vault",
+        "azure-native:sql:Server",
+    ):
+        assert {graph.region(r) for r in graph.by_type(typ)} == {"westeurope", "northeurope"}, typ
+    apps = {r.inputs["name"]: r for r in graph.by_type("azure-native:web:WebApp")}
+    assert set(apps) == {f"dosis-{k}-{r}" for k in ("in", "uit") for r in ("weu", "neu")}
+    for name, app in apps.items():
+        settings = {s["name"]: s["value"] for s in app.inputs["siteConfig"]["appSettings"]}
+        assert settings["SQL_SERVER"] == "dosis-sql-weu-fog.database.windows.net", name  # follows failover
+        assert graph.region(app) == ("northeurope" if name.endswith("neu") else "westeurope")
+    endpoints = [
+        r
+        for r in graph.by_type("azure-native:network:PrivateEndpoint")
+        if r.inputs["privateLinkServiceConnections"][0]["groupIds"] == ["sites"]
+    ]
+    assert {graph.region(e) for e in endpoints} == {"westeurope", "northeurope"}
+    ips = {ip["privateIPAddress"] for e in endpoints for ip in e.inputs.get("ipConfigurations") or []}
+    assert {"10.10.1.10", "10.11.1.10"} <= ips
+
+
+def test_workspace_is_queryable_privately_and_under_a_customer_key(graph):
+    (ws,) = graph.by_type("azure-native:operationalinsights:Workspace")
+    assert ws.inputs["publicNetworkAccessForQuery"] == "Disabled"
+    (scope,) = graph.by_type("azure-native:monitor:PrivateLinkScope")
+    assert scope.inputs["accessModeSettings"]["queryAccessMode"] == "PrivateOnly"
+    (scoped,) = graph.by_type("azure-native:monitor:PrivateLinkScopedResource")
+    assert scoped.inputs["linkedResourceId"] == ws.id
+    (pe,) = [
+        r
+        for r in graph.by_type("azure-native:network:PrivateEndpoint")
+        if r.inputs["privateLinkServiceConnections"][0]["groupIds"] == ["azuremonitor"]
+    ]
+    assert pe.inputs["privateLinkServiceConnections"][0]["privateLinkServiceId"] == scope.id
+    (cluster,) = graph.by_type("azure-native:operationalinsights:Cluster")
+    assert cluster.inputs["keyVaultProperties"]["keyName"] == "logs"
+    assert "keyVersion" not in cluster.inputs["keyVaultProperties"]  # versionless: follows rotation
+    (link,) = graph.by_type("azure-native:operationalinsights:LinkedService")
+    assert link.inputs["writeAccessResourceId"] == cluster.id
+    (onboarding,) = graph.by_type("azure-native:securityinsights:SentinelOnboardingState")
+    assert link.urn in _deps(onboarding) and onboarding.inputs["customerManagedKey"] is True
+
+
+def test_no_committed_waiver_expires_before_mid_2027():
+    """The Log Analytics CMK waiver (2026-12-31) is resolved by the cluster, not renewed."""
+    for path in (PROJECT / "stacks" / "records" / "waivers").glob("*.yaml"):
+        for w in yaml.safe_load(path.read_text()).get("waivers") or []:
+            assert datetime.date.fromisoformat(str(w["expires"])) >= datetime.date(2027, 6, 30), (path, w)
+            assert not (w["rule"] == "require-customer-managed-keys" and w["resource"] == "siem-workspace")
+
+
+def test_tde_keys_never_expire_and_rotate_automatically(graph):
+    for key in graph.by_type("azure-native:keyvault:Key"):
+        policy = key.inputs["properties"]["rotationPolicy"]
+        assert "expiryTime" not in (policy.get("attributes") or {}), key.name
+    for server in graph.by_type("azure-native:sql:Server"):
+        assert server.inputs["keyId"].endswith("/keys/sql-tde")  # versionless
+
+
+def test_every_custom_resource_is_in_a_dosis_region_or_global(graph):
+    assert {graph.region(r) for r in custom(graph)} <= {"westeurope", "northeurope", "global", None}
