@@ -29,6 +29,7 @@ from components.interconnect.offvendor_backup import (
     OffVendorContainerArgs,
 )
 from policies.core.eea import DOSIS_PRIMARY, PORTAL_REGION
+from stacks.config import config_error
 
 # ---------------------------------------------------------------- dosis
 
@@ -134,6 +135,8 @@ def portal_key(name: str, args: CustomerKeyArgs, cfg: Any, store: ControllerKeyS
     if cfg.key_custody == "provider-managed":
         return CustomerKey(name, args, opts=opts)
     xks_id = (cfg.xks_key_ids or {}).get(args.purpose) if cfg.key_custody == "xks" else None
+    if cfg.key_custody == "xks" and not xks_id:
+        raise config_error("xksKeyIds", f"no external key id for {args.purpose}")
     return ControllerKey(name, args, store=store, xks_key_id=xks_id, opts=opts)
 
 

@@ -27,7 +27,7 @@ class SecurityLogArchiveArgs:
     """Log Analytics workspace name."""
     cluster_name: str
     """Dedicated Log Analytics cluster name (customer-managed key)."""
-    hsm_uri: str
+    hsm_uri: pulumi.Input[str]
     """Managed HSM of the controller (https://<name>.managedhsm.azure.net)."""
     key_name: str
     """Key of the cluster in that HSM."""

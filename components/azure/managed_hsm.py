@@ -97,19 +97,35 @@ class ControllerHsm(pulumi.ComponentResource):
         lock(f"{name}-hsm", self.hsm, self)
         if args.workspace_id is not None:
             diagnostics(f"{name}-hsm", self.hsm.id, args.workspace_id, self.hsm)
-        self.register_outputs({"hsmId": self.hsm.id, "hsmUri": self.uri})
+        self.register_outputs({"hsmId": self.hsm.id})
 
     @property
-    def uri(self) -> str:
-        return f"https://{self.hsm_name}.managedhsm.azure.net"
+    def uri(self) -> pulumi.Output[str]:
+        """https://<name>.managedhsm.azure.net, as an Output of the pool: its users wait for it."""
+        return pulumi.Output.concat("https://", self.hsm.name, ".managedhsm.azure.net")
 
-    def key_uri(self, purpose: str) -> str:
+    def key_uri(self, purpose: str) -> pulumi.Output[str]:
         """Versionless key URI (services follow new versions the controller imports)."""
         self._key_version(purpose)
-        return f"{self.uri}/keys/{purpose}"
+        return pulumi.Output.concat(self.uri, "/keys/", purpose)
 
-    def key_versioned_uri(self, purpose: str) -> str:
-        return f"{self.uri}/keys/{purpose}/{self._key_version(purpose)}"
+    def key_versioned_uri(self, purpose: str) -> pulumi.Output[str]:
+        return pulumi.Output.concat(self.uri, "/keys/", purpose, "/", self._key_version(purpose))
+
+    # The KeyStore interface, so that a store can take its key from either.
+    @property
+    def vault_uri(self) -> pulumi.Output[str]:
+        return self.uri
+
+    def key_name(self, purpose: str) -> str:
+        self._key_version(purpose)
+        return purpose
+
+    def key_scope(self, purpose: str) -> pulumi.Output[str]:
+        """ARM scope for the service identity's grant; inside the pool the effective grant is local RBAC
+        (Managed HSM Crypto Service Encryption User on /keys/<purpose>), a data-plane step."""
+        self._key_version(purpose)
+        return self.hsm.id
 
     def _key_version(self, purpose: str) -> str:
         if purpose not in self.key_versions:
