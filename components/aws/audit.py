@@ -10,9 +10,21 @@ import pulumi_aws as aws
 from components.aws import policy
 from components.aws.bucket import SecureBucket, SecureBucketArgs
 from components.aws.common import TEN_YEARS_DAYS, child, encrypted_log_group, service_role
-from components.aws.monitoring import CONFIG_ROLE_NAME
 
-__all__ = ["CONFIG_ROLE_NAME", "AuditTrail", "AuditTrailArgs"]
+# Re-exported: the controls catalogue (policies/catalogue/controls.yaml) names these components by their
+# v1 module; they now live one per module.
+from components.aws.monitoring import CONFIG_ROLE_NAME, SecurityMonitoring, SecurityMonitoringArgs
+from components.aws.privacy import PrivacyLog, PrivacyLogArgs
+
+__all__ = [
+    "CONFIG_ROLE_NAME",
+    "AuditTrail",
+    "AuditTrailArgs",
+    "PrivacyLog",
+    "PrivacyLogArgs",
+    "SecurityMonitoring",
+    "SecurityMonitoringArgs",
+]
 
 
 @dataclass

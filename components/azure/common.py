@@ -14,9 +14,34 @@ import pulumi_azure_native as azure
 from policies.core.eea import AZURE_EEA_REGIONS, normalize_azure_location
 
 SUBSCRIPTION_PREFIX = "/subscriptions/"
+# Key administration without cryptographic use (DPA annex 3 b.vi): the built-in Key Vault Crypto Officer can
+# also decrypt/unwrap/sign, so the key administrators get this custom role instead (fixed GUID per tenant).
+KEY_ADMIN_ROLE = "Key Vault Key Administrator (no cryptographic use)"
+KEY_ADMIN_GUID = "9f627b1b-1143-5b86-b21f-38cc881111a6"
+KEY_USE_DATA_ACTIONS = tuple(
+    f"Microsoft.KeyVault/vaults/keys/{op}/action"
+    for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign", "verify", "release")
+)
+CUSTOM_ROLES: dict[str, dict[str, list[str]]] = {
+    KEY_ADMIN_ROLE: {
+        "actions": [
+            "Microsoft.Authorization/*/read",
+            "Microsoft.KeyVault/checkNameAvailability/read",
+            "Microsoft.KeyVault/deletedVaults/read",
+            "Microsoft.KeyVault/locations/*/read",
+            "Microsoft.KeyVault/vaults/*/read",
+            "Microsoft.KeyVault/operations/read",
+        ],
+        "data_actions": [
+            "Microsoft.KeyVault/vaults/keys/*",
+            "Microsoft.KeyVault/vaults/keyrotationpolicies/*",
+        ],
+        "not_data_actions": list(KEY_USE_DATA_ACTIONS),
+    },
+}
 # Built-in Azure role definitions (GUIDs are identical in every tenant).
 ROLES = {
-    "Reader": "acdd72a7-3d1f-4e06-9e0a-53bd1fd3c1e9",
+    "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
     "Security Reader": "39bc4728-0917-49c7-9d2c-d95423bc2eb4",
     "Microsoft Sentinel Reader": "8d289c81-5878-46d4-8554-54e1e3d8b5cb",
     "Log Analytics Reader": "73c42c96-874c-492b-b04d-ab87d138a893",
@@ -30,6 +55,7 @@ ROLES = {
     "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
     "Owner": "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
     "User Access Administrator": "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    KEY_ADMIN_ROLE: KEY_ADMIN_GUID,
 }
 
 

@@ -9,20 +9,18 @@ the privileged roles are PIM-eligible (just-in-time, time-bound) instead of stan
 from __future__ import annotations
 
 import itertools
-import uuid
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_azure_native as azure
 import pulumi_azuread as azuread
 
-from components.azure.common import ROLES, child, role_definition_id
+from components.azure.common import CUSTOM_ROLES, KEY_ADMIN_ROLE, ROLES, child, role_definition_id
 
 TRIAD = ("db-structure-admin", "access-rights-admin", "key-admin")
 FUNCTIONS = (*TRIAD, "security-auditor", "operator")
-KEY_ADMIN_ROLE = "DOSIS Key Administrator"
-# function -> (read-only roles, privileged roles). KEY_ADMIN_ROLE is the custom role below: the built-in
-# Key Vault Crypto Officer includes keys/* data actions, i.e. decrypt/unwrap (using the key = data).
+# KEY_ADMIN_ROLE is a custom role (components/azure/common.py): the built-in Key Vault Crypto Officer
+# includes keys/* data actions, i.e. decrypt/unwrap (using the key = data access).
 FUNCTION_ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "db-structure-admin": (("Reader",), ("SQL DB Contributor", "SQL Server Contributor")),
     "access-rights-admin": (("Reader",), ("Role Based Access Control Administrator",)),
@@ -36,15 +34,6 @@ NEVER_ASSIGNED = ("Owner", "User Access Administrator")
 # SQL Security Manager, Storage Blob Data roles, Log Analytics Contributor, the triad roles, roles added
 # to Azure tomorrow - is refused because it is not listed.
 DELEGABLE_ROLES = ("Reader", "Security Reader", "Microsoft Sentinel Reader", "Log Analytics Reader")
-# Key management without any cryptographic use of a key (DPA annex 3 b.vi).
-KEY_ADMIN_DATA_ACTIONS = (
-    "Microsoft.KeyVault/vaults/keys/*",
-    "Microsoft.KeyVault/vaults/keyrotationpolicies/*",
-)
-KEY_USE_DATA_ACTIONS = tuple(
-    f"Microsoft.KeyVault/vaults/keys/{a}/action"
-    for a in ("encrypt", "decrypt", "wrap", "unwrap", "sign", "verify", "release", "backup")
-)
 # PIM activation (D36 §115, DPA annex 3 b.viii): approved by a second person, MFA, at most 8 hours.
 MAX_ACTIVATION = "PT8H"
 
@@ -145,19 +134,13 @@ class SeparationOfDuties(pulumi.ComponentResource):
         """Custom role: manage keys and their rotation, never encrypt/decrypt/wrap/unwrap/sign/back up."""
         return azure.authorization.RoleDefinition(
             f"{name}-key-admin-role",
-            role_definition_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{args.group_prefix}/{KEY_ADMIN_ROLE}")),
-            role_name=f"{KEY_ADMIN_ROLE} ({args.group_prefix})",
-            description="Key life cycle without key use (R2016, DPA annex 3 b.vi)",
+            role_definition_id=ROLES[KEY_ADMIN_ROLE],
+            role_name=KEY_ADMIN_ROLE,
+            description="Key life cycle without encrypt/decrypt/wrap/unwrap/sign (R2016, DPA annex 3 b.vi)",
             role_type="CustomRole",
             scope=scope,
             assignable_scopes=[scope],
-            permissions=[
-                {
-                    "actions": ["Microsoft.KeyVault/vaults/read", "Microsoft.Resources/deployments/read"],
-                    "data_actions": list(KEY_ADMIN_DATA_ACTIONS),
-                    "not_data_actions": list(KEY_USE_DATA_ACTIONS),
-                }
-            ],
+            permissions=[CUSTOM_ROLES[KEY_ADMIN_ROLE]],
             opts=child(self),
         )
 

@@ -307,6 +307,12 @@ def test_the_policy_packs_do_not_block_the_stack(graph):
         project="dosis-eloket",
         stack_config=config,
         packs=discover_packs(PROJECT / "policies"),
+        # the project's pack configs, as `gate preview --policy-pack-config` passes them
+        pack_config={
+            name: json.loads((PROJECT / "policies" / "config" / f"{name}.json").read_text())
+            for name in ("eu-residency", "pia-conditions")
+            if (PROJECT / "policies" / "config" / f"{name}.json").exists()
+        },
     )
     assert report.policies, "no policy evaluated"
     assert not report.blocked, [f"{v.policy}: {v.message}" for v in report.violations if v.blocking]

@@ -5,7 +5,7 @@ import re
 import pytest
 from azure_support import SUB, record
 
-from components.azure.common import ROLES
+from components.azure.common import KEY_ADMIN_ROLE, ROLES
 from components.azure.identity import (
     DELEGABLE_ROLES,
     FUNCTIONS,
@@ -55,7 +55,7 @@ def test_defaults_are_compliant():
         assert r.inputs["scope"] == f"/subscriptions/{SUB}" and r.inputs["principalType"] == "Group"
         roles.setdefault(r.inputs["principalId"], set()).add(_role(r, g))
     by_function = {f: roles.get(ids[f], set()) for f in FUNCTIONS}
-    assert "DOSIS Key Administrator (dosis)" in by_function["key-admin"]
+    assert KEY_ADMIN_ROLE in by_function["key-admin"]
     assert "Role Based Access Control Administrator" in by_function["access-rights-admin"]
     assert "SQL DB Contributor" in by_function["db-structure-admin"]
     every = set().union(*by_function.values())
