@@ -57,7 +57,7 @@ class PortalSovereignty:
     xks_vpc_endpoint_service_name: str | None = None
     """xks: VPC endpoint service of the proxy (com.amazonaws.vpce.eu-west-1.vpce-svc-...)."""
     xks_key_ids: dict[str, str] | None = None
-    """xks: external key id at the controller per purpose (logs, trail, database, secrets, static)."""
+    """xks: external key id at the controller per purpose (PORTAL_KEY_PURPOSES)."""
     cloud_hsm_cluster_id: str | None = None
     """cloudhsm: the controller's CloudHSM cluster (cluster-...)."""
     trust_anchor_certificate: str | None = None

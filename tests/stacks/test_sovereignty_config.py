@@ -9,6 +9,8 @@ import pytest
 from gate.recording import record_program
 
 PROJECT = Path(__file__).parents[2]
+# Every workload key of portal-prod, EFS ("files", platform-v2) included: none may escape the custody.
+PORTAL_PURPOSES = ("logs", "trail", "database", "secrets", "static", "files")
 
 
 def _record(stack: str, **overrides: str):
@@ -52,7 +54,7 @@ def test_byok_import_makes_every_portal_key_an_imported_key():
     assert not graph.by_type("aws:kms/key:Key")
     assert not graph.by_type("aws:kms/customKeyStore:CustomKeyStore")
     purposes = {k.inputs["tags"]["purpose"] for k in graph.by_type("aws:kms/externalKey:ExternalKey")}
-    assert {"logs", "trail", "database", "secrets", "static", "log-archive"} == purposes
+    assert {"logs", "trail", "database", "secrets", "static", "files", "log-archive"} == purposes
     for k in graph.by_type("aws:kms/externalKey:ExternalKey"):  # material never passes through state
         assert "keyMaterialBase64" not in k.inputs and k.protect
 
@@ -66,7 +68,8 @@ def test_cloudhsm_keys_live_in_the_cloudhsm_key_store():
     (store,) = graph.by_type("aws:kms/customKeyStore:CustomKeyStore")
     assert store.inputs["customKeyStoreType"] == "AWS_CLOUDHSM"
     keys = graph.by_type("aws:kms/key:Key")
-    assert len(keys) == 5 and all(k.inputs["customKeyStoreId"] == store.id for k in keys)
+    assert {k.inputs["tags"]["purpose"] for k in keys} == set(PORTAL_PURPOSES)
+    assert len(keys) == len(PORTAL_PURPOSES) and all(k.inputs["customKeyStoreId"] == store.id for k in keys)
 
 
 def test_xks_keys_name_their_external_key_and_reach_the_proxy_over_the_endpoint_service():
@@ -75,8 +78,7 @@ def test_xks_keys_name_their_external_key_and_reach_the_proxy_over_the_endpoint_
     assert store.inputs["customKeyStoreType"] == "EXTERNAL_KEY_STORE"
     assert store.inputs["xksProxyConnectivity"] == "VPC_ENDPOINT_SERVICE"
     keys = graph.by_type("aws:kms/key:Key")
-    purposes = ("logs", "trail", "database", "secrets", "static")
-    assert {k.inputs["xksKeyId"] for k in keys} == {f"eloket-{p}-2026" for p in purposes}
+    assert {k.inputs["xksKeyId"] for k in keys} == {f"eloket-{p}-2026" for p in PORTAL_PURPOSES}
 
 
 def test_managed_hsm_dosis_keys_point_at_the_hsm_with_a_replica_once_activated():
