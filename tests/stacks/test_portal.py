@@ -96,7 +96,10 @@ def test_every_resource_resolves_to_the_portal_region(graph):
     providers = {graph.effective_provider(r).name for r in _aws(graph)}
     assert providers == {"portal", "log-archive"}
     config = yaml.safe_load((PROJECT / "stacks/Pulumi.portal-prod.yaml").read_text())["config"]
-    accounts = {"portal": config["dosis-eloket:accountId"], "log-archive": config["dosis-eloket:logArchiveAccountId"]}
+    accounts = {
+        "portal": config["dosis-eloket:accountId"],
+        "log-archive": config["dosis-eloket:logArchiveAccountId"],
+    }
     for provider in graph.by_type("pulumi:providers:aws"):
         assert provider.inputs["region"] == PORTAL_REGION
         assert json.loads(provider.inputs["allowedAccountIds"]) == [accounts[provider.name]]
