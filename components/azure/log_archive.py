@@ -48,7 +48,7 @@ class SecurityLogArchiveArgs:
     tags: dict[str, str]
     """Mandatory tags."""
     workload_provider: pulumi.ProviderResource
-    """Provider of the workload subscription (the activity-log export setting lives there)."""
+    """Provider of the workload subscription (the activity-log export and the HSM key grant live there)."""
     location: str = DOSIS_PRIMARY
     """Region (EEA only)."""
     retention_days: int = 90
@@ -94,6 +94,7 @@ class SecurityLogArchive(pulumi.ComponentResource):
                 workspace_name=self.workspace.name, key_vault_uri=args.keys.vault_uri,
                 key_name=args.keys.key_name("logs"), key_scope=args.keys.key_scope("logs"), tags=args.tags,
                 location=location, capacity_gb_per_day=args.capacity_gb_per_day,
+                key_provider=args.workload_provider,  # the HSM is the workload's: never a security-side grant
             ),
             opts=here,
         )
