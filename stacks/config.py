@@ -98,3 +98,22 @@ def load(schema: type[T], namespace: str | None = None) -> T:
         if full_key.startswith(f"{ns}:") and full_key.split(":", 1)[1] not in known.keys() | SHARED_KEYS:
             raise ConfigError(f"{_config_file()}: {full_key}: unknown key for this stack")
     return schema(**values)
+
+
+# ---------------------------------------------------------------- sovereignty (issue 17)
+# Who holds the keys of the data stores, per cloud, weakest first (docs/sovereignty.md compares them).
+KEY_CUSTODY: dict[str, tuple[str, ...]] = {
+    "azure": ("provider-managed", "managed-hsm"),
+    "aws": ("provider-managed", "byok-import", "cloudhsm", "xks"),
+}
+
+
+def config_error(key: str, message: str) -> ConfigError:
+    """An error naming the file and the key (`<project>:<key>`)."""
+    return ConfigError(f"{_config_file()}: {pulumi.get_project()}:{key}: {message}")
+
+
+def check_key_custody(value: str, cloud: str) -> None:
+    """`keyCustody` must be one of the options of the stack's cloud."""
+    if value not in KEY_CUSTODY[cloud]:
+        raise config_error("keyCustody", f"expected one of {', '.join(KEY_CUSTODY[cloud])}, got {value!r}")

@@ -46,6 +46,7 @@ from components.common.tags import Tags
 from components.interconnect.crypto import TUNNELS
 from components.interconnect.link import apipa_address
 from policies.core.eea import DOSIS_FAILOVER, DOSIS_PRIMARY
+from stacks import sovereignty
 from stacks.config import load
 from stacks.dosis_config import DosisConfig, members, validate
 from stacks.dosis_exports import APIPA_SLOTS, REGIONS, SHORT, exports
@@ -369,9 +370,15 @@ def main() -> None:
     siem = _siem(c)
     net, dns = _networks(c)
     kv = _keys(c, net, dns)
-    _logs(c, siem, kv, net, dns)
-    _people(c)
-    _, storage = _data(c, kv, net, dns)
+    duties = _people(c)
+    # keyCustody: the regional vaults or the controller's Managed HSM (docs/sovereignty.md)
+    admins = [duties.groups["key-admin"].object_id]
+    keys = sovereignty.dosis_keys(c.cfg, kv, c.rgs[DOSIS_PRIMARY], c.tenant, admins, c.ws, c.tags,
+                                  c.opts(DOSIS_PRIMARY))
+    _logs(c, siem, keys.by_region(), net, dns)
+    sovereignty.dosis_security_archive(c.cfg, keys, c.tags, c.sub, c.providers[DOSIS_PRIMARY])
+    _, storage = _data(c, keys.by_region(), net, dns)
     apps = _apps(c, net, dns, storage)
     vpn = _vpn(c, net)
+    sovereignty.offvendor_backups(c.cfg, c.ws, c.tags)
     exports(c, siem, net, apps, vpn)

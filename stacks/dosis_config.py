@@ -18,10 +18,11 @@ from components.azure.monitoring import MAX_TOTAL_RETENTION_DAYS
 from components.azure.storage import IN_REGION_SKUS, PAIRED_SKUS
 from components.azure.vpn import ZONE_REDUNDANT_SKUS
 from stacks.config import ConfigError
+from stacks.sovereignty_config import DosisSovereignty
 
 
 @dataclass(frozen=True)
-class DosisConfig:
+class DosisConfig(DosisSovereignty):
     """Keys of `stacks/Pulumi.dosis-prod.yaml` (namespace `dosis-eloket:`, camelCase)."""
 
     pia_reference: str

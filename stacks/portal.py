@@ -37,6 +37,7 @@ from components.aws.files import SharedFiles, SharedFilesArgs
 from components.aws.web import alb_log_delivery_statements, s3_log_delivery_statements
 from components.common.tags import Tags
 from policies.core.eea import PORTAL_REGION
+from stacks import sovereignty
 from stacks.config import load
 from stacks.portal_config import PortalConfig, validate
 from stacks.portal_keys import Ctx, principals
@@ -323,6 +324,7 @@ def main() -> None:
     net = logs["net"]
     data = _data(c, keys, net)
     _compute(c, keys, logs, data, (drupal_id, frontend_id))
+    sovereignty.portal_log_archive(cfg, cfg.account_id, c.store_tags)  # docs/sovereignty.md
 
     pulumi.export("vpnGatewayId", net.vpn_gateway.id)
     pulumi.export("vpnAmazonSideAsn", cfg.vpn_amazon_side_asn)

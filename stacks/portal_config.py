@@ -10,12 +10,13 @@ import pulumi
 
 from policies.core.eea import PORTAL_REGION
 from stacks.config import ConfigError
+from stacks.sovereignty_config import PortalSovereignty
 
 RFC1918 = tuple(ipaddress.ip_network(c) for c in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
 @dataclass(frozen=True)
-class PortalConfig:
+class PortalConfig(PortalSovereignty):
     """Keys of `stacks/Pulumi.portal-prod.yaml` (namespace `dosis-eloket:`, camelCase)."""
 
     account_id: str

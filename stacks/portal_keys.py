@@ -27,6 +27,7 @@ from components.aws.keys import (
     named_role_user_statement,
 )
 from components.aws.monitoring import CONFIG_ROLE_NAME
+from stacks import sovereignty
 from stacks.portal_config import PortalConfig
 
 NO_DOSIS_DATA = {"dosis-data": "none"}
@@ -64,8 +65,11 @@ def keys(c: Ctx, people: HumanRoles, drupal: WorkloadIdentity, frontend: Workloa
     """One key per purpose; the key-admin role manages them and can never use them."""
     admin_by_name = [iam.role_arn(c.acct, "eloket-key-admin", HUMAN_PATH)]
 
-    def key(purpose: str, **kwargs) -> CustomerKey:
-        return CustomerKey(
+    # Custody (KMS, imported material, XKS or CloudHSM) is the stack's `keyCustody` (docs/sovereignty.md).
+    store = sovereignty.portal_key_store(c.cfg, c.opts)
+
+    def key(purpose: str, **kwargs) -> CustomerKey | sovereignty.ControllerKey:
+        return sovereignty.portal_key(
             f"{purpose}-key",
             CustomerKeyArgs(
                 purpose=purpose,
@@ -75,7 +79,9 @@ def keys(c: Ctx, people: HumanRoles, drupal: WorkloadIdentity, frontend: Workloa
                 deployer_arn=c.deployer,
                 **kwargs,
             ),
-            opts=c.opts,
+            c.cfg,
+            store,
+            c.opts,
         )
 
     acct = c.acct

@@ -54,44 +54,7 @@ class CustomerKey(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: CustomerKeyArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("dosis-eloket:aws:CustomerKey", name, None, opts)
-        if not args.admin_arns:
-            raise ValueError(f"CustomerKey {name}: at least one key administrator is required")
-        if not 7 <= args.deletion_window_in_days <= 30:
-            raise ValueError(f"CustomerKey {name}: deletion window must be 7..30 days")
-        managers = [*args.admin_arns, *([args.deployer_arn] if args.deployer_arn else [])]
-        statements: list[dict[str, Any]] = [
-            policy.statement(
-                "Allow", policy.KMS_ADMIN_ACTIONS, sid="KeyAdministration", principal={"AWS": managers}
-            ),
-            policy.statement(
-                "Deny",
-                [*policy.KMS_USE_ACTIONS, "kms:CreateGrant"],
-                sid="KeyAdministratorsCannotUseKey",
-                principal={"AWS": list(args.admin_arns)},
-            ),
-        ]
-        statements.extend(self._root(args))
-        if args.user_arns:
-            statements.append(
-                policy.statement(
-                    "Allow",
-                    [*policy.KMS_USE_ACTIONS, "kms:DescribeKey"],
-                    sid="KeyUse",
-                    principal={"AWS": list(args.user_arns)},
-                    condition=self._via(args.via_services, args.region),
-                )
-            )
-        if args.deployer_arn and args.deployer_via_services:
-            statements.append(
-                policy.statement(
-                    "Allow",
-                    [*policy.KMS_USE_ACTIONS, "kms:DescribeKey", "kms:CreateGrant"],
-                    sid="DeployerUseThroughServices",
-                    principal={"AWS": [args.deployer_arn]},
-                    condition=self._via(args.deployer_via_services, args.region),
-                )
-            )
-        statements.extend(args.service_statements)
+        statements = key_policy_statements(name, args)
         self.key = aws.kms.Key(
             name,
             description=f"e-loket {args.purpose} key",
@@ -154,6 +117,50 @@ class CustomerKey(pulumi.ComponentResource):
         if not services:
             return None
         return {"StringEquals": {"kms:ViaService": [service_endpoint(s, region) for s in services]}}
+
+
+def key_policy_statements(name: str, args: CustomerKeyArgs) -> list[dict[str, Any]]:
+    """The key policy of a customer key: administrators manage but never use it, users only through
+    their services (shared by keys generated in KMS and keys held by the controller)."""
+    if not args.admin_arns:
+        raise ValueError(f"CustomerKey {name}: at least one key administrator is required")
+    if not 7 <= args.deletion_window_in_days <= 30:
+        raise ValueError(f"CustomerKey {name}: deletion window must be 7..30 days")
+    managers = [*args.admin_arns, *([args.deployer_arn] if args.deployer_arn else [])]
+    statements: list[dict[str, Any]] = [
+        policy.statement(
+            "Allow", policy.KMS_ADMIN_ACTIONS, sid="KeyAdministration", principal={"AWS": managers}
+        ),
+        policy.statement(
+            "Deny",
+            [*policy.KMS_USE_ACTIONS, "kms:CreateGrant"],
+            sid="KeyAdministratorsCannotUseKey",
+            principal={"AWS": list(args.admin_arns)},
+        ),
+    ]
+    statements.extend(CustomerKey._root(args))
+    if args.user_arns:
+        statements.append(
+            policy.statement(
+                "Allow",
+                [*policy.KMS_USE_ACTIONS, "kms:DescribeKey"],
+                sid="KeyUse",
+                principal={"AWS": list(args.user_arns)},
+                condition=CustomerKey._via(args.via_services, args.region),
+            )
+        )
+    if args.deployer_arn and args.deployer_via_services:
+        statements.append(
+            policy.statement(
+                "Allow",
+                [*policy.KMS_USE_ACTIONS, "kms:DescribeKey", "kms:CreateGrant"],
+                sid="DeployerUseThroughServices",
+                principal={"AWS": [args.deployer_arn]},
+                condition=CustomerKey._via(args.deployer_via_services, args.region),
+            )
+        )
+    statements.extend(args.service_statements)
+    return statements
 
 
 def _account_of(arns: list[str]) -> str | None:

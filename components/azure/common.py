@@ -189,9 +189,12 @@ def key_identity(
     key_scope: pulumi.Input[str],
     subscription_id: pulumi.Input[str],
     parent: pulumi.Resource,
+    grant_provider: pulumi.ProviderResource | None = None,
     **opts,
 ) -> tuple[azure.managedidentity.UserAssignedIdentity, azure.authorization.RoleAssignment]:
-    """A user-assigned identity for a data service that may wrap/unwrap with one key and nothing else."""
+    """A user-assigned identity for a data service that may wrap/unwrap with one key and nothing else.
+
+    `grant_provider`: the key's subscription when it differs from the identity's (its owner grants)."""
     identity = azure.managedidentity.UserAssignedIdentity(
         f"{name}-identity",
         resource_group_name=resource_group_name,
@@ -200,7 +203,8 @@ def key_identity(
         opts=child(parent, **opts),
     )
     grant = key_user_grant(
-        f"{name}-key-user", key_scope, identity.principal_id, subscription_id, child(identity)
+        f"{name}-key-user", key_scope, identity.principal_id, subscription_id,
+        child(identity, provider=grant_provider),
     )
     return identity, grant
 

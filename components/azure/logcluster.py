@@ -41,6 +41,8 @@ class LogClusterArgs:
     """Region of the cluster and workspace (EEA only)."""
     capacity_gb_per_day: int = 100
     """Commitment tier (GB/day); one of COMMITMENT_TIERS."""
+    key_provider: pulumi.ProviderResource | None = None
+    """Provider of the key's subscription if not the cluster's: the grant on the key is made there."""
 
 
 class LogCluster(pulumi.ComponentResource):
@@ -65,6 +67,7 @@ class LogCluster(pulumi.ComponentResource):
             key_scope=args.key_scope,
             subscription_id=args.subscription_id,
             parent=self,
+            grant_provider=args.key_provider,
         )
         self.cluster = azure.operationalinsights.Cluster(
             f"{name}-cluster",

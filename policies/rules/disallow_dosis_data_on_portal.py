@@ -3,6 +3,9 @@ MAGDA result is cached transiently (D36 §108-§109)."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from policies.core.helpers import tags_of
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, is_unknown, unknown_message
@@ -31,11 +34,53 @@ _CACHES = (
 )
 
 
+# DOSIS's own off-vendor backup copies (issue 17) may sit in AWS, but never in the portal's account.
+OFFVENDOR_COPY = "offvendor-copy"
+CONFIG_SCHEMA: dict[str, Any] = {
+    "portalAccountIds": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "AWS accounts of the e-loket portal: a store tagged `dosis-data: offvendor-copy` must "
+        "be pinned (provider allowedAccountIds) to other accounts only.",
+    }
+}
+
+
+def _pinned_accounts(view: ResourceView) -> list[str] | None:
+    """The accounts the store's provider is pinned to (allowedAccountIds), None when not known."""
+    value = view.provider.inputs.get("allowedAccountIds") if view.provider else None
+    if isinstance(value, str) and not is_unknown(value):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if isinstance(value, list) and value and all(isinstance(a, str) and not is_unknown(a) for a in value):
+        return value
+    return None
+
+
+def _offvendor_copy(view: ResourceView, ctx: RuleContext) -> list[str]:
+    portal = {str(a) for a in ctx.config.get("portalAccountIds") or ()}
+    if not portal:
+        return ["`dosis-data: offvendor-copy` needs the policy config portalAccountIds to show that the "
+                "store lies outside the portal's account"]
+    accounts = _pinned_accounts(view)
+    if accounts is None:
+        return ["a DOSIS off-vendor copy must use a provider pinned to its backup account "
+                "(allowedAccountIds), so that it can be shown to lie outside the portal's account"]
+    shared = sorted(portal & set(accounts))
+    if shared:
+        return [f"a DOSIS off-vendor copy must not live in the portal's account ({shared})"]
+    return []
+
+
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     tags, problem = tags_of(view)
     if problem:
         return [problem]
     tags = tags or {}
+    if tags.get("dosis-data") == OFFVENDOR_COPY and view.type not in _CACHES:
+        return _offvendor_copy(view, ctx)
     out = []
     if tags.get("dosis-data") != "none":
         out.append(f"portal data store must be tagged `dosis-data: none` (found {tags.get('dosis-data')!r})")
@@ -61,4 +106,5 @@ RULE = Rule(
     check=check,
     module=__name__,
     resource_types=PORTAL_STORES,
+    config_schema=CONFIG_SCHEMA,
 )

@@ -85,6 +85,8 @@ def _bucket(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
 
 
 def _kms_key(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    if r.input("customKeyStoreId") is not None:
+        return []  # XKS / CloudHSM: KMS cannot rotate these; the controller rotates in its key manager
     spec = r.input("customerMasterKeySpec") or r.input("keySpec") or "SYMMETRIC_DEFAULT"
     if spec == "SYMMETRIC_DEFAULT" and r.input("enableKeyRotation") is not True:
         return ["`enableKeyRotation` is not true: the key must rotate (R2016 regular re-encryption)"]
@@ -247,6 +249,7 @@ EXEMPT: dict[str, str] = {
     "azure-native:keyvault:Key": "is the customer-managed key",
     "aws:kms/replicaKey:ReplicaKey": "is a customer-managed key",
     "aws:kms/externalKey:ExternalKey": "is a customer-managed key with imported material",
+    "azure-native:keyvault:ManagedHsm": "holds the controller's keys, not data encrypted with them",
     "azure-native:storage:BlobContainer": "is encrypted by its storage account's key",
     "azure-native:sql:Database": "is encrypted by its server's TDE protector",
 }

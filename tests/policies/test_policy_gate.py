@@ -40,7 +40,8 @@ def test_corpus_program_is_blocked(run_gate, case):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stack", ["dosis-prod", "portal-prod", "interconnect-prod"])
+# portal-prod first: dosis-prod reads its organisation-trail outputs (off-vendor copies, issue 17)
+@pytest.mark.parametrize("stack", ["portal-prod", "dosis-prod", "interconnect-prod"])
 def test_project_stacks_pass_both_packs(run_gate, stack, tmp_path_factory):
     # one output directory for all three: interconnect-prod reads the others' outputs (StackReference)
     tmp_path = tmp_path_factory.getbasetemp() / "policy-stacks"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import sys
 from pathlib import Path
 
@@ -30,23 +31,21 @@ def _by_name(graph: Graph, typ: str) -> dict:
 
 
 def test_data_stores_wait_for_their_key_and_its_grant(graph):
-    """Key URIs were plain strings: the server/account could be created before the key existed."""
-    keys = _by_name(graph, "azure-native:keyvault:Key")
+    """Key URIs were plain strings: the server/account could be created before the key existed. The keys
+    are now in the controller's Managed HSM (issue 17, ENC-01): their URIs are Outputs of the pool."""
+    (hsm,) = graph.by_type("azure-native:keyvault:ManagedHsm")
     servers = _by_name(graph, "azure-native:sql:Server")
-    assert keys["kv-weu-sql-tde"].urn in _deps(servers["sql-primary"])
-    assert keys["kv-neu-sql-tde"].urn in _deps(servers["sql-secondary"])
-    (account,) = graph.by_type("azure-native:storage:StorageAccount")
-    assert keys["kv-weu-storage"].urn in _deps(account)
-    (cluster,) = graph.by_type("azure-native:operationalinsights:Cluster")
-    assert keys["kv-weu-logs"].urn in _deps(cluster)
-    key_ids = {k.id: k for k in keys.values()}
+    (account,) = [a for a in graph.by_type("azure-native:storage:StorageAccount") if a.name == "csv-account"]
+    clusters = graph.by_type("azure-native:operationalinsights:Cluster")
+    assert len(clusters) == 2  # the workload's SIEM and the security subscription's archive
     grants = [
-        r for r in graph.by_type("azure-native:authorization:RoleAssignment") if r.inputs["scope"] in key_ids
+        r for r in graph.by_type("azure-native:authorization:RoleAssignment") if r.inputs["scope"] == hsm.id
     ]
     assert len(grants) >= 5
-    for grant in grants:  # a key-scope role assignment is created after its key
-        assert key_ids[grant.inputs["scope"]].urn in _deps(grant), grant.name
-    for data_store in (*servers.values(), account, cluster):  # ... and the store after the grant
+    for grant in grants:  # a key-scope role assignment is created after the pool holding the key
+        assert hsm.urn in _deps(grant), grant.name
+    for data_store in (*servers.values(), account, *clusters):  # ... and the store after the pool + grant
+        assert hsm.urn in _deps(data_store), data_store.name
         assert any(g.urn in _deps(data_store) for g in grants), data_store.name
 
 
@@ -88,8 +87,18 @@ def test_failover_region_has_apps_plan_endpoints_and_vpn_gateway(graph):
     assert {"10.10.1.10", "10.11.1.10"} <= ips
 
 
+def _workload_workspace(graph: Graph):
+    """The DOSIS SIEM workspace (the archive workspace of the security subscription is the other one)."""
+    (ws,) = [
+        w
+        for w in graph.by_type("azure-native:operationalinsights:Workspace")
+        if graph.effective_provider(w).name != "azure-security"
+    ]
+    return ws
+
+
 def test_workspace_is_queryable_privately_and_under_a_customer_key(graph):
-    (ws,) = graph.by_type("azure-native:operationalinsights:Workspace")
+    ws = _workload_workspace(graph)
     assert ws.inputs["publicNetworkAccessForQuery"] == "Disabled"
     (scope,) = graph.by_type("azure-native:monitor:PrivateLinkScope")
     assert scope.inputs["accessModeSettings"]["queryAccessMode"] == "PrivateOnly"
@@ -101,13 +110,25 @@ def test_workspace_is_queryable_privately_and_under_a_customer_key(graph):
         if r.inputs["privateLinkServiceConnections"][0]["groupIds"] == ["azuremonitor"]
     ]
     assert pe.inputs["privateLinkServiceConnections"][0]["privateLinkServiceId"] == scope.id
-    (cluster,) = graph.by_type("azure-native:operationalinsights:Cluster")
-    assert cluster.inputs["keyVaultProperties"]["keyName"] == "logs"
-    assert "keyVersion" not in cluster.inputs["keyVaultProperties"]  # versionless: follows rotation
-    (link,) = graph.by_type("azure-native:operationalinsights:LinkedService")
-    assert link.inputs["writeAccessResourceId"] == cluster.id
-    (onboarding,) = graph.by_type("azure-native:securityinsights:SentinelOnboardingState")
-    assert link.urn in _deps(onboarding) and onboarding.inputs["customerManagedKey"] is True
+    # Both workspaces (workload SIEM, security archive) are linked to a cluster keyed in the HSM.
+    (hsm,) = graph.by_type("azure-native:keyvault:ManagedHsm")
+    hsm_uri = f"https://{hsm.inputs['name']}.managedhsm.azure.net"
+    clusters = {c.id: c for c in graph.by_type("azure-native:operationalinsights:Cluster")}
+    for cluster in clusters.values():
+        assert cluster.inputs["keyVaultProperties"]["keyVaultUri"] == hsm_uri, cluster.name
+        assert cluster.inputs["keyVaultProperties"]["keyName"] == "logs"
+        assert "keyVersion" not in cluster.inputs["keyVaultProperties"]  # versionless: follows rotation
+    linked = graph.by_type("azure-native:operationalinsights:LinkedService")
+    links = {link.inputs["workspaceName"]: link for link in linked}
+    onboardings = graph.by_type("azure-native:securityinsights:SentinelOnboardingState")
+    workspaces = graph.by_type("azure-native:operationalinsights:Workspace")
+    assert len(workspaces) == len(onboardings) == len(clusters) == 2
+    for workspace in workspaces:
+        link = links[workspace.inputs["workspaceName"]]
+        assert link.inputs["writeAccessResourceId"] in clusters, workspace.name
+        name = workspace.inputs["workspaceName"]
+        (onboarding,) = [o for o in onboardings if o.inputs["workspaceName"] == name]
+        assert link.urn in _deps(onboarding) and onboarding.inputs["customerManagedKey"] is True
 
 
 def test_no_committed_waiver_expires_before_mid_2027():
@@ -131,4 +152,15 @@ def test_tde_keys_never_expire_and_rotate_automatically(graph):
 
 
 def test_every_custom_resource_is_in_a_dosis_region_or_global(graph):
-    assert {graph.region(r) for r in custom(graph)} <= {"westeurope", "northeurope", "global", None}
+    """Azure resources stay in the DOSIS regions; the only others are the off-vendor copies (issue 17,
+    LOC-03): AWS eu-west-1, through the one provider pinned to AIV's backup account."""
+    azure_side = [r for r in custom(graph) if not r.type.startswith("aws:")]
+    assert {graph.region(r) for r in azure_side} <= {"westeurope", "northeurope", "global", None}
+    aws_side = [r for r in custom(graph) if r.type.startswith("aws:")]
+    assert aws_side and {graph.region(r) for r in aws_side} == {"eu-west-1"}
+    assert {graph.effective_provider(r).name for r in aws_side} == {"offvendor-dosis"}
+    (provider,) = graph.by_type("pulumi:providers:aws")
+    backup_account = graph.config["dosis-eloket:offVendorDosisAccountId"]
+    assert json.loads(provider.inputs["allowedAccountIds"]) == [backup_account]
+    for bucket in [r for r in aws_side if r.type == "aws:s3/bucket:Bucket"]:
+        assert bucket.inputs["tags"]["dosis-data"] in ("offvendor-copy", "none"), bucket.name

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from gate.recording import Graph, is_secret, record_program
+from gate.recording import UNKNOWN, Graph, is_secret, record_program
 
 from components.aws import analysis
 from components.aws.identity import ROLE_FUNCTIONS
@@ -81,13 +81,31 @@ def test_exports_exactly_the_contract(graph):
     assert out["logsKmsKeyArn"] == logs_key.outputs["arn"]
 
 
+# The XKS proxy credential is generated in the stack (issue 17); `random` resources never leave the engine.
+XKS_CREDENTIAL = {"controller-keys-xks-id", "controller-keys-xks-secret"}
+
+
+def _aws(graph: Graph):
+    return [r for r in _custom(graph) if not r.type.startswith("random:")]
+
+
 def test_every_resource_resolves_to_the_portal_region(graph):
-    assert {graph.region(r) for r in _custom(graph)} == {PORTAL_REGION}
-    # ... through the stack's explicit provider, never the default one built from `aws:region`
-    providers = {graph.effective_provider(r).name for r in _custom(graph)}
-    assert providers == {"portal"}
-    (provider,) = graph.by_type("pulumi:providers:aws")
-    assert provider.inputs["region"] == PORTAL_REGION
+    assert {graph.region(r) for r in _aws(graph)} == {PORTAL_REGION}
+    # ... through an explicit provider pinned to its account, never the default one built from `aws:region`:
+    # the workload account's, or the log-archive account's for the segregated archive (issue 17, LOG-05)
+    providers = {graph.effective_provider(r).name for r in _aws(graph)}
+    assert providers == {"portal", "log-archive"}
+    config = yaml.safe_load((PROJECT / "stacks/Pulumi.portal-prod.yaml").read_text())["config"]
+    accounts = {
+        "portal": config["dosis-eloket:accountId"],
+        "log-archive": config["dosis-eloket:logArchiveAccountId"],
+    }
+    for provider in graph.by_type("pulumi:providers:aws"):
+        assert provider.inputs["region"] == PORTAL_REGION
+        assert json.loads(provider.inputs["allowedAccountIds"]) == [accounts[provider.name]]
+    archived = {r.name for r in _aws(graph) if graph.effective_provider(r).name == "log-archive"}
+    assert archived and all(n.startswith(("log-archive", "portal-logs")) for n in archived), archived
+    assert {r.name for r in _custom(graph) if r.type.startswith("random:")} == XKS_CREDENTIAL
 
 
 def test_no_cloudfront_and_nat_only_for_declared_egress(graph):
@@ -100,6 +118,11 @@ def test_no_cloudfront_and_nat_only_for_declared_egress(graph):
 def test_every_data_store_and_log_group_uses_a_cmk(graph):
     keys = {k.outputs["arn"] for k in graph.by_type("aws:kms/key:Key")}
     assert len(keys) == 6  # logs, trail, database, secrets, static, files
+    # The segregated archive (log-archive account) has its own imported-material key (issue 17, LOG-05).
+    (archive_key,) = graph.by_type("aws:kms/externalKey:ExternalKey")
+    assert graph.effective_provider(archive_key).name == "log-archive"
+    assert archive_key.inputs["tags"]["purpose"] == "log-archive"
+    keys.add(archive_key.outputs["arn"])
     for lg in graph.by_type("aws:cloudwatch/logGroup:LogGroup"):
         assert lg.inputs.get("kmsKeyId") in keys, lg.name
     for db in graph.by_type("aws:rds/instance:Instance"):
@@ -117,17 +140,20 @@ def test_every_data_store_and_log_group_uses_a_cmk(graph):
     sse = graph.by_type(
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
     )
-    assert len(sse) == len(graph.by_type("aws:s3/bucket:Bucket")) == 4
+    assert len(sse) == len(graph.by_type("aws:s3/bucket:Bucket")) == 4 + 3  # workload + log archive
     sse_s3 = [
         r
         for r in sse
         if r.inputs["rules"][0]["applyServerSideEncryptionByDefault"].get("kmsMasterKeyId") not in keys
     ]
-    # Only the log-delivery bucket: S3 server access logs and ALB access logs support SSE-S3 only.
-    assert [r.name for r in sse_s3] == ["access-logs"]
-    (logs_bucket,) = [b for b in graph.by_type("aws:s3/bucket:Bucket") if b.name == "access-logs"]
-    assert logs_bucket.inputs["tags"]["log-delivery-target"] == "true"
-    assert sse_s3[0].inputs["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
+    # Only log-delivery buckets: S3 server access logs and ALB access logs support SSE-S3 only.
+    delivery = ["access-logs", "log-archive-access-logs", "log-archive-portal-logs"]
+    assert sorted(r.name for r in sse_s3) == delivery
+    for bucket in graph.by_type("aws:s3/bucket:Bucket"):
+        if bucket.name in delivery:
+            assert bucket.inputs["tags"]["log-delivery-target"] == "true", bucket.name
+    for r in sse_s3:
+        assert r.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
 
 
 def test_portal_data_stores_carry_no_dosis_data_tag(graph):
@@ -223,12 +249,18 @@ def _walk(value: Any, path: str = ""):
 
 
 def test_no_secret_value_in_the_recorded_graph(graph):
+    # The one secret the design needs is the XKS proxy credential (KMS must hold it to call the proxy):
+    # generated in the stack by `random`, marked secret, so state encrypts it and an export redacts it.
+    secrets = []
     for r in graph.resources:
         for path, node in _walk(r.inputs):
-            assert not is_secret(node), f"{r.name}{path}"
+            if is_secret(node):
+                secrets.append((f"{r.name}{path}", node["value"]))
             assert not SECRET_INPUTS & set(node), f"{r.name}{path}: {SECRET_INPUTS & set(node)}"
+    assert [p for p, _ in secrets] == ["controller-keys.xksProxyAuthenticationCredential.rawSecretAccessKey"]
+    assert all(value == UNKNOWN for _, value in secrets)  # generated at deploy, never a literal in config
     assert not graph.by_type("aws:secretsmanager/secretVersion:SecretVersion")
-    assert not [r for r in graph.resources if r.type.startswith("random:")]
+    assert {r.name for r in graph.resources if r.type.startswith("random:")} == XKS_CREDENTIAL
 
 
 def test_every_stateful_resource_is_protected(graph):

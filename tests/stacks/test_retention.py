@@ -78,7 +78,12 @@ def test_dosis_tables_keep_ten_years(dosis):
 
 
 def test_dosis_logs_reach_the_workspace_and_it_cannot_be_deleted(dosis):
-    (ws,) = dosis.by_type("azure-native:operationalinsights:Workspace")
+    # The workload's SIEM workspace; the security subscription's archive is test_log_archive_segregation's.
+    (ws,) = [
+        w
+        for w in dosis.by_type("azure-native:operationalinsights:Workspace")
+        if dosis.effective_provider(w).name != "azure-security"
+    ]
     diags = {
         d.inputs["resourceUri"]: d.inputs for d in dosis.by_type("azure-native:monitor:DiagnosticSetting")
     }
@@ -86,8 +91,10 @@ def test_dosis_logs_reach_the_workspace_and_it_cannot_be_deleted(dosis):
         assert diags[app.id]["workspaceId"] == ws.id and diags[app.id]["logs"] == [
             {"categoryGroup": "allLogs", "enabled": True}
         ], app.name
-    (account,) = dosis.by_type("azure-native:storage:StorageAccount")
-    assert diags[f"{account.id}/blobServices/default"]["workspaceId"] == ws.id
+    accounts = dosis.by_type("azure-native:storage:StorageAccount")
+    assert len(accounts) == 2  # the CSV account and e-loket's off-vendor copies (issue 17, LOC-03)
+    for account in accounts:
+        assert diags[f"{account.id}/blobServices/default"]["workspaceId"] == ws.id, account.name
     locks = {r.inputs["scope"] for r in dosis.by_type("azure-native:authorization:ManagementLockByScope")}
     assert ws.id in locks and ws.protect
     (ltr,) = dosis.by_type("azure-native:sql:BackupLongTermRetentionPolicy")
