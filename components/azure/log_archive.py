@@ -15,9 +15,9 @@ from typing import Protocol
 import pulumi
 import pulumi_azure_native as azure
 
-from components.azure.common import diagnostics, eea_location, kept, lock
+from components.azure.common import diagnostics, eea_location
 from components.azure.logcluster import LogCluster, LogClusterArgs
-from components.azure.monitoring import ACTIVITY_CATEGORIES, MAX_TOTAL_RETENTION_DAYS
+from components.azure.monitoring import ACTIVITY_CATEGORIES, MAX_TOTAL_RETENTION_DAYS, locked_workspace
 from components.azure.sentinel import Sentinel, SentinelArgs
 from policies.core.eea import DOSIS_PRIMARY
 
@@ -73,20 +73,8 @@ class SecurityLogArchive(pulumi.ComponentResource):
             raise ValueError(f"SecurityLogArchive {name}: total_retention_days must be 3650..4383")
         rg = args.resource_group_name
         here = pulumi.ResourceOptions(parent=self)
-        self.workspace = azure.operationalinsights.Workspace(
-            f"{name}-workspace",
-            workspace_name=args.workspace_name,
-            resource_group_name=rg,
-            location=location,
-            sku={"name": "PerGB2018"},
-            retention_in_days=args.retention_days,
-            features={"enable_log_access_using_only_resource_permissions": True, "disable_local_auth": True},
-            public_network_access_for_ingestion="Enabled",
-            public_network_access_for_query="Disabled",
-            tags=args.tags,
-            opts=kept(self),
-        )
-        lock(f"{name}-workspace", self.workspace, self)
+        self.workspace = locked_workspace(name, self, args.workspace_name, rg, location, args.retention_days,
+                                          args.tags)
         cluster = LogCluster(
             f"{name}-logs",
             LogClusterArgs(

@@ -29,6 +29,29 @@ ACTIVITY_CATEGORIES = (
 ENTRA_CATEGORIES = ("SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs", "AuditLogs")
 
 
+
+def locked_workspace(name: str, parent: pulumi.Resource, workspace_name: pulumi.Input[str],
+                     resource_group_name: pulumi.Input[str], location: str, retention_days: int,
+                     tags: dict[str, str], *,
+                     public_query: bool = False) -> azure.operationalinsights.Workspace:
+    """A Log Analytics workspace readable only through resource permissions, without local (key) auth,
+    queried privately unless asked otherwise, kept by Pulumi and locked against deletion."""
+    workspace = azure.operationalinsights.Workspace(
+        f"{name}-workspace",
+        workspace_name=workspace_name,
+        resource_group_name=resource_group_name,
+        location=location,
+        sku={"name": "PerGB2018"},
+        retention_in_days=retention_days,
+        features={"enable_log_access_using_only_resource_permissions": True, "disable_local_auth": True},
+        public_network_access_for_ingestion="Enabled",
+        public_network_access_for_query="Enabled" if public_query else "Disabled",
+        tags=tags,
+        opts=kept(parent),
+    )
+    lock(f"{name}-workspace", workspace, parent)
+    return workspace
+
 @dataclass
 class SecurityMonitoringArgs:
     resource_group_name: pulumi.Input[str]
@@ -70,20 +93,8 @@ class SecurityMonitoring(pulumi.ComponentResource):
                 "(10-year transaction metadata, DPA annex 1)"
             )
         rg = args.resource_group_name
-        self.workspace = azure.operationalinsights.Workspace(
-            f"{name}-workspace",
-            workspace_name=args.workspace_name,
-            resource_group_name=rg,
-            location=location,
-            sku={"name": "PerGB2018"},
-            retention_in_days=args.retention_days,
-            features={"enable_log_access_using_only_resource_permissions": True, "disable_local_auth": True},
-            public_network_access_for_ingestion="Enabled",
-            public_network_access_for_query="Enabled" if args.public_query_access else "Disabled",
-            tags=args.tags,
-            opts=kept(self),
-        )
-        lock(f"{name}-workspace", self.workspace, self)
+        self.workspace = locked_workspace(name, self, args.workspace_name, rg, location, args.retention_days,
+                                          args.tags, public_query=args.public_query_access)
         diagnostics(f"{name}-workspace", self.workspace.id, self.workspace.id, self.workspace)
         # The feeds of the Sentinel tables (the analytics rules wait for them, see sentinel.py).
         self.feeds: list[pulumi.Resource] = []
