@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import boto3
 import pytest
 from evidence.live import aws
 from evidence.model import StackEvidence
 from evidence_fixtures import checkpoint, report
-from moto.server import ThreadedMotoServer
 
 REGION = "eu-west-1"
 ACCOUNT = {"AWS": "arn:aws:iam::123456789012:root"}
@@ -27,15 +25,6 @@ def _trust(principal: dict[str, str], condition: dict | None = None) -> dict:
 MFA_TRUST = _trust(ACCOUNT, {"Bool": {"aws:MultiFactorAuthPresent": "true"}})
 NO_MFA_TRUST = _trust(ACCOUNT)
 SERVICE_TRUST = _trust({"Service": "ecs-tasks.amazonaws.com"})
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import base64
 import io
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -15,22 +14,12 @@ import requests
 from azure.core.credentials import AccessToken
 from azure.core.pipeline.transport import HttpTransport
 from azure.core.rest._requests_basic import RestRequestsTransportResponse
-from moto.server import ThreadedMotoServer
 from preflight import cli
 from preflight.azure import ENTRA_ROLES, ROLES
 
 ACCOUNT = "123456789012"  # moto's account
 OID = "00000000-0000-4000-8000-00000000d0d0"
 SUB = "00000000-1111-2222-3333-444444444444"
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture
