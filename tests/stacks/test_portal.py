@@ -11,7 +11,7 @@ import yaml
 from gate.recording import UNKNOWN, Graph, is_secret, record_program
 
 from components.aws import analysis
-from components.aws.identity import ROLE_FUNCTIONS
+from components.aws.role_specs import ROLE_FUNCTIONS
 from policies.core.eea import PORTAL_REGION
 
 PROJECT = Path(__file__).parents[2]

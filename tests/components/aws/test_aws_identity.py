@@ -4,13 +4,8 @@ import pytest
 from aws_support import ACCOUNT, TAGS, assert_tagged, doc, one, record
 
 from components.aws import analysis
-from components.aws.identity import (
-    ROLE_FUNCTIONS,
-    HumanRoles,
-    HumanRolesArgs,
-    WorkloadIdentity,
-    WorkloadIdentityArgs,
-)
+from components.aws.identity import HumanRoles, HumanRolesArgs, WorkloadIdentity, WorkloadIdentityArgs
+from components.aws.role_specs import ROLE_FUNCTIONS
 
 
 def human_roles(graph):
