@@ -1,4 +1,5 @@
-"""Live AWS evidence on identities: the account password policy, and MFA on the roles people assume."""
+"""Live AWS evidence on identities: the account password policy, and MFA on the roles people assume (read
+as require-admin-mfa reads it: policies.core.iam.statements)."""
 
 from __future__ import annotations
 
@@ -7,27 +8,9 @@ from typing import Any
 
 from evidence.live.aws_common import PASSWORD_POLICY, ROLE, aws_check, client_error_code
 from evidence.model import LiveCheck, StackEvidence
+from policies.core.iam.statements import people_trust_requires_mfa
 
 MIN_PASSWORD_LENGTH = 14
-
-
-def _is_human_trust(doc: dict[str, Any]) -> bool:
-    """A role people assume: trusted by an account / IAM user or a SAML provider, not by a service."""
-    for st in doc.get("Statement", []):
-        principal = st.get("Principal", {})
-        if isinstance(principal, dict) and (principal.get("AWS") or principal.get("Federated")):
-            return True
-    return False
-
-
-def _requires_mfa(doc: dict[str, Any]) -> bool:
-    for st in doc.get("Statement", []):
-        if st.get("Effect") != "Allow":
-            continue
-        cond = json.dumps(st.get("Condition", {})).lower()
-        if "aws:multifactorauthpresent" not in cond and "saml" not in cond:
-            return False
-    return True
 
 
 def iam(session: Any, evidence: list[StackEvidence]) -> list[LiveCheck]:
@@ -72,9 +55,9 @@ def iam(session: Any, evidence: list[StackEvidence]) -> list[LiveCheck]:
             doc = role.get("AssumeRolePolicyDocument") or {}
             if isinstance(doc, str):
                 doc = json.loads(doc)
-            if role.get("Path", "/").startswith("/aws-service-role/") or not _is_human_trust(doc):
+            mfa = people_trust_requires_mfa(doc)
+            if role.get("Path", "/").startswith("/aws-service-role/") or mfa is None:
                 continue
-            mfa = _requires_mfa(doc)
             out.append(
                 aws_check(
                     "aws.iam.role-mfa",
