@@ -1,0 +1,94 @@
+"""DOSIS components with their defaults pass both policy packs on their own (see ../conftest.py).
+
+The components get what the DOSIS stack gives them: a resource group, the SIEM workspace, the regional
+network and private DNS zones, tags of the DOSIS PIA record. SecurityMonitoring is not listed: its
+workspace meets the retention and key rules only with the Sentinel and LogCluster components the stack
+adds (tests/stacks/test_dosis.py judges the assembly).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pulumi_azure_native as azure
+import pytest
+from azure_support import SUB, record
+
+from components.azure.apps import AppPlan, AppPlanArgs, DosisApp, DosisAppArgs
+from components.azure.monitoring import SecurityMonitoring, SecurityMonitoringArgs
+from components.azure.network import (
+    PrivateDnsZones,
+    PrivateDnsZonesArgs,
+    RegionalNetwork,
+    RegionalNetworkArgs,
+)
+from components.azure.vpn import VpnGateway, VpnGatewayArgs
+from components.common.tags import Tags
+from policies.core.eea import DOSIS_PRIMARY
+
+STACK = "dosis-prod"
+TAGS = Tags(system="dosis", controller="Agentschap Informatie Vlaanderen",
+            pia_reference="PIA-DOSIS-AZURE").as_dict()
+
+
+class Base:
+    """What the DOSIS stack hands a component: resource group and SIEM workspace; network on demand."""
+
+    def __init__(self, opts: pulumi.ResourceOptions) -> None:
+        self.opts = opts
+        self.rg = azure.resources.ResourceGroup(
+            "dep-rg", resource_group_name="dosis-test", location=DOSIS_PRIMARY, tags=TAGS, opts=opts).name
+        self.ws = SecurityMonitoring("dep-siem", SecurityMonitoringArgs(
+            resource_group_name=self.rg, subscription_id=SUB, tags=TAGS), opts=opts).workspace.id
+
+    def network(self, name: str = "dep-net") -> RegionalNetwork:
+        return RegionalNetwork(name, RegionalNetworkArgs(resource_group_name=self.rg, tags=TAGS,
+                                                         workspace_id=self.ws), opts=self.opts)
+
+    def zones(self, net: RegionalNetwork, name: str = "dep-dns") -> PrivateDnsZones:
+        return PrivateDnsZones(name, PrivateDnsZonesArgs(resource_group_name=self.rg, vnet_ids=[net.vnet.id],
+                                                         tags=TAGS), opts=self.opts)
+
+
+def _apps(b: Base) -> Any:
+    net = b.network()
+    plan = AppPlan("c", AppPlanArgs(resource_group_name=b.rg, tags=TAGS, workspace_id=b.ws), opts=b.opts)
+    return DosisApp("c-app", DosisAppArgs(
+        app_name="dosis-test-app", resource_group_name=b.rg, plan_id=plan.plan.id,
+        integration_subnet_id=net.app_subnet.id, tags=TAGS, endpoint_subnet_id=net.endpoint_subnet.id,
+        dns_zone_id=b.zones(net).zone_ids["sites"], workspace_id=b.ws), opts=b.opts)
+
+
+def _vpn(b: Base) -> Any:
+    net = b.network()
+    return VpnGateway("c", VpnGatewayArgs(resource_group_name=b.rg, gateway_subnet_id=net.gateway_subnet.id,
+                                          tags=TAGS, workspace_id=b.ws, subscription_id=SUB), opts=b.opts)
+
+
+COMPONENTS: dict[str, Callable[[Base], Any]] = {
+    "RegionalNetwork": lambda b: b.network("c"),
+    "PrivateDnsZones": lambda b: b.zones(b.network(), "c"),
+    "AppPlan+DosisApp": _apps,
+    "VpnGateway": _vpn,
+}
+
+
+@pytest.mark.parametrize("component", COMPONENTS)
+def test_defaults_pass_both_packs(component, pack_findings):
+    graph = record(lambda opts: COMPONENTS[component](Base(opts)))
+    assert pack_findings(graph, STACK, "c") == []
+
+
+def test_an_unclassified_network_is_found(pack_findings):
+    """The check can fail: the same network without the classification tag is judged, not waved through."""
+    unclassified = {k: v for k, v in TAGS.items() if k != "classification"}
+
+    def build(opts: pulumi.ResourceOptions) -> None:
+        b = Base(opts)
+        args = RegionalNetworkArgs(resource_group_name=b.rg, tags=unclassified, workspace_id=b.ws)
+        RegionalNetwork("c", args, opts=opts)
+
+    found = pack_findings(record(build), STACK, "c")
+    assert any(f.startswith("require-classification-tag on c-") for f in found), found
