@@ -1,9 +1,9 @@
 """DOSIS components with their defaults pass both policy packs on their own (see ../conftest.py).
 
 The components get what the DOSIS stack gives them: a resource group, the SIEM workspace, the regional
-network and private DNS zones, tags of the DOSIS PIA record. SecurityMonitoring is not listed: its
-workspace meets the retention and key rules only with the Sentinel and LogCluster components the stack
-adds (tests/stacks/test_dosis.py judges the assembly).
+network and private DNS zones, keys in the controller's Managed HSM, tags of the DOSIS PIA record.
+SecurityMonitoring is not listed: its workspace meets the retention and key rules only with the Sentinel
+and LogCluster components the stack adds (tests/stacks/test_dosis.py judges the assembly).
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure
 import pytest
-from azure_support import SUB, record
+from azure_support import SUB, TENANT, record
 
 from components.azure.apps import AppPlan, AppPlanArgs, DosisApp, DosisAppArgs
+from components.azure.managed_hsm import ControllerHsm, ControllerHsmArgs
 from components.azure.monitoring import SecurityMonitoring, SecurityMonitoringArgs
 from components.azure.network import (
     PrivateDnsZones,
@@ -24,11 +25,14 @@ from components.azure.network import (
     RegionalNetwork,
     RegionalNetworkArgs,
 )
+from components.azure.storage import BulkStorage, BulkStorageArgs
 from components.azure.vpn import VpnGateway, VpnGatewayArgs
 from components.common.tags import Tags
 from policies.core.eea import DOSIS_PRIMARY
 
 STACK = "dosis-prod"
+ADMINS = "00000000-0000-4000-8000-0000000000cc"
+KEY_VERSIONS = {p: f"{i:x}" * 32 for i, p in enumerate(("sql-tde", "storage", "logs"), start=1)}
 TAGS = Tags(system="dosis", controller="Agentschap Informatie Vlaanderen",
             pia_reference="PIA-DOSIS-AZURE").as_dict()
 
@@ -42,6 +46,12 @@ class Base:
             "dep-rg", resource_group_name="dosis-test", location=DOSIS_PRIMARY, tags=TAGS, opts=opts).name
         self.ws = SecurityMonitoring("dep-siem", SecurityMonitoringArgs(
             resource_group_name=self.rg, subscription_id=SUB, tags=TAGS), opts=opts).workspace.id
+
+    def hsm(self, name: str = "dep-hsm") -> ControllerHsm:
+        return ControllerHsm(name, ControllerHsmArgs(
+            hsm_name="dosis-test-hsm", resource_group_name=self.rg, tenant_id=TENANT,
+            admin_object_ids=[ADMINS], tags=TAGS, key_versions=KEY_VERSIONS, activated=True,
+            workspace_id=self.ws), opts=self.opts)
 
     def network(self, name: str = "dep-net") -> RegionalNetwork:
         return RegionalNetwork(name, RegionalNetworkArgs(resource_group_name=self.rg, tags=TAGS,
@@ -61,6 +71,15 @@ def _apps(b: Base) -> Any:
         dns_zone_id=b.zones(net).zone_ids["sites"], workspace_id=b.ws), opts=b.opts)
 
 
+def _storage(b: Base) -> Any:
+    net, hsm = b.network(), b.hsm()
+    return BulkStorage("c", BulkStorageArgs(
+        account_name="dosistestcsv", resource_group_name=b.rg, subscription_id=SUB,
+        key_vault_uri=hsm.vault_uri, key_name=hsm.key_name("storage"), key_scope=hsm.key_scope("storage"),
+        tags=TAGS, endpoint_subnet_id=net.endpoint_subnet.id, dns_zone_id=b.zones(net).zone_ids["blob"],
+        workspace_id=b.ws), opts=b.opts)
+
+
 def _vpn(b: Base) -> Any:
     net = b.network()
     return VpnGateway("c", VpnGatewayArgs(resource_group_name=b.rg, gateway_subnet_id=net.gateway_subnet.id,
@@ -72,6 +91,8 @@ COMPONENTS: dict[str, Callable[[Base], Any]] = {
     "PrivateDnsZones": lambda b: b.zones(b.network(), "c"),
     "AppPlan+DosisApp": _apps,
     "VpnGateway": _vpn,
+    "BulkStorage": _storage,
+    "ControllerHsm": lambda b: b.hsm("c"),
 }
 
 
