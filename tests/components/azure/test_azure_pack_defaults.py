@@ -17,6 +17,7 @@ import pytest
 from azure_support import SUB, TENANT, record
 
 from components.azure.apps import AppPlan, AppPlanArgs, DosisApp, DosisAppArgs
+from components.azure.database import SqlDatabase, SqlDatabaseArgs, SqlServerSide
 from components.azure.managed_hsm import ControllerHsm, ControllerHsmArgs
 from components.azure.monitoring import SecurityMonitoring, SecurityMonitoringArgs
 from components.azure.network import (
@@ -80,6 +81,18 @@ def _storage(b: Base) -> Any:
         workspace_id=b.ws), opts=b.opts)
 
 
+def _database(b: Base) -> Any:
+    net, hsm = b.network(), b.hsm()
+    side = SqlServerSide(
+        resource_group_name=b.rg, server_name="dosis-test-sql", key_uri=hsm.key_uri("sql-tde"),
+        key_scope=hsm.key_scope("sql-tde"), key_versioned_uri=hsm.key_versioned_uri("sql-tde"),
+        endpoint_subnet_id=net.endpoint_subnet.id)
+    return SqlDatabase("c", SqlDatabaseArgs(
+        primary=side, secondary=None, subscription_id=SUB, tenant_id=TENANT, admin_login="dosis-deployer",
+        admin_object_id=ADMINS, tags=TAGS, dns_zone_id=b.zones(net).zone_ids["sqlServer"], workspace_id=b.ws),
+        opts=b.opts)
+
+
 def _vpn(b: Base) -> Any:
     net = b.network()
     return VpnGateway("c", VpnGatewayArgs(resource_group_name=b.rg, gateway_subnet_id=net.gateway_subnet.id,
@@ -93,6 +106,7 @@ COMPONENTS: dict[str, Callable[[Base], Any]] = {
     "VpnGateway": _vpn,
     "BulkStorage": _storage,
     "ControllerHsm": lambda b: b.hsm("c"),
+    "SqlDatabase": _database,
 }
 
 
