@@ -22,6 +22,8 @@ from components.aws.key_store import ControllerKey
 from components.aws.keys import CustomerKey, CustomerKeyArgs
 from components.aws.monitoring import SecurityMonitoring, SecurityMonitoringArgs
 from components.aws.network import PortalNetwork, PortalNetworkArgs
+from components.aws.platform import ContainerPlatform, ContainerPlatformArgs
+from components.aws.service import ContainerService, ContainerServiceArgs
 from components.aws.web import WebEntry, WebEntryArgs
 from components.common.tags import Tags
 
@@ -95,6 +97,23 @@ def _web_entry(b: Base) -> Any:
         waf_log_kms_key_arn=b.keys["logs"].arn, tags=TAGS, access_log_ready=[logs.policy]), opts=b.opts)
 
 
+def _platform_and_service(b: Base) -> Any:
+    net, logs = b.network(), b.access_logs()
+    entry = WebEntry("dep-web", WebEntryArgs(
+        vpc_id=net.vpc.id, public_subnet_ids=net.subnet_ids("public"), access_log_bucket=logs.name,
+        waf_log_kms_key_arn=b.keys["logs"].arn, tags=TAGS, access_log_ready=[logs.policy]), opts=b.opts)
+    platform = ContainerPlatform("c", ContainerPlatformArgs(tags=TAGS, image_kms_key_arn=b.keys["data"].arn),
+                                 opts=b.opts)
+    identity = WorkloadIdentity("dep-app", WorkloadIdentityArgs(account_id=ACCOUNT, tags=TAGS), opts=b.opts)
+    return ContainerService("c-app", ContainerServiceArgs(
+        cluster_arn=platform.cluster.arn, identity=identity, vpc_id=net.vpc.id,
+        subnet_ids=net.subnet_ids("app"), vpc_cidr=net.cidr, s3_prefix_list_id=net.s3_endpoint.prefix_list_id,
+        listener_arn=entry.https_listener.arn, alb_security_group_id=entry.security_group.id,
+        image=platform.repositories["drupal"].repository_url,
+        path_patterns=("/*",), priority=100, log_kms_key_arn=b.keys["logs"].arn, tags=TAGS,
+        security_group_id=net.app_security_group.id), opts=b.opts)
+
+
 def _humans_and_workloads(b: Base) -> Any:
     b.monitoring("security", b.audit())   # the SOC alarm on break-glass use that require-admin-mfa names
     people = HumanRoles("c", HumanRolesArgs(account_id=ACCOUNT, tags=TAGS), opts=b.opts)
@@ -114,6 +133,7 @@ COMPONENTS: dict[str, Callable[[Base], Any]] = {
     "HumanRoles+WorkloadIdentity": _humans_and_workloads,
     "AuditTrail": lambda b: b.audit("c"),
     "WebEntry": _web_entry,
+    "ContainerPlatform+ContainerService": _platform_and_service,
     "SecurityMonitoring": lambda b: b.monitoring("c", b.audit()),
 }
 
