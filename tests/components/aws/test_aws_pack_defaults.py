@@ -60,6 +60,13 @@ class Base:
             topic_kms_key_arn=self.keys["logs"].arn, config_bucket=trail.bucket.name,
             config_kms_key_arn=self.keys["trail"].arn), opts=self.opts)
 
+    def web_entry(self, name: str, net: PortalNetwork) -> WebEntry:
+        logs = self.access_logs()
+        return WebEntry(name, WebEntryArgs(
+            vpc_id=net.vpc.id, public_subnet_ids=net.subnet_ids("public"), access_log_bucket=logs.name,
+            waf_log_kms_key_arn=self.keys["logs"].arn, tags=TAGS, access_log_ready=[logs.policy]),
+            opts=self.opts)
+
     def access_logs(self) -> SecureBucket:
         return SecureBucket("dep-access-logs", SecureBucketArgs(tags=DATA_TAGS, log_delivery_target=True),
                             opts=self.opts)
@@ -90,18 +97,9 @@ def _network(b: Base) -> Any:
                                                 flow_log_kms_key_arn=b.keys["logs"].arn), opts=b.opts)
 
 
-def _web_entry(b: Base) -> Any:
-    net, logs = b.network(), b.access_logs()
-    return WebEntry("c", WebEntryArgs(
-        vpc_id=net.vpc.id, public_subnet_ids=net.subnet_ids("public"), access_log_bucket=logs.name,
-        waf_log_kms_key_arn=b.keys["logs"].arn, tags=TAGS, access_log_ready=[logs.policy]), opts=b.opts)
-
-
 def _platform_and_service(b: Base) -> Any:
-    net, logs = b.network(), b.access_logs()
-    entry = WebEntry("dep-web", WebEntryArgs(
-        vpc_id=net.vpc.id, public_subnet_ids=net.subnet_ids("public"), access_log_bucket=logs.name,
-        waf_log_kms_key_arn=b.keys["logs"].arn, tags=TAGS, access_log_ready=[logs.policy]), opts=b.opts)
+    net = b.network()
+    entry = b.web_entry("dep-web", net)
     platform = ContainerPlatform("c", ContainerPlatformArgs(tags=TAGS, image_kms_key_arn=b.keys["data"].arn),
                                  opts=b.opts)
     identity = WorkloadIdentity("dep-app", WorkloadIdentityArgs(account_id=ACCOUNT, tags=TAGS), opts=b.opts)
@@ -132,7 +130,7 @@ COMPONENTS: dict[str, Callable[[Base], Any]] = {
     "MemcachedCache": _cache,
     "HumanRoles+WorkloadIdentity": _humans_and_workloads,
     "AuditTrail": lambda b: b.audit("c"),
-    "WebEntry": _web_entry,
+    "WebEntry": lambda b: b.web_entry("c", b.network()),
     "ContainerPlatform+ContainerService": _platform_and_service,
     "SecurityMonitoring": lambda b: b.monitoring("c", b.audit()),
 }
