@@ -29,6 +29,7 @@ PIA_CONDITIONS: tuple[tuple[str, str], ...] = (
     ("require-siem-logging", "mandatory"),
     ("require-customer-managed-keys", "mandatory"),
     ("require-controller-held-keys", "mandatory"),
+    ("require-segregated-log-archive", "mandatory"),
     ("require-tls-1-2", "mandatory"),
     ("disallow-public-data-access", "mandatory"),
     ("require-classification-tag", "mandatory"),
