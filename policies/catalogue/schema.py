@@ -53,7 +53,7 @@ _MEANS = {
             _required=["type", "property", "equals"],
         ),
         _one("live", {"type": "string", "pattern": r"^(aws|azure)\.[a-z0-9.-]+$"}),
-        _one("record", {"enum": ["drill-report", "pia-acceptance"]}, types=_TYPES),
+        _one("record", {"enum": ["drill-report", "exit-plan", "pia-acceptance"]}, types=_TYPES),
         _one("organisational", {"type": "string", "minLength": 10}),
     ]
 }

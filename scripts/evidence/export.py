@@ -143,7 +143,9 @@ def records_for(project: Path, as_of: str, exported: datetime) -> Any:
 
     from evidence.records import Records
 
-    return Records(project / "stacks" / "records", date.fromisoformat(as_of) if as_of else exported.date())
+    records = Records(project / "stacks" / "records", date.fromisoformat(as_of) if as_of else exported.date())
+    records.validate()  # a malformed record stops the export before anything is written (exit 2)
+    return records
 
 
 def _json(data: Any) -> bytes:
@@ -206,6 +208,7 @@ def export(
 
         read_state(state_file)
     reg = register.load(register_path or project / register.DEFAULT_PATH)
+    records_for(project, as_of, exported)  # records with a schema are bad input before the gate runs
     if catalogue is None:
         from evidence.catalogue import load, load_rules
 
