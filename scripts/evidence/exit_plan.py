@@ -72,7 +72,8 @@ def load(path: Path) -> dict[str, Any]:
         raise EvidenceError(f"{rel}: not readable ({exc.strerror})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise EvidenceError(f"{rel}: {f'line {mark.line + 1}' if mark else 'parse error'}: not valid YAML") from None
+        where = f"line {mark.line + 1}" if mark else "parse error"
+        raise EvidenceError(f"{rel}: {where}: not valid YAML") from None
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data))
     if error is not None:
         key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
