@@ -96,8 +96,8 @@ def test_a_local_procedure_proof_never_verifies(tmp_path):
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda p: p["owner"].pop("role"), "exit-plans/dosis-prod.yaml: owner: 'role' is a required property"),
-        (lambda p: p.update(reviewed="15/09/2026"), "exit-plans/dosis-prod.yaml: reviewed: '15/09/2026' does"),
+        (lambda p: p["owner"].pop("role"), "dosis-prod.yaml: owner: 'role' is a required property"),
+        (lambda p: p.update(reviewed="15/09/2026"), "dosis-prod.yaml: reviewed: '15/09/2026' does"),
         (lambda p: p.update(stack="portal-prod"), "exit-plans/dosis-prod.yaml: stack: 'portal-prod' is not"),
         (lambda p: p.update(export_formats=[]), "exit-plans/dosis-prod.yaml: export_formats: [] should be"),
         (lambda p: p["contract_terms"].pop("data_return"), "contract_terms: 'data_return' is a required"),
