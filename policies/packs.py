@@ -36,6 +36,7 @@ PIA_CONDITIONS: tuple[tuple[str, str], ...] = (
     ("disallow-dosis-data-on-portal", "mandatory"),
     ("require-deletion-protection", "mandatory"),
     ("require-eea-backups", "mandatory"),
+    ("require-off-vendor-backups", "mandatory"),
     ("require-strong-ipsec-crypto", "mandatory"),
     ("require-valid-waivers", "mandatory"),
     ("require-timely-record-renewal", "advisory"),
