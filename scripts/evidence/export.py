@@ -148,6 +148,13 @@ def records_for(project: Path, as_of: str, exported: datetime) -> Any:
     return records
 
 
+def _register_and_records(project: Path, register_path: Path | None, as_of: str, exported: datetime) -> Any:
+    """The register; records with a schema are read too, so bad input stops the export before the gate."""
+    reg = register.load(register_path or project / register.DEFAULT_PATH)
+    records_for(project, as_of, exported)
+    return reg
+
+
 def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=1, sort_keys=False, default=str) + "\n").encode()
 
@@ -207,8 +214,7 @@ def export(
         from evidence.inputs import read_state
 
         read_state(state_file)
-    reg = register.load(register_path or project / register.DEFAULT_PATH)
-    records_for(project, as_of, exported)  # records with a schema are bad input before the gate runs
+    reg = _register_and_records(project, register_path, as_of, exported)
     if catalogue is None:
         from evidence.catalogue import load, load_rules
 
