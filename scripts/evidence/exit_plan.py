@@ -12,10 +12,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from evidence.errors import EvidenceError
+from evidence.yamlrecord import load_validated
 
 DIRECTORY = "exit-plans"
 REVIEW_MAX_AGE_DAYS = 366  # reviewed at least once every 12 months
@@ -52,32 +50,10 @@ SCHEMA: dict[str, Any] = _object(
 )
 
 
-def _plain(value: Any) -> Any:
-    """YAML reads 2026-06-01 as a date; the schema (and JSON) speak ISO strings."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def load(path: Path) -> dict[str, Any]:
     """One validated plan; EvidenceError naming the file and key on bad input."""
     rel = f"stacks/records/{DIRECTORY}/{path.name}"
-    try:
-        data = _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise EvidenceError(f"{rel}: not readable ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "parse error"
-        raise EvidenceError(f"{rel}: {where}: not valid YAML") from None
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data))
-    if error is not None:
-        key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise EvidenceError(f"{rel}: {key}: {error.message}")
+    data = load_validated(path, SCHEMA, rel, dates_as_text=True)
     if data["stack"] != path.stem:
         raise EvidenceError(f"{rel}: stack: {data['stack']!r} is not the stack the file is named for")
     for key in ("reviewed", "next_review"):
