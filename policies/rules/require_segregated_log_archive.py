@@ -79,9 +79,9 @@ def _workload_accounts(graph: StackGraph, archive: set[str]) -> tuple[set[str], 
     problems: list[str] = []
     seen: set[str] = set()
     for r in graph.resources:
-        if not r.type.startswith("aws:") or not r.custom or r.provider is None:
+        if not r.type.startswith("aws:") or not r.custom:
             continue
-        key = r.provider.urn or r.provider.name
+        key = (r.provider.urn or r.provider.name) if r.provider is not None else ""
         if key in seen or key in archive:
             continue
         seen.add(key)
