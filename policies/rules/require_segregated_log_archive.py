@@ -206,8 +206,10 @@ def _principals(graph: StackGraph, archive: dict[str, str], workload: set[str], 
 
 def _aws(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     trails = graph.by_type(TRAIL)
+    if not trails:
+        return []  # no CloudTrail here: require-siem-logging asks for one
     org = [t for t in trails if t.input("isOrganizationTrail") is True]
-    if trails and not org:
+    if not org:
         return [(t.urn, f"trail {t.name!r} records into the workload account only and no organisation trail "
                  f"in a separate log-archive account is in this stack; {HOW}") for t in trails]
     archive = {t.provider.urn or t.provider.name: t.urn for t in org if t.provider is not None}
