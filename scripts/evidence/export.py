@@ -143,7 +143,16 @@ def records_for(project: Path, as_of: str, exported: datetime) -> Any:
 
     from evidence.records import Records
 
-    return Records(project / "stacks" / "records", date.fromisoformat(as_of) if as_of else exported.date())
+    records = Records(project / "stacks" / "records", date.fromisoformat(as_of) if as_of else exported.date())
+    records.validate()  # a malformed record stops the export before anything is written (exit 2)
+    return records
+
+
+def _register_and_records(project: Path, register_path: Path | None, as_of: str, exported: datetime) -> Any:
+    """The register; records with a schema are read too, so bad input stops the export before the gate."""
+    reg = register.load(register_path or project / register.DEFAULT_PATH)
+    records_for(project, as_of, exported)
+    return reg
 
 
 def _json(data: Any) -> bytes:
@@ -205,7 +214,7 @@ def export(
         from evidence.inputs import read_state
 
         read_state(state_file)
-    reg = register.load(register_path or project / register.DEFAULT_PATH)
+    reg = _register_and_records(project, register_path, as_of, exported)
     if catalogue is None:
         from evidence.catalogue import load, load_rules
 
