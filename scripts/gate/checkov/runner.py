@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import importlib
 import json
 import os
@@ -14,36 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from gate.checkov import arm, terraform, toolenv
-from gate.checkov.cache import ResultCache
+from gate.checkov import arm, findings, terraform, toolenv
+from gate.checkov.cache import ResultCache, fast_digest
+from gate.checkov.findings import StackScan, mandatory_checks
 from gate.checkov.parallel import FRAMEWORKS, Document, scan_documents
 from gate.errors import GateError
-from gate.model import PolicyRun, Violation
+from gate.model import Violation
 from gate.procs import run_bounded
 
-DATA = Path(__file__).with_name("data")
-PACK = "checkov"
 _CKV_ID = re.compile(r"^CKV2?_[A-Z0-9]+_[0-9]+$")
 _STACK = re.compile(r"^[A-Za-z0-9_.-]+$")
 TIMEOUT: float = 900   # seconds; the gate CLI sets it from --checkov-timeout
-
-
-@dataclass(frozen=True)
-class Mandatory:
-    """A checkov id that blocks, with our severity and the one-line reason."""
-
-    id: str
-    severity: str
-    reason: str
-
-
-@functools.cache
-def mandatory_checks() -> dict[str, Mandatory]:
-    """The curated blocking list (``data/mandatory.yaml``)."""
-    raw = yaml.safe_load((DATA / "mandatory.yaml").read_text()) or {}
-    return {k: Mandatory(k, str(v.get("severity", "high")), str(v["reason"])) for k, v in raw.items()}
 
 
 @dataclass
@@ -55,6 +35,24 @@ class StackExport:
     types: dict[str, str] = field(default_factory=dict)               # urn -> pulumi token
     unmapped: dict[str, int] = field(default_factory=dict)
     documents: list[Document] = field(default_factory=list)          # what checkov scans
+    files: dict[str, str] = field(default_factory=dict)              # file name -> text written
+
+    def to_json(self) -> dict[str, Any]:
+        """What the stack-state cache keeps (not the documents: a hit needs no scan)."""
+        urns: dict[str, dict[str, str]] = {}
+        for (name, address), urn in self.urns.items():
+            urns.setdefault(name, {})[address] = urn
+        return {"urns": urns, "types": {u: self.types.get(u, "") for u in self.urns.values()},
+                "unmapped": self.unmapped, "files": self.files}
+
+    @classmethod
+    def from_json(cls, stack: str, data: dict[str, Any], directory: Path) -> StackExport:
+        """The export `to_json` kept, its files written again into `directory`."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, text in data["files"].items():
+            (directory / name).write_text(text)
+        urns = {(name, address): urn for name, per in data["urns"].items() for address, urn in per.items()}
+        return cls(stack, urns, dict(data["types"]), dict(data["unmapped"]), files=dict(data["files"]))
 
 
 def export_stack(stack: str, state: dict[str, Any], directory: Path) -> StackExport:
@@ -70,7 +68,8 @@ def export_stack(stack: str, state: dict[str, Any], directory: Path) -> StackExp
         if not urns:
             continue
         # compact: an indented dump takes the pure-Python encoder (seconds on a large view)
-        (directory / name).write_text(json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n")
+        text = result.files[name] = json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n"
+        (directory / name).write_text(text)
         result.documents.append(Document(stack, name, "terraform_plan" if name.endswith(".tfplan.json")
                                          else "arm", doc))
         result.urns.update({(name, address): urn for address, urn in urns.items()})
@@ -142,71 +141,6 @@ def _hook(hook: str, hook_dir: Path | None) -> Any:
         raise GateError(f"[tool.gate] checkov-waivers: cannot load {hook!r} ({exc})") from None
 
 
-def _violations(reports: list[dict[str, Any]], exports: dict[str, StackExport], mandatory: set[str],
-                waivers: dict[str, dict[tuple[str, str], dict[str, Any]]]) -> dict[str, list[Violation]]:
-    curated = mandatory_checks()
-    found: dict[str, list[Violation]] = {s: [] for s in exports}
-    seen: set[tuple[str, str, str]] = set()
-    for report in reports:
-        for check in report.get("results", {}).get("failed_checks", []) or []:
-            path = Path(str(check.get("file_path", "")))
-            stack = path.parent.name
-            export = exports.get(stack)
-            urn = export.urns.get((path.name, str(check.get("resource", "")))) if export else None
-            if export is None or urn is None:
-                continue
-            ckv = str(check.get("check_id", ""))
-            if (stack, ckv, urn) in seen:
-                continue
-            seen.add((stack, ckv, urn))
-            waiver = waivers.get(stack, {}).get((ckv, urn))
-            level = "mandatory" if ckv in mandatory else "advisory"
-            severity = curated[ckv].severity if ckv in curated else str(check.get("severity") or "").lower()
-            message = str(check.get("check_name", ckv))
-            if waiver:
-                message = f"[waived: {ckv} until {waiver['expires']}, owner {waiver['owner']}] {message}"
-                level = "advisory"
-            found[stack].append(Violation(pack=PACK, policy=ckv, level=level, severity=severity, urn=urn,
-                                          type=export.types.get(urn, ""), message=message, waiver=waiver))
-    return found
-
-
-@dataclass
-class StackScan:
-    """checkov's verdict on one stack: its findings, and per check id how often it ran and failed."""
-
-    violations: list[Violation] = field(default_factory=list)
-    runs: list[PolicyRun] = field(default_factory=list)
-
-
-def _runs(reports: list[dict[str, Any]], exports: dict[str, StackExport],
-          mandatory: set[str]) -> dict[str, list[PolicyRun]]:
-    """PolicyRuns per stack and check id: passes count as evidence that a control was verified."""
-    curated = mandatory_checks()
-    outcome: dict[str, dict[str, dict[str, bool]]] = {s: {} for s in exports}   # stack > ckv > urn > failed
-    names: dict[str, str] = {}
-    for report in reports:
-        results = report.get("results", {})
-        for failed, key in ((False, "passed_checks"), (True, "failed_checks")):
-            for check in results.get(key, []) or []:
-                path = Path(str(check.get("file_path", "")))
-                export = exports.get(path.parent.name)
-                urn = export.urns.get((path.name, str(check.get("resource", "")))) if export else None
-                if export is None or urn is None:
-                    continue
-                ckv = str(check.get("check_id", ""))
-                names.setdefault(ckv, str(check.get("check_name", ckv)))
-                per_urn = outcome[export.stack].setdefault(ckv, {})
-                per_urn[urn] = per_urn.get(urn, False) or failed
-    return {
-        stack: [PolicyRun(pack=PACK, policy=ckv, level="mandatory" if ckv in mandatory else "advisory",
-                          severity=curated[ckv].severity if ckv in curated else "", description=names[ckv],
-                          resources_checked=len(per_urn), violations=sum(per_urn.values()))
-                for ckv, per_urn in sorted(checks.items())]
-        for stack, checks in outcome.items()
-    }
-
-
 def scan(states: dict[str, dict[str, Any]], workdir: Path, *,
          mandatory: set[str] | None = None) -> dict[str, list[Violation]]:
     """checkov findings per stack (see `scan_stacks`, which also returns the runs)."""
@@ -228,22 +162,63 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
     ``jobs`` checkov processes (gate.checkov.parallel).
     """
     root = Path(workdir) / "checkov"
+    cache = ResultCache(cache_dir, FRAMEWORKS) if cache_dir is not None else None
     exports: dict[str, StackExport] = {}
+    reports: dict[str, list[dict[str, Any]]] = {}      # per stack: checkov's reports on its views
+    digests: dict[str, str] = {}
     for stack, state in states.items():
         if not _STACK.match(stack):
             raise GateError(f"checkov: {stack!r}: not a stack name")
         target = root / stack
         for old in target.glob("*.json") if target.is_dir() else []:
             old.unlink()
+        if cache is not None:
+            digests[stack] = fast_digest(state)
+            kept = _kept(cache, stack, digests[stack], target)
+            if kept is not None:   # an unchanged state: its views and results as the last run left them
+                exports[stack], reports[stack] = kept
+                continue
         exports[stack] = export_stack(stack, state, target)
-    blocking = set(mandatory_checks()) if mandatory is None else set(mandatory)
     if not any(e.urns for e in exports.values()):
         return {s: StackScan() for s in exports}
-    cache = ResultCache(cache_dir, FRAMEWORKS) if cache_dir is not None else None
-    documents = [d for e in exports.values() for d in e.documents]
-    reports = scan_documents(documents, root, run_checkov, jobs=jobs, cache=cache, shards=shards)
+    todo = [d for s, e in exports.items() if s not in reports for d in e.documents]
+    if todo:
+        scanned = scan_documents(todo, root, run_checkov, jobs=jobs, cache=cache, shards=shards)
+        for stack, found in _by_stack(scanned, [s for s in exports if s not in reports]).items():
+            reports[stack] = found
+            if cache is not None:
+                cache.keep_stack_result(stack, digests[stack], {"export": exports[stack].to_json(),
+                                                                "reports": found})
+    every = [r for s in exports for r in reports.get(s, [])]
+    blocking = set(mandatory_checks()) if mandatory is None else set(mandatory)
     valid = {s: load_waivers(s, hook=waivers, hook_dir=hook_dir) for s in exports}
-    found = _violations(reports, exports, blocking, valid)
-    runs = _runs(reports, exports, blocking)
+    found = findings.violations(every, exports, blocking, valid)
+    runs = findings.runs(every, exports, blocking)
     # checkov lists findings in its own (varying) order: sort them so every run reads the same.
     return {s: StackScan(sorted(found[s], key=lambda v: (v.policy, v.urn)), runs[s]) for s in exports}
+
+
+def _kept(cache: ResultCache, stack: str, state_digest: str,
+          target: Path) -> tuple[StackExport, list[dict[str, Any]]] | None:
+    """An unchanged stack's export (its files written again) and reports from the cache, or None."""
+    kept = cache.stack_result(stack, state_digest)
+    try:
+        return (StackExport.from_json(stack, kept["export"], target), list(kept["reports"])) if kept else None
+    except (KeyError, TypeError, AttributeError, ValueError):   # not what this version writes: a miss
+        for old in target.glob("*.json"):
+            old.unlink()
+        return None
+
+
+def _by_stack(reports: list[dict[str, Any]], stacks: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """`scan_documents`' reports (``file_path`` is ``/<stack>/<file>``) cut into one list per stack."""
+    out: dict[str, list[dict[str, Any]]] = {s: [] for s in stacks}
+    for report in reports:
+        parts: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for key, checks in report.get("results", {}).items():
+            for check in checks:
+                stack = str(check.get("file_path", "")).split("/")[1]
+                parts.setdefault(stack, {"failed_checks": [], "passed_checks": []})[key].append(check)
+        for stack, results in parts.items():
+            out.setdefault(stack, []).append({"check_type": report.get("check_type"), "results": results})
+    return out
