@@ -35,7 +35,6 @@ def mandatory_checks() -> dict[str, Mandatory]:
 class Export(Protocol):
     """What mapping needs of a stack's export (gate.checkov.runner.StackExport)."""
 
-    stack: str
     urns: dict[tuple[str, str], str]
     types: dict[str, str]
 
@@ -48,65 +47,63 @@ class StackScan:
     runs: list[PolicyRun] = field(default_factory=list)
 
 
-def _mapped(reports: list[dict[str, Any]], exports: dict[str, Export],
-            keys: tuple[str, ...]) -> Iterator[tuple[Export, str, bool, dict[str, Any]]]:
-    """(export, urn, failed, result) for each result of `keys` on an exported resource."""
-    where: dict[str, tuple[Export | None, str]] = {}   # file_path -> (its stack's export, file name)
+def _mapped(reports: list[dict[str, Any]],
+            export: Export) -> Iterator[tuple[str, bool, dict[str, Any]]]:
+    """(urn, failed, result) for each result on one of the stack's exported resources."""
+    where: dict[str, str] = {}   # file_path -> file name
     for report in reports:
         results = report.get("results", {})
-        for key in keys:
+        for key in ("passed_checks", "failed_checks"):
             failed = key == "failed_checks"
             for check in results.get(key, []) or []:
                 file_path = str(check.get("file_path", ""))
-                place = where.get(file_path)
-                if place is None:
-                    path = Path(file_path)
-                    place = where[file_path] = (exports.get(path.parent.name), path.name)
-                export, name = place
-                urn = export.urns.get((name, str(check.get("resource", "")))) if export else None
-                if export is not None and urn is not None:
-                    yield export, urn, failed, check
+                name = where.get(file_path)
+                if name is None:
+                    name = where[file_path] = Path(file_path).name
+                urn = export.urns.get((name, str(check.get("resource", ""))))
+                if urn is not None:
+                    yield urn, failed, check
 
 
-def violations(reports: list[dict[str, Any]], exports: dict[str, Export], mandatory: set[str],
-               waivers: dict[str, dict[tuple[str, str], dict[str, Any]]]) -> dict[str, list[Violation]]:
-    """Failed checks per stack, once per (check, URN); a waived one advisory with the waiver."""
-    curated = mandatory_checks()
-    found: dict[str, list[Violation]] = {s: [] for s in exports}
-    seen: set[tuple[str, str, str]] = set()
-    for export, urn, _, check in _mapped(reports, exports, ("failed_checks",)):
-        stack, ckv = export.stack, str(check.get("check_id", ""))
-        if (stack, ckv, urn) in seen:
-            continue
-        seen.add((stack, ckv, urn))
-        waiver = waivers.get(stack, {}).get((ckv, urn))
-        level = "mandatory" if ckv in mandatory else "advisory"
-        severity = curated[ckv].severity if ckv in curated else str(check.get("severity") or "").lower()
-        message = str(check.get("check_name", ckv))
-        if waiver:
-            message = f"[waived: {ckv} until {waiver['expires']}, owner {waiver['owner']}] {message}"
-            level = "advisory"
-        found[stack].append(Violation(pack=PACK, policy=ckv, level=level, severity=severity, urn=urn,
-                                      type=export.types.get(urn, ""), message=message, waiver=waiver))
-    return found
-
-
-def runs(reports: list[dict[str, Any]], exports: dict[str, Export],
-         mandatory: set[str]) -> dict[str, list[PolicyRun]]:
-    """PolicyRuns per stack and check id: passes count as evidence that a control was verified."""
-    curated = mandatory_checks()
-    outcome: dict[str, dict[str, dict[str, bool]]] = {s: {} for s in exports}   # stack > ckv > urn > failed
+def outcome(reports: list[dict[str, Any]], export: Export) -> dict[str, Any]:
+    """What checkov's reports on one stack's views come to, before mandatory ids and waivers apply:
+    ``failed``: [check id, urn, type, check name, checkov's severity] once per (check, urn), first
+    reported first; ``runs``: check id -> [check name, resources checked, resources failed].
+    Small and JSON-shaped: the stack-state cache keeps it."""
+    failed: dict[tuple[str, str], list[Any]] = {}
+    checked: dict[str, dict[str, bool]] = {}   # ckv > urn > failed
     names: dict[str, str] = {}
-    for export, urn, failed, check in _mapped(reports, exports, ("passed_checks", "failed_checks")):
+    for urn, bad, check in _mapped(reports, export):
         ckv = str(check.get("check_id", ""))
         if ckv not in names:
             names[ckv] = str(check.get("check_name", ckv))
-        per_urn = outcome[export.stack].setdefault(ckv, {})
-        per_urn[urn] = per_urn.get(urn, False) or failed
-    return {
-        stack: [PolicyRun(pack=PACK, policy=ckv, level="mandatory" if ckv in mandatory else "advisory",
-                          severity=curated[ckv].severity if ckv in curated else "", description=names[ckv],
-                          resources_checked=len(per_urn), violations=sum(per_urn.values()))
-                for ckv, per_urn in sorted(checks.items())]
-        for stack, checks in outcome.items()
-    }
+        per_urn = checked.setdefault(ckv, {})
+        per_urn[urn] = per_urn.get(urn, False) or bad
+        if bad and (ckv, urn) not in failed:
+            failed[(ckv, urn)] = [ckv, urn, export.types.get(urn, ""), str(check.get("check_name", ckv)),
+                                  str(check.get("severity") or "")]
+    runs = {ckv: [names[ckv], len(per_urn), sum(per_urn.values())] for ckv, per_urn in checked.items()}
+    return {"failed": list(failed.values()), "runs": runs}
+
+
+def stack_scan(found: dict[str, Any], mandatory: set[str],
+               waivers: dict[tuple[str, str], dict[str, Any]]) -> StackScan:
+    """A stack's `outcome` judged: mandatory or advisory, waived findings advisory with their waiver.
+    Sorted (checkov reports in a varying order) so every run reads the same."""
+    curated = mandatory_checks()
+    violations = []
+    for ckv, urn, token, name, severity in found["failed"]:
+        waiver = waivers.get((ckv, urn))
+        level = "mandatory" if ckv in mandatory else "advisory"
+        message = name
+        if waiver:
+            message = f"[waived: {ckv} until {waiver['expires']}, owner {waiver['owner']}] {message}"
+            level = "advisory"
+        violations.append(Violation(pack=PACK, policy=ckv, level=level, urn=urn, type=token, message=message,
+                                    severity=curated[ckv].severity if ckv in curated else severity.lower(),
+                                    waiver=waiver))
+    runs = [PolicyRun(pack=PACK, policy=ckv, level="mandatory" if ckv in mandatory else "advisory",
+                      severity=curated[ckv].severity if ckv in curated else "", description=name,
+                      resources_checked=checked, violations=bad)
+            for ckv, (name, checked, bad) in sorted(found["runs"].items())]
+    return StackScan(sorted(violations, key=lambda v: (v.policy, v.urn)), runs)

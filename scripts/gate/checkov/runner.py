@@ -37,23 +37,6 @@ class StackExport:
     documents: list[Document] = field(default_factory=list)          # what checkov scans
     files: dict[str, str] = field(default_factory=dict)              # file name -> text written
 
-    def to_json(self) -> dict[str, Any]:
-        """What the stack-state cache keeps (not the documents: a hit needs no scan)."""
-        urns: dict[str, dict[str, str]] = {}
-        for (name, address), urn in self.urns.items():
-            urns.setdefault(name, {})[address] = urn
-        return {"urns": urns, "types": {u: self.types.get(u, "") for u in self.urns.values()},
-                "unmapped": self.unmapped, "files": self.files}
-
-    @classmethod
-    def from_json(cls, stack: str, data: dict[str, Any], directory: Path) -> StackExport:
-        """The export `to_json` kept, its files written again into `directory`."""
-        directory.mkdir(parents=True, exist_ok=True)
-        for name, text in data["files"].items():
-            (directory / name).write_text(text)
-        urns = {(name, address): urn for name, per in data["urns"].items() for address, urn in per.items()}
-        return cls(stack, urns, dict(data["types"]), dict(data["unmapped"]), files=dict(data["files"]))
-
 
 def export_stack(stack: str, state: dict[str, Any], directory: Path) -> StackExport:
     """Write ``<stack>.tfplan.json`` and ``<stack>.arm.json`` (secrets redacted) into ``directory``."""
@@ -163,8 +146,8 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
     """
     root = Path(workdir) / "checkov"
     cache = ResultCache(cache_dir, FRAMEWORKS) if cache_dir is not None else None
+    kept: dict[str, dict[str, Any]] = {}   # stack -> {"files": its views, "outcome": findings.outcome}
     exports: dict[str, StackExport] = {}
-    reports: dict[str, list[dict[str, Any]]] = {}      # per stack: checkov's reports on its views
     digests: dict[str, str] = {}
     for stack, state in states.items():
         if not _STACK.match(stack):
@@ -174,36 +157,34 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
             old.unlink()
         if cache is not None:
             digests[stack] = fast_digest(state)
-            kept = _kept(cache, stack, digests[stack], target)
-            if kept is not None:   # an unchanged state: its views and results as the last run left them
-                exports[stack], reports[stack] = kept
+            hit = _kept(cache, stack, digests[stack], target)
+            if hit is not None:   # an unchanged state: its views and results as the last run left them
+                kept[stack] = hit
                 continue
         exports[stack] = export_stack(stack, state, target)
-    if not any(e.urns for e in exports.values()):
-        return {s: StackScan() for s in exports}
-    todo = [d for s, e in exports.items() if s not in reports for d in e.documents]
-    if todo:
-        scanned = scan_documents(todo, root, run_checkov, jobs=jobs, cache=cache, shards=shards)
-        for stack, found in _by_stack(scanned, [s for s in exports if s not in reports]).items():
-            reports[stack] = found
-            if cache is not None:
-                cache.keep_stack_result(stack, digests[stack], {"export": exports[stack].to_json(),
-                                                                "reports": found})
-    every = [r for s in exports for r in reports.get(s, [])]
+    todo = [d for e in exports.values() for d in e.documents]
+    scanned = scan_documents(todo, root, run_checkov, jobs=jobs, cache=cache, shards=shards) if todo else []
+    for stack, found in _by_stack(scanned, list(exports)).items():
+        kept[stack] = {"files": exports[stack].files, "outcome": findings.outcome(found, exports[stack])}
+        if cache is not None:
+            cache.keep_stack_result(stack, digests[stack], kept[stack])
+    if not any(k["files"] for k in kept.values()):   # nothing checkov could scan
+        return {s: StackScan() for s in states}
     blocking = set(mandatory_checks()) if mandatory is None else set(mandatory)
-    valid = {s: load_waivers(s, hook=waivers, hook_dir=hook_dir) for s in exports}
-    found = findings.violations(every, exports, blocking, valid)
-    runs = findings.runs(every, exports, blocking)
-    # checkov lists findings in its own (varying) order: sort them so every run reads the same.
-    return {s: StackScan(sorted(found[s], key=lambda v: (v.policy, v.urn)), runs[s]) for s in exports}
+    return {s: findings.stack_scan(kept[s]["outcome"], blocking,
+                                   load_waivers(s, hook=waivers, hook_dir=hook_dir)) for s in states}
 
 
-def _kept(cache: ResultCache, stack: str, state_digest: str,
-          target: Path) -> tuple[StackExport, list[dict[str, Any]]] | None:
-    """An unchanged stack's export (its files written again) and reports from the cache, or None."""
-    kept = cache.stack_result(stack, state_digest)
+def _kept(cache: ResultCache, stack: str, state_digest: str, target: Path) -> dict[str, Any] | None:
+    """An unchanged stack's cached views (written again into `target`) and outcome, or None."""
+    hit = cache.stack_result(stack, state_digest)
     try:
-        return (StackExport.from_json(stack, kept["export"], target), list(kept["reports"])) if kept else None
+        if hit is None or set(hit["outcome"]) != {"failed", "runs"}:
+            return None
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in hit["files"].items():
+            (target / name).write_text(text)
+        return hit
     except (KeyError, TypeError, AttributeError, ValueError):   # not what this version writes: a miss
         for old in target.glob("*.json"):
             old.unlink()
