@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from checkov_states import checkpoint, scenarios
-from gate.checkov import parallel, runner, toolenv
+from gate.checkov import parallel, processes, runner, toolenv
 from gate.checkov.cache import ResultCache
 from gate.checkov.parallel import FRAMEWORKS, Document, scan_documents
 from gate.checkov.shard import arm_components, deal, merge_terraform, terraform_components
@@ -165,16 +165,16 @@ def test_unchanged_state_is_answered_whole_without_export_or_scan(tmp_path: Path
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     states = scenarios()
     scanned: list[set[str]] = []
-    monkeypatch.setattr(runner, "run_checkov", _fake_checkov(scanned))
-    first = runner.scan_stacks(states, tmp_path / "a", cache_dir=tmp_path / "cache")
-    entries = sorted((tmp_path / "cache").rglob("*.json"))
+    cache = tmp_path / "cache"
+    first = runner.scan_stacks(states, tmp_path / "a", cache_dir=cache, run=_fake_checkov(scanned))
+    entries = sorted(cache.rglob("*.json"))
     written = {p: p.stat().st_mtime_ns for p in entries}
 
     def no(*_: Any) -> Any:
-        raise AssertionError("an unchanged state is neither exported nor scanned")
-    monkeypatch.setattr(runner, "run_checkov", no)
+        raise AssertionError("an unchanged state is neither exported nor scanned, no checkov starts")
     monkeypatch.setattr(runner, "export_stack", no)
-    again = runner.scan_stacks(states, tmp_path / "b", cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(processes.Driver, "__init__", no)
+    again = runner.scan_stacks(states, tmp_path / "b", cache_dir=cache)
     assert again == first
     views = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a" / "checkov").rglob("*.json")
                    if ".shards" not in p.parts)
@@ -184,7 +184,19 @@ def test_unchanged_state_is_answered_whole_without_export_or_scan(tmp_path: Path
     assert {p: p.stat().st_mtime_ns for p in entries} == written    # nothing rewritten
     # one stack changed: only it is exported again, only its changed component scanned
     monkeypatch.undo()
-    monkeypatch.setattr(runner, "run_checkov", _fake_checkov(scanned))
     states["aws-cases"]["deployment"]["resources"][1]["inputs"]["enableKeyRotation"] = True
-    runner.scan_stacks(states, tmp_path / "c", cache_dir=tmp_path / "cache")
+    runner.scan_stacks(states, tmp_path / "c", cache_dir=cache, run=_fake_checkov(scanned))
     assert scanned[-1] == {"aws_kms_key.key-no-rotation"}
+
+
+@pytest.mark.slow
+def test_early_driver_scans_like_a_plain_one_and_an_unused_one_is_ended(tmp_path: Path) -> None:
+    states = _bigger_states()
+    plain = runner.scan_stacks(states, tmp_path / "plain", run=runner.run_checkov)
+    early = runner.scan_stacks(states, tmp_path / "early")      # first driver started before the export
+    assert early == plain and any(s.violations for s in early.values())
+    drivers = processes.Drivers(tmp_path / "logs", FRAMEWORKS, 60)
+    drivers.prestart()
+    proc = drivers._warm.proc if drivers._warm else None
+    drivers.close()
+    assert proc is not None and proc.poll() is not None

@@ -57,9 +57,12 @@ class ResultCache:
         self.dir = Path(root) / NAMESPACE
         self.identity = scanner_identity(frameworks)
         self.loaded: dict[str, dict[str, Any]] = {}
+        self.keys: dict[tuple[str, str], str] = {}
 
     def _key(self, stack: str, name: str) -> str:
-        return digest({"scanner": self.identity, "stack": stack, "document": name})
+        if (stack, name) not in self.keys:
+            self.keys[(stack, name)] = digest({"scanner": self.identity, "stack": stack, "document": name})
+        return self.keys[(stack, name)]
 
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"

@@ -1,4 +1,4 @@
-"""checkov as a library, run by checkov's own tool environment: ``python driver.py DIR FRAMEWORK...``.
+"""checkov as a library, run by checkov's own tool environment: ``python driver.py DIR FRAMEWORK...|-``.
 
 The same scan as ``checkov -d DIR --framework ... --skip-download`` (checkov's own ``Checkov`` entry point
 with those arguments), minus two costs that do not change a result: checkov keeps every debug message
@@ -26,7 +26,9 @@ def _record(record: object) -> dict[str, object]:
 
 
 def main(argv: list[str]) -> int:
-    directory, frameworks = argv[0], argv[1:]
+    """``DIR FRAMEWORK...``, or ``-``: import checkov first, then read ``{"directory", "frameworks"}``
+    as one JSON line from stdin (end of input: exit without scanning). The gate starts a driver that
+    way before it knows what to scan, so checkov's imports (most of a small scan) overlap its export."""
     os.environ.update({"LOG_LEVEL": "ERROR", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
                        "BC_SKIP_MAPPING": "TRUE", "CKV_NO_TELEMETRY": "1"})
     os.environ.pop("BC_API_KEY", None)
@@ -36,6 +38,15 @@ def main(argv: list[str]) -> int:
 
     fastparse.install()
     Checkov.print_results = lambda self, *a, **k: 0   # type: ignore[method-assign]  # results read below
+    if argv == ["-"]:
+        line = sys.stdin.readline()
+        if not line.strip():
+            return 0
+        job = json.loads(line)
+        directory, frameworks = str(job["directory"]), [str(f) for f in job["frameworks"]]
+        os.chdir(directory)   # where a plain run starts
+    else:
+        directory, frameworks = argv[0], argv[1:]
     ckv = Checkov(argv=["-d", directory, "--framework", *frameworks, "-o", "json", "--compact",
                         "--skip-download", "--no-fail-on-crash", "--soft-fail", "--quiet"])
     ckv.run()

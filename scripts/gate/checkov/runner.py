@@ -5,21 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
-import os
 import re
-import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gate.checkov import arm, findings, terraform, toolenv
+from gate.checkov import arm, findings, terraform
 from gate.checkov.cache import ResultCache, fast_digest
 from gate.checkov.findings import StackScan, mandatory_checks
 from gate.checkov.parallel import FRAMEWORKS, Document, scan_documents
+from gate.checkov.processes import Drivers
 from gate.errors import GateError
 from gate.model import Violation
-from gate.procs import run_bounded
 
 _CKV_ID = re.compile(r"^CKV2?_[A-Z0-9]+_[0-9]+$")
 _STACK = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -66,26 +65,8 @@ def run_checkov(directory: Path) -> list[dict[str, Any]]:
     Through ``driver.py`` in checkov's environment: checkov's own entry point, without its debug log and
     its printed report (a third of a large scan), answering only the fields the gate reads.
     """
-    python = toolenv.ensure()
-    cmd = [str(python), str(Path(__file__).with_name("driver.py")), str(directory), *FRAMEWORKS]
-    env = {**os.environ, "LOG_LEVEL": "ERROR", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
-           "BC_SKIP_MAPPING": "TRUE", "CKV_NO_TELEMETRY": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("BC_API_KEY", None)
     logs = directory.parent / f".{directory.name}-checkov-logs"
-    logs.mkdir(exist_ok=True)
-    try:   # its own process group, killed with everything it started on the deadline
-        code, stdout, stderr = run_bounded(cmd, timeout=TIMEOUT, cwd=directory, env=env, out_dir=logs)
-    except subprocess.TimeoutExpired:
-        raise GateError(f"checkov: did not finish within {TIMEOUT:g} s (checkov deadline; --checkov-timeout)"
-                        ) from None
-    out = stdout.strip()
-    start = min((i for i in (out.find("["), out.find("{")) if i >= 0), default=-1)
-    if code != 0 or start < 0:
-        tail = (stderr.strip().splitlines() or ["no output"])[-1]
-        raise GateError(f"checkov: failed on {directory} (exit {code}): {tail}")
-    data = json.loads(out[start:])
-    reports = data if isinstance(data, list) else [data]
-    return [r for r in reports if isinstance(r, dict) and "results" in r]
+    return Drivers(logs, FRAMEWORKS, TIMEOUT).run(directory)
 
 
 def load_waivers(stack: str, on: dt.date | None = None, hook: str = "",
@@ -133,8 +114,8 @@ def scan(states: dict[str, dict[str, Any]], workdir: Path, *,
 
 def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
                 mandatory: set[str] | None = None, waivers: str = "", hook_dir: Path | None = None,
-                cache_dir: Path | None = None, jobs: int | None = None,
-                shards: int | None = None) -> dict[str, StackScan]:
+                cache_dir: Path | None = None, jobs: int | None = None, shards: int | None = None,
+                run: Callable[[Path], list[dict[str, Any]]] | None = None) -> dict[str, StackScan]:
     """checkov findings and runs per stack for the given checkpoints (``pulumi stack export`` v3 documents).
 
     Exports every stack into ``workdir/checkov/<stack>/`` (Terraform plan for pulumi-aws, ARM template for
@@ -142,12 +123,12 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
     curated blocking list (``data/mandatory.yaml``); everything else is advisory. A waived finding is
     reported advisory with its waiver and the ``[waived: ...]`` message prefix the packs use.
     Components already judged are answered from ``cache_dir`` (if given); the rest run in up to
-    ``jobs`` checkov processes (gate.checkov.parallel).
+    ``jobs`` checkov processes (gate.checkov.parallel), the first started before the export; ``run``
+    replaces those processes (tests).
     """
     root = Path(workdir) / "checkov"
     cache = ResultCache(cache_dir, FRAMEWORKS) if cache_dir is not None else None
     kept: dict[str, dict[str, Any]] = {}   # stack -> {"files": its views, "outcome": findings.outcome}
-    exports: dict[str, StackExport] = {}
     digests: dict[str, str] = {}
     for stack, state in states.items():
         if not _STACK.match(stack):
@@ -160,10 +141,16 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
             hit = _kept(cache, stack, digests[stack], target)
             if hit is not None:   # an unchanged state: its views and results as the last run left them
                 kept[stack] = hit
-                continue
-        exports[stack] = export_stack(stack, state, target)
-    todo = [d for e in exports.values() for d in e.documents]
-    scanned = scan_documents(todo, root, run_checkov, jobs=jobs, cache=cache, shards=shards) if todo else []
+    drivers = Drivers(root / ".drivers", FRAMEWORKS, TIMEOUT)
+    try:
+        if run is None and any(_exportable(state) for s, state in states.items() if s not in kept):
+            drivers.prestart()    # checkov imports itself while the states are exported
+        exports = {s: export_stack(s, state, root / s) for s, state in states.items() if s not in kept}
+        todo = [d for e in exports.values() for d in e.documents]
+        scanned = scan_documents(todo, root, run or drivers.run, jobs=jobs, cache=cache,
+                                 shards=shards) if todo else []
+    finally:
+        drivers.close()
     for stack, found in _by_stack(scanned, list(exports)).items():
         kept[stack] = {"files": exports[stack].files, "outcome": findings.outcome(found, exports[stack])}
         if cache is not None:
@@ -173,6 +160,13 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
     blocking = set(mandatory_checks()) if mandatory is None else set(mandatory)
     return {s: findings.stack_scan(kept[s]["outcome"], blocking,
                                    load_waivers(s, hook=waivers, hook_dir=hook_dir)) for s in states}
+
+
+def _exportable(state: dict[str, Any]) -> bool:
+    """Whether the export of `state` will hold a resource for checkov (a cheap look at the types)."""
+    tf, az = terraform.type_table(), arm.type_table()
+    return any(r.get("custom") and (r.get("type") in tf or r.get("type") in az)
+               for r in state.get("deployment", {}).get("resources", []) or [])
 
 
 def _kept(cache: ResultCache, stack: str, state_digest: str, target: Path) -> dict[str, Any] | None:
