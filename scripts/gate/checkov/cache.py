@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 
 from gate.cache import FORMAT, digest, file_digest
-from gate.checkov import toolenv
+from gate.checkov.toolenv import CHECKOV_VERSION
 
 NAMESPACE = "checkov"
 _HERE = Path(__file__).parent
@@ -37,7 +37,7 @@ def scanner_identity(frameworks: tuple[str, ...]) -> str:
     """What a result depends on besides the state: checkov's version, this package's code and tables
     (exporter, driver, sharding), the recorded-value conventions they use, the frameworks."""
     files = sorted([*_HERE.glob("*.py"), *(_HERE / "data").glob("*"), _HERE.parent / "recording.py"])
-    return digest({"checkov": toolenv.CHECKOV_VERSION, "frameworks": list(frameworks),
+    return digest({"checkov": CHECKOV_VERSION, "frameworks": list(frameworks),
                    "files": {p.name: file_digest(p) for p in files}})
 
 

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-from gate.checkov import toolenv
+from gate.checkov.toolenv import ensure as checkov_python
 from gate.errors import GateError
 from gate.procs import kill_group, register_child
 
@@ -43,7 +43,7 @@ class Driver:
         self.logs = logs
         self._files: list[IO[bytes]] = [(logs / "stdout").open("wb"), (logs / "stderr").open("wb")]
         # stdout/stderr to files: a grandchild that keeps them open cannot hang the gate
-        self.proc = subprocess.Popen([str(toolenv.ensure()), str(DRIVER), "-"], cwd=logs, env=_env(),
+        self.proc = subprocess.Popen([str(checkov_python()), str(DRIVER), "-"], cwd=logs, env=_env(),
                                      stdin=subprocess.PIPE, stdout=self._files[0], stderr=self._files[1],
                                      start_new_session=True)
         register_child(self.proc)

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gate.checkov import arm, findings, terraform
+import gate.checkov.arm as arm
+import gate.checkov.findings as findings
+import gate.checkov.terraform as terraform
 from gate.checkov.cache import ResultCache, fast_digest
 from gate.checkov.findings import StackScan, mandatory_checks
 from gate.checkov.parallel import FRAMEWORKS, Document, scan_documents
