@@ -16,10 +16,9 @@ streams through its pure-Python encoder (seconds for a 10k-resource entry).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ import orjson
 
 from gate.cache import FORMAT, digest, file_digest
 from gate.checkov.toolenv import CHECKOV_VERSION
+from gate.jsonio import write_atomic
 
 NAMESPACE = "checkov"
 _HERE = Path(__file__).parent
@@ -79,18 +79,8 @@ class ResultCache:
 
     def _write(self, key: str, value: Any) -> None:
         """Atomically (temp file + rename); a cache that cannot be written leaves the run uncached."""
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", suffix=".tmp", dir=path.parent)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(orjson.dumps({"format": FORMAT, "key": key, "value": value}))
-            os.replace(tmp, path)
-        except (OSError, TypeError):
-            Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError, TypeError):
+            write_atomic(self._path(key), {"format": FORMAT, "key": key, "value": value})
 
     def lookup(self, stack: str, name: str, component_key: str) -> list[dict[str, Any]] | None:
         key = self._key(stack, name)
