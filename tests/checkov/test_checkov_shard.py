@@ -187,6 +187,7 @@ def test_unchanged_state_is_answered_whole_without_export_or_scan(tmp_path: Path
     states["aws-cases"]["deployment"]["resources"][1]["inputs"]["enableKeyRotation"] = True
     runner.scan_stacks(states, tmp_path / "c", cache_dir=cache, run=_fake_checkov(scanned))
     assert scanned[-1] == {"aws_kms_key.key-no-rotation"}
+    assert len(list(cache.rglob("*.json"))) == len(entries)     # replaced, not added: no growth
 
 
 @pytest.mark.slow

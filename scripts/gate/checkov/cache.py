@@ -6,8 +6,8 @@
   references), so a resource whose exported block is unchanged is not scanned again, and a change to a
   resource rescans exactly the resources connected to it. A run that changed something rewrites the
   entry with the components it saw, so entries do not grow with history.
-- Per stack state: the digest of the whole checkpoint -> its exported views, how they map back to URNs
-  and checkov's results. An unchanged stack is answered without exporting, cutting or hashing anything.
+- Per stack: the digest of its last checkpoint, its exported views and what checkov found in them
+  (`findings.outcome`). An unchanged state is answered without exporting, cutting or hashing anything.
 
 Every key names the checkov version, the gate's checkov package (exporter, driver, tables) and the
 frameworks scanned. Entries are read and written with orjson: the standard library's `json.dump`
@@ -98,13 +98,17 @@ class ResultCache:
         self._write(key, results)
         self.loaded[key] = results
 
-    def _state_key(self, stack: str, state_digest: str) -> str:
-        return digest({"scanner": self.identity, "stack": stack, "state": state_digest})
+    def _stack_key(self, stack: str) -> str:
+        return digest({"scanner": self.identity, "stack": stack, "kind": "stack"})
 
     def stack_result(self, stack: str, state_digest: str) -> dict[str, Any] | None:
-        """What `keep_stack_result` stored for this stack and state, or None."""
-        value = self._read(self._state_key(stack, state_digest))
-        return value if isinstance(value, dict) else None
+        """What `keep_stack_result` stored for this stack, if it was for this very state; else None."""
+        value = self._read(self._stack_key(stack))
+        if not isinstance(value, dict) or value.get("state") != state_digest:
+            return None
+        kept = value.get("result")
+        return kept if isinstance(kept, dict) else None
 
     def keep_stack_result(self, stack: str, state_digest: str, value: dict[str, Any]) -> None:
-        self._write(self._state_key(stack, state_digest), value)
+        """One entry per stack, replaced by each state's result: entries do not grow with history."""
+        self._write(self._stack_key(stack), {"state": state_digest, "result": value})
