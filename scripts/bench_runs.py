@@ -69,18 +69,21 @@ def pack_config_args() -> list[str]:
     return args
 
 
-def analyze(state: Path, out: Path, *, checkov: bool, cache: Path | None = None) -> Run:
+def analyze(state: Path, out: Path, *, checkov: bool, cache: Path | None = None,
+            records: Path | None = None) -> Run:
     args: list[str | Path] = ["analyze", "--state", state, "--format", "json", "--out", out,
                               *pack_config_args()]
+    args += ["--records", records] if records is not None else []
     args += ["--cache-dir", cache] if cache is not None else ["--no-cache"]
     if not checkov:
         args.append("--no-checkov")
     return run_gate(*args)
 
 
-def preview_all(out: Path, cache: Path | None) -> Run:
+def preview_all(out: Path, cache: Path | None, *, checkov: bool = True) -> Run:
     args: list[str | Path] = ["preview", "--all", "--format", "json", "--out", out, *pack_config_args()]
     args += ["--cache-dir", cache] if cache is not None else ["--no-cache"]
+    args += [] if checkov else ["--no-checkov"]
     return run_gate(*args)
 
 
