@@ -44,7 +44,7 @@ from components.azure.logcluster import LogCluster, LogClusterArgs
 from components.azure.sentinel import Sentinel, SentinelArgs
 from components.common.tags import Tags
 from components.interconnect.crypto import TUNNELS
-from components.interconnect.link import apipa_address
+from components.interconnect.link_args import apipa_address
 from policies.core.eea import DOSIS_FAILOVER, DOSIS_PRIMARY
 from stacks import sovereignty
 from stacks.config import load

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.bucket import SecureBucket, SecureBucketArgs
 from components.aws.common import TEN_YEARS_DAYS, child, encrypted_log_group, service_role
 

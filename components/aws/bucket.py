@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.common import child, kept
 
 LOG_DELIVERY_TAG = "log-delivery-target"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.common import child, encrypted_log_group, service_role
 from policies.core.eea import PORTAL_REGION
 
