@@ -1,0 +1,81 @@
+"""gate.state_load reads a checkpoint in chunks, compacted: the same values (and the same errors) as the
+strict whole-file path, whatever the chunk boundaries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gate import state_load
+from gate.errors import GateError
+from gate.inputs import parse_json, read_text
+
+URN = "urn:pulumi:dev::proj::aws:s3/bucket:Bucket::b{}"
+
+
+def _state(n: int) -> dict:
+    resources = [{"urn": "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev", "type": "pulumi:pulumi:Stack",
+                  "custom": False}]
+    for i in range(n):
+        inputs = {"bucket": f"b{i}", "tags": {"classification": "vertrouwelijk", "note": "é€😀 \u00a7"},
+                  "size": 12345678901234 + i, "ratio": 0.1 + i, "rules": [{"days": i}], "empty": {}}
+        resources.append({"urn": URN.format(i), "type": "aws:s3/bucket:Bucket", "custom": True,
+                          "inputs": inputs, "outputs": {**json.loads(json.dumps(inputs)), "id": f"b{i}"},
+                          "dependencies": [URN.format(i - 1)] if i else [], "parent": resources[0]["urn"]})
+    return {"version": 3, "deployment": {"manifest": {"time": "t"}, "resources": resources, "z": [1, 2]}}
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 4096])
+def test_same_values_at_any_chunk_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    path = tmp_path / "s.json"
+    for text in (json.dumps(_state(30)), json.dumps(_state(30), indent=2, ensure_ascii=False)):
+        path.write_text(text, encoding="utf-8")
+        monkeypatch.setattr(state_load, "CHUNK", chunk)
+        loaded = state_load.load_state(path)
+        assert loaded == json.loads(text)
+        assert json.dumps(loaded) == json.dumps(json.loads(text))   # key order and types too
+
+
+def test_outputs_share_equal_inputs_and_strings_are_shared(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(_state(3)), encoding="utf-8")
+    resources = state_load.load_state(path)["deployment"]["resources"]
+    r = resources[2]
+    assert r["outputs"]["tags"] is r["inputs"]["tags"]
+    assert r["dependencies"][0] is resources[1]["urn"]
+
+
+@pytest.mark.parametrize("text", [
+    '{"deployment": {"resources": [{"a": NaN}]}}',
+    '{"deployment": {"resources": [{"a": "\\ud800"}]}}',
+    '\ufeff{"deployment": {"resources": []}}',
+    '{"deployment": {"resources": [{"a": 1},]}}',
+    '{"deployment": {"resources": [{"a": 1}]}} extra',
+    '{"deployment": {"resources": [{"a": 1}',
+    '{"deployment": {"resources": {"a": 1}}}',
+    '{"deployment": 3}',
+    '[1, 2]',
+    '{"deployment": {"resources": [' + '[' * 100 + ']' * 100 + ']}}',
+    '{"deployment": {"resources": [{"a": 123456789012345678901234567890}]}}',
+    '',
+])
+def test_anything_unusual_reads_as_the_strict_path_does(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(text, encoding="utf-8")
+    try:
+        expected = parse_json(read_text(path, "state file"), str(path))
+    except GateError as exc:
+        with pytest.raises(GateError) as got:
+            state_load.load_state(path)
+        assert str(got.value) == str(exc)
+    else:
+        assert state_load.load_state(path) == expected
+
+
+def test_invalid_utf8_is_reported_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_bytes(b'{"deployment": {"resources": [{"a": "\xff"}]}}')
+    with pytest.raises(GateError, match="not valid UTF-8"):
+        state_load.load_state(path)
