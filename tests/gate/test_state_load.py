@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from gate import state_load
 from gate.errors import GateError
 from gate.inputs import parse_json, read_text
