@@ -12,8 +12,9 @@ import gc
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 try:
     import orjson
@@ -30,6 +31,31 @@ def dumps_bytes(value: Any) -> bytes:
 
 def dumps(value: Any) -> str:
     return dumps_bytes(value).decode("utf-8")
+
+
+def _item(value: Any, pad: str) -> str:
+    if orjson is not None:
+        text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+    else:
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+    return pad + text.replace("\n", "\n" + pad)
+
+
+def write_list(items: Iterable[Any], out: TextIO, level: int, batch: int = 2000) -> None:
+    """A list nested `level` deep in a document `dumps` renders, written as `dumps` would write it there,
+    `batch` items at a time (a list of 100k findings is never a whole document in memory)."""
+    pad, close = "  " * (level + 1), "  " * level
+    first = True
+    chunk: list[str] = []
+    for item in items:
+        chunk.append(_item(item, pad))
+        if len(chunk) >= batch:
+            out.write(("[\n" if first else ",\n") + ",\n".join(chunk))
+            first, chunk = False, []
+    if chunk:
+        out.write(("[\n" if first else ",\n") + ",\n".join(chunk))
+        first = False
+    out.write("[]" if first else f"\n{close}]")
 
 
 def loads(data: bytes | str) -> Any:
