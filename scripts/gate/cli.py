@@ -108,7 +108,7 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
 
 
 def _render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
-            reports_dir: Path | None = None, docs: list[dict[str, Any]] | None = None) -> None:
+            reports_dir: Path | None = None, docs: list[bytes] | None = None) -> None:
     if fmt == "json" and docs is not None:
         from gate.cli_speed import print_json
 

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from gate.jsonio import dumps, write_list
+from gate.jsonio import PLACEHOLDER, dumps, joined, write_list
 from gate.model import PolicyRun, StackReport, Violation
 from gate.report_parts import detail, grouped, short_name
 
@@ -33,8 +33,7 @@ def render(reports: StackReport | list[StackReport], fmt: str, out: TextIO | Non
     many = isinstance(reports, list)
     items: list[StackReport] = reports if isinstance(reports, list) else [reports]
     if fmt == "json":
-        docs = [r.to_json() for r in items]
-        out.write(dumps(docs if many else docs[0]))
+        out.write(joined([r.to_json_bytes() for r in items], many).decode("utf-8"))
     elif fmt == "sarif":
         write_sarif(items, out)
     elif fmt == "junit":
@@ -65,7 +64,6 @@ def _default_level(level: str) -> str:
 
 
 BATCH = 2000      # results / test cases rendered at a time: memory bounded by a batch, not by the findings
-_RESULTS = "@gate:results@"   # where a run's results go in the rendered SARIF skeleton
 
 
 def to_sarif(reports: list[StackReport]) -> dict[str, Any]:
@@ -85,7 +83,7 @@ def write_sarif(reports: list[StackReport], out: TextIO) -> None:
         skeleton.append(run)
         results.append(found)
     text = dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": skeleton})
-    parts = text.split(f'"{_RESULTS}"')
+    parts = text.split(f'"{PLACEHOLDER}"')
     out.write(parts[0])
     for found, tail in zip(results, parts[1:], strict=True):
         write_list(found, out, level=3)
@@ -121,7 +119,7 @@ def _sarif_run(report: StackReport) -> tuple[dict[str, Any], Iterator[dict[str, 
     run = {
         "tool": {"driver": {"name": TOOL_NAME, "informationUri": TOOL_URI, "rules": rules}},
         "automationDetails": {"id": f"gate/{report.stack}/"},
-        "results": _RESULTS,
+        "results": PLACEHOLDER,
         "properties": {"stack": report.stack, "blocked": report.blocked, "resources": report.resources,
                        "asOf": report.as_of},
     }
