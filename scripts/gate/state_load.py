@@ -28,7 +28,9 @@ from gate.inputs import parse_json, read_text, require_regular_file
 
 CHUNK = 4 * 1024 * 1024
 _WS = re.compile(r"[ \t\n\r]*")
-# A high surrogate escape not followed by a low one, or a low one not after a high one (emoji pairs pass).
+# A surrogate escape (a fast scan: literal prefix), then the slow check whether one is alone: a high
+# surrogate escape not followed by a low one, or a low one not after a high one (emoji pairs pass).
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
                              r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
@@ -99,9 +101,21 @@ class _Compactor:
         if type(inputs) is dict and type(outputs) is dict and inputs:
             for k, v in outputs.items():
                 mine = inputs.get(k, outputs)
-                if mine is not outputs and mine is not v and type(mine) is type(v) and mine == v:
+                if mine is not outputs and mine is not v and mine == v and _same(mine, v):
                     outputs[k] = mine
         return r
+
+
+def _same(a: Any, b: Any) -> bool:
+    """`a == b` (given) and alike in types and key order too: `==` equates True with 1 and 1 with 1.0."""
+    t = type(a)
+    if t is not type(b):
+        return False
+    if t is dict:
+        return list(a) == list(b) and all(_same(x, b[k]) for k, x in a.items())
+    if t is list:
+        return all(map(_same, a, b))
+    return True
 
 
 class _Reader:
@@ -209,6 +223,6 @@ class _Reader:
             raise _Fallback from None
         rest = self.buf[self.pos:]
         self.buf, self.pos = rest + text, 0
-        if "\\u" in self.buf and _LONE_SURROGATE.search(self.buf):
+        if "\\u" in self.buf and _SURROGATE.search(self.buf) and _LONE_SURROGATE.search(self.buf):
             raise _Fallback       # the strict path decides whether it is a lone surrogate
         return bool(text) or not self.eof

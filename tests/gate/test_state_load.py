@@ -43,7 +43,19 @@ def test_outputs_share_equal_inputs_and_strings_are_shared(tmp_path: Path) -> No
     resources = state_load.load_state(path)["deployment"]["resources"]
     r = resources[2]
     assert r["outputs"]["tags"] is r["inputs"]["tags"]
+    assert r["outputs"]["rules"] is r["inputs"]["rules"]
     assert r["dependencies"][0] is resources[1]["urn"]
+
+
+def test_equal_but_differently_typed_outputs_stay_apart(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"deployment": {"resources": [
+        {"urn": URN.format(1), "inputs": {"a": {"x": True}, "b": [1], "c": 2},
+         "outputs": {"a": {"x": 1}, "b": [1.0], "c": 2.0}}]}}), encoding="utf-8")
+    r = state_load.load_state(path)["deployment"]["resources"][0]
+    assert r["outputs"] == {"a": {"x": 1}, "b": [1.0], "c": 2.0}
+    assert [type(r["outputs"][k]) for k in "abc"] == [dict, list, float]
+    assert type(r["outputs"]["a"]["x"]) is int and type(r["outputs"]["b"][0]) is float
 
 
 @pytest.mark.parametrize("text", [
