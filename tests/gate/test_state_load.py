@@ -90,3 +90,28 @@ def test_invalid_utf8_is_reported_as_before(tmp_path: Path) -> None:
     path.write_bytes(b'{"deployment": {"resources": [{"a": "\xff"}]}}')
     with pytest.raises(GateError, match="not valid UTF-8"):
         state_load.load_state(path)
+
+
+def _shape(value: object) -> object:
+    """A proxy tree as comparable data: type, property path and children."""
+    from pulumi_policy.proxy import _DictProxy, _ListProxy
+
+    if type(value) is _DictProxy:
+        return ("dict", value._DictProxy__props_acc,
+                {k: _shape(v) for k, v in value._DictProxy__target.items()})
+    if type(value) is _ListProxy:
+        return ("list", value._ListProxy__props_acc, [_shape(v) for v in value._ListProxy__target])
+    return (type(value).__name__, value)
+
+
+def test_resource_props_reuse_the_stack_view_exactly(tmp_path: Path) -> None:
+    from gate.state_view import index_state, inputs_view, proxied, stack_props
+
+    path = tmp_path / "s.json"
+    state = _state(3)
+    state["deployment"]["resources"][2]["outputs"]["rules"] = [{"days": 9}]      # an output replaced
+    state["deployment"]["resources"][2]["inputs"]["secret"] = {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": {"n": 1}}
+    path.write_text(json.dumps(state), encoding="utf-8")
+    for r in index_state(state_load.load_state(path))[1:]:
+        assert _shape(inputs_view(r, proxied(stack_props(r)))) == _shape(proxied(r.inputs))
