@@ -149,6 +149,20 @@ def table(rows: dict[str, str], load: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def earlier_rows(doc: Path) -> dict[str, str]:
+    """The measured column of the doc's table by figure id, and its load line (`load`)."""
+    section = doc.read_text(encoding="utf-8").split(BEGIN, 1)[-1].split(END, 1)[0]
+    by_what = {what: key for key, (what, _) in FIGURES.items()}
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if len(cells) == 3 and cells[0] in by_what:
+            rows[by_what[cells[0]]] = cells[1]
+        elif "load average at the start:" in line:
+            rows["load"] = line.split("load average at the start:", 1)[1].strip().rstrip(".")
+    return rows
+
+
 def replace_table(doc: Path, text: str) -> None:
     content = doc.read_text(encoding="utf-8")
     head, _, rest = content.partition(BEGIN)
@@ -179,7 +193,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     load = _load()
     with tempfile.TemporaryDirectory(prefix="bench-gate-") as tmp:
-        text = table(measure(args.quick, Path(tmp), tuple(args.only or PARTS)), load)
+        rows = measure(args.quick, Path(tmp), tuple(args.only or PARTS))
+    if args.write_docs and args.only:     # the other parts' rows stay as the doc has them
+        kept = earlier_rows(args.write_docs)
+        rows = {k: rows.get(k) or kept.get(k, "not measured") for k in FIGURES}
+        load = f"{load} ({', '.join(args.only)}; the other rows: {kept.get('load', 'earlier')})"
+    text = table(rows, load)
     print(text)
     if args.write_docs:
         replace_table(args.write_docs, text)

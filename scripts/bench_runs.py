@@ -30,10 +30,18 @@ class Run:
     split: dict[str, float] = field(default_factory=dict)
 
 
-# The child reports its own peak RSS (and its children's, e.g. checkov) as it exits.
+# The child reports its own peak RSS (and its children's, e.g. checkov) as it exits. On Linux ru_maxrss
+# survives exec: a child forked from this (large) benchmark process would report the benchmark's RSS, so
+# the peak of the gate's own address space (VmHWM) is read instead where there is one.
 _SHIM = ("import atexit, resource, runpy, sys\n"
+         "def _hwm():\n"
+         "    try:\n"
+         "        with open('/proc/self/status') as fh:\n"
+         "            return next(int(ln.split()[1]) for ln in fh if ln.startswith('VmHWM:'))\n"
+         "    except (OSError, StopIteration):\n"
+         "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
          "def _rss():\n"
-         "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+         "    own = _hwm()\n"
          "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
          "    sys.stderr.write(f'bench: maxrss {own} {kids}\\n')\n"
          "atexit.register(_rss)\n"
