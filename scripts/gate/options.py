@@ -95,7 +95,14 @@ def relative(path: Path, root: Path) -> str:
 def write_reports(out: Path | None, reports: list[Any]) -> list[dict[str, Any]]:
     """Each stack's report document, built once; with `out`, the report files and the run's SARIF and
     JUnit files (published beside them)."""
+    import gc
+
     from gate.cli_speed import write_docs
+
+    # What is alive now (states, findings) lives until the process exits: frozen, the collector does not
+    # scan it again on every pass while the reports' millions of small objects are made (10 s of 25 s when
+    # 100k resources had 175k findings).
+    gc.freeze()
 
     docs = write_docs(out, reports)
     if out is None:
