@@ -22,9 +22,10 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 # What judges records: waivers and PIA records in the packs, checkov waivers, the gate on the project.
 RECORD_JUDGING = [
-    "tests/policies/test_policy_pia_rules.py",
+    "tests/policies/rules/test_require_pia_record.py",
+    "tests/policies/rules/test_require_valid_waivers.py",
     "tests/policies/test_policy_crossguard.py",
-    "tests/policies/test_require_timely_record_renewal.py",
+    "tests/policies/rules/test_require_timely_record_renewal.py",
     "tests/checkov/test_checkov_tools.py",
     "tests/gate/test_as_of.py",
 ]

@@ -10,7 +10,10 @@ from policies.core.rule import RuleContext
 from policies.core.view import UNKNOWN, ProviderView, ResourceView, StackGraph
 from policies.rules import rule
 
-__all__ = ["TAGS", "UNKNOWN", "aws_provider", "azure_provider", "graph", "messages", "res"]
+__all__ = [
+    "ALLOWED", "EXT", "LB", "OWN", "TAGS", "UNKNOWN", "aws_provider", "azure_provider", "azure_rg",
+    "azure_store", "graph", "messages", "res", "waiver",
+]
 
 TAGS = {
     "classification": "vertrouwelijk",
@@ -18,6 +21,11 @@ TAGS = {
     "system": "e-loket",
     "pia-reference": "PIA-T",
 }
+ALLOWED = {"allowedRegions": ["westeurope", "northeurope", "eu-west-1"]}
+# Azure ids outside the stack (another subscription) and of the stack's own resource group
+EXT = "/subscriptions/99999999-0000-0000-0000-000000000000/resourceGroups/rg-x/providers"
+OWN = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-weu/providers"
+LB = "urn:pulumi:test::p::aws:lb/listener:Listener::lb"
 
 
 def aws_provider(region: Any = "eu-west-1") -> ProviderView:
@@ -56,3 +64,37 @@ def messages(
         return [(g.by_urn[u].name if u in g.by_urn else "", m) for u, m in run_stack_rule(r, g, ctx)]
     assert isinstance(subject, ResourceView)
     return run_resource_rule(r, subject, ctx)
+
+
+def azure_rg(location: Any = "westeurope") -> ResourceView:
+    return res(
+        "azure-native:resources:ResourceGroup",
+        "rg",
+        {"resourceGroupName": "rg-weu", "location": location, "id": OWN.rsplit("/", 1)[0]},
+    )
+
+
+def azure_store(**over: Any) -> ResourceView:
+    """A storage account in rg-weu; `over` replaces inputs (None removes one); other view fields via kw."""
+    kw = {k: over.pop(k) for k in ("property_dependencies",) if k in over}
+    inputs = {
+        "resourceGroupName": "rg-weu",
+        "accountName": "acct",
+        "sku": {"name": "Standard_ZRS"},
+        "location": "westeurope",
+        "tags": TAGS,
+    }
+    inputs.update(over)
+    return res(
+        "azure-native:storage:StorageAccount",
+        "acct",
+        {k: v for k, v in inputs.items() if v is not None},
+        **kw,
+    )
+
+
+def waiver(rule: str, resource: str, reason: str = "legacy client needs a migration window", *,
+           decided: str = "2026-11-01", expires: str = "2027-05-31", owner: str = "o") -> str:
+    """One entry of a waiver record (YAML flow style, indented under `waivers:`)."""
+    return (f"  - {{rule: {rule}, resource: '{resource}', reason: '{reason}', owner: {owner}, "
+            f"decided: {decided}, expires: {expires}}}\n")

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from policy_testlib import TAGS, UNKNOWN, graph, messages, res
 
 from policies.core.view import unknown_message

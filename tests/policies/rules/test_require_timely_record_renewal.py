@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from policy_testlib import graph, messages, res
+from policy_testlib import LB, graph, messages, res, waiver
 
 from policies.core import records
 
-LB = "urn:pulumi:test::p::aws:lb/listener:Listener::lb"
 PIA = """\
 stack: test
 reference: PIA-T
@@ -19,17 +18,12 @@ residual_risk: {accepted_by: "leidend ambtenaar X", accepted_on: 2026-01-01, exp
 
 
 @pytest.fixture
-def records_dir(tmp_path, monkeypatch):
-    (tmp_path / "pia").mkdir()
-    (tmp_path / "waivers").mkdir()
-    (tmp_path / "waivers" / "test.yaml").write_text(
-        "waivers:\n  - {rule: require-tls-1-2, resource: '" + LB + "', reason: 'legacy client needs a "
-        "migration window', owner: web team, decided: 2026-11-01, expires: 2026-12-31}\n")
-    (tmp_path / "pia" / "test.yaml").write_text(PIA)
-    monkeypatch.setenv("DOSIS_RECORDS_DIR", str(tmp_path))
-    records.clear_cache()
-    yield tmp_path
-    records.clear_cache()
+def records_dir(records_dir):
+    """A waiver expiring on 2026-12-31 and a residual-risk acceptance expiring on 2027-01-15."""
+    (records_dir / "waivers" / "test.yaml").write_text(
+        "waivers:\n" + waiver("require-tls-1-2", LB, owner="web team", expires="2026-12-31"))
+    (records_dir / "pia" / "test.yaml").write_text(PIA)
+    return records_dir
 
 
 def _on(monkeypatch, day: str, config: dict | None = None) -> list[str]:

@@ -80,3 +80,43 @@ def test_secrets_provider_of_a_confidential_stack(tmp_path):
 
 def test_unlisted_project_cannot_be_placed(tmp_path):
     assert "not in the policy config `projectDirs`" in judge({"projectDirs": {}})[0]
+
+
+def test_backend_decided_outside_the_repository(tmp_path, monkeypatch):
+    [found] = judge(project(tmp_path, "$STATE_URL", KMS))
+    assert found == (
+        f"state backend '$STATE_URL' ({tmp_path}/Pulumi.yaml backend.url) is decided outside the repository; "
+        "set it in Pulumi.yaml backend.url"
+    )
+    monkeypatch.setenv("PULUMI_BACKEND_URL", "${{ vars.STATE }}")
+    [found] = judge(project(tmp_path, None, KMS))
+    assert "(environment PULUMI_BACKEND_URL) is decided outside the repository" in found
+
+
+def test_locations_that_name_no_region(tmp_path):
+    assert judge(project(tmp_path, "s3://state?region=mars-1", KMS)) == [
+        f"state backend 's3://state?region=mars-1' ({tmp_path}/Pulumi.yaml backend.url): 'mars-1' is no "
+        "region"
+    ]
+    no_region = "secretsprovider: awskms://alias/eloket/state\nconfig: {}\n"
+    assert judge(project(tmp_path, "s3://state?region=eu-west-1", no_region)) == [
+        f"secrets provider 'awskms://alias/eloket/state' ({tmp_path}/Pulumi.dosis-prod.yaml): the awskms "
+        "location states no region, so the state cannot be placed"
+    ]
+
+
+def test_default_secrets_key_of_a_confidential_stack(tmp_path):
+    [found] = judge(project(tmp_path, "s3://state?region=eu-west-1"))
+    assert found == (
+        f"{tmp_path}/Pulumi.dosis-prod.yaml: secrets of this vertrouwelijk stack are encrypted with the "
+        "backend's default key, not a key the controller holds; set `secretsprovider` to an awskms:// or "
+        "azurekeyvault:// key in the EEA"
+    )
+
+
+def test_unreadable_project_files_block(tmp_path):
+    config = project(tmp_path, "s3://state?region=eu-west-1", KMS)
+    assert judge(config, stack="other") == [f"{tmp_path}/Pulumi.other.yaml: not found"]
+    (tmp_path / "Pulumi.yaml").write_text("name: [", encoding="utf-8")
+    found = judge(config)
+    assert f"{tmp_path}/Pulumi.yaml: cannot be read (" in found[0], found

@@ -1,0 +1,174 @@
+"""disallow-non-eea-replication: every reference in a resource's inputs is judged from what it says itself
+(ARN region, regional host, region name, declared endpoint); geo-redundant copies go to the paired region."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from policy_testlib import ALLOWED, UNKNOWN, azure_store, messages, res
+
+RULE = "disallow-non-eea-replication"
+FILTER = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"
+
+
+def test_references_judged_from_themselves():
+    ok = res(FILTER, "f", {"destinationArn": "arn:aws:firehose:eu-west-1:1:deliverystream/siem"})
+    assert messages(RULE, ok, ALLOWED) == []
+    us = res(FILTER, "f", {"destinationArn": "arn:aws:kinesis:us-east-1:1:stream/siem"})
+    assert messages(RULE, us, ALLOWED) == [
+        "`destinationArn` (data is sent there) is in 'us-east-1', which is outside the EEA"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arn", "message"),
+    [
+        ("arn:aws-cn:kinesis:cn-north-1:1:stream/siem",
+         "`destinationArn` = 'arn:aws-cn:kinesis:cn-north-1:1:stream/siem' is in the aws-cn partition, "
+         "outside the EEA"),
+        ("arn:aws:cloudfront::1:distribution/E1",
+         "`destinationArn` refers to CloudFront, a global edge service"),
+    ],
+)
+def test_arns_in_other_partitions_or_at_the_edge(arn, message):
+    assert messages(RULE, res(FILTER, "f", {"destinationArn": arn}), ALLOWED) == [message]
+
+
+def test_references_inside_json_strings_and_upper_case():
+    td = res(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "td",
+        {
+            "containerDefinitions": json.dumps(
+                [{"logConfiguration": {"options": {"awslogs-region": "US-EAST-1"}}}]
+            )
+        },
+    )
+    assert messages(RULE, td, ALLOWED) == [
+        "`containerDefinitions(json).0.logConfiguration.options.awslogs-region` (data is sent there) is in "
+        "'us-east-1', which is outside the EEA"
+    ]
+
+
+def test_hosts_must_be_declared():
+    fn = res(
+        "aws:lambda/function:Function",
+        "fn",
+        {
+            "handler": "index.handler",
+            "environment": {
+                "variables": {
+                    "URL": "https://hooks.example.net/x",
+                    "MAIL": "soc@vlaanderen.be",
+                    "F": "settings.yaml",
+                }
+            },
+        },
+    )
+    assert messages(RULE, fn, ALLOWED) == [
+        "`environment.variables.URL` sends to hooks.example.net, which is neither a resource of this stack "
+        "nor a declared external endpoint (stacks/records/endpoints.yaml: add it with its region and why)"
+    ]
+
+
+def test_edge_hosts_partitions_and_global_endpoints():
+    r = res(
+        "aws:route53/record:Record",
+        "r",
+        {"records": ["d1.cloudfront.net"], "aliases": [{"name": "x.s3.amazonaws.com.cn"}]},
+    )
+    found = messages(RULE, r, ALLOWED)
+    assert any("global edge service" in m for m in found) and any("partition" in m for m in found)
+    svc = res(
+        "aws:iam/role:Role",
+        "r",
+        {
+            "assumeRolePolicy": json.dumps(
+                {
+                    "Statement": [
+                        {"Principal": {"Service": "lambda.amazonaws.com"}, "Resource": "arn:aws:logs:*:*:*"}
+                    ]
+                }
+            )
+        },
+    )
+    assert messages(RULE, svc, ALLOWED) == []
+
+
+def test_geo_redundant_copy_goes_to_the_pair():
+    assert messages(RULE, azure_store(sku={"name": "Standard_GRS"}), ALLOWED) == []
+    found = messages(RULE, azure_store(location="germanywestcentral", sku={"name": "Standard_GRS"}), ALLOWED)
+    assert found == [
+        "`sku.name` (geo-redundant copy) is in 'germanynorth', which is not an allowed region "
+        "(allowed: northeurope, westeurope)"
+    ]
+    # the store's own location is require-eea-location's; its pair (westus) is this rule's
+    assert messages(RULE, azure_store(location="eastus", sku={"name": "Standard_RAGRS"})) == [
+        "`sku.name` (geo-redundant copy) is in 'westus', which is outside the EEA"
+    ]
+
+
+def test_geo_redundant_copy_that_cannot_be_placed_fails_closed():
+    assert messages(RULE, azure_store(sku={"name": UNKNOWN}), ALLOWED) == [
+        "`sku.name` is unknown during preview, so where the geo-redundant copy goes cannot be judged; the "
+        "resource is treated as non-compliant (fail closed)"
+    ]
+    assert messages(RULE, azure_store(location="brazilsoutheast", sku={"name": "Standard_GRS"}), ALLOWED) == [
+        "`sku.name` = 'Standard_GRS' is geo-redundant but 'brazilsoutheast' has no known paired region, so "
+        "the copy's location cannot be judged"
+    ]
+
+
+def test_regional_and_location_free_hosts_of_real_programs():
+    app = res(
+        "azure-native:web:WebApp",
+        "app",
+        {
+            "location": "westeurope",
+            "siteConfig": {
+                "appSettings": [
+                    {
+                        "name": "APPLICATIONINSIGHTS_CONNECTION_STRING",
+                        "value": "InstrumentationKey=0;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
+                    },
+                    {"name": "AUDIENCE", "value": "https://vault.azure.net"},
+                ]
+            },
+        },
+    )
+    assert messages(RULE, app, ALLOWED) == []
+    rec = res("aws:route53/record:Record", "v", {"type": "CNAME", "records": ["_x.abc.acm-validations.aws."]})
+    assert messages(RULE, rec, ALLOWED) == []
+    td = res(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "td",
+        {"containerDefinitions": json.dumps([{"image": "public.ecr.aws/nginx/nginx:1.27"}])},
+    )
+    assert messages(RULE, td, ALLOWED) == []
+    us = res(
+        "azure-native:web:WebApp",
+        "app",
+        {
+            "location": "westeurope",
+            "siteConfig": {
+                "appSettings": [{"name": "X", "value": "https://eastus-8.in.applicationinsights.azure.com/"}]
+            },
+        },
+    )
+    assert "outside the EEA" in messages(RULE, us, ALLOWED)[0]
+
+
+def test_free_text_is_not_a_destination():
+    alarm = res(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "a",
+        {"alarmDescription": "Runbook: https://docs.aws.amazon.com/x", "comment": "see example.net"},
+    )
+    assert messages(RULE, alarm, ALLOWED) == []
+
+
+def test_components_are_not_judged():
+    us = {"destinationArn": "arn:aws:kinesis:us-east-1:1:stream/s"}
+    comp = res("acme:x:Component", "c", us, custom=False)
+    assert messages(RULE, comp, ALLOWED) == []

@@ -1,0 +1,90 @@
+"""require-resolved-references: what only the stack can place (Azure ids, bucket names/ARNs, service hosts,
+unknown values) resolves to a resource of the stack in an allowed region, matched by recorded id, never by
+logical name; geo-redundant copies of resources that inherit their location are judged here."""
+
+from __future__ import annotations
+
+from policy_testlib import ALLOWED, EXT, OWN, UNKNOWN, azure_rg, azure_store, graph, messages, res
+
+RULE = "require-resolved-references"
+WORKSPACE = "azure-native:operationalinsights:Workspace"
+
+
+def test_bucket_resolved_by_recorded_name_never_by_logical_name():
+    local = res("aws:s3/bucket:Bucket", "logs", {"bucket": "logs-1a2b"})
+    trail = res("aws:cloudtrail/trail:Trail", "t", {"s3BucketName": "logs"})
+    assert messages("disallow-non-eea-replication", trail, ALLOWED) == []  # deferred to the graph
+    found = messages(RULE, graph(local, trail), ALLOWED)
+    assert len(found) == 1 and "`s3BucketName` refers to 'logs', which is neither a resource" in found[0][1]
+    ok = res("aws:cloudtrail/trail:Trail", "t", {"s3BucketName": "logs-1a2b"})
+    assert messages(RULE, graph(local, ok), ALLOWED) == []
+
+
+def test_azure_id_resolved_by_recorded_id():
+    law_id = f"{OWN}/Microsoft.OperationalInsights/workspaces/law"
+    ws = res(WORKSPACE, "law", {"location": "northeurope", "id": law_id})
+    diag = res(
+        "azure-native:monitor:DiagnosticSetting",
+        "d",
+        {"workspaceId": f"{OWN}/Microsoft.OperationalInsights/workspaces/law"},
+    )
+    assert messages(RULE, graph(ws, diag), ALLOWED) == []
+    ext = res(
+        "azure-native:monitor:DiagnosticSetting",
+        "d",
+        {"workspaceId": f"{EXT}/Microsoft.OperationalInsights/workspaces/law"},
+    )
+    assert "neither a resource of this stack" in messages(RULE, graph(ws, ext))[0][1]
+
+
+def test_resolved_resource_outside_or_unplaceable():
+    law_id = f"{OWN}/Microsoft.OperationalInsights/workspaces/law"
+    diag = res("azure-native:monitor:DiagnosticSetting", "d", {"workspaceId": law_id})
+    us = res(WORKSPACE, "law", {"location": "eastus", "id": law_id})
+    # (the fixture's recorded `id` is an input, so the workspace names itself too: only `d` is asserted)
+    found = dict(messages(RULE, graph(us, diag), ALLOWED))
+    assert found["d"] == "`workspaceId` (law: data is sent there) is in 'eastus', which is outside the EEA"
+    unknown = res(WORKSPACE, "law", {"location": UNKNOWN, "id": law_id})
+    found = dict(messages(RULE, graph(unknown, diag), ALLOWED))
+    assert found["d"].startswith("`workspaceId` refers to law, whose location cannot be judged: `location`")
+
+
+def test_unknown_destination_resolves_through_property_dependencies():
+    key = res("aws:kms/key:Key", "k")
+    key.urn = "urn:key"
+    alias = res(
+        "aws:kms/alias:Alias",
+        "a",
+        {"targetKeyId": UNKNOWN},
+        property_dependencies={"targetKeyId": ("urn:key",)},
+    )
+    assert messages(RULE, graph(key, alias), ALLOWED) == []
+    orphan = res("aws:sns/topicSubscription:TopicSubscription", "s", {"endpoint": UNKNOWN})
+    found = messages(RULE, graph(orphan), ALLOWED)
+    assert "`endpoint` is unknown during preview and computed from no resource" in found[0][1]
+
+
+def test_scoped_azure_types_live_where_their_scope_is():
+    ext = res(
+        "azure-native:eventgrid:EventSubscription",
+        "sub",
+        {"scope": f"{EXT}/Microsoft.Storage/storageAccounts/us"},
+    )
+    assert "neither a resource of this stack" in messages(RULE, graph(ext))[0][1]
+
+
+def test_geo_copy_of_an_inheriting_resource_goes_to_its_groups_pair():
+    store = azure_store(location=None, sku={"name": "Standard_GRS"},
+                        property_dependencies={"resourceGroupName": ("urn:rg",)})
+    rg = azure_rg("westeurope")
+    rg.urn = "urn:rg"
+    assert messages(RULE, graph(rg, store), ALLOWED) == []
+    assert messages("disallow-non-eea-replication", store, ALLOWED) == []  # resource scope cannot tell
+    rg.raw["location"] = "germanywestcentral"
+    assert messages(RULE, graph(rg, store), ALLOWED) == [
+        ("acct", "`sku.name` (geo-redundant copy) is in 'germanynorth', which is not an allowed region "
+                 "(allowed: northeurope, westeurope)")
+    ]
+    rg.raw["location"] = "brazilsoutheast"
+    [(_, message)] = messages(RULE, graph(rg, store), ALLOWED)
+    assert "'brazilsoutheast' has no known paired region, so the copy's location cannot be judged" in message
