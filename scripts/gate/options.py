@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gate.environ import environ
 from gate.errors import UsageError
 
 # This project's root (scripts/gate/options.py -> repo root): default program and default policy packs.
@@ -66,16 +67,8 @@ def records_env(settings: Any, program_dir: Path | None = None) -> Iterator[None
     Pulumi.yaml and stack files say where state and secrets are kept)."""
     values = {"GATE_RECORDS_DIR": str(settings.records) if settings.records is not None else None,
               "GATE_PROGRAM_DIR": str(program_dir) if program_dir is not None else None}
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update({k: v for k, v in values.items() if v is not None})
-    try:
+    with environ(values):
         yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def shown(path: Path) -> str:
