@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from policies.core.rule import Rule, RuleDefinitionError
@@ -24,6 +26,13 @@ def test_library_loads_with_unique_kebab_ids():
     assert len({r.id for r in rules}) == len(rules)
     for r in rules:
         assert r.module == f"policies.rules.{r.id.replace('-', '_')}"
+
+
+def test_every_rule_has_its_own_test_file():
+    """One file per rule, tests/policies/rules/test_<rule>.py: compliant fixture, one mutation per message."""
+    here = Path(__file__).resolve().parent / "rules"
+    missing = [r.id for r in all_rules() if not (here / f"test_{r.id.replace('-', '_')}.py").is_file()]
+    assert missing == []
 
 
 @pytest.mark.parametrize(
