@@ -54,6 +54,17 @@ def run_stack_rule(rule: Rule, graph: StackGraph, ctx: RuleContext) -> list[tupl
         return [("", failed_message(rule, e))]
 
 
+_STACK_OF: list[Any] = [None, ""]  # (args, stack) of the last args: every policy of a resource gets the same
+
+
+def _stack_of(args: Any) -> str:
+    """current_stack() once per args object rather than once per policy (it reads the environment)."""
+    if _STACK_OF[0] is not args:
+        _STACK_OF[1] = current_stack()
+        _STACK_OF[0] = args
+    return _STACK_OF[1]
+
+
 class _Contexts:
     """One RuleContext per (config, stack), reused across the thousands of resources of an evaluation."""
 
@@ -63,13 +74,23 @@ class _Contexts:
     def __call__(self, args: Any) -> RuleContext:
         config = args.get_config() if hasattr(args, "get_config") else None
         config = config or {}
-        stack = current_stack()
+        stack = _stack_of(args)
         last = self._last
         if last is not None and last[1] == stack and last[0] == config:
             return last[2]
         ctx = RuleContext(config=dict(config), stack=stack)
         self._last = (dict(config), stack, ctx)
         return ctx
+
+
+class _ResourcePolicy(pp.ResourceValidationPolicy):
+    """A resource policy whose one validation function is called directly: the base class's `validate`
+    wraps every call in a list and a closure, a measurable share of judging 100k resources. Same contract:
+    a synchronous validation returns None."""
+
+    def __init__(self, *, validate: Any, **common: Any) -> None:
+        super().__init__(validate=validate, **common)
+        self.validate = validate  # type: ignore[method-assign]
 
 
 def _schema(rule: Rule) -> pp.PolicyConfigSchema | None:
@@ -105,11 +126,17 @@ def to_policy(rule: Rule, level: str = "mandatory") -> pp.Policy:
         policy: Any = pp.StackValidationPolicy(validate=validate_stack, **common)
         return policy
 
+    types, check = rule.resource_types, rule.check
+
     def validate(args: Any, report: Any) -> None:
-        if rule.resource_types is not None and args.resource_type not in rule.resource_types:
+        if types is not None and args.resource_type not in types:
             return
         view = view_from_args(args)
-        messages = run_resource_rule(rule, view, _context(args))
+        ctx = _context(args)
+        try:  # run_resource_rule, inlined: this runs once per resource and rule
+            messages = list(check(view, ctx))
+        except Exception as e:
+            messages = [failed_message(rule, e)]
         if not messages:
             return
         waiver = load_waivers().find(rule.id, view.urn) if rule.waivable else None
@@ -118,7 +145,7 @@ def to_policy(rule: Rule, level: str = "mandatory") -> pp.Policy:
         for m in messages:
             report(m)
 
-    policy = pp.ResourceValidationPolicy(validate=validate, **common)
+    policy = _ResourcePolicy(validate=validate, **common)
     if rule.resource_types is not None:
         policy.resource_types = rule.resource_types  # type: ignore[attr-defined]  # gate fast path
     return policy

@@ -262,67 +262,112 @@ class _Scanner:
         if (
             s[0] in "{[ \n"
             and s.lstrip()[:1] in ("{", "[")
-            and self.document(s, path, json.loads, "(json)", principal)
+            and self.document(s, path, _json_doc, "(json)", principal)
         ):
             return
-        if "\n" in s and ":" in s and self.document(s, path, yaml.safe_load, "(yaml)", principal):
+        if "\n" in s and ":" in s and self.document(s, path, _yaml_doc, "(yaml)", principal):
             return
-        if region_key:
-            self.add(path, "region", s.strip())
-        elif bucket_key and _BUCKET_NAME.match(s):
-            self.add(path, "bucket", s)  # an S3 bucket by name: only the stack (or a record) can place it
+        plan = _plan(s, region_key, bucket_key, dest_key, principal)
+        if plan is None:
+            return
+        pre, found, tokens = plan
+        for kind, value, named in pre:
+            self.add(path, kind, value, named)
         before = len(self.refs)
-        if ":" in s:
-            self._colon(s, path, principal)
-        if "." in s:
-            self._dotted(s, path, principal, dest_key)
-        if "-" in s and len(self.refs) == before and _REGION_HINT.search(s):
-            for m in _AWS_REGION.finditer(s):  # region tokens inside ARNs/hosts are judged with those
-                self.add(path, "region", m.group(0).lower())
-
-    def _colon(self, s: str, path: str, principal: bool) -> None:
-        if "arn:" in s:
-            for m in _ARN.finditer(s):
-                self.add(path, "arn", m.group(0), principal)
-        if "://" in s:
-            for m in _URL.finditer(s):
-                self.add(path, "host", m.group(2).lower().rstrip("."), principal)
-
-    def _dotted(self, s: str, path: str, principal: bool, dest_key: bool) -> None:
-        if "ubscriptions/" in s or "UBSCRIPTIONS/" in s:
-            for m in _AZURE_ID.finditer(s):
-                self.add(path, "azure-id", m.group(0).rstrip("/"))
-        if "@" in s:
-            for m in _MAIL.finditer(s):
-                self.add(path, "host", m.group(1).lower())
-        low = s.lower()
-        if any(x in low for x in _CLOUD_HINTS):
-            for m in _CLOUD_HOST.finditer(s):
-                host = m.group(0).lower()
-                # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
-                named = principal or (_service_name(host) and f"://{host}" not in low)
-                self.add(path, "host", host, named)
-            if "accountname=" in low:
-                for m in _CONN_ACCOUNT.finditer(s):
-                    self.add(path, "host", f"{m.group(1)}.blob.{m.group(2)}".lower())
-        bare = low.strip().rstrip(".")
-        if " " in bare or "/" in bare:
-            return
-        if _IP.match(bare) or (dest_key and _ANY_HOST.match(bare)):
-            self.add(path, "host", bare)  # an IP anywhere; any host in a destination field
-        elif (m := _BARE_HOST.match(bare)) and m.group(1) in TLDS:
-            self.add(path, "host", bare, principal or _service_name(bare))
+        for kind, value, named in found:
+            self.add(path, kind, value, named)
+        if tokens and len(self.refs) == before:  # region tokens inside ARNs/hosts are judged with those
+            for value in tokens:
+                self.add(path, "region", value)
 
     def document(self, s: str, path: str, parse: Any, mark: str, principal: bool) -> bool:
-        try:
-            doc = parse(s)
-        except Exception:  # not a document after all: scanned as text
-            return False
-        if not isinstance(doc, dict | list):
+        doc = parse(s)
+        if not isinstance(doc, dict | list):  # not a document after all: scanned as text
             return False
         self.walk(doc, f"{path}{mark}", "", False, principal)
         # the text itself still counts (scripts in YAML values, region tokens in command lines)
         return True
+
+
+# What a string says is the same wherever it occurs: the same ARNs, hosts and documents recur on thousands of
+# resources, so the findings of a string (without its path) and parsed documents are computed once. The
+# scanner never modifies a parsed document.
+Found = tuple[tuple[str, str, bool], ...]
+
+
+@functools.lru_cache(maxsize=1024)
+def _json_doc(s: str) -> Any:
+    try:
+        return json.loads(s)
+    except Exception:
+        return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _yaml_doc(s: str) -> Any:
+    try:
+        return yaml.safe_load(s)
+    except Exception:
+        return None
+
+
+@functools.lru_cache(maxsize=16384)
+def _plan(
+    s: str, region_key: bool, bucket_key: bool, dest_key: bool, principal: bool
+) -> tuple[Found, Found, tuple[str, ...]] | None:
+    """(added first, found in the text, AWS region tokens added only when the text added nothing new) of a
+    plain string; None when it holds no reference."""
+    pre: Found = ()
+    if region_key:
+        pre = (("region", s.strip(), False),)
+    elif bucket_key and _BUCKET_NAME.match(s):
+        pre = (("bucket", s, False),)  # an S3 bucket by name: only the stack (or a record) can place it
+    found: list[tuple[str, str, bool]] = []
+    if ":" in s:
+        _colon(s, principal, found)
+    if "." in s:
+        _dotted(s, principal, dest_key, found)
+    tokens: tuple[str, ...] = ()
+    if "-" in s and _REGION_HINT.search(s):
+        tokens = tuple(m.group(0).lower() for m in _AWS_REGION.finditer(s))
+    if not pre and not found and not tokens:
+        return None
+    return pre, tuple(found), tokens
+
+
+def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
+    if "arn:" in s:
+        for m in _ARN.finditer(s):
+            out.append(("arn", m.group(0), principal))
+    if "://" in s:
+        for m in _URL.finditer(s):
+            out.append(("host", m.group(2).lower().rstrip("."), principal))
+
+
+def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, bool]]) -> None:
+    if "ubscriptions/" in s or "UBSCRIPTIONS/" in s:
+        for m in _AZURE_ID.finditer(s):
+            out.append(("azure-id", m.group(0).rstrip("/"), False))
+    if "@" in s:
+        for m in _MAIL.finditer(s):
+            out.append(("host", m.group(1).lower(), False))
+    low = s.lower()
+    if any(x in low for x in _CLOUD_HINTS):
+        for m in _CLOUD_HOST.finditer(s):
+            host = m.group(0).lower()
+            # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
+            named = principal or (_service_name(host) and f"://{host}" not in low)
+            out.append(("host", host, named))
+        if "accountname=" in low:
+            for m in _CONN_ACCOUNT.finditer(s):
+                out.append(("host", f"{m.group(1)}.blob.{m.group(2)}".lower(), False))
+    bare = low.strip().rstrip(".")
+    if " " in bare or "/" in bare:
+        return
+    if _IP.match(bare) or (dest_key and _ANY_HOST.match(bare)):
+        out.append(("host", bare, False))  # an IP anywhere; any host in a destination field
+    elif (m := _BARE_HOST.match(bare)) and m.group(1) in TLDS:
+        out.append(("host", bare, principal or _service_name(bare)))
 
 
 def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[Ref]:
@@ -334,11 +379,11 @@ def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[R
 
 def references(view: ResourceView) -> list[Ref]:
     """The references of a resource's inputs (computed once per view)."""
-    d = view.__dict__
-    refs = d.get("_refs")
+    m = view.memo
+    refs = m.get("_refs")
     if refs is None:
         own = OWN_KEYS | _BUCKET_OWN if view.type in BUCKET_TYPES else OWN_KEYS
-        refs = d["_refs"] = scan(view.raw if "_inputs" not in d else view.inputs, own=own)
+        refs = m["_refs"] = scan(view.raw if "_inputs" not in m else view.inputs, own=own)
     return refs
 
 

@@ -9,6 +9,7 @@ see the unknown sentinels themselves and fail closed with a message naming the f
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 from pulumi.runtime.rpc import _special_sig_key as SECRET_SIG_KEY
 from pulumi_policy import proxy as _proxy
+from pulumi_policy.policy import PolicyResource, ResourceValidationArgs
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
@@ -38,6 +40,9 @@ _NAME_KEYS = (
 )
 _WRAPPERS = (_DictProxy, _ListProxy, dict, _Secret)
 _SCALARS = (str, int, float, bool, list)
+_PLAIN_SCALARS = frozenset({str, int, float, bool})  # plain() returns these as they are
+_MISSING = object()
+_ARGS_CLASSES = frozenset({ResourceValidationArgs, PolicyResource})
 
 
 def is_unknown(value: Any) -> bool:
@@ -145,35 +150,49 @@ class ResourceView:
     property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     protect: bool = False
     custom: bool = True
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Values computed once from (type, raw, provider): shared by every view of the same inputs object
+    (the gate hands a resource's inputs to the resource policies and to the stack policies)."""
 
-    # Lazily computed values live in __dict__ (functools.cached_property takes a lock per access in 3.11).
+    # Lazily computed values live in `memo` (functools.cached_property takes a lock per access in 3.11).
     @property
     def inputs(self) -> dict[str, Any]:
         """All inputs, unwrapped (computed once)."""
-        d = self.__dict__
-        value = d.get("_inputs")
+        m = self.memo
+        value = m.get("_inputs")
         if value is None:
             value = plain(self.raw)
-            value = d["_inputs"] = value if isinstance(value, dict) else {}
+            value = m["_inputs"] = value if isinstance(value, dict) else {}
         return value
 
     def input(self, key: str, default: Any = None) -> Any:
-        """One top-level input, unwrapped without unwrapping the others."""
-        inputs = self.__dict__.get("_inputs")
+        """One top-level input, unwrapped without unwrapping the others (each key once)."""
+        m = self.memo
+        inputs = m.get("_inputs")
         if inputs is None:
             raw = self.raw
             if type(raw) is _DictProxy:
                 value = raw._DictProxy__target.get(key)
-                return default if value is None else plain(value)
+                if value is None:
+                    return default
+                if type(value) in _PLAIN_SCALARS:
+                    return value
+                one = m.get("_one")
+                if one is None:
+                    one = m["_one"] = {}
+                found = one.get(key, _MISSING)
+                if found is _MISSING:
+                    found = one[key] = plain(value)
+                return found
             return self.inputs.get(key, default)
         return inputs.get(key, default)
 
     @property
     def cloud(self) -> str:
-        d = self.__dict__
-        value = d.get("_cloud")
+        m = self.memo
+        value = m.get("_cloud")
         if value is None:
-            value = d["_cloud"] = cloud_of(self.type)
+            value = m["_cloud"] = cloud_of(self.type)
         return value
 
     def get(self, path: str) -> Any:
@@ -190,10 +209,10 @@ class ResourceView:
     @property
     def tag_info(self) -> tuple[dict[str, Any] | None, str | None]:
         """(tags, problem) computed once per view: several rules look at the tags."""
-        d = self.__dict__
-        value = d.get("_tag_info")
+        m = self.memo
+        value = m.get("_tag_info")
         if value is None:
-            value = d["_tag_info"] = self._tag_info()
+            value = m["_tag_info"] = self._tag_info()
         return value
 
     def _tag_info(self) -> tuple[dict[str, Any] | None, str | None]:
@@ -238,10 +257,13 @@ def view_from_args(args: Any) -> ResourceView:
 
     The gate passes the same args object to every policy of a resource, so the unwrap happens once.
     """
-    cached = getattr(args, "_dosis_view", None)
+    d = getattr(args, "__dict__", None)
+    cached = d.get("_dosis_view") if d is not None else getattr(args, "_dosis_view", None)
     if cached is not None:
         return cached
-    prov = getattr(args, "provider", None)
+    # pulumi_policy's own argument classes keep every attribute in the instance dict: read it directly.
+    attr: Any = d.get if d is not None and type(args) in _ARGS_CLASSES else functools.partial(getattr, args)
+    prov = attr("provider", None)
     provider = None
     if prov is not None:
         provider = getattr(prov, "_dosis_view", None)
@@ -252,20 +274,20 @@ def view_from_args(args: Any) -> ResourceView:
             )
             with contextlib.suppress(AttributeError):  # slotted objects: no cache
                 prov._dosis_view = provider
-    opts = getattr(args, "opts", None)
-    parent = getattr(args, "parent", None)
+    opts = attr("opts", None)
+    parent = attr("parent", None)
     parent_urn = (
         parent.urn
         if parent is not None and hasattr(parent, "urn")
         else (getattr(opts, "parent", None) if opts is not None else None)
     )
-    deps = tuple(d.urn for d in getattr(args, "dependencies", None) or ())
-    pdeps = {
-        k: tuple(d.urn for d in v) for k, v in (getattr(args, "property_dependencies", None) or {}).items()
-    }
+    deps = tuple([d.urn for d in attr("dependencies", None) or ()])
+    pdeps = {k: tuple([d.urn for d in v]) for k, v in (attr("property_dependencies", None) or {}).items()}
+    raw = args.props
+    type_ = args.resource_type
     view = ResourceView(
-        type=args.resource_type,
-        raw=args.props,
+        type=type_,
+        raw=raw,
         urn=args.urn,
         name=args.name,
         provider=provider,
@@ -274,11 +296,28 @@ def view_from_args(args: Any) -> ResourceView:
         property_dependencies=pdeps,
         protect=bool(getattr(opts, "protect", False)) if opts is not None else False,
         # The engine gives every custom resource a provider (explicit or default) and none to components.
-        custom=provider is not None or args.resource_type.startswith("pulumi:providers:"),
+        custom=provider is not None or type_.startswith("pulumi:providers:"),
+        memo=_shared_memo(raw, type_, provider),
     )
     with contextlib.suppress(AttributeError):  # slotted objects: no cache
         args._dosis_view = view
     return view
+
+
+def _shared_memo(raw: Any, type_: str, provider: ProviderView | None) -> dict[str, Any]:
+    """The memo of the views of one inputs object (a pulumi_policy proxy), so that the resource policies and
+    the stack policies of a resource unwrap and scan its inputs once. Only views of the same type and the
+    same provider share it (what the memoised values depend on besides the inputs)."""
+    d = getattr(raw, "__dict__", None)
+    if d is None:  # a plain dict: nothing to hang it on
+        return {}
+    entry = d.get("_dosis_memo")
+    if entry is not None and entry[0] == type_ and entry[1] is provider:
+        return entry[2]
+    memo: dict[str, Any] = {}
+    if entry is None:
+        d["_dosis_memo"] = (type_, provider, memo)
+    return memo
 
 
 class StackGraph:
@@ -307,7 +346,7 @@ class StackGraph:
         if self._by_name is None:
             idx: dict[str, list[ResourceView]] = {}
             for r in self.resources:
-                src = r.__dict__.get("_inputs")
+                src = r.memo.get("_inputs")
                 if src is None:  # names are plain strings: read them without unwrapping the proxy
                     src = r.raw._DictProxy__target if type(r.raw) is _DictProxy else r.raw
                 keys = {r.name}
