@@ -18,6 +18,7 @@ import pulumi_policy as pp
 from policies.core.location import ALLOWED_REGIONS_SCHEMA
 from policies.core.records import current_stack, load_waivers
 from policies.core.rule import Rule, RuleContext
+from policies.core.stack_findings import stack_findings
 from policies.core.view import StackGraph, graph_from_args, view_from_args
 
 WAIVED_POLICY = "report-waived-findings"
@@ -72,9 +73,9 @@ class _Contexts:
         self._last: tuple[Any, str, RuleContext] | None = None
 
     def __call__(self, args: Any) -> RuleContext:
-        config = args.get_config() if hasattr(args, "get_config") else None
-        config = config or {}
-        stack = _stack_of(args)
+        get_config = getattr(args, "get_config", None)
+        config = (get_config() if get_config is not None else None) or {}
+        stack = _STACK_OF[1] if _STACK_OF[0] is args else _stack_of(args)
         last = self._last
         if last is not None and last[1] == stack and last[0] == config:
             return last[2]
@@ -113,7 +114,7 @@ def to_policy(rule: Rule, level: str = "mandatory") -> pp.Policy:
 
         def validate_stack(args: Any, report: Any) -> None:
             graph = graph_from_args(args)
-            findings = run_stack_rule(rule, graph, _context(args))
+            findings = stack_findings(rule, graph, _context(args), run_stack_rule)
             if not findings:
                 return
             waivers = load_waivers() if rule.waivable else None
@@ -167,7 +168,7 @@ def waived_findings_policy(rules: Iterable[Rule]) -> pp.StackValidationPolicy:
             if not any(w.rule == rule.id for w in waivers.waivers):
                 continue
             if rule.scope == "stack":
-                for urn, message in run_stack_rule(rule, graph, ctx):
+                for urn, message in stack_findings(rule, graph, ctx, run_stack_rule):
                     r = graph.get(urn)
                     w = waivers.find(rule.id, r.urn) if r is not None else None
                     if w is not None:

@@ -223,7 +223,7 @@ class _Scanner:
                 if k in own or k in SKIP_KEYS or (type(k) is str and _free_text(k)):
                     continue
                 if tv is str:  # the common case, inline: short strings hold no reference
-                    if len(v) >= 4 or v in UNKNOWN_VALUES:
+                    if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, k, principal) not in _QUIET:
                         self.text(v, f"{path}.{k}" if path else k, k, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(
@@ -269,6 +269,10 @@ class _Scanner:
             return
         plan = _plan(s, region_key, bucket_key, dest_key, principal)
         if plan is None:
+            if key and not key.endswith("Base64"):  # nothing here under this key, wherever it occurs
+                if len(_QUIET) >= _QUIET_MAX:
+                    _QUIET.clear()
+                _QUIET.add((s, key, principal))
             return
         pre, found, tokens = plan
         for kind, value, named in pre:
@@ -293,6 +297,8 @@ class _Scanner:
 # resources, so the findings of a string (without its path) and parsed documents are computed once. The
 # scanner never modifies a parsed document.
 Found = tuple[tuple[str, str, bool], ...]
+_QUIET: set[tuple[str, str, bool]] = set()  # (text, key, principal) of plain strings that hold no reference
+_QUIET_MAX = 65536
 
 
 @functools.lru_cache(maxsize=1024)

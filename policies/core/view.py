@@ -167,23 +167,27 @@ class ResourceView:
 
     def input(self, key: str, default: Any = None) -> Any:
         """One top-level input, unwrapped without unwrapping the others (each key once)."""
+        one = self.memo.get("_one")  # the hot path: a key asked before (proxied inputs only)
+        if one is not None:
+            value = one.get(key)
+            if value is not None:
+                return value
+        return self._input(key, default)
+
+    def _input(self, key: str, default: Any) -> Any:
         m = self.memo
         inputs = m.get("_inputs")
         if inputs is None:
             raw = self.raw
-            if type(raw) is _DictProxy:
+            if type(raw) is _DictProxy:  # immutable for the evaluation: unwrapped values are kept
                 value = raw._DictProxy__target.get(key)
                 if value is None:
                     return default
-                if type(value) in _PLAIN_SCALARS:
-                    return value
                 one = m.get("_one")
                 if one is None:
                     one = m["_one"] = {}
-                found = one.get(key, _MISSING)
-                if found is _MISSING:
-                    found = one[key] = plain(value)
-                return found
+                value = one[key] = value if type(value) in _PLAIN_SCALARS else plain(value)
+                return value
             return self.inputs.get(key, default)
         return inputs.get(key, default)
 
@@ -197,9 +201,19 @@ class ResourceView:
 
     def get(self, path: str) -> Any:
         """Input at a dotted path (None when absent; may be an unknown sentinel)."""
+        got = self.memo.get("_got")
+        if got is not None:
+            value = got.get(path, _MISSING)
+            if value is not _MISSING:
+                return value
         head, _, rest = path.partition(".")
         value = self.input(head)
-        return get_path(value, rest) if rest and value is not None else value
+        value = get_path(value, rest) if rest and value is not None else value
+        if type(self.raw) is _DictProxy:  # immutable for the evaluation: several rules ask the same paths
+            if got is None:
+                got = self.memo["_got"] = {}
+            got[path] = value
+        return value
 
     @property
     def tags(self) -> Any:
@@ -285,7 +299,9 @@ def view_from_args(args: Any) -> ResourceView:
     pdeps = {k: tuple([d.urn for d in v]) for k, v in (attr("property_dependencies", None) or {}).items()}
     raw = args.props
     type_ = args.resource_type
-    view = ResourceView(
+    # Built without the dataclass __init__ (every field is set here): two views per resource of a large stack.
+    view = object.__new__(ResourceView)
+    view.__dict__.update(
         type=type_,
         raw=raw,
         urn=args.urn,
