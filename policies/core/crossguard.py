@@ -15,11 +15,12 @@ from typing import Any
 
 import pulumi_policy as pp
 
+from policies.core.args_view import graph_from_args, view_from_args
 from policies.core.location import ALLOWED_REGIONS_SCHEMA
 from policies.core.records import current_stack, load_waivers
 from policies.core.rule import Rule, RuleContext
 from policies.core.stack_findings import stack_findings
-from policies.core.view import StackGraph, graph_from_args, view_from_args
+from policies.core.view import StackGraph
 
 WAIVED_POLICY = "report-waived-findings"
 _LEVELS = {

@@ -14,41 +14,20 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
+from policies.core.reference_text import QUIET, QUIET_MAX, json_doc, text_plan, yaml_doc
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
 REDACTED = "[secret]"  # what the gate hands a policy for a secret it cannot read
 
-_ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
-_AZURE_ID = re.compile(r"/subscriptions/[0-9a-zA-Z*-]+(?:/[^\s\"',;?)]+)?", re.I)
-_URL = re.compile(r"\b([a-z][a-z0-9+.-]*)://(?:[^/\s@\"']*@)?(\[[0-9a-f:]+\]|[^/\s:?#\"',;)]+)", re.I)
-_MAIL = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,})", re.I)
-_CLOUD_HOST = re.compile(
-    r"(?:[a-z0-9-]+\.)+(?:amazonaws\.com(?:\.cn)?|aws|windows\.net|azure\.(?:com|net|us|cn)|azurewebsites\.net|"
-    r"cloudapp\.net|cloudfront\.net|azureedge\.net|azurefd\.net|trafficmanager\.net|azure-api\.net|"
-    r"azurecr\.io|azurecontainer\.io|azurecontainerapps\.io|chinacloudapi\.cn|usgovcloudapi\.net|"
-    r"azurestaticapps\.net|azure-devices\.net|servicebus\.windows\.net|on\.aws|api\.aws)\b",
-    re.I,
-)
-_BARE_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24})\.?$", re.I)
-_AWS_REGION = re.compile(
-    r"\b(?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov|-iso[a-z]?)?-"
-    r"(?:north|south|east|west|central|northeast|northwest|southeast|southwest|de-east)-\d\b",
-    re.I,
-)
-_IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
-_ANY_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}\.?$", re.I)
-_CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+);.*?EndpointSuffix=([a-z0-9.]+)", re.I | re.S)
 _REGION_KEY = re.compile(r"(?i)(region|location)(name)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
 _DEST_KEY = re.compile(
@@ -66,93 +45,9 @@ BUCKET_TYPES = frozenset(
     {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket"}
 )
 _BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BUCKET_OWN = frozenset(
     {"bucket", "bucketPrefix", "bucketDomainName", "bucketRegionalDomainName", "arn", "id"}
 )
-# Top-level-domain labels a bare string must end in to count as a hostname (file names like main.py,
-# settings.yaml or app.handler must not): generic TLDs, EEA and common country codes, reserved names.
-TLDS = frozenset(
-    [
-        "com",
-        "net",
-        "org",
-        "io",
-        "eu",
-        "be",
-        "nl",
-        "de",
-        "fr",
-        "lu",
-        "ie",
-        "at",
-        "dk",
-        "se",
-        "fi",
-        "es",
-        "it",
-        "pt",
-        "pl",
-        "cz",
-        "sk",
-        "hu",
-        "ro",
-        "bg",
-        "gr",
-        "hr",
-        "si",
-        "ee",
-        "lv",
-        "lt",
-        "mt",
-        "cy",
-        "is",
-        "no",
-        "li",
-        "ch",
-        "uk",
-        "us",
-        "ca",
-        "au",
-        "nz",
-        "jp",
-        "cn",
-        "ru",
-        "in",
-        "br",
-        "za",
-        "sg",
-        "hk",
-        "kr",
-        "tw",
-        "cloud",
-        "app",
-        "dev",
-        "ai",
-        "co",
-        "biz",
-        "info",
-        "gov",
-        "edu",
-        "mil",
-        "int",
-        "tech",
-        "online",
-        "site",
-        "xyz",
-        "example",
-        "test",
-        "invalid",
-        "localhost",
-        "internal",
-        "local",
-        "lan",
-        "corp",
-        "aws",
-    ]
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Ref:
     """One reference found in the inputs."""
@@ -167,10 +62,6 @@ class Ref:
     """Names a service, not a place: under an IAM `Principal`, or a bare `<service>.amazonaws.com`."""
 
 
-_CLOUD_HINTS = (".com", ".net", ".io", ".aws", ".us", ".cn", "accountname=")
-_REGION_HINT = re.compile(r"-\d")
-
-
 @functools.lru_cache(maxsize=4096)
 def _key_kind(key: str) -> tuple[bool, bool, bool]:
     """(region field, bucket field, destination field) of an input key, computed once per key."""
@@ -181,10 +72,6 @@ def _key_kind(key: str) -> tuple[bool, bool, bool]:
 def _free_text(key: str) -> bool:
     """Free-text fields (alarmDescription, comment, ...) describe; they direct nothing."""
     return key.lower().endswith(("description", "comment", "displayname", "notes"))
-
-
-def _service_name(host: str) -> bool:
-    return host.count(".") == 2 and host.endswith(".amazonaws.com")
 
 
 def _b64(value: str) -> str:
@@ -223,7 +110,7 @@ class _Scanner:
                 if k in own or k in SKIP_KEYS or (type(k) is str and _free_text(k)):
                     continue
                 if tv is str:  # the common case, inline: short strings hold no reference
-                    if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, k, principal) not in _QUIET:
+                    if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, k, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, k, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(
@@ -262,17 +149,17 @@ class _Scanner:
         if (
             s[0] in "{[ \n"
             and s.lstrip()[:1] in ("{", "[")
-            and self.document(s, path, _json_doc, "(json)", principal)
+            and self.document(s, path, json_doc, "(json)", principal)
         ):
             return
-        if "\n" in s and ":" in s and self.document(s, path, _yaml_doc, "(yaml)", principal):
+        if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
-        plan = _plan(s, region_key, bucket_key, dest_key, principal)
+        plan = text_plan(s, region_key, bucket_key, dest_key, principal)
         if plan is None:
             if key and not key.endswith("Base64"):  # nothing here under this key, wherever it occurs
-                if len(_QUIET) >= _QUIET_MAX:
-                    _QUIET.clear()
-                _QUIET.add((s, key, principal))
+                if len(QUIET) >= QUIET_MAX:
+                    QUIET.clear()
+                QUIET.add((s, key, principal))
             return
         pre, found, tokens = plan
         for kind, value, named in pre:
@@ -291,89 +178,6 @@ class _Scanner:
         self.walk(doc, f"{path}{mark}", "", False, principal)
         # the text itself still counts (scripts in YAML values, region tokens in command lines)
         return True
-
-
-# What a string says is the same wherever it occurs: the same ARNs, hosts and documents recur on thousands of
-# resources, so the findings of a string (without its path) and parsed documents are computed once. The
-# scanner never modifies a parsed document.
-Found = tuple[tuple[str, str, bool], ...]
-_QUIET: set[tuple[str, str, bool]] = set()  # (text, key, principal) of plain strings that hold no reference
-_QUIET_MAX = 65536
-
-
-@functools.lru_cache(maxsize=1024)
-def _json_doc(s: str) -> Any:
-    try:
-        return json.loads(s)
-    except Exception:
-        return None
-
-
-@functools.lru_cache(maxsize=1024)
-def _yaml_doc(s: str) -> Any:
-    try:
-        return yaml.safe_load(s)
-    except Exception:
-        return None
-
-
-@functools.lru_cache(maxsize=16384)
-def _plan(
-    s: str, region_key: bool, bucket_key: bool, dest_key: bool, principal: bool
-) -> tuple[Found, Found, tuple[str, ...]] | None:
-    """(added first, found in the text, AWS region tokens added only when the text added nothing new) of a
-    plain string; None when it holds no reference."""
-    pre: Found = ()
-    if region_key:
-        pre = (("region", s.strip(), False),)
-    elif bucket_key and _BUCKET_NAME.match(s):
-        pre = (("bucket", s, False),)  # an S3 bucket by name: only the stack (or a record) can place it
-    found: list[tuple[str, str, bool]] = []
-    if ":" in s:
-        _colon(s, principal, found)
-    if "." in s:
-        _dotted(s, principal, dest_key, found)
-    tokens: tuple[str, ...] = ()
-    if "-" in s and _REGION_HINT.search(s):
-        tokens = tuple(m.group(0).lower() for m in _AWS_REGION.finditer(s))
-    if not pre and not found and not tokens:
-        return None
-    return pre, tuple(found), tokens
-
-
-def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
-    if "arn:" in s:
-        for m in _ARN.finditer(s):
-            out.append(("arn", m.group(0), principal))
-    if "://" in s:
-        for m in _URL.finditer(s):
-            out.append(("host", m.group(2).lower().rstrip("."), principal))
-
-
-def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, bool]]) -> None:
-    if "ubscriptions/" in s or "UBSCRIPTIONS/" in s:
-        for m in _AZURE_ID.finditer(s):
-            out.append(("azure-id", m.group(0).rstrip("/"), False))
-    if "@" in s:
-        for m in _MAIL.finditer(s):
-            out.append(("host", m.group(1).lower(), False))
-    low = s.lower()
-    if any(x in low for x in _CLOUD_HINTS):
-        for m in _CLOUD_HOST.finditer(s):
-            host = m.group(0).lower()
-            # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
-            named = principal or (_service_name(host) and f"://{host}" not in low)
-            out.append(("host", host, named))
-        if "accountname=" in low:
-            for m in _CONN_ACCOUNT.finditer(s):
-                out.append(("host", f"{m.group(1)}.blob.{m.group(2)}".lower(), False))
-    bare = low.strip().rstrip(".")
-    if " " in bare or "/" in bare:
-        return
-    if _IP.match(bare) or (dest_key and _ANY_HOST.match(bare)):
-        out.append(("host", bare, False))  # an IP anywhere; any host in a destination field
-    elif (m := _BARE_HOST.match(bare)) and m.group(1) in TLDS:
-        out.append(("host", bare, principal or _service_name(bare)))
 
 
 def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[Ref]:

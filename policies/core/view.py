@@ -9,7 +9,6 @@ see the unknown sentinels themselves and fail closed with a message naming the f
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from typing import Any
 
 from pulumi.runtime.rpc import _special_sig_key as SECRET_SIG_KEY
 from pulumi_policy import proxy as _proxy
-from pulumi_policy.policy import PolicyResource, ResourceValidationArgs
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
@@ -42,7 +40,6 @@ _WRAPPERS = (_DictProxy, _ListProxy, dict, _Secret)
 _SCALARS = (str, int, float, bool, list)
 _PLAIN_SCALARS = frozenset({str, int, float, bool})  # plain() returns these as they are
 _MISSING = object()
-_ARGS_CLASSES = frozenset({ResourceValidationArgs, PolicyResource})
 
 
 def is_unknown(value: Any) -> bool:
@@ -266,76 +263,6 @@ def provider_default_tags(provider: ProviderView | None) -> dict[str, Any] | Non
     return tags if isinstance(tags, dict) else None
 
 
-def view_from_args(args: Any) -> ResourceView:
-    """The view of a pulumi_policy ResourceValidationArgs / PolicyResource (cached on the args object).
-
-    The gate passes the same args object to every policy of a resource, so the unwrap happens once.
-    """
-    d = getattr(args, "__dict__", None)
-    cached = d.get("_dosis_view") if d is not None else getattr(args, "_dosis_view", None)
-    if cached is not None:
-        return cached
-    # pulumi_policy's own argument classes keep every attribute in the instance dict: read it directly.
-    attr: Any = d.get if d is not None and type(args) in _ARGS_CLASSES else functools.partial(getattr, args)
-    prov = attr("provider", None)
-    provider = None
-    if prov is not None:
-        provider = getattr(prov, "_dosis_view", None)
-        if provider is None:
-            pprops = plain(prov.props)
-            provider = ProviderView(
-                prov.resource_type, pprops if isinstance(pprops, dict) else {}, prov.urn, prov.name
-            )
-            with contextlib.suppress(AttributeError):  # slotted objects: no cache
-                prov._dosis_view = provider
-    opts = attr("opts", None)
-    parent = attr("parent", None)
-    parent_urn = (
-        parent.urn
-        if parent is not None and hasattr(parent, "urn")
-        else (getattr(opts, "parent", None) if opts is not None else None)
-    )
-    deps = tuple([d.urn for d in attr("dependencies", None) or ()])
-    pdeps = {k: tuple([d.urn for d in v]) for k, v in (attr("property_dependencies", None) or {}).items()}
-    raw = args.props
-    type_ = args.resource_type
-    # Built without the dataclass __init__ (every field is set here): two views per resource of a large stack.
-    view = object.__new__(ResourceView)
-    view.__dict__.update(
-        type=type_,
-        raw=raw,
-        urn=args.urn,
-        name=args.name,
-        provider=provider,
-        parent=parent_urn or None,
-        dependencies=deps,
-        property_dependencies=pdeps,
-        protect=bool(getattr(opts, "protect", False)) if opts is not None else False,
-        # The engine gives every custom resource a provider (explicit or default) and none to components.
-        custom=provider is not None or type_.startswith("pulumi:providers:"),
-        memo=_shared_memo(raw, type_, provider),
-    )
-    with contextlib.suppress(AttributeError):  # slotted objects: no cache
-        args._dosis_view = view
-    return view
-
-
-def _shared_memo(raw: Any, type_: str, provider: ProviderView | None) -> dict[str, Any]:
-    """The memo of the views of one inputs object (a pulumi_policy proxy), so that the resource policies and
-    the stack policies of a resource unwrap and scan its inputs once. Only views of the same type and the
-    same provider share it (what the memoised values depend on besides the inputs)."""
-    d = getattr(raw, "__dict__", None)
-    if d is None:  # a plain dict: nothing to hang it on
-        return {}
-    entry = d.get("_dosis_memo")
-    if entry is not None and entry[0] == type_ and entry[1] is provider:
-        return entry[2]
-    memo: dict[str, Any] = {}
-    if entry is None:
-        d["_dosis_memo"] = (type_, provider, memo)
-    return memo
-
-
 class StackGraph:
     """All resources of a stack with lookups by URN, type and name, for stack rules."""
 
@@ -416,17 +343,6 @@ class _RefIndex:
                 parts = v.split("/")
                 for k in range(1, len(parts)):
                     self.by_suffix.setdefault("/".join(parts[k:]), []).append(i)
-
-
-def graph_from_args(args: Any) -> StackGraph:
-    """The graph of a pulumi_policy StackValidationArgs (cached on the args object)."""
-    cached = getattr(args, "_dosis_graph", None)
-    if cached is not None:
-        return cached
-    graph = StackGraph(view_from_args(r) for r in args.resources)
-    with contextlib.suppress(AttributeError):  # slotted objects: no cache
-        args._dosis_graph = graph
-    return graph
 
 
 def json_document(value: Any) -> tuple[Any, str | None]:

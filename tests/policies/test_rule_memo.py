@@ -7,12 +7,13 @@ import dataclasses
 from pulumi_policy.policy import PolicyProviderResource, PolicyResource, ResourceValidationArgs
 from pulumi_policy.proxy import unknown_checking_proxy
 
+from policies.core.args_view import view_from_args
 from policies.core.crossguard import run_stack_rule
 from policies.core.location import effective_location
 from policies.core.references import references, scan
 from policies.core.rule import Rule, RuleContext
 from policies.core.stack_findings import stack_findings
-from policies.core.view import ResourceView, StackGraph, view_from_args
+from policies.core.view import ResourceView, StackGraph
 
 PROVIDER = PolicyProviderResource("pulumi:providers:aws", {"region": "eu-west-1"}, "urn:prov", "default")
 INPUTS = {"name": "q", "redrivePolicy": '{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:dlq"}',
