@@ -44,7 +44,7 @@ from components.azure.logcluster import LogCluster, LogClusterArgs
 from components.azure.sentinel import Sentinel, SentinelArgs
 from components.common.tags import Tags
 from components.interconnect.crypto import TUNNELS
-from components.interconnect.link import apipa_address
+from components.interconnect.link_args import apipa_address
 from policies.core.eea import DOSIS_FAILOVER, DOSIS_PRIMARY
 from stacks import sovereignty
 from stacks.config import load
@@ -74,7 +74,9 @@ def _foundation(cfg: DosisConfig) -> Ctx:
     names = validate(cfg)
     tags = Tags(system="dosis", controller=cfg.controller, pia_reference=cfg.pia_reference).as_dict()
     client = azure.authorization.get_client_config_output()
-    providers = {r: azure.Provider(f"azure-{r}", location=r) for r in REGIONS}
+    # The subscription is named (not taken from the credentials) so the archive's can be shown to differ.
+    providers = {r: azure.Provider(f"azure-{r}", location=r, subscription_id=cfg.workload_subscription_id)
+                 for r in REGIONS}
     rgs = {
         r: azure.resources.ResourceGroup(
             f"rg-{r}",

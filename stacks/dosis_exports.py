@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pulumi
 
-from components.interconnect.link import REGION_APIPA_OFFSET
+from components.interconnect.link_args import REGION_APIPA_OFFSET
 from policies.core.eea import DOSIS_FAILOVER, DOSIS_PRIMARY
 
 REGIONS = (DOSIS_PRIMARY, DOSIS_FAILOVER)

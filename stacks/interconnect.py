@@ -15,7 +15,7 @@ from pulumi.output import Unknown
 from components.common.tags import Tags
 from components.interconnect import AwsEnd, AzureEnd, CrossCloudVpnLink, CrossCloudVpnLinkArgs
 from components.interconnect.dns import PrivateLinkNames, PrivateLinkNamesArgs
-from components.interconnect.link import REGION_APIPA_OFFSET
+from components.interconnect.link_args import REGION_APIPA_OFFSET
 from policies.core.eea import DOSIS_FAILOVER, DOSIS_PRIMARY, normalize_azure_location
 from stacks import config
 

@@ -55,7 +55,7 @@ class PortalConfig(PortalSovereignty):
     """Retention of technical and traffic logs (flow, WAF, container, database logs)."""
     magda_egress_cidrs: list[str] | None = None
     """Addresses of MAGDA GeefOnderneming (D36 §109); the only internet destination of the app tier (443),
-    declared in stacks/records/endpoints/portal-prod-magda.yaml. None = no egress to MAGDA."""
+    declared in stacks/records/endpoints.yaml (`magda`). None = no egress to MAGDA."""
     dosis_uit_endpoints: list[str] | None = None
     """DOSIS-UIT base URLs in failover order (westeurope, then northeurope); Drupal tries them in turn.
     None = the defaults of dosis-prod's naming (`https://dosis-uit-weu...`, `https://dosis-uit-neu...`)."""

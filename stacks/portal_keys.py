@@ -19,7 +19,6 @@ from components.aws import (
     WorkloadIdentityArgs,
 )
 from components.aws import policy as iam
-from components.aws.identity import HUMAN_PATH
 from components.aws.keys import (
     alarm_publisher_statement,
     cloudtrail_service_statements,
@@ -27,6 +26,7 @@ from components.aws.keys import (
     named_role_user_statement,
 )
 from components.aws.monitoring import CONFIG_ROLE_NAME
+from components.aws.role_specs import HUMAN_PATH
 from stacks import sovereignty
 from stacks.portal_config import PortalConfig
 

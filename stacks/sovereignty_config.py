@@ -136,6 +136,9 @@ class DosisSovereignty(OffVendorSovereignty):
     """managed-hsm: the security domain has been downloaded; adds the northeurope replica region."""
     security_subscription_id: str | None = None
     """Security subscription of the SOC (another team): holds the Sentinel log archive."""
+    workload_subscription_id: str | None = None
+    """DOSIS's own subscription, named on the workload providers so the archive can be shown to be in
+    another one (require-segregated-log-archive); required with securitySubscriptionId."""
 
     portal_stack: str | None = None
     """Stack running the organisation trail that covers the off-vendor backup account (default
@@ -145,6 +148,12 @@ class DosisSovereignty(OffVendorSovereignty):
         super().__post_init__()
         check_key_custody(self.key_custody, "azure")
         _subscription("securitySubscriptionId", self.security_subscription_id)
+        _subscription("workloadSubscriptionId", self.workload_subscription_id)
+        if self.security_subscription_id is not None and self.workload_subscription_id is None:
+            raise config_error("workloadSubscriptionId", "required together with securitySubscriptionId")
+        if self.security_subscription_id is not None and (
+                self.security_subscription_id.lower() == self.workload_subscription_id.lower()):
+            raise config_error("securitySubscriptionId", "must differ from workloadSubscriptionId")
         if self.key_custody == "managed-hsm":
             versions = self.hsm_key_versions or {}
             for purpose in HSM_PURPOSES:

@@ -114,21 +114,3 @@ def functions_held(
         for fn, probes in FUNCTION_PROBES.items()
         if any(role_may(a, identity, boundary, managed_policy_count) for a in probes)
     }
-
-
-def requires_mfa(trust_policy: str | dict[str, Any], max_age_seconds: int = 3600) -> bool:
-    """Every Allow of the trust policy demands MFA, with a bounded MFA age."""
-    allows_ = [s for s in statements(trust_policy) if s["Effect"] == "Allow"]
-    if not allows_:
-        return False
-    for s in allows_:
-        cond = s.get("Condition") or {}
-        present = str(cond.get("Bool", {}).get("aws:MultiFactorAuthPresent", "")).lower() == "true"
-        age = cond.get("NumericLessThan", {}).get("aws:MultiFactorAuthAge")
-        try:
-            bounded = age is not None and int(age) <= max_age_seconds
-        except (TypeError, ValueError):
-            bounded = False
-        if not (present and bounded):
-            return False
-    return True

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.bucket import SecureBucket, SecureBucketArgs
 from components.aws.common import TEN_YEARS_DAYS, child, encrypted_log_group, service_role
 
@@ -47,6 +48,50 @@ class AuditTrailArgs:
     """Trail name."""
 
 
+def _trail_bucket_writers(acct: str, trail_arn: str) -> Callable[[pulumi.Output[str]], list[dict]]:
+    """The trail bucket's extra policy statements: CloudTrail and Config of this account may check the
+    bucket and write under their own prefixes (bucket-owner-full-control)."""
+
+    def writers(arn: pulumi.Output[str]) -> list[dict]:
+        source = {"StringEquals": {"aws:SourceAccount": acct}}
+        return [
+            policy.statement(
+                "Allow",
+                ["s3:GetBucketAcl", "s3:ListBucket"],
+                arn,
+                sid="ServiceAclCheck",
+                principal={"Service": ["cloudtrail.amazonaws.com", "config.amazonaws.com"]},
+                condition=source,
+            ),
+            policy.statement(
+                "Allow",
+                ["s3:PutObject"],
+                pulumi.Output.concat(arn, f"/AWSLogs/{acct}/*"),
+                sid="CloudTrailWrite",
+                principal={"Service": "cloudtrail.amazonaws.com"},
+                condition={
+                    "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"},
+                    "ArnLike": {"aws:SourceArn": trail_arn},
+                },
+            ),
+            policy.statement(
+                "Allow",
+                ["s3:PutObject"],
+                pulumi.Output.concat(arn, f"/config/AWSLogs/{acct}/*"),
+                sid="ConfigWrite",
+                principal={"Service": "config.amazonaws.com"},
+                condition={
+                    "StringEquals": {
+                        "s3:x-amz-acl": "bucket-owner-full-control",
+                        "aws:SourceAccount": acct,
+                    }
+                },
+            ),
+        ]
+
+    return writers
+
+
 class AuditTrail(pulumi.ComponentResource):
     """Multi-region trail with global events and file validation into an Object-Locked bucket."""
 
@@ -55,43 +100,7 @@ class AuditTrail(pulumi.ComponentResource):
         acct = args.account_id
         trail_arn = f"arn:aws:cloudtrail:*:{acct}:trail/{args.name}"
 
-        def writers(arn: pulumi.Output[str]) -> list[dict]:
-            source = {"StringEquals": {"aws:SourceAccount": acct}}
-            return [
-                policy.statement(
-                    "Allow",
-                    ["s3:GetBucketAcl", "s3:ListBucket"],
-                    arn,
-                    sid="ServiceAclCheck",
-                    principal={"Service": ["cloudtrail.amazonaws.com", "config.amazonaws.com"]},
-                    condition=source,
-                ),
-                policy.statement(
-                    "Allow",
-                    ["s3:PutObject"],
-                    pulumi.Output.concat(arn, f"/AWSLogs/{acct}/*"),
-                    sid="CloudTrailWrite",
-                    principal={"Service": "cloudtrail.amazonaws.com"},
-                    condition={
-                        "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"},
-                        "ArnLike": {"aws:SourceArn": trail_arn},
-                    },
-                ),
-                policy.statement(
-                    "Allow",
-                    ["s3:PutObject"],
-                    pulumi.Output.concat(arn, f"/config/AWSLogs/{acct}/*"),
-                    sid="ConfigWrite",
-                    principal={"Service": "config.amazonaws.com"},
-                    condition={
-                        "StringEquals": {
-                            "s3:x-amz-acl": "bucket-owner-full-control",
-                            "aws:SourceAccount": acct,
-                        }
-                    },
-                ),
-            ]
-
+        writers = _trail_bucket_writers(acct, trail_arn)
         self.bucket = SecureBucket(
             f"{name}-bucket",
             SecureBucketArgs(

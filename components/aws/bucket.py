@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.common import child, kept
 
 LOG_DELIVERY_TAG = "log-delivery-target"
@@ -73,13 +73,7 @@ class SecureBucket(pulumi.ComponentResource):
         versioning = aws.s3.BucketVersioning(
             name, bucket=b, versioning_configuration={"status": "Enabled"}, opts=kept(self)
         )
-        if args.log_delivery_target:
-            sse = {"sse_algorithm": "AES256"}
-            rule: dict[str, Any] = {"apply_server_side_encryption_by_default": sse}
-        else:
-            sse = {"sse_algorithm": "aws:kms", "kms_master_key_id": args.kms_key_arn}
-            rule = {"apply_server_side_encryption_by_default": sse, "bucket_key_enabled": True}
-        aws.s3.BucketServerSideEncryptionConfiguration(name, bucket=b, rules=[rule], opts=kept(self))
+        self._encryption(name, args, b)
         if args.access_log_bucket is not None:
             aws.s3.BucketLogging(
                 name,
@@ -96,6 +90,34 @@ class SecureBucket(pulumi.ComponentResource):
                 rule={"default_retention": {"mode": "COMPLIANCE", "days": args.object_lock_days}},
                 opts=kept(self, depends_on=[versioning]),
             )
+        self._lifecycle(name, args, b, versioning)
+        extra = args.policy_statements(self.bucket.arn) if args.policy_statements else []
+        if args.undeletable_except is not None:
+            extra += _undeletable(self.bucket.arn, args.undeletable_except)
+        self.policy = aws.s3.BucketPolicy(
+            name,
+            bucket=b,
+            policy=policy.document(policy.tls_only(self.bucket.arn), *extra),
+            opts=child(self, depends_on=[pab, ownership]),
+        )
+        self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})
+
+    def _encryption(self, name: str, args: SecureBucketArgs, b: pulumi.Output[str]) -> None:
+        """Default encryption: the CMK with a bucket key; SSE-S3 only for a log-delivery target (those
+        services cannot use a CMK)."""
+        if args.log_delivery_target:
+            sse = {"sse_algorithm": "AES256"}
+            rule: dict[str, Any] = {"apply_server_side_encryption_by_default": sse}
+        else:
+            sse = {"sse_algorithm": "aws:kms", "kms_master_key_id": args.kms_key_arn}
+            rule = {"apply_server_side_encryption_by_default": sse, "bucket_key_enabled": True}
+        aws.s3.BucketServerSideEncryptionConfiguration(name, bucket=b, rules=[rule], opts=kept(self))
+
+    def _lifecycle(
+        self, name: str, args: SecureBucketArgs, b: pulumi.Output[str], versioning: aws.s3.BucketVersioning
+    ) -> None:
+        """Abort incomplete uploads after 7 days; with `expire_after_days`, expire objects (and old versions
+        after 30 days)."""
         lifecycle: list[dict[str, Any]] = [
             {
                 "id": "abort-incomplete-uploads",
@@ -117,16 +139,6 @@ class SecureBucket(pulumi.ComponentResource):
         aws.s3.BucketLifecycleConfiguration(
             name, bucket=b, rules=lifecycle, opts=child(self, depends_on=[versioning])
         )
-        extra = args.policy_statements(self.bucket.arn) if args.policy_statements else []
-        if args.undeletable_except is not None:
-            extra += _undeletable(self.bucket.arn, args.undeletable_except)
-        self.policy = aws.s3.BucketPolicy(
-            name,
-            bucket=b,
-            policy=policy.document(policy.tls_only(self.bucket.arn), *extra),
-            opts=child(self, depends_on=[pab, ownership]),
-        )
-        self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})
 
 
 def _undeletable(bucket_arn: pulumi.Output[str], manager_arn: pulumi.Input[str]) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from policies.core.eea import PORTAL_REGION
 
 TEN_YEARS_DAYS = 3653

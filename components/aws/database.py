@@ -73,31 +73,7 @@ class MySqlDatabase(pulumi.ComponentResource):
             tags=tags,
         )
         subnets = aws.rds.SubnetGroup(name, subnet_ids=args.subnet_ids, tags=tags, opts=child(self))
-        params = aws.rds.ParameterGroup(
-            name,
-            family=f"mysql{major}",
-            parameters=[
-                {"name": "require_secure_transport", "value": "ON"},
-                {"name": "tls_version", "value": "TLSv1.2,TLSv1.3", "apply_method": "pending-reboot"},
-            ],
-            tags=tags,
-            opts=child(self),
-        )
-        options = aws.rds.OptionGroup(
-            name,
-            engine_name="mysql",
-            major_engine_version=major,
-            options=[
-                {
-                    "option_name": "MARIADB_AUDIT_PLUGIN",
-                    "option_settings": [
-                        {"name": "SERVER_AUDIT_EVENTS", "value": "CONNECT,QUERY_DDL,QUERY_DCL"}
-                    ],
-                }
-            ],
-            tags=tags,
-            opts=child(self),
-        )
+        params, options = self._engine_groups(name, tags, major)
         log_groups = [
             encrypted_log_group(
                 f"{name}-{log}",
@@ -147,3 +123,35 @@ class MySqlDatabase(pulumi.ComponentResource):
             opts=kept(self, depends_on=log_groups),
         )
         self.register_outputs({"endpoint": self.instance.endpoint, "resourceId": self.instance.resource_id})
+
+    def _engine_groups(
+        self, name: str, tags: dict[str, str], major: str
+    ) -> tuple[aws.rds.ParameterGroup, aws.rds.OptionGroup]:
+        """Parameter group (TLS 1.2+ required) and option group (audit plugin: connects, DDL, DCL) of the
+        MySQL major."""
+        params = aws.rds.ParameterGroup(
+            name,
+            family=f"mysql{major}",
+            parameters=[
+                {"name": "require_secure_transport", "value": "ON"},
+                {"name": "tls_version", "value": "TLSv1.2,TLSv1.3", "apply_method": "pending-reboot"},
+            ],
+            tags=tags,
+            opts=child(self),
+        )
+        options = aws.rds.OptionGroup(
+            name,
+            engine_name="mysql",
+            major_engine_version=major,
+            options=[
+                {
+                    "option_name": "MARIADB_AUDIT_PLUGIN",
+                    "option_settings": [
+                        {"name": "SERVER_AUDIT_EVENTS", "value": "CONNECT,QUERY_DDL,QUERY_DCL"}
+                    ],
+                }
+            ],
+            tags=tags,
+            opts=child(self),
+        )
+        return params, options

@@ -22,7 +22,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.common import child, kept
 from components.aws.keys import CustomerKeyArgs, key_policy_statements
 

@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.common import child, kept, service_endpoint
 from policies.core.eea import PORTAL_REGION
 

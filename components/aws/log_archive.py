@@ -17,7 +17,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.bucket import SecureBucket, SecureBucketArgs
 from components.aws.common import kept
 from components.aws.key_store import ControllerKey

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.common import child, service_role
 
 CONFIG_ROLE_NAME = "eloket-config"
@@ -126,6 +126,30 @@ class SecurityMonitoring(pulumi.ComponentResource):
     def __init__(self, name: str, args: SecurityMonitoringArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("dosis-eloket:aws:SecurityMonitoring", name, None, opts)
         tags = args.tags
+        self._alarms(name, args, tags)
+        if args.guardduty:
+            self._guardduty(name, args, tags)
+        aws.sns.TopicPolicy(
+            f"{name}-soc",
+            arn=self.topic.arn,
+            policy=policy.document(
+                policy.statement(
+                    "Allow",
+                    ["sns:Publish"],
+                    self.topic.arn,
+                    sid="AlarmPublishers",
+                    principal={"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+                    condition={"StringEquals": {"aws:SourceAccount": args.account_id}},
+                )
+            ),
+            opts=child(self),
+        )
+        self._config(name, args, tags)
+        self.register_outputs({"socTopicArn": self.topic.arn})
+
+    def _alarms(self, name: str, args: SecurityMonitoringArgs, tags: dict[str, str]) -> None:
+        """The encrypted SOC topic, and per alarm pattern a metric filter on the trail's log group with its
+        alarm."""
         self.topic = aws.sns.Topic(
             f"{name}-soc", kms_master_key_id=args.topic_kms_key_arn, tags=tags, opts=child(self)
         )
@@ -154,44 +178,34 @@ class SecurityMonitoring(pulumi.ComponentResource):
                 tags=tags,
                 opts=child(self),
             )
-        if args.guardduty:
-            detector = aws.guardduty.Detector(
-                f"{name}-guardduty",
-                enable=True,
-                finding_publishing_frequency="FIFTEEN_MINUTES",
-                tags=tags,
-                opts=child(self),
-            )
-            rule = aws.cloudwatch.EventRule(
-                f"{name}-guardduty-findings",
-                event_pattern=pulumi.Output.json_dumps(
-                    {
-                        "source": ["aws.guardduty"],
-                        "detail-type": ["GuardDuty Finding"],
-                        "detail": {"severity": [{"numeric": [">=", 4]}]},
-                    }
-                ),
-                tags=tags,
-                opts=child(self, depends_on=[detector]),
-            )
-            aws.cloudwatch.EventTarget(
-                f"{name}-guardduty-findings", rule=rule.name, arn=self.topic.arn, opts=child(self)
-            )
-        aws.sns.TopicPolicy(
-            f"{name}-soc",
-            arn=self.topic.arn,
-            policy=policy.document(
-                policy.statement(
-                    "Allow",
-                    ["sns:Publish"],
-                    self.topic.arn,
-                    sid="AlarmPublishers",
-                    principal={"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
-                    condition={"StringEquals": {"aws:SourceAccount": args.account_id}},
-                )
-            ),
+
+    def _guardduty(self, name: str, args: SecurityMonitoringArgs, tags: dict[str, str]) -> None:
+        """GuardDuty, its findings of severity 4 and up sent to the SOC topic."""
+        detector = aws.guardduty.Detector(
+            f"{name}-guardduty",
+            enable=True,
+            finding_publishing_frequency="FIFTEEN_MINUTES",
+            tags=tags,
             opts=child(self),
         )
+        rule = aws.cloudwatch.EventRule(
+            f"{name}-guardduty-findings",
+            event_pattern=pulumi.Output.json_dumps(
+                {
+                    "source": ["aws.guardduty"],
+                    "detail-type": ["GuardDuty Finding"],
+                    "detail": {"severity": [{"numeric": [">=", 4]}]},
+                }
+            ),
+            tags=tags,
+            opts=child(self, depends_on=[detector]),
+        )
+        aws.cloudwatch.EventTarget(
+            f"{name}-guardduty-findings", rule=rule.name, arn=self.topic.arn, opts=child(self)
+        )
+
+    def _config(self, name: str, args: SecurityMonitoringArgs, tags: dict[str, str]) -> None:
+        """AWS Config: a recorder of all resources, delivering encrypted to the config bucket."""
         config_role = service_role(
             f"{name}-config",
             self,
@@ -242,4 +256,3 @@ class SecurityMonitoring(pulumi.ComponentResource):
             f"{name}-config", name=recorder.name, is_enabled=True, opts=child(self, depends_on=[channel])
         )
         self.config_role = config_role
-        self.register_outputs({"socTopicArn": self.topic.arn})

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.common import child, encrypted_log_group, service_role
 from policies.core.eea import PORTAL_REGION
 
@@ -58,6 +58,45 @@ class PortalNetwork(pulumi.ComponentResource):
         if len(blocks) < len(TIERS) * len(azs):
             raise ValueError(f"VPC CIDR {args.cidr} is too small for {len(TIERS)} tiers x {len(azs)} AZs")
 
+        self._vpc(name, args, tags, azs, blocks)
+        self._routes(name, args, tags, azs)
+        self._endpoints(name, args, tags)
+        # Security group of the application tasks, created without rules so the database and cache can
+        # admit it before the service exists; the service adds its own rules.
+        self.app_security_group = aws.ec2.SecurityGroup(
+            f"{name}-app",
+            vpc_id=self.vpc.id,
+            description="e-loket application tasks",
+            tags=tags,
+            opts=child(self),
+        )
+        self._flow_logs(name, args, tags)
+        self.vpn_gateway = aws.ec2.VpnGateway(
+            f"{name}-vgw",
+            vpc_id=self.vpc.id,
+            amazon_side_asn=str(args.vpn_amazon_side_asn),
+            tags={**tags, "Name": f"{name}-vgw"},
+            opts=child(self),
+        )
+        self.cidr = args.cidr
+        self.app_subnet_cidrs = [str(blocks[len(azs) + i]) for i in range(len(azs))]
+        self.register_outputs(
+            {
+                "vpcId": self.vpc.id,
+                "vpnGatewayId": self.vpn_gateway.id,
+                "appSubnetCidrs": self.app_subnet_cidrs,
+            }
+        )
+
+    def _vpc(
+        self,
+        name: str,
+        args: PortalNetworkArgs,
+        tags: dict[str, str],
+        azs: tuple[str, ...],
+        blocks: list[ipaddress.IPv4Network | ipaddress.IPv6Network],
+    ) -> None:
+        """The VPC, its default security group stripped, and one subnet per tier and AZ."""
         self.vpc = aws.ec2.Vpc(
             name,
             cidr_block=args.cidr,
@@ -85,6 +124,9 @@ class PortalNetwork(pulumi.ComponentResource):
                 for i, az in enumerate(azs)
             ]
 
+    def _routes(self, name: str, args: PortalNetworkArgs, tags: dict[str, str], azs: tuple[str, ...]) -> None:
+        """Internet gateway and route tables: public to the internet, app per AZ (NAT when declared), data and
+        cache local only."""
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=self.vpc.id, tags=tags, opts=child(self))
         public_rt = aws.ec2.RouteTable(
             f"{name}-public",
@@ -113,6 +155,8 @@ class PortalNetwork(pulumi.ComponentResource):
                     f"{name}-{tier}-{az[-1]}", subnet_id=subnet.id, route_table_id=table.id, opts=child(self)
                 )
 
+    def _endpoints(self, name: str, args: PortalNetworkArgs, tags: dict[str, str]) -> None:
+        """Gateway (S3) and interface endpoints, each limited to this account."""
         self.s3_endpoint = aws.ec2.VpcEndpoint(
             f"{name}-s3",
             vpc_id=self.vpc.id,
@@ -179,15 +223,9 @@ class PortalNetwork(pulumi.ComponentResource):
                 opts=child(self),
             )
 
-        # Security group of the application tasks, created without rules so the database and cache can
-        # admit it before the service exists; the service adds its own rules.
-        self.app_security_group = aws.ec2.SecurityGroup(
-            f"{name}-app",
-            vpc_id=self.vpc.id,
-            description="e-loket application tasks",
-            tags=tags,
-            opts=child(self),
-        )
+    def _flow_logs(self, name: str, args: PortalNetworkArgs, tags: dict[str, str]) -> None:
+        """VPC flow logs (all traffic) into a CMK log group, written by a role only this account's VPCs
+        assume."""
         self.flow_log_group = encrypted_log_group(
             f"{name}-flow-logs",
             self,
@@ -219,22 +257,6 @@ class PortalNetwork(pulumi.ComponentResource):
             max_aggregation_interval=60,
             tags=tags,
             opts=child(self),
-        )
-        self.vpn_gateway = aws.ec2.VpnGateway(
-            f"{name}-vgw",
-            vpc_id=self.vpc.id,
-            amazon_side_asn=str(args.vpn_amazon_side_asn),
-            tags={**tags, "Name": f"{name}-vgw"},
-            opts=child(self),
-        )
-        self.cidr = args.cidr
-        self.app_subnet_cidrs = [str(blocks[len(azs) + i]) for i in range(len(azs))]
-        self.register_outputs(
-            {
-                "vpcId": self.vpc.id,
-                "vpnGatewayId": self.vpn_gateway.id,
-                "appSubnetCidrs": self.app_subnet_cidrs,
-            }
         )
 
     def _nat(

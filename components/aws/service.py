@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.common import child, encrypted_log_group, kept
 from components.aws.identity import WorkloadIdentity
 from policies.core.eea import PORTAL_REGION
@@ -94,6 +94,37 @@ class ContainerService(pulumi.ComponentResource):
             raise ValueError(f"ContainerService {name}: secrets_kms_key_arn is required with secret_names")
         tags = args.tags
         ident = args.identity
+        sg_id = self._security_group(name, args, tags)
+        self.log_group = encrypted_log_group(
+            f"{name}-logs",
+            self,
+            log_group_name=f"/eloket/ecs/{name}",
+            kms_key_arn=args.log_kms_key_arn,
+            retention_in_days=args.log_retention_days,
+            tags=tags,
+        )
+        self.secrets = {
+            env: aws.secretsmanager.Secret(
+                f"{name}-{env.lower().replace('_', '-')}",
+                name_prefix=f"eloket/{name}/{env.lower()}-",
+                kms_key_id=args.secrets_kms_key_arn,
+                recovery_window_in_days=30,
+                description=f"{env} of {name}; value set out-of-band",
+                tags=tags,
+                opts=kept(self),
+            )
+            for env in args.secret_names
+        }
+        self._role_policies(name, args, ident)
+        self._task_definition(name, args, tags, ident)
+        self._routing(name, args, tags, sg_id)
+        self.register_outputs({"securityGroupId": sg_id, "serviceName": self.service.name})
+
+    def _security_group(
+        self, name: str, args: ContainerServiceArgs, tags: dict[str, str]
+    ) -> pulumi.Input[str]:
+        """The tasks' security group (given or new): in from the ALB only; out to the VPC ports, the declared
+        endpoints and S3."""
         sg_id = args.security_group_id
         if sg_id is None:
             sg_id = aws.ec2.SecurityGroup(
@@ -146,26 +177,11 @@ class ContainerService(pulumi.ComponentResource):
             tags=tags,
             opts=child(self),
         )
-        self.log_group = encrypted_log_group(
-            f"{name}-logs",
-            self,
-            log_group_name=f"/eloket/ecs/{name}",
-            kms_key_arn=args.log_kms_key_arn,
-            retention_in_days=args.log_retention_days,
-            tags=tags,
-        )
-        self.secrets = {
-            env: aws.secretsmanager.Secret(
-                f"{name}-{env.lower().replace('_', '-')}",
-                name_prefix=f"eloket/{name}/{env.lower()}-",
-                kms_key_id=args.secrets_kms_key_arn,
-                recovery_window_in_days=30,
-                description=f"{env} of {name}; value set out-of-band",
-                tags=tags,
-                opts=kept(self),
-            )
-            for env in args.secret_names
-        }
+        return sg_id
+
+    def _role_policies(self, name: str, args: ContainerServiceArgs, ident: WorkloadIdentity) -> None:
+        """The execution role pulls the image, writes the logs and reads this service's secrets; the task role
+        gets `task_statements` only."""
         exec_statements = [
             policy.statement("Allow", ["ecr:GetAuthorizationToken"], sid="EcrLogin"),
             policy.statement(
@@ -213,6 +229,11 @@ class ContainerService(pulumi.ComponentResource):
                 policy=policy.document(*args.task_statements),
                 opts=child(self),
             )
+
+    def _task_definition(
+        self, name: str, args: ContainerServiceArgs, tags: dict[str, str], ident: WorkloadIdentity
+    ) -> None:
+        """A read-only container with its scratch and extra volumes, logging to the CMK log group."""
         scratch = [(f"scratch{i}", path) for i, path in enumerate(args.scratch_paths)]
         mounts = scratch + [(v["name"], path) for v, path in args.volumes]
         container = {
@@ -250,6 +271,12 @@ class ContainerService(pulumi.ComponentResource):
             tags=tags,
             opts=child(self),
         )
+
+    def _routing(
+        self, name: str, args: ContainerServiceArgs, tags: dict[str, str], sg_id: pulumi.Input[str]
+    ) -> None:
+        """Target group and listener rule on the WebEntry; the Fargate service in the private subnets behind
+        them."""
         self.target_group = aws.lb.TargetGroup(
             name,
             port=args.container_port,
@@ -294,7 +321,6 @@ class ContainerService(pulumi.ComponentResource):
             # ECS refuses a target group that no listener uses yet.
             opts=child(self, depends_on=[rule]),
         )
-        self.register_outputs({"securityGroupId": sg_id, "serviceName": self.service.name})
 
     def _secret_refs(self, args: ContainerServiceArgs) -> list[dict[str, Any]]:
         """Whole secrets for `secret_names` not split by `secret_keys`; one JSON key each otherwise."""

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.common import child, encrypted_log_group
 from policies.core.eea import PORTAL_REGION
 
@@ -103,6 +103,14 @@ class WebEntry(pulumi.ComponentResource):
     def __init__(self, name: str, args: WebEntryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("dosis-eloket:aws:WebEntry", name, None, opts)
         tags = args.tags
+        self._load_balancer(name, args, tags)
+        self._listeners(name, args, tags)
+        self._firewall(name, args, tags)
+        self.register_outputs({"dnsName": self.load_balancer.dns_name, "webAclArn": self.web_acl.arn})
+
+    def _load_balancer(self, name: str, args: WebEntryArgs, tags: dict[str, str]) -> None:
+        """The ALB in the public subnets: its security group admits 443/80 from `ingress_cidrs` and reaches
+        only the tasks; access logs to the EU bucket."""
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-alb",
             vpc_id=args.vpc_id,
@@ -142,6 +150,10 @@ class WebEntry(pulumi.ComponentResource):
             tags=tags,
             opts=child(self, depends_on=list(args.access_log_ready)),
         )
+
+    def _listeners(self, name: str, args: WebEntryArgs, tags: dict[str, str]) -> None:
+        """HTTPS listener (given or DNS-validated certificate, security headers, 404 by default); HTTP
+        redirects to it."""
         cert = args.certificate_arn
         if cert is None:
             certificate = aws.acm.Certificate(
@@ -195,6 +207,10 @@ class WebEntry(pulumi.ComponentResource):
             tags=tags,
             opts=child(self),
         )
+
+    def _firewall(self, name: str, args: WebEntryArgs, tags: dict[str, str]) -> None:
+        """The WAF web ACL with the managed rule groups, attached to the ALB, logging (secrets redacted) to a
+        CMK log group."""
         metric = name.replace("-", "")
         self.web_acl = aws.wafv2.WebAcl(
             name,
@@ -243,4 +259,3 @@ class WebEntry(pulumi.ComponentResource):
             ],
             opts=child(self),
         )
-        self.register_outputs({"dnsName": self.load_balancer.dns_name, "webAclArn": self.web_acl.arn})

@@ -117,6 +117,30 @@ class DosisApp(pulumi.ComponentResource):
                 f"DosisApp {name}: a supplier path needs supplier CIDRs and mutual TLS (Required)"
             )
         rg = args.resource_group_name
+        self._web_app(name, args, rg, location)
+        self.endpoint = None
+        if args.endpoint_subnet_id is not None:
+            self.endpoint = private_endpoint(
+                name,
+                resource_id=self.app.id,
+                group_id="sites",
+                subnet_id=args.endpoint_subnet_id,
+                dns_zone_id=args.dns_zone_id,
+                resource_group_name=rg,
+                location=location,
+                tags=args.tags,
+                parent=self.app,
+                private_ip=args.private_ip,
+            )
+        if args.workspace_id is not None:
+            diagnostics(f"{name}-app", self.app.id, args.workspace_id, self.app)
+        self.principal_id = self.app.identity.apply(lambda i: i.principal_id if i else None)
+        self._private_ip = args.private_ip
+        self.register_outputs({"appId": self.app.id})
+
+    def _web_app(self, name: str, args: DosisAppArgs, rg: pulumi.Input[str], location: str) -> None:
+        """The Linux web app: HTTPS and TLS 1.2 only, client certificates, all egress through the VNet,
+        inbound only from the supplier CIDRs (if any), no basic-auth publishing."""
         suppliers = [
             {
                 "name": f"supplier-{i}",
@@ -172,25 +196,6 @@ class DosisApp(pulumi.ComponentResource):
                 allow=False,
                 opts=child(self.app),
             )
-        self.endpoint = None
-        if args.endpoint_subnet_id is not None:
-            self.endpoint = private_endpoint(
-                name,
-                resource_id=self.app.id,
-                group_id="sites",
-                subnet_id=args.endpoint_subnet_id,
-                dns_zone_id=args.dns_zone_id,
-                resource_group_name=rg,
-                location=location,
-                tags=args.tags,
-                parent=self.app,
-                private_ip=args.private_ip,
-            )
-        if args.workspace_id is not None:
-            diagnostics(f"{name}-app", self.app.id, args.workspace_id, self.app)
-        self.principal_id = self.app.identity.apply(lambda i: i.principal_id if i else None)
-        self._private_ip = args.private_ip
-        self.register_outputs({"appId": self.app.id})
 
     def private_ip(self) -> pulumi.Input[str]:
         """Private IP of the inbound endpoint (what the e-loket reaches over the VPN)."""

@@ -156,28 +156,7 @@ class SqlDatabase(pulumi.ComponentResource):
             opts=kept(self.primary_server),
         )
         lock(f"{name}-db", self.database, self.database)
-        azure.sql.BackupShortTermRetentionPolicy(
-            f"{name}-pitr",
-            resource_group_name=args.primary.resource_group_name,
-            server_name=self.primary_server.name,
-            database_name=self.database.name,
-            policy_name="default",
-            retention_days=args.short_term_retention_days,
-            diff_backup_interval_in_hours=12,
-            opts=child(self.database),
-        )
-        azure.sql.BackupLongTermRetentionPolicy(
-            f"{name}-ltr",
-            resource_group_name=args.primary.resource_group_name,
-            server_name=self.primary_server.name,
-            database_name=self.database.name,
-            policy_name="default",
-            weekly_retention=args.weekly_retention,
-            monthly_retention=args.monthly_retention,
-            yearly_retention=args.yearly_retention,
-            week_of_year=1,
-            opts=child(self.database),
-        )
+        self._backup_retention(name, args)
         if args.workspace_id is not None:
             diagnostics(f"{name}-db", self.database.id, args.workspace_id, self.database)
         self.secondary_server = None
@@ -206,6 +185,32 @@ class SqlDatabase(pulumi.ComponentResource):
                 opts=child(self.database, depends_on=[k for k in partner_keys if k is not None]),
             )
         self.register_outputs({"serverId": self.primary_server.id, "databaseId": self.database.id})
+
+    def _backup_retention(self, name: str, args: SqlDatabaseArgs) -> None:
+        """Point-in-time restore for `short_term_retention_days` (differential backups every 12 h) and the
+        weekly/monthly/yearly long-term backups."""
+        azure.sql.BackupShortTermRetentionPolicy(
+            f"{name}-pitr",
+            resource_group_name=args.primary.resource_group_name,
+            server_name=self.primary_server.name,
+            database_name=self.database.name,
+            policy_name="default",
+            retention_days=args.short_term_retention_days,
+            diff_backup_interval_in_hours=12,
+            opts=child(self.database),
+        )
+        azure.sql.BackupLongTermRetentionPolicy(
+            f"{name}-ltr",
+            resource_group_name=args.primary.resource_group_name,
+            server_name=self.primary_server.name,
+            database_name=self.database.name,
+            policy_name="default",
+            weekly_retention=args.weekly_retention,
+            monthly_retention=args.monthly_retention,
+            yearly_retention=args.yearly_retention,
+            week_of_year=1,
+            opts=child(self.database),
+        )
 
     def _partner_key(
         self,
@@ -290,6 +295,26 @@ class SqlDatabase(pulumi.ComponentResource):
                 auto_rotation_enabled=True,
                 opts=child(server),
             )
+        self._server_audit(name, args, rg, server)
+        if side.endpoint_subnet_id is not None:
+            private_endpoint(
+                name,
+                resource_id=server.id,
+                group_id="sqlServer",
+                subnet_id=side.endpoint_subnet_id,
+                dns_zone_id=args.dns_zone_id,
+                resource_group_name=rg,
+                location=location,
+                tags=args.tags,
+                parent=server,
+            )
+        return server
+
+    def _server_audit(
+        self, name: str, args: SqlDatabaseArgs, rg: pulumi.Input[str], server: azure.sql.Server
+    ) -> None:
+        """Entra-only sign-in, auditing to Azure Monitor (to the workspace through the master database),
+        threat detection alerts."""
         azure.sql.ServerAzureADOnlyAuthentication(
             f"{name}-entra-only",
             resource_group_name=rg,
@@ -330,19 +355,6 @@ class SqlDatabase(pulumi.ComponentResource):
                 metrics=False,
                 log_categories=("SQLSecurityAuditEvents",),
             )
-        if side.endpoint_subnet_id is not None:
-            private_endpoint(
-                name,
-                resource_id=server.id,
-                group_id="sqlServer",
-                subnet_id=side.endpoint_subnet_id,
-                dns_zone_id=args.dns_zone_id,
-                resource_group_name=rg,
-                location=location,
-                tags=args.tags,
-                parent=server,
-            )
-        return server
 
 
 __all__ = ["DOSIS_FAILOVER", "SqlDatabase", "SqlDatabaseArgs", "SqlServerSide"]

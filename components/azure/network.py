@@ -161,62 +161,7 @@ class RegionalNetwork(pulumi.ComponentResource):
         nsg = azure.network.NetworkSecurityGroup(
             f"{name}-nsg", resource_group_name=rg, location=location, tags=tags, opts=child(self)
         )
-        rules: list[dict] = []
-        for i, (label, source) in enumerate(inbound):
-            rules.append(
-                {
-                    "name": f"allow-https-in-{i}",
-                    "direction": "Inbound",
-                    "access": "Allow",
-                    "priority": 3000 + i,
-                    "source_address_prefix": source,
-                    "destination_port_ranges": ["443", "1433"],
-                    "description": f"from {label}",
-                }
-            )
-        if outbound_to_vnet:
-            rules.append(
-                {
-                    "name": "allow-private-endpoints-out",
-                    "direction": "Outbound",
-                    "access": "Allow",
-                    "priority": 3000,
-                    "source_address_prefix": "VirtualNetwork",
-                    "destination_address_prefix": "VirtualNetwork",
-                    "destination_port_ranges": ["443", "1433"],
-                }
-            )
-            # ARM accepts a service tag only in the singular prefix field: one rule per tag.
-            for i, tag in enumerate(OUTBOUND_SERVICE_TAGS):
-                rules.append(
-                    {
-                        "name": f"allow-{tag.lower()}-out",
-                        "direction": "Outbound",
-                        "access": "Allow",
-                        "priority": 3010 + i,
-                        "source_address_prefix": "VirtualNetwork",
-                        "destination_address_prefix": tag,
-                        "destination_port_range": "443",
-                    }
-                )
-        rules.append(
-            {
-                "name": "deny-all-in",
-                "direction": "Inbound",
-                "access": "Deny",
-                "priority": DENY_PRIORITY,
-                "source_address_prefix": "*",
-            }
-        )
-        rules.append(
-            {
-                "name": "deny-all-out",
-                "direction": "Outbound",
-                "access": "Deny",
-                "priority": DENY_PRIORITY,
-                "source_address_prefix": "*",
-            }
-        )
+        rules = _nsg_rules(inbound, outbound_to_vnet)
         for rule in rules:
             rule.setdefault("destination_address_prefix", "*")
             rule.setdefault("destination_port_range", "*" if "destination_port_ranges" not in rule else None)
@@ -230,6 +175,68 @@ class RegionalNetwork(pulumi.ComponentResource):
                 opts=child(nsg),
             )
         return nsg
+
+
+def _nsg_rules(inbound: list[tuple[str, str]], outbound_to_vnet: bool) -> list[dict]:
+    """The NSG's rules as data: HTTPS/SQL in from each `inbound` source, out to the VNet and the service
+    tags (app subnets only), then deny all both ways."""
+    rules: list[dict] = []
+    for i, (label, source) in enumerate(inbound):
+        rules.append(
+            {
+                "name": f"allow-https-in-{i}",
+                "direction": "Inbound",
+                "access": "Allow",
+                "priority": 3000 + i,
+                "source_address_prefix": source,
+                "destination_port_ranges": ["443", "1433"],
+                "description": f"from {label}",
+            }
+        )
+    if outbound_to_vnet:
+        rules.append(
+            {
+                "name": "allow-private-endpoints-out",
+                "direction": "Outbound",
+                "access": "Allow",
+                "priority": 3000,
+                "source_address_prefix": "VirtualNetwork",
+                "destination_address_prefix": "VirtualNetwork",
+                "destination_port_ranges": ["443", "1433"],
+            }
+        )
+        # ARM accepts a service tag only in the singular prefix field: one rule per tag.
+        for i, tag in enumerate(OUTBOUND_SERVICE_TAGS):
+            rules.append(
+                {
+                    "name": f"allow-{tag.lower()}-out",
+                    "direction": "Outbound",
+                    "access": "Allow",
+                    "priority": 3010 + i,
+                    "source_address_prefix": "VirtualNetwork",
+                    "destination_address_prefix": tag,
+                    "destination_port_range": "443",
+                }
+            )
+    rules.append(
+        {
+            "name": "deny-all-in",
+            "direction": "Inbound",
+            "access": "Deny",
+            "priority": DENY_PRIORITY,
+            "source_address_prefix": "*",
+        }
+    )
+    rules.append(
+        {
+            "name": "deny-all-out",
+            "direction": "Outbound",
+            "access": "Deny",
+            "priority": DENY_PRIORITY,
+            "source_address_prefix": "*",
+        }
+    )
+    return rules
 
 
 @dataclass

@@ -118,6 +118,12 @@ class BulkStorage(pulumi.ComponentResource):
             opts=kept(self, depends_on=[grant]),
         )
         lock(f"{name}-account", self.account, self.account)
+        self._container(name, args, rg)
+        self._access_and_logs(name, args, rg, location)
+        self.register_outputs({"accountId": self.account.id})
+
+    def _container(self, name: str, args: BulkStorageArgs, rg: pulumi.Input[str]) -> None:
+        """Blob versioning, soft delete and change feed on the account; the one private container (kept)."""
         blob_service = azure.storage.BlobServiceProperties(
             f"{name}-blob-service",
             resource_group_name=rg,
@@ -141,6 +147,11 @@ class BulkStorage(pulumi.ComponentResource):
             public_access="None",
             opts=kept(self.account, depends_on=[blob_service]),
         )
+
+    def _access_and_logs(
+        self, name: str, args: BulkStorageArgs, rg: pulumi.Input[str], location: str
+    ) -> None:
+        """The private endpoint for blobs (if a subnet is given) and the diagnostics to the workspace."""
         if args.endpoint_subnet_id is not None:
             private_endpoint(
                 f"{name}-blob",
@@ -161,7 +172,6 @@ class BulkStorage(pulumi.ComponentResource):
                 args.workspace_id,
                 self.account,
             )
-        self.register_outputs({"accountId": self.account.id})
 
     def container_scope(self) -> pulumi.Output[str]:
         """ARM scope of the CSV container, for data-plane role assignments narrower than the account."""

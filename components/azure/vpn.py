@@ -64,28 +64,7 @@ class VpnGateway(pulumi.ComponentResource):
                     f"VpnGateway {name}: APIPA BGP address {address} outside 169.254.21.0-169.254.22.255"
                 )
         rg = args.resource_group_name
-        self.ip_configuration_ids = (
-            [
-                pulumi.Output.concat(
-                    "/subscriptions/",
-                    args.subscription_id,
-                    "/resourceGroups/",
-                    rg,
-                    "/providers/Microsoft.Network/virtualNetworkGateways/",
-                    args.gateway_name,
-                    f"/ipConfigurations/instance{i}",
-                )
-                for i in range(2)
-            ]
-            if args.subscription_id is not None
-            else []
-        )
-        bgp: dict = {"asn": args.bgp_asn}
-        if args.custom_bgp_addresses:
-            bgp["bgp_peering_addresses"] = [
-                {"ipconfiguration_id": ip_id, "custom_bgp_ip_addresses": list(addresses)}
-                for ip_id, addresses in zip(self.ip_configuration_ids, args.custom_bgp_addresses, strict=True)
-            ]
+        bgp = self._bgp_settings(args, rg)
         self.public_ips = [
             azure.network.PublicIPAddress(
                 f"{name}-pip{i}",
@@ -130,6 +109,33 @@ class VpnGateway(pulumi.ComponentResource):
                 diagnostics(f"{name}-pip{i}", pip.id, args.workspace_id, pip)
         self.bgp_asn = args.bgp_asn
         self.register_outputs({"gatewayId": self.gateway.id})
+
+    def _bgp_settings(self, args: VpnGatewayArgs, rg: pulumi.Input[str]) -> dict:
+        """The gateway's BGP settings; with custom APIPA addresses, each instance's (by IP configuration id,
+        known before deployment from the subscription and names)."""
+        self.ip_configuration_ids = (
+            [
+                pulumi.Output.concat(
+                    "/subscriptions/",
+                    args.subscription_id,
+                    "/resourceGroups/",
+                    rg,
+                    "/providers/Microsoft.Network/virtualNetworkGateways/",
+                    args.gateway_name,
+                    f"/ipConfigurations/instance{i}",
+                )
+                for i in range(2)
+            ]
+            if args.subscription_id is not None
+            else []
+        )
+        bgp: dict = {"asn": args.bgp_asn}
+        if args.custom_bgp_addresses:
+            bgp["bgp_peering_addresses"] = [
+                {"ipconfiguration_id": ip_id, "custom_bgp_ip_addresses": list(addresses)}
+                for ip_id, addresses in zip(self.ip_configuration_ids, args.custom_bgp_addresses, strict=True)
+            ]
+        return bgp
 
     def public_ip_addresses(self) -> pulumi.Output[list[str]]:
         """The two public addresses, instance 0 then instance 1."""

@@ -8,21 +8,15 @@ there is one alert per instance with that instance's peers, so the SOC sees whic
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pulumi
 import pulumi_azure_native as azure_native
 
 from components.interconnect.crypto import TUNNELS
-
-if TYPE_CHECKING:
-    from components.interconnect.link import CrossCloudVpnLinkArgs
+from components.interconnect.link_args import CrossCloudVpnLinkArgs, apipa_address
 
 
 def instance_peers(args: CrossCloudVpnLinkArgs) -> dict[int, list[str]]:
     """AWS-side BGP peer addresses of each Azure instance of this link."""
-    from components.interconnect.link import apipa_address
-
     return {
         i: [apipa_address(i + args.apipa_slot_offset, t, "aws") for t in TUNNELS]
         for i in range(args.gateway_instances)

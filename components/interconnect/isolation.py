@@ -11,12 +11,12 @@ import pulumi_aws as aws
 import pulumi_azure_native as azure_native
 
 if TYPE_CHECKING:
-    from components.interconnect.link import CrossCloudVpnLinkArgs
+    from components.interconnect.link_args import CrossCloudVpnLinkArgs
 
 HTTPS = 443
 
 
-def _item(values: pulumi.Input[Sequence[str]], index: int, what: str) -> pulumi.Output[str]:
+def list_item(values: pulumi.Input[Sequence[str]], index: int, what: str) -> pulumi.Output[str]:
     """Element `index` of a list input; fails with a message naming the input when it is too short."""
 
     def pick(items: Sequence[str]) -> str:
@@ -40,7 +40,7 @@ def isolate(
     for r in range(args.route_table_count):
         aws.ec2.Route(
             f"{name}-route-dosis-uit-{r}",
-            route_table_id=_item(aws_end.private_route_table_ids, r, "aws.private_route_table_ids"),
+            route_table_id=list_item(aws_end.private_route_table_ids, r, "aws.private_route_table_ids"),
             destination_cidr_block=uit_cidr,
             gateway_id=aws_end.vpn_gateway_id,
             opts=child,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.bucket import SecureBucket, SecureBucketArgs
 from components.aws.key_store import ControllerKey
 from components.aws.keys import CustomerKeyArgs

@@ -20,14 +20,12 @@ from typing import Any, Literal
 import jsonschema
 import yaml
 
+from policies.catalogue.schema import RECORD_KINDS as RECORD_KINDS  # re-exported: the kinds a record may be
 from policies.catalogue.schema import SCHEMA
 
 CATALOGUE_FILE = Path(__file__).with_name("controls.yaml")
 
 MeansKind = Literal["rule", "checkov", "component", "live", "record", "organisational"]
-RECORD_KINDS = ("drill-report", "pia-acceptance")
-"""Records the evidence export can read: an exit-drill report (stacks/records/drills/<stack>-<date>.json)
-and the residual-risk acceptance of a PIA record (stacks/records/pia/<stack>.yaml)."""
 
 
 ALL_TYPES = frozenset({"*"})

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+RECORD_KINDS = ("drill-report", "exit-plan", "pia-acceptance")
+"""Records the evidence export can read: an exit-drill report (stacks/records/drills/<stack>-<date>.json),
+an exit plan (stacks/records/exit-plans/<stack>.yaml) and the residual-risk acceptance of a PIA record
+(stacks/records/pia/<stack>.yaml)."""
+
 _SOURCE = {
     "type": "object",
     "additionalProperties": False,
@@ -53,7 +58,7 @@ _MEANS = {
             _required=["type", "property", "equals"],
         ),
         _one("live", {"type": "string", "pattern": r"^(aws|azure)\.[a-z0-9.-]+$"}),
-        _one("record", {"enum": ["drill-report", "pia-acceptance"]}, types=_TYPES),
+        _one("record", {"enum": list(RECORD_KINDS)}, types=_TYPES),
         _one("organisational", {"type": "string", "minLength": 10}),
     ]
 }

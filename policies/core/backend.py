@@ -65,6 +65,9 @@ def state_settings(project_dir: str, stack: str) -> StateSettings:
     url = (project.get("backend") or {}).get("url") if isinstance(project.get("backend"), dict) else None
     if isinstance(url, str) and url.strip():
         backends.append((f"{_shown(root / 'Pulumi.yaml')} backend.url", url.strip()))
+    env_url = os.environ.get("PULUMI_BACKEND_URL", "").strip()
+    if env_url:  # the deploy job's own environment: the CLI running the packs uses it (a plugin inherits it)
+        backends.append(("environment PULUMI_BACKEND_URL", env_url))
     for wf in sorted((REPO_ROOT / ".github" / "workflows").glob("*.y*ml")):
         for m in _WORKFLOW_URL.finditer(wf.read_text(encoding="utf-8")):
             backends.append((f"{_shown(wf)} PULUMI_BACKEND_URL", (m.group(1) or m.group(2)).strip()))

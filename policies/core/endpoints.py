@@ -12,6 +12,7 @@ exits 2 (bad input); the CLI refuses to start the pack.
         hosts: ["*.magda.be"]         # hostnames; "*.x" matches every subdomain of x
         arns: ["arn:aws:sqs:eu-west-1:123456789012:"]      # ARN prefixes
         azureIds: ["/subscriptions/<id>/resourceGroups/rg-siem"]  # Azure resource id prefixes
+        cidrs: ["192.0.2.10/32"]      # optional: the addresses it is reached at (egress rules use them)
         region: eu-west-1             # a cloud region ... or:
         jurisdiction: BE              # ISO 3166 country code (EEA) / EU
         reason: "why the project talks to it (>= 20 characters)"
@@ -21,6 +22,7 @@ exits 2 (bad input); the CLI refuses to start the pack.
 from __future__ import annotations
 
 import functools
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,7 +76,9 @@ EEA_COUNTRIES = frozenset(
         "EU",
     ]
 )
-_KEYS = frozenset({"id", "class", "hosts", "arns", "azureIds", "region", "jurisdiction", "reason", "stacks"})
+_KEYS = frozenset(
+    {"id", "class", "hosts", "arns", "azureIds", "cidrs", "region", "jurisdiction", "reason", "stacks"}
+)
 
 
 class EndpointsError(ValueError):
@@ -94,6 +98,7 @@ class Endpoint:
     jurisdiction: str | None
     reason: str
     stacks: tuple[str, ...]
+    cidrs: tuple[str, ...] = ()
 
     def matches(self, kind: str, value: str) -> bool:
         v = value.lower()
@@ -115,6 +120,16 @@ def _strings(e: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise EndpointsError(f"{where}.{key}: must be a list of non-empty strings")
     return tuple(v.strip() for v in value)
+
+
+def _cidrs(e: dict[str, Any], where: str) -> tuple[str, ...]:
+    out = []
+    for i, value in enumerate(_strings(e, "cidrs", where)):
+        try:
+            out.append(str(ipaddress.ip_network(value)))
+        except ValueError:
+            raise EndpointsError(f"{where}.cidrs[{i}]: {value!r} is not an IP network (a.b.c.d/n)") from None
+    return tuple(out)
 
 
 def _entry(e: Any, where: str) -> Endpoint:
@@ -156,6 +171,7 @@ def _entry(e: Any, where: str) -> Endpoint:
         jurisdiction and jurisdiction.upper(),
         reason.strip(),
         _strings(e, "stacks", where),
+        _cidrs(e, where),
     )
 
 

@@ -157,9 +157,33 @@ def effective_location(view: ResourceView, graph: StackGraph | None = None) -> L
 def _effective_location(view: ResourceView, graph: StackGraph | None) -> Location | None:
     if not _needs_location(view):
         return None
+    off_site = _off_site(view)
+    if off_site is not None:
+        return off_site
     if view.cloud == "aws":
         return _aws_location(view)
     return _azure_location(view, graph)
+
+
+# Inputs that put a resource at a site other than its region: an Azure edge zone / Arc custom location, an
+# AWS Outpost (hardware at a customer site). The region says nothing about where that site is.
+_OFF_SITE = {"azure": ("extendedLocation",), "aws": ("outpostArn",)}
+
+
+def _off_site(view: ResourceView) -> Location | None:
+    for key in _OFF_SITE.get(view.cloud, ()):
+        value = view.input(key)
+        if value is None or value == "" or value == {}:
+            continue
+        if is_unknown(value):
+            return Location(view.cloud, problem=unknown_message(key, "the site the resource runs at"))
+        where = value.get("name") if isinstance(value, dict) else value
+        return Location(
+            view.cloud,
+            problem=f"`{key}` places the resource at {where!r}, a site outside its region that the pack "
+            f"cannot place in the EEA; remove `{key}` (deploy in an allowed region)",
+        )
+    return None
 
 
 def _aws_location(view: ResourceView) -> Location:

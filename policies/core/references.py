@@ -34,9 +34,15 @@ _DEST_KEY = re.compile(
     r"(?i)(arn|endpoint|url|uri|host|bucket|destination|target|region|location|server|address|topic|queue|"
     r"stream|sink|workspace|peer|remote|partner|sourceid|resourceid|storageaccount|eventhub|connection)"
 )
-# Keys that describe rather than direct: never destinations (tags, free text).
-# Container images name where code comes from (pulled in), not where data goes.
-SKIP_KEYS = frozenset({"tags", "tagsAll", "description", "displayName", "$schema", "image", "imageUri"})
+# Keys that describe rather than direct: tag maps, free text, container images (where code is pulled from,
+# not where data goes), DNS zone names (the zone a record lives in: DNS is location-free). A key can also be
+# a user-chosen map key (an environment variable named `description`), so only a value of the expected shape
+# is skipped (see _skipped): prose for free text, an image reference without a scheme, a zone name.
+SKIP_KEYS = frozenset({"description", "displayName", "$schema"})
+_TAG_KEYS = frozenset({"tags", "tagsAll"})
+_IMAGE_KEYS = frozenset({"image", "imageUri"})
+_ZONE_KEYS = frozenset({"zoneName", "privateZoneName"})
+_POINTER = re.compile(r"://|\barn:|/subscriptions/", re.I)
 # Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
 # rules, not as a reference).
 # (Resource scope sees inputs only, so a top-level `arn`/`id` there is an input, e.g. an event target.)
@@ -74,6 +80,23 @@ def _free_text(key: str) -> bool:
     return key.lower().endswith(("description", "comment", "displayname", "notes"))
 
 
+def _skipped(key: str, value: Any, top: bool) -> bool:
+    """A describing field with a describing value (never a value that could be a destination in disguise).
+    A resource's own free text is prose whatever it says; deeper down, a key may be user-chosen (an
+    environment variable named `description`), so only prose naming no URL, ARN or Azure id is skipped."""
+    if key in _TAG_KEYS:
+        return not isinstance(value, str)  # a tag map or list; a string named `tags` is judged like any
+    if key in _IMAGE_KEYS:
+        return isinstance(value, str) and "://" not in value
+    if key in _ZONE_KEYS:
+        return isinstance(value, str) and "/" not in value and "@" not in value
+    if key in SKIP_KEYS or _free_text(key):
+        if top:
+            return True
+        return isinstance(value, str) and " " in value.strip() and not _POINTER.search(value)
+    return False
+
+
 def _b64(value: str) -> str:
     """A `...Base64` input (user data) decoded, so its text is scanned; undecodable text stays as it is."""
     try:
@@ -107,7 +130,7 @@ class _Scanner:
             own = self.own if top else ()
             for k, v in value.items():
                 tv = type(v)
-                if k in own or k in SKIP_KEYS or (type(k) is str and _free_text(k)):
+                if k in own or (type(k) is str and _skipped(k, v, top)):
                     continue
                 if tv is str:  # the common case, inline: short strings hold no reference
                     if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, k, principal) not in QUIET:

@@ -22,10 +22,13 @@ class GraphIndex:
         self.stack_refs = graph.by_type("pulumi:pulumi:StackReference")
         for r in graph.resources:
             if r.cloud == "aws":
-                for k in ("arn", "bucket") if r.type in BUCKET_TYPES else ("arn",):
-                    v = r.input(k)
-                    if isinstance(v, str):
-                        self.by_key.setdefault(f"{k}:{v}", r)
+                arn = r.input("arn")
+                if isinstance(arn, str):
+                    self.by_key.setdefault(f"arn:{arn}", r)
+                if r.type in BUCKET_TYPES:  # a bucket's name is its id (auto-named: only the id holds it)
+                    for v in (r.input("bucket"), r.input("id")):
+                        if isinstance(v, str):
+                            self.by_key.setdefault(f"bucket:{v}", r)
             elif r.cloud == "azure":
                 rid, name = r.input("id"), r.input("name")
                 if isinstance(rid, str) and rid.startswith("/subscriptions/"):

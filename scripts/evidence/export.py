@@ -143,7 +143,16 @@ def records_for(project: Path, as_of: str, exported: datetime) -> Any:
 
     from evidence.records import Records
 
-    return Records(project / "stacks" / "records", date.fromisoformat(as_of) if as_of else exported.date())
+    records = Records(project / "stacks" / "records", date.fromisoformat(as_of) if as_of else exported.date())
+    records.validate()  # a malformed record stops the export before anything is written (exit 2)
+    return records
+
+
+def _register_and_records(project: Path, register_path: Path | None, as_of: str, exported: datetime) -> Any:
+    """The register; records with a schema are read too, so bad input stops the export before the gate."""
+    reg = register.load(register_path or project / register.DEFAULT_PATH)
+    records_for(project, as_of, exported)
+    return reg
 
 
 def _json(data: Any) -> bytes:
@@ -205,7 +214,7 @@ def export(
         from evidence.inputs import read_state
 
         read_state(state_file)
-    reg = register.load(register_path or project / register.DEFAULT_PATH)
+    reg = _register_and_records(project, register_path, as_of, exported)
     if catalogue is None:
         from evidence.catalogue import load, load_rules
 
@@ -228,15 +237,7 @@ def export(
             live_collect = collect_all
         checks = live_collect(evidence)
 
-    redactor = Redactor()
-    for ev in evidence:
-        redactor.collect(ev.state)
-        redactor.collect(ev.report.to_json())
-    for ev in evidence:
-        ev.state = redactor.redact(ev.state)
-    for chk in checks:
-        chk.actual, chk.expected = redactor.redact(chk.actual), redactor.redact(chk.expected)
-        chk.detail = redactor.scrub(chk.detail)
+    redactor = _redacted(evidence, checks)
     on = as_of or (judged[0] if len(judged) == 1 else "")
     results = assess(catalogue, evidence, checks, rule_meta or {}, records_for(project, on, exported))
     for r in results:
@@ -247,8 +248,31 @@ def export(
     meta = _meta(project, exported, evidence, live, pack_config)
     commit, versions = meta["git_commit"], meta["versions"]
     meta["as_of"] = on
-    files: dict[str, bytes] = {}
     model = oscal.build(results, evidence, exported, versions.get("dosis-eloket-platform", "0"), commit)
+    files = _files(model, results, evidence, checks if live else None, reg, redactor)
+    meta["export_seconds"] = round(time.perf_counter() - started, 3)
+    files["report.html"] = html.render(results, evidence, checks, reg, meta).encode()
+    return bundle.write(out, files, meta, redactor, signer)
+
+
+def _redacted(evidence: list[StackEvidence], checks: list[LiveCheck]) -> Redactor:
+    """Learn every secret of the states and reports, then redact the states and live checks in place."""
+    redactor = Redactor()
+    for ev in evidence:
+        redactor.collect(ev.state)
+        redactor.collect(ev.report.to_json())
+    for ev in evidence:
+        ev.state = redactor.redact(ev.state)
+    for chk in checks:
+        chk.actual, chk.expected = redactor.redact(chk.actual), redactor.redact(chk.expected)
+        chk.detail = redactor.scrub(chk.detail)
+    return redactor
+
+
+def _files(model: Any, results: list[ControlResult], evidence: list[StackEvidence],
+           checks: list[LiveCheck] | None, reg: Any, redactor: Redactor) -> dict[str, bytes]:
+    """The bundle's documents but the HTML report (`checks` None: no live evidence was read)."""
+    files: dict[str, bytes] = {}
     files["assessment-results.json"] = redactor.scrub(oscal.to_json(model)).encode()
     files["controls.csv"] = controls_csv(results).encode()
     files["summary.json"] = _json(summary_json(results))
@@ -259,8 +283,6 @@ def export(
         files[f"stacks/{ev.stack}/state.json"] = _json(ev.state)
         if ev.sarif:
             files[f"stacks/{ev.stack}/report.sarif"] = redactor.scrub(ev.sarif).encode()
-    if live:
+    if checks is not None:
         files["live.json"] = _json([c.to_json() for c in checks])
-    meta["export_seconds"] = round(time.perf_counter() - started, 3)
-    files["report.html"] = html.render(results, evidence, checks, reg, meta).encode()
-    return bundle.write(out, files, meta, redactor, signer)
+    return files

@@ -1,4 +1,5 @@
-"""Records that establish a clause: the exit-drill report and the PIA's residual-risk acceptance.
+"""Records that establish a clause: the exit-drill report, the exit plan and the PIA's residual-risk
+acceptance.
 
 A record counts only when it is valid on the evaluation date (`as_of`, the export date; tests pin it):
 - drill-report: `stacks/records/drills/<stack>-<YYYY-MM-DD>.json` as `exit-drill` writes it, the latest
@@ -7,6 +8,7 @@ A record counts only when it is valid on the evaluation date (`as_of`, the expor
   "passed" (a "failed" drill fails the clause), `signed_off_by`, the `copy` it restored (where it was read
   from), and a `signature` over the other fields that checks out (SHA-256 digest, or HMAC-SHA256 with
   EXIT_DRILL_SIGNING_KEY) — a report nobody signed off, or that was edited afterwards, proves nothing;
+- exit-plan: `stacks/records/exit-plans/<stack>.yaml` (schema and review age in evidence/exit_plan.py);
 - pia-acceptance: `stacks/records/pia/<stack>.yaml` whose `residual_risk` names who accepted it, on a date
   on or before `as_of`, with an expiry on or after it.
 A missing or invalid record leaves the clause "not verified" with the reason; it never passes.
@@ -25,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from evidence import exit_plan
 
 DRILL_MAX_AGE_DAYS = 366  # an exit drill at least once a year
 _DRILL_FILE = re.compile(r"^(?P<stack>.+)-(?P<date>\d{4}-\d{2}-\d{2})\.json$")
@@ -57,6 +61,12 @@ class Records:
     def __init__(self, root: Path | None, as_of: dt.date) -> None:
         self.root = root
         self.as_of = as_of
+        self._plans: dict[str, dict[str, Any]] | None = None
+
+    def validate(self) -> None:
+        """Read every record with a schema now: a malformed one is bad input (EvidenceError, exit 2)."""
+        if self.root is not None and self._plans is None:
+            self._plans = exit_plan.validate_all(self.root)
 
     def check(self, kind: str, stack: str) -> RecordCheck:
         if self.root is None:
@@ -65,6 +75,10 @@ class Records:
             return self._drill(stack)
         if kind == "pia-acceptance":
             return self._pia(stack)
+        if kind == "exit-plan":
+            self.validate()
+            status, detail = exit_plan.judge(self._plans.get(stack), stack, self.as_of)
+            return RecordCheck(stack, status, detail, f"stacks/records/{exit_plan.DIRECTORY}/{stack}.yaml")
         return RecordCheck(stack, "not-verified", f"unknown record kind {kind!r}")
 
     def _drill(self, stack: str) -> RecordCheck:

@@ -9,10 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
-from evidence.errors import EvidenceError
+from evidence.yamlrecord import load_validated
 
 DEFAULT_PATH = Path("stacks/records/processing-register.yaml")
 
@@ -75,19 +72,7 @@ SCHEMA: dict[str, Any] = {
 
 def load(path: Path = DEFAULT_PATH) -> dict[str, Any]:
     """The validated register; EvidenceError naming the file and key on bad input."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EvidenceError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "parse error"
-        raise EvidenceError(f"{path}: {where}: not valid YAML") from None
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data))
-    if error is not None:
-        key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise EvidenceError(f"{path}: {key}: {error.message}")
-    return data
+    return load_validated(path, SCHEMA)
 
 
 def _processors(items: list[dict[str, Any]], depth: int = 0) -> list[str]:

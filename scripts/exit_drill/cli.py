@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from exit_drill import report
 from exit_drill.offvendor import CopyError, export_copy
 from exit_drill.restore import restore
+from policies.core.eea import AWS_EEA_REGIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 _STACK = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -60,8 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.local:
         if not args.bucket or not args.region:
             return _bad("--bucket and --region are required without --local")
-        if not re.match(r"^eu-(west|central|north|south)-\d$", args.region):
-            return _bad(f"--region: {args.region!r} is not an EEA region")
+        if args.region not in AWS_EEA_REGIONS:  # the project's one list: eu-central-2 (Zurich) is not EEA
+            allowed = ", ".join(sorted(AWS_EEA_REGIONS))
+            return _bad(f"--region: {args.region!r} is not an EEA region ({allowed})")
         if args.execute and not args.signed_off_by:
             return _bad("--signed-off-by is required for a live drill")
     out = args.out or report.default_path(ROOT, args.stack, date)

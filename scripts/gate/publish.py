@@ -85,11 +85,21 @@ class RunDir:
     def __init__(self, out: Path | None) -> None:
         self.out = out
         if out is not None:
-            (out / RUNS_DIR).mkdir(parents=True, exist_ok=True)
-            self.path = Path(tempfile.mkdtemp(prefix=f"{uuid.uuid4().hex[:12]}-", dir=out / RUNS_DIR))
+            self.path = self._private(out / RUNS_DIR)
         else:
             self.path = Path(tempfile.mkdtemp(prefix="gate-run-"))
         self.id = self.path.name
+
+    @staticmethod
+    def _private(runs: Path) -> Path:
+        # A finishing run removes `.runs` when it looks empty, possibly between our mkdir and mkdtemp.
+        for _ in range(100):
+            try:
+                runs.mkdir(parents=True, exist_ok=True)
+                return Path(tempfile.mkdtemp(prefix=f"{uuid.uuid4().hex[:12]}-", dir=runs))
+            except (FileNotFoundError, FileExistsError):  # `.runs` vanished under our feet: again
+                continue
+        raise GateError(f"{runs}: cannot create a private run directory (removed by other runs each time)")
 
     def __enter__(self) -> RunDir:
         return self

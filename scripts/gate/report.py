@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
 from typing import Any, TextIO
 
 from gate.jsonio import dumps
 from gate.model import PolicyRun, StackReport, Violation
+from gate.report_parts import detail, grouped, short_name
 
 FORMATS = ("text", "json", "sarif", "junit")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -43,24 +43,6 @@ def render(reports: StackReport | list[StackReport], fmt: str, out: TextIO | Non
         render_text(items, out, quiet=quiet, reports_dir=reports_dir)
     else:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-
-
-def short_name(urn: str) -> str:
-    return urn.rsplit("::", 1)[-1] if urn else ""
-
-
-def grouped(violations: Iterable[Violation]) -> dict[str, dict[str, list[Violation]]]:
-    """Findings by pack, then policy (in the report's order)."""
-    out: dict[str, dict[str, list[Violation]]] = {}
-    for v in violations:
-        out.setdefault(v.pack, {}).setdefault(v.policy, []).append(v)
-    return out
-
-
-def detail(message: str) -> str:
-    """The violation message without the policy description line the CLI prepends."""
-    head, sep, rest = message.partition("\n")
-    return rest if sep else head
 
 
 # ------------------------------------------------------------------------------------------- SARIF

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from gate.model import StackReport, Violation
-from gate.report import detail, grouped, short_name
+from gate.report_parts import detail, grouped, short_name
 
 
 def render_text(reports: list[StackReport], out: TextIO, *, quiet: bool = False,

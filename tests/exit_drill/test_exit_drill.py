@@ -118,6 +118,11 @@ def test_cli_local_drill_writes_a_signed_report(tmp_path, monkeypatch):
 
 def test_cli_bad_input_exits_2():
     assert _cli("--stack", STACK, "--bucket", "b", "--region", "us-east-1").returncode == 2
+    # Zurich and London have an eu- prefix but are not in the EEA (policies/core/eea.py decides).
+    for region in ("eu-central-2", "eu-west-2"):
+        run = _cli("--stack", STACK, "--bucket", "b", "--region", region)
+        assert run.returncode == 2 and "not an EEA region" in run.stderr
+    assert _cli("--stack", STACK, "--bucket", "b", "--region", "eu-south-2").returncode == 0
     assert _cli("--stack", STACK, "--local", "--date", "30/11/2026").returncode == 2
     run = _cli("--stack", STACK, "--bucket", "b", "--region", "eu-west-1", "--execute")
     assert run.returncode == 2 and "--signed-off-by" in run.stderr

@@ -124,3 +124,24 @@ def test_program_deadline_and_a_leftover_child(make_program, tmp_path) -> None:
     proc.communicate(timeout=120)
     assert proc.returncode in (0, 1)
     assert _gone(int(marker.read_text().split()[1]))
+
+
+def test_run_directories_survive_runs_finishing_around_them(tmp_path) -> None:
+    """A finishing run removes `<out>/.runs` when it looks empty; a run starting at that moment still gets
+    its private directory (this raced: 'No such file or directory' under load)."""
+    from gate.publish import RunDir
+
+    errors: list[BaseException] = []
+
+    def churn() -> None:
+        for _ in range(200):
+            try:
+                with RunDir(tmp_path) as run:
+                    assert run.path.is_dir()
+            except BaseException as exc:  # every failure is the finding
+                errors.append(exc)
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(lambda _: churn(), range(6)))
+    assert errors == []
+    assert not (tmp_path / ".runs").exists()

@@ -141,4 +141,6 @@ def test_issue_21_controls_name_what_is_not_established_yet() -> None:
     cat = load_catalogue()
     assert {m.ref for cl in cat.control("LOC-03").clauses for m in cl.means} >= {"drill-report"}
     assert "require-controller-held-keys" in {m.ref for cl in cat.control("ENC-01").clauses for m in cl.means}
-    assert any(cl.organisational for cl in cat.control("LOG-05").clauses)
+    # issue 17: LOG-05's other-team clause is established by a rule now, no longer organisational only
+    (team,) = [cl for cl in cat.control("LOG-05").clauses if cl.id == "other-team"]
+    assert {m.ref for m in team.means} == {"require-segregated-log-archive"}

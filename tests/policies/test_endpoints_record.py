@@ -26,6 +26,9 @@ def test_project_record_is_valid():
     assert validate_record() >= 1
     e = parse_endpoints({"endpoints": [GOOD]}, "f.yaml")[0]
     assert e.matches("host", "api.magda.be") and not e.matches("host", "magda.be.evil.com")
+    assert parse_endpoints({"endpoints": [{**GOOD, "cidrs": ["192.0.2.10/32"]}]}, "f.yaml")[0].cidrs == (
+        "192.0.2.10/32",
+    )
 
 
 @pytest.mark.parametrize(
@@ -37,6 +40,8 @@ def test_project_record_is_valid():
         ({**GOOD, "hosts": []}, "endpoints[0].hosts: give at least one"),
         ({**GOOD, "hosts": "x.be"}, "endpoints[0].hosts: must be a list"),
         ({**GOOD, "regio": "eu-west-1"}, "endpoints[0].regio: unknown key"),
+        ({**GOOD, "cidrs": ["192.0.2.300/32"]}, "endpoints[0].cidrs[0]: '192.0.2.300/32' is not an IP"),
+        ({**GOOD, "cidrs": "192.0.2.10/32"}, "endpoints[0].cidrs: must be a list"),
         ("magda", "endpoints[0]: must be a mapping"),
     ],
 )

@@ -13,6 +13,7 @@ ALLOWED = ["westeurope", "northeurope", "eu-west-1"]
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch):
     monkeypatch.setenv("PULUMI_PROJECT", "proj")
+    monkeypatch.delenv("PULUMI_BACKEND_URL", raising=False)
     state_settings.cache_clear()
     yield
     state_settings.cache_clear()
@@ -50,6 +51,16 @@ def test_backends_outside_or_unplaceable(tmp_path):
     assert "on whatever machine" in judge(project(tmp_path, "file://~", KMS))[0]
     assert "declared external endpoint" in judge(project(tmp_path, "https://api.pulumi.com", KMS))[0]
     assert "not a declared endpoint with a region" in judge(project(tmp_path, "s3://state", KMS))[0]
+
+
+def test_the_deploy_jobs_environment_chooses_the_backend(tmp_path, monkeypatch):
+    """`pulumi` uses PULUMI_BACKEND_URL of the job it runs in, and the packs inherit that environment."""
+    monkeypatch.setenv("PULUMI_BACKEND_URL", "azblob://state?storage_account=ststate")
+    assert "not a declared endpoint with a region" in judge(project(tmp_path, None, KMS))[0]
+    monkeypatch.setenv("PULUMI_BACKEND_URL", "s3://state?region=eu-west-1")
+    assert judge(project(tmp_path, None, KMS)) == []
+    monkeypatch.setenv("PULUMI_BACKEND_URL", "s3://state?region=us-east-1")
+    assert "environment PULUMI_BACKEND_URL" in judge(project(tmp_path, None, KMS))[0]
 
 
 def test_secrets_provider_of_a_confidential_stack(tmp_path):

@@ -188,11 +188,14 @@ def test_gateway_in_another_region_fails_the_run():
 
 def test_second_tunnel_set_reaches_the_failover_region(graph):
     """D36 §100: the e-loket reaches whichever DOSIS region is active."""
-    neu = [
-        r
-        for r in graph.by_type("aws:ec2/customerGateway:CustomerGateway")
-        if r.name.startswith("dosis-eloket-neu")
-    ]
+    neu = sorted(  # by name: a component's children register concurrently
+        (
+            r
+            for r in graph.by_type("aws:ec2/customerGateway:CustomerGateway")
+            if r.name.startswith("dosis-eloket-neu")
+        ),
+        key=lambda r: r.name,
+    )
     assert [c.inputs["ipAddress"] for c in neu] == DOSIS["vpnGatewayPublicIpsFailover"]
     conns = [
         c

@@ -11,8 +11,9 @@ import yaml
 from gate.recording import UNKNOWN, Graph, is_secret, record_program
 
 from components.aws import analysis
-from components.aws.identity import ROLE_FUNCTIONS
+from components.aws.role_specs import ROLE_FUNCTIONS
 from policies.core.eea import PORTAL_REGION
+from policies.core.iam.statements import people_trust_requires_mfa
 
 PROJECT = Path(__file__).parents[2]
 CONTRACT_OUTPUTS = {
@@ -197,7 +198,7 @@ def test_every_human_role_requires_mfa_and_a_boundary(graph):
     humans = {r["human"]: r for r in _roles(graph).values() if r["human"]}
     assert set(humans) == set(ROLE_FUNCTIONS)
     for name, r in humans.items():
-        assert analysis.requires_mfa(r["trust"], 3600), name
+        assert people_trust_requires_mfa(r["trust"]), name
         assert r["boundary"] is not None, name
     for role in graph.by_type("aws:iam/role:Role"):
         if (role.inputs.get("tags") or {}).get("human-role"):

@@ -105,8 +105,8 @@ def test_access_logs_cannot_be_deleted(graph):
 
 def test_magda_egress_is_exactly_the_declared_endpoint(graph):
     """D36 §109: the e-loket reaches MAGDA GeefOnderneming, and nothing else on the internet."""
-    record = yaml.safe_load((PROJECT / "stacks/records/endpoints/portal-prod-magda.yaml").read_text())
-    (magda,) = record["endpoints"]
+    record = yaml.safe_load((PROJECT / "stacks/records/endpoints.yaml").read_text())
+    (magda,) = [e for e in record["endpoints"] if e["id"] == "magda"]
     config = yaml.safe_load((PROJECT / "stacks/Pulumi.portal-prod.yaml").read_text())["config"]
     assert magda["cidrs"] == config["dosis-eloket:magdaEgressCidrs"]
     external = [

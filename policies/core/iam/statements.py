@@ -151,3 +151,13 @@ def pinned(stmt: dict[str, Any], key: str) -> bool:
         ):
             return True
     return False
+
+
+def people_trust_requires_mfa(document: dict[str, Any]) -> bool | None:
+    """Whether every statement of a trust policy that lets people assume the role requires MFA (as
+    require-admin-mfa reads it); None when no statement lets people in. Used by live evidence and tests."""
+    stmts = as_list(document.get("Statement"))
+    people = [s for s in stmts if isinstance(s, dict) and trust_kind(s) == "people"]
+    if not people:
+        return None
+    return all("*" not in principals(s) and requires_mfa(s) for s in people)

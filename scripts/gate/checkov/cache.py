@@ -14,8 +14,8 @@ import functools
 from pathlib import Path
 from typing import Any
 
+import gate.checkov.toolenv as toolenv
 from gate.cache import Store, digest, file_digest
-from gate.checkov import toolenv
 
 NAMESPACE = "checkov"
 

@@ -16,7 +16,9 @@ from typing import Any
 
 import yaml
 
-from gate.checkov import arm, terraform, toolenv
+import gate.checkov.arm as arm
+import gate.checkov.terraform as terraform
+import gate.checkov.toolenv as toolenv
 from gate.checkov.cache import ResultCache
 from gate.checkov.parallel import FRAMEWORKS, Document, scan_documents
 from gate.errors import GateError

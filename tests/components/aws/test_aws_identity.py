@@ -4,13 +4,14 @@ import pytest
 from aws_support import ACCOUNT, TAGS, assert_tagged, doc, one, record
 
 from components.aws import analysis
-from components.aws.identity import (
-    ROLE_FUNCTIONS,
-    HumanRoles,
-    HumanRolesArgs,
-    WorkloadIdentity,
-    WorkloadIdentityArgs,
-)
+from components.aws.identity import HumanRoles, HumanRolesArgs, WorkloadIdentity, WorkloadIdentityArgs
+from components.aws.role_specs import ROLE_FUNCTIONS
+from policies.core.iam.statements import people_trust_requires_mfa
+
+
+def _mfa_ages(trust) -> set[str]:
+    """The MFA ages (seconds) the trust's statements bound the session to."""
+    return {s["Condition"]["NumericLessThan"]["aws:MultiFactorAuthAge"] for s in analysis.statements(trust)}
 
 
 def human_roles(graph):
@@ -53,7 +54,8 @@ def test_defaults_are_compliant():
     roles = human_roles(g)
     assert set(roles) == set(ROLE_FUNCTIONS)
     for name, r in roles.items():
-        assert analysis.requires_mfa(r["trust"], 3600), name
+        assert people_trust_requires_mfa(r["trust"]), name
+        assert _mfa_ages(r["trust"]) == {"3600"}, name
         assert r["session"] == 3600
         held = analysis.functions_held(r["identity"], r["boundary"], r["managed"])
         assert len(held) <= 1, (name, held)
@@ -124,7 +126,7 @@ def test_options_tighten_sessions_and_trust():
     )
     for r in human_roles(g).values():
         assert r["session"] == 900
-        assert analysis.requires_mfa(r["trust"], 600)
+        assert people_trust_requires_mfa(r["trust"]) and _mfa_ages(r["trust"]) == {"600"}
         assert analysis.principals(analysis.statements(r["trust"])[0]) == [trusted]
     assert not g.by_type("aws:iam/accountPasswordPolicy:AccountPasswordPolicy")
 

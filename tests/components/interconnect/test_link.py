@@ -17,7 +17,8 @@ from components.interconnect import (
     CrossCloudVpnLink,
     CrossCloudVpnLinkArgs,
 )
-from components.interconnect.link import _psk_value, apipa_address, apipa_cidr
+from components.interconnect.link import _psk_value
+from components.interconnect.link_args import apipa_address, apipa_cidr
 from policies.core.ipsec import check_ipsec_crypto
 
 CONFIG = {"aws:region": "eu-west-1", "azure-native:location": "westeurope"}

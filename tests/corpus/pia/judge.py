@@ -33,8 +33,9 @@ def _provider(type_: str, spec: Any):
 
     if spec is not None:
         return ProviderView(spec["type"], spec.get("inputs", {}), spec.get("urn", "urn:prov:x"), "p")
-    if type_.startswith("aws:"):
-        return ProviderView("pulumi:providers:aws", {"region": "eu-west-1"}, "urn:prov:aws", "default")
+    if type_.startswith("aws:"):  # the workload account is pinned, as require-segregated-log-archive needs
+        inputs = {"region": "eu-west-1", "allowedAccountIds": '["111122223333"]'}
+        return ProviderView("pulumi:providers:aws", inputs, "urn:prov:aws", "workload")
     if type_.startswith("azure-native:"):
         return ProviderView("pulumi:providers:azure-native", {"location": "westeurope"}, "urn:prov:az", "d")
     return None

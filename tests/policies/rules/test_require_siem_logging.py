@@ -5,7 +5,9 @@ import json
 from ruletest import base, only, patch, res, run, with_
 
 RULE = "require-siem-logging"
-AWS = base("aws")
+# The base's organisation trail (log archive, require-segregated-log-archive) would keep the SIEM fed on its
+# own: these tests judge the workload trail, so they leave it out.
+AWS = [r for r in base("aws") if r["name"] != "org-trail"]
 AZURE = base("azure")
 
 
