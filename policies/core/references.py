@@ -42,6 +42,7 @@ SKIP_KEYS = frozenset({"description", "displayName", "$schema"})
 _TAG_KEYS = frozenset({"tags", "tagsAll"})
 _IMAGE_KEYS = frozenset({"image", "imageUri"})
 _ZONE_KEYS = frozenset({"zoneName", "privateZoneName"})
+_DESCRIBING = SKIP_KEYS | _TAG_KEYS | _IMAGE_KEYS | _ZONE_KEYS  # _skipped is False for any other key
 _POINTER = re.compile(r"://|\barn:|/subscriptions/", re.I)
 # Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
 # rules, not as a reference).
@@ -130,7 +131,9 @@ class _Scanner:
             own = self.own if top else ()
             for k, v in value.items():
                 tv = type(v)
-                if k in own or (type(k) is str and _skipped(k, v, top)):
+                if k in own or (
+                    type(k) is str and (k in _DESCRIBING or _free_text(k)) and _skipped(k, v, top)
+                ):
                     continue
                 if tv is str:  # the common case, inline: short strings hold no reference
                     if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, k, principal) not in QUIET:
