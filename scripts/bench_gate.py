@@ -7,6 +7,7 @@ made under the same machine load; the load average is printed with the table.
   --quick            1k/10k states and checkov on 1k (about a minute idle) instead of 10k/100k and 10k
   --write-docs FILE  replace the table between the bench markers of FILE (docs/benchmarks.md)
   --check FILE       only check that FILE's table lists every figure (cheap: for tests/CI, no measuring)
+  --only PART        only preview, analyze or checkov figures (repeatable)
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import bench_runs as runs  # noqa: E402
-from bench_states import generate_state  # noqa: E402
+from bench_states import BENCH_STACK, generate_state  # noqa: E402
+from bench_tiles import tile_state, tiled_records  # noqa: E402
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 # figure id -> (what, target)
@@ -30,10 +32,13 @@ FIGURES: dict[str, tuple[str, str]] = {
     "preview-all": ("`gate preview --all`, this project's 3 stacks, packs + checkov, no cache", "≤ 4 s"),
     "preview-all-cached": ("same, nothing changed (stack cache)", "≤ 1 s"),
     "preview-cached-ratio": ("cached / uncached preview", ""),
-    "analyze-small": ("`gate analyze --no-checkov`, smaller state: wall, res/s, peak RSS", ""),
+    "analyze-small": ("`gate analyze --no-checkov`, smaller realistic state (the project's stack tiled, 1 % "
+                      "non-compliant): wall, res/s, peak RSS", ""),
     "analyze-large": ("same, larger state: wall, res/s (load/evaluation/reporting), peak RSS",
                       "≥ 50,000 res/s, ≤ 400 MB"),
     "analyze-ratio": ("larger / smaller (wall)", "≤ 11 for 100k/10k"),
+    "analyze-stress": ("stress: the synthetic state of the larger size, most resources failing: wall "
+                       "(load/evaluation/reporting), findings, peak RSS", ""),
     "checkov": ("`gate analyze` with checkov, cold cache: wall (checkov part), peak RSS", "≤ 15 s on 10k"),
     "checkov-unchanged": ("same state again (checkov component cache)", ""),
     "checkov-one-change": ("one resource changed", "≤ 3 s on 10k"),
@@ -52,28 +57,72 @@ def _analyze_row(n: int, run: runs.Run) -> str:
     return f"{n:,} resources: {run.wall:.2f} s wall, {n / run.wall:,.0f} res/s ({parts}); {run.rss_mb:.0f} MB"
 
 
-def measure(quick: bool, tmp: Path) -> dict[str, str]:
+def _megabytes(directory: Path) -> str:
+    return f"{sum(p.stat().st_size for p in directory.rglob('*') if p.is_file()) / 1e6:,.0f}"
+
+
+def _analyze_tiled(n: int, tmp: Path) -> tuple[int, runs.Run]:
+    """`gate analyze` of the stack `preview_all` recorded, tiled to about `n` resources (bench_tiles)."""
+    template = json.loads((tmp / "pv" / f"{BENCH_STACK}.state.json").read_text(encoding="utf-8"))
+    state, copies = tile_state(template, n)
+    path = tmp / f"state-{n}.json"
+    path.write_text(json.dumps(state), encoding="utf-8")
+    count = len(state["deployment"]["resources"])
+    del state, template
+    records = tiled_records(ROOT / "stacks" / "records", tmp / f"records-{n}", BENCH_STACK, copies)
+    run = runs.analyze(path, tmp / f"out-{n}", checkov=False, records=records)
+    path.unlink()
+    return count, run
+
+
+PARTS = ("preview", "analyze", "checkov")
+
+
+def measure(quick: bool, tmp: Path, parts: tuple[str, ...] = PARTS) -> dict[str, str]:
     small, large, ck = (1000, 10000, 1000) if quick else (10000, 100000, 10000)
     rows: dict[str, str] = {}
+    if "preview" in parts:
+        rows |= _preview_rows(tmp)
+    if "analyze" in parts:
+        if not (tmp / "pv" / f"{BENCH_STACK}.state.json").is_file():   # the template: a recorded stack
+            runs.preview_all(tmp / "pv", None, checkov=False)
+        rows |= _analyze_rows(small, large, tmp)
+    if "checkov" in parts:
+        rows |= _checkov_rows(ck, tmp)
+    return rows
+
+
+def _preview_rows(tmp: Path) -> dict[str, str]:
     cold = runs.preview_all(tmp / "pv", None)
     runs.preview_all(tmp / "pv", tmp / "cache")            # fills the cache
     warm = runs.preview_all(tmp / "pv", tmp / "cache")
     split = ", ".join(f"{k} {v:.2f}s" for k, v in cold.split.items())
-    rows["preview-all"] = f"{cold.wall:.2f} s wall ({split})"
-    rows["preview-all-cached"] = f"{warm.wall:.2f} s wall"
-    rows["preview-cached-ratio"] = f"{warm.wall / cold.wall:.2f}"
-    analyzed = {}
-    for n in (small, large):
-        path = tmp / f"state-{n}.json"
-        path.write_text(json.dumps(generate_state(n)), encoding="utf-8")
-        analyzed[n] = runs.analyze(path, tmp / f"out-{n}", checkov=False)
-    rows["analyze-small"] = _analyze_row(small, analyzed[small])
-    rows["analyze-large"] = _analyze_row(large, analyzed[large])
-    ratio = analyzed[large].wall / analyzed[small].wall
-    rows["analyze-ratio"] = f"{ratio:.1f} ({large // small}x the resources)"
-    report = json.loads((tmp / f"out-{large}" / "dosis-prod.report.json").read_text())
+    return {"preview-all": f"{cold.wall:.2f} s wall ({split})",
+            "preview-all-cached": f"{warm.wall:.2f} s wall",
+            "preview-cached-ratio": f"{warm.wall / cold.wall:.2f}"}
+
+
+def _analyze_rows(small: int, large: int, tmp: Path) -> dict[str, str]:
+    rows: dict[str, str] = {}
+    analyzed = {n: _analyze_tiled(n, tmp) for n in (small, large)}
+    rows["analyze-small"] = _analyze_row(*analyzed[small])
+    rows["analyze-large"] = _analyze_row(*analyzed[large])
+    ratio = analyzed[large][1].wall / analyzed[small][1].wall
+    rows["analyze-ratio"] = f"{ratio:.1f} ({analyzed[large][0] / analyzed[small][0]:.0f}x the resources)"
+    path = tmp / f"stress-{large}.json"
+    path.write_text(json.dumps(generate_state(large)), encoding="utf-8")
+    stress = runs.analyze(path, tmp / "out-stress", checkov=False)
+    path.unlink()
+    report = json.loads((tmp / "out-stress" / f"{BENCH_STACK}.report.json").read_text())
+    rows["analyze-stress"] = (f"{_analyze_row(large, stress)}; {len(report['violations']):,} findings, "
+                              f"{_megabytes(tmp / 'out-stress')} MB of reports")
     stdlib, fast = runs.json_writers(report)
     rows["json-writer"] = f"{stdlib:.2f} s vs {fast:.2f} s ({stdlib / fast:.0f}x)"
+    return rows
+
+
+def _checkov_rows(ck: int, tmp: Path) -> dict[str, str]:
+    rows: dict[str, str] = {}
     state = generate_state(ck)
     path = tmp / f"ck-{ck}.json"
     path.write_text(json.dumps(state), encoding="utf-8")
@@ -100,6 +149,20 @@ def table(rows: dict[str, str], load: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def earlier_rows(doc: Path) -> dict[str, str]:
+    """The measured column of the doc's table by figure id, and its load line (`load`)."""
+    section = doc.read_text(encoding="utf-8").split(BEGIN, 1)[-1].split(END, 1)[0]
+    by_what = {what: key for key, (what, _) in FIGURES.items()}
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if len(cells) == 3 and cells[0] in by_what:
+            rows[by_what[cells[0]]] = cells[1]
+        elif "load average at the start:" in line:
+            rows["load"] = line.split("load average at the start:", 1)[1].strip().rstrip(".")
+    return rows
+
+
 def replace_table(doc: Path, text: str) -> None:
     content = doc.read_text(encoding="utf-8")
     head, _, rest = content.partition(BEGIN)
@@ -121,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--write-docs", type=Path, metavar="FILE")
     parser.add_argument("--check", type=Path, metavar="FILE")
+    parser.add_argument("--only", action="append", choices=PARTS,
+                        help="measure only these parts (repeatable; the others read 'not measured')")
     args = parser.parse_args(argv)
     if args.check:
         problems = check(args.check)
@@ -128,7 +193,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     load = _load()
     with tempfile.TemporaryDirectory(prefix="bench-gate-") as tmp:
-        text = table(measure(args.quick, Path(tmp)), load)
+        rows = measure(args.quick, Path(tmp), tuple(args.only or PARTS))
+    if args.write_docs and args.only:     # the other parts' rows stay as the doc has them
+        kept = earlier_rows(args.write_docs)
+        rows = {k: rows.get(k) or kept.get(k, "not measured") for k in FIGURES}
+        load = f"{load} ({', '.join(args.only)}; the other rows: {kept.get('load', 'earlier')})"
+    text = table(rows, load)
     print(text)
     if args.write_docs:
         replace_table(args.write_docs, text)

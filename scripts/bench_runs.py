@@ -30,10 +30,18 @@ class Run:
     split: dict[str, float] = field(default_factory=dict)
 
 
-# The child reports its own peak RSS (and its children's, e.g. checkov) as it exits.
+# The child reports its own peak RSS (and its children's, e.g. checkov) as it exits. On Linux ru_maxrss
+# survives exec: a child forked from this (large) benchmark process would report the benchmark's RSS, so
+# the peak of the gate's own address space (VmHWM) is read instead where there is one.
 _SHIM = ("import atexit, resource, runpy, sys\n"
+         "def _hwm():\n"
+         "    try:\n"
+         "        with open('/proc/self/status') as fh:\n"
+         "            return next(int(ln.split()[1]) for ln in fh if ln.startswith('VmHWM:'))\n"
+         "    except (OSError, StopIteration):\n"
+         "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
          "def _rss():\n"
-         "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+         "    own = _hwm()\n"
          "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
          "    sys.stderr.write(f'bench: maxrss {own} {kids}\\n')\n"
          "atexit.register(_rss)\n"
@@ -69,18 +77,21 @@ def pack_config_args() -> list[str]:
     return args
 
 
-def analyze(state: Path, out: Path, *, checkov: bool, cache: Path | None = None) -> Run:
+def analyze(state: Path, out: Path, *, checkov: bool, cache: Path | None = None,
+            records: Path | None = None) -> Run:
     args: list[str | Path] = ["analyze", "--state", state, "--format", "json", "--out", out,
                               *pack_config_args()]
+    args += ["--records", records] if records is not None else []
     args += ["--cache-dir", cache] if cache is not None else ["--no-cache"]
     if not checkov:
         args.append("--no-checkov")
     return run_gate(*args)
 
 
-def preview_all(out: Path, cache: Path | None) -> Run:
+def preview_all(out: Path, cache: Path | None, *, checkov: bool = True) -> Run:
     args: list[str | Path] = ["preview", "--all", "--format", "json", "--out", out, *pack_config_args()]
     args += ["--cache-dir", cache] if cache is not None else ["--no-cache"]
+    args += [] if checkov else ["--no-checkov"]
     return run_gate(*args)
 
 

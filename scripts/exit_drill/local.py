@@ -7,12 +7,13 @@ Object Lock bucket of the moto server, then runs the same restore and verificati
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from gate.environ import environ
 
 LOCAL_REGION = "eu-west-1"
 _FAKE = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
@@ -26,19 +27,15 @@ def moto_s3() -> Iterator[Any]:
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    saved = {k: os.environ.get(k) for k in _FAKE}
-    os.environ.update(_FAKE)
     try:
-        host, port = server.get_host_and_port()
-        # moto keeps its backends per process: start from an empty store every time
-        urllib.request.urlopen(urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST"))
-        yield boto3.client("s3", region_name=LOCAL_REGION, endpoint_url=f"http://{host}:{port}")
+        with environ(_FAKE):
+            host, port = server.get_host_and_port()
+            # moto keeps its backends per process: start from an empty store every time
+            urllib.request.urlopen(
+                urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
+            )
+            yield boto3.client("s3", region_name=LOCAL_REGION, endpoint_url=f"http://{host}:{port}")
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
         server.stop()
 
 

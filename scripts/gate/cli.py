@@ -108,7 +108,7 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
 
 
 def _render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
-            reports_dir: Path | None = None, docs: list[dict[str, Any]] | None = None) -> None:
+            reports_dir: Path | None = None, docs: list[bytes] | None = None) -> None:
     if fmt == "json" and docs is not None:
         from gate.cli_speed import print_json
 
@@ -218,14 +218,14 @@ def _program_notes(args: argparse.Namespace, runs: dict[str, Any], out: Path | N
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from gate.checkpoint_schema import validate_checkpoint
-    from gate.inputs import parse_json, read_text
     from gate.project import load_project, load_stack_config, validate_stack_name
     from gate.publish import RunDir
     from gate.recording import checkpoint_identity, normalize_config
+    from gate.state_load import load_state
 
     timings: dict[str, float] = {}
     started = begun = time.perf_counter()
-    state = parse_json(read_text(args.state, "state file"), str(args.state))
+    state = load_state(args.state)
     validate_checkpoint(state, str(args.state))   # before anything runs
     project_name, urn_stack = checkpoint_identity(state, source=str(args.state))
     args.settings = options.settings_for(args, args.program)

@@ -56,22 +56,23 @@ def check_shard_references(args: argparse.Namespace, runs: dict[str, Any], proje
         raise GateError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
 
 
-def write_docs(work: Path | None, reports: list[Any]) -> list[dict[str, Any]]:
-    """Each report's JSON document, built once, written to `<work>/<stack>.report.json` (if given)."""
-    from gate.jsonio import write_atomic
+def write_docs(work: Path | None, reports: list[Any]) -> list[bytes]:
+    """Each report's JSON document, rendered once (bytes, a batch of findings at a time), written to
+    `<work>/<stack>.report.json` (if given); stdout prints the same bytes."""
+    from gate.jsonio import write_bytes_atomic
 
-    docs = [r.to_json() for r in reports]
+    docs = [r.to_json_bytes() for r in reports]
     for r, doc in zip(reports, docs, strict=True):
         if work is not None:
-            write_atomic(work / f"{r.stack}.report.json", doc)
+            write_bytes_atomic(work / f"{r.stack}.report.json", doc)
     return docs
 
 
-def print_json(docs: list[dict[str, Any]], many: bool) -> None:
-    """The documents already built for the report files, on stdout."""
-    from gate.jsonio import dumps_bytes
+def print_json(docs: list[bytes], many: bool) -> None:
+    """The documents already rendered for the report files, on stdout."""
+    from gate.jsonio import joined
 
-    data = dumps_bytes(docs if many else docs[0])
+    data = joined(docs, many)
     sys.stdout.flush()
     if hasattr(sys.stdout, "buffer"):
         sys.stdout.buffer.write(data)

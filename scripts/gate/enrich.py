@@ -38,13 +38,19 @@ def finish(report: StackReport, state: dict[str, Any]) -> StackReport:
     for v in report.violations:
         packs.setdefault(v.pack, len(packs))
     finished = []
+    sources: dict[str, tuple[str, tuple[str, ...]] | None] = {}   # per resource: findings share one
     for v in report.violations:
         if not v.urn and stack is not None:
             v = dataclasses.replace(v, urn=stack["urn"], type=STACK_TYPE)
-        resource = by_urn.get(v.urn)
-        if resource is not None and not v.source:
-            chain = tuple(s for s in (source_of(p) for p in resource.get("sourceChain") or []) if s)
-            v = dataclasses.replace(v, source=source_of(resource.get("sourcePosition")), source_chain=chain)
+        if not v.source:
+            if v.urn not in sources:
+                resource = by_urn.get(v.urn)
+                sources[v.urn] = None if resource is None else (
+                    source_of(resource.get("sourcePosition")),
+                    tuple(s for s in (source_of(p) for p in resource.get("sourceChain") or []) if s))
+            found = sources[v.urn]
+            if found is not None and found != (v.source, v.source_chain):
+                v = dataclasses.replace(v, source=found[0], source_chain=found[1])
         finished.append(v)
     finished.sort(key=lambda v: (packs[v.pack], v.policy, v.urn, v.message))
     report.violations = finished

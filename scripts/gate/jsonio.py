@@ -12,8 +12,9 @@ import gc
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 try:
     import orjson
@@ -32,6 +33,56 @@ def dumps(value: Any) -> str:
     return dumps_bytes(value).decode("utf-8")
 
 
+def _item(value: Any, pad: bytes) -> bytes:
+    if orjson is not None:
+        data = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    else:
+        data = json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8")
+    return pad + data.replace(b"\n", b"\n" + pad)
+
+
+def list_chunks(items: Iterable[Any], level: int, batch: int = 2000) -> Iterator[bytes]:
+    """A list nested `level` deep in a document `dumps` renders, as `dumps` renders it there, in pieces of
+    `batch` items (a list of 100k findings is never a whole tree of dicts in memory)."""
+    pad, close = b"  " * (level + 1), b"  " * level
+    first = True
+    chunk: list[bytes] = []
+    for item in items:
+        chunk.append(_item(item, pad))
+        if len(chunk) >= batch:
+            yield (b"[\n" if first else b",\n") + b",\n".join(chunk)
+            first, chunk = False, []
+    if chunk:
+        yield (b"[\n" if first else b",\n") + b",\n".join(chunk)
+        first = False
+    yield b"[]" if first else b"\n" + close + b"]"
+
+
+def write_list(items: Iterable[Any], out: TextIO, level: int) -> None:
+    """`list_chunks` written to a text stream."""
+    for chunk in list_chunks(items, level):
+        out.write(chunk.decode("utf-8"))
+
+
+def joined(docs: list[bytes], many: bool) -> bytes:
+    """Documents rendered by `dumps_bytes`: one as it is, or the list of them as `dumps_bytes` renders
+    a list (each indented one level)."""
+    if not many:
+        return docs[0]
+    if not docs:
+        return b"[]\n"
+    return b"[\n" + b",\n".join(b"  " + d.rstrip(b"\n").replace(b"\n", b"\n  ") for d in docs) + b"\n]\n"
+
+
+PLACEHOLDER = "@gate:list@"
+
+
+def dumps_with_list(doc: dict[str, Any], items: Iterable[Any]) -> bytes:
+    """`dumps_bytes` of `doc` whose top-level value PLACEHOLDER stands for the list `items`."""
+    head, tail = dumps_bytes(doc).split(f'"{PLACEHOLDER}"'.encode(), 1)
+    return b"".join([head, *list_chunks(items, level=1), tail])
+
+
 def loads(data: bytes | str) -> Any:
     """Parse JSON (ValueError subclass on bad input, with `lineno`/`msg` when the stdlib parser is used)."""
     paused = gc.isenabled()
@@ -45,12 +96,17 @@ def loads(data: bytes | str) -> Any:
 
 def write_atomic(path: Path, value: Any) -> None:
     """Write via a temp file in the same directory and rename: readers never see half a file."""
+    write_bytes_atomic(path, dumps_bytes(value))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """`data` into `path` via a temp file in the same directory and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(dumps_bytes(value))
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -71,12 +71,13 @@ class StackReport:
     def blocked(self) -> bool:
         return any(v.blocking for v in self.violations)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, violations: Any = None) -> dict[str, Any]:
+        """The report's JSON document (`violations`: what stands in their place; default: the list)."""
         return {
             "stack": self.stack,
             "blocked": self.blocked,
             "resources": self.resources,
-            "violations": [v.to_json() for v in self.violations],
+            "violations": [v.to_json() for v in self.violations] if violations is None else violations,
             "policies": [asdict(p) for p in self.policies],
             "resource_types": self.resource_types,
             "regions": self.regions,
@@ -84,3 +85,9 @@ class StackReport:
             **({"cached": True} if self.cached else {}),
             **({"source_root": self.source_root} if self.source_root else {}),
         }
+
+    def to_json_bytes(self) -> bytes:
+        """`dumps_bytes(self.to_json())`, its findings rendered a batch at a time."""
+        from gate.jsonio import PLACEHOLDER, dumps_with_list
+
+        return dumps_with_list(self.to_json(violations=PLACEHOLDER), (v.to_json() for v in self.violations))

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gate.environ import environ
 from gate.errors import UsageError
 
 # This project's root (scripts/gate/options.py -> repo root): default program and default policy packs.
@@ -66,16 +67,8 @@ def records_env(settings: Any, program_dir: Path | None = None) -> Iterator[None
     Pulumi.yaml and stack files say where state and secrets are kept)."""
     values = {"GATE_RECORDS_DIR": str(settings.records) if settings.records is not None else None,
               "GATE_PROGRAM_DIR": str(program_dir) if program_dir is not None else None}
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update({k: v for k, v in values.items() if v is not None})
-    try:
+    with environ(values):
         yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def shown(path: Path) -> str:
@@ -95,7 +88,14 @@ def relative(path: Path, root: Path) -> str:
 def write_reports(out: Path | None, reports: list[Any]) -> list[dict[str, Any]]:
     """Each stack's report document, built once; with `out`, the report files and the run's SARIF and
     JUnit files (published beside them)."""
+    import gc
+
     from gate.cli_speed import write_docs
+
+    # What is alive now (states, findings) lives until the process exits: frozen, the collector does not
+    # scan it again on every pass while the reports' millions of small objects are made (10 s of 25 s when
+    # 100k resources had 175k findings).
+    gc.freeze()
 
     docs = write_docs(out, reports)
     if out is None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.deadlines import DEFAULTS, DeadlineExceeded, no_hard_exit, watchdog
+from gate.environ import environ
 from gate.errors import GateError, UsageError
 from gate.inputs import MAX_YAML_BYTES, parse_yaml, read_text
 from gate.policy_config import PackConfigFile, PolicyConfig, PolicyInfo, parse_config_object
@@ -195,16 +196,8 @@ def cli_environment(*, project: str, stack: str, stack_config: dict[str, Any], d
         "PULUMI_CONFIG": json.dumps({k: v if isinstance(v, str) else json.dumps(v)
                                      for k, v in (stack_config or {}).items()}),
     }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    with environ(env):
         yield env
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def configure_runtime(project: str, stack: str, dry_run: bool) -> None:

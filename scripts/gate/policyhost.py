@@ -54,6 +54,7 @@ from gate.state_view import (
     aliases,
     custom_timeouts,
     index_state,
+    inputs_view,
     proxied,
     resource_option,
     stack_props,
@@ -268,10 +269,11 @@ def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any,
             todo = applicable[r.type] = [b for b in resource_policies if b.types is None or r.type in b.types]
         if not todo:
             continue
-        if stack_views and (not r.outputs or r.outputs is r.inputs or r.outputs == r.inputs):
+        if stack_views:   # the stack view's options, provider and (where inputs were not replaced) props
             view = stack_views[r.index]
-            args = ResourceValidationArgs(r.type, view.props, r.urn, r.name, view.opts, view.provider, None,
-                                          {})
+            same = not r.outputs or r.outputs is r.inputs or r.outputs == r.inputs
+            args = ResourceValidationArgs(r.type, view.props if same else inputs_view(r, view.props), r.urn,
+                                          r.name, view.opts, view.provider, None, {})
         else:
             args = ResourceValidationArgs(r.type, proxied(r.inputs), r.urn, r.name, options_of(r),
                                           provider_of(r), None, {})

@@ -160,6 +160,21 @@ def proxied(value: Any, path: list[str] | None = None) -> Any:
     return plain(value)
 
 
+_MISSING = object()
+
+
+def inputs_view(r: StateResource, merged: Any) -> Any:
+    """`proxied(r.inputs)`, reusing the sub-proxies of the stack view (`proxied(stack_props(r))`) for every
+    input its output did not replace (absent, or the same object: gate.state_load shares equal ones)."""
+    target = merged._DictProxy__target
+    outputs = r.outputs
+    props = {}
+    for k, v in r.inputs.items():
+        o = outputs.get(k, _MISSING)
+        props[k] = target[k] if o is _MISSING or o is v else proxied({k: v})._DictProxy__target[k]
+    return _DictProxy(props, [])
+
+
 def resource_option(r: StateResource, key: str, default: Any) -> Any:
     value = r.raw.get(key)
     return default if value is None else value

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from checkov_states import checkpoint, scenarios
-from gate.checkov import runner, toolenv
+from gate.checkov import parallel, processes, runner, toolenv
 from gate.checkov.cache import ResultCache
 from gate.checkov.parallel import FRAMEWORKS, Document, scan_documents
 from gate.checkov.shard import arm_components, deal, merge_terraform, terraform_components
@@ -22,7 +22,10 @@ def documents(states: dict[str, dict[str, Any]], tmp: Path) -> list[Document]:
 
 
 def flat(reports: list[dict[str, Any]]) -> list[tuple[str, ...]]:
-    return [(r["check_type"], key, c["file_path"], c["resource"], c["check_id"], c["check_name"])
+    """Each result as (framework, outcome, stack, file name, resource, check id, check name): a shard
+    directory holds `<stack>/<chunk>/<file>`, the gate's reports say `/<stack>/<file>`."""
+    return [(r["check_type"], key, Path(c["file_path"]).parts[1], Path(c["file_path"]).name, c["resource"],
+             c["check_id"], c["check_name"])
             for r in reports for key in ("failed_checks", "passed_checks") for c in r["results"][key]]
 
 
@@ -74,12 +77,9 @@ def _scan(states: dict[str, dict[str, Any]], tmp: Path, run: Any, cache: Path | 
     return scan_documents(documents(states, tmp), tmp, run, cache=store, shards=shards)
 
 
-def test_cache_answers_unchanged_components_and_rescans_only_the_changed_one(tmp_path: Path) -> None:
-    states = scenarios()
-    scanned: list[set[str]] = []
-
+def _fake_checkov(scanned: list[set[str]]) -> Any:
+    """A stand-in for run_checkov: every resource it is given passes one check; `scanned` learns which."""
     def fake(directory: Path) -> list[dict[str, Any]]:
-        """Every resource it is given passes one check: enough to see what was scanned."""
         found: set[str] = set()
         reports = []
         for fw, suffix in (("terraform_plan", ".tfplan.json"), ("arm", ".arm.json")):
@@ -92,11 +92,17 @@ def test_cache_answers_unchanged_components_and_rescans_only_the_changed_one(tmp
                     addresses = [f"{r['type']}.{r['name']}" for r in doc["resources"]]
                 found |= set(addresses)
                 checks += [{"check_id": "CKV_X_1", "check_name": "x", "resource": a, "severity": None,
-                            "file_path": f"/{f.parent.name}/{f.name}"} for a in addresses]
+                            "file_path": f"/{f.relative_to(directory)}"} for a in addresses]
             reports.append({"check_type": fw, "results": {"failed_checks": [], "passed_checks": checks}})
         scanned.append(found)
         return reports
+    return fake
 
+
+def test_cache_answers_unchanged_components_and_rescans_only_the_changed_one(tmp_path: Path) -> None:
+    states = scenarios()
+    scanned: list[set[str]] = []
+    fake = _fake_checkov(scanned)
     cache = tmp_path / "cache"
     first = _scan(states, tmp_path / "a", fake, cache)
     again = _scan(states, tmp_path / "b", lambda d: pytest.fail("nothing changed: nothing to scan"), cache)
@@ -132,13 +138,16 @@ def _bigger_states() -> dict[str, dict[str, Any]]:
 def test_sharded_equals_single_run_and_plain_checkov(tmp_path: Path) -> None:
     states = _bigger_states()
     single = _scan(states, tmp_path / "one", runner.run_checkov, shards=1)
-    sharded = _scan(states, tmp_path / "three", runner.run_checkov, shards=3)
+    with pytest.MonkeyPatch.context() as mp:   # several files per stack and shard, too
+        mp.setattr(parallel, "CHUNK", 3)
+        sharded = _scan(states, tmp_path / "three", runner.run_checkov, shards=3)
+    assert len(list((tmp_path / "three" / ".shards").glob("*/aws-many/*/aws-many.tfplan.json"))) > 3
     assert sharded == single
-    assert {c[4] for c in flat(single)} >= {"CKV2_AWS_6", "CKV_AWS_7", "CKV_AZURE_42"}   # graph + resource
+    assert {c[5] for c in flat(single)} >= {"CKV2_AWS_6", "CKV_AWS_7", "CKV_AZURE_42"}   # graph + resource
     # the driver answers what the checkov command answers
     cli = _plain_checkov(tmp_path / "one" / ".shards" / "0")
-    known = {c[3] for c in flat(single)}
-    assert sorted(flat(single)) == sorted(c for c in flat(cli) if c[3] in known)
+    known = {c[4] for c in flat(single)}
+    assert sorted(flat(single)) == sorted(c for c in flat(cli) if c[4] in known)
 
 
 def _plain_checkov(directory: Path) -> list[dict[str, Any]]:
@@ -150,3 +159,45 @@ def _plain_checkov(directory: Path) -> list[dict[str, Any]]:
                           env=env, cwd=directory, check=True)
     data = json.loads(done.stdout)
     return data if isinstance(data, list) else [data]
+
+
+def test_unchanged_state_is_answered_whole_without_export_or_scan(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    states = scenarios()
+    scanned: list[set[str]] = []
+    cache = tmp_path / "cache"
+    first = runner.scan_stacks(states, tmp_path / "a", cache_dir=cache, run=_fake_checkov(scanned))
+    entries = sorted(cache.rglob("*.json"))
+    written = {p: p.stat().st_mtime_ns for p in entries}
+
+    def no(*_: Any) -> Any:
+        raise AssertionError("an unchanged state is neither exported nor scanned, no checkov starts")
+    monkeypatch.setattr(runner, "export_stack", no)
+    monkeypatch.setattr(processes.Driver, "__init__", no)
+    again = runner.scan_stacks(states, tmp_path / "b", cache_dir=cache)
+    assert again == first
+    views = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a" / "checkov").rglob("*.json")
+                   if ".shards" not in p.parts)
+    assert views and views == sorted(p.relative_to(tmp_path / "b")
+                                     for p in (tmp_path / "b" / "checkov").rglob("*.json"))
+    assert all((tmp_path / "a" / v).read_bytes() == (tmp_path / "b" / v).read_bytes() for v in views)
+    assert {p: p.stat().st_mtime_ns for p in entries} == written    # nothing rewritten
+    # one stack changed: only it is exported again, only its changed component scanned
+    monkeypatch.undo()
+    states["aws-cases"]["deployment"]["resources"][1]["inputs"]["enableKeyRotation"] = True
+    runner.scan_stacks(states, tmp_path / "c", cache_dir=cache, run=_fake_checkov(scanned))
+    assert scanned[-1] == {"aws_kms_key.key-no-rotation"}
+    assert len(list(cache.rglob("*.json"))) == len(entries)     # replaced, not added: no growth
+
+
+@pytest.mark.slow
+def test_early_driver_scans_like_a_plain_one_and_an_unused_one_is_ended(tmp_path: Path) -> None:
+    states = _bigger_states()
+    plain = runner.scan_stacks(states, tmp_path / "plain", run=runner.run_checkov)
+    early = runner.scan_stacks(states, tmp_path / "early")      # first driver started before the export
+    assert early == plain and any(s.violations for s in early.values())
+    drivers = processes.Drivers(tmp_path / "logs", FRAMEWORKS, 60)
+    drivers.prestart()
+    proc = drivers._warm.proc if drivers._warm else None
+    drivers.close()
+    assert proc is not None and proc.poll() is not None

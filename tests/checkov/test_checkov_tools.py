@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from gate.checkov import runner, toolenv
+from gate.checkov import processes, runner, toolenv
 from gate.errors import GateError
 
 
@@ -78,5 +78,5 @@ def test_bad_stack_name_is_rejected(tmp_path: Path) -> None:
 
 def test_no_exportable_resources_means_no_checkov_run(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "run_checkov", lambda d: pytest.fail("checkov must not start"))
+    monkeypatch.setattr(processes.Driver, "__init__", lambda *a: pytest.fail("checkov must not start"))
     assert runner.scan({"s": {"version": 3, "deployment": {"resources": []}}}, tmp_path) == {"s": []}

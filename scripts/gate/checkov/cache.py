@@ -1,52 +1,114 @@
-"""checkov results cached per component of an exported view (see gate.checkov.shard).
+"""checkov results cached at two levels, under `<cache dir>/checkov/`.
 
-One entry per exported document (`<stack>.tfplan.json`, `<stack>.arm.json`): component digest -> the
-results checkov gave its resources. The entry's key names the checkov version, the driver and the
-scan arguments; a component's digest is that of its own document (its resources' blocks, addresses and
-references), so a resource whose exported block is unchanged is not scanned again, and a change to a
-resource rescans exactly the resources connected to it. Each run rewrites the entry with the components
-it saw, so entries do not grow with history.
+- Per component of an exported view (see gate.checkov.shard), one entry per exported document
+  (`<stack>.tfplan.json`, `<stack>.arm.json`): component digest -> the results checkov gave its
+  resources. A component's digest is that of its own document (its resources' blocks, addresses and
+  references), so a resource whose exported block is unchanged is not scanned again, and a change to a
+  resource rescans exactly the resources connected to it. A run that changed something rewrites the
+  entry with the components it saw, so entries do not grow with history.
+- Per stack: the digest of its last checkpoint, its exported views and what checkov found in them
+  (`findings.outcome`). An unchanged state is answered without exporting, cutting or hashing anything.
+
+Every key names the checkov version, the gate's checkov package (exporter, driver, tables) and the
+frameworks scanned. Entries are read and written with orjson: the standard library's `json.dump`
+streams through its pure-Python encoder (seconds for a 10k-resource entry).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 from pathlib import Path
 from typing import Any
 
-import gate.checkov.toolenv as toolenv
-from gate.cache import Store, digest, file_digest
+import orjson
+
+from gate.cache import FORMAT, digest, file_digest
+from gate.checkov.toolenv import CHECKOV_VERSION
+from gate.jsonio import write_atomic
 
 NAMESPACE = "checkov"
+_HERE = Path(__file__).parent
 
 
 @functools.cache
 def scanner_identity(frameworks: tuple[str, ...]) -> str:
-    """What a result depends on besides the document: checkov's version, the driver and its arguments."""
-    here = Path(__file__).parent
-    return digest({"checkov": toolenv.CHECKOV_VERSION, "driver": file_digest(here / "driver.py"),
-                   "shard": file_digest(here / "shard.py"), "frameworks": list(frameworks)})
+    """What a result depends on besides the state: checkov's version, this package's code and tables
+    (exporter, driver, sharding), the recorded-value conventions they use, the frameworks."""
+    files = sorted([*_HERE.glob("*.py"), *(_HERE / "data").glob("*"), _HERE.parent / "recording.py"])
+    return digest({"checkov": CHECKOV_VERSION, "frameworks": list(frameworks),
+                   "files": {p.name: file_digest(p) for p in files}})
+
+
+def fast_digest(value: Any) -> str:
+    """sha256 of `value`'s JSON with sorted keys (orjson; the canonical `gate.cache.digest` if orjson
+    cannot encode it). A cache key only: it need not equal `gate.cache.digest`."""
+    try:
+        return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    except TypeError:
+        return digest(value)
 
 
 class ResultCache:
-    """Per-document bundles of per-component results."""
+    """Per-document bundles of per-component results, and per-stack results of whole states."""
 
     def __init__(self, root: Path, frameworks: tuple[str, ...]) -> None:
-        self.store = Store(root, NAMESPACE)
+        self.dir = Path(root) / NAMESPACE
         self.identity = scanner_identity(frameworks)
         self.loaded: dict[str, dict[str, Any]] = {}
+        self.keys: dict[tuple[str, str], str] = {}
 
     def _key(self, stack: str, name: str) -> str:
-        return digest({"scanner": self.identity, "stack": stack, "document": name})
+        if (stack, name) not in self.keys:
+            self.keys[(stack, name)] = digest({"scanner": self.identity, "stack": stack, "document": name})
+        return self.keys[(stack, name)]
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def _read(self, key: str) -> Any | None:
+        """An entry's value; None when missing, unreadable or not this key's."""
+        try:
+            data = orjson.loads(self._path(key).read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+            return None
+        return data.get("value")
+
+    def _write(self, key: str, value: Any) -> None:
+        """Atomically (temp file + rename); a cache that cannot be written leaves the run uncached."""
+        with contextlib.suppress(OSError, TypeError):
+            write_atomic(self._path(key), {"format": FORMAT, "key": key, "value": value})
 
     def lookup(self, stack: str, name: str, component_key: str) -> list[dict[str, Any]] | None:
         key = self._key(stack, name)
         if key not in self.loaded:
-            value = self.store.get(key)
+            value = self._read(key)
             self.loaded[key] = value if isinstance(value, dict) else {}
         found = self.loaded[key].get(component_key)
         return found if isinstance(found, list) else None
 
     def save(self, stack: str, name: str, results: dict[str, list[dict[str, Any]]]) -> None:
-        """Replace the document's entry with these components' results."""
-        self.store.put(self._key(stack, name), results)
+        """Replace the document's entry with these components' results (unless it holds exactly them)."""
+        key = self._key(stack, name)
+        if self.loaded.get(key) == results:
+            return
+        self._write(key, results)
+        self.loaded[key] = results
+
+    def _stack_key(self, stack: str) -> str:
+        return digest({"scanner": self.identity, "stack": stack, "kind": "stack"})
+
+    def stack_result(self, stack: str, state_digest: str) -> dict[str, Any] | None:
+        """What `keep_stack_result` stored for this stack, if it was for this very state; else None."""
+        value = self._read(self._stack_key(stack))
+        if not isinstance(value, dict) or value.get("state") != state_digest:
+            return None
+        kept = value.get("result")
+        return kept if isinstance(kept, dict) else None
+
+    def keep_stack_result(self, stack: str, state_digest: str, value: dict[str, Any]) -> None:
+        """One entry per stack, replaced by each state's result: entries do not grow with history."""
+        self._write(self._stack_key(stack), {"state": state_digest, "result": value})

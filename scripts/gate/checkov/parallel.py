@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gate.cache import digest
-from gate.checkov.cache import ResultCache
+from gate.checkov.cache import ResultCache, fast_digest
 from gate.checkov.shard import (
     Component,
     arm_components,
@@ -27,7 +26,8 @@ from gate.checkov.shard import (
 )
 
 FRAMEWORKS = ("terraform_plan", "arm")
-SHARD_MIN = 400   # resources per extra checkov process: fewer, and its ~4 s start costs more than it saves
+SHARD_MIN = 1500  # resources per extra checkov process: below, its start (2.3 s CPU) costs more than it saves
+CHUNK = 250       # resources per file checkov reads (see _chunks)
 JOBS_ENV = "GATE_CHECKOV_JOBS"
 _STATUS = {"failed_checks": "FAILED", "passed_checks": "PASSED"}
 
@@ -78,7 +78,7 @@ def scan_documents(docs: list[Document], workdir: Path, run: Callable[[Path], li
     `run(directory)` scans one directory of `<stack>/<name>` files. `shards` forces the number of
     checkov processes (tests); by default it follows the resources to scan and `jobs`.
     """
-    pieces = [[_Piece(di, ci, c, digest(c.document)) for ci, c in enumerate(doc.components())]
+    pieces = [[_Piece(di, ci, c, fast_digest(c.document)) for ci, c in enumerate(doc.components())]
               for di, doc in enumerate(docs)]
     results: dict[tuple[int, int], list[dict[str, Any]]] = {}
     todo: list[_Piece] = []
@@ -94,44 +94,66 @@ def scan_documents(docs: list[Document], workdir: Path, run: Callable[[Path], li
         bins = [[todo[i] for i in b] for b in deal([p.component.size for p in todo], count)]
         base = Path(workdir) / ".shards"   # not a stack name (those start with a letter or digit)
         shutil.rmtree(base, ignore_errors=True)
-        directories = [_write_shard(docs, b, base / str(i)) for i, b in enumerate(bins)]
+        files: dict[tuple[str, ...], int] = {}   # (stack, chunk, file name) -> document
+        directories = [_write_shard(docs, b, base / str(i), files) for i, b in enumerate(bins)]
         with ThreadPoolExecutor(max_workers=len(directories)) as pool:
             reports = [r for batch in pool.map(run, directories) for r in batch]
         for p in todo:
             results[(p.doc, p.index)] = []
-        _attribute(reports, docs, pieces, results)
+        _attribute(reports, files, pieces, results)
     if cache is not None:
         for doc, parts in zip(docs, pieces, strict=True):
             cache.save(doc.stack, doc.name, {p.key: results[(p.doc, p.index)] for p in parts})
     return _assemble(docs, pieces, results)
 
 
-def _write_shard(docs: list[Document], pieces: list[_Piece], directory: Path) -> Path:
+def _chunks(pieces: list[_Piece]) -> list[list[_Piece]]:
+    """Whole components in files of about CHUNK resources: checkov matches each resource of a plan
+    against every other one of its file (twice), which is quadratic in the resources per file."""
+    out: list[list[_Piece]] = [[]]
+    size = 0
+    for p in pieces:
+        if out[-1] and size + p.component.size > CHUNK:
+            out.append([])
+            size = 0
+        out[-1].append(p)
+        size += p.component.size
+    return out
+
+
+def _write_shard(docs: list[Document], pieces: list[_Piece], directory: Path,
+                 files: dict[tuple[str, ...], int]) -> Path:
+    """`directory/<stack>/<chunk>/<name>` for the pieces; `files` learns which document each file holds."""
     import json
 
-    by_doc: dict[int, list[Component]] = {}
+    by_doc: dict[int, list[_Piece]] = {}
     for p in sorted(pieces, key=lambda p: (p.doc, p.index)):
-        by_doc.setdefault(p.doc, []).append(p.component)
+        by_doc.setdefault(p.doc, []).append(p)
     for di, parts in by_doc.items():
         doc = docs[di]
-        target = directory / doc.stack
-        target.mkdir(parents=True, exist_ok=True)
-        (target / doc.name).write_text(json.dumps(doc.merged(parts), separators=(",", ":")), encoding="utf-8")
+        for ci, chunk in enumerate(_chunks(parts)):
+            target = directory / doc.stack / str(ci)
+            target.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(doc.merged([p.component for p in chunk]), separators=(",", ":"))
+            (target / doc.name).write_text(text, encoding="utf-8")
+            files[(doc.stack, str(ci), doc.name)] = di
     return directory
 
 
-def _attribute(reports: list[dict[str, Any]], docs: list[Document], pieces: list[list[_Piece]],
+def _attribute(reports: list[dict[str, Any]], files: dict[tuple[str, ...], int], pieces: list[list[_Piece]],
                results: dict[tuple[int, int], list[dict[str, Any]]]) -> None:
     """Each result to the component holding its resource (results on no known resource are dropped:
     the gate could not map them to a URN either)."""
-    where = {(doc.stack, doc.name): di for di, doc in enumerate(docs)}
     owner = {di: {a: p.index for p in parts for a in p.component.addresses}
              for di, parts in enumerate(pieces)}
+    where: dict[str, int | None] = {}
     for report in reports:
         for key, status in _STATUS.items():
             for check in report.get("results", {}).get(key, []) or []:
-                path = Path(str(check.get("file_path", "")))
-                di = where.get((path.parent.name, path.name))
+                file_path = str(check.get("file_path", ""))
+                if file_path not in where:
+                    where[file_path] = files.get(Path(file_path).parts[-3:])
+                di = where[file_path]
                 ci = owner[di].get(str(check.get("resource", ""))) if di is not None else None
                 if ci is None:
                     continue

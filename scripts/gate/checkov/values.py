@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -27,6 +28,11 @@ def clean(value: Any, key: str = "") -> Any:
         return {k: clean(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [clean(v, key) for v in value]
-    if isinstance(value, str) and value != UNKNOWN and key and SECRET_NAMES.search(key):
+    if isinstance(value, str) and value != UNKNOWN and key and _secret_name(key):
         return REDACTED
     return value
+
+
+@functools.cache   # property names repeat across resources
+def _secret_name(key: str) -> bool:
+    return SECRET_NAMES.search(key) is not None

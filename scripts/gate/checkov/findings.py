@@ -1,0 +1,109 @@
+"""checkov's results mapped back to Pulumi URNs: violations (with waivers) and per-check runs per stack."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from gate.model import PolicyRun, Violation
+
+DATA = Path(__file__).with_name("data")
+PACK = "checkov"
+
+
+@dataclass(frozen=True)
+class Mandatory:
+    """A checkov id that blocks, with our severity and the one-line reason."""
+
+    id: str
+    severity: str
+    reason: str
+
+
+@functools.cache
+def mandatory_checks() -> dict[str, Mandatory]:
+    """The curated blocking list (``data/mandatory.yaml``)."""
+    raw = yaml.safe_load((DATA / "mandatory.yaml").read_text()) or {}
+    return {k: Mandatory(k, str(v.get("severity", "high")), str(v["reason"])) for k, v in raw.items()}
+
+
+class Export(Protocol):
+    """What mapping needs of a stack's export (gate.checkov.runner.StackExport)."""
+
+    urns: dict[tuple[str, str], str]
+    types: dict[str, str]
+
+
+@dataclass
+class StackScan:
+    """checkov's verdict on one stack: its findings, and per check id how often it ran and failed."""
+
+    violations: list[Violation] = field(default_factory=list)
+    runs: list[PolicyRun] = field(default_factory=list)
+
+
+def _mapped(reports: list[dict[str, Any]],
+            export: Export) -> Iterator[tuple[str, bool, dict[str, Any]]]:
+    """(urn, failed, result) for each result on one of the stack's exported resources."""
+    where: dict[str, str] = {}   # file_path -> file name
+    for report in reports:
+        results = report.get("results", {})
+        for key in ("passed_checks", "failed_checks"):
+            failed = key == "failed_checks"
+            for check in results.get(key, []) or []:
+                file_path = str(check.get("file_path", ""))
+                name = where.get(file_path)
+                if name is None:
+                    name = where[file_path] = Path(file_path).name
+                urn = export.urns.get((name, str(check.get("resource", ""))))
+                if urn is not None:
+                    yield urn, failed, check
+
+
+def outcome(reports: list[dict[str, Any]], export: Export) -> dict[str, Any]:
+    """What checkov's reports on one stack's views come to, before mandatory ids and waivers apply:
+    ``failed``: [check id, urn, type, check name, checkov's severity] once per (check, urn), first
+    reported first; ``runs``: check id -> [check name, resources checked, resources failed].
+    Small and JSON-shaped: the stack-state cache keeps it."""
+    failed: dict[tuple[str, str], list[Any]] = {}
+    checked: dict[str, dict[str, bool]] = {}   # ckv > urn > failed
+    names: dict[str, str] = {}
+    for urn, bad, check in _mapped(reports, export):
+        ckv = str(check.get("check_id", ""))
+        if ckv not in names:
+            names[ckv] = str(check.get("check_name", ckv))
+        per_urn = checked.setdefault(ckv, {})
+        per_urn[urn] = per_urn.get(urn, False) or bad
+        if bad and (ckv, urn) not in failed:
+            failed[(ckv, urn)] = [ckv, urn, export.types.get(urn, ""), str(check.get("check_name", ckv)),
+                                  str(check.get("severity") or "")]
+    runs = {ckv: [names[ckv], len(per_urn), sum(per_urn.values())] for ckv, per_urn in checked.items()}
+    return {"failed": list(failed.values()), "runs": runs}
+
+
+def stack_scan(found: dict[str, Any], mandatory: set[str],
+               waivers: dict[tuple[str, str], dict[str, Any]]) -> StackScan:
+    """A stack's `outcome` judged: mandatory or advisory, waived findings advisory with their waiver.
+    Sorted (checkov reports in a varying order) so every run reads the same."""
+    curated = mandatory_checks()
+    violations = []
+    for ckv, urn, token, name, severity in found["failed"]:
+        waiver = waivers.get((ckv, urn))
+        level = "mandatory" if ckv in mandatory else "advisory"
+        message = name
+        if waiver:
+            message = f"[waived: {ckv} until {waiver['expires']}, owner {waiver['owner']}] {message}"
+            level = "advisory"
+        violations.append(Violation(pack=PACK, policy=ckv, level=level, urn=urn, type=token, message=message,
+                                    severity=curated[ckv].severity if ckv in curated else severity.lower(),
+                                    waiver=waiver))
+    runs = [PolicyRun(pack=PACK, policy=ckv, level="mandatory" if ckv in mandatory else "advisory",
+                      severity=curated[ckv].severity if ckv in curated else "", description=name,
+                      resources_checked=checked, violations=bad)
+            for ckv, (name, checked, bad) in sorted(found["runs"].items())]
+    return StackScan(sorted(violations, key=lambda v: (v.policy, v.urn)), runs)

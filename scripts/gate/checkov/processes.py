@@ -1,0 +1,118 @@
+"""checkov driver processes (``driver.py`` in checkov's environment), each in its own process group.
+
+Importing checkov is most of a small scan (~2.5 s of CPU, whatever the input). A `Driver` is started
+with ``-`` before the gate knows what to scan: it imports checkov while the gate exports and cuts the
+views, then takes one directory. A run that needs no scan kills it unused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+from pathlib import Path
+from typing import IO, Any
+
+from gate.checkov.toolenv import ensure as checkov_python
+from gate.errors import GateError
+from gate.procs import kill_group, register_child
+
+DRIVER = Path(__file__).with_name("driver.py")
+_SUFFIXES = {"terraform_plan": ".tfplan.json", "arm": ".arm.json"}
+
+
+def frameworks_in(directory: Path, frameworks: tuple[str, ...]) -> list[str]:
+    """The frameworks with a file to scan under `directory` (a framework without files finds nothing)."""
+    found = [f for f in frameworks if f not in _SUFFIXES or any(directory.rglob(f"*{_SUFFIXES[f]}"))]
+    return found or list(frameworks)
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "LOG_LEVEL": "ERROR", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
+           "BC_SKIP_MAPPING": "TRUE", "CKV_NO_TELEMETRY": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("BC_API_KEY", None)
+    return env
+
+
+class Driver:
+    """One driver process, started now, given its directory later (`run`) or killed unused (`cancel`)."""
+
+    def __init__(self, logs: Path) -> None:
+        logs.mkdir(parents=True, exist_ok=True)
+        self.logs = logs
+        self._files: list[IO[bytes]] = [(logs / "stdout").open("wb"), (logs / "stderr").open("wb")]
+        # stdout/stderr to files: a grandchild that keeps them open cannot hang the gate
+        self.proc = subprocess.Popen([str(checkov_python()), str(DRIVER), "-"], cwd=logs, env=_env(),
+                                     stdin=subprocess.PIPE, stdout=self._files[0], stderr=self._files[1],
+                                     start_new_session=True)
+        register_child(self.proc)
+
+    def run(self, directory: Path, frameworks: list[str], timeout: float) -> list[dict[str, Any]]:
+        """checkov's reports (one per framework, the fields the gate reads) over `directory`."""
+        try:
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.write(json.dumps({"directory": str(directory),
+                                                  "frameworks": frameworks}).encode() + b"\n")
+                self.proc.stdin.close()
+            except BrokenPipeError:   # it died while starting: its exit code and stderr say why
+                pass
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise GateError(f"checkov: did not finish within {timeout:g} s (checkov deadline; "
+                            "--checkov-timeout)") from None
+        finally:
+            self.cancel()   # also what checkov left running
+        return _reports(code, self._read("stdout"), self._read("stderr"), directory)
+
+    def cancel(self) -> None:
+        kill_group(self.proc)
+        for fh in self._files:
+            fh.close()
+
+    def _read(self, name: str) -> str:
+        return (self.logs / name).read_text(encoding="utf-8", errors="replace")
+
+
+def _reports(code: int, stdout: str, stderr: str, directory: Path) -> list[dict[str, Any]]:
+    out = stdout.strip()
+    start = min((i for i in (out.find("["), out.find("{")) if i >= 0), default=-1)
+    if code != 0 or start < 0:
+        tail = (stderr.strip().splitlines() or ["no output"])[-1]
+        raise GateError(f"checkov: failed on {directory} (exit {code}): {tail}")
+    data = json.loads(out[start:])
+    reports = data if isinstance(data, list) else [data]
+    return [r for r in reports if isinstance(r, dict) and "results" in r]
+
+
+class Drivers:
+    """The driver processes of one scan: the first started early (`prestart`), the rest on demand."""
+
+    def __init__(self, logs: Path, frameworks: tuple[str, ...], timeout: float) -> None:
+        self.logs, self.frameworks, self.timeout = logs, frameworks, timeout
+        self._warm: Driver | None = None
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def _new(self) -> Driver:
+        with self._lock:
+            self._count += 1
+            return Driver(self.logs / f"driver-{self._count}")
+
+    def prestart(self) -> None:
+        self._warm = self._new()
+
+    def run(self, directory: Path) -> list[dict[str, Any]]:
+        """Scan `directory` in the early driver if it is still free, else in a new one."""
+        with self._lock:
+            driver, self._warm = self._warm, None
+        driver = driver or self._new()
+        return driver.run(directory, frameworks_in(directory, self.frameworks), self.timeout)
+
+    def close(self) -> None:
+        """Kill the early driver if nothing used it."""
+        with self._lock:
+            driver, self._warm = self._warm, None
+        if driver is not None:
+            driver.cancel()

@@ -1,0 +1,228 @@
+"""Reading a large checkpoint in a fraction of the memory its text and a plain `json.loads` take.
+
+A 100k-resource state is ~250 MB of JSON; read whole, its text and its objects (~560 MB) are alive at
+once. Here the file is read in chunks and `deployment.resources` decoded one resource at a time, each
+compacted as it arrives (less than half the memory, same values):
+- equal strings are one object (URNs repeat in parents, dependencies and providers; names, ids, source
+  positions repeat across resources), dict keys interned;
+- an output equal to the input of the same name is that input's object (previews echo inputs).
+The result is read-only for the gate (nothing mutates a loaded state), so sharing is safe.
+
+Anything this reader does not expect (other top-level shapes, invalid UTF-8, NaN, lone surrogates, bad
+JSON) makes it stop and the whole-file strict path (gate.inputs.parse_json) read the file instead, so
+errors are worded exactly as before.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gc
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from gate.errors import GateError
+from gate.inputs import parse_json, read_text, require_regular_file
+
+CHUNK = 4 * 1024 * 1024
+_WS = re.compile(r"[ \t\n\r]*")
+# A surrogate escape (a fast scan: literal prefix), then the slow check whether one is alone: a high
+# surrogate escape not followed by a low one, or a low one not after a high one (emoji pairs pass).
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+                             r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+class _Fallback(Exception):
+    """Not read here: the strict whole-file path reads it (and words any error)."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _Fallback
+
+
+def load_state(path: Path, what: str = "state file") -> Any:
+    """The parsed checkpoint at `path` (GateError for an unreadable file or bad JSON, as parse_json)."""
+    require_regular_file(path, what)
+    paused = gc.isenabled()
+    gc.disable()          # millions of new containers: no collector passes over them while reading
+    try:
+        with open(path, "rb") as fh:
+            state = _Reader(fh).document()
+        gc.freeze()       # it lives until the gate exits: later collections need not scan it again
+        return state
+    except _Fallback:
+        pass
+    except OSError as exc:
+        raise GateError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    finally:
+        if paused:
+            gc.enable()
+    return parse_json(read_text(path, what), str(path))
+
+
+class _Compactor:
+    """Rebuilds a decoded resource with shared strings and interned keys (the hot loop of loading)."""
+
+    def __init__(self) -> None:
+        self.memo: dict[str, str] = {}
+        share, intern = self.memo.setdefault, sys.intern
+
+        def obj(d: dict[str, Any]) -> dict[str, Any]:
+            out = {}
+            for k, x in d.items():
+                t = type(x)
+                if t is str:
+                    out[intern(k)] = share(x, x)
+                elif t is dict:
+                    out[intern(k)] = obj(x)
+                elif t is list:
+                    out[intern(k)] = seq(x)
+                else:
+                    out[intern(k)] = x
+            return out
+
+        def seq(items: list[Any]) -> list[Any]:
+            out = []
+            for x in items:
+                t = type(x)
+                out.append(share(x, x) if t is str else obj(x) if t is dict else seq(x) if t is list else x)
+            return out
+
+        self.obj = obj
+
+    def resource(self, r: Any) -> Any:
+        if type(r) is not dict:
+            return r
+        r = self.obj(r)
+        inputs, outputs = r.get("inputs"), r.get("outputs")
+        if type(inputs) is dict and type(outputs) is dict and inputs:
+            for k, v in outputs.items():
+                mine = inputs.get(k, outputs)
+                if mine is not outputs and mine is not v and mine == v and _same(mine, v):
+                    outputs[k] = mine
+        return r
+
+
+def _same(a: Any, b: Any) -> bool:
+    """`a == b` (given) and alike in types and key order too: `==` equates True with 1 and 1 with 1.0."""
+    t = type(a)
+    if t is not type(b):
+        return False
+    if t is dict:
+        return list(a) == list(b) and all(_same(x, b[k]) for k, x in a.items())
+    if t is list:
+        return all(map(_same, a, b))
+    return True
+
+
+class _Reader:
+    """A checkpoint read from a binary file in chunks: the top-level and deployment objects walked key by
+    key, every other value decoded by the standard library's scanner."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.utf8 = codecs.getincrementaldecoder("utf-8")()
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self.decoder = json.JSONDecoder(parse_constant=_no_constant)
+        self.compact = _Compactor()
+
+    def document(self) -> Any:
+        doc = self._object(lambda key: self._deployment if key == "deployment" else None)
+        if self._ws():
+            raise _Fallback       # extra data after the document
+        return doc
+
+    def _deployment(self) -> Any:
+        if self._ws() != "{":
+            return self._value()
+        return self._object(lambda key: self._resources if key == "resources" else None)
+
+    def _resources(self) -> Any:
+        if self._ws() != "[":
+            return self._value()
+        self.pos += 1
+        out: list[Any] = []
+        if self._ws() == "]":
+            self.pos += 1
+            return out
+        while True:
+            out.append(self.compact.resource(self._value()))
+            if not self._separator("]"):
+                self.compact.memo.clear()
+                return out
+
+    def _object(self, special: Any) -> dict[str, Any]:
+        if self._ws() != "{":
+            raise _Fallback
+        self.pos += 1
+        out: dict[str, Any] = {}
+        if self._ws() == "}":
+            self.pos += 1
+            return out
+        while True:
+            if self._ws() != '"':
+                raise _Fallback
+            key = self._value()
+            if self._ws() != ":":
+                raise _Fallback
+            self.pos += 1
+            read = special(key)
+            out[key] = read() if read is not None else self._value()
+            if not self._separator("}"):
+                return out
+
+    def _separator(self, close: str) -> bool:
+        """True after a comma (more items), False after `close`."""
+        c = self._ws()
+        self.pos += 1
+        if c == ",":
+            return True
+        if c == close:
+            return False
+        raise _Fallback
+
+    def _ws(self) -> str:
+        """Skip whitespace; the next character ("" at the end of the file)."""
+        while True:
+            self.pos = _WS.match(self.buf, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self._more():
+                return ""
+
+    def _value(self) -> Any:
+        self._ws()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError:
+                if self._more():
+                    continue      # the value may go on in the next chunk
+                raise _Fallback from None
+            except (ValueError, RecursionError):
+                raise _Fallback from None
+            if end == len(self.buf) and self._more():
+                continue          # a number (or anything) may go on in the next chunk
+            self.pos = end
+            return value
+
+    def _more(self) -> bool:
+        """Append the next chunk (dropping what was read); False at the end of the file."""
+        if self.eof:
+            return False
+        data = self.fh.read(CHUNK)
+        self.eof = not data
+        try:
+            text = self.utf8.decode(data, final=self.eof)
+        except UnicodeDecodeError:
+            raise _Fallback from None
+        rest = self.buf[self.pos:]
+        self.buf, self.pos = rest + text, 0
+        if "\\u" in self.buf and _SURROGATE.search(self.buf) and _LONE_SURROGATE.search(self.buf):
+            raise _Fallback       # the strict path decides whether it is a lone surrogate
+        return bool(text) or not self.eof
