@@ -10,6 +10,7 @@ violation (fail closed), never a crash or a skip.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -56,14 +57,19 @@ def run_stack_rule(rule: Rule, graph: StackGraph, ctx: RuleContext) -> list[tupl
         return [("", failed_message(rule, e))]
 
 
-_STACK_OF: list[Any] = [None, ""]  # (args, stack) of the last args: every policy of a resource gets the same
+# (weak reference to the last args, its stack): every policy of a resource gets the same args object. Weak:
+# the last args of an evaluation is the stack policies' one, which holds every resource's view.
+_STACK_OF: list[Any] = [lambda: None, ""]
 
 
 def _stack_of(args: Any) -> str:
     """current_stack() once per args object rather than once per policy (it reads the environment)."""
-    if _STACK_OF[0] is not args:
+    if _STACK_OF[0]() is not args:
         _STACK_OF[1] = current_stack()
-        _STACK_OF[0] = args
+        try:
+            _STACK_OF[0] = weakref.ref(args)
+        except TypeError:  # not weakly referenceable: not remembered
+            _STACK_OF[0] = lambda: None
     return _STACK_OF[1]
 
 
@@ -76,7 +82,7 @@ class _Contexts:
     def __call__(self, args: Any) -> RuleContext:
         get_config = getattr(args, "get_config", None)
         config = (get_config() if get_config is not None else None) or {}
-        stack = _STACK_OF[1] if _STACK_OF[0] is args else _stack_of(args)
+        stack = _STACK_OF[1] if _STACK_OF[0]() is args else _stack_of(args)
         last = self._last
         if last is not None and last[1] == stack and last[0] == config:
             return last[2]
