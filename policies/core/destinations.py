@@ -223,11 +223,27 @@ def _endpoint_outcome(e: Endpoint, ref: Ref, ok: Allowed) -> Outcome:
 
 
 def judge_local(ref: Ref, ctx: RuleContext, what: str = "data is sent there") -> Outcome:
-    """What the reference itself (and the declared endpoints) says; DEFER when only the graph can tell."""
+    """What the reference itself (and the declared endpoints) says; DEFER when only the graph can tell.
+
+    Memoised per context and endpoints record: the same references recur on thousands of resources.
+    """
     ok = allowed(ctx)
     if ref.kind in ("unknown", "secret"):
         return DEFER  # it may be another resource's output: only the graph's dependencies can tell
-    e = find(load_endpoints(ctx.stack), ref.kind, ref.value)
+    endpoints = load_endpoints(ctx.stack)
+    d = ctx.__dict__
+    memo = d.get("_judged")
+    if memo is None or memo[0] is not endpoints:
+        memo = d["_judged"] = (endpoints, {})
+    key = (ref, what)
+    found = memo[1].get(key)
+    if found is None:
+        found = memo[1][key] = _judge_local(ref, ok, endpoints, what)
+    return found
+
+
+def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: str) -> Outcome:
+    e = find(endpoints, ref.kind, ref.value)
     if e is not None:
         return _endpoint_outcome(e, ref, ok)
     if ref.kind == "region":
@@ -239,7 +255,7 @@ def judge_local(ref: Ref, ctx: RuleContext, what: str = "data is sent there") ->
     if ref.kind == "arn":
         return _judge_arn(ref, ok, what)
     if ref.kind == "bucket":
-        e = find(load_endpoints(ctx.stack), "host", f"{ref.value}.s3.amazonaws.com")
+        e = find(endpoints, "host", f"{ref.value}.s3.amazonaws.com")
         return _endpoint_outcome(e, ref, ok) if e is not None else DEFER
     if ref.kind == "azure-id":
         rid = ref.value.lower()

@@ -48,25 +48,38 @@ def needs_cmk(view: ResourceView, recorded: str | None = None) -> bool:
     return classification(view, recorded) in HIGH_CLASSIFICATIONS
 
 
+_LINK_KEYS = (
+    "bucket",
+    "name",
+    "identifier",
+    "id",
+    "arn",
+    "resourceName",
+    "accountName",
+    "serverName",
+    "vaultName",
+    "workspaceName",
+)
+
+
 def linked(graph: StackGraph, target: ResourceView, types: tuple[str, ...], field: str) -> list[ResourceView]:
-    """Resources of `types` whose input `field` refers to `target` (property dependency or same name/id)."""
+    """Resources of `types` whose input `field` refers to `target` (property dependency or same name/id).
+
+    Kept per graph: several rules link the same resources (a bucket to its encryption configuration).
+    """
+    known = graph.__dict__.setdefault("_linked", {})
+    key = (id(target), types, field)
+    hit = known.get(key)
+    if hit is not None and hit[0] is target:
+        return list(hit[1])
     names = {target.name}
-    for k in (
-        "bucket",
-        "name",
-        "identifier",
-        "id",
-        "arn",
-        "resourceName",
-        "accountName",
-        "serverName",
-        "vaultName",
-        "workspaceName",
-    ):
+    for k in _LINK_KEYS:
         v = target.input(k)
         if isinstance(v, str) and not is_unknown(v):
             names.add(v)
-    return graph.referring(types, field, target.urn, names)
+    found = graph.referring(types, field, target.urn, names)
+    known[key] = (target, tuple(found))
+    return found
 
 
 @functools.lru_cache(maxsize=4096)

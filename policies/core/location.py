@@ -130,8 +130,31 @@ def _needs_location(view: ResourceView) -> bool:
     return class_of(t) not in LOCATION_FREE
 
 
+_NOT_YET = object()
+
+
 def effective_location(view: ResourceView, graph: StackGraph | None = None) -> Location | None:
-    """The location a resource's data lives in (None: the resource has no location of its own)."""
+    """The location a resource's data lives in (None: the resource has no location of its own).
+
+    Computed once per view and graph: several rules ask. Without a graph it depends on the inputs, type and
+    provider only (the view's shared memo); over a graph also on the view's dependencies (kept by the graph).
+    """
+    if graph is None:
+        memo = view.memo
+        loc = memo.get("_location", _NOT_YET)
+        if loc is _NOT_YET:
+            loc = memo["_location"] = _effective_location(view, None)
+        return loc  # type: ignore[return-value]
+    known = graph.__dict__.setdefault("_locations", {})
+    hit = known.get(id(view))
+    if hit is not None and hit[0] is view:
+        return hit[1]
+    loc = _effective_location(view, graph)
+    known[id(view)] = (view, loc)
+    return loc
+
+
+def _effective_location(view: ResourceView, graph: StackGraph | None) -> Location | None:
     if not _needs_location(view):
         return None
     off_site = _off_site(view)

@@ -14,41 +14,20 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
+from policies.core.reference_text import QUIET, QUIET_MAX, json_doc, text_plan, yaml_doc
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
 REDACTED = "[secret]"  # what the gate hands a policy for a secret it cannot read
 
-_ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
-_AZURE_ID = re.compile(r"/subscriptions/[0-9a-zA-Z*-]+(?:/[^\s\"',;?)]+)?", re.I)
-_URL = re.compile(r"\b([a-z][a-z0-9+.-]*)://(?:[^/\s@\"']*@)?(\[[0-9a-f:]+\]|[^/\s:?#\"',;)]+)", re.I)
-_MAIL = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,})", re.I)
-_CLOUD_HOST = re.compile(
-    r"(?:[a-z0-9-]+\.)+(?:amazonaws\.com(?:\.cn)?|aws|windows\.net|azure\.(?:com|net|us|cn)|azurewebsites\.net|"
-    r"cloudapp\.net|cloudfront\.net|azureedge\.net|azurefd\.net|trafficmanager\.net|azure-api\.net|"
-    r"azurecr\.io|azurecontainer\.io|azurecontainerapps\.io|chinacloudapi\.cn|usgovcloudapi\.net|"
-    r"azurestaticapps\.net|azure-devices\.net|servicebus\.windows\.net|on\.aws|api\.aws)\b",
-    re.I,
-)
-_BARE_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24})\.?$", re.I)
-_AWS_REGION = re.compile(
-    r"\b(?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov|-iso[a-z]?)?-"
-    r"(?:north|south|east|west|central|northeast|northwest|southeast|southwest|de-east)-\d\b",
-    re.I,
-)
-_IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
-_ANY_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}\.?$", re.I)
-_CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+);.*?EndpointSuffix=([a-z0-9.]+)", re.I | re.S)
 _REGION_KEY = re.compile(r"(?i)(region|location)(name)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
 _DEST_KEY = re.compile(
@@ -63,6 +42,7 @@ SKIP_KEYS = frozenset({"description", "displayName", "$schema"})
 _TAG_KEYS = frozenset({"tags", "tagsAll"})
 _IMAGE_KEYS = frozenset({"image", "imageUri"})
 _ZONE_KEYS = frozenset({"zoneName", "privateZoneName"})
+_DESCRIBING = SKIP_KEYS | _TAG_KEYS | _IMAGE_KEYS | _ZONE_KEYS  # _skipped is False for any other key
 _POINTER = re.compile(r"://|\barn:|/subscriptions/", re.I)
 # Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
 # rules, not as a reference).
@@ -72,93 +52,9 @@ BUCKET_TYPES = frozenset(
     {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket"}
 )
 _BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BUCKET_OWN = frozenset(
     {"bucket", "bucketPrefix", "bucketDomainName", "bucketRegionalDomainName", "arn", "id"}
 )
-# Top-level-domain labels a bare string must end in to count as a hostname (file names like main.py,
-# settings.yaml or app.handler must not): generic TLDs, EEA and common country codes, reserved names.
-TLDS = frozenset(
-    [
-        "com",
-        "net",
-        "org",
-        "io",
-        "eu",
-        "be",
-        "nl",
-        "de",
-        "fr",
-        "lu",
-        "ie",
-        "at",
-        "dk",
-        "se",
-        "fi",
-        "es",
-        "it",
-        "pt",
-        "pl",
-        "cz",
-        "sk",
-        "hu",
-        "ro",
-        "bg",
-        "gr",
-        "hr",
-        "si",
-        "ee",
-        "lv",
-        "lt",
-        "mt",
-        "cy",
-        "is",
-        "no",
-        "li",
-        "ch",
-        "uk",
-        "us",
-        "ca",
-        "au",
-        "nz",
-        "jp",
-        "cn",
-        "ru",
-        "in",
-        "br",
-        "za",
-        "sg",
-        "hk",
-        "kr",
-        "tw",
-        "cloud",
-        "app",
-        "dev",
-        "ai",
-        "co",
-        "biz",
-        "info",
-        "gov",
-        "edu",
-        "mil",
-        "int",
-        "tech",
-        "online",
-        "site",
-        "xyz",
-        "example",
-        "test",
-        "invalid",
-        "localhost",
-        "internal",
-        "local",
-        "lan",
-        "corp",
-        "aws",
-    ]
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Ref:
     """One reference found in the inputs."""
@@ -171,10 +67,6 @@ class Ref:
     """The ARN, Azure id, hostname or region text (never a secret's value)."""
     principal: bool = False
     """Names a service, not a place: under an IAM `Principal`, or a bare `<service>.amazonaws.com`."""
-
-
-_CLOUD_HINTS = (".com", ".net", ".io", ".aws", ".us", ".cn", "accountname=")
-_REGION_HINT = re.compile(r"-\d")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -204,10 +96,6 @@ def _skipped(key: str, value: Any, top: bool) -> bool:
             return True
         return isinstance(value, str) and " " in value.strip() and not _POINTER.search(value)
     return False
-
-
-def _service_name(host: str) -> bool:
-    return host.count(".") == 2 and host.endswith(".amazonaws.com")
 
 
 def _b64(value: str) -> str:
@@ -243,10 +131,12 @@ class _Scanner:
             own = self.own if top else ()
             for k, v in value.items():
                 tv = type(v)
-                if k in own or (type(k) is str and _skipped(k, v, top)):
+                if k in own or (
+                    type(k) is str and (k in _DESCRIBING or _free_text(k)) and _skipped(k, v, top)
+                ):
                     continue
                 if tv is str:  # the common case, inline: short strings hold no reference
-                    if len(v) >= 4 or v in UNKNOWN_VALUES:
+                    if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, k, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, k, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(
@@ -285,63 +175,31 @@ class _Scanner:
         if (
             s[0] in "{[ \n"
             and s.lstrip()[:1] in ("{", "[")
-            and self.document(s, path, json.loads, "(json)", principal)
+            and self.document(s, path, json_doc, "(json)", principal)
         ):
             return
-        if "\n" in s and ":" in s and self.document(s, path, yaml.safe_load, "(yaml)", principal):
+        if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
-        if region_key:
-            self.add(path, "region", s.strip())
-        elif bucket_key and _BUCKET_NAME.match(s):
-            self.add(path, "bucket", s)  # an S3 bucket by name: only the stack (or a record) can place it
+        plan = text_plan(s, region_key, bucket_key, dest_key, principal)
+        if plan is None:
+            if key and not key.endswith("Base64"):  # nothing here under this key, wherever it occurs
+                if len(QUIET) >= QUIET_MAX:
+                    QUIET.clear()
+                QUIET.add((s, key, principal))
+            return
+        pre, found, tokens = plan
+        for kind, value, named in pre:
+            self.add(path, kind, value, named)
         before = len(self.refs)
-        if ":" in s:
-            self._colon(s, path, principal)
-        if "." in s:
-            self._dotted(s, path, principal, dest_key)
-        if "-" in s and len(self.refs) == before and _REGION_HINT.search(s):
-            for m in _AWS_REGION.finditer(s):  # region tokens inside ARNs/hosts are judged with those
-                self.add(path, "region", m.group(0).lower())
-
-    def _colon(self, s: str, path: str, principal: bool) -> None:
-        if "arn:" in s:
-            for m in _ARN.finditer(s):
-                self.add(path, "arn", m.group(0), principal)
-        if "://" in s:
-            for m in _URL.finditer(s):
-                self.add(path, "host", m.group(2).lower().rstrip("."), principal)
-
-    def _dotted(self, s: str, path: str, principal: bool, dest_key: bool) -> None:
-        if "ubscriptions/" in s or "UBSCRIPTIONS/" in s:
-            for m in _AZURE_ID.finditer(s):
-                self.add(path, "azure-id", m.group(0).rstrip("/"))
-        if "@" in s:
-            for m in _MAIL.finditer(s):
-                self.add(path, "host", m.group(1).lower())
-        low = s.lower()
-        if any(x in low for x in _CLOUD_HINTS):
-            for m in _CLOUD_HOST.finditer(s):
-                host = m.group(0).lower()
-                # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
-                named = principal or (_service_name(host) and f"://{host}" not in low)
-                self.add(path, "host", host, named)
-            if "accountname=" in low:
-                for m in _CONN_ACCOUNT.finditer(s):
-                    self.add(path, "host", f"{m.group(1)}.blob.{m.group(2)}".lower())
-        bare = low.strip().rstrip(".")
-        if " " in bare or "/" in bare:
-            return
-        if _IP.match(bare) or (dest_key and _ANY_HOST.match(bare)):
-            self.add(path, "host", bare)  # an IP anywhere; any host in a destination field
-        elif (m := _BARE_HOST.match(bare)) and m.group(1) in TLDS:
-            self.add(path, "host", bare, principal or _service_name(bare))
+        for kind, value, named in found:
+            self.add(path, kind, value, named)
+        if tokens and len(self.refs) == before:  # region tokens inside ARNs/hosts are judged with those
+            for value in tokens:
+                self.add(path, "region", value)
 
     def document(self, s: str, path: str, parse: Any, mark: str, principal: bool) -> bool:
-        try:
-            doc = parse(s)
-        except Exception:  # not a document after all: scanned as text
-            return False
-        if not isinstance(doc, dict | list):
+        doc = parse(s)
+        if not isinstance(doc, dict | list):  # not a document after all: scanned as text
             return False
         self.walk(doc, f"{path}{mark}", "", False, principal)
         # the text itself still counts (scripts in YAML values, region tokens in command lines)
@@ -357,11 +215,11 @@ def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[R
 
 def references(view: ResourceView) -> list[Ref]:
     """The references of a resource's inputs (computed once per view)."""
-    d = view.__dict__
-    refs = d.get("_refs")
+    m = view.memo
+    refs = m.get("_refs")
     if refs is None:
         own = OWN_KEYS | _BUCKET_OWN if view.type in BUCKET_TYPES else OWN_KEYS
-        refs = d["_refs"] = scan(view.raw if "_inputs" not in d else view.inputs, own=own)
+        refs = m["_refs"] = scan(view.raw if "_inputs" not in m else view.inputs, own=own)
     return refs
 
 

@@ -38,6 +38,8 @@ _NAME_KEYS = (
 )
 _WRAPPERS = (_DictProxy, _ListProxy, dict, _Secret)
 _SCALARS = (str, int, float, bool, list)
+_PLAIN_SCALARS = frozenset({str, int, float, bool})  # plain() returns these as they are
+_MISSING = object()
 
 
 def is_unknown(value: Any) -> bool:
@@ -145,42 +147,70 @@ class ResourceView:
     property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     protect: bool = False
     custom: bool = True
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Values computed once from (type, raw, provider): shared by every view of the same inputs object
+    (the gate hands a resource's inputs to the resource policies and to the stack policies)."""
 
-    # Lazily computed values live in __dict__ (functools.cached_property takes a lock per access in 3.11).
+    # Lazily computed values live in `memo` (functools.cached_property takes a lock per access in 3.11).
     @property
     def inputs(self) -> dict[str, Any]:
         """All inputs, unwrapped (computed once)."""
-        d = self.__dict__
-        value = d.get("_inputs")
+        m = self.memo
+        value = m.get("_inputs")
         if value is None:
             value = plain(self.raw)
-            value = d["_inputs"] = value if isinstance(value, dict) else {}
+            value = m["_inputs"] = value if isinstance(value, dict) else {}
         return value
 
     def input(self, key: str, default: Any = None) -> Any:
-        """One top-level input, unwrapped without unwrapping the others."""
-        inputs = self.__dict__.get("_inputs")
+        """One top-level input, unwrapped without unwrapping the others (each key once)."""
+        one = self.memo.get("_one")  # the hot path: a key asked before (proxied inputs only)
+        if one is not None:
+            value = one.get(key)
+            if value is not None:
+                return value
+        return self._input(key, default)
+
+    def _input(self, key: str, default: Any) -> Any:
+        m = self.memo
+        inputs = m.get("_inputs")
         if inputs is None:
             raw = self.raw
-            if type(raw) is _DictProxy:
+            if type(raw) is _DictProxy:  # immutable for the evaluation: unwrapped values are kept
                 value = raw._DictProxy__target.get(key)
-                return default if value is None else plain(value)
+                if value is None:
+                    return default
+                one = m.get("_one")
+                if one is None:
+                    one = m["_one"] = {}
+                value = one[key] = value if type(value) in _PLAIN_SCALARS else plain(value)
+                return value
             return self.inputs.get(key, default)
         return inputs.get(key, default)
 
     @property
     def cloud(self) -> str:
-        d = self.__dict__
-        value = d.get("_cloud")
+        m = self.memo
+        value = m.get("_cloud")
         if value is None:
-            value = d["_cloud"] = cloud_of(self.type)
+            value = m["_cloud"] = cloud_of(self.type)
         return value
 
     def get(self, path: str) -> Any:
         """Input at a dotted path (None when absent; may be an unknown sentinel)."""
+        got = self.memo.get("_got")
+        if got is not None:
+            value = got.get(path, _MISSING)
+            if value is not _MISSING:
+                return value
         head, _, rest = path.partition(".")
         value = self.input(head)
-        return get_path(value, rest) if rest and value is not None else value
+        value = get_path(value, rest) if rest and value is not None else value
+        if type(self.raw) is _DictProxy:  # immutable for the evaluation: several rules ask the same paths
+            if got is None:
+                got = self.memo["_got"] = {}
+            got[path] = value
+        return value
 
     @property
     def tags(self) -> Any:
@@ -190,10 +220,10 @@ class ResourceView:
     @property
     def tag_info(self) -> tuple[dict[str, Any] | None, str | None]:
         """(tags, problem) computed once per view: several rules look at the tags."""
-        d = self.__dict__
-        value = d.get("_tag_info")
+        m = self.memo
+        value = m.get("_tag_info")
         if value is None:
-            value = d["_tag_info"] = self._tag_info()
+            value = m["_tag_info"] = self._tag_info()
         return value
 
     def _tag_info(self) -> tuple[dict[str, Any] | None, str | None]:
@@ -233,54 +263,6 @@ def provider_default_tags(provider: ProviderView | None) -> dict[str, Any] | Non
     return tags if isinstance(tags, dict) else None
 
 
-def view_from_args(args: Any) -> ResourceView:
-    """The view of a pulumi_policy ResourceValidationArgs / PolicyResource (cached on the args object).
-
-    The gate passes the same args object to every policy of a resource, so the unwrap happens once.
-    """
-    cached = getattr(args, "_dosis_view", None)
-    if cached is not None:
-        return cached
-    prov = getattr(args, "provider", None)
-    provider = None
-    if prov is not None:
-        provider = getattr(prov, "_dosis_view", None)
-        if provider is None:
-            pprops = plain(prov.props)
-            provider = ProviderView(
-                prov.resource_type, pprops if isinstance(pprops, dict) else {}, prov.urn, prov.name
-            )
-            with contextlib.suppress(AttributeError):  # slotted objects: no cache
-                prov._dosis_view = provider
-    opts = getattr(args, "opts", None)
-    parent = getattr(args, "parent", None)
-    parent_urn = (
-        parent.urn
-        if parent is not None and hasattr(parent, "urn")
-        else (getattr(opts, "parent", None) if opts is not None else None)
-    )
-    deps = tuple(d.urn for d in getattr(args, "dependencies", None) or ())
-    pdeps = {
-        k: tuple(d.urn for d in v) for k, v in (getattr(args, "property_dependencies", None) or {}).items()
-    }
-    view = ResourceView(
-        type=args.resource_type,
-        raw=args.props,
-        urn=args.urn,
-        name=args.name,
-        provider=provider,
-        parent=parent_urn or None,
-        dependencies=deps,
-        property_dependencies=pdeps,
-        protect=bool(getattr(opts, "protect", False)) if opts is not None else False,
-        # The engine gives every custom resource a provider (explicit or default) and none to components.
-        custom=provider is not None or args.resource_type.startswith("pulumi:providers:"),
-    )
-    with contextlib.suppress(AttributeError):  # slotted objects: no cache
-        args._dosis_view = view
-    return view
-
-
 class StackGraph:
     """All resources of a stack with lookups by URN, type and name, for stack rules."""
 
@@ -307,7 +289,7 @@ class StackGraph:
         if self._by_name is None:
             idx: dict[str, list[ResourceView]] = {}
             for r in self.resources:
-                src = r.__dict__.get("_inputs")
+                src = r.memo.get("_inputs")
                 if src is None:  # names are plain strings: read them without unwrapping the proxy
                     src = r.raw._DictProxy__target if type(r.raw) is _DictProxy else r.raw
                 keys = {r.name}
@@ -361,17 +343,6 @@ class _RefIndex:
                 parts = v.split("/")
                 for k in range(1, len(parts)):
                     self.by_suffix.setdefault("/".join(parts[k:]), []).append(i)
-
-
-def graph_from_args(args: Any) -> StackGraph:
-    """The graph of a pulumi_policy StackValidationArgs (cached on the args object)."""
-    cached = getattr(args, "_dosis_graph", None)
-    if cached is not None:
-        return cached
-    graph = StackGraph(view_from_args(r) for r in args.resources)
-    with contextlib.suppress(AttributeError):  # slotted objects: no cache
-        args._dosis_graph = graph
-    return graph
 
 
 def json_document(value: Any) -> tuple[Any, str | None]:

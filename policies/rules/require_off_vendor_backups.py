@@ -155,7 +155,12 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
               and not linked(graph, r, ACCESS_LOGGING, "targetBucket")]
     for store in copies:
         out.extend((store.urn, f"off-vendor copy store: {m}") for m in judge_store(graph, store, None))
-    sources = [r for r in graph.by_type(*SOURCES) if r not in copies and needs_cmk(r, recorded)]
+    # `r not in copies`, looked up among the copies of the same URN (views are equal only with equal URNs)
+    copy_of_urn: dict[str, list[ResourceView]] = {}
+    for c in copies:
+        copy_of_urn.setdefault(c.urn, []).append(c)
+    sources = [r for r in graph.by_type(*SOURCES)
+               if r not in copy_of_urn.get(r.urn, ()) and needs_cmk(r, recorded)]
     if not sources:
         return out
     entries, problem = _entries(ctx.stack)

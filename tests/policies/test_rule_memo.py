@@ -1,0 +1,105 @@
+"""The memoisation that makes rule evaluation fast must not change what rules see or say."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pulumi_policy.policy import PolicyProviderResource, PolicyResource, ResourceValidationArgs
+from pulumi_policy.proxy import unknown_checking_proxy
+
+from policies.core.args_view import view_from_args
+from policies.core.crossguard import run_stack_rule
+from policies.core.location import effective_location
+from policies.core.references import references, scan
+from policies.core.rule import Rule, RuleContext
+from policies.core.stack_findings import stack_findings
+from policies.core.view import ResourceView, StackGraph
+
+PROVIDER = PolicyProviderResource("pulumi:providers:aws", {"region": "eu-west-1"}, "urn:prov", "default")
+INPUTS = {"name": "q", "redrivePolicy": '{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:dlq"}',
+          "tags": {"classification": "vertrouwelijk"}, "maybe": None}
+
+
+def _args(props: object, type_: str = "aws:sqs/queue:Queue") -> ResourceValidationArgs:
+    return ResourceValidationArgs(type_, props, "urn:q", "q", None, PROVIDER, {}, {})
+
+
+def test_view_from_args_sets_every_field_like_the_constructor() -> None:
+    view = view_from_args(_args(unknown_checking_proxy(dict(INPUTS))))
+    fields = {f.name for f in dataclasses.fields(ResourceView)}
+    assert fields <= set(vars(view))
+    again = ResourceView(**{f: getattr(view, f) for f in fields})
+    assert again == view
+
+
+def test_resource_and_stack_views_of_one_inputs_object_share_their_memo() -> None:
+    props = unknown_checking_proxy(dict(INPUTS))
+    args = _args(props)
+    stack = PolicyResource("aws:sqs/queue:Queue", props, "urn:q", "q", None, PROVIDER, None, [], {})
+    view, stack_view = view_from_args(args), view_from_args(stack)
+    assert view is not stack_view and view.memo is stack_view.memo
+    assert references(view) is references(stack_view)
+    assert effective_location(view) is effective_location(stack_view)
+    other = view_from_args(_args(props, "aws:sqs/queuePolicy:QueuePolicy"))
+    assert other.memo is not view.memo  # another type: computed on its own
+
+
+def test_cached_inputs_answer_like_the_uncached_ones() -> None:
+    proxied = view_from_args(_args(unknown_checking_proxy(dict(INPUTS))))
+    plain = ResourceView(type="aws:sqs/queue:Queue", raw=dict(INPUTS))
+    for _ in range(2):  # the second round reads the memo
+        assert proxied.input("maybe", "default") == "default"
+        assert proxied.input("tags") == plain.input("tags") == {"classification": "vertrouwelijk"}
+        assert proxied.get("tags.classification") == "vertrouwelijk"
+        assert proxied.get("tags.missing") is None and proxied.input("absent", 3) == 3
+    assert [r.value for r in references(proxied)] == [r.value for r in scan(dict(INPUTS))]
+
+
+def test_scanned_strings_replay_the_order_dependent_dedupe() -> None:
+    arn = "arn:aws:sqs:eu-west-1:123456789012:q"
+    for _ in range(2):  # the second scan replays memoised strings
+        refs = scan({"a": arn, "b": f"{arn} in us-east-1"})
+        assert [(r.path, r.kind, r.value) for r in refs] == [
+            ("a", "arn", arn), ("b", "region", "eu-west-1"), ("b", "region", "us-east-1")]
+        assert [(r.kind, r.value) for r in scan({"b": f"{arn} in us-east-1"})] == [("arn", arn)]
+
+
+def _counting_rule(reads: str) -> tuple[Rule, list[int]]:
+    calls: list[int] = []
+
+    def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
+        calls.append(1)
+        value = ctx.config.get("a") if reads == "a" else sorted(ctx.config.items())
+        return [("", f"saw {value}")]
+
+    rule = Rule(id="require-memo-probe", title="The memo probe sees the config it was given.", severity="low",
+                remediation="Nothing to change here, it is a test.", controls=("LOC-01",), check=check,
+                module="tests.require_memo_probe", scope="stack")
+    return rule, calls
+
+
+def test_stack_findings_are_reused_only_for_a_config_that_agrees_on_what_was_read() -> None:
+    rule, calls = _counting_rule("a")
+    graph = StackGraph([])
+
+    def judged(config: dict[str, int], stack: str = "s", on: StackGraph = graph) -> list[tuple[str, str]]:
+        return stack_findings(rule, on, RuleContext(config=config, stack=stack), run_stack_rule)
+
+    first = judged({"a": 1})
+    assert judged({"a": 1, "b": 2}) == first
+    assert len(calls) == 1
+    assert judged({"a": 2}) == [("", "saw 2")]
+    assert judged({"a": 1}, stack="t") == first
+    assert len(calls) == 3  # another value, another stack: judged again
+    assert judged({"a": 1}, on=StackGraph([])) == first
+    assert len(calls) == 4  # another graph
+
+
+def test_stack_findings_of_a_rule_that_reads_the_whole_config_need_an_equal_config() -> None:
+    rule, calls = _counting_rule("all")
+    graph = StackGraph([])
+    stack_findings(rule, graph, RuleContext(config={"a": 1}, stack="s"), run_stack_rule)
+    assert stack_findings(rule, graph, RuleContext(config={"a": 1, "b": 2}, stack="s"),
+                          run_stack_rule) == [("", "saw [('a', 1), ('b', 2)]")]
+    stack_findings(rule, graph, RuleContext(config={"a": 1}, stack="s"), run_stack_rule)
+    assert len(calls) == 2
