@@ -55,7 +55,7 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
         reports.append(evaluate(
             state, stack=stack, project=meta[stack]["project"], stack_config=meta[stack]["config"],
             packs=packs, pack_config=pack_config, mode=args.policy_mode,
-            source=sources.get(stack, f"stack {stack}"), deadlines=deadlines,
+            source=sources.get(stack, f"stack {stack}"), deadlines=deadlines, jobs=args.settings.jobs,
         ))
     timings["evaluation"] = time.perf_counter() - started
     for report in reports:

@@ -27,7 +27,7 @@ from inspect import isawaitable
 from pathlib import Path
 from typing import Any
 
-from gate.deadlines import DeadlineExceeded, Deadlines, no_hard_exit, watchdog
+from gate.deadlines import DeadlineExceeded, Deadlines, Watchdog, no_hard_exit, watchdog
 from gate.errors import UsageError
 from gate.findings import deadline_detail, join_message, raised_message, unknown_message, violation
 from gate.model import PolicyRun, StackReport, Violation
@@ -48,6 +48,7 @@ from gate.packs import (
     runtime_options,
     struct_round_trip,
 )
+from gate.parallel_eval import workers
 from gate.policy_config import PolicyConfig, load_pack_config, normalize_initial_config, reconcile
 from gate.state_view import (
     StateResource,
@@ -73,8 +74,10 @@ PACK_VERSION = "0.0.1"  # what a Python pack reports in its diagnostics (pulumi_
 def evaluate(state: dict[str, Any], *, stack: str, project: str, stack_config: dict[str, Any] | None = None,
              packs: list[Path], pack_config: dict[str, dict[str, Any]] | None = None,
              mode: str = "inprocess", dry_run: bool = True, source: str = "state",
-             deadlines: Deadlines | None = None) -> StackReport:
+             deadlines: Deadlines | None = None, jobs: int = 1) -> StackReport:
     """Judge one stack's checkpoint with the given packs; returns the stack's report.
+
+    `jobs` > 1: a large state is judged in up to that many forked processes (gate.parallel_eval).
 
     `pack_config` maps a pack (name or directory name) to the JSON object of its --policy-pack-config
     file (see load_pack_config). Bad packs or config raise gate.errors.UsageError (exit 2).
@@ -86,7 +89,7 @@ def evaluate(state: dict[str, Any], *, stack: str, project: str, stack_config: d
     try:
         return _evaluate(state, stack=stack, project=project, stack_config=stack_config, packs=packs,
                          pack_config=pack_config, mode=mode, dry_run=dry_run, source=source,
-                         deadlines=deadlines or Deadlines.from_env())
+                         deadlines=deadlines or Deadlines.from_env(), jobs=jobs)
     finally:
         if paused:
             gc.enable()
@@ -94,7 +97,7 @@ def evaluate(state: dict[str, Any], *, stack: str, project: str, stack_config: d
 
 def _evaluate(state: dict[str, Any], *, stack: str, project: str, stack_config: dict[str, Any] | None,
               packs: list[Path], pack_config: dict[str, dict[str, Any]] | None, mode: str, dry_run: bool,
-              source: str, deadlines: Deadlines) -> StackReport:
+              source: str, deadlines: Deadlines, jobs: int = 1) -> StackReport:
     resources = index_state(state, source)
     types, regions = summarize(resources)
     report = StackReport(stack=stack, resources=len(resources), resource_types=types, regions=regions)
@@ -108,7 +111,7 @@ def _evaluate(state: dict[str, Any], *, stack: str, project: str, stack_config: 
         with cli_environment(project=project, stack=stack, stack_config=stack_config or {}, dry_run=dry_run):
             ctx = contextvars.copy_context()
             violations, runs = ctx.run(_evaluate_inprocess, resources, packs, pack_config, project, stack,
-                                       dry_run, deadlines)
+                                       dry_run, deadlines, jobs)
     else:
         raise UsageError(f"unknown evaluation mode {mode!r} (inprocess or grpc)")
     report.violations = violations
@@ -184,14 +187,15 @@ def _bind(packs: list[LoadedPack], pack_config: dict[str, dict[str, Any]] | None
 
 def _evaluate_inprocess(resources: list[StateResource], pack_dirs: list[Path],
                         pack_config: dict[str, dict[str, Any]] | None, project: str, stack: str,
-                        dry_run: bool, deadlines: Deadlines) -> tuple[list[Violation], list[PolicyRun]]:
+                        dry_run: bool, deadlines: Deadlines, jobs: int = 1,
+                        ) -> tuple[list[Violation], list[PolicyRun]]:
     """Load the packs, then run every active policy under the watchdog (see gate.deadlines)."""
     configure_runtime(project, stack, dry_run)
     packs = [load_pack(d, deadlines.pack_start) for d in pack_dirs]
     bound = _bind(packs, pack_config)
     check_config_names(pack_config, packs)
     with watchdog(deadlines.policy) as dog, no_hard_exit():
-        _run_policies(resources, bound, dog or _NoDog(), deadlines.policy)
+        _run_policies(resources, bound, dog or _NoDog(), deadlines.policy, workers(jobs, len(resources)))
     found = sorted((item for b in bound for item in b.found), key=lambda item: item[0])
     return [v for _, v in found], [b.run for b in bound]
 
@@ -249,9 +253,11 @@ def _views(resources: list[StateResource], by_urn: dict[str, StateResource], for
     return provider_of, options_of, stack_views
 
 
-def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any, seconds: float) -> None:
+def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any, seconds: float,
+                  workers: int = 1) -> None:
+    """Every active policy: the resource policies per resource, then the stack policies; with
+    `workers` > 1, in forked processes (gate.parallel_eval) with the same findings in the same order."""
     import pulumi_policy
-    from pulumi_policy.policy import ResourceValidationArgs, StackValidationArgs
 
     active = [b for b in bound if b.level != "disabled"]
     resource_policies = [b for b in active if isinstance(b.policy, pulumi_policy.ResourceValidationPolicy)]
@@ -261,47 +267,86 @@ def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any,
     type_counts = Counter(r.type for r in resources)
     for b in resource_policies:
         b.run.resources_checked = applicable_count(b.types, type_counts)
-    applicable: dict[str, list[_Bound]] = {}
-    dog.busy = True
-    for r in resources:
-        todo = applicable.get(r.type)
-        if todo is None:
-            todo = applicable[r.type] = [b for b in resource_policies if b.types is None or r.type in b.types]
-        if not todo:
-            continue
-        if stack_views:   # the stack view's options, provider and (where inputs were not replaced) props
-            view = stack_views[r.index]
-            same = not r.outputs or r.outputs is r.inputs or r.outputs == r.inputs
-            args = ResourceValidationArgs(r.type, view.props if same else inputs_view(r, view.props), r.urn,
-                                          r.name, view.opts, view.provider, None, {})
-        else:
-            args = ResourceValidationArgs(r.type, proxied(r.inputs), r.urn, r.name, options_of(r),
-                                          provider_of(r), None, {})
-        for b in todo:  # the hot loop: _call inlined
-            args._ResourceValidationArgs__config = b.config.copy() if b.config else {}  # type: ignore[attr-defined]
-            b.resource = r
-            dog.seq += 1
-            try:
-                result = b.validate(args, b.reporter)
-                if result is not None:
-                    _await(result)
-            except KeyboardInterrupt:
-                raise
-            except BaseException as e:   # SystemExit and the deadline too: never a pass
-                if _failed(b, e, r.urn, r.type, r.index, seconds):
-                    resource_policies.remove(b)     # hung: not run again (its finding says so)
-                    applicable.clear()
+    for b in stack_policies:
+        b.run.resources_checked = len(resources)
+        b.stack_lookup = by_urn
+    loop = _Loop(resources, resource_policies, stack_policies, stack_views, provider_of, options_of, seconds)
+    if workers > 1 and isinstance(dog, Watchdog):
+        from gate.parallel_eval import run_parallel
 
-    if stack_policies:
-        stack_args = StackValidationArgs(stack_views, None, {})
-        for b in stack_policies:
+        dog.busy = False     # the workers have watchdogs of their own; this process only waits
+        run_parallel(loop, bound, workers)
+        return
+    dog.busy = True
+    loop.resource_range(dog, 0, len(resources))
+    loop.stack(dog, stack_policies)
+    dog.busy = False
+
+
+@dataclass
+class _Loop:
+    """The evaluation of a range of resources and of some stack policies: what a worker runs."""
+
+    resources: list[StateResource]
+    resource_policies: list[_Bound]
+    stack_policies: list[_Bound]
+    stack_views: list[Any]
+    provider_of: Any
+    options_of: Any
+    seconds: float
+
+    def resource_range(self, dog: Any, lo: int, hi: int) -> set[int]:
+        """Run the resource policies on resources[lo:hi]; the ids of the policies that overran/exited."""
+        from pulumi_policy.policy import ResourceValidationArgs
+
+        resource_policies = list(self.resource_policies)
+        stack_views, seconds = self.stack_views, self.seconds
+        applicable: dict[str, list[_Bound]] = {}
+        stopped: set[int] = set()
+        for r in self.resources[lo:hi]:
+            todo = applicable.get(r.type)
+            if todo is None:
+                todo = applicable[r.type] = [b for b in resource_policies
+                                             if b.types is None or r.type in b.types]
+            if not todo:
+                continue
+            if stack_views:   # the stack view's options, provider and (where inputs were not replaced) props
+                view = stack_views[r.index]
+                same = not r.outputs or r.outputs is r.inputs or r.outputs == r.inputs
+                args = ResourceValidationArgs(r.type, view.props if same else inputs_view(r, view.props),
+                                              r.urn, r.name, view.opts, view.provider, None, {})
+            else:
+                args = ResourceValidationArgs(r.type, proxied(r.inputs), r.urn, r.name, self.options_of(r),
+                                              self.provider_of(r), None, {})
+            for b in todo:  # the hot loop: _call inlined
+                args._ResourceValidationArgs__config = b.config.copy() if b.config else {}  # type: ignore[attr-defined]
+                b.resource = r
+                dog.seq += 1
+                try:
+                    result = b.validate(args, b.reporter)
+                    if result is not None:
+                        _await(result)
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as e:   # SystemExit and the deadline too: never a pass
+                    if _failed(b, e, r.urn, r.type, r.index, seconds):
+                        resource_policies.remove(b)     # hung: not run again (its finding says so)
+                        stopped.add(id(b))
+                        applicable.clear()
+        return stopped
+
+    def stack(self, dog: Any, policies: list[_Bound]) -> None:
+        """Run `policies` (stack policies) over every resource's view."""
+        from pulumi_policy.policy import StackValidationArgs
+
+        if not policies:
+            return
+        stack_args = StackValidationArgs(self.stack_views, None, {})
+        for b in policies:
             stack_args._StackValidationArgs__config = b.config.copy() if b.config else {}  # type: ignore[attr-defined]
             b.resource = None
-            b.stack_lookup = by_urn
-            b.run.resources_checked = len(resources)
             dog.seq += 1
-            _call(b, stack_args, seconds)
-    dog.busy = False
+            _call(b, stack_args, self.seconds)
 
 
 def _call(b: _Bound, args: Any, seconds: float) -> None:

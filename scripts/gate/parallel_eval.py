@@ -1,0 +1,268 @@
+"""Judging a large state in forked worker processes: the same findings, in the same order, sooner.
+
+After the state, the packs and every view are loaded, the gate forks N workers, which share all of it
+copy-on-write. Worker k runs the resource policies on the k-th of N contiguous ranges of resources
+(about equal work: applicable policies per resource) and every N-th stack policy, under a watchdog of
+its own (gate.deadlines: per-policy deadlines apply as in one process). It sends its findings back
+through a pipe, pickled gate.model.Violation objects and plain numbers (nothing else is unpickled),
+and exits. The parent merges them range by range: order, counts and "not run on the remaining
+resources" are those of the sequential run (a policy that overran in range k has its findings in the
+later ranges dropped, as it would not have run there).
+
+Fail closed: a worker that dies, is killed, exits other than through its result, or sends anything but
+its findings ends the evaluation with WorkerFailed (an internal error, exit 3); the others are killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import os
+import pickle
+import selectors
+import signal
+import struct
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from gate.deadlines import _hard_exit, watchdog
+from gate.errors import UsageError
+from gate.model import Violation
+
+MIN_RESOURCES = 5000     # below this, forking costs more than it saves (docs/gate-performance.md)
+_HEADER = struct.Struct(">Q")
+_POLL = 0.2              # seconds between checks that a silent worker is still alive
+
+
+class WorkerFailed(Exception):
+    """A worker did not deliver its findings: the evaluation is incomplete (internal error, exit 3)."""
+
+
+def workers(jobs: int, resources: int) -> int:
+    """How many processes judge a state of `resources`: the gate's jobs, at most one per CPU, and one
+    for a small state. GATE_EVAL_WORKERS=N forces N (tests, measurements)."""
+    forced = os.environ.get("GATE_EVAL_WORKERS", "")
+    if forced:
+        if not forced.isdigit() or int(forced) < 1:
+            raise UsageError(f"GATE_EVAL_WORKERS: expected a positive integer, got {forced!r}")
+        return int(forced)
+    n = min(max(1, jobs), os.cpu_count() or 1)
+    return n if resources >= MIN_RESOURCES else 1
+
+
+def run_parallel(loop: Any, bound: list[Any], n: int) -> None:
+    """Run `loop` (policyhost._Loop) in `n` workers; merge their findings into `bound` in sequential order."""
+    ranges = _split(loop, n)
+    stack_of = {id(b): j % n for j, b in enumerate(loop.stack_policies)}
+    index = {id(b): i for i, b in enumerate(bound)}
+
+    def task(k: int) -> Callable[[], Any]:
+        lo, hi = ranges[k]
+        mine = [b for b in loop.stack_policies if stack_of[id(b)] == k]
+
+        def work() -> Any:
+            with watchdog(loop.seconds) as dog:
+                dog.busy = True
+                stopped = loop.resource_range(dog, lo, hi)
+                loop.stack(dog, mine)
+                dog.busy = False
+            found = [(index[id(b)], [(key[2], v) for key, v in b.found]) for b in bound if b.found]
+            return found, sorted(index[i] for i in stopped)
+        return work
+
+    results = run_forked([task(k) for k in range(n)])
+    allowed = [{index[i] for i, k in stack_of.items() if k == w} for w in range(n)]
+    stack_ids = {index[i] for i in stack_of}
+    checked = [_check(r, bound, ranges[k], allowed[k], stack_ids, k) for k, r in enumerate(results)]
+    dead: set[int] = set()
+    for found, stopped in checked:
+        for j, items in found:
+            if j in dead:
+                continue       # overran in an earlier range: sequentially, it would not have run here
+            b = bound[j]
+            for res_index, v in items:
+                b.found.append(((b.pack_index, b.index, res_index, len(b.found)), v))
+                b.run.violations += 1
+        dead.update(stopped)
+
+
+def _split(loop: Any, n: int) -> list[tuple[int, int]]:
+    """`n` contiguous ranges of resources with about the same number of policy calls each."""
+    policies = loop.resource_policies
+    applicable = {t: sum(1 for b in policies if b.types is None or t in b.types)
+                  for t in {r.type for r in loop.resources}}
+    weights = [applicable[r.type] + 1 for r in loop.resources]
+    total, acc, cuts = sum(weights), 0, [0]
+    for i, w in enumerate(weights):
+        acc += w
+        while len(cuts) < n and acc * n >= total * len(cuts):
+            cuts.append(i + 1)
+    cuts += [len(weights)] * (n + 1 - len(cuts))
+    return list(itertools.pairwise(cuts))
+
+
+def _check(result: Any, bound: list[Any], span: tuple[int, int], allowed: set[int], stack_ids: set[int],
+           k: int) -> tuple[list[tuple[int, list[tuple[int, Violation]]]], list[int]]:
+    """The worker's result, if it has the shape of its findings; WorkerFailed otherwise."""
+    def bad(why: str) -> WorkerFailed:
+        return WorkerFailed(f"evaluation worker {k + 1} sent an invalid result ({why}); "
+                            "evaluation incomplete")
+
+    if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], list)
+            and isinstance(result[1], list)):
+        raise bad("not (findings, stopped)")
+    found, stopped = result
+    for entry in found:
+        if not (isinstance(entry, tuple) and len(entry) == 2 and type(entry[0]) is int
+                and 0 <= entry[0] < len(bound) and isinstance(entry[1], list)):
+            raise bad("a malformed policy entry")
+        j, items = entry
+        if j in stack_ids and j not in allowed:
+            raise bad(f"findings of stack policy {bound[j].policy.name!r}, which it did not run")
+        for item in items:
+            if not (isinstance(item, tuple) and len(item) == 2 and type(item[0]) is int
+                    and type(item[1]) is Violation):
+                raise bad("a malformed finding")
+            if j not in stack_ids and not span[0] <= item[0] < span[1]:
+                raise bad("a finding on a resource outside its range")
+    if not all(type(j) is int and 0 <= j < len(bound) and j not in stack_ids for j in stopped):
+        raise bad("a malformed list of stopped policies")
+    return found, stopped
+
+
+class _Findings(pickle.Unpickler):
+    """Unpickles a worker's result: containers, numbers, strings and gate.model.Violation, nothing else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (Violation.__module__, Violation.__qualname__):
+            return Violation
+        raise pickle.UnpicklingError(f"{module}.{name} is not a finding")
+
+
+def run_forked(tasks: list[Callable[[], Any]]) -> list[Any]:
+    """Each task's result, computed in a forked child; WorkerFailed unless every child delivered one."""
+    for stream in (sys.stdout, sys.stderr):   # else buffered output would be written by every child too
+        stream.flush()
+    children: list[tuple[int, int]] = []
+    try:
+        for task in tasks:
+            children.append(_fork(task))
+        payloads = _collect(children)
+        results = []
+        for k, data in enumerate(payloads):
+            try:
+                results.append(_Findings(io.BytesIO(data)).load())
+            except Exception as exc:
+                raise WorkerFailed(f"evaluation worker {k + 1} sent an unreadable result ({exc})") from None
+        return results
+    finally:
+        for pid, fd in children:
+            _close(fd)
+            _reap(pid, kill=True)
+
+
+def _fork(task: Callable[[], Any]) -> tuple[int, int]:
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:   # the child: never returns into the caller's code (no cleanup, no publishing)
+        code = 70
+        try:
+            os.close(r)
+            for sig in (signal.SIGINT, signal.SIGTERM):   # die with the gate, not run its handlers
+                signal.signal(sig, signal.SIG_DFL)
+            data = pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(_HEADER.pack(len(data)) + data)
+            while view:
+                view = view[os.write(w, view):]
+            code = 0
+        except BaseException as exc:
+            os.write(2, f"gate: evaluation worker: {type(exc).__name__}: {exc}\n".encode(errors="replace"))
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(BaseException):
+                    stream.flush()
+            _hard_exit(code)
+    os.close(w)
+    os.set_blocking(r, False)
+    return pid, r
+
+
+def _collect(children: list[tuple[int, int]]) -> list[bytes]:
+    """Read every child's result; a child that exits without a whole one (or with a code) fails."""
+    buffers = {fd: bytearray() for _, fd in children}
+    done: dict[int, bytes] = {}
+    pending = dict(children)   # pid -> fd
+    with selectors.DefaultSelector() as sel:
+        for _, fd in children:
+            sel.register(fd, selectors.EVENT_READ)
+        while pending:
+            for key, _ in sel.select(_POLL):
+                if not _drain(key.fd, buffers[key.fd]):
+                    sel.unregister(key.fd)       # end of file: wait for the exit below
+            for pid, fd in list(pending.items()):
+                status = _reap(pid, kill=False)
+                if status is None:
+                    continue
+                _drain(fd, buffers[fd])
+                whole = _whole(buffers[fd])
+                k = next(i for i, (p, _) in enumerate(children) if p == pid)
+                if status != 0 or whole is None:
+                    how = f"was killed by signal {-status}" if status < 0 else f"exited with code {status}"
+                    raise WorkerFailed(f"evaluation worker {k + 1} {how} without delivering its findings; "
+                                       "evaluation incomplete")
+                done[fd] = whole
+                if fd in sel.get_map():
+                    sel.unregister(fd)
+                del pending[pid]
+    return [done[fd] for _, fd in children]
+
+
+def _drain(fd: int, buffer: bytearray) -> bool:
+    """Append what can be read now; False at end of file."""
+    while True:
+        try:
+            chunk = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        if not chunk:
+            return False
+        buffer += chunk
+
+
+def _whole(buffer: bytearray) -> bytes | None:
+    """The payload once header and payload have both arrived (and nothing more), else None."""
+    if len(buffer) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack_from(buffer)
+    return bytes(buffer[_HEADER.size:]) if len(buffer) == _HEADER.size + size else None
+
+
+_reaped: dict[int, int] = {}
+
+
+def _reap(pid: int, *, kill: bool) -> int | None:
+    """The child's exit code (negative: killed by that signal), None while it runs (kill=False)."""
+    if pid in _reaped:
+        return _reaped.pop(pid) if kill else _reaped[pid]
+    if kill:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    try:
+        got, status = os.waitpid(pid, 0 if kill else os.WNOHANG)
+    except ChildProcessError:
+        return -1
+    if got == 0:
+        return None
+    code = os.waitstatus_to_exitcode(status)
+    if not kill:
+        _reaped[pid] = code
+    return code
+
+
+def _close(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)

@@ -1,0 +1,176 @@
+"""Parallel evaluation (gate.parallel_eval): the same report as one process, and never a silent pass."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from gate import parallel_eval
+from gate.cli import main
+from gate.deadlines import Deadlines
+from gate.parallel_eval import WorkerFailed, run_forked, workers
+from gate.policyhost import evaluate
+from test_hostile_policies import HOSTILE_PACK, _pack, _state
+
+FAST = Deadlines(policy=1.0, pack_start=20.0, configure=20.0)
+NAMES = [f"r{i}" for i in range(12)] + ["a", "b", "c"]
+
+
+def _judge(monkeypatch: pytest.MonkeyPatch, n: int, pack: Path | list[Path], state: dict, **kw):
+    monkeypatch.setenv("GATE_EVAL_WORKERS", str(n))
+    packs = pack if isinstance(pack, list) else [pack]
+    deadlines = kw.pop("deadlines", FAST)
+    return evaluate(state, stack="test", project="proj", packs=packs, deadlines=deadlines, **kw)
+
+
+def _shape(report) -> tuple[list, list]:
+    return ([v.to_json() for v in report.violations],
+            [(r.pack, r.policy, r.level, r.resources_checked, r.violations) for r in report.policies])
+
+
+def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = parallel_eval.run_forked
+
+    def counting(tasks):
+        calls.append(len(tasks))
+        return real(tasks)
+    monkeypatch.setattr(parallel_eval, "run_forked", counting)
+    return calls
+
+
+def test_hostile_policies_give_the_same_report_in_workers(tmp_path: Path, monkeypatch) -> None:
+    """Exits, BaseExceptions and deadlines inside workers: the sequential findings, order and counts
+    (a policy that exits in the first range is not reported again from the second)."""
+    pack = _pack(tmp_path, "hostile", HOSTILE_PACK)
+    state = _state(*NAMES)
+    sequential = _shape(_judge(monkeypatch, 1, pack, state))
+    calls = _forks(monkeypatch)
+    for n in (2, 3):
+        assert _shape(_judge(monkeypatch, n, pack, state)) == sequential, n
+    assert calls == [2, 3]
+    messages = [v["message"] for v in sequential[0]]
+    assert any("did not finish within 1 s" in m for m in messages)   # the deadline applied in a worker
+    assert sum("SystemExit" in m for m in messages) == 2     # exits + hard-exit: once each
+
+
+def test_project_packs_give_the_same_report_in_workers(monkeypatch) -> None:
+    from bench_states import REAL_PACKS, generate_state, project_pack_config
+
+    state = generate_state(400)
+    config = project_pack_config(list(REAL_PACKS))
+    sequential = _shape(_judge(monkeypatch, 1, list(REAL_PACKS), state, pack_config=config))
+    assert sequential[0]
+    for n in (2, 3):
+        assert _shape(_judge(monkeypatch, n, list(REAL_PACKS), state, pack_config=config)) == sequential, n
+
+
+KILLER = '''
+import os, signal
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+import gate.deadlines
+
+def dies(args, report):
+    if args.name == "c":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+def leaves(args, report):
+    if args.name == "c":
+        gate.deadlines._hard_exit(0)     # the real exit, around the gate's guard: no result
+
+PolicyPack(name="killer", enforcement_level=EnforcementLevel.MANDATORY, policies=[
+    ResourceValidationPolicy(name="{name}", description="d", validate={name}),
+])
+'''
+
+
+@pytest.mark.parametrize(("name", "expect"), [("dies", "killed by signal 9"),
+                                              ("leaves", "exited with code 0")])
+def test_a_worker_that_dies_fails_the_evaluation(tmp_path: Path, monkeypatch, name: str, expect: str) -> None:
+    pack = _pack(tmp_path, "killer", KILLER.format(name=name))
+    with pytest.raises(WorkerFailed, match=expect):
+        _judge(monkeypatch, 2, pack, _state(*NAMES))
+
+
+SWALLOWS = '''
+import time
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+def swallows(args, report):
+    while True:
+        try:
+            time.sleep(3600)
+        except BaseException:
+            pass
+
+PolicyPack(name="swallows", enforcement_level=EnforcementLevel.MANDATORY, policies=[
+    ResourceValidationPolicy(name="swallows", description="d", validate=swallows),
+])
+'''
+
+
+def test_a_policy_that_ignores_its_deadline_in_a_worker_fails_the_evaluation(tmp_path: Path, monkeypatch,
+                                                                            capfd) -> None:
+    pack = _pack(tmp_path, "swallows", SWALLOWS)
+    fast = Deadlines(policy=0.2, pack_start=20.0, configure=20.0)
+    with pytest.raises(WorkerFailed, match="exited with code 3"):
+        _judge(monkeypatch, 2, pack, _state("a", "b"), deadlines=fast)
+    assert "a policy ignored its deadline" in capfd.readouterr().err
+
+
+def test_only_findings_cross_the_pipe() -> None:
+    with pytest.raises(WorkerFailed, match="unreadable"):
+        run_forked([lambda: ([], []), lambda: (object(), [])])
+    assert run_forked([lambda: ([(0, [(1, "x")])], [])]) == [([(0, [(1, "x")])], [])]
+
+
+def test_a_worker_that_raises_fails_the_evaluation() -> None:
+    def boom():
+        raise RuntimeError("boom")
+    with pytest.raises(WorkerFailed, match="code 70"):
+        run_forked([lambda: 1, boom])
+
+
+def test_a_killed_worker_is_exit_3_on_the_command_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    pack = _pack(tmp_path, "killer", KILLER.format(name="dies"))
+    state = tmp_path / "s.json"
+    state.write_text(json.dumps(_state(*NAMES)))
+    monkeypatch.setenv("GATE_EVAL_WORKERS", "2")
+    code = main(["analyze", "--state", str(state), "--policy-pack", str(pack), "--no-checkov", "--no-cache",
+                 "--out", str(tmp_path / "out")])
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "gate: internal error: WorkerFailed: evaluation worker 2 was killed" in err
+    assert not any((tmp_path / "out").glob("*"))     # nothing written
+
+
+def test_how_many_workers(monkeypatch) -> None:
+    monkeypatch.delenv("GATE_EVAL_WORKERS", raising=False)
+    monkeypatch.setattr(parallel_eval.os, "cpu_count", lambda: 2)
+    assert workers(2, 100) == 1                                 # small: one process
+    assert workers(4, parallel_eval.MIN_RESOURCES) == 2         # capped by the CPUs
+    assert workers(1, 10**6) == 1
+    monkeypatch.setenv("GATE_EVAL_WORKERS", "3")
+    assert workers(1, 10) == 3
+    monkeypatch.setenv("GATE_EVAL_WORKERS", "x")
+    with pytest.raises(Exception, match="GATE_EVAL_WORKERS"):
+        workers(1, 10)
+
+
+def test_ranges_cover_every_resource_once() -> None:
+    class _R:
+        def __init__(self, t: str) -> None:
+            self.type = t
+
+    class _B:
+        types = frozenset({"heavy"})
+
+    class _L:
+        resources = [_R("heavy" if i % 3 else "light") for i in range(10)]
+        resource_policies = [_B(), _B()]
+    for n in (1, 2, 3, 12):
+        ranges = parallel_eval._split(_L(), n)
+        assert len(ranges) == n and ranges[0][0] == 0 and ranges[-1][1] == 10
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
