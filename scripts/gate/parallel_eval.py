@@ -24,7 +24,8 @@ import selectors
 import signal
 import struct
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from gate.deadlines import _hard_exit, watchdog
@@ -33,6 +34,7 @@ from gate.model import Violation
 
 MIN_RESOURCES = 5000     # below this, forking costs more than it saves (docs/gate-performance.md)
 _HEADER = struct.Struct(">Q")
+_FIELDS = 10            # gate.model.Violation's fields
 _POLL = 0.2              # seconds between checks that a silent worker is still alive
 
 
@@ -52,40 +54,49 @@ def workers(jobs: int, resources: int) -> int:
     return n if resources >= MIN_RESOURCES else 1
 
 
-def run_parallel(loop: Any, bound: list[Any], n: int) -> None:
-    """Run `loop` (policyhost._Loop) in `n` workers; merge their findings into `bound` in sequential order."""
+def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
+    """Run `loop` (policyhost._Loop) in this process (range 0, under `dog`) and `n` - 1 forked workers;
+    merge their findings into `bound` in the sequential order."""
     ranges = _split(loop, n)
     stack_of = {id(b): j % n for j, b in enumerate(loop.stack_policies)}
     index = {id(b): i for i, b in enumerate(bound)}
 
-    def task(k: int) -> Callable[[], Any]:
-        lo, hi = ranges[k]
-        mine = [b for b in loop.stack_policies if stack_of[id(b)] == k]
+    def run(k: int, dog: Any) -> set[int]:
+        dog.busy = True
+        stopped = loop.resource_range(dog, *ranges[k])
+        loop.stack(dog, [b for b in loop.stack_policies if stack_of[id(b)] == k])
+        dog.busy = False
+        return stopped
 
+    def task(k: int) -> Callable[[], Any]:
         def work() -> Any:
-            with watchdog(loop.seconds) as dog:
-                dog.busy = True
-                stopped = loop.resource_range(dog, lo, hi)
-                loop.stack(dog, mine)
-                dog.busy = False
-            found = [(index[id(b)], [(key[2], v) for key, v in b.found]) for b in bound if b.found]
+            with watchdog(loop.seconds) as own:
+                stopped = run(k, own)
+            found = [(index[id(b)], [(key[2], _fields(v)) for key, v in b.found]) for b in bound if b.found]
             return found, sorted(index[i] for i in stopped)
         return work
 
-    results = run_forked([task(k) for k in range(n)])
+    with forked([task(k) for k in range(1, n)]) as collect:   # forked before this process adds findings
+        dead = {index[i] for i in run(0, dog)}
+        results = collect()
     allowed = [{index[i] for i, k in stack_of.items() if k == w} for w in range(n)]
     stack_ids = {index[i] for i in stack_of}
-    checked = [_check(r, bound, ranges[k], allowed[k], stack_ids, k) for k, r in enumerate(results)]
-    dead: set[int] = set()
-    for found, stopped in checked:
+    for k, result in enumerate(results, start=1):
+        found, stopped = _check(result, bound, ranges[k], allowed[k], stack_ids, k)
         for j, items in found:
             if j in dead:
                 continue       # overran in an earlier range: sequentially, it would not have run here
             b = bound[j]
-            for res_index, v in items:
-                b.found.append(((b.pack_index, b.index, res_index, len(b.found)), v))
+            for res_index, fields in items:
+                b.found.append(((b.pack_index, b.index, res_index, len(b.found)), Violation(*fields)))
                 b.run.violations += 1
         dead.update(stopped)
+
+
+def _fields(v: Violation) -> tuple[Any, ...]:
+    """A finding as plain data (rebuilt with Violation(*fields))."""
+    return (v.pack, v.policy, v.level, v.severity, v.urn, v.type, v.message, v.waiver, v.source,
+            v.source_chain)
 
 
 def _split(loop: Any, n: int) -> list[tuple[int, int]]:
@@ -107,7 +118,7 @@ def _check(result: Any, bound: list[Any], span: tuple[int, int], allowed: set[in
            k: int) -> tuple[list[tuple[int, list[tuple[int, Violation]]]], list[int]]:
     """The worker's result, if it has the shape of its findings; WorkerFailed otherwise."""
     def bad(why: str) -> WorkerFailed:
-        return WorkerFailed(f"evaluation worker {k + 1} sent an invalid result ({why}); "
+        return WorkerFailed(f"evaluation worker {k} sent an invalid result ({why}); "
                             "evaluation incomplete")
 
     if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], list)
@@ -123,7 +134,8 @@ def _check(result: Any, bound: list[Any], span: tuple[int, int], allowed: set[in
             raise bad(f"findings of stack policy {bound[j].policy.name!r}, which it did not run")
         for item in items:
             if not (isinstance(item, tuple) and len(item) == 2 and type(item[0]) is int
-                    and type(item[1]) is Violation):
+                    and type(item[1]) is tuple and len(item[1]) == _FIELDS
+                    and all(type(f) is str for f in item[1][:7])):
                 raise bad("a malformed finding")
             if j not in stack_ids and not span[0] <= item[0] < span[1]:
                 raise bad("a finding on a resource outside its range")
@@ -132,31 +144,40 @@ def _check(result: Any, bound: list[Any], span: tuple[int, int], allowed: set[in
     return found, stopped
 
 
-class _Findings(pickle.Unpickler):
-    """Unpickles a worker's result: containers, numbers, strings and gate.model.Violation, nothing else."""
+class _PlainData(pickle.Unpickler):
+    """Unpickles a worker's result: containers, numbers and strings only (no class, no code)."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == (Violation.__module__, Violation.__qualname__):
-            return Violation
-        raise pickle.UnpicklingError(f"{module}.{name} is not a finding")
+        raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
 
 
 def run_forked(tasks: list[Callable[[], Any]]) -> list[Any]:
     """Each task's result, computed in a forked child; WorkerFailed unless every child delivered one."""
+    with forked(tasks) as collect:
+        return collect()
+
+
+@contextmanager
+def forked(tasks: list[Callable[[], Any]]) -> Iterator[Callable[[], list[Any]]]:
+    """Fork one child per task now; `collect()` waits for their results (task order). Leaving the block
+    kills and reaps every child (on error or interruption too)."""
     for stream in (sys.stdout, sys.stderr):   # else buffered output would be written by every child too
         stream.flush()
     children: list[tuple[int, int]] = []
+
+    def collect() -> list[Any]:
+        results = []
+        for k, data in enumerate(_collect(children), start=1):
+            try:
+                results.append(_PlainData(io.BytesIO(data)).load())
+            except Exception as exc:
+                raise WorkerFailed(f"evaluation worker {k} sent an unreadable result ({exc})") from None
+        return results
+
     try:
         for task in tasks:
             children.append(_fork(task))
-        payloads = _collect(children)
-        results = []
-        for k, data in enumerate(payloads):
-            try:
-                results.append(_Findings(io.BytesIO(data)).load())
-            except Exception as exc:
-                raise WorkerFailed(f"evaluation worker {k + 1} sent an unreadable result ({exc})") from None
-        return results
+        yield collect
     finally:
         for pid, fd in children:
             _close(fd)
@@ -207,10 +228,10 @@ def _collect(children: list[tuple[int, int]]) -> list[bytes]:
                     continue
                 _drain(fd, buffers[fd])
                 whole = _whole(buffers[fd])
-                k = next(i for i, (p, _) in enumerate(children) if p == pid)
+                k = next(i for i, (p, _) in enumerate(children, start=1) if p == pid)
                 if status != 0 or whole is None:
                     how = f"was killed by signal {-status}" if status < 0 else f"exited with code {status}"
-                    raise WorkerFailed(f"evaluation worker {k + 1} {how} without delivering its findings; "
+                    raise WorkerFailed(f"evaluation worker {k} {how} without delivering its findings; "
                                        "evaluation incomplete")
                 done[fd] = whole
                 if fd in sel.get_map():

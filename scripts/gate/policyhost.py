@@ -274,8 +274,7 @@ def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any,
     if workers > 1 and isinstance(dog, Watchdog):
         from gate.parallel_eval import run_parallel
 
-        dog.busy = False     # the workers have watchdogs of their own; this process only waits
-        run_parallel(loop, bound, workers)
+        run_parallel(loop, bound, workers, dog)
         return
     dog.busy = True
     loop.resource_range(dog, 0, len(resources))
