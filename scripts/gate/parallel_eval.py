@@ -34,6 +34,8 @@ from gate.model import Violation
 
 MIN_RESOURCES = 5000     # below this, forking costs more than it saves (docs/gate-performance.md)
 _HEADER = struct.Struct(">Q")
+_TICKET = struct.Struct(">H")
+CHUNKS_PER_WORKER = 8    # ranges per worker: whoever is free takes the next (balances uneven parts)
 _FIELDS = 10            # gate.model.Violation's fields
 _POLL = 0.2              # seconds between checks that a silent worker is still alive
 
@@ -55,42 +57,93 @@ def workers(jobs: int, resources: int) -> int:
 
 
 def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
-    """Run `loop` (policyhost._Loop) in this process (range 0, under `dog`) and `n` - 1 forked workers;
-    merge their findings into `bound` in the sequential order."""
-    ranges = _split(loop, n)
-    stack_of = {id(b): j % n for j, b in enumerate(loop.stack_policies)}
+    """Run `loop` (policyhost._Loop) in this process (under `dog`) and `n` - 1 forked workers; merge
+    their findings into `bound` in the sequential order."""
+    stacks = list(loop.stack_policies)
+    ranges = _split(loop, n * CHUNKS_PER_WORKER)
     index = {id(b): i for i, b in enumerate(bound)}
+    tickets = _Tickets(len(stacks) + len(ranges))
 
-    def run(k: int, dog: Any) -> set[int]:
-        dog.busy = True
-        stopped = loop.resource_range(dog, *ranges[k])
-        loop.stack(dog, [b for b in loop.stack_policies if stack_of[id(b)] == k])
-        dog.busy = False
-        return stopped
+    def serve(dog: Any, plain: bool) -> list[Any]:
+        """Take tickets until none is left: stack policies first (the large indivisible pieces), then
+        ranges; one result per ticket: (ticket, [(policy, [(resource, finding)])], stopped policies)."""
+        done = []
+        while (t := tickets.take()) is not None:
+            dog.busy = True
+            stopped = loop.resource_range(dog, *ranges[t - len(stacks)]) if t >= len(stacks) else set()
+            if t < len(stacks):
+                loop.stack(dog, [stacks[t]])
+            dog.busy = False
+            found = []
+            for b in bound:
+                if b.found:
+                    found.append((index[id(b)], [(key[2], _fields(v) if plain else v) for key, v in b.found]))
+                    b.found = []
+            done.append((t, found, sorted(index[i] for i in stopped)))
+        return done
 
-    def task(k: int) -> Callable[[], Any]:
-        def work() -> Any:
-            with watchdog(loop.seconds) as own:
-                stopped = run(k, own)
-            found = [(index[id(b)], [(key[2], _fields(v)) for key, v in b.found]) for b in bound if b.found]
-            return found, sorted(index[i] for i in stopped)
-        return work
+    def work() -> Any:
+        with watchdog(loop.seconds) as own:
+            return serve(own, True)
 
-    with forked([task(k) for k in range(1, n)]) as collect:   # forked before this process adds findings
-        dead = {index[i] for i in run(0, dog)}
+    with tickets, forked([work] * (n - 1)) as collect:   # forked before this process adds findings
+        mine = serve(dog, False)
         results = collect()
-    allowed = [{index[i] for i, k in stack_of.items() if k == w} for w in range(n)]
-    stack_ids = {index[i] for i in stack_of}
+    stack_ids = {index[id(b)]: t for t, b in enumerate(stacks)}
+    per_ticket = {t: (found, stopped) for t, found, stopped in mine}
     for k, result in enumerate(results, start=1):
-        found, stopped = _check(result, bound, ranges[k], allowed[k], stack_ids, k)
+        for t, found, stopped in _check(result, bound, stack_ids, ranges, k):
+            if t in per_ticket:
+                raise WorkerFailed(f"evaluation worker {k} sent a part twice; evaluation incomplete")
+            per_ticket[t] = (found, stopped)
+    if len(per_ticket) != tickets.count:
+        raise WorkerFailed("a part of the evaluation was not run by any worker; evaluation incomplete")
+    _merge(bound, [per_ticket[t] for t in range(tickets.count)])
+
+
+def _merge(bound: list[Any], parts: list[tuple[list[Any], list[int]]]) -> None:
+    """Findings in ticket order (stack policies, then ranges in resource order), as the sequential run."""
+    dead: set[int] = set()
+    for found, stopped in parts:
         for j, items in found:
             if j in dead:
                 continue       # overran in an earlier range: sequentially, it would not have run here
             b = bound[j]
-            for res_index, fields in items:
-                b.found.append(((b.pack_index, b.index, res_index, len(b.found)), Violation(*fields)))
-                b.run.violations += 1
+            for res_index, v in items:
+                b.found.append(((b.pack_index, b.index, res_index, len(b.found)),
+                                v if type(v) is Violation else Violation(*v)))
         dead.update(stopped)
+    for b in bound:
+        b.run.violations = len(b.found)
+
+
+class _Tickets:
+    """Numbered parts of the work in a pipe, taken by whichever process is free (os.read of 2 bytes
+    from a pipe is atomic); end of file when all are taken."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._read, write = os.pipe()
+        try:
+            data = b"".join(_TICKET.pack(t) for t in range(count))
+            if len(data) > 65536:
+                raise ValueError(f"{count} parts: more than a pipe holds")
+            os.write(write, data)
+        finally:
+            os.close(write)
+
+    def take(self) -> int | None:
+        data = os.read(self._read, _TICKET.size)
+        if len(data) != _TICKET.size:
+            return None
+        (t,) = _TICKET.unpack(data)
+        return t if t < self.count else None
+
+    def __enter__(self) -> _Tickets:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self._read)
 
 
 def _fields(v: Violation) -> tuple[Any, ...]:
@@ -114,34 +167,38 @@ def _split(loop: Any, n: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(cuts))
 
 
-def _check(result: Any, bound: list[Any], span: tuple[int, int], allowed: set[int], stack_ids: set[int],
-           k: int) -> tuple[list[tuple[int, list[tuple[int, Violation]]]], list[int]]:
-    """The worker's result, if it has the shape of its findings; WorkerFailed otherwise."""
+def _check(result: Any, bound: list[Any], stack_ids: dict[int, int], ranges: list[tuple[int, int]],
+           k: int) -> list[tuple[int, list[Any], list[int]]]:
+    """A worker's result, if it has the shape of its findings on the parts it took; WorkerFailed otherwise."""
     def bad(why: str) -> WorkerFailed:
-        return WorkerFailed(f"evaluation worker {k} sent an invalid result ({why}); "
-                            "evaluation incomplete")
+        return WorkerFailed(f"evaluation worker {k} sent an invalid result ({why}); evaluation incomplete")
 
-    if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], list)
-            and isinstance(result[1], list)):
-        raise bad("not (findings, stopped)")
-    found, stopped = result
-    for entry in found:
-        if not (isinstance(entry, tuple) and len(entry) == 2 and type(entry[0]) is int
-                and 0 <= entry[0] < len(bound) and isinstance(entry[1], list)):
-            raise bad("a malformed policy entry")
-        j, items = entry
-        if j in stack_ids and j not in allowed:
-            raise bad(f"findings of stack policy {bound[j].policy.name!r}, which it did not run")
-        for item in items:
-            if not (isinstance(item, tuple) and len(item) == 2 and type(item[0]) is int
-                    and type(item[1]) is tuple and len(item[1]) == _FIELDS
-                    and all(type(f) is str for f in item[1][:7])):
-                raise bad("a malformed finding")
-            if j not in stack_ids and not span[0] <= item[0] < span[1]:
-                raise bad("a finding on a resource outside its range")
-    if not all(type(j) is int and 0 <= j < len(bound) and j not in stack_ids for j in stopped):
-        raise bad("a malformed list of stopped policies")
-    return found, stopped
+    if not isinstance(result, list):
+        raise bad("not a list of parts")
+    for part in result:
+        if not (isinstance(part, tuple) and len(part) == 3 and type(part[0]) is int
+                and 0 <= part[0] < len(stack_ids) + len(ranges) and isinstance(part[1], list)
+                and isinstance(part[2], list)):
+            raise bad("a malformed part")
+        t, found, stopped = part
+        span = ranges[t - len(stack_ids)] if t >= len(stack_ids) else (-1, -1)
+        for entry in found:
+            if not (isinstance(entry, tuple) and len(entry) == 2 and type(entry[0]) is int
+                    and 0 <= entry[0] < len(bound) and isinstance(entry[1], list)):
+                raise bad("a malformed policy entry")
+            j, items = entry
+            if stack_ids.get(j, t) != t or (t < len(stack_ids) and j not in stack_ids):
+                raise bad(f"findings of policy {bound[j].policy.name!r} in a part that did not run it")
+            for item in items:
+                if not (isinstance(item, tuple) and len(item) == 2 and type(item[0]) is int
+                        and type(item[1]) is tuple and len(item[1]) == _FIELDS
+                        and all(type(f) is str for f in item[1][:7])):
+                    raise bad("a malformed finding")
+                if j not in stack_ids and not span[0] <= item[0] < span[1]:
+                    raise bad("a finding on a resource outside its range")
+        if not all(type(j) is int and 0 <= j < len(bound) and j not in stack_ids for j in stopped):
+            raise bad("a malformed list of stopped policies")
+    return result
 
 
 class _PlainData(pickle.Unpickler):
