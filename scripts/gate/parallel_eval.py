@@ -1,16 +1,17 @@
 """Judging a large state in forked worker processes: the same findings, in the same order, sooner.
 
-After the state, the packs and every view are loaded, the gate forks N workers, which share all of it
-copy-on-write. Worker k runs the resource policies on the k-th of N contiguous ranges of resources
-(about equal work: applicable policies per resource) and every N-th stack policy, under a watchdog of
-its own (gate.deadlines: per-policy deadlines apply as in one process). It sends its findings back
-through a pipe, pickled gate.model.Violation objects and plain numbers (nothing else is unpickled),
-and exits. The parent merges them range by range: order, counts and "not run on the remaining
-resources" are those of the sequential run (a policy that overran in range k has its findings in the
-later ranges dropped, as it would not have run there).
+After the state, the packs and every view are loaded, the gate forks N - 1 workers, which share all of
+it copy-on-write. The work is cut into numbered parts: each stack policy, then contiguous ranges of
+resources of about equal work. The numbers sit in a pipe; the gate process and the workers take the next
+one when free (stack policies first: the large indivisible parts). Each worker runs under a watchdog of
+its own (per-policy deadlines apply as in one process), sends its findings back as plain data (nothing
+but containers, strings and numbers is unpickled) and exits. The parent merges them part by part:
+order, counts and "not run on the remaining resources" are those of the sequential run (a policy that
+overran in one range has its findings in the later ranges dropped, as it would not have run there).
 
-Fail closed: a worker that dies, is killed, exits other than through its result, or sends anything but
-its findings ends the evaluation with WorkerFailed (an internal error, exit 3); the others are killed.
+Fail closed: a worker that dies, is killed, exits other than through its result, sends anything but
+findings on the parts it took, or leaves a part untaken ends the evaluation with WorkerFailed (an
+internal error, exit 3); the other workers are killed.
 """
 
 from __future__ import annotations
