@@ -185,3 +185,27 @@ def test_ranges_cover_every_resource_once() -> None:
         ranges = parallel_eval._split(_L(), n)
         assert len(ranges) == n and ranges[0][0] == 0 and ranges[-1][1] == 10
         assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+
+
+SLEEPS_IN_WORKERS = '''
+import os, time
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+GATE = os.getpid()
+
+def sleeps(args, report):
+    time.sleep(0.05 if os.getpid() == GATE else 3600)
+
+PolicyPack(name="sleepy", enforcement_level=EnforcementLevel.MANDATORY, policies=[
+    ResourceValidationPolicy(name="sleeps", description="d", validate=sleeps),
+])
+'''
+
+
+def test_the_policy_deadline_applies_inside_a_worker(tmp_path: Path, monkeypatch) -> None:
+    pack = _pack(tmp_path, "sleepy", SLEEPS_IN_WORKERS)
+    fast = Deadlines(policy=0.5, pack_start=20.0, configure=20.0)
+    report = _judge(monkeypatch, 2, pack, _state(*NAMES), deadlines=fast)
+    assert report.blocked
+    overran = [v for v in report.violations if "did not finish within 0.5 s" in v.message]
+    assert len(overran) == 1 and overran[0].level == "mandatory"
