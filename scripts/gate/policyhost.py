@@ -293,6 +293,7 @@ class _Loop:
     provider_of: Any
     options_of: Any
     seconds: float
+    stack_args: Any = None
 
     def resource_range(self, dog: Any, lo: int, hi: int) -> set[int]:
         """Run the resource policies on resources[lo:hi]; the ids of the policies that overran/exited."""
@@ -335,12 +336,15 @@ class _Loop:
         return stopped
 
     def stack(self, dog: Any, policies: list[_Bound]) -> None:
-        """Run `policies` (stack policies) over every resource's view."""
+        """Run `policies` (stack policies) over every resource's view, with one arguments object for all
+        (what packs cache on it, e.g. a graph of the stack, is built once)."""
         from pulumi_policy.policy import StackValidationArgs
 
         if not policies:
             return
-        stack_args = StackValidationArgs(self.stack_views, None, {})
+        if self.stack_args is None:
+            self.stack_args = StackValidationArgs(self.stack_views, None, {})
+        stack_args = self.stack_args
         for b in policies:
             stack_args._StackValidationArgs__config = b.config.copy() if b.config else {}  # type: ignore[attr-defined]
             b.resource = None
