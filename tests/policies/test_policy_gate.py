@@ -39,13 +39,19 @@ def test_corpus_program_is_blocked(run_gate, case):
     assert set(expected["policies"]) <= found, found
 
 
+# Deploy order: dosis-prod reads portal-prod's outputs (off-vendor copies, issue 17), interconnect-prod both.
+DEPLOY_ORDER = ["portal-prod", "dosis-prod", "interconnect-prod"]
+
+
 @pytest.mark.slow
-# portal-prod first: dosis-prod reads its organisation-trail outputs (off-vendor copies, issue 17)
-@pytest.mark.parametrize("stack", ["portal-prod", "dosis-prod", "interconnect-prod"])
+@pytest.mark.parametrize("stack", DEPLOY_ORDER)
 def test_project_stacks_pass_both_packs(run_gate, stack, tmp_path_factory):
-    # one output directory for all three: interconnect-prod reads the others' outputs (StackReference)
+    # one output directory per worker; the stacks a stack reads are recorded first if this worker has not
     tmp_path = tmp_path_factory.getbasetemp() / "policy-stacks"
     tmp_path.mkdir(exist_ok=True)
+    for earlier in DEPLOY_ORDER[: DEPLOY_ORDER.index(stack)]:
+        if not (tmp_path / f"{earlier}.state.json").is_file():
+            _gate(run_gate, "preview", "--stack", earlier, "--out", str(tmp_path))
     report = _gate(run_gate, "preview", "--stack", stack, "--out", str(tmp_path))
     ours = [
         v for v in report["violations"] if v["pack"] in OURS and v["level"] == "mandatory" and not v["waiver"]

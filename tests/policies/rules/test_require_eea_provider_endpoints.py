@@ -82,11 +82,14 @@ def test_what_only_the_graph_could_place_cannot_be_judged(inputs, shown):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="rule bug: an unknown endpoint override or proxy of a provider is not "
-                   "scanned as a destination (its key is not a destination key), so it passes (fail open)")
 @pytest.mark.parametrize("inputs", [{"endpoints": [{"s3": UNKNOWN}]}, {"httpsProxy": UNKNOWN}])
 def test_unknown_endpoint_override_or_proxy_fails_closed(inputs):
-    assert messages(RULE, with_provider(**inputs), ALLOWED) != []
+    (msg,) = messages(RULE, with_provider(**inputs), ALLOWED)
+    assert "(unknown) is not a regional endpoint" in msg
+
+
+def test_unknown_credentials_are_not_destinations():
+    assert messages(RULE, with_provider(accessKey=UNKNOWN, secretKey=UNKNOWN), ALLOWED) == []
 
 
 def test_resources_without_provider_are_not_judged():
