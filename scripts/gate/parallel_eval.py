@@ -255,6 +255,7 @@ def _fork(task: Callable[[], Any]) -> tuple[int, int]:
             view = memoryview(_HEADER.pack(len(data)) + data)
             while view:
                 view = view[os.write(w, view):]
+            os.close(w)   # end of file with a whole result: the gate need not wait for this exit
             code = 0
         except BaseException as exc:
             os.write(2, f"gate: evaluation worker: {type(exc).__name__}: {exc}\n".encode(errors="replace"))
@@ -276,12 +277,16 @@ def _collect(children: list[tuple[int, int]]) -> list[bytes]:
     with selectors.DefaultSelector() as sel:
         for _, fd in children:
             sel.register(fd, selectors.EVENT_READ)
+        ended: set[int] = set()
         while pending:
             for key, _ in sel.select(_POLL):
                 if not _drain(key.fd, buffers[key.fd]):
-                    sel.unregister(key.fd)       # end of file: wait for the exit below
+                    sel.unregister(key.fd)       # end of file: a whole result, or wait for the exit below
+                    ended.add(key.fd)
             for pid, fd in list(pending.items()):
                 status = _reap(pid, kill=False)
+                if status is None and fd in ended and _whole(buffers[fd]) is not None:
+                    status = 0   # delivered and closed; a child stuck flushing after it is killed on leaving
                 if status is None:
                     continue
                 _drain(fd, buffers[fd])

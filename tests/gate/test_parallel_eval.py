@@ -209,3 +209,25 @@ def test_the_policy_deadline_applies_inside_a_worker(tmp_path: Path, monkeypatch
     assert report.blocked
     overran = [v for v in report.violations if "did not finish within 0.5 s" in v.message]
     assert len(overran) == 1 and overran[0].level == "mandatory"
+
+
+def test_a_worker_stuck_after_delivering_does_not_hang_the_gate():
+    """A fork taken while another thread held a stdio lock can leave the child stuck in its final flush:
+    a whole result followed by end of file is enough; the child is killed when the block is left."""
+    import sys
+    import time
+
+    class Stuck:
+        def write(self, text: str) -> int:
+            return len(text)
+
+        def flush(self) -> None:
+            time.sleep(600)
+
+    def deliver_then_stick():
+        sys.stdout = Stuck()   # in the child only: the task runs there
+        return [1, "x"]
+
+    started = time.monotonic()
+    assert run_forked([deliver_then_stick]) == [[1, "x"]]
+    assert time.monotonic() - started < 60
