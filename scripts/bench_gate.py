@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -197,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_docs and args.only:     # the other parts' rows stay as the doc has them
         kept = earlier_rows(args.write_docs)
         rows = {k: rows.get(k) or kept.get(k, "not measured") for k in FIGURES}
-        load = f"{load} ({', '.join(args.only)}; the other rows: {kept.get('load', 'earlier')})"
+        before = re.match(r"[\d.]+ \(5 min [\d.]+\) on \d+ CPUs", kept.get("load", ""))  # not nested
+        load = f"{load} ({', '.join(args.only)}; the other rows: {before.group(0) if before else 'earlier'})"
     text = table(rows, load)
     print(text)
     if args.write_docs:
