@@ -7,6 +7,7 @@ program from deleting it, an Azure `CanNotDelete` lock stops anyone else.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_azure_native as azure
@@ -57,6 +58,24 @@ ROLES = {
     "User Access Administrator": "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
     KEY_ADMIN_ROLE: KEY_ADMIN_GUID,
 }
+
+
+@dataclass(kw_only=True)
+class EncryptedWithKeyArgs:
+    """What a data component encrypted with a customer key is given (fields shared by its args)."""
+
+    resource_group_name: pulumi.Input[str]
+    """Resource group of the component's region."""
+    subscription_id: pulumi.Input[str]
+    """Subscription of the role definitions."""
+    key_vault_uri: pulumi.Input[str]
+    """URI of the key store holding the key (an Output of the store, so it exists first)."""
+    key_name: pulumi.Input[str]
+    """Name of the key (versionless: rotation is followed automatically)."""
+    key_scope: pulumi.Input[str]
+    """ARM scope of the key: the component's identity may only wrap/unwrap with it."""
+    tags: dict[str, str]
+    """Mandatory tags."""
 
 
 def role_definition_id(subscription_id: pulumi.Input[str], role: str) -> pulumi.Output[str]:

@@ -13,30 +13,18 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure
 
-from components.azure.common import child, eea_location, kept, key_identity, lock
+from components.azure.common import EncryptedWithKeyArgs, child, eea_location, kept, key_identity, lock
 from policies.core.eea import DOSIS_PRIMARY
 
 COMMITMENT_TIERS = (100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 25000, 50000)
 
 
-@dataclass
-class LogClusterArgs:
+@dataclass(kw_only=True)
+class LogClusterArgs(EncryptedWithKeyArgs):
     cluster_name: str
     """Name of the Log Analytics cluster."""
-    resource_group_name: pulumi.Input[str]
-    """Resource group of the workspace's region."""
-    subscription_id: pulumi.Input[str]
-    """Subscription of the role definitions."""
     workspace_name: pulumi.Input[str]
     """Workspace linked to the cluster (its data is then encrypted with the key)."""
-    key_vault_uri: pulumi.Input[str]
-    """URI of the vault holding the key (an Output of the vault, so the key store exists first)."""
-    key_name: pulumi.Input[str]
-    """Name of the key (an Output of the key resource; versionless: the cluster follows rotation)."""
-    key_scope: pulumi.Input[str]
-    """ARM id of the key: the cluster identity gets wrap/unwrap on it only."""
-    tags: dict[str, str]
-    """Mandatory tags."""
     location: str = DOSIS_PRIMARY
     """Region of the cluster and workspace (EEA only)."""
     capacity_gb_per_day: int = 100

@@ -12,6 +12,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from components.azure.common import (
+    EncryptedWithKeyArgs,
     child,
     diagnostics,
     eea_location,
@@ -27,22 +28,10 @@ IN_REGION_SKUS = ("Standard_ZRS", "Premium_ZRS", "Standard_LRS")
 PAIRED_SKUS = ("Standard_GZRS", "Standard_RAGZRS")
 
 
-@dataclass
-class BulkStorageArgs:
+@dataclass(kw_only=True)
+class BulkStorageArgs(EncryptedWithKeyArgs):
     account_name: str
     """Globally unique storage account name (3-24 lowercase letters and digits)."""
-    resource_group_name: pulumi.Input[str]
-    """Resource group of the region."""
-    subscription_id: pulumi.Input[str]
-    """Subscription of the role definitions."""
-    key_vault_uri: pulumi.Input[str]
-    """URI of the key store holding the storage key."""
-    key_name: str
-    """Name of the storage key (versionless: rotation is followed automatically)."""
-    key_scope: pulumi.Input[str]
-    """ARM scope of that key (the account identity may only wrap/unwrap with it)."""
-    tags: dict[str, str]
-    """Mandatory tags."""
     location: str = DOSIS_PRIMARY
     """Azure region (EEA only)."""
     sku: str = "Standard_GZRS"
