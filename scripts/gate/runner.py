@@ -11,6 +11,7 @@ recorded again once that stack is done. Cycles are broken by running the rest wi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -192,6 +193,26 @@ def remembered_references(out: Path, stacks: list[str]) -> dict[str, set[str]]:
     }
 
 
+def read_hint(directory: Path) -> list[str]:
+    """The SDK modules an earlier run's workers loaded (gate.zygote preloads them); [] if none or bad."""
+    from gate.zygote import HINT_FILE, HINT_LIMIT, SDK_MODULE
+
+    try:
+        names = json.loads((directory / HINT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(names, list):
+        return []
+    return [n for n in names[:HINT_LIMIT] if isinstance(n, str) and SDK_MODULE.fullmatch(n)]
+
+
+def write_hint(directory: Path, names: set[str]) -> None:
+    from gate.zygote import HINT_FILE, HINT_LIMIT
+
+    with contextlib.suppress(OSError):
+        write_json_atomic(directory / HINT_FILE, sorted(names)[:HINT_LIMIT])
+
+
 def _remember_references(previous: Path, out: Path, runs: dict[str, StackRun]) -> None:
     known: dict[str, Any] = {}
     try:
@@ -218,7 +239,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
         load_stack_config(project, stack)
     previous = previous or out     # earlier runs' states, references, SDK modules (a run writes into `out`)
     own_python = not (options or {}).get("python")
-    hint = zygote.read_hint(previous)
+    hint = read_hint(previous)
     forker = zygote.Zygote(hint) if fork and own_python and stacks else None
     try:
         done = _record(program, project, stacks, out, jobs, previous, deadline,
@@ -228,7 +249,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
             forker.close()
     _remember_references(previous, out, done)
     if own_python and done:
-        zygote.write_hint(out, set(hint).union(*(run.modules for run in done.values())))
+        write_hint(out, set(hint).union(*(run.modules for run in done.values())))
     return {s: done[s] for s in stacks}
 
 

@@ -13,7 +13,7 @@ import pytest
 from gate import zygote
 from gate.errors import GateError
 from gate.project import load_project
-from gate.runner import record_stacks
+from gate.runner import read_hint, record_stacks
 from processes import gone
 
 
@@ -33,7 +33,7 @@ def test_forked_recordings_equal_fresh_interpreters_with_and_without_a_preload_h
     program = gate_programs / "multi"
     fresh = _record(program, tmp_path / "fresh", fork=False)
     forked = _record(program, tmp_path / "forked", fork=True)     # no hint yet: nothing preloaded
-    hint = zygote.read_hint(tmp_path / "forked")
+    hint = read_hint(tmp_path / "forked")
     assert any(name.startswith("pulumi_aws.") for name in hint)   # what the workers loaded
     (tmp_path / "preloaded").mkdir()
     (tmp_path / "preloaded" / zygote.HINT_FILE).write_text(json.dumps(hint))
@@ -44,9 +44,9 @@ def test_forked_recordings_equal_fresh_interpreters_with_and_without_a_preload_h
 def test_the_hint_only_names_installed_sdk_modules(tmp_path):
     (tmp_path / zygote.HINT_FILE).write_text(json.dumps(
         ["pulumi_aws.s3", "os", "stacks.dosis", "pulumi_aws.s3; import os", 7, "pulumi_nope.missing"]))
-    assert zygote.read_hint(tmp_path) == ["pulumi_aws.s3", "pulumi_nope.missing"]
+    assert read_hint(tmp_path) == ["pulumi_aws.s3", "pulumi_nope.missing"]
     (tmp_path / zygote.HINT_FILE).write_text("{not json")
-    assert zygote.read_hint(tmp_path) == []
+    assert read_hint(tmp_path) == []
 
 
 def test_a_missing_module_in_the_hint_does_not_change_the_recording(gate_programs, tmp_path):

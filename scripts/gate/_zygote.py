@@ -1,0 +1,126 @@
+"""The zygote process (`python -m gate._zygote`, started by gate.zygote.Zygote): preload, then fork one
+recording worker (gate._worker) per request line."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import signal
+import sys
+from typing import Any
+
+
+def _child(request: dict[str, str]) -> None:
+    """In the forked child: own session, stdio to files, the worker; never returns."""
+    code = 1
+    try:
+        os.setsid()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            target = os.open(os.path.join(request["dir"], name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(target, fd)
+            os.close(target)
+        os.close(null)
+        from gate import _worker
+
+        code = _worker.main([request["request"], request["result"]])
+    except BaseException:   # the parent reads the missing result and the stderr file
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(BaseException):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+def _load(name: str) -> None:
+    """Load an SDK module the way a program reaches it, by attribute from its package: the SDKs' service
+    modules are lazy (pulumi._utils.lazy_import) and load on first attribute access; importing their
+    submodules directly, out of that order, can leave a package half initialised."""
+    import importlib
+
+    top, *parts = name.split(".")
+    module = importlib.import_module(top)
+    for part in parts:
+        module = getattr(module, part)
+    getattr(module, "__name__")    # noqa: B009 - the attribute access is what loads a lazy module
+
+
+def _send(message: dict[str, int]) -> None:
+    os.write(1, (json.dumps(message) + "\n").encode())
+
+
+def serve() -> None:
+    """Preload, then fork a child per request line until stdin closes and every child is reaped."""
+    import importlib
+
+    from gate.stackcache import ReadTracker
+
+    ReadTracker.start()     # reads made while preloading are inherited by each child's record
+    stdin = os.fdopen(0, "rb", buffering=0)
+    reader = _Lines(stdin)
+    importlib.import_module("gate._worker")
+    importlib.import_module("gate.recording")
+    for name in sorted(json.loads(reader.next_line() or "[]"), key=lambda n: n.count(".")):
+        with contextlib.suppress(Exception):   # a hint only: the child imports what is missing itself
+            _load(name)
+    children: set[int] = set()
+    open_ = True
+    while open_ or children:
+        if open_ and (reader.has_line() or select.select([stdin], [], [], 0.02)[0]):
+            requests = reader.read_available()
+            if requests is None:
+                open_ = False
+            for request in requests or []:
+                pid = os.fork()
+                if pid == 0:
+                    _child(request)
+                children.add(pid)
+                _send({"id": request["id"], "pid": pid})
+        elif not open_:
+            select.select([], [], [], 0.02)
+        for pid in list(children):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                children.discard(pid)
+                _send({"pid": pid, "code": os.waitstatus_to_exitcode(status)})
+
+
+class _Lines:
+    """Line reader over an unbuffered pipe (select-friendly: no hidden buffer in the way)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.buffer = b""
+
+    def next_line(self) -> str | None:
+        while b"\n" not in self.buffer:
+            chunk = self.stream.read(65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode()
+
+    def has_line(self) -> bool:
+        return b"\n" in self.buffer
+
+    def read_available(self) -> list[dict[str, str]] | None:
+        """The complete request lines buffered or now readable; None at end of input."""
+        if not self.has_line():
+            chunk = self.stream.read(65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        *lines, self.buffer = self.buffer.split(b"\n")
+        return [json.loads(x) for x in lines if x.strip()]
+
+
+if __name__ == "__main__":
+    serve()
