@@ -2,15 +2,19 @@
 
 Importing checkov is most of a small scan (~2.5 s of CPU, whatever the input). A `Driver` is started
 with ``-`` before the gate knows what to scan: it imports checkov while the gate exports and cuts the
-views, then takes one directory. A run that needs no scan kills it unused.
+views, then takes one directory. A run that needs no scan kills it unused. `gate analyze` starts one
+even earlier (`early_driver`): before it reads the state, so the import overlaps reading and judging it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,9 +42,10 @@ def _env() -> dict[str, str]:
 class Driver:
     """One driver process, started now, given its directory later (`run`) or killed unused (`cancel`)."""
 
-    def __init__(self, logs: Path) -> None:
+    def __init__(self, logs: Path, temporary: bool = False) -> None:
         logs.mkdir(parents=True, exist_ok=True)
         self.logs = logs
+        self.temporary = temporary     # its own temp directory of logs, removed once they are read
         self._files: list[IO[bytes]] = [(logs / "stdout").open("wb"), (logs / "stderr").open("wb")]
         # stdout/stderr to files: a grandchild that keeps them open cannot hang the gate
         self.proc = subprocess.Popen([str(checkov_python()), str(DRIVER), "-"], cwd=logs, env=_env(),
@@ -63,13 +68,22 @@ class Driver:
             raise GateError(f"checkov: did not finish within {timeout:g} s (checkov deadline; "
                             "--checkov-timeout)") from None
         finally:
-            self.cancel()   # also what checkov left running
-        return _reports(code, self._read("stdout"), self._read("stderr"), directory)
+            self.cancel(keep_logs=True)   # also what checkov left running
+        try:
+            return _reports(code, self._read("stdout"), self._read("stderr"), directory)
+        finally:
+            self._remove_logs()
 
-    def cancel(self) -> None:
+    def cancel(self, keep_logs: bool = False) -> None:
         kill_group(self.proc)
         for fh in self._files:
             fh.close()
+        if not keep_logs:
+            self._remove_logs()
+
+    def _remove_logs(self) -> None:
+        if self.temporary:
+            shutil.rmtree(self.logs, ignore_errors=True)
 
     def _read(self, name: str) -> str:
         return (self.logs / name).read_text(encoding="utf-8", errors="replace")
@@ -101,7 +115,7 @@ class Drivers:
             return Driver(self.logs / f"driver-{self._count}")
 
     def prestart(self) -> None:
-        self._warm = self._new()
+        self._warm = _take_early() or self._new()
 
     def run(self, directory: Path) -> list[dict[str, Any]]:
         """Scan `directory` in the early driver if it is still free, else in a new one."""
@@ -111,8 +125,42 @@ class Drivers:
         return driver.run(directory, frameworks_in(directory, self.frameworks), self.timeout)
 
     def close(self) -> None:
-        """Kill the early driver if nothing used it."""
+        """Kill the early driver if nothing used it (and one `early_driver` started, if not taken)."""
         with self._lock:
             driver, self._warm = self._warm, None
         if driver is not None:
             driver.cancel()
+        end_early()
+
+
+_EARLY: list[Driver] = []     # at most one, started by `early_driver` and taken by the scan's prestart
+_EARLY_LOCK = threading.Lock()
+
+
+def early_driver(command: Callable[[], int], wanted: Callable[[], bool]) -> int:
+    """`command()` with a driver started first when `wanted()` (checkov will run), so that checkov's
+    imports overlap reading and judging the state; a driver no scan took is killed when it returns.
+    Any problem starting it is left to the scan, which starts its own and words the error."""
+    try:
+        if wanted():
+            with _EARLY_LOCK:
+                if not _EARLY:
+                    _EARLY.append(Driver(Path(tempfile.mkdtemp(prefix="gate-checkov-")), temporary=True))
+    except Exception:
+        pass
+    try:
+        return command()
+    finally:
+        end_early()
+
+
+def _take_early() -> Driver | None:
+    with _EARLY_LOCK:
+        return _EARLY.pop() if _EARLY else None
+
+
+def end_early() -> None:
+    """Kill the early driver if no scan took it."""
+    driver = _take_early()
+    if driver is not None:
+        driver.cancel()

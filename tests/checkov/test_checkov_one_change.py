@@ -1,0 +1,94 @@
+"""One resource changed since the last run: checkov is started before the state is read, scans only the
+changed component, and the findings are those of a full, unsharded, uncached run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from checkov_states import checkpoint, scenarios
+from gate import cli, state_load
+from gate.checkov import processes, runner
+
+PACK = Path(__file__).resolve().parents[1] / "gate" / "programs" / "packs" / "no-us-east"
+
+
+def _states() -> dict[str, dict[str, Any]]:
+    states = scenarios()
+    many = [("aws:kms/key:Key", f"key{i}", {"enableKeyRotation": bool(i % 2)}) for i in range(12)]
+    states["aws-many"] = checkpoint("aws-many", many, deps={f"key{i}": {"policy": [f"key{i - 1}"]}
+                                                           for i in range(1, 12, 3)})
+    return states
+
+
+def _scanned(workdir: Path) -> set[str]:
+    """The resources the scan gave checkov (its shard files under `<workdir>/checkov/.shards`)."""
+    found: set[str] = set()
+    for f in (workdir / "checkov" / ".shards").rglob("*.tfplan.json"):
+        plan = json.loads(f.read_text())["planned_values"]
+        found |= {r["address"] for r in plan["root_module"]["resources"]}
+    for f in (workdir / "checkov" / ".shards").rglob("*.arm.json"):
+        found |= {f"{r['type']}.{r['name']}" for r in json.loads(f.read_text())["resources"]}
+    return found
+
+
+@pytest.mark.slow
+def test_one_change_scans_its_component_only_and_equals_a_full_unsharded_run(tmp_path: Path) -> None:
+    states = _states()
+    cache = tmp_path / "cache"
+    first = runner.scan_stacks(states, tmp_path / "first", cache_dir=cache)
+    assert not any(v.urn.endswith("::key5") for v in first["aws-many"].violations)
+    key = next(r for r in states["aws-many"]["deployment"]["resources"] if r["urn"].endswith("::key5"))
+    key["inputs"]["enableKeyRotation"] = False      # key5 stands alone: no reference in or out
+    changed = runner.scan_stacks(states, tmp_path / "changed", cache_dir=cache)
+    assert _scanned(tmp_path / "changed") == {"aws_kms_key.key5"}
+    full = runner.scan_stacks(states, tmp_path / "full", shards=1)
+    assert changed == full
+    assert any(v.urn.endswith("::key5") for v in changed["aws-many"].violations)   # now it fails
+
+
+def _analyze(state: Path, tmp: Path, *extra: str) -> int:
+    return cli.main(["analyze", "--state", str(state), "--policy-pack", str(PACK), "--format", "json",
+                     "--cache-dir", str(tmp / "cache"), "--out", str(tmp / "out"), *extra])
+
+
+@pytest.mark.slow
+def test_analyze_starts_checkov_before_reading_the_state_and_ends_one_no_scan_took(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    events: list[str] = []
+    drivers: list[processes.Driver] = []
+    start, load = processes.Driver.__init__, state_load.load_state
+
+    def started(self: processes.Driver, *args: Any, **kwargs: Any) -> None:
+        start(self, *args, **kwargs)
+        events.append("checkov")
+        drivers.append(self)
+
+    def loaded(*args: Any, **kwargs: Any) -> Any:
+        events.append("load")
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(processes.Driver, "__init__", started)
+    monkeypatch.setattr(state_load, "load_state", loaded)
+    state = tmp_path / "aws.json"
+    state.write_text(json.dumps(scenarios()["aws-cases"]))
+    assert _analyze(state, tmp_path) == 1
+    first = json.loads(capsys.readouterr().out)
+    assert events == ["checkov", "load"]          # one driver, started first and taken by the scan
+    assert any(v["pack"] == "checkov" for v in first["violations"])
+    # unchanged: the cached answer needs no checkov; the early driver is ended, not left running
+    events.clear()
+    assert _analyze(state, tmp_path) == 1
+    assert json.loads(capsys.readouterr().out) == first
+    assert events == ["checkov", "load"] and not processes._EARLY
+    assert all(d.proc.poll() is not None for d in drivers)
+    # bad input and --no-checkov: ended / never started
+    events.clear()
+    state.write_text("{")
+    assert _analyze(state, tmp_path) == 2
+    assert not processes._EARLY and all(d.proc.poll() is not None for d in drivers)
+    assert _analyze(state, tmp_path, "--no-checkov") == 2
+    assert events.count("checkov") == 1
+    assert all(not d.logs.exists() for d in drivers)     # its temporary log directory is removed
