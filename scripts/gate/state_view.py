@@ -51,13 +51,19 @@ def index_state(state: Any, source: str = "state") -> list[StateResource]:
     if not isinstance(resources, list):
         raise UsageError(f"{source}: deployment.resources: expected a list")
     out: list[StateResource] = []
+    providers: dict[str, str] = {}   # provider reference -> its URN, one string for all its resources
     for i, r in enumerate(resources):
         if not isinstance(r, dict) or not isinstance(r.get("urn"), str) or not isinstance(r.get("type"), str):
             raise UsageError(f"{source}: deployment.resources[{i}]: expected an object with `urn` and `type`")
         if r.get("delete"):
             continue
-        provider = r.get("provider") or ""
-        provider = provider.rsplit("::", 1)[0] if isinstance(provider, str) and "::" in provider else ""
+        provider = r.get("provider")
+        if isinstance(provider, str) and "::" in provider:
+            if provider not in providers:
+                providers[provider] = provider.rsplit("::", 1)[0]
+            provider = providers[provider]
+        else:
+            provider = ""
         out.append(StateResource(
             index=len(out),
             urn=r["urn"],
@@ -69,11 +75,24 @@ def index_state(state: Any, source: str = "state") -> list[StateResource]:
             parent=r.get("parent") or "",
             provider_urn=provider,
             dependencies=_strings(r.get("dependencies")),
-            property_dependencies={k: _strings(v) for k, v in pdeps.items() if v}
-            if (pdeps := r.get("propertyDependencies")) and isinstance(pdeps, dict) else {},
+            property_dependencies=_property_dependencies(r.get("propertyDependencies")),
             raw=r,
         ))
     return out
+
+
+_NONE: dict[str, list[str]] = {}
+_STR = {str}
+
+
+def _property_dependencies(value: Any) -> dict[str, list[str]]:
+    """Non-empty URN lists per property: the checkpoint's own object where it is just that (the usual
+    case: no copy per resource), else a filtered copy. Read-only, like the rest of the state."""
+    if not value or not isinstance(value, dict):
+        return _NONE
+    if all(type(v) is list and v and set(map(type, v)) == _STR for v in value.values()):
+        return value
+    return {k: _strings(v) for k, v in value.items() if v}
 
 
 def _strings(value: Any) -> list[str]:
