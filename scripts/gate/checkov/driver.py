@@ -16,38 +16,6 @@ import os
 import sys
 
 FIELDS = ("check_id", "check_name", "resource", "file_path")
-# checkov.main imports every framework's runner (a third of its start, ~0.7 s of CPU); the gate scans
-# with two (terraform_plan, arm). The others become stand-ins carrying only their framework name, so
-# RunnerRegistry drops them for `--framework terraform_plan arm` exactly as it drops the real ones.
-# (secrets and terraform stay real: other modules import names from them.)
-STAND_INS = {
-    "ansible": ("Runner", "ANSIBLE"), "argo_workflows": ("Runner", "ARGO_WORKFLOWS"),
-    "azure_pipelines": ("Runner", "AZURE_PIPELINES"), "bicep": ("Runner", "BICEP"),
-    "bitbucket": ("Runner", "BITBUCKET_CONFIGURATION"),
-    "bitbucket_pipelines": ("Runner", "BITBUCKET_PIPELINES"),
-    "cdk": ("CdkRunner", "CDK"), "circleci_pipelines": ("Runner", "CIRCLECI_PIPELINES"),
-    "cloudformation": ("Runner", "CLOUDFORMATION"), "dockerfile": ("Runner", "DOCKERFILE"),
-    "github": ("Runner", "GITHUB_CONFIGURATION"), "github_actions": ("Runner", "GITHUB_ACTIONS"),
-    "gitlab": ("Runner", "GITLAB_CONFIGURATION"), "gitlab_ci": ("Runner", "GITLAB_CI"),
-    "helm": ("Runner", "HELM"), "json_doc": ("Runner", "JSON"), "kubernetes": ("Runner", "KUBERNETES"),
-    "kustomize": ("Runner", "KUSTOMIZE"), "openapi": ("Runner", "OPENAPI"), "sast": ("Runner", "SAST"),
-    "sca_image": ("Runner", "SCA_IMAGE"), "sca_package_2": ("Runner", "SCA_PACKAGE"),
-    "serverless": ("Runner", "SERVERLESS"), "terraform_json": ("TerraformJsonRunner", "TERRAFORM_JSON"),
-    "yaml_doc": ("Runner", "YAML"),
-}
-GATE_FRAMEWORKS = {"terraform_plan", "arm"}
-
-
-def _stand_ins() -> None:
-    """Replace the runner modules of the frameworks the gate never scans (before checkov.main loads)."""
-    import types
-
-    from checkov.common.bridgecrew.check_type import CheckType
-
-    for package, (name, kind) in STAND_INS.items():
-        module = types.ModuleType(f"checkov.{package}.runner")
-        setattr(module, name, type(name, (), {"check_type": getattr(CheckType, kind)}))
-        sys.modules[module.__name__] = module
 
 
 def _record(record: object) -> dict[str, object]:
@@ -66,9 +34,6 @@ def main(argv: list[str]) -> int:
     os.environ.pop("BC_API_KEY", None)
     logging.disable(logging.INFO)   # checkov formats and buffers every debug message otherwise
     import fastparse  # beside this file (the script's directory is on sys.path)
-
-    if argv == ["-"] or set(argv[1:]) <= GATE_FRAMEWORKS:
-        _stand_ins()
     from checkov.main import Checkov
 
     fastparse.install()
@@ -79,8 +44,6 @@ def main(argv: list[str]) -> int:
             return 0
         job = json.loads(line)
         directory, frameworks = str(job["directory"]), [str(f) for f in job["frameworks"]]
-        if not set(frameworks) <= GATE_FRAMEWORKS:
-            raise SystemExit(f"driver: frameworks {frameworks}: only {sorted(GATE_FRAMEWORKS)} (stand-ins)")
         os.chdir(directory)   # where a plain run starts
     else:
         directory, frameworks = argv[0], argv[1:]
