@@ -143,13 +143,27 @@ def plain(value: Any) -> Any:
     return value
 
 
+# The property path each proxy carries is only read (copied when an unknown value is reported), so one
+# list serves every proxy at that path, in every resource (`tags`, `tags.0`, ...): not one list each.
+_PATHS: dict[tuple[str, ...], list[str]] = {}
+_ROOT: list[str] = []
+
+
+def _path(path: list[str], key: Any) -> list[str]:
+    key = (*path, str(key))
+    found = _PATHS.get(key)
+    if found is None:
+        found = _PATHS[key] = list(key)
+    return found
+
+
 def proxied(value: Any, path: list[str] | None = None) -> Any:
     """`unknown_checking_proxy(plain(value))` in one pass, building pulumi_policy's own proxy objects.
 
     Identical to what the servicer hands a policy (dict/list proxies carrying their property path, so an
     unknown value raises UnknownValueError naming it), without materialising a path list per leaf.
     """
-    path = path or []
+    path = _ROOT if path is None else path
     t = type(value)
     if t is dict and SIG_KEY in value:
         value = plain(value)
@@ -159,7 +173,7 @@ def proxied(value: Any, path: list[str] | None = None) -> Any:
         for k, v in value.items():
             tv = type(v)
             if tv is dict or tv is list:
-                d[k] = proxied(v, [*path, str(k)])
+                d[k] = proxied(v, _path(path, k))
             elif tv is int:
                 d[k] = float(v)
             else:
@@ -170,7 +184,7 @@ def proxied(value: Any, path: list[str] | None = None) -> Any:
         for i, v in enumerate(value):
             tv = type(v)
             if tv is dict or tv is list:
-                items.append(proxied(v, [*path, str(i)]))
+                items.append(proxied(v, _path(path, i)))
             elif tv is int:
                 items.append(float(v))
             else:
