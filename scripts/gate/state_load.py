@@ -68,6 +68,8 @@ class _Compactor:
 
     def __init__(self) -> None:
         self.memo: dict[str, str] = {}
+        self.lists: dict[tuple[str, ...], list[str]] = {}
+        self.objects: dict[tuple[tuple[str, int], ...], dict[str, Any]] = {}
         share, intern = self.memo.setdefault, sys.intern
 
         def obj(d: dict[str, Any]) -> dict[str, Any]:
@@ -97,6 +99,7 @@ class _Compactor:
         if type(r) is not dict:
             return r
         r = self.obj(r)
+        self._share_lists(r)
         inputs, outputs = r.get("inputs"), r.get("outputs")
         if type(inputs) is dict and type(outputs) is dict and inputs:
             for k, v in outputs.items():
@@ -104,6 +107,28 @@ class _Compactor:
                 if mine is not outputs and mine is not v and mine == v and _same(mine, v):
                     outputs[k] = mine
         return r
+
+
+    def _share_lists(self, r: dict[str, Any]) -> None:
+        """Equal URN lists are one list, and equal property-dependency objects one object: most of those
+        map each property to an empty list, the same keys for every resource of a type; call chains
+        (`sourceChain`) and dependencies repeat across resources too."""
+        lists = self.lists
+        for key in _URN_LISTS:
+            v = r.get(key)
+            if type(v) is list and set(map(type, v)) <= _STR:
+                r[key] = lists.setdefault(tuple(v), v)
+        deps = r.get("propertyDependencies")
+        if type(deps) is dict:
+            for k, v in deps.items():
+                if type(v) is list and set(map(type, v)) <= _STR:
+                    deps[k] = lists.setdefault(tuple(v), v)
+            shape = tuple((k, id(v)) for k, v in deps.items())   # values are the shared lists (or kept)
+            r["propertyDependencies"] = self.objects.setdefault(shape, deps)
+
+
+_URN_LISTS = ("dependencies", "sourceChain", "aliases")
+_STR = {str}
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -154,6 +179,8 @@ class _Reader:
             out.append(self.compact.resource(self._value()))
             if not self._separator("]"):
                 self.compact.memo.clear()
+                self.compact.lists.clear()
+                self.compact.objects.clear()
                 return out
 
     def _object(self, special: Any) -> dict[str, Any]:
