@@ -299,6 +299,8 @@ def _main(argv: list[str] | None) -> int:
             return cmd_preview(args)
         if args.command == "merge":
             return cmd_merge(args, _render)
+        if args.no_checkov:
+            return cmd_analyze(args)
         from gate.checkov.processes import early_driver  # checkov imports itself while the state is read
 
         checkov = lambda: options.settings_for(args, args.program).checkov  # noqa: E731
