@@ -1,7 +1,7 @@
 """The one Pulumi program behind every stack: `<project>:system` picks what the stack deploys.
 
-Deploy order for the real CLI: dosis-prod, portal-prod, then interconnect-prod (it reads the
-outputs of the first two through StackReference).
+Deploy order for the real CLI: portal-prod, dosis-prod (its off-vendor copies rely on portal-prod's
+organisation trail), then interconnect-prod; each reads the earlier stacks' outputs through StackReference.
 """
 
 import importlib

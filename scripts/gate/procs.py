@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 _CHILDREN: set[subprocess.Popen[Any]] = set()
+_GROUPS: set[int] = set()        # process groups of children another process forked (gate.zygote)
 _LOCK = threading.Lock()
 
 
@@ -22,18 +23,35 @@ def register_child(proc: subprocess.Popen[Any]) -> None:
 
 def kill_group(proc: subprocess.Popen[Any]) -> None:
     """SIGKILL the child's whole process group (its own children too) and reap it."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
+    kill_pgid(proc.pid)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=10)
     with _LOCK:
         _CHILDREN.discard(proc)
 
 
+def register_group(pgid: int) -> None:
+    """Remember a process group the gate must end if it is interrupted (a zygote's child)."""
+    with _LOCK:
+        _GROUPS.add(pgid)
+
+
+def forget_group(pgid: int) -> None:
+    with _LOCK:
+        _GROUPS.discard(pgid)
+
+
+def kill_pgid(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
 def kill_all() -> None:
     """Every child still running (an interrupted run): their groups are killed."""
     with _LOCK:
-        children = list(_CHILDREN)
+        children, groups = list(_CHILDREN), list(_GROUPS)
+    for pgid in groups:
+        kill_pgid(pgid)
     for proc in children:
         kill_group(proc)
 

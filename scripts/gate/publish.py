@@ -118,7 +118,7 @@ class RunDir:
             index: dict[str, Any] = {"run": self.id, "stacks": {}, **(extra or {})}
             for stack in stacks:
                 index["stacks"][stack] = self._move(stack)
-            for name in (".stack-references.json", "gate.sarif", "gate.junit.xml"):
+            for name in (".stack-references.json", ".sdk-modules.json", "gate.sarif", "gate.junit.xml"):
                 if (self.path / name).is_file():
                     os.replace(self.path / name, self.out / name)
             tmp = self.path / RUN_INDEX

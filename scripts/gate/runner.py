@@ -44,6 +44,7 @@ class StackRun:
     wall_seconds: float = 0.0     # including the worker's interpreter start and imports
     inputs: list[str] = field(default_factory=list)   # files the worker read (gate.stackcache)
     env: list[str] = field(default_factory=list)      # environment variables it read
+    modules: list[str] = field(default_factory=list)  # SDK modules it loaded (gate.zygote's hint)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -71,44 +72,84 @@ def _interpreter(options: dict[str, Any] | None) -> tuple[str, dict[str, str] | 
     return options["python"], {**os.environ, "PYTHONPATH": options["worker_path"]}
 
 
-def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: float | None = None,
-               options: dict[str, Any] | None = None) -> StackRun:
-    """Record one stack in a fresh `python -m gate._worker` process (its own process group, killed with
-    whatever it started once it is done or past its deadline); `options` go into its request."""
+def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | None,
+           options: dict[str, Any] | None, mode: str) -> dict[str, Any]:
+    """One recording worker: forked from the run's zygote (gate.zygote) when it runs the gate's own
+    Python, else a `python -m gate._worker` process. Each is its own process group, killed with whatever
+    it started once it is done or past its deadline; `options` go into its request. Returns its result."""
     from gate.deadlines import DEFAULTS
     from gate.procs import run_bounded
 
     deadline = DEFAULTS["program"] if deadline is None else deadline
+    options = dict(options or {})
+    zygote = options.pop("zygote", None)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="gate-") as tmp:
         request, result = Path(tmp) / "request.json", Path(tmp) / "result.json"
         request.write_text(json.dumps({
-            **(options or {}),
+            **options, "mode": mode,
             "program": str(program), "stack": stack, "state_dirs": [str(d) for d in state_dirs],
         }), encoding="utf-8")
         try:
-            python, env = _interpreter(options)
-            code, _, stderr = run_bounded([python, "-m", "gate._worker", str(request), str(result)],
-                                          timeout=deadline, out_dir=Path(tmp), env=env)
+            if zygote is not None:
+                code = zygote.run(request, result, Path(tmp), deadline)
+            else:
+                python, env = _interpreter(options)
+                code, _, _ = run_bounded([python, "-m", "gate._worker", str(request), str(result)],
+                                         timeout=deadline, out_dir=Path(tmp), env=env)
         except subprocess.TimeoutExpired:
             raise GateError(f"stack {stack}: program did not finish within {deadline:g} s "
-                            "(program deadline)") from None
+                            f"(program deadline; recording the {mode})") from None
         if not result.is_file():
+            err = Path(tmp) / "stderr"
+            stderr = err.read_text(encoding="utf-8", errors="replace") if err.is_file() else ""
             lines = [ln for ln in stderr.splitlines() if ln.strip()]
             detail = lines[-1] if lines else f"exit code {code}"
-            raise GateError(f"stack {stack}: recording worker failed: {detail}")
+            raise GateError(f"stack {stack}: recording worker ({mode}) failed: {detail}")
         data = json.loads(result.read_text(encoding="utf-8"))
     if not data.get("ok"):
-        raise GateError(data.get("error") or f"stack {stack}: recording failed")
+        raise GateError(data.get("error") or f"stack {stack}: recording the {mode} failed")
+    data["wall_seconds"] = time.perf_counter() - started
+    return data
+
+
+def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: float | None = None,
+               options: dict[str, Any] | None = None) -> StackRun:
+    """Record one stack's preview in a worker process."""
+    data = _spawn(program, stack, state_dirs, deadline, options, "preview")
     return StackRun(
         stack=stack, project=data["project"], checkpoint=data["checkpoint"], config=data["config"],
         stack_references=data.get("stack_references") or {}, seconds=data.get("seconds", 0.0),
-        diagnostics=data.get("diagnostics") or [], update_checkpoint=data.get("update_checkpoint"),
-        differences=data.get("differences") or [], env_reads=data.get("env_reads") or [],
-        update_error=data.get("update_error") or "",
-        wall_seconds=time.perf_counter() - started,
-        inputs=data.get("inputs") or [], env=data.get("env") or [],
+        diagnostics=data.get("diagnostics") or [], env_reads=data.get("env_reads") or [],
+        wall_seconds=data["wall_seconds"], inputs=data.get("inputs") or [], env=data.get("env") or [],
+        modules=data.get("modules") or [],
     )
+
+
+def run_update(program: Path, stack: str, state_dirs: list[Path], deadline: float | None = None,
+               options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Record one stack as an update (`is_dry_run()` false) in a worker process beside its preview."""
+    return _spawn(program, stack, state_dirs, deadline, options, "update")
+
+
+def with_update(run: StackRun, update: dict[str, Any]) -> StackRun:
+    """The preview run completed with its update recording: differences, the update's graph when it
+    differs, the environment reads and file reads of both."""
+    from gate.dual import differences
+
+    run.update_error = update.get("update_error") or ""
+    checkpoint = update.get("update_checkpoint")
+    if checkpoint is not None:
+        run.differences = differences(run.checkpoint, checkpoint)
+        run.update_checkpoint = checkpoint if run.differences else None
+    names = {r["name"] for r in run.env_reads}
+    run.env_reads = run.env_reads + [r for r in update.get("env_reads") or [] if r["name"] not in names]
+    run.inputs = sorted(set(run.inputs) | set(update.get("inputs") or []))
+    run.env = sorted(set(run.env) | set(update.get("env") or []))
+    run.modules = sorted(set(run.modules) | set(update.get("modules") or []))
+    run.seconds += update.get("seconds", 0.0)
+    run.wall_seconds = max(run.wall_seconds, update.get("wall_seconds", 0.0))
+    return run
 
 
 def _strings(value: Any) -> list[str]:
@@ -164,46 +205,76 @@ def _remember_references(previous: Path, out: Path, runs: dict[str, StackRun]) -
 
 def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                   jobs: int = 2, previous: Path | None = None, deadline: float | None = None,
-                  options: dict[str, Any] | None = None) -> dict[str, StackRun]:
-    """Record `stacks` (one worker each, up to `jobs` at once) and write `<out>/<stack>.state.json`.
+                  options: dict[str, Any] | None = None, fork: bool = True) -> dict[str, StackRun]:
+    """Record `stacks` (a preview and an update worker each, up to `jobs` workers at once) and write
+    `<out>/<stack>.state.json`. With `fork`, workers of the gate's own Python are forked from a zygote.
 
     Returns the runs keyed by stack in the order given. Any worker's GateError aborts the whole run.
     """
+    from gate import zygote
+
     for stack in stacks:   # validate every config file up front: bad input fails before any work
         load_stack_config(project, stack)
+    previous = previous or out     # earlier runs' states, references, SDK modules (a run writes into `out`)
+    own_python = not (options or {}).get("python")
+    hint = zygote.read_hint(previous)
+    forker = zygote.Zygote(hint) if fork and own_python and stacks else None
+    try:
+        done = _record(program, project, stacks, out, jobs, previous, deadline,
+                       {**(options or {}), "zygote": forker})
+    finally:
+        if forker is not None:
+            forker.close()
+    _remember_references(previous, out, done)
+    if own_python and done:
+        zygote.write_hint(out, set(hint).union(*(run.modules for run in done.values())))
+    return {s: done[s] for s in stacks}
+
+
+def _record(program: Path, project: Project, stacks: list[str], out: Path, jobs: int, previous: Path,
+            deadline: float | None, options: dict[str, Any]) -> dict[str, StackRun]:
     deps = config_dependencies(project, stacks) if len(stacks) > 1 else {s: set() for s in stacks}
-    previous = previous or out     # earlier runs' states and references (a run writes into `out`)
     for stack, refs in remembered_references(previous, stacks).items():
         deps[stack] |= refs
+    kinds = ("preview", "update") if options.get("record_update", True) else ("preview",)
+    work = {"preview": run_worker, "update": run_update}
     done: dict[str, StackRun] = {}
     rerun_once: set[str] = set()
     pending = list(stacks)
-    running: dict[Future[StackRun], tuple[str, set[str]]] = {}
+    queue: list[tuple[str, str, frozenset[str]]] = []      # (stack, kind, stacks done when it started)
+    parts: dict[str, dict[str, Any]] = {}
+    running: dict[Future[Any], tuple[str, str, frozenset[str]]] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        while pending or running:
-            busy = {s for s, _ in running.values()}
-            ready = [s for s in pending if not (deps[s] - set(done)) and s not in busy]
-            if not ready and not running and pending:
+        while pending or queue or running:
+            ready = [s for s in pending if not (deps[s] - set(done))]
+            if not ready and not running and not queue and pending:
                 ready = [pending[0]]            # a reference cycle: run with what is available
-            for stack in ready[: max(0, jobs - len(running))]:
+            for stack in ready:
                 pending.remove(stack)
-                job = pool.submit(run_worker, program, stack, [out, previous], deadline, options)
-                running[job] = (stack, set(done))
+                parts[stack] = {}
+                queue.extend((stack, kind, frozenset(done)) for kind in kinds)
+            while queue and len(running) < max(1, jobs):
+                task = queue.pop(0)
+                stack, kind = task[:2]
+                running[pool.submit(work[kind], program, stack, [out, previous], deadline, options)] = task
             if not running:
                 continue
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for fut in finished:
-                stack, done_at_start = running.pop(fut)
-                run = fut.result()   # GateError propagates
-                late = {
-                    t.split("/")[-1] for t in run.stack_references
-                } & set(stacks) - done_at_start - {stack}
+                stack, kind, at_start = running.pop(fut)
+                parts[stack][kind] = fut.result()   # GateError propagates
+                if len(parts[stack]) < len(kinds):
+                    continue
+                got = parts.pop(stack)
+                run = got["preview"]
+                late = {t.split("/")[-1] for t in run.stack_references} & set(stacks) - at_start - {stack}
                 if late and stack not in rerun_once:
                     rerun_once.add(stack)
                     deps[stack] |= late
                     pending.append(stack)       # record again once the referenced stacks are done
                     continue
+                if "update" in got:
+                    run = with_update(run, got["update"])
                 write_json_atomic(state_path(out, stack), run.checkpoint)
                 done[stack] = run
-    _remember_references(previous, out, done)
-    return {s: done[s] for s in stacks}
+    return done

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from processes import gone
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -66,21 +67,6 @@ pulumi.export("done", True)
 """
 
 
-def _gone(pid: int, wait: float = 5.0) -> bool:
-    """Not running (a zombie awaiting its reaper counts as gone); SIGKILL delivery may take a moment."""
-    end = time.monotonic() + wait
-    while True:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (FileNotFoundError, ProcessLookupError):
-            return True
-        if state in ("Z", "X"):
-            return True
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.1)
-
-
 def _wait_for(path: Path, seconds: float = 120) -> None:
     end = time.monotonic() + seconds
     while not path.exists() or not path.read_text().strip():
@@ -101,7 +87,7 @@ def test_a_signal_kills_children_removes_temp_dirs_and_writes_nothing(make_progr
     assert proc.returncode == 2 and "interrupted" in stderr and "Traceback" not in stderr
     worker, child = map(int, marker.read_text().split())
     time.sleep(0.5)
-    assert _gone(worker) and _gone(child)
+    assert gone(worker) and gone(child)
     assert list(tmp.iterdir()) == []
     assert not list(out.glob("*.json")) and not (out / ".runs").exists()
 
@@ -116,14 +102,14 @@ def test_program_deadline_and_a_leftover_child(make_program, tmp_path) -> None:
     assert proc.returncode == 2 and "program deadline" in stderr and len(stderr.strip().splitlines()) == 1
     assert time.monotonic() - started < 60
     worker, child = map(int, marker.read_text().split())
-    assert _gone(worker) and _gone(child)
+    assert gone(worker) and gone(child)
     # A program that finishes but leaves a child holding stdout: the gate does not wait for it.
     marker.unlink()
     proc = _gate("preview", "--program", program, "--stack", "dev", "--out", tmp_path / "out", "--no-checkov",
                  env={"GATE_TEST_MARKER": str(marker)})
     proc.communicate(timeout=120)
     assert proc.returncode in (0, 1)
-    assert _gone(int(marker.read_text().split()[1]))
+    assert gone(int(marker.read_text().split()[1]))
 
 
 def test_run_directories_survive_runs_finishing_around_them(tmp_path) -> None:

@@ -1,0 +1,21 @@
+"""Process checks shared by the engine's tests."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+
+def gone(pid: int, wait: float = 5.0) -> bool:
+    """Not running (a zombie awaiting its reaper counts as gone); SIGKILL delivery may take a moment."""
+    end = time.monotonic() + wait
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.1)

@@ -1,0 +1,96 @@
+"""Recording workers forked from the zygote record exactly what a fresh interpreter records, and fail
+closed when the zygote or a child dies."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+from gate import zygote
+from gate.errors import GateError
+from gate.project import load_project
+from gate.runner import record_stacks
+from processes import gone
+
+
+def _record(program: Path, out: Path, *, fork: bool) -> dict[str, str]:
+    project = load_project(program)
+    runs = record_stacks(program, project, project.stacks(), out, jobs=2, fork=fork)
+    for run in runs.values():
+        for checkpoint in (run.checkpoint, run.update_checkpoint or {"deployment": {}}):
+            checkpoint["deployment"].get("manifest", {}).pop("time", None)   # when it was recorded
+            # registration order follows when outputs resolve, in any interpreter
+            checkpoint["deployment"].get("resources", []).sort(key=lambda r: r["urn"])
+    return {s: json.dumps([r.checkpoint, r.differences, r.update_checkpoint, r.env_reads], sort_keys=True)
+            for s, r in runs.items()}
+
+
+def test_forked_recordings_equal_fresh_interpreters_with_and_without_a_preload_hint(gate_programs, tmp_path):
+    program = gate_programs / "multi"
+    fresh = _record(program, tmp_path / "fresh", fork=False)
+    forked = _record(program, tmp_path / "forked", fork=True)     # no hint yet: nothing preloaded
+    hint = zygote.read_hint(tmp_path / "forked")
+    assert any(name.startswith("pulumi_aws.") for name in hint)   # what the workers loaded
+    (tmp_path / "preloaded").mkdir()
+    (tmp_path / "preloaded" / zygote.HINT_FILE).write_text(json.dumps(hint))
+    preloaded = _record(program, tmp_path / "preloaded", fork=True)  # the hint is preloaded now
+    assert fresh == forked == preloaded
+
+
+def test_the_hint_only_names_installed_sdk_modules(tmp_path):
+    (tmp_path / zygote.HINT_FILE).write_text(json.dumps(
+        ["pulumi_aws.s3", "os", "stacks.dosis", "pulumi_aws.s3; import os", 7, "pulumi_nope.missing"]))
+    assert zygote.read_hint(tmp_path) == ["pulumi_aws.s3", "pulumi_nope.missing"]
+    (tmp_path / zygote.HINT_FILE).write_text("{not json")
+    assert zygote.read_hint(tmp_path) == []
+
+
+def test_a_missing_module_in_the_hint_does_not_change_the_recording(gate_programs, tmp_path):
+    program = gate_programs / "multi"
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / zygote.HINT_FILE).write_text(json.dumps(["pulumi_nope.missing", "pulumi_aws.no_such_service"]))
+    assert _record(program, out, fork=True) == _record(program, tmp_path / "fresh", fork=False)
+
+
+def _request(tmp_path: Path) -> tuple[Path, Path]:
+    request, result = tmp_path / "request.json", tmp_path / "result.json"
+    request.write_text(json.dumps({"program": str(tmp_path / "nowhere"), "stack": "dev"}))
+    return request, result
+
+
+def test_a_dead_zygote_fails_the_recording(tmp_path):
+    forker = zygote.Zygote([])
+    try:
+        os.killpg(forker.proc.pid, signal.SIGKILL)
+        forker.proc.wait(timeout=10)
+        with pytest.raises(GateError, match="zygote ended"):
+            forker.run(*_request(tmp_path), tmp_path, timeout=30)
+    finally:
+        forker.close()
+
+
+def test_a_child_past_its_deadline_is_killed_with_its_group(tmp_path):
+    marker = tmp_path / "pids"
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "Pulumi.yaml").write_text("name: scratch\nruntime: python\n")
+    (program / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (program / "__main__.py").write_text(
+        "import os, subprocess, time\n"
+        "child = subprocess.Popen(['sleep', '600'])\n"
+        f"open({str(marker)!r}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n"
+        "time.sleep(600)\n")
+    request, result = tmp_path / "request.json", tmp_path / "result.json"
+    request.write_text(json.dumps({"program": str(program), "stack": "dev", "mode": "preview"}))
+    forker = zygote.Zygote([])
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            forker.run(request, result, tmp_path, timeout=15)
+    finally:
+        forker.close()
+    assert all(gone(pid) for pid in map(int, marker.read_text().split()))
