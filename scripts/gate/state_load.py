@@ -69,7 +69,6 @@ class _Compactor:
     def __init__(self) -> None:
         self.memo: dict[str, str] = {}
         self.lists: dict[tuple[str, ...], list[str]] = {}
-        self.objects: dict[tuple[tuple[str, int], ...], dict[str, Any]] = {}
         share, intern = self.memo.setdefault, sys.intern
 
         def obj(d: dict[str, Any]) -> dict[str, Any]:
@@ -108,26 +107,34 @@ class _Compactor:
                     outputs[k] = mine
         return r
 
-
     def _share_lists(self, r: dict[str, Any]) -> None:
-        """Equal URN lists are one list, and equal property-dependency objects one object: most of those
-        map each property to an empty list, the same keys for every resource of a type; call chains
-        (`sourceChain`) and dependencies repeat across resources too."""
-        lists = self.lists
-        for key in _URN_LISTS:
-            v = r.get(key)
-            if type(v) is list and set(map(type, v)) <= _STR:
-                r[key] = lists.setdefault(tuple(v), v)
-        deps = r.get("propertyDependencies")
-        if type(deps) is dict:
-            for k, v in deps.items():
-                if type(v) is list and set(map(type, v)) <= _STR:
-                    deps[k] = lists.setdefault(tuple(v), v)
-            shape = tuple((k, id(v)) for k, v in deps.items())   # values are the shared lists (or kept)
-            r["propertyDependencies"] = self.objects.setdefault(shape, deps)
+        """Equal URN lists are one list: property dependencies map most properties to an empty list, call
+        chains (`sourceChain`) repeat across resources. Only lists of strings are shared (a list equal
+        to a shared one holds strings too: a string equals nothing else)."""
+        try:      # a list holding lists or objects (bad input: validation words it) is not hashable
+            v = r.get("sourceChain")
+            if type(v) is list:
+                r["sourceChain"] = self._list(v)
+            deps = r.get("propertyDependencies")
+            if type(deps) is dict:
+                lists = self.lists
+                for k, v in deps.items():
+                    if type(v) is list:
+                        found = lists.get(tuple(v))
+                        deps[k] = found if found is not None else self._list(v)
+        except TypeError:
+            pass
+
+    def _list(self, v: list[Any]) -> list[Any]:
+        key = tuple(v)
+        found = self.lists.get(key)
+        if found is None:
+            if not set(map(type, v)) <= _STR:
+                return v
+            self.lists[key] = found = v
+        return found
 
 
-_URN_LISTS = ("dependencies", "sourceChain", "aliases")
 _STR = {str}
 
 
@@ -180,7 +187,6 @@ class _Reader:
             if not self._separator("]"):
                 self.compact.memo.clear()
                 self.compact.lists.clear()
-                self.compact.objects.clear()
                 return out
 
     def _object(self, special: Any) -> dict[str, Any]:
