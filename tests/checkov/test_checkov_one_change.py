@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 from checkov_states import checkpoint, scenarios
 from gate import cli, state_load
+from gate.checkov import cache as cache_module
 from gate.checkov import processes, runner
+from gate.checkov.cache import ResultCache
+from gate.checkov.parallel import FRAMEWORKS
 
 PACK = Path(__file__).resolve().parents[1] / "gate" / "programs" / "packs" / "no-us-east"
 
@@ -96,3 +99,21 @@ def test_analyze_starts_checkov_before_reading_the_state_and_ends_one_no_scan_to
     assert _analyze(state, tmp_path, "--no-checkov") == 2
     assert events.count("checkov") == 1
     assert all(not d.logs.exists() for d in drivers)     # its temporary log directory is removed
+
+
+def test_stack_entry_is_decided_on_its_first_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = ResultCache(tmp_path, FRAMEWORKS)
+    value = {"files": {"s.tfplan.json": "{\"a\":\"line\\nbreak\"}\n"}, "outcome": {"failed": [], "runs": {}}}
+    cache.keep_stack_result("s", "digest-1", value)
+    assert cache.stack_result("s", "digest-1") == value
+    path = cache._path(cache._stack_key("s"))
+    head, body = path.read_bytes().split(b"\n", 1)
+    assert b"digest-1" in head and b"\n" not in body
+    path.write_bytes(head + b"\n" + b"not json")
+    assert cache.stack_result("s", "digest-1") is None          # unreadable: a miss
+    path.write_bytes(head + b"\n" + body)
+    loads = cache_module.orjson.loads
+    parsed: list[int] = []
+    monkeypatch.setattr(cache_module.orjson, "loads", lambda data: parsed.append(len(data)) or loads(data))
+    assert cache.stack_result("s", "digest-2") is None          # another state: only the head is parsed
+    assert parsed == [len(head) + 1]
