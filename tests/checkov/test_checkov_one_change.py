@@ -8,22 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from checkov_states import checkpoint, scenarios
+from checkov_states import scenarios
 from gate import cli, state_load
 from gate.checkov import cache as cache_module
 from gate.checkov import processes, runner
 from gate.checkov.cache import ResultCache
 from gate.checkov.parallel import FRAMEWORKS
+from test_checkov_shard import _bigger_states
 
 PACK = Path(__file__).resolve().parents[1] / "gate" / "programs" / "packs" / "no-us-east"
-
-
-def _states() -> dict[str, dict[str, Any]]:
-    states = scenarios()
-    many = [("aws:kms/key:Key", f"key{i}", {"enableKeyRotation": bool(i % 2)}) for i in range(12)]
-    states["aws-many"] = checkpoint("aws-many", many, deps={f"key{i}": {"policy": [f"key{i - 1}"]}
-                                                           for i in range(1, 12, 3)})
-    return states
 
 
 def _scanned(workdir: Path) -> set[str]:
@@ -43,7 +36,7 @@ def _key5(scan: dict[str, Any]) -> set[str]:
 
 @pytest.mark.slow
 def test_one_change_scans_its_component_only_and_equals_a_full_unsharded_run(tmp_path: Path) -> None:
-    states = _states()
+    states = _bigger_states()      # the scenarios and a stack of 12 keys, some linked
     cache = tmp_path / "cache"
     first = runner.scan_stacks(states, tmp_path / "first", cache_dir=cache)
     assert "CKV_AWS_7" not in _key5(first)
