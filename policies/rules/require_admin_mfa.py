@@ -60,14 +60,9 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             continue
         entry = breakglass.entry_for(entries, p.kind, p.physical_name)
         if entry is not None:
-            if not breakglass.alarmed(graph, entry.get("alarm")):
-                out.append(
-                    (
-                        p.view.urn,
-                        f"break-glass {p.kind} is recorded, but no enabled alarm or event rule "
-                        f"with a target named {entry.get('alarm')!r} watches its use",
-                    )
-                )
+            missing = breakglass.alarmed(graph, entry.get("alarm"), p.physical_name)
+            if missing:
+                out.append((p.view.urn, f"break-glass {p.kind} is recorded, but {missing}"))
             continue
         out.extend((p.view.urn, m) for m in _aws(p))
     if any(r.type in AZURE_DATA_STORES for r in graph.resources):

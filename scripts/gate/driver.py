@@ -44,6 +44,7 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
     }
     saved_root = rt_settings.get_root_resource()
     recorder.mocks = GateMocks(recorder.region_of)
+    recorder.mocks.dry_run = recorder.dry_run
     recorder.mocks.answers = list(recorder.invoke_answers)
     recorder.mocks.sites = CallSites(recorder.program_file)
     recorder.secret_keys = set(secret_keys)

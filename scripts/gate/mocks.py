@@ -139,6 +139,37 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     return out
 
 
+def random_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """What the random provider computes when it creates the resource (an update; a preview leaves it
+    unknown, as the engine does). Deterministic stand-ins, never a real secret; the SDK marks password
+    results secret, so they are redacted like any other."""
+    kind = typ.rsplit(":", 1)[-1]
+    length = inputs.get("length") if isinstance(inputs.get("length"), (int, float)) else 16
+    text = "".join(stable_hex(typ, name, str(i), length=64) for i in range(int(length) // 64 + 1))
+    if kind in ("RandomPassword", "RandomString"):
+        out: dict[str, Any] = {"result": text[: int(length)]}
+        if kind == "RandomPassword":
+            out["bcryptHash"] = "$2a$10$" + stable_hex(typ, name, "bcrypt", length=53)
+        return out
+    if kind in ("RandomId", "RandomBytes"):
+        raw = bytes.fromhex(text[: 2 * int(inputs.get("byteLength") or length)])
+        import base64
+
+        b64 = base64.b64encode(raw).decode()
+        return {"hex": raw.hex(), "b64Std": b64, "base64": b64, "dec": str(int(raw.hex(), 16)),
+                "b64Url": base64.urlsafe_b64encode(raw).decode().rstrip("=")}
+    if kind == "RandomInteger":
+        low, high = (v if isinstance(v, (int, float)) else 0 for v in (inputs.get("min"), inputs.get("max")))
+        return {"result": int(low) + int(text[:8], 16) % max(int(high) - int(low) + 1, 1)}
+    if kind.startswith("RandomUuid"):
+        return {"result": f"{text[:8]}-{text[8:12]}-4{text[13:16]}-8{text[17:20]}-{text[20:32]}"}
+    if kind == "RandomPet":
+        return {"id": (inputs.get("separator") or "-").join(["gate"] * int(inputs.get("length") or 2))}
+    if kind == "RandomShuffle":
+        return {"results": list(inputs.get("inputs") or [])}
+    return {}
+
+
 def _azure_name(name: str, typ: str, inputs: dict[str, Any]) -> str:
     """The ARM resource name: the `<x>Name` input that is not the resource group, else an autoname."""
     candidates = [
@@ -226,6 +257,7 @@ class GateMocks(Mocks):
         self.answers: list[Any] = []          # gate.invokes.Answer, from the invoke fixtures
         self.sites: Any = None                # gate.invokes.CallSites
         self.unanswered: list[tuple[str, dict[str, Any], str]] = []   # (token, args, file:line)
+        self.dry_run = True                   # preview; an update also gets what providers compute
 
     def outputs_for(
         self, typ: str, name: str, inputs: dict[str, Any], provider_ref: str
@@ -248,6 +280,8 @@ class GateMocks(Mocks):
             h = stable_hex(typ, name, length=32)
             oid = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
             return oid, {"id": oid, "objectId": oid}
+        if pkg == "random" and not self.dry_run:
+            return rid, {"id": rid, **random_outputs(typ, name, inputs)}
         return rid, {"id": rid}
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:

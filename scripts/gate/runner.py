@@ -175,6 +175,7 @@ def config_dependencies(project: Project, stacks: list[str]) -> dict[str, set[st
 
 
 REFERENCES_FILE = ".stack-references.json"
+UPDATES_DIR = ".updates"     # in a run's own directory: each stack's update graph, for the stacks after it
 
 
 def remembered_references(out: Path, stacks: list[str]) -> dict[str, set[str]]:
@@ -256,7 +257,9 @@ def _record(program: Path, project: Project, stacks: list[str], out: Path, jobs:
             while queue and len(running) < max(1, jobs):
                 task = queue.pop(0)
                 stack, kind = task[:2]
-                running[pool.submit(work[kind], program, stack, [out, previous], deadline, options)] = task
+                # an update reads the updates of the stacks it references: their deploy-time outputs
+                dirs = [out / UPDATES_DIR, out, previous] if kind == "update" else [out, previous]
+                running[pool.submit(work[kind], program, stack, dirs, deadline, options)] = task
             if not running:
                 continue
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
@@ -274,7 +277,10 @@ def _record(program: Path, project: Project, stacks: list[str], out: Path, jobs:
                     pending.append(stack)       # record again once the referenced stacks are done
                     continue
                 if "update" in got:
-                    run = with_update(run, got["update"])
+                    update = got["update"]
+                    if update.get("update_checkpoint") is not None:
+                        write_json_atomic(state_path(out / UPDATES_DIR, stack), update["update_checkpoint"])
+                    run = with_update(run, update)
                 write_json_atomic(state_path(out, stack), run.checkpoint)
                 done[stack] = run
     return done

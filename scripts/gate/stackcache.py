@@ -14,6 +14,7 @@ installation and of checkov's environment are covered by the lock file and the c
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -201,12 +202,15 @@ class PreviewCache:
         """(reports of the cached stacks, stacks to record and judge), in the order given. A cached
         stack's state is written to the run directory `work`, where the recording would have written it
         (it is published with the run, and other stacks' references read it there)."""
-        from gate.runner import write_json_atomic  # the recording's own writer: the same bytes
+        from gate.runner import UPDATES_DIR, write_json_atomic  # the recording's own writer: the same bytes
 
         entries = {s: self.cache.lookup(self.key(s)) for s in stacks}
         hits = usable(entries, self.out)
         for stack, entry in hits.items():
             write_json_atomic(Path(work) / f"{stack}.state.json", entry["run"]["checkpoint"])
+            update = entry["run"].get("update_state")
+            if update is not None:   # what the updates of later stacks read
+                write_json_atomic(Path(work) / UPDATES_DIR / f"{stack}.state.json", update)
         return ({s: report_from_json(e["report"]) for s, e in hits.items()},
                 [s for s in stacks if s not in hits])
 
@@ -221,23 +225,39 @@ class PreviewCache:
     def store(self, runs: dict[str, Any], reports: list[Any], work: Path) -> None:
         """One entry per recorded stack: its worker's reads plus what this process read while judging.
         Files of this run's private directory are recorded as where they are published (`--out`)."""
-        work_prefix = os.path.abspath(work) + os.sep
+        from gate.runner import UPDATES_DIR
+
         judged = self._own(input_files(ReadTracker.paths, skip=(self.out,)))
         for report in reports:
             run = runs.get(report.stack)
             if run is None or report.cached:
                 continue
-            recorded = input_files(run.inputs, skip=(self.root,))
-            inputs = {p: d for p, d in recorded.items() if not p.startswith(work_prefix)}
-            for p, d in recorded.items():   # a state of this run: what other stacks' references read
-                if p.startswith(work_prefix) and d != "missing":
-                    inputs[os.path.join(str(self.out), p[len(work_prefix):])] = d
-            inputs = {**self._own(inputs), **judged}
+            recorded = self._published(input_files(run.inputs, skip=(self.root,)), work)
+            inputs = {**self._own(recorded), **judged}
             env = env_inputs(set(run.env) | ReadTracker.env)
+            update = Path(work) / UPDATES_DIR / f"{report.stack}.state.json"
             self.cache.save(self.key(report.stack), inputs, env, {
                 "project": run.project, "config": run.config, "checkpoint": run.checkpoint,
-                "stack_references": run.stack_references, "diagnostics": run.diagnostics},
+                "stack_references": run.stack_references, "diagnostics": run.diagnostics,
+                "update_state": json.loads(update.read_text(encoding="utf-8")) if update.is_file() else None},
                 report.to_json())
+
+    def _published(self, recorded: dict[str, str], work: Path) -> dict[str, str]:
+        """Files of this run's private directory as where they are published (`--out`). Another stack's
+        update state (`.updates/`) stands for its published state: both come from the same inputs, so
+        the stack is keyed on that state's digest."""
+        from gate.runner import UPDATES_DIR
+
+        work_prefix = os.path.abspath(work) + os.sep
+        inputs = {p: d for p, d in recorded.items() if not p.startswith(work_prefix)}
+        for p, d in recorded.items():   # a state of this run: what other stacks' references read
+            if p.startswith(work_prefix) and d != "missing":
+                rel = p[len(work_prefix):]
+                if rel.startswith(UPDATES_DIR + os.sep):
+                    rel = rel[len(UPDATES_DIR) + 1:]
+                    d = file_digest(Path(work) / rel)
+                inputs[os.path.join(str(self.out), rel)] = d
+        return inputs
 
 
 def open_preview_cache(args: Any, project: Any, out: Path, packs: list[Path],

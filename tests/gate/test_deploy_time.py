@@ -67,3 +67,41 @@ def test_environment_reads_are_warnings_naming_the_variable_and_what_it_reached(
     assert len(reads) == 1 and reads[0]["level"] == "advisory" and reads[0]["source"] == "__main__.py:10"
     assert "$LOG_REGION (set during the gate run); it reached: logs." in reads[0]["message"]
     assert "eu-central-1" not in reads[0]["message"]          # names and places, never values
+
+
+TWO_STACKS = """
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+if pulumi.get_stack() == "first":
+    token = random.RandomPassword("token", length=24, special=False)
+    pulumi.export("token", token.result)
+else:
+    ref = pulumi.StackReference(pulumi.Config().require("firstStack"))
+    aws.ssm.Parameter("copy", type="SecureString", value=ref.require_output("token"))
+"""
+
+
+def test_an_update_reads_the_updates_of_the_stacks_it_references(make_program, tmp_path):
+    """A referenced stack's output known only once it is deployed (a generated password) reaches the
+    update of the stack after it; the preview knows neither, as with the real engine."""
+    from gate.project import load_project
+    from gate.recording import SECRET_SIG, SIG_KEY, UNKNOWN
+    from gate.runner import UPDATES_DIR, record_stacks
+
+    program = make_program(TWO_STACKS, stacks={
+        "first": "config:\n  aws:region: eu-west-1\n",
+        "second": "config:\n  aws:region: eu-west-1\n  scratch:firstStack: organization/scratch/first\n"})
+    out = tmp_path / "out"
+    runs = record_stacks(program, load_project(program), ["first", "second"], out)
+    assert runs["second"].update_error == ""
+
+    def copied(checkpoint: dict) -> object:
+        resources = checkpoint["deployment"]["resources"]
+        (copy,) = [r for r in resources if r["type"] == "aws:ssm/parameter:Parameter"]
+        return copy["inputs"]["value"]
+
+    assert copied(runs["second"].checkpoint) == {SIG_KEY: SECRET_SIG, "value": UNKNOWN}
+    update = json.loads((out / UPDATES_DIR / "second.state.json").read_text())
+    assert copied(update) == {SIG_KEY: SECRET_SIG, "value": "[secret]"}   # known when deployed, redacted

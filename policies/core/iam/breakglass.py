@@ -4,6 +4,9 @@ their use."""
 
 from __future__ import annotations
 
+import fnmatch
+import json
+import re
 from typing import Any
 
 import yaml
@@ -14,6 +17,7 @@ from policies.core.view import StackGraph, is_unknown
 EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
 EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 
 
 def records(stack: str) -> list[dict[str, Any]]:
@@ -37,10 +41,15 @@ def entry_for(entries: list[dict[str, Any]], kind: str, name: str) -> dict[str, 
     return None
 
 
-def alarmed(graph: StackGraph, alarm: Any) -> bool:
-    """An enabled event rule with a target, or an enabled metric alarm with actions, named `alarm`."""
+def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
+    """"" when an enabled event rule with a target, or an enabled metric alarm with actions, named
+    `alarm` watches the principal (its event pattern, or the metric filter feeding the alarm, names it:
+    its name, or an ARN or session ARN with it, wildcards and prefixes as CloudWatch matches them); else
+    what is missing.
+    A watcher found by name proves nothing by itself: it could watch anything."""
     if not isinstance(alarm, str) or not alarm:
-        return False
+        return "the PIA record names no alarm for it"
+    named = False
     for rule in graph.by_type(EVENT_RULE):
         if (
             alarm in (rule.name, rule.input("name"))
@@ -48,15 +57,77 @@ def alarmed(graph: StackGraph, alarm: Any) -> bool:
             and rule.input("isEnabled") is not False
             and has_target(graph, rule)
         ):
-            return True
+            named = True
+            if _names(_event_values(rule.input("eventPattern")), principal):
+                return ""
     for a in graph.by_type(ALARM):
         if (
             alarm in (a.name, a.input("name"), a.input("alarmName"))
             and a.input("actionsEnabled") is not False
             and a.input("alarmActions")
         ):
-            return True
-    return False
+            named = True
+            if any(_names(_filter_values(f.input("pattern")), principal) for f in _filters_of(graph, a)):
+                return ""
+    if named:
+        return (f"the enabled {alarm!r} with a target does not watch it: its event pattern, or the "
+                "metric filter feeding the alarm, must name the principal or its ARN (an unknown or "
+                "unparsable pattern cannot be judged)")
+    return f"no enabled alarm or event rule with a target named {alarm!r} watches its use"
+
+
+def _names(patterns: list[str], principal: str) -> bool:
+    return bool(principal) and any(
+        fnmatch.fnmatchcase(principal, p) or principal in p.split("/") for p in patterns)
+
+
+def _event_values(pattern: Any) -> list[str]:
+    """The strings an EventBridge pattern matches (`prefix`/`suffix`/`wildcard` as globs)."""
+    if isinstance(pattern, str):
+        if is_unknown(pattern):
+            return []
+        try:
+            pattern = json.loads(pattern)
+        except ValueError:
+            return []
+    if isinstance(pattern, list):
+        return [v for item in pattern for v in _event_values(item)]
+    if not isinstance(pattern, dict):
+        return [pattern] if isinstance(pattern, str) and not is_unknown(pattern) else []
+    globs = {"prefix": "{}*", "suffix": "*{}", "wildcard": "{}", "equals-ignore-case": "{}"}
+    out: list[str] = []
+    for key, value in pattern.items():
+        if key in globs and isinstance(value, str):
+            out.append(globs[key].format(value))
+        elif key not in ("anything-but", "exists", "numeric", "cidr"):
+            out.extend(_event_values(value))
+    return out
+
+
+_TERM = re.compile(r"""=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s)&|"]+))""")
+
+
+def _filter_values(pattern: Any) -> list[str]:
+    """The values a CloudWatch Logs filter pattern compares with `=` (`*` is its wildcard)."""
+    if not isinstance(pattern, str) or is_unknown(pattern):
+        return []
+    return [quoted or bare for quoted, bare in _TERM.findall(pattern)]
+
+
+def _filters_of(graph: StackGraph, alarm: Any) -> list[Any]:
+    """The log metric filters that produce the alarm's metric (or one of its metric queries')."""
+    metrics = {(alarm.input("namespace"), alarm.input("metricName"))}
+    for q in alarm.input("metricQueries") or []:
+        metric = q.get("metric") if isinstance(q, dict) else None
+        if isinstance(metric, dict):
+            metrics.add((metric.get("namespace"), metric.get("metricName")))
+    found = []
+    for f in graph.by_type(METRIC_FILTER):
+        t = f.input("metricTransformation")
+        t = t[0] if isinstance(t, list) and t else t
+        if isinstance(t, dict) and (t.get("namespace"), t.get("name")) in metrics:
+            found.append(f)
+    return found
 
 
 def has_target(graph: StackGraph, rule: Any) -> bool:

@@ -314,3 +314,27 @@ def test_connections_pin_each_instance_apipa_address_when_ip_configurations_are_
         ("instance0", "169.254.22.2"),
         ("instance1", "169.254.22.6"),
     ]
+
+
+def test_defaults_pass_both_packs_as_part_of_interconnect_prod(pack_findings):
+    """Judged by the project's rules themselves (tests/components/conftest.py), with the tags the
+    interconnect stack gives it and the other ends read, as the stack reads them, from the outputs of
+    dosis-prod and portal-prod (a StackReference is what places them)."""
+    import pulumi
+
+    azure, aws = ends()
+    tags = Tags(system="interconnect", controller="Agentschap Informatie Vlaanderen",
+                pia_reference="PIA-DOSIS-2018-36")
+    outputs = {"dosis-prod": {"location": "westeurope", "vpnGatewayId": azure.gateway_id,
+                              "socActionGroupId": azure.action_group_id},
+               "portal-prod": {"region": "eu-west-1", "vpnGatewayId": aws.vpn_gateway_id,
+                               "socTopicArn": aws.soc_topic_arn}}
+
+    def program() -> None:
+        for stack in outputs:
+            pulumi.StackReference(f"organization/dosis-eloket/{stack}")
+        CrossCloudVpnLink("link", CrossCloudVpnLinkArgs(azure=azure, aws=aws, tags=tags))
+
+    graph = record_callable(program, project="dosis-eloket", stack="interconnect-prod", config=CONFIG,
+                            stack_outputs=outputs)
+    assert pack_findings(graph, "interconnect-prod", "link") == []

@@ -1,5 +1,7 @@
 """require-admin-mfa: people need MFA on every path; pipelines and recorded, alarmed break-glass do not."""
 
+import json
+
 from ruletest import ACC, base, doc, only, patch, res, run, with_
 
 RULE = "require-admin-mfa"
@@ -79,14 +81,44 @@ def test_console_user_without_mfa_enforcement():
     assert run(RULE, with_(AWS, user)) == []  # no console: a workload
 
 
-def test_break_glass_recorded_needs_alarm():
-    only(run(RULE, with_(AWS, role("break-glass", trust()))), "break-glass", "no enabled alarm or event rule")
-    alarm = res(
-        "break-glass-used",
-        "aws:cloudwatch/metricAlarm:MetricAlarm",
-        {"alarmActions": ["arn:aws:sns:eu-west-1:111122223333:soc"], "actionsEnabled": True},
+def _watch(pattern, name="break-glass-used"):
+    """The alarm the PIA record names, fed by a metric filter with `pattern` on the trail's log group."""
+    metric = {"namespace": "sec", "name": "bg"}
+    return (
+        res("bg-filter", "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+            {"logGroupName": "trail", "pattern": pattern, "metricTransformation": {**metric, "value": "1"}}),
+        res(name, "aws:cloudwatch/metricAlarm:MetricAlarm",
+            {"alarmActions": ["arn:aws:sns:eu-west-1:111122223333:soc"], "actionsEnabled": True,
+             "namespace": "sec", "metricName": "bg"}),
     )
-    assert run(RULE, with_(AWS, role("break-glass", trust()), alarm)) == []
+
+
+def test_break_glass_recorded_needs_alarm():
+    bg = role("break-glass", trust())
+    only(run(RULE, with_(AWS, bg)), "break-glass", "no enabled alarm or event rule")
+    assume = '{ ($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "%s") }'
+    for watched in ("*break-glass*", f"{ACC}:role/break-glass", "arn:aws:iam::*:role/ops/break-glass"):
+        assert run(RULE, with_(AWS, bg, *_watch(assume % watched))) == [], watched
+    pattern = {"detail": {"eventName": ["AssumeRole"],
+                          "requestParameters": {"roleArn": [{"suffix": "/break-glass"}]}}}
+    rule = res("break-glass-used", "aws:cloudwatch/eventRule:EventRule",
+               {"eventPattern": json.dumps(pattern)})
+    target = res("bg-target", "aws:cloudwatch/eventTarget:EventTarget",
+                 {"rule": "break-glass-used", "arn": "arn:aws:sns:eu-west-1:111122223333:soc"})
+    assert run(RULE, with_(AWS, bg, rule, target)) == []
+
+
+def test_break_glass_alarm_that_watches_something_else():
+    """An alarm or event rule with the recorded name proves nothing unless it watches the principal."""
+    bg = role("break-glass", trust())
+    for pattern in ('{ $.eventName = "AssumeRole" && $.requestParameters.roleArn = "*operator*" }',
+                    '{ $.eventName = "ConsoleLogin" }', "04da6b54-80e4-46f7-96ec-b56ff0331ba9"):
+        only(run(RULE, with_(AWS, bg, *_watch(pattern))), "break-glass", "does not watch it")
+    rule = res("break-glass-used", "aws:cloudwatch/eventRule:EventRule",
+               {"eventPattern": '{"source": ["aws.s3"], "detail": {"bucket": ["break-glass-logs"]}}'})
+    target = res("bg-target", "aws:cloudwatch/eventTarget:EventTarget",
+                 {"rule": "break-glass-used", "arn": "arn:aws:sns:eu-west-1:111122223333:soc"})
+    only(run(RULE, with_(AWS, bg, rule, target)), "break-glass", "does not watch it")
 
 
 def test_conditional_access():
