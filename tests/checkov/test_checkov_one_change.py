@@ -110,3 +110,13 @@ def test_stack_entry_is_decided_on_its_first_line(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(cache_module.orjson, "loads", lambda data: parsed.append(len(data)) or loads(data))
     assert cache.stack_result("s", "digest-2") is None          # another state: only the head is parsed
     assert parsed == [len(head) + 1]
+
+
+def test_no_early_driver_without_checkov_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Creating checkov's environment stays the scan's job (after the state is read, as before)."""
+    monkeypatch.setenv("GATE_CHECKOV_ENV", str(tmp_path / "no-env"))
+    started: list[str] = []
+    monkeypatch.setattr(processes.Driver, "__init__", lambda *a, **k: started.append("driver"))
+    assert processes.early_driver(lambda: 7, lambda: True) == 7
+    assert started == [] and not processes._EARLY
+    assert not (tmp_path / "no-env").exists()

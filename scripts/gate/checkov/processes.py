@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from gate.checkov.toolenv import ensure as checkov_python
+from gate.checkov.toolenv import ready as toolenv_ready
 from gate.errors import GateError
 from gate.procs import kill_group, register_child
 
@@ -138,11 +139,12 @@ _EARLY_LOCK = threading.Lock()
 
 
 def early_driver(command: Callable[[], int], wanted: Callable[[], bool]) -> int:
-    """`command()` with a driver started first when `wanted()` (checkov will run), so that checkov's
-    imports overlap reading and judging the state; a driver no scan took is killed when it returns.
-    Any problem starting it is left to the scan, which starts its own and words the error."""
+    """`command()` with a driver started first when `wanted()` (checkov will run) and checkov's
+    environment exists, so that checkov's imports overlap reading and judging the state; a driver no
+    scan took is killed when it returns. Creating the environment, and any problem starting the driver,
+    are left to the scan (as before: after the state is read), which words any error."""
     try:
-        if wanted():
+        if wanted() and toolenv_ready():
             with _EARLY_LOCK:
                 if not _EARLY:
                     _EARLY.append(Driver(Path(tempfile.mkdtemp(prefix="gate-checkov-")), temporary=True))
