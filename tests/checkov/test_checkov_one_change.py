@@ -91,7 +91,7 @@ def test_analyze_starts_checkov_before_reading_the_state_and_ends_one_no_scan_to
     assert not processes._EARLY and all(d.proc.poll() is not None for d in drivers)
     assert _analyze(state, tmp_path, "--no-checkov") == 2
     assert events.count("checkov") == 1
-    assert all(not d.logs.exists() for d in drivers)     # its temporary log directory is removed
+    assert all(d.logs is None for d in drivers)     # early drivers log to unnamed files: nothing left behind
 
 
 def test_stack_entry_is_decided_on_its_first_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

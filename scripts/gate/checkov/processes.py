@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 import threading
@@ -43,13 +42,19 @@ def _env() -> dict[str, str]:
 class Driver:
     """One driver process, started now, given its directory later (`run`) or killed unused (`cancel`)."""
 
-    def __init__(self, logs: Path, temporary: bool = False) -> None:
-        logs.mkdir(parents=True, exist_ok=True)
+    def __init__(self, logs: Path | None) -> None:
+        """Logs in `logs/stdout` and `logs/stderr`; `None`: in unnamed temporary files (an early driver,
+        started before the run has a directory: no exit, however abrupt, leaves files behind)."""
+        if logs is None:
+            self._files: list[IO[bytes]] = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]  # noqa: SIM115
+            cwd = Path(tempfile.gettempdir())
+        else:
+            logs.mkdir(parents=True, exist_ok=True)
+            self._files = [(logs / "stdout").open("w+b"), (logs / "stderr").open("w+b")]
+            cwd = logs
         self.logs = logs
-        self.temporary = temporary     # its own temp directory of logs, removed once they are read
-        self._files: list[IO[bytes]] = [(logs / "stdout").open("wb"), (logs / "stderr").open("wb")]
         # stdout/stderr to files: a grandchild that keeps them open cannot hang the gate
-        self.proc = subprocess.Popen([str(checkov_python()), str(DRIVER), "-"], cwd=logs, env=_env(),
+        self.proc = subprocess.Popen([str(checkov_python()), str(DRIVER), "-"], cwd=cwd, env=_env(),
                                      stdin=subprocess.PIPE, stdout=self._files[0], stderr=self._files[1],
                                      start_new_session=True)
         register_child(self.proc)
@@ -69,25 +74,25 @@ class Driver:
             raise GateError(f"checkov: did not finish within {timeout:g} s (checkov deadline; "
                             "--checkov-timeout)") from None
         finally:
-            self.cancel(keep_logs=True)   # also what checkov left running
-        try:
-            return _reports(code, self._read("stdout"), self._read("stderr"), directory)
-        finally:
-            self._remove_logs()
+            kill_group(self.proc)   # also what checkov left running
+            stdout, stderr = (self._read(fh) for fh in self._files)
+            self._close()
+        return _reports(code, stdout, stderr, directory)
 
-    def cancel(self, keep_logs: bool = False) -> None:
+    def cancel(self) -> None:
         kill_group(self.proc)
+        self._close()
+
+    def _close(self) -> None:
         for fh in self._files:
             fh.close()
-        if not keep_logs:
-            self._remove_logs()
 
-    def _remove_logs(self) -> None:
-        if self.temporary:
-            shutil.rmtree(self.logs, ignore_errors=True)
-
-    def _read(self, name: str) -> str:
-        return (self.logs / name).read_text(encoding="utf-8", errors="replace")
+    @staticmethod
+    def _read(fh: IO[bytes]) -> str:
+        if fh.closed:
+            return ""
+        fh.seek(0)
+        return fh.read().decode("utf-8", errors="replace")
 
 
 def _reports(code: int, stdout: str, stderr: str, directory: Path) -> list[dict[str, Any]]:
@@ -147,7 +152,7 @@ def early_driver(command: Callable[[], int], wanted: Callable[[], bool]) -> int:
         if wanted() and toolenv_ready():
             with _EARLY_LOCK:
                 if not _EARLY:
-                    _EARLY.append(Driver(Path(tempfile.mkdtemp(prefix="gate-checkov-")), temporary=True))
+                    _EARLY.append(Driver(None))
     except Exception:
         pass
     try:
