@@ -318,7 +318,12 @@ def _main(argv: list[str] | None) -> int:
             return cmd_preview(args)
         if args.command == "merge":
             return cmd_merge(args, _render)
-        return cmd_analyze(args)
+        if args.no_checkov:
+            return cmd_analyze(args)
+        from gate.checkov.processes import early_driver  # checkov imports itself while the state is read
+
+        checkov = lambda: options.settings_for(args, args.program).checkov  # noqa: E731
+        return early_driver(lambda: cmd_analyze(args), checkov)
     except GateError as exc:
         print(f"gate: error: {exc}", file=sys.stderr)
         return 2

@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from gate.errors import GateError
 from gate.inputs import parse_json, read_text, require_regular_file
 
@@ -68,6 +70,7 @@ class _Compactor:
 
     def __init__(self) -> None:
         self.memo: dict[str, str] = {}
+        self.lists: dict[tuple[str, ...], list[str]] = {}
         share, intern = self.memo.setdefault, sys.intern
 
         def obj(d: dict[str, Any]) -> dict[str, Any]:
@@ -97,13 +100,53 @@ class _Compactor:
         if type(r) is not dict:
             return r
         r = self.obj(r)
+        self._share_lists(r)
         inputs, outputs = r.get("inputs"), r.get("outputs")
         if type(inputs) is dict and type(outputs) is dict and inputs:
             for k, v in outputs.items():
                 mine = inputs.get(k, outputs)
-                if mine is not outputs and mine is not v and mine == v and _same(mine, v):
+                if mine is not outputs and mine is not v and mine == v and _alike(mine, v):
                     outputs[k] = mine
         return r
+
+    def _share_lists(self, r: dict[str, Any]) -> None:
+        """Equal URN lists are one list: property dependencies map most properties to an empty list, call
+        chains (`sourceChain`) repeat across resources. Only lists of strings are shared (a list equal
+        to a shared one holds strings too: a string equals nothing else)."""
+        try:      # a list holding lists or objects (bad input: validation words it) is not hashable
+            v = r.get("sourceChain")
+            if type(v) is list:
+                r["sourceChain"] = self._list(v)
+            deps = r.get("propertyDependencies")
+            if type(deps) is dict:
+                lists = self.lists
+                for k, v in deps.items():
+                    if type(v) is list:
+                        found = lists.get(tuple(v))
+                        deps[k] = found if found is not None else self._list(v)
+        except TypeError:
+            pass
+
+    def _list(self, v: list[Any]) -> list[Any]:
+        key = tuple(v)
+        found = self.lists.get(key)
+        if found is None:
+            if not set(map(type, v)) <= _STR:
+                return v
+            self.lists[key] = found = v
+        return found
+
+
+_STR = {str}
+
+
+def _alike(a: Any, b: Any) -> bool:
+    """`_same`, at C speed: equal values (given) with the same JSON text are alike in types and key order
+    (orjson writes 1, 1.0 and true apart, -0.0 apart from 0.0); integers past 64 bits take `_same`."""
+    try:
+        return orjson.dumps(a) == orjson.dumps(b)
+    except TypeError:
+        return _same(a, b)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -154,6 +197,7 @@ class _Reader:
             out.append(self.compact.resource(self._value()))
             if not self._separator("]"):
                 self.compact.memo.clear()
+                self.compact.lists.clear()
                 return out
 
     def _object(self, special: Any) -> dict[str, Any]:

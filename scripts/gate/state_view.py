@@ -51,13 +51,19 @@ def index_state(state: Any, source: str = "state") -> list[StateResource]:
     if not isinstance(resources, list):
         raise UsageError(f"{source}: deployment.resources: expected a list")
     out: list[StateResource] = []
+    providers: dict[str, str] = {}   # provider reference -> its URN, one string for all its resources
     for i, r in enumerate(resources):
         if not isinstance(r, dict) or not isinstance(r.get("urn"), str) or not isinstance(r.get("type"), str):
             raise UsageError(f"{source}: deployment.resources[{i}]: expected an object with `urn` and `type`")
         if r.get("delete"):
             continue
-        provider = r.get("provider") or ""
-        provider = provider.rsplit("::", 1)[0] if isinstance(provider, str) and "::" in provider else ""
+        provider = r.get("provider")
+        if isinstance(provider, str) and "::" in provider:
+            if provider not in providers:
+                providers[provider] = provider.rsplit("::", 1)[0]
+            provider = providers[provider]
+        else:
+            provider = ""
         out.append(StateResource(
             index=len(out),
             urn=r["urn"],
@@ -69,11 +75,24 @@ def index_state(state: Any, source: str = "state") -> list[StateResource]:
             parent=r.get("parent") or "",
             provider_urn=provider,
             dependencies=_strings(r.get("dependencies")),
-            property_dependencies={k: _strings(v) for k, v in pdeps.items() if v}
-            if (pdeps := r.get("propertyDependencies")) and isinstance(pdeps, dict) else {},
+            property_dependencies=_property_dependencies(r.get("propertyDependencies")),
             raw=r,
         ))
     return out
+
+
+_NONE: dict[str, list[str]] = {}
+_STR = {str}
+
+
+def _property_dependencies(value: Any) -> dict[str, list[str]]:
+    """Non-empty URN lists per property: the checkpoint's own object where it is just that (the usual
+    case: no copy per resource), else a filtered copy. Read-only, like the rest of the state."""
+    if not value or not isinstance(value, dict):
+        return _NONE
+    if all(type(v) is list and v and set(map(type, v)) == _STR for v in value.values()):
+        return value
+    return {k: _strings(v) for k, v in value.items() if v}
 
 
 def _strings(value: Any) -> list[str]:
@@ -124,13 +143,27 @@ def plain(value: Any) -> Any:
     return value
 
 
+# The property path each proxy carries is only read (copied when an unknown value is reported), so one
+# list serves every proxy at that path, in every resource (`tags`, `tags.0`, ...): not one list each.
+_PATHS: dict[tuple[str, ...], list[str]] = {}
+_ROOT: list[str] = []
+
+
+def _path(path: list[str], key: Any) -> list[str]:
+    key = (*path, str(key))
+    found = _PATHS.get(key)
+    if found is None:
+        found = _PATHS[key] = list(key)
+    return found
+
+
 def proxied(value: Any, path: list[str] | None = None) -> Any:
     """`unknown_checking_proxy(plain(value))` in one pass, building pulumi_policy's own proxy objects.
 
     Identical to what the servicer hands a policy (dict/list proxies carrying their property path, so an
     unknown value raises UnknownValueError naming it), without materialising a path list per leaf.
     """
-    path = path or []
+    path = _ROOT if path is None else path
     t = type(value)
     if t is dict and SIG_KEY in value:
         value = plain(value)
@@ -140,7 +173,7 @@ def proxied(value: Any, path: list[str] | None = None) -> Any:
         for k, v in value.items():
             tv = type(v)
             if tv is dict or tv is list:
-                d[k] = proxied(v, [*path, str(k)])
+                d[k] = proxied(v, _path(path, k))
             elif tv is int:
                 d[k] = float(v)
             else:
@@ -151,7 +184,7 @@ def proxied(value: Any, path: list[str] | None = None) -> Any:
         for i, v in enumerate(value):
             tv = type(v)
             if tv is dict or tv is list:
-                items.append(proxied(v, [*path, str(i)]))
+                items.append(proxied(v, _path(path, i)))
             elif tv is int:
                 items.append(float(v))
             else:

@@ -47,6 +47,26 @@ def test_outputs_share_equal_inputs_and_strings_are_shared(tmp_path: Path) -> No
     assert r["dependencies"][0] is resources[1]["urn"]
 
 
+def test_equal_urn_lists_are_one_list(tmp_path: Path) -> None:
+    state = _state(4)
+    first, *rest = state["deployment"]["resources"][1:]
+    for r in (first, *rest):
+        r["sourceChain"] = ["project:///stacks/__main__.py#3", "project:///stacks/app.py#9"]
+        r["propertyDependencies"] = {"bucket": [], "tags": []}
+    rest[0]["propertyDependencies"] = {"bucket": [first["urn"]], "tags": [first["urn"]]}
+    rest[1]["propertyDependencies"] = {"bucket": [first["urn"]], "tags": [1], "size": [1.0]}   # not URNs
+    rest[1]["sourceChain"] = [{"not": "a string"}]        # bad input, left for validation to word
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(state), encoding="utf-8")
+    loaded = state_load.load_state(path)
+    assert json.dumps(loaded) == json.dumps(state)                   # same values, key order and types
+    a, b, c, d = loaded["deployment"]["resources"][1:]
+    assert a["sourceChain"] is b["sourceChain"] is d["sourceChain"]
+    assert a["propertyDependencies"]["bucket"] is d["propertyDependencies"]["tags"] == []
+    assert b["propertyDependencies"]["bucket"] is b["propertyDependencies"]["tags"]
+    assert c["propertyDependencies"]["tags"] is not c["propertyDependencies"]["size"]
+
+
 def test_equal_but_differently_typed_outputs_stay_apart(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     path.write_text(json.dumps({"deployment": {"resources": [

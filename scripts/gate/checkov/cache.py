@@ -10,8 +10,9 @@
   (`findings.outcome`). An unchanged state is answered without exporting, cutting or hashing anything.
 
 Every key names the checkov version, the gate's checkov package (exporter, driver, tables) and the
-frameworks scanned. Entries are read and written with orjson: the standard library's `json.dump`
-streams through its pure-Python encoder (seconds for a 10k-resource entry).
+frameworks scanned. Entries are read and written with orjson, compact: the standard library's
+`json.dump` streams through its pure-Python encoder (seconds for a 10k-resource entry). A stack entry's
+first line holds the state digest, so a changed state does not parse the views and outcome behind it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import orjson
 
 from gate.cache import FORMAT, digest, file_digest
 from gate.checkov.toolenv import CHECKOV_VERSION
-from gate.jsonio import write_atomic
+from gate.jsonio import write_bytes_atomic
 
 NAMESPACE = "checkov"
 _HERE = Path(__file__).parent
@@ -77,10 +78,26 @@ class ResultCache:
             return None
         return data.get("value")
 
-    def _write(self, key: str, value: Any) -> None:
-        """Atomically (temp file + rename); a cache that cannot be written leaves the run uncached."""
+    def _write(self, key: str, value: Any, head: dict[str, Any] | None = None) -> None:
+        """Atomically (temp file + rename), compact; a cache that cannot be written leaves the run
+        uncached. With `head`: a first line of its own (`_read_head` reads it without the rest)."""
         with contextlib.suppress(OSError, TypeError):
-            write_atomic(self._path(key), {"format": FORMAT, "key": key, "value": value})
+            if head is None:
+                data = orjson.dumps({"format": FORMAT, "key": key, "value": value})
+            else:   # orjson escapes newlines in strings: the first line is the head, whole
+                data = orjson.dumps({"format": FORMAT, "key": key, **head}) + b"\n" + orjson.dumps(value)
+            write_bytes_atomic(self._path(key), data)
+
+    def _read_head(self, key: str, head: dict[str, Any]) -> Any | None:
+        """The value of an entry written with `head`, read only if its first line holds that head."""
+        try:
+            with open(self._path(key), "rb") as fh:
+                first = orjson.loads(fh.readline())
+                if first != {"format": FORMAT, "key": key, **head}:
+                    return None     # another state's entry: its (large) value is not read
+                return orjson.loads(fh.read())
+        except (OSError, ValueError):
+            return None
 
     def lookup(self, stack: str, name: str, component_key: str) -> list[dict[str, Any]] | None:
         key = self._key(stack, name)
@@ -102,13 +119,11 @@ class ResultCache:
         return digest({"scanner": self.identity, "stack": stack, "kind": "stack"})
 
     def stack_result(self, stack: str, state_digest: str) -> dict[str, Any] | None:
-        """What `keep_stack_result` stored for this stack, if it was for this very state; else None."""
-        value = self._read(self._stack_key(stack))
-        if not isinstance(value, dict) or value.get("state") != state_digest:
-            return None
-        kept = value.get("result")
+        """What `keep_stack_result` stored for this stack, if it was for this very state; else None
+        (decided on the entry's first line: a changed state does not read the views and outcome)."""
+        kept = self._read_head(self._stack_key(stack), {"state": state_digest})
         return kept if isinstance(kept, dict) else None
 
     def keep_stack_result(self, stack: str, state_digest: str, value: dict[str, Any]) -> None:
         """One entry per stack, replaced by each state's result: entries do not grow with history."""
-        self._write(self._stack_key(stack), {"state": state_digest, "result": value})
+        self._write(self._stack_key(stack), value, head={"state": state_digest})

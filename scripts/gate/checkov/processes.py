@@ -2,7 +2,8 @@
 
 Importing checkov is most of a small scan (~2.5 s of CPU, whatever the input). A `Driver` is started
 with ``-`` before the gate knows what to scan: it imports checkov while the gate exports and cuts the
-views, then takes one directory. A run that needs no scan kills it unused.
+views, then takes one directory. A run that needs no scan kills it unused. `gate analyze` starts one
+even earlier (`early_driver`): before it reads the state, so the import overlaps reading and judging it.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 from gate.checkov.toolenv import ensure as checkov_python
+from gate.checkov.toolenv import ready as toolenv_ready
 from gate.errors import GateError
 from gate.procs import kill_group, register_child
 
@@ -38,12 +42,19 @@ def _env() -> dict[str, str]:
 class Driver:
     """One driver process, started now, given its directory later (`run`) or killed unused (`cancel`)."""
 
-    def __init__(self, logs: Path) -> None:
-        logs.mkdir(parents=True, exist_ok=True)
+    def __init__(self, logs: Path | None) -> None:
+        """Logs in `logs/stdout` and `logs/stderr`; `None`: in unnamed temporary files (an early driver,
+        started before the run has a directory: no exit, however abrupt, leaves files behind)."""
+        if logs is None:
+            self._files: list[IO[bytes]] = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]  # noqa: SIM115
+            cwd = Path(tempfile.gettempdir())
+        else:
+            logs.mkdir(parents=True, exist_ok=True)
+            self._files = [(logs / "stdout").open("w+b"), (logs / "stderr").open("w+b")]
+            cwd = logs
         self.logs = logs
-        self._files: list[IO[bytes]] = [(logs / "stdout").open("wb"), (logs / "stderr").open("wb")]
         # stdout/stderr to files: a grandchild that keeps them open cannot hang the gate
-        self.proc = subprocess.Popen([str(checkov_python()), str(DRIVER), "-"], cwd=logs, env=_env(),
+        self.proc = subprocess.Popen([str(checkov_python()), str(DRIVER), "-"], cwd=cwd, env=_env(),
                                      stdin=subprocess.PIPE, stdout=self._files[0], stderr=self._files[1],
                                      start_new_session=True)
         register_child(self.proc)
@@ -63,16 +74,25 @@ class Driver:
             raise GateError(f"checkov: did not finish within {timeout:g} s (checkov deadline; "
                             "--checkov-timeout)") from None
         finally:
-            self.cancel()   # also what checkov left running
-        return _reports(code, self._read("stdout"), self._read("stderr"), directory)
+            kill_group(self.proc)   # also what checkov left running
+            stdout, stderr = (self._read(fh) for fh in self._files)
+            self._close()
+        return _reports(code, stdout, stderr, directory)
 
     def cancel(self) -> None:
         kill_group(self.proc)
+        self._close()
+
+    def _close(self) -> None:
         for fh in self._files:
             fh.close()
 
-    def _read(self, name: str) -> str:
-        return (self.logs / name).read_text(encoding="utf-8", errors="replace")
+    @staticmethod
+    def _read(fh: IO[bytes]) -> str:
+        if fh.closed:
+            return ""
+        fh.seek(0)
+        return fh.read().decode("utf-8", errors="replace")
 
 
 def _reports(code: int, stdout: str, stderr: str, directory: Path) -> list[dict[str, Any]]:
@@ -101,7 +121,7 @@ class Drivers:
             return Driver(self.logs / f"driver-{self._count}")
 
     def prestart(self) -> None:
-        self._warm = self._new()
+        self._warm = _take_early() or self._new()
 
     def run(self, directory: Path) -> list[dict[str, Any]]:
         """Scan `directory` in the early driver if it is still free, else in a new one."""
@@ -111,8 +131,43 @@ class Drivers:
         return driver.run(directory, frameworks_in(directory, self.frameworks), self.timeout)
 
     def close(self) -> None:
-        """Kill the early driver if nothing used it."""
+        """Kill the early driver if nothing used it (and one `early_driver` started, if not taken)."""
         with self._lock:
             driver, self._warm = self._warm, None
         if driver is not None:
             driver.cancel()
+        end_early()
+
+
+_EARLY: list[Driver] = []     # at most one, started by `early_driver` and taken by the scan's prestart
+_EARLY_LOCK = threading.Lock()
+
+
+def early_driver(command: Callable[[], int], wanted: Callable[[], bool]) -> int:
+    """`command()` with a driver started first when `wanted()` (checkov will run) and checkov's
+    environment exists, so that checkov's imports overlap reading and judging the state; a driver no
+    scan took is killed when it returns. Creating the environment, and any problem starting the driver,
+    are left to the scan (as before: after the state is read), which words any error."""
+    try:
+        if wanted() and toolenv_ready():
+            with _EARLY_LOCK:
+                if not _EARLY:
+                    _EARLY.append(Driver(None))
+    except Exception:
+        pass
+    try:
+        return command()
+    finally:
+        end_early()
+
+
+def _take_early() -> Driver | None:
+    with _EARLY_LOCK:
+        return _EARLY.pop() if _EARLY else None
+
+
+def end_early() -> None:
+    """Kill the early driver if no scan took it."""
+    driver = _take_early()
+    if driver is not None:
+        driver.cancel()

@@ -68,6 +68,14 @@ def ensure_venv(venv: Path, requirements: list[str], root: Path = ROOT) -> Path:
     return _python(venv)
 
 
+def ready(root: Path = ROOT) -> bool:
+    """Whether the tool environment exists as `ensure` would leave it (nothing is installed here)."""
+    venv = env_dir(root)
+    marker = venv / MARKER
+    return (marker.is_file() and marker.read_text().strip() == f"checkov=={CHECKOV_VERSION}"
+            and _python(venv).exists())
+
+
 def ensure(root: Path = ROOT) -> Path:
     """Path of the tool environment's python with checkov==CHECKOV_VERSION installed."""
     return ensure_venv(env_dir(root), [f"checkov=={CHECKOV_VERSION}"], root)
