@@ -37,7 +37,7 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
     packs, pack_config = policy
     deadlines = deadlines_of(args)
     checkov = (_start_checkov(states, timings, work, deadlines.checkov, args.settings,
-                              getattr(args, "cache_root", None), getattr(args, "checkov_drivers", None))
+                              getattr(args, "cache_root", None))
                if args.settings.checkov else None)
     started = time.perf_counter()
     try:
@@ -72,7 +72,7 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
 
 
 def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float], work: Path,
-                   deadline: float, settings: Any, cache_dir: Path | None = None, drivers: Any = None) -> Any:
+                   deadline: float, settings: Any, cache_dir: Path | None = None) -> Any:
     """Start the checkov scan (its own process) in a thread; None when gate.checkov is not available.
 
     The exported views go to `<run dir>/checkov/<stack>/` (secrets redacted); with `--out DIR` they are
@@ -88,7 +88,7 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
     from concurrent.futures import Future
 
     scan_stacks = functools.partial(scan_stacks, waivers=settings.checkov_waivers,
-                                    hook_dir=Path(settings.source).parent, drivers=drivers)
+                                    hook_dir=Path(settings.source).parent)
     checkov_runner.TIMEOUT = deadline
     future: Future[dict[str, Any]] = Future()
 
@@ -105,21 +105,6 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
 
     threading.Thread(target=run, name="gate-checkov", daemon=True).start()
     return future
-
-
-def _early_checkov(args: argparse.Namespace, work: Path) -> Any:
-    """A checkov driver started before the programs run: checkov's imports (~2.5 s of CPU) overlap the
-    recording, whose zygote loads the SDK on one CPU meanwhile. Killed by the scan if unused."""
-    if not args.settings.checkov:
-        return None
-    try:
-        from gate.checkov.parallel import FRAMEWORKS
-        from gate.checkov.processes import Drivers
-    except ImportError:
-        return None
-    drivers = Drivers(work / "checkov" / ".drivers", FRAMEWORKS, deadlines_of(args).checkov)
-    drivers.prestart()
-    return drivers
 
 
 def _render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
@@ -184,7 +169,10 @@ def cmd_preview(args: argparse.Namespace) -> int:
     cache = open_preview_cache(args, project, out, *policy)
     with RunDir(out) as run, options.program_environment(project, timings) as worker:
         hits, todo = cache.split(stacks, run.path) if cache is not None else ({}, stacks)
-        args.checkov_drivers = _early_checkov(args, run.path) if todo else None
+        if todo and args.settings.checkov:
+            from gate.checkov.processes import start_early
+
+            start_early()    # checkov imports itself beside the recording (the zygote loads on one CPU)
         started = time.perf_counter()
         runs = record_stacks(project.root, project, todo, run.path, jobs=args.settings.jobs, previous=out,
                              deadline=deadlines_of(args).program,
@@ -301,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         from gate.procs import kill_all
 
-        kill_all()    # a child an error path left running (e.g. the early checkov driver)
+        kill_all()    # a child an error path left running
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
@@ -315,7 +303,12 @@ def _main(argv: list[str] | None) -> int:
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
         if args.command == "preview":
-            return cmd_preview(args)
+            from gate.checkov.processes import end_early
+
+            try:
+                return cmd_preview(args)
+            finally:
+                end_early()
         if args.command == "merge":
             return cmd_merge(args, _render)
         if args.no_checkov:

@@ -3,7 +3,8 @@
 Importing checkov is most of a small scan (~2.5 s of CPU, whatever the input). A `Driver` is started
 with ``-`` before the gate knows what to scan: it imports checkov while the gate exports and cuts the
 views, then takes one directory. A run that needs no scan kills it unused. `gate analyze` starts one
-even earlier (`early_driver`): before it reads the state, so the import overlaps reading and judging it.
+even earlier (`early_driver`): before it reads the state, so the import overlaps reading and judging it;
+`gate preview` before it runs the programs (`start_early`).
 """
 
 from __future__ import annotations
@@ -148,17 +149,25 @@ def early_driver(command: Callable[[], int], wanted: Callable[[], bool]) -> int:
     environment exists, so that checkov's imports overlap reading and judging the state; a driver no
     scan took is killed when it returns. Creating the environment, and any problem starting the driver,
     are left to the scan (as before: after the state is read), which words any error."""
+    if wanted():
+        start_early()
     try:
-        if wanted() and toolenv_ready():
+        return command()
+    finally:
+        end_early()
+
+
+def start_early() -> None:
+    """Start the early driver now (if checkov's environment exists and none is running); `gate preview`
+    calls it once it knows some stack will be recorded, so that checkov imports itself beside the
+    recording. Any problem starting it is left to the scan, which words the error."""
+    try:
+        if toolenv_ready():
             with _EARLY_LOCK:
                 if not _EARLY:
                     _EARLY.append(Driver(None))
     except Exception:
         pass
-    try:
-        return command()
-    finally:
-        end_early()
 
 
 def _take_early() -> Driver | None:

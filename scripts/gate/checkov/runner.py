@@ -117,8 +117,7 @@ def scan(states: dict[str, dict[str, Any]], workdir: Path, *,
 def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
                 mandatory: set[str] | None = None, waivers: str = "", hook_dir: Path | None = None,
                 cache_dir: Path | None = None, jobs: int | None = None, shards: int | None = None,
-                run: Callable[[Path], list[dict[str, Any]]] | None = None,
-                drivers: Drivers | None = None) -> dict[str, StackScan]:
+                run: Callable[[Path], list[dict[str, Any]]] | None = None) -> dict[str, StackScan]:
     """checkov findings and runs per stack for the given checkpoints (``pulumi stack export`` v3 documents).
 
     Exports every stack into ``workdir/checkov/<stack>/`` (Terraform plan for pulumi-aws, ARM template for
@@ -126,8 +125,8 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
     curated blocking list (``data/mandatory.yaml``); everything else is advisory. A waived finding is
     reported advisory with its waiver and the ``[waived: ...]`` message prefix the packs use.
     Components already judged are answered from ``cache_dir`` (if given); the rest run in up to
-    ``jobs`` checkov processes (gate.checkov.parallel), the first started before the export (or earlier:
-    ``drivers`` the caller prestarted, closed here); ``run`` replaces those processes (tests).
+    ``jobs`` checkov processes (gate.checkov.parallel), the first started before the export; ``run``
+    replaces those processes (tests).
     """
     root = Path(workdir) / "checkov"
     cache = ResultCache(cache_dir, FRAMEWORKS) if cache_dir is not None else None
@@ -144,9 +143,9 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
             hit = _kept(cache, stack, digests[stack], target)
             if hit is not None:   # an unchanged state: its views and results as the last run left them
                 kept[stack] = hit
-    early, drivers = drivers is not None, drivers or Drivers(root / ".drivers", FRAMEWORKS, TIMEOUT)
+    drivers = Drivers(root / ".drivers", FRAMEWORKS, TIMEOUT)
     try:
-        if not early and run is None and any(_exportable(s) for n, s in states.items() if n not in kept):
+        if run is None and any(_exportable(state) for s, state in states.items() if s not in kept):
             drivers.prestart()    # checkov imports itself while the states are exported
         exports = {s: export_stack(s, state, root / s) for s, state in states.items() if s not in kept}
         todo = [d for e in exports.values() for d in e.documents]
