@@ -23,7 +23,8 @@ PIECES = [
     "azurecr.io", "azurecontainer.io", "azurecontainerapps.io", "chinacloudapi.cn", "usgovcloudapi.net",
     "azurestaticapps.net", "azure-devices.net", "servicebus.windows.net", "on.aws", "api.aws", ".cn",
     "eu", "us", "gov", "iso", "isob", "north", "south", "east", "west", "central", "northeast", "southwest",
-    "de-east", "eusc", "-", ".", "1", "7", "/", ":", " ", "x", "S3", "\u017f", "\u212a", "\u0131", "\u0130", "T", "H", "L",
+    "de-east", "eusc", "-", ".", "1", "7", "/", ":", " ", "x", "S3", "T", "H", "L",
+    "\u017f", "\u212a", "\u0131", "\u0130",
 ]
 
 
