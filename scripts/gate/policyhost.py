@@ -131,7 +131,7 @@ class _Bound:
     config: dict[str, Any] | None
     run: PolicyRun
     types: frozenset[str] | None
-    found: list[tuple[tuple[int, int, int, int], Violation]] = field(default_factory=list)
+    found: list[tuple[int, Violation]] = field(default_factory=list)   # (resource index, finding)
     resource: StateResource | None = None
     stack_lookup: dict[str, StateResource] | None = None
     validate: Any = None
@@ -142,8 +142,8 @@ class _Bound:
         self.reporter = self.report
 
     def add(self, level: str, severity: str, urn: str, type_: str, message: str, res_index: int) -> None:
-        v = violation(self.pack, self.policy.name, level, severity, urn, type_, message)
-        self.found.append(((self.pack_index, self.index, res_index, len(self.found)), v))
+        self.found.append((res_index, violation(self.pack, self.policy.name, level, severity, urn, type_,
+                                                message)))
         self.run.violations += 1
 
     def report(self, message: str, urn: str | None = None) -> None:
@@ -196,8 +196,18 @@ def _evaluate_inprocess(resources: list[StateResource], pack_dirs: list[Path],
     check_config_names(pack_config, packs)
     with watchdog(deadlines.policy) as dog, no_hard_exit():
         _run_policies(resources, bound, dog or _NoDog(), deadlines.policy, workers(jobs, len(resources)))
-    found = sorted((item for b in bound for item in b.found), key=lambda item: item[0])
-    return [v for _, v in found], [b.run for b in bound]
+    return ordered(bound), [b.run for b in bound]
+
+
+def ordered(bound: list[_Bound]) -> list[Violation]:
+    """Findings by pack, policy, resource, then as reported: the bound policies are in pack and policy
+    order, and a policy's findings in the order reported, so a stable sort of each one's by resource is
+    enough (a resource policy's are in resource order already: linear)."""
+    return [v for b in bound for _, v in sorted(b.found, key=_resource_index)]
+
+
+def _resource_index(item: tuple[int, Violation]) -> int:
+    return item[0]
 
 
 class _NoDog:
