@@ -112,7 +112,7 @@ Trace = tuple[tuple[tuple[Item, ...], tuple[Item, ...], tuple[Item, ...]], ...]
 tokens added only when the text added nothing new). Replaying it against the references found so far gives
 what scanning the value there gives (the de-duplication depends on the order)."""
 _STR_TRACES: dict[tuple[str, str], Trace] = {}  # per (top-level key, string): the same values recur
-_STR_TRACES_MAX = 1 << 18
+_STR_TRACES_MAX = 1 << 16  # as QUIET: bounded memory; frequent strings come back after a clear
 _TRACE_ATTR = "_dosis_trace"  # on a proxied top-level value: (key, trace); proxies are immutable here
 
 
