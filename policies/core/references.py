@@ -230,19 +230,23 @@ def _top_trace(k: Any, v: Any) -> Trace | None:
             return None
         trace = _STR_TRACES.get((k, v))
         if trace is None:
+            if (v, k, False) in QUIET:  # known to hold nothing under this key
+                return None
             trace = _traced(_Recorder.text, v, k, k, False)
-            if len(_STR_TRACES) >= _STR_TRACES_MAX:
-                _STR_TRACES.clear()
-            _STR_TRACES[(k, v)] = trace
+            if trace:  # most strings hold nothing: QUIET (or the document cache) remembers those
+                if len(_STR_TRACES) >= _STR_TRACES_MAX:
+                    _STR_TRACES.clear()
+                _STR_TRACES[(k, v)] = trace
         return trace
     if tv is _DictProxy or tv is _ListProxy:
         d = v.__dict__
         hit = d.get(_TRACE_ATTR)
         if hit is not None and hit[0] == k:
             return hit[1]
-        trace = _traced(_Recorder.walk, v, str(k), str(k), False, k in ("Principal", "Service"))
-        d[_TRACE_ATTR] = (k, trace)
-        return trace
+        rec = _Recorder()
+        rec.walk(v, str(k), str(k), False, k in ("Principal", "Service"))
+        trace = d[_TRACE_ATTR] = (k, tuple(rec.groups))
+        return trace[1]
     if tv is dict or tv is list or tv is _Secret:
         return _traced(_Recorder.walk, v, str(k), str(k), False, k in ("Principal", "Service"))
     return None
