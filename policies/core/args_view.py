@@ -53,22 +53,25 @@ def view_from_args(args: Any) -> ResourceView:
     type_ = args.resource_type
     # Built without the dataclass __init__ (every field is set here): two views per resource of a large stack.
     view = object.__new__(ResourceView)
-    view.__dict__.update(
-        type=type_,
-        raw=raw,
-        urn=args.urn,
-        name=args.name,
-        provider=provider,
-        parent=parent_urn or None,
-        dependencies=deps,
-        property_dependencies=pdeps,
-        protect=bool(getattr(opts, "protect", False)) if opts is not None else False,
+    view.__dict__ = {
+        "type": type_,
+        "raw": raw,
+        "urn": args.urn,
+        "name": args.name,
+        "provider": provider,
+        "parent": parent_urn or None,
+        "dependencies": deps,
+        "property_dependencies": pdeps,
+        "protect": bool(getattr(opts, "protect", False)) if opts is not None else False,
         # The engine gives every custom resource a provider (explicit or default) and none to components.
-        custom=provider is not None or type_.startswith("pulumi:providers:"),
-        memo=_shared_memo(raw, type_, provider),
-    )
-    with contextlib.suppress(AttributeError):  # slotted objects: no cache
-        args._dosis_view = view
+        "custom": provider is not None or type_.startswith("pulumi:providers:"),
+        "memo": _shared_memo(raw, type_, provider),
+    }
+    if d is not None:
+        d["_dosis_view"] = view
+    else:
+        with contextlib.suppress(AttributeError):  # slotted objects: no cache
+            args._dosis_view = view
     return view
 
 

@@ -227,19 +227,38 @@ def judge_local(ref: Ref, ctx: RuleContext, what: str = "data is sent there") ->
 
     Memoised per context and endpoints record: the same references recur on thousands of resources.
     """
-    ok = allowed(ctx)
-    if ref.kind in ("unknown", "secret"):
-        return DEFER  # it may be another resource's output: only the graph's dependencies can tell
-    endpoints = load_endpoints(ctx.stack)
-    d = ctx.__dict__
-    memo = d.get("_judged")
-    if memo is None or memo[0] is not endpoints:
-        memo = d["_judged"] = (endpoints, {})
-    key = (ref, what)
-    found = memo[1].get(key)
-    if found is None:
-        found = memo[1][key] = _judge_local(ref, ok, endpoints, what)
-    return found
+    return LocalJudge(ctx, what)(ref)
+
+
+class LocalJudge:
+    """judge_local for the many references of one rule call: the policy config and the endpoints record
+    (an environment read) are looked up once per call, not once per reference, and only when a reference
+    needs them (as judge_local: an unknown value never reads the record)."""
+
+    __slots__ = ("cache", "ctx", "endpoints", "ok", "what")
+
+    def __init__(self, ctx: RuleContext, what: str = "data is sent there") -> None:
+        self.ctx, self.what, self.ok = ctx, what, allowed(ctx)
+        self.cache: dict[tuple[Ref, str], Outcome] | None = None
+
+    def __call__(self, ref: Ref) -> Outcome:
+        kind = ref.kind
+        if kind == "unknown" or kind == "secret":
+            return DEFER  # it may be another resource's output: only the graph's dependencies can tell
+        cache = self.cache
+        if cache is None:
+            ctx = self.ctx
+            self.endpoints = endpoints = load_endpoints(ctx.stack)
+            d = ctx.__dict__
+            memo = d.get("_judged")
+            if memo is None or memo[0] is not endpoints:
+                memo = d["_judged"] = (endpoints, {})
+            cache = self.cache = memo[1]
+        key = (ref, self.what)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = _judge_local(ref, self.ok, self.endpoints, self.what)
+        return found
 
 
 def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: str) -> Outcome:

@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from policies.core import yaml_text
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # D36 §101: the PIA action points that must be implemented before hosting on Azure (D36 §102, §132);
@@ -132,7 +134,7 @@ def _read_yaml(path: Path) -> tuple[Any, str | None]:
     except OSError as e:
         return None, f"{path}: cannot be read ({e.strerror})"
     try:
-        return yaml.safe_load(text), None
+        return yaml_text.safe_load(text), None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

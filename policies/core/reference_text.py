@@ -118,8 +118,16 @@ TLDS = frozenset(
 )
 
 
-_CLOUD_HINTS = (".com", ".net", ".io", ".aws", ".us", ".cn", "accountname=")
-_REGION_HINT = re.compile(r"-\d")
+# Necessary conditions of _CLOUD_HOST and _AWS_REGION, cheap to test first (tests/policies hold them to it):
+# a cloud suffix after a dot, with _CLOUD_HOST's flags (every `azure…` suffix starts with `azure`; `on.aws`,
+# `api.aws` end in `.aws`); a region's direction word (north, …, southwest, de-east) ends in h, l or t before
+# `-<digit>` (no other character folds to those; the literal `-` first keeps the search fast).
+_CLOUD_SUFFIX = re.compile(
+    r"\.(?:amazonaws\.com|aws|windows\.net|azure|cloudapp\.net|cloudfront\.net|trafficmanager\.net|"
+    r"chinacloudapi\.cn|usgovcloudapi\.net)",
+    re.I,
+)
+_REGION_HINT = re.compile(r"-(?<=[hltHLT]-)\d")
 
 
 def _service_name(host: str) -> bool:
@@ -188,15 +196,23 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
         for m in _MAIL.finditer(s):
             out.append(("host", m.group(1).lower(), False))
     low = s.lower()
-    if any(x in low for x in _CLOUD_HINTS):
+    if _CLOUD_SUFFIX.search(s) and (  # _CLOUD_HOST (costly) where a suffix is, under the hints as before
+        ".com" in low
+        or ".net" in low
+        or ".io" in low
+        or ".aws" in low
+        or ".us" in low
+        or ".cn" in low
+        or "accountname=" in low
+    ):
         for m in _CLOUD_HOST.finditer(s):
             host = m.group(0).lower()
             # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
             named = principal or (_service_name(host) and f"://{host}" not in low)
             out.append(("host", host, named))
-        if "accountname=" in low:
-            for m in _CONN_ACCOUNT.finditer(s):
-                out.append(("host", f"{m.group(1)}.blob.{m.group(2)}".lower(), False))
+    if "accountname=" in low:
+        for m in _CONN_ACCOUNT.finditer(s):
+            out.append(("host", f"{m.group(1)}.blob.{m.group(2)}".lower(), False))
     bare = low.strip().rstrip(".")
     if " " in bare or "/" in bare:
         return

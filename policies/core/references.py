@@ -106,19 +106,34 @@ def _b64(value: str) -> str:
         return value
 
 
-class _Scanner:
-    def __init__(self, own: frozenset[str]) -> None:
-        self.own = own
-        self.refs: list[Ref] = []
-        self.seen: set[tuple[str, str]] = set()
+Item = tuple[tuple[str, str], Ref]  # (de-duplication key, reference)
+Trace = tuple[tuple[tuple[Item, ...], tuple[Item, ...], tuple[Item, ...]], ...]
+"""What scanning one value finds, before de-duplication: groups of (added first, found in the text, region
+tokens added only when the text added nothing new). Replaying it against the references found so far gives
+what scanning the value there gives (the de-duplication depends on the order)."""
+_STR_TRACES: dict[tuple[str, str], Trace] = {}  # per (top-level key, string): the same values recur
+_STR_TRACES_MAX = 1 << 16  # as QUIET: bounded memory; frequent strings come back after a clear
+_TRACE_ATTR = "_dosis_trace"  # on a proxied top-level value: (key, trace); proxies are immutable here
 
-    def add(self, path: str, kind: str, value: str, principal: bool = False) -> None:
-        key = (kind, value.lower() if kind != "secret" else path)
-        if key not in self.seen:
-            self.seen.add(key)
-            self.refs.append(Ref(path, kind, value, principal))
 
-    def walk(self, value: Any, path: str, key: str, top: bool, principal: bool) -> None:
+def _items(path: str, found: Any) -> tuple[Item, ...]:
+    if not found:
+        return ()
+    return tuple([((kind, value.lower() if kind != "secret" else path), Ref(path, kind, value, named))
+                  for kind, value, named in found])
+
+
+class _Recorder:
+    """Walks a value and records what it finds (a Trace)."""
+
+    def __init__(self) -> None:
+        self.groups: list[tuple[tuple[Item, ...], tuple[Item, ...], tuple[Item, ...]]] = []
+
+    def group(self, path: str, pre: Any, found: Any = (), tokens: tuple[str, ...] = ()) -> None:
+        regions = [("region", value, False) for value in tokens] if tokens else ()
+        self.groups.append((_items(path, pre), _items(path, found), _items(path, regions)))
+
+    def walk(self, value: Any, path: str, key: str, top: bool, principal: bool, own: Any = ()) -> None:
         t = type(value)
         if t is _DictProxy:
             value, t = value._DictProxy__target, dict
@@ -128,7 +143,7 @@ class _Scanner:
             if _SIG in value:
                 self.walk(value.get("value", REDACTED), path, key, False, principal)
                 return
-            own = self.own if top else ()
+            own = own if top else ()
             for k, v in value.items():
                 tv = type(v)
                 if k in own or (
@@ -168,7 +183,7 @@ class _Scanner:
         region_key, bucket_key, dest_key = _key_kind(key or path)
         if s in UNKNOWN_VALUES or s == REDACTED:
             if dest_key:
-                self.add(path, "unknown" if s != REDACTED else "secret", s if s != REDACTED else "")
+                self.group(path, (("unknown", s, False) if s != REDACTED else ("secret", "", False),))
             return
         if len(s) < 4:
             return
@@ -187,15 +202,7 @@ class _Scanner:
                     QUIET.clear()
                 QUIET.add((s, key, principal))
             return
-        pre, found, tokens = plan
-        for kind, value, named in pre:
-            self.add(path, kind, value, named)
-        before = len(self.refs)
-        for kind, value, named in found:
-            self.add(path, kind, value, named)
-        if tokens and len(self.refs) == before:  # region tokens inside ARNs/hosts are judged with those
-            for value in tokens:
-                self.add(path, "region", value)
+        self.group(path, *plan)
 
     def document(self, s: str, path: str, parse: Any, mark: str, principal: bool) -> bool:
         doc = parse(s)
@@ -205,12 +212,79 @@ class _Scanner:
         # the text itself still counts (scripts in YAML values, region tokens in command lines)
         return True
 
+    def trace(self) -> Trace:
+        return tuple(self.groups)
+
+
+def _traced(rec_walk: Any, *args: Any) -> Trace:
+    rec = _Recorder()
+    rec_walk(rec, *args)
+    return rec.trace()
+
+
+def _top_trace(k: Any, v: Any) -> Trace | None:
+    """The trace of a top-level input, from its cache where there is one; None: nothing to scan."""
+    tv = type(v)
+    if tv is str:
+        if len(v) < 4 and v not in UNKNOWN_VALUES:
+            return None
+        trace = _STR_TRACES.get((k, v))
+        if trace is None:
+            if (v, k, False) in QUIET:  # known to hold nothing under this key
+                return None
+            trace = _traced(_Recorder.text, v, k, k, False)
+            if trace:  # most strings hold nothing: QUIET (or the document cache) remembers those
+                if len(_STR_TRACES) >= _STR_TRACES_MAX:
+                    _STR_TRACES.clear()
+                _STR_TRACES[(k, v)] = trace
+        return trace
+    if tv is _DictProxy or tv is _ListProxy:
+        d = v.__dict__
+        hit = d.get(_TRACE_ATTR)
+        if hit is not None and hit[0] == k:
+            return hit[1]
+        rec = _Recorder()
+        rec.walk(v, str(k), str(k), False, k in ("Principal", "Service"))
+        trace = d[_TRACE_ATTR] = (k, tuple(rec.groups))
+        return trace[1]
+    if tv is dict or tv is list or tv is _Secret:
+        return _traced(_Recorder.walk, v, str(k), str(k), False, k in ("Principal", "Service"))
+    return None
+
+
+def _replay(trace: Trace, refs: list[Ref], seen: set[tuple[str, str]]) -> None:
+    for pre, found, tokens in trace:
+        for key, ref in pre:
+            if key not in seen:
+                seen.add(key)
+                refs.append(ref)
+        before = len(refs)
+        for key, ref in found:
+            if key not in seen:
+                seen.add(key)
+                refs.append(ref)
+        if tokens and len(refs) == before:  # region tokens inside ARNs/hosts are judged with those
+            for key, ref in tokens:
+                if key not in seen:
+                    seen.add(key)
+                    refs.append(ref)
+
 
 def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[Ref]:
     """Every reference inside `value` (raw inputs: plain, proxied or secret-wrapped)."""
-    s = _Scanner(own)
-    s.walk(value, prefix, "", not prefix, False)
-    return s.refs
+    refs: list[Ref] = []
+    seen: set[tuple[str, str]] = set()
+    top = value._DictProxy__target if type(value) is _DictProxy else value
+    if prefix or type(top) is not dict or _SIG in top:
+        _replay(_traced(_Recorder.walk, value, prefix, "", not prefix, False, own), refs, seen)
+        return refs
+    for k, v in top.items():  # top-level inputs one by one: each one's trace is cached where it can be
+        if k in own or (type(k) is str and (k in _DESCRIBING or _free_text(k)) and _skipped(k, v, True)):
+            continue
+        trace = _top_trace(k, v)
+        if trace:
+            _replay(trace, refs, seen)
+    return refs
 
 
 def references(view: ResourceView) -> list[Ref]:

@@ -6,12 +6,36 @@ value that is unknown or secret; what resolves to nothing blocks, naming the fie
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from pulumi_policy.proxy import _DictProxy
 
 from policies.core.destinations import azure_modules, region_of
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.references import BUCKET_TYPES, Ref, iter_strings
 from policies.core.rule import RuleContext
 from policies.core.view import ResourceView, StackGraph
+
+_HOST_KEYS = (
+    "endpoint",
+    "dnsName",
+    "fqdn",
+    "hostName",
+    "domainName",
+    "primaryEndpoints",
+    "ipAddress",
+    "publicIp",
+    "address",
+)
+_AZURE_SCOPE = re.compile(r"^(/subscriptions/[^/]+/resourcegroups/[^/]+(?:/providers/[^/]+/[^/]+/[^/]+)?)")
+
+
+def _source(r: ResourceView) -> Any:
+    """The inputs a view's `input(key)` reads (to test for a key without unwrapping its value)."""
+    src = r.memo.get("_inputs")
+    if src is None:
+        return r.raw._DictProxy__target if type(r.raw) is _DictProxy else r.inputs
+    return src
 
 
 class GraphIndex:
@@ -21,6 +45,7 @@ class GraphIndex:
         self.by_key: dict[str, ResourceView] = {}
         self.stack_refs = graph.by_type("pulumi:pulumi:StackReference")
         for r in graph.resources:
+            src = _source(r)
             if r.cloud == "aws":
                 arn = r.input("arn")
                 if isinstance(arn, str):
@@ -36,17 +61,9 @@ class GraphIndex:
                     name = name if isinstance(name, str) else rid.rsplit("/", 1)[-1]
                 if isinstance(name, str):
                     self.by_key.setdefault(f"name:{r.type.split(':')[1]}:{name.lower()}", r)
-            for k in (
-                "endpoint",
-                "dnsName",
-                "fqdn",
-                "hostName",
-                "domainName",
-                "primaryEndpoints",
-                "ipAddress",
-                "publicIp",
-                "address",
-            ):
+            for k in _HOST_KEYS:
+                if k not in src:  # most resources have none of them: skip the unwrapping
+                    continue
                 for s in iter_strings(r.input(k)):
                     host = s.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
                     if "." in host:
@@ -63,9 +80,7 @@ class GraphIndex:
             return hit
         if ref.kind == "azure-id":
             rid = v.lower()
-            m = re.match(
-                r"^(/subscriptions/[^/]+/resourcegroups/[^/]+(?:/providers/[^/]+/[^/]+/[^/]+)?)", rid
-            )
+            m = _AZURE_SCOPE.match(rid)
             return self.by_key.get(f"id:{rid}") or (self.by_key.get(f"id:{m.group(1)}") if m else None)
         hit = self.by_key.get(f"host:{v}")
         if hit is None and ".s3." in v:

@@ -10,7 +10,7 @@ resolved over the graph by require-resolved-references.
 
 from __future__ import annotations
 
-from policies.core.destinations import judge_local
+from policies.core.destinations import LocalJudge
 from policies.core.geo import GEO_SETTINGS, geo_copies
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.references import references
@@ -21,7 +21,8 @@ from policies.core.view import ResourceView
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     if not view.custom:
         return []
-    out = [o.problem for ref in references(view) if (o := judge_local(ref, ctx)).problem]
+    judge = LocalJudge(ctx)
+    out = [o.problem for ref in references(view) if (o := judge(ref)).problem]
     if view.type in GEO_SETTINGS:
         home = effective_location(view, None)
         for field, region, problem in geo_copies(view, home):

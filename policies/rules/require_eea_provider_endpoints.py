@@ -6,7 +6,7 @@ uses it, before it is created (resource scope: CrossGuard hands each resource it
 
 from __future__ import annotations
 
-from policies.core.destinations import judge_local
+from policies.core.destinations import LocalJudge
 from policies.core.location import ALLOWED_REGIONS_SCHEMA
 from policies.core.references import provider_references
 from policies.core.rule import Rule, RuleContext
@@ -21,8 +21,9 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     if p is None:
         return []
     out: list[str] = []
+    judge = LocalJudge(ctx, _WHAT)
     for ref in provider_references(view):
-        o = judge_local(ref, ctx, _WHAT)
+        o = judge(ref)
         if o.problem:
             out.append(o.problem)
         elif o.deferred:

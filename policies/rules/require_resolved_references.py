@@ -8,7 +8,7 @@ resources that inherit their location are judged here too. What matches nothing 
 
 from __future__ import annotations
 
-from policies.core.destinations import judge_local
+from policies.core.destinations import LocalJudge
 from policies.core.geo import GEO_SETTINGS, geo_copies
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.references import references
@@ -19,11 +19,12 @@ from policies.core.view import StackGraph
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
+    judge = LocalJudge(ctx)
     for r in graph.resources:
         if not r.custom:
             continue
         for ref in references(r):
-            if judge_local(ref, ctx).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):
+            if judge(ref).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):
                 out.append((r.urn, msg))
         if (
             r.type in GEO_SETTINGS

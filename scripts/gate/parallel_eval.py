@@ -38,6 +38,7 @@ _HEADER = struct.Struct(">Q")
 _TICKET = struct.Struct(">H")
 CHUNKS_PER_WORKER = 8    # ranges per worker: whoever is free takes the next (balances uneven parts)
 _FIELDS = 10            # gate.model.Violation's fields
+_STRINGS = (str,) * 7   # the first seven are strings
 _POLL = 0.2              # seconds between checks that a silent worker is still alive
 
 
@@ -78,7 +79,7 @@ def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
             found = []
             for b in bound:
                 if b.found:
-                    found.append((index[id(b)], [(key[2], _fields(v) if plain else v) for key, v in b.found]))
+                    found.append((index[id(b)], [(i, _fields(v)) for i, v in b.found] if plain else b.found))
                     b.found = []
             done.append((t, found, sorted(index[i] for i in stopped)))
         return done
@@ -109,10 +110,10 @@ def _merge(bound: list[Any], parts: list[tuple[list[Any], list[int]]]) -> None:
         for j, items in found:
             if j in dead:
                 continue       # overran in an earlier range: sequentially, it would not have run here
-            b = bound[j]
-            for res_index, v in items:
-                b.found.append(((b.pack_index, b.index, res_index, len(b.found)),
-                                v if type(v) is Violation else Violation(*v)))
+            if items and type(items[0][1]) is Violation:   # this process's own
+                bound[j].found.extend(items)
+            else:
+                bound[j].found.extend([(res_index, Violation(*v)) for res_index, v in items])
         dead.update(stopped)
     for b in bound:
         b.run.violations = len(b.found)
@@ -191,9 +192,9 @@ def _check(result: Any, bound: list[Any], stack_ids: dict[int, int], ranges: lis
             if stack_ids.get(j, t) != t or (t < len(stack_ids) and j not in stack_ids):
                 raise bad(f"findings of policy {bound[j].policy.name!r} in a part that did not run it")
             for item in items:
-                if not (isinstance(item, tuple) and len(item) == 2 and type(item[0]) is int
+                if not (type(item) is tuple and len(item) == 2 and type(item[0]) is int
                         and type(item[1]) is tuple and len(item[1]) == _FIELDS
-                        and all(type(f) is str for f in item[1][:7])):
+                        and tuple(map(type, item[1][:7])) == _STRINGS):
                     raise bad("a malformed finding")
                 if j not in stack_ids and not span[0] <= item[0] < span[1]:
                     raise bad("a finding on a resource outside its range")

@@ -24,6 +24,7 @@ import gc
 from collections import Counter
 from dataclasses import dataclass, field
 from inspect import isawaitable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -50,15 +51,12 @@ from gate.packs import (
 )
 from gate.parallel_eval import workers
 from gate.policy_config import PolicyConfig, load_pack_config, normalize_initial_config, reconcile
+from gate.policy_views import views_of
 from gate.state_view import (
     StateResource,
-    aliases,
-    custom_timeouts,
     index_state,
     inputs_view,
     proxied,
-    resource_option,
-    stack_props,
     summarize,
 )
 
@@ -131,36 +129,47 @@ class _Bound:
     config: dict[str, Any] | None
     run: PolicyRun
     types: frozenset[str] | None
-    found: list[tuple[tuple[int, int, int, int], Violation]] = field(default_factory=list)
+    found: list[tuple[int, Violation]] = field(default_factory=list)   # (resource index, finding)
     resource: StateResource | None = None
     stack_lookup: dict[str, StateResource] | None = None
     validate: Any = None
     reporter: Any = None
+    severity_of: tuple[Any, str] = (None, "")
 
     def __post_init__(self) -> None:
         self.validate = self.policy.validate  # bound once: the hot loop calls these per resource
         self.reporter = self.report
 
     def add(self, level: str, severity: str, urn: str, type_: str, message: str, res_index: int) -> None:
-        v = violation(self.pack, self.policy.name, level, severity, urn, type_, message)
-        self.found.append(((self.pack_index, self.index, res_index, len(self.found)), v))
+        self.found.append((res_index, violation(self.pack, self.policy.name, level, severity, urn, type_,
+                                                message)))
         self.run.violations += 1
 
     def report(self, message: str, urn: str | None = None) -> None:
-        """The report_violation callback, with the servicer's argument checks."""
-        if message and not isinstance(message, str):
+        """The report_violation callback, with the servicer's argument checks (hot: 100k's of findings)."""
+        if message and type(message) is not str and not isinstance(message, str):
             raise TypeError("Expected message to be a string")
-        if urn is not None and not isinstance(urn, str):
+        if urn is not None and type(urn) is not str and not isinstance(urn, str):
             raise TypeError("Expected urn to be a string")
-        text = join_message(self.policy.description, message)
-        severity = getattr(self.policy.severity, "value", "") or ""
-        if self.resource is not None:
-            r = self.resource
-            self.add(self.level, severity, r.urn, r.type, text, r.index)
+        policy = self.policy
+        text = join_message(policy.description, message)
+        severity = policy.severity
+        if severity is not self.severity_of[0]:   # the enum's value, read once per severity object
+            self.severity_of = (severity, getattr(severity, "value", "") or "")
+        r = self.resource
+        if r is None:
+            r = (self.stack_lookup or {}).get(urn or "")
+            if r is None:
+                self.found.append((-1, violation(self.pack, policy.name, self.level, self.severity_of[1],
+                                                 urn or "", "", text)))
+                self.run.violations += 1
+                return
+            urn = urn or ""
         else:
-            target = (self.stack_lookup or {}).get(urn or "")
-            self.add(self.level, severity, urn or "", target.type if target else "", text,
-                     target.index if target else -1)
+            urn = r.urn
+        self.found.append((r.index, violation(self.pack, policy.name, self.level, self.severity_of[1], urn,
+                                              r.type, text)))
+        self.run.violations += 1
 
 
 def _bind(packs: list[LoadedPack], pack_config: dict[str, dict[str, Any]] | None) -> list[_Bound]:
@@ -196,8 +205,9 @@ def _evaluate_inprocess(resources: list[StateResource], pack_dirs: list[Path],
     check_config_names(pack_config, packs)
     with watchdog(deadlines.policy) as dog, no_hard_exit():
         _run_policies(resources, bound, dog or _NoDog(), deadlines.policy, workers(jobs, len(resources)))
-    found = sorted((item for b in bound for item in b.found), key=lambda item: item[0])
-    return [v for _, v in found], [b.run for b in bound]
+    # bound is in pack and policy order, a policy's findings in the order reported: a stable sort of each
+    # policy's by resource gives the report's order (linear for a resource policy's, already in order)
+    return [v for b in bound for _, v in sorted(b.found, key=itemgetter(0))], [b.run for b in bound]
 
 
 class _NoDog:
@@ -205,52 +215,6 @@ class _NoDog:
 
     seq = 0
     busy = False
-
-
-def _views(resources: list[StateResource], by_urn: dict[str, StateResource], for_stack: bool,
-           ) -> tuple[Any, Any, list[Any]]:
-    """(provider_of, options_of, stack views): what policies see of each resource, built once."""
-    from pulumi_policy.policy import (
-        PolicyCustomTimeouts,
-        PolicyProviderResource,
-        PolicyResource,
-        PolicyResourceOptions,
-    )
-
-    providers: dict[str, Any] = {}
-    no_timeouts = PolicyCustomTimeouts(0.0, 0.0, 0.0)
-
-    def provider_of(r: StateResource) -> Any:
-        if not r.provider_urn or r.provider_urn not in by_urn:
-            return None
-        if r.provider_urn not in providers:
-            p = by_urn[r.provider_urn]
-            providers[r.provider_urn] = PolicyProviderResource(p.type, proxied(p.inputs), p.urn, p.name)
-        return providers[r.provider_urn]
-
-    def options_of(r: StateResource) -> Any:
-        raw = r.raw
-        dbr = raw.get("deleteBeforeReplace")
-        timeouts = custom_timeouts(r)
-        return PolicyResourceOptions(
-            bool(raw.get("protect", False)), list(resource_option(r, "ignoreChanges", [])),
-            dbr if isinstance(dbr, bool) else None, aliases(r),
-            PolicyCustomTimeouts(*timeouts) if any(timeouts) else no_timeouts,
-            list(resource_option(r, "additionalSecretOutputs", [])), r.parent or None)
-
-    # Stack policies see every resource at once, so those views are built first and, where a resource's
-    # outputs equal its inputs (preview), shared with the resource policies: one deserialisation each.
-    stack_views: list[Any] = []
-    if for_stack:
-        stack_views = [PolicyResource(r.type, proxied(stack_props(r)), r.urn, r.name, options_of(r),
-                                      provider_of(r), None, [], {}) for r in resources]
-        views = {v.urn: v for v in stack_views}
-        for r, pr in zip(resources, stack_views, strict=True):
-            pr.parent = views.get(r.parent) if r.parent else None
-            pr.dependencies = [views[d] for d in r.dependencies if d in views]
-            pr.property_dependencies = {k: [views[d] for d in v if d in views]
-                                        for k, v in r.property_dependencies.items() if v}
-    return provider_of, options_of, stack_views
 
 
 def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any, seconds: float,
@@ -263,7 +227,7 @@ def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any,
     resource_policies = [b for b in active if isinstance(b.policy, pulumi_policy.ResourceValidationPolicy)]
     stack_policies = [b for b in active if isinstance(b.policy, pulumi_policy.StackValidationPolicy)]
     by_urn = {r.urn: r for r in resources}
-    provider_of, options_of, stack_views = _views(resources, by_urn, bool(stack_policies))
+    provider_of, options_of, stack_views = views_of(resources, by_urn, bool(stack_policies))
     type_counts = Counter(r.type for r in resources)
     for b in resource_policies:
         b.run.resources_checked = applicable_count(b.types, type_counts)

@@ -13,7 +13,7 @@ from policies.core.location import effective_location
 from policies.core.references import references, scan
 from policies.core.rule import Rule, RuleContext
 from policies.core.stack_findings import stack_findings
-from policies.core.view import ResourceView, StackGraph
+from policies.core.view import SECRET_SIG_KEY, ResourceView, StackGraph
 
 PROVIDER = PolicyProviderResource("pulumi:providers:aws", {"region": "eu-west-1"}, "urn:prov", "default")
 INPUTS = {"name": "q", "redrivePolicy": '{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:dlq"}',
@@ -103,3 +103,37 @@ def test_stack_findings_of_a_rule_that_reads_the_whole_config_need_an_equal_conf
                           run_stack_rule) == [("", "saw [('a', 1), ('b', 2)]")]
     stack_findings(rule, graph, RuleContext(config={"a": 1}, stack="s"), run_stack_rule)
     assert len(calls) == 2
+
+
+def test_traces_replayed_from_the_shared_inputs_give_what_a_fresh_scan_gives() -> None:
+    """Top-level inputs are scanned once (their trace cached on the proxy, or per string) and replayed at
+    each scan: the order-dependent de-duplication must come out as a scan of plain data does."""
+    from pulumi_policy.proxy import _DictProxy
+
+    from policies.core import references as refs_module
+
+    arn = "arn:aws:sqs:eu-west-1:123456789012:q"
+    inputs = {
+        "a": f"{arn} in us-east-1",  # the region token is dropped: the ARN is new here ...
+        "policy": {"Statement": [{"Resource": arn, "Principal": {"Service": "sns.amazonaws.com"}}]},
+        "b": f"{arn} in us-east-1",  # ... and kept here (the ARN was seen): order matters
+        "hosts": ["x.blob.core.windows.net", "X.BLOB.CORE.WINDOWS.NET", "10.0.0.1"],
+        "secretArn": {SECRET_SIG_KEY: "1b47061264138c4ac30d75fd1eb44270", "value": "[secret]"},
+        "endpoint": "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        "description": "copies to https://evil.example.com",
+    }
+    expected = [(r.path, r.kind, r.value, r.principal) for r in scan(inputs)]
+    assert ("b", "region", "us-east-1", False) in expected
+    assert ("a", "region", "us-east-1", False) not in expected
+    proxy = unknown_checking_proxy(dict(inputs))
+    merged = _DictProxy({"id": "/subscriptions/0/resourceGroups/rg", **proxy._DictProxy__target}, [])
+    refs_module._STR_TRACES.clear()
+    for _ in range(2):  # cold, then replayed from the traces
+        assert [(r.path, r.kind, r.value, r.principal) for r in scan(proxy)] == expected
+        # the stack's view of the same inputs (an output added in front) reuses their traces
+        assert [(r.path, r.kind, r.value, r.principal) for r in scan(merged)] == [
+            (r.path, r.kind, r.value, r.principal)
+            for r in scan({"id": "/subscriptions/0/resourceGroups/rg", **inputs})]
+    values = proxy._DictProxy__target.values()
+    traced = [v for v in values if refs_module._TRACE_ATTR in getattr(v, "__dict__", {})]
+    assert refs_module._STR_TRACES and traced

@@ -1,0 +1,54 @@
+"""What policies see of each resource of a checkpoint: pulumi_policy's own argument objects, built as the
+CLI builds them (for the gate's in-process evaluation, gate.policyhost)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gate.state_view import StateResource, aliases, custom_timeouts, proxied, resource_option, stack_props
+
+
+def views_of(resources: list[StateResource], by_urn: dict[str, StateResource], for_stack: bool,
+           ) -> tuple[Any, Any, list[Any]]:
+    """(provider_of, options_of, stack views): what policies see of each resource, built once."""
+    from pulumi_policy.policy import (
+        PolicyCustomTimeouts,
+        PolicyProviderResource,
+        PolicyResource,
+        PolicyResourceOptions,
+    )
+
+    providers: dict[str, Any] = {}
+    no_timeouts = PolicyCustomTimeouts(0.0, 0.0, 0.0)
+
+    def provider_of(r: StateResource) -> Any:
+        if not r.provider_urn or r.provider_urn not in by_urn:
+            return None
+        if r.provider_urn not in providers:
+            p = by_urn[r.provider_urn]
+            providers[r.provider_urn] = PolicyProviderResource(p.type, proxied(p.inputs), p.urn, p.name)
+        return providers[r.provider_urn]
+
+    def options_of(r: StateResource) -> Any:
+        raw = r.raw
+        dbr = raw.get("deleteBeforeReplace")
+        timeouts = custom_timeouts(r)
+        return PolicyResourceOptions(
+            bool(raw.get("protect", False)), list(resource_option(r, "ignoreChanges", [])),
+            dbr if isinstance(dbr, bool) else None, aliases(r),
+            PolicyCustomTimeouts(*timeouts) if any(timeouts) else no_timeouts,
+            list(resource_option(r, "additionalSecretOutputs", [])), r.parent or None)
+
+    # Stack policies see every resource at once, so those views are built first and, where a resource's
+    # outputs equal its inputs (preview), shared with the resource policies: one deserialisation each.
+    stack_views: list[Any] = []
+    if for_stack:
+        stack_views = [PolicyResource(r.type, proxied(stack_props(r)), r.urn, r.name, options_of(r),
+                                      provider_of(r), None, [], {}) for r in resources]
+        views = {v.urn: v for v in stack_views}
+        for r, pr in zip(resources, stack_views, strict=True):
+            pr.parent = views.get(r.parent) if r.parent else None
+            pr.dependencies = [views[d] for d in r.dependencies if d in views]
+            pr.property_dependencies = {k: [views[d] for d in v if d in views]
+                                        for k, v in r.property_dependencies.items() if v}
+    return provider_of, options_of, stack_views
