@@ -46,10 +46,11 @@ def _load(name: str) -> None:
     import importlib
 
     top, *parts = name.split(".")
-    module = importlib.import_module(top)
-    for part in parts:
-        module = getattr(module, part)
-    getattr(module, "__name__")    # noqa: B009 - the attribute access is what loads a lazy module
+    with contextlib.suppress(Exception):   # a hint only: the child imports what is missing itself
+        module = importlib.import_module(top)
+        for part in parts:
+            module = getattr(module, part)
+        getattr(module, "__name__")    # noqa: B009 - the attribute access is what loads a lazy module
 
 
 def _send(message: dict[str, int]) -> None:
@@ -57,7 +58,12 @@ def _send(message: dict[str, int]) -> None:
 
 
 def serve() -> None:
-    """Preload, then fork a child per request line until stdin closes and every child is reaped."""
+    """Preload, then fork a child per request line until stdin closes and every child is reaped.
+
+    The preload comes as groups, in the order the gate will ask for recordings (the first stacks'
+    modules first). After the first group, requests are served between modules: the first stacks'
+    workers start while the zygote goes on loading what the later stacks need.
+    """
     import importlib
 
     from gate.stackcache import ReadTracker
@@ -67,29 +73,51 @@ def serve() -> None:
     reader = _Lines(stdin)
     importlib.import_module("gate._worker")
     importlib.import_module("gate.recording")
-    for name in sorted(json.loads(reader.next_line() or "[]"), key=lambda n: n.count(".")):
-        with contextlib.suppress(Exception):   # a hint only: the child imports what is missing itself
-            _load(name)
-    children: set[int] = set()
-    open_ = True
-    while open_ or children:
-        if open_ and (reader.has_line() or select.select([stdin], [], [], 0.02)[0]):
-            requests = reader.read_available()
+    groups = json.loads(reader.next_line() or "[]")
+    first, *rest = groups or [[]]
+    for name in _ordered(first):
+        _load(name)
+    server = _Server(stdin, reader)
+    for name in _ordered([n for group in rest for n in group]):
+        server.step(wait=0)
+        _load(name)
+    while server.step(wait=0.02):
+        pass
+
+
+def _ordered(names: list[str]) -> list[str]:
+    return sorted(names, key=lambda n: n.count("."))   # a package before its modules
+
+
+class _Server:
+    """Forks a child per request, reaps them, says so (one step at a time)."""
+
+    def __init__(self, stdin: Any, reader: _Lines) -> None:
+        self.stdin, self.reader = stdin, reader
+        self.children: set[int] = set()
+        self.open = True
+
+    def step(self, wait: float) -> bool:
+        """Serve what is pending (waiting up to `wait` s for a request); False once stdin is closed and
+        every child reaped."""
+        if self.open and (self.reader.has_line() or select.select([self.stdin], [], [], wait)[0]):
+            requests = self.reader.read_available()
             if requests is None:
-                open_ = False
+                self.open = False
             for request in requests or []:
                 pid = os.fork()
                 if pid == 0:
                     _child(request)
-                children.add(pid)
+                self.children.add(pid)
                 _send({"id": request["id"], "pid": pid})
-        elif not open_:
-            select.select([], [], [], 0.02)
-        for pid in list(children):
+        elif not self.open and wait:
+            select.select([], [], [], wait)
+        for pid in list(self.children):
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
-                children.discard(pid)
+                self.children.discard(pid)
                 _send({"pid": pid, "code": os.waitstatus_to_exitcode(status)})
+        return self.open or bool(self.children)
 
 
 class _Lines:

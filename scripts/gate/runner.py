@@ -193,24 +193,35 @@ def remembered_references(out: Path, stacks: list[str]) -> dict[str, set[str]]:
     }
 
 
-def read_hint(directory: Path) -> list[str]:
-    """The SDK modules an earlier run's workers loaded (gate.zygote preloads them); [] if none or bad."""
+def read_hint(directory: Path) -> dict[str, list[str]]:
+    """Per stack, the SDK modules an earlier run's workers loaded (gate.zygote preloads them); {} if none
+    or not readable as such."""
     from gate.zygote import HINT_FILE, HINT_LIMIT, SDK_MODULE
 
     try:
-        names = json.loads((directory / HINT_FILE).read_text(encoding="utf-8"))
+        data = json.loads((directory / HINT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return []
-    if not isinstance(names, list):
-        return []
-    return [n for n in names[:HINT_LIMIT] if isinstance(n, str) and SDK_MODULE.fullmatch(n)]
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {stack: [n for n in names[:HINT_LIMIT] if isinstance(n, str) and SDK_MODULE.fullmatch(n)]
+            for stack, names in data.items() if isinstance(stack, str) and isinstance(names, list)}
 
 
-def write_hint(directory: Path, names: set[str]) -> None:
-    from gate.zygote import HINT_FILE, HINT_LIMIT
+def write_hint(directory: Path, hint: dict[str, list[str]]) -> None:
+    from gate.zygote import HINT_FILE
 
     with contextlib.suppress(OSError):
-        write_json_atomic(directory / HINT_FILE, sorted(names)[:HINT_LIMIT])
+        write_json_atomic(directory / HINT_FILE, hint)
+
+
+def preload_groups(hint: dict[str, list[str]], deps: dict[str, set[str]]) -> list[list[str]]:
+    """The hint's modules in the order recording will need them: those of the stacks that can start at
+    once, then the others' (gate.zygote serves the first stacks while it loads the rest)."""
+    first = [s for s in deps if not deps[s]]
+    now = sorted({m for s in first for m in hint.get(s, [])})
+    later = sorted({m for s in deps if s not in first for m in hint.get(s, [])} - set(now))
+    return [now, later]
 
 
 def _remember_references(previous: Path, out: Path, runs: dict[str, StackRun]) -> None:
@@ -239,25 +250,25 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
         load_stack_config(project, stack)
     previous = previous or out     # earlier runs' states, references, SDK modules (a run writes into `out`)
     own_python = not (options or {}).get("python")
+    deps = config_dependencies(project, stacks) if len(stacks) > 1 else {s: set() for s in stacks}
+    for stack, refs in remembered_references(previous, stacks).items():
+        deps[stack] |= refs
     hint = read_hint(previous)
-    forker = zygote.Zygote(hint) if fork and own_python and stacks else None
+    forker = zygote.Zygote(preload_groups(hint, deps)) if fork and own_python and stacks else None
     try:
-        done = _record(program, project, stacks, out, jobs, previous, deadline,
+        done = _record(program, stacks, out, jobs, previous, deadline, deps,
                        {**(options or {}), "zygote": forker})
     finally:
         if forker is not None:
             forker.close()
     _remember_references(previous, out, done)
     if own_python and done:
-        write_hint(out, set(hint).union(*(run.modules for run in done.values())))
+        write_hint(out, {**hint, **{stack: run.modules for stack, run in done.items()}})
     return {s: done[s] for s in stacks}
 
 
-def _record(program: Path, project: Project, stacks: list[str], out: Path, jobs: int, previous: Path,
-            deadline: float | None, options: dict[str, Any]) -> dict[str, StackRun]:
-    deps = config_dependencies(project, stacks) if len(stacks) > 1 else {s: set() for s in stacks}
-    for stack, refs in remembered_references(previous, stacks).items():
-        deps[stack] |= refs
+def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Path, deadline: float | None,
+            deps: dict[str, set[str]], options: dict[str, Any]) -> dict[str, StackRun]:
     kinds = ("preview", "update") if options.get("record_update", True) else ("preview",)
     work = {"preview": run_worker, "update": run_update}
     done: dict[str, StackRun] = {}

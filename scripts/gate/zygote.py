@@ -43,7 +43,8 @@ def sdk_modules() -> list[str]:
 class Zygote:
     """The gate's side: start the zygote, run recordings in its children, end it."""
 
-    def __init__(self, preload: list[str]) -> None:
+    def __init__(self, preload: list[list[str]]) -> None:
+        """`preload`: groups of SDK modules, in the order recordings will need them."""
         from gate.procs import register_child
 
         self.proc = subprocess.Popen(

@@ -13,7 +13,7 @@ import pytest
 from gate import zygote
 from gate.errors import GateError
 from gate.project import load_project
-from gate.runner import read_hint, record_stacks
+from gate.runner import preload_groups, read_hint, record_stacks
 from processes import gone
 
 
@@ -34,7 +34,7 @@ def test_forked_recordings_equal_fresh_interpreters_with_and_without_a_preload_h
     fresh = _record(program, tmp_path / "fresh", fork=False)
     forked = _record(program, tmp_path / "forked", fork=True)     # no hint yet: nothing preloaded
     hint = read_hint(tmp_path / "forked")
-    assert any(name.startswith("pulumi_aws.") for name in hint)   # what the workers loaded
+    assert any(name.startswith("pulumi_aws.") for names in hint.values() for name in names)   # loaded
     (tmp_path / "preloaded").mkdir()
     (tmp_path / "preloaded" / zygote.HINT_FILE).write_text(json.dumps(hint))
     preloaded = _record(program, tmp_path / "preloaded", fork=True)  # the hint is preloaded now
@@ -42,18 +42,28 @@ def test_forked_recordings_equal_fresh_interpreters_with_and_without_a_preload_h
 
 
 def test_the_hint_only_names_installed_sdk_modules(tmp_path):
-    (tmp_path / zygote.HINT_FILE).write_text(json.dumps(
-        ["pulumi_aws.s3", "os", "stacks.dosis", "pulumi_aws.s3; import os", 7, "pulumi_nope.missing"]))
-    assert read_hint(tmp_path) == ["pulumi_aws.s3", "pulumi_nope.missing"]
-    (tmp_path / zygote.HINT_FILE).write_text("{not json")
-    assert read_hint(tmp_path) == []
+    (tmp_path / zygote.HINT_FILE).write_text(json.dumps({
+        "base": ["pulumi_aws.s3", "os", "stacks.dosis", "pulumi_aws.s3; import os", 7, "pulumi_nope.missing"],
+        "other": "not a list"}))
+    assert read_hint(tmp_path) == {"base": ["pulumi_aws.s3", "pulumi_nope.missing"]}
+    for garbage in ("{not json", '["pulumi_aws.s3"]'):
+        (tmp_path / zygote.HINT_FILE).write_text(garbage)
+        assert read_hint(tmp_path) == {}
+
+
+def test_the_first_stacks_modules_are_preloaded_first():
+    """The zygote serves the stacks that start at once after their own modules, then loads the rest."""
+    hint = {"base": ["pulumi_aws", "pulumi_aws.s3"], "consumer": ["pulumi_aws.s3", "pulumi_azure_native"]}
+    assert preload_groups(hint, {"base": set(), "consumer": {"base"}, "new": set()}) == [
+        ["pulumi_aws", "pulumi_aws.s3"], ["pulumi_azure_native"]]
 
 
 def test_a_missing_module_in_the_hint_does_not_change_the_recording(gate_programs, tmp_path):
     program = gate_programs / "multi"
     out = tmp_path / "out"
     out.mkdir()
-    (out / zygote.HINT_FILE).write_text(json.dumps(["pulumi_nope.missing", "pulumi_aws.no_such_service"]))
+    missing = ["pulumi_nope.missing", "pulumi_aws.no_such_service"]
+    (out / zygote.HINT_FILE).write_text(json.dumps({"base": missing}))
     assert _record(program, out, fork=True) == _record(program, tmp_path / "fresh", fork=False)
 
 
