@@ -12,10 +12,11 @@ import sys
 from typing import Any
 
 
-def _child(request: dict[str, str]) -> None:
+def _child(request: dict[str, str], protocol: int) -> None:
     """In the forked child: own session, stdio to files, the worker; never returns."""
     code = 1
     try:
+        os.close(protocol)    # the program cannot write into the gate's protocol
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         null = os.open(os.devnull, os.O_RDONLY)
@@ -53,8 +54,8 @@ def _load(name: str) -> None:
         getattr(module, "__name__")    # noqa: B009 - the attribute access is what loads a lazy module
 
 
-def _send(message: dict[str, int]) -> None:
-    os.write(1, (json.dumps(message) + "\n").encode())
+def _send(protocol: int, message: dict[str, int]) -> None:
+    os.write(protocol, (json.dumps(message) + "\n").encode())
 
 
 def serve() -> None:
@@ -69,6 +70,10 @@ def serve() -> None:
     from gate.stackcache import ReadTracker
 
     ReadTracker.start()     # reads made while preloading are inherited by each child's record
+    protocol = os.dup(1)    # the answers; fd 1 itself goes to /dev/null, so what a module prints is lost
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.close(null)
     stdin = os.fdopen(0, "rb", buffering=0)
     reader = _Lines(stdin)
     importlib.import_module("gate._worker")
@@ -77,7 +82,7 @@ def serve() -> None:
     first, *rest = groups or [[]]
     for name in _ordered(first):
         _load(name)
-    server = _Server(stdin, reader)
+    server = _Server(stdin, reader, protocol)
     for name in _ordered([n for group in rest for n in group]):
         server.step(wait=0)
         _load(name)
@@ -92,8 +97,8 @@ def _ordered(names: list[str]) -> list[str]:
 class _Server:
     """Forks a child per request, reaps them, says so (one step at a time)."""
 
-    def __init__(self, stdin: Any, reader: _Lines) -> None:
-        self.stdin, self.reader = stdin, reader
+    def __init__(self, stdin: Any, reader: _Lines, protocol: int) -> None:
+        self.stdin, self.reader, self.protocol = stdin, reader, protocol
         self.children: set[int] = set()
         self.open = True
 
@@ -107,16 +112,16 @@ class _Server:
             for request in requests or []:
                 pid = os.fork()
                 if pid == 0:
-                    _child(request)
+                    _child(request, self.protocol)
                 self.children.add(pid)
-                _send({"id": request["id"], "pid": pid})
+                _send(self.protocol, {"id": request["id"], "pid": pid})
         elif not self.open and wait:
             select.select([], [], [], wait)
         for pid in list(self.children):
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
                 self.children.discard(pid)
-                _send({"pid": pid, "code": os.waitstatus_to_exitcode(status)})
+                _send(self.protocol, {"pid": pid, "code": os.waitstatus_to_exitcode(status)})
         return self.open or bool(self.children)
 
 

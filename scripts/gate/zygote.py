@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,10 @@ class Zygote:
     def _read(self) -> None:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
-            message = json.loads(line)
+            try:
+                message = json.loads(line)
+            except ValueError:     # not the protocol's (the zygote keeps it on its own descriptor)
+                continue
             with self.changed:
                 if "id" in message:
                     self.pids[message["id"]] = message["pid"]
@@ -95,12 +99,15 @@ class Zygote:
                 self.proc.stdin.flush()
             except OSError:
                 self.dead = True
+        end = time.monotonic() + timeout     # one deadline for waiting to start and for running
         if not self._wait(lambda: rid in self.pids, timeout):
-            raise GateError("the recording zygote ended before it started the worker")
+            if self.dead:
+                raise GateError("the recording zygote ended before it started the worker")
+            raise subprocess.TimeoutExpired(["gate._worker"], timeout)
         pid = self.pids[rid]
         register_group(pid)
         try:
-            if not self._wait(lambda: pid in self.codes, timeout):
+            if not self._wait(lambda: pid in self.codes, max(0.0, end - time.monotonic())):
                 if self.dead:
                     raise GateError("the recording zygote ended while a worker ran")
                 raise subprocess.TimeoutExpired(["gate._worker"], timeout)
