@@ -123,3 +123,37 @@ def test_a_stack_reading_a_recorded_again_state_is_recorded_again(tmp_path: Path
     state = str(tmp_path / "a.state.json")
     entries = {"a": None, "b": {"inputs": {state: "x"}}, "c": {"inputs": {}}}
     assert set(usable(entries, tmp_path)) == {"c"}
+
+
+DEPLOY_TIME = '''import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+if pulumi.get_stack() == "a":
+    pulumi.export("token", random.RandomPassword("token", length=24, special=False).result)
+else:
+    ref = pulumi.StackReference("a")
+    aws.ssm.Parameter("copy", type="SecureString", value=ref.require_output("token"),
+                      tags={"mode": pulumi.Config().get("mode") or "plain"})
+'''
+
+
+@pytest.mark.slow
+def test_a_cached_stack_still_gives_its_update_to_the_stacks_after_it(run_gate, scratch: Path) -> None:
+    """b's update needs a's deploy-time output; with a answered from the cache, the cache supplies a's
+    update state, so b is judged as an update as when both were recorded."""
+    root = scratch
+    (root / "__main__.py").write_text(DEPLOY_TIME)
+    args = ["preview", "--program", root, "--all", "--out", root / ".gate", "--format", "json",
+            "--no-checkov", "--policy-pack", root.parent / "pack",
+            "--policy-pack-config", f"scratch={root.parent / 'pack.json'}"]
+
+    def run() -> dict[str, tuple[bool, list[str]]]:
+        proc = run_gate(*args)
+        assert proc.returncode == 0, proc.stderr
+        return {r["stack"]: (bool(r.get("cached")), [v["policy"] for v in r["violations"]])
+                for r in json.loads(proc.stdout)}
+
+    assert run() == {"a": (False, []), "b": (False, [])}
+    edit(root / "Pulumi.b.yaml", "ref: a", "ref: a\n  scratch:mode: other")
+    assert run() == {"a": (True, []), "b": (False, [])}    # no update-not-recorded on b
