@@ -74,7 +74,7 @@ def _interpreter(options: dict[str, Any] | None) -> tuple[str, dict[str, str] | 
 
 
 def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | None,
-           options: dict[str, Any] | None, mode: str) -> dict[str, Any]:
+           options: dict[str, Any] | None, mode: str, zygote: Any = None) -> dict[str, Any]:
     """One recording worker: forked from the run's zygote (gate.zygote) when it runs the gate's own
     Python, else a `python -m gate._worker` process. Each is its own process group, killed with whatever
     it started once it is done or past its deadline; `options` go into its request. Returns its result."""
@@ -82,8 +82,7 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
     from gate.procs import run_bounded
 
     deadline = DEFAULTS["program"] if deadline is None else deadline
-    options = dict(options or {})
-    zygote = options.pop("zygote", None)
+    options = options or {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="gate-") as tmp:
         request, result = Path(tmp) / "request.json", Path(tmp) / "result.json"
@@ -115,9 +114,9 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
 
 
 def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: float | None = None,
-               options: dict[str, Any] | None = None) -> StackRun:
-    """Record one stack's preview in a worker process."""
-    data = _spawn(program, stack, state_dirs, deadline, options, "preview")
+               options: dict[str, Any] | None = None, zygote: Any = None) -> StackRun:
+    """Record one stack's preview in a worker process (forked from `zygote`, a gate.zygote.Zygote)."""
+    data = _spawn(program, stack, state_dirs, deadline, options, "preview", zygote)
     return StackRun(
         stack=stack, project=data["project"], checkpoint=data["checkpoint"], config=data["config"],
         stack_references=data.get("stack_references") or {}, seconds=data.get("seconds", 0.0),
@@ -128,9 +127,9 @@ def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: floa
 
 
 def run_update(program: Path, stack: str, state_dirs: list[Path], deadline: float | None = None,
-               options: dict[str, Any] | None = None) -> dict[str, Any]:
+               options: dict[str, Any] | None = None, zygote: Any = None) -> dict[str, Any]:
     """Record one stack as an update (`is_dry_run()` false) in a worker process beside its preview."""
-    return _spawn(program, stack, state_dirs, deadline, options, "update")
+    return _spawn(program, stack, state_dirs, deadline, options, "update", zygote)
 
 
 def with_update(run: StackRun, update: dict[str, Any]) -> StackRun:
@@ -256,8 +255,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
     hint = read_hint(previous)
     forker = zygote.Zygote(preload_groups(hint, deps)) if fork and own_python and stacks else None
     try:
-        done = _record(program, stacks, out, jobs, previous, deadline, deps,
-                       {**(options or {}), "zygote": forker})
+        done = _record(program, stacks, out, jobs, previous, deadline, deps, options or {}, forker)
     finally:
         if forker is not None:
             forker.close()
@@ -268,7 +266,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
 
 
 def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Path, deadline: float | None,
-            deps: dict[str, set[str]], options: dict[str, Any]) -> dict[str, StackRun]:
+            deps: dict[str, set[str]], options: dict[str, Any], forker: Any) -> dict[str, StackRun]:
     kinds = ("preview", "update") if options.get("record_update", True) else ("preview",)
     work = {"preview": run_worker, "update": run_update}
     done: dict[str, StackRun] = {}
@@ -291,7 +289,7 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                 stack, kind = task[:2]
                 # an update reads the updates of the stacks it references: their deploy-time outputs
                 dirs = [out / UPDATES_DIR, out, previous] if kind == "update" else [out, previous]
-                running[pool.submit(work[kind], program, stack, dirs, deadline, options)] = task
+                running[pool.submit(work[kind], program, stack, dirs, deadline, options, forker)] = task
             if not running:
                 continue
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
