@@ -43,9 +43,9 @@ def entry_for(entries: list[dict[str, Any]], kind: str, name: str) -> dict[str, 
 
 def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
     """"" when an enabled event rule with a target, or an enabled metric alarm with actions, named
-    `alarm` watches the principal (its event pattern, or the metric filter feeding the alarm, names it:
-    its name, or an ARN or session ARN with it, wildcards and prefixes as CloudWatch matches them); else
-    what is missing.
+    `alarm` watches the principal (its event pattern, or the metric filter feeding the alarm, compares a
+    CloudTrail identity field with its name, or an ARN or session ARN with it, wildcards and prefixes as
+    CloudWatch matches them); else what is missing.
     A watcher found by name proves nothing by itself: it could watch anything."""
     if not isinstance(alarm, str) or not alarm:
         return "the PIA record names no alarm for it"
@@ -71,19 +71,33 @@ def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
                 return ""
     if named:
         return (f"the enabled {alarm!r} with a target does not watch it: its event pattern, or the "
-                "metric filter feeding the alarm, must name the principal or its ARN (an unknown or "
+                "metric filter feeding the alarm, must compare a CloudTrail identity field (e.g. "
+                "requestParameters.roleArn, userIdentity.arn) with the principal or its ARN (an unknown or "
                 "unparsable pattern cannot be judged)")
     return f"no enabled alarm or event rule with a target named {alarm!r} watches its use"
 
 
-def _names(patterns: list[str], principal: str) -> bool:
+# CloudTrail fields that say who acted or which role was assumed (event patterns: under `detail`)
+IDENTITY_FIELDS = frozenset({
+    "requestParameters.roleArn", "requestParameters.userName", "responseElements.assumedRoleUser.arn",
+    "userIdentity.arn", "userIdentity.userName", "userIdentity.principalId",
+    "userIdentity.sessionContext.sessionIssuer.arn", "userIdentity.sessionContext.sessionIssuer.userName",
+})
+
+
+def _names(values: list[tuple[str, str]], principal: str) -> bool:
+    """Whether a value compared with an identity field names the principal: equal to it, an ARN with it
+    as a path segment, or a glob matching it that is more than wildcards (`*` alone watches no one)."""
     return bool(principal) and any(
-        fnmatch.fnmatchcase(principal, p) or principal in p.split("/") for p in patterns)
+        field in IDENTITY_FIELDS and value.strip("*?")
+        and (fnmatch.fnmatchcase(principal, value) or principal in value.split("/"))
+        for field, value in values)
 
 
-def _event_values(pattern: Any) -> list[str]:
-    """The strings an EventBridge pattern matches (`prefix`/`suffix`/`wildcard` as globs)."""
-    if isinstance(pattern, str):
+def _event_values(pattern: Any, path: str = "") -> list[tuple[str, str]]:
+    """(field, string) pairs an EventBridge pattern matches (`prefix`/`suffix`/`wildcard` as globs;
+    fields without the leading `detail.`)."""
+    if isinstance(pattern, str) and not path:
         if is_unknown(pattern):
             return []
         try:
@@ -91,27 +105,28 @@ def _event_values(pattern: Any) -> list[str]:
         except ValueError:
             return []
     if isinstance(pattern, list):
-        return [v for item in pattern for v in _event_values(item)]
+        return [v for item in pattern for v in _event_values(item, path)]
     if not isinstance(pattern, dict):
-        return [pattern] if isinstance(pattern, str) and not is_unknown(pattern) else []
+        return [(path, pattern)] if isinstance(pattern, str) and not is_unknown(pattern) else []
     globs = {"prefix": "{}*", "suffix": "*{}", "wildcard": "{}", "equals-ignore-case": "{}"}
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for key, value in pattern.items():
         if key in globs and isinstance(value, str):
-            out.append(globs[key].format(value))
+            out.append((path, globs[key].format(value)))
         elif key not in ("anything-but", "exists", "numeric", "cidr"):
-            out.extend(_event_values(value))
+            inner = key if not path or path == "detail" else f"{path}.{key}"
+            out.extend(_event_values(value, inner))
     return out
 
 
-_TERM = re.compile(r"""=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s)&|"]+))""")
+_TERM = re.compile(r"""\$\.([A-Za-z0-9_.\[\]]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s)&|"]+))""")
 
 
-def _filter_values(pattern: Any) -> list[str]:
-    """The values a CloudWatch Logs filter pattern compares with `=` (`*` is its wildcard)."""
+def _filter_values(pattern: Any) -> list[tuple[str, str]]:
+    """(field, value) pairs a CloudWatch Logs filter pattern compares with `=` (`*` is its wildcard)."""
     if not isinstance(pattern, str) or is_unknown(pattern):
         return []
-    return [quoted or bare for quoted, bare in _TERM.findall(pattern)]
+    return [(re.sub(r"\[\d*\]", "", field), quoted or bare) for field, quoted, bare in _TERM.findall(pattern)]
 
 
 def _filters_of(graph: StackGraph, alarm: Any) -> list[Any]:

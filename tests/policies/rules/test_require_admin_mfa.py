@@ -112,7 +112,10 @@ def test_break_glass_alarm_that_watches_something_else():
     """An alarm or event rule with the recorded name proves nothing unless it watches the principal."""
     bg = role("break-glass", trust())
     for pattern in ('{ $.eventName = "AssumeRole" && $.requestParameters.roleArn = "*operator*" }',
-                    '{ $.eventName = "ConsoleLogin" }', "04da6b54-80e4-46f7-96ec-b56ff0331ba9"):
+                    '{ $.eventName = "ConsoleLogin" }', "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+                    '{ $.eventName = "ConsoleLogin" && $.userIdentity.type = "*" }',      # matches "anyone"
+                    '{ $.requestParameters.roleArn = "*" }',                             # wildcards only
+                    '{ $.requestParameters.bucketName = "break-glass" }'):              # not an identity
         only(run(RULE, with_(AWS, bg, *_watch(pattern))), "break-glass", "does not watch it")
     rule = res("break-glass-used", "aws:cloudwatch/eventRule:EventRule",
                {"eventPattern": '{"source": ["aws.s3"], "detail": {"bucket": ["break-glass-logs"]}}'})
