@@ -18,6 +18,7 @@ EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
 EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+TRAIL = "aws:cloudtrail/trail:Trail"
 
 
 def records(stack: str) -> list[dict[str, Any]]:
@@ -43,9 +44,9 @@ def entry_for(entries: list[dict[str, Any]], kind: str, name: str) -> dict[str, 
 
 def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
     """"" when an enabled event rule with a target, or an enabled metric alarm with actions, named
-    `alarm` watches the principal (its event pattern, or the metric filter feeding the alarm, compares a
-    CloudTrail identity field with its name, or an ARN or session ARN with it, wildcards and prefixes as
-    CloudWatch matches them); else what is missing.
+    `alarm` watches the principal (its event pattern, or the metric filter on a trail's log group feeding
+    the alarm, compares a CloudTrail identity field with its name, or an ARN or session ARN with it,
+    wildcards and prefixes as CloudWatch matches them); else what is missing.
     A watcher found by name proves nothing by itself: it could watch anything."""
     if not isinstance(alarm, str) or not alarm:
         return "the PIA record names no alarm for it"
@@ -71,7 +72,8 @@ def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
                 return ""
     if named:
         return (f"the enabled {alarm!r} with a target does not watch it: its event pattern, or the "
-                "metric filter feeding the alarm, must compare a CloudTrail identity field (e.g. "
+                "metric filter feeding the alarm (on the log group a trail delivers to), must compare a "
+                "CloudTrail identity field (e.g. "
                 "requestParameters.roleArn, userIdentity.arn) with the principal or its ARN (an unknown or "
                 "unparsable pattern cannot be judged)")
     return f"no enabled alarm or event rule with a target named {alarm!r} watches its use"
@@ -129,15 +131,30 @@ def _filter_values(pattern: Any) -> list[tuple[str, str]]:
     return [(re.sub(r"\[\d*\]", "", field), quoted or bare) for field, quoted, bare in _TERM.findall(pattern)]
 
 
+def _trail_log_groups(graph: StackGraph) -> set[str]:
+    """Names of the log groups a CloudTrail trail of the stack delivers to (a filter elsewhere sees no
+    CloudTrail event)."""
+    names = set()
+    for trail in graph.by_type(TRAIL):
+        arn = trail.input("cloudWatchLogsGroupArn")
+        if isinstance(arn, str) and not is_unknown(arn) and ":log-group:" in arn:
+            names.add(arn.split(":log-group:", 1)[1].removesuffix(":*"))
+    return names
+
+
 def _filters_of(graph: StackGraph, alarm: Any) -> list[Any]:
-    """The log metric filters that produce the alarm's metric (or one of its metric queries')."""
+    """The log metric filters on a trail's log group that produce the alarm's metric (or one of its
+    metric queries')."""
     metrics = {(alarm.input("namespace"), alarm.input("metricName"))}
     for q in alarm.input("metricQueries") or []:
         metric = q.get("metric") if isinstance(q, dict) else None
         if isinstance(metric, dict):
             metrics.add((metric.get("namespace"), metric.get("metricName")))
     found = []
+    trails = _trail_log_groups(graph)
     for f in graph.by_type(METRIC_FILTER):
+        if f.input("logGroupName") not in trails:
+            continue
         t = f.input("metricTransformation")
         t = t[0] if isinstance(t, list) and t else t
         if isinstance(t, dict) and (t.get("namespace"), t.get("name")) in metrics:

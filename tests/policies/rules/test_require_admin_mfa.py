@@ -81,12 +81,13 @@ def test_console_user_without_mfa_enforcement():
     assert run(RULE, with_(AWS, user)) == []  # no console: a workload
 
 
-def _watch(pattern, name="break-glass-used"):
+def _watch(pattern, name="break-glass-used", log_group="trail"):
     """The alarm the PIA record names, fed by a metric filter with `pattern` on the trail's log group."""
     metric = {"namespace": "sec", "name": "bg"}
     return (
         res("bg-filter", "aws:cloudwatch/logMetricFilter:LogMetricFilter",
-            {"logGroupName": "trail", "pattern": pattern, "metricTransformation": {**metric, "value": "1"}}),
+            {"logGroupName": log_group, "pattern": pattern,
+             "metricTransformation": {**metric, "value": "1"}}),
         res(name, "aws:cloudwatch/metricAlarm:MetricAlarm",
             {"alarmActions": ["arn:aws:sns:eu-west-1:111122223333:soc"], "actionsEnabled": True,
              "namespace": "sec", "metricName": "bg"}),
@@ -117,6 +118,8 @@ def test_break_glass_alarm_that_watches_something_else():
                     '{ $.requestParameters.roleArn = "*" }',                             # wildcards only
                     '{ $.requestParameters.bucketName = "break-glass" }'):              # not an identity
         only(run(RULE, with_(AWS, bg, *_watch(pattern))), "break-glass", "does not watch it")
+    watched = _watch('{ $.requestParameters.roleArn = "*break-glass*" }', log_group="app-logs")
+    only(run(RULE, with_(AWS, bg, *watched)), "break-glass", "does not watch it")   # no trail feeds it
     rule = res("break-glass-used", "aws:cloudwatch/eventRule:EventRule",
                {"eventPattern": '{"source": ["aws.s3"], "detail": {"bucket": ["break-glass-logs"]}}'})
     target = res("bg-target", "aws:cloudwatch/eventTarget:EventTarget",
