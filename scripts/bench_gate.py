@@ -47,6 +47,8 @@ FIGURES: dict[str, tuple[str, str]] = {
     "checkov-unchanged": ("same state again (checkov component cache)", ""),
     "checkov-one-change": ("one resource changed", "≤ 3 s on 10k"),
     "checkov-sharded": ("checkov single process vs sharded over the CPUs (same result)", ""),
+    "cpu-scaling": ("this machine: CPU-bound Python in one process per CPU at once, throughput vs one "
+                    "process (2.0 would be two real cores)", ""),
     "json-writer": ("report JSON, larger state: stdlib indent=1 vs gate.jsonio (orjson)", ""),
 }
 
@@ -84,7 +86,8 @@ PARTS = ("preview", "analyze", "checkov")
 
 def measure(quick: bool, tmp: Path, parts: tuple[str, ...] = PARTS) -> dict[str, str]:
     small, large, ck = (1000, 10000, 1000) if quick else (10000, 100000, 10000)
-    rows: dict[str, str] = {}
+    scaling, cpus = runs.cpu_scaling()
+    rows: dict[str, str] = {"cpu-scaling": f"{scaling:.2f} on {cpus} CPUs (best of 3)"}
     if "preview" in parts:
         rows |= _preview_rows(tmp)
     if "analyze" in parts:

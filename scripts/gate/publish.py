@@ -54,12 +54,17 @@ def locked(out: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
         os.close(fd)
 
 
+UPDATES_DIR = ".updates"   # each stack's update graph: what the stacks referencing it read for their update
+
+
 def stack_files(directory: Path, stack: str) -> list[Path]:
-    """The set of one stack in a run directory: `<stack>.*.json|sarif` files and `checkov/<stack>/`."""
+    """The set of one stack in a run directory: `<stack>.*.json|sarif` files, its update graph
+    (`.updates/<stack>.state.json`, read by a later run of a stack referencing it) and `checkov/<stack>/`."""
     found = [p for p in directory.iterdir() if p.is_file() and p.name.startswith(f"{stack}.")
              and p.name[len(stack) + 1:].count(".") == 1]
+    update = directory / UPDATES_DIR / f"{stack}.state.json"
     exports = directory / "checkov" / stack
-    return sorted(found) + ([exports] if exports.is_dir() else [])
+    return sorted(found) + ([update] if update.is_file() else []) + ([exports] if exports.is_dir() else [])
 
 
 def _digest(path: Path) -> str:

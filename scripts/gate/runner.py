@@ -25,6 +25,7 @@ from typing import Any
 
 from gate.errors import GateError
 from gate.project import Project, load_stack_config
+from gate.publish import UPDATES_DIR
 
 
 @dataclass
@@ -175,7 +176,6 @@ def config_dependencies(project: Project, stacks: list[str]) -> dict[str, set[st
 
 
 REFERENCES_FILE = ".stack-references.json"
-UPDATES_DIR = ".updates"     # in a run's own directory: each stack's update graph, for the stacks after it
 
 
 def remembered_references(out: Path, stacks: list[str]) -> dict[str, set[str]]:
@@ -288,7 +288,8 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                 task = queue.pop(0)
                 stack, kind = task[:2]
                 # an update reads the updates of the stacks it references: their deploy-time outputs
-                dirs = [out / UPDATES_DIR, out, previous] if kind == "update" else [out, previous]
+                dirs = ([out / UPDATES_DIR, out, previous / UPDATES_DIR, previous] if kind == "update"
+                        else [out, previous])
                 running[pool.submit(work[kind], program, stack, dirs, deadline, options, forker)] = task
             if not running:
                 continue

@@ -202,7 +202,8 @@ class PreviewCache:
         """(reports of the cached stacks, stacks to record and judge), in the order given. A cached
         stack's state is written to the run directory `work`, where the recording would have written it
         (it is published with the run, and other stacks' references read it there)."""
-        from gate.runner import UPDATES_DIR, write_json_atomic  # the recording's own writer: the same bytes
+        from gate.publish import UPDATES_DIR
+        from gate.runner import write_json_atomic  # the recording's own writer: the same bytes
 
         entries = {s: self.cache.lookup(self.key(s)) for s in stacks}
         hits = usable(entries, self.out)
@@ -225,7 +226,7 @@ class PreviewCache:
     def store(self, runs: dict[str, Any], reports: list[Any], work: Path) -> None:
         """One entry per recorded stack: its worker's reads plus what this process read while judging.
         Files of this run's private directory are recorded as where they are published (`--out`)."""
-        from gate.runner import UPDATES_DIR
+        from gate.publish import UPDATES_DIR
 
         judged = self._own(input_files(ReadTracker.paths, skip=(self.out,)))
         for report in reports:
@@ -246,7 +247,7 @@ class PreviewCache:
         """Files of this run's private directory as where they are published (`--out`). Another stack's
         update state (`.updates/`) stands for its published state: both come from the same inputs, so
         the stack is keyed on that state's digest."""
-        from gate.runner import UPDATES_DIR
+        from gate.publish import UPDATES_DIR
 
         work_prefix = os.path.abspath(work) + os.sep
         inputs = {p: d for p, d in recorded.items() if not p.startswith(work_prefix)}

@@ -87,8 +87,9 @@ def test_an_update_reads_the_updates_of_the_stacks_it_references(make_program, t
     """A referenced stack's output known only once it is deployed (a generated password) reaches the
     update of the stack after it; the preview knows neither, as with the real engine."""
     from gate.project import load_project
+    from gate.publish import UPDATES_DIR
     from gate.recording import SECRET_SIG, SIG_KEY, UNKNOWN
-    from gate.runner import UPDATES_DIR, record_stacks
+    from gate.runner import record_stacks
 
     program = make_program(TWO_STACKS, stacks={
         "first": "config:\n  aws:region: eu-west-1\n",
@@ -105,3 +106,29 @@ def test_an_update_reads_the_updates_of_the_stacks_it_references(make_program, t
     assert copied(runs["second"].checkpoint) == {SIG_KEY: SECRET_SIG, "value": UNKNOWN}
     update = json.loads((out / UPDATES_DIR / "second.state.json").read_text())
     assert copied(update) == {SIG_KEY: SECRET_SIG, "value": "[secret]"}   # known when deployed, redacted
+
+
+def test_a_stack_alone_reads_the_published_updates_of_the_stacks_it_references(make_program, run_gate,
+                                                                                tmp_path):
+    """`gate preview --stack second` after a run of `first` into the same --out: the update of `second`
+    reads what `first` outputs once deployed (its published update graph), not its preview state."""
+    from gate.publish import UPDATES_DIR
+
+    program = make_program(TWO_STACKS, stacks={
+        "first": "config:\n  aws:region: eu-west-1\n",
+        "second": "config:\n  aws:region: eu-west-1\n  scratch:firstStack: organization/scratch/first\n"})
+    out = tmp_path / "out"
+    common = ("--program", program, "--no-checkov", "--no-cache", "--profile", "generic", "--format", "json",
+              "--out", out)
+    first = run_gate("preview", "--stack", "first", *common)
+    assert first.returncode in (0, 1), first.stderr
+    assert (out / UPDATES_DIR / "first.state.json").is_file()          # published with the stack's set
+    index = json.loads((out / "run.json").read_text())
+    assert f"{UPDATES_DIR}/first.state.json" in index["stacks"]["first"]
+    second = run_gate("preview", "--stack", "second", *common)
+    assert second.returncode in (0, 1), second.stderr
+    report = json.loads(second.stdout)    # one stack: its report object
+    assert not [v for v in report["violations"] if v["policy"] == "update-not-recorded"], report["violations"]
+    update = json.loads((out / UPDATES_DIR / "second.state.json").read_text())
+    (copy,) = [r for r in update["deployment"]["resources"] if r["type"] == "aws:ssm/parameter:Parameter"]
+    assert copy["inputs"]["value"]["value"] == "[secret]"     # first's token, known once deployed, redacted

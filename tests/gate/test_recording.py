@@ -167,7 +167,8 @@ def test_stack_reference_from_an_earlier_state_file(gate_programs, base, tmp_pat
 
 def test_one_unknown_output_does_not_hide_the_known_ones(gate_programs):
     consumer = record_program(gate_programs / "multi", "consumer",
-                              stack_outputs={"base": {"vpcId": "vpc-1", "later": UNKNOWN}})
+                              stack_outputs={"base": {"vpcId": "vpc-1", "later": UNKNOWN,
+                                                      "pskValue": UNKNOWN}})
     assert one(consumer, "aws:ec2/subnet:Subnet", "subnet").inputs["vpcId"] == "vpc-1"
 
 

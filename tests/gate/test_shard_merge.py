@@ -36,24 +36,39 @@ def _preview(run_gate, gate_programs: Path, out: Path, fmt: str, *extra: str) ->
     return proc.stdout
 
 
+def _artefact(job: Path, into: Path) -> None:
+    """What a CI job uploads and the next level's jobs download (policy-gate-level.yml): the states, the
+    reports and the update graphs (what a referencing stack's update reads)."""
+    for pattern in ("*.state.json", "*.report.json", ".updates/*.state.json"):
+        for f in job.glob(pattern):
+            target = into / f.relative_to(job)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+
+
 @pytest.mark.slow
 def test_three_shards_merged_equal_one_run(run_gate, gate_programs: Path, tmp_path: Path) -> None:
+    """Each job of each level starts on a clean runner: the CI cache of the references an earlier run
+    found, and the artefacts of the earlier levels' jobs (a stack and a stack referencing it may land
+    on different runners; `consumer`'s update needs `base`'s update graph)."""
     single = tmp_path / "single"
     expected = {fmt: _preview(run_gate, gate_programs, single, fmt) for fmt in ("json", "sarif")}
-    shards = [tmp_path / f"shard{k}" for k in (1, 2, 3)]
-    for d in shards:   # a CI cache of the references an earlier run found in the programs
-        d.mkdir()
-        shutil.copyfile(single / ".stack-references.json", d / ".stack-references.json")
+    artefacts = tmp_path / "artefacts"
+    artefacts.mkdir()
+    jobs = []
     for level in range(3):
-        for k, d in enumerate(shards, 1):
-            _preview(run_gate, gate_programs, d, "json", "--shard", f"{k}/3", "--level", str(level))
-        for d in shards:   # the artefacts of this level, downloaded by every job of the next
-            for state in d.glob("*.state.json"):
-                for other in shards:
-                    if other != d:
-                        shutil.copyfile(state, other / state.name)
+        done = []
+        for k in (1, 2, 3):
+            job = tmp_path / f"level{level}-shard{k}"
+            shutil.copytree(artefacts, job)
+            shutil.copyfile(single / ".stack-references.json", job / ".stack-references.json")
+            _preview(run_gate, gate_programs, job, "json", "--shard", f"{k}/3", "--level", str(level))
+            done.append(job)
+        for job in done:
+            _artefact(job, artefacts)
+        jobs += done
     for fmt, text in expected.items():
-        merged = run_gate("merge", *shards, "--format", fmt, "--out", tmp_path / "merged")
+        merged = run_gate("merge", *jobs, "--format", fmt, "--out", tmp_path / "merged")
         assert merged.returncode == (1 if '"blocked": true' in expected["json"] else 0), merged.stderr
         assert merged.stdout == text
     assert sorted(p.name for p in (tmp_path / "merged").glob("*.report.json")) == \

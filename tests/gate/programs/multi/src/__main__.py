@@ -49,6 +49,8 @@ def consumer(cfg: pulumi.Config) -> None:
     missing = pulumi.StackReference("organization/fixture/does-not-exist")
     aws.ec2.Subnet("subnet", vpc_id=ref.get_output("vpcId"), cidr_block="10.10.1.0/24")
     aws.ec2.Subnet("subnet-missing", vpc_id=missing.get_output("vpcId"), cidr_block="10.10.2.0/24")
+    # known only once base is deployed: its update reads base's update graph (sharded runs pass it on)
+    aws.ssm.Parameter("psk-copy", type="SecureString", value=ref.require_output("pskValue"))
     pulumi.export("fromBase", ref.get_output("vpcId"))
     pulumi.export("fromMissing", missing.get_output("vpcId"))
 
