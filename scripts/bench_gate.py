@@ -7,7 +7,8 @@ made under the same machine load; the load average is printed with the table.
   --quick            1k/10k states and checkov on 1k (about a minute idle) instead of 10k/100k and 10k
   --write-docs FILE  replace the table between the bench markers of FILE (docs/benchmarks.md)
   --check FILE       only check that FILE's table lists every figure (cheap: for tests/CI, no measuring)
-  --only PART        only preview, analyze or checkov figures (repeatable)
+  --only PART        only preview, analyze or checkov figures (repeatable); `--only huge`: checkov on a
+                     200k-resource state, cold (minutes; not part of a default run)
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ FIGURES: dict[str, tuple[str, str]] = {
     "checkov-unchanged": ("same state again (checkov component cache)", ""),
     "checkov-one-change": ("one resource changed", "≤ 3 s on 10k"),
     "checkov-sharded": ("checkov single process vs sharded over the CPUs (same result)", ""),
+    "checkov-huge": ("`gate analyze` with checkov, 200k resources, cold cache (`--only huge`): wall (checkov "
+                     "part), peak RSS of the gate process", ""),
     "cpu-scaling": ("this machine: CPU-bound Python in one process per CPU at once, throughput vs one "
                     "process (2.0 would be two real cores)", ""),
     "json-writer": ("report JSON, larger state: stdlib indent=1 vs gate.jsonio (orjson)", ""),
@@ -82,6 +85,7 @@ def _analyze_tiled(n: int, tmp: Path) -> tuple[int, runs.Run]:
 
 
 PARTS = ("preview", "analyze", "checkov")
+HUGE = 200_000
 
 
 def measure(quick: bool, tmp: Path, parts: tuple[str, ...] = PARTS) -> dict[str, str]:
@@ -96,6 +100,12 @@ def measure(quick: bool, tmp: Path, parts: tuple[str, ...] = PARTS) -> dict[str,
         rows |= _analyze_rows(small, large, tmp)
     if "checkov" in parts:
         rows |= _checkov_rows(ck, tmp)
+    if "huge" in parts:
+        path = tmp / "huge.json"
+        path.write_text(json.dumps(generate_state(HUGE)), encoding="utf-8")
+        run = runs.analyze(path, tmp / "huge-out", checkov=True, cache=tmp / "huge-cache")
+        rows["checkov-huge"] = (f"{HUGE:,} resources: {run.wall:.0f} s wall (checkov "
+                                f"{run.split.get('checkov', 0.0):.0f} s), {run.rss_mb:.0f} MB")
     return rows
 
 
@@ -195,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--write-docs", type=Path, metavar="FILE")
     parser.add_argument("--check", type=Path, metavar="FILE")
-    parser.add_argument("--only", action="append", choices=PARTS,
+    parser.add_argument("--only", action="append", choices=(*PARTS, "huge"),
                         help="measure only these parts (repeatable; the others read 'not measured')")
     args = parser.parse_args(argv)
     if args.check:

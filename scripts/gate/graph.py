@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,7 +187,7 @@ class Graph:
                     "magic": "",
                     "version": f"gate (pulumi {_sdk_version()})",
                 },
-                "resources": [r.to_checkpoint(redact_secrets) for r in self.resources],
+                "resources": [r.to_checkpoint(redact_secrets) for r in canonical_order(self.resources)],
             },
         }
 
@@ -233,3 +234,35 @@ def _sdk_version() -> str:
         return version("pulumi")
     except Exception:  # pragma: no cover - metadata missing only in broken installs
         return "unknown"
+
+
+def canonical_order(resources: list[RecordedResource]) -> list[RecordedResource]:
+    """The resources in one order for one program: each after its parent, provider and dependencies (as the
+    engine writes a checkpoint), the stack first, ties by URN. The SDK registers from executor threads, so
+    the registration order varies between runs; a checkpoint, its digest and the evidence must not."""
+    by_urn = {r.urn: r for r in resources}
+    if len(by_urn) != len(resources):   # duplicate URNs (reported elsewhere): left as registered
+        return list(resources)
+    blockers: dict[str, int] = {}
+    waiting: dict[str, list[str]] = {}
+    for r in resources:
+        needs = {r.parent, r.provider, *r.dependencies}
+        needs.update(u for v in r.property_dependencies.values() for u in v)
+        needs = {u for u in needs if u in by_urn and u != r.urn}
+        blockers[r.urn] = len(needs)
+        for u in needs:
+            waiting.setdefault(u, []).append(r.urn)
+    ready = [(by_urn[u].type != STACK_TYPE, u) for u, n in blockers.items() if n == 0]
+    heapq.heapify(ready)
+    out: list[RecordedResource] = []
+    while ready:
+        _, urn = heapq.heappop(ready)
+        out.append(by_urn[urn])
+        for w in waiting.get(urn, ()):
+            blockers[w] -= 1
+            if blockers[w] == 0:
+                heapq.heappush(ready, (by_urn[w].type != STACK_TYPE, w))
+    if len(out) < len(resources):       # a dependency cycle (the SDK cannot make one): the rest as registered
+        placed = {r.urn for r in out}
+        out += [r for r in resources if r.urn not in placed]
+    return out

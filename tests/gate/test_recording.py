@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 from gate.errors import GateError, ProgramError
+from gate.graph import canonical_order
 from gate.recording import (
     REDACTED,
     SECRET_SIG,
@@ -136,8 +137,27 @@ def test_checkpoint_has_the_stack_export_shape(base):
             assert any(p["urn"] == urn and p["id"] == pid for p in resources)
     again = Graph.from_checkpoint(json.loads(json.dumps(cp)))
     assert again.stack == "base" and again.project == "fixture"
-    assert [r.urn for r in again.resources] == [r.urn for r in base.resources]
+    assert [r.urn for r in again.resources] == [r.urn for r in canonical_order(base.resources)]
     assert again.region(one(again, "aws:sns/topic:Topic", "topic-us")) == "us-east-1"
+
+
+def test_a_checkpoint_lists_resources_in_one_order_whatever_the_registration_order(base):
+    """Each resource after what it needs, the stack first, ties by URN: the same program gives the same
+    checkpoint bytes though the SDK registers from executor threads in varying order."""
+    import random
+
+    expected = base.to_checkpoint()["deployment"]["resources"]
+    for seed in range(5):
+        shuffled = list(base.resources)
+        random.Random(seed).shuffle(shuffled)
+        graph = Graph(project=base.project, stack=base.stack, resources=shuffled)
+        assert graph.to_checkpoint()["deployment"]["resources"] == expected
+    position = {r["urn"]: i for i, r in enumerate(expected)}
+    assert expected[0]["type"] == STACK_TYPE
+    for i, r in enumerate(expected):
+        needs = [r.get("parent"), r.get("provider", "").rpartition("::")[0], *r["dependencies"],
+                 *(u for v in r["propertyDependencies"].values() for u in v)]
+        assert all(position[u] < i for u in needs if u), r["urn"]
 
 
 def test_stack_reference_resolved_from_given_outputs(gate_programs, base):
