@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,24 @@ def test_the_gate_artefact_keeps_the_run_and_leaves_the_cache_out() -> None:
     (args,) = [a for w, a in _steps("actions/upload-artifact@") if w == "policy-gate.yml"]
     paths = str(args["path"]).split()
     assert ".gate/" in paths and "!.gate/cache/" in paths and args["if-no-files-found"] == "error"
+
+
+def _excluded_stacks(condition: str) -> set[str]:
+    """The stacks a step's `if: matrix.stack != 'x'` leaves out (the only form the workflow uses)."""
+    return set(re.findall(r"matrix\.stack\s*!=\s*'([^']+)'", condition))
+
+
+def test_every_cloud_preview_gets_the_credentials_its_backend_and_secrets_provider_need() -> None:
+    """A stack whose state is in S3 or whose secrets provider is awskms cannot even be read without AWS
+    credentials (dosis-prod, an Azure stack, was previewed without them)."""
+    root = WORKFLOWS[0].parents[2]
+    project = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8"))
+    backend = str((project.get("backend") or {}).get("url", ""))
+    gate = next(w for w in WORKFLOWS if w.name == "policy-gate.yml")
+    job = yaml.safe_load(gate.read_text(encoding="utf-8"))["jobs"]["cloud-preview"]
+    steps = {str(s.get("uses", "")).split("@")[0]: s for s in job["steps"]}
+    aws_skips = _excluded_stacks(str(steps["aws-actions/configure-aws-credentials"].get("if", "")))
+    for stack in job["strategy"]["matrix"]["stack"]:
+        config = yaml.safe_load((root / "stacks" / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))
+        needs_aws = backend.startswith("s3://") or str(config.get("secretsprovider", "")).startswith("awskms://")
+        assert not (needs_aws and stack in aws_skips), f"{stack}: no AWS credentials for its state/secrets"
