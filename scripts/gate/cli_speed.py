@@ -82,10 +82,19 @@ def print_json(docs: list[bytes], many: bool) -> None:
 
 
 def cmd_merge(args: argparse.Namespace, render: Any) -> int:
+    """One run's outputs from the shards': with --out, published as `gate preview` publishes (states,
+    update graphs, reports, SARIF, JUnit and run.json), so `evidence export --gate-dir` takes it."""
+    from gate.options import write_reports
+    from gate.publish import RunDir
     from gate.shard import merge
 
     out = args.out.resolve() if args.out else None
-    reports = merge(args.dirs, out)
-    docs = write_docs(out, reports)
+    with RunDir(out) as run:
+        work = run.path if out is not None else None
+        reports = merge(args.dirs, work)
+        docs = write_reports(work, reports)
+        code = 1 if any(r.blocked for r in reports) else 0
+        run.publish([r.stack for r in reports], {"command": "merge", "exit": code,
+                                                 "shards": [str(Path(d).resolve()) for d in args.dirs]})
     render(reports, args.format, many=True, docs=docs)
-    return 1 if any(r.blocked for r in reports) else 0
+    return code

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.errors import GateError, UsageError
+from gate.publish import UPDATES_DIR
 
 _SHARD = re.compile(r"^([1-9][0-9]*)/([1-9][0-9]*)$")
 
@@ -89,11 +90,12 @@ def merge(dirs: list[Path], out: Path | None) -> list[Any]:
             raise GateError(f"{found[stack]}: not a gate report ({exc})") from exc
         report.cached = False
         reports.append(report)
-        if out is not None:
-            state = found[stack].with_name(f"{stack}.state.json")
-            out.mkdir(parents=True, exist_ok=True)
-            if state.is_file() and state.resolve() != (out / state.name).resolve():
-                shutil.copyfile(state, out / state.name)
+        if out is not None:   # the stack's state and update graph beside its report
+            shard = found[stack].parent
+            for rel in (f"{stack}.state.json", f"{UPDATES_DIR}/{stack}.state.json"):
+                if (shard / rel).is_file() and (shard / rel).resolve() != (out / rel).resolve():
+                    (out / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(shard / rel, out / rel)
     return reports
 
 

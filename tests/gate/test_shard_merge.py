@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -71,8 +73,20 @@ def test_three_shards_merged_equal_one_run(run_gate, gate_programs: Path, tmp_pa
         merged = run_gate("merge", *jobs, "--format", fmt, "--out", tmp_path / "merged")
         assert merged.returncode == (1 if '"blocked": true' in expected["json"] else 0), merged.stderr
         assert merged.stdout == text
-    assert sorted(p.name for p in (tmp_path / "merged").glob("*.report.json")) == \
+    merged_dir = tmp_path / "merged"
+    assert sorted(p.name for p in merged_dir.glob("*.report.json")) == \
         sorted(p.name for p in single.glob("*.report.json"))
+    # published as one run: what `evidence export --gate-dir` takes (every file listed with its digest)
+    index = json.loads((merged_dir / "run.json").read_text())
+    assert index["command"] == "merge" and sorted(index["stacks"]) == sorted(
+        p.name[: -len(".report.json")] for p in single.glob("*.report.json"))
+    for files in index["stacks"].values():
+        for rel, digest in files.items():
+            assert hashlib.sha256((merged_dir / rel).read_bytes()).hexdigest() == digest
+    assert set(index["stacks"]["consumer"]) == {"consumer.report.json", "consumer.state.json",
+                                                ".updates/consumer.state.json"}
+    for name in ("gate.sarif", "gate.junit.xml"):
+        assert (merged_dir / name).read_bytes() == (single / name).read_bytes()
 
 
 @pytest.mark.slow
