@@ -123,6 +123,9 @@ class RunDir:
             index: dict[str, Any] = {"run": self.id, "stacks": {}, **(extra or {})}
             for stack in stacks:
                 index["stacks"][stack] = self._move(stack)
+                stale = self.out / UPDATES_DIR / f"{stack}.state.json"   # not this run's: it replaces the set
+                if f"{UPDATES_DIR}/{stack}.state.json" not in index["stacks"][stack]:
+                    stale.unlink(missing_ok=True)
             for name in (".stack-references.json", ".sdk-modules.json", "gate.sarif", "gate.junit.xml"):
                 if (self.path / name).is_file():
                     os.replace(self.path / name, self.out / name)

@@ -131,3 +131,23 @@ def test_run_directories_survive_runs_finishing_around_them(tmp_path) -> None:
         list(pool.map(lambda _: churn(), range(6)))
     assert errors == []
     assert not (tmp_path / ".runs").exists()
+
+
+def test_a_published_stack_set_replaces_the_old_one_with_its_update_graph(tmp_path) -> None:
+    """A run that publishes a stack without an update graph (its update was not recorded) removes the
+    earlier run's: a later run of a stack referencing it must not read a stale deploy-time output."""
+    from gate.publish import UPDATES_DIR, RunDir
+
+    def publish(update: str | None) -> dict:
+        with RunDir(tmp_path) as run:
+            (run.path / "app.state.json").write_text("{}")
+            if update is not None:
+                (run.path / UPDATES_DIR).mkdir()
+                (run.path / UPDATES_DIR / "app.state.json").write_text(update)
+            run.publish(["app"])
+        return json.loads((tmp_path / "run.json").read_text())["stacks"]["app"]
+
+    assert f"{UPDATES_DIR}/app.state.json" in publish('{"v": 1}')
+    assert (tmp_path / UPDATES_DIR / "app.state.json").read_text() == '{"v": 1}'
+    assert set(publish(None)) == {"app.state.json"}
+    assert not (tmp_path / UPDATES_DIR / "app.state.json").exists()
