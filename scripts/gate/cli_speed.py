@@ -56,18 +56,6 @@ def check_shard_references(args: argparse.Namespace, runs: dict[str, Any], proje
         raise GateError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
 
 
-def write_docs(work: Path | None, reports: list[Any]) -> list[bytes]:
-    """Each report's JSON document, rendered once (bytes, a batch of findings at a time), written to
-    `<work>/<stack>.report.json` (if given); stdout prints the same bytes."""
-    from gate.jsonio import write_bytes_atomic
-
-    docs = [r.to_json_bytes() for r in reports]
-    for r, doc in zip(reports, docs, strict=True):
-        if work is not None:
-            write_bytes_atomic(work / f"{r.stack}.report.json", doc)
-    return docs
-
-
 def print_json(docs: list[bytes], many: bool) -> None:
     """The documents already rendered for the report files, on stdout."""
     from gate.jsonio import joined

@@ -85,12 +85,22 @@ def relative(path: Path, root: Path) -> str:
         return str(path)
 
 
+def write_docs(work: Path | None, reports: list[Any]) -> list[bytes]:
+    """Each report's JSON document, rendered once (bytes, a batch of findings at a time), written to
+    `<work>/<stack>.report.json` (if given); stdout prints the same bytes."""
+    from gate.jsonio import write_bytes_atomic
+
+    docs = [r.to_json_bytes() for r in reports]
+    for r, doc in zip(reports, docs, strict=True):
+        if work is not None:
+            write_bytes_atomic(work / f"{r.stack}.report.json", doc)
+    return docs
+
+
 def write_reports(out: Path | None, reports: list[Any]) -> list[dict[str, Any]]:
     """Each stack's report document, built once; with `out`, the report files and the run's SARIF and
     JUnit files (published beside them)."""
     import gc
-
-    from gate.cli_speed import write_docs
 
     # What is alive now (states, findings) lives until the process exits: frozen, the collector does not
     # scan it again on every pass while the reports' millions of small objects are made (10 s of 25 s when
