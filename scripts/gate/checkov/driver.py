@@ -1,9 +1,11 @@
 """checkov as a library, run by checkov's own tool environment: ``python driver.py DIR FRAMEWORK...|-``.
 
-The same scan as ``checkov -d DIR --framework ... --skip-download`` (checkov's own ``Checkov`` entry point
-with those arguments), minus two costs that do not change a result: checkov keeps every debug message
-in memory (15 % of a 10k-resource scan) and prints a JSON report with every resource's code (20 %),
-and it reads the gate's one-line JSON files through a YAML loader (a third; see fastparse.py).
+The same scan as ``checkov -d DIR --framework ... --skip-download`` (checkov's ``Checkov`` entry point
+with those arguments, replayed by slim.py without importing the other frameworks' runners; checkov's
+own entry point when a config file or variable changes the run), minus costs that do not change a
+result: checkov keeps every debug message in memory (15 % of a 10k-resource scan) and prints a JSON
+report with every resource's code (20 %), it reads the gate's one-line JSON files through a YAML loader
+(a third; see fastparse.py), and the interpreter's teardown after the answer (a third of a small scan).
 Prints one JSON list of ``{"check_type", "results": {"failed_checks", "passed_checks"}}`` holding only
 the fields the gate reads. Runs in checkov's environment: imports nothing of the gate.
 """
@@ -61,12 +63,16 @@ def main(argv: list[str]) -> int:
             return 0
         job = json.loads(line)
         directory, frameworks = str(job["directory"]), [str(f) for f in job["frameworks"]]
-        os.chdir(directory)   # where a plain run starts
     else:
         directory, frameworks = argv[0], argv[1:]
+    if not os.path.isdir(directory):   # checkov would skip it with a log line and answer nothing
+        raise SystemExit(f"checkov driver: {directory} is not a directory")
+    if argv == ["-"]:
+        os.chdir(directory)   # where a plain run starts
     args = ["-d", directory, "--framework", *frameworks, "-o", "json", "--compact", "--skip-download",
             "--no-fail-on-crash", "--soft-fail", "--quiet"]
-    config = slim.pristine(args)
+    # GATE_CHECKOV_DRIVER=checkov: always checkov's own entry point (tests compare both ways)
+    config = slim.pristine(args) if os.environ.get("GATE_CHECKOV_DRIVER") != "checkov" else None
     found = slim.scan(config) if config is not None else _full(args)
     reports = [{"check_type": r.check_type,
                 "results": {"failed_checks": [_record(c) for c in r.failed_checks],

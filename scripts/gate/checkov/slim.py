@@ -26,11 +26,11 @@ def preload() -> None:
     """Import what `scan` needs (most of a small scan's cost), in the order ``checkov.main`` does."""
     import importlib
 
-    import checkov.logging_init  # noqa: F401  # checkov.main imports it first: it sets up logging
+    import checkov.logging_init  # checkov.main imports it first: it sets up logging
     for module, _ in RUNNERS.values():
         importlib.import_module(module)
-    import checkov.common.runners.runner_registry  # noqa: F401
-    import checkov.common.util.ext_argument_parser  # noqa: F401
+    import checkov.common.runners.runner_registry
+    import checkov.common.util.ext_argument_parser
     import checkov.runner_filter  # noqa: F401
 
 
@@ -88,8 +88,9 @@ def _runner_filter(config: Any) -> Any:
         download_external_modules=convert_str_to_optional_bool(config.download_external_modules),
         external_modules_download_path=config.external_modules_download_path,
         evaluate_variables=bool(convert_str_to_bool(config.evaluate_variables)),
-        runners=checkov_runners, excluded_paths=config.skip_path or [], all_external=config.run_all_external_checks,
-        var_files=config.var_file, skip_cve_package=config.skip_cve_package, show_progress_bar=not config.quiet,
+        runners=checkov_runners, excluded_paths=config.skip_path or [],
+        all_external=config.run_all_external_checks, var_files=config.var_file,
+        skip_cve_package=config.skip_cve_package, show_progress_bar=not config.quiet,
         use_enforcement_rules=config.use_enforcement_rules,
         enable_secret_scan_all_files=bool(convert_str_to_bool(config.enable_secret_scan_all_files)),
         block_list_secret_scan=config.block_list_secret_scan, deep_analysis=config.deep_analysis,
