@@ -135,3 +135,15 @@ def test_a_driver_that_fails_or_garbles_its_answer_fails_the_scan(tmp_path: Path
                            (-9, "", ""), (1, "[]", "Traceback...\nValueError: boom")):
         with pytest.raises(GateError, match=r"checkov: (failed|unreadable)"):
             processes._reports(code, out, err, tmp_path)
+
+
+def test_a_framework_without_a_report_fails_the_driver(tmp_path: Path) -> None:
+    """checkov's fork pool skips a worker that died before answering: a missing report is an error."""
+    (tmp_path / "x").mkdir()
+    drop = ("import sys; sys.path.insert(0, sys.argv[1]); import driver, slim\n"
+            "scan = slim.scan\n"
+            "slim.scan = lambda config: [r for r in scan(config) if r.check_type != 'arm']\n"
+            "driver.main([sys.argv[2], 'terraform_plan', 'arm'])\n")
+    done = subprocess.run([str(toolenv.ensure()), "-c", drop, str(HERE), str(tmp_path)], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode != 0 and "no report for ['arm']" in done.stderr and not done.stdout
