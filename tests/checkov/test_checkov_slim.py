@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from checkov_states import scenarios
-from gate.checkov import processes, runner, toolenv
+from gate.checkov import processes, runner, slim, toolenv
 from gate.checkov.parallel import FRAMEWORKS
 from gate.errors import GateError
 
@@ -58,19 +58,20 @@ def _ids(reports: list[dict[str, Any]], key: str, resource: str) -> set[str]:
 def test_slim_driver_answers_what_checkov_main_answers(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     directory = _directory(tmp_path)
-    slim = _scan(directory, tmp_path / "slim")
+    replayed = _scan(directory, tmp_path / "slim")
     monkeypatch.setenv("GATE_CHECKOV_DRIVER", "checkov")
     full = _scan(directory, tmp_path / "full")
     # the same results (checkov's own order of them varies from run to run: the gate sorts them)
-    assert _results(slim) == _results(full)
-    assert [r["check_type"] for r in slim] == [r["check_type"] for r in full] == ["arm", "terraform_plan"]
-    checks = {c["check_id"] for r in slim for key in ("failed_checks", "passed_checks")
+    assert _results(replayed) == _results(full)
+    assert [r["check_type"] for r in replayed] == [r["check_type"] for r in full] == ["arm", "terraform_plan"]
+    checks = {c["check_id"] for r in replayed for key in ("failed_checks", "passed_checks")
               for c in r["results"][key]}
     assert {"CKV2_AWS_6", "CKV_AWS_7", "CKV_AZURE_35"} <= checks   # graph and resource checks, both
     # a check skipped in the template is in neither list; its twin without the skip fails it
-    assert "CKV_AZURE_35" in _ids(slim, "failed_checks", "Microsoft.Storage/storageAccounts.plain")
-    assert "CKV_AZURE_35" not in (_ids(slim, "failed_checks", "Microsoft.Storage/storageAccounts.skipping")
-                                  | _ids(slim, "passed_checks", "Microsoft.Storage/storageAccounts.skipping"))
+    plain, skipping = "Microsoft.Storage/storageAccounts.plain", "Microsoft.Storage/storageAccounts.skipping"
+    assert "CKV_AZURE_35" in _ids(replayed, "failed_checks", plain)
+    judged = _ids(replayed, "failed_checks", skipping) | _ids(replayed, "passed_checks", skipping)
+    assert "CKV_AZURE_35" not in judged and judged
 
 
 def test_a_config_file_or_variable_is_honoured_as_checkov_would(tmp_path: Path,
@@ -147,3 +148,21 @@ def test_a_framework_without_a_report_fails_the_driver(tmp_path: Path) -> None:
     done = subprocess.run([str(toolenv.ensure()), "-c", drop, str(HERE), str(tmp_path)], capture_output=True,
                           text=True, check=False)
     assert done.returncode != 0 and "no report for ['arm']" in done.stderr and not done.stdout
+
+
+def test_slim_replays_the_pinned_checkov_release() -> None:
+    """slim.py copies `Checkov.run` of one release: bumping checkov makes the driver run `checkov.main`
+    (correct, slower) until slim.py is compared with the new `Checkov.run` and REPLAYS follows."""
+    assert slim.REPLAYS == toolenv.CHECKOV_VERSION
+
+
+def test_the_gate_s_own_scan_takes_the_slim_replay(tmp_path: Path) -> None:
+    """Nothing in the gate's own environment declines it (else the driver would quietly be slower)."""
+    ask = ("import sys; sys.path.insert(0, sys.argv[1]); import driver, slim; slim.preload()\n"
+           "print(slim.pristine(driver.arguments(sys.argv[2], ['terraform_plan', 'arm'])) is not None)\n")
+    answers = []
+    for extra in ({}, {"CKV_SKIP_CHECK": "CKV_AWS_24"}):
+        done = subprocess.run([str(toolenv.ensure()), "-c", ask, str(HERE), str(tmp_path)], cwd=tmp_path,
+                              env={**processes._env(), **extra}, capture_output=True, text=True, check=True)
+        answers.append(done.stdout.strip())
+    assert answers == ["True", "False"]

@@ -28,6 +28,12 @@ def _record(record: object) -> dict[str, object]:
     return out
 
 
+def arguments(directory: str, frameworks: list[str]) -> list[str]:
+    """What the gate's scan is, as `checkov` command-line arguments."""
+    return ["-d", directory, "--framework", *frameworks, "-o", "json", "--compact", "--skip-download",
+            "--no-fail-on-crash", "--soft-fail", "--quiet"]
+
+
 def _full(argv: list[str]) -> list[object]:
     """checkov's own entry point (`slim` declined: a config file, a variable, a key changes the run)."""
     from checkov.main import Checkov
@@ -69,8 +75,7 @@ def main(argv: list[str]) -> int:
         raise SystemExit(f"checkov driver: {directory} is not a directory")
     if argv == ["-"]:
         os.chdir(directory)   # where a plain run starts
-    args = ["-d", directory, "--framework", *frameworks, "-o", "json", "--compact", "--skip-download",
-            "--no-fail-on-crash", "--soft-fail", "--quiet"]
+    args = arguments(directory, frameworks)
     # GATE_CHECKOV_DRIVER=checkov: always checkov's own entry point (tests compare both ways)
     config = slim.pristine(args) if os.environ.get("GATE_CHECKOV_DRIVER") != "checkov" else None
     found = slim.scan(config) if config is not None else _full(args)

@@ -17,6 +17,9 @@ import os
 from collections import defaultdict
 from typing import Any
 
+# the checkov release whose `Checkov.run` this replays; another one runs `checkov.main` itself until
+# someone has compared the two again (tests/checkov/test_checkov_slim.py fails on a version bump)
+REPLAYS = "3.3.30"
 # the runners `checkov.main` instantiates, in its DEFAULT_RUNNERS order, for the frameworks the gate scans
 RUNNERS = {"arm": ("checkov.arm.runner", "Runner"),
            "terraform_plan": ("checkov.terraform.plan_runner", "Runner")}
@@ -48,13 +51,15 @@ def _parser(config_files: list[str]) -> Any:
 
 
 def pristine(argv: list[str]) -> Any:
-    """The parsed configuration when the environment and config files add nothing to `argv`, else None."""
+    """The parsed configuration when the environment and config files add nothing to `argv` (and this
+    is the checkov release replayed), else None: then the driver runs `checkov.main`."""
     import sys
 
     from checkov.common.bridgecrew.platform_key import read_key
     from checkov.common.util.config_utils import get_default_config_paths
+    from checkov.version import version
 
-    if read_key():   # a platform key makes checkov a platform client: leave that to checkov.main
+    if version != REPLAYS or read_key():   # with a platform key checkov is a platform client
         return None
     # as Checkov.parse_config: config files named from the process's own arguments, not `argv`
     config = _parser(get_default_config_paths(sys.argv[1:])).parse_args(argv)
