@@ -1,15 +1,18 @@
 """checkov as a library, run by checkov's own tool environment: ``python driver.py DIR FRAMEWORK...|-``.
 
-The same scan as ``checkov -d DIR --framework ... --skip-download`` (checkov's own ``Checkov`` entry point
-with those arguments), minus two costs that do not change a result: checkov keeps every debug message
-in memory (15 % of a 10k-resource scan) and prints a JSON report with every resource's code (20 %),
-and it reads the gate's one-line JSON files through a YAML loader (a third; see fastparse.py).
+The same scan as ``checkov -d DIR --framework ... --skip-download`` (checkov's ``Checkov`` entry point
+with those arguments, replayed by slim.py without importing the other frameworks' runners; checkov's
+own entry point when a config file or variable changes the run), minus costs that do not change a
+result: checkov keeps every debug message in memory (15 % of a 10k-resource scan) and prints a JSON
+report with every resource's code (20 %), it reads the gate's one-line JSON files through a YAML loader
+(a third; see fastparse.py), and the interpreter's teardown after the answer (a third of a small scan).
 Prints one JSON list of ``{"check_type", "results": {"failed_checks", "passed_checks"}}`` holding only
 the fields the gate reads. Runs in checkov's environment: imports nothing of the gate.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -25,6 +28,23 @@ def _record(record: object) -> dict[str, object]:
     return out
 
 
+def arguments(directory: str, frameworks: list[str]) -> list[str]:
+    """What the gate's scan is, as `checkov` command-line arguments."""
+    return ["-d", directory, "--framework", *frameworks, "-o", "json", "--compact", "--skip-download",
+            "--no-fail-on-crash", "--soft-fail", "--quiet"]
+
+
+def _full(argv: list[str]) -> list[object]:
+    """checkov's own entry point (`slim` declined: a config file, a variable, a key changes the run)."""
+    from checkov.main import Checkov
+
+    Checkov.print_results = lambda self, *a, **k: 0   # type: ignore[method-assign]  # results read below
+    ckv = Checkov(argv=argv)
+    if ckv.run() is None and not ckv.scan_reports:   # it caught an error (or was asked for no scan)
+        raise RuntimeError("checkov ran no scan")
+    return list(ckv.scan_reports)
+
+
 def main(argv: list[str]) -> int:
     """``DIR FRAMEWORK...``, or ``-``: import checkov first, then read ``{"directory", "frameworks"}``
     as one JSON line from stdin (end of input: exit without scanning). The gate starts a driver that
@@ -33,33 +53,58 @@ def main(argv: list[str]) -> int:
                        "BC_SKIP_MAPPING": "TRUE", "CKV_NO_TELEMETRY": "1"})
     os.environ.pop("BC_API_KEY", None)
     logging.disable(logging.INFO)   # checkov formats and buffers every debug message otherwise
+    # the collector would walk the ~3,500 modules' objects again and again while they load (a fifth of
+    # the imports); after them, frozen, it never looks at them again
+    gc.disable()
     import fastparse  # beside this file (the script's directory is on sys.path)
-    from checkov.main import Checkov
+    import slim
 
+    slim.preload()
     fastparse.install()
-    Checkov.print_results = lambda self, *a, **k: 0   # type: ignore[method-assign]  # results read below
+    gc.freeze()
+    gc.enable()
     if argv == ["-"]:
         line = sys.stdin.readline()
         if not line.strip():
             return 0
         job = json.loads(line)
         directory, frameworks = str(job["directory"]), [str(f) for f in job["frameworks"]]
-        os.chdir(directory)   # where a plain run starts
     else:
         directory, frameworks = argv[0], argv[1:]
-    ckv = Checkov(argv=["-d", directory, "--framework", *frameworks, "-o", "json", "--compact",
-                        "--skip-download", "--no-fail-on-crash", "--soft-fail", "--quiet"])
-    ckv.run()
+    if not os.path.isdir(directory):   # checkov would skip it with a log line and answer nothing
+        raise SystemExit(f"checkov driver: {directory} is not a directory")
+    if argv == ["-"]:
+        os.chdir(directory)   # where a plain run starts
+    args = arguments(directory, frameworks)
+    # GATE_CHECKOV_DRIVER=checkov: always checkov's own entry point (tests compare both ways)
+    config = slim.pristine(args) if os.environ.get("GATE_CHECKOV_DRIVER") != "checkov" else None
+    found = slim.scan(config) if config is not None else _full(args)
+    # every runner answers a report, empty or not; checkov's worker pool drops one whose process died
+    missing = set(frameworks) - {r.check_type for r in found}
+    if missing:
+        raise RuntimeError(f"checkov answered no report for {sorted(missing)} (a worker process ended?)")
     reports = [{"check_type": r.check_type,
                 "results": {"failed_checks": [_record(c) for c in r.failed_checks],
                             "passed_checks": [_record(c) for c in r.passed_checks]}}
-               for r in ckv.scan_reports]
+               for r in found]
     # one write to the real stdout: checkov wraps sys.stdout in colorama, and json.dump streams through
     # the pure-Python encoder in small pieces (together a seventh of a large scan)
     sys.__stdout__.write(json.dumps(reports, separators=(",", ":")) + "\n")
-    sys.__stdout__.flush()
     return 0
 
 
+def _exit(code: int) -> None:
+    """Flush and leave without the interpreter's teardown: unloading ~3,500 modules and running
+    checkov's exit hooks costs more CPU than a small scan (the gate waits for the exit). The one exit
+    hook that matters is kept: checkov's worker processes (they sent their reports) are reaped."""
+    sys.__stdout__.flush()
+    sys.__stderr__.flush()
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.join()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    _exit(main(sys.argv[1:]))

@@ -102,7 +102,11 @@ def _reports(code: int, stdout: str, stderr: str, directory: Path) -> list[dict[
     if code != 0 or start < 0:
         tail = (stderr.strip().splitlines() or ["no output"])[-1]
         raise GateError(f"checkov: failed on {directory} (exit {code}): {tail}")
-    data = json.loads(out[start:])
+    try:
+        data = json.loads(out[start:])
+    except ValueError:   # cut short or garbled: nothing of it can be trusted
+        head = out[start:start + 80]
+        raise GateError(f"checkov: unreadable answer on {directory} (exit {code}): {head!r}") from None
     reports = data if isinstance(data, list) else [data]
     return [r for r in reports if isinstance(r, dict) and "results" in r]
 
