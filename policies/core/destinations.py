@@ -7,6 +7,7 @@ Never by logical (Pulumi) name. Whatever resolves to nothing blocks, naming the 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -175,9 +176,21 @@ AZURE_HOSTS: dict[str, tuple[str, ...]] = {
     ".mysql.database.azure.com": ("dbformysql",),
     ".ods.opinsights.azure.com": ("operationalinsights",),
     ".oms.opinsights.azure.com": ("operationalinsights",),
+    ".azconfig.io": ("appconfiguration",),
+    ".openai.azure.com": ("cognitiveservices",),
+    ".cognitiveservices.azure.com": ("cognitiveservices",),
+    ".service.signalr.net": ("signalrservice",),
+    ".webpubsub.azure.com": ("webpubsub",),
+    ".mongo.cosmos.azure.com": ("cosmosdb",),
+    ".table.cosmos.azure.com": ("cosmosdb",),
+    ".cassandra.cosmos.azure.com": ("cosmosdb",),
+    ".gremlin.cosmos.azure.com": ("cosmosdb",),
+    ".sql.azuresynapse.net": ("synapse",),
+    ".dev.azuresynapse.net": ("synapse",),
+    ".azure-devices.net": ("devices",),
 }
 _PRIVATE_IP = re.compile(
-    r"^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
+    r"^(0\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
 )
 _IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 
@@ -268,7 +281,7 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
     if ref.kind == "region":
         placed = region_of(ref.value)
         if placed is None:
-            return OK  # the field holds something else (a URL, a path): its references are scanned
+            return _not_a_region(ref)
         msg = region_verdict(*placed, f"`{ref.path}` ({what})", ok)
         return Outcome(msg) if msg else OK
     if ref.kind == "arn":
@@ -282,6 +295,28 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
             return OK  # subscription scope, role/policy definitions: no place of their own
         return DEFER
     return _judge_host(ref, ok, what)
+
+
+_BUCKET_SHAPE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def _not_a_region(ref: Ref) -> Outcome:
+    """A region/location field whose value is no known region. A URL, ARN or Azure id there is scanned as
+    such; `global` is the location of the types Azure requires to be global (judged by the location rules);
+    a bucket-shaped name (CodeBuild/CodePipeline `location`) is placed by the stack; anything else (a region
+    the pack does not know, a peering site like `Washington DC`) cannot be placed and blocks."""
+    v = ref.value.strip()
+    low = v.lower()
+    if not v or "://" in v or low.startswith("arn:") or "/subscriptions/" in low or low == "global":
+        return OK
+    if "/" in v or "$" in v or "[" in v:
+        return OK  # a path, template or expression: its references are scanned where it holds any
+    if _BUCKET_SHAPE.match(v):
+        return DEFER
+    return Outcome(
+        f"`{ref.path}` = {v!r} names no region the pack knows, so where it puts the data cannot be judged; "
+        "use an allowed region name (e.g. westeurope, eu-west-1)"
+    )
 
 
 def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
@@ -310,6 +345,12 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
         return OK
     if _IP.match(h):
         return DEFER  # a public IP: a public IP address resource of this stack, or nothing
+    if ":" in h:  # an IPv6 address (bracketed in a URL)
+        try:
+            ip = ipaddress.IPv6Address(h.strip("[]"))
+        except ValueError:
+            return Outcome(f"`{ref.path}` sends to {h!r}, which is no host or address the pack can place")
+        return OK if not ip.is_global else DEFER
     if h.endswith(EDGE_HOST_SUFFIXES):
         return Outcome(
             f"`{ref.path}` sends to {h}, a global edge service (data served from points of presence "

@@ -7,10 +7,14 @@ replays them at each place (path) and never modifies a parsed document.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
+import ipaddress
 import json
 import re
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -33,6 +37,15 @@ _AWS_REGION = re.compile(
 )
 _IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _ANY_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}\.?$", re.I)
+# Tokens of a string that may each be a host: connection strings (`Server=tcp:h,1433;…`), host:port lists
+# (`b-1.x:9092,b-2.x:9092`), command lines. A scheme-like prefix (`tcp:`) and a port are not part of the host.
+_TOKEN_SPLIT = re.compile(r"[\s;,=()\"'<>|]+")
+_TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
+_PORT = re.compile(r":\d{1,5}$")
+_IPV6 = re.compile(r"^\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\]?(?::\d{1,5})?$")
+# A value that may be base64 (user data under a key without the `Base64` suffix, an encoded URL): decoded and
+# scanned too when it decodes to text. URL-encoded text (`https%3A%2F%2F…`) is decoded and scanned as well.
+_B64_VALUE = re.compile(r"^[A-Za-z0-9+/\n]{16,}={0,2}$")
 _CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+);.*?EndpointSuffix=([a-z0-9.]+)", re.I | re.S)
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # Top-level-domain labels a bare string must end in to count as a hostname (file names like main.py,
@@ -179,13 +192,60 @@ def text_plan(
     return pre, tuple(found), tokens
 
 
+@functools.lru_cache(maxsize=16384)
+def decoded_text(s: str) -> str | None:
+    """The text a base64 or URL-encoded value stands for (None: it is not one, or decodes to no text)."""
+    if "%" in s:
+        low = s.lower()
+        if "%2f" in low or "%3a" in low or "%40" in low:
+            text = unquote(s)
+            return text if text != s else None
+    if len(s) % 4 or not _B64_VALUE.match(s):
+        return None
+    try:
+        text = base64.b64decode(s, validate=False).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    return text if text and all(c.isprintable() or c in "\n\r\t" for c in text) else None
+
+
 def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
     if "arn:" in s:
         for m in _ARN.finditer(s):
             out.append(("arn", m.group(0), principal))
     if "://" in s:
         for m in _URL.finditer(s):
-            out.append(("host", m.group(2).lower().rstrip("."), principal))
+            host = m.group(2).lower().rstrip(".")
+            # s3://<bucket>/…: a bucket by name (only the stack or a record can place it), not a hostname
+            kind = "bucket" if m.group(1).lower() in ("s3", "s3a", "s3n") and "." not in host else "host"
+            out.append((kind, host, principal))
+    if ("::" in s and s.count(":") >= 2) or s.count(":") >= 7:
+        for tok in _TOKEN_SPLIT.split(s.lower()):
+            if _IPV6.match(tok) and (ip := _ipv6(tok)):
+                out.append(("host", ip, False))
+
+
+def _ipv6(tok: str) -> str | None:
+    """The IPv6 address a token is (bracketed and with a port, or bare), None if it is none."""
+    t = tok[1:].split("]", 1)[0] if tok.startswith("[") else tok
+    try:
+        return str(ipaddress.IPv6Address(t))
+    except ValueError:
+        return None
+
+
+def _host_token(tok: str, principal: bool, dest_key: bool) -> tuple[str, str, bool] | None:
+    t = _PORT.sub("", _TOKEN_PREFIX.sub("", tok.strip())).rstrip(".")
+    if not t or "." not in t or "/" in t or ":" in t or "@" in t:
+        return None
+    if _IP.match(t) or (dest_key and _ANY_HOST.match(t)):
+        return ("host", t, False)  # an IP anywhere; any host in a destination field
+    m = _BARE_HOST.match(t)
+    # a listed TLD; or any two-letter (country) TLD under at least two more labels (`collector.exfil.sh`),
+    # which file names (`deploy.sh`, `main.rs`) do not have
+    if m and (m.group(1) in TLDS or (len(m.group(1)) == 2 and t.count(".") >= 2)):
+        return ("host", t, principal or _service_name(t))
+    return None
 
 
 def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, bool]]) -> None:
@@ -214,9 +274,10 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
         for m in _CONN_ACCOUNT.finditer(s):
             out.append(("host", f"{m.group(1)}.blob.{m.group(2)}".lower(), False))
     bare = low.strip().rstrip(".")
-    if " " in bare or "/" in bare:
+    if "/" not in bare and not _TOKEN_SPLIT.search(bare):
+        if found := _host_token(bare, principal, dest_key):
+            out.append(found)
         return
-    if _IP.match(bare) or (dest_key and _ANY_HOST.match(bare)):
-        out.append(("host", bare, False))  # an IP anywhere; any host in a destination field
-    elif (m := _BARE_HOST.match(bare)) and m.group(1) in TLDS:
-        out.append(("host", bare, principal or _service_name(bare)))
+    for tok in _TOKEN_SPLIT.split(bare):  # each token of a connection string, list or command line
+        if "." in tok and "/" not in tok and (found := _host_token(tok, principal, dest_key)):
+            out.append(found)

@@ -22,7 +22,7 @@ from typing import Any
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
-from policies.core.reference_text import QUIET, QUIET_MAX, json_doc, text_plan, yaml_doc
+from policies.core.reference_text import QUIET, QUIET_MAX, decoded_text, json_doc, text_plan, yaml_doc
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
@@ -96,6 +96,11 @@ def _skipped(key: str, value: Any, top: bool) -> bool:
             return True
         return isinstance(value, str) and " " in value.strip() and not _POINTER.search(value)
     return False
+
+
+# Inputs that are base64 by API contract though their key does not say so (launch template user data, Azure VM
+# custom/user data).
+_B64_KEYS = frozenset({"userData", "customData"})
 
 
 def _b64(value: str) -> str:
@@ -175,7 +180,7 @@ class _Recorder:
             self.walk(value.value, path, key, False, principal)
 
     def text(self, value: str, path: str, key: str, principal: bool) -> None:
-        if key.endswith("Base64") and len(value) > 8:
+        if (key.endswith("Base64") or key in _B64_KEYS) and len(value) > 8:
             value = _b64(value)
         self.string(value, path, key, principal)
 
@@ -195,9 +200,13 @@ class _Recorder:
             return
         if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
+        decoded = decoded_text(s)
+        if decoded is not None:  # base64 or URL-encoded: what it stands for is scanned too
+            self.string(decoded, f"{path}(decoded)", key, principal)
         plan = text_plan(s, region_key, bucket_key, dest_key, principal)
         if plan is None:
-            if key and not key.endswith("Base64"):  # nothing here under this key, wherever it occurs
+            # nothing here under this key, wherever it occurs
+            if key and not key.endswith("Base64") and decoded is None:
                 if len(QUIET) >= QUIET_MAX:
                     QUIET.clear()
                 QUIET.add((s, key, principal))

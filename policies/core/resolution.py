@@ -71,7 +71,7 @@ class GraphIndex:
 
     def find(self, ref: Ref) -> ResourceView | None:
         v = ref.value
-        if ref.kind == "bucket":
+        if ref.kind in ("bucket", "region"):  # a bucket-shaped `location` (CodeBuild artifacts) too
             return self.by_key.get(f"bucket:{v}")
         if ref.kind == "arn":
             hit = self.by_key.get(f"arn:{v}")
