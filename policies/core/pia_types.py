@@ -14,6 +14,9 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         # backups kept at the destination of the replication
         "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
         "azure-native:cosmosdb:DatabaseAccount",
+        "azure-native:compute:VirtualMachineScaleSet",  # its instances' disks hold data like a VM's
+        "aws:memorydb/cluster:Cluster",  # a durable Redis store (transaction log kept)
+        "aws:msk/cluster:Cluster",  # Kafka topics keep records for their retention
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES

@@ -5,6 +5,8 @@ AMIs, disks and gallery images shared with everyone."""
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from typing import Any
 
 from policies.core.helpers import linked
@@ -19,6 +21,25 @@ DATA_PORTS = frozenset(
     {22, 445, 1433, 1521, 2049, 3306, 3389, 5432, 5439, 6379, 8182, 9042, 9200, 9300, 11211, 27017}
 )
 WORLD = frozenset({"0.0.0.0/0", "::/0"})
+# A source range this wide that is not private is the internet, however it is written (0.0.0.0/1 plus
+# 128.0.0.0/1, ::0/0): IPv4 /8 or wider, IPv6 /16 or wider.
+_WIDE = {4: 8, 6: 16}
+# Azure service tags and wildcards that stand for every source on the internet.
+AZURE_WORLD = frozenset({"*", "internet", "any", "0.0.0.0/0", "::/0"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _world(cidr: str) -> str | None:
+    """The CIDR as written when it opens to the internet, `unreadable` when it is no CIDR, else None."""
+    if cidr in WORLD:
+        return cidr
+    try:
+        net = ipaddress.ip_network(cidr.strip(), strict=False)
+    except ValueError:
+        return f"{cidr!r} (unreadable: judged as the internet)"
+    if net.prefixlen <= _WIDE[net.version] and not net.is_private:
+        return cidr
+    return None
 NIC = "azure-native:network:NetworkInterface"
 
 
@@ -56,7 +77,7 @@ def _open(rule: dict[str, Any], cidr_fields: tuple[str, ...], proto: str, low: s
     cidrs = {
         c for f in cidr_fields for c in ([rule.get(f)] if isinstance(rule.get(f), str) else rule.get(f) or [])
     }
-    world = cidrs & WORLD
+    world = {w for c in cidrs if isinstance(c, str) and (w := _world(c))}
     if not world:
         return None
     if str(rule.get(proto, "")) in ("-1", "all"):
@@ -94,6 +115,50 @@ def _sg_rule(r: ResourceView, graph: StackGraph) -> list[str]:
     return [f"the rule opens {hit}"] if hit else []
 
 
+def _ports(spec: Any) -> tuple[int, int] | None:
+    """(low, high) of an NSG port range (`*`, `1433`, `1000-2000`), None when unreadable."""
+    text = str(spec).strip()
+    if text in ("*", "Any", "any"):
+        return (0, 65535)
+    lo, _, hi = text.partition("-")
+    try:
+        return (int(lo), int(hi or lo))
+    except ValueError:
+        return None
+
+
+def _nsg_rule(rule: dict[str, Any]) -> str | None:
+    """What an inbound Allow rule opens to the internet on a data port, or None."""
+    if str(rule.get("direction", "")).lower() != "inbound" or str(rule.get("access", "")).lower() != "allow":
+        return None
+    sources = [rule.get("sourceAddressPrefix")] + list(rule.get("sourceAddressPrefixes") or [])
+    world = [
+        s for s in sources if isinstance(s, str) and (s.strip().lower() in AZURE_WORLD or _world(s))
+    ]
+    if not world:
+        return None
+    specs = [rule.get("destinationPortRange")] + list(rule.get("destinationPortRanges") or [])
+    for spec in (x for x in specs if x is not None):
+        span = _ports(spec)
+        if span is None:
+            return f"{world[0]} on unreadable ports {spec!r}"
+        ports = sorted(p for p in DATA_PORTS if span[0] <= p <= span[1])
+        if ports:
+            return f"{world[0]} on data port {ports[0]}"
+    return None
+
+
+def _nsg(r: ResourceView, graph: StackGraph) -> list[str]:
+    rules = r.input("securityRules")
+    if is_unknown(rules):
+        return [unknown_message("securityRules", "who can reach the group's hosts")]
+    return [
+        f"security rule {rule.get('name', i)!r} lets {hit} in"
+        for i, rule in enumerate(rules or [])
+        if isinstance(rule, dict) and (hit := _nsg_rule(rule))
+    ]
+
+
 def _azure_vm(r: ResourceView, graph: StackGraph) -> list[str]:
     nics = graph.dependency_of(r, "networkProfile") + [
         n
@@ -108,6 +173,28 @@ def _azure_vm(r: ResourceView, graph: StackGraph) -> list[str]:
             if isinstance(c, dict) and c.get("publicIPAddress"):
                 out.append(f"network interface {nic.name} gives the data host a public IP address")
     return out
+
+
+def _vmss(r: ResourceView, graph: StackGraph) -> list[str]:
+    configs = r.get("virtualMachineProfile.networkProfile.networkInterfaceConfigurations")
+    if is_unknown(configs):
+        return [unknown_message("virtualMachineProfile.networkProfile", "whether instances get public IPs")]
+    return [
+        f"network interface configuration {c.get('name', i)!r} gives every instance a public IP address"
+        for i, c in enumerate(configs or [])
+        if isinstance(c, dict)
+        and any(
+            isinstance(ip, dict) and ip.get("publicIPAddressConfiguration")
+            for ip in c.get("ipConfigurations") or []
+        )
+    ]
+
+
+def _msk(r: ResourceView, graph: StackGraph) -> list[str]:
+    kind = r.get("brokerNodeGroupInfo.connectivityInfo.publicAccess.type")
+    if is_unknown(kind):
+        return [unknown_message("brokerNodeGroupInfo.connectivityInfo.publicAccess.type", "public access")]
+    return [] if kind in (None, "DISABLED") else [f"broker public access is {kind!r}; keep it DISABLED"]
 
 
 def _shared_with_all(fld: str, what: str):
@@ -130,6 +217,10 @@ CHECKS = {
     "aws:ec2/securityGroup:SecurityGroup": _security_group,
     "aws:ec2/securityGroupRule:SecurityGroupRule": _sg_rule,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _sg_rule,
+    "azure-native:network:NetworkSecurityGroup": _nsg,
+    "azure-native:network:SecurityRule": lambda r, g: (
+        [f"the rule lets {hit} in"] if (hit := _nsg_rule(dict(r.inputs))) else []
+    ),
     "aws:opensearch/domain:Domain": lambda r, g: (
         [] if r.input("vpcOptions") else ["the domain has no `vpcOptions`: it would get a public endpoint"]
     ),
@@ -160,6 +251,8 @@ CHECKS = {
         else []
     ),
     "azure-native:compute:VirtualMachine": _azure_vm,
+    "azure-native:compute:VirtualMachineScaleSet": _vmss,
+    "aws:msk/cluster:Cluster": _msk,
     "aws:redshift/cluster:Cluster": _field("publiclyAccessible", (False,), absent_ok=True),
     "azure-native:dbforpostgresql:Server": _field("network.publicNetworkAccess", ("Disabled",)),
     "azure-native:dbformysql:Server": _field("network.publicNetworkAccess", ("Disabled",)),
@@ -190,6 +283,7 @@ NOT_APPLICABLE: dict[str, str] = {
             "aws:elasticache/cluster:Cluster",
             "aws:elasticache/replicationGroup:ReplicationGroup",
             "aws:elasticache/serverlessCache:ServerlessCache",
+            "aws:memorydb/cluster:Cluster",
         )
     },
     "azure-native:sql:Database": "reachable only through its server, judged there",

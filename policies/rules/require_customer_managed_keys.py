@@ -116,10 +116,12 @@ def _ec2(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     return out
 
 
-def _azure_vm(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    disks = [("storageProfile.osDisk", r.get("storageProfile.osDisk") or {})]
+def _disks(r: ResourceView, prefix: str) -> list[str]:
+    """Every managed disk of a VM (or a scale set's VM profile) needs a disk encryption set."""
+    disks = [(f"{prefix}storageProfile.osDisk", r.get(f"{prefix}storageProfile.osDisk") or {})]
     disks += [
-        (f"storageProfile.dataDisks.{i}", d) for i, d in enumerate(r.get("storageProfile.dataDisks") or [])
+        (f"{prefix}storageProfile.dataDisks.{i}", d)
+        for i, d in enumerate(r.get(f"{prefix}storageProfile.dataDisks") or [])
     ]
     out = []
     for where, d in disks:
@@ -131,6 +133,41 @@ def _azure_vm(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
                 f"`{where}.managedDisk.diskEncryptionSet` is not set: the disk would use a platform key"
             )
     return out
+
+
+def _azure_vm(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    return _disks(r, "")
+
+
+def _azure_vmss(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    return _disks(r, "virtualMachineProfile.")
+
+
+def _launch_template(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """The EBS volumes a launch template gives every instance it launches (Auto Scaling groups, fleets)."""
+    mappings = r.input("blockDeviceMappings")
+    if is_unknown(mappings):
+        return [unknown_message("blockDeviceMappings", "the volume encryption")]
+    out = []
+    for i, m in enumerate(mappings or []):
+        ebs = m.get("ebs") if isinstance(m, dict) else None
+        if ebs is None:
+            continue  # an instance-store or suppressed device: no EBS volume
+        where = f"blockDeviceMappings.{i}.ebs"
+        if is_unknown(ebs) or not isinstance(ebs, dict):
+            out.append(unknown_message(where, "the volume encryption"))
+            continue
+        if str(ebs.get("encrypted", "")).lower() != "true":
+            out.append(f"`{where}.encrypted` is not true")
+        out += _judge_key(f"{where}.kmsKeyId", ebs.get("kmsKeyId"), known)
+    return out
+
+
+def _ssm_parameter(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    kind = r.input("type")
+    if is_unknown(kind):
+        return [unknown_message("type", "whether the parameter is encrypted")]
+    return _judge_key("keyId", r.input("keyId"), known) if kind == "SecureString" else []
 
 
 def _sql(kind: str, protector: str) -> Judge:
@@ -218,6 +255,9 @@ CHECKS: dict[str, Judge] = {
     "azure-native:compute:Disk": _key("encryption.diskEncryptionSetId"),
     "azure-native:compute:Snapshot": _key("encryption.diskEncryptionSetId"),
     "azure-native:compute:VirtualMachine": _azure_vm,
+    "azure-native:compute:VirtualMachineScaleSet": _azure_vmss,
+    "aws:memorydb/cluster:Cluster": _key("kmsKeyArn"),
+    "aws:msk/cluster:Cluster": _key("encryptionInfo.encryptionAtRestKmsKeyArn"),
     "azure-native:servicebus:Namespace": _key(
         "encryption.keyVaultProperties.0.keyName",
         flag="encryption.keySource",
@@ -243,6 +283,12 @@ CHECKS: dict[str, Judge] = {
     ),
     "azure-native:applicationinsights:Component": _key("workspaceResourceId"),
 }
+# Not stores themselves, but they set the encryption of the data they create or hold (the volumes of every
+# instance a launch template starts; a SecureString parameter's value).
+CONFIGURES: dict[str, Judge] = {
+    "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
+    "aws:ssm/parameter:Parameter": _ssm_parameter,
+}
 # Stores whose encryption lives elsewhere: key material itself, containers of an encrypted account/server.
 EXEMPT: dict[str, str] = {
     "azure-native:keyvault:Vault": "holds keys, not data encrypted with them",
@@ -260,6 +306,11 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     known = set(ctx.config.get("awsManagedKeyArns") or ())
     recorded = recorded_classification(ctx.stack or None)
     for r in graph.resources:
+        configures = CONFIGURES.get(r.type)
+        if configures is not None:
+            if needs_cmk(r, recorded):
+                out.extend((r.urn, m) for m in configures(r, graph, known))
+            continue
         if r.type not in PIA_DATA_STORES or r.type in EXEMPT or not needs_cmk(r, recorded):
             continue
         judge = CHECKS.get(r.type)
