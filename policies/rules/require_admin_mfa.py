@@ -15,6 +15,12 @@ from policies.core.types import AZURE_DATA_STORES
 from policies.core.view import StackGraph
 
 CA_POLICY = "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"
+# Grants that make a principal an Azure administrator (standing or PIM-eligible).
+ROLE_GRANTS = (
+    "azure-native:authorization:RoleAssignment",
+    "azure-native:authorization:RoleEligibilityScheduleRequest",
+    "azure-native:authorization:RoleAssignmentScheduleRequest",
+)
 
 
 def _aws(p: AwsPrincipal) -> list[str]:
@@ -41,8 +47,13 @@ def _aws(p: AwsPrincipal) -> list[str]:
 
 def _azure(graph: StackGraph) -> list[str]:
     why = []
+    admins = frozenset(
+        str(a.input("principalId")).lower()
+        for a in graph.by_type(*ROLE_GRANTS)
+        if isinstance(a.input("principalId"), str)
+    )
     for p in graph.by_type(CA_POLICY):
-        problem = ca_problem(p)
+        problem = ca_problem(p, admins)
         if problem is None:
             return []
         why.append(f"{p.name} {problem}")

@@ -151,8 +151,14 @@ def principal_of(graph: StackGraph, a: ResourceView) -> tuple[str | None, bool]:
     return pid, ptype not in WORKLOAD_TYPES
 
 
-def ca_problem(p: ResourceView) -> str | None:
-    """Why a Conditional Access policy does not require MFA of anyone; None when it does."""
+# Applications a policy must cover for the administrators: all cloud apps, the Azure management API (portal,
+# ARM, CLI) or the admin portals app group.
+ADMIN_APPS = frozenset({"All", "797f4846-ba00-4fd7-ba43-dac1f8f63013", "MicrosoftAdminPortals"})
+
+
+def ca_problem(p: ResourceView, admins: frozenset[str] = frozenset()) -> str | None:
+    """Why a Conditional Access policy does not require MFA of the administrators; None when it does.
+    `admins`: the principal ids the stack gives Azure roles (an exclusion of one of them lifts MFA)."""
     if p.input("state") != "enabled":
         return f"is in state {p.input('state')!r}, not 'enabled'"
     controls = get_path(p.inputs, "grantControls.builtInControls") or []
@@ -171,4 +177,14 @@ def ca_problem(p: ResourceView) -> str | None:
     ]
     if not included:
         return "includes no users, groups or roles"
+    apps = get_path(p.inputs, "conditions.applications.includedApplications") or []
+    if not ADMIN_APPS & set(apps if isinstance(apps, list) else [apps]):
+        return f"covers only the applications {apps}, not all cloud apps or the Azure management API"
+    if users.get("excludedRoles"):
+        return f"excludes the directory roles {users.get('excludedRoles')}: their holders sign in without MFA"
+    lifted = [
+        v for k in ("excludedUsers", "excludedGroups") for v in (users.get(k) or []) if str(v).lower() in admins
+    ]
+    if lifted:
+        return f"excludes {lifted}, who hold Azure roles in this stack: they sign in without MFA"
     return None
