@@ -131,13 +131,13 @@ def _nsg_rule(rule: dict[str, Any]) -> str | None:
     """What an inbound Allow rule opens to the internet on a data port, or None."""
     if str(rule.get("direction", "")).lower() != "inbound" or str(rule.get("access", "")).lower() != "allow":
         return None
-    sources = [rule.get("sourceAddressPrefix")] + list(rule.get("sourceAddressPrefixes") or [])
+    sources = [rule.get("sourceAddressPrefix"), *list(rule.get("sourceAddressPrefixes") or [])]
     world = [
         s for s in sources if isinstance(s, str) and (s.strip().lower() in AZURE_WORLD or _world(s))
     ]
     if not world:
         return None
-    specs = [rule.get("destinationPortRange")] + list(rule.get("destinationPortRanges") or [])
+    specs = [rule.get("destinationPortRange"), *list(rule.get("destinationPortRanges") or [])]
     for spec in (x for x in specs if x is not None):
         span = _ports(spec)
         if span is None:

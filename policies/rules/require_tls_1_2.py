@@ -146,8 +146,8 @@ def _db_group(fld: str) -> Any:
         name = v.input(fld)
         if is_unknown(name):
             return []  # another resource's output: the stack's own group, judged itself
-        engine, version = v.input("engine"), str(v.input("engineVersion") or "")
-        if engine == "postgres" and version.split(".", 1)[0].isdigit() and int(version.split(".", 1)[0]) >= 15:
+        engine, major = v.input("engine"), str(v.input("engineVersion") or "").split(".", 1)[0]
+        if engine == "postgres" and major.isdigit() and int(major) >= 15:
             return []  # RDS PostgreSQL 15+: the default group sets rds.force_ssl 1
         if not isinstance(name, str) or not name or name.startswith("default."):
             return [

@@ -181,9 +181,12 @@ def ca_problem(p: ResourceView, admins: frozenset[str] = frozenset()) -> str | N
     if not ADMIN_APPS & set(apps if isinstance(apps, list) else [apps]):
         return f"covers only the applications {apps}, not all cloud apps or the Azure management API"
     if users.get("excludedRoles"):
-        return f"excludes the directory roles {users.get('excludedRoles')}: their holders sign in without MFA"
+        return f"excludes the directory roles {users.get('excludedRoles')}: holders sign in without MFA"
     lifted = [
-        v for k in ("excludedUsers", "excludedGroups") for v in (users.get(k) or []) if str(v).lower() in admins
+        v
+        for k in ("excludedUsers", "excludedGroups")
+        for v in (users.get(k) or [])
+        if str(v).lower() in admins
     ]
     if lifted:
         return f"excludes {lifted}, who hold Azure roles in this stack: they sign in without MFA"

@@ -51,7 +51,11 @@ LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("aws:iam/groupPolicy:GroupPolicy", "group", "policy"),
         ("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "group", "policyArn"),
         (_ATTACH, "groups", "policyArn"),
-        ("aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive", "groupName", "policyArns"),
+        (
+            "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+            "groupName",
+            "policyArns",
+        ),
     ),
 }
 
