@@ -286,6 +286,10 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         return Outcome(msg) if msg else OK
     if ref.kind == "arn":
         return _judge_arn(ref, ok, what)
+    if ref.kind == "named":
+        return DEFER  # a resource named by its physical name: resolved over the stack
+    if ref.kind == "inference-profile":
+        return _judge_profile(ref, ok)
     if ref.kind == "bucket":
         e = find(endpoints, "host", f"{ref.value}.s3.amazonaws.com")
         return _endpoint_outcome(e, ref, ok) if e is not None else DEFER
@@ -295,6 +299,24 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
             return OK  # subscription scope, role/policy definitions: no place of their own
         return DEFER
     return _judge_host(ref, ok, what)
+
+
+# Where a Bedrock cross-region inference profile of a geography routes requests (AWS Bedrock documentation,
+# supported Regions for inference profiles); any other geography is outside the EEA or worldwide.
+PROFILE_REGIONS: dict[str, tuple[str, ...]] = {
+    "eu": ("eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-3"),
+}
+
+
+def _judge_profile(ref: Ref, ok: Allowed) -> Outcome:
+    regions = PROFILE_REGIONS.get(ref.value)
+    if regions is None:
+        return Outcome(
+            f"`{ref.path}` uses a {ref.value!r} cross-region inference profile: requests are processed in "
+            "regions outside the EEA; use the in-region model id"
+        )
+    msgs = [m for r in regions if (m := region_verdict("aws", r, f"`{ref.path}` (inference profile)", ok))]
+    return Outcome(f"{msgs[0]} (an {ref.value!r} profile routes across {', '.join(regions)})") if msgs else OK
 
 
 _BUCKET_SHAPE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")

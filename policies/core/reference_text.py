@@ -43,6 +43,11 @@ _TOKEN_SPLIT = re.compile(r"[\s;,=()\"'<>|]+")
 _TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
 _PORT = re.compile(r":\d{1,5}$")
 _IPV6 = re.compile(r"^\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\]?(?::\d{1,5})?$")
+# A Bedrock cross-region inference profile id (`us.anthropic.claude-…-v1:0`, also inside an ARN): its prefix is
+# the geography the requests are routed across, whatever region the ARN or the provider names.
+_INFERENCE_PROFILE = re.compile(
+    r"(?<![\w.-])(us-gov|us|eu|apac|jp|au|ca|global)\.[a-z0-9-]+\.[a-z0-9.-]*?-v\d+(?::\d+)?(?![\w.-])", re.I
+)
 # A value that may be base64 (user data under a key without the `Base64` suffix, an encoded URL): decoded and
 # scanned too when it decodes to text. URL-encoded text (`https%3A%2F%2F…`) is decoded and scanned as well.
 _B64_VALUE = re.compile(r"^[A-Za-z0-9+/\n]{16,}={0,2}$")
@@ -184,6 +189,8 @@ def text_plan(
         _colon(s, principal, found)
     if "." in s:
         _dotted(s, principal, dest_key, found)
+    if "-v" in s:
+        found += [("inference-profile", m.group(1).lower(), False) for m in _INFERENCE_PROFILE.finditer(s)]
     tokens: tuple[str, ...] = ()
     if "-" in s and _REGION_HINT.search(s):
         tokens = tuple(m.group(0).lower() for m in _AWS_REGION.finditer(s))

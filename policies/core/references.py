@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,7 +33,8 @@ _REGION_KEY = re.compile(r"(?i)(region|location)(name)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
 _DEST_KEY = re.compile(
     r"(?i)(arn|endpoint|url|uri|host|bucket|destination|target|region|location|server|address|topic|queue|"
-    r"stream|sink|workspace|peer|remote|partner|sourceid|resourceid|storageaccount|eventhub|connection)"
+    r"stream|sink|workspace|peer|remote|partner|sourceid|resourceid|storageaccount|eventhub|connection|"
+    r"hook|dsn|broker|bootstrap|callback|collector|ingest|forward|relay|proxy|smtp|sftp|notif|export|upload)"
 )
 # Keys that describe rather than direct: tag maps, free text, container images (where code is pulled from,
 # not where data goes), DNS zone names (the zone a record lives in: DNS is location-free). A key can also be
@@ -100,14 +102,21 @@ def _skipped(key: str, value: Any, top: bool) -> bool:
 
 # Inputs that are base64 by API contract though their key does not say so (launch template user data, Azure VM
 # custom/user data).
+# Fields that name another resource by its physical name, the way only that resource's inputs say where data
+# goes (an AppFlow connector profile holds the SaaS instance URL): key -> the type it must be in the stack.
+NAMED_REFS: dict[str, str] = {"connectorProfileName": "aws:appflow/connectorProfile:ConnectorProfile"}
 _B64_KEYS = frozenset({"userData", "customData"})
 
 
 def _b64(value: str) -> str:
-    """A `...Base64` input (user data) decoded, so its text is scanned; undecodable text stays as it is."""
+    """A `...Base64` input (user data) decoded, so its text is scanned (gzip-compressed too, as cloud-init
+    accepts it); undecodable text stays as it is."""
     try:
-        return base64.b64decode(value, validate=True).decode("utf-8", "replace")
-    except (binascii.Error, ValueError):
+        raw = base64.b64decode(value, validate=True)
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)[: 1 << 20]
+        return raw.decode("utf-8", "replace")
+    except (binascii.Error, ValueError, OSError, EOFError):
         return value
 
 
@@ -200,6 +209,9 @@ class _Recorder:
             return
         if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
+        target = NAMED_REFS.get(key)
+        if target is not None:  # a resource named by its physical name: only the stack can place it
+            self.group(path, (("named", f"{target}|{s}", False),))
         decoded = decoded_text(s)
         if decoded is not None:  # base64 or URL-encoded: what it stands for is scanned too
             self.string(decoded, f"{path}(decoded)", key, principal)

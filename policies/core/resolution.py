@@ -12,7 +12,7 @@ from pulumi_policy.proxy import _DictProxy
 
 from policies.core.destinations import azure_modules, region_of
 from policies.core.location import allowed, effective_location, region_verdict
-from policies.core.references import BUCKET_TYPES, Ref, iter_strings
+from policies.core.references import BUCKET_TYPES, NAMED_REFS, Ref, iter_strings
 from policies.core.rule import RuleContext
 from policies.core.view import ResourceView, StackGraph
 
@@ -44,8 +44,11 @@ class GraphIndex:
     def __init__(self, graph: StackGraph):
         self.by_key: dict[str, ResourceView] = {}
         self.stack_refs = graph.by_type("pulumi:pulumi:StackReference")
+        named = frozenset(NAMED_REFS.values())
         for r in graph.resources:
             src = _source(r)
+            if r.type in named and isinstance(r.input("name"), str):
+                self.by_key.setdefault(f"named:{r.type}|{r.input('name')}", r)
             if r.cloud == "aws":
                 arn = r.input("arn")
                 if isinstance(arn, str):
@@ -71,6 +74,8 @@ class GraphIndex:
 
     def find(self, ref: Ref) -> ResourceView | None:
         v = ref.value
+        if ref.kind == "named":
+            return self.by_key.get(f"named:{v}")
         if ref.kind in ("bucket", "region"):  # a bucket-shaped `location` (CodeBuild artifacts) too
             return self.by_key.get(f"bucket:{v}")
         if ref.kind == "arn":
