@@ -43,8 +43,8 @@ _TOKEN_SPLIT = re.compile(r"[\s;,=()\"'<>|]+")
 _TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
 _PORT = re.compile(r":\d{1,5}$")
 _IPV6 = re.compile(r"^\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\]?(?::\d{1,5})?$")
-# A Bedrock cross-region inference profile id (`us.anthropic.claude-…-v1:0`, also inside an ARN): its prefix is
-# the geography the requests are routed across, whatever region the ARN or the provider names.
+# A Bedrock cross-region inference profile id (`us.anthropic.claude-…-v1:0`, also inside an ARN): its prefix
+# is the geography the requests are routed across, whatever region the ARN or the provider names.
 _INFERENCE_PROFILE = re.compile(
     r"(?<![\w.-])(us-gov|us|eu|apac|jp|au|ca|global)\.[a-z0-9-]+\.[a-z0-9.-]*?-v\d+(?::\d+)?(?![\w.-])", re.I
 )
