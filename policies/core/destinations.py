@@ -18,7 +18,20 @@ from policies.core.references import Ref
 from policies.core.rule import RuleContext
 
 AZURE_REGIONS = frozenset(
-    ["eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "northcentralus", "southcentralus", "westcentralus", "canadacentral", "canadaeast", "brazilsouth", "brazilsoutheast", "mexicocentral", "chilecentral", "eastasia", "southeastasia", "japaneast", "japanwest", "koreacentral", "koreasouth", "australiaeast", "australiasoutheast", "australiacentral", "australiacentral2", "centralindia", "southindia", "westindia", "jioindiawest", "jioindiacentral", "uaenorth", "uaecentral", "qatarcentral", "israelcentral", "southafricanorth", "southafricawest", "newzealandnorth", "indonesiacentral", "malaysiawest", "chinaeast", "chinanorth", "chinaeast2", "chinanorth2", "chinanorth3", "usgovvirginia", "usgovarizona", "usgovtexas", "uksouth", "ukwest", "switzerlandnorth", "switzerlandwest", "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral", "germanynorth", "swedencentral", "swedensouth", "norwayeast", "norwaywest", "italynorth", "polandcentral", "spaincentral", "austriaeast", "belgiumcentral", "denmarkeast"]
+    [
+        "eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "northcentralus",
+        "southcentralus", "westcentralus", "canadacentral", "canadaeast", "brazilsouth",
+        "brazilsoutheast", "mexicocentral", "chilecentral", "eastasia", "southeastasia", "japaneast",
+        "japanwest", "koreacentral", "koreasouth", "australiaeast", "australiasoutheast",
+        "australiacentral", "australiacentral2", "centralindia", "southindia", "westindia",
+        "jioindiawest", "jioindiacentral", "uaenorth", "uaecentral", "qatarcentral", "israelcentral",
+        "southafricanorth", "southafricawest", "newzealandnorth", "indonesiacentral", "malaysiawest",
+        "chinaeast", "chinanorth", "chinaeast2", "chinanorth2", "chinanorth3", "usgovvirginia",
+        "usgovarizona", "usgovtexas", "uksouth", "ukwest", "switzerlandnorth", "switzerlandwest",
+        "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral",
+        "germanynorth", "swedencentral", "swedensouth", "norwayeast", "norwaywest", "italynorth",
+        "polandcentral", "spaincentral", "austriaeast", "belgiumcentral", "denmarkeast",
+    ]
 )
 _AWS_REGION = re.compile(
     r"^(?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov|-iso[a-z]?)?-[a-z]+(?:-[a-z]+)?-\d$"
