@@ -127,14 +127,21 @@ def _ports(spec: Any) -> tuple[int, int] | None:
         return None
 
 
+def _azure_world(prefix: str) -> bool:
+    """An NSG source that is the internet: `*`/Internet/Any, AzureCloud (every Azure tenant's addresses), or
+    a wide public CIDR; other service tags (VirtualNetwork, AzureLoadBalancer, ...) are not."""
+    low = prefix.strip().lower()
+    if low in AZURE_WORLD or low.startswith("azurecloud"):
+        return True
+    return bool(low[:1].isdigit() or ":" in low) and _world(low) is not None
+
+
 def _nsg_rule(rule: dict[str, Any]) -> str | None:
     """What an inbound Allow rule opens to the internet on a data port, or None."""
     if str(rule.get("direction", "")).lower() != "inbound" or str(rule.get("access", "")).lower() != "allow":
         return None
     sources = [rule.get("sourceAddressPrefix"), *list(rule.get("sourceAddressPrefixes") or [])]
-    world = [
-        s for s in sources if isinstance(s, str) and (s.strip().lower() in AZURE_WORLD or _world(s))
-    ]
+    world = [s for s in sources if isinstance(s, str) and _azure_world(s)]
     if not world:
         return None
     specs = [rule.get("destinationPortRange"), *list(rule.get("destinationPortRanges") or [])]

@@ -157,3 +157,42 @@ def test_azure_exposure():
         "network interface nic gives the data host a public IP address",
     )
     only(run(RULE, with_(AWS, drop=("audit-pab",))), "audit", "no BucketPublicAccessBlock")
+
+
+@pytest.mark.parametrize(
+    ("cidrs", "public"),
+    [
+        (["0.0.0.0/1", "128.0.0.0/1"], True),
+        (["0:0:0:0:0:0:0:0/0"], True),
+        (["3.0.0.0/8"], True),
+        (["not-a-cidr"], True),  # unreadable: judged as the internet
+        (["10.0.0.0/8"], False),
+        (["203.0.113.0/24"], False),  # one office range is not the internet
+    ],
+)
+def test_world_in_any_notation(cidrs, public):
+    sg = res(
+        "db-sg",
+        "aws:ec2/securityGroup:SecurityGroup",
+        {"ingress": [{"protocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrBlocks": cidrs}]},
+    )
+    assert bool(run(RULE, with_(AWS, sg))) is public
+
+
+@pytest.mark.parametrize(
+    ("rule", "public"),
+    [
+        ({"sourceAddressPrefix": "Internet", "destinationPortRange": "1433"}, True),
+        ({"sourceAddressPrefix": "*", "destinationPortRange": "1000-2000"}, True),
+        ({"sourceAddressPrefixes": ["0.0.0.0/0"], "destinationPortRanges": ["443", "22"]}, True),
+        ({"sourceAddressPrefix": "Internet", "destinationPortRange": "443"}, False),
+        ({"sourceAddressPrefix": "VirtualNetwork", "destinationPortRange": "*"}, False),
+        ({"sourceAddressPrefix": "Internet", "destinationPortRange": "*", "access": "Deny"}, False),
+    ],
+)
+def test_azure_network_security_rules(rule, public):
+    full = {"name": "r", "direction": "Inbound", "access": "Allow", "protocol": "Tcp", **rule}
+    nsg = res("nsg", "azure-native:network:NetworkSecurityGroup", {"securityRules": [full]})
+    assert bool(run(RULE, with_(AZURE, nsg))) is public
+    one = res("one", "azure-native:network:SecurityRule", full)
+    assert bool(run(RULE, with_(AZURE, one))) is public

@@ -136,3 +136,35 @@ def test_workspace_needs_cmk_cluster():
         "logs",
         "no Log Analytics cluster with a customer-managed key",
     )
+
+
+def test_launch_templates_and_secure_strings_set_the_keys_of_what_they_create():
+    lt = "aws:ec2/launchTemplate:LaunchTemplate"
+    good = {"blockDeviceMappings": [{"ebs": {"encrypted": "true", "kmsKeyId": KEY}}], "tags": T}
+    assert run(RULE, with_(AWS, res("lt", lt, good))) == []
+    bad = {"blockDeviceMappings": [{"deviceName": "/dev/sdf", "ebs": {"encrypted": "false"}}], "tags": T}
+    found = run(RULE, with_(AWS, res("lt", lt, bad)))
+    assert [m for _, m in found] == [
+        "`blockDeviceMappings.0.ebs.encrypted` is not true",
+        "`blockDeviceMappings.0.ebs.kmsKeyId` is not set: the data would be encrypted with a "
+        "provider-managed key",
+    ]
+    ssm = "aws:ssm/parameter:Parameter"
+    assert run(RULE, with_(AWS, res("p", ssm, {"type": "String", "tags": T}))) == []
+    only(
+        run(RULE, with_(AWS, res("p", ssm, {"type": "SecureString", "keyId": "alias/aws/ssm", "tags": T}))),
+        "p",
+        "is the AWS-managed key 'alias/aws/ssm'",
+    )
+
+
+def test_scale_sets_msk_and_memorydb():
+    vmss = res(
+        "vmss",
+        "azure-native:compute:VirtualMachineScaleSet",
+        {"virtualMachineProfile": {"storageProfile": {"osDisk": {"managedDisk": {}}}}, "tags": T},
+    )
+    only(run(RULE, with_(AZURE, vmss)), "vmss", "`virtualMachineProfile.storageProfile.osDisk.managedDisk")
+    msk = res("k", "aws:msk/cluster:Cluster", {"tags": T})
+    only(run(RULE, with_(AWS, msk)), "k", "encryptionAtRestKmsKeyArn")
+    only(run(RULE, with_(AWS, res("m", "aws:memorydb/cluster:Cluster", {"tags": T}))), "m", "`kmsKeyArn`")

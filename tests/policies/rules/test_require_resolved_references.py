@@ -88,3 +88,17 @@ def test_geo_copy_of_an_inheriting_resource_goes_to_its_groups_pair():
     rg.raw["location"] = "brazilsoutheast"
     [(_, message)] = messages(RULE, graph(rg, store), ALLOWED)
     assert "'brazilsoutheast' has no known paired region, so the copy's location cannot be judged" in message
+
+
+def test_s3_urls_bucket_locations_and_named_profiles_resolve_in_the_stack():
+    bucket = res("aws:s3/bucketV2:BucketV2", "b", {"bucket": "own-etl"})
+    job = res("aws:glue/job:Job", "j", {"command": {"scriptLocation": "s3://own-etl/job.py"}})
+    build = res("aws:codebuild/project:Project", "p", {"artifacts": {"type": "S3", "location": "own-etl"}})
+    assert messages(RULE, graph(bucket, job, build), ALLOWED) == []
+    artifacts = {"artifacts": {"type": "S3", "location": "us-drop"}}
+    outside = res("aws:codebuild/project:Project", "p", artifacts)
+    flow = res("aws:appflow/flow:Flow", "f", {"destinationFlowConfigLists": [{"connectorProfileName": "crm-x"}]})
+    found = messages(RULE, graph(bucket, outside, flow), ALLOWED)
+    assert len(found) == 2 and all("neither a resource of this stack" in m for _, m in found)
+    prof = res("aws:appflow/connectorProfile:ConnectorProfile", "cp", {"name": "crm-x"})
+    assert messages(RULE, graph(bucket, prof, flow), ALLOWED) == []

@@ -193,3 +193,20 @@ def test_identity_center_permission_sets():
         refs={"permissionSetArn": "ps"},
     )
     only(run(RULE, with_(AWS, ps, ref)), "ps", "customer-managed policy 'missing' is not in this stack")
+
+
+def test_policy_attachments_exclusive_is_a_path():
+    extra = res(
+        "db-admin-extra",
+        "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        {
+            "roleName": "db-admin",
+            "policyArns": [
+                "arn:aws:iam::aws:policy/AmazonRDSFullAccess",
+                "arn:aws:iam::aws:policy/IAMFullAccess",
+            ],
+        },
+        refs={"roleName": "db-admin"},
+    )
+    found = run(RULE, with_(AWS, extra))
+    assert found and found[0][0] == "db-admin" and "access rights" in found[0][1]
