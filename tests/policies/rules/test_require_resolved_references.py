@@ -97,7 +97,8 @@ def test_s3_urls_bucket_locations_and_named_profiles_resolve_in_the_stack():
     assert messages(RULE, graph(bucket, job, build), ALLOWED) == []
     artifacts = {"artifacts": {"type": "S3", "location": "us-drop"}}
     outside = res("aws:codebuild/project:Project", "p", artifacts)
-    flow = res("aws:appflow/flow:Flow", "f", {"destinationFlowConfigLists": [{"connectorProfileName": "crm-x"}]})
+    dest = {"destinationFlowConfigLists": [{"connectorProfileName": "crm-x"}]}
+    flow = res("aws:appflow/flow:Flow", "f", dest)
     found = messages(RULE, graph(bucket, outside, flow), ALLOWED)
     assert len(found) == 2 and all("neither a resource of this stack" in m for _, m in found)
     prof = res("aws:appflow/connectorProfile:ConnectorProfile", "cp", {"name": "crm-x"})
