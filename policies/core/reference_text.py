@@ -285,6 +285,9 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
         if found := _host_token(bare, principal, dest_key):
             out.append(found)
         return
+    seen = {v for k, v, _ in out if k == "host"}
     for tok in _TOKEN_SPLIT.split(bare):  # each token of a connection string, list or command line
         if "." in tok and "/" not in tok and (found := _host_token(tok, principal, dest_key)):
-            out.append(found)
+            if found[1] not in seen:
+                seen.add(found[1])
+                out.append(found)
