@@ -10,9 +10,10 @@ import ipaddress
 from typing import Any
 
 from policies.core.helpers import linked
+from policies.core.iam.statements import as_list, conditions
 from policies.core.pia_types import AWS_API_STORES
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 _PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 _PAB_FIELDS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -204,6 +205,65 @@ def _msk(r: ResourceView, graph: StackGraph) -> list[str]:
     return [] if kind in (None, "DISABLED") else [f"broker public access is {kind!r}; keep it DISABLED"]
 
 
+# Resource policies of stores reached through the AWS API (and of buckets and file systems): an Allow to
+# anyone is a public endpoint, unless a condition pins the caller's account, organisation, source or network.
+RESOURCE_POLICIES: dict[str, str] = {
+    "aws:sqs/queue:Queue": "policy",
+    "aws:sqs/queuePolicy:QueuePolicy": "policy",
+    "aws:sns/topic:Topic": "policy",
+    "aws:sns/topicPolicy:TopicPolicy": "policy",
+    "aws:secretsmanager/secret:Secret": "policy",
+    "aws:secretsmanager/secretPolicy:SecretPolicy": "policy",
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": "policy",
+    "aws:backup/vaultPolicy:VaultPolicy": "policy",
+    "aws:glacier/vault:Vault": "accessPolicy",
+    "aws:s3/bucketPolicy:BucketPolicy": "policy",
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": "policy",
+    "aws:dynamodb/resourcePolicy:ResourcePolicy": "policy",
+    "aws:kinesis/resourcePolicy:ResourcePolicy": "policy",
+}
+_PINNING = frozenset(
+    {
+        "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
+        "aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths",
+        "aws:sourcevpc", "aws:sourcevpce", "aws:userid", "kms:calleraccount",
+    }
+)
+
+
+def _anyone(stmt: dict[str, Any]) -> bool:
+    p = stmt.get("Principal")
+    values = as_list(p) if not isinstance(p, dict) else [v for val in p.values() for v in as_list(val)]
+    return "NotPrincipal" in stmt or "*" in values
+
+
+def _pinned(stmt: dict[str, Any]) -> bool:
+    """A condition on who calls or from where, with a concrete value (not a wildcard); IfExists does not
+    pin (a caller without the key passes)."""
+    return any(
+        key in _PINNING and not op.endswith("IfExists") and values and "*" not in values
+        for op, block in conditions(stmt).items()
+        for key, values in block.items()
+    )
+
+
+def _resource_policy(r: ResourceView, graph: StackGraph) -> list[str]:
+    fld = RESOURCE_POLICIES[r.type]
+    if r.input(fld) is None:
+        return []
+    doc, err = json_document(r.input(fld))
+    if err:
+        what = "unknown during preview" if err == "unknown" else err
+        return [f"`{fld}` is {what}, so who it lets in cannot be judged (fail closed)"]
+    stmts = doc.get("Statement") if isinstance(doc, dict) else None
+    return [
+        f"`{fld}` statement {s.get('Sid') or i} allows anyone (Principal '*') without a condition pinning "
+        "the caller's account, organisation or source"
+        for i, s in enumerate(as_list(stmts))
+        if isinstance(s, dict) and s.get("Effect") == "Allow" and _anyone(s) and not _pinned(s)
+    ]
+
+
 def _shared_with_all(fld: str, what: str):
     return lambda r, g: (
         [f"the {what} is shared with everyone (`{fld}` contains 'all')"]
@@ -272,7 +332,8 @@ CHECKS = {
     ),
 }
 _IAM_ONLY = (
-    "reached only through the AWS API with IAM (no network endpoint of its own); judged by the IAM rules"
+    "reached only through the AWS API with IAM (no network endpoint of its own); its resource policy is "
+    "judged (no Allow to anyone without a pinning condition)"
 )
 _VPC_ONLY = (
     "lives only inside a VPC (no public endpoint exists); reachability is judged on its security groups"
@@ -308,6 +369,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     for t, judge in CHECKS.items():
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in judge(r, graph))
+    for r in graph.by_type(*RESOURCE_POLICIES):
+        out.extend((r.urn, m) for m in _resource_policy(r, graph))
     return out
 
 

@@ -1,5 +1,7 @@
 """disallow-public-data-access: endpoints, world-open data ports, public IPs, public snapshots and images."""
 
+import json
+
 import pytest
 from ruletest import base, only, patch, res, run, with_
 
@@ -196,3 +198,36 @@ def test_azure_network_security_rules(rule, public):
     assert bool(run(RULE, with_(AZURE, nsg))) is public
     one = res("one", "azure-native:network:SecurityRule", full)
     assert bool(run(RULE, with_(AZURE, one))) is public
+
+
+@pytest.mark.parametrize(
+    ("stmt", "public"),
+    [
+        ({"Effect": "Allow", "Principal": "*", "Action": "sqs:ReceiveMessage"}, True),
+        ({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "sqs:*"}, True),
+        ({"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sqs:*"}, True),
+        (
+            {
+                "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                "Condition": {"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}},
+            },
+            True,
+        ),
+        (
+            {
+                "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::corpus-audit"}},
+            },
+            False,
+        ),
+        ({"Effect": "Deny", "Principal": "*", "Action": "sqs:*"}, False),
+        (
+            {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage"},
+            False,
+        ),
+    ],
+)
+def test_resource_policies_that_let_anyone_in(stmt, public):
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [stmt]})
+    qp = res("qp", "aws:sqs/queuePolicy:QueuePolicy", {"queueUrl": "https://q", "policy": policy})
+    assert bool(run(RULE, with_(AWS, qp))) is public
