@@ -222,7 +222,7 @@ def test_azure_network_security_rules(rule, public):
         ),
         ({"Effect": "Deny", "Principal": "*", "Action": "sqs:*"}, False),
         (
-            {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage"},
+            {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:Send*"},
             False,
         ),
     ],
