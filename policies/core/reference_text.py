@@ -287,7 +287,7 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
         return
     seen = {v for k, v, _ in out if k == "host"}
     for tok in _TOKEN_SPLIT.split(bare):  # each token of a connection string, list or command line
-        if "." in tok and "/" not in tok and (found := _host_token(tok, principal, dest_key)):
-            if found[1] not in seen:
-                seen.add(found[1])
-                out.append(found)
+        found = _host_token(tok, principal, dest_key) if "." in tok and "/" not in tok else None
+        if found and found[1] not in seen:
+            seen.add(found[1])
+            out.append(found)
