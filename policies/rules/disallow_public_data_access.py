@@ -11,7 +11,7 @@ from typing import Any
 
 from policies.core.helpers import linked
 from policies.core.iam.statements import as_list, conditions
-from policies.core.pia_types import AWS_API_STORES
+from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
@@ -264,6 +264,10 @@ def _resource_policy(r: ResourceView, graph: StackGraph) -> list[str]:
     ]
 
 
+def _in_vpc(r: ResourceView, graph: StackGraph) -> list[str]:
+    return [] if r.input("vpcOptions") else ["the domain has no `vpcOptions`: it would get a public endpoint"]
+
+
 def _shared_with_all(fld: str, what: str):
     return lambda r, g: (
         [f"the {what} is shared with everyone (`{fld}` contains 'all')"]
@@ -288,9 +292,9 @@ CHECKS = {
     "azure-native:network:SecurityRule": lambda r, g: (
         [f"the rule lets {hit} in"] if (hit := _nsg_rule(dict(r.inputs))) else []
     ),
-    "aws:opensearch/domain:Domain": lambda r, g: (
-        [] if r.input("vpcOptions") else ["the domain has no `vpcOptions`: it would get a public endpoint"]
-    ),
+    "aws:opensearch/domain:Domain": _in_vpc,
+    "aws:elasticsearch/domain:Domain": _in_vpc,
+    "aws:redshiftserverless/workgroup:Workgroup": _field("publiclyAccessible", (False,), absent_ok=True),
     "azure-native:storage:StorageAccount": _both(
         _field("publicNetworkAccess", ("Disabled",)), _field("allowBlobPublicAccess", (False,))
     ),
@@ -352,9 +356,13 @@ NOT_APPLICABLE: dict[str, str] = {
             "aws:elasticache/replicationGroup:ReplicationGroup",
             "aws:elasticache/serverlessCache:ServerlessCache",
             "aws:memorydb/cluster:Cluster",
+            "aws:docdb/elasticCluster:ElasticCluster",
+            "aws:dax/cluster:Cluster",
+            *FSX_FILE_SYSTEMS,
         )
     },
     "azure-native:sql:Database": "reachable only through its server, judged there",
+    "aws:redshiftserverless/namespace:Namespace": "reachable only through its workgroup, judged there",
     "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",
     "azure-native:keyvault:Key": "reachable only through its vault, judged there",
     "azure-native:dataprotection:BackupVault": "has no data-plane endpoint; restores go through ARM",

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
-from policies.core.pia_types import PIA_DATA_STORES
+from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
@@ -257,6 +257,17 @@ CHECKS: dict[str, Judge] = {
     "azure-native:compute:VirtualMachine": _azure_vm,
     "azure-native:compute:VirtualMachineScaleSet": _azure_vmss,
     "aws:memorydb/cluster:Cluster": _key("kmsKeyArn"),
+    "aws:elasticsearch/domain:Domain": _key("encryptAtRest.kmsKeyId", flag="encryptAtRest.enabled"),
+    "aws:redshiftserverless/namespace:Namespace": _key("kmsKeyId"),
+    "aws:docdb/elasticCluster:ElasticCluster": _key("kmsKeyId"),
+    "aws:keyspaces/table:Table": _key(
+        "encryptionSpecification.kmsKeyIdentifier",
+        flag="encryptionSpecification.type",
+        flag_value="CUSTOMER_MANAGED_KMS_KEY",
+    ),
+    "aws:timestreamwrite/database:Database": _key("kmsKeyId"),
+    "aws:dax/cluster:Cluster": _none("DAX encrypts at rest only with an AWS-owned key"),
+    **{t: _key("kmsKeyId") for t in FSX_FILE_SYSTEMS},
     "aws:msk/cluster:Cluster": _key("encryptionInfo.encryptionAtRestKmsKeyArn"),
     "azure-native:servicebus:Namespace": _key(
         "encryption.keyVaultProperties.0.keyName",
@@ -288,6 +299,13 @@ CHECKS: dict[str, Judge] = {
 CONFIGURES: dict[str, Judge] = {
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
+    "azure-native:sql:TransparentDataEncryption": lambda r, g, k: (
+        [unknown_message("state", "whether the database is encrypted")]
+        if is_unknown(r.input("state"))
+        else ["`state` is 'Disabled': the database's data is not encrypted at rest"]
+        if r.input("state") == "Disabled"
+        else []
+    ),
 }
 # Stores whose encryption lives elsewhere: key material itself, containers of an encrypted account/server.
 EXEMPT: dict[str, str] = {
@@ -298,6 +316,8 @@ EXEMPT: dict[str, str] = {
     "azure-native:keyvault:ManagedHsm": "holds the controller's keys, not data encrypted with them",
     "azure-native:storage:BlobContainer": "is encrypted by its storage account's key",
     "azure-native:sql:Database": "is encrypted by its server's TDE protector",
+    "aws:redshiftserverless/workgroup:Workgroup": "computes over its namespace's data, encrypted with the "
+    "namespace's key",
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies.core.pia_types import AWS_API_STORES
+from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, get_path, is_unknown, unknown_message
 
@@ -133,8 +133,10 @@ def _web(v: ResourceView) -> list[str]:
     return (
         _equals(v, "siteConfig.minTlsVersion", ("1.2", "1.3"))
         + _equals(v, "httpsOnly", (True,))
-        # FTP deployment in plain text carries the app's content and credentials without TLS
+        # FTP deployment in plain text carries the app's content and credentials without TLS; the SCM (Kudu)
+        # endpoint serves the app's files
         + _equals(v, "siteConfig.ftpsState", ("FtpsOnly", "Disabled"), default_ok=True)
+        + _equals(v, "siteConfig.scmMinTlsVersion", ("1.2", "1.3"), default_ok=True)
     )
 
 
@@ -222,6 +224,23 @@ CHECKS: dict[str, Any] = {
     "azure-native:web:WebApp": _web,
     "azure-native:web:WebAppSlot": _web,
     "azure-native:network:ApplicationGateway": _appgw,
+    "aws:elasticsearch/domain:Domain": lambda v: (
+        _equals(v, "domainEndpointOptions.enforceHttps", (True,))
+        + _equals(v, "domainEndpointOptions.tlsSecurityPolicy", ("Policy-Min-TLS-1-2-2019-07",))
+    ),
+    "aws:dax/cluster:Cluster": lambda v: _equals(v, "clusterEndpointEncryptionType", ("TLS",)),
+    "aws:apigateway/restApi:RestApi": lambda v: (
+        []
+        if v.input("disableExecuteApiEndpoint") is True
+        else _equals(v, "securityPolicy", tuple(sorted(APIGW_POLICIES)))
+    ),
+    "aws:redshiftserverless/workgroup:Workgroup": lambda v: [
+        "config parameter `require_ssl` is false: clients may connect without TLS"
+        for p in v.input("configParameters") or []
+        if isinstance(p, dict)
+        and p.get("parameterKey") == "require_ssl"
+        and str(p.get("parameterValue")).lower() == "false"
+    ],
     "aws:opensearch/domain:Domain": lambda v: (
         _equals(v, "domainEndpointOptions.enforceHttps", (True,))
         + _equals(
@@ -286,6 +305,12 @@ TLS_ELSEWHERE: dict[str, str] = {
         )
     },
     "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",
+    "aws:redshiftserverless/namespace:Namespace": "reached through its workgroup, judged there",
+    "aws:docdb/elasticCluster:ElasticCluster": "elastic clusters accept TLS connections only",
+    "aws:keyspaces/table:Table": _AWS_API,
+    "aws:timestreamwrite/database:Database": _AWS_API,
+    **{t: "SMB/NFS/Lustre in the VPC; encryption in transit per protocol (SMB 3 encryption, NFS over TLS)"
+       for t in FSX_FILE_SYSTEMS},
     "azure-native:dbforpostgresql:Server": "TLS 1.2 is the service minimum (ssl_min_protocol_version)",
     "azure-native:dbformysql:Server": "TLS 1.2 minimum is the service default (tls_version server parameter)",
 }

@@ -162,3 +162,21 @@ def test_plaintext_still_accepted():
 def test_azure_database_server_parameters(name, value, ok):
     for t in ("azure-native:dbforpostgresql:Configuration", "azure-native:dbformysql:Configuration"):
         assert (one(t, {"configurationName": name, "value": value}) == []) is ok
+
+
+def test_other_endpoints_that_accept_old_tls():
+    api = "aws:apigateway/restApi:RestApi"
+    assert one(api, {"securityPolicy": "TLS_1_2"}) == []
+    assert one(api, {"disableExecuteApiEndpoint": True}) == []
+    assert one(api, {"securityPolicy": "TLS_1_0"})[0][1].startswith("`securityPolicy` is 'TLS_1_0'")
+    assert one(api, {})[0][1].startswith("`securityPolicy` is None")
+    assert one("aws:dax/cluster:Cluster", {"clusterEndpointEncryptionType": "NONE"}) == [
+        ("x", "`clusterEndpointEncryptionType` is 'NONE'; expected 'TLS'")
+    ]
+    web = {"httpsOnly": True, "siteConfig": {"minTlsVersion": "1.2", "scmMinTlsVersion": "1.0"}}
+    assert one("azure-native:web:WebApp", web) == [
+        ("x", "`siteConfig.scmMinTlsVersion` is '1.0'; expected '1.2' or '1.3'")
+    ]
+    wg = "aws:redshiftserverless/workgroup:Workgroup"
+    off = {"configParameters": [{"parameterKey": "require_ssl", "parameterValue": "false"}]}
+    assert len(one(wg, off)) == 1 and one(wg, {}) == []
