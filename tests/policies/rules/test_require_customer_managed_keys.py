@@ -187,7 +187,8 @@ def test_stores_under_other_resource_types(type_, inputs, fragment):
     assert found and all(n == "s" for n, _ in found) and any(fragment in m for _, m in found), found
     good = {**inputs, "kmsKeyId": KEY, "kmsKeyArn": KEY, "tags": T}
     if type_ == "aws:keyspaces/table:Table":
-        good = {"encryptionSpecification": {"type": "CUSTOMER_MANAGED_KMS_KEY", "kmsKeyIdentifier": KEY}, "tags": T}
+        spec = {"type": "CUSTOMER_MANAGED_KMS_KEY", "kmsKeyIdentifier": KEY}
+        good = {"encryptionSpecification": spec, "tags": T}
     if type_ == "aws:elasticsearch/domain:Domain":
         good = {"encryptAtRest": {"enabled": True, "kmsKeyId": KEY}, "tags": T}
     if type_ != "aws:dax/cluster:Cluster":
