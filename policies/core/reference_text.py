@@ -39,6 +39,7 @@ _IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _ANY_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}\.?$", re.I)
 # Tokens of a string that may each be a host: connection strings (`Server=tcp:h,1433;…`), host:port lists
 # (`b-1.x:9092,b-2.x:9092`), command lines. A scheme-like prefix (`tcp:`) and a port are not part of the host.
+_RELATIVE_URL = re.compile(r"(?<![:/\w])//((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?=[/:?#\s\"',;)]|$)", re.I)
 _TOKEN_SPLIT = re.compile(r"[\s;,=()\"'<>|]+")
 _TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
 _PORT = re.compile(r":\d{1,5}$")
@@ -256,6 +257,9 @@ def _host_token(tok: str, principal: bool, dest_key: bool) -> tuple[str, str, bo
 
 
 def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, bool]]) -> None:
+    if "//" in s:  # a protocol-relative URL (`//host/path`): the scheme is the page's, the host a destination
+        for m in _RELATIVE_URL.finditer(s):
+            out.append(("host", m.group(1).lower().rstrip("."), principal))
     if "ubscriptions/" in s or "UBSCRIPTIONS/" in s:
         for m in _AZURE_ID.finditer(s):
             out.append(("azure-id", m.group(0).rstrip("/"), False))

@@ -104,6 +104,13 @@ def _skipped(key: str, value: Any, top: bool) -> bool:
 # custom/user data).
 # Fields that name another resource by its physical name, the way only that resource's inputs say where data
 # goes (an AppFlow connector profile holds the SaaS instance URL): key -> the type it must be in the stack.
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+_GUID_KEY = re.compile(r"(?i)(workspace|instrumentationkey|customerid)")
+# Types whose GUID outputs other resources send data to, and those outputs.
+GUID_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "azure-native:operationalinsights:Workspace": ("customerId",),
+    "azure-native:applicationinsights:Component": ("instrumentationKey", "appId"),
+}
 NAMED_REFS: dict[str, str] = {"connectorProfileName": "aws:appflow/connectorProfile:ConnectorProfile"}
 _B64_KEYS = frozenset({"userData", "customData"})
 
@@ -210,15 +217,20 @@ class _Recorder:
         if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
         target = NAMED_REFS.get(key)
+        named = None
         if target is not None:  # a resource named by its physical name: only the stack can place it
-            self.group(path, (("named", f"{target}|{s}", False),))
+            named = ("named", f"{target}|{s}", False)
+        elif len(s) == 36 and _GUID_KEY.search(key) and _GUID.match(s):
+            named = ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID
+        if named is not None:
+            self.group(path, (named,))
         decoded = decoded_text(s)
         if decoded is not None:  # base64 or URL-encoded: what it stands for is scanned too
             self.string(decoded, f"{path}(decoded)", key, principal)
         plan = text_plan(s, region_key, bucket_key, dest_key, principal)
         if plan is None:
             # nothing here under this key, wherever it occurs
-            if key and not key.endswith("Base64") and decoded is None:
+            if key and not key.endswith("Base64") and decoded is None and named is None:
                 if len(QUIET) >= QUIET_MAX:
                     QUIET.clear()
                 QUIET.add((s, key, principal))

@@ -12,7 +12,7 @@ from pulumi_policy.proxy import _DictProxy
 
 from policies.core.destinations import azure_modules, region_of
 from policies.core.location import allowed, effective_location, region_verdict
-from policies.core.references import BUCKET_TYPES, NAMED_REFS, Ref, iter_strings
+from policies.core.references import BUCKET_TYPES, GUID_OUTPUTS, NAMED_REFS, Ref, iter_strings
 from policies.core.rule import RuleContext
 from policies.core.view import ResourceView, StackGraph
 
@@ -49,6 +49,9 @@ class GraphIndex:
             src = _source(r)
             if r.type in named and isinstance(r.input("name"), str):
                 self.by_key.setdefault(f"named:{r.type}|{r.input('name')}", r)
+            for k in GUID_OUTPUTS.get(r.type, ()):
+                if isinstance(v := r.input(k), str):
+                    self.by_key.setdefault(f"guid:{v.lower()}", r)
             if r.cloud == "aws":
                 arn = r.input("arn")
                 if isinstance(arn, str):
@@ -74,8 +77,8 @@ class GraphIndex:
 
     def find(self, ref: Ref) -> ResourceView | None:
         v = ref.value
-        if ref.kind == "named":
-            return self.by_key.get(f"named:{v}")
+        if ref.kind in ("named", "guid"):
+            return self.by_key.get(f"{ref.kind}:{v}")
         if ref.kind in ("bucket", "region"):  # a bucket-shaped `location` (CodeBuild artifacts) too
             return self.by_key.get(f"bucket:{v}")
         if ref.kind == "arn":

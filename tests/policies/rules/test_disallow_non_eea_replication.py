@@ -233,3 +233,9 @@ def test_cross_region_inference_profiles_are_judged_by_their_geography(model, wh
     assert len(found) == 1 and why in found[0]
     plain = res("aws:bedrock/agentAgent:AgentAgent", "a", {"foundationModel": "anthropic.claude-v2:1"})
     assert messages(RULE, plain, ALLOWED) == []
+
+
+def test_protocol_relative_urls_name_their_host():
+    found = messages(RULE, _env(UPLOAD="//uploads.exfil-host.net/in"), ALLOWED)
+    assert found and "sends to uploads.exfil-host.net" in found[0]
+    assert messages(RULE, _env(P="https://vlaanderen.be/a//b.c", Q="dir//file.txt"), ALLOWED) == []

@@ -103,3 +103,18 @@ def test_s3_urls_bucket_locations_and_named_profiles_resolve_in_the_stack():
     assert len(found) == 2 and all("neither a resource of this stack" in m for _, m in found)
     prof = res("aws:appflow/connectorProfile:ConnectorProfile", "cp", {"name": "crm-x"})
     assert messages(RULE, graph(bucket, prof, flow), ALLOWED) == []
+
+
+def test_workspaces_named_by_guid_resolve_to_the_stacks_own():
+    guid = "8d1f0c4e-2b7a-4e3d-9c6f-1a2b3c4d5e6f"
+    cg = res(
+        "azure-native:containerinstance:ContainerGroup",
+        "cg",
+        {"location": "westeurope", "diagnostics": {"logAnalytics": {"workspaceId": guid}}},
+    )
+    found = messages(RULE, graph(cg), ALLOWED)
+    assert len(found) == 1 and f"refers to '{guid}', which is neither" in found[0][1]
+    ws = res(WORKSPACE, "law", {"location": "westeurope", "customerId": guid})
+    assert messages(RULE, graph(ws, cg), ALLOWED) == []
+    far = res(WORKSPACE, "law", {"location": "eastus", "customerId": guid})
+    assert "outside the EEA" in messages(RULE, graph(far, cg), ALLOWED)[0][1]
