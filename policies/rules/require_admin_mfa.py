@@ -45,13 +45,14 @@ def _aws(p: AwsPrincipal) -> list[str]:
     return out
 
 
-def _azure(graph: StackGraph) -> list[str]:
+def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
     why = []
+    recorded = {str(e.get("principal", "")).lower() for e in entries}  # break-glass: excluded on purpose
     admins = frozenset(
         str(a.input("principalId")).lower()
         for a in graph.by_type(*ROLE_GRANTS)
         if isinstance(a.input("principalId"), str)
-    )
+    ) - recorded
     for p in graph.by_type(CA_POLICY):
         problem = ca_problem(p, admins)
         if problem is None:
@@ -77,7 +78,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             continue
         out.extend((p.view.urn, m) for m in _aws(p))
     if any(r.type in AZURE_DATA_STORES for r in graph.resources):
-        out.extend(("", m) for m in _azure(graph))
+        out.extend(("", m) for m in _azure(graph, entries))
     return out
 
 

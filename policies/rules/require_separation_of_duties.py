@@ -82,7 +82,9 @@ def _aws(p: AwsPrincipal, roles: list[AwsPrincipal]) -> list[str]:
     return out
 
 
-def _azure(graph: StackGraph) -> list[tuple[str, str]]:
+def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
+    """Functions per Entra principal (assignments, directory roles, nested groups); a break-glass principal
+    recorded in the PIA record (by object id) is excluded, as on AWS."""
     held: dict[str, set[str]] = {}
     uses: dict[str, bool] = {}
     first: dict[str, str] = {}
@@ -118,6 +120,8 @@ def _azure(graph: StackGraph) -> list[tuple[str, str]]:
     using = {k: {"use"} for k, v in uses.items() if v}
     inherit_through_groups(graph, using, {})  # key use passes to members too
     for key, fns in held.items():
+        if key in recorded:
+            continue
         if len(fns) > 1:
             out.append(
                 (
@@ -146,7 +150,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     roles = [p for p in people if p.kind == "role"]
     out = [(p.view.urn, m) for p in judged for m in _aws(p, roles)]
     out.extend(key_findings(graph, judged))
-    out.extend(_azure(graph))
+    out.extend(_azure(graph, {str(e.get("principal", "")).lower() for e in entries}))
     return out
 
 
