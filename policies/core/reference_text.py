@@ -137,6 +137,12 @@ TLDS = frozenset(
 )
 
 
+# Two-letter name endings that are file extensions more often than country domains in a program's inputs.
+FILE_EXTENSIONS = frozenset(
+    ["py", "js", "ts", "gz", "md", "sh", "rs", "go", "cs", "rb", "pl", "pm", "db", "so", "cc", "hh", "mm", "ps", "xz", "bz", "tf", "kt", "hs", "ex", "el", "vb", "fs", "ml", "nc", "ai", "h5", "lz", "id", "ko", "mo", "po", "rc", "ui", "am", "ac"]
+)
+
+
 # Necessary conditions of _CLOUD_HOST and _AWS_REGION, cheap to test first (tests/policies hold them to it):
 # a cloud suffix after a dot, with _CLOUD_HOST's flags (every `azure…` suffix starts with `azure`; `on.aws`,
 # `api.aws` end in `.aws`); a region's direction word (north, …, southwest, de-east) ends in h, l or t before
@@ -249,9 +255,10 @@ def _host_token(tok: str, principal: bool, dest_key: bool) -> tuple[str, str, bo
     if _IP.match(t) or (dest_key and _ANY_HOST.match(t)):
         return ("host", t, False)  # an IP anywhere; any host in a destination field
     m = _BARE_HOST.match(t)
-    # a listed TLD; or any two-letter (country) TLD under at least two more labels (`collector.exfil.sh`),
-    # which file names (`deploy.sh`, `main.rs`) do not have
-    if m and (m.group(1) in TLDS or (len(m.group(1)) == 2 and t.count(".") >= 2)):
+    # a listed TLD; or any other two-letter (country) TLD under at least two more labels (`collector.exfil.me`)
+    # that is not also a file extension (`gunicorn.conf.py`, `jquery.min.js`, `dump.sql.gz`)
+    tld = m.group(1) if m else ""
+    if m and (tld in TLDS or (len(tld) == 2 and tld not in FILE_EXTENSIONS and t.count(".") >= 2)):
         return ("host", t, principal or _service_name(t))
     return None
 

@@ -188,7 +188,7 @@ def _env(**variables):
         ("db.exfil-host.net:5432", "db.exfil-host.net"),  # host:port, no scheme
         ("Server=tcp:sql.exfil-host.net,1433;Initial Catalog=x", "sql.exfil-host.net"),  # connection string
         ("b-1.exfil-host.net:9092,b-2.exfil-host.net:9092", "b-1.exfil-host.net"),  # broker list
-        ("collector.exfil.sh", "collector.exfil.sh"),  # a two-letter TLD the list does not hold
+        ("collector.exfil.me", "collector.exfil.me"),  # a two-letter TLD the list does not hold
         ("https%3A%2F%2Fhooks.exfil-host.net%2Fin", "hooks.exfil-host.net"),  # URL-encoded
         ("aHR0cHM6Ly9ob29rcy5leGZpbC1ob3N0Lm5ldC9pbg==", "hooks.exfil-host.net"),  # base64
     ],
