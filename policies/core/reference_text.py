@@ -139,7 +139,11 @@ TLDS = frozenset(
 
 # Two-letter name endings that are file extensions more often than country domains in a program's inputs.
 FILE_EXTENSIONS = frozenset(
-    ["py", "js", "ts", "gz", "md", "sh", "rs", "go", "cs", "rb", "pl", "pm", "db", "so", "cc", "hh", "mm", "ps", "xz", "bz", "tf", "kt", "hs", "ex", "el", "vb", "fs", "ml", "nc", "ai", "h5", "lz", "id", "ko", "mo", "po", "rc", "ui", "am", "ac"]
+    [
+        "py", "js", "ts", "gz", "md", "sh", "rs", "go", "cs", "rb", "pl", "pm", "db", "so", "cc", "hh",
+        "mm", "ps", "xz", "bz", "tf", "kt", "hs", "ex", "el", "vb", "fs", "ml", "nc", "ai", "h5", "lz",
+        "id", "ko", "mo", "po", "rc", "ui", "am", "ac",
+    ]
 )
 
 
@@ -255,8 +259,8 @@ def _host_token(tok: str, principal: bool, dest_key: bool) -> tuple[str, str, bo
     if _IP.match(t) or (dest_key and _ANY_HOST.match(t)):
         return ("host", t, False)  # an IP anywhere; any host in a destination field
     m = _BARE_HOST.match(t)
-    # a listed TLD; or any other two-letter (country) TLD under at least two more labels (`collector.exfil.me`)
-    # that is not also a file extension (`gunicorn.conf.py`, `jquery.min.js`, `dump.sql.gz`)
+    # a listed TLD; or any other two-letter (country) TLD under at least two more labels
+    # (`collector.exfil.me`) that is not also a file extension (`gunicorn.conf.py`, `jquery.min.js`, `dump.sql.gz`)
     tld = m.group(1) if m else ""
     if m and (tld in TLDS or (len(tld) == 2 and tld not in FILE_EXTENSIONS and t.count(".") >= 2)):
         return ("host", t, principal or _service_name(t))
