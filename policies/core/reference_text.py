@@ -260,7 +260,7 @@ def _host_token(tok: str, principal: bool, dest_key: bool) -> tuple[str, str, bo
         return ("host", t, False)  # an IP anywhere; any host in a destination field
     m = _BARE_HOST.match(t)
     # a listed TLD; or any other two-letter (country) TLD under at least two more labels
-    # (`collector.exfil.me`) that is not also a file extension (`gunicorn.conf.py`, `jquery.min.js`, `dump.sql.gz`)
+    # (`collector.exfil.me`) that is not also a file extension (`gunicorn.conf.py`, `dump.sql.gz`)
     tld = m.group(1) if m else ""
     if m and (tld in TLDS or (len(tld) == 2 and tld not in FILE_EXTENSIONS and t.count(".") >= 2)):
         return ("host", t, principal or _service_name(t))
