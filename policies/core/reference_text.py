@@ -43,7 +43,10 @@ _RELATIVE_URL = re.compile(r"(?<![:/\w])//((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?=[
 _TOKEN_SPLIT = re.compile(r"[\s;,=()\"'<>|]+")
 _TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
 _PORT = re.compile(r":\d{1,5}$")
-_IPV6 = re.compile(r"^\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\]?(?::\d{1,5})?$")
+# An IPv6 address standing on its own (bare, or bracketed with a port); never a piece of an ARN or a word.
+_IPV6_FIND = re.compile(
+    r"(?<![\w:.\[-])\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\]?(?::\d{1,5})?(?![\w.:-])", re.I
+)
 # A Bedrock cross-region inference profile id (`us.anthropic.claude-…-v1:0`, also inside an ARN): its prefix
 # is the geography the requests are routed across, whatever region the ARN or the provider names.
 _INFERENCE_PROFILE = re.compile(
@@ -237,9 +240,9 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
             # s3://<bucket>/…: a bucket by name (only the stack or a record can place it), not a hostname
             kind = "bucket" if m.group(1).lower() in ("s3", "s3a", "s3n") and "." not in host else "host"
             out.append((kind, host, principal))
-    if ("::" in s and s.count(":") >= 2) or s.count(":") >= 7:
-        for tok in _TOKEN_SPLIT.split(s.lower()):
-            if _IPV6.match(tok) and (ip := _ipv6(tok)):
+    if "::" in s or s.count(":") >= 7:
+        for m in _IPV6_FIND.finditer(s):
+            if ip := _ipv6(m.group(0).lower()):
                 out.append(("host", ip, False))
 
 
@@ -296,8 +299,8 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
         for m in _CONN_ACCOUNT.finditer(s):
             out.append(("host", f"{m.group(1)}.blob.{m.group(2)}".lower(), False))
     bare = low.strip().rstrip(".")
-    if "/" not in bare and not _TOKEN_SPLIT.search(bare):
-        if found := _host_token(bare, principal, dest_key):
+    if not _TOKEN_SPLIT.search(bare):  # one token: an ARN, id or path (with `/`) holds no bare host
+        if "/" not in bare and (found := _host_token(bare, principal, dest_key)):
             out.append(found)
         return
     seen = {v for k, v, _ in out if k == "host"}
