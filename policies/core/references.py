@@ -224,7 +224,8 @@ class _Recorder:
             named = ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID
         if named is not None:
             self.group(path, (named,))
-        decoded = decoded_text(s)
+        # only text that can be URL-encoded or base64 (a multiple of 4 long) is decoded
+        decoded = decoded_text(s) if "%" in s or (len(s) >= 16 and not len(s) % 4) else None
         if decoded is not None:  # base64 or URL-encoded: what it stands for is scanned too
             self.string(decoded, f"{path}(decoded)", key, principal)
         plan = text_plan(s, region_key, bucket_key, dest_key, principal)
