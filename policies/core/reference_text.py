@@ -240,7 +240,7 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
             # s3://<bucket>/…: a bucket by name (only the stack or a record can place it), not a hostname
             kind = "bucket" if m.group(1).lower() in ("s3", "s3a", "s3n") and "." not in host else "host"
             out.append((kind, host, principal))
-    if "::" in s or s.count(":") >= 7:
+    if ("::" in s or s.count(":") >= 7) and not s.startswith("arn:"):  # an ARN is one reference
         for m in _IPV6_FIND.finditer(s):
             if ip := _ipv6(m.group(0).lower()):
                 out.append(("host", ip, False))
@@ -271,7 +271,8 @@ def _host_token(tok: str, principal: bool, dest_key: bool) -> tuple[str, str, bo
 
 
 def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, bool]]) -> None:
-    if "//" in s:  # a protocol-relative URL (`//host/path`): the scheme is the page's, the host a destination
+    # a protocol-relative URL (`//host/path`): the scheme is the page's, the host a destination
+    if "//" in s and s.count("//") > s.count("://"):
         for m in _RELATIVE_URL.finditer(s):
             out.append(("host", m.group(1).lower().rstrip("."), principal))
     if "ubscriptions/" in s or "UBSCRIPTIONS/" in s:
