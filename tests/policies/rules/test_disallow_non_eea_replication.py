@@ -239,3 +239,12 @@ def test_protocol_relative_urls_name_their_host():
     found = messages(RULE, _env(UPLOAD="//uploads.exfil-host.net/in"), ALLOWED)
     assert found and "sends to uploads.exfil-host.net" in found[0]
     assert messages(RULE, _env(P="https://vlaanderen.be/a//b.c", Q="dir//file.txt"), ALLOWED) == []
+
+
+def test_every_eea_region_is_a_known_region():
+    """A region field naming no known region blocks, so no allowed region may be missing from the list."""
+    from policies.core.destinations import AZURE_REGIONS, region_of
+    from policies.core.eea import AWS_EEA_REGIONS, AZURE_EEA_REGIONS
+
+    assert AZURE_EEA_REGIONS <= AZURE_REGIONS
+    assert all(region_of(r) == ("aws", r) for r in AWS_EEA_REGIONS)
