@@ -55,7 +55,8 @@ _INFERENCE_PROFILE = re.compile(
 # A value that may be base64 (user data under a key without the `Base64` suffix, an encoded URL): decoded and
 # scanned too when it decodes to text. URL-encoded text (`https%3A%2F%2F…`) is decoded and scanned as well.
 _B64_VALUE = re.compile(r"^[A-Za-z0-9+/\n]{16,}={0,2}$")
-_CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+);.*?EndpointSuffix=([a-z0-9.]+)", re.I | re.S)
+# A storage connection string: the account, and its endpoint suffix (core.windows.net when left out).
+_CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+)(?:;(?:[^;]*;)*?EndpointSuffix=([a-z0-9.]+))?", re.I)
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # Top-level-domain labels a bare string must end in to count as a hostname (file names like main.py,
 # settings.yaml or app.handler must not): generic TLDs, EEA and common country codes, reserved names.
@@ -199,6 +200,10 @@ def text_plan(
     elif bucket_key and _BUCKET_NAME.match(s):
         pre = (("bucket", s, False),)  # an S3 bucket by name: only the stack (or a record) can place it
     found: list[tuple[str, str, bool]] = []
+    if "=" in s and "accountname=" in s.lower():  # a storage connection string (dots or not)
+        for m in _CONN_ACCOUNT.finditer(s):
+            host = f"{m.group(1)}.blob.{m.group(2) or 'core.windows.net'}".lower()
+            found.append(("host", host, False))
     if ":" in s:
         _colon(s, principal, found)
     if "." in s:
@@ -296,9 +301,6 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
             # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
             named = principal or (_service_name(host) and f"://{host}" not in low)
             out.append(("host", host, named))
-    if "accountname=" in low:
-        for m in _CONN_ACCOUNT.finditer(s):
-            out.append(("host", f"{m.group(1)}.blob.{m.group(2)}".lower(), False))
     bare = low.strip().rstrip(".")
     if not _TOKEN_SPLIT.search(bare):  # one token: an ARN, id or path (with `/`) holds no bare host
         if "/" not in bare and (found := _host_token(bare, principal, dest_key)):

@@ -111,7 +111,11 @@ GUID_OUTPUTS: dict[str, tuple[str, ...]] = {
     "azure-native:operationalinsights:Workspace": ("customerId",),
     "azure-native:applicationinsights:Component": ("instrumentationKey", "appId"),
 }
-NAMED_REFS: dict[str, str] = {"connectorProfileName": "aws:appflow/connectorProfile:ConnectorProfile"}
+STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+NAMED_REFS: dict[str, str] = {
+    "connectorProfileName": "aws:appflow/connectorProfile:ConnectorProfile",
+    "storageAccountName": STORAGE_ACCOUNT,  # Azure Files volumes (container groups), data mounts
+}
 _B64_KEYS = frozenset({"userData", "customData"})
 
 
@@ -216,7 +220,9 @@ class _Recorder:
             return
         if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
-        target = NAMED_REFS.get(key)
+        target = NAMED_REFS.get(key) or (
+            STORAGE_ACCOUNT if key == "accountName" and "azureStorageAccounts" in path else None
+        )
         named = None
         if target is not None:  # a resource named by its physical name: only the stack can place it
             named = ("named", f"{target}|{s}", False)

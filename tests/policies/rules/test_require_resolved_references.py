@@ -118,3 +118,24 @@ def test_workspaces_named_by_guid_resolve_to_the_stacks_own():
     assert messages(RULE, graph(ws, cg), ALLOWED) == []
     far = res(WORKSPACE, "law", {"location": "eastus", "customerId": guid})
     assert "outside the EEA" in messages(RULE, graph(far, cg), ALLOWED)[0][1]
+
+
+def test_storage_accounts_named_by_connection_string_or_name():
+    st = res("azure-native:storage:StorageAccount", "st", {"location": "westeurope", "name": "dosisfiles"})
+    conn = "DefaultEndpointsProtocol=https;AccountName={};AccountKey=bm90"
+    for account, found in (("dosisfiles", 0), ("partnerus", 1)):
+        app = res(
+            "azure-native:web:WebApp",
+            "app",
+            {
+                "location": "westeurope",
+                "siteConfig": {
+                    "appSettings": [{"name": "AzureWebJobsStorage", "value": conn.format(account)}],
+                    "azureStorageAccounts": {"d": {"accountName": account, "shareName": "s"}},
+                },
+            },
+        )
+        vol = {"volumes": [{"azureFile": {"storageAccountName": account, "shareName": "s"}}]}
+        cg = res("azure-native:containerinstance:ContainerGroup", "cg", {"location": "westeurope", **vol})
+        assert len(messages(RULE, graph(st, app), ALLOWED)) == 2 * found
+        assert len(messages(RULE, graph(st, cg), ALLOWED)) == found
