@@ -16,6 +16,7 @@ from policies.core.references import BUCKET_TYPES, GUID_OUTPUTS, NAMED_REFS, Ref
 from policies.core.rule import RuleContext
 from policies.core.view import ResourceView, StackGraph
 
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 _HOST_KEYS = (
     "endpoint",
     "dnsName",
@@ -43,7 +44,7 @@ class GraphIndex:
 
     def __init__(self, graph: StackGraph):
         self.by_key: dict[str, ResourceView] = {}
-        self.stack_refs = graph.by_type("pulumi:pulumi:StackReference")
+        self.stack_refs = graph.by_type(STACK_REFERENCE)
         named = frozenset(NAMED_REFS.values())
         for r in graph.resources:
             src = _source(r)
@@ -137,6 +138,13 @@ def judge_in_graph(
             return (
                 f"`{ref.path}` is {how} and computed from no resource of this stack, so where {what} "
                 "cannot be judged (fail closed); make the destination a known, non-secret value"
+            )
+        refs = [d.name for d in deps if d.type == STACK_REFERENCE]
+        if refs:  # another stack's output the gate could not read: that stack is not judged here
+            return (
+                f"`{ref.path}` is computed from stack reference {refs[0]}, whose output is unknown here, so "
+                f"where {what} cannot be judged (fail closed); record the referenced stack first or declare "
+                "the destination in stacks/records/endpoints.yaml"
             )
         return next((m for d in deps if (m := _placed(d, ref, graph, ctx, what))), None)
     idx = graph_index(graph)

@@ -139,3 +139,15 @@ def test_storage_accounts_named_by_connection_string_or_name():
         cg = res("azure-native:containerinstance:ContainerGroup", "cg", {"location": "westeurope", **vol})
         assert len(messages(RULE, graph(st, app), ALLOWED)) == 2 * found
         assert len(messages(RULE, graph(st, cg), ALLOWED)) == found
+
+
+def test_unknown_value_from_a_stack_reference_fails_closed():
+    sref = res("pulumi:pulumi:StackReference", "central", {"name": "partner/siem/prod"})
+    fn = res(
+        "aws:lambda/function:Function",
+        "fn",
+        {"environment": {"variables": {"SINK_URL": UNKNOWN}}},
+        property_dependencies={"environment": (sref.urn,)},
+    )
+    found = messages(RULE, graph(sref, fn), ALLOWED)
+    assert len(found) == 1 and "computed from stack reference central" in found[0][1]
