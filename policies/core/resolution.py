@@ -126,27 +126,35 @@ def _placed(target: ResourceView, ref: Ref, graph: StackGraph, ctx: RuleContext,
     return region_verdict(loc.cloud, loc.region or "", f"`{ref.path}` ({target.name}: {what})", allowed(ctx))
 
 
+def _from_dependencies(
+    ref: Ref, view: ResourceView, graph: StackGraph, ctx: RuleContext, what: str
+) -> str | None:
+    """An unknown or unreadable value: judged by where the resources it is computed from are."""
+    deps = graph.dependency_of(view, ref.path.split(".", 1)[0].split("(", 1)[0])
+    if not deps:
+        how = "unknown during preview" if ref.kind == "unknown" else "a secret the policy cannot read"
+        return (
+            f"`{ref.path}` is {how} and computed from no resource of this stack, so where {what} "
+            "cannot be judged (fail closed); make the destination a known, non-secret value"
+        )
+    # a stack reference without recorded outputs is a stack the gate did not record and judge (a recorded
+    # one's unknown output is a resource of that stack, judged there)
+    refs = [d.name for d in deps if d.type == STACK_REFERENCE and not isinstance(d.input("outputs"), dict)]
+    if refs:
+        return (
+            f"`{ref.path}` is computed from stack reference {refs[0]}, a stack the gate has not "
+            f"recorded, so where {what} cannot be judged (fail closed); record the referenced stack in "
+            "the same run or declare the destination in stacks/records/endpoints.yaml"
+        )
+    return next((m for d in deps if (m := _placed(d, ref, graph, ctx, what))), None)
+
+
 def judge_in_graph(
     ref: Ref, view: ResourceView, graph: StackGraph, ctx: RuleContext, what: str = "data is sent there"
 ) -> str | None:
     """A deferred reference, resolved to a resource of the stack (by recorded id/ARN/endpoint) or failing."""
     if ref.kind in ("unknown", "secret"):
-        # the value is computed from other resources: judged by where those are (property dependencies)
-        deps = graph.dependency_of(view, ref.path.split(".", 1)[0].split("(", 1)[0])
-        if not deps:
-            how = "unknown during preview" if ref.kind == "unknown" else "a secret the policy cannot read"
-            return (
-                f"`{ref.path}` is {how} and computed from no resource of this stack, so where {what} "
-                "cannot be judged (fail closed); make the destination a known, non-secret value"
-            )
-        refs = [d.name for d in deps if d.type == STACK_REFERENCE]
-        if refs:  # another stack's output the gate could not read: that stack is not judged here
-            return (
-                f"`{ref.path}` is computed from stack reference {refs[0]}, whose output is unknown here, so "
-                f"where {what} cannot be judged (fail closed); record the referenced stack first or declare "
-                "the destination in stacks/records/endpoints.yaml"
-            )
-        return next((m for d in deps if (m := _placed(d, ref, graph, ctx, what))), None)
+        return _from_dependencies(ref, view, graph, ctx, what)
     idx = graph_index(graph)
     target = idx.find(ref)
     if target is not None:

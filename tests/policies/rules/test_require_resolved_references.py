@@ -151,3 +151,5 @@ def test_unknown_value_from_a_stack_reference_fails_closed():
     )
     found = messages(RULE, graph(sref, fn), ALLOWED)
     assert len(found) == 1 and "computed from stack reference central" in found[0][1]
+    recorded = res("pulumi:pulumi:StackReference", "central", {"name": "org/x/prod", "outputs": {"ip": "1"}})
+    assert messages(RULE, graph(recorded, fn), ALLOWED) == []
