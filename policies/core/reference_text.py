@@ -141,6 +141,32 @@ TLDS = frozenset(
 )
 
 
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+GUID_KEY = re.compile(r"(?i)(workspace|instrumentationkey|customerid)")
+# Types whose GUID outputs other resources send data to, and those outputs.
+GUID_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "azure-native:operationalinsights:Workspace": ("customerId",),
+    "azure-native:applicationinsights:Component": ("instrumentationKey", "appId"),
+}
+STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+NAMED_REFS: dict[str, str] = {
+    "connectorProfileName": "aws:appflow/connectorProfile:ConnectorProfile",
+    "storageAccountName": STORAGE_ACCOUNT,  # Azure Files volumes (container groups), data mounts
+}
+
+
+def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
+    """A resource named by its physical name or GUID, which only the stack can place (None: not one)."""
+    target = NAMED_REFS.get(key) or (
+        STORAGE_ACCOUNT if key == "accountName" and "azureStorageAccounts" in path else None
+    )
+    if target is not None:
+        return ("named", f"{target}|{s}", False)
+    if len(s) == 36 and GUID_KEY.search(key) and GUID.match(s):
+        return ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID
+    return None
+
+
 # Two-letter name endings that are file extensions more often than country domains in a program's inputs.
 FILE_EXTENSIONS = frozenset(
     [

@@ -23,7 +23,15 @@ from typing import Any
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
-from policies.core.reference_text import QUIET, QUIET_MAX, decoded_text, json_doc, text_plan, yaml_doc
+from policies.core.reference_text import (
+    QUIET,
+    QUIET_MAX,
+    decoded_text,
+    json_doc,
+    named_ref,
+    text_plan,
+    yaml_doc,
+)
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
@@ -104,18 +112,6 @@ def _skipped(key: str, value: Any, top: bool) -> bool:
 # custom/user data).
 # Fields that name another resource by its physical name, the way only that resource's inputs say where data
 # goes (an AppFlow connector profile holds the SaaS instance URL): key -> the type it must be in the stack.
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-_GUID_KEY = re.compile(r"(?i)(workspace|instrumentationkey|customerid)")
-# Types whose GUID outputs other resources send data to, and those outputs.
-GUID_OUTPUTS: dict[str, tuple[str, ...]] = {
-    "azure-native:operationalinsights:Workspace": ("customerId",),
-    "azure-native:applicationinsights:Component": ("instrumentationKey", "appId"),
-}
-STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
-NAMED_REFS: dict[str, str] = {
-    "connectorProfileName": "aws:appflow/connectorProfile:ConnectorProfile",
-    "storageAccountName": STORAGE_ACCOUNT,  # Azure Files volumes (container groups), data mounts
-}
 _B64_KEYS = frozenset({"userData", "customData"})
 
 
@@ -220,14 +216,7 @@ class _Recorder:
             return
         if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
-        target = NAMED_REFS.get(key) or (
-            STORAGE_ACCOUNT if key == "accountName" and "azureStorageAccounts" in path else None
-        )
-        named = None
-        if target is not None:  # a resource named by its physical name: only the stack can place it
-            named = ("named", f"{target}|{s}", False)
-        elif len(s) == 36 and _GUID_KEY.search(key) and _GUID.match(s):
-            named = ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID
+        named = named_ref(s, key, path)
         if named is not None:
             self.group(path, (named,))
         # only text that can be URL-encoded or base64 (a multiple of 4 long) is decoded
