@@ -7,6 +7,7 @@ Never by logical (Pulumi) name. Whatever resolves to nothing blocks, naming the 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -18,73 +19,18 @@ from policies.core.rule import RuleContext
 
 AZURE_REGIONS = frozenset(
     [
-        "eastus",
-        "eastus2",
-        "westus",
-        "westus2",
-        "westus3",
-        "centralus",
-        "northcentralus",
-        "southcentralus",
-        "westcentralus",
-        "canadacentral",
-        "canadaeast",
-        "brazilsouth",
-        "brazilsoutheast",
-        "mexicocentral",
-        "chilecentral",
-        "eastasia",
-        "southeastasia",
-        "japaneast",
-        "japanwest",
-        "koreacentral",
-        "koreasouth",
-        "australiaeast",
-        "australiasoutheast",
-        "australiacentral",
-        "australiacentral2",
-        "centralindia",
-        "southindia",
-        "westindia",
-        "jioindiawest",
-        "jioindiacentral",
-        "uaenorth",
-        "uaecentral",
-        "qatarcentral",
-        "israelcentral",
-        "southafricanorth",
-        "southafricawest",
-        "newzealandnorth",
-        "indonesiacentral",
-        "malaysiawest",
-        "chinaeast",
-        "chinanorth",
-        "chinaeast2",
-        "chinanorth2",
-        "chinanorth3",
-        "usgovvirginia",
-        "usgovarizona",
-        "usgovtexas",
-        "uksouth",
-        "ukwest",
-        "switzerlandnorth",
-        "switzerlandwest",
-        "westeurope",
-        "northeurope",
-        "francecentral",
-        "francesouth",
-        "germanywestcentral",
-        "germanynorth",
-        "swedencentral",
-        "swedensouth",
-        "norwayeast",
-        "norwaywest",
-        "italynorth",
-        "polandcentral",
-        "spaincentral",
-        "austriaeast",
-        "belgiumcentral",
-        "denmarkeast",
+        "eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "northcentralus",
+        "southcentralus", "westcentralus", "canadacentral", "canadaeast", "brazilsouth",
+        "brazilsoutheast", "mexicocentral", "chilecentral", "eastasia", "southeastasia", "japaneast",
+        "japanwest", "koreacentral", "koreasouth", "australiaeast", "australiasoutheast",
+        "australiacentral", "australiacentral2", "centralindia", "southindia", "westindia",
+        "jioindiawest", "jioindiacentral", "uaenorth", "uaecentral", "qatarcentral", "israelcentral",
+        "southafricanorth", "southafricawest", "newzealandnorth", "indonesiacentral", "malaysiawest",
+        "chinaeast", "chinanorth", "chinaeast2", "chinanorth2", "chinanorth3", "usgovvirginia",
+        "usgovarizona", "usgovtexas", "uksouth", "ukwest", "switzerlandnorth", "switzerlandwest",
+        "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral",
+        "germanynorth", "swedencentral", "swedensouth", "norwayeast", "norwaywest", "italynorth",
+        "polandcentral", "spaincentral", "austriaeast", "belgiumcentral", "denmarkeast",
     ]
 )
 _AWS_REGION = re.compile(
@@ -175,9 +121,21 @@ AZURE_HOSTS: dict[str, tuple[str, ...]] = {
     ".mysql.database.azure.com": ("dbformysql",),
     ".ods.opinsights.azure.com": ("operationalinsights",),
     ".oms.opinsights.azure.com": ("operationalinsights",),
+    ".azconfig.io": ("appconfiguration",),
+    ".openai.azure.com": ("cognitiveservices",),
+    ".cognitiveservices.azure.com": ("cognitiveservices",),
+    ".service.signalr.net": ("signalrservice",),
+    ".webpubsub.azure.com": ("webpubsub",),
+    ".mongo.cosmos.azure.com": ("cosmosdb",),
+    ".table.cosmos.azure.com": ("cosmosdb",),
+    ".cassandra.cosmos.azure.com": ("cosmosdb",),
+    ".gremlin.cosmos.azure.com": ("cosmosdb",),
+    ".sql.azuresynapse.net": ("synapse",),
+    ".dev.azuresynapse.net": ("synapse",),
+    ".azure-devices.net": ("devices",),
 }
 _PRIVATE_IP = re.compile(
-    r"^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
+    r"^(0\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
 )
 _IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 
@@ -268,11 +226,15 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
     if ref.kind == "region":
         placed = region_of(ref.value)
         if placed is None:
-            return OK  # the field holds something else (a URL, a path): its references are scanned
+            return _not_a_region(ref)
         msg = region_verdict(*placed, f"`{ref.path}` ({what})", ok)
         return Outcome(msg) if msg else OK
     if ref.kind == "arn":
         return _judge_arn(ref, ok, what)
+    if ref.kind in ("named", "guid"):
+        return DEFER  # a resource named by its physical name: resolved over the stack
+    if ref.kind == "inference-profile":
+        return _judge_profile(ref, ok)
     if ref.kind == "bucket":
         e = find(endpoints, "host", f"{ref.value}.s3.amazonaws.com")
         return _endpoint_outcome(e, ref, ok) if e is not None else DEFER
@@ -282,6 +244,46 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
             return OK  # subscription scope, role/policy definitions: no place of their own
         return DEFER
     return _judge_host(ref, ok, what)
+
+
+# Where a Bedrock cross-region inference profile of a geography routes requests (AWS Bedrock documentation,
+# supported Regions for inference profiles); any other geography is outside the EEA or worldwide.
+PROFILE_REGIONS: dict[str, tuple[str, ...]] = {
+    "eu": ("eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-3"),
+}
+
+
+def _judge_profile(ref: Ref, ok: Allowed) -> Outcome:
+    regions = PROFILE_REGIONS.get(ref.value)
+    if regions is None:
+        return Outcome(
+            f"`{ref.path}` uses a {ref.value!r} cross-region inference profile: requests are processed in "
+            "regions outside the EEA; use the in-region model id"
+        )
+    msgs = [m for r in regions if (m := region_verdict("aws", r, f"`{ref.path}` (inference profile)", ok))]
+    return Outcome(f"{msgs[0]} (an {ref.value!r} profile routes across {', '.join(regions)})") if msgs else OK
+
+
+_BUCKET_SHAPE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def _not_a_region(ref: Ref) -> Outcome:
+    """A region/location field whose value is no known region. A URL, ARN or Azure id there is scanned as
+    such; `global` is the location of the types Azure requires to be global (judged by the location rules);
+    a bucket-shaped name (CodeBuild/CodePipeline `location`) is placed by the stack; anything else (a region
+    the pack does not know, a peering site like `Washington DC`) cannot be placed and blocks."""
+    v = ref.value.strip()
+    low = v.lower()
+    if not v or "://" in v or low.startswith("arn:") or "/subscriptions/" in low or low == "global":
+        return OK
+    if "/" in v or "$" in v or "[" in v:
+        return OK  # a path, template or expression: its references are scanned where it holds any
+    if _BUCKET_SHAPE.match(v):
+        return DEFER
+    return Outcome(
+        f"`{ref.path}` = {v!r} names no region the pack knows, so where it puts the data cannot be judged; "
+        "use an allowed region name (e.g. westeurope, eu-west-1)"
+    )
 
 
 def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
@@ -310,6 +312,12 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
         return OK
     if _IP.match(h):
         return DEFER  # a public IP: a public IP address resource of this stack, or nothing
+    if ":" in h:  # an IPv6 address (bracketed in a URL)
+        try:
+            ip = ipaddress.IPv6Address(h.strip("[]"))
+        except ValueError:
+            return Outcome(f"`{ref.path}` sends to {h!r}, which is no host or address the pack can place")
+        return OK if not ip.is_global else DEFER
     if h.endswith(EDGE_HOST_SUFFIXES):
         return Outcome(
             f"`{ref.path}` sends to {h}, a global edge service (data served from points of presence "

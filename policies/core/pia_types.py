@@ -6,6 +6,12 @@ from __future__ import annotations
 
 from policies.core.types import DATA_BEARING
 
+FSX_FILE_SYSTEMS = (
+    "aws:fsx/ontapFileSystem:OntapFileSystem",
+    "aws:fsx/windowsFileSystem:WindowsFileSystem",
+    "aws:fsx/lustreFileSystem:LustreFileSystem",
+    "aws:fsx/openZfsFileSystem:OpenZfsFileSystem",
+)
 PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
     {
         "azure-native:sql:ManagedInstance",
@@ -14,6 +20,18 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         # backups kept at the destination of the replication
         "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
         "azure-native:cosmosdb:DatabaseAccount",
+        "azure-native:compute:VirtualMachineScaleSet",  # its instances' disks hold data like a VM's
+        "aws:memorydb/cluster:Cluster",  # a durable Redis store (transaction log kept)
+        "aws:msk/cluster:Cluster",  # Kafka topics keep records for their retention
+        # the same kinds of store under another resource type (a legacy twin, a serverless or elastic variant)
+        "aws:elasticsearch/domain:Domain",
+        "aws:redshiftserverless/namespace:Namespace",
+        "aws:redshiftserverless/workgroup:Workgroup",
+        "aws:docdb/elasticCluster:ElasticCluster",
+        "aws:keyspaces/table:Table",
+        "aws:timestreamwrite/database:Database",
+        "aws:dax/cluster:Cluster",
+        *FSX_FILE_SYSTEMS,
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES
@@ -40,5 +58,7 @@ AWS_API_STORES: frozenset[str] = frozenset(
         "aws:rds/snapshotCopy:SnapshotCopy",
         "aws:rds/clusterSnapshot:ClusterSnapshot",
         "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+        "aws:keyspaces/table:Table",
+        "aws:timestreamwrite/database:Database",
     }
 )

@@ -7,10 +7,14 @@ replays them at each place (path) and never modifies a parsed document.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
+import ipaddress
 import json
 import re
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -33,7 +37,26 @@ _AWS_REGION = re.compile(
 )
 _IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _ANY_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}\.?$", re.I)
-_CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+);.*?EndpointSuffix=([a-z0-9.]+)", re.I | re.S)
+# Tokens of a string that may each be a host: connection strings (`Server=tcp:h,1433;…`), host:port lists
+# (`b-1.x:9092,b-2.x:9092`), command lines. A scheme-like prefix (`tcp:`) and a port are not part of the host.
+_RELATIVE_URL = re.compile(r"(?<![:/\w])//((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?=[/:?#\s\"',;)]|$)", re.I)
+_TOKEN_SPLIT = re.compile(r"[\s;,=()\"'<>|]+")
+_TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
+_PORT = re.compile(r":\d{1,5}$")
+# An IPv6 address standing on its own (bare, or bracketed with a port); never a piece of an ARN or a word.
+_IPV6_FIND = re.compile(
+    r"(?<![\w:.\[-])\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\]?(?::\d{1,5})?(?![\w.:-])", re.I
+)
+# A Bedrock cross-region inference profile id (`us.anthropic.claude-…-v1:0`, also inside an ARN): its prefix
+# is the geography the requests are routed across, whatever region the ARN or the provider names.
+_INFERENCE_PROFILE = re.compile(
+    r"(?<![\w.-])(us-gov|us|eu|apac|jp|au|ca|global)\.[a-z0-9-]+\.[a-z0-9.-]*?-v\d+(?::\d+)?(?![\w.-])", re.I
+)
+# A value that may be base64 (user data under a key without the `Base64` suffix, an encoded URL): decoded and
+# scanned too when it decodes to text. URL-encoded text (`https%3A%2F%2F…`) is decoded and scanned as well.
+_B64_VALUE = re.compile(r"^[A-Za-z0-9+/\n]{16,}={0,2}$")
+# A storage connection string: the account, and its endpoint suffix (core.windows.net when left out).
+_CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+)(?:;(?:[^;]*;)*?EndpointSuffix=([a-z0-9.]+))?", re.I)
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # Top-level-domain labels a bare string must end in to count as a hostname (file names like main.py,
 # settings.yaml or app.handler must not): generic TLDs, EEA and common country codes, reserved names.
@@ -118,6 +141,42 @@ TLDS = frozenset(
 )
 
 
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+GUID_KEY = re.compile(r"(?i)(workspace|instrumentationkey|customerid)")
+# Types whose GUID outputs other resources send data to, and those outputs.
+GUID_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "azure-native:operationalinsights:Workspace": ("customerId",),
+    "azure-native:applicationinsights:Component": ("instrumentationKey", "appId"),
+}
+STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+NAMED_REFS: dict[str, str] = {
+    "connectorProfileName": "aws:appflow/connectorProfile:ConnectorProfile",
+    "storageAccountName": STORAGE_ACCOUNT,  # Azure Files volumes (container groups), data mounts
+}
+
+
+def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
+    """A resource named by its physical name or GUID, which only the stack can place (None: not one)."""
+    target = NAMED_REFS.get(key) or (
+        STORAGE_ACCOUNT if key == "accountName" and "azureStorageAccounts" in path else None
+    )
+    if target is not None:
+        return ("named", f"{target}|{s}", False)
+    if len(s) == 36 and GUID_KEY.search(key) and GUID.match(s):
+        return ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID
+    return None
+
+
+# Two-letter name endings that are file extensions more often than country domains in a program's inputs.
+FILE_EXTENSIONS = frozenset(
+    [
+        "py", "js", "ts", "gz", "md", "sh", "rs", "go", "cs", "rb", "pl", "pm", "db", "so", "cc", "hh",
+        "mm", "ps", "xz", "bz", "tf", "kt", "hs", "ex", "el", "vb", "fs", "ml", "nc", "ai", "h5", "lz",
+        "id", "ko", "mo", "po", "rc", "ui", "am", "ac",
+    ]
+)
+
+
 # Necessary conditions of _CLOUD_HOST and _AWS_REGION, cheap to test first (tests/policies hold them to it):
 # a cloud suffix after a dot, with _CLOUD_HOST's flags (every `azure…` suffix starts with `azure`; `on.aws`,
 # `api.aws` end in `.aws`); a region's direction word (north, …, southwest, de-east) ends in h, l or t before
@@ -167,10 +226,16 @@ def text_plan(
     elif bucket_key and _BUCKET_NAME.match(s):
         pre = (("bucket", s, False),)  # an S3 bucket by name: only the stack (or a record) can place it
     found: list[tuple[str, str, bool]] = []
+    if "=" in s and "accountname=" in s.lower():  # a storage connection string (dots or not)
+        for m in _CONN_ACCOUNT.finditer(s):
+            host = f"{m.group(1)}.blob.{m.group(2) or 'core.windows.net'}".lower()
+            found.append(("host", host, False))
     if ":" in s:
         _colon(s, principal, found)
     if "." in s:
         _dotted(s, principal, dest_key, found)
+    if "-v" in s:
+        found += [("inference-profile", m.group(1).lower(), False) for m in _INFERENCE_PROFILE.finditer(s)]
     tokens: tuple[str, ...] = ()
     if "-" in s and _REGION_HINT.search(s):
         tokens = tuple(m.group(0).lower() for m in _AWS_REGION.finditer(s))
@@ -179,16 +244,68 @@ def text_plan(
     return pre, tuple(found), tokens
 
 
+@functools.lru_cache(maxsize=16384)
+def decoded_text(s: str) -> str | None:
+    """The text a base64 or URL-encoded value stands for (None: it is not one, or decodes to no text)."""
+    if "%" in s:
+        low = s.lower()
+        if "%2f" in low or "%3a" in low or "%40" in low:
+            text = unquote(s)
+            return text if text != s else None
+    if len(s) % 4 or not _B64_VALUE.match(s):
+        return None
+    try:
+        text = base64.b64decode(s, validate=False).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    return text if text and all(c.isprintable() or c in "\n\r\t" for c in text) else None
+
+
 def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
     if "arn:" in s:
         for m in _ARN.finditer(s):
             out.append(("arn", m.group(0), principal))
     if "://" in s:
         for m in _URL.finditer(s):
-            out.append(("host", m.group(2).lower().rstrip("."), principal))
+            host = m.group(2).lower().rstrip(".")
+            # s3://<bucket>/…: a bucket by name (only the stack or a record can place it), not a hostname
+            kind = "bucket" if m.group(1).lower() in ("s3", "s3a", "s3n") and "." not in host else "host"
+            out.append((kind, host, principal))
+    if ("::" in s or s.count(":") >= 7) and not s.startswith("arn:"):  # an ARN is one reference
+        for m in _IPV6_FIND.finditer(s):
+            if ip := _ipv6(m.group(0).lower()):
+                out.append(("host", ip, False))
+
+
+def _ipv6(tok: str) -> str | None:
+    """The IPv6 address a token is (bracketed and with a port, or bare), None if it is none."""
+    t = tok[1:].split("]", 1)[0] if tok.startswith("[") else tok
+    try:
+        return str(ipaddress.IPv6Address(t))
+    except ValueError:
+        return None
+
+
+def _host_token(tok: str, principal: bool, dest_key: bool) -> tuple[str, str, bool] | None:
+    t = _PORT.sub("", _TOKEN_PREFIX.sub("", tok.strip())).rstrip(".")
+    if not t or "." not in t or "/" in t or ":" in t or "@" in t:
+        return None
+    if _IP.match(t) or (dest_key and _ANY_HOST.match(t)):
+        return ("host", t, False)  # an IP anywhere; any host in a destination field
+    m = _BARE_HOST.match(t)
+    # a listed TLD; or any other two-letter (country) TLD under at least two more labels
+    # (`collector.exfil.me`) that is not also a file extension (`gunicorn.conf.py`, `dump.sql.gz`)
+    tld = m.group(1) if m else ""
+    if m and (tld in TLDS or (len(tld) == 2 and tld not in FILE_EXTENSIONS and t.count(".") >= 2)):
+        return ("host", t, principal or _service_name(t))
+    return None
 
 
 def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, bool]]) -> None:
+    # a protocol-relative URL (`//host/path`): the scheme is the page's, the host a destination
+    if "//" in s and s.count("//") > s.count("://"):
+        for m in _RELATIVE_URL.finditer(s):
+            out.append(("host", m.group(1).lower().rstrip("."), principal))
     if "ubscriptions/" in s or "UBSCRIPTIONS/" in s:
         for m in _AZURE_ID.finditer(s):
             out.append(("azure-id", m.group(0).rstrip("/"), False))
@@ -210,13 +327,14 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
             # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
             named = principal or (_service_name(host) and f"://{host}" not in low)
             out.append(("host", host, named))
-    if "accountname=" in low:
-        for m in _CONN_ACCOUNT.finditer(s):
-            out.append(("host", f"{m.group(1)}.blob.{m.group(2)}".lower(), False))
     bare = low.strip().rstrip(".")
-    if " " in bare or "/" in bare:
+    if not _TOKEN_SPLIT.search(bare):  # one token: an ARN, id or path (with `/`) holds no bare host
+        if "/" not in bare and (found := _host_token(bare, principal, dest_key)):
+            out.append(found)
         return
-    if _IP.match(bare) or (dest_key and _ANY_HOST.match(bare)):
-        out.append(("host", bare, False))  # an IP anywhere; any host in a destination field
-    elif (m := _BARE_HOST.match(bare)) and m.group(1) in TLDS:
-        out.append(("host", bare, principal or _service_name(bare)))
+    seen = {v for k, v, _ in out if k == "host"}
+    for tok in _TOKEN_SPLIT.split(bare):  # each token of a connection string, list or command line
+        found = _host_token(tok, principal, dest_key) if "." in tok and "/" not in tok else None
+        if found and found[1] not in seen:
+            seen.add(found[1])
+            out.append(found)

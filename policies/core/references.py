@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,15 @@ from typing import Any
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
-from policies.core.reference_text import QUIET, QUIET_MAX, json_doc, text_plan, yaml_doc
+from policies.core.reference_text import (
+    QUIET,
+    QUIET_MAX,
+    decoded_text,
+    json_doc,
+    named_ref,
+    text_plan,
+    yaml_doc,
+)
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
@@ -32,7 +41,8 @@ _REGION_KEY = re.compile(r"(?i)(region|location)(name)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
 _DEST_KEY = re.compile(
     r"(?i)(arn|endpoint|url|uri|host|bucket|destination|target|region|location|server|address|topic|queue|"
-    r"stream|sink|workspace|peer|remote|partner|sourceid|resourceid|storageaccount|eventhub|connection)"
+    r"stream|sink|workspace|peer|remote|partner|sourceid|resourceid|storageaccount|eventhub|connection|"
+    r"hook|dsn|broker|bootstrap|callback|collector|ingest|forward|relay|proxy|smtp|sftp|notif|export|upload)"
 )
 # Keys that describe rather than direct: tag maps, free text, container images (where code is pulled from,
 # not where data goes), DNS zone names (the zone a record lives in: DNS is location-free). A key can also be
@@ -98,11 +108,22 @@ def _skipped(key: str, value: Any, top: bool) -> bool:
     return False
 
 
+# Inputs that are base64 by API contract though their key does not say so (launch template user data, Azure VM
+# custom/user data).
+# Fields that name another resource by its physical name, the way only that resource's inputs say where data
+# goes (an AppFlow connector profile holds the SaaS instance URL): key -> the type it must be in the stack.
+_B64_KEYS = frozenset({"userData", "customData"})
+
+
 def _b64(value: str) -> str:
-    """A `...Base64` input (user data) decoded, so its text is scanned; undecodable text stays as it is."""
+    """A `...Base64` input (user data) decoded, so its text is scanned (gzip-compressed too, as cloud-init
+    accepts it); undecodable text stays as it is."""
     try:
-        return base64.b64decode(value, validate=True).decode("utf-8", "replace")
-    except (binascii.Error, ValueError):
+        raw = base64.b64decode(value, validate=True)
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)[: 1 << 20]
+        return raw.decode("utf-8", "replace")
+    except (binascii.Error, ValueError, OSError, EOFError):
         return value
 
 
@@ -175,7 +196,7 @@ class _Recorder:
             self.walk(value.value, path, key, False, principal)
 
     def text(self, value: str, path: str, key: str, principal: bool) -> None:
-        if key.endswith("Base64") and len(value) > 8:
+        if (key.endswith("Base64") or key in _B64_KEYS) and len(value) > 8:
             value = _b64(value)
         self.string(value, path, key, principal)
 
@@ -195,9 +216,17 @@ class _Recorder:
             return
         if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
+        named = named_ref(s, key, path)
+        if named is not None:
+            self.group(path, (named,))
+        # only text that can be URL-encoded or base64 (a multiple of 4 long) is decoded
+        decoded = decoded_text(s) if "%" in s or (len(s) >= 16 and not len(s) % 4) else None
+        if decoded is not None:  # base64 or URL-encoded: what it stands for is scanned too
+            self.string(decoded, f"{path}(decoded)", key, principal)
         plan = text_plan(s, region_key, bucket_key, dest_key, principal)
         if plan is None:
-            if key and not key.endswith("Base64"):  # nothing here under this key, wherever it occurs
+            # nothing here under this key, wherever it occurs
+            if key and not key.endswith("Base64") and decoded is None and named is None:
                 if len(QUIET) >= QUIET_MAX:
                     QUIET.clear()
                 QUIET.add((s, key, principal))

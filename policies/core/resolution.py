@@ -12,10 +12,12 @@ from pulumi_policy.proxy import _DictProxy
 
 from policies.core.destinations import azure_modules, region_of
 from policies.core.location import allowed, effective_location, region_verdict
+from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
 from policies.core.references import BUCKET_TYPES, Ref, iter_strings
 from policies.core.rule import RuleContext
 from policies.core.view import ResourceView, StackGraph
 
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 _HOST_KEYS = (
     "endpoint",
     "dnsName",
@@ -43,9 +45,15 @@ class GraphIndex:
 
     def __init__(self, graph: StackGraph):
         self.by_key: dict[str, ResourceView] = {}
-        self.stack_refs = graph.by_type("pulumi:pulumi:StackReference")
+        self.stack_refs = graph.by_type(STACK_REFERENCE)
+        named = frozenset(NAMED_REFS.values())
         for r in graph.resources:
             src = _source(r)
+            if r.type in named and isinstance(r.input("name"), str):
+                self.by_key.setdefault(f"named:{r.type}|{r.input('name')}", r)
+            for k in GUID_OUTPUTS.get(r.type, ()):
+                if isinstance(v := r.input(k), str):
+                    self.by_key.setdefault(f"guid:{v.lower()}", r)
             if r.cloud == "aws":
                 arn = r.input("arn")
                 if isinstance(arn, str):
@@ -71,7 +79,9 @@ class GraphIndex:
 
     def find(self, ref: Ref) -> ResourceView | None:
         v = ref.value
-        if ref.kind == "bucket":
+        if ref.kind in ("named", "guid"):
+            return self.by_key.get(f"{ref.kind}:{v}")
+        if ref.kind in ("bucket", "region"):  # a bucket-shaped `location` (CodeBuild artifacts) too
             return self.by_key.get(f"bucket:{v}")
         if ref.kind == "arn":
             hit = self.by_key.get(f"arn:{v}")
@@ -117,20 +127,35 @@ def _placed(target: ResourceView, ref: Ref, graph: StackGraph, ctx: RuleContext,
     return region_verdict(loc.cloud, loc.region or "", f"`{ref.path}` ({target.name}: {what})", allowed(ctx))
 
 
+def _from_dependencies(
+    ref: Ref, view: ResourceView, graph: StackGraph, ctx: RuleContext, what: str
+) -> str | None:
+    """An unknown or unreadable value: judged by where the resources it is computed from are."""
+    deps = graph.dependency_of(view, ref.path.split(".", 1)[0].split("(", 1)[0])
+    if not deps:
+        how = "unknown during preview" if ref.kind == "unknown" else "a secret the policy cannot read"
+        return (
+            f"`{ref.path}` is {how} and computed from no resource of this stack, so where {what} "
+            "cannot be judged (fail closed); make the destination a known, non-secret value"
+        )
+    # a stack reference without recorded outputs is a stack the gate did not record and judge (a recorded
+    # one's unknown output is a resource of that stack, judged there)
+    refs = [d.name for d in deps if d.type == STACK_REFERENCE and not isinstance(d.input("outputs"), dict)]
+    if refs:
+        return (
+            f"`{ref.path}` is computed from stack reference {refs[0]}, a stack the gate has not "
+            f"recorded, so where {what} cannot be judged (fail closed); record the referenced stack in "
+            "the same run or declare the destination in stacks/records/endpoints.yaml"
+        )
+    return next((m for d in deps if (m := _placed(d, ref, graph, ctx, what))), None)
+
+
 def judge_in_graph(
     ref: Ref, view: ResourceView, graph: StackGraph, ctx: RuleContext, what: str = "data is sent there"
 ) -> str | None:
     """A deferred reference, resolved to a resource of the stack (by recorded id/ARN/endpoint) or failing."""
     if ref.kind in ("unknown", "secret"):
-        # the value is computed from other resources: judged by where those are (property dependencies)
-        deps = graph.dependency_of(view, ref.path.split(".", 1)[0].split("(", 1)[0])
-        if not deps:
-            how = "unknown during preview" if ref.kind == "unknown" else "a secret the policy cannot read"
-            return (
-                f"`{ref.path}` is {how} and computed from no resource of this stack, so where {what} "
-                "cannot be judged (fail closed); make the destination a known, non-secret value"
-            )
-        return next((m for d in deps if (m := _placed(d, ref, graph, ctx, what))), None)
+        return _from_dependencies(ref, view, graph, ctx, what)
     idx = graph_index(graph)
     target = idx.find(ref)
     if target is not None:

@@ -5,12 +5,15 @@ AMIs, disks and gallery images shared with everyone."""
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from typing import Any
 
 from policies.core.helpers import linked
-from policies.core.pia_types import AWS_API_STORES
+from policies.core.iam.statements import as_list, conditions
+from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 _PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 _PAB_FIELDS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -19,6 +22,25 @@ DATA_PORTS = frozenset(
     {22, 445, 1433, 1521, 2049, 3306, 3389, 5432, 5439, 6379, 8182, 9042, 9200, 9300, 11211, 27017}
 )
 WORLD = frozenset({"0.0.0.0/0", "::/0"})
+# A source range this wide that is not private is the internet, however it is written (0.0.0.0/1 plus
+# 128.0.0.0/1, ::0/0): IPv4 /8 or wider, IPv6 /16 or wider.
+_WIDE = {4: 8, 6: 16}
+# Azure service tags and wildcards that stand for every source on the internet.
+AZURE_WORLD = frozenset({"*", "internet", "any", "0.0.0.0/0", "::/0"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _world(cidr: str) -> str | None:
+    """The CIDR as written when it opens to the internet, `unreadable` when it is no CIDR, else None."""
+    if cidr in WORLD:
+        return cidr
+    try:
+        net = ipaddress.ip_network(cidr.strip(), strict=False)
+    except ValueError:
+        return f"{cidr!r} (unreadable: judged as the internet)"
+    if net.prefixlen <= _WIDE[net.version] and not net.is_private:
+        return cidr
+    return None
 NIC = "azure-native:network:NetworkInterface"
 
 
@@ -56,7 +78,7 @@ def _open(rule: dict[str, Any], cidr_fields: tuple[str, ...], proto: str, low: s
     cidrs = {
         c for f in cidr_fields for c in ([rule.get(f)] if isinstance(rule.get(f), str) else rule.get(f) or [])
     }
-    world = cidrs & WORLD
+    world = {w for c in cidrs if isinstance(c, str) and (w := _world(c))}
     if not world:
         return None
     if str(rule.get(proto, "")) in ("-1", "all"):
@@ -94,6 +116,57 @@ def _sg_rule(r: ResourceView, graph: StackGraph) -> list[str]:
     return [f"the rule opens {hit}"] if hit else []
 
 
+def _ports(spec: Any) -> tuple[int, int] | None:
+    """(low, high) of an NSG port range (`*`, `1433`, `1000-2000`), None when unreadable."""
+    text = str(spec).strip()
+    if text in ("*", "Any", "any"):
+        return (0, 65535)
+    lo, _, hi = text.partition("-")
+    try:
+        return (int(lo), int(hi or lo))
+    except ValueError:
+        return None
+
+
+def _azure_world(prefix: str) -> bool:
+    """An NSG source that is the internet: `*`/Internet/Any, AzureCloud (every Azure tenant's addresses), or
+    a wide public CIDR; other service tags (VirtualNetwork, AzureLoadBalancer, ...) are not."""
+    low = prefix.strip().lower()
+    if low in AZURE_WORLD or low.startswith("azurecloud"):
+        return True
+    return bool(low[:1].isdigit() or ":" in low) and _world(low) is not None
+
+
+def _nsg_rule(rule: dict[str, Any]) -> str | None:
+    """What an inbound Allow rule opens to the internet on a data port, or None."""
+    if str(rule.get("direction", "")).lower() != "inbound" or str(rule.get("access", "")).lower() != "allow":
+        return None
+    sources = [rule.get("sourceAddressPrefix"), *list(rule.get("sourceAddressPrefixes") or [])]
+    world = [s for s in sources if isinstance(s, str) and _azure_world(s)]
+    if not world:
+        return None
+    specs = [rule.get("destinationPortRange"), *list(rule.get("destinationPortRanges") or [])]
+    for spec in (x for x in specs if x is not None):
+        span = _ports(spec)
+        if span is None:
+            return f"{world[0]} on unreadable ports {spec!r}"
+        ports = sorted(p for p in DATA_PORTS if span[0] <= p <= span[1])
+        if ports:
+            return f"{world[0]} on data port {ports[0]}"
+    return None
+
+
+def _nsg(r: ResourceView, graph: StackGraph) -> list[str]:
+    rules = r.input("securityRules")
+    if is_unknown(rules):
+        return [unknown_message("securityRules", "who can reach the group's hosts")]
+    return [
+        f"security rule {rule.get('name', i)!r} lets {hit} in"
+        for i, rule in enumerate(rules or [])
+        if isinstance(rule, dict) and (hit := _nsg_rule(rule))
+    ]
+
+
 def _azure_vm(r: ResourceView, graph: StackGraph) -> list[str]:
     nics = graph.dependency_of(r, "networkProfile") + [
         n
@@ -108,6 +181,91 @@ def _azure_vm(r: ResourceView, graph: StackGraph) -> list[str]:
             if isinstance(c, dict) and c.get("publicIPAddress"):
                 out.append(f"network interface {nic.name} gives the data host a public IP address")
     return out
+
+
+def _vmss(r: ResourceView, graph: StackGraph) -> list[str]:
+    configs = r.get("virtualMachineProfile.networkProfile.networkInterfaceConfigurations")
+    if is_unknown(configs):
+        return [unknown_message("virtualMachineProfile.networkProfile", "whether instances get public IPs")]
+    return [
+        f"network interface configuration {c.get('name', i)!r} gives every instance a public IP address"
+        for i, c in enumerate(configs or [])
+        if isinstance(c, dict)
+        and any(
+            isinstance(ip, dict) and ip.get("publicIPAddressConfiguration")
+            for ip in c.get("ipConfigurations") or []
+        )
+    ]
+
+
+def _msk(r: ResourceView, graph: StackGraph) -> list[str]:
+    kind = r.get("brokerNodeGroupInfo.connectivityInfo.publicAccess.type")
+    if is_unknown(kind):
+        return [unknown_message("brokerNodeGroupInfo.connectivityInfo.publicAccess.type", "public access")]
+    return [] if kind in (None, "DISABLED") else [f"broker public access is {kind!r}; keep it DISABLED"]
+
+
+# Resource policies of stores reached through the AWS API (and of buckets and file systems): an Allow to
+# anyone is a public endpoint, unless a condition pins the caller's account, organisation, source or network.
+RESOURCE_POLICIES: dict[str, str] = {
+    "aws:sqs/queue:Queue": "policy",
+    "aws:sqs/queuePolicy:QueuePolicy": "policy",
+    "aws:sns/topic:Topic": "policy",
+    "aws:sns/topicPolicy:TopicPolicy": "policy",
+    "aws:secretsmanager/secret:Secret": "policy",
+    "aws:secretsmanager/secretPolicy:SecretPolicy": "policy",
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": "policy",
+    "aws:backup/vaultPolicy:VaultPolicy": "policy",
+    "aws:glacier/vault:Vault": "accessPolicy",
+    "aws:s3/bucketPolicy:BucketPolicy": "policy",
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": "policy",
+    "aws:dynamodb/resourcePolicy:ResourcePolicy": "policy",
+    "aws:kinesis/resourcePolicy:ResourcePolicy": "policy",
+}
+_PINNING = frozenset(
+    {
+        "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
+        "aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths",
+        "aws:sourcevpc", "aws:sourcevpce", "aws:userid", "kms:calleraccount",
+    }
+)
+
+
+def _anyone(stmt: dict[str, Any]) -> bool:
+    p = stmt.get("Principal")
+    values = as_list(p) if not isinstance(p, dict) else [v for val in p.values() for v in as_list(val)]
+    return "NotPrincipal" in stmt or "*" in values
+
+
+def _pinned(stmt: dict[str, Any]) -> bool:
+    """A condition on who calls or from where, with a concrete value (not a wildcard); IfExists does not
+    pin (a caller without the key passes)."""
+    return any(
+        key in _PINNING and not op.endswith("IfExists") and values and "*" not in values
+        for op, block in conditions(stmt).items()
+        for key, values in block.items()
+    )
+
+
+def _resource_policy(r: ResourceView, graph: StackGraph) -> list[str]:
+    fld = RESOURCE_POLICIES[r.type]
+    if r.input(fld) is None:
+        return []
+    doc, err = json_document(r.input(fld))
+    if err:
+        what = "unknown during preview" if err == "unknown" else err
+        return [f"`{fld}` is {what}, so who it lets in cannot be judged (fail closed)"]
+    stmts = doc.get("Statement") if isinstance(doc, dict) else None
+    return [
+        f"`{fld}` statement {s.get('Sid') or i} allows anyone (Principal '*') without a condition pinning "
+        "the caller's account, organisation or source"
+        for i, s in enumerate(as_list(stmts))
+        if isinstance(s, dict) and s.get("Effect") == "Allow" and _anyone(s) and not _pinned(s)
+    ]
+
+
+def _in_vpc(r: ResourceView, graph: StackGraph) -> list[str]:
+    return [] if r.input("vpcOptions") else ["the domain has no `vpcOptions`: it would get a public endpoint"]
 
 
 def _shared_with_all(fld: str, what: str):
@@ -130,9 +288,13 @@ CHECKS = {
     "aws:ec2/securityGroup:SecurityGroup": _security_group,
     "aws:ec2/securityGroupRule:SecurityGroupRule": _sg_rule,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _sg_rule,
-    "aws:opensearch/domain:Domain": lambda r, g: (
-        [] if r.input("vpcOptions") else ["the domain has no `vpcOptions`: it would get a public endpoint"]
+    "azure-native:network:NetworkSecurityGroup": _nsg,
+    "azure-native:network:SecurityRule": lambda r, g: (
+        [f"the rule lets {hit} in"] if (hit := _nsg_rule(dict(r.inputs))) else []
     ),
+    "aws:opensearch/domain:Domain": _in_vpc,
+    "aws:elasticsearch/domain:Domain": _in_vpc,
+    "aws:redshiftserverless/workgroup:Workgroup": _field("publiclyAccessible", (False,), absent_ok=True),
     "azure-native:storage:StorageAccount": _both(
         _field("publicNetworkAccess", ("Disabled",)), _field("allowBlobPublicAccess", (False,))
     ),
@@ -160,6 +322,8 @@ CHECKS = {
         else []
     ),
     "azure-native:compute:VirtualMachine": _azure_vm,
+    "azure-native:compute:VirtualMachineScaleSet": _vmss,
+    "aws:msk/cluster:Cluster": _msk,
     "aws:redshift/cluster:Cluster": _field("publiclyAccessible", (False,), absent_ok=True),
     "azure-native:dbforpostgresql:Server": _field("network.publicNetworkAccess", ("Disabled",)),
     "azure-native:dbformysql:Server": _field("network.publicNetworkAccess", ("Disabled",)),
@@ -172,7 +336,8 @@ CHECKS = {
     ),
 }
 _IAM_ONLY = (
-    "reached only through the AWS API with IAM (no network endpoint of its own); judged by the IAM rules"
+    "reached only through the AWS API with IAM (no network endpoint of its own); its resource policy is "
+    "judged (no Allow to anyone without a pinning condition)"
 )
 _VPC_ONLY = (
     "lives only inside a VPC (no public endpoint exists); reachability is judged on its security groups"
@@ -190,9 +355,14 @@ NOT_APPLICABLE: dict[str, str] = {
             "aws:elasticache/cluster:Cluster",
             "aws:elasticache/replicationGroup:ReplicationGroup",
             "aws:elasticache/serverlessCache:ServerlessCache",
+            "aws:memorydb/cluster:Cluster",
+            "aws:docdb/elasticCluster:ElasticCluster",
+            "aws:dax/cluster:Cluster",
+            *FSX_FILE_SYSTEMS,
         )
     },
     "azure-native:sql:Database": "reachable only through its server, judged there",
+    "aws:redshiftserverless/namespace:Namespace": "reachable only through its workgroup, judged there",
     "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",
     "azure-native:keyvault:Key": "reachable only through its vault, judged there",
     "azure-native:dataprotection:BackupVault": "has no data-plane endpoint; restores go through ARM",
@@ -207,6 +377,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     for t, judge in CHECKS.items():
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in judge(r, graph))
+    for r in graph.by_type(*RESOURCE_POLICIES):
+        out.extend((r.urn, m) for m in _resource_policy(r, graph))
     return out
 
 

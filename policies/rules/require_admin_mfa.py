@@ -15,6 +15,12 @@ from policies.core.types import AZURE_DATA_STORES
 from policies.core.view import StackGraph
 
 CA_POLICY = "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"
+# Grants that make a principal an Azure administrator (standing or PIM-eligible).
+ROLE_GRANTS = (
+    "azure-native:authorization:RoleAssignment",
+    "azure-native:authorization:RoleEligibilityScheduleRequest",
+    "azure-native:authorization:RoleAssignmentScheduleRequest",
+)
 
 
 def _aws(p: AwsPrincipal) -> list[str]:
@@ -39,10 +45,16 @@ def _aws(p: AwsPrincipal) -> list[str]:
     return out
 
 
-def _azure(graph: StackGraph) -> list[str]:
+def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
     why = []
+    recorded = {str(e.get("principal", "")).lower() for e in entries}  # break-glass: excluded on purpose
+    admins = frozenset(
+        str(a.input("principalId")).lower()
+        for a in graph.by_type(*ROLE_GRANTS)
+        if isinstance(a.input("principalId"), str)
+    ) - recorded
     for p in graph.by_type(CA_POLICY):
-        problem = ca_problem(p)
+        problem = ca_problem(p, admins)
         if problem is None:
             return []
         why.append(f"{p.name} {problem}")
@@ -66,7 +78,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             continue
         out.extend((p.view.urn, m) for m in _aws(p))
     if any(r.type in AZURE_DATA_STORES for r in graph.resources):
-        out.extend(("", m) for m in _azure(graph))
+        out.extend(("", m) for m in _azure(graph, entries))
     return out
 
 

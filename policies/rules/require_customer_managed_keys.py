@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
-from policies.core.pia_types import PIA_DATA_STORES
+from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
@@ -116,10 +116,12 @@ def _ec2(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     return out
 
 
-def _azure_vm(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    disks = [("storageProfile.osDisk", r.get("storageProfile.osDisk") or {})]
+def _disks(r: ResourceView, prefix: str) -> list[str]:
+    """Every managed disk of a VM (or a scale set's VM profile) needs a disk encryption set."""
+    disks = [(f"{prefix}storageProfile.osDisk", r.get(f"{prefix}storageProfile.osDisk") or {})]
     disks += [
-        (f"storageProfile.dataDisks.{i}", d) for i, d in enumerate(r.get("storageProfile.dataDisks") or [])
+        (f"{prefix}storageProfile.dataDisks.{i}", d)
+        for i, d in enumerate(r.get(f"{prefix}storageProfile.dataDisks") or [])
     ]
     out = []
     for where, d in disks:
@@ -131,6 +133,41 @@ def _azure_vm(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
                 f"`{where}.managedDisk.diskEncryptionSet` is not set: the disk would use a platform key"
             )
     return out
+
+
+def _azure_vm(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    return _disks(r, "")
+
+
+def _azure_vmss(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    return _disks(r, "virtualMachineProfile.")
+
+
+def _launch_template(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """The EBS volumes a launch template gives every instance it launches (Auto Scaling groups, fleets)."""
+    mappings = r.input("blockDeviceMappings")
+    if is_unknown(mappings):
+        return [unknown_message("blockDeviceMappings", "the volume encryption")]
+    out = []
+    for i, m in enumerate(mappings or []):
+        ebs = m.get("ebs") if isinstance(m, dict) else None
+        if ebs is None:
+            continue  # an instance-store or suppressed device: no EBS volume
+        where = f"blockDeviceMappings.{i}.ebs"
+        if is_unknown(ebs) or not isinstance(ebs, dict):
+            out.append(unknown_message(where, "the volume encryption"))
+            continue
+        if str(ebs.get("encrypted", "")).lower() != "true":
+            out.append(f"`{where}.encrypted` is not true")
+        out += _judge_key(f"{where}.kmsKeyId", ebs.get("kmsKeyId"), known)
+    return out
+
+
+def _ssm_parameter(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    kind = r.input("type")
+    if is_unknown(kind):
+        return [unknown_message("type", "whether the parameter is encrypted")]
+    return _judge_key("keyId", r.input("keyId"), known) if kind == "SecureString" else []
 
 
 def _sql(kind: str, protector: str) -> Judge:
@@ -218,6 +255,20 @@ CHECKS: dict[str, Judge] = {
     "azure-native:compute:Disk": _key("encryption.diskEncryptionSetId"),
     "azure-native:compute:Snapshot": _key("encryption.diskEncryptionSetId"),
     "azure-native:compute:VirtualMachine": _azure_vm,
+    "azure-native:compute:VirtualMachineScaleSet": _azure_vmss,
+    "aws:memorydb/cluster:Cluster": _key("kmsKeyArn"),
+    "aws:elasticsearch/domain:Domain": _key("encryptAtRest.kmsKeyId", flag="encryptAtRest.enabled"),
+    "aws:redshiftserverless/namespace:Namespace": _key("kmsKeyId"),
+    "aws:docdb/elasticCluster:ElasticCluster": _key("kmsKeyId"),
+    "aws:keyspaces/table:Table": _key(
+        "encryptionSpecification.kmsKeyIdentifier",
+        flag="encryptionSpecification.type",
+        flag_value="CUSTOMER_MANAGED_KMS_KEY",
+    ),
+    "aws:timestreamwrite/database:Database": _key("kmsKeyId"),
+    "aws:dax/cluster:Cluster": _none("DAX encrypts at rest only with an AWS-owned key"),
+    **{t: _key("kmsKeyId") for t in FSX_FILE_SYSTEMS},
+    "aws:msk/cluster:Cluster": _key("encryptionInfo.encryptionAtRestKmsKeyArn"),
     "azure-native:servicebus:Namespace": _key(
         "encryption.keyVaultProperties.0.keyName",
         flag="encryption.keySource",
@@ -243,6 +294,19 @@ CHECKS: dict[str, Judge] = {
     ),
     "azure-native:applicationinsights:Component": _key("workspaceResourceId"),
 }
+# Not stores themselves, but they set the encryption of the data they create or hold (the volumes of every
+# instance a launch template starts; a SecureString parameter's value).
+CONFIGURES: dict[str, Judge] = {
+    "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
+    "aws:ssm/parameter:Parameter": _ssm_parameter,
+    "azure-native:sql:TransparentDataEncryption": lambda r, g, k: (
+        [unknown_message("state", "whether the database is encrypted")]
+        if is_unknown(r.input("state"))
+        else ["`state` is 'Disabled': the database's data is not encrypted at rest"]
+        if r.input("state") == "Disabled"
+        else []
+    ),
+}
 # Stores whose encryption lives elsewhere: key material itself, containers of an encrypted account/server.
 EXEMPT: dict[str, str] = {
     "azure-native:keyvault:Vault": "holds keys, not data encrypted with them",
@@ -252,6 +316,8 @@ EXEMPT: dict[str, str] = {
     "azure-native:keyvault:ManagedHsm": "holds the controller's keys, not data encrypted with them",
     "azure-native:storage:BlobContainer": "is encrypted by its storage account's key",
     "azure-native:sql:Database": "is encrypted by its server's TDE protector",
+    "aws:redshiftserverless/workgroup:Workgroup": "computes over its namespace's data, encrypted with the "
+    "namespace's key",
 }
 
 
@@ -260,6 +326,11 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     known = set(ctx.config.get("awsManagedKeyArns") or ())
     recorded = recorded_classification(ctx.stack or None)
     for r in graph.resources:
+        configures = CONFIGURES.get(r.type)
+        if configures is not None:
+            if needs_cmk(r, recorded):
+                out.extend((r.urn, m) for m in configures(r, graph, known))
+            continue
         if r.type not in PIA_DATA_STORES or r.type in EXEMPT or not needs_cmk(r, recorded):
             continue
         judge = CHECKS.get(r.type)

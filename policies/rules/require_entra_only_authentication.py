@@ -47,7 +47,30 @@ def _sql(r: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
+def _flag(fld: str, good: object, why: str):
+    """A local-auth switch that must be set to `good` (absent means keys/passwords still work)."""
+
+    def judge(r: ResourceView, graph: StackGraph) -> list[str]:
+        value = get_path(r.inputs, fld)
+        if is_unknown(value):
+            return [unknown_message(fld, "whether keys or passwords can be used")]
+        return [] if value == good else [f"`{fld}` is {value!r} (absent: {why}); set it to {good!r}"]
+
+    return judge
+
+
+_KEYS = "access keys / SAS tokens bypass Entra ID"
 CHECKS = {
+    "azure-native:cosmosdb:DatabaseAccount": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:servicebus:Namespace": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:eventhub:Namespace": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:search:Service": _flag("disableLocalAuth", True, "API keys bypass Entra ID"),
+    "azure-native:redis:Redis": _flag("disableAccessKeyAuthentication", True, _KEYS),
+    "azure-native:applicationinsights:Component": _flag("disableLocalAuth", True, "instrumentation keys"),
+    "azure-native:dbforpostgresql:Server": lambda r, g: (
+        _flag("authConfig.passwordAuth", "Disabled", "passwords work")(r, g)
+        + _flag("authConfig.activeDirectoryAuth", "Enabled", "no Entra sign-in")(r, g)
+    ),
     "azure-native:storage:StorageAccount": _storage,
     "azure-native:sql:Server": _sql,
     "azure-native:sql:ManagedInstance": _sql,
@@ -62,8 +85,11 @@ RULE = Rule(
     id="require-entra-only-authentication",
     title="Every Azure data store accepts Entra ID identities only, no shared keys or SQL logins.",
     severity="high",
-    remediation="Set `allow_shared_key_access=False` on storage accounts and "
-    "`administrators.azure_ad_only_authentication=True` on SQL servers and managed instances.",
+    remediation="Set `allow_shared_key_access=False` on storage accounts, "
+    "`administrators.azure_ad_only_authentication=True` on SQL servers and managed instances, "
+    "`disable_local_auth=True` on Cosmos DB, Service Bus, Event Hubs, Search and Application Insights, "
+    "`disable_access_key_authentication=True` on Redis, and password authentication Disabled (Entra "
+    "Enabled) on PostgreSQL flexible servers.",
     controls=("IAM-03", "IAM-04", "IAM-07", "PIA-03"),
     check=check,
     module=__name__,

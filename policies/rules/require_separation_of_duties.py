@@ -9,7 +9,17 @@ from __future__ import annotations
 import fnmatch
 
 from policies.core.iam import breakglass
-from policies.core.iam.azure import ASSIGNMENTS, functions_of, permissions, principal_of, uses_keys
+from policies.core.iam.azure import (
+    ASSIGNMENTS,
+    DIRECTORY_ROLE,
+    DIRECTORY_ROLE_FUNCTIONS,
+    functions_of,
+    inherit_through_groups,
+    object_key,
+    permissions,
+    principal_of,
+    uses_keys,
+)
 from policies.core.iam.catalogue import key_use
 from policies.core.iam.keys import key_findings
 from policies.core.iam.principals import AwsPrincipal, aws_principals
@@ -21,7 +31,7 @@ from policies.core.iam.statements import (
     via_service_only,
 )
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import StackGraph, unknown_message
+from policies.core.view import StackGraph, is_unknown, unknown_message
 
 
 def _star(p: AwsPrincipal) -> bool:
@@ -72,7 +82,9 @@ def _aws(p: AwsPrincipal, roles: list[AwsPrincipal]) -> list[str]:
     return out
 
 
-def _azure(graph: StackGraph) -> list[tuple[str, str]]:
+def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
+    """Functions per Entra principal (assignments, directory roles, nested groups); a break-glass principal
+    recorded in the PIA record (by object id) is excluded, as on AWS."""
     held: dict[str, set[str]] = {}
     uses: dict[str, bool] = {}
     first: dict[str, str] = {}
@@ -88,10 +100,28 @@ def _azure(graph: StackGraph) -> list[tuple[str, str]]:
         if perms is None:
             out.append((a.urn, f"{problem}, so the functions it grants cannot be judged"))
             continue
+        key = _canonical(graph, key)
         first.setdefault(key, a.urn)
         held.setdefault(key, set()).update(functions_of(perms))
         uses[key] = uses.get(key, False) or uses_keys(perms)
+    for d in graph.by_type(DIRECTORY_ROLE):
+        role, key = d.input("roleId"), object_key(graph, d, "principalObjectId")
+        if is_unknown(role) or (key is None and str(role).lower() in DIRECTORY_ROLE_FUNCTIONS):
+            out.append((d.urn, unknown_message("roleId/principalObjectId", "the separation of duties")))
+            continue
+        fn = DIRECTORY_ROLE_FUNCTIONS.get(str(role).lower())
+        if fn is not None and key is not None:
+            first.setdefault(key, d.urn)
+            held.setdefault(key, set()).add(fn)
+    out.extend(
+        (u, unknown_message("groupObjectId/memberObjectId", "whose rights the group passes on"))
+        for u in inherit_through_groups(graph, held, first)
+    )
+    using = {k: {"use"} for k, v in uses.items() if v}
+    inherit_through_groups(graph, using, {})  # key use passes to members too
     for key, fns in held.items():
+        if key in recorded:
+            continue
         if len(fns) > 1:
             out.append(
                 (
@@ -99,11 +129,18 @@ def _azure(graph: StackGraph) -> list[tuple[str, str]]:
                     f"principal {key} holds {len(fns)} separated functions: {', '.join(sorted(fns))}",
                 )
             )
-        if "key administration" in fns and uses[key]:
+        if "key administration" in fns and key in using:
             out.append(
                 (first[key], f"principal {key} administers keys and can also use them (decrypt/unwrap/sign)")
             )
     return out
+
+
+def _canonical(graph: StackGraph, key: str) -> str:
+    """A principal key as object_key gives it (the object id of a stack resource the id comes from)."""
+    r = graph.get(key) if key.startswith("urn:") else None
+    oid = (r.input("objectId") or r.input("id")) if r is not None else key
+    return oid.lower() if isinstance(oid, str) and not is_unknown(oid) else key
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
@@ -113,7 +150,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     roles = [p for p in people if p.kind == "role"]
     out = [(p.view.urn, m) for p in judged for m in _aws(p, roles)]
     out.extend(key_findings(graph, judged))
-    out.extend(_azure(graph))
+    out.extend(_azure(graph, {str(e.get("principal", "")).lower() for e in entries}))
     return out
 
 

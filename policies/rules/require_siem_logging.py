@@ -62,7 +62,8 @@ def _trail_problems(t: ResourceView) -> list[str]:
 
 
 def _management_events(t: ResourceView) -> bool:
-    """Management events are recorded by default; selectors can switch them off."""
+    """Management write events (who changed what) are recorded by default; selectors can switch them off,
+    or keep only the read-only ones (readWriteType ReadOnly, an advanced `readOnly` = true selector)."""
     basic = t.input("eventSelectors")
     advanced = t.input("advancedEventSelectors")
     if isinstance(advanced, list) and advanced:
@@ -74,11 +75,20 @@ def _management_events(t: ResourceView) -> bool:
                 and "Management" in (f.get("equals") or [])
                 for f in sel.get("fieldSelectors") or []
             )
+            and not any(
+                isinstance(f, dict)
+                and f.get("field") == "readOnly"
+                and "true" in [str(x).lower() for x in f.get("equals") or []]
+                for f in sel.get("fieldSelectors") or []
+            )
             for sel in advanced
         )
     if isinstance(basic, list) and basic:
         return any(
-            isinstance(sel, dict) and sel.get("includeManagementEvents", True) is not False for sel in basic
+            isinstance(sel, dict)
+            and sel.get("includeManagementEvents", True) is not False
+            and sel.get("readWriteType", "All") in ("All", "WriteOnly")
+            for sel in basic
         )
     return True
 

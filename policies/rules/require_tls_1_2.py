@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies.core.pia_types import AWS_API_STORES
+from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, get_path, is_unknown, unknown_message
 
@@ -130,7 +130,57 @@ def _appgw(v: ResourceView) -> list[str]:
 
 
 def _web(v: ResourceView) -> list[str]:
-    return _equals(v, "siteConfig.minTlsVersion", ("1.2", "1.3")) + _equals(v, "httpsOnly", (True,))
+    return (
+        _equals(v, "siteConfig.minTlsVersion", ("1.2", "1.3"))
+        + _equals(v, "httpsOnly", (True,))
+        # FTP deployment in plain text carries the app's content and credentials without TLS; the SCM (Kudu)
+        # endpoint serves the app's files
+        + _equals(v, "siteConfig.ftpsState", ("FtpsOnly", "Disabled"), default_ok=True)
+        + _equals(v, "siteConfig.scmMinTlsVersion", ("1.2", "1.3"), default_ok=True)
+    )
+
+
+def _db_group(fld: str) -> Any:
+    """An RDS instance/cluster must use a parameter group of the stack (judged there): the engine's default
+    group does not force TLS (MySQL require_secure_transport OFF, PostgreSQL < 15 rds.force_ssl 0)."""
+
+    def judge(v: ResourceView) -> list[str]:
+        name = v.input(fld)
+        if is_unknown(name):
+            return []  # another resource's output: the stack's own group, judged itself
+        engine, major = v.input("engine"), str(v.input("engineVersion") or "").split(".", 1)[0]
+        if engine == "postgres" and major.isdigit() and int(major) >= 15:
+            return []  # RDS PostgreSQL 15+: the default group sets rds.force_ssl 1
+        if not isinstance(name, str) or not name or name.startswith("default."):
+            return [
+                f"`{fld}` is {name!r}: the engine's default parameter group does not force TLS; use a "
+                "parameter group of this stack that does"
+            ]
+        return []
+
+    return judge
+
+
+def _server_parameter(v: ResourceView) -> list[str]:
+    """Azure Database for PostgreSQL/MySQL server parameters that turn TLS off or allow old versions."""
+    name, value = v.input("configurationName"), v.input("value")
+    if is_unknown(name) or is_unknown(value):
+        return [unknown_message("configurationName/value", "the server's TLS parameters")]
+    name, text = str(name or "").lower(), str(value or "").replace(" ", "")
+    if name == "require_secure_transport" and text.lower() not in ("on", "1", "true"):
+        return [f"server parameter `require_secure_transport` is {value!r}; it must be ON"]
+    if name == "ssl_min_protocol_version" and text not in _TLS12:
+        return [f"server parameter `ssl_min_protocol_version` is {value!r}; use TLSv1.2 or TLSv1.3"]
+    if name == "tls_version" and not (set(text.split(",")) <= set(_TLS12)):
+        return [f"server parameter `tls_version` is {value!r}; allow only TLSv1.2,TLSv1.3"]
+    return []
+
+
+def _replication_group(v: ResourceView) -> list[str]:
+    out = _equals(v, "transitEncryptionEnabled", (True,))
+    if v.input("transitEncryptionMode") == "preferred":
+        out.append("`transitEncryptionMode` is 'preferred': plaintext connections are still accepted")
+    return out
 
 
 CHECKS: dict[str, Any] = {
@@ -140,8 +190,15 @@ CHECKS: dict[str, Any] = {
         _equals(v, "protocol", ("HTTPS", "TLS", "GENEVE")) if v.input("targetType") != "lambda" else []
     ),
     "aws:elasticache/cluster:Cluster": lambda v: _equals(v, "transitEncryptionEnabled", (True,)),
-    "aws:elasticache/replicationGroup:ReplicationGroup": lambda v: _equals(
-        v, "transitEncryptionEnabled", (True,)
+    "aws:elasticache/replicationGroup:ReplicationGroup": _replication_group,
+    "aws:rds/instance:Instance": _db_group("parameterGroupName"),
+    "aws:rds/cluster:Cluster": _db_group("dbClusterParameterGroupName"),
+    "azure-native:dbforpostgresql:Configuration": _server_parameter,
+    "azure-native:dbformysql:Configuration": _server_parameter,
+    "aws:memorydb/cluster:Cluster": lambda v: _equals(v, "tlsEnabled", (True,), default_ok=True),
+    "aws:msk/cluster:Cluster": lambda v: (
+        _equals(v, "encryptionInfo.encryptionInTransit.clientBroker", ("TLS",), default_ok=True)
+        + _equals(v, "encryptionInfo.encryptionInTransit.inCluster", (True,), default_ok=True)
     ),
     "aws:rds/parameterGroup:ParameterGroup": _db_params,
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": _db_params,
@@ -167,6 +224,23 @@ CHECKS: dict[str, Any] = {
     "azure-native:web:WebApp": _web,
     "azure-native:web:WebAppSlot": _web,
     "azure-native:network:ApplicationGateway": _appgw,
+    "aws:elasticsearch/domain:Domain": lambda v: (
+        _equals(v, "domainEndpointOptions.enforceHttps", (True,))
+        + _equals(v, "domainEndpointOptions.tlsSecurityPolicy", ("Policy-Min-TLS-1-2-2019-07",))
+    ),
+    "aws:dax/cluster:Cluster": lambda v: _equals(v, "clusterEndpointEncryptionType", ("TLS",)),
+    "aws:apigateway/restApi:RestApi": lambda v: (
+        []
+        if v.input("disableExecuteApiEndpoint") is True
+        else _equals(v, "securityPolicy", tuple(sorted(APIGW_POLICIES)))
+    ),
+    "aws:redshiftserverless/workgroup:Workgroup": lambda v: [
+        "config parameter `require_ssl` is false: clients may connect without TLS"
+        for p in v.input("configParameters") or []
+        if isinstance(p, dict)
+        and p.get("parameterKey") == "require_ssl"
+        and str(p.get("parameterValue")).lower() == "false"
+    ],
     "aws:opensearch/domain:Domain": lambda v: (
         _equals(v, "domainEndpointOptions.enforceHttps", (True,))
         + _equals(
@@ -204,8 +278,6 @@ TLS_ELSEWHERE: dict[str, str] = {
     "aws:rds/snapshot:Snapshot": _AWS_API,
     "aws:s3/bucket:Bucket": _AWS_API,
     "aws:s3/bucketV2:BucketV2": _AWS_API,
-    "aws:rds/instance:Instance": "judged on aws:rds/parameterGroup:ParameterGroup",
-    "aws:rds/cluster:Cluster": "judged on aws:rds/clusterParameterGroup:ClusterParameterGroup",
     "aws:rds/clusterInstance:ClusterInstance": "judged on its cluster parameter group",
     "aws:docdb/cluster:Cluster": "judged on aws:docdb/clusterParameterGroup:ClusterParameterGroup",
     "aws:redshift/cluster:Cluster": "judged on aws:redshift/parameterGroup:ParameterGroup",
@@ -215,6 +287,7 @@ TLS_ELSEWHERE: dict[str, str] = {
     "aws:ebs/volume:Volume": "block device attached to its instance; no network protocol",
     "aws:ec2/instance:Instance": "serves through its load balancer listeners, judged there",
     "azure-native:compute:VirtualMachine": "serves through its Application Gateway, judged there",
+    "azure-native:compute:VirtualMachineScaleSet": "serves through its Application Gateway, judged there",
     "azure-native:compute:Disk": "block device attached to its VM; no network protocol",
     "azure-native:compute:Snapshot": "exported only through short-lived HTTPS SAS URLs issued by Azure",
     **{
@@ -232,6 +305,12 @@ TLS_ELSEWHERE: dict[str, str] = {
         )
     },
     "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",
+    "aws:redshiftserverless/namespace:Namespace": "reached through its workgroup, judged there",
+    "aws:docdb/elasticCluster:ElasticCluster": "elastic clusters accept TLS connections only",
+    "aws:keyspaces/table:Table": _AWS_API,
+    "aws:timestreamwrite/database:Database": _AWS_API,
+    **{t: "SMB/NFS/Lustre in the VPC; encryption in transit per protocol (SMB 3 encryption, NFS over TLS)"
+       for t in FSX_FILE_SYSTEMS},
     "azure-native:dbforpostgresql:Server": "TLS 1.2 is the service minimum (ssl_min_protocol_version)",
     "azure-native:dbformysql:Server": "TLS 1.2 minimum is the service default (tls_version server parameter)",
 }
@@ -247,8 +326,9 @@ RULE = Rule(
     title="Every endpoint and link between components uses TLS 1.2 or newer.",
     severity="high",
     remediation="Use a listed TLS 1.2+ policy (ELBSecurityPolicy-TLS13-1-2-2021-06, AppGwSslPolicy20220101S, "
-    "TLS_1_2), TLS1_2/'1.2' minimums on stores, web apps and their slots, TLS-only parameter groups, "
-    "in-transit encryption for caches, HTTP only as redirect to HTTPS.",
+    "TLS_1_2), TLS1_2/'1.2' minimums on stores, web apps and their slots (FTPS only), TLS-only parameter "
+    "groups of the stack (never the engine's default group), in-transit encryption required for caches and "
+    "Kafka, HTTP only as redirect to HTTPS.",
     controls=("ENC-05", "SYS-05"),
     check=check,
     module=__name__,

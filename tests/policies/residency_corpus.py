@@ -1,7 +1,8 @@
 """The residency red-team corpus (tests/corpus/residency): compact resource fixtures judged by the real pack.
 
 A case is one YAML file whose first line is a comment saying what it does and which rule must fire. It lists
-the resources a program would register (type, name, inputs, explicit provider, parent, `custom`), the stack
+the resources a program would register (type, name, inputs, explicit provider, parent, `custom`; `external`
+with `id` for a resource read with `.get()`), the stack
 config (default providers are synthesized from it as the engine does), and `expect`: the rules of which at
 least one must block (evil) or `[]` (compliant: no mandatory eu-residency finding). The case becomes a
 checkpoint with the gate's own mock outputs (ids, ARNs) and is judged in-process by the gate's policy host
@@ -111,6 +112,9 @@ def checkpoint(case: Case) -> dict[str, Any]:
         }
         if custom:
             rid, outputs = mocks.outputs_for(typ, name, inputs, provider)
+            if extra.get("external"):  # read with `.get(name, id)`: the id is the outside resource's
+                rid = outputs["id"] = extra["id"]
+                entry["external"] = True
             entry["id"] = rid
             entry["outputs"] = {**inputs, **outputs, **extra.get("outputs", {})}
         if provider:

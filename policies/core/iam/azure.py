@@ -60,6 +60,18 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
 }
+GROUP_MEMBER = "azuread:index/groupMember:GroupMember"
+DIRECTORY_ROLE = "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment"
+# Entra directory roles that hold the access-rights function outside ARM: they grant roles, reset who can
+# sign in, or change group membership (and so the Azure roles groups hold); Global Administrator can also
+# elevate itself to User Access Administrator on every subscription.
+DIRECTORY_ROLE_FUNCTIONS: dict[str, str] = {
+    "62e90394-69f5-4237-9190-012177145e10": "access rights",  # Global Administrator
+    "e8611ab8-c189-46e8-94e1-60213ab1f814": "access rights",  # Privileged Role Administrator
+    "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "access rights",  # Privileged Authentication Administrator
+    "fe930be7-5e62-47db-91af-98c3a49a38b1": "access rights",  # User Administrator
+    "fdd7a751-b60b-444a-984c-02652fe8fa1c": "access rights",  # Groups Administrator
+}
 KEY_USE: tuple[str, ...] = tuple(
     f"Microsoft.KeyVault/vaults/keys/{op}/action" for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign")
 )
@@ -130,6 +142,39 @@ def _custom(d: ResourceView) -> tuple[Permissions | None, str | None]:
     return [p for p in perms if isinstance(p, dict)], None
 
 
+def object_key(graph: StackGraph, r: ResourceView, fld: str) -> str | None:
+    """One key per directory object, however it is given: the object id (lower case) of a literal or of an
+    azuread resource of the stack it is an output of, else that resource's URN; None when unknown."""
+    for d in graph.dependency_of(r, fld):
+        oid = d.input("objectId") or d.input("id")
+        return oid.lower() if isinstance(oid, str) and not is_unknown(oid) else d.urn
+    value = r.input(fld)
+    return value.lower() if isinstance(value, str) and not is_unknown(value) else None
+
+
+def inherit_through_groups(graph: StackGraph, held: dict[str, set[str]], where: dict[str, str]) -> list[str]:
+    """Members of a group hold what the group holds (nested groups too; `where[member]` becomes the
+    membership that gave it); returns the memberships whose group or member cannot be known (fail closed)."""
+    edges, unknown = [], []
+    for m in graph.by_type(GROUP_MEMBER):
+        g, member = object_key(graph, m, "groupObjectId"), object_key(graph, m, "memberObjectId")
+        if g is None or member is None:
+            unknown.append(m.urn)
+        else:
+            edges.append((member, g, m.urn))
+    for _ in range(len(edges)):  # to a fixed point: at most one round per membership
+        changed = False
+        for member, g, urn in edges:
+            extra = held.get(g, set()) - held.get(member, set())
+            if extra:
+                held.setdefault(member, set()).update(extra)
+                where.setdefault(member, urn)
+                changed = True
+        if not changed:
+            break
+    return unknown
+
+
 def principal_of(graph: StackGraph, a: ResourceView) -> tuple[str | None, bool]:
     """(principal key, is people): a workload is a service principal or managed identity of this stack."""
     ptype = a.input("principalType")
@@ -151,8 +196,14 @@ def principal_of(graph: StackGraph, a: ResourceView) -> tuple[str | None, bool]:
     return pid, ptype not in WORKLOAD_TYPES
 
 
-def ca_problem(p: ResourceView) -> str | None:
-    """Why a Conditional Access policy does not require MFA of anyone; None when it does."""
+# Applications a policy must cover for the administrators: all cloud apps, the Azure management API (portal,
+# ARM, CLI) or the admin portals app group.
+ADMIN_APPS = frozenset({"All", "797f4846-ba00-4fd7-ba43-dac1f8f63013", "MicrosoftAdminPortals"})
+
+
+def ca_problem(p: ResourceView, admins: frozenset[str] = frozenset()) -> str | None:
+    """Why a Conditional Access policy does not require MFA of the administrators; None when it does.
+    `admins`: the principal ids the stack gives Azure roles (an exclusion of one of them lifts MFA)."""
     if p.input("state") != "enabled":
         return f"is in state {p.input('state')!r}, not 'enabled'"
     controls = get_path(p.inputs, "grantControls.builtInControls") or []
@@ -171,4 +222,17 @@ def ca_problem(p: ResourceView) -> str | None:
     ]
     if not included:
         return "includes no users, groups or roles"
+    apps = get_path(p.inputs, "conditions.applications.includedApplications") or []
+    if not ADMIN_APPS & set(apps if isinstance(apps, list) else [apps]):
+        return f"covers only the applications {apps}, not all cloud apps or the Azure management API"
+    if users.get("excludedRoles"):
+        return f"excludes the directory roles {users.get('excludedRoles')}: holders sign in without MFA"
+    lifted = [
+        v
+        for k in ("excludedUsers", "excludedGroups")
+        for v in (users.get(k) or [])
+        if str(v).lower() in admins
+    ]
+    if lifted:
+        return f"excludes {lifted}, who hold Azure roles in this stack: they sign in without MFA"
     return None

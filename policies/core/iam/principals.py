@@ -22,11 +22,13 @@ LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("aws:iam/rolePolicy:RolePolicy", "role", "policy"),
         ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "role", "policyArn"),
         (_ATTACH, "roles", "policyArn"),
+        ("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "roleName", "policyArns"),
     ),
     USER: (
         ("aws:iam/userPolicy:UserPolicy", "user", "policy"),
         ("aws:iam/userPolicyAttachment:UserPolicyAttachment", "user", "policyArn"),
         (_ATTACH, "users", "policyArn"),
+        ("aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive", "userName", "policyArns"),
     ),
     PERMISSION_SET: (
         (
@@ -49,6 +51,11 @@ LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("aws:iam/groupPolicy:GroupPolicy", "group", "policy"),
         ("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "group", "policyArn"),
         (_ATTACH, "groups", "policyArn"),
+        (
+            "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+            "groupName",
+            "policyArns",
+        ),
     ),
 }
 
@@ -198,6 +205,16 @@ class _Resolver:
                     "judged"
                 ]
             return self.document(policies[0], "policy", f"policy {policies[0].name}")
+        if doc_field == "policyArns":  # the *PolicyAttachmentsExclusive resources: a list of ARNs
+            arns = holder.input(doc_field)
+            if is_unknown(arns) or not isinstance(arns, list):
+                return [], [f"{holder.name}: " + unknown_message(doc_field, "the permissions it grants")]
+            out: tuple[list[dict[str, Any]], list[str]] = ([], [])
+            for arn in arns:
+                s, p = self.policy_arn(holder, doc_field, arn)
+                out[0].extend(s)
+                out[1].extend(p)
+            return out
         return self.policy_arn(holder, doc_field, holder.input(doc_field))
 
     def groups_of(self, user: ResourceView) -> list[ResourceView]:

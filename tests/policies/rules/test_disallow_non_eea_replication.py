@@ -172,3 +172,79 @@ def test_components_are_not_judged():
     us = {"destinationArn": "arn:aws:kinesis:us-east-1:1:stream/s"}
     comp = res("acme:x:Component", "c", us, custom=False)
     assert messages(RULE, comp, ALLOWED) == []
+
+
+def _env(**variables):
+    return res(
+        "aws:lambda/function:Function",
+        "fn",
+        {"handler": "app.handler", "environment": {"variables": variables}},
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "host"),
+    [
+        ("db.exfil-host.net:5432", "db.exfil-host.net"),  # host:port, no scheme
+        ("Server=tcp:sql.exfil-host.net,1433;Initial Catalog=x", "sql.exfil-host.net"),  # connection string
+        ("b-1.exfil-host.net:9092,b-2.exfil-host.net:9092", "b-1.exfil-host.net"),  # broker list
+        ("collector.exfil.me", "collector.exfil.me"),  # a two-letter TLD the list does not hold
+        ("https%3A%2F%2Fhooks.exfil-host.net%2Fin", "hooks.exfil-host.net"),  # URL-encoded
+        ("aHR0cHM6Ly9ob29rcy5leGZpbC1ob3N0Lm5ldC9pbg==", "hooks.exfil-host.net"),  # base64
+    ],
+)
+def test_hosts_in_any_notation_are_found(value, host):
+    found = messages(RULE, _env(X=value), ALLOWED)
+    assert found and f"sends to {host}, which is neither" in found[0]
+
+
+def test_ipv6_addresses_are_places():
+    found = messages(RULE, _env(SYSLOG_HOST="2600:1f18:4a3:6b00::10"), ALLOWED)
+    assert found == []  # a public address: only the stack can place it (require-resolved-references)
+    from policies.core.references import scan
+
+    assert [(r.kind, r.value) for r in scan({"v": "[2600:1f18::1]:514"})] == [("host", "2600:1f18::1")]
+    assert messages(RULE, _env(LISTEN="[::1]:8080", BIND="0.0.0.0:8080", MOD="app.main:app"), ALLOWED) == []
+
+
+def test_region_fields_that_name_no_known_region_block():
+    cos = res(
+        "azure-native:cosmosdb:DatabaseAccount",
+        "c",
+        {"location": "westeurope", "locations": [{"locationName": "Washington DC"}]},
+    )
+    assert messages(RULE, cos, ALLOWED) == [
+        "`locations.0.locationName` = 'Washington DC' names no region the pack knows, so where it puts the "
+        "data cannot be judged; use an allowed region name (e.g. westeurope, eu-west-1)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("model", "why"),
+    [
+        ("us.anthropic.claude-3-5-sonnet-20240620-v1:0", "regions outside the EEA"),
+        ("arn:aws:bedrock:eu-west-1:1:inference-profile/global.anthropic.claude-sonnet-4-v1:0", "outside"),
+        ("eu.anthropic.claude-3-5-sonnet-20240620-v1:0", "not an allowed region"),
+    ],
+)
+def test_cross_region_inference_profiles_are_judged_by_their_geography(model, why):
+    agent = res("aws:bedrock/agentAgent:AgentAgent", "a", {"foundationModel": model})
+    found = messages(RULE, agent, ALLOWED)
+    assert len(found) == 1 and why in found[0]
+    plain = res("aws:bedrock/agentAgent:AgentAgent", "a", {"foundationModel": "anthropic.claude-v2:1"})
+    assert messages(RULE, plain, ALLOWED) == []
+
+
+def test_protocol_relative_urls_name_their_host():
+    found = messages(RULE, _env(UPLOAD="//uploads.exfil-host.net/in"), ALLOWED)
+    assert found and "sends to uploads.exfil-host.net" in found[0]
+    assert messages(RULE, _env(P="https://vlaanderen.be/a//b.c", Q="dir//file.txt"), ALLOWED) == []
+
+
+def test_every_eea_region_is_a_known_region():
+    """A region field naming no known region blocks, so no allowed region may be missing from the list."""
+    from policies.core.destinations import AZURE_REGIONS, region_of
+    from policies.core.eea import AWS_EEA_REGIONS, AZURE_EEA_REGIONS
+
+    assert AZURE_EEA_REGIONS <= AZURE_REGIONS
+    assert all(region_of(r) == ("aws", r) for r in AWS_EEA_REGIONS)

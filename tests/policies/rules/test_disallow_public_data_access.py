@@ -1,5 +1,7 @@
 """disallow-public-data-access: endpoints, world-open data ports, public IPs, public snapshots and images."""
 
+import json
+
 import pytest
 from ruletest import base, only, patch, res, run, with_
 
@@ -157,3 +159,75 @@ def test_azure_exposure():
         "network interface nic gives the data host a public IP address",
     )
     only(run(RULE, with_(AWS, drop=("audit-pab",))), "audit", "no BucketPublicAccessBlock")
+
+
+@pytest.mark.parametrize(
+    ("cidrs", "public"),
+    [
+        (["0.0.0.0/1", "128.0.0.0/1"], True),
+        (["0:0:0:0:0:0:0:0/0"], True),
+        (["3.0.0.0/8"], True),
+        (["not-a-cidr"], True),  # unreadable: judged as the internet
+        (["10.0.0.0/8"], False),
+        (["203.0.113.0/24"], False),  # one office range is not the internet
+    ],
+)
+def test_world_in_any_notation(cidrs, public):
+    sg = res(
+        "db-sg",
+        "aws:ec2/securityGroup:SecurityGroup",
+        {"ingress": [{"protocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrBlocks": cidrs}]},
+    )
+    assert bool(run(RULE, with_(AWS, sg))) is public
+
+
+@pytest.mark.parametrize(
+    ("rule", "public"),
+    [
+        ({"sourceAddressPrefix": "Internet", "destinationPortRange": "1433"}, True),
+        ({"sourceAddressPrefix": "*", "destinationPortRange": "1000-2000"}, True),
+        ({"sourceAddressPrefixes": ["0.0.0.0/0"], "destinationPortRanges": ["443", "22"]}, True),
+        ({"sourceAddressPrefix": "Internet", "destinationPortRange": "443"}, False),
+        ({"sourceAddressPrefix": "VirtualNetwork", "destinationPortRange": "*"}, False),
+        ({"sourceAddressPrefix": "Internet", "destinationPortRange": "*", "access": "Deny"}, False),
+    ],
+)
+def test_azure_network_security_rules(rule, public):
+    full = {"name": "r", "direction": "Inbound", "access": "Allow", "protocol": "Tcp", **rule}
+    nsg = res("nsg", "azure-native:network:NetworkSecurityGroup", {"securityRules": [full]})
+    assert bool(run(RULE, with_(AZURE, nsg))) is public
+    one = res("one", "azure-native:network:SecurityRule", full)
+    assert bool(run(RULE, with_(AZURE, one))) is public
+
+
+@pytest.mark.parametrize(
+    ("stmt", "public"),
+    [
+        ({"Effect": "Allow", "Principal": "*", "Action": "sqs:ReceiveMessage"}, True),
+        ({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "sqs:*"}, True),
+        ({"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sqs:*"}, True),
+        (
+            {
+                "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                "Condition": {"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}},
+            },
+            True,
+        ),
+        (
+            {
+                "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::corpus-audit"}},
+            },
+            False,
+        ),
+        ({"Effect": "Deny", "Principal": "*", "Action": "sqs:*"}, False),
+        (
+            {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:Send*"},
+            False,
+        ),
+    ],
+)
+def test_resource_policies_that_let_anyone_in(stmt, public):
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [stmt]})
+    qp = res("qp", "aws:sqs/queuePolicy:QueuePolicy", {"queueUrl": "https://q", "policy": policy})
+    assert bool(run(RULE, with_(AWS, qp))) is public

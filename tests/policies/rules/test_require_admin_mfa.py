@@ -152,3 +152,44 @@ def test_conditional_access():
         "does not require mfa",
     )
     only(run(RULE, with_(AZURE, drop=("ca-mfa",))), "<stack>", "no enabled Conditional Access policy")
+
+
+def test_conditional_access_exclusions_and_application_scope():
+    conditions = {
+        "clientAppTypes": ["all"],
+        "applications": {"includedApplications": ["All"]},
+        "users": {"includedRoles": ["62e90394-69f5-4237-9190-012177145e10"], "includedUsers": ["All"]},
+    }
+
+    def ca(**over):
+        return run(RULE, patch(AZURE, "ca-mfa", conditions={**conditions, **over}))
+
+    assert ca() == []
+    only(ca(applications={"includedApplications": ["Office365"]}), "<stack>", "covers only the applications")
+    only(
+        ca(users={**conditions["users"], "excludedRoles": ["62e90394-69f5-4237-9190-012177145e10"]}),
+        "<stack>",
+        "excludes the directory roles",
+    )
+    only(
+        ca(users={**conditions["users"], "excludedGroups": ["00000000-0000-0000-0000-0000000000aa"]}),
+        "<stack>",
+        "who hold Azure roles in this stack",
+    )
+    assert ca(users={**conditions["users"], "excludedUsers": ["00000000-0000-0000-0000-0000000000ff"]}) == []
+
+
+def test_conditional_access_may_exclude_a_recorded_emergency_account():
+    b9 = "00000000-0000-0000-0000-0000000000b9"  # break_glass in tests/corpus/pia/records/pia/corpus.yaml
+    owner = "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+    conditions = {
+        "clientAppTypes": ["all"],
+        "applications": {"includedApplications": ["All"]},
+        "users": {"includedUsers": ["All"], "excludedUsers": [b9]},
+    }
+    for principal, found in ((b9, False), ("00000000-0000-0000-0000-0000000000c1", True)):
+        ra = res("ra", "azure-native:authorization:RoleAssignment",
+                 {"principalId": principal, "principalType": "User", "scope": "/subscriptions/s",
+                  "roleDefinitionId": owner})
+        conds = {**conditions, "users": {**conditions["users"], "excludedUsers": [principal]}}
+        assert bool(run(RULE, with_(patch(AZURE, "ca-mfa", conditions=conds), ra))) is found

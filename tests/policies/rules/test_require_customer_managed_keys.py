@@ -136,3 +136,66 @@ def test_workspace_needs_cmk_cluster():
         "logs",
         "no Log Analytics cluster with a customer-managed key",
     )
+
+
+def test_launch_templates_and_secure_strings_set_the_keys_of_what_they_create():
+    lt = "aws:ec2/launchTemplate:LaunchTemplate"
+    good = {"blockDeviceMappings": [{"ebs": {"encrypted": "true", "kmsKeyId": KEY}}], "tags": T}
+    assert run(RULE, with_(AWS, res("lt", lt, good))) == []
+    bad = {"blockDeviceMappings": [{"deviceName": "/dev/sdf", "ebs": {"encrypted": "false"}}], "tags": T}
+    found = run(RULE, with_(AWS, res("lt", lt, bad)))
+    assert [m for _, m in found] == [
+        "`blockDeviceMappings.0.ebs.encrypted` is not true",
+        "`blockDeviceMappings.0.ebs.kmsKeyId` is not set: the data would be encrypted with a "
+        "provider-managed key",
+    ]
+    ssm = "aws:ssm/parameter:Parameter"
+    assert run(RULE, with_(AWS, res("p", ssm, {"type": "String", "tags": T}))) == []
+    only(
+        run(RULE, with_(AWS, res("p", ssm, {"type": "SecureString", "keyId": "alias/aws/ssm", "tags": T}))),
+        "p",
+        "is the AWS-managed key 'alias/aws/ssm'",
+    )
+
+
+def test_scale_sets_msk_and_memorydb():
+    vmss = res(
+        "vmss",
+        "azure-native:compute:VirtualMachineScaleSet",
+        {"virtualMachineProfile": {"storageProfile": {"osDisk": {"managedDisk": {}}}}, "tags": T},
+    )
+    only(run(RULE, with_(AZURE, vmss)), "vmss", "`virtualMachineProfile.storageProfile.osDisk.managedDisk")
+    msk = res("k", "aws:msk/cluster:Cluster", {"tags": T})
+    only(run(RULE, with_(AWS, msk)), "k", "encryptionAtRestKmsKeyArn")
+    only(run(RULE, with_(AWS, res("m", "aws:memorydb/cluster:Cluster", {"tags": T}))), "m", "`kmsKeyArn`")
+
+
+@pytest.mark.parametrize(
+    ("type_", "inputs", "fragment"),
+    [
+        ("aws:elasticsearch/domain:Domain", {"encryptAtRest": {"enabled": True}}, "encryptAtRest.kmsKeyId"),
+        ("aws:redshiftserverless/namespace:Namespace", {}, "`kmsKeyId` is not set"),
+        ("aws:docdb/elasticCluster:ElasticCluster", {"kmsKeyId": "alias/aws/docdb-elastic"}, "AWS-managed"),
+        ("aws:keyspaces/table:Table", {"encryptionSpecification": {"type": "AWS_OWNED_KMS_KEY"}}, "requires"),
+        ("aws:timestreamwrite/database:Database", {}, "`kmsKeyId` is not set"),
+        ("aws:fsx/ontapFileSystem:OntapFileSystem", {}, "`kmsKeyId` is not set"),
+        ("aws:dax/cluster:Cluster", {"serverSideEncryption": {"enabled": True}}, "AWS-owned key"),
+    ],
+)
+def test_stores_under_other_resource_types(type_, inputs, fragment):
+    found = run(RULE, with_(AWS, res("s", type_, {**inputs, "tags": T})))
+    assert found and all(n == "s" for n, _ in found) and any(fragment in m for _, m in found), found
+    good = {**inputs, "kmsKeyId": KEY, "kmsKeyArn": KEY, "tags": T}
+    if type_ == "aws:keyspaces/table:Table":
+        spec = {"type": "CUSTOMER_MANAGED_KMS_KEY", "kmsKeyIdentifier": KEY}
+        good = {"encryptionSpecification": spec, "tags": T}
+    if type_ == "aws:elasticsearch/domain:Domain":
+        good = {"encryptAtRest": {"enabled": True, "kmsKeyId": KEY}, "tags": T}
+    if type_ != "aws:dax/cluster:Cluster":
+        assert run(RULE, with_(AWS, res("s", type_, good))) == []
+
+
+def test_sql_transparent_data_encryption_off():
+    tde = "azure-native:sql:TransparentDataEncryption"
+    assert run(RULE, with_(AZURE, res("tde", tde, {"state": "Enabled", "tags": T}))) == []
+    only(run(RULE, with_(AZURE, res("tde", tde, {"state": "Disabled", "tags": T}))), "tde", "not encrypted")

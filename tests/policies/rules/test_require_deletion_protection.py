@@ -1,5 +1,6 @@
 """require-deletion-protection: protect, service flags, and a lock whose scope really covers the resource."""
 
+import pytest
 from ruletest import base, only, patch, res, run, with_
 
 RULE = "require-deletion-protection"
@@ -59,3 +60,17 @@ def test_lock_scope_not_depends_on():
         {"scope": "/subscriptions/s", "level": "CanNotDelete"},
     )
     assert run(RULE, with_(AZURE, sub_lock)) == []
+
+
+@pytest.mark.parametrize(
+    ("type_", "inputs", "fragment"),
+    [
+        ("aws:docdb/cluster:Cluster", {}, "`deletionProtection` is not set"),
+        ("aws:neptune/cluster:Cluster", {"deletionProtection": False}, "`deletionProtection` is False"),
+        ("aws:dynamodb/tableReplica:TableReplica", {}, "`deletionProtectionEnabled` is not set"),
+        ("aws:backup/vault:Vault", {"forceDestroy": True}, "`forceDestroy` is True"),
+    ],
+)
+def test_service_deletion_flags_of_more_stores(type_, inputs, fragment):
+    found = run(RULE, with_(AWS, res("s", type_, inputs, protect=True)))
+    assert any(n == "s" and fragment in m for n, m in found), found

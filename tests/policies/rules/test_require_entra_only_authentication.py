@@ -1,5 +1,6 @@
 """require-entra-only-authentication: no shared keys, no SQL logins."""
 
+import pytest
 from ruletest import base, only, patch, res, run, with_
 
 RULE = "require-entra-only-authentication"
@@ -29,3 +30,25 @@ def test_sql_logins():
     )
     only(run(RULE, with_(AZURE, off)), "sql", "off sets `azureADOnlyAuthentication` to False")
     only(run(RULE, with_(AZURE, res("mi", "azure-native:sql:ManagedInstance", {}))), "mi", "SQL logins")
+
+
+@pytest.mark.parametrize(
+    ("type_", "good", "bad"),
+    [
+        ("azure-native:cosmosdb:DatabaseAccount", {"disableLocalAuth": True}, {}),
+        ("azure-native:servicebus:Namespace", {"disableLocalAuth": True}, {"disableLocalAuth": False}),
+        ("azure-native:eventhub:Namespace", {"disableLocalAuth": True}, {}),
+        ("azure-native:search:Service", {"disableLocalAuth": True}, {}),
+        ("azure-native:redis:Redis", {"disableAccessKeyAuthentication": True}, {}),
+        ("azure-native:applicationinsights:Component", {"disableLocalAuth": True}, {}),
+        (
+            "azure-native:dbforpostgresql:Server",
+            {"authConfig": {"passwordAuth": "Disabled", "activeDirectoryAuth": "Enabled"}},
+            {"authConfig": {"passwordAuth": "Enabled", "activeDirectoryAuth": "Enabled"}},
+        ),
+    ],
+)
+def test_local_keys_and_passwords_of_other_stores(type_, good, bad):
+    assert run(RULE, with_(AZURE, res("s", type_, good))) == []
+    found = run(RULE, with_(AZURE, res("s", type_, bad)))
+    assert len(found) == 1 and found[0][0] == "s", found

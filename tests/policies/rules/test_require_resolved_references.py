@@ -88,3 +88,68 @@ def test_geo_copy_of_an_inheriting_resource_goes_to_its_groups_pair():
     rg.raw["location"] = "brazilsoutheast"
     [(_, message)] = messages(RULE, graph(rg, store), ALLOWED)
     assert "'brazilsoutheast' has no known paired region, so the copy's location cannot be judged" in message
+
+
+def test_s3_urls_bucket_locations_and_named_profiles_resolve_in_the_stack():
+    bucket = res("aws:s3/bucketV2:BucketV2", "b", {"bucket": "own-etl"})
+    job = res("aws:glue/job:Job", "j", {"command": {"scriptLocation": "s3://own-etl/job.py"}})
+    build = res("aws:codebuild/project:Project", "p", {"artifacts": {"type": "S3", "location": "own-etl"}})
+    assert messages(RULE, graph(bucket, job, build), ALLOWED) == []
+    artifacts = {"artifacts": {"type": "S3", "location": "us-drop"}}
+    outside = res("aws:codebuild/project:Project", "p", artifacts)
+    dest = {"destinationFlowConfigLists": [{"connectorProfileName": "crm-x"}]}
+    flow = res("aws:appflow/flow:Flow", "f", dest)
+    found = messages(RULE, graph(bucket, outside, flow), ALLOWED)
+    assert len(found) == 2 and all("neither a resource of this stack" in m for _, m in found)
+    prof = res("aws:appflow/connectorProfile:ConnectorProfile", "cp", {"name": "crm-x"})
+    assert messages(RULE, graph(bucket, prof, flow), ALLOWED) == []
+
+
+def test_workspaces_named_by_guid_resolve_to_the_stacks_own():
+    guid = "8d1f0c4e-2b7a-4e3d-9c6f-1a2b3c4d5e6f"
+    cg = res(
+        "azure-native:containerinstance:ContainerGroup",
+        "cg",
+        {"location": "westeurope", "diagnostics": {"logAnalytics": {"workspaceId": guid}}},
+    )
+    found = messages(RULE, graph(cg), ALLOWED)
+    assert len(found) == 1 and f"refers to '{guid}', which is neither" in found[0][1]
+    ws = res(WORKSPACE, "law", {"location": "westeurope", "customerId": guid})
+    assert messages(RULE, graph(ws, cg), ALLOWED) == []
+    far = res(WORKSPACE, "law", {"location": "eastus", "customerId": guid})
+    assert "outside the EEA" in messages(RULE, graph(far, cg), ALLOWED)[0][1]
+
+
+def test_storage_accounts_named_by_connection_string_or_name():
+    st = res("azure-native:storage:StorageAccount", "st", {"location": "westeurope", "name": "dosisfiles"})
+    conn = "DefaultEndpointsProtocol=https;AccountName={};AccountKey=bm90"
+    for account, found in (("dosisfiles", 0), ("partnerus", 1)):
+        app = res(
+            "azure-native:web:WebApp",
+            "app",
+            {
+                "location": "westeurope",
+                "siteConfig": {
+                    "appSettings": [{"name": "AzureWebJobsStorage", "value": conn.format(account)}],
+                    "azureStorageAccounts": {"d": {"accountName": account, "shareName": "s"}},
+                },
+            },
+        )
+        vol = {"volumes": [{"azureFile": {"storageAccountName": account, "shareName": "s"}}]}
+        cg = res("azure-native:containerinstance:ContainerGroup", "cg", {"location": "westeurope", **vol})
+        assert len(messages(RULE, graph(st, app), ALLOWED)) == 2 * found
+        assert len(messages(RULE, graph(st, cg), ALLOWED)) == found
+
+
+def test_unknown_value_from_a_stack_reference_fails_closed():
+    sref = res("pulumi:pulumi:StackReference", "central", {"name": "partner/siem/prod"})
+    fn = res(
+        "aws:lambda/function:Function",
+        "fn",
+        {"environment": {"variables": {"SINK_URL": UNKNOWN}}},
+        property_dependencies={"environment": (sref.urn,)},
+    )
+    found = messages(RULE, graph(sref, fn), ALLOWED)
+    assert len(found) == 1 and "computed from stack reference central" in found[0][1]
+    recorded = res("pulumi:pulumi:StackReference", "central", {"name": "org/x/prod", "outputs": {"ip": "1"}})
+    assert messages(RULE, graph(recorded, fn), ALLOWED) == []

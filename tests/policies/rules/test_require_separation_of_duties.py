@@ -193,3 +193,45 @@ def test_identity_center_permission_sets():
         refs={"permissionSetArn": "ps"},
     )
     only(run(RULE, with_(AWS, ps, ref)), "ps", "customer-managed policy 'missing' is not in this stack")
+
+
+def test_policy_attachments_exclusive_is_a_path():
+    extra = res(
+        "db-admin-extra",
+        "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        {
+            "roleName": "db-admin",
+            "policyArns": [
+                "arn:aws:iam::aws:policy/AmazonRDSFullAccess",
+                "arn:aws:iam::aws:policy/IAMFullAccess",
+            ],
+        },
+        refs={"roleName": "db-admin"},
+    )
+    found = run(RULE, with_(AWS, extra))
+    assert found and found[0][0] == "db-admin" and "access rights" in found[0][1]
+
+
+def test_azure_nested_groups_and_directory_roles():
+    aa, bb = "00000000-0000-0000-0000-0000000000aa", "00000000-0000-0000-0000-0000000000bb"
+    member = "azuread:index/groupMember:GroupMember"
+    nest = res("nest", member, {"groupObjectId": bb, "memberObjectId": aa})
+    found = run(RULE, with_(AZURE, nest))
+    assert len(found) == 1 and f"principal {aa} holds 2 separated functions" in found[0][1], found
+    other = res("nest", member, {"groupObjectId": bb, "memberObjectId": "0f"})
+    assert run(RULE, with_(AZURE, other)) == []  # someone outside the DBA group: one function each
+    role = "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment"
+    pra = res("dr", role, {"roleId": "e8611ab8-c189-46e8-94e1-60213ab1f814", "principalObjectId": aa})
+    found = run(RULE, with_(AZURE, pra))
+    assert len(found) == 1 and "access rights, database structure" in found[0][1], found
+    reader = res("dr", role, {"roleId": "4a5d8f65-41da-4de4-8968-e035b65339cf", "principalObjectId": aa})
+    assert run(RULE, with_(AZURE, reader)) == []
+
+
+def test_azure_recorded_break_glass_is_excluded():
+    owner = "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+    for principal, found in (("00000000-0000-0000-0000-0000000000b9", False), ("0c", True)):
+        ra = res("ra", "azure-native:authorization:RoleAssignment",
+                 {"principalId": principal, "principalType": "User", "scope": "/subscriptions/s",
+                  "roleDefinitionId": owner})
+        assert bool(run(RULE, with_(AZURE, ra))) is found

@@ -75,3 +75,21 @@ def test_alarms_enabled_with_a_target():
 def test_azure_sentinel_and_diagnostics():
     only(run(RULE, with_(AZURE, drop=("sentinel",))), "<stack>", "no Microsoft Sentinel onboarding")
     only(run(RULE, with_(AZURE, drop=("diag-sql",))), "sql", "no diagnostic setting")
+
+
+def test_trail_that_keeps_only_read_events():
+    ro = [{"readWriteType": "ReadOnly", "includeManagementEvents": True}]
+    found = run(RULE, with_(patch(AWS, "trail", eventSelectors=ro), drop=("org-trail",)))
+    only(found, "trail", "no management")
+    adv = [
+        {
+            "fieldSelectors": [
+                {"field": "eventCategory", "equals": ["Management"]},
+                {"field": "readOnly", "equals": ["true"]},
+            ]
+        }
+    ]
+    found = run(RULE, with_(patch(AWS, "trail", advancedEventSelectors=adv), drop=("org-trail",)))
+    assert found and "no management events" in found[0][1]
+    rw = [{"readWriteType": "WriteOnly", "includeManagementEvents": True}]
+    assert run(RULE, with_(patch(AWS, "trail", eventSelectors=rw), drop=("org-trail",))) == []

@@ -115,3 +115,68 @@ def test_web_apps_slots_and_stores():
     assert one("aws:elasticache/cluster:Cluster", {}) == [
         ("x", "`transitEncryptionEnabled` is None; expected True")
     ]
+
+
+def test_rds_on_the_engines_default_parameter_group():
+    rds = "aws:rds/instance:Instance"
+    assert one(rds, {"engine": "mysql", "parameterGroupName": "mysql-tls"}) == []
+    assert one(rds, {"engine": "postgres", "engineVersion": "16.3"}) == []  # PG 15+: force_ssl by default
+    for inputs in ({"engine": "mysql"}, {"engine": "mysql", "parameterGroupName": "default.mysql8.0"}):
+        found = one(rds, inputs)
+        assert len(found) == 1 and "the engine's default parameter group does not force TLS" in found[0][1]
+    found = one("aws:rds/cluster:Cluster", {"engine": "aurora-mysql"})
+    assert len(found) == 1 and found[0][1].startswith("`dbClusterParameterGroupName` is None")
+
+
+def test_plaintext_still_accepted():
+    rg = "aws:elasticache/replicationGroup:ReplicationGroup"
+    assert one(rg, {"transitEncryptionEnabled": True, "transitEncryptionMode": "required"}) == []
+    assert one(rg, {"transitEncryptionEnabled": True, "transitEncryptionMode": "preferred"}) == [
+        ("x", "`transitEncryptionMode` is 'preferred': plaintext connections are still accepted")
+    ]
+    msk = "aws:msk/cluster:Cluster"
+    assert one(msk, {}) == []
+    assert one(msk, {"encryptionInfo": {"encryptionInTransit": {"clientBroker": "TLS_PLAINTEXT"}}}) == [
+        ("x", "`encryptionInfo.encryptionInTransit.clientBroker` is 'TLS_PLAINTEXT'; expected 'TLS'")
+    ]
+    assert one("aws:memorydb/cluster:Cluster", {"tlsEnabled": False}) == [
+        ("x", "`tlsEnabled` is False; expected True")
+    ]
+    web = {"httpsOnly": True, "siteConfig": {"minTlsVersion": "1.2", "ftpsState": "AllAllowed"}}
+    assert one("azure-native:web:WebApp", web) == [
+        ("x", "`siteConfig.ftpsState` is 'AllAllowed'; expected 'FtpsOnly' or 'Disabled'")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "ok"),
+    [
+        ("require_secure_transport", "ON", True),
+        ("require_secure_transport", "off", False),
+        ("ssl_min_protocol_version", "TLSv1.1", False),
+        ("tls_version", "TLSv1.2,TLSv1.3", True),
+        ("tls_version", "TLSv1,TLSv1.2", False),
+        ("max_connections", "100", True),
+    ],
+)
+def test_azure_database_server_parameters(name, value, ok):
+    for t in ("azure-native:dbforpostgresql:Configuration", "azure-native:dbformysql:Configuration"):
+        assert (one(t, {"configurationName": name, "value": value}) == []) is ok
+
+
+def test_other_endpoints_that_accept_old_tls():
+    api = "aws:apigateway/restApi:RestApi"
+    assert one(api, {"securityPolicy": "TLS_1_2"}) == []
+    assert one(api, {"disableExecuteApiEndpoint": True}) == []
+    assert one(api, {"securityPolicy": "TLS_1_0"})[0][1].startswith("`securityPolicy` is 'TLS_1_0'")
+    assert one(api, {})[0][1].startswith("`securityPolicy` is None")
+    assert one("aws:dax/cluster:Cluster", {"clusterEndpointEncryptionType": "NONE"}) == [
+        ("x", "`clusterEndpointEncryptionType` is 'NONE'; expected 'TLS'")
+    ]
+    web = {"httpsOnly": True, "siteConfig": {"minTlsVersion": "1.2", "scmMinTlsVersion": "1.0"}}
+    assert one("azure-native:web:WebApp", web) == [
+        ("x", "`siteConfig.scmMinTlsVersion` is '1.0'; expected '1.2' or '1.3'")
+    ]
+    wg = "aws:redshiftserverless/workgroup:Workgroup"
+    off = {"configParameters": [{"parameterKey": "require_ssl", "parameterValue": "false"}]}
+    assert len(one(wg, off)) == 1 and one(wg, {}) == []
