@@ -178,11 +178,15 @@ class RecordingMonitor(MockMonitor):
                 outputs["secretOutputNames"] = sorted(k for k, v in found.items() if is_secret(v))
             inputs = {"name": target}
         else:
+            # An existing resource (`.get(name, id)`): a real preview reads its state from the cloud; offline
+            # only its id is known. What the program passes is a hint, what the mocks would compute (an ARN,
+            # the provider's region) a guess, so every output, its region/location included, stays unknown:
+            # a policy cannot place or judge it by them (it fails closed, or a declared endpoint tells it).
             mocked = recorder.mocks.outputs_for(request.type, request.name, props, provider_ref)
             _, computed = _derived(mocked, plaintexts)
             inputs = props
-            outputs = {**{k: v for k, v in props.items() if not unknown_value(v)}, **computed,
-                       "id": request.id}
+            place = {"aws": ("region",), "azure-native": ("location",)}.get(package, ())
+            outputs = {**dict.fromkeys([*computed, *props, *place], UNKNOWN), "id": request.id}
         rec = _record(request, urn, inputs, custom=True, provider_ref=provider_ref, external=True)
         rec.source_position, rec.source_chain = recorder.source(request)
         rec.id = request.id

@@ -225,6 +225,25 @@ def test_record_callable_without_region_config_leaves_region_unknown():
     assert graph.region(graph.by_type("aws:s3/bucket:Bucket")[0]) is None
 
 
+def test_an_existing_resource_read_with_get_is_known_by_its_id_only():
+    """A real preview reads its state from the cloud; offline nothing but the id is known, so neither the
+    program's hints nor the provider's region may place it (policies fail closed on the unknowns)."""
+
+    def program():
+        aws.s3.Bucket.get("partner", "partner-us-audit", bucket="partner-us-audit", region="eu-west-1")
+        aws.s3.Bucket("own", bucket="own-bucket")
+
+    graph = record_callable(program, config={"aws:region": "eu-west-1"})
+    (read,) = [r for r in graph.by_type("aws:s3/bucket:Bucket") if r.name == "partner"]
+    assert read.external and read.id == "partner-us-audit"
+    assert read.outputs["id"] == "partner-us-audit"
+    assert {k: v for k, v in read.outputs.items() if k != "id"} == dict.fromkeys(
+        {*read.outputs} - {"id"}, UNKNOWN)
+    assert read.outputs["region"] == UNKNOWN and read.outputs["bucket"] == UNKNOWN
+    (own,) = [r for r in graph.by_type("aws:s3/bucket:Bucket") if r.name == "own"]
+    assert own.outputs["bucket"] == "own-bucket" and "arn:aws:s3" in own.outputs["arn"]
+
+
 def test_program_errors_become_gate_errors():
     def program():
         raise ValueError("nope")

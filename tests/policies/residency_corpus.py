@@ -79,6 +79,7 @@ def _secrets(value: Any) -> Any:
 def checkpoint(case: Case) -> dict[str, Any]:
     """The checkpoint a gate recording of the case's program would write (default providers included)."""
     from gate.mocks import GateMocks
+    from gate.wire import UNKNOWN
 
     urns: dict[str, str] = {}
     out: list[dict[str, Any]] = [{"urn": _STACK_URN, "type": "pulumi:pulumi:Stack", "custom": False}]
@@ -112,8 +113,10 @@ def checkpoint(case: Case) -> dict[str, Any]:
         }
         if custom:
             rid, outputs = mocks.outputs_for(typ, name, inputs, provider)
-            if extra.get("external"):  # read with `.get(name, id)`: the id is the outside resource's
-                rid = outputs["id"] = extra["id"]
+            if extra.get("external"):  # read with `.get(name, id)`: as the gate's monitor records it, only
+                rid = extra["id"]        # the id is known offline (gate.monitor.ReadResource)
+                place = {"aws": ("region",), "azure-native": ("location",)}.get(typ.split(":")[0], ())
+                outputs = {**dict.fromkeys([*outputs, *inputs, *place], UNKNOWN), "id": rid}
                 entry["external"] = True
             entry["id"] = rid
             entry["outputs"] = {**inputs, **outputs, **extra.get("outputs", {})}
