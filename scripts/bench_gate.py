@@ -53,6 +53,8 @@ FIGURES: dict[str, tuple[str, str]] = {
     "cpu-scaling": ("this machine: CPU-bound Python in one process per CPU at once, throughput vs one "
                     "process (2.0 would be two real cores)", ""),
     "json-writer": ("report JSON, larger state: stdlib indent=1 vs gate.jsonio (orjson)", ""),
+    "scanner": ("the reference scanner alone over the synthetic state of the larger size (every input, "
+                "one process, cold caches): CPU, res/s, MB/s", ""),
 }
 
 
@@ -133,6 +135,9 @@ def _analyze_rows(small: int, large: int, tmp: Path) -> dict[str, str]:
     path = tmp / f"stress-{large}.json"
     path.write_text(json.dumps(generate_state(large)), encoding="utf-8")
     stress = runs.analyze(path, tmp / "out-stress", checkov=False)
+    n, size, seconds = runs.scanner(path)
+    rows["scanner"] = (f"{n:,} resources, {size:.1f} MB of inputs: {seconds:.2f} s CPU, "
+                       f"{n / seconds:,.0f} res/s, {size / seconds:.0f} MB/s")
     path.unlink()
     report = json.loads((tmp / "out-stress" / f"{BENCH_STACK}.report.json").read_text())
     rows["analyze-stress"] = (f"{_analyze_row(large, stress)}; {len(report['violations']):,} findings, "
