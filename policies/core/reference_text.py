@@ -39,6 +39,9 @@ _IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _ANY_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}\.?$", re.I)
 # Tokens of a string that may each be a host: connection strings (`Server=tcp:h,1433;…`), host:port lists
 # (`b-1.x:9092,b-2.x:9092`), command lines. A scheme-like prefix (`tcp:`) and a port are not part of the host.
+# URI schemes that identify rather than locate: Entra application ID URIs (`api://<app>`), e.g. the token
+# audience `api://AzureADTokenExchange` of workload identity federation. One with a domain is still a host.
+_IDENTIFIER_SCHEMES = frozenset({"api"})
 _RELATIVE_URL = re.compile(r"(?<![:/\w])//((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?=[/:?#\s\"',;)]|$)", re.I)
 _TOKEN_SPLIT = re.compile(r"[\s;,=()\"'<>|]+")
 _TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
@@ -268,6 +271,8 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
     if "://" in s:
         for m in _URL.finditer(s):
             host = m.group(2).lower().rstrip(".")
+            if m.group(1).lower() in _IDENTIFIER_SCHEMES and "." not in host:
+                continue   # names an application (an Entra token audience, a GUID), not a place
             # s3://<bucket>/…: a bucket by name (only the stack or a record can place it), not a hostname
             kind = "bucket" if m.group(1).lower() in ("s3", "s3a", "s3n") and "." not in host else "host"
             out.append((kind, host, principal))

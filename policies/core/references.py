@@ -65,6 +65,20 @@ _BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
 _BUCKET_OWN = frozenset(
     {"bucket", "bucketPrefix", "bucketDomainName", "bucketRegionalDomainName", "arn", "id"}
 )
+# Where a federation trusts tokens from (an identity issuer, a SAML IdP's metadata): the cloud fetches keys
+# from it, no data of the stack goes there. Who may then assume what is pia-conditions' to judge
+# (require-pinned-pipeline-trust); only these keys of these types, every other field is scanned.
+ISSUER_KEYS: dict[str, frozenset[str]] = {
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": frozenset({"url"}),
+    "aws:iam/samlProvider:SamlProvider": frozenset({"samlMetadataDocument"}),
+    "azure-native:managedidentity:FederatedIdentityCredential": frozenset({"issuer"}),
+    "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential":
+        frozenset({"issuer"}),
+}
+_OWN_BY_TYPE: dict[str, frozenset[str]] = {
+    **{t: OWN_KEYS | _BUCKET_OWN for t in BUCKET_TYPES},
+    **{t: OWN_KEYS | keys for t, keys in ISSUER_KEYS.items()},
+}
 @dataclass(frozen=True, slots=True)
 class Ref:
     """One reference found in the inputs."""
@@ -321,7 +335,7 @@ def references(view: ResourceView) -> list[Ref]:
     m = view.memo
     refs = m.get("_refs")
     if refs is None:
-        own = OWN_KEYS | _BUCKET_OWN if view.type in BUCKET_TYPES else OWN_KEYS
+        own = _OWN_BY_TYPE.get(view.type, OWN_KEYS)
         refs = m["_refs"] = scan(view.raw if "_inputs" not in m else view.inputs, own=own)
     return refs
 
