@@ -23,6 +23,7 @@ from typing import Any
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
+from policies.core.own_keys import OWN_KEYS, own_keys
 from policies.core.reference_text import (
     QUIET,
     QUIET_MAX,
@@ -54,31 +55,9 @@ _IMAGE_KEYS = frozenset({"image", "imageUri"})
 _ZONE_KEYS = frozenset({"zoneName", "privateZoneName"})
 _DESCRIBING = SKIP_KEYS | _TAG_KEYS | _IMAGE_KEYS | _ZONE_KEYS  # _skipped is False for any other key
 _POINTER = re.compile(r"://|\barn:|/subscriptions/", re.I)
-# Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
-# rules, not as a reference).
-# (Resource scope sees inputs only, so a top-level `arn`/`id` there is an input, e.g. an event target.)
-OWN_KEYS = frozenset({"urn", "name", "region", "location", "__provider"})
-BUCKET_TYPES = frozenset(
-    {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket"}
-)
 _BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
-_BUCKET_OWN = frozenset(
-    {"bucket", "bucketPrefix", "bucketDomainName", "bucketRegionalDomainName", "arn", "id"}
-)
-# Where a federation trusts tokens from (an identity issuer, a SAML IdP's metadata): the cloud fetches keys
-# from it, no data of the stack goes there. Who may then assume what is pia-conditions' to judge
-# (require-pinned-pipeline-trust); only these keys of these types, every other field is scanned.
-ISSUER_KEYS: dict[str, frozenset[str]] = {
-    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": frozenset({"url"}),
-    "aws:iam/samlProvider:SamlProvider": frozenset({"samlMetadataDocument"}),
-    "azure-native:managedidentity:FederatedIdentityCredential": frozenset({"issuer"}),
-    "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential":
-        frozenset({"issuer"}),
-}
-_OWN_BY_TYPE: dict[str, frozenset[str]] = {
-    **{t: OWN_KEYS | _BUCKET_OWN for t in BUCKET_TYPES},
-    **{t: OWN_KEYS | keys for t, keys in ISSUER_KEYS.items()},
-}
+
+
 @dataclass(frozen=True, slots=True)
 class Ref:
     """One reference found in the inputs."""
@@ -335,7 +314,7 @@ def references(view: ResourceView) -> list[Ref]:
     m = view.memo
     refs = m.get("_refs")
     if refs is None:
-        own = _OWN_BY_TYPE.get(view.type, OWN_KEYS)
+        own = own_keys(view.type)
         refs = m["_refs"] = scan(view.raw if "_inputs" not in m else view.inputs, own=own)
     return refs
 

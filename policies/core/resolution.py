@@ -12,8 +12,9 @@ from pulumi_policy.proxy import _DictProxy
 
 from policies.core.destinations import azure_modules, region_of
 from policies.core.location import allowed, effective_location, region_verdict
+from policies.core.own_keys import BUCKET_TYPES
 from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
-from policies.core.references import BUCKET_TYPES, Ref, iter_strings
+from policies.core.references import Ref, iter_strings
 from policies.core.rule import RuleContext
 from policies.core.view import ResourceView, StackGraph
 

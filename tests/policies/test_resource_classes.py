@@ -78,7 +78,7 @@ def test_known_classes_of_renamed_and_swallowed_types():
 def test_the_scanners_per_type_keys_name_installed_types(installed):
     """The reference scanner skips a few keys of a few types (a bucket's own names, identity issuers):
     a renamed type in an SDK upgrade must turn the suite red, not leave the key scanned or skipped blindly."""
-    from policies.core.references import BUCKET_TYPES, ISSUER_KEYS
+    from policies.core.own_keys import BUCKET_TYPES, ISSUER_KEYS
 
     tokens = {t for ts in installed.values() for t in ts}
     assert sorted((set(ISSUER_KEYS) | BUCKET_TYPES) - tokens) == []

@@ -1,0 +1,35 @@
+"""Top-level inputs the reference scanner does not read as references, per resource type: what names the
+resource itself or its own place (judged by the location rules), a bucket's own names, and the issuer a
+federation trusts."""
+
+from __future__ import annotations
+
+# Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
+# rules, not as a reference).
+# (Resource scope sees inputs only, so a top-level `arn`/`id` there is an input, e.g. an event target.)
+OWN_KEYS = frozenset({"urn", "name", "region", "location", "__provider"})
+BUCKET_TYPES = frozenset(
+    {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket"}
+)
+_BUCKET_OWN = frozenset(
+    {"bucket", "bucketPrefix", "bucketDomainName", "bucketRegionalDomainName", "arn", "id"}
+)
+# Where a federation trusts tokens from (an identity issuer, a SAML IdP's metadata): the cloud fetches keys
+# from it, no data of the stack goes there. Who may then assume what is pia-conditions' to judge
+# (require-pinned-pipeline-trust); only these keys of these types, every other field is scanned.
+ISSUER_KEYS: dict[str, frozenset[str]] = {
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": frozenset({"url"}),
+    "aws:iam/samlProvider:SamlProvider": frozenset({"samlMetadataDocument"}),
+    "azure-native:managedidentity:FederatedIdentityCredential": frozenset({"issuer"}),
+    "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential":
+        frozenset({"issuer"}),
+}
+_BY_TYPE: dict[str, frozenset[str]] = {
+    **{t: OWN_KEYS | _BUCKET_OWN for t in BUCKET_TYPES},
+    **{t: OWN_KEYS | keys for t, keys in ISSUER_KEYS.items()},
+}
+
+
+def own_keys(type_: str) -> frozenset[str]:
+    """The top-level inputs of a resource of `type_` that are not references."""
+    return _BY_TYPE.get(type_, OWN_KEYS)
