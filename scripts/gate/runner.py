@@ -178,14 +178,19 @@ def config_dependencies(project: Project, stacks: list[str]) -> dict[str, set[st
 REFERENCES_FILE = ".stack-references.json"
 
 
-def remembered_references(out: Path, stacks: list[str]) -> dict[str, set[str]]:
-    """References recorded by an earlier run (`<out>/.stack-references.json`); empty if none or unreadable."""
+def _json_object(path: Path) -> dict[str, Any]:
+    """A JSON object an earlier run left (a hint, never an input that decides a verdict); {} if absent,
+    unreadable or not an object."""
     try:
-        data = json.loads((out / REFERENCES_FILE).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict):
-        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def remembered_references(out: Path, stacks: list[str]) -> dict[str, set[str]]:
+    """References recorded by an earlier run (`<out>/.stack-references.json`); empty if none or unreadable."""
+    data = _json_object(out / REFERENCES_FILE)
     return {
         s: {t for t in refs if t in stacks and t != s}
         for s, refs in data.items() if s in stacks and isinstance(refs, list)
@@ -197,12 +202,7 @@ def read_hint(directory: Path) -> dict[str, list[str]]:
     or not readable as such."""
     from gate.zygote import HINT_FILE, HINT_LIMIT, SDK_MODULE
 
-    try:
-        data = json.loads((directory / HINT_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
+    data = _json_object(directory / HINT_FILE)
     return {stack: [n for n in names[:HINT_LIMIT] if isinstance(n, str) and SDK_MODULE.fullmatch(n)]
             for stack, names in data.items() if isinstance(stack, str) and isinstance(names, list)}
 
@@ -224,12 +224,7 @@ def preload_groups(hint: dict[str, list[str]], deps: dict[str, set[str]]) -> lis
 
 
 def _remember_references(previous: Path, out: Path, runs: dict[str, StackRun]) -> None:
-    known: dict[str, Any] = {}
-    try:
-        loaded = json.loads((previous / REFERENCES_FILE).read_text(encoding="utf-8"))
-        known = loaded if isinstance(loaded, dict) else {}
-    except (OSError, ValueError):
-        pass
+    known = _json_object(previous / REFERENCES_FILE)
     for stack, run in runs.items():
         known[stack] = sorted({t.split("/")[-1] for t in run.stack_references})
     write_json_atomic(out / REFERENCES_FILE, known)
