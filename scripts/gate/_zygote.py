@@ -4,6 +4,7 @@ recording worker (gate._worker) per request line."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import select
@@ -16,6 +17,7 @@ def _child(request: dict[str, str], protocol: int) -> None:
     """In the forked child: own session, stdio to files, the worker; never returns."""
     code = 1
     try:
+        gc.enable()           # the program runs with the collector on, as in a fresh interpreter
         os.close(protocol)    # the program cannot write into the gate's protocol
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -69,6 +71,11 @@ def serve() -> None:
 
     from gate.stackcache import ReadTracker
 
+    # The SDK modules are millions of objects that live as long as the process: collecting while they
+    # load only walks them again and again (a third of the preload), and in the children every full
+    # collection would walk them once more and copy their pages. So: no collector here, and each fork
+    # happens with all of it frozen (gc.freeze), which children never scan.
+    gc.disable()
     ReadTracker.start()     # reads made while preloading are inherited by each child's record
     protocol = os.dup(1)    # the answers; fd 1 itself goes to /dev/null, so what a module prints is lost
     null = os.open(os.devnull, os.O_WRONLY)
@@ -110,6 +117,7 @@ class _Server:
             if requests is None:
                 self.open = False
             for request in requests or []:
+                gc.freeze()
                 pid = os.fork()
                 if pid == 0:
                     _child(request, self.protocol)
