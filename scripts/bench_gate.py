@@ -37,6 +37,8 @@ FIGURES: dict[str, tuple[str, str]] = {
                          "the first run's workers loaded)", "≤ 4 s"),
     "preview-all-cached": ("same, nothing changed (stack cache)", "≤ 1 s"),
     "preview-cached-ratio": ("cached / uncached (warm) preview", ""),
+    "preview-one-stack": ("same cache, one stack's program changed (a line added to `stacks/portal.py`, as a "
+                          "pull request would): the stacks recorded again", ""),
     "analyze-small": ("`gate analyze --no-checkov`, smaller realistic state (the project's stack tiled, 1 % "
                       "non-compliant): wall, res/s, peak RSS", ""),
     "analyze-large": ("same, larger state: wall, res/s (load/evaluation/reporting), peak RSS",
@@ -112,17 +114,23 @@ def measure(quick: bool, tmp: Path, parts: tuple[str, ...] = PARTS) -> dict[str,
 
 
 def _preview_rows(tmp: Path) -> dict[str, str]:
-    cold = runs.preview_all(tmp / "pv", None)
-    warm = runs.preview_all(tmp / "pv", None)
-    runs.preview_all(tmp / "pv", tmp / "cache")            # fills the cache
-    cached = runs.preview_all(tmp / "pv", tmp / "cache")
+    root = runs.project_copy(tmp / "project")     # edited below; the working tree is never touched
+    cold = runs.preview_all(tmp / "pv", None, root=root)
+    warm = runs.preview_all(tmp / "pv", None, root=root)
+    runs.preview_all(tmp / "pv", tmp / "cache", root=root)            # fills the cache
+    cached = runs.preview_all(tmp / "pv", tmp / "cache", root=root)
+    with (root / "stacks" / "portal.py").open("a", encoding="utf-8") as program:
+        program.write("\n# changed by scripts/bench_gate.py\n")
+    changed = runs.preview_all(tmp / "pv", tmp / "cache", root=root)
+    recorded = sorted(set(re.findall(r"gate: timings: stack (\S+):", changed.stderr)))
 
     def row(run: runs.Run) -> str:
         return f"{run.wall:.2f} s wall ({', '.join(f'{k} {v:.2f}s' for k, v in run.split.items())})"
 
     return {"preview-all": row(cold), "preview-all-warm": row(warm),
             "preview-all-cached": f"{cached.wall:.2f} s wall",
-            "preview-cached-ratio": f"{cached.wall / warm.wall:.2f}"}
+            "preview-cached-ratio": f"{cached.wall / warm.wall:.2f}",
+            "preview-one-stack": f"{row(changed)}; recorded again: {', '.join(recorded) or 'none'}"}
 
 
 def _analyze_rows(small: int, large: int, tmp: Path) -> dict[str, str]:

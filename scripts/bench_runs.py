@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -50,10 +51,15 @@ _SHIM = ("import atexit, resource, runpy, sys\n"
 _RSS = re.compile(r"bench: maxrss (\d+) (\d+)")
 
 
-def run_gate(*args: str | Path, env: dict[str, str] | None = None) -> Run:
-    """`python -m gate ARGS --timings` in a subprocess; peak RSS of the gate process (kB -> MB)."""
+def run_gate(*args: str | Path, env: dict[str, str] | None = None, root: Path = ROOT) -> Run:
+    """`python -m gate ARGS --timings` in a subprocess; peak RSS of the gate process (kB -> MB). `root`: a
+    copy of the project (project_copy) whose gate and programs run instead of this one's."""
+    if root != ROOT:
+        env = {"PYTHONPATH": str(root / "scripts"),
+               "GATE_CHECKOV_ENV": os.environ.get("GATE_CHECKOV_ENV") or str(ROOT / ".tools" / "checkov"),
+               **(env or {})}
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _SHIM, *map(str, args), "--timings"], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-c", _SHIM, *map(str, args), "--timings"], cwd=root,
                           env={**os.environ, **(env or {})}, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     if proc.returncode not in (0, 1):
@@ -88,11 +94,25 @@ def analyze(state: Path, out: Path, *, checkov: bool, cache: Path | None = None,
     return run_gate(*args)
 
 
-def preview_all(out: Path, cache: Path | None, *, checkov: bool = True) -> Run:
+def preview_all(out: Path, cache: Path | None, *, checkov: bool = True, root: Path = ROOT) -> Run:
     args: list[str | Path] = ["preview", "--all", "--format", "json", "--out", out, *pack_config_args()]
     args += ["--cache-dir", cache] if cache is not None else ["--no-cache"]
     args += [] if checkov else ["--no-checkov"]
-    return run_gate(*args)
+    return run_gate(*args, root=root)
+
+
+def project_copy(target: Path) -> Path:
+    """The project's tracked files copied to `target`, so a benchmark can edit a program without
+    touching the working tree (the committed state; the copy's `gate` is what runs there, on this
+    project's environment)."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    (target / ".venv").symlink_to(ROOT / ".venv")     # the same environment: the gate's own Python
+    return target
 
 
 def checkov_single_vs_sharded(state: dict[str, Any], workdir: Path) -> tuple[float, float, bool]:

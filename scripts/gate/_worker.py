@@ -63,6 +63,7 @@ def main(argv: list[str]) -> int:
             result = (_update if request.get("mode") == "update" else _preview)(request, kwargs)
             result["seconds"] = time.perf_counter() - started
             result["inputs"], result["env"] = sorted(ReadTracker.paths), sorted(ReadTracker.env)
+            result["states"] = sorted(ReadTracker.states)
             from gate.zygote import sdk_modules
 
             result["modules"] = sdk_modules()

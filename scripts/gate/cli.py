@@ -174,9 +174,17 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
             start_early()    # checkov imports itself beside the recording (the zygote loads on one CPU)
         started = time.perf_counter()
+
+        def reuse(stack: str, decided: set[str]) -> bool:   # it read a state recorded again: the same?
+            report = cache.reuse(stack, decided, run.path)
+            if report is not None:
+                hits[stack] = report
+            return report is not None
+
         runs = record_stacks(project.root, project, todo, run.path, jobs=args.settings.jobs, previous=out,
                              deadline=deadlines_of(args).program,
-                             options={**options.worker_options(args.settings), **worker}) if todo else {}
+                             options={**options.worker_options(args.settings), **worker},
+                             reuse=reuse if cache is not None else None) if todo else {}
         timings["program"] = time.perf_counter() - started
         check_shard_references(args, runs, project)
         _program_notes(args, runs, out)

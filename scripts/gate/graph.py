@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import heapq
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from gate.errors import GateError, ProgramError
@@ -266,3 +268,18 @@ def canonical_order(resources: list[RecordedResource]) -> list[RecordedResource]
         placed = {r.urn for r in out}
         out += [r for r in resources if r.urn not in placed]
     return out
+
+
+def stack_outputs(path: Path) -> dict[str, Any] | None:
+    """The stack outputs of the checkpoint at `path` (what a StackReference gives a program); None if
+    absent or unreadable."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        resources = data["deployment"]["resources"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(resources, list):
+        return None
+    root = next((r for r in resources if isinstance(r, dict) and r.get("type") == STACK_TYPE), None)
+    outputs = root.get("outputs") if root else None
+    return outputs if isinstance(outputs, dict) else None

@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from pathlib import Path
 from typing import Any
 
-from gate.graph import PROVIDER_PREFIX, REGION_KEYS, STACK_TYPE, Graph, RecordedResource, provider_urn
+from gate.graph import (
+    PROVIDER_PREFIX,
+    REGION_KEYS,
+    Graph,
+    RecordedResource,
+    provider_urn,
+    stack_outputs,
+)
 from gate.wire import UNKNOWN, secret
 
 
 def outputs_from_state_file(state_dir: Path, stack: str) -> dict[str, Any] | None:
     """The stack outputs in `<state_dir>/<stack>.state.json`; None if absent, unreadable or a bad name."""
     from gate.project import STACK_NAME
+    from gate.stackcache import ReadTracker
 
     if not STACK_NAME.fullmatch(stack) or ".." in stack:
         return None
     path = Path(state_dir) / f"{stack}.state.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        resources = data["deployment"]["resources"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    root = next((r for r in resources if isinstance(r, dict) and r.get("type") == STACK_TYPE), None)
-    outputs = root.get("outputs") if root else None
-    return outputs if isinstance(outputs, dict) else None
+    with ReadTracker.outputs_only(path):     # the stack cache keys a reader on these outputs
+        return stack_outputs(path)
 
 
 _GATE_DIR = Path(__file__).resolve().parent

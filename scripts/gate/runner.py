@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ from typing import Any
 from gate.errors import GateError
 from gate.project import Project, load_stack_config
 from gate.publish import UPDATES_DIR
+
+Reuse = Callable[[str, set[str]], bool]   # (stack, stacks decided) -> answered without recording
 
 
 @dataclass
@@ -45,6 +48,7 @@ class StackRun:
     seconds: float = 0.0          # program run inside the worker
     wall_seconds: float = 0.0     # including the worker's interpreter start and imports
     inputs: list[str] = field(default_factory=list)   # files the worker read (gate.stackcache)
+    states: list[str] = field(default_factory=list)   # other stacks' states it read the outputs of
     env: list[str] = field(default_factory=list)      # environment variables it read
     modules: list[str] = field(default_factory=list)  # SDK modules it loaded (gate.zygote's hint)
 
@@ -123,6 +127,7 @@ def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: floa
         stack_references=data.get("stack_references") or {}, seconds=data.get("seconds", 0.0),
         diagnostics=data.get("diagnostics") or [], env_reads=data.get("env_reads") or [],
         wall_seconds=data["wall_seconds"], inputs=data.get("inputs") or [], env=data.get("env") or [],
+        states=data.get("states") or [],
         modules=data.get("modules") or [],
     )
 
@@ -146,6 +151,7 @@ def with_update(run: StackRun, update: dict[str, Any]) -> StackRun:
     names = {r["name"] for r in run.env_reads}
     run.env_reads = run.env_reads + [r for r in update.get("env_reads") or [] if r["name"] not in names]
     run.inputs = sorted(set(run.inputs) | set(update.get("inputs") or []))
+    run.states = sorted(set(run.states) | set(update.get("states") or []))
     run.env = sorted(set(run.env) | set(update.get("env") or []))
     run.modules = sorted(set(run.modules) | set(update.get("modules") or []))
     run.seconds += update.get("seconds", 0.0)
@@ -232,11 +238,15 @@ def _remember_references(previous: Path, out: Path, runs: dict[str, StackRun]) -
 
 def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                   jobs: int = 2, previous: Path | None = None, deadline: float | None = None,
-                  options: dict[str, Any] | None = None, fork: bool = True) -> dict[str, StackRun]:
+                  options: dict[str, Any] | None = None, fork: bool = True,
+                  reuse: Reuse | None = None) -> dict[str, StackRun]:
     """Record `stacks` (a preview and an update worker each, up to `jobs` workers at once) and write
     `<out>/<stack>.state.json`. With `fork`, workers of the gate's own Python are forked from a zygote.
+    `reuse(stack, decided)` is asked when a stack is ready (the stacks it reads are `decided`); True: it
+    wrote the stack's state itself (a cache hit), so it is not recorded.
 
-    Returns the runs keyed by stack in the order given. Any worker's GateError aborts the whole run.
+    Returns the runs of the recorded stacks keyed by stack in the order given. Any worker's GateError
+    aborts the whole run.
     """
     from gate import zygote
 
@@ -250,21 +260,23 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
     hint = read_hint(previous)
     forker = zygote.Zygote(preload_groups(hint, deps)) if fork and own_python and stacks else None
     try:
-        done = _record(program, stacks, out, jobs, previous, deadline, deps, options or {}, forker)
+        done = _record(program, stacks, out, jobs, previous, deadline, deps, options or {}, forker, reuse)
     finally:
         if forker is not None:
             forker.close()
     _remember_references(previous, out, done)
     if own_python and done:
         write_hint(out, {**hint, **{stack: run.modules for stack, run in done.items()}})
-    return {s: done[s] for s in stacks}
+    return {s: done[s] for s in stacks if s in done}
 
 
 def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Path, deadline: float | None,
-            deps: dict[str, set[str]], options: dict[str, Any], forker: Any) -> dict[str, StackRun]:
+            deps: dict[str, set[str]], options: dict[str, Any], forker: Any,
+            reuse: Reuse | None) -> dict[str, StackRun]:
     kinds = ("preview", "update") if options.get("record_update", True) else ("preview",)
     work = {"preview": run_worker, "update": run_update}
     done: dict[str, StackRun] = {}
+    reused: set[str] = set()
     rerun_once: set[str] = set()
     pending = list(stacks)
     queue: list[tuple[str, str, frozenset[str]]] = []      # (stack, kind, stacks done when it started)
@@ -272,13 +284,17 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
     running: dict[Future[Any], tuple[str, str, frozenset[str]]] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         while pending or queue or running:
-            ready = [s for s in pending if not (deps[s] - set(done))]
+            decided = set(done) | reused
+            ready = [s for s in pending if not (deps[s] - decided)]
             if not ready and not running and not queue and pending:
                 ready = [pending[0]]            # a reference cycle: run with what is available
             for stack in ready:
                 pending.remove(stack)
+                if reuse is not None and stack not in rerun_once and reuse(stack, decided):
+                    reused.add(stack)
+                    continue
                 parts[stack] = {}
-                queue.extend((stack, kind, frozenset(done)) for kind in kinds)
+                queue.extend((stack, kind, frozenset(decided)) for kind in kinds)
             while queue and len(running) < max(1, jobs):
                 task = queue.pop(0)
                 stack, kind = task[:2]

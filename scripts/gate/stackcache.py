@@ -9,14 +9,23 @@ file the gate process opened while judging (pack modules, records, waivers). Tho
 digests are stored with the entry, and an entry counts only while every one of them is unchanged, so an
 edit to any input — of a kind foreseen here or not — records the stack again. Files of the Python
 installation and of checkov's environment are covered by the lock file and the checkov version instead.
+
+Another stack's state read through a StackReference is an input by what the reference gives the program:
+that stack's outputs (in its preview state, and in its update state for the update). A stack that read
+the state of a stack this run records again is decided once that stack is done (`PreviewCache.reuse`):
+if the outputs it read came out the same, the entry still holds, so a change to one stack that leaves
+its outputs as they were records that stack only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +42,9 @@ class ReadTracker:
 
     paths: set[str] = set()
     env: set[str] = set()
+    states: set[str] = set()      # read for their stack outputs only (outputs_only)
     installed = False
+    _local = threading.local()
 
     @classmethod
     def start(cls) -> None:
@@ -52,8 +63,21 @@ class ReadTracker:
         environ_type.__getitem__ = tracked   # type: ignore[method-assign]  # os.getenv/.get go through it
 
     @classmethod
+    @contextlib.contextmanager
+    def outputs_only(cls, path: Path) -> Iterator[None]:
+        """The recorder reading a state for a StackReference: the stack depends on that state's outputs,
+        not on its bytes (which hold when it was recorded). A program opening the file itself is still a
+        read of the whole file."""
+        cls._local.quiet = True
+        try:
+            yield
+        finally:
+            cls._local.quiet = False
+            cls.states.add(os.path.abspath(path))
+
+    @classmethod
     def _hook(cls, event: str, args: tuple[Any, ...]) -> None:
-        if event != "open" or not args:
+        if event != "open" or not args or getattr(cls._local, "quiet", False):
             return
         path, mode = args[0], args[1] if len(args) > 1 else "r"
         if isinstance(path, str) and (mode is None or (isinstance(mode, str) and "r" in mode
@@ -79,6 +103,29 @@ def _excluded() -> tuple[str, ...]:
     if os.environ.get("GATE_CHECKOV_ENV"):
         roots.add(os.environ["GATE_CHECKOV_ENV"])
     return tuple(str(Path(r).resolve()) + os.sep for r in roots if r)
+
+
+STATE_SUFFIX = ".state.json"
+OUTPUTS = "outputs:"     # a state's digest prefix when only its stack outputs were read (a StackReference)
+
+
+def outputs_digest(path: Path) -> str:
+    """What a StackReference reads from a recorded state: its stack outputs (None if absent/unreadable)."""
+    from gate.graph import stack_outputs
+
+    if not path.is_file():
+        return "missing"     # as file_digest: its arrival is a change
+    return OUTPUTS + digest(stack_outputs(path))
+
+
+def input_digest(path: Path, recorded: str) -> str:
+    """The digest of `path` of the kind `recorded` is (outputs only, or the file's bytes)."""
+    return outputs_digest(path) if recorded.startswith(OUTPUTS) else file_digest(path)
+
+
+def state_inputs(paths: set[str] | list[str]) -> dict[str, str]:
+    """Path -> outputs digest of the states read through StackReferences (ReadTracker.states)."""
+    return {os.path.abspath(p): outputs_digest(Path(p)) for p in sorted(paths)}
 
 
 def input_files(paths: set[str] | list[str], skip: tuple[Path, ...] = ()) -> dict[str, str]:
@@ -133,13 +180,16 @@ class StackCache:
     def __init__(self, root: Path) -> None:
         self.store = Store(root, NAMESPACE)
 
-    def lookup(self, key: str) -> dict[str, Any] | None:
+    def lookup(self, key: str, where: dict[str, Path] | None = None) -> dict[str, Any] | None:
+        """The entry if every input is as it was; `where`: inputs to read at another path (a state this
+        run has just recorded, not yet published where the entry names it)."""
         entry = self.store.get(key)
         if not isinstance(entry, dict) or not isinstance(entry.get("inputs"), dict) \
                 or not isinstance(entry.get("env"), dict):
             return None
+        where = where or {}
         for path, sha in entry["inputs"].items():
-            if file_digest(Path(path)) != sha:
+            if input_digest(where.get(path) or Path(path), sha) != sha:
                 return None
         if env_inputs(list(entry["env"])) != entry["env"]:
             return None
@@ -150,9 +200,17 @@ class StackCache:
         self.store.put(key, {"inputs": inputs, "env": env, "run": run, "report": report})
 
 
+def state_paths(out: Path, stack: str) -> tuple[str, str]:
+    """Where `stack`'s preview and update states are published under `out`."""
+    from gate.publish import UPDATES_DIR
+
+    return (os.path.abspath(Path(out) / f"{stack}{STATE_SUFFIX}"),
+            os.path.abspath(Path(out) / UPDATES_DIR / f"{stack}{STATE_SUFFIX}"))
+
+
 def depends_on_state(entry: dict[str, Any], out: Path, stack: str) -> bool:
-    """Whether a cached stack read `<out>/<stack>.state.json` (a StackReference to `stack`)."""
-    return os.path.abspath(Path(out) / f"{stack}.state.json") in entry.get("inputs", {})
+    """Whether a cached stack read `stack`'s published preview or update state (a StackReference)."""
+    return any(p in entry.get("inputs", {}) for p in state_paths(out, stack))
 
 
 def usable(entries: dict[str, dict[str, Any] | None], out: Path) -> dict[str, dict[str, Any]]:
@@ -184,6 +242,17 @@ def report_from_json(doc: dict[str, Any]) -> Any:
     return report
 
 
+def _restore(stack: str, entry: dict[str, Any], work: Path) -> None:
+    """A cached stack's state (and update state) where its recording would have written them."""
+    from gate.publish import UPDATES_DIR
+    from gate.runner import write_json_atomic  # the recording's own writer: the same bytes
+
+    write_json_atomic(Path(work) / f"{stack}{STATE_SUFFIX}", entry["run"]["checkpoint"])
+    update = entry["run"].get("update_state")
+    if update is not None:   # what the updates of later stacks read
+        write_json_atomic(Path(work) / UPDATES_DIR / f"{stack}{STATE_SUFFIX}", update)
+
+
 class PreviewCache:
     """The stack cache as `gate preview` uses it: look up before recording, store after judging."""
 
@@ -193,6 +262,8 @@ class PreviewCache:
         self.project = project
         self.out = Path(out)
         self.root = Path(root)
+        self.in_run: set[str] = set()
+        self.deferred: set[str] = set()
         ReadTracker.start()
 
     def key(self, stack: str) -> str:
@@ -202,18 +273,31 @@ class PreviewCache:
         """(reports of the cached stacks, stacks to record and judge), in the order given. A cached
         stack's state is written to the run directory `work`, where the recording would have written it
         (it is published with the run, and other stacks' references read it there)."""
-        from gate.publish import UPDATES_DIR
-        from gate.runner import write_json_atomic  # the recording's own writer: the same bytes
-
         entries = {s: self.cache.lookup(self.key(s)) for s in stacks}
         hits = usable(entries, self.out)
+        self.in_run, self.deferred = set(stacks), {s for s, e in entries.items() if e is not None} - set(hits)
         for stack, entry in hits.items():
-            write_json_atomic(Path(work) / f"{stack}.state.json", entry["run"]["checkpoint"])
-            update = entry["run"].get("update_state")
-            if update is not None:   # what the updates of later stacks read
-                write_json_atomic(Path(work) / UPDATES_DIR / f"{stack}.state.json", update)
+            _restore(stack, entry, work)
         return ({s: report_from_json(e["report"]) for s, e in hits.items()},
                 [s for s in stacks if s not in hits])
+
+    def reuse(self, stack: str, decided: set[str], work: Path) -> Any | None:
+        """A stack `split` deferred (its entry held, but it read the state of a stack recorded again), once
+        the stacks of this run it read are `decided` (their states are in `work`): its cached report if
+        the entry holds with those states, the cached state written to `work` as `split` does; else None
+        (record it). A state of this run not decided yet is never compared with its old one."""
+        if stack not in self.deferred:
+            return None
+        work_prefix = os.path.abspath(work)
+        out_prefix = os.path.abspath(self.out)
+        where = {p: Path(work_prefix + p[len(out_prefix):])
+                 for o in decided & self.in_run for p in state_paths(self.out, o)}
+        undecided = {p for o in self.in_run - decided - {stack} for p in state_paths(self.out, o)}
+        entry = self.cache.lookup(self.key(stack), where)
+        if entry is None or undecided & set(entry["inputs"]):
+            return None
+        _restore(stack, entry, work)
+        return report_from_json(entry["report"])
 
     def _own(self, files: dict[str, str]) -> dict[str, str]:
         """Without the stack config files: each stack's own is in its key, the others' are not its input
@@ -228,12 +312,15 @@ class PreviewCache:
         Files of this run's private directory are recorded as where they are published (`--out`)."""
         from gate.publish import UPDATES_DIR
 
-        judged = self._own(input_files(ReadTracker.paths, skip=(self.out,)))
+        # not the cache's own entries (read by lookups; a `--cache-dir` outside `--out` is not skipped as
+        # part of it): an entry that listed another would miss whenever that one is saved again
+        judged = self._own(input_files(ReadTracker.paths, skip=(self.out, self.root)))
         for report in reports:
             run = runs.get(report.stack)
             if run is None or report.cached:
                 continue
-            recorded = self._published(input_files(run.inputs, skip=(self.root,)), work)
+            read = {**state_inputs(run.states), **input_files(run.inputs, skip=(self.root,))}
+            recorded = self._published(read, work)
             inputs = {**self._own(recorded), **judged}
             env = env_inputs(set(run.env) | ReadTracker.env)
             update = Path(work) / UPDATES_DIR / f"{report.stack}.state.json"
@@ -244,20 +331,13 @@ class PreviewCache:
                 report.to_json())
 
     def _published(self, recorded: dict[str, str], work: Path) -> dict[str, str]:
-        """Files of this run's private directory as where they are published (`--out`). Another stack's
-        update state (`.updates/`) stands for its published state: both come from the same inputs, so
-        the stack is keyed on that state's digest."""
-        from gate.publish import UPDATES_DIR
-
+        """Files of this run's private directory as where they are published (`--out`): what other
+        stacks' references read there (states, update states) is published with the run."""
         work_prefix = os.path.abspath(work) + os.sep
         inputs = {p: d for p, d in recorded.items() if not p.startswith(work_prefix)}
-        for p, d in recorded.items():   # a state of this run: what other stacks' references read
+        for p, d in recorded.items():   # one not there yet was looked for in `--out` next, and recorded so
             if p.startswith(work_prefix) and d != "missing":
-                rel = p[len(work_prefix):]
-                if rel.startswith(UPDATES_DIR + os.sep):
-                    rel = rel[len(UPDATES_DIR) + 1:]
-                    d = file_digest(Path(work) / rel)
-                inputs[os.path.join(str(self.out), rel)] = d
+                inputs[os.path.join(str(self.out), p[len(work_prefix):])] = d
         return inputs
 
 

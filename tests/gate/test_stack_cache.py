@@ -157,3 +157,50 @@ def test_a_cached_stack_still_gives_its_update_to_the_stacks_after_it(run_gate, 
     assert run() == {"a": (False, []), "b": (False, [])}
     edit(root / "Pulumi.b.yaml", "ref: a", "ref: a\n  scratch:mode: other")
     assert run() == {"a": (True, []), "b": (False, [])}    # no update-not-recorded on b
+
+
+OWN_INPUT = '''import pulumi
+import pulumi_aws as aws
+
+if pulumi.get_stack() == "b":
+    ref = pulumi.StackReference("a")
+    aws.s3.Bucket("b-bucket", tags={"from": ref.get_output("name").apply(str), "mode": "plain"})
+else:
+    size = open("a-only.txt").read().strip()
+    aws.s3.Bucket("a-bucket", tags={"size": size, "mode": "plain"})
+    pulumi.export("name", "renamed" if size == "rename" else "a")
+'''
+
+
+@pytest.mark.slow
+def test_a_stack_is_recorded_again_only_when_the_outputs_it_read_changed(run_gate, scratch: Path) -> None:
+    """b reads a's outputs: a change to a that leaves them as they were records a only; one that changes
+    them records b too (b is decided once a is done, on what a's reference gives it)."""
+    root = scratch
+    (root / "__main__.py").write_text(OWN_INPUT)
+    (root / "a-only.txt").write_text("1\n")
+    assert _cached(run_gate, root) == {"a": False, "b": False}
+    assert _cached(run_gate, root) == {"a": True, "b": True}
+    (root / "a-only.txt").write_text("2\n")          # a's bucket changes, its outputs do not
+    assert _cached(run_gate, root) == {"a": False, "b": True}
+    assert _cached(run_gate, root) == {"a": True, "b": True}
+    (root / "a-only.txt").write_text("rename\n")     # a's output `name` changes: b read it
+    assert _cached(run_gate, root) == {"a": False, "b": False}
+    assert _cached(run_gate, root) == {"a": True, "b": True}
+
+
+@pytest.mark.slow
+def test_the_cache_directory_outside_the_output_is_not_an_input(run_gate, scratch: Path) -> None:
+    """Lookups read the cache's own entries; with `--cache-dir` outside `--out` they were taken for
+    inputs, so a stack saved again never hit again."""
+    root = scratch
+    cache = ["--cache-dir", root.parent / "elsewhere"]
+    assert _cached(run_gate, root, *cache) == {"a": False, "b": False}
+    edit(root / "data.json", "1", "2")        # an input, not part of the key: saved under the same key
+    assert _cached(run_gate, root, *cache) == {"a": False, "b": False}
+    assert _cached(run_gate, root, *cache) == {"a": True, "b": True}
+
+
+def test_a_stack_reading_an_update_state_depends_on_it(tmp_path: Path) -> None:
+    entries = {"a": None, "b": {"inputs": {str(tmp_path / ".updates" / "a.state.json"): "x"}}}
+    assert usable(entries, tmp_path) == {}
