@@ -117,6 +117,8 @@ class _Server:
             if requests is None:
                 self.open = False
             for request in requests or []:
+                for name in _ordered(request.get("preload") or []):   # loaded ones: a lookup each
+                    _load(name)
                 gc.freeze()
                 pid = os.fork()
                 if pid == 0:

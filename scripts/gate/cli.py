@@ -184,7 +184,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
         runs = record_stacks(project.root, project, todo, run.path, jobs=args.settings.jobs, previous=out,
                              deadline=deadlines_of(args).program,
                              options={**options.worker_options(args.settings), **worker},
-                             reuse=reuse if cache is not None else None) if todo else {}
+                             reuse=reuse if cache is not None else None,
+                             maybe=cache.deferred if cache is not None else set()) if todo else {}
         timings["program"] = time.perf_counter() - started
         check_shard_references(args, runs, project)
         _program_notes(args, runs, out)

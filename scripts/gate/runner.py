@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +97,7 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
         }), encoding="utf-8")
         try:
             if zygote is not None:
-                code = zygote.run(request, result, Path(tmp), deadline)
+                code = zygote.run(request, result, Path(tmp), deadline, stack)
             else:
                 python, env = _interpreter(options)
                 code, _, _ = run_bounded([python, "-m", "gate._worker", str(request), str(result)],
@@ -220,12 +220,14 @@ def write_hint(directory: Path, hint: dict[str, list[str]]) -> None:
         write_json_atomic(directory / HINT_FILE, hint)
 
 
-def preload_groups(hint: dict[str, list[str]], deps: dict[str, set[str]]) -> list[list[str]]:
+def preload_groups(hint: dict[str, list[str]], deps: dict[str, set[str]],
+                   maybe: Collection[str] = ()) -> list[list[str]]:
     """The hint's modules in the order recording will need them: those of the stacks that can start at
-    once, then the others' (gate.zygote serves the first stacks while it loads the rest)."""
+    once, then the others' (gate.zygote serves the first stacks while it loads the rest). Stacks the
+    cache may still answer (`maybe`) load theirs only if recorded (the zygote's on-demand list)."""
     first = [s for s in deps if not deps[s]]
     now = sorted({m for s in first for m in hint.get(s, [])})
-    later = sorted({m for s in deps if s not in first for m in hint.get(s, [])} - set(now))
+    later = sorted({m for s in deps if s not in first and s not in maybe for m in hint.get(s, [])} - set(now))
     return [now, later]
 
 
@@ -239,11 +241,11 @@ def _remember_references(previous: Path, out: Path, runs: dict[str, StackRun]) -
 def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                   jobs: int = 2, previous: Path | None = None, deadline: float | None = None,
                   options: dict[str, Any] | None = None, fork: bool = True,
-                  reuse: Reuse | None = None) -> dict[str, StackRun]:
+                  reuse: Reuse | None = None, maybe: Collection[str] = ()) -> dict[str, StackRun]:
     """Record `stacks` (a preview and an update worker each, up to `jobs` workers at once) and write
     `<out>/<stack>.state.json`. With `fork`, workers of the gate's own Python are forked from a zygote.
     `reuse(stack, decided)` is asked when a stack is ready (the stacks it reads are `decided`); True: it
-    wrote the stack's state itself (a cache hit), so it is not recorded.
+    wrote the stack's state itself (a cache hit), so it is not recorded. `maybe`: the stacks it may answer.
 
     Returns the runs of the recorded stacks keyed by stack in the order given. Any worker's GateError
     aborts the whole run.
@@ -258,7 +260,8 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
     for stack, refs in remembered_references(previous, stacks).items():
         deps[stack] |= refs
     hint = read_hint(previous)
-    forker = zygote.Zygote(preload_groups(hint, deps)) if fork and own_python and stacks else None
+    forker = (zygote.Zygote(preload_groups(hint, deps, maybe), on_demand=hint)
+              if fork and own_python and stacks else None)
     try:
         done = _record(program, stacks, out, jobs, previous, deadline, deps, options or {}, forker, reuse)
     finally:

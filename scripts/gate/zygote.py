@@ -8,9 +8,11 @@ forks one child per recording. Each child is a fresh copy of that process: its o
 group, stdio to files, the program's modules imported by the child alone, so programs share no state, as
 with a new interpreter.
 
-Protocol (JSON lines): the gate writes the preload list, then `{"id", "request", "result", "dir"}` per
-recording; the zygote answers `{"id", "pid"}` when it forked and `{"pid", "code"}` when it reaped the
-child. If the zygote dies, every waiting recording fails (GateError), never a silent pass.
+Protocol (JSON lines): the gate writes the preload groups, then `{"id", "request", "result", "dir",
+"preload"}` per recording (`preload`: the modules that stack loaded last time, loaded before the fork
+where the groups did not have them); the zygote answers `{"id", "pid"}` when it forked and
+`{"pid", "code"}` when it reaped the child. If the zygote dies, every waiting recording fails
+(GateError), never a silent pass.
 """
 
 from __future__ import annotations
@@ -44,8 +46,9 @@ def sdk_modules() -> list[str]:
 class Zygote:
     """The gate's side: start the zygote, run recordings in its children, end it."""
 
-    def __init__(self, preload: list[list[str]]) -> None:
-        """`preload`: groups of SDK modules, in the order recordings will need them."""
+    def __init__(self, preload: list[list[str]], on_demand: dict[str, list[str]] | None = None) -> None:
+        """`preload`: groups of SDK modules, in the order recordings will need them; `on_demand`: per
+        stack, the modules to load (if not yet) before forking its recording."""
         from gate.procs import register_child
 
         self.proc = subprocess.Popen(
@@ -61,6 +64,7 @@ class Zygote:
         self.codes: dict[int, int] = {}      # child pid -> exit code
         self.dead = False
         self.next_id = 0
+        self.on_demand = on_demand or {}
         threading.Thread(target=self._read, name="gate-zygote", daemon=True).start()
 
     def _read(self) -> None:
@@ -85,17 +89,18 @@ class Zygote:
             return self.changed.wait_for(lambda: ready() or self.dead, timeout=timeout) and not (
                 self.dead and not ready())
 
-    def run(self, request: Path, result: Path, out_dir: Path, timeout: float) -> int:
-        """Run `gate._worker REQUEST RESULT` in a forked child; its exit code. TimeoutExpired after
-        `timeout` seconds; the child's process group is killed either way once it is done."""
+    def run(self, request: Path, result: Path, out_dir: Path, timeout: float, stack: str = "") -> int:
+        """Run `gate._worker REQUEST RESULT` in a forked child (for `stack`); its exit code. TimeoutExpired
+        after `timeout` seconds; the child's process group is killed either way once it is done."""
         from gate.procs import forget_group, kill_pgid, register_group
 
         with self.lock:
             rid, self.next_id = self.next_id, self.next_id + 1
             assert self.proc.stdin is not None
             try:
-                self.proc.stdin.write((json.dumps({"id": rid, "request": str(request), "result": str(result),
-                                                   "dir": str(out_dir)}) + "\n").encode())
+                line = {"id": rid, "request": str(request), "result": str(result), "dir": str(out_dir),
+                        "preload": self.on_demand.get(stack, [])}
+                self.proc.stdin.write((json.dumps(line) + "\n").encode())
                 self.proc.stdin.flush()
             except OSError:
                 self.dead = True
