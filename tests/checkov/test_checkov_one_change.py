@@ -120,3 +120,17 @@ def test_no_early_driver_without_checkov_env(tmp_path: Path, monkeypatch: pytest
     assert processes.early_driver(lambda: 7, lambda: True) == 7
     assert started == [] and not processes._EARLY
     assert not (tmp_path / "no-env").exists()
+
+
+def test_starting_the_early_driver_imports_neither_the_runner_nor_the_sdk() -> None:
+    """`gate analyze` starts checkov's driver right after its own imports: those stay light (the runner
+    and the exporters load the Pulumi SDK's wire format, a fifth of a second)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, gate.cli, gate.checkov.processes\n"
+            "print(sorted(m for m in ('gate.checkov.runner', 'pulumi') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    from gate.checkov import scan_stacks  # the package's names still load the runner on use
+    assert scan_stacks is runner.scan_stacks

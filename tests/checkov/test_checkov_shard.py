@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from checkov_states import checkpoint, scenarios
-from gate.checkov import parallel, processes, runner, toolenv
+from gate.checkov import parallel, processes, runner, terraform, toolenv
 from gate.checkov.cache import ResultCache
 from gate.checkov.parallel import FRAMEWORKS, Document, scan_documents
 from gate.checkov.shard import arm_components, deal, merge_terraform, terraform_components
@@ -30,8 +30,7 @@ def flat(reports: list[dict[str, Any]]) -> list[tuple[str, ...]]:
 
 
 def aws_plan(tmp: Path) -> dict[str, Any]:
-    doc = next(d for d in documents(scenarios(), tmp) if d.framework == "terraform_plan")
-    return doc.content
+    return terraform.export(scenarios()["aws-cases"]).plan
 
 
 def test_components_follow_references(tmp_path: Path) -> None:

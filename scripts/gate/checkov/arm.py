@@ -118,46 +118,78 @@ def to_arm(token_info: dict[str, Any], inputs: dict[str, Any], name: str) -> dic
     return resource
 
 
-def _nest_children(children: list[tuple[str, dict[str, Any]]], out: list[dict[str, Any]]) -> None:
-    """Append each child setting to its parent's ``resources`` (parent found by type and Azure name)."""
-    for token, inputs in children:
-        child_type, parent_type, param = CHILDREN[token]
-        parent = next((r for r in out if r["type"] == parent_type and r["name"] == inputs.get(param)), None)
-        if parent is None:
-            continue
-        properties = {k: v for k, v in inputs.items() if k not in (param, "resourceGroupName", "serverName")
-                      and not k.endswith("PolicyName")}
-        parent.setdefault("resources", []).append({"type": child_type, "name": "default",
-                                                   "properties": properties})
+@dataclass
+class Unit:
+    """One exported resource, its final name and the child settings nested into it."""
+
+    res: dict[str, Any]
+    info: dict[str, Any]
+    name: str
+    children: list[dict[str, Any]] = field(default_factory=list)
 
 
-def export(checkpoint: dict[str, Any]) -> ArmExport:
-    """ARM template for the azure-native custom resources of a `pulumi stack export` document."""
+def _cleaned(inputs: dict[str, Any], key: str) -> Any:
+    """``clean(inputs)[key]`` without cleaning the rest."""
+    return clean(inputs[key], key) if key in inputs else None
+
+
+def layout(checkpoint: dict[str, Any]) -> tuple[ArmExport, list[Unit]]:
+    """The whole-state part of the export: which resources, their names (unique per type) and which
+    child settings nest into which parent (cheap); `block` does the per-resource part."""
     table = type_table()
     result = ArmExport(template={})
-    out: list[dict[str, Any]] = []
-    children: list[tuple[str, dict[str, Any]]] = []
+    units: list[Unit] = []
+    children: list[dict[str, Any]] = []
     seen: set[str] = set()
     for res in checkpoint.get("deployment", {}).get("resources", []):
         token = str(res.get("type", ""))
         if not res.get("custom") or not token.startswith("azure-native:"):
             continue
         if token in CHILDREN:
-            children.append((token, clean(res.get("inputs") or {})))
+            children.append(res)
             continue
         info = table.get(token)
         if info is None:
             result.unmapped[token] = result.unmapped.get(token, 0) + 1
             continue
-        inputs = clean(res.get("inputs") or {})
-        base = own_name(info, inputs) or res["urn"].split("::")[-1]
+        raw = res.get("inputs") or {}
+        base = own_name(info, {p: _cleaned(raw, p) for p in info.get("path_params", []) if p in raw})
+        base = base or res["urn"].split("::")[-1]
         name, n = base, 1
         while f"{info['arm_type']}.{name}" in seen:
             n += 1
             name = f"{base}-{n}"
         seen.add(f"{info['arm_type']}.{name}")
-        out.append(to_arm(info, inputs, name))
+        units.append(Unit(res, info, name))
         result.urns[f"{info['arm_type']}.{name}"] = res["urn"]
-    _nest_children(children, out)
-    result.template = {"$schema": SCHEMA, "contentVersion": "1.0.0.0", "parameters": {}, "resources": out}
+    for child in children:   # each to its parent, found by type and Azure name
+        _, parent_type, param = CHILDREN[child["type"]]
+        wanted = _cleaned(child.get("inputs") or {}, param)
+        parent = next((u for u in units if u.info["arm_type"] == parent_type and u.name == wanted), None)
+        if parent is not None:
+            parent.children.append(child)
+    return result, units
+
+
+def block(unit: Unit) -> dict[str, Any]:
+    """One ARM resource with its child settings in its ``resources`` (where checkov's ARM checks look)."""
+    resource = to_arm(unit.info, clean(unit.res.get("inputs") or {}), unit.name)
+    for child in unit.children:
+        child_type, _, param = CHILDREN[child["type"]]
+        inputs = clean(child.get("inputs") or {})
+        properties = {k: v for k, v in inputs.items() if k not in (param, "resourceGroupName", "serverName")
+                      and not k.endswith("PolicyName")}
+        resource.setdefault("resources", []).append({"type": child_type, "name": "default",
+                                                     "properties": properties})
+    return resource
+
+
+def template(resources: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"$schema": SCHEMA, "contentVersion": "1.0.0.0", "parameters": {}, "resources": resources}
+
+
+def export(checkpoint: dict[str, Any]) -> ArmExport:
+    """ARM template for the azure-native custom resources of a `pulumi stack export` document."""
+    result, units = layout(checkpoint)
+    result.template = template([block(u) for u in units])
     return result

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,8 @@ _HERE = Path(__file__).parent
 def scanner_identity(frameworks: tuple[str, ...]) -> str:
     """What a result depends on besides the state: checkov's version, this package's code and tables
     (exporter, driver, sharding), the recorded-value conventions they use, the frameworks."""
-    files = sorted([*_HERE.glob("*.py"), *(_HERE / "data").glob("*"), _HERE.parent / "recording.py"])
+    files = sorted([*_HERE.glob("*.py"), *(_HERE / "data").glob("*"),
+                    *(_HERE.parent / f for f in ("recording.py", "wire.py", "redaction.py"))])
     return digest({"checkov": CHECKOV_VERSION, "frameworks": list(frameworks),
                    "files": {p.name: file_digest(p) for p in files}})
 
@@ -78,24 +80,32 @@ class ResultCache:
             return None
         return data.get("value")
 
-    def _write(self, key: str, value: Any, head: dict[str, Any] | None = None) -> None:
+    def _write(self, key: str, value: Any, head: dict[str, Any] | None = None, *more: Any) -> None:
         """Atomically (temp file + rename), compact; a cache that cannot be written leaves the run
-        uncached. With `head`: a first line of its own (`_read_head` reads it without the rest)."""
+        uncached. With `head`: a first line of its own (`_read_head` reads it without the rest), then
+        the value and each of `more` on a line of its own (`_read_line` reads one of them)."""
         with contextlib.suppress(OSError, TypeError):
             if head is None:
                 data = orjson.dumps({"format": FORMAT, "key": key, "value": value})
-            else:   # orjson escapes newlines in strings: the first line is the head, whole
-                data = orjson.dumps({"format": FORMAT, "key": key, **head}) + b"\n" + orjson.dumps(value)
+            else:   # orjson escapes newlines in strings: each line is one value, whole
+                lines = ({"format": FORMAT, "key": key, **head}, value, *more)
+                data = b"\n".join(orjson.dumps(v) for v in lines)
             write_bytes_atomic(self._path(key), data)
 
     def _read_head(self, key: str, head: dict[str, Any]) -> Any | None:
         """The value of an entry written with `head`, read only if its first line holds that head."""
+        return self._read_line(key, 1, lambda first: first == {"format": FORMAT, "key": key, **head})
+
+    def _read_line(self, key: str, line: int, accept: Callable[[Any], bool]) -> Any | None:
+        """Line `line` (0 is the head) of an entry written with a head, if `accept(head)`; the lines
+        between are skipped unparsed. None when missing, unreadable or not accepted."""
         try:
             with open(self._path(key), "rb") as fh:
-                first = orjson.loads(fh.readline())
-                if first != {"format": FORMAT, "key": key, **head}:
-                    return None     # another state's entry: its (large) value is not read
-                return orjson.loads(fh.read())
+                if not accept(orjson.loads(fh.readline())):
+                    return None     # e.g. another state's entry: its (large) value is not read
+                for _ in range(line - 1):
+                    fh.readline()
+                return orjson.loads(fh.readline())
         except (OSError, ValueError):
             return None
 
@@ -124,6 +134,16 @@ class ResultCache:
         kept = self._read_head(self._stack_key(stack), {"state": state_digest})
         return kept if isinstance(kept, dict) else None
 
-    def keep_stack_result(self, stack: str, state_digest: str, value: dict[str, Any]) -> None:
-        """One entry per stack, replaced by each state's result: entries do not grow with history."""
-        self._write(self._stack_key(stack), value, head={"state": state_digest})
+    def keep_stack_result(self, stack: str, state_digest: str, value: dict[str, Any],
+                          memo: dict[str, Any] | None = None) -> None:
+        """One entry per stack, replaced by each state's result: entries do not grow with history.
+        `memo` (gate.checkov.views), on a third line, serves the next state whatever it is."""
+        more = [memo] if memo is not None else []
+        self._write(self._stack_key(stack), value, {"state": state_digest}, *more)
+
+    def stack_memo(self, stack: str) -> dict[str, Any]:
+        """The memo kept with the stack's entry (whichever state it was for); {} if none or unreadable."""
+        key = self._stack_key(stack)
+        memo = self._read_line(key, 2, lambda head: isinstance(head, dict) and head.get("format") == FORMAT
+                               and head.get("key") == key)
+        return memo if isinstance(memo, dict) else {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,43 +47,34 @@ class StackScan:
     runs: list[PolicyRun] = field(default_factory=list)
 
 
-def _mapped(reports: list[dict[str, Any]],
-            export: Export) -> Iterator[tuple[str, bool, dict[str, Any]]]:
-    """(urn, failed, result) for each result on one of the stack's exported resources."""
-    where: dict[str, str] = {}   # file_path -> file name
-    for report in reports:
-        results = report.get("results", {})
-        for key in ("passed_checks", "failed_checks"):
-            failed = key == "failed_checks"
-            for check in results.get(key, []) or []:
-                file_path = str(check.get("file_path", ""))
-                name = where.get(file_path)
-                if name is None:
-                    name = where[file_path] = Path(file_path).name
-                urn = export.urns.get((name, str(check.get("resource", ""))))
-                if urn is not None:
-                    yield urn, failed, check
+def outcome(found: Iterable[tuple[str, list[dict[str, Any]]]], export: Export) -> dict[str, Any]:
+    """What checkov's results on one stack's views come to, before mandatory ids and waivers apply.
 
-
-def outcome(reports: list[dict[str, Any]], export: Export) -> dict[str, Any]:
-    """What checkov's reports on one stack's views come to, before mandatory ids and waivers apply:
-    ``failed``: [check id, urn, type, check name, checkov's severity] once per (check, urn), first
-    reported first; ``runs``: check id -> [check name, resources checked, resources failed].
+    `found`: (file name, results) per component (`parallel.scan_components`), in any order.
+    ``failed``: [check id, urn, type, check name, checkov's severity] once per (check, urn), sorted;
+    ``runs``: check id -> [check name, resources checked, resources failed].
     Small and JSON-shaped: the stack-state cache keeps it."""
     failed: dict[tuple[str, str], list[Any]] = {}
     checked: dict[str, dict[str, bool]] = {}   # ckv > urn > failed
     names: dict[str, str] = {}
-    for urn, bad, check in _mapped(reports, export):
-        ckv = str(check.get("check_id", ""))
-        if ckv not in names:
-            names[ckv] = str(check.get("check_name", ckv))
-        per_urn = checked.setdefault(ckv, {})
-        per_urn[urn] = per_urn.get(urn, False) or bad
-        if bad and (ckv, urn) not in failed:
-            failed[(ckv, urn)] = [ckv, urn, export.types.get(urn, ""), str(check.get("check_name", ckv)),
-                                  str(check.get("severity") or "")]
-    runs = {ckv: [names[ckv], len(per_urn), sum(per_urn.values())] for ckv, per_urn in checked.items()}
-    return {"failed": list(failed.values()), "runs": runs}
+    urns = export.urns
+    for name, results in found:
+        for check in results:
+            urn = urns.get((name, str(check.get("resource", ""))))
+            if urn is None:
+                continue
+            bad = check.get("result") == "FAILED"
+            ckv = str(check.get("check_id", ""))
+            if ckv not in names:
+                names[ckv] = str(check.get("check_name", ckv))
+            per_urn = checked.setdefault(ckv, {})
+            per_urn[urn] = per_urn.get(urn, False) or bad
+            if bad and (ckv, urn) not in failed:
+                failed[(ckv, urn)] = [ckv, urn, export.types.get(urn, ""), str(check.get("check_name", ckv)),
+                                      str(check.get("severity") or "")]
+    runs = {ckv: [names[ckv], len(per_urn), sum(per_urn.values())]
+            for ckv, per_urn in sorted(checked.items())}
+    return {"failed": [failed[k] for k in sorted(failed)], "runs": runs}
 
 
 def stack_scan(found: dict[str, Any], mandatory: set[str],

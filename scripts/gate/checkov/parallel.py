@@ -32,6 +32,7 @@ SHARD_MIN = 1500
 CHUNK = 250       # resources per file checkov reads (see _chunks)
 JOBS_ENV = "GATE_CHECKOV_JOBS"
 _STATUS = {"failed_checks": "FAILED", "passed_checks": "PASSED"}
+Found = tuple[Component, list[dict[str, Any]]]   # a component and checkov's results on its resources
 
 
 @dataclass
@@ -42,8 +43,11 @@ class Document:
     name: str
     framework: str                 # "terraform_plan" | "arm"
     content: dict[str, Any]
+    parts: list[Component] | None = None   # its components, when the export already cut them
 
     def components(self) -> list[Component]:
+        if self.parts is not None:
+            return self.parts
         if self.framework == "terraform_plan":
             return terraform_components(self.content)
         return arm_components(self.content)
@@ -80,7 +84,16 @@ def scan_documents(docs: list[Document], workdir: Path, run: Callable[[Path], li
     `run(directory)` scans one directory of `<stack>/<name>` files. `shards` forces the number of
     checkov processes (tests); by default it follows the resources to scan and `jobs`.
     """
-    pieces = [[_Piece(di, ci, c, fast_digest(c.document)) for ci, c in enumerate(doc.components())]
+    return _assemble(scan_components(docs, workdir, run, jobs=jobs, cache=cache, shards=shards))
+
+
+def scan_components(docs: list[Document], workdir: Path, run: Callable[[Path], list[dict[str, Any]]], *,
+                    jobs: int | None = None, cache: ResultCache | None = None,
+                    shards: int | None = None) -> list[tuple[Document, list[Found]]]:
+    """Per document, each of its components with checkov's results on it (`check_id`, `check_name`,
+    `resource`, `severity`, `result`: FAILED or PASSED), in checkov's order (`scan_documents` sorts)."""
+    pieces = [[_Piece(di, ci, c, c.key or fast_digest(c.document))
+               for ci, c in enumerate(doc.components())]
               for di, doc in enumerate(docs)]
     results: dict[tuple[int, int], list[dict[str, Any]]] = {}
     todo: list[_Piece] = []
@@ -106,7 +119,8 @@ def scan_documents(docs: list[Document], workdir: Path, run: Callable[[Path], li
     if cache is not None:
         for doc, parts in zip(docs, pieces, strict=True):
             cache.save(doc.stack, doc.name, {p.key: results[(p.doc, p.index)] for p in parts})
-    return _assemble(docs, pieces, results)
+    return [(doc, [(p.component, results[(p.doc, p.index)]) for p in parts])
+            for doc, parts in zip(docs, pieces, strict=True)]
 
 
 def _chunks(pieces: list[_Piece]) -> list[list[_Piece]]:
@@ -164,18 +178,17 @@ def _attribute(reports: list[dict[str, Any]], files: dict[tuple[str, ...], int],
                     "resource": check.get("resource"), "severity": check.get("severity"), "result": status})
 
 
-def _assemble(docs: list[Document], pieces: list[list[_Piece]],
-              results: dict[tuple[int, int], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def _assemble(found: list[tuple[Document, list[Found]]]) -> list[dict[str, Any]]:
     reports = {fw: {"check_type": fw, "results": {"failed_checks": [], "passed_checks": []}}
                for fw in FRAMEWORKS}
-    for doc, parts in zip(docs, pieces, strict=True):
+    for doc, parts in found:
         out = reports[doc.framework]["results"]
         file_path = f"/{doc.stack}/{doc.name}"
-        for p in parts:
-            order = {a: i for i, a in enumerate(p.component.addresses)}
-            found = sorted(results[(p.doc, p.index)],
-                           key=lambda r: (order.get(r["resource"], -1), str(r["check_id"]), r["result"]))
-            for r in found:
+        for component, results in parts:
+            order = {a: i for i, a in enumerate(component.addresses)}
+            ranked = sorted(results,
+                            key=lambda r: (order.get(r["resource"], -1), str(r["check_id"]), r["result"]))
+            for r in ranked:
                 key = "failed_checks" if r["result"] == "FAILED" else "passed_checks"
                 entry = {k: v for k, v in r.items() if k != "result"}
                 out[key].append({**entry, "file_path": file_path})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -15,9 +14,10 @@ from typing import Any
 import gate.checkov.arm as arm
 import gate.checkov.findings as findings
 import gate.checkov.terraform as terraform
+import gate.checkov.views as views
 from gate.checkov.cache import ResultCache, fast_digest
 from gate.checkov.findings import StackScan, mandatory_checks
-from gate.checkov.parallel import FRAMEWORKS, Document, scan_documents
+from gate.checkov.parallel import FRAMEWORKS, Document, scan_components
 from gate.checkov.processes import Drivers
 from gate.errors import GateError
 from gate.model import Violation
@@ -37,27 +37,32 @@ class StackExport:
     unmapped: dict[str, int] = field(default_factory=dict)
     documents: list[Document] = field(default_factory=list)          # what checkov scans
     files: dict[str, str] = field(default_factory=dict)              # file name -> text written
+    memo: dict[str, Any] = field(default_factory=dict)               # file name -> its view's memo
 
 
-def export_stack(stack: str, state: dict[str, Any], directory: Path) -> StackExport:
-    """Write ``<stack>.tfplan.json`` and ``<stack>.arm.json`` (secrets redacted) into ``directory``."""
+def export_stack(stack: str, state: dict[str, Any], directory: Path,
+                 memo: dict[str, Any] | None = None) -> StackExport:
+    """Write ``<stack>.tfplan.json`` and ``<stack>.arm.json`` (secrets redacted) into ``directory``,
+    reusing what `memo` (the previous run's `StackExport.memo`) holds for unchanged resources."""
     directory.mkdir(parents=True, exist_ok=True)
     result = StackExport(stack)
     for res in state.get("deployment", {}).get("resources", []) or []:
         result.types[res.get("urn", "")] = res.get("type", "")
-    tf = terraform.export(state)
-    az = arm.export(state)
-    for name, doc, urns, unmapped in ((f"{stack}.tfplan.json", tf.plan, tf.urns, tf.unmapped),
-                                      (f"{stack}.arm.json", az.template, az.urns, az.unmapped)):
-        if not urns:
+    tf, tf_units = terraform.layout(state)
+    az, az_units = arm.layout(state)
+    memo = memo if isinstance(memo, dict) else {}
+    todo: list[tuple[str, Any, list[Any], Any]] = [
+        (f"{stack}.tfplan.json", tf, tf_units, views.terraform_view),
+        (f"{stack}.arm.json", az, az_units, views.arm_view)]
+    for name, part, units, view in todo:
+        if not part.urns:
             continue
-        # compact: an indented dump takes the pure-Python encoder (seconds on a large view)
-        text = result.files[name] = json.dumps(doc, sort_keys=True, separators=(",", ":")) + "\n"
+        text, document, result.memo[name] = view(stack, name, units, memo.get(name))
+        result.files[name] = text
         (directory / name).write_text(text)
-        result.documents.append(Document(stack, name, "terraform_plan" if name.endswith(".tfplan.json")
-                                         else "arm", doc))
-        result.urns.update({(name, address): urn for address, urn in urns.items()})
-        result.unmapped.update(unmapped)
+        result.documents.append(document)
+        result.urns.update({(name, address): urn for address, urn in part.urns.items()})
+        result.unmapped.update(part.unmapped)
     return result
 
 
@@ -147,16 +152,18 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
     try:
         if run is None and any(_exportable(state) for s, state in states.items() if s not in kept):
             drivers.prestart()    # checkov imports itself while the states are exported
-        exports = {s: export_stack(s, state, root / s) for s, state in states.items() if s not in kept}
+        exports = {s: export_stack(s, state, root / s, cache.stack_memo(s) if cache is not None else None)
+                   for s, state in states.items() if s not in kept}
         todo = [d for e in exports.values() for d in e.documents]
-        scanned = scan_documents(todo, root, run or drivers.run, jobs=jobs, cache=cache,
-                                 shards=shards) if todo else []
+        scanned = scan_components(todo, root, run or drivers.run, jobs=jobs, cache=cache,
+                                  shards=shards) if todo else []
     finally:
         drivers.close()
-    for stack, found in _by_stack(scanned, list(exports)).items():
-        kept[stack] = {"files": exports[stack].files, "outcome": findings.outcome(found, exports[stack])}
+    for stack, export in exports.items():
+        found = ((doc.name, results) for doc, parts in scanned if doc.stack == stack for _, results in parts)
+        kept[stack] = {"files": export.files, "outcome": findings.outcome(found, export)}
         if cache is not None:
-            cache.keep_stack_result(stack, digests[stack], kept[stack])
+            cache.keep_stack_result(stack, digests[stack], kept[stack], exports[stack].memo)
     if not any(k["files"] for k in kept.values()):   # nothing checkov could scan
         return {s: StackScan() for s in states}
     blocking = set(mandatory_checks()) if mandatory is None else set(mandatory)
@@ -185,17 +192,3 @@ def _kept(cache: ResultCache, stack: str, state_digest: str, target: Path) -> di
         for old in target.glob("*.json"):
             old.unlink()
         return None
-
-
-def _by_stack(reports: list[dict[str, Any]], stacks: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """`scan_documents`' reports (``file_path`` is ``/<stack>/<file>``) cut into one list per stack."""
-    out: dict[str, list[dict[str, Any]]] = {s: [] for s in stacks}
-    for report in reports:
-        parts: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        for key, checks in report.get("results", {}).items():
-            for check in checks:
-                stack = str(check.get("file_path", "")).split("/")[1]
-                parts.setdefault(stack, {"failed_checks": [], "passed_checks": []})[key].append(check)
-        for stack, results in parts.items():
-            out.setdefault(stack, []).append({"check_type": report.get("check_type"), "results": results})
-    return out

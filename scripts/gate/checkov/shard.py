@@ -12,18 +12,31 @@ any of those is kept whole (one component), which is always correct.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import Any
 
-_ARM_LINKS = ("dependsOn", "reference(", "resourceId(", "parameters(", "variables(")
+ARM_LINKS = ("dependsOn", "reference(", "resourceId(", "parameters(", "variables(")
 
 
-@dataclass(frozen=True)
 class Component:
-    """Resources judged together: their addresses (as checkov names them) and the document holding them."""
+    """Resources judged together: their addresses (as checkov names them) and the document holding them.
 
-    addresses: tuple[str, ...]
-    document: dict[str, Any]
+    The document may be built on demand (`build`) when the digest it would have (`key`) is already known:
+    a component the result cache answers is never built."""
+
+    def __init__(self, addresses: tuple[str, ...] | list[str], document: dict[str, Any] | None = None, *,
+                 key: str | None = None, build: Callable[[], dict[str, Any]] | None = None) -> None:
+        self.addresses = tuple(addresses)
+        self._document = document
+        self.key = key
+        self._build = build
+
+    @property
+    def document(self) -> dict[str, Any]:
+        if self._document is None:
+            assert self._build is not None, "a component needs a document or a way to build it"
+            self._document = self._build()
+        return self._document
 
     @property
     def size(self) -> int:
@@ -37,7 +50,7 @@ def _roots(parent: dict[str, str], a: str) -> str:
     return a
 
 
-def _groups(addresses: list[str], links: list[tuple[str, str]]) -> list[list[str]]:
+def groups(addresses: list[str], links: list[tuple[str, str]]) -> list[list[str]]:
     """Connected components (union-find), each in document order, ordered by their first member."""
     parent = {a: a for a in addresses}
     for a, b in links:
@@ -56,6 +69,14 @@ def _reference_address(ref: str) -> str:
     return ".".join(ref.split(".")[:2])
 
 
+def terraform_links(expressions: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """(address, referenced address) for each reference in the resources' configuration expressions."""
+    return [(address, _reference_address(ref))
+            for address, exprs in expressions
+            for expr in (exprs or {}).values() if isinstance(expr, dict)
+            for ref in expr.get("references") or []]
+
+
 def terraform_components(plan: dict[str, Any]) -> list[Component]:
     """A plan's resources grouped by configuration references, each group as its own plan document."""
     planned = plan.get("planned_values", {}).get("root_module", {}).get("resources", [])
@@ -63,13 +84,10 @@ def terraform_components(plan: dict[str, Any]) -> list[Component]:
     config_root = plan.get("configuration", {}).get("root_module", {})
     configs = {c["address"]: c for c in config_root.get("resources", [])}
     addresses = [r["address"] for r in planned]
-    links = [(address, _reference_address(ref))
-             for address, conf in configs.items()
-             for expr in (conf.get("expressions") or {}).values() if isinstance(expr, dict)
-             for ref in expr.get("references") or []]
+    links = terraform_links((address, conf.get("expressions")) for address, conf in configs.items())
     by_address = {r["address"]: r for r in planned}
     out = []
-    for group in _groups(addresses, links):
+    for group in groups(addresses, links):
         doc = {**plan,
                "planned_values": {"root_module": {"resources": [by_address[a] for a in group]}},
                "resource_changes": [changes[a] for a in group if a in changes],
@@ -85,7 +103,7 @@ def arm_components(template: dict[str, Any]) -> list[Component]:
     resources = template.get("resources", [])
     addresses = [f"{r.get('type')}.{r.get('name')}" for r in resources]
     text = json.dumps(resources)
-    if any(link in text for link in _ARM_LINKS) or len(set(addresses)) != len(addresses):
+    if any(link in text for link in ARM_LINKS) or len(set(addresses)) != len(addresses):
         return [Component(tuple(addresses), template)]
     return [Component((address,), {**template, "resources": [res]})
             for address, res in zip(addresses, resources, strict=True)]

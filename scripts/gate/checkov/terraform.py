@@ -112,8 +112,18 @@ def _expressions(res: dict[str, Any], addresses: dict[str, str]) -> dict[str, An
     return expressions
 
 
-def export(checkpoint: dict[str, Any]) -> TerraformExport:
-    """Terraform plan JSON for the pulumi-aws custom resources of a `pulumi stack export` document."""
+@dataclass
+class Unit:
+    """One exported resource and what its blocks depend on besides its own checkpoint entry."""
+
+    res: dict[str, Any]
+    address: str
+    expressions: dict[str, Any]
+
+
+def layout(checkpoint: dict[str, Any]) -> tuple[TerraformExport, list[Unit]]:
+    """The whole-state part of the export: which resources, their addresses and references (cheap);
+    `blocks` does the per-resource part. The export's `plan` is left empty."""
     table = type_table()
     resources = [r for r in checkpoint.get("deployment", {}).get("resources", [])
                  if r.get("custom") and str(r.get("type", "")).startswith("aws:")]
@@ -125,27 +135,34 @@ def export(checkpoint: dict[str, Any]) -> TerraformExport:
         else:
             result.unmapped[res["type"]] = result.unmapped.get(res["type"], 0) + 1
     addresses = _addresses(mapped, table)
-    planned, changes, config = [], [], []
-    for res in mapped:
-        address = addresses[res["urn"]]
-        tf_type, name = address.split(".", 1)
-        expressions = _expressions(res, addresses)
-        inputs = clean(res.get("inputs") or {})
-        # An unknown input will have a value, just not one known at preview: it stays a placeholder string
-        # (an "is set" check passes, a value comparison fails closed) unless it refers to an exported
-        # resource, where the reference stands in for it, as in a real plan.
-        values = _convert_object({k: v for k, v in inputs.items()
-                                  if not (v == UNKNOWN and snake(k) in expressions)}, tf_type)
-        unknown = {snake(k): True for k, v in inputs.items() if v == UNKNOWN}
-        head = {"address": address, "mode": "managed", "type": tf_type, "name": name,
-                "provider_name": PROVIDER_NAME}
-        planned.append({**head, "schema_version": 0, "values": values, "sensitive_values": {}})
-        changes.append({**head, "change": {"actions": ["create"], "before": None, "after": values,
-                                           "after_unknown": unknown}})
-        config.append({"address": address, "mode": "managed", "type": tf_type, "name": name,
-                       "provider_config_key": "aws", "expressions": expressions, "schema_version": 0})
-        result.urns[address] = res["urn"]
-    result.plan = {
+    units = [Unit(res, addresses[res["urn"]], _expressions(res, addresses)) for res in mapped]
+    result.urns.update((u.address, u.res["urn"]) for u in units)
+    return result, units
+
+
+def blocks(unit: Unit) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A resource's planned value, resource change and configuration blocks."""
+    res, address, expressions = unit.res, unit.address, unit.expressions
+    tf_type, name = address.split(".", 1)
+    inputs = clean(res.get("inputs") or {})
+    # An unknown input will have a value, just not one known at preview: it stays a placeholder string
+    # (an "is set" check passes, a value comparison fails closed) unless it refers to an exported
+    # resource, where the reference stands in for it, as in a real plan.
+    values = _convert_object({k: v for k, v in inputs.items()
+                              if not (v == UNKNOWN and snake(k) in expressions)}, tf_type)
+    unknown = {snake(k): True for k, v in inputs.items() if v == UNKNOWN}
+    head = {"address": address, "mode": "managed", "type": tf_type, "name": name,
+            "provider_name": PROVIDER_NAME}
+    return ({**head, "schema_version": 0, "values": values, "sensitive_values": {}},
+            {**head, "change": {"actions": ["create"], "before": None, "after": values,
+                                "after_unknown": unknown}},
+            {"address": address, "mode": "managed", "type": tf_type, "name": name,
+             "provider_config_key": "aws", "expressions": expressions, "schema_version": 0})
+
+
+def plan(planned: list[Any], changes: list[Any], config: list[Any]) -> dict[str, Any]:
+    """The plan document holding these blocks."""
+    return {
         "format_version": "1.2",
         "terraform_version": TERRAFORM_VERSION,
         "planned_values": {"root_module": {"resources": planned}},
@@ -153,4 +170,11 @@ def export(checkpoint: dict[str, Any]) -> TerraformExport:
         "configuration": {"provider_config": {"aws": {"name": "aws", "full_name": PROVIDER_NAME}},
                           "root_module": {"resources": config}},
     }
+
+
+def export(checkpoint: dict[str, Any]) -> TerraformExport:
+    """Terraform plan JSON for the pulumi-aws custom resources of a `pulumi stack export` document."""
+    result, units = layout(checkpoint)
+    made = [blocks(u) for u in units]
+    result.plan = plan([b[0] for b in made], [b[1] for b in made], [b[2] for b in made])
     return result
