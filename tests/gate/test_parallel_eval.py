@@ -231,3 +231,104 @@ def test_a_worker_stuck_after_delivering_does_not_hang_the_gate():
     started = time.monotonic()
     assert run_forked([deliver_then_stick]) == [[1, "x"]]
     assert time.monotonic() - started < 60
+
+
+RANGED = '''
+import os, sys, time
+from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
+
+LOG = {log!r}
+
+def part(args):
+    lo, hi = getattr(args, "gate_range", None) or (0, len(args.resources))
+    with open(LOG, "a") as fh:
+        fh.write(f"{{lo}} {{hi}}\\n")
+    return args.resources[lo:hi]
+
+def per_resource(args, report):
+    for r in part(args):
+        if r.name.startswith("r") and int(r.name[1:]) % 3 == 0:
+            report("multiple of three", r.urn)
+
+def hostile(what):
+    def validate(args, report):
+        for r in part(args):
+            report("seen", r.urn)
+            if r.name == "r7":
+                if what == "raises":
+                    raise RuntimeError("boom at r7")
+                if what == "exits":
+                    sys.exit(0)
+                if what == "sleeps":
+                    time.sleep(3600)
+                if what == "stack-finding":
+                    report("about the stack")
+                if what == "outside":
+                    report("on the first resource", args.resources[0].urn)
+    return validate
+
+def ranged(name, fn):
+    p = StackValidationPolicy(name=name, description=name + " passes", validate=fn)
+    p.resource_ranges = True
+    return p
+
+PolicyPack(name="ranged", enforcement_level=EnforcementLevel.MANDATORY, policies=[
+    ranged("per-resource", per_resource),
+    *[ranged(w, hostile(w)) for w in ("raises", "exits", "sleeps", "stack-finding", "outside")],
+])
+'''
+
+
+def test_ranged_stack_policies_give_the_same_report_in_workers(tmp_path: Path, monkeypatch) -> None:
+    """A stack policy with `resource_ranges` is judged per range in the process that ran the range; one
+    that raises, exits, overruns or reports outside its range in a part is judged whole instead, as in one
+    process: the same findings, order and counts."""
+    log = tmp_path / "parts.log"
+    pack = _pack(tmp_path, "ranged", RANGED.format(log=str(log)))
+    state = _state(*NAMES)
+    sequential = _shape(_judge(monkeypatch, 1, pack, state))
+    assert {line.split()[0] for line in log.read_text().splitlines()} == {"0"}   # whole, once per policy
+    for n in (2, 3):
+        log.write_text("")
+        assert _shape(_judge(monkeypatch, n, pack, state)) == sequential, n
+        parts = {tuple(map(int, line.split())) for line in log.read_text().splitlines()}
+        assert len({lo for lo, hi in parts if hi - lo == 1}) == len(NAMES) + 1   # one part per resource here
+    messages = [v["message"] for v in sequential[0]]
+    assert sum("multiple of three" in m for m in messages) == 4   # r0, r3, r6, r9
+    assert any("boom at r7" in m for m in messages)
+    assert any("SystemExit" in m for m in messages)
+    assert any("did not finish within 1 s" in m for m in messages)
+    assert any("about the stack" in m for m in messages)
+    assert any("on the first resource" in m for m in messages)
+
+
+RANGED_KILLER = '''
+import os, time
+from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
+import gate.deadlines
+
+GATE = os.getpid()
+
+def leaves(args, report):
+    if os.getpid() == GATE:
+        time.sleep(0.05)      # the worker takes parts too
+    elif getattr(args, "gate_range", None):
+        gate.deadlines._hard_exit(0)     # the real exit, around the gate's guard: no result
+
+p = StackValidationPolicy(name="leaves", description="d", validate=leaves)
+p.resource_ranges = True
+PolicyPack(name="rkiller", enforcement_level=EnforcementLevel.MANDATORY, policies=[p])
+'''
+
+
+def test_a_ranged_policy_that_ends_its_worker_fails_the_evaluation(tmp_path: Path, monkeypatch) -> None:
+    pack = _pack(tmp_path, "rkiller", RANGED_KILLER)
+    with pytest.raises(WorkerFailed, match="exited with code 0"):
+        _judge(monkeypatch, 2, pack, _state(*NAMES))
+
+
+def test_a_worker_cannot_ask_to_rerun_a_policy_that_is_not_ranged() -> None:
+    bound = [type("B", (), {"policy": type("P", (), {"name": "p"})()})()]
+    with pytest.raises(WorkerFailed, match="ranged policies"):
+        parallel_eval._check([(0, [], [], [0])], bound, {}, set(), [(0, 1)], 1)
+    assert parallel_eval._check([(0, [], [], [0])], bound, {}, {0}, [(0, 1)], 1)
