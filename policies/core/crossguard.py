@@ -49,13 +49,10 @@ def run_resource_rule(rule: Rule, view: Any, ctx: RuleContext) -> list[str]:
         return [failed_message(rule, e)]
 
 
-def run_stack_rule(rule: Rule, graph: StackGraph, ctx: RuleContext,
-                   resources: list[Any] | None = None) -> list[tuple[str, str]]:
-    """(urn, message) pairs of a stack rule, never raising ('' = the stack itself); with `resources`, of
-    a ranged rule on those resources of the graph only."""
+def run_stack_rule(rule: Rule, graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
+    """(urn, message) pairs of a stack rule, never raising ('' = the stack itself)."""
     try:
-        found = rule.check(graph, ctx) if resources is None else rule.check(graph, ctx, resources)
-        return [(u or "", m) for u, m in found]
+        return [(u or "", m) for u, m in rule.check(graph, ctx)]
     except Exception as e:
         return [("", failed_message(rule, e))]
 
@@ -124,11 +121,7 @@ def to_policy(rule: Rule, level: str = "mandatory") -> pp.Policy:
 
         def validate_stack(args: Any, report: Any) -> None:
             graph = graph_from_args(args)
-            part = getattr(args, "gate_range", None) if rule.ranged else None
-            if part is None:
-                findings = stack_findings(rule, graph, _context(args), run_stack_rule)
-            else:   # the gate's part of the resources (lo, hi): see Rule.ranged
-                findings = run_stack_rule(rule, graph, _context(args), graph.resources[part[0]:part[1]])
+            findings = stack_findings(rule, graph, _context(args), run_stack_rule)
             if not findings:
                 return
             waivers = load_waivers() if rule.waivable else None
@@ -139,8 +132,6 @@ def to_policy(rule: Rule, level: str = "mandatory") -> pp.Policy:
                 report(message, urn or None)
 
         policy: Any = pp.StackValidationPolicy(validate=validate_stack, **common)
-        if rule.ranged:
-            policy.resource_ranges = True   # the gate may run it in parts (args.gate_range = (lo, hi))
         return policy
 
     types, check = rule.resource_types, rule.check

@@ -67,10 +67,6 @@ class Rule:
     """JSON schema properties of the policy config (CrossGuard config_schema)."""
     waivable: bool = True
     """Whether a waiver record may downgrade a finding of this rule."""
-    ranged: bool = False
-    """Stack scope only: the rule judges each resource of `graph.resources` on its own, in order, and
-    `check(graph, ctx, resources)` judges a contiguous part of them (the gate judges a large state in
-    parts, each in the process that ran the resource policies of that part: gate.parallel_eval)."""
 
     def __post_init__(self) -> None:
         def bad(why: str) -> RuleDefinitionError:
@@ -103,8 +99,6 @@ class Rule:
                 raise bad("resource_types must be a frozenset of type tokens like aws:s3/bucket:Bucket")
             if self.scope == "stack":
                 raise bad("a stack rule has no resource_types")
-        if self.ranged and self.scope != "stack":
-            raise bad("only a stack rule can be judged in ranges of resources")
 
     @property
     def applies_to(self) -> frozenset[str] | str | None:

@@ -14,15 +14,13 @@ from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_lo
 from policies.core.references import references
 from policies.core.resolution import judge_in_graph
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import ResourceView, StackGraph
+from policies.core.view import StackGraph
 
 
-def check(graph: StackGraph, ctx: RuleContext, resources: list[ResourceView] | None = None,
-          ) -> list[tuple[str, str]]:
-    """Findings per resource, in graph order; `resources`: only those (a part of the graph, Rule.ranged)."""
+def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     judge = LocalJudge(ctx)
-    for r in graph.resources if resources is None else resources:
+    for r in graph.resources:
         if not r.custom:
             continue
         for ref in references(r):
@@ -55,5 +53,4 @@ RULE = Rule(
     scope="stack",
     config_schema=ALLOWED_REGIONS_SCHEMA,
     waivable=False,
-    ranged=True,
 )

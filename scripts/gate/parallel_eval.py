@@ -61,25 +61,19 @@ def workers(jobs: int, resources: int) -> int:
 def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
     """Run `loop` (policyhost._Loop) in this process (under `dog`) and `n` - 1 forked workers; merge
     their findings into `bound` in the sequential order."""
-    loop.ranged = [b for b in loop.stack_policies if getattr(b.policy, "resource_ranges", False)]
-    stacks = [b for b in loop.stack_policies if b not in loop.ranged]
+    stacks = list(loop.stack_policies)
     ranges = _split(loop, n * CHUNKS_PER_WORKER)
     index = {id(b): i for i, b in enumerate(bound)}
     tickets = _Tickets(len(stacks) + len(ranges))
 
     def serve(dog: Any, plain: bool) -> list[Any]:
         """Take tickets until none is left: stack policies first (the large indivisible pieces), then
-        ranges (the resource policies, then the ranged stack policies: each process replays the scans it
-        made of its own resources); one result per ticket: (ticket, [(policy, [(resource, finding)])],
-        stopped policies, ranged policies to run whole)."""
+        ranges; one result per ticket: (ticket, [(policy, [(resource, finding)])], stopped policies)."""
         done = []
         while (t := tickets.take()) is not None:
             dog.busy = True
-            stopped, redo = set(), set()
-            if t >= len(stacks):
-                stopped = loop.resource_range(dog, *ranges[t - len(stacks)])
-                redo = loop.stack_range(dog, *ranges[t - len(stacks)])
-            else:
+            stopped = loop.resource_range(dog, *ranges[t - len(stacks)]) if t >= len(stacks) else set()
+            if t < len(stacks):
                 loop.stack(dog, [stacks[t]])
             dog.busy = False
             found = []
@@ -87,7 +81,7 @@ def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
                 if b.found:
                     found.append((index[id(b)], [(i, _fields(v)) for i, v in b.found] if plain else b.found))
                     b.found = []
-            done.append((t, found, sorted(index[i] for i in stopped), sorted(index[i] for i in redo)))
+            done.append((t, found, sorted(index[i] for i in stopped)))
         return done
 
     def work() -> Any:
@@ -98,30 +92,21 @@ def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
         mine = serve(dog, False)
         results = collect()
     stack_ids = {index[id(b)]: t for t, b in enumerate(stacks)}
-    ranged = {index[id(b)] for b in loop.ranged}
-    per_ticket = {t: (found, stopped, redo) for t, found, stopped, redo in mine}
+    per_ticket = {t: (found, stopped) for t, found, stopped in mine}
     for k, result in enumerate(results, start=1):
-        for t, found, stopped, redo in _check(result, bound, stack_ids, ranged, ranges, k):
+        for t, found, stopped in _check(result, bound, stack_ids, ranges, k):
             if t in per_ticket:
                 raise WorkerFailed(f"evaluation worker {k} sent a part twice; evaluation incomplete")
-            per_ticket[t] = (found, stopped, redo)
+            per_ticket[t] = (found, stopped)
     if len(per_ticket) != tickets.count:
         raise WorkerFailed("a part of the evaluation was not run by any worker; evaluation incomplete")
-    whole = _merge(bound, [per_ticket[t] for t in range(tickets.count)])
-    if whole:   # a ranged policy that failed in a part: judged whole here, as in one process
-        dog.busy = True
-        loop.stack(dog, whole)
-        dog.busy = False
-        for b in whole:
-            b.run.violations = len(b.found)
+    _merge(bound, [per_ticket[t] for t in range(tickets.count)])
 
 
-def _merge(bound: list[Any], parts: list[tuple[list[Any], list[int], list[int]]]) -> list[Any]:
-    """Findings in ticket order (stack policies, then ranges in resource order), as the sequential run;
-    returns the ranged stack policies to run whole (their findings of every part dropped)."""
+def _merge(bound: list[Any], parts: list[tuple[list[Any], list[int]]]) -> None:
+    """Findings in ticket order (stack policies, then ranges in resource order), as the sequential run."""
     dead: set[int] = set()
-    redo = sorted({j for _, _, again in parts for j in again})
-    for found, stopped, _ in parts:
+    for found, stopped in parts:
         for j, items in found:
             if j in dead:
                 continue       # overran in an earlier range: sequentially, it would not have run here
@@ -130,11 +115,8 @@ def _merge(bound: list[Any], parts: list[tuple[list[Any], list[int], list[int]]]
             else:
                 bound[j].found.extend([(res_index, Violation(*v)) for res_index, v in items])
         dead.update(stopped)
-    for j in redo:
-        bound[j].found = []
     for b in bound:
         b.run.violations = len(b.found)
-    return [bound[j] for j in redo]
 
 
 class _Tickets:
@@ -187,8 +169,8 @@ def _split(loop: Any, n: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(cuts))
 
 
-def _check(result: Any, bound: list[Any], stack_ids: dict[int, int], ranged: set[int],
-           ranges: list[tuple[int, int]], k: int) -> list[tuple[int, list[Any], list[int], list[int]]]:
+def _check(result: Any, bound: list[Any], stack_ids: dict[int, int], ranges: list[tuple[int, int]],
+           k: int) -> list[tuple[int, list[Any], list[int]]]:
     """A worker's result, if it has the shape of its findings on the parts it took; WorkerFailed otherwise."""
     def bad(why: str) -> WorkerFailed:
         return WorkerFailed(f"evaluation worker {k} sent an invalid result ({why}); evaluation incomplete")
@@ -196,11 +178,11 @@ def _check(result: Any, bound: list[Any], stack_ids: dict[int, int], ranged: set
     if not isinstance(result, list):
         raise bad("not a list of parts")
     for part in result:
-        if not (isinstance(part, tuple) and len(part) == 4 and type(part[0]) is int
+        if not (isinstance(part, tuple) and len(part) == 3 and type(part[0]) is int
                 and 0 <= part[0] < len(stack_ids) + len(ranges) and isinstance(part[1], list)
-                and isinstance(part[2], list) and isinstance(part[3], list)):
+                and isinstance(part[2], list)):
             raise bad("a malformed part")
-        t, found, stopped, redo = part
+        t, found, stopped = part
         span = ranges[t - len(stack_ids)] if t >= len(stack_ids) else (-1, -1)
         for entry in found:
             if not (isinstance(entry, tuple) and len(entry) == 2 and type(entry[0]) is int
@@ -218,8 +200,6 @@ def _check(result: Any, bound: list[Any], stack_ids: dict[int, int], ranged: set
                     raise bad("a finding on a resource outside its range")
         if not all(type(j) is int and 0 <= j < len(bound) and j not in stack_ids for j in stopped):
             raise bad("a malformed list of stopped policies")
-        if not all(type(j) is int and j in ranged for j in redo) or (redo and t < len(stack_ids)):
-            raise bad("a malformed list of ranged policies to run whole")
     return result
 
 

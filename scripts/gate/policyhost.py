@@ -258,7 +258,6 @@ class _Loop:
     options_of: Any
     seconds: float
     stack_args: Any = None
-    ranged: list[_Bound] = field(default_factory=list)   # stack policies run per range (parallel only)
 
     def resource_range(self, dog: Any, lo: int, hi: int) -> set[int]:
         """Run the resource policies on resources[lo:hi]; the ids of the policies that overran/exited."""
@@ -300,47 +299,16 @@ class _Loop:
                         applicable.clear()
         return stopped
 
-    def stack_range(self, dog: Any, lo: int, hi: int) -> set[int]:
-        """Run the ranged stack policies (`resource_ranges`: findings per resource) on resources[lo:hi]
-        (`args.gate_range`); the ids of those to run whole instead, as one process would: any that did not
-        return normally with findings on resources of the range only (their findings here are dropped)."""
-        redo: set[int] = set()
-        stack_args = self._stack_args()
-        for b in self.ranged:
-            stack_args._StackValidationArgs__config = b.config.copy() if b.config else {}  # type: ignore[attr-defined]
-            b.resource = None
-            before = len(b.found)
-            dog.seq += 1
-            stack_args.gate_range = (lo, hi)
-            try:
-                result = b.validate(stack_args, b.reporter)
-                if result is not None:
-                    _await(result)
-                ok = all(lo <= i < hi for i, _ in b.found[before:])
-            except KeyboardInterrupt:
-                raise
-            except BaseException:   # overran, exited, raised: judged whole (and failed closed) later
-                ok = False
-            finally:
-                del stack_args.gate_range
-            if not ok:
-                del b.found[before:]
-                redo.add(id(b))
-        return redo
-
-    def _stack_args(self) -> Any:
-        from pulumi_policy.policy import StackValidationArgs
-
-        if self.stack_args is None:
-            self.stack_args = StackValidationArgs(self.stack_views, None, {})
-        return self.stack_args
-
     def stack(self, dog: Any, policies: list[_Bound]) -> None:
         """Run `policies` (stack policies) over every resource's view, with one arguments object for all
         (what packs cache on it, e.g. a graph of the stack, is built once)."""
+        from pulumi_policy.policy import StackValidationArgs
+
         if not policies:
             return
-        stack_args = self._stack_args()
+        if self.stack_args is None:
+            self.stack_args = StackValidationArgs(self.stack_views, None, {})
+        stack_args = self.stack_args
         for b in policies:
             stack_args._StackValidationArgs__config = b.config.copy() if b.config else {}  # type: ignore[attr-defined]
             b.resource = None

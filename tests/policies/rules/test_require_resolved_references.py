@@ -153,27 +153,3 @@ def test_unknown_value_from_a_stack_reference_fails_closed():
     assert len(found) == 1 and "computed from stack reference central" in found[0][1]
     recorded = res("pulumi:pulumi:StackReference", "central", {"name": "org/x/prod", "outputs": {"ip": "1"}})
     assert messages(RULE, graph(recorded, fn), ALLOWED) == []
-
-
-def test_judged_in_parts_as_whole():
-    """Rule.ranged: the gate may judge the graph's resources in contiguous parts (gate.parallel_eval); the
-    parts' findings, one after the other, are the whole graph's."""
-    from policies.core.crossguard import run_stack_rule
-    from policies.core.rule import RuleContext
-    from policies.rules import require_resolved_references as mod
-
-    law_id = f"{OWN}/Microsoft.OperationalInsights/workspaces/law"
-    views = [
-        res(WORKSPACE, "law", {"location": "eastus", "id": law_id}),
-        res("azure-native:monitor:DiagnosticSetting", "d", {"workspaceId": law_id}),
-        res("aws:s3/bucket:Bucket", "logs", {"bucket": "logs-1a2b"}),
-        res("aws:cloudtrail/trail:Trail", "t", {"s3BucketName": "logs"}),
-        res("azure-native:monitor:DiagnosticSetting", "e", {"workspaceId": f"{EXT}/x/law"}),
-    ]
-    g = graph(*views)
-    ctx = RuleContext(config=ALLOWED, stack="test")
-    whole = run_stack_rule(mod.RULE, g, ctx)
-    assert mod.RULE.ranged and len(whole) >= 3
-    for cut in range(len(views) + 1):
-        first = run_stack_rule(mod.RULE, g, ctx, g.resources[:cut])
-        assert first + run_stack_rule(mod.RULE, g, ctx, g.resources[cut:]) == whole, cut
