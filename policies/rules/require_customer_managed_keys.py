@@ -190,11 +190,10 @@ def _sql(kind: str, protector: str) -> Judge:
 
 
 def _workspace(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    clusters = [
-        c
+    clusters = any(   # the first keyed cluster settles it (one per workspace made this quadratic)
+        get_path(c.inputs, "keyVaultProperties.keyName")
         for c in graph.by_type("azure-native:operationalinsights:Cluster")
-        if get_path(c.inputs, "keyVaultProperties.keyName")
-    ]
+    )
     return (
         []
         if clusters

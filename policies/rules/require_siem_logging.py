@@ -36,14 +36,17 @@ def _sentinel(graph: StackGraph) -> bool:
 
 def _diagnosed(graph: StackGraph) -> set[str]:
     urns: set[str] = set()
+    names: set[str] = set()   # a name's resources are added once (a tiled stack repeats its names)
     for d in graph.by_type(*DIAGNOSTIC):
         if not (d.input("workspaceId") or d.input("storageAccountId")):
             continue
         urns.update(d.property_dependencies.get("resourceUri", ()))
         uri = d.input("resourceUri")
         if isinstance(uri, str) and not is_unknown(uri):
-            for r in graph.named(uri.rsplit("/", 1)[-1]):
-                urns.add(r.urn)
+            name = uri.rsplit("/", 1)[-1]
+            if name not in names:
+                names.add(name)
+                urns.update([r.urn for r in graph.named(name)])
     return urns
 
 

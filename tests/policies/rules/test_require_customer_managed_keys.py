@@ -199,3 +199,11 @@ def test_sql_transparent_data_encryption_off():
     tde = "azure-native:sql:TransparentDataEncryption"
     assert run(RULE, with_(AZURE, res("tde", tde, {"state": "Enabled", "tags": T}))) == []
     only(run(RULE, with_(AZURE, res("tde", tde, {"state": "Disabled", "tags": T}))), "tde", "not encrypted")
+
+
+def test_any_keyed_cluster_serves_the_workspaces():
+    """Clusters without a key before the keyed one do not matter; only keyless clusters are a finding."""
+    plain = res("cl-plain", "azure-native:operationalinsights:Cluster", {"clusterName": "cl-x", "tags": T})
+    keyless = with_(AZURE, drop=("logs-cluster",))
+    assert run(RULE, [plain, *AZURE]) == []
+    only(run(RULE, [plain, *keyless]), "logs", "no Log Analytics cluster with a customer-managed key")

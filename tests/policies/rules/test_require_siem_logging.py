@@ -93,3 +93,21 @@ def test_trail_that_keeps_only_read_events():
     assert found and "no management events" in found[0][1]
     rw = [{"readWriteType": "WriteOnly", "includeManagementEvents": True}]
     assert run(RULE, with_(patch(AWS, "trail", eventSelectors=rw), drop=("org-trail",))) == []
+
+
+def test_diagnostics_found_by_name_for_every_resource_of_that_name():
+    """A setting names its target by id (no property dependency): every resource of that name is covered,
+    also when several settings name it (each name is resolved once)."""
+    sql = next(r for r in AZURE if r["name"] == "sql")
+    group = "/subscriptions/s/resourceGroups/rg-corpus/providers"
+    uri = f"{group}/Microsoft.Sql/servers/sql-corpus"
+    ws = f"{group}/Microsoft.OperationalInsights/workspaces/log-corpus"
+    twin = {**sql, "name": "sql-twin"}
+    diags = [
+        res(n, "azure-native:insights:DiagnosticSetting", {"resourceUri": uri, "workspaceId": ws})
+        for n in ("diag-sql", "diag-sql-again")
+    ]
+    assert run(RULE, with_(AZURE, twin, *diags)) == []
+    found = run(RULE, with_(AZURE, twin, drop=("diag-sql",)))
+    assert sorted(n for n, _ in found) == ["sql", "sql-twin"]
+    assert all("no diagnostic setting" in m for _, m in found)
