@@ -228,11 +228,13 @@ def main(argv: list[str] | None = None) -> int:
     load = _load()
     with tempfile.TemporaryDirectory(prefix="bench-gate-") as tmp:
         rows = measure(args.quick, Path(tmp), tuple(args.only or PARTS))
-    if args.write_docs and args.only:     # the other parts' rows stay as the doc has them
+    if args.write_docs:     # rows not measured now (other parts, `huge`) stay as the doc has them
         kept = earlier_rows(args.write_docs)
+        if any(k not in rows and k in kept for k in FIGURES):
+            before = re.match(r"[\d.]+ \(5 min [\d.]+\) on \d+ CPUs", kept.get("load", ""))  # not nested
+            parts = ", ".join(args.only or PARTS)
+            load = f"{load} ({parts}; the other rows: {before.group(0) if before else 'earlier'})"
         rows = {k: rows.get(k) or kept.get(k, "not measured") for k in FIGURES}
-        before = re.match(r"[\d.]+ \(5 min [\d.]+\) on \d+ CPUs", kept.get("load", ""))  # not nested
-        load = f"{load} ({', '.join(args.only)}; the other rows: {before.group(0) if before else 'earlier'})"
     text = table(rows, load)
     print(text)
     if args.write_docs:
