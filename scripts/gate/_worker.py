@@ -46,6 +46,7 @@ def _update(request: dict, kwargs: dict) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
+    already = set(sys.modules)     # forked from a zygote: what it preloaded
     request_file, result_file = argv
     request = json.loads(Path(request_file).read_text(encoding="utf-8"))
     started = time.perf_counter()
@@ -66,7 +67,7 @@ def main(argv: list[str]) -> int:
             result["states"] = sorted(ReadTracker.states)
             from gate.zygote import sdk_modules
 
-            result["modules"] = sdk_modules()
+            result["modules"] = sdk_modules(already)
         except GateError as exc:
             result = {"ok": False, "error": str(exc)}
     except BaseException as exc:  # the worker must always answer; the parent prints one line

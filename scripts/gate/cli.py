@@ -146,7 +146,7 @@ def _out_dir(out: Path | None) -> Path | None:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from gate.checkpoint_schema import validate_checkpoint
-    from gate.cli_speed import check_shard_references, shard_stacks
+    from gate.cli_speed import check_shard_references, shard_stacks, start_zygote_early
     from gate.project import load_project, validate_stack_name
     from gate.publish import RunDir
     from gate.runner import record_stacks, write_json_atomic
@@ -158,6 +158,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         validate_stack_name(args.stack)
     args.settings = options.settings_for(args, args.program)
     project = load_project(args.program or PROJECT_ROOT)
+    start_zygote_early(project)
     stacks = project.stacks() if args.all else [args.stack]
     if not stacks:
         raise GateError(f"{project.config_dir}: no Pulumi.<stack>.yaml stack config files (--all)")
@@ -312,12 +313,14 @@ def _main(argv: list[str] | None) -> int:
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
         if args.command == "preview":
+            from gate import zygote
             from gate.checkov.processes import end_early
 
             try:
                 return cmd_preview(args)
             finally:
                 end_early()
+                zygote.end_early()
         if args.command == "merge":
             return cmd_merge(args, _render)
         if args.no_checkov:

@@ -86,3 +86,12 @@ def cmd_merge(args: argparse.Namespace, render: Any) -> int:
                                                  "shards": [str(Path(d).resolve()) for d in args.dirs]})
     render(reports, args.format, many=True, docs=docs)
     return code
+
+
+def start_zygote_early(project: Any) -> None:
+    """The recording zygote starts before the packs load and the cache is looked up, so its imports
+    (~0.3 s) run beside them; it is closed unused when nothing is recorded."""
+    from gate import program_env, zygote
+
+    if program_env.gate_python(project.root, project.file):
+        zygote.start_early()

@@ -53,6 +53,17 @@ def runtime_options(pulumi_yaml: Path) -> dict[str, str]:
     return {k: str(v) for k, v in options.items() if isinstance(v, (str, int, float, bool))}
 
 
+def gate_python(root: Path, pulumi_yaml: Path) -> bool:
+    """Whether the program surely runs on the gate's own Python (no environment of its own), judged
+    without building anything; False when in doubt (prepare decides)."""
+    try:
+        options = runtime_options(pulumi_yaml)
+    except GateError:
+        return False
+    venv = options.get("virtualenv") or (".venv" if options.get("toolchain", "pip") == "uv" else "")
+    return not venv or _same_as_ours((root / str(venv)).resolve())
+
+
 def prepare(root: Path, pulumi_yaml: Path) -> ProgramEnv:
     """The environment the program runs in (created or synced now if needed)."""
     options = runtime_options(pulumi_yaml)

@@ -260,8 +260,12 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
     for stack, refs in remembered_references(previous, stacks).items():
         deps[stack] |= refs
     hint = read_hint(previous)
-    forker = (zygote.Zygote(preload_groups(hint, deps, maybe), on_demand=hint)
-              if fork and own_python and stacks else None)
+    early = zygote.take_early()        # started by the CLI before it loaded packs and looked up its cache
+    forker = (early or zygote.Zygote()) if fork and own_python and stacks else None
+    if early is not None and forker is None:
+        early.close()
+    if forker is not None:
+        forker.begin(preload_groups(hint, deps, maybe), on_demand=hint)
     try:
         done = _record(program, stacks, out, jobs, previous, deadline, deps, options or {}, forker, reuse)
     finally:
@@ -269,7 +273,9 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
             forker.close()
     _remember_references(previous, out, done)
     if own_python and done:
-        write_hint(out, {**hint, **{stack: run.modules for stack, run in done.items()}})
+        # what a stack loaded itself, and what was preloaded for it last time (it did not load that again)
+        write_hint(out, {**hint, **{stack: sorted(set(hint.get(stack, [])) | set(run.modules))
+                                    for stack, run in done.items()}})
     return {s: done[s] for s in stacks if s in done}
 
 

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,12 @@ SDK_MODULE = re.compile(r"pulumi[a-z0-9_]*(\.[A-Za-z0-9_]+)*")
 HINT_LIMIT = 20_000
 
 
-def sdk_modules() -> list[str]:
-    """Installed Pulumi SDK modules this process has loaded (what a zygote should preload)."""
+def sdk_modules(already: Collection[str] = ()) -> list[str]:
+    """Installed Pulumi SDK modules this process has loaded, but not those `already` loaded when it
+    started (what a zygote preloaded for it): a stack's hint names what its own program needed."""
     return sorted(
         name for name, module in list(sys.modules.items())
-        if SDK_MODULE.fullmatch(name)
+        if name not in already and SDK_MODULE.fullmatch(name)
         and "site-packages" in Path(getattr(module, "__file__", None) or "").parts
     )
 
@@ -46,26 +48,38 @@ def sdk_modules() -> list[str]:
 class Zygote:
     """The gate's side: start the zygote, run recordings in its children, end it."""
 
-    def __init__(self, preload: list[list[str]], on_demand: dict[str, list[str]] | None = None) -> None:
-        """`preload`: groups of SDK modules, in the order recordings will need them; `on_demand`: per
-        stack, the modules to load (if not yet) before forking its recording."""
+    def __init__(self, preload: list[list[str]] | None = None,
+                 on_demand: dict[str, list[str]] | None = None) -> None:
+        """Start the zygote: it imports the recording modules, then waits for `begin` (given `preload`,
+        begun now). Started before the gate knows what to record, its imports overlap the gate's own."""
         from gate.procs import register_child
 
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gate._zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, start_new_session=True)
         register_child(self.proc)
-        assert self.proc.stdin is not None
-        self.proc.stdin.write((json.dumps(preload) + "\n").encode())
-        self.proc.stdin.flush()
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
         self.pids: dict[int, int] = {}       # request id -> child pid
         self.codes: dict[int, int] = {}      # child pid -> exit code
         self.dead = False
         self.next_id = 0
-        self.on_demand = on_demand or {}
+        self.on_demand: dict[str, list[str]] | None = None
         threading.Thread(target=self._read, name="gate-zygote", daemon=True).start()
+        if preload is not None:
+            self.begin(preload, on_demand)
+
+    def begin(self, preload: list[list[str]], on_demand: dict[str, list[str]] | None = None) -> None:
+        """`preload`: groups of SDK modules, in the order recordings will need them; `on_demand`: per
+        stack, the modules to load (if not yet) before forking its recording. Once, before `run`."""
+        with self.lock:
+            assert self.on_demand is None and self.proc.stdin is not None, "a zygote begins once"
+            self.on_demand = on_demand or {}
+            try:
+                self.proc.stdin.write((json.dumps(preload) + "\n").encode())
+                self.proc.stdin.flush()
+            except OSError:
+                self.dead = True
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -94,12 +108,14 @@ class Zygote:
         after `timeout` seconds; the child's process group is killed either way once it is done."""
         from gate.procs import forget_group, kill_pgid, register_group
 
+        if self.on_demand is None:
+            self.begin([])
         with self.lock:
             rid, self.next_id = self.next_id, self.next_id + 1
             assert self.proc.stdin is not None
             try:
                 line = {"id": rid, "request": str(request), "result": str(result), "dir": str(out_dir),
-                        "preload": self.on_demand.get(stack, [])}
+                        "preload": (self.on_demand or {}).get(stack, [])}
                 self.proc.stdin.write((json.dumps(line) + "\n").encode())
                 self.proc.stdin.flush()
             except OSError:
@@ -128,3 +144,22 @@ class Zygote:
             if self.proc.stdin is not None:
                 self.proc.stdin.close()
         kill_group(self.proc)
+
+
+_EARLY: list[Zygote] = []    # at most one, started by the CLI (start_early), taken by gate.runner
+
+
+def start_early() -> None:
+    """Start a zygote now, before the gate loads its packs and looks up its cache (its imports overlap
+    them); the next recording takes it (take_early), end_early closes it if none did."""
+    if not _EARLY:
+        _EARLY.append(Zygote())
+
+
+def take_early() -> Zygote | None:
+    return _EARLY.pop() if _EARLY else None
+
+
+def end_early() -> None:
+    while _EARLY:
+        _EARLY.pop().close()

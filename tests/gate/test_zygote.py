@@ -130,3 +130,16 @@ def test_a_forked_program_runs_with_the_collector_on_and_the_preloaded_sdk_froze
     forked, fresh = outputs(fork=True), outputs(fork=False)
     assert forked["collector"] is True and fresh["collector"] is True
     assert forked["frozen"] > 10_000 and fresh["frozen"] == 0   # the zygote's imports, never scanned
+
+
+def test_a_stacks_hint_names_what_its_program_loaded_not_what_was_preloaded(gate_programs, tmp_path):
+    """The zygote preloads every stack's modules; a child reports only what it loaded itself, and the
+    hint keeps what was preloaded for that stack, so one stack's hint does not grow into the union."""
+    program = gate_programs / "multi"
+    project = load_project(program)
+    record_stacks(program, project, project.stacks(), tmp_path, jobs=2, fork=True)   # cold: exact
+    cold = read_hint(tmp_path)
+    assert any(n.startswith("pulumi_azure_native") for n in cold["azure"])
+    assert not any(n.startswith("pulumi_azure_native") for n in cold["base"])
+    record_stacks(program, project, project.stacks(), tmp_path, jobs=2, fork=True)   # everything preloaded
+    assert read_hint(tmp_path) == cold
