@@ -204,3 +204,37 @@ def test_the_cache_directory_outside_the_output_is_not_an_input(run_gate, scratc
 def test_a_stack_reading_an_update_state_depends_on_it(tmp_path: Path) -> None:
     entries = {"a": None, "b": {"inputs": {str(tmp_path / ".updates" / "a.state.json"): "x"}}}
     assert usable(entries, tmp_path) == {}
+
+
+def test_a_deferred_stack_is_reused_only_once_the_state_it_read_is_decided(tmp_path: Path) -> None:
+    """b's entry read a's published outputs; while a (recorded again this run) is not done, the old
+    published state must not count as unchanged, and once a's new state is in the run directory its
+    outputs decide."""
+    from types import SimpleNamespace
+
+    from gate.model import StackReport
+    from gate.stackcache import PreviewCache, state_inputs
+
+    out, work = tmp_path / "out", tmp_path / "out" / ".run"
+    work.mkdir(parents=True)
+
+    def state(outputs: dict[str, str]) -> str:
+        return json.dumps({"deployment": {"manifest": {"time": "t"}, "resources": [
+            {"urn": "urn:pulumi:a::p::pulumi:pulumi:Stack::p-a", "type": "pulumi:pulumi:Stack",
+             "outputs": outputs}]}})
+
+    (out / "a.state.json").write_text(state({"name": "a"}))
+    project = SimpleNamespace(stack_file=lambda s: tmp_path / f"Pulumi.{s}.yaml")
+    inputs = StackInputs(project_file=tmp_path / "Pulumi.yaml", lock_file=tmp_path / "uv.lock", packs=[],
+                         pack_config={})
+    cache = PreviewCache(tmp_path / "cache", inputs, out, project)
+    cache.cache.save(cache.key("b"), state_inputs([str(out / "a.state.json")]), {},
+                     {"checkpoint": {"b": 1}}, StackReport(stack="b", resources=1).to_json())
+    cache.in_run, cache.deferred = {"a", "b"}, {"b"}
+    assert cache.reuse("b", set(), work) is None                       # a not decided yet
+    (work / "a.state.json").write_text(state({"name": "renamed"}))
+    assert cache.reuse("b", {"a"}, work) is None                       # a's outputs changed
+    (work / "a.state.json").write_text(state({"name": "a"}).replace('"t"', '"later"'))
+    report = cache.reuse("b", {"a"}, work)                             # same outputs, recorded later
+    assert report is not None and report.cached and report.stack == "b"
+    assert json.loads((work / "b.state.json").read_text()) == {"b": 1}
