@@ -190,13 +190,13 @@ def _sql(kind: str, protector: str) -> Judge:
 
 
 def _workspace(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    clusters = any(   # the first keyed cluster settles it (one per workspace made this quadratic)
+    keyed = any(   # the first keyed cluster settles it (listing all, per workspace, was quadratic)
         get_path(c.inputs, "keyVaultProperties.keyName")
         for c in graph.by_type("azure-native:operationalinsights:Cluster")
     )
     return (
         []
-        if clusters
+        if keyed
         else ["no Log Analytics cluster with a customer-managed key (keyVaultProperties) links the workspace"]
     )
 

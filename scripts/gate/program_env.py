@@ -60,8 +60,13 @@ def gate_python(root: Path, pulumi_yaml: Path) -> bool:
         options = runtime_options(pulumi_yaml)
     except GateError:
         return False
-    venv = options.get("virtualenv") or (".venv" if options.get("toolchain", "pip") == "uv" else "")
-    return not venv or _same_as_ours((root / str(venv)).resolve())
+    venv = _venv_name(options, options.get("toolchain", "pip"))
+    return not venv or _same_as_ours((root / venv).resolve())
+
+
+def _venv_name(options: dict[str, str], toolchain: str) -> str:
+    """The program's virtualenv as Pulumi.yaml names it ("" when it runs on the ambient Python)."""
+    return options.get("virtualenv") or (".venv" if toolchain == "uv" else "")
 
 
 def prepare(root: Path, pulumi_yaml: Path) -> ProgramEnv:
@@ -71,7 +76,7 @@ def prepare(root: Path, pulumi_yaml: Path) -> ProgramEnv:
     if toolchain not in ("pip", "uv"):
         raise GateError(f"{pulumi_yaml}: runtime.options.toolchain: {toolchain!r} is not supported offline "
                         "(pip or uv; or create the environment and name it in `virtualenv`)")
-    venv = options.get("virtualenv") or (".venv" if toolchain == "uv" else "")
+    venv = _venv_name(options, toolchain)
     if not venv:
         return ProgramEnv(python=None, toolchain=toolchain)
     directory = (root / venv).resolve()
