@@ -56,8 +56,14 @@ GLOBAL_ARN_SERVICES = frozenset(
         "shield",
         "account",
         "cur",
+        "sso",  # IAM Identity Center instance/permission-set ARNs: the directory, like IAM and Entra ID
+        "identitystore",
     }
 )
+# Region-less pseudo-ARNs of service integrations: they call the named API in the caller's own region
+# (`arn:aws:states:::dynamodb:putItem`, `arn:aws:scheduler:::aws-sdk:sqs:sendMessage`); the target the call
+# names is in the task's parameters or input, scanned as any other input.
+INTEGRATION_ARN_SERVICES = frozenset({"states", "scheduler"})
 EDGE_HOST_SUFFIXES = (
     ".cloudfront.net",
     ".azureedge.net",
@@ -94,6 +100,24 @@ LOCATION_FREE_HOSTS = frozenset(
         "monitor.azure.com",
     }
 )
+# Where code is pulled from (package registries, container registries, OS repositories) and where humans read
+# (documentation, the cloud consoles): no data of the stack goes there, like the container `image` references
+# the scanner skips. A documented, tested class; hosts that accept uploads of their own (upload.pypi.org) are
+# not in it. Residual risk, documented: `npm publish` to registry.npmjs.org.
+CODE_AND_DOC_HOSTS = frozenset(
+    {
+        "pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com",
+        "repo.maven.apache.org", "repo1.maven.org", "plugins.gradle.org", "proxy.golang.org",
+        "sum.golang.org", "index.crates.io", "static.crates.io", "rubygems.org", "api.nuget.org",
+        "download.docker.com", "get.docker.com", "registry-1.docker.io", "docker.io", "index.docker.io",
+        "public.ecr.aws", "ghcr.io", "quay.io", "mcr.microsoft.com", "registry.k8s.io",
+        "packages.microsoft.com", "deb.debian.org", "security.debian.org", "archive.ubuntu.com",
+        "security.ubuntu.com", "dl-cdn.alpinelinux.org", "cdn.amazonlinux.com",
+        "docs.aws.amazon.com", "console.aws.amazon.com", "learn.microsoft.com", "docs.microsoft.com",
+        "portal.azure.com", "aka.ms",
+    }
+)
+CONSOLE_SUFFIXES = (".console.aws.amazon.com",)  # `eu-west-1.console.aws.amazon.com`: a UI link
 # Names that only prove control of a domain (ACM DNS validation targets).
 LOCATION_FREE_SUFFIXES = (".acm-validations.aws",)
 PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".corp", ".localhost", ".invalid")
@@ -201,7 +225,7 @@ class LocalJudge:
 
     def __call__(self, ref: Ref) -> Outcome:
         kind = ref.kind
-        if kind == "unknown" or kind == "secret":
+        if kind == "unknown" or kind == "secret" or kind == "opaque":
             return DEFER  # it may be another resource's output: only the graph's dependencies can tell
         cache = self.cache
         if cache is None:
@@ -293,6 +317,8 @@ def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
         return Outcome(f"`{ref.path}` = {ref.value!r} is in the {partition} partition, outside the EEA")
     if "*" in region or (not region and "*" in parts[-1].split("/", 1)[0]):
         return OK  # an IAM permission pattern over many places, not one destination
+    if not region and (parts[4] == "aws" or service in INTEGRATION_ARN_SERVICES):
+        return OK  # an AWS-managed definition (`arn:aws:ram::aws:permission/…`) or a service integration
     if region:
         msg = region_verdict("aws", region, f"`{ref.path}` ({what})", ok)
         return Outcome(msg) if msg else OK
@@ -305,6 +331,8 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
     h = ref.value
     if (
         h in LOCATION_FREE_HOSTS
+        or h in CODE_AND_DOC_HOSTS
+        or h.endswith(CONSOLE_SUFFIXES)
         or h.endswith(PRIVATE_SUFFIXES + LOCATION_FREE_SUFFIXES)
         or h.startswith("privatelink.")
         or _PRIVATE_IP.match(h)

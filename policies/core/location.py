@@ -154,9 +154,24 @@ def effective_location(view: ResourceView, graph: StackGraph | None = None) -> L
     return loc
 
 
+def _own_place(view: ResourceView) -> Location | None:
+    """A type without a region of its own that is put in one all the same (an action group in `eastus`
+    processes its notifications there): that region is judged; `global` (or no value) is no place."""
+    t = view.type
+    if not view.custom or is_provider_type(t) or view.cloud not in ("aws", "azure"):
+        return None
+    key = "region" if view.cloud == "aws" else "location"
+    own = view.input(key)
+    if own is None or (isinstance(own, str) and own.strip().lower() in ("", "global")):
+        return None
+    if is_unknown(own):
+        return Location(view.cloud, problem=unknown_message(key, "the resource's region"))
+    return Location(view.cloud, str(own), f"input `{key}`")
+
+
 def _effective_location(view: ResourceView, graph: StackGraph | None) -> Location | None:
     if not _needs_location(view):
-        return None
+        return _own_place(view)
     off_site = _off_site(view)
     if off_site is not None:
         return off_site
@@ -186,6 +201,24 @@ def _off_site(view: ResourceView) -> Location | None:
     return None
 
 
+# Regional types that Azure requires to be `global` for a control-plane use: an Event Grid system topic of
+# subscription or resource-group events (ARM management events, no data of the resources).
+GLOBAL_WHEN: dict[str, tuple[str, frozenset[str]]] = {
+    "azure-native:eventgrid:SystemTopic": (
+        "topicType",
+        frozenset({"microsoft.resources.subscriptions", "microsoft.resources.resourcegroups"}),
+    ),
+}
+
+
+def _global_by_setting(view: ResourceView) -> bool:
+    rule = GLOBAL_WHEN.get(view.type)
+    if rule is None:
+        return False
+    value = view.input(rule[0])
+    return isinstance(value, str) and value.lower() in rule[1]
+
+
 def _aws_location(view: ResourceView) -> Location:
     own = view.input("region")
     if own is not None:
@@ -212,7 +245,7 @@ def _azure_location(view: ResourceView, graph: StackGraph | None) -> Location:
         if is_unknown(own):
             return Location("azure", problem=unknown_message("location", "the resource's location"))
         if str(own).lower() == "global":
-            if class_of(view.type) == "global":
+            if class_of(view.type) == "global" or _global_by_setting(view):
                 return Location("azure")
             return Location(
                 "azure", problem="`location` is 'global': the data of this type is not kept in one EEA region"

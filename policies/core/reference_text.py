@@ -26,7 +26,7 @@ _CLOUD_HOST = re.compile(
     r"(?:[a-z0-9-]+\.)+(?:amazonaws\.com(?:\.cn)?|aws|windows\.net|azure\.(?:com|net|us|cn)|azurewebsites\.net|"
     r"cloudapp\.net|cloudfront\.net|azureedge\.net|azurefd\.net|trafficmanager\.net|azure-api\.net|"
     r"azurecr\.io|azurecontainer\.io|azurecontainerapps\.io|chinacloudapi\.cn|usgovcloudapi\.net|"
-    r"azurestaticapps\.net|azure-devices\.net|servicebus\.windows\.net|on\.aws|api\.aws)\b",
+    r"azurestaticapps\.net|azure-devices\.net|servicebus\.windows\.net|on\.aws|api\.aws)\b(?!\.[a-z0-9])",
     re.I,
 )
 _BARE_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24})\.?$", re.I)
@@ -48,7 +48,7 @@ _TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
 _PORT = re.compile(r":\d{1,5}$")
 # An IPv6 address standing on its own (bare, or bracketed with a port); never a piece of an ARN or a word.
 _IPV6_FIND = re.compile(
-    r"(?<![\w:.\[-])\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\]?(?::\d{1,5})?(?![\w.:-])", re.I
+    r"(?<![\w:.\[-])\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:(?:\.\d{1,3}){3})?\]?(?::\d{1,5})?(?![\w.:-])", re.I
 )
 # A Bedrock cross-region inference profile id (`us.anthropic.claude-…-v1:0`, also inside an ARN): its prefix
 # is the geography the requests are routed across, whatever region the ARN or the provider names.
@@ -264,6 +264,20 @@ def decoded_text(s: str) -> str | None:
     return text if text and all(c.isprintable() or c in "\n\r\t" for c in text) else None
 
 
+_B64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
+_DECODERS = ("base64", "b64decode", "frombase64string", "atob(")
+
+
+@functools.lru_cache(maxsize=4096)
+def embedded_b64(s: str) -> tuple[str, ...]:
+    """The texts of base64 literals inside a script that decodes them (`echo aHR0… | base64 -d`,
+    `b64decode("…")`, `FromBase64String`, `atob`): a URL hidden that way is a URL all the same."""
+    low = s.lower()
+    if not any(d in low for d in _DECODERS):
+        return ()
+    return tuple(t for m in _B64_TOKEN.finditer(s) if not len(m.group(0)) % 4 and (t := decoded_text(m.group(0))))
+
+
 def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
     if "arn:" in s:
         for m in _ARN.finditer(s):
@@ -286,17 +300,25 @@ def _ipv6(tok: str) -> str | None:
     """The IPv6 address a token is (bracketed and with a port, or bare), None if it is none."""
     t = tok[1:].split("]", 1)[0] if tok.startswith("[") else tok
     try:
-        return str(ipaddress.IPv6Address(t))
+        ip = ipaddress.IPv6Address(t)
     except ValueError:
         return None
+    # an IPv4-mapped address (`::ffff:198.51.100.7`) is that IPv4 address: judged as one (private or a resource)
+    return str(ip.ipv4_mapped) if ip.ipv4_mapped else str(ip)
 
 
 def _host_token(tok: str, principal: bool, dest_key: bool) -> tuple[str, str, bool] | None:
-    t = _PORT.sub("", _TOKEN_PREFIX.sub("", tok.strip())).rstrip(".")
+    bare = _TOKEN_PREFIX.sub("", tok.strip())
+    no_port = _PORT.sub("", bare)
+    t = no_port.rstrip(".")
     if not t or "." not in t or "/" in t or ":" in t or "@" in t:
         return None
-    if _IP.match(t) or (dest_key and _ANY_HOST.match(t)):
-        return ("host", t, False)  # an IP anywhere; any host in a destination field
+    if t.startswith("microsoft.") and t.rsplit(".", 1)[-1] not in TLDS:
+        return None  # an ARM namespace or event type (`Microsoft.Resources.Subscriptions`), not a host
+    # an IP anywhere; any host in a destination field, or anywhere with a port of two digits or more
+    # (`logs.acme.shop:9200`; a model version `…-v1:0` is no port)
+    if _IP.match(t) or ((dest_key or len(bare) - len(no_port) > 2) and _ANY_HOST.match(t)):
+        return ("host", t, False)
     m = _BARE_HOST.match(t)
     # a listed TLD; or any other two-letter (country) TLD under at least two more labels
     # (`collector.exfil.me`) that is not also a file extension (`gunicorn.conf.py`, `dump.sql.gz`)
@@ -311,13 +333,13 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
     if "//" in s and s.count("//") > s.count("://"):
         for m in _RELATIVE_URL.finditer(s):
             out.append(("host", m.group(1).lower().rstrip("."), principal))
-    if "ubscriptions/" in s or "UBSCRIPTIONS/" in s:
+    low = s.lower()
+    if "subscriptions/" in low:  # ARM ids are case-insensitive (`/SubScriptions/…` is an id too)
         for m in _AZURE_ID.finditer(s):
             out.append(("azure-id", m.group(0).rstrip("/"), False))
     if "@" in s:
         for m in _MAIL.finditer(s):
             out.append(("host", m.group(1).lower(), False))
-    low = s.lower()
     if _CLOUD_SUFFIX.search(s) and (  # _CLOUD_HOST (costly) where a suffix is, under the hints as before
         ".com" in low
         or ".net" in low

@@ -28,6 +28,7 @@ from policies.core.reference_text import (
     QUIET,
     QUIET_MAX,
     decoded_text,
+    embedded_b64,
     json_doc,
     named_ref,
     text_plan,
@@ -65,7 +66,8 @@ class Ref:
     path: str
     """Dotted field path; `(json)`/`(yaml)` marks a document inside a string."""
     kind: str
-    """arn | azure-id | host | bucket | region | unknown | secret"""
+    """arn | azure-id | host | bucket | region | unknown | secret | opaque (an unknown value in a field
+    that names no destination: only its provenance is judged)"""
     value: str
     """The ARN, Azure id, hostname or region text (never a secret's value)."""
     principal: bool = False
@@ -120,6 +122,7 @@ def _b64(value: str) -> str:
         return value
 
 
+_OPAQUE = frozenset({"unknown", "secret", "opaque"})
 Item = tuple[tuple[str, str], Ref]  # (de-duplication key, reference)
 Trace = tuple[tuple[tuple[Item, ...], tuple[Item, ...], tuple[Item, ...]], ...]
 """What scanning one value finds, before de-duplication: groups of (added first, found in the text, region
@@ -133,7 +136,8 @@ _TRACE_ATTR = "_dosis_trace"  # on a proxied top-level value: (key, trace); prox
 def _items(path: str, found: Any) -> tuple[Item, ...]:
     if not found:
         return ()
-    return tuple([((kind, value.lower() if kind != "secret" else path), Ref(path, kind, value, named))
+    # unknown and secret values all look alike: each place is its own reference (never merged by value)
+    return tuple([((kind, value.lower() if kind not in _OPAQUE else path), Ref(path, kind, value, named))
                   for kind, value, named in found])
 
 
@@ -158,6 +162,10 @@ class _Recorder:
                 self.walk(value.get("value", REDACTED), path, key, False, principal)
                 return
             own = own if top else ()
+            if "Effect" in value:  # an IAM policy statement: it grants or denies, it sends nothing anywhere
+                if value["Effect"] == "Deny":
+                    return  # a denial opens no path to any place
+                own = ("Condition",)  # conditions only narrow a grant (aws:RequestedRegion lists, ...)
             for k, v in value.items():
                 tv = type(v)
                 if k in own or (
@@ -198,6 +206,8 @@ class _Recorder:
         if s in UNKNOWN_VALUES or s == REDACTED:
             if dest_key:
                 self.group(path, (("unknown", s, False) if s != REDACTED else ("secret", "", False),))
+            elif s != REDACTED:  # any other field: judged only by where it is computed from (resolution)
+                self.group(path, (("opaque", s, False),))
             return
         if len(s) < 4:
             return
@@ -216,10 +226,13 @@ class _Recorder:
         decoded = decoded_text(s) if "%" in s or (len(s) >= 16 and not len(s) % 4) else None
         if decoded is not None:  # base64 or URL-encoded: what it stands for is scanned too
             self.string(decoded, f"{path}(decoded)", key, principal)
+        embedded = embedded_b64(s) if decoded is None and ("ase64" in s or "b64" in s or "atob(" in s) else ()
+        for text in embedded:  # a script decoding a literal it embeds
+            self.string(text, f"{path}(decoded)", key, principal)
         plan = text_plan(s, region_key, bucket_key, dest_key, principal)
         if plan is None:
             # nothing here under this key, wherever it occurs
-            if key and not key.endswith("Base64") and decoded is None and named is None:
+            if key and not key.endswith("Base64") and decoded is None and named is None and not embedded:
                 if len(QUIET) >= QUIET_MAX:
                     QUIET.clear()
                 QUIET.add((s, key, principal))
@@ -328,7 +341,7 @@ def provider_references(view: ResourceView) -> list[Ref]:
     refs = d.get("_refs")
     if refs is None:  # its own region/location is judged by require-eea-location
         own = {k: v for k, v in p.inputs.items() if k not in ("region", "location", "version")}
-        refs = scan(own, "provider")
+        refs = [r for r in scan(own, "provider") if r.kind != "opaque"]  # _opaque below judges those
         seen = {r.path for r in refs if r.kind in ("unknown", "secret")}
         for key, value in own.items():
             if key not in PROVIDER_IDENTITY_KEYS:

@@ -14,8 +14,9 @@ from policies.core.destinations import azure_modules, region_of
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.own_keys import BUCKET_TYPES
 from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
-from policies.core.references import Ref, iter_strings
+from policies.core.references import Ref, iter_strings, references, scan
 from policies.core.rule import RuleContext
+from policies.core.types import class_of
 from policies.core.view import ResourceView, StackGraph
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
@@ -75,7 +76,7 @@ class GraphIndex:
                     continue
                 for s in iter_strings(r.input(k)):
                     host = s.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
-                    if "." in host:
+                    if "." in host and (k in _OWN_ADDRESSES.get(r.type, ()) or not _points_to(r, host)):
                         self.by_key.setdefault(f"host:{host}", r)
 
     def find(self, ref: Ref) -> ResourceView | None:
@@ -102,14 +103,43 @@ class GraphIndex:
         return hit
 
     def from_stack_reference(self, ref: Ref) -> str | None:
-        """The region/location a referenced stack states for an output equal to `ref` (its own outputs)."""
+        """The region/location a referenced stack states for an output that is `ref` (an output string equal to
+        it, or a reference the scanner finds in one: never a substring, `exports` is not `my-exports-bucket`)."""
+        want = ref.value.lower()
         for s in self.stack_refs:
             outputs = s.input("outputs")
-            if isinstance(outputs, dict) and any(ref.value in x for x in iter_strings(outputs)):
+            if isinstance(outputs, dict) and want in _output_values(s, outputs):
                 for key in ("location", "region"):
                     if isinstance(outputs.get(key), str):
                         return outputs[key]
         return None
+
+
+# Outputs that are the resource's own public address (an allocated IP): indexed even though the scanner,
+# which reads outputs at stack scope, also finds them as references.
+_OWN_ADDRESSES: dict[str, tuple[str, ...]] = {
+    "aws:ec2/eip:Eip": ("publicIp", "address"),
+    "aws:ec2/instance:Instance": ("publicIp",),
+    "aws:ec2/natGateway:NatGateway": ("publicIp",),
+    "aws:lightsail/staticIp:StaticIp": ("ipAddress",),
+    "azure-native:network:PublicIPAddress": ("ipAddress",),
+}
+
+
+def _points_to(r: ResourceView, value: str) -> bool:
+    """`value` is a place this resource's own inputs point to (a customer gateway's peer IP, an SNS
+    subscription's endpoint, the bucket Lake Formation registers), not an output that names the resource."""
+    low = value.lower()
+    return any(ref.value.lower() == low for ref in references(r) if ref.kind in ("host", "arn", "bucket"))
+
+
+def _output_values(s: ResourceView, outputs: dict[str, Any]) -> frozenset[str]:
+    vals = s.memo.get("_output_values")
+    if vals is None:
+        found = {x.lower() for x in iter_strings(outputs)}
+        found.update(r.value.lower() for r in scan(outputs) if r.kind not in ("unknown", "secret", "opaque"))
+        vals = s.memo["_output_values"] = frozenset(found)
+    return vals
 
 
 def graph_index(graph: StackGraph) -> GraphIndex:
@@ -123,6 +153,8 @@ def _placed(target: ResourceView, ref: Ref, graph: StackGraph, ctx: RuleContext,
     loc = effective_location(target, graph)
     if loc is None:
         return None
+    if loc.problem is None and loc.region is None:
+        return None  # no place of its own (global, or lives where its scope is)
     if loc.problem:
         return f"`{ref.path}` refers to {target.name}, whose location cannot be judged: {loc.problem}"
     return region_verdict(loc.cloud, loc.region or "", f"`{ref.path}` ({target.name}: {what})", allowed(ctx))
@@ -133,14 +165,29 @@ def _from_dependencies(
 ) -> str | None:
     """An unknown or unreadable value: judged by where the resources it is computed from are."""
     deps = graph.dependency_of(view, ref.path.split(".", 1)[0].split("(", 1)[0])
+    if ref.kind == "opaque":  # a field that names no destination: only a foreign stack's value is suspect
+        return _unrecorded_stack(ref, deps, what)
     if not deps:
         how = "unknown during preview" if ref.kind == "unknown" else "a secret the policy cannot read"
         return (
             f"`{ref.path}` is {how} and computed from no resource of this stack, so where {what} "
             "cannot be judged (fail closed); make the destination a known, non-secret value"
         )
-    # a stack reference without recorded outputs is a stack the gate did not record and judge (a recorded
-    # one's unknown output is a resource of that stack, judged there)
+    msg = _unrecorded_stack(ref, deps, what)
+    if msg:
+        return msg
+    if ref.kind == "unknown" and all(class_of(d.type) == "local" for d in deps):  # a random name places nothing (`https://{pet}.x`)
+        return (
+            f"`{ref.path}` is unknown during preview and computed only from {deps[0].name} "
+            f"({deps[0].type}), which has no location, so where {what} cannot be judged (fail closed); "
+            "build the destination from a resource of this stack or a declared endpoint"
+        )
+    return next((m for d in deps if (m := _placed(d, ref, graph, ctx, what))), None)
+
+
+def _unrecorded_stack(ref: Ref, deps: list[ResourceView], what: str) -> str | None:
+    """A stack reference without recorded outputs is a stack the gate did not record and judge (a recorded
+    one's unknown output is a resource of that stack, judged there)."""
     refs = [d.name for d in deps if d.type == STACK_REFERENCE and not isinstance(d.input("outputs"), dict)]
     if refs:
         return (
@@ -148,14 +195,14 @@ def _from_dependencies(
             f"recorded, so where {what} cannot be judged (fail closed); record the referenced stack in "
             "the same run or declare the destination in stacks/records/endpoints.yaml"
         )
-    return next((m for d in deps if (m := _placed(d, ref, graph, ctx, what))), None)
+    return None
 
 
 def judge_in_graph(
     ref: Ref, view: ResourceView, graph: StackGraph, ctx: RuleContext, what: str = "data is sent there"
 ) -> str | None:
     """A deferred reference, resolved to a resource of the stack (by recorded id/ARN/endpoint) or failing."""
-    if ref.kind in ("unknown", "secret"):
+    if ref.kind in ("unknown", "secret", "opaque"):
         return _from_dependencies(ref, view, graph, ctx, what)
     idx = graph_index(graph)
     target = idx.find(ref)

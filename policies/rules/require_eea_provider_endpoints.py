@@ -12,7 +12,10 @@ from policies.core.references import provider_references
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView
 
-_AZURE_PUBLIC = frozenset({"", "public", "azurecloud", "azurepubliccloud"})
+_AZURE_PUBLIC = frozenset({"", "public", "global", "azurecloud", "azurepubliccloud"})
+# Providers that choose a Microsoft cloud by `environment`: azure-native, azuread (`global`/`public` is the
+# public cloud; `china`, `usgovernment*` are national clouds), azure classic.
+_AZURE_FAMILY = frozenset({"pulumi:providers:azure-native", "pulumi:providers:azuread", "pulumi:providers:azure"})
 _WHAT = "the provider sends API traffic there"
 
 
@@ -32,9 +35,9 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
                 f"`{ref.path}` = {shown} is not a regional endpoint of an allowed region nor a "
                 "declared external endpoint, so where the provider sends traffic cannot be judged"
             )
-    if p.type == "pulumi:providers:azure-native":
+    if p.type in _AZURE_FAMILY:
         env = p.inputs.get("environment")
-        if isinstance(env, str) and env.lower() not in _AZURE_PUBLIC:
+        if isinstance(env, str) and env.lower().replace(" ", "") not in _AZURE_PUBLIC:
             out.append(
                 f"`provider.environment` = {env!r}: a sovereign/national Azure cloud outside the EEA "
                 "public regions"
