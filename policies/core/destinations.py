@@ -264,10 +264,40 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         return _endpoint_outcome(e, ref, ok) if e is not None else DEFER
     if ref.kind == "azure-id":
         rid = ref.value.lower()
+        if "/locations/" in rid and (m := _LOCATION_ID.search(rid)):
+            return _judge_location_id(ref, m.group(1), m.group(2), ok, what)
         if "/resourcegroups/" not in rid or "/providers/microsoft.authorization/" in rid:
             return OK  # subscription scope, role/policy definitions: no place of their own
         return DEFER
     return _judge_host(ref, ok, what)
+
+
+# A subscription-scoped id under a location (`…/providers/Microsoft.Web/locations/westeurope/managedApis/x`).
+_LOCATION_ID = re.compile(r"/locations/([^/]+)(?:/managedapis/([^/]+))?")
+# Logic Apps managed connectors whose targets are Azure resources named in the connection's parameters (scanned
+# as any input); every other connector (office365, dropbox, salesforce, sftp, ...) sends data to a service
+# outside the stack that must be declared (its `azureIds` prefix) in the endpoints record.
+AZURE_CONNECTORS = frozenset(
+    {
+        "azureblob", "azurefile", "azuretables", "azurequeues", "azureeventgrid", "azureeventgridpublish",
+        "eventhubs", "servicebus", "sql", "documentdb", "keyvault", "azureloganalyticsdatacollector",
+        "azuremonitorlogs", "arm", "azureautomation", "azuredatafactory", "azurevm", "azureappservice",
+        "azurecontainerinstance", "kusto",
+    }
+)
+
+
+def _judge_location_id(ref: Ref, loc: str, api: str | None, ok: Allowed, what: str) -> Outcome:
+    placed = region_of(loc)
+    if placed is not None and (msg := region_verdict(*placed, f"`{ref.path}` ({what})", ok)):
+        return Outcome(msg)
+    if api is not None and api not in AZURE_CONNECTORS:
+        return Outcome(
+            f"`{ref.path}` connects to the managed connector {api!r}: data goes to that service, which is not "
+            "a resource of this stack; declare it (its id prefix, region or jurisdiction and why) in "
+            "stacks/records/endpoints.yaml"
+        )
+    return OK
 
 
 # Where a Bedrock cross-region inference profile of a geography routes requests (AWS Bedrock documentation,

@@ -53,3 +53,25 @@ def geo_copies(view: ResourceView, home: Location | None) -> list[tuple[str, str
             else:
                 out.append((field, pair, None))
     return out
+
+
+# Deployments whose SKU decides where requests are processed: an Azure OpenAI `Global*` deployment anywhere in
+# the world, a `DataZone*` one across the EU data zone (regions the pack does not all allow). type -> path.
+ROUTED_SKUS: dict[str, str] = {"azure-native:cognitiveservices:Deployment": "sku.name"}
+_ROUTED = ("global", "datazone")
+
+
+def routed_processing(view: ResourceView) -> list[str]:
+    """Why requests to the resource are processed outside its own region ([] when they are not)."""
+    path = ROUTED_SKUS.get(view.type)
+    if path is None:
+        return []
+    value = view.get(path)
+    if is_unknown(value):
+        return [unknown_message(path, "where requests are processed")]
+    if isinstance(value, str) and value.lower().startswith(_ROUTED):
+        return [
+            f"`{path}` = {value!r} processes requests outside the resource's region (Global: any region "
+            "worldwide; DataZone: across the data zone); use a regional SKU (Standard, ProvisionedManaged)"
+        ]
+    return []

@@ -14,7 +14,8 @@ from typing import Any
 
 from policies.core.eea import AWS_EEA_REGIONS, AZURE_EEA_REGIONS, normalize_azure_location
 from policies.core.rule import RuleContext
-from policies.core.types import LOCATION_FREE, class_of, is_provider_type, is_scoped
+from policies.core.parents import find_parents
+from policies.core.types import LOCATION_FREE, class_of, is_child, is_provider_type, is_scoped
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 ALLOWED_REGIONS_SCHEMA: dict[str, Any] = {
@@ -240,6 +241,9 @@ def _aws_location(view: ResourceView) -> Location:
 
 
 def _azure_location(view: ResourceView, graph: StackGraph | None) -> Location:
+    if is_child(view.type):  # no location input: it lives in its parent, never at the provider's default
+        # (a `location` the view shows is an output echoing that default, not where the data is)
+        return Location("azure", source="parent") if graph is None else _parent_location(view, graph)
     own = view.input("location")
     if own is not None:
         if is_unknown(own):
@@ -286,15 +290,34 @@ def _azure_location(view: ResourceView, graph: StackGraph | None) -> Location:
     )
 
 
+RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+
+
+def _parent_location(view: ResourceView, graph: StackGraph) -> Location:
+    """Where a child resource is: its parent's location (every parent found must be placeable)."""
+    parents, problem = find_parents(view, graph)
+    if problem:
+        return Location("azure", problem=problem)
+    for p in parents:
+        loc = effective_location(p, graph)
+        if loc is not None and (loc.problem or loc.region):
+            if loc.problem:
+                return Location("azure", problem=f"its parent {p.name} cannot be placed: {loc.problem}")
+            return Location("azure", loc.region, f"parent {p.name} ({loc.source})")
+    return Location("azure")  # the parent has no place of its own (a global resource)
+
+
 def resource_group(view: ResourceView, graph: StackGraph) -> ResourceView | None:
-    """The resource group a resource is created in (by property dependency, else by name)."""
+    """The resource group a resource is created in: by property dependency, else by the group's physical
+    name (never its logical name: `shared` is not the stack's group `shared` named `shared-weu`)."""
     for dep in graph.dependency_of(view, "resourceGroupName"):
-        if dep.type == "azure-native:resources:ResourceGroup":
+        if dep.type == RESOURCE_GROUP:
             return dep
     name = view.input("resourceGroupName")
     if isinstance(name, str) and not is_unknown(name):
-        for r in graph.named(name):
-            if r.type == "azure-native:resources:ResourceGroup":
+        for r in graph.by_type(RESOURCE_GROUP):
+            phys = r.input("resourceGroupName") or r.input("name")
+            if isinstance(phys, str) and phys.lower() == name.lower():
                 return r
     return None
 

@@ -160,8 +160,12 @@ NAMED_REFS: dict[str, str] = {
 
 def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     """A resource named by its physical name or GUID, which only the stack can place (None: not one)."""
+    # a storage account named inside a volume/mount list, a Stream Analytics output's `storageAccounts`, or
+    # a Logic Apps connection's `parameterValues` (the top-level `accountName` is the resource's own parent)
     target = NAMED_REFS.get(key) or (
-        STORAGE_ACCOUNT if key == "accountName" and "azureStorageAccounts" in path else None
+        STORAGE_ACCOUNT
+        if key == "accountName" and ("torageAccounts" in path or "parameterValues" in path)
+        else None
     )
     if target is not None:
         return ("named", f"{target}|{s}", False)

@@ -322,6 +322,36 @@ def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[R
     return refs
 
 
+# Types whose destination no input spells out: the service they send to is implied by the type (AWS Chatbot
+# posts to Slack / Microsoft Teams, named only by workspace and channel ids). Judged as that host: blocked
+# unless declared (and placed in the EEA) in the endpoints record.
+IMPLIED_HOSTS: dict[str, str] = {
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": "slack.com",
+    "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": "teams.microsoft.com",
+}
+# Inputs that accept a connection requested elsewhere, named by an id that says nothing about where the other
+# side is: the connection must be a resource of this stack (whose peer region is judged there).
+ACCEPTED_IDS: dict[str, tuple[str, str]] = {
+    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (
+        "vpcPeeringConnectionId", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
+    "aws:ec2/vpcPeeringConnectionOptions:VpcPeeringConnectionOptions": (
+        "vpcPeeringConnectionId", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
+    "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": (
+        "transitGatewayAttachmentId", "aws:ec2transitgateway/peeringAttachment:PeeringAttachment"),
+}
+
+
+def _implied(view: ResourceView) -> list[Ref]:
+    host = IMPLIED_HOSTS.get(view.type)
+    if host is not None:
+        return [Ref("(service)", "host", host)]
+    key, target = ACCEPTED_IDS[view.type]
+    value = view.input(key)
+    if isinstance(value, str) and value not in UNKNOWN_VALUES:
+        return [Ref(key, "named", f"{target}|{value}")]
+    return []
+
+
 def references(view: ResourceView) -> list[Ref]:
     """The references of a resource's inputs (computed once per view)."""
     m = view.memo
@@ -329,6 +359,8 @@ def references(view: ResourceView) -> list[Ref]:
     if refs is None:
         own = own_keys(view.type)
         refs = m["_refs"] = scan(view.raw if "_inputs" not in m else view.inputs, own=own)
+        if view.type in IMPLIED_HOSTS or view.type in ACCEPTED_IDS:
+            refs += _implied(view)
     return refs
 
 

@@ -14,7 +14,7 @@ from policies.core.destinations import azure_modules, region_of
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.own_keys import BUCKET_TYPES
 from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
-from policies.core.references import Ref, iter_strings, references, scan
+from policies.core.references import ACCEPTED_IDS, Ref, iter_strings, references, scan
 from policies.core.rule import RuleContext
 from policies.core.types import class_of
 from policies.core.view import ResourceView, StackGraph
@@ -48,11 +48,13 @@ class GraphIndex:
     def __init__(self, graph: StackGraph):
         self.by_key: dict[str, ResourceView] = {}
         self.stack_refs = graph.by_type(STACK_REFERENCE)
-        named = frozenset(NAMED_REFS.values())
+        named = frozenset(NAMED_REFS.values()) | frozenset(t for _, t in ACCEPTED_IDS.values())
         for r in graph.resources:
             src = _source(r)
-            if r.type in named and isinstance(r.input("name"), str):
-                self.by_key.setdefault(f"named:{r.type}|{r.input('name')}", r)
+            if r.type in named:
+                for v in (r.input("name"), r.input("id")):  # connections are named by their id
+                    if isinstance(v, str):
+                        self.by_key.setdefault(f"named:{r.type}|{v}", r)
             for k in GUID_OUTPUTS.get(r.type, ()):
                 if isinstance(v := r.input(k), str):
                     self.by_key.setdefault(f"guid:{v.lower()}", r)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.metadata as md
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,16 @@ _ARGS = re.compile(r"class (\w+)Args:.*?def __init__\(__self__, \*,(.*?)\):", re
 def azure_scoped_types(sdk: ProviderSdk) -> list[str]:
     """azure-native types whose inputs have neither `location` nor `resource_group_name`: extension or
     subscription/tenant-scoped resources that live where their `scope` is (read from the Args signatures)."""
+    return _azure_types(sdk, lambda params: "location:" not in params and "resource_group_name:" not in params)
+
+
+def azure_child_types(sdk: ProviderSdk) -> list[str]:
+    """azure-native types with a `resource_group_name` but no `location` input: child resources (a blob
+    container, a Key Vault secret, a SQL firewall rule) that live in their parent, named by an input."""
+    return _azure_types(sdk, lambda params: "location:" not in params and "resource_group_name:" in params)
+
+
+def _azure_types(sdk: ProviderSdk, keep: Callable[[str], bool]) -> list[str]:
     if sdk.package != "azure-native":
         return []
     dist = md.distribution(sdk.distribution)
@@ -48,8 +59,7 @@ def azure_scoped_types(sdk: ProviderSdk) -> list[str]:
     for f in sorted(root.glob("*/*.py")):
         for m in _ARGS.finditer(f.read_text(encoding="utf-8")):
             token = f"azure-native:{f.parent.name}:{m.group(1)}"
-            params = m.group(2)
-            if token in tokens and "location:" not in params and "resource_group_name:" not in params:
+            if token in tokens and keep(m.group(2)):
                 out.append(token)
     return sorted(set(out))
 

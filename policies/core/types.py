@@ -44,6 +44,8 @@ class TypeClasses:
     packages: frozenset[str]
     scoped: frozenset[str] = frozenset()
     """azure-native types without `location`/`resource_group_name` inputs: they live where their scope is."""
+    children: frozenset[str] = frozenset()
+    """azure-native types with `resource_group_name` but no `location`: they live in their parent."""
 
     def class_of_known(self, token: str) -> str | None:
         """The class of an installed type (None when the inventory does not have the token)."""
@@ -72,6 +74,7 @@ def load_classes() -> TypeClasses:
         tokens,
         frozenset(inventory),
         frozenset(t for pkg in inventory.values() for t in pkg.get("scoped", ())),
+        frozenset(t for pkg in inventory.values() for t in pkg.get("children", ())),
     )
 
 
@@ -113,6 +116,11 @@ def unknown_type_message(token: str) -> str:
 def is_scoped(type_token: str) -> bool:
     """An extension or subscription-scoped Azure type: no location of its own (its scope is a reference)."""
     return type_token in load_classes().scoped
+
+
+def is_child(type_token: str) -> bool:
+    """An Azure child type (no `location` input): it lives in its parent, which an input names."""
+    return type_token in load_classes().children
 
 
 def is_provider_type(type_token: str) -> bool:

@@ -1,7 +1,9 @@
-"""A location inherited from a resource group is an allowed EEA region (CLOUD "Servers", DPA art. 12).
+"""A location inherited from a resource group or a parent is an allowed EEA region (CLOUD "Servers", DPA
+art. 12).
 
-Second line over the graph: azure-native resources without a `location` of their own are created where
-their resource group is, which only the whole stack shows.
+Second line over the graph: azure-native resources without a `location` of their own are created where their
+resource group is, and child types (no `location` input: a blob container, a Key Vault secret) live in their
+parent, which only the whole stack shows (policies/core/parents.py).
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from policies.core.rule import Rule, RuleContext
 from policies.core.view import StackGraph
 
 
+_INHERITED = ("resource group", "parent")  # where the location comes from only the whole stack can tell
+
+
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     ok = allowed(ctx)
     out: list[tuple[str, str]] = []
     for r in graph.resources:
         local = effective_location(r, None)
-        if local is None or local.region is not None or local.problem or local.source != "resource group":
+        if local is None or local.region is not None or local.problem or local.source not in _INHERITED:
             continue
         loc = effective_location(r, graph)
         if loc is None:

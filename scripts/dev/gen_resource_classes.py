@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from policies.core.sdk_inventory import azure_scoped_types, installed_sdks, module_of  # noqa: E402
+from policies.core.sdk_inventory import azure_child_types, azure_scoped_types, installed_sdks, module_of  # noqa: E402
 from policies.core.types import CLASSES_FILE, INVENTORY_FILE, load_classes  # noqa: E402
 
 
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
             "version": s.version,
             "tokens": list(s.tokens),
             **({"scoped": scoped} if (scoped := azure_scoped_types(s)) else {}),
+            **({"children": children} if (children := azure_child_types(s)) else {}),
         }
         for s in sdks
     }
