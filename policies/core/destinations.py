@@ -13,6 +13,16 @@ from dataclasses import dataclass
 
 from policies.core.eea import normalize_azure_location
 from policies.core.endpoints import Endpoint, find, load_endpoints
+from policies.core.host_classes import (
+    AWS_HOST_SUFFIXES,
+    CODE_AND_DOC_HOSTS,
+    CONSOLE_SUFFIXES,
+    EDGE_HOST_SUFFIXES,
+    LOCATION_FREE_HOSTS,
+    LOCATION_FREE_SUFFIXES,
+    PRIVATE_SUFFIXES,
+    SOVEREIGN_HOST_SUFFIXES,
+)
 from policies.core.location import Allowed, allowed, region_verdict
 from policies.core.references import Ref
 from policies.core.rule import RuleContext
@@ -64,64 +74,6 @@ GLOBAL_ARN_SERVICES = frozenset(
 # (`arn:aws:states:::dynamodb:putItem`, `arn:aws:scheduler:::aws-sdk:sqs:sendMessage`); the target the call
 # names is in the task's parameters or input, scanned as any other input.
 INTEGRATION_ARN_SERVICES = frozenset({"states", "scheduler"})
-EDGE_HOST_SUFFIXES = (
-    ".cloudfront.net",
-    ".azureedge.net",
-    ".azurefd.net",
-    ".trafficmanager.net",
-    ".awsglobalaccelerator.com",
-    ".fastly.net",
-    ".akamaiedge.net",
-    ".edgekey.net",
-)
-SOVEREIGN_HOST_SUFFIXES = (
-    ".amazonaws.com.cn",
-    ".chinacloudapi.cn",
-    ".usgovcloudapi.net",
-    ".azure.us",
-    ".azure.cn",
-)
-# Identifiers that look like hosts but receive no data from the resource (schemas, the ARM control plane).
-LOCATION_FREE_HOSTS = frozenset(
-    {
-        "schema.management.azure.com",
-        "management.azure.com",
-        "management.core.windows.net",
-        "json-schema.org",
-        "www.w3.org",
-        "schemas.microsoft.com",
-        "login.microsoftonline.com",
-        "graph.microsoft.com",  # the Entra ID directory: global, like the azuread types
-        # token audiences (resource identifiers, no account behind them)
-        "vault.azure.net",
-        "database.windows.net",
-        "storage.azure.com",
-        "servicebus.azure.net",
-        "monitor.azure.com",
-    }
-)
-# Where code is pulled from (package registries, container registries, OS repositories) and where humans read
-# (documentation, the cloud consoles): no data of the stack goes there, like the container `image` references
-# the scanner skips. A documented, tested class; hosts that accept uploads of their own (upload.pypi.org) are
-# not in it. Residual risk, documented: `npm publish` to registry.npmjs.org.
-CODE_AND_DOC_HOSTS = frozenset(
-    {
-        "pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com",
-        "repo.maven.apache.org", "repo1.maven.org", "plugins.gradle.org", "proxy.golang.org",
-        "sum.golang.org", "index.crates.io", "static.crates.io", "rubygems.org", "api.nuget.org",
-        "download.docker.com", "get.docker.com", "registry-1.docker.io", "docker.io", "index.docker.io",
-        "public.ecr.aws", "ghcr.io", "quay.io", "mcr.microsoft.com", "registry.k8s.io",
-        "packages.microsoft.com", "deb.debian.org", "security.debian.org", "archive.ubuntu.com",
-        "security.ubuntu.com", "dl-cdn.alpinelinux.org", "cdn.amazonlinux.com",
-        "docs.aws.amazon.com", "console.aws.amazon.com", "learn.microsoft.com", "docs.microsoft.com",
-        "portal.azure.com", "aka.ms",
-    }
-)
-CONSOLE_SUFFIXES = (".console.aws.amazon.com",)  # `eu-west-1.console.aws.amazon.com`: a UI link
-# Names that only prove control of a domain (ACM DNS validation targets).
-LOCATION_FREE_SUFFIXES = (".acm-validations.aws",)
-PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".corp", ".localhost", ".invalid")
-AWS_HOST_SUFFIXES = (".amazonaws.com", ".aws", ".on.aws", ".api.aws")
 # Azure service host suffix -> azure-native modules whose resources that host names (by physical name).
 AZURE_HOSTS: dict[str, tuple[str, ...]] = {
     ".blob.core.windows.net": ("storage",),
@@ -274,9 +226,9 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
 
 # A subscription-scoped id under a location (`…/providers/Microsoft.Web/locations/westeurope/managedApis/x`).
 _LOCATION_ID = re.compile(r"/locations/([^/]+)(?:/managedapis/([^/]+))?")
-# Logic Apps managed connectors whose targets are Azure resources named in the connection's parameters (scanned
-# as any input); every other connector (office365, dropbox, salesforce, sftp, ...) sends data to a service
-# outside the stack that must be declared (its `azureIds` prefix) in the endpoints record.
+# Logic Apps managed connectors whose targets are Azure resources named in the connection's parameters
+# (scanned as any input); every other connector (office365, dropbox, salesforce, sftp, ...) sends data to a
+# service outside the stack that must be declared (its `azureIds` prefix) in the endpoints record.
 AZURE_CONNECTORS = frozenset(
     {
         "azureblob", "azurefile", "azuretables", "azurequeues", "azureeventgrid", "azureeventgridpublish",
@@ -293,8 +245,8 @@ def _judge_location_id(ref: Ref, loc: str, api: str | None, ok: Allowed, what: s
         return Outcome(msg)
     if api is not None and api not in AZURE_CONNECTORS:
         return Outcome(
-            f"`{ref.path}` connects to the managed connector {api!r}: data goes to that service, which is not "
-            "a resource of this stack; declare it (its id prefix, region or jurisdiction and why) in "
+            f"`{ref.path}` connects to the managed connector {api!r}: data goes to that service, which is "
+            "not a resource of this stack; declare it (its id prefix, region or jurisdiction and why) in "
             "stacks/records/endpoints.yaml"
         )
     return OK

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from policies.core.eea import AWS_EEA_REGIONS, AZURE_EEA_REGIONS, normalize_azure_location
-from policies.core.rule import RuleContext
 from policies.core.parents import find_parents
+from policies.core.rule import RuleContext
 from policies.core.types import LOCATION_FREE, class_of, is_child, is_provider_type, is_scoped
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -28,7 +27,6 @@ ALLOWED_REGIONS_SCHEMA: dict[str, Any] = {
 }
 
 _ARN = re.compile(r"^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):")
-_AZURE_ID = re.compile(r"^/subscriptions/[^/]+/resourcegroups/([^/]+)/providers/([^/]+/[^/]+)/([^/]+)", re.I)
 
 # Azure region pairs: where geo-redundant copies (GRS, geo backups) land.
 AZURE_PAIRS: dict[str, str] = {
@@ -326,113 +324,3 @@ def arn_region(arn: str) -> tuple[str, str] | None:
     """(service, region) of an ARN; region '' for global services (IAM, S3 bucket ARNs)."""
     m = _ARN.match(arn)
     return (m.group(1), m.group(2)) if m else None
-
-
-def is_azure_id(value: str) -> bool:
-    return _AZURE_ID.match(value) is not None
-
-
-@dataclass(frozen=True)
-class Target:
-    """A place data is copied or sent to, as given in an input."""
-
-    field: str
-    value: Any
-    kind: str  # region | arn | azure-id | bucket | azure-geo-sku | azure-geo-backup | peer-region
-
-
-def resolve_target(
-    t: Target, view: ResourceView, graph: StackGraph, home: Location | None
-) -> tuple[str, str | None, str | None]:
-    """(cloud, region, problem) of a target; region None + problem None means nothing to judge."""
-    v = t.value
-    if is_unknown(v):
-        return ("", None, unknown_message(t.field, "where the data goes"))
-    if t.kind == "region":
-        return ("azure" if view.cloud == "azure" else "aws", str(v), None)
-    if t.kind == "arn":
-        parsed = arn_region(str(v))
-        if parsed is None:
-            return ("aws", None, f"`{t.field}` = {str(v)!r} is not an ARN, so its region cannot be judged")
-        service, region = parsed
-        if region:
-            return ("aws", region, None)
-        if service == "s3":
-            return _resolve_bucket(t, str(v).split(":::", 1)[-1].split("/", 1)[0], view, graph)
-        return ("aws", None, None)  # global ARN (IAM, ...): data-free
-    if t.kind == "bucket":
-        return _resolve_bucket(t, str(v), view, graph)
-    if t.kind == "azure-id":
-        return _resolve_azure_id(t, str(v), view, graph)
-    if t.kind in ("azure-geo-sku", "azure-geo-backup"):
-        if home is None or home.region is None:
-            return ("azure", None, None)  # the location rule reports the unknown home
-        pair = AZURE_PAIRS.get(normalize_azure_location(home.region))
-        if pair is None:
-            return (
-                "azure",
-                None,
-                f"`{t.field}` = {v!r} is geo-redundant but {home.region!r} has no known "
-                "paired region, so the copy's location cannot be judged",
-            )
-        return ("azure", pair, None)
-    return ("", None, None)
-
-
-def _resolve_bucket(
-    t: Target, name: str, view: ResourceView, graph: StackGraph
-) -> tuple[str, str | None, str | None]:
-    for r in [*graph.dependency_of(view, t.field.split(".", 1)[0]), *graph.named(name)]:
-        if r.type in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
-            loc = _aws_location(r)
-            return ("aws", loc.region, loc.problem)
-    return (
-        "aws",
-        None,
-        f"`{t.field}` names bucket {name!r}, which is not in this stack, so its region cannot be judged",
-    )
-
-
-def _resolve_azure_id(
-    t: Target, rid: str, view: ResourceView, graph: StackGraph
-) -> tuple[str, str | None, str | None]:
-    m = _AZURE_ID.match(rid)
-    if m is None:
-        return (
-            "azure",
-            None,
-            f"`{t.field}` = {rid!r} is not an Azure resource id, so its location cannot be judged",
-        )
-    # a resource of this stack: by property dependency, then by name (+ resource group)
-    deps = graph.dependency_of(view, t.field.split(".", 1)[0])
-    name = m.group(3)
-    candidates = [d for d in deps if d.input("location") or d.input("resourceGroupName")]
-    candidates += [r for r in graph.named(name) if r.cloud == "azure"]
-    for r in candidates:
-        loc = _azure_location(r, graph)
-        if loc.region or loc.problem:
-            return ("azure", loc.region, loc.problem)
-    # a resource of another stack whose outputs state its location (StackReference outputs)
-    for ref in graph.by_type("pulumi:pulumi:StackReference"):
-        outputs = ref.input("outputs")
-        if isinstance(outputs, dict) and rid in _strings(outputs.values()):
-            loc = outputs.get("location")
-            if isinstance(loc, str) and not is_unknown(loc):
-                return ("azure", loc, None)
-    return (
-        "azure",
-        None,
-        f"`{t.field}` refers to {rid!r}, which is neither in this stack nor in a "
-        f"referenced "
-        "stack that states its location, so where the data goes cannot be judged",
-    )
-
-
-def _strings(values: Iterable[Any]) -> set[str]:
-    out: set[str] = set()
-    for v in values:
-        if isinstance(v, str):
-            out.add(v)
-        elif isinstance(v, list):
-            out.update(x for x in v if isinstance(x, str))
-    return out

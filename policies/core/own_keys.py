@@ -4,6 +4,8 @@ federation trusts."""
 
 from __future__ import annotations
 
+from policies.core.view import UNKNOWN_VALUES, ResourceView
+
 # Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
 # rules, not as a reference).
 # (Resource scope sees inputs only, so a top-level `arn`/`id` there is an input, e.g. an event target.)
@@ -33,3 +35,37 @@ _BY_TYPE: dict[str, frozenset[str]] = {
 def own_keys(type_: str) -> frozenset[str]:
     """The top-level inputs of a resource of `type_` that are not references."""
     return _BY_TYPE.get(type_, OWN_KEYS)
+
+
+# Types whose destination no input spells out: the service they send to is implied by the type (AWS Chatbot
+# posts to Slack / Microsoft Teams, named only by workspace and channel ids). Judged as that host: blocked
+# unless declared (and placed in the EEA) in the endpoints record.
+IMPLIED_HOSTS: dict[str, str] = {
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": "slack.com",
+    "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": "teams.microsoft.com",
+}
+# Inputs that accept a connection requested elsewhere, named by an id that says nothing about where the other
+# side is: the connection must be a resource of this stack (whose peer region is judged there).
+ACCEPTED_IDS: dict[str, tuple[str, str]] = {
+    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (
+        "vpcPeeringConnectionId", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
+    "aws:ec2/vpcPeeringConnectionOptions:VpcPeeringConnectionOptions": (
+        "vpcPeeringConnectionId", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
+    "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": (
+        "transitGatewayAttachmentId", "aws:ec2transitgateway/peeringAttachment:PeeringAttachment"),
+}
+
+
+IMPLIED_TYPES = frozenset(IMPLIED_HOSTS) | frozenset(ACCEPTED_IDS)
+
+
+def implied_refs(view: ResourceView) -> list[tuple[str, str, str]]:
+    """(path, kind, value) of the references a type implies beyond what its inputs spell out."""
+    host = IMPLIED_HOSTS.get(view.type)
+    if host is not None:
+        return [("(service)", "host", host)]
+    key, target = ACCEPTED_IDS[view.type]
+    value = view.input(key)
+    if isinstance(value, str) and value not in UNKNOWN_VALUES:
+        return [(key, "named", f"{target}|{value}")]
+    return []

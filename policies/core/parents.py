@@ -64,8 +64,9 @@ def find_parents(view: ResourceView, graph: StackGraph) -> tuple[list[ResourceVi
             parents += [p for m in modules for p in idx.get((m, value.lower()), ()) if p is not view]
     if parents:
         return parents, None
+    where = ", ".join(named) or "not named"
     return [], (
-        f"the resource has no location of its own: it lives in its parent ({', '.join(named) or 'not named'}), "
+        f"the resource has no location of its own: it lives in its parent ({where}), "
         "which is not a resource of this stack, so where its data is cannot be judged; create the parent in "
         "this stack (and pass its output) or create the resource in a parent of this stack"
     )

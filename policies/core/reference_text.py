@@ -48,7 +48,9 @@ _TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
 _PORT = re.compile(r":\d{1,5}$")
 # An IPv6 address standing on its own (bare, or bracketed with a port); never a piece of an ARN or a word.
 _IPV6_FIND = re.compile(
-    r"(?<![\w:.\[-])\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:(?:\.\d{1,3}){3})?\]?(?::\d{1,5})?(?![\w.:-])", re.I
+    r"(?<![\w:.\[-])\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:(?:\.\d{1,3}){3})?\]?(?::\d{1,5})?"
+    r"(?![\w.:-])",
+    re.I,
 )
 # A Bedrock cross-region inference profile id (`us.anthropic.claude-…-v1:0`, also inside an ARN): its prefix
 # is the geography the requests are routed across, whatever region the ARN or the provider names.
@@ -279,7 +281,8 @@ def embedded_b64(s: str) -> tuple[str, ...]:
     low = s.lower()
     if not any(d in low for d in _DECODERS):
         return ()
-    return tuple(t for m in _B64_TOKEN.finditer(s) if not len(m.group(0)) % 4 and (t := decoded_text(m.group(0))))
+    tokens = (m.group(0) for m in _B64_TOKEN.finditer(s))
+    return tuple(t for tok in tokens if not len(tok) % 4 and (t := decoded_text(tok)))
 
 
 def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
@@ -307,7 +310,7 @@ def _ipv6(tok: str) -> str | None:
         ip = ipaddress.IPv6Address(t)
     except ValueError:
         return None
-    # an IPv4-mapped address (`::ffff:198.51.100.7`) is that IPv4 address: judged as one (private or a resource)
+    # an IPv4-mapped address (`::ffff:198.51.100.7`) is that IPv4 address, judged as one
     return str(ip.ipv4_mapped) if ip.ipv4_mapped else str(ip)
 
 

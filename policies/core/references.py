@@ -23,7 +23,7 @@ from typing import Any
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
-from policies.core.own_keys import OWN_KEYS, own_keys
+from policies.core.own_keys import IMPLIED_TYPES, OWN_KEYS, implied_refs, own_keys
 from policies.core.reference_text import (
     QUIET,
     QUIET_MAX,
@@ -322,36 +322,6 @@ def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[R
     return refs
 
 
-# Types whose destination no input spells out: the service they send to is implied by the type (AWS Chatbot
-# posts to Slack / Microsoft Teams, named only by workspace and channel ids). Judged as that host: blocked
-# unless declared (and placed in the EEA) in the endpoints record.
-IMPLIED_HOSTS: dict[str, str] = {
-    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": "slack.com",
-    "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": "teams.microsoft.com",
-}
-# Inputs that accept a connection requested elsewhere, named by an id that says nothing about where the other
-# side is: the connection must be a resource of this stack (whose peer region is judged there).
-ACCEPTED_IDS: dict[str, tuple[str, str]] = {
-    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (
-        "vpcPeeringConnectionId", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
-    "aws:ec2/vpcPeeringConnectionOptions:VpcPeeringConnectionOptions": (
-        "vpcPeeringConnectionId", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
-    "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": (
-        "transitGatewayAttachmentId", "aws:ec2transitgateway/peeringAttachment:PeeringAttachment"),
-}
-
-
-def _implied(view: ResourceView) -> list[Ref]:
-    host = IMPLIED_HOSTS.get(view.type)
-    if host is not None:
-        return [Ref("(service)", "host", host)]
-    key, target = ACCEPTED_IDS[view.type]
-    value = view.input(key)
-    if isinstance(value, str) and value not in UNKNOWN_VALUES:
-        return [Ref(key, "named", f"{target}|{value}")]
-    return []
-
-
 def references(view: ResourceView) -> list[Ref]:
     """The references of a resource's inputs (computed once per view)."""
     m = view.memo
@@ -359,65 +329,9 @@ def references(view: ResourceView) -> list[Ref]:
     if refs is None:
         own = own_keys(view.type)
         refs = m["_refs"] = scan(view.raw if "_inputs" not in m else view.inputs, own=own)
-        if view.type in IMPLIED_HOSTS or view.type in ACCEPTED_IDS:
-            refs += _implied(view)
+        if view.type in IMPLIED_TYPES:
+            refs += [Ref(path, kind, value) for path, kind, value in implied_refs(view)]
     return refs
-
-
-def provider_references(view: ResourceView) -> list[Ref]:
-    """The references of the inputs of the provider a resource uses (computed once per provider)."""
-    p = view.provider
-    if p is None:
-        return []
-    d = p.__dict__
-    refs = d.get("_refs")
-    if refs is None:  # its own region/location is judged by require-eea-location
-        own = {k: v for k, v in p.inputs.items() if k not in ("region", "location", "version")}
-        refs = [r for r in scan(own, "provider") if r.kind != "opaque"]  # _opaque below judges those
-        seen = {r.path for r in refs if r.kind in ("unknown", "secret")}
-        for key, value in own.items():
-            if key not in PROVIDER_IDENTITY_KEYS:
-                refs += [r for r in _opaque(value, f"provider.{key}") if r.path not in seen]
-        d["_refs"] = refs
-    return refs
-
-
-# Provider inputs that say who the provider acts as, not where it sends traffic: an unknown or secret value
-# there is normal (credentials from a vault). Anywhere else (an endpoint override, a proxy, an assumed role,
-# an Azure metadata host) a value the pack cannot read could send the traffic anywhere: it fails closed.
-PROVIDER_IDENTITY_KEYS = frozenset(
-    {
-        "accessKey", "secretKey", "token", "profile", "sharedCredentialsFiles", "sharedConfigFiles",
-        "allowedAccountIds", "forbiddenAccountIds", "defaultTags", "ignoreTags",
-        "clientId", "clientSecret", "clientCertificatePassword", "clientCertificate", "oidcToken",
-        "tenantId", "subscriptionId", "auxiliaryTenantIds", "useMsi", "useOidc", "partnerId",
-    }
-)
-
-
-def _opaque(value: Any, path: str) -> Iterator[Ref]:
-    """Unknown and unreadable secret values inside `value`, as references that cannot be placed."""
-    t = type(value)
-    if t is _DictProxy:
-        value, t = value._DictProxy__target, dict
-    elif t is _ListProxy:
-        value, t = value._ListProxy__target, list
-    if t is str:
-        if value in UNKNOWN_VALUES:
-            yield Ref(path, "unknown", value)
-        elif value == REDACTED:
-            yield Ref(path, "secret", "")
-    elif t is _Secret:
-        yield from _opaque(value.value, path)
-    elif t is dict:
-        if SECRET_SIG_KEY in value:
-            yield from _opaque(value.get("value", REDACTED), path)
-        else:
-            for k, v in value.items():
-                yield from _opaque(v, f"{path}.{k}")
-    elif t is list:
-        for i, v in enumerate(value):
-            yield from _opaque(v, f"{path}.{i}")
 
 
 def iter_strings(value: Any) -> Iterator[str]:

@@ -12,9 +12,9 @@ from pulumi_policy.proxy import _DictProxy
 
 from policies.core.destinations import azure_modules, region_of
 from policies.core.location import allowed, effective_location, region_verdict
-from policies.core.own_keys import BUCKET_TYPES
+from policies.core.own_keys import ACCEPTED_IDS, BUCKET_TYPES
 from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
-from policies.core.references import ACCEPTED_IDS, Ref, iter_strings, references, scan
+from policies.core.references import Ref, iter_strings, references, scan
 from policies.core.rule import RuleContext
 from policies.core.types import class_of
 from policies.core.view import ResourceView, StackGraph
@@ -105,8 +105,8 @@ class GraphIndex:
         return hit
 
     def from_stack_reference(self, ref: Ref) -> str | None:
-        """The region/location a referenced stack states for an output that is `ref` (an output string equal to
-        it, or a reference the scanner finds in one: never a substring, `exports` is not `my-exports-bucket`)."""
+        """The region/location a referenced stack states for an output that is `ref` (an output string equal
+        to it, or a reference the scanner finds in one; never a substring: `exports` is not `my-exports`)."""
         want = ref.value.lower()
         for s in self.stack_refs:
             outputs = s.input("outputs")
@@ -178,7 +178,8 @@ def _from_dependencies(
     msg = _unrecorded_stack(ref, deps, what)
     if msg:
         return msg
-    if ref.kind == "unknown" and all(class_of(d.type) == "local" for d in deps):  # a random name places nothing (`https://{pet}.x`)
+    # a random name places nothing (`https://{pet}.example`)
+    if ref.kind == "unknown" and all(class_of(d.type) == "local" for d in deps):
         return (
             f"`{ref.path}` is unknown during preview and computed only from {deps[0].name} "
             f"({deps[0].type}), which has no location, so where {what} cannot be judged (fail closed); "

@@ -41,7 +41,9 @@ _ARGS = re.compile(r"class (\w+)Args:.*?def __init__\(__self__, \*,(.*?)\):", re
 def azure_scoped_types(sdk: ProviderSdk) -> list[str]:
     """azure-native types whose inputs have neither `location` nor `resource_group_name`: extension or
     subscription/tenant-scoped resources that live where their `scope` is (read from the Args signatures)."""
-    return _azure_types(sdk, lambda params: "location:" not in params and "resource_group_name:" not in params)
+    return _azure_types(
+        sdk, lambda params: "location:" not in params and "resource_group_name:" not in params
+    )
 
 
 def azure_child_types(sdk: ProviderSdk) -> list[str]:

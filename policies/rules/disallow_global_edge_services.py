@@ -36,7 +36,7 @@ def _edge_settings(view: ResourceView) -> list[str]:
     for path, values, default, why in EDGE_SETTINGS.get(view.type, ()):
         v: Any = view.get(path)
         if is_unknown(v):
-            out.append(f"`{path}` is unknown during preview; it decides whether the resource is global or edge")
+            out.append(f"`{path}` is unknown during preview; it decides whether the resource is edge")
             continue
         if v in (None, "", []):
             v = default

@@ -12,7 +12,6 @@ from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_lo
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import StackGraph
 
-
 _INHERITED = ("resource group", "parent")  # where the location comes from only the whole stack can tell
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from policies.core.destinations import LocalJudge
 from policies.core.location import ALLOWED_REGIONS_SCHEMA
-from policies.core.references import provider_references
+from policies.core.provider_refs import provider_references
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView
 
 _AZURE_PUBLIC = frozenset({"", "public", "global", "azurecloud", "azurepubliccloud"})
 # Providers that choose a Microsoft cloud by `environment`: azure-native, azuread (`global`/`public` is the
 # public cloud; `china`, `usgovernment*` are national clouds), azure classic.
-_AZURE_FAMILY = frozenset({"pulumi:providers:azure-native", "pulumi:providers:azuread", "pulumi:providers:azure"})
+_AZURE_FAMILY = frozenset(
+    {"pulumi:providers:azure-native", "pulumi:providers:azuread", "pulumi:providers:azure"}
+)
 _WHAT = "the provider sends API traffic there"
 
 

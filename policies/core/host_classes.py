@@ -1,0 +1,64 @@
+"""Classes of hosts the residency judgement knows by name (documented in docs/residency.md, tested): edge
+and sovereign-cloud suffixes (blocked), location-free identifiers, code sources and documentation, private
+names, and the AWS endpoint suffixes whose region the hostname carries."""
+
+from __future__ import annotations
+
+EDGE_HOST_SUFFIXES = (
+    ".cloudfront.net",
+    ".azureedge.net",
+    ".azurefd.net",
+    ".trafficmanager.net",
+    ".awsglobalaccelerator.com",
+    ".fastly.net",
+    ".akamaiedge.net",
+    ".edgekey.net",
+)
+SOVEREIGN_HOST_SUFFIXES = (
+    ".amazonaws.com.cn",
+    ".chinacloudapi.cn",
+    ".usgovcloudapi.net",
+    ".azure.us",
+    ".azure.cn",
+)
+# Identifiers that look like hosts but receive no data from the resource (schemas, the ARM control plane).
+LOCATION_FREE_HOSTS = frozenset(
+    {
+        "schema.management.azure.com",
+        "management.azure.com",
+        "management.core.windows.net",
+        "json-schema.org",
+        "www.w3.org",
+        "schemas.microsoft.com",
+        "login.microsoftonline.com",
+        "graph.microsoft.com",  # the Entra ID directory: global, like the azuread types
+        # token audiences (resource identifiers, no account behind them)
+        "vault.azure.net",
+        "database.windows.net",
+        "storage.azure.com",
+        "servicebus.azure.net",
+        "monitor.azure.com",
+    }
+)
+# Where code is pulled from (package registries, container registries, OS repositories) and where humans read
+# (documentation, the cloud consoles): no data of the stack goes there, like the container `image` references
+# the scanner skips. A documented, tested class; hosts that accept uploads of their own (upload.pypi.org) are
+# not in it. Residual risk, documented: `npm publish` to registry.npmjs.org.
+CODE_AND_DOC_HOSTS = frozenset(
+    {
+        "pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com",
+        "repo.maven.apache.org", "repo1.maven.org", "plugins.gradle.org", "proxy.golang.org",
+        "sum.golang.org", "index.crates.io", "static.crates.io", "rubygems.org", "api.nuget.org",
+        "download.docker.com", "get.docker.com", "registry-1.docker.io", "docker.io", "index.docker.io",
+        "public.ecr.aws", "ghcr.io", "quay.io", "mcr.microsoft.com", "registry.k8s.io",
+        "packages.microsoft.com", "deb.debian.org", "security.debian.org", "archive.ubuntu.com",
+        "security.ubuntu.com", "dl-cdn.alpinelinux.org", "cdn.amazonlinux.com",
+        "docs.aws.amazon.com", "console.aws.amazon.com", "learn.microsoft.com", "docs.microsoft.com",
+        "portal.azure.com", "aka.ms",
+    }
+)
+CONSOLE_SUFFIXES = (".console.aws.amazon.com",)  # `eu-west-1.console.aws.amazon.com`: a UI link
+# Names that only prove control of a domain (ACM DNS validation targets).
+LOCATION_FREE_SUFFIXES = (".acm-validations.aws",)
+PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".corp", ".localhost", ".invalid")
+AWS_HOST_SUFFIXES = (".amazonaws.com", ".aws", ".on.aws", ".api.aws")
