@@ -211,6 +211,12 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         return DEFER  # a resource named by its physical name: resolved over the stack
     if ref.kind == "inference-profile":
         return _judge_profile(ref, ok)
+    if ref.kind == "publish":
+        return Outcome(
+            f"`{ref.path}` runs `{ref.value}` to a public package/container registry (the default one, or a "
+            "code source that also accepts uploads): data leaves for a place outside the EEA; push to a "
+            "registry of this stack (ECR, ACR, CodeArtifact) or a declared one, named in the command"
+        )
     if ref.kind == "bucket":
         e = find(endpoints, "host", f"{ref.value}.s3.amazonaws.com")
         return _endpoint_outcome(e, ref, ok) if e is not None else DEFER

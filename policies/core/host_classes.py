@@ -43,7 +43,8 @@ LOCATION_FREE_HOSTS = frozenset(
 # Where code is pulled from (package registries, container registries, OS repositories) and where humans read
 # (documentation, the cloud consoles): no data of the stack goes there, like the container `image` references
 # the scanner skips. A documented, tested class; hosts that accept uploads of their own (upload.pypi.org) are
-# not in it. Residual risk, documented: `npm publish` to registry.npmjs.org.
+# not in it. Some also accept uploads (registry.npmjs.org, Docker Hub, ghcr.io): a publish command whose
+# target is one of them, or the default registry, is judged by the scanner as an upload (kind `publish`).
 CODE_AND_DOC_HOSTS = frozenset(
     {
         "pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com",

@@ -58,7 +58,10 @@ def find_parents(view: ResourceView, graph: StackGraph) -> tuple[list[ResourceVi
     for k in keys:
         value = view.input(k)
         if is_unknown(value):
-            return [], f"`{k}` (the parent the resource lives in) is unknown and computed from no resource"
+            return [], (
+                f"`{k}` (the parent the resource lives in) is unknown at preview and computed from no Azure "
+                "resource of this stack, so where its data is cannot be judged"
+            )
         if isinstance(value, str):
             named.append(f"`{k}` = {value!r}")
             parents += [p for m in modules for p in idx.get((m, value.lower()), ()) if p is not view]

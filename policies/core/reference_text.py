@@ -18,6 +18,8 @@ from urllib.parse import unquote
 
 import yaml
 
+from policies.core.host_classes import CODE_AND_DOC_HOSTS
+
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
 _AZURE_ID = re.compile(r"/subscriptions/[0-9a-zA-Z*-]+(?:/[^\s\"',;?)]+)?", re.I)
 _URL = re.compile(r"\b([a-z][a-z0-9+.-]*)://(?:[^/\s@\"']*@)?(\[[0-9a-f:]+\]|[^/\s:?#\"',;)]+)", re.I)
@@ -56,6 +58,12 @@ _IPV6_FIND = re.compile(
 # is the geography the requests are routed across, whatever region the ARN or the provider names.
 _INFERENCE_PROFILE = re.compile(
     r"(?<![\w.-])(us-gov|us|eu|apac|jp|au|ca|global)\.[a-z0-9-]+\.[a-z0-9.-]*?-v\d+(?::\d+)?(?![\w.-])", re.I
+)
+# Commands that upload a package or an image to a registry.
+_PUBLISH = re.compile(
+    r"\b(?:(?:npm|yarn|pnpm|poetry|cargo|flit|hatch)\s+publish|twine\s+upload|dotnet\s+nuget\s+push|"
+    r"(?:docker|podman|buildah|helm|oras|gem|nuget|crane)\s+push)\b",
+    re.I,
 )
 # A value that may be base64 (user data under a key without the `Base64` suffix, an encoded URL): decoded and
 # scanned too when it decodes to text. URL-encoded text (`https%3A%2F%2F…`) is decoded and scanned as well.
@@ -245,6 +253,15 @@ def text_plan(
         _dotted(s, principal, dest_key, found)
     if "-v" in s:
         found += [("inference-profile", m.group(1).lower(), False) for m in _INFERENCE_PROFILE.finditer(s)]
+    # a publish command whose target is the default public registry or one of the code sources
+    # (registry.npmjs.org, Docker Hub, ghcr.io): an upload outside the stack; an explicit other
+    # target (an ECR/ACR/CodeArtifact host, a declared registry) is judged as that host instead
+    if (
+        ("ush" in s or "ublish" in s or "pload" in s)
+        and (m := _PUBLISH.search(s))
+        and all(h in CODE_AND_DOC_HOSTS for k, h, _ in found if k == "host")
+    ):
+        found.append(("publish", m.group(0).lower(), False))
     tokens: tuple[str, ...] = ()
     if "-" in s and _REGION_HINT.search(s):
         tokens = tuple(m.group(0).lower() for m in _AWS_REGION.finditer(s))

@@ -141,6 +141,19 @@ def _items(path: str, found: Any) -> tuple[Item, ...]:
                   for kind, value, named in found])
 
 
+# The grammar of an IAM policy statement: a dict with any other key is not one (an app's config that
+# merely has an `Effect` key is scanned as any other document).
+_STATEMENT_KEYS = frozenset(
+    {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource",
+     "Condition"}
+)
+
+
+def _statement(d: dict[str, Any]) -> bool:
+    grants = "Action" in d or "NotAction" in d
+    return grants and d.keys() <= _STATEMENT_KEYS and d["Effect"] in ("Allow", "Deny")
+
+
 class _Recorder:
     """Walks a value and records what it finds (a Trace)."""
 
@@ -162,7 +175,7 @@ class _Recorder:
                 self.walk(value.get("value", REDACTED), path, key, False, principal)
                 return
             own = own if top else ()
-            if "Effect" in value:  # an IAM policy statement: it grants or denies, it sends nothing anywhere
+            if "Effect" in value and _statement(value):  # IAM grants or denies; it sends nothing anywhere
                 if value["Effect"] == "Deny":
                     return  # a denial opens no path to any place
                 own = ("Condition",)  # conditions only narrow a grant (aws:RequestedRegion lists, ...)

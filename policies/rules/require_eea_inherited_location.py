@@ -36,7 +36,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
 
 RULE = Rule(
     id="require-eea-inherited-location",
-    title="Every resource that takes its location from a resource group is in an allowed EEA region.",
+    title="Every resource that takes its location from a resource group or a parent is in an allowed EEA "
+    "region.",
     severity="critical",
     remediation="Create the resource group in an allowed EEA region, or give the resource its own allowed "
     "`location`; the resource group must be a resource of this stack with a known location.",
