@@ -86,7 +86,8 @@ def test_publish_commands_to_public_registries():
 
 
 def test_unknowns_are_never_merged_and_neutral_keys_keep_their_provenance():
-    refs = scan({"deadLetterConfig": {"targetArn": UNKNOWN}, "environment": {"SINK_URL": UNKNOWN, "X": UNKNOWN}})
+    env = {"SINK_URL": UNKNOWN, "X": UNKNOWN}
+    refs = scan({"deadLetterConfig": {"targetArn": UNKNOWN}, "environment": env})
     assert [(r.path, r.kind) for r in refs] == [
         ("deadLetterConfig.targetArn", "unknown"),
         ("environment.SINK_URL", "unknown"),
@@ -229,11 +230,12 @@ def test_resource_group_by_physical_name_never_by_logical_name():
 
 
 def test_azure_children_live_in_their_parent():
-    acct = res("azure-native:storage:StorageAccount", "st", {"accountName": "dosisdata01", "name": "dosisdata01",
-                                                             "location": "westeurope"})
+    names = {"accountName": "dosisdata01", "name": "dosisdata01"}
+    acct = res("azure-native:storage:StorageAccount", "st", {**names, "location": "westeurope"})
     bc = "azure-native:storage:BlobContainer"
     # the provider's default location (and the `location` output echoing it) says nothing about a child
-    outside = res(bc, "c", {"accountName": "legacyusdata", "location": "westeurope"}, provider=azure_provider())
+    outside = res(bc, "c", {"accountName": "legacyusdata", "location": "westeurope"},
+                  provider=azure_provider())
     assert messages(LOC, outside, ALLOWED) == []  # decided over the graph
     assert "not a resource of this stack" in messages(INHERITED, graph(acct, outside), ALLOWED)[0][1]
     inside = res(bc, "c", {"accountName": "dosisdata01"}, provider=azure_provider())
