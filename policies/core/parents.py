@@ -13,6 +13,7 @@ from policies.core.types import is_child, module_of
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
 RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 # Child modules whose parent lives in another module (Sentinel settings live in a Log Analytics workspace).
 PARENT_MODULES: dict[str, tuple[str, ...]] = {
     "azure-native:securityinsights": ("azure-native:operationalinsights",),
@@ -26,8 +27,8 @@ def _parent_keys(view: ResourceView) -> list[str]:
     return [k for k in raw if (k.endswith("Name") and k != "resourceGroupName") or k == "name"]
 
 
-def _located(graph: StackGraph) -> dict[tuple[str, str], list[ResourceView]]:
-    """The stack's located Azure resources by (module, physical name), built once per graph."""
+def _located(graph: StackGraph) -> dict[tuple[str, ...], list[ResourceView]]:
+    """The stack's located Azure resources by (module, physical name[, resource group]), once per graph."""
     idx = graph.__dict__.get("_located")
     if idx is None:
         idx = {}
@@ -37,6 +38,9 @@ def _located(graph: StackGraph) -> dict[tuple[str, str], list[ResourceView]]:
             name = r.input("name")
             if isinstance(name, str) and not is_unknown(name):
                 idx.setdefault((module_of(r.type), name.lower()), []).append(r)
+                rg = r.input("resourceGroupName")  # names are unique per resource group only
+                group = rg.lower() if isinstance(rg, str) and not is_unknown(rg) else "?"
+                idx.setdefault((module_of(r.type), name.lower(), group), []).append(r)
         graph.__dict__["_located"] = idx
     return idx
 
@@ -44,16 +48,20 @@ def _located(graph: StackGraph) -> dict[tuple[str, str], list[ResourceView]]:
 def find_parents(view: ResourceView, graph: StackGraph) -> tuple[list[ResourceView], str | None]:
     """(the parents found, why none could be) of a child resource."""
     keys = _parent_keys(view)
-    parents = [
-        d
-        for k in keys
-        for d in graph.dependency_of(view, k)
-        if d.cloud == "azure" and d.type != RESOURCE_GROUP and not is_child(d.type)
-    ]
-    if parents:
-        return parents, None
+    deps = [d for k in keys for d in graph.dependency_of(view, k)]
+    parents = [d for d in deps if d.cloud == "azure" and d.type != RESOURCE_GROUP and not is_child(d.type)]
+    # a parent named by another stack's output: a resource of a stack the gate recorded (judged there),
+    # or of one it did not (unplaceable)
+    stacks = [d for d in deps if d.type == STACK_REFERENCE]
+    if any(not isinstance(s.input("outputs"), dict) for s in stacks):
+        return [], "the parent is named by a stack reference the gate has not recorded: it cannot be placed"
+    if parents or stacks:
+        return parents + stacks, None
     idx, module = _located(graph), module_of(view.type)
     modules = (module, *PARENT_MODULES.get(module, ()))
+    rg = view.input("resourceGroupName")  # a child is in its parent's group (its id nests in the parent's)
+    # the parent in the child's group (or in one unknown at preview); any group when the child's is unknown
+    groups = ((rg.lower(),), ("?",)) if isinstance(rg, str) and not is_unknown(rg) else ((),)
     named: list[str] = []
     for k in keys:
         value = view.input(k)
@@ -64,7 +72,8 @@ def find_parents(view: ResourceView, graph: StackGraph) -> tuple[list[ResourceVi
             )
         if isinstance(value, str):
             named.append(f"`{k}` = {value!r}")
-            parents += [p for m in modules for p in idx.get((m, value.lower()), ()) if p is not view]
+            wanted = [(m, value.lower(), *g) for m in modules for g in groups]
+            parents += [p for key in wanted for p in idx.get(key, ()) if p is not view]
     if parents:
         return parents, None
     where = ", ".join(named) or "not named"

@@ -62,7 +62,9 @@ _INFERENCE_PROFILE = re.compile(
 # Commands that upload a package or an image to a registry.
 _PUBLISH = re.compile(
     r"\b(?:(?:npm|yarn|pnpm|poetry|cargo|flit|hatch)\s+publish|twine\s+upload|dotnet\s+nuget\s+push|"
-    r"(?:docker|podman|buildah|helm|oras|gem|nuget|crane)\s+push)\b",
+    r"(?:docker|podman|nerdctl)\s+(?:image\s+)?push|(?:buildah|helm|oras|gem|nuget)\s+push|"
+    r"crane\s+(?:push|copy|append)|skopeo\s+copy|buildx\s+build\b[^\n;&|]*\s--push|"
+    r"gh\s+(?:release\s+(?:upload|create)|gist\s+create))\b",
     re.I,
 )
 # A value that may be base64 (user data under a key without the `Base64` suffix, an encoded URL): decoded and
@@ -150,6 +152,17 @@ TLDS = frozenset(
         "lan",
         "corp",
         "aws",
+    ]
+)
+
+
+# Newer generic TLDs seen on vendor and SaaS hosts; a bare name ending in one counts as a host only under at
+# least two more labels (`logs.acme-analytics.shop`), so dotted code names (`app.handler`) stay names.
+DEEP_TLDS = frozenset(
+    [
+        "shop", "store", "top", "club", "live", "digital", "systems", "solutions", "company", "agency",
+        "email", "host", "space", "website", "world", "today", "global", "ltd", "pro", "zone", "studio",
+        "design", "blog", "vip", "wiki", "services", "network",
     ]
 )
 
@@ -257,7 +270,7 @@ def text_plan(
     # (registry.npmjs.org, Docker Hub, ghcr.io): an upload outside the stack; an explicit other
     # target (an ECR/ACR/CodeArtifact host, a declared registry) is judged as that host instead
     if (
-        ("ush" in s or "ublish" in s or "pload" in s)
+        ("ush" in s or "ublish" in s or "pload" in s or "opy" in s or "reate" in s or "ppend" in s)
         and (m := _PUBLISH.search(s))
         and all(h in CODE_AND_DOC_HOSTS for k, h, _ in found if k == "host")
     ):
@@ -347,7 +360,8 @@ def _host_token(tok: str, principal: bool, dest_key: bool) -> tuple[str, str, bo
     # a listed TLD; or any other two-letter (country) TLD under at least two more labels
     # (`collector.exfil.me`) that is not also a file extension (`gunicorn.conf.py`, `dump.sql.gz`)
     tld = m.group(1) if m else ""
-    if m and (tld in TLDS or (len(tld) == 2 and tld not in FILE_EXTENSIONS and t.count(".") >= 2)):
+    deep = t.count(".") >= 2 and (tld in DEEP_TLDS or (len(tld) == 2 and tld not in FILE_EXTENSIONS))
+    if m and (tld in TLDS or deep):
         return ("host", t, principal or _service_name(t))
     return None
 

@@ -57,6 +57,8 @@ _ZONE_KEYS = frozenset({"zoneName", "privateZoneName"})
 _DESCRIBING = SKIP_KEYS | _TAG_KEYS | _IMAGE_KEYS | _ZONE_KEYS  # _skipped is False for any other key
 _POINTER = re.compile(r"://|\barn:|/subscriptions/", re.I)
 _BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
+# The `name` of an element of a region list is a region (a gallery image's `targetRegions[].name`).
+_IN_REGION_LIST = re.compile(r"(?i)(regions|locations)\.\d+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +188,9 @@ class _Recorder:
                 ):
                     continue
                 if tv is str:  # the common case, inline: short strings hold no reference
-                    if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, k, principal) not in QUIET:
-                        self.text(v, f"{path}.{k}" if path else k, k, principal)
+                    kind = k if k != "name" or not _IN_REGION_LIST.search(path) else "regionName"
+                    if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, kind, principal) not in QUIET:
+                        self.text(v, f"{path}.{k}" if path else k, kind, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(
                         v,

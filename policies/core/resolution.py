@@ -16,7 +16,7 @@ from policies.core.own_keys import ACCEPTED_IDS, BUCKET_TYPES
 from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
 from policies.core.references import Ref, iter_strings, references, scan
 from policies.core.rule import RuleContext
-from policies.core.types import class_of
+from policies.core.types import class_of, is_child
 from policies.core.view import ResourceView, StackGraph
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
@@ -31,6 +31,9 @@ _HOST_KEYS = (
     "publicIp",
     "address",
 )
+# Child types that a service host names all the same: a SQL failover group's listener
+# (`<group>.database.windows.net`, `<group>.secondary.database.windows.net`).
+HOST_NAMED_CHILDREN = frozenset({"azure-native:sql:FailoverGroup"})
 _AZURE_SCOPE = re.compile(r"^(/subscriptions/[^/]+/resourcegroups/[^/]+(?:/providers/[^/]+/[^/]+/[^/]+)?)")
 
 
@@ -71,7 +74,9 @@ class GraphIndex:
                 if isinstance(rid, str) and rid.startswith("/subscriptions/"):
                     self.by_key.setdefault(f"id:{rid.lower()}", r)
                     name = name if isinstance(name, str) else rid.rsplit("/", 1)[-1]
-                if isinstance(name, str):
+                # service hosts name top-level resources (accounts, vaults, servers), never a child that
+                # shares the name (a blob container `partnerexports` is not partnerexports.blob.…)
+                if isinstance(name, str) and (not is_child(r.type) or r.type in HOST_NAMED_CHILDREN):
                     self.by_key.setdefault(f"name:{r.type.split(':')[1]}:{name.lower()}", r)
             for k in _HOST_KEYS:
                 if k not in src:  # most resources have none of them: skip the unwrapping

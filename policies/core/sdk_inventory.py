@@ -59,8 +59,12 @@ def _azure_types(sdk: ProviderSdk, keep: Callable[[str], bool]) -> list[str]:
     root = Path(str(dist.locate_file("pulumi_azure_native")))
     tokens, out = set(sdk.tokens), []
     for f in sorted(root.glob("*/*.py")):
+        if f.name.startswith("_"):  # `_inputs.py` holds nested input types named like resources (SubnetArgs)
+            continue
         for m in _ARGS.finditer(f.read_text(encoding="utf-8")):
             token = f"azure-native:{f.parent.name}:{m.group(1)}"
+            if token not in tokens and token.endswith("Init"):  # `SubnetInitArgs`, apart from the input type
+                token = token[: -len("Init")]
             if token in tokens and keep(m.group(2)):
                 out.append(token)
     return sorted(set(out))

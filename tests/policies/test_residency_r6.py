@@ -261,3 +261,61 @@ def test_storage_accounts_named_in_outputs_and_connections():
     assert "partnerusexport" in messages(RESOLVED, graph(out), ALLOWED)[0][1]
     conn = {"properties": {"parameterValues": {"accountName": "partnerusblob"}}}
     assert messages(RESOLVED, graph(res("azure-native:web:Connection", "c", conn)), ALLOWED)
+
+
+# ------------------------------------------------------------------ second pass (probes of the fixes above)
+
+
+def test_inventory_reads_resource_args_not_nested_input_types():
+    from policies.core.types import is_child, is_scoped
+
+    assert is_child("azure-native:network:Subnet")  # `SubnetInitArgs`, not the nested `SubnetArgs`
+    assert not is_scoped("azure-native:dataprotection:BackupVault")  # it has a location: judged by it
+
+
+def test_region_lists_name_their_regions():
+    regions = {"publishingProfile": {"targetRegions": [{"name": "West Europe"}, {"name": "East US"}]}}
+    assert [r.value for r in scan(regions) if r.kind == "region"] == ["West Europe", "East US"]
+    assert [r.kind for r in scan({"rules": [{"name": "East US"}]})] == []  # any other `name` is a name
+
+
+def test_service_hosts_never_resolve_to_a_child_of_the_same_name():
+    acct = res("azure-native:storage:StorageAccount", "st", {"name": "dosisdata01", "location": "westeurope"})
+    names = {"name": "partnerexports", "accountName": "dosisdata01"}
+    child = res("azure-native:storage:BlobContainer", "c", names)
+    app = res("azure-native:web:WebApp", "app", {"location": "westeurope",
+                                                 "url": "https://partnerexports.blob.core.windows.net/x"})
+    assert "partnerexports" in messages(RESOLVED, graph(acct, child, app), ALLOWED)[0][1]
+
+
+def test_a_parent_is_looked_up_in_the_child_resource_group():
+    where = {"resourceGroupName": "rg-dosis", "location": "westeurope"}
+    vnet = res("azure-native:network:VirtualNetwork", "v", {"name": "vnet-hub", **where})
+    sn = "azure-native:network:Subnet"
+    outside = res(sn, "s", {"virtualNetworkName": "vnet-hub", "resourceGroupName": "partner-us-rg"})
+    assert messages(INHERITED, graph(vnet, outside), ALLOWED)
+    inside = res(sn, "s", {"virtualNetworkName": "vnet-hub", "resourceGroupName": "RG-DOSIS"})
+    assert messages(INHERITED, graph(vnet, inside), ALLOWED) == []
+
+
+def test_more_hosts_and_publish_commands():
+    assert _hosts("logs.acme-analytics.shop") == {"logs.acme-analytics.shop"}  # a newer gTLD, deep enough
+    assert _hosts("app.handlers.orders backup.tar.sh") == set()  # code names and files stay names
+    for cmd in ("docker image push acme/db:1", "gh release upload nightly n.csv", "skopeo copy a b"):
+        assert "publish" in [r.kind for r in scan({"cmd": cmd})], cmd
+
+
+def test_parents_from_recorded_stacks_and_failover_group_listeners():
+    recorded = res("pulumi:pulumi:StackReference", "dosis", {"outputs": {"location": "westeurope"}})
+    rule = res("azure-native:network:SecurityRule", "r", {"networkSecurityGroupName": "weu-pe-nsg01",
+                                                          "resourceGroupName": "dosis-westeurope"},
+               property_dependencies={"networkSecurityGroupName": (recorded.urn,)})
+    assert messages(INHERITED, graph(recorded, rule), ALLOWED) == []  # that stack's NSG, judged there
+    foreign = res("pulumi:pulumi:StackReference", "partner", {"name": "partner/net/prod"})
+    rule.property_dependencies["networkSecurityGroupName"] = (foreign.urn,)
+    assert "not recorded" in messages(INHERITED, graph(foreign, rule), ALLOWED)[0][1]
+    server = res("azure-native:sql:Server", "weu", {"name": "dosis-sql-weu", "location": "westeurope"})
+    fog = res("azure-native:sql:FailoverGroup", "fog", {"name": "dosis-fog", "serverName": "dosis-sql-weu"})
+    host = "dosis-fog.database.windows.net"
+    app = res("azure-native:web:WebApp", "app", {"location": "westeurope", "db": host})
+    assert messages(RESOLVED, graph(server, fog, app), ALLOWED) == []
