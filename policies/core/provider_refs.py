@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
-from policies.core.references import REDACTED, Ref, scan
+from policies.core.references import REDACTED, Ref, scan, unproxied
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 
@@ -47,11 +46,8 @@ PROVIDER_IDENTITY_KEYS = frozenset(
 
 def _opaque(value: Any, path: str) -> Iterator[Ref]:
     """Unknown and unreadable secret values inside `value`, as references that cannot be placed."""
+    value = unproxied(value)
     t = type(value)
-    if t is _DictProxy:
-        value, t = value._DictProxy__target, dict
-    elif t is _ListProxy:
-        value, t = value._ListProxy__target, list
     if t is str:
         if value in UNKNOWN_VALUES:
             yield Ref(path, "unknown", value)

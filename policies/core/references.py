@@ -350,6 +350,14 @@ def references(view: ResourceView) -> list[Ref]:
     return refs
 
 
+def unproxied(value: Any) -> Any:
+    """The plain dict or list behind pulumi_policy's read-only proxies (any other value as it is)."""
+    t = type(value)
+    if t is _DictProxy:
+        return value._DictProxy__target
+    return value._ListProxy__target if t is _ListProxy else value
+
+
 def iter_strings(value: Any) -> Iterator[str]:
     """Every string inside a plain value (used to index recorded outputs)."""
     if isinstance(value, str):
