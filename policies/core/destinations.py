@@ -213,9 +213,10 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         return _judge_profile(ref, ok)
     if ref.kind == "publish":
         return Outcome(
-            f"`{ref.path}` runs `{ref.value}` to a public package/container registry (the default one, or a "
-            "code source that also accepts uploads): data leaves for a place outside the EEA; push to a "
-            "registry of this stack (ECR, ACR, CodeArtifact) or a declared one, named in the command"
+            f"`{ref.path}` runs `{ref.value}`, an upload to a place the command does not name (a public "
+            "registry by default, a remote configured elsewhere) or to a code source that also accepts "
+            "uploads, so where the data goes cannot be judged; name a target of this stack (ECR, ACR, "
+            "CodeArtifact, a bucket) or a declared endpoint in the command"
         )
     if ref.kind == "bucket":
         e = find(endpoints, "host", f"{ref.value}.s3.amazonaws.com")

@@ -64,6 +64,7 @@ _PUBLISH = re.compile(
     r"\b(?:(?:npm|yarn|pnpm|poetry|cargo|flit|hatch)\s+publish|twine\s+upload|dotnet\s+nuget\s+push|"
     r"(?:docker|podman|nerdctl)\s+(?:image\s+)?push|(?:buildah|helm|oras|gem|nuget)\s+push|"
     r"crane\s+(?:push|copy|append)|skopeo\s+copy|buildx\s+build\b[^\n;&|]*\s--push|"
+    r"rclone\s+(?:copy|copyto|sync|move)|"
     r"gh\s+(?:release\s+(?:upload|create)|gist\s+create))\b",
     re.I,
 )
@@ -72,6 +73,7 @@ _PUBLISH = re.compile(
 _B64_VALUE = re.compile(r"^[A-Za-z0-9+/\n]{16,}={0,2}$")
 # A storage connection string: the account, and its endpoint suffix (core.windows.net when left out).
 _CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+)(?:;(?:[^;]*;)*?EndpointSuffix=([a-z0-9.]+))?", re.I)
+_VAULT_NAME = re.compile(r"VaultName=([a-z0-9-]{3,24})", re.I)
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # Top-level-domain labels a bare string must end in to count as a hostname (file names like main.py,
 # settings.yaml or app.handler must not): generic TLDs, EEA and common country codes, reserved names.
@@ -116,9 +118,11 @@ def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     """A resource named by its physical name or GUID, which only the stack can place (None: not one)."""
     # a storage account named inside a volume/mount list, a Stream Analytics output's `storageAccounts`, or
     # a Logic Apps connection's `parameterValues` (the top-level `accountName` is the resource's own parent)
+    # (and an identity-based connection setting of Azure Functions: `AzureWebJobsStorage__accountName`)
     target = NAMED_REFS.get(key) or (
         STORAGE_ACCOUNT
-        if key == "accountName" and ("torageAccounts" in path or "parameterValues" in path)
+        if (key == "accountName" and ("torageAccounts" in path or "parameterValues" in path))
+        or key[-13:].lower() == "__accountname"
         else None
     )
     if target is not None:
@@ -191,6 +195,8 @@ def text_plan(
         for m in _CONN_ACCOUNT.finditer(s):
             host = f"{m.group(1)}.blob.{m.group(2) or 'core.windows.net'}".lower()
             found.append(("host", host, False))
+    if "=" in s and "vaultname=" in s.lower():  # a Key Vault reference `@Microsoft.KeyVault(VaultName=x;…)`
+        found += [("host", f"{m.group(1).lower()}.vault.azure.net", False) for m in _VAULT_NAME.finditer(s)]
     if ":" in s:
         _colon(s, principal, found)
     if "." in s:
@@ -201,7 +207,8 @@ def text_plan(
     # (registry.npmjs.org, Docker Hub, ghcr.io): an upload outside the stack; an explicit other
     # target (an ECR/ACR/CodeArtifact host, a declared registry) is judged as that host instead
     if (
-        ("ush" in s or "ublish" in s or "pload" in s or "opy" in s or "reate" in s or "ppend" in s)
+        ("ush" in s or "ublish" in s or "pload" in s or "opy" in s or "reate" in s or "ppend" in s
+         or "sync" in s or "move" in s)
         and (m := _PUBLISH.search(s))
         and all(h in CODE_AND_DOC_HOSTS for k, h, _ in found if k == "host")
     ):

@@ -181,12 +181,17 @@ class _Recorder:
                 if value["Effect"] == "Deny":
                     return  # a denial opens no path to any place
                 own = ("Condition",)  # conditions only narrow a grant (aws:RequestedRegion lists, ...)
+            # an environment entry or app setting (`{name: EXPORT_BUCKET, value: …}`): its name keys the value
+            pair = value.get("name") if "value" in value else None
+            pair = pair if type(pair) is str else None
             for k, v in value.items():
                 tv = type(v)
                 if k in own or (
                     type(k) is str and (k in _DESCRIBING or _free_text(k)) and _skipped(k, v, top)
                 ):
                     continue
+                if pair is not None and k == "value":
+                    k = pair
                 if tv is str:  # the common case, inline: short strings hold no reference
                     kind = k if k != "name" or not _IN_REGION_LIST.search(path) else "regionName"
                     if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, kind, principal) not in QUIET:

@@ -172,8 +172,10 @@ def _from_dependencies(
 ) -> str | None:
     """An unknown or unreadable value: judged by where the resources it is computed from are."""
     deps = graph.dependency_of(view, ref.path.split(".", 1)[0].split("(", 1)[0])
-    if ref.kind == "opaque":  # a field that names no destination: only a foreign stack's value is suspect
-        return _unrecorded_stack(ref, deps, what)
+    if ref.kind == "opaque":  # a field that names no destination: judged only where it comes from a place
+        return _unrecorded_stack(ref, deps, what) or next(
+            (m for d in deps if (m := _placed(d, ref, graph, ctx, what))), None
+        )
     if not deps:
         how = "unknown during preview" if ref.kind == "unknown" else "a secret the policy cannot read"
         return (
