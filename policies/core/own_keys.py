@@ -4,6 +4,10 @@ federation trusts."""
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 from policies.core.view import UNKNOWN_VALUES, ResourceView
 
 # Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
@@ -69,3 +73,32 @@ def implied_refs(view: ResourceView) -> list[tuple[str, str, str]]:
     if isinstance(value, str) and value not in UNKNOWN_VALUES:
         return [(key, "named", f"{target}|{value}")]
     return []
+
+
+# DNS record data that authorises or delegates rather than directs traffic: CAA (which CA may issue), TXT/SPF
+# (verification tokens, authorised senders), NS/SOA/DS (delegation: DNS itself is location-free). Only a
+# mailbox in it is a destination (DMARC aggregate reports, `rua=mailto:…`); A/CNAME/MX/SRV values are scanned.
+_AUTHORISING = frozenset({"TXT", "SPF", "CAA", "NS", "SOA", "DS", "SSHFP", "TLSA"})
+_AZURE_AUTHORISING = ("caaRecords", "nsRecords", "soaRecord", "dsRecords", "tlsaRecords", "txtRecords")
+DNS_RECORD_TYPES = frozenset(
+    {"aws:route53/record:Record", "azure-native:dns:RecordSet", "azure-native:privatedns:PrivateRecordSet"}
+)
+_MAILTO = re.compile(r"mailto:[^\s;,\"']+", re.I)
+
+
+def dns_record_data(view: ResourceView) -> dict[str, Any]:
+    """The inputs of a DNS record with authorising/delegating record data reduced to its mailboxes."""
+    inputs = dict(view.inputs)
+    if view.type == "aws:route53/record:Record":
+        if str(inputs.get("type", "")).upper() in _AUTHORISING:
+            inputs["records"] = _mailboxes(inputs.get("records"))
+        return inputs
+    for key in _AZURE_AUTHORISING:
+        if key in inputs:
+            inputs[key] = _mailboxes(inputs[key])
+    return inputs
+
+
+def _mailboxes(value: Any) -> list[str]:
+    text = json.dumps(value) if not isinstance(value, str) else value
+    return _MAILTO.findall(text)

@@ -23,7 +23,14 @@ from typing import Any
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
-from policies.core.own_keys import IMPLIED_TYPES, OWN_KEYS, implied_refs, own_keys
+from policies.core.own_keys import (
+    DNS_RECORD_TYPES,
+    IMPLIED_TYPES,
+    OWN_KEYS,
+    dns_record_data,
+    implied_refs,
+    own_keys,
+)
 from policies.core.reference_text import (
     QUIET,
     QUIET_MAX,
@@ -349,7 +356,10 @@ def references(view: ResourceView) -> list[Ref]:
     refs = m.get("_refs")
     if refs is None:
         own = own_keys(view.type)
-        refs = m["_refs"] = scan(view.raw if "_inputs" not in m else view.inputs, own=own)
+        src = view.raw if "_inputs" not in m else view.inputs
+        if view.type in DNS_RECORD_TYPES:
+            src = dns_record_data(view)
+        refs = m["_refs"] = scan(src, own=own)
         if view.type in IMPLIED_TYPES:
             refs += [Ref(path, kind, value) for path, kind, value in implied_refs(view)]
     return refs

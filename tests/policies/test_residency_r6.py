@@ -335,3 +335,16 @@ def test_neutral_unknowns_from_unplaceable_resources():
     fn = res(FN, "fn", {"environment": {"variables": {"EXPORTS": UNKNOWN}}},
              property_dependencies={"environment": (read.urn,)})
     assert any(n == "fn" for n, _ in messages(RESOLVED, graph(read, fn), ALLOWED))
+
+
+def test_dns_records_that_authorise_or_delegate_send_nothing():
+    def record(typ: str, *records: str):
+        return res("aws:route53/record:Record", "r", {"type": typ, "records": list(records)})
+
+    assert messages(REPL, record("CAA", '0 issue "amazon.com"'), ALLOWED) == []
+    assert messages(REPL, record("TXT", "v=spf1 include:amazonses.com -all"), ALLOWED) == []
+    assert messages(REPL, record("NS", "ns1-01.azure-dns.com."), ALLOWED) == []
+    assert messages(REPL, record("TXT", "v=DMARC1; rua=mailto:a@ag.us.dmarcian.com"), ALLOWED)  # reports
+    assert messages(REPL, record("CNAME", "app.partner-us.example.com"), ALLOWED)  # traffic goes there
+    caa = res("azure-native:dns:RecordSet", "c", {"caaRecords": [{"tag": "issue", "value": "digicert.com"}]})
+    assert messages(REPL, caa, ALLOWED) == []
