@@ -37,6 +37,17 @@ HOST_NAMED_CHILDREN = frozenset({"azure-native:sql:FailoverGroup"})
 _AZURE_SCOPE = re.compile(r"^(/subscriptions/[^/]+/resourcegroups/[^/]+(?:/providers/[^/]+/[^/]+/[^/]+)?)")
 
 
+_NAMESPACED = re.compile(r"^(/subscriptions/[^/]+/resourcegroups/[^/]+)/providers/[^/]+/(.+)$")
+
+
+def _namespace_free(rid: str) -> str | None:
+    """An Azure id without its provider namespace: the same subscription, group, type and name are the same
+    resource whatever the namespace is spelled (`Microsoft.Cache/redis/x`, recorded offline as
+    `Microsoft.Redis/redis/x`)."""
+    m = _NAMESPACED.match(rid)
+    return f"{m.group(1)}|{m.group(2)}" if m else None
+
+
 def _source(r: ResourceView) -> Any:
     """The inputs a view's `input(key)` reads (to test for a key without unwrapping its value)."""
     src = r.memo.get("_inputs")
@@ -73,6 +84,8 @@ class GraphIndex:
                 rid, name = r.input("id"), r.input("name")
                 if isinstance(rid, str) and rid.startswith("/subscriptions/"):
                     self.by_key.setdefault(f"id:{rid.lower()}", r)
+                    if (bare := _namespace_free(rid.lower())) is not None:
+                        self.by_key.setdefault(f"idn:{bare}", r)
                     name = name if isinstance(name, str) else rid.rsplit("/", 1)[-1]
                 # service hosts name top-level resources (accounts, vaults, servers), never a child that
                 # shares the name (a blob container `partnerexports` is not partnerexports.blob.…)
@@ -99,8 +112,11 @@ class GraphIndex:
             return hit
         if ref.kind == "azure-id":
             rid = v.lower()
+            hit = self.by_key.get(f"id:{rid}")
+            if hit is None and (bare := _namespace_free(rid)) is not None:
+                hit = self.by_key.get(f"idn:{bare}")
             m = _AZURE_SCOPE.match(rid)
-            return self.by_key.get(f"id:{rid}") or (self.by_key.get(f"id:{m.group(1)}") if m else None)
+            return hit or (self.by_key.get(f"id:{m.group(1)}") if m else None)
         hit = self.by_key.get(f"host:{v}")
         if hit is None and ".s3." in v:
             hit = self.by_key.get(f"bucket:{v.split('.s3.', 1)[0]}")

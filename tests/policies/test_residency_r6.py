@@ -348,3 +348,14 @@ def test_dns_records_that_authorise_or_delegate_send_nothing():
     assert messages(REPL, record("CNAME", "app.partner-us.example.com"), ALLOWED)  # traffic goes there
     caa = res("azure-native:dns:RecordSet", "c", {"caaRecords": [{"tag": "issue", "value": "digicert.com"}]})
     assert messages(REPL, caa, ALLOWED) == []
+
+
+def test_azure_ids_match_whatever_the_namespace_is_spelled():
+    rid = "/subscriptions/0/resourceGroups/rg-dosis/providers/Microsoft.Redis/redis/dosis-neu"  # as recorded
+    neu = res("azure-native:redis:Redis", "neu", {"id": rid, "location": "northeurope"})
+    link = res("azure-native:redis:LinkedServer", "l", {
+        "linkedRedisCacheId": "/subscriptions/0/resourceGroups/rg-dosis/providers/Microsoft.Cache/Redis/dosis-neu"})
+    assert messages(RESOLVED, graph(neu, link), ALLOWED) == []
+    other = res("azure-native:redis:LinkedServer", "l", {
+        "linkedRedisCacheId": "/subscriptions/0/resourceGroups/rg-other/providers/Microsoft.Cache/Redis/dosis-neu"})
+    assert messages(RESOLVED, graph(neu, other), ALLOWED)
