@@ -353,9 +353,8 @@ def test_dns_records_that_authorise_or_delegate_send_nothing():
 def test_azure_ids_match_whatever_the_namespace_is_spelled():
     rid = "/subscriptions/0/resourceGroups/rg-dosis/providers/Microsoft.Redis/redis/dosis-neu"  # as recorded
     neu = res("azure-native:redis:Redis", "neu", {"id": rid, "location": "northeurope"})
-    link = res("azure-native:redis:LinkedServer", "l", {
-        "linkedRedisCacheId": "/subscriptions/0/resourceGroups/rg-dosis/providers/Microsoft.Cache/Redis/dosis-neu"})
+    real = "/subscriptions/0/resourceGroups/{}/providers/Microsoft.Cache/Redis/dosis-neu"
+    link = res("azure-native:redis:LinkedServer", "l", {"linkedRedisCacheId": real.format("rg-dosis")})
     assert messages(RESOLVED, graph(neu, link), ALLOWED) == []
-    other = res("azure-native:redis:LinkedServer", "l", {
-        "linkedRedisCacheId": "/subscriptions/0/resourceGroups/rg-other/providers/Microsoft.Cache/Redis/dosis-neu"})
+    other = res("azure-native:redis:LinkedServer", "l", {"linkedRedisCacheId": real.format("rg-other")})
     assert messages(RESOLVED, graph(neu, other), ALLOWED)
