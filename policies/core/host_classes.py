@@ -56,6 +56,9 @@ CODE_AND_DOC_HOSTS = frozenset(
         "security.ubuntu.com", "dl-cdn.alpinelinux.org", "cdn.amazonlinux.com",
         "docs.aws.amazon.com", "console.aws.amazon.com", "learn.microsoft.com", "docs.microsoft.com",
         "portal.azure.com", "aka.ms",
+        # source repositories a build or a deployment pulls from (a push to them is an upload: kind `publish`)
+        "github.com", "codeload.github.com", "raw.githubusercontent.com", "objects.githubusercontent.com",
+        "gitlab.com", "bitbucket.org",
     }
 )
 CONSOLE_SUFFIXES = (".console.aws.amazon.com",)  # `eu-west-1.console.aws.amazon.com`: a UI link

@@ -64,7 +64,7 @@ _PUBLISH = re.compile(
     r"\b(?:(?:npm|yarn|pnpm|poetry|cargo|flit|hatch)\s+publish|twine\s+upload|dotnet\s+nuget\s+push|"
     r"(?:docker|podman|nerdctl)\s+(?:image\s+)?push|(?:buildah|helm|oras|gem|nuget)\s+push|"
     r"crane\s+(?:push|copy|append)|skopeo\s+copy|buildx\s+build\b[^\n;&|]*\s--push|"
-    r"rclone\s+(?:copy|copyto|sync|move)|"
+    r"rclone\s+(?:copy|copyto|sync|move)|git\s+push|"
     r"gh\s+(?:release\s+(?:upload|create)|gist\s+create))\b",
     re.I,
 )
