@@ -56,9 +56,10 @@ CODE_AND_DOC_HOSTS = frozenset(
         "security.ubuntu.com", "dl-cdn.alpinelinux.org", "cdn.amazonlinux.com",
         "docs.aws.amazon.com", "console.aws.amazon.com", "learn.microsoft.com", "docs.microsoft.com",
         "portal.azure.com", "aka.ms",
-        # source repositories a build or a deployment pulls from (a push to them is an upload: kind `publish`)
-        "github.com", "codeload.github.com", "raw.githubusercontent.com", "objects.githubusercontent.com",
-        "gitlab.com", "bitbucket.org",
+        # source repositories a build or a deployment clones (a push to them is an upload: kind `publish`);
+        # not their raw-file hosts (raw.githubusercontent.com): a script fetched from an arbitrary repository
+        # into a runbook stays a destination to declare (evil/125)
+        "github.com", "gitlab.com", "bitbucket.org",
     }
 )
 CONSOLE_SUFFIXES = (".console.aws.amazon.com",)  # `eu-west-1.console.aws.amazon.com`: a UI link
