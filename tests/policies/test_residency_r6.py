@@ -362,7 +362,6 @@ def test_azure_ids_match_whatever_the_namespace_is_spelled():
 
 def test_fourth_pass_classes_and_source_repositories():
     assert class_of("aws:amplify/app:App") == "edge"
-    assert class_of("azure-native:web:StaticSite") == "edge"
     assert class_of("aws:route53/resolverFirewallRule:ResolverFirewallRule") == "regional"  # not global
     assert _local("host", "github.com") is None  # source pulled in
     assert "publish" in [r.kind for r in scan({"s": "git push https://github.com/acme/dump.git main"})]
