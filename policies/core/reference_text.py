@@ -91,11 +91,12 @@ TLDS = frozenset(
 
 # Newer generic TLDs seen on vendor and SaaS hosts; a bare name ending in one counts as a host only under at
 # least two more labels (`logs.acme-analytics.shop`), so dotted code names (`app.handler`) stay names.
+# Words that are also common code identifiers (`app.api.services`, `com.acme.network`) are left out, and a
+# reverse-DNS package name (`com.…`, `org.…`) is no host.
 DEEP_TLDS = frozenset(
     [
-        "shop", "store", "top", "club", "live", "digital", "systems", "solutions", "company", "agency",
-        "email", "host", "space", "website", "world", "today", "global", "ltd", "pro", "zone", "studio",
-        "design", "blog", "vip", "wiki", "services", "network",
+        "shop", "club", "digital", "solutions", "company", "agency", "website", "today", "ltd", "vip",
+        "wiki", "blog", "studio", "design",
     ]
 )
 
@@ -298,7 +299,10 @@ def _host_token(tok: str, principal: bool, dest_key: bool) -> tuple[str, str, bo
     # a listed TLD; or any other two-letter (country) TLD under at least two more labels
     # (`collector.exfil.me`) that is not also a file extension (`gunicorn.conf.py`, `dump.sql.gz`)
     tld = m.group(1) if m else ""
-    deep = t.count(".") >= 2 and (tld in DEEP_TLDS or (len(tld) == 2 and tld not in FILE_EXTENSIONS))
+    deep = t.count(".") >= 2 and (
+        (tld in DEEP_TLDS and t.split(".", 1)[0] not in TLDS)
+        or (len(tld) == 2 and tld not in FILE_EXTENSIONS)
+    )
     if m and (tld in TLDS or deep):
         return ("host", t, principal or _service_name(t))
     return None
