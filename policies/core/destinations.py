@@ -22,6 +22,7 @@ from policies.core.host_classes import (
     LOCATION_FREE_SUFFIXES,
     PRIVATE_SUFFIXES,
     SOVEREIGN_HOST_SUFFIXES,
+    aws_owned_bucket_region,
 )
 from policies.core.location import Allowed, allowed, region_verdict
 from policies.core.references import Ref
@@ -220,6 +221,8 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         )
     if ref.kind == "bucket":
         e = find(endpoints, "host", f"{ref.value}.s3.amazonaws.com")
+        if e is None and (owned := aws_owned_bucket_region(ref.value)):
+            return _owned(ref, owned, ok)
         return _endpoint_outcome(e, ref, ok) if e is not None else DEFER
     if ref.kind == "azure-id":
         rid = ref.value.lower()
@@ -313,7 +316,14 @@ def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
         return Outcome(msg) if msg else OK
     if service == "cloudfront":
         return Outcome(f"`{ref.path}` refers to CloudFront, a global edge service")
+    if service == "s3" and (owned := aws_owned_bucket_region(parts[-1].split("/", 1)[0])):
+        return _owned(ref, owned, ok)
     return OK if service in GLOBAL_ARN_SERVICES else DEFER
+
+
+def _owned(ref: Ref, region: str, ok: Allowed) -> Outcome:
+    msg = region_verdict("aws", region, f"`{ref.path}` (an AWS-owned bucket of {region})", ok)
+    return Outcome(msg) if msg else OK
 
 
 def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:

@@ -4,6 +4,8 @@ names, and the AWS endpoint suffixes whose region the hostname carries."""
 
 from __future__ import annotations
 
+import re
+
 EDGE_HOST_SUFFIXES = (
     ".cloudfront.net",
     ".azureedge.net",
@@ -62,6 +64,24 @@ CODE_AND_DOC_HOSTS = frozenset(
         "github.com", "gitlab.com", "bitbucket.org",
     }
 )
+# Buckets AWS owns in each region, from which its agents and package repositories are read (SSM agent and
+# documents, Amazon Linux repositories, ECR image layers, Patch Manager baselines): typically allowed in a
+# VPC endpoint policy. A documented class, placed by the region in the name (only AWS can own these names).
+_REGION = r"((?:us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d)"
+_AWS_OWNED_BUCKET = re.compile(
+    r"^(?:(?:aws-ssm|amazon-ssm|amazon-ssm-packages|aws-ssm-document-attachments|aws-windows-downloads|"
+    rf"patch-baseline-snapshot|aws-patchmanager-macos|amazonlinux-2-repos)-{_REGION}|"
+    rf"al2023-repos-{_REGION}-[0-9a-f]{{8}}|prod-{_REGION}-starport-layer-bucket)$"
+)
+
+
+def aws_owned_bucket_region(name: str) -> str | None:
+    """The region of an AWS-owned regional bucket (`aws-ssm-eu-west-1`,
+    `prod-eu-west-1-starport-layer-bucket`), None for any other name."""
+    m = _AWS_OWNED_BUCKET.match(name)
+    return next((g for g in m.groups() if g), None) if m else None
+
+
 CONSOLE_SUFFIXES = (".console.aws.amazon.com",)  # `eu-west-1.console.aws.amazon.com`: a UI link
 # Names that only prove control of a domain (ACM DNS validation targets).
 LOCATION_FREE_SUFFIXES = (".acm-validations.aws",)

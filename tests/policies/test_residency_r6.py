@@ -366,3 +366,10 @@ def test_fourth_pass_classes_and_source_repositories():
     assert _local("host", "github.com") is None  # source pulled in
     assert "publish" in [r.kind for r in scan({"s": "git push https://github.com/acme/dump.git main"})]
     assert "publish" not in [r.kind for r in scan({"s": "git clone https://github.com/acme/app.git"})]
+
+
+def test_aws_owned_regional_buckets_are_placed_by_their_name():
+    assert _local("arn", "arn:aws:s3:::aws-ssm-eu-west-1/*") is None
+    assert _local("bucket", "prod-eu-west-1-starport-layer-bucket") is None
+    assert "outside the EEA" in _local("arn", "arn:aws:s3:::amazonlinux-2-repos-us-east-1/*")
+    assert _local("arn", "arn:aws:s3:::prod-eu-west-1-exfil-drop/*") == "defer"  # a look-alike is any bucket
