@@ -208,8 +208,9 @@ def text_plan(
     # (registry.npmjs.org, Docker Hub, ghcr.io): an upload outside the stack; an explicit other
     # target (an ECR/ACR/CodeArtifact host, a declared registry) is judged as that host instead
     if (
-        ("ush" in s or "ublish" in s or "pload" in s or "opy" in s or "reate" in s or "ppend" in s
-         or "sync" in s or "move" in s)
+        " " in s
+        and ("ush" in s or "ublish" in s or "pload" in s or "opy" in s or "reate" in s or "ppend" in s
+             or "sync" in s or "move" in s)
         and (m := _PUBLISH.search(s))
         and all(h in CODE_AND_DOC_HOSTS for k, h, _ in found if k == "host")
     ):

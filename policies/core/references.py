@@ -200,7 +200,9 @@ class _Recorder:
                 if pair is not None and k == "value":
                     k = pair
                 if tv is str:  # the common case, inline: short strings hold no reference
-                    kind = k if k != "name" or not _IN_REGION_LIST.search(path) else "regionName"
+                    kind = k
+                    if k == "name" and ("egions." in path or "ocations." in path):
+                        kind = "regionName" if _IN_REGION_LIST.search(path) else k
                     if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, kind, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, kind, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
