@@ -68,7 +68,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     entries = breakglass.records(ctx.stack)
     for p in aws_principals(graph):
-        if not p.people or p.kind == "permission set":  # Identity Center MFA is set outside the program
+        if not p.people or p.kind in ("permission set", "group"):  # Identity Center: MFA set outside the
+            # program; a group's members are judged as users
             continue
         entry = breakglass.entry_for(entries, p.kind, p.physical_name)
         if entry is not None:

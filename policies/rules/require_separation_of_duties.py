@@ -22,7 +22,7 @@ from policies.core.iam.azure import (
 )
 from policies.core.iam.catalogue import key_use
 from policies.core.iam.keys import key_findings
-from policies.core.iam.principals import AwsPrincipal, aws_principals
+from policies.core.iam.principals import AwsPrincipal, aws_principals, external_grants
 from policies.core.iam.statements import (
     all_resources,
     as_list,
@@ -150,6 +150,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     roles = [p for p in people if p.kind == "role"]
     out = [(p.view.urn, m) for p in judged for m in _aws(p, roles)]
     out.extend(key_findings(graph, judged))
+    out.extend(external_grants(graph))
     out.extend(_azure(graph, {str(e.get("principal", "")).lower() for e in entries}))
     return out
 
