@@ -7,12 +7,12 @@ a break-glass principal is excluded only where the PIA record names it and an en
 from __future__ import annotations
 
 from policies.core.iam import breakglass
-from policies.core.iam.azure import ca_problem
+from policies.core.iam.azure import ca_problem, principal_of
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AZURE_DATA_STORES
-from policies.core.view import StackGraph
+from policies.core.view import StackGraph, is_unknown
 
 CA_POLICY = "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"
 # Grants that make a principal an Azure administrator (standing or PIM-eligible).
@@ -52,9 +52,11 @@ def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
         str(a.input("principalId")).lower()
         for a in graph.by_type(*ROLE_GRANTS)
         if isinstance(a.input("principalId"), str)
+        and not is_unknown(a.input("principalId"))
+        and principal_of(graph, a)[1]  # people, not workload identities
     ) - recorded
     for p in graph.by_type(CA_POLICY):
-        problem = ca_problem(p, admins)
+        problem = ca_problem(p, admins, graph)
         if problem is None:
             return []
         why.append(f"{p.name} {problem}")
