@@ -7,7 +7,7 @@ a break-glass principal is excluded only where the PIA record names it and an en
 from __future__ import annotations
 
 from policies.core.iam import breakglass
-from policies.core.iam.azure import ca_problem, principal_of
+from policies.core.iam.azure import ca_problem, functions_of, permissions, principal_of, uses_keys
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.rule import Rule, RuleContext
@@ -45,6 +45,13 @@ def _aws(p: AwsPrincipal) -> list[str]:
     return out
 
 
+def _privileged(graph: StackGraph, grant) -> bool:
+    """A grant of one of R2016's functions or of key use (unknown role: fail closed); readers are covered
+    by an MFA policy that includes all users, not necessarily by the administrators' one."""
+    perms, _ = permissions(graph, grant)
+    return perms is None or bool(functions_of(perms)) or uses_keys(perms)
+
+
 def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
     why = []
     recorded = {str(e.get("principal", "")).lower() for e in entries}  # break-glass: excluded on purpose
@@ -54,6 +61,7 @@ def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
         if isinstance(a.input("principalId"), str)
         and not is_unknown(a.input("principalId"))
         and principal_of(graph, a)[1]  # people, not workload identities
+        and _privileged(graph, a)
     ) - recorded
     for p in graph.by_type(CA_POLICY):
         problem = ca_problem(p, admins, graph)
