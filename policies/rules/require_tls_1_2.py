@@ -18,11 +18,10 @@ from policies.core.tls_policies import (
     cloudfront,
     default_group,
     equals,
-    listener_rules,
     rds_family,
     setting_off,
 )
-from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
+from policies.core.view import ResourceView, get_path, is_unknown, unknown_message
 
 
 def _listener(v: ResourceView) -> list[str]:
@@ -299,10 +298,9 @@ TLS_ELSEWHERE: dict[str, str] = {
 }
 
 
-def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
-    """Judged over the graph: a listener rule's TLS is its listener's."""
-    out = [(v.urn, m) for t, fn in CHECKS.items() for v in graph.by_type(t) for m in fn(v)]
-    return out + listener_rules(graph)
+def check(view: ResourceView, ctx: RuleContext) -> list[str]:
+    fn = CHECKS.get(view.type)
+    return fn(view) if fn else []
 
 
 RULE = Rule(
@@ -316,5 +314,5 @@ RULE = Rule(
     controls=("ENC-05", "SYS-05"),
     check=check,
     module=__name__,
-    scope="stack",
+    resource_types=frozenset(CHECKS),
 )
