@@ -210,6 +210,10 @@ CHECKS: dict[str, Judge] = {
     "aws:rds/snapshot:Snapshot": _inherits,
     "aws:rds/clusterSnapshot:ClusterSnapshot": _inherits,
     "aws:rds/snapshotCopy:SnapshotCopy": _key("kmsKeyId"),
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": _key("kmsKeyId"),
+    "azure-native:dbformysql:SingleServer": _none(
+        "Azure Database for MySQL single server (retired 2024-09) has no customer-managed key here"
+    ),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": _key("kmsKeyId"),
     "aws:dynamodb/table:Table": _key("serverSideEncryption.kmsKeyArn", flag="serverSideEncryption.enabled"),
     "aws:dynamodb/tableReplica:TableReplica": _key("kmsKeyArn"),
