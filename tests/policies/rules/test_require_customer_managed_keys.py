@@ -207,3 +207,12 @@ def test_any_keyed_cluster_serves_the_workspaces():
     keyless = with_(AZURE, drop=("logs-cluster",))
     assert run(RULE, [plain, *AZURE]) == []
     only(run(RULE, [plain, *keyless]), "logs", "no Log Analytics cluster with a customer-managed key")
+
+
+def test_cluster_snapshot_copy_and_retired_mysql_single_server():
+    copy = res(
+        "c", "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", {"tags": {"classification": "vertrouwelijk"}}
+    )
+    only(run(RULE, with_(base("aws"), copy)), "c", "`kmsKeyId` is not set")
+    single = res("m", "azure-native:dbformysql:SingleServer", {"tags": {"classification": "vertrouwelijk"}})
+    only(run(RULE, with_(base("azure"), single)), "m", "retired")
