@@ -33,6 +33,8 @@ def _world(cidr: str) -> str | None:
     if net.prefixlen <= _WIDE[net.version] and not net.is_private:
         return cidr
     return None
+
+
 def _open(rule: dict[str, Any], cidr_fields: tuple[str, ...], proto: str, low: str, high: str) -> str | None:
     """The world CIDR a rule opens on a data port, or None."""
     cidrs = {
@@ -86,8 +88,6 @@ def _nsg_rule(rule: dict[str, Any]) -> str | None:
         if hit := _beyond_web(world[0], str(rule.get("protocol", "*")), span[0], span[1]):
             return hit
     return None
-
-
 
 
 # Ports that may face the internet: HTTP(S) on any protocol, IKE and NAT-T for IPsec peers on UDP.

@@ -142,9 +142,19 @@ RESOURCE_POLICIES: dict[str, str] = {
 }
 _PINNING = frozenset(
     {
-        "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
-        "aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths",
-        "aws:sourcevpc", "aws:sourcevpce", "aws:userid", "kms:calleraccount",
+        "aws:sourceaccount",
+        "aws:sourcearn",
+        "aws:sourceowner",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:userid",
+        "kms:calleraccount",
     }
 )
 

@@ -55,14 +55,17 @@ def _privileged(graph: StackGraph, grant) -> bool:
 def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
     why = []
     recorded = {str(e.get("principal", "")).lower() for e in entries}  # break-glass: excluded on purpose
-    admins = frozenset(
-        str(a.input("principalId")).lower()
-        for a in graph.by_type(*ROLE_GRANTS)
-        if isinstance(a.input("principalId"), str)
-        and not is_unknown(a.input("principalId"))
-        and principal_of(graph, a)[1]  # people, not workload identities
-        and _privileged(graph, a)
-    ) - recorded
+    admins = (
+        frozenset(
+            str(a.input("principalId")).lower()
+            for a in graph.by_type(*ROLE_GRANTS)
+            if isinstance(a.input("principalId"), str)
+            and not is_unknown(a.input("principalId"))
+            and principal_of(graph, a)[1]  # people, not workload identities
+            and _privileged(graph, a)
+        )
+        - recorded
+    )
     for p in graph.by_type(CA_POLICY):
         problem = ca_problem(p, admins, graph)
         if problem is None:

@@ -132,7 +132,8 @@ class _Locks:
                 m.group(1).lower()
                 for x in self.graph.resources
                 if x.type.startswith("azure-native:") and not x.type.startswith(_LOCK_PREFIX)
-                for v in x.inputs.values() if isinstance(v, str)
+                for v in x.inputs.values()
+                if isinstance(v, str)
                 for m in _SUBSCRIPTION.finditer(v)
             }
         return self._stack_subscriptions

@@ -38,7 +38,7 @@ def _sentinel(graph: StackGraph) -> bool:
 
 def _diagnosed(graph: StackGraph) -> set[str]:
     urns: set[str] = set()
-    names: set[str] = set()   # a name's resources are added once (a tiled stack repeats its names)
+    names: set[str] = set()  # a name's resources are added once (a tiled stack repeats its names)
     for d in graph.by_type(*DIAGNOSTIC):
         if not (d.input("workspaceId") or d.input("storageAccountId")):
             continue
@@ -72,8 +72,10 @@ def _management_events(t: ResourceView) -> bool:
     basic = t.input("eventSelectors")
     advanced = t.input("advancedEventSelectors")
     if isinstance(advanced, list) and advanced:
-        return any(isinstance(sel, dict) and _all_management_writes(sel.get("fieldSelectors") or [])
-                   for sel in advanced)
+        return any(
+            isinstance(sel, dict) and _all_management_writes(sel.get("fieldSelectors") or [])
+            for sel in advanced
+        )
     if isinstance(basic, list) and basic:
         return any(
             isinstance(sel, dict)
@@ -112,8 +114,11 @@ def _alarmed(graph: StackGraph) -> list[str]:
     ]
     missing = []
     fed = _trail_fed(graph)
-    filters = [f for f in filters if f.input("logGroupName") in fed or set(
-        f.property_dependencies.get("logGroupName", ())) & fed]
+    filters = [
+        f
+        for f in filters
+        if f.input("logGroupName") in fed or set(f.property_dependencies.get("logGroupName", ())) & fed
+    ]
     for what, words in ALARM_PATTERNS.items():
         ok = False
         for f in filters:

@@ -234,7 +234,9 @@ def ca_problem(
     if "All" not in (users.get("includedUsers") or []):
         named = {str(v).lower() for k in ("includedUsers", "includedGroups") for v in users.get(k) or []}
         if missing := sorted(admins - named):
-            return f"does not include {missing}, who hold Azure roles in this stack (include All users or them)"
+            return (
+                f"does not include {missing}, who hold Azure roles in this stack (include All users or them)"
+            )
     apps = get_path(p.inputs, "conditions.applications.includedApplications") or []
     if not ADMIN_APPS & set(apps if isinstance(apps, list) else [apps]):
         return f"covers only the applications {apps}, not all cloud apps or the Azure management API"
@@ -257,8 +259,13 @@ _MFA_STRENGTHS = frozenset(f"00000000-0000-0000-0000-00000000000{i}" for i in (2
 # federatedSingleFactor, ...) is one factor.
 _STRONG_METHODS = frozenset(
     {
-        "fido2", "windowsHelloForBusiness", "x509CertificateMultiFactor", "deviceBasedPush",
-        "temporaryAccessPassOneTime", "temporaryAccessPassMultiUse", "federatedMultiFactor",
+        "fido2",
+        "windowsHelloForBusiness",
+        "x509CertificateMultiFactor",
+        "deviceBasedPush",
+        "temporaryAccessPassOneTime",
+        "temporaryAccessPassMultiUse",
+        "federatedMultiFactor",
     }
 )
 STRENGTH_POLICY = "azuread:index/authenticationStrengthPolicy:AuthenticationStrengthPolicy"
@@ -269,10 +276,14 @@ def ca_strength_problem(p: ResourceView, strength: object, graph: StackGraph | N
     whose every combination has two factors (or one multi-factor method); anything else cannot be judged."""
     if isinstance(strength, str) and strength.rsplit("/", 1)[-1].lower() in _MFA_STRENGTHS:
         return None
-    custom = [d for d in graph.dependency_of(p, "grantControls") if d.type == STRENGTH_POLICY] if graph else []
+    custom = (
+        [d for d in graph.dependency_of(p, "grantControls") if d.type == STRENGTH_POLICY] if graph else []
+    )
     if not custom:
-        return (f"requires authentication strength {strength!r}, which is neither a built-in MFA strength nor "
-                "a strength policy of this stack, so whether it needs a second factor cannot be judged")
+        return (
+            f"requires authentication strength {strength!r}, which is neither a built-in MFA strength nor "
+            "a strength policy of this stack, so whether it needs a second factor cannot be judged"
+        )
     combos = custom[0].input("allowedCombinations")
     if is_unknown(combos) or not isinstance(combos, list) or not combos:
         return f"the authentication strength {custom[0].name} has unknown or no allowedCombinations"
@@ -290,15 +301,20 @@ def ca_narrowing(p: ResourceView) -> str | None:
     if "all" not in apps:
         return f"covers only the client app types {apps}, not all"
     loc = cond.get("locations") or {}
-    if isinstance(loc, dict) and (loc.get("excludedLocations") or set(loc.get("includedLocations") or ["All"])
-                                  != {"All"}):
+    if isinstance(loc, dict) and (
+        loc.get("excludedLocations") or set(loc.get("includedLocations") or ["All"]) != {"All"}
+    ):
         return f"applies only in some locations ({loc}): elsewhere a password suffices"
     plat = cond.get("platforms") or {}
-    if isinstance(plat, dict) and (plat.get("excludedPlatforms") or set(plat.get("includedPlatforms") or ["all"])
-                                   != {"all"}):
+    if isinstance(plat, dict) and (
+        plat.get("excludedPlatforms") or set(plat.get("includedPlatforms") or ["all"]) != {"all"}
+    ):
         return f"applies only to some device platforms ({plat})"
-    risky = [k for k in ("signInRiskLevels", "userRiskLevels", "servicePrincipalRiskLevels", "insiderRiskLevels")
-             if cond.get(k)]
+    risky = [
+        k
+        for k in ("signInRiskLevels", "userRiskLevels", "servicePrincipalRiskLevels", "insiderRiskLevels")
+        if cond.get(k)
+    ]
     if risky or cond.get("devices"):
         return f"applies only to some sign-ins ({', '.join(risky) or 'a device filter'})"
     return None

@@ -23,7 +23,18 @@ ACCESS_POLICY = "azure-native:keyvault:AccessPolicy"
 GROUP = "azuread:index/group:Group"
 # Key permissions of an access policy (case-insensitive) that administer keys, and that use them.
 KEY_ADMIN = frozenset(
-    {"all", "create", "delete", "import", "update", "rotate", "setrotationpolicy", "purge", "recover", "restore"}
+    {
+        "all",
+        "create",
+        "delete",
+        "import",
+        "update",
+        "rotate",
+        "setrotationpolicy",
+        "purge",
+        "recover",
+        "restore",
+    }
 )
 KEY_USE = frozenset({"all", "decrypt", "encrypt", "unwrapkey", "wrapkey", "sign"})
 _WORKLOADS = ("managedidentity", "ServicePrincipal", "Application")
@@ -77,8 +88,11 @@ def grants(graph: StackGraph) -> list[Grant]:
 def _access(graph: StackGraph, r: ResourceView, where: str, policy: object) -> Grant:
     if not isinstance(policy, dict) or is_unknown(policy):
         return Grant(r.urn, None, frozenset(), False)
-    keys = {str(k).lower() for k in policy.get("permissions", {}).get("keys") or []} if isinstance(
-        policy.get("permissions"), dict) else set()
+    keys = (
+        {str(k).lower() for k in policy.get("permissions", {}).get("keys") or []}
+        if isinstance(policy.get("permissions"), dict)
+        else set()
+    )
     key, people = object_of(graph, r, f"{where}.objectId")
     fns = frozenset({"key administration"}) if keys & KEY_ADMIN else frozenset()
     return Grant(r.urn, key, fns, bool(keys & KEY_USE), people)

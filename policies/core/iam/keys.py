@@ -84,22 +84,23 @@ def _grants(graph: StackGraph, key: ResourceView) -> set[str]:
 
 def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[str, str]]:
     admin_actions = functions()["key administration"]
-    iam_admins = {
-        f"{p.kind}/{p.physical_name}"
-        for p in people
-        if p.actions() & admin_actions
-    }
+    iam_admins = {f"{p.kind}/{p.physical_name}" for p in people if p.actions() & admin_actions}
     out: list[tuple[str, str]] = []
     for holder in graph.by_type(*POLICY_HOLDERS):
         if holder.input("policy") is None:
             continue  # the default key policy delegates to IAM, judged above
         doc, err = json_document(holder.input("policy"))
         if err:
-            why = unknown_message("policy", "who administers and uses the key") if err == "unknown" else (
-                f"`policy` is {err}, so who administers and uses the key cannot be judged")
+            why = (
+                unknown_message("policy", "who administers and uses the key")
+                if err == "unknown"
+                else (f"`policy` is {err}, so who administers and uses the key cannot be judged")
+            )
             out.append((holder.urn, why))
             continue
-        key = next(iter(graph.dependency_of(holder, "keyId")), holder) if holder.type == KEY_POLICY else holder
+        key = (
+            next(iter(graph.dependency_of(holder, "keyId")), holder) if holder.type == KEY_POLICY else holder
+        )
         admins, users = set(iam_admins), _grants(graph, key)
         for s in (doc or {}).get("Statement", []) if isinstance(doc, dict) else []:
             if not isinstance(s, dict) or s.get("Effect") != "Allow":

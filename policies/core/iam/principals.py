@@ -311,7 +311,12 @@ def external_grants(graph: StackGraph) -> list[tuple[str, str]]:
                 fns = sorted(fn for fn, fa in functions().items() if acts & fa)
                 if fns or problems:
                     what = f"gives {', '.join(fns)}" if fns else "gives permissions that cannot be read"
-                    out.append((holder.urn, f"{what} to {kind} {', '.join(map(repr, outside))}, which this "
-                                "stack does not declare: who holds it, with which MFA and other rights, cannot "
-                                f"be judged (declare the {kind} in the stack)"))
+                    out.append(
+                        (
+                            holder.urn,
+                            f"{what} to {kind} {', '.join(map(repr, outside))}, which this "
+                            "stack does not declare: who holds it, with which MFA and other rights, cannot "
+                            f"be judged (declare the {kind} in the stack)",
+                        )
+                    )
     return out

@@ -78,9 +78,7 @@ def denies_without_mfa(stmt: dict[str, Any], long_term_keys: bool = False) -> bo
     ops = {"BoolIfExists"} if long_term_keys else {"Bool", "BoolIfExists"}
     cond = conditions(stmt)
     return (
-        len(cond) == 1
-        and next(iter(cond)) in ops
-        and next(iter(cond.values())) == {_MFA_PRESENT: ["false"]}
+        len(cond) == 1 and next(iter(cond)) in ops and next(iter(cond.values())) == {_MFA_PRESENT: ["false"]}
     )
 
 

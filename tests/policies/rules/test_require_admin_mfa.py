@@ -319,7 +319,7 @@ def test_readers_need_not_be_in_the_administrators_policy():
             "principalId": "00000000-0000-0000-0000-0000000000dd",
             "principalType": "Group",
             "scope": "/subscriptions/s",
-            "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
+            "roleDefinitionId": "acdd72a7-3385-48ef-bd42-f606fba81ae7",  # Reader
         },
     )
     groups = {
