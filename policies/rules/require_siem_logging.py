@@ -105,7 +105,7 @@ def _alarmed(graph: StackGraph) -> list[str]:
     alarmed_metrics = {
         (a.input("namespace"), a.input("metricName"))
         for a in alarms
-        if a.input("alarmActions") and a.input("actionsEnabled") is not False
+        if a.input("alarmActions") and a.input("actionsEnabled") is not False and _fires_on_one(a)
     }
     rules = [
         r
@@ -137,6 +137,16 @@ def _alarmed(graph: StackGraph) -> list[str]:
         if not ok:
             missing.append(what)
     return missing
+
+
+def _fires_on_one(alarm: ResourceView) -> bool:
+    """The alarm fires on a single event (one root sign-in, one key deletion), not only on many."""
+    op, threshold = alarm.input("comparisonOperator"), alarm.input("threshold")
+    if not isinstance(threshold, int | float):
+        return False  # an anomaly band or metric math cannot be judged to fire on one event
+    return (op == "GreaterThanOrEqualToThreshold" and threshold <= 1) or (
+        op == "GreaterThanThreshold" and threshold < 1
+    )
 
 
 def _matched(word: str, values: set[str]) -> bool:

@@ -7,7 +7,14 @@ import re
 
 from policies.core.iam.catalogue import functions, key_use
 from policies.core.iam.principals import AwsPrincipal
-from policies.core.iam.statements import as_list, conditions, principals, statement_actions, via_service_only
+from policies.core.iam.statements import (
+    as_list,
+    conditions,
+    effective,
+    principals,
+    statement_actions,
+    via_service_only,
+)
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 KEY = "aws:kms/key:Key"
@@ -85,6 +92,12 @@ def _grants(graph: StackGraph, key: ResourceView) -> set[str]:
 def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[str, str]]:
     admin_actions = functions()["key administration"]
     iam_admins = {f"{p.kind}/{p.physical_name}" for p in people if p.actions() & admin_actions}
+    # People whose IAM policies use keys: they use a key whose policy delegates to the account (root).
+    iam_users = {
+        f"{p.kind}/{p.physical_name}"
+        for p in people
+        if effective([s for s in p.statements if not via_service_only(s)]) & key_use()
+    }
     out: list[tuple[str, str]] = []
     for holder in graph.by_type(*POLICY_HOLDERS):
         if holder.input("policy") is None:
@@ -106,6 +119,8 @@ def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[st
             if not isinstance(s, dict) or s.get("Effect") != "Allow":
                 continue
             ps = principals(s)
+            if any(_delegation(p) for p in ps.get("AWS", [])):
+                users.update(iam_users)
             names = (
                 (_principal_arns(s) or ["*"])
                 if "*" in ps

@@ -120,7 +120,7 @@ def _effective(key: str) -> frozenset[str]:
 def principals(stmt: dict[str, Any]) -> dict[str, list[str]]:
     """{'AWS'|'Service'|'Federated'|'*': [values]} of a resource-policy statement."""
     p = stmt.get("Principal")
-    if p == "*" or p == {"AWS": "*"}:
+    if p == "*" or p == {"AWS": "*"} or "NotPrincipal" in stmt:  # NotPrincipal: everyone but some
         return {"*": ["*"]}
     if not isinstance(p, dict):
         return {}

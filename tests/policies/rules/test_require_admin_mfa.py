@@ -348,3 +348,13 @@ def test_authentication_strength_must_be_multi_factor():
         "weak", policy, {"displayName": "s", "allowedCombinations": ["fido2", "password,softwareOath"]}
     )
     assert run(RULE, with_(AZURE, strong, strength_ca("x", {"grantControls": "weak"}))) == []
+
+
+def test_not_principal_trust_is_anyone():
+    stmt = {
+        "Effect": "Allow",
+        "NotPrincipal": {"AWS": f"{ACC}:role/app"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+    }
+    only(run(RULE, with_(AWS, role("r", doc(stmt)))), "r", "any AWS principal")

@@ -382,3 +382,20 @@ def test_azuread_group_members_inherit():
     assert any(f"principal {alice} holds 2 separated functions" in m for _, m in found), found
     keys["inputs"]["members"] = ["00000000-0000-0000-0000-000000000b0b"]
     assert run(RULE, with_(AZURE, dba, keys, ra_dba, ra_keys)) == []
+
+
+def test_key_admin_by_key_policy_using_it_through_iam():
+    """The key policy delegates to the account: IAM key use counts for the key's administrators."""
+    policy = doc(
+        {"Effect": "Allow", "Principal": {"AWS": f"{ACC}:root"}, "Action": "kms:*", "Resource": "*"},
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"{ACC}:role/db-admin"},
+            "Action": "kms:PutKeyPolicy",
+            "Resource": "*",
+        },
+    )
+    found = run(
+        RULE, with_(patch(AWS, "key", policy=policy), inline("db-admin", allow(["kms:Decrypt"], KEY)))
+    )
+    only(found, "key", "role/db-admin both administer and use the key")

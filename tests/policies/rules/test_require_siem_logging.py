@@ -165,3 +165,13 @@ def test_alarm_filters_must_catch_the_events_on_a_fed_log_group():
         "t", "aws:cloudwatch/eventTarget:EventTarget", {"rule": "r", "arn": "arn:sns"}, refs={"rule": "r"}
     )
     only(run(RULE, with_(AWS, rule, target, drop=("root-alarm",))), "<stack>", "on root account use")
+
+
+def test_alarm_must_fire_on_one_event():
+    only(
+        run(RULE, patch(AWS, "root-alarm", comparisonOperator="GreaterThanThreshold", threshold=100)),
+        "<stack>",
+        "on root account use",
+    )
+    only(run(RULE, patch(AWS, "root-alarm", threshold=None)), "<stack>", "on root account use")
+    assert run(RULE, patch(AWS, "root-alarm", comparisonOperator="GreaterThanThreshold", threshold=0)) == []
