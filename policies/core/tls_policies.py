@@ -179,6 +179,20 @@ def setting_off(fld: str, keys: tuple[str, ...], what: str):
     return judge
 
 
+def redirects_only(actions: Any) -> bool:
+    """Every action redirects to HTTPS (what a plain-text listener or rule may do)."""
+    return (
+        isinstance(actions, list)
+        and bool(actions)
+        and all(
+            isinstance(a, dict)
+            and a.get("type") == "redirect"
+            and get_path(a, "redirect.protocol") == "HTTPS"
+            for a in actions
+        )
+    )
+
+
 _LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 _LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 
@@ -196,17 +210,7 @@ def listener_rules(graph: StackGraph) -> list[tuple[str, str]]:
             continue
         if listeners[0].input("protocol") in ("HTTPS", "TLS"):
             continue
-        actions = r.input("actions")
-        if not (
-            isinstance(actions, list)
-            and actions
-            and all(
-                isinstance(a, dict)
-                and a.get("type") == "redirect"
-                and get_path(a, "redirect.protocol") == "HTTPS"
-                for a in actions
-            )
-        ):
+        if not redirects_only(r.input("actions")):
             out.append(
                 (
                     r.urn,

@@ -19,9 +19,10 @@ from policies.core.tls_policies import (
     default_group,
     equals,
     rds_family,
+    redirects_only,
     setting_off,
 )
-from policies.core.view import ResourceView, get_path, is_unknown, unknown_message
+from policies.core.view import ResourceView, is_unknown, unknown_message
 
 
 def _listener(v: ResourceView) -> list[str]:
@@ -38,17 +39,7 @@ def _listener(v: ResourceView) -> list[str]:
                 "(e.g. ELBSecurityPolicy-TLS13-1-2-2021-06)"
             ]
         return []
-    actions = v.input("defaultActions")
-    if (
-        isinstance(actions, list)
-        and actions
-        and all(
-            isinstance(a, dict)
-            and a.get("type") == "redirect"
-            and get_path(a, "redirect.protocol") == "HTTPS"
-            for a in actions
-        )
-    ):
+    if redirects_only(v.input("defaultActions")):
         return []
     return [f"listener protocol {proto!r} serves traffic without TLS; only an HTTP→HTTPS redirect is allowed"]
 
