@@ -249,6 +249,12 @@ CHECKS = {
     "aws:ec2/instance:Instance": _both(
         _field("associatePublicIpAddress", (False,), absent_ok=True), _public_subnet
     ),
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _both(
+        _field("associatePublicIpAddress", (False,), absent_ok=True), _public_subnet
+    ),
+    "aws:ec2/launchConfiguration:LaunchConfiguration": _field(
+        "associatePublicIpAddress", (False,), absent_ok=True
+    ),
     "aws:ec2/eip:Eip": _elastic_ip("instance"),
     "aws:ec2/eipAssociation:EipAssociation": _elastic_ip("instanceId"),
     "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": _image_builder,

@@ -309,3 +309,10 @@ def test_images_and_snapshots_shared_with_everyone():
         assert run(RULE, with_(AWS, res("s", t, {"sharedAccounts": ["444455556666"]}))) == []
     neptune = res("n", "aws:neptune/clusterInstance:ClusterInstance", {"publiclyAccessible": True})
     only(run(RULE, with_(AWS, neptune)), "n", "publiclyAccessible")
+
+
+def test_spot_instances_and_launch_configurations_with_public_ips():
+    spot = res("spot", "aws:ec2/spotInstanceRequest:SpotInstanceRequest", {"associatePublicIpAddress": True})
+    only(run(RULE, with_(AWS, spot)), "spot", "associatePublicIpAddress")
+    lc = res("lc", "aws:ec2/launchConfiguration:LaunchConfiguration", {"associatePublicIpAddress": True})
+    only(run(RULE, with_(AWS, lc)), "lc", "associatePublicIpAddress")
