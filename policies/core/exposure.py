@@ -9,6 +9,8 @@ import functools
 import ipaddress
 from typing import Any
 
+from policies.core.view import ResourceView, StackGraph, is_unknown
+
 # Ports of data stores and of interactive access to data hosts.
 DATA_PORTS = frozenset(
     {22, 445, 1433, 1521, 2049, 3306, 3389, 5432, 5439, 6379, 8182, 9042, 9200, 9300, 11211, 27017}
@@ -48,7 +50,7 @@ def _open(rule: dict[str, Any], cidr_fields: tuple[str, ...], proto: str, low: s
     lo, hi = rule.get(low), rule.get(high)
     if not isinstance(lo, int | float) or not isinstance(hi, int | float):
         return f"{sorted(world)[0]} on unknown ports"
-    return _beyond_web(sorted(world)[0], str(rule.get(proto, "")), int(lo), int(hi))
+    return beyond_web(sorted(world)[0], str(rule.get(proto, "")), int(lo), int(hi))
 
 
 def _ports(spec: Any) -> tuple[int, int] | None:
@@ -85,7 +87,7 @@ def _nsg_rule(rule: dict[str, Any]) -> str | None:
         span = _ports(spec)
         if span is None:
             return f"{world[0]} on unreadable ports {spec!r}"
-        if hit := _beyond_web(world[0], str(rule.get("protocol", "*")), span[0], span[1]):
+        if hit := beyond_web(world[0], str(rule.get("protocol", "*")), span[0], span[1]):
             return hit
     return None
 
@@ -96,7 +98,7 @@ IPSEC_PORTS = frozenset({500, 4500})
 _ICMP = frozenset({"icmp", "icmpv6", "1", "58"})
 
 
-def _beyond_web(source: str, proto: str, lo: int, hi: int) -> str | None:
+def beyond_web(source: str, proto: str, lo: int, hi: int) -> str | None:
     """What a world-open port range exposes beyond the web ports: a data port, else any other port."""
     if proto.lower() in _ICMP:
         return None
@@ -110,3 +112,46 @@ def _beyond_web(source: str, proto: str, lo: int, hi: int) -> str | None:
             "data port)"
         )
     return None
+
+
+LOAD_BALANCER = "azure-native:network:LoadBalancer"
+
+
+def _public_lb(lb: ResourceView) -> bool:
+    fronts = lb.input("frontendIPConfigurations")
+    return is_unknown(fronts) or any(
+        isinstance(f, dict) and (f.get("publicIPAddress") or f.get("publicIPPrefix")) for f in fronts or []
+    )
+
+
+def _lb_rules(rules: list[Any], where: str) -> list[str]:
+    """What the rules of a public load balancer expose beyond the web ports (NAT rules and pools too)."""
+    out = []
+    for rule in rules:
+        if not isinstance(rule, dict):
+            continue
+        lo = rule.get("frontendPort", rule.get("frontendPortRangeStart"))
+        hi = rule.get("frontendPort", rule.get("frontendPortRangeEnd", lo))
+        if not isinstance(lo, int) or not isinstance(hi, int):
+            out.append(f"{where} {rule.get('name')!r} forwards unknown ports from the internet")
+        elif hit := beyond_web("Internet", str(rule.get("protocol", "Tcp")), lo, hi):
+            out.append(f"{where} {rule.get('name')!r} of a public load balancer opens {hit}")
+    return out
+
+
+def load_balancer(r: ResourceView, graph: StackGraph) -> list[str]:
+    if not _public_lb(r):
+        return []
+    return [
+        m
+        for fld in ("loadBalancingRules", "inboundNatRules", "inboundNatPools")
+        for m in _lb_rules(r.input(fld) or [], fld)
+    ]
+
+
+def nat_rule(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A stand-alone NAT rule: judged as public unless its load balancer is in the stack and private."""
+    lbs = [x for x in graph.dependency_of(r, "loadBalancerName") if x.type == LOAD_BALANCER] or [
+        x for x in graph.named(str(r.input("loadBalancerName"))) if x.type == LOAD_BALANCER
+    ]
+    return [] if lbs and not _public_lb(lbs[0]) else _lb_rules([dict(r.inputs)], "inbound NAT rule")

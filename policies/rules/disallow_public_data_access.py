@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies.core.exposure import _nsg_rule, _open
+from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.helpers import linked
 from policies.core.iam.statements import as_list, conditions
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
@@ -256,6 +256,8 @@ CHECKS = {
         "associatePublicIpAddress", (False,), absent_ok=True
     ),
     "aws:ec2/eip:Eip": _elastic_ip("instance"),
+    LOAD_BALANCER: load_balancer,
+    "azure-native:network:InboundNatRule": nat_rule,
     "aws:ec2/eipAssociation:EipAssociation": _elastic_ip("instanceId"),
     "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": _image_builder,
     "aws:neptune/clusterInstance:ClusterInstance": _field("publiclyAccessible", (False,), absent_ok=True),

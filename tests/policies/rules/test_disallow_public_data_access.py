@@ -316,3 +316,26 @@ def test_spot_instances_and_launch_configurations_with_public_ips():
     only(run(RULE, with_(AWS, spot)), "spot", "associatePublicIpAddress")
     lc = res("lc", "aws:ec2/launchConfiguration:LaunchConfiguration", {"associatePublicIpAddress": True})
     only(run(RULE, with_(AWS, lc)), "lc", "associatePublicIpAddress")
+
+
+def test_public_azure_load_balancers_forward_only_web_ports():
+    lb = {
+        "frontendIPConfigurations": [{"name": "public", "publicIPAddress": {"id": "pip"}}],
+        "inboundNatRules": [{"name": "rdp", "protocol": "Tcp", "frontendPort": 3389, "backendPort": 3389}],
+    }
+    found = run(RULE, with_(AZURE, res("lb", "azure-native:network:LoadBalancer", lb)))
+    only(found, "lb", "inboundNatRules 'rdp' of a public load balancer opens Internet on data port 3389")
+    web = {
+        **lb,
+        "inboundNatRules": [],
+        "loadBalancingRules": [{"name": "https", "protocol": "Tcp", "frontendPort": 443}],
+    }
+    assert run(RULE, with_(AZURE, res("lb", "azure-native:network:LoadBalancer", web))) == []
+    private = {**lb, "frontendIPConfigurations": [{"name": "private", "privateIPAddress": "10.0.0.4"}]}
+    assert run(RULE, with_(AZURE, res("lb", "azure-native:network:LoadBalancer", private))) == []
+    nat = res(
+        "nat",
+        "azure-native:network:InboundNatRule",
+        {"loadBalancerName": "elsewhere", "name": "ssh", "protocol": "Tcp", "frontendPort": 22},
+    )
+    only(run(RULE, with_(AZURE, nat)), "nat", "data port 22")
