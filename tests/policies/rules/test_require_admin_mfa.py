@@ -214,16 +214,9 @@ def test_conditional_access_may_exclude_a_recorded_emergency_account():
         "users": {"includedUsers": ["All"], "excludedUsers": [b9]},
     }
     for principal, found in ((b9, False), ("00000000-0000-0000-0000-0000000000c1", True)):
-        ra = res(
-            "ra",
-            "azure-native:authorization:RoleAssignment",
-            {
-                "principalId": principal,
-                "principalType": "User",
-                "scope": "/subscriptions/s",
-                "roleDefinitionId": owner,
-            },
-        )
+        ra = res("ra", "azure-native:authorization:RoleAssignment",
+                 {"principalId": principal, "principalType": "User", "scope": "/subscriptions/s",
+                  "roleDefinitionId": owner})
         conds = {**conditions, "users": {**conditions["users"], "excludedUsers": [principal]}}
         assert bool(run(RULE, with_(patch(AZURE, "ca-mfa", conditions=conds), ra))) is found
 

@@ -231,16 +231,9 @@ def test_azure_nested_groups_and_directory_roles():
 def test_azure_recorded_break_glass_is_excluded():
     owner = "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
     for principal, found in (("00000000-0000-0000-0000-0000000000b9", False), ("0c", True)):
-        ra = res(
-            "ra",
-            "azure-native:authorization:RoleAssignment",
-            {
-                "principalId": principal,
-                "principalType": "User",
-                "scope": "/subscriptions/s",
-                "roleDefinitionId": owner,
-            },
-        )
+        ra = res("ra", "azure-native:authorization:RoleAssignment",
+                 {"principalId": principal, "principalType": "User", "scope": "/subscriptions/s",
+                  "roleDefinitionId": owner})
         assert bool(run(RULE, with_(AZURE, ra))) is found
 
 
