@@ -31,6 +31,7 @@ PIA_CONDITIONS: tuple[tuple[str, str], ...] = (
     ("require-controller-held-keys", "mandatory"),
     ("require-segregated-log-archive", "mandatory"),
     ("require-tls-1-2", "mandatory"),
+    ("require-https-listener-rules", "mandatory"),
     ("disallow-public-data-access", "mandatory"),
     ("require-classification-tag", "mandatory"),
     ("disallow-dosis-data-on-portal", "mandatory"),

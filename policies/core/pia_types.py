@@ -17,6 +17,8 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "azure-native:sql:ManagedInstance",
         "azure-native:compute:VirtualMachine",
         "aws:rds/snapshotCopy:SnapshotCopy",
+        "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
+        "azure-native:dbformysql:SingleServer",  # retired service, still in the SDK
         # backups kept at the destination of the replication
         "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
         "azure-native:cosmosdb:DatabaseAccount",
@@ -56,6 +58,7 @@ AWS_API_STORES: frozenset[str] = frozenset(
         "aws:ebs/snapshot:Snapshot",
         "aws:ebs/snapshotCopy:SnapshotCopy",
         "aws:rds/snapshotCopy:SnapshotCopy",
+        "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
         "aws:rds/clusterSnapshot:ClusterSnapshot",
         "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
         "aws:keyspaces/table:Table",

@@ -5,42 +5,17 @@ AMIs, disks and gallery images shared with everyone."""
 
 from __future__ import annotations
 
-import functools
-import ipaddress
 from typing import Any
 
+from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.helpers import linked
 from policies.core.iam.statements import as_list, conditions
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, json_document, unknown_message
 
 _PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 _PAB_FIELDS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
-# Ports of data stores and of interactive access to data hosts.
-DATA_PORTS = frozenset(
-    {22, 445, 1433, 1521, 2049, 3306, 3389, 5432, 5439, 6379, 8182, 9042, 9200, 9300, 11211, 27017}
-)
-WORLD = frozenset({"0.0.0.0/0", "::/0"})
-# A source range this wide that is not private is the internet, however it is written (0.0.0.0/1 plus
-# 128.0.0.0/1, ::0/0): IPv4 /8 or wider, IPv6 /16 or wider.
-_WIDE = {4: 8, 6: 16}
-# Azure service tags and wildcards that stand for every source on the internet.
-AZURE_WORLD = frozenset({"*", "internet", "any", "0.0.0.0/0", "::/0"})
-
-
-@functools.lru_cache(maxsize=4096)
-def _world(cidr: str) -> str | None:
-    """The CIDR as written when it opens to the internet, `unreadable` when it is no CIDR, else None."""
-    if cidr in WORLD:
-        return cidr
-    try:
-        net = ipaddress.ip_network(cidr.strip(), strict=False)
-    except ValueError:
-        return f"{cidr!r} (unreadable: judged as the internet)"
-    if net.prefixlen <= _WIDE[net.version] and not net.is_private:
-        return cidr
-    return None
 NIC = "azure-native:network:NetworkInterface"
 
 
@@ -73,23 +48,6 @@ def _both(*judges):
     return lambda r, g: [m for j in judges for m in j(r, g)]
 
 
-def _open(rule: dict[str, Any], cidr_fields: tuple[str, ...], proto: str, low: str, high: str) -> str | None:
-    """The world CIDR a rule opens on a data port, or None."""
-    cidrs = {
-        c for f in cidr_fields for c in ([rule.get(f)] if isinstance(rule.get(f), str) else rule.get(f) or [])
-    }
-    world = {w for c in cidrs if isinstance(c, str) and (w := _world(c))}
-    if not world:
-        return None
-    if str(rule.get(proto, "")) in ("-1", "all"):
-        return f"{sorted(world)[0]} on every port"
-    lo, hi = rule.get(low), rule.get(high)
-    if not isinstance(lo, int | float) or not isinstance(hi, int | float):
-        return f"{sorted(world)[0]} on unknown ports"
-    ports = sorted(p for p in DATA_PORTS if lo <= p <= hi)
-    return f"{sorted(world)[0]} on data port {ports[0]}" if ports else None
-
-
 def _security_group(r: ResourceView, graph: StackGraph) -> list[str]:
     ingress = r.input("ingress")
     if is_unknown(ingress):
@@ -114,46 +72,6 @@ def _sg_rule(r: ResourceView, graph: StackGraph) -> list[str]:
         "toPort",
     )
     return [f"the rule opens {hit}"] if hit else []
-
-
-def _ports(spec: Any) -> tuple[int, int] | None:
-    """(low, high) of an NSG port range (`*`, `1433`, `1000-2000`), None when unreadable."""
-    text = str(spec).strip()
-    if text in ("*", "Any", "any"):
-        return (0, 65535)
-    lo, _, hi = text.partition("-")
-    try:
-        return (int(lo), int(hi or lo))
-    except ValueError:
-        return None
-
-
-def _azure_world(prefix: str) -> bool:
-    """An NSG source that is the internet: `*`/Internet/Any, AzureCloud (every Azure tenant's addresses), or
-    a wide public CIDR; other service tags (VirtualNetwork, AzureLoadBalancer, ...) are not."""
-    low = prefix.strip().lower()
-    if low in AZURE_WORLD or low.startswith("azurecloud"):
-        return True
-    return bool(low[:1].isdigit() or ":" in low) and _world(low) is not None
-
-
-def _nsg_rule(rule: dict[str, Any]) -> str | None:
-    """What an inbound Allow rule opens to the internet on a data port, or None."""
-    if str(rule.get("direction", "")).lower() != "inbound" or str(rule.get("access", "")).lower() != "allow":
-        return None
-    sources = [rule.get("sourceAddressPrefix"), *list(rule.get("sourceAddressPrefixes") or [])]
-    world = [s for s in sources if isinstance(s, str) and _azure_world(s)]
-    if not world:
-        return None
-    specs = [rule.get("destinationPortRange"), *list(rule.get("destinationPortRanges") or [])]
-    for spec in (x for x in specs if x is not None):
-        span = _ports(spec)
-        if span is None:
-            return f"{world[0]} on unreadable ports {spec!r}"
-        ports = sorted(p for p in DATA_PORTS if span[0] <= p <= span[1])
-        if ports:
-            return f"{world[0]} on data port {ports[0]}"
-    return None
 
 
 def _nsg(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -224,9 +142,19 @@ RESOURCE_POLICIES: dict[str, str] = {
 }
 _PINNING = frozenset(
     {
-        "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
-        "aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths",
-        "aws:sourcevpc", "aws:sourcevpce", "aws:userid", "kms:calleraccount",
+        "aws:sourceaccount",
+        "aws:sourcearn",
+        "aws:sourceowner",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:userid",
+        "kms:calleraccount",
     }
 )
 
@@ -276,6 +204,40 @@ def _shared_with_all(fld: str, what: str):
     )
 
 
+def _public_subnet(r: ResourceView, graph: StackGraph) -> list[str]:
+    """An instance that does not opt out of a public IP gets one in a subnet mapping public IPs on launch."""
+    if r.input("associatePublicIpAddress") is False:
+        return []
+    return [
+        f"the instance does not set associatePublicIpAddress false and its subnet {s.name} maps public IPs "
+        "on launch"
+        for s in graph.dependency_of(r, "subnetId")
+        if s.input("mapPublicIpOnLaunch") is True
+    ]
+
+
+def _elastic_ip(fld: str):
+    return lambda r, g: (
+        [f"`{fld}` associates a public Elastic IP with an instance (a data host)"] if r.input(fld) else []
+    )
+
+
+def _image_builder(r: ResourceView, graph: StackGraph) -> list[str]:
+    return [
+        f"distribution {d.get('region')!r} shares the image with everyone (launchPermission.userGroups all)"
+        for d in r.input("distributions") or []
+        if isinstance(d, dict)
+        and "all" in (get_path(d, "amiDistributionConfiguration.launchPermission.userGroups") or [])
+    ]
+
+
+# Copies and snapshots reached through the AWS API whose only exposure is sharing them with every account.
+SHARED: dict[str, str] = {
+    "aws:rds/clusterSnapshot:ClusterSnapshot": "sharedAccounts",
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": "sharedAccounts",
+    "aws:rds/snapshotCopy:SnapshotCopy": "sharedAccounts",
+}
+
 CHECKS = {
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketV2:BucketV2": _bucket,
@@ -284,7 +246,22 @@ CHECKS = {
     "aws:rds/cluster:Cluster": lambda r, g: [],  # reachable only through its instances, judged above
     "aws:rds/snapshot:Snapshot": _shared_with_all("sharedAccounts", "snapshot"),
     "aws:ec2/amiLaunchPermission:AmiLaunchPermission": _shared_with_all("group", "machine image"),
-    "aws:ec2/instance:Instance": _field("associatePublicIpAddress", (False,), absent_ok=True),
+    "aws:ec2/instance:Instance": _both(
+        _field("associatePublicIpAddress", (False,), absent_ok=True), _public_subnet
+    ),
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _both(
+        _field("associatePublicIpAddress", (False,), absent_ok=True), _public_subnet
+    ),
+    "aws:ec2/launchConfiguration:LaunchConfiguration": _field(
+        "associatePublicIpAddress", (False,), absent_ok=True
+    ),
+    "aws:ec2/eip:Eip": _elastic_ip("instance"),
+    LOAD_BALANCER: load_balancer,
+    "azure-native:network:InboundNatRule": nat_rule,
+    "aws:ec2/eipAssociation:EipAssociation": _elastic_ip("instanceId"),
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": _image_builder,
+    "aws:neptune/clusterInstance:ClusterInstance": _field("publiclyAccessible", (False,), absent_ok=True),
+    "azure-native:dbformysql:SingleServer": _field("properties.publicNetworkAccess", ("Disabled",)),
     "aws:ec2/securityGroup:SecurityGroup": _security_group,
     "aws:ec2/securityGroupRule:SecurityGroupRule": _sg_rule,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _sg_rule,
@@ -377,6 +354,9 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     for t, judge in CHECKS.items():
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in judge(r, graph))
+    for t, fld in SHARED.items():
+        for r in graph.by_type(t):
+            out.extend((r.urn, m) for m in _shared_with_all(fld, "snapshot")(r, graph))
     for r in graph.by_type(*RESOURCE_POLICIES):
         out.extend((r.urn, m) for m in _resource_policy(r, graph))
     return out

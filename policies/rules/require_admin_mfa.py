@@ -7,12 +7,12 @@ a break-glass principal is excluded only where the PIA record names it and an en
 from __future__ import annotations
 
 from policies.core.iam import breakglass
-from policies.core.iam.azure import ca_problem
+from policies.core.iam.azure import ca_problem, functions_of, permissions, principal_of, uses_keys
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AZURE_DATA_STORES
-from policies.core.view import StackGraph
+from policies.core.view import StackGraph, is_unknown
 
 CA_POLICY = "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"
 # Grants that make a principal an Azure administrator (standing or PIM-eligible).
@@ -45,16 +45,29 @@ def _aws(p: AwsPrincipal) -> list[str]:
     return out
 
 
+def _privileged(graph: StackGraph, grant) -> bool:
+    """A grant of one of R2016's functions or of key use (unknown role: fail closed); readers are covered
+    by an MFA policy that includes all users, not necessarily by the administrators' one."""
+    perms, _ = permissions(graph, grant)
+    return perms is None or bool(functions_of(perms)) or uses_keys(perms)
+
+
 def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
     why = []
     recorded = {str(e.get("principal", "")).lower() for e in entries}  # break-glass: excluded on purpose
-    admins = frozenset(
-        str(a.input("principalId")).lower()
-        for a in graph.by_type(*ROLE_GRANTS)
-        if isinstance(a.input("principalId"), str)
-    ) - recorded
+    admins = (
+        frozenset(
+            str(a.input("principalId")).lower()
+            for a in graph.by_type(*ROLE_GRANTS)
+            if isinstance(a.input("principalId"), str)
+            and not is_unknown(a.input("principalId"))
+            and principal_of(graph, a)[1]  # people, not workload identities
+            and _privileged(graph, a)
+        )
+        - recorded
+    )
     for p in graph.by_type(CA_POLICY):
-        problem = ca_problem(p, admins)
+        problem = ca_problem(p, admins, graph)
         if problem is None:
             return []
         why.append(f"{p.name} {problem}")
@@ -68,7 +81,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     entries = breakglass.records(ctx.stack)
     for p in aws_principals(graph):
-        if not p.people or p.kind == "permission set":  # Identity Center MFA is set outside the program
+        if not p.people or p.kind in ("permission set", "group"):  # Identity Center: MFA set outside the
+            # program; a group's members are judged as users
             continue
         entry = breakglass.entry_for(entries, p.kind, p.physical_name)
         if entry is not None:

@@ -64,7 +64,9 @@ def _lifecycle(b: ResourceView, graph: StackGraph) -> list[str]:
         for rule in c.input("rules") or []:
             if not isinstance(rule, dict) or rule.get("status") != "Enabled":
                 continue
-            days = get_path(rule, "expiration.days")
+            days, date = get_path(rule, "expiration.days"), get_path(rule, "expiration.date")
+            if date:  # a fixed date deletes what was written shortly before it: always < 10 years
+                out.append(f"lifecycle rule {rule.get('id')!r} expires trail logs on the date {date}")
             if isinstance(days, int | float) and days < TEN_YEARS_DAYS:
                 out.append(
                     f"lifecycle rule {rule.get('id')!r} expires trail logs after {days} days "

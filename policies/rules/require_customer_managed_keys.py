@@ -210,6 +210,10 @@ CHECKS: dict[str, Judge] = {
     "aws:rds/snapshot:Snapshot": _inherits,
     "aws:rds/clusterSnapshot:ClusterSnapshot": _inherits,
     "aws:rds/snapshotCopy:SnapshotCopy": _key("kmsKeyId"),
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": _key("kmsKeyId"),
+    "azure-native:dbformysql:SingleServer": _none(
+        "Azure Database for MySQL single server (retired 2024-09) has no customer-managed key here"
+    ),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": _key("kmsKeyId"),
     "aws:dynamodb/table:Table": _key("serverSideEncryption.kmsKeyArn", flag="serverSideEncryption.enabled"),
     "aws:dynamodb/tableReplica:TableReplica": _key("kmsKeyArn"),
@@ -298,6 +302,12 @@ CHECKS: dict[str, Judge] = {
 CONFIGURES: dict[str, Judge] = {
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _ec2,  # an instance under another type
+    # legacy launch configurations take no kmsKeyId: their volumes use the account's default EBS key
+    "aws:ec2/launchConfiguration:LaunchConfiguration": lambda r, g, k: [
+        "a launch configuration cannot name a customer-managed key for its volumes; use a launch template "
+        "(blockDeviceMappings ebs.kmsKeyId)"
+    ],
     "azure-native:sql:TransparentDataEncryption": lambda r, g, k: (
         [unknown_message("state", "whether the database is encrypted")]
         if is_unknown(r.input("state"))

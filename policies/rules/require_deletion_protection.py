@@ -3,6 +3,7 @@ not get lost, exit strategy), CLOUD "Servers" (backups quickly restorable)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from policies.core.helpers import is_transient
@@ -60,6 +61,8 @@ def _flags(r: ResourceView) -> list[str]:
     return out
 
 
+_LOCK_PREFIX = "azure-native:authorization:ManagementLock"
+_SUBSCRIPTION = re.compile(r"/subscriptions/([^/]+)/", re.IGNORECASE)
 _CONTAINERS = (
     "resourceGroupName",
     "vaultName",
@@ -76,7 +79,8 @@ class _Locks:
 
     def __init__(self, graph: StackGraph):
         self.graph = graph
-        self.subscription = False
+        self.subscriptions: set[str] = set()  # subscription ids locked as a whole
+        self._stack_subscriptions: set[str] | None = None
         self.groups: set[str] = set()  # resource group names and URNs of locked groups
         self.urns: set[str] = set()  # locked resources (children inherit through their container fields)
         for lock in graph.by_type(*_LOCKS):
@@ -111,14 +115,31 @@ class _Locks:
             return
         parts = scope.strip("/").split("/")
         if len(parts) == 2 and parts[0].lower() == "subscriptions":
-            self.subscription = True
+            self.subscriptions.add(parts[1].lower())
         elif len(parts) == 4 and parts[2].lower() == "resourcegroups":
             self.groups.add(parts[3])
         else:
             self.urns.update(r.urn for r in self.graph.named(parts[-1]))
 
+    def _subscription_of(self, r: ResourceView) -> set[str]:
+        """The resource's subscription: its provider's `subscriptionId`, else (ambient credentials) the
+        subscriptions the stack's own ARM ids name; a lock on any other subscription covers nothing here."""
+        sub = r.provider.inputs.get("subscriptionId") if r.provider is not None else None
+        if isinstance(sub, str) and sub and not is_unknown(sub):
+            return {sub.lower()}
+        if self._stack_subscriptions is None:
+            self._stack_subscriptions = {
+                m.group(1).lower()
+                for x in self.graph.resources
+                if x.type.startswith("azure-native:") and not x.type.startswith(_LOCK_PREFIX)
+                for v in x.inputs.values()
+                if isinstance(v, str)
+                for m in _SUBSCRIPTION.finditer(v)
+            }
+        return self._stack_subscriptions
+
     def cover(self, r: ResourceView) -> bool:
-        if self.subscription:
+        if self.subscriptions and self.subscriptions & self._subscription_of(r):
             return True
         rg = r.input("resourceGroupName")
         if (isinstance(rg, str) and rg in self.groups) or set(

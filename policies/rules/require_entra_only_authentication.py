@@ -60,7 +60,23 @@ def _flag(fld: str, good: object, why: str):
 
 
 _KEYS = "access keys / SAS tokens bypass Entra ID"
+def _mysql(r: ResourceView, graph: StackGraph) -> list[str]:
+    """MySQL flexible server: password logins stop only with the server parameter `aad_auth_only` ON."""
+    for c in linked(graph, r, ("azure-native:dbformysql:Configuration",), "serverName"):
+        if str(c.input("configurationName")).lower() == "aad_auth_only":
+            value = c.input("value")
+            if is_unknown(value):
+                return [unknown_message("aad_auth_only", "whether MySQL password logins work")]
+            if str(value).upper() in ("ON", "1", "TRUE"):
+                return []
+    return ["no server parameter `aad_auth_only` = ON (dbformysql.Configuration): MySQL password logins work"]
+
+
 CHECKS = {
+    "azure-native:dbformysql:Server": _mysql,
+    "azure-native:dbformysql:SingleServer": lambda r, g: [
+        "a MySQL single server always accepts password logins (and is retired); use a flexible server"
+    ],
     "azure-native:cosmosdb:DatabaseAccount": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:servicebus:Namespace": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:eventhub:Namespace": _flag("disableLocalAuth", True, _KEYS),

@@ -9,6 +9,10 @@ from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 FEDERATED_CREDENTIAL = "azure-native:managedidentity:FederatedIdentityCredential"
+APP_CREDENTIAL = "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential"
+FLEXIBLE_CREDENTIAL = (
+    "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential"
+)
 
 
 def _role(view: ResourceView) -> list[str]:
@@ -45,7 +49,16 @@ def _federated_credential(view: ResourceView) -> list[str]:
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     """Judged over the graph: a per-resource policy would cost a call for every resource of the stack."""
     out = [(r.urn, m) for r in graph.by_type("aws:iam/role:Role") for m in _role(r)]
-    out.extend((r.urn, m) for r in graph.by_type(FEDERATED_CREDENTIAL) for m in _federated_credential(r))
+    out.extend(
+        (r.urn, m)
+        for r in graph.by_type(FEDERATED_CREDENTIAL, APP_CREDENTIAL)
+        for m in _federated_credential(r)
+    )
+    out.extend(
+        (r.urn, "a flexible federated credential matches subjects by expression (wildcards): which pipeline "
+         "may sign in cannot be pinned; use a federated credential with one exact subject")
+        for r in graph.by_type(FLEXIBLE_CREDENTIAL)
+    )
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from policies.core.iam import breakglass
+from policies.core.iam import azure_paths, breakglass
 from policies.core.iam.azure import (
     ASSIGNMENTS,
     DIRECTORY_ROLE,
@@ -22,7 +22,7 @@ from policies.core.iam.azure import (
 )
 from policies.core.iam.catalogue import key_use
 from policies.core.iam.keys import key_findings
-from policies.core.iam.principals import AwsPrincipal, aws_principals
+from policies.core.iam.principals import AwsPrincipal, aws_principals, external_grants
 from policies.core.iam.statements import (
     all_resources,
     as_list,
@@ -104,6 +104,16 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
         first.setdefault(key, a.urn)
         held.setdefault(key, set()).update(functions_of(perms))
         uses[key] = uses.get(key, False) or uses_keys(perms)
+    for g in azure_paths.grants(graph):  # Entra database administrators, Key Vault access policies
+        if g.key is None:
+            out.append((g.urn, unknown_message("objectId/sid", "the separation of duties")))
+            continue
+        if not g.people:
+            continue
+        key = _canonical(graph, g.key)
+        first.setdefault(key, g.urn)
+        held.setdefault(key, set()).update(g.functions)
+        uses[key] = uses.get(key, False) or g.uses_keys
     for d in graph.by_type(DIRECTORY_ROLE):
         role, key = d.input("roleId"), object_key(graph, d, "principalObjectId")
         if is_unknown(role) or (key is None and str(role).lower() in DIRECTORY_ROLE_FUNCTIONS):
@@ -150,6 +160,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     roles = [p for p in people if p.kind == "role"]
     out = [(p.view.urn, m) for p in judged for m in _aws(p, roles)]
     out.extend(key_findings(graph, judged))
+    out.extend(external_grants(graph))
     out.extend(_azure(graph, {str(e.get("principal", "")).lower() for e in entries}))
     return out
 

@@ -4,7 +4,9 @@ root use and key disable/deletion (DPA annex 3 b.vii, a.iii)."""
 
 from __future__ import annotations
 
-from policies.core.iam.breakglass import has_target
+import fnmatch
+
+from policies.core.iam.breakglass import event_values, filter_values, has_target
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AWS_DATA_STORES, AZURE_DATA_STORES, KEYS
 from policies.core.view import ResourceView, StackGraph, is_unknown
@@ -36,7 +38,7 @@ def _sentinel(graph: StackGraph) -> bool:
 
 def _diagnosed(graph: StackGraph) -> set[str]:
     urns: set[str] = set()
-    names: set[str] = set()   # a name's resources are added once (a tiled stack repeats its names)
+    names: set[str] = set()  # a name's resources are added once (a tiled stack repeats its names)
     for d in graph.by_type(*DIAGNOSTIC):
         if not (d.input("workspaceId") or d.input("storageAccountId")):
             continue
@@ -71,19 +73,7 @@ def _management_events(t: ResourceView) -> bool:
     advanced = t.input("advancedEventSelectors")
     if isinstance(advanced, list) and advanced:
         return any(
-            isinstance(sel, dict)
-            and any(
-                isinstance(f, dict)
-                and f.get("field") == "eventCategory"
-                and "Management" in (f.get("equals") or [])
-                for f in sel.get("fieldSelectors") or []
-            )
-            and not any(
-                isinstance(f, dict)
-                and f.get("field") == "readOnly"
-                and "true" in [str(x).lower() for x in f.get("equals") or []]
-                for f in sel.get("fieldSelectors") or []
-            )
+            isinstance(sel, dict) and _all_management_writes(sel.get("fieldSelectors") or [])
             for sel in advanced
         )
     if isinstance(basic, list) and basic:
@@ -91,9 +81,20 @@ def _management_events(t: ResourceView) -> bool:
             isinstance(sel, dict)
             and sel.get("includeManagementEvents", True) is not False
             and sel.get("readWriteType", "All") in ("All", "WriteOnly")
+            and not sel.get("excludeManagementEventSources")  # e.g. KMS: key deletion would go unlogged
             for sel in basic
         )
     return True
+
+
+def _all_management_writes(fields: list) -> bool:
+    """An advanced selector that records every management write: eventCategory Management, at most a
+    `readOnly` = false filter; any other field selector (eventSource, eventName, ...) leaves events out."""
+    by_field = {f.get("field"): f for f in fields if isinstance(f, dict)}
+    category = by_field.pop("eventCategory", {})
+    read_only = by_field.pop("readOnly", None)
+    writes = read_only is None or [str(x).lower() for x in read_only.get("equals") or []] == ["false"]
+    return "Management" in (category.get("equals") or []) and writes and not by_field
 
 
 def _alarmed(graph: StackGraph) -> list[str]:
@@ -104,7 +105,7 @@ def _alarmed(graph: StackGraph) -> list[str]:
     alarmed_metrics = {
         (a.input("namespace"), a.input("metricName"))
         for a in alarms
-        if a.input("alarmActions") and a.input("actionsEnabled") is not False
+        if a.input("alarmActions") and a.input("actionsEnabled") is not False and _fires_on_one(a)
     }
     rules = [
         r
@@ -112,23 +113,59 @@ def _alarmed(graph: StackGraph) -> list[str]:
         if r.input("state") != "DISABLED" and r.input("isEnabled") is not False and has_target(graph, r)
     ]
     missing = []
+    fed = _trail_fed(graph)
+    filters = [
+        f
+        for f in filters
+        if f.input("logGroupName") in fed or set(f.property_dependencies.get("logGroupName", ())) & fed
+    ]
     for what, words in ALARM_PATTERNS.items():
         ok = False
         for f in filters:
-            pattern = str(f.input("pattern", ""))
+            values = {v for _, v in filter_values(f.input("pattern"))}
             mt = f.input("metricTransformation") or {}
             if (
-                all(w in pattern for w in words)
+                all(_matched(w, values) for w in words)
                 and isinstance(mt, dict)
                 and (mt.get("namespace"), mt.get("name")) in alarmed_metrics
             ):
                 ok = True
         for r in rules:
-            if all(w in str(r.input("eventPattern", "")) for w in words):
+            values = {v for _, v in event_values(r.input("eventPattern"))}
+            if all(_matched(w, values) for w in words):
                 ok = True
         if not ok:
             missing.append(what)
     return missing
+
+
+def _fires_on_one(alarm: ResourceView) -> bool:
+    """The alarm fires on a single event (one root sign-in, one key deletion), not only on many."""
+    op, threshold = alarm.input("comparisonOperator"), alarm.input("threshold")
+    if not isinstance(threshold, int | float):
+        return False  # an anomaly band or metric math cannot be judged to fire on one event
+    return (op == "GreaterThanOrEqualToThreshold" and threshold <= 1) or (
+        op == "GreaterThanThreshold" and threshold < 1
+    )
+
+
+def _matched(word: str, values: set[str]) -> bool:
+    """A pattern compares a field with the word itself (or a glob matching it): a look-alike name
+    (DisableKeyRotation) or an `anything-but` of it does not catch the event."""
+    return any(fnmatch.fnmatchcase(word, v) for v in values)
+
+
+def _trail_fed(graph: StackGraph) -> set[str]:
+    """Names and URNs of the log groups a trail of the stack delivers to: a filter elsewhere sees nothing."""
+    out = set()
+    for t in graph.by_type(TRAIL):
+        if not _management_events(t):
+            continue  # a trail that leaves management events out cannot feed their alarms
+        out.update(t.property_dependencies.get("cloudWatchLogsGroupArn", ()))
+        arn = t.input("cloudWatchLogsGroupArn")
+        if isinstance(arn, str) and not is_unknown(arn) and ":log-group:" in arn:
+            out.add(arn.split(":log-group:", 1)[1].removesuffix(":*"))
+    return out
 
 
 def _account_siem_referenced(graph: StackGraph) -> bool:

@@ -8,46 +8,21 @@ from typing import Any
 
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import ResourceView, get_path, is_unknown, unknown_message
-
-# Elastic Load Balancing policies whose minimum protocol is TLS 1.2 (ELB documentation, security policies).
-ELB_POLICIES = frozenset(
-    {
-        "ELBSecurityPolicy-TLS13-1-2-2021-06",
-        "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-        "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
-        "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
-        "ELBSecurityPolicy-TLS13-1-3-2021-06",
-        "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
-        "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
-        "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
-        "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
-        "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
-        "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-        "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
-        "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-        "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
-        "ELBSecurityPolicy-TLS-1-2-2017-01",
-        "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
-        "ELBSecurityPolicy-FS-1-2-2019-08",
-        "ELBSecurityPolicy-FS-1-2-Res-2019-08",
-        "ELBSecurityPolicy-FS-1-2-Res-2020-10",
-    }
+from policies.core.tls_policies import (
+    _TLS12,
+    APIGW_POLICIES,
+    APPGW_POLICIES,
+    ELB_POLICIES,
+    appgw_listeners,
+    classic_elb,
+    cloudfront,
+    default_group,
+    equals,
+    rds_family,
+    redirects_only,
+    setting_off,
 )
-# Application Gateway predefined policies with minimum TLS 1.2 (AppGwSslPolicy20170401 allows TLS 1.1).
-APPGW_POLICIES = frozenset({"AppGwSslPolicy20170401S", "AppGwSslPolicy20220101", "AppGwSslPolicy20220101S"})
-APIGW_POLICIES = frozenset(
-    {
-        "TLS_1_2",
-        "SecurityPolicy_TLS13_1_3_2025_09",
-        "SecurityPolicy_TLS13_1_2_2021_06",
-        "SecurityPolicy_TLS12_1_2_2021_06",
-        "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09",
-        "SecurityPolicy_TLS13_1_2_PQ_2025_09",
-        "SecurityPolicy_TLS12_PFS_2025_EDGE",
-    }
-)
-_TLS12 = ("TLSv1.2", "TLSv1.3")
+from policies.core.view import ResourceView, is_unknown, unknown_message
 
 
 def _listener(v: ResourceView) -> list[str]:
@@ -64,30 +39,9 @@ def _listener(v: ResourceView) -> list[str]:
                 "(e.g. ELBSecurityPolicy-TLS13-1-2-2021-06)"
             ]
         return []
-    actions = v.input("defaultActions")
-    if (
-        isinstance(actions, list)
-        and actions
-        and all(
-            isinstance(a, dict)
-            and a.get("type") == "redirect"
-            and get_path(a, "redirect.protocol") == "HTTPS"
-            for a in actions
-        )
-    ):
+    if redirects_only(v.input("defaultActions")):
         return []
     return [f"listener protocol {proto!r} serves traffic without TLS; only an HTTP→HTTPS redirect is allowed"]
-
-
-def _equals(v: ResourceView, fld: str, good: tuple[Any, ...], default_ok: bool = False) -> list[str]:
-    value = v.get(fld)
-    if is_unknown(value):
-        return [unknown_message(fld, "the TLS setting")]
-    if value is None and default_ok:
-        return []
-    if value not in good:
-        return [f"`{fld}` is {value!r}; expected {' or '.join(repr(g) for g in good)}"]
-    return []
 
 
 def _db_params(v: ResourceView) -> list[str]:
@@ -112,6 +66,8 @@ def _db_params(v: ResourceView) -> list[str]:
         low = params.get("ssl_min_protocol_version")
         if low is not None and low not in _TLS12:
             out.append(f"parameter `ssl_min_protocol_version` is {low!r}; use TLSv1.2 or TLSv1.3")
+    else:
+        out = rds_family(family, params) or []
     return out
 
 
@@ -123,20 +79,20 @@ def _appgw(v: ResourceView) -> list[str]:
         return ["no `sslPolicy`: the gateway's default policy is not pinned to TLS 1.2"]
     kind = pol.get("policyType")
     if kind == "Predefined" and pol.get("policyName") in APPGW_POLICIES:
-        return []
+        return appgw_listeners(v)
     if kind in ("Custom", "CustomV2") and pol.get("minProtocolVersion") in ("TLSv1_2", "TLSv1_3"):
-        return []
+        return appgw_listeners(v)
     return [f"`sslPolicy` {pol!r} does not pin minimum TLS 1.2 (AppGwSslPolicy20220101S or CustomV2 TLSv1_2)"]
 
 
 def _web(v: ResourceView) -> list[str]:
     return (
-        _equals(v, "siteConfig.minTlsVersion", ("1.2", "1.3"))
-        + _equals(v, "httpsOnly", (True,))
+        equals(v, "siteConfig.minTlsVersion", ("1.2", "1.3"))
+        + equals(v, "httpsOnly", (True,))
         # FTP deployment in plain text carries the app's content and credentials without TLS; the SCM (Kudu)
         # endpoint serves the app's files
-        + _equals(v, "siteConfig.ftpsState", ("FtpsOnly", "Disabled"), default_ok=True)
-        + _equals(v, "siteConfig.scmMinTlsVersion", ("1.2", "1.3"), default_ok=True)
+        + equals(v, "siteConfig.ftpsState", ("FtpsOnly", "Disabled"), default_ok=True)
+        + equals(v, "siteConfig.scmMinTlsVersion", ("1.2", "1.3"), default_ok=True)
     )
 
 
@@ -177,62 +133,79 @@ def _server_parameter(v: ResourceView) -> list[str]:
 
 
 def _replication_group(v: ResourceView) -> list[str]:
-    out = _equals(v, "transitEncryptionEnabled", (True,))
+    out = equals(v, "transitEncryptionEnabled", (True,))
     if v.input("transitEncryptionMode") == "preferred":
         out.append("`transitEncryptionMode` is 'preferred': plaintext connections are still accepted")
     return out
 
 
 CHECKS: dict[str, Any] = {
+    "aws:cloudfront/distribution:Distribution": cloudfront,
+    "aws:elb/loadBalancer:LoadBalancer": classic_elb,
+    "aws:docdb/cluster:Cluster": default_group("dbClusterParameterGroupName", "DocumentDB"),
+    "aws:redshift/cluster:Cluster": default_group("clusterParameterGroupName", "Redshift"),
+    "azure-native:apimanagement:ApiManagementService": setting_off(
+        "customProperties", (".Tls10", ".Tls11", ".Ssl30"), "protocols below TLS 1.2"
+    ),
+    "azure-native:redisenterprise:RedisEnterprise": lambda v: equals(
+        v, "minimumTlsVersion", ("1.2",), default_ok=True
+    ),
+    "azure-native:redisenterprise:Database": lambda v: equals(
+        v, "clientProtocol", ("Encrypted",), default_ok=True
+    ),
+    "azure-native:dbformysql:SingleServer": lambda v: (
+        equals(v, "properties.sslEnforcement", ("Enabled",))
+        + equals(v, "properties.minimalTlsVersion", ("TLS1_2",))
+    ),
     "aws:lb/listener:Listener": _listener,
     "aws:alb/listener:Listener": _listener,
     "aws:lb/targetGroup:TargetGroup": lambda v: (
-        _equals(v, "protocol", ("HTTPS", "TLS", "GENEVE")) if v.input("targetType") != "lambda" else []
+        equals(v, "protocol", ("HTTPS", "TLS", "GENEVE")) if v.input("targetType") != "lambda" else []
     ),
-    "aws:elasticache/cluster:Cluster": lambda v: _equals(v, "transitEncryptionEnabled", (True,)),
+    "aws:elasticache/cluster:Cluster": lambda v: equals(v, "transitEncryptionEnabled", (True,)),
     "aws:elasticache/replicationGroup:ReplicationGroup": _replication_group,
     "aws:rds/instance:Instance": _db_group("parameterGroupName"),
     "aws:rds/cluster:Cluster": _db_group("dbClusterParameterGroupName"),
     "azure-native:dbforpostgresql:Configuration": _server_parameter,
     "azure-native:dbformysql:Configuration": _server_parameter,
-    "aws:memorydb/cluster:Cluster": lambda v: _equals(v, "tlsEnabled", (True,), default_ok=True),
+    "aws:memorydb/cluster:Cluster": lambda v: equals(v, "tlsEnabled", (True,), default_ok=True),
     "aws:msk/cluster:Cluster": lambda v: (
-        _equals(v, "encryptionInfo.encryptionInTransit.clientBroker", ("TLS",), default_ok=True)
-        + _equals(v, "encryptionInfo.encryptionInTransit.inCluster", (True,), default_ok=True)
+        equals(v, "encryptionInfo.encryptionInTransit.clientBroker", ("TLS",), default_ok=True)
+        + equals(v, "encryptionInfo.encryptionInTransit.inCluster", (True,), default_ok=True)
     ),
     "aws:rds/parameterGroup:ParameterGroup": _db_params,
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": _db_params,
-    "aws:apigateway/domainName:DomainName": lambda v: _equals(
+    "aws:apigateway/domainName:DomainName": lambda v: equals(
         v, "securityPolicy", tuple(sorted(APIGW_POLICIES))
     ),
-    "aws:apigatewayv2/domainName:DomainName": lambda v: _equals(
+    "aws:apigatewayv2/domainName:DomainName": lambda v: equals(
         v, "domainNameConfiguration.securityPolicy", tuple(sorted(APIGW_POLICIES))
     ),
     "azure-native:storage:StorageAccount": lambda v: (
-        _equals(v, "minimumTlsVersion", ("TLS1_2", "TLS1_3"))
-        + _equals(v, "enableHttpsTrafficOnly", (True,), default_ok=True)
+        equals(v, "minimumTlsVersion", ("TLS1_2", "TLS1_3"))
+        + equals(v, "enableHttpsTrafficOnly", (True,), default_ok=True)
     ),
-    "azure-native:sql:Server": lambda v: _equals(v, "minimalTlsVersion", ("1.2", "1.3")),
-    "azure-native:sql:ManagedInstance": lambda v: _equals(v, "minimalTlsVersion", ("1.2", "1.3")),
+    "azure-native:sql:Server": lambda v: equals(v, "minimalTlsVersion", ("1.2", "1.3")),
+    "azure-native:sql:ManagedInstance": lambda v: equals(v, "minimalTlsVersion", ("1.2", "1.3")),
     "azure-native:redis:Redis": lambda v: (
-        _equals(v, "minimumTlsVersion", ("1.2", "1.3"))
-        + _equals(v, "enableNonSslPort", (False,), default_ok=True)
+        equals(v, "minimumTlsVersion", ("1.2", "1.3"))
+        + equals(v, "enableNonSslPort", (False,), default_ok=True)
     ),
-    "azure-native:cosmosdb:DatabaseAccount": lambda v: _equals(v, "minimalTlsVersion", ("Tls12", "Tls13")),
-    "azure-native:servicebus:Namespace": lambda v: _equals(v, "minimumTlsVersion", ("1.2", "1.3")),
-    "azure-native:eventhub:Namespace": lambda v: _equals(v, "minimumTlsVersion", ("1.2", "1.3")),
+    "azure-native:cosmosdb:DatabaseAccount": lambda v: equals(v, "minimalTlsVersion", ("Tls12", "Tls13")),
+    "azure-native:servicebus:Namespace": lambda v: equals(v, "minimumTlsVersion", ("1.2", "1.3")),
+    "azure-native:eventhub:Namespace": lambda v: equals(v, "minimumTlsVersion", ("1.2", "1.3")),
     "azure-native:web:WebApp": _web,
     "azure-native:web:WebAppSlot": _web,
     "azure-native:network:ApplicationGateway": _appgw,
     "aws:elasticsearch/domain:Domain": lambda v: (
-        _equals(v, "domainEndpointOptions.enforceHttps", (True,))
-        + _equals(v, "domainEndpointOptions.tlsSecurityPolicy", ("Policy-Min-TLS-1-2-2019-07",))
+        equals(v, "domainEndpointOptions.enforceHttps", (True,))
+        + equals(v, "domainEndpointOptions.tlsSecurityPolicy", ("Policy-Min-TLS-1-2-2019-07",))
     ),
-    "aws:dax/cluster:Cluster": lambda v: _equals(v, "clusterEndpointEncryptionType", ("TLS",)),
+    "aws:dax/cluster:Cluster": lambda v: equals(v, "clusterEndpointEncryptionType", ("TLS",)),
     "aws:apigateway/restApi:RestApi": lambda v: (
         []
         if v.input("disableExecuteApiEndpoint") is True
-        else _equals(v, "securityPolicy", tuple(sorted(APIGW_POLICIES)))
+        else equals(v, "securityPolicy", tuple(sorted(APIGW_POLICIES)))
     ),
     "aws:redshiftserverless/workgroup:Workgroup": lambda v: [
         "config parameter `require_ssl` is false: clients may connect without TLS"
@@ -242,8 +215,8 @@ CHECKS: dict[str, Any] = {
         and str(p.get("parameterValue")).lower() == "false"
     ],
     "aws:opensearch/domain:Domain": lambda v: (
-        _equals(v, "domainEndpointOptions.enforceHttps", (True,))
-        + _equals(
+        equals(v, "domainEndpointOptions.enforceHttps", (True,))
+        + equals(
             v,
             "domainEndpointOptions.tlsSecurityPolicy",
             ("Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"),
@@ -279,8 +252,6 @@ TLS_ELSEWHERE: dict[str, str] = {
     "aws:s3/bucket:Bucket": _AWS_API,
     "aws:s3/bucketV2:BucketV2": _AWS_API,
     "aws:rds/clusterInstance:ClusterInstance": "judged on its cluster parameter group",
-    "aws:docdb/cluster:Cluster": "judged on aws:docdb/clusterParameterGroup:ClusterParameterGroup",
-    "aws:redshift/cluster:Cluster": "judged on aws:redshift/parameterGroup:ParameterGroup",
     "aws:neptune/cluster:Cluster": "Neptune requires TLS 1.2 on every connection since engine 1.0.4.0",
     "aws:elasticache/serverlessCache:ServerlessCache": "serverless caches accept TLS connections only",
     "aws:efs/fileSystem:FileSystem": "NFS in the VPC; TLS in transit is a mount option (efs-utils)",
@@ -309,8 +280,10 @@ TLS_ELSEWHERE: dict[str, str] = {
     "aws:docdb/elasticCluster:ElasticCluster": "elastic clusters accept TLS connections only",
     "aws:keyspaces/table:Table": _AWS_API,
     "aws:timestreamwrite/database:Database": _AWS_API,
-    **{t: "SMB/NFS/Lustre in the VPC; encryption in transit per protocol (SMB 3 encryption, NFS over TLS)"
-       for t in FSX_FILE_SYSTEMS},
+    **{
+        t: "SMB/NFS/Lustre in the VPC; encryption in transit per protocol (SMB 3 encryption, NFS over TLS)"
+        for t in FSX_FILE_SYSTEMS
+    },
     "azure-native:dbforpostgresql:Server": "TLS 1.2 is the service minimum (ssl_min_protocol_version)",
     "azure-native:dbformysql:Server": "TLS 1.2 minimum is the service default (tls_version server parameter)",
 }

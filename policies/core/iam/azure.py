@@ -155,7 +155,9 @@ def object_key(graph: StackGraph, r: ResourceView, fld: str) -> str | None:
 def inherit_through_groups(graph: StackGraph, held: dict[str, set[str]], where: dict[str, str]) -> list[str]:
     """Members of a group hold what the group holds (nested groups too; `where[member]` becomes the
     membership that gave it); returns the memberships whose group or member cannot be known (fail closed)."""
-    edges, unknown = [], []
+    from policies.core.iam.azure_paths import group_member_edges
+
+    edges, unknown = group_member_edges(graph), []
     for m in graph.by_type(GROUP_MEMBER):
         g, member = object_key(graph, m, "groupObjectId"), object_key(graph, m, "memberObjectId")
         if g is None or member is None:
@@ -201,15 +203,22 @@ def principal_of(graph: StackGraph, a: ResourceView) -> tuple[str | None, bool]:
 ADMIN_APPS = frozenset({"All", "797f4846-ba00-4fd7-ba43-dac1f8f63013", "MicrosoftAdminPortals"})
 
 
-def ca_problem(p: ResourceView, admins: frozenset[str] = frozenset()) -> str | None:
+def ca_problem(
+    p: ResourceView, admins: frozenset[str] = frozenset(), graph: StackGraph | None = None
+) -> str | None:
     """Why a Conditional Access policy does not require MFA of the administrators; None when it does.
-    `admins`: the principal ids the stack gives Azure roles (an exclusion of one of them lifts MFA)."""
+    `admins`: the principal ids the stack gives Azure roles (an exclusion of one of them lifts MFA, and the
+    policy must include all users or each of them)."""
     if p.input("state") != "enabled":
         return f"is in state {p.input('state')!r}, not 'enabled'"
     controls = get_path(p.inputs, "grantControls.builtInControls") or []
     strength = get_path(p.inputs, "grantControls.authenticationStrengthPolicyId")
     if "mfa" not in controls and not strength:
         return "does not require mfa (grantControls.builtInControls)"
+    if "mfa" not in controls and (weak := ca_strength_problem(p, strength, graph)):
+        return weak
+    if narrowed := ca_narrowing(p):
+        return narrowed
     operator = str(get_path(p.inputs, "grantControls.operator") or "OR").upper()
     if operator == "OR" and len(controls) > 1:
         return f"grants with OR of {controls}: a session satisfies it without MFA"
@@ -222,6 +231,12 @@ def ca_problem(p: ResourceView, admins: frozenset[str] = frozenset()) -> str | N
     ]
     if not included:
         return "includes no users, groups or roles"
+    if "All" not in (users.get("includedUsers") or []):
+        named = {str(v).lower() for k in ("includedUsers", "includedGroups") for v in users.get(k) or []}
+        if missing := sorted(admins - named):
+            return (
+                f"does not include {missing}, who hold Azure roles in this stack (include All users or them)"
+            )
     apps = get_path(p.inputs, "conditions.applications.includedApplications") or []
     if not ADMIN_APPS & set(apps if isinstance(apps, list) else [apps]):
         return f"covers only the applications {apps}, not all cloud apps or the Azure management API"
@@ -235,4 +250,71 @@ def ca_problem(p: ResourceView, admins: frozenset[str] = frozenset()) -> str | N
     ]
     if lifted:
         return f"excludes {lifted}, who hold Azure roles in this stack: they sign in without MFA"
+    return None
+
+
+# Built-in authentication strengths (Entra): multifactor, passwordless MFA, phishing-resistant MFA.
+_MFA_STRENGTHS = frozenset(f"00000000-0000-0000-0000-00000000000{i}" for i in (2, 3, 4))
+# Single methods that are multi-factor by themselves; any other single method (password, sms, voice,
+# federatedSingleFactor, ...) is one factor.
+_STRONG_METHODS = frozenset(
+    {
+        "fido2",
+        "windowsHelloForBusiness",
+        "x509CertificateMultiFactor",
+        "deviceBasedPush",
+        "temporaryAccessPassOneTime",
+        "temporaryAccessPassMultiUse",
+        "federatedMultiFactor",
+    }
+)
+STRENGTH_POLICY = "azuread:index/authenticationStrengthPolicy:AuthenticationStrengthPolicy"
+
+
+def ca_strength_problem(p: ResourceView, strength: object, graph: StackGraph | None) -> str | None:
+    """Why an authentication strength is not MFA: a built-in MFA strength, or a custom one of this stack
+    whose every combination has two factors (or one multi-factor method); anything else cannot be judged."""
+    if isinstance(strength, str) and strength.rsplit("/", 1)[-1].lower() in _MFA_STRENGTHS:
+        return None
+    custom = (
+        [d for d in graph.dependency_of(p, "grantControls") if d.type == STRENGTH_POLICY] if graph else []
+    )
+    if not custom:
+        return (
+            f"requires authentication strength {strength!r}, which is neither a built-in MFA strength nor "
+            "a strength policy of this stack, so whether it needs a second factor cannot be judged"
+        )
+    combos = custom[0].input("allowedCombinations")
+    if is_unknown(combos) or not isinstance(combos, list) or not combos:
+        return f"the authentication strength {custom[0].name} has unknown or no allowedCombinations"
+    weak = [c for c in combos if "," not in str(c) and str(c) not in _STRONG_METHODS]
+    return f"its authentication strength {custom[0].name} allows single-factor {weak}" if weak else None
+
+
+def ca_narrowing(p: ResourceView) -> str | None:
+    """A condition that leaves some sign-ins of the included users outside the policy (client apps,
+    locations, platforms, risk levels, device filters): MFA then holds only on some paths."""
+    cond = p.input("conditions") or {}
+    if not isinstance(cond, dict):
+        return "has unknown conditions"
+    apps = cond.get("clientAppTypes") or ["all"]
+    if "all" not in apps:
+        return f"covers only the client app types {apps}, not all"
+    loc = cond.get("locations") or {}
+    if isinstance(loc, dict) and (
+        loc.get("excludedLocations") or set(loc.get("includedLocations") or ["All"]) != {"All"}
+    ):
+        return f"applies only in some locations ({loc}): elsewhere a password suffices"
+    plat = cond.get("platforms") or {}
+    if isinstance(plat, dict) and (
+        plat.get("excludedPlatforms") or set(plat.get("includedPlatforms") or ["all"]) != {"all"}
+    ):
+        return f"applies only to some device platforms ({plat})"
+    risky = [
+        k
+        for k in ("signInRiskLevels", "userRiskLevels", "servicePrincipalRiskLevels", "insiderRiskLevels")
+        if cond.get(k)
+    ]
+    if risky or cond.get("devices"):
+        return f"applies only to some sign-ins ({', '.join(risky) or 'a device filter'})"
     return None

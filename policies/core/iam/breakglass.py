@@ -59,7 +59,7 @@ def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
             and has_target(graph, rule)
         ):
             named = True
-            if _names(_event_values(rule.input("eventPattern")), principal):
+            if _names(event_values(rule.input("eventPattern")), principal):
                 return ""
     for a in graph.by_type(ALARM):
         if (
@@ -68,7 +68,7 @@ def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
             and a.input("alarmActions")
         ):
             named = True
-            if any(_names(_filter_values(f.input("pattern")), principal) for f in _filters_of(graph, a)):
+            if any(_names(filter_values(f.input("pattern")), principal) for f in _filters_of(graph, a)):
                 return ""
     if named:
         return (f"the enabled {alarm!r} with a target does not watch it: its event pattern, or the "
@@ -96,7 +96,7 @@ def _names(values: list[tuple[str, str]], principal: str) -> bool:
         for field, value in values)
 
 
-def _event_values(pattern: Any, path: str = "") -> list[tuple[str, str]]:
+def event_values(pattern: Any, path: str = "") -> list[tuple[str, str]]:
     """(field, string) pairs an EventBridge pattern matches (`prefix`/`suffix`/`wildcard` as globs;
     fields without the leading `detail.`)."""
     if isinstance(pattern, str) and not path:
@@ -107,7 +107,7 @@ def _event_values(pattern: Any, path: str = "") -> list[tuple[str, str]]:
         except ValueError:
             return []
     if isinstance(pattern, list):
-        return [v for item in pattern for v in _event_values(item, path)]
+        return [v for item in pattern for v in event_values(item, path)]
     if not isinstance(pattern, dict):
         return [(path, pattern)] if isinstance(pattern, str) and not is_unknown(pattern) else []
     globs = {"prefix": "{}*", "suffix": "*{}", "wildcard": "{}", "equals-ignore-case": "{}"}
@@ -117,14 +117,14 @@ def _event_values(pattern: Any, path: str = "") -> list[tuple[str, str]]:
             out.append((path, globs[key].format(value)))
         elif key not in ("anything-but", "exists", "numeric", "cidr"):
             inner = key if not path or path == "detail" else f"{path}.{key}"
-            out.extend(_event_values(value, inner))
+            out.extend(event_values(value, inner))
     return out
 
 
 _TERM = re.compile(r"""\$\.([A-Za-z0-9_.\[\]]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s)&|"]+))""")
 
 
-def _filter_values(pattern: Any) -> list[tuple[str, str]]:
+def filter_values(pattern: Any) -> list[tuple[str, str]]:
     """(field, value) pairs a CloudWatch Logs filter pattern compares with `=` (`*` is its wildcard)."""
     if not isinstance(pattern, str) or is_unknown(pattern):
         return []

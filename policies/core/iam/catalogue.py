@@ -147,3 +147,30 @@ def functions() -> dict[str, frozenset[str]]:
         "key administration": (_where(("kms",), (*_CHANGES, "Tagging")) - key_use() - {"kms:generaterandom"})
         | _where(("cloudhsm",), _CHANGES),
     }
+
+
+@functools.lru_cache(maxsize=1)
+def sensitive_actions() -> frozenset[str]:
+    """What an MFA Deny may not spare: every function, data access, and AWS's self-service credential
+    actions' neighbours are fine (they hold no function once `SELF_CREDENTIALS` is subtracted)."""
+    return (frozenset().union(*functions().values()) - SELF_CREDENTIALS) | data_access()
+
+
+# A person's own sign-in credentials (AWS's "manage your own MFA/password/keys" policies): on the caller's
+# own user (`${aws:username}`) or a virtual MFA device they grant no function.
+SELF_CREDENTIALS = frozenset(
+    {
+        "iam:createvirtualmfadevice",
+        "iam:deletevirtualmfadevice",
+        "iam:enablemfadevice",
+        "iam:resyncmfadevice",
+        "iam:deactivatemfadevice",
+        "iam:changepassword",
+        "iam:createaccesskey",
+        "iam:updateaccesskey",
+        "iam:deleteaccesskey",
+        "iam:uploadsshpublickey",
+        "iam:updatesshpublickey",
+        "iam:deletesshpublickey",
+    }
+)

@@ -7,12 +7,25 @@ import re
 
 from policies.core.iam.catalogue import functions, key_use
 from policies.core.iam.principals import AwsPrincipal
-from policies.core.iam.statements import as_list, conditions, principals, statement_actions, via_service_only
+from policies.core.iam.statements import (
+    as_list,
+    conditions,
+    effective,
+    principals,
+    statement_actions,
+    via_service_only,
+)
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 KEY = "aws:kms/key:Key"
+KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+# Resources that carry the policy of a workload key: the key, its replicas, the stand-alone KeyPolicy.
+# (External keys hold imported material of another party, e.g. the controller's off-vendor copy key.)
+POLICY_HOLDERS = (KEY, "aws:kms/replicaKey:ReplicaKey", KEY_POLICY)
 GRANT = "aws:kms/grant:Grant"
 _IDENTITY = re.compile(r":(role|user)/(?:.*/)?([^/]+)$")
+# A role session (`arn:aws:sts::<account>:assumed-role/<role>/<session>`) is that role.
+_SESSION = re.compile(r":assumed-role/([^/]+)/[^/]+$")
 _USE_OPS = {
     "Encrypt",
     "Decrypt",
@@ -28,7 +41,11 @@ _USE_OPS = {
 
 
 def identity(principal: str) -> str:
-    """`role/<name>` / `user/<name>` of an ARN (paths ignored), `*`, or the string itself."""
+    """`role/<name>` / `user/<name>` of an ARN (paths ignored; a role session is its role), `*`, or the
+    string itself."""
+    session = _SESSION.search(principal)
+    if session:
+        return f"role/{session.group(1)}"
     m = _IDENTITY.search(principal)
     return f"{m.group(1)}/{m.group(2)}" if m else principal
 
@@ -74,22 +91,36 @@ def _grants(graph: StackGraph, key: ResourceView) -> set[str]:
 
 def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[str, str]]:
     admin_actions = functions()["key administration"]
-    iam_admins = {
-        f"{'role' if p.view.type.endswith(':Role') else 'user'}/{p.physical_name}"
+    iam_admins = {f"{p.kind}/{p.physical_name}" for p in people if p.actions() & admin_actions}
+    # People whose IAM policies use keys: they use a key whose policy delegates to the account (root).
+    iam_users = {
+        f"{p.kind}/{p.physical_name}"
         for p in people
-        if p.actions() & admin_actions
+        if effective([s for s in p.statements if not via_service_only(s)]) & key_use()
     }
     out: list[tuple[str, str]] = []
-    for key in graph.by_type(KEY):
-        doc, err = json_document(key.input("policy"))
-        if err == "unknown":
-            out.append((key.urn, unknown_message("policy", "who administers and uses the key")))
+    for holder in graph.by_type(*POLICY_HOLDERS):
+        if holder.input("policy") is None:
+            continue  # the default key policy delegates to IAM, judged above
+        doc, err = json_document(holder.input("policy"))
+        if err:
+            why = (
+                unknown_message("policy", "who administers and uses the key")
+                if err == "unknown"
+                else (f"`policy` is {err}, so who administers and uses the key cannot be judged")
+            )
+            out.append((holder.urn, why))
             continue
+        key = (
+            next(iter(graph.dependency_of(holder, "keyId")), holder) if holder.type == KEY_POLICY else holder
+        )
         admins, users = set(iam_admins), _grants(graph, key)
         for s in (doc or {}).get("Statement", []) if isinstance(doc, dict) else []:
             if not isinstance(s, dict) or s.get("Effect") != "Allow":
                 continue
             ps = principals(s)
+            if any(_delegation(p) for p in ps.get("AWS", [])):
+                users.update(iam_users)
             names = (
                 (_principal_arns(s) or ["*"])
                 if "*" in ps
@@ -104,7 +135,7 @@ def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[st
         if both:
             out.append(
                 (
-                    key.urn,
+                    holder.urn,
                     f"{', '.join(both)} both administer and use the key (key policy, grants and "
                     "IAM policies together)",
                 )
@@ -112,7 +143,7 @@ def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[st
         if "*" in users and admins:
             out.append(
                 (
-                    key.urn,
+                    holder.urn,
                     "the key policy lets `*` (every principal of the account) use the key, which "
                     f"includes its administrators {', '.join(sorted(admins))}",
                 )

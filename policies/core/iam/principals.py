@@ -7,15 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from policies.core.iam.catalogue import functions
+from policies.core.iam.catalogue import SELF_CREDENTIALS, functions
 from policies.core.iam.managed import is_managed, managed_statements
-from policies.core.iam.statements import denies_without_mfa, effective, trust_kind
+from policies.core.iam.statements import as_list, denies_without_mfa, effective, trust_kind
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 ROLE, USER, GROUP = "aws:iam/role:Role", "aws:iam/user:User", "aws:iam/group:Group"
 PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"  # IAM Identity Center: used by people
 POLICY = "aws:iam/policy:Policy"
 LOGIN = "aws:iam/userLoginProfile:UserLoginProfile"
+ACCESS_KEY = "aws:iam/accessKey:AccessKey"
 _ATTACH = "aws:iam/policyAttachment:PolicyAttachment"
 LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
     ROLE: (
@@ -69,6 +70,7 @@ class AwsPrincipal:
     trust: list[dict[str, Any]] = field(default_factory=list)
     statements: list[dict[str, Any]] = field(default_factory=list)
     boundary: list[dict[str, Any]] | None = None
+    long_term_keys: bool = False
     problems: list[str] = field(default_factory=list)
     trust_problems: list[str] = field(default_factory=list)
 
@@ -83,15 +85,28 @@ class AwsPrincipal:
 
     def functions(self) -> list[str]:
         acts = self.actions()
+        if acts & SELF_CREDENTIALS:  # managing one's own MFA device, password or keys is no function
+            acts -= SELF_CREDENTIALS - effective([s for s in self.statements if not _own_credentials(s)])
         return [fn for fn, fn_actions in functions().items() if acts & fn_actions]
 
     @property
     def kind(self) -> str:
-        return {ROLE: "role", USER: "user"}.get(self.view.type, "permission set")
+        return {ROLE: "role", USER: "user", GROUP: "group"}.get(self.view.type, "permission set")
 
     def mfa_enforced(self) -> bool:
         """Identity policies deny everything without MFA (the IAM-user way of requiring it)."""
-        return any(denies_without_mfa(s) for s in self.statements)
+        return any(denies_without_mfa(s, self.long_term_keys) for s in self.statements)
+
+
+def _own_credentials(stmt: dict[str, Any]) -> bool:
+    """An Allow scoped to the caller's own user (`user/${aws:username}`) or to virtual MFA devices."""
+    res = [str(r) for r in as_list(stmt.get("Resource"))]
+    return (
+        stmt.get("Effect") == "Allow"
+        and "NotResource" not in stmt
+        and bool(res)
+        and all(r.endswith(":user/${aws:username}") or ":mfa/" in r for r in res)
+    )
 
 
 class _Refs:
@@ -248,16 +263,17 @@ def aws_principals(graph: StackGraph) -> list[AwsPrincipal]:
         return cached
     res = _Resolver(graph)
     out: list[AwsPrincipal] = []
-    for view in graph.by_type(ROLE, USER, PERMISSION_SET):
+    for view in graph.by_type(ROLE, USER, PERMISSION_SET, GROUP):
         p = AwsPrincipal(view)
         p.statements, p.problems = res.attached(view)
-        if view.type == PERMISSION_SET:
-            p.people = True  # IAM Identity Center hands permission sets to people
+        if view.type in (PERMISSION_SET, GROUP):
+            p.people = True  # IAM Identity Center hands permission sets to people; groups hold users
         elif view.type == ROLE:
             p.trust, p.trust_problems = res.document(view, "assumeRolePolicy", "trust policy")
             p.people = bool(p.trust_problems) or any(trust_kind(s) == "people" for s in p.trust)
         else:
             p.people = bool(res.linked(LOGIN, "user", view))
+            p.long_term_keys = bool(res.linked(ACCESS_KEY, "user", view))
             for g in res.groups_of(view):
                 s, problems = res.attached(g)
                 p.statements.extend(s)
@@ -270,4 +286,37 @@ def aws_principals(graph: StackGraph) -> list[AwsPrincipal]:
             )  # an unreadable boundary limits nothing (over-approximate)
         out.append(p)
     graph.__dict__["_iam_principals"] = out
+    return out
+
+
+def external_grants(graph: StackGraph) -> list[tuple[str, str]]:
+    """Policies that give functions to a role, user or group the stack does not declare: who holds them
+    (people? with MFA? which other rights?) cannot be judged, so they block (closed world)."""
+    res = _Resolver(graph)
+    out: list[tuple[str, str]] = []
+    for target_type in (ROLE, USER, GROUP):
+        known = set()
+        for v in graph.by_type(target_type):
+            known |= {v.urn, v.name} | {n for n in _strings(v.input("name")) if not is_unknown(n)}
+        kind = target_type.rsplit(":", 1)[-1].lower()
+        for type_, fld, doc_field in LINKS[target_type]:
+            for holder in graph.by_type(type_):
+                deps = set(holder.property_dependencies.get(fld, ()))
+                names = [n for n in _strings(holder.input(fld)) if not is_unknown(n)]
+                outside = [n for n in names if n not in known and not any(n.endswith(f"/{k}") for k in known)]
+                if not outside or deps & known:
+                    continue
+                stmts, problems = res._attachment(holder, doc_field)
+                acts = effective(stmts)
+                fns = sorted(fn for fn, fa in functions().items() if acts & fa)
+                if fns or problems:
+                    what = f"gives {', '.join(fns)}" if fns else "gives permissions that cannot be read"
+                    out.append(
+                        (
+                            holder.urn,
+                            f"{what} to {kind} {', '.join(map(repr, outside))}, which this "
+                            "stack does not declare: who holds it, with which MFA and other rights, cannot "
+                            f"be judged (declare the {kind} in the stack)",
+                        )
+                    )
     return out

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from policies.core.iam.catalogue import all_actions, expand
+from policies.core.iam.catalogue import all_actions, expand, sensitive_actions
 
 ASSUME = frozenset({"sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity"})
 _MFA_PRESENT = "aws:multifactorauthpresent"
@@ -62,16 +62,28 @@ def requires_mfa(stmt: dict[str, Any]) -> bool:
     return False
 
 
-def denies_without_mfa(stmt: dict[str, Any]) -> bool:
-    """A Deny of (nearly) everything when the session has no MFA — how MFA is enforced for IAM users."""
+def denies_without_mfa(stmt: dict[str, Any], long_term_keys: bool = False) -> bool:
+    """A Deny of everything a person could use when the session has no MFA — how MFA is enforced for IAM
+    users. The MFA test must be the statement's only condition (another one narrows the Deny), `NotAction`
+    may spare only actions that hold no function and touch no data (the MFA self-service ones), and a plain
+    `Bool` never matches long-term access keys (the key is absent), so it counts only for users without
+    one."""
     if stmt.get("Effect") != "Deny" or not all_resources(stmt):
         return False
-    if "NotAction" not in stmt and "*" not in as_list(stmt.get("Action")):
+    if "NotAction" in stmt:
+        if spared_actions(stmt) & sensitive_actions():
+            return False
+    elif "*" not in as_list(stmt.get("Action")):
         return False
-    for op, block in conditions(stmt).items():
-        if op in ("Bool", "BoolIfExists") and block.get(_MFA_PRESENT) == ["false"]:
-            return True
-    return False
+    ops = {"BoolIfExists"} if long_term_keys else {"Bool", "BoolIfExists"}
+    cond = conditions(stmt)
+    return (
+        len(cond) == 1 and next(iter(cond)) in ops and next(iter(cond.values())) == {_MFA_PRESENT: ["false"]}
+    )
+
+
+def spared_actions(stmt: dict[str, Any]) -> frozenset[str]:
+    return frozenset().union(*(expand(str(a)) for a in as_list(stmt.get("NotAction"))))
 
 
 def via_service_only(stmt: dict[str, Any]) -> bool:
@@ -108,11 +120,14 @@ def _effective(key: str) -> frozenset[str]:
 def principals(stmt: dict[str, Any]) -> dict[str, list[str]]:
     """{'AWS'|'Service'|'Federated'|'*': [values]} of a resource-policy statement."""
     p = stmt.get("Principal")
-    if p == "*" or p == {"AWS": "*"}:
+    if p == "*" or p == {"AWS": "*"} or "NotPrincipal" in stmt:  # NotPrincipal: everyone but some
         return {"*": ["*"]}
     if not isinstance(p, dict):
         return {}
-    return {k: [str(v) for v in as_list(val)] for k, val in p.items()}
+    out = {k: [str(v) for v in as_list(val)] for k, val in p.items()}
+    if "*" in out.get("AWS", ()):  # {"AWS": ["*"]} is everyone, however it is written
+        out["*"] = ["*"]
+    return out
 
 
 def trust_kind(stmt: dict[str, Any]) -> str | None:

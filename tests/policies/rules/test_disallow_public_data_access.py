@@ -208,14 +208,18 @@ def test_azure_network_security_rules(rule, public):
         ({"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sqs:*"}, True),
         (
             {
-                "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "sqs:SendMessage",
                 "Condition": {"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}},
             },
             True,
         ),
         (
             {
-                "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "sqs:SendMessage",
                 "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::corpus-audit"}},
             },
             False,
@@ -231,3 +235,107 @@ def test_resource_policies_that_let_anyone_in(stmt, public):
     policy = json.dumps({"Version": "2012-10-17", "Statement": [stmt]})
     qp = res("qp", "aws:sqs/queuePolicy:QueuePolicy", {"queueUrl": "https://q", "policy": policy})
     assert bool(run(RULE, with_(AWS, qp))) is public
+
+
+def _rule(proto, lo, hi, cidr="0.0.0.0/0"):
+    return res(
+        "r",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        {"cidrIpv4": cidr, "ipProtocol": proto, "fromPort": lo, "toPort": hi},
+    )
+
+
+def test_only_web_ports_face_the_internet():
+    """Closed world: any port but 80/443 (and IKE/NAT-T on UDP) open to the world is judged a data port."""
+    assert "on port 9094" in run(RULE, with_(AWS, _rule("tcp", 9094, 9094)))[0][1]
+    assert "on port 81" in run(RULE, with_(AWS, _rule("tcp", 80, 443)))[0][1]
+    for proto, lo, hi in (
+        ("tcp", 443, 443),
+        ("tcp", 80, 80),
+        ("udp", 500, 500),
+        ("udp", 4500, 4500),
+        ("icmp", 3, 4),
+    ):
+        assert run(RULE, with_(AWS, _rule(proto, lo, hi))) == [], (proto, lo)
+    assert run(RULE, with_(AWS, _rule("tcp", 9094, 9094, "10.0.0.0/8"))) == []
+    nsg = res(
+        "nsg-rule",
+        "azure-native:network:SecurityRule",
+        {
+            "direction": "Inbound",
+            "access": "Allow",
+            "protocol": "Tcp",
+            "sourceAddressPrefix": "Internet",
+            "destinationPortRange": "8443",
+        },
+    )
+    assert "on port 8443" in run(RULE, with_(AZURE, nsg))[0][1]
+
+
+def test_public_ips_reach_data_hosts_by_other_paths():
+    host = res("host", "aws:ec2/instance:Instance", {"associatePublicIpAddress": False})
+    eip = res("eip", "aws:ec2/eip:Eip", {"domain": "vpc", "instance": "i-1"}, refs={"instance": "host"})
+    only(run(RULE, with_(AWS, host, eip)), "eip", "Elastic IP")
+    assoc = res("a", "aws:ec2/eipAssociation:EipAssociation", {"instanceId": "i-1", "allocationId": "e"})
+    only(run(RULE, with_(AWS, host, assoc)), "a", "Elastic IP")
+    assert run(RULE, with_(AWS, host, res("nat-eip", "aws:ec2/eip:Eip", {"domain": "vpc"}))) == []
+    subnet = res("pub", "aws:ec2/subnet:Subnet", {"mapPublicIpOnLaunch": True})
+    in_subnet = res("host", "aws:ec2/instance:Instance", {"subnetId": "s"}, refs={"subnetId": "pub"})
+    only(run(RULE, with_(AWS, subnet, in_subnet)), "host", "maps public IPs on launch")
+    in_subnet["inputs"]["associatePublicIpAddress"] = False
+    assert run(RULE, with_(AWS, subnet, in_subnet)) == []
+
+
+def test_images_and_snapshots_shared_with_everyone():
+    dist = res(
+        "d",
+        "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
+        {
+            "distributions": [
+                {
+                    "region": "eu-west-1",
+                    "amiDistributionConfiguration": {"launchPermission": {"userGroups": ["all"]}},
+                }
+            ]
+        },
+    )
+    only(run(RULE, with_(AWS, dist)), "d", "shares the image with everyone")
+    for t in (
+        "aws:rds/clusterSnapshot:ClusterSnapshot",
+        "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
+        "aws:rds/snapshotCopy:SnapshotCopy",
+    ):
+        only(run(RULE, with_(AWS, res("s", t, {"sharedAccounts": ["all"]}))), "s", "shared with everyone")
+        assert run(RULE, with_(AWS, res("s", t, {"sharedAccounts": ["444455556666"]}))) == []
+    neptune = res("n", "aws:neptune/clusterInstance:ClusterInstance", {"publiclyAccessible": True})
+    only(run(RULE, with_(AWS, neptune)), "n", "publiclyAccessible")
+
+
+def test_spot_instances_and_launch_configurations_with_public_ips():
+    spot = res("spot", "aws:ec2/spotInstanceRequest:SpotInstanceRequest", {"associatePublicIpAddress": True})
+    only(run(RULE, with_(AWS, spot)), "spot", "associatePublicIpAddress")
+    lc = res("lc", "aws:ec2/launchConfiguration:LaunchConfiguration", {"associatePublicIpAddress": True})
+    only(run(RULE, with_(AWS, lc)), "lc", "associatePublicIpAddress")
+
+
+def test_public_azure_load_balancers_forward_only_web_ports():
+    lb = {
+        "frontendIPConfigurations": [{"name": "public", "publicIPAddress": {"id": "pip"}}],
+        "inboundNatRules": [{"name": "rdp", "protocol": "Tcp", "frontendPort": 3389, "backendPort": 3389}],
+    }
+    found = run(RULE, with_(AZURE, res("lb", "azure-native:network:LoadBalancer", lb)))
+    only(found, "lb", "inboundNatRules 'rdp' of a public load balancer opens Internet on data port 3389")
+    web = {
+        **lb,
+        "inboundNatRules": [],
+        "loadBalancingRules": [{"name": "https", "protocol": "Tcp", "frontendPort": 443}],
+    }
+    assert run(RULE, with_(AZURE, res("lb", "azure-native:network:LoadBalancer", web))) == []
+    private = {**lb, "frontendIPConfigurations": [{"name": "private", "privateIPAddress": "10.0.0.4"}]}
+    assert run(RULE, with_(AZURE, res("lb", "azure-native:network:LoadBalancer", private))) == []
+    nat = res(
+        "nat",
+        "azure-native:network:InboundNatRule",
+        {"loadBalancerName": "elsewhere", "name": "ssh", "protocol": "Tcp", "frontendPort": 22},
+    )
+    only(run(RULE, with_(AZURE, nat)), "nat", "data port 22")

@@ -85,12 +85,21 @@ def _watch(pattern, name="break-glass-used", log_group="trail"):
     """The alarm the PIA record names, fed by a metric filter with `pattern` on the trail's log group."""
     metric = {"namespace": "sec", "name": "bg"}
     return (
-        res("bg-filter", "aws:cloudwatch/logMetricFilter:LogMetricFilter",
-            {"logGroupName": log_group, "pattern": pattern,
-             "metricTransformation": {**metric, "value": "1"}}),
-        res(name, "aws:cloudwatch/metricAlarm:MetricAlarm",
-            {"alarmActions": ["arn:aws:sns:eu-west-1:111122223333:soc"], "actionsEnabled": True,
-             "namespace": "sec", "metricName": "bg"}),
+        res(
+            "bg-filter",
+            "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+            {"logGroupName": log_group, "pattern": pattern, "metricTransformation": {**metric, "value": "1"}},
+        ),
+        res(
+            name,
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            {
+                "alarmActions": ["arn:aws:sns:eu-west-1:111122223333:soc"],
+                "actionsEnabled": True,
+                "namespace": "sec",
+                "metricName": "bg",
+            },
+        ),
     )
 
 
@@ -100,30 +109,47 @@ def test_break_glass_recorded_needs_alarm():
     assume = '{ ($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "%s") }'
     for watched in ("*break-glass*", f"{ACC}:role/break-glass", "arn:aws:iam::*:role/ops/break-glass"):
         assert run(RULE, with_(AWS, bg, *_watch(assume % watched))) == [], watched
-    pattern = {"detail": {"eventName": ["AssumeRole"],
-                          "requestParameters": {"roleArn": [{"suffix": "/break-glass"}]}}}
-    rule = res("break-glass-used", "aws:cloudwatch/eventRule:EventRule",
-               {"eventPattern": json.dumps(pattern)})
-    target = res("bg-target", "aws:cloudwatch/eventTarget:EventTarget",
-                 {"rule": "break-glass-used", "arn": "arn:aws:sns:eu-west-1:111122223333:soc"})
+    pattern = {
+        "detail": {
+            "eventName": ["AssumeRole"],
+            "requestParameters": {"roleArn": [{"suffix": "/break-glass"}]},
+        }
+    }
+    rule = res(
+        "break-glass-used", "aws:cloudwatch/eventRule:EventRule", {"eventPattern": json.dumps(pattern)}
+    )
+    target = res(
+        "bg-target",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        {"rule": "break-glass-used", "arn": "arn:aws:sns:eu-west-1:111122223333:soc"},
+    )
     assert run(RULE, with_(AWS, bg, rule, target)) == []
 
 
 def test_break_glass_alarm_that_watches_something_else():
     """An alarm or event rule with the recorded name proves nothing unless it watches the principal."""
     bg = role("break-glass", trust())
-    for pattern in ('{ $.eventName = "AssumeRole" && $.requestParameters.roleArn = "*operator*" }',
-                    '{ $.eventName = "ConsoleLogin" }', "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-                    '{ $.eventName = "ConsoleLogin" && $.userIdentity.type = "*" }',      # matches "anyone"
-                    '{ $.requestParameters.roleArn = "*" }',                             # wildcards only
-                    '{ $.requestParameters.bucketName = "break-glass" }'):              # not an identity
+    for pattern in (
+        '{ $.eventName = "AssumeRole" && $.requestParameters.roleArn = "*operator*" }',
+        '{ $.eventName = "ConsoleLogin" }',
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        '{ $.eventName = "ConsoleLogin" && $.userIdentity.type = "*" }',  # matches "anyone"
+        '{ $.requestParameters.roleArn = "*" }',  # wildcards only
+        '{ $.requestParameters.bucketName = "break-glass" }',
+    ):  # not an identity
         only(run(RULE, with_(AWS, bg, *_watch(pattern))), "break-glass", "does not watch it")
     watched = _watch('{ $.requestParameters.roleArn = "*break-glass*" }', log_group="app-logs")
-    only(run(RULE, with_(AWS, bg, *watched)), "break-glass", "does not watch it")   # no trail feeds it
-    rule = res("break-glass-used", "aws:cloudwatch/eventRule:EventRule",
-               {"eventPattern": '{"source": ["aws.s3"], "detail": {"bucket": ["break-glass-logs"]}}'})
-    target = res("bg-target", "aws:cloudwatch/eventTarget:EventTarget",
-                 {"rule": "break-glass-used", "arn": "arn:aws:sns:eu-west-1:111122223333:soc"})
+    only(run(RULE, with_(AWS, bg, *watched)), "break-glass", "does not watch it")  # no trail feeds it
+    rule = res(
+        "break-glass-used",
+        "aws:cloudwatch/eventRule:EventRule",
+        {"eventPattern": '{"source": ["aws.s3"], "detail": {"bucket": ["break-glass-logs"]}}'},
+    )
+    target = res(
+        "bg-target",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        {"rule": "break-glass-used", "arn": "arn:aws:sns:eu-west-1:111122223333:soc"},
+    )
     only(run(RULE, with_(AWS, bg, rule, target)), "break-glass", "does not watch it")
 
 
@@ -193,3 +219,135 @@ def test_conditional_access_may_exclude_a_recorded_emergency_account():
                   "roleDefinitionId": owner})
         conds = {**conditions, "users": {**conditions["users"], "excludedUsers": [principal]}}
         assert bool(run(RULE, with_(patch(AZURE, "ca-mfa", conditions=conds), ra))) is found
+
+
+def _console_user(name, *statements, key=False):
+    user = res(name, "aws:iam/user:User", {"name": name})
+    login = res(
+        f"{name}-login", "aws:iam/userLoginProfile:UserLoginProfile", {"user": name}, refs={"user": name}
+    )
+    pol = res(
+        f"{name}-pol",
+        "aws:iam/userPolicy:UserPolicy",
+        {"user": name, "policy": doc(*statements)},
+        refs={"user": name},
+    )
+    extra = (
+        [res(f"{name}-key", "aws:iam/accessKey:AccessKey", {"user": name}, refs={"user": name})]
+        if key
+        else []
+    )
+    return [user, login, pol, *extra]
+
+
+def _deny(condition, **kw):
+    return {"Effect": "Deny", "Resource": "*", "Condition": condition, **({"Action": "*"} | kw)}
+
+
+def test_mfa_deny_must_cover_everything_and_stand_alone():
+    """A Deny that spares administration (NotAction), that another condition narrows, or a plain Bool for a
+    user with an access key (the key is absent on long-term keys) does not enforce MFA."""
+    ifexists = {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}
+    spares = _deny(ifexists, NotAction=["rds:*", "iam:*", "kms:*"])
+    spares.pop("Action")
+    only(run(RULE, with_(AWS, *_console_user("u", spares))), "u", "console password")
+    narrowed = _deny({**ifexists, "StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}})
+    only(run(RULE, with_(AWS, *_console_user("u", narrowed))), "u", "console password")
+    plain = _deny({"Bool": {"aws:MultiFactorAuthPresent": "false"}})
+    only(run(RULE, with_(AWS, *_console_user("u", plain, key=True))), "u", "console password")
+    assert run(RULE, with_(AWS, *_console_user("u", plain))) == []
+    assert run(RULE, with_(AWS, *_console_user("u", _deny(ifexists), key=True))) == []
+
+
+def test_aws_star_in_a_list_is_anyone():
+    stmt = {
+        "Effect": "Allow",
+        "Principal": {"AWS": ["*"]},
+        "Action": "sts:AssumeRole",
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+    }
+    only(run(RULE, with_(AWS, role("r", doc(stmt)))), "r", "any AWS principal")
+
+
+def _ca(**over):
+    inputs = {
+        "displayName": "mfa",
+        "state": "enabled",
+        "grantControls": {"operator": "OR", "builtInControls": ["mfa"]},
+        "conditions": {
+            "clientAppTypes": ["all"],
+            "applications": {"includedApplications": ["All"]},
+            "users": {"includedUsers": ["All"]},
+        },
+    }
+    for k, v in over.items():
+        inputs["conditions"][k] = v
+    return res("ca-mfa", "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy", inputs)
+
+
+def test_conditional_access_must_cover_every_role_holder_on_every_path():
+    assert run(RULE, with_(AZURE, _ca())) == []
+    for over, why in (
+        ({"users": {"includedUsers": ["GuestsOrExternalUsers"]}}, "does not include"),
+        ({"users": {"includedGroups": ["00000000-0000-0000-0000-0000000000cc"]}}, "does not include"),
+        ({"clientAppTypes": ["browser"]}, "client app types"),
+        ({"locations": {"includedLocations": ["All"], "excludedLocations": ["AllTrusted"]}}, "locations"),
+        ({"platforms": {"includedPlatforms": ["android"]}}, "platforms"),
+        ({"signInRiskLevels": ["high"]}, "signInRiskLevels"),
+    ):
+        only(run(RULE, with_(AZURE, _ca(**over))), "<stack>", why)
+    groups = {
+        "users": {
+            "includedGroups": ["00000000-0000-0000-0000-0000000000aa", "00000000-0000-0000-0000-0000000000bb"]
+        }
+    }
+    assert run(RULE, with_(AZURE, _ca(**groups))) == []
+
+
+def test_readers_need_not_be_in_the_administrators_policy():
+    reader = res(
+        "ra-read",
+        "azure-native:authorization:RoleAssignment",
+        {
+            "principalId": "00000000-0000-0000-0000-0000000000dd",
+            "principalType": "Group",
+            "scope": "/subscriptions/s",
+            "roleDefinitionId": "acdd72a7-3385-48ef-bd42-f606fba81ae7",  # Reader
+        },
+    )
+    groups = {
+        "users": {
+            "includedGroups": ["00000000-0000-0000-0000-0000000000aa", "00000000-0000-0000-0000-0000000000bb"]
+        }
+    }
+    assert run(RULE, with_(AZURE, reader, _ca(**groups))) == []
+
+
+def test_authentication_strength_must_be_multi_factor():
+    def strength_ca(strength_id, refs=None):
+        ca = _ca()
+        ca["inputs"]["grantControls"] = {"operator": "OR", "authenticationStrengthPolicyId": strength_id}
+        return {**ca, **({"refs": refs} if refs else {})}
+
+    builtin = "/policies/authenticationStrengthPolicies/00000000-0000-0000-0000-000000000004"
+    assert run(RULE, with_(AZURE, strength_ca(builtin))) == []
+    only(run(RULE, with_(AZURE, strength_ca("custom-id"))), "<stack>", "cannot be judged")
+    policy = "azuread:index/authenticationStrengthPolicy:AuthenticationStrengthPolicy"
+    weak = res("weak", policy, {"displayName": "w", "allowedCombinations": ["password", "fido2"]})
+    only(
+        run(RULE, with_(AZURE, weak, strength_ca("x", {"grantControls": "weak"}))), "<stack>", "single-factor"
+    )
+    strong = res(
+        "weak", policy, {"displayName": "s", "allowedCombinations": ["fido2", "password,softwareOath"]}
+    )
+    assert run(RULE, with_(AZURE, strong, strength_ca("x", {"grantControls": "weak"}))) == []
+
+
+def test_not_principal_trust_is_anyone():
+    stmt = {
+        "Effect": "Allow",
+        "NotPrincipal": {"AWS": f"{ACC}:role/app"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+    }
+    only(run(RULE, with_(AWS, role("r", doc(stmt)))), "r", "any AWS principal")

@@ -52,3 +52,10 @@ def test_workspace_archive():
     )
     only(run(RULE, with_(AZURE, drop=("audit-table",))), "logs", "no table archives its logs")
     assert run(RULE, with_(patch(AZURE, "logs", retentionInDays=3650), drop=("audit-table",))) == []
+
+
+def test_lifecycle_expiring_on_a_date():
+    rule = {"id": "cleanup", "status": "Enabled", "expiration": {"date": "2027-06-30T00:00:00Z"}}
+    lifecycle = res("lc", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+                    {"bucket": "corpus-audit", "rules": [rule]}, refs={"bucket": "audit"})
+    only(run(RULE, with_(AWS, lifecycle)), "trail", "on the date 2027-06-30")

@@ -207,3 +207,20 @@ def test_any_keyed_cluster_serves_the_workspaces():
     keyless = with_(AZURE, drop=("logs-cluster",))
     assert run(RULE, [plain, *AZURE]) == []
     only(run(RULE, [plain, *keyless]), "logs", "no Log Analytics cluster with a customer-managed key")
+
+
+def test_cluster_snapshot_copy_and_retired_mysql_single_server():
+    copy = res(
+        "c", "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", {"tags": {"classification": "vertrouwelijk"}}
+    )
+    only(run(RULE, with_(base("aws"), copy)), "c", "`kmsKeyId` is not set")
+    single = res("m", "azure-native:dbformysql:SingleServer", {"tags": {"classification": "vertrouwelijk"}})
+    only(run(RULE, with_(base("azure"), single)), "m", "retired")
+
+
+def test_instances_under_other_types():
+    spot = res("spot", "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+               {"rootBlockDevice": {"encrypted": True, "kmsKeyId": "alias/aws/ebs"}})
+    only(run(RULE, with_(AWS, spot)), "spot", "AWS-managed key")
+    lc = res("lc", "aws:ec2/launchConfiguration:LaunchConfiguration", {"rootBlockDevice": {}})
+    only(run(RULE, with_(AWS, lc)), "lc", "use a launch template")

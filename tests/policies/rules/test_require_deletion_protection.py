@@ -74,3 +74,19 @@ def test_lock_scope_not_depends_on():
 def test_service_deletion_flags_of_more_stores(type_, inputs, fragment):
     found = run(RULE, with_(AWS, res("s", type_, inputs, protect=True)))
     assert any(n == "s" and fragment in m for n, m in found), found
+
+
+def test_subscription_lock_covers_only_its_subscription():
+    other = res(
+        "sub-lock",
+        "azure-native:authorization:ManagementLockByScope",
+        {"scope": "/subscriptions/99999999-9999-9999-9999-999999999999", "level": "CanNotDelete"},
+    )
+    found = run(RULE, with_(AZURE, other, drop=("rg-lock",)))
+    assert found and all("no CanNotDelete management lock" in m for _, m in found)
+    own = res(
+        "sub-lock",
+        "azure-native:authorization:ManagementLockByScope",
+        {"scope": "/subscriptions/s", "level": "CanNotDelete"},
+    )
+    assert run(RULE, with_(AZURE, own, drop=("rg-lock",))) == []

@@ -52,3 +52,13 @@ def test_local_keys_and_passwords_of_other_stores(type_, good, bad):
     assert run(RULE, with_(AZURE, res("s", type_, good))) == []
     found = run(RULE, with_(AZURE, res("s", type_, bad)))
     assert len(found) == 1 and found[0][0] == "s", found
+
+
+def test_mysql_flexible_server_needs_aad_auth_only():
+    server = res("mysql", "azure-native:dbformysql:Server", {"serverName": "m"})
+    only(run(RULE, with_(AZURE, server)), "mysql", "aad_auth_only")
+    cfg = {"serverName": "m", "configurationName": "aad_auth_only", "value": "ON"}
+    on = res("cfg", "azure-native:dbformysql:Configuration", cfg, refs={"serverName": "mysql"})
+    assert run(RULE, with_(AZURE, server, on)) == []
+    on["inputs"]["value"] = "OFF"
+    only(run(RULE, with_(AZURE, server, on)), "mysql", "aad_auth_only")

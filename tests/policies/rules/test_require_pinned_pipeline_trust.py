@@ -1,6 +1,6 @@
 """require-pinned-pipeline-trust: OIDC trust pinned to one subject and audience."""
 
-from ruletest import ACC, doc, res, run
+from ruletest import ACC, doc, only, res, run
 
 RULE = "require-pinned-pipeline-trust"
 ISS = "token.actions.githubusercontent.com"
@@ -89,3 +89,26 @@ def test_azure_federated_credential():
         ("f", "`subject` is 'repo:o/*'; pin it to one repository/environment"),
         ("f", "`audiences` is empty; pin it to api://AzureADTokenExchange"),
     ]
+
+
+def test_entra_application_credentials():
+    app = "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential"
+    wild = res("fic", app, {"subject": "repo:aiv/dosis:*", "audiences": ["api://AzureADTokenExchange"]})
+    only(run(RULE, [wild]), "fic", "`subject` is 'repo:aiv/dosis:*'")
+    exact = res(
+        "fic",
+        app,
+        {"subject": "repo:aiv/dosis:environment:prod", "audiences": ["api://AzureADTokenExchange"]},
+    )
+    assert run(RULE, [exact]) == []
+    flexible = (
+        "azuread:index/applicationFlexibleFederatedIdentityCredential:"
+        "ApplicationFlexibleFederatedIdentityCredential"
+    )
+    only(
+        run(
+            RULE, [res("flex", flexible, {"claimsMatchingExpression": "claims['sub'] matches 'repo:aiv/*'"})]
+        ),
+        "flex",
+        "cannot be pinned",
+    )

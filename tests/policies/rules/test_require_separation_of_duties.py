@@ -235,3 +235,160 @@ def test_azure_recorded_break_glass_is_excluded():
                  {"principalId": principal, "principalType": "User", "scope": "/subscriptions/s",
                   "roleDefinitionId": owner})
         assert bool(run(RULE, with_(AZURE, ra))) is found
+
+
+def test_group_with_two_functions_and_outside_members():
+    """A group is judged itself: its members may be users the stack does not declare."""
+    group = res("ops", "aws:iam/group:Group", {"name": "ops"})
+    members = res(
+        "ops-m",
+        "aws:iam/groupMembership:GroupMembership",
+        {"group": "ops", "users": ["alice"]},
+        refs={"group": "ops"},
+    )
+    pol = res(
+        "ops-p",
+        "aws:iam/groupPolicy:GroupPolicy",
+        {"group": "ops", "policy": doc(allow(["rds:ModifyDBInstance", "iam:PutRolePolicy"]))},
+        refs={"group": "ops"},
+    )
+    only(run(RULE, with_(AWS, group, members, pol)), "ops", "the group holds 2 separated functions")
+
+
+def test_grants_to_undeclared_principals_block():
+    attach = res(
+        "a",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        {"role": "OrganizationAccountAccessRole", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"},
+    )
+    only(run(RULE, with_(AWS, attach)), "a", "which this stack does not declare")
+    user_pol = res(
+        "u", "aws:iam/userPolicy:UserPolicy", {"user": "carol", "policy": doc(allow(["kms:PutKeyPolicy"]))}
+    )
+    only(run(RULE, with_(AWS, user_pol)), "u", "key administration to user 'carol'")
+    harmless = res(
+        "h", "aws:iam/rolePolicy:RolePolicy", {"role": "elsewhere", "policy": doc(allow("s3:GetObject"))}
+    )
+    assert run(RULE, with_(AWS, harmless)) == []
+
+
+def test_managing_own_credentials_is_no_function():
+    own = {
+        "Effect": "Allow",
+        "Action": ["iam:EnableMFADevice", "iam:ResyncMFADevice", "iam:ChangePassword"],
+        "Resource": [f"{ACC}:user/${{aws:username}}", "arn:aws:iam::*:mfa/*"],
+    }
+    assert run(RULE, with_(AWS, inline("db-admin", allow(["rds:CreateDBInstance"]), own))) == []
+    everyone = {**own, "Resource": "*"}
+    only(
+        run(RULE, with_(AWS, inline("db-admin", allow(["rds:CreateDBInstance"]), everyone))),
+        "db-admin",
+        "holds 2 separated functions",
+    )
+
+
+def test_key_policy_resource_and_role_sessions():
+    admin_use = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"{ACC}:role/key-admin"},
+            "Resource": "*",
+            "Action": ["kms:PutKeyPolicy", "kms:Decrypt"],
+        }
+    )
+    key2 = res("key2", "aws:kms/key:Key", {"enableKeyRotation": True}, protect=True)
+    kp = res("kp", "aws:kms/keyPolicy:KeyPolicy", {"keyId": "k", "policy": admin_use}, refs={"keyId": "key2"})
+    only(run(RULE, with_(AWS, key2, kp)), "kp", "role/key-admin both administer and use the key")
+    session = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"{ACC}:role/key-admin"},
+            "Resource": "*",
+            "Action": "kms:PutKeyPolicy",
+        },
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:sts::111122223333:assumed-role/key-admin/alice"},
+            "Resource": "*",
+            "Action": "kms:Decrypt",
+        },
+    )
+    only(run(RULE, patch(AWS, "key", policy=session)), "key", "role/key-admin both administer and use")
+
+
+def test_azure_database_admins_and_vault_access_policies_hold_functions():
+    sql = next(r for r in AZURE if r["name"] == "sql")
+    admins = {**sql["inputs"]["administrators"], "sid": GROUP_BB}
+    found = run(RULE, patch(AZURE, "sql", administrators=admins))
+    assert [m for _, m in found] == [
+        f"principal {GROUP_BB} holds 2 separated functions: database structure, key administration"
+    ]
+    aad = res(
+        "aad",
+        "azure-native:sql:ServerAzureADAdministrator",
+        {"serverName": "sql-corpus", "resourceGroupName": "rg-corpus", "login": "k", "sid": GROUP_BB},
+    )
+    assert [m for _, m in run(RULE, with_(AZURE, aad))] == [m for _, m in found]
+    ap = res(
+        "ap",
+        "azure-native:keyvault:AccessPolicy",
+        {"vaultName": "kv-corpus", "policy": {"objectId": GROUP_AA, "permissions": {"keys": ["all"]}}},
+    )
+    found = run(RULE, with_(AZURE, ap))
+    assert f"principal {GROUP_AA} holds 2 separated functions" in found[0][1]
+    assert "administers keys and can also use them" in found[1][1]
+    use_only = res(
+        "ap",
+        "azure-native:keyvault:AccessPolicy",
+        {"vaultName": "kv-corpus", "policy": {"objectId": GROUP_AA, "permissions": {"keys": ["unwrapKey"]}}},
+    )
+    assert run(RULE, with_(AZURE, use_only)) == []
+
+
+def test_azuread_group_members_inherit():
+    alice = "00000000-0000-0000-0000-00000000a11c"
+    dba = res("dba-grp", "azuread:index/group:Group", {"displayName": "dba", "members": [alice]})
+    keys = res("keys-grp", "azuread:index/group:Group", {"displayName": "keys", "members": [alice]})
+    ra_dba = res(
+        "ra-dba",
+        "azure-native:authorization:RoleAssignment",
+        {
+            "principalId": GROUP_AA,
+            "principalType": "Group",
+            "scope": "/subscriptions/s",
+            "roleDefinitionId": RD + "9b7fa17d-e63e-47b0-bb0a-15c516ac86ec",
+        },
+        refs={"principalId": "dba-grp"},
+    )
+    ra_keys = res(
+        "ra-keys",
+        "azure-native:authorization:RoleAssignment",
+        {
+            "principalId": GROUP_BB,
+            "principalType": "Group",
+            "scope": "/subscriptions/s",
+            "roleDefinitionId": "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        },
+        refs={"principalId": "keys-grp", "roleDefinitionId": "key-admin-role"},
+    )
+    found = run(RULE, with_(AZURE, dba, keys, ra_dba, ra_keys))
+    assert any(f"principal {alice} holds 2 separated functions" in m for _, m in found), found
+    keys["inputs"]["members"] = ["00000000-0000-0000-0000-000000000b0b"]
+    assert run(RULE, with_(AZURE, dba, keys, ra_dba, ra_keys)) == []
+
+
+def test_key_admin_by_key_policy_using_it_through_iam():
+    """The key policy delegates to the account: IAM key use counts for the key's administrators."""
+    policy = doc(
+        {"Effect": "Allow", "Principal": {"AWS": f"{ACC}:root"}, "Action": "kms:*", "Resource": "*"},
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"{ACC}:role/db-admin"},
+            "Action": "kms:PutKeyPolicy",
+            "Resource": "*",
+        },
+    )
+    found = run(
+        RULE, with_(patch(AWS, "key", policy=policy), inline("db-admin", allow(["kms:Decrypt"], KEY)))
+    )
+    only(found, "key", "role/db-admin both administer and use the key")

@@ -35,20 +35,25 @@ def test_trail():
         "`enableLogging` is false",
         "`kmsKeyId` is not set: the trail must be encrypted with a customer-managed key",
         "the trail's event selectors record no management events: who changed what is not logged",
+        # the alarms' filters sit on this trail's log group, which now receives no management events
+        "no CloudWatch alarm with actions (or event rule) on root account use",
+        "no CloudWatch alarm with actions (or event rule) on KMS key disable or scheduled deletion",
     ]
-    only(
-        run(
-            RULE,
-            patch(
-                AWS,
-                "trail",
-                advancedEventSelectors=[{"fieldSelectors": [{"field": "eventCategory", "equals": ["Data"]}]}],
-            ),
+    found = run(
+        RULE,
+        patch(
+            AWS,
+            "trail",
+            advancedEventSelectors=[{"fieldSelectors": [{"field": "eventCategory", "equals": ["Data"]}]}],
         ),
-        "trail",
-        "no management events",
     )
-    only(run(RULE, with_(AWS, drop=("trail",))), "<stack>", "no CloudTrail trail")
+    assert found[0] == (
+        "trail",
+        "the trail's event selectors record no management events: who changed what is not logged",
+    )
+    assert [n for n, _ in found[1:]] == ["<stack>", "<stack>"]  # its alarms cannot fire either
+    found = run(RULE, with_(AWS, drop=("trail",)))
+    assert "no CloudTrail trail" in found[0][1] and len(found) == 3  # nothing feeds the alarms either
 
 
 def test_alarms_enabled_with_a_target():
@@ -80,7 +85,7 @@ def test_azure_sentinel_and_diagnostics():
 def test_trail_that_keeps_only_read_events():
     ro = [{"readWriteType": "ReadOnly", "includeManagementEvents": True}]
     found = run(RULE, with_(patch(AWS, "trail", eventSelectors=ro), drop=("org-trail",)))
-    only(found, "trail", "no management")
+    assert found[0][0] == "trail" and "no management" in found[0][1]
     adv = [
         {
             "fieldSelectors": [
@@ -111,3 +116,62 @@ def test_diagnostics_found_by_name_for_every_resource_of_that_name():
     found = run(RULE, with_(AZURE, twin, drop=("diag-sql",)))
     assert sorted(n for n, _ in found) == ["sql", "sql-twin"]
     assert all("no diagnostic setting" in m for _, m in found)
+
+
+def test_management_events_narrowed_by_source():
+    """Excluding an event source (KMS) or filtering advanced selectors by eventSource leaves management
+    events out: the trail does not count, and the alarms on its log group cannot fire."""
+    narrowed = [{"readWriteType": "All", "excludeManagementEventSources": ["kms.amazonaws.com"]}]
+    found = run(RULE, patch(AWS, "trail", eventSelectors=narrowed))
+    assert (
+        "<stack>",
+        "no CloudWatch alarm with actions (or event rule) on KMS key disable or scheduled deletion",
+    ) in found
+    by_source = [
+        {
+            "fieldSelectors": [
+                {"field": "eventCategory", "equals": ["Management"]},
+                {"field": "eventSource", "notEquals": ["kms.amazonaws.com"]},
+            ]
+        }
+    ]
+    assert any(
+        "no management events" in m
+        for _, m in run(RULE, patch(AWS, "trail", advancedEventSelectors=by_source))
+    )
+    writes = [
+        {
+            "fieldSelectors": [
+                {"field": "eventCategory", "equals": ["Management"]},
+                {"field": "readOnly", "equals": ["false"]},
+            ]
+        }
+    ]
+    assert run(RULE, patch(AWS, "trail", advancedEventSelectors=writes)) == []
+
+
+def test_alarm_filters_must_catch_the_events_on_a_fed_log_group():
+    lookalike = "{ ($.eventName = DisableKeyRotation) || ($.eventName = ScheduleKeyDeletion) }"
+    only(run(RULE, patch(AWS, "kms-filter", pattern=lookalike)), "<stack>", "on KMS key disable")
+    kms = next(r for r in AWS if r["name"] == "kms-filter")
+    elsewhere = res("kms-filter", kms["type"], {**kms["inputs"], "logGroupName": "elsewhere"})
+    only(run(RULE, with_(AWS, elsewhere)), "<stack>", "on KMS key disable")
+    rule = res(
+        "r",
+        "aws:cloudwatch/eventRule:EventRule",
+        {"eventPattern": json.dumps({"detail": {"userIdentity": {"type": [{"anything-but": ["Root"]}]}}})},
+    )
+    target = res(
+        "t", "aws:cloudwatch/eventTarget:EventTarget", {"rule": "r", "arn": "arn:sns"}, refs={"rule": "r"}
+    )
+    only(run(RULE, with_(AWS, rule, target, drop=("root-alarm",))), "<stack>", "on root account use")
+
+
+def test_alarm_must_fire_on_one_event():
+    only(
+        run(RULE, patch(AWS, "root-alarm", comparisonOperator="GreaterThanThreshold", threshold=100)),
+        "<stack>",
+        "on root account use",
+    )
+    only(run(RULE, patch(AWS, "root-alarm", threshold=None)), "<stack>", "on root account use")
+    assert run(RULE, patch(AWS, "root-alarm", comparisonOperator="GreaterThanThreshold", threshold=0)) == []

@@ -180,3 +180,107 @@ def test_other_endpoints_that_accept_old_tls():
     wg = "aws:redshiftserverless/workgroup:Workgroup"
     off = {"configParameters": [{"parameterKey": "require_ssl", "parameterValue": "false"}]}
     assert len(one(wg, off)) == 1 and one(wg, {}) == []
+
+
+def _msgs(type_, inputs):
+    return [m for _, m in one(type_, inputs)]
+
+
+def test_cloudfront_by_policy_name():
+    cdn = "aws:cloudfront/distribution:Distribution"
+    good = {
+        "viewerCertificate": {"acmCertificateArn": "arn:acm", "minimumProtocolVersion": "TLSv1.2_2021"},
+        "defaultCacheBehavior": {"viewerProtocolPolicy": "redirect-to-https"},
+        "origins": [
+            {
+                "originId": "o",
+                "customOriginConfig": {
+                    "originProtocolPolicy": "https-only",
+                    "originSslProtocols": ["TLSv1.2"],
+                },
+            }
+        ],
+    }
+    assert one(cdn, good) == []
+    for bad in ("TLSv1", "TLSv1.1_2016", "TLSv1_2016"):
+        assert (
+            "minimumProtocolVersion"
+            in _msgs(cdn, {**good, "viewerCertificate": {"minimumProtocolVersion": bad}})[0]
+        )
+    assert _msgs(cdn, {**good, "viewerCertificate": {"cloudfrontDefaultCertificate": True}})
+    assert (
+        "allow-all" in _msgs(cdn, {**good, "defaultCacheBehavior": {"viewerProtocolPolicy": "allow-all"}})[0]
+    )
+    http_origin = [{"originId": "o", "customOriginConfig": {"originProtocolPolicy": "http-only"}}]
+    assert "origin 'o'" in _msgs(cdn, {**good, "origins": http_origin})[0]
+
+
+def test_classic_elb_cannot_be_judged():
+    listeners = [{"lbPort": 443, "lbProtocol": "https", "instancePort": 80, "instanceProtocol": "http"}]
+    assert "cannot be judged" in _msgs("aws:elb/loadBalancer:LoadBalancer", {"listeners": listeners})[0]
+
+
+@pytest.mark.parametrize(
+    ("type_", "fld"),
+    [
+        ("aws:docdb/cluster:Cluster", "dbClusterParameterGroupName"),
+        ("aws:redshift/cluster:Cluster", "clusterParameterGroupName"),
+    ],
+)
+def test_clusters_on_default_parameter_groups(type_, fld):
+    assert "default" in _msgs(type_, {})[0]
+    assert "default" in _msgs(type_, {fld: "default.docdb5.0"})[0]
+    assert one(type_, {fld: "own-tls"}) == []
+
+
+def test_rds_families_beyond_mysql_and_postgres():
+    group = "aws:rds/parameterGroup:ParameterGroup"
+    ok = [
+        {"name": "rds.force_ssl", "value": "1"},
+        {"name": "rds.tls10", "value": "disabled"},
+        {"name": "rds.tls11", "value": "disabled"},
+    ]
+    assert one(group, {"family": "sqlserver-se-15.0", "parameters": ok}) == []
+    assert _msgs(group, {"family": "sqlserver-se-15.0", "parameters": ok[:1]}) == [
+        "parameter `rds.tls10` must be 'disabled'",
+        "parameter `rds.tls11` must be 'disabled'",
+    ]
+    assert "cannot be judged" in _msgs(group, {"family": "oracle-ee-19", "parameters": []})[0]
+
+
+def test_app_gateway_plain_listener_must_only_redirect():
+    base_id = "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/applicationGateways/g"
+    gw = {
+        "sslPolicy": {"policyType": "Predefined", "policyName": "AppGwSslPolicy20220101S"},
+        "httpListeners": [{"name": "plain", "protocol": "Http"}],
+        "requestRoutingRules": [
+            {
+                "name": "r",
+                "httpListener": {"id": f"{base_id}/httpListeners/plain"},
+                "backendAddressPool": {"id": f"{base_id}/backendAddressPools/app"},
+            }
+        ],
+    }
+    assert "http listener 'plain'" in _msgs("azure-native:network:ApplicationGateway", gw)[0]
+    gw["requestRoutingRules"] = [
+        {
+            "name": "r",
+            "httpListener": {"id": f"{base_id}/httpListeners/plain"},
+            "redirectConfiguration": {"id": f"{base_id}/redirectConfigurations/https"},
+        }
+    ]
+    assert one("azure-native:network:ApplicationGateway", gw) == []
+
+
+def test_api_management_redis_enterprise_mysql_single_server():
+    apim = "azure-native:apimanagement:ApiManagementService"
+    on = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10"
+    assert "Tls10" in _msgs(apim, {"customProperties": {on: "True"}})[0]
+    assert one(apim, {"customProperties": {on: "False"}}) == []
+    assert _msgs("azure-native:redisenterprise:Database", {"clientProtocol": "Plaintext"})
+    assert one("azure-native:redisenterprise:Database", {}) == []
+    single = "azure-native:dbformysql:SingleServer"
+    assert (
+        len(_msgs(single, {"properties": {"sslEnforcement": "Disabled", "minimalTlsVersion": "TLS1_0"}})) == 2
+    )
+    assert one(single, {"properties": {"sslEnforcement": "Enabled", "minimalTlsVersion": "TLS1_2"}}) == []

@@ -1,0 +1,157 @@
+"""Who can reach a host from the internet: world CIDRs however they are written, Azure service tags that
+mean the internet, and the ports that may face it. Closed world: only the web ports (and IPsec's IKE/NAT-T
+on UDP) may be open to the internet; every other port is judged as a data port (disallow-public-data-access).
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+from typing import Any
+
+from policies.core.view import ResourceView, StackGraph, is_unknown
+
+# Ports of data stores and of interactive access to data hosts.
+DATA_PORTS = frozenset(
+    {22, 445, 1433, 1521, 2049, 3306, 3389, 5432, 5439, 6379, 8182, 9042, 9200, 9300, 11211, 27017}
+)
+WORLD = frozenset({"0.0.0.0/0", "::/0"})
+# A source range this wide that is not private is the internet, however it is written (0.0.0.0/1 plus
+# 128.0.0.0/1, ::0/0): IPv4 /8 or wider, IPv6 /16 or wider.
+_WIDE = {4: 8, 6: 16}
+# Azure service tags and wildcards that stand for every source on the internet.
+AZURE_WORLD = frozenset({"*", "internet", "any", "0.0.0.0/0", "::/0"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _world(cidr: str) -> str | None:
+    """The CIDR as written when it opens to the internet, `unreadable` when it is no CIDR, else None."""
+    if cidr in WORLD:
+        return cidr
+    try:
+        net = ipaddress.ip_network(cidr.strip(), strict=False)
+    except ValueError:
+        return f"{cidr!r} (unreadable: judged as the internet)"
+    if net.prefixlen <= _WIDE[net.version] and not net.is_private:
+        return cidr
+    return None
+
+
+def _open(rule: dict[str, Any], cidr_fields: tuple[str, ...], proto: str, low: str, high: str) -> str | None:
+    """The world CIDR a rule opens on a data port, or None."""
+    cidrs = {
+        c for f in cidr_fields for c in ([rule.get(f)] if isinstance(rule.get(f), str) else rule.get(f) or [])
+    }
+    world = {w for c in cidrs if isinstance(c, str) and (w := _world(c))}
+    if not world:
+        return None
+    if str(rule.get(proto, "")) in ("-1", "all"):
+        return f"{sorted(world)[0]} on every port"
+    lo, hi = rule.get(low), rule.get(high)
+    if not isinstance(lo, int | float) or not isinstance(hi, int | float):
+        return f"{sorted(world)[0]} on unknown ports"
+    return beyond_web(sorted(world)[0], str(rule.get(proto, "")), int(lo), int(hi))
+
+
+def _ports(spec: Any) -> tuple[int, int] | None:
+    """(low, high) of an NSG port range (`*`, `1433`, `1000-2000`), None when unreadable."""
+    text = str(spec).strip()
+    if text in ("*", "Any", "any"):
+        return (0, 65535)
+    lo, _, hi = text.partition("-")
+    try:
+        return (int(lo), int(hi or lo))
+    except ValueError:
+        return None
+
+
+def _azure_world(prefix: str) -> bool:
+    """An NSG source that is the internet: `*`/Internet/Any, AzureCloud (every Azure tenant's addresses), or
+    a wide public CIDR; other service tags (VirtualNetwork, AzureLoadBalancer, ...) are not."""
+    low = prefix.strip().lower()
+    if low in AZURE_WORLD or low.startswith("azurecloud"):
+        return True
+    return bool(low[:1].isdigit() or ":" in low) and _world(low) is not None
+
+
+def _nsg_rule(rule: dict[str, Any]) -> str | None:
+    """What an inbound Allow rule opens to the internet on a data port, or None."""
+    if str(rule.get("direction", "")).lower() != "inbound" or str(rule.get("access", "")).lower() != "allow":
+        return None
+    sources = [rule.get("sourceAddressPrefix"), *list(rule.get("sourceAddressPrefixes") or [])]
+    world = [s for s in sources if isinstance(s, str) and _azure_world(s)]
+    if not world:
+        return None
+    specs = [rule.get("destinationPortRange"), *list(rule.get("destinationPortRanges") or [])]
+    for spec in (x for x in specs if x is not None):
+        span = _ports(spec)
+        if span is None:
+            return f"{world[0]} on unreadable ports {spec!r}"
+        if hit := beyond_web(world[0], str(rule.get("protocol", "*")), span[0], span[1]):
+            return hit
+    return None
+
+
+# Ports that may face the internet: HTTP(S) on any protocol, IKE and NAT-T for IPsec peers on UDP.
+WEB_PORTS = frozenset({80, 443})
+IPSEC_PORTS = frozenset({500, 4500})
+_ICMP = frozenset({"icmp", "icmpv6", "1", "58"})
+
+
+def beyond_web(source: str, proto: str, lo: int, hi: int) -> str | None:
+    """What a world-open port range exposes beyond the web ports: a data port, else any other port."""
+    if proto.lower() in _ICMP:
+        return None
+    if ports := sorted(p for p in DATA_PORTS if lo <= p <= hi):
+        return f"{source} on data port {ports[0]}"
+    allowed = WEB_PORTS | (IPSEC_PORTS if proto.lower() in ("udp", "17") else frozenset())
+    other = next((p for p in range(max(lo, 0), min(hi, 65535) + 1) if p not in allowed), None)
+    if other is not None:
+        return (
+            f"{source} on port {other} (only 80/443 may face the internet; any other port is judged a "
+            "data port)"
+        )
+    return None
+
+
+LOAD_BALANCER = "azure-native:network:LoadBalancer"
+
+
+def _public_lb(lb: ResourceView) -> bool:
+    fronts = lb.input("frontendIPConfigurations")
+    return is_unknown(fronts) or any(
+        isinstance(f, dict) and (f.get("publicIPAddress") or f.get("publicIPPrefix")) for f in fronts or []
+    )
+
+
+def _lb_rules(rules: list[Any], where: str) -> list[str]:
+    """What the rules of a public load balancer expose beyond the web ports (NAT rules and pools too)."""
+    out = []
+    for rule in rules:
+        if not isinstance(rule, dict):
+            continue
+        lo = rule.get("frontendPort", rule.get("frontendPortRangeStart"))
+        hi = rule.get("frontendPort", rule.get("frontendPortRangeEnd", lo))
+        if not isinstance(lo, int) or not isinstance(hi, int):
+            out.append(f"{where} {rule.get('name')!r} forwards unknown ports from the internet")
+        elif hit := beyond_web("Internet", str(rule.get("protocol", "Tcp")), lo, hi):
+            out.append(f"{where} {rule.get('name')!r} of a public load balancer opens {hit}")
+    return out
+
+
+def load_balancer(r: ResourceView, graph: StackGraph) -> list[str]:
+    if not _public_lb(r):
+        return []
+    return [
+        m
+        for fld in ("loadBalancingRules", "inboundNatRules", "inboundNatPools")
+        for m in _lb_rules(r.input(fld) or [], fld)
+    ]
+
+
+def nat_rule(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A stand-alone NAT rule: judged as public unless its load balancer is in the stack and private."""
+    lbs = [x for x in graph.dependency_of(r, "loadBalancerName") if x.type == LOAD_BALANCER] or [
+        x for x in graph.named(str(r.input("loadBalancerName"))) if x.type == LOAD_BALANCER
+    ]
+    return [] if lbs and not _public_lb(lbs[0]) else _lb_rules([dict(r.inputs)], "inbound NAT rule")

@@ -1,0 +1,112 @@
+"""Azure paths to R2016's functions outside role assignments: the Entra administrator of a database server
+(database structure), Key Vault access policies (key administration and key use, vaults without RBAC), and
+the members an `azuread.Group` declares itself (they hold what the group holds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
+
+# Database servers and the field naming their Entra administrator (a person or group: database structure).
+DB_ADMINS: dict[str, str] = {
+    "azure-native:sql:Server": "administrators.sid",
+    "azure-native:sql:ManagedInstance": "administrators.sid",
+    "azure-native:sql:ServerAzureADAdministrator": "sid",
+    "azure-native:sql:ManagedInstanceAdministrator": "sid",
+    "azure-native:dbforpostgresql:Administrator": "objectId",
+    "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra": "objectId",
+    "azure-native:dbformysql:AzureADAdministrator": "sid",
+}
+VAULT = "azure-native:keyvault:Vault"
+ACCESS_POLICY = "azure-native:keyvault:AccessPolicy"
+GROUP = "azuread:index/group:Group"
+# Key permissions of an access policy (case-insensitive) that administer keys, and that use them.
+KEY_ADMIN = frozenset(
+    {
+        "all",
+        "create",
+        "delete",
+        "import",
+        "update",
+        "rotate",
+        "setrotationpolicy",
+        "purge",
+        "recover",
+        "restore",
+    }
+)
+KEY_USE = frozenset({"all", "decrypt", "encrypt", "unwrapkey", "wrapkey", "sign"})
+_WORKLOADS = ("managedidentity", "ServicePrincipal", "Application")
+
+
+@dataclass
+class Grant:
+    """A function (or key use) an Azure resource gives one directory object; key None = unknown."""
+
+    urn: str
+    key: str | None
+    functions: frozenset[str]
+    uses_keys: bool
+    people: bool = True
+
+
+def object_of(graph: StackGraph, r: ResourceView, fld: str) -> tuple[str | None, bool]:
+    """(object key, is people) of a directory-object field: the object id (lower case) of a literal or of the
+    stack resource it is an output of (else that resource's URN); a workload identity is not people."""
+    for d in graph.dependency_of(r, fld.split(".", 1)[0]):
+        if d.type.startswith(("azuread:", "azure-native:managedidentity")):
+            oid = d.input("objectId") or d.input("principalId")
+            key = oid.lower() if isinstance(oid, str) and not is_unknown(oid) else d.urn
+            return key, not any(w.lower() in d.type.lower() for w in _WORKLOADS)
+    value = get_path(r.inputs, fld)
+    if isinstance(value, str) and value and not is_unknown(value):
+        return value.lower(), True
+    return None, True
+
+
+def grants(graph: StackGraph) -> list[Grant]:
+    out: list[Grant] = []
+    for t, fld in DB_ADMINS.items():
+        for r in graph.by_type(t):
+            if t.endswith((":Server", ":ManagedInstance")) and r.get(fld) is None:
+                continue  # no Entra administrator set on the server itself
+            key, people = object_of(graph, r, fld)
+            out.append(Grant(r.urn, key, frozenset({"database structure"}), False, people))
+    for v in graph.by_type(VAULT):
+        policies = v.get("properties.accessPolicies")
+        if is_unknown(policies):
+            out.append(Grant(v.urn, None, frozenset(), False))
+            continue
+        for i, p in enumerate(policies or []):
+            out.append(_access(graph, v, f"properties.accessPolicies.{i}", p))
+    for a in graph.by_type(ACCESS_POLICY):
+        out.append(_access(graph, a, "policy", a.input("policy")))
+    return out
+
+
+def _access(graph: StackGraph, r: ResourceView, where: str, policy: object) -> Grant:
+    if not isinstance(policy, dict) or is_unknown(policy):
+        return Grant(r.urn, None, frozenset(), False)
+    keys = (
+        {str(k).lower() for k in policy.get("permissions", {}).get("keys") or []}
+        if isinstance(policy.get("permissions"), dict)
+        else set()
+    )
+    key, people = object_of(graph, r, f"{where}.objectId")
+    fns = frozenset({"key administration"}) if keys & KEY_ADMIN else frozenset()
+    return Grant(r.urn, key, fns, bool(keys & KEY_USE), people)
+
+
+def group_member_edges(graph: StackGraph) -> list[tuple[str, str, str]]:
+    """(member key, group key, group URN) for the members an azuread.Group lists itself."""
+    edges = []
+    for g in graph.by_type(GROUP):
+        oid = g.input("objectId")
+        gkey = oid.lower() if isinstance(oid, str) and not is_unknown(oid) else g.urn
+        members = {m.lower() for m in g.input("members") or [] if isinstance(m, str) and not is_unknown(m)}
+        for d in graph.dependency_of(g, "members"):
+            moid = d.input("objectId")
+            members.add(moid.lower() if isinstance(moid, str) and not is_unknown(moid) else d.urn)
+        edges.extend((m, gkey, g.urn) for m in members)
+    return edges
