@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from typing import Any
@@ -325,15 +326,21 @@ def test_defaults_pass_both_packs_as_part_of_interconnect_prod(pack_findings):
     azure, aws = ends()
     tags = Tags(system="interconnect", controller="Agentschap Informatie Vlaanderen",
                 pia_reference="PIA-DOSIS-2018-36")
-    outputs = {"dosis-prod": {"location": "westeurope", "vpnGatewayId": azure.gateway_id,
-                              "socActionGroupId": azure.action_group_id},
+    # the other ends as the stack reads them: every value from the outputs of dosis-prod / portal-prod
+    dosis_outputs = {"gateway_id": "vpnGatewayId", "gateway_public_ips": "vpnGatewayPublicIps",
+                     "resource_group_name": "resourceGroupName", "dosis_uit_private_ip": "dosisUitPrivateIp",
+                     "dosis_uit_subnet_cidr": "dosisUitSubnetCidr", "action_group_id": "actionGroupId",
+                     "private_endpoint_nsg_name": "privateEndpointNsgName"}
+    outputs = {"dosis-prod": {"location": "westeurope",
+                              **{key: getattr(azure, field) for field, key in dosis_outputs.items()}},
                "portal-prod": {"region": "eu-west-1", "vpnGatewayId": aws.vpn_gateway_id,
                                "socTopicArn": aws.soc_topic_arn}}
 
     def program() -> None:
-        for stack in outputs:
-            pulumi.StackReference(f"organization/dosis-eloket/{stack}")
-        CrossCloudVpnLink("link", CrossCloudVpnLinkArgs(azure=azure, aws=aws, tags=tags))
+        refs = {stack: pulumi.StackReference(f"organization/dosis-eloket/{stack}") for stack in outputs}
+        dosis = refs["dosis-prod"]
+        end = dataclasses.replace(azure, **{f: dosis.get_output(k) for f, k in dosis_outputs.items()})
+        CrossCloudVpnLink("link", CrossCloudVpnLinkArgs(azure=end, aws=aws, tags=tags))
 
     graph = record_callable(program, project="dosis-eloket", stack="interconnect-prod", config=CONFIG,
                             stack_outputs=outputs)
