@@ -23,8 +23,7 @@ PARENT_MODULES: dict[str, tuple[str, ...]] = {
 
 def _parent_keys(view: ResourceView) -> list[str]:
     """Inputs that can name the parent: `<x>Name` (not the resource group) and a bare `name`."""
-    raw = view.inputs
-    return [k for k in raw if (k.endswith("Name") and k != "resourceGroupName") or k == "name"]
+    return [k for k in view.input_keys() if (k.endswith("Name") and k != "resourceGroupName") or k == "name"]
 
 
 def _located(graph: StackGraph) -> dict[tuple[str, ...], list[ResourceView]]:

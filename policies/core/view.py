@@ -188,6 +188,13 @@ class ResourceView:
             return self.inputs.get(key, default)
         return inputs.get(key, default)
 
+    def input_keys(self) -> list[str]:
+        """The top-level input keys, without unwrapping the values (no copy of the inputs)."""
+        raw = self.raw
+        if type(raw) is _DictProxy and "_inputs" not in self.memo:
+            return list(raw._DictProxy__target)
+        return list(self.inputs)
+
     @property
     def cloud(self) -> str:
         m = self.memo

@@ -137,3 +137,12 @@ def test_traces_replayed_from_the_shared_inputs_give_what_a_fresh_scan_gives() -
     values = proxy._DictProxy__target.values()
     traced = [v for v in values if refs_module._TRACE_ATTR in getattr(v, "__dict__", {})]
     assert refs_module._STR_TRACES and traced
+
+
+def test_input_keys_list_the_inputs_without_unwrapping_them() -> None:
+    proxied = view_from_args(_args(unknown_checking_proxy(dict(INPUTS))))
+    assert proxied.input_keys() == list(INPUTS)
+    assert "_inputs" not in proxied.memo            # no unwrapped copy made for the keys
+    assert proxied.input_keys() == list(proxied.inputs)
+    plain_view = view_from_args(_args(dict(INPUTS)))
+    assert plain_view.input_keys() == list(INPUTS)
