@@ -1,0 +1,83 @@
+"""What a program does itself while it is recorded: start processes, look up or connect to network hosts.
+
+A Pulumi program that runs a command or talks to a host directly acts (or learns something) outside the
+engine: nothing of it is a registration, so no policy sees it, and on the deploying machine it may
+create or send data anywhere (`if not is_dry_run(): boto3.client("s3", region_name="us-east-1")...`).
+Closed world: while the program's own code runs under the recorder, such an attempt is refused (the
+call raises PermissionError) and noted; the recording then fails naming each one (exit 2). Loopback
+hosts are allowed (local tooling); what the SDK, a library or the gate itself does on its own is not
+the program's. An audit hook cannot be removed, so it stays installed and is inert outside a recording.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+_EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell command",
+           "os.exec": "exec", "os.posix_spawn": "spawn", "os.spawn": "spawn",
+           "socket.getaddrinfo": "look up the host", "socket.connect": "connect to"}
+
+
+def _loopback(host: str) -> bool:
+    return host in ("", "localhost", "::1", "0.0.0.0") or host.startswith("127.")
+
+
+class _Watch:
+    program_file: Callable[[str], str] | None = None
+    notes: list[str] = []
+    installed = False
+
+
+def _what(event: str, args: tuple[Any, ...]) -> str | None:
+    """A short description of the attempt; None when it is not one (loopback, a UNIX socket)."""
+    verb = _EVENTS[event]
+    if event == "socket.getaddrinfo":
+        host = args[0].decode() if isinstance(args[0], bytes) else args[0]
+        return None if not isinstance(host, str) or _loopback(host) else f"{verb} {host}"
+    if event == "socket.connect":
+        address = args[1] if len(args) > 1 else None
+        if not (isinstance(address, tuple) and address and isinstance(address[0], str)):
+            return None
+        return None if _loopback(address[0]) else f"{verb} {address[0]}:{address[1]}"
+    command = args[1] if event == "subprocess.Popen" and len(args) > 1 else args[0] if args else ""
+    if isinstance(command, (list, tuple)):
+        command = " ".join(str(c) for c in command)
+    return f"{verb} {str(command)[:80]}"
+
+
+def _program_site() -> str:
+    frame: Any = sys._getframe(2)
+    while frame is not None:
+        file = _Watch.program_file(Path(frame.f_code.co_filename).resolve().as_uri()) \
+            if not frame.f_code.co_filename.startswith("<") else ""
+        if file:
+            return f"{file}:{frame.f_lineno}"
+        frame = frame.f_back
+    return ""
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if _Watch.program_file is None or event not in _EVENTS:
+        return
+    what = _what(event, args)
+    site = _program_site() if what else ""
+    if site:
+        _Watch.notes.append(f"{site}: the program tries to {what}")
+        raise PermissionError(f"the offline gate does not let a program {what} while it is recorded")
+
+
+@contextmanager
+def refusing_side_effects(program_file: Callable[[str], str], notes: list[str]) -> Iterator[None]:
+    """Refuse and note (in `notes`) the program's own process starts and network use for the duration."""
+    if not _Watch.installed:
+        sys.addaudithook(_hook)
+        _Watch.installed = True
+    _Watch.program_file, _Watch.notes = program_file, notes
+    try:
+        yield
+    finally:
+        _Watch.program_file = None
