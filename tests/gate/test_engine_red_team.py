@@ -8,6 +8,7 @@ offline gate (docs/gate-red-team.md), run so they keep recording without error.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -75,7 +76,7 @@ def test_a_remote_component_fails_the_recording():
     def program():
         pulumi.ComponentResource("lake:index:Lake", "lake", {"region": "us-east-1"}, remote=True)
 
-    with pytest.raises(ProgramError, match="remote .multi-language. component"):
+    with pytest.raises(ProgramError, match=r"remote \(multi-language\) component"):
         record_callable(program, config=EU)
 
 
@@ -104,10 +105,8 @@ def test_threads_the_program_starts_are_waited_for():
 def test_the_program_may_not_start_processes_or_use_the_network():
     def program():
         aws.s3.Bucket("b")
-        try:
+        with contextlib.suppress(PermissionError):
             __import__("subprocess").run(["true"], check=False)
-        except PermissionError:
-            pass
 
     with pytest.raises(ProgramError, match="the program tries to start the process true"):
         record_callable(program, config=EU)
@@ -163,7 +162,7 @@ def test_an_esc_environment_in_the_stack_config_is_bad_input(make_program):
     from gate.project import load_project, load_stack_config
 
     program = make_program(stacks={"dev": "environment:\n  - team/us\nconfig:\n  aws:region: eu-west-1\n"})
-    with pytest.raises(GateError, match="Pulumi.dev.yaml: environment: the stack imports ESC environments"):
+    with pytest.raises(GateError, match=r"Pulumi\.dev\.yaml: environment: the stack imports ESC environments"):
         load_stack_config(load_project(program), "dev")
 
 
