@@ -162,7 +162,7 @@ def test_an_esc_environment_in_the_stack_config_is_bad_input(make_program):
     from gate.project import load_project, load_stack_config
 
     program = make_program(stacks={"dev": "environment:\n  - team/us\nconfig:\n  aws:region: eu-west-1\n"})
-    with pytest.raises(GateError, match=r"Pulumi\.dev\.yaml: environment: the stack imports ESC environments"):
+    with pytest.raises(GateError, match=r"Pulumi\.dev\.yaml: environment: the stack imports ESC"):
         load_stack_config(load_project(program), "dev")
 
 
