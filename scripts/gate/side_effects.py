@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell command",
-           "os.exec": "exec", "os.posix_spawn": "spawn", "os.spawn": "spawn",
-           "socket.getaddrinfo": "look up the host", "socket.connect": "connect to"}
+           "os.exec": "exec", "os.posix_spawn": "spawn", "os.spawn": "spawn", "os.fork": "fork",
+           "socket.getaddrinfo": "look up the host", "socket.gethostbyname": "look up the host",
+           "socket.connect": "connect to", "socket.sendto": "send to", "socket.sendmsg": "send to"}
 
 
 def _loopback(host: str) -> bool:
@@ -35,10 +36,12 @@ class _Watch:
 def _what(event: str, args: tuple[Any, ...]) -> str | None:
     """A short description of the attempt; None when it is not one (loopback, a UNIX socket)."""
     verb = _EVENTS[event]
-    if event == "socket.getaddrinfo":
+    if event == "os.fork":
+        return verb
+    if event in ("socket.getaddrinfo", "socket.gethostbyname"):
         host = args[0].decode() if isinstance(args[0], bytes) else args[0]
         return None if not isinstance(host, str) or _loopback(host) else f"{verb} {host}"
-    if event == "socket.connect":
+    if event in ("socket.connect", "socket.sendto", "socket.sendmsg"):
         address = args[1] if len(args) > 1 else None
         if not (isinstance(address, tuple) and address and isinstance(address[0], str)):
             return None
