@@ -177,3 +177,26 @@ def test_a_backend_endpoint_override_is_where_the_state_goes(url, host):
 
     assert parse_backend(url)[1:] == (host, None)
     assert parse_backend("s3://b?region=eu-west-1")[2] == "eu-west-1"
+
+
+def test_a_judged_program_does_not_choose_its_judge(make_program, run_gate):
+    program = make_program("import pulumi\n", stacks={"dev": "config: {}\n"})
+    (program / "off.json").write_text('{"require-eea-location": "disabled"}')
+    (program / "pyproject.toml").write_text('[tool.gate.pack-config]\neu-residency = "off.json"\n')
+    proc = run_gate("preview", "--program", program, "--stack", "dev", "--no-checkov", "--no-cache")
+    assert proc.returncode == 2
+    assert "pyproject.toml: tool.gate.pack-config: a judged program does not choose its judge" in proc.stderr
+
+
+def test_a_judged_programs_own_settings_keep_this_projects_judgement(tmp_path):
+    import argparse
+
+    from gate.options import PROJECT_ROOT, settings_for
+
+    (tmp_path / "pyproject.toml").write_text("[tool.gate]\njobs = 1\ncheckov = false\n")
+    args = argparse.Namespace(policy_pack=[], policy_pack_config=[], profile="", no_checkov=False, jobs=None,
+                              records=None, invoke_fixtures=None)
+    s = settings_for(args, tmp_path)
+    assert (s.jobs, s.checkov) == (1, False)
+    assert s.pack_config["eu-residency"] == PROJECT_ROOT / "policies/config/eu-residency.json"
+    assert s.records == PROJECT_ROOT / "stacks/records" and s.record_update
