@@ -120,6 +120,9 @@ def _options(request: Any) -> Any:
     options.providers.update(request.providers)
     if request.HasField("customTimeouts"):
         options.custom_timeouts.CopyFrom(request.customTimeouts)
+    if request.HasField("hooks"):
+        options.hooks.CopyFrom(request.hooks)
+    setattr(options, "import", request.importId)
     return options
 
 
@@ -138,3 +141,8 @@ def _apply_options(request: Any, options: Any) -> None:
     request.providers.update(options.providers)
     if options.HasField("custom_timeouts"):
         request.customTimeouts.CopyFrom(options.custom_timeouts)
+    if options.HasField("hooks"):      # a transform can bind hooks (refused by the monitor) or drop them
+        request.hooks.CopyFrom(options.hooks)
+    else:
+        request.ClearField("hooks")
+    request.importId = getattr(options, "import")
