@@ -78,7 +78,8 @@ _HOOKS = ("before_create", "after_create", "before_update", "after_update", "bef
 def _unjudgeable(request: Any) -> str:
     """Why the engine would run something the record cannot show for this registration ("" if nothing):
     a remote component's children are created by its plugin; a resource hook runs program code while
-    the engine deploys (never in a preview). Closed world: the recording fails, naming it."""
+    the engine deploys (never in a preview); a plugin from a custom download URL or environment variables
+    mapped into a provider decide what no record shows. Closed world: the recording fails, naming it."""
     what = f"{request.name} ({request.type})"
     if request.remote:
         return (f"{what} is a remote (multi-language) component: the resources its provider plugin "
@@ -88,6 +89,13 @@ def _unjudgeable(request: Any) -> str:
     if bound:
         return (f"{what} has resource hooks ({', '.join(bound)}): program code the engine runs while it "
                 "deploys, which no preview records or judges")
+    if request.pluginDownloadURL:
+        return (f"{what} uses a provider plugin downloaded from {request.pluginDownloadURL}: not the plugin "
+                "its type stands for, so what it does cannot be judged")
+    if request.envVarMappings:
+        names = ", ".join(sorted(request.envVarMappings))
+        return (f"{what} maps environment variables into its provider ({names}): its settings would come "
+                "from the deploying machine's environment")
     return ""
 
 

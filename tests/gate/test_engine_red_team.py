@@ -200,3 +200,30 @@ def test_a_judged_programs_own_settings_keep_this_projects_judgement(tmp_path):
     assert (s.jobs, s.checkov) == (1, False)
     assert s.pack_config["eu-residency"] == PROJECT_ROOT / "policies/config/eu-residency.json"
     assert s.records == PROJECT_ROOT / "stacks/records" and s.record_update
+
+
+@pytest.mark.parametrize(("opts", "why"), [
+    ({"plugin_download_url": "https://plugins.example.com/aws"}, "uses a provider plugin downloaded from"),
+    ({"env_var_mappings": {"TARGET_REGION": "AWS_REGION"}}, r"maps environment variables .*TARGET_REGION"),
+])
+def test_provider_plugins_and_settings_from_outside_fail_the_recording(opts, why):
+    def program():
+        aws.Provider("p", region="eu-west-1", opts=pulumi.ResourceOptions(**opts))
+
+    with pytest.raises(ProgramError, match=why):
+        record_callable(program, config=EU)
+
+
+def test_a_transform_that_binds_a_hook_fails_the_recording():
+    def program():
+        hook = pulumi.ResourceHook("copy", lambda args: None)
+
+        def bind(args: pulumi.ResourceTransformArgs):
+            return pulumi.ResourceTransformResult(args.props, pulumi.ResourceOptions.merge(
+                args.opts, pulumi.ResourceOptions(hooks=pulumi.ResourceHookBinding(before_create=[hook]))))
+
+        pulumi.runtime.register_resource_transform(bind)
+        aws.s3.Bucket("b")
+
+    with pytest.raises(ProgramError, match=r"resource hooks \(before_create\)"):
+        record_callable(program, config=EU)
