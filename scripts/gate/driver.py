@@ -141,7 +141,7 @@ def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[st
     side_effects: list[str] = []
     with _mocked_runtime(recorder, secret_keys, root_directory), patched_sdk(recorder), \
             noting_call_sites(recorder.mocks.sites), noting_env_reads(recorder.env_reads), \
-            refusing_side_effects(recorder.program_file, side_effects):
+            refusing_side_effects(recorder.program_file, side_effects, recorder.root):
         try:
             _sync_await(run_in_stack(_joining_threads(fn)))
             _no_unanswered(recorder)

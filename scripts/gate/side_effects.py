@@ -1,4 +1,4 @@
-"""What a program does itself while it is recorded: start processes, look up or connect to network hosts.
+"""What a program does itself while it is recorded: start processes, use the network, write files.
 
 A Pulumi program that runs a command or talks to a host directly acts (or learns something) outside the
 engine: nothing of it is a registration, so no policy sees it, and on the deploying machine it may
@@ -6,11 +6,16 @@ create or send data anywhere (`if not is_dry_run(): boto3.client("s3", region_na
 Closed world: while the program's own code runs under the recorder, such an attempt is refused (the
 call raises PermissionError) and noted; the recording then fails naming each one (exit 2). Loopback
 hosts are allowed (local tooling); what the SDK, a library or the gate itself does on its own is not
-the program's. An audit hook cannot be removed, so it stays installed and is inert outside a recording.
+the program's. Files: the program may write inside its own directory, except the files that decide how
+it is deployed and judged (`Pulumi*.yaml`, `pyproject.toml`, `fixtures/`): a program rewriting its
+backend, stack config, the records or a pack would change what the gate reads after the run, not what
+`pulumi up` reads before it. An audit hook cannot be removed, so it stays installed and is inert
+outside a recording.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +25,11 @@ from typing import Any
 _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell command",
            "os.exec": "exec", "os.posix_spawn": "spawn", "os.spawn": "spawn", "os.fork": "fork",
            "socket.getaddrinfo": "look up the host", "socket.gethostbyname": "look up the host",
-           "socket.connect": "connect to", "socket.sendto": "send to", "socket.sendmsg": "send to"}
+           "socket.connect": "connect to", "socket.sendto": "send to", "socket.sendmsg": "send to",
+           "open": "write", "os.remove": "remove", "os.rename": "rename", "os.rmdir": "remove",
+           "os.truncate": "truncate"}
+_WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_FILE_EVENTS = ("open", "os.remove", "os.rename", "os.rmdir", "os.truncate")
 
 
 def _loopback(host: str) -> bool:
@@ -29,6 +38,7 @@ def _loopback(host: str) -> bool:
 
 class _Watch:
     program_file: Callable[[str], str] | None = None
+    root: Path | None = None          # the program's directory: its own files may be written
     notes: list[str] = []
     installed = False
 
@@ -36,6 +46,8 @@ class _Watch:
 def _what(event: str, args: tuple[Any, ...]) -> str | None:
     """A short description of the attempt; None when it is not one (loopback, a UNIX socket)."""
     verb = _EVENTS[event]
+    if event in _FILE_EVENTS:
+        return _file_change(event, verb, args)
     if event == "os.fork":
         return verb
     if event in ("socket.getaddrinfo", "socket.gethostbyname"):
@@ -50,6 +62,25 @@ def _what(event: str, args: tuple[Any, ...]) -> str | None:
     if isinstance(command, (list, tuple)):
         command = " ".join(str(c) for c in command)
     return f"{verb} {str(command)[:80]}"
+
+
+def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
+    if event == "open" and not (len(args) > 2 and isinstance(args[2], int) and args[2] & _WRITE):
+        return None
+    path = args[0]
+    if isinstance(path, bytes):
+        path = path.decode("utf-8", "replace")
+    if not isinstance(path, str):
+        return None       # a file descriptor
+    target = Path(os.path.abspath(path))
+    root = _Watch.root
+    if root is not None and target.is_relative_to(root):
+        rel = target.relative_to(root)
+        protected = (target.name.startswith("Pulumi.") and target.suffix in (".yaml", ".yml")) \
+            or target.name == "pyproject.toml" or "fixtures" in rel.parts[:-1]
+        if not protected:
+            return None
+    return f"{verb} {path}"
 
 
 def _program_site() -> str:
@@ -74,13 +105,15 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
 
 
 @contextmanager
-def refusing_side_effects(program_file: Callable[[str], str], notes: list[str]) -> Iterator[None]:
-    """Refuse and note (in `notes`) the program's own process starts and network use for the duration."""
+def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
+                          root: Path | None = None) -> Iterator[None]:
+    """Refuse and note (in `notes`) the program's own process starts, network use and file changes
+    outside `root` (its directory) for the duration."""
     if not _Watch.installed:
         sys.addaudithook(_hook)
         _Watch.installed = True
-    _Watch.program_file, _Watch.notes = program_file, notes
+    _Watch.program_file, _Watch.notes, _Watch.root = program_file, notes, root
     try:
         yield
     finally:
-        _Watch.program_file = None
+        _Watch.program_file = _Watch.root = None

@@ -227,3 +227,19 @@ def test_a_transform_that_binds_a_hook_fails_the_recording():
 
     with pytest.raises(ProgramError, match=r"resource hooks \(before_create\)"):
         record_callable(program, config=EU)
+
+
+def test_files_that_decide_deployment_and_judgement_may_not_be_written(tmp_path):
+    from gate.side_effects import _file_change, _Watch
+
+    _Watch.root = tmp_path
+    try:
+        flags = os.O_WRONLY | os.O_CREAT
+        assert _file_change("open", "write", (str(tmp_path / "Pulumi.yaml"), "w", flags)) is not None
+        assert _file_change("open", "write", (str(tmp_path / "fixtures" / "dev.yaml"), "w", flags))
+        assert _file_change("os.rename", "rename", (str(tmp_path / "x"), str(tmp_path / "y"))) is None
+        assert _file_change("open", "write", (str(tmp_path / "build" / "a.json"), "w", flags)) is None
+        assert _file_change("open", "write", ("/etc/elsewhere.yaml", "w", flags)) is not None
+        assert _file_change("open", "write", (str(tmp_path / "Pulumi.yaml"), "r", os.O_RDONLY)) is None
+    finally:
+        _Watch.root = None
