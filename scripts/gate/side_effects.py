@@ -1,16 +1,16 @@
 """What a program does itself while it is recorded: start processes, use the network, write files.
 
 A Pulumi program that runs a command or talks to a host directly acts (or learns something) outside the
-engine: nothing of it is a registration, so no policy sees it, and on the deploying machine it may
-create or send data anywhere (`if not is_dry_run(): boto3.client("s3", region_name="us-east-1")...`).
-Closed world: while the program's own code runs under the recorder, such an attempt is refused (the
-call raises PermissionError) and noted; the recording then fails naming each one (exit 2), whoever
-asked (a thread whose target is `os.system` has no program frame; the SDK and the gate do none of
-this while a program runs). Loopback hosts are allowed (local tooling). Files: the program may write
-inside its own directory, except the files that decide how it is deployed and judged (`Pulumi*.yaml`,
-`pyproject.toml`, `fixtures/`): a program rewriting its backend, stack config, the records or a pack
-would change what the gate reads after the run, not what `pulumi up` reads before it. An audit hook cannot be removed, so it stays installed and is inert
-outside a recording.
+engine: nothing of it is a registration, so no policy sees it, and on the deploying machine it may create
+or send data anywhere (`if not is_dry_run(): boto3.client("s3", region_name="us-east-1")...`). Closed
+world: while the program's own code runs under the recorder, such an attempt is refused (the call raises
+PermissionError) and noted; the recording then fails naming each one (exit 2), whoever asked (a thread
+whose target is `os.system` has no program frame; the SDK and the gate do none of this while a program
+runs). Loopback hosts are allowed (local tooling). Files: the program may write inside its own directory,
+except the files that decide how it is deployed and judged (`Pulumi*.yaml`, `pyproject.toml`,
+`fixtures/`): a program rewriting its backend, stack config, the records or a pack would change what the
+gate reads after the run, not what `pulumi up` reads before it. An audit hook cannot be removed, so it
+stays installed and is inert outside a recording.
 """
 
 from __future__ import annotations
