@@ -106,6 +106,9 @@ def parse_backend(url: str) -> tuple[str, str, str | None]:
     query = parse_qs(parts.query)
     region = (query.get("region") or [None])[0]
     scheme = parts.scheme.lower()
+    override = _endpoint_override(parts.netloc, query)
+    if override is not None:   # the bytes go to that host; `region` then only signs the requests
+        return scheme, override, None
     if scheme == "s3":
         return scheme, f"{parts.netloc}.s3.amazonaws.com", region
     if scheme == "azblob":
@@ -117,3 +120,15 @@ def parse_backend(url: str) -> tuple[str, str, str | None]:
     if scheme == "azurekeyvault":
         return scheme, parts.netloc.lower(), region
     return scheme, parts.netloc.lower(), region
+
+
+def _endpoint_override(bucket: str, query: dict[str, list[str]]) -> str | None:
+    """The host a backend/key URL's query sends traffic to instead of the service's regional one
+    (go-cloud `endpoint`/`hostname`/`domain`; `accelerate` goes through S3's worldwide edge)."""
+    for key in ("endpoint", "hostname", "domain"):
+        value = (query.get(key) or [""])[0].strip()
+        if value:
+            return (urlsplit(value).hostname or "" if "//" in value else value.split("/")[0]).lower()
+    if (query.get("accelerate") or ["false"])[0].lower() in ("true", "1"):
+        return f"{bucket}.s3-accelerate.amazonaws.com"
+    return None

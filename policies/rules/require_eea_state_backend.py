@@ -90,8 +90,21 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             )
         )
     out += [("", m) for src, url in s.backends if (m := _backend(src, url, ctx))]
-    msg = _secrets(s.secrets_provider, s.encryption_salt, s.source, load_pia(ctx.stack).classification, ctx)
+    msg = _secrets(s.secrets_provider, s.encryption_salt, s.source, _classification(graph, ctx), ctx)
     return out + ([("", msg)] if msg else [])
+
+
+def _classification(graph: StackGraph, ctx: RuleContext) -> str:
+    """The stack's PIA classification, raised by any resource tagged `classification: vertrouwelijk` (or
+    above): its config and state hold that data's settings and secrets even without a PIA record."""
+    recorded = load_pia(ctx.stack).classification
+    if recorded in CONFIDENTIAL:
+        return recorded
+    for r in graph.resources:
+        tags = r.tag_info[0]
+        if isinstance(tags, dict) and tags.get("classification") in CONFIDENTIAL:
+            return tags["classification"]
+    return recorded
 
 
 RULE = Rule(

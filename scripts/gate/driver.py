@@ -24,6 +24,7 @@ from gate.invokes import CallSites, load_answers, noting_call_sites, unanswered_
 from gate.recorder import Recorder
 from gate.redaction import scrub
 from gate.sdk_patches import patched_sdk
+from gate.side_effects import refusing_side_effects
 from gate.stack_config import normalize_config
 
 
@@ -88,6 +89,14 @@ def _no_unanswered(recorder: Recorder) -> None:
         raise GateError(scrub(str(error), recorder.secret_values))
 
 
+def _no_side_effects(side_effects: list[str], where: str) -> None:
+    """A process start or network use by the program itself (gate.side_effects) fails the recording."""
+    if side_effects:
+        more = f" (and {len(side_effects) - 1} more)" if len(side_effects) > 1 else ""
+        raise ProgramError(f"{where}: {side_effects[0]}{more}; what a program does outside the engine cannot "
+                           "be judged: do it with resources (or invokes answered by fixtures)")
+
+
 def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
          where: str) -> Graph:
     """Run under the mocks; error messages and logged diagnostics never carry a known secret."""
@@ -100,15 +109,41 @@ def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root
     return graph
 
 
+def _executor_worker(thread: threading.Thread) -> bool:
+    """A thread pool's worker (the SDK's and asyncio's executors): told to stop at exit, not joined."""
+    target = getattr(thread, "_target", None)
+    return getattr(target, "__module__", "").startswith("concurrent.futures")
+
+
+def _joining_threads(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """`fn`, then a wait for the non-daemon threads it started, as the interpreter waits for them before
+    the language host's process ends: what they register reaches the real engine, so it is recorded.
+    (A thread that never ends runs into the program deadline.)"""
+    def run() -> Any:
+        before = set(threading.enumerate())
+        result = fn()
+        while True:
+            started = [t for t in threading.enumerate() if t not in before and not t.daemon and t.is_alive()
+                       and t is not threading.current_thread() and not _executor_worker(t)]
+            if not started:
+                return result
+            for thread in started:
+                thread.join()
+    return run
+
+
 def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
                  where: str) -> Graph:
     from pulumi.runtime.stack import run_in_stack
     from pulumi.runtime.sync_await import _sync_await
 
+    recorder.env_reads.placeholders = not recorder.dry_run   # the deploy machine's environment is unknown
+    side_effects: list[str] = []
     with _mocked_runtime(recorder, secret_keys, root_directory), patched_sdk(recorder), \
-            noting_call_sites(recorder.mocks.sites), noting_env_reads(recorder.env_reads):
+            noting_call_sites(recorder.mocks.sites), noting_env_reads(recorder.env_reads), \
+            refusing_side_effects(recorder.program_file, side_effects, recorder.root):
         try:
-            _sync_await(run_in_stack(fn))
+            _sync_await(run_in_stack(_joining_threads(fn)))
             _no_unanswered(recorder)
         except GateError:
             raise
@@ -117,12 +152,14 @@ def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[st
         except ModuleNotFoundError as exc:
             raise ProgramError(f"{where}: cannot import module {exc.name!r}") from exc
         except Exception as exc:
+            _no_side_effects(side_effects, where)    # the refusal made it fail: say that
             _no_unanswered(recorder)     # the failure is most likely the missing answer: say that
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             if type(exc).__name__ in ("ConfigError", "RunError"):
                 raise ProgramError(msg) from exc   # already names the file and key
             raise ProgramError(f"{where}: program failed: {type(exc).__name__}: {msg}") from exc
     recorder.graph.env_reads = recorder.env_reads.report(recorder.graph.resources)
+    _no_side_effects(side_effects, where)
     errors = [scrub(d["message"], recorder.secret_values) for d in recorder.graph.diagnostics
               if d["severity"] == "error"]
     if errors:

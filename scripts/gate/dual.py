@@ -4,7 +4,11 @@ A program can register something else when it deploys (`is_dry_run()` false) tha
 worker records the preview, forgets the program's modules, and records the update; `differences` lists
 what changed (a preview value that is unknown may become anything, so only known values are compared).
 The gate then judges the update graph too, adds its findings that the preview did not have, and reports
-each difference and each environment variable the program read as a warning (pack `gate`).
+each difference and each environment variable the program read as a warning (pack `gate`). Two things
+block (closed world): an update that cannot be recorded (what would deploy is not known, so it cannot be
+judged) and a program that enumerates its whole environment (which variable decides what is not known).
+In the update recording every variable the program reads is a placeholder (gate.env_reads), so a region
+taken from the environment is blocked by the residency rules as deployed.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gate.env_reads import WHOLE
 from gate.wire import UNKNOWN
 
 PACK = "gate"
@@ -84,16 +89,27 @@ def merge(report: Any, update_report: Any | None, diffs: list[dict[str, Any]],
                     v, message=f"{head}\n(when deployed, not in preview) {rest}" if sep else v.message))
     if update_error:
         found.append(Violation(
-            pack=PACK, policy=UPDATE_FAILED, level="advisory", severity="medium", urn=stack_urn,
+            pack=PACK, policy=UPDATE_FAILED, level="mandatory", severity="high", urn=stack_urn,
             type="pulumi:pulumi:Stack",
             message="The program is also judged as it would run when deployed (is_dry_run() false).\n"
-                    f"recording it as an update failed, so only the preview was judged: {update_error}"))
+                    "recording it as an update failed, so what it would deploy cannot be judged: "
+                    f"{update_error}"
+                    " (in the update recording, each environment variable the program reads is `$NAME`: "
+                    "move settings to stack config)"))
     for d in diffs:
         found.append(Violation(
             pack=PACK, policy=DIFFERS, level="advisory", severity="medium", urn=d["urn"], type=d["type"],
             message="The program registers the same resources with the same inputs in preview and update.\n"
                     f"{d['what']}: judged on what it would deploy"))
     for read in env_reads:
+        if read["name"] == WHOLE:
+            found.append(Violation(
+                pack=PACK, policy=ENV_READ, level="mandatory", severity="high", urn=stack_urn,
+                type="pulumi:pulumi:Stack", source=read["site"],
+                message="The program's resources depend only on its code and stack config.\n"
+                        "the program enumerates its whole environment (e.g. dict(os.environ)), so which "
+                        "variable decides what cannot be known: read named variables, or use stack config"))
+            continue
         reached = ", ".join(u.rsplit("::", 1)[-1] for u in read["reached"]) or "no resource input here"
         state = "set" if read["set"] else "not set"
         found.append(Violation(

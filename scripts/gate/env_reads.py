@@ -4,6 +4,12 @@ While the program runs, reads of `os.environ` / `os.getenv` made directly by the
 noted (name and file:line; the CLI's own `PULUMI_*` variables excluded). After the run, each read becomes
 a warning naming the variable and the resources whose inputs hold its value ("the region of X depends on
 $ELOKET_REGION"). Values never leave the worker: only names, places and resource URNs are reported.
+
+The update recording (`is_dry_run()` false) does not use this machine's environment: every variable the
+program's own code reads is `$NAME` there (set or not, `in os.environ` is true), because the machine that
+deploys has its own. A region or location taken from the environment is then no region, and the
+residency rules block it as deployed; a default in the program (`os.getenv("X", "eu-west-1")`) does not
+hide the read. A program that enumerates the whole environment (`dict(os.environ)`) is noted as `*`.
 """
 
 from __future__ import annotations
@@ -18,31 +24,47 @@ from typing import Any
 _SKIP = ("os.py", "_collections_abc.py", "env_reads.py")
 
 
+WHOLE = "*"     # the name noted when the program enumerates the whole environment
+
+
+def placeholder(name: str) -> str:
+    """What the update recording gives the program for a variable: the deploy machine's value is unknown."""
+    return f"${name}"
+
+
 class EnvReads:
     def __init__(self, program_file: Callable[[str], str]) -> None:
         self._program_file = program_file
-        self.reads: dict[str, tuple[str, str | None]] = {}     # name -> (file:line, value or None)
+        self.placeholders = False     # the update recording: program reads get placeholder(name)
+        # name -> (file:line, value or None, the value the program got)
+        self.reads: dict[str, tuple[str, str | None, str | None]] = {}
 
-    def note(self, name: Any, value: str | None) -> None:
-        if not isinstance(name, str) or name.startswith("PULUMI_") or name in self.reads:
-            return
+    def note(self, name: Any, value: str | None) -> bool:
+        """Note a read; True when the program's own code made it (not the SDK, a library, the CLI's vars)."""
+        if not isinstance(name, str) or name.startswith("PULUMI_"):
+            return False
         frame: Any = sys._getframe(2)
         while frame is not None and (frame.f_code.co_filename.startswith("<frozen")
                                      or Path(frame.f_code.co_filename).name in _SKIP):
             frame = frame.f_back
         if frame is None or frame.f_code.co_filename.startswith("<"):
-            return
+            return False
         file = self._program_file(Path(frame.f_code.co_filename).resolve().as_uri())
-        if file:   # only the program's own reads, not the SDK's or a library's
-            self.reads[name] = (f"{file}:{frame.f_lineno}", value)
+        if not file:
+            return False
+        if name not in self.reads:
+            got = placeholder(name) if self.placeholders else value
+            self.reads[name] = (f"{file}:{frame.f_lineno}", value, got)
+        return True
 
     def report(self, resources: list[Any]) -> list[dict[str, Any]]:
         """One entry per variable: name, whether it was set, where it was read, resources it reached."""
         out = []
-        for name, (site, value) in sorted(self.reads.items()):
-            long_enough = value is not None and len(value) >= 3     # "1" or "eu" would match everything
-            reached = sorted(r.urn for r in resources if long_enough and _holds(r.inputs, value))
-            out.append({"name": name, "set": value is not None, "site": site, "reached": reached})
+        for name, (site, value, got) in sorted(self.reads.items()):
+            long_enough = got is not None and len(got) >= 3     # "1" or "eu" would match everything
+            reached = sorted(r.urn for r in resources if long_enough and _holds(r.inputs, got))
+            out.append({"name": name, "set": value is not None, "site": site, "reached": reached,
+                        "placeholder": self.placeholders})
         return out
 
 
@@ -56,11 +78,21 @@ def _holds(value: Any, needle: str) -> bool:
     return False
 
 
+def _name(key: Any) -> Any:
+    """`os.environb` keys are bytes: the same variables."""
+    return key.decode("utf-8", "replace") if isinstance(key, bytes) else key
+
+
+def _text(value: Any) -> Any:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
 @contextmanager
 def noting_env_reads(reads: EnvReads) -> Iterator[None]:
-    """Note `os.environ[...]`, `.get`, `in` and `os.getenv` for the duration of the program run."""
+    """Note `os.environ[...]`, `.get`, `in`, `os.getenv` and enumerations for the duration of the program
+    run; in the update recording, the program's own reads get placeholders."""
     cls = type(os.environ)
-    getitem, contains = cls.__getitem__, vars(cls).get("__contains__")
+    getitem, contains, iterate = cls.__getitem__, vars(cls).get("__contains__"), cls.__iter__
 
     def value(self: Any, key: Any) -> str | None:
         try:   # the original __getitem__: Mapping's __contains__ itself goes through self[key]
@@ -69,20 +101,25 @@ def noting_env_reads(reads: EnvReads) -> Iterator[None]:
             return None
 
     def noted_getitem(self: Any, key: Any) -> Any:
-        reads.note(key, value(self, key))
+        if reads.note(_name(key), _text(value(self, key))) and reads.placeholders:
+            return placeholder(key) if isinstance(key, str) else placeholder(_name(key)).encode()
         return getitem(self, key)
 
     def noted_contains(self: Any, key: Any) -> bool:
         found = value(self, key)
-        reads.note(key, found)
-        return found is not None
+        return (reads.note(_name(key), _text(found)) and reads.placeholders) or found is not None
+
+    def noted_iter(self: Any) -> Any:
+        reads.note(WHOLE, None)
+        return iterate(self)
 
     had_contains = "__contains__" in vars(cls)
     cls.__getitem__, cls.__contains__ = noted_getitem, noted_contains   # type: ignore[method-assign]
+    cls.__iter__ = noted_iter   # type: ignore[method-assign]
     try:
         yield
     finally:
-        cls.__getitem__ = getitem   # type: ignore[method-assign]
+        cls.__getitem__, cls.__iter__ = getitem, iterate   # type: ignore[method-assign]
         if had_contains:
             cls.__contains__ = contains   # type: ignore[method-assign]
         else:

@@ -71,6 +71,34 @@ def _apply_options(rec: RecordedResource, request: Any) -> None:
         }
 
 
+_HOOKS = ("before_create", "after_create", "before_update", "after_update", "before_delete", "after_delete",
+          "on_error")
+
+
+def _unjudgeable(request: Any) -> str:
+    """Why the engine would run something the record cannot show for this registration ("" if nothing):
+    a remote component's children are created by its plugin; a resource hook runs program code while
+    the engine deploys (never in a preview); a plugin from a custom download URL or environment variables
+    mapped into a provider decide what no record shows. Closed world: the recording fails, naming it."""
+    what = f"{request.name} ({request.type})"
+    if request.remote:
+        return (f"{what} is a remote (multi-language) component: the resources its provider plugin "
+                "creates are not visible offline, so they cannot be judged")
+    hooks = request.hooks if request.HasField("hooks") else None
+    bound = sorted(h for h in _HOOKS if hooks is not None and getattr(hooks, h))
+    if bound:
+        return (f"{what} has resource hooks ({', '.join(bound)}): program code the engine runs while it "
+                "deploys, which no preview records or judges")
+    if request.pluginDownloadURL:
+        return (f"{what} uses a provider plugin downloaded from {request.pluginDownloadURL}: not the plugin "
+                "its type stands for, so what it does cannot be judged")
+    if request.envVarMappings:
+        names = ", ".join(sorted(request.envVarMappings))
+        return (f"{what} maps environment variables into its provider ({names}): its settings would come "
+                "from the deploying machine's environment")
+    return ""
+
+
 def _guard_credentials(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """A provider's credential properties are secret even when the program passed them in clear."""
     if not type_.startswith(PROVIDER_PREFIX):
@@ -104,6 +132,15 @@ class RecordingMonitor(MockMonitor):
             self.transforms.stack.append(request)
         return empty_pb2.Empty()
 
+    def RegisterStackInvokeTransform(self, request: Any) -> Any:
+        """Kept in registration order; run by `Transforms.apply_invoke` before each invoke is answered."""
+        with self.transforms.lock:
+            self.transforms.invoke.append(request)
+        return empty_pb2.Empty()
+
+    def Invoke(self, request: Any) -> Any:
+        return super().Invoke(self.transforms.apply_invoke(request))
+
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         return self._recorder.urn(_qualified_type(parent, type_), name)
 
@@ -131,6 +168,10 @@ class RecordingMonitor(MockMonitor):
             self._add(RecordedResource(urn=urn, type=STACK_TYPE, name=request.name, custom=False))
             return resource_pb2.RegisterResourceResponse(urn=urn)
         request = self.transforms.apply(urn, request)
+        why = _unjudgeable(request)
+        if why:
+            with recorder.lock:
+                recorder.graph.diagnostics.append({"severity": "error", "message": why, "urn": urn})
         inputs = _guard_credentials(request.type, struct_to_plain(request.object))
         plaintexts = secret_strings(inputs)
         if plaintexts:

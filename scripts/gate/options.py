@@ -25,12 +25,41 @@ def settings_for(args: argparse.Namespace, program: Path | None) -> Any:
             raise UsageError(f"{pack}: policy pack directory not found")
         if not (pack / "PulumiPolicy.yaml").is_file():
             raise UsageError(f"{pack}: not a policy pack (no PulumiPolicy.yaml)")
-    places = [program.resolve()] if program is not None else []
-    loaded = gate_settings.load([*places, PROJECT_ROOT], profile=args.profile)
+    loaded = gate_settings.load([PROJECT_ROOT], profile=args.profile)
+    if program is not None and program.resolve() != PROJECT_ROOT:
+        loaded = _program_settings(program.resolve(), loaded)
     return gate_settings.with_flags(
         loaded, packs=args.policy_pack, pack_config=args.policy_pack_config, no_checkov=args.no_checkov,
         jobs=getattr(args, "jobs", None), records=args.records,
         invoke_fixtures=getattr(args, "invoke_fixtures", None))
+
+
+# What decides the verdict: the judged program may not choose it (a program directory's own [tool.gate]
+# could otherwise disable rules, widen regions, declare endpoints or skip the update recording).
+JUDGEMENT_KEYS = ("packs", "pack-config", "records", "checkov-waivers", "record-update", "profiles")
+
+
+def _program_settings(program: Path, project: Any) -> Any:
+    """A judged program's own `[tool.gate]` over this project's settings, for what does not judge it
+    (jobs, out, checkov, invoke fixtures); a judgement key there is refused (exit 2): give it as a flag."""
+    from dataclasses import replace
+
+    from gate import settings as gate_settings
+
+    found = gate_settings.find_table(program)
+    if found is None:
+        return project
+    path, table = found
+    judging = [key for key in JUDGEMENT_KEYS if key in table]
+    if judging:
+        raise UsageError(f"{path}: tool.gate.{judging[0]}: a judged program does not choose its judge; the "
+                         f"packs, their config, records, waivers and the update recording come from "
+                         f"{PROJECT_ROOT / 'pyproject.toml'} or the command line (--policy-pack, "
+                         "--policy-pack-config, --records)")
+    own = gate_settings.from_table(path, table)
+    return replace(own, packs=project.packs, pack_config=project.pack_config, records=project.records,
+                   checkov_waivers=project.checkov_waivers, record_update=project.record_update,
+                   profile=project.profile)
 
 
 def _packs(settings: Any) -> list[Path]:

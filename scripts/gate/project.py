@@ -145,6 +145,10 @@ def load_stack_config(project: Project, stack: str) -> dict[str, Any]:
         doc = {}
     if not isinstance(doc, dict):
         raise GateError(f"{where}: expected a mapping with a 'config' key")
+    if doc.get("environment"):   # Pulumi ESC: config, provider settings and env vars from outside the repo
+        raise GateError(f"{where}: environment: the stack imports ESC environments, whose config and "
+                        "environment variables the gate cannot read offline; put the values in the stack "
+                        "config file to have them judged")
     config = doc.get("config", {})
     if config is None:
         config = {}

@@ -7,7 +7,9 @@ own transforms, then each ancestor's (a parent's transforms apply to its childre
 transforms in registration order. Each gets the result of the previous one. The SDK mock monitor runs
 none of them; this module does, through the SDK's own callback servicer (same TransformRequest /
 TransformResponse messages as the engine exchanges). Legacy `transformations` run inside the SDK
-itself, so they already apply under the mocks.
+itself, so they already apply under the mocks. Invoke transforms (`register_invoke_transform`) are run
+the same way before an invoke is answered: a transform that points `get_region()` elsewhere moves what
+the program builds from the answer.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Transforms:
 
     def __init__(self) -> None:
         self.stack: list[Any] = []                   # callback protos, in registration order
+        self.invoke: list[Any] = []                  # stack invoke transforms, in registration order
         self.own: dict[str, list[Any]] = {}          # URN -> the resource's own transform callbacks
         self.parents: dict[str, str] = {}            # URN -> parent URN
         self.lock = threading.Lock()
@@ -71,7 +74,31 @@ class Transforms:
         return out
 
 
-def _call(callback: Any, request: Any) -> Any:
+    def apply_invoke(self, request: Any) -> Any:
+        """The invoke request after every stack invoke transform (the same request when there is none)."""
+        with self.lock:
+            callbacks = list(self.invoke)
+        if not callbacks:
+            return request
+        args = request.args
+        options = resource_pb2.TransformInvokeOptions(
+            provider=request.provider, version=request.version, plugin_download_url=request.pluginDownloadURL)
+        for callback in callbacks:
+            response = _call(callback, resource_pb2.TransformInvokeRequest(
+                token=request.tok, args=args, options=options), resource_pb2.TransformInvokeResponse)
+            args = response.args
+            if response.HasField("options"):
+                options = response.options
+            self.applied += 1
+        out = resource_pb2.ResourceInvokeRequest()
+        out.CopyFrom(request)
+        out.args.CopyFrom(args)
+        out.provider, out.version = options.provider, options.version
+        out.pluginDownloadURL = options.plugin_download_url
+        return out
+
+
+def _call(callback: Any, request: Any, response_type: Any = resource_pb2.TransformResponse) -> Any:
     """Invoke a transform callback on the program's event loop, as the engine's gRPC call would."""
     from pulumi.runtime._callbacks import _CallbackServicer
 
@@ -79,7 +106,7 @@ def _call(callback: Any, request: Any) -> Any:
         fn = servicer._callbacks.get(callback.token)
         if fn is not None:
             future = asyncio.run_coroutine_threadsafe(fn(request.SerializeToString()), servicer._loop)
-            return resource_pb2.TransformResponse.FromString(future.result().SerializeToString())
+            return response_type.FromString(future.result().SerializeToString())
     raise RuntimeError(f"transform callback {callback.token} is not registered with the program")
 
 
@@ -93,6 +120,9 @@ def _options(request: Any) -> Any:
     options.providers.update(request.providers)
     if request.HasField("customTimeouts"):
         options.custom_timeouts.CopyFrom(request.customTimeouts)
+    if request.HasField("hooks"):
+        options.hooks.CopyFrom(request.hooks)
+    setattr(options, "import", request.importId)
     return options
 
 
@@ -111,3 +141,8 @@ def _apply_options(request: Any, options: Any) -> None:
     request.providers.update(options.providers)
     if options.HasField("custom_timeouts"):
         request.customTimeouts.CopyFrom(options.custom_timeouts)
+    if options.HasField("hooks"):      # a transform can bind hooks (refused by the monitor) or drop them
+        request.hooks.CopyFrom(options.hooks)
+    else:
+        request.ClearField("hooks")
+    request.importId = getattr(options, "import")

@@ -55,14 +55,17 @@ def test_four_concurrent_runs_on_one_out_keep_their_solo_verdicts(gate_programs,
             assert report["blocked"] == bool(solo[stack])
 
 
+# The program starts a child and writes a marker outside its directory: refused by the gate unless allowed.
+UNSAFE = {"GATE_UNSAFE_PROGRAM_SIDE_EFFECTS": "1"}
 SLOW_PROGRAM = """
 import os, subprocess, sys, time
 import pulumi
-marker = os.environ["GATE_TEST_MARKER"]
-child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-open(marker, "w").write(f"{os.getpid()} {child.pid}")
-if os.environ.get("GATE_TEST_HANG"):
-    time.sleep(600)
+if pulumi.runtime.is_dry_run():   # the update run sees placeholders for these variables (gate.env_reads)
+    marker = os.environ["GATE_TEST_MARKER"]
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    open(marker, "w").write(f"{os.getpid()} {child.pid}")
+    if os.environ.get("GATE_TEST_HANG"):
+        time.sleep(600)
 pulumi.export("done", True)
 """
 
@@ -80,7 +83,7 @@ def test_a_signal_kills_children_removes_temp_dirs_and_writes_nothing(make_progr
     out, marker, tmp = tmp_path / "out", tmp_path / "marker", tmp_path / "tmp"
     tmp.mkdir()
     proc = _gate("preview", "--program", program, "--stack", "dev", "--out", out, "--no-checkov",
-                 env={"GATE_TEST_MARKER": str(marker), "GATE_TEST_HANG": "1", "TMPDIR": str(tmp)})
+                 env={**UNSAFE, "GATE_TEST_MARKER": str(marker), "GATE_TEST_HANG": "1", "TMPDIR": str(tmp)})
     _wait_for(marker)
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=30)
@@ -97,7 +100,8 @@ def test_program_deadline_and_a_leftover_child(make_program, tmp_path) -> None:
     marker = tmp_path / "marker"
     started = time.monotonic()
     proc = _gate("preview", "--program", program, "--stack", "dev", "--out", tmp_path / "out", "--no-checkov",
-                 "--program-timeout", "20", env={"GATE_TEST_MARKER": str(marker), "GATE_TEST_HANG": "1"})
+                 "--program-timeout", "20",
+                 env={**UNSAFE, "GATE_TEST_MARKER": str(marker), "GATE_TEST_HANG": "1"})
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 2 and "program deadline" in stderr and len(stderr.strip().splitlines()) == 1
     assert time.monotonic() - started < 60
@@ -106,7 +110,7 @@ def test_program_deadline_and_a_leftover_child(make_program, tmp_path) -> None:
     # A program that finishes but leaves a child holding stdout: the gate does not wait for it.
     marker.unlink()
     proc = _gate("preview", "--program", program, "--stack", "dev", "--out", tmp_path / "out", "--no-checkov",
-                 env={"GATE_TEST_MARKER": str(marker)})
+                 env={**UNSAFE, "GATE_TEST_MARKER": str(marker)})
     proc.communicate(timeout=120)
     assert proc.returncode in (0, 1)
     assert gone(int(marker.read_text().split()[1]))

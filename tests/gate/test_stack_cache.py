@@ -52,7 +52,7 @@ def scratch(tmp_path: Path) -> Path:
     pack.mkdir()
     (pack / "PulumiPolicy.yaml").write_text("runtime: python\n")
     (pack / "__main__.py").write_text(PACK)
-    (pack / "records.txt").write_text("plain\n")
+    (pack / "records.txt").write_text("plain $SCRATCH_MODE\n")   # the update recording's placeholder
     (tmp_path / "pack.json").write_text('{"mode-on-record": "advisory"}\n')
     return root
 

@@ -120,3 +120,26 @@ def test_unreadable_project_files_block(tmp_path):
     (tmp_path / "Pulumi.yaml").write_text("name: [", encoding="utf-8")
     found = judge(config)
     assert f"{tmp_path}/Pulumi.yaml: cannot be read (" in found[0], found
+
+
+def test_a_stack_tagged_vertrouwelijk_needs_a_controller_key_without_a_pia_record(tmp_path):
+    from policy_testlib import res
+
+    config = project(tmp_path, "s3://state?region=eu-west-1", "encryptionsalt: v1:abc\nconfig: {}\n",
+                     stack="corpus")
+    tagged = res("aws:s3/bucket:Bucket", "b", {"tags": {"classification": "vertrouwelijk"}})
+    plain = res("aws:s3/bucket:Bucket", "c", {"tags": {"classification": "intern"}})
+    def found(*views):
+        return [m for _, m in messages("require-eea-state-backend", graph(*views), config, stack="corpus")]
+
+    [message] = found(plain, tagged)
+    assert "secrets of this vertrouwelijk stack are encrypted with a passphrase" in message
+    assert found(plain) == []
+
+
+def test_an_endpoint_override_decides_where_the_state_goes(tmp_path):
+    url = "s3://state?region=eu-west-1&endpoint=https://s3.us-east-1.amazonaws.com"
+    [found] = judge(project(tmp_path, url, KMS))
+    assert "us-east-1" in found
+    assert judge(project(tmp_path, "s3://state?region=eu-west-1&endpoint=s3.eu-west-1.amazonaws.com",
+                         KMS)) == []

@@ -1,0 +1,245 @@
+"""The engine between a program and the packs, red-teamed: every full program of tests/corpus/engine is
+judged as its expected.json says, and each engine closure has an in-process test that fails without it.
+
+tests/corpus/engine/evil/<name>: must be blocked (exit 1 with the listed mandatory findings, or exit 2
+naming the cause); good/<name>: must pass with the eu-residency pack; limits/<name>: known limits of an
+offline gate (docs/gate-red-team.md), run so they keep recording without error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+from gate.dual import merge
+from gate.env_reads import WHOLE
+from gate.errors import ProgramError
+from gate.model import StackReport
+from gate.recording import record_callable
+from gate.side_effects import _what
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "tests" / "corpus" / "engine"
+CASES = sorted(f"{d.parent.name}/{d.name}" for d in CORPUS.glob("*/*") if (d / "expected.json").is_file())
+EU = {"aws:region": "eu-west-1"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES)
+def test_engine_corpus_program(run_gate, case, tmp_path):
+    expected = json.loads((CORPUS / case / "expected.json").read_text())
+    proc = run_gate("preview", "--program", CORPUS / case, "--stack", expected["stack"], "--no-checkov",
+                    "--no-cache", "--format", "json", "--policy-pack", "policies/eu_residency",
+                    "--policy-pack-config", "eu-residency=policies/config/eu-residency.json",
+                    "--out", tmp_path, "--as-of", "2026-11-30")
+    if expected.get("limit"):
+        assert proc.returncode in (0, 1), proc.stderr[-2000:]
+        return
+    if expected.get("pass"):
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+        return
+    assert proc.returncode == expected["exit"], proc.stdout[-3000:] + proc.stderr[-2000:]
+    if expected["exit"] == 2:
+        assert expected["error"] in proc.stderr
+        return
+    report = json.loads(proc.stdout)
+    found = {v["policy"] for v in report["violations"] if v["level"] == "mandatory" and not v["waiver"]}
+    assert set(expected["policies"]) <= found, found
+
+
+def test_corpus_has_enough_programs():
+    kinds = [c.split("/")[0] for c in CASES]
+    assert kinds.count("evil") >= 20 and kinds.count("good") >= 8
+
+
+def test_a_stack_invoke_transform_changes_what_the_invoke_answers():
+    def program():
+        def to_virginia(args: pulumi.InvokeTransformArgs):
+            if args.token == "aws:index/getRegion:getRegion":
+                return pulumi.InvokeTransformResult({**args.args, "region": "us-east-1"}, args.opts)
+            return None
+
+        pulumi.runtime.register_invoke_transform(to_virginia)
+        aws.s3.Bucket("b", region=aws.get_region().region)
+
+    (bucket,) = record_callable(program, config=EU).by_type("aws:s3/bucket:Bucket")
+    assert bucket.inputs["region"] == "us-east-1"
+
+
+def test_a_remote_component_fails_the_recording():
+    def program():
+        pulumi.ComponentResource("lake:index:Lake", "lake", {"region": "us-east-1"}, remote=True)
+
+    with pytest.raises(ProgramError, match=r"remote \(multi-language\) component"):
+        record_callable(program, config=EU)
+
+
+def test_resource_hooks_fail_the_recording():
+    def program():
+        hook = pulumi.ResourceHook("copy", lambda args: None)
+        aws.s3.Bucket("b", opts=pulumi.ResourceOptions(hooks=pulumi.ResourceHookBinding(after_create=[hook])))
+
+    with pytest.raises(ProgramError, match=r"resource hooks \(after_create\)"):
+        record_callable(program, config=EU)
+
+
+def test_threads_the_program_starts_are_waited_for():
+    def program():
+        loop = __import__("asyncio").get_event_loop()
+
+        def later():
+            threading.Event().wait(0.3)
+            loop.call_soon_threadsafe(lambda: aws.s3.Bucket("late", region="us-east-1"))
+
+        threading.Thread(target=later).start()
+
+    assert [r.name for r in record_callable(program, config=EU).by_type("aws:s3/bucket:Bucket")] == ["late"]
+
+
+def test_the_program_may_not_start_processes_or_use_the_network():
+    def program():
+        aws.s3.Bucket("b")
+        with contextlib.suppress(PermissionError):
+            __import__("subprocess").run(["true"], check=False)
+
+    with pytest.raises(ProgramError, match="the program tries to start the process true"):
+        record_callable(program, config=EU)
+    assert _what("socket.connect", (None, ("169.254.169.254", 80))) == "connect to 169.254.169.254:80"
+    assert _what("socket.getaddrinfo", ("s3.us-east-1.amazonaws.com", 443)) == "look up the host " \
+        "s3.us-east-1.amazonaws.com"
+    assert _what("socket.connect", (None, ("127.0.0.1", 80))) is None
+    assert _what("socket.getaddrinfo", ("localhost", 80)) is None
+
+
+def _env_program():
+    aws.s3.Bucket("b", region=os.getenv("RT_DEPLOY_REGION", "eu-west-1"),
+                  tags={"raw": os.environb.get(b"RT_RAW", b"x").decode(), "in": str("RT_FLAG" in os.environ)})
+
+
+def test_the_update_gives_each_variable_the_program_reads_a_placeholder(monkeypatch):
+    from gate import driver
+    from gate.recorder import Recorder
+
+    real_init = Recorder.__init__
+
+    def as_update(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        self.dry_run = False
+
+    monkeypatch.setattr(Recorder, "__init__", as_update)
+    graph = driver.record_callable(_env_program, config=EU)
+    (bucket,) = graph.by_type("aws:s3/bucket:Bucket")
+    assert bucket.inputs["region"] == "$RT_DEPLOY_REGION"
+    assert bucket.inputs["tags"] == {"raw": "$RT_RAW", "in": "True"}
+    reads = {r["name"]: r for r in graph.env_reads}
+    assert reads["RT_DEPLOY_REGION"]["reached"] == [bucket.urn] and reads["RT_RAW"]["placeholder"]
+
+
+def _report() -> StackReport:
+    return StackReport(stack="s", resources=1)
+
+
+def test_a_failed_update_and_a_whole_environment_read_block():
+    report = _report()
+    merge(report, None, [], [], "urn:stack", update_error="program failed: KeyError")
+    assert report.blocked and report.violations[0].policy == "update-not-recorded"
+    report = _report()
+    merge(report, None, [], [{"name": WHOLE, "set": False, "site": "__main__.py:3", "reached": []},
+                             {"name": "HOME", "set": True, "site": "__main__.py:3", "reached": []}],
+          "urn:stack")
+    assert [(v.policy, v.level) for v in report.violations] == [
+        ("program-reads-environment", "mandatory"), ("program-reads-environment", "advisory")]
+
+
+def test_an_esc_environment_in_the_stack_config_is_bad_input(make_program):
+    from gate.errors import GateError
+    from gate.project import load_project, load_stack_config
+
+    program = make_program(stacks={"dev": "environment:\n  - team/us\nconfig:\n  aws:region: eu-west-1\n"})
+    with pytest.raises(GateError, match=r"Pulumi\.dev\.yaml: environment: the stack imports ESC"):
+        load_stack_config(load_project(program), "dev")
+
+
+@pytest.mark.parametrize(("url", "host"), [
+    ("s3://b?region=eu-west-1&endpoint=https://s3.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"),
+    ("s3://b?region=eu-west-1&accelerate=true", "b.s3-accelerate.amazonaws.com"),
+    ("azblob://c?storage_account=a&domain=blob.core.usgovcloudapi.net", "blob.core.usgovcloudapi.net"),
+    ("awskms://alias/k?region=eu-west-1&endpoint=kms.us-east-1.amazonaws.com", "kms.us-east-1.amazonaws.com"),
+])
+def test_a_backend_endpoint_override_is_where_the_state_goes(url, host):
+    from policies.core.backend import parse_backend
+
+    assert parse_backend(url)[1:] == (host, None)
+    assert parse_backend("s3://b?region=eu-west-1")[2] == "eu-west-1"
+
+
+def test_a_judged_program_does_not_choose_its_judge(make_program, run_gate):
+    program = make_program("import pulumi\n", stacks={"dev": "config: {}\n"})
+    (program / "off.json").write_text('{"require-eea-location": "disabled"}')
+    (program / "pyproject.toml").write_text('[tool.gate.pack-config]\neu-residency = "off.json"\n')
+    proc = run_gate("preview", "--program", program, "--stack", "dev", "--no-checkov", "--no-cache")
+    assert proc.returncode == 2
+    assert "pyproject.toml: tool.gate.pack-config: a judged program does not choose its judge" in proc.stderr
+
+
+def test_a_judged_programs_own_settings_keep_this_projects_judgement(tmp_path):
+    import argparse
+
+    from gate.options import PROJECT_ROOT, settings_for
+
+    (tmp_path / "pyproject.toml").write_text("[tool.gate]\njobs = 1\ncheckov = false\n")
+    args = argparse.Namespace(policy_pack=[], policy_pack_config=[], profile="", no_checkov=False, jobs=None,
+                              records=None, invoke_fixtures=None)
+    s = settings_for(args, tmp_path)
+    assert (s.jobs, s.checkov) == (1, False)
+    assert s.pack_config["eu-residency"] == PROJECT_ROOT / "policies/config/eu-residency.json"
+    assert s.records == PROJECT_ROOT / "stacks/records" and s.record_update
+
+
+@pytest.mark.parametrize(("opts", "why"), [
+    ({"plugin_download_url": "https://plugins.example.com/aws"}, "uses a provider plugin downloaded from"),
+    ({"env_var_mappings": {"TARGET_REGION": "AWS_REGION"}}, r"maps environment variables .*TARGET_REGION"),
+])
+def test_provider_plugins_and_settings_from_outside_fail_the_recording(opts, why):
+    def program():
+        aws.Provider("p", region="eu-west-1", opts=pulumi.ResourceOptions(**opts))
+
+    with pytest.raises(ProgramError, match=why):
+        record_callable(program, config=EU)
+
+
+def test_a_transform_that_binds_a_hook_fails_the_recording():
+    def program():
+        hook = pulumi.ResourceHook("copy", lambda args: None)
+
+        def bind(args: pulumi.ResourceTransformArgs):
+            return pulumi.ResourceTransformResult(args.props, pulumi.ResourceOptions.merge(
+                args.opts, pulumi.ResourceOptions(hooks=pulumi.ResourceHookBinding(before_create=[hook]))))
+
+        pulumi.runtime.register_resource_transform(bind)
+        aws.s3.Bucket("b")
+
+    with pytest.raises(ProgramError, match=r"resource hooks \(before_create\)"):
+        record_callable(program, config=EU)
+
+
+def test_files_that_decide_deployment_and_judgement_may_not_be_written(tmp_path):
+    from gate.side_effects import _file_change, _Watch
+
+    _Watch.root = tmp_path
+    try:
+        flags = os.O_WRONLY | os.O_CREAT
+        assert _file_change("open", "write", (str(tmp_path / "Pulumi.yaml"), "w", flags)) is not None
+        assert _file_change("open", "write", (str(tmp_path / "fixtures" / "dev.yaml"), "w", flags))
+        assert _file_change("os.rename", "rename", (str(tmp_path / "x"), str(tmp_path / "y"))) is None
+        assert _file_change("open", "write", (str(tmp_path / "build" / "a.json"), "w", flags)) is None
+        assert _file_change("open", "write", ("/etc/elsewhere.yaml", "w", flags)) is not None
+        assert _file_change("open", "write", (str(tmp_path / "Pulumi.yaml"), "r", os.O_RDONLY)) is None
+    finally:
+        _Watch.root = None
