@@ -84,7 +84,8 @@ def test_a_dead_zygote_fails_the_recording(tmp_path):
         forker.close()
 
 
-def test_a_child_past_its_deadline_is_killed_with_its_group(tmp_path):
+def test_a_child_past_its_deadline_is_killed_with_its_group(tmp_path, monkeypatch):
+    monkeypatch.setenv("GATE_UNSAFE_PROGRAM_SIDE_EFFECTS", "1")   # the program starts a process on purpose
     marker = tmp_path / "pids"
     program = tmp_path / "program"
     program.mkdir()
