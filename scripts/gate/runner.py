@@ -148,8 +148,15 @@ def with_update(run: StackRun, update: dict[str, Any]) -> StackRun:
     if checkpoint is not None:
         run.differences = differences(run.checkpoint, checkpoint)
         run.update_checkpoint = checkpoint if run.differences else None
-    names = {r["name"] for r in run.env_reads}
-    run.env_reads = run.env_reads + [r for r in update.get("env_reads") or [] if r["name"] not in names]
+    # one entry per variable; what it reached in either recording (the update's `$NAME` placeholders
+    # make its list exact where a preview value matched nothing)
+    reads = {r["name"]: r for r in run.env_reads}
+    for r in update.get("env_reads") or []:
+        if r["name"] not in reads:
+            run.env_reads.append(r)
+        else:
+            entry = reads[r["name"]]
+            entry["reached"] = sorted(set(entry.get("reached") or []) | set(r.get("reached") or []))
     run.inputs = sorted(set(run.inputs) | set(update.get("inputs") or []))
     run.states = sorted(set(run.states) | set(update.get("states") or []))
     run.env = sorted(set(run.env) | set(update.get("env") or []))

@@ -7,7 +7,14 @@ import json
 import pytest
 from gate.errors import GateError
 from gate.project import load_project, load_stack_config
-from gate.runner import REFERENCES_FILE, config_dependencies, remembered_references, write_json_atomic
+from gate.runner import (
+    REFERENCES_FILE,
+    StackRun,
+    config_dependencies,
+    remembered_references,
+    with_update,
+    write_json_atomic,
+)
 
 
 def test_config_dependencies_name_referenced_stacks(gate_programs):
@@ -46,3 +53,17 @@ def test_remembered_references_only_name_stacks_of_this_run(tmp_path):
     assert remembered_references(tmp_path, ["a", "b"]) == {"a": {"b"}, "b": set()}
     (tmp_path / REFERENCES_FILE).write_text("not json")
     assert remembered_references(tmp_path, ["a", "b"]) == {}
+
+
+def test_an_environment_read_reports_what_it_reached_in_either_recording():
+    """The update gives every variable a `$NAME` placeholder, so what it reached there is exact even where
+    the preview's value matched no input: one entry per variable, the resources of both."""
+    run = StackRun("dev", "p", {}, {}, env_reads=[
+        {"name": "REGION", "set": True, "site": "a.py:1", "reached": ["urn:a"]},
+        {"name": "MODE", "set": False, "site": "a.py:2", "reached": []}])
+    update = {"env_reads": [
+        {"name": "REGION", "set": True, "site": "a.py:1", "reached": ["urn:b"]},
+        {"name": "MODE", "set": False, "site": "a.py:2", "reached": ["urn:c"]},
+        {"name": "ONLY_UPDATE", "set": False, "site": "a.py:3", "reached": ["urn:d"]}]}
+    reads = {r["name"]: r["reached"] for r in with_update(run, update).env_reads}
+    assert reads == {"REGION": ["urn:a", "urn:b"], "MODE": ["urn:c"], "ONLY_UPDATE": ["urn:d"]}
