@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -217,6 +218,11 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def _program_notes(args: argparse.Namespace, runs: dict[str, Any], out: Path | None) -> None:
     """Like the CLI's preview: the program's warnings, unresolved StackReferences, timings; on stderr."""
+    from gate.side_effects import UNSAFE
+
+    if runs and os.environ.get(UNSAFE) == "1":   # a control switched off: never silently
+        print(f"gate: warning: {UNSAFE}=1: the programs were allowed to start processes, use the network and "
+              "write files while recorded (meant for the engine's own tests)", file=sys.stderr)
     for r in runs.values():
         for d in r.diagnostics:
             print(f"gate: warning: stack {r.stack}: {d['message']}", file=sys.stderr)

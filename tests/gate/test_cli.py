@@ -159,3 +159,20 @@ def test_policy_pack_config_can_disable_a_mandatory_policy(run_gate, gate_progra
                     "--policy-pack-config", f"no-us-east={config}")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["violations"] == []
+
+
+def test_a_run_with_the_side_effect_refusals_off_says_so(monkeypatch, capsys):
+    """GATE_UNSAFE_PROGRAM_SIDE_EFFECTS turns a control off (for the engine's own tests): never silently."""
+    import argparse
+
+    from gate import cli
+    from gate.runner import StackRun
+
+    args = argparse.Namespace(timings=False)
+    runs = {"dev": StackRun("dev", "p", {}, {})}
+    monkeypatch.delenv("GATE_UNSAFE_PROGRAM_SIDE_EFFECTS", raising=False)
+    cli._program_notes(args, runs, None)
+    assert "GATE_UNSAFE" not in capsys.readouterr().err
+    monkeypatch.setenv("GATE_UNSAFE_PROGRAM_SIDE_EFFECTS", "1")
+    cli._program_notes(args, runs, None)
+    assert "gate: warning: GATE_UNSAFE_PROGRAM_SIDE_EFFECTS=1" in capsys.readouterr().err
