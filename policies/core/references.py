@@ -106,9 +106,9 @@ def _skipped(key: str, value: Any, top: bool) -> bool:
     if key in _ZONE_KEYS:
         return isinstance(value, str) and "/" not in value and "@" not in value
     if key in SKIP_KEYS or _free_text(key):
-        if top:
-            return True
-        return isinstance(value, str) and " " in value.strip() and not _POINTER.search(value)
+        if not isinstance(value, str):  # structure under a prose-like name (captureDescription)
+            return False
+        return top or (" " in value.strip() and not _POINTER.search(value))
     return False
 
 

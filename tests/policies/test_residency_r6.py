@@ -373,3 +373,13 @@ def test_aws_owned_regional_buckets_are_placed_by_their_name():
     assert _local("bucket", "prod-eu-west-1-starport-layer-bucket") is None
     assert "outside the EEA" in _local("arn", "arn:aws:s3:::amazonlinux-2-repos-us-east-1/*")
     assert _local("arn", "arn:aws:s3:::prod-eu-west-1-exfil-drop/*") == "defer"  # a look-alike is any bucket
+
+
+def test_structure_under_a_prose_like_name_is_scanned():
+    """A resource's own `description` is prose and skipped, but a field named like free text that holds
+    structure (an Event Hub's `captureDescription`) holds destinations like any other (r7 probe)."""
+    sid = ("/subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/us/providers/"
+           "Microsoft.Storage/storageAccounts/archiveus")
+    found = scan({"captureDescription": {"destination": {"storageAccountResourceId": sid}}})
+    assert [(r.kind, r.value) for r in found] == [("azure-id", sid)]
+    assert scan({"description": f"archived to {sid}"}) == []
