@@ -4,7 +4,12 @@ copies). Kept separate so the SDK-generated classification can replace it (see d
 
 from __future__ import annotations
 
-from policies.core.types import DATA_BEARING
+import functools
+from pathlib import Path
+
+import yaml
+
+from policies.core.types import DATA_BEARING, DATA_DIR, module_of
 
 FSX_FILE_SYSTEMS = (
     "aws:fsx/ontapFileSystem:OntapFileSystem",
@@ -65,3 +70,131 @@ AWS_API_STORES: frozenset[str] = frozenset(
         "aws:timestreamwrite/database:Database",
     }
 )
+
+PIA_CONTROLS: frozenset[str] = frozenset(
+    {
+        "aws:alb/listener:Listener",
+        "aws:alb/listenerRule:ListenerRule",
+        "aws:apigateway/domainName:DomainName",
+        "aws:apigateway/restApi:RestApi",
+        "aws:apigatewayv2/domainName:DomainName",
+        "aws:backup/plan:Plan",
+        "aws:backup/vaultPolicy:VaultPolicy",
+        "aws:cloudtrail/trail:Trail",
+        "aws:cloudwatch/eventRule:EventRule",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws:docdb/clusterParameterGroup:ClusterParameterGroup",
+        "aws:dynamodb/resourcePolicy:ResourcePolicy",
+        "aws:ec2/amiLaunchPermission:AmiLaunchPermission",
+        "aws:ec2/eip:Eip",
+        "aws:ec2/eipAssociation:EipAssociation",
+        "aws:ec2/launchConfiguration:LaunchConfiguration",
+        "aws:ec2/launchTemplate:LaunchTemplate",
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:ec2/securityGroupRule:SecurityGroupRule",
+        "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+        "aws:ec2/vpnConnection:VpnConnection",
+        "aws:ecr/repositoryPolicy:RepositoryPolicy",
+        "aws:efs/fileSystemPolicy:FileSystemPolicy",
+        "aws:elb/loadBalancer:LoadBalancer",
+        "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
+        "aws:kinesis/resourcePolicy:ResourcePolicy",
+        "aws:kms/alias:Alias",
+        "aws:kms/customKeyStore:CustomKeyStore",
+        "aws:kms/grant:Grant",
+        "aws:kms/keyPolicy:KeyPolicy",
+        "aws:lb/listener:Listener",
+        "aws:lb/listenerRule:ListenerRule",
+        "aws:lb/targetGroup:TargetGroup",
+        "aws:neptune/clusterInstance:ClusterInstance",
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+        "aws:rds/parameterGroup:ParameterGroup",
+        "aws:redshift/parameterGroup:ParameterGroup",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+        "aws:s3/bucketLogging:BucketLogging",
+        "aws:s3/bucketLoggingV2:BucketLoggingV2",
+        "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+        "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+        "aws:secretsmanager/secretPolicy:SecretPolicy",
+        "aws:sns/topicPolicy:TopicPolicy",
+        "aws:sqs/queuePolicy:QueuePolicy",
+        "aws:ssm/parameter:Parameter",
+        "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
+        "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+        "aws:ssoadmin/permissionSet:PermissionSet",
+        "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "azure-native:apimanagement:ApiManagementService",
+        "azure-native:compute:Gallery",
+        "azure-native:dbformysql:AzureADAdministrator",
+        "azure-native:dbformysql:Configuration",
+        "azure-native:dbforpostgresql:Administrator",
+        "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra",
+        "azure-native:dbforpostgresql:Configuration",
+        "azure-native:eventgrid:SystemTopic",
+        "azure-native:keyvault:AccessPolicy",
+        "azure-native:keyvault:ManagedHsm",
+        "azure-native:keyvault:Secret",
+        "azure-native:managedidentity:FederatedIdentityCredential",
+        "azure-native:network:ApplicationGateway",
+        "azure-native:network:InboundNatRule",
+        "azure-native:network:LoadBalancer",
+        "azure-native:network:NetworkInterface",
+        "azure-native:network:NetworkSecurityGroup",
+        "azure-native:network:SecurityRule",
+        "azure-native:network:VirtualNetworkGatewayConnection",
+        "azure-native:operationalinsights:Cluster",
+        "azure-native:operationalinsights:LinkedService",
+        "azure-native:operationalinsights:Table",
+        "azure-native:operationsmanagement:Solution",
+        "azure-native:redisenterprise:Database",
+        "azure-native:redisenterprise:RedisEnterprise",
+        "azure-native:resources:ResourceGroup",
+        "azure-native:securityinsights:SentinelOnboardingState",
+        "azure-native:sql:EncryptionProtector",
+        "azure-native:sql:ManagedInstanceAdministrator",
+        "azure-native:sql:ManagedInstanceAzureADOnlyAuthentication",
+        "azure-native:sql:ServerAzureADAdministrator",
+        "azure-native:sql:ServerAzureADOnlyAuthentication",
+        "azure-native:sql:TransparentDataEncryption",
+        "azure-native:web:WebApp",
+        "azure-native:web:WebAppSlot",
+    }
+)
+"""Types that set a store's key, exposure, TLS, retention or readers, and that a pia-conditions rule reads
+(a test checks each is named by a rule of the pack or a module it imports)."""
+
+PIA_STORES_ELSEWHERE: dict[str, str] = {}
+"""Stores (role `store`) whose key, exposure, TLS and deletion are those of the store that holds them: why."""
+
+# ---------------------------------------------------------------- PIA roles (closed world)
+
+ROLES_DIR: Path = DATA_DIR / "pia_roles"
+ROLES: frozenset[str] = frozenset({"store", "control", "part"})
+"""store: keeps data at rest; control: decides a store's key, exposure, TLS, retention or readers; part: neither."""
+
+
+@functools.lru_cache(maxsize=1)
+def load_roles() -> tuple[dict[str, str], dict[str, str]]:
+    """(module -> role, type -> role) over every provider's file in policies/data/pia_roles/."""
+    modules: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for path in sorted(ROLES_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        modules.update(data.get("modules") or {})
+        types.update(data.get("types") or {})
+    return modules, types
+
+
+@functools.lru_cache(maxsize=4096)
+def pia_role(token: str) -> str | None:
+    """The PIA role of a regional type (None: not a regional type, or not yet given a role)."""
+    modules, types = load_roles()
+    return types.get(token) or modules.get(module_of(token))

@@ -1,0 +1,50 @@
+"""A type that keeps data, or decides how a store is encrypted, exposed or read, passes only when a PIA check
+reads it: the closed world of the pia-conditions pack.
+
+Every regional type of the installed SDKs has a PIA role (policies/data/pia_roles/): `store` (keeps data at
+rest), `control` (sets a store's key, exposure, TLS, retention or readers) or `part` (neither). A store the
+key/exposure/TLS/deletion rules do not judge, or a control no rule reads, would pass unjudged, so it blocks
+here, naming the type; so does a regional type with no role (an SDK upgrade added it).
+"""
+
+from __future__ import annotations
+
+from policies.core.pia_types import PIA_CONTROLS, PIA_DATA_STORES, PIA_STORES_ELSEWHERE, pia_role
+from policies.core.rule import Rule, RuleContext
+from policies.core.types import REGIONAL, class_of
+from policies.core.view import ResourceView
+
+_COVERAGE = "docs/pia-conditions.md#checks-per-control"
+
+
+def check(view: ResourceView, ctx: RuleContext) -> list[str]:
+    t = view.type
+    if not view.custom or class_of(t) not in REGIONAL:
+        return []
+    role = pia_role(t)
+    if role is None:
+        return [f"{t} has no PIA role in policies/data/pia_roles/, so whether it keeps data cannot be judged"]
+    if role == "store" and t not in PIA_DATA_STORES and t not in PIA_STORES_ELSEWHERE:
+        return [
+            f"{t} keeps data, and no pia-conditions check reads its key, public exposure, TLS and deletion "
+            f"protection: use a judged store ({_COVERAGE}) or add the checks"
+        ]
+    if role == "control" and t not in PIA_CONTROLS:
+        return [
+            f"{t} decides how a data store is encrypted, exposed or read, and no pia-conditions check reads "
+            f"it: leave it out, or add a check ({_COVERAGE})"
+        ]
+    return []
+
+
+RULE = Rule(
+    id="require-judgeable-data-types",
+    title="Every resource that keeps data or decides its protection is of a type the PIA checks judge.",
+    severity="high",
+    remediation="Use the judged data stores and settings listed in docs/pia-conditions.md (coverage table), or "
+    "add a check for the type to the key, exposure, TLS and deletion rules and list it in "
+    "policies/core/pia_types.py.",
+    controls=("PIA-06", "ENC-01", "IAM-02"),
+    check=check,
+    module=__name__,
+)
