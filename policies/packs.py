@@ -21,6 +21,7 @@ EU_RESIDENCY: tuple[tuple[str, str], ...] = (
 
 PIA_CONDITIONS: tuple[tuple[str, str], ...] = (
     ("require-pia-record", "mandatory"),
+    ("require-judgeable-data-types", "mandatory"),
     ("require-admin-mfa", "mandatory"),
     ("require-pinned-pipeline-trust", "mandatory"),
     ("require-entra-only-authentication", "mandatory"),

@@ -173,12 +173,16 @@ PIA_CONTROLS: frozenset[str] = frozenset(
 
 PIA_STORES_ELSEWHERE: dict[str, str] = {}
 """Stores (role `store`) whose key, exposure, TLS and deletion are those of the store that holds them: why."""
+PIA_CONTROLS_ELSEWHERE: dict[str, str] = {}
+"""Controls (role `control`) whose effect the checks judge on the store itself (its own flags, its security
+groups, its key): why a value of this type cannot weaken a store unseen."""
 
 # ---------------------------------------------------------------- PIA roles (closed world)
 
 ROLES_DIR: Path = DATA_DIR / "pia_roles"
 ROLES: frozenset[str] = frozenset({"store", "control", "part"})
-"""store: keeps data at rest; control: decides a store's key, exposure, TLS, retention or readers; part: neither."""
+"""store: keeps data at rest; control: decides a store's key, exposure, TLS, retention or readers;
+part: neither."""
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,7 +9,13 @@ here, naming the type; so does a regional type with no role (an SDK upgrade adde
 
 from __future__ import annotations
 
-from policies.core.pia_types import PIA_CONTROLS, PIA_DATA_STORES, PIA_STORES_ELSEWHERE, pia_role
+from policies.core.pia_types import (
+    PIA_CONTROLS,
+    PIA_CONTROLS_ELSEWHERE,
+    PIA_DATA_STORES,
+    PIA_STORES_ELSEWHERE,
+    pia_role,
+)
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import REGIONAL, class_of
 from policies.core.view import ResourceView
@@ -29,7 +35,7 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
             f"{t} keeps data, and no pia-conditions check reads its key, public exposure, TLS and deletion "
             f"protection: use a judged store ({_COVERAGE}) or add the checks"
         ]
-    if role == "control" and t not in PIA_CONTROLS:
+    if role == "control" and t not in PIA_CONTROLS and t not in PIA_CONTROLS_ELSEWHERE:
         return [
             f"{t} decides how a data store is encrypted, exposed or read, and no pia-conditions check reads "
             f"it: leave it out, or add a check ({_COVERAGE})"
@@ -41,10 +47,10 @@ RULE = Rule(
     id="require-judgeable-data-types",
     title="Every resource that keeps data or decides its protection is of a type the PIA checks judge.",
     severity="high",
-    remediation="Use the judged data stores and settings listed in docs/pia-conditions.md (coverage table), or "
-    "add a check for the type to the key, exposure, TLS and deletion rules and list it in "
+    remediation="Use the judged data stores and settings listed in docs/pia-conditions.md (coverage "
+    "table), or add a check for the type to the key, exposure, TLS and deletion rules and list it in "
     "policies/core/pia_types.py.",
-    controls=("PIA-06", "ENC-01", "IAM-02"),
+    controls=("ENC-01", "IAM-02"),
     check=check,
     module=__name__,
 )

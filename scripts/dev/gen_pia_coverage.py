@@ -51,6 +51,35 @@ def matrix() -> dict[str, dict[str, str]]:
     return out
 
 
+def closed_world() -> list[str]:
+    """Roles of every regional type, what is judged, and the reasoned exceptions (markdown lines)."""
+    from policies.core import pia_types as pt
+    from policies.core.types import REGIONAL, class_of, load_classes
+
+    judged = {
+        "store": pt.PIA_DATA_STORES | set(pt.PIA_STORES_ELSEWHERE),
+        "control": pt.PIA_CONTROLS | set(pt.PIA_CONTROLS_ELSEWHERE),
+    }
+    counts: dict[tuple[str, str], list[int]] = {}
+    for t in load_classes().inventory:
+        if class_of(t) not in REGIONAL:
+            continue
+        role = pt.pia_role(t) or "none"
+        row = counts.setdefault((t.split(":", 1)[0], role), [0, 0])
+        row[0] += 1
+        row[1] += t in judged.get(role, ())
+    lines = ["| package | role | types | judged | blocked when used |", "| --- | --- | --- | --- | --- |"]
+    for (pkg, role), (n, ok) in sorted(counts.items()):
+        blocked = n - ok if role in judged else 0
+        lines.append(f"| {pkg} | {role} | {n} | {ok if role in judged else '—'} | {blocked} |")
+    lines += ["", "Stores judged through the store that holds them, and controls judged on the store:", ""]
+    lines += [
+        f"- `{t}`: {why}"
+        for t, why in sorted({**pt.PIA_STORES_ELSEWHERE, **pt.PIA_CONTROLS_ELSEWHERE}.items())
+    ]
+    return lines
+
+
 def render() -> str:
     aspects = ("CMK", "public", "TLS", "deletion")
     rules = {
@@ -67,7 +96,7 @@ def render() -> str:
     ]
     for t, row in matrix().items():
         lines.append(f"| `{t}` | " + " | ".join(row.get(a, "**GAP**") for a in aspects) + " |")
-    return "\n".join([*lines, "", END])
+    return "\n".join([*lines, "", *closed_world(), "", END])
 
 
 def main(argv: list[str]) -> int:
