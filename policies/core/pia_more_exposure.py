@@ -37,7 +37,8 @@ def _disabled(fld: str, why: str) -> Callable[[ResourceView, StackGraph], list[s
         value = r.get(fld)
         if is_unknown(value):
             return [unknown_message(fld, "public network access")]
-        return [] if str(value).lower() == "disabled" else [f"`{fld}` is {value!r}: {why}"]
+        shown = "not set (default Enabled)" if value is None else repr(value)
+        return [] if str(value).lower() == "disabled" else [f"`{fld}` is {shown}: {why}"]
 
     return judge
 
@@ -214,7 +215,7 @@ TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
         if v.input("requireTls") is True
         else [unknown_message("requireTls", "the TLS setting")]
         if is_unknown(v.input("requireTls"))
-        else [f"`requireTls` is {v.input('requireTls')!r}: clients may connect to the proxy without TLS"]
+        else [f"`requireTls` is {v.input('requireTls')!r} (default false): clients may connect without TLS"]
     ),
     "aws:transfer/server:Server": transfer_protocols,
     "aws:dms/endpoint:Endpoint": dms_endpoint,
