@@ -44,6 +44,8 @@ def _disabled(fld: str, why: str) -> Callable[[ResourceView, StackGraph], list[s
 
 
 def aoss_network_policy(r: ResourceView, graph: StackGraph) -> list[str]:
+    if is_unknown(r.input("type")):
+        return [unknown_message("type", "whether the policy opens collections to the internet")]
     if r.input("type") != "network":
         return []
     blocks, problem = aoss_policy_blocks(r)

@@ -41,7 +41,7 @@ def mq_broker(key_of: KeyOf) -> KeyJudge:
 
     def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
         owned = r.get("encryptionOptions.useAwsOwnedKey")
-        if is_unknown(owned):
+        if is_unknown(owned) or is_unknown(r.input("encryptionOptions")):
             return [unknown_message("encryptionOptions.useAwsOwnedKey", "the encryption key")]
         if owned is not False:
             return [
@@ -107,6 +107,8 @@ def aoss_collection(key_of: KeyOf) -> KeyJudge:
             return [unknown_message("name", "which encryption policy covers the collection")]
         covering = 0
         for p in graph.by_type(AOSS_POLICY):
+            if is_unknown(p.input("type")):
+                return [f"security policy {p.name}: " + unknown_message("type", "whether it sets the key")]
             if p.input("type") != "encryption":
                 continue
             blocks, problem = aoss_policy_blocks(p)
@@ -210,7 +212,7 @@ def kusto(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
 
 def cosmos_pg(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     kind, uri = r.get("dataEncryption.type"), r.get("dataEncryption.primaryKeyUri")
-    if is_unknown(kind) or is_unknown(uri):
+    if is_unknown(kind) or is_unknown(uri) or is_unknown(r.input("dataEncryption")):
         return [unknown_message("dataEncryption", "the encryption key")]
     if kind != "AzureKeyVault" or not uri:
         return [

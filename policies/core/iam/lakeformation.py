@@ -48,10 +48,17 @@ def held_by(view: ResourceView, physical_name: str, kind: str, graph: StackGraph
     fns: set[str] = set()
     for holder, principal, given in grants(graph):
         deps = {u for us in holder.property_dependencies.values() for u in us}
-        named = isinstance(principal, str) and principal.endswith(f":{kind}/{physical_name}")
+        named = _names(principal, kind, physical_name)
         if named or (view.urn in deps and holder.type == PERMISSIONS):
             fns |= given
     return fns
+
+
+def _names(principal: Any, kind: str, name: str) -> bool:
+    """`arn:aws:iam::<account>:<kind>/<optional path/><name>` names the role or user."""
+    if not isinstance(principal, str) or f":{kind}/" not in principal:
+        return False
+    return principal.rsplit("/", 1)[-1] == name
 
 
 def undeclared(graph: StackGraph, known: set[str]) -> list[tuple[str, str]]:
@@ -75,11 +82,7 @@ def undeclared(graph: StackGraph, known: set[str]) -> list[tuple[str, str]]:
                     "whose IAM policies reach the catalogue",
                 )
             )
-        elif (
-            isinstance(principal, str)
-            and not any(principal.endswith(f"/{k}") for k in known)
-            and not (deps & known)
-        ):
+        elif isinstance(principal, str) and principal.rsplit("/", 1)[-1] not in known and not (deps & known):
             out.append(
                 (
                     holder.urn,

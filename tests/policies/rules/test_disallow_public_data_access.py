@@ -417,3 +417,23 @@ def test_round7_public_doors(ok, name, inputs, fragment):
     assert run(RULE, resources) == []
     found = run(RULE, patch(resources, name, **inputs))
     assert any(n == name and fragment in m for n, m in found), found
+
+
+@pytest.mark.parametrize(
+    "ok, name, field",
+    [
+        ("r7-mq-cmk-private", "mq", "publiclyAccessible"),
+        ("r7-kusto-cmk-private", "adx", "publicNetworkAccess"),
+        ("r7-transfer-sftp-vpc", "sftp", "endpointType"),
+        ("r7-lambda-url-iam", "fn-url", "authorizationType"),
+        ("r7-lambda-permission-pinned", "fn-invoke", "principal"),
+        ("r7-cosmos-pg-cmk-private", "cpg-fw", "startIpAddress"),
+        ("r7-aoss-cmk-private", "aoss-net", "type"),
+        ("r7-aoss-cmk-private", "aoss-net", "policy"),
+    ],
+)
+def test_round7_unknown_values_fail_closed(ok, name, field):
+    from policies.core.view import UNKNOWN
+
+    found = run(RULE, patch(ok_case(ok), name, **{field: UNKNOWN}))
+    assert any(n == name and "unknown" in m for n, m in found), found

@@ -320,3 +320,18 @@ def test_round7_glue_connection_passwords_and_catalog_without_settings():
 def test_round7_opensearch_serverless_encryption_policies(policy, fragment):
     found = run(RULE, with_(ok_case("r7-aoss-cmk-private"), policy))
     assert len(found) == 1 and found[0][0] == "aoss" and fragment in found[0][1], found
+
+
+def test_round7_unknown_values_fail_closed():
+    from policies.core.view import UNKNOWN
+
+    for ok, name, field in (
+        ("r7-mq-cmk-private", "mq", "encryptionOptions"),
+        ("r7-kusto-cmk-private", "adx", "keyVaultProperties"),
+        ("r7-cosmos-pg-cmk-private", "cpg", "dataEncryption"),
+        ("r7-aoss-cmk-private", "aoss", "encryptionConfigs"),
+        ("r7-aoss-cmk-private", "aoss-enc", "type"),
+        ("r7-qldb-cmk", "ledger", "kmsKey"),
+    ):
+        found = run(RULE, patch(ok_case(ok), name, **{field: UNKNOWN}))
+        assert any("unknown" in m for _, m in found), (ok, field, found)

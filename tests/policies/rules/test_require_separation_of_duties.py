@@ -439,3 +439,11 @@ def test_lake_formation_grants_to_undeclared_principals_block():
         "which this stack does not declare",
     )
     assert run(RULE, with_(AWS, lf(f"{ACC}:role/elsewhere", ["SELECT"]))) == []  # data access is no function
+
+
+def test_lake_formation_principal_with_a_path():
+    only(
+        run(RULE, with_(AWS, lf(f"{ACC}:role/teams/dba/db-admin", ["ALL"], ["ALL"]))),
+        "db-admin",
+        "2 separated functions",
+    )
