@@ -160,6 +160,9 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
 RESOURCE_POLICIES: dict[str, str] = {
     "aws:s3/accessPoint:AccessPoint": "policy",
     "aws:s3control/accessPointPolicy:AccessPointPolicy": "policy",
+    # the same door under other types: Object Lambda access points, Outposts buckets
+    "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": "policy",
+    "aws:s3control/bucketPolicy:BucketPolicy": "policy",
     "aws:glue/resourcePolicy:ResourcePolicy": "policy",
 }
 

@@ -189,6 +189,8 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:lambda/permission:Permission",
         "aws:s3/accessPoint:AccessPoint",
         "aws:s3control/accessPointPolicy:AccessPointPolicy",
+        "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy",
+        "aws:s3control/bucketPolicy:BucketPolicy",
         "aws:dms/endpoint:Endpoint",
         "aws:lakeformation/permissions:Permissions",
         "aws:lakeformation/dataLakeSettings:DataLakeSettings",

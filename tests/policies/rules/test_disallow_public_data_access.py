@@ -437,3 +437,18 @@ def test_round7_unknown_values_fail_closed(ok, name, field):
 
     found = run(RULE, patch(ok_case(ok), name, **{field: UNKNOWN}))
     assert any(n == name and "unknown" in m for n, m in found), found
+
+
+@pytest.mark.parametrize(
+    "type_",
+    [
+        "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy",
+        "aws:s3control/bucketPolicy:BucketPolicy",
+    ],
+)
+def test_round7_access_point_doors_under_other_types(type_):
+    pinned = json.dumps(
+        {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}}]}
+    )
+    assert run(RULE, with_(base("aws"), res("p", type_, {"policy": pinned}))) == []
+    only(run(RULE, with_(base("aws"), res("p", type_, {"policy": ANYONE}))), "p", "allows anyone")
