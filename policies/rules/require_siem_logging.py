@@ -260,7 +260,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             for t in trails:
                 out.extend((t.urn, m) for m in _trail_problems(t))
         out.extend(("", f"no CloudWatch alarm with actions (or event rule) on {m}") for m in _alarmed(graph))
-        fed = _trail_fed(graph, filterable=False)
+        fed, unfilterable = _trail_fed(graph, filterable=False), _unfilterable(graph)
         out.extend(
             (
                 g.urn,
@@ -268,7 +268,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
                 "filters: the SIEM alarms never see its events (use STANDARD)",
             )
             for g in graph.by_type("aws:cloudwatch/logGroup:LogGroup")
-            if g.urn in _unfilterable(graph) and ({g.urn, g.input("name")} & fed)
+            if g.urn in unfilterable and ({g.urn, g.input("name")} & fed)
         )
     return out
 
