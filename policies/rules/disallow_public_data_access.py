@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core import pia_more_exposure as more
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.helpers import linked
 from policies.core.iam.statements import as_list, conditions
+from policies.core.pia_more_stores import AOSS_COLLECTION
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, json_document, unknown_message
@@ -139,6 +141,7 @@ RESOURCE_POLICIES: dict[str, str] = {
     "aws:efs/fileSystemPolicy:FileSystemPolicy": "policy",
     "aws:dynamodb/resourcePolicy:ResourcePolicy": "policy",
     "aws:kinesis/resourcePolicy:ResourcePolicy": "policy",
+    **more.RESOURCE_POLICIES,
 }
 _PINNING = frozenset(
     {
@@ -311,6 +314,7 @@ CHECKS = {
         _field("publicNetworkAccessForIngestion", ("Disabled",)),
         _field("publicNetworkAccessForQuery", ("Disabled",)),
     ),
+    **more.PUBLIC_CHECKS,
 }
 _IAM_ONLY = (
     "reached only through the AWS API with IAM (no network endpoint of its own); its resource policy is "
@@ -343,6 +347,8 @@ NOT_APPLICABLE: dict[str, str] = {
     "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",
     "azure-native:keyvault:Key": "reachable only through its vault, judged there",
     "azure-native:dataprotection:BackupVault": "has no data-plane endpoint; restores go through ARM",
+    AOSS_COLLECTION: "reachable only as its network security policies allow; each is judged "
+    "(AllowFromPublic must be false)",
     "azure-native:operationalinsights:Workspace": "queried through Entra-authenticated APIs; "
     "network isolation needs "
     "an Azure Monitor Private Link Scope, which this rule does not yet judge",

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import pia_more_stores as more
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
 from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
@@ -190,7 +191,7 @@ def _sql(kind: str, protector: str) -> Judge:
 
 
 def _workspace(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    keyed = any(   # the first keyed cluster settles it (listing all, per workspace, was quadratic)
+    keyed = any(  # the first keyed cluster settles it (listing all, per workspace, was quadratic)
         get_path(c.inputs, "keyVaultProperties.keyName")
         for c in graph.by_type("azure-native:operationalinsights:Cluster")
     )
@@ -296,10 +297,20 @@ CHECKS: dict[str, Judge] = {
         "Azure Cache for Redis (non-Enterprise) has no customer-managed key at rest"
     ),
     "azure-native:applicationinsights:Component": _key("workspaceResourceId"),
+    "aws:qldb/ledger:Ledger": more.qldb(_judge_key),
+    "aws:mq/broker:Broker": more.mq_broker(_judge_key),
+    "aws:dms/replicationInstance:ReplicationInstance": _key("kmsKeyArn"),
+    more.AOSS_COLLECTION: more.aoss_collection(_judge_key),
+    "aws:glue/catalogDatabase:CatalogDatabase": more.glue_catalog_item,
+    "aws:glue/catalogTable:CatalogTable": more.glue_catalog_item,
+    "azure-native:kusto:Cluster": more.kusto,
+    "azure-native:databricks:Workspace": more.databricks,
+    "azure-native:dbforpostgresql:ServerGroupCluster": more.cosmos_pg,
 }
 # Not stores themselves, but they set the encryption of the data they create or hold (the volumes of every
 # instance a launch template starts; a SecureString parameter's value).
 CONFIGURES: dict[str, Judge] = {
+    more.GLUE_SETTINGS: more.glue_settings(_judge_key),
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _ec2,  # an instance under another type

@@ -34,6 +34,7 @@ SERVICE_FLAGS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
     "aws:s3/bucketV2:BucketV2": (("forceDestroy", False, True),),
     "aws:ecr/repository:Repository": (("forceDelete", False, True),),
     "aws:opensearch/domain:Domain": (),
+    "aws:qldb/ledger:Ledger": (("deletionProtection", True, True),),
     "azure-native:keyvault:Vault": (
         ("properties.enablePurgeProtection", True, False),
         ("properties.enableSoftDelete", True, True),

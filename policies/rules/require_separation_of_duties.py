@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from policies.core.iam import azure_paths, breakglass
+from policies.core.iam import azure_paths, breakglass, lakeformation
 from policies.core.iam.azure import (
     ASSIGNMENTS,
     DIRECTORY_ROLE,
@@ -63,11 +63,11 @@ def _chained(p: AwsPrincipal, roles: list[AwsPrincipal]) -> list[AwsPrincipal]:
     ]
 
 
-def _aws(p: AwsPrincipal, roles: list[AwsPrincipal]) -> list[str]:
+def _aws(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph) -> list[str]:
     if p.problems:
         return p.problems
     out = []
-    held = set(p.functions())
+    held = set(p.functions()) | lakeformation.held_by(p.view, p.physical_name, p.kind, graph)
     via = [r.physical_name for r in _chained(p, roles) if set(r.functions()) - held]
     for r in _chained(p, roles):
         held |= set(r.functions())
@@ -158,9 +158,11 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     people = [p for p in aws_principals(graph) if p.people]
     judged = [p for p in people if breakglass.entry_for(entries, p.kind, p.physical_name) is None]
     roles = [p for p in people if p.kind == "role"]
-    out = [(p.view.urn, m) for p in judged for m in _aws(p, roles)]
+    out = [(p.view.urn, m) for p in judged for m in _aws(p, roles, graph)]
     out.extend(key_findings(graph, judged))
     out.extend(external_grants(graph))
+    declared = {x for p in aws_principals(graph) for x in (p.view.urn, p.physical_name)}
+    out.extend(lakeformation.undeclared(graph, declared))
     out.extend(_azure(graph, {str(e.get("principal", "")).lower() for e in entries}))
     return out
 

@@ -40,7 +40,7 @@ def _diagnosed(graph: StackGraph) -> set[str]:
     urns: set[str] = set()
     names: set[str] = set()  # a name's resources are added once (a tiled stack repeats its names)
     for d in graph.by_type(*DIAGNOSTIC):
-        if not (d.input("workspaceId") or d.input("storageAccountId")):
+        if not (d.input("workspaceId") or d.input("storageAccountId")) or not _sends_audit_logs(d):
             continue
         urns.update(d.property_dependencies.get("resourceUri", ()))
         uri = d.input("resourceUri")
@@ -50,6 +50,26 @@ def _diagnosed(graph: StackGraph) -> set[str]:
                 names.add(name)
                 urns.update([r.urn for r in graph.named(name)])
     return urns
+
+
+_AUDIT_GROUPS = frozenset({"audit", "alllogs"})
+
+
+def _sends_audit_logs(d: ResourceView) -> bool:
+    """A setting sends logs: some log entry is enabled, and the audit groups are not switched off while only
+    other categories stay on. Metrics alone are no security events. Neither logs nor metrics: Azure refuses
+    the setting, nothing deploys (the corpus' short form)."""
+    logs = d.input("logs")
+    if logs is None:
+        return d.input("metrics") is None
+    if is_unknown(logs) or not isinstance(logs, list):
+        return False
+    entries = [e for e in logs if isinstance(e, dict)]
+    on = [e for e in entries if e.get("enabled") is True]
+    groups = {str(e.get("categoryGroup", "")).lower(): e.get("enabled") is True for e in entries}
+    if any(g in groups for g in _AUDIT_GROUPS) and not any(groups.get(g) for g in _AUDIT_GROUPS):
+        return False  # audit/allLogs explicitly off: a harmless category left on does not carry the audit
+    return bool(on)
 
 
 def _trail_problems(t: ResourceView) -> list[str]:
@@ -102,11 +122,11 @@ def _alarmed(graph: StackGraph) -> list[str]:
     filters = graph.by_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
     alarms = graph.by_type("aws:cloudwatch/metricAlarm:MetricAlarm")
     rules = graph.by_type("aws:cloudwatch/eventRule:EventRule")
-    alarmed_metrics = {
-        (a.input("namespace"), a.input("metricName"))
+    alarmed_metrics = [
+        a
         for a in alarms
         if a.input("alarmActions") and a.input("actionsEnabled") is not False and _fires_on_one(a)
-    }
+    ]
     rules = [
         r
         for r in rules
@@ -127,7 +147,7 @@ def _alarmed(graph: StackGraph) -> list[str]:
             if (
                 all(_matched(w, values) for w in words)
                 and isinstance(mt, dict)
-                and (mt.get("namespace"), mt.get("name")) in alarmed_metrics
+                and any(_watches(a, mt) for a in alarmed_metrics)
             ):
                 ok = True
         for r in rules:
@@ -139,8 +159,24 @@ def _alarmed(graph: StackGraph) -> list[str]:
     return missing
 
 
+def _watches(alarm: ResourceView, mt: dict) -> bool:
+    """The alarm reads the datapoints the filter publishes: same namespace and name, a unit the filter
+    gives them (none given: the alarm must not ask for one), and the dimensions the filter emits."""
+    if (alarm.input("namespace"), alarm.input("metricName")) != (mt.get("namespace"), mt.get("name")):
+        return False
+    unit = alarm.input("unit")
+    if unit is not None and unit != (mt.get("unit") or "None"):
+        return False
+    dims = alarm.input("dimensions") or {}
+    return isinstance(dims, dict) and set(dims) == set(mt.get("dimensions") or {})
+
+
 def _fires_on_one(alarm: ResourceView) -> bool:
-    """The alarm fires on a single event (one root sign-in, one key deletion), not only on many."""
+    """The alarm fires on a single event (one root sign-in, one key deletion), not only on many (a second
+    breaching period required by datapointsToAlarm never comes)."""
+    points = alarm.input("datapointsToAlarm", alarm.input("evaluationPeriods"))
+    if not isinstance(points, int | float) or points > 1:
+        return False
     op, threshold = alarm.input("comparisonOperator"), alarm.input("threshold")
     if not isinstance(threshold, int | float):
         return False  # an anomaly band or metric math cannot be judged to fire on one event
@@ -155,7 +191,7 @@ def _matched(word: str, values: set[str]) -> bool:
     return any(fnmatch.fnmatchcase(word, v) for v in values)
 
 
-def _trail_fed(graph: StackGraph) -> set[str]:
+def _trail_fed(graph: StackGraph, filterable: bool = True) -> set[str]:
     """Names and URNs of the log groups a trail of the stack delivers to: a filter elsewhere sees nothing."""
     out = set()
     for t in graph.by_type(TRAIL):
@@ -165,6 +201,19 @@ def _trail_fed(graph: StackGraph) -> set[str]:
         arn = t.input("cloudWatchLogsGroupArn")
         if isinstance(arn, str) and not is_unknown(arn) and ":log-group:" in arn:
             out.add(arn.split(":log-group:", 1)[1].removesuffix(":*"))
+    return out - _unfilterable(graph) if filterable else out
+
+
+def _unfilterable(graph: StackGraph) -> set[str]:
+    """Names and URNs of log groups whose class has no metric filters (INFREQUENT_ACCESS, DELIVERY): only
+    STANDARD (the default) feeds alarms; an unknown class cannot be judged to."""
+    out = set()
+    for g in graph.by_type("aws:cloudwatch/logGroup:LogGroup"):
+        if g.input("logGroupClass") in (None, "STANDARD"):
+            continue
+        out.add(g.urn)
+        if isinstance(g.input("name"), str):
+            out.add(g.input("name"))
     return out
 
 
@@ -211,6 +260,16 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             for t in trails:
                 out.extend((t.urn, m) for m in _trail_problems(t))
         out.extend(("", f"no CloudWatch alarm with actions (or event rule) on {m}") for m in _alarmed(graph))
+        fed, unfilterable = _trail_fed(graph, filterable=False), _unfilterable(graph)
+        out.extend(
+            (
+                g.urn,
+                f"the trail's log group has class {g.input('logGroupClass')!r}, which supports no metric "
+                "filters: the SIEM alarms never see its events (use STANDARD)",
+            )
+            for g in graph.by_type("aws:cloudwatch/logGroup:LogGroup")
+            if g.urn in unfilterable and ({g.urn, g.input("name")} & fed)
+        )
     return out
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core import pia_more_exposure as more
+from policies.core.pia_more_stores import AOSS_COLLECTION
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
 from policies.core.tls_policies import (
@@ -240,6 +242,7 @@ CHECKS: dict[str, Any] = {
         == "true"
         else ["parameter `require_ssl` must be true"]
     ),
+    **more.TLS_CHECKS,
 }
 _AWS_API = "served by the AWS API endpoints, which enforce TLS 1.2 or newer for every client (since 2024-02)"
 _AZURE_ARM = (
@@ -286,6 +289,15 @@ TLS_ELSEWHERE: dict[str, str] = {
     },
     "azure-native:dbforpostgresql:Server": "TLS 1.2 is the service minimum (ssl_min_protocol_version)",
     "azure-native:dbformysql:Server": "TLS 1.2 minimum is the service default (tls_version server parameter)",
+    AOSS_COLLECTION: "served over HTTPS only by the OpenSearch Serverless endpoints (TLS 1.2 or newer)",
+    "aws:mq/broker:Broker": "Amazon MQ brokers accept TLS connections only (ssl, amqps, mqtt+ssl, wss)",
+    "aws:dms/replicationInstance:ReplicationInstance": "replicates through its DMS endpoints, whose sslMode "
+    "is judged",
+    "azure-native:kusto:Cluster": "Azure Data Explorer accepts TLS 1.2 or newer only (no setting lowers it)",
+    "azure-native:databricks:Workspace": "the workspace and its clusters' control traffic are HTTPS with TLS "
+    "1.2 or newer, set by Azure Databricks (no setting to lower it)",
+    "azure-native:dbforpostgresql:ServerGroupCluster": "Cosmos DB for PostgreSQL enforces TLS with minimum "
+    "TLS 1.2 (the SDK has no resource to lower ssl_min_protocol_version)",
 }
 
 

@@ -44,5 +44,8 @@ def test_curated_data_stores_are_real_sdk_data_stores():
     from policies.core.types import class_of
 
     assert {t: class_of(t) for t in PIA_DATA_STORES if class_of(t) not in ("data-store", "key")} == {
-        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": "flow"
+        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": "flow",
+        # the generated classification files the whole dms module as regional; the instance's storage keeps
+        # cached changes and task logs of the replicated database
+        "aws:dms/replicationInstance:ReplicationInstance": "regional",
     }

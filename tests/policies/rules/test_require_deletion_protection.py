@@ -90,3 +90,19 @@ def test_subscription_lock_covers_only_its_subscription():
         {"scope": "/subscriptions/s", "level": "CanNotDelete"},
     )
     assert run(RULE, with_(AZURE, own, drop=("rg-lock",))) == []
+
+
+def test_round7_stores_are_protected():
+    ledger = res("ledger", "aws:qldb/ledger:Ledger", {"permissionsMode": "STANDARD"}, protect=True)
+    assert run(RULE, with_(AWS, ledger)) == []  # deletionProtection defaults to true
+    only(run(RULE, patch(with_(AWS, ledger), "ledger", deletionProtection=False)), "ledger", "set it to True")
+    for type_ in ("aws:mq/broker:Broker", "aws:dms/replicationInstance:ReplicationInstance"):
+        only(run(RULE, with_(AWS, res("s", type_, {}))), "s", "is not `protect`ed")
+    adx = res(
+        "adx",
+        "azure-native:kusto:Cluster",
+        {"resourceGroupName": "rg-corpus"},
+        refs={"resourceGroupName": "rg"},
+    )
+    only(run(RULE, with_(AZURE, adx)), "adx", "is not `protect`ed")  # the resource group's lock covers it
+    assert run(RULE, with_(AZURE, dict(adx, protect=True))) == []

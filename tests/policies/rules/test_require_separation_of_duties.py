@@ -231,9 +231,16 @@ def test_azure_nested_groups_and_directory_roles():
 def test_azure_recorded_break_glass_is_excluded():
     owner = "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
     for principal, found in (("00000000-0000-0000-0000-0000000000b9", False), ("0c", True)):
-        ra = res("ra", "azure-native:authorization:RoleAssignment",
-                 {"principalId": principal, "principalType": "User", "scope": "/subscriptions/s",
-                  "roleDefinitionId": owner})
+        ra = res(
+            "ra",
+            "azure-native:authorization:RoleAssignment",
+            {
+                "principalId": principal,
+                "principalType": "User",
+                "scope": "/subscriptions/s",
+                "roleDefinitionId": owner,
+            },
+        )
         assert bool(run(RULE, with_(AZURE, ra))) is found
 
 
@@ -392,3 +399,51 @@ def test_key_admin_by_key_policy_using_it_through_iam():
         RULE, with_(patch(AWS, "key", policy=policy), inline("db-admin", allow(["kms:Decrypt"], KEY)))
     )
     only(found, "key", "role/db-admin both administer and use the key")
+
+
+# ---- round-7 probe: Lake Formation hands out functions outside IAM
+
+LF = "aws:lakeformation/permissions:Permissions"
+LF_SETTINGS = "aws:lakeformation/dataLakeSettings:DataLakeSettings"
+DB = {"database": {"name": "dossiers", "catalogId": "111122223333"}}
+
+
+def lf(principal, permissions, grantable=(), **kw):
+    inputs = {"principal": principal, "permissions": permissions, **DB}
+    if grantable:
+        inputs["permissionsWithGrantOptions"] = list(grantable)
+    return res("lf", LF, inputs, **kw)
+
+
+def test_lake_formation_grants_add_functions():
+    role = f"{ACC}:role/db-admin"
+    assert run(RULE, with_(AWS, lf(role, ["SELECT", "DESCRIBE"]))) == []
+    assert run(RULE, with_(AWS, lf(role, ["ALTER", "CREATE_TABLE"]))) == []  # structure only: the DBA's own
+    only(run(RULE, with_(AWS, lf(role, ["ALL"], ["ALL"]))), "db-admin", "access rights, database structure")
+    only(run(RULE, with_(AWS, lf(role, ["SELECT"], ["SELECT"]))), "db-admin", "2 separated functions")
+    by_ref = lf("arn-from-output", ["SELECT"], ["SELECT"], refs={"principal": "db-admin"})
+    only(run(RULE, with_(AWS, by_ref)), "db-admin", "2 separated functions")
+    admins = res("lf-settings", LF_SETTINGS, {"admins": [role]})
+    only(run(RULE, with_(AWS, admins)), "db-admin", "access rights, database structure")
+
+
+def test_lake_formation_grants_to_undeclared_principals_block():
+    only(
+        run(RULE, with_(AWS, lf("IAM_ALLOWED_PRINCIPALS", ["ALL"]))),
+        "lf",
+        "to IAM_ALLOWED_PRINCIPALS: everyone whose IAM policies reach the catalogue",
+    )
+    only(
+        run(RULE, with_(AWS, lf(f"{ACC}:role/elsewhere", ["DROP"]))),
+        "lf",
+        "which this stack does not declare",
+    )
+    assert run(RULE, with_(AWS, lf(f"{ACC}:role/elsewhere", ["SELECT"]))) == []  # data access is no function
+
+
+def test_lake_formation_principal_with_a_path():
+    only(
+        run(RULE, with_(AWS, lf(f"{ACC}:role/teams/dba/db-admin", ["ALL"], ["ALL"]))),
+        "db-admin",
+        "2 separated functions",
+    )

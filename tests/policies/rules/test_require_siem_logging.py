@@ -175,3 +175,57 @@ def test_alarm_must_fire_on_one_event():
     )
     only(run(RULE, patch(AWS, "root-alarm", threshold=None)), "<stack>", "on root account use")
     assert run(RULE, patch(AWS, "root-alarm", comparisonOperator="GreaterThanThreshold", threshold=0)) == []
+
+
+# ---- round-7 probe: settings that exist but carry nothing
+
+
+def _diag(logs, metrics=None):
+    inputs = {"logs": logs} if logs is not None else {}
+    if metrics is not None:
+        inputs["metrics"] = metrics
+    return patch(AZURE, "diag-sql", **inputs)
+
+
+def test_diagnostic_setting_must_send_audit_logs():
+    metrics = [{"category": "AllMetrics", "enabled": True}]
+    assert run(RULE, _diag([{"categoryGroup": "audit", "enabled": True}], metrics)) == []
+    assert run(RULE, _diag([{"category": "SQLSecurityAuditEvents", "enabled": True}])) == []
+    for logs, metrics_ in (
+        (
+            [{"categoryGroup": "audit", "enabled": False}, {"categoryGroup": "allLogs", "enabled": False}],
+            None,
+        ),
+        (
+            [{"categoryGroup": "audit", "enabled": False}, {"category": "AutomaticTuning", "enabled": True}],
+            None,
+        ),
+        ([], metrics),
+        (None, metrics),  # metrics only
+    ):
+        only(run(RULE, _diag(logs, metrics_)), "sql", "no diagnostic setting sends this resource's logs")
+
+
+def test_trail_log_group_must_support_metric_filters():
+    for cls in ("INFREQUENT_ACCESS", "DELIVERY", "SOMETHING_NEW"):
+        found = run(RULE, patch(AWS, "trail-logs", logGroupClass=cls))
+        assert (
+            "trail-logs",
+            f"the trail's log group has class {cls!r}, which supports no metric filters: "
+            "the SIEM alarms never see its events (use STANDARD)",
+        ) in found, found
+        assert ("<stack>", "no CloudWatch alarm with actions (or event rule) on root account use") in found
+    assert run(RULE, patch(AWS, "trail-logs", logGroupClass="STANDARD")) == []
+
+
+def test_alarm_must_read_the_datapoints_the_filter_publishes():
+    root = "no CloudWatch alarm with actions (or event rule) on root account use"
+    assert run(RULE, patch(AWS, "root-alarm", unit="None")) == []
+    only(run(RULE, patch(AWS, "root-alarm", unit="Seconds")), "<stack>", root)
+    only(run(RULE, patch(AWS, "root-alarm", dimensions={"Account": "1"})), "<stack>", root)
+    only(run(RULE, patch(AWS, "root-alarm", evaluationPeriods=3, datapointsToAlarm=3)), "<stack>", root)
+    assert run(RULE, patch(AWS, "root-alarm", evaluationPeriods=3, datapointsToAlarm=1)) == []
+    mt = {"name": "RootUse", "namespace": "SIEM", "value": "1", "unit": "Count", "dimensions": {"A": "$.a"}}
+    matched = patch(patch(AWS, "root-filter", metricTransformation=mt), "root-alarm", unit="Count")
+    only(run(RULE, matched), "<stack>", root)  # the filter emits dimension A, the alarm asks for none
+    assert run(RULE, patch(matched, "root-alarm", dimensions={"A": "x"})) == []

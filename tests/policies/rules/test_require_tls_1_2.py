@@ -284,3 +284,38 @@ def test_api_management_redis_enterprise_mysql_single_server():
         len(_msgs(single, {"properties": {"sslEnforcement": "Disabled", "minimalTlsVersion": "TLS1_0"}})) == 2
     )
     assert one(single, {"properties": {"sslEnforcement": "Enabled", "minimalTlsVersion": "TLS1_2"}}) == []
+
+
+# ---- round-7 probe: RDS Proxy, Transfer Family, DMS endpoints
+
+PROXY = "aws:rds/proxy:Proxy"
+TRANSFER = "aws:transfer/server:Server"
+DMS_ENDPOINT = "aws:dms/endpoint:Endpoint"
+
+
+@pytest.mark.parametrize(
+    "type_, good, bad, fragment",
+    [
+        (PROXY, {"requireTls": True}, {"requireTls": False}, "`requireTls` is False (default false)"),
+        (PROXY, {"requireTls": True}, {}, "`requireTls` is None (default false)"),
+        (TRANSFER, {"protocols": ["SFTP", "FTPS"]}, {"protocols": ["FTP", "FTPS"]}, "includes 'FTP'"),
+        (TRANSFER, {}, {"protocols": ["AS2"]}, "includes 'AS2'"),
+        (
+            DMS_ENDPOINT,
+            {"engineName": "postgres", "sslMode": "verify-full"},
+            {"engineName": "postgres", "sslMode": "none"},
+            "`sslMode` is 'none'",
+        ),
+        (DMS_ENDPOINT, {"engineName": "s3"}, {"engineName": "mysql"}, "`sslMode` is None"),
+        (
+            DMS_ENDPOINT,
+            {"engineName": "kafka", "kafkaSettings": {"securityProtocol": "sasl-ssl"}},
+            {"engineName": "kafka", "kafkaSettings": {"securityProtocol": "plaintext"}},
+            "`kafkaSettings.securityProtocol` is 'plaintext'",
+        ),
+    ],
+)
+def test_round7_tls_controls(type_, good, bad, fragment):
+    assert one(type_, good) == []
+    found = one(type_, bad)
+    assert len(found) == 1 and fragment in found[0][1], found

@@ -1,0 +1,227 @@
+"""Exposure and TLS judges of the stores and controls the round-7 probe found unjudged (Amazon MQ, DMS,
+OpenSearch Serverless network policies, Transfer Family, Lambda function URLs and permissions, S3 access
+points, Azure Data Explorer, Databricks, Cosmos DB for PostgreSQL, RDS Proxy). disallow-public-data-access and
+require-tls-1-2 merge these tables into their own. Closed world: what cannot be read blocks."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from typing import Any
+
+from policies.core.pia_more_stores import AOSS_POLICY, CPG_FIREWALL, aoss_policy_blocks
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+# ---------------------------------------------------------------- public exposure
+
+
+def _is(fld: str, good: Any, default: Any, why: str) -> Callable[[ResourceView, StackGraph], list[str]]:
+    """`fld` must be `good`; `default` is what the service does when it is absent."""
+
+    def judge(r: ResourceView, graph: StackGraph) -> list[str]:
+        value = r.get(fld)
+        if is_unknown(value):
+            return [unknown_message(fld, "public network access")]
+        value = default if value is None else value
+        if value != good:
+            return [f"`{fld}` is {value!r}{' (the default)' if r.get(fld) is None else ''}: {why}"]
+        return []
+
+    return judge
+
+
+def _disabled(fld: str, why: str) -> Callable[[ResourceView, StackGraph], list[str]]:
+    """An Azure publicNetworkAccess-like field: only 'Disabled' (any case) keeps the internet out."""
+
+    def judge(r: ResourceView, graph: StackGraph) -> list[str]:
+        value = r.get(fld)
+        if is_unknown(value):
+            return [unknown_message(fld, "public network access")]
+        shown = "not set (default Enabled)" if value is None else repr(value)
+        return [] if str(value).lower() == "disabled" else [f"`{fld}` is {shown}: {why}"]
+
+    return judge
+
+
+def aoss_network_policy(r: ResourceView, graph: StackGraph) -> list[str]:
+    if is_unknown(r.input("type")):
+        return [unknown_message("type", "whether the policy opens collections to the internet")]
+    if r.input("type") != "network":
+        return []
+    blocks, problem = aoss_policy_blocks(r)
+    if problem:
+        return [problem]
+    return [
+        f"network policy rule set {i} allows access from the public internet (AllowFromPublic) to "
+        f"{', '.join(patterns) or 'its resources'}"
+        for i, (block, patterns) in enumerate(blocks)
+        if block.get("AllowFromPublic") is not False
+    ]
+
+
+def transfer_endpoint(r: ResourceView, graph: StackGraph) -> list[str]:
+    kind = r.input("endpointType")
+    if is_unknown(kind):
+        return [unknown_message("endpointType", "public network access")]
+    kind = kind or "PUBLIC"
+    if kind not in ("VPC", "VPC_ENDPOINT"):
+        return [f"`endpointType` is {kind!r}: the server is reachable from the internet (use VPC)"]
+    eips = r.get("endpointDetails.addressAllocationIds")
+    if is_unknown(eips) or eips:
+        return [
+            "`endpointDetails.addressAllocationIds` attaches Elastic IPs: the VPC endpoint faces the internet"
+        ]
+    return []
+
+
+def function_url(r: ResourceView, graph: StackGraph) -> list[str]:
+    auth = r.input("authorizationType")
+    if is_unknown(auth):
+        return [unknown_message("authorizationType", "who can call the function")]
+    if auth != "AWS_IAM":
+        return [
+            f"`authorizationType` is {auth!r}: anyone on the internet can call the function URL (use AWS_IAM)"
+        ]
+    return []
+
+
+def lambda_permission(r: ResourceView, graph: StackGraph) -> list[str]:
+    """Invoke rights for anyone (`*`) without a source account/ARN/organisation: every AWS account (and, with
+    functionUrlAuthType NONE, the internet) calls the function."""
+    principal = r.input("principal")
+    if is_unknown(principal):
+        return [unknown_message("principal", "who can call the function")]
+    if principal != "*" or any(r.input(f) for f in ("sourceAccount", "sourceArn", "principalOrgId")):
+        return []
+    return ["`principal` is '*' without sourceAccount, sourceArn or principalOrgId: anyone may invoke it"]
+
+
+_AP_BLOCK = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+
+
+def access_point(r: ResourceView, graph: StackGraph) -> list[str]:
+    """Each field of the access point's own public access block defaults to true; none may be false."""
+    block = r.input("publicAccessBlockConfiguration")
+    if is_unknown(block):
+        return [unknown_message("publicAccessBlockConfiguration", "public access")]
+    block = block if isinstance(block, dict) else {}
+    off = [f for f in _AP_BLOCK if block.get(f, True) is not True]
+    return [f"the access point's public access block leaves {', '.join(off)} off"] if off else []
+
+
+def cpg_firewall(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A firewall range of the internet (an /8 or wider that is not private) or 0.0.0.0-0.0.0.0, which
+    admits every Azure tenant's addresses."""
+    lo, hi = r.input("startIpAddress"), r.input("endIpAddress")
+    if is_unknown(lo) or is_unknown(hi):
+        return [unknown_message("startIpAddress/endIpAddress", "who can reach the cluster")]
+    try:
+        a, b = ipaddress.ip_address(str(lo)), ipaddress.ip_address(str(hi))
+    except ValueError:
+        return [f"firewall range {lo!r}-{hi!r} is unreadable (judged as the internet)"]
+    if int(a) == int(b) == 0:
+        return ["firewall range 0.0.0.0-0.0.0.0 admits every Azure service of every tenant"]
+    if int(b) - int(a) >= 2**24 and not (a.is_private and b.is_private):
+        return [f"firewall range {lo}-{hi} opens the cluster to the internet"]
+    return []
+
+
+def databricks_public(r: ResourceView, graph: StackGraph) -> list[str]:
+    out = _disabled("publicNetworkAccess", "the workspace is reachable from the internet")(r, graph)
+    if r.input("computeMode") != "Serverless":
+        out += _is(
+            "parameters.enableNoPublicIp.value", True, True, "the cluster nodes get public IP addresses"
+        )(r, graph)
+    return out
+
+
+PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
+    "aws:mq/broker:Broker": _is("publiclyAccessible", False, False, "the broker has a public endpoint"),
+    # DMS makes an instance public when publiclyAccessible is not given (API default true)
+    "aws:dms/replicationInstance:ReplicationInstance": _is(
+        "publiclyAccessible", False, True, "the replication instance has a public IP address"
+    ),
+    AOSS_POLICY: aoss_network_policy,
+    "aws:transfer/server:Server": transfer_endpoint,
+    "aws:lambda/functionUrl:FunctionUrl": function_url,
+    "aws:lambda/permission:Permission": lambda_permission,
+    "aws:s3/accessPoint:AccessPoint": access_point,
+    "azure-native:kusto:Cluster": _disabled(
+        "publicNetworkAccess", "the cluster is reachable from the internet"
+    ),
+    "azure-native:databricks:Workspace": databricks_public,
+    # the coordinator is public unless told otherwise; worker nodes are private by default
+    "azure-native:dbforpostgresql:ServerGroupCluster": lambda r, g: (
+        _is("coordinatorEnablePublicIpAccess", False, True, "the coordinator has a public IP address")(r, g)
+        + _is("nodeEnablePublicIpAccess", False, False, "the worker nodes have public IP addresses")(r, g)
+    ),
+    CPG_FIREWALL: cpg_firewall,
+}
+RESOURCE_POLICIES: dict[str, str] = {
+    "aws:s3/accessPoint:AccessPoint": "policy",
+    "aws:s3control/accessPointPolicy:AccessPointPolicy": "policy",
+    # the same door under other types: Object Lambda access points, Outposts buckets
+    "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": "policy",
+    "aws:s3control/bucketPolicy:BucketPolicy": "policy",
+    "aws:glue/resourcePolicy:ResourcePolicy": "policy",
+}
+
+
+# ---------------------------------------------------------------- TLS
+
+_TRANSFER_TLS = frozenset({"SFTP", "FTPS"})
+
+
+def transfer_protocols(v: ResourceView) -> list[str]:
+    """SFTP (SSH) and FTPS (TLS 1.2 in every Transfer security policy); FTP is plain text, AS2 arrives over
+    plain HTTP unless something in front terminates TLS, which this rule cannot see."""
+    protocols = v.input("protocols")
+    if is_unknown(protocols):
+        return [unknown_message("protocols", "the transport security")]
+    other = [p for p in protocols or ["SFTP"] if p not in _TRANSFER_TLS]
+    return (
+        [f"`protocols` includes {', '.join(map(repr, other))}: only SFTP and FTPS encrypt the transfer"]
+        if (other)
+        else []
+    )
+
+
+_DMS_API_ENGINES = frozenset({"s3", "dynamodb", "kinesis", "neptune", "opensearch", "elasticsearch"})
+_KAFKA_TLS = frozenset({"ssl-authentication", "ssl-encryption", "sasl-ssl"})
+
+
+def dms_endpoint(v: ResourceView) -> list[str]:
+    """A DMS endpoint to a database server encrypts with sslMode require or verify-*; AWS API targets use
+    the API's TLS."""
+    engine = v.input("engineName")
+    if is_unknown(engine):
+        return [unknown_message("engineName", "the transport security")]
+    if str(engine).lower() in _DMS_API_ENGINES:
+        return []
+    if engine == "kafka":
+        proto = v.get("kafkaSettings.securityProtocol")
+        return (
+            [] if proto in _KAFKA_TLS else [f"`kafkaSettings.securityProtocol` is {proto!r}; use TLS (ssl-*)"]
+        )
+    mode = v.input("sslMode")
+    if is_unknown(mode):
+        return [unknown_message("sslMode", "the transport security")]
+    if mode not in ("require", "verify-ca", "verify-full"):
+        return [
+            f"`sslMode` is {mode!r} (default none): the replication reads and writes the database "
+            "in plain text"
+        ]
+    return []
+
+
+TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
+    "aws:rds/proxy:Proxy": lambda v: (
+        []
+        if v.input("requireTls") is True
+        else [unknown_message("requireTls", "the TLS setting")]
+        if is_unknown(v.input("requireTls"))
+        else [f"`requireTls` is {v.input('requireTls')!r} (default false): clients may connect without TLS"]
+    ),
+    "aws:transfer/server:Server": transfer_protocols,
+    "aws:dms/endpoint:Endpoint": dms_endpoint,
+}
