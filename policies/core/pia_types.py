@@ -101,13 +101,13 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:docdb/clusterParameterGroup:ClusterParameterGroup",
         "aws:dynamodb/resourcePolicy:ResourcePolicy",
         "aws:ec2/amiLaunchPermission:AmiLaunchPermission",
+        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
         "aws:ec2/eip:Eip",
         "aws:ec2/eipAssociation:EipAssociation",
         "aws:ec2/launchConfiguration:LaunchConfiguration",
         "aws:ec2/launchTemplate:LaunchTemplate",
         "aws:ec2/securityGroup:SecurityGroup",
         "aws:ec2/securityGroupRule:SecurityGroupRule",
-        "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
         "aws:ec2/vpnConnection:VpnConnection",
         "aws:ecr/repositoryPolicy:RepositoryPolicy",
         "aws:efs/fileSystemPolicy:FileSystemPolicy",
@@ -121,7 +121,6 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:lb/listener:Listener",
         "aws:lb/listenerRule:ListenerRule",
         "aws:lb/targetGroup:TargetGroup",
-        "aws:neptune/clusterInstance:ClusterInstance",
         "aws:rds/clusterParameterGroup:ClusterParameterGroup",
         "aws:rds/parameterGroup:ParameterGroup",
         "aws:redshift/parameterGroup:ParameterGroup",
@@ -138,7 +137,6 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:secretsmanager/secretPolicy:SecretPolicy",
         "aws:sns/topicPolicy:TopicPolicy",
         "aws:sqs/queuePolicy:QueuePolicy",
-        "aws:ssm/parameter:Parameter",
         "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
         "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
         "aws:ssoadmin/permissionSet:PermissionSet",
@@ -153,8 +151,6 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "azure-native:dbforpostgresql:Configuration",
         "azure-native:eventgrid:SystemTopic",
         "azure-native:keyvault:AccessPolicy",
-        "azure-native:keyvault:ManagedHsm",
-        "azure-native:keyvault:Secret",
         "azure-native:managedidentity:FederatedIdentityCredential",
         "azure-native:network:ApplicationGateway",
         "azure-native:network:InboundNatRule",
@@ -163,15 +159,19 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "azure-native:network:NetworkSecurityGroup",
         "azure-native:network:SecurityRule",
         "azure-native:network:VirtualNetworkGatewayConnection",
-        "azure-native:operationalinsights:Cluster",
         "azure-native:operationalinsights:LinkedService",
-        "azure-native:operationalinsights:Table",
         "azure-native:operationsmanagement:Solution",
-        "azure-native:redisenterprise:Database",
-        "azure-native:redisenterprise:RedisEnterprise",
         "azure-native:resources:ResourceGroup",
         "azure-native:securityinsights:SentinelOnboardingState",
         "azure-native:sql:EncryptionProtector",
+        "azure-native:sql:ServerBlobAuditingPolicy",
+        "azure-native:sql:ExtendedServerBlobAuditingPolicy",
+        "azure-native:sql:DatabaseBlobAuditingPolicy",
+        "azure-native:sql:ExtendedDatabaseBlobAuditingPolicy",
+        "azure-native:web:WebAppFtpAllowed",
+        "azure-native:web:WebAppFtpAllowedSlot",
+        "azure-native:web:WebAppScmAllowed",
+        "azure-native:web:WebAppScmAllowedSlot",
         "azure-native:sql:ManagedInstanceAdministrator",
         "azure-native:sql:ManagedInstanceAzureADOnlyAuthentication",
         "azure-native:sql:ServerAzureADAdministrator",
@@ -201,9 +201,90 @@ PIA_CONTROLS: frozenset[str] = frozenset(
 """Types that set a store's key, exposure, TLS, retention or readers, and that a pia-conditions rule reads
 (a test checks each is named by a rule of the pack or a module it imports)."""
 
-PIA_STORES_ELSEWHERE: dict[str, str] = {}
-"""Stores (role `store`) whose key, exposure, TLS and deletion are those of the store that holds them: why."""
-PIA_CONTROLS_ELSEWHERE: dict[str, str] = {}
+_WORKSPACE = "the workspace's key (a keyed cluster), exposure, retention and locks are judged there"
+PIA_STORES_ELSEWHERE: dict[str, str] = {
+    "aws:neptune/clusterInstance:ClusterInstance": "an instance of a Neptune cluster: data, key and deletion "
+    "protection are the cluster's (judged); its own `publiclyAccessible` is checked",
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": "an EC2 instance under another type: its volumes' "
+    "keys and its public IP are checked like an instance's",
+    "aws:lambda/function:Function": "code and configuration, redeployed from the program; the key of its "
+    "environment variables is checked, and it is invoked through the AWS API with IAM, its URLs and "
+    "permissions judged",
+    "aws:ssm/parameter:Parameter": "a SecureString's key is checked (require-customer-managed-keys); a "
+    "parameter is read only through the SSM API, with IAM (judged) over the API's TLS",
+    "aws:acm/certificate:Certificate": "a TLS certificate; ACM keeps its private key and never exports it, "
+    "and it holds no personal data; which listeners use it is judged (require-tls-1-2)",
+    "aws:autoscaling/group:Group": "launches instances from a launch template or configuration, whose "
+    "volumes' keys and public IPs are checked (`aws:ec2/launchTemplate`, `aws:ec2/launchConfiguration`)",
+    "azure-native:keyvault:ManagedHsm": "holds the controller's keys, not data encrypted with them; who "
+    "holds them is judged by require-controller-held-keys",
+    "azure-native:keyvault:Secret": "lives in a Key Vault of the stack (residency requires the parent in the "
+    "graph), whose exposure, purge protection and locks are judged",
+    "azure-native:operationalinsights:Cluster": "a dedicated Log Analytics cluster, reached only through the "
+    f"workspaces linked to it: {_WORKSPACE}",
+    "azure-native:operationalinsights:Table": f"a table of a workspace of the stack: {_WORKSPACE}; its own "
+    "retention is checked (require-audit-log-retention)",
+}
+"""Stores (role `store`) outside the four-aspect coverage table, and why: judged through the store that holds
+them, or key material judged by the key rules."""
+_ON_HOSTS = (
+    "exposure is judged where data is: stores' public network access, data hosts' public IPs and the "
+    "security groups / NSG rules in front of them"
+)
+PIA_CONTROLS_ELSEWHERE: dict[str, str] = {
+    "aws:cfg/deliveryChannel:DeliveryChannel": "AWS Config's delivery to a bucket of the stack (judged); "
+    "configuration items of the account, no personal data",
+    "aws:cfg/recorder:Recorder": "AWS Config recording: account configuration, no personal data",
+    "aws:cfg/recorderStatus:RecorderStatus": "switches AWS Config recording on or off",
+    "aws:ec2/flowLog:FlowLog": "network metadata to a log group or bucket: residency judges the destination, "
+    "the destination store's key and retention are judged",
+    "aws:ec2/subnet:Subnet": "its one exposure setting, `mapPublicIpOnLaunch`, is judged on every instance "
+    "launched in it (disallow-public-data-access)",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "a private door to an AWS service inside the VPC; its policy can only "
+    "narrow what IAM and the stores' policies (judged) allow",
+    "aws:ecs/cluster:Cluster": "groups tasks; holds no data",
+    "aws:ecs/service:Service": f"runs stateless tasks; {_ON_HOSTS}",
+    "aws:ecs/taskDefinition:TaskDefinition": "containers without state of their own; secrets come from "
+    "Secrets Manager / SSM (judged stores) by reference",
+    "aws:efs/accessPoint:AccessPoint": "a POSIX path and identity on a file system whose key, policy and "
+    "mount targets' security groups are judged",
+    "aws:efs/backupPolicy:BackupPolicy": "switches AWS Backup for a file system; backup vaults are judged",
+    "aws:efs/mountTarget:MountTarget": "the file system's NFS endpoint in a subnet, behind security groups "
+    "(judged)",
+    "aws:lb/loadBalancer:LoadBalancer": "holds no data; its listeners' TLS and rules are judged, and the "
+    "data hosts behind it are judged by their own exposure",
+    "aws:rds/optionGroup:OptionGroup": "engine options; encryption at rest is the instance's key and TLS its "
+    "parameter group (both judged)",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "decides whether ACLs apply; public ACLs are "
+    "refused by the bucket's public access block, which is judged",
+    "aws:s3/bucketVersioning:BucketVersioning": "object versions stay under the bucket's key, policy and "
+    "Object Lock (judged)",
+    "aws:wafv2/webAcl:WebAcl": "filters requests; can only narrow who reaches a listener",
+    "aws:wafv2/webAclAssociation:WebAclAssociation": "attaches a web ACL, which can only narrow access",
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "request logs to a destination "
+    "residency judges, in a store whose key is judged",
+    "azure-native:monitor:PrivateLinkScopedResource": "private access to a workspace; its public ingestion "
+    "and query access are judged on the workspace",
+    "azure-native:network:PrivateDnsZoneGroup": "names a private endpoint in a private DNS zone",
+    "azure-native:network:PrivateEndpoint": "a private door into a store from a virtual network of the "
+    "stack; the store's public network access is judged",
+    "azure-native:network:PublicIPAddress": "reaches data only through the NIC, load balancer or gateway it "
+    f"is attached to, which are judged; {_ON_HOSTS}",
+    "azure-native:network:Subnet": f"address space and associations; {_ON_HOSTS}",
+    "azure-native:network:VirtualNetwork": f"address space; {_ON_HOSTS}",
+    "azure-native:network:VirtualNetworkGateway": "the VPN gateway; its connections' IPsec crypto is judged "
+    "(require-strong-ipsec-crypto)",
+    "azure-native:sql:BackupLongTermRetentionPolicy": "how long backups are kept, under the server's key in "
+    "its region; backup residency is judged by require-eea-backups",
+    "azure-native:sql:BackupShortTermRetentionPolicy": "point-in-time restore window, under the server's key "
+    "in its region",
+    "azure-native:sql:FailoverGroup": "pairs two servers the stack holds (residency requires the partner in "
+    "the graph), each judged as a store",
+    "azure-native:sql:ServerKey": "a key the server may use; the key that protects the data is the "
+    "EncryptionProtector, which is checked",
+    "azure-native:storage:BlobServiceProperties": "soft delete, versioning and CORS; CORS grants no access "
+    "(requests still need authorization), and the account's locks are judged",
+}
 """Controls (role `control`) whose effect the checks judge on the store itself (its own flags, its security
 groups, its key): why a value of this type cannot weaken a store unseen."""
 

@@ -266,6 +266,7 @@ CHECKS = {
     "aws:neptune/clusterInstance:ClusterInstance": _field("publiclyAccessible", (False,), absent_ok=True),
     "azure-native:dbformysql:SingleServer": _field("properties.publicNetworkAccess", ("Disabled",)),
     "aws:ec2/securityGroup:SecurityGroup": _security_group,
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _security_group,  # the VPC's own group
     "aws:ec2/securityGroupRule:SecurityGroupRule": _sg_rule,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _sg_rule,
     "azure-native:network:NetworkSecurityGroup": _nsg,

@@ -171,6 +171,15 @@ def _ssm_parameter(r: ResourceView, graph: StackGraph, known: set[str]) -> list[
     return _judge_key("keyId", r.input("keyId"), known) if kind == "SecureString" else []
 
 
+def _lambda_environment(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """A function's environment variables (often connection settings) are kept under `kmsKeyArn`, else
+    under the AWS-managed key `aws/lambda`."""
+    variables = r.get("environment.variables")
+    if is_unknown(variables):
+        return [unknown_message("environment.variables", "whether the function keeps variables")]
+    return _judge_key("kmsKeyArn", r.get("kmsKeyArn"), known) if variables else []
+
+
 def _sql(kind: str, protector: str) -> Judge:
     def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
         key_id = r.input("keyId")
@@ -313,6 +322,7 @@ CONFIGURES: dict[str, Judge] = {
     more.GLUE_SETTINGS: more.glue_settings(_judge_key),
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
+    "aws:lambda/function:Function": _lambda_environment,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _ec2,  # an instance under another type
     # legacy launch configurations take no kmsKeyId: their volumes use the account's default EBS key
     "aws:ec2/launchConfiguration:LaunchConfiguration": lambda r, g, k: [

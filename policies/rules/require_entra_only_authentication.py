@@ -60,6 +60,7 @@ def _flag(fld: str, good: object, why: str):
 
 
 _KEYS = "access keys / SAS tokens bypass Entra ID"
+_PUBLISHING = "the API default; FTP / Web Deploy publishing passwords bypass Entra ID"
 def _mysql(r: ResourceView, graph: StackGraph) -> list[str]:
     """MySQL flexible server: password logins stop only with the server parameter `aad_auth_only` ON."""
     for c in linked(graph, r, ("azure-native:dbformysql:Configuration",), "serverName"):
@@ -88,6 +89,10 @@ CHECKS = {
         + _flag("authConfig.activeDirectoryAuth", "Enabled", "no Entra sign-in")(r, g)
     ),
     "azure-native:storage:StorageAccount": _storage,
+    "azure-native:web:WebAppFtpAllowed": _flag("allow", False, _PUBLISHING),
+    "azure-native:web:WebAppFtpAllowedSlot": _flag("allow", False, _PUBLISHING),
+    "azure-native:web:WebAppScmAllowed": _flag("allow", False, _PUBLISHING),
+    "azure-native:web:WebAppScmAllowedSlot": _flag("allow", False, _PUBLISHING),
     "azure-native:sql:Server": _sql,
     "azure-native:sql:ManagedInstance": _sql,
 }
@@ -104,8 +109,9 @@ RULE = Rule(
     remediation="Set `allow_shared_key_access=False` on storage accounts, "
     "`administrators.azure_ad_only_authentication=True` on SQL servers and managed instances, "
     "`disable_local_auth=True` on Cosmos DB, Service Bus, Event Hubs, Search and Application Insights, "
-    "`disable_access_key_authentication=True` on Redis, and password authentication Disabled (Entra "
-    "Enabled) on PostgreSQL flexible servers.",
+    "`disable_access_key_authentication=True` on Redis, password authentication Disabled (Entra "
+    "Enabled) on PostgreSQL flexible servers, and `allow=False` on web apps' FTP / SCM basic publishing "
+    "credentials.",
     controls=("IAM-03", "IAM-04", "IAM-07", "PIA-03"),
     check=check,
     module=__name__,

@@ -9,7 +9,7 @@ import fnmatch
 from policies.core.iam.breakglass import event_values, filter_values, has_target
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AWS_DATA_STORES, AZURE_DATA_STORES, KEYS
-from policies.core.view import ResourceView, StackGraph, is_unknown
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 SENTINEL_TYPES = (
     "azure-native:securityinsights:SentinelOnboardingState",
@@ -231,8 +231,28 @@ def _account_siem_referenced(graph: StackGraph) -> bool:
     return False
 
 
+# SQL auditing writes the audit records a diagnostic setting sends on; switched off, it sends nothing.
+SQL_AUDITING = (
+    "azure-native:sql:ServerBlobAuditingPolicy",
+    "azure-native:sql:ExtendedServerBlobAuditingPolicy",
+    "azure-native:sql:DatabaseBlobAuditingPolicy",
+    "azure-native:sql:ExtendedDatabaseBlobAuditingPolicy",
+)
+
+
+def _auditing_off(graph: StackGraph) -> list[tuple[str, str]]:
+    out = []
+    for p in graph.by_type(*SQL_AUDITING):
+        state = p.input("state")
+        if is_unknown(state):
+            out.append((p.urn, unknown_message("state", "whether SQL auditing records anything")))
+        elif state != "Enabled":
+            out.append((p.urn, f"SQL auditing `state` is {state!r}: no audit records reach the SIEM"))
+    return out
+
+
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str]] = _auditing_off(graph)
     azure = [r for r in graph.resources if r.type in AZURE_DATA_STORES and r.type not in _NO_DIAGNOSTICS]
     if azure:
         if not _sentinel(graph):

@@ -40,6 +40,17 @@ def test_security_group_open_to_the_world(rule, fragment):
     )
 
 
+def test_default_security_group_is_judged_like_any_group():
+    rule = {"protocol": "tcp", "fromPort": 3306, "toPort": 3306, "cidrBlocks": ["0.0.0.0/0"]}
+    dsg = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+    only(
+        run(RULE, with_(AWS, res("dsg", dsg, {"ingress": [rule]}))),
+        "dsg",
+        "ingress 0 is open to 0.0.0.0/0",
+    )
+    assert run(RULE, with_(AWS, res("dsg", dsg, {}))) == []
+
+
 def test_security_group_rules_and_harmless_ports():
     assert (
         run(

@@ -335,3 +335,12 @@ def test_round7_unknown_values_fail_closed():
     ):
         found = run(RULE, patch(ok_case(ok), name, **{field: UNKNOWN}))
         assert any("unknown" in m for _, m in found), (ok, field, found)
+
+
+def test_lambda_environment_variables_under_a_customer_managed_key():
+    fn = "aws:lambda/function:Function"
+    env = {"environment": {"variables": {"DB_HOST": "db.internal"}}, "tags": T}
+    assert run(RULE, with_(AWS, res("fn", fn, {"tags": T}))) == []
+    assert run(RULE, with_(AWS, res("fn", fn, {**env, "kmsKeyArn": KEY}))) == []
+    only(run(RULE, with_(AWS, res("fn", fn, env))), "fn", "`kmsKeyArn` is not set")
+    only(run(RULE, with_(AWS, res("fn", fn, {**env, "kmsKeyArn": "alias/aws/lambda"}))), "fn", "AWS-managed")

@@ -41,6 +41,8 @@ def test_sql_logins():
         ("azure-native:search:Service", {"disableLocalAuth": True}, {}),
         ("azure-native:redis:Redis", {"disableAccessKeyAuthentication": True}, {}),
         ("azure-native:applicationinsights:Component", {"disableLocalAuth": True}, {}),
+        ("azure-native:web:WebAppFtpAllowed", {"allow": False}, {"allow": True}),
+        ("azure-native:web:WebAppScmAllowedSlot", {"allow": False}, {"allow": True}),
         (
             "azure-native:dbforpostgresql:Server",
             {"authConfig": {"passwordAuth": "Disabled", "activeDirectoryAuth": "Enabled"}},

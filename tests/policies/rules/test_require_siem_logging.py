@@ -4,6 +4,8 @@ import json
 
 from ruletest import base, only, patch, res, run, with_
 
+from policies.core.view import UNKNOWN
+
 RULE = "require-siem-logging"
 # The base's organisation trail (log archive, require-segregated-log-archive) would keep the SIEM fed on its
 # own: these tests judge the workload trail, so they leave it out.
@@ -229,3 +231,11 @@ def test_alarm_must_read_the_datapoints_the_filter_publishes():
     matched = patch(patch(AWS, "root-filter", metricTransformation=mt), "root-alarm", unit="Count")
     only(run(RULE, matched), "<stack>", root)  # the filter emits dimension A, the alarm asks for none
     assert run(RULE, patch(matched, "root-alarm", dimensions={"A": "x"})) == []
+
+
+def test_sql_auditing_switched_off_or_unknown():
+    kind = "azure-native:sql:ExtendedServerBlobAuditingPolicy"
+    on = {"serverName": "sql-corpus", "state": "Enabled", "isAzureMonitorTargetEnabled": True}
+    assert run(RULE, with_(AZURE, res("audit", kind, on))) == []
+    only(run(RULE, with_(AZURE, res("audit", kind, {**on, "state": "Disabled"}))), "audit", "is 'Disabled'")
+    only(run(RULE, with_(AZURE, res("audit", kind, {**on, "state": UNKNOWN}))), "audit", "unknown")
