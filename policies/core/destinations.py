@@ -20,6 +20,7 @@ from policies.core.host_classes import (
     EDGE_HOST_SUFFIXES,
     LOCATION_FREE_HOSTS,
     LOCATION_FREE_SUFFIXES,
+    PRIVATE_NAMES,
     PRIVATE_SUFFIXES,
     SOVEREIGN_HOST_SUFFIXES,
     aws_owned_bucket_region,
@@ -200,6 +201,15 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
     e = find(endpoints, ref.kind, ref.value)
     if e is not None:
         return _endpoint_outcome(e, ref, ok)
+    if ref.kind == "service-api":
+        e = find(endpoints, "host", ref.value)
+        if e is not None:
+            return _endpoint_outcome(e, ref, ok)
+        return Outcome(
+            f"`{ref.path}` calls the API of {ref.value}, which holds data outside this stack (the Microsoft "
+            "Graph API reaches the tenant's mail, files, sites and chats), so where the data goes cannot be "
+            f"judged; declare {ref.value} with the tenant's data location in stacks/records/endpoints.yaml"
+        )
     if ref.kind == "region":
         placed = region_of(ref.value)
         if placed is None:
@@ -228,12 +238,23 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         rid = ref.value.lower()
         if "/locations/" in rid and (m := _LOCATION_ID.search(rid)):
             return _judge_location_id(ref, m.group(1), m.group(2), ok, what)
+        if rid.startswith("/tenants/"):
+            return Outcome(
+                f"`{ref.path}` shares data with the Entra tenant {rid[9:]!r}, whose own storage receives it "
+                "and cannot be placed; declare the tenant (azureIds: [/tenants/<id>]) with its region or "
+                "jurisdiction in stacks/records/endpoints.yaml"
+            )
         if "/resourcegroups/" not in rid or "/providers/microsoft.authorization/" in rid:
             return OK  # subscription scope, role/policy definitions: no place of their own
+        if _DNS_ZONE_ID.search(rid):
+            return OK  # a DNS zone (or record set): DNS is location-free, like a zone name
         return DEFER
     return _judge_host(ref, ok, what)
 
 
+_DNS_ZONE_ID = re.compile(
+    r"/providers/microsoft\.network/(?:privatednszones|dnszones)/[^/]+(?:/[^/]+/[^/]+)?$"
+)
 # A subscription-scoped id under a location (`…/providers/Microsoft.Web/locations/westeurope/managedApis/x`).
 _LOCATION_ID = re.compile(r"/locations/([^/]+)(?:/managedapis/([^/]+))?")
 # Logic Apps managed connectors whose targets are Azure resources named in the connection's parameters
@@ -313,6 +334,8 @@ def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
         return OK  # an AWS-managed definition (`arn:aws:ram::aws:permission/…`) or a service integration
     if region:
         msg = region_verdict("aws", region, f"`{ref.path}` ({what})", ok)
+        if msg is None and service == "bedrock" and parts[-1].startswith("application-inference-profile/"):
+            return DEFER  # routes where the profile it copies does: only the stack's own profile can tell
         return Outcome(msg) if msg else OK
     if service == "cloudfront":
         return Outcome(f"`{ref.path}` refers to CloudFront, a global edge service")
@@ -331,6 +354,7 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
     if (
         h in LOCATION_FREE_HOSTS
         or h in CODE_AND_DOC_HOSTS
+        or h in PRIVATE_NAMES
         or h.endswith(CONSOLE_SUFFIXES)
         or h.endswith(PRIVATE_SUFFIXES + LOCATION_FREE_SUFFIXES)
         or h.startswith("privatelink.")
