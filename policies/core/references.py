@@ -79,6 +79,9 @@ _ALLOW_LIST = re.compile(r"(?:ipRules|ipSecurityRestrictions|scmIpSecurityRestri
 _ADDRESSES = re.compile(r"^[0-9a-fA-F:.,/ ]+$")
 
 
+# A version number under a `…version` key (`contentVersion: 1.0.0.0` of every ARM template and Logic App) is
+# no IPv4 address.
+_VERSION = re.compile(r"^\d+(?:\.\d+){1,3}$")
 _CALLER_KEYS = _ORIGIN_KEYS | _ALLOW_IP_KEYS | {"value", "ipAddress"}
 
 
@@ -225,7 +228,9 @@ class _Recorder:
                 if pair is not None and k == "value":
                     k = pair
                 if tv is str:  # the common case, inline: short strings hold no reference
-                    if (k in _CALLER_KEYS) and _caller(k, path, v):
+                    if (k in _CALLER_KEYS and _caller(k, path, v)) or (
+                        k[-7:] in ("version", "Version") and _VERSION.match(v)
+                    ):
                         continue
                     kind = k
                     if k == "name" and ("egions." in path or "ocations." in path):
