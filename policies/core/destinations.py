@@ -406,5 +406,6 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
 def azure_modules(host: str) -> tuple[str, tuple[str, ...]] | None:
     for suffix, modules in AZURE_HOSTS.items():
         if host.endswith(suffix):
-            return host[: -len(suffix)].rsplit(".", 1)[-1], modules
+            # `<account>.privatelink.blob.core.windows.net`: the private-endpoint name of the same account
+            return host[: -len(suffix)].removesuffix(".privatelink").rsplit(".", 1)[-1], modules
     return None

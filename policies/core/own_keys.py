@@ -37,6 +37,8 @@ _BY_TYPE: dict[str, frozenset[str]] = {
     _HEALTH_CHECK: OWN_KEYS | {"regions"},
     **{t: OWN_KEYS | _BUCKET_OWN for t in BUCKET_TYPES},
     **{t: OWN_KEYS | keys for t, keys in ISSUER_KEYS.items()},
+    **{t: OWN_KEYS | {"serviceBusNamespace", "serviceBusSuffix"} for t in (
+        "azure-native:web:WebAppHybridConnection", "azure-native:web:WebAppHybridConnectionSlot")},
 }
 
 
@@ -95,12 +97,25 @@ _NOTIFICATION_HUB = "azure-native:notificationhubs:NotificationHub"
 _BOT_CHANNEL = "azure-native:botservice:Channel"
 # A Data Share invitation: the consumer tenant receives the shared data into its own storage.
 _SHARE_INVITATION = "azure-native:datashare:Invitation"
-_BY_INPUTS = frozenset({_SNS_PLATFORM_APP, _NOTIFICATION_HUB, _BOT_CHANNEL, _SHARE_INVITATION})
+# An App Service hybrid connection relays traffic through the Relay namespace its inputs give in two parts
+# (`serviceBusNamespace` + `serviceBusSuffix`): judged as that one host (a Relay namespace of the stack).
+HYBRID_CONNECTIONS = frozenset(
+    {"azure-native:web:WebAppHybridConnection", "azure-native:web:WebAppHybridConnectionSlot"}
+)
+_BY_INPUTS = HYBRID_CONNECTIONS | {_SNS_PLATFORM_APP, _NOTIFICATION_HUB, _BOT_CHANNEL, _SHARE_INVITATION}
 
 
 def _by_inputs(view: ResourceView) -> list[tuple[str, str, str]]:
     """(path, kind, value) of the services a resource sends to, as its inputs select them."""
     t = view.type
+    if t in HYBRID_CONNECTIONS:
+        ns = view.input("serviceBusNamespace")
+        suffix = view.input("serviceBusSuffix") or ".servicebus.windows.net"
+        if ns is None:
+            return []  # named by `relayArmUri` alone (scanned as an Azure id)
+        if not isinstance(ns, str) or not isinstance(suffix, str) or UNKNOWN_VALUES & {ns, suffix}:
+            return [("serviceBusNamespace", "unknown", "")]
+        return [("serviceBusNamespace", "host", f"{ns}.{suffix.lstrip('.')}".lower())]
     if t == _SNS_PLATFORM_APP:
         platform = view.input("platform")
         host = _SNS_PLATFORMS.get(str(platform).upper(), str(platform))
