@@ -11,6 +11,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from policies.core.azure_ids import AZURE_CONNECTORS, id_kind, id_problem
 from policies.core.eea import normalize_azure_location
 from policies.core.endpoints import Endpoint, find, load_endpoints
 from policies.core.host_classes import (
@@ -235,39 +236,13 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
             return _owned(ref, owned, ok)
         return _endpoint_outcome(e, ref, ok) if e is not None else DEFER
     if ref.kind == "azure-id":
-        rid = ref.value.lower()
-        if "/locations/" in rid and (m := _LOCATION_ID.search(rid)):
-            return _judge_location_id(ref, m.group(1), m.group(2), ok, what)
-        if rid.startswith("/tenants/"):
-            return Outcome(
-                f"`{ref.path}` shares data with the Entra tenant {rid[9:]!r}, whose own storage receives it "
-                "and cannot be placed; declare the tenant (azureIds: [/tenants/<id>]) with its region or "
-                "jurisdiction in stacks/records/endpoints.yaml"
-            )
-        if "/resourcegroups/" not in rid or "/providers/microsoft.authorization/" in rid:
-            return OK  # subscription scope, role/policy definitions: no place of their own
-        if _DNS_ZONE_ID.search(rid):
-            return OK  # a DNS zone (or record set): DNS is location-free, like a zone name
-        return DEFER
+        kind, loc, api = id_kind(ref.value.lower())
+        if kind == "location":
+            return _judge_location_id(ref, loc or "", api, ok, what)
+        if kind in ("deployment", "tenant"):
+            return Outcome(id_problem(kind, ref.path, ref.value.lower()))
+        return OK if kind == "free" else DEFER
     return _judge_host(ref, ok, what)
-
-
-_DNS_ZONE_ID = re.compile(
-    r"/providers/microsoft\.network/(?:privatednszones|dnszones)/[^/]+(?:/[^/]+/[^/]+)?$"
-)
-# A subscription-scoped id under a location (`…/providers/Microsoft.Web/locations/westeurope/managedApis/x`).
-_LOCATION_ID = re.compile(r"/locations/([^/]+)(?:/managedapis/([^/]+))?")
-# Logic Apps managed connectors whose targets are Azure resources named in the connection's parameters
-# (scanned as any input); every other connector (office365, dropbox, salesforce, sftp, ...) sends data to a
-# service outside the stack that must be declared (its `azureIds` prefix) in the endpoints record.
-AZURE_CONNECTORS = frozenset(
-    {
-        "azureblob", "azurefile", "azuretables", "azurequeues", "azureeventgrid", "azureeventgridpublish",
-        "eventhubs", "servicebus", "sql", "documentdb", "keyvault", "azureloganalyticsdatacollector",
-        "azuremonitorlogs", "arm", "azureautomation", "azuredatafactory", "azurevm", "azureappservice",
-        "azurecontainerinstance", "kusto",
-    }
-)
 
 
 def _judge_location_id(ref: Ref, loc: str, api: str | None, ok: Allowed, what: str) -> Outcome:
@@ -275,11 +250,7 @@ def _judge_location_id(ref: Ref, loc: str, api: str | None, ok: Allowed, what: s
     if placed is not None and (msg := region_verdict(*placed, f"`{ref.path}` ({what})", ok)):
         return Outcome(msg)
     if api is not None and api not in AZURE_CONNECTORS:
-        return Outcome(
-            f"`{ref.path}` connects to the managed connector {api!r}: data goes to that service, which is "
-            "not a resource of this stack; declare it (its id prefix, region or jurisdiction and why) in "
-            "stacks/records/endpoints.yaml"
-        )
+        return Outcome(id_problem("connector", ref.path, api))
     return OK
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
+from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.own_keys import (
     DNS_RECORD_TYPES,
     IMPLIED_TYPES,
@@ -64,34 +65,6 @@ _ZONE_KEYS = frozenset({"zoneName", "privateZoneName"})
 _DESCRIBING = SKIP_KEYS | _TAG_KEYS | _IMAGE_KEYS | _ZONE_KEYS  # _skipped is False for any other key
 _POINTER = re.compile(r"://|\barn:|/subscriptions/", re.I)
 _BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
-# Values that say who may call in, never where data goes: CORS allowed origins (an origin, no path) and the
-# address entries of firewall allow-lists and security rules (IPs or CIDR ranges only). Exact schema keys:
-# a user-chosen name (an environment variable `ALLOWED_ORIGINS`) is judged like any other value.
-_ORIGIN_KEYS = frozenset({"allowedOrigins", "allowOrigins", "AllowedOrigins", "allowOrigin"})
-_ORIGIN = re.compile(r"^(?:\*|https?://[^/\s]+/?)$", re.I)
-_ALLOW_IP_KEYS = frozenset(
-    {"iPAddressOrRange", "ipAddressOrRange", "startIpAddress", "endIpAddress", "sourceAddressPrefix",
-     "sourceAddressPrefixes", "ipRangeFilter", "allowedIpRanges", "ipMask"}
-)
-# `value`/`ipAddress` of an entry of these lists (Key Vault `networkAcls.ipRules[].value`, App Service
-# `ipSecurityRestrictions[].ipAddress`)
-_ALLOW_LIST = re.compile(r"(?:ipRules|ipSecurityRestrictions|scmIpSecurityRestrictions)\.\d+$")
-_ADDRESSES = re.compile(r"^[0-9a-fA-F:.,/ ]+$")
-
-
-# A version number under a `…version` key (`contentVersion: 1.0.0.0` of every ARM template and Logic App) is
-# no IPv4 address.
-_VERSION = re.compile(r"^\d+(?:\.\d+){1,3}$")
-_CALLER_KEYS = _ORIGIN_KEYS | _ALLOW_IP_KEYS | {"value", "ipAddress"}
-
-
-def _caller(key: str, path: str, value: str) -> bool:
-    """An allowed origin or allow-list address: a caller, not a destination (see _ORIGIN_KEYS)."""
-    if key in _ORIGIN_KEYS:
-        return bool(_ORIGIN.match(value))
-    if key in _ALLOW_IP_KEYS or ((key == "value" or key == "ipAddress") and _ALLOW_LIST.search(path)):
-        return bool(_ADDRESSES.match(value))
-    return False
 # The `name` of an element of a region list is a region (a gallery image's `targetRegions[].name`).
 _IN_REGION_LIST = re.compile(r"(?i)(regions|locations)\.\d+$")
 
@@ -228,8 +201,8 @@ class _Recorder:
                 if pair is not None and k == "value":
                     k = pair
                 if tv is str:  # the common case, inline: short strings hold no reference
-                    if (k in _CALLER_KEYS and _caller(k, path, v)) or (
-                        k[-7:] in ("version", "Version") and _VERSION.match(v)
+                    if (k in CALLER_KEYS and caller(k, path, v)) or (
+                        k[-7:] in ("version", "Version") and VERSION.match(v)
                     ):
                         continue
                     kind = k
@@ -246,11 +219,11 @@ class _Recorder:
                         principal or k in ("Principal", "Service"),
                     )
         elif t is list:
-            callers = key in _CALLER_KEYS
+            callers = key in CALLER_KEYS
             for i, v in enumerate(value):
                 tv = type(v)
                 if tv is str:
-                    if callers and _caller(key, path, v):
+                    if callers and caller(key, path, v):
                         continue
                     if len(v) >= 4:
                         self.text(v, f"{path}.{i}", key, principal)
