@@ -131,6 +131,12 @@ def test_private_names_dns_zone_ids_and_privatelink_names():
     assert azure_modules("acct.privatelink.blob.core.windows.net") == ("acct", ("storage",))
 
 
+def test_arm_deployments_named_by_id_block_at_any_scope():
+    for scope in (SUB, f"{SUB}/resourceGroups/rg"):
+        assert "ARM deployment" in _local("azure-id", f"{scope}/providers/Microsoft.Resources/deployments/x")
+    assert _local("azure-id", f"{SUB}/providers/Microsoft.Resources/deploymentStacks/s")
+
+
 def test_a_provider_plugin_from_elsewhere_blocks():
     inputs = {"region": "eu-west-1", "pluginDownloadURL": "https://get.example.org/"}
     provider = ProviderView("pulumi:providers:aws", inputs, "u", "p")
