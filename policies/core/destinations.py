@@ -11,6 +11,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from policies.core.azure_ids import AZURE_CONNECTORS, id_kind, id_problem
 from policies.core.eea import normalize_azure_location
 from policies.core.endpoints import Endpoint, find, load_endpoints
 from policies.core.host_classes import (
@@ -20,6 +21,7 @@ from policies.core.host_classes import (
     EDGE_HOST_SUFFIXES,
     LOCATION_FREE_HOSTS,
     LOCATION_FREE_SUFFIXES,
+    PRIVATE_NAMES,
     PRIVATE_SUFFIXES,
     SOVEREIGN_HOST_SUFFIXES,
     aws_owned_bucket_region,
@@ -200,6 +202,15 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
     e = find(endpoints, ref.kind, ref.value)
     if e is not None:
         return _endpoint_outcome(e, ref, ok)
+    if ref.kind == "service-api":
+        e = find(endpoints, "host", ref.value)
+        if e is not None:
+            return _endpoint_outcome(e, ref, ok)
+        return Outcome(
+            f"`{ref.path}` calls the API of {ref.value}, which holds data outside this stack (the Microsoft "
+            "Graph API reaches the tenant's mail, files, sites and chats), so where the data goes cannot be "
+            f"judged; declare {ref.value} with the tenant's data location in stacks/records/endpoints.yaml"
+        )
     if ref.kind == "region":
         placed = region_of(ref.value)
         if placed is None:
@@ -225,28 +236,13 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
             return _owned(ref, owned, ok)
         return _endpoint_outcome(e, ref, ok) if e is not None else DEFER
     if ref.kind == "azure-id":
-        rid = ref.value.lower()
-        if "/locations/" in rid and (m := _LOCATION_ID.search(rid)):
-            return _judge_location_id(ref, m.group(1), m.group(2), ok, what)
-        if "/resourcegroups/" not in rid or "/providers/microsoft.authorization/" in rid:
-            return OK  # subscription scope, role/policy definitions: no place of their own
-        return DEFER
+        kind, loc, api = id_kind(ref.value.lower())
+        if kind == "location":
+            return _judge_location_id(ref, loc or "", api, ok, what)
+        if kind in ("deployment", "tenant"):
+            return Outcome(id_problem(kind, ref.path, ref.value.lower()))
+        return OK if kind == "free" else DEFER
     return _judge_host(ref, ok, what)
-
-
-# A subscription-scoped id under a location (`…/providers/Microsoft.Web/locations/westeurope/managedApis/x`).
-_LOCATION_ID = re.compile(r"/locations/([^/]+)(?:/managedapis/([^/]+))?")
-# Logic Apps managed connectors whose targets are Azure resources named in the connection's parameters
-# (scanned as any input); every other connector (office365, dropbox, salesforce, sftp, ...) sends data to a
-# service outside the stack that must be declared (its `azureIds` prefix) in the endpoints record.
-AZURE_CONNECTORS = frozenset(
-    {
-        "azureblob", "azurefile", "azuretables", "azurequeues", "azureeventgrid", "azureeventgridpublish",
-        "eventhubs", "servicebus", "sql", "documentdb", "keyvault", "azureloganalyticsdatacollector",
-        "azuremonitorlogs", "arm", "azureautomation", "azuredatafactory", "azurevm", "azureappservice",
-        "azurecontainerinstance", "kusto",
-    }
-)
 
 
 def _judge_location_id(ref: Ref, loc: str, api: str | None, ok: Allowed, what: str) -> Outcome:
@@ -254,11 +250,7 @@ def _judge_location_id(ref: Ref, loc: str, api: str | None, ok: Allowed, what: s
     if placed is not None and (msg := region_verdict(*placed, f"`{ref.path}` ({what})", ok)):
         return Outcome(msg)
     if api is not None and api not in AZURE_CONNECTORS:
-        return Outcome(
-            f"`{ref.path}` connects to the managed connector {api!r}: data goes to that service, which is "
-            "not a resource of this stack; declare it (its id prefix, region or jurisdiction and why) in "
-            "stacks/records/endpoints.yaml"
-        )
+        return Outcome(id_problem("connector", ref.path, api))
     return OK
 
 
@@ -313,6 +305,8 @@ def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
         return OK  # an AWS-managed definition (`arn:aws:ram::aws:permission/…`) or a service integration
     if region:
         msg = region_verdict("aws", region, f"`{ref.path}` ({what})", ok)
+        if msg is None and service == "bedrock" and parts[-1].startswith("application-inference-profile/"):
+            return DEFER  # routes where the profile it copies does: only the stack's own profile can tell
         return Outcome(msg) if msg else OK
     if service == "cloudfront":
         return Outcome(f"`{ref.path}` refers to CloudFront, a global edge service")
@@ -331,6 +325,7 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
     if (
         h in LOCATION_FREE_HOSTS
         or h in CODE_AND_DOC_HOSTS
+        or h in PRIVATE_NAMES
         or h.endswith(CONSOLE_SUFFIXES)
         or h.endswith(PRIVATE_SUFFIXES + LOCATION_FREE_SUFFIXES)
         or h.startswith("privatelink.")
@@ -382,5 +377,6 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
 def azure_modules(host: str) -> tuple[str, tuple[str, ...]] | None:
     for suffix, modules in AZURE_HOSTS.items():
         if host.endswith(suffix):
-            return host[: -len(suffix)].rsplit(".", 1)[-1], modules
+            # `<account>.privatelink.blob.core.windows.net`: the private-endpoint name of the same account
+            return host[: -len(suffix)].removesuffix(".privatelink").rsplit(".", 1)[-1], modules
     return None

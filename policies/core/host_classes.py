@@ -33,7 +33,7 @@ LOCATION_FREE_HOSTS = frozenset(
         "www.w3.org",
         "schemas.microsoft.com",
         "login.microsoftonline.com",
-        "graph.microsoft.com",  # the Entra ID directory: global, like the azuread types
+        "graph.microsoft.com",  # the Entra ID directory and token audience (an API call: SERVICE_API_HOSTS)
         # token audiences (resource identifiers, no account behind them)
         "vault.azure.net",
         "database.windows.net",
@@ -42,6 +42,11 @@ LOCATION_FREE_HOSTS = frozenset(
         "monitor.azure.com",
     }
 )
+# Location-free hosts that also serve data APIs: location-free as an identifier (the host, a token audience
+# or scope like `https://graph.microsoft.com/.default`), a destination when a URL calls the API (a versioned
+# path: `https://graph.microsoft.com/v1.0/drives/…` reaches Microsoft 365 mail, files, sites and chats, kept
+# where the tenant's data location is). Blocked unless the host is declared in the endpoints record.
+SERVICE_API_HOSTS = frozenset({"graph.microsoft.com"})
 # Where code is pulled from (package registries, container registries, OS repositories) and where humans read
 # (documentation, the cloud consoles): no data of the stack goes there, like the container `image` references
 # the scanner skips. A documented, tested class; hosts that accept uploads of their own (upload.pypi.org) are
@@ -85,5 +90,6 @@ def aws_owned_bucket_region(name: str) -> str | None:
 CONSOLE_SUFFIXES = (".console.aws.amazon.com",)  # `eu-west-1.console.aws.amazon.com`: a UI link
 # Names that only prove control of a domain (ACM DNS validation targets).
 LOCATION_FREE_SUFFIXES = (".acm-validations.aws",)
+PRIVATE_NAMES = frozenset({"localhost"})  # the loopback name (a developer's redirect URI), like 127.0.0.1
 PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".corp", ".localhost", ".invalid")
 AWS_HOST_SUFFIXES = (".amazonaws.com", ".aws", ".on.aws", ".api.aws")

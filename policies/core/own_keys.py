@@ -30,9 +30,15 @@ ISSUER_KEYS: dict[str, frozenset[str]] = {
     "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential":
         frozenset({"issuer"}),
 }
+# Where Route 53 health checkers run from (Route 53 needs at least three of its eight checker regions): they
+# request the checked endpoint (judged: `fqdn`, `ipAddress`) and read its status; nothing is sent there.
+_HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
 _BY_TYPE: dict[str, frozenset[str]] = {
+    _HEALTH_CHECK: OWN_KEYS | {"regions"},
     **{t: OWN_KEYS | _BUCKET_OWN for t in BUCKET_TYPES},
     **{t: OWN_KEYS | keys for t, keys in ISSUER_KEYS.items()},
+    **{t: OWN_KEYS | {"serviceBusNamespace", "serviceBusSuffix"} for t in (
+        "azure-native:web:WebAppHybridConnection", "azure-native:web:WebAppHybridConnectionSlot")},
 }
 
 
@@ -42,12 +48,91 @@ def own_keys(type_: str) -> frozenset[str]:
 
 
 # Types whose destination no input spells out: the service they send to is implied by the type (AWS Chatbot
-# posts to Slack / Microsoft Teams, named only by workspace and channel ids). Judged as that host: blocked
-# unless declared (and placed in the EEA) in the endpoints record.
+# posts to Slack / Microsoft Teams, named only by workspace and channel ids; a push channel relays every
+# notification through the platform's push service). Judged as that host: blocked unless declared (and placed
+# in the EEA) in the endpoints record.
+_APPLE, _APPLE_SANDBOX, _FCM = "api.push.apple.com", "api.sandbox.push.apple.com", "fcm.googleapis.com"
+_ADM, _BAIDU = "api.amazon.com", "channel.api.duapp.com"
 IMPLIED_HOSTS: dict[str, str] = {
     "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": "slack.com",
     "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": "teams.microsoft.com",
+    "aws:pinpoint/gcmChannel:GcmChannel": _FCM,
+    "aws:pinpoint/apnsChannel:ApnsChannel": _APPLE,
+    "aws:pinpoint/apnsVoipChannel:ApnsVoipChannel": _APPLE,
+    "aws:pinpoint/apnsSandboxChannel:ApnsSandboxChannel": _APPLE_SANDBOX,
+    "aws:pinpoint/apnsVoipSandboxChannel:ApnsVoipSandboxChannel": _APPLE_SANDBOX,
+    "aws:pinpoint/admChannel:AdmChannel": _ADM,
+    "aws:pinpoint/baiduChannel:BaiduChannel": _BAIDU,
 }
+# The push service an SNS platform application relays through, by its `platform`.
+_SNS_PLATFORMS = {
+    "APNS": _APPLE, "APNS_VOIP": _APPLE, "APNS_SANDBOX": _APPLE_SANDBOX, "APNS_VOIP_SANDBOX": _APPLE_SANDBOX,
+    "GCM": _FCM, "ADM": _ADM, "BAIDU": _BAIDU, "MPNS": "notify.live.net", "WNS": "notify.windows.com",
+}
+# An Azure notification hub: the push services of the platforms it has credentials for.
+_HUB_CREDENTIALS = {
+    "apnsCredential": (_APPLE,), "gcmCredential": (_FCM,), "fcmV1Credential": (_FCM,),
+    "admCredential": (_ADM,), "baiduCredential": (_BAIDU,), "mpnsCredential": ("notify.live.net",),
+    "wnsCredential": ("notify.windows.com",),
+    "xiaomiCredential": ("api.xmpush.global.xiaomi.com",),
+    "browserCredential": (_FCM, "updates.push.services.mozilla.com", "web.push.apple.com"),
+}
+# An Azure Bot channel relays every conversation to the channel's service; Direct Line, Web Chat and Direct
+# Line Speech are the bot service itself, an Email channel's mailbox is an input (scanned). Any other channel
+# name (a new one included) is judged as that name: blocked unless declared.
+_BOT_SERVICE_CHANNELS = frozenset(
+    {"DirectLineChannel", "WebChatChannel", "DirectLineSpeechChannel", "EmailChannel"}
+)
+_BOT_CHANNELS = {
+    "TelegramChannel": "api.telegram.org", "SlackChannel": "slack.com",
+    "FacebookChannel": "graph.facebook.com", "LineChannel": "api.line.me", "KikChannel": "api.kik.com",
+    "SkypeChannel": "skype.com", "MsTeamsChannel": "teams.microsoft.com",
+    "M365Extensions": "teams.microsoft.com", "OutlookChannel": "outlook.office.com",
+    "AlexaChannel": "alexa.amazon.com", "SmsChannel": "api.twilio.com",
+    "AcsChatChannel": "communication.azure.com", "TelephonyChannel": "communication.azure.com",
+    "Omnichannel": "dynamics.com", "SearchAssistant": "bing.com",
+}
+_SNS_PLATFORM_APP = "aws:sns/platformApplication:PlatformApplication"
+_NOTIFICATION_HUB = "azure-native:notificationhubs:NotificationHub"
+_BOT_CHANNEL = "azure-native:botservice:Channel"
+# A Data Share invitation: the consumer tenant receives the shared data into its own storage.
+_SHARE_INVITATION = "azure-native:datashare:Invitation"
+# An App Service hybrid connection relays traffic through the Relay namespace its inputs give in two parts
+# (`serviceBusNamespace` + `serviceBusSuffix`): judged as that one host (a Relay namespace of the stack).
+HYBRID_CONNECTIONS = frozenset(
+    {"azure-native:web:WebAppHybridConnection", "azure-native:web:WebAppHybridConnectionSlot"}
+)
+_BY_INPUTS = HYBRID_CONNECTIONS | {_SNS_PLATFORM_APP, _NOTIFICATION_HUB, _BOT_CHANNEL, _SHARE_INVITATION}
+
+
+def _by_inputs(view: ResourceView) -> list[tuple[str, str, str]]:
+    """(path, kind, value) of the services a resource sends to, as its inputs select them."""
+    t = view.type
+    if t in HYBRID_CONNECTIONS:
+        ns = view.input("serviceBusNamespace")
+        suffix = view.input("serviceBusSuffix") or ".servicebus.windows.net"
+        if ns is None:
+            return []  # named by `relayArmUri` alone (scanned as an Azure id)
+        if not isinstance(ns, str) or not isinstance(suffix, str) or UNKNOWN_VALUES & {ns, suffix}:
+            return [("serviceBusNamespace", "unknown", "")]
+        return [("serviceBusNamespace", "host", f"{ns}.{suffix.lstrip('.')}".lower())]
+    if t == _SNS_PLATFORM_APP:
+        platform = view.input("platform")
+        host = _SNS_PLATFORMS.get(str(platform).upper(), str(platform))
+        return [("platform", "host", host)]
+    if t == _NOTIFICATION_HUB:
+        return [(k, "host", h) for k, hosts in _HUB_CREDENTIALS.items() if view.input(k) for h in hosts]
+    if t == _BOT_CHANNEL:
+        name = view.get("properties.channelName") or view.input("channelName")
+        if name in _BOT_SERVICE_CHANNELS:
+            return []
+        return [("properties.channelName", "host", _BOT_CHANNELS.get(str(name), str(name)))]
+    tenant = view.input("targetActiveDirectoryId")  # _SHARE_INVITATION; an email's domain is scanned
+    if isinstance(tenant, str) and tenant not in UNKNOWN_VALUES:
+        return [("targetActiveDirectoryId", "azure-id", f"/tenants/{tenant.lower()}")]
+    return [] if view.input("targetEmail") else [("targetActiveDirectoryId", "unknown", "")]
+
+
 # Inputs that accept a connection requested elsewhere, named by an id that says nothing about where the other
 # side is: the connection must be a resource of this stack (whose peer region is judged there).
 ACCEPTED_IDS: dict[str, tuple[str, str]] = {
@@ -60,7 +145,7 @@ ACCEPTED_IDS: dict[str, tuple[str, str]] = {
 }
 
 
-IMPLIED_TYPES = frozenset(IMPLIED_HOSTS) | frozenset(ACCEPTED_IDS)
+IMPLIED_TYPES = frozenset(IMPLIED_HOSTS) | frozenset(ACCEPTED_IDS) | _BY_INPUTS
 
 
 def implied_refs(view: ResourceView) -> list[tuple[str, str, str]]:
@@ -68,6 +153,8 @@ def implied_refs(view: ResourceView) -> list[tuple[str, str, str]]:
     host = IMPLIED_HOSTS.get(view.type)
     if host is not None:
         return [("(service)", "host", host)]
+    if view.type in _BY_INPUTS:
+        return _by_inputs(view)
     key, target = ACCEPTED_IDS[view.type]
     value = view.input(key)
     if isinstance(value, str) and value not in UNKNOWN_VALUES:

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from policies.core.host_classes import CODE_AND_DOC_HOSTS
+from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS
 
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
 _AZURE_ID = re.compile(r"/subscriptions/[0-9a-zA-Z*-]+(?:/[^\s\"',;?)]+)?", re.I)
@@ -59,6 +59,13 @@ _IPV6_FIND = re.compile(
 _INFERENCE_PROFILE = re.compile(
     r"(?<![\w.-])(us-gov|us|eu|apac|jp|au|ca|global)\.[a-z0-9-]+\.[a-z0-9.-]*?-v\d+(?::\d+)?(?![\w.-])", re.I
 )
+# The same geography prefix on any cross-region profile: in an ARN (`…:inference-profile/us.…`,
+# `…:guardrail-profile/us.guardrail.v1:0`) and as a guardrail profile id (`eu.guardrail.v1:0`).
+_GEO_PROFILE = re.compile(
+    r"(?:-profile/|(?<![\w.-])(?=[a-z-]+\.guardrail\.v\d))(us-gov|us|eu|apac|jp|au|ca|global)\.", re.I
+)
+# A URL that calls the API of a host in SERVICE_API_HOSTS (a versioned path after the host).
+_API_PATH = re.compile(r"(?::\d+)?/(?:v\d+(?:\.\d+)?|beta)(?![\w.])", re.I)
 # Commands that upload a package or an image to a registry.
 _PUBLISH = re.compile(
     r"\b(?:(?:npm|yarn|pnpm|poetry|cargo|flit|hatch)\s+publish|twine\s+upload|dotnet\s+nuget\s+push|"
@@ -202,8 +209,10 @@ def text_plan(
         _colon(s, principal, found)
     if "." in s:
         _dotted(s, principal, dest_key, found)
-    if "-v" in s:
-        found += [("inference-profile", m.group(1).lower(), False) for m in _INFERENCE_PROFILE.finditer(s)]
+    if "-v" in s or "-profile/" in s or ".guardrail." in s:
+        geos = {m.group(1).lower() for m in _INFERENCE_PROFILE.finditer(s)}
+        geos.update(m.group(1).lower() for m in _GEO_PROFILE.finditer(s))
+        found += [("inference-profile", g, False) for g in sorted(geos)]
     # a publish command whose target is the default public registry or one of the code sources
     # (registry.npmjs.org, Docker Hub, ghcr.io): an upload outside the stack; an explicit other
     # target (an ECR/ACR/CodeArtifact host, a declared registry) is judged as that host instead
@@ -266,6 +275,8 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
                 continue   # names an application (an Entra token audience, a GUID), not a place
             # s3://<bucket>/…: a bucket by name (only the stack or a record can place it), not a hostname
             kind = "bucket" if m.group(1).lower() in ("s3", "s3a", "s3n") and "." not in host else "host"
+            if host in SERVICE_API_HOSTS and _API_PATH.match(s, m.end()):
+                kind = "service-api"  # a call to the API, not the identifier
             out.append((kind, host, principal))
     if ("::" in s or s.count(":") >= 7) and not s.startswith("arn:"):  # an ARN is one reference
         for m in _IPV6_FIND.finditer(s):

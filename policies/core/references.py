@@ -23,6 +23,7 @@ from typing import Any
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
+from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.own_keys import (
     DNS_RECORD_TYPES,
     IMPLIED_TYPES,
@@ -200,6 +201,10 @@ class _Recorder:
                 if pair is not None and k == "value":
                     k = pair
                 if tv is str:  # the common case, inline: short strings hold no reference
+                    if (k in CALLER_KEYS and caller(k, path, v)) or (
+                        k[-7:] in ("version", "Version") and VERSION.match(v)
+                    ):
+                        continue
                     kind = k
                     if k == "name" and ("egions." in path or "ocations." in path):
                         kind = "regionName" if _IN_REGION_LIST.search(path) else k
@@ -214,9 +219,12 @@ class _Recorder:
                         principal or k in ("Principal", "Service"),
                     )
         elif t is list:
+            callers = key in CALLER_KEYS
             for i, v in enumerate(value):
                 tv = type(v)
                 if tv is str:
+                    if callers and caller(key, path, v):
+                        continue
                     if len(v) >= 4:
                         self.text(v, f"{path}.{i}", key, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:

@@ -1,15 +1,21 @@
 """Deployers whose nested resources no policy sees (ARM deployments, CloudFormation, scripts, dynamic
-providers) bypass the gate."""
+providers) bypass the gate; so does having AWS run an SSM document on instances, wherever the run is launched
+(policies/core/ssm_runs.py: only AWS-owned documents that run no customer code may run)."""
 
 from __future__ import annotations
 
 from policies.core.rule import Rule, RuleContext
+from policies.core.ssm_runs import RUN_TYPES, findings
 from policies.core.types import class_of, tokens_of_class
 from policies.core.view import ResourceView
 
 
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
-    if not view.custom or class_of(view.type) != "deployer":
+    if not view.custom:
+        return []
+    if view.type in RUN_TYPES:  # an association is a deployer unless it runs a no-code AWS document
+        return findings(view)
+    if class_of(view.type) != "deployer":
         return []
     return [
         f"{view.type} deploys or runs things that no policy can inspect; declare them as Pulumi resources "
@@ -26,6 +32,6 @@ RULE = Rule(
     controls=("LOC-02", "ACC-01"),
     check=check,
     module=__name__,
-    resource_types=tokens_of_class("deployer"),  # the fast path: only these types are called
+    resource_types=tokens_of_class("deployer") | RUN_TYPES,  # the fast path: only these types are called
     waivable=False,
 )

@@ -1,7 +1,8 @@
 """A provider sends its API traffic (and with it every resource's data) only to allowed EEA endpoints:
 `endpoints` overrides, proxies, assume-role targets in other partitions, STS regions, Azure environments and
-metadata hosts are locations too (DPA art. 12, CLOUD "Servers"). A bad provider blocks every resource that
-uses it, before it is created (resource scope: CrossGuard hands each resource its provider's inputs).
+metadata hosts are locations too, and so is where the plugin binary comes from (DPA art. 12, CLOUD
+"Servers"). A bad provider blocks every resource that uses it, before it is created (resource scope:
+CrossGuard hands each resource its provider's inputs).
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
                 f"`{ref.path}` = {shown} is not a regional endpoint of an allowed region nor a "
                 "declared external endpoint, so where the provider sends traffic cannot be judged"
             )
+    url = p.inputs.get("pluginDownloadURL")
+    if url:  # the provider binary itself: a build from elsewhere can send API traffic and data anywhere
+        out.append(
+            f"`provider.pluginDownloadURL` = {url!r}: the provider plugin is not Pulumi's release of "
+            f"{p.type.rsplit(':', 1)[-1]}, and what a provider binary from elsewhere sends where cannot be "
+            "judged; use the released plugin (no pluginDownloadURL)"
+        )
     if p.type in _AZURE_FAMILY:
         env = p.inputs.get("environment")
         if isinstance(env, str) and env.lower().replace(" ", "") not in _AZURE_PUBLIC:

@@ -1,0 +1,63 @@
+"""What an Azure resource id says about itself, before the stack graph is asked (policies/core/destinations.py
+judges it): a location segment, a deployment (a deployer named instead of declared), another tenant, a scope
+or definition with no place of its own, a DNS zone; anything else is resolved over the stack."""
+
+from __future__ import annotations
+
+import re
+
+# A subscription-scoped id under a location (`…/providers/Microsoft.Web/locations/westeurope/managedApis/x`).
+_LOCATION_ID = re.compile(r"/locations/([^/]+)(?:/managedapis/([^/]+))?")
+# A deployment, deployment stack or deployment script at any scope (also in a call to the ARM REST API).
+_DEPLOYMENT_ID = re.compile(
+    r"/providers/microsoft\.resources/(?:deployments|deploymentstacks|deploymentscripts)/"
+)
+# A DNS zone or one of its record sets: DNS is location-free, like a zone name.
+_DNS_ZONE_ID = re.compile(
+    r"/providers/microsoft\.network/(?:privatednszones|dnszones)/[^/]+(?:/[^/]+/[^/]+)?$"
+)
+# Logic Apps managed connectors whose targets are Azure resources named in the connection's parameters
+# (scanned as any input); every other connector (office365, dropbox, salesforce, sftp, ...) sends data to a
+# service outside the stack that must be declared (its `azureIds` prefix) in the endpoints record.
+AZURE_CONNECTORS = frozenset(
+    {
+        "azureblob", "azurefile", "azuretables", "azurequeues", "azureeventgrid", "azureeventgridpublish",
+        "eventhubs", "servicebus", "sql", "documentdb", "keyvault", "azureloganalyticsdatacollector",
+        "azuremonitorlogs", "arm", "azureautomation", "azuredatafactory", "azurevm", "azureappservice",
+        "azurecontainerinstance", "kusto",
+    }
+)
+
+
+def id_kind(rid: str) -> tuple[str, str | None, str | None]:
+    """(kind, location, managed API) of a lower-case id; kinds: location, deployment, tenant, free, defer."""
+    if "/locations/" in rid and (m := _LOCATION_ID.search(rid)):
+        return "location", m.group(1), m.group(2)
+    if _DEPLOYMENT_ID.search(rid):
+        return "deployment", None, None
+    if rid.startswith("/tenants/"):  # a Data Share consumer (policies/core/own_keys.py)
+        return "tenant", None, None
+    if "/resourcegroups/" not in rid or "/providers/microsoft.authorization/" in rid:
+        return "free", None, None  # subscription scope, role/policy definitions: no place of their own
+    if _DNS_ZONE_ID.search(rid):
+        return "free", None, None
+    return "defer", None, None
+
+
+def id_problem(kind: str, path: str, value: str) -> str:
+    if kind == "deployment":
+        return (
+            f"`{path}` names the ARM deployment {value!r}: what a template deploys (at any scope, also from "
+            "a call to the ARM API at run time) cannot be judged; declare the resources as Pulumi resources"
+        )
+    if kind == "tenant":
+        return (
+            f"`{path}` shares data with the Entra tenant {value[9:]!r}, whose own storage receives it and "
+            "cannot be placed; declare the tenant (azureIds: [/tenants/<id>]) with its region or "
+            "jurisdiction in stacks/records/endpoints.yaml"
+        )
+    return (  # a managed connector outside AZURE_CONNECTORS
+        f"`{path}` connects to the managed connector {value!r}: data goes to that service, which is not a "
+        "resource of this stack; declare it (its id prefix, region or jurisdiction and why) in "
+        "stacks/records/endpoints.yaml"
+    )
