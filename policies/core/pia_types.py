@@ -201,93 +201,6 @@ PIA_CONTROLS: frozenset[str] = frozenset(
 """Types that set a store's key, exposure, TLS, retention or readers, and that a pia-conditions rule reads
 (a test checks each is named by a rule of the pack or a module it imports)."""
 
-_WORKSPACE = "the workspace's key (a keyed cluster), exposure, retention and locks are judged there"
-PIA_STORES_ELSEWHERE: dict[str, str] = {
-    "aws:neptune/clusterInstance:ClusterInstance": "an instance of a Neptune cluster: data, key and deletion "
-    "protection are the cluster's (judged); its own `publiclyAccessible` is checked",
-    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": "an EC2 instance under another type: its volumes' "
-    "keys and its public IP are checked like an instance's",
-    "aws:lambda/function:Function": "code and configuration, redeployed from the program; the key of its "
-    "environment variables is checked, and it is invoked through the AWS API with IAM, its URLs and "
-    "permissions judged",
-    "aws:ssm/parameter:Parameter": "a SecureString's key is checked (require-customer-managed-keys); a "
-    "parameter is read only through the SSM API, with IAM (judged) over the API's TLS",
-    "aws:acm/certificate:Certificate": "a TLS certificate; ACM keeps its private key and never exports it, "
-    "and it holds no personal data; which listeners use it is judged (require-tls-1-2)",
-    "aws:autoscaling/group:Group": "launches instances from a launch template or configuration, whose "
-    "volumes' keys and public IPs are checked (`aws:ec2/launchTemplate`, `aws:ec2/launchConfiguration`)",
-    "azure-native:keyvault:ManagedHsm": "holds the controller's keys, not data encrypted with them; who "
-    "holds them is judged by require-controller-held-keys",
-    "azure-native:keyvault:Secret": "lives in a Key Vault of the stack (residency requires the parent in the "
-    "graph), whose exposure, purge protection and locks are judged",
-    "azure-native:operationalinsights:Cluster": "a dedicated Log Analytics cluster, reached only through the "
-    f"workspaces linked to it: {_WORKSPACE}",
-    "azure-native:operationalinsights:Table": f"a table of a workspace of the stack: {_WORKSPACE}; its own "
-    "retention is checked (require-audit-log-retention)",
-}
-"""Stores (role `store`) outside the four-aspect coverage table, and why: judged through the store that holds
-them, or key material judged by the key rules."""
-_ON_HOSTS = (
-    "exposure is judged where data is: stores' public network access, data hosts' public IPs and the "
-    "security groups / NSG rules in front of them"
-)
-PIA_CONTROLS_ELSEWHERE: dict[str, str] = {
-    "aws:cfg/deliveryChannel:DeliveryChannel": "AWS Config's delivery to a bucket of the stack (judged); "
-    "configuration items of the account, no personal data",
-    "aws:cfg/recorder:Recorder": "AWS Config recording: account configuration, no personal data",
-    "aws:cfg/recorderStatus:RecorderStatus": "switches AWS Config recording on or off",
-    "aws:ec2/flowLog:FlowLog": "network metadata to a log group or bucket: residency judges the destination, "
-    "the destination store's key and retention are judged",
-    "aws:ec2/subnet:Subnet": "its one exposure setting, `mapPublicIpOnLaunch`, is judged on every instance "
-    "launched in it (disallow-public-data-access)",
-    "aws:ec2/vpcEndpoint:VpcEndpoint": "a private door to an AWS service inside the VPC; its policy can only "
-    "narrow what IAM and the stores' policies (judged) allow",
-    "aws:ecs/cluster:Cluster": "groups tasks; holds no data",
-    "aws:ecs/service:Service": f"runs stateless tasks; {_ON_HOSTS}",
-    "aws:ecs/taskDefinition:TaskDefinition": "containers without state of their own; secrets come from "
-    "Secrets Manager / SSM (judged stores) by reference",
-    "aws:efs/accessPoint:AccessPoint": "a POSIX path and identity on a file system whose key, policy and "
-    "mount targets' security groups are judged",
-    "aws:efs/backupPolicy:BackupPolicy": "switches AWS Backup for a file system; backup vaults are judged",
-    "aws:efs/mountTarget:MountTarget": "the file system's NFS endpoint in a subnet, behind security groups "
-    "(judged)",
-    "aws:lb/loadBalancer:LoadBalancer": "holds no data; its listeners' TLS and rules are judged, and the "
-    "data hosts behind it are judged by their own exposure",
-    "aws:rds/optionGroup:OptionGroup": "engine options; encryption at rest is the instance's key and TLS its "
-    "parameter group (both judged)",
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "decides whether ACLs apply; public ACLs are "
-    "refused by the bucket's public access block, which is judged",
-    "aws:s3/bucketVersioning:BucketVersioning": "object versions stay under the bucket's key, policy and "
-    "Object Lock (judged)",
-    "aws:wafv2/webAcl:WebAcl": "filters requests; can only narrow who reaches a listener",
-    "aws:wafv2/webAclAssociation:WebAclAssociation": "attaches a web ACL, which can only narrow access",
-    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "request logs to a destination "
-    "residency judges, in a store whose key is judged",
-    "azure-native:monitor:PrivateLinkScopedResource": "private access to a workspace; its public ingestion "
-    "and query access are judged on the workspace",
-    "azure-native:network:PrivateDnsZoneGroup": "names a private endpoint in a private DNS zone",
-    "azure-native:network:PrivateEndpoint": "a private door into a store from a virtual network of the "
-    "stack; the store's public network access is judged",
-    "azure-native:network:PublicIPAddress": "reaches data only through the NIC, load balancer or gateway it "
-    f"is attached to, which are judged; {_ON_HOSTS}",
-    "azure-native:network:Subnet": f"address space and associations; {_ON_HOSTS}",
-    "azure-native:network:VirtualNetwork": f"address space; {_ON_HOSTS}",
-    "azure-native:network:VirtualNetworkGateway": "the VPN gateway; its connections' IPsec crypto is judged "
-    "(require-strong-ipsec-crypto)",
-    "azure-native:sql:BackupLongTermRetentionPolicy": "how long backups are kept, under the server's key in "
-    "its region; backup residency is judged by require-eea-backups",
-    "azure-native:sql:BackupShortTermRetentionPolicy": "point-in-time restore window, under the server's key "
-    "in its region",
-    "azure-native:sql:FailoverGroup": "pairs two servers the stack holds (residency requires the partner in "
-    "the graph), each judged as a store",
-    "azure-native:sql:ServerKey": "a key the server may use; the key that protects the data is the "
-    "EncryptionProtector, which is checked",
-    "azure-native:storage:BlobServiceProperties": "soft delete, versioning and CORS; CORS grants no access "
-    "(requests still need authorization), and the account's locks are judged",
-}
-"""Controls (role `control`) whose effect the checks judge on the store itself (its own flags, its security
-groups, its key): why a value of this type cannot weaken a store unseen."""
-
 # ---------------------------------------------------------------- PIA roles (closed world)
 
 ROLES_DIR: Path = DATA_DIR / "pia_roles"
@@ -297,19 +210,27 @@ part: neither."""
 
 
 @functools.lru_cache(maxsize=1)
-def load_roles() -> tuple[dict[str, str], dict[str, str]]:
-    """(module -> role, type -> role) over every provider's file in policies/data/pia_roles/."""
+def load_roles() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(module -> role, type -> role, type -> why it needs no check of its own) over every provider's file
+    in policies/data/pia_roles/."""
     modules: dict[str, str] = {}
     types: dict[str, str] = {}
+    elsewhere: dict[str, str] = {}
     for path in sorted(ROLES_DIR.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         modules.update(data.get("modules") or {})
         types.update(data.get("types") or {})
-    return modules, types
+        elsewhere.update(data.get("elsewhere") or {})
+    return modules, types, elsewhere
+
+
+def judged_elsewhere() -> dict[str, str]:
+    """Stores and controls judged through the store that holds them, or on the store: type -> why."""
+    return load_roles()[2]
 
 
 @functools.lru_cache(maxsize=4096)
 def pia_role(token: str) -> str | None:
     """The PIA role of a regional type (None: not a regional type, or not yet given a role)."""
-    modules, types = load_roles()
+    modules, types, _ = load_roles()
     return types.get(token) or modules.get(module_of(token))

@@ -4,18 +4,13 @@ reads it: the closed world of the pia-conditions pack.
 Every regional type of the installed SDKs has a PIA role (policies/data/pia_roles/): `store` (keeps data at
 rest), `control` (sets a store's key, exposure, TLS, retention or readers) or `part` (neither). A store the
 key/exposure/TLS/deletion rules do not judge, or a control no rule reads, would pass unjudged, so it blocks
-here, naming the type; so does a regional type with no role (an SDK upgrade added it).
+here, naming the type; so does a regional type with no role (an SDK upgrade added it). The role files'
+`elsewhere:` sections name the stores and controls that need no check of their own, each with its reason.
 """
 
 from __future__ import annotations
 
-from policies.core.pia_types import (
-    PIA_CONTROLS,
-    PIA_CONTROLS_ELSEWHERE,
-    PIA_DATA_STORES,
-    PIA_STORES_ELSEWHERE,
-    pia_role,
-)
+from policies.core.pia_types import PIA_CONTROLS, PIA_DATA_STORES, judged_elsewhere, pia_role
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import REGIONAL, class_of
 from policies.core.view import ResourceView
@@ -30,12 +25,14 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     role = pia_role(t)
     if role is None:
         return [f"{t} has no PIA role in policies/data/pia_roles/, so whether it keeps data cannot be judged"]
-    if role == "store" and t not in PIA_DATA_STORES and t not in PIA_STORES_ELSEWHERE:
+    if t in judged_elsewhere():
+        return []
+    if role == "store" and t not in PIA_DATA_STORES:
         return [
             f"{t} keeps data, and no pia-conditions check reads its key, public exposure, TLS and deletion "
             f"protection: use a judged store ({_COVERAGE}) or add the checks"
         ]
-    if role == "control" and t not in PIA_CONTROLS and t not in PIA_CONTROLS_ELSEWHERE:
+    if role == "control" and t not in PIA_CONTROLS:
         return [
             f"{t} decides how a data store is encrypted, exposed or read, and no pia-conditions check reads "
             f"it: leave it out, or add a check ({_COVERAGE})"

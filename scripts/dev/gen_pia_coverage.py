@@ -56,10 +56,8 @@ def closed_world() -> list[str]:
     from policies.core import pia_types as pt
     from policies.core.types import REGIONAL, class_of, load_classes
 
-    judged = {
-        "store": pt.PIA_DATA_STORES | set(pt.PIA_STORES_ELSEWHERE),
-        "control": pt.PIA_CONTROLS | set(pt.PIA_CONTROLS_ELSEWHERE),
-    }
+    elsewhere = pt.judged_elsewhere()
+    judged = {"store": pt.PIA_DATA_STORES | set(elsewhere), "control": pt.PIA_CONTROLS | set(elsewhere)}
     counts: dict[tuple[str, str], list[int]] = {}
     for t in load_classes().inventory:
         if class_of(t) not in REGIONAL:
@@ -72,10 +70,12 @@ def closed_world() -> list[str]:
     for (pkg, role), (n, ok) in sorted(counts.items()):
         blocked = n - ok if role in judged else 0
         lines.append(f"| {pkg} | {role} | {n} | {ok if role in judged else '—'} | {blocked} |")
-    lines += ["", "Stores judged through the store that holds them, and controls judged on the store:", ""]
     lines += [
-        f"- `{t}`: {why}"
-        for t, why in sorted({**pt.PIA_STORES_ELSEWHERE, **pt.PIA_CONTROLS_ELSEWHERE}.items())
+        "",
+        f"Judged = read by a check, or one of the {len(elsewhere)} stores and controls whose reason for "
+        "needing no check of its own (judged through the store that holds it, or on the store) is in the "
+        "`elsewhere:` section of `policies/data/pia_roles/*.yaml`. The rest blocks when used "
+        "(`require-judgeable-data-types`).",
     ]
     return lines
 

@@ -11,11 +11,10 @@ import yaml
 
 from policies.core.pia_types import (
     PIA_CONTROLS,
-    PIA_CONTROLS_ELSEWHERE,
     PIA_DATA_STORES,
-    PIA_STORES_ELSEWHERE,
     ROLES,
     ROLES_DIR,
+    judged_elsewhere,
     load_roles,
     pia_role,
 )
@@ -35,28 +34,32 @@ def test_every_regional_type_has_a_role(regional):
 
 
 def test_every_listed_module_and_type_is_an_installed_regional_one(regional):
-    modules, types = load_roles()
+    modules, types, elsewhere = load_roles()
     assert sorted(set(modules) - {module_of(t) for t in regional}) == []
     assert sorted(set(types) - regional) == []
+    assert sorted(set(elsewhere) - regional) == []
     assert set(modules.values()) | set(types.values()) <= ROLES
 
 
 def test_no_override_repeats_its_module_and_nothing_is_listed_twice():
-    modules, types = load_roles()
+    modules, types, _ = load_roles()
     assert sorted(t for t, r in types.items() if modules.get(module_of(t)) == r) == []
     seen: list[str] = []
     for path in ROLES_DIR.glob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         seen += [*(data.get("modules") or {}), *(data.get("types") or {})]
+        seen += [f"elsewhere {t}" for t in data.get("elsewhere") or {}]
     assert len(seen) == len(set(seen))
 
 
 def test_judged_stores_are_stores_and_judged_controls_are_not():
-    assert sorted(t for t in PIA_DATA_STORES | set(PIA_STORES_ELSEWHERE) if pia_role(t) != "store") == []
+    elsewhere = judged_elsewhere()
+    assert sorted(t for t in PIA_DATA_STORES if pia_role(t) != "store") == []
     assert sorted(t for t in PIA_CONTROLS if pia_role(t) == "store") == []
-    assert sorted(t for t in PIA_CONTROLS_ELSEWHERE if pia_role(t) != "control") == []
-    assert not set(PIA_STORES_ELSEWHERE) & PIA_DATA_STORES
-    assert not set(PIA_CONTROLS_ELSEWHERE) & PIA_CONTROLS
+    # a reason is for a type that would block without one, and it is said once
+    assert sorted(t for t in elsewhere if pia_role(t) not in ("store", "control")) == []
+    assert sorted(set(elsewhere) & (PIA_DATA_STORES | PIA_CONTROLS)) == []
+    assert all(isinstance(why, str) and len(why) > 20 for why in elsewhere.values())
 
 
 def _pack_modules() -> dict[str, Path]:

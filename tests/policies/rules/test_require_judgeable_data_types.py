@@ -24,8 +24,7 @@ def roles(monkeypatch):
     monkeypatch.setattr(rule, "pia_role", ROLES.get)
     monkeypatch.setattr(rule, "PIA_DATA_STORES", frozenset({"aws:s3/bucket:Bucket"}))
     monkeypatch.setattr(rule, "PIA_CONTROLS", frozenset({"aws:s3/bucketPolicy:BucketPolicy"}))
-    monkeypatch.setattr(rule, "PIA_STORES_ELSEWHERE", {})
-    monkeypatch.setattr(rule, "PIA_CONTROLS_ELSEWHERE", {})
+    monkeypatch.setattr(rule, "judged_elsewhere", dict)
 
 
 def test_judged_stores_controls_parts_global_types_and_components_pass():
@@ -48,7 +47,7 @@ def test_a_store_no_check_reads_blocks():
 
 
 def test_a_store_judged_through_the_store_holding_it_passes(monkeypatch):
-    monkeypatch.setattr(rule, "PIA_STORES_ELSEWHERE", {"aws:qldb/ledger:Ledger": "why"})
+    monkeypatch.setattr(rule, "judged_elsewhere", lambda: {"aws:qldb/ledger:Ledger": "why"})
     assert messages(RULE, res("aws:qldb/ledger:Ledger", "l")) == []
 
 
@@ -61,7 +60,7 @@ def test_a_control_no_check_reads_blocks():
 
 
 def test_a_control_judged_on_the_store_passes(monkeypatch):
-    monkeypatch.setattr(rule, "PIA_CONTROLS_ELSEWHERE", {"aws:s3/accessPoint:AccessPoint": "why"})
+    monkeypatch.setattr(rule, "judged_elsewhere", lambda: {"aws:s3/accessPoint:AccessPoint": "why"})
     assert messages(RULE, res("aws:s3/accessPoint:AccessPoint", "ap")) == []
 
 
