@@ -61,19 +61,15 @@ _WHO = "with the integration's role for whoever may call the method: put a funct
 
 
 def apigw_integration(r: ResourceView, graph: StackGraph) -> list[str]:
-    fields = (
-        "type",
-        "uri",
-        "integrationHttpMethod",
-        "integrationType",
-        "integrationUri",
-        "integrationSubtype",
-    )
-    if unknown := [f for f in fields if is_unknown(r.input(f))]:
-        return [unknown_message(unknown[0], "what the integration reaches")]
+    kind = r.input("type") or r.input("integrationType")
+    if is_unknown(kind) or is_unknown(r.input("integrationSubtype")):
+        return [unknown_message("type/integrationSubtype", "what the integration reaches")]
+    uri = r.input("uri") or r.input("integrationUri")
+    if str(kind).upper() == "AWS" and (is_unknown(uri) or is_unknown(r.input("integrationHttpMethod"))):
+        return [unknown_message("uri", "which service and action the integration calls")]
     hit = _service_read(
-        r.input("type") or r.input("integrationType"),
-        r.input("uri") or r.input("integrationUri"),
+        kind,
+        uri,
         r.input("integrationHttpMethod") or r.input("integrationMethod"),
         r.input("integrationSubtype"),
     )
@@ -135,9 +131,13 @@ def openapi_plain_http(v: ResourceView) -> list[str]:
 
 
 def plain_http(fld: str) -> Callable[[ResourceView], list[str]]:
+    """An HTTP backend URI must be https; one computed from a resource of the stack (unknown in preview) is
+    judged when the update resolves it; Lambda and service URIs are ARNs."""
+
     def judge(v: ResourceView) -> list[str]:
         uri = v.input(fld)
-        if is_unknown(uri):
+        kind = str(v.input("type") or v.input("integrationType") or "")
+        if is_unknown(uri) and kind.upper().startswith("HTTP") and not v.property_dependencies.get(fld):
             return [unknown_message(fld, "whether the backend is reached over TLS")]
         if isinstance(uri, str) and uri.lower().startswith("http://"):
             return [f"`{fld}` is {uri!r}: the API reaches its backend in plain text (use https)"]

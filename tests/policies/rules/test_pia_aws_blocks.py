@@ -267,3 +267,27 @@ def test_building_blocks_open_no_store_to_others(ok, type_, inputs, fragment):
 def test_building_blocks_reach_their_backends_over_tls(ok, type_, inputs, fragment):
     found = run(TLS, with_(AWS, res("x", type_, inputs)))
     assert found == [] if ok else (len(found) == 1 and fragment in found[0][1]), found
+
+
+def test_preview_unknowns_from_resources_of_the_stack_do_not_block():
+    """A Lambda ARN, a backend URL or a destination computed from a resource of the stack is unknown in
+    preview: judged when the update resolves it; an AWS service integration's unknown action still blocks."""
+    from policies.core.view import UNKNOWN
+
+    fn = res("fn", "aws:lambda/function:Function", {"role": "r", "tags": T})
+    lam = res(
+        "i",
+        "aws:apigateway/integration:Integration",
+        {"type": "AWS_PROXY", "uri": UNKNOWN},
+        refs={"uri": "fn"},
+    )
+    http = res(
+        "h",
+        "aws:apigateway/integration:Integration",
+        {"type": "HTTP_PROXY", "uri": UNKNOWN},
+        refs={"uri": "fn"},
+    )
+    assert [f for f in run(PUBLIC, with_(AWS, fn, lam)) if f[0] == "i"] == []
+    assert [f for f in run(TLS, with_(AWS, fn, lam, http)) if f[0] in ("i", "h")] == []
+    aws = res("a", "aws:apigateway/integration:Integration", {"type": "AWS", "uri": UNKNOWN})
+    only([f for f in run(PUBLIC, with_(AWS, aws)) if f[0] == "a"], "a", "unknown")
