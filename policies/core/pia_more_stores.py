@@ -332,6 +332,21 @@ def firehose(key_of: KeyOf) -> KeyJudge:
     return judge
 
 
+def encrypted_key(key_of: KeyOf) -> KeyJudge:
+    """`encrypted` true (a copy is otherwise as encrypted as its source) and a customer-managed kmsKeyId."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        flag = r.input("encrypted")
+        if is_unknown(flag):
+            return [unknown_message("encrypted", "the encryption")]
+        out = (
+            [] if flag is True else [f"`encrypted` is {flag!r}; set it true with a customer-managed kmsKeyId"]
+        )
+        return out + key_of("kmsKeyId", r.input("kmsKeyId"), known)
+
+    return judge
+
+
 def aws_block_keys(key_of: KeyOf) -> dict[str, KeyJudge]:
     """Encryption of the common AWS building blocks that store or move data (merged into
     require-customer-managed-keys' CONFIGURES)."""
@@ -359,6 +374,9 @@ def aws_block_keys(key_of: KeyOf) -> dict[str, KeyJudge]:
         "aws:cloudwatch/eventArchive:EventArchive": lambda r, g, k: key_of(
             "kmsKeyIdentifier", r.input("kmsKeyIdentifier"), k
         ),
+        # copies whose source stays: an image copied in, a disk image imported from S3
+        "aws:ec2/amiCopy:AmiCopy": encrypted_key(key_of),
+        "aws:ebs/snapshotImport:SnapshotImport": encrypted_key(key_of),
         "aws:eks/cluster:Cluster": eks_cluster(key_of),
         "aws:eks/nodeGroup:NodeGroup": eks_node_group,
         "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": firehose(key_of),

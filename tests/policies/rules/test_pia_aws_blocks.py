@@ -291,3 +291,10 @@ def test_preview_unknowns_from_resources_of_the_stack_do_not_block():
     assert [f for f in run(TLS, with_(AWS, fn, lam, http)) if f[0] in ("i", "h")] == []
     aws = res("a", "aws:apigateway/integration:Integration", {"type": "AWS", "uri": UNKNOWN})
     only([f for f in run(PUBLIC, with_(AWS, aws)) if f[0] == "a"], "a", "unknown")
+
+
+@pytest.mark.parametrize("type_", ["aws:ec2/amiCopy:AmiCopy", "aws:ebs/snapshotImport:SnapshotImport"])
+def test_copies_are_encrypted_with_a_customer_managed_key(type_):
+    found = run(CMK, with_(AWS, res("c", type_, {"kmsKeyId": KEY, "tags": T})))
+    only(found, "c", "`encrypted` is None")
+    assert run(CMK, with_(AWS, res("c", type_, {"encrypted": True, "kmsKeyId": KEY, "tags": T}))) == []
