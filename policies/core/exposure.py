@@ -1,6 +1,8 @@
 """Who can reach a host from the internet: world CIDRs however they are written, Azure service tags that
 mean the internet, and the ports that may face it. Closed world: only the web ports (and IPsec's IKE/NAT-T
 on UDP) may be open to the internet; every other port is judged as a data port (disallow-public-data-access).
+Also the common AWS building blocks that open a store to others: prefix lists, bucket ACLs, shared documents
+and layers, password-less cache users (API Gateway, EKS and destinations: pia_aws_paths.py).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import functools
 import ipaddress
 from typing import Any
 
-from policies.core.view import ResourceView, StackGraph, is_unknown
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
 # Ports of data stores and of interactive access to data hosts.
 DATA_PORTS = frozenset(
@@ -155,3 +157,88 @@ def nat_rule(r: ResourceView, graph: StackGraph) -> list[str]:
         x for x in graph.named(str(r.input("loadBalancerName"))) if x.type == LOAD_BALANCER
     ]
     return [] if lbs and not _public_lb(lbs[0]) else _lb_rules([dict(r.inputs)], "inbound NAT rule")
+
+
+# ---------------------------------------------------------------- common AWS building blocks (round 9)
+
+
+def principal_anyone(fld: str, narrowing: tuple[str, ...], what: str):
+    """A permission whose principal `*` is not narrowed by one of `narrowing` (an organisation, a
+    condition): every AWS account gets `what`."""
+
+    def judge(r: ResourceView, graph: StackGraph) -> list[str]:
+        principal = r.input(fld)
+        if is_unknown(principal):
+            return [unknown_message(fld, "who is granted access")]
+        if principal != "*" or any(r.input(f) for f in narrowing):
+            return []
+        return [f"`{fld}` is '*' without {' or '.join(narrowing)}: every AWS account {what}"]
+
+    return judge
+
+
+def prefix_list(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A managed prefix list stands for its CIDRs in every security-group rule that names it (prefixListIds),
+    where the group check does not look: it may not hold the internet."""
+    entries = [{"cidr": r.input("cidr")}] if r.type.endswith("Entry") else r.input("entries")
+    if is_unknown(entries) or any(isinstance(e, dict) and is_unknown(e.get("cidr")) for e in entries or []):
+        return [unknown_message("cidr", "which addresses the prefix list admits")]
+    return [
+        f"the prefix list holds {hit}: every security-group rule naming it opens to the internet"
+        for e in entries or []
+        if isinstance(e, dict) and isinstance(e.get("cidr"), str) and (hit := _world(e["cidr"]))
+    ]
+
+
+_LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+_CANNED_OK = frozenset({"private", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"})
+
+
+def bucket_acl(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A bucket ACL grants only to the bucket owner (or S3 log delivery): the public access block refuses
+    public grants, but not a grant to another account's canonical user or email."""
+    acl, policy = r.input("acl"), r.input("accessControlPolicy")
+    if is_unknown(acl) or is_unknown(policy):
+        return [unknown_message("acl/accessControlPolicy", "who the ACL lets read the bucket")]
+    if acl is not None and acl not in _CANNED_OK:
+        return [f"`acl` is {acl!r}: it grants others than the bucket owner access to the bucket"]
+    if not isinstance(policy, dict):
+        return []
+    owner = get_path(policy, "owner.id")
+    out = []
+    for i, g in enumerate(policy.get("grants") or []):
+        grantee = g.get("grantee") if isinstance(g, dict) else None
+        grantee = grantee if isinstance(grantee, dict) else {}
+        if grantee.get("type") == "CanonicalUser" and grantee.get("id") == owner and owner:
+            continue
+        if grantee.get("type") == "Group" and grantee.get("uri") == _LOG_DELIVERY:
+            continue
+        out.append(
+            f"`accessControlPolicy.grants.{i}` grants {g.get('permission') if isinstance(g, dict) else '?'} "
+            f"to {grantee.get('uri') or grantee.get('id') or grantee.get('emailAddress') or grantee!r}, "
+            "not the bucket owner"
+        )
+    return out
+
+
+def ssm_document(r: ResourceView, graph: StackGraph) -> list[str]:
+    ids = get_path(r.input("permissions") or {}, "accountIds")
+    if is_unknown(ids) or is_unknown(r.input("permissions")):
+        return [unknown_message("permissions", "who the document is shared with")]
+    shared = [a.strip() for a in str(ids or "").split(",")]
+    return (
+        ["`permissions.accountIds` is 'All': the document is public"]
+        if "all" in map(str.lower, shared)
+        else []
+    )
+
+
+def elasticache_user(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A cache user without a password or IAM: anyone who reaches the cache reads what its access string
+    allows."""
+    kind, nopw = r.get("authenticationMode.type"), r.input("noPasswordRequired")
+    if is_unknown(kind) or is_unknown(nopw):
+        return [unknown_message("authenticationMode.type/noPasswordRequired", "how the user authenticates")]
+    if nopw is True or kind == "no-password-required":
+        return ["the user needs no password: anyone who reaches the cache may use it (use a password or iam)"]
+    return []

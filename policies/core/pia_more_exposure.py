@@ -9,6 +9,22 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from policies.core.exposure import (
+    bucket_acl,
+    elasticache_user,
+    prefix_list,
+    principal_anyone,
+    ssm_document,
+)
+from policies.core.pia_aws_paths import (
+    apigw_integration,
+    eks_endpoint,
+    eks_remote_access,
+    openapi_plain_http,
+    openapi_reads,
+    plain_http,
+    same_account,
+)
 from policies.core.pia_more_stores import AOSS_POLICY, CPG_FIREWALL, aoss_policy_blocks
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -156,6 +172,32 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
         + _is("nodeEnablePublicIpAccess", False, False, "the worker nodes have public IP addresses")(r, g)
     ),
     CPG_FIREWALL: cpg_firewall,
+    # round 9: common AWS building blocks
+    "aws:cloudwatch/eventPermission:EventPermission": principal_anyone(
+        "principal", ("condition",), "may put events on the bus"
+    ),
+    "aws:lambda/layerVersionPermission:LayerVersionPermission": principal_anyone(
+        "principal", ("organizationId",), "may read the layer's code"
+    ),
+    "aws:ec2/managedPrefixList:ManagedPrefixList": prefix_list,
+    "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry": prefix_list,
+    "aws:s3/bucketAcl:BucketAcl": bucket_acl,
+    "aws:s3/bucketAclV2:BucketAclV2": bucket_acl,
+    "aws:ssm/document:Document": ssm_document,
+    "aws:elasticache/user:User": elasticache_user,
+    # an Aurora Limitless shard group gets its own endpoint; key, TLS and deletion are its cluster's
+    "aws:apigateway/integration:Integration": apigw_integration,
+    "aws:apigatewayv2/integration:Integration": apigw_integration,
+    "aws:apigateway/restApi:RestApi": openapi_reads(unknown_ok=True),  # bodies built from outputs: preview
+    "aws:apigateway/restApiPut:RestApiPut": openapi_reads(),
+    "aws:apigatewayv2/api:Api": openapi_reads(),
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": same_account("destinationArn"),
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": same_account(
+        "destinationConfig.onSuccess.destination", "destinationConfig.onFailure.destination"
+    ),
+    "aws:eks/cluster:Cluster": eks_endpoint,
+    "aws:eks/nodeGroup:NodeGroup": eks_remote_access,
+    "aws:rds/shardGroup:ShardGroup": _is("publiclyAccessible", False, False, "the shard group is public"),
 }
 RESOURCE_POLICIES: dict[str, str] = {
     "aws:s3/accessPoint:AccessPoint": "policy",
@@ -164,6 +206,10 @@ RESOURCE_POLICIES: dict[str, str] = {
     "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": "policy",
     "aws:s3control/bucketPolicy:BucketPolicy": "policy",
     "aws:glue/resourcePolicy:ResourcePolicy": "policy",
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",  # cross-account rules route events out
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
+    "aws:ecr/registryPolicy:RegistryPolicy": "policy",
+    "aws:lambda/resourcePolicy:ResourcePolicy": "policy",
 }
 
 
@@ -224,4 +270,16 @@ TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
     ),
     "aws:transfer/server:Server": transfer_protocols,
     "aws:dms/endpoint:Endpoint": dms_endpoint,
+    "aws:apigateway/integration:Integration": plain_http("uri"),
+    "aws:apigatewayv2/integration:Integration": plain_http("integrationUri"),
+    "aws:apigateway/restApiPut:RestApiPut": openapi_plain_http,
+    "aws:apigatewayv2/api:Api": openapi_plain_http,
+    # SNS delivers to an http endpoint in plain text; https, SQS, Lambda, Firehose use TLS
+    "aws:sns/topicSubscription:TopicSubscription": lambda v: (
+        [unknown_message("protocol", "the transport security")]
+        if is_unknown(v.input("protocol"))
+        else ["`protocol` is 'http': messages are delivered in plain text (use https)"]
+        if v.input("protocol") == "http"
+        else []
+    ),
 }

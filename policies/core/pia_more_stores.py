@@ -9,6 +9,7 @@ import fnmatch
 from collections.abc import Callable
 from typing import Any
 
+from policies.core.pia_aws_paths import APIGW_METHOD_SETTINGS, apigw_stage, method_settings
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 KeyJudge = Callable[[ResourceView, StackGraph, set[str]], list[str]]
@@ -220,3 +221,165 @@ def cosmos_pg(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
             "AzureKeyVault with primaryKeyUri)"
         ]
     return []
+
+
+# ---------------------------------------------------------------- common AWS building blocks (round 9)
+
+_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+_KMS = ("aws:kms", "aws:kms:dsse")
+
+
+def s3_object(key_of: KeyOf) -> KeyJudge:
+    """An object takes its bucket's default key (judged on the bucket) unless it names its own encryption:
+    then SSE-KMS with a customer-managed key; a bucket outside the stack leaves the default unjudged."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        sse, key = r.input("serverSideEncryption"), r.input("kmsKeyId")
+        if is_unknown(sse):
+            return [unknown_message("serverSideEncryption", "the object's encryption")]
+        if sse is None and key is None:
+            bucket = r.input("bucket")
+            ours = [b for b in graph.dependency_of(r, "bucket") if b.type in _BUCKETS] or [
+                b for b in graph.by_type(*_BUCKETS) if bucket is not None and b.input("bucket") == bucket
+            ]
+            if ours or is_unknown(bucket):
+                return []
+            return [
+                f"bucket {bucket!r} is not a bucket of this stack, so the key the object gets by default "
+                "cannot be judged: set serverSideEncryption aws:kms with a customer-managed kmsKeyId"
+            ]
+        if sse not in _KMS:
+            return [f"`serverSideEncryption` is {sse!r}: the object is not encrypted with a KMS key"]
+        return key_of("kmsKeyId", key, known)
+
+    return judge
+
+
+def table_export(key_of: KeyOf) -> KeyJudge:
+    """The export's objects: s3SseAlgorithm KMS with a customer-managed key (AES256 or absent: S3 keys)."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        algo = r.input("s3SseAlgorithm")
+        if is_unknown(algo):
+            return [unknown_message("s3SseAlgorithm", "the export's encryption")]
+        if algo != "KMS":
+            return [f"`s3SseAlgorithm` is {algo!r}: the exported table is not encrypted with a KMS key"]
+        return key_of("s3SseKmsKeyId", r.input("s3SseKmsKeyId"), known)
+
+    return judge
+
+
+def typed_key(type_field: str, good: str, key_field: str, default: str) -> Callable[[KeyOf], KeyJudge]:
+    """`type_field` must be `good` (the service uses `default` when it is absent) and `key_field` a
+    customer-managed key."""
+
+    def make(key_of: KeyOf) -> KeyJudge:
+        def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+            kind = r.get(type_field)
+            if is_unknown(kind):
+                return [unknown_message(type_field, "the encryption key")]
+            if (kind or default) != good:
+                return [f"`{type_field}` is {kind or default!r}: not a customer-managed key (use {good})"]
+            return key_of(key_field, r.get(key_field), known)
+
+        return judge
+
+    return make
+
+
+def eks_cluster(key_of: KeyOf) -> KeyJudge:
+    """Kubernetes secrets in etcd: envelope-encrypted with a customer-managed key (else an AWS-owned one)."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        config = r.input("encryptionConfig")
+        if is_unknown(config) or is_unknown(r.get("encryptionConfig.resources")):
+            return [unknown_message("encryptionConfig", "the key of the cluster's secrets")]
+        if not isinstance(config, dict) or "secrets" not in (config.get("resources") or []):
+            return ["no `encryptionConfig` for `secrets`: Kubernetes secrets are kept under an AWS-owned key"]
+        return key_of("encryptionConfig.provider.keyArn", r.get("encryptionConfig.provider.keyArn"), known)
+
+    return judge
+
+
+def eks_node_group(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """Without a launch template, the nodes' volumes take the account's default EBS encryption."""
+    template = r.input("launchTemplate")
+    if template is None:
+        return [
+            "no `launchTemplate`: the nodes' volumes get the account's default EBS encryption (not judged); "
+            "use a launch template whose block devices are encrypted with a customer-managed key"
+        ]
+    return [unknown_message("launchTemplate", "the nodes' volume encryption")] if is_unknown(template) else []
+
+
+def firehose(key_of: KeyOf) -> KeyJudge:
+    """Direct PUT streams buffer under their own key; a Kinesis or MSK source keeps the source's (judged)."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        if r.input("kinesisSourceConfiguration") or r.input("mskSourceConfiguration"):
+            return []
+        sse = "serverSideEncryption"
+        enabled, kind = r.get(f"{sse}.enabled"), r.get(f"{sse}.keyType")
+        if is_unknown(enabled) or is_unknown(kind) or is_unknown(r.input(sse)):
+            return [unknown_message(sse, "the buffer's encryption")]
+        if enabled is not True or kind != "CUSTOMER_MANAGED_CMK":
+            return [
+                f"`{sse}` is not enabled with keyType CUSTOMER_MANAGED_CMK: records are buffered under an "
+                "AWS-owned key"
+            ]
+        return key_of(f"{sse}.keyArn", r.get(f"{sse}.keyArn"), known)
+
+    return judge
+
+
+def encrypted_key(key_of: KeyOf) -> KeyJudge:
+    """`encrypted` true (a copy is otherwise as encrypted as its source) and a customer-managed kmsKeyId."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        flag = r.input("encrypted")
+        if is_unknown(flag):
+            return [unknown_message("encrypted", "the encryption")]
+        out = (
+            [] if flag is True else [f"`encrypted` is {flag!r}; set it true with a customer-managed kmsKeyId"]
+        )
+        return out + key_of("kmsKeyId", r.input("kmsKeyId"), known)
+
+    return judge
+
+
+def aws_block_keys(key_of: KeyOf) -> dict[str, KeyJudge]:
+    """Encryption of the common AWS building blocks that store or move data (merged into
+    require-customer-managed-keys' CONFIGURES)."""
+    sfn = typed_key(
+        "encryptionConfiguration.type",
+        "CUSTOMER_MANAGED_KMS_KEY",
+        "encryptionConfiguration.kmsKeyId",
+        "AWS_OWNED_KEY",
+    )
+    return {
+        "aws:s3/bucketObject:BucketObject": s3_object(key_of),
+        "aws:s3/bucketObjectv2:BucketObjectv2": s3_object(key_of),
+        "aws:s3/objectCopy:ObjectCopy": s3_object(key_of),
+        "aws:dynamodb/tableExport:TableExport": table_export(key_of),
+        "aws:rds/exportTask:ExportTask": lambda r, g, k: key_of("kmsKeyId", r.input("kmsKeyId"), k),
+        "aws:rds/clusterActivityStream:ClusterActivityStream": lambda r, g, k: key_of(
+            "kmsKeyId", r.input("kmsKeyId"), k
+        ),
+        "aws:sfn/stateMachine:StateMachine": sfn(key_of),
+        "aws:sfn/activity:Activity": sfn(key_of),
+        # without a key, EventBridge keeps events (retries, archives) under an AWS-owned key
+        "aws:cloudwatch/eventBus:EventBus": lambda r, g, k: key_of(
+            "kmsKeyIdentifier", r.input("kmsKeyIdentifier"), k
+        ),
+        "aws:cloudwatch/eventArchive:EventArchive": lambda r, g, k: key_of(
+            "kmsKeyIdentifier", r.input("kmsKeyIdentifier"), k
+        ),
+        # copies whose source stays: an image copied in, a disk image imported from S3
+        "aws:ec2/amiCopy:AmiCopy": encrypted_key(key_of),
+        "aws:ebs/snapshotImport:SnapshotImport": encrypted_key(key_of),
+        "aws:eks/cluster:Cluster": eks_cluster(key_of),
+        "aws:eks/nodeGroup:NodeGroup": eks_node_group,
+        "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": firehose(key_of),
+        APIGW_METHOD_SETTINGS: method_settings,
+        "aws:apigateway/stage:Stage": apigw_stage,
+    }

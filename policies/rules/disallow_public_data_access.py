@@ -219,10 +219,13 @@ def _public_subnet(r: ResourceView, graph: StackGraph) -> list[str]:
     ]
 
 
-def _elastic_ip(fld: str):
-    return lambda r, g: (
-        [f"`{fld}` associates a public Elastic IP with an instance (a data host)"] if r.input(fld) else []
-    )
+def _elastic_ip(*flds: str):
+    """An Elastic IP on an instance, or on a network interface (an instance's), makes a data host public."""
+    return lambda r, g: [
+        f"`{fld}` associates a public Elastic IP with an instance or its interface (a data host)"
+        for fld in flds
+        if r.input(fld)
+    ]
 
 
 def _image_builder(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -258,10 +261,10 @@ CHECKS = {
     "aws:ec2/launchConfiguration:LaunchConfiguration": _field(
         "associatePublicIpAddress", (False,), absent_ok=True
     ),
-    "aws:ec2/eip:Eip": _elastic_ip("instance"),
+    "aws:ec2/eip:Eip": _elastic_ip("instance", "networkInterface"),
     LOAD_BALANCER: load_balancer,
     "azure-native:network:InboundNatRule": nat_rule,
-    "aws:ec2/eipAssociation:EipAssociation": _elastic_ip("instanceId"),
+    "aws:ec2/eipAssociation:EipAssociation": _elastic_ip("instanceId", "networkInterfaceId"),
     "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": _image_builder,
     "aws:neptune/clusterInstance:ClusterInstance": _field("publiclyAccessible", (False,), absent_ok=True),
     "azure-native:dbformysql:SingleServer": _field("properties.publicNetworkAccess", ("Disabled",)),

@@ -320,6 +320,7 @@ CHECKS: dict[str, Judge] = {
 # instance a launch template starts; a SecureString parameter's value).
 CONFIGURES: dict[str, Judge] = {
     more.GLUE_SETTINGS: more.glue_settings(_judge_key),
+    **more.aws_block_keys(_judge_key),  # objects, exports, state machines, event buses, API caches
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
     "aws:lambda/function:Function": _lambda_environment,

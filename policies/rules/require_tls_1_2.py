@@ -46,6 +46,10 @@ def _listener(v: ResourceView) -> list[str]:
     return [f"listener protocol {proto!r} serves traffic without TLS; only an HTTP→HTTPS redirect is allowed"]
 
 
+def _target_group(v: ResourceView) -> list[str]:
+    return equals(v, "protocol", ("HTTPS", "TLS", "GENEVE")) if v.input("targetType") != "lambda" else []
+
+
 def _db_params(v: ResourceView) -> list[str]:
     """MySQL/MariaDB: require_secure_transport ON and tls_version within TLSv1.2/1.3; PostgreSQL:
     rds.force_ssl 1
@@ -161,9 +165,8 @@ CHECKS: dict[str, Any] = {
     ),
     "aws:lb/listener:Listener": _listener,
     "aws:alb/listener:Listener": _listener,
-    "aws:lb/targetGroup:TargetGroup": lambda v: (
-        equals(v, "protocol", ("HTTPS", "TLS", "GENEVE")) if v.input("targetType") != "lambda" else []
-    ),
+    "aws:lb/targetGroup:TargetGroup": _target_group,
+    "aws:alb/targetGroup:TargetGroup": _target_group,  # the same resource under its legacy module
     "aws:elasticache/cluster:Cluster": lambda v: equals(v, "transitEncryptionEnabled", (True,)),
     "aws:elasticache/replicationGroup:ReplicationGroup": _replication_group,
     "aws:rds/instance:Instance": _db_group("parameterGroupName"),
