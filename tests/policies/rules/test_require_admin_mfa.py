@@ -351,3 +351,17 @@ def test_not_principal_trust_is_anyone():
         "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
     }
     only(run(RULE, with_(AWS, role("r", doc(stmt)))), "r", "any AWS principal")
+
+
+def test_conditional_access_every_grant_control_and_every_application():
+    terms = _ca()
+    terms["inputs"]["grantControls"]["termsOfUses"] = ["tou-1"]
+    only(run(RULE, with_(AZURE, terms)), "<stack>", "grants with OR of ['mfa', 'tou-1']")
+    terms["inputs"]["grantControls"]["operator"] = "AND"
+    assert run(RULE, with_(AZURE, terms)) == []
+    factor = _ca()
+    factor["inputs"]["grantControls"]["customAuthenticationFactors"] = ["duo"]
+    only(run(RULE, with_(AZURE, factor)), "<stack>", "a session satisfies it without MFA")
+    arm = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
+    excluded = {"includedApplications": ["All"], "excludedApplications": [arm]}
+    only(run(RULE, with_(AZURE, _ca(applications=excluded))), "<stack>", "sign-ins to them need no MFA")

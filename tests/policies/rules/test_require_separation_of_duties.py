@@ -447,3 +447,73 @@ def test_lake_formation_principal_with_a_path():
         "db-admin",
         "2 separated functions",
     )
+
+
+def test_sql_sessions_and_newer_database_services_shape_databases():
+    keys = allow(["kms:PutKeyPolicy"])
+    for actions in (
+        ["redshift-serverless:UpdateNamespace"],
+        ["dsql:DbConnectAdmin"],
+        ["rds-data:ExecuteStatement"],
+        ["qldb:PartiQLCreateTable"],
+        ["neptune-graph:UpdateGraph"],
+    ):
+        only(
+            run(RULE, with_(AWS, inline("key-admin", keys, allow(actions)))),
+            "key-admin",
+            "holds 2 separated functions: database structure, key administration",
+        )
+    rows = allow(["qldb:PartiQLInsert", "qldb:PartiQLSelect", "neptune-graph:ReadDataViaQuery"])
+    assert run(RULE, with_(AWS, inline("key-admin", keys, rows))) == []
+
+
+def _custom_role(actions=(), data_actions=()):
+    rd = res(
+        "custom",
+        "azure-native:authorization:RoleDefinition",
+        {
+            "roleName": "custom",
+            "scope": "/subscriptions/s",
+            "assignableScopes": ["/subscriptions/s"],
+            "permissions": [{"actions": list(actions), "dataActions": list(data_actions)}],
+        },
+    )
+    ra = res(
+        "ra-custom",
+        "azure-native:authorization:RoleAssignment",
+        {
+            "principalId": "p-ops",
+            "principalType": "Group",
+            "scope": "/subscriptions/s",
+            "roleDefinitionId": "x",
+        },
+        refs={"roleDefinitionId": "custom"},
+    )
+    return run(RULE, with_(AZURE, rd, ra))
+
+
+def test_azure_operations_that_grant_roles_shape_databases_or_administer_keys():
+    sql = "Microsoft.Sql/servers/databases/write"
+    create = "Microsoft.KeyVault/vaults/keys/create/action"
+    for actions, data, pair in (
+        (
+            [sql, "Microsoft.Authorization/roleEligibilityScheduleRequests/write"],
+            [],
+            "access rights, database",
+        ),
+        (
+            [sql, "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write"],
+            [],
+            "acc",
+        ),
+        (["Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments/write"], [create], "access rights, key"),
+        ([sql, "Microsoft.KeyVault/vaults/keys/write"], [], "database structure, key administration"),
+        ([sql], ["Microsoft.KeyVault/vaults/keys/update/action"], "database structure, key administration"),
+        (
+            ["Microsoft.DBforPostgreSQL/flexibleServers/administrators/write"],
+            [create],
+            "database structure, key",
+        ),
+    ):
+        only(_custom_role(actions, data), "ra-custom", f"holds 2 separated functions: {pair}")
+    assert _custom_role([sql, "Microsoft.Authorization/roleAssignments/read"]) == []
