@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from policies.core.iam import azure_paths, breakglass, lakeformation
+from policies.core.iam import azure_paths, breakglass, identity_center, lakeformation
 from policies.core.iam.azure import (
     ASSIGNMENTS,
     DIRECTORY_ROLE,
@@ -160,6 +160,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     roles = [p for p in people if p.kind == "role"]
     out = [(p.view.urn, m) for p in judged for m in _aws(p, roles, graph)]
     out.extend(key_findings(graph, judged))
+    out.extend(identity_center.assignment_findings(graph, people))
     out.extend(external_grants(graph))
     declared = {x for p in aws_principals(graph) for x in (p.view.urn, p.physical_name)}
     out.extend(lakeformation.undeclared(graph, declared))

@@ -214,9 +214,16 @@ def test_conditional_access_may_exclude_a_recorded_emergency_account():
         "users": {"includedUsers": ["All"], "excludedUsers": [b9]},
     }
     for principal, found in ((b9, False), ("00000000-0000-0000-0000-0000000000c1", True)):
-        ra = res("ra", "azure-native:authorization:RoleAssignment",
-                 {"principalId": principal, "principalType": "User", "scope": "/subscriptions/s",
-                  "roleDefinitionId": owner})
+        ra = res(
+            "ra",
+            "azure-native:authorization:RoleAssignment",
+            {
+                "principalId": principal,
+                "principalType": "User",
+                "scope": "/subscriptions/s",
+                "roleDefinitionId": owner,
+            },
+        )
         conds = {**conditions, "users": {**conditions["users"], "excludedUsers": [principal]}}
         assert bool(run(RULE, with_(patch(AZURE, "ca-mfa", conditions=conds), ra))) is found
 
@@ -365,3 +372,25 @@ def test_conditional_access_every_grant_control_and_every_application():
     arm = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
     excluded = {"includedApplications": ["All"], "excludedApplications": [arm]}
     only(run(RULE, with_(AZURE, _ca(applications=excluded))), "<stack>", "sign-ins to them need no MFA")
+
+
+def test_role_assumed_only_by_a_pipeline_role_needs_no_mfa():
+    pinned = {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod",
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        }
+    }
+    oidc = {"Federated": f"{ACC}:oidc-provider/token.actions.githubusercontent.com"}
+    ci = role("ci", trust(pinned, oidc, "sts:AssumeRoleWithWebIdentity"))
+    chained = with_(AWS, ci, role("deploy", trust(principal={"AWS": f"{ACC}:role/ci"})))
+    assert run(RULE, chained) == []
+    for source in (f"{ACC}:role/db-admin", f"{ACC}:role/c*", "arn:aws:iam::999999999999:role/ci"):
+        found = run(RULE, with_(AWS, ci, role("deploy", trust(principal={"AWS": source}))))
+        only(found, "deploy", "lets people assume the role without an MFA condition")
+    loop = with_(
+        AWS,
+        role("a", trust(principal={"AWS": f"{ACC}:role/b"})),
+        role("b", trust(principal={"AWS": f"{ACC}:role/a"})),
+    )
+    assert sorted(n for n, _ in run(RULE, loop)) == ["a", "b"]

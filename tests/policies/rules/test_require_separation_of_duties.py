@@ -517,3 +517,36 @@ def test_azure_operations_that_grant_roles_shape_databases_or_administer_keys():
     ):
         only(_custom_role(actions, data), "ra-custom", f"holds 2 separated functions: {pair}")
     assert _custom_role([sql, "Microsoft.Authorization/roleAssignments/read"]) == []
+
+
+def _sets(*assignments, members=()):
+    out = []
+    for name, actions in (("dba", ["rds:ModifyDBInstance"]), ("keys", ["kms:PutKeyPolicy"])):
+        out.append(res(f"{name}-set", "aws:ssoadmin/permissionSet:PermissionSet", {"name": name}))
+        out.append(
+            res(
+                f"{name}-inline",
+                "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+                {"inlinePolicy": doc(allow(actions))},
+                refs={"permissionSetArn": f"{name}-set"},
+            )
+        )
+    for i, (who, ps) in enumerate(assignments):
+        inputs = {"principalId": who, "principalType": "GROUP", "targetId": "111122223333"}
+        refs = {"permissionSetArn": f"{ps}-set"} if ps else {}
+        out.append(res(f"a{i}", "aws:ssoadmin/accountAssignment:AccountAssignment", inputs, refs=refs))
+    for i, (group, user) in enumerate(members):
+        m = {"groupId": group, "memberId": user}
+        out.append(res(f"m{i}", "aws:identitystore/groupMembership:GroupMembership", m))
+    return run(RULE, with_(AWS, *out))
+
+
+def test_identity_center_assignments_add_up_per_person_and_account():
+    only(_sets(("ops", "dba"), ("ops", "keys")), "a0", "principal ops holds 2 separated functions in account")
+    assert _sets(("dbas", "dba"), ("keyadmins", "keys")) == []
+    only(
+        _sets(("dbas", "dba"), ("alice", "keys"), members=[("dbas", "alice")]),
+        "a1",
+        "principal alice holds 2 separated functions",
+    )
+    only(_sets(("ops", None)), "a0", "its permission set is not in this stack")
