@@ -550,3 +550,34 @@ def test_identity_center_assignments_add_up_per_person_and_account():
         "principal alice holds 2 separated functions",
     )
     only(_sets(("ops", None)), "a0", "its permission set is not in this stack")
+
+
+def test_running_code_as_a_workload_role_uses_its_rights():
+    rotator = res(
+        "rotator",
+        "aws:iam/role:Role",
+        {
+            "name": "rotator",
+            "assumeRolePolicy": doc(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ),
+        },
+    )
+    fn = res("fn", "aws:lambda/function:Function", {"role": f"{ACC}:role/rotator"})
+    keys = inline("rotator", allow(["kms:PutKeyPolicy"]))
+    dba = inline("db-admin", allow(["rds:ModifyDBInstance", "lambda:UpdateFunctionCode"]))
+    only(
+        run(RULE, with_(AWS, rotator, keys, fn, dba)),
+        "db-admin",
+        "database structure, key administration (through running code as rotator)",
+    )
+    profile = res(
+        "profile", "aws:iam/instanceProfile:InstanceProfile", {"role": "x"}, refs={"role": "rotator"}
+    )
+    shell = inline("db-admin", allow(["rds:ModifyDBInstance", "ssm:StartSession"]))
+    only(run(RULE, with_(AWS, rotator, keys, profile, shell)), "db-admin", "running code as rotator")
+    assert run(RULE, with_(AWS, rotator, keys, fn, inline("db-admin", allow(["rds:ModifyDBInstance"])))) == []
