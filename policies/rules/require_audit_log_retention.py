@@ -184,14 +184,19 @@ def _kept(t: ResourceView) -> bool:
 
 
 def _capped(w: ResourceView) -> list[str]:
-    """A daily ingestion cap drops every record after it is reached, audit records included (-1: none)."""
+    """What loses records whatever the retention: a daily ingestion cap drops every record after it is
+    reached (-1: none); `immediatePurgeDataOn30Days` removes all data after 30 days."""
+    out = []
     cap = get_path(w.inputs, "workspaceCapping.dailyQuotaGb")
-    if cap is None:
-        return []
     n = _number(cap)
-    if n is not None and n < 0:
-        return []
-    return [f"the workspace caps ingestion at {cap!r} GB a day: audit records after the cap are dropped"]
+    if cap is not None and not (n is not None and n < 0):
+        out.append(
+            f"the workspace caps ingestion at {cap!r} GB a day: audit records after the cap are dropped"
+        )
+    purge = get_path(w.inputs, "features.immediatePurgeDataOn30Days")
+    if purge is not None and purge is not False:
+        out.append("the workspace purges all data after 30 days (features.immediatePurgeDataOn30Days)")
+    return out
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:

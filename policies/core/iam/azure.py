@@ -185,15 +185,7 @@ def object_key(graph: StackGraph, r: ResourceView, fld: str) -> str | None:
 def inherit_through_groups(graph: StackGraph, held: dict[str, set[str]], where: dict[str, str]) -> list[str]:
     """Members of a group hold what the group holds (nested groups too; `where[member]` becomes the
     membership that gave it); returns the memberships whose group or member cannot be known (fail closed)."""
-    from policies.core.iam.azure_paths import group_member_edges
-
-    edges, unknown = group_member_edges(graph), []
-    for m in graph.by_type(GROUP_MEMBER):
-        g, member = object_key(graph, m, "groupObjectId"), object_key(graph, m, "memberObjectId")
-        if g is None or member is None:
-            unknown.append(m.urn)
-        else:
-            edges.append((member, g, m.urn))
+    edges, unknown = _member_edges(graph)
     for _ in range(len(edges)):  # to a fixed point: at most one round per membership
         changed = False
         for member, g, urn in edges:
@@ -205,6 +197,36 @@ def inherit_through_groups(graph: StackGraph, held: dict[str, set[str]], where: 
         if not changed:
             break
     return unknown
+
+
+def _member_edges(graph: StackGraph) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(member, group, urn) of every membership, and the memberships that cannot be read."""
+    from policies.core.iam.azure_paths import group_member_edges
+
+    edges, unknown = group_member_edges(graph), []
+    for m in graph.by_type(GROUP_MEMBER):
+        g, member = object_key(graph, m, "groupObjectId"), object_key(graph, m, "memberObjectId")
+        if g is None or member is None:
+            unknown.append(m.urn)
+        else:
+            edges.append((member, g, m.urn))
+    return edges, unknown
+
+
+def members_within(graph: StackGraph | None, groups: set[str]) -> set[str]:
+    """The groups and everyone in them, nested memberships included (Conditional Access reads them so)."""
+    out = {g.lower() for g in groups}
+    if graph is None:
+        return out
+    edges, _ = _member_edges(graph)
+    changed = True
+    while changed:
+        changed = False
+        for member, g, _urn in edges:
+            if g.lower() in out and member.lower() not in out:
+                out.add(member.lower())
+                changed = True
+    return out
 
 
 def principal_of(graph: StackGraph, a: ResourceView) -> tuple[str | None, bool]:
@@ -284,14 +306,12 @@ def ca_problem(
         )
     if users.get("excludedRoles"):
         return f"excludes the directory roles {users.get('excludedRoles')}: holders sign in without MFA"
-    lifted = [
-        v
-        for k in ("excludedUsers", "excludedGroups")
-        for v in (users.get(k) or [])
-        if str(v).lower() in admins
-    ]
-    if lifted:
-        return f"excludes {lifted}, who hold Azure roles in this stack: they sign in without MFA"
+    excluded = {str(v) for k in ("excludedUsers", "excludedGroups") for v in (users.get(k) or [])}
+    if lifted := sorted(members_within(graph, excluded) & admins):
+        return (
+            f"excludes {lifted} (directly or through a group), who hold Azure roles in this stack: they "
+            "sign in without MFA"
+        )
     return None
 
 

@@ -394,3 +394,15 @@ def test_role_assumed_only_by_a_pipeline_role_needs_no_mfa():
         role("b", trust(principal={"AWS": f"{ACC}:role/a"})),
     )
     assert sorted(n for n, _ in run(RULE, loop)) == ["a", "b"]
+
+
+def test_conditional_access_exclusion_reaches_nested_members():
+    helpdesk = "00000000-0000-0000-0000-0000000000d5"
+    nest = res(
+        "nest",
+        "azuread:index/groupMember:GroupMember",
+        {"groupObjectId": helpdesk, "memberObjectId": "00000000-0000-0000-0000-0000000000aa"},
+    )
+    excluding = _ca(users={"includedUsers": ["All"], "excludedGroups": [helpdesk]})
+    assert run(RULE, with_(AZURE, excluding)) == []
+    only(run(RULE, with_(AZURE, excluding, nest)), "<stack>", "(directly or through a group)")

@@ -130,3 +130,12 @@ def test_workspace_audit_table_and_daily_cap():
         "caps ingestion at 0.5 GB a day",
     )
     assert run(RULE, patch(AZURE, "logs", workspaceCapping={"dailyQuotaGb": -1})) == []
+
+
+def test_workspace_purging_after_30_days():
+    only(
+        run(RULE, patch(AZURE, "logs", features={"immediatePurgeDataOn30Days": True})),
+        "logs",
+        "purges all data after 30 days",
+    )
+    assert run(RULE, patch(AZURE, "logs", features={"immediatePurgeDataOn30Days": False})) == []
