@@ -141,6 +141,8 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
         "aws:ssoadmin/permissionSet:PermissionSet",
         "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+        "aws:ssoadmin/accountAssignment:AccountAssignment",
+        "aws:identitystore/groupMembership:GroupMembership",
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         "azure-native:apimanagement:ApiManagementService",
         "azure-native:compute:Gallery",

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from policies.core.helpers import tags_of
+from policies.core.pia_types import PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, is_unknown, unknown_message
 
@@ -27,6 +28,9 @@ PORTAL_STORES = frozenset(
         "aws:sqs/queue:Queue",
     }
 )
+# Every other AWS store: one that says it holds DOSIS data blocks too (the hand list above must also say
+# `none`; the others are not all tagged by the components yet).
+OTHER_STORES = frozenset(t for t in PIA_DATA_STORES if t.startswith("aws:")) - PORTAL_STORES
 _CACHES = (
     "aws:elasticache/cluster:Cluster",
     "aws:elasticache/replicationGroup:ReplicationGroup",
@@ -82,6 +86,11 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     if tags.get("dosis-data") == OFFVENDOR_COPY and view.type not in _CACHES:
         return _offvendor_copy(view, ctx)
     out = []
+    if view.type in OTHER_STORES:
+        marker = tags.get("dosis-data")
+        if marker is not None and marker != "none":
+            out.append(f"a portal store tagged `dosis-data: {marker}` holds DOSIS data (D36 §108-§109)")
+        return out
     if tags.get("dosis-data") != "none":
         out.append(f"portal data store must be tagged `dosis-data: none` (found {tags.get('dosis-data')!r})")
     if view.type in _CACHES:
@@ -105,6 +114,6 @@ RULE = Rule(
     controls=("SYS-04",),
     check=check,
     module=__name__,
-    resource_types=PORTAL_STORES,
+    resource_types=PORTAL_STORES | OTHER_STORES,
     config_schema=CONFIG_SCHEMA,
 )

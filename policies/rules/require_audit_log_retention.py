@@ -24,8 +24,11 @@ LIFECYCLES = (
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
 )
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 WORKSPACE = "azure-native:operationalinsights:Workspace"
 TABLE = "azure-native:operationalinsights:Table"
+# Azure's control-plane audit log (who changed what); resource logs land beside it per diagnostic setting.
+AUDIT_TABLES = frozenset({"azureactivity"})
 
 
 def _days(retention: Any) -> float:
@@ -58,21 +61,71 @@ def _lock(b: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
+def _number(value: Any) -> float | None:
+    """A count of days as AWS/Azure read it (a number, or a numeric string); None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and not is_unknown(value):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _expiry(rule_id: Any, days: Any, date: Any) -> list[str]:
+    """Why an enabled lifecycle expiration deletes trail logs before ten years (closed world)."""
+    out = []
+    if date:  # a fixed date deletes what was written shortly before it: always < 10 years
+        out.append(f"lifecycle rule {rule_id!r} expires trail logs on the date {date}")
+    if days is not None:
+        n = _number(days)
+        if n is None:
+            out.append(
+                f"lifecycle rule {rule_id!r} expires trail logs after {days!r} days, which cannot be read"
+            )
+        elif n < TEN_YEARS_DAYS:
+            out.append(
+                f"lifecycle rule {rule_id!r} expires trail logs after {days} days (< {TEN_YEARS_DAYS})"
+            )
+    return out
+
+
 def _lifecycle(b: ResourceView, graph: StackGraph) -> list[str]:
+    """Expirations of the lifecycle resources and of a legacy bucket's inline `lifecycleRules`."""
     out = []
     for c in linked(graph, b, LIFECYCLES, "bucket"):
         for rule in c.input("rules") or []:
-            if not isinstance(rule, dict) or rule.get("status") != "Enabled":
-                continue
-            days, date = get_path(rule, "expiration.days"), get_path(rule, "expiration.date")
-            if date:  # a fixed date deletes what was written shortly before it: always < 10 years
-                out.append(f"lifecycle rule {rule.get('id')!r} expires trail logs on the date {date}")
-            if isinstance(days, int | float) and days < TEN_YEARS_DAYS:
-                out.append(
-                    f"lifecycle rule {rule.get('id')!r} expires trail logs after {days} days "
-                    f"(< {TEN_YEARS_DAYS})"
+            if isinstance(rule, dict) and rule.get("status") != "Disabled":
+                out += _expiry(
+                    rule.get("id"), get_path(rule, "expiration.days"), get_path(rule, "expiration.date")
                 )
+    for rule in b.input("lifecycleRules") or []:
+        if isinstance(rule, dict) and rule.get("enabled") is not False:
+            exp = rule.get("expiration")
+            for e in exp if isinstance(exp, list) else [exp]:  # a list in older provider versions
+                if isinstance(e, dict):
+                    out += _expiry(rule.get("id"), e.get("days"), e.get("date"))
     return out
+
+
+def _trail_log_groups(t: ResourceView, graph: StackGraph) -> tuple[list[ResourceView], list[str]]:
+    """The trail's CloudWatch log groups: by reference, or by the name in a literal ARN."""
+    groups = [g for g in graph.dependency_of(t, "cloudWatchLogsGroupArn") if g.type == LOG_GROUP]
+    arn = t.input("cloudWatchLogsGroupArn")
+    if groups or not arn:
+        return groups, []
+    name = (
+        arn.split(":log-group:", 1)[1].split(":", 1)[0]
+        if isinstance(arn, str) and ":log-group:" in arn
+        else None
+    )
+    groups = [g for g in graph.named(name) if g.type == LOG_GROUP] if name and not is_unknown(arn) else []
+    if groups:
+        return groups, []
+    return [], [f"the trail's log group {arn!r} is not in this stack, so its retention cannot be judged"]
 
 
 def _trail(t: ResourceView, graph: StackGraph) -> list[str]:
@@ -85,38 +138,65 @@ def _trail(t: ResourceView, graph: StackGraph) -> list[str]:
             f"the trail's bucket {name!r} is not in this stack, so the 10-year retention cannot be judged"
         ]
     out = [m for b in buckets for m in _lock(b, graph) + _lifecycle(b, graph)]
-    for g in graph.dependency_of(t, "cloudWatchLogsGroupArn"):
-        days = g.input("retentionInDays")
-        if isinstance(days, int | float) and 0 < days < ANALYSIS_DAYS:
+    groups, problems = _trail_log_groups(t, graph)
+    out += problems
+    for g in groups:
+        raw = g.input("retentionInDays")
+        days = _number(raw)
+        if raw is not None and days is None:
+            out.append(f"the trail's log group {g.name} keeps {raw!r} days, which cannot be read")
+        elif days is not None and 0 < days < ANALYSIS_DAYS:
             out.append(
-                f"the trail's log group {g.name} keeps {days} days; "
-                f"keep at least {ANALYSIS_DAYS} for analysis"
+                f"the trail's log group {g.name} keeps {raw} days; keep at least {ANALYSIS_DAYS} for analysis"
             )
     return out
 
 
 def _workspace(w: ResourceView, graph: StackGraph) -> list[str]:
-    own = w.input("retentionInDays")
-    if isinstance(own, int | float) and own >= TEN_YEARS_DAYS:
-        return []
+    out = _capped(w)
+    own = _number(w.input("retentionInDays"))
+    if own is not None and own >= TEN_YEARS_DAYS:
+        return out
     tables = linked(graph, w, (TABLE,), "workspaceName")
-    short = [
-        t
-        for t in tables
-        if not (
-            isinstance(t.input("totalRetentionInDays"), int | float)
-            and t.input("totalRetentionInDays") >= TEN_YEARS_DAYS
-        )
-    ]
     if not tables:
-        return [
-            f"the workspace keeps {own!r} days and no table archives its logs for {TEN_YEARS_DAYS} days "
-            "(totalRetentionInDays)"
-        ]
-    return [
+        out.append(
+            f"the workspace keeps {w.input('retentionInDays')!r} days and no table archives its logs for "
+            f"{TEN_YEARS_DAYS} days (totalRetentionInDays)"
+        )
+        return out
+    names = {str(t.input("tableName") or t.name).lower() for t in tables}
+    out += [
         f"table {t.name} keeps {t.input('totalRetentionInDays')!r} days in total (< {TEN_YEARS_DAYS})"
-        for t in short
+        for t in tables
+        if not _kept(t)
     ]
+    if not AUDIT_TABLES & names:  # a short one is reported above
+        out.append(
+            f"no audit table ({', '.join(sorted(AUDIT_TABLES))}) is archived {TEN_YEARS_DAYS} days: the "
+            f"other tables fall back to the workspace's {w.input('retentionInDays')!r} days"
+        )
+    return out
+
+
+def _kept(t: ResourceView) -> bool:
+    days = _number(t.input("totalRetentionInDays"))
+    return days is not None and days >= TEN_YEARS_DAYS
+
+
+def _capped(w: ResourceView) -> list[str]:
+    """What loses records whatever the retention: a daily ingestion cap drops every record after it is
+    reached (-1: none); `immediatePurgeDataOn30Days` removes all data after 30 days."""
+    out = []
+    cap = get_path(w.inputs, "workspaceCapping.dailyQuotaGb")
+    n = _number(cap)
+    if cap is not None and not (n is not None and n < 0):
+        out.append(
+            f"the workspace caps ingestion at {cap!r} GB a day: audit records after the cap are dropped"
+        )
+    purge = get_path(w.inputs, "features.immediatePurgeDataOn30Days")
+    if purge is not None and purge is not False:
+        out.append("the workspace purges all data after 30 days (features.immediatePurgeDataOn30Days)")
+    return out
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:

@@ -4,12 +4,14 @@ credentials per component; least privilege). A machine cannot present MFA, so no
 
 from __future__ import annotations
 
-from policies.core.iam.statements import oidc_issuers, pinned, trust_kind
+from policies.core.iam.statements import conditions, oidc_issuers, pinned, trust_kind
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 FEDERATED_CREDENTIAL = "azure-native:managedidentity:FederatedIdentityCredential"
 APP_CREDENTIAL = "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential"
+# GitHub's subject for pull_request workflows: any branch's pull request (unreviewed code) gets it.
+UNREVIEWED = ":pull_request"
 FLEXIBLE_CREDENTIAL = (
     "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential"
 )
@@ -31,7 +33,18 @@ def _role(view: ResourceView) -> list[str]:
                         f"trust statement {i} federates {issuer} without pinning `{issuer}:{key}` to exact "
                         "values (StringEquals, or StringLike without wildcards)"
                     )
+            subjects = [v for block in conditions(s).values() for v in block.get(f"{issuer}:sub", ())]
+            out.extend(
+                f"trust statement {i} admits the subject {v!r}: {_UNREVIEWED_WHY}"
+                for v in subjects
+                if v.endswith(UNREVIEWED)
+            )
     return out
+
+
+_UNREVIEWED_WHY = (
+    "every pull request of any branch gets it, before review; pin a protected branch or environment"
+)
 
 
 def _federated_credential(view: ResourceView) -> list[str]:
@@ -41,6 +54,8 @@ def _federated_credential(view: ResourceView) -> list[str]:
     out = []
     if not isinstance(subject, str) or not subject or any(c in subject for c in "*?"):
         out.append(f"`subject` is {subject!r}; pin it to one repository/environment")
+    elif subject.lower().endswith(UNREVIEWED):
+        out.append(f"`subject` is {subject!r}: {_UNREVIEWED_WHY}")
     if not audiences:
         out.append("`audiences` is empty; pin it to api://AzureADTokenExchange")
     return out

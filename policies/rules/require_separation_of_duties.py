@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from policies.core.iam import azure_paths, breakglass, lakeformation
+from policies.core.iam import azure_paths, breakglass, identity_center, lakeformation, runs_as
 from policies.core.iam.azure import (
     ASSIGNMENTS,
     DIRECTORY_ROLE,
@@ -71,10 +71,16 @@ def _aws(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph) -> list[
     via = [r.physical_name for r in _chained(p, roles) if set(r.functions()) - held]
     for r in _chained(p, roles):
         held |= set(r.functions())
+    acted = [r for r in runs_as.acted_as(p, graph, aws_principals(graph)) if set(r.functions()) - held]
+    for r in acted:
+        held |= set(r.functions())
     if _star(p):
         out.append(f"a policy allows `*` on `*` for a {p.kind} people use")
     if len(held) > 1:
-        extra = f" (through assuming {', '.join(via)})" if via else ""
+        ways = ([f"assuming {', '.join(via)}"] if via else []) + [
+            f"running code as {r.physical_name}" for r in acted
+        ]
+        extra = f" (through {'; '.join(ways)})" if ways else ""
         out.append(f"the {p.kind} holds {len(held)} separated functions: {', '.join(sorted(held))}{extra}")
     uses = effective([s for s in p.statements if not via_service_only(s)]) & key_use()
     if "key administration" in held and uses:
@@ -160,6 +166,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     roles = [p for p in people if p.kind == "role"]
     out = [(p.view.urn, m) for p in judged for m in _aws(p, roles, graph)]
     out.extend(key_findings(graph, judged))
+    out.extend(identity_center.assignment_findings(graph, people))
     out.extend(external_grants(graph))
     declared = {x for p in aws_principals(graph) for x in (p.view.urn, p.physical_name)}
     out.extend(lakeformation.undeclared(graph, declared))

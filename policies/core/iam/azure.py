@@ -31,8 +31,17 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Microsoft.Sql/managedInstances/write",
             "Microsoft.Sql/managedInstances/databases/write",
             "Microsoft.DocumentDB/databaseAccounts/write",
+            "Microsoft.Sql/managedInstances/administrators/write",
+            "Microsoft.DocumentDB/databaseAccounts/write",
+            "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/write",
+            "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/write",
+            "Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/write",
             "Microsoft.DBforPostgreSQL/flexibleServers/write",
+            "Microsoft.DBforPostgreSQL/flexibleServers/administrators/write",
+            "Microsoft.DBforPostgreSQL/flexibleServers/databases/write",
             "Microsoft.DBforMySQL/flexibleServers/write",
+            "Microsoft.DBforMySQL/flexibleServers/administrators/write",
+            "Microsoft.DBforMySQL/flexibleServers/databases/write",
             "Microsoft.Storage/storageAccounts/write",
         ),
         (),
@@ -42,14 +51,27 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Microsoft.Authorization/roleAssignments/write",
             "Microsoft.Authorization/roleDefinitions/write",
             "Microsoft.Authorization/elevateAccess/action",
+            # PIM: requesting an eligibility or activation for someone, or loosening its activation rules
+            "Microsoft.Authorization/roleEligibilityScheduleRequests/write",
+            "Microsoft.Authorization/roleAssignmentScheduleRequests/write",
+            "Microsoft.Authorization/roleManagementPolicies/write",
+            # a federated credential on a managed identity lets its subject sign in as it (and hold its roles)
+            "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+            # Cosmos DB's own data-plane RBAC
+            "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments/write",
+            "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions/write",
+            "Microsoft.DocumentDB/databaseAccounts/mongodbRoleDefinitions/write",
+            "Microsoft.DocumentDB/databaseAccounts/mongodbUserDefinitions/write",
         ),
-        (),
+        ("Microsoft.KeyVault/managedHsm/roleAssignments/write/action",),
     ),
     "key administration": (
         (
             "Microsoft.KeyVault/vaults/write",
             "Microsoft.KeyVault/vaults/accessPolicies/write",
             "Microsoft.KeyVault/managedHSMs/write",
+            "Microsoft.KeyVault/vaults/keys/write",  # ARM creates and updates keys too
+            "Microsoft.KeyVault/vaults/delete",
         ),
         (
             "Microsoft.KeyVault/vaults/keys/create/action",
@@ -57,6 +79,14 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Microsoft.KeyVault/vaults/keys/rotate/action",
             "Microsoft.KeyVault/vaults/keys/import/action",
             "Microsoft.KeyVault/vaults/keyrotationpolicies/write",
+            # enable/disable/expire, and bring back keys from a backup
+            "Microsoft.KeyVault/vaults/keys/update/action",
+            "Microsoft.KeyVault/vaults/keys/restore/action",
+            "Microsoft.KeyVault/managedHsm/keys/create",
+            "Microsoft.KeyVault/managedHsm/keys/delete",
+            "Microsoft.KeyVault/managedHsm/keys/write/action",
+            "Microsoft.KeyVault/managedHsm/keys/import/action",
+            "Microsoft.KeyVault/managedHsm/keys/restore/action",
         ),
     ),
 }
@@ -155,15 +185,7 @@ def object_key(graph: StackGraph, r: ResourceView, fld: str) -> str | None:
 def inherit_through_groups(graph: StackGraph, held: dict[str, set[str]], where: dict[str, str]) -> list[str]:
     """Members of a group hold what the group holds (nested groups too; `where[member]` becomes the
     membership that gave it); returns the memberships whose group or member cannot be known (fail closed)."""
-    from policies.core.iam.azure_paths import group_member_edges
-
-    edges, unknown = group_member_edges(graph), []
-    for m in graph.by_type(GROUP_MEMBER):
-        g, member = object_key(graph, m, "groupObjectId"), object_key(graph, m, "memberObjectId")
-        if g is None or member is None:
-            unknown.append(m.urn)
-        else:
-            edges.append((member, g, m.urn))
+    edges, unknown = _member_edges(graph)
     for _ in range(len(edges)):  # to a fixed point: at most one round per membership
         changed = False
         for member, g, urn in edges:
@@ -175,6 +197,36 @@ def inherit_through_groups(graph: StackGraph, held: dict[str, set[str]], where: 
         if not changed:
             break
     return unknown
+
+
+def _member_edges(graph: StackGraph) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(member, group, urn) of every membership, and the memberships that cannot be read."""
+    from policies.core.iam.azure_paths import group_member_edges
+
+    edges, unknown = group_member_edges(graph), []
+    for m in graph.by_type(GROUP_MEMBER):
+        g, member = object_key(graph, m, "groupObjectId"), object_key(graph, m, "memberObjectId")
+        if g is None or member is None:
+            unknown.append(m.urn)
+        else:
+            edges.append((member, g, m.urn))
+    return edges, unknown
+
+
+def members_within(graph: StackGraph | None, groups: set[str]) -> set[str]:
+    """The groups and everyone in them, nested memberships included (Conditional Access reads them so)."""
+    out = {g.lower() for g in groups}
+    if graph is None:
+        return out
+    edges, _ = _member_edges(graph)
+    changed = True
+    while changed:
+        changed = False
+        for member, g, _urn in edges:
+            if g.lower() in out and member.lower() not in out:
+                out.add(member.lower())
+                changed = True
+    return out
 
 
 def principal_of(graph: StackGraph, a: ResourceView) -> tuple[str | None, bool]:
@@ -220,8 +272,13 @@ def ca_problem(
     if narrowed := ca_narrowing(p):
         return narrowed
     operator = str(get_path(p.inputs, "grantControls.operator") or "OR").upper()
-    if operator == "OR" and len(controls) > 1:
-        return f"grants with OR of {controls}: a session satisfies it without MFA"
+    # every grant control counts: with OR, accepting terms of use or a custom factor alone satisfies it
+    others = [
+        *(get_path(p.inputs, "grantControls.termsOfUses") or []),
+        *(get_path(p.inputs, "grantControls.customAuthenticationFactors") or []),
+    ]
+    if operator == "OR" and len(controls) + len(others) > 1:
+        return f"grants with OR of {[*controls, *others]}: a session satisfies it without MFA"
     users = get_path(p.inputs, "conditions.users") or {}
     included = [
         v
@@ -240,16 +297,21 @@ def ca_problem(
     apps = get_path(p.inputs, "conditions.applications.includedApplications") or []
     if not ADMIN_APPS & set(apps if isinstance(apps, list) else [apps]):
         return f"covers only the applications {apps}, not all cloud apps or the Azure management API"
+    app_cond = get_path(p.inputs, "conditions.applications") or {}
+    if isinstance(app_cond, dict) and (app_cond.get("excludedApplications") or app_cond.get("filter")):
+        # which data an excluded application reaches (ARM, SQL, Storage, Key Vault, ...) cannot be told
+        return (
+            f"excludes applications ({app_cond.get('excludedApplications') or app_cond.get('filter')}): "
+            "sign-ins to them need no MFA"
+        )
     if users.get("excludedRoles"):
         return f"excludes the directory roles {users.get('excludedRoles')}: holders sign in without MFA"
-    lifted = [
-        v
-        for k in ("excludedUsers", "excludedGroups")
-        for v in (users.get(k) or [])
-        if str(v).lower() in admins
-    ]
-    if lifted:
-        return f"excludes {lifted}, who hold Azure roles in this stack: they sign in without MFA"
+    excluded = {str(v) for k in ("excludedUsers", "excludedGroups") for v in (users.get(k) or [])}
+    if lifted := sorted(members_within(graph, excluded) & admins):
+        return (
+            f"excludes {lifted} (directly or through a group), who hold Azure roles in this stack: they "
+            "sign in without MFA"
+        )
     return None
 
 

@@ -41,7 +41,28 @@ DB_SERVICES = (
     "dax",
     "es",
     "timestream",
+    "timestream-influxdb",
     "cassandra",
+    "redshift-serverless",
+    "dsql",
+    "qldb",
+    "neptune-graph",
+)
+# Sessions that run any SQL the database user may run, DDL included (an IAM database login, the data APIs,
+# Aurora DSQL and QLDB command sessions): they shape the database like its control plane does.
+SQL_SESSIONS = frozenset(
+    {
+        "rds-db:connect",
+        "rds-data:executestatement",
+        "rds-data:batchexecutestatement",
+        "rds-data:executesql",
+        "redshift-data:executestatement",
+        "redshift-data:batchexecutestatement",
+        "dsql:dbconnect",
+        "dsql:dbconnectadmin",
+        "qldb:sendcommand",
+        "qldb:executestatement",
+    }
 )
 # Services that decide who may do what.
 IDENTITY_SERVICES = ("iam", "sso", "sso-directory", "identitystore")
@@ -55,6 +76,8 @@ _DDB_DATA = re.compile(
     r"^dynamodb:(.*item.*|query|scan|partiql.*|executestatement|batchexecutestatement|"
     r"executetransaction|getrecords|getsharditerator|restoretablefromawsbackup)$"
 )
+# Row-level (data plane) actions of the other database services: reading and changing records, not structure.
+_ROW_DATA = re.compile(r"^(qldb:partiql(insert|update|delete|select|history)|neptune-graph:\w+dataviaquery)$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -133,6 +156,7 @@ def data_access() -> frozenset[str]:
         "ecs:executecommand",
     }
     out |= {a for a in cat.get("dynamodb", {}) if _DDB_DATA.match(a)}
+    out |= {a for prefix in ("qldb", "neptune-graph") for a in cat.get(prefix, {}) if _ROW_DATA.match(a)}
     out |= {a for a, lvl in cat.get("s3", {}).items() if "object" in a and lvl in ("Read", "Write")}
     return frozenset(out) | key_use()
 
@@ -141,7 +165,7 @@ def data_access() -> frozenset[str]:
 def functions() -> dict[str, frozenset[str]]:
     """R2016's three functions as action sets over the catalogue (see docs/pia-conditions.md)."""
     return {
-        "database structure": (_where(DB_SERVICES, _CHANGES) - data_access()) | {"rds-db:connect"},
+        "database structure": (_where(DB_SERVICES, _CHANGES) - data_access()) | SQL_SESSIONS,
         "access rights": (_where(("iam",), ("Permissions management",)) - _NOT_ACCESS_RIGHTS)
         | _where(IDENTITY_SERVICES[1:], _CHANGES),
         "key administration": (_where(("kms",), (*_CHANGES, "Tagging")) - key_use() - {"kms:generaterandom"})

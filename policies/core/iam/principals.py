@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from policies.core.accounts import aws_account
 from policies.core.iam.catalogue import SELF_CREDENTIALS, functions
 from policies.core.iam.managed import is_managed, managed_statements
-from policies.core.iam.statements import as_list, denies_without_mfa, effective, trust_kind
+from policies.core.iam.statements import as_list, denies_without_mfa, effective, principals, trust_kind
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 ROLE, USER, GROUP = "aws:iam/role:Role", "aws:iam/user:User", "aws:iam/group:Group"
@@ -73,6 +74,8 @@ class AwsPrincipal:
     long_term_keys: bool = False
     problems: list[str] = field(default_factory=list)
     trust_problems: list[str] = field(default_factory=list)
+    machine_trust: set[int] = field(default_factory=set)
+    """Trust statements that admit only pipeline/workload roles of this stack (no person can reach them)."""
 
     @property
     def physical_name(self) -> str:
@@ -285,8 +288,41 @@ def aws_principals(graph: StackGraph) -> list[AwsPrincipal]:
                 None if problems else stmts
             )  # an unreadable boundary limits nothing (over-approximate)
         out.append(p)
+    _machine_chains(out)
     graph.__dict__["_iam_principals"] = out
     return out
+
+
+def _machine_chains(found: list[AwsPrincipal]) -> None:
+    """A role whose people-looking trust statements name only roles of this stack (same account, exact
+    ARN) that no person can assume is reached by machines only: a pipeline role assuming its deploy role.
+    Repeated until nothing changes; a cycle stays people (fail closed)."""
+    roles = {(aws_account(r.view.provider)[0], r.physical_name): r for r in found if r.kind == "role"}
+    changed = True
+    while changed:
+        changed = False
+        for r in roles.values():
+            if not r.people or r.trust_problems:
+                continue
+            people = {i for i, s in enumerate(r.trust) if trust_kind(s) == "people"}
+            machine = {i for i in people if _sources_are_machines(r.trust[i], roles)}
+            if machine and machine == people:
+                r.machine_trust, r.people, changed = machine, False, True
+
+
+def _sources_are_machines(stmt: dict[str, Any], roles: dict[tuple[str | None, str], AwsPrincipal]) -> bool:
+    p = principals(stmt)
+    if set(p) != {"AWS"}:
+        return False
+    for arn in p["AWS"]:
+        head, _, name = arn.partition(":role/")
+        account = head.rsplit(":", 1)[-1] if head.startswith("arn:aws:iam::") else None
+        source = (
+            roles.get((account, name)) if account and name and "*" not in arn and "?" not in arn else None
+        )
+        if source is None or source.people:
+            return False
+    return True
 
 
 def external_grants(graph: StackGraph) -> list[tuple[str, str]]:

@@ -154,12 +154,13 @@ def oidc_issuers(stmt: dict[str, Any]) -> list[str]:
 
 
 def pinned(stmt: dict[str, Any], key: str) -> bool:
-    """Whether condition `key` is pinned to exact values (StringEquals, or StringLike without wildcards)."""
+    """Whether condition `key` is pinned to exact values (StringEquals, or StringLike without wildcards).
+    `ForAllValues:` never pins: it also matches a request without the key."""
     for op, block in conditions(stmt).items():
         values = block.get(key.lower())
         if not values:
             continue
-        if op in ("StringEquals", "ForAnyValue:StringEquals", "ForAllValues:StringEquals"):
+        if op in ("StringEquals", "ForAnyValue:StringEquals"):
             return all(values)
         if op in ("StringLike", "ForAnyValue:StringLike") and all(
             v and not any(c in v for c in "*?") for v in values

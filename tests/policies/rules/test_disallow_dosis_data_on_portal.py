@@ -78,3 +78,13 @@ def test_an_off_vendor_copy_tag_does_not_exempt_a_cache():
 def test_off_vendor_copy_must_be_shown_outside_the_portal_account(accounts, config, message):
     [found] = messages(RULE, _copy(accounts), config)
     assert found.startswith(message)
+
+
+
+def test_any_aws_store_that_says_it_holds_dosis_data():
+    stream = "aws:kinesis/stream:Stream"
+    assert messages(RULE, res(stream, "s", {"tags": {**TAGS, "dosis-data": "status"}})) == [
+        "a portal store tagged `dosis-data: status` holds DOSIS data (D36 §108-§109)"
+    ]
+    assert messages(RULE, res(stream, "s", {"tags": PORTAL_TAGS})) == []
+    assert messages(RULE, res(stream, "s", {"tags": TAGS})) == []  # not yet tagged by every component

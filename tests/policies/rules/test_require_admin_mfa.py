@@ -214,9 +214,16 @@ def test_conditional_access_may_exclude_a_recorded_emergency_account():
         "users": {"includedUsers": ["All"], "excludedUsers": [b9]},
     }
     for principal, found in ((b9, False), ("00000000-0000-0000-0000-0000000000c1", True)):
-        ra = res("ra", "azure-native:authorization:RoleAssignment",
-                 {"principalId": principal, "principalType": "User", "scope": "/subscriptions/s",
-                  "roleDefinitionId": owner})
+        ra = res(
+            "ra",
+            "azure-native:authorization:RoleAssignment",
+            {
+                "principalId": principal,
+                "principalType": "User",
+                "scope": "/subscriptions/s",
+                "roleDefinitionId": owner,
+            },
+        )
         conds = {**conditions, "users": {**conditions["users"], "excludedUsers": [principal]}}
         assert bool(run(RULE, with_(patch(AZURE, "ca-mfa", conditions=conds), ra))) is found
 
@@ -351,3 +358,51 @@ def test_not_principal_trust_is_anyone():
         "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
     }
     only(run(RULE, with_(AWS, role("r", doc(stmt)))), "r", "any AWS principal")
+
+
+def test_conditional_access_every_grant_control_and_every_application():
+    terms = _ca()
+    terms["inputs"]["grantControls"]["termsOfUses"] = ["tou-1"]
+    only(run(RULE, with_(AZURE, terms)), "<stack>", "grants with OR of ['mfa', 'tou-1']")
+    terms["inputs"]["grantControls"]["operator"] = "AND"
+    assert run(RULE, with_(AZURE, terms)) == []
+    factor = _ca()
+    factor["inputs"]["grantControls"]["customAuthenticationFactors"] = ["duo"]
+    only(run(RULE, with_(AZURE, factor)), "<stack>", "a session satisfies it without MFA")
+    arm = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
+    excluded = {"includedApplications": ["All"], "excludedApplications": [arm]}
+    only(run(RULE, with_(AZURE, _ca(applications=excluded))), "<stack>", "sign-ins to them need no MFA")
+
+
+def test_role_assumed_only_by_a_pipeline_role_needs_no_mfa():
+    pinned = {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod",
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        }
+    }
+    oidc = {"Federated": f"{ACC}:oidc-provider/token.actions.githubusercontent.com"}
+    ci = role("ci", trust(pinned, oidc, "sts:AssumeRoleWithWebIdentity"))
+    chained = with_(AWS, ci, role("deploy", trust(principal={"AWS": f"{ACC}:role/ci"})))
+    assert run(RULE, chained) == []
+    for source in (f"{ACC}:role/db-admin", f"{ACC}:role/c*", "arn:aws:iam::999999999999:role/ci"):
+        found = run(RULE, with_(AWS, ci, role("deploy", trust(principal={"AWS": source}))))
+        only(found, "deploy", "lets people assume the role without an MFA condition")
+    loop = with_(
+        AWS,
+        role("a", trust(principal={"AWS": f"{ACC}:role/b"})),
+        role("b", trust(principal={"AWS": f"{ACC}:role/a"})),
+    )
+    assert sorted(n for n, _ in run(RULE, loop)) == ["a", "b"]
+
+
+def test_conditional_access_exclusion_reaches_nested_members():
+    helpdesk = "00000000-0000-0000-0000-0000000000d5"
+    nest = res(
+        "nest",
+        "azuread:index/groupMember:GroupMember",
+        {"groupObjectId": helpdesk, "memberObjectId": "00000000-0000-0000-0000-0000000000aa"},
+    )
+    excluding = _ca(users={"includedUsers": ["All"], "excludedGroups": [helpdesk]})
+    assert run(RULE, with_(AZURE, excluding)) == []
+    only(run(RULE, with_(AZURE, excluding, nest)), "<stack>", "(directly or through a group)")

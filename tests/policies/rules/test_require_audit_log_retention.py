@@ -56,6 +56,86 @@ def test_workspace_archive():
 
 def test_lifecycle_expiring_on_a_date():
     rule = {"id": "cleanup", "status": "Enabled", "expiration": {"date": "2027-06-30T00:00:00Z"}}
-    lifecycle = res("lc", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
-                    {"bucket": "corpus-audit", "rules": [rule]}, refs={"bucket": "audit"})
+    lifecycle = res(
+        "lc",
+        "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+        {"bucket": "corpus-audit", "rules": [rule]},
+        refs={"bucket": "audit"},
+    )
     only(run(RULE, with_(AWS, lifecycle)), "trail", "on the date 2027-06-30")
+
+
+def test_days_that_cannot_be_read_block():
+    lc = res(
+        "lc",
+        "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+        {"rules": [{"id": "expire", "status": "Enabled", "expiration": {"days": "30"}}]},
+        refs={"bucket": "audit"},
+    )
+    only(run(RULE, with_(AWS, lc)), "trail", "expires trail logs after 30 days")
+    lc["inputs"]["rules"][0]["expiration"]["days"] = "thirty"
+    only(run(RULE, with_(AWS, lc)), "trail", "which cannot be read")
+    lc["inputs"]["rules"][0]["expiration"]["days"] = "4000"
+    assert run(RULE, with_(AWS, lc)) == []
+
+
+def test_legacy_bucket_inline_lifecycle_rules():
+    legacy = {
+        "objectLockConfiguration": {
+            "objectLockEnabled": "Enabled",
+            "rule": {"defaultRetention": {"mode": "COMPLIANCE", "years": 10}},
+        }
+    }
+    v1 = [
+        dict(r, type="aws:s3/bucket:Bucket", inputs={**r["inputs"], **legacy}) if r["name"] == "audit" else r
+        for r in with_(AWS, drop=("audit-lock",))
+    ]
+    assert run(RULE, v1) == []
+    expire = [{"id": "expire", "enabled": True, "expiration": {"days": 90}}]
+    only(
+        run(RULE, patch(v1, "audit", lifecycleRules=expire)), "trail", "'expire' expires trail logs after 90"
+    )
+    glacier = [{"id": "cold", "enabled": True, "transitions": [{"days": 90, "storageClass": "GLACIER"}]}]
+    assert run(RULE, patch(v1, "audit", lifecycleRules=glacier)) == []
+    off = [dict(expire[0], enabled=False)]
+    assert run(RULE, patch(v1, "audit", lifecycleRules=off)) == []
+
+
+def test_trail_log_group_named_by_arn():
+    by_arn = [
+        dict(r, refs={k: v for k, v in r["refs"].items() if k != "cloudWatchLogsGroupArn"})
+        if r["name"] == "trail"
+        else r
+        for r in AWS
+    ]
+    assert run(RULE, by_arn) == []
+    only(
+        run(RULE, patch(by_arn, "trail-logs", retentionInDays=30)),
+        "trail",
+        "keeps 30 days; keep at least 365",
+    )
+    elsewhere = "arn:aws:logs:eu-west-1:111122223333:log-group:other:*"
+    only(run(RULE, patch(by_arn, "trail", cloudWatchLogsGroupArn=elsewhere)), "trail", "is not in this stack")
+
+
+def test_workspace_audit_table_and_daily_cap():
+    only(
+        run(RULE, patch(AZURE, "audit-table", tableName="Heartbeat")),
+        "logs",
+        "no audit table (azureactivity) is archived",
+    )
+    only(
+        run(RULE, patch(AZURE, "logs", workspaceCapping={"dailyQuotaGb": 0.5})),
+        "logs",
+        "caps ingestion at 0.5 GB a day",
+    )
+    assert run(RULE, patch(AZURE, "logs", workspaceCapping={"dailyQuotaGb": -1})) == []
+
+
+def test_workspace_purging_after_30_days():
+    only(
+        run(RULE, patch(AZURE, "logs", features={"immediatePurgeDataOn30Days": True})),
+        "logs",
+        "purges all data after 30 days",
+    )
+    assert run(RULE, patch(AZURE, "logs", features={"immediatePurgeDataOn30Days": False})) == []

@@ -112,3 +112,19 @@ def test_entra_application_credentials():
         "flex",
         "cannot be pinned",
     )
+
+
+def test_for_all_values_never_pins():
+    cond = {
+        "StringEquals": {f"{ISS}:aud": "sts.amazonaws.com"},
+        "ForAllValues:StringEquals": {f"{ISS}:sub": "repo:o/r:environment:prod"},
+    }
+    only(run(RULE, role(cond)), "ci", f"without pinning `{ISS}:sub`")
+
+
+def test_pull_request_subject_is_unreviewed_code():
+    cond = {"StringEquals": {f"{ISS}:aud": "sts.amazonaws.com", f"{ISS}:sub": "repo:o/r:pull_request"}}
+    only(run(RULE, role(cond)), "ci", "admits the subject 'repo:o/r:pull_request'")
+    fic = "azure-native:managedidentity:FederatedIdentityCredential"
+    pr = res("f", fic, {"subject": "repo:o/r:pull_request", "audiences": ["api://AzureADTokenExchange"]})
+    only(run(RULE, [pr]), "f", "every pull request of any branch")

@@ -447,3 +447,137 @@ def test_lake_formation_principal_with_a_path():
         "db-admin",
         "2 separated functions",
     )
+
+
+def test_sql_sessions_and_newer_database_services_shape_databases():
+    keys = allow(["kms:PutKeyPolicy"])
+    for actions in (
+        ["redshift-serverless:UpdateNamespace"],
+        ["dsql:DbConnectAdmin"],
+        ["rds-data:ExecuteStatement"],
+        ["qldb:PartiQLCreateTable"],
+        ["neptune-graph:UpdateGraph"],
+    ):
+        only(
+            run(RULE, with_(AWS, inline("key-admin", keys, allow(actions)))),
+            "key-admin",
+            "holds 2 separated functions: database structure, key administration",
+        )
+    rows = allow(["qldb:PartiQLInsert", "qldb:PartiQLSelect", "neptune-graph:ReadDataViaQuery"])
+    assert run(RULE, with_(AWS, inline("key-admin", keys, rows))) == []
+
+
+def _custom_role(actions=(), data_actions=()):
+    rd = res(
+        "custom",
+        "azure-native:authorization:RoleDefinition",
+        {
+            "roleName": "custom",
+            "scope": "/subscriptions/s",
+            "assignableScopes": ["/subscriptions/s"],
+            "permissions": [{"actions": list(actions), "dataActions": list(data_actions)}],
+        },
+    )
+    ra = res(
+        "ra-custom",
+        "azure-native:authorization:RoleAssignment",
+        {
+            "principalId": "p-ops",
+            "principalType": "Group",
+            "scope": "/subscriptions/s",
+            "roleDefinitionId": "x",
+        },
+        refs={"roleDefinitionId": "custom"},
+    )
+    return run(RULE, with_(AZURE, rd, ra))
+
+
+def test_azure_operations_that_grant_roles_shape_databases_or_administer_keys():
+    sql = "Microsoft.Sql/servers/databases/write"
+    create = "Microsoft.KeyVault/vaults/keys/create/action"
+    for actions, data, pair in (
+        (
+            [sql, "Microsoft.Authorization/roleEligibilityScheduleRequests/write"],
+            [],
+            "access rights, database",
+        ),
+        (
+            [sql, "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write"],
+            [],
+            "acc",
+        ),
+        (["Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments/write"], [create], "access rights, key"),
+        ([sql, "Microsoft.KeyVault/vaults/keys/write"], [], "database structure, key administration"),
+        ([sql], ["Microsoft.KeyVault/vaults/keys/update/action"], "database structure, key administration"),
+        (
+            ["Microsoft.DBforPostgreSQL/flexibleServers/administrators/write"],
+            [create],
+            "database structure, key",
+        ),
+    ):
+        only(_custom_role(actions, data), "ra-custom", f"holds 2 separated functions: {pair}")
+    assert _custom_role([sql, "Microsoft.Authorization/roleAssignments/read"]) == []
+
+
+def _sets(*assignments, members=()):
+    out = []
+    for name, actions in (("dba", ["rds:ModifyDBInstance"]), ("keys", ["kms:PutKeyPolicy"])):
+        out.append(res(f"{name}-set", "aws:ssoadmin/permissionSet:PermissionSet", {"name": name}))
+        out.append(
+            res(
+                f"{name}-inline",
+                "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+                {"inlinePolicy": doc(allow(actions))},
+                refs={"permissionSetArn": f"{name}-set"},
+            )
+        )
+    for i, (who, ps) in enumerate(assignments):
+        inputs = {"principalId": who, "principalType": "GROUP", "targetId": "111122223333"}
+        refs = {"permissionSetArn": f"{ps}-set"} if ps else {}
+        out.append(res(f"a{i}", "aws:ssoadmin/accountAssignment:AccountAssignment", inputs, refs=refs))
+    for i, (group, user) in enumerate(members):
+        m = {"groupId": group, "memberId": user}
+        out.append(res(f"m{i}", "aws:identitystore/groupMembership:GroupMembership", m))
+    return run(RULE, with_(AWS, *out))
+
+
+def test_identity_center_assignments_add_up_per_person_and_account():
+    only(_sets(("ops", "dba"), ("ops", "keys")), "a0", "principal ops holds 2 separated functions in account")
+    assert _sets(("dbas", "dba"), ("keyadmins", "keys")) == []
+    only(
+        _sets(("dbas", "dba"), ("alice", "keys"), members=[("dbas", "alice")]),
+        "a1",
+        "principal alice holds 2 separated functions",
+    )
+    only(_sets(("ops", None)), "a0", "its permission set is not in this stack")
+
+
+def test_running_code_as_a_workload_role_uses_its_rights():
+    rotator = res(
+        "rotator",
+        "aws:iam/role:Role",
+        {
+            "name": "rotator",
+            "assumeRolePolicy": doc(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ),
+        },
+    )
+    fn = res("fn", "aws:lambda/function:Function", {"role": f"{ACC}:role/rotator"})
+    keys = inline("rotator", allow(["kms:PutKeyPolicy"]))
+    dba = inline("db-admin", allow(["rds:ModifyDBInstance", "lambda:UpdateFunctionCode"]))
+    only(
+        run(RULE, with_(AWS, rotator, keys, fn, dba)),
+        "db-admin",
+        "database structure, key administration (through running code as rotator)",
+    )
+    profile = res(
+        "profile", "aws:iam/instanceProfile:InstanceProfile", {"role": "x"}, refs={"role": "rotator"}
+    )
+    shell = inline("db-admin", allow(["rds:ModifyDBInstance", "ssm:StartSession"]))
+    only(run(RULE, with_(AWS, rotator, keys, profile, shell)), "db-admin", "running code as rotator")
+    assert run(RULE, with_(AWS, rotator, keys, fn, inline("db-admin", allow(["rds:ModifyDBInstance"])))) == []

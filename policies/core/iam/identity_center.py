@@ -1,0 +1,77 @@
+"""IAM Identity Center account assignments: which people (users, and the groups they belong to) hold which
+permission sets in which account. A person holds the union of the functions of every set assigned to them
+or to one of their groups in the same account, however the sets are split."""
+
+from __future__ import annotations
+
+from policies.core.iam.principals import PERMISSION_SET, AwsPrincipal
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+ACCOUNT_ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment"
+GROUP_MEMBERSHIP = "aws:identitystore/groupMembership:GroupMembership"
+
+
+def _id(graph: StackGraph, holder: ResourceView, fld: str, id_fields: tuple[str, ...]) -> str | None:
+    """An identity-store id: a literal, or the id output of a stack resource it is taken from."""
+    for dep in graph.dependency_of(holder, fld):
+        for f in id_fields:
+            v = dep.input(f)
+            if isinstance(v, str) and not is_unknown(v):
+                return v
+        return dep.urn
+    v = holder.input(fld)
+    return v if isinstance(v, str) and not is_unknown(v) else None
+
+
+def _permission_set(graph: StackGraph, a: ResourceView, sets: list[AwsPrincipal]) -> AwsPrincipal | None:
+    urns = set(a.property_dependencies.get("permissionSetArn", ()))
+    arn = a.input("permissionSetArn")
+    for p in sets:
+        if p.view.urn in urns or (
+            isinstance(arn, str) and not is_unknown(arn) and p.view.input("arn") == arn
+        ):
+            return p
+    return None
+
+
+def assignment_findings(graph: StackGraph, sets: list[AwsPrincipal]) -> list[tuple[str, str]]:
+    """Separation-of-duties findings of the stack's account assignments (closed world: a permission set
+    or principal that cannot be read blocks)."""
+    sets = [p for p in sets if p.view.type == PERMISSION_SET]
+    out: list[tuple[str, str]] = []
+    held: dict[tuple[str, str], set[str]] = {}
+    first: dict[tuple[str, str], str] = {}
+    for a in graph.by_type(ACCOUNT_ASSIGNMENT):
+        who = _id(graph, a, "principalId", ("groupId", "userId"))
+        target = a.input("targetId")
+        ps = _permission_set(graph, a, sets)
+        if who is None or not isinstance(target, str) or is_unknown(target):
+            out.append((a.urn, unknown_message("principalId/targetId", "the separation of duties")))
+            continue
+        if ps is None:
+            out.append(
+                (
+                    a.urn,
+                    "its permission set is not in this stack, so the functions it grants cannot be judged",
+                )
+            )
+            continue
+        key = (who, target)
+        first.setdefault(key, a.urn)
+        held.setdefault(key, set()).update(ps.functions())
+    for m in graph.by_type(GROUP_MEMBERSHIP):  # a user holds their groups' sets too
+        group = _id(graph, m, "groupId", ("groupId",))
+        member = _id(graph, m, "memberId", ("userId",))
+        for (who, target), fns in list(held.items()):
+            if group is not None and who == group and member is not None:
+                held.setdefault((member, target), set()).update(fns)
+                first.setdefault((member, target), first[(who, target)])
+    return out + [
+        (
+            first[key],
+            f"principal {key[0]} holds {len(fns)} separated functions in account {key[1]} through "
+            f"its permission sets: {', '.join(sorted(fns))}",
+        )
+        for key, fns in held.items()
+        if len(fns) > 1
+    ]
