@@ -5,10 +5,11 @@ require-tls-1-2 merge these tables into their own. Closed world: what cannot be 
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import pia_az_blocks as az
+from policies.core.pia_az_blocks import firewall_range
 from policies.core.pia_more_stores import AOSS_POLICY, CPG_FIREWALL, aoss_policy_blocks
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -109,23 +110,6 @@ def access_point(r: ResourceView, graph: StackGraph) -> list[str]:
     return [f"the access point's public access block leaves {', '.join(off)} off"] if off else []
 
 
-def cpg_firewall(r: ResourceView, graph: StackGraph) -> list[str]:
-    """A firewall range of the internet (an /8 or wider that is not private) or 0.0.0.0-0.0.0.0, which
-    admits every Azure tenant's addresses."""
-    lo, hi = r.input("startIpAddress"), r.input("endIpAddress")
-    if is_unknown(lo) or is_unknown(hi):
-        return [unknown_message("startIpAddress/endIpAddress", "who can reach the cluster")]
-    try:
-        a, b = ipaddress.ip_address(str(lo)), ipaddress.ip_address(str(hi))
-    except ValueError:
-        return [f"firewall range {lo!r}-{hi!r} is unreadable (judged as the internet)"]
-    if int(a) == int(b) == 0:
-        return ["firewall range 0.0.0.0-0.0.0.0 admits every Azure service of every tenant"]
-    if int(b) - int(a) >= 2**24 and not (a.is_private and b.is_private):
-        return [f"firewall range {lo}-{hi} opens the cluster to the internet"]
-    return []
-
-
 def databricks_public(r: ResourceView, graph: StackGraph) -> list[str]:
     out = _disabled("publicNetworkAccess", "the workspace is reachable from the internet")(r, graph)
     if r.input("computeMode") != "Serverless":
@@ -155,7 +139,8 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
         _is("coordinatorEnablePublicIpAccess", False, True, "the coordinator has a public IP address")(r, g)
         + _is("nodeEnablePublicIpAccess", False, False, "the worker nodes have public IP addresses")(r, g)
     ),
-    CPG_FIREWALL: cpg_firewall,
+    CPG_FIREWALL: firewall_range("startIpAddress", "endIpAddress"),
+    **az.PUBLIC_CHECKS,
 }
 RESOURCE_POLICIES: dict[str, str] = {
     "aws:s3/accessPoint:AccessPoint": "policy",
@@ -224,4 +209,5 @@ TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
     ),
     "aws:transfer/server:Server": transfer_protocols,
     "aws:dms/endpoint:Endpoint": dms_endpoint,
+    **az.TLS_CHECKS,
 }
