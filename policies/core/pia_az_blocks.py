@@ -28,7 +28,7 @@ def _last(value: Any) -> str | None:
 def in_stack(graph: StackGraph, r: ResourceView, fld: str, types: tuple[str, ...]) -> list[ResourceView]:
     """The resources of `types` the input `fld` names: by property dependency, else by the name (or last id
     segment) among their Pulumi names and `*Name` inputs."""
-    deps = [d for d in graph.dependency_of(r, fld) if d.type in types]
+    deps = [d for d in graph.dependency_of(r, fld.split(".", 1)[0]) if d.type in types]
     name = _last(r.get(fld))
     if deps or name is None:
         return deps
@@ -181,6 +181,15 @@ def redis_link(r: ResourceView, graph: StackGraph) -> list[str]:
         "`linkedRedisCacheId` names no redis:Redis of this stack: the cache's data would be replicated to a "
         "cache whose key, exposure and TLS are not judged"
     ]
+
+
+VNET = "azure-native:network:VirtualNetwork"
+
+
+def remote_network(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A peering or hub connection joins the remote network to the stack's private endpoints and hosts: it
+    must be a virtual network of this stack (another subscription's or tenant's could reach them)."""
+    return _held(graph, r, "remoteVirtualNetwork.id", (VNET,), "who reaches the stack's private addresses")
 
 
 def container_app_ingress(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -351,6 +360,8 @@ PUBLIC_CHECKS: dict[str, PrivateCheck] = {
     "azure-native:eventhub:EventHub": event_hub_capture,
     "azure-native:storage:ObjectReplicationPolicy": object_replication,
     "azure-native:monitor:DataCollectionRule": data_collection_rule,
+    "azure-native:network:VirtualNetworkPeering": remote_network,
+    "azure-native:network:HubVirtualNetworkConnection": remote_network,
 }
 TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
     "azure-native:app:ContainerApp": container_app_tls,
