@@ -109,6 +109,13 @@ def private_endpoint_connection(r: ResourceView, graph: StackGraph) -> list[str]
 # ---------------------------------------------------------------- firewall rules, network rule sets
 
 
+# Wide ranges are private only inside one of these (0.0.0.0 and 255.255.255.255 count as "private" to
+# ipaddress, so a range between them would pass a per-address test).
+_PRIVATE_V4 = tuple(
+    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+
+
 def firewall_range(lo_key: str, hi_key: str) -> PrivateCheck:
     """A firewall range of the internet (an /8 or wider that is not private) or 0.0.0.0-0.0.0.0, which admits
     every Azure tenant's addresses."""
@@ -123,7 +130,7 @@ def firewall_range(lo_key: str, hi_key: str) -> PrivateCheck:
             return [f"firewall range {lo!r}-{hi!r} is unreadable (judged as the internet)"]
         if int(a) == int(b) == 0:
             return ["firewall range 0.0.0.0-0.0.0.0 admits every Azure service of every tenant"]
-        if int(b) - int(a) >= 2**24 and not (a.is_private and b.is_private):
+        if int(b) - int(a) >= 2**24 and not any(a in net and b in net for net in _PRIVATE_V4):
             return [f"firewall range {lo}-{hi} opens the server to the internet"]
         return []
 
