@@ -92,11 +92,11 @@ def private_endpoint_connection(r: ResourceView, graph: StackGraph) -> list[str]
     """Approving a connection lets the requesting endpoint's network reach the store past its closed public
     access; only an endpoint of this stack (whose network the stack holds) may be approved."""
     fld = "privateLinkServiceConnectionState.status"
+    if unknown := r.unknowns("privateLinkServiceConnectionState", "properties"):
+        return [unknown_message(unknown[0], "whether the connection admits another network")]
     if r.get(fld) is None and r.get("properties") is not None:
         fld = "properties." + fld
     status = r.get(fld)
-    if is_unknown(status):
-        return [unknown_message(fld, "whether the connection admits another network")]
     if str(status).lower() != "approved" or _own_endpoint(r, graph):
         return []
     return [
@@ -167,9 +167,9 @@ def backend_pool(r: ResourceView, graph: StackGraph) -> list[str]:
 
 
 def private_link_service(r: ResourceView, graph: StackGraph) -> list[str]:
+    if unknown := r.unknowns("autoApproval"):
+        return [unknown_message(unknown[0], "who may connect without approval")]
     subs = r.get("autoApproval.subscriptions")
-    if is_unknown(subs):
-        return [unknown_message("autoApproval.subscriptions", "who may connect without approval")]
     if "*" in (subs or []):
         return [
             "`autoApproval.subscriptions` holds '*': any subscription's private endpoint connects unasked"
@@ -201,9 +201,9 @@ def remote_network(r: ResourceView, graph: StackGraph) -> list[str]:
 
 def container_app_ingress(r: ResourceView, graph: StackGraph) -> list[str]:
     """External TCP ingress puts a raw port on the internet: only the web ports may face it."""
+    if unknown := r.unknowns("configuration"):
+        return [unknown_message(unknown[0], "what the app exposes")]
     ingress = r.get("configuration.ingress")
-    if is_unknown(ingress):
-        return [unknown_message("configuration.ingress", "what the app exposes")]
     if not isinstance(ingress, dict) or ingress.get("external") is not True:
         return []
     if str(ingress.get("transport", "auto")).lower() != "tcp":
@@ -216,9 +216,9 @@ def container_app_ingress(r: ResourceView, graph: StackGraph) -> list[str]:
 
 
 def container_app_tls(v: ResourceView) -> list[str]:
+    if unknown := v.unknowns("configuration.ingress"):
+        return [unknown_message(unknown[0], "the TLS setting")]
     insecure = v.get("configuration.ingress.allowInsecure")
-    if is_unknown(insecure):
-        return [unknown_message("configuration.ingress.allowInsecure", "the TLS setting")]
     if insecure is True:
         return ["`configuration.ingress.allowInsecure` is true: the app answers plain HTTP"]
     return []
@@ -255,9 +255,9 @@ def _sources(rule: dict[str, Any], graph: StackGraph) -> list[str]:
 def firewall_dnat(r: ResourceView, graph: StackGraph) -> list[str]:
     """A DNAT rule from the internet forwards a firewall port to a private host: only the web ports may be
     forwarded, on both sides (443 translated to 1433 exposes the database)."""
+    if unknown := r.unknowns("natRuleCollections", "ruleCollections"):
+        return [unknown_message(unknown[0], "what the firewall forwards from the internet")]
     rules = _nat_rules(dict(r.inputs))
-    if any(is_unknown(x) for rule in rules for x in rule.values()):
-        return [unknown_message("NAT rules", "what the firewall forwards from the internet")]
     out = []
     for rule in rules:
         world = [s for s in _sources(rule, graph) if _azure_world(s)]
@@ -292,9 +292,9 @@ def _held(graph: StackGraph, r: ResourceView, fld: str, types: tuple[str, ...], 
 
 def event_hub_capture(r: ResourceView, graph: StackGraph) -> list[str]:
     """Capture copies every event into the storage account it names: it must be an account of the stack."""
+    if unknown := r.unknowns("captureDescription"):
+        return [unknown_message(unknown[0], "where the events are copied")]
     enabled = r.get("captureDescription.enabled")
-    if is_unknown(enabled):
-        return [unknown_message("captureDescription.enabled", "where the events are copied")]
     if enabled is not True:
         return []
     fld = "captureDescription.destination.storageAccountResourceId"
@@ -324,9 +324,9 @@ _DCR_DESTINATIONS = {
 def data_collection_rule(r: ResourceView, graph: StackGraph) -> list[str]:
     """The machines' logs go to the rule's destinations: each must be a store of this stack (Azure Monitor
     metrics stay in the platform)."""
+    if unknown := r.unknowns("destinations"):
+        return [unknown_message(unknown[0], "where the collected logs go")]
     dest = r.get("destinations")
-    if is_unknown(dest):
-        return [unknown_message("destinations", "where the collected logs go")]
     out = []
     for kind, items in (dest or {}).items():
         if kind == "azureMonitorMetrics":

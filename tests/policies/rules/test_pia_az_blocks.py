@@ -1,0 +1,133 @@
+"""The common Azure building blocks (round 9): each check passes its compliant fixture (the r9-az-ok corpus
+programs) and fails on one mutation of it, and an unknown value fails closed."""
+
+import pytest
+from ruletest import judge, patch, run
+
+PUBLIC = "disallow-public-data-access"
+DATA = "r9-az-ok-data-platform"
+WEB = "r9-az-ok-web-front"
+OTHER = "/subscriptions/other/resourceGroups/rg-x/providers"
+
+
+def ok_case(name):
+    return judge.load_case(judge.HERE / "ok" / f"{name}.yaml")["resources"]
+
+
+def _drop_refs(resources, name):
+    """The resource without its property dependencies: only its inputs name what it links to."""
+    for r in resources:
+        if r["name"] == name:
+            r.pop("refs", None)
+            r.pop("deps", None)
+    return resources
+
+
+@pytest.mark.parametrize(
+    "rule, ok, name, inputs, fragment",
+    [
+        (PUBLIC, DATA, "pec-sql", {"privateEndpointConnectionName": "pe-other.1"}, "does not hold"),
+        (PUBLIC, DATA, "sql-fw", {"startIpAddress": "0.0.0.0", "endIpAddress": "0.0.0.0"}, "every Azure"),
+        (
+            PUBLIC,
+            DATA,
+            "sql-fw",
+            {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"},
+            "internet",
+        ),
+        (PUBLIC, DATA, "evhns-rules", {"publicNetworkAccess": None}, "default Enabled"),
+        (PUBLIC, DATA, "evhns-rules", {"publicNetworkAccess": "Enabled"}, "whatever the namespace says"),
+        (
+            PUBLIC,
+            DATA,
+            "evh",
+            {
+                "captureDescription": {
+                    "enabled": True,
+                    "destination": {
+                        "storageAccountResourceId": f"{OTHER}/Microsoft.Storage/storageAccounts/x"
+                    },
+                }
+            },
+            "names no StorageAccount",
+        ),
+        (
+            PUBLIC,
+            DATA,
+            "peer",
+            {"remoteVirtualNetwork": {"id": f"{OTHER}/Microsoft.Network/virtualNetworks/vnet-x"}},
+            "names no VirtualNetwork",
+        ),
+        (PUBLIC, WEB, "lb-pool", {"loadBalancerName": "lb-shared"}, "not a resource of this stack"),
+        (
+            PUBLIC,
+            WEB,
+            "capp",
+            {"configuration": {"ingress": {"external": True, "transport": "tcp", "exposedPort": 1433}}},
+            "data port 1433",
+        ),
+        (
+            "require-tls-1-2",
+            WEB,
+            "capp",
+            {"configuration": {"ingress": {"external": True, "allowInsecure": True}}},
+            "plain HTTP",
+        ),
+        (
+            PUBLIC,
+            WEB,
+            "dcr",
+            {"destinations": {"logAnalytics": [{"workspaceResourceId": f"{OTHER}/x/workspaces/log-x"}]}},
+            "no store of this stack",
+        ),
+        (
+            "require-customer-managed-keys",
+            DATA,
+            "store",
+            {"encryption": {"keySource": "Microsoft.Keyvault"}},
+            "Service",
+        ),
+    ],
+)
+def test_round9_mutation_blocks(rule, ok, name, inputs, fragment):
+    resources = ok_case(ok)
+    assert run(rule, resources) == []
+    found = run(rule, _drop_refs(patch(resources, name, **inputs), name))
+    assert any(fragment in m for _, m in found), found
+
+
+def test_round9_dnat_to_a_data_port_behind_web_port_blocks():
+    resources = ok_case(WEB)
+    rcg = next(r for r in resources if r["name"] == "fw-dnat")
+    rcg["inputs"]["ruleCollections"][0]["rules"][0]["translatedPort"] = "1433"
+    found = run(PUBLIC, resources)
+    assert any(n == "fw-dnat" and "data port 1433" in m for n, m in found), found
+
+
+def test_round9_encryption_scope_needs_a_key_vault_key():
+    from ruletest import res, with_
+
+    scope = "azure-native:storage:EncryptionScope"
+    rule = "require-customer-managed-keys"
+    good = {"accountName": "stcorpus", "source": "Microsoft.KeyVault", "keyVaultProperties": {"keyUri": "k"}}
+    assert run(rule, with_(ok_case(DATA), res("scope", scope, good))) == []
+    found = run(rule, with_(ok_case(DATA), res("scope", scope, {**good, "source": None})))
+    assert any(n == "scope" and "Microsoft-managed" in m for n, m in found), found
+
+
+@pytest.mark.parametrize(
+    "rule, ok, name, field",
+    [
+        (PUBLIC, DATA, "pec-sql", "privateLinkServiceConnectionState"),
+        (PUBLIC, DATA, "sql-fw", "startIpAddress"),
+        (PUBLIC, DATA, "evhns-rules", "publicNetworkAccess"),
+        (PUBLIC, WEB, "capp", "configuration"),
+        (PUBLIC, WEB, "dcr", "destinations"),
+        (PUBLIC, WEB, "fw-dnat", "ruleCollections"),
+    ],
+)
+def test_round9_unknown_values_fail_closed(rule, ok, name, field):
+    from policies.core.view import UNKNOWN
+
+    found = run(rule, patch(ok_case(ok), name, **{field: UNKNOWN}))
+    assert any(n == name and "unknown" in m for n, m in found), found
