@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core import pia_az_blocks as az
+from policies.core import pia_az_copies as copies
 from policies.core.pia_az_blocks import firewall_range
 from policies.core.pia_more_stores import AOSS_POLICY, CPG_FIREWALL, aoss_policy_blocks
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
@@ -141,6 +142,7 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     ),
     CPG_FIREWALL: firewall_range("startIpAddress", "endIpAddress"),
     **az.PUBLIC_CHECKS,
+    **copies.PUBLIC_CHECKS,
 }
 RESOURCE_POLICIES: dict[str, str] = {
     "aws:s3/accessPoint:AccessPoint": "policy",
@@ -210,4 +212,5 @@ TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
     "aws:transfer/server:Server": transfer_protocols,
     "aws:dms/endpoint:Endpoint": dms_endpoint,
     **az.TLS_CHECKS,
+    **copies.TLS_CHECKS,
 }

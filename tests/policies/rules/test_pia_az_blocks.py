@@ -131,3 +131,27 @@ def test_round9_unknown_values_fail_closed(rule, ok, name, field):
 
     found = run(rule, patch(ok_case(ok), name, **{field: UNKNOWN}))
     assert any(n == name and "unknown" in m for n, m in found), found
+
+
+@pytest.mark.parametrize(
+    "rule, name, inputs, fragment",
+    [
+        (PUBLIC, "app-mount", {"properties": {"c": {"type": "AzureFiles", "accountName": "stx"}}}, "'stx'"),
+        (PUBLIC, "app-backup", {"storageAccountUrl": "https://stx.blob.core.windows.net/b"}, "no storage"),
+        (
+            PUBLIC,
+            "app-logs",
+            {"httpLogs": {"azureBlobStorage": {"sasUrl": "https://stx.blob.core.windows.net/l?sig=x"}}},
+            "httpLogs.azureBlobStorage.sasUrl",
+        ),
+        (PUBLIC, "flowlog", {"storageId": f"{OTHER}/Microsoft.Storage/storageAccounts/stx"}, "flow logs"),
+        (PUBLIC, "defender-ws", {"workspaceId": f"{OTHER}/x/workspaces/log-x"}, "no Workspace"),
+        ("require-tls-1-2", "apim-backend", {"url": "http://10.0.0.1/api"}, "plain text"),
+        ("require-tls-1-2", "apim-backend", {"tls": {"validateCertificateChain": False}}, "not checked"),
+    ],
+)
+def test_round9_copies_go_to_stores_of_the_stack(rule, name, inputs, fragment):
+    resources = ok_case(WEB)
+    assert run(rule, resources) == []
+    found = run(rule, _drop_refs(patch(resources, name, **inputs), name))
+    assert any(n == name and fragment in m for n, m in found), found

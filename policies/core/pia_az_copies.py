@@ -1,0 +1,151 @@
+"""Judges of Azure settings that send copies of data (backups, logs, exports, mounts) to a storage account or
+workspace they name, and of API Management's hops in plain HTTP. The destination must be a store of this
+stack, whose key, exposure, TLS and locks are judged; one outside it receives the data unjudged.
+disallow-public-data-access and require-tls-1-2 merge these tables into theirs (via pia_more_exposure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from policies.core.pia_az_blocks import STORAGE_ACCOUNT, WORKSPACE, in_stack
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+EVENTHUB_NAMESPACE = "azure-native:eventhub:Namespace"
+_ACCOUNT_HOST = re.compile(r"^https://([a-z0-9]+)\.(?:blob|file|dfs)\.core\.windows\.net", re.IGNORECASE)
+
+
+def _account_named(graph: StackGraph, name: str) -> bool:
+    return any(name in (a.name, a.input("accountName")) for a in graph.by_type(STORAGE_ACCOUNT))
+
+
+def _url_account(graph: StackGraph, url: Any, where: str) -> list[str]:
+    """A (SAS) URL of a blob container: its account must be a storage account of this stack."""
+    if is_unknown(url):
+        return [unknown_message(where, "where the copy goes")]
+    if not url:
+        return []
+    m = _ACCOUNT_HOST.match(str(url))
+    if m and _account_named(graph, m.group(1).lower()):
+        return []
+    return [f"`{where}` writes to {str(url).split('?', 1)[0]!r}, no storage account of this stack"]
+
+
+PublicCheck = Callable[[ResourceView, StackGraph], list[str]]
+
+
+def _ids_in_stack(fld: str, types: tuple[str, ...], what: str) -> PublicCheck:
+    """Each id the input `fld` holds (one or a list) must name a resource of `types` in this stack."""
+
+    def judge(r: ResourceView, graph: StackGraph) -> list[str]:
+        if unknown := r.unknowns(fld):
+            return [unknown_message(unknown[0], what)]
+        value = r.get(fld)
+        ids = value if isinstance(value, list) else [value]
+        deps = {d.urn for d in graph.dependency_of(r, fld.split(".", 1)[0]) if d.type in types}
+        if deps and len(deps) >= len(ids):
+            return []
+        names = {x.name for x in graph.by_type(*types)} | {
+            x.input(k) for x in graph.by_type(*types) for k in x.input_keys() if k.endswith("Name")
+        }
+        out = []
+        for i in ids:
+            last = str(i or "").rstrip("/").rsplit("/", 1)[-1]
+            if not last or last not in names:
+                out.append(
+                    f"`{fld}` names {i!r}, no {types[0].rsplit(':', 1)[-1]} of this stack: {what} is unjudged"
+                )
+        return out
+
+    return judge
+
+
+def web_mounts(r: ResourceView, graph: StackGraph) -> list[str]:
+    """Storage mounted into a web app: the app's files land in the account, which must be the stack's."""
+    if unknown := r.unknowns("properties"):
+        return [unknown_message(unknown[0], "which storage the app mounts")]
+    out = []
+    for name, mount in (r.get("properties") or {}).items():
+        account = mount.get("accountName") if isinstance(mount, dict) else None
+        if not isinstance(account, str) or not _account_named(graph, account):
+            out.append(f"mount {name!r} uses storage account {account!r}, no storage account of this stack")
+    return out
+
+
+def web_backup(r: ResourceView, graph: StackGraph) -> list[str]:
+    return _url_account(graph, r.input("storageAccountUrl"), "storageAccountUrl")
+
+
+def web_logs(r: ResourceView, graph: StackGraph) -> list[str]:
+    if unknown := r.unknowns("applicationLogs", "httpLogs"):
+        return [unknown_message(unknown[0], "where the app's logs go")]
+    return [
+        m
+        for fld in ("applicationLogs.azureBlobStorage.sasUrl", "httpLogs.azureBlobStorage.sasUrl")
+        for m in _url_account(graph, r.get(fld), fld)
+    ]
+
+
+def flow_log(r: ResourceView, graph: StackGraph) -> list[str]:
+    if in_stack(graph, r, "storageId", (STORAGE_ACCOUNT,)):
+        return []
+    return [
+        f"`storageId` ({r.get('storageId')!r}) is no storage account of this stack: the flow logs leave it"
+    ]
+
+
+# ---------------------------------------------------------------- API Management: plain-HTTP hops
+
+
+def _https(v: ResourceView, fld: str, what: str) -> list[str]:
+    url = v.get(fld)
+    if is_unknown(url):
+        return [unknown_message(fld, "the TLS setting")]
+    if url and not str(url).lower().startswith(("https://", "wss://")):
+        return [f"`{fld}` is {url!r}: {what} travels in plain text; use https://"]
+    return []
+
+
+def apim_api(v: ResourceView) -> list[str]:
+    """Clients reach the API by `protocols` (http allows plain text); the gateway calls `serviceUrl`."""
+    protocols = v.input("protocols")
+    if is_unknown(protocols):
+        return [unknown_message("protocols", "the TLS setting")]
+    plain = [p for p in protocols or [] if str(p).lower() in ("http", "ws")]
+    out = [f"`protocols` includes {plain[0]!r}: clients may call the API in plain text"] if plain else []
+    return out + _https(v, "serviceUrl", "the call to the backend")
+
+
+def apim_backend(v: ResourceView) -> list[str]:
+    out = _https(v, "url", "the call to the backend")
+    for fld in ("tls.validateCertificateChain", "tls.validateCertificateName"):
+        if v.get(fld) is False:
+            out.append(f"`{fld}` is false: the backend's TLS certificate is not checked")
+    return out
+
+
+PUBLIC_CHECKS: dict[str, PublicCheck] = {
+    "azure-native:web:WebAppAzureStorageAccounts": web_mounts,
+    "azure-native:web:WebAppAzureStorageAccountsSlot": web_mounts,
+    "azure-native:web:WebAppBackupConfiguration": web_backup,
+    "azure-native:web:WebAppBackupConfigurationSlot": web_backup,
+    "azure-native:web:WebAppDiagnosticLogsConfiguration": web_logs,
+    "azure-native:web:WebAppDiagnosticLogsConfigurationSlot": web_logs,
+    "azure-native:network:FlowLog": flow_log,
+    "azure-native:operationalinsights:DataExport": _ids_in_stack(
+        "resourceId", (STORAGE_ACCOUNT, EVENTHUB_NAMESPACE), "the destination of the exported tables"
+    ),
+    "azure-native:operationalinsights:LinkedStorageAccount": _ids_in_stack(
+        "storageAccountIds", (STORAGE_ACCOUNT,), "the account the workspace keeps data in"
+    ),
+    "azure-native:security:WorkspaceSetting": _ids_in_stack(
+        "workspaceId", (WORKSPACE,), "the workspace Defender's security data goes to"
+    ),
+}
+TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
+    "azure-native:apimanagement:Api": apim_api,
+    "azure-native:apimanagement:WorkspaceApi": apim_api,
+    "azure-native:apimanagement:Backend": apim_backend,
+    "azure-native:apimanagement:WorkspaceBackend": apim_backend,
+}
