@@ -227,6 +227,7 @@ def container_app_tls(v: ResourceView) -> list[str]:
 # ---------------------------------------------------------------- Azure Firewall DNAT, copies elsewhere
 
 IP_GROUP = "azure-native:network:IpGroup"
+FIREWALL_POLICY = "azure-native:network:FirewallPolicy"
 
 
 def _nat_rules(value: Any) -> list[dict[str, Any]]:
@@ -255,8 +256,11 @@ def _sources(rule: dict[str, Any], graph: StackGraph) -> list[str]:
 def firewall_dnat(r: ResourceView, graph: StackGraph) -> list[str]:
     """A DNAT rule from the internet forwards a firewall port to a private host: only the web ports may be
     forwarded, on both sides (443 translated to 1433 exposes the database)."""
-    if unknown := r.unknowns("natRuleCollections", "ruleCollections"):
+    if unknown := r.unknowns("natRuleCollections", "ruleCollections", "firewallPolicy", "basePolicy"):
         return [unknown_message(unknown[0], "what the firewall forwards from the internet")]
+    policy = next((f for f in ("firewallPolicy", "basePolicy") if r.get(f"{f}.id")), None)
+    if policy and not in_stack(graph, r, f"{policy}.id", (FIREWALL_POLICY,)):
+        return [f"`{policy}.id` names no FirewallPolicy of this stack: the rules it brings are not judged"]
     rules = _nat_rules(dict(r.inputs))
     out = []
     for rule in rules:
@@ -364,6 +368,7 @@ PUBLIC_CHECKS: dict[str, PrivateCheck] = {
     "azure-native:app:ContainerApp": container_app_ingress,
     "azure-native:network:AzureFirewall": firewall_dnat,
     "azure-native:network:FirewallPolicyRuleCollectionGroup": firewall_dnat,
+    "azure-native:network:FirewallPolicy": firewall_dnat,  # its base policy brings rules
     "azure-native:eventhub:EventHub": event_hub_capture,
     "azure-native:storage:ObjectReplicationPolicy": object_replication,
     "azure-native:monitor:DataCollectionRule": data_collection_rule,

@@ -95,6 +95,46 @@ def flow_log(r: ResourceView, graph: StackGraph) -> list[str]:
     ]
 
 
+def env_storage(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A share mounted into a Container Apps environment: its account must be the stack's (SMB) or its NFS
+    server an account host of the stack."""
+    if unknown := r.unknowns("properties"):
+        return [unknown_message(unknown[0], "which storage the apps mount")]
+    account = r.get("properties.azureFile.accountName")
+    server = r.get("properties.nfsAzureFile.server")
+    if isinstance(server, str) and server:
+        account = server.split(".", 1)[0]
+    if isinstance(account, str) and _account_named(graph, account):
+        return []
+    return [
+        f"the environment mounts a share of storage account {account!r}, no storage account of this stack"
+    ]
+
+
+def env_logs(r: ResourceView, graph: StackGraph) -> list[str]:
+    """Container Apps' console logs go to the Log Analytics workspace the customer id names: it must be
+    computed from a workspace of this stack (the id is a GUID, not a name)."""
+    if unknown := r.unknowns("appLogsConfiguration"):
+        return [unknown_message(unknown[0], "where the apps' logs go")]
+    if r.get("appLogsConfiguration.destination") != "log-analytics":
+        return []  # none, or azure-monitor (diagnostic settings, judged as such)
+    if any(d.type == WORKSPACE for d in graph.dependency_of(r, "appLogsConfiguration")):
+        return []
+    return [
+        "`appLogsConfiguration.logAnalyticsConfiguration.customerId` is not computed from a Log Analytics "
+        "workspace of this stack: the apps' logs may go to a workspace outside it"
+    ]
+
+
+def bastion(r: ResourceView, graph: StackGraph) -> list[str]:
+    link = r.input("enableShareableLink")
+    if is_unknown(link):
+        return [unknown_message("enableShareableLink", "who reaches the VMs' sign-in")]
+    if link is True:
+        return ["`enableShareableLink` is true: anyone with a link reaches the VMs' sign-in, without Entra"]
+    return []
+
+
 # ---------------------------------------------------------------- API Management: plain-HTTP hops
 
 
@@ -133,6 +173,9 @@ PUBLIC_CHECKS: dict[str, PublicCheck] = {
     "azure-native:web:WebAppDiagnosticLogsConfiguration": web_logs,
     "azure-native:web:WebAppDiagnosticLogsConfigurationSlot": web_logs,
     "azure-native:network:FlowLog": flow_log,
+    "azure-native:network:BastionHost": bastion,
+    "azure-native:app:ManagedEnvironment": env_logs,
+    "azure-native:app:ManagedEnvironmentsStorage": env_storage,
     "azure-native:operationalinsights:DataExport": _ids_in_stack(
         "resourceId", (STORAGE_ACCOUNT, EVENTHUB_NAMESPACE), "the destination of the exported tables"
     ),

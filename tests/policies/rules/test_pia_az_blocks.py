@@ -147,6 +147,9 @@ def test_round9_unknown_values_fail_closed(rule, ok, name, field):
         (PUBLIC, "flowlog", {"storageId": f"{OTHER}/Microsoft.Storage/storageAccounts/stx"}, "flow logs"),
         (PUBLIC, "defender-ws", {"workspaceId": f"{OTHER}/x/workspaces/log-x"}, "no Workspace"),
         ("require-tls-1-2", "apim-backend", {"url": "http://10.0.0.1/api"}, "plain text"),
+        (PUBLIC, "bastion", {"enableShareableLink": True}, "without Entra"),
+        (PUBLIC, "cae-share", {"properties": {"azureFile": {"accountName": "stx"}}}, "'stx'"),
+        (PUBLIC, "fw", {"firewallPolicy": {"id": f"{OTHER}/x/firewallPolicies/open"}}, "no FirewallPolicy"),
         ("require-tls-1-2", "apim-backend", {"tls": {"validateCertificateChain": False}}, "not checked"),
     ],
 )
@@ -155,3 +158,9 @@ def test_round9_copies_go_to_stores_of_the_stack(rule, name, inputs, fragment):
     assert run(rule, resources) == []
     found = run(rule, _drop_refs(patch(resources, name, **inputs), name))
     assert any(n == name and fragment in m for n, m in found), found
+
+
+def test_round9_environment_logs_must_go_to_a_workspace_of_the_stack():
+    resources = _drop_refs(ok_case(WEB), "cae")
+    found = run(PUBLIC, resources)
+    assert any(n == "cae" and "customerId" in m for n, m in found), found
