@@ -136,6 +136,9 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     ),
     "azure-native:databricks:Workspace": databricks_public,
     # the coordinator is public unless told otherwise; worker nodes are private by default
+    "azure-native:appconfiguration:ConfigurationStore": _disabled(
+        "publicNetworkAccess", "the store is reachable from the internet"
+    ),
     "azure-native:dbforpostgresql:ServerGroupCluster": lambda r, g: (
         _is("coordinatorEnablePublicIpAccess", False, True, "the coordinator has a public IP address")(r, g)
         + _is("nodeEnablePublicIpAccess", False, False, "the worker nodes have public IP addresses")(r, g)

@@ -49,6 +49,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "azure-native:kusto:Cluster",
         "azure-native:databricks:Workspace",
         "azure-native:dbforpostgresql:ServerGroupCluster",
+        "azure-native:appconfiguration:ConfigurationStore",  # key-values (settings, secrets, feature flags)
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES

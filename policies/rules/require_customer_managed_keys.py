@@ -316,6 +316,7 @@ CHECKS: dict[str, Judge] = {
     "azure-native:kusto:Cluster": more.kusto,
     "azure-native:databricks:Workspace": more.databricks,
     "azure-native:dbforpostgresql:ServerGroupCluster": more.cosmos_pg,
+    "azure-native:appconfiguration:ConfigurationStore": _key("encryption.keyVaultProperties.keyIdentifier"),
 }
 # Not stores themselves, but they set the encryption of the data they create or hold (the volumes of every
 # instance a launch template starts; a SecureString parameter's value).

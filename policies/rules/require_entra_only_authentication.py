@@ -79,6 +79,7 @@ CHECKS = {
         "a MySQL single server always accepts password logins (and is retired); use a flexible server"
     ],
     "azure-native:cosmosdb:DatabaseAccount": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:appconfiguration:ConfigurationStore": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:servicebus:Namespace": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:eventhub:Namespace": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:search:Service": _flag("disableLocalAuth", True, "API keys bypass Entra ID"),

@@ -164,3 +164,19 @@ def test_round9_environment_logs_must_go_to_a_workspace_of_the_stack():
     resources = _drop_refs(ok_case(WEB), "cae")
     found = run(PUBLIC, resources)
     assert any(n == "cae" and "customerId" in m for n, m in found), found
+
+
+@pytest.mark.parametrize(
+    "rule, inputs, fragment",
+    [
+        (PUBLIC, {"publicNetworkAccess": None}, "default Enabled"),
+        ("require-entra-only-authentication", {"disableLocalAuth": False}, "disableLocalAuth"),
+        ("require-customer-managed-keys", {"encryption": None}, "keyIdentifier"),
+        ("require-deletion-protection", {"enablePurgeProtection": None}, "enablePurgeProtection"),
+    ],
+)
+def test_round9_app_configuration_is_a_judged_store(rule, inputs, fragment):
+    resources = ok_case(DATA)
+    assert run(rule, resources) == []
+    found = run(rule, patch(resources, "appcs", **inputs))
+    assert any(n == "appcs" and fragment in m for n, m in found), found
