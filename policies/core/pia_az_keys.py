@@ -59,3 +59,23 @@ KEY_CHECKS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]]
     "azure-native:storage:Queue": account_service_key("queue"),
     "azure-native:storage:Table": account_service_key("table"),
 }
+
+
+def ai_services_account(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """Azure AI services keep uploaded files, fine-tuning data and stored runs under the account's key."""
+    if unknown := r.unknowns("properties.encryption"):
+        return [unknown_message(unknown[0], "the encryption key")]
+    source = r.get("properties.encryption.keySource")
+    kv = r.get("properties.encryption.keyVaultProperties") or {}
+    if source != "Microsoft.KeyVault" or not kv.get("keyName") or not kv.get("keyVaultUri"):
+        shown = source or "not set (default Microsoft.CognitiveServices)"
+        return [
+            f"`properties.encryption.keySource` is {shown!r}, or keyVaultProperties lacks keyName or "
+            "keyVaultUri: the account's data has a Microsoft-managed key"
+        ]
+    return []
+
+
+STORE_KEYS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]] = {
+    "azure-native:cognitiveservices:Account": ai_services_account,
+}

@@ -139,6 +139,9 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     "azure-native:appconfiguration:ConfigurationStore": _disabled(
         "publicNetworkAccess", "the store is reachable from the internet"
     ),
+    "azure-native:cognitiveservices:Account": _disabled(
+        "properties.publicNetworkAccess", "the account is reachable from the internet"
+    ),
     "azure-native:dbforpostgresql:ServerGroupCluster": lambda r, g: (
         _is("coordinatorEnablePublicIpAccess", False, True, "the coordinator has a public IP address")(r, g)
         + _is("nodeEnablePublicIpAccess", False, False, "the worker nodes have public IP addresses")(r, g)

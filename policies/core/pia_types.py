@@ -50,6 +50,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "azure-native:databricks:Workspace",
         "azure-native:dbforpostgresql:ServerGroupCluster",
         "azure-native:appconfiguration:ConfigurationStore",  # key-values (settings, secrets, feature flags)
+        "azure-native:cognitiveservices:Account",  # AI services: files, fine-tuning data, runs
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES

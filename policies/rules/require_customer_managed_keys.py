@@ -317,6 +317,7 @@ CHECKS: dict[str, Judge] = {
     "azure-native:databricks:Workspace": more.databricks,
     "azure-native:dbforpostgresql:ServerGroupCluster": more.cosmos_pg,
     "azure-native:appconfiguration:ConfigurationStore": _key("encryption.keyVaultProperties.keyIdentifier"),
+    **az.STORE_KEYS,
 }
 # Not stores themselves, but they set the encryption of the data they create or hold (the volumes of every
 # instance a launch template starts; a SecureString parameter's value).

@@ -61,6 +61,8 @@ def _flag(fld: str, good: object, why: str):
 
 _KEYS = "access keys / SAS tokens bypass Entra ID"
 _PUBLISHING = "the API default; FTP / Web Deploy publishing passwords bypass Entra ID"
+
+
 def _mysql(r: ResourceView, graph: StackGraph) -> list[str]:
     """MySQL flexible server: password logins stop only with the server parameter `aad_auth_only` ON."""
     for c in linked(graph, r, ("azure-native:dbformysql:Configuration",), "serverName"):
@@ -80,6 +82,7 @@ CHECKS = {
     ],
     "azure-native:cosmosdb:DatabaseAccount": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:appconfiguration:ConfigurationStore": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:cognitiveservices:Account": _flag("properties.disableLocalAuth", True, _KEYS),
     "azure-native:servicebus:Namespace": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:eventhub:Namespace": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:search:Service": _flag("disableLocalAuth", True, "API keys bypass Entra ID"),

@@ -180,3 +180,24 @@ def test_round9_app_configuration_is_a_judged_store(rule, inputs, fragment):
     assert run(rule, resources) == []
     found = run(rule, patch(resources, "appcs", **inputs))
     assert any(n == "appcs" and fragment in m for n, m in found), found
+
+
+@pytest.mark.parametrize(
+    "rule, properties, fragment",
+    [
+        (PUBLIC, {"publicNetworkAccess": "Enabled"}, "reachable from the internet"),
+        ("require-entra-only-authentication", {"disableLocalAuth": None}, "disableLocalAuth"),
+        (
+            "require-customer-managed-keys",
+            {"encryption": {"keySource": "Microsoft.CognitiveServices"}},
+            "keySource",
+        ),
+    ],
+)
+def test_round9_ai_services_account_is_a_judged_store(rule, properties, fragment):
+    resources = ok_case(DATA)
+    assert run(rule, resources) == []
+    ai = next(r for r in resources if r["name"] == "ai")
+    props = {k: v for k, v in {**ai["inputs"]["properties"], **properties}.items() if v is not None}
+    found = run(rule, patch(resources, "ai", properties=props))
+    assert any(n == "ai" and fragment in m for n, m in found), found
