@@ -332,11 +332,11 @@ def data_collection_rule(r: ResourceView, graph: StackGraph) -> list[str]:
         return [unknown_message(unknown[0], "where the collected logs go")]
     dest = r.get("destinations")
     out = []
-    for kind, items in (dest or {}).items():
+    for kind, items in (dest if isinstance(dest, dict) else {}).items():
         if kind == "azureMonitorMetrics":
             continue
         fld, types = _DCR_DESTINATIONS.get(kind, ("?", ()))
-        for item in items or []:
+        for item in items if isinstance(items, list) else [items]:
             target = item.get(fld) if isinstance(item, dict) else None
             if is_unknown(target):
                 out.append(unknown_message(f"destinations.{kind}", "where the collected logs go"))

@@ -66,7 +66,8 @@ def web_mounts(r: ResourceView, graph: StackGraph) -> list[str]:
     if unknown := r.unknowns("properties"):
         return [unknown_message(unknown[0], "which storage the app mounts")]
     out = []
-    for name, mount in (r.get("properties") or {}).items():
+    mounts = r.get("properties")
+    for name, mount in (mounts if isinstance(mounts, dict) else {}).items():
         account = mount.get("accountName") if isinstance(mount, dict) else None
         if not isinstance(account, str) or not _account_named(graph, account):
             out.append(f"mount {name!r} uses storage account {account!r}, no storage account of this stack")
