@@ -1,5 +1,6 @@
 """Judges of Azure settings that send copies of data (backups, logs, exports, mounts) to a storage account or
-workspace they name, and of API Management's hops in plain HTTP. The destination must be a store of this
+workspace they name, of API Management's hops in plain HTTP, and of network manager rules (which NSGs cannot
+override) that let the internet in. The destination must be a store of this
 stack, whose key, exposure, TLS and locks are judged; one outside it receives the data unjudged.
 disallow-public-data-access and require-tls-1-2 merge these tables into theirs (via pia_more_exposure)."""
 
@@ -9,7 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from policies.core.pia_az_blocks import STORAGE_ACCOUNT, WORKSPACE, in_stack
+from policies.core.exposure import _azure_world, _ports, beyond_web
+from policies.core.pia_az_blocks import STORAGE_ACCOUNT, VNET, WORKSPACE, in_stack
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 EVENTHUB_NAMESPACE = "azure-native:eventhub:Namespace"
@@ -136,6 +138,55 @@ def bastion(r: ResourceView, graph: StackGraph) -> list[str]:
     return []
 
 
+def manager_rule(r: ResourceView, graph: StackGraph) -> list[str]:
+    """An inbound admin rule (Allow/AlwaysAllow: NSGs cannot deny it) or user rule from the internet: only the
+    web ports may be open."""
+    if unknown := r.unknowns("access", "direction", "protocol", "sources", "destinationPortRanges"):
+        return [unknown_message(unknown[0], "what the rule lets in")]
+    if (
+        str(r.input("direction", "")).lower() != "inbound"
+        or str(r.input("access", "Allow")).lower() == "deny"
+    ):
+        return []
+    world = [
+        s.get("addressPrefix")
+        for s in r.input("sources") or []
+        if isinstance(s, dict)
+        and isinstance(s.get("addressPrefix"), str)
+        and _azure_world(s["addressPrefix"])
+    ]
+    if not world:
+        return []
+    for spec in r.input("destinationPortRanges") or ["*"]:
+        span = _ports(spec)
+        hit = (
+            f"{world[0]} on ports {spec!r}"
+            if span is None
+            else beyond_web(world[0], str(r.input("protocol")), *span)
+        )
+        if hit:
+            return [f"the rule lets {hit} in, and no network security group can deny it"]
+    return []
+
+
+def static_member(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A network group member gets the group's connectivity (mesh, hub) and rules: a network of this stack."""
+    if in_stack(graph, r, "resourceId", (VNET,)):
+        return []
+    return [f"`resourceId` ({r.get('resourceId')!r}) is no virtual network of this stack"]
+
+
+def packet_capture(r: ResourceView, graph: StackGraph) -> list[str]:
+    """Captured packets (payloads included) go to the storage account named, or a file on the VM."""
+    if unknown := r.unknowns("storageLocation"):
+        return [unknown_message(unknown[0], "where the captured packets go")]
+    if not r.get("storageLocation.storageId") or in_stack(
+        graph, r, "storageLocation.storageId", (STORAGE_ACCOUNT,)
+    ):
+        return []
+    return ["`storageLocation.storageId` is no storage account of this stack: captured packets leave it"]
+
+
 # ---------------------------------------------------------------- API Management: plain-HTTP hops
 
 
@@ -174,6 +225,11 @@ PUBLIC_CHECKS: dict[str, PublicCheck] = {
     "azure-native:web:WebAppDiagnosticLogsConfiguration": web_logs,
     "azure-native:web:WebAppDiagnosticLogsConfigurationSlot": web_logs,
     "azure-native:network:FlowLog": flow_log,
+    "azure-native:network:AdminRule": manager_rule,
+    "azure-native:network:SecurityUserRule": manager_rule,
+    "azure-native:network:UserRule": manager_rule,
+    "azure-native:network:StaticMember": static_member,
+    "azure-native:network:PacketCapture": packet_capture,
     "azure-native:network:BastionHost": bastion,
     "azure-native:app:ManagedEnvironment": env_logs,
     "azure-native:app:ManagedEnvironmentsStorage": env_storage,

@@ -148,6 +148,8 @@ def test_round9_unknown_values_fail_closed(rule, ok, name, field):
         (PUBLIC, "defender-ws", {"workspaceId": f"{OTHER}/x/workspaces/log-x"}, "no Workspace"),
         ("require-tls-1-2", "apim-backend", {"url": "http://10.0.0.1/api"}, "plain text"),
         (PUBLIC, "bastion", {"enableShareableLink": True}, "without Entra"),
+        (PUBLIC, "avnm-allow-https", {"destinationPortRanges": ["443", "1433"]}, "data port 1433"),
+        (PUBLIC, "avnm-allow-https", {"destinationPortRanges": None}, "data port 22"),
         (PUBLIC, "cae-share", {"properties": {"azureFile": {"accountName": "stx"}}}, "'stx'"),
         (PUBLIC, "fw", {"firewallPolicy": {"id": f"{OTHER}/x/firewallPolicies/open"}}, "no FirewallPolicy"),
         ("require-tls-1-2", "apim-backend", {"tls": {"validateCertificateChain": False}}, "not checked"),
