@@ -199,6 +199,20 @@ def remote_network(r: ResourceView, graph: StackGraph) -> list[str]:
     return _held(graph, r, "remoteVirtualNetwork.id", (VNET,), "who reaches the stack's private addresses")
 
 
+def registry_public(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A registry is public unless publicNetworkAccess is Disabled; anonymous pull serves images to anyone."""
+    if unknown := r.unknowns("publicNetworkAccess", "anonymousPullEnabled"):
+        return [unknown_message(unknown[0], "public network access")]
+    out = []
+    if str(r.input("publicNetworkAccess")).lower() != "disabled":
+        out.append(
+            f"`publicNetworkAccess` is {r.input('publicNetworkAccess') or 'not set (default Enabled)'!r}"
+        )
+    if r.input("anonymousPullEnabled") is True:
+        out.append("`anonymousPullEnabled` is true: anyone can pull the registry's images")
+    return out
+
+
 def container_app_ingress(r: ResourceView, graph: StackGraph) -> list[str]:
     """External TCP ingress puts a raw port on the internet: only the web ports may face it."""
     if unknown := r.unknowns("configuration"):
@@ -366,6 +380,7 @@ PUBLIC_CHECKS: dict[str, PrivateCheck] = {
     "azure-native:redis:LinkedServer": redis_link,
     "azure-native:redis:RedisLinkedServer": redis_link,
     "azure-native:app:ContainerApp": container_app_ingress,
+    "azure-native:containerregistry:Registry": registry_public,
     "azure-native:network:AzureFirewall": firewall_dnat,
     "azure-native:network:FirewallPolicyRuleCollectionGroup": firewall_dnat,
     "azure-native:network:FirewallPolicy": firewall_dnat,  # its base policy brings rules

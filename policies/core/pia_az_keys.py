@@ -76,6 +76,19 @@ def ai_services_account(r: ResourceView, graph: StackGraph, known: set[str]) -> 
     return []
 
 
+def registry(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """A container registry encrypts with a Key Vault key only with `encryption.status` enabled."""
+    if unknown := r.unknowns("encryption"):
+        return [unknown_message(unknown[0], "the encryption key")]
+    if r.get("encryption.status") != "enabled" or not r.get("encryption.keyVaultProperties.keyIdentifier"):
+        return [
+            "`encryption.status` is not 'enabled' with keyVaultProperties.keyIdentifier: the registry's "
+            "images are encrypted with a Microsoft-managed key"
+        ]
+    return []
+
+
 STORE_KEYS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]] = {
     "azure-native:cognitiveservices:Account": ai_services_account,
+    "azure-native:containerregistry:Registry": registry,
 }

@@ -51,6 +51,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "azure-native:dbforpostgresql:ServerGroupCluster",
         "azure-native:appconfiguration:ConfigurationStore",  # key-values (settings, secrets, feature flags)
         "azure-native:cognitiveservices:Account",  # AI services: files, fine-tuning data, runs
+        "azure-native:containerregistry:Registry",  # images and OCI artifacts
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES

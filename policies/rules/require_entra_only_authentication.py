@@ -83,6 +83,11 @@ CHECKS = {
     "azure-native:cosmosdb:DatabaseAccount": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:appconfiguration:ConfigurationStore": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:cognitiveservices:Account": _flag("properties.disableLocalAuth", True, _KEYS),
+    "azure-native:containerregistry:Registry": lambda r, g: (
+        ["`adminUserEnabled` is true: the admin user's passwords bypass Entra ID"]
+        if r.input("adminUserEnabled") is True or is_unknown(r.input("adminUserEnabled"))
+        else []
+    ),
     "azure-native:servicebus:Namespace": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:eventhub:Namespace": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:search:Service": _flag("disableLocalAuth", True, "API keys bypass Entra ID"),

@@ -298,6 +298,7 @@ TLS_ELSEWHERE: dict[str, str] = {
     "1.2 or newer, set by Azure Databricks (no setting to lower it)",
     "azure-native:appconfiguration:ConfigurationStore": "App Configuration accepts TLS 1.2 or newer only",
     "azure-native:cognitiveservices:Account": "Azure AI services endpoints accept TLS 1.2 or newer only",
+    "azure-native:containerregistry:Registry": "the registry's endpoints accept TLS 1.2 or newer only",
     "azure-native:dbforpostgresql:ServerGroupCluster": "Cosmos DB for PostgreSQL enforces TLS with minimum "
     "TLS 1.2 (the SDK has no resource to lower ssl_min_protocol_version)",
 }

@@ -203,3 +203,19 @@ def test_round9_ai_services_account_is_a_judged_store(rule, properties, fragment
     props = {k: v for k, v in {**ai["inputs"]["properties"], **properties}.items() if v is not None}
     found = run(rule, patch(resources, "ai", properties=props))
     assert any(n == "ai" and fragment in m for n, m in found), found
+
+
+@pytest.mark.parametrize(
+    "rule, inputs, fragment",
+    [
+        (PUBLIC, {"publicNetworkAccess": None}, "default Enabled"),
+        (PUBLIC, {"anonymousPullEnabled": True}, "anyone can pull"),
+        ("require-entra-only-authentication", {"adminUserEnabled": True}, "admin user"),
+        ("require-customer-managed-keys", {"encryption": {"status": "disabled"}}, "Microsoft-managed"),
+    ],
+)
+def test_round9_container_registry_is_a_judged_store(rule, inputs, fragment):
+    resources = ok_case(WEB)
+    assert run(rule, resources) == []
+    found = run(rule, patch(resources, "acr", **inputs))
+    assert any(n == "acr" and fragment in m for n, m in found), found
