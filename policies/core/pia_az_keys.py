@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from policies.core import pia_az_aks as aks
 from policies.core.pia_az_blocks import STORAGE_ACCOUNT, in_stack
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -91,4 +92,5 @@ def registry(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
 STORE_KEYS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]] = {
     "azure-native:cognitiveservices:Account": ai_services_account,
     "azure-native:containerregistry:Registry": registry,
+    **aks.KEY_CHECKS,
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import pia_az_aks as aks
 from policies.core import pia_az_blocks as az
 from policies.core import pia_az_copies as copies
 from policies.core.pia_az_blocks import firewall_range
@@ -149,6 +150,7 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     CPG_FIREWALL: firewall_range("startIpAddress", "endIpAddress"),
     **az.PUBLIC_CHECKS,
     **copies.PUBLIC_CHECKS,
+    **aks.PUBLIC_CHECKS,
 }
 RESOURCE_POLICIES: dict[str, str] = {
     "aws:s3/accessPoint:AccessPoint": "policy",

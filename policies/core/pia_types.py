@@ -52,6 +52,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "azure-native:appconfiguration:ConfigurationStore",  # key-values (settings, secrets, feature flags)
         "azure-native:cognitiveservices:Account",  # AI services: files, fine-tuning data, runs
         "azure-native:containerregistry:Registry",  # images and OCI artifacts
+        "azure-native:containerservice:ManagedCluster",  # node disks, etcd (Kubernetes secrets)
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES

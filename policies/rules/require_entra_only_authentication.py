@@ -83,6 +83,9 @@ CHECKS = {
     "azure-native:cosmosdb:DatabaseAccount": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:appconfiguration:ConfigurationStore": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:cognitiveservices:Account": _flag("properties.disableLocalAuth", True, _KEYS),
+    "azure-native:containerservice:ManagedCluster": _flag(
+        "disableLocalAccounts", True, "cluster-admin certificates"
+    ),
     "azure-native:containerregistry:Registry": lambda r, g: (
         ["`adminUserEnabled` is true: the admin user's passwords bypass Entra ID"]
         if r.input("adminUserEnabled") is True or is_unknown(r.input("adminUserEnabled"))

@@ -219,3 +219,26 @@ def test_round9_container_registry_is_a_judged_store(rule, inputs, fragment):
     assert run(rule, resources) == []
     found = run(rule, patch(resources, "acr", **inputs))
     assert any(n == "acr" and fragment in m for n, m in found), found
+
+
+@pytest.mark.parametrize(
+    "rule, name, inputs, fragment",
+    [
+        (PUBLIC, "aks", {"apiServerAccessProfile": None}, "no authorized IP ranges"),
+        (PUBLIC, "aks", {"apiServerAccessProfile": {"authorizedIPRanges": ["0.0.0.0/0"]}}, "0.0.0.0/0"),
+        (PUBLIC, "aks-pool", {"enableNodePublicIP": True}, "public IP"),
+        ("require-entra-only-authentication", "aks", {"disableLocalAccounts": None}, "disableLocalAccounts"),
+        ("require-customer-managed-keys", "aks", {"diskEncryptionSetID": None}, "diskEncryptionSetID"),
+        ("require-customer-managed-keys", "aks", {"securityProfile": None}, "etcd"),
+    ],
+)
+def test_round9_aks_is_a_judged_store(rule, name, inputs, fragment):
+    resources = ok_case(WEB)
+    assert run(rule, resources) == []
+    found = run(rule, patch(resources, name, **inputs))
+    assert any(n == name and fragment in m for n, m in found), found
+
+
+def test_round9_aks_api_server_behind_narrow_ranges_passes():
+    narrow = {"authorizedIPRanges": ["203.0.113.0/28"]}
+    assert run(PUBLIC, patch(ok_case(WEB), "aks", apiServerAccessProfile=narrow)) == []
