@@ -270,11 +270,13 @@ def _sources(rule: dict[str, Any], graph: StackGraph) -> list[str]:
 def firewall_dnat(r: ResourceView, graph: StackGraph) -> list[str]:
     """A DNAT rule from the internet forwards a firewall port to a private host: only the web ports may be
     forwarded, on both sides (443 translated to 1433 exposes the database)."""
-    if unknown := r.unknowns("natRuleCollections", "ruleCollections", "firewallPolicy", "basePolicy"):
+    if unknown := r.unknowns("natRuleCollections", "ruleCollections"):
         return [unknown_message(unknown[0], "what the firewall forwards from the internet")]
-    policy = next((f for f in ("firewallPolicy", "basePolicy") if r.get(f"{f}.id")), None)
-    if policy and not in_stack(graph, r, f"{policy}.id", (FIREWALL_POLICY,)):
-        return [f"`{policy}.id` names no FirewallPolicy of this stack: the rules it brings are not judged"]
+    for policy in ("firewallPolicy", "basePolicy"):
+        if r.get(policy) is not None and (
+            out := _held(graph, r, f"{policy}.id", (FIREWALL_POLICY,), "the rules it brings")
+        ):
+            return out
     rules = _nat_rules(dict(r.inputs))
     out = []
     for rule in rules:
@@ -298,11 +300,12 @@ def firewall_dnat(r: ResourceView, graph: StackGraph) -> list[str]:
 
 
 def _held(graph: StackGraph, r: ResourceView, fld: str, types: tuple[str, ...], what: str) -> list[str]:
-    """The resource `fld` names must be one of the stack's `types`, whose protections are judged."""
-    if is_unknown(r.get(fld)):
-        return [unknown_message(fld, what)]
+    """The resource `fld` names must be one of the stack's `types`, whose protections are judged (an id
+    computed from one is unknown at preview: its property dependency says which)."""
     if in_stack(graph, r, fld, types):
         return []
+    if r.unknowns(fld.split(".", 1)[0]):
+        return [unknown_message(fld, what)]
     return [
         f"`{fld}` ({r.get(fld)!r}) names no {types[0].rsplit(':', 1)[-1]} of this stack: {what} is not judged"
     ]
@@ -310,9 +313,9 @@ def _held(graph: StackGraph, r: ResourceView, fld: str, types: tuple[str, ...], 
 
 def event_hub_capture(r: ResourceView, graph: StackGraph) -> list[str]:
     """Capture copies every event into the storage account it names: it must be an account of the stack."""
-    if unknown := r.unknowns("captureDescription"):
-        return [unknown_message(unknown[0], "where the events are copied")]
     enabled = r.get("captureDescription.enabled")
+    if is_unknown(enabled) or is_unknown(r.input("captureDescription")):
+        return [unknown_message("captureDescription.enabled", "where the events are copied")]
     if enabled is not True:
         return []
     fld = "captureDescription.destination.storageAccountResourceId"
@@ -342,9 +345,10 @@ _DCR_DESTINATIONS = {
 def data_collection_rule(r: ResourceView, graph: StackGraph) -> list[str]:
     """The machines' logs go to the rule's destinations: each must be a store of this stack (Azure Monitor
     metrics stay in the platform)."""
-    if unknown := r.unknowns("destinations"):
-        return [unknown_message(unknown[0], "where the collected logs go")]
     dest = r.get("destinations")
+    if is_unknown(dest):
+        return [unknown_message("destinations", "where the collected logs go")]
+    deps = {d.type for d in graph.dependency_of(r, "destinations")}
     out = []
     for kind, items in (dest if isinstance(dest, dict) else {}).items():
         if kind == "azureMonitorMetrics":
@@ -352,8 +356,10 @@ def data_collection_rule(r: ResourceView, graph: StackGraph) -> list[str]:
         fld, types = _DCR_DESTINATIONS.get(kind, ("?", ()))
         for item in items if isinstance(items, list) else [items]:
             target = item.get(fld) if isinstance(item, dict) else None
-            if is_unknown(target):
+            if is_unknown(target) and not deps & set(types):  # an id computed from a store of the stack
                 out.append(unknown_message(f"destinations.{kind}", "where the collected logs go"))
+            elif is_unknown(target):
+                continue
             elif not types or not [x for x in graph.by_type(*types) if _last(target) in (x.name, *_names(x))]:
                 out.append(
                     f"destination {kind} {target!r} is no store of this stack: the logs leave it unjudged"

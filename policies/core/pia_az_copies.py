@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 from policies.core.exposure import _azure_world, _ports, beyond_web
 from policies.core.pia_az_blocks import STORAGE_ACCOUNT, VNET, WORKSPACE, in_stack
@@ -18,13 +17,21 @@ EVENTHUB_NAMESPACE = "azure-native:eventhub:Namespace"
 _ACCOUNT_HOST = re.compile(r"^https://([a-z0-9]+)\.(?:blob|file|dfs)\.core\.windows\.net", re.IGNORECASE)
 
 
+def _account_dep(graph: StackGraph, r: ResourceView, fld: str) -> bool:
+    """`fld` was computed from a storage account of the stack (its value is unknown at preview)."""
+    return any(d.type == STORAGE_ACCOUNT for d in graph.dependency_of(r, fld.split(".", 1)[0]))
+
+
 def _account_named(graph: StackGraph, name: str) -> bool:
     return any(name in (a.name, a.input("accountName")) for a in graph.by_type(STORAGE_ACCOUNT))
 
 
-def _url_account(graph: StackGraph, url: Any, where: str) -> list[str]:
+def _url_account(graph: StackGraph, r: ResourceView, where: str) -> list[str]:
     """A (SAS) URL of a blob container: its account must be a storage account of this stack."""
-    if is_unknown(url):
+    url = r.get(where)
+    if _account_dep(graph, r, where):
+        return []
+    if is_unknown(url) or r.unknowns(where.split(".", 1)[0]):
         return [unknown_message(where, "where the copy goes")]
     if not url:
         return []
@@ -41,13 +48,13 @@ def _ids_in_stack(fld: str, types: tuple[str, ...], what: str) -> PublicCheck:
     """Each id the input `fld` holds (one or a list) must name a resource of `types` in this stack."""
 
     def judge(r: ResourceView, graph: StackGraph) -> list[str]:
-        if unknown := r.unknowns(fld):
-            return [unknown_message(unknown[0], what)]
         value = r.get(fld)
         ids = value if isinstance(value, list) else [value]
         deps = {d.urn for d in graph.dependency_of(r, fld.split(".", 1)[0]) if d.type in types}
-        if deps and len(deps) >= len(ids):
+        if deps and (len(deps) >= len(ids) or is_unknown(value)):
             return []
+        if unknown := r.unknowns(fld):
+            return [unknown_message(unknown[0], what)]
         names = {x.name for x in graph.by_type(*types)} | {
             x.input(k) for x in graph.by_type(*types) for k in x.input_keys() if k.endswith("Name")
         }
@@ -65,28 +72,29 @@ def _ids_in_stack(fld: str, types: tuple[str, ...], what: str) -> PublicCheck:
 
 def web_mounts(r: ResourceView, graph: StackGraph) -> list[str]:
     """Storage mounted into a web app: the app's files land in the account, which must be the stack's."""
-    if unknown := r.unknowns("properties"):
-        return [unknown_message(unknown[0], "which storage the app mounts")]
+    if is_unknown(r.input("properties")):
+        return [unknown_message("properties", "which storage the app mounts")]
+    dep = _account_dep(graph, r, "properties")
     out = []
     mounts = r.get("properties")
     for name, mount in (mounts if isinstance(mounts, dict) else {}).items():
         account = mount.get("accountName") if isinstance(mount, dict) else None
+        if is_unknown(account) and dep:
+            continue  # computed from a storage account of the stack
         if not isinstance(account, str) or not _account_named(graph, account):
             out.append(f"mount {name!r} uses storage account {account!r}, no storage account of this stack")
     return out
 
 
 def web_backup(r: ResourceView, graph: StackGraph) -> list[str]:
-    return _url_account(graph, r.input("storageAccountUrl"), "storageAccountUrl")
+    return _url_account(graph, r, "storageAccountUrl")
 
 
 def web_logs(r: ResourceView, graph: StackGraph) -> list[str]:
-    if unknown := r.unknowns("applicationLogs", "httpLogs"):
-        return [unknown_message(unknown[0], "where the app's logs go")]
     return [
         m
         for fld in ("applicationLogs.azureBlobStorage.sasUrl", "httpLogs.azureBlobStorage.sasUrl")
-        for m in _url_account(graph, r.get(fld), fld)
+        for m in _url_account(graph, r, fld)
     ]
 
 
@@ -101,6 +109,8 @@ def flow_log(r: ResourceView, graph: StackGraph) -> list[str]:
 def env_storage(r: ResourceView, graph: StackGraph) -> list[str]:
     """A share mounted into a Container Apps environment: its account must be the stack's (SMB) or its NFS
     server an account host of the stack."""
+    if _account_dep(graph, r, "properties"):
+        return []
     if unknown := r.unknowns("properties"):
         return [unknown_message(unknown[0], "which storage the apps mount")]
     account = r.get("properties.azureFile.accountName")
@@ -117,9 +127,10 @@ def env_storage(r: ResourceView, graph: StackGraph) -> list[str]:
 def env_logs(r: ResourceView, graph: StackGraph) -> list[str]:
     """Container Apps' console logs go to the Log Analytics workspace the customer id names: it must be
     computed from a workspace of this stack (the id is a GUID, not a name)."""
-    if unknown := r.unknowns("appLogsConfiguration"):
-        return [unknown_message(unknown[0], "where the apps' logs go")]
-    if r.get("appLogsConfiguration.destination") != "log-analytics":
+    destination = r.get("appLogsConfiguration.destination")
+    if is_unknown(destination) or is_unknown(r.input("appLogsConfiguration")):
+        return [unknown_message("appLogsConfiguration.destination", "where the apps' logs go")]
+    if destination != "log-analytics":
         return []  # none, or azure-monitor (diagnostic settings, judged as such)
     if any(d.type == WORKSPACE for d in graph.dependency_of(r, "appLogsConfiguration")):
         return []
@@ -178,12 +189,12 @@ def static_member(r: ResourceView, graph: StackGraph) -> list[str]:
 
 def packet_capture(r: ResourceView, graph: StackGraph) -> list[str]:
     """Captured packets (payloads included) go to the storage account named, or a file on the VM."""
+    if in_stack(graph, r, "storageLocation.storageId", (STORAGE_ACCOUNT,)):
+        return []
     if unknown := r.unknowns("storageLocation"):
         return [unknown_message(unknown[0], "where the captured packets go")]
-    if not r.get("storageLocation.storageId") or in_stack(
-        graph, r, "storageLocation.storageId", (STORAGE_ACCOUNT,)
-    ):
-        return []
+    if not r.get("storageLocation.storageId"):
+        return []  # a file on the VM
     return ["`storageLocation.storageId` is no storage account of this stack: captured packets leave it"]
 
 
