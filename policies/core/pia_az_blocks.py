@@ -332,45 +332,6 @@ def object_replication(r: ResourceView, graph: StackGraph) -> list[str]:
 
 
 WORKSPACE = "azure-native:operationalinsights:Workspace"
-_DCR_DESTINATIONS = {
-    "logAnalytics": ("workspaceResourceId", (WORKSPACE,)),
-    "storageAccounts": ("storageAccountResourceId", (STORAGE_ACCOUNT,)),
-    "storageBlobsDirect": ("storageAccountResourceId", (STORAGE_ACCOUNT,)),
-    "storageTablesDirect": ("storageAccountResourceId", (STORAGE_ACCOUNT,)),
-    "eventHubs": ("eventHubResourceId", ("azure-native:eventhub:EventHub",)),
-    "eventHubsDirect": ("eventHubResourceId", ("azure-native:eventhub:EventHub",)),
-}
-
-
-def data_collection_rule(r: ResourceView, graph: StackGraph) -> list[str]:
-    """The machines' logs go to the rule's destinations: each must be a store of this stack (Azure Monitor
-    metrics stay in the platform)."""
-    dest = r.get("destinations")
-    if is_unknown(dest):
-        return [unknown_message("destinations", "where the collected logs go")]
-    deps = {d.type for d in graph.dependency_of(r, "destinations")}
-    out = []
-    for kind, items in (dest if isinstance(dest, dict) else {}).items():
-        if kind == "azureMonitorMetrics":
-            continue
-        fld, types = _DCR_DESTINATIONS.get(kind, ("?", ()))
-        for item in items if isinstance(items, list) else [items]:
-            target = item.get(fld) if isinstance(item, dict) else None
-            if is_unknown(target) and not deps & set(types):  # an id computed from a store of the stack
-                out.append(unknown_message(f"destinations.{kind}", "where the collected logs go"))
-            elif is_unknown(target):
-                continue
-            elif not types or not [x for x in graph.by_type(*types) if _last(target) in (x.name, *_names(x))]:
-                out.append(
-                    f"destination {kind} {target!r} is no store of this stack: the logs leave it unjudged"
-                )
-    return out
-
-
-def _names(x: ResourceView) -> list[Any]:
-    return [x.input(k) for k in x.input_keys() if k.endswith("Name")]
-
-
 PUBLIC_CHECKS: dict[str, PrivateCheck] = {
     **{t: private_endpoint_connection for t in PRIVATE_ENDPOINT_CONNECTIONS},
     "azure-native:sql:FirewallRule": firewall_range("startIpAddress", "endIpAddress"),
@@ -392,7 +353,6 @@ PUBLIC_CHECKS: dict[str, PrivateCheck] = {
     "azure-native:network:FirewallPolicy": firewall_dnat,  # its base policy brings rules
     "azure-native:eventhub:EventHub": event_hub_capture,
     "azure-native:storage:ObjectReplicationPolicy": object_replication,
-    "azure-native:monitor:DataCollectionRule": data_collection_rule,
     "azure-native:network:VirtualNetworkPeering": remote_network,
     "azure-native:network:HubVirtualNetworkConnection": remote_network,
 }
