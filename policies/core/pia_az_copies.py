@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core.exposure import _azure_world, _ports, beyond_web
-from policies.core.pia_az_blocks import STORAGE_ACCOUNT, VNET, WORKSPACE, _last, in_stack
+from policies.core.pia_az_blocks import STORAGE_ACCOUNT, VNET, WORKSPACE, _held, _last, in_stack
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 EVENTHUB_NAMESPACE = "azure-native:eventhub:Namespace"
@@ -238,6 +238,18 @@ def _names(x: ResourceView) -> list[Any]:
     return [x.input(k) for k in x.input_keys() if k.endswith("Name")]
 
 
+_BACKENDS = (
+    "azure-native:web:WebApp",
+    "azure-native:app:ContainerApp",
+    "azure-native:apimanagement:ApiManagementService",
+)
+
+
+def static_site_backend(fld: str) -> PublicCheck:
+    """A static web app's /api goes to the backend named: an app of this stack, whose TLS is judged."""
+    return lambda r, graph: _held(graph, r, fld, _BACKENDS, "the backend the site's /api reaches")
+
+
 # ---------------------------------------------------------------- API Management: plain-HTTP hops
 
 
@@ -276,6 +288,14 @@ PUBLIC_CHECKS: dict[str, PublicCheck] = {
     "azure-native:web:WebAppDiagnosticLogsConfiguration": web_logs,
     "azure-native:web:WebAppDiagnosticLogsConfigurationSlot": web_logs,
     "azure-native:network:FlowLog": flow_log,
+    "azure-native:web:StaticSiteLinkedBackend": static_site_backend("backendResourceId"),
+    "azure-native:web:StaticSiteLinkedBackendForBuild": static_site_backend("backendResourceId"),
+    "azure-native:web:StaticSiteUserProvidedFunctionAppForStaticSite": static_site_backend(
+        "functionAppResourceId"
+    ),
+    "azure-native:web:StaticSiteUserProvidedFunctionAppForStaticSiteBuild": static_site_backend(
+        "functionAppResourceId"
+    ),
     "azure-native:monitor:DataCollectionRule": data_collection_rule,
     "azure-native:network:AdminRule": manager_rule,
     "azure-native:network:SecurityUserRule": manager_rule,
