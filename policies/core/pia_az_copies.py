@@ -250,6 +250,17 @@ def static_site_backend(fld: str) -> PublicCheck:
     return lambda r, graph: _held(graph, r, fld, _BACKENDS, "the backend the site's /api reaches")
 
 
+def sync_member(r: ResourceView, graph: StackGraph) -> list[str]:
+    """SQL Data Sync copies rows both ways with the member: an Azure SQL database of this stack."""
+    kind = r.input("databaseType")
+    if is_unknown(kind):
+        return [unknown_message("databaseType", "where the rows are synced")]
+    if kind != "AzureSqlDatabase":
+        return [f"`databaseType` is {kind!r}: the rows are synced with a database outside the stack"]
+    fld = "syncMemberAzureDatabaseResourceId"
+    return _held(graph, r, fld, ("azure-native:sql:Database",), "the database the rows are synced with")
+
+
 # ---------------------------------------------------------------- API Management: plain-HTTP hops
 
 
@@ -288,6 +299,7 @@ PUBLIC_CHECKS: dict[str, PublicCheck] = {
     "azure-native:web:WebAppDiagnosticLogsConfiguration": web_logs,
     "azure-native:web:WebAppDiagnosticLogsConfigurationSlot": web_logs,
     "azure-native:network:FlowLog": flow_log,
+    "azure-native:sql:SyncMember": sync_member,
     "azure-native:web:StaticSiteLinkedBackend": static_site_backend("backendResourceId"),
     "azure-native:web:StaticSiteLinkedBackendForBuild": static_site_backend("backendResourceId"),
     "azure-native:web:StaticSiteUserProvidedFunctionAppForStaticSite": static_site_backend(

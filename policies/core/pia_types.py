@@ -228,6 +228,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "azure-native:sql:ExtendedServerBlobAuditingPolicy",
         "azure-native:sql:DatabaseBlobAuditingPolicy",
         "azure-native:sql:ExtendedDatabaseBlobAuditingPolicy",
+        "azure-native:sql:SyncMember",
         "azure-native:storage:EncryptionScope",
         "azure-native:storage:ObjectReplicationPolicy",
         "azure-native:storage:PrivateEndpointConnection",

@@ -283,3 +283,28 @@ def test_round9_ids_computed_from_stack_resources_pass_at_preview(ok, name, inpu
     assert run(PUBLIC, resources) == []
     found = run(PUBLIC, _drop_refs(resources, name))
     assert any(n == name for n, _ in found), found  # without it, the unknown id blocks
+
+
+def test_round9_sql_sync_member_must_be_a_database_of_the_stack():
+    from ruletest import res, with_
+
+    member = {
+        "resourceGroupName": "rg-corpus",
+        "serverName": "sql-corpus",
+        "databaseName": "app",
+        "syncGroupName": "sg",
+        "databaseType": "AzureSqlDatabase",
+        "syncMemberAzureDatabaseResourceId": "/subscriptions/s/resourceGroups/rg-corpus/providers/Microsoft.Sql/"
+        "servers/sql-corpus/databases/app",
+    }
+    sync = "azure-native:sql:SyncMember"
+    assert (
+        run(
+            PUBLIC,
+            with_(ok_case(DATA), res("m", sync, member, refs={"syncMemberAzureDatabaseResourceId": "sqldb"})),
+        )
+        == []
+    )
+    other = {**member, "syncMemberAzureDatabaseResourceId": f"{OTHER}/Microsoft.Sql/servers/x/databases/y"}
+    found = run(PUBLIC, with_(ok_case(DATA), res("m", sync, other)))
+    assert any(n == "m" and "names no Database" in m for n, m in found), found
