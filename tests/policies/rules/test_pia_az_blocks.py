@@ -294,8 +294,8 @@ def test_round9_sql_sync_member_must_be_a_database_of_the_stack():
         "databaseName": "app",
         "syncGroupName": "sg",
         "databaseType": "AzureSqlDatabase",
-        "syncMemberAzureDatabaseResourceId": "/subscriptions/s/resourceGroups/rg-corpus/providers/Microsoft.Sql/"
-        "servers/sql-corpus/databases/app",
+        "syncMemberAzureDatabaseResourceId": "/subscriptions/s/resourceGroups/rg-corpus/providers/"
+        "Microsoft.Sql/servers/sql-corpus/databases/app",
     }
     sync = "azure-native:sql:SyncMember"
     assert (
