@@ -5,10 +5,12 @@ require-tls-1-2 merge these tables into their own. Closed world: what cannot be 
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import pia_az_aks as aks
+from policies.core import pia_az_blocks as az
+from policies.core import pia_az_copies as copies
 from policies.core.exposure import (
     bucket_acl,
     elasticache_user,
@@ -25,6 +27,7 @@ from policies.core.pia_aws_paths import (
     plain_http,
     same_account,
 )
+from policies.core.pia_az_blocks import firewall_range
 from policies.core.pia_more_stores import AOSS_POLICY, CPG_FIREWALL, aoss_policy_blocks
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -125,23 +128,6 @@ def access_point(r: ResourceView, graph: StackGraph) -> list[str]:
     return [f"the access point's public access block leaves {', '.join(off)} off"] if off else []
 
 
-def cpg_firewall(r: ResourceView, graph: StackGraph) -> list[str]:
-    """A firewall range of the internet (an /8 or wider that is not private) or 0.0.0.0-0.0.0.0, which
-    admits every Azure tenant's addresses."""
-    lo, hi = r.input("startIpAddress"), r.input("endIpAddress")
-    if is_unknown(lo) or is_unknown(hi):
-        return [unknown_message("startIpAddress/endIpAddress", "who can reach the cluster")]
-    try:
-        a, b = ipaddress.ip_address(str(lo)), ipaddress.ip_address(str(hi))
-    except ValueError:
-        return [f"firewall range {lo!r}-{hi!r} is unreadable (judged as the internet)"]
-    if int(a) == int(b) == 0:
-        return ["firewall range 0.0.0.0-0.0.0.0 admits every Azure service of every tenant"]
-    if int(b) - int(a) >= 2**24 and not (a.is_private and b.is_private):
-        return [f"firewall range {lo}-{hi} opens the cluster to the internet"]
-    return []
-
-
 def databricks_public(r: ResourceView, graph: StackGraph) -> list[str]:
     out = _disabled("publicNetworkAccess", "the workspace is reachable from the internet")(r, graph)
     if r.input("computeMode") != "Serverless":
@@ -167,11 +153,16 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     ),
     "azure-native:databricks:Workspace": databricks_public,
     # the coordinator is public unless told otherwise; worker nodes are private by default
+    "azure-native:appconfiguration:ConfigurationStore": _disabled(
+        "publicNetworkAccess", "the store is reachable from the internet"
+    ),
+    "azure-native:cognitiveservices:Account": _disabled(
+        "properties.publicNetworkAccess", "the account is reachable from the internet"
+    ),
     "azure-native:dbforpostgresql:ServerGroupCluster": lambda r, g: (
         _is("coordinatorEnablePublicIpAccess", False, True, "the coordinator has a public IP address")(r, g)
         + _is("nodeEnablePublicIpAccess", False, False, "the worker nodes have public IP addresses")(r, g)
     ),
-    CPG_FIREWALL: cpg_firewall,
     # round 9: common AWS building blocks
     "aws:cloudwatch/eventPermission:EventPermission": principal_anyone(
         "principal", ("condition",), "may put events on the bus"
@@ -198,6 +189,10 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     "aws:eks/cluster:Cluster": eks_endpoint,
     "aws:eks/nodeGroup:NodeGroup": eks_remote_access,
     "aws:rds/shardGroup:ShardGroup": _is("publiclyAccessible", False, False, "the shard group is public"),
+    CPG_FIREWALL: firewall_range("startIpAddress", "endIpAddress"),
+    **az.PUBLIC_CHECKS,
+    **copies.PUBLIC_CHECKS,
+    **aks.PUBLIC_CHECKS,
 }
 RESOURCE_POLICIES: dict[str, str] = {
     "aws:s3/accessPoint:AccessPoint": "policy",
@@ -282,4 +277,6 @@ TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
         if v.input("protocol") == "http"
         else []
     ),
+    **az.TLS_CHECKS,
+    **copies.TLS_CHECKS,
 }

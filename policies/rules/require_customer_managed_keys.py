@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import pia_az_keys as az
 from policies.core import pia_more_stores as more
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
 from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
@@ -315,12 +316,15 @@ CHECKS: dict[str, Judge] = {
     "azure-native:kusto:Cluster": more.kusto,
     "azure-native:databricks:Workspace": more.databricks,
     "azure-native:dbforpostgresql:ServerGroupCluster": more.cosmos_pg,
+    "azure-native:appconfiguration:ConfigurationStore": _key("encryption.keyVaultProperties.keyIdentifier"),
+    **az.STORE_KEYS,
 }
 # Not stores themselves, but they set the encryption of the data they create or hold (the volumes of every
 # instance a launch template starts; a SecureString parameter's value).
 CONFIGURES: dict[str, Judge] = {
     more.GLUE_SETTINGS: more.glue_settings(_judge_key),
     **more.aws_block_keys(_judge_key),  # objects, exports, state machines, event buses, API caches
+    **az.KEY_CHECKS,  # storage encryption scopes, queues and tables
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
     "aws:lambda/function:Function": _lambda_environment,

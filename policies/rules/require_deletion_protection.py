@@ -35,6 +35,7 @@ SERVICE_FLAGS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
     "aws:ecr/repository:Repository": (("forceDelete", False, True),),
     "aws:opensearch/domain:Domain": (),
     "aws:qldb/ledger:Ledger": (("deletionProtection", True, True),),
+    "azure-native:appconfiguration:ConfigurationStore": (("enablePurgeProtection", True, False),),
     "azure-native:keyvault:Vault": (
         ("properties.enablePurgeProtection", True, False),
         ("properties.enableSoftDelete", True, True),

@@ -61,6 +61,8 @@ def _flag(fld: str, good: object, why: str):
 
 _KEYS = "access keys / SAS tokens bypass Entra ID"
 _PUBLISHING = "the API default; FTP / Web Deploy publishing passwords bypass Entra ID"
+
+
 def _mysql(r: ResourceView, graph: StackGraph) -> list[str]:
     """MySQL flexible server: password logins stop only with the server parameter `aad_auth_only` ON."""
     for c in linked(graph, r, ("azure-native:dbformysql:Configuration",), "serverName"):
@@ -79,6 +81,16 @@ CHECKS = {
         "a MySQL single server always accepts password logins (and is retired); use a flexible server"
     ],
     "azure-native:cosmosdb:DatabaseAccount": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:appconfiguration:ConfigurationStore": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:cognitiveservices:Account": _flag("properties.disableLocalAuth", True, _KEYS),
+    "azure-native:containerservice:ManagedCluster": _flag(
+        "disableLocalAccounts", True, "cluster-admin certificates"
+    ),
+    "azure-native:containerregistry:Registry": lambda r, g: (
+        ["`adminUserEnabled` is true: the admin user's passwords bypass Entra ID"]
+        if r.input("adminUserEnabled") is True or is_unknown(r.input("adminUserEnabled"))
+        else []
+    ),
     "azure-native:servicebus:Namespace": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:eventhub:Namespace": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:search:Service": _flag("disableLocalAuth", True, "API keys bypass Entra ID"),

@@ -299,6 +299,11 @@ TLS_ELSEWHERE: dict[str, str] = {
     "azure-native:kusto:Cluster": "Azure Data Explorer accepts TLS 1.2 or newer only (no setting lowers it)",
     "azure-native:databricks:Workspace": "the workspace and its clusters' control traffic are HTTPS with TLS "
     "1.2 or newer, set by Azure Databricks (no setting to lower it)",
+    "azure-native:appconfiguration:ConfigurationStore": "App Configuration accepts TLS 1.2 or newer only",
+    "azure-native:cognitiveservices:Account": "Azure AI services endpoints accept TLS 1.2 or newer only",
+    "azure-native:containerregistry:Registry": "the registry's endpoints accept TLS 1.2 or newer only",
+    "azure-native:containerservice:ManagedCluster": "the API server accepts TLS 1.2 or newer only; workloads "
+    "serve through load balancers and gateways judged as their own types",
     "azure-native:dbforpostgresql:ServerGroupCluster": "Cosmos DB for PostgreSQL enforces TLS with minimum "
     "TLS 1.2 (the SDK has no resource to lower ssl_min_protocol_version)",
 }

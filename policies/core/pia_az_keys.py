@@ -1,0 +1,96 @@
+"""Key judges of Azure storage building blocks the closed world found unjudged: encryption scopes, and the
+account key of queues and tables. require-customer-managed-keys merges KEY_CHECKS into its table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from policies.core import pia_az_aks as aks
+from policies.core.pia_az_blocks import STORAGE_ACCOUNT, in_stack
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+
+def encryption_scope(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """A container or blob may name a scope instead of the account's key: a Microsoft-managed scope (the
+    default source) would undo the account's customer-managed key."""
+    source = r.input("source")
+    if is_unknown(source):
+        return [unknown_message("source", "the encryption key")]
+    if source != "Microsoft.KeyVault":
+        return [
+            f"`source` is {source or 'not set (default Microsoft.Storage)'!r}: blobs in this scope are "
+            "encrypted with a Microsoft-managed key; set Microsoft.KeyVault and keyVaultProperties.keyUri"
+        ]
+    key = r.get("keyVaultProperties.keyUri")
+    return (
+        [unknown_message("keyVaultProperties.keyUri", "the encryption key")]
+        if is_unknown(key)
+        else ([] if key else ["`keyVaultProperties.keyUri` is not set"])
+    )
+
+
+def account_service_key(service: str) -> Callable[[ResourceView, StackGraph, set[str]], list[str]]:
+    """Queues and tables use the account's customer-managed key only when the account was created with
+    `encryption.services.<service>.keyType` Account; the default (Service) keeps a Microsoft-managed key."""
+    fld = f"encryption.services.{service}.keyType"
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        accounts = in_stack(graph, r, "accountName", (STORAGE_ACCOUNT,))
+        if not accounts:
+            return [
+                f"the {service}'s storage account is not a resource of this stack: its key cannot be judged"
+            ]
+        out = []
+        for a in accounts:
+            value = a.get(fld)
+            if is_unknown(value):
+                out.append(unknown_message(f"{fld} of the account", "the encryption key"))
+            elif value != "Account":
+                out.append(
+                    f"the account's `{fld}` is {value or 'not set (default Service)'!r}: the {service}'s "
+                    "data is encrypted with a Microsoft-managed key, not the account's; set it to 'Account'"
+                )
+        return out
+
+    return judge
+
+
+KEY_CHECKS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]] = {
+    "azure-native:storage:EncryptionScope": encryption_scope,
+    "azure-native:storage:Queue": account_service_key("queue"),
+    "azure-native:storage:Table": account_service_key("table"),
+}
+
+
+def ai_services_account(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """Azure AI services keep uploaded files, fine-tuning data and stored runs under the account's key."""
+    if unknown := r.unknowns("properties.encryption"):
+        return [unknown_message(unknown[0], "the encryption key")]
+    source = r.get("properties.encryption.keySource")
+    kv = r.get("properties.encryption.keyVaultProperties") or {}
+    if source != "Microsoft.KeyVault" or not kv.get("keyName") or not kv.get("keyVaultUri"):
+        shown = source or "not set (default Microsoft.CognitiveServices)"
+        return [
+            f"`properties.encryption.keySource` is {shown!r}, or keyVaultProperties lacks keyName or "
+            "keyVaultUri: the account's data has a Microsoft-managed key"
+        ]
+    return []
+
+
+def registry(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """A container registry encrypts with a Key Vault key only with `encryption.status` enabled."""
+    if unknown := r.unknowns("encryption"):
+        return [unknown_message(unknown[0], "the encryption key")]
+    if r.get("encryption.status") != "enabled" or not r.get("encryption.keyVaultProperties.keyIdentifier"):
+        return [
+            "`encryption.status` is not 'enabled' with keyVaultProperties.keyIdentifier: the registry's "
+            "images are encrypted with a Microsoft-managed key"
+        ]
+    return []
+
+
+STORE_KEYS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]] = {
+    "azure-native:cognitiveservices:Account": ai_services_account,
+    "azure-native:containerregistry:Registry": registry,
+    **aks.KEY_CHECKS,
+}
