@@ -27,6 +27,7 @@ from policies.core.host_classes import (
     aws_owned_bucket_region,
 )
 from policies.core.location import Allowed, allowed, region_verdict
+from policies.core.outside_parties import phone_region
 from policies.core.references import Ref
 from policies.core.rule import RuleContext
 
@@ -199,6 +200,13 @@ class LocalJudge:
 
 
 def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: str) -> Outcome:
+    if ref.kind in ("grantee", "phone", "site"):
+        return _judge_party(ref, ok, endpoints)
+    if ref.kind == "runtime":
+        return Outcome(
+            f"`{ref.path}` = {ref.value!r} takes the destination from the execution's input at run time, so "
+            "where the data goes cannot be judged; name the destination literally in the definition"
+        )
     e = find(endpoints, ref.kind, ref.value)
     if e is not None:
         return _endpoint_outcome(e, ref, ok)
@@ -243,6 +251,29 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
             return Outcome(id_problem(kind, ref.path, ref.value.lower()))
         return OK if kind == "free" else DEFER
     return _judge_host(ref, ok, what)
+
+
+def _judge_party(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...]) -> Outcome:
+    """A place no input names as a host, id or region (policies/core/outside_parties.py)."""
+    if ref.kind == "site":
+        return Outcome(f"`{ref.path}`: {ref.value}; the pack cannot place that site in an allowed region, "
+                       "so keep the data in resources of the stack's own regions")
+    if ref.kind == "phone":
+        eea = phone_region(ref.value)
+        if eea:
+            return OK
+        country = "a country outside the EEA" if eea is False else "no country it says (+<code> first)"
+        return Outcome(f"`{ref.path}` texts or calls {ref.value!r}, a phone number of {country}: the message "
+                       "goes to that country's carrier; use EEA numbers with the country code, or e-mail")
+    e = find(endpoints, "arn", f"arn:aws:iam::{ref.value}:")
+    if e is not None and ref.value != "all":
+        return _endpoint_outcome(e, ref, ok)
+    return Outcome(
+        f"`{ref.path}` grants {ref.value!r} a copy it can take to any region (a shared snapshot, image or "
+        "data share is copied or read wherever the grantee likes); share only with the stack's own account "
+        "(pinned by the provider's allowedAccountIds), or declare the account (arns: [arn:aws:iam::<id>:]) "
+        "with its region or jurisdiction in stacks/records/endpoints.yaml"
+    )
 
 
 def _judge_location_id(ref: Ref, loc: str, api: str | None, ok: Allowed, what: str) -> Outcome:
