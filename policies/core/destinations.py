@@ -27,7 +27,7 @@ from policies.core.host_classes import (
     aws_owned_bucket_region,
 )
 from policies.core.location import Allowed, allowed, region_verdict
-from policies.core.outside_parties import phone_region
+from policies.core.outside_parties import party_problem
 from policies.core.references import Ref
 from policies.core.rule import RuleContext
 
@@ -255,25 +255,11 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
 
 def _judge_party(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...]) -> Outcome:
     """A place no input names as a host, id or region (policies/core/outside_parties.py)."""
-    if ref.kind == "site":
-        return Outcome(f"`{ref.path}`: {ref.value}; the pack cannot place that site in an allowed region, "
-                       "so keep the data in resources of the stack's own regions")
-    if ref.kind == "phone":
-        eea = phone_region(ref.value)
-        if eea:
-            return OK
-        country = "a country outside the EEA" if eea is False else "no country it says (+<code> first)"
-        return Outcome(f"`{ref.path}` texts or calls {ref.value!r}, a phone number of {country}: the message "
-                       "goes to that country's carrier; use EEA numbers with the country code, or e-mail")
-    e = find(endpoints, "arn", f"arn:aws:iam::{ref.value}:")
+    e = find(endpoints, "arn", f"arn:aws:iam::{ref.value}:") if ref.kind == "grantee" else None
     if e is not None and ref.value != "all":
         return _endpoint_outcome(e, ref, ok)
-    return Outcome(
-        f"`{ref.path}` grants {ref.value!r} a copy it can take to any region (a shared snapshot, image or "
-        "data share is copied or read wherever the grantee likes); share only with the stack's own account "
-        "(pinned by the provider's allowedAccountIds), or declare the account (arns: [arn:aws:iam::<id>:]) "
-        "with its region or jurisdiction in stacks/records/endpoints.yaml"
-    )
+    problem = party_problem(ref.kind, ref.path, ref.value)
+    return Outcome(problem) if problem else OK
 
 
 def _judge_location_id(ref: Ref, loc: str, api: str | None, ok: Allowed, what: str) -> Outcome:

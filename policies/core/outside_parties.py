@@ -114,3 +114,24 @@ def party_refs(view: ResourceView) -> list[Found]:
         return [("details.shippingAddress.country", "site", f"a Data Box export ships a copy of the data to "
                  f"an address in {country!r}, outside the EEA")]
     return _phones(view)
+
+
+def party_problem(kind: str, path: str, value: str) -> str | None:
+    """Why an implied place blocks (None: an EEA phone number); a grantee declared in the endpoints record is
+    judged there (policies/core/destinations.py)."""
+    if kind == "site":
+        return (f"`{path}`: {value}; the pack cannot place that site in an allowed region, so keep the data "
+                "in resources of the stack's own regions")
+    if kind == "phone":
+        eea = phone_region(value)
+        if eea:
+            return None
+        country = "a country outside the EEA" if eea is False else "no country it says (+<code> first)"
+        return (f"`{path}` texts or calls {value!r}, a phone number of {country}: the message goes to that "
+                "country's carrier; use EEA numbers with the country code, or e-mail")
+    return (
+        f"`{path}` grants {value!r} a copy it can take to any region (a shared snapshot, image or data share "
+        "is copied or read wherever the grantee likes); share only with the stack's own account (pinned by "
+        "the provider's allowedAccountIds), or declare the account (arns: [arn:aws:iam::<id>:]) with its "
+        "region or jurisdiction in stacks/records/endpoints.yaml"
+    )

@@ -39,6 +39,7 @@ from policies.core.reference_text import (
     embedded_b64,
     json_doc,
     named_ref,
+    runtime_value,
     text_plan,
     yaml_doc,
 )
@@ -111,15 +112,6 @@ def _skipped(key: str, value: Any, top: bool) -> bool:
             return False
         return top or (" " in value.strip() and not _POINTER.search(value))
     return False
-
-
-def _runtime(key: str, value: str) -> bool:
-    """A destination chosen at run time: an Amazon States Language `<Field>.$` whose value is a JSONPath into
-    the execution input or context (`"ApiEndpoint.$": "$.target"`), or a JSONata expression (`{% … %}`) in a
-    destination field. What the execution will be given cannot be judged from the definition."""
-    _, bucket, dest = _key_kind(key[:-2])
-    v = value.lstrip()
-    return (bucket or dest) and (v[:1] == "$" or v[:2] == "{%")
 
 
 # Inputs that are base64 by API contract though their key does not say so (launch template user data, Azure VM
@@ -210,9 +202,6 @@ class _Recorder:
                 if pair is not None and k == "value":
                     k = pair
                 if tv is str:  # the common case, inline: short strings hold no reference
-                    if type(k) is str and k[-2:] == ".$" and _runtime(k, v):
-                        self.group(f"{path}.{k}" if path else k, (("runtime", v, False),))
-                        continue
                     if (k in CALLER_KEYS and caller(k, path, v)) or (
                         k[-7:] in ("version", "Version") and VERSION.match(v)
                     ):
@@ -261,7 +250,7 @@ class _Recorder:
             return
         if len(s) < 4:
             return
-        if s[:2] == "{%" and (dest_key or bucket_key):
+        if (dest_key or bucket_key) and runtime_value(s, key[-2:] == ".$"):  # `ApiEndpoint.$`: `$.target`
             self.group(path, (("runtime", s, False),))
             return
         if (
