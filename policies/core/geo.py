@@ -65,7 +65,7 @@ _LOCATION_PROVIDERS = ("esri", "here", "grab")  # in a data source or a map styl
 ROUTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "azure-native:cognitiveservices:Deployment": ("sku.name", ("global", "datazone")),
     "aws:location/placeIndex:PlaceIndex": ("dataSource", _LOCATION_PROVIDERS),
-    "aws:location/routeCalculator:RouteCalculator": ("dataSource", _LOCATION_PROVIDERS),
+    "aws:location/routeCalculation:RouteCalculation": ("dataSource", _LOCATION_PROVIDERS),
     "aws:location/map:Map": ("configuration.style", _LOCATION_PROVIDERS),
 }
 ROUTED_SKUS = {t: path for t, (path, _) in ROUTED.items()}  # the types routed_processing judges
