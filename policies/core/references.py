@@ -209,7 +209,8 @@ class _Recorder:
                     kind = k
                     if k == "name" and ("egions." in path or "ocations." in path):
                         kind = "regionName" if _IN_REGION_LIST.search(path) else k
-                    if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, kind, principal) not in QUIET:
+                    short = len(v) < 4 and v not in UNKNOWN_VALUES and k[-2:] != ".$"  # `Bucket.$`: `$.b`
+                    if not short and (v, kind, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, kind, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(
@@ -248,10 +249,10 @@ class _Recorder:
             elif s != REDACTED:  # any other field: judged only by where it is computed from (resolution)
                 self.group(path, (("opaque", s, False),))
             return
-        if len(s) < 4:
-            return
         if (dest_key or bucket_key) and runtime_value(s, key[-2:] == ".$"):  # `ApiEndpoint.$`: `$.target`
             self.group(path, (("runtime", s, False),))
+            return
+        if len(s) < 4:
             return
         if (
             s[0] in "{[ \n"
