@@ -17,13 +17,17 @@ from policies.core.view import ResourceView, get_path, is_unknown
 
 # Grants that let another account take a copy of the data wherever it likes: it can copy a shared snapshot
 # or AMI to any region, read a Redshift data share from a consumer cluster in any region, reach a cluster
-# through a Redshift-managed VPC endpoint of its own. type -> inputs naming the grantee.
+# through a Redshift-managed VPC endpoint of its own, receive Clean Rooms query results in its own bucket.
+# type -> inputs naming the grantee (`key[]`: each element of a list; `key[].sub`: a field of each element).
 GRANT_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:redshift/dataShareAuthorization:DataShareAuthorization": ("consumerIdentifier",),
     "aws:redshift/endpointAuthorization:EndpointAuthorization": ("account",),
     "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission": ("accountId",),
     "aws:ec2/amiLaunchPermission:AmiLaunchPermission": (
         "accountId", "group", "organizationArn", "organizationalUnitArn"),
+    "aws:rds/snapshot:Snapshot": ("sharedAccounts[]",),
+    "aws:rds/clusterSnapshot:ClusterSnapshot": ("sharedAccounts[]",),
+    "aws:cleanrooms/collaboration:Collaboration": ("members[].accountId",),
 }
 # Phone numbers texted or called: the message goes to the carrier of the number's country.
 _SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
@@ -52,17 +56,26 @@ _DIGITS = re.compile(r"[^\d+]")
 Found = tuple[str, str, str]  # (path, kind, value)
 
 
+def _values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
+    key, _, rest = spec.partition("[]")
+    value = view.input(key)
+    if not _ or value is None or is_unknown(value):
+        return [(key, value)]
+    sub = rest.lstrip(".")
+    return [(f"{key}.{i}{rest}", get_path(v, sub) if sub else v) for i, v in enumerate(value)]
+
+
 def _grants(view: ResourceView) -> list[Found]:
     own, _ = aws_account(view.provider)
     out: list[Found] = []
-    for key in GRANT_INPUTS[view.type]:
-        value = view.input(key)
-        if value is None or value == own:
-            continue
-        if is_unknown(value) or not isinstance(value, str):
-            out.append((key, "unknown", ""))
-        else:
-            out.append((key, "grantee", value))
+    for spec in GRANT_INPUTS[view.type]:
+        for path, value in _values(view, spec):
+            if value is None or value == own:
+                continue
+            if is_unknown(value) or not isinstance(value, str):
+                out.append((path, "unknown", ""))
+            else:
+                out.append((path, "grantee", value))
     return out
 
 
@@ -71,6 +84,7 @@ def phone_region(number: str) -> bool | None:
     n = _DIGITS.sub("", number)
     if n.startswith("00"):
         n = "+" + n[2:]
+    n = "+" + n.lstrip("+") if n.startswith("+") else n  # a country code written `+32` after our `+`
     if not n.startswith("+"):
         return None
     return n[1:4] in EEA_CALLING_CODES or n[1:3] in EEA_CALLING_CODES
@@ -94,7 +108,7 @@ def _phones(view: ResourceView) -> list[Found]:
             continue
         for i, r in enumerate(receivers or ()):
             code, number = get_path(r, "countryCode"), get_path(r, "phoneNumber")
-            out.append((f"{key}.{i}", "phone", f"+{code} {number}"))
+            out.append((f"{key}.{i}", "phone", f"+{str(code).lstrip('+')} {number}"))
     return out
 
 

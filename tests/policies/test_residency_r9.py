@@ -60,7 +60,8 @@ def test_sms_and_voice_destinations():
                               {**sub, "protocol": "email", "endpoint": "ops@vlaanderen.be"})) == []
     ag = {"resourceGroupName": "rg", "location": "global", "smsReceivers": [
         {"name": "a", "countryCode": "32", "phoneNumber": "470123456"},
-        {"name": "b", "countryCode": "1", "phoneNumber": "2025550143"}]}
+        {"name": "b", "countryCode": "1", "phoneNumber": "2025550143"},
+        {"name": "c", "countryCode": "+32", "phoneNumber": "470123456"}]}
     found = messages(REPL, res("azure-native:monitor:ActionGroup", "ag", ag))
     assert len(found) == 1 and "smsReceivers.1" in found[0]
 
@@ -75,6 +76,13 @@ def test_grants_to_other_accounts():
     assert messages(REPL, own) == []
     public = res("aws:ec2/amiLaunchPermission:AmiLaunchPermission", "p", {"imageId": "ami-1", "group": "all"})
     assert "'all'" in messages(REPL, public)[0]
+    collab = {"name": "c", "creatorDisplayName": "d", "creatorMemberAbilities": [],
+              "queryLogStatus": "ENABLED",
+              "members": [{"accountId": "111122223333", "displayName": "p", "memberAbilities": []}]}
+    found = messages(REPL, res("aws:cleanrooms/collaboration:Collaboration", "c", collab))
+    assert len(found) == 1 and "members.0.accountId" in found[0]
+    shared = {"dbInstanceIdentifier": "db", "dbSnapshotIdentifier": "s", "sharedAccounts": ["all"]}
+    assert messages(REPL, res("aws:rds/snapshot:Snapshot", "s", shared))
 
 
 @pytest.mark.parametrize("typ", ["azure-native:apimanagement:Gateway",
