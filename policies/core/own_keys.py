@@ -61,7 +61,12 @@ def own_keys(type_: str) -> frozenset[str]:
 # in the EEA) in the endpoints record.
 _APPLE, _APPLE_SANDBOX, _FCM = "api.push.apple.com", "api.sandbox.push.apple.com", "fcm.googleapis.com"
 _ADM, _BAIDU = "api.amazon.com", "channel.api.duapp.com"
+# Azure Native ISV services: the ARM resource has an Azure location, the data it receives is kept by the
+# vendor (a Datadog site, an Elastic Cloud deployment, a Confluent Cloud cluster): judged as its host.
 IMPLIED_HOSTS: dict[str, str] = {
+    "azure-native:datadog:Monitor": "datadoghq.com",
+    "azure-native:elastic:Monitor": "elastic-cloud.com",
+    "azure-native:confluent:Organization": "confluent.cloud",
     "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": "slack.com",
     "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": "teams.microsoft.com",
     "aws:pinpoint/gcmChannel:GcmChannel": _FCM,

@@ -328,14 +328,6 @@ def _host_token(tok: str, principal: bool, dest_key: bool) -> tuple[str, str, bo
     return None
 
 
-def runtime_value(value: str, jsonpath_key: bool) -> bool:
-    """A value chosen at run time: a JSONPath into an execution's input or context under a `.$` key (Amazon
-    States Language `"ApiEndpoint.$": "$.target"`) or a JSONata expression (`{% … %}`). Under a destination
-    field, where the execution will send the data cannot be judged from the definition."""
-    v = value.lstrip()
-    return (jsonpath_key and v[:1] == "$") or v[:2] == "{%"
-
-
 def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, bool]]) -> None:
     # a protocol-relative URL (`//host/path`): the scheme is the page's, the host a destination
     if "//" in s and s.count("//") > s.count("://"):

@@ -39,10 +39,10 @@ from policies.core.reference_text import (
     embedded_b64,
     json_doc,
     named_ref,
-    runtime_value,
     text_plan,
     yaml_doc,
 )
+from policies.core.runtime_refs import policy_runtime, runtime_value
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
@@ -249,8 +249,8 @@ class _Recorder:
             elif s != REDACTED:  # any other field: judged only by where it is computed from (resolution)
                 self.group(path, (("opaque", s, False),))
             return
-        if (dest_key or bucket_key) and runtime_value(s, key[-2:] == ".$"):  # `ApiEndpoint.$`: `$.target`
-            self.group(path, (("runtime", s, False),))
+        if ((dest_key or bucket_key) and runtime_value(s, key[-2:] == ".$")) or policy_runtime(s):
+            self.group(path, (("runtime", s if len(s) < 100 else s[:99] + "…", False),))  # `Url.$`: `$.u`
             return
         if len(s) < 4:
             return
