@@ -16,6 +16,8 @@ _DEPLOYMENT_ID = re.compile(
 _DNS_ZONE_ID = re.compile(
     r"/providers/microsoft\.network/(?:privatednszones|dnszones)/[^/]+(?:/[^/]+/[^/]+)?$"
 )
+# A management group itself (tenant control plane, like a subscription scope): no place of its own.
+_MG_ID = re.compile(r"/providers/microsoft\.management/managementgroups/[^/]+$")
 # Logic Apps managed connectors whose targets are Azure resources named in the connection's parameters
 # (scanned as any input); every other connector (office365, dropbox, salesforce, sftp, ...) sends data to a
 # service outside the stack that must be declared (its `azureIds` prefix) in the endpoints record.
@@ -39,7 +41,7 @@ def id_kind(rid: str) -> tuple[str, str | None, str | None]:
         return "tenant", None, None
     if "/resourcegroups/" not in rid or "/providers/microsoft.authorization/" in rid:
         return "free", None, None  # subscription scope, role/policy definitions: no place of their own
-    if _DNS_ZONE_ID.search(rid):
+    if _DNS_ZONE_ID.search(rid) or _MG_ID.search(rid):
         return "free", None, None
     return "defer", None, None
 

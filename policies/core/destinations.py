@@ -27,6 +27,7 @@ from policies.core.host_classes import (
     aws_owned_bucket_region,
 )
 from policies.core.location import Allowed, allowed, region_verdict
+from policies.core.outside_parties import party_problem
 from policies.core.references import Ref
 from policies.core.rule import RuleContext
 
@@ -199,6 +200,13 @@ class LocalJudge:
 
 
 def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: str) -> Outcome:
+    if ref.kind in ("grantee", "phone", "site"):
+        return _judge_party(ref, ok, endpoints)
+    if ref.kind == "runtime":
+        return Outcome(
+            f"`{ref.path}` = {ref.value!r} takes the destination from the execution's input at run time, so "
+            "where the data goes cannot be judged; name the destination literally in the definition"
+        )
     e = find(endpoints, ref.kind, ref.value)
     if e is not None:
         return _endpoint_outcome(e, ref, ok)
@@ -243,6 +251,15 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
             return Outcome(id_problem(kind, ref.path, ref.value.lower()))
         return OK if kind == "free" else DEFER
     return _judge_host(ref, ok, what)
+
+
+def _judge_party(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...]) -> Outcome:
+    """A place no input names as a host, id or region (policies/core/outside_parties.py)."""
+    e = find(endpoints, "arn", f"arn:aws:iam::{ref.value}:") if ref.kind == "grantee" else None
+    if e is not None and ref.value != "all":
+        return _endpoint_outcome(e, ref, ok)
+    problem = party_problem(ref.kind, ref.path, ref.value)
+    return Outcome(problem) if problem else OK
 
 
 def _judge_location_id(ref: Ref, loc: str, api: str | None, ok: Allowed, what: str) -> Outcome:

@@ -55,23 +55,42 @@ def geo_copies(view: ResourceView, home: Location | None) -> list[tuple[str, str
     return out
 
 
-# Deployments whose SKU decides where requests are processed: an Azure OpenAI `Global*` deployment anywhere in
-# the world, a `DataZone*` one across the EU data zone (regions the pack does not all allow). type -> path.
-ROUTED_SKUS: dict[str, str] = {"azure-native:cognitiveservices:Deployment": "sku.name"}
-_ROUTED = ("global", "datazone")
+# Settings that decide where requests are processed: an Azure OpenAI `Global*` deployment anywhere in the
+# world, a `DataZone*` one across the EU data zone (regions the pack does not all allow); an Amazon Location
+# resource whose data provider is Esri, HERE or Grab, which sends request parameters (addresses searched,
+# positions routed) to the provider "for processing, which may be outside of the AWS Region" (AWS GovCloud
+# user guide, Amazon Location; only Open Data is processed by AWS in the region).
+# type -> (input path, values that route).
+_LOCATION_PROVIDERS = ("esri", "here", "grab")  # in a data source or a map style (`VectorHereExplore`)
+ROUTED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "azure-native:cognitiveservices:Deployment": ("sku.name", ("global", "datazone")),
+    "aws:location/placeIndex:PlaceIndex": ("dataSource", _LOCATION_PROVIDERS),
+    "aws:location/routeCalculation:RouteCalculation": ("dataSource", _LOCATION_PROVIDERS),
+    "aws:location/map:Map": ("configuration.style", _LOCATION_PROVIDERS),
+}
+ROUTED_SKUS = {t: path for t, (path, _) in ROUTED.items()}  # the types routed_processing judges
+_FIX_SKU = "(Global: any region worldwide; DataZone: across the data zone); use a regional SKU (Standard, " \
+    "ProvisionedManaged)"
+_FIX_PROVIDER = "(the data provider's own service); use the Open Data provider, or declare the provider " \
+    "with its region in stacks/records/endpoints.yaml and send it the requests from code the stack judges"
 
 
 def routed_processing(view: ResourceView) -> list[str]:
     """Why requests to the resource are processed outside its own region ([] when they are not)."""
-    path = ROUTED_SKUS.get(view.type)
-    if path is None:
+    spec = ROUTED.get(view.type)
+    if spec is None:
         return []
+    path, routed = spec
     value = view.get(path)
     if is_unknown(value):
         return [unknown_message(path, "where requests are processed")]
-    if isinstance(value, str) and value.lower().startswith(_ROUTED):
+    if not isinstance(value, str):
+        return []
+    low = value.lower()
+    sku = path == "sku.name"
+    if low.startswith(routed) if sku else any(p in low for p in routed):
         return [
-            f"`{path}` = {value!r} processes requests outside the resource's region (Global: any region "
-            "worldwide; DataZone: across the data zone); use a regional SKU (Standard, ProvisionedManaged)"
+            f"`{path}` = {value!r} processes requests outside the resource's region "
+            + (_FIX_SKU if sku else _FIX_PROVIDER)
         ]
     return []

@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+from policies.core.outside_parties import PARTY_TYPES, party_refs
 from policies.core.view import UNKNOWN_VALUES, ResourceView
 
 # Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
@@ -30,11 +31,18 @@ ISSUER_KEYS: dict[str, frozenset[str]] = {
     "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential":
         frozenset({"issuer"}),
 }
-# Where Route 53 health checkers run from (Route 53 needs at least three of its eight checker regions): they
-# request the checked endpoint (judged: `fqdn`, `ipAddress`) and read its status; nothing is sent there.
-_HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
+# Where probes run from, not where data goes: Route 53 health checkers (at least three of its eight checker
+# regions) and Application Insights availability-test locations (`emea-nl-ams-azr`, `us-va-ash-azr`) request
+# the checked endpoint (judged: `fqdn`, `ipAddress`, `request.requestUrl`) and read its status. And the
+# opt-in setting of an account region (`aws:account/region`): it enables or disables the region and stores
+# nothing there (what is created there is judged by its own region).
+PROBE_SITES: dict[str, str] = {
+    "aws:route53/healthCheck:HealthCheck": "regions",
+    "azure-native:applicationinsights:WebTest": "locations",
+    "aws:account/region:Region": "regionName",
+}
 _BY_TYPE: dict[str, frozenset[str]] = {
-    _HEALTH_CHECK: OWN_KEYS | {"regions"},
+    **{t: OWN_KEYS | {key} for t, key in PROBE_SITES.items()},
     **{t: OWN_KEYS | _BUCKET_OWN for t in BUCKET_TYPES},
     **{t: OWN_KEYS | keys for t, keys in ISSUER_KEYS.items()},
     **{t: OWN_KEYS | {"serviceBusNamespace", "serviceBusSuffix"} for t in (
@@ -53,7 +61,12 @@ def own_keys(type_: str) -> frozenset[str]:
 # in the EEA) in the endpoints record.
 _APPLE, _APPLE_SANDBOX, _FCM = "api.push.apple.com", "api.sandbox.push.apple.com", "fcm.googleapis.com"
 _ADM, _BAIDU = "api.amazon.com", "channel.api.duapp.com"
+# Azure Native ISV services: the ARM resource has an Azure location, the data it receives is kept by the
+# vendor (a Datadog site, an Elastic Cloud deployment, a Confluent Cloud cluster): judged as its host.
 IMPLIED_HOSTS: dict[str, str] = {
+    "azure-native:datadog:Monitor": "datadoghq.com",
+    "azure-native:elastic:Monitor": "elastic-cloud.com",
+    "azure-native:confluent:Organization": "confluent.cloud",
     "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": "slack.com",
     "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": "teams.microsoft.com",
     "aws:pinpoint/gcmChannel:GcmChannel": _FCM,
@@ -145,7 +158,16 @@ ACCEPTED_IDS: dict[str, tuple[str, str]] = {
 }
 
 
-IMPLIED_TYPES = frozenset(IMPLIED_HOSTS) | frozenset(ACCEPTED_IDS) | _BY_INPUTS
+# A Direct Connect gateway is global: an association joins it to a transit or virtual private gateway of any
+# region and account, named only by id, so the gateway must be a resource of this stack (its region judged).
+_DX_ASSOCIATION = "aws:directconnect/gatewayAssociation:GatewayAssociation"
+_DX_TARGETS = {"tgw-": "aws:ec2transitgateway/transitGateway:TransitGateway",
+               "vgw-": "aws:ec2/vpnGateway:VpnGateway"}
+ACCEPTED_TARGETS = frozenset(t for _, t in ACCEPTED_IDS.values()) | frozenset(_DX_TARGETS.values())
+
+IMPLIED_TYPES = (
+    frozenset(IMPLIED_HOSTS) | frozenset(ACCEPTED_IDS) | _BY_INPUTS | PARTY_TYPES | {_DX_ASSOCIATION}
+)
 
 
 def implied_refs(view: ResourceView) -> list[tuple[str, str, str]]:
@@ -155,8 +177,16 @@ def implied_refs(view: ResourceView) -> list[tuple[str, str, str]]:
         return [("(service)", "host", host)]
     if view.type in _BY_INPUTS:
         return _by_inputs(view)
-    key, target = ACCEPTED_IDS[view.type]
-    value = view.input(key)
+    if view.type in PARTY_TYPES:
+        return party_refs(view)
+    if view.type == _DX_ASSOCIATION:
+        key, value = "associatedGatewayId", view.input("associatedGatewayId")
+        if value is None:  # accepting another account's proposal: its gateway is never this stack's
+            return [("proposalId", "named", f"{_DX_ASSOCIATION}|{view.input('proposalId')}")]
+        target = _DX_TARGETS.get(str(value)[:4], _DX_TARGETS["tgw-"])
+    else:
+        key, target = ACCEPTED_IDS[view.type]
+        value = view.input(key)
     if isinstance(value, str) and value not in UNKNOWN_VALUES:
         return [(key, "named", f"{target}|{value}")]
     return []

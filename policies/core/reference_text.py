@@ -22,6 +22,14 @@ from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS
 
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
 _AZURE_ID = re.compile(r"/subscriptions/[0-9a-zA-Z*-]+(?:/[^\s\"',;?)]+)?", re.I)
+# A tenant-level id under a management group (a management-group-scope deployment, policy or role assignment):
+# no `/subscriptions/` segment, so it is found by its own prefix.
+# A private link service alias (`<prefix>.<guid>.<region>.azure.privatelinkservice`, what a private endpoint
+# may connect to instead of the service's id): a host whose region label places it.
+_PLS_ALIAS = re.compile(r"[a-z0-9-]+\.[0-9a-f-]{36}\.[a-z0-9]+\.azure\.privatelinkservice\b", re.I)
+_MG_ID = re.compile(
+    r"/providers/microsoft\.management/managementgroups/[^\s\"',;?)/]+(?:/[^\s\"',;?)]+)?", re.I
+)
 _URL = re.compile(r"\b([a-z][a-z0-9+.-]*)://(?:[^/\s@\"']*@)?(\[[0-9a-f:]+\]|[^/\s:?#\"',;)]+)", re.I)
 _MAIL = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,})", re.I)
 _CLOUD_HOST = re.compile(
@@ -326,9 +334,17 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
         for m in _RELATIVE_URL.finditer(s):
             out.append(("host", m.group(1).lower().rstrip("."), principal))
     low = s.lower()
+    spans: list[tuple[int, int]] = []
     if "subscriptions/" in low:  # ARM ids are case-insensitive (`/SubScriptions/…` is an id too)
         for m in _AZURE_ID.finditer(s):
+            spans.append(m.span())
             out.append(("azure-id", m.group(0).rstrip("/"), False))
+    if "managementgroups/" in low:
+        for m in _MG_ID.finditer(s):
+            if not any(a <= m.start() < b for a, b in spans):  # not the tail of a subscription-scoped id
+                out.append(("azure-id", m.group(0).rstrip("/"), False))
+    if "privatelinkservice" in low:
+        out.extend(("host", m.group(0).lower(), False) for m in _PLS_ALIAS.finditer(s))
     if "@" in s:
         for m in _MAIL.finditer(s):
             out.append(("host", m.group(1).lower(), False))

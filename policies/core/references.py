@@ -42,6 +42,7 @@ from policies.core.reference_text import (
     text_plan,
     yaml_doc,
 )
+from policies.core.runtime_refs import policy_runtime, runtime_value
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
@@ -77,7 +78,7 @@ class Ref:
     """Dotted field path; `(json)`/`(yaml)` marks a document inside a string."""
     kind: str
     """arn | azure-id | host | bucket | region | unknown | secret | opaque (an unknown value in a field
-    that names no destination: only its provenance is judged)"""
+    that names no destination: only its provenance is judged) | runtime (chosen when the workflow runs)"""
     value: str
     """The ARN, Azure id, hostname or region text (never a secret's value)."""
     principal: bool = False
@@ -208,7 +209,8 @@ class _Recorder:
                     kind = k
                     if k == "name" and ("egions." in path or "ocations." in path):
                         kind = "regionName" if _IN_REGION_LIST.search(path) else k
-                    if (len(v) >= 4 or v in UNKNOWN_VALUES) and (v, kind, principal) not in QUIET:
+                    short = len(v) < 4 and v not in UNKNOWN_VALUES and k[-2:] != ".$"  # `Bucket.$`: `$.b`
+                    if not short and (v, kind, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, kind, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(
@@ -246,6 +248,9 @@ class _Recorder:
                 self.group(path, (("unknown", s, False) if s != REDACTED else ("secret", "", False),))
             elif s != REDACTED:  # any other field: judged only by where it is computed from (resolution)
                 self.group(path, (("opaque", s, False),))
+            return
+        if ((dest_key or bucket_key) and runtime_value(s, key[-2:] == ".$")) or policy_runtime(s):
+            self.group(path, (("runtime", s if len(s) < 100 else s[:99] + "…", False),))  # `Url.$`: `$.u`
             return
         if len(s) < 4:
             return

@@ -12,7 +12,7 @@ from pulumi_policy.proxy import _DictProxy
 
 from policies.core.destinations import azure_modules, region_of
 from policies.core.location import allowed, effective_location, region_verdict
-from policies.core.own_keys import ACCEPTED_IDS, BUCKET_TYPES
+from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
 from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
 from policies.core.references import Ref, iter_strings, references, scan
 from policies.core.rule import RuleContext
@@ -62,7 +62,7 @@ class GraphIndex:
     def __init__(self, graph: StackGraph):
         self.by_key: dict[str, ResourceView] = {}
         self.stack_refs = graph.by_type(STACK_REFERENCE)
-        named = frozenset(NAMED_REFS.values()) | frozenset(t for _, t in ACCEPTED_IDS.values())
+        named = frozenset(NAMED_REFS.values()) | ACCEPTED_TARGETS
         for r in graph.resources:
             src = _source(r)
             if r.type in named:

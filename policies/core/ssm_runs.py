@@ -1,8 +1,9 @@
 """SSM documents a resource makes AWS run on instances (Run Command, State Manager, Automation), wherever the
 run is launched: an association, a maintenance window task, an EventBridge target, a Scheduler or Step
-Functions SDK call (`aws-sdk:ssm:sendCommand`). What such a document runs (a shell script, a playbook, a
-custom document) is not in the inputs, so disallow-opaque-deployers blocks every run except of the short list
-of AWS-owned documents below, which run no customer code.
+Functions SDK call (`aws-sdk:ssm:sendCommand`), an AWS Config remediation, an Incident Manager response plan.
+What such a document runs (a shell script, a playbook, a custom document) is not in the inputs, so
+disallow-opaque-deployers blocks every run except of the short list of AWS-owned documents below, which run
+no customer code.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from policies.core.view import ResourceView, is_unknown
+from policies.core.view import ResourceView, get_path, is_unknown
 
 # AWS-owned documents (names with the reserved `AWS-` prefix, which no customer document can take) that run
 # no customer code: they collect metadata or patch the OS from the OS vendor's repositories.
@@ -36,7 +37,11 @@ _WINDOW_TASK = "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask"
 _EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 _SCHEDULE = "aws:scheduler/schedule:Schedule"
 _STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
-RUN_TYPES = frozenset({ASSOCIATION, _WINDOW_TASK, _EVENT_TARGET, _SCHEDULE, _STATE_MACHINE})
+_REMEDIATION = "aws:cfg/remediationConfiguration:RemediationConfiguration"  # targetType SSM_DOCUMENT
+_RESPONSE_PLAN = "aws:ssmincidents/responsePlan:ResponsePlan"  # action.ssmAutomations[].documentName
+RUN_TYPES = frozenset(
+    {ASSOCIATION, _WINDOW_TASK, _EVENT_TARGET, _SCHEDULE, _STATE_MACHINE, _REMEDIATION, _RESPONSE_PLAN}
+)
 _DOC_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[^:]*:([^:]*):(?:document|automation-definition)/([^:/]+)")
 # SDK integrations that run a document (`arn:aws:states:::aws-sdk:ssm:sendCommand`, Scheduler's universal
 # target `arn:aws:scheduler:::aws-sdk:ssm:startAutomationExecution`)
@@ -107,6 +112,14 @@ def runs(view: ResourceView) -> list[Run]:
         return []
     if t == _STATE_MACHINE:
         return _sdk_runs(view.input("definition"), "definition")
+    if t == _REMEDIATION:  # SSM_DOCUMENT is the only target type AWS Config accepts
+        return [("targetId", _document(view.input("targetId")))]
+    if t == _RESPONSE_PLAN:
+        autos = view.get("action.ssmAutomations")
+        if is_unknown(autos):
+            return [("action.ssmAutomations", None)]
+        return [(f"action.ssmAutomations.{i}.documentName", _document(get_path(a, "documentName")))
+                for i, a in enumerate(autos or ())]
     return []
 
 

@@ -1,6 +1,7 @@
 """Deployers whose nested resources no policy sees (ARM deployments, CloudFormation, scripts, dynamic
 providers) bypass the gate; so does having AWS run an SSM document on instances, wherever the run is launched
-(policies/core/ssm_runs.py: only AWS-owned documents that run no customer code may run)."""
+(policies/core/ssm_runs.py: only AWS-owned documents that run no customer code may run), and installing a VM
+extension other than Microsoft's agents (policies/core/vm_extensions.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from policies.core.rule import Rule, RuleContext
 from policies.core.ssm_runs import RUN_TYPES, findings
 from policies.core.types import class_of, tokens_of_class
 from policies.core.view import ResourceView
+from policies.core.vm_extensions import EXTENSION_TYPES
+from policies.core.vm_extensions import findings as extension_findings
 
 
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
@@ -15,6 +18,8 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
         return []
     if view.type in RUN_TYPES:  # an association is a deployer unless it runs a no-code AWS document
         return findings(view)
+    if view.type in EXTENSION_TYPES:  # a VM extension runs code unless it is one of Microsoft's agents
+        return extension_findings(view)
     if class_of(view.type) != "deployer":
         return []
     return [
@@ -32,6 +37,7 @@ RULE = Rule(
     controls=("LOC-02", "ACC-01"),
     check=check,
     module=__name__,
-    resource_types=tokens_of_class("deployer") | RUN_TYPES,  # the fast path: only these types are called
+    # the fast path: only these types are called
+    resource_types=tokens_of_class("deployer") | RUN_TYPES | EXTENSION_TYPES,
     waivable=False,
 )

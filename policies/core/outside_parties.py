@@ -1,0 +1,151 @@
+"""Places no input names as a host, id or region, though data goes there: another account granted a copy, a
+phone number texted or called, a site outside any cloud region that keeps or serves the data (a self-hosted
+gateway, an on-premises replica, a device shipped to an address). The reference scanner adds them as implied
+references of the resource (policies/core/own_keys.py); policies/core/destinations.py judges them.
+
+Kinds: `grantee` (an AWS account id, or `all`), `phone` (E.164 digits, `+` first), `site` (why it cannot be
+placed), `unknown` (the deciding input is unknown at preview).
+"""
+
+from __future__ import annotations
+
+import re
+
+from policies.core.accounts import aws_account
+from policies.core.endpoints import EEA_COUNTRIES
+from policies.core.view import ResourceView, get_path, is_unknown
+
+# Grants that let another account take a copy of the data wherever it likes: it can copy a shared snapshot
+# or AMI to any region, read a Redshift data share from a consumer cluster in any region, reach a cluster
+# through a Redshift-managed VPC endpoint of its own, receive Clean Rooms query results in its own bucket.
+# type -> inputs naming the grantee (`key[]`: each element of a list; `key[].sub`: a field of each element).
+GRANT_INPUTS: dict[str, tuple[str, ...]] = {
+    "aws:redshift/dataShareAuthorization:DataShareAuthorization": ("consumerIdentifier",),
+    "aws:redshift/endpointAuthorization:EndpointAuthorization": ("account",),
+    "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission": ("accountId",),
+    "aws:ec2/amiLaunchPermission:AmiLaunchPermission": (
+        "accountId", "group", "organizationArn", "organizationalUnitArn"),
+    "aws:rds/snapshot:Snapshot": ("sharedAccounts[]",),
+    "aws:rds/clusterSnapshot:ClusterSnapshot": ("sharedAccounts[]",),
+    "aws:cleanrooms/collaboration:Collaboration": ("members[].accountId",),
+}
+# Phone numbers texted or called: the message goes to the carrier of the number's country.
+_SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+_CONTACT_CHANNEL = "aws:ssmcontacts/contactChannel:ContactChannel"
+_ACTION_GROUP = "azure-native:monitor:ActionGroup"
+# E.164 country calling codes of the EEA states (ITU-T E.164 assignment list).
+EEA_CALLING_CODES = frozenset(
+    {"30", "31", "32", "33", "34", "36", "39", "40", "43", "45", "46", "47", "48", "49", "351", "352", "353",
+     "354", "356", "357", "358", "359", "370", "371", "372", "385", "386", "420", "421", "423"}
+)
+# Types whose data is kept or served at a site outside any cloud region, given by no input the pack can place.
+SITES: dict[str, str] = {
+    "azure-native:apimanagement:Gateway": "an API Management self-hosted gateway serves the APIs (and their "
+    "data) from wherever its container runs; `locationData` is only a label",
+    "azure-native:containerregistry:ConnectedRegistry": "a connected registry replicates the registry's "
+    "repositories to an on-premises or edge device",
+    "azure-native:storagesync:ServerEndpoint": "an Azure File Sync server endpoint syncs the share to a "
+    "registered server outside Azure",
+    "azure-native:storagesync:RegisteredServer": "an Azure File Sync registered server holds synced shares "
+    "outside Azure",
+}
+_DATA_BOX = "azure-native:databox:Job"
+PARTY_TYPES = frozenset(GRANT_INPUTS) | frozenset(SITES) | {
+    _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX}
+_DIGITS = re.compile(r"[^\d+]")
+Found = tuple[str, str, str]  # (path, kind, value)
+
+
+def _values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
+    key, _, rest = spec.partition("[]")
+    value = view.input(key)
+    if not _ or value is None or is_unknown(value):
+        return [(key, value)]
+    sub = rest.lstrip(".")
+    return [(f"{key}.{i}{rest}", get_path(v, sub) if sub else v) for i, v in enumerate(value)]
+
+
+def _grants(view: ResourceView) -> list[Found]:
+    own, _ = aws_account(view.provider)
+    out: list[Found] = []
+    for spec in GRANT_INPUTS[view.type]:
+        for path, value in _values(view, spec):
+            if value is None or value == own:
+                continue
+            if is_unknown(value) or not isinstance(value, str):
+                out.append((path, "unknown", ""))
+            else:
+                out.append((path, "grantee", value))
+    return out
+
+
+def phone_region(number: str) -> bool | None:
+    """True: an EEA number; False: another country's; None: no country code (not `+` or `00` first)."""
+    n = _DIGITS.sub("", number)
+    if n.startswith("00"):
+        n = "+" + n[2:]
+    n = "+" + n.lstrip("+") if n.startswith("+") else n  # a country code written `+32` after our `+`
+    if not n.startswith("+"):
+        return None
+    return n[1:4] in EEA_CALLING_CODES or n[1:3] in EEA_CALLING_CODES
+
+
+def _phones(view: ResourceView) -> list[Found]:
+    t = view.type
+    if t == _SNS_SUBSCRIPTION:
+        if str(view.input("protocol")).lower() != "sms":
+            return []
+        return [("endpoint", "phone", str(view.input("endpoint")))]
+    if t == _CONTACT_CHANNEL:
+        if str(view.input("type")).upper() not in ("SMS", "VOICE"):
+            return []  # EMAIL: the address is scanned
+        return [("deliveryAddress.simpleAddress", "phone", str(view.get("deliveryAddress.simpleAddress")))]
+    out: list[Found] = []
+    for key in ("smsReceivers", "voiceReceivers"):
+        receivers = view.input(key)
+        if is_unknown(receivers):
+            out.append((key, "unknown", ""))
+            continue
+        for i, r in enumerate(receivers or ()):
+            code, number = get_path(r, "countryCode"), get_path(r, "phoneNumber")
+            out.append((f"{key}.{i}", "phone", f"+{str(code).lstrip('+')} {number}"))
+    return out
+
+
+def party_refs(view: ResourceView) -> list[Found]:
+    """The implied references of a resource of PARTY_TYPES."""
+    t = view.type
+    if t in GRANT_INPUTS:
+        return _grants(view)
+    if t in SITES:
+        return [("(site)", "site", SITES[t])]
+    if t == _DATA_BOX:
+        if str(view.input("transferType")) != "ExportFromAzure":
+            return []  # an import brings data in; the device travels empty to the customer
+        country = view.get("details.shippingAddress.country")
+        if isinstance(country, str) and country.upper() in EEA_COUNTRIES:
+            return []
+        return [("details.shippingAddress.country", "site", f"a Data Box export ships a copy of the data to "
+                 f"an address in {country!r}, outside the EEA")]
+    return _phones(view)
+
+
+def party_problem(kind: str, path: str, value: str) -> str | None:
+    """Why an implied place blocks (None: an EEA phone number); a grantee declared in the endpoints record is
+    judged there (policies/core/destinations.py)."""
+    if kind == "site":
+        return (f"`{path}`: {value}; the pack cannot place that site in an allowed region, so keep the data "
+                "in resources of the stack's own regions")
+    if kind == "phone":
+        eea = phone_region(value)
+        if eea:
+            return None
+        country = "a country outside the EEA" if eea is False else "no country it says (+<code> first)"
+        return (f"`{path}` texts or calls {value!r}, a phone number of {country}: the message goes to that "
+                "country's carrier; use EEA numbers with the country code, or e-mail")
+    return (
+        f"`{path}` grants {value!r} a copy it can take to any region (a shared snapshot, image or data share "
+        "is copied or read wherever the grantee likes); share only with the stack's own account (pinned by "
+        "the provider's allowedAccountIds), or declare the account (arns: [arn:aws:iam::<id>:]) with its "
+        "region or jurisdiction in stacks/records/endpoints.yaml"
+    )
