@@ -581,3 +581,49 @@ def test_running_code_as_a_workload_role_uses_its_rights():
     shell = inline("db-admin", allow(["rds:ModifyDBInstance", "ssm:StartSession"]))
     only(run(RULE, with_(AWS, rotator, keys, profile, shell)), "db-admin", "running code as rotator")
     assert run(RULE, with_(AWS, rotator, keys, fn, inline("db-admin", allow(["rds:ModifyDBInstance"])))) == []
+
+
+def _workload(name, service):
+    trust = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    return [
+        res(name, "aws:iam/role:Role", {"name": name, "assumeRolePolicy": doc(trust)}),
+        inline(name, allow(["kms:PutKeyPolicy"])),
+    ]
+
+
+def test_launching_as_a_kept_role_uses_its_rights():
+    """Holders that keep their role (no iam:PassRole needed): stacks, launch constraints, state machines,
+    task and job definitions, notebooks, Glue jobs, instance user data."""
+    cases = (
+        ("cloudformation:UpdateStack", "aws:cloudformation/stack:Stack", {"iamRoleArn": f"{ACC}:role/w"}),
+        (
+            "servicecatalog:ProvisionProduct",
+            "aws:servicecatalog/constraint:Constraint",
+            {"type": "LAUNCH", "parameters": '{"RoleArn": "' + f"{ACC}:role/w" + '"}'},
+        ),
+        (
+            "servicecatalog:ProvisionProduct",
+            "aws:servicecatalog/constraint:Constraint",
+            {"type": "LAUNCH", "parameters": '{"LocalRoleName": "w"}'},
+        ),
+        ("states:UpdateStateMachine", "aws:sfn/stateMachine:StateMachine", {"roleArn": f"{ACC}:role/w"}),
+        ("ecs:RunTask", "aws:ecs/taskDefinition:TaskDefinition", {"taskRoleArn": f"{ACC}:role/w"}),
+        (
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+            "aws:sagemaker/notebookInstance:NotebookInstance",
+            {"roleArn": f"{ACC}:role/w"},
+        ),
+        ("glue:UpdateJob", "aws:glue/job:Job", {"roleArn": f"{ACC}:role/w"}),
+        (
+            "batch:SubmitJob",
+            "aws:batch/jobDefinition:JobDefinition",
+            {"containerProperties": '{"jobRoleArn": "' + f"{ACC}:role/w" + '"}'},
+        ),
+        ("ec2:ModifyInstanceAttribute", "aws:iam/instanceProfile:InstanceProfile", {"role": "w"}),
+    )
+    for action, type_, inputs in cases:
+        holder = res("holder", type_, inputs)
+        dba = inline("db-admin", allow(["rds:ModifyDBInstance", action]))
+        only(run(RULE, with_(AWS, *_workload("w", "ec2.amazonaws.com"), holder, dba)), "db-admin", "as w")
+        reader = [*_workload("w", "ec2.amazonaws.com")[:1], inline("w", allow(["s3:GetObject"]))]
+        assert run(RULE, with_(AWS, *reader, holder, dba)) == [], action
