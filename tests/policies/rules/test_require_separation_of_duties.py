@@ -398,7 +398,38 @@ def test_key_admin_by_key_policy_using_it_through_iam():
     found = run(
         RULE, with_(patch(AWS, "key", policy=policy), inline("db-admin", allow(["kms:Decrypt"], KEY)))
     )
-    only(found, "key", "role/db-admin both administer and use the key")
+    assert sorted(found) == [
+        ("db-admin", "the role administers keys and can also use them (kms:decrypt…)"),
+        (
+            "key",
+            "role/db-admin both administer and use the key (key policy, grants and IAM policies together)",
+        ),
+    ]
+
+
+def test_a_key_policy_alone_makes_key_administrators():
+    """Same account: a key policy naming a principal (path, user, session or `*`) grants without IAM, and a
+    permission boundary does not limit it for users and sessions."""
+    for principal, who in (
+        (f"{ACC}:role/dba/db-admin", "db-admin"),
+        ("arn:aws:sts::111122223333:assumed-role/db-admin/ops", "db-admin"),
+        ("*", "db-admin"),
+    ):
+        stmt = {
+            "Effect": "Allow",
+            "Principal": {"AWS": principal},
+            "Action": "kms:PutKeyPolicy",
+            "Resource": "*",
+        }
+        only(run(RULE, patch(AWS, "key", policy=doc(stmt))), who, "database structure, key admin")
+    reader = {"Effect": "Allow", "Principal": {"AWS": f"{ACC}:role/db-admin"}, "Action": "kms:DescribeKey"}
+    assert run(RULE, patch(AWS, "key", policy=doc({**reader, "Resource": "*"}))) == []
+
+
+def test_a_trust_naming_a_person_role_lets_it_assume_without_iam():
+    trust = {"Effect": "Allow", "Principal": {"AWS": f"{ACC}:role/db-admin"}, "Action": "sts:AssumeRole"}
+    found = run(RULE, patch(AWS, "key-admin", assumeRolePolicy=doc({**trust, "Condition": MFA})))
+    only(found, "db-admin", "(through assuming key-admin)")
 
 
 # ---- round-7 probe: Lake Formation hands out functions outside IAM
