@@ -266,6 +266,19 @@ def test_mfa_deny_must_cover_everything_and_stand_alone():
     assert run(RULE, with_(AWS, *_console_user("u", _deny(ifexists), key=True))) == []
 
 
+def test_a_user_who_may_mint_access_keys_has_long_term_keys():
+    """A plain-Bool Deny does not match requests signed with a key the user creates themselves."""
+    mint = {
+        "Effect": "Allow",
+        "Action": "iam:CreateAccessKey",
+        "Resource": "arn:aws:iam::*:user/${aws:username}",
+    }
+    plain = _deny({"Bool": {"aws:MultiFactorAuthPresent": "false"}})
+    only(run(RULE, with_(AWS, *_console_user("u", plain, mint))), "u", "console password")
+    ifexists = _deny({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}})
+    assert run(RULE, with_(AWS, *_console_user("u", ifexists, mint))) == []
+
+
 def test_aws_star_in_a_list_is_anyone():
     stmt = {
         "Effect": "Allow",
@@ -301,6 +314,18 @@ def test_conditional_access_must_cover_every_role_holder_on_every_path():
         ({"locations": {"includedLocations": ["All"], "excludedLocations": ["AllTrusted"]}}, "locations"),
         ({"platforms": {"includedPlatforms": ["android"]}}, "platforms"),
         ({"signInRiskLevels": ["high"]}, "signInRiskLevels"),
+        # closed world: conditions no check names select some sign-ins only
+        ({"authenticationFlowTransferMethods": ["deviceCodeFlow"]}, "authenticationFlowTransferMethods"),
+        ({"clientApplications": {"includedServicePrincipals": ["x"]}}, "clientApplications"),
+        (
+            {
+                "users": {
+                    "includedUsers": ["All"],
+                    "excludedGuestsOrExternalUsers": [{"guestOrExternalUserTypes": ["internalGuest"]}],
+                }
+            },
+            "excludes excludedGuestsOrExternalUsers",
+        ),
     ):
         only(run(RULE, with_(AZURE, _ca(**over))), "<stack>", why)
     groups = {
@@ -309,6 +334,7 @@ def test_conditional_access_must_cover_every_role_holder_on_every_path():
         }
     }
     assert run(RULE, with_(AZURE, _ca(**groups))) == []
+    assert run(RULE, with_(AZURE, _ca(signInRiskLevels=[], devices=None))) == []  # empty conditions
 
 
 def test_readers_need_not_be_in_the_administrators_policy():
