@@ -432,3 +432,66 @@ def test_conditional_access_exclusion_reaches_nested_members():
     excluding = _ca(users={"includedUsers": ["All"], "excludedGroups": [helpdesk]})
     assert run(RULE, with_(AZURE, excluding)) == []
     only(run(RULE, with_(AZURE, excluding, nest)), "<stack>", "(directly or through a group)")
+
+
+def _rule(pattern):
+    rule = res(
+        "break-glass-used", "aws:cloudwatch/eventRule:EventRule", {"eventPattern": json.dumps(pattern)}
+    )
+    target = res(
+        "bg-target",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        {"rule": "break-glass-used", "arn": "arn:aws:sns:eu-west-1:111122223333:soc"},
+    )
+    return rule, target
+
+
+def test_break_glass_watcher_must_see_every_use():
+    """A watcher that names the principal but also selects an event name, source or anything else sees only
+    some uses (console sign-in only, KMS calls only); with the assumed role's ARN, AssumeRole may be
+    selected: every use starts with one."""
+    bg = role("break-glass", trust())
+    actor = {"userIdentity": {"arn": [{"prefix": f"arn:aws:sts::{ACC[-12:]}:assumed-role/break-glass/"}]}}
+    for narrowed in (
+        {"detail-type": ["AWS Console Sign In via CloudTrail"], "detail": actor},
+        {"detail": {**actor, "eventName": ["ConsoleLogin"]}},
+        {"source": ["aws.kms"], "detail": actor},
+        {"detail": {**actor, "errorCode": [{"exists": True}]}},
+    ):
+        only(run(RULE, with_(AWS, bg, *_rule(narrowed))), "break-glass", "select nothing else")
+    assert (
+        run(RULE, with_(AWS, bg, *_rule({"detail-type": ["AWS API Call via CloudTrail"], "detail": actor})))
+        == []
+    )
+    assumed = {
+        "source": ["aws.sts"],
+        "detail": {
+            "eventName": ["AssumeRole"],
+            "requestParameters": {"roleArn": [f"{ACC}:role/break-glass"]},
+        },
+    }
+    assert run(RULE, with_(AWS, bg, *_rule(assumed))) == []
+    only(
+        run(
+            RULE,
+            with_(
+                AWS, bg, *_watch('{ $.userIdentity.arn = "*break-glass*" && $.eventName = "ConsoleLogin" }')
+            ),
+        ),
+        "break-glass",
+        "select nothing else",
+    )
+    only(
+        run(
+            RULE,
+            with_(
+                AWS,
+                bg,
+                *_watch(
+                    '{ $.requestParameters.roleArn = "*break-glass*" && $.sourceIPAddress != "10.0.0.1" }'
+                ),
+            ),
+        ),
+        "break-glass",
+        "select nothing else",
+    )
