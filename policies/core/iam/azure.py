@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -311,6 +312,11 @@ def ca_problem(
     if users.get("excludedRoles"):
         return f"excludes the directory roles {users.get('excludedRoles')}: holders sign in without MFA"
     excluded = {str(v) for k in ("excludedUsers", "excludedGroups") for v in (users.get(k) or [])}
+    if keywords := sorted(v for v in excluded if not _GUID.match(v) and not is_unknown(v)):
+        return (
+            f"excludes {keywords}, a class of users rather than principals (e.g. every guest): "
+            "administrators among them sign in without MFA"
+        )
     if lifted := sorted(members_within(graph, excluded) & admins):
         return (
             f"excludes {lifted} (directly or through a group), who hold Azure roles in this stack: they "
@@ -384,5 +390,6 @@ def ca_narrowing(p: ResourceView) -> str | None:
     return None
 
 
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _JUDGED_CONDITIONS = frozenset({"clientAppTypes", "applications", "users", "locations", "platforms"})
 _JUDGED_EXCLUSIONS = frozenset({"excludedUsers", "excludedGroups", "excludedRoles"})

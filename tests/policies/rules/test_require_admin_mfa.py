@@ -326,6 +326,10 @@ def test_conditional_access_must_cover_every_role_holder_on_every_path():
             },
             "excludes excludedGuestsOrExternalUsers",
         ),
+        (
+            {"users": {"includedUsers": ["All"], "excludedUsers": ["GuestsOrExternalUsers"]}},
+            "a class of users rather than principals",
+        ),
     ):
         only(run(RULE, with_(AZURE, _ca(**over))), "<stack>", why)
     groups = {
