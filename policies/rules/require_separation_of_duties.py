@@ -181,7 +181,9 @@ def _canonical(graph: StackGraph, key: str) -> str:
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     entries = breakglass.records(ctx.stack)
-    people = [p for p in aws_principals(graph) if p.people]
+    # An IAM user is judged even without a console password: whoever holds its access keys acts as it, and
+    # no service can be the only one to (unlike a role only a service assumes).
+    people = [p for p in aws_principals(graph) if p.people or p.kind == "user"]
     judged = [p for p in people if breakglass.entry_for(entries, p.kind, p.physical_name) is None]
     roles = [p for p in people if p.kind == "role"]
     key_admins = policy_admins(graph)

@@ -658,3 +658,21 @@ def test_launching_as_a_kept_role_uses_its_rights():
         only(run(RULE, with_(AWS, *_workload("w", "ec2.amazonaws.com"), holder, dba)), "db-admin", "as w")
         reader = [*_workload("w", "ec2.amazonaws.com")[:1], inline("w", allow(["s3:GetObject"]))]
         assert run(RULE, with_(AWS, *reader, holder, dba)) == [], action
+
+
+def test_a_user_without_console_is_judged_too():
+    """Whoever holds an IAM user's access keys acts as it: no console password does not make it a workload."""
+    user = res("ops", "aws:iam/user:User", {"name": "ops"})
+    key = res("ops-key", "aws:iam/accessKey:AccessKey", {"user": "ops"}, refs={"user": "ops"})
+    both = allow(["rds:ModifyDBInstance", "kms:PutKeyPolicy"])
+    pol = res(
+        "ops-pol", "aws:iam/userPolicy:UserPolicy", {"user": "ops", "policy": doc(both)}, refs={"user": "ops"}
+    )
+    only(run(RULE, with_(AWS, user, key, pol)), "ops", "database structure, key administration")
+    one = res(
+        "ops-pol",
+        "aws:iam/userPolicy:UserPolicy",
+        {"user": "ops", "policy": doc(allow(["rds:ModifyDBInstance"]))},
+        refs={"user": "ops"},
+    )
+    assert run(RULE, with_(AWS, user, key, one)) == []
