@@ -10,7 +10,7 @@ from typing import Any
 
 from policies.core.helpers import linked
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
 TEN_YEARS_DAYS = 3650
 ANALYSIS_DAYS = 365
@@ -141,6 +141,15 @@ def _trail(t: ResourceView, graph: StackGraph) -> list[str]:
     groups, problems = _trail_log_groups(t, graph)
     out += problems
     for g in groups:
+        cls = g.input("logGroupClass")
+        if is_unknown(cls):
+            out.append(unknown_message("logGroupClass", "how long the trail's log group keeps events"))
+        elif str(cls or "STANDARD").upper() == "DELIVERY":  # AWS keeps Delivery-class events one day
+            out.append(
+                f"the trail's log group {g.name} is of the DELIVERY class, which keeps events one day "
+                f"whatever retentionInDays says; use STANDARD and keep at least {ANALYSIS_DAYS} days"
+            )
+            continue
         raw = g.input("retentionInDays")
         days = _number(raw)
         if raw is not None and days is None:

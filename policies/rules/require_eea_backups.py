@@ -26,6 +26,28 @@ def _retention(v: ResourceView, field: str) -> list[str]:
     return []
 
 
+# Copies of snapshots: `destinationRegion` when the type has one (Redshift, RDS cross-region), else the
+# region of the provider creating the copy.
+SNAPSHOT_COPIES = frozenset(
+    {
+        "aws:redshift/snapshotCopy:SnapshotCopy",
+        "aws:rds/snapshotCopy:SnapshotCopy",
+        "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
+        "aws:ebs/snapshotCopy:SnapshotCopy",
+        "aws:ec2/amiCopy:AmiCopy",
+    }
+)
+
+
+def _where(view: ResourceView, what: str, ok) -> list[str]:
+    loc = effective_location(view)
+    if loc is not None and loc.problem:
+        return [loc.problem]
+    if loc is not None and loc.region and (msg := region_verdict("aws", loc.region, what, ok)):
+        return [msg]
+    return []
+
+
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     ok = allowed(ctx)
     t = view.type
@@ -59,15 +81,16 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
                 elif msg := region_verdict("aws", parsed[1], f"backup copy `{field}`", ok):
                     out.append(msg)
     elif t == "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
-        loc = effective_location(view)
-        if loc is not None and loc.problem:
-            out.append(loc.problem)
-        elif (
-            loc is not None
-            and loc.region
-            and (msg := region_verdict("aws", loc.region, "the backup replica", ok))
-        ):
-            out.append(msg)
+        out += _where(view, "the backup replica", ok)
+    elif t in SNAPSHOT_COPIES:
+        dest = view.input("destinationRegion")
+        if is_unknown(dest):
+            out.append(unknown_message("destinationRegion", "where the snapshot copy goes"))
+        elif isinstance(dest, str) and dest:
+            if msg := region_verdict("aws", dest, "the snapshot copy (`destinationRegion`)", ok):
+                out.append(msg)
+        else:  # copied into the provider's region
+            out += _where(view, "the snapshot copy", ok)
     elif t == "azure-native:sql:Database":
         red = view.input("requestedBackupStorageRedundancy")
         if is_unknown(red):
@@ -105,6 +128,7 @@ RULE = Rule(
             "aws:backup/plan:Plan",
             "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
             "azure-native:sql:Database",
+            *SNAPSHOT_COPIES,
         }
     ),
     config_schema=ALLOWED_REGIONS_SCHEMA,

@@ -28,13 +28,45 @@ from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, is_unknown
 from policies.rules.require_controller_held_keys import CHECKS as KEY_CHECKS
 
+# Every database of the PIA data stores is a source (tests/policies/rules/test_require_off_vendor_backups.py
+# checks that each store of a database service is here or in PARTS), plus Azure storage accounts.
 SOURCES = (
     "aws:rds/instance:Instance",
     "aws:rds/cluster:Cluster",
     "aws:dynamodb/table:Table",
+    "aws:docdb/cluster:Cluster",
+    "aws:docdb/elasticCluster:ElasticCluster",
+    "aws:neptune/cluster:Cluster",
+    "aws:redshift/cluster:Cluster",
+    "aws:redshiftserverless/namespace:Namespace",
+    "aws:keyspaces/table:Table",
+    "aws:timestreamwrite/database:Database",
+    "aws:qldb/ledger:Ledger",
+    "aws:opensearch/domain:Domain",
+    "aws:opensearch/serverlessCollection:ServerlessCollection",
+    "aws:elasticsearch/domain:Domain",
     "azure-native:sql:Database",
+    "azure-native:sql:ManagedInstance",
+    "azure-native:dbforpostgresql:Server",
+    "azure-native:dbforpostgresql:ServerGroupCluster",
+    "azure-native:dbformysql:Server",
+    "azure-native:dbformysql:SingleServer",
+    "azure-native:cosmosdb:DatabaseAccount",
     "azure-native:storage:StorageAccount",
 )
+# Database-service stores that are not sources of their own: a part of a source (its instances, compute,
+# replicas, the server of its databases) or a copy of one (snapshots, replicated backups).
+PARTS = {
+    "aws:rds/clusterInstance:ClusterInstance": "an instance of its cluster (the cluster is the source)",
+    "aws:dynamodb/tableReplica:TableReplica": "a replica of its table (the table is the source)",
+    "aws:redshiftserverless/workgroup:Workgroup": "the compute of its namespace (which holds the data)",
+    "azure-native:sql:Server": "holds databases, which are the sources",
+    "aws:rds/snapshot:Snapshot": "a copy",
+    "aws:rds/snapshotCopy:SnapshotCopy": "a copy",
+    "aws:rds/clusterSnapshot:ClusterSnapshot": "a copy",
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": "a copy",
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": "a copy",
+}
 STORES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "azure-native:storage:StorageAccount")
 OBJECT_LOCK = (
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",

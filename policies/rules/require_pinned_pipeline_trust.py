@@ -7,13 +7,15 @@ from __future__ import annotations
 from policies.core.iam.statements import conditions, oidc_issuers, pinned, trust_kind
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
+from policies.data.oidc_issuers import TRUSTED_ISSUERS, trusted
 
 FEDERATED_CREDENTIAL = "azure-native:managedidentity:FederatedIdentityCredential"
 APP_CREDENTIAL = "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential"
 # GitHub's subject for pull_request workflows: any branch's pull request (unreviewed code) gets it.
 UNREVIEWED = ":pull_request"
 FLEXIBLE_CREDENTIAL = (
-    "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential"
+    "azuread:index/applicationFlexibleFederatedIdentityCredential:"
+    "ApplicationFlexibleFederatedIdentityCredential"
 )
 
 
@@ -27,6 +29,8 @@ def _role(view: ResourceView) -> list[str]:
         if not isinstance(s, dict) or trust_kind(s) != "pipeline":
             continue
         for issuer in oidc_issuers(s):
+            if not trusted(issuer):
+                out.append(f"trust statement {i} federates {issuer}: {_UNTRUSTED_WHY}")
             for key in ("sub", "aud"):
                 if not pinned(s, f"{issuer}:{key}"):
                     out.append(
@@ -42,16 +46,22 @@ def _role(view: ResourceView) -> list[str]:
     return out
 
 
+_UNTRUSTED_WHY = (
+    "not a trusted pipeline issuer, so it may sign any subject (trusted: "
+    f"{', '.join(sorted(TRUSTED_ISSUERS))}; policies/data/oidc_issuers.py)"
+)
 _UNREVIEWED_WHY = (
     "every pull request of any branch gets it, before review; pin a protected branch or environment"
 )
 
 
 def _federated_credential(view: ResourceView) -> list[str]:
-    subject, audiences = view.input("subject"), view.input("audiences")
-    if is_unknown(subject) or is_unknown(audiences):
-        return [unknown_message("subject/audiences", "which pipeline may sign in")]
+    subject, audiences, issuer = view.input("subject"), view.input("audiences"), view.input("issuer")
+    if is_unknown(subject) or is_unknown(audiences) or is_unknown(issuer):
+        return [unknown_message("issuer/subject/audiences", "which pipeline may sign in")]
     out = []
+    if not isinstance(issuer, str) or not trusted(issuer):
+        out.append(f"`issuer` is {issuer!r}: {_UNTRUSTED_WHY}")
     if not isinstance(subject, str) or not subject or any(c in subject for c in "*?"):
         out.append(f"`subject` is {subject!r}; pin it to one repository/environment")
     elif subject.lower().endswith(UNREVIEWED):
@@ -70,8 +80,11 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         for m in _federated_credential(r)
     )
     out.extend(
-        (r.urn, "a flexible federated credential matches subjects by expression (wildcards): which pipeline "
-         "may sign in cannot be pinned; use a federated credential with one exact subject")
+        (
+            r.urn,
+            "a flexible federated credential matches subjects by expression (wildcards): which pipeline "
+            "may sign in cannot be pinned; use a federated credential with one exact subject",
+        )
         for r in graph.by_type(FLEXIBLE_CREDENTIAL)
     )
     return out

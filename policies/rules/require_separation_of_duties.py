@@ -21,12 +21,14 @@ from policies.core.iam.azure import (
     uses_keys,
 )
 from policies.core.iam.catalogue import key_use
-from policies.core.iam.keys import key_findings
+from policies.core.iam.keys import identity, key_findings, policy_admins
 from policies.core.iam.principals import AwsPrincipal, aws_principals, external_grants
 from policies.core.iam.statements import (
+    ASSUME,
     all_resources,
     as_list,
     effective,
+    principals,
     statement_actions,
     via_service_only,
 )
@@ -43,31 +45,49 @@ def _star(p: AwsPrincipal) -> bool:
     )
 
 
+def _trusts(r: AwsPrincipal, p: AwsPrincipal) -> bool:
+    """Role `r`'s trust names `p` itself: in one account that alone lets `p` assume it, without IAM."""
+    me = f"{p.kind}/{p.physical_name}"
+    return any(
+        s.get("Effect") == "Allow"
+        and statement_actions(s) & ASSUME
+        and any(identity(v) == me for v in principals(s).get("AWS", []))
+        for s in r.trust
+    )
+
+
 def _chained(p: AwsPrincipal, roles: list[AwsPrincipal]) -> list[AwsPrincipal]:
-    """Roles people may assume that `p` may also assume (sts:AssumeRole on their ARN)."""
+    """Roles people may assume that `p` may also assume (sts:AssumeRole on their ARN, or their trust names
+    `p`)."""
     patterns = [
         str(r)
         for s in p.statements
         if s.get("Effect") == "Allow" and "sts:assumerole" in statement_actions(s)
         for r in as_list(s.get("Resource") or "*")
     ]
-    if not patterns or "sts:assumerole" not in p.actions():
-        return []
+    if "sts:assumerole" not in p.actions():
+        patterns = []
     return [
         r
         for r in roles
         if r is not p
-        and any(
-            pat == "*" or fnmatch.fnmatchcase(r.physical_name, pat.rsplit("/", 1)[-1]) for pat in patterns
+        and (
+            _trusts(r, p)
+            or any(
+                pat == "*" or fnmatch.fnmatchcase(r.physical_name, pat.rsplit("/", 1)[-1])
+                for pat in patterns
+            )
         )
     ]
 
 
-def _aws(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph) -> list[str]:
+def _aws(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph, key_admins: set[str]) -> list[str]:
     if p.problems:
         return p.problems
     out = []
     held = set(p.functions()) | lakeformation.held_by(p.view, p.physical_name, p.kind, graph)
+    if {"*", f"{p.kind}/{p.physical_name}"} & key_admins:  # a key policy names it (no IAM needed)
+        held.add("key administration")
     via = [r.physical_name for r in _chained(p, roles) if set(r.functions()) - held]
     for r in _chained(p, roles):
         held |= set(r.functions())
@@ -161,10 +181,13 @@ def _canonical(graph: StackGraph, key: str) -> str:
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     entries = breakglass.records(ctx.stack)
-    people = [p for p in aws_principals(graph) if p.people]
+    # An IAM user is judged even without a console password: whoever holds its access keys acts as it, and
+    # no service can be the only one to (unlike a role only a service assumes).
+    people = [p for p in aws_principals(graph) if p.people or p.kind == "user"]
     judged = [p for p in people if breakglass.entry_for(entries, p.kind, p.physical_name) is None]
     roles = [p for p in people if p.kind == "role"]
-    out = [(p.view.urn, m) for p in judged for m in _aws(p, roles, graph)]
+    key_admins = policy_admins(graph)
+    out = [(p.view.urn, m) for p in judged for m in _aws(p, roles, graph, key_admins)]
     out.extend(key_findings(graph, judged))
     out.extend(identity_center.assignment_findings(graph, people))
     out.extend(external_grants(graph))

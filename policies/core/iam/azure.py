@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -304,9 +305,18 @@ def ca_problem(
             f"excludes applications ({app_cond.get('excludedApplications') or app_cond.get('filter')}): "
             "sign-ins to them need no MFA"
         )
+    if other := sorted(
+        k for k, v in users.items() if k.startswith("excluded") and k not in _JUDGED_EXCLUSIONS and v
+    ):
+        return f"excludes {', '.join(other)}: administrators among them sign in without MFA"
     if users.get("excludedRoles"):
         return f"excludes the directory roles {users.get('excludedRoles')}: holders sign in without MFA"
     excluded = {str(v) for k in ("excludedUsers", "excludedGroups") for v in (users.get(k) or [])}
+    if keywords := sorted(v for v in excluded if not _GUID.match(v) and not is_unknown(v)):
+        return (
+            f"excludes {keywords}, a class of users rather than principals (e.g. every guest): "
+            "administrators among them sign in without MFA"
+        )
     if lifted := sorted(members_within(graph, excluded) & admins):
         return (
             f"excludes {lifted} (directly or through a group), who hold Azure roles in this stack: they "
@@ -355,7 +365,7 @@ def ca_strength_problem(p: ResourceView, strength: object, graph: StackGraph | N
 
 def ca_narrowing(p: ResourceView) -> str | None:
     """A condition that leaves some sign-ins of the included users outside the policy (client apps,
-    locations, platforms, risk levels, device filters): MFA then holds only on some paths."""
+    locations, platforms, and every other condition): MFA then holds only on some paths."""
     cond = p.input("conditions") or {}
     if not isinstance(cond, dict):
         return "has unknown conditions"
@@ -372,11 +382,14 @@ def ca_narrowing(p: ResourceView) -> str | None:
         plat.get("excludedPlatforms") or set(plat.get("includedPlatforms") or ["all"]) != {"all"}
     ):
         return f"applies only to some device platforms ({plat})"
-    risky = [
-        k
-        for k in ("signInRiskLevels", "userRiskLevels", "servicePrincipalRiskLevels", "insiderRiskLevels")
-        if cond.get(k)
-    ]
-    if risky or cond.get("devices"):
-        return f"applies only to some sign-ins ({', '.join(risky) or 'a device filter'})"
+    # Closed world: any other condition (risk levels, device filters, authentication flows, client
+    # applications, and whatever Entra adds next) selects some sign-ins only.
+    other = sorted(k for k, v in cond.items() if k not in _JUDGED_CONDITIONS and v not in (None, "", [], {}))
+    if other:
+        return f"applies only to some sign-ins ({', '.join(other)}): the others need no MFA"
     return None
+
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_JUDGED_CONDITIONS = frozenset({"clientAppTypes", "applications", "users", "locations", "platforms"})
+_JUDGED_EXCLUSIONS = frozenset({"excludedUsers", "excludedGroups", "excludedRoles"})

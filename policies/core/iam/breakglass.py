@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from policies.core.iam.statements import as_list
 from policies.core.records import records_dir
 from policies.core.view import StackGraph, is_unknown
 
@@ -43,7 +44,7 @@ def entry_for(entries: list[dict[str, Any]], kind: str, name: str) -> dict[str, 
 
 
 def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
-    """"" when an enabled event rule with a target, or an enabled metric alarm with actions, named
+    """ "" when an enabled event rule with a target, or an enabled metric alarm with actions, named
     `alarm` watches the principal (its event pattern, or the metric filter on a trail's log group feeding
     the alarm, compares a CloudTrail identity field with its name, or an ARN or session ARN with it,
     wildcards and prefixes as CloudWatch matches them); else what is missing.
@@ -59,7 +60,8 @@ def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
             and has_target(graph, rule)
         ):
             named = True
-            if _names(event_values(rule.input("eventPattern")), principal):
+            pattern = rule.input("eventPattern")
+            if _watches(event_values(pattern), event_fields(pattern), principal):
                 return ""
     for a in graph.by_type(ALARM):
         if (
@@ -68,32 +70,104 @@ def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
             and a.input("alarmActions")
         ):
             named = True
-            if any(_names(filter_values(f.input("pattern")), principal) for f in _filters_of(graph, a)):
+            if any(
+                _watches(filter_values(f.input("pattern")), filter_fields(f.input("pattern")), principal)
+                for f in _filters_of(graph, a)
+            ):
                 return ""
     if named:
-        return (f"the enabled {alarm!r} with a target does not watch it: its event pattern, or the "
-                "metric filter feeding the alarm (on the log group a trail delivers to), must compare a "
-                "CloudTrail identity field (e.g. "
-                "requestParameters.roleArn, userIdentity.arn) with the principal or its ARN (an unknown or "
-                "unparsable pattern cannot be judged)")
+        return (
+            f"the enabled {alarm!r} with a target does not watch it: its event pattern, or the "
+            "metric filter feeding the alarm (on the log group a trail delivers to), must compare a "
+            "CloudTrail identity field (e.g. "
+            "requestParameters.roleArn, userIdentity.arn) with the principal or its ARN, and select "
+            "nothing else (an event name or source narrows it to some uses; only AssumeRole events may "
+            "be selected with the assumed role's ARN; an unknown or unparsable pattern cannot be judged)"
+        )
     return f"no enabled alarm or event rule with a target named {alarm!r} watches its use"
 
 
 # CloudTrail fields that say who acted or which role was assumed (event patterns: under `detail`)
-IDENTITY_FIELDS = frozenset({
-    "requestParameters.roleArn", "requestParameters.userName", "responseElements.assumedRoleUser.arn",
-    "userIdentity.arn", "userIdentity.userName", "userIdentity.principalId",
-    "userIdentity.sessionContext.sessionIssuer.arn", "userIdentity.sessionContext.sessionIssuer.userName",
-})
+IDENTITY_FIELDS = frozenset(
+    {
+        "requestParameters.roleArn",
+        "requestParameters.userName",
+        "responseElements.assumedRoleUser.arn",
+        "userIdentity.arn",
+        "userIdentity.userName",
+        "userIdentity.principalId",
+        "userIdentity.sessionContext.sessionIssuer.arn",
+        "userIdentity.sessionContext.sessionIssuer.userName",
+    }
+)
 
 
 def _names(values: list[tuple[str, str]], principal: str) -> bool:
     """Whether a value compared with an identity field names the principal: equal to it, an ARN with it
     as a path segment, or a glob matching it that is more than wildcards (`*` alone watches no one)."""
     return bool(principal) and any(
-        field in IDENTITY_FIELDS and value.strip("*?")
+        field in IDENTITY_FIELDS
+        and value.strip("*?")
         and (fnmatch.fnmatchcase(principal, value) or principal in value.split("/"))
-        for field, value in values)
+        for field, value in values
+    )
+
+
+# Fields that name an assumption of the role: selecting STS AssumeRole* events with them still sees every use.
+_ASSUMPTION_FIELDS = frozenset({"requestParameters.roleArn", "responseElements.assumedRoleUser.arn"})
+_API_CALLS = "AWS API Call via CloudTrail"
+
+
+def _watches(values: list[tuple[str, str]], fields: dict[str, list[str]], principal: str) -> bool:
+    """The pattern names the principal and selects every use of it: any other field it constrains is an
+    identity field, the CloudTrail API-call detail type, or — with an assumption field — STS AssumeRole*
+    events. Closed world: an event name, source, region or error code elsewhere narrows it to some uses."""
+    if not _names(values, principal):
+        return False
+    assumption = _names([(f, v) for f, v in values if f in _ASSUMPTION_FIELDS], principal)
+
+    def free(field: str, vals: list[str]) -> bool:
+        if field in IDENTITY_FIELDS:
+            return True
+        if field == "detail-type":
+            return _API_CALLS in vals
+        if assumption and field in ("source", "eventSource"):
+            return bool({"aws.sts", "sts.amazonaws.com"} & set(vals))
+        return assumption and field == "eventName" and any(v.startswith("AssumeRole") for v in vals)
+
+    return all(free(f, vals) for f, vals in fields.items())
+
+
+def event_fields(pattern: Any, path: str = "") -> dict[str, list[str]]:
+    """{field: exact string values} of every field an EventBridge pattern constrains (an operator such as
+    `anything-but`, `exists`, `numeric` or a prefix constrains it with no exact value)."""
+    if isinstance(pattern, str) and not path:
+        try:
+            pattern = json.loads(pattern) if not is_unknown(pattern) else {}
+        except ValueError:
+            return {}
+    out: dict[str, list[str]] = {}
+    if not isinstance(pattern, dict):
+        return out
+    for key, value in pattern.items():
+        inner = key if not path or path == "detail" else f"{path}.{key}"
+        if isinstance(value, dict):
+            for f, vals in event_fields(value, inner).items():
+                out.setdefault(f, []).extend(vals)
+        else:
+            out.setdefault(inner, []).extend(v for v in as_list(value) if isinstance(v, str))
+    return out
+
+
+def filter_fields(pattern: Any) -> dict[str, list[str]]:
+    """{field: values compared with `=`} of every field a CloudWatch Logs filter pattern tests (any
+    operator: `!=`, `NOT EXISTS`, numbers)."""
+    if not isinstance(pattern, str) or is_unknown(pattern):
+        return {}
+    out: dict[str, list[str]] = {re.sub(r"\[\d*\]", "", f): [] for f in _FIELD.findall(pattern)}
+    for field, value in filter_values(pattern):
+        out.setdefault(field, []).append(value)
+    return out
 
 
 def event_values(pattern: Any, path: str = "") -> list[tuple[str, str]]:
@@ -121,6 +195,7 @@ def event_values(pattern: Any, path: str = "") -> list[tuple[str, str]]:
     return out
 
 
+_FIELD = re.compile(r"\$\.([A-Za-z0-9_.\[\]]+)")
 _TERM = re.compile(r"""\$\.([A-Za-z0-9_.\[\]]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s)&|"]+))""")
 
 

@@ -89,6 +89,38 @@ def _grants(graph: StackGraph, key: ResourceView) -> set[str]:
     return users
 
 
+def _policies(graph: StackGraph):
+    """(holder, statements or None, problem) of every key policy the stack sets."""
+    for holder in graph.by_type(*POLICY_HOLDERS):
+        if holder.input("policy") is None:
+            continue  # the default key policy delegates to IAM, judged through IAM
+        doc, err = json_document(holder.input("policy"))
+        stmts = (doc or {}).get("Statement", []) if isinstance(doc, dict) else []
+        yield holder, [s for s in as_list(stmts) if isinstance(s, dict)], err
+
+
+def _named(s: dict) -> list[str]:
+    """Identities an Allow statement of a key policy names (`*` narrowed by aws:PrincipalArn)."""
+    ps = principals(s)
+    if "*" in ps:
+        return _principal_arns(s) or ["*"]
+    return [identity(p) for p in ps.get("AWS", []) if not _delegation(p)]
+
+
+def policy_admins(graph: StackGraph) -> set[str]:
+    """Identities (`role/<name>`, `user/<name>`, `*`) a key policy makes key administrators. In the same
+    account the key policy alone grants it, whatever IAM says; a permission boundary does not limit a grant
+    naming a user or a role session, so none is applied here (over-approximation)."""
+    admin_actions = functions()["key administration"]
+    return {
+        n
+        for _, stmts, _ in _policies(graph)
+        for s in stmts
+        if s.get("Effect") == "Allow" and statement_actions(s) & admin_actions
+        for n in _named(s)
+    }
+
+
 def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[str, str]]:
     admin_actions = functions()["key administration"]
     iam_admins = {f"{p.kind}/{p.physical_name}" for p in people if p.actions() & admin_actions}
@@ -99,10 +131,7 @@ def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[st
         if effective([s for s in p.statements if not via_service_only(s)]) & key_use()
     }
     out: list[tuple[str, str]] = []
-    for holder in graph.by_type(*POLICY_HOLDERS):
-        if holder.input("policy") is None:
-            continue  # the default key policy delegates to IAM, judged above
-        doc, err = json_document(holder.input("policy"))
+    for holder, stmts, err in _policies(graph):
         if err:
             why = (
                 unknown_message("policy", "who administers and uses the key")
@@ -115,17 +144,12 @@ def key_findings(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[st
             next(iter(graph.dependency_of(holder, "keyId")), holder) if holder.type == KEY_POLICY else holder
         )
         admins, users = set(iam_admins), _grants(graph, key)
-        for s in (doc or {}).get("Statement", []) if isinstance(doc, dict) else []:
-            if not isinstance(s, dict) or s.get("Effect") != "Allow":
+        for s in stmts:
+            if s.get("Effect") != "Allow":
                 continue
-            ps = principals(s)
-            if any(_delegation(p) for p in ps.get("AWS", [])):
+            if any(_delegation(p) for p in principals(s).get("AWS", [])):
                 users.update(iam_users)
-            names = (
-                (_principal_arns(s) or ["*"])
-                if "*" in ps
-                else [identity(p) for p in ps.get("AWS", []) if not _delegation(p)]
-            )
+            names = _named(s)
             acts = statement_actions(s)
             if acts & admin_actions:
                 admins.update(n for n in names if n != "*")

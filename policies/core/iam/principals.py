@@ -97,8 +97,10 @@ class AwsPrincipal:
         return {ROLE: "role", USER: "user", GROUP: "group"}.get(self.view.type, "permission set")
 
     def mfa_enforced(self) -> bool:
-        """Identity policies deny everything without MFA (the IAM-user way of requiring it)."""
-        return any(denies_without_mfa(s, self.long_term_keys) for s in self.statements)
+        """Identity policies deny everything without MFA (the IAM-user way of requiring it). A user who may
+        create access keys (even only their own, even only with MFA) has long-term keys in effect."""
+        keys = self.long_term_keys or "iam:createaccesskey" in effective(self.statements)
+        return any(denies_without_mfa(s, keys) for s in self.statements)
 
 
 def _own_credentials(stmt: dict[str, Any]) -> bool:

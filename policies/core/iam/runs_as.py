@@ -1,41 +1,119 @@
-"""Acting as a workload role: a person who can change what a function, task, build or instance runs, or
-open a shell on it, acts with its role's rights. Resources on the Allow never narrow this (as everywhere:
+"""Acting as a workload role: a person who can change what a function, task, build, stack, job or instance
+runs, or open a shell on it, acts with its role's rights — without iam:PassRole when the holder keeps the
+role it has (CloudFormation and Service Catalog launch as the stack's role, ECS RunTask and Batch SubmitJob
+override the command, EC2 user data runs at boot). Resources on the Allow never narrow this (as everywhere:
 over-approximation), so such an action reaches every role of that kind in the stack."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from policies.core.iam.principals import ROLE, AwsPrincipal
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
 INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"
-# (actions that run code as the holder's role, resource types holding a role, the field naming it)
+# (actions that run code as the holder's role, resource types holding a role, where: the input naming it,
+# or `<input>.<key>` of a JSON document in that input)
 RUNS_AS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
     (
         frozenset({"lambda:updatefunctioncode", "lambda:updatefunctionconfiguration"}),
         ("aws:lambda/function:Function",),
         "role",
     ),
-    (frozenset({"ecs:executecommand"}), ("aws:ecs/taskDefinition:TaskDefinition",), "taskRoleArn"),
+    (
+        frozenset({"ecs:executecommand", "ecs:runtask", "ecs:starttask"}),
+        ("aws:ecs/taskDefinition:TaskDefinition",),
+        "taskRoleArn",
+    ),
     (
         frozenset({"codebuild:startbuild", "codebuild:updateproject"}),
         ("aws:codebuild/project:Project",),
         "serviceRole",
     ),
     (
-        frozenset({"ssm:sendcommand", "ssm:startsession", "ec2-instance-connect:sendsshpublickey"}),
+        frozenset(
+            {
+                "ssm:sendcommand",
+                "ssm:startsession",
+                "ec2-instance-connect:sendsshpublickey",
+                "ec2:modifyinstanceattribute",  # user data runs as the instance profile at the next boot
+            }
+        ),
         (INSTANCE_PROFILE,),
         "role",
+    ),
+    (
+        frozenset(
+            {
+                "cloudformation:createstack",
+                "cloudformation:updatestack",
+                "cloudformation:createchangeset",
+                "cloudformation:executechangeset",
+            }
+        ),
+        ("aws:cloudformation/stack:Stack",),
+        "iamRoleArn",
+    ),
+    (
+        frozenset(
+            {
+                "cloudformation:updatestackset",
+                "cloudformation:createstackinstances",
+                "cloudformation:updatestackinstances",
+            }
+        ),
+        ("aws:cloudformation/stackSet:StackSet",),
+        "administrationRoleArn",
+    ),
+    (
+        frozenset({"servicecatalog:provisionproduct", "servicecatalog:updateprovisionedproduct"}),
+        ("aws:servicecatalog/constraint:Constraint",),
+        "parameters.RoleArn",
+    ),
+    (
+        frozenset({"servicecatalog:provisionproduct", "servicecatalog:updateprovisionedproduct"}),
+        ("aws:servicecatalog/constraint:Constraint",),
+        "parameters.LocalRoleName",
+    ),
+    (frozenset({"states:updatestatemachine"}), ("aws:sfn/stateMachine:StateMachine",), "roleArn"),
+    (
+        frozenset({"sagemaker:createpresignednotebookinstanceurl"}),
+        ("aws:sagemaker/notebookInstance:NotebookInstance",),
+        "roleArn",
+    ),
+    (
+        frozenset({"glue:updatejob", "glue:updatedevendpoint"}),
+        ("aws:glue/job:Job", "aws:glue/devEndpoint:DevEndpoint"),
+        "roleArn",
+    ),
+    (
+        frozenset({"batch:submitjob"}),
+        ("aws:batch/jobDefinition:JobDefinition",),
+        "containerProperties.jobRoleArn",
     ),
 )
 
 
-def _role_of(
-    graph: StackGraph, holder: ResourceView, fld: str, roles: dict[str, AwsPrincipal]
-) -> list[AwsPrincipal]:
-    found = [roles[d.urn] for d in graph.dependency_of(holder, fld) if d.type == ROLE and d.urn in roles]
+def _named(holder: ResourceView, where: str) -> Any:
+    fld, _, key = where.partition(".")
     value: Any = holder.input(fld)
+    if not key or is_unknown(value):
+        return value
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def _role_of(
+    graph: StackGraph, holder: ResourceView, where: str, roles: dict[str, AwsPrincipal]
+) -> list[AwsPrincipal]:
+    fld = where.partition(".")[0]
+    found = [roles[d.urn] for d in graph.dependency_of(holder, fld) if d.type == ROLE and d.urn in roles]
+    value = _named(holder, where)
     if not found and isinstance(value, str) and not is_unknown(value):
         name = value.rsplit("/", 1)[-1]
         found = [r for r in roles.values() if r.physical_name == name]
@@ -47,8 +125,8 @@ def acted_as(p: AwsPrincipal, graph: StackGraph, principals: list[AwsPrincipal])
     acts = p.actions()
     roles = {r.view.urn: r for r in principals if r.kind == "role" and r is not p}
     out: dict[str, AwsPrincipal] = {}
-    for actions, types, fld in RUNS_AS:
+    for actions, types, where in RUNS_AS:
         if acts & actions:
             for holder in graph.by_type(*types):
-                out.update((r.view.urn, r) for r in _role_of(graph, holder, fld, roles))
+                out.update((r.view.urn, r) for r in _role_of(graph, holder, where, roles))
     return list(out.values())

@@ -266,6 +266,19 @@ def test_mfa_deny_must_cover_everything_and_stand_alone():
     assert run(RULE, with_(AWS, *_console_user("u", _deny(ifexists), key=True))) == []
 
 
+def test_a_user_who_may_mint_access_keys_has_long_term_keys():
+    """A plain-Bool Deny does not match requests signed with a key the user creates themselves."""
+    mint = {
+        "Effect": "Allow",
+        "Action": "iam:CreateAccessKey",
+        "Resource": "arn:aws:iam::*:user/${aws:username}",
+    }
+    plain = _deny({"Bool": {"aws:MultiFactorAuthPresent": "false"}})
+    only(run(RULE, with_(AWS, *_console_user("u", plain, mint))), "u", "console password")
+    ifexists = _deny({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}})
+    assert run(RULE, with_(AWS, *_console_user("u", ifexists, mint))) == []
+
+
 def test_aws_star_in_a_list_is_anyone():
     stmt = {
         "Effect": "Allow",
@@ -301,6 +314,22 @@ def test_conditional_access_must_cover_every_role_holder_on_every_path():
         ({"locations": {"includedLocations": ["All"], "excludedLocations": ["AllTrusted"]}}, "locations"),
         ({"platforms": {"includedPlatforms": ["android"]}}, "platforms"),
         ({"signInRiskLevels": ["high"]}, "signInRiskLevels"),
+        # closed world: conditions no check names select some sign-ins only
+        ({"authenticationFlowTransferMethods": ["deviceCodeFlow"]}, "authenticationFlowTransferMethods"),
+        ({"clientApplications": {"includedServicePrincipals": ["x"]}}, "clientApplications"),
+        (
+            {
+                "users": {
+                    "includedUsers": ["All"],
+                    "excludedGuestsOrExternalUsers": [{"guestOrExternalUserTypes": ["internalGuest"]}],
+                }
+            },
+            "excludes excludedGuestsOrExternalUsers",
+        ),
+        (
+            {"users": {"includedUsers": ["All"], "excludedUsers": ["GuestsOrExternalUsers"]}},
+            "a class of users rather than principals",
+        ),
     ):
         only(run(RULE, with_(AZURE, _ca(**over))), "<stack>", why)
     groups = {
@@ -309,6 +338,7 @@ def test_conditional_access_must_cover_every_role_holder_on_every_path():
         }
     }
     assert run(RULE, with_(AZURE, _ca(**groups))) == []
+    assert run(RULE, with_(AZURE, _ca(signInRiskLevels=[], devices=None))) == []  # empty conditions
 
 
 def test_readers_need_not_be_in_the_administrators_policy():
@@ -406,3 +436,66 @@ def test_conditional_access_exclusion_reaches_nested_members():
     excluding = _ca(users={"includedUsers": ["All"], "excludedGroups": [helpdesk]})
     assert run(RULE, with_(AZURE, excluding)) == []
     only(run(RULE, with_(AZURE, excluding, nest)), "<stack>", "(directly or through a group)")
+
+
+def _rule(pattern):
+    rule = res(
+        "break-glass-used", "aws:cloudwatch/eventRule:EventRule", {"eventPattern": json.dumps(pattern)}
+    )
+    target = res(
+        "bg-target",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        {"rule": "break-glass-used", "arn": "arn:aws:sns:eu-west-1:111122223333:soc"},
+    )
+    return rule, target
+
+
+def test_break_glass_watcher_must_see_every_use():
+    """A watcher that names the principal but also selects an event name, source or anything else sees only
+    some uses (console sign-in only, KMS calls only); with the assumed role's ARN, AssumeRole may be
+    selected: every use starts with one."""
+    bg = role("break-glass", trust())
+    actor = {"userIdentity": {"arn": [{"prefix": f"arn:aws:sts::{ACC[-12:]}:assumed-role/break-glass/"}]}}
+    for narrowed in (
+        {"detail-type": ["AWS Console Sign In via CloudTrail"], "detail": actor},
+        {"detail": {**actor, "eventName": ["ConsoleLogin"]}},
+        {"source": ["aws.kms"], "detail": actor},
+        {"detail": {**actor, "errorCode": [{"exists": True}]}},
+    ):
+        only(run(RULE, with_(AWS, bg, *_rule(narrowed))), "break-glass", "select nothing else")
+    assert (
+        run(RULE, with_(AWS, bg, *_rule({"detail-type": ["AWS API Call via CloudTrail"], "detail": actor})))
+        == []
+    )
+    assumed = {
+        "source": ["aws.sts"],
+        "detail": {
+            "eventName": ["AssumeRole"],
+            "requestParameters": {"roleArn": [f"{ACC}:role/break-glass"]},
+        },
+    }
+    assert run(RULE, with_(AWS, bg, *_rule(assumed))) == []
+    only(
+        run(
+            RULE,
+            with_(
+                AWS, bg, *_watch('{ $.userIdentity.arn = "*break-glass*" && $.eventName = "ConsoleLogin" }')
+            ),
+        ),
+        "break-glass",
+        "select nothing else",
+    )
+    only(
+        run(
+            RULE,
+            with_(
+                AWS,
+                bg,
+                *_watch(
+                    '{ $.requestParameters.roleArn = "*break-glass*" && $.sourceIPAddress != "10.0.0.1" }'
+                ),
+            ),
+        ),
+        "break-glass",
+        "select nothing else",
+    )

@@ -139,3 +139,14 @@ def test_workspace_purging_after_30_days():
         "purges all data after 30 days",
     )
     assert run(RULE, patch(AZURE, "logs", features={"immediatePurgeDataOn30Days": False})) == []
+
+
+def test_delivery_class_trail_log_group_keeps_one_day():
+    """AWS keeps events of a DELIVERY-class log group one day, whatever retentionInDays says."""
+    only(
+        run(RULE, patch(AWS, "trail-logs", logGroupClass="DELIVERY")),
+        "trail",
+        "is of the DELIVERY class, which keeps events one day",
+    )
+    assert run(RULE, patch(AWS, "trail-logs", logGroupClass="STANDARD")) == []
+    assert run(RULE, patch(AWS, "trail-logs", retentionInDays=0)) == []  # 0: never expire

@@ -77,3 +77,18 @@ def test_eea_backups():
 )
 def test_each_message(view, message):
     assert messages(RULE, view) == [message]
+
+
+def test_snapshot_copies_stay_in_the_eea():
+    """A snapshot copy goes to `destinationRegion` when its type has one, else to its provider's region."""
+    redshift = "aws:redshift/snapshotCopy:SnapshotCopy"
+    assert messages(RULE, res(redshift, "c", {"destinationRegion": "us-east-1"})) == [
+        "the snapshot copy (`destinationRegion`) is in 'us-east-1', which is outside the EEA"
+    ]
+    assert messages(RULE, res(redshift, "c", {"destinationRegion": "eu-west-1"})) == []
+    assert messages(RULE, res(redshift, "c", {"destinationRegion": UNKNOWN})) == [
+        f"`destinationRegion` is unknown during preview, so where the snapshot copy goes {CLOSED}"
+    ]
+    ebs = res("aws:ebs/snapshotCopy:SnapshotCopy", "e", {}, provider=aws_provider("us-east-1"))
+    assert messages(RULE, ebs) == ["the snapshot copy is in 'us-east-1', which is outside the EEA"]
+    assert messages(RULE, res("aws:rds/snapshotCopy:SnapshotCopy", "s", {})) == []

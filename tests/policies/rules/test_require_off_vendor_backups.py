@@ -121,3 +121,27 @@ def test_a_destination_store_at_the_same_vendor_or_unplaced():
     found = run(RULE, [*base("azure"), same])
     assert any("it is at the same vendor (azure) as the data it copies" in m for _, m in found), found
     assert any("its region cannot be placed" in m for _, m in found), found
+
+
+_DATABASE_SERVICES = {
+    "rds", "dynamodb", "docdb", "neptune", "redshift", "redshiftserverless", "keyspaces", "timestreamwrite",
+    "timestreaminfluxdb", "qldb", "dsql", "opensearch", "elasticsearch", "sql", "dbforpostgresql",
+    "dbformysql", "cosmosdb", "documentdb", "mongocluster",
+}
+
+
+def test_every_database_store_is_a_source_or_a_part_of_one():
+    """Closed world: a store of a database service the SDK adds must be placed as a source or a part."""
+    from policies.core.pia_types import PIA_DATA_STORES
+    from policies.rules.require_off_vendor_backups import PARTS, SOURCES
+
+    databases = {t for t in PIA_DATA_STORES if t.split(":")[1].split("/")[0] in _DATABASE_SERVICES}
+    assert databases - set(SOURCES) - set(PARTS) == set()
+    assert not set(SOURCES) & set(PARTS)
+
+
+def test_a_database_no_copy_covers_blocks():
+    tags = RDS["inputs"]["tags"]
+    redshift = {"name": "dw", "type": "aws:redshift/cluster:Cluster", "inputs": {"tags": tags}}
+    found = run(RULE, [*base("aws"), redshift])
+    assert len(found) == 1 and found[0][0] == "dw" and "no off-vendor copy covers this Cluster" in found[0][1]

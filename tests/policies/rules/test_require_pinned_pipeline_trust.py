@@ -4,12 +4,14 @@ from ruletest import ACC, doc, only, res, run
 
 RULE = "require-pinned-pipeline-trust"
 ISS = "token.actions.githubusercontent.com"
+GH = f"https://{ISS}"
+PINNED = {"StringEquals": {"{i}:sub": "repo:o/r:environment:prod", "{i}:aud": "sts.amazonaws.com"}}
 
 
-def role(cond):
+def role(cond, federated=f"{ACC}:oidc-provider/{ISS}"):
     s = {
         "Effect": "Allow",
-        "Principal": {"Federated": f"{ACC}:oidc-provider/{ISS}"},
+        "Principal": {"Federated": federated},
         "Action": "sts:AssumeRoleWithWebIdentity",
     }
     return [
@@ -79,13 +81,17 @@ def test_azure_federated_credential():
                 res(
                     "f",
                     fic,
-                    {"subject": "repo:o/r:environment:prod", "audiences": ["api://AzureADTokenExchange"]},
+                    {
+                        "subject": "repo:o/r:environment:prod",
+                        "audiences": ["api://AzureADTokenExchange"],
+                        "issuer": GH,
+                    },
                 )
             ],
         )
         == []
     )
-    assert run(RULE, [res("f", fic, {"subject": "repo:o/*", "audiences": []})]) == [
+    assert run(RULE, [res("f", fic, {"subject": "repo:o/*", "audiences": [], "issuer": GH})]) == [
         ("f", "`subject` is 'repo:o/*'; pin it to one repository/environment"),
         ("f", "`audiences` is empty; pin it to api://AzureADTokenExchange"),
     ]
@@ -93,12 +99,18 @@ def test_azure_federated_credential():
 
 def test_entra_application_credentials():
     app = "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential"
-    wild = res("fic", app, {"subject": "repo:aiv/dosis:*", "audiences": ["api://AzureADTokenExchange"]})
+    wild = res(
+        "fic", app, {"subject": "repo:aiv/dosis:*", "audiences": ["api://AzureADTokenExchange"], "issuer": GH}
+    )
     only(run(RULE, [wild]), "fic", "`subject` is 'repo:aiv/dosis:*'")
     exact = res(
         "fic",
         app,
-        {"subject": "repo:aiv/dosis:environment:prod", "audiences": ["api://AzureADTokenExchange"]},
+        {
+            "subject": "repo:aiv/dosis:environment:prod",
+            "audiences": ["api://AzureADTokenExchange"],
+            "issuer": GH,
+        },
     )
     assert run(RULE, [exact]) == []
     flexible = (
@@ -126,5 +138,41 @@ def test_pull_request_subject_is_unreviewed_code():
     cond = {"StringEquals": {f"{ISS}:aud": "sts.amazonaws.com", f"{ISS}:sub": "repo:o/r:pull_request"}}
     only(run(RULE, role(cond)), "ci", "admits the subject 'repo:o/r:pull_request'")
     fic = "azure-native:managedidentity:FederatedIdentityCredential"
-    pr = res("f", fic, {"subject": "repo:o/r:pull_request", "audiences": ["api://AzureADTokenExchange"]})
+    pr = res(
+        "f",
+        fic,
+        {"subject": "repo:o/r:pull_request", "audiences": ["api://AzureADTokenExchange"], "issuer": GH},
+    )
     only(run(RULE, [pr]), "f", "every pull request of any branch")
+
+
+def _pinned(issuer):
+    return {op: {k.format(i=issuer): v for k, v in block.items()} for op, block in PINNED.items()}
+
+
+def test_untrusted_issuers_block():
+    """A pinned subject means nothing from an issuer the attacker runs, a look-alike host, or web identity."""
+    for host, federated in (
+        ("oidc.deploy-tools.example", f"{ACC}:oidc-provider/oidc.deploy-tools.example"),
+        (f"{ISS}.ci-cache.example", f"{ACC}:oidc-provider/{ISS}.ci-cache.example"),
+        ("accounts.google.com", "accounts.google.com"),
+        ("cognito-identity.amazonaws.com", "cognito-identity.amazonaws.com"),
+    ):
+        only(
+            run(RULE, role(_pinned(host), federated)),
+            "ci",
+            f"federates {host}: not a trusted pipeline issuer",
+        )
+
+
+def test_trusted_issuers_pass():
+    assert run(RULE, role(_pinned(ISS))) == []
+    assert run(RULE, role(_pinned("gitlab.com"), f"{ACC}:oidc-provider/gitlab.com")) == []
+
+
+def test_azure_credential_issuer():
+    fic = "azure-native:managedidentity:FederatedIdentityCredential"
+    base = {"subject": "repo:o/r:environment:prod", "audiences": ["api://AzureADTokenExchange"]}
+    only(run(RULE, [res("f", fic, {**base, "issuer": "https://ci.attacker.example"})]), "f", "not a trusted")
+    only(run(RULE, [res("f", fic, base)]), "f", "`issuer` is None")
+    assert run(RULE, [res("f", fic, {**base, "issuer": GH + "/"})]) == []

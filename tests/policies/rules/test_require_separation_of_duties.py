@@ -398,7 +398,38 @@ def test_key_admin_by_key_policy_using_it_through_iam():
     found = run(
         RULE, with_(patch(AWS, "key", policy=policy), inline("db-admin", allow(["kms:Decrypt"], KEY)))
     )
-    only(found, "key", "role/db-admin both administer and use the key")
+    assert sorted(found) == [
+        ("db-admin", "the role administers keys and can also use them (kms:decrypt…)"),
+        (
+            "key",
+            "role/db-admin both administer and use the key (key policy, grants and IAM policies together)",
+        ),
+    ]
+
+
+def test_a_key_policy_alone_makes_key_administrators():
+    """Same account: a key policy naming a principal (path, user, session or `*`) grants without IAM, and a
+    permission boundary does not limit it for users and sessions."""
+    for principal, who in (
+        (f"{ACC}:role/dba/db-admin", "db-admin"),
+        ("arn:aws:sts::111122223333:assumed-role/db-admin/ops", "db-admin"),
+        ("*", "db-admin"),
+    ):
+        stmt = {
+            "Effect": "Allow",
+            "Principal": {"AWS": principal},
+            "Action": "kms:PutKeyPolicy",
+            "Resource": "*",
+        }
+        only(run(RULE, patch(AWS, "key", policy=doc(stmt))), who, "database structure, key admin")
+    reader = {"Effect": "Allow", "Principal": {"AWS": f"{ACC}:role/db-admin"}, "Action": "kms:DescribeKey"}
+    assert run(RULE, patch(AWS, "key", policy=doc({**reader, "Resource": "*"}))) == []
+
+
+def test_a_trust_naming_a_person_role_lets_it_assume_without_iam():
+    trust = {"Effect": "Allow", "Principal": {"AWS": f"{ACC}:role/db-admin"}, "Action": "sts:AssumeRole"}
+    found = run(RULE, patch(AWS, "key-admin", assumeRolePolicy=doc({**trust, "Condition": MFA})))
+    only(found, "db-admin", "(through assuming key-admin)")
 
 
 # ---- round-7 probe: Lake Formation hands out functions outside IAM
@@ -581,3 +612,67 @@ def test_running_code_as_a_workload_role_uses_its_rights():
     shell = inline("db-admin", allow(["rds:ModifyDBInstance", "ssm:StartSession"]))
     only(run(RULE, with_(AWS, rotator, keys, profile, shell)), "db-admin", "running code as rotator")
     assert run(RULE, with_(AWS, rotator, keys, fn, inline("db-admin", allow(["rds:ModifyDBInstance"])))) == []
+
+
+def _workload(name, service):
+    trust = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    return [
+        res(name, "aws:iam/role:Role", {"name": name, "assumeRolePolicy": doc(trust)}),
+        inline(name, allow(["kms:PutKeyPolicy"])),
+    ]
+
+
+def test_launching_as_a_kept_role_uses_its_rights():
+    """Holders that keep their role (no iam:PassRole needed): stacks, launch constraints, state machines,
+    task and job definitions, notebooks, Glue jobs, instance user data."""
+    cases = (
+        ("cloudformation:UpdateStack", "aws:cloudformation/stack:Stack", {"iamRoleArn": f"{ACC}:role/w"}),
+        (
+            "servicecatalog:ProvisionProduct",
+            "aws:servicecatalog/constraint:Constraint",
+            {"type": "LAUNCH", "parameters": '{"RoleArn": "' + f"{ACC}:role/w" + '"}'},
+        ),
+        (
+            "servicecatalog:ProvisionProduct",
+            "aws:servicecatalog/constraint:Constraint",
+            {"type": "LAUNCH", "parameters": '{"LocalRoleName": "w"}'},
+        ),
+        ("states:UpdateStateMachine", "aws:sfn/stateMachine:StateMachine", {"roleArn": f"{ACC}:role/w"}),
+        ("ecs:RunTask", "aws:ecs/taskDefinition:TaskDefinition", {"taskRoleArn": f"{ACC}:role/w"}),
+        (
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+            "aws:sagemaker/notebookInstance:NotebookInstance",
+            {"roleArn": f"{ACC}:role/w"},
+        ),
+        ("glue:UpdateJob", "aws:glue/job:Job", {"roleArn": f"{ACC}:role/w"}),
+        (
+            "batch:SubmitJob",
+            "aws:batch/jobDefinition:JobDefinition",
+            {"containerProperties": '{"jobRoleArn": "' + f"{ACC}:role/w" + '"}'},
+        ),
+        ("ec2:ModifyInstanceAttribute", "aws:iam/instanceProfile:InstanceProfile", {"role": "w"}),
+    )
+    for action, type_, inputs in cases:
+        holder = res("holder", type_, inputs)
+        dba = inline("db-admin", allow(["rds:ModifyDBInstance", action]))
+        only(run(RULE, with_(AWS, *_workload("w", "ec2.amazonaws.com"), holder, dba)), "db-admin", "as w")
+        reader = [*_workload("w", "ec2.amazonaws.com")[:1], inline("w", allow(["s3:GetObject"]))]
+        assert run(RULE, with_(AWS, *reader, holder, dba)) == [], action
+
+
+def test_a_user_without_console_is_judged_too():
+    """Whoever holds an IAM user's access keys acts as it: no console password does not make it a workload."""
+    user = res("ops", "aws:iam/user:User", {"name": "ops"})
+    key = res("ops-key", "aws:iam/accessKey:AccessKey", {"user": "ops"}, refs={"user": "ops"})
+    both = allow(["rds:ModifyDBInstance", "kms:PutKeyPolicy"])
+    pol = res(
+        "ops-pol", "aws:iam/userPolicy:UserPolicy", {"user": "ops", "policy": doc(both)}, refs={"user": "ops"}
+    )
+    only(run(RULE, with_(AWS, user, key, pol)), "ops", "database structure, key administration")
+    one = res(
+        "ops-pol",
+        "aws:iam/userPolicy:UserPolicy",
+        {"user": "ops", "policy": doc(allow(["rds:ModifyDBInstance"]))},
+        refs={"user": "ops"},
+    )
+    assert run(RULE, with_(AWS, user, key, one)) == []

@@ -41,3 +41,12 @@ def test_a_weaker_tunnel_names_its_field():
     assert found and all(name == "vpn" for name, _ in found)
     assert all(m.startswith("`tunnel2Phase1DhGroupNumbers`: ") for _, m in found), found
     assert any("phase 1 DH group 2 is below the minimum" in m for _, m in found), found
+
+
+def test_virtual_wan_tunnels_cannot_be_judged():
+    """Closed world: Virtual WAN connections (stand-alone or inline on the gateway) block."""
+    conn = res("azure-native:network:VpnConnection", "vwan", {"vpnConnectionProtocolType": "IKEv2"})
+    assert [n for n, m in messages(RULE, graph(conn)) if "Virtual WAN" in m] == ["vwan"]
+    gw = res("azure-native:network:VpnGateway", "gw", {"connections": [{"name": "to-aws"}]})
+    assert [n for n, m in messages(RULE, graph(gw)) if "Virtual WAN" in m] == ["gw"]
+    assert messages(RULE, graph(res("azure-native:network:VpnGateway", "gw", {}))) == []
