@@ -179,15 +179,18 @@ def setting_off(fld: str, keys: tuple[str, ...], what: str):
     return judge
 
 
-def redirects_only(actions: Any) -> bool:
-    """Every action redirects to HTTPS (what a plain-text listener or rule may do)."""
+def serves_no_data(actions: Any) -> bool:
+    """Every action redirects to HTTPS or answers a fixed response from the configuration (what a plain-text
+    listener or rule may do: neither passes a request to a target nor a target's answer back)."""
     return (
         isinstance(actions, list)
         and bool(actions)
         and all(
             isinstance(a, dict)
-            and a.get("type") == "redirect"
-            and get_path(a, "redirect.protocol") == "HTTPS"
+            and (
+                (a.get("type") == "redirect" and get_path(a, "redirect.protocol") == "HTTPS")
+                or a.get("type") == "fixed-response"
+            )
             for a in actions
         )
     )
@@ -198,8 +201,8 @@ _LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:Lis
 
 
 def listener_rules(graph: StackGraph) -> list[tuple[str, str]]:
-    """Rules on a plain listener serve traffic without TLS unless they only redirect to HTTPS; a rule whose
-    listener is not in the stack cannot be judged."""
+    """Rules on a plain listener serve traffic without TLS unless they only redirect to HTTPS or answer a
+    fixed response; a rule whose listener is not in the stack cannot be judged."""
     out = []
     for r in graph.by_type(*_LISTENER_RULES):
         listeners = [x for x in graph.dependency_of(r, "listenerArn") if x.type in _LISTENERS]
@@ -210,12 +213,12 @@ def listener_rules(graph: StackGraph) -> list[tuple[str, str]]:
             continue
         if listeners[0].input("protocol") in ("HTTPS", "TLS"):
             continue
-        if not redirects_only(r.input("actions")):
+        if not serves_no_data(r.input("actions")):
             out.append(
                 (
                     r.urn,
                     f"the rule on plain listener {listeners[0].name} forwards traffic without TLS; "
-                    "only an HTTP→HTTPS redirect is allowed there",
+                    "only an HTTP→HTTPS redirect or a fixed response is allowed there",
                 )
             )
     return out

@@ -83,14 +83,18 @@ class _Locks:
         self.graph = graph
         self.subscriptions: set[str] = set()  # subscription ids locked as a whole
         self._stack_subscriptions: set[str] | None = None
-        self.groups: set[str] = set()  # resource group names and URNs of locked groups
+        # resource group names and URNs of locked groups -> the subscriptions the locks were made in: a
+        # same-named group in another subscription is another group
+        self.groups: dict[str, set[str]] = {}
         self.urns: set[str] = set()  # locked resources (children inherit through their container fields)
         for lock in graph.by_type(*_LOCKS):
             if lock.input("level") not in ("CanNotDelete", "ReadOnly"):
                 continue
             if lock.type.endswith("AtResourceGroupLevel"):
-                self.groups.update(lock.property_dependencies.get("resourceGroupName", ()))
-                self._add_name(self.groups, lock.input("resourceGroupName"))
+                subs = self._subscription_of(lock)
+                deps = lock.property_dependencies.get("resourceGroupName", ())
+                for key in (*deps, lock.input("resourceGroupName")):
+                    self._add_group(key, subs)
             elif lock.type.endswith("ByScope"):
                 self._by_scope(lock)
             else:
@@ -102,15 +106,15 @@ class _Locks:
                         if r.input("resourceGroupName") == lock.input("resourceGroupName")
                     )
 
-    @staticmethod
-    def _add_name(into: set[str], value: object) -> None:
-        if isinstance(value, str) and not is_unknown(value):
-            into.add(value)
+    def _add_group(self, key: object, subs: set[str]) -> None:
+        if isinstance(key, str) and not is_unknown(key):
+            self.groups.setdefault(key, set()).update(subs)
 
     def _by_scope(self, lock: ResourceView) -> None:
         deps = lock.property_dependencies.get("scope", ())
         groups = {u for u in deps if (r := self.graph.get(u)) and r.type.endswith(":ResourceGroup")}
-        self.groups.update(groups)
+        for g in groups:
+            self._add_group(g, self._subscription_of(lock))
         self.urns.update(set(deps) - groups)
         scope = lock.input("scope")
         if deps or not isinstance(scope, str) or is_unknown(scope):
@@ -119,13 +123,14 @@ class _Locks:
         if len(parts) == 2 and parts[0].lower() == "subscriptions":
             self.subscriptions.add(parts[1].lower())
         elif len(parts) == 4 and parts[2].lower() == "resourcegroups":
-            self.groups.add(parts[3])
+            self._add_group(parts[3], {parts[1].lower()})
         else:
             self.urns.update(r.urn for r in self.graph.named(parts[-1]))
 
     def _subscription_of(self, r: ResourceView) -> set[str]:
         """The resource's subscription: its provider's `subscriptionId`, else (ambient credentials) the
-        subscriptions the stack's own ARM ids name; a lock on any other subscription covers nothing here."""
+        subscriptions the stack's own ARM ids name (none named: the ambient one, ""); a lock on any other
+        subscription covers nothing here."""
         sub = r.provider.inputs.get("subscriptionId") if r.provider is not None else None
         if isinstance(sub, str) and sub and not is_unknown(sub):
             return {sub.lower()}
@@ -137,16 +142,16 @@ class _Locks:
                 for v in x.inputs.values()
                 if isinstance(v, str)
                 for m in _SUBSCRIPTION.finditer(v)
-            }
+            } or {""}
         return self._stack_subscriptions
 
     def cover(self, r: ResourceView) -> bool:
         if self.subscriptions and self.subscriptions & self._subscription_of(r):
             return True
         rg = r.input("resourceGroupName")
-        if (isinstance(rg, str) and rg in self.groups) or set(
-            r.property_dependencies.get("resourceGroupName", ())
-        ) & self.groups:
+        keys = (rg, *r.property_dependencies.get("resourceGroupName", ()))
+        subs = self._subscription_of(r)
+        if any(isinstance(k, str) and self.groups.get(k, set()) & subs for k in keys):
             return True
         containers = {u for f in _CONTAINERS for u in r.property_dependencies.get(f, ())} | {r.urn}
         return bool(containers & self.urns)

@@ -21,7 +21,7 @@ from policies.core.tls_policies import (
     default_group,
     equals,
     rds_family,
-    redirects_only,
+    serves_no_data,
     setting_off,
 )
 from policies.core.view import ResourceView, is_unknown, unknown_message
@@ -41,9 +41,12 @@ def _listener(v: ResourceView) -> list[str]:
                 "(e.g. ELBSecurityPolicy-TLS13-1-2-2021-06)"
             ]
         return []
-    if redirects_only(v.input("defaultActions")):
+    if serves_no_data(v.input("defaultActions")):
         return []
-    return [f"listener protocol {proto!r} serves traffic without TLS; only an HTTP→HTTPS redirect is allowed"]
+    return [
+        f"listener protocol {proto!r} serves traffic without TLS; only an HTTP→HTTPS redirect or a fixed "
+        "response is allowed"
+    ]
 
 
 def _target_group(v: ResourceView) -> list[str]:

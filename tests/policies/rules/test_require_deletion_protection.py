@@ -106,3 +106,25 @@ def test_round7_stores_are_protected():
     )
     only(run(RULE, with_(AZURE, adx)), "adx", "is not `protect`ed")  # the resource group's lock covers it
     assert run(RULE, with_(AZURE, dict(adx, protect=True))) == []
+
+
+def test_group_lock_counts_only_in_its_subscription():
+    """A lock on a same-named group made through another subscription's provider covers nothing (r9p-28)."""
+
+    def group_lock(subscription: str) -> dict:
+        provider = {
+            "type": "pulumi:providers:azure-native",
+            "urn": "urn:prov:lock",
+            "inputs": {"subscriptionId": subscription},
+        }
+        return res(
+            "rg-lock",
+            "azure-native:authorization:ManagementLockAtResourceGroupLevel",
+            {"resourceGroupName": "rg-corpus", "level": "CanNotDelete"},
+            refs={"resourceGroupName": "rg"},
+            provider=provider,
+        )
+
+    found = run(RULE, with_(AZURE, group_lock("other"), drop=("rg-lock",)))
+    assert found and all("no CanNotDelete management lock" in m for _, m in found)
+    assert run(RULE, with_(AZURE, group_lock("s"), drop=("rg-lock",))) == []

@@ -22,8 +22,14 @@ def test_listener():
         )
         == []
     )
+    fixed = [{"type": "fixed-response", "fixedResponse": {"contentType": "text/plain", "statusCode": "404"}}]
+    assert one(LISTENER, {"protocol": "HTTP", "defaultActions": fixed}) == []
     assert one(LISTENER, {"protocol": "HTTP"}) == [
-        ("x", "listener protocol 'HTTP' serves traffic without TLS; only an HTTP→HTTPS redirect is allowed")
+        (
+            "x",
+            "listener protocol 'HTTP' serves traffic without TLS; only an HTTP→HTTPS redirect or a fixed "
+            "response is allowed",
+        )
     ]
 
 
