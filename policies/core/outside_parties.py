@@ -10,13 +10,14 @@ placed), `unknown` (the deciding input is unknown at preview).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from policies.core.accounts import aws_account
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.view import ResourceView, get_path, is_unknown
 
 # Grants that let another account take a copy of the data wherever it likes: it can copy a shared snapshot
-# or AMI to any region, read a Redshift data share from a consumer cluster in any region, reach a cluster
+# or AMI to any region (shared by hand, by a Data Lifecycle Manager schedule, by an Image Builder distribution), read a Redshift data share from a consumer cluster in any region, reach a cluster
 # through a Redshift-managed VPC endpoint of its own, receive Clean Rooms query results in its own bucket.
 # type -> inputs naming the grantee (`key[]`: each element of a list; `key[].sub`: a field of each element).
 GRANT_INPUTS: dict[str, tuple[str, ...]] = {
@@ -28,6 +29,10 @@ GRANT_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:rds/snapshot:Snapshot": ("sharedAccounts[]",),
     "aws:rds/clusterSnapshot:ClusterSnapshot": ("sharedAccounts[]",),
     "aws:cleanrooms/collaboration:Collaboration": ("members[].accountId",),
+    "aws:dlm/lifecyclePolicy:LifecyclePolicy": ("policyDetails.schedules[].shareRule.targetAccounts[]",),
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": tuple(
+        f"distributions[].amiDistributionConfiguration.launchPermission.{k}[]"
+        for k in ("userIds", "userGroups", "organizationArns", "organizationalUnitArns")),
 }
 # Phone numbers texted or called: the message goes to the carrier of the number's country.
 _SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
@@ -57,12 +62,21 @@ Found = tuple[str, str, str]  # (path, kind, value)
 
 
 def _values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
-    key, _, rest = spec.partition("[]")
-    value = view.input(key)
-    if not _ or value is None or is_unknown(value):
-        return [(key, value)]
+    """(path, value) of each value a spec names; `[]` may nest (each share rule of each schedule)."""
+    return _walk(view.get, spec, "")
+
+
+def _walk(get: Any, spec: str, at: str) -> list[tuple[str, object]]:
+    key, brackets, rest = spec.partition("[]")
+    value = get(key)
+    path = f"{at}{key}"
+    if not brackets or value is None or is_unknown(value) or not isinstance(value, list):
+        return [(path, value)]
     sub = rest.lstrip(".")
-    return [(f"{key}.{i}{rest}", get_path(v, sub) if sub else v) for i, v in enumerate(value)]
+    if not sub:
+        return [(f"{path}.{i}", v) for i, v in enumerate(value)]
+    return [found for i, v in enumerate(value)
+            for found in _walk(lambda k, v=v: get_path(v, k), sub, f"{path}.{i}.")]
 
 
 def _grants(view: ResourceView) -> list[Found]:

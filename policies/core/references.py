@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
+from policies.core.encodings import decoded_text, embedded_b64, inflated, may_encode
 from policies.core.own_keys import (
     DNS_RECORD_TYPES,
     IMPLIED_TYPES,
@@ -35,8 +35,6 @@ from policies.core.own_keys import (
 from policies.core.reference_text import (
     QUIET,
     QUIET_MAX,
-    decoded_text,
-    embedded_b64,
     json_doc,
     named_ref,
     text_plan,
@@ -48,7 +46,8 @@ from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 _SIG = SECRET_SIG_KEY
 REDACTED = "[secret]"  # what the gate hands a policy for a secret it cannot read
 
-_REGION_KEY = re.compile(r"(?i)(region|location)(name)?$")
+# A region field, or a list of regions (`managedVirtualNetworkRegions`); content and manifest locations are paths.
+_REGION_KEY = re.compile(r"(?i)(?<!content)(?<!manifest)(regions?|locations?)(names?)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
 _DEST_KEY = re.compile(
     r"(?i)(arn|endpoint|url|uri|host|bucket|destination|target|region|location|server|address|topic|queue|"
@@ -125,11 +124,8 @@ def _b64(value: str) -> str:
     """A `...Base64` input (user data) decoded, so its text is scanned (gzip-compressed too, as cloud-init
     accepts it); undecodable text stays as it is."""
     try:
-        raw = base64.b64decode(value, validate=True)
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)[: 1 << 20]
-        return raw.decode("utf-8", "replace")
-    except (binascii.Error, ValueError, OSError, EOFError):
+        return inflated(base64.b64decode(value, validate=True)).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
         return value
 
 
@@ -265,8 +261,8 @@ class _Recorder:
         named = named_ref(s, key, path)
         if named is not None:
             self.group(path, (named,))
-        # only text that can be URL-encoded or base64 (a multiple of 4 long) is decoded
-        decoded = decoded_text(s) if "%" in s or (len(s) >= 16 and not len(s) % 4) else None
+        # only text that can be URL-encoded, base64 or hex is decoded (policies/core/encodings.py)
+        decoded = decoded_text(s) if may_encode(s) else None
         if decoded is not None:  # base64 or URL-encoded: what it stands for is scanned too
             self.string(decoded, f"{path}(decoded)", key, principal)
         embedded = embedded_b64(s) if decoded is None and ("ase64" in s or "b64" in s or "atob(" in s) else ()

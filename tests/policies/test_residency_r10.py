@@ -1,0 +1,87 @@
+"""Red-team round 10 of the residency pack: the classes its fixes close, tested at their boundary (the corpus
+cases are tests/corpus/residency/{evil,good}/r10-*.yaml)."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import zlib
+from urllib.parse import quote
+
+from policy_testlib import messages, res
+
+from policies.core.encodings import decoded_text
+from policies.core.references import scan
+from policies.core.view import ProviderView
+
+REPL, RESOLVED, EDGE = "disallow-non-eea-replication", "require-resolved-references", "disallow-global-edge-services"
+URL = "https://ingest.analytics-us.example/v1"
+
+
+def _hosts(value: object, key: str = "v") -> set[str]:
+    return {r.value for r in scan({key: value}) if r.kind in ("url", "host")}
+
+
+# ------------------------------------------------------------------ encodings
+
+
+def test_every_layer_of_an_encoding_is_read():
+    doc = json.dumps({"sink": URL}).encode()
+    for hidden in (
+        base64.b64encode(gzip.compress(doc)).decode(),           # gzip, then base64
+        base64.b64encode(zlib.compress(doc)).decode(),           # zlib, then base64
+        URL.encode().hex(), URL.encode().hex().upper(),          # hex, either case
+        quote(quote(URL, safe=""), safe=""),                     # percent-encoded twice
+        base64.b64encode(quote(URL, safe="").encode()).decode(), # percent-encoded, then base64
+    ):
+        assert "ingest.analytics-us.example" in _hosts(hidden), hidden
+
+
+def test_binary_values_are_no_text():
+    digest = hashlib.sha256(b"x").hexdigest()
+    assert decoded_text(digest) is None and decoded_text(digest.upper()) is None
+    assert decoded_text("1234567890123456") is None  # a long number is even-length hex of no text
+    assert decoded_text(base64.b64encode(bytes(range(48))).decode()) is None
+    assert decoded_text(base64.b64encode(b"\x78\x9cnot-zlib-data-at-all").decode()) is None
+
+
+# ------------------------------------------------------------------ anycast frontends
+
+
+def test_global_tier_network_frontends_are_edge():
+    for typ in ("LoadBalancer", "PublicIPAddress", "PublicIPPrefix"):
+        t = f"azure-native:network:{typ}"
+        base = {"resourceGroupName": "rg", "location": "westeurope"}
+        assert "anycast" in messages(EDGE, res(t, "x", {**base, "sku": {"name": "Standard", "tier": "Global"}}))[0]
+        assert messages(EDGE, res(t, "x", {**base, "sku": {"name": "Standard", "tier": "Regional"}})) == []
+        assert messages(EDGE, res(t, "x", base)) == []  # Regional is the default
+
+
+# ------------------------------------------------------------------ grants by a schedule or a pipeline
+
+
+def _dlm(accounts: list[str]) -> dict:
+    return {"executionRoleArn": "arn:aws:iam::123456789012:role/dlm", "policyDetails": {"schedules": [
+        {"name": "a", "createRule": {"interval": 24}},
+        {"name": "b", "createRule": {"interval": 24}, "shareRule": {"targetAccounts": accounts}}]}}
+
+
+def test_dlm_share_rules_are_grants():
+    t = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
+    pinned = ProviderView("pulumi:providers:aws", {"region": "eu-west-1", "allowedAccountIds": ["123456789012"]},
+                          "urn:prov:aws", "default")
+    found = messages(REPL, res(t, "p", _dlm(["123456789012", "444455556666"]), provider=pinned))
+    assert len(found) == 1 and "schedules.1.shareRule.targetAccounts.1" in found[0]
+    assert messages(REPL, res(t, "p", _dlm(["123456789012"]), provider=pinned)) == []  # the own account
+
+
+def test_image_builder_launch_permissions_are_grants():
+    t = "aws:imagebuilder/distributionConfiguration:DistributionConfiguration"
+    for key, value in (("userIds", "444455556666"), ("userGroups", "all"),
+                       ("organizationArns", "arn:aws:organizations::444455556666:organization/o-abc")):
+        dist = {"region": "eu-west-1", "amiDistributionConfiguration": {"launchPermission": {key: [value]}}}
+        assert messages(REPL, res(t, "d", {"distributions": [dist]})), key
+    plain = {"region": "eu-west-1", "amiDistributionConfiguration": {"name": "eloket-{{ imagebuilder:buildDate }}"}}
+    assert messages(REPL, res(t, "d", {"distributions": [plain]})) == []
