@@ -17,7 +17,8 @@ from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.view import ResourceView, get_path, is_unknown
 
 # Grants that let another account take a copy of the data wherever it likes: it can copy a shared snapshot
-# or AMI to any region (shared by hand, by a Data Lifecycle Manager schedule, by an Image Builder distribution), read a Redshift data share from a consumer cluster in any region, reach a cluster
+# or AMI to any region (shared by hand, by a Data Lifecycle Manager schedule, by an Image Builder
+# distribution), read a Redshift data share from a consumer cluster in any region, reach a cluster
 # through a Redshift-managed VPC endpoint of its own, receive Clean Rooms query results in its own bucket.
 # type -> inputs naming the grantee (`key[]`: each element of a list; `key[].sub`: a field of each element).
 GRANT_INPUTS: dict[str, tuple[str, ...]] = {

@@ -41,12 +41,13 @@ from policies.core.reference_text import (
     yaml_doc,
 )
 from policies.core.runtime_refs import policy_runtime, runtime_value
+from policies.core.stored_refs import stored_ref
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
 REDACTED = "[secret]"  # what the gate hands a policy for a secret it cannot read
 
-# A region field, or a list of regions (`managedVirtualNetworkRegions`); content and manifest locations are paths.
+# A region field, or a list of regions (`managedVirtualNetworkRegions`); content/manifest locations are paths.
 _REGION_KEY = re.compile(r"(?i)(?<!content)(?<!manifest)(regions?|locations?)(names?)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
 _DEST_KEY = re.compile(
@@ -187,7 +188,7 @@ class _Recorder:
                     return  # a denial opens no path to any place
                 own = ("Condition",)  # conditions only narrow a grant (aws:RequestedRegion lists, ...)
             # an environment entry or app setting (`{name: EXPORT_BUCKET, value: …}`): its name keys the value
-            pair = value.get("name") if "value" in value else None
+            pair = value.get("name") if "value" in value or "valueFrom" in value else None  # ECS secrets
             pair = pair if type(pair) is str else None
             for k, v in value.items():
                 tv = type(v)
@@ -195,7 +196,7 @@ class _Recorder:
                     type(k) is str and (k in _DESCRIBING or _free_text(k)) and _skipped(k, v, top)
                 ):
                     continue
-                if pair is not None and k == "value":
+                if pair is not None and (k == "value" or k == "valueFrom"):
                     k = pair
                 if tv is str:  # the common case, inline: short strings hold no reference
                     if (k in CALLER_KEYS and caller(k, path, v)) or (
@@ -258,7 +259,7 @@ class _Recorder:
             return
         if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
-        named = named_ref(s, key, path)
+        named = named_ref(s, key, path) or (stored_ref(s, key) if dest_key else None)
         if named is not None:
             self.group(path, (named,))
         # only text that can be URL-encoded, base64 or hex is decoded (policies/core/encodings.py)

@@ -10,13 +10,14 @@ import json
 import zlib
 from urllib.parse import quote
 
-from policy_testlib import messages, res
+from policy_testlib import ALLOWED, graph, messages, res
 
 from policies.core.encodings import decoded_text
 from policies.core.references import scan
 from policies.core.view import ProviderView
 
-REPL, RESOLVED, EDGE = "disallow-non-eea-replication", "require-resolved-references", "disallow-global-edge-services"
+REPL, RESOLVED = "disallow-non-eea-replication", "require-resolved-references"
+EDGE = "disallow-global-edge-services"
 URL = "https://ingest.analytics-us.example/v1"
 
 
@@ -54,7 +55,8 @@ def test_global_tier_network_frontends_are_edge():
     for typ in ("LoadBalancer", "PublicIPAddress", "PublicIPPrefix"):
         t = f"azure-native:network:{typ}"
         base = {"resourceGroupName": "rg", "location": "westeurope"}
-        assert "anycast" in messages(EDGE, res(t, "x", {**base, "sku": {"name": "Standard", "tier": "Global"}}))[0]
+        glob = {**base, "sku": {"name": "Standard", "tier": "Global"}}
+        assert "anycast" in messages(EDGE, res(t, "x", glob))[0]
         assert messages(EDGE, res(t, "x", {**base, "sku": {"name": "Standard", "tier": "Regional"}})) == []
         assert messages(EDGE, res(t, "x", base)) == []  # Regional is the default
 
@@ -70,8 +72,8 @@ def _dlm(accounts: list[str]) -> dict:
 
 def test_dlm_share_rules_are_grants():
     t = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
-    pinned = ProviderView("pulumi:providers:aws", {"region": "eu-west-1", "allowedAccountIds": ["123456789012"]},
-                          "urn:prov:aws", "default")
+    pinned = ProviderView("pulumi:providers:aws", {"region": "eu-west-1",
+                          "allowedAccountIds": ["123456789012"]}, "urn:prov:aws", "default")
     found = messages(REPL, res(t, "p", _dlm(["123456789012", "444455556666"]), provider=pinned))
     assert len(found) == 1 and "schedules.1.shareRule.targetAccounts.1" in found[0]
     assert messages(REPL, res(t, "p", _dlm(["123456789012"]), provider=pinned)) == []  # the own account
@@ -83,5 +85,41 @@ def test_image_builder_launch_permissions_are_grants():
                        ("organizationArns", "arn:aws:organizations::444455556666:organization/o-abc")):
         dist = {"region": "eu-west-1", "amiDistributionConfiguration": {"launchPermission": {key: [value]}}}
         assert messages(REPL, res(t, "d", {"distributions": [dist]})), key
-    plain = {"region": "eu-west-1", "amiDistributionConfiguration": {"name": "eloket-{{ imagebuilder:buildDate }}"}}
+    plain = {"region": "eu-west-1", "amiDistributionConfiguration": {"name": "eloket-ami"}}
     assert messages(REPL, res(t, "d", {"distributions": [plain]})) == []
+
+
+# ------------------------------------------------------------------ destinations kept in a store
+
+
+def _stored(value: str, key: str = "EXPORT_URL") -> set[str]:
+    return {r.value for r in scan({"variables": {key: value}}) if r.kind == "stored"}
+
+
+def test_store_pointers_under_destination_names():
+    ssm = "aws:ssm/parameter:Parameter|eloket/export-url"
+    assert _stored("arn:aws:ssm:eu-west-1:123456789012:parameter/eloket/export-url") == {ssm}
+    assert _stored("/eloket/export-url", "EXPORT_URL_PARAMETER") == {ssm}
+    assert _stored("arn:aws:secretsmanager:eu-west-1:1:secret:partner/url-AbCdEf") == {
+        "aws:secretsmanager/secret:Secret|partner/url"}
+    assert _stored("@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/sink/)", "SINK") == {
+        "azure-native:keyvault:Secret|sink"}
+    assert _stored("@Microsoft.KeyVault(VaultName=kv;SecretName=sink)", "SINK") == {
+        "azure-native:keyvault:Secret|sink"}
+    assert _stored("@Microsoft.AppConfiguration(Endpoint=https://c.azconfig.io; Key=export:url)", "HOOK") == {
+        "azure-native:appconfiguration:KeyValue|export:url"}
+    # not a destination name, or a schema field naming credentials: no store to judge
+    assert _stored("arn:aws:ssm:eu-west-1:1:parameter/db/password", "DB_PASSWORD") == set()
+    assert _stored("arn:aws:secretsmanager:eu-west-1:1:secret:hub-AbCdEf", "credentialArn") == set()
+    assert _stored("/data/out", "EXPORT_PATH") == set()
+
+
+def test_a_store_of_the_stack_with_a_plain_value_is_judged_there():
+    env = {"environment": {"variables": {"EXPORT_URL": "arn:aws:ssm:eu-west-1:1:parameter/eloket/url"}}}
+    fn = res("aws:lambda/function:Function", "fn", env)
+    param = {"name": "/eloket/url", "type": "String", "value": "https://api.eloket.vlaanderen.be/v1"}
+    alone = messages(RESOLVED, graph(fn), ALLOWED)
+    assert len(alone) == 1 and "no resource of this stack" in alone[0][1]
+    assert messages(RESOLVED, graph(fn, res("aws:ssm/parameter:Parameter", "p", param)), ALLOWED) == []
+    secure = res("aws:ssm/parameter:Parameter", "p", {**param, "type": "SecureString", "value": "[secret]"})
+    assert "secret or unknown" in messages(RESOLVED, graph(fn, secure), ALLOWED)[0][1]
