@@ -206,7 +206,8 @@ class _Recorder:
                     kind = k
                     if k == "name" and ("egions." in path or "ocations." in path):
                         kind = "regionName" if _IN_REGION_LIST.search(path) else k
-                    short = len(v) < 4 and v not in UNKNOWN_VALUES and k[-2:] != ".$"  # `Bucket.$`: `$.b`
+                    short = (len(v) < 4 and v not in UNKNOWN_VALUES and k[-2:] != ".$"  # `Bucket.$`: `$.b`
+                             and not _key_kind(kind)[0])  # a region field: `UK` is a place too
                     if not short and (v, kind, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, kind, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
@@ -224,7 +225,7 @@ class _Recorder:
                 if tv is str:
                     if callers and caller(key, path, v):
                         continue
-                    if len(v) >= 4:
+                    if len(v) >= 4 or _key_kind(key)[0]:
                         self.text(v, f"{path}.{i}", key, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(v, f"{path}.{i}", key, False, principal)
@@ -249,7 +250,7 @@ class _Recorder:
         if ((dest_key or bucket_key) and runtime_value(s, key[-2:] == ".$")) or policy_runtime(s):
             self.group(path, (("runtime", s if len(s) < 100 else s[:99] + "…", False),))  # `Url.$`: `$.u`
             return
-        if len(s) < 4:
+        if len(s) < 4 and not region_key:
             return
         if (
             s[0] in "{[ \n"
@@ -301,7 +302,7 @@ def _top_trace(k: Any, v: Any) -> Trace | None:
     """The trace of a top-level input, from its cache where there is one; None: nothing to scan."""
     tv = type(v)
     if tv is str:
-        if len(v) < 4 and v not in UNKNOWN_VALUES:
+        if len(v) < 4 and v not in UNKNOWN_VALUES and not _key_kind(k)[0]:
             return None
         trace = _STR_TRACES.get((k, v))
         if trace is None:

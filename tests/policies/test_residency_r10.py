@@ -123,3 +123,23 @@ def test_a_store_of_the_stack_with_a_plain_value_is_judged_there():
     assert messages(RESOLVED, graph(fn, res("aws:ssm/parameter:Parameter", "p", param)), ALLOWED) == []
     secure = res("aws:ssm/parameter:Parameter", "p", {**param, "type": "SecureString", "value": "[secret]"})
     assert "secret or unknown" in messages(RESOLVED, graph(fn, secure), ALLOWED)[0][1]
+
+
+# ------------------------------------------------------------------ data geographies of global resources
+
+
+def test_communication_data_location_is_its_geography():
+    t = "azure-native:communication:CommunicationService"
+    base = {"resourceGroupName": "rg", "communicationServiceName": "acs", "location": "global"}
+    assert messages(REPL, res(t, "acs", {**base, "dataLocation": "Europe"}), ALLOWED) == []
+    assert messages("require-eea-location", res(t, "acs", {**base, "dataLocation": "Europe"}), ALLOWED) == []
+    for outside in ("UK", "United States", "Switzerland", "France"):  # France: EEA, not an allowed region
+        assert messages(REPL, res(t, "acs", {**base, "dataLocation": outside}), ALLOWED), outside
+    # without a data location the resource is `global` like any regional type
+    assert messages("require-eea-location", res(t, "acs", base), ALLOWED)
+
+
+def test_short_values_of_region_fields_are_places():
+    assert {r.value for r in scan({"dataLocation": "UK"}) if r.kind == "region"} == {"UK"}
+    assert {r.value for r in scan({"x": {"regions": ["us"]}}) if r.kind == "region"} == {"us"}
+    assert scan({"x": {"mode": "on"}}) == []  # any other short value holds nothing
