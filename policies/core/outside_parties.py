@@ -9,11 +9,13 @@ placed), `unknown` (the deciding input is unknown at preview).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
 from policies.core.accounts import aws_account
 from policies.core.endpoints import EEA_COUNTRIES
+from policies.core.host_classes import PRIVATE_NAMES, PRIVATE_SUFFIXES
 from policies.core.view import ResourceView, get_path, is_unknown
 
 # Grants that let another account take a copy of the data wherever it likes: it can copy a shared snapshot
@@ -55,8 +57,17 @@ SITES: dict[str, str] = {
     "azure-native:storagesync:RegisteredServer": "an Azure File Sync registered server holds synced shares "
     "outside Azure",
 }
+# DataSync locations on a server reached through an agent: a private address there is on whatever network the
+# agent runs in (a data centre anywhere; the agent only needs a route to the region's endpoint), so it cannot
+# be placed. A public or DNS name is scanned as any host (a declared host of the controller passes).
+AGENT_SITES: dict[str, str] = {
+    "aws:datasync/nfsLocation:NfsLocation": "serverHostname",
+    "aws:datasync/locationSmb:LocationSmb": "serverHostname",
+    "aws:datasync/locationObjectStorage:LocationObjectStorage": "serverHostname",
+    "aws:datasync/locationHdfs:LocationHdfs": "nameNodes[].hostname",
+}
 _DATA_BOX = "azure-native:databox:Job"
-PARTY_TYPES = frozenset(GRANT_INPUTS) | frozenset(SITES) | {
+PARTY_TYPES = frozenset(GRANT_INPUTS) | frozenset(SITES) | frozenset(AGENT_SITES) | {
     _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX}
 _DIGITS = re.compile(r"[^\d+]")
 Found = tuple[str, str, str]  # (path, kind, value)
@@ -92,6 +103,15 @@ def _grants(view: ResourceView) -> list[Found]:
             else:
                 out.append((path, "grantee", value))
     return out
+
+
+def _private(host: object) -> bool:
+    """A private IP address or a name that no public DNS resolves (no dot, or a private suffix)."""
+    h = str(host).strip().lower().rstrip(".")
+    try:
+        return ipaddress.ip_address(h.strip("[]")).is_private
+    except ValueError:
+        return "." not in h or h in PRIVATE_NAMES or h.endswith(PRIVATE_SUFFIXES)
 
 
 def phone_region(number: str) -> bool | None:
@@ -134,6 +154,11 @@ def party_refs(view: ResourceView) -> list[Found]:
         return _grants(view)
     if t in SITES:
         return [("(site)", "site", SITES[t])]
+    if t in AGENT_SITES:
+        return [(p, "unknown", "") if is_unknown(v) else (p, "site", f"a DataSync agent reaches {v!r}, a "
+                 "private address on a network outside any region (wherever the agent runs); name the server "
+                 "by a host declared with its jurisdiction in stacks/records/endpoints.yaml")
+                for p, v in _values(view, AGENT_SITES[t]) if is_unknown(v) or _private(v)]
     if t == _DATA_BOX:
         if str(view.input("transferType")) != "ExportFromAzure":
             return []  # an import brings data in; the device travels empty to the customer

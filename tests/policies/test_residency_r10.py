@@ -143,3 +143,21 @@ def test_short_values_of_region_fields_are_places():
     assert {r.value for r in scan({"dataLocation": "UK"}) if r.kind == "region"} == {"UK"}
     assert {r.value for r in scan({"x": {"regions": ["us"]}}) if r.kind == "region"} == {"us"}
     assert scan({"x": {"mode": "on"}}) == []  # any other short value holds nothing
+
+
+# ------------------------------------------------------------------ sites reached through a DataSync agent
+
+
+def test_datasync_private_servers_are_sites():
+    agent = ["arn:aws:datasync:eu-west-1:1:agent/agent-0"]
+    cases = (
+        ("aws:datasync/nfsLocation:NfsLocation", {"serverHostname": "10.20.0.5", "subdirectory": "/x"}),
+        ("aws:datasync/locationSmb:LocationSmb", {"serverHostname": "nas01", "subdirectory": "/x"}),
+        ("aws:datasync/locationObjectStorage:LocationObjectStorage",
+         {"serverHostname": "minio.corp", "bucketName": "b"}),
+        ("aws:datasync/locationHdfs:LocationHdfs", {"nameNodes": [{"hostname": "fd00::5", "port": 8020}]}),
+    )
+    for t, inputs in cases:
+        assert "DataSync agent" in messages(REPL, res(t, "l", {**inputs, "agentArns": agent}))[0], t
+    declared = {"serverHostname": "nfs01.dosis.vlaanderen.be", "subdirectory": "/x", "agentArns": agent}
+    assert not [m for m in messages(REPL, res(cases[0][0], "l", declared)) if "DataSync" in m]
