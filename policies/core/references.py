@@ -47,8 +47,9 @@ from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 _SIG = SECRET_SIG_KEY
 REDACTED = "[secret]"  # what the gate hands a policy for a secret it cannot read
 
-# A region field, or a list of regions (`managedVirtualNetworkRegions`); content/manifest locations are paths.
-_REGION_KEY = re.compile(r"(?i)(?<!content)(?<!manifest)(regions?|locations?)(names?)?$")
+# A region field or a list of regions (`managedVirtualNetworkRegions`); not content/manifest paths nor sign-in
+# conditions (Conditional Access `includedLocations`/`excludedLocations`: named locations).
+_REGION_KEY = re.compile(r"(?i)(?<!content)(?<!manifest)(?<!luded)(regions?|locations?)(names?)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
 _DEST_KEY = re.compile(
     r"(?i)(arn|endpoint|url|uri|host|bucket|destination|target|region|location|server|address|topic|queue|"
@@ -250,7 +251,7 @@ class _Recorder:
         if ((dest_key or bucket_key) and runtime_value(s, key[-2:] == ".$")) or policy_runtime(s):
             self.group(path, (("runtime", s if len(s) < 100 else s[:99] + "…", False),))  # `Url.$`: `$.u`
             return
-        if len(s) < 4 and not region_key:
+        if not s or (len(s) < 4 and not region_key):
             return
         if (
             s[0] in "{[ \n"

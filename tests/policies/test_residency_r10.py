@@ -143,6 +143,7 @@ def test_short_values_of_region_fields_are_places():
     assert {r.value for r in scan({"dataLocation": "UK"}) if r.kind == "region"} == {"UK"}
     assert {r.value for r in scan({"x": {"regions": ["us"]}}) if r.kind == "region"} == {"us"}
     assert scan({"x": {"mode": "on"}}) == []  # any other short value holds nothing
+    assert scan({"x": {"region": ""}}) == [] and scan({"region": ""}) == []  # an empty value is no place
 
 
 # ------------------------------------------------------------------ sites reached through a DataSync agent
@@ -161,3 +162,9 @@ def test_datasync_private_servers_are_sites():
         assert "DataSync agent" in messages(REPL, res(t, "l", {**inputs, "agentArns": agent}))[0], t
     declared = {"serverHostname": "nfs01.dosis.vlaanderen.be", "subdirectory": "/x", "agentArns": agent}
     assert not [m for m in messages(REPL, res(cases[0][0], "l", declared)) if "DataSync" in m]
+
+
+def test_sign_in_conditions_and_paths_are_no_region_fields():
+    ca = {"conditions": {"locations": {"includedLocations": ["All"], "excludedLocations": ["81e8c206-682d"]}}}
+    assert scan(ca) == []
+    assert scan({"x": {"staticContentLocations": ["/static"], "kubeManifestLocations": ["k8s/"]}}) == []
