@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from policies.core.azure_ids import AZURE_CONNECTORS, id_kind, id_problem
 from policies.core.eea import normalize_azure_location
 from policies.core.endpoints import Endpoint, find, load_endpoints
+from policies.core.geo import data_geography
 from policies.core.host_classes import (
     AWS_HOST_SUFFIXES,
     CODE_AND_DOC_HOSTS,
@@ -54,26 +55,12 @@ _REGION_IN_HOST = re.compile(
     r"(?:^|[.-])((?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov)?-[a-z]+(?:-[a-z]+)?-\d)\."
 )
 # ARN services without a region that name no place (identity, DNS, org structure).
-GLOBAL_ARN_SERVICES = frozenset(
-    {
-        "iam",
-        "sts",
-        "organizations",
-        "route53",
-        "route53domains",
-        "waf",
-        "budgets",
-        "ce",
-        "health",
-        "support",
-        "trustedadvisor",
-        "shield",
-        "account",
-        "cur",
-        "sso",  # IAM Identity Center instance/permission-set ARNs: the directory, like IAM and Entra ID
-        "identitystore",
-    }
-)
+GLOBAL_ARN_SERVICES = frozenset({
+    "iam", "sts", "organizations", "route53", "route53domains", "waf", "budgets", "ce", "health", "support",
+    "trustedadvisor", "shield", "account", "cur",
+    "sso",  # IAM Identity Center instance/permission-set ARNs: the directory, like IAM and Entra ID
+    "identitystore",
+})
 # Region-less pseudo-ARNs of service integrations: they call the named API in the caller's own region
 # (`arn:aws:states:::dynamodb:putItem`, `arn:aws:scheduler:::aws-sdk:sqs:sendMessage`); the target the call
 # names is in the task's parameters or input, scanned as any other input.
@@ -221,13 +208,14 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         )
     if ref.kind == "region":
         placed = region_of(ref.value)
-        if placed is None:
-            return _not_a_region(ref)
+        if placed is None:  # a data geography (`dataLocation: Europe`), or no place the pack knows
+            geo = data_geography(ref.path, ref.value, ok)
+            return _not_a_region(ref) if geo is None else (Outcome(geo) if geo else OK)
         msg = region_verdict(*placed, f"`{ref.path}` ({what})", ok)
         return Outcome(msg) if msg else OK
     if ref.kind == "arn":
         return _judge_arn(ref, ok, what)
-    if ref.kind in ("named", "guid"):
+    if ref.kind in ("named", "guid", "stored"):
         return DEFER  # a resource named by its physical name: resolved over the stack
     if ref.kind == "inference-profile":
         return _judge_profile(ref, ok)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policies.core.eea import normalize_azure_location
-from policies.core.location import AZURE_PAIRS, Location
+from policies.core.location import AZURE_PAIRS, Allowed, Location, region_verdict
 from policies.core.view import ResourceView, get_path, is_unknown, unknown_message
 
 # type -> input paths whose value says the data is copied to the paired region ([] = every element)
@@ -94,3 +94,28 @@ def routed_processing(view: ResourceView) -> list[str]:
             + (_FIX_SKU if sku else _FIX_PROVIDER)
         ]
     return []
+
+
+# Where Azure Communication Services (and its Email service, both `global` resources) keep data at rest: the
+# geography its `dataLocation` names (ACS "Region availability and data residency"), read as the Azure
+# regions of that geography. Geographies outside the EEA (United States, UK, Switzerland, Asia Pacific, ...)
+# are no entry: they name no place the pack accepts and block as such.
+DATA_GEOGRAPHIES: dict[str, tuple[str, ...]] = {
+    "europe": ("westeurope", "northeurope"),
+    "france": ("francecentral", "francesouth"),
+    "germany": ("germanywestcentral", "germanynorth"),
+    "norway": ("norwayeast", "norwaywest"),
+}
+
+
+def data_geography(path: str, value: str, ok: Allowed) -> str | None:
+    """The verdict on a `dataLocation` geography: "" when all its regions are allowed, the problem when one
+    is not, None when the field is no data location or names no geography of the table."""
+    if not path.endswith("dataLocation"):
+        return None
+    regions = DATA_GEOGRAPHIES.get(normalize_azure_location(value))
+    if regions is None:
+        return None
+    what = f"`{path}` (the {value} geography keeps data in {', '.join(regions)})"
+    return next((m for r in regions if (m := region_verdict("azure", r, what, ok))), "")
+

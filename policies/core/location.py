@@ -210,7 +210,16 @@ GLOBAL_WHEN: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
+# Types Azure requires to be `global` that keep data at rest in the geography of their `dataLocation` (judged
+# as a region field: policies/core/geo.py DATA_GEOGRAPHIES).
+PLACED_BY_DATA_LOCATION = frozenset(
+    {"azure-native:communication:CommunicationService", "azure-native:communication:EmailService"}
+)
+
+
 def _global_by_setting(view: ResourceView) -> bool:
+    if view.type in PLACED_BY_DATA_LOCATION:
+        return view.input("dataLocation") is not None
     rule = GLOBAL_WHEN.get(view.type)
     if rule is None:
         return False

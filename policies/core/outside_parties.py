@@ -9,14 +9,18 @@ placed), `unknown` (the deciding input is unknown at preview).
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from typing import Any
 
 from policies.core.accounts import aws_account
 from policies.core.endpoints import EEA_COUNTRIES
+from policies.core.host_classes import PRIVATE_NAMES, PRIVATE_SUFFIXES
 from policies.core.view import ResourceView, get_path, is_unknown
 
 # Grants that let another account take a copy of the data wherever it likes: it can copy a shared snapshot
-# or AMI to any region, read a Redshift data share from a consumer cluster in any region, reach a cluster
+# or AMI to any region (shared by hand, by a Data Lifecycle Manager schedule, by an Image Builder
+# distribution), read a Redshift data share from a consumer cluster in any region, reach a cluster
 # through a Redshift-managed VPC endpoint of its own, receive Clean Rooms query results in its own bucket.
 # type -> inputs naming the grantee (`key[]`: each element of a list; `key[].sub`: a field of each element).
 GRANT_INPUTS: dict[str, tuple[str, ...]] = {
@@ -28,6 +32,10 @@ GRANT_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:rds/snapshot:Snapshot": ("sharedAccounts[]",),
     "aws:rds/clusterSnapshot:ClusterSnapshot": ("sharedAccounts[]",),
     "aws:cleanrooms/collaboration:Collaboration": ("members[].accountId",),
+    "aws:dlm/lifecyclePolicy:LifecyclePolicy": ("policyDetails.schedules[].shareRule.targetAccounts[]",),
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": tuple(
+        f"distributions[].amiDistributionConfiguration.launchPermission.{k}[]"
+        for k in ("userIds", "userGroups", "organizationArns", "organizationalUnitArns")),
 }
 # Phone numbers texted or called: the message goes to the carrier of the number's country.
 _SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
@@ -49,20 +57,38 @@ SITES: dict[str, str] = {
     "azure-native:storagesync:RegisteredServer": "an Azure File Sync registered server holds synced shares "
     "outside Azure",
 }
+# DataSync locations on a server reached through an agent: a private address there is on whatever network the
+# agent runs in (a data centre anywhere; the agent only needs a route to the region's endpoint), so it cannot
+# be placed. A public or DNS name is scanned as any host (a declared host of the controller passes).
+AGENT_SITES: dict[str, str] = {
+    "aws:datasync/nfsLocation:NfsLocation": "serverHostname",
+    "aws:datasync/locationSmb:LocationSmb": "serverHostname",
+    "aws:datasync/locationObjectStorage:LocationObjectStorage": "serverHostname",
+    "aws:datasync/locationHdfs:LocationHdfs": "nameNodes[].hostname",
+}
 _DATA_BOX = "azure-native:databox:Job"
-PARTY_TYPES = frozenset(GRANT_INPUTS) | frozenset(SITES) | {
+PARTY_TYPES = frozenset(GRANT_INPUTS) | frozenset(SITES) | frozenset(AGENT_SITES) | {
     _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX}
 _DIGITS = re.compile(r"[^\d+]")
 Found = tuple[str, str, str]  # (path, kind, value)
 
 
 def _values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
-    key, _, rest = spec.partition("[]")
-    value = view.input(key)
-    if not _ or value is None or is_unknown(value):
-        return [(key, value)]
+    """(path, value) of each value a spec names; `[]` may nest (each share rule of each schedule)."""
+    return _walk(view.get, spec, "")
+
+
+def _walk(get: Any, spec: str, at: str) -> list[tuple[str, object]]:
+    key, brackets, rest = spec.partition("[]")
+    value = get(key)
+    path = f"{at}{key}"
+    if not brackets or value is None or is_unknown(value) or not isinstance(value, list):
+        return [(path, value)]
     sub = rest.lstrip(".")
-    return [(f"{key}.{i}{rest}", get_path(v, sub) if sub else v) for i, v in enumerate(value)]
+    if not sub:
+        return [(f"{path}.{i}", v) for i, v in enumerate(value)]
+    return [found for i, v in enumerate(value)
+            for found in _walk(lambda k, v=v: get_path(v, k), sub, f"{path}.{i}.")]
 
 
 def _grants(view: ResourceView) -> list[Found]:
@@ -77,6 +103,15 @@ def _grants(view: ResourceView) -> list[Found]:
             else:
                 out.append((path, "grantee", value))
     return out
+
+
+def _private(host: object) -> bool:
+    """A private IP address or a name that no public DNS resolves (no dot, or a private suffix)."""
+    h = str(host).strip().lower().rstrip(".")
+    try:
+        return ipaddress.ip_address(h.strip("[]")).is_private
+    except ValueError:
+        return "." not in h or h in PRIVATE_NAMES or h.endswith(PRIVATE_SUFFIXES)
 
 
 def phone_region(number: str) -> bool | None:
@@ -119,6 +154,11 @@ def party_refs(view: ResourceView) -> list[Found]:
         return _grants(view)
     if t in SITES:
         return [("(site)", "site", SITES[t])]
+    if t in AGENT_SITES:
+        return [(p, "unknown", "") if is_unknown(v) else (p, "site", f"a DataSync agent reaches {v!r}, a "
+                 "private address on a network outside any region (wherever the agent runs); name the server "
+                 "by a host declared with its jurisdiction in stacks/records/endpoints.yaml")
+                for p, v in _values(view, AGENT_SITES[t]) if is_unknown(v) or _private(v)]
     if t == _DATA_BOX:
         if str(view.input("transferType")) != "ExportFromAzure":
             return []  # an import brings data in; the device travels empty to the customer

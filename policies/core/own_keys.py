@@ -47,6 +47,8 @@ _BY_TYPE: dict[str, frozenset[str]] = {
     **{t: OWN_KEYS | keys for t, keys in ISSUER_KEYS.items()},
     **{t: OWN_KEYS | {"serviceBusNamespace", "serviceBusSuffix"} for t in (
         "azure-native:web:WebAppHybridConnection", "azure-native:web:WebAppHybridConnectionSlot")},
+    # a bucket on the self-managed object store its `serverHostname` names (judged), not an S3 bucket
+    "aws:datasync/locationObjectStorage:LocationObjectStorage": OWN_KEYS | {"bucketName"},
 }
 
 

@@ -7,14 +7,11 @@ replays them at each place (path) and never modifies a parsed document.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import ipaddress
 import json
 import re
 from typing import Any
-from urllib.parse import unquote
 
 import yaml
 
@@ -83,9 +80,6 @@ _PUBLISH = re.compile(
     r"gh\s+(?:release\s+(?:upload|create)|gist\s+create))\b",
     re.I,
 )
-# A value that may be base64 (user data under a key without the `Base64` suffix, an encoded URL): decoded and
-# scanned too when it decodes to text. URL-encoded text (`https%3A%2F%2F…`) is decoded and scanned as well.
-_B64_VALUE = re.compile(r"^[A-Za-z0-9+/\n]{16,}={0,2}$")
 # A storage connection string: the account, and its endpoint suffix (core.windows.net when left out).
 _CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+)(?:;(?:[^;]*;)*?EndpointSuffix=([a-z0-9.]+))?", re.I)
 _VAULT_NAME = re.compile(r"VaultName=([a-z0-9-]{3,24})", re.I)
@@ -238,38 +232,6 @@ def text_plan(
     if not pre and not found and not tokens:
         return None
     return pre, tuple(found), tokens
-
-
-@functools.lru_cache(maxsize=16384)
-def decoded_text(s: str) -> str | None:
-    """The text a base64 or URL-encoded value stands for (None: it is not one, or decodes to no text)."""
-    if "%" in s:
-        low = s.lower()
-        if "%2f" in low or "%3a" in low or "%40" in low:
-            text = unquote(s)
-            return text if text != s else None
-    if len(s) % 4 or not _B64_VALUE.match(s):
-        return None
-    try:
-        text = base64.b64decode(s, validate=False).decode("utf-8")
-    except (binascii.Error, ValueError):
-        return None
-    return text if text and all(c.isprintable() or c in "\n\r\t" for c in text) else None
-
-
-_B64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
-_DECODERS = ("base64", "b64decode", "frombase64string", "atob(")
-
-
-@functools.lru_cache(maxsize=4096)
-def embedded_b64(s: str) -> tuple[str, ...]:
-    """The texts of base64 literals inside a script that decodes them (`echo aHR0… | base64 -d`,
-    `b64decode("…")`, `FromBase64String`, `atob`): a URL hidden that way is a URL all the same."""
-    low = s.lower()
-    if not any(d in low for d in _DECODERS):
-        return ()
-    tokens = (m.group(0) for m in _B64_TOKEN.finditer(s))
-    return tuple(t for tok in tokens if not len(tok) % 4 and (t := decoded_text(tok)))
 
 
 def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
+from policies.core.encodings import decoded_text, embedded_b64, inflated, may_encode
 from policies.core.own_keys import (
     DNS_RECORD_TYPES,
     IMPLIED_TYPES,
@@ -35,20 +35,21 @@ from policies.core.own_keys import (
 from policies.core.reference_text import (
     QUIET,
     QUIET_MAX,
-    decoded_text,
-    embedded_b64,
     json_doc,
     named_ref,
     text_plan,
     yaml_doc,
 )
 from policies.core.runtime_refs import policy_runtime, runtime_value
+from policies.core.stored_refs import stored_ref
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
 REDACTED = "[secret]"  # what the gate hands a policy for a secret it cannot read
 
-_REGION_KEY = re.compile(r"(?i)(region|location)(name)?$")
+# A region field or a list of regions (`managedVirtualNetworkRegions`); not content/manifest paths nor sign-in
+# conditions (Conditional Access `includedLocations`/`excludedLocations`: named locations).
+_REGION_KEY = re.compile(r"(?i)(?<!content)(?<!manifest)(?<!luded)(regions?|locations?)(names?)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
 _DEST_KEY = re.compile(
     r"(?i)(arn|endpoint|url|uri|host|bucket|destination|target|region|location|server|address|topic|queue|"
@@ -125,11 +126,8 @@ def _b64(value: str) -> str:
     """A `...Base64` input (user data) decoded, so its text is scanned (gzip-compressed too, as cloud-init
     accepts it); undecodable text stays as it is."""
     try:
-        raw = base64.b64decode(value, validate=True)
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)[: 1 << 20]
-        return raw.decode("utf-8", "replace")
-    except (binascii.Error, ValueError, OSError, EOFError):
+        return inflated(base64.b64decode(value, validate=True)).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
         return value
 
 
@@ -191,7 +189,7 @@ class _Recorder:
                     return  # a denial opens no path to any place
                 own = ("Condition",)  # conditions only narrow a grant (aws:RequestedRegion lists, ...)
             # an environment entry or app setting (`{name: EXPORT_BUCKET, value: …}`): its name keys the value
-            pair = value.get("name") if "value" in value else None
+            pair = value.get("name") if "value" in value or "valueFrom" in value else None  # ECS secrets
             pair = pair if type(pair) is str else None
             for k, v in value.items():
                 tv = type(v)
@@ -199,7 +197,7 @@ class _Recorder:
                     type(k) is str and (k in _DESCRIBING or _free_text(k)) and _skipped(k, v, top)
                 ):
                     continue
-                if pair is not None and k == "value":
+                if pair is not None and (k == "value" or k == "valueFrom"):
                     k = pair
                 if tv is str:  # the common case, inline: short strings hold no reference
                     if (k in CALLER_KEYS and caller(k, path, v)) or (
@@ -209,7 +207,8 @@ class _Recorder:
                     kind = k
                     if k == "name" and ("egions." in path or "ocations." in path):
                         kind = "regionName" if _IN_REGION_LIST.search(path) else k
-                    short = len(v) < 4 and v not in UNKNOWN_VALUES and k[-2:] != ".$"  # `Bucket.$`: `$.b`
+                    short = (len(v) < 4 and v not in UNKNOWN_VALUES and k[-2:] != ".$"  # `Bucket.$`: `$.b`
+                             and not _key_kind(kind)[0])  # a region field: `UK` is a place too
                     if not short and (v, kind, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, kind, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
@@ -227,7 +226,7 @@ class _Recorder:
                 if tv is str:
                     if callers and caller(key, path, v):
                         continue
-                    if len(v) >= 4:
+                    if len(v) >= 4 or _key_kind(key)[0]:
                         self.text(v, f"{path}.{i}", key, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(v, f"{path}.{i}", key, False, principal)
@@ -252,7 +251,7 @@ class _Recorder:
         if ((dest_key or bucket_key) and runtime_value(s, key[-2:] == ".$")) or policy_runtime(s):
             self.group(path, (("runtime", s if len(s) < 100 else s[:99] + "…", False),))  # `Url.$`: `$.u`
             return
-        if len(s) < 4:
+        if not s or (len(s) < 4 and not region_key):
             return
         if (
             s[0] in "{[ \n"
@@ -262,11 +261,11 @@ class _Recorder:
             return
         if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
-        named = named_ref(s, key, path)
+        named = named_ref(s, key, path) or (stored_ref(s, key) if dest_key else None)
         if named is not None:
             self.group(path, (named,))
-        # only text that can be URL-encoded or base64 (a multiple of 4 long) is decoded
-        decoded = decoded_text(s) if "%" in s or (len(s) >= 16 and not len(s) % 4) else None
+        # only text that can be URL-encoded, base64 or hex is decoded (policies/core/encodings.py)
+        decoded = decoded_text(s) if may_encode(s) else None
         if decoded is not None:  # base64 or URL-encoded: what it stands for is scanned too
             self.string(decoded, f"{path}(decoded)", key, principal)
         embedded = embedded_b64(s) if decoded is None and ("ase64" in s or "b64" in s or "atob(" in s) else ()
@@ -304,7 +303,7 @@ def _top_trace(k: Any, v: Any) -> Trace | None:
     """The trace of a top-level input, from its cache where there is one; None: nothing to scan."""
     tv = type(v)
     if tv is str:
-        if len(v) < 4 and v not in UNKNOWN_VALUES:
+        if len(v) < 4 and v not in UNKNOWN_VALUES and not _key_kind(k)[0]:
             return None
         trace = _STR_TRACES.get((k, v))
         if trace is None:

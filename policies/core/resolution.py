@@ -16,6 +16,7 @@ from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
 from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
 from policies.core.references import Ref, iter_strings, references, scan
 from policies.core.rule import RuleContext
+from policies.core.stored_refs import stored_problem
 from policies.core.types import class_of, is_child
 from policies.core.view import ResourceView, StackGraph
 
@@ -230,6 +231,8 @@ def judge_in_graph(
     """A deferred reference, resolved to a resource of the stack (by recorded id/ARN/endpoint) or failing."""
     if ref.kind in ("unknown", "secret", "opaque"):
         return _from_dependencies(ref, view, graph, ctx, what)
+    if ref.kind == "stored":  # a destination read at run time from a store (policies/core/stored_refs.py)
+        return stored_problem(ref.path, ref.value, graph)
     idx = graph_index(graph)
     target = idx.find(ref)
     if target is not None:

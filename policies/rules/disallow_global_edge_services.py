@@ -3,7 +3,8 @@
 Two ways in: a type of class `edge` (CloudFront, global tables, ...), or a regional type whose input makes it
 part of a global construct or serves it through edge locations: joining a global database or datastore by
 its identifier, S3 transfer acceleration switched on through the bucket itself, an API Gateway REST API or
-custom domain that is edge-optimized (the default when `endpointConfiguration` is left out).
+custom domain that is edge-optimized (the default when `endpointConfiguration` is left out), an Azure
+load balancer, public IP or prefix of the Global (cross-region) tier.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from policies.core.view import ResourceView, is_unknown
 
 _JOINS = "joins a global construct, which replicates the data to other regions; leave it unset"
 _EDGE = "serves the resource through edge locations worldwide; use a regional setting (REGIONAL, Suspended)"
+# A cross-region load balancer and its Global-tier public IPs and prefixes: one anycast address announced from
+# Microsoft's edge, traffic taken in at the participating region nearest the client (like Global Accelerator).
+_ANYCAST = "makes an anycast frontend taking traffic in at regions worldwide; use the Regional tier"
+_GLOBAL_TIER = (("sku.tier", frozenset({"GLOBAL"}), None, _ANYCAST),)
 # type -> (input path, values that make it edge (None: any non-empty value), default when absent, why)
 EDGE_SETTINGS: dict[str, tuple[tuple[str, frozenset[str] | None, str | None, str], ...]] = {
     "aws:rds/cluster:Cluster": (("globalClusterIdentifier", None, None, _JOINS),),
@@ -28,6 +33,9 @@ EDGE_SETTINGS: dict[str, tuple[tuple[str, frozenset[str] | None, str | None, str
     "aws:apigateway/domainName:DomainName": (
         ("endpointConfiguration.types", frozenset({"EDGE"}), "EDGE", _EDGE),
     ),
+    "azure-native:network:LoadBalancer": _GLOBAL_TIER,
+    "azure-native:network:PublicIPAddress": _GLOBAL_TIER,
+    "azure-native:network:PublicIPPrefix": _GLOBAL_TIER,
 }
 
 

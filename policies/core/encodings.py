@@ -1,0 +1,81 @@
+"""Text hidden in an encoding: a URL written as base64, percent-encoding (at any depth), hex, or compressed
+(gzip/zlib) and then base64 is a URL all the same, so the scanner reads what the value stands for.
+
+Pure functions of the string, cached: the same values recur on thousands of resources.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import re
+import zlib
+from urllib.parse import unquote
+
+# A value that may be base64 (user data under a key without the `Base64` suffix, an encoded URL) or hex:
+# decoded and scanned too when it decodes to text.
+_B64_VALUE = re.compile(r"^[A-Za-z0-9+/\n]{16,}={0,2}$")
+_HEX_VALUE = re.compile(r"^(?:[0-9a-fA-F]{2}){8,}$")
+# Percent-encoded text: `%2F`, `%3A`, `%40`, or `%25` (a `%` itself encoded: encoded twice or more).
+_PERCENT_MARKS = ("%2f", "%3a", "%40", "%25")
+_MAX_TEXT = 1 << 20  # a decompressed value is read up to 1 MiB (a compression bomb reads as its first MiB)
+
+
+def inflated(raw: bytes) -> bytes:
+    """`raw` decompressed when it is gzip or zlib data (as cloud-init and most config loaders accept it)."""
+    if raw[:2] == b"\x1f\x8b" or (len(raw) > 2 and raw[0] == 0x78 and (raw[0] << 8 | raw[1]) % 31 == 0):
+        try:
+            return zlib.decompressobj(47).decompress(raw, _MAX_TEXT)  # 32 + 15: gzip or zlib header
+        except zlib.error:
+            return raw
+    return raw
+
+
+def _text(raw: bytes) -> str | None:
+    try:
+        text = inflated(raw).decode("utf-8")
+    except ValueError:
+        return None
+    return text if text and all(c.isprintable() or c in "\n\r\t" for c in text) else None
+
+
+def may_encode(s: str) -> bool:
+    """Cheap test: can `s` be percent-encoded, base64 (a multiple of 4 long) or hex (even length) text?"""
+    return "%" in s or (len(s) >= 16 and not len(s) % 2)
+
+
+@functools.lru_cache(maxsize=16384)
+def decoded_text(s: str) -> str | None:
+    """The text a base64 (compressed or not), hex or percent-encoded value stands for (None: it is not one, or
+    decodes to no text). One layer: the scanner scans the result again, so layers nest."""
+    if "%" in s:
+        low = s.lower()
+        if any(m in low for m in _PERCENT_MARKS):
+            text = unquote(s)
+            return text if text != s else None
+    if _HEX_VALUE.match(s):
+        text = _text(bytes.fromhex(s))
+        if text is not None:
+            return text
+    if len(s) % 4 or not _B64_VALUE.match(s):
+        return None
+    try:
+        return _text(base64.b64decode(s, validate=False))
+    except (binascii.Error, ValueError):
+        return None
+
+
+_B64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
+_DECODERS = ("base64", "b64decode", "frombase64string", "atob(")
+
+
+@functools.lru_cache(maxsize=4096)
+def embedded_b64(s: str) -> tuple[str, ...]:
+    """The texts of base64 literals inside a script that decodes them (`echo aHR0… | base64 -d`,
+    `b64decode("…")`, `FromBase64String`, `atob`): a URL hidden that way is a URL all the same."""
+    low = s.lower()
+    if not any(d in low for d in _DECODERS):
+        return ()
+    tokens = (m.group(0) for m in _B64_TOKEN.finditer(s))
+    return tuple(t for tok in tokens if not len(tok) % 4 and (t := decoded_text(tok)))
