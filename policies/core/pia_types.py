@@ -151,6 +151,8 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:sqs/queuePolicy:QueuePolicy",
         "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
         "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+        "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive",
+        "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive",
         "aws:ssoadmin/permissionSet:PermissionSet",
         "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
         "aws:ssoadmin/accountAssignment:AccountAssignment",
