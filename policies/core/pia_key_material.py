@@ -18,6 +18,12 @@ Judge = Callable[[ResourceView, StackGraph, set[str]], list[str]]
 KMS_KEY = "aws:kms/key:Key"
 REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
 DEFAULT_EBS_KEY = "aws:ebs/defaultKmsKey:DefaultKmsKey"
+STACK_KEYS = (
+    KMS_KEY,
+    REPLICA_KEY,
+    "aws:kms/externalKey:ExternalKey",
+    "aws:kms/replicaExternalKey:ReplicaExternalKey",
+)
 _KEY_ARN = re.compile(r"^arn:aws[\w-]*:kms:[\w-]*:(\d{12}):key/")
 
 
@@ -59,24 +65,24 @@ def replica_key(kms_key: Judge) -> Judge:
 
 
 def foreign_keys(r: ResourceView, graph: StackGraph) -> list[str]:
-    """KMS key ARNs among a store's inputs that belong to another account than the one it is created in
-    (a key of the stack itself, made through another provider, is judged where it is defined)."""
+    """KMS key ARNs among a store's inputs that belong to another account than the one it is created in. A
+    field computed from a key of the stack is that key (judged where it is defined, whatever its ARN)."""
     account, _ = aws_account(r.provider) if r.type.startswith("aws:") else (None, None)
     if account is None:
         return []
-    keys = (graph.get(u) for deps in r.property_dependencies.values() for u in deps)
-    stack_accounts = {
-        aws_account(k.provider)[0] for k in keys if k is not None and k.type in (KMS_KEY, REPLICA_KEY)
-    }
     out = []
-    for arn in _key_arns(r.inputs):
-        m = _KEY_ARN.match(arn)
-        if m and m.group(1) not in {account, *stack_accounts}:
-            out.append(
-                f"the KMS key {arn} belongs to account {m.group(1)}, not {account} where the store is "
-                "created: another party holds it and its rotation and administrators cannot be judged; "
-                "use a key of this stack"
-            )
+    for fld, value in r.inputs.items():
+        deps = (graph.get(u) for u in r.property_dependencies.get(fld, ()))
+        if any(k is not None and k.type in STACK_KEYS for k in deps):
+            continue
+        for arn in _key_arns(value):
+            m = _KEY_ARN.match(arn)
+            if m and m.group(1) != account:
+                out.append(
+                    f"the KMS key {arn} belongs to account {m.group(1)}, not {account} where the store is "
+                    "created: another party holds it and its rotation and administrators cannot be judged; "
+                    "use a key of this stack"
+                )
     return out
 
 
