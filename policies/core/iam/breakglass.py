@@ -86,8 +86,8 @@ def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
             "be selected with the assumed role's ARN; an unknown or unparsable pattern cannot be judged)"
         )
     return (
-        f"no enabled alarm, or event rule with a target on the default event bus, named {alarm!r} watches "
-        "its use"
+        f"no enabled alarm or event rule with a target named {alarm!r} watches its use (an event rule counts "
+        "on the default event bus only, where CloudTrail delivers)"
     )
 
 
