@@ -173,6 +173,8 @@ def aws_listener(r: ResourceView, graph: StackGraph) -> list[str]:
     if lbs and all(x.input("internal") is True for x in lbs):
         return []
     port, proto = r.input("port"), r.input("protocol")
+    if isinstance(port, float | str) and str(port).removesuffix(".0").isdigit():
+        port = int(str(port).removesuffix(".0"))  # the engine sends numbers as floats
     if port is None and str(proto).upper() == "GENEVE":
         return []  # a Gateway Load Balancer takes traffic from the VPC's route tables, not the internet
     if not isinstance(port, int) or is_unknown(proto):

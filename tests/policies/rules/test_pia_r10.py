@@ -298,4 +298,5 @@ def test_listeners_facing_the_internet():
     internal = patch([public], "nlb", internal=True)[0]
     assert run(PUB, with_(AWS, internal, listener(3306))) == []  # found by the name in its ARN
     only(run(PUB, with_(AWS, listener(8080))), "l", "not shown internal")
+    only(run(PUB, with_(AWS, listener(5432.0))), "l", "data port 5432")  # the engine's numbers are floats
     assert run(PUB, with_(AWS, res("g", "aws:lb/listener:Listener", {"protocol": "GENEVE"}))) == []
