@@ -68,10 +68,12 @@ def foreign_keys(r: ResourceView, graph: StackGraph) -> list[str]:
     """KMS key ARNs among a store's inputs that belong to another account than the one it is created in. A
     field computed from a key of the stack is that key (judged where it is defined, whatever its ARN)."""
     account, _ = aws_account(r.provider) if r.type.startswith("aws:") else (None, None)
-    if account is None:
-        return []
+    if account is None or r.type in STACK_KEYS:
+        return []  # a key's own ARN (an output in the recorded state) is itself
     out = []
     for fld, value in r.inputs.items():
+        if fld in ("arn", "id", "keyId"):
+            continue  # the resource's own identity, as the recorded state carries it
         deps = (graph.get(u) for u in r.property_dependencies.get(fld, ()))
         if any(k is not None and k.type in STACK_KEYS for k in deps):
             continue
