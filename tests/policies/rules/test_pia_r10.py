@@ -89,6 +89,9 @@ def test_key_arn_of_another_account():
     }
     theirs = res("okey", "aws:kms/key:Key", {"enableKeyRotation": True, "tags": T}, provider=prov)
     assert run(CMK, with_(AWS, theirs, table(other, refs={"serverSideEncryption": "okey"}))) == []
+    # the recorded state carries a key's own ARN (the mock account's): it is not a key in use
+    own = f"arn:aws:kms:eu-west-1:123456789012:key/{'1' * 8}"
+    assert run(CMK, patch(AWS, "key", arn=own)) == []
 
 
 def volume(**kw):
