@@ -159,6 +159,32 @@ def nat_rule(r: ResourceView, graph: StackGraph) -> list[str]:
     return [] if lbs and not _public_lb(lbs[0]) else _lb_rules([dict(r.inputs)], "inbound NAT rule")
 
 
+AWS_LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+
+
+def aws_listener(r: ResourceView, graph: StackGraph) -> list[str]:
+    """An ELB listener's port faces the internet unless its load balancer is in the stack and `internal`
+    (the default is internet-facing): like a public Azure load balancer, only 80/443 may (round 10: an NLB
+    forwarding 3306 to a private database made it public)."""
+    lbs = [x for x in graph.dependency_of(r, "loadBalancerArn") if x.type in AWS_LOAD_BALANCERS]
+    arn = r.input("loadBalancerArn")
+    if not lbs and isinstance(arn, str) and arn.count("/") >= 3:  # …:loadbalancer/<app|net>/<name>/<id>
+        lbs = [x for x in graph.named(arn.split("/")[-2]) if x.type in AWS_LOAD_BALANCERS]
+    if lbs and all(x.input("internal") is True for x in lbs):
+        return []
+    port, proto = r.input("port"), r.input("protocol")
+    if isinstance(port, float | str) and str(port).removesuffix(".0").isdigit():
+        port = int(str(port).removesuffix(".0"))  # the engine sends numbers as floats
+    if port is None and str(proto).upper() == "GENEVE":
+        return []  # a Gateway Load Balancer takes traffic from the VPC's route tables, not the internet
+    if not isinstance(port, int) or is_unknown(proto):
+        return ["the listener's port or protocol is unknown, so what it exposes to the internet cannot be "
+                "judged"]
+    where = "an internet-facing load balancer" if lbs else "a load balancer not shown internal in this stack"
+    hit = beyond_web("the internet", "udp" if "UDP" in str(proto).upper() else "tcp", port, port)
+    return [f"the listener of {where} opens {hit}; make it internal or serve 80/443 only"] if hit else []
+
+
 # ---------------------------------------------------------------- common AWS building blocks (round 9)
 
 

@@ -12,6 +12,7 @@ from policies.core import pia_az_aks as aks
 from policies.core import pia_az_blocks as az
 from policies.core import pia_az_copies as copies
 from policies.core.exposure import (
+    aws_listener,
     bucket_acl,
     elasticache_user,
     prefix_list,
@@ -146,6 +147,8 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     AOSS_POLICY: aoss_network_policy,
     "aws:transfer/server:Server": transfer_endpoint,
     "aws:lambda/functionUrl:FunctionUrl": function_url,
+    "aws:lb/listener:Listener": aws_listener,
+    "aws:alb/listener:Listener": aws_listener,
     "aws:lambda/permission:Permission": lambda_permission,
     "aws:s3/accessPoint:AccessPoint": access_point,
     "azure-native:kusto:Cluster": _disabled(

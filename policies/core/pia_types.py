@@ -53,6 +53,10 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "azure-native:cognitiveservices:Account",  # AI services: files, fine-tuning data, runs
         "azure-native:containerregistry:Registry",  # images and OCI artifacts
         "azure-native:containerservice:ManagedCluster",  # node disks, etcd (Kubernetes secrets)
+        # found unjudged by the round-10 probe: S3 Express One Zone and S3 Tables (checks in pia_key_material)
+        "aws:s3/directoryBucket:DirectoryBucket",
+        "aws:s3tables/tableBucket:TableBucket",
+        "aws:s3tables/table:Table",
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES
@@ -85,6 +89,9 @@ AWS_API_STORES: frozenset[str] = frozenset(
         "aws:qldb/ledger:Ledger",
         "aws:glue/catalogDatabase:CatalogDatabase",
         "aws:glue/catalogTable:CatalogTable",
+        "aws:s3/directoryBucket:DirectoryBucket",
+        "aws:s3tables/tableBucket:TableBucket",
+        "aws:s3tables/table:Table",
     }
 )
 
@@ -144,6 +151,8 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:sqs/queuePolicy:QueuePolicy",
         "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
         "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+        "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive",
+        "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive",
         "aws:ssoadmin/permissionSet:PermissionSet",
         "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
         "aws:ssoadmin/accountAssignment:AccountAssignment",

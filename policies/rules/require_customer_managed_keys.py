@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core import pia_az_keys as az
+from policies.core import pia_key_material as keys
 from policies.core import pia_more_stores as more
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
 from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
@@ -114,7 +115,7 @@ def _ec2(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
             continue
         if d.get("encrypted") is not True:
             out.append(f"`{where}.encrypted` is not true")
-        out += _judge_key(f"{where}.kmsKeyId", d.get("kmsKeyId"), known)
+        out += keys.ebs_key(graph, r, f"{where}.kmsKeyId", d.get("kmsKeyId"), known, _judge_key)
     return out
 
 
@@ -161,7 +162,7 @@ def _launch_template(r: ResourceView, graph: StackGraph, known: set[str]) -> lis
             continue
         if str(ebs.get("encrypted", "")).lower() != "true":
             out.append(f"`{where}.encrypted` is not true")
-        out += _judge_key(f"{where}.kmsKeyId", ebs.get("kmsKeyId"), known)
+        out += keys.ebs_key(graph, r, f"{where}.kmsKeyId", ebs.get("kmsKeyId"), known, _judge_key)
     return out
 
 
@@ -232,7 +233,7 @@ CHECKS: dict[str, Judge] = {
     "aws:elasticache/replicationGroup:ReplicationGroup": _key("kmsKeyId", flag="atRestEncryptionEnabled"),
     "aws:elasticache/serverlessCache:ServerlessCache": _key("kmsKeyId"),
     "aws:efs/fileSystem:FileSystem": _key("kmsKeyId", flag="encrypted"),
-    "aws:ebs/volume:Volume": _key("kmsKeyId", flag="encrypted"),
+    "aws:ebs/volume:Volume": keys.ebs_volume(_judge_key),
     "aws:ebs/snapshot:Snapshot": _inherits,
     "aws:ebs/snapshotCopy:SnapshotCopy": _key("kmsKeyId", flag="encrypted"),
     "aws:secretsmanager/secret:Secret": _key("kmsKeyId"),
@@ -318,6 +319,7 @@ CHECKS: dict[str, Judge] = {
     "azure-native:dbforpostgresql:ServerGroupCluster": more.cosmos_pg,
     "azure-native:appconfiguration:ConfigurationStore": _key("encryption.keyVaultProperties.keyIdentifier"),
     **az.STORE_KEYS,
+    **keys.key_checks(_kms_key, _bucket, _judge_key),  # rotation, replicas, S3 Express and Tables
 }
 # Not stores themselves, but they set the encryption of the data they create or hold (the volumes of every
 # instance a launch template starts; a SecureString parameter's value).
@@ -325,6 +327,7 @@ CONFIGURES: dict[str, Judge] = {
     more.GLUE_SETTINGS: more.glue_settings(_judge_key),
     **more.aws_block_keys(_judge_key),  # objects, exports, state machines, event buses, API caches
     **az.KEY_CHECKS,  # storage encryption scopes, queues and tables
+    **{t: lambda r, g, k: [] for t in _SSE},  # judged on the bucket; here only its key's account
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
     "aws:lambda/function:Function": _lambda_environment,
@@ -345,8 +348,6 @@ CONFIGURES: dict[str, Judge] = {
 # Stores whose encryption lives elsewhere: key material itself, containers of an encrypted account/server.
 EXEMPT: dict[str, str] = {
     "azure-native:keyvault:Vault": "holds keys, not data encrypted with them",
-    "azure-native:keyvault:Key": "is the customer-managed key",
-    "aws:kms/replicaKey:ReplicaKey": "is a customer-managed key",
     "aws:kms/externalKey:ExternalKey": "is a customer-managed key with imported material",
     "azure-native:keyvault:ManagedHsm": "holds the controller's keys, not data encrypted with them",
     "azure-native:storage:BlobContainer": "is encrypted by its storage account's key",
@@ -364,10 +365,11 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         configures = CONFIGURES.get(r.type)
         if configures is not None:
             if needs_cmk(r, recorded):
-                out.extend((r.urn, m) for m in configures(r, graph, known))
+                out.extend((r.urn, m) for m in configures(r, graph, known) + keys.foreign_keys(r, graph))
             continue
         if r.type not in PIA_DATA_STORES or r.type in EXEMPT or not needs_cmk(r, recorded):
             continue
+        out.extend((r.urn, m) for m in keys.foreign_keys(r, graph))
         judge = CHECKS.get(r.type)
         if judge is None:
             out.append(

@@ -32,6 +32,8 @@ SERVICE_FLAGS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
     "aws:dynamodb/table:Table": (("deletionProtectionEnabled", True, False),),
     "aws:s3/bucket:Bucket": (("forceDestroy", False, True),),
     "aws:s3/bucketV2:BucketV2": (("forceDestroy", False, True),),
+    "aws:s3/directoryBucket:DirectoryBucket": (("forceDestroy", False, True),),
+    "aws:s3tables/tableBucket:TableBucket": (("forceDestroy", False, True),),
     "aws:ecr/repository:Repository": (("forceDelete", False, True),),
     "aws:opensearch/domain:Domain": (),
     "aws:qldb/ledger:Ledger": (("deletionProtection", True, True),),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from policies.core.iam.breakglass import event_values, filter_values, has_target
+from policies.core.iam.breakglass import event_values, filter_values, has_target, on_default_bus
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AWS_DATA_STORES, AZURE_DATA_STORES, KEYS
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
@@ -130,7 +130,10 @@ def _alarmed(graph: StackGraph) -> list[str]:
     rules = [
         r
         for r in rules
-        if r.input("state") != "DISABLED" and r.input("isEnabled") is not False and has_target(graph, r)
+        if r.input("state") != "DISABLED"
+        and r.input("isEnabled") is not False
+        and on_default_bus(r)  # CloudTrail events arrive on the default bus only
+        and has_target(graph, r)
     ]
     missing = []
     fed = _trail_fed(graph)

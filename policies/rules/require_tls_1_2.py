@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core import pia_more_exposure as more
+from policies.core import pia_tls_edge as edge
 from policies.core.pia_more_stores import AOSS_COLLECTION
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
@@ -249,6 +250,7 @@ CHECKS: dict[str, Any] = {
         else ["parameter `require_ssl` must be true"]
     ),
     **more.TLS_CHECKS,
+    **edge.TLS_CHECKS,  # Azure Front Door custom domains and routes
 }
 _AWS_API = "served by the AWS API endpoints, which enforce TLS 1.2 or newer for every client (since 2024-02)"
 _AZURE_ARM = (

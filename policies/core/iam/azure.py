@@ -202,11 +202,13 @@ def inherit_through_groups(graph: StackGraph, held: dict[str, set[str]], where: 
 
 def _member_edges(graph: StackGraph) -> tuple[list[tuple[str, str, str]], list[str]]:
     """(member, group, urn) of every membership, and the memberships that cannot be read."""
-    from policies.core.iam.azure_paths import group_member_edges
+    from policies.core.iam.azure_paths import PIM_GROUPS, group_member_edges
 
     edges, unknown = group_member_edges(graph), []
-    for m in graph.by_type(GROUP_MEMBER):
-        g, member = object_key(graph, m, "groupObjectId"), object_key(graph, m, "memberObjectId")
+    pairs = [(m, "groupObjectId", "memberObjectId") for m in graph.by_type(GROUP_MEMBER)]
+    pairs += [(m, "groupId", "principalId") for m in graph.by_type(*PIM_GROUPS)]
+    for m, gfld, mfld in pairs:
+        g, member = object_key(graph, m, gfld), object_key(graph, m, mfld)
         if g is None or member is None:
             unknown.append(m.urn)
         else:

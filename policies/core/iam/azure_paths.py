@@ -21,6 +21,11 @@ DB_ADMINS: dict[str, str] = {
 VAULT = "azure-native:keyvault:Vault"
 ACCESS_POLICY = "azure-native:keyvault:AccessPolicy"
 GROUP = "azuread:index/group:Group"
+# PIM for Groups: an eligible or active member or owner can be (or make itself) a member of the group.
+PIM_GROUPS = (
+    "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
+    "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",
+)
 # Key permissions of an access policy (case-insensitive) that administer keys, and that use them.
 KEY_ADMIN = frozenset(
     {
@@ -99,14 +104,17 @@ def _access(graph: StackGraph, r: ResourceView, where: str, policy: object) -> G
 
 
 def group_member_edges(graph: StackGraph) -> list[tuple[str, str, str]]:
-    """(member key, group key, group URN) for the members an azuread.Group lists itself."""
+    """(member key, group key, group URN) for the members an azuread.Group lists itself, and its owners:
+    an owner manages the group's members, so it can add itself and hold what the group holds."""
     edges = []
     for g in graph.by_type(GROUP):
         oid = g.input("objectId")
         gkey = oid.lower() if isinstance(oid, str) and not is_unknown(oid) else g.urn
-        members = {m.lower() for m in g.input("members") or [] if isinstance(m, str) and not is_unknown(m)}
-        for d in graph.dependency_of(g, "members"):
-            moid = d.input("objectId")
-            members.add(moid.lower() if isinstance(moid, str) and not is_unknown(moid) else d.urn)
+        members: set[str] = set()
+        for fld in ("members", "owners"):
+            members |= {m.lower() for m in g.input(fld) or [] if isinstance(m, str) and not is_unknown(m)}
+            for d in graph.dependency_of(g, fld):
+                moid = d.input("objectId")
+                members.add(moid.lower() if isinstance(moid, str) and not is_unknown(moid) else d.urn)
         edges.extend((m, gkey, g.urn) for m in members)
     return edges

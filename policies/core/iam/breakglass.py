@@ -57,6 +57,7 @@ def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
             alarm in (rule.name, rule.input("name"))
             and rule.input("state") not in ("DISABLED",)
             and rule.input("isEnabled") is not False
+            and on_default_bus(rule)
             and has_target(graph, rule)
         ):
             named = True
@@ -84,7 +85,10 @@ def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
             "nothing else (an event name or source narrows it to some uses; only AssumeRole events may "
             "be selected with the assumed role's ARN; an unknown or unparsable pattern cannot be judged)"
         )
-    return f"no enabled alarm or event rule with a target named {alarm!r} watches its use"
+    return (
+        f"no enabled alarm or event rule with a target named {alarm!r} watches its use (an event rule counts "
+        "on the default event bus only, where CloudTrail delivers)"
+    )
 
 
 # CloudTrail fields that say who acted or which role was assumed (event patterns: under `detail`)
@@ -235,6 +239,13 @@ def _filters_of(graph: StackGraph, alarm: Any) -> list[Any]:
         if isinstance(t, dict) and (t.get("namespace"), t.get("name")) in metrics:
             found.append(f)
     return found
+
+
+def on_default_bus(rule: Any) -> bool:
+    """CloudTrail delivers an account's events to its default event bus only: a rule on a custom bus never
+    sees them (a forwarding rule is not followed: put the watcher on the default bus)."""
+    bus = rule.input("eventBusName")
+    return bus is None or (isinstance(bus, str) and (bus == "default" or bus.endswith(":event-bus/default")))
 
 
 def has_target(graph: StackGraph, rule: Any) -> bool:

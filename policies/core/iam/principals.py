@@ -48,6 +48,16 @@ LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "permissionSetArn",
             "customerManagedPolicyReference",
         ),
+        (  # the exclusive forms hold the whole list (r10p-28)
+            "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive",
+            "permissionSetArn",
+            "managedPolicyArns",
+        ),
+        (
+            "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive",
+            "permissionSetArn",
+            "customerManagedPolicyReferences",
+        ),
     ),
     GROUP: (
         ("aws:iam/groupPolicy:GroupPolicy", "group", "policy"),
@@ -215,17 +225,25 @@ class _Resolver:
     def _attachment(self, holder: ResourceView, doc_field: str) -> tuple[list[dict[str, Any]], list[str]]:
         if doc_field in ("policy", "inlinePolicy"):
             return self.document(holder, doc_field, f"policy {holder.name}")
-        if doc_field == "customerManagedPolicyReference":  # an IAM policy of the account, by name
-            ref = holder.input(doc_field)
-            name = ref.get("name") if isinstance(ref, dict) else None
-            policies = [p for p in self.graph.by_type(POLICY) if name in _strings(p.input("name"))]
-            if not policies:
-                return [], [
-                    f"customer-managed policy {name!r} is not in this stack, so its functions cannot be "
-                    "judged"
-                ]
-            return self.document(policies[0], "policy", f"policy {policies[0].name}")
-        if doc_field == "policyArns":  # the *PolicyAttachmentsExclusive resources: a list of ARNs
+        if doc_field.startswith("customerManagedPolicyReference"):  # IAM policies of the account, by name
+            refs = holder.input(doc_field)
+            if is_unknown(refs) or (doc_field.endswith("s") and not isinstance(refs, list)):
+                return [], [f"{holder.name}: " + unknown_message(doc_field, "the permissions it grants")]
+            out_: tuple[list[dict[str, Any]], list[str]] = ([], [])
+            for ref in refs if isinstance(refs, list) else [refs]:
+                name = ref.get("name") if isinstance(ref, dict) else None
+                policies = [p for p in self.graph.by_type(POLICY) if name in _strings(p.input("name"))]
+                if not policies:
+                    out_[1].append(
+                        f"customer-managed policy {name!r} is not in this stack, so its functions cannot be "
+                        "judged"
+                    )
+                    continue
+                s, p = self.document(policies[0], "policy", f"policy {policies[0].name}")
+                out_[0].extend(s)
+                out_[1].extend(p)
+            return out_
+        if doc_field in ("policyArns", "managedPolicyArns"):  # *PolicyAttachmentsExclusive: a list of ARNs
             arns = holder.input(doc_field)
             if is_unknown(arns) or not isinstance(arns, list):
                 return [], [f"{holder.name}: " + unknown_message(doc_field, "the permissions it grants")]

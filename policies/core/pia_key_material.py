@@ -1,0 +1,177 @@
+"""The keys themselves, for require-customer-managed-keys (round 10): a customer-managed key is only as good
+as what the stack can see of it. A Key Vault key rotates by its rotation policy; a multi-Region replica key
+rotates (and is governed) by its primary, which must be a key of the stack; a store's KMS key ARN in another
+account is another party's key; an EBS volume that names no key takes the account's default EBS key, which
+the stack may set (`ebs.DefaultKmsKey`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from policies.core.accounts import aws_account
+from policies.core.view import ProviderView, ResourceView, StackGraph, get_path, is_unknown, unknown_message
+
+KeyOf = Callable[[str, Any, set[str]], list[str]]
+Judge = Callable[[ResourceView, StackGraph, set[str]], list[str]]
+KMS_KEY = "aws:kms/key:Key"
+REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
+DEFAULT_EBS_KEY = "aws:ebs/defaultKmsKey:DefaultKmsKey"
+STACK_KEYS = (
+    KMS_KEY,
+    REPLICA_KEY,
+    "aws:kms/externalKey:ExternalKey",
+    "aws:kms/replicaExternalKey:ReplicaExternalKey",
+)
+_KEY_ARN = re.compile(r"^arn:aws[\w-]*:kms:[\w-]*:(\d{12}):key/")
+
+
+def key_vault_key(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """A rotation policy with a `rotate` lifetime action; an expiry or a notification rotates nothing."""
+    policy = r.get("properties.rotationPolicy")
+    if is_unknown(policy) or (policy is not None and r.unknowns("properties.rotationPolicy")):
+        return [unknown_message("properties.rotationPolicy", "whether the key rotates")]
+    actions = get_path(policy, "lifetimeActions") if isinstance(policy, dict) else None
+    for a in actions if isinstance(actions, list) else []:
+        kind = get_path(a, "action.type") if isinstance(a, dict) else None
+        trigger = get_path(a, "trigger") if isinstance(a, dict) else None
+        if str(kind).lower() == "rotate" and isinstance(trigger, dict) and any(trigger.values()):
+            return []
+    return [
+        "the key has no rotation policy with a `rotate` lifetime action (an expiry or a notification rotates "
+        "nothing): add properties.rotationPolicy.lifetimeActions [{action: {type: rotate}, trigger: "
+        "{timeAfterCreate: P1Y}}] (R2016 regular re-encryption)"
+    ]
+
+
+def replica_key(kms_key: Judge) -> Judge:
+    """A replica shares its primary's key material and rotation: the primary must be judged here."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        primary = r.input("primaryKeyArn")
+        if is_unknown(primary) and not graph.dependency_of(r, "primaryKeyArn"):
+            return [unknown_message("primaryKeyArn", "the primary key")]
+        ours = [k for k in graph.dependency_of(r, "primaryKeyArn") if k.type == KMS_KEY]
+        if not ours:
+            return [
+                f"the primary key {primary!r} is not a key of this stack, so the rotation and policy this "
+                "replica shares with it cannot be judged: create the primary (multiRegion) in the stack and "
+                "pass its ARN"
+            ]
+        return [f"primary key {k.name}: {m}" for k in ours for m in kms_key(k, graph, known)]
+
+    return judge
+
+
+def foreign_keys(r: ResourceView, graph: StackGraph) -> list[str]:
+    """KMS key ARNs among a store's inputs that belong to another account than the one it is created in. A
+    field computed from a key of the stack is that key (judged where it is defined, whatever its ARN)."""
+    account, _ = aws_account(r.provider) if r.type.startswith("aws:") else (None, None)
+    if account is None or r.type in STACK_KEYS:
+        return []  # a key's own ARN (an output in the recorded state) is itself
+    out = []
+    for fld, value in r.inputs.items():
+        if fld in ("arn", "id", "keyId"):
+            continue  # the resource's own identity, as the recorded state carries it
+        deps = (graph.get(u) for u in r.property_dependencies.get(fld, ()))
+        if any(k is not None and k.type in STACK_KEYS for k in deps):
+            continue
+        for arn in _key_arns(value):
+            m = _KEY_ARN.match(arn)
+            if m and m.group(1) != account:
+                out.append(
+                    f"the KMS key {arn} belongs to account {m.group(1)}, not {account} where the store is "
+                    "created: another party holds it and its rotation and administrators cannot be judged; "
+                    "use a key of this stack"
+                )
+    return out
+
+
+def _key_arns(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.startswith("arn:aws") and ":kms:" in value else []
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in _key_arns(v)]
+    if isinstance(value, list):
+        return [a for v in value for a in _key_arns(v)]
+    return []
+
+
+def _same_place(a: ProviderView | None, b: ProviderView | None) -> bool:
+    if a is not None and b is not None and a.urn == b.urn:
+        return True
+    if a is None or b is None:
+        return a is b
+    region = a.inputs.get("region")
+    return (
+        aws_account(a)[0] is not None
+        and aws_account(a)[0] == aws_account(b)[0]
+        and region is not None
+        and region == b.inputs.get("region")
+    )
+
+
+def ebs_key(
+    graph: StackGraph, r: ResourceView, where: str, key: Any, known: set[str], key_of: KeyOf
+) -> list[str]:
+    """An EBS device naming no key is encrypted with the account's default EBS key of its region: judged
+    when the stack sets that default (`ebs.DefaultKmsKey`) through the same account and region."""
+    if key is None:
+        defaults = [d for d in graph.by_type(DEFAULT_EBS_KEY) if _same_place(d.provider, r.provider)]
+        if defaults:
+            return [
+                m
+                for d in defaults
+                for m in key_of(f"{where} (the account default)", d.input("keyArn"), known)
+            ]
+    return key_of(where, key, known)
+
+
+def ebs_volume(key_of: KeyOf) -> Judge:
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        flag = r.input("encrypted")
+        if is_unknown(flag):
+            return [unknown_message("encrypted", "the encryption")]
+        out = (
+            []
+            if flag is True
+            else [f"`encrypted` is {flag!r}; encryption with a customer-managed key requires True"]
+        )
+        return out + ebs_key(graph, r, "kmsKeyId", r.input("kmsKeyId"), known, key_of)
+
+    return judge
+
+
+def table_key(inherits: bool) -> Callable[[KeyOf], Judge]:
+    """S3 Tables: `encryptionConfiguration` aws:kms with a customer-managed key; absent, a table bucket
+    is SSE-S3 (AES256) and a table takes its bucket's (judged there)."""
+
+    def make(key_of: KeyOf) -> Judge:
+        def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+            config = r.input("encryptionConfiguration")
+            if is_unknown(config) or (config is not None and r.unknowns("encryptionConfiguration")):
+                return [unknown_message("encryptionConfiguration", "the encryption key")]
+            if config is None and inherits:
+                return []
+            algo = config.get("sseAlgorithm") if isinstance(config, dict) else None
+            if algo != "aws:kms":
+                return [
+                    f"`encryptionConfiguration.sseAlgorithm` is {algo or 'not set (AES256)'!r}: S3 keys, not "
+                    "a customer-managed KMS key"
+                ]
+            return key_of("encryptionConfiguration.kmsKeyArn", config.get("kmsKeyArn"), known)
+
+        return judge
+
+    return make
+
+
+def key_checks(kms_key: Judge, bucket: Judge, key_of: KeyOf) -> dict[str, Judge]:
+    return {
+        "azure-native:keyvault:Key": key_vault_key,
+        REPLICA_KEY: replica_key(kms_key),
+        "aws:s3/directoryBucket:DirectoryBucket": bucket,  # SSE through the bucket encryption resources
+        "aws:s3tables/tableBucket:TableBucket": table_key(inherits=False)(key_of),
+        "aws:s3tables/table:Table": table_key(inherits=True)(key_of),
+    }
