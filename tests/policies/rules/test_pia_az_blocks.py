@@ -168,6 +168,14 @@ def test_round9_environment_logs_must_go_to_a_workspace_of_the_stack():
     assert any(n == "cae" and "customerId" in m for n, m in found), found
 
 
+def _mutation_fails(case, rule: str, name: str, inputs: dict, fragment: str) -> None:
+    """The compliant case passes the rule; with `inputs` changed on `name` it fails with `fragment`."""
+    resources = ok_case(case)
+    assert run(rule, resources) == []
+    found = run(rule, patch(resources, name, **inputs))
+    assert any(n == name and fragment in m for n, m in found), found
+
+
 @pytest.mark.parametrize(
     "rule, inputs, fragment",
     [
@@ -178,10 +186,7 @@ def test_round9_environment_logs_must_go_to_a_workspace_of_the_stack():
     ],
 )
 def test_round9_app_configuration_is_a_judged_store(rule, inputs, fragment):
-    resources = ok_case(DATA)
-    assert run(rule, resources) == []
-    found = run(rule, patch(resources, "appcs", **inputs))
-    assert any(n == "appcs" and fragment in m for n, m in found), found
+    _mutation_fails(DATA, rule, "appcs", inputs, fragment)
 
 
 @pytest.mark.parametrize(
@@ -215,10 +220,7 @@ def test_round9_ai_services_account_is_a_judged_store(rule, properties, fragment
     ],
 )
 def test_round9_container_registry_is_a_judged_store(rule, inputs, fragment):
-    resources = ok_case(WEB)
-    assert run(rule, resources) == []
-    found = run(rule, patch(resources, "acr", **inputs))
-    assert any(n == "acr" and fragment in m for n, m in found), found
+    _mutation_fails(WEB, rule, "acr", inputs, fragment)
 
 
 @pytest.mark.parametrize(
@@ -233,10 +235,7 @@ def test_round9_container_registry_is_a_judged_store(rule, inputs, fragment):
     ],
 )
 def test_round9_aks_is_a_judged_store(rule, name, inputs, fragment):
-    resources = ok_case(WEB)
-    assert run(rule, resources) == []
-    found = run(rule, patch(resources, name, **inputs))
-    assert any(n == name and fragment in m for n, m in found), found
+    _mutation_fails(WEB, rule, name, inputs, fragment)
 
 
 def test_round9_aks_api_server_behind_narrow_ranges_passes():
