@@ -25,8 +25,9 @@ def test_defaults_are_compliant():
     gw = one(g, "azure-native:network:VirtualNetworkGateway")
     assert gw["activeActive"] is True and gw["enableBgp"] is True and gw["bgpSettings"]["asn"] == 65515
     assert gw["sku"]["name"] == "VpnGw2AZ" and gw["vpnType"] == "RouteBased" and gw["gatewayType"] == "Vpn"
-    pips = g.by_type("azure-native:network:PublicIPAddress")
-    assert len(pips) == 2 and len(gw["ipConfigurations"]) == 2
+    # The mock monitor records resources in completion order, not declaration order: match by name.
+    pips = sorted(g.by_type("azure-native:network:PublicIPAddress"), key=lambda p: p.name)
+    assert [p.name for p in pips] == ["vpn-pip0", "vpn-pip1"] and len(gw["ipConfigurations"]) == 2
     assert [c["publicIPAddress"]["id"] for c in gw["ipConfigurations"]] == [p.id for p in pips]
     assert all(c["subnet"]["id"] == SUBNET for c in gw["ipConfigurations"])
     for p in pips:
