@@ -22,6 +22,7 @@ import yaml
 
 from policies.catalogue.schema import RECORD_KINDS as RECORD_KINDS  # re-exported: the kinds a record may be
 from policies.catalogue.schema import SCHEMA
+from policies.core import yaml_text
 
 CATALOGUE_FILE = Path(__file__).with_name("controls.yaml")
 
@@ -260,7 +261,7 @@ def load_catalogue() -> Catalogue:
     from policies.rules import all_rules
 
     try:
-        data = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+        data = yaml_text.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         raise CatalogueError(f"{CATALOGUE_FILE}: not valid YAML ({e})") from None
     return parse_catalogue(data, "policies/catalogue/controls.yaml", {r.id: r for r in all_rules()})

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
+from policies.core import yaml_text
 from policies.core.records import REPO_ROOT
 
 _WORKFLOW_URL = re.compile(
@@ -40,7 +41,7 @@ class StateSettings:
 
 def _yaml(path: Path) -> tuple[dict, str | None]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_text.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}, f"{_shown(path)}: not found"
     except (OSError, yaml.YAMLError) as e:

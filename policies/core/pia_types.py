@@ -7,8 +7,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
-
+from policies.core import yaml_text
 from policies.core.types import DATA_BEARING, DATA_DIR, module_of
 
 FSX_FILE_SYSTEMS = (
@@ -335,7 +334,7 @@ def load_roles() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     types: dict[str, str] = {}
     elsewhere: dict[str, str] = {}
     for path in sorted(ROLES_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_text.safe_load(path.read_text(encoding="utf-8")) or {}
         modules.update(data.get("modules") or {})
         types.update(data.get("types") or {})
         elsewhere.update(data.get("elsewhere") or {})

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from policies.core import yaml_text
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 CLASSES_FILE = DATA_DIR / "resource_classes.yaml"
@@ -64,7 +64,7 @@ def module_of(token: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def load_classes() -> TypeClasses:
-    data = yaml.safe_load(CLASSES_FILE.read_text(encoding="utf-8")) or {}
+    data = yaml_text.safe_load(CLASSES_FILE.read_text(encoding="utf-8")) or {}
     inventory = json.loads(INVENTORY_FILE.read_text(encoding="utf-8")) if INVENTORY_FILE.is_file() else {}
     tokens = frozenset(t for pkg in inventory.values() for t in pkg["tokens"])
     return TypeClasses(

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from policies.core import yaml_text
 from policies.core.eea import is_eea
 from policies.core.endpoints import EndpointsError, find, load_endpoints
 from policies.core.helpers import linked, needs_cmk, parse_policy, recorded_classification
@@ -84,7 +85,7 @@ HOW = ("declare the copy in the stack's PIA record: off_vendor_copies: [{stores:
 def _entries(stack: str) -> tuple[list[dict[str, Any]], str | None]:
     path = records_dir() / "pia" / f"{stack}.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_text.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         return [], f"the PIA record {path.name} cannot be read ({type(exc).__name__}); {HOW}"
     entries = data.get("off_vendor_copies") if isinstance(data, dict) else None

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from policies.core import yaml_text
 from policies.core.iam.statements import as_list
 from policies.core.records import records_dir
 from policies.core.view import StackGraph, is_unknown
@@ -27,7 +28,7 @@ def records(stack: str) -> list[dict[str, Any]]:
     require-pia-record)."""
     path = records_dir() / "pia" / f"{stack}.yaml"
     try:
-        data = yaml.safe_load(path.read_text())
+        data = yaml_text.safe_load(path.read_text())
     except (OSError, yaml.YAMLError):
         return []
     entries = data.get("break_glass") if isinstance(data, dict) else None
