@@ -97,6 +97,13 @@ AWS_API_STORES: frozenset[str] = frozenset(
 
 PIA_CONTROLS: frozenset[str] = frozenset(
     {
+        # round 11: sharing with other accounts and endpoint services (policies/core/pia_other_accounts.py)
+        "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple",
+        "aws:ec2/vpcEndpointService:VpcEndpointService",
+        "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission",
+        "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy",
+        "aws:guardduty/detector:Detector",  # threat detection switched off (require-siem-logging)
+        "azure-native:security:Pricing",
         "aws:alb/listener:Listener",
         "aws:alb/listenerRule:ListenerRule",
         "aws:apigateway/domainName:DomainName",
