@@ -174,4 +174,7 @@ def key_checks(kms_key: Judge, bucket: Judge, key_of: KeyOf) -> dict[str, Judge]
         "aws:s3/directoryBucket:DirectoryBucket": bucket,  # SSE through the bucket encryption resources
         "aws:s3tables/tableBucket:TableBucket": table_key(inherits=False)(key_of),
         "aws:s3tables/table:Table": table_key(inherits=True)(key_of),
+        "aws:cloudtrail/eventDataStore:EventDataStore": lambda r, g, k: key_of(
+            "kmsKeyId", r.input("kmsKeyId"), k
+        ),
     }

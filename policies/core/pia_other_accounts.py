@@ -24,7 +24,9 @@ def stack_accounts(graph: StackGraph) -> frozenset[str]:
     """Accounts the stack's AWS providers pin (computed once per graph)."""
     own = _OWN.get(graph)
     if own is None:
-        providers = {r.provider.urn: r.provider for r in graph.resources if r.type.startswith("aws:") and r.provider}
+        providers = {
+            r.provider.urn: r.provider for r in graph.resources if r.type.startswith("aws:") and r.provider
+        }
         own = _OWN[graph] = frozenset(a for p in providers.values() if (a := aws_account(p)[0]))
     return own
 
@@ -55,9 +57,9 @@ def policy_grants(r: ResourceView, graph: StackGraph, fld: str) -> list[str]:
         return []  # unknown or unparsable policies are reported by the public-access check
     out = []
     for i, s in enumerate(as_list(doc.get("Statement"))):
-        if isinstance(s, dict) and s.get("Effect") == "Allow":
-            if accounts := foreign(graph, principals(s).get("AWS", [])):
-                out.append(f"`{fld}` statement {s.get('Sid') or i} allows {_message(accounts, 'principals of')}")
+        allow = isinstance(s, dict) and s.get("Effect") == "Allow"
+        if allow and (accounts := foreign(graph, principals(s).get("AWS", []))):
+            out.append(f"`{fld}` statement {s.get('Sid') or i} allows {_message(accounts, 'principals of')}")
     return out
 
 
@@ -86,8 +88,14 @@ EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
         "aws:ec2/vpcEndpointService:VpcEndpointService",
         _field("allowedPrincipals", "connect to the service behind the endpoint", star_is_public=True),
     ),
-    ("aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission", _field("accountId", "copy the snapshot")),
-    ("aws:ec2/amiLaunchPermission:AmiLaunchPermission", _field("accountId", "launch the image and read its disks")),
+    (
+        "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission",
+        _field("accountId", "copy the snapshot"),
+    ),
+    (
+        "aws:ec2/amiLaunchPermission:AmiLaunchPermission",
+        _field("accountId", "launch the image and read its disks"),
+    ),
     ("aws:rds/snapshot:Snapshot", _field("sharedAccounts", "restore the snapshot")),
     ("aws:rds/clusterSnapshot:ClusterSnapshot", _field("sharedAccounts", "restore the snapshot")),
     ("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", _field("sharedAccounts", "restore the snapshot")),
@@ -110,7 +118,12 @@ def cognito_guests(r: ResourceView, graph: StackGraph) -> list[str]:
             continue
         if _COGNITO not in [f.lower() for f in principals(s).get("Federated", [])]:
             continue
-        amr = [v for op, block in conditions(s).items() if "IfExists" not in op for v in block.get(f"{_COGNITO}:amr", ())]
+        amr = [
+            v
+            for op, block in conditions(s).items()
+            if "IfExists" not in op
+            for v in block.get(f"{_COGNITO}:amr", ())
+        ]
         if not amr or any(v != "authenticated" for v in amr):
             out.append(
                 f"trust statement {i} lets a Cognito identity pool hand the role to unauthenticated (guest) "

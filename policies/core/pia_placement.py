@@ -46,7 +46,9 @@ def _placed_by(templates: list[ResourceView]) -> bool:
 
 
 def _templates(graph: StackGraph, r: ResourceView, *flds: str) -> list[ResourceView]:
-    return [t for f in flds for t in graph.dependency_of(r, f) if t.type.endswith("launchTemplate:LaunchTemplate")]
+    return [
+        t for f in flds for t in graph.dependency_of(r, f) if t.type.endswith("launchTemplate:LaunchTemplate")
+    ]
 
 
 def instance(r: ResourceView, graph: StackGraph) -> list[str]:

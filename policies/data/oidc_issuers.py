@@ -34,8 +34,8 @@ def normalise(issuer: str) -> str:
 _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 TRUSTED_ISSUER_PATTERNS: dict[str, str] = {
     rf"https://vstoken\.dev\.azure\.com/{_UUID}": "Azure DevOps (Microsoft), one organisation",
-    r"https://oidc\.eks\.[a-z]{2}(-gov)?-[a-z]+-\d\.amazonaws\.com/id/[0-9a-f]{32}": "Amazon EKS, one cluster",
-    rf"https://[a-z0-9-]+\.oic\.prod-aks\.azure\.com/{_UUID}/{_UUID}": "Azure Kubernetes Service, one cluster",
+    r"https://oidc\.eks\.[a-z]{2}(-gov)?-[a-z]+-\d\.amazonaws\.com/id/[0-9a-f]{32}": "Amazon EKS, a cluster",
+    rf"https://[a-z0-9-]+\.oic\.prod-aks\.azure\.com/{_UUID}/{_UUID}": "Azure Kubernetes Service, a cluster",
 }
 _PATTERNS = tuple(re.compile(p) for p in TRUSTED_ISSUER_PATTERNS)
 

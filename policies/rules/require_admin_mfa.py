@@ -7,8 +7,8 @@ a break-glass principal is excluded only where the PIA record names it and an en
 from __future__ import annotations
 
 from policies.core.iam import azure_paths, breakglass
-from policies.core.iam.azure_secrets import secret_holders
 from policies.core.iam.azure import ca_problem, functions_of, permissions, principal_of, uses_keys
+from policies.core.iam.azure_secrets import secret_holders
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.rule import Rule, RuleContext

@@ -265,7 +265,13 @@ def _detection_off(graph: StackGraph) -> list[tuple[str, str]]:
     for p in graph.by_type("azure-native:security:Pricing"):
         tier = p.input("pricingTier")
         if is_unknown(tier) or str(tier).lower() != "standard":
-            out.append((p.urn, f"the Defender plan {p.input('pricingName')!r} is on tier {tier!r}: only Standard detects threats"))
+            out.append(
+                (
+                    p.urn,
+                    f"the Defender plan {p.input('pricingName')!r} is on tier {tier!r}: only Standard "
+                    "detects threats",
+                )
+            )
     return out
 
 

@@ -27,7 +27,9 @@ def _linked(graph: StackGraph, r: ResourceView) -> set[str]:
     if r.type == SP:
         out |= {a.urn for a in graph.dependency_of(r, "clientId") if a.type == APP}
     apps = {u for u in out if (v := graph.get(u)) is not None and v.type == APP}
-    out |= {s.urn for s in graph.by_type(SP) if any(a.urn in apps for a in graph.dependency_of(s, "clientId"))}
+    out |= {
+        s.urn for s in graph.by_type(SP) if any(a.urn in apps for a in graph.dependency_of(s, "clientId"))
+    }
     return out
 
 

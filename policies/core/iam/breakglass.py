@@ -262,7 +262,11 @@ def has_target(graph: StackGraph, rule: Any) -> bool:
 # Alarm actions that tell someone: a topic, a function, an OpsItem or an incident. EC2 and Auto Scaling
 # actions (arn:aws:automate:…, scaling policies) change a host and notify no one.
 _NOTIFY_ARNS = re.compile(r"^arn:aws[\w-]*:(sns|lambda|ssm|ssm-incidents):")
-_NOTIFY_TYPES = ("aws:sns/topic:Topic", "aws:lambda/function:Function", "aws:ssmincidents/responsePlan:ResponsePlan")
+_NOTIFY_TYPES = (
+    "aws:sns/topic:Topic",
+    "aws:lambda/function:Function",
+    "aws:ssmincidents/responsePlan:ResponsePlan",
+)
 
 
 def notifies(graph: StackGraph, alarm: Any) -> bool:
