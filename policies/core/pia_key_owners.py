@@ -12,7 +12,7 @@ from typing import Any
 
 from policies.core import pia_key_material as material
 from policies.core.endpoints import find, load_endpoints
-from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+from policies.core.view import ResourceView, StackGraph, is_unknown
 
 _VAULT_URI = re.compile(r"^https://([a-z0-9-]+)\.(vault|managedhsm)\.azure\.net(/|$)", re.IGNORECASE)
 _ALIAS = re.compile(r"^(?:arn:aws[\w-]*:kms:[\w-]*:\d{12}:)?(alias/[\w/+=,.@-]+)$")
@@ -90,16 +90,6 @@ def launch_configuration(key_of: material.KeyOf) -> material.Judge:
                 "template (blockDeviceMappings ebs.kmsKeyId) or set the account's default EBS key "
                 "(ebs.DefaultKmsKey) to a customer-managed key"
             ]
-        devices = [("rootBlockDevice", r.input("rootBlockDevice") or {})]
-        devices += [(f"ebsBlockDevices.{i}", d) for i, d in enumerate(r.input("ebsBlockDevices") or [])]
-        out = []
-        for where, d in devices:
-            if is_unknown(d) or not isinstance(d, dict):
-                out.append(unknown_message(where, "the volume encryption"))
-                continue
-            if d.get("encrypted") is not True:
-                out.append(f"`{where}.encrypted` is not true")
-            out += material.ebs_key(graph, r, f"{where}.kmsKeyId", None, known, key_of)
-        return out
+        return material.instance_devices(graph, r, known, key_of, names_keys=False)
 
     return judge

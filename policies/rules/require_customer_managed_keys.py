@@ -107,17 +107,7 @@ def _memcached(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]
 
 
 def _ec2(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    devices = [("rootBlockDevice", r.input("rootBlockDevice") or {})]
-    devices += [(f"ebsBlockDevices.{i}", d) for i, d in enumerate(r.input("ebsBlockDevices") or [])]
-    out = []
-    for where, d in devices:
-        if is_unknown(d) or not isinstance(d, dict):
-            out.append(unknown_message(where, "the volume encryption"))
-            continue
-        if d.get("encrypted") is not True:
-            out.append(f"`{where}.encrypted` is not true")
-        out += keys.ebs_key(graph, r, f"{where}.kmsKeyId", d.get("kmsKeyId"), known, _judge_key)
-    return out
+    return keys.instance_devices(graph, r, known, _judge_key)
 
 
 def _disks(r: ResourceView, prefix: str) -> list[str]:
