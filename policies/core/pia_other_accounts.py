@@ -50,14 +50,29 @@ def _message(accounts: list[str], what: str) -> str:
     )
 
 
+# Actions that only put something in (log delivery from ELB's regional account, a peer publishing events):
+# they let the other account read nothing of the store, so they expose no data.
+_DELIVERY_ONLY = re.compile(
+    r"^(s3:putobject|s3:putobjectacl|logs:createlogstream|logs:putlogevents|firehose:putrecord"
+    r"|firehose:putrecordbatch|sqs:sendmessage|sns:publish|events:putevents)$",
+    re.IGNORECASE,
+)
+
+
+def _delivers_only(stmt: dict[str, Any]) -> bool:
+    actions = as_list(stmt.get("Action"))
+    return "NotAction" not in stmt and bool(actions) and all(_DELIVERY_ONLY.match(str(a)) for a in actions)
+
+
 def policy_grants(r: ResourceView, graph: StackGraph, fld: str) -> list[str]:
-    """Allow statements of a resource policy that name principals of other accounts."""
+    """Allow statements of a resource policy that let principals of other accounts read or administer the
+    resource (delivery-only writes, e.g. ELB access logs, expose nothing)."""
     doc, err = json_document(r.get(fld))
     if err or not isinstance(doc, dict):
         return []  # unknown or unparsable policies are reported by the public-access check
     out = []
     for i, s in enumerate(as_list(doc.get("Statement"))):
-        allow = isinstance(s, dict) and s.get("Effect") == "Allow"
+        allow = isinstance(s, dict) and s.get("Effect") == "Allow" and not _delivers_only(s)
         if allow and (accounts := foreign(graph, principals(s).get("AWS", []))):
             out.append(f"`{fld}` statement {s.get('Sid') or i} allows {_message(accounts, 'principals of')}")
     return out

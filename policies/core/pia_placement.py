@@ -55,8 +55,8 @@ def instance(r: ResourceView, graph: StackGraph) -> list[str]:
     """An instance (or spot request) with no subnet, no network interface and no template naming one."""
     if r.input("subnetId") or r.input("networkInterfaces") or r.input("primaryNetworkInterface"):
         return []
-    if r.input("associatePublicIpAddress") in _NO:
-        return []
+    if r.input("associatePublicIpAddress") is not None:
+        return []  # false: no public IP anywhere; true: reported as such by the instance's own check
     if r.input("launchTemplate"):
         templates = _templates(graph, r, "launchTemplate")
         if _placed_by(templates):

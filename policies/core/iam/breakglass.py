@@ -271,6 +271,8 @@ _NOTIFY_TYPES = (
 
 def notifies(graph: StackGraph, alarm: Any) -> bool:
     """The alarm has an action that reaches people (by ARN, or computed from such a resource)."""
+    if not alarm.input("alarmActions"):
+        return False
     if any(d.type in _NOTIFY_TYPES for d in graph.dependency_of(alarm, "alarmActions")):
         return True
     return any(isinstance(a, str) and _NOTIFY_ARNS.match(a) for a in as_list(alarm.input("alarmActions")))

@@ -482,3 +482,22 @@ def test_long_term_user_credentials_need_boolifexists(credential, test, blocked)
         )
     found = run(MFA, with_(AWS, *extra))
     assert bool(found) is blocked, found
+
+
+@pytest.mark.parametrize(
+    "actions, blocked",
+    [
+        ("s3:PutObject", False),  # ELB's regional account delivering access logs
+        (["s3:PutObject", "s3:GetObject"], True),
+        ("s3:Put*", True),  # a wildcard also puts policies and ACLs
+    ],
+)
+def test_delivery_only_grants_to_other_accounts_expose_nothing(actions, blocked):
+    stmt = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::156460612806:root"},
+        "Action": actions,
+        "Resource": "*",
+    }
+    policy = res("p", "aws:s3/bucketPolicy:BucketPolicy", {"bucket": "corpus-audit", "policy": doc(stmt)})
+    assert any(n == "p" for n, _ in run(PUBLIC, with_(AWS, policy))) is blocked
