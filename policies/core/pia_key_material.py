@@ -128,6 +128,25 @@ def ebs_key(
     return key_of(where, key, known)
 
 
+def instance_devices(
+    graph: StackGraph, r: ResourceView, known: set[str], key_of: KeyOf, names_keys: bool = True
+) -> list[str]:
+    """The root and extra EBS devices of an instance (or spot request, or launch configuration, whose
+    devices name no key: `names_keys` False) are encrypted, each with its key or the account default."""
+    devices = [("rootBlockDevice", r.input("rootBlockDevice") or {})]
+    devices += [(f"ebsBlockDevices.{i}", d) for i, d in enumerate(r.input("ebsBlockDevices") or [])]
+    out = []
+    for where, d in devices:
+        if is_unknown(d) or not isinstance(d, dict):
+            out.append(unknown_message(where, "the volume encryption"))
+            continue
+        if d.get("encrypted") is not True:
+            out.append(f"`{where}.encrypted` is not true")
+        key = d.get("kmsKeyId") if names_keys else None
+        out += ebs_key(graph, r, f"{where}.kmsKeyId", key, known, key_of)
+    return out
+
+
 def ebs_volume(key_of: KeyOf) -> Judge:
     def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
         flag = r.input("encrypted")
@@ -174,4 +193,7 @@ def key_checks(kms_key: Judge, bucket: Judge, key_of: KeyOf) -> dict[str, Judge]
         "aws:s3/directoryBucket:DirectoryBucket": bucket,  # SSE through the bucket encryption resources
         "aws:s3tables/tableBucket:TableBucket": table_key(inherits=False)(key_of),
         "aws:s3tables/table:Table": table_key(inherits=True)(key_of),
+        "aws:cloudtrail/eventDataStore:EventDataStore": lambda r, g, k: key_of(
+            "kmsKeyId", r.input("kmsKeyId"), k
+        ),
     }

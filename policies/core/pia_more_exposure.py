@@ -208,6 +208,7 @@ RESOURCE_POLICIES: dict[str, str] = {
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
     "aws:ecr/registryPolicy:RegistryPolicy": "policy",
     "aws:lambda/resourcePolicy:ResourcePolicy": "policy",
+    "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy": "details.policy",
 }
 
 

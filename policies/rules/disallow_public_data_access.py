@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core import pia_more_exposure as more
+from policies.core import pia_other_accounts as others
+from policies.core import pia_placement as placement
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.helpers import linked
 from policies.core.iam.statements import as_list, conditions
@@ -180,9 +182,9 @@ def _pinned(stmt: dict[str, Any]) -> bool:
 
 def _resource_policy(r: ResourceView, graph: StackGraph) -> list[str]:
     fld = RESOURCE_POLICIES[r.type]
-    if r.input(fld) is None:
+    if r.get(fld) is None:
         return []
-    doc, err = json_document(r.input(fld))
+    doc, err = json_document(r.get(fld))
     if err:
         what = "unknown during preview" if err == "unknown" else err
         return [f"`{fld}` is {what}, so who it lets in cannot be judged (fail closed)"]
@@ -367,8 +369,12 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     for t, fld in SHARED.items():
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in _shared_with_all(fld, "snapshot")(r, graph))
+    for t, judge in (*placement.EXTRA_CHECKS, *others.EXTRA_CHECKS):  # second judges of types above
+        for r in graph.by_type(t):
+            out.extend((r.urn, m) for m in judge(r, graph))
     for r in graph.by_type(*RESOURCE_POLICIES):
         out.extend((r.urn, m) for m in _resource_policy(r, graph))
+        out.extend((r.urn, m) for m in others.policy_grants(r, graph, RESOURCE_POLICIES[r.type]))
     return out
 
 

@@ -6,8 +6,9 @@ a break-glass principal is excluded only where the PIA record names it and an en
 
 from __future__ import annotations
 
-from policies.core.iam import breakglass
+from policies.core.iam import azure_paths, breakglass
 from policies.core.iam.azure import ca_problem, functions_of, permissions, principal_of, uses_keys
+from policies.core.iam.azure_secrets import secret_holders
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.rule import Rule, RuleContext
@@ -77,6 +78,30 @@ def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
     ]
 
 
+def _secret_admins(graph: StackGraph) -> list[tuple[str, str]]:
+    """Functions or key use held by a service principal with a secret or certificate: Conditional Access
+    cannot require MFA of it, and any person holding the credential signs in as it."""
+    holders = secret_holders(graph)
+    if not holders:
+        return []
+    why = (
+        "is held by a service principal that signs in with a client secret or certificate: whoever copies "
+        "it acts without MFA (Conditional Access cannot require MFA of a service principal); use a managed "
+        "identity or a federated credential"
+    )
+    out = [
+        (a.urn, f"the role it assigns {why}")
+        for a in graph.by_type(*ROLE_GRANTS)
+        if principal_of(graph, a)[0] in holders and _privileged(graph, a)
+    ]
+    out += [
+        (g.urn, f"{', '.join(sorted(g.functions)) or 'key use'} {why}")
+        for g in azure_paths.grants(graph)
+        if g.key in holders and (g.functions or g.uses_keys)
+    ]
+    return out
+
+
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     entries = breakglass.records(ctx.stack)
@@ -93,6 +118,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         out.extend((p.view.urn, m) for m in _aws(p))
     if any(r.type in AZURE_DATA_STORES for r in graph.resources):
         out.extend(("", m) for m in _azure(graph, entries))
+    out.extend(_secret_admins(graph))
     return out
 
 

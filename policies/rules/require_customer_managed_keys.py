@@ -12,6 +12,7 @@ from typing import Any
 
 from policies.core import pia_az_keys as az
 from policies.core import pia_key_material as keys
+from policies.core import pia_key_owners as owners
 from policies.core import pia_more_stores as more
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
 from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
@@ -106,17 +107,7 @@ def _memcached(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]
 
 
 def _ec2(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    devices = [("rootBlockDevice", r.input("rootBlockDevice") or {})]
-    devices += [(f"ebsBlockDevices.{i}", d) for i, d in enumerate(r.input("ebsBlockDevices") or [])]
-    out = []
-    for where, d in devices:
-        if is_unknown(d) or not isinstance(d, dict):
-            out.append(unknown_message(where, "the volume encryption"))
-            continue
-        if d.get("encrypted") is not True:
-            out.append(f"`{where}.encrypted` is not true")
-        out += keys.ebs_key(graph, r, f"{where}.kmsKeyId", d.get("kmsKeyId"), known, _judge_key)
-    return out
+    return keys.instance_devices(graph, r, known, _judge_key)
 
 
 def _disks(r: ResourceView, prefix: str) -> list[str]:
@@ -333,10 +324,7 @@ CONFIGURES: dict[str, Judge] = {
     "aws:lambda/function:Function": _lambda_environment,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _ec2,  # an instance under another type
     # legacy launch configurations take no kmsKeyId: their volumes use the account's default EBS key
-    "aws:ec2/launchConfiguration:LaunchConfiguration": lambda r, g, k: [
-        "a launch configuration cannot name a customer-managed key for its volumes; use a launch template "
-        "(blockDeviceMappings ebs.kmsKeyId)"
-    ],
+    "aws:ec2/launchConfiguration:LaunchConfiguration": owners.launch_configuration(_judge_key),
     "azure-native:sql:TransparentDataEncryption": lambda r, g, k: (
         [unknown_message("state", "whether the database is encrypted")]
         if is_unknown(r.input("state"))
@@ -365,11 +353,13 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         configures = CONFIGURES.get(r.type)
         if configures is not None:
             if needs_cmk(r, recorded):
-                out.extend((r.urn, m) for m in configures(r, graph, known) + keys.foreign_keys(r, graph))
+                out.extend(
+                    (r.urn, m) for m in configures(r, graph, known) + owners.foreign(r, graph, ctx.stack)
+                )
             continue
         if r.type not in PIA_DATA_STORES or r.type in EXEMPT or not needs_cmk(r, recorded):
             continue
-        out.extend((r.urn, m) for m in keys.foreign_keys(r, graph))
+        out.extend((r.urn, m) for m in owners.foreign(r, graph, ctx.stack))
         judge = CHECKS.get(r.type)
         if judge is None:
             out.append(

@@ -38,11 +38,25 @@ SERVICE_FLAGS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
     "aws:opensearch/domain:Domain": (),
     "aws:qldb/ledger:Ledger": (("deletionProtection", True, True),),
     "azure-native:appconfiguration:ConfigurationStore": (("enablePurgeProtection", True, False),),
+    "aws:cloudtrail/eventDataStore:EventDataStore": (("terminationProtectionEnabled", True, True),),
+    # not data stores of the closed world's tables, but what they hold cannot be recreated (round 11): the
+    # controller's HSM and its keys; an Aurora global cluster (a global type) and its member clusters
+    "azure-native:keyvault:ManagedHsm": (
+        ("properties.enablePurgeProtection", True, False),
+        ("properties.enableSoftDelete", True, True),
+    ),
+    "aws:rds/globalCluster:GlobalCluster": (
+        ("deletionProtection", True, False),
+        ("forceDestroy", False, True),
+    ),
     "azure-native:keyvault:Vault": (
         ("properties.enablePurgeProtection", True, False),
         ("properties.enableSoftDelete", True, True),
     ),
 }
+
+
+_KEPT = frozenset({"azure-native:keyvault:ManagedHsm", "aws:rds/globalCluster:GlobalCluster"})
 
 
 def _flags(r: ResourceView) -> list[str]:
@@ -163,7 +177,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     locks = _Locks(graph)
     for r in graph.resources:
-        if r.type not in PIA_DATA_STORES or r.type in TRANSIENT_TYPES or is_transient(r):
+        stateful = r.type in PIA_DATA_STORES or r.type in _KEPT
+        if not stateful or r.type in TRANSIENT_TYPES or is_transient(r):
             continue
         if not r.protect:
             out.append((r.urn, "the resource is not `protect`ed: Pulumi could delete it with its data"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from policies.core.iam.breakglass import event_values, filter_values, has_target, on_default_bus
+from policies.core.iam.breakglass import event_values, filter_values, has_target, notifies, on_default_bus
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AWS_DATA_STORES, AZURE_DATA_STORES, KEYS
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
@@ -125,7 +125,7 @@ def _alarmed(graph: StackGraph) -> list[str]:
     alarmed_metrics = [
         a
         for a in alarms
-        if a.input("alarmActions") and a.input("actionsEnabled") is not False and _fires_on_one(a)
+        if notifies(graph, a) and a.input("actionsEnabled") is not False and _fires_on_one(a)
     ]
     rules = [
         r
@@ -198,8 +198,8 @@ def _trail_fed(graph: StackGraph, filterable: bool = True) -> set[str]:
     """Names and URNs of the log groups a trail of the stack delivers to: a filter elsewhere sees nothing."""
     out = set()
     for t in graph.by_type(TRAIL):
-        if not _management_events(t):
-            continue  # a trail that leaves management events out cannot feed their alarms
+        if not _management_events(t) or t.input("enableLogging") is False:
+            continue  # a stopped trail, or one leaving management events out, cannot feed their alarms
         out.update(t.property_dependencies.get("cloudWatchLogsGroupArn", ()))
         arn = t.input("cloudWatchLogsGroupArn")
         if isinstance(arn, str) and not is_unknown(arn) and ":log-group:" in arn:
@@ -254,8 +254,29 @@ def _auditing_off(graph: StackGraph) -> list[tuple[str, str]]:
     return out
 
 
+def _detection_off(graph: StackGraph) -> list[tuple[str, str]]:
+    """Threat detection the stack sets must be on: a GuardDuty detector created suspended, or a Defender
+    plan on the Free tier, silences what the SOC is told (whether they exist is the preflight's check)."""
+    out = [
+        (d.urn, "the GuardDuty detector is created suspended (`enable` false): no findings reach the SOC")
+        for d in graph.by_type("aws:guardduty/detector:Detector")
+        if d.input("enable") is False
+    ]
+    for p in graph.by_type("azure-native:security:Pricing"):
+        tier = p.input("pricingTier")
+        if is_unknown(tier) or str(tier).lower() != "standard":
+            out.append(
+                (
+                    p.urn,
+                    f"the Defender plan {p.input('pricingName')!r} is on tier {tier!r}: only Standard "
+                    "detects threats",
+                )
+            )
+    return out
+
+
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = _auditing_off(graph)
+    out: list[tuple[str, str]] = _auditing_off(graph) + _detection_off(graph)
     azure = [r for r in graph.resources if r.type in AZURE_DATA_STORES and r.type not in _NO_DIAGNOSTICS]
     if azure:
         if not _sentinel(graph):

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from policies.core.iam.azure_secrets import is_workload, secret_holders
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
 
 ROLE_DEFINITION = "azure-native:authorization:RoleDefinition"
@@ -233,21 +234,17 @@ def members_within(graph: StackGraph | None, groups: set[str]) -> set[str]:
 
 
 def principal_of(graph: StackGraph, a: ResourceView) -> tuple[str | None, bool]:
-    """(principal key, is people): a workload is a service principal or managed identity of this stack."""
+    """(principal key, is people): a workload is a managed identity or a service principal of this stack
+    without a secret or certificate."""
     ptype = a.input("principalType")
     pid = a.input("principalId")
+    deps = graph.dependency_of(a, "principalId")
+    if any(d.urn in secret_holders(graph) for d in deps):
+        return deps[0].urn, True  # a secret or certificate a person can hold, whatever principalType says
     if ptype in WORKLOAD_TYPES:
         return str(pid), False
-    deps = graph.dependency_of(a, "principalId")
     if deps:
-        people = (
-            not any(
-                "managedidentity" in d.type.lower() or d.type.endswith(("ServicePrincipal", "Application"))
-                for d in deps
-            )
-            and ptype not in WORKLOAD_TYPES
-        )
-        return deps[0].urn, people
+        return deps[0].urn, not any(is_workload(graph, d) for d in deps)
     if not isinstance(pid, str) or is_unknown(pid):
         return None, True
     return pid, ptype not in WORKLOAD_TYPES

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from policies.core.iam.azure_secrets import is_workload
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
 
 # Database servers and the field naming their Entra administrator (a person or group: database structure).
@@ -42,7 +43,6 @@ KEY_ADMIN = frozenset(
     }
 )
 KEY_USE = frozenset({"all", "decrypt", "encrypt", "unwrapkey", "wrapkey", "sign"})
-_WORKLOADS = ("managedidentity", "ServicePrincipal", "Application")
 
 
 @dataclass
@@ -63,7 +63,7 @@ def object_of(graph: StackGraph, r: ResourceView, fld: str) -> tuple[str | None,
         if d.type.startswith(("azuread:", "azure-native:managedidentity")):
             oid = d.input("objectId") or d.input("principalId")
             key = oid.lower() if isinstance(oid, str) and not is_unknown(oid) else d.urn
-            return key, not any(w.lower() in d.type.lower() for w in _WORKLOADS)
+            return key, not is_workload(graph, d)
     value = get_path(r.inputs, fld)
     if isinstance(value, str) and value and not is_unknown(value):
         return value.lower(), True

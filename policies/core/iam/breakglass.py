@@ -69,7 +69,7 @@ def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
         if (
             alarm in (a.name, a.input("name"), a.input("alarmName"))
             and a.input("actionsEnabled") is not False
-            and a.input("alarmActions")
+            and notifies(graph, a)
         ):
             named = True
             if any(
@@ -258,3 +258,22 @@ def has_target(graph: StackGraph, rule: Any) -> bool:
         ):
             return bool(t.input("arn"))
     return False
+
+
+# Alarm actions that tell someone: a topic, a function, an OpsItem or an incident. EC2 and Auto Scaling
+# actions (arn:aws:automate:…, scaling policies) change a host and notify no one.
+_NOTIFY_ARNS = re.compile(r"^arn:aws[\w-]*:(sns|lambda|ssm|ssm-incidents):")
+_NOTIFY_TYPES = (
+    "aws:sns/topic:Topic",
+    "aws:lambda/function:Function",
+    "aws:ssmincidents/responsePlan:ResponsePlan",
+)
+
+
+def notifies(graph: StackGraph, alarm: Any) -> bool:
+    """The alarm has an action that reaches people (by ARN, or computed from such a resource)."""
+    if not alarm.input("alarmActions"):
+        return False
+    if any(d.type in _NOTIFY_TYPES for d in graph.dependency_of(alarm, "alarmActions")):
+        return True
+    return any(isinstance(a, str) and _NOTIFY_ARNS.match(a) for a in as_list(alarm.input("alarmActions")))

@@ -18,6 +18,12 @@ PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"  # IAM Identity Cent
 POLICY = "aws:iam/policy:Policy"
 LOGIN = "aws:iam/userLoginProfile:UserLoginProfile"
 ACCESS_KEY = "aws:iam/accessKey:AccessKey"
+# Passwords and keys besides access keys that sign a user's requests without an MFA key (round 11):
+# Keyspaces/CodeCommit/Bedrock service-specific credentials, CodeCommit SSH keys.
+LONG_TERM_CREDENTIALS = {
+    "aws:iam/serviceSpecificCredential:ServiceSpecificCredential": "userName",
+    "aws:iam/sshKey:SshKey": "username",
+}
 _ATTACH = "aws:iam/policyAttachment:PolicyAttachment"
 LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
     ROLE: (
@@ -109,7 +115,10 @@ class AwsPrincipal:
     def mfa_enforced(self) -> bool:
         """Identity policies deny everything without MFA (the IAM-user way of requiring it). A user who may
         create access keys (even only their own, even only with MFA) has long-term keys in effect."""
-        keys = self.long_term_keys or "iam:createaccesskey" in effective(self.statements)
+        may = effective(self.statements)
+        keys = self.long_term_keys or bool(
+            {"iam:createaccesskey", "iam:createservicespecificcredential"} & may
+        )
         return any(denies_without_mfa(s, keys) for s in self.statements)
 
 
@@ -296,7 +305,9 @@ def aws_principals(graph: StackGraph) -> list[AwsPrincipal]:
             p.people = bool(p.trust_problems) or any(trust_kind(s) == "people" for s in p.trust)
         else:
             p.people = bool(res.linked(LOGIN, "user", view))
-            p.long_term_keys = bool(res.linked(ACCESS_KEY, "user", view))
+            p.long_term_keys = bool(res.linked(ACCESS_KEY, "user", view)) or any(
+                res.linked(t, f, view) for t, f in LONG_TERM_CREDENTIALS.items()
+            )
             for g in res.groups_of(view):
                 s, problems = res.attached(g)
                 p.statements.extend(s)

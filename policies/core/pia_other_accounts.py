@@ -1,0 +1,151 @@
+"""Grants to AWS accounts the stack does not deploy into (round 11): a resource policy, permission or share
+that names another account hands the data to a party whose people, MFA and duties this pack cannot judge.
+The stack's accounts are the ones its providers pin (`allowedAccountIds`, as require-segregated-log-archive
+reads them); a grant to `*` where the field means "every account" is public."""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from policies.core.accounts import aws_account
+from policies.core.iam.statements import as_list, conditions, principals
+from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
+
+Judge = Callable[[ResourceView, StackGraph], list[str]]
+_ACCOUNT_ID = re.compile(r"^(\d{12})$")
+_ACCOUNT_ARN = re.compile(r"^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):")
+_OWN: weakref.WeakKeyDictionary[StackGraph, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def stack_accounts(graph: StackGraph) -> frozenset[str]:
+    """Accounts the stack's AWS providers pin (computed once per graph)."""
+    own = _OWN.get(graph)
+    if own is None:
+        providers = {
+            r.provider.urn: r.provider for r in graph.resources if r.type.startswith("aws:") and r.provider
+        }
+        own = _OWN[graph] = frozenset(a for p in providers.values() if (a := aws_account(p)[0]))
+    return own
+
+
+def account_of(principal: Any) -> str | None:
+    """The account a principal names: a bare account id, or an IAM/STS ARN's account."""
+    text = str(principal).strip()
+    m = _ACCOUNT_ID.match(text) or _ACCOUNT_ARN.match(text)
+    return m.group(1) if m else None
+
+
+def foreign(graph: StackGraph, values: Any) -> list[str]:
+    own = stack_accounts(graph)
+    return sorted({a for v in as_list(values) if (a := account_of(v)) and a not in own})
+
+
+def _message(accounts: list[str], what: str) -> str:
+    return (
+        f"{what} account {', '.join(accounts)}, which no provider of the stack pins: another party's "
+        "people reach the data unjudged (no MFA, duties or exposure checks); grant only the stack's accounts"
+    )
+
+
+# Actions that only put something in (log delivery from ELB's regional account, a peer publishing events):
+# they let the other account read nothing of the store, so they expose no data.
+_DELIVERY_ONLY = re.compile(
+    r"^(s3:putobject|s3:putobjectacl|logs:createlogstream|logs:putlogevents|firehose:putrecord"
+    r"|firehose:putrecordbatch|sqs:sendmessage|sns:publish|events:putevents)$",
+    re.IGNORECASE,
+)
+
+
+def _delivers_only(stmt: dict[str, Any]) -> bool:
+    actions = as_list(stmt.get("Action"))
+    return "NotAction" not in stmt and bool(actions) and all(_DELIVERY_ONLY.match(str(a)) for a in actions)
+
+
+def policy_grants(r: ResourceView, graph: StackGraph, fld: str) -> list[str]:
+    """Allow statements of a resource policy that let principals of other accounts read or administer the
+    resource (delivery-only writes, e.g. ELB access logs, expose nothing)."""
+    doc, err = json_document(r.get(fld))
+    if err or not isinstance(doc, dict):
+        return []  # unknown or unparsable policies are reported by the public-access check
+    out = []
+    for i, s in enumerate(as_list(doc.get("Statement"))):
+        allow = isinstance(s, dict) and s.get("Effect") == "Allow" and not _delivers_only(s)
+        if allow and (accounts := foreign(graph, principals(s).get("AWS", []))):
+            out.append(f"`{fld}` statement {s.get('Sid') or i} allows {_message(accounts, 'principals of')}")
+    return out
+
+
+def _field(fld: str, what: str, star_is_public: bool = False) -> Judge:
+    def judge(r: ResourceView, graph: StackGraph) -> list[str]:
+        value = r.input(fld)
+        if is_unknown(value):
+            return [unknown_message(fld, "who the resource is shared with")]
+        if star_is_public and "*" in [str(v) for v in as_list(value)]:
+            return [f"`{fld}` is '*': every AWS account can {what}"]
+        accounts = foreign(graph, value)
+        return [f"`{fld}` lets {_message(accounts, 'the')} {what}"] if accounts else []
+
+    return judge
+
+
+EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
+    ("aws:lambda/permission:Permission", _field("principal", "invoke the function")),
+    ("aws:lambda/layerVersionPermission:LayerVersionPermission", _field("principal", "read the layer")),
+    ("aws:cloudwatch/eventPermission:EventPermission", _field("principal", "send events to the bus")),
+    (
+        "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple",
+        _field("principalArn", "connect to the service behind the endpoint", star_is_public=True),
+    ),
+    (
+        "aws:ec2/vpcEndpointService:VpcEndpointService",
+        _field("allowedPrincipals", "connect to the service behind the endpoint", star_is_public=True),
+    ),
+    (
+        "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission",
+        _field("accountId", "copy the snapshot"),
+    ),
+    (
+        "aws:ec2/amiLaunchPermission:AmiLaunchPermission",
+        _field("accountId", "launch the image and read its disks"),
+    ),
+    ("aws:rds/snapshot:Snapshot", _field("sharedAccounts", "restore the snapshot")),
+    ("aws:rds/clusterSnapshot:ClusterSnapshot", _field("sharedAccounts", "restore the snapshot")),
+    ("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", _field("sharedAccounts", "restore the snapshot")),
+    ("aws:rds/snapshotCopy:SnapshotCopy", _field("sharedAccounts", "restore the snapshot")),
+)
+
+
+_COGNITO = "cognito-identity.amazonaws.com"
+
+
+def cognito_guests(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A role Cognito identity pools hand out without sign-in (`amr` not pinned to `authenticated`): anyone
+    on the internet obtains its credentials."""
+    doc, err = json_document(r.input("assumeRolePolicy"))
+    if err or not isinstance(doc, dict):
+        return []  # judged by the identity rules
+    out = []
+    for i, s in enumerate(as_list(doc.get("Statement"))):
+        if not isinstance(s, dict) or s.get("Effect") != "Allow":
+            continue
+        if _COGNITO not in [f.lower() for f in principals(s).get("Federated", [])]:
+            continue
+        amr = [
+            v
+            for op, block in conditions(s).items()
+            if "IfExists" not in op
+            for v in block.get(f"{_COGNITO}:amr", ())
+        ]
+        if not amr or any(v != "authenticated" for v in amr):
+            out.append(
+                f"trust statement {i} lets a Cognito identity pool hand the role to unauthenticated (guest) "
+                f"identities (amr {amr or 'not pinned'}): anyone on the internet gets its credentials; pin "
+                f"`{_COGNITO}:amr` to 'authenticated'"
+            )
+    return out
+
+
+EXTRA_CHECKS += (("aws:iam/role:Role", cognito_guests),)
