@@ -79,3 +79,17 @@ def embedded_b64(s: str) -> tuple[str, ...]:
         return ()
     tokens = (m.group(0) for m in _B64_TOKEN.finditer(s))
     return tuple(t for tok in tokens if not len(tok) % 4 and (t := decoded_text(tok)))
+
+
+# Inputs that are base64 by API contract though their key does not say so (launch template user data, Azure VM
+# custom/user data).
+B64_KEYS = frozenset({"userData", "customData"})
+
+
+def b64_contract(value: str) -> str:
+    """A `...Base64` input (user data) decoded, so its text is scanned (gzip-compressed too, as cloud-init
+    accepts it); undecodable text stays as it is."""
+    try:
+        return inflated(base64.b64decode(value, validate=True)).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return value
