@@ -71,6 +71,11 @@ _DATA_BOX = "azure-native:databox:Job"
 PARTY_TYPES = frozenset(GRANT_INPUTS) | GRANT_TYPES | frozenset(SITES) | frozenset(AGENT_SITES) | {
     _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX}
 _DIGITS = re.compile(r"[^\d+]")
+# A phone number written anywhere (an SDK call's `PhoneNumber`, a setting the code texts): `+` and 8-15 digits
+# (E.164), or `00` first under a key that says phone/SMS.
+_E164 = re.compile(r"^\+\d[\d \-().]{6,20}$")
+_PHONE_KEY = re.compile(r"(?i)(phone|sms|msisdn|mobile)")
+_INTERNATIONAL = re.compile(r"^00\d[\d \-().]{6,20}$")
 Found = tuple[str, str, str]  # (path, kind, value)
 
 
@@ -124,6 +129,13 @@ def phone_region(number: str) -> bool | None:
     if not n.startswith("+"):
         return None
     return n[1:4] in EEA_CALLING_CODES or n[1:3] in EEA_CALLING_CODES
+
+
+def phone_value(s: str, key: str) -> bool:
+    """A phone number in any input (judged by its country code like a subscription's)."""
+    if not (_E164.match(s) or (_INTERNATIONAL.match(s) and _PHONE_KEY.search(key))):
+        return False
+    return 8 <= sum(c.isdigit() for c in s) - (2 if s[0] == "0" else 0) <= 15
 
 
 def _phones(view: ResourceView) -> list[Found]:

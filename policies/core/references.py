@@ -22,6 +22,7 @@ from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
+from policies.core.outside_parties import phone_value
 from policies.core.own_keys import (
     DNS_RECORD_TYPES,
     IMPLIED_TYPES,
@@ -38,7 +39,7 @@ from policies.core.reference_text import (
     text_plan,
     yaml_doc,
 )
-from policies.core.runtime_refs import policy_runtime, runtime_value
+from policies.core.runtime_refs import policy_runtime, relative_field, runtime_value
 from policies.core.stored_refs import held_ref, stored_ref
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
@@ -233,10 +234,14 @@ class _Recorder:
             elif s != REDACTED:  # any other field: judged only by where it is computed from (resolution)
                 self.group(path, (("opaque", s, False),))
             return
-        if ((dest_key or bucket_key) and runtime_value(s, key[-2:] == ".$")) or policy_runtime(s):
+        chosen = (dest_key and not relative_field(key)) or bucket_key
+        if (chosen and runtime_value(s, key[-2:] == ".$")) or policy_runtime(s):
             self.group(path, (("runtime", s if len(s) < 100 else s[:99] + "…", False),))  # `Url.$`: `$.u`
             return
         if not s or (len(s) < 4 and not region_key):
+            return
+        if (s[0] == "+" or s[0] == "0") and phone_value(s, key):  # policies/core/outside_parties.py
+            self.group(path, (("phone", s, False),))
             return
         if (
             s[0] in "{[ \n"
