@@ -184,7 +184,7 @@ class _Recorder:
                 ):
                     continue
                 if pair is not None and (k == "value" or k == "valueFrom"):
-                    k = pair
+                    k = pair if k == "value" else f"{pair}_PARAMETER"  # ECS valueFrom: a store, by name too
                 if tv is str:  # the common case, inline: short strings hold no reference
                     if (k in CALLER_KEYS and caller(k, path, v)) or (
                         k[-7:] in ("version", "Version") and VERSION.match(v)

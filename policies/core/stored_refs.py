@@ -76,11 +76,11 @@ def stored_ref(s: str, key: str) -> tuple[str, str, bool] | None:
 
 def held_ref(s: str, key: str) -> tuple[str, str, bool] | None:
     """The plain-text store a setting with a neutral name (an environment-style key: no lower-case letter)
-    reads its value from at run time (kind `held`), or None. A path is a parameter name only under a
-    `…PARAMETER` key (`DATA_DIR: /mnt/data` is a path)."""
-    if not key.isupper() or not s.startswith(("arn:", "/", "@Microsoft.")):
+    reads its value from at run time (kind `held`), or None. A path or word is a parameter name only under a
+    `…PARAMETER` key (`DATA_DIR: /mnt/data` is a path; an ECS `valueFrom` is keyed so by the scanner)."""
+    if not key.isupper():
         return None
-    if s[0] == "/" and not _PARAMETER_KEY.search(key):
+    if not s.startswith(("arn:", "@Microsoft.")) and not _PARAMETER_KEY.search(key):
         return None
     found = stored_ref(s, key)
     if found is None or found[1].partition("|")[0] not in _PLAIN_STORES:
