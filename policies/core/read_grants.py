@@ -45,8 +45,12 @@ LIGHTHOUSE = "azure-native:managedservices:RegistrationDefinition"
 KEY_VAULT = "azure-native:keyvault:Vault"
 GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {LIGHTHOUSE, KEY_VAULT}
 _ACCOUNT = re.compile(r"^(?:arn:aws[\w-]*:(?:iam|sts)::)?(\d{12})(?::|$)")
-# Verbs that only bring data in or change settings; any other action (Get*, Receive*, Subscribe, `*`) reads.
-_WRITE = re.compile(r"^(put|send|publish|write|append|upload|create|update|delete|tag|untag|abort)", re.I)
+# Verbs that only bring data in or change settings, and reads of a container's configuration (a replication
+# source checks the destination bucket's versioning); any other action (GetObject, Receive*, Subscribe, `*`)
+# reads the data.
+_NOT_DATA = re.compile(
+    r"^(put|send|publish|write|append|upload|create|update|delete|tag|untag|abort|replicate|"
+    r"objectowneroverride|getbucket|getencryption|getqueue|gettopic|getaccesspoint|describe)", re.I)
 Found = tuple[str, str, str]
 
 
@@ -66,7 +70,7 @@ def _reads(stmt: dict[str, Any]) -> bool:
     if "NotAction" in stmt:
         return True
     verbs = [str(a).split(":", 1)[-1] for a in as_list(stmt.get("Action"))]
-    return any(not _WRITE.match(v) for v in verbs)
+    return any(not _NOT_DATA.match(v) for v in verbs)
 
 
 def _policy_grants(doc: Any, key: str, own: str | None) -> list[Found]:

@@ -52,6 +52,8 @@ def test_resource_policies_grant_reads_not_writes():
     writes = _policy("444455556666", ["s3:PutObject", "s3:PutObjectAcl"])
     put = res(bp, "p", {"bucket": "b", "policy": writes})
     assert messages(REPL, put) == []  # another account writing in brings data in
+    replica = _policy("444455556666", ["s3:GetBucketVersioning", "s3:ReplicateObject", "s3:ReplicateDelete"])
+    assert messages(REPL, res(bp, "p", {"bucket": "b", "policy": replica})) == []
     svc = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"Service": "logs.amazonaws.com"},
                                      "Action": "s3:GetBucketAcl", "Resource": "*"}]})
     assert messages(REPL, res(bp, "p", {"bucket": "b", "policy": svc})) == []
