@@ -23,7 +23,10 @@ from policies.core.view import ResourceView, get_path, is_unknown
 PRINCIPAL_INPUTS: dict[str, str] = {
     "aws:lakeformation/permissions:Permissions": "principal",
     "aws:ram/principalAssociation:PrincipalAssociation": "principal",
+    "aws:s3control/accessGrant:AccessGrant": "grantee.granteeIdentifier",  # IAM type; a directory user is not
 }
+# OpenSearch Serverless data access policies: a list of rule sets, each with its `Principal` list.
+_AOSS_ACCESS = "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"
 # Resource policies of data stores, standalone or inline: type -> the input holding the policy document.
 POLICY_INPUTS: dict[str, str] = {
     **dict.fromkeys((
@@ -36,6 +39,7 @@ POLICY_INPUTS: dict[str, str] = {
         "aws:msk/clusterPolicy:ClusterPolicy", "aws:dsql/clusterPolicy:ClusterPolicy",
         "aws:s3/bucket:Bucket", "aws:sqs/queue:Queue", "aws:sns/topic:Topic",
         "aws:secretsmanager/secret:Secret"), "policy"),
+    "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": "policy",
     "aws:s3tables/tableBucketPolicy:TableBucketPolicy": "resourcePolicy",
     "aws:s3tables/tablePolicy:TablePolicy": "resourcePolicy",
     "aws:opensearch/domainPolicy:DomainPolicy": "accessPolicies",
@@ -43,14 +47,14 @@ POLICY_INPUTS: dict[str, str] = {
 }
 LIGHTHOUSE = "azure-native:managedservices:RegistrationDefinition"
 KEY_VAULT = "azure-native:keyvault:Vault"
-GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {LIGHTHOUSE, KEY_VAULT}
+GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {LIGHTHOUSE, KEY_VAULT, _AOSS_ACCESS}
 _ACCOUNT = re.compile(r"^(?:arn:aws[\w-]*:(?:iam|sts)::)?(\d{12})(?::|$)")
-# Verbs that only bring data in or change settings, and reads of a container's configuration (a replication
-# source checks the destination bucket's versioning); any other action (GetObject, Receive*, Subscribe, `*`)
-# reads the data.
+# Verbs that only bring data in (CopyIntoBackupVault too) or change settings, and reads of a container's
+# configuration (a replication source checks the destination bucket's versioning); any other action
+# (GetObject, Receive*, Subscribe, `*`) reads the data.
 _NOT_DATA = re.compile(
     r"^(put|send|publish|write|append|upload|create|update|delete|tag|untag|abort|replicate|"
-    r"objectowneroverride|getbucket|getencryption|getqueue|gettopic|getaccesspoint|describe)", re.I)
+    r"objectowneroverride|copyinto|getbucket|getencryption|getqueue|gettopic|getaccesspoint|describe)", re.I)
 Found = tuple[str, str, str]
 
 
@@ -90,6 +94,21 @@ def _policy_grants(doc: Any, key: str, own: str | None) -> list[Found]:
     return out
 
 
+def _rule_sets(doc: Any, own: str | None) -> list[Found]:
+    if isinstance(doc, str) and not is_unknown(doc):
+        try:
+            doc = json.loads(doc)
+        except ValueError:
+            return []
+    out: list[Found] = []
+    for i, rules in enumerate(doc if isinstance(doc, list) else ()):
+        for who in as_list(get_path(rules, "Principal")):
+            found = _grantee(who, own)
+            if found is not None:
+                out.append((f"policy.{i}.Principal", *found))
+    return out
+
+
 def _tenants(view: ResourceView) -> list[Found]:
     if view.type == LIGHTHOUSE:
         tenant = view.get("properties.managedByTenantId")
@@ -114,8 +133,10 @@ def read_grants(view: ResourceView, own: str | None) -> list[Found]:
     t = view.type
     if t in PRINCIPAL_INPUTS:
         key = PRINCIPAL_INPUTS[t]
-        found = _grantee(view.input(key), own)
+        found = _grantee(view.get(key), own)
         return [] if found is None else [(key, *found)]
+    if t == _AOSS_ACCESS:
+        return _rule_sets(view.input("policy"), own)
     if t in POLICY_INPUTS:
         key = POLICY_INPUTS[t]
         doc = view.input(key)

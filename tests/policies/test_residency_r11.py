@@ -41,6 +41,14 @@ def test_read_grants_to_another_account_block_and_the_own_account_passes():
     assert messages(REPL, res(lf, "g", own, provider=PINNED)) == []
     assert messages(REPL, res(lf, "g", {**table, "principal": "IAM_ALLOWED_PRINCIPALS"})) == []
     assert messages(REPL, res(lf, "g", own))  # no pinned account: the own account cannot be told apart
+    grant = {"permission": "READ", "grantee": {"granteeType": "IAM",
+                                               "granteeIdentifier": "arn:aws:iam::444455556666:role/r"}}
+    assert messages(REPL, res("aws:s3control/accessGrant:AccessGrant", "a", grant, provider=PINNED))
+    rules = json.dumps([{"Rules": [], "Principal": ["arn:aws:iam::123456789012:role/a",
+                                                     "arn:aws:iam::444455556666:role/b"]}])
+    aoss = res("aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy", "p",
+               {"type": "data", "policy": rules}, provider=PINNED)
+    assert len(messages(REPL, aoss)) == 1
 
 
 def test_resource_policies_grant_reads_not_writes():
@@ -54,6 +62,8 @@ def test_resource_policies_grant_reads_not_writes():
     assert messages(REPL, put) == []  # another account writing in brings data in
     replica = _policy("444455556666", ["s3:GetBucketVersioning", "s3:ReplicateObject", "s3:ReplicateDelete"])
     assert messages(REPL, res(bp, "p", {"bucket": "b", "policy": replica})) == []
+    copy_in = _policy("444455556666", "backup:CopyIntoBackupVault")
+    assert messages(REPL, res("aws:backup/vaultPolicy:VaultPolicy", "p", {"policy": copy_in})) == []
     svc = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"Service": "logs.amazonaws.com"},
                                      "Action": "s3:GetBucketAcl", "Resource": "*"}]})
     assert messages(REPL, res(bp, "p", {"bucket": "b", "policy": svc})) == []
