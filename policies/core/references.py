@@ -40,7 +40,7 @@ from policies.core.reference_text import (
     yaml_doc,
 )
 from policies.core.runtime_refs import policy_runtime, relative_field, runtime_value
-from policies.core.stored_refs import held_ref, stored_ref
+from policies.core.stored_refs import STORE_SCHEMES, held_ref, stored_ref
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
@@ -254,6 +254,8 @@ class _Recorder:
         named = named_ref(s, key, path) or (stored_ref(s, key) if dest_key else held_ref(s, key))
         if named is not None:
             self.group(path, (named,))
+            if s.startswith(STORE_SCHEMES):  # `ssm-parameter://x`: the store, not a host
+                return
         # only text that can be URL-encoded, base64 or hex is decoded (policies/core/encodings.py)
         decoded = decoded_text(s) if may_encode(s) else None
         if decoded is not None:  # base64 or URL-encoded: what it stands for is scanned too

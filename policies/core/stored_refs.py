@@ -42,6 +42,9 @@ _APPCONFIG_KEY = re.compile(r"@Microsoft\.AppConfiguration\([^)]*\bKey=([^;)\s]+
 _PARAMETER_KEY = re.compile(r"(?i)(param|parameter|ssm)(_?(name|path|key))?$")
 _PARAMETER_NAME = re.compile(r"^/?[\w.-]+(/[\w.-]+)+$|^[\w.-]+$")
 _NAMED_VALUE = re.compile(r"\{\{([\w.-]+)\}\}")
+# Store URIs (AWS AppConfig configuration profiles read their content from them); `s3://` is a bucket.
+_STORE_SCHEMES = {"ssm-parameter://": SSM_PARAMETER, "secretsmanager://": SM_SECRET}
+STORE_SCHEMES = tuple(_STORE_SCHEMES)
 _AWS_PUBLIC = "aws/service/"  # AWS's public parameters (latest AMI ids, region lists): AWS's, hold no setting
 
 
@@ -55,6 +58,9 @@ def stored_ref(s: str, key: str) -> tuple[str, str, bool] | None:
     credentials it uses, not a destination: only settings a program names (`EXPORT_URL`) are read so."""
     if key in ("arn", "id") or key.endswith(("Arn", "Id")):
         return None
+    if s.startswith(STORE_SCHEMES):  # an AWS AppConfig profile's `locationUri`
+        scheme, _, name = s.partition("://")
+        return ("stored", f"{_STORE_SCHEMES[scheme + '://']}|{_norm(name)}", False)
     if "{{" in s and (m := _NAMED_VALUE.search(s)):
         return ("stored", f"{APIM_NAMED_VALUE}|{m.group(1)}", False)
     if s.startswith("arn:"):

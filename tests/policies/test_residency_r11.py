@@ -139,6 +139,13 @@ def test_api_management_named_values_are_stores():
     assert any("secret or unknown" in m for _, m in messages(RESOLVED, graph(backend, vaulted), ALLOWED))
 
 
+def test_store_uris_are_stores_not_hosts():
+    refs = {(r.kind, r.value) for r in scan({"locationUri": "ssm-parameter://eloket-settings"})}
+    assert refs == {("stored", "aws:ssm/parameter:Parameter|eloket-settings")}
+    mixed = {(r.kind, r.value) for r in scan({"url": "https://ingest.analytics-us.example/{{token}}"})}
+    assert any(v == "ingest.analytics-us.example" for _, v in mixed)  # a named value does not hide the host
+
+
 # ------------------------------------------------------------------ code installed or deployed for a program
 
 
