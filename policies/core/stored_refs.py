@@ -23,6 +23,7 @@ SM_SECRET = "aws:secretsmanager/secret:Secret"
 KV_SECRET = "azure-native:keyvault:Secret"
 APPCONFIG_VALUE = "azure-native:appconfiguration:KeyValue"
 APIM_NAMED_VALUE = "azure-native:apimanagement:NamedValue"
+APPCONFIG_APP = "aws:appconfig/application:Application"
 # Store type -> (what it is, the input holding the stored value; None: never an input a policy can read).
 STORES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     SSM_PARAMETER: ("the SSM parameter", ("value", "insecureValue")),
@@ -30,6 +31,7 @@ STORES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     KV_SECRET: ("the Key Vault secret", ("properties.value",)),
     APPCONFIG_VALUE: ("the App Configuration key-value", ("value",)),
     APIM_NAMED_VALUE: ("the API Management named value", ("value",)),  # a Key Vault-backed one has none
+    APPCONFIG_APP: ("the AppConfig application", None),  # its profiles' locations are judged as inputs
 }
 # The inputs a store is named by where it is read (an API Management policy writes `{{displayName}}`).
 _NAME_INPUTS = ("name", "namedValueId", "displayName")
@@ -45,6 +47,9 @@ _NAMED_VALUE = re.compile(r"\{\{([\w.-]+)\}\}")
 # Store URIs (AWS AppConfig configuration profiles read their content from them); `s3://` is a bucket.
 _STORE_SCHEMES = {"ssm-parameter://": SSM_PARAMETER, "secretsmanager://": SM_SECRET}
 STORE_SCHEMES = tuple(_STORE_SCHEMES)
+# The AWS AppConfig agent (Lambda extension, ECS sidecar) fetches configuration by application name or id:
+# `/applications/<app>/environments/<env>/configurations/<profile>` (a prefetch list, a localhost URL).
+_APPCONFIG_PATH = re.compile(r"/applications/([\w.-]+)/environments/[\w.-]+/configurations/[\w.-]+")
 _AWS_PUBLIC = "aws/service/"  # AWS's public parameters (latest AMI ids, region lists): AWS's, hold no setting
 
 
@@ -86,6 +91,8 @@ def held_ref(s: str, key: str) -> tuple[str, str, bool] | None:
     `…PARAMETER` key (`DATA_DIR: /mnt/data` is a path; an ECS `valueFrom` is keyed so by the scanner)."""
     if not key.isupper():
         return None
+    if "/applications/" in s and (m := _APPCONFIG_PATH.search(s)):
+        return ("held", f"{APPCONFIG_APP}|{m.group(1)}", False)
     if not s.startswith(("arn:", "@Microsoft.")) and not _PARAMETER_KEY.search(key):
         return None
     found = stored_ref(s, key)

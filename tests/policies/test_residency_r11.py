@@ -105,6 +105,8 @@ def test_plain_text_stores_under_neutral_names_are_followed():
     assert _held("arn:aws:secretsmanager:eu-west-1:1:secret:db-AbCdEf", "DB_SECRET") == set()
     assert _held("@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/pw/)", "DB_PW") == set()
     assert _held("/partner/settings", "parameterName") == set()
+    agent = "http://localhost:2772/applications/shared/environments/prod/configurations/targets"
+    assert _held(agent, "CONFIG_URL") == {"aws:appconfig/application:Application|shared"}
 
 
 def test_codebuild_and_ecs_name_parameters_by_their_entry():
