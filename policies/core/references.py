@@ -251,7 +251,8 @@ class _Recorder:
             return
         if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
-        named = named_ref(s, key, path) or (stored_ref(s, key) if dest_key else None) or held_ref(s, key)
+        named = (named_ref(s, key, path) or (stored_ref(s, key) if dest_key else None)
+                 or (held_ref(s, key) if key.isupper() else None))
         if named is not None:
             self.group(path, (named,))
             if s.startswith(STORE_SCHEMES):  # `ssm-parameter://x`: the store, not a host
