@@ -54,9 +54,9 @@ def id_problem(kind: str, path: str, value: str) -> str:
         )
     if kind == "tenant":
         return (
-            f"`{path}` shares data with the Entra tenant {value[9:]!r}, whose own storage receives it and "
-            "cannot be placed; declare the tenant (azureIds: [/tenants/<id>]) with its region or "
-            "jurisdiction in stacks/records/endpoints.yaml"
+            f"`{path}` shares data with the Entra tenant {value[9:]!r}, whose own storage receives it (or "
+            "whose people read it, delegated) from a place that cannot be judged; declare the tenant "
+            "(azureIds: [/tenants/<id>]) with its region or jurisdiction in stacks/records/endpoints.yaml"
         )
     return (  # a managed connector outside AZURE_CONNECTORS
         f"`{path}` connects to the managed connector {value!r}: data goes to that service, which is not a "

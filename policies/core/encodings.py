@@ -1,5 +1,6 @@
-"""Text hidden in an encoding: a URL written as base64, percent-encoding (at any depth), hex, or compressed
-(gzip/zlib) and then base64 is a URL all the same, so the scanner reads what the value stands for.
+"""Text hidden in an encoding: a URL written as base64, base32, percent-encoding (at any depth), hex,
+escaped as in a JSON or script string (`https:\\/\\/…`, `\\u002f`, `\\x2f`), or compressed (gzip/zlib) and
+then base64 is a URL all the same, so the scanner reads what the value stands for.
 
 Pure functions of the string, cached: the same values recur on thousands of resources.
 """
@@ -17,6 +18,8 @@ from urllib.parse import unquote
 # decoded and scanned too when it decodes to text.
 _B64_VALUE = re.compile(r"^[A-Za-z0-9+/\n]{16,}={0,2}$")
 _HEX_VALUE = re.compile(r"^(?:[0-9a-fA-F]{2}){8,}$")
+_B32_VALUE = re.compile(r"^[A-Z2-7]{16,}={0,6}$")
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(/))")
 # Percent-encoded text: `%2F`, `%3A`, `%40`, or `%25` (a `%` itself encoded: encoded twice or more).
 _PERCENT_MARKS = ("%2f", "%3a", "%40", "%25")
 _MAX_TEXT = 1 << 20  # a decompressed value is read up to 1 MiB (a compression bomb reads as its first MiB)
@@ -42,7 +45,11 @@ def _text(raw: bytes) -> str | None:
 
 def may_encode(s: str) -> bool:
     """Cheap test: can `s` be percent-encoded, base64 (a multiple of 4 long) or hex (even length) text?"""
-    return "%" in s or (len(s) >= 16 and not len(s) % 2)
+    return "%" in s or "\\" in s or (len(s) >= 16 and not len(s) % 2)
+
+
+def _unescaped(s: str) -> str:
+    return _ESCAPE.sub(lambda m: m.group(3) or chr(int(m.group(1) or m.group(2), 16)), s)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -54,8 +61,19 @@ def decoded_text(s: str) -> str | None:
         if any(m in low for m in _PERCENT_MARKS):
             text = unquote(s)
             return text if text != s else None
+    if "\\" in s:
+        text = _unescaped(s)
+        if text != s:
+            return text
     if _HEX_VALUE.match(s):
         text = _text(bytes.fromhex(s))
+        if text is not None:
+            return text
+    if not len(s) % 8 and _B32_VALUE.match(s):
+        try:
+            text = _text(base64.b32decode(s))
+        except (binascii.Error, ValueError):
+            text = None
         if text is not None:
             return text
     if len(s) % 4 or not _B64_VALUE.match(s):
@@ -79,3 +97,17 @@ def embedded_b64(s: str) -> tuple[str, ...]:
         return ()
     tokens = (m.group(0) for m in _B64_TOKEN.finditer(s))
     return tuple(t for tok in tokens if not len(tok) % 4 and (t := decoded_text(tok)))
+
+
+# Inputs that are base64 by API contract though their key does not say so (launch template user data, Azure VM
+# custom/user data).
+B64_KEYS = frozenset({"userData", "customData"})
+
+
+def b64_contract(value: str) -> str:
+    """A `...Base64` input (user data) decoded, so its text is scanned (gzip-compressed too, as cloud-init
+    accepts it); undecodable text stays as it is."""
+    try:
+        return inflated(base64.b64decode(value, validate=True)).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return value

@@ -16,6 +16,7 @@ from typing import Any
 from policies.core.accounts import aws_account
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import PRIVATE_NAMES, PRIVATE_SUFFIXES
+from policies.core.read_grants import GRANT_TYPES, read_grants
 from policies.core.view import ResourceView, get_path, is_unknown
 
 # Grants that let another account take a copy of the data wherever it likes: it can copy a shared snapshot
@@ -67,9 +68,14 @@ AGENT_SITES: dict[str, str] = {
     "aws:datasync/locationHdfs:LocationHdfs": "nameNodes[].hostname",
 }
 _DATA_BOX = "azure-native:databox:Job"
-PARTY_TYPES = frozenset(GRANT_INPUTS) | frozenset(SITES) | frozenset(AGENT_SITES) | {
+PARTY_TYPES = frozenset(GRANT_INPUTS) | GRANT_TYPES | frozenset(SITES) | frozenset(AGENT_SITES) | {
     _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX}
 _DIGITS = re.compile(r"[^\d+]")
+# A phone number written anywhere (an SDK call's `PhoneNumber`, a setting the code texts): `+` and 8-15 digits
+# (E.164), or `00` first under a key that says phone/SMS.
+_E164 = re.compile(r"^\+\d[\d \-().]{6,20}$")
+_PHONE_KEY = re.compile(r"(?i)(phone|sms|msisdn|mobile)")
+_INTERNATIONAL = re.compile(r"^00\d[\d \-().]{6,20}$")
 Found = tuple[str, str, str]  # (path, kind, value)
 
 
@@ -125,6 +131,13 @@ def phone_region(number: str) -> bool | None:
     return n[1:4] in EEA_CALLING_CODES or n[1:3] in EEA_CALLING_CODES
 
 
+def phone_value(s: str, key: str) -> bool:
+    """A phone number in any input (judged by its country code like a subscription's)."""
+    if not (_E164.match(s) or (_INTERNATIONAL.match(s) and _PHONE_KEY.search(key))):
+        return False
+    return 8 <= sum(c.isdigit() for c in s) - (2 if s[0] == "0" else 0) <= 15
+
+
 def _phones(view: ResourceView) -> list[Found]:
     t = view.type
     if t == _SNS_SUBSCRIPTION:
@@ -152,6 +165,8 @@ def party_refs(view: ResourceView) -> list[Found]:
     t = view.type
     if t in GRANT_INPUTS:
         return _grants(view)
+    if t in GRANT_TYPES:  # read grants (policies/core/read_grants.py)
+        return read_grants(view, aws_account(view.provider)[0] if t.startswith("aws:") else None)
     if t in SITES:
         return [("(site)", "site", SITES[t])]
     if t in AGENT_SITES:
@@ -184,8 +199,9 @@ def party_problem(kind: str, path: str, value: str) -> str | None:
         return (f"`{path}` texts or calls {value!r}, a phone number of {country}: the message goes to that "
                 "country's carrier; use EEA numbers with the country code, or e-mail")
     return (
-        f"`{path}` grants {value!r} a copy it can take to any region (a shared snapshot, image or data share "
-        "is copied or read wherever the grantee likes); share only with the stack's own account (pinned by "
-        "the provider's allowedAccountIds), or declare the account (arns: [arn:aws:iam::<id>:]) with its "
-        "region or jurisdiction in stacks/records/endpoints.yaml"
+        f"`{path}` grants {value!r} a copy it can take to any region or read access from any region (a "
+        "shared snapshot, image or data share is copied or read wherever the grantee likes, a Lake "
+        "Formation, RAM or resource-policy grant read from there); share only with the stack's own account "
+        "(pinned by the provider's allowedAccountIds), or declare the account (arns: [arn:aws:iam::<id>:]) "
+        "with its region or jurisdiction in stacks/records/endpoints.yaml"
     )

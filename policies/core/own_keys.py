@@ -117,7 +117,29 @@ _SHARE_INVITATION = "azure-native:datashare:Invitation"
 HYBRID_CONNECTIONS = frozenset(
     {"azure-native:web:WebAppHybridConnection", "azure-native:web:WebAppHybridConnectionSlot"}
 )
-_BY_INPUTS = HYBRID_CONNECTIONS | {_SNS_PLATFORM_APP, _NOTIFICATION_HUB, _BOT_CHANNEL, _SHARE_INVITATION}
+# A Stream Analytics output to Power BI writes into a dataset of the Power BI tenant (its home geography,
+# named by no input); judged as the Power BI service.
+_ASA_OUTPUT = "azure-native:streamanalytics:Output"
+_BY_INPUTS = HYBRID_CONNECTIONS | {_SNS_PLATFORM_APP, _NOTIFICATION_HUB, _BOT_CHANNEL, _SHARE_INVITATION,
+                                   _ASA_OUTPUT}
+# An action group's Event Hub receivers name the hub by namespace and subscription only: judged as the
+# namespace's host (an Event Hubs namespace of the stack, found by its name).
+_ACTION_GROUP = "azure-native:monitor:ActionGroup"
+
+
+def _event_hub_receivers(view: ResourceView) -> list[tuple[str, str, str]]:
+    out: list[tuple[str, str, str]] = []
+    receivers = view.input("eventHubReceivers")
+    if receivers is not None and not isinstance(receivers, list):
+        return [("eventHubReceivers", "unknown", "")]
+    for i, r in enumerate(receivers or ()):
+        ns = r.get("eventHubNameSpace") if isinstance(r, dict) else None
+        if not isinstance(ns, str) or ns in UNKNOWN_VALUES:
+            out.append((f"eventHubReceivers.{i}", "unknown", ""))
+        else:
+            out.append((f"eventHubReceivers.{i}.eventHubNameSpace", "host",
+                        f"{ns.lower()}.servicebus.windows.net"))
+    return out
 
 
 def _by_inputs(view: ResourceView) -> list[tuple[str, str, str]]:
@@ -137,6 +159,9 @@ def _by_inputs(view: ResourceView) -> list[tuple[str, str, str]]:
         return [("platform", "host", host)]
     if t == _NOTIFICATION_HUB:
         return [(k, "host", h) for k, hosts in _HUB_CREDENTIALS.items() if view.input(k) for h in hosts]
+    if t == _ASA_OUTPUT:
+        kind = view.get("datasource.type")
+        return [("datasource.type", "host", "api.powerbi.com")] if kind == "PowerBI" else []
     if t == _BOT_CHANNEL:
         name = view.get("properties.channelName") or view.input("channelName")
         if name in _BOT_SERVICE_CHANNELS:
@@ -180,7 +205,8 @@ def implied_refs(view: ResourceView) -> list[tuple[str, str, str]]:
     if view.type in _BY_INPUTS:
         return _by_inputs(view)
     if view.type in PARTY_TYPES:
-        return party_refs(view)
+        extra = _event_hub_receivers(view) if view.type == _ACTION_GROUP else []
+        return party_refs(view) + extra
     if view.type == _DX_ASSOCIATION:
         key, value = "associatedGatewayId", view.input("associatedGatewayId")
         if value is None:  # accepting another account's proposal: its gateway is never this stack's

@@ -11,8 +11,6 @@ What a reference resolves to is decided in policies/core/destinations.py.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import re
 from collections.abc import Iterator
@@ -23,7 +21,8 @@ from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
-from policies.core.encodings import decoded_text, embedded_b64, inflated, may_encode
+from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
+from policies.core.outside_parties import phone_value
 from policies.core.own_keys import (
     DNS_RECORD_TYPES,
     IMPLIED_TYPES,
@@ -40,8 +39,8 @@ from policies.core.reference_text import (
     text_plan,
     yaml_doc,
 )
-from policies.core.runtime_refs import policy_runtime, runtime_value
-from policies.core.stored_refs import stored_ref
+from policies.core.runtime_refs import policy_runtime, relative_field, runtime_value
+from policies.core.stored_refs import STORE_SCHEMES, held_ref, stored_ref
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
@@ -79,7 +78,8 @@ class Ref:
     """Dotted field path; `(json)`/`(yaml)` marks a document inside a string."""
     kind: str
     """arn | azure-id | host | bucket | region | unknown | secret | opaque (an unknown value in a field
-    that names no destination: only its provenance is judged) | runtime (chosen when the workflow runs)"""
+    that names no destination: only its provenance is judged) | runtime (chosen when the workflow runs) |
+    stored / held (read at run time from a store, under a destination / a neutral name) | phone"""
     value: str
     """The ARN, Azure id, hostname or region text (never a secret's value)."""
     principal: bool = False
@@ -113,22 +113,6 @@ def _skipped(key: str, value: Any, top: bool) -> bool:
             return False
         return top or (" " in value.strip() and not _POINTER.search(value))
     return False
-
-
-# Inputs that are base64 by API contract though their key does not say so (launch template user data, Azure VM
-# custom/user data).
-# Fields that name another resource by its physical name, the way only that resource's inputs say where data
-# goes (an AppFlow connector profile holds the SaaS instance URL): key -> the type it must be in the stack.
-_B64_KEYS = frozenset({"userData", "customData"})
-
-
-def _b64(value: str) -> str:
-    """A `...Base64` input (user data) decoded, so its text is scanned (gzip-compressed too, as cloud-init
-    accepts it); undecodable text stays as it is."""
-    try:
-        return inflated(base64.b64decode(value, validate=True)).decode("utf-8", "replace")
-    except (binascii.Error, ValueError):
-        return value
 
 
 _OPAQUE = frozenset({"unknown", "secret", "opaque"})
@@ -191,6 +175,8 @@ class _Recorder:
             # an environment entry or app setting (`{name: EXPORT_BUCKET, value: …}`): its name keys the value
             pair = value.get("name") if "value" in value or "valueFrom" in value else None  # ECS secrets
             pair = pair if type(pair) is str else None
+            if pair is not None and value.get("type") == "PARAMETER_STORE":  # CodeBuild: a parameter's name
+                pair += "_PARAMETER"
             for k, v in value.items():
                 tv = type(v)
                 if k in own or (
@@ -198,7 +184,7 @@ class _Recorder:
                 ):
                     continue
                 if pair is not None and (k == "value" or k == "valueFrom"):
-                    k = pair
+                    k = pair if k == "value" else f"{pair}_PARAMETER"  # ECS valueFrom: a store, by name too
                 if tv is str:  # the common case, inline: short strings hold no reference
                     if (k in CALLER_KEYS and caller(k, path, v)) or (
                         k[-7:] in ("version", "Version") and VERSION.match(v)
@@ -236,8 +222,8 @@ class _Recorder:
             self.walk(value.value, path, key, False, principal)
 
     def text(self, value: str, path: str, key: str, principal: bool) -> None:
-        if (key.endswith("Base64") or key in _B64_KEYS) and len(value) > 8:
-            value = _b64(value)
+        if (key.endswith("Base64") or key in B64_KEYS) and len(value) > 8:
+            value = b64_contract(value)
         self.string(value, path, key, principal)
 
     def string(self, s: str, path: str, key: str, principal: bool) -> None:
@@ -248,10 +234,14 @@ class _Recorder:
             elif s != REDACTED:  # any other field: judged only by where it is computed from (resolution)
                 self.group(path, (("opaque", s, False),))
             return
-        if ((dest_key or bucket_key) and runtime_value(s, key[-2:] == ".$")) or policy_runtime(s):
+        chosen = (dest_key and not relative_field(key)) or bucket_key
+        if (chosen and runtime_value(s, key[-2:] == ".$")) or policy_runtime(s):
             self.group(path, (("runtime", s if len(s) < 100 else s[:99] + "…", False),))  # `Url.$`: `$.u`
             return
         if not s or (len(s) < 4 and not region_key):
+            return
+        if (s[0] == "+" or s[0] == "0") and phone_value(s, key):  # policies/core/outside_parties.py
+            self.group(path, (("phone", s, False),))
             return
         if (
             s[0] in "{[ \n"
@@ -261,9 +251,12 @@ class _Recorder:
             return
         if "\n" in s and ":" in s and self.document(s, path, yaml_doc, "(yaml)", principal):
             return
-        named = named_ref(s, key, path) or (stored_ref(s, key) if dest_key else None)
+        named = (named_ref(s, key, path) or (stored_ref(s, key) if dest_key else None)
+                 or (held_ref(s, key) if key.isupper() else None))
         if named is not None:
             self.group(path, (named,))
+            if s.startswith(STORE_SCHEMES):  # `ssm-parameter://x`: the store, not a host
+                return
         # only text that can be URL-encoded, base64 or hex is decoded (policies/core/encodings.py)
         decoded = decoded_text(s) if may_encode(s) else None
         if decoded is not None:  # base64 or URL-encoded: what it stands for is scanned too

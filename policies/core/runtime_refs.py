@@ -18,6 +18,12 @@ _RUN_DATA = re.compile(
 _POLICY_URL = re.compile(r"(?:base-url\s*=\s*[\"']|<set-url>\s*)@[({]", re.I)
 
 
+def relative_field(key: str) -> bool:
+    """A path under a destination the resource names elsewhere (a Data Factory REST dataset's `relativeUrl`
+    is joined to its linked service's fixed base URL): an expression there changes the path, not the place."""
+    return key[:8].lower() == "relative"
+
+
 def runtime_value(value: str, jsonpath_key: bool) -> bool:
     """A value chosen at run time: a JSONPath into an execution's input or context under a `.$` key (Amazon
     States Language `"ApiEndpoint.$": "$.target"`), a JSONata expression (`{% … %}`), a workflow expression

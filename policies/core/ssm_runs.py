@@ -39,8 +39,12 @@ _SCHEDULE = "aws:scheduler/schedule:Schedule"
 _STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
 _REMEDIATION = "aws:cfg/remediationConfiguration:RemediationConfiguration"  # targetType SSM_DOCUMENT
 _RESPONSE_PLAN = "aws:ssmincidents/responsePlan:ResponsePlan"  # action.ssmAutomations[].documentName
+# A fault-injection experiment's aws:ssm:send-command / aws:ssm:start-automation-execution action:
+# parameters[key=documentArn]
+_FIS = "aws:fis/experimentTemplate:ExperimentTemplate"
+_FIS_SSM_ACTIONS = frozenset({"aws:ssm:send-command", "aws:ssm:start-automation-execution"})
 RUN_TYPES = frozenset(
-    {ASSOCIATION, _WINDOW_TASK, _EVENT_TARGET, _SCHEDULE, _STATE_MACHINE, _REMEDIATION, _RESPONSE_PLAN}
+    {ASSOCIATION, _WINDOW_TASK, _EVENT_TARGET, _SCHEDULE, _STATE_MACHINE, _REMEDIATION, _RESPONSE_PLAN, _FIS}
 )
 _DOC_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[^:]*:([^:]*):(?:document|automation-definition)/([^:/]+)")
 # SDK integrations that run a document (`arn:aws:states:::aws-sdk:ssm:sendCommand`, Scheduler's universal
@@ -120,7 +124,22 @@ def runs(view: ResourceView) -> list[Run]:
             return [("action.ssmAutomations", None)]
         return [(f"action.ssmAutomations.{i}.documentName", _document(get_path(a, "documentName")))
                 for i, a in enumerate(autos or ())]
+    if t == _FIS:
+        return _fis_runs(view.input("actions"))
     return []
+
+
+def _fis_runs(actions: Any) -> list[Run]:
+    if is_unknown(actions):
+        return [("actions", None)]
+    out: list[Run] = []
+    for i, a in enumerate(actions or ()):
+        action = get_path(a, "actionId")
+        if is_unknown(action) or str(action).lower() in _FIS_SSM_ACTIONS:
+            params = get_path(a, "parameters") or ()
+            arn = next((get_path(p, "value") for p in params if get_path(p, "key") == "documentArn"), None)
+            out.append((f"actions.{i}.parameters.documentArn", _document(arn)))
+    return out
 
 
 def findings(view: ResourceView) -> list[str]:

@@ -1,10 +1,13 @@
 """Deployers whose nested resources no policy sees (ARM deployments, CloudFormation, scripts, dynamic
 providers) bypass the gate; so does having AWS run an SSM document on instances, wherever the run is launched
 (policies/core/ssm_runs.py: only AWS-owned documents that run no customer code may run), and installing a VM
-extension other than Microsoft's agents (policies/core/vm_extensions.py)."""
+extension other than Microsoft's agents (policies/core/vm_extensions.py), a vendor's cluster add-on or a
+deployIfNotExists policy definition (policies/core/installed_code.py)."""
 
 from __future__ import annotations
 
+from policies.core.installed_code import INSTALLER_TYPES
+from policies.core.installed_code import findings as installed_findings
 from policies.core.rule import Rule, RuleContext
 from policies.core.ssm_runs import RUN_TYPES, findings
 from policies.core.types import class_of, tokens_of_class
@@ -20,6 +23,8 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
         return findings(view)
     if view.type in EXTENSION_TYPES:  # a VM extension runs code unless it is one of Microsoft's agents
         return extension_findings(view)
+    if view.type in INSTALLER_TYPES:  # cluster add-ons by vendors, deployIfNotExists policy definitions
+        return installed_findings(view)
     if class_of(view.type) != "deployer":
         return []
     return [
@@ -38,6 +43,6 @@ RULE = Rule(
     check=check,
     module=__name__,
     # the fast path: only these types are called
-    resource_types=tokens_of_class("deployer") | RUN_TYPES | EXTENSION_TYPES,
+    resource_types=tokens_of_class("deployer") | RUN_TYPES | EXTENSION_TYPES | INSTALLER_TYPES,
     waivable=False,
 )

@@ -1,0 +1,65 @@
+"""Code a platform installs or deploys on the program's behalf, from a definition no input spells out:
+a vendor's add-on in a Kubernetes cluster (its agent ships telemetry to the vendor's site, chosen by the
+vendor's defaults), and an Azure Policy definition whose deployIfNotExists template deploys resources
+wherever its parameters say when the policy is remediated. disallow-opaque-deployers blocks them, as it does
+VM extensions (policies/core/vm_extensions.py) and SSM documents (policies/core/ssm_runs.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from policies.core.view import ResourceView, get_path, is_unknown
+
+EKS_ADDON = "aws:eks/addon:Addon"
+K8S_EXTENSION = "azure-native:kubernetesconfiguration:Extension"
+POLICY_DEFINITIONS = frozenset(
+    f"azure-native:authorization:{t}" for t in (
+        "PolicyDefinition", "PolicyDefinitionAtManagementGroup", "PolicyDefinitionVersion",
+        "PolicyDefinitionVersionAtManagementGroup")
+)
+INSTALLER_TYPES = frozenset({EKS_ADDON, K8S_EXTENSION}) | POLICY_DEFINITIONS
+# EKS add-ons by AWS and the community add-ons AWS builds are named `kebab-case`; an AWS Marketplace add-on is
+# `<vendor>_<product>` (datadog_operator, dynatrace_dynatrace-operator, new-relic_kubernetes-operator).
+_AWS_ADDON = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Azure cluster extensions published by Microsoft (`microsoft.flux`, `Microsoft.AzureMonitor.Containers`,
+# `microsoft.dapr`); any other publisher's is a vendor's agent.
+_MICROSOFT_EXTENSION = re.compile(r"^microsoft\.", re.I)
+
+
+def _deploys(rule: Any) -> bool:
+    """A policy rule whose `then.details` carries an ARM deployment (deployIfNotExists, whatever the effect
+    parameter is set to)."""
+    if isinstance(rule, str):
+        try:
+            rule = json.loads(rule)
+        except ValueError:
+            return "deployment" in rule
+    return get_path(rule, "then.details.deployment") is not None
+
+
+def findings(view: ResourceView) -> list[str]:
+    """Why the installed code cannot be judged ([]: an AWS/Microsoft add-on, a policy deploying nothing)."""
+    t = view.type
+    if t in POLICY_DEFINITIONS:
+        rule = view.get("policyRule")
+        rule = view.get("properties.policyRule") if rule is None else rule
+        if is_unknown(rule):
+            return ["`policyRule` is not known at preview, so what the policy deploys cannot be judged"]
+        if not _deploys(rule):
+            return []
+        return ["`policyRule` deploys an ARM template (deployIfNotExists) when the policy is remediated, at "
+                "locations and to destinations its parameters and expressions choose, which no policy sees; "
+                "assign an audit policy or declare the resources the template would deploy in the stack"]
+    key = "addonName" if t == EKS_ADDON else "extensionType"
+    name = view.input(key)
+    if not isinstance(name, str) or is_unknown(name):
+        return [f"`{key}` is not known at preview, so what the cluster runs cannot be judged; name it"]
+    if (_AWS_ADDON if t == EKS_ADDON else _MICROSOFT_EXTENSION).match(name):
+        return []
+    return [f"`{key}` = {name!r} installs a vendor's agent in the cluster, which sends what it "
+            "collects to the vendor's service at a site the vendor's defaults choose (no input shows it), "
+            "so no policy can judge where the data goes; use the provider's own add-ons (CloudWatch, "
+            "Azure Monitor) or run the agent as a workload whose destination is an input"]

@@ -1,0 +1,144 @@
+"""Read grants to another party: access that copies nothing in the program, yet lets the grantee read the
+data from wherever it runs. A Lake Formation permission or a RAM share to another account, a resource policy
+of a data store allowing another account to read, an Azure Lighthouse delegation or a Key Vault access policy
+for another tenant. Judged like the copy grants of policies/core/outside_parties.py: the stack's own account
+(pinned by the provider's allowedAccountIds) passes, another account or tenant must be declared with its
+region in the endpoints record.
+
+Writes into the stack's stores by another account (a log archive receiving objects) bring data in: a policy
+statement that allows only writing grants nothing here. `Principal: *` (public or organisation-wide access)
+is access control, judged by pia-conditions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from policies.core.iam.statements import as_list, principals
+from policies.core.view import ResourceView, get_path, is_unknown
+
+# type -> inputs naming the grantee directly (an account id, an IAM or Organizations ARN)
+PRINCIPAL_INPUTS: dict[str, str] = {
+    "aws:lakeformation/permissions:Permissions": "principal",
+    "aws:ram/principalAssociation:PrincipalAssociation": "principal",
+    "aws:s3control/accessGrant:AccessGrant": "grantee.granteeIdentifier",  # IAM type; a directory user is not
+}
+# OpenSearch Serverless data access policies: a list of rule sets, each with its `Principal` list.
+_AOSS_ACCESS = "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"
+# Resource policies of data stores, standalone or inline: type -> the input holding the policy document.
+POLICY_INPUTS: dict[str, str] = {
+    **dict.fromkeys((
+        "aws:s3/bucketPolicy:BucketPolicy", "aws:s3control/bucketPolicy:BucketPolicy",
+        "aws:s3control/accessPointPolicy:AccessPointPolicy", "aws:glue/resourcePolicy:ResourcePolicy",
+        "aws:dynamodb/resourcePolicy:ResourcePolicy", "aws:kinesis/resourcePolicy:ResourcePolicy",
+        "aws:secretsmanager/secretPolicy:SecretPolicy", "aws:sqs/queuePolicy:QueuePolicy",
+        "aws:sns/topicPolicy:TopicPolicy", "aws:backup/vaultPolicy:VaultPolicy",
+        "aws:efs/fileSystemPolicy:FileSystemPolicy", "aws:redshift/resourcePolicy:ResourcePolicy",
+        "aws:msk/clusterPolicy:ClusterPolicy", "aws:dsql/clusterPolicy:ClusterPolicy",
+        "aws:s3/bucket:Bucket", "aws:sqs/queue:Queue", "aws:sns/topic:Topic",
+        "aws:secretsmanager/secret:Secret"), "policy"),
+    "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": "policy",
+    "aws:s3tables/tableBucketPolicy:TableBucketPolicy": "resourcePolicy",
+    "aws:s3tables/tablePolicy:TablePolicy": "resourcePolicy",
+    "aws:opensearch/domainPolicy:DomainPolicy": "accessPolicies",
+    "aws:elasticsearch/domainPolicy:DomainPolicy": "accessPolicies",
+}
+LIGHTHOUSE = "azure-native:managedservices:RegistrationDefinition"
+KEY_VAULT = "azure-native:keyvault:Vault"
+GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {LIGHTHOUSE, KEY_VAULT, _AOSS_ACCESS}
+_ACCOUNT = re.compile(r"^(?:arn:aws[\w-]*:(?:iam|sts)::)?(\d{12})(?::|$)")
+# Verbs that only bring data in (CopyIntoBackupVault too) or change settings, and reads of a container's
+# configuration (a replication source checks the destination bucket's versioning); any other action
+# (GetObject, Receive*, Subscribe, `*`) reads the data.
+_NOT_DATA = re.compile(
+    r"^(put|send|publish|write|append|upload|create|update|delete|tag|untag|abort|replicate|"
+    r"objectowneroverride|copyinto|getbucket|getencryption|getqueue|gettopic|getaccesspoint|describe)", re.I)
+Found = tuple[str, str, str]
+
+
+def _grantee(value: object, own: str | None) -> tuple[str, str] | None:
+    """(kind, value) of one principal: another account, an Organizations ARN, or an unknown value."""
+    if not isinstance(value, str) or is_unknown(value):
+        return ("unknown", "")
+    m = _ACCOUNT.match(value)
+    if m:
+        return None if m.group(1) == own else ("grantee", m.group(1))
+    if value.startswith("arn:aws:organizations:"):
+        return ("grantee", value)
+    return None  # a service principal, IAM_ALLOWED_PRINCIPALS, a QuickSight/SAML ARN (scanned as an ARN)
+
+
+def _reads(stmt: dict[str, Any]) -> bool:
+    if "NotAction" in stmt:
+        return True
+    verbs = [str(a).split(":", 1)[-1] for a in as_list(stmt.get("Action"))]
+    return any(not _NOT_DATA.match(v) for v in verbs)
+
+
+def _policy_grants(doc: Any, key: str, own: str | None) -> list[Found]:
+    if isinstance(doc, str):
+        try:
+            doc = json.loads(doc)
+        except ValueError:
+            return []  # not JSON: the scanner reads it as text
+    out: list[Found] = []
+    for i, s in enumerate(as_list(get_path(doc, "Statement"))):
+        if not isinstance(s, dict) or s.get("Effect") != "Allow" or not _reads(s):
+            continue
+        for who in principals(s).get("AWS", ()):
+            found = _grantee(who, own)
+            if found is not None:
+                out.append((f"{key}.Statement.{i}.Principal", *found))
+    return out
+
+
+def _rule_sets(doc: Any, own: str | None) -> list[Found]:
+    if isinstance(doc, str) and not is_unknown(doc):
+        try:
+            doc = json.loads(doc)
+        except ValueError:
+            return []
+    out: list[Found] = []
+    for i, rules in enumerate(doc if isinstance(doc, list) else ()):
+        for who in as_list(get_path(rules, "Principal")):
+            found = _grantee(who, own)
+            if found is not None:
+                out.append((f"policy.{i}.Principal", *found))
+    return out
+
+
+def _tenants(view: ResourceView) -> list[Found]:
+    if view.type == LIGHTHOUSE:
+        tenant = view.get("properties.managedByTenantId")
+        return [("properties.managedByTenantId", *_tenant(tenant))]
+    own = view.get("properties.tenantId")
+    out: list[Found] = []
+    for i, p in enumerate(view.get("properties.accessPolicies") or ()):
+        tenant = get_path(p, "tenantId")
+        if tenant != own:
+            out.append((f"properties.accessPolicies.{i}.tenantId", *_tenant(tenant)))
+    return out
+
+
+def _tenant(tenant: object) -> tuple[str, str]:
+    if not isinstance(tenant, str) or is_unknown(tenant):
+        return ("unknown", "")
+    return ("azure-id", f"/tenants/{tenant.lower()}")  # judged as a tenant (declared by azureIds)
+
+
+def read_grants(view: ResourceView, own: str | None) -> list[Found]:
+    """The parties a resource of GRANT_TYPES lets read its data (`own`: the stack's pinned account)."""
+    t = view.type
+    if t in PRINCIPAL_INPUTS:
+        key = PRINCIPAL_INPUTS[t]
+        found = _grantee(view.get(key), own)
+        return [] if found is None else [(key, *found)]
+    if t == _AOSS_ACCESS:
+        return _rule_sets(view.input("policy"), own)
+    if t in POLICY_INPUTS:
+        key = POLICY_INPUTS[t]
+        doc = view.input(key)
+        return [] if is_unknown(doc) else _policy_grants(doc, key, own)  # unknown: judged by provenance
+    return _tenants(view)
