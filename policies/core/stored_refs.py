@@ -38,7 +38,9 @@ STORES: dict[str, tuple[str, tuple[str, ...] | None]] = {
 # The inputs a store is named by where it is read (an API Management policy writes `{{displayName}}`).
 _NAME_INPUTS = ("name", "namedValueId", "displayName")
 _SSM_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[a-z0-9-]*:\d*:parameter/?(\S+)$")
-_SM_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:\d*:secret:(\S+?)(?:-[A-Za-z0-9]{6})?$")
+# The secret's name, with the six random characters AWS appends when it has them (`eloket/app-config`
+# ends in a six-letter word, so both readings are tried: _named).
+_SM_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:\d*:secret:(\S+)$")
 _KV_URI = re.compile(r"SecretUri=https://[^/;)]+/secrets/([^/;)\s]+)", re.I)
 _KV_NAME = re.compile(r"SecretName=([^;)\s]+)", re.I)
 _APPCONFIG_KEY = re.compile(r"@Microsoft\.AppConfiguration\([^)]*\bKey=([^;)\s]+)", re.I)
@@ -156,7 +158,16 @@ def _readable(value: Any) -> bool:
 
 
 def _named(store: Any, name: str) -> bool:
-    return any(_norm(str(store.input(k))) == _norm(name) for k in _NAME_INPUTS if store.input(k) is not None)
+    want = _norm(name)
+    for k in _NAME_INPUTS:
+        have = store.input(k)
+        if have is None:
+            continue
+        got = _norm(str(have))
+        suffixed = store.type == SM_SECRET and len(want) == len(got) + 7  # AWS's six random characters
+        if got == want or (suffixed and want.startswith(got + "-")):
+            return True
+    return False
 
 
 def stored_problem(path: str, value: str, graph: StackGraph, held: bool = False) -> str | None:
