@@ -73,8 +73,9 @@ def test_lower_case_setting_names_are_followed_like_environment_names():
                                        "value": "/shared/settings"}]}
     assert {r.value for r in scan(build) if r.kind == "held"} == {ssm}
     # paths stay paths: a path-named setting, a file-system path, a single segment, a schema field
-    assert _held({"EXPORT_PATH": "/shared/settings", "uploadDir": "/mnt/efs/uploads",
-                  "callbackRoute": "/auth/callback", "EXPORT_TARGET": "/exports", "logLevel": "info"}) == set()
+    paths = {"EXPORT_PATH": "/shared/settings", "uploadDir": "/mnt/efs/uploads",
+             "callbackRoute": "/auth/callback", "EXPORT_TARGET": "/exports", "logLevel": "info"}
+    assert _held(paths) == set()
     assert not [r for r in scan({"exportTarget": "/shared/settings"}) if r.kind == "held"]
 
 
@@ -105,14 +106,17 @@ def test_linked_service_fields_read_from_key_vault_are_stores_unless_credentials
 def test_policy_assignments_with_an_identity_of_built_in_definitions_are_deployers():
     pa = "azure-native:authorization:PolicyAssignment"
     built_in = "/providers/Microsoft.Authorization/policyDefinitions/bef3f64c-5290-43b7-85b0-9b254eef4c47"
-    initiative = "/providers/Microsoft.Authorization/policySetDefinitions/924bfe3a-762f-40e7-86dd-5c8b95eb09e6"
-    custom = "/subscriptions/0/providers/Microsoft.Authorization/policyDefinitions/dosis-allowed-locations"
+    initiative = "/providers/Microsoft.Authorization/policySetDefinitions/924bfe3a-762f-40e7-86dd-5c8b95eb09e"
+    custom = "/subscriptions/0/providers/Microsoft.Authorization/policyDefinitions/dosis-locations"
     mi = {"identity": {"type": "SystemAssigned"}, "location": "westeurope"}
     for definition in (built_in, initiative):
-        assert "managed identity" in messages(OPAQUE, res(pa, "a", {"policyDefinitionId": definition, **mi}))[0]
+        found = messages(OPAQUE, res(pa, "a", {"policyDefinitionId": definition, **mi}))
+        assert "managed identity" in found[0]
     assert messages(OPAQUE, res(pa, "a", {"policyDefinitionId": built_in})) == []  # audit or deny only
-    assert messages(OPAQUE, res(pa, "a", {"policyDefinitionId": built_in, "identity": {"type": "None"}})) == []
-    assert messages(OPAQUE, res(pa, "a", {"policyDefinitionId": custom, **mi})) == []  # judged as a definition
+    none = {"policyDefinitionId": built_in, "identity": {"type": "None"}}
+    assert messages(OPAQUE, res(pa, "a", none)) == []
+    # a custom definition is judged as a definition
+    assert messages(OPAQUE, res(pa, "a", {"policyDefinitionId": custom, **mi})) == []
 
 
 # ------------------------------------------------------------------ grants: the own account needs a pin
