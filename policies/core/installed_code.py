@@ -1,7 +1,9 @@
 """Code a platform installs or deploys on the program's behalf, from a definition no input spells out:
 a vendor's add-on in a Kubernetes cluster (its agent ships telemetry to the vendor's site, chosen by the
 vendor's defaults), and an Azure Policy definition whose deployIfNotExists template deploys resources
-wherever its parameters say when the policy is remediated. disallow-opaque-deployers blocks them, as it does
+wherever its parameters say when the policy is remediated, and an assignment with a managed identity (the
+identity is what lets a deployIfNotExists or modify definition act; a built-in one's template is in no input).
+disallow-opaque-deployers blocks them, as it does
 VM extensions (policies/core/vm_extensions.py) and SSM documents (policies/core/ssm_runs.py).
 """
 
@@ -20,7 +22,10 @@ POLICY_DEFINITIONS = frozenset(
         "PolicyDefinition", "PolicyDefinitionAtManagementGroup", "PolicyDefinitionVersion",
         "PolicyDefinitionVersionAtManagementGroup")
 )
-INSTALLER_TYPES = frozenset({EKS_ADDON, K8S_EXTENSION}) | POLICY_DEFINITIONS
+POLICY_ASSIGNMENT = "azure-native:authorization:PolicyAssignment"
+# Built-in definitions and initiatives live at the tenant root; custom ones under a subscription or group.
+_BUILT_IN = re.compile(r"^/providers/Microsoft\.Authorization/policy(Set)?Definitions/", re.I)
+INSTALLER_TYPES = frozenset({EKS_ADDON, K8S_EXTENSION, POLICY_ASSIGNMENT}) | POLICY_DEFINITIONS
 # EKS add-ons by AWS and the community add-ons AWS builds are named `kebab-case`; an AWS Marketplace add-on is
 # `<vendor>_<product>` (datadog_operator, dynatrace_dynatrace-operator, new-relic_kubernetes-operator).
 _AWS_ADDON = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -40,9 +45,30 @@ def _deploys(rule: Any) -> bool:
     return get_path(rule, "then.details.deployment") is not None
 
 
+def _assignment(view: ResourceView) -> list[str]:
+    """An assignment without an identity can only audit or deny; with one, a built-in definition (its
+    template is in no input) deploys or modifies resources. A custom definition is judged as a definition."""
+    kind = view.get("identity.type")
+    if kind is None or (isinstance(kind, str) and kind.lower() == "none"):
+        return []
+    what = view.input("policyDefinitionId")
+    if isinstance(what, str) and not is_unknown(what):
+        if not _BUILT_IN.match(what):
+            return []  # a custom definition: what it deploys is judged where it is defined
+        what = repr(what)
+    else:
+        what = "its definition"
+    return [f"the assignment has a managed identity, with which {what} deploys (deployIfNotExists) or "
+            "modifies resources when the policy is remediated, from a template no input of the program "
+            "shows (a built-in definition's is Azure's), so no policy can judge where they go; assign audit "
+            "or deny policies without an identity, or declare the resources in the stack"]
+
+
 def findings(view: ResourceView) -> list[str]:
     """Why the installed code cannot be judged ([]: an AWS/Microsoft add-on, a policy deploying nothing)."""
     t = view.type
+    if t == POLICY_ASSIGNMENT:
+        return _assignment(view)
     if t in POLICY_DEFINITIONS:
         rule = view.get("policyRule")
         rule = view.get("properties.policyRule") if rule is None else rule

@@ -201,7 +201,8 @@ def party_problem(kind: str, path: str, value: str) -> str | None:
     return (
         f"`{path}` grants {value!r} a copy it can take to any region or read access from any region (a "
         "shared snapshot, image or data share is copied or read wherever the grantee likes, a Lake "
-        "Formation, RAM or resource-policy grant read from there); share only with the stack's own account "
-        "(pinned by the provider's allowedAccountIds), or declare the account (arns: [arn:aws:iam::<id>:]) "
-        "with its region or jurisdiction in stacks/records/endpoints.yaml"
+        "Formation, RAM or resource-policy grant read from there); share only with the stack's own account, "
+        "which the pack knows only when the resource's provider pins it (allowedAccountIds: ['<12 digits>']; "
+        "under a provider that pins none, even the stack's own account blocks), or declare the account "
+        "(arns: [arn:aws:iam::<id>:]) with its region or jurisdiction in stacks/records/endpoints.yaml"
     )

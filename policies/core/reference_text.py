@@ -111,7 +111,7 @@ DEEP_TLDS = frozenset(
 
 
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-GUID_KEY = re.compile(r"(?i)(workspace|instrumentationkey|customerid)")
+GUID_KEY = re.compile(r"(?i)(workspace|instrumentation_?key|customer_?id)")  # also as setting names
 # Types whose GUID outputs other resources send data to, and those outputs.
 GUID_OUTPUTS: dict[str, tuple[str, ...]] = {
     "azure-native:operationalinsights:Workspace": ("customerId",),
@@ -124,6 +124,9 @@ NAMED_REFS: dict[str, str] = {
 }
 
 
+_IDENTITY_ACCOUNT = re.compile(r"(?i)__account_?name$")  # `…__accountName`, as a setting `…__ACCOUNT_NAME`
+
+
 def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     """A resource named by its physical name or GUID, which only the stack can place (None: not one)."""
     # a storage account named inside a volume/mount list, a Stream Analytics output's `storageAccounts`, or
@@ -132,7 +135,7 @@ def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     target = NAMED_REFS.get(key) or (
         STORAGE_ACCOUNT
         if (key == "accountName" and ("torageAccounts" in path or "parameterValues" in path))
-        or key[-13:].lower() == "__accountname"
+        or _IDENTITY_ACCOUNT.search(key) is not None
         else None
     )
     if target is not None:

@@ -40,7 +40,7 @@ from policies.core.reference_text import (
     yaml_doc,
 )
 from policies.core.runtime_refs import policy_runtime, relative_field, runtime_value
-from policies.core.stored_refs import STORE_SCHEMES, held_ref, stored_ref
+from policies.core.stored_refs import STORE_SCHEMES, held_ref, setting_name, stored_ref, vault_reference
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
@@ -66,6 +66,10 @@ _ZONE_KEYS = frozenset({"zoneName", "privateZoneName"})
 _DESCRIBING = SKIP_KEYS | _TAG_KEYS | _IMAGE_KEYS | _ZONE_KEYS  # _skipped is False for any other key
 _POINTER = re.compile(r"://|\barn:|/subscriptions/", re.I)
 _BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
+# Maps whose keys are setting names a program chooses (environment variables, app settings): upper-cased
+# like the names of `{name, value}` entries, so `exportTarget` is read as `EXPORT_TARGET` would be.
+_SETTINGS_MAPS = frozenset({"variables", "environment", "environmentVariables", "runtimeEnvironmentVariables",
+                            "runtimeEnvironmentSecrets", "appSettings", "defaultArguments"})
 # The `name` of an element of a region list is a region (a gallery image's `targetRegions[].name`).
 _IN_REGION_LIST = re.compile(r"(?i)(regions|locations)\.\d+$")
 
@@ -168,15 +172,18 @@ class _Recorder:
                 self.walk(value.get("value", REDACTED), path, key, False, principal)
                 return
             own = own if top else ()
+            if "secretName" in value and (held := vault_reference(value, key)) is not None:
+                self.group(path, (held,))  # a linked service field read from Key Vault at run time
             if "Effect" in value and _statement(value):  # IAM grants or denies; it sends nothing anywhere
                 if value["Effect"] == "Deny":
                     return  # a denial opens no path to any place
                 own = ("Condition",)  # conditions only narrow a grant (aws:RequestedRegion lists, ...)
             # an environment entry or app setting (`{name: EXPORT_BUCKET, value: …}`): its name keys the value
             pair = value.get("name") if "value" in value or "valueFrom" in value else None  # ECS secrets
-            pair = pair if type(pair) is str else None
+            pair = setting_name(pair) if type(pair) is str else None  # a setting name, compared upper-cased
             if pair is not None and value.get("type") == "PARAMETER_STORE":  # CodeBuild: a parameter's name
                 pair += "_PARAMETER"
+            settings = key in _SETTINGS_MAPS  # `variables: {exportTarget: …}`: its keys are setting names
             for k, v in value.items():
                 tv = type(v)
                 if k in own or (
@@ -190,7 +197,7 @@ class _Recorder:
                         k[-7:] in ("version", "Version") and VERSION.match(v)
                     ):
                         continue
-                    kind = k
+                    kind = setting_name(k) if settings else k
                     if k == "name" and ("egions." in path or "ocations." in path):
                         kind = "regionName" if _IN_REGION_LIST.search(path) else k
                     short = (len(v) < 4 and v not in UNKNOWN_VALUES and k[-2:] != ".$"  # `Bucket.$`: `$.b`

@@ -5,10 +5,12 @@ it must be a store of the stack whose value the pack can read (then that value i
 input); a store outside the stack, or a secret value, is set where no program shows it. An API Management
 named value (`{{name}}` in a backend URL or a logger's connection string) is such a store too.
 
-Under a neutral setting name (`APP_CONFIG`, `CONFIG_PARAMETER`: kind `held`) the value may be any setting, a
-destination among them: a plain-text store (an SSM parameter, an App Configuration key-value) must then be a
-store of the stack, whose value is judged as its input; a secret value there passes as a credential, and a
-Secrets Manager or Key Vault secret under a neutral name is a credential (not followed).
+Under a neutral setting name (`APP_CONFIG`, `CONFIG_PARAMETER`, `exportTarget`: kind `held`) the value may be
+any setting, a destination among them: any store (an SSM parameter, an App Configuration key-value, a Secrets
+Manager or Key Vault secret) must then be a store of the stack whose value the pack can read, judged as its
+input. Only a setting named as a credential (`DB_PASSWORD`, `API_KEY`, `…_SECRET_ARN`) reads a credential,
+which is not followed. Setting names are compared upper-cased (the scanner upper-cases the names of
+environment entries and settings maps: `Settings__Source`, `exportTarget`).
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ STORES: dict[str, tuple[str, tuple[str, ...] | None]] = {
 }
 # The inputs a store is named by where it is read (an API Management policy writes `{{displayName}}`).
 _NAME_INPUTS = ("name", "namedValueId", "displayName")
-_PLAIN_STORES = frozenset({SSM_PARAMETER, APPCONFIG_VALUE})  # followed under a neutral name too
 _SSM_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[a-z0-9-]*:\d*:parameter/?(\S+)$")
+# The secret's name without the six random characters AWS appends (`eloket/app-config`, written without
+# them, ends in a six-letter word too, so _named also accepts a store named one such word longer).
 _SM_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:\d*:secret:(\S+?)(?:-[A-Za-z0-9]{6})?$")
 _KV_URI = re.compile(r"SecretUri=https://[^/;)]+/secrets/([^/;)\s]+)", re.I)
 _KV_NAME = re.compile(r"SecretName=([^;)\s]+)", re.I)
@@ -50,7 +53,33 @@ STORE_SCHEMES = tuple(_STORE_SCHEMES)
 # The AWS AppConfig agent (Lambda extension, ECS sidecar) fetches configuration by application name or id:
 # `/applications/<app>/environments/<env>/configurations/<profile>` (a prefetch list, a localhost URL).
 _APPCONFIG_PATH = re.compile(r"/applications/([\w.-]+)/environments/[\w.-]+/configurations/[\w.-]+")
+SM_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 _AWS_PUBLIC = "aws/service/"  # AWS's public parameters (latest AMI ids, region lists): AWS's, hold no setting
+
+
+# Words that make a setting name a credential's (it reads a password, key or token, not a place).
+_CREDENTIAL_WORDS = frozenset({
+    "password", "passwd", "pwd", "pw", "passphrase", "credential", "credentials", "creds", "token", "secret",
+    "apikey", "key", "cert", "certificate", "pfx", "pem", "sas", "salt", "pepper"})
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# A setting that names a file or URL path holds a path even when its value looks like a parameter name.
+_PATH_NAME = re.compile(r"(?i)(path|dir|directory|file|folder|prefix|root|mount|route|home|pattern)s?$")
+_FS_ROOTS = ("/mnt/", "/var/", "/tmp/", "/opt/", "/home/", "/usr/", "/etc/", "/srv/", "/data/", "/app/",
+             "/efs/", "/workspace/", "/dev/", "/proc/", "/run/", "/lib/")
+_DEST_NAME = re.compile(r"(?i)(target|destination|endpoint|url|uri|host|sink|source|export|upload|forward)$")
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def setting_name(name: str) -> str:
+    """A setting name as an environment variable would spell it (`exportTarget` -> `EXPORT_TARGET`)."""
+    return _CAMEL.sub("_", name).upper()
+
+
+def credential_name(key: str) -> bool:
+    """A setting (or field) named as a credential: it reads a password, key or token, not a destination."""
+    return bool(_CREDENTIAL_WORDS.intersection(w.lower() for w in _WORD.findall(key)))
 
 
 def _norm(name: str) -> str:
@@ -68,6 +97,8 @@ def stored_ref(s: str, key: str) -> tuple[str, str, bool] | None:
         return ("stored", f"{_STORE_SCHEMES[scheme + '://']}|{_norm(name)}", False)
     if "{{" in s and (m := _NAMED_VALUE.search(s)):
         return ("stored", f"{APIM_NAMED_VALUE}|{m.group(1)}", False)
+    if credential_name(key):  # `SMTP_PASSWORD`, `DB_CREDENTIALS_SECRET_ARN`: a credential, not a place
+        return None
     if s.startswith("arn:"):
         if m := _SSM_ARN.match(s):
             return ("stored", f"{SSM_PARAMETER}|{_norm(m.group(1))}", False)
@@ -86,21 +117,40 @@ def stored_ref(s: str, key: str) -> tuple[str, str, bool] | None:
 
 
 def held_ref(s: str, key: str) -> tuple[str, str, bool] | None:
-    """The plain-text store a setting with a neutral name (an environment-style key: no lower-case letter)
-    reads its value from at run time (kind `held`), or None. A path or word is a parameter name only under a
-    `…PARAMETER` key (`DATA_DIR: /mnt/data` is a path; an ECS `valueFrom` is keyed so by the scanner)."""
-    if not key.isupper():
+    """The store a setting with a neutral name (an environment-style key: no lower-case letter; the scanner
+    upper-cases setting names) reads its value from at run time (kind `held`), or None. A path or word is a
+    parameter name only under a `…PARAMETER` key (`DATA_DIR: /mnt/data` is a path) or, as a path of two or
+    more segments, under a destination's name (`EXPORT_TARGET: /partner/target`; not `…_PATH`, `…_PREFIX`
+    nor a file-system path). A setting named as a credential is not followed."""
+    if not key.isupper() or credential_name(key):
         return None
     if "/applications/" in s and (m := _APPCONFIG_PATH.search(s)):
         return ("held", f"{APPCONFIG_APP}|{m.group(1)}", False)
     if not s.startswith(("arn:", "@Microsoft.")) and not _PARAMETER_KEY.search(key):
-        return None
+        if not _parameter_path(s, key):
+            return None
+        key = f"{key}_PARAMETER"
     found = stored_ref(s, key)
-    if found is None or found[1].partition("|")[0] not in _PLAIN_STORES:
-        return None
-    if found[1].partition("|")[2].startswith(_AWS_PUBLIC):
+    if found is None or found[1].partition("|")[2].startswith(_AWS_PUBLIC):
         return None
     return ("held", found[1], False)
+
+
+def _parameter_path(s: str, key: str) -> bool:
+    """`/partner/export-target` under a destination's name: a parameter the setting is read from."""
+    return (s[:1] == "/" and s.count("/") >= 2 and _DEST_NAME.search(key.rstrip("_")) is not None
+            and not _PATH_NAME.search(key) and not s.startswith(_FS_ROOTS) and " " not in s
+            and _PARAMETER_NAME.match(s) is not None)
+
+
+def vault_reference(value: dict[str, Any], key: str) -> tuple[str, str, bool] | None:
+    """A Data Factory / Synapse linked service field given as `{type: AzureKeyVaultSecret, secretName}`: its
+    value (a connection string, a host, a URL) is read from a Key Vault secret when the pipeline runs. Only a
+    field named as a credential (`password`, `servicePrincipalKey`) holds a credential."""
+    name = value.get("secretName")
+    if value.get("type") != "AzureKeyVaultSecret" or type(name) is not str or credential_name(key):
+        return None
+    return ("stored", f"{KV_SECRET}|{name}", False)
 
 
 def _readable(value: Any) -> bool:
@@ -108,7 +158,16 @@ def _readable(value: Any) -> bool:
 
 
 def _named(store: Any, name: str) -> bool:
-    return any(_norm(str(store.input(k))) == _norm(name) for k in _NAME_INPUTS if store.input(k) is not None)
+    want = _norm(name)
+    for k in _NAME_INPUTS:
+        have = store.input(k)
+        if have is None:
+            continue
+        got = _norm(str(have))
+        cut = store.type == SM_SECRET and len(got) == len(want) + 7  # a last word taken for AWS's suffix
+        if got == want or (cut and got.startswith(want + "-")):
+            return True
+    return False
 
 
 def stored_problem(path: str, value: str, graph: StackGraph, held: bool = False) -> str | None:
@@ -122,10 +181,25 @@ def stored_problem(path: str, value: str, graph: StackGraph, held: bool = False)
         return (f"`{path}` is read at run time from {what} {name!r}, which is no resource of this stack, so "
                 f"the destination it may hold is set outside any program and cannot be judged{held_note}; "
                 "create it in the stack with a plain value (judged there) or write the setting itself")
-    if held:
+    if typ == APPCONFIG_APP or _readable_store(store, typ, inputs, graph):
         return None
-    if inputs is None or not any(_readable(get_path(store.inputs, p)) for p in inputs):
+    if held:
         return (f"`{path}` is read at run time from {what} {name!r} of this stack, whose value is a secret "
-                "or unknown during preview, so the destination it holds cannot be judged; keep a destination "
-                "in a plain (non-secret) parameter or setting")
-    return None
+                "or unknown during preview, so the settings it holds (a destination among them) cannot be "
+                "judged; keep settings in a plain value the pack can read, or name the setting as the "
+                "credential it is (…_PASSWORD, …_TOKEN, …_KEY, …_SECRET)")
+    return (f"`{path}` is read at run time from {what} {name!r} of this stack, whose value is a secret "
+            "or unknown during preview, so the destination it holds cannot be judged; keep a destination "
+            "in a plain (non-secret) parameter or setting")
+
+
+def _readable_store(store: Any, typ: str, inputs: tuple[str, ...] | None, graph: StackGraph) -> bool:
+    """The store's value is an input the pack can read (a Secrets Manager secret's: a secret version's
+    secret string, found by dependency or by the secret's name or ARN in `secretId`)."""
+    if typ == SM_SECRET:
+        name = str(store.input("name") or "")
+        versions = graph.referring((SM_VERSION,), "secretId", store.urn, [name] if name else [])
+        versions += [v for v in graph.by_type(SM_VERSION) if name and f":secret:{name}" in str(
+            v.input("secretId") or "") and v not in versions]
+        return any(_readable(v.input("secretString")) for v in versions)
+    return inputs is not None and any(_readable(get_path(store.inputs, p)) for p in inputs)

@@ -1,8 +1,9 @@
 """Deployers whose nested resources no policy sees (ARM deployments, CloudFormation, scripts, dynamic
 providers) bypass the gate; so does having AWS run an SSM document on instances, wherever the run is launched
 (policies/core/ssm_runs.py: only AWS-owned documents that run no customer code may run), and installing a VM
-extension other than Microsoft's agents (policies/core/vm_extensions.py), a vendor's cluster add-on or a
-deployIfNotExists policy definition (policies/core/installed_code.py)."""
+extension other than Microsoft's agents (policies/core/vm_extensions.py), a vendor's cluster add-on, a
+deployIfNotExists policy definition or a built-in one's assignment with an identity
+(policies/core/installed_code.py)."""
 
 from __future__ import annotations
 

@@ -104,7 +104,9 @@ def test_plain_text_stores_under_neutral_names_are_followed():
     assert _held("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default", "AMI_PARAM") == set()
     assert _held("arn:aws:secretsmanager:eu-west-1:1:secret:db-AbCdEf", "DB_SECRET") == set()
     assert _held("@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/pw/)", "DB_PW") == set()
-    assert _held("/partner/settings", "parameterName") == set()
+    # round 12: a lower-case setting name is a setting name too; a schema field is not one
+    assert _held("/partner/settings", "parameterName") == {ssm}
+    assert not [r for r in scan({"parameterName": "/partner/settings"}) if r.kind == "held"]
     agent = "http://localhost:2772/applications/shared/environments/prod/configurations/targets"
     assert _held(agent, "CONFIG_URL") == {"aws:appconfig/application:Application|shared"}
 
@@ -124,7 +126,11 @@ def test_a_held_setting_must_be_a_store_of_the_stack():
     assert "no resource of this stack" in messages(RESOLVED, graph(fn), ALLOWED)[0][1]
     secure = res("aws:ssm/parameter:Parameter", "p",
                  {"name": "/eloket/settings", "type": "SecureString", "value": "[secret]"})
-    assert messages(RESOLVED, graph(fn, secure), ALLOWED) == []  # a credential under a neutral name
+    # round 12: a secret under a neutral name may hold any setting; only a credential's name is not followed
+    assert "name the setting as the credential" in messages(RESOLVED, graph(fn, secure), ALLOWED)[0][1]
+    pw = res("aws:lambda/function:Function", "fn",
+             {"environment": {"variables": {"DB_PASSWORD_PARAMETER": "/eloket/settings"}}})
+    assert messages(RESOLVED, graph(pw, secure), ALLOWED) == []
 
 
 def test_api_management_named_values_are_stores():
