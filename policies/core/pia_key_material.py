@@ -64,7 +64,7 @@ def replica_key(kms_key: Judge) -> Judge:
     return judge
 
 
-def foreign_keys(r: ResourceView, graph: StackGraph) -> list[str]:
+def foreign_keys(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     """KMS key ARNs among a store's inputs that belong to another account than the one it is created in. A
     field computed from a key of the stack is that key (judged where it is defined, whatever its ARN)."""
     account, _ = aws_account(r.provider) if r.type.startswith("aws:") else (None, None)
@@ -85,7 +85,26 @@ def foreign_keys(r: ResourceView, graph: StackGraph) -> list[str]:
                     "created: another party holds it and its rotation and administrators cannot be judged; "
                     "use a key of this stack"
                 )
+            elif m and arn not in known:
+                out.append(_UNDECLARED.format(fld=fld, key=arn))
+        bare = isinstance(value, str) and _BARE_KEY_ID.match(value) and value not in known
+        if bare and _KEY_FIELD.search(fld):
+            out.append(_UNDECLARED.format(fld=fld, key=value))
     return out
+
+
+# Round 12: a literal key of the store's own account that no key resource of the stack feeds may be an
+# AWS-managed key (their ARNs and ids look like any other key's), or a key whose rotation and policy nobody
+# here judges: only a key of the stack counts.
+_KEY_FIELD = re.compile(r"kms|key", re.IGNORECASE)
+_BARE_KEY_ID = re.compile(
+    r"^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+)
+_UNDECLARED = (
+    "`{fld}` names the KMS key {key}, which no key of this stack feeds: it may be an AWS-managed key (their "
+    "ARNs look like any other) and its rotation and administrators cannot be judged; pass the key "
+    "resource's ARN (kms.Key, ReplicaKey or ExternalKey of the stack)"
+)
 
 
 def _key_arns(value: Any) -> list[str]:

@@ -353,13 +353,12 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         configures = CONFIGURES.get(r.type)
         if configures is not None:
             if needs_cmk(r, recorded):
-                out.extend(
-                    (r.urn, m) for m in configures(r, graph, known) + owners.foreign(r, graph, ctx.stack)
-                )
+                found = configures(r, graph, known) + owners.foreign(r, graph, ctx.stack, known)
+                out.extend((r.urn, m) for m in found)
             continue
         if r.type not in PIA_DATA_STORES or r.type in EXEMPT or not needs_cmk(r, recorded):
             continue
-        out.extend((r.urn, m) for m in owners.foreign(r, graph, ctx.stack))
+        out.extend((r.urn, m) for m in owners.foreign(r, graph, ctx.stack, known))
         judge = CHECKS.get(r.type)
         if judge is None:
             out.append(
