@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core.accounts import aws_account
-from policies.core.iam.statements import as_list, conditions, principals
+from policies.core.iam.statements import COGNITO_IDENTITY, as_list, conditions, pinned, principals, trust_kind
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 Judge = Callable[[ResourceView, StackGraph], list[str]]
@@ -118,20 +118,22 @@ EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
 )
 
 
-_COGNITO = "cognito-identity.amazonaws.com"
+_COGNITO = COGNITO_IDENTITY
+IDENTITY_POOL = "aws:cognito/identityPool:IdentityPool"
+POOL_ROLES = "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment"
 
 
 def cognito_guests(r: ResourceView, graph: StackGraph) -> list[str]:
     """A role Cognito identity pools hand out without sign-in (`amr` not pinned to `authenticated`): anyone
-    on the internet obtains its credentials."""
+    on the internet obtains its credentials. Signed-in users (round 12) are only the stack's own: `aud`
+    pinned to an identity pool of the stack, else any pool of any account (whose users anyone may create)
+    gets the role."""
     doc, err = json_document(r.input("assumeRolePolicy"))
     if err or not isinstance(doc, dict):
         return []  # judged by the identity rules
     out = []
     for i, s in enumerate(as_list(doc.get("Statement"))):
-        if not isinstance(s, dict) or s.get("Effect") != "Allow":
-            continue
-        if _COGNITO not in [f.lower() for f in principals(s).get("Federated", [])]:
+        if not isinstance(s, dict) or trust_kind(s) != "end-users":
             continue
         amr = [
             v
@@ -145,7 +147,34 @@ def cognito_guests(r: ResourceView, graph: StackGraph) -> list[str]:
                 f"identities (amr {amr or 'not pinned'}): anyone on the internet gets its credentials; pin "
                 f"`{_COGNITO}:amr` to 'authenticated'"
             )
+        pools = [d for d in graph.dependency_of(r, "assumeRolePolicy") if d.type == IDENTITY_POOL]
+        if not pinned(s, f"{_COGNITO}:aud") or not pools:
+            out.append(
+                f"trust statement {i} does not pin `{_COGNITO}:aud` (StringEquals) to an identity pool of "
+                "this stack (its id fed into the trust policy): any identity pool, of any account and "
+                "with anyone signed up, can hand out the role"
+            )
     return out
 
 
-EXTRA_CHECKS += (("aws:iam/role:Role", cognito_guests),)
+def _pool(r: ResourceView, graph: StackGraph) -> list[str]:
+    guests = r.input("allowUnauthenticatedIdentities")
+    if is_unknown(guests):
+        return [unknown_message("allowUnauthenticatedIdentities", "whether guests get identities")]
+    why = "`allowUnauthenticatedIdentities` is true: anyone gets an identity without signing in"
+    return [why] * bool(guests)
+
+
+def _pool_roles(r: ResourceView, graph: StackGraph) -> list[str]:
+    roles = r.input("roles")
+    if is_unknown(roles) or r.unknowns("roles"):
+        return [unknown_message("roles", "which role guests get")]
+    guest = roles.get("unauthenticated") if isinstance(roles, dict) else None
+    return [f"`roles.unauthenticated` hands {guest!r} to guests: anyone gets its credentials"] * bool(guest)
+
+
+EXTRA_CHECKS += (
+    ("aws:iam/role:Role", cognito_guests),
+    (IDENTITY_POOL, _pool),
+    (POOL_ROLES, _pool_roles),
+)

@@ -104,6 +104,9 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:ec2/vpcEndpointService:VpcEndpointService",
         "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission",
         "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy",
+        # round 12: Cognito identity pools' guests and role mappings (pia_other_accounts.py)
+        "aws:cognito/identityPool:IdentityPool",
+        "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
         "aws:guardduty/detector:Detector",  # threat detection switched off (require-siem-logging)
         "azure-native:security:Pricing",
         "aws:alb/listener:Listener",

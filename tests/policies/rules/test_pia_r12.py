@@ -3,7 +3,7 @@ Cognito's signed-in users, service principals outside the stack, service conditi
 conditions that look restrictive, and the stores, settings and features the tables missed."""
 
 import pytest
-from ruletest import KEY, base, res, run, with_
+from ruletest import KEY, base, doc, res, run, with_
 
 AWS = base("aws")
 AZURE = base("azure")
@@ -37,3 +37,81 @@ def test_a_key_arn_nested_in_a_block_is_judged_too():
         protect=True,
     )
     assert any("no key of this stack feeds" in m for n, m in run(CMK, with_(AWS, host)) if n == "host")
+
+
+PUBLIC = "disallow-public-data-access"
+MFA = "require-admin-mfa"
+PIPE = "require-pinned-pipeline-trust"
+SOD = "require-separation-of-duties"
+POOL_ID = "eu-west-1:0a1b2c3d-4e5f-4061-8273-9a8b7c6d5e4f"
+POOL = res("pool", "aws:cognito/identityPool:IdentityPool", {"identityPoolName": "p", "tags": T})
+
+
+def citizen(condition, actions=("execute-api:Invoke",), refs=True):
+    trust = {
+        "Effect": "Allow",
+        "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": condition,
+    }
+    role = res(
+        "citizen",
+        "aws:iam/role:Role",
+        {"name": "citizen", "assumeRolePolicy": doc(trust), "tags": T},
+        refs={"assumeRolePolicy": "pool"} if refs else {},
+    )
+    policy = res(
+        "citizen-policy",
+        "aws:iam/rolePolicy:RolePolicy",
+        {"role": "citizen", "policy": doc({"Effect": "Allow", "Action": list(actions), "Resource": "*"})},
+        refs={"role": "citizen"},
+    )
+    return [POOL, role, policy]
+
+
+ROLES = "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment"
+SIGNED_IN = {
+    "StringEquals": {"cognito-identity.amazonaws.com:aud": POOL_ID},
+    "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
+}
+
+
+def test_signed_in_users_of_the_stacks_pool_are_no_pipeline_and_need_no_mfa_for_the_api():
+    stack = with_(AWS, *citizen(SIGNED_IN))
+    assert run(PIPE, stack) == [] and run(MFA, stack) == [] and run(PUBLIC, stack) == []
+
+
+@pytest.mark.parametrize(
+    "condition, refs",
+    [
+        ({"ForAnyValue:StringLike": SIGNED_IN["ForAnyValue:StringLike"]}, True),  # no aud
+        (SIGNED_IN, False),  # aud of a pool the stack does not declare
+        ({**SIGNED_IN, "StringEquals": {}, "StringLike": {"cognito-identity.amazonaws.com:aud": "*"}}, True),
+    ],
+)
+def test_a_role_for_any_identity_pool_is_public(condition, refs):
+    found = run(PUBLIC, with_(AWS, *citizen(condition, refs=refs)))
+    assert any("identity pool of this stack" in m for _, m in found)
+
+
+def test_end_users_holding_a_function_or_key_use_need_mfa_and_separation():
+    admin = with_(AWS, *citizen(SIGNED_IN, ("kms:PutKeyPolicy",)))
+    assert any("signed-in users" in m for _, m in run(MFA, admin))
+    assert any("signed-in users" in m for _, m in run(MFA, with_(AWS, *citizen(SIGNED_IN, ("kms:Decrypt",)))))
+    both = with_(AWS, *citizen(SIGNED_IN, ("kms:PutKeyPolicy", "rds:ModifyDBInstance")))
+    assert any(n == "citizen" for n, _ in run(SOD, both))
+
+
+@pytest.mark.parametrize(
+    "type_, inputs, blocked",
+    [
+        ("aws:cognito/identityPool:IdentityPool", {"allowUnauthenticatedIdentities": True}, True),
+        ("aws:cognito/identityPool:IdentityPool", {"allowUnauthenticatedIdentities": False}, False),
+        (ROLES, {"roles": {"unauthenticated": "r"}}, True),
+        (ROLES, {"roles": {"authenticated": "r"}}, False),
+    ],
+)
+def test_identity_pools_that_admit_guests_are_public(type_, inputs, blocked):
+    found = run(PUBLIC, with_(AWS, res("x", type_, {"identityPoolId": "p", **inputs})))
+    found = [f for f in found if f[0] == "x"]
+    assert bool(found) is blocked, found
