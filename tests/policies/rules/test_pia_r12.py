@@ -115,3 +115,42 @@ def test_identity_pools_that_admit_guests_are_public(type_, inputs, blocked):
     found = run(PUBLIC, with_(AWS, res("x", type_, {"identityPoolId": "p", **inputs})))
     found = [f for f in found if f[0] == "x"]
     assert bool(found) is blocked, found
+
+
+SQL_DB_CONTRIBUTOR = "/providers/Microsoft.Authorization/roleDefinitions/9b7fa17d-e63e-47b0-bb0a-15c516ac86ec"
+KV_ADMIN = "/providers/Microsoft.Authorization/roleDefinitions/00482a5a-887f-4fb3-b363-3b7fe8e74483"
+BLOB_READER = "/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+VAULT = "/subscriptions/s/resourceGroups/rg-corpus/providers/Microsoft.KeyVault/vaults/kv-corpus"
+
+
+def grant(name, role, ptype="ServicePrincipal", scope=VAULT, **kw):
+    pid = "7d1e4c2a-3b5f-4a60-9c81-2e3f4a5b6c7d"
+    inputs = {"principalId": pid, "principalType": ptype, "scope": scope, "roleDefinitionId": role}
+    return res(name, "azure-native:authorization:RoleAssignment", inputs, **kw)
+
+
+@pytest.mark.parametrize(
+    "ptype, blocked", [("ServicePrincipal", True), ("Application", True), ("MSI", False)]
+)
+def test_a_service_principal_outside_the_stack_is_judged_as_people(ptype, blocked):
+    two = with_(AZURE, grant("a", SQL_DB_CONTRIBUTOR, ptype, "/subscriptions/s"), grant("b", KV_ADMIN, ptype))
+    assert any(n == "a" for n, _ in run(SOD, two)) is blocked
+    found = run(MFA, with_(AZURE, grant("b", KV_ADMIN, ptype)))
+    assert any("does not declare" in m for _, m in found) is blocked
+
+
+def test_an_outside_service_principal_without_functions_or_keys_passes():
+    reader = with_(AZURE, grant("r", BLOB_READER, scope="/subscriptions/s/resourceGroups/rg-corpus"))
+    assert run(MFA, reader) == [] and run(SOD, reader) == []
+
+
+def test_a_declared_service_principal_without_secrets_stays_a_workload():
+    app = res("app", "azuread:index/application:Application", {"displayName": "ops"})
+    sp = res(
+        "sp",
+        "azuread:index/servicePrincipal:ServicePrincipal",
+        {"clientId": "c"},
+        refs={"clientId": "app"},
+    )
+    stack = with_(AZURE, app, sp, grant("b", KV_ADMIN, refs={"principalId": "sp"}))
+    assert run(MFA, stack) == []
