@@ -12,6 +12,7 @@ from typing import Any
 
 from policies.core.accounts import aws_account
 from policies.core.iam.statements import COGNITO_IDENTITY, as_list, conditions, pinned, principals, trust_kind
+from policies.core.pia_pinning import arn_account, condition_accounts
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 Judge = Callable[[ResourceView, StackGraph], list[str]]
@@ -75,7 +76,24 @@ def policy_grants(r: ResourceView, graph: StackGraph, fld: str) -> list[str]:
         allow = isinstance(s, dict) and s.get("Effect") == "Allow" and not _delivers_only(s)
         if allow and (accounts := foreign(graph, principals(s).get("AWS", []))):
             out.append(f"`{fld}` statement {s.get('Sid') or i} allows {_message(accounts, 'principals of')}")
+        if allow and (accounts := foreign(graph, condition_accounts(s))):
+            out.append(f"`{fld}` statement {s.get('Sid') or i}'s conditions name {_message(accounts, 'the')}")
     return out
+
+
+def trust_for_accounts(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A role a service may assume on behalf of another account (aws:SourceAccount/SourceArn naming it):
+    that account's jobs, pipelines or deliveries run with the role's access (round 12)."""
+    doc, err = json_document(r.input("assumeRolePolicy"))
+    if err or not isinstance(doc, dict):
+        return []  # judged by the identity rules
+    return [
+        f"trust statement {i}'s conditions name {_message(accounts, 'the')}"
+        for i, s in enumerate(as_list(doc.get("Statement")))
+        if isinstance(s, dict)
+        and s.get("Effect") == "Allow"
+        and (accounts := foreign(graph, condition_accounts(s)))
+    ]
 
 
 def _field(fld: str, what: str, star_is_public: bool = False) -> Judge:
@@ -91,8 +109,17 @@ def _field(fld: str, what: str, star_is_public: bool = False) -> Judge:
     return judge
 
 
+def _source(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A permission for a service acting for another account (`sourceAccount`/`sourceArn`, round 12)."""
+    values = [v for f in ("sourceAccount", "sourceArn") if isinstance(v := r.input(f), str)]
+    accounts = foreign(graph, [a for v in values if (a := arn_account(v))])
+    why = f"`sourceAccount`/`sourceArn` let {_message(accounts, 'the')} invoke the function"
+    return [why] if accounts else []
+
+
 EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
     ("aws:lambda/permission:Permission", _field("principal", "invoke the function")),
+    ("aws:lambda/permission:Permission", _source),
     ("aws:lambda/layerVersionPermission:LayerVersionPermission", _field("principal", "read the layer")),
     ("aws:cloudwatch/eventPermission:EventPermission", _field("principal", "send events to the bus")),
     (
@@ -175,6 +202,7 @@ def _pool_roles(r: ResourceView, graph: StackGraph) -> list[str]:
 
 EXTRA_CHECKS += (
     ("aws:iam/role:Role", cognito_guests),
+    ("aws:iam/role:Role", trust_for_accounts),
     (IDENTITY_POOL, _pool),
     (POOL_ROLES, _pool_roles),
 )

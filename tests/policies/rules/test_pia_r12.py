@@ -154,3 +154,69 @@ def test_a_declared_service_principal_without_secrets_stays_a_workload():
     )
     stack = with_(AZURE, app, sp, grant("b", KV_ADMIN, refs={"principalId": "sp"}))
     assert run(MFA, stack) == []
+
+
+def bucket_policy(stmt):
+    return res("bp", "aws:s3/bucketPolicy:BucketPolicy", {"bucket": "corpus-audit", "policy": doc(stmt)})
+
+
+READ = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::corpus-audit/*"}
+
+
+@pytest.mark.parametrize(
+    "condition, public",
+    [
+        ({"Null": {"aws:SourceVpce": "false"}}, True),  # any endpoint of any account
+        ({"StringNotEquals": {"aws:PrincipalAccount": "999988887777"}}, True),  # everyone but one
+        ({"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc"}}, True),  # empty set matches
+        ({"StringNotLike": {"aws:SourceVpce": "vpce-1"}}, True),
+        ({"StringEquals": {"aws:SourceVpce": "vpce-1"}}, False),
+        ({"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}, False),
+    ],
+)
+def test_only_positive_operators_pin_an_open_grant(condition, public):
+    found = run(PUBLIC, with_(AWS, bucket_policy({**READ, "Principal": "*", "Condition": condition})))
+    assert any(n == "bp" for n, _ in found) is public, found
+
+
+@pytest.mark.parametrize(
+    "condition, public",
+    [
+        ({"StringEquals": {"aws:SourceArn": "arn:aws:cloudfront::999988887777:distribution/E1"}}, True),
+        ({"StringEquals": {"aws:SourceAccount": "999988887777"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:999988887777:alarm:*"}}, True),
+        ({"StringEquals": {"aws:SourceAccount": "111122223333"}}, False),  # the stack's own account
+        ({"StringEquals": {"aws:SourceAccount": "444455556666"}}, False),  # the archive account it pins
+        ({"StringNotEquals": {"aws:SourceAccount": "999988887777"}}, False),  # judged as unpinned, not here
+    ],
+)
+def test_service_grants_for_another_account_are_shares(condition, public):
+    stmt = {**READ, "Principal": {"Service": "cloudfront.amazonaws.com"}, "Condition": condition}
+    found = [m for n, m in run(PUBLIC, with_(AWS, bucket_policy(stmt))) if n == "bp"]
+    assert any("conditions name" in m for m in found) is public, found
+
+
+def test_a_role_a_service_assumes_for_another_account_is_a_share():
+    def role(account):
+        trust = {
+            "Effect": "Allow",
+            "Principal": {"Service": "sagemaker.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+        }
+        return res("ml", "aws:iam/role:Role", {"name": "ml", "assumeRolePolicy": doc(trust), "tags": T})
+
+    assert any(n == "ml" for n, _ in run(PUBLIC, with_(AWS, role("999988887777"))))
+    assert not any(n == "ml" for n, _ in run(PUBLIC, with_(AWS, role("111122223333"))))
+
+
+@pytest.mark.parametrize(
+    "inputs, public", [({"sourceAccount": "999988887777"}, True), ({"sourceAccount": "111122223333"}, False)]
+)
+def test_a_lambda_permission_for_another_accounts_source_is_a_share(inputs, public):
+    perm = res(
+        "p",
+        "aws:lambda/permission:Permission",
+        {"action": "lambda:InvokeFunction", "function": "f", "principal": "s3.amazonaws.com", **inputs},
+    )
+    assert any(n == "p" for n, _ in run(PUBLIC, with_(AWS, perm))) is public
