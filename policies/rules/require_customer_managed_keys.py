@@ -178,9 +178,17 @@ def _sql(kind: str, protector: str) -> Judge:
         key_id = r.input("keyId")
         if is_unknown(key_id):
             return [unknown_message("keyId", "the TDE key")]
+        protectors = linked(graph, r, (protector,), kind)
+        # round 12: a protector resource is applied after the server and overrides its keyId
+        reverted = [p.name for p in protectors if p.input("serverKeyType") != "AzureKeyVault"]
+        if reverted:
+            what = f"{protector.rsplit(':', 1)[-1]} {', '.join(reverted)}"
+            return [
+                f"{what} does not set serverKeyType AzureKeyVault: TDE would use a service-managed key, "
+                "whatever `keyId` says"
+            ]
         if isinstance(key_id, str) and key_id:
             return []
-        protectors = linked(graph, r, (protector,), kind)
         if not any(p.input("serverKeyType") == "AzureKeyVault" for p in protectors):
             return [
                 f"no `keyId` and no {protector.rsplit(':', 1)[-1]} with serverKeyType AzureKeyVault: "
