@@ -108,6 +108,8 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:cognito/identityPool:IdentityPool",
         "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
         "aws:guardduty/detector:Detector",  # threat detection switched off (require-siem-logging)
+        "aws:guardduty/detectorFeature:DetectorFeature",  # round 12: a feature switched off
+        "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature",
         "azure-native:security:Pricing",
         "aws:alb/listener:Listener",
         "aws:alb/listenerRule:ListenerRule",

@@ -253,3 +253,37 @@ def test_every_azure_store_or_control_with_a_local_auth_switch_is_judged():
             missing.append(t)
     assert missing == []
     assert len(unread) <= 5, unread  # a few HCI/HCRP names the SDK spells its own way
+
+
+SIEM = "require-siem-logging"
+DEL = "require-deletion-protection"
+
+
+@pytest.mark.parametrize(
+    "type_, inputs, blocked",
+    [
+        ("aws:guardduty/detectorFeature:DetectorFeature", {"status": "DISABLED"}, True),
+        ("aws:guardduty/detectorFeature:DetectorFeature", {"status": "ENABLED"}, False),
+        (
+            "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature",
+            {"autoEnable": "NONE"},
+            True,
+        ),
+        (
+            "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature",
+            {"autoEnable": "ALL"},
+            False,
+        ),
+    ],
+)
+def test_guardduty_features_switched_off_block(type_, inputs, blocked):
+    feature = res("f", type_, {"detectorId": "d", "name": "RDS_LOGIN_EVENTS", **inputs})
+    assert any(n == "f" for n, _ in run(SIEM, with_(AWS, feature))) is blocked
+
+
+@pytest.mark.parametrize("engine", ["docdb", "neptune", "rds"])
+@pytest.mark.parametrize("flag, blocked", [(None, True), (False, True), (True, False)])
+def test_every_engines_global_cluster_keeps_deletion_protection(engine, flag, blocked):
+    inputs = {"globalClusterIdentifier": "g"} | ({} if flag is None else {"deletionProtection": flag})
+    cluster = res("g", f"aws:{engine}/globalCluster:GlobalCluster", inputs, protect=True)
+    assert any(n == "g" for n, _ in run(DEL, with_(AWS, cluster))) is blocked
