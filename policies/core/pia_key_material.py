@@ -215,4 +215,5 @@ def key_checks(kms_key: Judge, bucket: Judge, key_of: KeyOf) -> dict[str, Judge]
         "aws:cloudtrail/eventDataStore:EventDataStore": lambda r, g, k: key_of(
             "kmsKeyId", r.input("kmsKeyId"), k
         ),
+        "aws:kinesis/videoStream:VideoStream": lambda r, g, k: key_of("kmsKeyId", r.input("kmsKeyId"), k),
     }

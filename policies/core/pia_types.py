@@ -58,6 +58,8 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "aws:s3tables/table:Table",
         # found unjudged by the round-11 probe: CloudTrail Lake keeps audit events (checks by rule tables)
         "aws:cloudtrail/eventDataStore:EventDataStore",
+        # round 12: Kinesis video streams keep recordings (AWS API only; key in pia_key_material)
+        "aws:kinesis/videoStream:VideoStream",
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES
@@ -94,6 +96,7 @@ AWS_API_STORES: frozenset[str] = frozenset(
         "aws:s3tables/tableBucket:TableBucket",
         "aws:s3tables/table:Table",
         "aws:cloudtrail/eventDataStore:EventDataStore",
+        "aws:kinesis/videoStream:VideoStream",
     }
 )
 

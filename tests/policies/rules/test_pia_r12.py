@@ -287,3 +287,24 @@ def test_every_engines_global_cluster_keeps_deletion_protection(engine, flag, bl
     inputs = {"globalClusterIdentifier": "g"} | ({} if flag is None else {"deletionProtection": flag})
     cluster = res("g", f"aws:{engine}/globalCluster:GlobalCluster", inputs, protect=True)
     assert any(n == "g" for n, _ in run(DEL, with_(AWS, cluster))) is blocked
+
+
+@pytest.mark.parametrize("refs, blocked", [({}, True), ({"kmsKeyId": "key"}, False)])
+def test_a_kinesis_video_stream_names_a_key_of_the_stack(refs, blocked):
+    inputs = {"name": "cam", "tags": T} | ({"kmsKeyId": KEY} if refs else {})
+    stream = res("cam", "aws:kinesis/videoStream:VideoStream", inputs, protect=True, refs=refs)
+    assert any(n == "cam" for n, _ in run(CMK, with_(AWS, stream))) is blocked
+    assert run("require-judgeable-data-types", with_(AWS, stream)) == []
+
+
+@pytest.mark.parametrize(
+    "type_, inputs, public",
+    [
+        ("aws:lightsail/database:Database", {"publiclyAccessible": True}, True),
+        ("aws:lightsail/database:Database", {"publiclyAccessible": False}, False),
+        ("aws:lightsail/instance:Instance", {"blueprintId": "ubuntu_22_04"}, True),
+    ],
+)
+def test_lightsail_hosts_are_public_by_design(type_, inputs, public):
+    found = run(PUBLIC, with_(AWS, res("ls", type_, {"tags": T, **inputs})))
+    assert any(n == "ls" for n, _ in found) is public
