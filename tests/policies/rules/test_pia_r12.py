@@ -142,18 +142,8 @@ def test_a_service_principal_outside_the_stack_is_judged_as_people(ptype, blocke
 def test_an_outside_service_principal_without_functions_or_keys_passes():
     reader = with_(AZURE, grant("r", BLOB_READER, scope="/subscriptions/s/resourceGroups/rg-corpus"))
     assert run(MFA, reader) == [] and run(SOD, reader) == []
+# A declared service principal without secrets stays a workload: test_pia_r11 (credential None).
 
-
-def test_a_declared_service_principal_without_secrets_stays_a_workload():
-    app = res("app", "azuread:index/application:Application", {"displayName": "ops"})
-    sp = res(
-        "sp",
-        "azuread:index/servicePrincipal:ServicePrincipal",
-        {"clientId": "c"},
-        refs={"clientId": "app"},
-    )
-    stack = with_(AZURE, app, sp, grant("b", KV_ADMIN, refs={"principalId": "sp"}))
-    assert run(MFA, stack) == []
 
 
 def bucket_policy(stmt):
