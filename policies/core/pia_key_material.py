@@ -24,6 +24,7 @@ STACK_KEYS = (
     "aws:kms/externalKey:ExternalKey",
     "aws:kms/replicaExternalKey:ReplicaExternalKey",
 )
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 _KEY_ARN = re.compile(r"^arn:aws[\w-]*:kms:[\w-]*:(\d{12}):key/")
 
 
@@ -74,9 +75,11 @@ def foreign_keys(r: ResourceView, graph: StackGraph, known: set[str]) -> list[st
     for fld, value in r.inputs.items():
         if fld in ("arn", "id", "keyId"):
             continue  # the resource's own identity, as the recorded state carries it
-        deps = (graph.get(u) for u in r.property_dependencies.get(fld, ()))
-        if any(k is not None and k.type in STACK_KEYS for k in deps):
+        deps = [d for u in r.property_dependencies.get(fld, ()) if (d := graph.get(u)) is not None]
+        if any(k.type in STACK_KEYS for k in deps):
             continue
+        # a key another stack of the project exports (StackReference) is judged in that stack
+        referenced = any(k.type == STACK_REFERENCE for k in deps)
         for arn in _key_arns(value):
             m = _KEY_ARN.match(arn)
             if m and m.group(1) != account:
@@ -85,10 +88,10 @@ def foreign_keys(r: ResourceView, graph: StackGraph, known: set[str]) -> list[st
                     "created: another party holds it and its rotation and administrators cannot be judged; "
                     "use a key of this stack"
                 )
-            elif m and arn not in known:
+            elif m and arn not in known and not referenced:
                 out.append(_UNDECLARED.format(fld=fld, key=arn))
         bare = isinstance(value, str) and _BARE_KEY_ID.match(value) and value not in known
-        if bare and _KEY_FIELD.search(fld):
+        if bare and _KEY_FIELD.search(fld) and not referenced:
             out.append(_UNDECLARED.format(fld=fld, key=value))
     return out
 
@@ -103,7 +106,8 @@ _BARE_KEY_ID = re.compile(
 _UNDECLARED = (
     "`{fld}` names the KMS key {key}, which no key of this stack feeds: it may be an AWS-managed key (their "
     "ARNs look like any other) and its rotation and administrators cannot be judged; pass the key "
-    "resource's ARN (kms.Key, ReplicaKey or ExternalKey of the stack)"
+    "resource's ARN (kms.Key, ReplicaKey or ExternalKey of the stack, or the output of the project's stack "
+    "that makes it, through a StackReference)"
 )
 
 

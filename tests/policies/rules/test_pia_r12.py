@@ -29,6 +29,17 @@ def test_a_literal_key_counts_only_when_a_key_of_the_stack_feeds_it(inputs, refs
     assert not found or "no key of this stack feeds" in found[0][1]
 
 
+def test_a_key_another_stack_of_the_project_exports_is_judged_there():
+    ref = res("portal", "pulumi:pulumi:StackReference", {"name": "org/proj/portal-prod"})
+    queue = res(
+        "q",
+        "aws:sqs/queue:Queue",
+        {"kmsMasterKeyId": OTHER_KEY, "tags": T},
+        refs={"kmsMasterKeyId": "portal"},
+    )
+    assert [f for f in run(CMK, with_(AWS, ref, queue)) if f[0] == "q"] == []
+
+
 def test_a_key_arn_nested_in_a_block_is_judged_too():
     host = res(
         "host",
@@ -142,8 +153,9 @@ def test_a_service_principal_outside_the_stack_is_judged_as_people(ptype, blocke
 def test_an_outside_service_principal_without_functions_or_keys_passes():
     reader = with_(AZURE, grant("r", BLOB_READER, scope="/subscriptions/s/resourceGroups/rg-corpus"))
     assert run(MFA, reader) == [] and run(SOD, reader) == []
-# A declared service principal without secrets stays a workload: test_pia_r11 (credential None).
 
+
+# A declared service principal without secrets stays a workload: test_pia_r11 (credential None).
 
 
 def bucket_policy(stmt):
