@@ -24,6 +24,7 @@ STACK_KEYS = (
     "aws:kms/externalKey:ExternalKey",
     "aws:kms/replicaExternalKey:ReplicaExternalKey",
 )
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 _KEY_ARN = re.compile(r"^arn:aws[\w-]*:kms:[\w-]*:(\d{12}):key/")
 
 
@@ -64,7 +65,7 @@ def replica_key(kms_key: Judge) -> Judge:
     return judge
 
 
-def foreign_keys(r: ResourceView, graph: StackGraph) -> list[str]:
+def foreign_keys(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     """KMS key ARNs among a store's inputs that belong to another account than the one it is created in. A
     field computed from a key of the stack is that key (judged where it is defined, whatever its ARN)."""
     account, _ = aws_account(r.provider) if r.type.startswith("aws:") else (None, None)
@@ -74,9 +75,11 @@ def foreign_keys(r: ResourceView, graph: StackGraph) -> list[str]:
     for fld, value in r.inputs.items():
         if fld in ("arn", "id", "keyId"):
             continue  # the resource's own identity, as the recorded state carries it
-        deps = (graph.get(u) for u in r.property_dependencies.get(fld, ()))
-        if any(k is not None and k.type in STACK_KEYS for k in deps):
+        deps = [d for u in r.property_dependencies.get(fld, ()) if (d := graph.get(u)) is not None]
+        if any(k.type in STACK_KEYS for k in deps):
             continue
+        # a key another stack of the project exports (StackReference) is judged in that stack
+        referenced = any(k.type == STACK_REFERENCE for k in deps)
         for arn in _key_arns(value):
             m = _KEY_ARN.match(arn)
             if m and m.group(1) != account:
@@ -85,7 +88,27 @@ def foreign_keys(r: ResourceView, graph: StackGraph) -> list[str]:
                     "created: another party holds it and its rotation and administrators cannot be judged; "
                     "use a key of this stack"
                 )
+            elif m and arn not in known and not referenced:
+                out.append(_UNDECLARED.format(fld=fld, key=arn))
+        bare = isinstance(value, str) and _BARE_KEY_ID.match(value) and value not in known
+        if bare and _KEY_FIELD.search(fld) and not referenced:
+            out.append(_UNDECLARED.format(fld=fld, key=value))
     return out
+
+
+# Round 12: a literal key of the store's own account that no key resource of the stack feeds may be an
+# AWS-managed key (their ARNs and ids look like any other key's), or a key whose rotation and policy nobody
+# here judges: only a key of the stack counts.
+_KEY_FIELD = re.compile(r"kms|key", re.IGNORECASE)
+_BARE_KEY_ID = re.compile(
+    r"^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+)
+_UNDECLARED = (
+    "`{fld}` names the KMS key {key}, which no key of this stack feeds: it may be an AWS-managed key (their "
+    "ARNs look like any other) and its rotation and administrators cannot be judged; pass the key "
+    "resource's ARN (kms.Key, ReplicaKey or ExternalKey of the stack, or the output of the project's stack "
+    "that makes it, through a StackReference)"
+)
 
 
 def _key_arns(value: Any) -> list[str]:
@@ -196,4 +219,5 @@ def key_checks(kms_key: Judge, bucket: Judge, key_of: KeyOf) -> dict[str, Judge]
         "aws:cloudtrail/eventDataStore:EventDataStore": lambda r, g, k: key_of(
             "kmsKeyId", r.input("kmsKeyId"), k
         ),
+        "aws:kinesis/videoStream:VideoStream": lambda r, g, k: key_of("kmsKeyId", r.input("kmsKeyId"), k),
     }

@@ -77,9 +77,10 @@ def foreign_key_owners(r: ResourceView, graph: StackGraph, stack: str | None) ->
     return out
 
 
-def foreign(r: ResourceView, graph: StackGraph, stack: str | None) -> list[str]:
-    """Keys of other parties among a store's inputs: other accounts' KMS keys, undeclared vaults/aliases."""
-    return material.foreign_keys(r, graph) + foreign_key_owners(r, graph, stack)
+def foreign(r: ResourceView, graph: StackGraph, stack: str | None, known: set[str]) -> list[str]:
+    """Keys of other parties among a store's inputs: other accounts' KMS keys, undeclared vaults/aliases,
+    literal keys no key of the stack feeds (`known` AWS-managed ARNs are reported by the store's check)."""
+    return material.foreign_keys(r, graph, known) + foreign_key_owners(r, graph, stack)
 
 
 def launch_configuration(key_of: material.KeyOf) -> material.Judge:

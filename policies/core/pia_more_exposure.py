@@ -193,6 +193,9 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     "aws:eks/nodeGroup:NodeGroup": eks_remote_access,
     "aws:rds/shardGroup:ShardGroup": _is("publiclyAccessible", False, False, "the shard group is public"),
     CPG_FIREWALL: firewall_range("startIpAddress", "endIpAddress"),
+    # round 12: Lightsail (outside the closed world's judged stores, which still block it) is public by design
+    "aws:lightsail/database:Database": _is("publiclyAccessible", False, False, "the database is public"),
+    "aws:lightsail/instance:Instance": lambda r, g: ["a Lightsail instance always has a public IP address"],
     **az.PUBLIC_CHECKS,
     **copies.PUBLIC_CHECKS,
     **aks.PUBLIC_CHECKS,

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core.accounts import aws_account
-from policies.core.iam.statements import as_list, conditions, principals
+from policies.core.iam.statements import COGNITO_IDENTITY, as_list, conditions, pinned, principals, trust_kind
+from policies.core.pia_pinning import arn_account, condition_accounts
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 Judge = Callable[[ResourceView, StackGraph], list[str]]
@@ -75,7 +76,24 @@ def policy_grants(r: ResourceView, graph: StackGraph, fld: str) -> list[str]:
         allow = isinstance(s, dict) and s.get("Effect") == "Allow" and not _delivers_only(s)
         if allow and (accounts := foreign(graph, principals(s).get("AWS", []))):
             out.append(f"`{fld}` statement {s.get('Sid') or i} allows {_message(accounts, 'principals of')}")
+        if allow and (accounts := foreign(graph, condition_accounts(s))):
+            out.append(f"`{fld}` statement {s.get('Sid') or i}'s conditions name {_message(accounts, 'the')}")
     return out
+
+
+def trust_for_accounts(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A role a service may assume on behalf of another account (aws:SourceAccount/SourceArn naming it):
+    that account's jobs, pipelines or deliveries run with the role's access (round 12)."""
+    doc, err = json_document(r.input("assumeRolePolicy"))
+    if err or not isinstance(doc, dict):
+        return []  # judged by the identity rules
+    return [
+        f"trust statement {i}'s conditions name {_message(accounts, 'the')}"
+        for i, s in enumerate(as_list(doc.get("Statement")))
+        if isinstance(s, dict)
+        and s.get("Effect") == "Allow"
+        and (accounts := foreign(graph, condition_accounts(s)))
+    ]
 
 
 def _field(fld: str, what: str, star_is_public: bool = False) -> Judge:
@@ -91,8 +109,17 @@ def _field(fld: str, what: str, star_is_public: bool = False) -> Judge:
     return judge
 
 
+def _source(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A permission for a service acting for another account (`sourceAccount`/`sourceArn`, round 12)."""
+    values = [v for f in ("sourceAccount", "sourceArn") if isinstance(v := r.input(f), str)]
+    accounts = foreign(graph, [a for v in values if (a := arn_account(v))])
+    why = f"`sourceAccount`/`sourceArn` let {_message(accounts, 'the')} invoke the function"
+    return [why] if accounts else []
+
+
 EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
     ("aws:lambda/permission:Permission", _field("principal", "invoke the function")),
+    ("aws:lambda/permission:Permission", _source),
     ("aws:lambda/layerVersionPermission:LayerVersionPermission", _field("principal", "read the layer")),
     ("aws:cloudwatch/eventPermission:EventPermission", _field("principal", "send events to the bus")),
     (
@@ -118,20 +145,22 @@ EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
 )
 
 
-_COGNITO = "cognito-identity.amazonaws.com"
+_COGNITO = COGNITO_IDENTITY
+IDENTITY_POOL = "aws:cognito/identityPool:IdentityPool"
+POOL_ROLES = "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment"
 
 
 def cognito_guests(r: ResourceView, graph: StackGraph) -> list[str]:
     """A role Cognito identity pools hand out without sign-in (`amr` not pinned to `authenticated`): anyone
-    on the internet obtains its credentials."""
+    on the internet obtains its credentials. Signed-in users (round 12) are only the stack's own: `aud`
+    pinned to an identity pool of the stack, else any pool of any account (whose users anyone may create)
+    gets the role."""
     doc, err = json_document(r.input("assumeRolePolicy"))
     if err or not isinstance(doc, dict):
         return []  # judged by the identity rules
     out = []
     for i, s in enumerate(as_list(doc.get("Statement"))):
-        if not isinstance(s, dict) or s.get("Effect") != "Allow":
-            continue
-        if _COGNITO not in [f.lower() for f in principals(s).get("Federated", [])]:
+        if not isinstance(s, dict) or trust_kind(s) != "end-users":
             continue
         amr = [
             v
@@ -145,7 +174,35 @@ def cognito_guests(r: ResourceView, graph: StackGraph) -> list[str]:
                 f"identities (amr {amr or 'not pinned'}): anyone on the internet gets its credentials; pin "
                 f"`{_COGNITO}:amr` to 'authenticated'"
             )
+        pools = [d for d in graph.dependency_of(r, "assumeRolePolicy") if d.type == IDENTITY_POOL]
+        if not pinned(s, f"{_COGNITO}:aud") or not pools:
+            out.append(
+                f"trust statement {i} does not pin `{_COGNITO}:aud` (StringEquals) to an identity pool of "
+                "this stack (its id fed into the trust policy): any identity pool, of any account and "
+                "with anyone signed up, can hand out the role"
+            )
     return out
 
 
-EXTRA_CHECKS += (("aws:iam/role:Role", cognito_guests),)
+def _pool(r: ResourceView, graph: StackGraph) -> list[str]:
+    guests = r.input("allowUnauthenticatedIdentities")
+    if is_unknown(guests):
+        return [unknown_message("allowUnauthenticatedIdentities", "whether guests get identities")]
+    why = "`allowUnauthenticatedIdentities` is true: anyone gets an identity without signing in"
+    return [why] * bool(guests)
+
+
+def _pool_roles(r: ResourceView, graph: StackGraph) -> list[str]:
+    roles = r.input("roles")
+    if is_unknown(roles) or r.unknowns("roles"):
+        return [unknown_message("roles", "which role guests get")]
+    guest = roles.get("unauthenticated") if isinstance(roles, dict) else None
+    return [f"`roles.unauthenticated` hands {guest!r} to guests: anyone gets its credentials"] * bool(guest)
+
+
+EXTRA_CHECKS += (
+    ("aws:iam/role:Role", cognito_guests),
+    ("aws:iam/role:Role", trust_for_accounts),
+    (IDENTITY_POOL, _pool),
+    (POOL_ROLES, _pool_roles),
+)

@@ -12,8 +12,9 @@ from policies.core import pia_other_accounts as others
 from policies.core import pia_placement as placement
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.helpers import linked
-from policies.core.iam.statements import as_list, conditions
+from policies.core.iam.statements import as_list
 from policies.core.pia_more_stores import AOSS_COLLECTION
+from policies.core.pia_pinning import anyone, pinned
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, json_document, unknown_message
@@ -145,41 +146,6 @@ RESOURCE_POLICIES: dict[str, str] = {
     "aws:kinesis/resourcePolicy:ResourcePolicy": "policy",
     **more.RESOURCE_POLICIES,
 }
-_PINNING = frozenset(
-    {
-        "aws:sourceaccount",
-        "aws:sourcearn",
-        "aws:sourceowner",
-        "aws:sourceorgid",
-        "aws:sourceorgpaths",
-        "aws:principalaccount",
-        "aws:principalarn",
-        "aws:principalorgid",
-        "aws:principalorgpaths",
-        "aws:sourcevpc",
-        "aws:sourcevpce",
-        "aws:userid",
-        "kms:calleraccount",
-    }
-)
-
-
-def _anyone(stmt: dict[str, Any]) -> bool:
-    p = stmt.get("Principal")
-    values = as_list(p) if not isinstance(p, dict) else [v for val in p.values() for v in as_list(val)]
-    return "NotPrincipal" in stmt or "*" in values
-
-
-def _pinned(stmt: dict[str, Any]) -> bool:
-    """A condition on who calls or from where, with a concrete value (not a wildcard); IfExists does not
-    pin (a caller without the key passes)."""
-    return any(
-        key in _PINNING and not op.endswith("IfExists") and values and "*" not in values
-        for op, block in conditions(stmt).items()
-        for key, values in block.items()
-    )
-
-
 def _resource_policy(r: ResourceView, graph: StackGraph) -> list[str]:
     fld = RESOURCE_POLICIES[r.type]
     if r.get(fld) is None:
@@ -193,7 +159,7 @@ def _resource_policy(r: ResourceView, graph: StackGraph) -> list[str]:
         f"`{fld}` statement {s.get('Sid') or i} allows anyone (Principal '*') without a condition pinning "
         "the caller's account, organisation or source"
         for i, s in enumerate(as_list(stmts))
-        if isinstance(s, dict) and s.get("Effect") == "Allow" and _anyone(s) and not _pinned(s)
+        if isinstance(s, dict) and s.get("Effect") == "Allow" and anyone(s) and not pinned(s)
     ]
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from policies.core.iam import azure_paths, breakglass
 from policies.core.iam.azure import ca_problem, functions_of, permissions, principal_of, uses_keys
-from policies.core.iam.azure_secrets import secret_holders
+from policies.core.iam.azure_secrets import secret_holders, undeclared_app
+from policies.core.iam.catalogue import key_use
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.rule import Rule, RuleContext
@@ -34,6 +35,12 @@ def _aws(p: AwsPrincipal) -> list[str]:
         ]
     out = list(p.trust_problems)
     for i, s in enumerate(p.trust):
+        if trust_kind(s) == "end-users" and (held := _administers(p)):
+            out.append(
+                f"trust statement {i} hands the role to Cognito's signed-in users, and it holds {held}: IAM "
+                "sees no second factor of an identity-pool sign-in; keep functions and key use on roles "
+                "people assume with MFA"
+            )
         if trust_kind(s) != "people":
             continue
         if "*" in principals(s):
@@ -44,6 +51,12 @@ def _aws(p: AwsPrincipal) -> list[str]:
                 "(`Bool: aws:MultiFactorAuthPresent = true`; …IfExists does not count)"
             )
     return out
+
+
+def _administers(p: AwsPrincipal) -> str:
+    """R2016 functions or key use a role holds ('' when none): what end users must never hold."""
+    held = p.functions() + (["key use"] if p.actions() & key_use() else [])
+    return ", ".join(sorted(held))
 
 
 def _privileged(graph: StackGraph, grant) -> bool:
@@ -82,14 +95,24 @@ def _secret_admins(graph: StackGraph) -> list[tuple[str, str]]:
     """Functions or key use held by a service principal with a secret or certificate: Conditional Access
     cannot require MFA of it, and any person holding the credential signs in as it."""
     holders = secret_holders(graph)
+    out = [
+        (
+            a.urn,
+            "the role it assigns is held by a service principal the stack does not declare (a literal object "
+            "id): whether a person signs in as it with a secret, without MFA, cannot be judged; declare it "
+            "(azuread ServicePrincipal with federated credentials only) or use a managed identity",
+        )
+        for a in graph.by_type(*ROLE_GRANTS)
+        if undeclared_app(graph, a) and _privileged(graph, a)
+    ]
     if not holders:
-        return []
+        return out
     why = (
         "is held by a service principal that signs in with a client secret or certificate: whoever copies "
         "it acts without MFA (Conditional Access cannot require MFA of a service principal); use a managed "
         "identity or a federated credential"
     )
-    out = [
+    out += [
         (a.urn, f"the role it assigns {why}")
         for a in graph.by_type(*ROLE_GRANTS)
         if principal_of(graph, a)[0] in holders and _privileged(graph, a)

@@ -178,9 +178,17 @@ def _sql(kind: str, protector: str) -> Judge:
         key_id = r.input("keyId")
         if is_unknown(key_id):
             return [unknown_message("keyId", "the TDE key")]
+        protectors = linked(graph, r, (protector,), kind)
+        # round 12: a protector resource is applied after the server and overrides its keyId
+        reverted = [p.name for p in protectors if p.input("serverKeyType") != "AzureKeyVault"]
+        if reverted:
+            what = f"{protector.rsplit(':', 1)[-1]} {', '.join(reverted)}"
+            return [
+                f"{what} does not set serverKeyType AzureKeyVault: TDE would use a service-managed key, "
+                "whatever `keyId` says"
+            ]
         if isinstance(key_id, str) and key_id:
             return []
-        protectors = linked(graph, r, (protector,), kind)
         if not any(p.input("serverKeyType") == "AzureKeyVault" for p in protectors):
             return [
                 f"no `keyId` and no {protector.rsplit(':', 1)[-1]} with serverKeyType AzureKeyVault: "
@@ -353,13 +361,12 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         configures = CONFIGURES.get(r.type)
         if configures is not None:
             if needs_cmk(r, recorded):
-                out.extend(
-                    (r.urn, m) for m in configures(r, graph, known) + owners.foreign(r, graph, ctx.stack)
-                )
+                found = configures(r, graph, known) + owners.foreign(r, graph, ctx.stack, known)
+                out.extend((r.urn, m) for m in found)
             continue
         if r.type not in PIA_DATA_STORES or r.type in EXEMPT or not needs_cmk(r, recorded):
             continue
-        out.extend((r.urn, m) for m in owners.foreign(r, graph, ctx.stack))
+        out.extend((r.urn, m) for m in owners.foreign(r, graph, ctx.stack, known))
         judge = CHECKS.get(r.type)
         if judge is None:
             out.append(

@@ -49,6 +49,9 @@ SERVICE_FLAGS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
         ("deletionProtection", True, False),
         ("forceDestroy", False, True),
     ),
+    # round 12: the other engines' global clusters, like Aurora's
+    "aws:docdb/globalCluster:GlobalCluster": (("deletionProtection", True, False),),
+    "aws:neptune/globalCluster:GlobalCluster": (("deletionProtection", True, False),),
     "azure-native:keyvault:Vault": (
         ("properties.enablePurgeProtection", True, False),
         ("properties.enableSoftDelete", True, True),
@@ -56,7 +59,14 @@ SERVICE_FLAGS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
 }
 
 
-_KEPT = frozenset({"azure-native:keyvault:ManagedHsm", "aws:rds/globalCluster:GlobalCluster"})
+_KEPT = frozenset(
+    {
+        "azure-native:keyvault:ManagedHsm",
+        "aws:rds/globalCluster:GlobalCluster",
+        "aws:docdb/globalCluster:GlobalCluster",
+        "aws:neptune/globalCluster:GlobalCluster",
+    }
+)
 
 
 def _flags(r: ResourceView) -> list[str]:

@@ -107,7 +107,22 @@ CHECKS = {
     "azure-native:web:WebAppScmAllowedSlot": _flag("allow", False, _PUBLISHING),
     "azure-native:sql:Server": _sql,
     "azure-native:sql:ManagedInstance": _sql,
+    # round 12: every other store or control whose SDK type has a local-auth switch
+    # (tests/policies/rules/test_pia_r12.py holds the line)
+    "azure-native:synapse:Workspace": _flag("azureADOnlyAuthentication", True, "SQL logins (passwords) work"),
+    "azure-native:automation:AutomationAccount": _flag("disableLocalAuth", True, "webhook and account keys"),
+    "azure-native:communication:CommunicationService": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:eventgrid:Domain": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:eventgrid:PartnerNamespace": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:eventgrid:Topic": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:signalrservice:SignalR": _flag("disableLocalAuth", True, _KEYS),
+    "azure-native:webpubsub:WebPubSub": _flag("disableLocalAuth", True, _KEYS),
 }
+# Judged through the server or instance they belong to (`_sql`).
+JUDGED_WITH_SERVER = (
+    "azure-native:sql:ServerAzureADOnlyAuthentication",
+    "azure-native:sql:ManagedInstanceAzureADOnlyAuthentication",
+)
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:

@@ -254,6 +254,12 @@ def _auditing_off(graph: StackGraph) -> list[tuple[str, str]]:
     return out
 
 
+_DETECTION_FEATURES = {
+    "aws:guardduty/detectorFeature:DetectorFeature": "status",
+    "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature": "autoEnable",
+}
+
+
 def _detection_off(graph: StackGraph) -> list[tuple[str, str]]:
     """Threat detection the stack sets must be on: a GuardDuty detector created suspended, or a Defender
     plan on the Free tier, silences what the SOC is told (whether they exist is the preflight's check)."""
@@ -262,6 +268,12 @@ def _detection_off(graph: StackGraph) -> list[tuple[str, str]]:
         for d in graph.by_type("aws:guardduty/detector:Detector")
         if d.input("enable") is False
     ]
+    for f in graph.by_type(*_DETECTION_FEATURES):  # round 12: a feature switched off in a running detector
+        fld = _DETECTION_FEATURES[f.type]
+        status = f.input(fld)
+        if is_unknown(status) or str(status).upper() not in ("ENABLED", "NEW", "ALL"):
+            why = f"GuardDuty feature {f.input('name')!r} has `{fld}` {status!r}: it detects nothing"
+            out.append((f.urn, why))
     for p in graph.by_type("azure-native:security:Pricing"):
         tier = p.input("pricingTier")
         if is_unknown(tier) or str(tier).lower() != "standard":

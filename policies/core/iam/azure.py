@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from policies.core.iam.azure_secrets import is_workload, secret_holders
+from policies.core.iam.azure_secrets import is_workload, secret_holders, undeclared_app
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
 
 ROLE_DEFINITION = "azure-native:authorization:RoleDefinition"
@@ -235,12 +235,14 @@ def members_within(graph: StackGraph | None, groups: set[str]) -> set[str]:
 
 def principal_of(graph: StackGraph, a: ResourceView) -> tuple[str | None, bool]:
     """(principal key, is people): a workload is a managed identity or a service principal of this stack
-    without a secret or certificate."""
+    without a secret or certificate (one outside the stack may hold a secret: people)."""
     ptype = a.input("principalType")
     pid = a.input("principalId")
     deps = graph.dependency_of(a, "principalId")
     if any(d.urn in secret_holders(graph) for d in deps):
         return deps[0].urn, True  # a secret or certificate a person can hold, whatever principalType says
+    if undeclared_app(graph, a):
+        return str(pid), True  # its credentials are outside the stack: fail closed
     if ptype in WORKLOAD_TYPES:
         return str(pid), False
     if deps:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import weakref
 
-from policies.core.view import ResourceView, StackGraph
+from policies.core.view import ResourceView, StackGraph, is_unknown
 
 APP = "azuread:index/application:Application"
 SP = "azuread:index/servicePrincipal:ServicePrincipal"
@@ -56,3 +56,16 @@ def is_workload(graph: StackGraph, d: ResourceView) -> bool:
     if "managedidentity" in t:
         return True
     return d.type.endswith(("ServicePrincipal", "Application")) and d.urn not in secret_holders(graph)
+
+
+def undeclared_app(graph: StackGraph, grant: ResourceView) -> bool:
+    """A grant to a service principal or application the stack does not declare (a literal object id,
+    round 12): whether it signs in with a secret a person holds cannot be seen, so it is judged as people.
+    A managed identity (`MSI`) has no secret to copy."""
+    pid = grant.input("principalId")
+    return (
+        grant.input("principalType") in ("ServicePrincipal", "Application")
+        and isinstance(pid, str)
+        and not is_unknown(pid)
+        and not graph.dependency_of(grant, "principalId")
+    )

@@ -25,6 +25,7 @@ LONG_TERM_CREDENTIALS = {
     "aws:iam/sshKey:SshKey": "username",
 }
 _ATTACH = "aws:iam/policyAttachment:PolicyAttachment"
+PEOPLE = ("people", "end-users")  # end users (Cognito) are people for separation of duties
 LINKS: dict[str, tuple[tuple[str, str, str], ...]] = {
     ROLE: (
         ("aws:iam/rolePolicy:RolePolicy", "role", "policy"),
@@ -302,7 +303,7 @@ def aws_principals(graph: StackGraph) -> list[AwsPrincipal]:
             p.people = True  # IAM Identity Center hands permission sets to people; groups hold users
         elif view.type == ROLE:
             p.trust, p.trust_problems = res.document(view, "assumeRolePolicy", "trust policy")
-            p.people = bool(p.trust_problems) or any(trust_kind(s) == "people" for s in p.trust)
+            p.people = bool(p.trust_problems) or any(trust_kind(s) in PEOPLE for s in p.trust)
         else:
             p.people = bool(res.linked(LOGIN, "user", view))
             p.long_term_keys = bool(res.linked(ACCESS_KEY, "user", view)) or any(

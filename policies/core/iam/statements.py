@@ -130,8 +130,11 @@ def principals(stmt: dict[str, Any]) -> dict[str, list[str]]:
     return out
 
 
+COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
+
+
 def trust_kind(stmt: dict[str, Any]) -> str | None:
-    """'people', 'pipeline', 'workload' or None (not an Allow of an assume action)."""
+    """'people', 'end-users', 'pipeline', 'workload' or None (not an Allow of an assume action)."""
     if stmt.get("Effect") != "Allow" or not (statement_actions(stmt) & ASSUME):
         return None
     p = principals(stmt)
@@ -140,6 +143,8 @@ def trust_kind(stmt: dict[str, Any]) -> str | None:
     federated = p.get("Federated", [])
     if any(":saml-provider/" in f for f in federated):
         return "people"
+    if COGNITO_IDENTITY in [f.lower() for f in federated]:
+        return "end-users"  # signed in to the e-loket through a Cognito identity pool: people, no pipeline
     if federated:
         return "pipeline"
     return "workload" if "Service" in p else None

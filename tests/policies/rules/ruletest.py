@@ -54,7 +54,20 @@ def res(name: str, type_: str, inputs: dict[str, Any], **kw: Any) -> dict[str, A
 def run(
     rule_id: str, resources: list[dict[str, Any]], config: dict[str, Any] | None = None
 ) -> list[tuple[str, str]]:
-    return judge.judge_rule(rule_id, resources, config or {})
+    return judge.judge_rule(rule_id, fed_key(resources), config or {})
+
+
+def fed_key(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """KEY is the base stack's key: where a field names it and the base key is present, the field is fed
+    from that resource, as a program passes `key.arn` (a literal key ARN is judged as no key of the stack)."""
+    if not any(r["name"] == "key" and r["type"] == "aws:kms/key:Key" for r in resources):
+        return resources
+    out = []
+    for r in resources:
+        fed = {f: "key" for f, v in (r.get("inputs") or {}).items() if KEY in json.dumps(v)}
+        fed = {f: n for f, n in fed.items() if f not in (r.get("refs") or {})}
+        out.append({**r, "refs": {**(r.get("refs") or {}), **fed}} if fed and r["name"] != "key" else r)
+    return out
 
 
 def only(found: list[tuple[str, str]], name: str, fragment: str) -> None:

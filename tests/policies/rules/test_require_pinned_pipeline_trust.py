@@ -156,8 +156,7 @@ def test_untrusted_issuers_block():
         ("oidc.deploy-tools.example", f"{ACC}:oidc-provider/oidc.deploy-tools.example"),
         (f"{ISS}.ci-cache.example", f"{ACC}:oidc-provider/{ISS}.ci-cache.example"),
         ("accounts.google.com", "accounts.google.com"),
-        ("cognito-identity.amazonaws.com", "cognito-identity.amazonaws.com"),
-    ):
+    ):  # Cognito identity pools hand roles to end users, no pipeline (round 12: tests/.../test_pia_r12.py)
         only(
             run(RULE, role(_pinned(host), federated)),
             "ci",

@@ -159,7 +159,10 @@ def test_azure_custom_roles_scopes_and_pim():
         "neither a built-in role known to the gate",
     )
     only(assign(None, "User", "y"), "x", "`principalId` is unknown")
-    assert assign("sp", "ServicePrincipal", RD + "8e3af657-a8ff-443c-a75c-2fe8c4bcb635") == []
+    assert assign("mi", "MSI", RD + "8e3af657-a8ff-443c-a75c-2fe8c4bcb635") == []  # a managed identity
+    # round 12: a service principal outside the stack may sign in with a secret a person holds
+    owner = RD + "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+    only(assign("sp", "ServicePrincipal", owner), "x", "principal sp holds")
 
 
 def test_principal_arn_narrows_a_star_principal():

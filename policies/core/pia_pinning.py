@@ -1,0 +1,91 @@
+"""Conditions that pin who may use a resource policy's `*` grant (round 12 moved them here from
+disallow-public-data-access): a key naming the caller's account, organisation, source or network, under an
+operator that admits only the values named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policies.core.iam.statements import as_list, conditions
+
+_PINNING = frozenset(
+    {
+        "aws:sourceaccount",
+        "aws:sourcearn",
+        "aws:sourceowner",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:userid",
+        "kms:calleraccount",
+    }
+)
+
+
+def anyone(stmt: dict[str, Any]) -> bool:
+    p = stmt.get("Principal")
+    values = as_list(p) if not isinstance(p, dict) else [v for val in p.values() for v in as_list(val)]
+    return "NotPrincipal" in stmt or "*" in values
+
+
+# Operators that pin a key to the values named (round 12): `Null` only asks that a key exist (any VPC
+# endpoint of any account), negations (`StringNotEquals` one account) admit everyone else, and
+# `ForAllValues:` matches a request without the key.
+_PINNING_OPERATORS = frozenset(
+    {
+        "stringequals",
+        "stringequalsignorecase",
+        "stringlike",
+        "arnequals",
+        "arnlike",
+        "foranyvalue:stringequals",
+        "foranyvalue:stringlike",
+    }
+)
+
+
+def pinned(stmt: dict[str, Any]) -> bool:
+    """A condition on who calls or from where, with a concrete value (not a wildcard); IfExists does not
+    pin (a caller without the key passes)."""
+    return any(
+        key in _PINNING and op.lower() in _PINNING_OPERATORS and values and "*" not in values
+        for op, block in conditions(stmt).items()
+        for key, values in block.items()
+    )
+
+
+# Keys whose values name the account a request comes from or acts for (round 12): a grant to a service
+# "for account X" (confused-deputy conditions) lets X's use of that service reach the data.
+_ACCOUNT_KEYS = (
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourcearn",
+    "aws:principalaccount",
+    "aws:principalarn",
+)
+
+
+def condition_accounts(stmt: dict[str, Any]) -> list[str]:
+    """Accounts a statement's pinning conditions name: bare ids, or the account field of ARNs."""
+    out = []
+    for op, block in conditions(stmt).items():
+        if op.lower() not in _PINNING_OPERATORS:
+            continue
+        for key in _ACCOUNT_KEYS:
+            for v in block.get(key, ()):
+                if (account := arn_account(v)) is not None:
+                    out.append(account)
+    return out
+
+
+def arn_account(value: str) -> str | None:
+    """A bare 12-digit account id, or the account field of an ARN (any service)."""
+    text = str(value)
+    parts = text.split(":")
+    account = text if text.isdigit() else parts[4] if text.startswith("arn:") and len(parts) > 5 else ""
+    return account if len(account) == 12 and account.isdigit() else None
