@@ -231,8 +231,8 @@ def judge_in_graph(
     """A deferred reference, resolved to a resource of the stack (by recorded id/ARN/endpoint) or failing."""
     if ref.kind in ("unknown", "secret", "opaque"):
         return _from_dependencies(ref, view, graph, ctx, what)
-    if ref.kind in ("stored", "held"):  # read at run time from a store (policies/core/stored_refs.py)
-        return stored_problem(ref.path, ref.value, graph, held=ref.kind == "held")
+    if ref.kind in ("stored", "held", "keyed"):  # read at run time from a store (core/stored_refs.py)
+        return stored_problem(ref.path, ref.value, graph, held=ref.kind == "held", keyed=ref.kind == "keyed")
     idx = graph_index(graph)
     target = idx.find(ref)
     if target is not None:
