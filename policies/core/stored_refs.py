@@ -78,7 +78,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # is read as `EXPORT_TARGET` would be. Known by the family of their names, not a list of services (Glue
 # `nonOverridableArguments`, Amplify/Azure ML `environmentVariables`, MWAA `airflowConfigurationOptions`).
 _SETTINGS_MAP = re.compile(
-    r"^(variables|environment|appSettings|\w*(Variables|Arguments|Secrets|ConfigurationOptions))$")
+    r"^(variables|environment|appSettings|arguments|\w*(Variables|Arguments|Secrets|ConfigurationOptions))$")
 
 
 def settings_map(key: str) -> bool:
