@@ -45,6 +45,37 @@ def _deploys(rule: Any) -> bool:
     return get_path(rule, "then.details.deployment") is not None
 
 
+_CUSTOM_DEFINITION = re.compile(
+    r"/providers/Microsoft\.Authorization/(policy(?:Set)?Definitions)/([^/]+)$", re.I)
+DEFINITION_NAMES = {
+    "policydefinitions": "policyDefinitionName", "policysetdefinitions": "policySetDefinitionName"}
+
+
+def definition_key(view: ResourceView) -> str | None:
+    """`policyDefinitions|<name>` of a custom definition or initiative of the stack (any scope), as an
+    assignment names it."""
+    if not view.type.startswith("azure-native:authorization:PolicySetDefinition") and \
+            view.type not in POLICY_DEFINITIONS:
+        return None
+    kind = "policysetdefinitions" if "PolicySet" in view.type else "policydefinitions"
+    name = view.input(DEFINITION_NAMES[kind])
+    return f"{kind}|{name}" if isinstance(name, str) and not is_unknown(name) else None
+
+
+def custom_definition(view: ResourceView) -> list[tuple[str, str, str]]:
+    """An assignment with a managed identity of a custom definition deploys what that definition's template
+    says: the definition must be one of the stack's (judged there; r13), named by the assignment's
+    `policyDefinitionId` (`…/policyDefinitions/<name>` at a subscription or management group)."""
+    kind, what = view.get("identity.type"), view.input("policyDefinitionId")
+    if kind is None or (isinstance(kind, str) and kind.lower() == "none") or not isinstance(what, str):
+        return []
+    if is_unknown(what) or _BUILT_IN.match(what):
+        return []  # unknown: judged by where it is computed from; built-in: disallow-opaque-deployers
+    m = _CUSTOM_DEFINITION.search(what)
+    key = f"{m.group(1).lower()}|{m.group(2)}" if m else f"policydefinitions|{what}"
+    return [("policyDefinitionId", "named", f"{POLICY_ASSIGNMENT}|{key}")]
+
+
 def _assignment(view: ResourceView) -> list[str]:
     """An assignment without an identity can only audit or deny; with one, a built-in definition (its
     template is in no input) deploys or modifies resources. A custom definition is judged as a definition."""

@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+from policies.core.installed_code import POLICY_ASSIGNMENT, custom_definition
 from policies.core.outside_parties import PARTY_TYPES, party_refs
 from policies.core.view import UNKNOWN_VALUES, ResourceView
 
@@ -194,6 +195,7 @@ ACCEPTED_TARGETS = frozenset(t for _, t in ACCEPTED_IDS.values()) | frozenset(_D
 
 IMPLIED_TYPES = (
     frozenset(IMPLIED_HOSTS) | frozenset(ACCEPTED_IDS) | _BY_INPUTS | PARTY_TYPES | {_DX_ASSOCIATION}
+    | {POLICY_ASSIGNMENT}
 )
 
 
@@ -204,6 +206,8 @@ def implied_refs(view: ResourceView) -> list[tuple[str, str, str]]:
         return [("(service)", "host", host)]
     if view.type in _BY_INPUTS:
         return _by_inputs(view)
+    if view.type == POLICY_ASSIGNMENT:  # a custom deployIfNotExists definition must be the stack's
+        return custom_definition(view)
     if view.type in PARTY_TYPES:
         extra = _event_hub_receivers(view) if view.type == _ACTION_GROUP else []
         return party_refs(view) + extra

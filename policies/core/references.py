@@ -41,6 +41,7 @@ from policies.core.reference_text import (
 )
 from policies.core.runtime_refs import policy_runtime, relative_field, runtime_value
 from policies.core.stored_refs import STORE_SCHEMES, held_ref, setting_name, stored_ref, vault_reference
+from policies.core.stored_refs import settings_map as _settings_map
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
@@ -66,10 +67,6 @@ _ZONE_KEYS = frozenset({"zoneName", "privateZoneName"})
 _DESCRIBING = SKIP_KEYS | _TAG_KEYS | _IMAGE_KEYS | _ZONE_KEYS  # _skipped is False for any other key
 _POINTER = re.compile(r"://|\barn:|/subscriptions/", re.I)
 _BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
-# Maps whose keys are setting names a program chooses (environment variables, app settings): upper-cased
-# like the names of `{name, value}` entries, so `exportTarget` is read as `EXPORT_TARGET` would be.
-_SETTINGS_MAPS = frozenset({"variables", "environment", "environmentVariables", "runtimeEnvironmentVariables",
-                            "runtimeEnvironmentSecrets", "appSettings", "defaultArguments"})
 # The `name` of an element of a region list is a region (a gallery image's `targetRegions[].name`).
 _IN_REGION_LIST = re.compile(r"(?i)(regions|locations)\.\d+$")
 
@@ -183,7 +180,7 @@ class _Recorder:
             pair = setting_name(pair) if type(pair) is str else None  # a setting name, compared upper-cased
             if pair is not None and value.get("type") == "PARAMETER_STORE":  # CodeBuild: a parameter's name
                 pair += "_PARAMETER"
-            settings = key in _SETTINGS_MAPS  # `variables: {exportTarget: …}`: its keys are setting names
+            settings = _settings_map(key)  # `variables: {exportTarget: …}`: its keys are setting names
             for k, v in value.items():
                 tv = type(v)
                 if k in own or (

@@ -11,6 +11,7 @@ from typing import Any
 from pulumi_policy.proxy import _DictProxy
 
 from policies.core.destinations import azure_modules, region_of
+from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
 from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
@@ -70,6 +71,8 @@ class GraphIndex:
                 for v in (r.input("name"), r.input("id")):  # connections are named by their id
                     if isinstance(v, str):
                         self.by_key.setdefault(f"named:{r.type}|{v}", r)
+            if r.type.startswith("azure-native:authorization:Policy") and (d := definition_key(r)):
+                self.by_key.setdefault(f"named:{POLICY_ASSIGNMENT}|{d}", r)  # named by an assignment
             for k in GUID_OUTPUTS.get(r.type, ()):
                 if isinstance(v := r.input(k), str):
                     self.by_key.setdefault(f"guid:{v.lower()}", r)
@@ -231,8 +234,8 @@ def judge_in_graph(
     """A deferred reference, resolved to a resource of the stack (by recorded id/ARN/endpoint) or failing."""
     if ref.kind in ("unknown", "secret", "opaque"):
         return _from_dependencies(ref, view, graph, ctx, what)
-    if ref.kind in ("stored", "held"):  # read at run time from a store (policies/core/stored_refs.py)
-        return stored_problem(ref.path, ref.value, graph, held=ref.kind == "held")
+    if ref.kind in ("stored", "held", "keyed"):  # read at run time from a store (core/stored_refs.py)
+        return stored_problem(ref.path, ref.value, graph, held=ref.kind == "held", keyed=ref.kind == "keyed")
     idx = graph_index(graph)
     target = idx.find(ref)
     if target is not None:

@@ -8,9 +8,11 @@ named value (`{{name}}` in a backend URL or a logger's connection string) is suc
 Under a neutral setting name (`APP_CONFIG`, `CONFIG_PARAMETER`, `exportTarget`: kind `held`) the value may be
 any setting, a destination among them: any store (an SSM parameter, an App Configuration key-value, a Secrets
 Manager or Key Vault secret) must then be a store of the stack whose value the pack can read, judged as its
-input. Only a setting named as a credential (`DB_PASSWORD`, `API_KEY`, `…_SECRET_ARN`) reads a credential,
-which is not followed. Setting names are compared upper-cased (the scanner upper-cases the names of
-environment entries and settings maps: `Settings__Source`, `exportTarget`).
+input. A setting named as a credential (`DB_PASSWORD`, `API_KEY`, `…_SECRET_ARN`) reads a credential, whose
+value need not be readable, but an SSM parameter or Secrets Manager secret it names must still be the stack's
+(`SETTINGS_SECRET`, `ROUTING_KEY`: the name says nothing of what the store holds). Setting names are
+compared upper-cased (the scanner upper-cases the names of environment entries and settings maps:
+`Settings__Source`, `exportTarget`).
 """
 
 from __future__ import annotations
@@ -66,10 +68,22 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _PATH_NAME = re.compile(r"(?i)(path|dir|directory|file|folder|prefix|root|mount|route|home|pattern)s?$")
 _FS_ROOTS = ("/mnt/", "/var/", "/tmp/", "/opt/", "/home/", "/usr/", "/etc/", "/srv/", "/data/", "/app/",
              "/efs/", "/workspace/", "/dev/", "/proc/", "/run/", "/lib/")
+_FILE = re.compile(r"\.[A-Za-z0-9]{1,5}$")  # a last segment with an extension: a file
 _DEST_NAME = re.compile(r"(?i)(target|destination|endpoint|url|uri|host|sink|source|export|upload|forward)$")
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Maps whose keys are setting names a program chooses (environment variables, app settings, job arguments,
+# a service's configuration options): upper-cased like the names of `{name, value}` entries, so `exportTarget`
+# is read as `EXPORT_TARGET` would be. Known by the family of their names, not a list of services (Glue
+# `nonOverridableArguments`, Amplify/Azure ML `environmentVariables`, MWAA `airflowConfigurationOptions`).
+_SETTINGS_MAP = re.compile(
+    r"^(variables|environment|appSettings|arguments|\w*(Variables|Arguments|Secrets|ConfigurationOptions))$")
+
+
+def settings_map(key: str) -> bool:
+    """A map whose keys are setting names (see _SETTINGS_MAP)."""
+    return _SETTINGS_MAP.match(key) is not None
 
 
 def setting_name(name: str) -> str:
@@ -119,11 +133,14 @@ def stored_ref(s: str, key: str) -> tuple[str, str, bool] | None:
 def held_ref(s: str, key: str) -> tuple[str, str, bool] | None:
     """The store a setting with a neutral name (an environment-style key: no lower-case letter; the scanner
     upper-cases setting names) reads its value from at run time (kind `held`), or None. A path or word is a
-    parameter name only under a `…PARAMETER` key (`DATA_DIR: /mnt/data` is a path) or, as a path of two or
-    more segments, under a destination's name (`EXPORT_TARGET: /partner/target`; not `…_PATH`, `…_PREFIX`
-    nor a file-system path). A setting named as a credential is not followed."""
-    if not key.isupper() or credential_name(key):
+    parameter name under a `…PARAMETER` key (`DATA_DIR: /mnt/data` is a path) or, as a path of two or
+    more segments, under any other name but a path's (`EXPORT_TARGET: /partner/target`, `FEED: /shared/feed`;
+    not `…_PATH`, `…_PREFIX`, a file nor a file-system path). A setting named as a credential is followed
+    only to an AWS store (`_credential_store`)."""
+    if not key.isupper():
         return None
+    if credential_name(key):  # `SETTINGS_SECRET`, `ROUTING_KEY`: a credential's store, still the stack's
+        return _credential_store(s, key)
     if "/applications/" in s and (m := _APPCONFIG_PATH.search(s)):
         return ("held", f"{APPCONFIG_APP}|{m.group(1)}", False)
     if not s.startswith(("arn:", "@Microsoft.")) and not _PARAMETER_KEY.search(key):
@@ -136,11 +153,28 @@ def held_ref(s: str, key: str) -> tuple[str, str, bool] | None:
     return ("held", found[1], False)
 
 
+def _credential_store(s: str, key: str) -> tuple[str, str, bool] | None:
+    """The AWS store a setting named as a credential reads (kind `keyed`): the name says what the value is
+    meant to be, not what the store holds, so the store must be the stack's (whose value, a credential, need
+    not be readable). Only an SSM parameter or Secrets Manager secret written as one (an ARN, a path under a
+    `…PARAMETER` key) is followed (`API_KEY_FILE: /run/secrets/key` is a path); a Key Vault or App
+    Configuration reference names its vault or store host, which must be the stack's already."""
+    if not s.startswith("arn:") and not _PARAMETER_KEY.search(key):
+        return None
+    found = stored_ref(s, "SETTING" + ("_PARAMETER" if _PARAMETER_KEY.search(key) else ""))
+    if found is None or found[1].partition("|")[2].startswith(_AWS_PUBLIC):
+        return None
+    return ("keyed", found[1], False)
+
+
 def _parameter_path(s: str, key: str) -> bool:
-    """`/partner/export-target` under a destination's name: a parameter the setting is read from."""
-    return (s[:1] == "/" and s.count("/") >= 2 and _DEST_NAME.search(key.rstrip("_")) is not None
-            and not _PATH_NAME.search(key) and not s.startswith(_FS_ROOTS) and " " not in s
-            and _PARAMETER_NAME.match(s) is not None)
+    """`/partner/export-target` under a destination's name, or `/shared/feed/endpoint` under a neutral one
+    (`FEED`): a parameter the setting is read from. A file (`/config/app.json`: an extension) or a
+    file-system path, or a path under a path's name (`…_PATH`, `…_ROUTE`, `…_PREFIX`), stays a path."""
+    if not (s[:1] == "/" and s.count("/") >= 2 and not _PATH_NAME.search(key) and not s.startswith(_FS_ROOTS)
+            and " " not in s and _PARAMETER_NAME.match(s) is not None):
+        return False
+    return _DEST_NAME.search(key.rstrip("_")) is not None or _FILE.search(s) is None
 
 
 def vault_reference(value: dict[str, Any], key: str) -> tuple[str, str, bool] | None:
@@ -170,18 +204,23 @@ def _named(store: Any, name: str) -> bool:
     return False
 
 
-def stored_problem(path: str, value: str, graph: StackGraph, held: bool = False) -> str | None:
+def stored_problem(path: str, value: str, graph: StackGraph, held: bool = False, keyed: bool = False
+                   ) -> str | None:
     """Why a destination read from a store cannot be judged (None: a store of the stack with a plain value,
-    which the scanner judges as that store's own input; under a neutral name, any store of the stack)."""
+    which the scanner judges as that store's own input; under a neutral name, any store of the stack; under
+    a credential's name, any store of the stack, readable or not)."""
     typ, _, name = value.partition("|")
     what, inputs = STORES[typ]
     store = next((r for r in graph.by_type(typ) if _named(r, name)), None)
     if store is None:
         held_note = " (a setting read from a store may hold a destination whatever its name)" if held else ""
+        if keyed:
+            held_note = (" (a store outside the stack may hold settings, a destination among them, whatever "
+                         "the setting's name says; a credential's store must be the stack's too)")
         return (f"`{path}` is read at run time from {what} {name!r}, which is no resource of this stack, so "
                 f"the destination it may hold is set outside any program and cannot be judged{held_note}; "
                 "create it in the stack with a plain value (judged there) or write the setting itself")
-    if typ == APPCONFIG_APP or _readable_store(store, typ, inputs, graph):
+    if keyed or typ == APPCONFIG_APP or _readable_store(store, typ, inputs, graph):
         return None
     if held:
         return (f"`{path}` is read at run time from {what} {name!r} of this stack, whose value is a secret "
