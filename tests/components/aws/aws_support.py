@@ -19,10 +19,11 @@ TAGS = Tags(system="e-loket", controller="VLAIO", pia_reference="PIA-TEST").as_d
 
 
 def record(fn: Callable[[], Any]) -> Graph:
-    """Run `fn` (creating resources with an explicit eu-west-1 provider) and return the graph."""
+    """Run `fn` (creating resources with an explicit eu-west-1 provider pinned to the account, as the portal
+    stack's is: a policy condition naming ACCOUNT is then the stack's own) and return the graph."""
 
     def program() -> None:
-        provider = aws.Provider("test", region=PORTAL_REGION)
+        provider = aws.Provider("test", region=PORTAL_REGION, allowed_account_ids=[ACCOUNT])
         fn(pulumi.ResourceOptions(provider=provider))
 
     return record_callable(program, config={"aws:region": "us-east-1"})
