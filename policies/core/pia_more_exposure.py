@@ -30,6 +30,7 @@ from policies.core.pia_aws_paths import (
 )
 from policies.core.pia_az_blocks import firewall_range
 from policies.core.pia_more_stores import AOSS_POLICY, CPG_FIREWALL, aoss_policy_blocks
+from policies.core.tls_policies import TRANSFER_POLICIES
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 # ---------------------------------------------------------------- public exposure
@@ -231,7 +232,20 @@ def transfer_protocols(v: ResourceView) -> list[str]:
         [f"`protocols` includes {', '.join(map(repr, other))}: only SFTP and FTPS encrypt the transfer"]
         if (other)
         else []
-    )
+    ) + transfer_policy(v)
+
+
+def transfer_policy(v: ResourceView) -> list[str]:
+    """SSH/TLS algorithms: unset is the provider default TransferSecurityPolicy-2018-11 (SHA-1, ssh-rsa)."""
+    name = v.input("securityPolicyName")
+    if is_unknown(name):
+        return [unknown_message("securityPolicyName", "the SSH/TLS algorithms")]
+    if name in TRANSFER_POLICIES:
+        return []
+    return [
+        f"`securityPolicyName` is {name or 'unset (TransferSecurityPolicy-2018-11)'}: it still offers "
+        f"SHA-1/ssh-rsa algorithms; use one of {', '.join(sorted(TRANSFER_POLICIES))}"
+    ]
 
 
 _DMS_API_ENGINES = frozenset({"s3", "dynamodb", "kinesis", "neptune", "opensearch", "elasticsearch"})

@@ -45,6 +45,16 @@ APIGW_POLICIES = frozenset(
     }
 )
 _TLS12 = ("TLSv1.2", "TLSv1.3")
+# Transfer Family security policies without SHA-1 / ssh-rsa / CBC for SSH (and TLS 1.2+ for FTPS); the
+# provider default (2018-11), 2020-06, Restricted-2018/2020 and FIPS-2020-06 still offer SHA-1 algorithms.
+TRANSFER_POLICIES = frozenset(
+    {
+        f"TransferSecurityPolicy-{n}"
+        for n in ("2022-03", "2023-05", "2024-01", "2025-03", "Restricted-2024-06")
+    }
+    | {f"TransferSecurityPolicy-FIPS-{n}" for n in ("2023-05", "2024-01", "2024-05", "2025-03")}
+    | {"TransferSecurityPolicy-SshAuditCompliant-2025-02"}
+)
 # CloudFront viewer security policies with minimum TLS 1.2 (CloudFront developer guide, supported protocols).
 CLOUDFRONT_POLICIES = frozenset(
     {"TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"}

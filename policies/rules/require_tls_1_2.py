@@ -211,6 +211,9 @@ CHECKS: dict[str, Any] = {
         + equals(v, "domainEndpointOptions.tlsSecurityPolicy", ("Policy-Min-TLS-1-2-2019-07",))
     ),
     "aws:dax/cluster:Cluster": lambda v: equals(v, "clusterEndpointEncryptionType", ("TLS",)),
+    "azure-native:eventgrid:Topic": lambda v: equals(v, "minimumTlsVersionAllowed", ("1.2",)),
+    "azure-native:eventgrid:Domain": lambda v: equals(v, "minimumTlsVersionAllowed", ("1.2",)),
+    "azure-native:eventgrid:Namespace": lambda v: equals(v, "minimumTlsVersionAllowed", ("1.2",)),
     "aws:apigateway/restApi:RestApi": lambda v: (
         []
         if v.input("disableExecuteApiEndpoint") is True

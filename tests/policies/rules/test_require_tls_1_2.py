@@ -296,6 +296,7 @@ def test_api_management_redis_enterprise_mysql_single_server():
 
 PROXY = "aws:rds/proxy:Proxy"
 TRANSFER = "aws:transfer/server:Server"
+_SSH = {"securityPolicyName": "TransferSecurityPolicy-2025-03"}
 DMS_ENDPOINT = "aws:dms/endpoint:Endpoint"
 
 
@@ -304,8 +305,22 @@ DMS_ENDPOINT = "aws:dms/endpoint:Endpoint"
     [
         (PROXY, {"requireTls": True}, {"requireTls": False}, "`requireTls` is False (default false)"),
         (PROXY, {"requireTls": True}, {}, "`requireTls` is None (default false)"),
-        (TRANSFER, {"protocols": ["SFTP", "FTPS"]}, {"protocols": ["FTP", "FTPS"]}, "includes 'FTP'"),
-        (TRANSFER, {}, {"protocols": ["AS2"]}, "includes 'AS2'"),
+        (
+            TRANSFER,
+            {"protocols": ["SFTP", "FTPS"], **_SSH},
+            {"protocols": ["FTP", "FTPS"], **_SSH},
+            "includes 'FTP'",
+        ),
+        (TRANSFER, _SSH, {"protocols": ["AS2"], **_SSH}, "includes 'AS2'"),
+        # round 13: the SSH/TLS algorithm policy (unset = TransferSecurityPolicy-2018-11, SHA-1)
+        (TRANSFER, _SSH, {}, "unset (TransferSecurityPolicy-2018-11)"),
+        (TRANSFER, _SSH, {"securityPolicyName": "TransferSecurityPolicy-2020-06"}, "SHA-1/ssh-rsa"),
+        (
+            TRANSFER,
+            {"securityPolicyName": "TransferSecurityPolicy-FIPS-2024-01"},
+            {"securityPolicyName": "TransferSecurityPolicy-FIPS-2020-06"},
+            "SHA-1",
+        ),
         (
             DMS_ENDPOINT,
             {"engineName": "postgres", "sslMode": "verify-full"},
