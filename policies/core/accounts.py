@@ -16,6 +16,8 @@ from policies.core.view import ProviderView, is_unknown
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ROLE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
+_ACCOUNT_ID = re.compile(r"^(\d{12})$")
+_ACCOUNT_ARN = re.compile(r"^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):")
 _SUBSCRIPTION = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 
 
@@ -32,6 +34,13 @@ def _label(provider: ProviderView | None) -> str:
     if provider is None or not provider.name or provider.name.startswith("default"):
         return "the default provider"
     return f"provider {provider.name!r}"
+
+
+def account_of(principal: Any) -> str | None:
+    """The account a principal names: a bare account id, or an IAM/STS ARN's account."""
+    text = str(principal).strip()
+    m = _ACCOUNT_ID.match(text) or _ACCOUNT_ARN.match(text)
+    return m.group(1) if m else None
 
 
 def aws_account(provider: ProviderView | None) -> tuple[str | None, str | None]:

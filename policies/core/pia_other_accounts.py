@@ -10,14 +10,12 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from policies.core.accounts import aws_account
+from policies.core.accounts import account_of, aws_account
 from policies.core.iam.statements import COGNITO_IDENTITY, as_list, conditions, pinned, principals, trust_kind
 from policies.core.pia_pinning import arn_account, condition_accounts
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 Judge = Callable[[ResourceView, StackGraph], list[str]]
-_ACCOUNT_ID = re.compile(r"^(\d{12})$")
-_ACCOUNT_ARN = re.compile(r"^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):")
 _OWN: weakref.WeakKeyDictionary[StackGraph, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
@@ -30,13 +28,6 @@ def stack_accounts(graph: StackGraph) -> frozenset[str]:
         }
         own = _OWN[graph] = frozenset(a for p in providers.values() if (a := aws_account(p)[0]))
     return own
-
-
-def account_of(principal: Any) -> str | None:
-    """The account a principal names: a bare account id, or an IAM/STS ARN's account."""
-    text = str(principal).strip()
-    m = _ACCOUNT_ID.match(text) or _ACCOUNT_ARN.match(text)
-    return m.group(1) if m else None
 
 
 def foreign(graph: StackGraph, values: Any) -> list[str]:

@@ -16,6 +16,7 @@ import json
 import re
 from typing import Any
 
+from policies.core.accounts import account_of
 from policies.core.iam.statements import as_list, principals
 from policies.core.view import ResourceView, get_path, is_unknown
 
@@ -48,7 +49,6 @@ POLICY_INPUTS: dict[str, str] = {
 LIGHTHOUSE = "azure-native:managedservices:RegistrationDefinition"
 KEY_VAULT = "azure-native:keyvault:Vault"
 GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {LIGHTHOUSE, KEY_VAULT, _AOSS_ACCESS}
-_ACCOUNT = re.compile(r"^(?:arn:aws[\w-]*:(?:iam|sts)::)?(\d{12})(?::|$)")
 # Verbs that only bring data in (CopyIntoBackupVault too) or change settings, and reads of a container's
 # configuration (a replication source checks the destination bucket's versioning); any other action
 # (GetObject, Receive*, Subscribe, `*`) reads the data.
@@ -62,9 +62,9 @@ def _grantee(value: object, own: str | None) -> tuple[str, str] | None:
     """(kind, value) of one principal: another account, an Organizations ARN, or an unknown value."""
     if not isinstance(value, str) or is_unknown(value):
         return ("unknown", "")
-    m = _ACCOUNT.match(value)
-    if m:
-        return None if m.group(1) == own else ("grantee", m.group(1))
+    account = account_of(value)
+    if account is not None:
+        return None if account == own else ("grantee", account)
     if value.startswith("arn:aws:organizations:"):
         return ("grantee", value)
     return None  # a service principal, IAM_ALLOWED_PRINCIPALS, a QuickSight/SAML ARN (scanned as an ARN)
