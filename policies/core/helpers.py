@@ -67,7 +67,7 @@ def linked(graph: StackGraph, target: ResourceView, types: tuple[str, ...], fiel
 
     Kept per graph: several rules link the same resources (a bucket to its encryption configuration).
     """
-    known = graph.__dict__.setdefault("_linked", {})
+    known = graph.once("linked", dict)
     key = (id(target), types, field)
     hit = known.get(key)
     if hit is not None and hit[0] is target:

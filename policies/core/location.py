@@ -144,7 +144,7 @@ def effective_location(view: ResourceView, graph: StackGraph | None = None) -> L
         if loc is _NOT_YET:
             loc = memo["_location"] = _effective_location(view, None)
         return loc  # type: ignore[return-value]
-    known = graph.__dict__.setdefault("_locations", {})
+    known = graph.once("locations", dict)
     hit = known.get(id(view))
     if hit is not None and hit[0] is view:
         return hit[1]

@@ -28,19 +28,20 @@ def _parent_keys(view: ResourceView) -> list[str]:
 
 def _located(graph: StackGraph) -> dict[tuple[str, ...], list[ResourceView]]:
     """The stack's located Azure resources by (module, physical name[, resource group]), once per graph."""
-    idx = graph.__dict__.get("_located")
-    if idx is None:
-        idx = {}
-        for r in graph.resources:
-            if r.cloud != "azure" or not r.custom or r.type == RESOURCE_GROUP or is_child(r.type):
-                continue
-            name = r.input("name")
-            if isinstance(name, str) and not is_unknown(name):
-                idx.setdefault((module_of(r.type), name.lower()), []).append(r)
-                rg = r.input("resourceGroupName")  # names are unique per resource group only
-                group = rg.lower() if isinstance(rg, str) and not is_unknown(rg) else "?"
-                idx.setdefault((module_of(r.type), name.lower(), group), []).append(r)
-        graph.__dict__["_located"] = idx
+    return graph.once("located", lambda: _index_located(graph))
+
+
+def _index_located(graph: StackGraph) -> dict[tuple[str, ...], list[ResourceView]]:
+    idx: dict[tuple[str, ...], list[ResourceView]] = {}
+    for r in graph.resources:
+        if r.cloud != "azure" or not r.custom or r.type == RESOURCE_GROUP or is_child(r.type):
+            continue
+        name = r.input("name")
+        if isinstance(name, str) and not is_unknown(name):
+            idx.setdefault((module_of(r.type), name.lower()), []).append(r)
+            rg = r.input("resourceGroupName")  # names are unique per resource group only
+            group = rg.lower() if isinstance(rg, str) and not is_unknown(rg) else "?"
+            idx.setdefault((module_of(r.type), name.lower(), group), []).append(r)
     return idx
 
 

@@ -46,7 +46,7 @@ def _stack_names(graph: StackGraph) -> tuple[set[str], set[str]]:
 def foreign_key_owners(r: ResourceView, graph: StackGraph, stack: str | None) -> list[str]:
     """Vault key URIs and KMS aliases among a store's inputs that the stack does not declare. A field
     computed from a vault, key or alias of the stack is that one."""
-    vaults, aliases = _stack_names(graph)
+    vaults, aliases = graph.once("key_owner_names", lambda: _stack_names(graph))
     endpoints = load_endpoints(stack) if stack else ()
     out = []
     for fld, value in r.inputs.items():

@@ -6,7 +6,6 @@ reads them); a grant to `*` where the field means "every account" is public."""
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -16,18 +15,18 @@ from policies.core.pia_pinning import arn_account, condition_accounts
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 Judge = Callable[[ResourceView, StackGraph], list[str]]
-_OWN: weakref.WeakKeyDictionary[StackGraph, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def stack_accounts(graph: StackGraph) -> frozenset[str]:
     """Accounts the stack's AWS providers pin (computed once per graph)."""
-    own = _OWN.get(graph)
-    if own is None:
-        providers = {
-            r.provider.urn: r.provider for r in graph.resources if r.type.startswith("aws:") and r.provider
-        }
-        own = _OWN[graph] = frozenset(a for p in providers.values() if (a := aws_account(p)[0]))
-    return own
+    return graph.once("own_accounts", lambda: _pinned_accounts(graph))
+
+
+def _pinned_accounts(graph: StackGraph) -> frozenset[str]:
+    providers = {
+        r.provider.urn: r.provider for r in graph.resources if r.type.startswith("aws:") and r.provider
+    }
+    return frozenset(a for p in providers.values() if (a := aws_account(p)[0]))
 
 
 def foreign(graph: StackGraph, values: Any) -> list[str]:

@@ -170,10 +170,7 @@ def _output_values(s: ResourceView, outputs: dict[str, Any]) -> frozenset[str]:
 
 
 def graph_index(graph: StackGraph) -> GraphIndex:
-    idx = graph.__dict__.get("_dest_index")
-    if idx is None:
-        idx = graph.__dict__["_dest_index"] = GraphIndex(graph)
-    return idx
+    return graph.once("dest_index", lambda: GraphIndex(graph))
 
 
 def _placed(target: ResourceView, ref: Ref, graph: StackGraph, ctx: RuleContext, what: str) -> str | None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pulumi.runtime.rpc import _special_sig_key as SECRET_SIG_KEY
 from pulumi_policy import proxy as _proxy
@@ -270,6 +270,9 @@ def provider_default_tags(provider: ProviderView | None) -> dict[str, Any] | Non
     return tags if isinstance(tags, dict) else None
 
 
+_T = TypeVar("_T")
+
+
 class StackGraph:
     """All resources of a stack with lookups by URN, type and name, for stack rules."""
 
@@ -281,6 +284,16 @@ class StackGraph:
             self._by_type.setdefault(r.type, []).append(r)
         self._by_name: dict[str, list[ResourceView]] | None = None
         self._refs: dict[tuple[tuple[str, ...], str], _RefIndex] = {}
+        self._once: dict[str, Any] = {}
+
+    def once(self, key: str, compute: Callable[[], _T]) -> _T:
+        """A value derived from the whole graph, computed on first use: the rules of a run share one graph,
+        and a per-resource check that recomputed it would be quadratic in the stack's size."""
+        try:
+            return self._once[key]
+        except KeyError:
+            value = self._once[key] = compute()
+            return value
 
     def by_type(self, *types: str) -> list[ResourceView]:
         out: list[ResourceView] = []

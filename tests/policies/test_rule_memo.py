@@ -146,3 +146,37 @@ def test_input_keys_list_the_inputs_without_unwrapping_them() -> None:
     assert proxied.input_keys() == list(proxied.inputs)
     plain_view = view_from_args(_args(dict(INPUTS)))
     assert plain_view.input_keys() == list(INPUTS)
+
+
+def test_a_value_derived_from_the_graph_is_computed_once_per_graph() -> None:
+    """A per-resource check that needs a graph-wide set (the stack's vault names, say) must not rebuild it
+    for every resource: that made require-customer-managed-keys quadratic in the stack's size."""
+    calls: list[int] = []
+
+    def compute() -> frozenset[str]:
+        calls.append(1)
+        return frozenset({"kv"})
+
+    graph, other = StackGraph([]), StackGraph([])
+    assert graph.once("names", compute) == graph.once("names", compute) == frozenset({"kv"})
+    assert len(calls) == 1
+    other.once("names", compute)
+    assert len(calls) == 2
+
+
+def test_key_owner_names_are_read_once_per_graph(monkeypatch: object) -> None:
+    from policies.core import pia_key_owners
+
+    reads: list[int] = []
+    real = pia_key_owners._stack_names
+
+    def counted(graph: StackGraph) -> tuple[set[str], set[str]]:
+        reads.append(1)
+        return real(graph)
+
+    monkeypatch.setattr(pia_key_owners, "_stack_names", counted)  # type: ignore[attr-defined]
+    stores = [ResourceView(type="aws:s3/bucket:Bucket", raw={"bucket": f"b{i}", "kmsKeyId": "alias/other"},
+                           urn=f"urn:b{i}", name=f"b{i}") for i in range(3)]
+    graph = StackGraph(stores)
+    found = [pia_key_owners.foreign_key_owners(s, graph, None) for s in stores]
+    assert len(reads) == 1 and all(len(f) == 1 and "alias/other" in f[0] for f in found)

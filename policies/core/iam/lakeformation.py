@@ -32,9 +32,10 @@ def _grant_functions(p: ResourceView) -> set[str]:
 def grants(graph: StackGraph) -> list[tuple[ResourceView, Any, set[str]]]:
     """(resource, principal as written or an unknown, functions) of every Lake Formation grant and admin
     (computed once per graph: every principal of the stack asks)."""
-    cached = graph.__dict__.get("_lakeformation_grants")
-    if cached is not None:
-        return cached
+    return graph.once("lakeformation_grants", lambda: _grants(graph))
+
+
+def _grants(graph: StackGraph) -> list[tuple[ResourceView, Any, set[str]]]:
     out = []
     for p in graph.by_type(PERMISSIONS):
         fns = _grant_functions(p)
@@ -44,7 +45,6 @@ def grants(graph: StackGraph) -> list[tuple[ResourceView, Any, set[str]]]:
         admins = s.input("admins")
         for a in [admins] if is_unknown(admins) else admins or []:
             out.append((s, a, set(ADMIN)))
-    graph.__dict__["_lakeformation_grants"] = out
     return out
 
 
