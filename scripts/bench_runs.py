@@ -112,6 +112,9 @@ def project_copy(target: Path) -> Path:
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
     (target / ".venv").symlink_to(ROOT / ".venv")     # the same environment: the gate's own Python
+    # compiled as scripts/uvw compiles a checkout's own modules before every run
+    dirs = [str(target / d) for d in ("policies", "components", "stacks", "scripts")]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *dirs], check=True, capture_output=True)
     return target
 
 
