@@ -60,6 +60,10 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "aws:cloudtrail/eventDataStore:EventDataStore",
         # round 12: Kinesis video streams keep recordings (AWS API only; key in pia_key_material)
         "aws:kinesis/videoStream:VideoStream",
+        # round 14: Event Grid relays events (checks in pia_eventgrid.py; TLS and local auth by their rules)
+        "azure-native:eventgrid:Topic",
+        "azure-native:eventgrid:Domain",
+        "azure-native:eventgrid:Namespace",
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES
@@ -331,6 +335,12 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:s3/bucketAclV2:BucketAclV2",
         "aws:sns/topicSubscription:TopicSubscription",
         "aws:ssm/document:Document",
+        # round 14: who may sign in to caches (pia_store_auth.py)
+        "aws:elasticache/userGroup:UserGroup",
+        "aws:elasticache/userGroupAssociation:UserGroupAssociation",
+        "aws:memorydb/acl:Acl",
+        "aws:memorydb/user:User",
+        "aws:cognito/userGroup:UserGroup",  # a group handing a role: its pool asks for MFA (admin MFA)
     }
 )
 """Types that set a store's key, exposure, TLS, retention or readers, and that a pia-conditions rule reads

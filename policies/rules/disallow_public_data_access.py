@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core import pia_eventgrid as eventgrid
 from policies.core import pia_more_exposure as more
 from policies.core import pia_other_accounts as others
 from policies.core import pia_placement as placement
+from policies.core import pia_store_auth as auth
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.helpers import linked
 from policies.core.iam.statements import as_list
@@ -287,6 +289,7 @@ CHECKS = {
         _field("publicNetworkAccessForQuery", ("Disabled",)),
     ),
     **more.PUBLIC_CHECKS,
+    **eventgrid.PUBLIC_CHECKS,
 }
 _IAM_ONLY = (
     "reached only through the AWS API with IAM (no network endpoint of its own); its resource policy is "
@@ -295,12 +298,13 @@ _IAM_ONLY = (
 _VPC_ONLY = (
     "lives only inside a VPC (no public endpoint exists); reachability is judged on its security groups"
 )
+_AUTH_JUDGED = frozenset(t for t, _ in auth.AUTH_CHECKS)
 # Data stores without a public-exposure setting of their own, and why (the coverage table shows these).
 NOT_APPLICABLE: dict[str, str] = {
     **{t: _IAM_ONLY for t in AWS_API_STORES},
     "aws:ebs/volume:Volume": _IAM_ONLY,
     **{
-        t: _VPC_ONLY
+        t: _VPC_ONLY + (", and its clients must authenticate (checked)" if t in _AUTH_JUDGED else "")
         for t in (
             "aws:docdb/cluster:Cluster",
             "aws:neptune/cluster:Cluster",
@@ -335,7 +339,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     for t, fld in SHARED.items():
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in _shared_with_all(fld, "snapshot")(r, graph))
-    for t, judge in (*placement.EXTRA_CHECKS, *others.EXTRA_CHECKS):  # second judges of types above
+    for t, judge in (*placement.EXTRA_CHECKS, *others.EXTRA_CHECKS, *auth.AUTH_CHECKS):  # second judges
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in judge(r, graph))
     for r in graph.by_type(*RESOURCE_POLICIES):

@@ -6,7 +6,7 @@ a break-glass principal is excluded only where the PIA record names it and an en
 
 from __future__ import annotations
 
-from policies.core.iam import azure_paths, breakglass
+from policies.core.iam import azure_paths, breakglass, identity_center
 from policies.core.iam.azure import ca_problem, functions_of, permissions, principal_of, uses_keys
 from policies.core.iam.azure_secrets import secret_holders, undeclared_app
 from policies.core.iam.catalogue import key_use
@@ -14,7 +14,7 @@ from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AZURE_DATA_STORES
-from policies.core.view import StackGraph, is_unknown
+from policies.core.view import StackGraph, is_unknown, unknown_message
 
 CA_POLICY = "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"
 # Grants that make a principal an Azure administrator (standing or PIM-eligible).
@@ -125,12 +125,45 @@ def _secret_admins(graph: StackGraph) -> list[tuple[str, str]]:
     return out
 
 
+USER_POOL, POOL_GROUP = "aws:cognito/userPool:UserPool", "aws:cognito/userGroup:UserGroup"
+
+
+def _cognito_groups(graph: StackGraph) -> list[tuple[str, str]]:
+    """A user pool group that hands its members an IAM role (round 14: a back office's administrators):
+    its pool signs them in, so the pool must ask every user for MFA (`mfaConfiguration` ON; OPTIONAL lets
+    each user decline)."""
+    out = []
+    for g in graph.by_type(POOL_GROUP):
+        if not g.input("roleArn"):
+            continue
+        pools = [r for r in graph.dependency_of(g, "userPoolId") if r.type == USER_POOL]
+        if not pools:
+            out.append((g.urn, unknown_message("userPoolId", "whether its pool asks for MFA")))
+        for pool in pools:
+            mfa = pool.input("mfaConfiguration")
+            if is_unknown(mfa) or mfa != "ON":
+                out.append(
+                    (
+                        g.urn,
+                        f"the group hands its members an IAM role, and its user pool {pool.name} has "
+                        f"mfaConfiguration {mfa!r} (default OFF): members sign in without a second factor; "
+                        "set it ON",
+                    )
+                )
+    return out
+
+
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     entries = breakglass.records(ctx.stack)
+    instances = breakglass.records(ctx.stack, "identity_center_mfa")
     for p in aws_principals(graph):
-        if not p.people or p.kind in ("permission set", "group"):  # Identity Center: MFA set outside the
-            # program; a group's members are judged as users
+        if p.kind == "permission set" and (held := _administers(p)):
+            # Identity Center: MFA is an instance setting outside the program, stated in the PIA record
+            if problem := identity_center.mfa_problem(p, held, instances):
+                out.append((p.view.urn, problem))
+            continue
+        if not p.people or p.kind in ("permission set", "group"):  # a group's members are judged as users
             continue
         entry = breakglass.entry_for(entries, p.kind, p.physical_name)
         if entry is not None:
@@ -142,6 +175,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     if any(r.type in AZURE_DATA_STORES for r in graph.resources):
         out.extend(("", m) for m in _azure(graph, entries))
     out.extend(_secret_admins(graph))
+    out.extend(_cognito_groups(graph))
     return out
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core import pia_az_keys as az
+from policies.core import pia_eventgrid as eventgrid
 from policies.core import pia_key_material as keys
 from policies.core import pia_key_owners as owners
 from policies.core import pia_more_stores as more
@@ -350,6 +351,7 @@ EXEMPT: dict[str, str] = {
     "azure-native:sql:Database": "is encrypted by its server's TDE protector",
     "aws:redshiftserverless/workgroup:Workgroup": "computes over its namespace's data, encrypted with the "
     "namespace's key",
+    **eventgrid.CMK_EXEMPT,
 }
 
 

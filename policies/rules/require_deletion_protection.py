@@ -59,6 +59,24 @@ SERVICE_FLAGS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
 }
 
 
+# Backup vaults whose soft delete keeps deleted recovery points (round 14): Off/Disabled purges them at once.
+# Unset is the service default (On, 14 days).
+SOFT_DELETE: dict[str, str] = {
+    "azure-native:dataprotection:BackupVault": "properties.securitySettings.softDeleteSettings.state",
+    "azure-native:recoveryservices:Vault": "properties.securitySettings.softDeleteSettings.softDeleteState",
+}
+
+
+def _soft_delete(r: ResourceView) -> list[str]:
+    fld = SOFT_DELETE.get(r.type)
+    value = r.get(fld) if fld else None
+    if fld and is_unknown(value):
+        return [unknown_message(fld, "whether deleted backups are kept")]
+    if isinstance(value, str) and value.lower() in ("off", "disabled"):
+        return [f"`{fld}` is {value!r}: deleted backups are purged at once; set it On or AlwaysOn"]
+    return []
+
+
 _KEPT = frozenset(
     {
         "azure-native:keyvault:ManagedHsm",
@@ -80,6 +98,7 @@ def _flags(r: ResourceView) -> list[str]:
                 out.append(f"`{field}` is not set; set it to {good!r}")
         elif value != good:
             out.append(f"`{field}` is {value!r}; set it to {good!r}")
+    out.extend(_soft_delete(r))
     if r.type == "aws:secretsmanager/secret:Secret" and r.input("recoveryWindowInDays") == 0:
         out.append("`recoveryWindowInDays` is 0: the secret would be deleted without recovery window")
     if r.type == "aws:kms/key:Key":

@@ -33,7 +33,30 @@ from policies.core.iam.statements import (
     via_service_only,
 )
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import StackGraph, is_unknown, unknown_message
+from policies.core.view import UNKNOWN, ResourceView, StackGraph, is_unknown, unknown_message
+
+# Every way a principal gets an Entra directory role: (role field, principal field). Round 14: a PIM
+# eligibility (schedule request) and a membership of an activated directory role hold it like an assignment.
+DIRECTORY_ROLE_PATHS: dict[str, tuple[str, str]] = {
+    DIRECTORY_ROLE: ("roleId", "principalObjectId"),
+    "azuread:index/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest": (
+        "roleDefinitionId",
+        "principalId",
+    ),
+    "azuread:index/directoryRoleMember:DirectoryRoleMember": ("roleObjectId", "memberObjectId"),
+}
+_DIRECTORY_ROLE_OBJECT = "azuread:index/directoryRole:DirectoryRole"
+
+
+def _directory_role(graph: StackGraph, d: ResourceView, fld: str) -> object:
+    """The role's template id: a literal, or the template of the activated directory role of the stack it is
+    an output of (a role object id no resource of the stack explains is unknown: fail closed)."""
+    for r in graph.dependency_of(d, fld):
+        if r.type == _DIRECTORY_ROLE_OBJECT:
+            return r.input("templateId") or UNKNOWN
+    if d.type.endswith("DirectoryRoleMember"):
+        return UNKNOWN
+    return d.input(fld)
 
 
 def _star(p: AwsPrincipal) -> bool:
@@ -140,10 +163,10 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
         first.setdefault(key, g.urn)
         held.setdefault(key, set()).update(g.functions)
         uses[key] = uses.get(key, False) or g.uses_keys
-    for d in graph.by_type(DIRECTORY_ROLE):
-        role, key = d.input("roleId"), object_key(graph, d, "principalObjectId")
+    for d, (role_fld, who) in ((d, f) for t, f in DIRECTORY_ROLE_PATHS.items() for d in graph.by_type(t)):
+        role, key = _directory_role(graph, d, role_fld), object_key(graph, d, who)
         if is_unknown(role) or (key is None and str(role).lower() in DIRECTORY_ROLE_FUNCTIONS):
-            out.append((d.urn, unknown_message("roleId/principalObjectId", "the separation of duties")))
+            out.append((d.urn, unknown_message(f"{role_fld}/{who}", "the separation of duties")))
             continue
         fn = DIRECTORY_ROLE_FUNCTIONS.get(str(role).lower())
         if fn is not None and key is not None:

@@ -178,6 +178,10 @@ CHECKS: dict[str, Any] = {
     "azure-native:dbforpostgresql:Configuration": _server_parameter,
     "azure-native:dbformysql:Configuration": _server_parameter,
     "aws:memorydb/cluster:Cluster": lambda v: equals(v, "tlsEnabled", (True,), default_ok=True),
+    # a multi-Region cluster's setting is its member clusters' (round 14)
+    "aws:memorydb/multiRegionCluster:MultiRegionCluster": lambda v: equals(
+        v, "tlsEnabled", (True,), default_ok=True
+    ),
     "aws:msk/cluster:Cluster": lambda v: (
         equals(v, "encryptionInfo.encryptionInTransit.clientBroker", ("TLS",), default_ok=True)
         + equals(v, "encryptionInfo.encryptionInTransit.inCluster", (True,), default_ok=True)
@@ -207,7 +211,8 @@ CHECKS: dict[str, Any] = {
     "azure-native:web:WebAppSlot": _web,
     "azure-native:network:ApplicationGateway": _appgw,
     "aws:elasticsearch/domain:Domain": lambda v: (
-        equals(v, "domainEndpointOptions.enforceHttps", (True,))
+        equals(v, "nodeToNodeEncryption.enabled", (True,))
+        + equals(v, "domainEndpointOptions.enforceHttps", (True,))
         + equals(v, "domainEndpointOptions.tlsSecurityPolicy", ("Policy-Min-TLS-1-2-2019-07",))
     ),
     "aws:dax/cluster:Cluster": lambda v: equals(v, "clusterEndpointEncryptionType", ("TLS",)),
@@ -227,7 +232,8 @@ CHECKS: dict[str, Any] = {
         and str(p.get("parameterValue")).lower() == "false"
     ],
     "aws:opensearch/domain:Domain": lambda v: (
-        equals(v, "domainEndpointOptions.enforceHttps", (True,))
+        equals(v, "nodeToNodeEncryption.enabled", (True,))  # off unless set (round 14)
+        + equals(v, "domainEndpointOptions.enforceHttps", (True,))
         + equals(
             v,
             "domainEndpointOptions.tlsSecurityPolicy",

@@ -23,15 +23,15 @@ METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 TRAIL = "aws:cloudtrail/trail:Trail"
 
 
-def records(stack: str) -> list[dict[str, Any]]:
-    """The `break_glass` entries of the stack's PIA record (read-only; the record itself is validated by
-    require-pia-record)."""
+def records(stack: str, key: str = "break_glass") -> list[dict[str, Any]]:
+    """The `break_glass` (or another list's) entries of the stack's PIA record (read-only; the record itself
+    is validated by require-pia-record)."""
     path = records_dir() / "pia" / f"{stack}.yaml"
     try:
         data = yaml_text.safe_load(path.read_text())
     except (OSError, yaml.YAMLError):
         return []
-    entries = data.get("break_glass") if isinstance(data, dict) else None
+    entries = data.get(key) if isinstance(data, dict) else None
     return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
 
 

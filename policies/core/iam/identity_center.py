@@ -4,6 +4,8 @@ or to one of their groups in the same account, however the sets are split."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from policies.core.iam.principals import PERMISSION_SET, AwsPrincipal
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -75,3 +77,24 @@ def assignment_findings(graph: StackGraph, sets: list[AwsPrincipal]) -> list[tup
         for key, fns in held.items()
         if len(fns) > 1
     ]
+
+
+# How Identity Center asks for MFA is a setting of the instance with no API (round 14): the PIA record
+# states it per instance, as verified in the console, and a permission set that holds a function or key use
+# is judged against that statement.
+MFA_MODES = ("always-on", "context-aware")
+
+
+def mfa_problem(ps: AwsPrincipal, held: str, entries: list[dict[str, Any]]) -> str | None:
+    """Why the people holding permission set `ps` (which holds `held`) are not shown to use MFA, or None."""
+    instance = ps.view.input("instanceArn")
+    if is_unknown(instance) or not isinstance(instance, str):
+        return unknown_message("instanceArn", "which Identity Center instance signs its people in")
+    for e in entries:
+        if e.get("instance") == instance and e.get("mfa") in MFA_MODES:
+            return None
+    return (
+        f"the permission set holds {held}, and how Identity Center instance {instance} asks for MFA is set "
+        "outside the program: record it in the stack's PIA record (identity_center_mfa: [{instance: "
+        f"<instance ARN>, mfa: {' | '.join(MFA_MODES)}, verified_on: YYYY-MM-DD}}])"
+    )
