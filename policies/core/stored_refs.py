@@ -267,10 +267,12 @@ def stored_problem(path: str, value: str, graph: StackGraph, held: bool = False,
     if keyed or typ == APPCONFIG_APP or _readable_store(store, typ, inputs, graph):
         return None
     if held:
+        fix = ("write the file's settings inline (`content`)" if typ == S3_OBJECT else "keep settings in a "
+               "plain value the pack can read, or name the setting as the credential it is (…_PASSWORD, "
+               "…_TOKEN, …_KEY, …_SECRET)")
         return (f"`{path}` is read at run time from {what} {name!r} of this stack, whose value is a secret "
                 "or unknown during preview, so the settings it holds (a destination among them) cannot be "
-                "judged; keep settings in a plain value the pack can read, or name the setting as the "
-                "credential it is (…_PASSWORD, …_TOKEN, …_KEY, …_SECRET)")
+                f"judged; {fix}")
     return (f"`{path}` is read at run time from {what} {name!r} of this stack, whose value is a secret "
             "or unknown during preview, so the destination it holds cannot be judged; keep a destination "
             "in a plain (non-secret) parameter or setting")
