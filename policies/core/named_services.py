@@ -2,11 +2,12 @@
 
 A Stream Analytics output names its Service Bus or Event Hubs namespace, function app, Cosmos DB account, SQL
 server or table account by name only; an Event Hub's capture names its Data Lake Store account; a Data Factory
-Snowflake linked service names its account by identifier; an ECS FireLens log router names its output plugin,
-whose default host is the vendor's. No input spells out a host, so the scanner found
-nothing and the output passed whatever it named. Each is now judged as the host the name makes (a resource of
-the stack found by its name, else a declared endpoint). An output or capture destination of a kind the tables
-below do not know blocks (kind `untyped`): what it names, and where, cannot be judged.
+Snowflake linked service names its account by identifier; an ECS FireLens log router names its output plugin
+and a Lambda a vendor's extension layer, whose default host is the vendor's. No input spells out a host, so
+the scanner found nothing and the output passed whatever it named. Each is now judged as the host the name
+makes (a resource of the stack found by its name, else a declared endpoint). An output or capture
+destination of a kind the tables below do not know blocks (kind `untyped`): what it names, and where, cannot
+be judged.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from policies.core.view import UNKNOWN_VALUES, ResourceView
 ASA_OUTPUT = "azure-native:streamanalytics:Output"
 EVENT_HUB = "azure-native:eventhub:EventHub"
 LINKED_SERVICE = "azure-native:datafactory:LinkedService"
-NAMED_SERVICE_TYPES = frozenset({ASA_OUTPUT, EVENT_HUB, LINKED_SERVICE})
+LAMBDA = "aws:lambda/function:Function"
+NAMED_SERVICE_TYPES = frozenset({ASA_OUTPUT, EVENT_HUB, LINKED_SERVICE, LAMBDA})
+# Vendor extensions published as Lambda layers (by the publisher's account) that send the function's telemetry
+# to the site a setting names, or to the vendor's default site when it is left out: the Datadog extension to
+# DD_SITE, datadoghq.com (US1) by default.
+_VENDOR_LAYERS: dict[str, tuple[str, str]] = {"464622532012": ("DD_SITE", "datadoghq.com")}
 
 _BUS = ("serviceBusNamespace", ".servicebus.windows.net")
 _LAKE = ".azuredatalakestore.net"  # Data Lake Storage Gen1 (retired): no resource type of the SDK holds it
@@ -77,12 +83,30 @@ def named_service_refs(view: ResourceView) -> Found:
     """(path, kind, value) of the services a resource names by a bare name (NAMED_SERVICE_TYPES)."""
     if view.type == ASA_OUTPUT:
         return _typed(view, "datasource.type", _ASA, "datasource")
+    if view.type == LAMBDA:
+        return _vendor_layers(view)
     if view.type == EVENT_HUB:
         if view.get("captureDescription.enabled") is False:
             return []
         return _typed(view, "captureDescription.destination.name", _CAPTURE, "captureDescription.destination")
     spec = _LINKED.get(str(view.get("properties.type")))
     return _host(f"properties.{spec[0]}", view.get(f"properties.{spec[0]}"), spec[1]) if spec else []
+
+
+def _vendor_layers(view: ResourceView) -> Found:
+    """The vendor's default site of an extension layer whose site setting is left out (a set one: scanned)."""
+    layers = view.input("layers")
+    if not isinstance(layers, list):
+        return []
+    settings = view.get("environment.variables")
+    names = {str(k).upper() for k in settings} if isinstance(settings, dict) else set()
+    out: Found = []
+    for i, arn in enumerate(layers):
+        parts = arn.split(":") if isinstance(arn, str) else []
+        spec = _VENDOR_LAYERS.get(parts[4]) if len(parts) > 6 and parts[5] == "layer" else None
+        if spec is not None and spec[0] not in names and all(h != spec[1] for _, _, h in out):
+            out.append((f"layers.{i}", "host", spec[1]))
+    return out
 
 
 def untyped_problem(path: str, value: str) -> str:

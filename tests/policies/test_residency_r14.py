@@ -97,6 +97,20 @@ def test_firelens_plugins_without_a_host_are_judged_by_their_default_endpoint():
         "`containerDefinitions(json).0.logConfiguration` = 'FireLens output sumologic'" + UNKNOWN_KIND]
 
 
+def test_a_vendor_extension_layer_without_its_site_setting_is_the_vendors_default_site():
+    layers = ["arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Extension:65",
+              "arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Python312:104"]
+    fn = res("aws:lambda/function:Function", "fn", {"layers": layers})
+    assert messages(REPLICATION, fn, ALLOWED) == [
+        "`layers.0` sends to datadoghq.com, which is neither a resource of this stack nor a declared "
+        "external endpoint (stacks/records/endpoints.yaml: add it with its region and why)"]
+    eu = res("aws:lambda/function:Function", "fn",
+             {"layers": layers, "environment": {"variables": {"DD_SITE": "datadoghq.eu"}}})
+    assert "datadoghq.com" not in _hosts(eu)
+    other = ["arn:aws:lambda:eu-west-1:580247275435:layer:LambdaInsightsExtension:53"]
+    assert _hosts(res("aws:lambda/function:Function", "fn", {"layers": other})) == set()
+
+
 def test_an_airflow_secrets_backend_prefix_blocks_unless_null():
     kwargs = {"secrets.backend_kwargs": json.dumps({"connections_prefix": "/shared/conn",
                                                     "variables_prefix": None})}
