@@ -28,6 +28,7 @@ from policies.core.host_classes import (
     aws_owned_bucket_region,
 )
 from policies.core.location import Allowed, allowed, region_verdict
+from policies.core.named_services import untyped_problem
 from policies.core.outside_parties import party_problem
 from policies.core.references import Ref
 from policies.core.rule import RuleContext
@@ -189,6 +190,8 @@ class LocalJudge:
 def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: str) -> Outcome:
     if ref.kind in ("grantee", "phone", "site"):
         return _judge_party(ref, ok, endpoints)
+    if ref.kind == "untyped":  # an output of a kind the pack does not know (policies/core/named_services.py)
+        return Outcome(untyped_problem(ref.path, ref.value))
     if ref.kind == "runtime":
         return Outcome(
             f"`{ref.path}` = {ref.value!r} takes the destination from the execution's input at run time, so "
@@ -299,6 +302,11 @@ def _not_a_region(ref: Ref) -> Outcome:
     )
 
 
+# ARNs whose region is not where the data goes: an application inference profile routes where the profile it
+# copies does, an EventBridge API destination posts to its invocation endpoint (any HTTPS host).
+_RELAYS = {"bedrock": "application-inference-profile/", "events": "api-destination/"}
+
+
 def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
     parts = ref.value.split(":", 5)
     partition, service, region = parts[1], parts[2], parts[3]
@@ -310,8 +318,8 @@ def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
         return OK  # an AWS-managed definition (`arn:aws:ram::aws:permission/…`) or a service integration
     if region:
         msg = region_verdict("aws", region, f"`{ref.path}` ({what})", ok)
-        if msg is None and service == "bedrock" and parts[-1].startswith("application-inference-profile/"):
-            return DEFER  # routes where the profile it copies does: only the stack's own profile can tell
+        if msg is None and parts[-1].startswith(_RELAYS.get(service, "\0")):
+            return DEFER  # data goes where the resource's own inputs say: only the stack's own can tell
         return Outcome(msg) if msg else OK
     if service == "cloudfront":
         return Outcome(f"`{ref.path}` refers to CloudFront, a global edge service")

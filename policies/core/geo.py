@@ -56,21 +56,22 @@ def geo_copies(view: ResourceView, home: Location | None) -> list[tuple[str, str
 
 
 # Settings that decide where requests are processed: an Azure OpenAI `Global*` deployment anywhere in the
-# world, a `DataZone*` one across the EU data zone (regions the pack does not all allow); an Amazon Location
+# world, a `DataZone*` one across the EU data zone (regions the pack does not all allow), a `DeveloperTier`
+# one (fine-tuned models under test: "no data residency guarantees", Azure OpenAI docs); an Amazon Location
 # resource whose data provider is Esri, HERE or Grab, which sends request parameters (addresses searched,
 # positions routed) to the provider "for processing, which may be outside of the AWS Region" (AWS GovCloud
 # user guide, Amazon Location; only Open Data is processed by AWS in the region).
 # type -> (input path, values that route).
 _LOCATION_PROVIDERS = ("esri", "here", "grab")  # in a data source or a map style (`VectorHereExplore`)
 ROUTED: dict[str, tuple[str, tuple[str, ...]]] = {
-    "azure-native:cognitiveservices:Deployment": ("sku.name", ("global", "datazone")),
+    "azure-native:cognitiveservices:Deployment": ("sku.name", ("global", "datazone", "developer")),
     "aws:location/placeIndex:PlaceIndex": ("dataSource", _LOCATION_PROVIDERS),
     "aws:location/routeCalculation:RouteCalculation": ("dataSource", _LOCATION_PROVIDERS),
     "aws:location/map:Map": ("configuration.style", _LOCATION_PROVIDERS),
 }
 ROUTED_SKUS = {t: path for t, (path, _) in ROUTED.items()}  # the types routed_processing judges
-_FIX_SKU = "(Global: any region worldwide; DataZone: across the data zone); use a regional SKU (Standard, " \
-    "ProvisionedManaged)"
+_FIX_SKU = "(Global: any region worldwide; DataZone: across the data zone; Developer: no data residency); " \
+    "use a regional SKU (Standard, ProvisionedManaged)"
 _FIX_PROVIDER = "(the data provider's own service); use the Open Data provider, or declare the provider " \
     "with its region in stacks/records/endpoints.yaml and send it the requests from code the stack judges"
 

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from policies.core.installed_code import POLICY_ASSIGNMENT, custom_definition
+from policies.core.named_services import NAMED_SERVICE_TYPES, named_service_refs
 from policies.core.outside_parties import PARTY_TYPES, party_refs
 from policies.core.view import UNKNOWN_VALUES, ResourceView
 
@@ -118,11 +119,8 @@ _SHARE_INVITATION = "azure-native:datashare:Invitation"
 HYBRID_CONNECTIONS = frozenset(
     {"azure-native:web:WebAppHybridConnection", "azure-native:web:WebAppHybridConnectionSlot"}
 )
-# A Stream Analytics output to Power BI writes into a dataset of the Power BI tenant (its home geography,
-# named by no input); judged as the Power BI service.
-_ASA_OUTPUT = "azure-native:streamanalytics:Output"
-_BY_INPUTS = HYBRID_CONNECTIONS | {_SNS_PLATFORM_APP, _NOTIFICATION_HUB, _BOT_CHANNEL, _SHARE_INVITATION,
-                                   _ASA_OUTPUT}
+# (Stream Analytics outputs, Power BI included, Event Hub captures: policies/core/named_services.py.)
+_BY_INPUTS = HYBRID_CONNECTIONS | {_SNS_PLATFORM_APP, _NOTIFICATION_HUB, _BOT_CHANNEL, _SHARE_INVITATION}
 # An action group's Event Hub receivers name the hub by namespace and subscription only: judged as the
 # namespace's host (an Event Hubs namespace of the stack, found by its name).
 _ACTION_GROUP = "azure-native:monitor:ActionGroup"
@@ -160,9 +158,6 @@ def _by_inputs(view: ResourceView) -> list[tuple[str, str, str]]:
         return [("platform", "host", host)]
     if t == _NOTIFICATION_HUB:
         return [(k, "host", h) for k, hosts in _HUB_CREDENTIALS.items() if view.input(k) for h in hosts]
-    if t == _ASA_OUTPUT:
-        kind = view.get("datasource.type")
-        return [("datasource.type", "host", "api.powerbi.com")] if kind == "PowerBI" else []
     if t == _BOT_CHANNEL:
         name = view.get("properties.channelName") or view.input("channelName")
         if name in _BOT_SERVICE_CHANNELS:
@@ -195,7 +190,7 @@ ACCEPTED_TARGETS = frozenset(t for _, t in ACCEPTED_IDS.values()) | frozenset(_D
 
 IMPLIED_TYPES = (
     frozenset(IMPLIED_HOSTS) | frozenset(ACCEPTED_IDS) | _BY_INPUTS | PARTY_TYPES | {_DX_ASSOCIATION}
-    | {POLICY_ASSIGNMENT}
+    | {POLICY_ASSIGNMENT} | NAMED_SERVICE_TYPES
 )
 
 
@@ -206,6 +201,8 @@ def implied_refs(view: ResourceView) -> list[tuple[str, str, str]]:
         return [("(service)", "host", host)]
     if view.type in _BY_INPUTS:
         return _by_inputs(view)
+    if view.type in NAMED_SERVICE_TYPES:
+        return named_service_refs(view)
     if view.type == POLICY_ASSIGNMENT:  # a custom deployIfNotExists definition must be the stack's
         return custom_definition(view)
     if view.type in PARTY_TYPES:

@@ -40,7 +40,7 @@ from policies.core.reference_text import (
     yaml_doc,
 )
 from policies.core.runtime_refs import policy_runtime, relative_field, runtime_value
-from policies.core.stored_refs import STORE_SCHEMES, held_ref, setting_name, stored_ref, vault_reference
+from policies.core.stored_refs import STORE_SCHEMES, dict_refs, held_ref, setting_name, stored_ref
 from policies.core.stored_refs import settings_map as _settings_map
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
@@ -169,8 +169,8 @@ class _Recorder:
                 self.walk(value.get("value", REDACTED), path, key, False, principal)
                 return
             own = own if top else ()
-            if "secretName" in value and (held := vault_reference(value, key)) is not None:
-                self.group(path, (held,))  # a linked service field read from Key Vault at run time
+            if found := dict_refs(value, key):  # stores and services named by an object's shape
+                self.group(path, found)
             if "Effect" in value and _statement(value):  # IAM grants or denies; it sends nothing anywhere
                 if value["Effect"] == "Deny":
                     return  # a denial opens no path to any place

@@ -58,6 +58,10 @@ def _source(r: ResourceView) -> Any:
     return src
 
 
+# Types whose `arn` input is the ARN of what they point to, not their own (an event target's target).
+_TARGET_ARN = frozenset({"aws:cloudwatch/eventTarget:EventTarget"})
+
+
 class GraphIndex:
     """Stack resources by their recorded ARN, Azure id, bucket name, physical name and endpoint outputs."""
 
@@ -78,7 +82,7 @@ class GraphIndex:
                     self.by_key.setdefault(f"guid:{v.lower()}", r)
             if r.cloud == "aws":
                 arn = r.input("arn")
-                if isinstance(arn, str):
+                if isinstance(arn, str) and r.type not in _TARGET_ARN:
                     self.by_key.setdefault(f"arn:{arn}", r)
                 if r.type in BUCKET_TYPES:  # a bucket's name is its id (auto-named: only the id holds it)
                     for v in (r.input("bucket"), r.input("id")):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from policies.core.named_services import firelens_refs
 from policies.core.view import StackGraph, get_path, is_unknown
 
 SSM_PARAMETER = "aws:ssm/parameter:Parameter"
@@ -28,6 +29,9 @@ KV_SECRET = "azure-native:keyvault:Secret"
 APPCONFIG_VALUE = "azure-native:appconfiguration:KeyValue"
 APIM_NAMED_VALUE = "azure-native:apimanagement:NamedValue"
 APPCONFIG_APP = "aws:appconfig/application:Application"
+S3_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"  # an ECS environment file (or its v1 type, _SAME_STORE)
+STORE_PREFIX = "prefix"  # every parameter or secret under a path prefix (an Airflow secrets backend)
+_SAME_STORE = {S3_OBJECT: (S3_OBJECT, "aws:s3/bucketObject:BucketObject")}
 # Store type -> (what it is, the input holding the stored value; None: never an input a policy can read).
 STORES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     SSM_PARAMETER: ("the SSM parameter", ("value", "insecureValue")),
@@ -36,6 +40,7 @@ STORES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     APPCONFIG_VALUE: ("the App Configuration key-value", ("value",)),
     APIM_NAMED_VALUE: ("the API Management named value", ("value",)),  # a Key Vault-backed one has none
     APPCONFIG_APP: ("the AppConfig application", None),  # its profiles' locations are judged as inputs
+    S3_OBJECT: ("the S3 object", ("content",)),  # a file asset (`source`) is not readable
 }
 # The inputs a store is named by where it is read (an API Management policy writes `{{displayName}}`).
 _NAME_INPUTS = ("name", "namedValueId", "displayName")
@@ -154,12 +159,13 @@ def held_ref(s: str, key: str) -> tuple[str, str, bool] | None:
 
 
 def _credential_store(s: str, key: str) -> tuple[str, str, bool] | None:
-    """The AWS store a setting named as a credential reads (kind `keyed`): the name says what the value is
+    """The store a setting named as a credential reads (kind `keyed`): the name says what the value is
     meant to be, not what the store holds, so the store must be the stack's (whose value, a credential, need
-    not be readable). Only an SSM parameter or Secrets Manager secret written as one (an ARN, a path under a
-    `…PARAMETER` key) is followed (`API_KEY_FILE: /run/secrets/key` is a path); a Key Vault or App
-    Configuration reference names its vault or store host, which must be the stack's already."""
-    if not s.startswith("arn:") and not _PARAMETER_KEY.search(key):
+    not be readable). An SSM parameter or Secrets Manager secret written as one (an ARN, a path under a
+    `…PARAMETER` key; `API_KEY_FILE: /run/secrets/key` is a path), and since round 14 a Key Vault or App
+    Configuration reference: a secret put into the stack's own vault by hand is set where no program shows
+    it, like a parameter created by hand."""
+    if not s.startswith(("arn:", "@Microsoft.")) and not _PARAMETER_KEY.search(key):
         return None
     found = stored_ref(s, "SETTING" + ("_PARAMETER" if _PARAMETER_KEY.search(key) else ""))
     if found is None or found[1].partition("|")[2].startswith(_AWS_PUBLIC):
@@ -187,12 +193,48 @@ def vault_reference(value: dict[str, Any], key: str) -> tuple[str, str, bool] | 
     return ("stored", f"{KV_SECRET}|{name}", False)
 
 
+_KV_SECRET_URL = re.compile(r"^https://[\w-]+\.vault\.azure\.net/secrets/([\w-]+)", re.I)
+_S3_OBJECT_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::([^/\s]+/\S+)$")
+# An Airflow secrets backend's kwargs (MWAA `secrets.backend_kwargs`, `AIRFLOW__SECRETS__BACKEND_KWARGS`).
+_BACKEND_PREFIXES = ("connections_prefix", "variables_prefix", "config_prefix")
+
+
+def dict_refs(value: dict[str, Any], key: str) -> tuple[tuple[str, str, bool], ...]:
+    """Stores (and implied services) an object names by its shape rather than by a string: a Data Factory
+    Key Vault field, an ECS environment file (`environmentFiles[]`: a settings file read at start, kind
+    `held`), a Container Apps secret read from Key Vault by `keyVaultUrl` (kind `keyed`), an Airflow secrets
+    backend prefix (every store under it, kind `held`), a FireLens output plugin (core/named_services.py)."""
+    out: list[tuple[str, str, bool]] = []
+    if "secretName" in value and (held := vault_reference(value, key)) is not None:
+        out.append(held)
+    if "logDriver" in value:
+        out += firelens_refs(value)
+    if key == "environmentFiles" and value.get("type") == "s3" and isinstance(v := value.get("value"), str):
+        m = _S3_OBJECT_ARN.match(v)
+        out.append(("held", f"{S3_OBJECT}|{m.group(1) if m else v}", False))
+    if key == "secrets" and isinstance(v := value.get("keyVaultUrl"), str) and (m := _KV_SECRET_URL.match(v)):
+        out.append(("keyed", f"{KV_SECRET}|{m.group(1)}", False))
+    for k in _BACKEND_PREFIXES:
+        if isinstance(p := value.get(k), str) and p:
+            out.append(("held", f"{STORE_PREFIX}|{p}", False))
+    return tuple(out)
+
+
+def _prefix_problem(path: str, prefix: str) -> str:
+    return (f"`{path}` reads every parameter or secret under the prefix {prefix!r} at run time (an Airflow "
+            "secrets backend); what is stored under a prefix is set outside any program, so the destinations "
+            "it holds cannot be judged; set the prefix to null (or drop the backend) and keep connections in "
+            "settings the program states")
+
+
 def _readable(value: Any) -> bool:
     return isinstance(value, str) and not is_unknown(value) and value != "[secret]"  # the gate's redaction
 
 
 def _named(store: Any, name: str) -> bool:
     want = _norm(name)
+    if store.type in _SAME_STORE[S3_OBJECT]:
+        return f"{store.input('bucket')}/{_norm(str(store.input('key')))}" == name
     for k in _NAME_INPUTS:
         have = store.input(k)
         if have is None:
@@ -210,8 +252,10 @@ def stored_problem(path: str, value: str, graph: StackGraph, held: bool = False,
     which the scanner judges as that store's own input; under a neutral name, any store of the stack; under
     a credential's name, any store of the stack, readable or not)."""
     typ, _, name = value.partition("|")
+    if typ == STORE_PREFIX:
+        return _prefix_problem(path, name)
     what, inputs = STORES[typ]
-    store = next((r for r in graph.by_type(typ) if _named(r, name)), None)
+    store = next((r for t in _SAME_STORE.get(typ, (typ,)) for r in graph.by_type(t) if _named(r, name)), None)
     if store is None:
         held_note = " (a setting read from a store may hold a destination whatever its name)" if held else ""
         if keyed:
@@ -223,10 +267,12 @@ def stored_problem(path: str, value: str, graph: StackGraph, held: bool = False,
     if keyed or typ == APPCONFIG_APP or _readable_store(store, typ, inputs, graph):
         return None
     if held:
+        fix = ("write the file's settings inline (`content`)" if typ == S3_OBJECT else "keep settings in a "
+               "plain value the pack can read, or name the setting as the credential it is (…_PASSWORD, "
+               "…_TOKEN, …_KEY, …_SECRET)")
         return (f"`{path}` is read at run time from {what} {name!r} of this stack, whose value is a secret "
                 "or unknown during preview, so the settings it holds (a destination among them) cannot be "
-                "judged; keep settings in a plain value the pack can read, or name the setting as the "
-                "credential it is (…_PASSWORD, …_TOKEN, …_KEY, …_SECRET)")
+                f"judged; {fix}")
     return (f"`{path}` is read at run time from {what} {name!r} of this stack, whose value is a secret "
             "or unknown during preview, so the destination it holds cannot be judged; keep a destination "
             "in a plain (non-secret) parameter or setting")

@@ -4,7 +4,8 @@ Two ways in: a type of class `edge` (CloudFront, global tables, ...), or a regio
 part of a global construct or serves it through edge locations: joining a global database or datastore by
 its identifier, S3 transfer acceleration switched on through the bucket itself, an API Gateway REST API or
 custom domain that is edge-optimized (the default when `endpointConfiguration` is left out), an Azure
-load balancer, public IP or prefix of the Global (cross-region) tier.
+load balancer, public IP or prefix of the Global (cross-region) tier, a Static Web App with its
+enterprise-grade edge (`enterpriseGradeCdnStatus`) switched on.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _EDGE = "serves the resource through edge locations worldwide; use a regional se
 # A cross-region load balancer and its Global-tier public IPs and prefixes: one anycast address announced from
 # Microsoft's edge, traffic taken in at the participating region nearest the client (like Global Accelerator).
 _ANYCAST = "makes an anycast frontend taking traffic in at regions worldwide; use the Regional tier"
+_AFD = "serves the site through Azure Front Door's edge locations worldwide; leave it Disabled"
 _GLOBAL_TIER = (("sku.tier", frozenset({"GLOBAL"}), None, _ANYCAST),)
 # type -> (input path, values that make it edge (None: any non-empty value), default when absent, why)
 EDGE_SETTINGS: dict[str, tuple[tuple[str, frozenset[str] | None, str | None, str], ...]] = {
@@ -32,6 +34,10 @@ EDGE_SETTINGS: dict[str, tuple[tuple[str, frozenset[str] | None, str | None, str
     "aws:apigateway/restApi:RestApi": (("endpointConfiguration.types", frozenset({"EDGE"}), "EDGE", _EDGE),),
     "aws:apigateway/domainName:DomainName": (
         ("endpointConfiguration.types", frozenset({"EDGE"}), "EDGE", _EDGE),
+    ),
+    # a Static Web App's enterprise-grade edge: served and cached by Azure Front Door's points of presence
+    "azure-native:web:StaticSite": (
+        ("enterpriseGradeCdnStatus", frozenset({"ENABLED", "ENABLING"}), None, _AFD),
     ),
     "azure-native:network:LoadBalancer": _GLOBAL_TIER,
     "azure-native:network:PublicIPAddress": _GLOBAL_TIER,

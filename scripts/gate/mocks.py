@@ -130,6 +130,8 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
         arn = f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{phys_name}"
     else:
         arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{kind}/{rid}"
+    if isinstance(_plain(inputs.get("arn")), str):  # an input `arn` (an event target's target) is echoed
+        arn = _plain(inputs["arn"])               # by the provider like every input, not generated
     out.update(id=rid, arn=arn)
     if mod_type == "ecr/repository:Repository":   # read by deploy-time code (image references)
         out.update(repositoryUrl=f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{phys_name}",

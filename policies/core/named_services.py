@@ -1,0 +1,151 @@
+"""Services a typed field names by a bare name, whose host the type implies (red-team round 14).
+
+A Stream Analytics output names its Service Bus or Event Hubs namespace, function app, Cosmos DB account, SQL
+server or table account by name only; an Event Hub's capture names its Data Lake Store account; a Data Factory
+Snowflake linked service names its account by identifier; an ECS FireLens log router names its output plugin
+and a Lambda a vendor's extension layer, whose default host is the vendor's. No input spells out a host, so
+the scanner found nothing and the output passed whatever it named. Each is now judged as the host the name
+makes (a resource of the stack found by its name, else a declared endpoint). An output or capture
+destination of a kind the tables below do not know blocks (kind `untyped`): what it names, and where, cannot
+be judged.
+"""
+
+from __future__ import annotations
+
+from policies.core.view import UNKNOWN_VALUES, ResourceView
+
+ASA_OUTPUT = "azure-native:streamanalytics:Output"
+EVENT_HUB = "azure-native:eventhub:EventHub"
+LINKED_SERVICE = "azure-native:datafactory:LinkedService"
+LAMBDA = "aws:lambda/function:Function"
+NAMED_SERVICE_TYPES = frozenset({ASA_OUTPUT, EVENT_HUB, LINKED_SERVICE, LAMBDA})
+# Vendor extensions published as Lambda layers (by the publisher's account) that send the function's telemetry
+# to the site a setting names, or to the vendor's default site when it is left out: the Datadog extension to
+# DD_SITE, datadoghq.com (US1) by default.
+_VENDOR_LAYERS: dict[str, tuple[str, str]] = {"464622532012": ("DD_SITE", "datadoghq.com")}
+
+_BUS = ("serviceBusNamespace", ".servicebus.windows.net")
+_LAKE = ".azuredatalakestore.net"  # Data Lake Storage Gen1 (retired): no resource type of the SDK holds it
+# Stream Analytics output `datasource.type` -> (the field naming the service, the host suffix it makes);
+# None: the inputs spell the place out (storageAccounts[].accountName, a cluster or payload URL: scanned) or
+# it stays on the device (an IoT Edge job's message bus). Power BI: the tenant's service (named by no input).
+_ASA: dict[str, tuple[str, str] | None] = {
+    "Microsoft.ServiceBus/Queue": _BUS,
+    "Microsoft.ServiceBus/Topic": _BUS,
+    "Microsoft.ServiceBus/EventHub": _BUS,
+    "Microsoft.EventHub/EventHub": _BUS,
+    "Microsoft.AzureFunction": ("functionAppName", ".azurewebsites.net"),
+    "Microsoft.Storage/DocumentDB": ("accountId", ".documents.azure.com"),
+    "Microsoft.Sql/Server/Database": ("server", ".database.windows.net"),
+    "Microsoft.Sql/Server/DataWarehouse": ("server", ".database.windows.net"),
+    "Microsoft.Storage/Table": ("accountName", ".table.core.windows.net"),
+    "Microsoft.DataLake/Accounts": ("accountName", _LAKE),
+    "Microsoft.Storage/Blob": None,
+    "Microsoft.Kusto/clusters/databases": None,
+    "Raw": None,
+    "GatewayMessageBus": None,
+    "PowerBI": None,
+}
+# An Event Hub capture `destination.name` -> the same; a block-blob capture names its account by Azure id.
+_CAPTURE: dict[str, tuple[str, str] | None] = {
+    "EventHubArchive.AzureBlockBlob": None,
+    "EventHubArchive.AzureDataLake": ("dataLakeAccountName", _LAKE),
+}
+# Data Factory linked services that name a vendor account by identifier, and the host it makes.
+_LINKED: dict[str, tuple[str, str]] = {
+    "SnowflakeV2": ("accountIdentifier", ".snowflakecomputing.com"),
+}
+
+Found = list[tuple[str, str, str]]
+
+
+def _host(path: str, name: object, suffix: str) -> Found:
+    if not isinstance(name, str) or name in UNKNOWN_VALUES or not name:
+        return [(path, "unknown", "")]
+    name = name.lower()
+    return [(path, "host", name if "." in name and name.endswith(suffix) else f"{name}{suffix}")]
+
+
+def _typed(view: ResourceView, kind_path: str, table: dict[str, tuple[str, str] | None], base: str) -> Found:
+    kind = view.get(kind_path)
+    if kind is None:
+        return []
+    if not isinstance(kind, str) or kind in UNKNOWN_VALUES or kind not in table:
+        return [(kind_path, "untyped", str(kind))]
+    spec = table[kind]
+    if spec is None:
+        return [(kind_path, "host", "api.powerbi.com")] if kind == "PowerBI" else []
+    field, suffix = spec
+    return _host(f"{base}.{field}", view.get(f"{base}.{field}"), suffix)
+
+
+def named_service_refs(view: ResourceView) -> Found:
+    """(path, kind, value) of the services a resource names by a bare name (NAMED_SERVICE_TYPES)."""
+    if view.type == ASA_OUTPUT:
+        return _typed(view, "datasource.type", _ASA, "datasource")
+    if view.type == LAMBDA:
+        return _vendor_layers(view)
+    if view.type == EVENT_HUB:
+        if view.get("captureDescription.enabled") is False:
+            return []
+        return _typed(view, "captureDescription.destination.name", _CAPTURE, "captureDescription.destination")
+    spec = _LINKED.get(str(view.get("properties.type")))
+    return _host(f"properties.{spec[0]}", view.get(f"properties.{spec[0]}"), spec[1]) if spec else []
+
+
+def _vendor_layers(view: ResourceView) -> Found:
+    """The vendor's default site of an extension layer whose site setting is left out (a set one: scanned)."""
+    layers = view.input("layers")
+    if not isinstance(layers, list):
+        return []
+    settings = view.get("environment.variables")
+    names = {str(k).upper() for k in settings} if isinstance(settings, dict) else set()
+    out: Found = []
+    for i, arn in enumerate(layers):
+        parts = arn.split(":") if isinstance(arn, str) else []
+        spec = _VENDOR_LAYERS.get(parts[4]) if len(parts) > 6 and parts[5] == "layer" else None
+        if spec is not None and spec[0] not in names and all(h != spec[1] for _, _, h in out):
+            out.append((f"layers.{i}", "host", spec[1]))
+    return out
+
+
+def untyped_problem(path: str, value: str) -> str:
+    """Why an output or capture destination of an unknown kind cannot be judged."""
+    return (
+        f"`{path}` = {value!r} is a kind of destination the pack does not know, so what it names and where "
+        "it is cannot be judged; use a kind listed in policies/core/named_services.py (or add this one with "
+        "the field that names its service)"
+    )
+
+
+# FireLens (Fluent Bit) output plugins, by the `Name` option of an ECS `awsfirelens` log configuration: AWS's
+# write to a stream, group or bucket of the region their options name (scanned); plugins whose default
+# host is local (a sidecar) need none; the vendor plugins post to the vendor's default intake unless `Host`
+# says otherwise (Datadog's US1 intake, New Relic's US endpoint). An unknown plugin without a host blocks.
+_FIRELENS_LOCAL = frozenset({
+    "cloudwatch", "cloudwatch_logs", "kinesis_firehose", "firehose", "kinesis_streams", "kinesis", "s3",
+    "forward", "http", "splunk", "loki", "es", "opensearch", "gelf", "tcp", "influxdb", "null", "stdout",
+    "counter", "file"})
+_FIRELENS_DEFAULT_HOSTS = {
+    "datadog": "http-intake.logs.datadoghq.com", "newrelic": "log-api.newrelic.com",
+    "logdna": "logs.logdna.com", "stackdriver": "logging.googleapis.com",
+}
+_HOST_OPTIONS = frozenset({"host", "url", "uri", "endpoint", "brokers", "customer_id", "account_name",
+                           "dd_url", "base_uri"})
+
+
+def firelens_refs(config: dict[str, object]) -> list[tuple[str, str, bool]]:
+    """The destination an ECS FireLens log configuration implies by its output plugin (none: named by its
+    options, which are scanned)."""
+    options = config.get("options")
+    if config.get("logDriver") != "awsfirelens" or not isinstance(options, dict):
+        return []
+    keys = {str(k).lower(): v for k, v in options.items()}
+    name = keys.get("name")
+    if not isinstance(name, str) or name in UNKNOWN_VALUES:
+        return [("untyped", str(name), False)]
+    plugin = name.lower()
+    if plugin in _FIRELENS_LOCAL or _HOST_OPTIONS.intersection(keys):
+        return []
+    host = _FIRELENS_DEFAULT_HOSTS.get(plugin)
+    return [("host", host, False)] if host else [("untyped", f"FireLens output {name}", False)]
