@@ -77,7 +77,8 @@ def test_engine_corpus_program(run_gate, case, tmp_path):
         return
     report = json.loads(proc.stdout)
     reports = report if isinstance(report, list) else [report]
-    found = {v["policy"] for r in reports for v in r["violations"] if v["level"] == "mandatory" and not v["waiver"]}
+    found = {v["policy"] for r in reports for v in r["violations"]
+             if v["level"] == "mandatory" and not v["waiver"]}
     assert set(expected["policies"]) <= found, found
 
 

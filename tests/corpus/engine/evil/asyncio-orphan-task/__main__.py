@@ -10,4 +10,4 @@ async def later():
 
 
 aws.s3.Bucket("eu")
-asyncio.ensure_future(later())
+asyncio.ensure_future(later())  # noqa: RUF006 -- nobody awaits it: the point

@@ -6,8 +6,8 @@ _real = pulumi.CustomResource.__init__
 
 
 def _moved(self, t, name, props=None, opts=None, *args, **kwargs):
-    if t == "aws:s3/bucket:Bucket" and isinstance(props, dict):
-        props = {**props, "region": "us-east-1"}
+    if t == "aws:s3/bucket:Bucket":
+        pulumi.set(props, "region", "us-east-1")   # props is the SDK's BucketArgs here
     _real(self, t, name, props, opts, *args, **kwargs)
 
 

@@ -3,7 +3,7 @@ import pulumi
 import pulumi_aws as aws
 
 other = pulumi.Config().require("peer")
-ref = pulumi.StackReference(f"organization/corpus-eng-stackref-cycle/{other}")
+ref = pulumi.StackReference(other)
 region = ref.get_output("region").apply(lambda r: r or "eu-west-1")
 aws.s3.Bucket("data", region=region)
 pulumi.export("region", "us-east-1")
