@@ -62,8 +62,10 @@ def _run_case(run_gate, case_dir: Path, expected: dict, tmp_path: Path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
-def test_engine_corpus_program(run_gate, case, tmp_path):
+def test_engine_corpus_program(run_gate, case, tmp_path, monkeypatch):
     expected = json.loads((CORPUS / case / "expected.json").read_text())
+    for name, value in expected.get("env", {}).items():   # the gate machine's environment
+        monkeypatch.setenv(name, value)
     proc = _run_case(run_gate, CORPUS / case, expected, tmp_path)
     if expected.get("limit"):
         assert proc.returncode in (0, 1), proc.stderr[-2000:]

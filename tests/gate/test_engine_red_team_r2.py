@@ -211,3 +211,26 @@ def test_encrypted_leaves_of_structured_config_are_secret_placeholders():
                                           "plain": {"secure": "v1:abc", "other": 1}})
     assert json.loads(flat["p:sites"]) == [{"region": "[secret]", "name": "a"}]
     assert secret == ["p:sites"] and json.loads(flat["p:plain"]) == {"secure": "v1:abc", "other": 1}
+
+
+def test_a_provider_input_the_sdk_takes_from_the_environment_is_a_placeholder_when_deployed(monkeypatch):
+    import pulumi
+    from gate import driver
+    from gate.recorder import Recorder
+
+    real_init = Recorder.__init__
+
+    def as_update(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        self.dry_run = False
+
+    def program():
+        aws.s3.Bucket("b", opts=pulumi.ResourceOptions(provider=aws.Provider("p")))
+
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setattr(Recorder, "__init__", as_update)
+    graph = driver.record_callable(program, config=EU)
+    (provider,) = graph.by_type("pulumi:providers:aws")
+    assert provider.inputs["region"] == "$AWS_REGION"
+    (read,) = [r for r in graph.env_reads if r["name"] == "AWS_REGION"]
+    assert "test_engine_red_team_r2.py:" in read["site"] and read["reached"] == [provider.urn]
