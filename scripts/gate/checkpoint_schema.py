@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gate.checkpoint_refs import validate_references
 from gate.errors import GateError
 from gate.inputs import MAX_DEPTH
 
@@ -33,6 +34,7 @@ def validate_checkpoint(data: Any, source: str) -> None:
                         "(expected 3)")
     resources = data["deployment"].get("resources")
     if resources is None:
+        validate_references(data["deployment"], [], source)
         return
     if not isinstance(resources, list):
         raise GateError(f"{source}: deployment.resources: expected a list")
@@ -58,6 +60,7 @@ def validate_checkpoint(data: Any, source: str) -> None:
             if key == "outputs" and isinstance(inputs, dict):   # outputs gate.state_load shares: checked
                 value = [v for k, v in value.items() if inputs.get(k, value) is not v]
             _values(value, f"{where}: {key}", 1)
+    validate_references(data["deployment"], resources, source)
 
 
 def _urn(r: dict[str, Any], where: str) -> str:

@@ -147,7 +147,7 @@ def _out_dir(out: Path | None) -> Path | None:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from gate.checkpoint_schema import validate_checkpoint
-    from gate.cli_speed import check_shard_references, shard_stacks, start_zygote_early
+    from gate.cli_speed import check_shard_references, seal_shard, shard_stacks, start_zygote_early
     from gate.project import load_project, validate_stack_name
     from gate.publish import RunDir
     from gate.runner import record_stacks, write_json_atomic
@@ -208,6 +208,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         reports = [judged[s] for s in stacks]
         started = time.perf_counter()
         docs = options.write_reports(run.path, reports)
+        seal_shard(args, project, stacks, run.path)
         code = 1 if any(r.blocked for r in reports) else 0
         run.publish(stacks, {"command": "preview", "exit": code, "settings": args.settings.to_json()})
     _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
@@ -259,7 +260,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     meta = {stack: {"project": project_name, "config": config}}
     args.cache_root = cache_root(args, _out_dir(args.out))
     with RunDir(_out_dir(args.out)) as run:
-        with options.records_env(args.settings):
+        with options.records_env(args.settings, args.program):
             reports = _evaluate({stack: state}, meta, args, timings, policy, run.path,
                                 sources={stack: str(args.state)})
         reports[0].source_fallback = options.shown(args.state)

@@ -95,3 +95,13 @@ def start_zygote_early(project: Any) -> None:
 
     if program_env.gate_python(project.root, project.file):
         zygote.start_early()
+
+
+def seal_shard(args: argparse.Namespace, project: Any, stacks: list[str], directory: Path) -> None:
+    """`<stack>.shard.json` beside each report of a shard run, for `gate merge` (gate.shard_seal)."""
+    if args.shard is None:
+        return
+    from gate.shard_seal import program_digest, write_seals
+
+    write_seals(directory, stacks, shard=args.shard, level=args.level, plan=project.stacks(),
+                program=program_digest(project.root))

@@ -6,6 +6,7 @@ overall design, gate.monitor for what is kept, gate.sdk_patches for the SDK seam
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -17,6 +18,7 @@ from contextlib import chdir, contextmanager
 from pathlib import Path
 from typing import Any
 
+from gate.deferred import Settling
 from gate.env_reads import noting_env_reads
 from gate.errors import GateError, ProgramError
 from gate.graph import Graph
@@ -109,29 +111,6 @@ def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root
     return graph
 
 
-def _executor_worker(thread: threading.Thread) -> bool:
-    """A thread pool's worker (the SDK's and asyncio's executors): told to stop at exit, not joined."""
-    target = getattr(thread, "_target", None)
-    return getattr(target, "__module__", "").startswith("concurrent.futures")
-
-
-def _joining_threads(fn: Callable[[], Any]) -> Callable[[], Any]:
-    """`fn`, then a wait for the non-daemon threads it started, as the interpreter waits for them before
-    the language host's process ends: what they register reaches the real engine, so it is recorded.
-    (A thread that never ends runs into the program deadline.)"""
-    def run() -> Any:
-        before = set(threading.enumerate())
-        result = fn()
-        while True:
-            started = [t for t in threading.enumerate() if t not in before and not t.daemon and t.is_alive()
-                       and t is not threading.current_thread() and not _executor_worker(t)]
-            if not started:
-                return result
-            for thread in started:
-                thread.join()
-    return run
-
-
 def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
                  where: str) -> Graph:
     from pulumi.runtime.stack import run_in_stack
@@ -143,7 +122,9 @@ def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[st
             noting_call_sites(recorder.mocks.sites), noting_env_reads(recorder.env_reads), \
             refusing_side_effects(recorder.program_file, side_effects, recorder.root):
         try:
-            _sync_await(run_in_stack(_joining_threads(fn)))
+            settling = Settling(fn)
+            _sync_await(run_in_stack(settling.run))
+            settling.check(asyncio.get_event_loop())
             _no_unanswered(recorder)
         except GateError:
             raise

@@ -1,9 +1,11 @@
 """The program's reads of environment variables: the gate cannot know another machine's environment.
 
-While the program runs, reads of `os.environ` / `os.getenv` made directly by the program's own files are
-noted (name and file:line; the CLI's own `PULUMI_*` variables excluded). After the run, each read becomes
-a warning naming the variable and the resources whose inputs hold its value ("the region of X depends on
-$ELOKET_REGION"). Values never leave the worker: only names, places and resource URNs are reported.
+While the program runs, reads of `os.environ` / `os.getenv` made directly by the program's own files
+(or by a provider SDK's `_utilities.get_env` filling an input the program left out, noted at the
+program's line) are noted (name and file:line; the CLI's own `PULUMI_*` variables excluded). After the
+run, each read becomes a warning naming the variable and the resources whose inputs hold its value ("the
+region of X depends on $ELOKET_REGION"). Values never leave the worker: only names, places and resource
+URNs are reported.
 
 The update recording (`is_dry_run()` false) does not use this machine's environment: every variable the
 program's own code reads is `$NAME` there (set or not, `in os.environ` is true), because the machine that
@@ -49,6 +51,10 @@ class EnvReads:
             frame = frame.f_back
         if frame is None or frame.f_code.co_filename.startswith("<"):
             return False
+        if _sdk_default(frame):   # a provider SDK filling an input from the environment for the program
+            frame = self._program_frame(frame.f_back)
+            if frame is None:
+                return False
         file = self._program_file(Path(frame.f_code.co_filename).resolve().as_uri())
         if not file:
             return False
@@ -56,6 +62,11 @@ class EnvReads:
             got = placeholder(name) if self.placeholders else value
             self.reads[name] = (f"{file}:{frame.f_lineno}", value, got)
         return True
+
+    def _program_frame(self, frame: Any) -> Any:
+        while frame is not None and not self._program_file(Path(frame.f_code.co_filename).resolve().as_uri()):
+            frame = frame.f_back
+        return frame
 
     def report(self, resources: list[Any]) -> list[dict[str, Any]]:
         """One entry per variable: name, whether it was set, where it was read, resources it reached."""
@@ -66,6 +77,18 @@ class EnvReads:
             out.append({"name": name, "set": value is not None, "site": site, "reached": reached,
                         "placeholder": self.placeholders})
         return out
+
+
+def _sdk_default(frame: Any) -> bool:
+    """A provider SDK's `_utilities.get_env(...)` called by its own code, not by get_env_bool/int/float:
+    the string default of a provider input (aws.Provider `region` from AWS_REGION, azuread `environment`
+    from ARM_ENVIRONMENT) that the deploy machine's environment decides, read on the program's behalf."""
+    path = Path(frame.f_code.co_filename)
+    if frame.f_code.co_name != "get_env" or path.name != "_utilities.py" or \
+            not path.parent.name.startswith("pulumi_"):
+        return False
+    caller = frame.f_back
+    return caller is not None and Path(caller.f_code.co_filename) != path
 
 
 def _holds(value: Any, needle: str) -> bool:

@@ -82,6 +82,9 @@ def merge(dirs: list[Path], out: Path | None) -> list[Any]:
             found[stack] = path
     if not found:
         raise GateError(f"{', '.join(map(str, dirs))}: no <stack>.report.json to merge")
+    from gate.shard_seal import check_shards
+
+    check_shards(found)
     reports = []
     for stack in sorted(found, key=_order):
         try:

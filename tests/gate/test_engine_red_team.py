@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -30,14 +32,41 @@ CASES = sorted(f"{d.parent.name}/{d.name}" for d in CORPUS.glob("*/*") if (d / "
 EU = {"aws:region": "eu-west-1"}
 
 
+JUDGE = ("--no-checkov", "--no-cache", "--format", "json", "--policy-pack", "policies/eu_residency",
+         "--policy-pack-config", "eu-residency=policies/config/eu-residency.json", "--as-of", "2026-11-30")
+
+
+def _merge(run_gate, case_dir: Path, spec: dict, tmp_path: Path):
+    """Shards K of N recorded here (from `programs[K]` when given), then tampered, then `gate merge`."""
+    shards = tmp_path / "shards"
+    for k in range(1, spec["of"] + 1):
+        program = case_dir / spec.get("programs", {}).get(str(k), ".")
+        proc = run_gate("preview", "--program", program, "--all", "--shard", f"{k}/{spec['of']}", *JUDGE,
+                        "--out", shards / f"s{k}")
+        assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    if spec.get("tamper"):
+        subprocess.run([sys.executable, case_dir / spec["tamper"], shards], check=True)
+    return run_gate("merge", *(shards / f"s{k}" for k in spec["give"]), "--format", "json",
+                    "--out", tmp_path / "merged")
+
+
+def _run_case(run_gate, case_dir: Path, expected: dict, tmp_path: Path):
+    if "merge" in expected:
+        return _merge(run_gate, case_dir, expected["merge"], tmp_path)
+    if "analyze" in expected:
+        return run_gate("analyze", "--state", case_dir / expected["analyze"], "--program", case_dir,
+                        "--stack", expected["stack"], *JUDGE, "--out", tmp_path)
+    where = expected.get("args") or ["--stack", expected["stack"]]
+    return run_gate("preview", "--program", case_dir, *where, *JUDGE, "--out", tmp_path)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
-def test_engine_corpus_program(run_gate, case, tmp_path):
+def test_engine_corpus_program(run_gate, case, tmp_path, monkeypatch):
     expected = json.loads((CORPUS / case / "expected.json").read_text())
-    proc = run_gate("preview", "--program", CORPUS / case, "--stack", expected["stack"], "--no-checkov",
-                    "--no-cache", "--format", "json", "--policy-pack", "policies/eu_residency",
-                    "--policy-pack-config", "eu-residency=policies/config/eu-residency.json",
-                    "--out", tmp_path, "--as-of", "2026-11-30")
+    for name, value in expected.get("env", {}).items():   # the gate machine's environment
+        monkeypatch.setenv(name, value)
+    proc = _run_case(run_gate, CORPUS / case, expected, tmp_path)
     if expected.get("limit"):
         assert proc.returncode in (0, 1), proc.stderr[-2000:]
         return
@@ -46,10 +75,12 @@ def test_engine_corpus_program(run_gate, case, tmp_path):
         return
     assert proc.returncode == expected["exit"], proc.stdout[-3000:] + proc.stderr[-2000:]
     if expected["exit"] == 2:
-        assert expected["error"] in proc.stderr
+        assert expected["error"] in proc.stderr, proc.stderr[-2000:]
         return
     report = json.loads(proc.stdout)
-    found = {v["policy"] for v in report["violations"] if v["level"] == "mandatory" and not v["waiver"]}
+    reports = report if isinstance(report, list) else [report]
+    found = {v["policy"] for r in reports for v in r["violations"]
+             if v["level"] == "mandatory" and not v["waiver"]}
     assert set(expected["policies"]) <= found, found
 
 

@@ -41,7 +41,7 @@ def _preview(run_gate, gate_programs: Path, out: Path, fmt: str, *extra: str) ->
 def _artefact(job: Path, into: Path) -> None:
     """What a CI job uploads and the next level's jobs download (policy-gate-level.yml): the states, the
     reports and the update graphs (what a referencing stack's update reads)."""
-    for pattern in ("*.state.json", "*.report.json", ".updates/*.state.json"):
+    for pattern in ("*.state.json", "*.report.json", "*.shard.json", ".updates/*.state.json"):
         for f in job.glob(pattern):
             target = into / f.relative_to(job)
             target.parent.mkdir(parents=True, exist_ok=True)

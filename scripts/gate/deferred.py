@@ -1,0 +1,145 @@
+"""Code a program leaves to run later: run it inside the recording, or refuse to judge the program.
+
+A real deploy keeps the language host alive far longer than an offline recording (the engine's
+`SignalAndWaitForShutdown` returns only when every step is done), so whatever the program schedules for
+later can still register resources then: a daemon thread, an asyncio task or timer nobody awaits, a
+signal handler or a pending `signal.alarm`. The recording cannot know when (or whether) that code runs,
+so it fails naming it (closed world). Code for interpreter exit (`atexit.register`, `weakref.finalize`)
+and `__del__` of garbage cycles run once the program returns, inside the recording, so what they
+register is judged; non-daemon threads are waited for, as the interpreter waits for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import gc
+import signal
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from gate.errors import ProgramError
+
+_RUNTIME_THREADS = ("concurrent.futures", "grpc")
+_HOW = "what it does while a real deploy is still running cannot be recorded"
+
+
+def _executor_worker(thread: threading.Thread) -> bool:
+    """A thread pool's worker (the SDK's and asyncio's executors) or grpc's poller (the SDK's callback
+    server): the runtime's, told to stop at exit, neither joined nor refused."""
+    target = getattr(thread, "_target", None)
+    return (getattr(target, "__module__", None) or "").startswith(_RUNTIME_THREADS)
+
+
+def _name(fn: Any) -> str:
+    code = getattr(fn, "__code__", None) or getattr(fn, "cr_code", None)
+    where = f" at {code.co_filename.rsplit('/', 1)[-1]}:{code.co_firstlineno}" if code else ""
+    return f"{getattr(fn, '__qualname__', type(fn).__name__)}{where}"
+
+
+def _handlers() -> dict[int, Any]:
+    return {s: signal.getsignal(s) for s in signal.valid_signals()
+            if s not in (signal.SIGKILL, signal.SIGSTOP)}
+
+
+class Settling:
+    """Wraps the program: `run` (inside the SDK's stack) runs it, its exit-time code and waits for its
+    threads; `check` (after the SDK finished) fails on what it left running or armed."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self.fn = fn
+        self.exit_calls: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
+        self.threads: set[threading.Thread] = set()
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.signals: dict[int, Any] = {}
+        self.finalizers: set[Any] = set()
+        self.scheduled: set[Any] = set()
+        self.at_exit = 0
+
+    def run(self) -> Any:
+        self.threads = set(threading.enumerate())
+        with contextlib.suppress(RuntimeError):
+            self.tasks = set(asyncio.all_tasks())
+            self.scheduled = set(getattr(asyncio.get_running_loop(), "_scheduled", ()))
+        self.signals = _handlers()
+        self.finalizers = set(getattr(weakref.finalize, "_registry", {}))
+        self.at_exit = atexit._ncallbacks()
+        with self._capturing_atexit():
+            result = self.fn()
+            self._join_threads()
+            self._run_exit_code()
+            while self.exit_calls or self._finalizers():   # what exit-time code left, again
+                self._run_exit_code()
+        return result
+
+    @contextlib.contextmanager
+    def _capturing_atexit(self) -> Iterator[None]:
+        real = atexit.register
+
+        def register(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[..., Any]:
+            self.exit_calls.append((func, args, kwargs))
+            return func
+
+        atexit.register = register   # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            atexit.register = real   # type: ignore[assignment]
+
+    def _finalizers(self) -> list[Any]:
+        registry = getattr(weakref.finalize, "_registry", {})
+        return [f for f, info in list(registry.items()) if f not in self.finalizers and info.atexit]
+
+    def _run_exit_code(self) -> None:
+        """What the interpreter would run at exit, run now (last registered first, as atexit does)."""
+        gc.collect()    # __del__ of cycles the program left
+        calls, self.exit_calls = self.exit_calls, []
+        for func, args, kwargs in reversed(calls):
+            func(*args, **kwargs)
+        for f in self._finalizers():
+            f()
+        self._join_threads()
+
+    def _join_threads(self) -> None:
+        while True:
+            started = [t for t in threading.enumerate() if t not in self.threads and not t.daemon
+                       and t.is_alive() and t is not threading.current_thread() and not _executor_worker(t)]
+            if not started:
+                return
+            for thread in started:
+                thread.join()
+
+    def check(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """ProgramError naming the first thing the program left to run later."""
+        for t in threading.enumerate():
+            if t not in self.threads and t.is_alive() and t.daemon and not _executor_worker(t):
+                raise ProgramError(f"a daemon thread the program started ({_name(getattr(t, '_target', t))})"
+                                   f" is still running when the program ends; {_HOW}: join it first")
+        if loop is not None and not loop.is_closed():
+            self._check_loop(loop)
+        for signum, handler in _handlers().items():
+            if handler is not self.signals.get(signum) and callable(handler):
+                raise ProgramError(f"the program installs a handler for signal {signal.Signals(signum).name} "
+                                   f"({_name(handler)}); what it does when the signal comes cannot be "
+                                   "recorded: remove it")
+        if atexit._ncallbacks() > self.at_exit:
+            raise ProgramError("the program left code for interpreter exit that the recording could not run "
+                               f"(atexit from outside its main code); {_HOW}: remove it")
+        if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+            raise ProgramError(f"the program armed a timer signal (signal.alarm/setitimer); {_HOW}: "
+                               "remove it")
+
+    def _check_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        tasks = [t for t in asyncio.all_tasks(loop) if t not in self.tasks and not t.done()]
+        timers = [h for h in getattr(loop, "_scheduled", ()) if h not in self.scheduled and not h.cancelled()]
+        what = (f"an asyncio task the program started ({_name(tasks[0].get_coro())}) was never awaited and "
+                f"is still pending; {_HOW}: await it (or gather it in pulumi.run)" if tasks else
+                f"the program scheduled {_name(timers[0]._callback)} on the event loop for later "
+                f"(call_later/call_at); {_HOW}: run it before the program returns" if timers else None)
+        for left in [*tasks, *timers]:
+            left.cancel()    # not run later in this process either
+        if what:
+            raise ProgramError(what)

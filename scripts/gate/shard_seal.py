@@ -1,0 +1,97 @@
+"""What a shard's output says about itself, so `gate merge` refuses what would not be one run.
+
+A shard job writes, per stack, `<stack>.shard.json`: the shard (K/N, level), every stack of the project
+(the plan the merged run must cover), a digest of the program that was judged (its Pulumi files, Python
+sources, fixtures and lock files) and the SHA-256 of the stack's report, state and update graph. `gate
+merge` refuses (exit 2) a report without its seal, a file that no longer matches its digest (a report
+edited to 0 findings), shards of different programs (two commits), and a plan not covered by the shards
+given (a shard missing). The seal is no signature: it catches stale, partial and edited artefacts, not
+someone who rewrites a report and its seal alike (protect the artefacts where CI keeps them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from gate.errors import GateError
+
+SEAL = ".shard.json"
+_SOURCES = ("*.py", "Pulumi*.yaml", "pyproject.toml", "requirements*.txt", "uv.lock")
+_SKIP = ("__pycache__", "node_modules")
+
+
+def program_digest(root: Path) -> str:
+    """SHA-256 over the files that decide what a program registers (relative path + content)."""
+    h = hashlib.sha256()
+    for path in sorted(_program_files(root)):
+        content = hashlib.sha256(path.read_bytes()).digest()
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + content)
+    return h.hexdigest()
+
+
+def _program_files(root: Path) -> list[Path]:
+    found = []
+    for here, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIP]   # .gate, .venv, .git
+        rel = Path(here).relative_to(root)
+        for name in files:
+            if "fixtures" in rel.parts or any(fnmatch(name, p) for p in _SOURCES):
+                found.append(Path(here) / name)
+    return found
+
+
+def _files(directory: Path, stack: str) -> dict[str, str]:
+    rels = (f"{stack}.report.json", f"{stack}.state.json", f".updates/{stack}.state.json")
+    return {rel: hashlib.sha256((directory / rel).read_bytes()).hexdigest()
+            for rel in rels if (directory / rel).is_file()}
+
+
+def write_seals(directory: Path, stacks: list[str], *, shard: str, level: int | None, plan: list[str],
+                program: str) -> None:
+    for stack in stacks:
+        seal = {"stack": stack, "shard": shard, "level": level, "plan": sorted(plan), "program": program,
+                "files": _files(directory, stack)}
+        (directory / f"{stack}{SEAL}").write_text(json.dumps(seal, indent=1, sort_keys=True) + "\n")
+
+
+def _seal(report: Path, stack: str) -> dict[str, Any]:
+    path = report.with_name(f"{stack}{SEAL}")
+    try:
+        seal = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise GateError(f"{report}: no readable {path.name} beside it: gate merge takes only the outputs of "
+                        "`gate preview --all --shard K/N` (keep each shard's *.shard.json with its reports)"
+                        ) from None
+    if not isinstance(seal, dict) or seal.get("stack") != stack or not isinstance(seal.get("files"), dict):
+        raise GateError(f"{path}: not the shard seal of stack {stack}")
+    return seal
+
+
+def check_shards(found: dict[str, Path]) -> None:
+    """GateError unless the reports are unchanged, of one program, and cover every stack of its plan."""
+    seals = {stack: _seal(path, stack) for stack, path in found.items()}
+    for stack, seal in seals.items():
+        directory = found[stack].parent
+        now = _files(directory, stack)    # a state or update graph left out of the artefact is no change
+        if f"{stack}.report.json" not in seal["files"] or any(
+                now.get(rel, digest) != digest for rel, digest in seal["files"].items()):
+            raise GateError(f"{found[stack]}: stack {stack}'s report, state or update graph does not "
+                            f"match its shard seal ({stack}{SEAL}): edited after the shard ran; run the "
+                            "shard again")
+    first, seal0 = next(iter(seals.items()))
+    for stack, seal in seals.items():
+        for key in ("program", "plan"):
+            if seal.get(key) != seal0.get(key):
+                raise GateError(f"{found[stack]}: shard {seal.get('shard')} judged another {key} than "
+                                f"stack {first}'s shard {seal0.get('shard')} (different commits or "
+                                "projects): merge the shards of one pipeline run")
+    missing = sorted(set(seal0.get("plan") or []) - set(seals))
+    if missing:
+        raise GateError(f"stack(s) {', '.join(missing)} of the project are in no shard given "
+                        f"({len(seals)} of {len(seal0['plan'])} stacks; a shard missing): merge every "
+                        "shard's output of every level")
