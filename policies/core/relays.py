@@ -8,10 +8,12 @@ from __future__ import annotations
 # to its invocation endpoint (any HTTPS host); since round 15 the relays of other stacks named by ARN: a
 # Firehose stream posts to its destination (an HTTP endpoint, a vendor), an SNS topic to its subscriptions
 # (HTTPS, e-mail, SMS), an API Gateway stage to its integrations (an HTTP proxy), a CloudWatch Logs
-# destination to its target stream (another account's).
+# destination to its target stream (another account's), a Lambda function or state machine wherever its code
+# or its tasks send.
 RELAYS: dict[str, tuple[str, ...]] = {
     "bedrock": ("application-inference-profile/",), "events": ("api-destination/",),
     "firehose": ("deliverystream/",), "sns": ("",), "execute-api": ("",), "logs": ("destination:",),
+    "lambda": ("function:",), "states": ("stateMachine:",),
 }
 
 

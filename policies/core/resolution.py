@@ -122,6 +122,8 @@ class GraphIndex:
                 hit = self.by_key.get(f"bucket:{v[13:].split('/', 1)[0]}")
             if hit is None and v.startswith("arn:aws:execute-api:"):
                 hit = self.by_key.get(f"arn:{v.split('/', 1)[0]}")
+            if hit is None and v.startswith("arn:aws:lambda:") and v.count(":") == 7:
+                hit = self.by_key.get(f"arn:{v.rsplit(':', 1)[0]}")  # a version or alias of the function
             return hit
         if ref.kind == "azure-id":
             rid = v.lower()
@@ -260,4 +262,5 @@ def judge_in_graph(
 
 
 _RELAY_NOTE = ("; it passes on what it receives to destinations its own inputs set (a relay: a stream, "
-               "topic, API or destination of another stack), so create it in this stack or declare it")
+               "topic, API, function or destination of another stack), so create it in this stack or "
+               "declare it")

@@ -51,6 +51,8 @@ _AWS_ARN_FORMATS = {
     "kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
         "arn:aws:firehose:{region}:{account}:deliverystream/{name}",
     "cloudwatch/logDestination:LogDestination": "arn:aws:logs:{region}:{account}:destination:{name}",
+    "lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{name}",
+    "sfn/stateMachine:StateMachine": "arn:aws:states:{region}:{account}:stateMachine:{name}",
 }
 _EXECUTION_ARN = frozenset({"apigateway/restApi:RestApi", "apigatewayv2/api:Api"})
 

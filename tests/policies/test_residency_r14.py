@@ -185,8 +185,8 @@ def test_an_api_destination_must_be_the_stacks_and_an_event_target_is_not_its_ta
         f"`arn` refers to {arn!r}, which is neither a resource of this stack (matched by its recorded id, "
         "ARN or endpoint, never by name) nor a declared external endpoint (stacks/records/endpoints.yaml), "
         "so where it is cannot be judged; it passes on what it receives to destinations its own inputs set "
-        "(a relay: a stream, topic, API or destination of another stack), so create it in this stack or "
-        "declare it"))]
+        "(a relay: a stream, topic, API, function or destination of another stack), so create it in this "
+        "stack or declare it"))]
     own = res("aws:cloudwatch/eventApiDestination:EventApiDestination", "d", {"arn": arn})
     assert messages(RESOLVED, graph(target, own), ALLOWED) == []
     queue = "arn:aws:sqs:eu-west-1:123456789012:q"  # an ARN that says where the data is stays local

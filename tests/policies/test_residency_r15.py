@@ -19,8 +19,8 @@ UNRESOLVED = (
     "name) nor a declared external endpoint (stacks/records/endpoints.yaml), so where it is cannot be judged"
 )
 RELAY = (
-    "; it passes on what it receives to destinations its own inputs set (a relay: a stream, topic, API or "
-    "destination of another stack), so create it in this stack or declare it"
+    "; it passes on what it receives to destinations its own inputs set (a relay: a stream, topic, API, "
+    "function or destination of another stack), so create it in this stack or declare it"
 )
 NOT_DECLARED = (
     ", which is neither a resource of this stack nor a declared external endpoint "
@@ -84,10 +84,14 @@ def test_relays_named_where_data_is_sent_must_be_the_stacks():
             "arn", "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/POST/ingest"),
         "aws:cloudwatch/metricAlarm:MetricAlarm": (
             "alarmActions", "arn:aws:sns:eu-west-1:123456789012:ops"),
+        "aws:lambda/eventSourceMapping:EventSourceMapping": (
+            "functionName", "arn:aws:lambda:eu-west-1:123456789012:function:shared-forwarder"),
+        "aws:scheduler/schedule:Schedule": (
+            "target", "arn:aws:states:eu-west-1:123456789012:stateMachine:partner-sync"),
     }
     for typ, (field, arn) in relays.items():
-        value = [arn] if field == "alarmActions" else arn
-        path = f"{field}.0" if field == "alarmActions" else field
+        value = [arn] if field == "alarmActions" else {"arn": arn} if field == "target" else arn
+        path = {"alarmActions": "alarmActions.0", "target": "target.arn"}.get(field, field)
         found = messages(RESOLVED, graph(res(typ, "r", {field: value})), ALLOWED)
         assert found == [("r", f"`{path}` refers to {arn!r}" + UNRESOLVED + RELAY)], typ
 
@@ -103,6 +107,10 @@ def test_the_stacks_own_relay_resolves_and_a_source_is_no_relay():
     target = res("aws:cloudwatch/eventTarget:EventTarget", "t",
                  {"arn": "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/POST/ingest"})
     assert messages(RESOLVED, graph(api, target), ALLOWED) == []
+    fn = res(FN, "f", {"name": "fwd", "arn": "arn:aws:lambda:eu-west-1:123456789012:function:fwd"})
+    alias = res("aws:lambda/eventSourceMapping:EventSourceMapping", "m",
+                {"functionName": "arn:aws:lambda:eu-west-1:123456789012:function:fwd:live"})
+    assert messages(RESOLVED, graph(fn, alias), ALLOWED) == []
     topic = "arn:aws:sns:eu-west-1:123456789012:alerts"
     subscription = res("aws:sns/topicSubscription:TopicSubscription", "s",
                        {"topic": topic, "protocol": "email", "endpoint": "soc@vlaanderen.be"})
@@ -110,7 +118,7 @@ def test_the_stacks_own_relay_resolves_and_a_source_is_no_relay():
     assert messages(RESOLVED, graph(subscription, permission), ALLOWED) == []
 
 
-def test_the_gates_mocks_give_firehose_and_execute_api_arns_their_real_format():
+def test_the_gates_mocks_give_relays_their_real_arn_format():
     from gate.mocks import aws_outputs
 
     fh = aws_outputs("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "f", {"name": "s"},
@@ -118,6 +126,8 @@ def test_the_gates_mocks_give_firehose_and_execute_api_arns_their_real_format():
     assert fh["arn"] == "arn:aws:firehose:eu-west-1:123456789012:deliverystream/s"
     api = aws_outputs("aws:apigateway/restApi:RestApi", "a", {}, "eu-west-1", "a-1")
     assert api["executionArn"].startswith("arn:aws:execute-api:eu-west-1:123456789012:")
+    fn = aws_outputs("aws:lambda/function:Function", "f", {"name": "fwd"}, "eu-west-1", "f-1")
+    assert fn["arn"] == "arn:aws:lambda:eu-west-1:123456789012:function:fwd"
 
 
 # ------------------------------------------------------------------ deliveries into another account
