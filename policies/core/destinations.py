@@ -31,6 +31,7 @@ from policies.core.location import Allowed, allowed, region_verdict
 from policies.core.named_services import untyped_problem
 from policies.core.outside_parties import party_problem
 from policies.core.references import Ref
+from policies.core.relays import relay
 from policies.core.rule import RuleContext
 
 AZURE_REGIONS = frozenset(
@@ -302,11 +303,6 @@ def _not_a_region(ref: Ref) -> Outcome:
     )
 
 
-# ARNs whose region is not where the data goes: an application inference profile routes where the profile it
-# copies does, an EventBridge API destination posts to its invocation endpoint (any HTTPS host).
-_RELAYS = {"bedrock": "application-inference-profile/", "events": "api-destination/"}
-
-
 def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
     parts = ref.value.split(":", 5)
     partition, service, region = parts[1], parts[2], parts[3]
@@ -318,7 +314,7 @@ def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
         return OK  # an AWS-managed definition (`arn:aws:ram::aws:permission/…`) or a service integration
     if region:
         msg = region_verdict("aws", region, f"`{ref.path}` ({what})", ok)
-        if msg is None and parts[-1].startswith(_RELAYS.get(service, "\0")):
+        if msg is None and relay(service, parts[-1], ref.path):
             return DEFER  # data goes where the resource's own inputs say: only the stack's own can tell
         return Outcome(msg) if msg else OK
     if service == "cloudfront":

@@ -12,6 +12,8 @@ be judged.
 
 from __future__ import annotations
 
+import re
+
 from policies.core.view import UNKNOWN_VALUES, ResourceView
 
 ASA_OUTPUT = "azure-native:streamanalytics:Output"
@@ -19,10 +21,28 @@ EVENT_HUB = "azure-native:eventhub:EventHub"
 LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 LAMBDA = "aws:lambda/function:Function"
 NAMED_SERVICE_TYPES = frozenset({ASA_OUTPUT, EVENT_HUB, LINKED_SERVICE, LAMBDA})
-# Vendor extensions published as Lambda layers (by the publisher's account) that send the function's telemetry
-# to the site a setting names, or to the vendor's default site when it is left out: the Datadog extension to
-# DD_SITE, datadoghq.com (US1) by default.
-_VENDOR_LAYERS: dict[str, tuple[str, str]] = {"464622532012": ("DD_SITE", "datadoghq.com")}
+# Vendors' telemetry extensions and tracers published as Lambda layers, known by the publisher's account or,
+# republished under any account, by the layer's name. Each sends the function's logs, traces and payloads to
+# the site its settings choose, or to the vendor's default (a US site) when one is left out: vendor ->
+# (settings that together choose the site, the host a setting's value makes ("{}": the value is the host or
+# URL itself, scanned as such), the default host). Lumigo's tracer has no site setting: always its edge host.
+_VENDOR_ACCOUNTS = {
+    "464622532012": "datadog", "451483290750": "newrelic", "702835727665": "honeycomb",
+    "254067382080": "splunk", "114300393969": "lumigo", "725887861453": "dynatrace",
+    "956882708938": "sumologic",
+}
+_VENDOR_NAMES = re.compile(r"(datadog|newrelic|new-relic|honeycomb|splunk|signalfx|lumigo|dynatrace|oneagent|"
+                           r"sumologic|sumo-logic)", re.I)
+_ALIASES = {"new-relic": "newrelic", "signalfx": "splunk", "oneagent": "dynatrace", "sumo-logic": "sumologic"}
+_VENDORS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "datadog": (("DD_SITE",), "{}", "datadoghq.com"),
+    "newrelic": (("NEW_RELIC_TELEMETRY_ENDPOINT", "NEW_RELIC_LOG_ENDPOINT"), "{}", "log-api.newrelic.com"),
+    "honeycomb": (("LIBHONEY_API_HOST",), "{}", "api.honeycomb.io"),
+    "splunk": (("SPLUNK_REALM",), "ingest.{}.signalfx.com", "ingest.us0.signalfx.com"),
+    "lumigo": ((), "{}", "ga-otlp.lumigo-tracer-edge.golumigo.com"),
+    "dynatrace": (("DT_CONNECTION_BASE_URL",), "{}", "live.dynatrace.com"),
+    "sumologic": (("SUMO_HTTP_ENDPOINT",), "{}", "collection.sumologic.com"),
+}
 
 _BUS = ("serviceBusNamespace", ".servicebus.windows.net")
 _LAKE = ".azuredatalakestore.net"  # Data Lake Storage Gen1 (retired): no resource type of the SDK holds it
@@ -93,19 +113,42 @@ def named_service_refs(view: ResourceView) -> Found:
     return _host(f"properties.{spec[0]}", view.get(f"properties.{spec[0]}"), spec[1]) if spec else []
 
 
+def layer_vendor(arn: object) -> str | None:
+    """The observability vendor whose extension or tracer a layer ARN is (by publisher, else by name)."""
+    parts = arn.split(":") if isinstance(arn, str) else []
+    if len(parts) < 7 or parts[5] != "layer":
+        return None
+    if vendor := _VENDOR_ACCOUNTS.get(parts[4]):
+        return vendor
+    m = _VENDOR_NAMES.search(parts[6])
+    return _ALIASES.get(m.group(1).lower(), m.group(1).lower()) if m else None
+
+
 def _vendor_layers(view: ResourceView) -> Found:
-    """The vendor's default site of an extension layer whose site setting is left out (a set one: scanned)."""
+    """Where a vendor's layer sends: the vendor's default host when a site setting is left out, the host a
+    setting's value makes when it is not the host itself (a set host or URL is scanned as any setting)."""
     layers = view.input("layers")
     if not isinstance(layers, list):
         return []
     settings = view.get("environment.variables")
-    names = {str(k).upper() for k in settings} if isinstance(settings, dict) else set()
+    values = {str(k).upper(): v for k, v in settings.items()} if isinstance(settings, dict) else {}
     out: Found = []
     for i, arn in enumerate(layers):
-        parts = arn.split(":") if isinstance(arn, str) else []
-        spec = _VENDOR_LAYERS.get(parts[4]) if len(parts) > 6 and parts[5] == "layer" else None
-        if spec is not None and spec[0] not in names and all(h != spec[1] for _, _, h in out):
-            out.append((f"layers.{i}", "host", spec[1]))
+        vendor = layer_vendor(arn)
+        if vendor is None:
+            continue
+        names, template, default = _VENDORS[vendor]
+        if not names or any(n not in values for n in names):
+            found = (f"layers.{i}", "host", default)
+        elif template == "{}":
+            continue
+        else:
+            v = values[names[0]]
+            unknown = not isinstance(v, str) or v in UNKNOWN_VALUES or not v
+            found = (f"environment.variables.{names[0]}", "unknown" if unknown else "host",
+                     "" if unknown else template.format(str(v).lower()))
+        if all(found[1:] != seen[1:] for seen in out):  # one finding per place (an extension + a tracer)
+            out.append(found)
     return out
 
 

@@ -37,6 +37,11 @@ GRANT_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": tuple(
         f"distributions[].amiDistributionConfiguration.launchPermission.{k}[]"
         for k in ("userIds", "userGroups", "organizationArns", "organizationalUnitArns")),
+    # deliveries into another account (round 15), named by an ARN of that account: an observability link
+    # shares logs, metrics and traces with a monitoring account's sink; flow logs delivered through a role of
+    # the destination account go to its log group. That account reads them from wherever it runs.
+    "aws:oam/link:Link": ("sinkIdentifier",),
+    "aws:ec2/flowLog:FlowLog": ("deliverCrossAccountRole",),
 }
 # Phone numbers texted or called: the message goes to the carrier of the number's country.
 _SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
@@ -106,6 +111,9 @@ def _grants(view: ResourceView) -> list[Found]:
                 continue
             if is_unknown(value) or not isinstance(value, str):
                 out.append((path, "unknown", ""))
+            elif value.startswith("arn:"):  # the account an ARN names (a delivery into that account)
+                if (account := value.split(":")[4] if value.count(":") >= 5 else "") != own:
+                    out.append((path, "grantee", account or value))
             else:
                 out.append((path, "grantee", value))
     return out
@@ -201,7 +209,8 @@ def party_problem(kind: str, path: str, value: str) -> str | None:
     return (
         f"`{path}` grants {value!r} a copy it can take to any region or read access from any region (a "
         "shared snapshot, image or data share is copied or read wherever the grantee likes, a Lake "
-        "Formation, RAM or resource-policy grant read from there); share only with the stack's own account, "
+        "Formation, RAM or resource-policy grant read from there, telemetry delivered into its account by an "
+        "observability link or cross-account flow logs read there); share only with the stack's own account, "
         "which the pack knows only when the resource's provider pins it (allowedAccountIds: ['<12 digits>']; "
         "under a provider that pins none, even the stack's own account blocks), or declare the account "
         "(arns: [arn:aws:iam::<id>:]) with its region or jurisdiction in stacks/records/endpoints.yaml"

@@ -110,8 +110,9 @@ DEEP_TLDS = frozenset(
 )
 
 
+_IKEY = re.compile(r"(?i)instrumentationkey=([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-GUID_KEY = re.compile(r"(?i)(workspace|instrumentation_?key|customer_?id)")  # also as setting names
+GUID_KEY = re.compile(r"(?i)(workspace|wsid|instrumentation_?key|customer_?id)")  # also as setting names
 # Types whose GUID outputs other resources send data to, and those outputs.
 GUID_OUTPUTS: dict[str, tuple[str, ...]] = {
     "azure-native:operationalinsights:Workspace": ("customerId",),
@@ -208,6 +209,8 @@ def text_plan(
         for m in _CONN_ACCOUNT.finditer(s):
             host = f"{m.group(1)}.blob.{m.group(2) or 'core.windows.net'}".lower()
             found.append(("host", host, False))
+    if "=" in s and "instrumentationkey=" in s.lower():  # an Application Insights connection string
+        found += [("guid", m.group(1).lower(), False) for m in _IKEY.finditer(s)]  # its component, by GUID
     if "=" in s and "vaultname=" in s.lower():  # a Key Vault reference `@Microsoft.KeyVault(VaultName=x;…)`
         found += [("host", f"{m.group(1).lower()}.vault.azure.net", False) for m in _VAULT_NAME.finditer(s)]
     if ":" in s:

@@ -16,6 +16,7 @@ from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
 from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
 from policies.core.references import Ref, iter_strings, references, scan
+from policies.core.relays import relay_arn
 from policies.core.rule import RuleContext
 from policies.core.stored_refs import stored_problem
 from policies.core.types import class_of, is_child
@@ -84,6 +85,8 @@ class GraphIndex:
                 arn = r.input("arn")
                 if isinstance(arn, str) and r.type not in _TARGET_ARN:
                     self.by_key.setdefault(f"arn:{arn}", r)
+                if isinstance(ex := r.input("executionArn"), str):  # an API, invoked as `<ex>/<stage>/…`
+                    self.by_key.setdefault(f"arn:{ex}", r)
                 if r.type in BUCKET_TYPES:  # a bucket's name is its id (auto-named: only the id holds it)
                     for v in (r.input("bucket"), r.input("id")):
                         if isinstance(v, str):
@@ -117,6 +120,10 @@ class GraphIndex:
             hit = self.by_key.get(f"arn:{v}")
             if hit is None and v.startswith("arn:aws:s3:::"):
                 hit = self.by_key.get(f"bucket:{v[13:].split('/', 1)[0]}")
+            if hit is None and v.startswith("arn:aws:execute-api:"):
+                hit = self.by_key.get(f"arn:{v.split('/', 1)[0]}")
+            if hit is None and v.startswith("arn:aws:lambda:") and v.count(":") == 7:
+                hit = self.by_key.get(f"arn:{v.rsplit(':', 1)[0]}")  # a version or alias of the function
             return hit
         if ref.kind == "azure-id":
             rid = v.lower()
@@ -246,8 +253,14 @@ def judge_in_graph(
         placed = region_of(stated)
         if placed is not None:
             return region_verdict(*placed, f"`{ref.path}` (a resource of a referenced stack)", allowed(ctx))
+    relayed = ref.kind == "arn" and relay_arn(ref.value, ref.path)
     return (
         f"`{ref.path}` refers to {ref.value!r}, which is neither a resource of this stack (matched by its "
         "recorded id, ARN or endpoint, never by name) nor a declared external endpoint "
-        "(stacks/records/endpoints.yaml), so where it is cannot be judged"
+        "(stacks/records/endpoints.yaml), so where it is cannot be judged" + (_RELAY_NOTE if relayed else "")
     )
+
+
+_RELAY_NOTE = ("; it passes on what it receives to destinations its own inputs set (a relay: a stream, "
+               "topic, API, function or destination of another stack), so create it in this stack or "
+               "declare it")

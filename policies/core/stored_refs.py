@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from policies.core.airflow_backends import UNKNOWN_BACKEND, backend_prefixes, backend_problem
 from policies.core.named_services import firelens_refs
 from policies.core.view import StackGraph, get_path, is_unknown
 
@@ -29,6 +30,7 @@ KV_SECRET = "azure-native:keyvault:Secret"
 APPCONFIG_VALUE = "azure-native:appconfiguration:KeyValue"
 APIM_NAMED_VALUE = "azure-native:apimanagement:NamedValue"
 APPCONFIG_APP = "aws:appconfig/application:Application"
+LINKED_SERVICE = "azure-native:datafactory:LinkedService"  # a Key Vault linked service (vault_store)
 S3_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"  # an ECS environment file (or its v1 type, _SAME_STORE)
 STORE_PREFIX = "prefix"  # every parameter or secret under a path prefix (an Airflow secrets backend)
 _SAME_STORE = {S3_OBJECT: (S3_OBJECT, "aws:s3/bucketObject:BucketObject")}
@@ -135,6 +137,21 @@ def stored_ref(s: str, key: str) -> tuple[str, str, bool] | None:
     return None
 
 
+# A setting naming a configuration file read at run time (an OpenTelemetry collector's
+# `OPENTELEMETRY_COLLECTOR_CONFIG_URI`, any `…CONFIG_FILE`/`…SETTINGS_URL`): an S3 object there is a settings
+# file like an ECS environment file, whose exporters and endpoints must be readable in the stack.
+_CONFIG_FILE_KEY = re.compile(r"(CONFIG|CONFIGURATION|SETTINGS)_?(URI|URL|FILE|LOCATION|OBJECT)S?$")
+_S3_URI = re.compile(r"^s3://([a-z0-9.-]+?)(?:\.s3[.-][a-z0-9.-]*amazonaws\.com)?/(\S+)$"
+                     r"|^https://([a-z0-9.-]+?)\.s3[.-][a-z0-9.-]*amazonaws\.com/(\S+)$")
+
+
+def _s3_object(s: str) -> str | None:
+    """`bucket/key` of an S3 object named by URI, virtual-hosted URL or ARN (None: not one)."""
+    if m := _S3_URI.match(s):
+        return f"{m.group(1) or m.group(3)}/{m.group(2) or m.group(4)}"
+    return m.group(1) if (m := _S3_OBJECT_ARN.match(s)) else None
+
+
 def held_ref(s: str, key: str) -> tuple[str, str, bool] | None:
     """The store a setting with a neutral name (an environment-style key: no lower-case letter; the scanner
     upper-cases setting names) reads its value from at run time (kind `held`), or None. A path or word is a
@@ -148,6 +165,8 @@ def held_ref(s: str, key: str) -> tuple[str, str, bool] | None:
         return _credential_store(s, key)
     if "/applications/" in s and (m := _APPCONFIG_PATH.search(s)):
         return ("held", f"{APPCONFIG_APP}|{m.group(1)}", False)
+    if _CONFIG_FILE_KEY.search(key) and (obj := _s3_object(s)):  # an agent's configuration file (round 15)
+        return ("held", f"{S3_OBJECT}|{obj}", False)
     if not s.startswith(("arn:", "@Microsoft.")) and not _PARAMETER_KEY.search(key):
         if not _parameter_path(s, key):
             return None
@@ -183,6 +202,16 @@ def _parameter_path(s: str, key: str) -> bool:
     return _DEST_NAME.search(key.rstrip("_")) is not None or _FILE.search(s) is None
 
 
+def vault_store(value: dict[str, Any]) -> tuple[str, str, bool] | None:
+    """The Key Vault linked service an `AzureKeyVaultSecret` field is read through (`store.referenceName`),
+    credential or not (round 15): it must be one of the stack, whose `baseUrl` (the vault) is judged."""
+    store = value.get("store")  # a policy proxy of a dict (pulumi_policy), read through `get`
+    ref = store.get("referenceName") if hasattr(store, "get") else None
+    if value.get("type") != "AzureKeyVaultSecret" or type(ref) is not str:
+        return None
+    return ("keyed", f"{LINKED_SERVICE}|{ref}", False)
+
+
 def vault_reference(value: dict[str, Any], key: str) -> tuple[str, str, bool] | None:
     """A Data Factory / Synapse linked service field given as `{type: AzureKeyVaultSecret, secretName}`: its
     value (a connection string, a host, a URL) is read from a Key Vault secret when the pipeline runs. Only a
@@ -196,7 +225,8 @@ def vault_reference(value: dict[str, Any], key: str) -> tuple[str, str, bool] | 
 _KV_SECRET_URL = re.compile(r"^https://[\w-]+\.vault\.azure\.net/secrets/([\w-]+)", re.I)
 _S3_OBJECT_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::([^/\s]+/\S+)$")
 # An Airflow secrets backend's kwargs (MWAA `secrets.backend_kwargs`, `AIRFLOW__SECRETS__BACKEND_KWARGS`).
-_BACKEND_PREFIXES = ("connections_prefix", "variables_prefix", "config_prefix")
+_BACKEND_PREFIXES = ("connections_prefix", "variables_prefix", "config_prefix", "connections_path",
+                     "variables_path", "config_path")  # a Vault backend's `…_path` (round 15)
 
 
 def dict_refs(value: dict[str, Any], key: str) -> tuple[tuple[str, str, bool], ...]:
@@ -207,6 +237,8 @@ def dict_refs(value: dict[str, Any], key: str) -> tuple[tuple[str, str, bool], .
     out: list[tuple[str, str, bool]] = []
     if "secretName" in value and (held := vault_reference(value, key)) is not None:
         out.append(held)
+    if "store" in value and (through := vault_store(value)) is not None:
+        out.append(through)
     if "logDriver" in value:
         out += firelens_refs(value)
     if key == "environmentFiles" and value.get("type") == "s3" and isinstance(v := value.get("value"), str):
@@ -217,14 +249,16 @@ def dict_refs(value: dict[str, Any], key: str) -> tuple[tuple[str, str, bool], .
     for k in _BACKEND_PREFIXES:
         if isinstance(p := value.get(k), str) and p:
             out.append(("held", f"{STORE_PREFIX}|{p}", False))
+    for kind, p in backend_prefixes(value):  # a backend's default prefixes (core/airflow_backends.py)
+        out.append(("held", f"{STORE_PREFIX if kind == 'prefix' else UNKNOWN_BACKEND}|{p}", False))
     return tuple(out)
 
 
 def _prefix_problem(path: str, prefix: str) -> str:
-    return (f"`{path}` reads every parameter or secret under the prefix {prefix!r} at run time (an Airflow "
-            "secrets backend); what is stored under a prefix is set outside any program, so the destinations "
-            "it holds cannot be judged; set the prefix to null (or drop the backend) and keep connections in "
-            "settings the program states")
+    return (f"`{path}` reads every parameter or secret under the prefix {prefix!r} at run time (an "
+            "Airflow secrets backend, by its kwargs or its default); what is stored under a prefix is set "
+            "outside any program, so the destinations it holds cannot be judged; set the prefix to null (or "
+            "drop the backend) and keep connections in settings the program states")
 
 
 def _readable(value: Any) -> bool:
@@ -254,6 +288,14 @@ def stored_problem(path: str, value: str, graph: StackGraph, held: bool = False,
     typ, _, name = value.partition("|")
     if typ == STORE_PREFIX:
         return _prefix_problem(path, name)
+    if typ == UNKNOWN_BACKEND:
+        return backend_problem(path, name)
+    if typ == LINKED_SERVICE:
+        if any(r.input("name") == name for r in graph.by_type(LINKED_SERVICE)):
+            return None
+        return (f"`{path}` is read from a Key Vault through the linked service {name!r}, which is no "
+                "resource of this stack, so which vault it reads, and where that vault is, cannot be judged; "
+                "define the Key Vault linked service in the stack (its `baseUrl` is judged)")
     what, inputs = STORES[typ]
     store = next((r for t in _SAME_STORE.get(typ, (typ,)) for r in graph.by_type(t) if _named(r, name)), None)
     if store is None:

@@ -46,6 +46,16 @@ _AWS_ID_PREFIX = {
     "efs/fileSystem:FileSystem": "fs",
 }
 
+# ARN formats of types whose generic mock ARN (`arn:aws:<module>:…:<kind>/<id>`) is not the provider's.
+_AWS_ARN_FORMATS = {
+    "kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+        "arn:aws:firehose:{region}:{account}:deliverystream/{name}",
+    "cloudwatch/logDestination:LogDestination": "arn:aws:logs:{region}:{account}:destination:{name}",
+    "lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{name}",
+    "sfn/stateMachine:StateMachine": "arn:aws:states:{region}:{account}:stateMachine:{name}",
+}
+_EXECUTION_ARN = frozenset({"apigateway/restApi:RestApi", "apigatewayv2/api:Api"})
+
 # azure-native modules whose ARM namespace is not simply "Microsoft.<Capitalized module>".
 _AZURE_NAMESPACE = {
     "keyvault": "Microsoft.KeyVault",
@@ -128,11 +138,15 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
         arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{phys_name}"
     elif module == "cloudwatch" and kind == "log-group":
         arn = f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{phys_name}"
+    elif mod_type in _AWS_ARN_FORMATS:  # ARNs other resources name (relays: policies/core/destinations.py)
+        arn = _AWS_ARN_FORMATS[mod_type].format(region=region, account=ACCOUNT_ID, name=phys_name, id=rid)
     else:
         arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{kind}/{rid}"
     if isinstance(_plain(inputs.get("arn")), str):  # an input `arn` (an event target's target) is echoed
         arn = _plain(inputs["arn"])               # by the provider like every input, not generated
     out.update(id=rid, arn=arn)
+    if mod_type in _EXECUTION_ARN:  # an API's stages are invoked under it (`<executionArn>/<stage>/…`)
+        out["executionArn"] = f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{rid}"
     if mod_type == "ecr/repository:Repository":   # read by deploy-time code (image references)
         out.update(repositoryUrl=f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{phys_name}",
                    registryId=ACCOUNT_ID)

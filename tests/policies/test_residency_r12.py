@@ -93,7 +93,8 @@ def test_linked_service_fields_read_from_key_vault_are_stores_unless_credentials
     ref = {"type": "AzureKeyVaultSecret", "store": {"referenceName": "kv", "type": "LinkedServiceReference"},
            "secretName": "dwh-connection"}
     found = {(r.kind, r.value) for r in scan({"properties": {"connectionString": ref, "host": ref}})}
-    assert found == {("stored", "azure-native:keyvault:Secret|dwh-connection")}
+    assert found == {("stored", "azure-native:keyvault:Secret|dwh-connection"),  # and since round 15 the
+                     ("keyed", "azure-native:datafactory:LinkedService|kv")}   # linked service it is read by
     assert not [r for r in scan({"properties": {"password": ref, "servicePrincipalKey": ref}})
                 if r.kind == "stored"]
     ls = res("azure-native:datafactory:LinkedService", "ls", {"properties": {"type": "Sftp", "host": ref}})

@@ -117,9 +117,10 @@ def test_an_airflow_secrets_backend_prefix_blocks_unless_null():
     env = res("aws:mwaa/environment:Environment", "e", {"airflowConfigurationOptions": kwargs})
     assert messages(RESOLVED, graph(env), ALLOWED) == [("e", (
         "`airflowConfigurationOptions.secrets.backend_kwargs(json)` reads every parameter or secret under "
-        "the prefix '/shared/conn' at run time (an Airflow secrets backend); what is stored under a prefix "
-        "is set outside any program, so the destinations it holds cannot be judged; set the prefix to null "
-        "(or drop the backend) and keep connections in settings the program states"))]
+        "the prefix '/shared/conn' at run time (an Airflow secrets backend, by its kwargs or its default); "
+        "what is stored under a prefix is set outside any program, so the destinations it holds cannot be "
+        "judged; set the prefix to null (or drop the backend) and keep connections in settings the program "
+        "states"))]
     none = {"secrets.backend_kwargs": json.dumps({"connections_prefix": None})}
     assert messages(RESOLVED, graph(res("aws:mwaa/environment:Environment", "e",
                                         {"airflowConfigurationOptions": none})), ALLOWED) == []
@@ -183,7 +184,9 @@ def test_an_api_destination_must_be_the_stacks_and_an_event_target_is_not_its_ta
     assert messages(RESOLVED, graph(target), ALLOWED) == [("t", (
         f"`arn` refers to {arn!r}, which is neither a resource of this stack (matched by its recorded id, "
         "ARN or endpoint, never by name) nor a declared external endpoint (stacks/records/endpoints.yaml), "
-        "so where it is cannot be judged"))]
+        "so where it is cannot be judged; it passes on what it receives to destinations its own inputs set "
+        "(a relay: a stream, topic, API, function or destination of another stack), so create it in this "
+        "stack or declare it"))]
     own = res("aws:cloudwatch/eventApiDestination:EventApiDestination", "d", {"arn": arn})
     assert messages(RESOLVED, graph(target, own), ALLOWED) == []
     queue = "arn:aws:sqs:eu-west-1:123456789012:q"  # an ARN that says where the data is stays local
