@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 
+from policies.core import pia_siem as siem
 from policies.core.iam.breakglass import event_values, filter_values, has_target, notifies, on_default_bus
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AWS_DATA_STORES, AZURE_DATA_STORES, KEYS
@@ -40,7 +41,7 @@ def _diagnosed(graph: StackGraph) -> set[str]:
     urns: set[str] = set()
     names: set[str] = set()  # a name's resources are added once (a tiled stack repeats its names)
     for d in graph.by_type(*DIAGNOSTIC):
-        if not _destination_in_stack(graph, d) or not _sends_audit_logs(d):
+        if not siem.destination_in_stack(graph, d) or not _sends_audit_logs(d):
             continue
         urns.update(d.property_dependencies.get("resourceUri", ()))
         uri = d.input("resourceUri")
@@ -50,32 +51,6 @@ def _diagnosed(graph: StackGraph) -> set[str]:
                 names.add(name)
                 urns.update([r.urn for r in graph.named(name)])
     return urns
-
-
-_DESTINATIONS = {
-    "workspaceId": "azure-native:operationalinsights:Workspace",
-    "storageAccountId": "azure-native:storage:StorageAccount",
-}
-
-
-def _destination_in_stack(graph: StackGraph, d: ResourceView) -> bool:
-    """The setting sends to a workspace or storage account of the stack (an output of it, or its name):
-    one outside the program keeps the logs for as long, and shows them to whom, nobody here judges
-    (round 15)."""
-    for fld, type_ in _DESTINATIONS.items():
-        if any(r.type == type_ for r in graph.dependency_of(d, fld)):
-            return True
-        value = d.input(fld)
-        if isinstance(value, str) and not is_unknown(value) and value:
-            name = value.rstrip("/").rsplit("/", 1)[-1].lower()
-            names = {
-                str(x).lower()
-                for r in graph.by_type(type_)
-                for x in (r.name, r.input("workspaceName"), r.input("accountName"))
-            }
-            if name in names:
-                return True
-    return False
 
 
 _AUDIT_GROUPS = frozenset({"audit", "alllogs"})
@@ -224,33 +199,13 @@ def _trail_fed(graph: StackGraph, filterable: bool = True) -> set[str]:
     """Names and URNs of the log groups a trail of the stack delivers to: a filter elsewhere sees nothing."""
     out = set()
     for t in graph.by_type(TRAIL):
-        if not _management_events(t) or t.input("enableLogging") is False or not _all_regions(t):
+        if not _management_events(t) or t.input("enableLogging") is False or not siem.all_regions(t):
             continue  # a stopped trail, one leaving management events out or one region, cannot feed them
         out.update(t.property_dependencies.get("cloudWatchLogsGroupArn", ()))
         arn = t.input("cloudWatchLogsGroupArn")
         if isinstance(arn, str) and not is_unknown(arn) and ":log-group:" in arn:
             out.add(arn.split(":log-group:", 1)[1].removesuffix(":*"))
     return out - _unfilterable(graph) if filterable else out
-
-
-def _all_regions(t: ResourceView) -> bool:
-    """Root sign-ins and IAM/STS calls are global events recorded in us-east-1: a single-region trail
-    elsewhere never sees them (round 15)."""
-    return t.input("isMultiRegionTrail") is True
-
-
-def _one_region_feeds(graph: StackGraph) -> list[tuple[str, str]]:
-    return [
-        (
-            t.urn,
-            "the trail delivers to a log group for the SIEM alarms but records one region only: root "
-            "sign-ins and IAM/STS events (global, recorded in us-east-1) never reach the alarms (set "
-            "`isMultiRegionTrail` true)",
-        )
-        for t in graph.by_type(TRAIL)
-        if not _all_regions(t)
-        and (t.input("cloudWatchLogsGroupArn") or t.property_dependencies.get("cloudWatchLogsGroupArn"))
-    ]
 
 
 def _unfilterable(graph: StackGraph) -> set[str]:
@@ -362,7 +317,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             for t in trails:
                 out.extend((t.urn, m) for m in _trail_problems(t))
         out.extend(("", f"no CloudWatch alarm with actions (or event rule) on {m}") for m in _alarmed(graph))
-        out.extend(_one_region_feeds(graph))
+        out.extend(siem.one_region_feeds(graph))
         fed, unfilterable = _trail_fed(graph, filterable=False), _unfilterable(graph)
         out.extend(
             (

@@ -290,4 +290,4 @@ def _declared(graph: StackGraph, arn: str) -> bool:
         return True
     name = parts[5] if parts[2] == "sns" else parts[6] if len(parts) > 6 else ""
     type_ = _NOTIFY_TYPES[0] if parts[2] == "sns" else _NOTIFY_TYPES[1]
-    return any(name in (r.name, r.input("name"), r.input("functionName")) for r in graph.by_type(type_))
+    return any(r.input("name") == name for r in graph.by_type(type_))  # the physical name

@@ -102,6 +102,15 @@ def test_a_single_region_trail_feeds_no_alarm():
     assert ("<stack>", "no CloudWatch alarm with actions (or event rule) on root account use") in found
 
 
+def test_a_single_region_trail_beside_the_alarms_is_not_their_feed():
+    data = _of(AWS, "trail")
+    data.update(name="data-trail", refs={"s3BucketName": "audit", "kmsKeyId": "key"})
+    data["inputs"].update(
+        isMultiRegionTrail=False, cloudWatchLogsGroupArn="arn:aws:logs:eu-west-1:1:log-group:data:*"
+    )
+    assert run(SIEM, with_(AWS, data)) == []
+
+
 def test_a_trail_without_log_file_validation_keeps_no_reliable_record():
     trail = _of(AWS, "trail")
     trail["inputs"]["enableLogFileValidation"] = False
