@@ -33,6 +33,7 @@ PIA_CONDITIONS: tuple[tuple[str, str], ...] = (
     ("require-segregated-log-archive", "mandatory"),
     ("require-tls-1-2", "mandatory"),
     ("require-https-listener-rules", "mandatory"),
+    ("require-declared-parameter-groups", "mandatory"),
     ("disallow-public-data-access", "mandatory"),
     ("require-classification-tag", "mandatory"),
     ("disallow-dosis-data-on-portal", "mandatory"),

@@ -28,17 +28,67 @@ STACK_REFERENCE = "pulumi:pulumi:StackReference"
 _KEY_ARN = re.compile(r"^arn:aws[\w-]*:kms:[\w-]*:(\d{12}):key/")
 
 
+ROTATION_DAYS = 365  # at least yearly: AWS's default period and the P1Y of the Key Vault examples
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def _days(duration: Any) -> int | None:
+    """Days of an ISO 8601 duration as Key Vault takes them (P1Y, P11M, P90D); None when unreadable."""
+    m = _DURATION.match(str(duration or "").upper())
+    if not m or not any(m.groups()):
+        return None
+    y, mo, w, d = (int(g or 0) for g in m.groups())
+    return y * 365 + mo * 30 + w * 7 + d
+
+
+def kms_rotation_period(r: ResourceView) -> list[str]:
+    """Rotation on, but how often: the API allows up to 2560 days (round 15)."""
+    days = r.input("rotationPeriodInDays")
+    if days is None:
+        return []  # AWS's default: every 365 days
+    if is_unknown(days) or not isinstance(days, int | float):
+        return [unknown_message("rotationPeriodInDays", "how often the key rotates")]
+    if days > ROTATION_DAYS:
+        return [
+            f"`rotationPeriodInDays` is {days}: the key rotates less than once a year; rotate at least every "
+            f"{ROTATION_DAYS} days (R2016 regular re-encryption)"
+        ]
+    return []
+
+
+def _rotation_days(policy: dict[str, Any], trigger: dict[str, Any]) -> tuple[int | None, str]:
+    """Days between rotations of a `rotate` action, or None with what cannot be read."""
+    if trigger.get("timeAfterCreate"):
+        days = _days(trigger["timeAfterCreate"])
+        return days, f"timeAfterCreate {trigger['timeAfterCreate']!r}"
+    expiry, before = get_path(policy, "attributes.expiryTime"), trigger.get("timeBeforeExpiry")
+    if not expiry:
+        return None, f"timeBeforeExpiry {before!r} with no attributes.expiryTime (a key that never expires)"
+    e, b = _days(expiry), _days(before)
+    return (e - b if e is not None and b is not None else None), f"expiry {expiry!r} less {before!r}"
+
+
 def key_vault_key(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    """A rotation policy with a `rotate` lifetime action; an expiry or a notification rotates nothing."""
+    """A rotation policy with a `rotate` lifetime action at least yearly; an expiry or a notification
+    rotates nothing, and a rotation once in ten years is none (round 15)."""
     policy = r.get("properties.rotationPolicy")
     if is_unknown(policy) or (policy is not None and r.unknowns("properties.rotationPolicy")):
         return [unknown_message("properties.rotationPolicy", "whether the key rotates")]
     actions = get_path(policy, "lifetimeActions") if isinstance(policy, dict) else None
+    slow: list[str] = []
     for a in actions if isinstance(actions, list) else []:
         kind = get_path(a, "action.type") if isinstance(a, dict) else None
         trigger = get_path(a, "trigger") if isinstance(a, dict) else None
         if str(kind).lower() == "rotate" and isinstance(trigger, dict) and any(trigger.values()):
-            return []
+            days, what = _rotation_days(policy, trigger)  # type: ignore[arg-type]
+            if days is not None and 0 < days <= ROTATION_DAYS:
+                return []
+            slow.append(what if days is None else f"{what}: every {days} days")
+    if slow:
+        return [
+            f"the key's rotation ({'; '.join(slow)}) is not at least yearly or cannot be read: rotate "
+            f"at most {ROTATION_DAYS} days apart (timeAfterCreate P1Y, or expiryTime with timeBeforeExpiry)"
+        ]
     return [
         "the key has no rotation policy with a `rotate` lifetime action (an expiry or a notification rotates "
         "nothing): add properties.rotationPolicy.lifetimeActions [{action: {type: rotate}, trigger: "
@@ -221,3 +271,20 @@ def key_checks(kms_key: Judge, bucket: Judge, key_of: KeyOf) -> dict[str, Judge]
         ),
         "aws:kinesis/videoStream:VideoStream": lambda r, g, k: key_of("kmsKeyId", r.input("kmsKeyId"), k),
     }
+
+
+def _aws_owned_only(what: str) -> Judge:
+    return lambda r, g, k: [
+        f"{what} encrypts with a key AWS owns and has no customer-managed-key setting, so it cannot hold "
+        "data classified 'vertrouwelijk' or above: keep the data in a store that takes a customer-managed key"
+    ]
+
+
+# Stores that can never take a customer-managed key (round 15): judged here, not only by the closed world.
+NO_CUSTOMER_KEY: dict[str, Judge] = {
+    "aws:lightsail/database:Database": _aws_owned_only("a Lightsail database"),
+    "aws:lightsail/instance:Instance": _aws_owned_only("a Lightsail instance (its system disk)"),
+    "aws:lightsail/disk:Disk": _aws_owned_only("a Lightsail disk"),
+    "aws:lightsail/bucket:Bucket": _aws_owned_only("a Lightsail bucket"),
+    "aws:cognito/userPool:UserPool": _aws_owned_only("a Cognito user pool (its users' names, e-mail, phone)"),
+}

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core.accounts import account_of, aws_account
+from policies.core.iam.keys import identity
 from policies.core.iam.statements import COGNITO_IDENTITY, as_list, conditions, pinned, principals, trust_kind
 from policies.core.pia_pinning import arn_account, condition_accounts
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
@@ -55,7 +56,9 @@ def _delivers_only(stmt: dict[str, Any]) -> bool:
     return "NotAction" not in stmt and bool(actions) and all(_DELIVERY_ONLY.match(str(a)) for a in actions)
 
 
-def policy_grants(r: ResourceView, graph: StackGraph, fld: str) -> list[str]:
+def policy_grants(
+    r: ResourceView, graph: StackGraph, fld: str, own: frozenset[str] | set[str] = frozenset()
+) -> list[str]:
     """Allow statements of a resource policy that let principals of other accounts read or administer the
     resource (delivery-only writes, e.g. ELB access logs, expose nothing)."""
     doc, err = json_document(r.get(fld))
@@ -64,7 +67,8 @@ def policy_grants(r: ResourceView, graph: StackGraph, fld: str) -> list[str]:
     out = []
     for i, s in enumerate(as_list(doc.get("Statement"))):
         allow = isinstance(s, dict) and s.get("Effect") == "Allow" and not _delivers_only(s)
-        if allow and (accounts := foreign(graph, principals(s).get("AWS", []))):
+        named = [p for p in principals(s).get("AWS", []) if identity(p) not in own]
+        if allow and (accounts := foreign(graph, named)):
             out.append(f"`{fld}` statement {s.get('Sid') or i} allows {_message(accounts, 'principals of')}")
         if allow and (accounts := foreign(graph, condition_accounts(s))):
             out.append(f"`{fld}` statement {s.get('Sid') or i}'s conditions name {_message(accounts, 'the')}")
@@ -195,4 +199,29 @@ EXTRA_CHECKS += (
     ("aws:iam/role:Role", trust_for_accounts),
     (IDENTITY_POOL, _pool),
     (POOL_ROLES, _pool_roles),
+)
+
+
+def _key_policy(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A key policy is the key's resource policy (round 15): another account named in it administers or
+    uses the key (kms:* to its root), and through the key decrypts every store it protects. A principal
+    computed from a role or user of the stack (the policy is an output of it) is that principal."""
+    own = {
+        f"{d.type.rsplit(':', 1)[-1].lower()}/{n}"
+        for d in graph.dependency_of(r, "policy")
+        if d.type in ("aws:iam/role:Role", "aws:iam/user:User")
+        for n in {d.input("name"), d.name} - {None}
+    }
+    return policy_grants(r, graph, "policy", own)
+
+
+EXTRA_CHECKS += tuple(
+    (t, _key_policy)
+    for t in (
+        "aws:kms/key:Key",
+        "aws:kms/keyPolicy:KeyPolicy",
+        "aws:kms/replicaKey:ReplicaKey",
+        "aws:kms/externalKey:ExternalKey",
+        "aws:kms/replicaExternalKey:ReplicaExternalKey",
+    )
 )

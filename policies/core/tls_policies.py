@@ -232,3 +232,48 @@ def listener_rules(graph: StackGraph) -> list[tuple[str, str]]:
                 )
             )
     return out
+
+
+# A database's TLS setting lives in its parameter group: (database type, field) -> the group's type.
+PARAMETER_GROUPS: dict[tuple[str, str], str] = {
+    ("aws:rds/instance:Instance", "parameterGroupName"): "aws:rds/parameterGroup:ParameterGroup",
+    (
+        "aws:rds/cluster:Cluster",
+        "dbClusterParameterGroupName",
+    ): "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    (
+        "aws:docdb/cluster:Cluster",
+        "dbClusterParameterGroupName",
+    ): "aws:docdb/clusterParameterGroup:ClusterParameterGroup",
+    (
+        "aws:redshift/cluster:Cluster",
+        "clusterParameterGroupName",
+    ): "aws:redshift/parameterGroup:ParameterGroup",
+}
+
+
+def undeclared_groups(graph: StackGraph) -> list[tuple[str, str]]:
+    """A database naming its parameter group by a literal string uses the group of the stack with that
+    physical name (`name`), judged by require-tls-1-2; a name no group of the stack has is a group made by
+    hand, whose TLS settings cannot be read (round 15). The engine's default group is require-tls-1-2's."""
+    out = []
+    for (type_, fld), group_type in PARAMETER_GROUPS.items():
+        for db in graph.by_type(type_):
+            if any(g.type == group_type for g in graph.dependency_of(db, fld)):
+                continue
+            name = db.input(fld)
+            if is_unknown(name):
+                out.append((db.urn, unknown_message(fld, "the TLS settings of its parameter group")))
+                continue
+            if not isinstance(name, str) or not name or name.startswith("default."):
+                continue
+            if not any(g.input("name") == name for g in graph.by_type(group_type)):
+                out.append(
+                    (
+                        db.urn,
+                        f"`{fld}` names {name!r}, a parameter group this stack does not declare: its TLS "
+                        "settings cannot be judged; declare the group in the stack (and pass it, or its "
+                        "exact `name`)",
+                    )
+                )
+    return out

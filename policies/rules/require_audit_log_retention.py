@@ -138,6 +138,11 @@ def _trail(t: ResourceView, graph: StackGraph) -> list[str]:
             f"the trail's bucket {name!r} is not in this stack, so the 10-year retention cannot be judged"
         ]
     out = [m for b in buckets for m in _lock(b, graph) + _lifecycle(b, graph)]
+    if t.input("enableLogFileValidation") is not True:  # round 15: kept is not enough, it must be provable
+        out.append(
+            "`enableLogFileValidation` is not true: without digest files a changed or removed log file "
+            "cannot be detected, so the kept record cannot be relied on"
+        )
     groups, problems = _trail_log_groups(t, graph)
     out += problems
     for g in groups:

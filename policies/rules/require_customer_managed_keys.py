@@ -95,7 +95,7 @@ def _kms_key(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     spec = r.input("customerMasterKeySpec") or r.input("keySpec") or "SYMMETRIC_DEFAULT"
     if spec == "SYMMETRIC_DEFAULT" and r.input("enableKeyRotation") is not True:
         return ["`enableKeyRotation` is not true: the key must rotate (R2016 regular re-encryption)"]
-    return []
+    return keys.kms_rotation_period(r)
 
 
 def _memcached(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
@@ -327,6 +327,7 @@ CONFIGURES: dict[str, Judge] = {
     more.GLUE_SETTINGS: more.glue_settings(_judge_key),
     **more.aws_block_keys(_judge_key),  # objects, exports, state machines, event buses, API caches
     **az.KEY_CHECKS,  # storage encryption scopes, queues and tables
+    **keys.NO_CUSTOMER_KEY,  # Lightsail, Cognito user pools
     **{t: lambda r, g, k: [] for t in _SSE},  # judged on the bucket; here only its key's account
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,

@@ -38,6 +38,9 @@ SNAPSHOT_COPIES = frozenset(
     }
 )
 
+# Multi-Region key replicas: a copy of the key material, which decrypts every copy of the data (round 15).
+KEY_REPLICAS = frozenset({"aws:kms/replicaKey:ReplicaKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"})
+
 
 def _where(view: ResourceView, what: str, ok) -> list[str]:
     loc = effective_location(view)
@@ -82,6 +85,8 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
                     out.append(msg)
     elif t == "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
         out += _where(view, "the backup replica", ok)
+    elif t in KEY_REPLICAS:
+        out += _where(view, "the key replica (a copy of the key material)", ok)
     elif t in SNAPSHOT_COPIES:
         dest = view.input("destinationRegion")
         if is_unknown(dest):
@@ -129,6 +134,7 @@ RULE = Rule(
             "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
             "azure-native:sql:Database",
             *SNAPSHOT_COPIES,
+            *KEY_REPLICAS,
         }
     ),
     config_schema=ALLOWED_REGIONS_SCHEMA,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from policies.core.iam import azure_paths, breakglass, identity_center, lakeformation, runs_as
+from policies.core.iam import azure_paths, breakglass, identity_center, lakeformation, pass_role, runs_as
 from policies.core.iam.azure import (
     ASSIGNMENTS,
     DIRECTORY_ROLE,
@@ -20,7 +20,7 @@ from policies.core.iam.azure import (
     principal_of,
     uses_keys,
 )
-from policies.core.iam.catalogue import key_use
+from policies.core.iam.catalogue import functions, key_use
 from policies.core.iam.keys import identity, key_findings, policy_admins
 from policies.core.iam.principals import AwsPrincipal, aws_principals, external_grants
 from policies.core.iam.statements import (
@@ -97,11 +97,35 @@ def _chained(p: AwsPrincipal, roles: list[AwsPrincipal]) -> list[AwsPrincipal]:
         and (
             _trusts(r, p)
             or any(
-                pat == "*" or fnmatch.fnmatchcase(r.physical_name, pat.rsplit("/", 1)[-1])
-                for pat in patterns
+                pat == "*" or fnmatch.fnmatchcase(r.physical_name, pat.rsplit("/", 1)[-1]) for pat in patterns
             )
         )
     ]
+
+
+def _reached(
+    p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph
+) -> tuple[list[tuple[str, AwsPrincipal]], list[str]]:
+    """[(how, role)] whose rights `p` can use — assuming it, running code as it, passing it to a service —
+    followed hop by hop (round 15: a harmless role in between adds nothing but a step), and exact ARNs of
+    roles outside the stack `p` may pass."""
+    everyone = aws_principals(graph)
+    seen, out, outside, todo = {p.view.urn}, [], [], [p]
+    while todo:
+        cur = todo.pop(0)
+        passed, far = pass_role.passed(cur, everyone)
+        outside.extend(far)
+        for how, found in (
+            ("assuming", _chained(cur, roles)),
+            ("running code as", runs_as.acted_as(cur, graph, everyone)),
+            ("passing", passed),
+        ):
+            for r in found:
+                if r.view.urn not in seen:
+                    seen.add(r.view.urn)
+                    out.append((how, r))
+                    todo.append(r)
+    return out, outside
 
 
 def _aws(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph, key_admins: set[str]) -> list[str]:
@@ -111,18 +135,25 @@ def _aws(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph, key_admi
     held = set(p.functions()) | lakeformation.held_by(p.view, p.physical_name, p.kind, graph)
     if {"*", f"{p.kind}/{p.physical_name}"} & key_admins:  # a key policy names it (no IAM needed)
         held.add("key administration")
-    via = [r.physical_name for r in _chained(p, roles) if set(r.functions()) - held]
-    for r in _chained(p, roles):
-        held |= set(r.functions())
-    acted = [r for r in runs_as.acted_as(p, graph, aws_principals(graph)) if set(r.functions()) - held]
-    for r in acted:
-        held |= set(r.functions())
+    reached, outside = _reached(p, roles, graph)
+    ways: list[str] = []
+    for how in ("assuming", "running code as", "passing"):
+        adds = [r for h, r in reached if h == how and set(r.functions()) - held]
+        if adds and how == "assuming":
+            ways.append(f"assuming {', '.join(r.physical_name for r in adds)}")
+        else:
+            ways.extend(f"{how} {r.physical_name}" for r in adds)
+        held |= {fn for h, r in reached if h == how for fn in r.functions()}
+    acts = p.actions()
+    other_rights = acts & functions()["access rights"]  # then a wildcard PassRole adds nothing to say
+    if pass_role.PASS in acts and pass_role.open_pass(p.statements) and not other_rights:
+        ways.append("passing any role, iam:PassRole on a wildcard: name the roles by exact ARN")
+    if outside:
+        held.add("access rights")
+        ways.append(f"passing {', '.join(sorted(set(outside)))}, a role this stack does not declare")
     if _star(p):
         out.append(f"a policy allows `*` on `*` for a {p.kind} people use")
     if len(held) > 1:
-        ways = ([f"assuming {', '.join(via)}"] if via else []) + [
-            f"running code as {r.physical_name}" for r in acted
-        ]
         extra = f" (through {'; '.join(ways)})" if ways else ""
         out.append(f"the {p.kind} holds {len(held)} separated functions: {', '.join(sorted(held))}{extra}")
     uses = effective([s for s in p.statements if not via_service_only(s)]) & key_use()

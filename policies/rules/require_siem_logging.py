@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 
+from policies.core import pia_siem as siem
 from policies.core.iam.breakglass import event_values, filter_values, has_target, notifies, on_default_bus
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AWS_DATA_STORES, AZURE_DATA_STORES, KEYS
@@ -40,7 +41,7 @@ def _diagnosed(graph: StackGraph) -> set[str]:
     urns: set[str] = set()
     names: set[str] = set()  # a name's resources are added once (a tiled stack repeats its names)
     for d in graph.by_type(*DIAGNOSTIC):
-        if not (d.input("workspaceId") or d.input("storageAccountId")) or not _sends_audit_logs(d):
+        if not siem.destination_in_stack(graph, d) or not _sends_audit_logs(d):
             continue
         urns.update(d.property_dependencies.get("resourceUri", ()))
         uri = d.input("resourceUri")
@@ -198,8 +199,8 @@ def _trail_fed(graph: StackGraph, filterable: bool = True) -> set[str]:
     """Names and URNs of the log groups a trail of the stack delivers to: a filter elsewhere sees nothing."""
     out = set()
     for t in graph.by_type(TRAIL):
-        if not _management_events(t) or t.input("enableLogging") is False:
-            continue  # a stopped trail, or one leaving management events out, cannot feed their alarms
+        if not _management_events(t) or t.input("enableLogging") is False or not siem.all_regions(t):
+            continue  # a stopped trail, one leaving management events out or one region, cannot feed them
         out.update(t.property_dependencies.get("cloudWatchLogsGroupArn", ()))
         arn = t.input("cloudWatchLogsGroupArn")
         if isinstance(arn, str) and not is_unknown(arn) and ":log-group:" in arn:
@@ -316,6 +317,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             for t in trails:
                 out.extend((t.urn, m) for m in _trail_problems(t))
         out.extend(("", f"no CloudWatch alarm with actions (or event rule) on {m}") for m in _alarmed(graph))
+        out.extend(siem.one_region_feeds(graph))
         fed, unfilterable = _trail_fed(graph, filterable=False), _unfilterable(graph)
         out.extend(
             (

@@ -276,4 +276,18 @@ def notifies(graph: StackGraph, alarm: Any) -> bool:
         return False
     if any(d.type in _NOTIFY_TYPES for d in graph.dependency_of(alarm, "alarmActions")):
         return True
-    return any(isinstance(a, str) and _NOTIFY_ARNS.match(a) for a in as_list(alarm.input("alarmActions")))
+    return any(
+        isinstance(a, str) and _NOTIFY_ARNS.match(a) and _declared(graph, a)
+        for a in as_list(alarm.input("alarmActions"))
+    )
+
+
+def _declared(graph: StackGraph, arn: str) -> bool:
+    """A topic or function named by literal ARN is one the stack creates (same name): a topic nobody made,
+    or made by hand without subscribers, tells no one (round 15). OpsItems and incidents are no resources."""
+    parts = arn.split(":")
+    if parts[2] not in ("sns", "lambda") or len(parts) < 6:
+        return True
+    name = parts[5] if parts[2] == "sns" else parts[6] if len(parts) > 6 else ""
+    type_ = _NOTIFY_TYPES[0] if parts[2] == "sns" else _NOTIFY_TYPES[1]
+    return any(r.input("name") == name for r in graph.by_type(type_))  # the physical name

@@ -68,8 +68,14 @@ SQL_SESSIONS = frozenset(
 IDENTITY_SERVICES = ("iam", "sso", "sso-directory", "identitystore")
 _CHANGES = ("Write", "Permissions management")
 # Not a grant of rights: AWS fixes what a service-linked role may do.
+# iam:PassRole hands the passed role's own functions (iam/pass_role.py), judged by the role it names.
 _NOT_ACCESS_RIGHTS = frozenset(
-    {"iam:createservicelinkedrole", "iam:deleteservicelinkedrole", "iam:getservicelinkedroledeletionstatus"}
+    {
+        "iam:createservicelinkedrole",
+        "iam:deleteservicelinkedrole",
+        "iam:getservicelinkedroledeletionstatus",
+        "iam:passrole",
+    }
 )
 # Item-level (data plane) DynamoDB actions, by their name.
 _DDB_DATA = re.compile(
@@ -177,7 +183,7 @@ def functions() -> dict[str, frozenset[str]]:
 def sensitive_actions() -> frozenset[str]:
     """What an MFA Deny may not spare: every function, data access, and AWS's self-service credential
     actions' neighbours are fine (they hold no function once `SELF_CREDENTIALS` is subtracted)."""
-    return (frozenset().union(*functions().values()) - SELF_CREDENTIALS) | data_access()
+    return (frozenset().union(*functions().values()) - SELF_CREDENTIALS) | data_access() | {"iam:passrole"}
 
 
 # A person's own sign-in credentials (AWS's "manage your own MFA/password/keys" policies): on the caller's

@@ -10,6 +10,7 @@ from typing import Any
 from policies.core.accounts import aws_account
 from policies.core.iam.catalogue import SELF_CREDENTIALS, functions
 from policies.core.iam.managed import is_managed, managed_statements
+from policies.core.iam.pass_role import open_pass
 from policies.core.iam.statements import as_list, denies_without_mfa, effective, principals, trust_kind
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
@@ -107,7 +108,10 @@ class AwsPrincipal:
         acts = self.actions()
         if acts & SELF_CREDENTIALS:  # managing one's own MFA device, password or keys is no function
             acts -= SELF_CREDENTIALS - effective([s for s in self.statements if not _own_credentials(s)])
-        return [fn for fn, fn_actions in functions().items() if acts & fn_actions]
+        held = [fn for fn, fn_actions in functions().items() if acts & fn_actions]
+        if "iam:passrole" in acts and "access rights" not in held and open_pass(self.statements):
+            held.append("access rights")  # may pass any role of the account (round 15)
+        return [fn for fn in functions() if fn in held]
 
     @property
     def kind(self) -> str:

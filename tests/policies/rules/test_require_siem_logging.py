@@ -40,6 +40,9 @@ def test_trail():
         # the alarms' filters sit on this trail's log group, which now receives no management events
         "no CloudWatch alarm with actions (or event rule) on root account use",
         "no CloudWatch alarm with actions (or event rule) on KMS key disable or scheduled deletion",
+        "the trail delivers to a log group for the SIEM alarms but records one region only: root sign-ins "
+        "and IAM/STS events (global, recorded in us-east-1) never reach the alarms (set "
+        "`isMultiRegionTrail` true)",
     ]
     found = run(
         RULE,
