@@ -13,6 +13,8 @@ from policies.core.iam.azure import (
     ASSIGNMENTS,
     DIRECTORY_ROLE,
     DIRECTORY_ROLE_FUNCTIONS,
+    ROLE_GRANTS,
+    covers,
     functions_of,
     inherit_through_groups,
     object_key,
@@ -230,10 +232,10 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
 def _workload_grants(perms: object) -> list[str]:
     """A workload (managed identity, service principal) that may grant roles hands every function to whoever
     runs code as it (round 16): it holds no function itself, so the right to grant is never its to hold."""
-    if isinstance(perms, list) and "access rights" in functions_of(perms):
+    if isinstance(perms, list) and any(covers(perms, op) for op in ROLE_GRANTS):
         return [
-            "a workload identity is given the access-rights function (it can assign roles, so whoever runs "
-            "code as it holds every function); grant it data roles on its own resources only"
+            "a workload identity may grant Azure roles (role assignments or definitions, elevation, PIM "
+            "requests), so whoever runs code as it holds every function; grant it data roles only"
         ]
     return []
 

@@ -40,8 +40,8 @@ def test_a_workload_that_may_grant_roles_blocks():
     assert run(SOD, with_(AZURE, IDENTITY, _assignment(UAA))) == [
         (
             "ra-app",
-            "a workload identity is given the access-rights function (it can assign roles, so whoever runs "
-            "code as it holds every function); grant it data roles on its own resources only",
+            "a workload identity may grant Azure roles (role assignments or definitions, elevation, PIM "
+            "requests), so whoever runs code as it holds every function; grant it data roles only",
         )
     ]
     assert run(SOD, with_(AZURE, IDENTITY, _assignment(READER))) == []
