@@ -34,6 +34,7 @@ PIA_CONDITIONS: tuple[tuple[str, str], ...] = (
     ("require-tls-1-2", "mandatory"),
     ("require-https-listener-rules", "mandatory"),
     ("require-declared-parameter-groups", "mandatory"),
+    ("require-efs-tls-policy", "mandatory"),
     ("disallow-public-data-access", "mandatory"),
     ("require-classification-tag", "mandatory"),
     ("disallow-dosis-data-on-portal", "mandatory"),

@@ -12,6 +12,7 @@ from policies.core import pia_az_aks as aks
 from policies.core import pia_az_blocks as az
 from policies.core import pia_az_copies as copies
 from policies.core.exposure import (
+    _open,
     aws_listener,
     bucket_acl,
     elasticache_user,
@@ -139,6 +140,24 @@ def databricks_public(r: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
+def lightsail_ports(r: ResourceView) -> list[str]:
+    """A Lightsail instance's firewall (round 16): a port open to the internet beyond 80/443, judged like a
+    security group; a port without `cidrs`, `ipv6Cidrs` or `cidrListAliases` is open to every address."""
+    infos = r.input("portInfos")
+    if is_unknown(infos):
+        return [unknown_message("portInfos", "which ports face the internet")]
+    out = []
+    for p in infos or []:
+        if not isinstance(p, dict):
+            continue
+        cidrs = [*(p.get("cidrs") or []), *(p.get("ipv6Cidrs") or [])]
+        if not cidrs and not p.get("cidrListAliases"):
+            cidrs = ["0.0.0.0/0"]
+        if hit := _open({**p, "cidrs": cidrs}, ("cidrs",), "protocol", "fromPort", "toPort"):
+            out.append(f"the instance's public ports let {hit} in")
+    return out
+
+
 PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     "aws:mq/broker:Broker": _is("publiclyAccessible", False, False, "the broker has a public endpoint"),
     # DMS makes an instance public when publiclyAccessible is not given (API default true)
@@ -197,6 +216,7 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     # round 12: Lightsail (outside the closed world's judged stores, which still block it) is public by design
     "aws:lightsail/database:Database": _is("publiclyAccessible", False, False, "the database is public"),
     "aws:lightsail/instance:Instance": lambda r, g: ["a Lightsail instance always has a public IP address"],
+    "aws:lightsail/instancePublicPorts:InstancePublicPorts": lambda r, g: lightsail_ports(r),
     **az.PUBLIC_CHECKS,
     **copies.PUBLIC_CHECKS,
     **aks.PUBLIC_CHECKS,

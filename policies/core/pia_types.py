@@ -118,6 +118,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:guardduty/detectorFeature:DetectorFeature",  # round 12: a feature switched off
         "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature",
         "azure-native:security:Pricing",
+        "aws:lightsail/instancePublicPorts:InstancePublicPorts",  # round 16: judged like a security group
         "aws:alb/listener:Listener",
         "aws:alb/listenerRule:ListenerRule",
         "aws:apigateway/domainName:DomainName",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core.helpers import linked
+from policies.core.pia_diag_retention import diagnostic_retention
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
@@ -216,6 +217,7 @@ def _capped(w: ResourceView) -> list[str]:
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out = [(t.urn, m) for t in graph.by_type(TRAIL) for m in _trail(t, graph)]
     out.extend((w.urn, m) for w in graph.by_type(WORKSPACE) for m in _workspace(w, graph))
+    out.extend(diagnostic_retention(graph, TEN_YEARS_DAYS))  # logs a setting writes to storage (round 16)
     return out
 
 

@@ -56,6 +56,11 @@ SERVICE_FLAGS: dict[str, tuple[tuple[str, Any, bool], ...]] = {
         ("properties.enablePurgeProtection", True, False),
         ("properties.enableSoftDelete", True, True),
     ),
+    # round 16: stores outside the closed world's tables (it blocks them too) judged like the others, so the
+    # message says what to set: a user pool's own protection, Lightsail's final snapshot and bucket contents
+    "aws:cognito/userPool:UserPool": (("deletionProtection", "ACTIVE", False),),
+    "aws:lightsail/database:Database": (("skipFinalSnapshot", False, True),),
+    "aws:lightsail/bucket:Bucket": (("forceDelete", False, True),),
 }
 
 
@@ -83,6 +88,10 @@ _KEPT = frozenset(
         "aws:rds/globalCluster:GlobalCluster",
         "aws:docdb/globalCluster:GlobalCluster",
         "aws:neptune/globalCluster:GlobalCluster",
+        "aws:cognito/userPool:UserPool",
+        "aws:lightsail/database:Database",
+        "aws:lightsail/bucket:Bucket",
+        "aws:lightsail/disk:Disk",
     }
 )
 

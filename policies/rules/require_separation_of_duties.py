@@ -13,6 +13,8 @@ from policies.core.iam.azure import (
     ASSIGNMENTS,
     DIRECTORY_ROLE,
     DIRECTORY_ROLE_FUNCTIONS,
+    ROLE_GRANTS,
+    covers,
     functions_of,
     inherit_through_groups,
     object_key,
@@ -174,9 +176,10 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
         if key is None:
             out.append((a.urn, unknown_message("principalId", "the separation of duties")))
             continue
-        if not people:
-            continue
         perms, problem = permissions(graph, a)
+        if not people:
+            out.extend((a.urn, m) for m in _workload_grants(perms))
+            continue
         if perms is None:
             out.append((a.urn, f"{problem}, so the functions it grants cannot be judged"))
             continue
@@ -224,6 +227,17 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
                 (first[key], f"principal {key} administers keys and can also use them (decrypt/unwrap/sign)")
             )
     return out
+
+
+def _workload_grants(perms: object) -> list[str]:
+    """A workload (managed identity, service principal) that may grant roles hands every function to whoever
+    runs code as it (round 16): it holds no function itself, so the right to grant is never its to hold."""
+    if isinstance(perms, list) and any(covers(perms, op) for op in ROLE_GRANTS):
+        return [
+            "a workload identity may grant Azure roles (role assignments or definitions, elevation, PIM "
+            "requests), so whoever runs code as it holds every function; grant it data roles only"
+        ]
+    return []
 
 
 def _canonical(graph: StackGraph, key: str) -> str:

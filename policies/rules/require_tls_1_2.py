@@ -8,6 +8,7 @@ from typing import Any
 
 from policies.core import pia_more_exposure as more
 from policies.core import pia_tls_edge as edge
+from policies.core import pia_tls_transit as transit
 from policies.core.pia_more_stores import AOSS_COLLECTION
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
@@ -260,6 +261,7 @@ CHECKS: dict[str, Any] = {
     ),
     **more.TLS_CHECKS,
     **edge.TLS_CHECKS,  # Azure Front Door custom domains and routes
+    **transit.TLS_CHECKS,  # EFS mounts and file system policies, the classic Front Door (round 16)
 }
 _AWS_API = "served by the AWS API endpoints, which enforce TLS 1.2 or newer for every client (since 2024-02)"
 _AZURE_ARM = (
@@ -274,7 +276,8 @@ TLS_ELSEWHERE: dict[str, str] = {
     "aws:rds/clusterInstance:ClusterInstance": "judged on its cluster parameter group",
     "aws:neptune/cluster:Cluster": "Neptune requires TLS 1.2 on every connection since engine 1.0.4.0",
     "aws:elasticache/serverlessCache:ServerlessCache": "serverless caches accept TLS connections only",
-    "aws:efs/fileSystem:FileSystem": "NFS in the VPC; TLS in transit is a mount option (efs-utils)",
+    "aws:efs/fileSystem:FileSystem": "NFS in the VPC; TLS in transit is the mount's option, judged on the "
+    "task and job definitions that mount it and on its file system policy",
     "aws:ebs/volume:Volume": "block device attached to its instance; no network protocol",
     "aws:ec2/instance:Instance": "serves through its load balancer listeners, judged there",
     "azure-native:compute:VirtualMachine": "serves through its Application Gateway, judged there",

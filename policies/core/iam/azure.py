@@ -23,6 +23,16 @@ ASSIGNMENTS = (
     "azure-native:authorization:RoleEligibilityScheduleRequest",
 )
 WORKLOAD_TYPES = ("ServicePrincipal", "MSI", "Application")
+# The operations that grant Azure roles (a workload holding one hands out every function, round 16).
+ROLE_GRANTS: tuple[str, ...] = (
+    "Microsoft.Authorization/roleAssignments/write",
+    "Microsoft.Authorization/roleDefinitions/write",
+    "Microsoft.Authorization/elevateAccess/action",
+    # PIM: requesting an eligibility or activation for someone, or loosening its activation rules
+    "Microsoft.Authorization/roleEligibilityScheduleRequests/write",
+    "Microsoft.Authorization/roleAssignmentScheduleRequests/write",
+    "Microsoft.Authorization/roleManagementPolicies/write",
+)
 # R2016's functions as operations (actions, dataActions) a role must cover to hold them.
 FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "database structure": (
@@ -50,13 +60,7 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "access rights": (
         (
-            "Microsoft.Authorization/roleAssignments/write",
-            "Microsoft.Authorization/roleDefinitions/write",
-            "Microsoft.Authorization/elevateAccess/action",
-            # PIM: requesting an eligibility or activation for someone, or loosening its activation rules
-            "Microsoft.Authorization/roleEligibilityScheduleRequests/write",
-            "Microsoft.Authorization/roleAssignmentScheduleRequests/write",
-            "Microsoft.Authorization/roleManagementPolicies/write",
+            *ROLE_GRANTS,
             # a federated credential on a managed identity lets its subject sign in as it (and hold its roles)
             "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
             # Cosmos DB's own data-plane RBAC

@@ -159,9 +159,11 @@ def test_azure_custom_roles_scopes_and_pim():
         "neither a built-in role known to the gate",
     )
     only(assign(None, "User", "y"), "x", "`principalId` is unknown")
-    assert assign("mi", "MSI", RD + "8e3af657-a8ff-443c-a75c-2fe8c4bcb635") == []  # a managed identity
-    # round 12: a service principal outside the stack may sign in with a secret a person holds
+    # a managed identity holds no function, but as Owner it may grant every role (round 16)
     owner = RD + "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+    only(assign("mi", "MSI", owner), "x", "a workload identity may grant")
+    assert assign("mi", "MSI", RD + "b24988ac-6180-42a0-ab88-20f7382dd24c") == []  # Contributor grants none
+    # round 12: a service principal outside the stack may sign in with a secret a person holds
     only(assign("sp", "ServicePrincipal", owner), "x", "principal sp holds")
 
 

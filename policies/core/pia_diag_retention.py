@@ -1,0 +1,89 @@
+"""How long Azure diagnostic settings keep the logs they write to a storage account (require-audit-log-
+retention, round 16): a log entry's own `retentionPolicy`, and the lifecycle management policy of the
+destination account, which deletes the `insights-logs-*` append blobs like any other."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policies.core.helpers import linked
+from policies.core.iam.statements import as_list
+from policies.core.pia_siem import DESTINATIONS
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
+
+DIAGNOSTIC_SETTINGS = ("azure-native:insights:DiagnosticSetting", "azure-native:monitor:DiagnosticSetting")
+STORAGE = DESTINATIONS["storageAccountId"]
+LIFECYCLE = "azure-native:storage:ManagementPolicy"
+_LOGS = "insights-logs-"  # the containers diagnostic settings write to
+_DELETE_AFTER = (
+    "daysAfterModificationGreaterThan",
+    "daysAfterCreationGreaterThan",
+    "daysAfterLastAccessTimeGreaterThan",
+)
+
+
+def _short(days: Any, floor: int) -> bool:
+    return isinstance(days, int | float) and not isinstance(days, bool) and 0 < days < floor
+
+
+def _entries(d: ResourceView, floor: int) -> list[str]:
+    out = []
+    for e in as_list(d.input("logs")):
+        rp = e.get("retentionPolicy") if isinstance(e, dict) else None
+        if not isinstance(rp, dict) or rp.get("enabled") is False:
+            continue
+        days = rp.get("days")
+        if is_unknown(days) or is_unknown(rp.get("enabled")):
+            out.append(unknown_message("logs.retentionPolicy", "how long the logs are kept"))
+        elif _short(days, floor):
+            what = e.get("category") or e.get("categoryGroup")
+            out.append(f"log entry {what!r} is deleted from storage after {days} days (< {floor})")
+    return out
+
+
+def _matches_logs(rule: dict[str, Any]) -> bool:
+    filters = get_path(rule, "definition.filters") or {}
+    types = as_list(filters.get("blobTypes"))
+    if types and "appendBlob" not in types:
+        return False
+    prefixes = [str(p).split("/", 1)[0] for p in as_list(filters.get("prefixMatch"))]
+    return not prefixes or any(_LOGS.startswith(p) or p.startswith(_LOGS) for p in prefixes)
+
+
+def _lifecycle(mp: ResourceView, floor: int) -> list[str]:
+    rules = get_path(mp.inputs, "policy.rules")
+    if is_unknown(rules) or mp.unknowns("policy"):
+        return [unknown_message("policy", "whether the account's lifecycle deletes the logs")]
+    out = []
+    for r in as_list(rules):
+        if not isinstance(r, dict) or r.get("enabled") is False or not _matches_logs(r):
+            continue
+        delete = get_path(r, "definition.actions.baseBlob.delete") or {}
+        days = [delete.get(k) for k in _DELETE_AFTER] if isinstance(delete, dict) else []
+        short = [n for n in days if _short(n, floor)]
+        if short:
+            out.append(
+                f"lifecycle rule {r.get('name')!r} of the destination account deletes diagnostic logs after "
+                f"{min(short)} days (< {floor})"
+            )
+    return out
+
+
+def _accounts(graph: StackGraph, d: ResourceView) -> list[ResourceView]:
+    found = [r for r in graph.dependency_of(d, "storageAccountId") if r.type == STORAGE]
+    value = d.input("storageAccountId")
+    if isinstance(value, str) and not is_unknown(value) and value:
+        name = value.rstrip("/").rsplit("/", 1)[-1].lower()
+        found += [r for r in graph.by_type(STORAGE) if str(r.input("accountName")).lower() == name]
+    return list({r.urn: r for r in found}.values())
+
+
+def diagnostic_retention(graph: StackGraph, floor: int) -> list[tuple[str, str]]:
+    """(urn, message) for every diagnostic setting that lets its logs in storage go before `floor` days."""
+    out = []
+    for d in graph.by_type(*DIAGNOSTIC_SETTINGS):
+        out.extend((d.urn, m) for m in _entries(d, floor))
+        for acct in _accounts(graph, d):
+            policies = linked(graph, acct, (LIFECYCLE,), "accountName")
+            out.extend((d.urn, m) for mp in policies for m in _lifecycle(mp, floor))
+    return out
