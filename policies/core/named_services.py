@@ -74,6 +74,10 @@ _CAPTURE: dict[str, tuple[str, str] | None] = {
 # Data Factory linked services that name a vendor account by identifier, and the host it makes.
 _LINKED: dict[str, tuple[str, str]] = {
     "SnowflakeV2": ("accountIdentifier", ".snowflakecomputing.com"),
+    # a BigQuery project keeps each dataset where it was created (the US multi-region by default); no input of
+    # the linked service says where: the project is judged as a host to declare with its datasets' location
+    "GoogleBigQuery": ("project", ".bigquery.googleapis.com"),
+    "GoogleBigQueryV2": ("projectId", ".bigquery.googleapis.com"),
 }
 
 Found = list[tuple[str, str, str]]
