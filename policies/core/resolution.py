@@ -238,13 +238,14 @@ def _unrecorded_stack(ref: Ref, deps: list[ResourceView], what: str) -> str | No
 
 
 def _arn_accounts(graph: StackGraph) -> frozenset[str]:
-    """The accounts of the stack's own recorded ARNs (those that hold the resource's own recorded id, not an
-    ARN echoed from an input such as an event target's): where its resources are (in an offline preview, the
-    mocks' account; in a real one, the cloud's answer), whatever account id the provider pins."""
+    """The accounts of the stack's own recorded ARNs (those that end in the resource's own recorded id, not
+    an ARN echoed from an input such as an event target's): where its resources are (in an offline preview,
+    the mocks' account; in a real one, the cloud's answer), whatever account id the provider pins."""
     def accounts() -> frozenset[str]:
-        arns = ((r.input("arn"), r.input("id")) for r in graph.resources if r.cloud == "aws")
-        return frozenset(a.split(":")[4] for a, i in arns
-                         if isinstance(a, str) and a.count(":") >= 5 and isinstance(i, str) and i and i in a)
+        arns = ((r.input("arn"), r.input("id")) for r in graph.resources
+                if r.cloud == "aws" and r.type not in _TARGET_ARN)
+        return frozenset(a.split(":")[4] for a, i in arns if isinstance(a, str) and a.count(":") >= 5
+                         and isinstance(i, str) and i and a.endswith((f"/{i}", f":{i}")))
     return graph.once("arn_accounts", accounts)
 
 
