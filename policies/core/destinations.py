@@ -29,7 +29,7 @@ from policies.core.host_classes import (
 )
 from policies.core.location import Allowed, allowed, region_verdict
 from policies.core.named_services import untyped_problem
-from policies.core.outside_parties import party_problem
+from policies.core.outside_parties import party_arns, party_problem
 from policies.core.references import Ref
 from policies.core.relays import relay
 from policies.core.rule import RuleContext
@@ -189,7 +189,7 @@ class LocalJudge:
 
 
 def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: str) -> Outcome:
-    if ref.kind in ("grantee", "phone", "site"):
+    if ref.kind in ("grantee", "foreign", "phone", "site"):
         return _judge_party(ref, ok, endpoints)
     if ref.kind == "untyped":  # an output of a kind the pack does not know (policies/core/named_services.py)
         return Outcome(untyped_problem(ref.path, ref.value))
@@ -247,9 +247,11 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
 
 def _judge_party(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...]) -> Outcome:
     """A place no input names as a host, id or region (policies/core/outside_parties.py)."""
-    e = find(endpoints, "arn", f"arn:aws:iam::{ref.value}:") if ref.kind == "grantee" else None
+    e = next((e for a in party_arns(ref.kind, ref.value) if (e := find(endpoints, "arn", a))), None)
     if e is not None and ref.value != "all":
         return _endpoint_outcome(e, ref, ok)
+    if ref.kind == "foreign":
+        return DEFER  # another account's, unless the ARN is the stack's own resource (the mocks' account)
     problem = party_problem(ref.kind, ref.path, ref.value)
     return Outcome(problem) if problem else OK
 

@@ -44,8 +44,9 @@ def _text(raw: bytes) -> str | None:
 
 
 def may_encode(s: str) -> bool:
-    """Cheap test: can `s` be percent-encoded, base64 (a multiple of 4 long) or hex (even length) text?"""
-    return "%" in s or "\\" in s or (len(s) >= 16 and not len(s) % 2)
+    """Cheap test: can `s` be percent-encoded, base64 (a multiple of 4 long, or after a `<label>:`) or hex
+    (even length) text?"""
+    return "%" in s or "\\" in s or (len(s) >= 16 and (not len(s) % 2 or ":" in s))
 
 
 def _unescaped(s: str) -> str:
@@ -76,12 +77,22 @@ def decoded_text(s: str) -> str | None:
             text = None
         if text is not None:
             return text
+    if (m := _LABELLED.match(s)) is not None:  # `<label>:<base64>`: an Elastic Cloud ID, a named token
+        text = decoded_text(m.group(1))
+        cloud = _CLOUD_ID.match(text or "")
+        return f"https://{cloud.group(2)}.{cloud.group(1)}" if cloud else text
     if len(s) % 4 or not _B64_VALUE.match(s):
         return None
     try:
         return _text(base64.b64decode(s, validate=False))
     except (binascii.Error, ValueError):
         return None
+
+
+_LABELLED = re.compile(r"^[\w.-]{1,64}:([A-Za-z0-9+/]{16,}={0,2})$")
+# An Elastic Cloud ID's payload: `<domain>[:port]$<Elasticsearch id>$<Kibana id>`; the cluster is
+# `<Elasticsearch id>.<domain>` (us-east-1.aws.found.io, westeurope.azure.elastic-cloud.com, ...).
+_CLOUD_ID = re.compile(r"^([a-z0-9.-]+\.[a-z]{2,})(?::\d+)?\$([0-9a-f]{32})(?:\$[0-9a-f]{32})?$", re.I)
 
 
 _B64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")

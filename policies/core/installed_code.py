@@ -25,7 +25,16 @@ POLICY_DEFINITIONS = frozenset(
 POLICY_ASSIGNMENT = "azure-native:authorization:PolicyAssignment"
 # Built-in definitions and initiatives live at the tenant root; custom ones under a subscription or group.
 _BUILT_IN = re.compile(r"^/providers/Microsoft\.Authorization/policy(Set)?Definitions/", re.I)
-INSTALLER_TYPES = frozenset({EKS_ADDON, K8S_EXTENSION, POLICY_ASSIGNMENT}) | POLICY_DEFINITIONS
+# Machine configuration (guest configuration) assignments: a package with a `contentUri` is a custom one,
+# whose DSC/PowerShell code runs on the machine as SYSTEM (audit too: its Test code runs); without one, the
+# built-in package Microsoft publishes under that name (r16).
+GUEST_CONFIGURATION = frozenset(
+    f"azure-native:guestconfiguration:{t}" for t in (
+        "GuestConfigurationAssignment", "GuestConfigurationAssignmentsVMSS",
+        "GuestConfigurationConnectedVMwarevSphereAssignment", "GuestConfigurationHCRPAssignment")
+)
+INSTALLER_TYPES = (
+    frozenset({EKS_ADDON, K8S_EXTENSION, POLICY_ASSIGNMENT}) | POLICY_DEFINITIONS | GUEST_CONFIGURATION)
 # EKS add-ons by AWS and the community add-ons AWS builds are named `kebab-case`; an AWS Marketplace add-on is
 # `<vendor>_<product>` (datadog_operator, dynatrace_dynatrace-operator, new-relic_kubernetes-operator).
 _AWS_ADDON = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -100,6 +109,14 @@ def findings(view: ResourceView) -> list[str]:
     t = view.type
     if t == POLICY_ASSIGNMENT:
         return _assignment(view)
+    if t in GUEST_CONFIGURATION:
+        uri = view.get("properties.guestConfiguration.contentUri")
+        if uri is None:
+            return []
+        return ["`properties.guestConfiguration.contentUri` is a custom machine configuration package: its "
+                "DSC/PowerShell code runs on the machine (audit included) and no input shows what it does or "
+                "where it sends data; assign Microsoft's built-in packages (no contentUri) or configure the "
+                "machine with resources of the stack"]
     if t in POLICY_DEFINITIONS:
         rule = view.get("policyRule")
         rule = view.get("properties.policyRule") if rule is None else rule

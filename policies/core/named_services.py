@@ -43,6 +43,17 @@ _VENDORS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "dynatrace": (("DT_CONNECTION_BASE_URL",), "{}", "live.dynatrace.com"),
     "sumologic": (("SUMO_HTTP_ENDPOINT",), "{}", "collection.sumologic.com"),
 }
+# The credential settings of each vendor's extension or tracer: a function that carries one runs the vendor's
+# code (from a layer of any name, or bundled in the package), which sends to the vendor's site.
+_VENDOR_KEYS: dict[str, str] = {
+    **dict.fromkeys(
+        ("DD_API_KEY", "DD_API_KEY_SECRET_ARN", "DD_KMS_API_KEY", "DD_API_KEY_SSM_NAME"), "datadog"),
+    **dict.fromkeys(("NEW_RELIC_LICENSE_KEY", "NEW_RELIC_LICENSE_KEY_SECRET"), "newrelic"),
+    **dict.fromkeys(("LIBHONEY_API_KEY", "HONEYCOMB_API_KEY"), "honeycomb"),
+    "SPLUNK_ACCESS_TOKEN": "splunk",
+    "LUMIGO_TRACER_TOKEN": "lumigo",
+    "DT_CONNECTION_AUTH_TOKEN": "dynatrace",
+}
 
 _BUS = ("serviceBusNamespace", ".servicebus.windows.net")
 _LAKE = ".azuredatalakestore.net"  # Data Lake Storage Gen1 (retired): no resource type of the SDK holds it
@@ -74,6 +85,10 @@ _CAPTURE: dict[str, tuple[str, str] | None] = {
 # Data Factory linked services that name a vendor account by identifier, and the host it makes.
 _LINKED: dict[str, tuple[str, str]] = {
     "SnowflakeV2": ("accountIdentifier", ".snowflakecomputing.com"),
+    # a BigQuery project keeps each dataset where it was created (the US multi-region by default); no input of
+    # the linked service says where: the project is judged as a host to declare with its datasets' location
+    "GoogleBigQuery": ("project", ".bigquery.googleapis.com"),
+    "GoogleBigQueryV2": ("projectId", ".bigquery.googleapis.com"),
 }
 
 Found = list[tuple[str, str, str]]
@@ -128,18 +143,19 @@ def _vendor_layers(view: ResourceView) -> Found:
     """Where a vendor's layer sends: the vendor's default host when a site setting is left out, the host a
     setting's value makes when it is not the host itself (a set host or URL is scanned as any setting)."""
     layers = view.input("layers")
-    if not isinstance(layers, list):
-        return []
     settings = view.get("environment.variables")
     values = {str(k).upper(): v for k, v in settings.items()} if isinstance(settings, dict) else {}
+    found_by = [(f"layers.{i}", layer_vendor(arn)) for i, arn in enumerate(layers or [])]
+    by_layer = {v for _, v in found_by}
+    found_by += [(f"environment.variables.{k}", v) for k, v in _VENDOR_KEYS.items()
+                 if k in values and v not in by_layer]  # a layer republished under a neutral name (r16)
     out: Found = []
-    for i, arn in enumerate(layers):
-        vendor = layer_vendor(arn)
+    for where, vendor in found_by:
         if vendor is None:
             continue
         names, template, default = _VENDORS[vendor]
         if not names or any(n not in values for n in names):
-            found = (f"layers.{i}", "host", default)
+            found = (where, "host", default)
         elif template == "{}":
             continue
         else:

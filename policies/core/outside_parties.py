@@ -3,7 +3,8 @@ phone number texted or called, a site outside any cloud region that keeps or ser
 gateway, an on-premises replica, a device shipped to an address). The reference scanner adds them as implied
 references of the resource (policies/core/own_keys.py); policies/core/destinations.py judges them.
 
-Kinds: `grantee` (an AWS account id, or `all`), `phone` (E.164 digits, `+` first), `site` (why it cannot be
+Kinds: `grantee` (an AWS account id, or `all`), `foreign` (an ARN of another account than the one the
+resource's provider pins, named as a destination), `phone` (E.164 digits, `+` first), `site` (why it cannot be
 placed), `unknown` (the deciding input is unknown at preview).
 """
 
@@ -42,6 +43,25 @@ GRANT_INPUTS: dict[str, tuple[str, ...]] = {
     # the destination account go to its log group. That account reads them from wherever it runs.
     "aws:oam/link:Link": ("sinkIdentifier",),
     "aws:ec2/flowLog:FlowLog": ("deliverCrossAccountRole",),
+    # Accounts named by a bare id that then hold the data (round 16): an administrator accepted or delegated
+    # (Security Hub, GuardDuty, Macie, Inspector, Detective, Audit Manager, Firewall Manager findings and
+    # evidence), an account authorized to aggregate Config data, another registry that ECR replicates to.
+    "aws:securityhub/inviteAccepter:InviteAccepter": ("masterId",),
+    "aws:guardduty/inviteAccepter:InviteAccepter": ("masterAccountId",),
+    "aws:macie2/invitationAccepter:InvitationAccepter": ("administratorAccountId",),
+    "aws:detective/invitationAccepter:InvitationAccepter": ("graphArn",),
+    "aws:inspector2/delegatedAdminAccount:DelegatedAdminAccount": ("accountId",),
+    "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount": ("adminAccountId",),
+    "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount": ("adminAccountId",),
+    "aws:macie2/organizationAdminAccount:OrganizationAdminAccount": ("adminAccountId",),
+    "aws:detective/organizationAdminAccount:OrganizationAdminAccount": ("accountId",),
+    "aws:auditmanager/organizationAdminAccountRegistration:OrganizationAdminAccountRegistration": (
+        "adminAccountId",),
+    "aws:fms/adminAccount:AdminAccount": ("accountId",),
+    "aws:organizations/delegatedAdministrator:DelegatedAdministrator": ("accountId",),
+    "aws:cfg/aggregateAuthorization:AggregateAuthorization": ("accountId",),
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": (
+        "replicationConfiguration.rules[].destinations[].registryId",),
 }
 # Phone numbers texted or called: the message goes to the carrier of the number's country.
 _SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
@@ -193,9 +213,38 @@ def party_refs(view: ResourceView) -> list[Found]:
     return _phones(view)
 
 
+_ACCOUNT = re.compile(r"^\d{12}$")
+
+
+def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
+    """ARNs (not principals, not Lambda layers: code pulled in) of an account other than the one the
+    provider pins: the ARN's region says where that resource is, not where its account takes the data next
+    (another account's event bus forwards anywhere, its vault or queue is read from anywhere, its role is
+    acted as). Under a provider that pins no account the account cannot be compared (a known limit)."""
+    found = [r for r in refs if r.kind == "arn" and not r.principal and r.value.count(":") >= 5]
+    found = [r for r in found if _ACCOUNT.match((parts := r.value.split(":"))[4]) and parts[5] != "layer"]
+    if not found or not view.type.startswith("aws:"):
+        return []
+    own, _ = aws_account(view.provider)
+    return [(r.path, "foreign", r.value) for r in found if own is not None and r.value.split(":")[4] != own]
+
+
+def party_arns(kind: str, value: str) -> tuple[str, ...]:
+    """The ARN prefixes under which a party may be declared in the endpoints record."""
+    if kind == "grantee":
+        return (f"arn:aws:iam::{value}:",)
+    return (value, f"arn:aws:iam::{value.split(':')[4]}:") if kind == "foreign" else ()
+
+
 def party_problem(kind: str, path: str, value: str) -> str | None:
     """Why an implied place blocks (None: an EEA phone number); a grantee declared in the endpoints record is
     judged there (policies/core/destinations.py)."""
+    if kind == "foreign":
+        return (f"`{path}` = {value!r} is a resource of account {value.split(':')[4]}, not the stack's own "
+                "(the one its provider pins): that account reads what is sent there and passes it on from "
+                "wherever it likes, whatever region the ARN names; use a resource of the stack's own "
+                "account, or declare the account (arns: [arn:aws:iam::<id>:]) or the ARN with its region or "
+                "jurisdiction in stacks/records/endpoints.yaml")
     if kind == "site":
         return (f"`{path}`: {value}; the pack cannot place that site in an allowed region, so keep the data "
                 "in resources of the stack's own regions")

@@ -172,6 +172,10 @@ def _by_inputs(view: ResourceView) -> list[tuple[str, str, str]]:
 # Inputs that accept a connection requested elsewhere, named by an id that says nothing about where the other
 # side is: the connection must be a resource of this stack (whose peer region is judged there).
 ACCEPTED_IDS: dict[str, tuple[str, str]] = {
+    # an Automation job run on a hybrid worker group (`runOn`) runs on the group's machines, wherever they are
+    # (on-premises, another cloud): the group must be the stack's, its workers (VMs of the stack) judged there
+    "azure-native:automation:Webhook": ("runOn", "azure-native:automation:HybridRunbookWorkerGroup"),
+    "azure-native:automation:JobSchedule": ("runOn", "azure-native:automation:HybridRunbookWorkerGroup"),
     "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (
         "vpcPeeringConnectionId", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
     "aws:ec2/vpcPeeringConnectionOptions:VpcPeeringConnectionOptions": (

@@ -122,7 +122,9 @@ STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 NAMED_REFS: dict[str, str] = {
     "connectorProfileName": "aws:appflow/connectorProfile:ConnectorProfile",
     "storageAccountName": STORAGE_ACCOUNT,  # Azure Files volumes (container groups), data mounts
+    "storageAccount": STORAGE_ACCOUNT,  # a Cost Management export's SAS destination (a bare name only)
 }
+_BARE_NAME = re.compile(r"^[a-z0-9]{3,24}$")  # a storage account name (an id or URL there is scanned as such)
 
 
 _IDENTITY_ACCOUNT = re.compile(r"(?i)__account_?name$")  # `…__accountName`, as a setting `…__ACCOUNT_NAME`
@@ -133,7 +135,8 @@ def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     # a storage account named inside a volume/mount list, a Stream Analytics output's `storageAccounts`, or
     # a Logic Apps connection's `parameterValues` (the top-level `accountName` is the resource's own parent)
     # (and an identity-based connection setting of Azure Functions: `AzureWebJobsStorage__accountName`)
-    target = NAMED_REFS.get(key) or (
+    target = NAMED_REFS.get(key) if key != "storageAccount" or _BARE_NAME.match(s) else None
+    target = target or (
         STORAGE_ACCOUNT
         if (key == "accountName" and ("torageAccounts" in path or "parameterValues" in path))
         or _IDENTITY_ACCOUNT.search(key) is not None

@@ -22,7 +22,7 @@ from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
-from policies.core.outside_parties import phone_value
+from policies.core.outside_parties import foreign_arns, phone_value
 from policies.core.own_keys import (
     DNS_RECORD_TYPES,
     IMPLIED_TYPES,
@@ -373,6 +373,7 @@ def references(view: ResourceView) -> list[Ref]:
         refs = m["_refs"] = scan(src, own=own)
         if view.type in IMPLIED_TYPES:
             refs += [Ref(path, kind, value) for path, kind, value in implied_refs(view)]
+        refs += [Ref(path, kind, value) for path, kind, value in foreign_arns(view, refs)]
     return refs
 
 

@@ -13,6 +13,7 @@ from pulumi_policy.proxy import _DictProxy
 from policies.core.destinations import azure_modules, region_of
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
 from policies.core.location import allowed, effective_location, region_verdict
+from policies.core.outside_parties import party_problem
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
 from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
 from policies.core.references import Ref, iter_strings, references, scan
@@ -236,6 +237,18 @@ def _unrecorded_stack(ref: Ref, deps: list[ResourceView], what: str) -> str | No
     return None
 
 
+def _arn_accounts(graph: StackGraph) -> frozenset[str]:
+    """The accounts of the stack's own recorded ARNs (those that end in the resource's own recorded id, not
+    an ARN echoed from an input such as an event target's): where its resources are (in an offline preview,
+    the mocks' account; in a real one, the cloud's answer), whatever account id the provider pins."""
+    def accounts() -> frozenset[str]:
+        arns = ((r.input("arn"), r.input("id")) for r in graph.resources
+                if r.cloud == "aws" and r.type not in _TARGET_ARN)
+        return frozenset(a.split(":")[4] for a, i in arns if isinstance(a, str) and a.count(":") >= 5
+                         and isinstance(i, str) and i and a.endswith((f"/{i}", f":{i}")))
+    return graph.once("arn_accounts", accounts)
+
+
 def judge_in_graph(
     ref: Ref, view: ResourceView, graph: StackGraph, ctx: RuleContext, what: str = "data is sent there"
 ) -> str | None:
@@ -245,6 +258,10 @@ def judge_in_graph(
     if ref.kind in ("stored", "held", "keyed"):  # read at run time from a store (core/stored_refs.py)
         return stored_problem(ref.path, ref.value, graph, held=ref.kind == "held", keyed=ref.kind == "keyed")
     idx = graph_index(graph)
+    if ref.kind == "foreign":  # an ARN of another account: fine only in the account of the stack's resources
+        arn = Ref(ref.path, "arn", ref.value)
+        own = ref.value.split(":")[4] in _arn_accounts(graph) or idx.from_stack_reference(arn) is not None
+        return None if own else party_problem(ref.kind, ref.path, ref.value)
     target = idx.find(ref)
     if target is not None:
         return _placed(target, ref, graph, ctx, what)
