@@ -342,6 +342,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:memorydb/acl:Acl",
         "aws:memorydb/user:User",
         "aws:cognito/userGroup:UserGroup",  # a group handing a role: its pool asks for MFA (admin MFA)
+        "aws:athena/workgroup:Workgroup",  # round 17: query-result encryption (pia_copy_keys.py)
     }
 )
 """Types that set a store's key, exposure, TLS, retention or readers, and that a pia-conditions rule reads

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core import pia_az_keys as az
+from policies.core import pia_copy_keys as copies
 from policies.core import pia_eventgrid as eventgrid
 from policies.core import pia_key_material as keys
 from policies.core import pia_key_owners as owners
@@ -193,8 +194,7 @@ def _sql(kind: str, protector: str) -> Judge:
         if not any(p.input("serverKeyType") == "AzureKeyVault" for p in protectors):
             return [
                 f"no `keyId` and no {protector.rsplit(':', 1)[-1]} with serverKeyType AzureKeyVault: "
-                "TDE would "
-                "use a service-managed key"
+                "TDE would use a service-managed key"
             ]
         return []
 
@@ -227,7 +227,7 @@ CHECKS: dict[str, Judge] = {
         "Azure Database for MySQL single server (retired 2024-09) has no customer-managed key here"
     ),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": _key("kmsKeyId"),
-    "aws:dynamodb/table:Table": _key("serverSideEncryption.kmsKeyArn", flag="serverSideEncryption.enabled"),
+    **copies.store_keys(_key, _judge_key),  # DynamoDB tables and their replicas
     "aws:dynamodb/tableReplica:TableReplica": _key("kmsKeyArn"),
     "aws:elasticache/cluster:Cluster": _memcached,
     "aws:elasticache/replicationGroup:ReplicationGroup": _key("kmsKeyId", flag="atRestEncryptionEnabled"),
@@ -331,6 +331,7 @@ CONFIGURES: dict[str, Judge] = {
     **{t: lambda r, g, k: [] for t in _SSE},  # judged on the bucket; here only its key's account
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
+    copies.ATHENA_WORKGROUP: copies.athena_workgroup(_judge_key),
     "aws:lambda/function:Function": _lambda_environment,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _ec2,  # an instance under another type
     # legacy launch configurations take no kmsKeyId: their volumes use the account's default EBS key

@@ -177,11 +177,11 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
             out.append((a.urn, unknown_message("principalId", "the separation of duties")))
             continue
         perms, problem = permissions(graph, a)
+        if perms is None:  # round 17: a workload too, else an unknown role could hand it any right
+            out.append((a.urn, f"{problem}, so the functions it grants cannot be judged"))
+            continue
         if not people:
             out.extend((a.urn, m) for m in _workload_grants(perms))
-            continue
-        if perms is None:
-            out.append((a.urn, f"{problem}, so the functions it grants cannot be judged"))
             continue
         key = _canonical(graph, key)
         first.setdefault(key, a.urn)

@@ -1,0 +1,68 @@
+"""Customer-managed-key judges of data a store writes elsewhere (round 17): the replicas of a DynamoDB
+global table and the query results of an Athena workgroup. Kept apart so the rule module stays small;
+require-customer-managed-keys merges them into its tables. Closed world: what cannot be read blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from policies.core.pia_more_stores import KeyJudge, KeyOf
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+ATHENA_WORKGROUP = "aws:athena/workgroup:Workgroup"
+_RESULTS = "configuration.resultConfiguration"
+_KMS_OPTIONS = ("SSE_KMS", "CSE_KMS")
+
+
+def store_keys(flagged: Callable[..., KeyJudge], key_of: KeyOf) -> dict[str, KeyJudge]:
+    """The stores judged here, given the rule's `_key` (a key behind an on/off flag) and `_judge_key`."""
+    table = flagged("serverSideEncryption.kmsKeyArn", flag="serverSideEncryption.enabled")
+    return {"aws:dynamodb/table:Table": dynamodb_table(table, key_of)}
+
+
+def dynamodb_table(table: KeyJudge, key_of: KeyOf) -> KeyJudge:
+    """The table's own key, then every replica's: a replica without kmsKeyArn is encrypted with the
+    AWS-managed aws/dynamodb key of its region, whatever key the table uses."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        replicas = r.get("replicas")
+        if is_unknown(replicas):
+            return [*table(r, graph, known), unknown_message("replicas", "the replicas' encryption")]
+        out = table(r, graph, known)
+        for i, rep in enumerate(replicas or []):
+            key = rep.get("kmsKeyArn") if isinstance(rep, dict) else rep
+            out += key_of(f"replicas.{i}.kmsKeyArn", key, known)
+        return out
+
+    return judge
+
+
+def athena_workgroup(key_of: KeyOf) -> KeyJudge:
+    """Query results (the personal data a query selected) land in S3 under the workgroup's encryption:
+    SSE_KMS or CSE_KMS with a customer-managed key, enforced over the clients' own settings."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        enforced = r.get("configuration.enforceWorkgroupConfiguration")
+        option = r.get(f"{_RESULTS}.encryptionConfiguration.encryptionOption")
+        paths = ("configuration", _RESULTS, f"{_RESULTS}.encryptionConfiguration")
+        if is_unknown(enforced) or is_unknown(option) or any(is_unknown(r.get(x)) for x in paths):
+            return [unknown_message(f"{_RESULTS}.encryptionConfiguration", "the query results' encryption")]
+        out = []
+        if enforced is False:
+            out.append(
+                "`configuration.enforceWorkgroupConfiguration` is false: each client chooses how its query "
+                "results are encrypted; enforce the workgroup's SSE_KMS setting"
+            )
+        if option not in _KMS_OPTIONS:
+            return [
+                *out,
+                f"`{_RESULTS}.encryptionConfiguration.encryptionOption` is {option!r}: query results are not "
+                "encrypted with a customer-managed key (use SSE_KMS or CSE_KMS with kmsKeyArn)",
+            ]
+        return out + key_of(
+            f"{_RESULTS}.encryptionConfiguration.kmsKeyArn",
+            r.get(f"{_RESULTS}.encryptionConfiguration.kmsKeyArn"),
+            known,
+        )
+
+    return judge
