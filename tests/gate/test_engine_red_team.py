@@ -101,6 +101,7 @@ def _no_secret_anywhere(expected: dict, proc, tmp_path: Path) -> None:
 def _clean_log(run_gate, case_dir: Path, expected: dict, tmp_path: Path) -> None:
     """`clean_log`: the text output holds no line a CI log would take as a workflow command, no escape."""
     proc = _run_case(run_gate, case_dir, expected, tmp_path / "text", ("--format", "text"))
+    assert proc.returncode == (0 if expected.get("pass") else expected["exit"]), proc.stderr[-2000:]
     for line in (proc.stdout + proc.stderr).splitlines():
         assert not line.lstrip().startswith("::"), line
         assert "\x1b" not in line and "\r" not in line, repr(line)
