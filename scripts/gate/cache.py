@@ -86,7 +86,8 @@ class Store:
         """Write atomically; a cache that cannot be written is not an error (the run just stays uncached)."""
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            for missing in reversed([q for q in (path.parent, *path.parent.parents) if not q.exists()]):
+                missing.mkdir(mode=0o700, exist_ok=True)   # only this user's, whatever the umask (_only_mine)
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", suffix=".tmp", dir=path.parent)
         except OSError:
             return

@@ -130,3 +130,14 @@ def test_the_pull_request_is_also_judged_by_the_base_commits_packs():
     fail = steps[-1]
     assert "steps.base-judge.outputs.exit_code != '0'" in fail["if"]
     assert json.dumps(base).count("--policy-pack ") == 2
+
+
+def test_the_cache_creates_its_directories_for_this_user_only_whatever_the_umask(tmp_path):
+    previous = os.umask(0o002)
+    try:
+        store = Store(tmp_path / "out" / "cache", "stacks")
+        store.put("cd" * 32, {"v": 1})
+    finally:
+        os.umask(previous)
+    assert store.get("cd" * 32) == {"v": 1}
+    assert (tmp_path / "out" / "cache").stat().st_mode & 0o777 == 0o700
