@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
         from gate.errors import GateError
         from gate.stackcache import ReadTracker
 
-        ReadTracker.start()   # what the program reads is what its cache entry depends on
+        ReadTracker.start(probing=True)   # what the program reads (opens, stats, lists) is its entry's input
         try:
             fixtures = request.get("invoke_fixtures")
             kwargs = {

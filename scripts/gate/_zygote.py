@@ -76,7 +76,7 @@ def serve() -> None:
     # collection would walk them once more and copy their pages. So: no collector here, and each fork
     # happens with all of it frozen (gc.freeze), which children never scan.
     gc.disable()
-    ReadTracker.start()     # reads made while preloading are inherited by each child's record
+    ReadTracker.start(probing=True)   # reads made while preloading are inherited by each child's record
     protocol = os.dup(1)    # the answers; fd 1 itself goes to /dev/null, so what a module prints is lost
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)

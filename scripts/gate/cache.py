@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,23 @@ def resolve_dir(explicit: Path | None, out: Path | None, enabled: bool = True) -
     return (Path(out) / "cache").resolve() if out is not None else None
 
 
+def _only_mine(path: Path, root: Path) -> None:
+    """An entry decides a verdict: it, and the directories from the cache root down to it, must be this
+    user's and writable by no one else (a sticky directory, like /tmp, excepted). Else GateError: a cache
+    shared with other users, or restored from somewhere others write, is not evidence."""
+    from gate.errors import GateError
+
+    me = os.geteuid()
+    for where in (path, *[q for q in path.parents if q == root or root in q.parents]):
+        st = os.stat(where)   # FileNotFoundError: a miss
+        sticky = stat.S_ISDIR(st.st_mode) and st.st_mode & stat.S_ISVTX
+        if st.st_uid != me or (st.st_mode & 0o022 and not sticky):
+            raise GateError(
+                f"{where}: a cache entry or directory owned by another user or writable by others "
+                f"(uid {st.st_uid}, mode {stat.S_IMODE(st.st_mode):04o}); its verdicts cannot be trusted: "
+                "use a cache directory only you can write (chmod go-w, --cache-dir) or --no-cache")
+
+
 class Store:
     """One namespace of entries (`<root>/<namespace>/<key[:2]>/<key>.json`)."""
 
@@ -56,6 +74,7 @@ class Store:
 
     def get(self, key: str) -> Any | None:
         try:
+            _only_mine(self._path(key), self.dir.parent)
             data = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
@@ -67,7 +86,8 @@ class Store:
         """Write atomically; a cache that cannot be written is not an error (the run just stays uncached)."""
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            for missing in reversed([q for q in (path.parent, *path.parent.parents) if not q.exists()]):
+                missing.mkdir(mode=0o700, exist_ok=True)   # only this user's, whatever the umask (_only_mine)
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", suffix=".tmp", dir=path.parent)
         except OSError:
             return

@@ -21,12 +21,13 @@ from gate.cli_parser import build_parser, deadlines_of
 from gate.cli_speed import cache_root, cmd_merge
 from gate.deadlines import INTERNAL_ERROR
 from gate.errors import GateError, UsageError
+from gate.report_parts import printable
 
 PROJECT_ROOT = options.PROJECT_ROOT
 
 
 def _note(message: str) -> None:
-    print(f"gate: note: {message}", file=sys.stderr)
+    print(f"gate: note: {printable(message)}", file=sys.stderr)
 
 
 def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]], args: argparse.Namespace,
@@ -110,6 +111,9 @@ def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float],
 
 def _render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
             reports_dir: Path | None = None, docs: list[bytes] | None = None) -> None:
+    from gate.stdout_guard import release
+
+    release()   # from here on, stdout is the report (gate.stdout_guard)
     if fmt == "json" and docs is not None:
         from gate.cli_speed import print_json
 
@@ -226,7 +230,7 @@ def _program_notes(args: argparse.Namespace, runs: dict[str, Any], out: Path | N
               "write files while recorded (meant for the engine's own tests)", file=sys.stderr)
     for r in runs.values():
         for d in r.diagnostics:
-            print(f"gate: warning: stack {r.stack}: {d['message']}", file=sys.stderr)
+            print(f"gate: warning: stack {r.stack}: {printable(str(d['message']))}", file=sys.stderr)
         for target, resolved in r.stack_references.items():
             if not resolved:
                 _note(f"stack {r.stack}: StackReference {target!r} has no offline state in {out}; "
@@ -301,9 +305,13 @@ def main(argv: list[str] | None = None) -> int:
             previous[sig] = signal.signal(sig, _interrupted)
     except ValueError:    # not the main thread (embedded use): no handlers
         pass
+    from gate.stdout_guard import claim, release
+
+    claim()   # what a pack or child writes to stdout goes to stderr: stdout is the report's
     try:
         return _main(argv)
     finally:
+        release()
         from gate.procs import kill_all
 
         kill_all()    # a child an error path left running
@@ -337,7 +345,7 @@ def _main(argv: list[str] | None) -> int:
         checkov = lambda: options.settings_for(args, args.program).checkov  # noqa: E731
         return early_driver(lambda: cmd_analyze(args), checkov)
     except GateError as exc:
-        print(f"gate: error: {exc}", file=sys.stderr)
+        print(f"gate: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:   # e.g. --out not writable: the environment, not a gate bug
         where = f"{exc.filename}: " if exc.filename else ""

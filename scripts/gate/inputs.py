@@ -55,13 +55,33 @@ def _no_constant(name: str) -> Any:
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
+class DuplicateKey(ValueError):
+    """A key given twice in one object/mapping: a reader sees one value, a parser keeps another."""
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise DuplicateKey(k)
+        out[k] = v
+    return out
+
+
+def duplicate_message(where: str, key: str) -> str:
+    return (f"{where}: key {key!r} is given twice in one mapping (a reader sees the first value, a parser "
+            "keeps the last): keep one")
+
+
 def parse_json(text: str, where: str) -> Any:
     """Strict JSON: no NaN/Infinity (Pulumi never writes them), no lone UTF-16 surrogates (not Unicode;
-    the gRPC path cannot carry them), no runaway nesting."""
+    the gRPC path cannot carry them), no duplicate keys, no runaway nesting."""
     if "\\u" in text and _SURROGATE.search(text) and _lone_surrogate(text):
         raise GateError(f"{where}: a string holds a lone UTF-16 surrogate (not valid Unicode)")
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_pairs)
+    except DuplicateKey as exc:
+        raise GateError(duplicate_message(where, exc.args[0])) from None
     except json.JSONDecodeError as exc:
         raise GateError(f"{where}: not JSON (line {exc.lineno}: {exc.msg})") from None
     except ValueError as exc:
@@ -106,6 +126,21 @@ class _PulumiLoader(yaml.SafeLoader):
                 raise yaml.YAMLError(f"more than {MAX_YAML_ALIASES} aliases (expansion bomb?)")
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """yaml.v3 (the CLI) refuses a key given twice in one mapping; keys a merge (`<<`) brings in may
+        be overridden, as there."""
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, str | int | float | bool) and key in seen:
+                    raise DuplicateKey(key, key_node.start_mark.line + 1)
+                if isinstance(key, str | int | float | bool):
+                    seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
 
 _PulumiLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp",
@@ -120,6 +155,8 @@ def parse_yaml(text: str, where: str) -> Any:
     """YAML to plain JSON-like data (str keys; str/int/float/bool/None/list/dict values)."""
     try:
         data = yaml.load(text, Loader=_PulumiLoader)
+    except DuplicateKey as exc:
+        raise GateError(duplicate_message(f"{where} (line {exc.args[1]})", exc.args[0])) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" (line {mark.line + 1})" if mark is not None else ""

@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gate.errors import GateError
+from gate.inputs import parse_yaml
 
 _SECRET_KEY = re.compile(r"password|secret|token|credential|key$|sas", re.IGNORECASE)
 
@@ -45,14 +44,10 @@ def load_answers(files: list[Path]) -> list[Answer]:
     """Every fixture file's entries, in order; GateError naming the file and key on a bad one."""
     answers: list[Answer] = []
     for path in files:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        try:   # read as stack config is (gate.inputs): YAML 1.2 core, no duplicate keys, JSON types only
+            data = parse_yaml(path.read_text(encoding="utf-8"), str(path))
         except OSError as exc:
             raise GateError(f"{path}: cannot read invoke fixtures ({exc.strerror or exc})") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 1})" if mark is not None else ""
-            raise GateError(f"{path}: invalid YAML{where}") from None
         entries = data.get("invokes") if isinstance(data, dict) else None
         if not isinstance(entries, list):
             raise GateError(f"{path}: invokes: must be a list of {{token, args, result}}")

@@ -9,7 +9,25 @@ from gate.model import Violation
 
 
 def short_name(urn: str) -> str:
-    return urn.rsplit("::", 1)[-1] if urn else ""
+    """The resource name: everything after the URN's third `::` (a name may itself hold `::`)."""
+    parts = urn.split("::", 3) if urn else []
+    return parts[3] if len(parts) == 4 else (urn.rsplit("::", 1)[-1] if urn else "")
+
+
+# C0 controls (newline, carriage return, ESC, ...), DEL and C1: a value holding them could start a line a
+# CI log reads as a workflow command (`::error::`, `::stop-commands::`) or move the cursor over the verdict
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_CONTROLS.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
+
+
+def printable(value: str) -> str:
+    """`value` for one line of a log: control characters escaped (`\\n`, `\\x1b`), and a leading `::` (a
+    workflow command when it starts the line) escaped as `\\x3a:`."""
+    text = value.translate(_CONTROLS)
+    stripped = text.lstrip(" ")
+    if stripped.startswith("::"):
+        text = text[:len(text) - len(stripped)] + "\\x3a" + stripped[1:]
+    return text
 
 
 def grouped(violations: Iterable[Violation]) -> dict[str, dict[str, list[Violation]]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from gate.model import StackReport, Violation
-from gate.report_parts import detail, grouped, short_name
+from gate.report_parts import detail, grouped, printable, short_name
 
 
 def render_text(reports: list[StackReport], out: TextIO, *, quiet: bool = False,
@@ -45,7 +45,7 @@ def _stack_summary(console: Any, report: StackReport) -> None:
         table.add_column(column)
         table.add_column("count", justify="right")
         for key, n in rows.items():
-            table.add_row(key, str(n))
+            table.add_row(Text(printable(key)), str(n))   # plain text: a value is never markup
         console.print(table)
     checked = [p for p in report.policies if p.level != "disabled"]
     console.print(f"Policies: {len(checked)} evaluated, "
@@ -56,7 +56,7 @@ def _stack_summary(console: Any, report: StackReport) -> None:
     else:
         console.print(Text("Policy Violations:", style="bold"))
         for pack, policies in grouped(report.violations).items():
-            console.print(Text(f"    {pack}", style="bold"))
+            console.print(Text(f"    {printable(pack)}", style="bold"))
             for policy, found in policies.items():
                 _text_policy(console, policy, found)
     console.print()
@@ -66,14 +66,14 @@ def _blocking_only(console: Any, report: StackReport) -> None:
     """--quiet: one line per blocking finding, greppable."""
     for v in report.violations:
         if v.blocking:
-            console.print(f"{report.stack}: [{v.level}] {v.pack}/{v.policy} {_where(v)}: {detail(v.message)}",
-                          soft_wrap=True, markup=False)
+            console.print(f"{report.stack}: [{v.level}] {v.pack}/{v.policy} {_where(v)}: "
+                          f"{printable(detail(v.message))}", soft_wrap=True, markup=False)
 
 
 def _where(v: Violation) -> str:
     name = f"{short_name(v.urn)} ({v.type})" if v.type else "stack"
     source = getattr(v, "source", "")
-    return f"{source} {name}" if source else name
+    return printable(f"{source} {name}" if source else name)
 
 
 def _text_policy(console: Any, policy: str, found: list[Violation]) -> None:
@@ -85,20 +85,20 @@ def _text_policy(console: Any, policy: str, found: list[Violation]) -> None:
     levels = sorted({v.level for v in found})
     style = "red" if any(v.blocking for v in found) else "yellow"
     line.append(f"[{'/'.join(levels)}]", style=style)
-    line.append(f"  {policy}  ({len(found)})")
+    line.append(f"  {printable(policy)}  ({len(found)})")
     if first.severity:
         line.append(f"  severity {first.severity}")
     console.print(line)
     if description:
-        console.print(Text(f"          {description}", style="dim"))
+        console.print(Text(f"          {printable(description)}", style="dim"))
     for v in found:
         entry = Text(f"          - {_where(v)}: ")
         if v.waiver:
-            entry.append(f"[waived until {v.waiver.get('expires')}, owner {v.waiver.get('owner')}] ",
-                         style="cyan")
-            entry.append(v.waiver.get("reason") or detail(v.message))
+            until, owner = v.waiver.get("expires"), v.waiver.get("owner")
+            entry.append(printable(f"[waived until {until}, owner {owner}] "), style="cyan")
+            entry.append(printable(v.waiver.get("reason") or detail(v.message)))
         else:
-            entry.append(detail(v.message))
+            entry.append(printable(detail(v.message)))
         console.print(entry, soft_wrap=True)  # one finding per line: greppable in CI logs
 
 

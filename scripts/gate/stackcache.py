@@ -44,10 +44,17 @@ class ReadTracker:
     env: set[str] = set()
     states: set[str] = set()      # read for their stack outputs only (outputs_only)
     installed = False
+    probing = False
     _local = threading.local()
 
     @classmethod
-    def start(cls) -> None:
+    def start(cls, probing: bool = False) -> None:
+        """`probing` (the recording worker): stats and directory listings are noted too (gate.read_probes)."""
+        if probing and not cls.probing:
+            from gate.read_probes import install_stat_probes
+
+            cls.probing = True
+            install_stat_probes(cls._probe)
         if cls.installed:
             return
         sys.addaudithook(cls._hook)
@@ -76,7 +83,19 @@ class ReadTracker:
             cls.states.add(os.path.abspath(path))
 
     @classmethod
+    def _probe(cls, marked: str) -> None:
+        if not getattr(cls._local, "quiet", False):
+            cls.paths.add(marked)
+
+    @classmethod
     def _hook(cls, event: str, args: tuple[Any, ...]) -> None:
+        if cls.probing and event in ("os.listdir", "os.scandir") and args:
+            from gate.read_probes import LISTING, mark
+
+            marked = mark(LISTING, args[0])
+            if marked is not None:
+                cls._probe(marked)
+            return
         if event != "open" or not args or getattr(cls._local, "quiet", False):
             return
         path, mode = args[0], args[1] if len(args) > 1 else "r"
@@ -119,8 +138,12 @@ def outputs_digest(path: Path) -> str:
 
 
 def input_digest(path: Path, recorded: str) -> str:
-    """The digest of `path` of the kind `recorded` is (outputs only, or the file's bytes)."""
-    return outputs_digest(path) if recorded.startswith(OUTPUTS) else file_digest(path)
+    """The digest of `path` of the kind `recorded` is (outputs only, a stat, a listing, or the bytes)."""
+    from gate.read_probes import marked_digest
+
+    if recorded.startswith(OUTPUTS):
+        return outputs_digest(path)
+    return marked_digest(str(path), recorded) or file_digest(path)
 
 
 def state_inputs(paths: set[str] | list[str]) -> dict[str, str]:
@@ -130,17 +153,25 @@ def state_inputs(paths: set[str] | list[str]) -> dict[str, str]:
 
 def input_files(paths: set[str] | list[str], skip: tuple[Path, ...] = ()) -> dict[str, str]:
     """Path -> digest of the regular files among `paths` that are inputs (see module docstring)."""
+    from gate.read_probes import LISTING, PROBE, listing_digest, probe_digest, split
+
     out: dict[str, str] = {}
+    probed: dict[str, str] = {}    # stat'ed or listed, not opened: an opened file's bytes say more
     excluded = _excluded() + tuple(str(Path(s).resolve()) + os.sep for s in skip)
     for raw in paths:
-        path = os.path.abspath(raw)
+        kind, path = split(raw)
         if path.startswith(excluded) or "__pycache__" in path:
             continue
-        if os.path.isfile(path):
+        if kind == LISTING:
+            probed[path] = listing_digest(path)
+        elif kind == PROBE:   # a state is read for its outputs (state_inputs), not judged by its size
+            if not path.endswith(STATE_SUFFIX):
+                probed.setdefault(path, probe_digest(path))
+        elif os.path.isfile(path):
             out[path] = file_digest(Path(path))
         elif not os.path.exists(path) and os.path.isdir(os.path.dirname(path)):
             out[path] = "missing"   # e.g. the state of a stack not recorded yet: its arrival is a change
-    return dict(sorted(out.items()))
+    return dict(sorted({**probed, **out}.items()))
 
 
 @functools.cache

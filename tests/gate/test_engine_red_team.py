@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -50,14 +51,60 @@ def _merge(run_gate, case_dir: Path, spec: dict, tmp_path: Path):
                     "--out", tmp_path / "merged")
 
 
-def _run_case(run_gate, case_dir: Path, expected: dict, tmp_path: Path):
+BARE = ("--no-checkov", "--format", "json", "--as-of", "2026-11-30")
+
+
+def _judge(expected: dict, cache: Path | None) -> tuple[str, ...]:
+    """The judge flags: `judge: false` leaves the packs to `args`; `cache` shares one stack cache."""
+    flags = JUDGE if expected.get("judge", True) else (*BARE, "--no-cache")
+    return (*(f for f in flags if f != "--no-cache"), "--cache-dir", str(cache)) if cache else flags
+
+
+def _run_case(run_gate, case_dir: Path, expected: dict, tmp_path: Path, fmt: tuple[str, ...] = ()):
     if "merge" in expected:
         return _merge(run_gate, case_dir, expected["merge"], tmp_path)
     if "analyze" in expected:
         return run_gate("analyze", "--state", case_dir / expected["analyze"], "--program", case_dir,
                         "--stack", expected["stack"], *JUDGE, "--out", tmp_path)
     where = expected.get("args") or ["--stack", expected["stack"]]
-    return run_gate("preview", "--program", case_dir, *where, *JUDGE, "--out", tmp_path)
+    out = tmp_path / "out"
+    if expected.get("out_symlink"):   # --out is a symlink to the directory written
+        (tmp_path / "out-real").mkdir(exist_ok=True)
+        out = tmp_path / "out-link"
+        if not out.is_symlink():
+            out.symlink_to(tmp_path / "out-real")
+    spec = expected.get("cache")
+    if spec is None:
+        return run_gate("preview", "--program", case_dir, *where, *_judge(expected, None), *fmt, "--out", out)
+    program, cache = tmp_path / "program", tmp_path / "cache"   # a copy the case changes between two runs
+    shutil.copytree(case_dir, program, dirs_exist_ok=True)
+    first = run_gate("preview", "--program", program, *where, *_judge(expected, cache),
+                     "--out", tmp_path / "o1")
+    assert first.returncode == spec["first"], first.stdout[-3000:] + first.stderr[-2000:]
+    for rel, text in spec.get("write", {}).items():
+        (program / rel).parent.mkdir(parents=True, exist_ok=True)
+        (program / rel).write_text(text)
+    if spec.get("tamper"):
+        subprocess.run([sys.executable, case_dir / spec["tamper"], cache], check=True)
+    return run_gate("preview", "--program", program, *where, *_judge(expected, cache), *fmt, "--out", out)
+
+
+def _no_secret_anywhere(expected: dict, proc, tmp_path: Path) -> None:
+    """`absent`: values that must appear in no output, report, state or other file the run wrote."""
+    for value in expected.get("absent", []):
+        assert value not in proc.stdout + proc.stderr
+        for path in tmp_path.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                assert value.encode() not in path.read_bytes(), path
+
+
+def _clean_log(run_gate, case_dir: Path, expected: dict, tmp_path: Path) -> None:
+    """`clean_log`: the text output holds no line a CI log would take as a workflow command, no escape."""
+    proc = _run_case(run_gate, case_dir, expected, tmp_path / "text", ("--format", "text"))
+    assert proc.returncode == (0 if expected.get("pass") else expected["exit"]), proc.stderr[-2000:]
+    for line in (proc.stdout + proc.stderr).splitlines():
+        assert not line.lstrip().startswith("::"), line
+        assert "\x1b" not in line and "\r" not in line, repr(line)
 
 
 @pytest.mark.slow
@@ -67,6 +114,9 @@ def test_engine_corpus_program(run_gate, case, tmp_path, monkeypatch):
     for name, value in expected.get("env", {}).items():   # the gate machine's environment
         monkeypatch.setenv(name, value)
     proc = _run_case(run_gate, CORPUS / case, expected, tmp_path)
+    _no_secret_anywhere(expected, proc, tmp_path)
+    if expected.get("clean_log"):
+        _clean_log(run_gate, CORPUS / case, expected, tmp_path)
     if expected.get("limit"):
         assert proc.returncode in (0, 1), proc.stderr[-2000:]
         return

@@ -1,0 +1,85 @@
+"""Reads that open no file, for the stack cache.
+
+A program that decides on whether a file exists (`os.path.exists`, `Path.is_file`, `os.stat`,
+`os.access`) or on a directory's entries (`os.listdir`, `os.scandir`, `glob`, `Path.iterdir`) depends on
+them as much as on a file's bytes, but opens nothing the `open` audit event would show. The recording
+worker notes them (`ReadTracker.start(probing=True)`), marked before the path in `ReadTracker.paths`, and
+an entry holds only while each is as it was: a file that appears, disappears, changes kind or size, or a
+directory whose entries change, records the stack again.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from typing import Any
+
+PROBE = "?"      # mark of a path the program stat'ed
+LISTING = "*"    # mark of a directory the program listed
+MARKS = (PROBE, LISTING)
+_stat = os.stat
+
+
+def mark(kind: str, path: Any) -> str | None:
+    """`kind` + the absolute path, or None for what is not a path (a file descriptor)."""
+    if path is None:
+        path = "."
+    if isinstance(path, os.PathLike):
+        path = os.fspath(path)
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    return kind + os.path.abspath(path) if isinstance(path, str) else None
+
+
+def probe_digest(path: str) -> str:
+    """What a stat tells: missing, or the kind (and a file's size)."""
+    try:
+        st = _stat(path)
+    except (OSError, ValueError):
+        return "probe:missing"
+    if stat.S_ISREG(st.st_mode):
+        return f"probe:file:{st.st_size}"
+    return "probe:dir" if stat.S_ISDIR(st.st_mode) else "probe:other"
+
+
+def listing_digest(path: str) -> str:
+    """The directory's entry names (sorted), or missing."""
+    from gate.cache import digest
+
+    try:
+        names = sorted(os.listdir(path))
+    except (OSError, ValueError):
+        return "listing:missing"
+    return "listing:" + digest(names)
+
+
+def marked_digest(path: str, recorded: str) -> str | None:
+    """The current digest of `path` when `recorded` is of a probe or a listing, else None."""
+    if recorded.startswith("probe:"):
+        return probe_digest(path)
+    if recorded.startswith("listing:"):
+        return listing_digest(path)
+    return None
+
+
+def install_stat_probes(note: Callable[[str], None]) -> None:
+    """`os.stat`, `os.lstat` and `os.access` note the path asked about (`os.path`, `pathlib` and `glob`
+    call them through the module)."""
+    for name in ("stat", "lstat", "access"):
+        real = getattr(os, name)
+
+        def probed(path: Any, *args: Any, _real: Any = real, **kwargs: Any) -> Any:
+            marked = mark(PROBE, path)
+            if marked is not None:
+                note(marked)
+            return _real(path, *args, **kwargs)
+
+        setattr(os, name, probed)
+
+
+def split(raw: str) -> tuple[str, str]:
+    """(mark or "", absolute path) of an entry of `ReadTracker.paths`."""
+    if raw[:1] in MARKS:
+        return raw[0], os.path.abspath(raw[1:])
+    return "", os.path.abspath(raw)

@@ -1,0 +1,4 @@
+"""Ends the process that imports it, with success."""
+import os
+
+os._exit(0)
