@@ -101,6 +101,19 @@ def test_each_input_kind_records_the_stack_again(run_gate, scratch: Path,
     assert _cached(run_gate, root, "--cache-dir", parent / "elsewhere") == {"a": False, "b": False}
 
 
+@pytest.mark.slow
+def test_a_module_imported_from_its_bytecode_is_an_input_by_its_source(run_gate, scratch: Path) -> None:
+    """scripts/uvw compiles a checkout's modules, so a program imports them from their pyc and never opens
+    the source: the source must still be the input, or an edited program is answered from the cache."""
+    import py_compile
+
+    py_compile.compile(str(scratch / "helper.py"), doraise=True)
+    assert _cached(run_gate, scratch) == {"a": False, "b": False}
+    assert _cached(run_gate, scratch) == {"a": True, "b": True}
+    edit(scratch / "helper.py", "a-bucket", "a-bucket-renamed")
+    assert _cached(run_gate, scratch) == {"a": False, "b": False}
+
+
 def test_an_entry_holds_only_while_its_inputs_do(tmp_path: Path) -> None:
     f = tmp_path / "module.py"
     f.write_text("x = 1\n")
