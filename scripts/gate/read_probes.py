@@ -10,6 +10,7 @@ directory whose entries change, records the stack again.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import stat
 from collections.abc import Callable
@@ -83,3 +84,12 @@ def split(raw: str) -> tuple[str, str]:
     if raw[:1] in MARKS:
         return raw[0], os.path.abspath(raw[1:])
     return "", os.path.abspath(raw)
+
+
+def source_of(pyc: str) -> str:
+    """A module imported from its bytecode never opens its source (the pyc is checked against the source's
+    mtime and size only): the source is the input, else a change to it would be answered from the cache."""
+    try:
+        return importlib.util.source_from_cache(pyc)
+    except (ValueError, NotImplementedError):
+        return pyc      # sourceless bytecode (not in a __pycache__): the file itself is the input

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.util
 import json
 import os
 import sys
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.cache import Store, digest, file_digest
+from gate.read_probes import source_of
 
 NAMESPACE = "stacks"
 GATE_DIR = Path(__file__).resolve().parent
@@ -102,16 +102,7 @@ class ReadTracker:
         path, mode = args[0], args[1] if len(args) > 1 else "r"
         if isinstance(path, str) and (mode is None or (isinstance(mode, str) and "r" in mode
                                                         and "+" not in mode)):
-            cls.paths.add(os.path.abspath(_source_of(path) if path.endswith(".pyc") else path))
-
-
-def _source_of(pyc: str) -> str:
-    """A module imported from its bytecode never opens its source (the pyc is checked against the source's
-    mtime and size only): the source is the input, else a change to it would be answered from the cache."""
-    try:
-        return importlib.util.source_from_cache(pyc)
-    except (ValueError, NotImplementedError):
-        return pyc      # sourceless bytecode (not in a __pycache__): the file itself is the input
+            cls.paths.add(os.path.abspath(source_of(path) if path.endswith(".pyc") else path))
 
 
 def env_inputs(names: set[str] | list[str]) -> dict[str, str]:
