@@ -3,11 +3,13 @@
 After the state, the packs and every view are loaded, the gate forks N - 1 workers, which share all of
 it copy-on-write. The work is cut into numbered parts: each stack policy, then contiguous ranges of
 resources of about equal work. The numbers sit in a pipe; the gate process and the workers take the next
-one when free (stack policies first: the large indivisible parts). Each worker runs under a watchdog of
-its own (per-policy deadlines apply as in one process), sends its findings back as plain data (nothing
-but containers, strings and numbers is unpickled) and exits. The parent merges them part by part:
-order, counts and "not run on the remaining resources" are those of the sequential run (a policy that
-overran in one range has its findings in the later ranges dropped, as it would not have run there).
+one when free (stack policies first: the large indivisible parts; the first one in the gate process
+before the fork, so what packs build once for all stack policies is built once and shared). Each worker
+runs under a watchdog of its own (per-policy deadlines apply as in one process), sends its findings back as
+plain data (nothing but containers, strings and numbers is unpickled) and exits. The parent merges them
+part by part: order, counts and "not run on the remaining resources" are those of the sequential run (a
+policy that overran in one range has its findings in the later ranges dropped, as it would not have run
+there).
 
 Fail closed: a worker that dies, is killed, exits other than through its result, sends anything but
 findings on the parts it took, or leaves a part untaken ends the evaluation with WorkerFailed (an
@@ -66,11 +68,12 @@ def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
     index = {id(b): i for i, b in enumerate(bound)}
     tickets = _Tickets(len(stacks) + len(ranges))
 
-    def serve(dog: Any, plain: bool) -> list[Any]:
-        """Take tickets until none is left: stack policies first (the large indivisible pieces), then
-        ranges; one result per ticket: (ticket, [(policy, [(resource, finding)])], stopped policies)."""
+    def serve(dog: Any, plain: bool, limit: int = -1) -> list[Any]:
+        """Take tickets until none is left (or `limit` taken): stack policies first (the large indivisible
+        pieces), then ranges; one result per ticket: (ticket, [(policy, [(resource, finding)])], stopped
+        policies)."""
         done = []
-        while (t := tickets.take()) is not None:
+        while len(done) != limit and (t := tickets.take()) is not None:
             dog.busy = True
             stopped = loop.resource_range(dog, *ranges[t - len(stacks)]) if t >= len(stacks) else set()
             if t < len(stacks):
@@ -88,9 +91,14 @@ def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
         with watchdog(loop.seconds) as own:
             return serve(own, True)
 
-    with tickets, forked([work] * (n - 1)) as collect:   # forked before this process adds findings
-        mine = serve(dog, False)
-        results = collect()
+    with tickets:
+        # The first stack policy runs before the fork: what packs build once for every stack policy (a
+        # graph of the stack, say) is then built once and shared, not again in each worker. Its findings
+        # are taken out of the policies (serve) before the children inherit them.
+        mine = serve(dog, False, 1) if stacks else []
+        with forked([work] * (n - 1)) as collect:
+            mine += serve(dog, False)
+            results = collect()
     stack_ids = {index[id(b)]: t for t, b in enumerate(stacks)}
     per_ticket = {t: (found, stopped) for t, found, stopped in mine}
     for k, result in enumerate(results, start=1):

@@ -237,3 +237,35 @@ def test_a_worker_stuck_after_delivering_does_not_hang_the_gate():
     started = time.monotonic()
     assert run_forked([deliver_then_stick]) == [[1, "x"]]
     assert time.monotonic() - started < 60
+
+
+FIRST_STACK_PACK = """
+import os
+from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
+
+def first(args, report):
+    report("forked before me: " + os.environ.get("TEST_GATE_FORKED", "no"))
+
+def second(args, report):
+    report("second")
+
+PolicyPack(name="order", enforcement_level=EnforcementLevel.MANDATORY, policies=[
+    StackValidationPolicy(name="first", description="d", validate=first),
+    StackValidationPolicy(name="second", description="d", validate=second),
+])
+"""
+
+
+def test_the_first_stack_policy_runs_before_the_workers_fork(tmp_path: Path, monkeypatch) -> None:
+    """What packs build once for all stack policies (a graph of the stack) is built before the fork and
+    shared, not again in every worker; its findings are still reported once, in order."""
+    pack = _pack(tmp_path, "order", FIRST_STACK_PACK)
+    state = _state(*NAMES)
+    real = parallel_eval.forked
+
+    def marking(tasks):
+        monkeypatch.setenv("TEST_GATE_FORKED", "yes")
+        return real(tasks)
+    monkeypatch.setattr(parallel_eval, "forked", marking)
+    messages = [v.message.split("\n")[-1] for v in _judge(monkeypatch, 2, pack, state).violations]
+    assert messages == ["forked before me: no", "second"]
