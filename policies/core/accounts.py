@@ -14,7 +14,6 @@ from typing import Any
 from policies.core.iam.statements import as_list, conditions, principals, statement_actions
 from policies.core.view import ProviderView, is_unknown
 
-_ACCOUNT = re.compile(r"^\d{12}$")
 _ROLE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
 _ACCOUNT_ID = re.compile(r"^(\d{12})$")
 _ACCOUNT_ARN = re.compile(r"^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):")
@@ -36,6 +35,11 @@ def _label(provider: ProviderView | None) -> str:
     return f"provider {provider.name!r}"
 
 
+def is_account_id(text: str) -> bool:
+    """A bare AWS account id (twelve digits)."""
+    return _ACCOUNT_ID.match(text) is not None
+
+
 def account_of(principal: Any) -> str | None:
     """The account a principal names: a bare account id, or an IAM/STS ARN's account."""
     text = str(principal).strip()
@@ -47,7 +51,7 @@ def aws_account(provider: ProviderView | None) -> tuple[str | None, str | None]:
     """(account, problem): the one account `allowedAccountIds` pins, checked against the assumed role."""
     where = _label(provider)
     ids = _decoded(provider.inputs.get("allowedAccountIds")) if provider is not None else None
-    if not isinstance(ids, list) or len(ids) != 1 or not _ACCOUNT.match(str(ids[0])):
+    if not isinstance(ids, list) or len(ids) != 1 or not is_account_id(str(ids[0])):
         return None, (
             f"{where} does not pin one account (allowedAccountIds: ['<12 digits>']), so the account it "
             "deploys into cannot be placed"

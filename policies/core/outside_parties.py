@@ -14,7 +14,7 @@ import ipaddress
 import re
 from typing import Any
 
-from policies.core.accounts import aws_account
+from policies.core.accounts import aws_account, is_account_id
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import PRIVATE_NAMES, PRIVATE_SUFFIXES
 from policies.core.read_grants import GRANT_TYPES, read_grants
@@ -213,8 +213,6 @@ def party_refs(view: ResourceView) -> list[Found]:
     return _phones(view)
 
 
-_ACCOUNT = re.compile(r"^\d{12}$")
-
 
 def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
     """ARNs (not principals, not Lambda layers: code pulled in) of an account other than the one the
@@ -222,7 +220,7 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
     (another account's event bus forwards anywhere, its vault or queue is read from anywhere, its role is
     acted as). Under a provider that pins no account the account cannot be compared (a known limit)."""
     found = [r for r in refs if r.kind == "arn" and not r.principal and r.value.count(":") >= 5]
-    found = [r for r in found if _ACCOUNT.match((parts := r.value.split(":"))[4]) and parts[5] != "layer"]
+    found = [r for r in found if is_account_id((parts := r.value.split(":"))[4]) and parts[5] != "layer"]
     if not found or not view.type.startswith("aws:"):
         return []
     own, _ = aws_account(view.provider)
