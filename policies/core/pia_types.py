@@ -119,6 +119,8 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature",
         "azure-native:security:Pricing",
         "aws:lightsail/instancePublicPorts:InstancePublicPorts",  # round 16: judged like a security group
+        "aws:redshift/dataShareAuthorization:DataShareAuthorization",  # round 18: the consumer account
+        "azure-native:storage:LocalUser",  # round 18: local sign-in (require-entra-only-authentication)
         "aws:alb/listener:Listener",
         "aws:alb/listenerRule:ListenerRule",
         "aws:apigateway/domainName:DomainName",

@@ -216,8 +216,6 @@ def _workspace(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]
 CHECKS: dict[str, Judge] = {
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketV2:BucketV2": _bucket,
-    "aws:rds/instance:Instance": _key("kmsKeyId", flag="storageEncrypted"),
-    "aws:rds/cluster:Cluster": _key("kmsKeyId", flag="storageEncrypted"),
     "aws:rds/clusterInstance:ClusterInstance": _inherits,
     "aws:rds/snapshot:Snapshot": _inherits,
     "aws:rds/clusterSnapshot:ClusterSnapshot": _inherits,
@@ -227,7 +225,7 @@ CHECKS: dict[str, Judge] = {
         "Azure Database for MySQL single server (retired 2024-09) has no customer-managed key here"
     ),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": _key("kmsKeyId"),
-    **copies.store_keys(_key, _judge_key),  # DynamoDB tables and their replicas
+    **copies.store_keys(_key, _judge_key),  # DynamoDB tables and replicas; RDS, Redshift
     "aws:dynamodb/tableReplica:TableReplica": _key("kmsKeyArn"),
     "aws:elasticache/cluster:Cluster": _memcached,
     "aws:elasticache/replicationGroup:ReplicationGroup": _key("kmsKeyId", flag="atRestEncryptionEnabled"),
@@ -248,8 +246,6 @@ CHECKS: dict[str, Judge] = {
     "aws:backup/vault:Vault": _key("kmsKeyArn"),
     "aws:kinesis/stream:Stream": _key("kmsKeyId", flag="encryptionType", flag_value="KMS"),
     "aws:opensearch/domain:Domain": _key("encryptAtRest.kmsKeyId", flag="encryptAtRest.enabled"),
-    "aws:redshift/cluster:Cluster": _key("kmsKeyId", flag="encrypted"),
-    "aws:docdb/cluster:Cluster": _key("kmsKeyId", flag="storageEncrypted"),
     "aws:neptune/cluster:Cluster": _key("kmsKeyArn", flag="storageEncrypted"),
     "aws:glacier/vault:Vault": _none("S3 Glacier vaults are always encrypted with an AWS-owned key"),
     "aws:ec2/instance:Instance": _ec2,
@@ -274,6 +270,7 @@ CHECKS: dict[str, Judge] = {
     "aws:memorydb/cluster:Cluster": _key("kmsKeyArn"),
     "aws:elasticsearch/domain:Domain": _key("encryptAtRest.kmsKeyId", flag="encryptAtRest.enabled"),
     "aws:redshiftserverless/namespace:Namespace": _key("kmsKeyId"),
+    "aws:docdb/cluster:Cluster": _key("kmsKeyId", flag="storageEncrypted"),
     "aws:docdb/elasticCluster:ElasticCluster": _key("kmsKeyId"),
     "aws:keyspaces/table:Table": _key(
         "encryptionSpecification.kmsKeyIdentifier",
