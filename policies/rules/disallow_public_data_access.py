@@ -12,6 +12,7 @@ from policies.core import pia_eventgrid as eventgrid
 from policies.core import pia_more_exposure as more
 from policies.core import pia_other_accounts as others
 from policies.core import pia_placement as placement
+from policies.core import pia_platform_stores as platform
 from policies.core import pia_store_auth as auth
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.helpers import linked
@@ -278,6 +279,7 @@ CHECKS = {
     **more.PUBLIC_CHECKS,
     **eventgrid.PUBLIC_CHECKS,
     **api.PUBLIC_CHECKS,
+    **platform.PUBLIC_CHECKS,
 }
 _IAM_ONLY = (
     "reached only through the AWS API with IAM (no network endpoint of its own); its resource policy is "
@@ -307,6 +309,7 @@ NOT_APPLICABLE: dict[str, str] = {
         )
     },
     "azure-native:sql:Database": "reachable only through its server, judged there",
+    **platform.NOT_APPLICABLE,
     "aws:redshiftserverless/namespace:Namespace": "reachable only through its workgroup, judged there",
     "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",
     "azure-native:keyvault:Key": "reachable only through its vault, judged there",

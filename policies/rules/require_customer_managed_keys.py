@@ -16,6 +16,7 @@ from policies.core import pia_eventgrid as eventgrid
 from policies.core import pia_key_material as keys
 from policies.core import pia_key_owners as owners
 from policies.core import pia_more_stores as more
+from policies.core import pia_platform_stores as platform
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
 from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
@@ -316,10 +317,10 @@ CHECKS: dict[str, Judge] = {
     "azure-native:dbforpostgresql:ServerGroupCluster": more.cosmos_pg,
     "azure-native:appconfiguration:ConfigurationStore": _key("encryption.keyVaultProperties.keyIdentifier"),
     **az.STORE_KEYS,
+    **platform.store_keys(_key, _judge_key),  # SageMaker, EMR, Redis Enterprise, Cassandra (round 18)
     **keys.key_checks(_kms_key, _bucket, _judge_key),  # rotation, replicas, S3 Express and Tables
 }
-# Not stores themselves, but they set the encryption of the data they create or hold (the volumes of every
-# instance a launch template starts; a SecureString parameter's value).
+# Not stores, but they set the encryption of data they create or hold (template volumes, SecureStrings).
 CONFIGURES: dict[str, Judge] = {
     more.GLUE_SETTINGS: more.glue_settings(_judge_key),
     **more.aws_block_keys(_judge_key),  # objects, exports, state machines, event buses, API caches
@@ -329,6 +330,7 @@ CONFIGURES: dict[str, Judge] = {
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
     copies.ATHENA_WORKGROUP: copies.athena_workgroup(_judge_key),
+    platform.EMR_SECURITY: platform.emr_security_keys(_judge_key),
     "aws:lambda/function:Function": _lambda_environment,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _ec2,  # an instance under another type
     # legacy launch configurations take no kmsKeyId: their volumes use the account's default EBS key
@@ -351,6 +353,7 @@ EXEMPT: dict[str, str] = {
     "aws:redshiftserverless/workgroup:Workgroup": "computes over its namespace's data, encrypted with the "
     "namespace's key",
     **eventgrid.CMK_EXEMPT,
+    **platform.CMK_EXEMPT,
 }
 
 

@@ -105,6 +105,7 @@ CHECKS = {
     "azure-native:eventhub:Namespace": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:search:Service": _flag("disableLocalAuth", True, "API keys bypass Entra ID"),
     "azure-native:redis:Redis": _flag("disableAccessKeyAuthentication", True, _KEYS),
+    "azure-native:redisenterprise:Database": _flag("accessKeysAuthentication", "Disabled", _KEYS),
     "azure-native:applicationinsights:Component": _flag("disableLocalAuth", True, "instrumentation keys"),
     "azure-native:dbforpostgresql:Server": lambda r, g: (
         _flag("authConfig.passwordAuth", "Disabled", "passwords work")(r, g)
