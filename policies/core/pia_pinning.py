@@ -68,12 +68,15 @@ _WILD = ("*", "?")
 def _pins(key: str, value: Any) -> bool:
     """A value names someone (round 18): a wildcard in an account (`arn:aws:iam::*:role/x`), an endpoint
     (`vpce-*`), an organisation or a bucket name matches every account's. An ARN's account field and an
-    organisation path's first segment must be concrete; what follows may be a pattern."""
+    organisation path's first segment and a user id's principal (`AROA…:*`, one role's sessions) must be
+    concrete; what follows may be a pattern."""
     text = str(value)
     if key in _ARN_KEYS and text.startswith("arn:") and text.split(":", 5)[4:5] != [""]:
         return arn_account(text) is not None
     if key in _PATH_KEYS:
         text = text.split("/", 1)[0]
+    elif key == "aws:userid":
+        text = text.split(":", 1)[0]
     return bool(text) and not any(w in text for w in _WILD)
 
 
