@@ -178,7 +178,7 @@ class _Recorder:
                 ):
                     continue
                 vendor = pair if pair is not None and (k == "value" or k == "valueFrom") else (
-                    setting_name(k) if settings and type(k) is str else None)
+                    setting_name(k) if settings and type(k) is str else k)  # `DD_API_KEY` as a key anywhere
                 if vendor is not None and vendor in VENDOR_SETTINGS:  # a vendor's agent or SDK runs here
                     at = f"{path}.{k}" if pair is None else f"{path}.{k}({vendor})"
                     self.group(at, (("vendor-setting", f"{vendor}={v if tv is str else ''}", False),))

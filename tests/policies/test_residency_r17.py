@@ -216,6 +216,10 @@ def test_vendor_credential_settings_send_to_the_vendors_default_site_in_any_work
               "siteConfig": {"appSettings": [{"name": "DD_API_KEY", "value": "k"}]}})
     assert messages(REPLICATION, app, ALLOWED) == [
         "`siteConfig.appSettings.0.value(DD_API_KEY)` sends to datadoghq.com" + NOT_DECLARED]
+    settings = res("azure-native:web:WebAppApplicationSettings", "s", {"resourceGroupName": "rg-weu",
+                   "name": "app", "properties": {"DD_API_KEY": "k"}})  # a setting's name as a key anywhere
+    assert messages(REPLICATION, settings, ALLOWED) == [
+        "`properties.DD_API_KEY` sends to datadoghq.com" + NOT_DECLARED]
     fn = pinned_res("aws:lambda/function:Function", "f", {"environment": {"variables": {
         "ROLLBAR_ACCESS_TOKEN": "t", "DD_API_KEY": "k"}},
         "layers": ["arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Extension:65"]})
@@ -233,3 +237,13 @@ def test_xml_namespaces_name_no_place_and_character_references_are_decoded():
     host = "".join(f"&#x{ord(c):x};" for c in "b-1.mq.us-east-1.amazonaws.com")
     hidden = f'<broker><networkConnector uri="static:(ssl://{host}:61617)"/></broker>'
     assert ("host", "b-1.mq.us-east-1.amazonaws.com") in [(r.kind, r.value) for r in scan({"data": hidden})]
+
+
+def test_the_gates_mocks_give_web_apps_and_plans_their_real_arm_ids():
+    from gate.mocks import azure_outputs
+
+    plan = azure_outputs("azure-native:web:AppServicePlan", "p", {"resourceGroupName": "rg", "name": "asp"},
+                         None)
+    assert plan["id"].endswith("/resourceGroups/rg/providers/Microsoft.Web/serverfarms/asp")
+    app = azure_outputs("azure-native:web:WebApp", "a", {"resourceGroupName": "rg", "name": "app"}, None)
+    assert app["id"].endswith("/providers/Microsoft.Web/sites/app")
