@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
+from policies.core.account_urls import host_arn, url_arn
 from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS
 
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
@@ -86,10 +87,6 @@ _PUBLISH = re.compile(
 _CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+)(?:;(?:[^;]*;)*?EndpointSuffix=([a-z0-9.]+))?", re.I)
 _VAULT_NAME = re.compile(r"VaultName=([a-z0-9-]{3,24})", re.I)
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-# An SQS queue URL names the queue's account in its path (`https://sqs.<region>.amazonaws.com/<account>/<q>`,
-# the legacy `<region>.queue.amazonaws.com`): read as the queue's ARN, so its account is judged as an ARN's.
-_SQS_HOST = re.compile(r"^(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com$")
-_SQS_PATH = re.compile(r"(?::\d+)?/(\d{12})/([\w-]{1,80})")
 # An API Management policy routes to a backend entity by its id (`<set-backend-service backend-id="x" />`):
 # a Backend of the stack (whose URL is judged), or one defined by hand whose URL is anywhere.
 APIM_BACKEND = "azure-native:apimanagement:Backend"
@@ -252,6 +249,8 @@ def text_plan(
         and all(h in CODE_AND_DOC_HOSTS for k, h, _ in found if k == "host")
     ):
         found.append(("publish", m.group(0).lower(), False))
+    if "s3-accesspoint" in s:  # an access point host names its account (core/account_urls.py)
+        found += [("arn", arn, False) for k, h, _ in list(found) if k == "host" and (arn := host_arn(h))]
     tokens: tuple[str, ...] = ()
     if "-" in s and _REGION_HINT.search(s):
         tokens = tuple(m.group(0).lower() for m in _AWS_REGION.finditer(s))
@@ -274,9 +273,8 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
             if host in SERVICE_API_HOSTS and _API_PATH.match(s, m.end()):
                 kind = "service-api"  # a call to the API, not the identifier
             out.append((kind, host, principal))
-            if (q := _SQS_HOST.match(host)) and (p := _SQS_PATH.match(s, m.end())):
-                region = q.group(1) or q.group(2)
-                out.append(("arn", f"arn:aws:sqs:{region}:{p.group(1)}:{p.group(2)}", False))
+            if ".amazonaws.com" in host and (arn := url_arn(host, s, m.end())):  # its account too
+                out.append(("arn", arn, False))
     if ("::" in s or s.count(":") >= 7) and not s.startswith("arn:"):  # an ARN is one reference
         for m in _IPV6_FIND.finditer(s):
             if ip := _ipv6(m.group(0).lower()):

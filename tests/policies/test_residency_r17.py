@@ -145,6 +145,12 @@ def test_an_sqs_queue_url_names_its_account():
         ("i", _foreign("sqs.0.queueUrl", "arn:aws:sqs:eu-west-1:999988887777:q"))]
     legacy = [r.value for r in scan({"q": "https://eu-west-1.queue.amazonaws.com/999988887777/q"})]
     assert "arn:aws:sqs:eu-west-1:999988887777:q" in legacy
+    point = "drop-999988887777.s3-accesspoint.eu-west-1.amazonaws.com"  # an S3 access point host
+    fn = pinned_res("aws:lambda/function:Function", "f", {"environment": {"variables": {
+        "EXPORT_URL": f"https://{point}/cases"}}})
+    assert messages(RESOLVED, graph(fn), ALLOWED) == [
+        ("f", _foreign("environment.variables.EXPORT_URL",
+                       "arn:aws:s3:eu-west-1:999988887777:accesspoint/drop"))]
     own = rule("https://sqs.eu-west-1.amazonaws.com/123456789012/q")
     assert messages(RESOLVED, graph(own), ALLOWED) == []
 
