@@ -156,7 +156,7 @@ def layer_vendor(arn: object) -> str | None:
 
 def _vendor_layers(view: ResourceView) -> Found:
     """Where a vendor's layer sends (a layer republished under a neutral name is found by its credential
-    settings in any workload: vendor_setting_refs)."""
+    settings in any workload: vendor_hosts)."""
     settings = view.get("environment.variables")
     values = {(n := str(k).upper()): (f"environment.variables.{n}", v)
               for k, v in settings.items()} if isinstance(settings, dict) else {}
@@ -186,13 +186,14 @@ def _vendor_places(found_by: list[tuple[str, str | None]], values: dict[str, tup
     return out
 
 
-def vendor_setting_refs(settings: list[tuple[str, str, object]]) -> Found:
+def vendor_hosts(settings: list[tuple[str, str, object]], implied: set[tuple[str, str]]) -> Found:
     """Where the vendors whose credential settings a workload carries send (settings: (path, upper-cased
     name, value) of every VENDOR_SETTINGS entry the scanner found, in any workload): the vendor's code runs
-    there whatever layer, image or package carries it (rounds 16 and 17)."""
+    there whatever layer, image or package carries it (rounds 16 and 17). A place an implied reference
+    already names (a Lambda's vendor layer: `implied`, (kind, value)) is not named twice."""
     values = {name: (path, value) for path, name, value in settings}
     found_by = [(path, _VENDOR_KEYS[name]) for path, name, _ in settings if name in _VENDOR_KEYS]
-    return _vendor_places(found_by, values)
+    return [f for f in _vendor_places(found_by, values) if (f[1], f[2]) not in implied]
 
 
 def untyped_problem(path: str, value: str) -> str:

@@ -21,7 +21,7 @@ from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
-from policies.core.named_services import VENDOR_SETTINGS, vendor_setting_refs
+from policies.core.named_services import VENDOR_SETTINGS, vendor_hosts
 from policies.core.outside_parties import foreign_arns, phone_value
 from policies.core.own_keys import (
     DNS_RECORD_TYPES,
@@ -41,7 +41,14 @@ from policies.core.reference_text import (
     yaml_doc,
 )
 from policies.core.runtime_refs import computed_value, policy_runtime, relative_field, runtime_value
-from policies.core.stored_refs import STORE_SCHEMES, dict_refs, held_ref, setting_name, stored_ref
+from policies.core.stored_refs import (
+    STORE_SCHEMES,
+    credential_name,
+    dict_refs,
+    held_ref,
+    setting_name,
+    stored_ref,
+)
 from policies.core.stored_refs import settings_map as _settings_map
 from policies.core.typed_places import TYPED_PLACE_TYPES, typed_place_refs
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
@@ -181,7 +188,8 @@ class _Recorder:
                     setting_name(k) if settings and type(k) is str else k)  # `DD_API_KEY` as a key anywhere
                 if vendor is not None and vendor in VENDOR_SETTINGS:  # a vendor's agent or SDK runs here
                     at = f"{path}.{k}" if pair is None else f"{path}.{k}({vendor})"
-                    self.group(at, (("vendor-setting", f"{vendor}={v if tv is str else ''}", False),))
+                    site = v if tv is str and not credential_name(vendor) else ""  # never a key's value
+                    self.group(at, (("vendor-setting", f"{vendor}={site}", False),))
                 if pair is not None and (k == "value" or k == "valueFrom"):
                     k = pair if k == "value" else f"{pair}_PARAMETER"  # ECS valueFrom: a store, by name too
                 if tv is str:  # the common case, inline: short strings hold no reference
@@ -343,20 +351,9 @@ def _replay(trace: Trace, refs: list[Ref], seen: set[tuple[str, str]]) -> None:
 
 
 def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[Ref]:
-    """Every reference inside `value` (raw inputs: plain, proxied or secret-wrapped)."""
-    refs = _scan(value, prefix, own)
-    if any(r.kind == "vendor-setting" for r in refs):
-        refs = _vendor_hosts(refs, ())
-    return refs
-
-
-def _vendor_hosts(refs: list[Ref], implied: list[Ref]) -> list[Ref]:
-    """The scan's vendor settings replaced by where those vendors send (core/named_services.py), unless an
-    implied reference already names the place (a Lambda's vendor layer)."""
-    settings = [(r.path, *r.value.split("=", 1)) for r in refs if r.kind == "vendor-setting"]
-    seen = {(r.kind, r.value) for r in implied}
-    found = [Ref(p, k, v) for p, k, v in vendor_setting_refs(settings) if (k, v) not in seen]  # type: ignore[arg-type]
-    return [r for r in refs if r.kind != "vendor-setting"] + found
+    """Every reference inside `value` (raw inputs: plain, proxied or secret-wrapped); where a vendor's
+    settings send is judged per resource (`references`)."""
+    return [r for r in _scan(value, prefix, own) if r.kind != "vendor-setting"]
 
 
 def _scan(value: Any, prefix: str, own: frozenset[str]) -> list[Ref]:
@@ -389,8 +386,10 @@ def references(view: ResourceView) -> list[Ref]:
             view.type in IMPLIED_TYPES) else []
         if view.type in TYPED_PLACE_TYPES:
             implied += [Ref(path, kind, value) for path, kind, value in typed_place_refs(view)]
-        if any(r.kind == "vendor-setting" for r in refs):
-            refs = _vendor_hosts(refs, implied)
+        if any(r.kind == "vendor-setting" for r in refs):  # where vendors' code sends (named_services.py)
+            settings = [(r.path, *r.value.split("=", 1)) for r in refs if r.kind == "vendor-setting"]
+            places = vendor_hosts(settings, {(r.kind, r.value) for r in implied})  # type: ignore[arg-type]
+            refs = [r for r in refs if r.kind != "vendor-setting"] + [Ref(*p) for p in places]
         refs = m["_refs"] = refs + implied
         refs += [Ref(path, kind, value) for path, kind, value in foreign_arns(view, refs)]
     return refs

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from policies.core.stored_refs import stored_ref
 from policies.core.view import ResourceView, get_path, is_unknown
 
 Found = list[tuple[str, str, str]]  # (path, kind, value)
@@ -30,8 +31,6 @@ _HOME_PATHS: dict[str, tuple[str, ...]] = {
     _TRANSFER_AGREEMENT: ("baseDirectory",),
 }
 _DMS_ENDPOINT = "aws:dms/endpoint:Endpoint"
-_SM_SECRET = "aws:secretsmanager/secret:Secret"
-_SM_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:\d*:secret:(\S+?)(?:-[A-Za-z0-9]{6})?$")
 _CASSANDRA = "azure-native:cosmosdb:CassandraCluster"
 _OBJECT_REPLICATION = "azure-native:storage:ObjectReplicationPolicy"
 _BARE_ACCOUNT = re.compile(r"^[a-z0-9]{3,24}$")
@@ -45,7 +44,7 @@ _PROFILE_URL = "connectorProfileConfig.connectorProfileProperties.salesforce.ins
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | {
     _DMS_ENDPOINT, _CASSANDRA, _OBJECT_REPLICATION, _LINKED_SERVICE, _CONNECTOR_PROFILE}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
-NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, _SM_SECRET})
+NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT})
 
 
 def values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
@@ -90,9 +89,8 @@ def typed_place_refs(view: ResourceView) -> Found:
         arn = view.input("secretsManagerArn")  # its secret holds the server: a secret of the stack, read
         if arn is None:
             return []
-        m = _SM_ARN.match(arn) if isinstance(arn, str) else None
-        return [("secretsManagerArn", "stored", f"{_SM_SECRET}|{m.group(1)}")] if m else [
-            ("secretsManagerArn", "unknown", "")]
+        found = stored_ref(arn, "CONNECTION") if isinstance(arn, str) else None  # as a setting naming it
+        return [("secretsManagerArn", *found[:2])] if found else [("secretsManagerArn", "unknown", "")]
     if t == _CASSANDRA:
         seeds = view.get("properties.externalSeedNodes")
         if not seeds:
