@@ -33,6 +33,7 @@ from policies.core.outside_parties import party_arns, party_problem
 from policies.core.references import Ref
 from policies.core.relays import relay
 from policies.core.rule import RuleContext
+from policies.core.runtime_refs import workflow_problem
 
 AZURE_REGIONS = frozenset(
     [
@@ -193,11 +194,8 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         return _judge_party(ref, ok, endpoints)
     if ref.kind == "untyped":  # an output of a kind the pack does not know (policies/core/named_services.py)
         return Outcome(untyped_problem(ref.path, ref.value))
-    if ref.kind == "runtime":
-        return Outcome(
-            f"`{ref.path}` = {ref.value!r} takes the destination from the execution's input at run time, so "
-            "where the data goes cannot be judged; name the destination literally in the definition"
-        )
+    if ref.kind == "runtime" or ref.kind == "computed":  # chosen or computed when the workflow runs
+        return Outcome(workflow_problem(ref.kind, ref.path, ref.value))
     e = find(endpoints, ref.kind, ref.value)
     if e is not None:
         return _endpoint_outcome(e, ref, ok)
@@ -312,6 +310,10 @@ def _judge_arn(ref: Ref, ok: Allowed, what: str) -> Outcome:
         return Outcome(f"`{ref.path}` = {ref.value!r} is in the {partition} partition, outside the EEA")
     if "*" in region or (not region and "*" in parts[-1].split("/", 1)[0]):
         return OK  # an IAM permission pattern over many places, not one destination
+    if service in ("s3-outposts", "outposts") or parts[-1].startswith("outpost/"):
+        return Outcome(f"`{ref.path}` = {ref.value!r} is on an AWS Outpost, a rack installed at a site of "
+                       "the customer's choosing (anywhere), whatever region the ARN names; keep the data in "
+                       "the region itself (an S3 bucket, not S3 on Outposts)")
     if not region and (parts[4] == "aws" or service in INTEGRATION_ARN_SERVICES):
         return OK  # an AWS-managed definition (`arn:aws:ram::aws:permission/…`) or a service integration
     if region:

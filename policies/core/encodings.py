@@ -1,6 +1,7 @@
 """Text hidden in an encoding: a URL written as base64, base32, percent-encoding (at any depth), hex,
-escaped as in a JSON or script string (`https:\\/\\/…`, `\\u002f`, `\\x2f`), or compressed (gzip/zlib) and
-then base64 is a URL all the same, so the scanner reads what the value stands for.
+escaped as in a JSON or script string (`https:\\/\\/…`, `\\u002f`, `\\x2f`), as XML/HTML character references
+(`&#x2e;`, `&#46;`, `&period;`: decoded by the broker or browser that reads the document), or compressed
+(gzip/zlib) and then base64 is a URL all the same, so the scanner reads what the value stands for.
 
 Pure functions of the string, cached: the same values recur on thousands of resources.
 """
@@ -12,6 +13,7 @@ import binascii
 import functools
 import re
 import zlib
+from html import unescape
 from urllib.parse import unquote
 
 # A value that may be base64 (user data under a key without the `Base64` suffix, an encoded URL) or hex:
@@ -22,6 +24,7 @@ _B32_VALUE = re.compile(r"^[A-Z2-7]{16,}={0,6}$")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(/))")
 # Percent-encoded text: `%2F`, `%3A`, `%40`, or `%25` (a `%` itself encoded: encoded twice or more).
 _PERCENT_MARKS = ("%2f", "%3a", "%40", "%25")
+_CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _MAX_TEXT = 1 << 20  # a decompressed value is read up to 1 MiB (a compression bomb reads as its first MiB)
 
 
@@ -46,7 +49,7 @@ def _text(raw: bytes) -> str | None:
 def may_encode(s: str) -> bool:
     """Cheap test: can `s` be percent-encoded, base64 (a multiple of 4 long, or after a `<label>:`) or hex
     (even length) text?"""
-    return "%" in s or "\\" in s or (len(s) >= 16 and (not len(s) % 2 or ":" in s))
+    return "%" in s or "\\" in s or "&" in s or (len(s) >= 16 and (not len(s) % 2 or ":" in s))
 
 
 def _unescaped(s: str) -> str:
@@ -64,6 +67,10 @@ def decoded_text(s: str) -> str | None:
             return text if text != s else None
     if "\\" in s:
         text = _unescaped(s)
+        if text != s:
+            return text
+    if "&" in s and ";" in s and _CHAR_REF.search(s):  # XML/HTML character references
+        text = unescape(s)
         if text != s:
             return text
     if _HEX_VALUE.match(s):

@@ -42,6 +42,13 @@ _VENDORS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "lumigo": ((), "{}", "ga-otlp.lumigo-tracer-edge.golumigo.com"),
     "dynatrace": (("DT_CONNECTION_BASE_URL",), "{}", "live.dynatrace.com"),
     "sumologic": (("SUMO_HTTP_ENDPOINT",), "{}", "collection.sumologic.com"),
+    # error trackers and log services configured by a key alone in any workload (round 17): their SDKs
+    # post each exception (with the request's data) or log line to the vendor's default (US) intake
+    "rollbar": ((), "{}", "api.rollbar.com"),
+    "honeybadger": (("HONEYBADGER_ENDPOINT",), "{}", "api.honeybadger.io"),
+    "raygun": ((), "{}", "api.raygun.com"),
+    "airbrake": (("AIRBRAKE_HOST",), "{}", "api.airbrake.io"),
+    "loggly": ((), "{}", "logs-01.loggly.com"),
 }
 # The credential settings of each vendor's extension or tracer: a function that carries one runs the vendor's
 # code (from a layer of any name, or bundled in the package), which sends to the vendor's site.
@@ -53,7 +60,15 @@ _VENDOR_KEYS: dict[str, str] = {
     "SPLUNK_ACCESS_TOKEN": "splunk",
     "LUMIGO_TRACER_TOKEN": "lumigo",
     "DT_CONNECTION_AUTH_TOKEN": "dynatrace",
+    "ROLLBAR_ACCESS_TOKEN": "rollbar",
+    "HONEYBADGER_API_KEY": "honeybadger",
+    **dict.fromkeys(("RAYGUN_APIKEY", "RAYGUN_API_KEY"), "raygun"),
+    "AIRBRAKE_PROJECT_KEY": "airbrake",
+    **dict.fromkeys(("LOGGLY_TOKEN", "LOGGLY_CUSTOMER_TOKEN"), "loggly"),
 }
+# Every setting name that says a vendor's agent or SDK runs, or where it sends (read in any workload's
+# settings by the scanner: an ECS sidecar's environment and secrets, app settings, Lambda variables).
+VENDOR_SETTINGS = frozenset(_VENDOR_KEYS) | frozenset(n for names, _, _ in _VENDORS.values() for n in names)
 
 _BUS = ("serviceBusNamespace", ".servicebus.windows.net")
 _LAKE = ".azuredatalakestore.net"  # Data Lake Storage Gen1 (retired): no resource type of the SDK holds it
@@ -140,15 +155,18 @@ def layer_vendor(arn: object) -> str | None:
 
 
 def _vendor_layers(view: ResourceView) -> Found:
-    """Where a vendor's layer sends: the vendor's default host when a site setting is left out, the host a
-    setting's value makes when it is not the host itself (a set host or URL is scanned as any setting)."""
-    layers = view.input("layers")
+    """Where a vendor's layer sends (a layer republished under a neutral name is found by its credential
+    settings in any workload: vendor_hosts)."""
     settings = view.get("environment.variables")
-    values = {str(k).upper(): v for k, v in settings.items()} if isinstance(settings, dict) else {}
-    found_by = [(f"layers.{i}", layer_vendor(arn)) for i, arn in enumerate(layers or [])]
-    by_layer = {v for _, v in found_by}
-    found_by += [(f"environment.variables.{k}", v) for k, v in _VENDOR_KEYS.items()
-                 if k in values and v not in by_layer]  # a layer republished under a neutral name (r16)
+    values = {(n := str(k).upper()): (f"environment.variables.{n}", v)
+              for k, v in settings.items()} if isinstance(settings, dict) else {}
+    found_by = [(f"layers.{i}", layer_vendor(arn)) for i, arn in enumerate(view.input("layers") or [])]
+    return _vendor_places(found_by, values)
+
+
+def _vendor_places(found_by: list[tuple[str, str | None]], values: dict[str, tuple[str, object]]) -> Found:
+    """The vendor's default host when a site setting is left out, the host a setting's value makes when it
+    is not the host itself (a set host or URL is scanned as any setting); one finding per place."""
     out: Found = []
     for where, vendor in found_by:
         if vendor is None:
@@ -159,13 +177,23 @@ def _vendor_layers(view: ResourceView) -> Found:
         elif template == "{}":
             continue
         else:
-            v = values[names[0]]
+            at, v = values[names[0]]
             unknown = not isinstance(v, str) or v in UNKNOWN_VALUES or not v
-            found = (f"environment.variables.{names[0]}", "unknown" if unknown else "host",
+            found = (at, "unknown" if unknown else "host",
                      "" if unknown else template.format(str(v).lower()))
         if all(found[1:] != seen[1:] for seen in out):  # one finding per place (an extension + a tracer)
             out.append(found)
     return out
+
+
+def vendor_hosts(settings: list[tuple[str, str, object]], implied: set[tuple[str, str]]) -> Found:
+    """Where the vendors whose credential settings a workload carries send (settings: (path, upper-cased
+    name, value) of every VENDOR_SETTINGS entry the scanner found, in any workload): the vendor's code runs
+    there whatever layer, image or package carries it (rounds 16 and 17). A place an implied reference
+    already names (a Lambda's vendor layer: `implied`, (kind, value)) is not named twice."""
+    values = {name: (path, value) for path, name, value in settings}
+    found_by = [(path, _VENDOR_KEYS[name]) for path, name, _ in settings if name in _VENDOR_KEYS]
+    return [f for f in _vendor_places(found_by, values) if (f[1], f[2]) not in implied]
 
 
 def untyped_problem(path: str, value: str) -> str:

@@ -18,6 +18,7 @@ from policies.core.accounts import aws_account, is_account_id
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import PRIVATE_NAMES, PRIVATE_SUFFIXES
 from policies.core.read_grants import GRANT_TYPES, read_grants
+from policies.core.typed_places import values
 from policies.core.view import ResourceView, get_path, is_unknown
 
 # Grants that let another account take a copy of the data wherever it likes: it can copy a shared snapshot
@@ -104,29 +105,11 @@ _INTERNATIONAL = re.compile(r"^00\d[\d \-().]{6,20}$")
 Found = tuple[str, str, str]  # (path, kind, value)
 
 
-def _values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
-    """(path, value) of each value a spec names; `[]` may nest (each share rule of each schedule)."""
-    return _walk(view.get, spec, "")
-
-
-def _walk(get: Any, spec: str, at: str) -> list[tuple[str, object]]:
-    key, brackets, rest = spec.partition("[]")
-    value = get(key)
-    path = f"{at}{key}"
-    if not brackets or value is None or is_unknown(value) or not isinstance(value, list):
-        return [(path, value)]
-    sub = rest.lstrip(".")
-    if not sub:
-        return [(f"{path}.{i}", v) for i, v in enumerate(value)]
-    return [found for i, v in enumerate(value)
-            for found in _walk(lambda k, v=v: get_path(v, k), sub, f"{path}.{i}.")]
-
-
 def _grants(view: ResourceView) -> list[Found]:
     own, _ = aws_account(view.provider)
     out: list[Found] = []
     for spec in GRANT_INPUTS[view.type]:
-        for path, value in _values(view, spec):
+        for path, value in values(view, spec):
             if value is None or value == own:
                 continue
             if is_unknown(value) or not isinstance(value, str):
@@ -201,7 +184,7 @@ def party_refs(view: ResourceView) -> list[Found]:
         return [(p, "unknown", "") if is_unknown(v) else (p, "site", f"a DataSync agent reaches {v!r}, a "
                  "private address on a network outside any region (wherever the agent runs); name the server "
                  "by a host declared with its jurisdiction in stacks/records/endpoints.yaml")
-                for p, v in _values(view, AGENT_SITES[t]) if is_unknown(v) or _private(v)]
+                for p, v in values(view, AGENT_SITES[t]) if is_unknown(v) or _private(v)]
     if t == _DATA_BOX:
         if str(view.input("transferType")) != "ExportFromAzure":
             return []  # an import brings data in; the device travels empty to the customer
@@ -218,13 +201,14 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
     """ARNs (not principals, not Lambda layers: code pulled in) of an account other than the one the
     provider pins: the ARN's region says where that resource is, not where its account takes the data next
     (another account's event bus forwards anywhere, its vault or queue is read from anywhere, its role is
-    acted as). Under a provider that pins no account the account cannot be compared (a known limit)."""
+    acted as). Under a provider that pins no account, every ARN naming an account is judged at stack scope
+    against the account of the stack's own recorded resources (round 17; policies/core/resolution.py)."""
     found = [r for r in refs if r.kind == "arn" and not r.principal and r.value.count(":") >= 5]
     found = [r for r in found if is_account_id((parts := r.value.split(":"))[4]) and parts[5] != "layer"]
     if not found or not view.type.startswith("aws:"):
         return []
     own, _ = aws_account(view.provider)
-    return [(r.path, "foreign", r.value) for r in found if own is not None and r.value.split(":")[4] != own]
+    return [(r.path, "foreign", r.value) for r in found if r.value.split(":")[4] != own]
 
 
 def party_arns(kind: str, value: str) -> tuple[str, ...]:
@@ -239,10 +223,12 @@ def party_problem(kind: str, path: str, value: str) -> str | None:
     judged there (policies/core/destinations.py)."""
     if kind == "foreign":
         return (f"`{path}` = {value!r} is a resource of account {value.split(':')[4]}, not the stack's own "
-                "(the one its provider pins): that account reads what is sent there and passes it on from "
-                "wherever it likes, whatever region the ARN names; use a resource of the stack's own "
-                "account, or declare the account (arns: [arn:aws:iam::<id>:]) or the ARN with its region or "
-                "jurisdiction in stacks/records/endpoints.yaml")
+                "(the one its provider pins in allowedAccountIds or, under a provider that pins none, the "
+                "one the stack's recorded resources are in): that account reads what is sent there and "
+                "passes it on from wherever it likes, whatever region the ARN names; use a resource of the "
+                "stack's own "
+                "account (pin it: allowedAccountIds), or declare the account (arns: [arn:aws:iam::<id>:]) or "
+                "the ARN with its region or jurisdiction in stacks/records/endpoints.yaml")
     if kind == "site":
         return (f"`{path}`: {value}; the pack cannot place that site in an allowed region, so keep the data "
                 "in resources of the stack's own regions")

@@ -1,5 +1,6 @@
 """Customer-managed-key judges of data a store writes elsewhere (round 17): the replicas of a DynamoDB
-global table and the query results of an Athena workgroup. Kept apart so the rule module stays small;
+global table, the query results of an Athena workgroup and (round 18) the master-password secrets databases
+make for themselves. Kept apart so the rule module stays small;
 require-customer-managed-keys merges them into its tables. Closed world: what cannot be read blocks."""
 
 from __future__ import annotations
@@ -17,7 +18,44 @@ _KMS_OPTIONS = ("SSE_KMS", "CSE_KMS")
 def store_keys(flagged: Callable[..., KeyJudge], key_of: KeyOf) -> dict[str, KeyJudge]:
     """The stores judged here, given the rule's `_key` (a key behind an on/off flag) and `_judge_key`."""
     table = flagged("serverSideEncryption.kmsKeyArn", flag="serverSideEncryption.enabled")
-    return {"aws:dynamodb/table:Table": dynamodb_table(table, key_of)}
+    return {
+        "aws:dynamodb/table:Table": dynamodb_table(table, key_of),
+        **{
+            t: master_secret(flagged(key, flag=flag), manage, secret_key, key_of)
+            for t, (key, flag, manage, secret_key) in _MASTER_SECRETS.items()
+        },
+    }
+
+
+# Databases that keep their master password in a Secrets Manager secret they create (round 18): without the
+# secret's key field the password lands under aws/secretsmanager, whatever key encrypts the database.
+_RDS_SECRET = ("manageMasterUserPassword", "masterUserSecretKmsKeyId")
+_MASTER_SECRETS = {
+    "aws:rds/instance:Instance": ("kmsKeyId", "storageEncrypted", *_RDS_SECRET),
+    "aws:rds/cluster:Cluster": ("kmsKeyId", "storageEncrypted", *_RDS_SECRET),
+    "aws:redshift/cluster:Cluster": (
+        "kmsKeyId",
+        "encrypted",
+        "manageMasterPassword",
+        "masterPasswordSecretKmsKeyId",
+    ),
+}
+
+
+def master_secret(store: KeyJudge, manage: str, secret_key: str, key_of: KeyOf) -> KeyJudge:
+    """The store's own key, then the key of the master-password secret the database manages (if it does).
+    DocumentDB's managed secret is not judged: the provider has no field for its key (a known limit)."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        out = store(r, graph, known)
+        managed = r.get(manage)
+        if is_unknown(managed):
+            return [*out, unknown_message(manage, "where the master password is kept")]
+        if managed is not True and str(managed).lower() != "true":
+            return out
+        return out + key_of(secret_key, r.get(secret_key), known)
+
+    return judge
 
 
 def dynamodb_table(table: KeyJudge, key_of: KeyOf) -> KeyJudge:

@@ -9,10 +9,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from policies.core.accounts import account_of, aws_account
+from policies.core.accounts import account_of, aws_account, is_account_id
 from policies.core.iam.keys import identity
 from policies.core.iam.statements import COGNITO_IDENTITY, as_list, conditions, pinned, principals, trust_kind
-from policies.core.pia_pinning import arn_account, condition_accounts
+from policies.core.pia_pinning import arn_account, condition_accounts, open_statements
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 Judge = Callable[[ResourceView, StackGraph], list[str]]
@@ -111,7 +111,22 @@ def _source(r: ResourceView, graph: StackGraph) -> list[str]:
     return [why] if accounts else []
 
 
+def _datashare(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A Redshift datashare authorised for a consumer (round 18): an account no provider pins, or a keyword
+    such as `ADX` (AWS Data Exchange, a marketplace), queries the shared tables."""
+    value = r.input("consumerIdentifier")
+    if is_unknown(value):
+        return [unknown_message("consumerIdentifier", "who may query the datashare")]
+    if not is_account_id(str(value)):
+        return [
+            f"`consumerIdentifier` is {value!r}, not an account id: a marketplace or unknown consumer would "
+            "query the shared tables; authorise an account a provider of the stack pins"
+        ]
+    return _field("consumerIdentifier", "query the datashare's tables")(r, graph)
+
+
 EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
+    ("aws:redshift/dataShareAuthorization:DataShareAuthorization", _datashare),
     ("aws:lambda/permission:Permission", _field("principal", "invoke the function")),
     ("aws:lambda/permission:Permission", _source),
     ("aws:lambda/layerVersionPermission:LayerVersionPermission", _field("principal", "read the layer")),
@@ -203,7 +218,8 @@ EXTRA_CHECKS += (
 
 
 def _key_policy(r: ResourceView, graph: StackGraph) -> list[str]:
-    """A key policy is the key's resource policy (round 15): another account named in it administers or
+    """A key policy is the key's resource policy (round 15): an Allow to anyone needs a pinning condition
+    (`kms:ViaService` names a service, not a caller: round 18); another account named in it administers or
     uses the key (kms:* to its root), and through the key decrypts every store it protects. A principal
     computed from a role or user of the stack (the policy is an output of it) is that principal."""
     own = {
@@ -212,7 +228,7 @@ def _key_policy(r: ResourceView, graph: StackGraph) -> list[str]:
         if d.type in ("aws:iam/role:Role", "aws:iam/user:User")
         for n in {d.input("name"), d.name} - {None}
     }
-    return policy_grants(r, graph, "policy", own)
+    return open_statements(r, "policy") + policy_grants(r, graph, "policy", own)
 
 
 EXTRA_CHECKS += tuple(

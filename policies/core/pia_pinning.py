@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core.iam.statements import as_list, conditions
+from policies.core.view import ResourceView, json_document
 
 _PINNING = frozenset(
     {
@@ -50,13 +51,51 @@ _PINNING_OPERATORS = frozenset(
 
 
 def pinned(stmt: dict[str, Any]) -> bool:
-    """A condition on who calls or from where, with a concrete value (not a wildcard); IfExists does not
-    pin (a caller without the key passes)."""
+    """A condition on who calls or from where, with concrete values; IfExists does not pin (a caller
+    without the key passes)."""
     return any(
-        key in _PINNING and op.lower() in _PINNING_OPERATORS and values and "*" not in values
+        key in _PINNING and op.lower() in _PINNING_OPERATORS and values and all(_pins(key, v) for v in values)
         for op, block in conditions(stmt).items()
         for key, values in block.items()
     )
+
+
+_ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
+_PATH_KEYS = frozenset({"aws:principalorgpaths", "aws:sourceorgpaths"})
+_WILD = ("*", "?")
+
+
+def _pins(key: str, value: Any) -> bool:
+    """A value names someone (round 18): a wildcard in an account (`arn:aws:iam::*:role/x`), an endpoint
+    (`vpce-*`), an organisation or a bucket name matches every account's. An ARN's account field and an
+    organisation path's first segment and a user id's principal (`AROA…:*`, one role's sessions) must be
+    concrete; what follows may be a pattern."""
+    text = str(value)
+    if key in _ARN_KEYS and text.startswith("arn:") and text.split(":", 5)[4:5] != [""]:
+        return arn_account(text) is not None
+    if key in _PATH_KEYS:
+        text = text.split("/", 1)[0]
+    elif key == "aws:userid":
+        text = text.split(":", 1)[0]
+    return bool(text) and not any(w in text for w in _WILD)
+
+
+def open_statements(r: ResourceView, fld: str) -> list[str]:
+    """Findings for a resource policy's Allows to anyone without a pinning condition; an unreadable policy
+    fails closed."""
+    if r.get(fld) is None:
+        return []
+    doc, err = json_document(r.get(fld))
+    if err:
+        what = "unknown during preview" if err == "unknown" else err
+        return [f"`{fld}` is {what}, so who it lets in cannot be judged (fail closed)"]
+    stmts = doc.get("Statement") if isinstance(doc, dict) else None
+    return [
+        f"`{fld}` statement {s.get('Sid') or i} allows anyone (Principal '*') without a condition pinning "
+        "the caller's account, organisation or source"
+        for i, s in enumerate(as_list(stmts))
+        if isinstance(s, dict) and s.get("Effect") == "Allow" and anyone(s) and not pinned(s)
+    ]
 
 
 # Keys whose values name the account a request comes from or acts for (round 12): a grant to a service

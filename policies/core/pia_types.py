@@ -60,6 +60,14 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "aws:cloudtrail/eventDataStore:EventDataStore",
         # round 12: Kinesis video streams keep recordings (AWS API only; key in pia_key_material)
         "aws:kinesis/videoStream:VideoStream",
+        # round 18: judged only by the closed world before (checks in pia_platform_stores.py)
+        "aws:sagemaker/notebookInstance:NotebookInstance",
+        "aws:sagemaker/domain:Domain",
+        "aws:emr/cluster:Cluster",
+        "azure-native:redisenterprise:RedisEnterprise",
+        "azure-native:redisenterprise:Database",
+        "azure-native:cosmosdb:CassandraCluster",
+        "azure-native:cosmosdb:CassandraDataCenter",
         # round 14: Event Grid relays events (checks in pia_eventgrid.py; TLS and local auth by their rules)
         "azure-native:eventgrid:Topic",
         "azure-native:eventgrid:Domain",
@@ -119,6 +127,9 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature",
         "azure-native:security:Pricing",
         "aws:lightsail/instancePublicPorts:InstancePublicPorts",  # round 16: judged like a security group
+        "aws:redshift/dataShareAuthorization:DataShareAuthorization",  # round 18: the consumer account
+        "aws:emr/securityConfiguration:SecurityConfiguration",  # round 18: at rest and in transit
+        "azure-native:storage:LocalUser",  # round 18: local sign-in (require-entra-only-authentication)
         "aws:alb/listener:Listener",
         "aws:alb/listenerRule:ListenerRule",
         "aws:apigateway/domainName:DomainName",

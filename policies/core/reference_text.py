@@ -11,10 +11,13 @@ import functools
 import ipaddress
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
+from pulumi_policy.proxy import _DictProxy, _ListProxy
 
+from policies.core.account_urls import host_arn, url_arn
 from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS
 
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
@@ -84,6 +87,13 @@ _PUBLISH = re.compile(
 _CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+)(?:;(?:[^;]*;)*?EndpointSuffix=([a-z0-9.]+))?", re.I)
 _VAULT_NAME = re.compile(r"VaultName=([a-z0-9-]{3,24})", re.I)
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# An API Management policy routes to a backend entity by its id (`<set-backend-service backend-id="x" />`):
+# a Backend of the stack (whose URL is judged), or one defined by hand whose URL is anywhere.
+APIM_BACKEND = "azure-native:apimanagement:Backend"
+_BACKEND_ID = re.compile(r"backend-id\s*=\s*[\"']([^\"'@{}]+)[\"']", re.I)
+# XML namespace names and schema locations identify a vocabulary (`xmlns="http://activemq.apache.org/…"`):
+# nothing is sent there (a schema is fetched, like code), so they are not read as references.
+_XML_NAMESPACES = re.compile(r"\b(?:xmlns(?::[\w-]+)?|xsi:schemaLocation)\s*=\s*(\"[^\"]*\"|'[^']*')")
 # Top-level-domain labels a bare string must end in to count as a hostname (file names like main.py,
 # settings.yaml or app.handler must not): generic TLDs, EEA and common country codes, reserved names.
 TLDS = frozenset(
@@ -203,6 +213,8 @@ def text_plan(
     """(added first, found in the text, AWS region tokens added only when the text added nothing new) of a
     plain string; None when it holds no reference."""
     pre: Found = ()
+    if "xmlns" in s or "schemaLocation" in s:
+        s = _XML_NAMESPACES.sub(" ", s)
     if region_key:
         pre = (("region", s.strip(), False),)
     elif bucket_key and _BUCKET_NAME.match(s):
@@ -214,6 +226,8 @@ def text_plan(
             found.append(("host", host, False))
     if "=" in s and "instrumentationkey=" in s.lower():  # an Application Insights connection string
         found += [("guid", m.group(1).lower(), False) for m in _IKEY.finditer(s)]  # its component, by GUID
+    if "backend-id" in s:
+        found += [("named", f"{APIM_BACKEND}|{m.group(1)}", False) for m in _BACKEND_ID.finditer(s)]
     if "=" in s and "vaultname=" in s.lower():  # a Key Vault reference `@Microsoft.KeyVault(VaultName=x;…)`
         found += [("host", f"{m.group(1).lower()}.vault.azure.net", False) for m in _VAULT_NAME.finditer(s)]
     if ":" in s:
@@ -235,6 +249,8 @@ def text_plan(
         and all(h in CODE_AND_DOC_HOSTS for k, h, _ in found if k == "host")
     ):
         found.append(("publish", m.group(0).lower(), False))
+    if "s3-accesspoint" in s:  # an access point host names its account (core/account_urls.py)
+        found += [("arn", arn, False) for k, h, _ in list(found) if k == "host" and (arn := host_arn(h))]
     tokens: tuple[str, ...] = ()
     if "-" in s and _REGION_HINT.search(s):
         tokens = tuple(m.group(0).lower() for m in _AWS_REGION.finditer(s))
@@ -257,6 +273,8 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
             if host in SERVICE_API_HOSTS and _API_PATH.match(s, m.end()):
                 kind = "service-api"  # a call to the API, not the identifier
             out.append((kind, host, principal))
+            if ".amazonaws.com" in host and (arn := url_arn(host, s, m.end())):  # its account too
+                out.append(("arn", arn, False))
     if ("::" in s or s.count(":") >= 7) and not s.startswith("arn:"):  # an ARN is one reference
         for m in _IPV6_FIND.finditer(s):
             if ip := _ipv6(m.group(0).lower()):
@@ -344,3 +362,36 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
         if found and found[1] not in seen:
             seen.add(found[1])
             out.append(found)
+
+
+# The grammar of an IAM policy statement: a dict with any other key is not one (an app's config that
+# merely has an `Effect` key is scanned as any other document).
+_STATEMENT_KEYS = frozenset(
+    {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource",
+     "Condition"}
+)
+
+
+def statement(d: dict[str, Any]) -> bool:
+    grants = "Action" in d or "NotAction" in d
+    return grants and d.keys() <= _STATEMENT_KEYS and d["Effect"] in ("Allow", "Deny")
+
+
+def unproxied(value: Any) -> Any:
+    """The plain dict or list behind pulumi_policy's read-only proxies (any other value as it is)."""
+    t = type(value)
+    if t is _DictProxy:
+        return value._DictProxy__target
+    return value._ListProxy__target if t is _ListProxy else value
+
+
+def iter_strings(value: Any) -> Iterator[str]:
+    """Every string inside a plain value (used to index recorded outputs)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from iter_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from iter_strings(v)

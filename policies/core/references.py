@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
+from policies.core.named_services import VENDOR_SETTINGS, vendor_hosts
 from policies.core.outside_parties import foreign_arns, phone_value
 from policies.core.own_keys import (
     DNS_RECORD_TYPES,
@@ -36,12 +36,21 @@ from policies.core.reference_text import (
     QUIET_MAX,
     json_doc,
     named_ref,
+    statement,
     text_plan,
     yaml_doc,
 )
-from policies.core.runtime_refs import policy_runtime, relative_field, runtime_value
-from policies.core.stored_refs import STORE_SCHEMES, dict_refs, held_ref, setting_name, stored_ref
+from policies.core.runtime_refs import computed_value, policy_runtime, relative_field, runtime_value
+from policies.core.stored_refs import (
+    STORE_SCHEMES,
+    credential_name,
+    dict_refs,
+    held_ref,
+    setting_name,
+    stored_ref,
+)
 from policies.core.stored_refs import settings_map as _settings_map
+from policies.core.typed_places import TYPED_PLACE_TYPES, typed_place_refs
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
@@ -80,7 +89,8 @@ class Ref:
     kind: str
     """arn | azure-id | host | bucket | region | unknown | secret | opaque (an unknown value in a field
     that names no destination: only its provenance is judged) | runtime (chosen when the workflow runs) |
-    stored / held (read at run time from a store, under a destination / a neutral name) | phone"""
+    stored / held (read at run time from a store, under a destination / a neutral name) | phone |
+    computed (a workflow expression the pack does not evaluate)"""
     value: str
     """The ARN, Azure id, hostname or region text (never a secret's value)."""
     principal: bool = False
@@ -135,19 +145,6 @@ def _items(path: str, found: Any) -> tuple[Item, ...]:
                   for kind, value, named in found])
 
 
-# The grammar of an IAM policy statement: a dict with any other key is not one (an app's config that
-# merely has an `Effect` key is scanned as any other document).
-_STATEMENT_KEYS = frozenset(
-    {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource",
-     "Condition"}
-)
-
-
-def _statement(d: dict[str, Any]) -> bool:
-    grants = "Action" in d or "NotAction" in d
-    return grants and d.keys() <= _STATEMENT_KEYS and d["Effect"] in ("Allow", "Deny")
-
-
 class _Recorder:
     """Walks a value and records what it finds (a Trace)."""
 
@@ -171,7 +168,7 @@ class _Recorder:
             own = own if top else ()
             if found := dict_refs(value, key):  # stores and services named by an object's shape
                 self.group(path, found)
-            if "Effect" in value and _statement(value):  # IAM grants or denies; it sends nothing anywhere
+            if "Effect" in value and statement(value):  # IAM grants or denies; it sends nothing anywhere
                 if value["Effect"] == "Deny":
                     return  # a denial opens no path to any place
                 own = ("Condition",)  # conditions only narrow a grant (aws:RequestedRegion lists, ...)
@@ -187,6 +184,12 @@ class _Recorder:
                     type(k) is str and (k in _DESCRIBING or _free_text(k)) and _skipped(k, v, top)
                 ):
                     continue
+                vendor = pair if pair is not None and (k == "value" or k == "valueFrom") else (
+                    setting_name(k) if settings and type(k) is str else k)  # `DD_API_KEY` as a key anywhere
+                if vendor is not None and vendor in VENDOR_SETTINGS:  # a vendor's agent or SDK runs here
+                    at = f"{path}.{k}" if pair is None else f"{path}.{k}({vendor})"
+                    site = v if tv is str and not credential_name(vendor) else ""  # never a key's value
+                    self.group(at, (("vendor-setting", f"{vendor}={site}", False),))
                 if pair is not None and (k == "value" or k == "valueFrom"):
                     k = pair if k == "value" else f"{pair}_PARAMETER"  # ECS valueFrom: a store, by name too
                 if tv is str:  # the common case, inline: short strings hold no reference
@@ -241,6 +244,9 @@ class _Recorder:
         chosen = (dest_key and not relative_field(key)) or bucket_key
         if (chosen and runtime_value(s, key[-2:] == ".$")) or policy_runtime(s):
             self.group(path, (("runtime", s if len(s) < 100 else s[:99] + "…", False),))  # `Url.$`: `$.u`
+            return
+        if chosen and "@" in s and computed_value(s):  # `@concat('https://', …)`: no fragment is the host
+            self.group(path, (("computed", s if len(s) < 100 else s[:99] + "…", False),))
             return
         if not s or (len(s) < 4 and not region_key):
             return
@@ -345,7 +351,12 @@ def _replay(trace: Trace, refs: list[Ref], seen: set[tuple[str, str]]) -> None:
 
 
 def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[Ref]:
-    """Every reference inside `value` (raw inputs: plain, proxied or secret-wrapped)."""
+    """Every reference inside `value` (raw inputs: plain, proxied or secret-wrapped); where a vendor's
+    settings send is judged per resource (`references`)."""
+    return [r for r in _scan(value, prefix, own) if r.kind != "vendor-setting"]
+
+
+def _scan(value: Any, prefix: str, own: frozenset[str]) -> list[Ref]:
     refs: list[Ref] = []
     seen: set[tuple[str, str]] = set()
     top = value._DictProxy__target if type(value) is _DictProxy else value
@@ -370,28 +381,15 @@ def references(view: ResourceView) -> list[Ref]:
         src = view.raw if "_inputs" not in m else view.inputs
         if view.type in DNS_RECORD_TYPES:
             src = dns_record_data(view)
-        refs = m["_refs"] = scan(src, own=own)
-        if view.type in IMPLIED_TYPES:
-            refs += [Ref(path, kind, value) for path, kind, value in implied_refs(view)]
+        refs = _scan(src, "", own)
+        implied = [Ref(path, kind, value) for path, kind, value in implied_refs(view)] if (
+            view.type in IMPLIED_TYPES) else []
+        if view.type in TYPED_PLACE_TYPES:
+            implied += [Ref(path, kind, value) for path, kind, value in typed_place_refs(view)]
+        if any(r.kind == "vendor-setting" for r in refs):  # where vendors' code sends (named_services.py)
+            settings = [(r.path, *r.value.split("=", 1)) for r in refs if r.kind == "vendor-setting"]
+            places = vendor_hosts(settings, {(r.kind, r.value) for r in implied})  # type: ignore[arg-type]
+            refs = [r for r in refs if r.kind != "vendor-setting"] + [Ref(*p) for p in places]
+        refs = m["_refs"] = refs + implied
         refs += [Ref(path, kind, value) for path, kind, value in foreign_arns(view, refs)]
     return refs
-
-
-def unproxied(value: Any) -> Any:
-    """The plain dict or list behind pulumi_policy's read-only proxies (any other value as it is)."""
-    t = type(value)
-    if t is _DictProxy:
-        return value._DictProxy__target
-    return value._ListProxy__target if t is _ListProxy else value
-
-
-def iter_strings(value: Any) -> Iterator[str]:
-    """Every string inside a plain value (used to index recorded outputs)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from iter_strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from iter_strings(v)

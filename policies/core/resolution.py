@@ -10,16 +10,18 @@ from typing import Any
 
 from pulumi_policy.proxy import _DictProxy
 
+from policies.core.accounts import is_account_id
 from policies.core.destinations import azure_modules, region_of
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.outside_parties import party_problem
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
-from policies.core.reference_text import GUID_OUTPUTS, NAMED_REFS
-from policies.core.references import Ref, iter_strings, references, scan
+from policies.core.reference_text import APIM_BACKEND, GUID_OUTPUTS, NAMED_REFS, iter_strings
+from policies.core.references import Ref, references, scan
 from policies.core.relays import relay_arn
 from policies.core.rule import RuleContext
 from policies.core.stored_refs import stored_problem
+from policies.core.typed_places import NAMED_TYPES
 from policies.core.types import class_of, is_child
 from policies.core.view import ResourceView, StackGraph
 
@@ -60,8 +62,13 @@ def _source(r: ResourceView) -> Any:
     return src
 
 
-# Types whose `arn` input is the ARN of what they point to, not their own (an event target's target).
-_TARGET_ARN = frozenset({"aws:cloudwatch/eventTarget:EventTarget"})
+# Types whose `arn` input is the ARN of what they point to, not their own (an event target's target, the
+# bucket Lake Formation registers, the topic a policy is set on): every `…Args` of the installed aws SDK with
+# a top-level `arn` input, but Firehose, Kinesis and SSM parameters (whose `arn` is their own).
+_TARGET_ARN = frozenset({
+    "aws:cloudwatch/eventTarget:EventTarget", "aws:lakeformation/resource:Resource",
+    "aws:notifications/channelAssociation:ChannelAssociation",
+    "aws:sns/dataProtectionPolicy:DataProtectionPolicy", "aws:sns/topicPolicy:TopicPolicy"})
 
 
 class GraphIndex:
@@ -70,11 +77,11 @@ class GraphIndex:
     def __init__(self, graph: StackGraph):
         self.by_key: dict[str, ResourceView] = {}
         self.stack_refs = graph.by_type(STACK_REFERENCE)
-        named = frozenset(NAMED_REFS.values()) | ACCEPTED_TARGETS
+        named = frozenset(NAMED_REFS.values()) | ACCEPTED_TARGETS | NAMED_TYPES | {APIM_BACKEND}
         for r in graph.resources:
             src = _source(r)
             if r.type in named:
-                for v in (r.input("name"), r.input("id")):  # connections are named by their id
+                for v in (r.input("name"), r.input("id"), r.input("backendId")):  # connections: by id
                     if isinstance(v, str):
                         self.by_key.setdefault(f"named:{r.type}|{v}", r)
             if r.type.startswith("azure-native:authorization:Policy") and (d := definition_key(r)):
@@ -238,14 +245,13 @@ def _unrecorded_stack(ref: Ref, deps: list[ResourceView], what: str) -> str | No
 
 
 def _arn_accounts(graph: StackGraph) -> frozenset[str]:
-    """The accounts of the stack's own recorded ARNs (those that end in the resource's own recorded id, not
-    an ARN echoed from an input such as an event target's): where its resources are (in an offline preview,
-    the mocks' account; in a real one, the cloud's answer), whatever account id the provider pins."""
+    """The accounts of the stack's own recorded ARNs (never an ARN echoed from an input, such as an event
+    target's): where its resources are (in an offline preview, the mocks' account; in a real one, the
+    cloud's answer), whatever account id the provider pins."""
     def accounts() -> frozenset[str]:
-        arns = ((r.input("arn"), r.input("id")) for r in graph.resources
-                if r.cloud == "aws" and r.type not in _TARGET_ARN)
-        return frozenset(a.split(":")[4] for a, i in arns if isinstance(a, str) and a.count(":") >= 5
-                         and isinstance(i, str) and i and a.endswith((f"/{i}", f":{i}")))
+        arns = (r.input("arn") for r in graph.resources if r.cloud == "aws" and r.type not in _TARGET_ARN)
+        return frozenset(a.split(":")[4] for a in arns if isinstance(a, str) and a.count(":") >= 5
+                         and is_account_id(a.split(":")[4]))
     return graph.once("arn_accounts", accounts)
 
 
@@ -266,7 +272,8 @@ def judge_in_graph(
     idx = graph_index(graph)
     if ref.kind == "foreign":  # an ARN of another account: fine only in the account of the stack's resources
         arn = Ref(ref.path, "arn", ref.value)
-        own = ref.value.split(":")[4] in _arn_accounts(graph) or idx.from_stack_reference(arn) is not None
+        own = (ref.value.split(":")[4] in _arn_accounts(graph) or idx.find(arn) is not None
+               or idx.from_stack_reference(arn) is not None)  # a recorded ARN of the stack is its own
         return None if own else party_problem(ref.kind, ref.path, ref.value)
     target = idx.find(ref)
     if target is not None:

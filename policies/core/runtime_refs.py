@@ -36,3 +36,33 @@ def runtime_value(value: str, jsonpath_key: bool) -> bool:
 def policy_runtime(text: str) -> bool:
     """An API Management policy document whose backend or request URL is an expression (_POLICY_URL)."""
     return ("@(" in text or "@{" in text) and bool(_POLICY_URL.search(text))
+
+
+_FUNCTION = re.compile(r"([A-Za-z_]\w*)\s*\(")
+_FIXED_PLACE = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@{}\s]+/", re.I)
+
+
+def computed_value(value: str) -> bool:
+    """A workflow expression (Logic Apps, Data Factory: `@concat(…)`, `…@{replace(…)}`) that computes a
+    destination with functions the pack does not evaluate (round 17: `concat('https://', 'ingest', '.',
+    …)` assembles a host no fragment spells out). `@parameters('…')` alone is a literal of the same resource
+    (scanned there); after a literal scheme and host (`https://own.host/@{…}`) only the path varies."""
+    v = value.lstrip()
+    at = v.find("@{")
+    if v[:1] == "@" and not v.startswith("@Microsoft.") and _FUNCTION.match(v, 1):
+        expr = v
+    elif at >= 0 and not _FIXED_PLACE.match(v[:at]):
+        expr = v[at:]
+    else:
+        return False
+    return any(f.lower() != "parameters" for f in _FUNCTION.findall(expr))
+
+
+def workflow_problem(kind: str, path: str, value: str) -> str:
+    """Why a destination chosen (`runtime`) or computed (`computed`) when the workflow runs blocks."""
+    if kind == "runtime":
+        return (f"`{path}` = {value!r} takes the destination from the execution's input at run time, so "
+                "where the data goes cannot be judged; name the destination literally in the definition")
+    return (f"`{path}` = {value!r} computes the destination with workflow functions the pack does not "
+            "evaluate, so where the data goes cannot be judged; write the URL (at least its scheme and "
+            "host) literally, or as a workflow parameter's value")

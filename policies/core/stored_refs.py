@@ -33,6 +33,12 @@ APPCONFIG_APP = "aws:appconfig/application:Application"
 LINKED_SERVICE = "azure-native:datafactory:LinkedService"  # a Key Vault linked service (vault_store)
 S3_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"  # an ECS environment file (or its v1 type, _SAME_STORE)
 STORE_PREFIX = "prefix"  # every parameter or secret under a path prefix (an Airflow secrets backend)
+# A Kafka Connect configuration provider's placeholder (`${secretManager:partner/sink:url}`, `${ssm::/path}`,
+# MSK Connect worker configurations): the value is read at run time from the secret or parameter it names,
+# through a provider class the worker configuration chooses (round 17). Exactly two colons inside the braces
+# (an IAM policy variable `${aws:username}` or a Transfer `${transfer:UserName}` has one).
+PROVIDED = "provided"
+_PLACEHOLDER = re.compile(r"\$\{[A-Za-z][\w-]*:([^:{}]*):([^:{}]+)\}")
 _SAME_STORE = {S3_OBJECT: (S3_OBJECT, "aws:s3/bucketObject:BucketObject")}
 # Store type -> (what it is, the input holding the stored value; None: never an input a policy can read).
 STORES: dict[str, tuple[str, tuple[str, ...] | None]] = {
@@ -120,6 +126,8 @@ def stored_ref(s: str, key: str) -> tuple[str, str, bool] | None:
         return ("stored", f"{APIM_NAMED_VALUE}|{m.group(1)}", False)
     if credential_name(key):  # `SMTP_PASSWORD`, `DB_CREDENTIALS_SECRET_ARN`: a credential, not a place
         return None
+    if "${" in s and (m := _PLACEHOLDER.search(s)):
+        return ("stored", f"{PROVIDED}|{_norm(m.group(1) or m.group(2))}", False)
     if s.startswith("arn:"):
         if m := _SSM_ARN.match(s):
             return ("stored", f"{SSM_PARAMETER}|{_norm(m.group(1))}", False)
@@ -296,8 +304,12 @@ def stored_problem(path: str, value: str, graph: StackGraph, held: bool = False,
         return (f"`{path}` is read from a Key Vault through the linked service {name!r}, which is no "
                 "resource of this stack, so which vault it reads, and where that vault is, cannot be judged; "
                 "define the Key Vault linked service in the stack (its `baseUrl` is judged)")
-    what, inputs = STORES[typ]
-    store = next((r for t in _SAME_STORE.get(typ, (typ,)) for r in graph.by_type(t) if _named(r, name)), None)
+    what, inputs = STORES.get(typ, ("the parameter or secret (a configuration provider's)", None))
+    types = (SM_SECRET, SSM_PARAMETER) if typ == PROVIDED else _SAME_STORE.get(typ, (typ,))
+    store = next((r for t in types for r in graph.by_type(t) if _named(r, name)), None)
+    if store is not None and typ == PROVIDED:
+        typ = store.type
+        what, inputs = STORES[typ]
     if store is None:
         held_note = " (a setting read from a store may hold a destination whatever its name)" if held else ""
         if keyed:

@@ -209,5 +209,11 @@ KEYS: frozenset[str] = frozenset(
     }
 )
 DATA_BEARING: frozenset[str] = DATA_STORES | KEYS
-UNTAGGABLE: frozenset[str] = frozenset({"azure-native:storage:BlobContainer"})
+UNTAGGABLE: frozenset[str] = frozenset(
+    {
+        "azure-native:storage:BlobContainer",
+        "azure-native:redisenterprise:Database",  # round 18: its cluster carries them
+        "azure-native:cosmosdb:CassandraDataCenter",
+    }
+)
 """Data stores that take no tags of their own (their account/server carries them)."""

@@ -7,19 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core import pia_api_auth as api
 from policies.core import pia_eventgrid as eventgrid
 from policies.core import pia_more_exposure as more
 from policies.core import pia_other_accounts as others
 from policies.core import pia_placement as placement
+from policies.core import pia_platform_stores as platform
 from policies.core import pia_store_auth as auth
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.helpers import linked
-from policies.core.iam.statements import as_list
 from policies.core.pia_more_stores import AOSS_COLLECTION
-from policies.core.pia_pinning import anyone, pinned
+from policies.core.pia_pinning import open_statements
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, json_document, unknown_message
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
 _PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 _PAB_FIELDS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -149,20 +150,7 @@ RESOURCE_POLICIES: dict[str, str] = {
     **more.RESOURCE_POLICIES,
 }
 def _resource_policy(r: ResourceView, graph: StackGraph) -> list[str]:
-    fld = RESOURCE_POLICIES[r.type]
-    if r.get(fld) is None:
-        return []
-    doc, err = json_document(r.get(fld))
-    if err:
-        what = "unknown during preview" if err == "unknown" else err
-        return [f"`{fld}` is {what}, so who it lets in cannot be judged (fail closed)"]
-    stmts = doc.get("Statement") if isinstance(doc, dict) else None
-    return [
-        f"`{fld}` statement {s.get('Sid') or i} allows anyone (Principal '*') without a condition pinning "
-        "the caller's account, organisation or source"
-        for i, s in enumerate(as_list(stmts))
-        if isinstance(s, dict) and s.get("Effect") == "Allow" and anyone(s) and not pinned(s)
-    ]
+    return open_statements(r, RESOURCE_POLICIES[r.type])
 
 
 def _in_vpc(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -290,6 +278,8 @@ CHECKS = {
     ),
     **more.PUBLIC_CHECKS,
     **eventgrid.PUBLIC_CHECKS,
+    **api.PUBLIC_CHECKS,
+    **platform.PUBLIC_CHECKS,
 }
 _IAM_ONLY = (
     "reached only through the AWS API with IAM (no network endpoint of its own); its resource policy is "
@@ -319,6 +309,7 @@ NOT_APPLICABLE: dict[str, str] = {
         )
     },
     "azure-native:sql:Database": "reachable only through its server, judged there",
+    **platform.NOT_APPLICABLE,
     "aws:redshiftserverless/namespace:Namespace": "reachable only through its workgroup, judged there",
     "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",
     "azure-native:keyvault:Key": "reachable only through its vault, judged there",

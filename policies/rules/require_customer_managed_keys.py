@@ -16,6 +16,7 @@ from policies.core import pia_eventgrid as eventgrid
 from policies.core import pia_key_material as keys
 from policies.core import pia_key_owners as owners
 from policies.core import pia_more_stores as more
+from policies.core import pia_platform_stores as platform
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
 from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
@@ -216,8 +217,6 @@ def _workspace(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]
 CHECKS: dict[str, Judge] = {
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketV2:BucketV2": _bucket,
-    "aws:rds/instance:Instance": _key("kmsKeyId", flag="storageEncrypted"),
-    "aws:rds/cluster:Cluster": _key("kmsKeyId", flag="storageEncrypted"),
     "aws:rds/clusterInstance:ClusterInstance": _inherits,
     "aws:rds/snapshot:Snapshot": _inherits,
     "aws:rds/clusterSnapshot:ClusterSnapshot": _inherits,
@@ -227,7 +226,7 @@ CHECKS: dict[str, Judge] = {
         "Azure Database for MySQL single server (retired 2024-09) has no customer-managed key here"
     ),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": _key("kmsKeyId"),
-    **copies.store_keys(_key, _judge_key),  # DynamoDB tables and their replicas
+    **copies.store_keys(_key, _judge_key),  # DynamoDB tables and replicas; RDS, Redshift
     "aws:dynamodb/tableReplica:TableReplica": _key("kmsKeyArn"),
     "aws:elasticache/cluster:Cluster": _memcached,
     "aws:elasticache/replicationGroup:ReplicationGroup": _key("kmsKeyId", flag="atRestEncryptionEnabled"),
@@ -248,8 +247,6 @@ CHECKS: dict[str, Judge] = {
     "aws:backup/vault:Vault": _key("kmsKeyArn"),
     "aws:kinesis/stream:Stream": _key("kmsKeyId", flag="encryptionType", flag_value="KMS"),
     "aws:opensearch/domain:Domain": _key("encryptAtRest.kmsKeyId", flag="encryptAtRest.enabled"),
-    "aws:redshift/cluster:Cluster": _key("kmsKeyId", flag="encrypted"),
-    "aws:docdb/cluster:Cluster": _key("kmsKeyId", flag="storageEncrypted"),
     "aws:neptune/cluster:Cluster": _key("kmsKeyArn", flag="storageEncrypted"),
     "aws:glacier/vault:Vault": _none("S3 Glacier vaults are always encrypted with an AWS-owned key"),
     "aws:ec2/instance:Instance": _ec2,
@@ -274,6 +271,7 @@ CHECKS: dict[str, Judge] = {
     "aws:memorydb/cluster:Cluster": _key("kmsKeyArn"),
     "aws:elasticsearch/domain:Domain": _key("encryptAtRest.kmsKeyId", flag="encryptAtRest.enabled"),
     "aws:redshiftserverless/namespace:Namespace": _key("kmsKeyId"),
+    "aws:docdb/cluster:Cluster": _key("kmsKeyId", flag="storageEncrypted"),
     "aws:docdb/elasticCluster:ElasticCluster": _key("kmsKeyId"),
     "aws:keyspaces/table:Table": _key(
         "encryptionSpecification.kmsKeyIdentifier",
@@ -319,10 +317,10 @@ CHECKS: dict[str, Judge] = {
     "azure-native:dbforpostgresql:ServerGroupCluster": more.cosmos_pg,
     "azure-native:appconfiguration:ConfigurationStore": _key("encryption.keyVaultProperties.keyIdentifier"),
     **az.STORE_KEYS,
+    **platform.store_keys(_key, _judge_key),  # SageMaker, EMR, Redis Enterprise, Cassandra (round 18)
     **keys.key_checks(_kms_key, _bucket, _judge_key),  # rotation, replicas, S3 Express and Tables
 }
-# Not stores themselves, but they set the encryption of the data they create or hold (the volumes of every
-# instance a launch template starts; a SecureString parameter's value).
+# Not stores, but they set the encryption of data they create or hold (template volumes, SecureStrings).
 CONFIGURES: dict[str, Judge] = {
     more.GLUE_SETTINGS: more.glue_settings(_judge_key),
     **more.aws_block_keys(_judge_key),  # objects, exports, state machines, event buses, API caches
@@ -332,6 +330,7 @@ CONFIGURES: dict[str, Judge] = {
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
     copies.ATHENA_WORKGROUP: copies.athena_workgroup(_judge_key),
+    platform.EMR_SECURITY: platform.emr_security_keys(_judge_key),
     "aws:lambda/function:Function": _lambda_environment,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _ec2,  # an instance under another type
     # legacy launch configurations take no kmsKeyId: their volumes use the account's default EBS key
@@ -354,6 +353,7 @@ EXEMPT: dict[str, str] = {
     "aws:redshiftserverless/workgroup:Workgroup": "computes over its namespace's data, encrypted with the "
     "namespace's key",
     **eventgrid.CMK_EXEMPT,
+    **platform.CMK_EXEMPT,
 }
 
 

@@ -21,12 +21,22 @@ def _storage(r: ResourceView, graph: StackGraph) -> list[str]:
     value = r.input("allowSharedKeyAccess")
     if is_unknown(value):
         return [unknown_message("allowSharedKeyAccess", "whether account keys can be used")]
+    out = []
     if value is not False:
-        return [
+        out.append(
             f"`allowSharedKeyAccess` is {value!r} (absent means allowed): account keys and SAS tokens "
             "bypass Entra ID; set it to false"
-        ]
-    return []
+        )
+    local = r.input("isLocalUserEnabled")
+    if local is True or is_unknown(local):
+        what = "unknown" if is_unknown(local) else "true"
+        out.append(_LOCAL_USERS.format(f"`isLocalUserEnabled` is {what}"))
+    return out
+
+
+# Round 18: SFTP/NFS local users of a storage account sign in with passwords, SSH or shared keys of their
+# own, whatever `allowSharedKeyAccess` says.
+_LOCAL_USERS = "{}: local users (SFTP passwords, SSH and shared keys) sign in outside Entra ID; keep them off"
 
 
 def _sql(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -95,12 +105,16 @@ CHECKS = {
     "azure-native:eventhub:Namespace": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:search:Service": _flag("disableLocalAuth", True, "API keys bypass Entra ID"),
     "azure-native:redis:Redis": _flag("disableAccessKeyAuthentication", True, _KEYS),
+    "azure-native:redisenterprise:Database": _flag("accessKeysAuthentication", "Disabled", _KEYS),
     "azure-native:applicationinsights:Component": _flag("disableLocalAuth", True, "instrumentation keys"),
     "azure-native:dbforpostgresql:Server": lambda r, g: (
         _flag("authConfig.passwordAuth", "Disabled", "passwords work")(r, g)
         + _flag("authConfig.activeDirectoryAuth", "Enabled", "no Entra sign-in")(r, g)
     ),
     "azure-native:storage:StorageAccount": _storage,
+    "azure-native:storage:LocalUser": lambda r, g: [
+        _LOCAL_USERS.format(f"local user {r.input('username')!r}")
+    ],
     "azure-native:web:WebAppFtpAllowed": _flag("allow", False, _PUBLISHING),
     "azure-native:web:WebAppFtpAllowedSlot": _flag("allow", False, _PUBLISHING),
     "azure-native:web:WebAppScmAllowed": _flag("allow", False, _PUBLISHING),

@@ -53,6 +53,7 @@ SOURCES = (
     "azure-native:dbformysql:Server",
     "azure-native:dbformysql:SingleServer",
     "azure-native:cosmosdb:DatabaseAccount",
+    "azure-native:cosmosdb:CassandraCluster",  # round 18: Managed Instance for Apache Cassandra
     "azure-native:storage:StorageAccount",
 )
 # Database-service stores that are not sources of their own: a part of a source (its instances, compute,
@@ -62,6 +63,7 @@ PARTS = {
     "aws:dynamodb/tableReplica:TableReplica": "a replica of its table (the table is the source)",
     "aws:redshiftserverless/workgroup:Workgroup": "the compute of its namespace (which holds the data)",
     "azure-native:sql:Server": "holds databases, which are the sources",
+    "azure-native:cosmosdb:CassandraDataCenter": "a data center of its cluster (the cluster is the source)",
     "aws:rds/snapshot:Snapshot": "a copy",
     "aws:rds/snapshotCopy:SnapshotCopy": "a copy",
     "aws:rds/clusterSnapshot:ClusterSnapshot": "a copy",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core import pia_more_exposure as more
+from policies.core import pia_platform_stores as platform
 from policies.core import pia_tls_edge as edge
 from policies.core import pia_tls_transit as transit
 from policies.core.pia_more_stores import AOSS_COLLECTION
@@ -262,6 +263,7 @@ CHECKS: dict[str, Any] = {
     **more.TLS_CHECKS,
     **edge.TLS_CHECKS,  # Azure Front Door custom domains and routes
     **transit.TLS_CHECKS,  # EFS mounts and file system policies, the classic Front Door (round 16)
+    **platform.TLS_CHECKS,  # EMR security configurations (round 18)
 }
 _AWS_API = "served by the AWS API endpoints, which enforce TLS 1.2 or newer for every client (since 2024-02)"
 _AZURE_ARM = (
@@ -299,6 +301,7 @@ TLS_ELSEWHERE: dict[str, str] = {
         )
     },
     "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",
+    **platform.TLS_ELSEWHERE,
     "aws:redshiftserverless/namespace:Namespace": "reached through its workgroup, judged there",
     "aws:docdb/elasticCluster:ElasticCluster": "elastic clusters accept TLS connections only",
     "aws:keyspaces/table:Table": _AWS_API,

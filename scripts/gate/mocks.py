@@ -90,6 +90,11 @@ def _kebab(word: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", word).lower()
 
 
+# ARM resource-type segments that are not the SDK class name pluralised (what real ids, and programs that
+# write them literally, say: `Microsoft.Web/serverfarms/<plan>`, `Microsoft.Web/sites/<app>`).
+_AZURE_TYPE_SEGMENT = {"web:AppServicePlan": "serverfarms", "web:WebApp": "sites"}
+
+
 def _plural_camel(word: str) -> str:
     word = word[:1].lower() + word[1:]
     if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
@@ -214,7 +219,8 @@ def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | N
         rg = _plain(inputs.get("resourceGroupName"))
         rg = rg if isinstance(rg, str) else "unknown-rg"
         namespace = _AZURE_NAMESPACE.get(module, "Microsoft." + module[:1].upper() + module[1:])
-        rid = f"{sub}/resourceGroups/{rg}/providers/{namespace}/{_plural_camel(cls)}/{phys}"
+        segment = _AZURE_TYPE_SEGMENT.get(f"{module}:{cls}") or _plural_camel(cls)
+        rid = f"{sub}/resourceGroups/{rg}/providers/{namespace}/{segment}/{phys}"
     out: dict[str, Any] = {"id": rid, "name": phys}
     if location and "location" not in inputs:
         out["location"] = location

@@ -12,7 +12,7 @@ from policies.rules import rule
 
 __all__ = [
     "ALLOWED", "EXT", "LB", "OWN", "TAGS", "UNKNOWN", "aws_provider", "azure_provider", "azure_rg",
-    "azure_store", "graph", "messages", "res", "waiver",
+    "azure_store", "graph", "messages", "pinned_res", "res", "waiver",
 ]
 
 TAGS = {
@@ -28,8 +28,13 @@ OWN = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-weu
 LB = "urn:pulumi:test::p::aws:lb/listener:Listener::lb"
 
 
-def aws_provider(region: Any = "eu-west-1") -> ProviderView:
-    return ProviderView("pulumi:providers:aws", {"region": region}, "urn:prov:aws", "default")
+def aws_provider(region: Any = "eu-west-1", account: str | None = None) -> ProviderView:
+    """An AWS provider; `account` pins allowedAccountIds (without it, an ARN's account is judged against the
+    accounts of the stack's recorded ARNs: policies/core/outside_parties.py foreign_arns)."""
+    inputs: dict[str, Any] = {"region": region}
+    if account is not None:
+        inputs["allowedAccountIds"] = [account]
+    return ProviderView("pulumi:providers:aws", inputs, "urn:prov:aws", "default")
 
 
 def azure_provider(location: Any = "westeurope") -> ProviderView:
@@ -44,6 +49,13 @@ def res(type_: str, name: str, inputs: dict[str, Any] | None = None, **kw: Any) 
         type=type_, raw=copy.deepcopy(inputs or {}), urn=f"urn:pulumi:test::p::{type_}::{name}", name=name,
         **kw
     )
+
+
+def pinned_res(type_: str, name: str, inputs: dict[str, Any] | None = None, **kw: Any) -> ResourceView:
+    """As `res`, with AWS types under a provider that pins the mocks' account (123456789012)."""
+    if "provider" not in kw and type_.startswith("aws:"):
+        kw["provider"] = aws_provider(account="123456789012")
+    return res(type_, name, inputs, **kw)
 
 
 def graph(*views: ResourceView) -> StackGraph:

@@ -3,7 +3,8 @@ cases are tests/corpus/residency/{evil,good}/r12-*.yaml)."""
 
 from __future__ import annotations
 
-from policy_testlib import ALLOWED, graph, messages, res
+from policy_testlib import ALLOWED, aws_provider, graph, messages  # round 17: the account is pinned
+from policy_testlib import pinned_res as res
 
 from policies.core.references import scan
 from policies.core.stored_refs import credential_name, setting_name
@@ -127,5 +128,5 @@ def test_an_own_account_grant_under_an_unpinned_provider_says_to_pin_it():
     lf = "aws:lakeformation/permissions:Permissions"
     own = {"permissions": ["SELECT"], "table": {"databaseName": "d", "name": "t"},
            "principal": "arn:aws:iam::123456789012:role/analyst"}
-    message = messages(REPL, res(lf, "g", own))[0]
+    message = messages(REPL, res(lf, "g", own, provider=aws_provider()))[0]
     assert "pins it (allowedAccountIds" in message and "even the stack's own account blocks" in message

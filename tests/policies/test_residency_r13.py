@@ -3,7 +3,8 @@ cases are tests/corpus/residency/{evil,good}/r13-*.yaml)."""
 
 from __future__ import annotations
 
-from policy_testlib import ALLOWED, graph, messages, res
+from policy_testlib import ALLOWED, graph, messages  # round 17: the account is pinned
+from policy_testlib import pinned_res as res
 
 from policies.core.references import scan
 from policies.core.stored_refs import settings_map

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from policy_testlib import ALLOWED, graph, messages, res
+from policy_testlib import ALLOWED, graph, messages  # round 17: the account is pinned
+from policy_testlib import pinned_res as res
 
 from policies.core.references import references, scan
 

@@ -52,7 +52,9 @@ def test_cached_inputs_answer_like_the_uncached_ones() -> None:
         assert proxied.input("tags") == plain.input("tags") == {"classification": "vertrouwelijk"}
         assert proxied.get("tags.classification") == "vertrouwelijk"
         assert proxied.get("tags.missing") is None and proxied.input("absent", 3) == 3
-    assert [r.value for r in references(proxied)] == [r.value for r in scan(dict(INPUTS))]
+    # (an unpinned provider's ARNs are judged by account at stack scope: references adds `foreign` ones)
+    found = [r.value for r in references(proxied) if r.kind != "foreign"]
+    assert found == [r.value for r in scan(dict(INPUTS))]
 
 
 def test_scanned_strings_replay_the_order_dependent_dedupe() -> None:

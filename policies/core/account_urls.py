@@ -1,0 +1,29 @@
+"""URLs and hosts that name an AWS account (red-team round 17): an SQS queue URL
+(`https://sqs.<region>.amazonaws.com/<account>/<queue>`, the legacy `<region>.queue.amazonaws.com`)
+and an S3 access point host (`<name>-<account>.s3-accesspoint.<region>.amazonaws.com`) carry an
+allowed region in the host and the account elsewhere. Each is read as the resource's ARN too, so its
+account is judged like any ARN's (policies/core/outside_parties.py `foreign_arns`)."""
+
+from __future__ import annotations
+
+import re
+
+_SQS_HOST = re.compile(r"^(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com$")
+_SQS_PATH = re.compile(r"(?::\d+)?/(\d{12})/([\w-]{1,80})")
+_ACCESS_POINT = re.compile(
+    r"^([a-z0-9][a-z0-9-]{1,48})-(\d{12})\.s3-accesspoint(?:-fips)?(?:\.dualstack)?\.([a-z0-9-]+)\.amazonaws\.com$"
+)
+
+
+def url_arn(host: str, s: str, end: int) -> str | None:
+    """The ARN a URL's host (and the path after `end` in `s`) names with its account, or None."""
+    if (q := _SQS_HOST.match(host)) and (p := _SQS_PATH.match(s, end)):
+        return f"arn:aws:sqs:{q.group(1) or q.group(2)}:{p.group(1)}:{p.group(2)}"
+    return host_arn(host)
+
+
+def host_arn(host: str) -> str | None:
+    """The ARN an account-naming host is (an S3 access point's), or None."""
+    if "s3-accesspoint" in host and (m := _ACCESS_POINT.match(host)):
+        return f"arn:aws:s3:{m.group(3)}:{m.group(2)}:accesspoint/{m.group(1)}"
+    return None

@@ -1,0 +1,73 @@
+"""Who may call an API (round 18): a REST method or an HTTP API route without authorization hands whatever
+its integration reads (a function's own credentials, a service integration's role) to anyone who reaches
+the API. disallow-public-data-access merges PUBLIC_CHECKS. Closed world: only the CORS preflight (OPTIONS)
+and REST methods answered by a MOCK integration of the stack (fixed content, no data) may be open; an
+unreadable setting blocks."""
+
+from __future__ import annotations
+
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+METHOD = "aws:apigateway/method:Method"
+ROUTE = "aws:apigatewayv2/route:Route"
+_INTEGRATION = "aws:apigateway/integration:Integration"
+_API_V2 = "aws:apigatewayv2/api:Api"
+_FIX = "use AWS_IAM, a Cognito user-pool or JWT authorizer, or a custom (Lambda) authorizer"
+
+
+def _same(a: ResourceView, b: ResourceView, fld: str) -> bool:
+    """Two resources name the same API or API resource: the same literal, or computed from the same one."""
+    deps = set(a.property_dependencies.get(fld, ())) & set(b.property_dependencies.get(fld, ()))
+    return bool(deps) or (a.input(fld) is not None and a.input(fld) == b.input(fld))
+
+
+def _mock_only(r: ResourceView, graph: StackGraph) -> bool:
+    """The method's integrations in the stack (same API, resource and verb) are all MOCK, and there is one."""
+    mine = [
+        i
+        for i in graph.by_type(_INTEGRATION)
+        if i.input("httpMethod") == r.input("httpMethod")
+        and _same(i, r, "restApi")
+        and _same(i, r, "resourceId")
+    ]
+    return bool(mine) and all(i.input("type") == "MOCK" for i in mine)
+
+
+def rest_method(r: ResourceView, graph: StackGraph) -> list[str]:
+    auth, verb = r.input("authorization"), r.input("httpMethod")
+    if is_unknown(auth) or is_unknown(verb):
+        return [unknown_message("authorization", "who may call the method")]
+    if str(auth).upper() != "NONE" or str(verb).upper() == "OPTIONS" or _mock_only(r, graph):
+        return []
+    key = (
+        " (`apiKeyRequired` identifies a caller by a key that is handed around; it does not authenticate)"
+        if r.input("apiKeyRequired") is True
+        else ""
+    )
+    return [
+        f"method {verb} has authorization NONE{key}: anyone who reaches the API gets what its integration "
+        f"reads; {_FIX} (only the CORS preflight OPTIONS and MOCK integrations may be open)"
+    ]
+
+
+def _websocket(r: ResourceView, graph: StackGraph) -> bool:
+    apis = graph.dependency_of(r, "apiId")
+    return bool(apis) and all(a.type == _API_V2 and a.input("protocolType") == "WEBSOCKET" for a in apis)
+
+
+def http_route(r: ResourceView, graph: StackGraph) -> list[str]:
+    """WebSocket APIs authorise on `$connect` only; their other routes ride on an authorised connection."""
+    auth, key = r.input("authorizationType"), r.input("routeKey")
+    if is_unknown(auth) or is_unknown(key):
+        return [unknown_message("authorizationType", "who may call the route")]
+    if auth is not None and str(auth).upper() != "NONE":
+        return []
+    if str(key).upper().startswith("OPTIONS ") or (_websocket(r, graph) and key != "$connect"):
+        return []
+    return [
+        f"route {key!r} has authorizationType {auth or 'unset (NONE)'}: anyone who reaches the API gets what "
+        f"its integration reads; {_FIX} (only the CORS preflight OPTIONS may be open)"
+    ]
+
+
+PUBLIC_CHECKS = {METHOD: rest_method, ROUTE: http_route}

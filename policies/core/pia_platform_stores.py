@@ -1,0 +1,187 @@
+"""Stores the round-18 probe found judged only by the closed world: SageMaker notebook instances and Studio
+domains, EMR clusters with their security configurations, Azure Managed Redis (Redis Enterprise) and
+Managed Instance for Apache Cassandra. The key, exposure and TLS rules merge these tables into their own,
+as they do pia_more_stores.py and pia_eventgrid.py. Closed world: what cannot be read or placed blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from policies.core.pia_more_stores import KeyJudge, KeyOf
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, json_document, unknown_message
+
+NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
+DOMAIN = "aws:sagemaker/domain:Domain"
+EMR_CLUSTER = "aws:emr/cluster:Cluster"
+EMR_SECURITY = "aws:emr/securityConfiguration:SecurityConfiguration"
+REDIS = "azure-native:redisenterprise:RedisEnterprise"
+REDIS_DB = "azure-native:redisenterprise:Database"
+CASSANDRA = "azure-native:cosmosdb:CassandraCluster"
+CASSANDRA_DC = "azure-native:cosmosdb:CassandraDataCenter"
+STORES = frozenset({NOTEBOOK, DOMAIN, EMR_CLUSTER, REDIS, REDIS_DB, CASSANDRA, CASSANDRA_DC})
+Public = Callable[[ResourceView, StackGraph], list[str]]
+
+# ---------------------------------------------------------------- customer-managed keys
+
+
+def store_keys(flagged: Callable[..., KeyJudge], key_of: KeyOf) -> dict[str, KeyJudge]:
+    """Given the rule's `_key` and `_judge_key`: each store's own key fields."""
+    dc = ("properties.managedDiskCustomerKeyUri", "properties.backupStorageCustomerKeyUri")
+    return {
+        NOTEBOOK: flagged("kmsKeyId"),
+        DOMAIN: flagged("kmsKeyId"),
+        EMR_CLUSTER: _emr_cluster,
+        REDIS: flagged("encryption.customerManagedKeyEncryption.keyEncryptionKeyUrl"),
+        CASSANDRA_DC: lambda r, g, k: [m for f in dc for m in key_of(f, r.get(f), k)],
+    }
+
+
+CMK_EXEMPT = {
+    REDIS_DB: "is encrypted by its cluster's key",
+    CASSANDRA: "keeps its data on its data centers' disks and backups, whose keys are judged there",
+}
+
+
+def security_configuration(r: ResourceView, graph: StackGraph) -> tuple[list[ResourceView], str | None]:
+    """The stack's security configuration an EMR cluster names (an output fed to it, or its `name`), or why
+    none can be judged."""
+    name = r.input("securityConfiguration")
+    fed = [d for d in graph.dependency_of(r, "securityConfiguration") if d.type == EMR_SECURITY]
+    if fed:
+        return fed, None
+    if is_unknown(name):
+        return [], unknown_message("securityConfiguration", "how the cluster encrypts")
+    if not name:
+        return [], (
+            "no `securityConfiguration`: local disks, EBS volumes and EMRFS writes are not encrypted with a "
+            "customer-managed key and nodes talk in clear; name a security configuration of the stack"
+        )
+    named = [d for d in graph.named(str(name)) if d.type == EMR_SECURITY]
+    why = (
+        f"`securityConfiguration` {name!r} is not a security configuration of this stack, so its encryption "
+        "cannot be judged; declare it (emr.SecurityConfiguration) and pass its name"
+    )
+    return named, None if named else why
+
+
+def _emr_cluster(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """The cluster's encryption is its security configuration's, judged on that resource."""
+    return [why] if (why := security_configuration(r, graph)[1]) else []
+
+
+_AT_REST = "EncryptionConfiguration.AtRestEncryptionConfiguration"
+
+
+def _emr_document(r: ResourceView) -> tuple[dict[str, Any], str | None]:
+    doc, err = json_document(r.get("configuration"))
+    if err or not isinstance(doc, dict):
+        what = "unknown during preview" if err == "unknown" else err or "not a JSON object"
+        return {}, f"`configuration` is {what}, so the cluster's encryption cannot be judged (fail closed)"
+    return doc, None
+
+
+def emr_security_keys(key_of: KeyOf) -> KeyJudge:
+    """At rest: on, EMRFS with SSE-KMS or CSE-KMS and local disks (EBS included) with AwsKms, each under a
+    customer-managed key."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        doc, err = _emr_document(r)
+        if err:
+            return [err]
+        if get_path(doc, "EncryptionConfiguration.EnableAtRestEncryption") is not True:
+            return ["`EnableAtRestEncryption` is not true: local disks and EMRFS data are not encrypted"]
+        s3, disk = get_path(doc, f"{_AT_REST}.S3EncryptionConfiguration") or {}, get_path(
+            doc, f"{_AT_REST}.LocalDiskEncryptionConfiguration"
+        ) or {}
+        out = []
+        if s3.get("EncryptionMode") not in ("SSE-KMS", "CSE-KMS"):
+            out.append(
+                f"EMRFS `EncryptionMode` is {s3.get('EncryptionMode')!r}: S3 data is not under a "
+                "customer-managed key (use SSE-KMS or CSE-KMS with AwsKmsKey)"
+            )
+        else:
+            out += key_of("S3EncryptionConfiguration.AwsKmsKey", s3.get("AwsKmsKey"), known)
+        if disk.get("EncryptionKeyProviderType") != "AwsKms" or disk.get("EnableEbsEncryption") is not True:
+            out.append(
+                "local disks are not encrypted with AwsKms including EBS (EncryptionKeyProviderType AwsKms, "
+                "EnableEbsEncryption true)"
+            )
+        else:
+            out += key_of("LocalDiskEncryptionConfiguration.AwsKmsKey", disk.get("AwsKmsKey"), known)
+        return out
+
+    return judge
+
+
+# ---------------------------------------------------------------- public exposure
+
+
+def _equals(fld: str, good: str, absent: str, why: str) -> Public:
+    def judge(r: ResourceView, graph: StackGraph) -> list[str]:
+        value = r.get(fld)
+        if is_unknown(value):
+            return [unknown_message(fld, "who can reach the store")]
+        return [] if value == good else [f"`{fld}` is {value or absent!r}: {why}; set it to {good!r}"]
+
+    return judge
+
+
+def _notebook(r: ResourceView, graph: StackGraph) -> list[str]:
+    out = _equals(
+        "directInternetAccess", "Disabled", "Enabled", "the notebook reaches the internet outside the VPC"
+    )(r, graph)
+    if not r.input("subnetId"):
+        out.append("no `subnetId`: the notebook runs on SageMaker's internet-facing network, not in the VPC")
+    return out
+
+
+def _cassandra(r: ResourceView, graph: StackGraph) -> list[str]:
+    value = r.get("properties.authenticationMethod")
+    if is_unknown(value):
+        return [unknown_message("properties.authenticationMethod", "whether clients must sign in")]
+    if str(value).lower() == "none":
+        return [
+            "`properties.authenticationMethod` is 'None': anything that reaches port 9042 reads and writes"
+        ]
+    return []
+
+
+PUBLIC_CHECKS: dict[str, Public] = {
+    NOTEBOOK: _notebook,
+    DOMAIN: _equals(
+        "appNetworkAccessType", "VpcOnly", "PublicInternetOnly", "Studio apps reach the internet, not the VPC"
+    ),
+    REDIS: _equals("publicNetworkAccess", "Disabled", "Enabled", "the cluster answers on a public endpoint"),
+    CASSANDRA: _cassandra,
+}
+NOT_APPLICABLE = {
+    EMR_CLUSTER: "its nodes live in the VPC subnet it names; who reaches them is judged on its security "
+    "groups",
+    REDIS_DB: "reachable only through its cluster, judged there",
+    CASSANDRA_DC: "lives in the delegated VNet subnet it names (no public endpoint); reachability is judged "
+    "on its network security groups, and its cluster's authentication is checked",
+}
+
+# ---------------------------------------------------------------- TLS
+
+
+def _emr_in_transit(v: ResourceView) -> list[str]:
+    doc, err = _emr_document(v)
+    if err:
+        return [err]
+    if get_path(doc, "EncryptionConfiguration.EnableInTransitEncryption") is not True:
+        return ["`EnableInTransitEncryption` is not true: shuffle, HDFS and application traffic go in clear"]
+    return []
+
+
+TLS_CHECKS = {EMR_SECURITY: _emr_in_transit}
+_SAGEMAKER = "opened through presigned URLs on SageMaker's HTTPS endpoints (TLS 1.2 or newer)"
+_CASSANDRA = "clients connect with TLS only (client-to-node encryption cannot be switched off)"
+TLS_ELSEWHERE = {
+    NOTEBOOK: _SAGEMAKER,
+    DOMAIN: _SAGEMAKER,
+    EMR_CLUSTER: "in-transit encryption is its security configuration's, judged there",
+    CASSANDRA: _CASSANDRA,
+    CASSANDRA_DC: _CASSANDRA,
+}

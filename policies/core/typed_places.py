@@ -1,0 +1,118 @@
+"""Places a typed field names in a shape the scanner cannot read as a reference (red-team round 17).
+
+A Transfer Family user's home directory or an AS2 agreement's landing directory is `/<bucket>/<prefix>` (or
+`/<file system id>/…` on an EFS server): the first segment is a bucket no URL or ARN spells out. A DMS
+endpoint may take its server, port and credentials from a Secrets Manager secret: the secret says where the
+replica is. A managed Cassandra cluster joined to unmanaged data centres (`externalSeedNodes`) replicates
+every row to nodes wherever those data centres are, private addresses included. A storage object replication
+policy allowed across tenants names its destination account by bare name. A Salesforce linked service or
+AppFlow connector profile without an instance URL signs in at `login.salesforce.com` and writes to whatever
+org that login belongs to. Each is judged as the place it makes: a bucket, file system, secret or account of
+the stack, a declared host, or a site the pack cannot place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policies.core.stored_refs import stored_ref
+from policies.core.view import ResourceView, get_path, is_unknown
+
+Found = list[tuple[str, str, str]]  # (path, kind, value)
+_TRANSFER_USER = "aws:transfer/user:User"
+_TRANSFER_ACCESS = "aws:transfer/access:Access"
+_TRANSFER_AGREEMENT = "aws:transfer/agreement:Agreement"
+EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
+STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+# type -> inputs holding a `/<bucket or file system>/…` path (`[]`: each element of a list, `.sub`: its field)
+_HOME_PATHS: dict[str, tuple[str, ...]] = {
+    _TRANSFER_USER: ("homeDirectory", "homeDirectoryMappings[].target"),
+    _TRANSFER_ACCESS: ("homeDirectory", "homeDirectoryMappings[].target"),
+    _TRANSFER_AGREEMENT: ("baseDirectory",),
+}
+_DMS_ENDPOINT = "aws:dms/endpoint:Endpoint"
+_CASSANDRA = "azure-native:cosmosdb:CassandraCluster"
+_OBJECT_REPLICATION = "azure-native:storage:ObjectReplicationPolicy"
+_BARE_ACCOUNT = re.compile(r"^[a-z0-9]{3,24}$")
+_LINKED_SERVICE = "azure-native:datafactory:LinkedService"
+_CONNECTOR_PROFILE = "aws:appflow/connectorProfile:ConnectorProfile"
+SALESFORCE_LOGIN = "login.salesforce.com"
+# Data Factory Salesforce linked services: `environmentUrl` defaults to the production login host.
+_SALESFORCE_TYPES = frozenset(
+    {"Salesforce", "SalesforceServiceCloud", "SalesforceV2", "SalesforceServiceCloudV2"})
+_PROFILE_URL = "connectorProfileConfig.connectorProfileProperties.salesforce.instanceUrl"
+TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | {
+    _DMS_ENDPOINT, _CASSANDRA, _OBJECT_REPLICATION, _LINKED_SERVICE, _CONNECTOR_PROFILE}
+# Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
+NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT})
+
+
+def values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
+    """(path, value) of each value a spec names; `[]` may nest (each mapping's target)."""
+    return _walk(view.get, spec, "")
+
+
+def _walk(get: object, spec: str, at: str) -> list[tuple[str, object]]:
+    key, brackets, rest = spec.partition("[]")
+    value = get(key)  # type: ignore[operator]
+    path = f"{at}{key}"
+    if not brackets or value is None or is_unknown(value) or not isinstance(value, list):
+        return [(path, value)]
+    sub = rest.lstrip(".")
+    if not sub:
+        return [(f"{path}.{i}", v) for i, v in enumerate(value)]
+    return [found for i, v in enumerate(value)
+            for found in _walk(lambda k, v=v: get_path(v, k), sub, f"{path}.{i}.")]
+
+
+def _home(path: str, value: object) -> Found:
+    """The bucket (or EFS file system) a `/<bucket>/<prefix>` path lands in."""
+    if value is None:
+        return []
+    if not isinstance(value, str) or is_unknown(value):
+        return [(path, "unknown", "")]
+    first = value.strip().lstrip("/").split("/", 1)[0]
+    if not first:
+        return [(path, "site", f"the path {value!r} names no bucket or file system (its first segment), so "
+                 "where the files land cannot be judged; start it with a bucket or file system of the stack")]
+    if re.match(r"^fs-[0-9a-f]{8,17}$", first):
+        return [(path, "named", f"{EFS_FILE_SYSTEM}|{first}")]
+    return [(path, "bucket", first)]
+
+
+def typed_place_refs(view: ResourceView) -> Found:
+    """(path, kind, value) of the places a resource of TYPED_PLACE_TYPES names in its typed fields."""
+    t = view.type
+    if t in _HOME_PATHS:
+        return [f for spec in _HOME_PATHS[t] for p, v in values(view, spec) for f in _home(p, v)]
+    if t == _DMS_ENDPOINT:
+        arn = view.input("secretsManagerArn")  # its secret holds the server: a secret of the stack, read
+        if arn is None:
+            return []
+        found = stored_ref(arn, "CONNECTION") if isinstance(arn, str) else None  # as a setting naming it
+        return [("secretsManagerArn", *found[:2])] if found else [("secretsManagerArn", "unknown", "")]
+    if t == _CASSANDRA:
+        seeds = view.get("properties.externalSeedNodes")
+        if not seeds:
+            return []
+        return [("properties.externalSeedNodes", "site", "a managed Cassandra cluster joined to unmanaged "
+                 "data centres by their seed nodes replicates every row to nodes wherever those data centres "
+                 "are (a private address is on a network outside any region)")]
+    if t == _OBJECT_REPLICATION:
+        dest = view.input("destinationAccount")
+        if isinstance(dest, str) and _BARE_ACCOUNT.match(dest):  # an id is scanned as one
+            return [("destinationAccount", "named", f"{STORAGE_ACCOUNT}|{dest}")]
+        return []
+    return _salesforce(view)
+
+
+def _salesforce(view: ResourceView) -> Found:
+    """A Salesforce connection without an instance URL: the default login host (the org is whatever the
+    login belongs to), to be declared with the org's location; a URL that is set is scanned as any."""
+    if view.type == _LINKED_SERVICE:
+        if view.get("properties.type") in _SALESFORCE_TYPES and view.get("properties.environmentUrl") is None:
+            return [("properties.environmentUrl", "host", SALESFORCE_LOGIN)]
+        return []
+    if str(view.input("connectorType")) == "Salesforce" and view.get(_PROFILE_URL) is None:
+        return [(_PROFILE_URL, "host", SALESFORCE_LOGIN)]
+    return []
