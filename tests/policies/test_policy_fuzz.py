@@ -8,8 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from policy_testlib import UNKNOWN, graph, res
 
-from policies.core.rule import failed_message
-from policies.core.rule import RuleContext
+from policies.core.rule import RuleContext, failed_message
 from policies.core.types import DATA_BEARING, tokens_of_class
 from policies.rules import all_rules
 

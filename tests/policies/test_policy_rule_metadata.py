@@ -92,8 +92,8 @@ def test_a_resource_it_cannot_judge_fails_closed_on_its_own():
 @pytest.mark.parametrize(
     ("extra", "why"),
     [
-        ({"each": _each}, "`each` is for a stack rule, and replaces its check"),                 # resource scope
-        ({"scope": "stack", "each": _each}, "`each` is for a stack rule, and replaces its check"),  # and a check
+        ({"each": _each}, "`each` is for a stack rule, and replaces its check"),  # resource scope
+        ({"scope": "stack", "each": _each}, "`each` is for a stack rule, and replaces its check"),  # + check
         ({"scope": "stack", "prepare": lambda g, c: None}, "`prepare` builds indexes for `each`"),
     ],
 )
