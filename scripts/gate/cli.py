@@ -155,10 +155,12 @@ def cmd_preview(args: argparse.Namespace) -> int:
     from gate.project import load_project, validate_stack_name
     from gate.publish import RunDir
     from gate.runner import record_stacks, write_json_atomic
+    from gate.side_effects import RUN_STARTED
     from gate.stackcache import open_preview_cache
 
     timings: dict[str, float] = {}
     begun = time.perf_counter()
+    os.environ[RUN_STARTED] = str(time.time_ns())   # files changed after it: written by this run's recordings
     if args.stack is not None:
         validate_stack_name(args.stack)
     args.settings = options.settings_for(args, args.program)

@@ -1,4 +1,4 @@
-"""Evil: the bucket exists in us-east-1; the program now says eu-west-1 but ignores changes to region, so the engine leaves it where it is -> location-changes-ignored"""
+"""Evil: the bucket exists in us-east-1; the program now says eu-west-1 but ignores changes to region, so the engine leaves it where it is -> exit 2 naming the option"""
 import pulumi
 import pulumi_aws as aws
 

@@ -1,4 +1,4 @@
-"""Evil: imports an existing topic by its us-east-1 ARN without declaring a region (the provider takes the ARN's region) -> import-location-undeclared"""
+"""Evil: imports an existing topic by its us-east-1 ARN without declaring a region (the provider takes the ARN's region) -> exit 2 naming the id"""
 import pulumi
 import pulumi_aws as aws
 

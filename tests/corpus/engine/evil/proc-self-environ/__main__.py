@@ -1,4 +1,4 @@
-"""Evil: reads its environment from /proc/self/environ, past os.environ (the deploy runner sets DEPLOY_REGION=us-east-1) -> program-reads-environment (mandatory: the whole environment)"""
+"""Evil: reads its environment from /proc/self/environ, past os.environ (the deploy runner sets DEPLOY_REGION=us-east-1) -> exit 2 naming the read"""
 from pathlib import Path
 
 import pulumi_aws as aws

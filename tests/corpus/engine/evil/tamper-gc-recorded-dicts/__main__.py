@@ -1,4 +1,4 @@
-"""Evil: at exit, walks gc.get_objects() and rewrites every dict value us-east-1 to eu-west-1 (the recorder's copy of its bucket included)"""
+"""Evil: at exit, walks gc.get_objects() and rewrites every dict value us-east-1 to eu-west-1 -> require-eea-location (dicts of plain values are not tracked by gc: the record is not reached)"""
 import atexit
 import gc
 
