@@ -155,12 +155,11 @@ def cmd_preview(args: argparse.Namespace) -> int:
     from gate.project import load_project, validate_stack_name
     from gate.publish import RunDir
     from gate.runner import record_stacks, write_json_atomic
-    from gate.side_effects import RUN_STARTED
     from gate.stackcache import open_preview_cache
 
     timings: dict[str, float] = {}
     begun = time.perf_counter()
-    os.environ[RUN_STARTED] = str(time.time_ns())   # files changed after it: written by this run's recordings
+    run_started = time.time_ns()   # files changed after it were written by this run's recordings
     if args.stack is not None:
         validate_stack_name(args.stack)
     args.settings = options.settings_for(args, args.program)
@@ -191,7 +190,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
         runs = record_stacks(project.root, project, todo, run.path, jobs=args.settings.jobs, previous=out,
                              deadline=deadlines_of(args).program,
-                             options={**options.worker_options(args.settings), **worker},
+                             options={**options.worker_options(args.settings), **worker,
+                                      "run_started_ns": run_started},
                              reuse=reuse if cache is not None else None,
                              maybe=cache.deferred if cache is not None else set()) if todo else {}
         timings["program"] = time.perf_counter() - started
