@@ -58,7 +58,7 @@ def _address(address: Any) -> str | None:
 UNSAFE = "GATE_UNSAFE_PROGRAM_SIDE_EFFECTS"   # "1": allow them (tests of the engine's process handling)
 
 
-RUN_STARTED = "GATE_RUN_STARTED_NS"   # when this gate run began (time.time_ns()), set by `gate preview`
+RUN_STARTED = "GATE_RUN_STARTED_NS"   # when the gate run began (time.time_ns()), set by the recording worker
 
 
 class _Watch:
@@ -71,7 +71,7 @@ class _Watch:
 
 
 def _what(event: str, args: tuple[Any, ...]) -> str | None:
-    """A short description of the attempt; None when it is not one (loopback, a UNIX socket)."""
+    """A short description of the attempt; None when it is not one (a loopback look-up, a read)."""
     verb = _EVENTS[event]
     if event in _FILE_EVENTS:
         return _file_change(event, verb, args)
@@ -92,7 +92,8 @@ def _what(event: str, args: tuple[Any, ...]) -> str | None:
 
 
 def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
-    if event == "open" and isinstance(args[0], (str, bytes)) and _ENVIRON.match(os.fsdecode(args[0])):
+    if event == "open" and isinstance(args[0], (str, bytes)) \
+            and _ENVIRON.match(os.path.abspath(os.fsdecode(args[0]))):
         return f"read the process environment from {os.fsdecode(args[0])} (read variables by name instead)"
     if event == "open" and not (len(args) > 2 and isinstance(args[2], int) and args[2] & _WRITE):
         return _left_by_another(args[0])
