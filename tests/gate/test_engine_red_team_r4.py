@@ -230,3 +230,21 @@ def test_a_symlink_in_a_shards_output_is_refused(tmp_path):
     with pytest.raises(GateError, match=r"a.report.json: a symbolic link in a shard's output: gate merge "
                                         r"takes only the files the shard wrote"):
         check_shards({"a": d / "a.report.json"})
+
+
+def test_reads_beneath_os_environ_note_the_whole_environment():
+    from gate.env_reads import WHOLE
+
+    def program():
+        raw = posix.environ.get(b"RT4_REGION") or os.environ._data.get(b"RT4_REGION")
+        os.environ["RT4_SET"] = os.environ.get("HOME", "")
+        aws.s3.Bucket("b", region=raw.decode() if raw else "eu-west-1")
+
+    reads = {r["name"]: r for r in record_callable(program, config=EU).env_reads}
+    assert WHOLE in reads and "HOME" in reads
+    assert os.environ.pop("RT4_SET") == os.environ.get("HOME", "")   # what the program set is kept
+
+    def named_only():
+        aws.s3.Bucket("b", tags={"home": os.environ.get("HOME", "")})
+
+    assert WHOLE not in {r["name"] for r in record_callable(named_only, config=EU).env_reads}
