@@ -185,8 +185,13 @@ def _from_gate_dir(gate_dir: Path, stacks: list[str] | None) -> list[StackEviden
             raise EvidenceError(f"{gate_dir / 'run.json'}: stack {name!r} is not from the last gate run "
                                 f"(it produced: {', '.join(sorted(produced)) or 'none'}); "
                                 f"missing or stale {name}.report.json")
+        unlisted = [f for f in (f"{name}.report.json", f"{name}.state.json") if f not in produced[name]]
+        if unlisted:   # what _load reads must be what the run wrote (round 4: an index left them out)
+            raise EvidenceError(f"{gate_dir / 'run.json'}: stacks.{name}: {unlisted[0]} is not in the gate "
+                                "run index: run the gate again")
         for rel, digest in produced[name].items():
             path = gate_dir / rel
+            _inside(gate_dir, path)
             try:
                 actual = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError as exc:
@@ -194,6 +199,17 @@ def _from_gate_dir(gate_dir: Path, stacks: list[str] | None) -> list[StackEviden
             if actual != digest:
                 raise EvidenceError(f"{path}: changed since the gate run that wrote it (run.json)")
     return [_load(gate_dir, s, None, f"gate run {index.get('run', '?')} in {gate_dir}") for s in names]
+
+
+def _inside(gate_dir: Path, path: Path) -> None:
+    """No symlink on the way from the gate dir to a file it names (round 4): a link out of the gate dir
+    can be pointed elsewhere between the digest check and the read, or at a file no gate run wrote."""
+    here = gate_dir
+    for part in path.relative_to(gate_dir).parts:
+        here = here / part
+        if here.is_symlink():
+            raise EvidenceError(f"{here}: a symbolic link in the gate dir; evidence is read only from files "
+                                "the gate run wrote there")
 
 
 def _run_index(gate_dir: Path) -> dict[str, Any]:

@@ -9,6 +9,7 @@ result is the redacted checkpoint, so secrets never leave this process in clear.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -55,6 +56,10 @@ def main(argv: list[str]) -> int:
         from gate.stackcache import ReadTracker
 
         ReadTracker.start(probing=True)   # what the program reads (opens, stats, lists) is its entry's input
+        if request.get("run_started_ns"):   # gate.side_effects: files changed since were written by this run
+            from gate.side_effects import RUN_STARTED
+
+            os.environ[RUN_STARTED] = str(request["run_started_ns"])
         try:
             fixtures = request.get("invoke_fixtures")
             kwargs = {

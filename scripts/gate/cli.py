@@ -159,6 +159,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
     timings: dict[str, float] = {}
     begun = time.perf_counter()
+    run_started = time.time_ns()   # files changed after it were written by this run's recordings
     if args.stack is not None:
         validate_stack_name(args.stack)
     args.settings = options.settings_for(args, args.program)
@@ -189,7 +190,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
         runs = record_stacks(project.root, project, todo, run.path, jobs=args.settings.jobs, previous=out,
                              deadline=deadlines_of(args).program,
-                             options={**options.worker_options(args.settings), **worker},
+                             options={**options.worker_options(args.settings), **worker,
+                                      "run_started_ns": run_started},
                              reuse=reuse if cache is not None else None,
                              maybe=cache.deferred if cache is not None else set()) if todo else {}
         timings["program"] = time.perf_counter() - started

@@ -101,7 +101,9 @@ def seal_shard(args: argparse.Namespace, project: Any, stacks: list[str], direct
     """`<stack>.shard.json` beside each report of a shard run, for `gate merge` (gate.shard_seal)."""
     if args.shard is None:
         return
-    from gate.shard_seal import program_digest, write_seals
+    from gate.asof import resolve_as_of
+    from gate.shard_seal import judge_digest, program_digest, write_seals
 
+    judge = judge_digest(args.settings, resolve_as_of(getattr(args, "as_of", None)), args.policy_mode)
     write_seals(directory, stacks, shard=args.shard, level=args.level, plan=project.stacks(),
-                program=program_digest(project.root))
+                program=program_digest(project.root), judge=judge)

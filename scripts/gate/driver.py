@@ -22,6 +22,7 @@ from gate.deferred import Settling
 from gate.env_reads import noting_env_reads
 from gate.errors import GateError, ProgramError
 from gate.graph import Graph
+from gate.integrity import changed, edited, snapshot
 from gate.invokes import CallSites, load_answers, noting_call_sites, unanswered_error
 from gate.recorder import Recorder
 from gate.redaction import scrub
@@ -99,6 +100,15 @@ def _no_side_effects(side_effects: list[str], where: str) -> None:
                            "be judged: do it with resources (or invokes answered by fixtures)")
 
 
+def _no_tampering(replaced: list[str], where: str) -> None:
+    """A program that replaced the recorder's code (gate.integrity) cannot be judged by its record."""
+    if replaced:
+        more = f" (and {len(replaced) - 1} more)" if len(replaced) > 1 else ""
+        raise ProgramError(f"{where}: the program tampers with the gate: it replaced {replaced[0]}{more} "
+                           "while it was recorded, so the record is not what a deploy would send; remove "
+                           "that code")
+
+
 def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
          where: str) -> Graph:
     """Run under the mocks; error messages and logged diagnostics never carry a known secret."""
@@ -122,9 +132,11 @@ def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[st
             noting_call_sites(recorder.mocks.sites), noting_env_reads(recorder.env_reads), \
             refusing_side_effects(recorder.program_file, side_effects, recorder.root):
         try:
+            before = snapshot()
             settling = Settling(fn)
             _sync_await(run_in_stack(settling.run))
             settling.check(asyncio.get_event_loop())
+            _no_tampering(changed(before) + edited(recorder.graph.resources, recorder.seals), where)
             _no_unanswered(recorder)
         except GateError:
             raise

@@ -11,12 +11,15 @@ The update recording (`is_dry_run()` false) does not use this machine's environm
 program's own code reads is `$NAME` there (set or not, `in os.environ` is true), because the machine that
 deploys has its own. A region or location taken from the environment is then no region, and the
 residency rules block it as deployed; a default in the program (`os.getenv("X", "eu-west-1")`) does not
-hide the read. A program that enumerates the whole environment (`dict(os.environ)`) is noted as `*`.
+hide the read. A program that enumerates the whole environment (`dict(os.environ)`) is noted as `*`, and
+so is one that reads the dictionaries beneath it (`posix.environ`, `os.environ._data`; round 4): those
+reads pass no placeholder, so any of them stands for the whole environment.
 """
 
 from __future__ import annotations
 
 import os
+import posix
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -110,6 +113,40 @@ def _text(value: Any) -> Any:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
+def _raw_environ(reads: EnvReads, data: dict[Any, Any]) -> dict[Any, Any]:
+    """A copy of `data` (posix.environ, os.environ._data) whose reads by anyone but `os` note the whole
+    environment: its values come from this machine, past the placeholders."""
+
+    def noting(method: Any) -> Any:
+        def read(self: Any, *args: Any, **kwargs: Any) -> Any:
+            caller = sys._getframe(1).f_code.co_filename   # os's own methods read it for os.environ
+            if not caller.startswith("<frozen") and Path(caller).name not in _SKIP:
+                reads.note(WHOLE, None)
+            return method(self, *args, **kwargs)
+
+        return read
+
+    reads_of = ("__getitem__", "get", "__contains__", "__iter__", "keys", "items", "values", "copy",
+                "__len__", "__repr__", "__or__")
+    raw = type("RawEnviron", (dict,), {name: noting(getattr(dict, name)) for name in reads_of})
+    return raw(data)
+
+
+@contextmanager
+def _noting_raw_reads(reads: EnvReads) -> Iterator[None]:
+    saved = posix.environ, os.environ._data, os.environb._data   # type: ignore[attr-defined]
+    shared = os.environ._data is os.environb._data               # type: ignore[attr-defined]
+    posix.environ = _raw_environ(reads, saved[0])
+    os.environ._data = _raw_environ(reads, saved[1])             # type: ignore[attr-defined]
+    os.environb._data = os.environ._data if shared else _raw_environ(reads, saved[2])  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:   # the program may have set variables meanwhile: keep them
+        saved[1].clear()
+        saved[1].update(dict.items(os.environ._data))             # type: ignore[attr-defined]
+        posix.environ, os.environ._data, os.environb._data = saved  # type: ignore[attr-defined]
+
+
 @contextmanager
 def noting_env_reads(reads: EnvReads) -> Iterator[None]:
     """Note `os.environ[...]`, `.get`, `in`, `os.getenv` and enumerations for the duration of the program
@@ -140,7 +177,8 @@ def noting_env_reads(reads: EnvReads) -> Iterator[None]:
     cls.__getitem__, cls.__contains__ = noted_getitem, noted_contains   # type: ignore[method-assign]
     cls.__iter__ = noted_iter   # type: ignore[method-assign]
     try:
-        yield
+        with _noting_raw_reads(reads):
+            yield
     finally:
         cls.__getitem__, cls.__iter__ = getitem, iterate   # type: ignore[method-assign]
         if had_contains:

@@ -9,7 +9,9 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.mocks import MockEngine, MockMonitor
 from pulumi.runtime.proto import engine_pb2, resource_pb2
 
+from gate.deploy_options import changed_by_options
 from gate.graph import PROVIDER_PREFIX, STACK_REFERENCE_TYPE, STACK_TYPE, RecordedResource
+from gate.integrity import seal
 from gate.recorder import Recorder
 from gate.redaction import CREDENTIAL_PROPERTIES, mask, mentions, secret_strings
 from gate.transforms import Transforms
@@ -158,6 +160,7 @@ class RecordingMonitor(MockMonitor):
     def _add(self, rec: RecordedResource, outputs: dict[str, Any] | None = None) -> None:
         with self._recorder.lock:
             self._recorder.graph.add(rec)
+            self._recorder.seals[rec.urn] = seal(rec)
             if outputs is not None:
                 self.resources[rec.urn] = MockMonitor.ResourceRegistration(rec.urn, rec.id, outputs)
 
@@ -168,11 +171,12 @@ class RecordingMonitor(MockMonitor):
             self._add(RecordedResource(urn=urn, type=STACK_TYPE, name=request.name, custom=False))
             return resource_pb2.RegisterResourceResponse(urn=urn)
         request = self.transforms.apply(urn, request)
-        why = _unjudgeable(request)
+        inputs = _guard_credentials(request.type, struct_to_plain(request.object))
+        package = request.type.split(":")[2 if request.type.startswith(PROVIDER_PREFIX) else 0]
+        why = _unjudgeable(request) or changed_by_options(request, inputs, package)
         if why:
             with recorder.lock:
                 recorder.graph.diagnostics.append({"severity": "error", "message": why, "urn": urn})
-        inputs = _guard_credentials(request.type, struct_to_plain(request.object))
         plaintexts = secret_strings(inputs)
         if plaintexts:
             with recorder.lock:
@@ -241,4 +245,5 @@ class RecordingMonitor(MockMonitor):
             res = self._recorder.graph.get(request.urn)
             if res is not None:
                 res.outputs = outputs
+                self._recorder.seals[res.urn] = seal(res)
         return empty_pb2.Empty()

@@ -90,6 +90,11 @@ def load_project(program_dir: Path) -> Project:
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
     if runtime_name != "python":
         raise GateError(f"{where}: runtime: gate runs Python programs only, got {runtime_name!r}")
+    for key in ("plugins", "packages"):   # a local plugin binary or a (forked, parameterized) package
+        if doc.get(key):
+            raise GateError(f"{where}: {key}: the project brings its own provider plugins or packages, which "
+                            "the engine would run instead of the ones their types stand for: what they do "
+                            "cannot be judged offline (install released providers; remove the key)")
     main = doc.get("main", ".")
     if not isinstance(main, str):
         raise GateError(f"{where}: main: expected a path string, got {type(main).__name__}")

@@ -4,28 +4,36 @@ A program that decides on whether a file exists (`os.path.exists`, `Path.is_file
 `os.access`) or on a directory's entries (`os.listdir`, `os.scandir`, `glob`, `Path.iterdir`) depends on
 them as much as on a file's bytes, but opens nothing the `open` audit event would show. The recording
 worker notes them (`ReadTracker.start(probing=True)`), marked before the path in `ReadTracker.paths`, and
-an entry holds only while each is as it was: a file that appears, disappears, changes kind or size, or a
-directory whose entries change, records the stack again.
+an entry holds only while each is as it was: a file that appears, disappears, changes kind, size or
+permission bits, or a directory whose entries change, records the stack again. `posix.stat` called
+directly and a directory given by file descriptor (`os.scandir(fd)`) are noted too (round 4).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import posix
 import stat
+import sys
 from collections.abc import Callable
 from typing import Any
 
 PROBE = "?"      # mark of a path the program stat'ed
 LISTING = "*"    # mark of a directory the program listed
 MARKS = (PROBE, LISTING)
-_stat = os.stat
+_stat = real_stat = posix.stat   # before install_stat_probes: a stat that notes nothing
 
 
 def mark(kind: str, path: Any) -> str | None:
     """`kind` + the absolute path, or None for what is not a path (a file descriptor)."""
     if path is None:
         path = "."
+    if isinstance(path, int) and not isinstance(path, bool):   # a descriptor: the file it is open on
+        try:
+            path = os.readlink(f"/proc/self/fd/{path}")
+        except OSError:
+            return None
     if isinstance(path, os.PathLike):
         path = os.fspath(path)
     if isinstance(path, bytes):
@@ -34,14 +42,15 @@ def mark(kind: str, path: Any) -> str | None:
 
 
 def probe_digest(path: str) -> str:
-    """What a stat tells: missing, or the kind (and a file's size)."""
+    """What a stat tells: missing, or the kind and permission bits (and a file's size)."""
     try:
         st = _stat(path)
     except (OSError, ValueError):
         return "probe:missing"
+    mode = f"{stat.S_IMODE(st.st_mode):o}"
     if stat.S_ISREG(st.st_mode):
-        return f"probe:file:{st.st_size}"
-    return "probe:dir" if stat.S_ISDIR(st.st_mode) else "probe:other"
+        return f"probe:file:{st.st_size}:{mode}"
+    return f"probe:dir:{mode}" if stat.S_ISDIR(st.st_mode) else "probe:other"
 
 
 def listing_digest(path: str) -> str:
@@ -64,19 +73,26 @@ def marked_digest(path: str, recorded: str) -> str | None:
     return None
 
 
+def _importing() -> bool:
+    """The import system stats through `posix` too: those are module files, inputs by their bytes."""
+    name = sys._getframe(2).f_globals.get("__name__", "")
+    return name.startswith(("importlib", "_frozen_importlib", "zipimport"))
+
+
 def install_stat_probes(note: Callable[[str], None]) -> None:
-    """`os.stat`, `os.lstat` and `os.access` note the path asked about (`os.path`, `pathlib` and `glob`
-    call them through the module)."""
-    for name in ("stat", "lstat", "access"):
-        real = getattr(os, name)
+    """`os.stat`, `os.lstat` and `os.access` (and the same functions of `posix`, which `os` re-exports)
+    note the path asked about (`os.path`, `pathlib` and `glob` call them through the module)."""
+    for module in (os, posix):
+        for name in ("stat", "lstat", "access"):
+            real = getattr(posix, name)
 
-        def probed(path: Any, *args: Any, _real: Any = real, **kwargs: Any) -> Any:
-            marked = mark(PROBE, path)
-            if marked is not None:
-                note(marked)
-            return _real(path, *args, **kwargs)
+            def probed(path: Any, *args: Any, _real: Any = real, **kwargs: Any) -> Any:
+                marked = mark(PROBE, path)
+                if marked is not None and not _importing():
+                    note(marked)
+                return _real(path, *args, **kwargs)
 
-        setattr(os, name, probed)
+            setattr(module, name, probed)
 
 
 def split(raw: str) -> tuple[str, str]:

@@ -58,6 +58,7 @@ class Recorder:
         self.invoke_answers: list[Any] = []   # gate.invokes.Answer
         self.fixture_hint = "an --invoke-fixtures file"   # where the user should add a missing answer
         self.dry_run = True                   # preview (True) or update (False), as `is_dry_run()` says
+        self.seals: dict[str, str] = {}        # urn -> gate.integrity.seal when recorded
         from gate.env_reads import EnvReads
 
         self.env_reads = EnvReads(self.program_file)
@@ -121,10 +122,12 @@ class Recorder:
                 inputs["version"] = version
             rid, _ = self.mocks.outputs_for(typ, name, inputs, "")
             urn = self.urn(typ, name)
-            self.graph.add(RecordedResource(
-                urn=urn, type=typ, name=name, custom=True, inputs=inputs, outputs=dict(inputs), id=rid,
-                version=version,
-            ))
+            provider = RecordedResource(urn=urn, type=typ, name=name, custom=True, inputs=inputs,
+                                        outputs=dict(inputs), id=rid, version=version)
+            self.graph.add(provider)
+            from gate.integrity import seal
+
+            self.seals[urn] = seal(provider)
             ref = f"{urn}::{rid}"
             self.default_providers[key] = ref
             return ref

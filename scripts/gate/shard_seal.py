@@ -5,8 +5,11 @@ A shard job writes, per stack, `<stack>.shard.json`: the shard (K/N, level), eve
 sources, fixtures and lock files) and the SHA-256 of the stack's report, state and update graph. `gate
 merge` refuses (exit 2) a report without its seal, a file that no longer matches its digest (a report
 edited to 0 findings), shards of different programs (two commits), and a plan not covered by the shards
-given (a shard missing). The seal is no signature: it catches stale, partial and edited artefacts, not
-someone who rewrites a report and its seal alike (protect the artefacts where CI keeps them).
+given (a shard missing). Round 4: the seal also holds a digest of the judge (the gate's sources, each
+pack's files, each pack config's bytes, the records, the evaluation date, the policy mode, checkov and
+the update recording on or off): shards judged with other packs or settings are refused too. The
+seal is no signature: it catches stale, partial and edited artefacts, not someone who rewrites a
+report and its seal alike (protect the artefacts where CI keeps them).
 """
 
 from __future__ import annotations
@@ -45,17 +48,37 @@ def _program_files(root: Path) -> list[Path]:
     return found
 
 
+def _files_of(stack: str) -> tuple[str, str, str]:
+    return f"{stack}.report.json", f"{stack}.state.json", f".updates/{stack}.state.json"
+
+
 def _files(directory: Path, stack: str) -> dict[str, str]:
-    rels = (f"{stack}.report.json", f"{stack}.state.json", f".updates/{stack}.state.json")
+    rels = _files_of(stack)
     return {rel: hashlib.sha256((directory / rel).read_bytes()).hexdigest()
             for rel in rels if (directory / rel).is_file()}
 
 
+def judge_digest(settings: Any, as_of: str, policy_mode: str) -> str:
+    """What decided the verdicts besides the program: a lenient pack config, an older pack, other records
+    or another day give other verdicts for the same program."""
+    from gate.cache import digest, file_digest
+    from gate.stackcache import _pack_files, gate_version
+
+    return digest({
+        "gate": gate_version(), "packs": [_pack_files(p) for p in settings.packs],
+        "pack_config": {k: file_digest(Path(v)) for k, v in sorted(settings.pack_config.items())},
+        "records": _pack_files(settings.records) if settings.records else None,
+        "fixtures": file_digest(settings.invoke_fixtures) if settings.invoke_fixtures else None,
+        "as_of": as_of, "policy_mode": policy_mode, "checkov": settings.checkov,
+        "record_update": settings.record_update,
+    })
+
+
 def write_seals(directory: Path, stacks: list[str], *, shard: str, level: int | None, plan: list[str],
-                program: str) -> None:
+                program: str, judge: str = "") -> None:
     for stack in stacks:
         seal = {"stack": stack, "shard": shard, "level": level, "plan": sorted(plan), "program": program,
-                "files": _files(directory, stack)}
+                "judge": judge, "files": _files(directory, stack)}
         (directory / f"{stack}{SEAL}").write_text(json.dumps(seal, indent=1, sort_keys=True) + "\n")
 
 
@@ -74,6 +97,11 @@ def _seal(report: Path, stack: str) -> dict[str, Any]:
 
 def check_shards(found: dict[str, Path]) -> None:
     """GateError unless the reports are unchanged, of one program, and cover every stack of its plan."""
+    for stack, path in found.items():   # round 4: a link can be pointed elsewhere after the check
+        for rel in (f"{stack}.report.json", f"{stack}{SEAL}", *_files_of(stack)[1:]):
+            if (path.parent / rel).is_symlink():
+                raise GateError(f"{path.parent / rel}: a symbolic link in a shard's output: gate merge takes "
+                                "only the files the shard wrote")
     seals = {stack: _seal(path, stack) for stack, path in found.items()}
     for stack, seal in seals.items():
         directory = found[stack].parent
@@ -90,6 +118,11 @@ def check_shards(found: dict[str, Path]) -> None:
                 raise GateError(f"{found[stack]}: shard {seal.get('shard')} judged another {key} than "
                                 f"stack {first}'s shard {seal0.get('shard')} (different commits or "
                                 "projects): merge the shards of one pipeline run")
+        if not seal.get("judge") or seal.get("judge") != seal0.get("judge"):
+            raise GateError(f"{found[stack]}: shard {seal.get('shard')} was judged with other packs or "
+                            f"settings than stack {first}'s shard {seal0.get('shard')} (pack files, pack "
+                            "configs, records, --as-of, policy mode, checkov or record-update differ): run "
+                            "every shard with the same judge")
     missing = sorted(set(seal0.get("plan") or []) - set(seals))
     if missing:
         raise GateError(f"stack(s) {', '.join(missing)} of the project are in no shard given "

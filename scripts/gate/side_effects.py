@@ -6,48 +6,72 @@ or send data anywhere (`if not is_dry_run(): boto3.client("s3", region_name="us-
 world: while the program's own code runs under the recorder, such an attempt is refused (the call raises
 PermissionError) and noted; the recording then fails naming each one (exit 2), whoever asked (a thread
 whose target is `os.system` has no program frame; the SDK and the gate do none of this while a program
-runs). Loopback hosts are allowed (local tooling). Files: the program may write inside its own directory,
-except the files that decide how it is deployed and judged (`Pulumi*.yaml`, `pyproject.toml`,
-`fixtures/`): a program rewriting its backend, stack config, the records or a pack would change what the
-gate reads after the run, not what `pulumi up` reads before it. An audit hook cannot be removed, so it
-stays installed and is inert outside a recording.
+runs). Looking up a loopback name is allowed; connecting is not, to loopback or a UNIX socket either
+(round 4: a local agent on the deploying runner, a consul or a deploy daemon, answers there, the gate
+machine has none), nor loading native code through `ctypes` (libc `getenv` reads past `os.environ`), nor
+reading another view of the environment (`/proc/self/environ`). Files: the program may write inside
+its own directory, except the files that decide how it is deployed and judged (`Pulumi*.yaml`,
+`pyproject.toml`, `fixtures/`): a program rewriting its backend, stack config, the records or a pack
+would change what the gate reads after the run, not what `pulumi up` reads before it; nor may it read a
+file another recording of the same run wrote (round 4: stack a leaves `build/region.txt` for stack b).
+An audit hook cannot be removed, so it stays installed and is inert outside a recording.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from gate.read_probes import real_stat
+
 _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell command",
            "os.exec": "exec", "os.posix_spawn": "spawn", "os.spawn": "spawn", "os.fork": "fork",
            "socket.getaddrinfo": "look up the host", "socket.gethostbyname": "look up the host",
            "socket.connect": "connect to", "socket.sendto": "send to", "socket.sendmsg": "send to",
            "open": "write", "os.remove": "remove", "os.rename": "rename", "os.rmdir": "remove",
-           "os.truncate": "truncate"}
+           "os.truncate": "truncate", "ctypes.dlopen": "load native code through ctypes:",
+           "ctypes.dlsym": "call native code through ctypes:",
+           "ctypes.call_function": "call native code through ctypes:"}
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _FILE_EVENTS = ("open", "os.remove", "os.rename", "os.rmdir", "os.truncate")
+_ENVIRON = re.compile(r"^/proc/(self|thread-self|\d+)(/task/\d+)?/environ$")
 
 
 def _loopback(host: str) -> bool:
     return host in ("", "localhost", "::1", "0.0.0.0") or host.startswith("127.")
 
 
+def _address(address: Any) -> str | None:
+    """Where a connect/send goes: `host:port`, a UNIX socket's path; None for what is no address."""
+    if isinstance(address, tuple) and address and isinstance(address[0], str):
+        return f"{address[0]}:{address[1]}" if len(address) > 1 else address[0]
+    if isinstance(address, (str, bytes)) and address:
+        return os.fsdecode(address).replace("\0", "@")   # an abstract UNIX socket starts with NUL
+    return None
+
+
 UNSAFE = "GATE_UNSAFE_PROGRAM_SIDE_EFFECTS"   # "1": allow them (tests of the engine's process handling)
+
+
+RUN_STARTED = "GATE_RUN_STARTED_NS"   # when the gate run began (time.time_ns()), set by the recording worker
 
 
 class _Watch:
     program_file: Callable[[str], str] | None = None
     root: Path | None = None          # the program's directory: its own files may be written
     notes: list[str] = []
+    own: set[str] = set()             # files this recording wrote (it may read them back)
+    since = 0                         # files changed after this (ns) were written during this run
     installed = False
 
 
 def _what(event: str, args: tuple[Any, ...]) -> str | None:
-    """A short description of the attempt; None when it is not one (loopback, a UNIX socket)."""
+    """A short description of the attempt; None when it is not one (a loopback look-up, a read)."""
     verb = _EVENTS[event]
     if event in _FILE_EVENTS:
         return _file_change(event, verb, args)
@@ -57,10 +81,10 @@ def _what(event: str, args: tuple[Any, ...]) -> str | None:
         host = args[0].decode() if isinstance(args[0], bytes) else args[0]
         return None if not isinstance(host, str) or _loopback(host) else f"{verb} {host}"
     if event in ("socket.connect", "socket.sendto", "socket.sendmsg"):
-        address = args[1] if len(args) > 1 else None
-        if not (isinstance(address, tuple) and address and isinstance(address[0], str)):
-            return None
-        return None if _loopback(address[0]) else f"{verb} {address[0]}:{address[1]}"
+        where = _address(args[1] if len(args) > 1 else None)
+        return f"{verb} {where}" if where else None
+    if event.startswith("ctypes."):
+        return f"{verb} {str(args[1] if event == 'ctypes.dlsym' and len(args) > 1 else args[0])[:80]}"
     command = args[1] if event == "subprocess.Popen" and len(args) > 1 else args[0] if args else ""
     if isinstance(command, (list, tuple)):
         command = " ".join(str(c) for c in command)
@@ -68,8 +92,11 @@ def _what(event: str, args: tuple[Any, ...]) -> str | None:
 
 
 def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
+    if event == "open" and isinstance(args[0], (str, bytes)) \
+            and _ENVIRON.match(os.path.abspath(os.fsdecode(args[0]))):
+        return f"read the process environment from {os.fsdecode(args[0])} (read variables by name instead)"
     if event == "open" and not (len(args) > 2 and isinstance(args[2], int) and args[2] & _WRITE):
-        return None
+        return _left_by_another(args[0])
     path = args[0]
     if isinstance(path, bytes):
         path = path.decode("utf-8", "replace")
@@ -84,8 +111,33 @@ def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
         protected = (target.name.startswith("Pulumi.") and target.suffix in (".yaml", ".yml")) \
             or target.name == "pyproject.toml" or "fixtures" in rel.parts[:-1]
         if not protected:
+            _Watch.own.add(str(target))
             return None
     return f"{verb} {path}"
+
+
+def _left_by_another(path: Any) -> str | None:
+    """A file of the program's directory that another recording of this run wrote (round 4): stack a
+    writes `build/region.txt`, stack b reads it; a deploy of b on a clean checkout has no such file, so
+    the recording would judge what is not deployed. Known by its mtime (after the run began) and by not
+    being one this recording wrote. Bytecode caches and dot directories (`.gate`) are not the program's."""
+    root = _Watch.root
+    if root is None or not _Watch.since or not isinstance(path, (str, bytes)):
+        return None
+    target = os.path.abspath(os.fsdecode(path))
+    if target in _Watch.own or not target.startswith(str(root) + os.sep):
+        return None
+    rel = Path(target).relative_to(root)
+    if "__pycache__" in rel.parts or any(part.startswith(".") for part in rel.parts[:-1]):
+        return None
+    try:
+        changed = real_stat(target).st_mtime_ns
+    except OSError:
+        return None
+    if changed < _Watch.since:
+        return None
+    return (f"read {rel.as_posix()}, which another recording of this run wrote (a deploy of this stack from "
+            "a clean checkout does not have it): generate it in every run before reading it, or commit it")
 
 
 def _program_site() -> str:
@@ -99,13 +151,16 @@ def _program_site() -> str:
     return ""
 
 
-def _hook(event: str, args: tuple[Any, ...]) -> None:
-    if _Watch.program_file is None or event not in _EVENTS:
+def _hook(event: str, args: tuple[Any, ...], _events: dict[str, str] = _EVENTS, _watch: type = _Watch,
+          _describe: Callable[[str, tuple[Any, ...]], str | None] = _what) -> None:
+    """Bound to its helpers at definition: a program replacing `gate.side_effects._what` changes nothing
+    here (and is caught by gate.integrity)."""
+    if _watch.program_file is None or event not in _events:
         return
-    what = _what(event, args)
+    what = _describe(event, args)
     if what:   # whoever asks: a thread whose target is os.system has no program frame on its stack
         site = _program_site() or "(outside the program's own files)"
-        _Watch.notes.append(f"{site}: the program tries to {what}")
+        _watch.notes.append(f"{site}: the program tries to {what}")
         raise PermissionError(f"the offline gate does not let a program {what} while it is recorded")
 
 
@@ -121,6 +176,7 @@ def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
         sys.addaudithook(_hook)
         _Watch.installed = True
     _Watch.program_file, _Watch.notes, _Watch.root = program_file, notes, root
+    _Watch.own, _Watch.since = set(), int(os.environ.get(RUN_STARTED, "0") or 0)
     try:
         yield
     finally:

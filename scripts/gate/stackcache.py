@@ -111,8 +111,8 @@ def env_inputs(names: set[str] | list[str]) -> dict[str, str]:
             if n not in VOLATILE_ENV}
 
 
-VOLATILE_ENV = frozenset({"GATE_CACHE_DIR", "GATE_CHECKOV_JOBS", "COLUMNS", "LINES", "TERM", "PWD",
-                          "OLDPWD", "SHLVL", "_"})
+VOLATILE_ENV = frozenset({"GATE_CACHE_DIR", "GATE_CHECKOV_JOBS", "GATE_RUN_STARTED_NS", "COLUMNS", "LINES",
+                          "TERM", "PWD", "OLDPWD", "SHLVL", "_"})
 
 
 @functools.cache

@@ -73,3 +73,27 @@ def test_a_passing_checkov_check_verifies_the_control_that_cites_it() -> None:
 
     assert verdict(PolicyRun("checkov", "CKV_AWS_7", "mandatory", "high", "rotation", 2, 0)) == "verified"
     assert verdict(PolicyRun("checkov", "CKV_AWS_7", "mandatory", "high", "rotation", 0, 0)) != "verified"
+
+
+def test_a_symlinked_report_in_the_gate_dir_is_refused(tmp_path: Path) -> None:
+    """Round 4 (docs/gate-red-team.md): the report is a link to a copy outside the gate dir (same bytes,
+    so its digest matches): it could be pointed at another file between the check and the read."""
+    out = _gate_dir(tmp_path, "portal-prod")
+    outside = tmp_path / "elsewhere.json"
+    outside.write_bytes((out / "portal-prod.report.json").read_bytes())
+    (out / "portal-prod.report.json").unlink()
+    (out / "portal-prod.report.json").symlink_to(outside)
+    with pytest.raises(EvidenceError, match=r"portal-prod\.report\.json: a symbolic link in the gate dir; "
+                                            r"evidence is read only from files the gate run wrote there"):
+        collect(PROJECT, None, None, gate_dir=out)
+
+
+def test_an_index_that_leaves_out_a_file_evidence_reads_is_refused(tmp_path: Path) -> None:
+    """Round 4: run.json edited to list the report only, so an edited state would pass unchecked."""
+    out = _gate_dir(tmp_path, "portal-prod")
+    index = json.loads((out / "run.json").read_text())
+    del index["stacks"]["portal-prod"]["portal-prod.state.json"]
+    (out / "run.json").write_text(json.dumps(index))
+    with pytest.raises(EvidenceError, match=r"run\.json: stacks\.portal-prod: portal-prod\.state\.json is "
+                                            r"not in the gate run index: run the gate again"):
+        collect(PROJECT, None, None, gate_dir=out)

@@ -1,0 +1,17 @@
+"""Evil: asks a deploy agent over a unix socket for the region; there is none on the gate machine, so eu-west-1"""
+import socket
+
+import pulumi_aws as aws
+
+
+def region_from_agent() -> str:
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(0.5)
+            conn.connect("/run/deploy-agent/region.sock")
+            return conn.recv(64).decode().strip()
+    except OSError:
+        return "eu-west-1"
+
+
+aws.s3.Bucket("data", region=region_from_agent())
