@@ -1,8 +1,9 @@
 """Microsoft Graph application permissions that hand out rights (round 19): an app role assignment of one
 of them lets whoever runs code as the service principal assign directory roles, PIM eligibilities, group
 memberships or app roles to anyone, itself included — every function, with no person and no MFA in the way.
-Ids are Graph's published app role ids (the same in every tenant), checked against several independent
-permission catalogues."""
+Others (round 19, found while fixing) weaken sign-in instead: Conditional Access policies, authentication
+methods and methods policy, so MFA is whatever the service principal leaves. Ids are Graph's published
+app role ids (the same in every tenant), checked against several independent permission catalogues."""
 
 from __future__ import annotations
 
@@ -23,6 +24,26 @@ GRANTING: dict[str, str] = {
     "41202f2c-f7ab-45be-b001-85c9728b9d69": "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
     "618b6020-bca8-4de6-99f6-ef445fa4d857": "PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup",
 }
+
+WEAKENING: dict[str, str] = {
+    "01c0a623-fc9b-48e9-b794-0756f8e8f067": "Policy.ReadWrite.ConditionalAccess",
+    "29c18626-4985-4dcd-85c0-193eef327366": "Policy.ReadWrite.AuthenticationMethod",
+    "50483e42-d915-4231-9639-7fdb7fd190e5": "UserAuthenticationMethod.ReadWrite.All",
+}
+
+
+def weakening_assignments(graph: StackGraph) -> list[tuple[str, str]]:
+    """(urn, message) per app role assignment of a permission that decides whether people need MFA."""
+    return [
+        (
+            a.urn,
+            f"the app role assignment gives the Graph application permission {name}, with which the service "
+            "principal can switch off Conditional Access MFA or register its own factors for any person; "
+            "manage sign-in policies from the reviewed program under an administrator's MFA session",
+        )
+        for a in graph.by_type(APP_ROLE_ASSIGNMENT)
+        if (name := WEAKENING.get(str(a.input("appRoleId")).lower())) is not None
+    ]
 
 
 def granting_assignments(graph: StackGraph) -> list[tuple[str, str]]:

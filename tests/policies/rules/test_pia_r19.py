@@ -270,3 +270,15 @@ def test_sql_auditing_kept_less_than_ten_years_blocks():
     ]
     assert run(KEEP, with_(AZURE, _auditing(0))) == []
     assert run(KEEP, with_(AZURE, _auditing(3653))) == []
+
+
+WEAKEN = (
+    "the app role assignment gives the Graph application permission Policy.ReadWrite.ConditionalAccess, with "
+    "which the service principal can switch off Conditional Access MFA or register its own factors for any "
+    "person; manage sign-in policies from the reviewed program under an administrator's MFA session"
+)
+
+
+def test_graph_permissions_over_sign_in_weaken_mfa():
+    assert run(MFA, with_(AZURE, _app_role("01c0a623-fc9b-48e9-b794-0756f8e8f067"))) == [("ara", WEAKEN)]
+    assert run(MFA, with_(AZURE, _app_role("9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8"))) == []  # judged by SoD
