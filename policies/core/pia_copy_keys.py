@@ -1,7 +1,7 @@
 """Customer-managed-key judges of data a store writes elsewhere (round 17): the replicas of a DynamoDB
-global table, the query results of an Athena workgroup and (round 18) the master-password secrets databases
-make for themselves. Kept apart so the rule module stays small;
-require-customer-managed-keys merges them into its tables. Closed world: what cannot be read blocks."""
+global table, the query results of an Athena workgroup, (round 18) the master-password secrets databases
+make for themselves and (round 19) RDS Performance Insights data. Kept apart so the rule module stays
+small; require-customer-managed-keys merges them into its tables. Closed world: what cannot be read blocks."""
 
 from __future__ import annotations
 
@@ -18,13 +18,48 @@ _KMS_OPTIONS = ("SSE_KMS", "CSE_KMS")
 def store_keys(flagged: Callable[..., KeyJudge], key_of: KeyOf) -> dict[str, KeyJudge]:
     """The stores judged here, given the rule's `_key` (a key behind an on/off flag) and `_judge_key`."""
     table = flagged("serverSideEncryption.kmsKeyArn", flag="serverSideEncryption.enabled")
+    secrets = {
+        t: master_secret(flagged(key, flag=flag), manage, secret_key, key_of)
+        for t, (key, flag, manage, secret_key) in _MASTER_SECRETS.items()
+    }
     return {
         "aws:dynamodb/table:Table": dynamodb_table(table, key_of),
-        **{
-            t: master_secret(flagged(key, flag=flag), manage, secret_key, key_of)
-            for t, (key, flag, manage, secret_key) in _MASTER_SECRETS.items()
-        },
+        **secrets,
+        **{t: performance_insights(secrets.get(t, _none), key_of) for t in _INSIGHTS},
     }
+
+
+# RDS resources that may turn Performance Insights on (round 19); an Aurora instance's storage is its
+# cluster's, but its Performance Insights data is its own.
+_INSIGHTS = (
+    "aws:rds/instance:Instance",
+    "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance",
+)
+
+
+def _none(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    return []
+
+
+def _on(value: object) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+def performance_insights(store: KeyJudge, key_of: KeyOf) -> KeyJudge:
+    """Performance Insights keeps the statements the database ran (their literals are personal data) under
+    its own key: without `performanceInsightsKmsKeyId` that is aws/rds, whatever key the database uses."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        out = store(r, graph, known)
+        on = r.get("performanceInsightsEnabled")
+        if is_unknown(on):
+            return [*out, unknown_message("performanceInsightsEnabled", "the Performance Insights key")]
+        if not _on(on):
+            return out
+        return out + key_of("performanceInsightsKmsKeyId", r.get("performanceInsightsKmsKeyId"), known)
+
+    return judge
 
 
 # Databases that keep their master password in a Secrets Manager secret they create (round 18): without the
@@ -51,7 +86,7 @@ def master_secret(store: KeyJudge, manage: str, secret_key: str, key_of: KeyOf) 
         managed = r.get(manage)
         if is_unknown(managed):
             return [*out, unknown_message(manage, "where the master password is kept")]
-        if managed is not True and str(managed).lower() != "true":
+        if not _on(managed):
             return out
         return out + key_of(secret_key, r.get(secret_key), known)
 

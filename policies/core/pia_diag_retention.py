@@ -1,6 +1,7 @@
 """How long Azure diagnostic settings keep the logs they write to a storage account (require-audit-log-
 retention, round 16): a log entry's own `retentionPolicy`, and the lifecycle management policy of the
-destination account, which deletes the `insights-logs-*` append blobs like any other."""
+destination account, which deletes the `insights-logs-*` append blobs like any other; and (round 19) the
+retention of SQL auditing written to storage."""
 
 from __future__ import annotations
 
@@ -86,4 +87,31 @@ def diagnostic_retention(graph: StackGraph, floor: int) -> list[tuple[str, str]]
         for acct in _accounts(graph, d):
             policies = linked(graph, acct, (LIFECYCLE,), "accountName")
             out.extend((d.urn, m) for mp in policies for m in _lifecycle(mp, floor))
+    return out
+
+
+# SQL auditing policies (round 19): with a storage target, `retentionDays` deletes the audit blobs (0 or
+# absent keeps them); a Log Analytics target keeps what its workspace keeps, which is judged itself.
+AUDITING = tuple(
+    f"azure-native:sql:{k}BlobAuditingPolicy"
+    for k in ("Server", "ExtendedServer", "Database", "ExtendedDatabase")
+)
+
+
+def auditing_retention(graph: StackGraph, floor: int) -> list[tuple[str, str]]:
+    out = []
+    for a in graph.by_type(*AUDITING):
+        if str(a.input("state")).lower() != "enabled" or a.input("storageEndpoint") in (None, ""):
+            continue
+        days = a.input("retentionDays")
+        if is_unknown(days):
+            out.append((a.urn, unknown_message("retentionDays", "how long the audit records are kept")))
+        elif _short(days, floor):
+            out.append(
+                (
+                    a.urn,
+                    f"SQL auditing deletes its records from storage after {days} days (retentionDays "
+                    f"< {floor}); set 0 (keep) or at least {floor}",
+                )
+            )
     return out

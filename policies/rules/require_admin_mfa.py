@@ -6,7 +6,7 @@ a break-glass principal is excluded only where the PIA record names it and an en
 
 from __future__ import annotations
 
-from policies.core.iam import azure_paths, breakglass, identity_center
+from policies.core.iam import azure_paths, breakglass, graph_permissions, identity_center, pim_settings
 from policies.core.iam.azure import ca_problem, functions_of, permissions, principal_of, uses_keys
 from policies.core.iam.azure_secrets import secret_holders, undeclared_app
 from policies.core.iam.catalogue import key_use
@@ -176,6 +176,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         out.extend(("", m) for m in _azure(graph, entries))
     out.extend(_secret_admins(graph))
     out.extend(_cognito_groups(graph))
+    out.extend(pim_settings.activation_problems(graph))  # PIM activation without MFA (round 19)
+    out.extend(graph_permissions.weakening_assignments(graph))  # Graph permissions over sign-in (round 19)
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core.helpers import linked
-from policies.core.pia_diag_retention import diagnostic_retention
+from policies.core.pia_diag_retention import auditing_retention, diagnostic_retention
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
@@ -170,9 +170,9 @@ def _trail(t: ResourceView, graph: StackGraph) -> list[str]:
 def _workspace(w: ResourceView, graph: StackGraph) -> list[str]:
     out = _capped(w)
     own = _number(w.input("retentionInDays"))
-    if own is not None and own >= TEN_YEARS_DAYS:
-        return out
     tables = linked(graph, w, (TABLE,), "workspaceName")
+    if own is not None and own >= TEN_YEARS_DAYS:
+        return out + [m for t in tables for m in _overrides(t)]
     if not tables:
         out.append(
             f"the workspace keeps {w.input('retentionInDays')!r} days and no table archives its logs for "
@@ -191,6 +191,23 @@ def _workspace(w: ResourceView, graph: StackGraph) -> list[str]:
             f"other tables fall back to the workspace's {w.input('retentionInDays')!r} days"
         )
     return out
+
+
+def _overrides(t: ResourceView) -> list[str]:
+    """A table's own retention overrides its workspace's (round 19): the total, else the interactive days
+    (-1 or absent: the workspace's)."""
+    for fld in ("totalRetentionInDays", "retentionInDays"):
+        raw = t.input(fld)
+        if is_unknown(raw):
+            return [unknown_message(f"{t.name}.{fld}", "how long the table keeps its records")]
+        days = _number(raw)
+        if raw is None or days == -1:
+            continue
+        if days is None or days < TEN_YEARS_DAYS:
+            return [f"table {t.name} keeps {raw!r} days ({fld}), less than {TEN_YEARS_DAYS}: a table's own "
+                    "retention overrides its workspace's"]
+        return []
+    return []
 
 
 def _kept(t: ResourceView) -> bool:
@@ -218,6 +235,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out = [(t.urn, m) for t in graph.by_type(TRAIL) for m in _trail(t, graph)]
     out.extend((w.urn, m) for w in graph.by_type(WORKSPACE) for m in _workspace(w, graph))
     out.extend(diagnostic_retention(graph, TEN_YEARS_DAYS))  # logs a setting writes to storage (round 16)
+    out.extend(auditing_retention(graph, TEN_YEARS_DAYS))  # SQL auditing to storage (round 19)
     return out
 
 

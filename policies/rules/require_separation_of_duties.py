@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import fnmatch
 
-from policies.core.iam import azure_paths, breakglass, identity_center, lakeformation, pass_role, runs_as
+from policies.core.iam import (
+    azure_paths,
+    breakglass,
+    graph_permissions,
+    identity_center,
+    lakeformation,
+    pass_role,
+    runs_as,
+)
 from policies.core.iam.azure import (
     ASSIGNMENTS,
     DIRECTORY_ROLE,
@@ -164,6 +172,26 @@ def _aws(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph, key_admi
     return out
 
 
+def _machine_grants(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph) -> list[str]:
+    """A workload or pipeline role holds no function to separate (round 19), but one that may change
+    permissions — put or attach policies, write a policy version, rewrite a trust, also through a role whose
+    code it may replace or which it may pass — hands every function to whoever runs code as it."""
+    if p.problems:
+        return p.problems
+    reached, outside = _reached(p, roles, graph)
+    own = sorted(p.actions() & functions()["access rights"])
+    via = sorted({f"{how} {r.physical_name}" for how, r in reached if "access rights" in r.functions()})
+    via += [f"passing {x}, a role this stack does not declare" for x in sorted(set(outside))]
+    if not own and not via:
+        return []
+    what = ", ".join(own[:3]) + ("…" if len(own) > 3 else "") if own else "; ".join(via)
+    return [
+        f"the role is a workload or pipeline (no person signs in as it) but may change permissions ({what}): "
+        "whoever runs code as it can grant itself or anyone every function; give it no IAM "
+        "permission-management actions and let the reviewed program create roles and policies"
+    ]
+
+
 def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
     """Functions per Entra principal (assignments, directory roles, nested groups); a break-glass principal
     recorded in the PIA record (by object id) is excluded, as on AWS."""
@@ -256,12 +284,15 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     roles = [p for p in people if p.kind == "role"]
     key_admins = policy_admins(graph)
     out = [(p.view.urn, m) for p in judged for m in _aws(p, roles, graph, key_admins)]
+    machines = [p for p in aws_principals(graph) if not p.people and p.kind == "role"]
+    out.extend((p.view.urn, m) for p in machines for m in _machine_grants(p, roles, graph))
     out.extend(key_findings(graph, judged))
     out.extend(identity_center.assignment_findings(graph, people))
     out.extend(external_grants(graph))
     declared = {x for p in aws_principals(graph) for x in (p.view.urn, p.physical_name)}
     out.extend(lakeformation.undeclared(graph, declared))
     out.extend(_azure(graph, {str(e.get("principal", "")).lower() for e in entries}))
+    out.extend(graph_permissions.granting_assignments(graph))  # Graph application permissions (round 19)
     return out
 
 

@@ -73,6 +73,9 @@ MANAGED: dict[str, list[dict[str, Any]]] = {
     ],
     "ReadOnlyAccess": [{"Effect": "Allow", "Action": _READ, "Resource": "*"}],
     "SecurityAudit": [{"Effect": "Allow", "Action": _READ, "Resource": "*"}],
+    # AWS Config's service role (round 19: workload roles are judged for permission changes): it records
+    # configurations, so it reads; its only writes are Config's own delivery, no IAM permission change.
+    "AWS_ConfigRole": [{"Effect": "Allow", "Action": _READ, "Resource": "*"}],
     "ViewOnlyAccess": [{"Effect": "Allow", "Action": ["*:List*", "*:Describe*"], "Resource": "*"}],
 }
 
