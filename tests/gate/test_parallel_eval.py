@@ -302,7 +302,8 @@ def test_stack_rules_judged_range_by_range_give_the_same_report(monkeypatch) -> 
         return _shape(report)
 
     sequential = judge(1)
-    assert sum(v["policy"] == "require-resolved-references" for v in sequential[0]) == 6
+    assert sum(v["policy"] == "require-resolved-references" and "outsider.blob" in v["message"]
+               for v in sequential[0]) == 6
     assert judge(2) == sequential
     assert {"require-resolved-references", "require-eea-inherited-location"} <= set(ranged)
 
