@@ -10,6 +10,7 @@ violation (fail closed), never a crash or a skip.
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Iterable
 from typing import Any
@@ -19,7 +20,7 @@ import pulumi_policy as pp
 from policies.core.args_view import graph_from_args, view_from_args
 from policies.core.location import ALLOWED_REGIONS_SCHEMA
 from policies.core.records import current_stack, load_waivers
-from policies.core.rule import Rule, RuleContext
+from policies.core.rule import Rule, RuleContext, failed_message
 from policies.core.stack_findings import stack_findings
 from policies.core.view import StackGraph
 
@@ -31,14 +32,6 @@ _LEVELS = {
 }
 
 
-def failed_message(rule: Rule, error: BaseException) -> str:
-    """Fail closed: a rule that cannot judge a resource reports it as non-compliant."""
-    return (
-        f"rule {rule.id} could not judge this resource ({type(error).__name__}: {error}); "
-        "it is treated as non-compliant (fail closed)"
-    )
-
-
 def run_resource_rule(rule: Rule, view: Any, ctx: RuleContext) -> list[str]:
     """Messages of a resource rule on one view, never raising."""
     if rule.resource_types is not None and view.type not in rule.resource_types:
@@ -46,7 +39,17 @@ def run_resource_rule(rule: Rule, view: Any, ctx: RuleContext) -> list[str]:
     try:
         return list(rule.check(view, ctx))
     except Exception as e:
-        return [failed_message(rule, e)]
+        return [failed_message(rule.id, e)]
+
+
+def _messages(rule: Rule, view: Any, graph: StackGraph, ctx: RuleContext) -> list[str]:
+    """A resource's findings by a resource rule, or by a stack rule judged resource by resource."""
+    if rule.each is None:
+        return run_resource_rule(rule, view, ctx)
+    try:
+        return list(rule.each(view, graph, ctx))
+    except Exception as e:
+        return [failed_message(rule.id, e)]
 
 
 def run_stack_rule(rule: Rule, graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
@@ -54,7 +57,7 @@ def run_stack_rule(rule: Rule, graph: StackGraph, ctx: RuleContext) -> list[tupl
     try:
         return [(u or "", m) for u, m in rule.check(graph, ctx)]
     except Exception as e:
-        return [("", failed_message(rule, e))]
+        return [("", failed_message(rule.id, e))]
 
 
 # (weak reference to the last args, its stack): every policy of a resource gets the same args object. Weak:
@@ -132,6 +135,8 @@ def to_policy(rule: Rule, level: str = "mandatory") -> pp.Policy:
                 report(message, urn or None)
 
         policy: Any = pp.StackValidationPolicy(validate=validate_stack, **common)
+        if rule.each is not None:
+            policy.validate_resources = _ranged(rule, _context)  # gate: judged range by range
         return policy
 
     types, check = rule.resource_types, rule.check
@@ -144,7 +149,7 @@ def to_policy(rule: Rule, level: str = "mandatory") -> pp.Policy:
         try:  # run_resource_rule, inlined: this runs once per resource and rule
             messages = list(check(view, ctx))
         except Exception as e:
-            messages = [failed_message(rule, e)]
+            messages = [failed_message(rule.id, e)]
         if not messages:
             return
         waiver = load_waivers().find(rule.id, view.urn) if rule.waivable else None
@@ -157,6 +162,34 @@ def to_policy(rule: Rule, level: str = "mandatory") -> pp.Policy:
     if rule.resource_types is not None:
         policy.resource_types = rule.resource_types  # type: ignore[attr-defined]  # gate fast path
     return policy
+
+
+def _ranged(rule: Rule, context: _Contexts) -> Any:
+    """validate_resources(args, report, lo, hi): a per-resource stack rule on args.resources[lo:hi]. Run
+    over consecutive ranges it reports what validate_stack reports, in the same order; the empty range
+    (0, 0) builds the rule's graph-wide indexes, so that a gate forking after it shares them."""
+    each = rule.each
+    assert each is not None
+
+    def validate_resources(args: Any, report: Any, lo: int, hi: int) -> None:
+        graph = graph_from_args(args)
+        ctx = context(args)
+        if lo == hi:
+            if rule.prepare is not None:
+                with contextlib.suppress(Exception):  # built again where needed: it fails closed there
+                    rule.prepare(graph, ctx)
+            return
+        waivers = load_waivers() if rule.waivable else None
+        for r in graph.resources[lo:hi]:
+            try:
+                messages = list(each(r, graph, ctx))
+            except Exception as e:
+                messages = [failed_message(rule.id, e)]
+            if messages and not (waivers is not None and waivers.find(rule.id, r.urn)):
+                for message in messages:
+                    report(message, r.urn)
+
+    return validate_resources
 
 
 def waived_findings_policy(rules: Iterable[Rule]) -> pp.StackValidationPolicy:
@@ -174,7 +207,7 @@ def waived_findings_policy(rules: Iterable[Rule]) -> pp.StackValidationPolicy:
         for rule in waivable:
             if not any(w.rule == rule.id for w in waivers.waivers):
                 continue
-            if rule.scope == "stack":
+            if rule.scope == "stack" and rule.each is None:
                 for urn, message in stack_findings(rule, graph, ctx, run_stack_rule):
                     r = graph.get(urn)
                     w = waivers.find(rule.id, r.urn) if r is not None else None
@@ -187,7 +220,7 @@ def waived_findings_policy(rules: Iterable[Rule]) -> pp.StackValidationPolicy:
                 w = waivers.find(rule.id, r.urn)
                 if w is None:
                     continue
-                for message in run_resource_rule(rule, r, ctx):
+                for message in _messages(rule, r, graph, ctx):
                     report(w.prefix() + message, r.urn)
 
     return pp.StackValidationPolicy(

@@ -255,6 +255,12 @@ def _arn_accounts(graph: StackGraph) -> frozenset[str]:
     return graph.once("arn_accounts", accounts)
 
 
+def prepare_index(graph: StackGraph, ctx: RuleContext) -> None:
+    """The graph-wide indexes judge_in_graph uses, built ahead of a split (a rule's `prepare`)."""
+    graph_index(graph)
+    _arn_accounts(graph)
+
+
 def judge_in_graph(
     ref: Ref, view: ResourceView, graph: StackGraph, ctx: RuleContext, what: str = "data is sent there"
 ) -> str | None:

@@ -9,7 +9,7 @@ here once: a rule with bad metadata fails at import, not in a deployment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,6 +25,7 @@ _SEVERITIES = ("low", "medium", "high", "critical")
 
 ResourceCheck = Callable[["ResourceView", "RuleContext"], list[str]]
 StackCheck = Callable[["StackGraph", "RuleContext"], list[tuple[str, str]]]
+EachCheck = Callable[["ResourceView", "StackGraph", "RuleContext"], Iterable[str]]
 
 
 class RuleDefinitionError(TypeError):
@@ -41,7 +42,15 @@ class RuleContext:
     """Stack name (PULUMI_STACK)."""
 
 
-@dataclass(frozen=True)
+def failed_message(rule_id: str, error: BaseException) -> str:
+    """Fail closed: a rule that cannot judge a resource reports it as non-compliant."""
+    return (
+        f"rule {rule_id} could not judge this resource ({type(error).__name__}: {error}); "
+        "it is treated as non-compliant (fail closed)"
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     """One rule: metadata plus a pure check function."""
 
@@ -55,7 +64,7 @@ class Rule:
     """What to change so the rule passes."""
     controls: tuple[str, ...]
     """Ids of the catalogue controls the rule enforces (at least one)."""
-    check: Callable[..., Any]
+    check: Callable[..., Any] = None  # type: ignore[assignment]  # given, or derived from `each`
     """resource scope: check(view, ctx) -> [message]; stack scope: check(graph, ctx) -> [(urn, message)]."""
     module: str
     """`__name__` of the defining module (its last part must be the id with underscores)."""
@@ -67,6 +76,13 @@ class Rule:
     """JSON schema properties of the policy config (CrossGuard config_schema)."""
     waivable: bool = True
     """Whether a waiver record may downgrade a finding of this rule."""
+    each: EachCheck | None = None
+    """Stack scope, judged resource by resource against the graph: each(view, graph, ctx) -> [message].
+    `check` is then derived (every resource in graph order), and the gate may judge ranges of resources in
+    separate processes with the same findings (its per-resource work is shared with the resource rules)."""
+    prepare: Callable[[StackGraph, RuleContext], Any] | None = None
+    """Builds the graph-wide indexes `each` uses (through StackGraph.once) ahead of the split, so that every
+    process shares them; an optimisation only: `each` builds them on first use too."""
 
     def __post_init__(self) -> None:
         def bad(why: str) -> RuleDefinitionError:
@@ -88,8 +104,14 @@ class Rule:
             raise bad("remediation must say what to change (>= 15 characters)")
         if not self.controls or not all(isinstance(c, str) and _CONTROL.match(c) for c in self.controls):
             raise bad("controls must be a non-empty tuple of control ids like LOC-01")
+        if self.each is not None:
+            if self.scope != "stack" or self.check is not None:
+                raise bad("`each` is for a stack rule, and replaces its check")
+            object.__setattr__(self, "check", _each_resource(self.id, self.each))
         if not callable(self.check):
             raise bad("check must be callable")
+        if self.prepare is not None and self.each is None:
+            raise bad("`prepare` builds indexes for `each`")
         if self.scope not in ("resource", "stack"):
             raise bad("scope must be 'resource' or 'stack'")
         if self.resource_types is not None:
@@ -104,3 +126,18 @@ class Rule:
     def applies_to(self) -> frozenset[str] | str | None:
         """'stack' for stack rules, else the type tokens (None = all types)."""
         return "stack" if self.scope == "stack" else self.resource_types
+
+
+def _each_resource(rule_id: str, each: EachCheck) -> StackCheck:
+    """The whole-graph check of a per-resource stack rule; a resource it cannot judge fails on its own."""
+
+    def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for r in graph.resources:
+            try:
+                out.extend([(r.urn, m) for m in each(r, graph, ctx)])
+            except Exception as e:
+                out.append((r.urn, failed_message(rule_id, e)))
+        return out
+
+    return check

@@ -10,28 +10,25 @@ from __future__ import annotations
 
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import StackGraph
+from policies.core.view import ResourceView, StackGraph
 
 _INHERITED = ("resource group", "parent")  # where the location comes from only the whole stack can tell
 
 
-def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
-    ok = allowed(ctx)
-    out: list[tuple[str, str]] = []
-    for r in graph.resources:
-        local = effective_location(r, None)
-        if local is None or local.region is not None or local.problem or local.source not in _INHERITED:
-            continue
-        loc = effective_location(r, graph)
-        if loc is None:
-            continue
-        if loc.problem:
-            out.append((r.urn, loc.problem))
-        elif loc.region is not None:
-            msg = region_verdict(loc.cloud, loc.region, f"the resource (location from {loc.source})", ok)
-            if msg:
-                out.append((r.urn, msg))
-    return out
+def check_resource(r: ResourceView, graph: StackGraph, ctx: RuleContext) -> list[str]:
+    local = effective_location(r, None)
+    if local is None or local.region is not None or local.problem or local.source not in _INHERITED:
+        return []
+    loc = effective_location(r, graph)
+    if loc is None:
+        return []
+    if loc.problem:
+        return [loc.problem]
+    if loc.region is not None:
+        where = f"the resource (location from {loc.source})"
+        msg = region_verdict(loc.cloud, loc.region, where, allowed(ctx))
+        return [msg] if msg else []
+    return []
 
 
 RULE = Rule(
@@ -42,7 +39,7 @@ RULE = Rule(
     remediation="Create the resource group in an allowed EEA region, or give the resource its own allowed "
     "`location`; the resource group must be a resource of this stack with a known location.",
     controls=("LOC-01", "LOC-02"),
-    check=check,
+    each=check_resource,
     module=__name__,
     scope="stack",
     config_schema=ALLOWED_REGIONS_SCHEMA,

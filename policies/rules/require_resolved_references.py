@@ -12,31 +12,25 @@ from policies.core.destinations import LocalJudge
 from policies.core.geo import GEO_SETTINGS, geo_copies
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.references import references
-from policies.core.resolution import judge_in_graph
+from policies.core.resolution import judge_in_graph, prepare_index
 from policies.core.rule import Rule, RuleContext
-from policies.core.view import StackGraph
+from policies.core.view import ResourceView, StackGraph
 
 
-def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    judge = LocalJudge(ctx)
-    for r in graph.resources:
-        if not r.custom:
-            continue
-        for ref in references(r):
-            if judge(ref).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):
-                out.append((r.urn, msg))
-        if (
-            r.type in GEO_SETTINGS
-            and (local := effective_location(r, None))
-            and local.source == "resource group"
-        ):
-            for field, region, problem in geo_copies(r, effective_location(r, graph)):
-                msg = problem or region_verdict(
-                    "azure", region or "", f"`{field}` (geo-redundant copy)", allowed(ctx)
-                )
-                if msg:
-                    out.append((r.urn, msg))
+def check_resource(r: ResourceView, graph: StackGraph, ctx: RuleContext) -> list[str]:
+    if not r.custom:
+        return []
+    out: list[str] = []
+    judge = graph.once(f"local-judge:{id(ctx)}", lambda: LocalJudge(ctx))  # one per run: the graph's life
+    for ref in references(r):
+        if judge(ref).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):
+            out.append(msg)
+    if r.type in GEO_SETTINGS and (local := effective_location(r, None)) and local.source == "resource group":
+        for field, region, problem in geo_copies(r, effective_location(r, graph)):
+            where = f"`{field}` (geo-redundant copy)"
+            msg = problem or region_verdict("azure", region or "", where, allowed(ctx))
+            if msg:
+                out.append(msg)
     return out
 
 
@@ -48,7 +42,8 @@ RULE = Rule(
     remediation="Refer to a resource of this stack (its id/ARN/endpoint output), or declare the outside "
     "resource with its region and reason in stacks/records/endpoints.yaml.",
     controls=("LOC-02",),
-    check=check,
+    each=check_resource,
+    prepare=prepare_index,
     module=__name__,
     scope="stack",
     config_schema=ALLOWED_REGIONS_SCHEMA,

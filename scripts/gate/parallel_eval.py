@@ -63,7 +63,8 @@ def workers(jobs: int, resources: int) -> int:
 def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
     """Run `loop` (policyhost._Loop) in this process (under `dog`) and `n` - 1 forked workers; merge
     their findings into `bound` in the sequential order."""
-    stacks = list(loop.stack_policies)
+    ranged = {id(b) for b in loop.ranged}   # judged with the resources, range by range
+    stacks = [b for b in loop.stack_policies if id(b) not in ranged]
     ranges = _split(loop, n * CHUNKS_PER_WORKER)
     index = {id(b): i for i, b in enumerate(bound)}
     tickets = _Tickets(len(stacks) + len(ranges))
@@ -75,7 +76,10 @@ def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
         done = []
         while len(done) != limit and (t := tickets.take()) is not None:
             dog.busy = True
-            stopped = loop.resource_range(dog, *ranges[t - len(stacks)]) if t >= len(stacks) else set()
+            stopped = set()
+            if t >= len(stacks):
+                stopped = loop.resource_range(dog, *ranges[t - len(stacks)])
+                stopped |= loop.stack_range(dog, *ranges[t - len(stacks)])
             if t < len(stacks):
                 loop.stack(dog, [stacks[t]])
             dog.busy = False
@@ -94,8 +98,12 @@ def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
     with tickets:
         # The first stack policy runs before the fork: what packs build once for every stack policy (a
         # graph of the stack, say) is then built once and shared, not again in each worker. Its findings
-        # are taken out of the policies (serve) before the children inherit them.
+        # are taken out of the policies (serve) before the children inherit them. So are the indexes of the
+        # ranged ones (an empty range reports nothing).
         mine = serve(dog, False, 1) if stacks else []
+        dog.busy = True
+        loop.stack_range(dog, 0, 0)
+        dog.busy = False
         with forked([work] * (n - 1)) as collect:
             mine += serve(dog, False)
             results = collect()
@@ -167,7 +175,7 @@ def _split(loop: Any, n: int) -> list[tuple[int, int]]:
     policies = loop.resource_policies
     applicable = {t: sum(1 for b in policies if b.types is None or t in b.types)
                   for t in {r.type for r in loop.resources}}
-    weights = [applicable[r.type] + 1 for r in loop.resources]
+    weights = [applicable[r.type] + 1 + len(loop.ranged) for r in loop.resources]
     total, acc, cuts = sum(weights), 0, [0]
     for i, w in enumerate(weights):
         acc += w

@@ -238,6 +238,7 @@ def _run_policies(resources: list[StateResource], bound: list[_Bound], dog: Any,
     if workers > 1 and isinstance(dog, Watchdog):
         from gate.parallel_eval import run_parallel
 
+        loop.ranged = [b for b in stack_policies if callable(getattr(b.policy, "validate_resources", None))]
         run_parallel(loop, bound, workers, dog)
         return
     dog.busy = True
@@ -258,6 +259,8 @@ class _Loop:
     options_of: Any
     seconds: float
     stack_args: Any = None
+    ranged: list[_Bound] = field(default_factory=list)
+    """Stack policies judged range by range (`validate_resources`) when the work is split."""
 
     def resource_range(self, dog: Any, lo: int, hi: int) -> set[int]:
         """Run the resource policies on resources[lo:hi]; the ids of the policies that overran/exited."""
@@ -299,21 +302,50 @@ class _Loop:
                         applicable.clear()
         return stopped
 
+    def stack_range(self, dog: Any, lo: int, hi: int) -> set[int]:
+        """Run the ranged stack policies on resources[lo:hi]; the ids of those that overran/exited. A
+        policy's `validate_resources(args, report, lo, hi)` reports, over consecutive ranges, what its
+        `validate` reports; the empty range only builds what it shares (before a fork), reporting nothing."""
+        ranged, args, stopped = list(self.ranged), self._stack_args(), set()
+        for b in ranged:
+            args._StackValidationArgs__config = b.config.copy() if b.config else {}  # type: ignore[attr-defined]
+            b.resource = None
+            dog.seq += 1
+            try:
+                result = b.policy.validate_resources(args, b.reporter if lo < hi else _discard, lo, hi)
+                if result is not None:
+                    _await(result)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as e:   # an empty range's error comes back on the ranges that judge
+                r = self.resources[lo] if lo < hi else None
+                if r is not None and _failed(b, e, r.urn, r.type, lo, self.seconds):
+                    ranged.remove(b)
+                    stopped.add(id(b))
+        return stopped
+
+    def _stack_args(self) -> Any:
+        from pulumi_policy.policy import StackValidationArgs
+
+        if self.stack_args is None:
+            self.stack_args = StackValidationArgs(self.stack_views, None, {})
+        return self.stack_args
+
     def stack(self, dog: Any, policies: list[_Bound]) -> None:
         """Run `policies` (stack policies) over every resource's view, with one arguments object for all
         (what packs cache on it, e.g. a graph of the stack, is built once)."""
-        from pulumi_policy.policy import StackValidationArgs
-
         if not policies:
             return
-        if self.stack_args is None:
-            self.stack_args = StackValidationArgs(self.stack_views, None, {})
-        stack_args = self.stack_args
+        stack_args = self._stack_args()
         for b in policies:
             stack_args._StackValidationArgs__config = b.config.copy() if b.config else {}  # type: ignore[attr-defined]
             b.resource = None
             dog.seq += 1
             _call(b, stack_args, self.seconds)
+
+
+def _discard(message: str, urn: str | None = None) -> None:
+    """The report callback of a call that must report nothing."""
 
 
 def _call(b: _Bound, args: Any, seconds: float) -> None:

@@ -187,6 +187,7 @@ def test_ranges_cover_every_resource_once() -> None:
     class _L:
         resources = [_R("heavy" if i % 3 else "light") for i in range(10)]
         resource_policies = [_B(), _B()]
+        ranged: list = []
     for n in (1, 2, 3, 12):
         ranges = parallel_eval._split(_L(), n)
         assert len(ranges) == n and ranges[0][0] == 0 and ranges[-1][1] == 10
@@ -269,3 +270,96 @@ def test_the_first_stack_policy_runs_before_the_workers_fork(tmp_path: Path, mon
     monkeypatch.setattr(parallel_eval, "forked", marking)
     messages = [v.message.split("\n")[-1] for v in _judge(monkeypatch, 2, pack, state).violations]
     assert messages == ["forked before me: no", "second"]
+
+
+def _with_outside_hosts(state: dict) -> dict:
+    """Every fourth queue names a storage host no resource of the state has (require-resolved-references)."""
+    for i, r in enumerate(state["deployment"]["resources"]):
+        if r["type"] == "aws:sqs/queue:Queue" and i % 4 == 0:
+            for part in ("inputs", "outputs"):
+                if isinstance(r.get(part), dict):
+                    r[part]["deadLetterTarget"] = "https://outsider.blob.core.windows.net/x"
+    return state
+
+
+def test_stack_rules_judged_range_by_range_give_the_same_report(monkeypatch) -> None:
+    """A per-resource stack rule (`validate_resources`) is judged with the resource ranges in the workers,
+    not as one indivisible part: the same findings, in the same order, as one process."""
+    from bench_states import REAL_PACKS, generate_state, project_pack_config
+
+    config = project_pack_config(list(REAL_PACKS))
+    ranged: list[str] = []
+    real = parallel_eval.run_parallel
+
+    def spying(loop, *args):
+        ranged.extend(b.policy.name for b in loop.ranged)
+        return real(loop, *args)
+    monkeypatch.setattr(parallel_eval, "run_parallel", spying)
+
+    def judge(n: int):
+        report = _judge(monkeypatch, n, list(REAL_PACKS), _with_outside_hosts(generate_state(400)),
+                        pack_config=config, deadlines=ROOMY)
+        return _shape(report)
+
+    sequential = judge(1)
+    assert sum(v["policy"] == "require-resolved-references" and "outsider.blob" in v["message"]
+               for v in sequential[0]) == 6
+    assert judge(2) == sequential
+    assert {"require-resolved-references", "require-eea-inherited-location"} <= set(ranged)
+
+
+RANGED_PACK = """
+import os
+from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
+
+LOG = os.environ["TEST_RANGED_LOG"]
+
+def one(r, report):
+    if r.name in ("r3", "b"):
+        report(r.name + " flagged", r.urn)
+    if r.name == "r9" and os.environ.get("TEST_RANGED_RAISE"):
+        raise ValueError("cannot judge r9")
+
+def whole(args, report):
+    for r in args.resources:
+        one(r, report)
+
+def ranged(args, report, lo, hi):
+    with open(LOG, "a") as fh:
+        fh.write(f"{os.getpid()} {lo} {hi}\\n")
+    report("the empty range reports nothing" if lo == hi else "range " + str(lo))
+    for r in args.resources[lo:hi]:
+        one(r, report)
+
+policy = StackValidationPolicy(name="ranged", description="d", validate=whole)
+policy.validate_resources = ranged
+PolicyPack(name="ranged", enforcement_level=EnforcementLevel.MANDATORY, policies=[policy])
+"""
+
+
+def test_a_ranged_stack_policy_prepares_before_the_fork_and_covers_every_resource_once(
+        tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    log = tmp_path / "calls.log"
+    monkeypatch.setenv("TEST_RANGED_LOG", str(log))
+    pack = _pack(tmp_path, "ranged", RANGED_PACK)
+    state = _state(*NAMES)
+    report = _judge(monkeypatch, 2, pack, state)
+    calls = [tuple(map(int, line.split())) for line in log.read_text().splitlines()]
+    assert calls[0] == (os.getpid(), 0, 0)          # before the fork, in the gate process
+    spans = sorted((lo, hi) for _, lo, hi in calls[1:])
+    assert spans[0][0] == 0 and spans[-1][1] == len(state["deployment"]["resources"])
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    flagged = [v.message.split("\n")[-1] for v in report.violations if "flagged" in v.message]
+    assert flagged == ["r3 flagged", "b flagged"]
+    assert not any("empty range" in v.message for v in report.violations)
+
+
+def test_a_ranged_stack_policy_that_raises_fails_closed(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TEST_RANGED_LOG", str(tmp_path / "calls.log"))
+    monkeypatch.setenv("TEST_RANGED_RAISE", "1")
+    report = _judge(monkeypatch, 2, _pack(tmp_path, "ranged", RANGED_PACK), _state(*NAMES))
+    failed = [v for v in report.violations if "cannot judge r9" in v.message]
+    assert len(failed) == 1 and failed[0].level == "mandatory"
+    assert "ValueError" in failed[0].message

@@ -59,3 +59,44 @@ def test_bad_metadata_raises(field, value, why):
 def test_stack_rule_has_no_types():
     with pytest.raises(RuleDefinitionError, match="stack rule has no resource_types"):
         Rule(**{**GOOD, "scope": "stack", "resource_types": frozenset({"aws:s3/bucket:Bucket"})})
+
+
+def _each(view, graph, ctx):
+    return [f"saw {view.name}"] if view.name != "quiet" else []
+
+
+def test_a_per_resource_stack_rule_derives_its_check_in_graph_order():
+    from policies.core.view import ResourceView, StackGraph
+
+    rule = Rule(**{**GOOD, "scope": "stack", "check": None, "each": _each})
+    graph = StackGraph([ResourceView(type="aws:s3/bucket:Bucket", raw={}, urn=f"urn:{n}", name=n)
+                        for n in ("a", "quiet", "b")])
+    assert rule.check(graph, None) == [("urn:a", "saw a"), ("urn:b", "saw b")]
+
+
+def test_a_resource_it_cannot_judge_fails_closed_on_its_own():
+    from policies.core.view import ResourceView, StackGraph
+
+    def each(view, graph, ctx):
+        if view.name == "bad":
+            raise ValueError("no idea")
+        return ["ok"]
+
+    rule = Rule(**{**GOOD, "scope": "stack", "check": None, "each": each})
+    graph = StackGraph([ResourceView(type="t:m:T", raw={}, urn=f"urn:{n}", name=n) for n in ("bad", "good")])
+    (u1, m1), (u2, m2) = rule.check(graph, None)
+    assert (u1, u2, m2) == ("urn:bad", "urn:good", "ok")
+    assert m1.startswith(f"rule {GOOD['id']} could not judge this resource (ValueError: no idea)")
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        ({"each": _each}, "`each` is for a stack rule, and replaces its check"),  # resource scope
+        ({"scope": "stack", "each": _each}, "`each` is for a stack rule, and replaces its check"),  # + check
+        ({"scope": "stack", "prepare": lambda g, c: None}, "`prepare` builds indexes for `each`"),
+    ],
+)
+def test_each_and_prepare_are_checked(extra, why):
+    with pytest.raises(RuleDefinitionError, match=why):
+        Rule(**{**GOOD, **extra})
