@@ -198,6 +198,10 @@ ACCEPTED_IDS: dict[str, tuple[tuple[str, ...], str]] = {
     "aws:glue/crawler:Crawler": (tuple(f"{t}Targets[].connectionName" for t in (
         "jdbc", "mongodb", "delta", "hudi", "iceberg", "s3", "catalog")), _GLUE_CONNECTION),
     "aws:glue/job:Job": (("connections[]",), _GLUE_CONNECTION),
+    # a VPC attached to a transit gateway another account shares routes its traffic wherever that account's
+    # gateway peers (another region, another network)
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": (
+        ("transitGatewayId",), "aws:ec2transitgateway/transitGateway:TransitGateway"),
 }
 
 

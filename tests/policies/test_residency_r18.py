@@ -151,3 +151,13 @@ def test_an_azure_region_label_places_only_a_microsoft_host():
         "`upstream.templates.0.urlTemplate` sends to hooks.westeurope.relayhub.io" + NOT_DECLARED]
     assert messages(REPLICATION, upstream("https://prod-12.westeurope.logic.azure.com/wf"), ALLOWED) == []
     assert messages(REPLICATION, upstream("https://prod-12.eastus.logic.azure.com/wf"), ALLOWED) != []
+
+
+def test_a_vpc_attachment_must_use_a_transit_gateway_of_the_stack():
+    tgw = "aws:ec2transitgateway/transitGateway:TransitGateway"
+    attach = pinned_res("aws:ec2transitgateway/vpcAttachment:VpcAttachment", "v", {
+        "transitGatewayId": "tgw-0f1e2d3c", "vpcId": "vpc-1", "subnetIds": ["subnet-1"]})
+    assert messages(RESOLVED, graph(attach), ALLOWED) == [
+        ("v", _refers("transitGatewayId", tgw, "tgw-0f1e2d3c"))]
+    own = pinned_res(tgw, "t", {"id": "tgw-0f1e2d3c"})
+    assert messages(RESOLVED, graph(own, attach), ALLOWED) == []
