@@ -103,7 +103,7 @@ AZURE_REGION_DOMAINS = (
     ".azurecontainerapps.io", ".azurecontainer.io", ".azuredatabricks.net", ".azureml.ms",
     ".azurehdinsight.net", ".azurestaticapps.net", ".azure-automation.net", ".cloudapp.net", ".powerbi.com",
     ".dynamics.com", ".azurehealthcareapis.com", ".azureiotcentral.com", ".azure-mobile.net", ".azurefd.net",
-    ".azureedge.net",
+    ".azureedge.net", ".azure.privatelinkservice",
 )
 # URL schemes with an empty authority that stay on the machine (`file:///etc/x`, a local socket); any other
 # scheme without a host (`tunnel:///eventhandler`, Web PubSub's awps-tunnel) goes wherever its client runs.
