@@ -17,6 +17,7 @@ from policies.core.endpoints import Endpoint, find, load_endpoints
 from policies.core.geo import data_geography
 from policies.core.host_classes import (
     AWS_HOST_SUFFIXES,
+    AZURE_REGION_DOMAINS,
     CODE_AND_DOC_HOSTS,
     CONSOLE_SUFFIXES,
     EDGE_HOST_SUFFIXES,
@@ -375,8 +376,8 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
         )
     for label in (
         p for part in h.split(".") for p in part.split("-")
-    ):  # westeurope-5.in.applicationinsights…
-        if label in AZURE_REGIONS:
+    ):  # westeurope-5.in.applicationinsights… (a Microsoft domain's; a service tag `Storage.WestEurope`)
+        if label in AZURE_REGIONS and (h.endswith(AZURE_REGION_DOMAINS) or h.rsplit(".", 1)[-1] == label):
             msg = region_verdict("azure", label, f"`{ref.path}` ({h})", ok)
             return Outcome(msg) if msg else OK
     if azure_modules(h):

@@ -93,3 +93,27 @@ LOCATION_FREE_SUFFIXES = (".acm-validations.aws",)
 PRIVATE_NAMES = frozenset({"localhost"})  # the loopback name (a developer's redirect URI), like 127.0.0.1
 PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".corp", ".localhost", ".invalid")
 AWS_HOST_SUFFIXES = (".amazonaws.com", ".aws", ".on.aws", ".api.aws")
+
+# Microsoft's own service domains: only under these does an Azure region label in a host (`westeurope-5.in.
+# applicationinsights.azure.com`, `prod-12.westeurope.logic.azure.com`) say where the service runs. Anyone
+# can put `westeurope` in a name of their own domain (`hooks.westeurope.relayhub.io`, round 18).
+AZURE_REGION_DOMAINS = (
+    ".azure.com", ".azure.net", ".windows.net", ".microsoft.com", ".azure-api.net", ".azure-devices.net",
+    ".azurecr.io", ".azuresynapse.net", ".azurewebsites.net", ".signalr.net", ".azconfig.io", ".azmk8s.io",
+    ".azurecontainerapps.io", ".azurecontainer.io", ".azuredatabricks.net", ".azureml.ms",
+    ".azurehdinsight.net", ".azurestaticapps.net", ".azure-automation.net", ".cloudapp.net", ".powerbi.com",
+    ".dynamics.com", ".azurehealthcareapis.com", ".azureiotcentral.com", ".azure-mobile.net", ".azurefd.net",
+    ".azureedge.net", ".azure.privatelinkservice",
+)
+# URL schemes with an empty authority that stay on the machine (`file:///etc/x`, a local socket); any other
+# scheme without a host (`tunnel:///eventhandler`, Web PubSub's awps-tunnel) goes wherever its client runs.
+_LOCAL_SCHEMES = frozenset({"file", "unix", "npipe"})
+_HOSTLESS = re.compile(r"\b([a-z][a-z0-9+.-]*):///", re.I)
+
+
+def hostless_sites(s: str) -> list[str]:
+    """Why each URL without a host in `s` cannot be placed (round 18)."""
+    return [f"{m.group(1)}:///… is a URL with no host: it goes to wherever the client serving that scheme "
+            "runs (a tunnel on a developer's machine, a local agent); name a host of the stack or a "
+            "declared one"
+            for m in _HOSTLESS.finditer(s) if m.group(1).lower() not in _LOCAL_SCHEMES]

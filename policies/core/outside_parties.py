@@ -63,6 +63,10 @@ GRANT_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:cfg/aggregateAuthorization:AggregateAuthorization": ("accountId",),
     "aws:ecr/replicationConfiguration:ReplicationConfiguration": (
         "replicationConfiguration.rules[].destinations[].registryId",),
+    # Lake Formation (round 18): a third-party query engine of an allow-listed account filters (so reads)
+    # the lake's data; a trusted resource owner receives the caller's user ARNs.
+    "aws:lakeformation/dataLakeSettings:DataLakeSettings": (
+        "externalDataFilteringAllowLists[]", "trustedResourceOwners[]"),
 }
 # Phone numbers texted or called: the message goes to the carrier of the number's country.
 _SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
@@ -103,6 +107,9 @@ _E164 = re.compile(r"^\+\d[\d \-().]{6,20}$")
 _PHONE_KEY = re.compile(r"(?i)(phone|sms|msisdn|mobile)")
 _INTERNATIONAL = re.compile(r"^00\d[\d \-().]{6,20}$")
 Found = tuple[str, str, str]  # (path, kind, value)
+_ITSM = ("an ITSM receiver sends each alert to the IT service management tool (ServiceNow, …) behind a "
+         "connection of a Log Analytics workspace, which no input names; alert through a webhook or Logic "
+         "App to a host of the stack or a declared endpoint instead")
 
 
 def _grants(view: ResourceView) -> list[Found]:
@@ -168,6 +175,8 @@ def _phones(view: ResourceView) -> list[Found]:
         for i, r in enumerate(receivers or ()):
             code, number = get_path(r, "countryCode"), get_path(r, "phoneNumber")
             out.append((f"{key}.{i}", "phone", f"+{str(code).lstrip('+')} {number}"))
+    if view.input("itsmReceivers"):  # round 18
+        out.append(("itsmReceivers", "site", _ITSM))
     return out
 
 

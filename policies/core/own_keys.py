@@ -11,6 +11,7 @@ from typing import Any
 from policies.core.installed_code import POLICY_ASSIGNMENT, custom_definition
 from policies.core.named_services import NAMED_SERVICE_TYPES, named_service_refs
 from policies.core.outside_parties import PARTY_TYPES, party_refs
+from policies.core.typed_places import values
 from policies.core.view import UNKNOWN_VALUES, ResourceView
 
 # Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
@@ -170,18 +171,37 @@ def _by_inputs(view: ResourceView) -> list[tuple[str, str, str]]:
 
 
 # Inputs that accept a connection requested elsewhere, named by an id that says nothing about where the other
-# side is: the connection must be a resource of this stack (whose peer region is judged there).
-ACCEPTED_IDS: dict[str, tuple[str, str]] = {
+# side is: the connection must be a resource of this stack (whose peer region is judged there). Type ->
+# (inputs, `key[].sub` for a field of each element of a list; the type each names).
+_GLUE_CONNECTION = "aws:glue/connection:Connection"
+ACCEPTED_IDS: dict[str, tuple[tuple[str, ...], str]] = {
     # an Automation job run on a hybrid worker group (`runOn`) runs on the group's machines, wherever they are
     # (on-premises, another cloud): the group must be the stack's, its workers (VMs of the stack) judged there
-    "azure-native:automation:Webhook": ("runOn", "azure-native:automation:HybridRunbookWorkerGroup"),
-    "azure-native:automation:JobSchedule": ("runOn", "azure-native:automation:HybridRunbookWorkerGroup"),
+    "azure-native:automation:Webhook": (("runOn",), "azure-native:automation:HybridRunbookWorkerGroup"),
+    "azure-native:automation:JobSchedule": (("runOn",), "azure-native:automation:HybridRunbookWorkerGroup"),
     "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (
-        "vpcPeeringConnectionId", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
+        ("vpcPeeringConnectionId",), "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
     "aws:ec2/vpcPeeringConnectionOptions:VpcPeeringConnectionOptions": (
-        "vpcPeeringConnectionId", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
+        ("vpcPeeringConnectionId",), "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
     "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": (
-        "transitGatewayAttachmentId", "aws:ec2transitgateway/peeringAttachment:PeeringAttachment"),
+        ("transitGatewayAttachmentId",), "aws:ec2transitgateway/peeringAttachment:PeeringAttachment"),
+    # Round 18: resources another account shares (RAM) or defines, used by bare id or name: a Resolver rule
+    # forwards the domain's queries to its targets, a query log configuration delivers every query to its
+    # destination, a mirror target receives every mirrored packet, a Glue connection's URL is where a
+    # crawler or job reads and writes. Each must be the stack's, where its own inputs are judged.
+    "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": (
+        ("resolverRuleId",), "aws:route53/resolverRule:ResolverRule"),
+    "aws:route53/resolverQueryLogConfigAssociation:ResolverQueryLogConfigAssociation": (
+        ("resolverQueryLogConfigId",), "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig"),
+    "aws:ec2/trafficMirrorSession:TrafficMirrorSession": (
+        ("trafficMirrorTargetId",), "aws:ec2/trafficMirrorTarget:TrafficMirrorTarget"),
+    "aws:glue/crawler:Crawler": (tuple(f"{t}Targets[].connectionName" for t in (
+        "jdbc", "mongodb", "delta", "hudi", "iceberg", "s3", "catalog")), _GLUE_CONNECTION),
+    "aws:glue/job:Job": (("connections[]",), _GLUE_CONNECTION),
+    # a VPC attached to a transit gateway another account shares routes its traffic wherever that account's
+    # gateway peers (another region, another network)
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": (
+        ("transitGatewayId",), "aws:ec2transitgateway/transitGateway:TransitGateway"),
 }
 
 
@@ -217,12 +237,11 @@ def implied_refs(view: ResourceView) -> list[tuple[str, str, str]]:
         if value is None:  # accepting another account's proposal: its gateway is never this stack's
             return [("proposalId", "named", f"{_DX_ASSOCIATION}|{view.input('proposalId')}")]
         target = _DX_TARGETS.get(str(value)[:4], _DX_TARGETS["tgw-"])
+        found: list[tuple[str, object]] = [(key, value)]
     else:
-        key, target = ACCEPTED_IDS[view.type]
-        value = view.input(key)
-    if isinstance(value, str) and value not in UNKNOWN_VALUES:
-        return [(key, "named", f"{target}|{value}")]
-    return []
+        specs, target = ACCEPTED_IDS[view.type]
+        found = [pv for spec in specs for pv in values(view, spec)]
+    return [(p, "named", f"{target}|{v}") for p, v in found if isinstance(v, str) and v not in UNKNOWN_VALUES]
 
 
 # DNS record data that authorises or delegates rather than directs traffic: CAA (which CA may issue), TXT/SPF

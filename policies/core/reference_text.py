@@ -18,7 +18,7 @@ import yaml
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from policies.core.account_urls import host_arn, url_arn
-from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS
+from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites
 
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
 _AZURE_ID = re.compile(r"/subscriptions/[0-9a-zA-Z*-]+(?:/[^\s\"',;?)]+)?", re.I)
@@ -275,6 +275,7 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
             out.append((kind, host, principal))
             if ".amazonaws.com" in host and (arn := url_arn(host, s, m.end())):  # its account too
                 out.append(("arn", arn, False))
+        out += [("site", why, False) for why in hostless_sites(s)]  # `tunnel:///…`: no host to place
     if ("::" in s or s.count(":") >= 7) and not s.startswith("arn:"):  # an ARN is one reference
         for m in _IPV6_FIND.finditer(s):
             if ip := _ipv6(m.group(0).lower()):

@@ -38,7 +38,8 @@ STORE_PREFIX = "prefix"  # every parameter or secret under a path prefix (an Air
 # through a provider class the worker configuration chooses (round 17). Exactly two colons inside the braces
 # (an IAM policy variable `${aws:username}` or a Transfer `${transfer:UserName}` has one).
 PROVIDED = "provided"
-_PLACEHOLDER = re.compile(r"\$\{[A-Za-z][\w-]*:([^:{}]*):([^:{}]+)\}")
+# Data Prepper (OpenSearch Ingestion pipelines) writes `${{aws_secrets:<secret>:<key>}}` (round 18).
+_PLACEHOLDER = re.compile(r"\$\{\{?[A-Za-z][\w-]*:([^:{}]*):([^:{}]+)\}")
 _SAME_STORE = {S3_OBJECT: (S3_OBJECT, "aws:s3/bucketObject:BucketObject")}
 # Store type -> (what it is, the input holding the stored value; None: never an input a policy can read).
 STORES: dict[str, tuple[str, tuple[str, ...] | None]] = {
