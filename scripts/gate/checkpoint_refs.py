@@ -1,5 +1,6 @@
 """What a checkpoint says about itself, checked before it is judged: pending operations, provider
-references, resources that claim not to be custom.
+references (to a live provider of the resource's own package), resources that claim not to be custom,
+resources pending deletion.
 
 A state the gate judges must say what exists. Pulumi never writes a live resource whose provider
 reference names no live provider of that URN and id, and an interrupted update leaves
@@ -23,6 +24,7 @@ _PROVIDER_FORM = re.compile(r"[^:/]+:[^:/]+/[^:]+:[^:]+")
 def validate_references(deployment: dict[str, Any], resources: list[dict[str, Any]], source: str) -> None:
     """GateError for pending operations, dangling or stale provider references and posing components."""
     _pending(deployment.get("pending_operations"), source)
+    _pending_deletes(resources, source)
     live = {r["urn"]: r for r in resources if not r.get("delete")}
     parents = {r.get("parent") for r in resources}
     packages = {r["type"][len(PROVIDER_TYPE):] for r in live.values() if r["type"].startswith(PROVIDER_TYPE)}
@@ -30,7 +32,7 @@ def validate_references(deployment: dict[str, Any], resources: list[dict[str, An
         where = f"{source}: {urn}"
         ref = r.get("provider")
         if ref:
-            _provider(ref, live, where)
+            _provider(ref, live, where, r)
         if not r.get("custom"):
             _component(r, urn in parents, packages, where)
 
@@ -49,7 +51,17 @@ def _pending(ops: Any, source: str) -> None:
         "again")
 
 
-def _provider(ref: str, live: dict[str, dict[str, Any]], where: str) -> None:
+def _pending_deletes(resources: list[dict[str, Any]], source: str) -> None:
+    """A `delete: true` entry other than a provider is a resource an update failed to delete: it still
+    exists in the cloud (with its data) but is no live resource the packs judge."""
+    for r in resources:
+        if r.get("delete") and not r["type"].startswith(PROVIDER_TYPE):
+            raise GateError(f"{source}: {r['urn']}: delete: the resource is pending deletion (an update "
+                            "failed to delete it), so it still exists in the cloud but would not be judged; "
+                            "finish the update (`pulumi up`, or `pulumi refresh`) and export again")
+
+
+def _provider(ref: str, live: dict[str, dict[str, Any]], where: str, r: dict[str, Any]) -> None:
     purn, sep, pid = ref.rpartition("::")
     target = live.get(purn) if sep else None
     if target is None or not target["type"].startswith(PROVIDER_TYPE):
@@ -60,6 +72,11 @@ def _provider(ref: str, live: dict[str, dict[str, Any]], where: str) -> None:
         raise GateError(f"{where}: provider: {ref[:300]!r} names provider id {pid!r}, but the live provider "
                         f"of that URN has id {target.get('id')!r} (a replaced or pending-delete provider); "
                         "run `pulumi refresh` and export again")
+    package = r["type"].split(":", 1)[0]
+    if r.get("custom") and target["type"] != PROVIDER_TYPE + package:
+        raise GateError(f"{where}: provider: a {package!r} resource served by {target['type']!r}: a provider "
+                        "serves only its own package's types, so the entry's type or provider is not what "
+                        "the engine records; export the stack again (`pulumi stack export`)")
 
 
 def _component(r: dict[str, Any], has_children: bool, packages: set[str], where: str) -> None:

@@ -2,8 +2,9 @@
 
 Typed checks rather than a JSON Schema validator: the same rules, but linear and fast on 100k-resource
 states. What a real engine never writes is bad input (exit 2) naming the resource and key: malformed or
-duplicate URNs, options of the wrong type, nesting past MAX_DEPTH, numbers a float64 cannot hold,
-NaN/Infinity; lone UTF-16 surrogates are refused while parsing (gate.inputs.parse_json).
+duplicate URNs, options of the wrong type, nesting past MAX_DEPTH, strings or keys past MAX_STRING,
+numbers a float64 cannot hold, NaN/Infinity; lone UTF-16 surrogates are refused while parsing
+(gate.inputs.parse_json).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ URN = re.compile(r"urn:pulumi:(?P<stack>[^:]+)::(?P<project>[^:]+)::"
                  r"(?P<type>[^:]+(?::[^:]+)*?)::(?P<name>.*)", re.DOTALL)
 _INF = float("inf")
 MAX_INT = 2**63       # Pulumi numbers are float64; integers beyond this are not real values
+MAX_STRING = 16 * 1024 * 1024   # characters in one string or key; no cloud API takes a property this long
 
 _BOOL_KEYS = ("custom", "delete", "protect", "external", "retainOnDelete", "pendingReplacement")
 _STR_KEYS = ("id", "type", "parent", "provider", "importID")
@@ -32,6 +34,7 @@ def validate_checkpoint(data: Any, source: str) -> None:
     if data.get("version") not in (3, None):
         raise GateError(f"{source}: version: unsupported checkpoint version {data.get('version')!r} "
                         "(expected 3)")
+    _values({k: v for k, v in data["deployment"].items() if k != "resources"}, f"{source}: deployment", 1)
     resources = data["deployment"].get("resources")
     if resources is None:
         validate_references(data["deployment"], [], source)
@@ -43,6 +46,7 @@ def validate_checkpoint(data: Any, source: str) -> None:
         where = f"{source}: deployment.resources[{i}]"
         if not isinstance(r, dict):
             raise GateError(f"{where}: expected an object")
+        _values({k: v for k, v in r.items() if k != "inputs" and k != "outputs"}, where, 1)
         urn = _urn(r, where)
         where = f"{source}: {urn}"
         _options(r, where)
@@ -118,16 +122,24 @@ def _options(r: dict[str, Any], where: str) -> None:
 
 
 def _values(value: Any, where: str, depth: int) -> None:
-    """Depth, integer range and finiteness of every value (recursion bounded by MAX_DEPTH).
+    """Depth, integer range, finiteness and length (strings and keys) of every value (recursion bounded
+    by MAX_DEPTH).
 
     Lone surrogates can only come from `\\uD8xx` escapes in a file's text: gate.inputs checks the text
     once (fast) instead of every string here.
     """
     if depth > MAX_DEPTH:
         raise GateError(f"{where}: nested more than {MAX_DEPTH} levels")
+    if type(value) is dict and value and max(map(len, value)) > MAX_STRING:
+        raise GateError(f"{where}: a key longer than {MAX_STRING} characters")
     for v in value.values() if type(value) is dict else value:
         t = type(v)
-        if t is str or t is bool or v is None:
+        if t is str:
+            if len(v) > MAX_STRING:
+                raise GateError(f"{where}: a string of {len(v)} characters (more than {MAX_STRING}): no "
+                                "cloud API takes a property this long; keep large content in files or assets")
+            continue
+        if t is bool or v is None:
             continue
         if t is dict or t is list:
             if v:

@@ -98,7 +98,8 @@ def load_project(program_dir: Path) -> Project:
     main = doc.get("main", ".")
     if not isinstance(main, str):
         raise GateError(f"{where}: main: expected a path string, got {type(main).__name__}")
-    main_path = (program_dir / main).resolve()
+    root = program_dir.resolve()
+    main_path = _inside(root, main, "main", where)
     if main_path.is_file() and main_path.suffix == ".py":
         main_dir, main_file = main_path.parent, main_path
     elif main_path.is_dir():
@@ -110,14 +111,25 @@ def load_project(program_dir: Path) -> Project:
     config_dir_value = doc.get("stackConfigDir", ".")
     if not isinstance(config_dir_value, str):
         raise GateError(f"{where}: stackConfigDir: expected a path string")
-    config_dir = (program_dir / config_dir_value).resolve()
+    config_dir = _inside(root, config_dir_value, "stackConfigDir", where)
     if not config_dir.is_dir():
         raise GateError(f"{where}: stackConfigDir: directory {config_dir_value!r} not found")
     return Project(
-        root=program_dir.resolve(), file=file, name=name, main_dir=main_dir, main_file=main_file,
+        root=root, file=file, name=name, main_dir=main_dir, main_file=main_file,
         config_dir=config_dir,
         config_defaults=_project_defaults(doc.get("config"), name, where),
     )
+
+
+def _inside(root: Path, value: str, key: str, where: str) -> Path:
+    """A path `Pulumi.yaml` names, resolved; outside the project it is refused: what the gate would read
+    there is no part of the program it judges (its digest, cache key and review), nor what CI checks out."""
+    path = (root / value).resolve()
+    if path != root and root not in path.parents:
+        raise GateError(f"{where}: {key}: {value!r} is outside the project directory: the program and its "
+                        "stack config must live in the project (move them in, or run the gate on the "
+                        "directory that holds them)")
+    return path
 
 
 def _project_defaults(config: Any, project: str, where: str) -> dict[str, Any]:

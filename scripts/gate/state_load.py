@@ -8,9 +8,11 @@ compacted as it arrives (less than half the memory, same values):
 - an output equal to the input of the same name is that input's object (previews echo inputs).
 The result is read-only for the gate (nothing mutates a loaded state), so sharing is safe.
 
-Anything this reader does not expect (other top-level shapes, invalid UTF-8, NaN, lone surrogates, bad
-JSON) makes it stop and the whole-file strict path (gate.inputs.parse_json) read the file instead, so
-errors are worded exactly as before.
+Anything this reader does not expect (other top-level shapes, invalid UTF-8, NaN, lone surrogates, a
+key given twice in one object, bad JSON) makes it stop and the whole-file strict path
+(gate.inputs.parse_json) read the file instead, so errors are worded exactly as before. The decoder gives
+each object as a tuple of its pairs (C speed) and the compactor builds the dict, so a key given twice is
+seen (a plain dict would keep the last value, as orjson and Go do, while a reviewer reads the first).
 """
 
 from __future__ import annotations
@@ -73,32 +75,40 @@ class _Compactor:
         self.lists: dict[tuple[str, ...], list[str]] = {}
         share, intern = self.memo.setdefault, sys.intern
 
-        def obj(d: dict[str, Any]) -> dict[str, Any]:
+        def obj(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
             out = {}
-            for k, x in d.items():
+            for k, x in pairs:
                 t = type(x)
                 if t is str:
                     out[intern(k)] = share(x, x)
-                elif t is dict:
+                elif t is tuple:
                     out[intern(k)] = obj(x)
                 elif t is list:
                     out[intern(k)] = seq(x)
                 else:
                     out[intern(k)] = x
+            if len(out) != len(pairs):
+                raise _Fallback   # a key given twice in one object: the strict path names it
             return out
 
         def seq(items: list[Any]) -> list[Any]:
             out = []
             for x in items:
                 t = type(x)
-                out.append(share(x, x) if t is str else obj(x) if t is dict else seq(x) if t is list else x)
+                out.append(share(x, x) if t is str else obj(x) if t is tuple else seq(x) if t is list else x)
             return out
 
-        self.obj = obj
+        self.obj, self.seq = obj, seq
+
+    def plain(self, v: Any) -> Any:
+        """A decoded value as JSON types (the decoder gives each object as a tuple of its key/value pairs,
+        so that a key given twice is seen)."""
+        t = type(v)
+        return self.obj(v) if t is tuple else self.seq(v) if t is list else v
 
     def resource(self, r: Any) -> Any:
-        if type(r) is not dict:
-            return r
+        if type(r) is not tuple:
+            return self.plain(r)
         r = self.obj(r)
         self._share_lists(r)
         inputs, outputs = r.get("inputs"), r.get("outputs")
@@ -171,7 +181,7 @@ class _Reader:
         self.buf = ""
         self.pos = 0
         self.eof = False
-        self.decoder = json.JSONDecoder(parse_constant=_no_constant)
+        self.decoder = json.JSONDecoder(parse_constant=_no_constant, object_pairs_hook=tuple)
         self.compact = _Compactor()
 
     def document(self) -> Any:
@@ -182,12 +192,12 @@ class _Reader:
 
     def _deployment(self) -> Any:
         if self._ws() != "{":
-            return self._value()
+            return self.compact.plain(self._value())
         return self._object(lambda key: self._resources if key == "resources" else None)
 
     def _resources(self) -> Any:
         if self._ws() != "[":
-            return self._value()
+            return self.compact.plain(self._value())
         self.pos += 1
         out: list[Any] = []
         if self._ws() == "]":
@@ -215,8 +225,10 @@ class _Reader:
             if self._ws() != ":":
                 raise _Fallback
             self.pos += 1
+            if key in out:
+                raise _Fallback   # a key given twice (two `resources`): the strict path names it
             read = special(key)
-            out[key] = read() if read is not None else self._value()
+            out[key] = read() if read is not None else self.compact.plain(self._value())
             if not self._separator("}"):
                 return out
 
