@@ -202,6 +202,9 @@ ACCEPTED_IDS: dict[str, tuple[tuple[str, ...], str]] = {
     # gateway peers (another region, another network)
     "aws:ec2transitgateway/vpcAttachment:VpcAttachment": (
         ("transitGatewayId",), "aws:ec2transitgateway/transitGateway:TransitGateway"),
+    # round 19: a site-to-site VPN ending on such a gateway brings the site's traffic into it (and out again)
+    "aws:ec2/vpnConnection:VpnConnection": (
+        ("transitGatewayId",), "aws:ec2transitgateway/transitGateway:TransitGateway"),
 }
 
 
