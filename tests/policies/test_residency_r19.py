@@ -81,3 +81,16 @@ def test_a_vpn_connection_must_end_on_a_transit_gateway_of_the_stack():
         "(stacks/records/endpoints.yaml), so where it is cannot be judged")]
     own = pinned_res(tgw, "t", {"id": "tgw-0f9e8d7c"})
     assert messages(RESOLVED, graph(own, vpn), ALLOWED) == []
+
+
+def test_accepting_a_vpc_attachment_needs_an_attachment_of_the_stack():
+    target = "aws:ec2transitgateway/vpcAttachment:VpcAttachment"
+    accepter = pinned_res("aws:ec2transitgateway/vpcAttachmentAccepter:VpcAttachmentAccepter", "a", {
+        "transitGatewayAttachmentId": "tgw-attach-0f9e"})
+    assert messages(RESOLVED, graph(accepter), ALLOWED) == [(
+        "a", f"`transitGatewayAttachmentId` refers to '{target}|tgw-attach-0f9e', which is neither a "
+        "resource of this stack (matched by its recorded id, ARN or endpoint, never by name) nor a declared "
+        "external endpoint (stacks/records/endpoints.yaml), so where it is cannot be judged")]
+    own = pinned_res(target, "v", {"id": "tgw-attach-0f9e", "transitGatewayId": "tgw-1", "vpcId": "vpc-1"})
+    hub = pinned_res("aws:ec2transitgateway/transitGateway:TransitGateway", "t", {"id": "tgw-1"})
+    assert messages(RESOLVED, graph(hub, own, accepter), ALLOWED) == []
