@@ -67,6 +67,10 @@ GRANT_INPUTS: dict[str, tuple[str, ...]] = {
     # the lake's data; a trusted resource owner receives the caller's user ARNs.
     "aws:lakeformation/dataLakeSettings:DataLakeSettings": (
         "externalDataFilteringAllowLists[]", "trustedResourceOwners[]"),
+    # Peerings with another account's network (round 19): the peer account's hosts reach the stack's VPC or
+    # transit gateway, whatever region (judged by `peerRegion`) the peering is in. No owner: the same account.
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": ("peerOwnerId",),
+    "aws:ec2transitgateway/peeringAttachment:PeeringAttachment": ("peerAccountId",),
 }
 # Phone numbers texted or called: the message goes to the carrier of the number's country.
 _SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
@@ -98,8 +102,11 @@ AGENT_SITES: dict[str, str] = {
     "aws:datasync/locationHdfs:LocationHdfs": "nameNodes[].hostname",
 }
 _DATA_BOX = "azure-native:databox:Job"
+# Load balancer targets registered by IP with `availabilityZone: all` (round 19): an address outside the
+# target group's VPC, reached through a peering, transit gateway, VPN or Direct Connect: a network anywhere.
+TARGET_ATTACHMENTS = frozenset(f"aws:{m}/targetGroupAttachment:TargetGroupAttachment" for m in ("lb", "alb"))
 PARTY_TYPES = frozenset(GRANT_INPUTS) | GRANT_TYPES | frozenset(SITES) | frozenset(AGENT_SITES) | {
-    _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX}
+    _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX} | TARGET_ATTACHMENTS
 _DIGITS = re.compile(r"[^\d+]")
 # A phone number written anywhere (an SDK call's `PhoneNumber`, a setting the code texts): `+` and 8-15 digits
 # (E.164), or `00` first under a key that says phone/SMS.
@@ -180,6 +187,23 @@ def _phones(view: ResourceView) -> list[Found]:
     return out
 
 
+def _outside_vpc_target(view: ResourceView) -> list[Found]:
+    """A private or unknown target outside the target group's VPC (a public one is scanned as any host)."""
+    zone, target = view.input("availabilityZone"), view.input("targetId")
+    if is_unknown(zone):
+        return [("availabilityZone", "unknown", "")]
+    if str(zone).lower() != "all":
+        return []
+    if is_unknown(target):
+        return [("targetId", "unknown", "")]
+    if not _private(target):
+        return []
+    return [("availabilityZone", "site", f"`availabilityZone: all` registers {target!r}, a private address "
+             "outside the target group's VPC (behind a peering, transit gateway, VPN or Direct Connect: a "
+             "network in any region or data centre); register targets of the stack's own VPC (no "
+             "availabilityZone) or instances of the stack (targetId: the instance's id)")]
+
+
 def party_refs(view: ResourceView) -> list[Found]:
     """The implied references of a resource of PARTY_TYPES."""
     t = view.type
@@ -194,6 +218,8 @@ def party_refs(view: ResourceView) -> list[Found]:
                  "private address on a network outside any region (wherever the agent runs); name the server "
                  "by a host declared with its jurisdiction in stacks/records/endpoints.yaml")
                 for p, v in values(view, AGENT_SITES[t]) if is_unknown(v) or _private(v)]
+    if t in TARGET_ATTACHMENTS:
+        return _outside_vpc_target(view)
     if t == _DATA_BOX:
         if str(view.input("transferType")) != "ExportFromAzure":
             return []  # an import brings data in; the device travels empty to the customer

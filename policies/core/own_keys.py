@@ -202,6 +202,12 @@ ACCEPTED_IDS: dict[str, tuple[tuple[str, ...], str]] = {
     # gateway peers (another region, another network)
     "aws:ec2transitgateway/vpcAttachment:VpcAttachment": (
         ("transitGatewayId",), "aws:ec2transitgateway/transitGateway:TransitGateway"),
+    # round 19: a site-to-site VPN ending on such a gateway brings the site's traffic into it (and out again);
+    # accepting another account's VPC attachment joins that account's VPC to the stack's gateway
+    "aws:ec2/vpnConnection:VpnConnection": (
+        ("transitGatewayId",), "aws:ec2transitgateway/transitGateway:TransitGateway"),
+    "aws:ec2transitgateway/vpcAttachmentAccepter:VpcAttachmentAccepter": (
+        ("transitGatewayAttachmentId",), "aws:ec2transitgateway/vpcAttachment:VpcAttachment"),
 }
 
 
