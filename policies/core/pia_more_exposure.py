@@ -31,6 +31,7 @@ from policies.core.pia_aws_paths import (
 )
 from policies.core.pia_az_blocks import firewall_range
 from policies.core.pia_more_stores import AOSS_POLICY, CPG_FIREWALL, aoss_policy_blocks
+from policies.core.pia_workspace_stores import FACTORY, ML
 from policies.core.tls_policies import TRANSFER_POLICIES
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -175,6 +176,14 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
         "publicNetworkAccess", "the cluster is reachable from the internet"
     ),
     "azure-native:databricks:Workspace": databricks_public,
+    # round 20: Machine Learning workspaces and Data Factories are public unless told otherwise
+    ML: lambda r, g: _disabled("publicNetworkAccess", "the workspace is reachable from the internet")(r, g)
+    + _is("allowPublicAccessWhenBehindVnet", False, False, "the workspace answers the internet")(r, g),
+    FACTORY: _disabled("publicNetworkAccess", "the factory and the credentials it keeps face the internet"),
+    "azure-native:synapse:IpFirewallRule": firewall_range("startIpAddress", "endIpAddress"),
+    "aws:secretsmanager/secretRotation:SecretRotation": same_account(
+        "rotationLambdaArn", "externalSecretRotationRoleArn"
+    ),
     # the coordinator is public unless told otherwise; worker nodes are private by default
     "azure-native:appconfiguration:ConfigurationStore": _disabled(
         "publicNetworkAccess", "the store is reachable from the internet"

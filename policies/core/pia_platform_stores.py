@@ -43,26 +43,36 @@ CMK_EXEMPT = {
 }
 
 
-def security_configuration(r: ResourceView, graph: StackGraph) -> tuple[list[ResourceView], str | None]:
-    """The stack's security configuration an EMR cluster names (an output fed to it, or its `name`), or why
-    none can be judged."""
-    name = r.input("securityConfiguration")
-    fed = [d for d in graph.dependency_of(r, "securityConfiguration") if d.type == EMR_SECURITY]
+def named_configuration(
+    r: ResourceView, graph: StackGraph, type_: str, none_why: str, declare: str, noun: str = "cluster"
+) -> tuple[list[ResourceView], str | None]:
+    """The stack's security configuration of `type_` a resource names (an output fed to it, or its `name`), or
+    why none can be judged: `none_why` when it names none, `declare` how to make it judgeable."""
+    fld = "securityConfiguration"
+    name = r.input(fld)
+    fed = [d for d in graph.dependency_of(r, fld) if d.type == type_]
     if fed:
         return fed, None
     if is_unknown(name):
-        return [], unknown_message("securityConfiguration", "how the cluster encrypts")
+        return [], unknown_message(fld, f"how the {noun} encrypts")
     if not name:
-        return [], (
-            "no `securityConfiguration`: local disks, EBS volumes and EMRFS writes are not encrypted with a "
-            "customer-managed key and nodes talk in clear; name a security configuration of the stack"
-        )
-    named = [d for d in graph.named(str(name)) if d.type == EMR_SECURITY]
-    why = (
-        f"`securityConfiguration` {name!r} is not a security configuration of this stack, so its encryption "
-        "cannot be judged; declare it (emr.SecurityConfiguration) and pass its name"
-    )
+        return [], f"no `{fld}`: {none_why}"
+    named = [d for d in graph.named(str(name)) if d.type == type_]
+    why = f"`{fld}` {name!r} is not a security configuration of this stack, so its encryption cannot be "
+    why += f"judged; {declare}"
     return named, None if named else why
+
+
+def security_configuration(r: ResourceView, graph: StackGraph) -> tuple[list[ResourceView], str | None]:
+    """The stack's security configuration an EMR cluster names, or why none can be judged."""
+    return named_configuration(
+        r,
+        graph,
+        EMR_SECURITY,
+        "local disks, EBS volumes and EMRFS writes are not encrypted with a customer-managed key and nodes "
+        "talk in clear; name a security configuration of the stack",
+        "declare it (emr.SecurityConfiguration) and pass its name",
+    )
 
 
 def _emr_cluster(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
@@ -117,7 +127,7 @@ def emr_security_keys(key_of: KeyOf) -> KeyJudge:
 # ---------------------------------------------------------------- public exposure
 
 
-def _equals(fld: str, good: str, absent: str, why: str) -> Public:
+def equals(fld: str, good: str, absent: str, why: str) -> Public:
     def judge(r: ResourceView, graph: StackGraph) -> list[str]:
         value = r.get(fld)
         if is_unknown(value):
@@ -128,7 +138,7 @@ def _equals(fld: str, good: str, absent: str, why: str) -> Public:
 
 
 def _notebook(r: ResourceView, graph: StackGraph) -> list[str]:
-    out = _equals(
+    out = equals(
         "directInternetAccess", "Disabled", "Enabled", "the notebook reaches the internet outside the VPC"
     )(r, graph)
     if not r.input("subnetId"):
@@ -149,10 +159,10 @@ def _cassandra(r: ResourceView, graph: StackGraph) -> list[str]:
 
 PUBLIC_CHECKS: dict[str, Public] = {
     NOTEBOOK: _notebook,
-    DOMAIN: _equals(
+    DOMAIN: equals(
         "appNetworkAccessType", "VpcOnly", "PublicInternetOnly", "Studio apps reach the internet, not the VPC"
     ),
-    REDIS: _equals("publicNetworkAccess", "Disabled", "Enabled", "the cluster answers on a public endpoint"),
+    REDIS: equals("publicNetworkAccess", "Disabled", "Enabled", "the cluster answers on a public endpoint"),
     CASSANDRA: _cassandra,
 }
 NOT_APPLICABLE = {

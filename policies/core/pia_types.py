@@ -8,6 +8,8 @@ import functools
 from pathlib import Path
 
 from policies.core import yaml_text
+from policies.core.pia_workspace_stores import CONTROLS as WORKSPACE_CONTROLS
+from policies.core.pia_workspace_stores import STORES as WORKSPACE_STORES
 from policies.core.types import DATA_BEARING, DATA_DIR, module_of
 
 FSX_FILE_SYSTEMS = (
@@ -60,6 +62,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "aws:cloudtrail/eventDataStore:EventDataStore",
         # round 12: Kinesis video streams keep recordings (AWS API only; key in pia_key_material)
         "aws:kinesis/videoStream:VideoStream",
+        *WORKSPACE_STORES,  # round 20: Machine Learning, Data Factory, App Runner (pia_workspace_stores.py)
         # round 18: judged only by the closed world before (checks in pia_platform_stores.py)
         "aws:sagemaker/notebookInstance:NotebookInstance",
         "aws:sagemaker/domain:Domain",
@@ -129,6 +132,9 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:lightsail/instancePublicPorts:InstancePublicPorts",  # round 16: judged like a security group
         "aws:redshift/dataShareAuthorization:DataShareAuthorization",  # round 18: the consumer account
         "aws:emr/securityConfiguration:SecurityConfiguration",  # round 18: at rest and in transit
+        *WORKSPACE_CONTROLS,  # round 20, with rotation and Synapse firewall rules and Entra admins:
+        "aws:secretsmanager/secretRotation:SecretRotation", "azure-native:synapse:IpFirewallRule",
+        "azure-native:synapse:WorkspaceAadAdmin", "azure-native:synapse:WorkspaceSqlAadAdmin",
         "azure-native:storage:LocalUser",  # round 18: local sign-in (require-entra-only-authentication)
         "aws:alb/listener:Listener",
         "aws:alb/listenerRule:ListenerRule",

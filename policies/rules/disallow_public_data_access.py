@@ -14,6 +14,7 @@ from policies.core import pia_other_accounts as others
 from policies.core import pia_placement as placement
 from policies.core import pia_platform_stores as platform
 from policies.core import pia_store_auth as auth
+from policies.core import pia_workspace_stores as ws
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.helpers import linked
 from policies.core.pia_more_stores import AOSS_COLLECTION
@@ -310,6 +311,7 @@ NOT_APPLICABLE: dict[str, str] = {
     },
     "azure-native:sql:Database": "reachable only through its server, judged there",
     **platform.NOT_APPLICABLE,
+    **ws.NOT_PUBLIC,
     "aws:redshiftserverless/namespace:Namespace": "reachable only through its workgroup, judged there",
     "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",
     "azure-native:keyvault:Key": "reachable only through its vault, judged there",

@@ -178,6 +178,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(_cognito_groups(graph))
     out.extend(pim_settings.activation_problems(graph))  # PIM activation without MFA (round 19)
     out.extend(graph_permissions.weakening_assignments(graph))  # Graph permissions over sign-in (round 19)
+    out.extend(graph_permissions.weakening_grants(graph))  # delegated (round 20)
     return out
 
 

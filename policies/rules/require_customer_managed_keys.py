@@ -17,6 +17,7 @@ from policies.core import pia_key_material as keys
 from policies.core import pia_key_owners as owners
 from policies.core import pia_more_stores as more
 from policies.core import pia_platform_stores as platform
+from policies.core import pia_workspace_stores as ws
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
 from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
@@ -318,12 +319,14 @@ CHECKS: dict[str, Judge] = {
     "azure-native:appconfiguration:ConfigurationStore": _key("encryption.keyVaultProperties.keyIdentifier"),
     **az.STORE_KEYS,
     **platform.store_keys(_key, _judge_key),  # SageMaker, EMR, Redis Enterprise, Cassandra (round 18)
+    **ws.store_keys(_key),  # Machine Learning workspaces, Data Factories, App Runner (round 20)
     **keys.key_checks(_kms_key, _bucket, _judge_key),  # rotation, replicas, S3 Express and Tables
 }
 # Not stores, but they set the encryption of data they create or hold (template volumes, SecureStrings).
 CONFIGURES: dict[str, Judge] = {
     more.GLUE_SETTINGS: more.glue_settings(_judge_key),
     **more.aws_block_keys(_judge_key),  # objects, exports, state machines, event buses, API caches
+    **ws.configures(_judge_key),  # Glue jobs, DMS Serverless, Firehose S3 destinations (round 20)
     **az.KEY_CHECKS,  # storage encryption scopes, queues and tables
     **keys.NO_CUSTOMER_KEY,  # Lightsail, Cognito user pools
     **{t: lambda r, g, k: [] for t in _SSE},  # judged on the bucket; here only its key's account
@@ -373,13 +376,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         out.extend((r.urn, m) for m in owners.foreign(r, graph, ctx.stack, known))
         judge = CHECKS.get(r.type)
         if judge is None:
-            out.append(
-                (
-                    r.urn,
-                    f"no customer-managed-key check is defined for {r.type}, "
-                    "so its encryption cannot be judged",
-                )
-            )
+            why = f"no customer-managed-key check is defined for {r.type}, "
+            out.append((r.urn, why + "so its encryption cannot be judged"))
             continue
         out.extend((r.urn, m) for m in judge(r, graph, known))
     return out

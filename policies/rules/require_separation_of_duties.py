@@ -293,6 +293,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(lakeformation.undeclared(graph, declared))
     out.extend(_azure(graph, {str(e.get("principal", "")).lower() for e in entries}))
     out.extend(graph_permissions.granting_assignments(graph))  # Graph application permissions (round 19)
+    out.extend(graph_permissions.granting_grants(graph))  # delegated permission grants (round 20)
     return out
 
 

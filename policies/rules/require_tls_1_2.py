@@ -10,6 +10,7 @@ from policies.core import pia_more_exposure as more
 from policies.core import pia_platform_stores as platform
 from policies.core import pia_tls_edge as edge
 from policies.core import pia_tls_transit as transit
+from policies.core import pia_workspace_stores as ws
 from policies.core.pia_more_stores import AOSS_COLLECTION
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
@@ -302,6 +303,7 @@ TLS_ELSEWHERE: dict[str, str] = {
     },
     "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",
     **platform.TLS_ELSEWHERE,
+    **ws.TLS_ELSEWHERE,
     "aws:redshiftserverless/namespace:Namespace": "reached through its workgroup, judged there",
     "aws:docdb/elasticCluster:ElasticCluster": "elastic clusters accept TLS connections only",
     "aws:keyspaces/table:Table": _AWS_API,

@@ -18,6 +18,8 @@ DB_ADMINS: dict[str, str] = {
     "azure-native:dbforpostgresql:Administrator": "objectId",
     "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra": "objectId",
     "azure-native:dbformysql:AzureADAdministrator": "sid",
+    "azure-native:synapse:WorkspaceAadAdmin": "sid",  # round 20: Synapse workspaces and their SQL pools
+    "azure-native:synapse:WorkspaceSqlAadAdmin": "sid",
 }
 VAULT = "azure-native:keyvault:Vault"
 ACCESS_POLICY = "azure-native:keyvault:AccessPolicy"

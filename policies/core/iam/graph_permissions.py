@@ -3,13 +3,16 @@ of them lets whoever runs code as the service principal assign directory roles, 
 memberships or app roles to anyone, itself included — every function, with no person and no MFA in the way.
 Others (round 19, found while fixing) weaken sign-in instead: Conditional Access policies, authentication
 methods and methods policy, so MFA is whatever the service principal leaves. Ids are Graph's published
-app role ids (the same in every tenant), checked against several independent permission catalogues."""
+app role ids (the same in every tenant), checked against several independent permission catalogues.
+Delegated grants of the same permissions (round 20) let the app do it whenever an administrator signs in to
+it: the app's code, not the person, then chooses what is granted."""
 
 from __future__ import annotations
 
 from policies.core.view import StackGraph, is_unknown, unknown_message
 
 APP_ROLE_ASSIGNMENT = "azuread:index/appRoleAssignment:AppRoleAssignment"
+DELEGATED = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
 GRANTING: dict[str, str] = {
     "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8": "RoleManagement.ReadWrite.Directory",
     "06b708a9-e830-4db3-a914-8e69da51d44f": "AppRoleAssignment.ReadWrite.All",
@@ -63,3 +66,46 @@ def granting_assignments(graph: StackGraph) -> list[tuple[str, str]]:
                 )
             )
     return out
+
+
+def _delegated(graph: StackGraph, names: frozenset[str]) -> list[tuple[str, list[str] | None]]:
+    """(urn, the scopes of `names` it grants; None when its claim values are unknown) per delegated grant."""
+    out: list[tuple[str, list[str] | None]] = []
+    for g in graph.by_type(DELEGATED):
+        claims = g.input("claimValues")
+        if is_unknown(claims) or not isinstance(claims, list) or any(is_unknown(c) for c in claims):
+            out.append((g.urn, None))
+        elif hits := sorted({str(c) for c in claims} & names):
+            out.append((g.urn, hits))
+    return out
+
+
+# Delegated-only: full access to the directory as the signed-in user (an administrator: everything).
+_DELEGATED_GRANTING = frozenset(GRANTING.values()) | {"Directory.AccessAsUser.All"}
+
+
+def granting_grants(graph: StackGraph) -> list[tuple[str, str]]:
+    return [
+        (
+            urn,
+            unknown_message("claimValues", "whether the delegated permissions grant rights")
+            if hits is None
+            else f"the delegated permission grant gives {', '.join(hits)}: whenever an administrator signs "
+            "in to the app, its code can grant directory roles, group memberships or permissions to anyone; "
+            "grant delegated read scopes only and grant roles from the reviewed program",
+        )
+        for urn, hits in _delegated(graph, _DELEGATED_GRANTING)
+    ]
+
+
+def weakening_grants(graph: StackGraph) -> list[tuple[str, str]]:
+    return [
+        (
+            urn,
+            f"the delegated permission grant gives {', '.join(hits)}: whenever an administrator signs in "
+            "to the app, its code can switch off Conditional Access MFA or register factors for any person; "
+            "manage sign-in policies from the reviewed program under an administrator's MFA session",
+        )
+        for urn, hits in _delegated(graph, frozenset(WEAKENING.values()))
+        if hits is not None
+    ]
