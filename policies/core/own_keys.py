@@ -208,6 +208,12 @@ ACCEPTED_IDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("transitGatewayId",), "aws:ec2transitgateway/transitGateway:TransitGateway"),
     "aws:ec2transitgateway/vpcAttachmentAccepter:VpcAttachmentAccepter": (
         ("transitGatewayAttachmentId",), "aws:ec2transitgateway/vpcAttachment:VpcAttachment"),
+    # round 20: a Lighthouse assignment activates a definition (its managing tenant judged there); a Clean
+    # Rooms membership joins a collaboration whose members (judged there) query the stack's tables
+    "azure-native:managedservices:RegistrationAssignment": (
+        ("properties.registrationDefinitionId",), "azure-native:managedservices:RegistrationDefinition"),
+    "aws:cleanrooms/membership:Membership": (
+        ("collaborationId",), "aws:cleanrooms/collaboration:Collaboration"),
 }
 
 

@@ -7,7 +7,8 @@ region in the endpoints record.
 
 Writes into the stack's stores by another account (a log archive receiving objects) bring data in: a policy
 statement that allows only writing grants nothing here. `Principal: *` (public or organisation-wide access)
-is access control, judged by pia-conditions.
+is access control, judged by pia-conditions; narrowed by `aws:PrincipalAccount` it grants those accounts, by
+`aws:PrincipalOrgID`/`aws:PrincipalOrgPaths` every account of an organisation (round 20), which blocks.
 """
 
 from __future__ import annotations
@@ -91,7 +92,29 @@ def _policy_grants(doc: Any, key: str, own: str | None) -> list[Found]:
             found = _grantee(who, own)
             if found is not None:
                 out.append((f"{key}.Statement.{i}.Principal", *found))
+        if "*" in principals(s):
+            out += _narrowed(s.get("Condition"), f"{key}.Statement.{i}.Condition", own)
     return out
+
+
+_ORG_KEYS = ("aws:principalorgid", "aws:principalorgpaths")
+
+
+def _narrowed(cond: Any, path: str, own: str | None) -> list[Found]:
+    """`Principal: *` narrowed by a condition on who calls: the accounts it names, or a whole organisation."""
+    keys: dict[str, list[Any]] = {}
+    for block in (cond or {}).values() if isinstance(cond, dict) else ():
+        for k, v in (block or {}).items() if isinstance(block, dict) else ():
+            keys.setdefault(str(k).lower(), []).extend(as_list(v))
+    if "aws:principalaccount" in keys:
+        return [(path, *g) for v in keys["aws:principalaccount"] if (g := _grantee(v, own)) is not None]
+    orgs = [str(v) for k in _ORG_KEYS for v in keys.get(k, ())]
+    if not orgs:
+        return []
+    return [(path, "site", f"`Principal: *` narrowed to the organisation {orgs[0]!r} lets every account of "
+             "it read, in whatever region it runs (accounts the pack cannot list); name the accounts that "
+             "read (Principal arn:aws:iam::<id>:root or aws:PrincipalAccount: the stack's own, pinned by "
+             "allowedAccountIds, or one declared with its region in stacks/records/endpoints.yaml)")]
 
 
 def _rule_sets(doc: Any, own: str | None) -> list[Found]:
