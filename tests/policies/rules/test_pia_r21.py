@@ -1,6 +1,6 @@
-"""Round-21 blind probe classes (docs/pia-conditions.md, round 21): Transfer Family servers that sign people in
-with a password alone, EventBridge Pipes (their key, and the accounts their source, enrichment and target sit
-in), Azure built-in data roles the gate now knows. One failing mutation per message, exact text."""
+"""Round-21 blind probe classes (docs/pia-conditions.md, round 21): Transfer Family servers that sign people
+in with a password alone, EventBridge Pipes (their key, and the accounts of their source, enrichment and
+target), Azure built-in data roles the gate now knows. One failing mutation per message, exact text."""
 
 from ruletest import KEY, base, res, run, with_
 
@@ -12,6 +12,7 @@ CMK = "require-customer-managed-keys"
 PUB = "disallow-public-data-access"
 SOD = "require-separation-of-duties"
 MFA = "require-admin-mfa"
+ROLES = "/providers/Microsoft.Authorization/roleDefinitions/"
 TAGS = {
     "classification": "vertrouwelijk",
     "controller": "VLAIO",
@@ -103,7 +104,7 @@ def test_azure_data_roles_are_known():
             "principalId": "00000000-0000-0000-0000-0000000000aa",
             "principalType": "Group",
             "scope": "/subscriptions/s/resourceGroups/rg-corpus",
-            "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/4f6d3b9b-027b-4f4a-9142-56e07fd2b5f3",
+            "roleDefinitionId": ROLES + "4f6d3b9b-027b-4f4a-9142-56e07fd2b5f3",
         },
     )
     assert run(SOD, with_(AZURE, grant)) == []
@@ -111,14 +112,14 @@ def test_azure_data_roles_are_known():
         **grant,
         "inputs": {
             **grant["inputs"],
-            "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-0000-0000-00000000abcd",
+            "roleDefinitionId": ROLES + "00000000-0000-0000-0000-00000000abcd",
         },
     }
     assert run(SOD, with_(AZURE, unknown)) == [
         (
             "ra",
-            "role definition 00000000-0000-0000-0000-00000000abcd is neither a built-in role known to the gate "
-            "(policies/core/iam/azure_builtin_roles.json) nor a custom role of this stack, so the functions it "
-            "grants cannot be judged",
+            "role definition 00000000-0000-0000-0000-00000000abcd is neither a built-in role known to the "
+            "gate (policies/core/iam/azure_builtin_roles.json) nor a custom role of this stack, so the "
+            "functions it grants cannot be judged",
         )
     ]
