@@ -31,7 +31,7 @@ from policies.core.pia_aws_paths import (
 )
 from policies.core.pia_az_blocks import firewall_range
 from policies.core.pia_more_stores import AOSS_POLICY, CPG_FIREWALL, aoss_policy_blocks
-from policies.core.pia_workspace_stores import FACTORY, ML
+from policies.core.pia_workspace_stores import FACTORY, ML, PIPE
 from policies.core.tls_policies import TRANSFER_POLICIES
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -181,6 +181,8 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     + _is("allowPublicAccessWhenBehindVnet", False, False, "the workspace answers the internet")(r, g),
     FACTORY: _disabled("publicNetworkAccess", "the factory and the credentials it keeps face the internet"),
     "azure-native:synapse:IpFirewallRule": firewall_range("startIpAddress", "endIpAddress"),
+    # round 21: a pipe reads its source and hands every event to its enrichment and target
+    PIPE: same_account("source", "enrichment", "target"),
     "aws:secretsmanager/secretRotation:SecretRotation": same_account(
         "rotationLambdaArn", "externalSecretRotationRoleArn"
     ),

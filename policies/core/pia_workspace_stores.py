@@ -19,8 +19,9 @@ GLUE_JOB = "aws:glue/job:Job"
 GLUE_SECURITY = "aws:glue/securityConfiguration:SecurityConfiguration"
 DMS_CONFIG = "aws:dms/replicationConfig:ReplicationConfig"
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+PIPE = "aws:pipes/pipe:Pipe"  # round 21: keeps its filters and templates under kmsKeyIdentifier
 STORES = frozenset({ML, FACTORY, APP_RUNNER})
-CONTROLS = frozenset({GLUE_JOB, GLUE_SECURITY, DMS_CONFIG})
+CONTROLS = frozenset({GLUE_JOB, GLUE_SECURITY, DMS_CONFIG, PIPE})
 
 # ---------------------------------------------------------------- customer-managed keys
 
@@ -136,6 +137,7 @@ def configures(key_of: KeyOf) -> dict[str, KeyJudge]:
         GLUE_SECURITY: glue_security(key_of),
         DMS_CONFIG: lambda r, g, k: key_of("computeConfig.kmsKeyId", r.get("computeConfig.kmsKeyId"), k),
         FIREHOSE: firehose_with_destinations(key_of),
+        PIPE: lambda r, g, k: key_of("kmsKeyIdentifier", r.get("kmsKeyIdentifier"), k),
     }
 
 

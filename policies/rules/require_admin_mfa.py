@@ -13,6 +13,7 @@ from policies.core.iam.catalogue import key_use
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.rule import Rule, RuleContext
+from policies.core.transfer_sign_in import password_sign_ins
 from policies.core.types import AZURE_DATA_STORES
 from policies.core.view import StackGraph, is_unknown, unknown_message
 
@@ -179,6 +180,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(pim_settings.activation_problems(graph))  # PIM activation without MFA (round 19)
     out.extend(graph_permissions.weakening_assignments(graph))  # Graph permissions over sign-in (round 19)
     out.extend(graph_permissions.weakening_grants(graph))  # delegated (round 20)
+    out.extend(password_sign_ins(graph))  # Transfer Family servers signing in by password (round 21)
     return out
 
 
