@@ -7,6 +7,7 @@ functions, key administrators cannot use keys, no person holds `*` on `*`."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 
 from policies.core.iam import (
     azure_paths,
@@ -78,20 +79,39 @@ def _star(p: AwsPrincipal) -> bool:
     )
 
 
-def _trusts(r: AwsPrincipal, p: AwsPrincipal) -> bool:
-    """Role `r`'s trust names `p` itself: in one account that alone lets `p` assume it, without IAM."""
-    me = f"{p.kind}/{p.physical_name}"
-    return any(
-        s.get("Effect") == "Allow"
-        and statement_actions(s) & ASSUME
-        and any(identity(v) == me for v in principals(s).get("AWS", []))
-        for s in r.trust
-    )
+def _trusting(graph: StackGraph) -> dict[str, list[AwsPrincipal]]:
+    """Roles by each identity (`role/<name>`, `user/<name>`) their trust names, once per graph: in one account
+    that alone lets the identity assume them, without IAM (a scan of every trust per principal reached was
+    quadratic in a stack of thousands of roles)."""
+    def build() -> dict[str, list[AwsPrincipal]]:
+        idx: dict[str, list[AwsPrincipal]] = {}
+        for r in aws_principals(graph):
+            if r.kind != "role":
+                continue
+            names = {
+                identity(v)
+                for s in r.trust
+                if s.get("Effect") == "Allow" and statement_actions(s) & ASSUME
+                for v in principals(s).get("AWS", [])
+            }
+            for name in names:
+                idx.setdefault(name, []).append(r)
+        return idx
+
+    return graph.once("sod-trusting", build)
 
 
-def _chained(p: AwsPrincipal, roles: list[AwsPrincipal]) -> list[AwsPrincipal]:
+class _Roles(list):  # type: ignore[type-arg]
+    """The roles people may assume (built once per check), with their identities for membership tests."""
+
+    @functools.cached_property
+    def ids(self) -> frozenset[int]:
+        return frozenset(map(id, self))
+
+
+def _chained(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph) -> list[AwsPrincipal]:
     """Roles people may assume that `p` may also assume (sts:AssumeRole on their ARN, or their trust names
-    `p`)."""
+    `p`), in `roles` order."""
     patterns = [
         str(r)
         for s in p.statements
@@ -100,12 +120,17 @@ def _chained(p: AwsPrincipal, roles: list[AwsPrincipal]) -> list[AwsPrincipal]:
     ]
     if "sts:assumerole" not in p.actions():
         patterns = []
+    trusted = _trusting(graph).get(f"{p.kind}/{p.physical_name}", [])
+    if not patterns:
+        ids = roles.ids if isinstance(roles, _Roles) else frozenset(map(id, roles))
+        return [r for r in trusted if r is not p and id(r) in ids]
+    trusting = set(map(id, trusted))
     return [
         r
         for r in roles
         if r is not p
         and (
-            _trusts(r, p)
+            id(r) in trusting
             or any(
                 pat == "*" or fnmatch.fnmatchcase(r.physical_name, pat.rsplit("/", 1)[-1]) for pat in patterns
             )
@@ -126,7 +151,7 @@ def _reached(
         passed, far = pass_role.passed(cur, everyone)
         outside.extend(far)
         for how, found in (
-            ("assuming", _chained(cur, roles)),
+            ("assuming", _chained(cur, roles, graph)),
             ("running code as", runs_as.acted_as(cur, graph, everyone)),
             ("passing", passed),
         ):
@@ -281,7 +306,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     # no service can be the only one to (unlike a role only a service assumes).
     people = [p for p in aws_principals(graph) if p.people or p.kind == "user"]
     judged = [p for p in people if breakglass.entry_for(entries, p.kind, p.physical_name) is None]
-    roles = [p for p in people if p.kind == "role"]
+    roles = _Roles(p for p in people if p.kind == "role")
     key_admins = policy_admins(graph)
     out = [(p.view.urn, m) for p in judged for m in _aws(p, roles, graph, key_admins)]
     machines = [p for p in aws_principals(graph) if not p.people and p.kind == "role"]

@@ -12,6 +12,8 @@ from typing import Any
 from policies.core.iam.principals import ROLE, AwsPrincipal
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
+_Roles = tuple[dict[str, AwsPrincipal], dict[str, list[AwsPrincipal]]]
+
 INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 # (actions that run code as the holder's role, resource types holding a role, where: the input naming it,
 # or `<input>.<key>` of a JSON document in that input)
@@ -108,25 +110,36 @@ def _named(holder: ResourceView, where: str) -> Any:
     return value.get(key) if isinstance(value, dict) else None
 
 
-def _role_of(
-    graph: StackGraph, holder: ResourceView, where: str, roles: dict[str, AwsPrincipal]
-) -> list[AwsPrincipal]:
+def _role_of(graph: StackGraph, holder: ResourceView, where: str, roles: _Roles) -> list[AwsPrincipal]:
+    by_urn, by_name = roles
     fld = where.partition(".")[0]
-    found = [roles[d.urn] for d in graph.dependency_of(holder, fld) if d.type == ROLE and d.urn in roles]
+    found = [by_urn[d.urn] for d in graph.dependency_of(holder, fld) if d.type == ROLE and d.urn in by_urn]
     value = _named(holder, where)
     if not found and isinstance(value, str) and not is_unknown(value):
-        name = value.rsplit("/", 1)[-1]
-        found = [r for r in roles.values() if r.physical_name == name]
+        found = list(by_name.get(value.rsplit("/", 1)[-1], ()))
     return found
+
+
+def _roles(graph: StackGraph, principals: list[AwsPrincipal]) -> _Roles:
+    """The stack's roles by URN and by physical name, once per graph (per principal, a scan of every role
+    was quadratic in a stack of thousands of roles)."""
+    def build() -> _Roles:
+        by_urn = {r.view.urn: r for r in principals if r.kind == "role"}
+        by_name: dict[str, list[AwsPrincipal]] = {}
+        for r in by_urn.values():
+            by_name.setdefault(r.physical_name, []).append(r)
+        return by_urn, by_name
+
+    return graph.once(f"runs-as-roles:{id(principals)}", build)
 
 
 def acted_as(p: AwsPrincipal, graph: StackGraph, principals: list[AwsPrincipal]) -> list[AwsPrincipal]:
     """Workload roles whose rights `p` can use by running code as them."""
     acts = p.actions()
-    roles = {r.view.urn: r for r in principals if r.kind == "role" and r is not p}
+    roles = _roles(graph, principals)
     out: dict[str, AwsPrincipal] = {}
     for actions, types, where in RUNS_AS:
         if acts & actions:
             for holder in graph.by_type(*types):
-                out.update((r.view.urn, r) for r in _role_of(graph, holder, where, roles))
+                out.update((r.view.urn, r) for r in _role_of(graph, holder, where, roles) if r is not p)
     return list(out.values())
