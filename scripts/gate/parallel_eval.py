@@ -67,6 +67,7 @@ def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
     stacks = [b for b in loop.stack_policies if id(b) not in ranged]
     ranges = _split(loop, n * CHUNKS_PER_WORKER)
     index = {id(b): i for i, b in enumerate(bound)}
+    whole = {index[i] for i in ranged}   # ranged policies: a finding on the stack itself (-1) is theirs too
     tickets = _Tickets(len(stacks) + len(ranges))
 
     def serve(dog: Any, plain: bool, limit: int = -1) -> list[Any]:
@@ -110,7 +111,7 @@ def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
     stack_ids = {index[id(b)]: t for t, b in enumerate(stacks)}
     per_ticket = {t: (found, stopped) for t, found, stopped in mine}
     for k, result in enumerate(results, start=1):
-        for t, found, stopped in _check(result, bound, stack_ids, ranges, k):
+        for t, found, stopped in _check(result, bound, stack_ids, ranges, k, whole):
             if t in per_ticket:
                 raise WorkerFailed(f"evaluation worker {k} sent a part twice; evaluation incomplete")
             per_ticket[t] = (found, stopped)
@@ -186,7 +187,7 @@ def _split(loop: Any, n: int) -> list[tuple[int, int]]:
 
 
 def _check(result: Any, bound: list[Any], stack_ids: dict[int, int], ranges: list[tuple[int, int]],
-           k: int) -> list[tuple[int, list[Any], list[int]]]:
+           k: int, whole: set[int]) -> list[tuple[int, list[Any], list[int]]]:
     """A worker's result, if it has the shape of its findings on the parts it took; WorkerFailed otherwise."""
     def bad(why: str) -> WorkerFailed:
         return WorkerFailed(f"evaluation worker {k} sent an invalid result ({why}); evaluation incomplete")
@@ -212,7 +213,8 @@ def _check(result: Any, bound: list[Any], stack_ids: dict[int, int], ranges: lis
                         and type(item[1]) is tuple and len(item[1]) == _FIELDS
                         and tuple(map(type, item[1][:7])) == _STRINGS):
                     raise bad("a malformed finding")
-                if j not in stack_ids and not span[0] <= item[0] < span[1]:
+                inside = span[0] <= item[0] < span[1] or (j in whole and item[0] == -1)
+                if j not in stack_ids and not inside:
                     raise bad("a finding on a resource outside its range")
         if not all(type(j) is int and 0 <= j < len(bound) and j not in stack_ids for j in stopped):
             raise bad("a malformed list of stopped policies")

@@ -309,10 +309,11 @@ def test_stack_rules_judged_range_by_range_give_the_same_report(monkeypatch) -> 
 
 
 RANGED_PACK = """
-import os
+import os, time
 from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
 
 LOG = os.environ["TEST_RANGED_LOG"]
+GATE = os.getpid()    # loaded before the fork: the gate process is slowed, so the worker takes ranges too
 
 def one(r, report):
     if r.name in ("r3", "b"):
@@ -327,7 +328,9 @@ def whole(args, report):
 def ranged(args, report, lo, hi):
     with open(LOG, "a") as fh:
         fh.write(f"{os.getpid()} {lo} {hi}\\n")
-    report("the empty range reports nothing" if lo == hi else "range " + str(lo))
+    if lo < hi and os.getpid() == GATE:
+        time.sleep(0.05)
+    report("the empty range reports nothing" if lo == hi else "range " + str(lo))   # on the stack itself
     for r in args.resources[lo:hi]:
         one(r, report)
 
@@ -354,6 +357,9 @@ def test_a_ranged_stack_policy_prepares_before_the_fork_and_covers_every_resourc
     flagged = [v.message.split("\n")[-1] for v in report.violations if "flagged" in v.message]
     assert flagged == ["r3 flagged", "b flagged"]
     assert not any("empty range" in v.message for v in report.violations)
+    assert len({pid for pid, lo, hi in calls[1:]}) == 2     # the worker judged ranges too
+    stack_level = [v for v in report.violations if v.message.split("\n")[-1].startswith("range ")]
+    assert len(stack_level) == len(calls) - 1 and all(v.urn == "" for v in stack_level)
 
 
 def test_a_ranged_stack_policy_that_raises_fails_closed(tmp_path: Path, monkeypatch) -> None:
