@@ -313,7 +313,7 @@ import os, time
 from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
 
 LOG = os.environ["TEST_RANGED_LOG"]
-GATE = os.getpid()    # loaded before the fork: the gate process is slowed, so the worker takes ranges too
+GATE = os.getpid()    # loaded before the fork: the gate process waits, so the worker takes ranges too
 
 def one(r, report):
     if r.name in ("r3", "b"):
@@ -328,8 +328,12 @@ def whole(args, report):
 def ranged(args, report, lo, hi):
     with open(LOG, "a") as fh:
         fh.write(f"{os.getpid()} {lo} {hi}\\n")
-    if lo < hi and os.getpid() == GATE:
-        time.sleep(0.05)
+    if lo < hi and os.getpid() == GATE:   # wait (20 s at most) until the worker has judged a range
+        for _ in range(400):
+            with open(LOG) as fh:
+                if any(line.split()[0] != str(GATE) for line in fh):
+                    break
+            time.sleep(0.05)
     report("the empty range reports nothing" if lo == hi else "range " + str(lo))   # on the stack itself
     for r in args.resources[lo:hi]:
         one(r, report)
@@ -348,7 +352,7 @@ def test_a_ranged_stack_policy_prepares_before_the_fork_and_covers_every_resourc
     monkeypatch.setenv("TEST_RANGED_LOG", str(log))
     pack = _pack(tmp_path, "ranged", RANGED_PACK)
     state = _state(*NAMES)
-    report = _judge(monkeypatch, 2, pack, state)
+    report = _judge(monkeypatch, 2, pack, state, deadlines=ROOMY)   # the gate process waits for the worker
     calls = [tuple(map(int, line.split())) for line in log.read_text().splitlines()]
     assert calls[0] == (os.getpid(), 0, 0)          # before the fork, in the gate process
     spans = sorted((lo, hi) for _, lo, hi in calls[1:])
@@ -365,7 +369,7 @@ def test_a_ranged_stack_policy_prepares_before_the_fork_and_covers_every_resourc
 def test_a_ranged_stack_policy_that_raises_fails_closed(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("TEST_RANGED_LOG", str(tmp_path / "calls.log"))
     monkeypatch.setenv("TEST_RANGED_RAISE", "1")
-    report = _judge(monkeypatch, 2, _pack(tmp_path, "ranged", RANGED_PACK), _state(*NAMES))
+    report = _judge(monkeypatch, 2, _pack(tmp_path, "ranged", RANGED_PACK), _state(*NAMES), deadlines=ROOMY)
     failed = [v for v in report.violations if "cannot judge r9" in v.message]
     assert len(failed) == 1 and failed[0].level == "mandatory"
     assert "ValueError" in failed[0].message
