@@ -4,6 +4,7 @@ cases are tests/corpus/residency/{evil,good}/r17-*.yaml)."""
 from __future__ import annotations
 
 from policy_testlib import ALLOWED, aws_provider, azure_provider, azure_rg, graph, messages, pinned_res, res
+from test_residency_r16 import _foreign
 
 from policies.core.references import references, scan
 
@@ -21,17 +22,6 @@ NOT_DECLARED = (
 SITE = ("; the pack cannot place that site in an allowed region, so keep the data in resources of the "
         "stack's "
         "own regions")
-
-
-def _foreign(path: str, arn: str) -> str:
-    return (
-        f"`{path}` = {arn!r} is a resource of account {arn.split(':')[4]}, not the stack's own (the one its "
-        "provider pins in allowedAccountIds or, under a provider that pins none, the one the stack's "
-        "recorded resources are in): that account reads what is sent there and passes it on from wherever "
-        "it likes, whatever region the ARN names; use a resource of the stack's own account (pin it: "
-        "allowedAccountIds), or declare the account (arns: [arn:aws:iam::<id>:]) or the ARN with its region "
-        "or jurisdiction in stacks/records/endpoints.yaml"
-    )
 
 
 def _stored(path: str, what: str, name: str) -> str:

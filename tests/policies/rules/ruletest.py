@@ -19,6 +19,13 @@ _spec.loader.exec_module(judge)
 
 KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 ACC = "arn:aws:iam::111122223333"
+# The tags of a record-bound store of the corpus PIA record (the rounds' unit tests share them).
+TAGS = {
+    "classification": "vertrouwelijk",
+    "controller": "VLAIO",
+    "system": "corpus",
+    "pia-reference": "PIA-C",
+}
 
 
 def base(name: str) -> list[dict[str, Any]]:

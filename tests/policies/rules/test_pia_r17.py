@@ -1,7 +1,7 @@
 """Round-17 blind probe classes (docs/pia-conditions.md, round 17): DynamoDB replicas without a key, Athena
 query results, and a workload given an Azure role the gate cannot read."""
 
-from ruletest import KEY, base, res, run, with_
+from ruletest import KEY, TAGS, base, res, run, with_
 
 from policies.core.view import UNKNOWN, unknown_message
 
@@ -9,12 +9,6 @@ AWS = base("aws")
 AZURE = base("azure")
 CMK = "require-customer-managed-keys"
 SOD = "require-separation-of-duties"
-TAGS = {
-    "classification": "vertrouwelijk",
-    "controller": "VLAIO",
-    "system": "corpus",
-    "pia-reference": "PIA-C",
-}
 RESULTS = "configuration.resultConfiguration"
 
 

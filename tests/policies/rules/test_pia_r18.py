@@ -2,7 +2,7 @@
 policies open to anyone, unauthenticated API methods and routes, master-password secrets on the AWS-managed
 key, Redshift datashares and storage local users. One failing mutation per message, exact text."""
 
-from ruletest import KEY, base, doc, patch, res, run, with_
+from ruletest import KEY, TAGS, base, doc, patch, res, run, with_
 
 from policies.core.view import UNKNOWN, unknown_message
 
@@ -11,12 +11,6 @@ AZURE = base("azure")
 PUBLIC = "disallow-public-data-access"
 CMK = "require-customer-managed-keys"
 ENTRA = "require-entra-only-authentication"
-TAGS = {
-    "classification": "vertrouwelijk",
-    "controller": "VLAIO",
-    "system": "corpus",
-    "pia-reference": "PIA-C",
-}
 OPEN = (
     "`policy` statement {} allows anyone (Principal '*') without a condition pinning the caller's account, "
     "organisation or source"

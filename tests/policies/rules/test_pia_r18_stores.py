@@ -5,7 +5,7 @@ for Apache Cassandra. One failing mutation per message, exact text."""
 import copy
 import json
 
-from ruletest import KEY, base, res, run, with_
+from ruletest import KEY, TAGS, base, res, run, with_
 
 from policies.core.view import UNKNOWN, unknown_message
 
@@ -14,12 +14,6 @@ AZURE = base("azure")
 PUBLIC = "disallow-public-data-access"
 CMK = "require-customer-managed-keys"
 ENTRA = "require-entra-only-authentication"
-TAGS = {
-    "classification": "vertrouwelijk",
-    "controller": "VLAIO",
-    "system": "corpus",
-    "pia-reference": "PIA-C",
-}
 
 
 TLS = "require-tls-1-2"

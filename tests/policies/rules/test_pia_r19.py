@@ -3,7 +3,7 @@ change permissions, Graph application permissions that grant rights, PIM activat
 Insights on the AWS-managed key, Log Analytics tables and SQL auditing kept less than ten years. One failing
 mutation per message, exact text."""
 
-from ruletest import KEY, base, doc, res, run, with_
+from ruletest import KEY, TAGS, base, doc, res, run, with_
 
 from policies.core.view import UNKNOWN, unknown_message
 
@@ -13,12 +13,6 @@ SOD = "require-separation-of-duties"
 MFA = "require-admin-mfa"
 CMK = "require-customer-managed-keys"
 KEEP = "require-audit-log-retention"
-TAGS = {
-    "classification": "vertrouwelijk",
-    "controller": "VLAIO",
-    "system": "corpus",
-    "pia-reference": "PIA-C",
-}
 LAMBDA = doc(
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
 )

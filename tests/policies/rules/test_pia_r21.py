@@ -2,7 +2,7 @@
 in with a password alone, EventBridge Pipes (their key, and the accounts of their source, enrichment and
 target), Azure built-in data roles the gate now knows. One failing mutation per message, exact text."""
 
-from ruletest import KEY, base, res, run, with_
+from ruletest import KEY, TAGS, base, res, run, with_
 
 from policies.core.view import UNKNOWN, unknown_message
 
@@ -13,12 +13,6 @@ PUB = "disallow-public-data-access"
 SOD = "require-separation-of-duties"
 MFA = "require-admin-mfa"
 ROLES = "/providers/Microsoft.Authorization/roleDefinitions/"
-TAGS = {
-    "classification": "vertrouwelijk",
-    "controller": "VLAIO",
-    "system": "corpus",
-    "pia-reference": "PIA-C",
-}
 FIX = (
     "use SERVICE_MANAGED users with SSH keys, or SFTP only with sftpAuthenticationMethods PUBLIC_KEY or "
     "PUBLIC_KEY_AND_PASSWORD"
