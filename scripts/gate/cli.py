@@ -33,80 +33,45 @@ def _note(message: str) -> None:
 def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]], args: argparse.Namespace,
               timings: dict[str, float], policy: tuple[list[Path], dict[str, Any]],
               work: Path, sources: dict[str, str] | None = None) -> list[Any]:
-    """Policy packs + checkov over every recorded state -> StackReports, in the order of `states`."""
-    from gate.model import StackReport
+    """Policy packs + checkov over every state -> StackReports, in the order of `states` (checkov's
+    scans run beside the packs)."""
+    from gate.judge import pack_report, verdicts
 
-    packs, pack_config = policy
-    deadlines = deadlines_of(args)
-    checkov = (_start_checkov(states, timings, work, deadlines.checkov, args.settings,
-                              getattr(args, "cache_root", None))
-               if args.settings.checkov else None)
-    started = time.perf_counter()
+    scans = checkov_scans(args, work) if args.settings.checkov else None
+    for stack, state in states.items() if scans is not None else ():
+        scans.add(stack, state)
     try:
-        from gate.policyhost import evaluate
-    except ImportError:
-        evaluate = None
-        _note("policy evaluation skipped: gate.policyhost is not available")
-    reports = []
-    sources = sources or {}
-    for stack, state in states.items():
-        if evaluate is None:
-            resources = sum(1 for r in state["deployment"]["resources"] if r.get("custom"))
-            reports.append(StackReport(stack=stack, resources=resources))
-            continue
-        reports.append(evaluate(
-            state, stack=stack, project=meta[stack]["project"], stack_config=meta[stack]["config"],
-            packs=packs, pack_config=pack_config, mode=args.policy_mode,
-            source=sources.get(stack, f"stack {stack}"), deadlines=deadlines, jobs=args.settings.jobs,
-        ))
-    timings["evaluation"] = time.perf_counter() - started
-    for report in reports:
-        report.as_of = args.as_of
-    if checkov is not None:
-        found = checkov.result()    # its GateError (bad input) propagates
-        for report in reports:
-            if report.stack in found:
-                report.violations.extend(found[report.stack].violations)
-                report.policies.extend(found[report.stack].runs)
-    from gate.enrich import finish
-
-    return [finish(report, states[report.stack]) for report in reports]
+        started = time.perf_counter()
+        reports = [pack_report(state, stack, meta[stack], args, policy,
+                               (sources or {}).get(stack, f"stack {stack}"), deadlines_of(args),
+                               args.settings.jobs) for stack, state in states.items()]
+        timings["evaluation"] = time.perf_counter() - started
+        found = scans.result() if scans is not None else None    # its GateError (bad input) propagates
+    finally:
+        if scans is not None:
+            scans.close()
+            timings["checkov"] = scans.seconds()
+    return verdicts(reports, states, args, found)
 
 
-def _start_checkov(states: dict[str, dict[str, Any]], timings: dict[str, float], work: Path,
-                   deadline: float, settings: Any, cache_dir: Path | None = None) -> Any:
-    """Start the checkov scan (its own process) in a thread; None when gate.checkov is not available.
+def checkov_scans(args: argparse.Namespace, work: Path, check: Any = None) -> Any:
+    """checkov's scans of this run (`gate.checkov.pipeline.StackScans`: a stack's starts when it is
+    added, beside the recording or the evaluation); None when gate.checkov is not available.
 
     The exported views go to `<run dir>/checkov/<stack>/` (secrets redacted); with `--out DIR` they are
     published to `DIR/checkov/<stack>/` with the stack's state and report, for debugging.
     """
     try:
         from gate.checkov import runner as checkov_runner
-        from gate.checkov import scan_stacks
+        from gate.checkov.pipeline import StackScans
     except ImportError:
         _note("checkov scan skipped: gate.checkov is not available (use --no-checkov to silence)")
         return None
-    import functools
-    from concurrent.futures import Future
-
-    scan_stacks = functools.partial(scan_stacks, waivers=settings.checkov_waivers,
-                                    hook_dir=Path(settings.source).parent)
+    deadline = deadlines_of(args).checkov
     checkov_runner.TIMEOUT = deadline
-    future: Future[dict[str, Any]] = Future()
-
-    def run() -> None:
-        started = time.perf_counter()
-        try:
-            future.set_result(scan_stacks(states, work, cache_dir=cache_dir))
-        except BaseException as exc:
-            future.set_exception(exc)
-        finally:
-            timings["checkov"] = time.perf_counter() - started
-
-    import threading
-
-    threading.Thread(target=run, name="gate-checkov", daemon=True).start()
-    return future
+    settings = args.settings
+    return StackScans(work, deadline, waivers=settings.checkov_waivers, hook_dir=Path(settings.source).parent,
+                      cache_dir=getattr(args, "cache_root", None), check=check)
 
 
 def _render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
@@ -150,8 +115,8 @@ def _out_dir(out: Path | None) -> Path | None:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from gate.checkpoint_schema import validate_checkpoint
     from gate.cli_speed import check_shard_references, seal_shard, shard_stacks, start_zygote_early
+    from gate.judge import StackJudge
     from gate.project import load_project, validate_stack_name
     from gate.publish import RunDir
     from gate.runner import record_stacks, write_json_atomic
@@ -176,10 +141,14 @@ def cmd_preview(args: argparse.Namespace) -> int:
     cache = open_preview_cache(args, project, out, *policy)
     with RunDir(out) as run, options.program_environment(project, timings) as worker:
         hits, todo = cache.split(stacks, run.path) if cache is not None else ({}, stacks)
+        scans = None
         if todo and args.settings.checkov:
             from gate.checkov.processes import start_early
 
             start_early()    # checkov imports itself beside the recording (the zygote loads on one CPU)
+            scans = checkov_scans(args, run.path)
+        # each stack judged (packs, checkov) once recorded, beside the recording of the stacks reading it
+        judge = StackJudge(args, policy, project.root, scans, deadlines_of(args))
         started = time.perf_counter()
 
         def reuse(stack: str, decided: set[str]) -> bool:   # it read a state recorded again: the same?
@@ -188,26 +157,29 @@ def cmd_preview(args: argparse.Namespace) -> int:
                 hits[stack] = report
             return report is not None
 
-        runs = record_stacks(project.root, project, todo, run.path, jobs=args.settings.jobs, previous=out,
-                             deadline=deadlines_of(args).program,
-                             options={**options.worker_options(args.settings), **worker,
-                                      "run_started_ns": run_started},
-                             reuse=reuse if cache is not None else None,
-                             maybe=cache.deferred if cache is not None else set()) if todo else {}
-        timings["program"] = time.perf_counter() - started
-        check_shard_references(args, runs, project)
-        _program_notes(args, runs, out)
-        for s, r in runs.items():
-            validate_checkpoint(r.checkpoint, f"stack {s} (recorded)")
-            write_json_atomic(run.path / f"{s}.state.json", r.checkpoint)
-        states = {s: r.checkpoint for s, r in runs.items()}
-        meta = {s: {"project": r.project, "config": r.config} for s, r in runs.items()}
-        reports = []
-        if states:
-            with options.records_env(args.settings, project.root):
-                reports = _evaluate(states, meta, args, timings, policy, run.path)
-                options.judge_updates(reports, runs, meta, args, policy)
-            options.locate_sources(reports, project)
+        try:
+            runs = record_stacks(project.root, project, todo, run.path, jobs=args.settings.jobs, previous=out,
+                                 deadline=deadlines_of(args).program,
+                                 options={**options.worker_options(args.settings), **worker,
+                                          "run_started_ns": run_started},
+                                 reuse=reuse if cache is not None else None,
+                                 maybe=cache.deferred if cache is not None else set(),
+                                 recorded=judge.judge) if todo else {}
+            timings["program"] = time.perf_counter() - started
+            check_shard_references(args, runs, project)
+            _program_notes(args, runs, out)
+            for s, r in runs.items():    # each validated when it was judged
+                write_json_atomic(run.path / f"{s}.state.json", r.checkpoint)
+            reports = []
+            if runs:
+                reports, waited = judge.reports(runs)
+                timings["evaluation"] = judge.seconds
+                if scans is not None:
+                    timings["checkov"], timings["checkov after the programs"] = scans.seconds(), waited
+                options.locate_sources(reports, project)
+        finally:
+            if scans is not None:
+                scans.close()
         if cache is not None:
             cache.store(runs, reports, run.path)
         judged = {r.stack: r for r in reports} | hits

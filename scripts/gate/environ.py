@@ -20,3 +20,13 @@ def environ(values: Mapping[str, str | None]) -> Iterator[None]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+# what the gate tells its packs (options.records_env)
+PACK_VARIABLES = ("GATE_RECORDS_DIR", "GATE_PROGRAM_DIR")
+
+
+def program_environ() -> dict[str, str]:
+    """The environment a recording worker starts with: the gate's, without what it tells its packs (the
+    packs judge a stack while the next one records: a program never sees the packs' settings)."""
+    return {k: v for k, v in os.environ.items() if k not in PACK_VARIABLES}

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from gate.environ import environ
+from gate.environ import PACK_VARIABLES, environ
 from gate.errors import UsageError
 
 # This project's root (scripts/gate/options.py -> repo root): default program and default policy packs.
@@ -94,8 +94,9 @@ def records_env(settings: Any, program_dir: Path | None = None) -> Iterator[None
     """What the packs learn from the gate through the environment (as the CLI passes env to a pack): the
     records directory (GATE_RECORDS_DIR) and the program's directory (GATE_PROGRAM_DIR, where its
     Pulumi.yaml and stack files say where state and secrets are kept)."""
-    values = {"GATE_RECORDS_DIR": str(settings.records) if settings.records is not None else None,
-              "GATE_PROGRAM_DIR": str(program_dir) if program_dir is not None else None}
+    records, program = PACK_VARIABLES
+    values = {records: str(settings.records) if settings.records is not None else None,
+              program: str(program_dir) if program_dir is not None else None}
     with environ(values):
         yield
 
@@ -195,25 +196,3 @@ def program_environment(project: Any, timings: dict[str, float]) -> Iterator[dic
               f"{env.toolchain}, pulumi {env.pulumi}) made in {timings['environment']:.1f}s", file=sys.stderr)
     with program_env.worker_path() as path:
         yield {"python": str(env.python), "worker_path": path}
-
-
-def judge_updates(reports: list[Any], runs: dict[str, Any], meta: dict[str, dict[str, Any]], args: Any,
-                  policy: tuple[list[Path], dict[str, Any]]) -> None:
-    """Judge each stack's update graph where it differs from the preview; add the gate's own warnings."""
-    from gate import dual
-    from gate.enrich import finish
-
-    for report in reports:
-        run = runs[report.stack]
-        update_report = None
-        if run.update_checkpoint is not None:
-            from gate.policyhost import evaluate
-
-            update_report = evaluate(
-                run.update_checkpoint, stack=report.stack, project=meta[report.stack]["project"],
-                stack_config=meta[report.stack]["config"], packs=policy[0], pack_config=policy[1],
-                mode=args.policy_mode, source=f"stack {report.stack} (update)")
-        resources = run.checkpoint["deployment"]["resources"]
-        stack_urn = next((r["urn"] for r in resources if r.get("type") == "pulumi:pulumi:Stack"), "")
-        dual.merge(report, update_report, run.differences, run.env_reads, stack_urn, run.update_error)
-        finish(report, run.checkpoint if update_report is None else run.update_checkpoint)

@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gate.environ import program_environ
 from gate.errors import GateError
 from gate.project import Project, load_stack_config
 from gate.publish import UPDATES_DIR
 
 Reuse = Callable[[str, set[str]], bool]   # (stack, stacks decided) -> answered without recording
+Recorded = Callable[[str, "StackRun"], None]   # (stack, its final run)
 
 
 @dataclass
@@ -74,8 +76,8 @@ def state_path(out: Path, stack: str) -> Path:
 def _interpreter(options: dict[str, Any] | None) -> tuple[str, dict[str, str] | None]:
     """The gate's Python, or the program's own with the recording modules on PYTHONPATH (gate.program_env)."""
     if not options or not options.get("python"):
-        return sys.executable, None
-    return options["python"], {**os.environ, "PYTHONPATH": options["worker_path"]}
+        return sys.executable, program_environ()
+    return options["python"], {**program_environ(), "PYTHONPATH": options["worker_path"]}
 
 
 def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | None,
@@ -248,11 +250,13 @@ def _remember_references(previous: Path, out: Path, runs: dict[str, StackRun]) -
 def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                   jobs: int = 2, previous: Path | None = None, deadline: float | None = None,
                   options: dict[str, Any] | None = None, fork: bool = True,
-                  reuse: Reuse | None = None, maybe: Collection[str] = ()) -> dict[str, StackRun]:
+                  reuse: Reuse | None = None, maybe: Collection[str] = (),
+                  recorded: Recorded | None = None) -> dict[str, StackRun]:
     """Record `stacks` (a preview and an update worker each, up to `jobs` workers at once) and write
     `<out>/<stack>.state.json`. With `fork`, workers of the gate's own Python are forked from a zygote.
     `reuse(stack, decided)` is asked when a stack is ready (the stacks it reads are `decided`); True: it
     wrote the stack's state itself (a cache hit), so it is not recorded. `maybe`: the stacks it may answer.
+    `recorded(stack, run)` is told each stack's final run once the stacks waiting for it have started.
 
     Returns the runs of the recorded stacks keyed by stack in the order given. Any worker's GateError
     aborts the whole run.
@@ -274,7 +278,8 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
     if forker is not None:
         forker.begin(preload_groups(hint, deps, maybe), on_demand=hint)
     try:
-        done = _record(program, stacks, out, jobs, previous, deadline, deps, options or {}, forker, reuse)
+        done = _record(program, stacks, out, jobs, previous, deadline, deps, options or {}, forker, reuse,
+                       recorded)
     finally:
         if forker is not None:
             forker.close()
@@ -288,13 +293,14 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
 
 def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Path, deadline: float | None,
             deps: dict[str, set[str]], options: dict[str, Any], forker: Any,
-            reuse: Reuse | None) -> dict[str, StackRun]:
+            reuse: Reuse | None, recorded: Recorded | None) -> dict[str, StackRun]:
     kinds = ("preview", "update") if options.get("record_update", True) else ("preview",)
     work = {"preview": run_worker, "update": run_update}
     done: dict[str, StackRun] = {}
     reused: set[str] = set()
     rerun_once: set[str] = set()
     pending = list(stacks)
+    fresh: list[str] = []          # recorded, `recorded` not told yet
     queue: list[tuple[str, str, frozenset[str]]] = []      # (stack, kind, stacks done when it started)
     parts: dict[str, dict[str, Any]] = {}
     running: dict[Future[Any], tuple[str, str, frozenset[str]]] = {}
@@ -318,6 +324,7 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                 dirs = ([out / UPDATES_DIR, out, previous / UPDATES_DIR, previous] if kind == "update"
                         else [out, previous])
                 running[pool.submit(work[kind], program, stack, dirs, deadline, options, forker)] = task
+            _tell(recorded, fresh, done)    # once the stacks waiting for them are recording
             if not running:
                 continue
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
@@ -341,4 +348,15 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                     run = with_update(run, update)
                 write_json_atomic(state_path(out, stack), run.checkpoint)
                 done[stack] = run
+                fresh.append(stack)
+    _tell(recorded, fresh, done)
     return done
+
+
+def _tell(recorded: Recorded | None, fresh: list[str], done: dict[str, StackRun]) -> None:
+    """`recorded` told of the stacks recorded since it was last told (in the gate's main thread: the
+    packs judge them there, under their deadlines, while the next stacks record)."""
+    while fresh:
+        stack = fresh.pop(0)
+        if recorded is not None:
+            recorded(stack, done[stack])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ from gate.checkov import parallel, processes, runner, terraform, toolenv
 from gate.checkov.cache import ResultCache
 from gate.checkov.parallel import FRAMEWORKS, Document, scan_documents
 from gate.checkov.shard import arm_components, deal, merge_terraform, terraform_components
+from gate.errors import GateError
 
 
 def documents(states: dict[str, dict[str, Any]], tmp: Path) -> list[Document]:
@@ -197,6 +199,63 @@ def test_early_driver_scans_like_a_plain_one_and_an_unused_one_is_ended(tmp_path
     assert early == plain and any(s.violations for s in early.values())
     drivers = processes.Drivers(tmp_path / "logs", FRAMEWORKS, 60)
     drivers.prestart()
-    proc = drivers._warm.proc if drivers._warm else None
+    proc = drivers._driver.proc if drivers._driver else None
     drivers.close()
     assert proc is not None and proc.poll() is not None
+
+
+@pytest.mark.slow
+def test_stacks_scanned_as_they_come_by_one_driver_equal_one_scan_of_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`gate preview` scans each stack once it is recorded (gate.checkov.pipeline): the findings are
+    those of one scan of every stack, and the run imports checkov once (every scan a fork of it)."""
+    from gate.checkov.pipeline import StackScans
+
+    states = _bigger_states()
+    plain = runner.scan_stacks(states, tmp_path / "plain", run=runner.run_checkov)
+    started: list[Path | None] = []
+    start = processes.Driver.__init__
+
+    def counted(self: processes.Driver, logs: Path | None) -> None:
+        started.append(logs)
+        start(self, logs)
+    monkeypatch.setattr(processes.Driver, "__init__", counted)
+    scans = StackScans(tmp_path / "piped", 300)
+    for stack, state in states.items():
+        scans.add(stack, state)
+    assert scans.result() == plain and any(s.violations for s in plain.values())
+    assert len(started) == 1 and len(states) > 1
+    # waivers are read when the verdict is made, not when a scan ends: the hook reads the records the
+    # gate points the packs to (GATE_RECORDS_DIR) only while it judges
+    (stack, first), = [(s, r.violations[0]) for s, r in plain.items() if r.violations][:1]
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks" / "waiving.py").write_text(
+        "import datetime, os, types\n"
+        "def load(stack, on):\n"
+        "    w = types.SimpleNamespace(rule=os.environ.get('TEST_WAIVE_RULE', ''), reason='decided',\n"
+        "        resource=os.environ.get('TEST_WAIVE_URN', ''), owner='team',\n"
+        "        expires=datetime.date(2026, 1, 1))\n"
+        "    return types.SimpleNamespace(waivers=[w])\n")
+    scans = StackScans(tmp_path / "waived", 300, waivers="waiving:load", hook_dir=tmp_path / "hooks")
+    for s, state in states.items():
+        scans.add(s, state)
+    concurrent.futures.wait(list(scans._scans.values()))
+    monkeypatch.setenv("TEST_WAIVE_RULE", first.policy)
+    monkeypatch.setenv("TEST_WAIVE_URN", first.urn)
+    waived = [v for v in scans.result()[stack].violations if (v.policy, v.urn) == (first.policy, first.urn)]
+    assert waived and all(v.level == "advisory" and v.message.startswith("[waived") for v in waived)
+    with pytest.raises(GateError, match="ended before it ran"):   # closed: no driver starts after the run
+        scans.drivers.prestart()
+
+
+def test_a_stack_whose_check_fails_fails_the_scans_and_starts_no_checkov(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gate.checkov.pipeline import StackScans
+
+    def refuse(stack: str, state: Any) -> None:
+        raise GateError(f"stack {stack} (recorded): not a checkpoint")
+    monkeypatch.setattr(processes.Driver, "__init__", lambda *a: pytest.fail("checkov must not start"))
+    scans = StackScans(tmp_path, 300, check=refuse)
+    scans.add("aws-cases", scenarios()["aws-cases"])
+    with pytest.raises(GateError, match=r"aws-cases \(recorded\): not a checkpoint"):
+        scans.result()

@@ -14,6 +14,7 @@ from checkov_states import scenarios
 from gate.checkov import processes, runner, slim, toolenv
 from gate.checkov.parallel import FRAMEWORKS
 from gate.errors import GateError
+from gate.procs import kill_pgid
 
 pytestmark = pytest.mark.slow
 HERE = Path(processes.__file__).parent
@@ -166,3 +167,43 @@ def test_the_gate_s_own_scan_takes_the_slim_replay(tmp_path: Path) -> None:
                               env={**processes._env(), **extra}, capture_output=True, text=True, check=True)
         answers.append(done.stdout.strip())
     assert answers == ["True", "False"]
+
+
+@pytest.mark.slow
+def test_one_driver_scans_several_directories_at_once_each_as_a_fresh_driver_would(tmp_path: Path) -> None:
+    """The scans of a run (shards, stacks as they are recorded) are forks of one driver: checkov is
+    imported once, and each answer equals that of a driver of its own (no scan sees another's state)."""
+    directory = _directory(tmp_path)
+    alone = {name: _results(_scan(directory / name, tmp_path / f"alone-{name}"))
+             for name in ("aws-cases", "skips")}
+    driver = processes.Driver(tmp_path / "shared")
+    try:
+        jobs = {name: driver.submit(directory / name, list(FRAMEWORKS)) for name in ("aws-cases", "skips")}
+        again = driver.submit(directory / "aws-cases", list(FRAMEWORKS))     # after the others, the same
+        together = {name: _results(driver.wait(job, 300)) for name, job in jobs.items()}
+        assert _results(driver.wait(again, 300)) == together["aws-cases"]
+        assert driver.proc.poll() is None        # it serves on until the run ends it
+    finally:
+        driver.cancel()
+    assert together == alone and all(alone.values())
+    assert driver.proc.poll() is not None
+
+
+@pytest.mark.slow
+def test_a_failed_scan_fails_alone_and_a_driver_that_dies_fails_every_waiting_scan(tmp_path: Path) -> None:
+    """Closed world per scan: a failed fork is its own scan's error; a driver that ends (killed, crashed)
+    answers every scan still waiting with an error, never with nothing found and never a hang."""
+    directory = _directory(tmp_path)
+    driver = processes.Driver(tmp_path / "logs")
+    try:
+        missing = driver.submit(tmp_path / "missing", ["terraform_plan"])
+        good = driver.submit(directory / "skips", list(FRAMEWORKS))
+        with pytest.raises(GateError, match=r"exit 1\).*not a directory"):
+            driver.wait(missing, 300)
+        assert _ids(driver.wait(good, 300), "failed_checks", "Microsoft.Storage/storageAccounts.plain")
+        kill_pgid(driver.proc.pid)
+        late = driver.submit(directory / "skips", list(FRAMEWORKS))
+        with pytest.raises(GateError, match=r"checkov: failed on .*skips \(exit -9\)"):
+            driver.wait(late, 60)
+    finally:
+        driver.cancel()

@@ -95,8 +95,14 @@ def test_an_update_reads_the_updates_of_the_stacks_it_references(make_program, t
         "first": "config:\n  aws:region: eu-west-1\n",
         "second": "config:\n  aws:region: eu-west-1\n  scratch:firstStack: organization/scratch/first\n"})
     out = tmp_path / "out"
-    runs = record_stacks(program, load_project(program), ["first", "second"], out)
+    told: list[tuple[str, object, bool]] = []      # (stack, its run, "second" recorded by then)
+    runs = record_stacks(program, load_project(program), ["first", "second"], out,
+                         recorded=lambda s, c: told.append((s, c, (out / "second.state.json").is_file())))
     assert runs["second"].update_error == ""
+    # each stack is told once recorded and the stacks reading it are started (the packs and checkov
+    # judge it while they record): "first" before "second" was recorded
+    assert [(s, r is runs[s], second) for s, r, second in told] == [("first", True, False),
+                                                                                ("second", True, True)]
 
     def copied(checkpoint: dict) -> object:
         resources = checkpoint["deployment"]["resources"]
@@ -132,3 +138,16 @@ def test_a_stack_alone_reads_the_published_updates_of_the_stacks_it_references(m
     update = json.loads((out / UPDATES_DIR / "second.state.json").read_text())
     (copy,) = [r for r in update["deployment"]["resources"] if r["type"] == "aws:ssm/parameter:Parameter"]
     assert copy["inputs"]["value"]["value"] == "[secret]"     # first's token, known once deployed, redacted
+
+
+def test_a_recording_worker_never_sees_what_the_gate_tells_its_packs(monkeypatch):
+    """The packs judge a stack while the next one records, with GATE_RECORDS_DIR/GATE_PROGRAM_DIR set
+    for them: a worker started then (the program's own Python, or no zygote) starts without them."""
+    from gate.runner import _interpreter
+
+    monkeypatch.setenv("GATE_RECORDS_DIR", "/records")
+    monkeypatch.setenv("GATE_PROGRAM_DIR", "/program")
+    monkeypatch.setenv("KEPT", "1")
+    for options in ({}, {"python": "/own/bin/python", "worker_path": "/gate"}):
+        _, env = _interpreter(options)
+        assert env["KEPT"] == "1" and not {"GATE_RECORDS_DIR", "GATE_PROGRAM_DIR"} & set(env)

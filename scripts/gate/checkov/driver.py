@@ -45,10 +45,7 @@ def _full(argv: list[str]) -> list[object]:
     return list(ckv.scan_reports)
 
 
-def main(argv: list[str]) -> int:
-    """``DIR FRAMEWORK...``, or ``-``: import checkov first, then read ``{"directory", "frameworks"}``
-    as one JSON line from stdin (end of input: exit without scanning). The gate starts a driver that
-    way before it knows what to scan, so checkov's imports (most of a small scan) overlap its export."""
+def _prepare() -> None:
     os.environ.update({"LOG_LEVEL": "ERROR", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
                        "BC_SKIP_MAPPING": "TRUE", "CKV_NO_TELEMETRY": "1"})
     os.environ.pop("BC_API_KEY", None)
@@ -63,18 +60,14 @@ def main(argv: list[str]) -> int:
     fastparse.install()
     gc.freeze()
     gc.enable()
-    if argv == ["-"]:
-        line = sys.stdin.readline()
-        if not line.strip():
-            return 0
-        job = json.loads(line)
-        directory, frameworks = str(job["directory"]), [str(f) for f in job["frameworks"]]
-    else:
-        directory, frameworks = argv[0], argv[1:]
+
+
+def scan(directory: str, frameworks: list[str]) -> int:
+    """One scan of `directory`: its report on stdout (see the module docstring)."""
+    import slim
+
     if not os.path.isdir(directory):   # checkov would skip it with a log line and answer nothing
         raise SystemExit(f"checkov driver: {directory} is not a directory")
-    if argv == ["-"]:
-        os.chdir(directory)   # where a plain run starts
     args = arguments(directory, frameworks)
     # GATE_CHECKOV_DRIVER=checkov: always checkov's own entry point (tests compare both ways)
     config = slim.pristine(args) if os.environ.get("GATE_CHECKOV_DRIVER") != "checkov" else None
@@ -90,6 +83,72 @@ def main(argv: list[str]) -> int:
     # one write to the real stdout: checkov wraps sys.stdout in colorama, and json.dump streams through
     # the pure-Python encoder in small pieces (together a seventh of a large scan)
     sys.__stdout__.write(json.dumps(reports, separators=(",", ":")) + "\n")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """``DIR FRAMEWORK...``: one scan. ``-``: import checkov first, then serve the scans asked on stdin
+    (`serve`). The gate starts a driver that way before it knows what to scan, so checkov's imports
+    (most of a small scan) overlap its export, and one import serves every scan of the run."""
+    _prepare()
+    if argv == ["-"]:
+        return serve()
+    return scan(argv[0], argv[1:])
+
+
+def serve() -> int:
+    """Scans asked on stdin, one JSON line each (``{"id", "directory", "frameworks", "stdout",
+    "stderr"}``), each run in a fork of this process: checkov is imported once, and no scan sees what
+    another left in checkov's module state. The fork writes its report and messages to the files the
+    job names; ``{"id", "code"}`` goes to stdout when it ends, in the order they end. End of input:
+    wait for the running scans, exit."""
+    import select
+
+    stdin = sys.stdin.fileno()
+    running: dict[int, object] = {}
+    buffer, closed = b"", False
+    while not closed or running:
+        if not closed and select.select([stdin], [], [], 0.02 if running else None)[0]:
+            chunk = os.read(stdin, 65536)
+            closed = not chunk
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for line in filter(bytes.strip, lines):
+                job = json.loads(line)
+                running[_fork(job)] = job["id"]
+        while running:
+            pid, status = os.waitpid(-1, 0 if closed else os.WNOHANG)
+            if pid == 0:
+                break
+            if pid in running:
+                answer = {"id": running.pop(pid), "code": os.waitstatus_to_exitcode(status)}
+                sys.__stdout__.write(json.dumps(answer) + "\n")
+                sys.__stdout__.flush()
+    return 0
+
+
+def _fork(job: dict) -> int:
+    """A child that scans `job` with its stdout and stderr in the job's files; its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        for fd, key in ((1, "stdout"), (2, "stderr")):
+            os.dup2(os.open(str(job[key]), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
+        directory = str(job["directory"])
+        if os.path.isdir(directory):
+            os.chdir(directory)   # where a plain run starts
+        code = scan(directory, [str(f) for f in job["frameworks"]])
+    except SystemExit as exc:
+        print(exc.code, file=sys.__stderr__)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc(file=sys.__stderr__)
+    _exit(code)
     return 0
 
 

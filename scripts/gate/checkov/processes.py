@@ -1,8 +1,9 @@
 """checkov driver processes (``driver.py`` in checkov's environment), each in its own process group.
 
-Importing checkov is most of a small scan (~2.5 s of CPU, whatever the input). A `Driver` is started
+Importing checkov is most of a small scan (~1.2 s of CPU, whatever the input). A `Driver` is started
 with ``-`` before the gate knows what to scan: it imports checkov while the gate exports and cuts the
-views, then takes one directory. A run that needs no scan kills it unused. `gate analyze` starts one
+views, then scans each directory it is given in a fork of itself (shards side by side, stacks as they are
+recorded), so a run imports checkov once. A run that needs no scan kills it unused. `gate analyze` starts one
 even earlier (`early_driver`): before it reads the state, so the import overlaps reading and judging it;
 `gate preview` before it runs the programs (`start_early`).
 """
@@ -41,52 +42,98 @@ def _env() -> dict[str, str]:
 
 
 class Driver:
-    """One driver process, started now, given its directory later (`run`) or killed unused (`cancel`)."""
+    """One driver process, started now; it scans the directories given later (`submit`, `wait`; or `run`:
+    one scan, then it ends), each in a fork of itself, or is killed unused (`cancel`)."""
 
     def __init__(self, logs: Path | None) -> None:
-        """Logs in `logs/stdout` and `logs/stderr`; `None`: in unnamed temporary files (an early driver,
-        started before the run has a directory: no exit, however abrupt, leaves files behind)."""
+        """Its own messages in `logs/stderr`, each scan's stdout and stderr in `logs/job-N/`; `None`: in
+        unnamed temporary files (an early driver, started before the run has a directory: no exit,
+        however abrupt, leaves files behind), its scans' files where `submit` is told."""
         if logs is None:
-            self._files: list[IO[bytes]] = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]  # noqa: SIM115
+            self._err: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
             cwd = Path(tempfile.gettempdir())
         else:
             logs.mkdir(parents=True, exist_ok=True)
-            self._files = [(logs / "stdout").open("w+b"), (logs / "stderr").open("w+b")]
+            self._err = (logs / "stderr").open("w+b")
             cwd = logs
         self.logs = logs
-        # stdout/stderr to files: a grandchild that keeps them open cannot hang the gate
+        self._lock = threading.Lock()
+        self._jobs: dict[int, _Job] = {}
+        self._ended = False
+        # its answers on a pipe, each scan's output to files: a grandchild that keeps a file open
+        # cannot hang the gate
         self.proc = subprocess.Popen([str(checkov_python()), str(DRIVER), "-"], cwd=cwd, env=_env(),
-                                     stdin=subprocess.PIPE, stdout=self._files[0], stderr=self._files[1],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err,
                                      start_new_session=True)
         register_child(self.proc)
+        threading.Thread(target=self._answers, name="gate-checkov-driver", daemon=True).start()
 
-    def run(self, directory: Path, frameworks: list[str], timeout: float) -> list[dict[str, Any]]:
-        """checkov's reports (one per framework, the fields the gate reads) over `directory`."""
-        try:
+    def submit(self, directory: Path, frameworks: list[str], logs: Path | None = None) -> _Job:
+        """Ask for a scan of `directory` (its files in `logs`, by default this driver's `job-N`)."""
+        with self._lock:
+            number = len(self._jobs) + 1
+            where = logs or self.logs
+            if where is None:
+                raise GateError("checkov: a scan of an early driver needs a directory for its output")
+            job = self._jobs[number] = _Job(directory, where / f"job-{number}")
+            job.files.mkdir(parents=True, exist_ok=True)
+            line = {"id": number, "directory": str(directory), "frameworks": frameworks,
+                    "stdout": str(job.files / "stdout"), "stderr": str(job.files / "stderr")}
             try:
                 assert self.proc.stdin is not None
-                self.proc.stdin.write(json.dumps({"directory": str(directory),
-                                                  "frameworks": frameworks}).encode() + b"\n")
-                self.proc.stdin.close()
-            except BrokenPipeError:   # it died while starting: its exit code and stderr say why
+                self.proc.stdin.write(json.dumps(line).encode() + b"\n")
+                self.proc.stdin.flush()
+            except (BrokenPipeError, ValueError):   # it ended: `wait` words why
                 pass
-            code = self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
+            if self._ended:
+                job.done.set()
+        return job
+
+    def wait(self, job: _Job, timeout: float) -> list[dict[str, Any]]:
+        """checkov's reports (one per framework, the fields the gate reads) of a submitted scan."""
+        if not job.done.wait(timeout):
+            self.cancel()
             raise GateError(f"checkov: did not finish within {timeout:g} s (checkov deadline; "
-                            "--checkov-timeout)") from None
+                            "--checkov-timeout)")
+        if job.code is None:     # the driver ended before it answered: its own messages say why
+            try:
+                code = self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                code = -1
+            return _reports(code, "", self._read(self._err), job.directory)
+        return _reports(job.code, *job.output(), job.directory)
+
+    def run(self, directory: Path, frameworks: list[str], timeout: float) -> list[dict[str, Any]]:
+        """One scan of `directory`; then the driver (and what checkov left running) is ended."""
+        try:
+            return self.wait(self.submit(directory, frameworks), timeout)
         finally:
-            kill_group(self.proc)   # also what checkov left running
-            stdout, stderr = (self._read(fh) for fh in self._files)
-            self._close()
-        return _reports(code, stdout, stderr, directory)
+            self.cancel()
 
     def cancel(self) -> None:
+        """End the driver, its scans and whatever they started."""
         kill_group(self.proc)
-        self._close()
+        with self._lock:
+            self._ended = True
+            for job in self._jobs.values():
+                job.done.set()
+        self._err.close()
 
-    def _close(self) -> None:
-        for fh in self._files:
-            fh.close()
+    def _answers(self) -> None:
+        """Mark each scan done as the driver says it ended; all of them when the driver ends."""
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            try:
+                answer = json.loads(line)
+                job = self._jobs[int(answer["id"])]
+                job.code = int(answer["code"])
+            except (ValueError, KeyError, TypeError):
+                continue      # not an answer of ours: the job it should have ended fails unanswered
+            job.done.set()
+        with self._lock:
+            self._ended = True
+            for job in self._jobs.values():
+                job.done.set()
 
     @staticmethod
     def _read(fh: IO[bytes]) -> str:
@@ -94,6 +141,19 @@ class Driver:
             return ""
         fh.seek(0)
         return fh.read().decode("utf-8", errors="replace")
+
+
+class _Job:
+    """One scan asked of a driver."""
+
+    def __init__(self, directory: Path, files: Path) -> None:
+        self.directory, self.files = directory, files
+        self.done = threading.Event()
+        self.code: int | None = None
+
+    def output(self) -> tuple[str, str]:
+        return tuple((self.files / name).read_text(encoding="utf-8", errors="replace")  # type: ignore
+                     if (self.files / name).is_file() else "" for name in ("stdout", "stderr"))
 
 
 def _reports(code: int, stdout: str, stderr: str, directory: Path) -> list[dict[str, Any]]:
@@ -112,33 +172,33 @@ def _reports(code: int, stdout: str, stderr: str, directory: Path) -> list[dict[
 
 
 class Drivers:
-    """The driver processes of one scan: the first started early (`prestart`), the rest on demand."""
+    """The driver of a run's scans (every shard of every stack is a fork of it): the early one if it was
+    started, else one started on first use (`prestart` starts it before there is anything to scan)."""
 
     def __init__(self, logs: Path, frameworks: tuple[str, ...], timeout: float) -> None:
         self.logs, self.frameworks, self.timeout = logs, frameworks, timeout
-        self._warm: Driver | None = None
-        self._count = 0
+        self._driver: Driver | None = None
+        self._closed = False
         self._lock = threading.Lock()
 
-    def _new(self) -> Driver:
+    def prestart(self) -> Driver:
         with self._lock:
-            self._count += 1
-            return Driver(self.logs / f"driver-{self._count}")
-
-    def prestart(self) -> None:
-        self._warm = _take_early() or self._new()
+            if self._closed:    # the run ended (an error elsewhere): no driver is started after it
+                raise GateError("checkov: the scan was ended before it ran")
+            if self._driver is None:
+                self._driver = _take_early() or Driver(self.logs / "driver")
+            return self._driver
 
     def run(self, directory: Path) -> list[dict[str, Any]]:
-        """Scan `directory` in the early driver if it is still free, else in a new one."""
-        with self._lock:
-            driver, self._warm = self._warm, None
-        driver = driver or self._new()
-        return driver.run(directory, frameworks_in(directory, self.frameworks), self.timeout)
+        """Scan `directory` (several may run at once, each in its own fork of the driver)."""
+        driver = self.prestart()
+        job = driver.submit(directory, frameworks_in(directory, self.frameworks), self.logs)
+        return driver.wait(job, self.timeout)
 
     def close(self) -> None:
-        """Kill the early driver if nothing used it (and one `early_driver` started, if not taken)."""
+        """End the driver and what its scans left running (and an early driver no scan took)."""
         with self._lock:
-            driver, self._warm = self._warm, None
+            driver, self._driver, self._closed = self._driver, None, True
         if driver is not None:
             driver.cancel()
         end_early()

@@ -1,4 +1,5 @@
-"""One checkov run per gate run over every stack's exported views, results mapped back to Pulumi URNs."""
+"""checkov over the stacks' exported views (one driver per gate run, every scan a fork of it), results
+mapped back to Pulumi URNs."""
 
 from __future__ import annotations
 
@@ -130,9 +131,30 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
     curated blocking list (``data/mandatory.yaml``); everything else is advisory. A waived finding is
     reported advisory with its waiver and the ``[waived: ...]`` message prefix the packs use.
     Components already judged are answered from ``cache_dir`` (if given); the rest run in up to
-    ``jobs`` checkov processes (gate.checkov.parallel), the first started before the export; ``run``
-    replaces those processes (tests).
+    ``jobs`` checkov processes (gate.checkov.parallel), forks of one driver started before the export;
+    ``run`` replaces them (tests).
     """
+    kept = scan_outcomes(states, workdir, cache_dir=cache_dir, jobs=jobs, shards=shards, run=run)
+    return judged(kept, mandatory=mandatory, waivers=waivers, hook_dir=hook_dir)
+
+
+def judged(kept: dict[str, dict[str, Any]], *, mandatory: set[str] | None = None, waivers: str = "",
+           hook_dir: Path | None = None) -> dict[str, StackScan]:
+    """The stacks' scan outcomes (`scan_outcomes`) with the blocking list and the waivers applied: read
+    when the run's verdict is made (the waivers hook reads the records the gate points the packs to)."""
+    if not any(k["files"] for k in kept.values()):   # nothing checkov could scan
+        return {s: StackScan() for s in kept}
+    blocking = set(mandatory_checks()) if mandatory is None else set(mandatory)
+    return {s: findings.stack_scan(kept[s]["outcome"], blocking,
+                                   load_waivers(s, hook=waivers, hook_dir=hook_dir)) for s in kept}
+
+
+def scan_outcomes(states: dict[str, dict[str, Any]], workdir: Path, *, cache_dir: Path | None = None,
+                  jobs: int | None = None, shards: int | None = None,
+                  run: Callable[[Path], list[dict[str, Any]]] | None = None,
+                  drivers: Drivers | None = None) -> dict[str, dict[str, Any]]:
+    """Per stack, in the order of `states`: its exported views' text and checkov's outcome on them
+    (`scan_stacks`); `drivers`: a run's driver that outlives this scan (gate.checkov.pipeline)."""
     root = Path(workdir) / "checkov"
     cache = ResultCache(cache_dir, FRAMEWORKS) if cache_dir is not None else None
     kept: dict[str, dict[str, Any]] = {}   # stack -> {"files": its views, "outcome": findings.outcome}
@@ -148,7 +170,8 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
             hit = _kept(cache, stack, digests[stack], target)
             if hit is not None:   # an unchanged state: its views and results as the last run left them
                 kept[stack] = hit
-    drivers = Drivers(root / ".drivers", FRAMEWORKS, TIMEOUT)
+    own = drivers is None
+    drivers = Drivers(root / ".drivers", FRAMEWORKS, TIMEOUT) if drivers is None else drivers
     try:
         if run is None and any(_exportable(state) for s, state in states.items() if s not in kept):
             drivers.prestart()    # checkov imports itself while the states are exported
@@ -158,17 +181,14 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
         scanned = scan_components(todo, root, run or drivers.run, jobs=jobs, cache=cache,
                                   shards=shards) if todo else []
     finally:
-        drivers.close()
+        if own:
+            drivers.close()
     for stack, export in exports.items():
         found = ((doc.name, results) for doc, parts in scanned if doc.stack == stack for _, results in parts)
         kept[stack] = {"files": export.files, "outcome": findings.outcome(found, export)}
         if cache is not None:
             cache.keep_stack_result(stack, digests[stack], kept[stack], exports[stack].memo)
-    if not any(k["files"] for k in kept.values()):   # nothing checkov could scan
-        return {s: StackScan() for s in states}
-    blocking = set(mandatory_checks()) if mandatory is None else set(mandatory)
-    return {s: findings.stack_scan(kept[s]["outcome"], blocking,
-                                   load_waivers(s, hook=waivers, hook_dir=hook_dir)) for s in states}
+    return {s: kept[s] for s in states}
 
 
 def _exportable(state: dict[str, Any]) -> bool:

@@ -1,0 +1,102 @@
+"""The verdict on a run's stacks: the packs on each recorded graph (the preview's, and the update's where
+it differs), checkov's findings, the gate's own warnings; put together in one order whatever the timing.
+
+`gate preview` judges a stack as soon as it is recorded (`StackJudge`, told by `record_stacks` once the
+stacks waiting for it are started), so the packs' evaluation of one stack and checkov's scan of it
+overlap the recording of the stacks that read it; `gate analyze` judges its one state after reading it.
+Both end in `verdicts`, which adds checkov's findings and then the update graph's, as a judgement after
+every recording did.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from gate import dual, options
+from gate.enrich import finish
+from gate.model import StackReport
+
+Policy = tuple[list[Path], dict[str, Any]]
+
+
+def pack_report(state: dict[str, Any], stack: str, meta: dict[str, Any], args: Any, policy: Policy,
+                source: str, deadlines: Any = None, jobs: int = 1) -> StackReport:
+    """The packs' findings on one recorded graph (`meta`: its project and stack config)."""
+    try:
+        from gate.policyhost import evaluate
+    except ImportError:
+        print("gate: note: policy evaluation skipped: gate.policyhost is not available", file=sys.stderr)
+        resources = sum(1 for r in state["deployment"]["resources"] if r.get("custom"))
+        return StackReport(stack=stack, resources=resources)
+    extra = {"deadlines": deadlines} if deadlines is not None else {}
+    return evaluate(state, stack=stack, project=meta["project"], stack_config=meta["config"],
+                    packs=policy[0], pack_config=policy[1], mode=args.policy_mode, source=source,
+                    jobs=jobs, **extra)
+
+
+def update_report(stack: str, run: Any, args: Any, policy: Policy) -> StackReport | None:
+    """The packs' findings on a stack's update graph where it differs from the preview, else None."""
+    if run.update_checkpoint is None:
+        return None
+    return pack_report(run.update_checkpoint, stack, {"project": run.project, "config": run.config}, args,
+                       policy, f"stack {stack} (update)")
+
+
+def verdicts(reports: list[StackReport], states: dict[str, dict[str, Any]], args: Any, found: Any,
+             runs: dict[str, Any] | None = None, updates: dict[str, StackReport | None] | None = None,
+             ) -> list[StackReport]:
+    """Each report completed: as-of date, checkov's findings and runs (`found`: stack -> StackScan, or
+    None), sources and order (gate.enrich), then its update graph's findings and the gate's warnings
+    about the recording (`runs`, `updates`: `gate preview`)."""
+    for report in reports:
+        report.as_of = args.as_of
+        if found is not None and report.stack in found:
+            report.violations.extend(found[report.stack].violations)
+            report.policies.extend(found[report.stack].runs)
+        finish(report, states[report.stack])
+        if runs is not None:
+            run, update = runs[report.stack], (updates or {}).get(report.stack)
+            resources = run.checkpoint["deployment"]["resources"]
+            stack_urn = next((r["urn"] for r in resources if r.get("type") == "pulumi:pulumi:Stack"), "")
+            dual.merge(report, update, run.differences, run.env_reads, stack_urn, run.update_error)
+            finish(report, run.checkpoint if update is None else run.update_checkpoint)
+    return reports
+
+
+class StackJudge:
+    """`gate preview`'s judgement, a stack at a time: `judge(stack, run)` as each is recorded (checkpoint
+    validated, checkov's scan started, the packs run on its graphs), `reports(runs)` at the end."""
+
+    def __init__(self, args: Any, policy: Policy, program_dir: Path, scans: Any, deadlines: Any) -> None:
+        self.args, self.policy, self.program_dir, self.scans = args, policy, program_dir, scans
+        self.deadlines = deadlines
+        self.previews: dict[str, StackReport] = {}
+        self.updates: dict[str, StackReport | None] = {}
+        self.seconds = 0.0
+
+    def judge(self, stack: str, run: Any) -> None:
+        from gate.checkpoint_schema import validate_checkpoint
+
+        validate_checkpoint(run.checkpoint, f"stack {stack} (recorded)")
+        if self.scans is not None:
+            self.scans.add(stack, run.checkpoint)
+        started = time.perf_counter()
+        with options.records_env(self.args.settings, self.program_dir):
+            self.previews[stack] = pack_report(
+                run.checkpoint, stack, {"project": run.project, "config": run.config}, self.args,
+                self.policy, f"stack {stack}", self.deadlines, self.args.settings.jobs)
+            self.updates[stack] = update_report(stack, run, self.args, self.policy)
+        self.seconds += time.perf_counter() - started
+
+    def reports(self, runs: dict[str, Any]) -> tuple[list[StackReport], float]:
+        """The recorded stacks' verdicts in the order of `runs`; the seconds spent waiting for checkov."""
+        waited = time.perf_counter()
+        with options.records_env(self.args.settings, self.program_dir):
+            found = self.scans.result() if self.scans is not None else None
+            waited = time.perf_counter() - waited
+            states = {s: r.checkpoint for s, r in runs.items()}
+            done = verdicts([self.previews[s] for s in runs], states, self.args, found, runs, self.updates)
+        return done, waited
