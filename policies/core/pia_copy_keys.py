@@ -74,12 +74,18 @@ _MASTER_SECRETS = {
         "manageMasterPassword",
         "masterPasswordSecretKmsKeyId",
     ),
+    # round 22: DocumentDB may manage its secret too, but the provider has no field for that secret's key
+    "aws:docdb/cluster:Cluster": ("kmsKeyId", "storageEncrypted", "manageMasterUserPassword", None),
 }
+# A master password given as an input (round 22) sits in the program, its configuration and the state, under
+# no key of the controller: only the secret the database manages is accepted.
+_PLAIN_PASSWORDS = ("masterPassword", "masterPasswordWo")
 
 
-def master_secret(store: KeyJudge, manage: str, secret_key: str, key_of: KeyOf) -> KeyJudge:
-    """The store's own key, then the key of the master-password secret the database manages (if it does).
-    DocumentDB's managed secret is not judged: the provider has no field for its key (a known limit)."""
+def master_secret(store: KeyJudge, manage: str, secret_key: str | None, key_of: KeyOf) -> KeyJudge:
+    """The store's own key, then the key of the master-password secret the database manages (if it does),
+    else no password given as an input. DocumentDB's managed secret is not judged: the provider has no field
+    for its key (a known limit)."""
 
     def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
         out = store(r, graph, known)
@@ -87,10 +93,18 @@ def master_secret(store: KeyJudge, manage: str, secret_key: str, key_of: KeyOf) 
         if is_unknown(managed):
             return [*out, unknown_message(manage, "where the master password is kept")]
         if not _on(managed):
-            return out
-        return out + key_of(secret_key, r.get(secret_key), known)
+            return out + [plain_password_message(f, manage) for f in _PLAIN_PASSWORDS if r.get(f) is not None]
+        return out + key_of(secret_key, r.get(secret_key), known) if secret_key else out
 
     return judge
+
+
+def plain_password_message(fld: str, manage: str) -> str:
+    return (
+        f"`{fld}` gives the master password as an input: it is kept in the program, its configuration and "
+        f"the state, under no customer-managed key; set `{manage}` true (the database keeps it in a secret "
+        "under the key you name) and leave the password out"
+    )
 
 
 def dynamodb_table(table: KeyJudge, key_of: KeyOf) -> KeyJudge:

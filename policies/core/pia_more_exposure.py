@@ -159,7 +159,40 @@ def lightsail_ports(r: ResourceView) -> list[str]:
     return out
 
 
+# Round 22: a web application firewall that only detects lets every attack through to what it fronts; the
+# mode must be stated (the gate does not rely on a default).
+_WAF_FIELDS = {
+    "azure-native:network:WebApplicationFirewallPolicy": (
+        ("policySettings.mode", "Prevention"),
+        ("policySettings.state", "Enabled"),
+    ),
+    "azure-native:network:ApplicationGateway": (
+        ("webApplicationFirewallConfiguration.firewallMode", "Prevention"),
+        ("webApplicationFirewallConfiguration.enabled", True),
+    ),
+}
+
+
+def waf_blocks(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A WAF policy, or an Application Gateway's own WAF configuration when it has one, prevents."""
+    if r.type.endswith(":ApplicationGateway") and r.input("webApplicationFirewallConfiguration") is None:
+        return []  # no built-in WAF configuration (a firewall policy, judged on its own, or none)
+    out = []
+    for fld, good in _WAF_FIELDS[r.type]:
+        value = r.get(fld)
+        if is_unknown(value):
+            out.append(unknown_message(fld, "whether the firewall blocks attacks"))
+        elif value != good:
+            out.append(
+                f"`{fld}` is {value!r}, not {good!r}: the web application firewall lets attacks through to "
+                "the application it fronts (Detection only logs them); set it to "
+                f"{good!r}"
+            )
+    return out
+
+
 PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
+    **{t: waf_blocks for t in _WAF_FIELDS},
     "aws:mq/broker:Broker": _is("publiclyAccessible", False, False, "the broker has a public endpoint"),
     # DMS makes an instance public when publiclyAccessible is not given (API default true)
     "aws:dms/replicationInstance:ReplicationInstance": _is(
@@ -177,8 +210,10 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     ),
     "azure-native:databricks:Workspace": databricks_public,
     # round 20: Machine Learning workspaces and Data Factories are public unless told otherwise
-    ML: lambda r, g: _disabled("publicNetworkAccess", "the workspace is reachable from the internet")(r, g)
-    + _is("allowPublicAccessWhenBehindVnet", False, False, "the workspace answers the internet")(r, g),
+    ML: lambda r, g: (
+        _disabled("publicNetworkAccess", "the workspace is reachable from the internet")(r, g)
+        + _is("allowPublicAccessWhenBehindVnet", False, False, "the workspace answers the internet")(r, g)
+    ),
     FACTORY: _disabled("publicNetworkAccess", "the factory and the credentials it keeps face the internet"),
     "azure-native:synapse:IpFirewallRule": firewall_range("startIpAddress", "endIpAddress"),
     # round 21: a pipe reads its source and hands every event to its enrichment and target

@@ -1,6 +1,7 @@
 """Stores and controls the round-20 probe found judged only by the closed world: Azure Machine Learning
 workspaces, Data Factories, App Runner services, Glue jobs with their security configurations, DMS
-Serverless replication configs, and the S3 destinations of Firehose streams. The key, exposure and TLS rules
+Serverless replication configs, and the S3 destinations of Firehose streams (round 22: buckets not of the
+stack and third-party destinations too). The key, exposure and TLS rules
 merge these tables into their own, as they do pia_platform_stores.py. Closed world: what cannot be read or
 placed blocks."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from policies.core.own_keys import BUCKET_TYPES
 from policies.core.pia_more_stores import KeyJudge, KeyOf, firehose
 from policies.core.pia_platform_stores import named_configuration
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
@@ -97,34 +99,69 @@ def glue_security(key_of: KeyOf) -> KeyJudge:
     return judge
 
 
+_FIREHOSE_DESTINATIONS = (
+    "extendedS3",
+    "s3",
+    "redshift",
+    "elasticsearch",
+    "opensearch",
+    "opensearchserverless",
+    "splunk",
+    "httpEndpoint",
+    "snowflake",
+    "iceberg",
+)
 _FIREHOSE_S3 = tuple(
-    f"{dest}Configuration.{sub}kmsKeyArn"
-    for dest in (
-        "extendedS3",
-        "s3",
-        "redshift",
-        "elasticsearch",
-        "opensearch",
-        "opensearchserverless",
-        "splunk",
-        "httpEndpoint",
-        "snowflake",
-        "iceberg",
-    )
+    f"{dest}Configuration.{sub}"
+    for dest in _FIREHOSE_DESTINATIONS
     for sub in ("", "s3Configuration.", "s3BackupConfiguration.")
 )
+# Destinations outside any store of the controller (round 22): a third party's endpoint keeps the records
+# under its own keys, never under one the controller holds.
+_THIRD_PARTY = {"http_endpoint": "an HTTP endpoint", "splunk": "Splunk", "snowflake": "Snowflake"}
+
+
+def _stack_bucket(r: ResourceView, graph: StackGraph, block: str, arn: object) -> bool:
+    """The bucket a destination block names is one of the stack (fed from it, or named by its ARN)."""
+    top = block.split(".", 1)[0]
+    if any(d.type in BUCKET_TYPES for d in graph.dependency_of(r, top)):
+        return True
+    name = arn.removeprefix("arn:aws:s3:::") if isinstance(arn, str) and not is_unknown(arn) else None
+    return bool(name) and any(b.type in BUCKET_TYPES for b in graph.named(name))
+
+
+def _firehose_buckets(r: ResourceView, graph: StackGraph, key_of: KeyOf, known: set[str]) -> list[str]:
+    """Each S3 block: its own key must be customer-managed; without one the bucket's default encryption
+    applies, judged on the bucket only when the bucket is of the stack (round 22; round 20 let it pass)."""
+    out: list[str] = []
+    for block in _FIREHOSE_S3:
+        if (key := r.get(f"{block}kmsKeyArn")) is not None:
+            out += key_of(f"{block}kmsKeyArn", key, known)
+        elif (arn := r.get(f"{block}bucketArn")) is not None and not _stack_bucket(r, graph, block, arn):
+            out.append(
+                f"`{block}bucketArn` names a bucket that is not of this stack and no `{block}kmsKeyArn`: the "
+                "objects take that bucket's default encryption, which is judged nowhere; name the "
+                "customer-managed key or create the bucket in this stack"
+            )
+    return out
 
 
 def firehose_with_destinations(key_of: KeyOf) -> KeyJudge:
-    """The stream's buffer (pia_more_stores.firehose) and every S3 key it writes objects with: a key it names
-    must be customer-managed (without one, the bucket's default encryption applies, judged on the bucket)."""
+    """The stream's buffer (pia_more_stores.firehose), every S3 key it writes objects with, and no
+    third-party destination."""
     buffer = firehose(key_of)
 
     def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-        out = buffer(r, graph, known)
-        for fld in _FIREHOSE_S3:
-            if (key := r.get(fld)) is not None:
-                out += key_of(fld, key, known)
+        out = buffer(r, graph, known) + _firehose_buckets(r, graph, key_of, known)
+        dest = r.input("destination")
+        if is_unknown(dest):
+            out.append(unknown_message("destination", "where the records are delivered"))
+        elif dest in _THIRD_PARTY:
+            out.append(
+                f"`destination` is {dest!r}: the records are delivered to {_THIRD_PARTY[dest]} of a third "
+                "party and kept there under its keys, not a customer-managed key of the controller; deliver "
+                "to a store of this stack"
+            )
         return out
 
     return judge

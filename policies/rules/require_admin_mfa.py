@@ -11,6 +11,7 @@ from policies.core.iam.azure import ca_problem, functions_of, permissions, princ
 from policies.core.iam.azure_secrets import secret_holders, undeclared_app
 from policies.core.iam.catalogue import key_use
 from policies.core.iam.principals import AwsPrincipal, aws_principals
+from policies.core.iam.standing_roles import standing_privileged_roles
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.rule import Rule, RuleContext
 from policies.core.transfer_sign_in import password_sign_ins
@@ -181,6 +182,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(graph_permissions.weakening_assignments(graph))  # Graph permissions over sign-in (round 19)
     out.extend(graph_permissions.weakening_grants(graph))  # delegated (round 20)
     out.extend(password_sign_ins(graph))  # Transfer Family servers signing in by password (round 21)
+    out.extend(standing_privileged_roles(graph))  # permanent privileged directory roles (round 22)
     return out
 
 

@@ -227,7 +227,7 @@ CHECKS: dict[str, Judge] = {
         "Azure Database for MySQL single server (retired 2024-09) has no customer-managed key here"
     ),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": _key("kmsKeyId"),
-    **copies.store_keys(_key, _judge_key),  # DynamoDB tables and replicas; RDS, Redshift
+    **copies.store_keys(_key, _judge_key),  # DynamoDB tables and replicas; RDS, Redshift, DocumentDB
     "aws:dynamodb/tableReplica:TableReplica": _key("kmsKeyArn"),
     "aws:elasticache/cluster:Cluster": _memcached,
     "aws:elasticache/replicationGroup:ReplicationGroup": _key("kmsKeyId", flag="atRestEncryptionEnabled"),
@@ -272,7 +272,6 @@ CHECKS: dict[str, Judge] = {
     "aws:memorydb/cluster:Cluster": _key("kmsKeyArn"),
     "aws:elasticsearch/domain:Domain": _key("encryptAtRest.kmsKeyId", flag="encryptAtRest.enabled"),
     "aws:redshiftserverless/namespace:Namespace": _key("kmsKeyId"),
-    "aws:docdb/cluster:Cluster": _key("kmsKeyId", flag="storageEncrypted"),
     "aws:docdb/elasticCluster:ElasticCluster": _key("kmsKeyId"),
     "aws:keyspaces/table:Table": _key(
         "encryptionSpecification.kmsKeyIdentifier",

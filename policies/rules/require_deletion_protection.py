@@ -72,13 +72,59 @@ SOFT_DELETE: dict[str, str] = {
 }
 
 
+# Round 22: soft delete On (or unset) can be switched off by whoever may write the vault, and then the points
+# are purged; only AlwaysOn or a Locked immutability setting cannot be undone.
+IMMUTABILITY: dict[str, str] = {
+    t: "properties.securitySettings.immutabilitySettings.state" for t in SOFT_DELETE
+}
+_IRREVERSIBLE = ("alwayson",)
+
+
 def _soft_delete(r: ResourceView) -> list[str]:
     fld = SOFT_DELETE.get(r.type)
-    value = r.get(fld) if fld else None
-    if fld and is_unknown(value):
+    if not fld:
+        return []
+    value, imm = r.get(fld), r.get(IMMUTABILITY[r.type])
+    if is_unknown(value):
         return [unknown_message(fld, "whether deleted backups are kept")]
     if isinstance(value, str) and value.lower() in ("off", "disabled"):
         return [f"`{fld}` is {value!r}: deleted backups are purged at once; set it On or AlwaysOn"]
+    if isinstance(value, str) and value.lower() in _IRREVERSIBLE:
+        return []
+    if is_unknown(imm):
+        return [unknown_message(IMMUTABILITY[r.type], "whether the backups can be purged")]
+    if not (isinstance(imm, str) and imm.lower() == "locked"):
+        return [
+            f"`{fld}` is {value if value is not None else 'unset (On)'!r} and `{IMMUTABILITY[r.type]}` is "
+            f"{imm!r}: whoever may write the vault switches soft delete off and purges the backups; set soft "
+            "delete AlwaysOn or immutability Locked"
+        ]
+    return []
+
+
+_VAULT_LOCK = ("aws:backup/vaultLockConfiguration:VaultLockConfiguration",)
+
+
+def _vault_lock(r: ResourceView, graph: StackGraph) -> list[str]:
+    """An AWS Backup vault needs a vault lock of the stack in compliance mode (`changeableForDays` set):
+    without one, whoever may delete recovery points empties it; a governance lock is lifted by an admin."""
+    if r.type != "aws:backup/vault:Vault":
+        return []
+    name = r.input("name")
+    names = [name] if isinstance(name, str) and not is_unknown(name) else []
+    locks = graph.referring(_VAULT_LOCK, "backupVaultName", r.urn, names)
+    if not locks:
+        return [
+            "no VaultLockConfiguration of this stack locks the vault: whoever may delete recovery points "
+            "empties it; add one in compliance mode (`changeableForDays` set)"
+        ]
+    if any(is_unknown(x.input("changeableForDays")) for x in locks):
+        return [unknown_message("changeableForDays", "the vault lock's mode")]
+    if all(x.input("changeableForDays") is None for x in locks):
+        return [
+            "the vault lock has no `changeableForDays`: it is in governance mode, which a privileged user "
+            "lifts; set `changeableForDays` (compliance mode)"
+        ]
     return []
 
 
@@ -220,7 +266,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             continue
         if not r.protect:
             out.append((r.urn, "the resource is not `protect`ed: Pulumi could delete it with its data"))
-        out.extend((r.urn, m) for m in _flags(r))
+        out.extend((r.urn, m) for m in _flags(r) + _vault_lock(r, graph))
         if r.cloud == "azure" and not locks.cover(r):
             out.append((r.urn, "no CanNotDelete management lock covers the resource or its resource group"))
     return out

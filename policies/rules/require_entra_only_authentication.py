@@ -73,6 +73,42 @@ _KEYS = "access keys / SAS tokens bypass Entra ID"
 _PUBLISHING = "the API default; FTP / Web Deploy publishing passwords bypass Entra ID"
 
 
+# Round 22: a site or slot that declares no basic-publishing policy keeps the API default (allowed): its FTP
+# and SCM endpoints take a user name and password. Each must be switched off by a resource of the stack.
+_POLICIES = {
+    "azure-native:web:WebApp": (
+        ("ftp", "azure-native:web:WebAppFtpAllowed"),
+        ("scm", "azure-native:web:WebAppScmAllowed"),
+    ),
+    "azure-native:web:WebAppSlot": (
+        ("ftp", "azure-native:web:WebAppFtpAllowedSlot"),
+        ("scm", "azure-native:web:WebAppScmAllowedSlot"),
+    ),
+}
+
+
+def _basic_publishing(r: ResourceView, graph: StackGraph) -> list[str]:
+    """Every site and slot names its FTP and SCM basic-publishing policies (judged by `_flag` above)."""
+    name, slot = r.input("name"), r.input("slot")
+    names = [name] if isinstance(name, str) and not is_unknown(name) else []
+    urns = (r.urn, *r.property_dependencies.get("name", ()))
+    out = []
+    for kind, t in _POLICIES[r.type]:
+        found = [
+            p
+            for u in urns
+            for p in graph.referring((t,), "name", u, names)
+            if r.type == "azure-native:web:WebApp" or p.input("slot") == slot or is_unknown(p.input("slot"))
+        ]
+        if not found:
+            out.append(
+                f"no {t.rsplit(':', 1)[-1]} of this stack for the site{' slot ' + repr(slot) if slot else ''}"
+                f": {kind.upper()} basic publishing credentials keep the API default (allowed) and bypass "
+                "Entra ID; add one with `allow` false"
+            )
+    return out
+
+
 def _mysql(r: ResourceView, graph: StackGraph) -> list[str]:
     """MySQL flexible server: password logins stop only with the server parameter `aad_auth_only` ON."""
     for c in linked(graph, r, ("azure-native:dbformysql:Configuration",), "serverName"):
@@ -115,6 +151,8 @@ CHECKS = {
     "azure-native:storage:LocalUser": lambda r, g: [
         _LOCAL_USERS.format(f"local user {r.input('username')!r}")
     ],
+    "azure-native:web:WebApp": _basic_publishing,
+    "azure-native:web:WebAppSlot": _basic_publishing,
     "azure-native:web:WebAppFtpAllowed": _flag("allow", False, _PUBLISHING),
     "azure-native:web:WebAppFtpAllowedSlot": _flag("allow", False, _PUBLISHING),
     "azure-native:web:WebAppScmAllowed": _flag("allow", False, _PUBLISHING),

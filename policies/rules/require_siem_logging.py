@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 
 from policies.core import pia_siem as siem
+from policies.core.api_access_logs import unlogged_stages
 from policies.core.iam.breakglass import event_values, filter_values, has_target, notifies, on_default_bus
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AWS_DATA_STORES, AZURE_DATA_STORES, KEYS
@@ -289,7 +290,7 @@ def _detection_off(graph: StackGraph) -> list[tuple[str, str]]:
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = _auditing_off(graph) + _detection_off(graph)
+    out: list[tuple[str, str]] = _auditing_off(graph) + _detection_off(graph) + unlogged_stages(graph)
     azure = [r for r in graph.resources if r.type in AZURE_DATA_STORES and r.type not in _NO_DIAGNOSTICS]
     if azure:
         if not _sentinel(graph):

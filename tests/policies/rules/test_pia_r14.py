@@ -178,7 +178,7 @@ def vault(type_, fld, value):
             "azure-native:recoveryservices:Vault",
             "properties.securitySettings.softDeleteSettings.softDeleteState",
             "Disabled",
-            "Enabled",
+            "AlwaysON",  # round 22: Enabled alone can be switched off (test_pia_r22)
         ),
     ],
 )

@@ -1,0 +1,60 @@
+"""Entra directory roles held permanently (round 22): a DirectoryRoleAssignment or a membership of an
+activated DirectoryRole is standing, used without activation and so without the MFA challenge and the record
+PIM asks on each use. A privileged role (one that grants roles, resets who can sign in and how, or rules
+sign-in) must be PIM-eligible instead. Closed world: a role whose template cannot be read blocks."""
+
+from __future__ import annotations
+
+from policies.core.iam.azure import DIRECTORY_ROLE, DIRECTORY_ROLE_FUNCTIONS
+from policies.core.view import ResourceView, StackGraph, is_unknown
+
+ACTIVATED_ROLE = "azuread:index/directoryRole:DirectoryRole"
+ROLE_MEMBER = "azuread:index/directoryRoleMember:DirectoryRoleMember"
+# Beyond the access-rights roles: the roles that change authentication methods, sign-in policies or the
+# applications that sign in (Microsoft marks them privileged).
+PRIVILEGED: dict[str, str] = {
+    **{t: "grants roles or resets who can sign in" for t in DIRECTORY_ROLE_FUNCTIONS},
+    "c4e39bd9-1100-46d3-8c65-fb160da0071f": "resets users' authentication methods",  # Authentication Admin
+    "0526716b-113d-4c15-b2c8-68e3c22b9f80": "sets the authentication methods policy",  # Auth. Policy Admin
+    "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9": "edits Conditional Access",  # Conditional Access Administrator
+    "194ae4cb-b126-40b2-bd5b-6091b380977d": "edits Conditional Access",  # Security Administrator
+    "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "adds credentials to applications",  # Application Administrator
+    "158c047a-c907-4556-b7ef-446551a6b5f7": "adds credentials to applications",  # Cloud App Administrator
+    "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "changes federation and sign-in sync",  # Hybrid Identity Admin
+}
+
+
+def _template(graph: StackGraph, r: ResourceView, fld: str) -> str | None:
+    """The role template a grant names: a literal template id, or the template of the stack's activated
+    DirectoryRole fed into the field; None when it cannot be read."""
+    for d in graph.dependency_of(r, fld):
+        if d.type == ACTIVATED_ROLE:
+            t = d.input("templateId")
+            return str(t).lower() if isinstance(t, str) and not is_unknown(t) else None
+    value = r.input(fld)
+    return str(value).lower() if isinstance(value, str) and not is_unknown(value) else None
+
+
+def standing_privileged_roles(graph: StackGraph) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for r in graph.by_type(DIRECTORY_ROLE, ROLE_MEMBER):
+        fld = "roleId" if r.type == DIRECTORY_ROLE else "roleObjectId"
+        template = _template(graph, r, fld)
+        if template is None:
+            out.append(
+                (
+                    r.urn,
+                    f"`{fld}` cannot be read: name the role's template id (or feed it from a DirectoryRole "
+                    "of this stack) so the gate can tell whether a standing grant is privileged",
+                )
+            )
+        elif template in PRIVILEGED:
+            out.append(
+                (
+                    r.urn,
+                    f"a permanent {r.type.rsplit(':', 1)[-1]} holds the directory role {template}, "
+                    f"which {PRIVILEGED[template]}: it is used without activation, so PIM never asks MFA "
+                    "or records the use; make it PIM-eligible (DirectoryRoleEligibilityScheduleRequest)",
+                )
+            )
+    return out
