@@ -191,7 +191,7 @@ class LocalJudge:
 
 
 def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: str) -> Outcome:
-    if ref.kind in ("grantee", "foreign", "phone", "site"):
+    if ref.kind in ("grantee", "foreign", "phone", "site", "directory"):
         return _judge_party(ref, ok, endpoints)
     if ref.kind == "untyped":  # an output of a kind the pack does not know (policies/core/named_services.py)
         return Outcome(untyped_problem(ref.path, ref.value))
