@@ -102,3 +102,39 @@ def test_a_tenant_allowed_for_linking_is_a_grantee():
 def test_unknown_tenants_for_linking_fail_closed():
     found = messages(RESOLVED, graph(_synapse("04da6b54-80e4-46f7-96ec-b56ff0331ba9")), ALLOWED)
     assert [m for n, m in found if "allowedAadTenantIdsForLinking" in m] != []
+
+
+# ------------------------------------------------------------------ AWS resource hosts: whose, not only where
+
+
+HOST_DB = "analytics.c7xk2lq9zzzz.eu-west-1.rds.amazonaws.com"
+BROKER = "b-1.analytics.x9y8z7.c2.kafka.eu-west-1.amazonaws.com"
+
+
+def _fn(value: str) -> object:
+    return pinned_res("aws:lambda/function:Function", "fn", {
+        "name": "fn", "role": "arn:aws:iam::123456789012:role/fn",
+        "environment": {"variables": {"TARGET": value}}})
+
+
+def test_a_resource_host_outside_the_stack_blocks():
+    for host in (HOST_DB, BROKER, "vpc-vec-abcdefghijklmnopqrstuvwxyz.eu-west-1.es.amazonaws.com",
+                 "dwh.c7xk2lq9zzzz.eu-west-1.redshift.amazonaws.com"):
+        found = messages(RESOLVED, graph(_fn(f"{host}:443")), ALLOWED)
+        assert found == [
+            ("fn", f"`environment.variables.TARGET` refers to {host!r}, which is neither a resource of "
+                   "this stack (matched by its recorded id, ARN or endpoint, never by name) nor a declared "
+                   "external endpoint (stacks/records/endpoints.yaml), so where it is cannot be judged")]
+
+
+def test_a_resource_host_of_the_stack_is_placed_by_its_resource():
+    db = pinned_res("aws:rds/instance:Instance", "db", {"identifier": "analytics", "engine": "postgres"})
+    kafka = pinned_res("aws:msk/cluster:Cluster", "k", {"clusterName": "analytics"})
+    assert messages(RESOLVED, graph(db, kafka, _fn(f"{HOST_DB},{BROKER}")), ALLOWED) == []
+
+
+def test_api_endpoints_stay_placed_by_their_region():
+    for host in ("sqs.eu-west-1.amazonaws.com", "bedrock-runtime.eu-west-1.amazonaws.com"):
+        assert messages(RESOLVED, graph(_fn(f"https://{host}/")), ALLOWED) == []
+        assert messages(REPLICATION, _fn(f"https://{host}/"), ALLOWED) == []
+    assert messages(REPLICATION, _fn(HOST_DB.replace("eu-west-1", "us-east-1")), ALLOWED) != []
