@@ -142,6 +142,13 @@ AWS_RESOURCE_HOSTS: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]
                             r"redshift(?:-serverless)?\.amazonaws\.com$"),
                  (("aws:redshift/cluster:Cluster", "clusterIdentifier"),
                   ("aws:redshiftserverless/workgroup:Workgroup", "workgroupName"))),
+    # hosts that carry the resource's generated id: an API, a function URL, a serverless collection
+    "execute-api": (re.compile(rf"^([a-z0-9]+)\.execute-api\.{_REGION}\.amazonaws\.com$"),
+                    (("aws:apigateway/restApi:RestApi", "id"), ("aws:apigatewayv2/api:Api", "id"))),
+    "lambda-url": (re.compile(rf"^([a-z0-9]+)\.lambda-url\.{_REGION}\.on\.aws$"),
+                   (("aws:lambda/functionUrl:FunctionUrl", "urlId"),)),
+    "aoss": (re.compile(rf"^([a-z0-9]+)\.{_REGION}\.aoss\.amazonaws\.com$"),
+             (("aws:opensearch/serverlessCollection:ServerlessCollection", "id"),)),
 }
 # type -> (family, the input holding the name its hosts carry)
 AWS_RESOURCE_NAMES = {t: (f, key) for f, (_, types) in AWS_RESOURCE_HOSTS.items() for t, key in types}

@@ -138,3 +138,15 @@ def test_api_endpoints_stay_placed_by_their_region():
         assert messages(RESOLVED, graph(_fn(f"https://{host}/")), ALLOWED) == []
         assert messages(REPLICATION, _fn(f"https://{host}/"), ALLOWED) == []
     assert messages(REPLICATION, _fn(HOST_DB.replace("eu-west-1", "us-east-1")), ALLOWED) != []
+
+
+def test_hosts_carrying_a_generated_id_are_matched_by_it():
+    host = "k3q7x2lzw4v5n6m7b8c9d0f1g2h3j4k5.lambda-url.eu-west-1.on.aws"
+    assert messages(RESOLVED, graph(_fn(f"https://{host}/")), ALLOWED) != []
+    url = pinned_res("aws:lambda/functionUrl:FunctionUrl", "u",
+                     {"functionName": "f", "urlId": host.split(".", 1)[0]})
+    assert messages(RESOLVED, graph(url, _fn(f"https://{host}/")), ALLOWED) == []
+    api = pinned_res("aws:apigateway/restApi:RestApi", "a", {"name": "a", "id": "a1b2c3d4e5"})
+    target = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/intake"
+    assert messages(RESOLVED, graph(_fn(target)), ALLOWED) != []
+    assert messages(RESOLVED, graph(api, _fn(target)), ALLOWED) == []
