@@ -27,6 +27,7 @@ from policies.core.host_classes import (
     PRIVATE_SUFFIXES,
     SOVEREIGN_HOST_SUFFIXES,
     aws_owned_bucket_region,
+    aws_resource_host,
 )
 from policies.core.location import Allowed, allowed, region_verdict
 from policies.core.named_services import untyped_problem
@@ -191,7 +192,7 @@ class LocalJudge:
 
 
 def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: str) -> Outcome:
-    if ref.kind in ("grantee", "foreign", "phone", "site"):
+    if ref.kind in ("grantee", "foreign", "phone", "site", "directory"):
         return _judge_party(ref, ok, endpoints)
     if ref.kind == "untyped":  # an output of a kind the pack does not know (policies/core/named_services.py)
         return Outcome(untyped_problem(ref.path, ref.value))
@@ -364,7 +365,7 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
     m = _REGION_IN_HOST.search(h + ".")
     if m and (h.endswith(AWS_HOST_SUFFIXES) or h.endswith(".internal")):
         msg = region_verdict("aws", m.group(1), f"`{ref.path}` ({h})", ok)
-        return Outcome(msg) if msg else OK
+        return Outcome(msg) if msg else (DEFER if aws_resource_host(h) else OK)  # whose: in the stack
     if h.endswith(AWS_HOST_SUFFIXES):
         if ref.principal:
             return OK  # a service principal names a service

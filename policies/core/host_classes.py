@@ -117,3 +117,46 @@ def hostless_sites(s: str) -> list[str]:
             "runs (a tunnel on a developer's machine, a local agent); name a host of the stack or a "
             "declared one"
             for m in _HOSTLESS.finditer(s) if m.group(1).lower() not in _LOCAL_SCHEMES]
+
+
+# Hosts of one account's resource under an AWS domain (round 21): the region label places the resource but
+# not whose it is (another account's cluster in eu-west-1 passes on what it receives wherever that account
+# likes, as its ARN would say). family -> (the host pattern, group 1 the resource's name where the host has
+# one; the types and the input that name them): resolved over the stack by a recorded endpoint or that name
+# (policies/core/resolution.py), else declared like any host.
+_REGION = r"[a-z]{2}(?:-gov)?-[a-z]+-\d"
+AWS_RESOURCE_HOSTS: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]]] = {
+    "kafka": (re.compile(rf"^(?:b-\d+|boot-[a-z0-9]+)\.(?:([a-z0-9-]+)\.[a-z0-9]+\.)?c\d+\."
+                         rf"kafka(?:-serverless)?\.{_REGION}\.amazonaws\.com$"),
+              (("aws:msk/cluster:Cluster", "clusterName"),
+               ("aws:msk/serverlessCluster:ServerlessCluster", "clusterName"))),
+    "rds": (re.compile(rf"^([a-z0-9-]+)\.(?:(?:cluster|proxy)-(?:ro-|custom-)?)?[a-z0-9]+\.{_REGION}\."
+                       r"(?:rds|docdb|neptune)\.amazonaws\.com$"),
+            (("aws:rds/instance:Instance", "identifier"), ("aws:rds/cluster:Cluster", "clusterIdentifier"),
+             ("aws:rds/proxy:Proxy", "name"), ("aws:docdb/cluster:Cluster", "clusterIdentifier"),
+             ("aws:neptune/cluster:Cluster", "clusterIdentifier"))),
+    "es": (re.compile(rf"^(?:vpc|search)-([a-z0-9-]+)-[a-z0-9]{{26}}\.{_REGION}\.es\.amazonaws\.com$"),
+           (("aws:opensearch/domain:Domain", "domainName"),
+            ("aws:elasticsearch/domain:Domain", "domainName"))),
+    "redshift": (re.compile(rf"^([a-z0-9-]+)\.[a-z0-9]+\.{_REGION}\."
+                            r"redshift(?:-serverless)?\.amazonaws\.com$"),
+                 (("aws:redshift/cluster:Cluster", "clusterIdentifier"),
+                  ("aws:redshiftserverless/workgroup:Workgroup", "workgroupName"))),
+    # hosts that carry the resource's generated id: an API, a function URL, a serverless collection
+    "execute-api": (re.compile(rf"^([a-z0-9]+)\.execute-api\.{_REGION}\.amazonaws\.com$"),
+                    (("aws:apigateway/restApi:RestApi", "id"), ("aws:apigatewayv2/api:Api", "id"))),
+    "lambda-url": (re.compile(rf"^([a-z0-9]+)\.lambda-url\.{_REGION}\.on\.aws$"),
+                   (("aws:lambda/functionUrl:FunctionUrl", "urlId"),)),
+    "aoss": (re.compile(rf"^([a-z0-9]+)\.{_REGION}\.aoss\.amazonaws\.com$"),
+             (("aws:opensearch/serverlessCollection:ServerlessCollection", "id"),)),
+}
+# type -> (family, the input holding the name its hosts carry)
+AWS_RESOURCE_NAMES = {t: (f, key) for f, (_, types) in AWS_RESOURCE_HOSTS.items() for t, key in types}
+
+
+def aws_resource_host(host: str) -> tuple[str, str | None] | None:
+    """(family, the resource's name or None) of a host that names one account's AWS resource."""
+    for family, (pattern, _) in AWS_RESOURCE_HOSTS.items():
+        if m := pattern.match(host):
+            return family, m.group(1)
+    return None

@@ -5,7 +5,8 @@ references of the resource (policies/core/own_keys.py); policies/core/destinatio
 
 Kinds: `grantee` (an AWS account id, or `all`), `foreign` (an ARN of another account than the one the
 resource's provider pins, named as a destination), `phone` (E.164 digits, `+` first), `site` (why it cannot be
-placed), `unknown` (the deciding input is unknown at preview).
+placed), `directory` (an Identity Center instance ARN, placed only by the endpoints record), `unknown` (the
+deciding input is unknown at preview).
 """
 
 from __future__ import annotations
@@ -102,11 +103,23 @@ AGENT_SITES: dict[str, str] = {
     "aws:datasync/locationHdfs:LocationHdfs": "nameNodes[].hostname",
 }
 _DATA_BOX = "azure-native:databox:Job"
+# Applications bound to an IAM Identity Center instance (round 21): the instance ARN names no region, yet the
+# application is registered in the instance's (primary) region with who may use it, their subscriptions and
+# the identities its data access propagates (Q Business, QuickSight, Redshift, S3 Access Grants, OpenSearch UI
+# accept an instance of another region). The directory itself stays location-free (round 6: permission sets).
+IDC_BINDINGS: dict[str, str] = {
+    "aws:qbusiness/application:Application": "identityCenterInstanceArn",
+    "aws:redshift/idcApplication:IdcApplication": "idcInstanceArn",
+    "aws:quicksight/accountSubscription:AccountSubscription": "iamIdentityCenterInstanceArn",
+    "aws:s3control/accessGrantsInstance:AccessGrantsInstance": "identityCenterArn",
+    "aws:opensearch/application:Application": "iamIdentityCenterOptions.iamIdentityCenterInstanceArn",
+}
 # Load balancer targets registered by IP with `availabilityZone: all` (round 19): an address outside the
 # target group's VPC, reached through a peering, transit gateway, VPN or Direct Connect: a network anywhere.
 TARGET_ATTACHMENTS = frozenset(f"aws:{m}/targetGroupAttachment:TargetGroupAttachment" for m in ("lb", "alb"))
 PARTY_TYPES = frozenset(GRANT_INPUTS) | GRANT_TYPES | frozenset(SITES) | frozenset(AGENT_SITES) | {
-    _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX} | TARGET_ATTACHMENTS
+    _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX} | TARGET_ATTACHMENTS | frozenset(
+    IDC_BINDINGS)
 _DIGITS = re.compile(r"[^\d+]")
 # A phone number written anywhere (an SDK call's `PhoneNumber`, a setting the code texts): `+` and 8-15 digits
 # (E.164), or `00` first under a key that says phone/SMS.
@@ -220,6 +233,13 @@ def party_refs(view: ResourceView) -> list[Found]:
                 for p, v in values(view, AGENT_SITES[t]) if is_unknown(v) or _private(v)]
     if t in TARGET_ATTACHMENTS:
         return _outside_vpc_target(view)
+    if t in IDC_BINDINGS:
+        key = IDC_BINDINGS[t]
+        arn = view.get(key)
+        if arn is None:
+            return []
+        known = isinstance(arn, str) and not is_unknown(arn)
+        return [(key, "directory", arn)] if known else [(key, "unknown", "")]
     if t == _DATA_BOX:
         if str(view.input("transferType")) != "ExportFromAzure":
             return []  # an import brings data in; the device travels empty to the customer
@@ -250,6 +270,8 @@ def party_arns(kind: str, value: str) -> tuple[str, ...]:
     """The ARN prefixes under which a party may be declared in the endpoints record."""
     if kind == "grantee":
         return (f"arn:aws:iam::{value}:",)
+    if kind == "directory":
+        return (value,)
     return (value, f"arn:aws:iam::{value.split(':')[4]}:") if kind == "foreign" else ()
 
 
@@ -264,6 +286,11 @@ def party_problem(kind: str, path: str, value: str) -> str | None:
                 "stack's own "
                 "account (pin it: allowedAccountIds), or declare the account (arns: [arn:aws:iam::<id>:]) or "
                 "the ARN with its region or jurisdiction in stacks/records/endpoints.yaml")
+    if kind == "directory":
+        return (f"`{path}` binds the IAM Identity Center instance {value!r}, whose ARN names no region: the "
+                "application is registered in the instance's region with its users' assignments and "
+                "subscriptions, which may be outside the EEA; declare the instance (arns: [<instance ARN>]) "
+                "with its region in stacks/records/endpoints.yaml")
     if kind == "site":
         return (f"`{path}`: {value}; the pack cannot place that site in an allowed region, so keep the data "
                 "in resources of the stack's own regions")

@@ -49,7 +49,12 @@ POLICY_INPUTS: dict[str, str] = {
 }
 LIGHTHOUSE = "azure-native:managedservices:RegistrationDefinition"
 KEY_VAULT = "azure-native:keyvault:Vault"
-GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {LIGHTHOUSE, KEY_VAULT, _AOSS_ACCESS}
+# A Synapse workspace's managed private endpoints may reach stores of the tenants it allows for linking (round
+# 21): its pipelines copy data into them, whatever exfiltration protection says of other tenants.
+SYNAPSE = "azure-native:synapse:Workspace"
+_LINKED_TENANTS = "managedVirtualNetworkSettings.allowedAadTenantIdsForLinking"
+GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {
+    LIGHTHOUSE, KEY_VAULT, _AOSS_ACCESS, SYNAPSE}
 # Verbs that only bring data in (CopyIntoBackupVault too) or change settings, and reads of a container's
 # configuration (a replication source checks the destination bucket's versioning); any other action
 # (GetObject, Receive*, Subscribe, `*`) reads the data.
@@ -136,6 +141,11 @@ def _tenants(view: ResourceView) -> list[Found]:
     if view.type == LIGHTHOUSE:
         tenant = view.get("properties.managedByTenantId")
         return [("properties.managedByTenantId", *_tenant(tenant))]
+    if view.type == SYNAPSE:
+        tenants = view.get(_LINKED_TENANTS)
+        if tenants is None or isinstance(tenants, list):
+            return [(f"{_LINKED_TENANTS}.{i}", *_tenant(t)) for i, t in enumerate(tenants or ())]
+        return [(_LINKED_TENANTS, "unknown", "")]
     own = view.get("properties.tenantId")
     out: list[Found] = []
     for i, p in enumerate(view.get("properties.accessPolicies") or ()):

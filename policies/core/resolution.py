@@ -12,6 +12,7 @@ from pulumi_policy.proxy import _DictProxy
 
 from policies.core.accounts import is_account_id
 from policies.core.destinations import azure_modules, region_of
+from policies.core.host_classes import AWS_RESOURCE_NAMES, aws_resource_host
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.outside_parties import party_problem
@@ -95,6 +96,9 @@ class GraphIndex:
                     self.by_key.setdefault(f"arn:{arn}", r)
                 if isinstance(ex := r.input("executionArn"), str):  # an API, invoked as `<ex>/<stage>/…`
                     self.by_key.setdefault(f"arn:{ex}", r)
+                family, key = AWS_RESOURCE_NAMES.get(r.type, ("", ""))
+                if family and isinstance(n := r.input(key), str):  # named so by its hosts
+                    self.by_key.setdefault(f"aws:{family}:{n.lower()}", r)
                 if r.type in BUCKET_TYPES:  # a bucket's name is its id (auto-named: only the id holds it)
                     for v in (r.input("bucket"), r.input("id")):
                         if isinstance(v, str):
@@ -143,6 +147,8 @@ class GraphIndex:
         hit = self.by_key.get(f"host:{v}")
         if hit is None and ".s3." in v:
             hit = self.by_key.get(f"bucket:{v.split('.s3.', 1)[0]}")
+        if hit is None and (aws := aws_resource_host(v)):  # a cluster, database or domain by its name
+            hit = self.by_key.get(f"aws:{aws[0]}:{aws[1]}")
         if hit is None and (az := azure_modules(v)):
             name, modules = az
             hit = next((r for m in modules if (r := self.by_key.get(f"name:{m}:{name}"))), None)

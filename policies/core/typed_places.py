@@ -7,8 +7,9 @@ replica is. A managed Cassandra cluster joined to unmanaged data centres (`exter
 every row to nodes wherever those data centres are, private addresses included. A storage object replication
 policy allowed across tenants names its destination account by bare name. A Salesforce linked service or
 AppFlow connector profile without an instance URL signs in at `login.salesforce.com` and writes to whatever
-org that login belongs to. Each is judged as the place it makes: a bucket, file system, secret or account of
-the stack, a declared host, or a site the pack cannot place.
+org that login belongs to; a Snowflake profile names its account by locator (round 21). Each is judged as
+the place it makes: a bucket, file system, secret or account of the stack, a declared host, or a site the
+pack cannot place.
 """
 
 from __future__ import annotations
@@ -40,7 +41,19 @@ SALESFORCE_LOGIN = "login.salesforce.com"
 # Data Factory Salesforce linked services: `environmentUrl` defaults to the production login host.
 _SALESFORCE_TYPES = frozenset(
     {"Salesforce", "SalesforceServiceCloud", "SalesforceV2", "SalesforceServiceCloudV2"})
-_PROFILE_URL = "connectorProfileConfig.connectorProfileProperties.salesforce.instanceUrl"
+_PROFILE_PROPS = "connectorProfileConfig.connectorProfileProperties"
+_PROFILE_URL = f"{_PROFILE_PROPS}.salesforce.instanceUrl"
+# AppFlow connector types whose vendor no profile property names: the vendor's own API host, to be declared
+# with the vendor's location (round 21).
+_PROFILE_VENDOR_HOSTS = {
+    "Amplitude": "amplitude.com", "Googleanalytics": "analyticsreporting.googleapis.com",
+    "Singular": "api.singular.net", "Trendmicro": "trendmicro.com", "Honeycode": "honeycode.aws",
+}
+# Types whose properties spell the place out (an instance URL, a host, a cluster: scanned as any input), and
+# AWS services of the flow's own region and account.
+_PROFILE_SCANNED = frozenset({
+    "Datadog", "Dynatrace", "Infornexus", "Marketo", "Servicenow", "Slack", "Veeva", "Zendesk", "SAPOData",
+    "Redshift", "S3", "EventBridge", "LookoutMetrics", "CustomerProfiles", "Upsolver"})
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | {
     _DMS_ENDPOINT, _CASSANDRA, _OBJECT_REPLICATION, _LINKED_SERVICE, _CONNECTOR_PROFILE}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
@@ -113,6 +126,37 @@ def _salesforce(view: ResourceView) -> Found:
         if view.get("properties.type") in _SALESFORCE_TYPES and view.get("properties.environmentUrl") is None:
             return [("properties.environmentUrl", "host", SALESFORCE_LOGIN)]
         return []
-    if str(view.input("connectorType")) == "Salesforce" and view.get(_PROFILE_URL) is None:
-        return [(_PROFILE_URL, "host", SALESFORCE_LOGIN)]
-    return []
+    return _connector_profile(view)
+
+
+def _connector_profile(view: ResourceView) -> Found:
+    """Where an AppFlow connector profile's vendor keeps the data (round 21: a Snowflake account named by a
+    bare locator, a vendor whose API no property names). A type the tables do not know blocks."""
+    kind = view.input("connectorType")
+    if kind == "Salesforce":
+        return [(_PROFILE_URL, "host", SALESFORCE_LOGIN)] if view.get(_PROFILE_URL) is None else []
+    if kind == "Snowflake":
+        return _snowflake(view)
+    if kind in _PROFILE_VENDOR_HOSTS:
+        return [("connectorType", "host", _PROFILE_VENDOR_HOSTS[kind])]
+    if kind in _PROFILE_SCANNED or is_unknown(kind):
+        return [] if kind in _PROFILE_SCANNED else [("connectorType", "unknown", "")]
+    return [("connectorType", "site", f"an AppFlow connector profile of type {kind!r} connects to a service "
+             "the pack cannot place (a custom connector runs a Lambda registered outside the program and "
+             "sends wherever it likes); use a connector type whose properties name the instance (a URL, a "
+             "cluster, a Snowflake account and region) or add the type to policies/core/typed_places.py")]
+
+
+def _snowflake(view: ResourceView) -> Found:
+    """The Snowflake account host: `<locator>.<region>`; a bare locator is in Snowflake's default region (AWS
+    us-west-2), an `<org>-<account>` name anywhere: the host must be declared with the account's region."""
+    at = f"{_PROFILE_PROPS}.snowflake"
+    account, region = view.get(f"{at}.accountName"), view.get(f"{at}.region")
+    if account is None:
+        return [(f"{at}.accountName", "site", "a Snowflake connector profile without `accountName` writes to "
+                 "whatever account its credentials sign in to; name the account (and its region)")]
+    if not isinstance(account, str) or is_unknown(account) or (region is not None and (
+            not isinstance(region, str) or is_unknown(region))):
+        return [(f"{at}.accountName", "unknown", "")]
+    host = f"{account}.{region}" if region and "." not in account else account
+    return [(f"{at}.accountName", "host", f"{host.lower()}.snowflakecomputing.com")]

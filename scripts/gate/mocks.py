@@ -53,6 +53,7 @@ _AWS_ARN_FORMATS = {
     "cloudwatch/logDestination:LogDestination": "arn:aws:logs:{region}:{account}:destination:{name}",
     "lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{name}",
     "sfn/stateMachine:StateMachine": "arn:aws:states:{region}:{account}:stateMachine:{name}",
+    "opensearch/serverlessCollection:ServerlessCollection": "arn:aws:aoss:{region}:{account}:collection/{id}",
 }
 _EXECUTION_ARN = frozenset({"apigateway/restApi:RestApi", "apigatewayv2/api:Api"})
 
