@@ -10,7 +10,7 @@ def deploy_legacy():
 
 
 aws.s3.Bucket("eu")
-if __name__ == "__main__" or True:
+if True:   # also when imported by the language host
     child = multiprocessing.get_context("spawn").Process(target=deploy_legacy)
     child.start()
     child.join()

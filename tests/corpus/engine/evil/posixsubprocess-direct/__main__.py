@@ -1,7 +1,7 @@
 """Evil: _posixsubprocess.fork_exec called directly (no subprocess.Popen audit event) runs pulumi up of another program -> exit 2 naming the process start"""
+import _posixsubprocess
 import os
 
-import _posixsubprocess
 import pulumi_aws as aws
 
 aws.s3.Bucket("eu")

@@ -7,7 +7,7 @@ import pulumi_aws as aws
 
 async def make_bucket():
     await asyncio.sleep(0)
-    bucket = aws.s3.Bucket("eu-async")
+    aws.s3.Bucket("eu-async")
     return "eu-async"
 
 
