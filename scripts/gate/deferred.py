@@ -50,8 +50,8 @@ def _name(fn: Any) -> str:
 def _program_work() -> list[Any]:
     """Program functions queued in or run by a thread pool's worker (`loop.run_in_executor(None, f)`): the
     pool's threads are the runtime's, the work is the program's (round 6: it registered after main)."""
-    if any(q.qsize() for q in list(_pool._threads_queues.values())):
-        return ["(queued work)"]    # whose is not known until a worker takes it: wait
+    if any(q.qsize() for t, q in list(_pool._threads_queues.items()) if t.is_alive()):
+        return ["(queued work)"]   # whose is known once a worker takes it (a dead one's stop mark stays)
     items = []
     for frame in sys._current_frames().values():
         while frame is not None:
