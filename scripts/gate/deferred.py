@@ -6,7 +6,10 @@ later can still register resources then: a daemon thread, an asyncio task or tim
 signal handler or a pending `signal.alarm`. The recording cannot know when (or whether) that code runs,
 so it fails naming it (closed world). Code for interpreter exit (`atexit.register`, `weakref.finalize`)
 and `__del__` of garbage cycles run once the program returns, inside the recording, so what they
-register is judged; non-daemon threads are waited for, as the interpreter waits for them.
+register is judged; non-daemon threads are waited for, as the interpreter waits for them. Round 6: code
+for threading's shutdown (`threading._register_atexit`) runs there too, work the program handed to a thread
+pool (`loop.run_in_executor`) is waited for like a thread, a thread that waits for the main thread to end
+(it runs only at interpreter exit) and a profile or trace hook left for the gate's own code are refused.
 """
 
 from __future__ import annotations
@@ -16,14 +19,18 @@ import atexit
 import contextlib
 import gc
 import signal
+import sys
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
+from concurrent.futures import thread as _pool
 from typing import Any
 
 from gate.errors import ProgramError
 
 _RUNTIME_THREADS = ("concurrent.futures", "grpc")
+_RUNTIME_CODE = ("pulumi", "grpc", "gate", "asyncio", "concurrent", "google", "threading", "functools")
 _HOW = "what it does while a real deploy is still running cannot be recorded"
 
 
@@ -40,9 +47,41 @@ def _name(fn: Any) -> str:
     return f"{getattr(fn, '__qualname__', type(fn).__name__)}{where}"
 
 
+def _program_work() -> list[Any]:
+    """Program functions queued in or run by a thread pool's worker (`loop.run_in_executor(None, f)`): the
+    pool's threads are the runtime's, the work is the program's (round 6: it registered after main)."""
+    if any(q.qsize() for t, q in list(_pool._threads_queues.items()) if t.is_alive()):
+        return ["(queued work)"]   # whose is known once a worker takes it (a dead one's stop mark stays)
+    items = []
+    for frame in sys._current_frames().values():
+        while frame is not None:
+            if frame.f_code is _pool._WorkItem.run.__code__:
+                items.append(frame.f_locals.get("self"))
+            frame = frame.f_back
+    fns = [getattr(getattr(i, "fn", None), "func", getattr(i, "fn", None)) for i in items]
+    return [f for f in fns
+            if f is not None and not (getattr(f, "__module__", None) or "").startswith(_RUNTIME_CODE)]
+
+
+def _waits_for_main(thread: threading.Thread) -> bool:
+    """A thread blocked in `threading.main_thread().join()`: what follows runs only at interpreter exit."""
+    frame = sys._current_frames().get(thread.ident or -1)
+    while frame is not None:
+        if frame.f_code.co_name in ("join", "_wait_for_tstate_lock") \
+                and frame.f_locals.get("self") is threading.main_thread():
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _handlers() -> dict[int, Any]:
     return {s: signal.getsignal(s) for s in signal.valid_signals()
             if s not in (signal.SIGKILL, signal.SIGSTOP)}
+
+
+def _hooks() -> tuple[Any, ...]:
+    return (sys.getprofile(), sys.gettrace(), getattr(threading, "_profile_hook", None),
+            getattr(threading, "_trace_hook", None))
 
 
 class Settling:
@@ -58,6 +97,8 @@ class Settling:
         self.finalizers: set[Any] = set()
         self.scheduled: set[Any] = set()
         self.at_exit = 0
+        self.hooks: tuple[Any, ...] = ()
+        self.thread_exit = 0
 
     def run(self) -> Any:
         self.threads = set(threading.enumerate())
@@ -67,6 +108,8 @@ class Settling:
         self.signals = _handlers()
         self.finalizers = set(getattr(weakref.finalize, "_registry", {}))
         self.at_exit = atexit._ncallbacks()
+        self.hooks = _hooks()
+        self.thread_exit = len(getattr(threading, "_threading_atexits", ()))
         with self._capturing_atexit():
             result = self.fn()
             self._join_threads()
@@ -77,17 +120,22 @@ class Settling:
 
     @contextlib.contextmanager
     def _capturing_atexit(self) -> Iterator[None]:
-        real = atexit.register
+        real, real_threading = atexit.register, threading._register_atexit   # type: ignore[attr-defined]
 
         def register(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[..., Any]:
             self.exit_calls.append((func, args, kwargs))
             return func
 
+        def register_threading(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+            self.exit_calls.append((func, args, kwargs))   # threading's shutdown runs before atexit's
+
         atexit.register = register   # type: ignore[assignment]
+        threading._register_atexit = register_threading   # type: ignore[attr-defined]
         try:
             yield
         finally:
             atexit.register = real   # type: ignore[assignment]
+            threading._register_atexit = real_threading   # type: ignore[attr-defined]
 
     def _finalizers(self) -> list[Any]:
         registry = getattr(weakref.finalize, "_registry", {})
@@ -107,10 +155,18 @@ class Settling:
         while True:
             started = [t for t in threading.enumerate() if t not in self.threads and not t.daemon
                        and t.is_alive() and t is not threading.current_thread() and not _executor_worker(t)]
-            if not started:
+            work = _program_work()
+            if not started and not work:
                 return
             for thread in started:
-                thread.join()
+                thread.join(0.05)
+                if thread.is_alive() and _waits_for_main(thread):
+                    what = _name(getattr(thread, "_target", thread))
+                    raise ProgramError(f"a thread the program started ({what}) waits for the main thread to "
+                                       "end, so what it does then runs only at interpreter exit; "
+                                       f"{_HOW}: join it from the main code instead")
+            if work and not started:
+                time.sleep(0.02)   # the program's work in a thread pool: wait for it as for a thread
 
     def check(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         """ProgramError naming the first thing the program left to run later."""
@@ -125,7 +181,12 @@ class Settling:
                 raise ProgramError(f"the program installs a handler for signal {signal.Signals(signum).name} "
                                    f"({_name(handler)}); what it does when the signal comes cannot be "
                                    "recorded: remove it")
-        if atexit._ncallbacks() > self.at_exit:
+        if _hooks() != self.hooks:
+            raise ProgramError("the program installs a profile or trace hook (sys.setprofile/settrace, "
+                               "threading.setprofile/settrace) that would run inside the gate's own code "
+                               "after it returns; remove it")
+        if atexit._ncallbacks() > self.at_exit \
+                or len(getattr(threading, "_threading_atexits", ())) > self.thread_exit:
             raise ProgramError("the program left code for interpreter exit that the recording could not run "
                                f"(atexit from outside its main code); {_HOW}: remove it")
         if signal.getitimer(signal.ITIMER_REAL)[0] > 0:

@@ -26,7 +26,7 @@ from gate.integrity import changed, edited, snapshot
 from gate.invokes import CallSites, load_answers, noting_call_sites, unanswered_error
 from gate.recorder import Recorder
 from gate.redaction import scrub
-from gate.sdk_patches import patched_sdk
+from gate.sdk_patches import patched_sdk, too_many
 from gate.side_effects import refusing_side_effects
 from gate.stack_config import normalize_config
 
@@ -136,6 +136,7 @@ def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[st
             settling = Settling(fn)
             _sync_await(run_in_stack(settling.run))
             settling.check(asyncio.get_event_loop())
+            too_many(recorder)   # the program caught the error and went on
             _no_tampering(changed(before) + edited(recorder.graph.resources, recorder.seals), where)
             _no_unanswered(recorder)
         except GateError:

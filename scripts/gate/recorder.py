@@ -46,6 +46,7 @@ class Recorder:
                  stack_outputs: dict[str, dict[str, Any]] | None) -> None:
         self.graph = Graph(project=project, stack=stack, config=dict(config))
         self.lock = threading.RLock()
+        self.constructed = 0          # resources the program created (the limit: gate.sdk_patches)
         self.config = config
         self.stack_outputs = stack_outputs or {}
         self.default_providers: dict[tuple[str, str], str] = {}

@@ -18,6 +18,10 @@ def short_name(urn: str) -> str:
 # CI log reads as a workflow command (`::error::`, `::stop-commands::`) or move the cursor over the verdict
 _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
 _CONTROLS.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
+# round 6: line and paragraph separators (U+2028/U+2029: `str.splitlines` and many log viewers break there)
+# and the bidirectional controls (U+202E turns a line around), escaped as \uXXXX
+_CONTROLS.update({c: f"\\u{c:04x}" for c in [0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F),
+                                             *range(0x2066, 0x206A)]})
 
 
 def printable(value: str) -> str:

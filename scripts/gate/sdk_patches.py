@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 import sys
 import threading
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from gate.errors import ProgramError
 from gate.recorder import Recorder
 
 
@@ -154,6 +156,18 @@ def split_type_aliases(opts: Any) -> tuple[Any, list[str]]:
     return opts, types
 
 
+MAX_RESOURCES = 20_000   # per recording; GATE_MAX_RESOURCES overrides
+
+
+def too_many(recorder: Recorder) -> None:
+    """Round 6: a program registering a million resources ate gigabytes per worker before any deadline;
+    past the limit each further resource (and the end of the program) fails the recording."""
+    limit = int(os.environ.get("GATE_MAX_RESOURCES") or MAX_RESOURCES)
+    if recorder.constructed > limit:
+        raise ProgramError(f"the program creates more than {limit} resources in one stack (resource limit, "
+                           "GATE_MAX_RESOURCES): split the stack, or raise the limit for it")
+
+
 @contextmanager
 def patched_sdk(recorder: Recorder) -> Iterator[None]:
     """SDK seams the offline record needs (restored afterwards).
@@ -177,6 +191,9 @@ def patched_sdk(recorder: Recorder) -> Iterator[None]:
 
     def init(self: Any, t: str, name: str, custom: bool, props: Any = None, opts: Any = None,
              *args: Any, **kwargs: Any) -> None:
+        if t != "pulumi:pulumi:Stack":
+            recorder.constructed += 1
+            too_many(recorder)
         opts, types = split_type_aliases(opts)
         if types:
             with recorder.lock:

@@ -14,11 +14,17 @@ its own directory, except the files that decide how it is deployed and judged (`
 `pyproject.toml`, `fixtures/`): a program rewriting its backend, stack config, the records or a pack
 would change what the gate reads after the run, not what `pulumi up` reads before it; nor may it read a
 file another recording of the same run wrote (round 4: stack a leaves `build/region.txt` for stack b).
+Round 6: a path is checked on both ends of a rename or link, a symlink, mode, owner, time or directory
+made outside the program's directory is refused like a write; `_posixsubprocess.fork_exec` (what
+multiprocessing's spawn and forkserver call, no audit event of its own) is a process start; a profile or
+trace hook (`sys.setprofile/settrace`, not clearing one) is refused; bytecode (`__pycache__`) another
+recording of the run wrote is not read, and the recording writes none itself (`sys.dont_write_bytecode`).
 An audit hook cannot be removed, so it stays installed and is inert outside a recording.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -36,9 +42,18 @@ _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell 
            "open": "write", "os.remove": "remove", "os.rename": "rename", "os.rmdir": "remove",
            "os.truncate": "truncate", "ctypes.dlopen": "load native code through ctypes:",
            "ctypes.dlsym": "call native code through ctypes:",
-           "ctypes.call_function": "call native code through ctypes:"}
+           "ctypes.call_function": "call native code through ctypes:",
+           "os.link": "link", "os.symlink": "make a symbolic link", "os.chmod": "change the mode of",
+           "os.chown": "change the owner of", "os.mkdir": "make the directory",
+           "os.utime": "change the time of",
+           "os.setxattr": "set an attribute of", "os.removexattr": "remove an attribute of",
+           "gate.fork_exec": "start the process", "sys.setprofile": "install a profile hook (sys.setprofile)",
+           "sys.settrace": "install a trace hook (sys.settrace)"}
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-_FILE_EVENTS = ("open", "os.remove", "os.rename", "os.rmdir", "os.truncate")
+_FILE_EVENTS = ("open", "os.remove", "os.rename", "os.rmdir", "os.truncate", "os.link", "os.symlink",
+                "os.chmod", "os.chown", "os.mkdir", "os.utime", "os.setxattr", "os.removexattr")
+_TWO_PATHS = ("os.rename", "os.link")   # (src, dst): both ends change what is there
+_HOOKS = ("sys.setprofile", "sys.settrace")
 _ENVIRON = re.compile(r"^/proc/(self|thread-self|\d+)(/task/\d+)?/environ$")
 
 
@@ -68,6 +83,7 @@ class _Watch:
     own: set[str] = set()             # files this recording wrote (it may read them back)
     since = 0                         # files changed after this (ns) were written during this run
     installed = False
+    clearing = 0                      # sys.setprofile(None)/settrace(None) under way: allowed
 
 
 def _what(event: str, args: tuple[Any, ...]) -> str | None:
@@ -77,6 +93,8 @@ def _what(event: str, args: tuple[Any, ...]) -> str | None:
         return _file_change(event, verb, args)
     if event == "os.fork":
         return verb
+    if event in _HOOKS:
+        return None if _Watch.clearing else verb
     if event in ("socket.getaddrinfo", "socket.gethostbyname"):
         host = args[0].decode() if isinstance(args[0], bytes) else args[0]
         return None if not isinstance(host, str) or _loopback(host) else f"{verb} {host}"
@@ -87,11 +105,15 @@ def _what(event: str, args: tuple[Any, ...]) -> str | None:
         return f"{verb} {str(args[1] if event == 'ctypes.dlsym' and len(args) > 1 else args[0])[:80]}"
     command = args[1] if event == "subprocess.Popen" and len(args) > 1 else args[0] if args else ""
     if isinstance(command, (list, tuple)):
-        command = " ".join(str(c) for c in command)
+        command = " ".join(os.fsdecode(c) if isinstance(c, bytes) else str(c) for c in command)
     return f"{verb} {str(command)[:80]}"
 
 
 def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
+    if event == "os.symlink":    # (src, dst): the link made is dst
+        args = args[1:]
+    if event in _TWO_PATHS and len(args) > 1:
+        return _file_change("os.remove", verb, args[:1]) or _file_change("os.remove", verb, args[1:2])
     if event == "open" and isinstance(args[0], (str, bytes)) \
             and _ENVIRON.match(os.path.abspath(os.fsdecode(args[0]))):
         return f"read the process environment from {os.fsdecode(args[0])} (read variables by name instead)"
@@ -103,8 +125,9 @@ def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
     if not isinstance(path, str):
         return None       # a file descriptor
     target = Path(os.path.abspath(path))
-    if target.suffix == ".pyc" and target.parent.name == "__pycache__":
-        return None       # the interpreter's bytecode cache
+    if event != "os.symlink" and ((target.suffix == ".pyc" and target.parent.name == "__pycache__")
+                                  or (event == "os.mkdir" and target.name == "__pycache__")):
+        return None       # the interpreter's bytecode cache (a program's own read back is checked)
     root = _Watch.root
     if root is not None and target.is_relative_to(root):
         rel = target.relative_to(root)
@@ -120,7 +143,9 @@ def _left_by_another(path: Any) -> str | None:
     """A file of the program's directory that another recording of this run wrote (round 4): stack a
     writes `build/region.txt`, stack b reads it; a deploy of b on a clean checkout has no such file, so
     the recording would judge what is not deployed. Known by its mtime (after the run began) and by not
-    being one this recording wrote. Bytecode caches and dot directories (`.gate`) are not the program's."""
+    being one this recording wrote. Dot directories (`.gate`) are not the program's; bytecode caches are
+    (round 6: stack a compiles an unchecked `.pyc` of a component for stack b), and the recording does not
+    write bytecode itself, so one changed during the run is another recording's."""
     root = _Watch.root
     if root is None or not _Watch.since or not isinstance(path, (str, bytes)):
         return None
@@ -128,7 +153,7 @@ def _left_by_another(path: Any) -> str | None:
     if target in _Watch.own or not target.startswith(str(root) + os.sep):
         return None
     rel = Path(target).relative_to(root)
-    if "__pycache__" in rel.parts or any(part.startswith(".") for part in rel.parts[:-1]):
+    if any(part.startswith(".") for part in rel.parts[:-1]):
         return None
     try:
         changed = real_stat(target).st_mtime_ns
@@ -174,10 +199,59 @@ def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
         return
     if not _Watch.installed:
         sys.addaudithook(_hook)
+        _install_wrappers()
         _Watch.installed = True
     _Watch.program_file, _Watch.notes, _Watch.root = program_file, notes, root
     _Watch.own, _Watch.since = set(), int(os.environ.get(RUN_STARTED, "0") or 0)
+    bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    children = _children()
     try:
         yield
     finally:
         _Watch.program_file = _Watch.root = None
+        sys.dont_write_bytecode = bytecode
+        if _children() != children:   # a process started past every seam (a re-imported _posixsubprocess)
+            notes.append("(a child process of the recording): the program tries to start a process the gate "
+                         "could not refuse")
+
+
+def _children() -> tuple[int, frozenset[str]]:
+    """Page faults of the waited-for children (any process that ran has some) and the live children."""
+    import resource
+
+    live: set[str] = set()
+    for tasks in Path("/proc/self/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            live.update(tasks.read_text().split())
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt, frozenset(live)
+
+
+def _install_wrappers() -> None:
+    """Seams without an audit event of their own: `_posixsubprocess.fork_exec` raises `gate.fork_exec`;
+    `sys.setprofile(None)`/`settrace(None)` (clearing a hook) is let through the refusal of hooks."""
+    import _posixsubprocess
+    import subprocess
+
+    real_fork_exec = _posixsubprocess.fork_exec
+
+    def fork_exec(*args: Any, _real: Callable[..., Any] = real_fork_exec) -> Any:
+        sys.audit("gate.fork_exec", args[0] if args else "")
+        return _real(*args)
+
+    _posixsubprocess.fork_exec = fork_exec
+    if getattr(subprocess, "_fork_exec", None) is real_fork_exec:
+        subprocess._fork_exec = fork_exec   # type: ignore[attr-defined]
+    for name in ("setprofile", "settrace"):
+        setattr(sys, name, _clearing(getattr(sys, name)))
+
+
+def _clearing(real: Callable[[Any], None]) -> Callable[[Any], None]:
+    def set_hook(fn: Any) -> None:
+        if fn is not None:
+            return real(fn)
+        _Watch.clearing += 1
+        try:
+            return real(None)
+        finally:
+            _Watch.clearing -= 1
+    return set_hook
