@@ -13,10 +13,26 @@ import sys
 from typing import Any
 
 
+def die_with_parent() -> None:
+    """Be killed when the process that started this one ends (Linux `PR_SET_PDEATHSIG`): a gate killed
+    outright (a CI job's timeout) leaves no zygote and no recording running. Set before the program runs;
+    the handle is dropped, and a program's own native calls are refused (gate.side_effects)."""
+    parent = os.getppid()
+    with contextlib.suppress(Exception):   # not Linux: the gate's own exit paths still end its children
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)   # 1 = PR_SET_PDEATHSIG
+        del libc
+    if os.getppid() != parent:   # it ended before the signal was asked for
+        os._exit(1)
+
+
 def _child(request: dict[str, str], protocol: int) -> None:
-    """In the forked child: own session, stdio to files, the worker; never returns."""
+    """In the forked child: dies with the zygote, own session, stdio to files, the worker; never returns."""
     code = 1
     try:
+        die_with_parent()
         gc.enable()           # the program runs with the collector on, as in a fresh interpreter
         os.close(protocol)    # the program cannot write into the gate's protocol
         os.setsid()
@@ -76,6 +92,7 @@ def serve() -> None:
     # collection would walk them once more and copy their pages. So: no collector here, and each fork
     # happens with all of it frozen (gc.freeze), which children never scan.
     gc.disable()
+    die_with_parent()
     ReadTracker.start(probing=True)   # reads made while preloading are inherited by each child's record
     protocol = os.dup(1)    # the answers; fd 1 itself goes to /dev/null, so what a module prints is lost
     null = os.open(os.devnull, os.O_WRONLY)

@@ -7,6 +7,8 @@ import json
 import os
 import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,35 @@ def test_a_stacks_hint_names_what_its_program_loaded_not_what_was_preloaded(gate
     assert not any(n.startswith("pulumi_azure_native") for n in cold["base"])
     record_stacks(program, project, project.stacks(), tmp_path, jobs=2, fork=True)   # everything preloaded
     assert read_hint(tmp_path) == cold
+
+
+def test_a_gate_killed_outright_leaves_no_zygote_and_no_recording_running(tmp_path):
+    """SIGKILL to the gate (a CI job's timeout) runs none of its exit paths: the zygote dies with the
+    gate and a recording with the zygote (PR_SET_PDEATHSIG), whatever the program is doing."""
+    program = tmp_path / "program"
+    marker = program / "pid"     # in its own directory: a program may write there
+    program.mkdir()
+    (program / "Pulumi.yaml").write_text("name: scratch\nruntime: python\n")
+    (program / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (program / "__main__.py").write_text(
+        f"import os, time\nopen({str(marker)!r}, 'w').write(str(os.getpid()))\ntime.sleep(600)\n")
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps({"program": str(program), "stack": "dev", "mode": "preview"}))
+    gate = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, threading; from pathlib import Path; from gate import zygote\n"
+         "z = zygote.Zygote([]); print(z.proc.pid, flush=True)\n"
+         "a = sys.argv[1:]; z.run(Path(a[0]), Path(a[1]), Path(a[2]), timeout=600)\n",
+         str(request), str(tmp_path / "result.json"), str(tmp_path)],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        zygote_pid = int(gate.stdout.readline())
+        deadline = time.monotonic() + 60
+        while not marker.is_file() or not marker.read_text():
+            assert time.monotonic() < deadline and gate.poll() is None
+            time.sleep(0.1)
+        worker = int(marker.read_text())
+    finally:
+        gate.kill()
+        gate.wait()
+    assert gone(zygote_pid) and gone(worker)
