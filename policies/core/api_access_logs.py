@@ -1,13 +1,25 @@
 """API Gateway access logs (round 22): CloudTrail records who changed an API, never who called it. A stage
 that keeps no access log leaves the calls to personal data (which dossier, by whom, from where) recorded
-nowhere the SOC sees. Closed world: a stage whose log destination cannot be read blocks."""
+nowhere the SOC sees. Closed world: a stage whose log destination cannot be read blocks, and so does one
+whose destination is no log group or Firehose stream of the stack (round 23: where it goes, how long it keeps
+and whether the SIEM reads it cannot be judged)."""
 
 from __future__ import annotations
 
-from policies.core.view import StackGraph, is_unknown, unknown_message
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 STAGES = ("aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage")
 _DEST = "accessLogSettings.destinationArn"
+_SINKS = ("aws:cloudwatch/logGroup:LogGroup", "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")
+
+
+def _of_stack(graph: StackGraph, s: ResourceView, dest: str) -> bool:
+    """The destination is fed from a log group or Firehose stream of the stack, or names one (ARN tail)."""
+    if any(d.type in _SINKS for d in graph.dependency_of(s, "accessLogSettings")):
+        return True
+    tail = dest.split(":log-group:", 1)[1] if ":log-group:" in dest else dest.rsplit("/", 1)[-1]
+    tail = tail.removesuffix(":*")
+    return any(r.type in _SINKS for r in graph.named(tail))
 
 
 def unlogged_stages(graph: StackGraph) -> list[tuple[str, str]]:
@@ -22,6 +34,15 @@ def unlogged_stages(graph: StackGraph) -> list[tuple[str, str]]:
                     s.urn,
                     f"the stage keeps no access log (`{_DEST}` unset): who called which API, and which "
                     "dossier, is recorded nowhere the SOC sees; send it to a log group of this stack",
+                )
+            )
+        elif isinstance(dest, str) and not is_unknown(dest) and not _of_stack(graph, s, dest):
+            out.append(
+                (
+                    s.urn,
+                    f"the stage's access log goes to {dest}, no log group or Firehose stream of this "
+                    "stack: how long it is kept and whether the SOC reads it cannot be judged; declare the "
+                    "destination in this stack (or feed its ARN from it)",
                 )
             )
     return out

@@ -166,6 +166,11 @@ _WAF_FIELDS = {
         ("policySettings.mode", "Prevention"),
         ("policySettings.state", "Enabled"),
     ),
+    # Round 23: the Front Door WAF policy (its state is `enabledState`).
+    "azure-native:frontdoor:Policy": (
+        ("policySettings.mode", "Prevention"),
+        ("policySettings.enabledState", "Enabled"),
+    ),
     "azure-native:network:ApplicationGateway": (
         ("webApplicationFirewallConfiguration.firewallMode", "Prevention"),
         ("webApplicationFirewallConfiguration.enabled", True),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core.eks_logs import eks_log_retention
 from policies.core.helpers import linked
 from policies.core.pia_diag_retention import auditing_retention, diagnostic_retention
 from policies.core.rule import Rule, RuleContext
@@ -30,6 +31,12 @@ WORKSPACE = "azure-native:operationalinsights:Workspace"
 TABLE = "azure-native:operationalinsights:Table"
 # Azure's control-plane audit log (who changed what); resource logs land beside it per diagnostic setting.
 AUDIT_TABLES = frozenset({"azureactivity"})
+RESOURCE_DIAGNOSTICS = ("azure-native:insights:DiagnosticSetting", "azure-native:monitor:DiagnosticSetting")
+OTHER_FEEDS = (  # the activity log, Entra sign-ins, a management group's: never AzureDiagnostics
+    "azure-native:monitor:SubscriptionDiagnosticSetting",
+    "azure-native:monitor:ManagementGroupDiagnosticSetting",
+    "azure-native:aadiam:DiagnosticSetting",
+)
 
 
 def _days(retention: Any) -> float:
@@ -185,12 +192,28 @@ def _workspace(w: ResourceView, graph: StackGraph) -> list[str]:
         for t in tables
         if not _kept(t)
     ]
-    if not AUDIT_TABLES & names:  # a short one is reported above
+    audit = _audit_tables(w, graph)
+    if not audit & names:  # a short one is reported above
         out.append(
-            f"no audit table ({', '.join(sorted(AUDIT_TABLES))}) is archived {TEN_YEARS_DAYS} days: the "
+            f"no audit table ({', '.join(sorted(audit))}) is archived {TEN_YEARS_DAYS} days: the "
             f"other tables fall back to the workspace's {w.input('retentionInDays')!r} days"
         )
     return out
+
+
+def _audit_tables(w: ResourceView, graph: StackGraph) -> frozenset[str]:
+    """AzureActivity; or AzureDiagnostics, for a workspace only resource diagnostic settings feed, each into
+    that default table (round 23: a workspace kept for resource audit logs receives no activity log)."""
+    feeds = linked(graph, w, RESOURCE_DIAGNOSTICS, "workspaceId")
+    if not feeds or linked(graph, w, OTHER_FEEDS, "workspaceId"):
+        return AUDIT_TABLES
+    for d in feeds:
+        uri = d.input("resourceUri")
+        if d.input("logAnalyticsDestinationType") not in (None, "AzureDiagnostics") or not (
+            isinstance(uri, str) and not is_unknown(uri) and "/providers/" in uri
+        ):
+            return AUDIT_TABLES
+    return AUDIT_TABLES | {"azurediagnostics"}
 
 
 def _overrides(t: ResourceView) -> list[str]:
@@ -204,8 +227,10 @@ def _overrides(t: ResourceView) -> list[str]:
         if raw is None or days == -1:
             continue
         if days is None or days < TEN_YEARS_DAYS:
-            return [f"table {t.name} keeps {raw!r} days ({fld}), less than {TEN_YEARS_DAYS}: a table's own "
-                    "retention overrides its workspace's"]
+            return [
+                f"table {t.name} keeps {raw!r} days ({fld}), less than {TEN_YEARS_DAYS}: a table's own "
+                "retention overrides its workspace's"
+            ]
         return []
     return []
 
@@ -236,6 +261,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend((w.urn, m) for w in graph.by_type(WORKSPACE) for m in _workspace(w, graph))
     out.extend(diagnostic_retention(graph, TEN_YEARS_DAYS))  # logs a setting writes to storage (round 16)
     out.extend(auditing_retention(graph, TEN_YEARS_DAYS))  # SQL auditing to storage (round 19)
+    out.extend(eks_log_retention(graph, TEN_YEARS_DAYS))  # EKS control-plane audit logs (round 23)
     return out
 
 

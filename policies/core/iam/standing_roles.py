@@ -1,7 +1,8 @@
 """Entra directory roles held permanently (round 22): a DirectoryRoleAssignment or a membership of an
 activated DirectoryRole is standing, used without activation and so without the MFA challenge and the record
 PIM asks on each use. A privileged role (one that grants roles, resets who can sign in and how, or rules
-sign-in) must be PIM-eligible instead. Closed world: a role whose template cannot be read blocks."""
+sign-in) must be PIM-eligible instead. Closed world: a role whose template cannot be read blocks. A custom
+directory role of the stack (round 23) is privileged when it may change anything (any action not a read)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from policies.core.view import ResourceView, StackGraph, is_unknown
 
 ACTIVATED_ROLE = "azuread:index/directoryRole:DirectoryRole"
 ROLE_MEMBER = "azuread:index/directoryRoleMember:DirectoryRoleMember"
+CUSTOM_ROLE = "azuread:index/customDirectoryRole:CustomDirectoryRole"
 # Beyond the access-rights roles: the roles that change authentication methods, sign-in policies or the
 # applications that sign in (Microsoft marks them privileged).
 PRIVILEGED: dict[str, str] = {
@@ -35,10 +37,55 @@ def _template(graph: StackGraph, r: ResourceView, fld: str) -> str | None:
     return str(value).lower() if isinstance(value, str) and not is_unknown(value) else None
 
 
+def _custom_writes(role: ResourceView) -> list[str] | None:
+    """The actions of a custom directory role that are not reads; None when they cannot be read."""
+    perms = role.input("permissions")
+    if is_unknown(perms) or not isinstance(perms, list):
+        return None
+    actions = [a for p in perms if isinstance(p, dict) for a in (p.get("allowedResourceActions") or [])]
+    if any(not isinstance(a, str) or is_unknown(a) for a in actions):
+        return None
+    return [a for a in actions if not a.rsplit("/", 1)[-1].lower().endswith("read")]
+
+
+def _custom(graph: StackGraph, r: ResourceView, fld: str) -> list[tuple[str, str]] | None:
+    """Findings for a grant of a custom directory role of the stack; None when the grant names none."""
+    roles = [d for d in graph.dependency_of(r, fld) if d.type == CUSTOM_ROLE]
+    if not roles:
+        return None
+    out = []
+    for role in roles:
+        writes = _custom_writes(role)
+        if writes is None:
+            out.append(
+                (
+                    r.urn,
+                    f"the permissions of the custom directory role {role.name} cannot be read: "
+                    "state its allowedResourceActions so the gate can tell whether a standing "
+                    "grant of it is privileged",
+                )
+            )
+        elif writes:
+            out.append(
+                (
+                    r.urn,
+                    f"a permanent {r.type.rsplit(':', 1)[-1]} holds the custom directory role "
+                    f"{role.name}, which may {', '.join(writes[:3])}: it is used without "
+                    "activation, so PIM never asks MFA or records the use; make it PIM-eligible "
+                    "(DirectoryRoleEligibilityScheduleRequest)",
+                )
+            )
+    return out
+
+
 def standing_privileged_roles(graph: StackGraph) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for r in graph.by_type(DIRECTORY_ROLE, ROLE_MEMBER):
         fld = "roleId" if r.type == DIRECTORY_ROLE else "roleObjectId"
+        custom = _custom(graph, r, fld)
+        if custom is not None:
+            out.extend(custom)
+            continue
         template = _template(graph, r, fld)
         if template is None:
             out.append(

@@ -280,8 +280,10 @@ def test_waf_prevents():
 
 
 def _stage(**inputs):
+    group = {"name": "/apigw/access", "retentionInDays": 365, "kmsKeyId": KEY, "tags": TAGS}
     return with_(
         AWS,
+        res("access", "aws:cloudwatch/logGroup:LogGroup", group, protect=True),  # round 23: of the stack
         res(
             "stage",
             "aws:apigateway/stage:Stage",

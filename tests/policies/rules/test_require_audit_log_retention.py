@@ -122,7 +122,7 @@ def test_workspace_audit_table_and_daily_cap():
     only(
         run(RULE, patch(AZURE, "audit-table", tableName="Heartbeat")),
         "logs",
-        "no audit table (azureactivity) is archived",
+        "no audit table (azureactivity, azurediagnostics) is archived",  # resource settings only (round 23)
     )
     only(
         run(RULE, patch(AZURE, "logs", workspaceCapping={"dailyQuotaGb": 0.5})),
