@@ -149,6 +149,15 @@ AWS_RESOURCE_HOSTS: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]
                    (("aws:lambda/functionUrl:FunctionUrl", "urlId"),)),
     "aoss": (re.compile(rf"^([a-z0-9]+)\.{_REGION}\.aoss\.amazonaws\.com$"),
              (("aws:opensearch/serverlessCollection:ServerlessCollection", "id"),)),
+    "appsync": (re.compile(rf"^([a-z0-9]+)\.appsync-(?:realtime-)?api\.{_REGION}\.amazonaws\.com$"),
+                (("aws:appsync/graphQLApi:GraphQLApi", "id"),)),
+    # `clustercfg.<cluster>.<id>.memorydb.…`, a node `<cluster>-0001-001.<cluster>.<id>.memorydb.…`
+    "memorydb": (re.compile(rf"^(?:[a-z0-9-]+\.)?([a-z0-9-]+)\.[a-z0-9]+\.memorydb\.{_REGION}\."
+                            r"amazonaws\.com$"),
+                 (("aws:memorydb/cluster:Cluster", "name"),)),
+    # an instance's public DNS name `ec2-<a-b-c-d>.<region>.compute.amazonaws.com` names its public IP, which
+    # must be an address of the stack (an instance or Elastic IP): matched as that IP (aws_resource_host)
+    "ec2": (re.compile(rf"^ec2-(\d{{1,3}}(?:-\d{{1,3}}){{3}})\.{_REGION}\.compute\.amazonaws\.com$"), ()),
 }
 # type -> (family, the input holding the name its hosts carry)
 AWS_RESOURCE_NAMES = {t: (f, key) for f, (_, types) in AWS_RESOURCE_HOSTS.items() for t, key in types}
@@ -158,5 +167,5 @@ def aws_resource_host(host: str) -> tuple[str, str | None] | None:
     """(family, the resource's name or None) of a host that names one account's AWS resource."""
     for family, (pattern, _) in AWS_RESOURCE_HOSTS.items():
         if m := pattern.match(host):
-            return family, m.group(1)
+            return family, m.group(1).replace("-", ".") if family == "ec2" else m.group(1)
     return None

@@ -221,9 +221,15 @@ def text_plan(
         pre = (("bucket", s, False),)  # an S3 bucket by name: only the stack (or a record) can place it
     found: list[tuple[str, str, bool]] = []
     if "=" in s and "accountname=" in s.lower():  # a storage connection string (dots or not)
+        consumed = []
         for m in _CONN_ACCOUNT.finditer(s):
             host = f"{m.group(1)}.blob.{m.group(2) or 'core.windows.net'}".lower()
             found.append(("host", host, False))
+            consumed += [m.group(2)] if m.group(2) else []
+        # a suffix read into the account's host above is no destination of its own (one written before
+        # the account name is not read so, and stays a host to place)
+        for suffix in consumed:
+            s = s.replace(f"EndpointSuffix={suffix}", "").replace(f"endpointsuffix={suffix}", "")
     if "=" in s and "instrumentationkey=" in s.lower():  # an Application Insights connection string
         found += [("guid", m.group(1).lower(), False) for m in _IKEY.finditer(s)]  # its component, by GUID
     if "backend-id" in s:

@@ -148,7 +148,7 @@ class GraphIndex:
         if hit is None and ".s3." in v:
             hit = self.by_key.get(f"bucket:{v.split('.s3.', 1)[0]}")
         if hit is None and (aws := aws_resource_host(v)):  # a cluster, database or domain by its name
-            hit = self.by_key.get(f"aws:{aws[0]}:{aws[1]}")
+            hit = self.by_key.get(f"host:{aws[1]}" if aws[0] == "ec2" else f"aws:{aws[0]}:{aws[1]}")
         if hit is None and (az := azure_modules(v)):
             name, modules = az
             hit = next((r for m in modules if (r := self.by_key.get(f"name:{m}:{name}"))), None)

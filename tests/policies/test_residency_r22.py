@@ -1,0 +1,94 @@
+"""Red-team round 22 of the residency pack: the classes its fixes close, tested at their boundary (the corpus
+cases are tests/corpus/residency/{evil,good}/r22-*.yaml)."""
+
+from __future__ import annotations
+
+from policy_testlib import ALLOWED, azure_rg, graph, messages, pinned_res, res
+
+from policies.core.host_classes import aws_resource_host
+from policies.core.reference_text import text_plan
+
+RESOLVED = "require-resolved-references"
+REPLICATION = "disallow-non-eea-replication"
+KEY = "AccountKey=ZmFrZWtleQ=="  # checkov:skip=CKV_SECRET_6: corpus fake
+OUTSIDE = ("which is neither a resource of this stack (matched by its recorded id, ARN or endpoint, never by "
+           "name) nor a declared external endpoint (stacks/records/endpoints.yaml), so where it is cannot be "
+           "judged")
+
+
+def _fn(value: str) -> object:
+    return pinned_res("aws:lambda/function:Function", "fn", {
+        "name": "fn", "role": "arn:aws:iam::123456789012:role/fn",
+        "environment": {"variables": {"TARGET": value}}})
+
+
+# ------------------------------------------------------------------ storage connection strings
+
+
+def _hosts(s: str) -> list[str]:
+    plan = text_plan(s, False, False, True, False)
+    return [v for k, v, _ in plan[1]] if plan else []
+
+
+def test_a_connection_strings_suffix_is_read_into_its_account_host_only():
+    s = f"DefaultEndpointsProtocol=https;AccountName=stdosis;{KEY};EndpointSuffix=core.windows.net"
+    assert _hosts(s) == ["stdosis.blob.core.windows.net"]
+    sovereign = f"AccountName=stdosis;{KEY};EndpointSuffix=core.chinacloudapi.cn"
+    assert _hosts(sovereign) == ["stdosis.blob.core.chinacloudapi.cn"]
+
+
+def test_a_suffix_written_before_the_account_stays_a_host():
+    s = f"EndpointSuffix=files.example.com;AccountName=stdosis;{KEY}"
+    assert _hosts(s) == ["stdosis.blob.core.windows.net", "files.example.com"]
+
+
+def test_an_iot_hub_file_upload_to_the_stacks_account_passes():
+    rg = azure_rg()
+    st = res("azure-native:storage:StorageAccount", "st", {
+        "resourceGroupName": "rg", "accountName": "stdosis", "location": "westeurope",
+        "id": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stdosis",
+        "name": "stdosis"})
+    conn = f"DefaultEndpointsProtocol=https;AccountName=stdosis;{KEY};EndpointSuffix=core.windows.net"
+    hub = res("azure-native:iothub:IotHubResource", "hub", {
+        "resourceGroupName": "rg", "resourceName": "iot", "location": "westeurope",
+        "properties": {"storageEndpoints": {"$default": {"connectionString": conn, "containerName": "up"}}}})
+    assert messages(REPLICATION, hub, ALLOWED) == []  # was: "sends to core.windows.net, …"
+    assert messages(RESOLVED, graph(rg, st, hub), ALLOWED) == []
+    other = conn.replace("stdosis", "stvendor")
+    hub2 = res("azure-native:iothub:IotHubResource", "hub", {
+        "resourceGroupName": "rg", "resourceName": "iot", "location": "westeurope",
+        "properties": {"storageEndpoints": {"$default": {"connectionString": other, "containerName": "up"}}}})
+    assert messages(RESOLVED, graph(rg, st, hub2), ALLOWED) == [
+        ("hub", "`properties.storageEndpoints.$default.connectionString` refers to "
+                f"'stvendor.blob.core.windows.net', {OUTSIDE}")]
+
+
+# ------------------------------------------------------------------ AWS resource hosts (more families)
+
+MEMORYDB = "clustercfg.sessions.q7w3er.memorydb.eu-west-1.amazonaws.com"
+APPSYNC = "n4v7qk2xzbd3lmfrt5y6ewcapu.appsync-api.eu-west-1.amazonaws.com"
+EC2 = "ec2-198-51-100-24.eu-west-1.compute.amazonaws.com"
+
+
+def test_the_new_families_name_their_resource():
+    assert aws_resource_host(MEMORYDB) == ("memorydb", "sessions")
+    assert aws_resource_host("sessions-0001-001.sessions.q7w3er.memorydb.eu-west-1.amazonaws.com") == (
+        "memorydb", "sessions")
+    assert aws_resource_host(APPSYNC) == ("appsync", APPSYNC.split(".", 1)[0])
+    assert aws_resource_host(APPSYNC.replace("-api.", "-realtime-api.")) == ("appsync", APPSYNC.split(".")[0])
+    assert aws_resource_host(EC2) == ("ec2", "198.51.100.24")
+    assert aws_resource_host("ec2.eu-west-1.amazonaws.com") is None  # the EC2 API: placed by its region
+
+
+def test_a_new_family_host_outside_the_stack_blocks():
+    for host in (MEMORYDB, APPSYNC, EC2):
+        assert messages(RESOLVED, graph(_fn(f"https://{host}/")), ALLOWED) == [
+            ("fn", f"`environment.variables.TARGET` refers to {host!r}, {OUTSIDE}")]
+
+
+def test_a_new_family_host_of_the_stack_is_placed_by_its_resource():
+    mem = pinned_res("aws:memorydb/cluster:Cluster", "m", {"name": "sessions", "nodeType": "db.t4g.small"})
+    api = pinned_res("aws:appsync/graphQLApi:GraphQLApi", "g", {"name": "g", "id": APPSYNC.split(".")[0]})
+    eip = pinned_res("aws:ec2/eip:Eip", "ip", {"domain": "vpc", "publicIp": "198.51.100.24"})
+    target = f"rediss://{MEMORYDB}:6379,https://{APPSYNC}/graphql,http://{EC2}:8080"
+    assert messages(RESOLVED, graph(mem, api, eip, _fn(target)), ALLOWED) == []
