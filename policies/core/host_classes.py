@@ -125,6 +125,11 @@ def hostless_sites(s: str) -> list[str]:
 # one; the types and the input that name them): resolved over the stack by a recorded endpoint or that name
 # (policies/core/resolution.py), else declared like any host.
 _REGION = r"[a-z]{2}(?:-gov)?-[a-z]+-\d"
+_CACHE_CODE = r"(?:us|eu|ap|ca|sa|me|af|il|mx)(?:ne|nw|se|sw|n|s|e|w|c)\d"
+_CACHE_DIRECTIONS = {"n": "north", "s": "south", "e": "east", "w": "west", "c": "central",
+                     "ne": "northeast", "nw": "northwest", "se": "southeast", "sw": "southwest"}
+_CACHE_REGION = re.compile(r"\.(us|eu|ap|ca|sa|me|af|il|mx)(ne|nw|se|sw|n|s|e|w|c)(\d)\."
+                           r"cache\.amazonaws\.com$")
 AWS_RESOURCE_HOSTS: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]]] = {
     "kafka": (re.compile(rf"^(?:b-\d+|boot-[a-z0-9]+)\.(?:([a-z0-9-]+)\.[a-z0-9]+\.)?c\d+\."
                          rf"kafka(?:-serverless)?\.{_REGION}\.amazonaws\.com$"),
@@ -155,6 +160,16 @@ AWS_RESOURCE_HOSTS: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]
     "memorydb": (re.compile(rf"^(?:[a-z0-9-]+\.)?([a-z0-9-]+)\.[a-z0-9]+\.memorydb\.{_REGION}\."
                             r"amazonaws\.com$"),
                  (("aws:memorydb/cluster:Cluster", "name"),)),
+    # ElastiCache, its region by a code (`euw1`: cache_region): `master.|replica.|clustercfg.<group>.<id>.…`,
+    # a node `<group>-001.<group>.<id>.0001.…` or `<group>.<id>.ng.0001.…`, `<cluster>.<id>.cfg.…`,
+    # serverless `<cache>-<id>.serverless.…`
+    "elasticache": (re.compile(rf"^(?:(?:master|replica|clustercfg|[a-z0-9-]+-\d{{3,4}}(?:-\d{{3}})?)\.)?"
+                               rf"([a-z0-9-]+)(?:\.(?!serverless\.)[a-z0-9]+\.(?:ng\.)?(?:\d{{4}}\.|cfg\.)?|"
+                               r"-[a-z0-9]+\.serverless\.)"
+                               rf"{_CACHE_CODE}\.cache\.amazonaws\.com$"),
+                    (("aws:elasticache/replicationGroup:ReplicationGroup", "replicationGroupId"),
+                     ("aws:elasticache/cluster:Cluster", "clusterId"),
+                     ("aws:elasticache/serverlessCache:ServerlessCache", "name"))),
     # an instance's public DNS name `ec2-<a-b-c-d>.<region>.compute.amazonaws.com` names its public IP, which
     # must be an address of the stack (an instance or Elastic IP): matched as that IP (aws_resource_host)
     "ec2": (re.compile(rf"^ec2-(\d{{1,3}}(?:-\d{{1,3}}){{3}})\.{_REGION}\.compute\.amazonaws\.com$"), ()),
@@ -169,3 +184,9 @@ def aws_resource_host(host: str) -> tuple[str, str | None] | None:
         if m := pattern.match(host):
             return family, m.group(1).replace("-", ".") if family == "ec2" else m.group(1)
     return None
+
+
+def cache_region(host: str) -> str | None:
+    """The region an ElastiCache host names by its code (`….euw1.cache.amazonaws.com`: eu-west-1)."""
+    m = _CACHE_REGION.search(host)
+    return f"{m.group(1)}-{_CACHE_DIRECTIONS[m.group(2)]}-{m.group(3)}" if m else None

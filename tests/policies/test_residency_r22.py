@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from policy_testlib import ALLOWED, azure_rg, graph, messages, pinned_res, res
 
-from policies.core.host_classes import aws_resource_host
+from policies.core.host_classes import aws_resource_host, cache_region
 from policies.core.reference_text import text_plan
 
 RESOLVED = "require-resolved-references"
@@ -92,3 +92,35 @@ def test_a_new_family_host_of_the_stack_is_placed_by_its_resource():
     eip = pinned_res("aws:ec2/eip:Eip", "ip", {"domain": "vpc", "publicIp": "198.51.100.24"})
     target = f"rediss://{MEMORYDB}:6379,https://{APPSYNC}/graphql,http://{EC2}:8080"
     assert messages(RESOLVED, graph(mem, api, eip, _fn(target)), ALLOWED) == []
+
+
+# ------------------------------------------------------------------ ElastiCache: a region code, whose host
+
+CACHE = "master.sessions.x1y2z3.euw1.cache.amazonaws.com"
+
+
+def test_an_elasticache_code_names_its_region():
+    assert cache_region(CACHE) == "eu-west-1"
+    assert cache_region("memc.abc123.cfg.euc1.cache.amazonaws.com") == "eu-central-1"
+    assert cache_region("c-abc123.serverless.apse2.cache.amazonaws.com") == "ap-southeast-2"
+    assert cache_region("cache.amazonaws.com") is None
+    assert aws_resource_host("sessions-001.sessions.x1y2z3.0001.euw1.cache.amazonaws.com") == (
+        "elasticache", "sessions")
+    serverless = "my-cache-abc123.serverless.euw1.cache.amazonaws.com"
+    assert aws_resource_host(serverless) == ("elasticache", "my-cache")
+
+
+def test_an_elasticache_host_outside_the_eea_blocks_by_its_region():
+    host = CACHE.replace("euw1", "use1")
+    assert messages(REPLICATION, _fn(host), ALLOWED) == [
+        f"`environment.variables.TARGET` ({host}) is in 'us-east-1', which is outside the EEA"]
+    assert messages(REPLICATION, _fn(CACHE.replace("euw1", "xyz9")), ALLOWED) != []  # no code: global, blocks
+
+
+def test_an_elasticache_host_is_the_stacks_or_blocks():
+    assert messages(REPLICATION, _fn(CACHE), ALLOWED) == []
+    assert messages(RESOLVED, graph(_fn(CACHE)), ALLOWED) == [
+        ("fn", f"`environment.variables.TARGET` refers to {CACHE!r}, {OUTSIDE}")]
+    group = pinned_res("aws:elasticache/replicationGroup:ReplicationGroup", "g",
+                       {"replicationGroupId": "sessions", "description": "d"})
+    assert messages(RESOLVED, graph(group, _fn(CACHE)), ALLOWED) == []
