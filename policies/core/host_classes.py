@@ -190,3 +190,21 @@ def cache_region(host: str) -> str | None:
     """The region an ElastiCache host names by its code (`….euw1.cache.amazonaws.com`: eu-west-1)."""
     m = _CACHE_REGION.search(host)
     return f"{m.group(1)}-{_CACHE_DIRECTIONS[m.group(2)]}-{m.group(3)}" if m else None
+
+
+# The label of a host that is the same for every such resource of one account in one region (an RDS
+# `<db>.<label>.<region>.rds.amazonaws.com`, Redshift, ElastiCache, MemoryDB): family -> its pattern (group 1)
+_ACCOUNT_LABEL = {
+    "rds": re.compile(r"^[a-z0-9-]+\.(?:(?:cluster|proxy)-(?:ro-|custom-)?)?([a-z0-9]+)\.([a-z0-9-]+)\."),
+    "redshift": re.compile(r"^[a-z0-9-]+\.([a-z0-9]+)\.([a-z0-9-]+)\.redshift"),
+    "memorydb": re.compile(r"\.([a-z0-9]+)\.memorydb\.([a-z0-9-]+)\."),
+    "elasticache": re.compile(r"\.([a-z0-9]+)\.(?:(?:ng\.)?\d{4}\.|cfg\.)?([a-z]+\d)\.cache\."),
+}
+
+
+def account_label(host: str) -> tuple[str, str] | None:
+    """(`<family>:<region>`, the account's label) of a resource host whose label says whose it is."""
+    found = aws_resource_host(host)
+    pattern = _ACCOUNT_LABEL.get(found[0]) if found else None
+    m = pattern.search(host) if pattern else None
+    return (f"{found[0]}:{m.group(2)}", m.group(1)) if found and m else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from policy_testlib import ALLOWED, azure_rg, graph, messages, pinned_res, res
 
-from policies.core.host_classes import aws_resource_host, cache_region
+from policies.core.host_classes import account_label, aws_resource_host, cache_region
 from policies.core.reference_text import text_plan
 
 RESOLVED = "require-resolved-references"
@@ -124,3 +124,44 @@ def test_an_elasticache_host_is_the_stacks_or_blocks():
     group = pinned_res("aws:elasticache/replicationGroup:ReplicationGroup", "g",
                        {"replicationGroupId": "sessions", "description": "d"})
     assert messages(RESOLVED, graph(group, _fn(CACHE)), ALLOWED) == []
+
+
+# ------------------------------------------------------------------ the account label a stack records
+
+OURS = "dossiers.c9akciq32abc.eu-west-1.rds.amazonaws.com"
+THEIRS = "dossiers.c7xk2lq9zzzz.eu-west-1.rds.amazonaws.com"
+
+
+def test_the_account_label_of_a_resource_host():
+    assert account_label(OURS) == ("rds:eu-west-1", "c9akciq32abc")
+    assert account_label("app.cluster-ro-c9akciq32abc.eu-west-1.rds.amazonaws.com") == (
+        "rds:eu-west-1", "c9akciq32abc")
+    assert account_label(CACHE) == ("elasticache:euw1", "x1y2z3")
+    assert account_label("b-1.k.x9y8z7.c2.kafka.eu-west-1.amazonaws.com") is None  # per cluster, not account
+
+
+def test_a_name_match_under_another_accounts_label_blocks():
+    db = pinned_res("aws:rds/instance:Instance", "db", {"identifier": "dossiers", "address": OURS})
+    assert messages(RESOLVED, graph(db, _fn(THEIRS)), ALLOWED) == [
+        ("fn", f"`environment.variables.TARGET` refers to {THEIRS!r}, {OUTSIDE}")]
+    assert messages(RESOLVED, graph(db, _fn(OURS)), ALLOWED) == []
+    replica = pinned_res("aws:rds/instance:Instance", "ro", {"identifier": "dossiers-ro"})  # no endpoint yet
+    same = OURS.replace("dossiers.", "dossiers-ro.")
+    assert messages(RESOLVED, graph(db, replica, _fn(same)), ALLOWED) == []
+    assert messages(RESOLVED, graph(db, replica, _fn(THEIRS.replace("dossiers.", "dossiers-ro."))), ALLOWED)
+
+
+def test_without_a_recorded_label_a_name_still_matches():
+    db = pinned_res("aws:rds/instance:Instance", "db", {"identifier": "dossiers"})  # first preview: a limit
+    assert messages(RESOLVED, graph(db, _fn(THEIRS)), ALLOWED) == []
+
+
+def test_cache_endpoints_are_recorded_hosts():
+    group = pinned_res("aws:elasticache/replicationGroup:ReplicationGroup", "g", {
+        "replicationGroupId": "sessions", "primaryEndpointAddress": CACHE})
+    other = CACHE.replace("x1y2z3", "q0w9e8")
+    assert messages(RESOLVED, graph(group, _fn(other)), ALLOWED) != []
+    mem = pinned_res("aws:memorydb/cluster:Cluster", "m", {
+        "name": "sessions", "clusterEndpoints": [{"address": MEMORYDB, "port": 6379}]})
+    assert messages(RESOLVED, graph(mem, _fn(MEMORYDB.replace("q7w3er", "z1z2z3"))), ALLOWED) != []
+    assert messages(RESOLVED, graph(mem, _fn(MEMORYDB)), ALLOWED) == []
