@@ -28,6 +28,7 @@ from policies.core.host_classes import (
     SOVEREIGN_HOST_SUFFIXES,
     aws_owned_bucket_region,
     aws_resource_host,
+    cache_region,
 )
 from policies.core.location import Allowed, allowed, region_verdict
 from policies.core.named_services import untyped_problem
@@ -363,8 +364,9 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
     if h.endswith(SOVEREIGN_HOST_SUFFIXES):
         return Outcome(f"`{ref.path}` sends to {h}, in a cloud partition outside the EEA")
     m = _REGION_IN_HOST.search(h + ".")
-    if m and (h.endswith(AWS_HOST_SUFFIXES) or h.endswith(".internal")):
-        msg = region_verdict("aws", m.group(1), f"`{ref.path}` ({h})", ok)
+    region = m.group(1) if m else cache_region(h)  # ElastiCache names its region by a code (`euw1`)
+    if region and (h.endswith(AWS_HOST_SUFFIXES) or h.endswith(".internal")):
+        msg = region_verdict("aws", region, f"`{ref.path}` ({h})", ok)
         return Outcome(msg) if msg else (DEFER if aws_resource_host(h) else OK)  # whose: in the stack
     if h.endswith(AWS_HOST_SUFFIXES):
         if ref.principal:

@@ -125,6 +125,11 @@ def hostless_sites(s: str) -> list[str]:
 # one; the types and the input that name them): resolved over the stack by a recorded endpoint or that name
 # (policies/core/resolution.py), else declared like any host.
 _REGION = r"[a-z]{2}(?:-gov)?-[a-z]+-\d"
+_CACHE_CODE = r"(?:us|eu|ap|ca|sa|me|af|il|mx)(?:ne|nw|se|sw|n|s|e|w|c)\d"
+_CACHE_DIRECTIONS = {"n": "north", "s": "south", "e": "east", "w": "west", "c": "central",
+                     "ne": "northeast", "nw": "northwest", "se": "southeast", "sw": "southwest"}
+_CACHE_REGION = re.compile(r"\.(us|eu|ap|ca|sa|me|af|il|mx)(ne|nw|se|sw|n|s|e|w|c)(\d)\."
+                           r"cache\.amazonaws\.com$")
 AWS_RESOURCE_HOSTS: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]]] = {
     "kafka": (re.compile(rf"^(?:b-\d+|boot-[a-z0-9]+)\.(?:([a-z0-9-]+)\.[a-z0-9]+\.)?c\d+\."
                          rf"kafka(?:-serverless)?\.{_REGION}\.amazonaws\.com$"),
@@ -149,6 +154,25 @@ AWS_RESOURCE_HOSTS: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]
                    (("aws:lambda/functionUrl:FunctionUrl", "urlId"),)),
     "aoss": (re.compile(rf"^([a-z0-9]+)\.{_REGION}\.aoss\.amazonaws\.com$"),
              (("aws:opensearch/serverlessCollection:ServerlessCollection", "id"),)),
+    "appsync": (re.compile(rf"^([a-z0-9]+)\.appsync-(?:realtime-)?api\.{_REGION}\.amazonaws\.com$"),
+                (("aws:appsync/graphQLApi:GraphQLApi", "id"),)),
+    # `clustercfg.<cluster>.<id>.memorydb.…`, a node `<cluster>-0001-001.<cluster>.<id>.memorydb.…`
+    "memorydb": (re.compile(rf"^(?:[a-z0-9-]+\.)?([a-z0-9-]+)\.[a-z0-9]+\.memorydb\.{_REGION}\."
+                            r"amazonaws\.com$"),
+                 (("aws:memorydb/cluster:Cluster", "name"),)),
+    # ElastiCache, its region by a code (`euw1`: cache_region): `master.|replica.|clustercfg.<group>.<id>.…`,
+    # a node `<group>-001.<group>.<id>.0001.…` or `<group>.<id>.ng.0001.…`, `<cluster>.<id>.cfg.…`,
+    # serverless `<cache>-<id>.serverless.…`
+    "elasticache": (re.compile(rf"^(?:(?:master|replica|clustercfg|[a-z0-9-]+-\d{{3,4}}(?:-\d{{3}})?)\.)?"
+                               rf"([a-z0-9-]+)(?:\.(?!serverless\.)[a-z0-9]+\.(?:ng\.)?(?:\d{{4}}\.|cfg\.)?|"
+                               r"-[a-z0-9]+\.serverless\.)"
+                               rf"{_CACHE_CODE}\.cache\.amazonaws\.com$"),
+                    (("aws:elasticache/replicationGroup:ReplicationGroup", "replicationGroupId"),
+                     ("aws:elasticache/cluster:Cluster", "clusterId"),
+                     ("aws:elasticache/serverlessCache:ServerlessCache", "name"))),
+    # an instance's public DNS name `ec2-<a-b-c-d>.<region>.compute.amazonaws.com` names its public IP, which
+    # must be an address of the stack (an instance or Elastic IP): matched as that IP (aws_resource_host)
+    "ec2": (re.compile(rf"^ec2-(\d{{1,3}}(?:-\d{{1,3}}){{3}})\.{_REGION}\.compute\.amazonaws\.com$"), ()),
 }
 # type -> (family, the input holding the name its hosts carry)
 AWS_RESOURCE_NAMES = {t: (f, key) for f, (_, types) in AWS_RESOURCE_HOSTS.items() for t, key in types}
@@ -158,5 +182,29 @@ def aws_resource_host(host: str) -> tuple[str, str | None] | None:
     """(family, the resource's name or None) of a host that names one account's AWS resource."""
     for family, (pattern, _) in AWS_RESOURCE_HOSTS.items():
         if m := pattern.match(host):
-            return family, m.group(1)
+            return family, m.group(1).replace("-", ".") if family == "ec2" else m.group(1)
     return None
+
+
+def cache_region(host: str) -> str | None:
+    """The region an ElastiCache host names by its code (`….euw1.cache.amazonaws.com`: eu-west-1)."""
+    m = _CACHE_REGION.search(host)
+    return f"{m.group(1)}-{_CACHE_DIRECTIONS[m.group(2)]}-{m.group(3)}" if m else None
+
+
+# The label of a host that is the same for every such resource of one account in one region (an RDS
+# `<db>.<label>.<region>.rds.amazonaws.com`, Redshift, ElastiCache, MemoryDB): family -> its pattern (group 1)
+_ACCOUNT_LABEL = {
+    "rds": re.compile(r"^[a-z0-9-]+\.(?:(?:cluster|proxy)-(?:ro-|custom-)?)?([a-z0-9]+)\.([a-z0-9-]+)\."),
+    "redshift": re.compile(r"^[a-z0-9-]+\.([a-z0-9]+)\.([a-z0-9-]+)\.redshift"),
+    "memorydb": re.compile(r"\.([a-z0-9]+)\.memorydb\.([a-z0-9-]+)\."),
+    "elasticache": re.compile(r"\.([a-z0-9]+)\.(?:(?:ng\.)?\d{4}\.|cfg\.)?([a-z]+\d)\.cache\."),
+}
+
+
+def account_label(host: str) -> tuple[str, str] | None:
+    """(`<family>:<region>`, the account's label) of a resource host whose label says whose it is."""
+    found = aws_resource_host(host)
+    pattern = _ACCOUNT_LABEL.get(found[0]) if found else None
+    m = pattern.search(host) if pattern else None
+    return (f"{found[0]}:{m.group(2)}", m.group(1)) if found and m else None

@@ -220,10 +220,11 @@ def text_plan(
     elif bucket_key and _BUCKET_NAME.match(s):
         pre = (("bucket", s, False),)  # an S3 bucket by name: only the stack (or a record) can place it
     found: list[tuple[str, str, bool]] = []
-    if "=" in s and "accountname=" in s.lower():  # a storage connection string (dots or not)
+    if "=" in s and "accountname=" in s.lower():  # a storage connection string (dots or not): its suffix is
+        # read into the account's host, no host of its own (one written before AccountName stays a host)
         for m in _CONN_ACCOUNT.finditer(s):
-            host = f"{m.group(1)}.blob.{m.group(2) or 'core.windows.net'}".lower()
-            found.append(("host", host, False))
+            found.append(("host", f"{m.group(1)}.blob.{m.group(2) or 'core.windows.net'}".lower(), False))
+        s = _CONN_ACCOUNT.sub(lambda m: m.group(0)[: (m.start(2) if m.group(2) else m.end()) - m.start()], s)
     if "=" in s and "instrumentationkey=" in s.lower():  # an Application Insights connection string
         found += [("guid", m.group(1).lower(), False) for m in _IKEY.finditer(s)]  # its component, by GUID
     if "backend-id" in s:

@@ -12,7 +12,7 @@ from pulumi_policy.proxy import _DictProxy
 
 from policies.core.accounts import is_account_id
 from policies.core.destinations import azure_modules, region_of
-from policies.core.host_classes import AWS_RESOURCE_NAMES, aws_resource_host
+from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.outside_parties import party_problem
@@ -37,6 +37,10 @@ _HOST_KEYS = (
     "ipAddress",
     "publicIp",
     "address",
+    "primaryEndpointAddress",  # an ElastiCache replication group's, like its reader and configuration ones
+    "readerEndpointAddress",
+    "configurationEndpointAddress",
+    "clusterEndpoints",  # a MemoryDB cluster's
 )
 # Child types that a service host names all the same: a SQL failover group's listener
 # (`<group>.database.windows.net`, `<group>.secondary.database.windows.net`).
@@ -77,6 +81,7 @@ class GraphIndex:
 
     def __init__(self, graph: StackGraph):
         self.by_key: dict[str, ResourceView] = {}
+        self.labels: dict[str, str] = {}  # `<family>:<region>` -> the stack's account label (recorded hosts)
         self.stack_refs = graph.by_type(STACK_REFERENCE)
         named = frozenset(NAMED_REFS.values()) | ACCEPTED_TARGETS | NAMED_TYPES | {APIM_BACKEND}
         for r in graph.resources:
@@ -119,8 +124,11 @@ class GraphIndex:
                     continue
                 for s in iter_strings(r.input(k)):
                     host = s.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
-                    if "." in host and (k in _OWN_ADDRESSES.get(r.type, ()) or not _points_to(r, host)):
+                    own = k in _OWN_ADDRESSES.get(r.type, ()) or _own_host(r.type, host)
+                    if "." in host and (own or not _points_to(r, host)):
                         self.by_key.setdefault(f"host:{host}", r)
+                        if r.cloud == "aws" and (label := account_label(host)):
+                            self.labels.setdefault(*label)
 
     def find(self, ref: Ref) -> ResourceView | None:
         v = ref.value
@@ -148,7 +156,10 @@ class GraphIndex:
         if hit is None and ".s3." in v:
             hit = self.by_key.get(f"bucket:{v.split('.s3.', 1)[0]}")
         if hit is None and (aws := aws_resource_host(v)):  # a cluster, database or domain by its name
-            hit = self.by_key.get(f"aws:{aws[0]}:{aws[1]}")
+            hit = self.by_key.get(f"host:{aws[1]}" if aws[0] == "ec2" else f"aws:{aws[0]}:{aws[1]}")
+            label = account_label(v)  # by name only: not when the label is not the one the stack records
+            if hit is not None and label and self.labels.get(label[0], label[1]) != label[1]:
+                hit = None
         if hit is None and (az := azure_modules(v)):
             name, modules = az
             hit = next((r for m in modules if (r := self.by_key.get(f"name:{m}:{name}"))), None)
@@ -176,6 +187,12 @@ _OWN_ADDRESSES: dict[str, tuple[str, ...]] = {
     "aws:lightsail/staticIp:StaticIp": ("ipAddress",),
     "azure-native:network:PublicIPAddress": ("ipAddress",),
 }
+
+
+def _own_host(typ: str, host: str) -> bool:
+    """`host` is of the family the type's own endpoints are (a database's `address`), not one it points to."""
+    family = AWS_RESOURCE_NAMES.get(typ)
+    return family is not None and (found := aws_resource_host(host)) is not None and found[0] == family[0]
 
 
 def _points_to(r: ResourceView, value: str) -> bool:
