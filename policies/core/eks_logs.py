@@ -2,7 +2,8 @@
 Kubernetes secret, under which identity; only the control plane's `audit` log does (each request with the
 user it was authenticated as), and EKS sends none unless asked. It lands in `/aws/eks/<cluster>/cluster`,
 which EKS creates never expiring; a group of that name the stack declares must keep it as long as any other
-audit log."""
+audit log. A group whose name is fed from a cluster of the stack (round 24: an autonamed cluster's name is
+unknown at preview) is that cluster's group too."""
 
 from __future__ import annotations
 
@@ -56,7 +57,10 @@ def eks_log_retention(graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for g in graph.by_type(LOG_GROUP):
         name = g.input("name")
-        if not isinstance(name, str) or not _EKS_GROUP.match(name):
+        fed = [c.name for c in graph.dependency_of(g, "name") if c.type == CLUSTER]
+        if fed:
+            name = f"named from the cluster {fed[0]}"
+        elif not isinstance(name, str) or not _EKS_GROUP.match(name):
             continue
         raw = g.input("retentionInDays")
         if is_unknown(raw):

@@ -13,6 +13,7 @@ from policies.core.accounts import account_of, aws_account, is_account_id
 from policies.core.iam.keys import identity
 from policies.core.iam.statements import COGNITO_IDENTITY, as_list, conditions, pinned, principals, trust_kind
 from policies.core.pia_pinning import arn_account, condition_accounts, open_statements
+from policies.core.pia_pinning import pinned as source_pinned
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 Judge = Callable[[ResourceView, StackGraph], list[str]]
@@ -56,6 +57,25 @@ def _delivers_only(stmt: dict[str, Any]) -> bool:
     return "NotAction" not in stmt and bool(actions) and all(_DELIVERY_ONLY.match(str(a)) for a in actions)
 
 
+# Reads of the stored data (round 24): a service principal allowed them with no condition naming the source
+# acts for every account's resources of that service (any account's CloudFront distribution serves a bucket).
+_DATA_READ = re.compile(
+    r"^(\*|[a-z0-9-]+:(\*|get\*|getobject\w*|decrypt|receivemessage|getsecretvalue|getitem|batchgetitem"
+    r"|query|scan|getrecords))$",
+    re.IGNORECASE,
+)
+
+
+def _service_reads(s: dict[str, Any]) -> list[str]:
+    """Services a statement lets read the data for any account (no condition pinning the source)."""
+    if s.get("Effect") != "Allow" or source_pinned(s):
+        return []
+    actions = as_list(s.get("Action"))
+    if "NotAction" not in s and not any(_DATA_READ.match(str(a)) for a in actions):
+        return []
+    return [str(v) for v in principals(s).get("Service", [])]
+
+
 def policy_grants(
     r: ResourceView, graph: StackGraph, fld: str, own: frozenset[str] | set[str] = frozenset()
 ) -> list[str]:
@@ -72,6 +92,13 @@ def policy_grants(
             out.append(f"`{fld}` statement {s.get('Sid') or i} allows {_message(accounts, 'principals of')}")
         if allow and (accounts := foreign(graph, condition_accounts(s))):
             out.append(f"`{fld}` statement {s.get('Sid') or i}'s conditions name {_message(accounts, 'the')}")
+        if isinstance(s, dict) and (services := _service_reads(s)):
+            out.append(
+                f"`{fld}` statement {s.get('Sid') or i} lets {', '.join(services)} read the data with no "
+                "condition naming the source: that service acts for every account, so any account's "
+                "resource of it (a CloudFront distribution, a job) reaches the data; pin `aws:SourceArn` or "
+                "`aws:SourceAccount` to the stack's"
+            )
     return out
 
 

@@ -8,6 +8,7 @@ import functools
 from pathlib import Path
 
 from policies.core import yaml_text
+from policies.core.eks_access import CONTROLS as EKS_ACCESS
 from policies.core.pia_workspace_stores import CONTROLS as WORKSPACE_CONTROLS
 from policies.core.pia_workspace_stores import STORES as WORKSPACE_STORES
 from policies.core.types import DATA_BEARING, DATA_DIR, module_of
@@ -130,8 +131,8 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature",
         "azure-native:security:Pricing",
         "aws:lightsail/instancePublicPorts:InstancePublicPorts",  # round 16: judged like a security group
-        "aws:redshift/dataShareAuthorization:DataShareAuthorization",  # round 18: the consumer account
         "aws:emr/securityConfiguration:SecurityConfiguration",  # round 18: at rest and in transit
+        *EKS_ACCESS, "aws:redshift/dataShareAuthorization:DataShareAuthorization",  # r24 Kubernetes rights
         *WORKSPACE_CONTROLS,  # round 20, with rotation and Synapse firewall rules and Entra admins:
         "aws:secretsmanager/secretRotation:SecretRotation", "azure-native:synapse:IpFirewallRule",
         "azure-native:synapse:WorkspaceAadAdmin", "azure-native:synapse:WorkspaceSqlAadAdmin",
@@ -164,8 +165,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:elb/loadBalancer:LoadBalancer",
         "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
         "aws:kinesis/resourcePolicy:ResourcePolicy",
-        "aws:kms/alias:Alias",
-        "aws:kms/customKeyStore:CustomKeyStore",
+        "aws:kms/alias:Alias", "aws:kms/customKeyStore:CustomKeyStore",
         "aws:kms/grant:Grant",
         "aws:kms/keyPolicy:KeyPolicy",
         "aws:lb/listener:Listener",

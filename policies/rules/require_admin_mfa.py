@@ -6,6 +6,7 @@ a break-glass principal is excluded only where the PIA record names it and an en
 
 from __future__ import annotations
 
+from policies.core.eks_access import eks_access_principals
 from policies.core.iam import azure_paths, breakglass, graph_permissions, identity_center, pim_settings
 from policies.core.iam.azure import ca_problem, functions_of, permissions, principal_of, uses_keys
 from policies.core.iam.azure_secrets import secret_holders, undeclared_app
@@ -183,6 +184,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(graph_permissions.weakening_grants(graph))  # delegated (round 20)
     out.extend(password_sign_ins(graph))  # Transfer Family servers signing in by password (round 21)
     out.extend(standing_privileged_roles(graph))  # permanent privileged directory roles (round 22)
+    out.extend(eks_access_principals(graph))  # Kubernetes rights for principals outside the stack (round 24)
     return out
 
 

@@ -109,6 +109,27 @@ def _basic_publishing(r: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
+_IDENTITIES = ("SystemAssignedIdentity", "UserAssignedIdentity")
+_DEPLOY_AUTH = "functionAppConfig.deployment.storage.authentication.type"
+
+
+def _deployment_storage(r: ResourceView) -> list[str]:
+    """A Flex Consumption app fetches its package with an identity, not a storage key (round 24)."""
+    storage = get_path(r.inputs, "functionAppConfig.deployment.storage")
+    if storage is None:
+        return []
+    kind = get_path(r.inputs, _DEPLOY_AUTH)
+    if is_unknown(kind) or is_unknown(storage):
+        return [unknown_message(_DEPLOY_AUTH, "how it signs in")]
+    if kind not in _IDENTITIES:
+        return [
+            f"the deployment storage signs in with {kind or 'no stated authentication'!s}, not an "
+            f"identity: a storage account key bypasses Entra ID; set `{_DEPLOY_AUTH}` to "
+            "SystemAssignedIdentity or UserAssignedIdentity"
+        ]
+    return []
+
+
 def _mysql(r: ResourceView, graph: StackGraph) -> list[str]:
     """MySQL flexible server: password logins stop only with the server parameter `aad_auth_only` ON."""
     for c in linked(graph, r, ("azure-native:dbformysql:Configuration",), "serverName"):
@@ -151,7 +172,7 @@ CHECKS = {
     "azure-native:storage:LocalUser": lambda r, g: [
         _LOCAL_USERS.format(f"local user {r.input('username')!r}")
     ],
-    "azure-native:web:WebApp": _basic_publishing,
+    "azure-native:web:WebApp": lambda r, g: _basic_publishing(r, g) + _deployment_storage(r),
     "azure-native:web:WebAppSlot": _basic_publishing,
     "azure-native:web:WebAppFtpAllowed": _flag("allow", False, _PUBLISHING),
     "azure-native:web:WebAppFtpAllowedSlot": _flag("allow", False, _PUBLISHING),

@@ -2,7 +2,9 @@
 activated DirectoryRole is standing, used without activation and so without the MFA challenge and the record
 PIM asks on each use. A privileged role (one that grants roles, resets who can sign in and how, or rules
 sign-in) must be PIM-eligible instead. Closed world: a role whose template cannot be read blocks. A custom
-directory role of the stack (round 23) is privileged when it may change anything (any action not a read)."""
+directory role of the stack (round 23) is privileged when it may change anything (any action not a read); any
+other role id (a custom role defined elsewhere, round 24) cannot be judged and blocks, as the readers below
+are the only standing roles the gate admits."""
 
 from __future__ import annotations
 
@@ -23,6 +25,15 @@ PRIVILEGED: dict[str, str] = {
     "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "adds credentials to applications",  # Application Administrator
     "158c047a-c907-4556-b7ef-446551a6b5f7": "adds credentials to applications",  # Cloud App Administrator
     "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "changes federation and sign-in sync",  # Hybrid Identity Admin
+}
+# Built-in roles that only read (round 24): the only templates, beside the privileged ones, the gate knows.
+READERS: dict[str, str] = {
+    "f2ef992c-3afb-46b9-b7cf-a126ee74c451": "Global Reader",
+    "88d8e3e3-8f55-4a1e-953a-9b9898b8876b": "Directory Readers",
+    "4a5d8f65-41da-4de4-8968-e035b65339cf": "Reports Reader",
+    "5d6b6bb7-de71-4623-b4af-96380a352509": "Security Reader",
+    "790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b": "Message Center Reader",
+    "75934031-6c7e-415a-99d7-48dbd49e875e": "Usage Summary Reports Reader",
 }
 
 
@@ -102,6 +113,16 @@ def standing_privileged_roles(graph: StackGraph) -> list[tuple[str, str]]:
                     f"a permanent {r.type.rsplit(':', 1)[-1]} holds the directory role {template}, "
                     f"which {PRIVILEGED[template]}: it is used without activation, so PIM never asks MFA "
                     "or records the use; make it PIM-eligible (DirectoryRoleEligibilityScheduleRequest)",
+                )
+            )
+        elif template not in READERS:
+            out.append(
+                (
+                    r.urn,
+                    f"a permanent {r.type.rsplit(':', 1)[-1]} holds the directory role {template}, which is "
+                    "neither a built-in role the gate knows nor a CustomDirectoryRole of this stack, so what "
+                    "it may change cannot be judged; declare the custom role in this stack (or feed the "
+                    "template from a DirectoryRole) or make the grant PIM-eligible",
                 )
             )
     return out
