@@ -148,7 +148,8 @@ AWS_RESOURCE_HOSTS: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]
                  (("aws:redshift/cluster:Cluster", "clusterIdentifier"),
                   ("aws:redshiftserverless/workgroup:Workgroup", "workgroupName"))),
     # hosts that carry the resource's generated id: an API, a function URL, a serverless collection
-    "execute-api": (re.compile(rf"^([a-z0-9]+)\.execute-api\.{_REGION}\.amazonaws\.com$"),
+    # (a custom domain's regional target `d-<id>.execute-api.…`: matched by its recorded host only, round 23)
+    "execute-api": (re.compile(rf"^((?:d-)?[a-z0-9]+)\.execute-api\.{_REGION}\.amazonaws\.com$"),
                     (("aws:apigateway/restApi:RestApi", "id"), ("aws:apigatewayv2/api:Api", "id"))),
     "lambda-url": (re.compile(rf"^([a-z0-9]+)\.lambda-url\.{_REGION}\.on\.aws$"),
                    (("aws:lambda/functionUrl:FunctionUrl", "urlId"),)),

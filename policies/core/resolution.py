@@ -46,6 +46,7 @@ _HOST_KEYS = (
     "bootstrapBrokersPublicTls", "bootstrapBrokersPublicSaslIam", "bootstrapBrokersPublicSaslScram",
     "bootstrapBrokersVpcConnectivityTls", "bootstrapBrokersVpcConnectivitySaslIam",
     "bootstrapBrokersVpcConnectivitySaslScram", "clusterAddress", "configurationEndpoint",
+    "regionalDomainName", "domainNameConfiguration",  # an API Gateway custom domain's regional target
 )
 # Child types that a service host names all the same: a SQL failover group's listener
 # (`<group>.database.windows.net`, `<group>.secondary.database.windows.net`).
@@ -189,6 +190,8 @@ _OWN_ADDRESSES: dict[str, tuple[str, ...]] = {
     "aws:ec2/eip:Eip": ("publicIp", "address"),
     "aws:ec2/instance:Instance": ("publicIp",),
     "aws:eks/cluster:Cluster": ("endpoint",),  # its API server (round 23: an EKS host names no cluster)
+    "aws:apigateway/domainName:DomainName": ("regionalDomainName",),  # `d-<id>.execute-api.…`
+    "aws:apigatewayv2/domainName:DomainName": ("domainNameConfiguration",),
     "aws:ec2/natGateway:NatGateway": ("publicIp",),
     "aws:lightsail/staticIp:StaticIp": ("ipAddress",),
     "azure-native:network:PublicIPAddress": ("ipAddress",),

@@ -88,3 +88,22 @@ def test_a_field_naming_a_kind_is_no_destination_field():
         "external endpoint (stacks/records/endpoints.yaml: add it with its region and why)"]
     url = {"brokerName": "events", "hostInstanceType": "https://exfil.example.com/x"}
     assert messages(REPLICATION, pinned_res("aws:mq/broker:Broker", "mq", url), ALLOWED) != []  # a URL is
+
+
+# ------------------------------------------------------------------ an API custom domain's regional target
+
+TARGET = "d-k3j4h5g6f7.execute-api.eu-west-1.amazonaws.com"
+
+
+def test_a_custom_domains_regional_target_is_the_stacks_or_blocks():
+    assert aws_resource_host(TARGET) == ("execute-api", "d-k3j4h5g6f7")
+    domain = pinned_res("aws:apigateway/domainName:DomainName", "d", {
+        "domainName": "api.example.eu", "regionalDomainName": TARGET})
+    target2 = TARGET.replace("k3", "v2")
+    v2 = pinned_res("aws:apigatewayv2/domainName:DomainName", "d2", {
+        "domainName": "api2.example.eu",
+        "domainNameConfiguration": {"endpointType": "REGIONAL", "targetDomainName": target2}})
+    assert messages(RESOLVED, graph(domain, v2, _fn(f"{TARGET},{target2}")), ALLOWED) == []
+    other = TARGET.replace("k3j4", "p9o8")
+    assert messages(RESOLVED, graph(domain, v2, _fn(other)), ALLOWED) == [
+        ("fn", f"`environment.variables.TARGET` refers to {other!r}, {OUTSIDE}")]
