@@ -148,7 +148,8 @@ AWS_RESOURCE_HOSTS: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]
                  (("aws:redshift/cluster:Cluster", "clusterIdentifier"),
                   ("aws:redshiftserverless/workgroup:Workgroup", "workgroupName"))),
     # hosts that carry the resource's generated id: an API, a function URL, a serverless collection
-    "execute-api": (re.compile(rf"^([a-z0-9]+)\.execute-api\.{_REGION}\.amazonaws\.com$"),
+    # (a custom domain's regional target `d-<id>.execute-api.…`: matched by its recorded host only, round 23)
+    "execute-api": (re.compile(rf"^((?:d-)?[a-z0-9]+)\.execute-api\.{_REGION}\.amazonaws\.com$"),
                     (("aws:apigateway/restApi:RestApi", "id"), ("aws:apigatewayv2/api:Api", "id"))),
     "lambda-url": (re.compile(rf"^([a-z0-9]+)\.lambda-url\.{_REGION}\.on\.aws$"),
                    (("aws:lambda/functionUrl:FunctionUrl", "urlId"),)),
@@ -170,6 +171,21 @@ AWS_RESOURCE_HOSTS: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]
                     (("aws:elasticache/replicationGroup:ReplicationGroup", "replicationGroupId"),
                      ("aws:elasticache/cluster:Cluster", "clusterId"),
                      ("aws:elasticache/serverlessCache:ServerlessCache", "name"))),
+    # round 23: a load balancer `[internal-|dualstack.]<name>-<id>.<region>.elb.…` (ALB, CLB) or
+    # `<name>-<id>.elb.<region>.…` (NLB); an MQ broker by its id `b-<uuid>[-1].mq.…`; a DAX cluster
+    # `<cluster>.<label>.dax-clusters.…` or node `<cluster>-a.<label>.nodes.dax-clusters.…`; an EKS API
+    # server `<hash>.gr7.<region>.eks.…` (matched by its recorded endpoint only)
+    "elb": (re.compile(rf"^(?:dualstack\.)?(?:internal-)?([a-z0-9-]+)-[a-z0-9]+\."
+                       rf"(?:{_REGION}\.elb|elb\.{_REGION})\.amazonaws\.com$"),
+            (("aws:lb/loadBalancer:LoadBalancer", "name"), ("aws:alb/loadBalancer:LoadBalancer", "name"),
+             ("aws:elb/loadBalancer:LoadBalancer", "name"))),
+    "mq": (re.compile(rf"^(b-[0-9a-f]{{8}}(?:-[0-9a-f]{{4}}){{3}}-[0-9a-f]{{12}})(?:-\d)?\.mq\.{_REGION}\."
+                      r"amazonaws\.com$"),
+           (("aws:mq/broker:Broker", "id"),)),
+    "dax": (re.compile(rf"^([a-z0-9-]+?)(?:-[a-z](?=\.[a-z0-9]+\.nodes\.))?\.[a-z0-9]+\.(?:nodes\.)?"
+                       rf"dax-clusters\.{_REGION}\.amazonaws\.com$"),
+            (("aws:dax/cluster:Cluster", "clusterName"),)),
+    "eks": (re.compile(rf"^([0-9a-f]{{32}})\.[a-z]{{2}}\d+\.{_REGION}\.eks\.amazonaws\.com$"), ()),
     # an instance's public DNS name `ec2-<a-b-c-d>.<region>.compute.amazonaws.com` names its public IP, which
     # must be an address of the stack (an instance or Elastic IP): matched as that IP (aws_resource_host)
     "ec2": (re.compile(rf"^ec2-(\d{{1,3}}(?:-\d{{1,3}}){{3}})\.{_REGION}\.compute\.amazonaws\.com$"), ()),

@@ -65,6 +65,9 @@ _DEST_KEY = re.compile(
     r"stream|sink|workspace|peer|remote|partner|sourceid|resourceid|storageaccount|eventhub|connection|"
     r"hook|dsn|broker|bootstrap|callback|collector|ingest|forward|relay|proxy|smtp|sftp|notif|export|upload)"
 )
+# A field naming a kind or size, not a place (`hostInstanceType: mq.m5.large`, round 23): not a destination
+# field for its destination word (a dotted instance type is no host; a URL or listed-TLD host still is).
+_KIND_KEY = re.compile(r"(?i)(type|class|size|sku|tier)$")
 # Keys that describe rather than direct: tag maps, free text, container images (where code is pulled from,
 # not where data goes), DNS zone names (the zone a record lives in: DNS is location-free). A key can also be
 # a user-chosen map key (an environment variable named `description`), so only a value of the expected shape
@@ -100,7 +103,8 @@ class Ref:
 @functools.lru_cache(maxsize=4096)
 def _key_kind(key: str) -> tuple[bool, bool, bool]:
     """(region field, bucket field, destination field) of an input key, computed once per key."""
-    return (bool(_REGION_KEY.search(key)), bool(_BUCKET_KEY.search(key)), bool(_DEST_KEY.search(key)))
+    dest = bool(_DEST_KEY.search(key)) and not _KIND_KEY.search(key)
+    return (bool(_REGION_KEY.search(key)), bool(_BUCKET_KEY.search(key)), dest)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -41,6 +41,12 @@ _HOST_KEYS = (
     "readerEndpointAddress",
     "configurationEndpointAddress",
     "clusterEndpoints",  # a MemoryDB cluster's
+    # round 23: an MSK cluster's broker lists (`b-1.…:9098,b-2.…:9098`), a DAX cluster's endpoints
+    "bootstrapBrokers", "bootstrapBrokersTls", "bootstrapBrokersSaslIam", "bootstrapBrokersSaslScram",
+    "bootstrapBrokersPublicTls", "bootstrapBrokersPublicSaslIam", "bootstrapBrokersPublicSaslScram",
+    "bootstrapBrokersVpcConnectivityTls", "bootstrapBrokersVpcConnectivitySaslIam",
+    "bootstrapBrokersVpcConnectivitySaslScram", "clusterAddress", "configurationEndpoint",
+    "regionalDomainName", "domainNameConfiguration",  # an API Gateway custom domain's regional target
 )
 # Child types that a service host names all the same: a SQL failover group's listener
 # (`<group>.database.windows.net`, `<group>.secondary.database.windows.net`).
@@ -122,8 +128,8 @@ class GraphIndex:
             for k in _HOST_KEYS:
                 if k not in src:  # most resources have none of them: skip the unwrapping
                     continue
-                for s in iter_strings(r.input(k)):
-                    host = s.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+                for s in (part for v in iter_strings(r.input(k)) for part in v.split(",")):
+                    host = s.strip().split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
                     own = k in _OWN_ADDRESSES.get(r.type, ()) or _own_host(r.type, host)
                     if "." in host and (own or not _points_to(r, host)):
                         self.by_key.setdefault(f"host:{host}", r)
@@ -178,11 +184,14 @@ class GraphIndex:
         return None
 
 
-# Outputs that are the resource's own public address (an allocated IP): indexed even though the scanner,
-# which reads outputs at stack scope, also finds them as references.
+# Outputs that are the resource's own public address (an allocated IP, an API server): indexed even though the
+# scanner, which reads outputs at stack scope, also finds them as references.
 _OWN_ADDRESSES: dict[str, tuple[str, ...]] = {
     "aws:ec2/eip:Eip": ("publicIp", "address"),
     "aws:ec2/instance:Instance": ("publicIp",),
+    "aws:eks/cluster:Cluster": ("endpoint",),  # its API server (round 23: an EKS host names no cluster)
+    "aws:apigateway/domainName:DomainName": ("regionalDomainName",),  # `d-<id>.execute-api.…`
+    "aws:apigatewayv2/domainName:DomainName": ("domainNameConfiguration",),
     "aws:ec2/natGateway:NatGateway": ("publicIp",),
     "aws:lightsail/staticIp:StaticIp": ("ipAddress",),
     "azure-native:network:PublicIPAddress": ("ipAddress",),
