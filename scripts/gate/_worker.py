@@ -60,6 +60,10 @@ def main(argv: list[str]) -> int:
             from gate.side_effects import RUN_STARTED
 
             os.environ[RUN_STARTED] = str(request["run_started_ns"])
+        if request.get("judged_paths"):     # gate.side_effects: what the gate judges by is not the program's
+            from gate.side_effects import JUDGED_PATHS
+
+            os.environ[JUDGED_PATHS] = os.pathsep.join(request["judged_paths"])
         try:
             fixtures = request.get("invoke_fixtures")
             kwargs = {

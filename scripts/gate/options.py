@@ -172,9 +172,21 @@ def locate_sources(reports: list[Any], project: Any) -> None:
 
 
 def worker_options(settings: Any) -> dict[str, Any]:
-    """What each recording worker needs from the settings (it reads its request file)."""
+    """What each recording worker needs from the settings (it reads its request file), with the paths the
+    gate judges by: a program may not write there (gate.side_effects)."""
     fixtures = settings.invoke_fixtures
-    return {"invoke_fixtures": str(fixtures) if fixtures else None, "record_update": settings.record_update}
+    return {"invoke_fixtures": str(fixtures) if fixtures else None, "record_update": settings.record_update,
+            "judged_paths": judged_paths(settings)}
+
+
+def judged_paths(settings: Any) -> list[str]:
+    """The records, the packs with the package they are part of (a pack imports its siblings: the
+    project's `policies.core`), the packs' config files."""
+    paths: list[Path] = [*settings.packs, *settings.pack_config.values()]
+    paths += [d.parent for d in settings.packs if (d.parent / "__init__.py").is_file()]
+    if settings.records is not None:
+        paths.append(settings.records)
+    return sorted({str(Path(p).resolve()) for p in paths})
 
 
 @contextlib.contextmanager

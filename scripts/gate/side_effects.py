@@ -11,7 +11,8 @@ runs). Looking up a loopback name is allowed; connecting is not, to loopback or 
 machine has none), nor loading native code through `ctypes` (libc `getenv` reads past `os.environ`), nor
 reading another view of the environment (`/proc/self/environ`). Files: the program may write inside
 its own directory, except the files that decide how it is deployed and judged (`Pulumi*.yaml`,
-`pyproject.toml`, `fixtures/`): a program rewriting its backend, stack config, the records or a pack
+`pyproject.toml`, `fixtures/`, and the records, packs and pack config the gate judges by, which a project
+may keep beside its program): a program rewriting its backend, stack config, the records or a pack
 would change what the gate reads after the run, not what `pulumi up` reads before it; nor may it read a
 file another recording of the same run wrote (round 4: stack a leaves `build/region.txt` for stack b).
 Round 6: a path is checked on both ends of a rename or link, a symlink, mode, owner, time or directory
@@ -74,6 +75,7 @@ UNSAFE = "GATE_UNSAFE_PROGRAM_SIDE_EFFECTS"   # "1": allow them (tests of the en
 
 
 RUN_STARTED = "GATE_RUN_STARTED_NS"   # when the gate run began (time.time_ns()), set by the recording worker
+JUDGED_PATHS = "GATE_JUDGED_PATHS"    # the records, packs and pack config the gate judges by (os.pathsep)
 
 
 class _Watch:
@@ -81,6 +83,7 @@ class _Watch:
     root: Path | None = None          # the program's directory: its own files may be written
     notes: list[str] = []
     own: set[str] = set()             # files this recording wrote (it may read them back)
+    judged: tuple[Path, ...] = ()     # what the gate judges by: never the program's to write
     since = 0                         # files changed after this (ns) were written during this run
     installed = False
     clearing = 0                      # sys.setprofile(None)/settrace(None) under way: allowed
@@ -132,7 +135,8 @@ def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
     if root is not None and target.is_relative_to(root):
         rel = target.relative_to(root)
         protected = (target.name.startswith("Pulumi.") and target.suffix in (".yaml", ".yml")) \
-            or target.name == "pyproject.toml" or "fixtures" in rel.parts[:-1]
+            or target.name == "pyproject.toml" or "fixtures" in rel.parts[:-1] \
+            or any(target == p or target.is_relative_to(p) for p in _Watch.judged)
         if not protected:
             _Watch.own.add(str(target))
             return None
@@ -203,6 +207,7 @@ def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
         _Watch.installed = True
     _Watch.program_file, _Watch.notes, _Watch.root = program_file, notes, root
     _Watch.own, _Watch.since = set(), int(os.environ.get(RUN_STARTED, "0") or 0)
+    _Watch.judged = tuple(Path(p) for p in os.environ.get(JUDGED_PATHS, "").split(os.pathsep) if p)
     bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     children = _children()
     try:

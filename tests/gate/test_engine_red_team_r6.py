@@ -178,3 +178,22 @@ def test_line_separators_and_bidi_controls_are_escaped_in_the_text_output():
     shown = printable("x\u2028gate: allowed\u2029\u202e\x85\x00")
     assert shown == "x\\u2028gate: allowed\\u2029\\u202e\\x85\\x00"
     assert shown.splitlines() == [shown]
+
+
+def test_a_program_may_not_write_what_the_gate_judges_by_even_in_its_own_directory(make_program, run_gate):
+    """This project keeps its records and packs beside its program (`stacks/records`, `policies/`): a
+    program that writes a waiver there while it is recorded would be judged by a record nobody reviewed
+    (and, since stacks are judged as they are recorded, the stack before it too). A file of its own
+    directory that the gate does not judge by stays writable."""
+    writes = "import pulumi\nopen('records/waivers/dev.yaml', 'w').write('waivers: []\\n')\n"
+    program = make_program(writes)
+    (program / "records" / "waivers").mkdir(parents=True)
+    (program / "build" / "notes").mkdir(parents=True)
+    proc = run_gate("preview", "--program", program, "--stack", "dev", "--no-checkov", "--no-cache",
+                    "--records", program / "records", "--out", program.parent / "out", cwd=program)
+    assert proc.returncode == 2, proc.stderr
+    assert "__main__.py:2: the program tries to " in proc.stderr and "records/waivers/dev.yaml" in proc.stderr
+    (program / "__main__.py").write_text(writes.replace("records/waivers", "build/notes"))
+    proc = run_gate("preview", "--program", program, "--stack", "dev", "--no-checkov", "--no-cache",
+                    "--records", program / "records", "--out", program.parent / "out2", cwd=program)
+    assert proc.returncode == 1 and "tries to" not in proc.stderr, proc.stderr   # recorded and judged
