@@ -181,11 +181,18 @@ def worker_options(settings: Any) -> dict[str, Any]:
 
 def judged_paths(settings: Any) -> list[str]:
     """The records, the packs with the package they are part of (a pack imports its siblings: the
-    project's `policies.core`), the packs' config files."""
+    project's `policies.core`), the packs' config files; and the gate itself: its code, its Python
+    environment and checkov's (a project may keep them beside its program, and the gate imports more of
+    them after the recording)."""
+    import sys
+
+    from gate.checkov.toolenv import env_dir
+
     paths: list[Path] = [*settings.packs, *settings.pack_config.values()]
     paths += [d.parent for d in settings.packs if (d.parent / "__init__.py").is_file()]
     if settings.records is not None:
         paths.append(settings.records)
+    paths += [Path(__file__).parent, Path(sys.prefix), env_dir()]
     return sorted({str(Path(p).resolve()) for p in paths})
 
 

@@ -7,6 +7,7 @@ another recording wrote, and a resource limit.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -14,7 +15,9 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
+import gate
 import pulumi_aws as aws
 import pytest
 from gate import side_effects
@@ -67,8 +70,9 @@ def test_a_thread_waiting_for_the_main_thread_fails_the_recording():
     def program():
         threading.Thread(target=after_main).start()
 
+    line = after_main.__code__.co_firstlineno
     _fails(program, "a thread the program started (test_a_thread_waiting_for_the_main_thread_fails_the_"
-                    "recording.<locals>.after_main at test_engine_red_team_r6.py:64) waits for the main "
+                    f"recording.<locals>.after_main at test_engine_red_team_r6.py:{line}) waits for the main "
                     "thread to end, so what it does then runs only at interpreter exit; "
                     f"{LATE}: join it from the main code instead")
 
@@ -193,6 +197,12 @@ def test_a_program_may_not_write_what_the_gate_judges_by_even_in_its_own_directo
                     "--records", program / "records", "--out", program.parent / "out", cwd=program)
     assert proc.returncode == 2, proc.stderr
     assert "__main__.py:2: the program tries to " in proc.stderr and "records/waivers/dev.yaml" in proc.stderr
+    from gate.options import judged_paths, settings_for  # nor the gate's own code and environments
+
+    judged = judged_paths(settings_for(argparse.Namespace(
+        policy_pack=[], policy_pack_config=[], profile="", no_checkov=False, jobs=None, records=None,
+        invoke_fixtures=None), None))
+    assert {str(Path(gate.__file__).resolve().parent), str(Path(sys.prefix).resolve())} <= set(judged)
     (program / "__main__.py").write_text(writes.replace("records/waivers", "build/notes"))
     proc = run_gate("preview", "--program", program, "--stack", "dev", "--no-checkov", "--no-cache",
                     "--records", program / "records", "--out", program.parent / "out2", cwd=program)
