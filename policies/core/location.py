@@ -217,6 +217,11 @@ PLACED_BY_DATA_LOCATION = frozenset(
 )
 
 
+# Types Azure requires to be `global` whose data lives in their parent of PLACED_BY_DATA_LOCATION (an email
+# domain of an Email service): placed by that parent, which must be a resource of this stack.
+GLOBAL_IN_PARENT = frozenset({"azure-native:communication:Domain"})
+
+
 def _global_by_setting(view: ResourceView) -> bool:
     if view.type in PLACED_BY_DATA_LOCATION:
         return view.input("dataLocation") is not None
@@ -248,10 +253,11 @@ def _aws_location(view: ResourceView) -> Location:
 
 
 def _azure_location(view: ResourceView, graph: StackGraph | None) -> Location:
-    if is_child(view.type):  # no location input: it lives in its parent, never at the provider's default
+    own = view.input("location")
+    global_child = view.type in GLOBAL_IN_PARENT and isinstance(own, str) and own.lower() == "global"
+    if is_child(view.type) or global_child:  # it lives in its parent, never at the provider's default
         # (a `location` the view shows is an output echoing that default, not where the data is)
         return Location("azure", source="parent") if graph is None else _parent_location(view, graph)
-    own = view.input("location")
     if own is not None:
         if is_unknown(own):
             return Location("azure", problem=unknown_message("location", "the resource's location"))
