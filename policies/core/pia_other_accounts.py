@@ -57,21 +57,24 @@ def _delivers_only(stmt: dict[str, Any]) -> bool:
     return "NotAction" not in stmt and bool(actions) and all(_DELIVERY_ONLY.match(str(a)) for a in actions)
 
 
-# Reads of the stored data (round 24): a service principal allowed them with no condition naming the source
-# acts for every account's resources of that service (any account's CloudFront distribution serves a bucket).
-_DATA_READ = re.compile(
-    r"^(\*|[a-z0-9-]+:(\*|get\*|getobject\w*|decrypt|receivemessage|getsecretvalue|getitem|batchgetitem"
-    r"|query|scan|getrecords))$",
+# What a service may do for any account without exposing the data (round 25, closed world): deliveries, the
+# checks a log service makes of its target bucket, and encrypting under the key. Anything else granted to a
+# service principal with no condition naming the source (s3:ListBucket, s3:GetObject, kms:Decrypt, `*`) lets
+# every account's resources of that service (any account's CloudFront distribution) list or read the data.
+_SERVICE_HARMLESS = re.compile(
+    r"^(s3:getbucketacl|s3:getbucketlocation|kms:generatedatakey[\w*]*|kms:encrypt|kms:describekey)$",
     re.IGNORECASE,
 )
 
 
 def _service_reads(s: dict[str, Any]) -> list[str]:
     """Services a statement lets read the data for any account (no condition pinning the source)."""
-    if s.get("Effect") != "Allow" or source_pinned(s):
+    if s.get("Effect") != "Allow" or source_pinned(s) or _delivers_only(s):
         return []
     actions = as_list(s.get("Action"))
-    if "NotAction" not in s and not any(_DATA_READ.match(str(a)) for a in actions):
+    if "NotAction" not in s and all(
+        _DELIVERY_ONLY.match(str(a)) or _SERVICE_HARMLESS.match(str(a)) for a in actions
+    ):
         return []
     return [str(v) for v in principals(s).get("Service", [])]
 
