@@ -21,13 +21,14 @@ def _of(found, name):
 # ------------------------------------------------------------------ service principals, closed world
 
 
-def _listing(action):
+def _listing(action, condition=None):
     stmt = {
         "Sid": "List",
         "Effect": "Allow",
         "Principal": {"Service": "cloudfront.amazonaws.com"},
         "Action": action,
         "Resource": "arn:aws:s3:::corpus-audit",
+        **({"Condition": condition} if condition else {}),
     }
     policy = res(
         "assets-policy",
@@ -40,6 +41,8 @@ def _listing(action):
 
 def test_service_principal_may_only_deliver_for_any_account():
     assert _of(run(PUB, _listing(["s3:GetBucketAcl", "s3:PutObject"])), "assets-policy") == []
+    context = {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111122223333:*"}}
+    assert _of(run(PUB, _listing("kms:Decrypt*", context)), "assets-policy") == []  # pinned by its context
     assert _of(run(PUB, _listing("s3:ListBucket")), "assets-policy") == [
         "`policy` statement List lets cloudfront.amazonaws.com read the data with no condition naming the "
         "source: that service acts for every account, so any account's resource of it (a CloudFront "
