@@ -57,21 +57,39 @@ def _delivers_only(stmt: dict[str, Any]) -> bool:
     return "NotAction" not in stmt and bool(actions) and all(_DELIVERY_ONLY.match(str(a)) for a in actions)
 
 
-# Reads of the stored data (round 24): a service principal allowed them with no condition naming the source
-# acts for every account's resources of that service (any account's CloudFront distribution serves a bucket).
-_DATA_READ = re.compile(
-    r"^(\*|[a-z0-9-]+:(\*|get\*|getobject\w*|decrypt|receivemessage|getsecretvalue|getitem|batchgetitem"
-    r"|query|scan|getrecords))$",
+# What a service may do for any account without exposing the data (round 25, closed world): deliveries, the
+# checks a log service makes of its target bucket, and encrypting under the key. Anything else granted to a
+# service principal with no condition naming the source (s3:ListBucket, s3:GetObject, kms:Decrypt, `*`) lets
+# every account's resources of that service (any account's CloudFront distribution) list or read the data.
+_SERVICE_HARMLESS = re.compile(
+    r"^(sqs:send[\w*]*|s3:getbucketacl|s3:getbucketlocation|kms:generatedatakey[\w*]*|kms:encrypt"
+    r"|kms:describekey)$",
     re.IGNORECASE,
 )
+# A key used only under an encryption context naming resources of one account (CloudWatch Logs' log-group
+# ARN, CloudTrail's trail ARN) is pinned to that account's resources as `aws:SourceArn` would pin it.
+_CONTEXT_ARN = re.compile(r"^kms:encryptioncontext:aws:[a-z0-9-]+:arn$", re.IGNORECASE)
+_ACCOUNT_ARN = re.compile(r"^arn:aws[\w-]*:[\w-]+:[\w*-]*:\d{12}:")
+
+
+def _context_pinned(s: dict[str, Any]) -> bool:
+    conds = s.get("Condition")
+    for block in conds.values() if isinstance(conds, dict) else ():
+        for key, values in block.items() if isinstance(block, dict) else ():
+            vals = as_list(values)
+            if _CONTEXT_ARN.match(str(key)) and vals and all(_ACCOUNT_ARN.match(str(v)) for v in vals):
+                return True
+    return False
 
 
 def _service_reads(s: dict[str, Any]) -> list[str]:
     """Services a statement lets read the data for any account (no condition pinning the source)."""
-    if s.get("Effect") != "Allow" or source_pinned(s):
+    if s.get("Effect") != "Allow" or source_pinned(s) or _context_pinned(s) or _delivers_only(s):
         return []
     actions = as_list(s.get("Action"))
-    if "NotAction" not in s and not any(_DATA_READ.match(str(a)) for a in actions):
+    if "NotAction" not in s and all(
+        _DELIVERY_ONLY.match(str(a)) or _SERVICE_HARMLESS.match(str(a)) for a in actions
+    ):
         return []
     return [str(v) for v in principals(s).get("Service", [])]
 

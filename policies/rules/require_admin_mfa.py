@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from policies.core.eks_access import eks_access_principals
 from policies.core.iam import azure_paths, breakglass, graph_permissions, identity_center, pim_settings
-from policies.core.iam.azure import ca_problem, functions_of, permissions, principal_of, uses_keys
+from policies.core.iam.azure import ca_problem, functions_of, object_key, permissions, principal_of, uses_keys
 from policies.core.iam.azure_secrets import secret_holders, undeclared_app
 from policies.core.iam.catalogue import key_use
+from policies.core.iam.guests import guest_admins
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.standing_roles import standing_privileged_roles
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
@@ -128,6 +129,19 @@ def _secret_admins(graph: StackGraph) -> list[tuple[str, str]]:
     return out
 
 
+def _guests(graph: StackGraph) -> list[tuple[str, str]]:
+    """Invited guests holding a function or key use, by role grant or database administrator (round 25)."""
+    admins = {
+        k: "an Azure role"
+        for a in graph.by_type(*ROLE_GRANTS)
+        if _privileged(graph, a) and (k := object_key(graph, a, "principalId"))
+    }
+    for g in azure_paths.grants(graph):
+        if g.key and (g.functions or g.uses_keys):
+            admins.setdefault(g.key, ", ".join(sorted(g.functions)) or "key use")
+    return guest_admins(graph, admins)
+
+
 USER_POOL, POOL_GROUP = "aws:cognito/userPool:UserPool", "aws:cognito/userGroup:UserGroup"
 
 
@@ -179,6 +193,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         out.extend(("", m) for m in _azure(graph, entries))
     out.extend(_secret_admins(graph))
     out.extend(_cognito_groups(graph))
+    out.extend(_guests(graph))  # invited guests holding administration (round 25)
     out.extend(pim_settings.activation_problems(graph))  # PIM activation without MFA (round 19)
     out.extend(graph_permissions.weakening_assignments(graph))  # Graph permissions over sign-in (round 19)
     out.extend(graph_permissions.weakening_grants(graph))  # delegated (round 20)

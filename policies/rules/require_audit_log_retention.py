@@ -12,6 +12,7 @@ from policies.core.eks_logs import eks_log_retention
 from policies.core.helpers import linked
 from policies.core.pia_diag_retention import auditing_retention, diagnostic_retention
 from policies.core.rule import Rule, RuleContext
+from policies.core.session_prefs import session_log_retention
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
 TEN_YEARS_DAYS = 3650
@@ -262,6 +263,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(diagnostic_retention(graph, TEN_YEARS_DAYS))  # logs a setting writes to storage (round 16)
     out.extend(auditing_retention(graph, TEN_YEARS_DAYS))  # SQL auditing to storage (round 19)
     out.extend(eks_log_retention(graph, TEN_YEARS_DAYS))  # EKS control-plane audit logs (round 23)
+    out.extend(session_log_retention(graph, TEN_YEARS_DAYS))  # Session Manager sessions (round 25)
     return out
 
 

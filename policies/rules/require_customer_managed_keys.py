@@ -21,6 +21,7 @@ from policies.core import pia_workspace_stores as ws
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
 from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
+from policies.core.session_prefs import session_keys
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
 _SSE = (
@@ -363,6 +364,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     known = set(ctx.config.get("awsManagedKeyArns") or ())
     recorded = recorded_classification(ctx.stack or None)
+    out.extend(session_keys(graph, lambda where, key: _judge_key(where, key, known)))  # round 25
     for r in graph.resources:
         configures = CONFIGURES.get(r.type)
         if configures is not None:
