@@ -6,7 +6,7 @@ only judges a log group of the stack, so that is what a session must be recorded
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
@@ -43,13 +43,17 @@ def _inputs(d: ResourceView) -> tuple[dict[str, Any] | None, str | None]:
     return inputs, None
 
 
+def _sessions(graph: StackGraph) -> Iterator[tuple[ResourceView, dict[str, Any] | None, str | None]]:
+    """Each Session Manager preferences document with its `inputs`, or why they cannot be read."""
+    for d in graph.by_type(DOCUMENT):
+        if _is_session(d):
+            yield (d, *_inputs(d))
+
+
 def session_keys(graph: StackGraph, judge: KeyJudge) -> list[tuple[str, str]]:
     """Each Session document's `inputs.kmsKeyId`, judged as any store's key (empty: no customer key)."""
     out: list[tuple[str, str]] = []
-    for d in graph.by_type(DOCUMENT):
-        if not _is_session(d):
-            continue
-        inputs, err = _inputs(d)
+    for d, inputs, err in _sessions(graph):
         if err:
             out.append((d.urn, err))
             continue
@@ -80,10 +84,7 @@ def _days(g: ResourceView) -> float | None:
 def session_log_retention(graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
     """Session documents record into a log group of the stack that keeps at least `minimum` days."""
     out: list[tuple[str, str]] = []
-    for d in graph.by_type(DOCUMENT):
-        if not _is_session(d):
-            continue
-        inputs, err = _inputs(d)
+    for d, inputs, err in _sessions(graph):
         if err:
             out.append((d.urn, err))
             continue
