@@ -15,6 +15,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+# What a recording imports on its way besides gate.recording (lazily, in gate.driver and here): the zygote
+# imports them before it forks (gate._zygote), so each of a run's workers does not import them again.
+PRELOAD = ("gate.recording", "gate.mocks", "gate.monitor", "gate.project", "gate.stackcache", "gate.zygote",
+           "google.protobuf.json_format", "resource")
+
 
 def _preview(request: dict, kwargs: dict) -> dict[str, Any]:
     from gate.recording import record_program
@@ -47,7 +52,9 @@ def _update(request: dict, kwargs: dict) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    already = set(sys.modules)     # forked from a zygote: what it preloaded
+    from gate.zygote import typed_classes
+
+    already, typed = set(sys.modules), typed_classes()    # forked from a zygote: what it preloaded
     request_file, result_file = argv
     request = json.loads(Path(request_file).read_text(encoding="utf-8"))
     started = time.perf_counter()
@@ -74,9 +81,9 @@ def main(argv: list[str]) -> int:
             result["seconds"] = time.perf_counter() - started
             result["inputs"], result["env"] = sorted(ReadTracker.paths), sorted(ReadTracker.env)
             result["states"] = sorted(ReadTracker.states)
-            from gate.zygote import sdk_modules
+            from gate.zygote import sdk_modules, sdk_types
 
-            result["modules"] = sdk_modules(already)
+            result["modules"] = sdk_modules(already) + sdk_types(typed)
         except GateError as exc:
             result = {"ok": False, "error": str(exc)}
     except BaseException as exc:  # the worker must always answer; the parent prints one line

@@ -64,12 +64,17 @@ def _load(name: str) -> None:
     submodules directly, out of that order, can leave a package half initialised."""
     import importlib
 
-    top, *parts = name.split(".")
+    path, _, qualname = name.partition(":")
+    top, *parts = path.split(".")
     with contextlib.suppress(Exception):   # a hint only: the child imports what is missing itself
         module = importlib.import_module(top)
         for part in parts:
             module = getattr(module, part)
         getattr(module, "__name__")    # noqa: B009 - the attribute access is what loads a lazy module
+    if qualname:   # `module:Class`: its property types resolved once here rather than in each child
+        from gate.zygote import warm
+
+        warm(name)
 
 
 def _send(protocol: int, message: dict[str, int]) -> None:
@@ -100,8 +105,9 @@ def serve() -> None:
     os.close(null)
     stdin = os.fdopen(0, "rb", buffering=0)
     reader = _Lines(stdin)
-    importlib.import_module("gate._worker")
-    importlib.import_module("gate.recording")
+    worker = importlib.import_module("gate._worker")
+    for name in worker.PRELOAD:
+        importlib.import_module(name)
     groups = json.loads(reader.next_line() or "[]")
     first, *rest = groups or [[]]
     for name in _ordered(first):
@@ -115,7 +121,7 @@ def serve() -> None:
 
 
 def _ordered(names: list[str]) -> list[str]:
-    return sorted(names, key=lambda n: n.count("."))   # a package before its modules
+    return sorted(names, key=lambda n: (n.count("."), ":" in n))   # a package before its modules, classes
 
 
 class _Server:

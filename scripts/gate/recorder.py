@@ -47,6 +47,7 @@ class Recorder:
         self.graph = Graph(project=project, stack=stack, config=dict(config))
         self.lock = threading.RLock()
         self.constructed = 0          # resources the program created (the limit: gate.sdk_patches)
+        self.resource_limit = 0       # that limit, read before the program runs (0: not yet)
         self.config = config
         self.stack_outputs = stack_outputs or {}
         self.default_providers: dict[tuple[str, str], str] = {}

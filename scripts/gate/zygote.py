@@ -31,8 +31,14 @@ from typing import Any
 from gate.errors import GateError
 
 HINT_FILE = ".sdk-modules.json"
-SDK_MODULE = re.compile(r"pulumi[a-z0-9_]*(\.[A-Za-z0-9_]+)*")
+# a module, or `module:Class` (a class whose property types the SDK resolved: see typed_classes)
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+SDK_MODULE = re.compile(rf"pulumi[a-z0-9_]*(\.[A-Za-z0-9_]+)*(:{_NAME}(\.{_NAME})*)?")
 HINT_LIMIT = 20_000
+
+
+def _installed(module: Any) -> bool:
+    return "site-packages" in Path(getattr(module, "__file__", None) or "").parts
 
 
 def sdk_modules(already: Collection[str] = ()) -> list[str]:
@@ -40,9 +46,41 @@ def sdk_modules(already: Collection[str] = ()) -> list[str]:
     started (what a zygote preloaded for it): a stack's hint names what its own program needed."""
     return sorted(
         name for name, module in list(sys.modules.items())
-        if name not in already and SDK_MODULE.fullmatch(name)
-        and "site-packages" in Path(getattr(module, "__file__", None) or "").parts
+        if name not in already and SDK_MODULE.fullmatch(name) and _installed(module)
     )
+
+
+def typed_classes() -> set[type]:
+    """The classes whose property types the SDK has resolved in this process: the keys of
+    `pulumi._types._types_from_py_properties`'s cache, read (nothing is called); empty where it is not
+    found. That resolution (`typing.get_type_hints` of every property, ~10 % of recording a stack) is the
+    same in the preview's and the update's worker; the zygote does it once for both (`warm`)."""
+    import gc
+
+    cached = getattr(sys.modules.get("pulumi._types"), "_types_from_py_properties", None)
+    for referent in gc.get_referents(cached) if cached is not None else ():
+        if isinstance(referent, dict) and all(isinstance(k, tuple) for k in referent):
+            return {k[0] for k in list(referent) if len(k) == 1 and isinstance(k[0], type)}
+    return set()
+
+
+def sdk_types(already: Collection[type] = ()) -> list[str]:
+    """`module:Class` of the installed SDK's classes in typed_classes but not `already` (the hint)."""
+    names = (f"{c.__module__}:{c.__qualname__}" for c in typed_classes() if c not in already)
+    return sorted(n for n in names if SDK_MODULE.fullmatch(n)
+                  and _installed(sys.modules.get(n.partition(":")[0])))
+
+
+def warm(name: str) -> None:
+    """`module:Class` (a loaded module): the SDK's property types of the class resolved now, in the zygote
+    (functools.cache: a child inherits the result, equal to what it would compute). Never raises."""
+    module, _, qualname = name.partition(":")
+    with contextlib.suppress(Exception):
+        value: Any = sys.modules[module]
+        for part in qualname.split("."):
+            value = getattr(value, part)
+        if isinstance(value, type):
+            sys.modules["pulumi._types"]._types_from_py_properties(value)
 
 
 class Zygote:

@@ -170,8 +170,13 @@ def test_a_program_past_the_resource_limit_fails_the_recording(monkeypatch):
             with contextlib.suppress(ProgramError):
                 aws.sqs.Queue(f"q{i}")
 
+    def raises_its_own_limit():   # the limit is the one read before the program ran
+        os.environ["GATE_MAX_RESOURCES"] = "100"
+        program()
+
     _fails(program, too_many)
     _fails(catches, too_many)
+    _fails(raises_its_own_limit, too_many)
     monkeypatch.setenv("GATE_MAX_RESOURCES", "5")
     record_callable(program, config=EU)
 

@@ -37,6 +37,7 @@ def test_forked_recordings_equal_fresh_interpreters_with_and_without_a_preload_h
     forked = _record(program, tmp_path / "forked", fork=True)     # no hint yet: nothing preloaded
     hint = read_hint(tmp_path / "forked")
     assert any(name.startswith("pulumi_aws.") for names in hint.values() for name in names)   # loaded
+    assert any(name.startswith("pulumi_aws.") and ":" in name for names in hint.values() for name in names)
     (tmp_path / "preloaded").mkdir()
     (tmp_path / "preloaded" / zygote.HINT_FILE).write_text(json.dumps(hint))
     preloaded = _record(program, tmp_path / "preloaded", fork=True)  # the hint is preloaded now
@@ -45,12 +46,39 @@ def test_forked_recordings_equal_fresh_interpreters_with_and_without_a_preload_h
 
 def test_the_hint_only_names_installed_sdk_modules(tmp_path):
     (tmp_path / zygote.HINT_FILE).write_text(json.dumps({
-        "base": ["pulumi_aws.s3", "os", "stacks.dosis", "pulumi_aws.s3; import os", 7, "pulumi_nope.missing"],
+        "base": ["pulumi_aws.s3", "os", "stacks.dosis", "pulumi_aws.s3; import os", 7, "pulumi_nope.missing",
+                 "pulumi_aws.s3.bucket:Bucket", "stacks.dosis:Main", "pulumi_aws.s3:Bucket.__init__()"],
         "other": "not a list"}))
-    assert read_hint(tmp_path) == {"base": ["pulumi_aws.s3", "pulumi_nope.missing"]}
+    assert read_hint(tmp_path) == {
+        "base": ["pulumi_aws.s3", "pulumi_nope.missing", "pulumi_aws.s3.bucket:Bucket"]}
     for garbage in ("{not json", '["pulumi_aws.s3"]'):
         (tmp_path / zygote.HINT_FILE).write_text(garbage)
         assert read_hint(tmp_path) == {}
+
+
+def test_the_hint_names_the_sdk_classes_whose_types_were_resolved_and_the_zygote_resolves_them_alike():
+    """A worker reports the SDK classes whose property types it resolved (`module:Class`, not the
+    program's own classes); the zygote resolves them before forking: the same types a child computes."""
+    import pulumi._types as sdk_types
+    import pulumi_random
+    from gate._zygote import _load
+
+    class Own:   # a program's class: never in the hint
+        pass
+
+    cls = pulumi_random.RandomPet
+    name = f"{cls.__module__}:{cls.__qualname__}"
+    sdk_types._types_from_py_properties.cache_clear()
+    expected = dict(sdk_types._types_from_py_properties(cls))
+    sdk_types._types_from_py_properties(Own)
+    assert cls in zygote.typed_classes() and zygote.sdk_types() == [name]
+    assert zygote.sdk_types({cls}) == [] and zygote.SDK_MODULE.fullmatch(name)
+    sdk_types._types_from_py_properties.cache_clear()
+    for bogus in ("pulumi_nope.missing:X", f"{cls.__module__}:NotThere", "pulumi_random:random_pet"):
+        _load(bogus)    # skipped, never raised
+    assert zygote.typed_classes() == set()
+    _load(name)
+    assert zygote.typed_classes() == {cls} and sdk_types._types_from_py_properties(cls) == expected
 
 
 def test_the_first_stacks_modules_are_preloaded_first():
