@@ -6,6 +6,8 @@ a break-glass principal is excluded only where the PIA record names it and an en
 
 from __future__ import annotations
 
+from policies.core.client_vpn import RECORD_KEY as SAML_RECORD
+from policies.core.client_vpn import sign_in_problems as vpn_sign_in
 from policies.core.eks_access import eks_access_principals
 from policies.core.iam import azure_paths, breakglass, graph_permissions, identity_center, pim_settings
 from policies.core.iam.azure import ca_problem, functions_of, object_key, permissions, principal_of, uses_keys
@@ -15,9 +17,11 @@ from policies.core.iam.guests import guest_admins
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.standing_roles import standing_privileged_roles
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
+from policies.core.master_secrets import people_reading_master_secrets
 from policies.core.rule import Rule, RuleContext
 from policies.core.transfer_sign_in import password_sign_ins
 from policies.core.types import AZURE_DATA_STORES
+from policies.core.verified_access import sign_in_problems as verified_access_sign_in
 from policies.core.view import StackGraph, is_unknown, unknown_message
 
 CA_POLICY = "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"
@@ -200,6 +204,9 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(password_sign_ins(graph))  # Transfer Family servers signing in by password (round 21)
     out.extend(standing_privileged_roles(graph))  # permanent privileged directory roles (round 22)
     out.extend(eks_access_principals(graph))  # Kubernetes rights for principals outside the stack (round 24)
+    out.extend(vpn_sign_in(graph, breakglass.records(ctx.stack, SAML_RECORD)))  # Client VPN (round 26)
+    out.extend(verified_access_sign_in(graph, instances))  # Verified Access policies (round 26)
+    out.extend(people_reading_master_secrets(graph, ctx.stack))  # shared master users (round 26)
     return out
 
 
