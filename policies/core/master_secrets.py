@@ -10,6 +10,7 @@ import fnmatch
 from typing import Any
 
 from policies.core.iam import breakglass
+from policies.core.iam.managed import NO_SECRET_VALUES
 from policies.core.iam.principals import aws_principals
 from policies.core.iam.statements import as_list, statement_actions
 from policies.core.view import ResourceView, StackGraph
@@ -26,7 +27,7 @@ GET = "secretsmanager:getsecretvalue"
 
 def _reads(stmt: dict[str, Any], prefix: str) -> str | None:
     """The resource pattern through which an Allow statement reads a secret named `prefix…`, or None."""
-    if stmt.get("Effect") != "Allow" or GET not in statement_actions(stmt):
+    if stmt.get("Effect") != "Allow" or stmt.get(NO_SECRET_VALUES) or GET not in statement_actions(stmt):
         return None
     if "NotResource" in stmt:
         return "NotResource"  # everything but some: over-approximated as everything
@@ -56,6 +57,8 @@ def people_reading_master_secrets(graph: StackGraph, stack: str) -> list[tuple[s
     out: list[tuple[str, str]] = []
     for p in aws_principals(graph):
         if not p.people or breakglass.entry_for(entries, p.kind, p.physical_name) is not None:
+            continue
+        if GET not in p.actions():  # its permission boundary, or a Deny, leaves no secret value
             continue
         for db, prefix, iam_auth in dbs:
             how = next((r for s in p.statements if (r := _reads(s, prefix))), None)

@@ -217,6 +217,13 @@ def test_people_do_not_read_master_secrets():
         "people using this role read the master user secret of db (secretsmanager:GetSecretValue on "
         f"{how}) (IAM database authentication is off on it too){tail}"
     ]
+    audit = {
+        "name": "dba-team-secret",
+        "type": "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "inputs": {"role": "dba-team", "policyArn": "arn:aws:iam::aws:policy/SecurityAudit"},
+        "refs": {"role": "dba-team"},
+    }
+    assert _of(run(MFA, with_(case("r26p-09"), audit)), "dba-team") == []  # SecurityAudit: no secret value
     iam_on = patch(case("r26p-09"), "db", iamDatabaseAuthenticationEnabled=True)
     assert _of(run(MFA, iam_on), "dba-team") == [
         "people using this role read the master user secret of db (secretsmanager:GetSecretValue on "
