@@ -10,7 +10,7 @@ import fnmatch
 from typing import Any
 
 from policies.core.iam import breakglass
-from policies.core.iam.managed import NO_SECRET_VALUES
+from policies.core.iam.managed import METADATA_ONLY
 from policies.core.iam.principals import aws_principals
 from policies.core.iam.statements import as_list, statement_actions
 from policies.core.view import ResourceView, StackGraph
@@ -27,7 +27,7 @@ GET = "secretsmanager:getsecretvalue"
 
 def _reads(stmt: dict[str, Any], prefix: str) -> str | None:
     """The resource pattern through which an Allow statement reads a secret named `prefix…`, or None."""
-    if stmt.get("Effect") != "Allow" or stmt.get(NO_SECRET_VALUES) or GET not in statement_actions(stmt):
+    if stmt.get("Effect") != "Allow" or stmt.get(METADATA_ONLY) or GET not in statement_actions(stmt):
         return None
     if "NotResource" in stmt:
         return "NotResource"  # everything but some: over-approximated as everything
