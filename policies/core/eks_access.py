@@ -1,7 +1,8 @@
 """EKS access entries (round 24): an access entry and the access policies associated with it give an IAM
 principal Kubernetes rights outside IAM policies (cluster admin reads every Kubernetes secret). The principal
-must be a role of the stack, so that its trust (MFA for people) and duties are judged; a principal named only
-by an ARN outside the stack, an IAM user, or one that cannot be read blocks. Node entries (EC2, Fargate,
+must be a role of the stack, so that its trust (MFA for people) and duties are judged, the access policy's
+rights among its functions (round 26); a principal named only by an ARN outside the stack, an IAM user, or one
+that cannot be read blocks. Node entries (EC2, Fargate,
 hybrid nodes) admit the cluster's nodes, not people."""
 
 from __future__ import annotations
@@ -20,15 +21,47 @@ _NODE_TYPES = frozenset(
 _ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:role/(?:.*/)?([^/]+)$")
 
 
-def _stack_role(graph: StackGraph, r: ResourceView) -> bool | None:
-    """Whether the principal is a role of the stack (fed from it, or named in the ARN); None: unread."""
-    if any(d.type == ROLE for d in graph.dependency_of(r, "principalArn")):
-        return True
+# What an EKS access policy lets its holder do in Kubernetes, as R2016's functions (round 26): cluster
+# admin and admin create Roles and RoleBindings, i.e. decide who may do what in the cluster (access
+# rights); edit and the view policies grant no RBAC. Any other policy cannot be weighed (closed world).
+ACCESS_POLICIES: dict[str, tuple[str, ...]] = {
+    "AmazonEKSClusterAdminPolicy": ("access rights",),
+    "AmazonEKSAdminPolicy": ("access rights",),
+    "AmazonEKSEditPolicy": (),
+    "AmazonEKSAdminViewPolicy": (),
+    "AmazonEKSViewPolicy": (),
+}
+_POLICY_ARN = re.compile(r"^arn:aws[\w-]*:eks::aws:cluster-access-policy/(\w+)$")
+
+
+def _role(graph: StackGraph, r: ResourceView) -> ResourceView | bool | None:
+    """The stack's role the principal is (fed from it, or named in the ARN); False: none; None: unread."""
+    for d in graph.dependency_of(r, "principalArn"):
+        if d.type == ROLE:
+            return d
     arn = r.input("principalArn")
     if not isinstance(arn, str) or is_unknown(arn):
         return None
     m = _ROLE_ARN.match(arn)
-    return bool(m) and any(m.group(1) in {x.input("name"), x.name} for x in graph.by_type(ROLE))
+    return next((x for x in graph.by_type(ROLE) if m and m.group(1) in {x.input("name"), x.name}), False)
+
+
+def _policy(r: ResourceView) -> tuple[str, ...] | None:
+    """The functions an association's access policy grants; None when the policy is not one weighed."""
+    m = _POLICY_ARN.match(str(r.input("policyArn")))
+    return ACCESS_POLICIES.get(m.group(1)) if m else None
+
+
+def kubernetes_functions(graph: StackGraph) -> dict[str, set[str]]:
+    """{role URN: functions its EKS access policies grant}; a policy that cannot be weighed counts as access
+    rights (fail closed; eks_access_principals says why)."""
+    out: dict[str, set[str]] = {}
+    for r in graph.by_type(ASSOCIATION):
+        role = _role(graph, r)
+        if isinstance(role, ResourceView):
+            granted = _policy(r)
+            out.setdefault(role.urn, set()).update(("access rights",) if granted is None else granted)
+    return out
 
 
 def eks_access_principals(graph: StackGraph) -> list[tuple[str, str]]:
@@ -37,7 +70,16 @@ def eks_access_principals(graph: StackGraph) -> list[tuple[str, str]]:
         kind = r.input("type") if r.type == ENTRY else None
         if isinstance(kind, str) and kind.upper() in _NODE_TYPES:
             continue
-        own = _stack_role(graph, r)
+        if r.type == ASSOCIATION and _policy(r) is None:
+            out.append(
+                (
+                    r.urn,
+                    f"access policy {r.input('policyArn')!r} is not one the gate weighs, so whether it lets "
+                    "its holder decide who may do what in the cluster cannot be judged; use one of "
+                    f"{', '.join(sorted(ACCESS_POLICIES))}",
+                )
+            )
+        own = _role(graph, r)
         if own is None:
             out.append((r.urn, unknown_message("principalArn", "who gets Kubernetes rights")))
         elif not own:

@@ -141,13 +141,29 @@ def env_logs(r: ResourceView, graph: StackGraph) -> list[str]:
     ]
 
 
+# Bastion features that carry a session out of the browser (round 26): native-client tunnelling forwards any
+# port of a VM (the database ports too) to the admin's workstation, past the NSGs, which see only the Bastion
+# subnet, and past copy-paste control; IP connect reaches any private address, also outside the stack.
+_BASTION_OUT = {
+    "enableTunneling": "native-client tunnelling forwards any port of the VMs (database ports too) to the "
+    "admin's workstation, outside the network the NSGs guard",
+    "enableIpConnect": "IP connect reaches any private IP address, also of networks outside the stack",
+}
+
+
 def bastion(r: ResourceView, graph: StackGraph) -> list[str]:
     link = r.input("enableShareableLink")
     if is_unknown(link):
         return [unknown_message("enableShareableLink", "who reaches the VMs' sign-in")]
+    out = []
     if link is True:
-        return ["`enableShareableLink` is true: anyone with a link reaches the VMs' sign-in, without Entra"]
-    return []
+        out.append("`enableShareableLink` is true: anyone with a link reaches the VMs' sign-in without Entra")
+    for fld, why in _BASTION_OUT.items():
+        if is_unknown(v := r.input(fld)):
+            out.append(unknown_message(fld, "where the Bastion's sessions reach"))
+        elif v is True:
+            out.append(f"`{fld}` is true: {why}; keep administration in the Bastion's browser session")
+    return out
 
 
 def manager_rule(r: ResourceView, graph: StackGraph) -> list[str]:

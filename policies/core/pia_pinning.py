@@ -4,6 +4,7 @@ operator that admits only the values named."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from policies.core.iam.statements import as_list, conditions
@@ -100,6 +101,7 @@ def open_statements(r: ResourceView, fld: str) -> list[str]:
 
 # Keys whose values name the account a request comes from or acts for (round 12): a grant to a service
 # "for account X" (confused-deputy conditions) lets X's use of that service reach the data.
+_CONTEXT_ARN_KEY = re.compile(r"^kms:encryptioncontext:aws:[a-z0-9-]+:arn$")
 _ACCOUNT_KEYS = (
     "aws:sourceaccount",
     "aws:sourceowner",
@@ -110,15 +112,17 @@ _ACCOUNT_KEYS = (
 
 
 def condition_accounts(stmt: dict[str, Any]) -> list[str]:
-    """Accounts a statement's pinning conditions name: bare ids, or the account field of ARNs."""
+    """Accounts a statement's pinning conditions name: bare ids, or the account field of ARNs; the ARN in a
+    KMS encryption context (`kms:EncryptionContext:aws:logs:arn`) names the account whose resources may use
+    the key (round 26)."""
     out = []
     for op, block in conditions(stmt).items():
         if op.lower() not in _PINNING_OPERATORS:
             continue
-        for key in _ACCOUNT_KEYS:
-            for v in block.get(key, ()):
-                if (account := arn_account(v)) is not None:
-                    out.append(account)
+        for key, values in block.items():
+            if key not in _ACCOUNT_KEYS and not _CONTEXT_ARN_KEY.match(key):
+                continue
+            out.extend(account for v in values if (account := arn_account(v)) is not None)
     return out
 
 

@@ -61,12 +61,13 @@ def session_keys(graph: StackGraph, judge: KeyJudge) -> list[tuple[str, str]]:
     return out
 
 
-def _group(d: ResourceView, graph: StackGraph, name: Any) -> ResourceView | None:
+def stack_log_group(d: ResourceView, graph: StackGraph, name: Any, fld: str) -> ResourceView | None:
+    """The log group of the stack that `d` names (by `name`, or fed into its field `fld`), or None."""
     groups = graph.by_type(LOG_GROUP)
     named = [g for g in groups if g.input("name") == name]
     if named:
         return named[0]
-    fed = [g for g in graph.dependency_of(d, "content") if g.type == LOG_GROUP]
+    fed = [g for g in graph.dependency_of(d, fld) if g.type == LOG_GROUP]
     return fed[0] if len(fed) == 1 and is_unknown(name) else None
 
 
@@ -81,6 +82,22 @@ def _days(g: ResourceView) -> float | None:
     return float("inf") if days == 0 else days  # 0: never expires
 
 
+def kept_problems(g: ResourceView, minimum: int, what: str) -> list[tuple[str, str]]:
+    """Log group `g` (which records `what`) keeps at least `minimum` days, else why not."""
+    if is_unknown(g.input("retentionInDays")):
+        return [(g.urn, unknown_message("retentionInDays", "how long the log is kept"))]
+    days = _days(g)
+    if days is None or days < minimum:
+        return [
+            (
+                g.urn,
+                f"the log group {g.input('name')!r} records {what} and keeps {g.input('retentionInDays')!r} "
+                f"days; keep it at least {minimum} days (or leave retentionInDays unset: never expire)",
+            )
+        ]
+    return []
+
+
 def session_log_retention(graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
     """Session documents record into a log group of the stack that keeps at least `minimum` days."""
     out: list[tuple[str, str]] = []
@@ -89,7 +106,7 @@ def session_log_retention(graph: StackGraph, minimum: int) -> list[tuple[str, st
             out.append((d.urn, err))
             continue
         name = (inputs or {}).get("cloudWatchLogGroupName")
-        g = _group(d, graph, name) if name else None
+        g = stack_log_group(d, graph, name, "content") if name else None
         if g is None:
             out.append(
                 (
@@ -100,17 +117,5 @@ def session_log_retention(graph: StackGraph, minimum: int) -> list[tuple[str, st
                 )
             )
             continue
-        if is_unknown(g.input("retentionInDays")):
-            out.append((g.urn, unknown_message("retentionInDays", "how long the session log is kept")))
-            continue
-        days = _days(g)
-        if days is None or days < minimum:
-            out.append(
-                (
-                    g.urn,
-                    f"the log group {g.input('name')!r} records Session Manager sessions (what "
-                    f"administrators typed on hosts) and keeps {g.input('retentionInDays')!r} days; keep it "
-                    f"at least {minimum} days (or leave retentionInDays unset: never expire)",
-                )
-            )
+        out.extend(kept_problems(g, minimum, "Session Manager sessions (what administrators typed on hosts)"))
     return out

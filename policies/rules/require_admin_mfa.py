@@ -6,18 +6,22 @@ a break-glass principal is excluded only where the PIA record names it and an en
 
 from __future__ import annotations
 
+from policies.core.client_vpn import RECORD_KEY as SAML_RECORD
+from policies.core.client_vpn import sign_in_problems as vpn_sign_in
 from policies.core.eks_access import eks_access_principals
 from policies.core.iam import azure_paths, breakglass, graph_permissions, identity_center, pim_settings
 from policies.core.iam.azure import ca_problem, functions_of, object_key, permissions, principal_of, uses_keys
 from policies.core.iam.azure_secrets import secret_holders, undeclared_app
 from policies.core.iam.catalogue import key_use
-from policies.core.iam.guests import guest_admins
+from policies.core.iam.guests import EXTERNAL_MFA, guest_admins, literal_user_admins, literal_users
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.standing_roles import standing_privileged_roles
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
+from policies.core.master_secrets import people_reading_master_secrets
 from policies.core.rule import Rule, RuleContext
 from policies.core.transfer_sign_in import password_sign_ins
 from policies.core.types import AZURE_DATA_STORES
+from policies.core.verified_access import sign_in_problems as verified_access_sign_in
 from policies.core.view import StackGraph, is_unknown, unknown_message
 
 CA_POLICY = "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"
@@ -129,17 +133,23 @@ def _secret_admins(graph: StackGraph) -> list[tuple[str, str]]:
     return out
 
 
-def _guests(graph: StackGraph) -> list[tuple[str, str]]:
-    """Invited guests holding a function or key use, by role grant or database administrator (round 25)."""
-    admins = {
-        k: "an Azure role"
-        for a in graph.by_type(*ROLE_GRANTS)
-        if _privileged(graph, a) and (k := object_key(graph, a, "principalId"))
-    }
+def _guests(graph: StackGraph, stack: str) -> list[tuple[str, str]]:
+    """Invited guests holding a function or key use, by role grant or database administrator (round 25), and
+    users named by a literal id, who may be guests invited elsewhere (round 26)."""
+    granted = [a for a in graph.by_type(*ROLE_GRANTS) if _privileged(graph, a)]
+    admins = {k: "an Azure role" for a in granted if (k := object_key(graph, a, "principalId"))}
     for g in azure_paths.grants(graph):
         if g.key and (g.functions or g.uses_keys):
             admins.setdefault(g.key, ", ".join(sorted(g.functions)) or "key use")
-    return guest_admins(graph, admins)
+    users = {
+        str(a.input("principalId")).lower(): a.urn
+        for a in granted
+        if a.input("principalType") == "User" and not graph.dependency_of(a, "principalId")
+    }
+    recorded = {str(e.get("principal", "")).lower() for e in breakglass.records(stack)}
+    entries = breakglass.records(stack, EXTERNAL_MFA)
+    literal = literal_user_admins(graph, admins, literal_users(graph, users), entries, recorded)
+    return guest_admins(graph, admins) + literal
 
 
 USER_POOL, POOL_GROUP = "aws:cognito/userPool:UserPool", "aws:cognito/userGroup:UserGroup"
@@ -193,13 +203,16 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         out.extend(("", m) for m in _azure(graph, entries))
     out.extend(_secret_admins(graph))
     out.extend(_cognito_groups(graph))
-    out.extend(_guests(graph))  # invited guests holding administration (round 25)
+    out.extend(_guests(graph, ctx.stack))  # guests holding administration (rounds 25 and 26)
     out.extend(pim_settings.activation_problems(graph))  # PIM activation without MFA (round 19)
     out.extend(graph_permissions.weakening_assignments(graph))  # Graph permissions over sign-in (round 19)
     out.extend(graph_permissions.weakening_grants(graph))  # delegated (round 20)
     out.extend(password_sign_ins(graph))  # Transfer Family servers signing in by password (round 21)
     out.extend(standing_privileged_roles(graph))  # permanent privileged directory roles (round 22)
     out.extend(eks_access_principals(graph))  # Kubernetes rights for principals outside the stack (round 24)
+    out.extend(vpn_sign_in(graph, breakglass.records(ctx.stack, SAML_RECORD)))  # Client VPN (round 26)
+    out.extend(verified_access_sign_in(graph, instances))  # Verified Access policies (round 26)
+    out.extend(people_reading_master_secrets(graph, ctx.stack))  # shared master users (round 26)
     return out
 
 

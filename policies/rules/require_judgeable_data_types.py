@@ -16,12 +16,22 @@ from policies.core.types import REGIONAL, class_of
 from policies.core.view import ResourceView
 
 _COVERAGE = "docs/pia-conditions.md#checks-per-control"
+# Services AWS no longer offers to new customers (round 26): a program cannot create them for an account that
+# never used them, and they get no new checks here; the message names what to use instead.
+CLOSED_SERVICES = {
+    "aws:cloud9/": "AWS Cloud9 is closed to new customers since 2024-07-25 (existing environments keep "
+    "working, none is judged here): open shells on the stack's hosts with Session Manager (its preferences "
+    "judged: CMK, sessions recorded ten years) and edit from a local IDE over it",
+}
 
 
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     t = view.type
     if not view.custom or class_of(t) not in REGIONAL:
         return []
+    for prefix, why in CLOSED_SERVICES.items():
+        if t.startswith(prefix):
+            return [f"{t}: {why}"]
     role = pia_role(t)
     if role is None:
         return [f"{t} has no PIA role in policies/data/pia_roles/, so whether it keeps data cannot be judged"]

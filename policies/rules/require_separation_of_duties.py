@@ -41,6 +41,7 @@ from policies.core.iam.statements import (
     effective,
     principals,
     statement_actions,
+    trust_kind,
     via_service_only,
 )
 from policies.core.rule import Rule, RuleContext
@@ -179,6 +180,8 @@ def _aws(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph, key_admi
         else:
             ways.extend(f"{how} {r.physical_name}" for r in adds)
         held |= {fn for h, r in reached if h == how for fn in r.functions()}
+    if p.kubernetes:
+        ways.append("an EKS access policy's Kubernetes RBAC")
     acts = p.actions()
     other_rights = acts & functions()["access rights"]  # then a wildcard PassRole adds nothing to say
     if pass_role.PASS in acts and pass_role.open_pass(p.statements) and not other_rights:
@@ -205,6 +208,8 @@ def _machine_grants(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGrap
         return p.problems
     reached, outside = _reached(p, roles, graph)
     own = sorted(p.actions() & functions()["access rights"])
+    if "access rights" in p.kubernetes and not _pipeline(p):  # a pipeline applies reviewed RBAC (round 26)
+        own.append("Kubernetes RBAC through an EKS access policy")
     via = sorted({f"{how} {r.physical_name}" for how, r in reached if "access rights" in r.functions()})
     via += [f"passing {x}, a role this stack does not declare" for x in sorted(set(outside))]
     if not own and not via:
@@ -215,6 +220,12 @@ def _machine_grants(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGrap
         "whoever runs code as it can grant itself or anyone every function; give it no IAM "
         "permission-management actions and let the reviewed program create roles and policies"
     ]
+
+
+def _pipeline(p: AwsPrincipal) -> bool:
+    """Every statement of the role's trust federates a pipeline (OIDC): require-pinned-pipeline-trust's."""
+    kinds = {trust_kind(s) for s in p.trust} - {None}
+    return kinds == {"pipeline"}
 
 
 def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+METADATA_ONLY = "MetadataOnly"  # marks an approximated read-only statement whose real policy reads no values
 _READ = ["*:Get*", "*:List*", "*:Describe*", "*:BatchGet*", "*:Search*", "*:Lookup*", "*:View*"]
 
 MANAGED: dict[str, list[dict[str, Any]]] = {
@@ -72,7 +73,9 @@ MANAGED: dict[str, list[dict[str, Any]]] = {
         }
     ],
     "ReadOnlyAccess": [{"Effect": "Allow", "Action": _READ, "Resource": "*"}],
-    "SecurityAudit": [{"Effect": "Allow", "Action": _READ, "Resource": "*"}],
+    # Its reads are metadata: no secret value (secretsmanager:DescribeSecret, ListSecrets, GetResourcePolicy
+    # only), which the marker says; IAM's grammar admits no such element in a real policy (round 26).
+    "SecurityAudit": [{"Effect": "Allow", "Action": _READ, "Resource": "*", METADATA_ONLY: True}],
     # AWS Config's service role (round 19: workload roles are judged for permission changes): it records
     # configurations, so it reads; its only writes are Config's own delivery, no IAM permission change.
     "AWS_ConfigRole": [{"Effect": "Allow", "Action": _READ, "Resource": "*"}],

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policies.core.accounts import aws_account
+from policies.core.eks_access import kubernetes_functions
 from policies.core.iam.catalogue import SELF_CREDENTIALS, functions
 from policies.core.iam.managed import is_managed, managed_statements
 from policies.core.iam.pass_role import open_pass
@@ -94,6 +95,7 @@ class AwsPrincipal:
     trust_problems: list[str] = field(default_factory=list)
     machine_trust: set[int] = field(default_factory=set)
     """Trust statements that admit only pipeline/workload roles of this stack (no person can reach them)."""
+    kubernetes: frozenset[str] = frozenset()  # functions its EKS access policies grant (round 26)
 
     @property
     def physical_name(self) -> str:
@@ -111,6 +113,7 @@ class AwsPrincipal:
         held = [fn for fn, fn_actions in functions().items() if acts & fn_actions]
         if "iam:passrole" in acts and "access rights" not in held and open_pass(self.statements):
             held.append("access rights")  # may pass any role of the account (round 15)
+        held.extend(self.kubernetes)
         return [fn for fn in functions() if fn in held]
 
     @property
@@ -324,6 +327,9 @@ def aws_principals(graph: StackGraph) -> list[AwsPrincipal]:
                 None if problems else stmts
             )  # an unreadable boundary limits nothing (over-approximate)
         out.append(p)
+    rights = kubernetes_functions(graph)
+    for p in out:
+        p.kubernetes = frozenset(rights.get(p.view.urn, ()))
     _machine_chains(out)
     graph.__dict__["_iam_principals"] = out
     return out
