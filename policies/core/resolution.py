@@ -137,6 +137,12 @@ class GraphIndex:
                         self.by_key.setdefault(f"host:{host}", r)
                         if r.cloud == "aws" and (label := account_label(host)):
                             self.labels.setdefault(*label)
+            for path in _OWN_PATHS.get(r.type, ()):  # round 25: its own address under a regional domain
+                value: Any = src
+                for part in path.split("."):
+                    value = value.get(part) if isinstance(value, dict) else None
+                for s in iter_strings(r.input(path) if "." not in path else value):
+                    self.by_key.setdefault(f"host:{s.split('://', 1)[-1].split('/', 1)[0].lower()}", r)
 
     def find(self, ref: Ref) -> ResourceView | None:
         v = ref.value
@@ -165,6 +171,8 @@ class GraphIndex:
             hit = self.by_key.get(f"bucket:{v.split('.s3.', 1)[0]}")
         if hit is None and (owner := account_host(v) or "").startswith("bucket:"):  # `<b>.s3-website-<r>.…`
             hit = self.by_key.get(owner)
+        if hit is None and owner == "resource":  # an app under a recorded default domain (its environment's)
+            hit = self.by_key.get(f"host:{v.split('.', 1)[1]}")
         if hit is None and (named := self.by_name(v)) is not None and not self.unproven_label(v):
             hit = named  # a cluster, database or domain by the name its host carries
         if hit is None and (az := azure_modules(v) or azure_regional_name(v)):
@@ -211,6 +219,22 @@ _OWN_ADDRESSES: dict[str, tuple[str, ...]] = {
     "aws:ec2/natGateway:NatGateway": ("publicIp",),
     "aws:lightsail/staticIp:StaticIp": ("ipAddress",),
     "azure-native:network:PublicIPAddress": ("ipAddress",),
+}
+
+
+# Outputs (dotted paths) that are a resource's own address under a regional domain, whose shape names one
+# subscription's or account's resource (policies/core/account_hosts.py): indexed as the resource's own, so its
+# own recorded outputs never block it, and a reference to them is placed by it (round 25).
+_OWN_PATHS: dict[str, tuple[str, ...]] = {
+    "aws:timestreaminfluxdb/dbInstance:DbInstance": ("endpoint",),
+    "aws:timestreaminfluxdb/dbCluster:DbCluster": ("endpoint", "readerEndpoint"),
+    "aws:transfer/server:Server": ("endpoint",),
+    "azure-native:app:ContainerApp": ("latestRevisionFqdn", "configuration.ingress.fqdn"),
+    "azure-native:app:ManagedEnvironment": ("defaultDomain",),
+    "azure-native:containerinstance:ContainerGroup": ("ipAddress.fqdn",),
+    "azure-native:containerservice:ManagedCluster": ("fqdn", "privateFQDN", "azurePortalFQDN"),
+    "azure-native:kusto:Cluster": ("uri", "dataIngestionUri"),
+    "azure-native:web:WebApp": ("defaultHostName", "hostNames", "enabledHostNames"),
 }
 
 
