@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from policies.core.host_classes import AWS_HOST_SUFFIXES, AZURE_REGION_DOMAINS
+from policies.core.host_classes import AWS_HOST_SUFFIXES
 
 AZURE_REGIONS = frozenset(
     [
@@ -50,7 +50,51 @@ _BUCKET_API = re.compile(r"^s3(?:-website|-fips)?(?:\.dualstack)?$")
 # shard label precedes it (`prod-12.westeurope.logic.azure.com`: a workflow's callback, its id in the path).
 _AZURE_SHARD = re.compile(r"^(?:prod|[a-z]{2,4})-\d{1,3}$")
 # Regional Azure service domains whose first label is the resource's name: suffix -> azure-native modules.
-AZURE_REGIONAL_NAMED: dict[str, tuple[str, ...]] = {".kusto.windows.net": ("kusto",)}
+AZURE_REGIONAL_NAMED: dict[str, tuple[str, ...]] = {
+    ".kusto.windows.net": ("kusto",), ".eventgrid.azure.net": ("eventgrid",), ".batch.azure.com": ("batch",),
+    ".redisenterprise.cache.azure.net": ("redisenterprise",),
+}
+# Microsoft domains whose regional hosts name one subscription's resource (a documented list: other regional
+# hosts under Microsoft's domains are still placed by their region label, a known limit of round 25).
+AZURE_RESOURCE_DOMAINS = (*AZURE_REGIONAL_NAMED, ".azurecontainerapps.io", ".azurecontainer.io", ".azmk8s.io",
+                          ".cloudapp.azure.com")
+
+
+# Outputs (dotted paths) that are a resource's own address under a regional domain, whose shape names one
+# subscription's or account's resource (policies/core/account_hosts.py): indexed as the resource's own, so its
+# own recorded outputs never block it, and a reference to them is placed by it (round 25).
+OWN_PATHS: dict[str, tuple[str, ...]] = {
+    "aws:efs/fileSystem:FileSystem": ("dnsName",),
+    "aws:efs/mountTarget:MountTarget": ("dnsName", "mountTargetDnsName"),
+    **dict.fromkeys(("aws:fsx/lustreFileSystem:LustreFileSystem", "aws:fsx/fileCache:FileCache",
+                     "aws:fsx/openZfsFileSystem:OpenZfsFileSystem",
+                     "aws:fsx/windowsFileSystem:WindowsFileSystem"), ("dnsName",)),
+    "aws:fsx/ontapFileSystem:OntapFileSystem": ("endpoints",),
+    **dict.fromkeys(("aws:grafana/workspace:Workspace", "aws:neptunegraph/graph:Graph",
+                     "aws:mediastore/container:Container", "aws:opensearch/vpcEndpoint:VpcEndpoint",
+                     "aws:elasticsearch/vpcEndpoint:VpcEndpoint", "aws:docdb/elasticCluster:ElasticCluster",
+                     "azure-native:eventgrid:Topic", "azure-native:eventgrid:Domain"), ("endpoint",)),
+    **dict.fromkeys(("aws:sagemaker/domain:Domain", "aws:sagemaker/notebookInstance:NotebookInstance",
+                     "aws:sagemaker/space:Space", "aws:emr/studio:Studio"), ("url",)),
+    "aws:mwaa/environment:Environment": ("webserverUrl",),
+    "aws:vpclattice/service:Service": ("dnsEntries",),
+    "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation": ("dnsEntries",),
+    "aws:ec2clientvpn/endpoint:Endpoint": ("dnsName",),
+    "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint": ("dnsName", "fipsDnsName"),
+    "azure-native:network:PublicIPAddress": ("dnsSettings.fqdn",),
+    "azure-native:batch:BatchAccount": ("accountEndpoint",),
+    "azure-native:eventgrid:Namespace": ("topicsConfiguration.hostname", "topicSpacesConfiguration.hostname"),
+    "azure-native:redisenterprise:RedisEnterprise": ("hostName",),
+    "aws:timestreaminfluxdb/dbInstance:DbInstance": ("endpoint",),
+    "aws:timestreaminfluxdb/dbCluster:DbCluster": ("endpoint", "readerEndpoint"),
+    "aws:transfer/server:Server": ("endpoint",),
+    "azure-native:app:ContainerApp": ("latestRevisionFqdn", "configuration.ingress.fqdn"),
+    "azure-native:app:ManagedEnvironment": ("defaultDomain",),
+    "azure-native:containerinstance:ContainerGroup": ("ipAddress.fqdn",),
+    "azure-native:containerservice:ManagedCluster": ("fqdn", "privateFQDN", "azurePortalFQDN"),
+    "azure-native:kusto:Cluster": ("uri", "dataIngestionUri"),
+    "azure-native:web:WebApp": ("defaultHostName", "hostNames", "enabledHostNames"),
+}
 
 
 def account_host(host: str) -> str | None:
@@ -60,7 +104,7 @@ def account_host(host: str) -> str | None:
     virtual-hosted bucket), `resource` (any other host of one account's or subscription's resource)."""
     if host.endswith(AWS_HOST_SUFFIXES) and (m := REGION_IN_HOST.search(host + ".")):
         return _aws_owner(host, m.start(1), m.group(1))
-    if host.endswith(AZURE_REGION_DOMAINS) and not host.endswith(".privatelinkservice"):  # an alias: round 9
+    if host.endswith(AZURE_RESOURCE_DOMAINS):
         labels = host.split(".")
         region = next((p for part in labels for p in part.split("-") if p in AZURE_REGIONS), None)
         if region and not _azure_front_end(labels, region):

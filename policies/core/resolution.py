@@ -10,7 +10,13 @@ from typing import Any
 
 from pulumi_policy.proxy import _DictProxy
 
-from policies.core.account_hosts import account_host, azure_regional_name, label_problem, owner_problem
+from policies.core.account_hosts import (
+    OWN_PATHS,
+    account_host,
+    azure_regional_name,
+    label_problem,
+    owner_problem,
+)
 from policies.core.accounts import is_account_id
 from policies.core.destinations import azure_modules, region_of
 from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host
@@ -137,7 +143,7 @@ class GraphIndex:
                         self.by_key.setdefault(f"host:{host}", r)
                         if r.cloud == "aws" and (label := account_label(host)):
                             self.labels.setdefault(*label)
-            for path in _OWN_PATHS.get(r.type, ()):  # round 25: its own address under a regional domain
+            for path in OWN_PATHS.get(r.type, ()):  # round 25: its own address under a regional domain
                 value: Any = src
                 for part in path.split("."):
                     value = value.get(part) if isinstance(value, dict) else None
@@ -219,22 +225,6 @@ _OWN_ADDRESSES: dict[str, tuple[str, ...]] = {
     "aws:ec2/natGateway:NatGateway": ("publicIp",),
     "aws:lightsail/staticIp:StaticIp": ("ipAddress",),
     "azure-native:network:PublicIPAddress": ("ipAddress",),
-}
-
-
-# Outputs (dotted paths) that are a resource's own address under a regional domain, whose shape names one
-# subscription's or account's resource (policies/core/account_hosts.py): indexed as the resource's own, so its
-# own recorded outputs never block it, and a reference to them is placed by it (round 25).
-_OWN_PATHS: dict[str, tuple[str, ...]] = {
-    "aws:timestreaminfluxdb/dbInstance:DbInstance": ("endpoint",),
-    "aws:timestreaminfluxdb/dbCluster:DbCluster": ("endpoint", "readerEndpoint"),
-    "aws:transfer/server:Server": ("endpoint",),
-    "azure-native:app:ContainerApp": ("latestRevisionFqdn", "configuration.ingress.fqdn"),
-    "azure-native:app:ManagedEnvironment": ("defaultDomain",),
-    "azure-native:containerinstance:ContainerGroup": ("ipAddress.fqdn",),
-    "azure-native:containerservice:ManagedCluster": ("fqdn", "privateFQDN", "azurePortalFQDN"),
-    "azure-native:kusto:Cluster": ("uri", "dataIngestionUri"),
-    "azure-native:web:WebApp": ("defaultHostName", "hostNames", "enabledHostNames"),
 }
 
 

@@ -158,3 +158,25 @@ def test_a_resources_own_regional_address_is_its_own():
     other = "partner-aks-9f8e7d6c.hcp.westeurope.azmk8s.io"
     assert messages(RESOLVED, graph(azure_rg(), aks, _app(f"https://{other}")), ALLOWED) == [
         ("app", owner_problem("siteConfig.appSettings.0.TARGET", other, frozenset()))]
+
+
+def test_own_outputs_of_listed_types_never_block_their_resource():
+    efs = pinned_res("aws:efs/fileSystem:FileSystem", "efs",
+                     {"dnsName": "fs-0a1b2c3d.efs.eu-west-1.amazonaws.com"})
+    assert messages(RESOLVED, graph(efs), ALLOWED) == []
+    assert messages(RESOLVED, graph(efs, _fn("fs-0a1b2c3d.efs.eu-west-1.amazonaws.com")), ALLOWED) == []
+    other = "fs-9f8e7d6c.efs.eu-west-1.amazonaws.com"
+    assert messages(RESOLVED, graph(efs, _fn(other)), ALLOWED) == [
+        ("fn", owner_problem(PATH, other, frozenset({"123456789012"})))]
+    topic = res("azure-native:eventgrid:Topic", "t", {
+        "resourceGroupName": "rg-weu", "topicName": "events", "location": "westeurope", "name": "events",
+        "endpoint": "https://events.westeurope-1.eventgrid.azure.net/api/events"})
+    assert messages(RESOLVED, graph(azure_rg(), topic), ALLOWED) == []
+    ip = res("azure-native:network:PublicIPAddress", "ip", {
+        "resourceGroupName": "rg-weu", "location": "westeurope",
+        "dnsSettings": {"domainNameLabel": "dosis", "fqdn": "dosis.westeurope.cloudapp.azure.com"}})
+    assert messages(RESOLVED, graph(azure_rg(), ip, _app("https://dosis.westeurope.cloudapp.azure.com")),
+                    ALLOWED) == []
+    theirs = "https://partner-events.westeurope-1.eventgrid.azure.net/api/events"
+    assert messages(RESOLVED, graph(azure_rg(), topic, _app(theirs)), ALLOWED) == [
+        ("app", owner_problem("siteConfig.appSettings.0.TARGET", theirs[8:].split("/")[0], frozenset()))]
