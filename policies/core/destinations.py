@@ -11,6 +11,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from policies.core.account_hosts import AZURE_REGIONS, REGION_IN_HOST, account_host
 from policies.core.azure_ids import AZURE_CONNECTORS, id_kind, id_problem
 from policies.core.eea import normalize_azure_location
 from policies.core.endpoints import Endpoint, find, load_endpoints
@@ -38,27 +39,8 @@ from policies.core.relays import relay
 from policies.core.rule import RuleContext
 from policies.core.runtime_refs import workflow_problem
 
-AZURE_REGIONS = frozenset(
-    [
-        "eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "northcentralus",
-        "southcentralus", "westcentralus", "canadacentral", "canadaeast", "brazilsouth",
-        "brazilsoutheast", "mexicocentral", "chilecentral", "eastasia", "southeastasia", "japaneast",
-        "japanwest", "koreacentral", "koreasouth", "australiaeast", "australiasoutheast",
-        "australiacentral", "australiacentral2", "centralindia", "southindia", "westindia",
-        "jioindiawest", "jioindiacentral", "uaenorth", "uaecentral", "qatarcentral", "israelcentral",
-        "southafricanorth", "southafricawest", "newzealandnorth", "indonesiacentral", "malaysiawest",
-        "chinaeast", "chinanorth", "chinaeast2", "chinanorth2", "chinanorth3", "usgovvirginia",
-        "usgovarizona", "usgovtexas", "uksouth", "ukwest", "switzerlandnorth", "switzerlandwest",
-        "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral",
-        "germanynorth", "swedencentral", "swedensouth", "norwayeast", "norwaywest", "italynorth",
-        "polandcentral", "spaincentral", "austriaeast", "belgiumcentral", "denmarkeast",
-    ]
-)
 _AWS_REGION = re.compile(
     r"^(?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov|-iso[a-z]?)?-[a-z]+(?:-[a-z]+)?-\d$"
-)
-_REGION_IN_HOST = re.compile(
-    r"(?:^|[.-])((?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov)?-[a-z]+(?:-[a-z]+)?-\d)\."
 )
 # ARN services without a region that name no place (identity, DNS, org structure).
 GLOBAL_ARN_SERVICES = frozenset({
@@ -363,11 +345,11 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
         )
     if h.endswith(SOVEREIGN_HOST_SUFFIXES):
         return Outcome(f"`{ref.path}` sends to {h}, in a cloud partition outside the EEA")
-    m = _REGION_IN_HOST.search(h + ".")
+    m = REGION_IN_HOST.search(h + ".")
     region = m.group(1) if m else cache_region(h)  # ElastiCache names its region by a code (`euw1`)
     if region and (h.endswith(AWS_HOST_SUFFIXES) or h.endswith(".internal")):
         msg = region_verdict("aws", region, f"`{ref.path}` ({h})", ok)
-        return Outcome(msg) if msg else (DEFER if aws_resource_host(h) else OK)  # whose: in the stack
+        return Outcome(msg) if msg else (DEFER if aws_resource_host(h) or account_host(h) else OK)  # whose
     if h.endswith(AWS_HOST_SUFFIXES):
         if ref.principal:
             return OK  # a service principal names a service
@@ -382,7 +364,7 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
     ):  # westeurope-5.in.applicationinsights… (a Microsoft domain's; a service tag `Storage.WestEurope`)
         if label in AZURE_REGIONS and (h.endswith(AZURE_REGION_DOMAINS) or h.rsplit(".", 1)[-1] == label):
             msg = region_verdict("azure", label, f"`{ref.path}` ({h})", ok)
-            return Outcome(msg) if msg else OK
+            return Outcome(msg) if msg else (DEFER if account_host(h) else OK)  # whose: in the stack
     if azure_modules(h):
         return DEFER
     return Outcome(

@@ -214,7 +214,9 @@ _ACCOUNT_LABEL = {
     "rds": re.compile(r"^[a-z0-9-]+\.(?:(?:cluster|proxy)-(?:ro-|custom-)?)?([a-z0-9]+)\.([a-z0-9-]+)\."),
     "redshift": re.compile(r"^[a-z0-9-]+\.([a-z0-9]+)\.([a-z0-9-]+)\.redshift"),
     "memorydb": re.compile(r"\.([a-z0-9]+)\.memorydb\.([a-z0-9-]+)\."),
-    "elasticache": re.compile(r"\.([a-z0-9]+)\.(?:(?:ng\.)?\d{4}\.|cfg\.)?([a-z]+\d)\.cache\."),
+    "elasticache": re.compile(  # not a serverless cache's id (per cache: matched by name, a known limit)
+        r"\.(?!serverless\.)([a-z0-9]+)\.(?:(?:ng\.)?\d{4}\.|cfg\.)?([a-z]+\d)\.cache\."),
+    "dax": re.compile(r"\.([a-z0-9]+)\.(?:nodes\.)?dax-clusters\.([a-z0-9-]+)\."),  # round 25
 }
 
 

@@ -52,6 +52,9 @@ _BY_TYPE: dict[str, frozenset[str]] = {
         "azure-native:web:WebAppHybridConnection", "azure-native:web:WebAppHybridConnectionSlot")},
     # a bucket on the self-managed object store its `serverHostname` names (judged), not an S3 bucket
     "aws:datasync/locationObjectStorage:LocationObjectStorage": OWN_KEYS | {"bucketName"},
+    # the initial bucket inside a Timestream for InfluxDB database (its own data, placed with it), not S3
+    **{t: OWN_KEYS | {"bucket"} for t in ("aws:timestreaminfluxdb/dbInstance:DbInstance",
+                                          "aws:timestreaminfluxdb/dbCluster:DbCluster")},
 }
 
 

@@ -31,15 +31,7 @@ from policies.core.own_keys import (
     implied_refs,
     own_keys,
 )
-from policies.core.reference_text import (
-    QUIET,
-    QUIET_MAX,
-    json_doc,
-    named_ref,
-    statement,
-    text_plan,
-    yaml_doc,
-)
+from policies.core.reference_text import QUIET, QUIET_MAX, json_doc, named_ref, statement, text_plan, yaml_doc
 from policies.core.runtime_refs import computed_value, policy_runtime, relative_field, runtime_value
 from policies.core.stored_refs import (
     STORE_SCHEMES,
@@ -76,7 +68,11 @@ SKIP_KEYS = frozenset({"description", "displayName", "$schema"})
 _TAG_KEYS = frozenset({"tags", "tagsAll"})
 _IMAGE_KEYS = frozenset({"image", "imageUri"})
 _ZONE_KEYS = frozenset({"zoneName", "privateZoneName"})
-_DESCRIBING = SKIP_KEYS | _TAG_KEYS | _IMAGE_KEYS | _ZONE_KEYS  # _skipped is False for any other key
+# A sign-in name (an Entra UPN, a database's directory administrator): an identity in the directory, where no
+# mail is sent (round 25); only a value that is exactly one mail address is skipped.
+_SIGN_IN_KEYS = frozenset({"userPrincipalName", "principalName", "login", "loginName", "upn", "signInName"})
+_SIGN_IN = re.compile(r"^[\w.+#-]+@(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.I)
+_DESCRIBING = SKIP_KEYS | _TAG_KEYS | _IMAGE_KEYS | _ZONE_KEYS | _SIGN_IN_KEYS  # _skipped: False for others
 _POINTER = re.compile(r"://|\barn:|/subscriptions/", re.I)
 _BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
 # The `name` of an element of a region list is a region (a gallery image's `targetRegions[].name`).
@@ -123,6 +119,8 @@ def _skipped(key: str, value: Any, top: bool) -> bool:
         return isinstance(value, str) and "://" not in value
     if key in _ZONE_KEYS:
         return isinstance(value, str) and "/" not in value and "@" not in value
+    if key in _SIGN_IN_KEYS:
+        return isinstance(value, str) and _SIGN_IN.match(value) is not None
     if key in SKIP_KEYS or _free_text(key):
         if not isinstance(value, str):  # structure under a prose-like name (captureDescription)
             return False

@@ -10,6 +10,13 @@ from typing import Any
 
 from pulumi_policy.proxy import _DictProxy
 
+from policies.core.account_hosts import (
+    OWN_PATHS,
+    account_host,
+    azure_regional_name,
+    label_problem,
+    owner_problem,
+)
 from policies.core.accounts import is_account_id
 from policies.core.destinations import azure_modules, region_of
 from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host
@@ -86,6 +93,7 @@ class GraphIndex:
     """Stack resources by their recorded ARN, Azure id, bucket name, physical name and endpoint outputs."""
 
     def __init__(self, graph: StackGraph):
+        self.graph = graph
         self.by_key: dict[str, ResourceView] = {}
         self.labels: dict[str, str] = {}  # `<family>:<region>` -> the stack's account label (recorded hosts)
         self.stack_refs = graph.by_type(STACK_REFERENCE)
@@ -135,6 +143,12 @@ class GraphIndex:
                         self.by_key.setdefault(f"host:{host}", r)
                         if r.cloud == "aws" and (label := account_label(host)):
                             self.labels.setdefault(*label)
+            for path in OWN_PATHS.get(r.type, ()):  # round 25: its own address under a regional domain
+                value: Any = src
+                for part in path.split("."):
+                    value = value.get(part) if isinstance(value, dict) else None
+                for s in iter_strings(r.input(path) if "." not in path else value):
+                    self.by_key.setdefault(f"host:{s.split('://', 1)[-1].split('/', 1)[0].lower()}", r)
 
     def find(self, ref: Ref) -> ResourceView | None:
         v = ref.value
@@ -161,15 +175,31 @@ class GraphIndex:
         hit = self.by_key.get(f"host:{v}")
         if hit is None and ".s3." in v:
             hit = self.by_key.get(f"bucket:{v.split('.s3.', 1)[0]}")
-        if hit is None and (aws := aws_resource_host(v)):  # a cluster, database or domain by its name
-            hit = self.by_key.get(f"host:{aws[1]}" if aws[0] == "ec2" else f"aws:{aws[0]}:{aws[1]}")
-            label = account_label(v)  # by name only: not when the label is not the one the stack records
-            if hit is not None and label and self.labels.get(label[0], label[1]) != label[1]:
-                hit = None
-        if hit is None and (az := azure_modules(v)):
+        if hit is None and (owner := account_host(v) or "").startswith("bucket:"):  # `<b>.s3-website-<r>.…`
+            hit = self.by_key.get(owner)
+        if hit is None and owner == "resource":  # an app under a recorded default domain (its environment's)
+            hit = self.by_key.get(f"host:{v.split('.', 1)[1]}")
+        if hit is None and (named := self.by_name(v)) is not None and not self.unproven_label(v):
+            hit = named  # a cluster, database or domain by the name its host carries
+        if hit is None and (az := azure_modules(v) or azure_regional_name(v)):
             name, modules = az
             hit = next((r for m in modules if (r := self.by_key.get(f"name:{m}:{name}"))), None)
         return hit
+
+    def by_name(self, host: str) -> ResourceView | None:
+        """The stack's resource an AWS resource host names by its name or generated id (not its account)."""
+        aws = aws_resource_host(host)
+        if aws is None:
+            return None
+        return self.by_key.get(f"host:{aws[1]}" if aws[0] == "ec2" else f"aws:{aws[0]}:{aws[1]}")
+
+    def unproven_label(self, host: str) -> str | None:
+        """The account label of a host matched by name only, when it is not the label the stack records for
+        the family in that region, or the stack records none (a first deployment: round 25)."""
+        label = account_label(host)
+        if label and is_account_id(label[1]):  # Redshift Serverless: the label is the account itself
+            return None if label[1] in _arn_accounts(self.graph) else label[1]
+        return label[1] if label and self.labels.get(label[0]) != label[1] else None
 
     def from_stack_reference(self, ref: Ref) -> str | None:
         """The region/location a referenced stack states for an output that is `ref` (an output string equal
@@ -315,6 +345,10 @@ def judge_in_graph(
         placed = region_of(stated)
         if placed is not None:
             return region_verdict(*placed, f"`{ref.path}` (a resource of a referenced stack)", allowed(ctx))
+    if ref.kind == "host" and idx.by_name(ref.value) is not None and (label := idx.unproven_label(ref.value)):
+        return label_problem(ref.path, ref.value, label)
+    if ref.kind == "host" and not aws_resource_host(ref.value) and account_host(ref.value):
+        return owner_problem(ref.path, ref.value, _arn_accounts(graph))
     relayed = ref.kind == "arn" and relay_arn(ref.value, ref.path)
     return (
         f"`{ref.path}` refers to {ref.value!r}, which is neither a resource of this stack (matched by its "

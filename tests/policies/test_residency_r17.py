@@ -65,7 +65,8 @@ def test_a_dms_endpoint_reading_its_server_from_a_secret_needs_a_readable_secret
     secret = pinned_res("aws:secretsmanager/secret:Secret", "s", {"name": "dms/replica"})
     version = pinned_res("aws:secretsmanager/secretVersion:SecretVersion", "v", {
         "secretId": arn, "secretString": '{"host":"replica.c1.eu-west-1.rds.amazonaws.com","port":3306}'})
-    db = pinned_res("aws:rds/instance:Instance", "db", {"identifier": "replica"})  # round 21: host's db
+    db = pinned_res("aws:rds/instance:Instance", "db", {  # round 21: host's db; 25: its recorded address
+        "identifier": "replica", "address": "replica.c1.eu-west-1.rds.amazonaws.com"})
     assert messages(RESOLVED, graph(endpoint, secret, version, db), ALLOWED) == []
 
 

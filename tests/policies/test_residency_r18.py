@@ -70,7 +70,8 @@ def test_glue_crawlers_and_jobs_read_through_connections_of_the_stack():
     own = [pinned_res(conn, n, {"name": n, "connectionType": "JDBC", "connectionProperties": {
         "JDBC_CONNECTION_URL": "jdbc:postgresql://crm.c9akciq32abc.eu-west-1.rds.amazonaws.com:5432/crm"}})
         for n in ("legacy-crm", "docs")]
-    db = pinned_res("aws:rds/instance:Instance", "db", {"identifier": "crm"})  # round 21: its host's database
+    db = pinned_res("aws:rds/instance:Instance", "db", {  # round 21: its host's database; 25: its address
+        "identifier": "crm", "address": "crm.c9akciq32abc.eu-west-1.rds.amazonaws.com"})
     assert messages(RESOLVED, graph(*own, db, crawler), ALLOWED) == []
     job = pinned_res("aws:glue/job:Job", "j", {"roleArn": ROLE, "command": {"scriptLocation": "s3://b/k"},
                                                "connections": ["legacy-crm"]})

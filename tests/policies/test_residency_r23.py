@@ -56,7 +56,8 @@ def test_a_round_23_family_host_of_the_stack_is_placed_by_its_resource():
     lb = pinned_res("aws:lb/loadBalancer:LoadBalancer", "lb", {"name": "partner-archive"})
     nlb = pinned_res("aws:lb/loadBalancer:LoadBalancer", "nlb", {"name": "partner-nlb"})
     mq = pinned_res("aws:mq/broker:Broker", "mq", {"brokerName": "events", "id": MQ_ID})
-    dax = pinned_res("aws:dax/cluster:Cluster", "dax", {"clusterName": "partner-cache"})
+    dax = pinned_res("aws:dax/cluster:Cluster", "dax", {"clusterName": "partner-cache",
+                                                         "clusterAddress": DAX})  # round 25: its label
     eks = pinned_res("aws:eks/cluster:Cluster", "eks", {"name": "k", "endpoint": f"https://{EKS.upper()}"})
     target = f"http://{ALB}/,{NLB}:443,amqps://{MQ}:5671,daxs://{DAX},https://{EKS}"
     assert messages(RESOLVED, graph(lb, nlb, mq, dax, eks, _fn(target)), ALLOWED) == []
