@@ -215,6 +215,19 @@ def test_event_targets_stay_in_the_stacks_accounts():
         "another party's people reach the data unjudged (no MFA, duties or exposure checks); grant only the "
         "stack's accounts"
     ]
+    # fed from a resource of the stack, the target is that resource (preview may show a placeholder account);
+    # a StackReference's output is no resource of the stack
+    fed = copy.deepcopy(case(BUS))
+    ref = res("siem-stack", "pulumi:pulumi:StackReference", {"name": "org/siem/prod"})
+    for r in fed:
+        if r["name"] == "to-siem":
+            r["refs"] = {**r["refs"], "arn": "siem-stack"}
+    assert len(_of(run(PUB, [*fed, ref]), "to-siem")) == 1
+    bus = res("own-bus", "aws:cloudwatch/eventBus:EventBus", {"name": "soc-intake"})
+    for r in fed:
+        if r["name"] == "to-siem":
+            r["refs"]["arn"] = "own-bus"
+    assert _of(run(PUB, [*fed, bus]), "to-siem") == []
     own = patch(case(BUS), "to-siem", arn="arn:aws:events:eu-west-1:444455556666:event-bus/soc-intake")
     assert _of(run(PUB, own), "to-siem") == []  # the log-archive account: a provider of the stack pins it
     dlq = patch(own, "to-siem", deadLetterConfig={"arn": "arn:aws:sqs:eu-west-1:999988887777:dlq"})
