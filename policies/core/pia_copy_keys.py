@@ -23,7 +23,8 @@ def store_keys(flagged: Callable[..., KeyJudge], key_of: KeyOf) -> dict[str, Key
         for t, (key, flag, manage, secret_key) in _MASTER_SECRETS.items()
     }
     return {
-        "aws:dynamodb/table:Table": dynamodb_table(table, key_of),
+        "aws:dynamodb/table:Table": with_replicas(table, key_of, "kmsKeyArn"),
+        "aws:secretsmanager/secret:Secret": with_replicas(flagged("kmsKeyId"), key_of, "kmsKeyId"),
         **secrets,
         **{t: performance_insights(secrets.get(t, _none), key_of) for t in _INSIGHTS},
     }
@@ -107,18 +108,19 @@ def plain_password_message(fld: str, manage: str) -> str:
     )
 
 
-def dynamodb_table(table: KeyJudge, key_of: KeyOf) -> KeyJudge:
-    """The table's own key, then every replica's: a replica without kmsKeyArn is encrypted with the
-    AWS-managed aws/dynamodb key of its region, whatever key the table uses."""
+def with_replicas(store: KeyJudge, key_of: KeyOf, field: str) -> KeyJudge:
+    """The store's own key, then every replica's: a DynamoDB replica without kmsKeyArn, or a Secrets Manager
+    replica without kmsKeyId (round 27), is encrypted with the AWS-managed key of its region (aws/dynamodb,
+    aws/secretsmanager), whatever key the primary uses."""
 
     def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
         replicas = r.get("replicas")
         if is_unknown(replicas):
-            return [*table(r, graph, known), unknown_message("replicas", "the replicas' encryption")]
-        out = table(r, graph, known)
+            return [*store(r, graph, known), unknown_message("replicas", "the replicas' encryption")]
+        out = store(r, graph, known)
         for i, rep in enumerate(replicas or []):
-            key = rep.get("kmsKeyArn") if isinstance(rep, dict) else rep
-            out += key_of(f"replicas.{i}.kmsKeyArn", key, known)
+            key = rep.get(field) if isinstance(rep, dict) else rep
+            out += key_of(f"replicas.{i}.{field}", key, known)
         return out
 
     return judge

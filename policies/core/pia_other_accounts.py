@@ -170,7 +170,25 @@ def _datashare(r: ResourceView, graph: StackGraph) -> list[str]:
     return _field("consumerIdentifier", "query the datashare's tables")(r, graph)
 
 
+def _event_target(r: ResourceView, graph: StackGraph) -> list[str]:
+    """An EventBridge target (round 27): the matched events — CloudTrail calls carry their request
+    parameters, personal data among them — go to the bus, queue or function its ARN names, and to its
+    dead-letter queue; an account no provider pins reads them. An ARN fed from a resource of the stack is that
+    resource, in the account its provider deploys to (preview may show a placeholder account in its text)."""
+    out = []
+    for fld in ("arn", "deadLetterConfig.arn"):
+        value = r.get(fld)
+        if any(not d.type.startswith("pulumi:") for d in graph.dependency_of(r, fld.split(".", 1)[0])):
+            continue  # fed from a resource of the stack (a StackReference's output is no such resource)
+        if is_unknown(value):
+            out.append(unknown_message(fld, "which account receives the events"))
+        elif isinstance(value, str) and (accounts := foreign(graph, [a for a in [arn_account(value)] if a])):
+            out.append(f"`{fld}` sends the matched events to {_message(accounts, 'the')}")
+    return out
+
+
 EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
+    ("aws:cloudwatch/eventTarget:EventTarget", _event_target),
     ("aws:redshift/dataShareAuthorization:DataShareAuthorization", _datashare),
     ("aws:lambda/permission:Permission", _field("principal", "invoke the function")),
     ("aws:lambda/permission:Permission", _source),

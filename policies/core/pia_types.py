@@ -10,6 +10,7 @@ from pathlib import Path
 from policies.core import yaml_text
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
+from policies.core.pia_tls_links import CONTROLS as TLS_LINKS
 from policies.core.pia_workspace_stores import CONTROLS as WORKSPACE_CONTROLS
 from policies.core.pia_workspace_stores import STORES as WORKSPACE_STORES
 from policies.core.types import DATA_BEARING, DATA_DIR, module_of
@@ -134,7 +135,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "azure-native:security:Pricing",
         "aws:lightsail/instancePublicPorts:InstancePublicPorts",  # round 16: judged like a security group
         "aws:emr/securityConfiguration:SecurityConfiguration",  # round 18: at rest and in transit
-        *EKS_ACCESS, *CLIENT_VPN, *VERIFIED_ACCESS,  # rounds 24 and 26: Kubernetes rights, remote access
+        *EKS_ACCESS, *CLIENT_VPN, *VERIFIED_ACCESS, *TLS_LINKS,  # rounds 24, 26, 27
         "aws:redshift/dataShareAuthorization:DataShareAuthorization",
         *WORKSPACE_CONTROLS,  # round 20, with rotation and Synapse firewall rules and Entra admins:
         "aws:secretsmanager/secretRotation:SecretRotation", "azure-native:synapse:IpFirewallRule",
@@ -170,8 +171,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:kinesis/resourcePolicy:ResourcePolicy",
         "aws:kms/alias:Alias", "aws:kms/customKeyStore:CustomKeyStore", "aws:kms/grant:Grant",
         "aws:kms/keyPolicy:KeyPolicy",
-        "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule",
-        "aws:lb/targetGroup:TargetGroup",
+        "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule", "aws:lb/targetGroup:TargetGroup",
         "aws:rds/clusterParameterGroup:ClusterParameterGroup", "aws:rds/parameterGroup:ParameterGroup",
         "aws:redshift/parameterGroup:ParameterGroup",
         "aws:redshift/snapshotCopy:SnapshotCopy",

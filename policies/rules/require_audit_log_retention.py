@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core.client_vpn import connection_log_problems
+from policies.core.ecs_exec import exec_log_problems
 from policies.core.eks_logs import eks_log_retention
 from policies.core.helpers import linked
 from policies.core.pia_diag_retention import auditing_retention, diagnostic_retention
@@ -266,6 +267,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(auditing_retention(graph, TEN_YEARS_DAYS))  # SQL auditing to storage (round 19)
     out.extend(eks_log_retention(graph, TEN_YEARS_DAYS))  # EKS control-plane audit logs (round 23)
     out.extend(session_log_retention(graph, TEN_YEARS_DAYS))  # Session Manager sessions (round 25)
+    out.extend(exec_log_problems(graph, TEN_YEARS_DAYS))  # ECS Exec sessions in containers (round 27)
     out.extend(connection_log_problems(graph, TEN_YEARS_DAYS))  # Client VPN connections (round 26)
     out.extend(access_log_problems(graph, TEN_YEARS_DAYS))  # Verified Access requests (round 26)
     return out

@@ -237,7 +237,6 @@ CHECKS: dict[str, Judge] = {
     "aws:ebs/volume:Volume": keys.ebs_volume(_judge_key),
     "aws:ebs/snapshot:Snapshot": _inherits,
     "aws:ebs/snapshotCopy:SnapshotCopy": _key("kmsKeyId", flag="encrypted"),
-    "aws:secretsmanager/secret:Secret": _key("kmsKeyId"),
     "aws:sqs/queue:Queue": _key("kmsMasterKeyId"),
     "aws:sns/topic:Topic": _key("kmsMasterKeyId"),
     "aws:cloudwatch/logGroup:LogGroup": _key("kmsKeyId"),

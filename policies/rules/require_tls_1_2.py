@@ -9,6 +9,7 @@ from typing import Any
 from policies.core import pia_more_exposure as more
 from policies.core import pia_platform_stores as platform
 from policies.core import pia_tls_edge as edge
+from policies.core import pia_tls_links as links
 from policies.core import pia_tls_transit as transit
 from policies.core import pia_workspace_stores as ws
 from policies.core.pia_more_stores import AOSS_COLLECTION
@@ -265,6 +266,7 @@ CHECKS: dict[str, Any] = {
     **edge.TLS_CHECKS,  # Azure Front Door custom domains and routes
     **transit.TLS_CHECKS,  # EFS mounts and file system policies, the classic Front Door (round 16)
     **platform.TLS_CHECKS,  # EMR security configurations (round 18)
+    **links.TLS_CHECKS,  # Data Factory linked services, Glue connections (round 27)
 }
 _AWS_API = "served by the AWS API endpoints, which enforce TLS 1.2 or newer for every client (since 2024-02)"
 _AZURE_ARM = (

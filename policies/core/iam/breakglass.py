@@ -62,8 +62,10 @@ def alarmed(graph: StackGraph, alarm: Any, principal: str) -> str:
             and has_target(graph, rule)
         ):
             named = True
-            pattern = rule.input("eventPattern")
-            if _watches(event_values(pattern), event_fields(pattern), principal):
+            if any(
+                _watches(event_values(alt), event_fields(alt), principal)
+                for alt in alternatives(rule.input("eventPattern"))
+            ):
                 return ""
     for a in graph.by_type(ALARM):
         if (
@@ -141,6 +143,54 @@ def _watches(values: list[tuple[str, str]], fields: dict[str, list[str]], princi
         return assumption and field == "eventName" and any(v.startswith("AssumeRole") for v in vals)
 
     return all(free(f, vals) for f, vals in fields.items())
+
+
+_MAX_ALTERNATIVES = 64
+
+
+def alternatives(pattern: Any) -> list[Any]:
+    """The plain patterns an EventBridge pattern's `$or` blocks stand for (the rule matches an event when one
+    of them does): each branch merged with the rest of its object. A branch that selects every use of a
+    principal makes the whole rule do so. [] when the pattern cannot be read or expands beyond 64."""
+    if isinstance(pattern, str):
+        if is_unknown(pattern):
+            return []
+        try:
+            pattern = json.loads(pattern)
+        except ValueError:
+            return []
+    out = _expand(pattern)
+    return out if len(out) <= _MAX_ALTERNATIVES else []
+
+
+def _expand(node: Any) -> list[Any]:
+    if not isinstance(node, dict):
+        return [node]
+    alts: list[dict[str, Any]] = [{}]
+    for key, value in node.items():
+        if key == "$or":
+            branches = [b for item in as_list(value) for b in _expand(item)]
+            options = [b for b in branches if isinstance(b, dict)]
+            alts = [_merge(a, b) for a in alts for b in options]
+        else:
+            alts = [{**a, key: v} for a in alts for v in _expand(value)]
+        if len(alts) > _MAX_ALTERNATIVES:
+            return alts
+    return alts
+
+
+def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Both constraints kept: objects merged deeply; a field both constrain (an intersection the reader does
+    not compute) becomes a constraint no watcher accepts, so it narrows — never widens — what is judged."""
+    out = dict(a)
+    for key, value in b.items():
+        if key in out and isinstance(out[key], dict) and isinstance(value, dict):
+            out[key] = _merge(out[key], value)
+        elif key in out:
+            out[key] = {"$both": [out[key], value]}
+        else:
+            out[key] = value
+    return out
 
 
 def event_fields(pattern: Any, path: str = "") -> dict[str, list[str]]:

@@ -80,6 +80,136 @@ MANAGED: dict[str, list[dict[str, Any]]] = {
     # configurations, so it reads; its only writes are Config's own delivery, no IAM permission change.
     "AWS_ConfigRole": [{"Effect": "Allow", "Action": _READ, "Resource": "*"}],
     "ViewOnlyAccess": [{"Effect": "Allow", "Action": ["*:List*", "*:Describe*"], "Resource": "*"}],
+    # The service roles every-day workloads attach (round 27: a Lambda, an ECS task, a Glue crawler and a
+    # Lake Formation administrator were blocked as unknown). Whole statements, conditions left out (wider).
+    "AWSLambdaBasicExecutionRole": [
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": "*",
+        }
+    ],
+    "AWSLambdaVPCAccessExecutionRole": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "ec2:CreateNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSubnets",
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+            ],
+            "Resource": "*",
+        }
+    ],
+    "AmazonECSTaskExecutionRolePolicy": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "ecr:GetAuthorizationToken",
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchGetImage",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+            ],
+            "Resource": "*",
+        }
+    ],
+    "AWSGlueServiceRole": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "glue:*",
+                "s3:GetBucketLocation",
+                "s3:ListBucket",
+                "s3:ListAllMyBuckets",
+                "s3:GetBucketAcl",
+                "ec2:DescribeVpcEndpoints",
+                "ec2:DescribeRouteTables",
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeVpcAttribute",
+                "iam:ListRolePolicies",
+                "iam:GetRole",
+                "iam:GetRolePolicy",
+                "cloudwatch:PutMetricData",
+            ],
+            "Resource": "*",
+        },
+        {"Effect": "Allow", "Action": "s3:CreateBucket", "Resource": "arn:aws:s3:::aws-glue-*"},
+        {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            "Resource": ["arn:aws:s3:::aws-glue-*/*", "arn:aws:s3:::*/*aws-glue-*/*"],
+        },
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": ["arn:aws:s3:::crawler-public*", "arn:aws:s3:::aws-glue-*"],
+        },
+        {
+            "Effect": "Allow",
+            "Action": [
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:AssociateKmsKey",
+            ],
+            "Resource": "arn:aws:logs:*:*:*:/aws-glue/*",
+        },
+        {"Effect": "Allow", "Action": ["ec2:CreateTags", "ec2:DeleteTags"], "Resource": "*"},
+    ],
+    "AWSLakeFormationDataAdmin": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "lakeformation:*",
+                "cloudtrail:DescribeTrails",
+                "cloudtrail:LookupEvents",
+                "glue:GetDatabase",
+                "glue:GetDatabases",
+                "glue:CreateDatabase",
+                "glue:UpdateDatabase",
+                "glue:DeleteDatabase",
+                "glue:GetConnections",
+                "glue:SearchTables",
+                "glue:GetTable",
+                "glue:CreateTable",
+                "glue:UpdateTable",
+                "glue:DeleteTable",
+                "glue:GetTableVersions",
+                "glue:GetPartitions",
+                "glue:GetTables",
+                "glue:ListWorkflows",
+                "glue:BatchGetWorkflows",
+                "glue:DeleteWorkflow",
+                "glue:GetWorkflowRuns",
+                "glue:StartWorkflowRun",
+                "glue:GetWorkflow",
+                "s3:ListBucket",
+                "s3:GetBucketLocation",
+                "s3:ListAllMyBuckets",
+                "s3:GetBucketAcl",
+                "iam:ListUsers",
+                "iam:ListRoles",
+                "iam:GetRole",
+                "iam:GetRolePolicy",
+            ],
+            "Resource": "*",
+        },
+        {"Effect": "Deny", "Action": "lakeformation:PutDataLakeSettings", "Resource": "*"},
+        # Its iam:PutRolePolicy on Lake Formation's service-linked role is left out: IAM refuses to change
+        # the policies of a service-linked role, so that statement grants nothing.
+        {"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*"},
+    ],
 }
 
 

@@ -1,0 +1,137 @@
+"""TLS of the links data-movement services open to other systems (round 27): Data Factory linked services and
+Glue connections carry personal data between stores, so each is judged by what its protocol allows. Closed
+world: a link type not listed here cannot be judged and blocks with the types that can."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policies.core.view import ResourceView, is_unknown, unknown_message
+
+LINKED_SERVICE = "azure-native:datafactory:LinkedService"
+GLUE_CONNECTION = "aws:glue/connection:Connection"
+CONTROLS = frozenset({LINKED_SERVICE, GLUE_CONNECTION})
+
+# Azure services whose endpoints accept TLS 1.2 or newer only (HTTPS, or TDS with encryption enforced).
+_AZURE_TLS_ONLY = frozenset(
+    {
+        "AzureBlobStorage", "AzureBlobFS", "AzureDataLakeStore", "AzureStorage", "AzureTableStorage",
+        "AzureFileStorage", "AzureSqlDatabase", "AzureSqlMI", "AzureSqlDW", "AzureKeyVault", "CosmosDb",
+        "AzureDataExplorer", "AzureSearch", "AzureFunction", "AzureDatabricks", "AzureDatabricksDeltaLake",
+        "AzureMLService", "AzureBatch", "LakeHouse", "Warehouse", "AmazonS3",
+    }
+)  # fmt: skip
+_HTTP_TYPES = frozenset({"HttpServer", "RestService", "OData", "Web"})
+_ENDPOINT_FIELDS = (
+    "url",
+    "serviceEndpoint",
+    "connectionString",
+    "sasUri",
+    "baseUrl",
+    "endpoint",
+    "serviceUrl",
+)
+_JUDGED = (
+    "Azure's TLS-only services (Blob, Data Lake, SQL, Key Vault, Cosmos DB, …), FtpServer with enableSsl, "
+    "HttpServer/RestService/OData/Web on https://, SftpServer, SqlServer with encrypt mandatory or strict"
+)
+
+
+def _text(value: Any) -> str:
+    """A linked-service value as text: a secure string's value, a plain string, else ''."""
+    if isinstance(value, dict) and value.get("type") == "SecureString":
+        value = value.get("value")
+    return value if isinstance(value, str) else ""
+
+
+def _expression(value: Any) -> bool:
+    return is_unknown(value) or (isinstance(value, str) and value.startswith("@")) or isinstance(value, dict)
+
+
+def _plain_endpoints(props: dict[str, Any], skip: tuple[str, ...] = ()) -> list[str]:
+    """Endpoints written with plain http (or a storage connection string asking for it)."""
+    inner = props.get("typeProperties") if isinstance(props.get("typeProperties"), dict) else {}
+    out = []
+    for f in (f for f in _ENDPOINT_FIELDS if f not in skip):
+        text = _text(props.get(f, inner.get(f))).replace(" ", "").lower()
+        if text.startswith("http://") or "defaultendpointsprotocol=http;" in text:
+            out.append(
+                f"`properties.{f}` uses plain http: the data crosses the network without TLS; use https"
+            )
+    return out
+
+
+def _http(props: dict[str, Any]) -> list[str]:
+    inner = props.get("typeProperties") if isinstance(props.get("typeProperties"), dict) else {}
+    url = props.get("url", inner.get("url"))
+    if is_unknown(url):
+        return [unknown_message("properties.url", "whether the link uses https")]
+    if _expression(url) or not isinstance(url, str):
+        return ["`properties.url` is not a literal URL, so whether the link uses https cannot be judged"]
+    return [] if url.lower().startswith("https://") else [f"`properties.url` is {url!r}: use https://"]
+
+
+def _ftp(props: dict[str, Any]) -> list[str]:
+    ssl = props.get("enableSsl", True)  # the service's default is true
+    if _expression(ssl):
+        return ["`properties.enableSsl` is not a literal, so whether FTP runs over TLS cannot be judged"]
+    if ssl in (False, "false", "False"):
+        return ["`properties.enableSsl` is false: FTP sends the files and the password in plain text"]
+    return []
+
+
+def _sql_server(props: dict[str, Any]) -> list[str]:
+    enc = props.get("encrypt")
+    conn = _text(props.get("connectionString")).replace(" ", "").lower()
+    if str(enc).lower() in ("mandatory", "strict", "true") or any(
+        f"encrypt={v}" in conn for v in ("true", "mandatory", "strict", "yes")
+    ):
+        return []
+    return ["SQL Server linked service without `encrypt` mandatory or strict: TDS may run unencrypted"]
+
+
+def linked_service(v: ResourceView) -> list[str]:
+    """A Data Factory linked service moves data over a TLS 1.2 link: by its type, and never plain http."""
+    props = v.input("properties")
+    if is_unknown(props) or not isinstance(props, dict):
+        return [unknown_message("properties", "the link's transport security")]
+    kind = props.get("type")
+    if kind in _HTTP_TYPES:
+        return _plain_endpoints(props, skip=("url",)) + _http(props)
+    out = _plain_endpoints(props)
+    if kind in _AZURE_TLS_ONLY or kind == "SftpServer":
+        return out
+    if kind == "FtpServer":
+        return out + _ftp(props)
+    if kind == "SqlServer":
+        return out + _sql_server(props)
+    return [*out, f"linked service type {kind!r} cannot be judged for TLS; the gate judges {_JUDGED}"]
+
+
+def _is_true(props: dict[str, Any], key: str) -> bool:
+    return str(props.get(key, "")).lower() == "true"
+
+
+def glue_connection(v: ResourceView) -> list[str]:
+    """A Glue connection to a database or broker enforces TLS: JDBC_ENFORCE_SSL / KAFKA_SSL_ENABLED "true";
+    a NETWORK connection only places Glue in a subnet (the stores it reaches are judged)."""
+    kind = v.input("connectionType") or "JDBC"
+    props = v.input("connectionProperties")
+    if is_unknown(kind) or is_unknown(props):
+        return [unknown_message("connectionProperties", "the connection's transport security")]
+    props = props if isinstance(props, dict) else {}
+    if kind == "NETWORK":
+        return []
+    if kind == "JDBC":
+        ok = _is_true(props, "JDBC_ENFORCE_SSL")
+        return [] if ok else ['`JDBC_ENFORCE_SSL` is not "true": Glue may read the database without TLS']
+    if kind == "KAFKA":
+        ok = _is_true(props, "KAFKA_SSL_ENABLED")
+        return [] if ok else ['`KAFKA_SSL_ENABLED` is not "true": Glue may read the topics without TLS']
+    return [
+        f"connection type {kind!r} cannot be judged for TLS; the gate judges JDBC (JDBC_ENFORCE_SSL), KAFKA "
+        "(KAFKA_SSL_ENABLED) and NETWORK connections"
+    ]
+
+
+TLS_CHECKS = {LINKED_SERVICE: linked_service, GLUE_CONNECTION: glue_connection}
