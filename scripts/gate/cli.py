@@ -220,14 +220,17 @@ def _program_notes(args: argparse.Namespace, runs: dict[str, Any], out: Path | N
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from gate.checkpoint_schema import validate_checkpoint
     from gate.project import load_project, load_stack_config, validate_stack_name
     from gate.publish import RunDir
     from gate.recording import checkpoint_identity, normalize_config
-    from gate.state_load import load_checkpoint
+    from gate.state_load import load_state
 
     timings: dict[str, float] = {}
     started = begun = time.perf_counter()
-    state = load_checkpoint(args.state, str(args.state))   # validated before anything runs
+    checked: list[bool] = []
+    state = load_state(args.state, checked=checked)
+    validate_checkpoint(state, str(args.state), checked)   # before anything runs
     project_name, urn_stack = checkpoint_identity(state, source=str(args.state))
     args.settings = options.settings_for(args, args.program)
     policy = options.policy(args.settings)

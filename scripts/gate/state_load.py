@@ -49,19 +49,15 @@ def _no_constant(name: str) -> Any:
     raise _Fallback
 
 
-def load_state(path: Path, what: str = "state file") -> Any:
-    """The parsed checkpoint at `path` (GateError for an unreadable file or bad JSON, as parse_json)."""
-    return _load(path, what)[0]
+def load_state(path: Path, what: str = "state file", checked: list[bool] | None = None) -> Any:
+    """The parsed checkpoint at `path` (GateError for an unreadable file or bad JSON, as parse_json).
 
-
-def load_checkpoint(path: Path, source: str) -> Any:
-    """The checkpoint at `path`, read as load_state and validated (gate.checkpoint_schema) with the same
-    verdict and the same error: the value limits of the resources the loader saw within them (most) are
-    not walked a second time."""
-    from gate.checkpoint_schema import validate_checkpoint
-
-    state, checked = _load(path, "state file")
-    validate_checkpoint(state, source, values_checked=checked)
+    `checked`, when given, gets per resource whether its values are within the limits validation checks
+    (gate.checkpoint_schema `values_checked`: the resources the loader saw within them are not walked a
+    second time); nothing when the strict path read the file."""
+    state, flags = _load(path, what)
+    if checked is not None and flags is not None:
+        checked.extend(flags)
     return state
 
 

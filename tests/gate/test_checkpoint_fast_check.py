@@ -1,4 +1,4 @@
-"""gate.state_load.load_checkpoint: the loader tells validation which resources are within the value
+"""gate.state_load.load_state(checked=...): the loader tells validation which resources are within the value
 limits, so their values are not walked again; the verdict and the error are those of load_state followed by
 validate_checkpoint, for states within the limits and for each limit passed (docs/gate-performance.md,
 round 9)."""
@@ -47,7 +47,9 @@ def _reference(path: Path) -> None:
 
 
 def _fast(path: Path) -> None:
-    state_load.load_checkpoint(path, str(path))
+    checked: list[bool] = []
+    state = state_load.load_state(path, checked=checked)
+    validate_checkpoint(state, str(path), checked)
 
 
 BEYOND = {
@@ -118,6 +120,8 @@ def test_a_state_the_strict_path_reads_is_walked_whole(tmp_path: Path,
     path = tmp_path / "s.json"
     path.write_text(json.dumps(state))
     assert state_load._load(path, "state file") == (state, None)
+    checked: list[bool] = []
+    assert state_load.load_state(path, checked=checked) == state and checked == []
     with pytest.raises(GateError, match="integer out of range"):
         _fast(path)
 
