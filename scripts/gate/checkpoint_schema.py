@@ -27,8 +27,11 @@ _STR_KEYS = ("id", "type", "parent", "provider", "importID")
 _STR_LIST_KEYS = ("dependencies", "ignoreChanges", "additionalSecretOutputs", "replaceOnChanges")
 
 
-def validate_checkpoint(data: Any, source: str) -> None:
-    """GateError naming `source`, the resource index/URN and the key for the first problem found."""
+def validate_checkpoint(data: Any, source: str, values_checked: list[bool] | None = None) -> None:
+    """GateError naming `source`, the resource index/URN and the key for the first problem found.
+
+    `values_checked` (gate.state_load, which read the resources): True where a resource's values are
+    known to be within the limits `_values` checks, whose walk is then skipped (the result is the same)."""
     if not isinstance(data, dict) or not isinstance(data.get("deployment"), dict):
         raise GateError(f"{source}: not a Pulumi checkpoint (expected an object with a 'deployment' key)")
     if data.get("version") not in (3, None):
@@ -42,14 +45,18 @@ def validate_checkpoint(data: Any, source: str) -> None:
     if not isinstance(resources, list):
         raise GateError(f"{source}: deployment.resources: expected a list")
     live: set[str] = set()
+    fine: set[int] = set()     # ids of property-dependency lists found to be URN lists
+    within = values_checked if values_checked is not None and len(values_checked) == len(resources) else \
+        [False] * len(resources)
     for i, r in enumerate(resources):
         where = f"{source}: deployment.resources[{i}]"
         if not isinstance(r, dict):
             raise GateError(f"{where}: expected an object")
-        _values({k: v for k, v in r.items() if k != "inputs" and k != "outputs"}, where, 1)
+        if not within[i]:
+            _values({k: v for k, v in r.items() if k != "inputs" and k != "outputs"}, where, 1)
         urn = _urn(r, where)
         where = f"{source}: {urn}"
-        _options(r, where)
+        _options(r, where, fine)
         if not r.get("delete"):
             if urn in live:
                 raise GateError(f"{where}: duplicate URN (each live resource has exactly one)")
@@ -61,6 +68,8 @@ def validate_checkpoint(data: Any, source: str) -> None:
                 continue
             if not isinstance(value, dict):
                 raise GateError(f"{where}: {key}: expected an object, got {type(value).__name__}")
+            if within[i]:
+                continue
             if key == "outputs" and isinstance(inputs, dict):   # outputs gate.state_load shares: checked
                 value = [v for k, v in value.items() if inputs.get(k, value) is not v]
             _values(value, f"{where}: {key}", 1)
@@ -93,7 +102,18 @@ def _only(values: Any, types: set[type]) -> bool:
     return set(map(type, values)) <= types
 
 
-def _options(r: dict[str, Any], where: str) -> None:
+def _urn_lists(deps: dict[str, Any], fine: set[int]) -> bool:
+    """Every value is None or a list of strings. `fine`: ids of lists found so, alive for the whole
+    validation (gate.state_load makes equal URN lists one list: most are seen before, tested at C speed)."""
+    if set(map(id, deps.values())) <= fine:
+        return True
+    if not all(v is None or (type(v) is list and _only(v, _STR)) for v in deps.values()):
+        return False
+    fine.update(map(id, deps.values()))
+    return True
+
+
+def _options(r: dict[str, Any], where: str, fine: set[int]) -> None:
     for key in _BOOL_KEYS:
         v = r.get(key)
         if v is not None and type(v) is not bool:
@@ -107,8 +127,7 @@ def _options(r: dict[str, Any], where: str) -> None:
         if v is not None and (type(v) is not list or not _only(v, _STR)):
             raise GateError(f"{where}: {key}: expected a list of strings")
     deps = r.get("propertyDependencies")
-    if deps is not None and (type(deps) is not dict or not all(
-            v is None or (type(v) is list and _only(v, _STR)) for v in deps.values())):
+    if deps is not None and (type(deps) is not dict or not _urn_lists(deps, fine)):
         raise GateError(f"{where}: propertyDependencies: expected an object of URN lists")
     aliases = r.get("aliases")
     if aliases is not None and (type(aliases) is not list or not _only(aliases, _ALIAS)):

@@ -9,6 +9,7 @@ blocked; 1 blocked by a mandatory violation; 2 bad input, a deadline passed or t
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -46,6 +47,9 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
                                (sources or {}).get(stack, f"stack {stack}"), deadlines_of(args),
                                args.settings.jobs) for stack, state in states.items()]
         timings["evaluation"] = time.perf_counter() - started
+        # What the evaluation made (the collector paused) is frozen as the reports will freeze it
+        # (options.write_reports): the next collection would walk its millions of objects (0.3 s at 100k).
+        gc.freeze()
         found = scans.result() if scans is not None else None    # its GateError (bad input) propagates
     finally:
         if scans is not None:
@@ -224,8 +228,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     timings: dict[str, float] = {}
     started = begun = time.perf_counter()
-    state = load_state(args.state)
-    validate_checkpoint(state, str(args.state))   # before anything runs
+    checked: list[bool] = []
+    state = load_state(args.state, checked=checked)
+    validate_checkpoint(state, str(args.state), checked)   # before anything runs
     project_name, urn_stack = checkpoint_identity(state, source=str(args.state))
     args.settings = options.settings_for(args, args.program)
     policy = options.policy(args.settings)

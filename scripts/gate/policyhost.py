@@ -207,7 +207,10 @@ def _evaluate_inprocess(resources: list[StateResource], pack_dirs: list[Path],
         _run_policies(resources, bound, dog or _NoDog(), deadlines.policy, workers(jobs, len(resources)))
     # bound is in pack and policy order, a policy's findings in the order reported: a stable sort of each
     # policy's by resource gives the report's order (linear for a resource policy's, already in order)
-    return [v for b in bound for _, v in sorted(b.found, key=itemgetter(0))], [b.run for b in bound]
+    found = [v for b in bound for _, v in sorted(b.found, key=itemgetter(0))]
+    for b in bound:   # a _Bound is a cycle (its bound methods): what it holds is freed now, not collected
+        b.found, b.resource, b.stack_lookup, b.validate, b.reporter = [], None, None, None, None
+    return found, [b.run for b in bound]
 
 
 class _NoDog:

@@ -27,10 +27,12 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from gate.checkpoint_schema import MAX_INT, MAX_STRING
 from gate.errors import GateError
-from gate.inputs import parse_json, read_text, require_regular_file
+from gate.inputs import MAX_DEPTH, parse_json, read_text, require_regular_file
 
 CHUNK = 4 * 1024 * 1024
+AHEAD = 256 * 1024        # read the next chunk before a value when fewer characters than this are left
 _WS = re.compile(r"[ \t\n\r]*")
 # A surrogate escape (a fast scan: literal prefix), then the slow check whether one is alone: a high
 # surrogate escape not followed by a low one, or a low one not after a high one (emoji pairs pass).
@@ -47,16 +49,30 @@ def _no_constant(name: str) -> Any:
     raise _Fallback
 
 
-def load_state(path: Path, what: str = "state file") -> Any:
-    """The parsed checkpoint at `path` (GateError for an unreadable file or bad JSON, as parse_json)."""
+def load_state(path: Path, what: str = "state file", checked: list[bool] | None = None) -> Any:
+    """The parsed checkpoint at `path` (GateError for an unreadable file or bad JSON, as parse_json).
+
+    `checked`, when given, gets per resource whether its values are within the limits validation checks
+    (gate.checkpoint_schema `values_checked`: the resources the loader saw within them are not walked a
+    second time); nothing when the strict path read the file."""
+    state, flags = _load(path, what)
+    if checked is not None and flags is not None:
+        checked.extend(flags)
+    return state
+
+
+def _load(path: Path, what: str) -> tuple[Any, list[bool] | None]:
+    """The checkpoint and, when this reader read it, per resource whether its values are within the
+    limits (_Compactor.resource); None from the strict path."""
     require_regular_file(path, what)
     paused = gc.isenabled()
     gc.disable()          # millions of new containers: no collector passes over them while reading
     try:
         with open(path, "rb") as fh:
-            state = _Reader(fh).document()
+            reader = _Reader(fh)
+            state = reader.document()
         gc.freeze()       # it lives until the gate exits: later collections need not scan it again
-        return state
+        return state, reader.compact.checked
     except _Fallback:
         pass
     except OSError as exc:
@@ -64,38 +80,58 @@ def load_state(path: Path, what: str = "state file") -> Any:
     finally:
         if paused:
             gc.enable()
-    return parse_json(read_text(path, what), str(path))
+    return parse_json(read_text(path, what), str(path)), None
 
 
 class _Compactor:
-    """Rebuilds a decoded resource with shared strings and interned keys (the hot loop of loading)."""
+    """Rebuilds a decoded resource with shared strings and interned keys (the hot loop of loading).
+
+    On the way it sees every number and the nesting of every container, so it tells validation which
+    resources are within gate.checkpoint_schema's value limits (`checked`; see `resource`)."""
 
     def __init__(self) -> None:
         self.memo: dict[str, str] = {}
         self.lists: dict[tuple[str, ...], list[str]] = {}
-        share, intern = self.memo.setdefault, sys.intern
+        self.checked: list[bool] = []
+        self.beyond = False      # the resource being compacted holds a value past a limit
+        share, intern, deep = self.memo.setdefault, sys.intern, _DEEP
 
-        def obj(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+        def obj(pairs: tuple[tuple[str, Any], ...], depth: int = 0) -> dict[str, Any]:
+            if depth >= deep:
+                self.beyond = True
             out = {}
             for k, x in pairs:
                 t = type(x)
                 if t is str:
                     out[intern(k)] = share(x, x)
                 elif t is tuple:
-                    out[intern(k)] = obj(x)
+                    out[intern(k)] = obj(x, depth + 1)
                 elif t is list:
-                    out[intern(k)] = seq(x)
+                    out[intern(k)] = seq(x, depth + 1)
                 else:
+                    if (t is int or t is float) and not -MAX_INT <= x <= MAX_INT:
+                        self.beyond = True     # NaN and the infinities too (no comparison holds)
                     out[intern(k)] = x
             if len(out) != len(pairs):
                 raise _Fallback   # a key given twice in one object: the strict path names it
             return out
 
-        def seq(items: list[Any]) -> list[Any]:
+        def seq(items: list[Any], depth: int) -> list[Any]:
+            if depth >= deep:
+                self.beyond = True
             out = []
             for x in items:
                 t = type(x)
-                out.append(share(x, x) if t is str else obj(x) if t is tuple else seq(x) if t is list else x)
+                if t is str:
+                    out.append(share(x, x))
+                elif t is tuple:
+                    out.append(obj(x, depth + 1))
+                elif t is list:
+                    out.append(seq(x, depth + 1))
+                else:
+                    if (t is int or t is float) and not -MAX_INT <= x <= MAX_INT:
+                        self.beyond = True
+                    out.append(x)
             return out
 
         self.obj, self.seq = obj, seq
@@ -104,12 +140,19 @@ class _Compactor:
         """A decoded value as JSON types (the decoder gives each object as a tuple of its key/value pairs,
         so that a key given twice is seen)."""
         t = type(v)
-        return self.obj(v) if t is tuple else self.seq(v) if t is list else v
+        return self.obj(v) if t is tuple else self.seq(v, 0) if t is list else v
 
-    def resource(self, r: Any) -> Any:
+    def resource(self, r: Any, length: int) -> Any:
+        """The resource compacted; `checked` gets whether its values are within the limits: no container
+        nested deep enough to approach MAX_DEPTH, no integer past MAX_INT, no float that is not finite (or
+        is past MAX_INT), and its text (`length` characters) shorter than MAX_STRING, so no string or key
+        in it can be longer (an escape never decodes to more characters than it takes)."""
+        self.beyond = length >= MAX_STRING or type(r) is not tuple
         if type(r) is not tuple:
+            self.checked.append(False)
             return self.plain(r)
         r = self.obj(r)
+        self.checked.append(not self.beyond)
         self._share_lists(r)
         inputs, outputs = r.get("inputs"), r.get("outputs")
         if type(inputs) is dict and type(outputs) is dict and inputs:
@@ -148,6 +191,9 @@ class _Compactor:
 
 
 _STR = {str}
+# A container at this depth of a resource (the resource itself 0) may be nested as deep as validation
+# refuses (checkpoint_schema counts the resource's other keys from 1 and its inputs and outputs from 1).
+_DEEP = MAX_DEPTH - 1
 
 
 def _alike(a: Any, b: Any) -> bool:
@@ -183,6 +229,7 @@ class _Reader:
         self.eof = False
         self.decoder = json.JSONDecoder(parse_constant=_no_constant, object_pairs_hook=tuple)
         self.compact = _Compactor()
+        self.length = 0           # characters of the last value read
 
     def document(self) -> Any:
         doc = self._object(lambda key: self._deployment if key == "deployment" else None)
@@ -204,7 +251,8 @@ class _Reader:
             self.pos += 1
             return out
         while True:
-            out.append(self.compact.resource(self._value()))
+            value = self._value()
+            out.append(self.compact.resource(value, self.length))
             if not self._separator("]"):
                 self.compact.memo.clear()
                 self.compact.lists.clear()
@@ -253,6 +301,8 @@ class _Reader:
 
     def _value(self) -> Any:
         self._ws()
+        if len(self.buf) - self.pos < AHEAD:
+            self._more()          # a value cut by the chunk's end costs a failed decode and its error
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
@@ -264,7 +314,7 @@ class _Reader:
                 raise _Fallback from None
             if end == len(self.buf) and self._more():
                 continue          # a number (or anything) may go on in the next chunk
-            self.pos = end
+            self.length, self.pos = end - self.pos, end
             return value
 
     def _more(self) -> bool:

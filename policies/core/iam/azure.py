@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from policies.core.iam.azure_secrets import is_workload, secret_holders, undeclared_app
+from policies.core.iam.per_role import per_role
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
 
 ROLE_DEFINITION = "azure-native:authorization:RoleDefinition"
@@ -136,12 +137,10 @@ def covers(perms: Permissions, op: str, data: bool = False) -> bool:
     return False
 
 
+@per_role  # what covers() reads of the role, judged once per role
 def functions_of(perms: Permissions) -> set[str]:
-    return {
-        fn
-        for fn, (acts, data) in FUNCTIONS.items()
-        if any(covers(perms, a) for a in acts) or any(covers(perms, d, data=True) for d in data)
-    }
+    return {fn for fn, (acts, data) in FUNCTIONS.items()
+            if any(covers(perms, a) for a in acts) or any(covers(perms, d, data=True) for d in data)}
 
 
 def uses_keys(perms: Permissions) -> bool:
