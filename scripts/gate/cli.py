@@ -115,6 +115,7 @@ def _out_dir(out: Path | None) -> Path | None:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
+    from gate import run_seal
     from gate.cli_speed import check_shard_references, seal_shard, shard_stacks, start_zygote_early
     from gate.judge import StackJudge
     from gate.project import load_project, validate_stack_name
@@ -188,7 +189,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
         docs = options.write_reports(run.path, reports)
         seal_shard(args, project, stacks, run.path)
         code = 1 if any(r.blocked for r in reports) else 0
-        run.publish(stacks, {"command": "preview", "exit": code, "settings": args.settings.to_json()})
+        run.publish(stacks, {"command": "preview", "exit": code, "settings": args.settings.to_json(),
+                             "seal": run_seal.of_run(args, project)})
     _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)

@@ -48,9 +48,10 @@ def _copy(run: Path, tmp_path: Path) -> Path:
     return dest
 
 
-def _export(gate_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], as_of: str = AS_OF) -> tuple[int, str]:
-    code = cli.main(["export", "--stack", STACK, "--gate-dir", str(gate_dir), "--out", str(tmp_path / "bundle"),
-                     "--as-of", as_of])
+def _export(gate_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+            as_of: str = AS_OF) -> tuple[int, str]:
+    code = cli.main(["export", "--stack", STACK, "--gate-dir", str(gate_dir), "--out",
+                     str(tmp_path / "bundle"), "--as-of", as_of])
     return code, capsys.readouterr().err
 
 
@@ -83,7 +84,8 @@ def test_evil_a_blocked_report_edited_clean_with_its_digest_recomputed(clean_run
     _rehash(gate_dir)
     code, err = _export(gate_dir, tmp_path, capsys)
     assert code == 2, err
-    assert "require-eea-location" in err and f"{STACK}.report.json" in err, err
+    assert "require-eea-location" in err, err
+    assert f"{STACK}.report.json: does not say what the packs say" in err, err
 
 
 def test_evil_a_gate_dir_of_another_project_with_the_same_stack_name(tmp_path, capsys) -> None:
@@ -172,7 +174,8 @@ def test_evil_verify_a_file_renamed_inside_the_bundle(bundle, capsys) -> None:
     src.rename(bundle / "stacks" / STACK / "report.old.json")
     code, out = _verify(bundle, capsys)
     assert code == 1, out
-    assert f"removed: stacks/{STACK}/report.json" in out and f"added: stacks/{STACK}/report.old.json" in out, out
+    assert f"removed: stacks/{STACK}/report.json" in out, out
+    assert f"added: stacks/{STACK}/report.old.json" in out, out
 
 
 def test_evil_verify_a_manifest_resigned_by_another_key(bundle, tmp_path, capsys) -> None:
@@ -185,7 +188,9 @@ def test_evil_verify_a_manifest_resigned_by_another_key(bundle, tmp_path, capsys
     manifest = json.loads((bundle / "manifest.json").read_text())
     manifest["files"]["controls.csv"] = hashlib.sha256(csv.read_bytes()).hexdigest()
     (bundle / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    signing.sign_manifest(bundle, tmp_path / "adversary" / "key.pem")
+    envelope = signing.sign((bundle / "manifest.json").read_bytes(),
+                            signing.load_signer(tmp_path / "adversary" / "key.pem"))
+    (bundle / "manifest.dsse.json").write_bytes(envelope)
     code, out = _verify(bundle, capsys, "--key", str(signing.DEFAULT_KEY) + ".pub")
     assert code == 1, out
     assert "not signed by the given key" in out, out
@@ -203,3 +208,25 @@ def test_evil_verify_a_manifest_naming_a_file_outside_the_bundle(bundle, tmp_pat
                         hashlib.sha256((bundle / "manifest.json").read_bytes()).hexdigest())
     assert code in (1, 2), out
     assert "../outside.txt" in out, out
+
+
+def test_variant_a_program_judged_twice_keeps_its_findings(tmp_path) -> None:
+    """Evil (variant, written after the fix): a program recorded as preview and update (corpus
+    `dry-run-provider`: its provider is us-east-1 only when deployed); the report keeps only the "(when
+    deployed)" findings. The honest report, which says more than the recorded state alone (the update
+    graph's findings), passes; the edited one is refused."""
+    from evidence import rejudge
+    from evidence.errors import EvidenceError
+
+    program = PROJECT / "tests/corpus/engine/evil/dry-run-provider"
+    gate_dir = tmp_path / "gate"
+    env = {**os.environ, "PYTHONPATH": f"{PROJECT}{os.pathsep}{PROJECT / 'scripts'}"}
+    subprocess.run([sys.executable, "-m", "gate", "preview", "--program", str(program), "--stack", "corpus",
+                    "--out", str(gate_dir), "--no-checkov", "--format", "json"], cwd=PROJECT, env=env,
+                   capture_output=True, check=False)
+    report = json.loads((gate_dir / "corpus.report.json").read_text())
+    rejudge.check_rejudged(gate_dir, "corpus", report, program, "")
+    report["violations"] = [v for v in report["violations"] if "(when deployed" in v["message"]]
+    with pytest.raises(EvidenceError, match=r"corpus\.report\.json: does not say what the packs say of "
+                                            r"corpus\.state\.json \(judged again at export"):
+        rejudge.check_rejudged(gate_dir, "corpus", report, program, "")

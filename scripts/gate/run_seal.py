@@ -1,0 +1,57 @@
+"""What a gate run says it judged, in its run index (`run.json`), so `evidence export --gate-dir` can refuse
+the verdicts of another program or judge.
+
+Round 7 (docs/gate-red-team.md): a gate dir of another project that has a stack of the same name, of an
+older commit, or of a run judged with a lenient pack config, other records or another day exported as
+this project's evidence. `preview` writes `seal`: the program digest, the judge digest and the evaluation
+date, computed as the shard seal computes them (`gate.shard_seal`); the export computes the same for the
+project it exports and refuses a difference. A checksum, not a signature (as the shard seal).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def of_run(args: argparse.Namespace, project: Any) -> dict[str, str]:
+    """The seal of this run: which program, which judge, which day."""
+    from gate.asof import resolve_as_of
+    from gate.shard_seal import judge_digest, program_digest
+
+    as_of = resolve_as_of(getattr(args, "as_of", None))
+    return {"program": program_digest(project.root),
+            "judge": judge_digest(args.settings, as_of, args.policy_mode), "as_of": as_of}
+
+
+def expected(project_dir: Path, as_of: str) -> dict[str, str]:
+    """The seal a plain `gate preview --program project_dir --as-of as_of` (the export's own gate run:
+    this project's packs, pack configs, records, checkov) would write."""
+    from gate import options
+    from gate.cli_parser import build_parser
+    from gate.project import load_project
+
+    args = build_parser().parse_args(["preview", "--all", "--program", str(project_dir), "--as-of", as_of])
+    args.settings = options.settings_for(args, args.program)
+    return of_run(args, load_project(project_dir))
+
+
+def of_merge(dirs: list[Path], reports: list[Any]) -> dict[str, str]:
+    """A merged run's seal: the shards' program and judge (`gate merge` checked they agree), the reports'
+    evaluation date. Empty values when a shard's seal cannot be read (the export then refuses the run)."""
+    import json
+
+    from gate.shard_seal import SEAL
+
+    for d in dirs:
+        for path in sorted(Path(d).glob(f"*{SEAL}")):
+            try:
+                seal = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(seal, dict):
+                dates = sorted({str(getattr(r, "as_of", "")) for r in reports})
+                return {"program": str(seal.get("program", "")), "judge": str(seal.get("judge", "")),
+                        "as_of": dates[0] if len(dates) == 1 else ""}
+    return {"program": "", "judge": "", "as_of": ""}

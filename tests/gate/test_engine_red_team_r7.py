@@ -1,0 +1,91 @@
+"""Round 7 of the engine red team (docs/gate-red-team.md): each closure has a test that fails without it.
+
+The recording side: a bound on the bytes a program's resources hold (not only their count); the run index
+saying which program and judge a run judged (checked by `evidence export --gate-dir`, whose own tests are
+in tests/evidence/test_evidence_red_team_r7.py and test_evidence_gate_dir.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+from gate.errors import ProgramError
+from gate.recording import record_callable
+
+EU = {"aws:region": "eu-west-1"}
+BYTES = ("the program's resources hold more than 200000 bytes of resource inputs in one stack (record size "
+         "limit, GATE_MAX_RECORD_BYTES): split the stack, keep large content in files (pulumi.FileAsset), "
+         "or raise the limit for it")
+
+
+def test_the_bytes_of_resource_inputs_are_bounded_not_only_their_count(monkeypatch):
+    monkeypatch.setenv("GATE_MAX_RECORD_BYTES", "200000")
+
+    def program():
+        for i in range(5):
+            aws.s3.BucketObjectv2(f"page{i}", bucket="site", key=f"{i}.html", content="x" * 100_000)
+
+    with pytest.raises(ProgramError) as err:
+        record_callable(program, config=EU)
+    assert BYTES in str(err.value), str(err.value)
+
+
+def test_the_byte_limit_holds_when_the_program_catches_the_error(monkeypatch):
+    monkeypatch.setenv("GATE_MAX_RECORD_BYTES", "200000")
+
+    def program():
+        for i in range(5):
+            with contextlib.suppress(ProgramError):
+                aws.s3.BucketObjectv2(f"page{i}", bucket="site", key=f"{i}.html", content="x" * 100_000)
+
+    with pytest.raises(ProgramError) as err:
+        record_callable(program, config=EU)
+    assert BYTES in str(err.value), str(err.value)
+
+
+def test_stack_outputs_count_towards_the_byte_limit(monkeypatch):
+    monkeypatch.setenv("GATE_MAX_RECORD_BYTES", "200000")
+
+    def program():
+        aws.s3.Bucket("eu")
+        pulumi.export("blob", "x" * 300_000)
+
+    with pytest.raises(ProgramError) as err:
+        record_callable(program, config=EU)
+    assert BYTES in str(err.value), str(err.value)
+
+
+def test_content_under_the_byte_limit_is_recorded(monkeypatch):
+    monkeypatch.setenv("GATE_MAX_RECORD_BYTES", "200000")
+
+    def program():
+        aws.s3.BucketObjectv2("page", bucket="site", key="index.html", content="x" * 50_000)
+
+    graph = record_callable(program, config=EU)
+    assert [len(r.inputs["content"]) for r in graph.resources if r.name == "page"] == [50_000]
+
+
+def test_the_seal_of_a_run_names_its_program_judge_and_date(tmp_path: Path):
+    from gate.run_seal import expected
+
+    project = Path(__file__).resolve().parents[2]
+    seal = expected(project, "2027-01-15")
+    assert seal["as_of"] == "2027-01-15" and len(seal["program"]) == len(seal["judge"]) == 64
+    assert expected(project, "2027-01-16")["judge"] != seal["judge"]     # another day, another judge
+    assert expected(project, "2027-01-16")["program"] == seal["program"]
+
+
+def test_a_merged_run_carries_its_shards_seal(tmp_path: Path):
+    from gate.run_seal import of_merge
+
+    shard = tmp_path / "s1"
+    shard.mkdir()
+    (shard / "a.shard.json").write_text(json.dumps({"stack": "a", "program": "p" * 64, "judge": "j" * 64}))
+    report = type("R", (), {"as_of": "2027-01-15"})()
+    assert of_merge([shard], [report]) == {"program": "p" * 64, "judge": "j" * 64, "as_of": "2027-01-15"}
+    assert of_merge([tmp_path / "none"], [report]) == {"program": "", "judge": "", "as_of": ""}
