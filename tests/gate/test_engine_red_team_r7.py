@@ -89,3 +89,52 @@ def test_a_merged_run_carries_its_shards_seal(tmp_path: Path):
     report = type("R", (), {"as_of": "2027-01-15"})()
     assert of_merge([shard], [report]) == {"program": "p" * 64, "judge": "j" * 64, "as_of": "2027-01-15"}
     assert of_merge([tmp_path / "none"], [report]) == {"program": "", "judge": "", "as_of": ""}
+
+
+def test_a_process_started_past_every_seam_never_runs_in_a_filtered_worker(tmp_path: Path):
+    """Round 6 left this a limit (noticed after it ran); the recording worker's system-call filter ends the
+    worker at the fork: the command (here: create a file) never runs. Threads still start."""
+    import os
+    import sys
+
+    from gate import syscall_filter
+
+    marker = tmp_path / "ran"
+    pid = os.fork()
+    if pid == 0:   # pragma: no cover - the child
+        code = 3
+        try:
+            if syscall_filter.install():
+                import threading
+
+                thread = threading.Thread(target=lambda: None)
+                thread.start()
+                thread.join()
+                sys.modules.pop("_posixsubprocess", None)
+                import _posixsubprocess
+
+                r, w = os.pipe()
+                _posixsubprocess.fork_exec(
+                    [b"/bin/sh", b"-c", f"touch {marker}".encode()], [b"/bin/sh"], True, (w,), None, None,
+                    -1, -1, -1, -1, -1, -1, r, w, True, False, -1, None, None, None, -1, None, False)
+                code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == syscall_filter.KILLED
+    assert not marker.exists()
+
+
+def test_a_worker_ended_by_the_filter_names_the_cause():
+    from gate.errors import GateError
+    from gate.runner import _stopped_by_filter
+    from gate.syscall_filter import KILLED
+
+    _stopped_by_filter("s", "preview", 1)     # another failure: reported as before
+    with pytest.raises(GateError) as err:
+        _stopped_by_filter("s", "update", KILLED)
+    assert str(err.value) == (
+        "stack s: recording worker (update): the program tries to start a process the gate could not refuse "
+        "(a fork or exec past every seam, e.g. a re-imported _posixsubprocess): stopped by the recording's "
+        "system-call filter before it started; what a program does outside the engine cannot be judged: do "
+        "it with resources (or invokes answered by fixtures)")
