@@ -131,6 +131,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     args.settings = options.settings_for(args, args.program)
     project = load_project(args.program or PROJECT_ROOT)
     start_zygote_early(project)
+    sealing = run_seal.started(args, project)   # hashing the project's files beside the recordings
     stacks = project.stacks() if args.all else [args.stack]
     if not stacks:
         raise GateError(f"{project.config_dir}: no Pulumi.<stack>.yaml stack config files (--all)")
@@ -190,7 +191,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         seal_shard(args, project, stacks, run.path)
         code = 1 if any(r.blocked for r in reports) else 0
         run.publish(stacks, {"command": "preview", "exit": code, "settings": args.settings.to_json(),
-                             "seal": run_seal.of_run(args, project)})
+                             "seal": sealing()})
     _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
