@@ -207,7 +207,7 @@ def _from_gate_dir(gate_dir: Path, stacks: list[str] | None, project: Path,
     loaded = [_load(gate_dir, s, None, f"gate run {index.get('run', '?')} in {gate_dir}") for s in names]
     for ev in loaded:
         report = json.loads((gate_dir / f"{ev.stack}.report.json").read_text(encoding="utf-8"))
-        rejudge.check_rejudged(gate_dir, ev.stack, report, project, as_of)
+        rejudge.check_rejudged(gate_dir, ev.stack, report, project, as_of, run_gate)
     return loaded
 
 

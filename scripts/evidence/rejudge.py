@@ -11,6 +11,7 @@ and refuses a report whose pack findings differ from what the packs say of that 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,6 @@ _AGAIN = "run `gate preview --out DIR` of this checkout again, then export"
 def check_seal(index: dict[str, Any], where: Path, project: Path, as_of: str) -> None:
     """EvidenceError unless the run judged this project's program with this project's judge, on as_of."""
     from gate.errors import GateError
-    from gate.run_seal import expected
 
     seal = index.get("seal")
     if index.get("command") not in ("preview", "merge") or not isinstance(seal, dict):
@@ -46,18 +46,30 @@ def check_seal(index: dict[str, Any], where: Path, project: Path, as_of: str) ->
                             + _AGAIN)
 
 
+def expected(project: Path, as_of: str) -> dict[str, str]:
+    """The seal a plain `gate preview --program project --as-of as_of` (the export's own gate run: the
+    project's packs, pack configs, records, checkov) would write (gate.run_seal)."""
+    from gate import options
+    from gate.cli_parser import build_parser
+    from gate.project import load_project
+    from gate.run_seal import of_run
+
+    args = build_parser().parse_args(["preview", "--all", "--program", str(project), "--as-of", as_of])
+    args.settings = options.settings_for(args, args.program)
+    return of_run(args, load_project(project))
+
+
 def _key(v: dict[str, Any]) -> tuple[str, ...]:
     waiver = v.get("waiver")
     return (str(v.get("pack")), str(v.get("policy")), str(v.get("urn")), str(v.get("level")),
             "" if not waiver else str(waiver))
 
 
-def _judged(state: Path, stack: str, project: Path, as_of: str) -> set[tuple[str, ...]]:
+def _judged(state: Path, stack: str, project: Path, as_of: str, run_gate: Callable[[list[str], Path], None],
+            ) -> set[tuple[str, ...]]:
     """The pack findings of `gate analyze` on a recorded state (no checkov: its findings come from the plan
     export, which the bundle does not carry)."""
     import json
-
-    from evidence.inputs import run_gate
 
     with tempfile.TemporaryDirectory(prefix="evidence-rejudge-") as tmp:
         run_gate(["analyze", "--state", str(state.resolve()), "--stack", stack, "--program", str(project),
@@ -67,7 +79,8 @@ def _judged(state: Path, stack: str, project: Path, as_of: str) -> set[tuple[str
     return {_key(v) for v in again.get("violations", [])}
 
 
-def check_rejudged(gate_dir: Path, stack: str, report: dict[str, Any], project: Path, as_of: str) -> None:
+def check_rejudged(gate_dir: Path, stack: str, report: dict[str, Any], project: Path, as_of: str,
+                   run_gate: Callable[[list[str], Path], None]) -> None:
     """EvidenceError unless every finding the packs make of the recorded state (what the bundle shows) is
     in the report, as the report says it (same level, same waiver).
 
@@ -76,7 +89,7 @@ def check_rejudged(gate_dir: Path, stack: str, report: dict[str, Any], project: 
     nothing an edit that adds findings could make look compliant."""
     said = {_key(v) for v in report.get("violations", [])
             if isinstance(v, dict) and v.get("pack") != "checkov"}
-    missing = sorted(_judged(gate_dir / f"{stack}.state.json", stack, project, as_of) - said)
+    missing = sorted(_judged(gate_dir / f"{stack}.state.json", stack, project, as_of, run_gate) - said)
     if missing:
         pack, policy, urn, level, _ = missing[0]
         raise EvidenceError(

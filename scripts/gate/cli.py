@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gate import asof, options
+from gate import asof, options, run_seal
 from gate.cli_parser import build_parser, deadlines_of
 from gate.cli_speed import cache_root, cmd_merge
 from gate.deadlines import INTERNAL_ERROR
@@ -115,7 +115,6 @@ def _out_dir(out: Path | None) -> Path | None:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from gate import run_seal
     from gate.cli_speed import check_shard_references, seal_shard, shard_stacks, start_zygote_early
     from gate.judge import StackJudge
     from gate.project import load_project, validate_stack_name
@@ -131,7 +130,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     args.settings = options.settings_for(args, args.program)
     project = load_project(args.program or PROJECT_ROOT)
     start_zygote_early(project)
-    sealing = run_seal.started(args, project)   # hashing the project's files beside the recordings
+    index = run_seal.started(args, project)   # hashing the project's files beside the recordings
     stacks = project.stacks() if args.all else [args.stack]
     if not stacks:
         raise GateError(f"{project.config_dir}: no Pulumi.<stack>.yaml stack config files (--all)")
@@ -190,8 +189,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         docs = options.write_reports(run.path, reports)
         seal_shard(args, project, stacks, run.path)
         code = 1 if any(r.blocked for r in reports) else 0
-        run.publish(stacks, {"command": "preview", "exit": code, "settings": args.settings.to_json(),
-                             "seal": sealing()})
+        run.publish(stacks, index(code))
     _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)

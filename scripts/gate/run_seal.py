@@ -26,9 +26,10 @@ def of_run(args: argparse.Namespace, project: Any) -> dict[str, str]:
             "judge": judge_digest(args.settings, as_of, args.policy_mode), "as_of": as_of}
 
 
-def started(args: argparse.Namespace, project: Any) -> Callable[[], dict[str, str]]:
-    """`of_run` computed in a thread (about 0.5 s of hashing for this project, mostly waiting on files)
-    while the programs are recorded; the returned call waits for it (or computes it, if the thread failed)."""
+def started(args: argparse.Namespace, project: Any) -> Callable[[int], dict[str, Any]]:
+    """The preview's run index entries, its seal computed in a thread (about 0.5 s of hashing for this
+    project, mostly waiting on files) while the programs are recorded; the returned call (given the exit
+    code) waits for it, or computes it if the thread failed."""
     import threading
 
     box: dict[str, dict[str, str]] = {}
@@ -36,23 +37,12 @@ def started(args: argparse.Namespace, project: Any) -> Callable[[], dict[str, st
                               name="gate-run-seal")
     thread.start()
 
-    def result() -> dict[str, str]:
+    def entries(code: int) -> dict[str, Any]:
         thread.join()
-        return box["seal"] if "seal" in box else of_run(args, project)
+        seal = box["seal"] if "seal" in box else of_run(args, project)
+        return {"command": "preview", "exit": code, "settings": args.settings.to_json(), "seal": seal}
 
-    return result
-
-
-def expected(project_dir: Path, as_of: str) -> dict[str, str]:
-    """The seal a plain `gate preview --program project_dir --as-of as_of` (the export's own gate run:
-    this project's packs, pack configs, records, checkov) would write."""
-    from gate import options
-    from gate.cli_parser import build_parser
-    from gate.project import load_project
-
-    args = build_parser().parse_args(["preview", "--all", "--program", str(project_dir), "--as-of", as_of])
-    args.settings = options.settings_for(args, args.program)
-    return of_run(args, load_project(project_dir))
+    return entries
 
 
 def of_merge(dirs: list[Path], reports: list[Any]) -> dict[str, str]:

@@ -24,7 +24,7 @@ def _reports_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _seal() -> dict[str, str]:
-    from gate.run_seal import expected
+    from evidence.rejudge import expected
 
     return expected(PROJECT, AS_OF)
 

@@ -217,6 +217,7 @@ def test_variant_a_program_judged_twice_keeps_its_findings(tmp_path) -> None:
     graph's findings), passes; the edited one is refused."""
     from evidence import rejudge
     from evidence.errors import EvidenceError
+    from evidence.inputs import run_gate
 
     program = PROJECT / "tests/corpus/engine/evil/dry-run-provider"
     gate_dir = tmp_path / "gate"
@@ -225,8 +226,8 @@ def test_variant_a_program_judged_twice_keeps_its_findings(tmp_path) -> None:
                     "--out", str(gate_dir), "--no-checkov", "--format", "json"], cwd=PROJECT, env=env,
                    capture_output=True, check=False)
     report = json.loads((gate_dir / "corpus.report.json").read_text())
-    rejudge.check_rejudged(gate_dir, "corpus", report, program, "")
+    rejudge.check_rejudged(gate_dir, "corpus", report, program, "", run_gate)
     report["violations"] = [v for v in report["violations"] if "(when deployed" in v["message"]]
     with pytest.raises(EvidenceError, match=r"corpus\.report\.json: does not say what the packs say of "
                                             r"corpus\.state\.json \(judged again at export"):
-        rejudge.check_rejudged(gate_dir, "corpus", report, program, "")
+        rejudge.check_rejudged(gate_dir, "corpus", report, program, "", run_gate)

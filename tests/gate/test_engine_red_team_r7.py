@@ -71,7 +71,7 @@ def test_content_under_the_byte_limit_is_recorded(monkeypatch):
 
 
 def test_the_seal_of_a_run_names_its_program_judge_and_date(tmp_path: Path):
-    from gate.run_seal import expected
+    from evidence.rejudge import expected
 
     project = Path(__file__).resolve().parents[2]
     seal = expected(project, "2027-01-15")
