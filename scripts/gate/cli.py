@@ -130,13 +130,13 @@ def cmd_preview(args: argparse.Namespace) -> int:
     args.settings = options.settings_for(args, args.program)
     project = load_project(args.program or PROJECT_ROOT)
     start_zygote_early(project)
-    index = run_seal.started(args, project)   # hashing the project's files beside the recordings
     stacks = project.stacks() if args.all else [args.stack]
     if not stacks:
         raise GateError(f"{project.config_dir}: no Pulumi.<stack>.yaml stack config files (--all)")
     out = _out_dir(args.out or args.settings.out or project.root / ".gate")
     stacks = shard_stacks(args, project, stacks, out)
     policy = options.policy(args.settings)   # bad packs fail before any recording
+    index = run_seal.started(args, project)   # validated inputs hashed beside the recordings
     args.cache_root = cache_root(args, out)
     args.no_checkov = not args.settings.checkov
     cache = open_preview_cache(args, project, out, *policy)

@@ -11,9 +11,12 @@ project it exports and refuses a difference. A checksum, not a signature (as the
 from __future__ import annotations
 
 import argparse
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+HASH_DEADLINE = 120.0
 
 
 def of_run(args: argparse.Namespace, project: Any) -> dict[str, str]:
@@ -33,12 +36,22 @@ def started(args: argparse.Namespace, project: Any) -> Callable[[int], dict[str,
     import threading
 
     box: dict[str, dict[str, str]] = {}
-    thread = threading.Thread(target=lambda: box.update(seal=of_run(args, project)), daemon=True,
-                              name="gate-run-seal")
+
+    def compute() -> None:
+        with contextlib.suppress(Exception):    # computed again (and reported) by the caller
+            box["seal"] = of_run(args, project)
+
+    thread = threading.Thread(target=compute, daemon=True, name="gate-run-seal")
     thread.start()
 
     def entries(code: int) -> dict[str, Any]:
-        thread.join()
+        thread.join(timeout=HASH_DEADLINE)
+        if thread.is_alive():   # a FIFO or device named like a source file blocks its read
+            from gate.errors import GateError
+
+            raise GateError(f"run.json: hashing the project's files and the judge's (packs, pack configs, "
+                            f"records) did not finish within {HASH_DEADLINE:g} s: is one of them a FIFO or "
+                            "a device?")
         seal = box["seal"] if "seal" in box else of_run(args, project)
         return {"command": "preview", "exit": code, "settings": args.settings.to_json(), "seal": seal}
 

@@ -138,3 +138,26 @@ def test_a_worker_ended_by_the_filter_names_the_cause():
         "(a fork or exec past every seam, e.g. a re-imported _posixsubprocess): stopped by the recording's "
         "system-call filter before it started; what a program does outside the engine cannot be judged: do "
         "it with resources (or invokes answered by fixtures)")
+
+
+def test_the_run_seal_is_hashed_in_a_thread_and_a_blocked_read_fails_closed(monkeypatch):
+    """The seal is hashed beside the recordings; a read that never ends (a FIFO named like a source file)
+    becomes a named error, not a hang."""
+    import argparse
+    import threading
+
+    from gate import run_seal
+    from gate.errors import GateError
+
+    release = threading.Event()
+    monkeypatch.setattr(run_seal, "HASH_DEADLINE", 0.2)
+    monkeypatch.setattr(run_seal, "of_run", lambda args, project: release.wait() and {"program": "p"})
+    settings = type("S", (), {"to_json": lambda self: {}})()
+    entries = run_seal.started(argparse.Namespace(settings=settings), None)
+    with pytest.raises(GateError) as err:
+        entries(1)
+    release.set()
+    assert str(err.value) == ("run.json: hashing the project's files and the judge's (packs, pack configs, "
+                              "records) did not finish within 0.2 s: is one of them a FIFO or a device?")
+    assert run_seal.started(argparse.Namespace(settings=settings), None)(1) == {
+        "command": "preview", "exit": 1, "settings": {}, "seal": {"program": "p"}}
