@@ -223,7 +223,7 @@ def export(
     if collect is None:
         from evidence.inputs import collect as collect_gate
 
-        collect = functools.partial(collect_gate, pack_config=pack_config, gate_dir=gate_dir)
+        collect = functools.partial(collect_gate, pack_config=pack_config, gate_dir=gate_dir, as_of=as_of)
     evidence = collect(project, stacks, state_file)
     judged = sorted({ev.report.as_of for ev in evidence if ev.report.as_of})
     if as_of and judged and judged != [as_of]:

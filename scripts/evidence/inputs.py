@@ -132,6 +132,7 @@ def collect(
     *,
     pack_config: list[str] = (),
     gate_dir: Path | None = None,
+    as_of: str = "",
 ) -> list[StackEvidence]:
     """Gate verdicts for the named stacks (None: --all), or for one exported state file.
 
@@ -139,7 +140,7 @@ def collect(
     the `<stack>.report.json` / `<stack>.state.json` of an earlier `gate preview --out DIR` instead.
     """
     if gate_dir is not None:
-        return _from_gate_dir(Path(gate_dir), stacks)
+        return _from_gate_dir(Path(gate_dir), stacks, project, as_of)
     config_args = [a for spec in pack_config for a in ("--policy-pack-config", spec)]
     with tempfile.TemporaryDirectory(prefix="evidence-gate-") as tmp:
         out = Path(tmp)
@@ -171,13 +172,18 @@ def collect(
         return [_load(out, s, None, "preview") for s in names]
 
 
-def _from_gate_dir(gate_dir: Path, stacks: list[str] | None) -> list[StackEvidence]:
+def _from_gate_dir(gate_dir: Path, stacks: list[str] | None, project: Path,
+                   as_of: str) -> list[StackEvidence]:
     """Exactly the stacks of the last gate run in `gate_dir` (its run.json), each file as that run wrote it.
 
     A stack left over from an older run, or a file changed since, is refused: the bundle must hold one
-    run's verdicts, nothing mixed in.
+    run's verdicts, nothing mixed in. Round 7: the run must have judged this project's program with its
+    judge on the export's date, and each report must say what the packs say of its state (evidence.rejudge).
     """
+    from evidence import rejudge
+
     index = _run_index(gate_dir)
+    rejudge.check_seal(index, gate_dir / "run.json", project, as_of)
     produced = index["stacks"]
     names = stacks or sorted(produced)
     for name in names:
@@ -198,7 +204,11 @@ def _from_gate_dir(gate_dir: Path, stacks: list[str] | None) -> list[StackEviden
                 raise EvidenceError(f"{path}: cannot read ({exc.strerror or exc})") from None
             if actual != digest:
                 raise EvidenceError(f"{path}: changed since the gate run that wrote it (run.json)")
-    return [_load(gate_dir, s, None, f"gate run {index.get('run', '?')} in {gate_dir}") for s in names]
+    loaded = [_load(gate_dir, s, None, f"gate run {index.get('run', '?')} in {gate_dir}") for s in names]
+    for ev in loaded:
+        report = json.loads((gate_dir / f"{ev.stack}.report.json").read_text(encoding="utf-8"))
+        rejudge.check_rejudged(gate_dir, ev.stack, report, project, as_of, run_gate)
+    return loaded
 
 
 def _inside(gate_dir: Path, path: Path) -> None:

@@ -95,4 +95,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    from gate import syscall_filter
+
+    syscall_filter.install()   # round 7: no process starts in a recording, not even past every seam
     sys.exit(main(sys.argv[1:]))

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gate import asof, options
+from gate import asof, options, run_seal
 from gate.cli_parser import build_parser, deadlines_of
 from gate.cli_speed import cache_root, cmd_merge
 from gate.deadlines import INTERNAL_ERROR
@@ -140,6 +140,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     out = _out_dir(args.out or args.settings.out or project.root / ".gate")
     stacks = shard_stacks(args, project, stacks, out)
     policy = options.policy(args.settings)   # bad packs fail before any recording
+    index = run_seal.started(args, project)   # validated inputs hashed beside the recordings
     args.cache_root = cache_root(args, out)
     args.no_checkov = not args.settings.checkov
     cache = open_preview_cache(args, project, out, *policy)
@@ -192,7 +193,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         docs = options.write_reports(run.path, reports)
         seal_shard(args, project, stacks, run.path)
         code = 1 if any(r.blocked for r in reports) else 0
-        run.publish(stacks, {"command": "preview", "exit": code, "settings": args.settings.to_json()})
+        run.publish(stacks, index(code))
     _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)

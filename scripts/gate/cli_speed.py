@@ -72,6 +72,7 @@ def print_json(docs: list[bytes], many: bool) -> None:
 def cmd_merge(args: argparse.Namespace, render: Any) -> int:
     """One run's outputs from the shards': with --out, published as `gate preview` publishes (states,
     update graphs, reports, SARIF, JUnit and run.json), so `evidence export --gate-dir` takes it."""
+    from gate import run_seal
     from gate.options import write_reports
     from gate.publish import RunDir
     from gate.shard import merge
@@ -83,7 +84,8 @@ def cmd_merge(args: argparse.Namespace, render: Any) -> int:
         docs = write_reports(work, reports)
         code = 1 if any(r.blocked for r in reports) else 0
         run.publish([r.stack for r in reports], {"command": "merge", "exit": code,
-                                                 "shards": [str(Path(d).resolve()) for d in args.dirs]})
+                                                 "shards": [str(Path(d).resolve()) for d in args.dirs],
+                                                 "seal": run_seal.of_merge(args.dirs, reports)})
     render(reports, args.format, many=True, docs=docs)
     return code
 

@@ -164,8 +164,14 @@ class RecordingMonitor(MockMonitor):
             if outputs is not None:
                 self.resources[rec.urn] = MockMonitor.ResourceRegistration(rec.urn, rec.id, outputs)
 
+    def _count(self, request: Any) -> None:
+        """What the program sent, in bytes (the record size limit, gate.sdk_patches.too_many)."""
+        with self._recorder.lock:
+            self._recorder.recorded_bytes += request.ByteSize()
+
     def RegisterResource(self, request: Any) -> Any:
         recorder = self._recorder
+        self._count(request)
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == STACK_TYPE:
             self._add(RecordedResource(urn=urn, type=STACK_TYPE, name=request.name, custom=False))
@@ -209,6 +215,7 @@ class RecordingMonitor(MockMonitor):
 
     def ReadResource(self, request: Any) -> Any:
         recorder = self._recorder
+        self._count(request)
         urn = self.make_urn(request.parent, request.type, request.name)
         props = struct_to_plain(request.properties)
         plaintexts = secret_strings(props)
@@ -240,6 +247,7 @@ class RecordingMonitor(MockMonitor):
         return resource_pb2.ReadResourceResponse(urn=urn, properties=plain_to_struct(outputs))
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
+        self._count(request)
         outputs = struct_to_plain(request.outputs)
         with self._recorder.lock:
             res = self._recorder.graph.get(request.urn)

@@ -48,6 +48,8 @@ class Recorder:
         self.lock = threading.RLock()
         self.constructed = 0          # resources the program created (the limit: gate.sdk_patches)
         self.resource_limit = 0       # that limit, read before the program runs (0: not yet)
+        self.recorded_bytes = 0       # serialized size of what the program sent (the byte limit)
+        self.byte_limit = 0           # that limit, read before the program runs (0: not yet)
         self.config = config
         self.stack_outputs = stack_outputs or {}
         self.default_providers: dict[tuple[str, str], str] = {}

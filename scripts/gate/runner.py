@@ -108,6 +108,7 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
             raise GateError(f"stack {stack}: program did not finish within {deadline:g} s "
                             f"(program deadline; recording the {mode})") from None
         if not result.is_file():
+            _stopped_by_filter(stack, mode, code)
             err = Path(tmp) / "stderr"
             stderr = err.read_text(encoding="utf-8", errors="replace") if err.is_file() else ""
             lines = [ln for ln in stderr.splitlines() if ln.strip()]
@@ -118,6 +119,18 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
         raise GateError(data.get("error") or f"stack {stack}: recording the {mode} failed")
     data["wall_seconds"] = time.perf_counter() - started
     return data
+
+
+def _stopped_by_filter(stack: str, mode: str, code: int) -> None:
+    """A worker the system-call filter ended (gate.syscall_filter): the program tried to start a process."""
+    from gate.syscall_filter import KILLED
+
+    if code == KILLED:
+        raise GateError(f"stack {stack}: recording worker ({mode}): the program tries to start a process the "
+                        "gate could not refuse (a fork or exec past every seam, e.g. a re-imported "
+                        "_posixsubprocess): stopped by the recording's system-call filter before it started; "
+                        "what a program does outside the engine cannot be judged: do it with resources (or "
+                        "invokes answered by fixtures)")
 
 
 def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: float | None = None,

@@ -163,6 +163,13 @@ def resource_limit() -> int:
     return int(os.environ.get("GATE_MAX_RESOURCES") or MAX_RESOURCES)
 
 
+MAX_RECORD_BYTES = 128 * 1024 * 1024   # per recording; GATE_MAX_RECORD_BYTES overrides
+
+
+def byte_limit() -> int:
+    return int(os.environ.get("GATE_MAX_RECORD_BYTES") or MAX_RECORD_BYTES)
+
+
 def too_many(recorder: Recorder) -> None:
     """Round 6: a program registering a million resources ate gigabytes per worker before any deadline;
     past the limit each further resource (and the end of the program) fails the recording. The limit is
@@ -172,6 +179,12 @@ def too_many(recorder: Recorder) -> None:
     if recorder.constructed > limit:
         raise ProgramError(f"the program creates more than {limit} resources in one stack (resource limit, "
                            "GATE_MAX_RESOURCES): split the stack, or raise the limit for it")
+    # Round 7: the count alone let 20,000 resources of a megabyte each take gigabytes per worker.
+    limit = recorder.byte_limit or byte_limit()
+    if recorder.recorded_bytes > limit:
+        raise ProgramError(f"the program's resources hold more than {limit} bytes of resource inputs in one "
+                           "stack (record size limit, GATE_MAX_RECORD_BYTES): split the stack, keep large "
+                           "content in files (pulumi.FileAsset), or raise the limit for it")
 
 
 @contextmanager
@@ -195,6 +208,7 @@ def patched_sdk(recorder: Recorder) -> Iterator[None]:
 
     resource_init = Resource.__init__
     recorder.resource_limit = resource_limit()
+    recorder.byte_limit = byte_limit()
 
     def init(self: Any, t: str, name: str, custom: bool, props: Any = None, opts: Any = None,
              *args: Any, **kwargs: Any) -> None:

@@ -11,6 +11,23 @@ from evidence.errors import EvidenceError
 from evidence.inputs import collect
 from evidence_fixtures import PROJECT, checkpoint, report
 
+AS_OF = "2027-01-15"
+
+
+@pytest.fixture(autouse=True)
+def _reports_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These fixtures' reports are not what the packs say of their states; judging them again is tested in
+    test_evidence_red_team_r7.py (real gate runs)."""
+    from evidence import rejudge
+
+    monkeypatch.setattr(rejudge, "check_rejudged", lambda *args: None)
+
+
+def _seal() -> dict[str, str]:
+    from evidence.rejudge import expected
+
+    return expected(PROJECT, AS_OF)
+
 
 def _gate_dir(tmp_path: Path, stack: str, *, index: bool = True) -> Path:
     out = tmp_path / "gate"
@@ -21,7 +38,8 @@ def _gate_dir(tmp_path: Path, stack: str, *, index: bool = True) -> Path:
         (out / name).write_text(text)
     if index:   # what the gate writes: exactly the stacks of its run, with their files' hashes
         digests = {name: hashlib.sha256(text.encode()).hexdigest() for name, text in files.items()}
-        (out / "run.json").write_text(json.dumps({"run": "r1", "stacks": {stack: digests}}))
+        (out / "run.json").write_text(json.dumps({"run": "r1", "command": "preview", "seal": _seal(),
+                                                  "stacks": {stack: digests}}))
     return out
 
 
@@ -97,3 +115,49 @@ def test_an_index_that_leaves_out_a_file_evidence_reads_is_refused(tmp_path: Pat
     with pytest.raises(EvidenceError, match=r"run\.json: stacks\.portal-prod: portal-prod\.state\.json is "
                                             r"not in the gate run index: run the gate again"):
         collect(PROJECT, None, None, gate_dir=out)
+
+
+def _reseal(out: Path, **changes: object) -> Path:
+    index = json.loads((out / "run.json").read_text())
+    for key, value in changes.items():
+        if key == "command":
+            index["command"] = value
+        elif value is None:
+            index.pop("seal")
+        else:
+            index["seal"][key] = value
+    (out / "run.json").write_text(json.dumps(index))
+    return out / "run.json"
+
+
+AGAIN = "run `gate preview --out DIR` of this checkout again, then export"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"seal": None}, "not the index of a `gate preview` (or `gate merge`) run that says what it judged (no "
+                     f"seal): {AGAIN}"),
+    ({"command": "analyze"}, "not the index of a `gate preview` (or `gate merge`) run that says what it "
+                             f"judged (no seal): {AGAIN}"),
+    ({"program": "0" * 64}, f"the gate run judged another program than {PROJECT} (another project or commit: "
+                            f"its program digest differs): {AGAIN}"),
+    ({"judge": "0" * 64}, "the gate run was judged by another judge than this project's (pack files, pack "
+                          f"configs, records, --as-of, policy mode or checkov differ): {AGAIN}"),
+])
+def test_a_run_of_another_program_or_judge_is_refused(tmp_path: Path, change, message) -> None:
+    """Round 7: run.json says which program and judge a run judged; the export computes the same for this
+    project and refuses another (a gate dir of another project or commit, a lenient pack config)."""
+    index = _reseal(_gate_dir(tmp_path, "portal-prod"), **change)
+    with pytest.raises(EvidenceError) as err:
+        collect(PROJECT, None, None, gate_dir=index.parent)
+    assert str(err.value) == f"{index}: {message}"
+
+
+def test_a_run_of_another_day_is_refused(tmp_path: Path) -> None:
+    """Round 7: waivers that expired between the gate run and the export."""
+    out = _gate_dir(tmp_path, "portal-prod")
+    with pytest.raises(EvidenceError) as err:
+        collect(PROJECT, None, None, gate_dir=out, as_of="2027-10-15")
+    assert str(err.value) == (f"{out / 'run.json'}: the gate run judged the records as of {AS_OF}, the "
+                              "export is as of 2027-10-15 (waivers and acceptances may have expired or begun "
+                              f"since): export --as-of {AS_OF}, or {AGAIN}")
+    assert [ev.stack for ev in collect(PROJECT, None, None, gate_dir=out, as_of=AS_OF)] == ["portal-prod"]

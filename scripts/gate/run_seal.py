@@ -1,0 +1,78 @@
+"""What a gate run says it judged, in its run index (`run.json`), so `evidence export --gate-dir` can refuse
+the verdicts of another program or judge.
+
+Round 7 (docs/gate-red-team.md): a gate dir of another project that has a stack of the same name, of an
+older commit, or of a run judged with a lenient pack config, other records or another day exported as
+this project's evidence. `preview` writes `seal`: the program digest, the judge digest and the evaluation
+date, computed as the shard seal computes them (`gate.shard_seal`); the export computes the same for the
+project it exports and refuses a difference. A checksum, not a signature (as the shard seal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HASH_DEADLINE = 120.0
+
+
+def of_run(args: argparse.Namespace, project: Any) -> dict[str, str]:
+    """The seal of this run: which program, which judge, which day."""
+    from gate.asof import resolve_as_of
+    from gate.shard_seal import judge_digest, program_digest
+
+    as_of = resolve_as_of(getattr(args, "as_of", None))
+    return {"program": program_digest(project.root),
+            "judge": judge_digest(args.settings, as_of, args.policy_mode), "as_of": as_of}
+
+
+def started(args: argparse.Namespace, project: Any) -> Callable[[int], dict[str, Any]]:
+    """The preview's run index entries, its seal computed in a thread (about 0.5 s of hashing for this
+    project, mostly waiting on files) while the programs are recorded; the returned call (given the exit
+    code) waits for it, or computes it if the thread failed."""
+    import threading
+
+    box: dict[str, dict[str, str]] = {}
+
+    def compute() -> None:
+        with contextlib.suppress(Exception):    # computed again (and reported) by the caller
+            box["seal"] = of_run(args, project)
+
+    thread = threading.Thread(target=compute, daemon=True, name="gate-run-seal")
+    thread.start()
+
+    def entries(code: int) -> dict[str, Any]:
+        thread.join(timeout=HASH_DEADLINE)
+        if thread.is_alive():   # a FIFO or device named like a source file blocks its read
+            from gate.errors import GateError
+
+            raise GateError(f"run.json: hashing the project's files and the judge's (packs, pack configs, "
+                            f"records) did not finish within {HASH_DEADLINE:g} s: is one of them a FIFO or "
+                            "a device?")
+        seal = box["seal"] if "seal" in box else of_run(args, project)
+        return {"command": "preview", "exit": code, "settings": args.settings.to_json(), "seal": seal}
+
+    return entries
+
+
+def of_merge(dirs: list[Path], reports: list[Any]) -> dict[str, str]:
+    """A merged run's seal: the shards' program and judge (`gate merge` checked they agree), the reports'
+    evaluation date. Empty values when a shard's seal cannot be read (the export then refuses the run)."""
+    import json
+
+    from gate.shard_seal import SEAL
+
+    for d in dirs:
+        for path in sorted(Path(d).glob(f"*{SEAL}")):
+            try:
+                seal = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(seal, dict):
+                dates = sorted({str(getattr(r, "as_of", "")) for r in reports})
+                return {"program": str(seal.get("program", "")), "judge": str(seal.get("judge", "")),
+                        "as_of": dates[0] if len(dates) == 1 else ""}
+    return {"program": "", "judge": "", "as_of": ""}
