@@ -183,8 +183,11 @@ def gate_version() -> str:
 
 
 def _pack_files(pack: Path) -> list[tuple[str, str]]:
-    return [(str(p), file_digest(p)) for p in sorted(Path(pack).rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts]
+    """Paths relative to the pack: the same pack in another checkout (a shard's runner, an auditor's
+    machine exporting the run) is the same judge."""
+    root = Path(pack)
+    return [(p.relative_to(root).as_posix(), file_digest(p)) for p in sorted(root.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.relative_to(root).parts]
 
 
 @dataclass

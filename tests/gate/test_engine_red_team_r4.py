@@ -248,3 +248,21 @@ def test_reads_beneath_os_environ_note_the_whole_environment():
         aws.s3.Bucket("b", tags={"home": os.environ.get("HOME", "")})
 
     assert WHOLE not in {r["name"] for r in record_callable(named_only, config=EU).env_reads}
+
+
+def test_the_judge_digest_is_the_same_for_the_same_packs_and_records_in_another_checkout(tmp_path: Path):
+    """A shard's runner, or an auditor exporting the run elsewhere, has the packs at another path: the same
+    files are the same judge; one changed file is another."""
+    from gate.settings import Settings
+
+    digests = []
+    for where in ("a/checkout", "b/elsewhere"):
+        packs, records = tmp_path / where / "policies", tmp_path / where / "records"
+        (packs / "rules").mkdir(parents=True)
+        (packs / "rules" / "r.py").write_text("RULE = 1\n")
+        records.mkdir()
+        (records / "endpoints.yaml").write_text("endpoints: []\n")
+        digests.append(judge_digest(Settings(packs=[packs], records=records), "2026-11-30", "inprocess"))
+    assert digests[0] == digests[1]
+    (packs / "rules" / "r.py").write_text("RULE = 2\n")
+    assert judge_digest(Settings(packs=[packs], records=records), "2026-11-30", "inprocess") != digests[0]
