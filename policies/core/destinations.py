@@ -365,7 +365,7 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
         if label in AZURE_REGIONS and (h.endswith(AZURE_REGION_DOMAINS) or h.rsplit(".", 1)[-1] == label):
             msg = region_verdict("azure", label, f"`{ref.path}` ({h})", ok)
             # whose: in the stack; a name-carrying host (`<name>-westeurope.vault…`, a Cosmos DB account's
-            # regional endpoint `<account>-westeurope.documents…`) names its resource, not a service (round 26)
+            # regional endpoint `<account>-westeurope.documents…`) names its resource, no service (round 26)
             return Outcome(msg) if msg else (DEFER if account_host(h) or azure_modules(h) else OK)
     if azure_modules(h):
         return DEFER
