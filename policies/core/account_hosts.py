@@ -146,6 +146,13 @@ def azure_regional_name(host: str) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
+def regional_account(name: str, modules: tuple[str, ...]) -> str | None:
+    """The Cosmos DB account a regional endpoint's first label names (`<account>-<region>`, what the SDKs
+    call with preferred regions), else None (round 26)."""
+    base, _, region = name.rpartition("-")
+    return base if "cosmosdb" in modules and base and region in AZURE_REGIONS else None
+
+
 def owner_problem(path: str, host: str, own_accounts: frozenset[str]) -> str | None:
     """Why a host of one account's or subscription's resource that nothing in the stack records cannot be
     placed; None when it carries one of the stack's own accounts."""

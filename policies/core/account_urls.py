@@ -2,7 +2,9 @@
 (`https://sqs.<region>.amazonaws.com/<account>/<queue>`, the legacy `<region>.queue.amazonaws.com`)
 and an S3 access point host (`<name>-<account>.s3-accesspoint.<region>.amazonaws.com`) carry an
 allowed region in the host and the account elsewhere. Each is read as the resource's ARN too, so its
-account is judged like any ARN's (policies/core/outside_parties.py `foreign_arns`)."""
+account is judged like any ARN's (policies/core/outside_parties.py `foreign_arns`). A path-style S3 URL
+(`https://s3.<region>.amazonaws.com/<bucket>/…`) names its bucket in the path: read as the bucket's ARN, so
+the bucket must be the stack's or declared like any other (round 26)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import re
 
 _SQS_HOST = re.compile(r"^(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com$")
 _SQS_PATH = re.compile(r"(?::\d+)?/(\d{12})/([\w-]{1,80})")
+_S3_API_HOST = re.compile(r"^s3(?:-fips)?(?:\.dualstack)?[.-](?:[a-z0-9-]+\.)?amazonaws\.com$")
+_S3_PATH = re.compile(r"(?::\d+)?/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?=[/?#]|$)")
 _ACCESS_POINT = re.compile(
     r"^([a-z0-9][a-z0-9-]{1,48})-(\d{12})\.s3-accesspoint(?:-fips)?(?:\.dualstack)?\.([a-z0-9-]+)\.amazonaws\.com$"
 )
@@ -19,6 +23,8 @@ def url_arn(host: str, s: str, end: int) -> str | None:
     """The ARN a URL's host (and the path after `end` in `s`) names with its account, or None."""
     if (q := _SQS_HOST.match(host)) and (p := _SQS_PATH.match(s, end)):
         return f"arn:aws:sqs:{q.group(1) or q.group(2)}:{p.group(1)}:{p.group(2)}"
+    if host.startswith("s3") and _S3_API_HOST.match(host) and (b := _S3_PATH.match(s, end)):
+        return f"arn:aws:s3:::{b.group(1)}"  # path-style: the bucket is the first path segment
     return host_arn(host)
 
 

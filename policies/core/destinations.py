@@ -364,7 +364,9 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
     ):  # westeurope-5.in.applicationinsights… (a Microsoft domain's; a service tag `Storage.WestEurope`)
         if label in AZURE_REGIONS and (h.endswith(AZURE_REGION_DOMAINS) or h.rsplit(".", 1)[-1] == label):
             msg = region_verdict("azure", label, f"`{ref.path}` ({h})", ok)
-            return Outcome(msg) if msg else (DEFER if account_host(h) else OK)  # whose: in the stack
+            # whose: in the stack; a name-carrying host (`<name>-westeurope.vault…`, a Cosmos DB account's
+            # regional endpoint `<account>-westeurope.documents…`) names its resource, no service (round 26)
+            return Outcome(msg) if msg else (DEFER if account_host(h) or azure_modules(h) else OK)
     if azure_modules(h):
         return DEFER
     return Outcome(

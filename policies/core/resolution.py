@@ -16,6 +16,7 @@ from policies.core.account_hosts import (
     azure_regional_name,
     label_problem,
     owner_problem,
+    regional_account,
 )
 from policies.core.accounts import is_account_id
 from policies.core.destinations import azure_modules, region_of
@@ -183,7 +184,8 @@ class GraphIndex:
             hit = named  # a cluster, database or domain by the name its host carries
         if hit is None and (az := azure_modules(v) or azure_regional_name(v)):
             name, modules = az
-            hit = next((r for m in modules if (r := self.by_key.get(f"name:{m}:{name}"))), None)
+            names = (name, base) if (base := regional_account(name, modules)) else (name,)
+            hit = next((r for n in names for m in modules if (r := self.by_key.get(f"name:{m}:{n}"))), None)
         return hit
 
     def by_name(self, host: str) -> ResourceView | None:
