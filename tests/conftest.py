@@ -69,6 +69,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     os.environ["GATE_AS_OF"] = PINNED_AS_OF
 
 
+@pytest.fixture(autouse=True)
+def _repin_as_of() -> Iterator[None]:
+    """A gate or evidence call made in the test's own process exports its `--as-of` to GATE_AS_OF (for its
+    packs); the tests after it, in the same worker, still run on the pinned date."""
+    yield
+    os.environ["GATE_AS_OF"] = PINNED_AS_OF
+
+
 @pytest.fixture
 def pinned_as_of() -> str:
     """The evaluation date every test runs on (see PINNED_AS_OF)."""
