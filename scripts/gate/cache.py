@@ -8,6 +8,7 @@ a miss. The directory is `--cache-dir`, else `GATE_CACHE_DIR`, else `<out>/cache
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -32,6 +33,20 @@ def file_digest(path: Path) -> str:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except FileNotFoundError:
         return "missing"
+
+
+def tree_files(root: Path) -> list[tuple[str, str]]:
+    """(relative path, digest) of every file under `root` (a pack, the records): relative, so the same
+    files in another checkout (a shard's runner, an auditor's machine exporting the run) are the same."""
+    root = Path(root)
+    return [(p.relative_to(root).as_posix(), file_digest(p)) for p in sorted(root.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.relative_to(root).parts]
+
+
+@functools.cache
+def gate_version() -> str:
+    """The gate's own sources and data: a different gate, a different verdict."""
+    return digest(tree_files(Path(__file__).resolve().parent))
 
 
 def resolve_dir(explicit: Path | None, out: Path | None, enabled: bool = True) -> Path | None:

@@ -38,8 +38,10 @@ def started(args: argparse.Namespace, project: Any) -> Callable[[int], dict[str,
     box: dict[str, dict[str, str]] = {}
 
     def compute() -> None:
-        with contextlib.suppress(Exception):    # computed again (and reported) by the caller
-            box["seal"] = of_run(args, project)
+        from gate.stackcache import ReadTracker
+
+        with contextlib.suppress(Exception), ReadTracker.not_an_input():   # on failure: computed again
+            box["seal"] = of_run(args, project)                             # (and reported) by the caller
 
     thread = threading.Thread(target=compute, daemon=True, name="gate-run-seal")
     thread.start()

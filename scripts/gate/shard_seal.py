@@ -61,13 +61,12 @@ def _files(directory: Path, stack: str) -> dict[str, str]:
 def judge_digest(settings: Any, as_of: str, policy_mode: str) -> str:
     """What decided the verdicts besides the program: a lenient pack config, an older pack, other records
     or another day give other verdicts for the same program."""
-    from gate.cache import digest, file_digest
-    from gate.stackcache import _pack_files, gate_version
+    from gate.cache import digest, file_digest, gate_version, tree_files
 
     return digest({
-        "gate": gate_version(), "packs": [_pack_files(p) for p in settings.packs],
+        "gate": gate_version(), "packs": [tree_files(p) for p in settings.packs],
         "pack_config": {k: file_digest(Path(v)) for k, v in sorted(settings.pack_config.items())},
-        "records": _pack_files(settings.records) if settings.records else None,
+        "records": tree_files(settings.records) if settings.records else None,
         "fixtures": file_digest(settings.invoke_fixtures) if settings.invoke_fixtures else None,
         "as_of": as_of, "policy_mode": policy_mode, "checkov": settings.checkov,
         "record_update": settings.record_update,

@@ -30,11 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gate.cache import Store, digest, file_digest
+from gate.cache import Store, digest, file_digest, gate_version, tree_files
 from gate.read_probes import source_of
 
 NAMESPACE = "stacks"
-GATE_DIR = Path(__file__).resolve().parent
 
 
 class ReadTracker:
@@ -72,15 +71,25 @@ class ReadTracker:
 
     @classmethod
     @contextlib.contextmanager
-    def outputs_only(cls, path: Path) -> Iterator[None]:
-        """The recorder reading a state for a StackReference: the stack depends on that state's outputs,
-        not on its bytes (which hold when it was recorded). A program opening the file itself is still a
-        read of the whole file."""
+    def not_an_input(cls) -> Iterator[None]:
+        """Reads of this thread that no stack depends on (the run seal hashing every file of the project
+        while the stacks record: counted, they made each stack depend on every other stack's program)."""
         cls._local.quiet = True
         try:
             yield
         finally:
             cls._local.quiet = False
+
+    @classmethod
+    @contextlib.contextmanager
+    def outputs_only(cls, path: Path) -> Iterator[None]:
+        """The recorder reading a state for a StackReference: the stack depends on that state's outputs,
+        not on its bytes (which hold when it was recorded). A program opening the file itself is still a
+        read of the whole file."""
+        try:
+            with cls.not_an_input():
+                yield
+        finally:
             cls.states.add(os.path.abspath(path))
 
     @classmethod
@@ -175,21 +184,6 @@ def input_files(paths: set[str] | list[str], skip: tuple[Path, ...] = ()) -> dic
     return dict(sorted({**probed, **out}.items()))
 
 
-@functools.cache
-def gate_version() -> str:
-    """The gate's own sources and data: a different gate, a different verdict."""
-    files = sorted(p for p in GATE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    return digest([(str(p.relative_to(GATE_DIR)), file_digest(p)) for p in files])
-
-
-def _pack_files(pack: Path) -> list[tuple[str, str]]:
-    """Paths relative to the pack: the same pack in another checkout (a shard's runner, an auditor's
-    machine exporting the run) is the same judge."""
-    root = Path(pack)
-    return [(p.relative_to(root).as_posix(), file_digest(p)) for p in sorted(root.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.relative_to(root).parts]
-
-
 @dataclass
 class StackInputs:
     """What is known about a stack's inputs before running it."""
@@ -204,7 +198,7 @@ class StackInputs:
         return digest({
             "gate": gate_version(), "stack": stack,
             "project": file_digest(self.project_file), "config": file_digest(stack_file),
-            "lock": file_digest(self.lock_file), "packs": [_pack_files(p) for p in self.packs],
+            "lock": file_digest(self.lock_file), "packs": [tree_files(p) for p in self.packs],
             "pack_config": self.pack_config, "options": self.options,
         })
 

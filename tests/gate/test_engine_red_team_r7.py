@@ -161,3 +161,37 @@ def test_the_run_seal_is_hashed_in_a_thread_and_a_blocked_read_fails_closed(monk
                               "records) did not finish within 0.2 s: is one of them a FIFO or a device?")
     assert run_seal.started(argparse.Namespace(settings=settings), None)(1) == {
         "command": "preview", "exit": 1, "settings": {}, "seal": {"program": "p"}}
+
+
+
+SEAL_READS = """
+import argparse, sys
+from pathlib import Path
+from gate import run_seal
+from gate.stackcache import ReadTracker
+
+other, mine = Path(sys.argv[1]), Path(sys.argv[2])
+ReadTracker.start()     # an audit hook for the life of the process: hence a process of its own
+run_seal.of_run = lambda args, project: {"program": other.read_text()}
+settings = type("S", (), {"to_json": lambda self: {}})()
+assert run_seal.started(argparse.Namespace(settings=settings), None)(0)["seal"] == {"program": "x = 1\\n"}
+mine.read_text()
+print(str(mine) in ReadTracker.paths, str(other) in ReadTracker.paths)
+"""
+
+
+def test_the_run_seals_reads_are_no_input_of_any_stack(tmp_path: Path):
+    """The seal hashes every file of the project while the stacks record; counted as their reads, every
+    stack depended on every other stack's program and a change to one recorded all of them again."""
+    import os
+    import subprocess
+    import sys
+
+    other, mine = tmp_path / "other_stack.py", tmp_path / "own_read.txt"
+    other.write_text("x = 1\n")
+    mine.write_text("y\n")
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-c", SEAL_READS, str(other), str(mine)], capture_output=True,
+                          text=True, check=False, timeout=120,
+                          env={**os.environ, "PYTHONPATH": f"{repo / 'scripts'}{os.pathsep}{repo}"})
+    assert proc.stdout.split() == ["True", "False"], proc.stderr
