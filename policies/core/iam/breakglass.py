@@ -148,17 +148,22 @@ def _watches(values: list[tuple[str, str]], fields: dict[str, list[str]], princi
 _MAX_ALTERNATIVES = 64
 
 
+def _parsed(text: str) -> Any:
+    """An event pattern given as JSON text, parsed; None when it is unknown or not JSON (nothing matched)."""
+    if is_unknown(text):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
 def alternatives(pattern: Any) -> list[Any]:
     """The plain patterns an EventBridge pattern's `$or` blocks stand for (the rule matches an event when one
     of them does): each branch merged with the rest of its object. A branch that selects every use of a
     principal makes the whole rule do so. [] when the pattern cannot be read or expands beyond 64."""
-    if isinstance(pattern, str):
-        if is_unknown(pattern):
-            return []
-        try:
-            pattern = json.loads(pattern)
-        except ValueError:
-            return []
+    if isinstance(pattern, str) and (pattern := _parsed(pattern)) is None:
+        return []
     out = _expand(pattern)
     return out if len(out) <= _MAX_ALTERNATIVES else []
 
@@ -228,13 +233,8 @@ def filter_fields(pattern: Any) -> dict[str, list[str]]:
 def event_values(pattern: Any, path: str = "") -> list[tuple[str, str]]:
     """(field, string) pairs an EventBridge pattern matches (`prefix`/`suffix`/`wildcard` as globs;
     fields without the leading `detail.`)."""
-    if isinstance(pattern, str) and not path:
-        if is_unknown(pattern):
-            return []
-        try:
-            pattern = json.loads(pattern)
-        except ValueError:
-            return []
+    if isinstance(pattern, str) and not path and (pattern := _parsed(pattern)) is None:
+        return []
     if isinstance(pattern, list):
         return [v for item in pattern for v in event_values(item, path)]
     if not isinstance(pattern, dict):
