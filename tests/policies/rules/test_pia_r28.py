@@ -59,9 +59,9 @@ def test_storage_logs_sent_from_a_service():
 
 
 NOWHERE = (
-    "SQL auditing writes to Azure Monitor only, but no diagnostic setting of the database 'master' (resourceUri "
-    "`.../servers/<server>/databases/<db>`, master for a server policy) sends its SQLSecurityAuditEvents to a "
-    "workspace of the stack: the audit records go nowhere"
+    "SQL auditing writes to Azure Monitor only, but no diagnostic setting of the database 'master' "
+    "(resourceUri `.../servers/<server>/databases/<db>`, master for a server policy) sends its "
+    "SQLSecurityAuditEvents to a workspace of the stack: the audit records go nowhere"
 )
 NO_TARGET = (
     "SQL auditing has no target (no `storageEndpoint`, `isAzureMonitorTargetEnabled` not true): no audit "
