@@ -4,6 +4,8 @@ destination is a workspace or storage account of the stack."""
 
 from __future__ import annotations
 
+import re
+
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
 TRAIL = "aws:cloudtrail/trail:Trail"
@@ -31,6 +33,32 @@ def destination_in_stack(graph: StackGraph, d: ResourceView) -> bool:
             if name in names:
                 return True
     return False
+
+
+# A storage account's logs (StorageRead/Write/Delete) live on its services; the account itself has metrics
+# only, so a setting on `<account>/blobServices/default` is how a team logs the account (round 28).
+_STORAGE_SERVICE = re.compile(
+    r"/storageAccounts/([^/]+)/(?:blob|file|queue|table)Services/default/?$", re.IGNORECASE
+)
+STORAGE_SERVICES = tuple(
+    f"azure-native:storage:{k}ServiceProperties" for k in ("Blob", "File", "Queue", "Table")
+)
+
+
+def diagnosed_name(uri: str) -> str:
+    """The name of the resource a setting's literal `resourceUri` logs: a storage service's account."""
+    m = _STORAGE_SERVICE.search(uri)
+    return m.group(1) if m else uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def accounts_of_services(graph: StackGraph, d: ResourceView) -> set[str]:
+    """Accounts whose service (a `*ServiceProperties` of the stack) the setting's `resourceUri` comes from."""
+    return {
+        a.urn
+        for s in graph.dependency_of(d, "resourceUri")
+        if s.type in STORAGE_SERVICES
+        for a in graph.dependency_of(s, "accountName")
+    }
 
 
 def all_regions(t: ResourceView) -> bool:
@@ -63,6 +91,84 @@ def one_region_feeds(graph: StackGraph) -> list[tuple[str, str]]:
                     "the trail delivers to a log group for the SIEM alarms but records one region only: root "
                     "sign-ins and IAM/STS events (global, recorded in us-east-1) never reach the alarms (set "
                     "`isMultiRegionTrail` true)",
+                )
+            )
+    return out
+
+
+_AUDIT_ENTRIES = frozenset({"sqlsecurityauditevents", "audit", "alllogs"})
+
+
+def _carries_sql_audit(d: ResourceView, explicit: bool) -> bool:
+    """Some enabled log entry carries SQLSecurityAuditEvents (by name, or by the audit / allLogs group
+    unless `explicit`: a setting whose target is only known as the server's output must name it)."""
+    logs = d.input("logs")
+    if not isinstance(logs, list) or is_unknown(logs):
+        return False
+    for e in logs:
+        if isinstance(e, dict) and e.get("enabled") is True:
+            cat = str(e.get("category") or ("" if explicit else e.get("categoryGroup") or "")).lower()
+            if cat in _AUDIT_ENTRIES:
+                return True
+    return False
+
+
+def _audit_database(p: ResourceView) -> tuple[str, set[str]]:
+    """`<server>/databases/<db>` a policy's records are emitted from (master for a server policy), and the
+    URNs an output-built `resourceUri` of that database would depend on."""
+    db = "master"
+    deps = set(p.property_dependencies.get("serverName", ()))
+    if "Database" in p.type:
+        db = str(p.input("databaseName"))
+        deps = set(p.property_dependencies.get("databaseName", ())) or deps
+    return f"/servers/{p.input('serverName')}/databases/{db}".lower(), deps
+
+
+def sql_audit_unsent(graph: StackGraph, policies: list[ResourceView]) -> list[tuple[str, str]]:
+    """SQL auditing with no storage target writes to Azure Monitor only, i.e. into the diagnostic setting
+    of the audited database (master for a server policy) with SQLSecurityAuditEvents; without one the
+    records go nowhere (round 28)."""
+    settings = [
+        d
+        for d in graph.by_type(
+            "azure-native:insights:DiagnosticSetting", "azure-native:monitor:DiagnosticSetting"
+        )
+        if destination_in_stack(graph, d)
+    ]
+    out = []
+    for p in policies:
+        if p.input("state") != "Enabled" or p.input("storageEndpoint"):
+            continue
+        path, deps = _audit_database(p)
+        if p.input("isAzureMonitorTargetEnabled") is not True:
+            out.append(
+                (
+                    p.urn,
+                    "SQL auditing has no target (no `storageEndpoint`, `isAzureMonitorTargetEnabled` "
+                    "not true): no audit records are kept or reach the SIEM",
+                )
+            )
+            continue
+        for d in settings:
+            uri = d.input("resourceUri")
+            if isinstance(uri, str) and not is_unknown(uri):
+                tail = uri.rstrip("/").lower()
+                named = tail.endswith(path) or (
+                    tail.endswith(path[path.index("/databases/") :])
+                    and set(d.property_dependencies.get("resourceUri", ())) & deps
+                )
+                if named and _carries_sql_audit(d, explicit=False):
+                    break
+            elif set(d.property_dependencies.get("resourceUri", ())) & deps and _carries_sql_audit(d, True):
+                break
+        else:
+            out.append(
+                (
+                    p.urn,
+                    "SQL auditing writes to Azure Monitor only, but no diagnostic setting of the database "
+                    f"'{path.rsplit('/', 1)[-1]}' (resourceUri `.../servers/<server>/databases/<db>`, master "
+                    "for a server policy) sends its SQLSecurityAuditEvents to a workspace of the stack: the "
+                    "audit records go nowhere",
                 )
             )
     return out

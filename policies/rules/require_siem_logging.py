@@ -46,9 +46,10 @@ def _diagnosed(graph: StackGraph) -> set[str]:
         if not siem.destination_in_stack(graph, d) or not _sends_audit_logs(d):
             continue
         urns.update(d.property_dependencies.get("resourceUri", ()))
+        urns.update(siem.accounts_of_services(graph, d))
         uri = d.input("resourceUri")
         if isinstance(uri, str) and not is_unknown(uri):
-            name = uri.rsplit("/", 1)[-1]
+            name = siem.diagnosed_name(uri)
             if name not in names:
                 names.add(name)
                 urns.update([r.urn for r in graph.named(name)])
@@ -292,6 +293,7 @@ def _detection_off(graph: StackGraph) -> list[tuple[str, str]]:
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = _auditing_off(graph) + _detection_off(graph) + unlogged_stages(graph)
+    out += siem.sql_audit_unsent(graph, graph.by_type(*SQL_AUDITING))  # round 28
     out += eks_unlogged(graph)  # EKS control-plane audit and sign-in logs (round 23)
     azure = [r for r in graph.resources if r.type in AZURE_DATA_STORES and r.type not in _NO_DIAGNOSTICS]
     if azure:

@@ -239,6 +239,18 @@ def test_alarm_must_read_the_datapoints_the_filter_publishes():
 def test_sql_auditing_switched_off_or_unknown():
     kind = "azure-native:sql:ExtendedServerBlobAuditingPolicy"
     on = {"serverName": "sql-corpus", "state": "Enabled", "isAzureMonitorTargetEnabled": True}
-    assert run(RULE, with_(AZURE, res("audit", kind, on))) == []
-    only(run(RULE, with_(AZURE, res("audit", kind, {**on, "state": "Disabled"}))), "audit", "is 'Disabled'")
-    only(run(RULE, with_(AZURE, res("audit", kind, {**on, "state": UNKNOWN}))), "audit", "unknown")
+    master = res(  # round 28: Azure Monitor auditing reaches the SIEM through master's setting
+        "diag-master",
+        "azure-native:insights:DiagnosticSetting",
+        {
+            "resourceUri": "/subscriptions/s/resourceGroups/rg-corpus/providers/Microsoft.Sql/servers/"
+            "sql-corpus/databases/master",
+            "workspaceId": "/subscriptions/s/resourceGroups/rg-corpus/providers/"
+            "Microsoft.OperationalInsights/workspaces/log-corpus",
+            "logs": [{"category": "SQLSecurityAuditEvents", "enabled": True}],
+        },
+    )
+    assert run(RULE, with_(AZURE, res("audit", kind, on), master)) == []
+    off = res("audit", kind, {**on, "state": "Disabled"})
+    only(run(RULE, with_(AZURE, off, master)), "audit", "is 'Disabled'")
+    only(run(RULE, with_(AZURE, res("audit", kind, {**on, "state": UNKNOWN}), master)), "audit", "unknown")
