@@ -32,6 +32,17 @@ def base(name: str) -> list[dict[str, Any]]:
     return judge.load_case_text(f"base: {name}\n")["resources"]
 
 
+def case(stem: str) -> list[dict[str, Any]]:
+    """The resources of the corpus case (evil or ok) whose file name starts with `stem`."""
+    path = next(CORPUS.glob(f"*/{stem}*.yaml"))
+    return judge.load_case_text(path.read_text())["resources"]
+
+
+def messages_of(found: list[tuple[str, str]], name: str) -> list[str]:
+    """The messages `run` found for the resource `name`."""
+    return [m for n, m in found if n == name]
+
+
 def doc(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 

@@ -6,7 +6,8 @@ context, Cloud9 refused as closed to new customers. One failing mutation per mes
 import copy
 
 import pytest
-from ruletest import CORPUS, judge, patch, run, with_
+from ruletest import case, patch, run, with_
+from ruletest import messages_of as _of
 
 from policies.core.iam import breakglass
 from policies.core.verified_access import policy_requires_mfa
@@ -16,15 +17,6 @@ SOD = "require-separation-of-duties"
 PUB = "disallow-public-data-access"
 RET = "require-audit-log-retention"
 CLOSED = "require-judgeable-data-types"
-
-
-def case(stem: str) -> list[dict]:
-    path = next(CORPUS.glob(f"*/{stem}*.yaml"))
-    return judge.load_case_text(path.read_text())["resources"]
-
-
-def _of(found, name):
-    return [m for n, m in found if n == name]
 
 
 def _set(resources, name, **changes):

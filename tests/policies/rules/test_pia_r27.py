@@ -5,7 +5,8 @@ failing mutation per message, exact text."""
 
 import copy
 
-from ruletest import CORPUS, KEY, judge, patch, res, run
+from ruletest import KEY, case, patch, res, run
+from ruletest import messages_of as _of
 
 from policies.core.iam.breakglass import alternatives
 
@@ -16,15 +17,6 @@ RET = "require-audit-log-retention"
 CMK = "require-customer-managed-keys"
 TLS = "require-tls-1-2"
 CLOSED = "require-judgeable-data-types"
-
-
-def case(stem: str) -> list[dict]:
-    path = next(CORPUS.glob(f"*/{stem}*.yaml"))
-    return judge.load_case_text(path.read_text())["resources"]
-
-
-def _of(found, name):
-    return [m for n, m in found if n == name]
 
 
 def _props(resources, name, **changes):

@@ -2,22 +2,14 @@
 storage account's logs sent from its services, SQL auditing to Azure Monitor needing the audited database's
 diagnostic setting. One failing mutation per message, exact text."""
 
-from ruletest import CORPUS, judge, patch, run
+from ruletest import case, patch, run
+from ruletest import messages_of as _of
 
 from policies.core.view import UNKNOWN
 
 SOD = "require-separation-of-duties"
 SIEM = "require-siem-logging"
 ROLES = "/providers/Microsoft.Authorization/roleDefinitions/"
-
-
-def case(stem: str) -> list[dict]:
-    path = next(CORPUS.glob(f"*/{stem}*.yaml"))
-    return judge.load_case_text(path.read_text())["resources"]
-
-
-def _of(found, name):
-    return [m for n, m in found if n == name]
 
 
 def test_service_bus_data_roles_are_known():
