@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
+from policies.core.pia_analytics import CONTROLS as ANALYTICS
 from policies.core.pia_tls_links import CONTROLS as TLS_LINKS
 from policies.core.pia_workspace_stores import CONTROLS as WORKSPACE_CONTROLS
 from policies.core.verified_access import CONTROLS as VERIFIED_ACCESS
@@ -261,6 +262,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:memorydb/user:User",
         "aws:cognito/userGroup:UserGroup",  # a group handing a role: its pool asks for MFA (admin MFA)
         "aws:athena/workgroup:Workgroup",  # round 17: query-result encryption (pia_copy_keys.py)
+        *ANALYTICS,  # round 29: Synapse pool TDE, registry tokens (pia_analytics.py)
     }
 )
 """Types that set a store's key, exposure, TLS, retention or readers, and that a pia-conditions rule reads

@@ -6,6 +6,7 @@ a break-glass principal is excluded only where the PIA record names it and an en
 
 from __future__ import annotations
 
+from policies.core import pia_analytics as analytics
 from policies.core.client_vpn import RECORD_KEY as SAML_RECORD
 from policies.core.client_vpn import sign_in_problems as vpn_sign_in
 from policies.core.eks_access import eks_access_principals
@@ -214,6 +215,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(verified_access_sign_in(graph, instances))  # Verified Access policies (round 26)
     out.extend(people_reading_master_secrets(graph, ctx.stack))  # shared master users (round 26)
     out.extend(people_reading_stored_passwords(graph, ctx.stack))  # ... stored by the program (round 29)
+    out.extend(analytics.internal_search_users(graph))  # OpenSearch internal users (round 29)
     return out
 
 
