@@ -43,22 +43,19 @@ def _tde_status(t: ResourceView) -> list[str]:
 
 def pool_keys(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     """A dedicated SQL pool is encrypted with its workspace's key (judged on the workspace) through TDE: a
-    SqlPoolTransparentDataEncryption of the stack for the pool must say Enabled."""
+    SqlPoolTransparentDataEncryption of the stack for the pool must exist (its status is judged on it)."""
     ws = _named(graph, r, "workspaceName", WORKSPACE, "workspaceName")
     if ws is None:
         return [
             "the pool's workspace is not a Synapse workspace of the stack, so the key that encrypts its data "
             "cannot be judged; declare the workspace with `encryption.cmk`"
         ]
-    tdes = [
-        t for t in graph.by_type(POOL_TDE) if _named(graph, t, "sqlPoolName", SQL_POOL, "sqlPoolName") is r
+    if any(_named(graph, t, "sqlPoolName", SQL_POOL, "sqlPoolName") is r for t in graph.by_type(POOL_TDE)):
+        return []  # each TDE setting is judged on its own (its status)
+    return [
+        "no SqlPoolTransparentDataEncryption of the stack sets the pool's transparent data encryption "
+        "'Enabled': only through it does the workspace's customer-managed key reach a dedicated pool's data"
     ]
-    if not tdes:
-        return [
-            "no SqlPoolTransparentDataEncryption of the stack sets the pool's transparent data encryption "
-            "'Enabled': the workspace's customer-managed key reaches a dedicated pool's tables only so"
-        ]
-    return [m for t in tdes for m in _tde_status(t)]
 
 
 KEY_CHECKS = {SQL_POOL: pool_keys, POOL_TDE: lambda r, g, k: _tde_status(r)}
