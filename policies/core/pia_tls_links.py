@@ -126,6 +126,11 @@ def _ssl_mode(kind: str, props: dict[str, Any]) -> list[str]:
     if _expression(mode):
         return ["`properties.sslMode` is not a literal, so whether the driver requires TLS cannot be judged"]
     floor = _SSL_MODE_FLOOR[kind]
+    if mode is None:
+        return [
+            f"`properties.sslMode` is not set: the {kind} driver's default prefers TLS but falls back to "
+            "plain text, and the personal data may cross the network without it; set require or verify-full"
+        ]
     text = str(mode).strip().lower()
     if (text.isdigit() and int(text) >= floor) or text in _REQUIRED_WORDS:
         return []

@@ -76,6 +76,11 @@ def test_database_links_judged_by_ssl_mode():
     assert _of(run(TLS, expression), "ls-mysql") == [
         "`properties.sslMode` is not a literal, so whether the driver requires TLS cannot be judged"
     ]
+    unset = {k: v for k, v in props.items() if k != "sslMode"}
+    assert _of(run(TLS, patch(ok, "ls-mysql", properties=unset)), "ls-mysql") == [
+        "`properties.sslMode` is not set: the MySql driver's default prefers TLS but falls back to plain "
+        "text, and the personal data may cross the network without it; set require or verify-full"
+    ]
     in_connection = {k: v for k, v in props.items() if k != "sslMode"}
     in_connection["connectionString"] = "Server=x;Database=y;SslMode=VerifyFull"
     assert run(TLS, patch(ok, "ls-mysql", properties=in_connection)) == []
