@@ -58,7 +58,8 @@ def pool_keys(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     ]
 
 
-KEY_CHECKS = {SQL_POOL: pool_keys, POOL_TDE: lambda r, g, k: _tde_status(r)}
+STORE_KEYS = {SQL_POOL: pool_keys}
+KEY_CHECKS = {POOL_TDE: lambda r, g, k: _tde_status(r)}
 NOT_PUBLIC = {SQL_POOL: "reachable only through its workspace's SQL endpoints, judged on the workspace"}
 TLS_ELSEWHERE = {SQL_POOL: "served through its workspace's SQL endpoints (TLS 1.2 enforced by Azure)"}
 

@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from policies.core import pia_analytics as analytics
 from policies.core import pia_az_keys as az
 from policies.core import pia_copy_keys as copies
 from policies.core import pia_eventgrid as eventgrid
@@ -328,7 +327,6 @@ CONFIGURES: dict[str, Judge] = {
     **more.aws_block_keys(_judge_key),  # objects, exports, state machines, event buses, API caches
     **ws.configures(_judge_key),  # Glue jobs, DMS Serverless, Firehose S3 destinations (round 20)
     **az.KEY_CHECKS,  # storage encryption scopes, queues and tables
-    **analytics.KEY_CHECKS,  # Synapse dedicated SQL pools and their TDE (round 29)
     **keys.NO_CUSTOMER_KEY,  # Lightsail, Cognito user pools
     **{t: lambda r, g, k: [] for t in _SSE},  # judged on the bucket; here only its key's account
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
