@@ -103,7 +103,8 @@ def test_cedar_mfa_spellings():
     ]
 
 
-def test_acr_pull_is_known():
+def test_acr_pull_and_aks_rbac_reader_are_known():
+    assert run(SOD, case("r29p-62")) == []
     ok = case("r29p-58")
     assert run(SOD, ok) == []
     push = patch(ok, "ra-kubelet-pull", roleDefinitionId=ROLES + "8311e382-0749-4cb8-b61a-304f252e45ec")
