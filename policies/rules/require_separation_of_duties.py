@@ -21,8 +21,6 @@ from policies.core.iam import (
 from policies.core.iam.azure import (
     ASSIGNMENTS,
     DIRECTORY_ROLE,
-    DIRECTORY_ROLE_FUNCTIONS,
-    ROLE_GRANTS,
     covers,
     functions_of,
     inherit_through_groups,
@@ -31,6 +29,7 @@ from policies.core.iam.azure import (
     principal_of,
     uses_keys,
 )
+from policies.core.iam.azure_functions import DIRECTORY_ROLE_FUNCTIONS, ROLE_GRANTS
 from policies.core.iam.catalogue import functions, key_use
 from policies.core.iam.keys import identity, key_findings, policy_admins
 from policies.core.iam.principals import AwsPrincipal, aws_principals, external_grants
