@@ -14,6 +14,7 @@ ROLE_GRANTS: tuple[str, ...] = (
     "Microsoft.Authorization/roleAssignmentScheduleRequests/write",
     "Microsoft.Authorization/roleManagementPolicies/write",
 )
+_K8S_RBAC = ("roles", "rolebindings", "clusterroles", "clusterrolebindings")
 # R2016's functions as operations (actions, dataActions) a role must cover to hold them.
 FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "database structure": (
@@ -50,7 +51,14 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Microsoft.DocumentDB/databaseAccounts/mongodbRoleDefinitions/write",
             "Microsoft.DocumentDB/databaseAccounts/mongodbUserDefinitions/write",
         ),
-        ("Microsoft.KeyVault/managedHsm/roleAssignments/write/action",),
+        (
+            "Microsoft.KeyVault/managedHsm/roleAssignments/write/action",
+            # Azure RBAC for Kubernetes (round 29): who may do what inside an AKS cluster
+            *(
+                f"Microsoft.ContainerService/managedClusters/rbac.authorization.k8s.io/{k}/write"
+                for k in _K8S_RBAC
+            ),
+        ),
     ),
     "key administration": (
         (

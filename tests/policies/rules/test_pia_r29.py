@@ -211,3 +211,26 @@ def test_opensearch_internal_users():
         "no second factor; set `internalUserDatabaseEnabled` false with `masterUserOptions.masterUserArn` a "
         "role people assume with MFA"
     ]
+
+
+def test_aks_rbac_roles_weighed():
+    assert run(SOD, case("r29p-63")) == []
+    assert _of(run(SOD, case("r29p-24")), "ra-dba") == [
+        "principal 00000000-0000-0000-0000-0000000000aa holds 2 separated functions: access rights, database "
+        "structure"
+    ]
+    key_admins = patch(
+        case("r29p-63"), "ra-platform-admin", principalId="00000000-0000-0000-0000-0000000000bb"
+    )
+    assert _of(run(SOD, key_admins), "ra-keys") == [
+        "principal 00000000-0000-0000-0000-0000000000bb holds 2 separated functions: access rights, key "
+        "administration"
+    ]
+    writer = patch(
+        case("r29p-63"), "ra-platform-admin", roleDefinitionId=ROLES + "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb"
+    )
+    assert _of(run(SOD, writer), "ra-platform-admin") == [
+        "role definition a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb is neither a built-in role known to the gate "
+        "(policies/core/iam/azure_builtin_roles.json) nor a custom role of this stack, so the functions it "
+        "grants cannot be judged"
+    ]
