@@ -156,7 +156,7 @@ def test_kubernetes_groups_and_aks_admin_groups_weighed():
     assert run(SOD, case("r29p-52")) == []
     assert _of(run(SOD, case("r29p-03")), "db-admin") == [
         "the role holds 2 separated functions: access rights, database structure (through an EKS access "
-        "policy's Kubernetes RBAC)"
+        "entry's Kubernetes RBAC (access policy or Kubernetes group))"
     ]
     no_groups = patch(case("r29p-03"), "dba-entry", kubernetesGroups=None)
     assert run(SOD, no_groups) == []
