@@ -36,7 +36,7 @@ PASSWORD_FIELDS = {
     "aws:docdb/cluster:Cluster": ("masterPassword", "masterPasswordWo"),
     "aws:redshift/cluster:Cluster": ("masterPassword", "masterPasswordWo"),
     "aws:redshiftserverless/namespace:Namespace": ("adminUserPassword", "adminUserPasswordWo"),
-    "aws:docdbelastic/cluster:Cluster": ("adminUserPassword",),
+    "aws:docdb/elasticCluster:ElasticCluster": ("adminUserPassword",),
     "aws:lightsail/database:Database": ("masterPassword",),
     "aws:opensearch/domain:Domain": ("advancedSecurityOptions",),
 }
