@@ -1,12 +1,14 @@
 """ECS Exec (round 27): a service with `enableExecuteCommand` lets people open shells in its containers, which
 hold the service's secrets and data. What they type and read is recorded only as the cluster's
-`executeCommandConfiguration` says: NONE records nothing, DEFAULT writes into each task's own awslogs group
-(whatever the task definition names, kept as that group is), OVERRIDE into the log group it names. The pack
-judges a log group of the stack, so exec sessions must be recorded there with OVERRIDE — as Session Manager
-sessions on hosts must (round 25)."""
+`executeCommandConfiguration` says: NONE records nothing, OVERRIDE writes into the log group it names, DEFAULT
+(also when nothing is set) into the awslogs group of the container the session opens in — nowhere for a
+container without awslogs (ECS API reference). Either way the sessions must land in a log group of the stack
+kept ten years, as Session Manager sessions on hosts must (round 25); DEFAULT is traced through the service's
+task definition, every container of it (round 29)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from policies.core.session_prefs import kept_problems, stack_log_group
@@ -14,10 +16,15 @@ from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, u
 
 SERVICE = "aws:ecs/service:Service"
 CLUSTER = "aws:ecs/cluster:Cluster"
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
 _CONFIG = "configuration.executeCommandConfiguration"
 _HOW = (
     "set the cluster's `configuration.executeCommandConfiguration` to logging OVERRIDE with "
     "`logConfiguration.cloudWatchLogGroupName` a log group the stack declares"
+)
+_DEFAULT_HOW = (
+    "give every container of the service's task definition the awslogs driver into a log group the "
+    f"stack declares and keeps ten years, or {_HOW}"
 )
 
 
@@ -32,17 +39,25 @@ def _cluster(s: ResourceView, graph: StackGraph) -> ResourceView | None:
     return named[0] if named else None
 
 
-def _recorded(c: ResourceView, graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
+def _logging(c: ResourceView) -> tuple[Any, str | None]:
+    """The cluster's exec configuration and its logging mode (DEFAULT when unset), or an unknown marker."""
     conf: Any = get_path(c.inputs, _CONFIG)
     if is_unknown(conf):
+        return conf, None
+    mode = conf.get("logging") if isinstance(conf, dict) else None
+    return conf, mode or "DEFAULT"
+
+
+def _recorded(c: ResourceView, graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
+    conf, logging = _logging(c)
+    if logging is None:
         return [(c.urn, unknown_message(_CONFIG, "where ECS Exec sessions are recorded"))]
-    logging = conf.get("logging") if isinstance(conf, dict) else None
     if logging != "OVERRIDE":
         return [
             (
                 c.urn,
                 "ECS Exec is on for a service of the cluster but its sessions' logging is "
-                f"{logging or 'DEFAULT'!r}: what people type and read in the containers is not recorded "
+                f"{logging!r}: what people type and read in the containers is not recorded "
                 f"in a log group the stack keeps ten years; {_HOW}",
             )
         ]
@@ -57,6 +72,65 @@ def _recorded(c: ResourceView, graph: StackGraph, minimum: int) -> list[tuple[st
             )
         ]
     return kept_problems(g, minimum, "ECS Exec sessions (commands run in containers)")
+
+
+def _task(s: ResourceView, graph: StackGraph) -> ResourceView | None:
+    """The task definition of the stack the service runs: fed into `taskDefinition`, or named by family."""
+    fed = [t for t in graph.dependency_of(s, "taskDefinition") if t.type == TASK]
+    if fed:
+        return fed[0]
+    ref = s.input("taskDefinition")
+    family = ref.rsplit("/", 1)[-1].split(":")[0] if isinstance(ref, str) and not is_unknown(ref) else None
+    named = [t for t in graph.by_type(TASK) if family and family == t.input("family")]
+    return named[0] if len(named) == 1 else None
+
+
+def _containers(t: ResourceView) -> list[Any] | None:
+    raw = t.input("containerDefinitions")
+    try:
+        parsed = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, list) and parsed else None
+
+
+def _default_recorded(s: ResourceView, graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
+    """DEFAULT logging: each container's awslogs group is where sessions opened in it are written."""
+    t = _task(s, graph)
+    containers = _containers(t) if t is not None else None
+    if t is None or containers is None:
+        where = (
+            "is not a task definition of the stack"
+            if t is None
+            else "has container definitions that cannot be read"
+        )
+        return [
+            (
+                s.urn,
+                "ECS Exec logs DEFAULT into the task definition's awslogs groups, but the service's task "
+                f"definition {where}; {_DEFAULT_HOW}",
+            )
+        ]
+    out: list[tuple[str, str]] = []
+    for cdef in containers:
+        cname = cdef.get("name") if isinstance(cdef, dict) else None
+        conf = cdef.get("logConfiguration") if isinstance(cdef, dict) else None
+        driver = conf.get("logDriver") if isinstance(conf, dict) else None
+        group = get_path(conf, "options.awslogs-group") if driver == "awslogs" else None
+        g = stack_log_group(t, graph, group, "containerDefinitions") if group else None
+        if g is None:
+            found = f"awslogs into {group!r}" if group else (f"log driver {driver!r}" if driver else "none")
+            out.append(
+                (
+                    t.urn,
+                    f"ECS Exec logs DEFAULT, so sessions opened in container {cname!r} are recorded by "
+                    f"its own log configuration ({found}): not kept ten years in a log group of the stack; "
+                    f"{_DEFAULT_HOW}",
+                )
+            )
+        else:
+            out.extend(kept_problems(g, minimum, f"ECS Exec sessions in container {cname!r}"))
+    return out
 
 
 def exec_log_problems(graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
@@ -79,6 +153,8 @@ def exec_log_problems(graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
                     f"sessions are recorded cannot be judged; declare the cluster and {_HOW}",
                 )
             )
+        elif _logging(c)[1] == "DEFAULT":
+            out.extend(p for p in _default_recorded(s, graph, minimum) if p not in out)
         elif c.urn not in seen:
             seen.add(c.urn)
             out.extend(_recorded(c, graph, minimum))

@@ -3,7 +3,10 @@ principal Kubernetes rights outside IAM policies (cluster admin reads every Kube
 must be a role of the stack, so that its trust (MFA for people) and duties are judged, the access policy's
 rights among its functions (round 26); a principal named only by an ARN outside the stack, an IAM user, or one
 that cannot be read blocks. Node entries (EC2, Fargate,
-hybrid nodes) admit the cluster's nodes, not people."""
+hybrid nodes) admit the cluster's nodes, not people. An entry's `kubernetesGroups` (round 29) are subjects of
+RoleBindings applied inside the cluster, which the pack cannot see: any of them may be bound to cluster-admin,
+so a group counts as access rights (fail closed) — one function alone, as for a team's own role, passes.
+`system:masters` is cluster-admin whatever RBAC says; EKS refuses any `system:` group in an access entry."""
 
 from __future__ import annotations
 
@@ -56,6 +59,11 @@ def kubernetes_functions(graph: StackGraph) -> dict[str, set[str]]:
     """{role URN: functions its EKS access policies grant}; a policy that cannot be weighed counts as access
     rights (fail closed; eks_access_principals says why)."""
     out: dict[str, set[str]] = {}
+    for r in graph.by_type(ENTRY):
+        kind, groups = r.input("type"), r.input("kubernetesGroups")
+        node = isinstance(kind, str) and kind.upper() in _NODE_TYPES
+        if groups and not node and isinstance(role := _role(graph, r), ResourceView):
+            out.setdefault(role.urn, set()).add("access rights")
     for r in graph.by_type(ASSOCIATION):
         role = _role(graph, r)
         if isinstance(role, ResourceView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from policies.core import pia_analytics as analytics
 from policies.core import pia_az_aks as aks
 from policies.core.pia_az_blocks import STORAGE_ACCOUNT, in_stack
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
@@ -59,6 +60,7 @@ KEY_CHECKS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]]
     "azure-native:storage:EncryptionScope": encryption_scope,
     "azure-native:storage:Queue": account_service_key("queue"),
     "azure-native:storage:Table": account_service_key("table"),
+    **analytics.KEY_CHECKS,  # a Synapse SQL pool's TDE (round 29)
 }
 
 
@@ -93,4 +95,5 @@ STORE_KEYS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]]
     "azure-native:cognitiveservices:Account": ai_services_account,
     "azure-native:containerregistry:Registry": registry,
     **aks.KEY_CHECKS,
+    **analytics.STORE_KEYS,  # Synapse dedicated SQL pools (round 29)
 }

@@ -79,8 +79,9 @@ _MASTER_SECRETS = {
     "aws:docdb/cluster:Cluster": ("kmsKeyId", "storageEncrypted", "manageMasterUserPassword", None),
 }
 # A master password given as an input (round 22) sits in the program, its configuration and the state, under
-# no key of the controller: only the secret the database manages is accepted.
-_PLAIN_PASSWORDS = ("masterPassword", "masterPasswordWo")
+# no key of the controller: only the secret the database manages is accepted (an RDS instance names it
+# `password`, round 29).
+_PLAIN_PASSWORDS = ("masterPassword", "masterPasswordWo", "password", "passwordWo")  # RDS instances: password
 
 
 def master_secret(store: KeyJudge, manage: str, secret_key: str | None, key_of: KeyOf) -> KeyJudge:

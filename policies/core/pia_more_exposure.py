@@ -20,6 +20,7 @@ from policies.core.exposure import (
     principal_anyone,
     ssm_document,
 )
+from policies.core.pia_analytics import storage_firewall
 from policies.core.pia_aws_paths import (
     apigw_integration,
     eks_endpoint,
@@ -135,6 +136,7 @@ def access_point(r: ResourceView, graph: StackGraph) -> list[str]:
 def databricks_public(r: ResourceView, graph: StackGraph) -> list[str]:
     out = _disabled("publicNetworkAccess", "the workspace is reachable from the internet")(r, graph)
     if r.input("computeMode") != "Serverless":
+        out += storage_firewall(r)  # round 29
         out += _is(
             "parameters.enableNoPublicIp.value", True, True, "the cluster nodes get public IP addresses"
         )(r, graph)

@@ -38,7 +38,7 @@ def destination_in_stack(graph: StackGraph, d: ResourceView) -> bool:
 # A storage account's logs (StorageRead/Write/Delete) live on its services; the account itself has metrics
 # only, so a setting on `<account>/blobServices/default` is how a team logs the account (round 28).
 _STORAGE_SERVICE = re.compile(
-    r"/storageAccounts/([^/]+)/(?:blob|file|queue|table)Services/default/?$", re.IGNORECASE
+    r"/storageAccounts/([^/]+)/(blob|file|queue|table)Services/default/?$", re.IGNORECASE
 )
 STORAGE_SERVICES = tuple(
     f"azure-native:storage:{k}ServiceProperties" for k in ("Blob", "File", "Queue", "Table")
@@ -59,6 +59,56 @@ def accounts_of_services(graph: StackGraph, d: ResourceView) -> set[str]:
         if s.type in STORAGE_SERVICES
         for a in graph.dependency_of(s, "accountName")
     }
+
+
+# What each service of an account holds (round 29): a queue's messages, a table's entities, a share's files.
+SERVICE_STORES = {
+    "azure-native:storage:BlobContainer": "blob",
+    "azure-native:storage:Queue": "queue",
+    "azure-native:storage:Table": "table",
+    "azure-native:storage:FileShare": "file",
+}
+ACCOUNT = "azure-native:storage:StorageAccount"
+
+
+def _logged_services(graph: StackGraph, settings: list[ResourceView]) -> dict[str, set[str]]:
+    """{account name: the services (blob, file, queue, table) whose own setting sends logs}."""
+    out: dict[str, set[str]] = {}
+    for d in settings:
+        for s in graph.dependency_of(d, "resourceUri"):
+            if s.type in STORAGE_SERVICES:
+                kind = s.type.rsplit(":", 1)[-1].removesuffix("ServiceProperties").lower()
+                for a in graph.dependency_of(s, "accountName"):
+                    out.setdefault(str(a.input("accountName") or a.name), set()).add(kind)
+        uri = d.input("resourceUri")
+        m = _STORAGE_SERVICE.search(uri) if isinstance(uri, str) and not is_unknown(uri) else None
+        if m:
+            out.setdefault(m.group(1), set()).add(m.group(2).lower())
+    return out
+
+
+def unlogged_services(graph: StackGraph, settings: list[ResourceView]) -> list[tuple[str, str]]:
+    """An account logged per service must log every service that holds data of the stack: a setting on its
+    blob service says nothing of who read its queue. (An account-level setting alone stays the corpus'
+    short form; Azure sends only metrics from it.)"""
+    logged = _logged_services(graph, settings)
+    out = []
+    for t, kind in SERVICE_STORES.items():
+        for r in graph.by_type(t):
+            fed = [a for a in graph.dependency_of(r, "accountName") if a.type == ACCOUNT]
+            name = str(fed[0].input("accountName") or fed[0].name) if fed else r.input("accountName")
+            kinds = logged.get(name) if isinstance(name, str) else None
+            if kinds and kind not in kinds:
+                out.append(
+                    (
+                        r.urn,
+                        f"the storage account {name!r} sends logs from its {', '.join(sorted(kinds))} "
+                        f"service only: who read, wrote or deleted the data of this {kind} is recorded "
+                        f"nowhere; add a diagnostic setting on {name}/{kind}Services/default sending "
+                        "StorageRead, StorageWrite and StorageDelete to the SIEM workspace",
+                    )
+                )
+    return out
 
 
 def all_regions(t: ResourceView) -> bool:

@@ -21,7 +21,32 @@ _AZURE_TLS_ONLY = frozenset(
         "AzureMLService", "AzureBatch", "LakeHouse", "Warehouse", "AmazonS3",
     }
 )  # fmt: skip
+# Vendors whose endpoints accept TLS 1.2 or newer only (Snowflake: HTTPS with TLS 1.2+, round 29).
+_VENDOR_TLS_ONLY = frozenset({"Snowflake", "SnowflakeV2"})
 _HTTP_TYPES = frozenset({"HttpServer", "RestService", "OData", "Web"})
+# Database drivers judged by their `sslMode` (round 29). The scales differ: MySQL and MariaDB count 0 disable,
+# 1 prefer, 2 require, 3 verify-ca, 4 verify-full; PostgreSQL and Greenplum 0 disable, 1 allow, 2 prefer,
+# 3 require, 4 verify-ca, 5 verify-full. "prefer" falls back to plain text, so the least accepted is require.
+_SSL_MODE_FLOOR = {
+    "MySql": 2,
+    "MariaDB": 2,
+    "AzureMariaDB": 2,
+    "PostgreSqlV2": 3,
+    "AzurePostgreSql": 3,
+    "Greenplum": 3,
+}
+_REQUIRED_WORDS = frozenset(
+    {
+        "required",
+        "require",
+        "verifyca",
+        "verify-ca",
+        "verify_ca",
+        "verifyfull",
+        "verify-full",
+        "verify_identity",
+    }
+)
 _ENDPOINT_FIELDS = (
     "url",
     "serviceEndpoint",
@@ -33,7 +58,8 @@ _ENDPOINT_FIELDS = (
 )
 _JUDGED = (
     "Azure's TLS-only services (Blob, Data Lake, SQL, Key Vault, Cosmos DB, …), FtpServer with enableSsl, "
-    "HttpServer/RestService/OData/Web on https://, SftpServer, SqlServer with encrypt mandatory or strict"
+    "HttpServer/RestService/OData/Web on https://, SftpServer, SqlServer with encrypt mandatory or strict, "
+    "Snowflake, MySql/MariaDB/PostgreSqlV2/AzurePostgreSql/Greenplum with sslMode require or stricter"
 )
 
 
@@ -90,6 +116,30 @@ def _sql_server(props: dict[str, Any]) -> list[str]:
     return ["SQL Server linked service without `encrypt` mandatory or strict: TDS may run unencrypted"]
 
 
+def _ssl_mode(kind: str, props: dict[str, Any]) -> list[str]:
+    """A database link whose `sslMode` (or the connection string's SslMode) requires TLS."""
+    inner = props.get("typeProperties") if isinstance(props.get("typeProperties"), dict) else {}
+    mode = props.get("sslMode", inner.get("sslMode"))
+    conn = _text(props.get("connectionString", inner.get("connectionString"))).replace(" ", "").lower()
+    if mode is None and "sslmode=" in conn:
+        mode = conn.split("sslmode=", 1)[1].split(";", 1)[0]
+    if _expression(mode):
+        return ["`properties.sslMode` is not a literal, so whether the driver requires TLS cannot be judged"]
+    floor = _SSL_MODE_FLOOR[kind]
+    if mode is None:
+        return [
+            f"`properties.sslMode` is not set: the {kind} driver's default prefers TLS but falls back to "
+            "plain text, and the personal data may cross the network without it; set require or verify-full"
+        ]
+    text = str(mode).strip().lower()
+    if (text.isdigit() and int(text) >= floor) or text in _REQUIRED_WORDS:
+        return []
+    return [
+        f"`properties.sslMode` is {mode!r} on the {kind} scale: below {floor} (require) the driver may fall "
+        "back to plain text and the personal data crosses the network without TLS; set require or verify-full"
+    ]
+
+
 def linked_service(v: ResourceView) -> list[str]:
     """A Data Factory linked service moves data over a TLS 1.2 link: by its type, and never plain http."""
     props = v.input("properties")
@@ -99,8 +149,10 @@ def linked_service(v: ResourceView) -> list[str]:
     if kind in _HTTP_TYPES:
         return _plain_endpoints(props, skip=("url",)) + _http(props)
     out = _plain_endpoints(props)
-    if kind in _AZURE_TLS_ONLY or kind == "SftpServer":
+    if kind in _AZURE_TLS_ONLY or kind in _VENDOR_TLS_ONLY or kind == "SftpServer":
         return out
+    if kind in _SSL_MODE_FLOOR:
+        return out + _ssl_mode(kind, props)
     if kind == "FtpServer":
         return out + _ftp(props)
     if kind == "SqlServer":

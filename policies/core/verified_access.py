@@ -3,8 +3,12 @@ VPN, when a Cedar policy of the group (or endpoint) permits them on the trust da
 user trust provider. A second factor is shown either by the provider itself — IAM Identity Center, whose MFA
 the PIA record states per instance (`identity_center_mfa`) — or, for an OIDC provider, by the policy: every
 `permit` must require `context.<ref>.amr.contains("mfa")` under `&&` (under `||` a password alone passes), or
-a `forbid … unless { … }` must refuse everything else. Device posture is not a PIA condition and is not
-required. Access logs go to a log group of the stack kept as long as any audit log."""
+a `forbid … unless { … }` must refuse everything else. Other spellings of the same test are read (round 29):
+`context.<ref>["amr"]`, `.containsAll([… "mfa" …])` (every listed method, so MFA too) and
+`.containsAny(["mfa"])` listing nothing but "mfa"; `containsAny` with any other method is met by that method
+alone (a password), and other claims (Entra's `acrs` authentication contexts, custom claims) are defined
+outside the program: they do not count. Device posture is not a PIA condition and is not required. Access
+logs go to a log group of the stack kept as long as any audit log."""
 
 from __future__ import annotations
 
@@ -86,12 +90,24 @@ def _statements(doc: str) -> list[tuple[str, list[tuple[str, str]]]] | None:
     return out
 
 
+_ITEM = r'\s*"[^"]*"\s*'
+
+
+def _mfa_term(ref: str) -> re.Pattern[str]:
+    """The Cedar tests that hold only when the token of provider `ref` lists MFA among its methods."""
+    amr = rf'context\.{re.escape(ref)}(?:\.amr|\[\s*"amr"\s*\])'
+    one = rf'{amr}\.contains\(\s*"mfa"\s*\)'
+    every = rf'{amr}\.containsAll\(\s*\[(?:{_ITEM},)*\s*"mfa"\s*(?:,{_ITEM})*\]\s*\)'
+    only = rf'{amr}\.containsAny\(\s*\[\s*"mfa"\s*(?:,\s*"mfa"\s*)*\]\s*\)'
+    return re.compile(f"{one}|{every}|{only}")
+
+
 def policy_requires_mfa(doc: str, ref: str) -> bool | None:
     """Whether every permit needs the OIDC provider `ref`'s token to say MFA; None: unreadable."""
     stmts = _statements(doc)
     if stmts is None:
         return None
-    term = re.compile(rf'context\.{re.escape(ref)}\.amr\.contains\(\s*"mfa"\s*\)')
+    term = _mfa_term(ref)
     for effect, clauses in stmts:
         if effect == "forbid" and [k for k, _ in clauses] == ["unless"] and _requires(clauses[0][1], term):
             return True

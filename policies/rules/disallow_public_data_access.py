@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core import pia_analytics as analytics
 from policies.core import pia_api_auth as api
 from policies.core import pia_eventgrid as eventgrid
 from policies.core import pia_more_exposure as more
@@ -150,6 +151,8 @@ RESOURCE_POLICIES: dict[str, str] = {
     "aws:kinesis/resourcePolicy:ResourcePolicy": "policy",
     **more.RESOURCE_POLICIES,
 }
+
+
 def _resource_policy(r: ResourceView, graph: StackGraph) -> list[str]:
     return open_statements(r, RESOURCE_POLICIES[r.type])
 
@@ -311,6 +314,7 @@ NOT_APPLICABLE: dict[str, str] = {
     },
     "azure-native:sql:Database": "reachable only through its server, judged there",
     **platform.NOT_APPLICABLE,
+    **analytics.NOT_PUBLIC,
     **ws.NOT_PUBLIC,
     "aws:redshiftserverless/namespace:Namespace": "reachable only through its workgroup, judged there",
     "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",

@@ -6,6 +6,7 @@ a break-glass principal is excluded only where the PIA record names it and an en
 
 from __future__ import annotations
 
+from policies.core import pia_analytics as analytics
 from policies.core.client_vpn import RECORD_KEY as SAML_RECORD
 from policies.core.client_vpn import sign_in_problems as vpn_sign_in
 from policies.core.eks_access import eks_access_principals
@@ -17,7 +18,7 @@ from policies.core.iam.guests import EXTERNAL_MFA, guest_admins, literal_user_ad
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.standing_roles import standing_privileged_roles
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
-from policies.core.master_secrets import people_reading_master_secrets
+from policies.core.master_secrets import people_reading_master_secrets, people_reading_stored_passwords
 from policies.core.rule import Rule, RuleContext
 from policies.core.transfer_sign_in import password_sign_ins
 from policies.core.types import AZURE_DATA_STORES
@@ -213,6 +214,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(vpn_sign_in(graph, breakglass.records(ctx.stack, SAML_RECORD)))  # Client VPN (round 26)
     out.extend(verified_access_sign_in(graph, instances))  # Verified Access policies (round 26)
     out.extend(people_reading_master_secrets(graph, ctx.stack))  # shared master users (round 26)
+    out.extend(people_reading_stored_passwords(graph, ctx.stack))  # ... stored by the program (round 29)
+    out.extend(analytics.internal_search_users(graph))  # OpenSearch internal users (round 29)
     return out
 
 

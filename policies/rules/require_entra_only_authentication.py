@@ -4,6 +4,7 @@ workload with MFA and separation of duties (D36 §101 3rd/4th; DPA annex 3 a.i.3
 
 from __future__ import annotations
 
+from policies.core import pia_analytics as analytics
 from policies.core.helpers import linked
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
@@ -190,6 +191,7 @@ CHECKS = {
     "azure-native:eventgrid:Topic": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:signalrservice:SignalR": _flag("disableLocalAuth", True, _KEYS),
     "azure-native:webpubsub:WebPubSub": _flag("disableLocalAuth", True, _KEYS),
+    **analytics.ENTRA_CHECKS,  # round 29: Container Registry tokens
 }
 # Judged through the server or instance they belong to (`_sql`).
 JUDGED_WITH_SERVER = (

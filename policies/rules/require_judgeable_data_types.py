@@ -10,7 +10,8 @@ here, naming the type; so does a regional type with no role (an SDK upgrade adde
 
 from __future__ import annotations
 
-from policies.core.pia_types import PIA_CONTROLS, PIA_DATA_STORES, judged_elsewhere, pia_role
+from policies.core.pia_control_types import PIA_CONTROLS
+from policies.core.pia_types import PIA_DATA_STORES, judged_elsewhere, pia_role
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import REGIONAL, class_of
 from policies.core.view import ResourceView

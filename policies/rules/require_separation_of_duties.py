@@ -21,8 +21,6 @@ from policies.core.iam import (
 from policies.core.iam.azure import (
     ASSIGNMENTS,
     DIRECTORY_ROLE,
-    DIRECTORY_ROLE_FUNCTIONS,
-    ROLE_GRANTS,
     covers,
     functions_of,
     inherit_through_groups,
@@ -31,6 +29,7 @@ from policies.core.iam.azure import (
     principal_of,
     uses_keys,
 )
+from policies.core.iam.azure_functions import DIRECTORY_ROLE_FUNCTIONS, ROLE_GRANTS
 from policies.core.iam.catalogue import functions, key_use
 from policies.core.iam.keys import identity, key_findings, policy_admins
 from policies.core.iam.principals import AwsPrincipal, aws_principals, external_grants
@@ -181,7 +180,7 @@ def _aws(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGraph, key_admi
             ways.extend(f"{how} {r.physical_name}" for r in adds)
         held |= {fn for h, r in reached if h == how for fn in r.functions()}
     if p.kubernetes:
-        ways.append("an EKS access policy's Kubernetes RBAC")
+        ways.append("an EKS access entry's Kubernetes RBAC (access policy or Kubernetes group)")
     acts = p.actions()
     other_rights = acts & functions()["access rights"]  # then a wildcard PassRole adds nothing to say
     if pass_role.PASS in acts and pass_role.open_pass(p.statements) and not other_rights:
@@ -209,7 +208,7 @@ def _machine_grants(p: AwsPrincipal, roles: list[AwsPrincipal], graph: StackGrap
     reached, outside = _reached(p, roles, graph)
     own = sorted(p.actions() & functions()["access rights"])
     if "access rights" in p.kubernetes and not _pipeline(p):  # a pipeline applies reviewed RBAC (round 26)
-        own.append("Kubernetes RBAC through an EKS access policy")
+        own.append("Kubernetes RBAC through an EKS access entry's policy or group")
     via = sorted({f"{how} {r.physical_name}" for how, r in reached if "access rights" in r.functions()})
     via += [f"passing {x}, a role this stack does not declare" for x in sorted(set(outside))]
     if not own and not via:

@@ -306,6 +306,12 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
                 )
             )
         diagnosed = _diagnosed(graph)
+        sending = [
+            d
+            for d in graph.by_type(*DIAGNOSTIC)
+            if siem.destination_in_stack(graph, d) and _sends_audit_logs(d)
+        ]
+        out.extend(siem.unlogged_services(graph, sending))  # every service holding data (round 29)
         out.extend(
             (r.urn, "no diagnostic setting sends this resource's logs to the SIEM workspace")
             for r in azure

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core import pia_analytics as analytics
 from policies.core import pia_more_exposure as more
 from policies.core import pia_platform_stores as platform
 from policies.core import pia_tls_edge as edge
@@ -305,6 +306,7 @@ TLS_ELSEWHERE: dict[str, str] = {
     },
     "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",
     **platform.TLS_ELSEWHERE,
+    **analytics.TLS_ELSEWHERE,
     **ws.TLS_ELSEWHERE,
     "aws:redshiftserverless/namespace:Namespace": "reached through its workgroup, judged there",
     "aws:docdb/elasticCluster:ElasticCluster": "elastic clusters accept TLS connections only",

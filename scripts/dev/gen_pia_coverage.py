@@ -54,10 +54,11 @@ def matrix() -> dict[str, dict[str, str]]:
 def closed_world() -> list[str]:
     """Roles of every regional type, what is judged, and the reasoned exceptions (markdown lines)."""
     from policies.core import pia_types as pt
+    from policies.core.pia_control_types import PIA_CONTROLS
     from policies.core.types import REGIONAL, class_of, load_classes
 
     elsewhere = pt.judged_elsewhere()
-    judged = {"store": pt.PIA_DATA_STORES | set(elsewhere), "control": pt.PIA_CONTROLS | set(elsewhere)}
+    judged = {"store": pt.PIA_DATA_STORES | set(elsewhere), "control": PIA_CONTROLS | set(elsewhere)}
     counts: dict[tuple[str, str], list[int]] = {}
     for t in load_classes().inventory:
         if class_of(t) not in REGIONAL:

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from policies.core.iam.azure_functions import FUNCTIONS, KEY_USE
 from policies.core.iam.azure_secrets import is_workload, secret_holders, undeclared_app
 from policies.core.iam.per_role import per_role
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
@@ -24,94 +25,8 @@ ASSIGNMENTS = (
     "azure-native:authorization:RoleEligibilityScheduleRequest",
 )
 WORKLOAD_TYPES = ("ServicePrincipal", "MSI", "Application")
-# The operations that grant Azure roles (a workload holding one hands out every function, round 16).
-ROLE_GRANTS: tuple[str, ...] = (
-    "Microsoft.Authorization/roleAssignments/write",
-    "Microsoft.Authorization/roleDefinitions/write",
-    "Microsoft.Authorization/elevateAccess/action",
-    # PIM: requesting an eligibility or activation for someone, or loosening its activation rules
-    "Microsoft.Authorization/roleEligibilityScheduleRequests/write",
-    "Microsoft.Authorization/roleAssignmentScheduleRequests/write",
-    "Microsoft.Authorization/roleManagementPolicies/write",
-)
-# R2016's functions as operations (actions, dataActions) a role must cover to hold them.
-FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "database structure": (
-        (
-            "Microsoft.Sql/servers/write",
-            "Microsoft.Sql/servers/databases/write",
-            "Microsoft.Sql/servers/administrators/write",
-            "Microsoft.Sql/managedInstances/write",
-            "Microsoft.Sql/managedInstances/databases/write",
-            "Microsoft.DocumentDB/databaseAccounts/write",
-            "Microsoft.Sql/managedInstances/administrators/write",
-            "Microsoft.DocumentDB/databaseAccounts/write",
-            "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/write",
-            "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/write",
-            "Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/write",
-            "Microsoft.DBforPostgreSQL/flexibleServers/write",
-            "Microsoft.DBforPostgreSQL/flexibleServers/administrators/write",
-            "Microsoft.DBforPostgreSQL/flexibleServers/databases/write",
-            "Microsoft.DBforMySQL/flexibleServers/write",
-            "Microsoft.DBforMySQL/flexibleServers/administrators/write",
-            "Microsoft.DBforMySQL/flexibleServers/databases/write",
-            "Microsoft.Storage/storageAccounts/write",
-        ),
-        (),
-    ),
-    "access rights": (
-        (
-            *ROLE_GRANTS,
-            # a federated credential on a managed identity lets its subject sign in as it (and hold its roles)
-            "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
-            # Cosmos DB's own data-plane RBAC
-            "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments/write",
-            "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions/write",
-            "Microsoft.DocumentDB/databaseAccounts/mongodbRoleDefinitions/write",
-            "Microsoft.DocumentDB/databaseAccounts/mongodbUserDefinitions/write",
-        ),
-        ("Microsoft.KeyVault/managedHsm/roleAssignments/write/action",),
-    ),
-    "key administration": (
-        (
-            "Microsoft.KeyVault/vaults/write",
-            "Microsoft.KeyVault/vaults/accessPolicies/write",
-            "Microsoft.KeyVault/managedHSMs/write",
-            "Microsoft.KeyVault/vaults/keys/write",  # ARM creates and updates keys too
-            "Microsoft.KeyVault/vaults/delete",
-        ),
-        (
-            "Microsoft.KeyVault/vaults/keys/create/action",
-            "Microsoft.KeyVault/vaults/keys/delete",
-            "Microsoft.KeyVault/vaults/keys/rotate/action",
-            "Microsoft.KeyVault/vaults/keys/import/action",
-            "Microsoft.KeyVault/vaults/keyrotationpolicies/write",
-            # enable/disable/expire, and bring back keys from a backup
-            "Microsoft.KeyVault/vaults/keys/update/action",
-            "Microsoft.KeyVault/vaults/keys/restore/action",
-            "Microsoft.KeyVault/managedHsm/keys/create",
-            "Microsoft.KeyVault/managedHsm/keys/delete",
-            "Microsoft.KeyVault/managedHsm/keys/write/action",
-            "Microsoft.KeyVault/managedHsm/keys/import/action",
-            "Microsoft.KeyVault/managedHsm/keys/restore/action",
-        ),
-    ),
-}
 GROUP_MEMBER = "azuread:index/groupMember:GroupMember"
 DIRECTORY_ROLE = "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment"
-# Entra directory roles that hold the access-rights function outside ARM: they grant roles, reset who can
-# sign in, or change group membership (and so the Azure roles groups hold); Global Administrator can also
-# elevate itself to User Access Administrator on every subscription.
-DIRECTORY_ROLE_FUNCTIONS: dict[str, str] = {
-    "62e90394-69f5-4237-9190-012177145e10": "access rights",  # Global Administrator
-    "e8611ab8-c189-46e8-94e1-60213ab1f814": "access rights",  # Privileged Role Administrator
-    "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "access rights",  # Privileged Authentication Administrator
-    "fe930be7-5e62-47db-91af-98c3a49a38b1": "access rights",  # User Administrator
-    "fdd7a751-b60b-444a-984c-02652fe8fa1c": "access rights",  # Groups Administrator
-}
-KEY_USE: tuple[str, ...] = tuple(
-    f"Microsoft.KeyVault/vaults/keys/{op}/action" for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign")
-)
 Permissions = list[dict[str, Any]]
 
 

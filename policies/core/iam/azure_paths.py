@@ -1,6 +1,8 @@
 """Azure paths to R2016's functions outside role assignments: the Entra administrator of a database server
-(database structure), Key Vault access policies (key administration and key use, vaults without RBAC), and
-the members an `azuread.Group` declares itself (they hold what the group holds)."""
+(database structure), Key Vault access policies (key administration and key use, vaults without RBAC), the
+admin groups of an AKS cluster (round 29: cluster-admin binds any role to anyone in the cluster, so access
+rights, whether Kubernetes or Azure RBAC authorises the rest), and the members an `azuread.Group` declares
+itself (they hold what the group holds)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ DB_ADMINS: dict[str, str] = {
     "azure-native:synapse:WorkspaceAadAdmin": "sid",  # round 20: Synapse workspaces and their SQL pools
     "azure-native:synapse:WorkspaceSqlAadAdmin": "sid",
 }
+AKS = "azure-native:containerservice:ManagedCluster"
+AKS_ADMINS = "aadProfile.adminGroupObjectIDs"
 VAULT = "azure-native:keyvault:Vault"
 ACCESS_POLICY = "azure-native:keyvault:AccessPolicy"
 GROUP = "azuread:index/group:Group"
@@ -80,6 +84,13 @@ def grants(graph: StackGraph) -> list[Grant]:
                 continue  # no Entra administrator set on the server itself
             key, people = object_of(graph, r, fld)
             out.append(Grant(r.urn, key, frozenset({"database structure"}), False, people))
+    for c in graph.by_type(AKS):
+        admins = c.get(AKS_ADMINS)
+        for i in range(len(admins) if isinstance(admins, list) else int(is_unknown(admins))):
+            key, people = (
+                object_of(graph, c, f"{AKS_ADMINS}.{i}") if isinstance(admins, list) else (None, True)
+            )
+            out.append(Grant(c.urn, key, frozenset({"access rights"}), False, people))
     for v in graph.by_type(VAULT):
         policies = v.get("properties.accessPolicies")
         if is_unknown(policies):

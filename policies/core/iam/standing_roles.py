@@ -8,7 +8,8 @@ are the only standing roles the gate admits."""
 
 from __future__ import annotations
 
-from policies.core.iam.azure import DIRECTORY_ROLE, DIRECTORY_ROLE_FUNCTIONS
+from policies.core.iam.azure import DIRECTORY_ROLE
+from policies.core.iam.azure_functions import DIRECTORY_ROLE_FUNCTIONS
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
 ACTIVATED_ROLE = "azuread:index/directoryRole:DirectoryRole"

@@ -173,13 +173,14 @@ def test_eks_access_policies_count_as_functions():
     assert _of(run(SOD, case("r26p-53")), "team") == []  # one function, MFA
     assert _of(run(SOD, case("r26p-04")), "app") == [
         "the role is a workload or pipeline (no person signs in as it) but may change permissions "
-        "(Kubernetes RBAC through an EKS access policy): whoever runs code as it can grant itself or "
+        "(Kubernetes RBAC through an EKS access entry's policy or group): whoever runs code as it can grant "
+        "itself or "
         "anyone every function; give it no IAM permission-management actions and let the reviewed program "
         "create roles and policies"
     ]
     assert _of(run(SOD, case("r26p-05")), "db-admin") == [
         "the role holds 2 separated functions: access rights, database structure (through an EKS access "
-        "policy's Kubernetes RBAC)"
+        "entry's Kubernetes RBAC (access policy or Kubernetes group))"
     ]
 
 

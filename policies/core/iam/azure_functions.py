@@ -1,0 +1,100 @@
+"""R2016's functions as Azure operations: what a role must cover to hold database structure, access rights
+or key administration, the operations that grant roles, the Entra directory roles that hold access rights,
+and key use. Split from azure.py (round 29) to keep both under 400 lines."""
+
+from __future__ import annotations
+
+# The operations that grant Azure roles (a workload holding one hands out every function, round 16).
+ROLE_GRANTS: tuple[str, ...] = (
+    "Microsoft.Authorization/roleAssignments/write",
+    "Microsoft.Authorization/roleDefinitions/write",
+    "Microsoft.Authorization/elevateAccess/action",
+    # PIM: requesting an eligibility or activation for someone, or loosening its activation rules
+    "Microsoft.Authorization/roleEligibilityScheduleRequests/write",
+    "Microsoft.Authorization/roleAssignmentScheduleRequests/write",
+    "Microsoft.Authorization/roleManagementPolicies/write",
+)
+_K8S_RBAC = ("roles", "rolebindings", "clusterroles", "clusterrolebindings")
+# R2016's functions as operations (actions, dataActions) a role must cover to hold them.
+FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "database structure": (
+        (
+            "Microsoft.Sql/servers/write",
+            "Microsoft.Sql/servers/databases/write",
+            "Microsoft.Sql/servers/administrators/write",
+            "Microsoft.Sql/managedInstances/write",
+            "Microsoft.Sql/managedInstances/databases/write",
+            "Microsoft.DocumentDB/databaseAccounts/write",
+            "Microsoft.Sql/managedInstances/administrators/write",
+            "Microsoft.DocumentDB/databaseAccounts/write",
+            "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/write",
+            "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/write",
+            "Microsoft.DocumentDB/databaseAccounts/mongodbDatabases/write",
+            "Microsoft.DBforPostgreSQL/flexibleServers/write",
+            "Microsoft.DBforPostgreSQL/flexibleServers/administrators/write",
+            "Microsoft.DBforPostgreSQL/flexibleServers/databases/write",
+            "Microsoft.DBforMySQL/flexibleServers/write",
+            "Microsoft.DBforMySQL/flexibleServers/administrators/write",
+            "Microsoft.DBforMySQL/flexibleServers/databases/write",
+            "Microsoft.Storage/storageAccounts/write",
+        ),
+        (),
+    ),
+    "access rights": (
+        (
+            *ROLE_GRANTS,
+            # a federated credential on a managed identity lets its subject sign in as it (and hold its roles)
+            "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+            # Cosmos DB's own data-plane RBAC
+            "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments/write",
+            "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions/write",
+            "Microsoft.DocumentDB/databaseAccounts/mongodbRoleDefinitions/write",
+            "Microsoft.DocumentDB/databaseAccounts/mongodbUserDefinitions/write",
+        ),
+        (
+            "Microsoft.KeyVault/managedHsm/roleAssignments/write/action",
+            # Azure RBAC for Kubernetes (round 29): who may do what inside an AKS cluster
+            *(
+                f"Microsoft.ContainerService/managedClusters/rbac.authorization.k8s.io/{k}/write"
+                for k in _K8S_RBAC
+            ),
+        ),
+    ),
+    "key administration": (
+        (
+            "Microsoft.KeyVault/vaults/write",
+            "Microsoft.KeyVault/vaults/accessPolicies/write",
+            "Microsoft.KeyVault/managedHSMs/write",
+            "Microsoft.KeyVault/vaults/keys/write",  # ARM creates and updates keys too
+            "Microsoft.KeyVault/vaults/delete",
+        ),
+        (
+            "Microsoft.KeyVault/vaults/keys/create/action",
+            "Microsoft.KeyVault/vaults/keys/delete",
+            "Microsoft.KeyVault/vaults/keys/rotate/action",
+            "Microsoft.KeyVault/vaults/keys/import/action",
+            "Microsoft.KeyVault/vaults/keyrotationpolicies/write",
+            # enable/disable/expire, and bring back keys from a backup
+            "Microsoft.KeyVault/vaults/keys/update/action",
+            "Microsoft.KeyVault/vaults/keys/restore/action",
+            "Microsoft.KeyVault/managedHsm/keys/create",
+            "Microsoft.KeyVault/managedHsm/keys/delete",
+            "Microsoft.KeyVault/managedHsm/keys/write/action",
+            "Microsoft.KeyVault/managedHsm/keys/import/action",
+            "Microsoft.KeyVault/managedHsm/keys/restore/action",
+        ),
+    ),
+}
+# Entra directory roles that hold the access-rights function outside ARM: they grant roles, reset who can
+# sign in, or change group membership (and so the Azure roles groups hold); Global Administrator can also
+# elevate itself to User Access Administrator on every subscription.
+DIRECTORY_ROLE_FUNCTIONS: dict[str, str] = {
+    "62e90394-69f5-4237-9190-012177145e10": "access rights",  # Global Administrator
+    "e8611ab8-c189-46e8-94e1-60213ab1f814": "access rights",  # Privileged Role Administrator
+    "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "access rights",  # Privileged Authentication Administrator
+    "fe930be7-5e62-47db-91af-98c3a49a38b1": "access rights",  # User Administrator
+    "fdd7a751-b60b-444a-984c-02652fe8fa1c": "access rights",  # Groups Administrator
+}
+KEY_USE: tuple[str, ...] = tuple(
+    f"Microsoft.KeyVault/vaults/keys/{op}/action" for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign")
+)
