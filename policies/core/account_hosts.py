@@ -55,9 +55,14 @@ AZURE_REGIONAL_NAMED: dict[str, tuple[str, ...]] = {
     ".redisenterprise.cache.azure.net": ("redisenterprise",),
 }
 # Microsoft domains whose regional hosts name one subscription's resource (a documented list: other regional
-# hosts under Microsoft's domains are still placed by their region label, a known limit of round 25).
+# hosts under Microsoft's domains are still placed by their region label, a known limit of rounds 25-27).
 AZURE_RESOURCE_DOMAINS = (*AZURE_REGIONAL_NAMED, ".azurecontainerapps.io", ".azurecontainer.io", ".azmk8s.io",
-                          ".cloudapp.azure.com")
+                          ".cloudapp.azure.com",
+                          # round 27: a data collection endpoint's (or rule's) ingestion and handler hosts
+                          # `<dce>-<hash>.westeurope-1.ingest.monitor.azure.com`, an Azure Monitor workspace's
+                          # `<name>-<hash>.westeurope.prometheus.monitor.azure.com`
+                          ".ingest.monitor.azure.com", ".handler.control.monitor.azure.com",
+                          ".prometheus.monitor.azure.com")
 
 
 # Outputs (dotted paths) that are a resource's own address under a regional domain, whose shape names one
@@ -94,6 +99,13 @@ OWN_PATHS: dict[str, tuple[str, ...]] = {
     "azure-native:containerservice:ManagedCluster": ("fqdn", "privateFQDN", "azurePortalFQDN"),
     "azure-native:kusto:Cluster": ("uri", "dataIngestionUri"),
     "azure-native:web:WebApp": ("defaultHostName", "hostNames", "enabledHostNames"),
+    # round 27: a serverless cache's endpoints, a data collection endpoint's ingestion and handler hosts, an
+    # Azure Monitor workspace's query host, an API Management instance's regional gateway
+    "aws:elasticache/serverlessCache:ServerlessCache": ("endpoints", "readerEndpoints"),
+    "azure-native:monitor:DataCollectionEndpoint": ("logsIngestion.endpoint", "metricsIngestion.endpoint",
+                                                    "configurationAccess.endpoint"),
+    "azure-native:monitor:AzureMonitorWorkspace": ("metrics.prometheusQueryEndpoint",),
+    "azure-native:apimanagement:ApiManagementService": ("gatewayRegionalUrl",),
 }
 
 
@@ -182,3 +194,15 @@ def label_problem(path: str, host: str, label: str) -> str:
         "judged; refer to the resource's endpoint output (its `address`/`endpoint`), or declare the "
         f"account's hosts (`*.{host.split('.', 1)[1]}`) in stacks/records/endpoints.yaml"
     )
+
+
+def id_problem(path: str, host: str, rid: str) -> str:
+    """A resource host that names a resource of the stack by its name, with an id generated for one resource
+    that no recorded address of the stack's resource carries (round 27)."""
+    return (
+        f"`{path}` sends to {host}, which carries the name of a resource of this stack but id {rid!r}, which "
+        "no recorded endpoint of that resource carries (a first deployment, or another account's resource of "
+        "the same name), so whose it is cannot be judged; refer to the resource's endpoint output (its "
+        "`dnsName`/`endpoint`/`bootstrapBrokers…`), or declare the host in stacks/records/endpoints.yaml"
+    )
+
