@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from policies.core.host_classes import AWS_HOST_SUFFIXES
+from policies.core.host_classes import AWS_HOST_SUFFIXES, AZURE_REGION_DOMAINS
 
 AZURE_REGIONS = frozenset(
     [
@@ -52,17 +52,13 @@ _AZURE_SHARD = re.compile(r"^(?:prod|[a-z]{2,4})-\d{1,3}$")
 # Regional Azure service domains whose first label is the resource's name: suffix -> azure-native modules.
 AZURE_REGIONAL_NAMED: dict[str, tuple[str, ...]] = {
     ".kusto.windows.net": ("kusto",), ".eventgrid.azure.net": ("eventgrid",), ".batch.azure.com": ("batch",),
-    ".redisenterprise.cache.azure.net": ("redisenterprise",),
+    ".redisenterprise.cache.azure.net": ("redisenterprise",), ".redis.azure.net": ("redisenterprise",),
 }
-# Microsoft domains whose regional hosts name one subscription's resource (a documented list: other regional
-# hosts under Microsoft's domains are still placed by their region label, a known limit of rounds 25-27).
-AZURE_RESOURCE_DOMAINS = (*AZURE_REGIONAL_NAMED, ".azurecontainerapps.io", ".azurecontainer.io", ".azmk8s.io",
-                          ".cloudapp.azure.com",
-                          # round 27: a data collection endpoint's (or rule's) ingestion and handler hosts
-                          # `<dce>-<hash>.westeurope-1.ingest.monitor.azure.com`, an Azure Monitor workspace's
-                          # `<name>-<hash>.westeurope.prometheus.monitor.azure.com`
-                          ".ingest.monitor.azure.com", ".handler.control.monitor.azure.com",
-                          ".prometheus.monitor.azure.com")
+# Under Microsoft's domains (host_classes.AZURE_REGION_DOMAINS) every host with a region label names one
+# subscription's resource unless it is a shared front end (round 27, closing rounds 25-26's documented list:
+# a data collection endpoint's `<dce>-<hash>.westeurope-1.ingest.monitor.azure.com`, an Azure Monitor
+# workspace's `….westeurope.prometheus.monitor.azure.com`, an ML online endpoint's
+# `<endpoint>.westeurope.inference.ml.azure.com`, an Azure Managed Redis `<name>.westeurope.redis.azure.net`).
 
 
 # Outputs (dotted paths) that are a resource's own address under a regional domain, whose shape names one
@@ -116,7 +112,9 @@ def account_host(host: str) -> str | None:
     virtual-hosted bucket), `resource` (any other host of one account's or subscription's resource)."""
     if host.endswith(AWS_HOST_SUFFIXES) and (m := REGION_IN_HOST.search(host + ".")):
         return _aws_owner(host, m.start(1), m.group(1))
-    if host.endswith(AZURE_RESOURCE_DOMAINS):
+    # round 27: closed world over Microsoft's domains (a private link service alias stays placed by its
+    # region, as round 9 decided: the connection needs the owner's approval; test_residency_r9.py)
+    if host.endswith(AZURE_REGION_DOMAINS) and not host.endswith(".azure.privatelinkservice"):
         labels = host.split(".")
         region = next((p for part in labels for p in part.split("-") if p in AZURE_REGIONS), None)
         if region and not _azure_front_end(labels, region):

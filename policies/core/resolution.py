@@ -373,7 +373,8 @@ def judge_in_graph(
         return label_problem(ref.path, ref.value, label)
     if ref.kind == "host" and idx.by_name(ref.value) is not None and (rid := idx.unproven_id(ref.value)):
         return id_problem(ref.path, ref.value, rid)
-    if ref.kind == "host" and not aws_resource_host(ref.value) and account_host(ref.value):
+    named = aws_resource_host(ref.value) or azure_modules(ref.value)  # its name in the host: said below
+    if ref.kind == "host" and not named and account_host(ref.value):
         return owner_problem(ref.path, ref.value, _arn_accounts(graph))
     if ref.kind == "named" and ref.value.startswith(f"{WORKFLOW}|"):
         return callback_problem(ref.path, ref.value)

@@ -145,3 +145,29 @@ def test_a_callback_of_a_workflow_outside_the_stack_blocks():
         "id": f"{SUB}Microsoft.Logic/workflows/wf",
         "accessEndpoint": f"https://prod-27.westeurope.logic.azure.com:443/workflows/{WF_ID}"})
     assert messages(RESOLVED, graph(azure_rg(), wf, _app(CALLBACK)), ALLOWED) == []
+
+
+# ------------------------------------------------------------------ closed world over Microsoft's domains
+
+
+def test_any_microsoft_regional_host_names_a_resource_unless_a_front_end():
+    for host in ("partner-risk-score.westeurope.inference.ml.azure.com", "cache.westeurope.redis.azure.net",
+                 "a1b2c3d4-e5f6.workspace.westeurope.api.azureml.ms"):
+        assert account_host(host) == "resource", host
+    for host in ("westeurope.monitoring.azure.com", "westeurope.tts.speech.microsoft.com",
+                 "westeurope-5.in.applicationinsights.azure.com", "prod-12.westeurope.logic.azure.com",
+                 "partner.6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f.westeurope.azure.privatelinkservice"):
+        assert account_host(host) is None, host
+
+
+def test_a_microsoft_regional_resource_host_is_the_stacks_or_blocks():
+    ml = "partner-risk-score.westeurope.inference.ml.azure.com"
+    assert messages(RESOLVED, graph(azure_rg(), _app(f"https://{ml}/score")), ALLOWED) == [
+        ("app", owner_problem(APP_PATH, ml, frozenset()))]
+    redis = "dosis-cache.westeurope.redis.azure.net"
+    own = res("azure-native:redisenterprise:RedisEnterprise", "cache", {
+        "resourceGroupName": "rg-weu", "clusterName": "dosis-cache", "name": "dosis-cache",
+        "location": "westeurope", "sku": {"name": "Balanced_B1"}})
+    assert messages(RESOLVED, graph(azure_rg(), own, _app(f"{redis}:10000")), ALLOWED) == []
+    assert messages(RESOLVED, graph(azure_rg(), _app(f"{redis}:10000")), ALLOWED) == [
+        ("app", owner_problem(APP_PATH, redis, frozenset()))]
