@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from policies.core.host_classes import AWS_HOST_SUFFIXES
+from policies.core.host_classes import AWS_HOST_SUFFIXES, AZURE_REGION_DOMAINS
 
 AZURE_REGIONS = frozenset(
     [
@@ -52,12 +52,13 @@ _AZURE_SHARD = re.compile(r"^(?:prod|[a-z]{2,4})-\d{1,3}$")
 # Regional Azure service domains whose first label is the resource's name: suffix -> azure-native modules.
 AZURE_REGIONAL_NAMED: dict[str, tuple[str, ...]] = {
     ".kusto.windows.net": ("kusto",), ".eventgrid.azure.net": ("eventgrid",), ".batch.azure.com": ("batch",),
-    ".redisenterprise.cache.azure.net": ("redisenterprise",),
+    ".redisenterprise.cache.azure.net": ("redisenterprise",), ".redis.azure.net": ("redisenterprise",),
 }
-# Microsoft domains whose regional hosts name one subscription's resource (a documented list: other regional
-# hosts under Microsoft's domains are still placed by their region label, a known limit of round 25).
-AZURE_RESOURCE_DOMAINS = (*AZURE_REGIONAL_NAMED, ".azurecontainerapps.io", ".azurecontainer.io", ".azmk8s.io",
-                          ".cloudapp.azure.com")
+# Under Microsoft's domains (host_classes.AZURE_REGION_DOMAINS) every host with a region label names one
+# subscription's resource unless it is a shared front end (round 27, closing rounds 25-26's documented list:
+# a data collection endpoint's `<dce>-<hash>.westeurope-1.ingest.monitor.azure.com`, an Azure Monitor
+# workspace's `….westeurope.prometheus.monitor.azure.com`, an ML online endpoint's
+# `<endpoint>.westeurope.inference.ml.azure.com`, an Azure Managed Redis `<name>.westeurope.redis.azure.net`).
 
 
 # Outputs (dotted paths) that are a resource's own address under a regional domain, whose shape names one
@@ -94,6 +95,13 @@ OWN_PATHS: dict[str, tuple[str, ...]] = {
     "azure-native:containerservice:ManagedCluster": ("fqdn", "privateFQDN", "azurePortalFQDN"),
     "azure-native:kusto:Cluster": ("uri", "dataIngestionUri"),
     "azure-native:web:WebApp": ("defaultHostName", "hostNames", "enabledHostNames"),
+    # round 27: a serverless cache's endpoints, a data collection endpoint's ingestion and handler hosts, an
+    # Azure Monitor workspace's query host, an API Management instance's regional gateway
+    "aws:elasticache/serverlessCache:ServerlessCache": ("endpoints", "readerEndpoints"),
+    "azure-native:monitor:DataCollectionEndpoint": ("logsIngestion.endpoint", "metricsIngestion.endpoint",
+                                                    "configurationAccess.endpoint"),
+    "azure-native:monitor:AzureMonitorWorkspace": ("metrics.prometheusQueryEndpoint",),
+    "azure-native:apimanagement:ApiManagementService": ("gatewayRegionalUrl",),
 }
 
 
@@ -104,7 +112,9 @@ def account_host(host: str) -> str | None:
     virtual-hosted bucket), `resource` (any other host of one account's or subscription's resource)."""
     if host.endswith(AWS_HOST_SUFFIXES) and (m := REGION_IN_HOST.search(host + ".")):
         return _aws_owner(host, m.start(1), m.group(1))
-    if host.endswith(AZURE_RESOURCE_DOMAINS):
+    # round 27: closed world over Microsoft's domains (a private link service alias stays placed by its
+    # region, as round 9 decided: the connection needs the owner's approval; test_residency_r9.py)
+    if host.endswith(AZURE_REGION_DOMAINS) and not host.endswith(".azure.privatelinkservice"):
         labels = host.split(".")
         region = next((p for part in labels for p in part.split("-") if p in AZURE_REGIONS), None)
         if region and not _azure_front_end(labels, region):
@@ -182,3 +192,15 @@ def label_problem(path: str, host: str, label: str) -> str:
         "judged; refer to the resource's endpoint output (its `address`/`endpoint`), or declare the "
         f"account's hosts (`*.{host.split('.', 1)[1]}`) in stacks/records/endpoints.yaml"
     )
+
+
+def id_problem(path: str, host: str, rid: str) -> str:
+    """A resource host that names a resource of the stack by its name, with an id generated for one resource
+    that no recorded address of the stack's resource carries (round 27)."""
+    return (
+        f"`{path}` sends to {host}, which carries the name of a resource of this stack but id {rid!r}, which "
+        "no recorded endpoint of that resource carries (a first deployment, or another account's resource of "
+        "the same name), so whose it is cannot be judged; refer to the resource's endpoint output (its "
+        "`dnsName`/`endpoint`/`bootstrapBrokers…`), or declare the host in stacks/records/endpoints.yaml"
+    )
+

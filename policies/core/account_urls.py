@@ -21,11 +21,17 @@ _ACCESS_POINT = re.compile(
 
 def url_arn(host: str, s: str, end: int) -> str | None:
     """The ARN a URL's host (and the path after `end` in `s`) names with its account, or None."""
+    return path_arn(host, s, end) or host_arn(host)
+
+
+def path_arn(host: str, s: str, end: int) -> str | None:
+    """The ARN an API host and the path after it name (a queue URL, a path-style bucket), with or without
+    a scheme (`s3.eu-west-1.amazonaws.com/<bucket>/key`, as an SDK's endpoint plus key prefix: round 27)."""
     if (q := _SQS_HOST.match(host)) and (p := _SQS_PATH.match(s, end)):
         return f"arn:aws:sqs:{q.group(1) or q.group(2)}:{p.group(1)}:{p.group(2)}"
     if host.startswith("s3") and _S3_API_HOST.match(host) and (b := _S3_PATH.match(s, end)):
         return f"arn:aws:s3:::{b.group(1)}"  # path-style: the bucket is the first path segment
-    return host_arn(host)
+    return None
 
 
 def host_arn(host: str) -> str | None:
@@ -33,3 +39,27 @@ def host_arn(host: str) -> str | None:
     if "s3-accesspoint" in host and (m := _ACCESS_POINT.match(host)):
         return f"arn:aws:s3:{m.group(3)}:{m.group(2)}:accesspoint/{m.group(1)}"
     return None
+
+
+WORKFLOW = "azure-native:logic:Workflow"
+# A Logic App's callback URL: a shared regional front end whose path names the workflow (round 27).
+_WORKFLOW_URL = re.compile(r"https?://prod-\d+\.[a-z0-9]+\.logic\.azure\.com(?::\d+)?/workflows/([0-9a-f]{32})\b",
+                           re.I)
+
+
+def workflow_key(s: str, start: int = 0) -> str | None:
+    """`<WORKFLOW>|<id>` of the workflow a callback URL at `start` in `s` calls, else None."""
+    m = _WORKFLOW_URL.match(s, start)
+    return f"{WORKFLOW}|{m.group(1).lower()}" if m else None
+
+
+def callback_problem(path: str, key: str) -> str:
+    """A workflow callback whose workflow is no workflow of the stack (matched by its `accessEndpoint`)."""
+    return (
+        f"`{path}` calls Logic App workflow {key.split('|', 1)[1]} by its callback URL; the regional front "
+        "end passes the data to that workflow, which is no workflow of this stack (matched by its recorded "
+        "`accessEndpoint`), and sends it on wherever its own definition says, so where the data goes cannot "
+        "be judged; create the workflow in this stack and refer to its callback URL "
+        "(logic.list_workflow_trigger_callback_url_output)"
+    )
+

@@ -226,3 +226,24 @@ def account_label(host: str) -> tuple[str, str] | None:
     pattern = _ACCOUNT_LABEL.get(found[0]) if found else None
     m = pattern.search(host) if pattern else None
     return (f"{found[0]}:{m.group(2)}", m.group(1)) if found and m else None
+
+
+# The per-resource id of a host whose family names a resource by its name and an id generated for that one
+# resource (round 27): a load balancer `<name>-<id>.…elb…`, an MSK cluster `b-1.<name>.<id>.c2.kafka…`, an
+# OpenSearch domain `search-<name>-<id>.…es…`, a serverless cache `<name>-<id>.serverless.…`. Another
+# account's resource of the same name has another id, so a match by name alone proves nothing.
+_RESOURCE_ID = {
+    "elb": re.compile(rf"-([a-z0-9]+)\.(?:{_REGION}\.elb|elb\.{_REGION})\.amazonaws\.com$"),
+    "kafka": re.compile(r"^(?:b-\d+|boot-[a-z0-9]+)\.[a-z0-9-]+\.([a-z0-9]+)\.c\d+\.kafka"),
+    "es": re.compile(rf"-([a-z0-9]{{26}})\.{_REGION}\.es\.amazonaws\.com$"),
+    "elasticache": re.compile(r"-([a-z0-9]+)\.serverless\.[a-z]+\d\.cache\.amazonaws\.com$"),
+}
+
+
+def resource_id(host: str) -> tuple[str, str] | None:
+    """(`<family>:<name>`, the id generated for that one resource) of a host that carries both."""
+    found = aws_resource_host(host)
+    pattern = _RESOURCE_ID.get(found[0]) if found and found[1] else None
+    m = pattern.search(host) if pattern else None
+    return (f"{found[0]}:{found[1]}", m.group(1)) if found and m else None
+

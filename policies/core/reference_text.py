@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
-from policies.core.account_urls import host_arn, url_arn
+from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
 from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites
 
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
@@ -276,6 +276,8 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
             out.append((kind, host, principal))
             if ".amazonaws.com" in host and (arn := url_arn(host, s, m.end())):  # its account too
                 out.append(("arn", arn, False))
+            if host.endswith(".logic.azure.com") and (wf := workflow_key(s, m.start())):  # round 27
+                out.append(("named", wf, False))
         out += [("site", why, False) for why in hostless_sites(s)]  # `tunnel:///…`: no host to place
     if ("::" in s or s.count(":") >= 7) and not s.startswith("arn:"):  # an ARN is one reference
         for m in _IPV6_FIND.finditer(s):
@@ -340,12 +342,7 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
         for m in _MAIL.finditer(s):
             out.append(("host", m.group(1).lower(), False))
     if _CLOUD_SUFFIX.search(s) and (  # _CLOUD_HOST (costly) where a suffix is, under the hints as before
-        ".com" in low
-        or ".net" in low
-        or ".io" in low
-        or ".aws" in low
-        or ".us" in low
-        or ".cn" in low
+        ".com" in low or ".net" in low or ".io" in low or ".aws" in low or ".us" in low or ".cn" in low
         or "accountname=" in low
     ):
         for m in _CLOUD_HOST.finditer(s):
@@ -353,6 +350,9 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
             # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
             named = principal or (_service_name(host) and f"://{host}" not in low)
             out.append(("host", host, named))
+            if s.startswith("/", m.end()) and s[max(m.start() - 3, 0):m.start()] != "://" and (
+                    arn := path_arn(host, s, m.end())):  # scheme-less: `s3.<region>.…/<bucket>/…`
+                out.append(("arn", arn, False))
     bare = low.strip().rstrip(".")
     if not _TOKEN_SPLIT.search(bare):  # one token: an ARN, id or path (with `/`) holds no bare host
         if "/" not in bare and (found := _host_token(bare, principal, dest_key)):

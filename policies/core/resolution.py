@@ -14,13 +14,15 @@ from policies.core.account_hosts import (
     OWN_PATHS,
     account_host,
     azure_regional_name,
+    id_problem,
     label_problem,
     owner_problem,
     regional_account,
 )
+from policies.core.account_urls import WORKFLOW, callback_problem, workflow_key
 from policies.core.accounts import is_account_id
 from policies.core.destinations import azure_modules, region_of
-from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host
+from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host, resource_id
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.outside_parties import party_problem
@@ -97,6 +99,7 @@ class GraphIndex:
         self.graph = graph
         self.by_key: dict[str, ResourceView] = {}
         self.labels: dict[str, str] = {}  # `<family>:<region>` -> the stack's account label (recorded hosts)
+        self.ids: dict[str, set[str]] = {}  # `<family>:<name>` -> the ids its recorded hosts carry (round 27)
         self.stack_refs = graph.by_type(STACK_REFERENCE)
         named = frozenset(NAMED_REFS.values()) | ACCEPTED_TARGETS | NAMED_TYPES | {APIM_BACKEND}
         for r in graph.resources:
@@ -105,6 +108,8 @@ class GraphIndex:
                 for v in (r.input("name"), r.input("id"), r.input("backendId")):  # connections: by id
                     if isinstance(v, str):
                         self.by_key.setdefault(f"named:{r.type}|{v}", r)
+            if r.type == WORKFLOW and (k := workflow_key(str(r.input("accessEndpoint", "")))):
+                self.by_key.setdefault(f"named:{k}", r)  # called by its callback URL (round 27)
             if r.type.startswith("azure-native:authorization:Policy") and (d := definition_key(r)):
                 self.by_key.setdefault(f"named:{POLICY_ASSIGNMENT}|{d}", r)  # named by an assignment
             for k in GUID_OUTPUTS.get(r.type, ()):
@@ -141,15 +146,22 @@ class GraphIndex:
                     host = s.strip().split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
                     own = k in _OWN_ADDRESSES.get(r.type, ()) or _own_host(r.type, host)
                     if "." in host and (own or not _points_to(r, host)):
-                        self.by_key.setdefault(f"host:{host}", r)
-                        if r.cloud == "aws" and (label := account_label(host)):
-                            self.labels.setdefault(*label)
+                        self._own_host(host, r)
             for path in OWN_PATHS.get(r.type, ()):  # round 25: its own address under a regional domain
-                value: Any = src
-                for part in path.split("."):
+                first, *rest = path.split(".")
+                value: Any = r.input(first)  # unwrapped (a nested proxy is no dict)
+                for part in rest:
                     value = value.get(part) if isinstance(value, dict) else None
-                for s in iter_strings(r.input(path) if "." not in path else value):
-                    self.by_key.setdefault(f"host:{s.split('://', 1)[-1].split('/', 1)[0].lower()}", r)
+                for s in iter_strings(value):
+                    self._own_host(s.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower(), r)
+
+    def _own_host(self, host: str, r: ResourceView) -> None:
+        """Index a recorded address of `r`, with the account label or per-resource id it carries."""
+        self.by_key.setdefault(f"host:{host}", r)
+        if r.cloud == "aws" and (label := account_label(host)):
+            self.labels.setdefault(*label)
+        if r.cloud == "aws" and (rid := resource_id(host)):
+            self.ids.setdefault(rid[0], set()).add(rid[1])
 
     def find(self, ref: Ref) -> ResourceView | None:
         v = ref.value
@@ -180,7 +192,7 @@ class GraphIndex:
             hit = self.by_key.get(owner)
         if hit is None and owner == "resource":  # an app under a recorded default domain (its environment's)
             hit = self.by_key.get(f"host:{v.split('.', 1)[1]}")
-        if hit is None and (named := self.by_name(v)) is not None and not self.unproven_label(v):
+        if hit is None and (named := self.by_name(v)) is not None and not self.unproven(v):
             hit = named  # a cluster, database or domain by the name its host carries
         if hit is None and (az := azure_modules(v) or azure_regional_name(v)):
             name, modules = az
@@ -194,6 +206,16 @@ class GraphIndex:
         if aws is None:
             return None
         return self.by_key.get(f"host:{aws[1]}" if aws[0] == "ec2" else f"aws:{aws[0]}:{aws[1]}")
+
+    def unproven(self, host: str) -> str | None:
+        """The label or per-resource id that keeps a match by name from proving the host is the stack's."""
+        return self.unproven_label(host) or self.unproven_id(host)
+
+    def unproven_id(self, host: str) -> str | None:
+        """The per-resource id of a host matched by name, when no recorded address of the stack's resource
+        of that name carries it (a first deployment, or another account's twin: round 27)."""
+        rid = resource_id(host)
+        return rid[1] if rid and rid[1] not in self.ids.get(rid[0], ()) else None
 
     def unproven_label(self, host: str) -> str | None:
         """The account label of a host matched by name only, when it is not the label the stack records for
@@ -349,8 +371,13 @@ def judge_in_graph(
             return region_verdict(*placed, f"`{ref.path}` (a resource of a referenced stack)", allowed(ctx))
     if ref.kind == "host" and idx.by_name(ref.value) is not None and (label := idx.unproven_label(ref.value)):
         return label_problem(ref.path, ref.value, label)
-    if ref.kind == "host" and not aws_resource_host(ref.value) and account_host(ref.value):
+    if ref.kind == "host" and idx.by_name(ref.value) is not None and (rid := idx.unproven_id(ref.value)):
+        return id_problem(ref.path, ref.value, rid)
+    named = aws_resource_host(ref.value) or azure_modules(ref.value)  # its name in the host: said below
+    if ref.kind == "host" and not named and account_host(ref.value):
         return owner_problem(ref.path, ref.value, _arn_accounts(graph))
+    if ref.kind == "named" and ref.value.startswith(f"{WORKFLOW}|"):
+        return callback_problem(ref.path, ref.value)
     relayed = ref.kind == "arn" and relay_arn(ref.value, ref.path)
     return (
         f"`{ref.path}` refers to {ref.value!r}, which is neither a resource of this stack (matched by its "

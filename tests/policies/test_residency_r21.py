@@ -130,7 +130,8 @@ def test_a_resource_host_outside_the_stack_blocks():
 def test_a_resource_host_of_the_stack_is_placed_by_its_resource():
     db = pinned_res("aws:rds/instance:Instance", "db", {"identifier": "analytics", "engine": "postgres",
                                                          "address": HOST_DB})  # round 25: recorded
-    kafka = pinned_res("aws:msk/cluster:Cluster", "k", {"clusterName": "analytics"})
+    kafka = pinned_res("aws:msk/cluster:Cluster", "k", {"clusterName": "analytics",
+                                                        "bootstrapBrokersTls": BROKER})  # round 27: its id
     assert messages(RESOLVED, graph(db, kafka, _fn(f"{HOST_DB},{BROKER}")), ALLOWED) == []
 
 

@@ -53,8 +53,9 @@ def test_a_round_23_family_host_outside_the_stack_blocks():
 
 
 def test_a_round_23_family_host_of_the_stack_is_placed_by_its_resource():
-    lb = pinned_res("aws:lb/loadBalancer:LoadBalancer", "lb", {"name": "partner-archive"})
-    nlb = pinned_res("aws:lb/loadBalancer:LoadBalancer", "nlb", {"name": "partner-nlb"})
+    lb = pinned_res("aws:lb/loadBalancer:LoadBalancer", "lb", {"name": "partner-archive", "dnsName": ALB})
+    nlb = pinned_res("aws:lb/loadBalancer:LoadBalancer", "nlb", {"name": "partner-nlb",  # round 27: its id
+                                                                  "dnsName": NLB})
     mq = pinned_res("aws:mq/broker:Broker", "mq", {"brokerName": "events", "id": MQ_ID})
     dax = pinned_res("aws:dax/cluster:Cluster", "dax", {"clusterName": "partner-cache",
                                                          "clusterAddress": DAX})  # round 25: its label
