@@ -18,10 +18,11 @@ from policies.core.view import ProviderView, ResourceView, StackGraph, plain
 _ARGS_CLASSES = frozenset({ResourceValidationArgs, PolicyResource})
 
 
-def view_from_args(args: Any) -> ResourceView:
+def view_from_args(args: Any, urns: dict[int, tuple[str, ...]] | None = None) -> ResourceView:
     """The view of a pulumi_policy ResourceValidationArgs / PolicyResource (cached on the args object).
 
     The gate passes the same args object to every policy of a resource, so the unwrap happens once.
+    `urns`: one URN tuple per list of dependencies (by id; the gate shares equal lists), for a graph.
     """
     d = getattr(args, "__dict__", None)
     cached = d.get("_dosis_view") if d is not None else getattr(args, "_dosis_view", None)
@@ -48,31 +49,43 @@ def view_from_args(args: Any) -> ResourceView:
         else (getattr(opts, "parent", None) if opts is not None else None)
     )
     deps = tuple([d.urn for d in attr("dependencies", None) or ()])
-    pdeps = {k: tuple([d.urn for d in v]) for k, v in (attr("property_dependencies", None) or {}).items()}
+    pdeps = _urn_tuples(attr("property_dependencies", None) or {}, urns)
     raw = args.props
     type_ = args.resource_type
     # Built without the dataclass __init__ (every field is set here): two views per resource of a large stack.
     view = object.__new__(ResourceView)
-    view.__dict__ = {
-        "type": type_,
-        "raw": raw,
-        "urn": args.urn,
-        "name": args.name,
-        "provider": provider,
-        "parent": parent_urn or None,
-        "dependencies": deps,
-        "property_dependencies": pdeps,
-        "protect": bool(getattr(opts, "protect", False)) if opts is not None else False,
-        # The engine gives every custom resource a provider (explicit or default) and none to components.
-        "custom": provider is not None or type_.startswith("pulumi:providers:"),
-        "memo": _shared_memo(raw, type_, provider),
-    }
+    view.type = type_
+    view.raw = raw
+    view.urn = args.urn
+    view.name = args.name
+    view.provider = provider
+    view.parent = parent_urn or None
+    view.dependencies = deps
+    view.property_dependencies = pdeps
+    view.protect = bool(getattr(opts, "protect", False)) if opts is not None else False
+    # The engine gives every custom resource a provider (explicit or default) and none to components.
+    view.custom = provider is not None or type_.startswith("pulumi:providers:")
+    view.memo = _shared_memo(raw, type_, provider)
     if d is not None:
         d["_dosis_view"] = view
     else:
         with contextlib.suppress(AttributeError):  # slotted objects: no cache
             args._dosis_view = view
     return view
+
+
+def _urn_tuples(deps: Any, urns: dict[int, tuple[str, ...]] | None) -> dict[str, tuple[str, ...]]:
+    """Property dependencies as URN tuples; one tuple per list object when `urns` (the caller keeps
+    the lists alive meanwhile)."""
+    if urns is None or type(deps) is not dict:
+        return {k: tuple([d.urn for d in v]) for k, v in deps.items()}
+    out = {}
+    for k, v in deps.items():
+        found = urns.get(id(v))
+        if found is None:
+            found = urns[id(v)] = tuple([d.urn for d in v])
+        out[k] = found
+    return out
 
 
 def _shared_memo(raw: Any, type_: str, provider: ProviderView | None) -> dict[str, Any]:
@@ -96,7 +109,8 @@ def graph_from_args(args: Any) -> StackGraph:
     cached = getattr(args, "_dosis_graph", None)
     if cached is not None:
         return cached
-    graph = StackGraph(view_from_args(r) for r in args.resources)
+    urns: dict[int, tuple[str, ...]] = {}   # args.resources holds the lists while the graph is built
+    graph = StackGraph(view_from_args(r, urns) for r in args.resources)
     with contextlib.suppress(AttributeError):  # slotted objects: no cache
         args._dosis_graph = graph
     return graph

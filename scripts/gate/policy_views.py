@@ -46,9 +46,18 @@ def views_of(resources: list[StateResource], by_urn: dict[str, StateResource], f
         stack_views = [PolicyResource(r.type, proxied(stack_props(r)), r.urn, r.name, options_of(r),
                                       provider_of(r), None, [], {}) for r in resources]
         views = {v.urn: v for v in stack_views}
+        # The loader makes equal URN lists one list (state_load): their views are one list too, read-only
+        # as the state is (25k lists instead of 164k for the realistic 100k state's property dependencies).
+        shared: dict[int, list[Any]] = {}
+
+        def views_of_urns(urns: list[str]) -> list[Any]:
+            found = shared.get(id(urns))     # the URN lists outlive this loop: ids are not reused
+            if found is None:
+                found = shared[id(urns)] = [views[d] for d in urns if d in views]
+            return found
+
         for r, pr in zip(resources, stack_views, strict=True):
             pr.parent = views.get(r.parent) if r.parent else None
             pr.dependencies = [views[d] for d in r.dependencies if d in views]
-            pr.property_dependencies = {k: [views[d] for d in v if d in views]
-                                        for k, v in r.property_dependencies.items() if v}
+            pr.property_dependencies = {k: views_of_urns(v) for k, v in r.property_dependencies.items() if v}
     return provider_of, options_of, stack_views

@@ -86,11 +86,12 @@ _STR = {str}
 
 
 def _property_dependencies(value: Any) -> dict[str, list[str]]:
-    """Non-empty URN lists per property: the checkpoint's own object where it is just that (the usual
-    case: no copy per resource), else a filtered copy. Read-only, like the rest of the state."""
+    """URN lists per property: the checkpoint's own object where every value is a list of strings (the
+    usual case, empty lists included: every reader skips those), else a copy of the non-empty string
+    lists. No copy per resource of a realistic state. Read-only, like the rest of the state."""
     if not value or not isinstance(value, dict):
         return _NONE
-    if all(type(v) is list and v and set(map(type, v)) == _STR for v in value.values()):
+    if all(type(v) is list and set(map(type, v)) <= _STR for v in value.values()):
         return value
     return {k: _strings(v) for k, v in value.items() if v}
 

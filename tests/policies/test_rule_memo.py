@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from pulumi_policy.policy import PolicyProviderResource, PolicyResource, ResourceValidationArgs
+from pulumi_policy.policy import (
+    PolicyProviderResource,
+    PolicyResource,
+    ResourceValidationArgs,
+    StackValidationArgs,
+)
 from pulumi_policy.proxy import unknown_checking_proxy
 
-from policies.core.args_view import view_from_args
+from policies.core.args_view import graph_from_args, view_from_args
 from policies.core.crossguard import run_stack_rule
 from policies.core.location import effective_location
 from policies.core.references import references, scan
@@ -27,9 +32,30 @@ def _args(props: object, type_: str = "aws:sqs/queue:Queue") -> ResourceValidati
 def test_view_from_args_sets_every_field_like_the_constructor() -> None:
     view = view_from_args(_args(unknown_checking_proxy(dict(INPUTS))))
     fields = {f.name for f in dataclasses.fields(ResourceView)}
-    assert fields <= set(vars(view))
+    assert all(hasattr(view, f) for f in fields)     # slotted: an unset field would raise here
+    assert not hasattr(view, "__dict__")
     again = ResourceView(**{f: getattr(view, f) for f in fields})
     assert again == view
+
+
+def test_graph_views_share_one_urn_tuple_per_dependency_list_and_equal_fresh_views() -> None:
+    props = unknown_checking_proxy(dict(INPUTS))
+    rg = PolicyResource("aws:s3/bucket:Bucket", props, "urn:b", "b", None, PROVIDER, None, [], {})
+    one = [rg]   # the gate gives the views of one URN list one list (gate.policy_views)
+    stack = [PolicyResource("aws:sqs/queue:Queue", props, f"urn:q{i}", "q", None, PROVIDER, None, [rg],
+                            {"a": one, "b": [rg], "c": []}) for i in range(2)]
+    graph = graph_from_args(StackValidationArgs([rg, *stack], None, {}))
+    views = [graph.get(f"urn:q{i}") for i in range(2)]
+    assert views[0].property_dependencies["a"] is views[1].property_dependencies["a"]
+    for pr, view in zip(stack, views, strict=True):
+        fresh = view_from_args(_copy(pr))
+        assert view.property_dependencies == fresh.property_dependencies == {"a": ("urn:b",), "b": ("urn:b",),
+                                                                             "c": ()}
+
+
+def _copy(pr: PolicyResource) -> PolicyResource:
+    return PolicyResource(pr.resource_type, pr.props, pr.urn, pr.name, pr.opts, pr.provider, pr.parent,
+                          pr.dependencies, pr.property_dependencies)
 
 
 def test_resource_and_stack_views_of_one_inputs_object_share_their_memo() -> None:
