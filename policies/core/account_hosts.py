@@ -49,6 +49,17 @@ _BUCKET_API = re.compile(r"^s3(?:-website|-fips)?(?:\.dualstack)?$")
 # (`westeurope-5.in.applicationinsights.azure.com`, `westeurope.api.cognitive.microsoft.com`), or a
 # shard label precedes it (`prod-12.westeurope.logic.azure.com`: a workflow's callback, its id in the path).
 _AZURE_SHARD = re.compile(r"^(?:prod|[a-z]{2,4})-\d{1,3}$")
+# Round 28, closed world: only under these service domains is that shape Microsoft's. Elsewhere the first
+# label is the customer's choice (a public IP's DNS label `prod-12.westeurope.cloudapp.azure.com`, a cluster
+# named `westeurope-1` under `….westeurope.redis.azure.net`, an HDInsight cluster
+# `westeurope-x.azurehdinsight…`).
+AZURE_FRONT_ENDS = frozenset({
+    "in.applicationinsights.azure.com", "livediagnostics.monitor.azure.com", "monitoring.azure.com",
+    "handler.control.monitor.azure.com", "api.cognitive.microsoft.com", "stt.speech.microsoft.com",
+    "tts.speech.microsoft.com", "customvoice.api.speech.microsoft.com", "oic.prod-aks.azure.com",
+    "api.azureml.ms",
+})
+AZURE_SHARD_FRONT_ENDS = frozenset({"logic.azure.com"})
 # Regional Azure service domains whose first label is the resource's name: suffix -> azure-native modules.
 AZURE_REGIONAL_NAMED: dict[str, tuple[str, ...]] = {
     ".kusto.windows.net": ("kusto",), ".eventgrid.azure.net": ("eventgrid",), ".batch.azure.com": ("batch",),
@@ -143,8 +154,16 @@ def _aws_owner(host: str, region_start: int, region: str) -> str | None:
 def _azure_front_end(labels: list[str], region: str) -> bool:
     """A Microsoft service's shared regional front end, not one subscription's resource (round 25)."""
     if labels[0].split("-")[0] == region:
-        return True
-    return len(labels) > 2 and labels[1] == region and bool(_AZURE_SHARD.match(labels[0]))
+        return ".".join(labels[1:]) in AZURE_FRONT_ENDS
+    return (len(labels) > 2 and labels[1] == region and bool(_AZURE_SHARD.match(labels[0]))
+            and ".".join(labels[2:]) in AZURE_SHARD_FRONT_ENDS)
+
+
+def _front_end_shaped(host: str) -> bool:
+    """A Microsoft host shaped like a shared front end (region first, or a shard label then the region)."""
+    labels = host.split(".")
+    return bool(labels[0].split("-")[0] in AZURE_REGIONS
+                or (len(labels) > 2 and labels[1] in AZURE_REGIONS and _AZURE_SHARD.match(labels[0])))
 
 
 def azure_regional_name(host: str) -> tuple[str, tuple[str, ...]] | None:
@@ -167,6 +186,14 @@ def owner_problem(path: str, host: str, own_accounts: frozenset[str]) -> str | N
     """Why a host of one account's or subscription's resource that nothing in the stack records cannot be
     placed; None when it carries one of the stack's own accounts."""
     owner = account_host(host) or "resource"
+    if host.endswith(AZURE_REGION_DOMAINS) and _front_end_shaped(host):
+        return (
+            f"`{path}` sends to {host}, shaped like a Microsoft shared regional front end but under a "
+            "service domain the pack does not know as one, where the first label is the customer's choice "
+            "(a DNS label, a cluster or namespace name), so whose resource it is cannot be judged; create "
+            "the resource in this stack and refer to its endpoint output, or declare the host in "
+            "stacks/records/endpoints.yaml (for a Microsoft front end: with its region and why)"
+        )
     if owner.startswith("account:"):
         if owner[8:] in own_accounts:
             return None

@@ -89,6 +89,9 @@ AZURE_HOSTS: dict[str, tuple[str, ...]] = {
     ".dev.azuresynapse.net": ("synapse",),
     ".azure-devices.net": ("devices",),
 }
+# `<registry>.<region>.geo.azurecr.io` / `.data.azurecr.io`: a Premium registry's regional login and dedicated
+# data endpoints (round 28); registry names are global and alphanumeric, so the first label is the registry.
+_ACR_REGIONAL = re.compile(r"^([a-z0-9]+)\.[a-z0-9]+\.(?:geo|data)$")
 _PRIVATE_IP = re.compile(
     r"^(0\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
 )
@@ -379,5 +382,8 @@ def azure_modules(host: str) -> tuple[str, tuple[str, ...]] | None:
     for suffix, modules in AZURE_HOSTS.items():
         if host.endswith(suffix):
             # `<account>.privatelink.blob.core.windows.net`: the private-endpoint name of the same account
-            return host[: -len(suffix)].removesuffix(".privatelink").rsplit(".", 1)[-1], modules
+            stem = host[: -len(suffix)].removesuffix(".privatelink")
+            if m := _ACR_REGIONAL.match(stem):  # a geo-replica's login or data host names its registry
+                return m.group(1), modules
+            return stem.rsplit(".", 1)[-1], modules
     return None
