@@ -92,8 +92,10 @@ def _kebab(word: str) -> str:
 
 
 # ARM resource-type segments that are not the SDK class name pluralised (what real ids, and programs that
-# write them literally, say: `Microsoft.Web/serverfarms/<plan>`, `Microsoft.Web/sites/<app>`).
-_AZURE_TYPE_SEGMENT = {"web:AppServicePlan": "serverfarms", "web:WebApp": "sites"}
+# write them literally, say: `Microsoft.Web/serverfarms/<plan>`, `Microsoft.Web/sites/<app>`,
+# `Microsoft.Monitor/accounts/<workspace>`).
+_AZURE_TYPE_SEGMENT = {"web:AppServicePlan": "serverfarms", "web:WebApp": "sites",
+                       "monitor:AzureMonitorWorkspace": "accounts"}
 
 
 def _plural_camel(word: str) -> str:

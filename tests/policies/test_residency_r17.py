@@ -245,3 +245,6 @@ def test_the_gates_mocks_give_web_apps_and_plans_their_real_arm_ids():
     assert plan["id"].endswith("/resourceGroups/rg/providers/Microsoft.Web/serverfarms/asp")
     app = azure_outputs("azure-native:web:WebApp", "a", {"resourceGroupName": "rg", "name": "app"}, None)
     assert app["id"].endswith("/providers/Microsoft.Web/sites/app")
+    amw = azure_outputs("azure-native:monitor:AzureMonitorWorkspace", "w",
+                        {"resourceGroupName": "rg", "azureMonitorWorkspaceName": "amw"}, None)
+    assert amw["id"].endswith("/providers/Microsoft.Monitor/accounts/amw")
