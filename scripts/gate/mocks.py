@@ -91,11 +91,10 @@ def _kebab(word: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", word).lower()
 
 
-# ARM resource-type segments that are not the SDK class name pluralised (what real ids, and programs that
-# write them literally, say: `Microsoft.Web/serverfarms/<plan>`, `Microsoft.Web/sites/<app>`,
-# `Microsoft.Monitor/accounts/<workspace>`).
-_AZURE_TYPE_SEGMENT = {"web:AppServicePlan": "serverfarms", "web:WebApp": "sites",
-                       "monitor:AzureMonitorWorkspace": "accounts"}
+# ARM resource types that are not the module's namespace and the SDK class name pluralised (what real ids,
+# and programs that write them literally, say).
+_AZURE_TYPE_PATH = {"web:AppServicePlan": "Microsoft.Web/serverfarms", "web:WebApp": "Microsoft.Web/sites",
+                    "monitor:AzureMonitorWorkspace": "Microsoft.Monitor/accounts"}
 
 
 def _plural_camel(word: str) -> str:
@@ -222,8 +221,8 @@ def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | N
         rg = _plain(inputs.get("resourceGroupName"))
         rg = rg if isinstance(rg, str) else "unknown-rg"
         namespace = _AZURE_NAMESPACE.get(module, "Microsoft." + module[:1].upper() + module[1:])
-        segment = _AZURE_TYPE_SEGMENT.get(f"{module}:{cls}") or _plural_camel(cls)
-        rid = f"{sub}/resourceGroups/{rg}/providers/{namespace}/{segment}/{phys}"
+        arm_type = _AZURE_TYPE_PATH.get(f"{module}:{cls}") or f"{namespace}/{_plural_camel(cls)}"
+        rid = f"{sub}/resourceGroups/{rg}/providers/{arm_type}/{phys}"
     out: dict[str, Any] = {"id": rid, "name": phys}
     if location and "location" not in inputs:
         out["location"] = location
