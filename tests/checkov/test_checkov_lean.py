@@ -76,10 +76,11 @@ sys.path.insert(0, sys.argv[1])
 import lean, slim
 lean.install()
 slim.preload()
-import aiohttp, boto3, docker
+import aiohttp, boto3, docker, git
 from checkov.common.runners import runner_registry
 uses = (lambda: runner_registry.SPDX(reports=[]), lambda: runner_registry.CycloneDX(reports=[]),
-        lambda: aiohttp.ClientSession, lambda: docker.from_env(), lambda: boto3.client("s3"))
+        lambda: aiohttp.ClientSession, lambda: docker.from_env(), lambda: boto3.client("s3"),
+        lambda: git.Repo.clone_from("u", "d"), lambda: git.Repo("."), lambda: git.Tree())
 for use in uses:
     try:
         try:
@@ -95,7 +96,7 @@ print("dunder", hasattr(aiohttp, "__path__"), getattr(docker, "__file__", None))
 def test_the_modules_stood_in_refuse_any_use_past_checkov_s_handlers() -> None:
     done = subprocess.run([str(toolenv.ensure()), "-c", USE, str(HERE)], capture_output=True, text=True,
                           check=True)
-    assert done.stdout.count("is not loaded in the slim replay") == 5
+    assert done.stdout.count("is not loaded in the slim replay") == 8
     assert "swallowed" not in done.stdout and "dunder False None" in done.stdout
 
 

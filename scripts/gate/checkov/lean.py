@@ -10,9 +10,10 @@ imports, so a driver that replays (`install`, before checkov is imported) stands
   (tests/checkov/test_checkov_lean.py), for the pinned release (slim.REPLAYS);
 - the SBOM writers ``checkov.common.output.spdx`` and ``.cyclonedx``, which `RunnerRegistry` imports for
   its ``-o spdx|cyclonedx`` printing; the replay never prints;
-- ``aiohttp``, ``docker`` and ``boto3``, which checkov uses only to talk to its platform (uploads with a
-  key, SCA), to inspect container images (the image referencer, off unless a run asks for SCA images)
-  and to reach the platform's S3 bucket (with a key): the replay has no key and scans neither.
+- ``aiohttp``, ``docker``, ``boto3`` and ``git`` (GitPython), which checkov uses only to talk to its
+  platform (uploads with a key, SCA), to inspect container images (the image referencer, off unless a
+  run asks for SCA images), to reach the platform's S3 bucket (with a key) and to clone Terraform modules
+  or read a repository's history for secrets: the replay has no key, downloads nothing, scans neither.
 
 A provider stand-in is an empty package (its checks are not registered); the others refuse any use: a
 name taken from them raises `StoodIn`, which is no `Exception`, so no ``except Exception`` in checkov
@@ -35,8 +36,10 @@ _RESOURCE = "checkov.terraform.checks.resource."
 # the provider packages `checkov.terraform.checks.resource` imports (checkov 3.3.30), but for aws
 PROVIDERS = ("gcp", "azure", "github", "gitlab", "linode", "oci", "openstack", "panos", "digitalocean",
              "alicloud", "kubernetes", "yandexcloud", "ncp", "tencentcloud")
-OUTPUTS = {"checkov.common.output.spdx": "SPDX", "checkov.common.output.cyclonedx": "CycloneDX"}
-REFUSING = ("aiohttp", "docker", "boto3")
+# module -> the classes it is imported for at checkov's import time (each refuses to be made)
+OUTPUTS = {"checkov.common.output.spdx": ("SPDX",), "checkov.common.output.cyclonedx": ("CycloneDX",),
+           "git": ("Repo", "Tree")}
+REFUSING = ("aiohttp", "docker", "boto3", "git")
 STOOD_IN = frozenset({_RESOURCE + p for p in PROVIDERS} | set(OUTPUTS) | set(REFUSING))
 
 
@@ -48,9 +51,18 @@ def _refuse(name: str) -> None:
     raise StoodIn(f"gate checkov driver: {name} is not loaded in the slim replay")
 
 
+class _Refused(type):
+    """The type of a stood-in class: its attributes (``Repo.clone_from``) refuse too."""
+
+    def __getattr__(cls, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        _refuse(f"{cls.__name__}.{name}")
+
+
 def _unused(name: str) -> type:
-    """A class that refuses to be made: the replay never writes an SBOM."""
-    return type(name, (), {"__init__": lambda *_, **__: _refuse(name)})
+    """A class that refuses to be made or used."""
+    return _Refused(name, (), {"__init__": lambda *_, **__: _refuse(name)})
 
 
 def _refusing(module: str) -> Any:
@@ -74,8 +86,8 @@ class _StandIns(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module: types.ModuleType) -> None:
         module.__all__ = []    # `from <provider package> import *` registers nothing
-        if module.__name__ in OUTPUTS:
-            setattr(module, OUTPUTS[module.__name__], _unused(OUTPUTS[module.__name__]))
+        for name in OUTPUTS.get(module.__name__, ()):
+            setattr(module, name, _unused(name))
         if module.__name__ in REFUSING:
             module.__getattr__ = _refusing(module.__name__)  # type: ignore[method-assign]
 
