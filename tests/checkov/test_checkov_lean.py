@@ -37,7 +37,8 @@ for reg in gc.get_objects():
 for r in runners:
     r.graph_registry.load_checks()
     found[f"graph:{r.check_type}"] = {"all": [c.id for c in r.graph_registry.checks]}
-empty = sorted(n for n in lean.STOOD_IN if n in sys.modules and getattr(sys.modules[n], "__file__", None) is None)
+empty = sorted(n for n in lean.STOOD_IN
+               if n in sys.modules and getattr(sys.modules[n], "__file__", None) is None)
 print(json.dumps({"found": found, "modules": modules, "stood-in": empty}))
 """
 

@@ -78,7 +78,8 @@ def _refusing(module: str) -> Any:
 class _StandIns(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds the modules of STOOD_IN first and makes each an empty module."""
 
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(self, name: str, path: Any = None,
+                  target: Any = None) -> importlib.machinery.ModuleSpec | None:
         return importlib.machinery.ModuleSpec(name, self) if name in STOOD_IN else None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
