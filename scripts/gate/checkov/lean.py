@@ -15,7 +15,7 @@ imports, so a driver that replays (`install`, before checkov is imported) stands
   run asks for SCA images), to reach the platform's S3 bucket (with a key) and to clone Terraform modules
   or read a repository's history for secrets: the replay has no key, downloads nothing, scans neither.
 
-A provider stand-in is an empty package (its checks are not registered); the others refuse any use: a
+A provider stand-in is an empty module (its checks are not registered); the others refuse any use: a
 name taken from them raises `StoodIn`, which is no `Exception`, so no ``except Exception`` in checkov
 can swallow it: the scan fails, never a silent difference. A driver whose scan does not take the replay
 (a config file or a variable changes the run) scans in a fresh interpreter without stand-ins (driver.py).
