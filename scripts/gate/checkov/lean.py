@@ -15,7 +15,7 @@ imports, so a driver that replays (`install`, before checkov is imported) stands
   run asks for SCA images), to reach the platform's S3 bucket (with a key) and to clone Terraform modules
   or read a repository's history for secrets: the replay has no key, downloads nothing, scans neither.
 
-A provider stand-in is an empty module (its checks are not registered); the others refuse any use: a
+A provider stand-in is an empty package (its checks are not registered); the others refuse any use: a
 name taken from them raises `StoodIn`, which is no `Exception`, so no ``except Exception`` in checkov
 can swallow it: the scan fails, never a silent difference. A driver whose scan does not take the replay
 (a config file or a variable changes the run) scans in a fresh interpreter without stand-ins (driver.py).
@@ -41,6 +41,7 @@ OUTPUTS = {"checkov.common.output.spdx": ("SPDX",), "checkov.common.output.cyclo
            "git": ("Repo", "Tree")}
 REFUSING = ("aiohttp", "docker", "boto3", "git")
 STOOD_IN = frozenset({_RESOURCE + p for p in PROVIDERS} | set(OUTPUTS) | set(REFUSING))
+_PARENTS = tuple(f"{name}." for name in sorted(STOOD_IN))
 
 
 class StoodIn(BaseException):
@@ -80,7 +81,10 @@ class _StandIns(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def find_spec(self, name: str, path: Any = None,
                   target: Any = None) -> importlib.machinery.ModuleSpec | None:
-        return importlib.machinery.ModuleSpec(name, self) if name in STOOD_IN else None
+        if name.startswith(_PARENTS):   # a submodule (`docker.errors`): no ImportError to fall back on
+            _refuse(name)
+        # a package (as each real one is, bar the SBOM writers): a submodule is then looked up here
+        return importlib.machinery.ModuleSpec(name, self, is_package=True) if name in STOOD_IN else None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
         return None
