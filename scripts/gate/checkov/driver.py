@@ -6,6 +6,7 @@ own entry point when a config file or variable changes the run), minus costs tha
 result: checkov keeps every debug message in memory (15 % of a 10k-resource scan) and prints a JSON
 report with every resource's code (20 %), it reads the gate's one-line JSON files through a YAML loader
 (a third; see fastparse.py), and the interpreter's teardown after the answer (a third of a small scan).
+The replay also leaves out of the import what it never runs (lean.py: a third of the import).
 Prints one JSON list of ``{"check_type", "results": {"failed_checks", "passed_checks"}}`` holding only
 the fields the gate reads. Runs in checkov's environment: imports nothing of the gate.
 """
@@ -19,6 +20,7 @@ import os
 import sys
 
 FIELDS = ("check_id", "check_name", "resource", "file_path")
+_SCRIPT = os.path.abspath(__file__)
 
 
 def _record(record: object) -> dict[str, object]:
@@ -45,6 +47,16 @@ def _full(argv: list[str]) -> list[object]:
     return list(ckv.scan_reports)
 
 
+def _fresh(directory: str, frameworks: list[str]) -> None:
+    """This scan in a new interpreter running checkov's own entry point: the configuration changes the
+    run, so the replay's stand-ins (lean.py) do not apply. Same stdout, stderr and working directory;
+    the exit code is this process's."""
+    sys.__stdout__.flush()
+    sys.__stderr__.flush()
+    os.execve(sys.executable, [sys.executable, _SCRIPT, directory, *frameworks],
+              {**os.environ, "GATE_CHECKOV_DRIVER": "checkov"})
+
+
 def _prepare() -> None:
     os.environ.update({"LOG_LEVEL": "ERROR", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
                        "BC_SKIP_MAPPING": "TRUE", "CKV_NO_TELEMETRY": "1"})
@@ -54,9 +66,15 @@ def _prepare() -> None:
     # the imports); after them, frozen, it never looks at them again
     gc.disable()
     import fastparse  # beside this file (the script's directory is on sys.path)
+    import lean
     import slim
 
+    replay = os.environ.get("GATE_CHECKOV_DRIVER") != "checkov"
+    if replay:   # what the replay never runs is stood in (a scan that does not replay: `_fresh`)
+        lean.install()
     slim.preload()
+    if replay:
+        lean.preload_graph_checks()
     fastparse.install()
     gc.freeze()
     gc.enable()
@@ -64,6 +82,7 @@ def _prepare() -> None:
 
 def scan(directory: str, frameworks: list[str]) -> int:
     """One scan of `directory`: its report on stdout (see the module docstring)."""
+    import lean
     import slim
 
     if not os.path.isdir(directory):   # checkov would skip it with a log line and answer nothing
@@ -71,6 +90,8 @@ def scan(directory: str, frameworks: list[str]) -> int:
     args = arguments(directory, frameworks)
     # GATE_CHECKOV_DRIVER=checkov: always checkov's own entry point (tests compare both ways)
     config = slim.pristine(args) if os.environ.get("GATE_CHECKOV_DRIVER") != "checkov" else None
+    if config is None and lean.installed():
+        _fresh(directory, frameworks)
     found = slim.scan(config) if config is not None else _full(args)
     # every runner answers a report, empty or not; checkov's worker pool drops one whose process died
     missing = set(frameworks) - {r.check_type for r in found}
