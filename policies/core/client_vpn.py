@@ -27,7 +27,7 @@ _HOW = (
 )
 
 
-def _declared(entries: list[dict[str, Any]]) -> frozenset[str]:
+def declared_saml(entries: list[dict[str, Any]]) -> frozenset[str]:
     """SAML provider ARNs the PIA record declares as enforcing MFA."""
     return frozenset(str(e.get("provider")) for e in entries if e.get("mfa") == "enforced")
 
@@ -67,7 +67,7 @@ def _sign_in(graph: StackGraph, e: ResourceView, declared: frozenset[str]) -> li
 
 def sign_in_problems(graph: StackGraph, entries: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """Endpoints that let people in without a second factor shown; rules of endpoints outside the stack."""
-    declared = _declared(entries)
+    declared = declared_saml(entries)
     out = [(e.urn, m) for e in graph.by_type(ENDPOINT) for m in _sign_in(graph, e, declared)]
     out.extend(
         (

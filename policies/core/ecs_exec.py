@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from policies.core.location import effective_location
 from policies.core.session_prefs import kept_problems, stack_log_group
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
@@ -94,6 +95,24 @@ def _containers(t: ResourceView) -> list[Any] | None:
     return parsed if isinstance(parsed, list) and parsed else None
 
 
+def _other_region(g: ResourceView, graph: StackGraph, region: Any) -> str | None:
+    """Why awslogs does not write into the stack's group `g`: its `awslogs-region` names another region (the
+    same name there is another group, one the driver may create with no retention and no key), or cannot be
+    read; None when it is the group's region or unset (the task's own region)."""
+    if region is None:
+        return None
+    if not isinstance(region, str) or is_unknown(region):
+        return "sends awslogs to a region that cannot be read (`options.awslogs-region`)"
+    loc = effective_location(g, graph)
+    home = loc.region if loc is not None else None
+    if region == home:
+        return None
+    return (
+        f"sends awslogs to {get_path(g.inputs, 'name')!r} in region {region!r}, not the stack's group of "
+        f"that name in {home or 'an unknown region'!r}: sessions there are not kept ten years by the stack"
+    )
+
+
 def _default_recorded(s: ResourceView, graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
     """DEFAULT logging: each container's awslogs group is where sessions opened in it are written."""
     t = _task(s, graph)
@@ -118,7 +137,10 @@ def _default_recorded(s: ResourceView, graph: StackGraph, minimum: int) -> list[
         driver = conf.get("logDriver") if isinstance(conf, dict) else None
         group = get_path(conf, "options.awslogs-group") if driver == "awslogs" else None
         g = stack_log_group(t, graph, group, "containerDefinitions") if group else None
-        if g is None:
+        wrong = _other_region(g, graph, get_path(conf, "options.awslogs-region")) if g else None
+        if wrong:
+            out.append((t.urn, f"ECS Exec logs DEFAULT, and container {cname!r} {wrong}; {_DEFAULT_HOW}"))
+        elif g is None:
             found = f"awslogs into {group!r}" if group else (f"log driver {driver!r}" if driver else "none")
             out.append(
                 (

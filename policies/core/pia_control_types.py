@@ -9,6 +9,7 @@ from policies.core.eks_access import CONTROLS as EKS_ACCESS
 from policies.core.pia_analytics import CONTROLS as ANALYTICS
 from policies.core.pia_tls_links import CONTROLS as TLS_LINKS
 from policies.core.pia_workspace_stores import CONTROLS as WORKSPACE_CONTROLS
+from policies.core.search_saml import CONTROLS as SEARCH_SAML
 from policies.core.verified_access import CONTROLS as VERIFIED_ACCESS
 
 PIA_CONTROLS: frozenset[str] = frozenset(
@@ -29,6 +30,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:emr/securityConfiguration:SecurityConfiguration",  # round 18: at rest and in transit
         *EKS_ACCESS,
         *CLIENT_VPN,
+        *SEARCH_SAML,  # round 30: OpenSearch Dashboards' SAML identity provider (require-admin-mfa)
         *VERIFIED_ACCESS,
         *TLS_LINKS,  # rounds 24, 26, 27
         "aws:redshift/dataShareAuthorization:DataShareAuthorization",

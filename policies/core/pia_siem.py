@@ -88,9 +88,9 @@ def _logged_services(graph: StackGraph, settings: list[ResourceView]) -> dict[st
 
 
 def unlogged_services(graph: StackGraph, settings: list[ResourceView]) -> list[tuple[str, str]]:
-    """An account logged per service must log every service that holds data of the stack: a setting on its
-    blob service says nothing of who read its queue. (An account-level setting alone stays the corpus'
-    short form; Azure sends only metrics from it.)"""
+    """Every storage service that holds data of the stack needs its own setting that sends logs: a setting on
+    the blob service says nothing of who read the queue (round 29), and the account-level setting carries
+    only metrics, no StorageRead/Write/Delete (round 30)."""
     logged = _logged_services(graph, settings)
     out = []
     for t, kind in SERVICE_STORES.items():
@@ -98,12 +98,17 @@ def unlogged_services(graph: StackGraph, settings: list[ResourceView]) -> list[t
             fed = [a for a in graph.dependency_of(r, "accountName") if a.type == ACCOUNT]
             name = str(fed[0].input("accountName") or fed[0].name) if fed else r.input("accountName")
             kinds = logged.get(name) if isinstance(name, str) else None
-            if kinds and kind not in kinds:
+            if kind not in (kinds or ()):
                 out.append(
                     (
                         r.urn,
-                        f"the storage account {name!r} sends logs from its {', '.join(sorted(kinds))} "
-                        f"service only: who read, wrote or deleted the data of this {kind} is recorded "
+                        f"the storage account {name!r} sends logs from "
+                        + (
+                            f"its {', '.join(sorted(kinds))} service only"
+                            if kinds
+                            else "no service (an account-level setting carries metrics only)"
+                        )
+                        + f": who read, wrote or deleted the data of this {kind} is recorded "
                         f"nowhere; add a diagnostic setting on {name}/{kind}Services/default sending "
                         "StorageRead, StorageWrite and StorageDelete to the SIEM workspace",
                     )

@@ -20,6 +20,7 @@ from policies.core.iam.standing_roles import standing_privileged_roles
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.master_secrets import people_reading_master_secrets, people_reading_stored_passwords
 from policies.core.rule import Rule, RuleContext
+from policies.core.search_saml import search_saml_sign_ins
 from policies.core.transfer_sign_in import password_sign_ins
 from policies.core.types import AZURE_DATA_STORES
 from policies.core.verified_access import sign_in_problems as verified_access_sign_in
@@ -211,7 +212,9 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(password_sign_ins(graph))  # Transfer Family servers signing in by password (round 21)
     out.extend(standing_privileged_roles(graph))  # permanent privileged directory roles (round 22)
     out.extend(eks_access_principals(graph))  # Kubernetes rights for principals outside the stack (round 24)
-    out.extend(vpn_sign_in(graph, breakglass.records(ctx.stack, SAML_RECORD)))  # Client VPN (round 26)
+    saml = breakglass.records(ctx.stack, SAML_RECORD)
+    out.extend(vpn_sign_in(graph, saml))  # Client VPN (round 26)
+    out.extend(search_saml_sign_ins(graph, saml))  # OpenSearch Dashboards' SAML IdP (round 30)
     out.extend(verified_access_sign_in(graph, instances))  # Verified Access policies (round 26)
     out.extend(people_reading_master_secrets(graph, ctx.stack))  # shared master users (round 26)
     out.extend(people_reading_stored_passwords(graph, ctx.stack))  # ... stored by the program (round 29)
