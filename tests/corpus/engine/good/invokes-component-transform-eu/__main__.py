@@ -30,13 +30,21 @@ region = aws.get_region()
 identity = aws.get_caller_identity()
 archive = Archive("archive")
 existing = aws.s3.Bucket.get("existing", "dosis-existing-eu")
-doc = aws.iam.get_policy_document(statements=[{
-    "actions": ["s3:GetObject"],
-    "resources": [f"arn:aws:s3:::dosis-archive-{region.region}/*"],
-    "principals": [{"type": "AWS", "identifiers": [f"arn:aws:iam::{identity.account_id}:root"]}],
-}])
-archive.bucket.id.apply(lambda bucket_id: aws.s3.BucketPolicy(
-    "archive-policy", bucket=bucket_id, policy=doc.json))
+
+
+def tls_only(arn: str) -> aws.s3.BucketPolicy:
+    doc = aws.iam.get_policy_document(statements=[{
+        "sid": f"TlsOnly{identity.account_id}",
+        "effect": "Deny",
+        "actions": ["s3:*"],
+        "resources": [arn, f"{arn}/*"],
+        "principals": [{"type": "*", "identifiers": ["*"]}],
+        "conditions": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}],
+    }])
+    return aws.s3.BucketPolicy("archive-policy", bucket=archive.bucket.id, policy=doc.json)
+
+
+archive.bucket.arn.apply(tls_only)
 pulumi.log.info(json.dumps({"region": region.region}))
 pulumi.export("bucket", archive.bucket.id)
 pulumi.export("existing", existing.arn)
