@@ -43,13 +43,13 @@ def _clean(value, seen):
     seen.add(id(value))
     if isinstance(value, dict):
         for key, item in list(value.items()):
-            if item == "us-east-1":
+            if isinstance(item, str) and item == "us-east-1":
                 value[key] = "eu-west-1"
             else:
                 _clean(item, seen)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            if item == "us-east-1":
+            if isinstance(item, str) and item == "us-east-1":
                 value[index] = "eu-west-1"
             else:
                 _clean(item, seen)
