@@ -14,7 +14,8 @@ import runpy
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import chdir, contextmanager
+from contextlib import chdir, contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,8 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
     monitor = RecordingMonitor(recorder)
     engine = RecordingEngine(recorder, logging.getLogger("gate.program"))
     saved_config, saved_secrets = rt_config.CONFIG.get(), rt_config._SECRET_KEYS.get()
-    settings = MockSettings(
+    settings = partial(
+        MockSettings,
         monitor=monitor,
         monitor_features=set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures),
         engine=engine,
@@ -72,11 +74,12 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
         parallel=None,
         legacy_apply_enabled=False,
     )
-    rt_settings.configure(settings)
+    if recorder.relay is None:
+        rt_settings.configure(settings())
     rt_settings.set_root_resource(None)
     rt_config.set_all_config(dict(recorder.config), secret_keys)
     if recorder.relay is not None:   # round 8: the record is kept by another process, over gRPC
-        _out_of_process(recorder, monitor, engine, root_directory)
+        _out_of_process(recorder, monitor, engine, root_directory, settings)
     try:
         yield
     finally:   # leave the runtime as found (a test's own set_mocks keeps working afterwards)
@@ -87,18 +90,30 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
         rt_config._SECRET_KEYS.set(saved_secrets)
 
 
-def _out_of_process(recorder: Recorder, monitor: Any, engine: Any, root_directory: str) -> None:
+def _out_of_process(recorder: Recorder, monitor: Any, engine: Any, root_directory: str, mock: Any) -> None:
     """Fork the recorder (gate.relay) with the monitor and engine set up above, then point the SDK at it
-    as the language host does (`Settings(monitor=, engine=)`); only then the system-call filter."""
+    as the language host does (`Settings(monitor=, engine=)`); only then the system-call filter. The mock
+    settings (`mock()`) are made in the recorder only: made here first they would be every context's
+    default (the SDK's `contextproperty`), and code run in a fresh context would register in-process."""
+    import grpc
     from pulumi.runtime import settings as rt_settings
+    from pulumi.runtime.proto import engine_pb2_grpc, resource_pb2_grpc
 
     from gate.relay import arm_filter
 
-    address = recorder.relay.start(recorder, monitor, engine)
+    address = recorder.relay.start(recorder, monitor, engine, mock)
+    # the SDK's own stubs on channels as the SDK opens them for an address (kept, to close them first)
+    channels = [grpc.insecure_channel(address, options=rt_settings._GRPC_CHANNEL_OPTIONS) for _ in "me"]
+    recorder.relay.channels = channels
     rt_settings.configure(rt_settings.Settings(
-        project=recorder.graph.project, stack=recorder.graph.stack, monitor=address, engine=address,
+        project=recorder.graph.project, stack=recorder.graph.stack,
+        monitor=resource_pb2_grpc.ResourceMonitorStub(channels[0]),
+        engine=engine_pb2_grpc.EngineStub(channels[1]),
         dry_run=recorder.dry_run, legacy_apply_enabled=False, organization="organization",
         root_directory=root_directory))
+    for prop in vars(rt_settings.Settings).values():   # code run in a fresh context sees these too
+        if hasattr(prop, "_data"):
+            prop._ContextProperty__default = prop._data.get()
     arm_filter()
 
 
@@ -164,7 +179,9 @@ def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[st
     try:
         return _run_recorded(fn, recorder, secret_keys, root_directory, where, side_effects)
     finally:
-        if recorder.relay is not None:
+        if recorder.relay is not None:   # the recorder is told the program ended, however it ended
+            with suppress(Exception):
+                _from_recorder(recorder)
             recorder.relay.close()
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,9 +50,11 @@ class Relay:
         self.address = ""
         self._to: int = -1
         self._from: Any = None
+        self.channels: list[Any] = []   # the SDK's channels to the recorder (closed before it stops)
 
-    def start(self, recorder: Any, monitor: Any, engine: Any) -> str:
-        """Fork the recorder process serving `monitor`/`engine`; returns its `127.0.0.1:port`."""
+    def start(self, recorder: Any, monitor: Any, engine: Any, settings: Any) -> str:
+        """Fork the recorder process serving `monitor`/`engine` under the mock settings `settings()` (made
+        there only); returns its `127.0.0.1:port`."""
         ctl_r, ctl_w = os.pipe()      # worker -> recorder: the end message, then EOF
         back_r, back_w = os.pipe()    # recorder -> worker: its port, then its answer
         pid = os.fork()
@@ -60,6 +63,9 @@ class Relay:
             try:
                 os.close(ctl_w)
                 os.close(back_r)
+                from pulumi.runtime import settings as rt_settings
+
+                rt_settings.configure(settings())
                 code = _serve(recorder, monitor, engine, ctl_r, back_w, self.result)
             finally:
                 os._exit(code)
@@ -81,6 +87,9 @@ class Relay:
 
     def close(self) -> None:
         """EOF to the recorder: it writes its record and exits; wait for it."""
+        for channel in self.channels:
+            with contextlib.suppress(Exception):
+                channel.close()
         with contextlib.suppress(OSError):
             os.close(self._to)
         with contextlib.suppress(OSError, ChildProcessError):
@@ -89,6 +98,7 @@ class Relay:
 
 def _serve(recorder: Any, monitor: Any, engine: Any, ctl: int, back: int, result: Path) -> int:
     """The recorder process: serve until the worker's end message, answer, record until EOF, write."""
+    import gc
     from concurrent import futures
 
     import grpc
@@ -97,6 +107,7 @@ def _serve(recorder: Any, monitor: Any, engine: Any, ctl: int, back: int, result
     from gate._zygote import die_with_parent
 
     die_with_parent()
+    gc.freeze()    # what the worker had before the fork is never collected here (no copy of its pages)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
                          options=[("grpc.max_receive_message_length", 1 << 30),
                                   ("grpc.max_send_message_length", 1 << 30)])
@@ -133,6 +144,8 @@ class _State:
         if self.ended and name in ("RegisterResource", "ReadResource", "Invoke", "RegisterResourceOutputs"):
             self.late.append(f"{name} {getattr(request, 'type', '') or getattr(request, 'tok', '')}")
         before = len(self.recorder.mocks.unanswered)
+        if name == "RegisterResource" and request.custom and request.version:
+            _load_sdk(request.type)
         response = getattr(self.monitor, name)(request)
         if name == "Invoke":
             unanswered = self.recorder.mocks.unanswered
@@ -209,6 +222,19 @@ class _State:
         tmp.replace(result)
 
 
+def _load_sdk(type_: str) -> None:
+    """The provider SDK the program registered with, loaded here too: the version check compares with the
+    SDK the program's process loaded (gate.deploy_options.sdk_version reads it from `sys.modules`)."""
+    import importlib
+
+    parts = type_.split(":")
+    package = parts[2] if type_.startswith("pulumi:providers:") and len(parts) > 2 else parts[0]
+    name = f"pulumi_{package.replace('-', '_')}._utilities"
+    if name not in sys.modules and package.replace("-", "_").isidentifier():
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
 def _limit() -> int:
     from gate.sdk_patches import resource_limit
 
@@ -223,8 +249,9 @@ def _late_aliases(recorder: Any, monitor: Any) -> None:
 
     for rec in recorder.graph.resources:
         former = recorder.type_aliases.get(rec.type)
-        if former and rec.type != "pulumi:pulumi:Stack":
-            rec.aliases = [*rec.aliases, *(monitor.make_urn(rec.parent, t, rec.name) for t in former)]
+        if former and rec.type != "pulumi:pulumi:Stack" and not rec.external:   # as RegisterResource does
+            added = [monitor.make_urn(rec.parent, t, rec.name) for t in former]
+            rec.aliases = [*rec.aliases, *(a for a in added if a not in rec.aliases)]
             recorder.seals[rec.urn] = seal(rec)
 
 

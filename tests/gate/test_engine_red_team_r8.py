@@ -30,6 +30,20 @@ aws.s3.Bucket("us", region="us-east-1")
 '''
 
 
+# executor-late-register, reduced: the registration runs in a fresh context (a thread-pool worker hands a
+# coroutine to the loop), which sees the SDK settings' defaults
+FRESH_CONTEXT = '''
+import asyncio
+import pulumi_aws as aws
+
+async def register():
+    aws.s3.Bucket("us", region="us-east-1")
+
+loop = asyncio.get_event_loop()
+loop.run_in_executor(None, lambda: asyncio.run_coroutine_threadsafe(register(), loop))
+'''
+
+
 def _program(tmp_path: Path, main_py: str) -> Path:
     program = tmp_path / "program"
     program.mkdir()
@@ -65,6 +79,13 @@ def test_the_recorder_process_records_what_the_program_sent_not_what_it_sees(tmp
     program = _program(tmp_path, PATCHED_VIEW)
     assert _bucket_region(_record(program, tmp_path, "inprocess")) == "eu-west-1"   # the hole, in-process
     assert _bucket_region(_record(program, tmp_path, "process")) == "us-east-1"
+
+
+@pytest.mark.slow
+def test_a_registration_from_a_fresh_context_reaches_the_recorder_process(tmp_path):
+    """Mock settings made in the worker would be every context's default: it would register in-process,
+    beside the record the gate takes, and be lost."""
+    assert _bucket_region(_record(_program(tmp_path, FRESH_CONTEXT), tmp_path, "process")) == "us-east-1"
 
 
 def test_the_gate_takes_the_recorder_process_record_or_fails(tmp_path):
