@@ -87,7 +87,7 @@ def main(argv: list[str], install_filter: Any = None) -> int:
                 "invoke_fixtures": Path(fixtures) if fixtures else None,
             }
             if request.get("recorder") == "process":   # round 8: the record is kept out of this process
-                from gate.relay import RESULT
+                from gate.relay_result import RESULT
 
                 kwargs["relay_result"] = Path(result_file).parent / RESULT
             result = (_update if request.get("mode") == "update" else _preview)(request, kwargs)

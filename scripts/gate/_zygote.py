@@ -12,20 +12,7 @@ import signal
 import sys
 from typing import Any
 
-
-def die_with_parent() -> None:
-    """Be killed when the process that started this one ends (Linux `PR_SET_PDEATHSIG`): a gate killed
-    outright (a CI job's timeout) leaves no zygote and no recording running. Set before the program runs;
-    the handle is dropped, and a program's own native calls are refused (gate.side_effects)."""
-    parent = os.getppid()
-    with contextlib.suppress(Exception):   # not Linux: the gate's own exit paths still end its children
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)   # 1 = PR_SET_PDEATHSIG
-        del libc
-    if os.getppid() != parent:   # it ended before the signal was asked for
-        os._exit(1)
+from gate.procs import die_with_parent
 
 
 def _child(request: dict[str, str], protocol: int) -> None:

@@ -14,7 +14,7 @@ What only the program's process can know (the invoke call sites, type-only alias
 comes over a control pipe once the program returns; the recorder answers with what the worker needs to
 fail the recording as in-process (invoke answers, logged errors, secrets to scrub, the limits). It
 writes its record to `<dir>/recorder.json` when the control pipe closes (the worker's end); the gate
-reads that file, not the worker's, for the checkpoint (gate.runner).
+reads that file, not the worker's, for the checkpoint (gate.relay_result).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-RESULT = "recorder.json"
 PENDING_FILTER: list[Callable[[], None]] = []   # the worker's system-call filter, installed after the fork
 
 _MONITOR_CALLS = ("RegisterResource", "ReadResource", "RegisterResourceOutputs", "Invoke",
@@ -104,7 +103,7 @@ def _serve(recorder: Any, monitor: Any, engine: Any, ctl: int, back: int, result
     import grpc
     from pulumi.runtime.proto import engine_pb2_grpc, resource_pb2_grpc
 
-    from gate._zygote import die_with_parent
+    from gate.procs import die_with_parent
 
     die_with_parent()
     gc.freeze()    # what the worker had before the fork is never collected here (no copy of its pages)
@@ -301,29 +300,3 @@ def payload(recorder: Any) -> dict[str, Any]:
     return {"type_aliases": dict(recorder.type_aliases),
             "env_reads": {k: list(v) for k, v in recorder.env_reads.reads.items()},
             "placeholders": recorder.env_reads.placeholders}
-
-
-def merge(data: dict[str, Any], directory: Path, mode: str, stack: str) -> dict[str, Any]:
-    """The worker's result with the recorder's record in place of the worker's (gate.runner)."""
-    from gate.errors import GateError
-
-    path = directory / RESULT
-    if not path.is_file():
-        raise GateError(f"stack {stack}: the recorder process left no record (recording the {mode}): it was "
-                        "ended from outside, or failed (its stderr is the worker's)")
-    got = json.loads(path.read_text(encoding="utf-8"))
-    if got.get("error"):
-        raise GateError(f"stack {stack}: {got['error']}")
-    if got.get("program_error") and not (mode == "update" and data.get("update_error")):
-        if mode != "update":   # the worker said otherwise: it is not to be trusted
-            raise GateError(f"stack {stack}: {got['program_error']}")
-        data["update_error"] = f"stack {stack}: {got['program_error']}"
-    data["inputs"] = sorted(set(data.get("inputs") or []) | set(got["inputs"]))
-    data["states"] = sorted(set(data.get("states") or []) | set(got["states"]))
-    if mode == "update":
-        if not data.get("update_error"):
-            data["update_checkpoint"], data["env_reads"] = got["checkpoint"], got["env_reads"]
-        return data
-    for key in ("project", "stack", "config", "stack_references", "diagnostics", "checkpoint", "env_reads"):
-        data[key] = got[key]
-    return data

@@ -118,7 +118,7 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
         if not data.get("ok"):
             raise GateError(data.get("error") or f"stack {stack}: recording the {mode} failed")
         if options.get("recorder") == "process":   # round 8: the record is the recorder process's
-            from gate.relay import merge
+            from gate.relay_result import merge
 
             data = merge(data, Path(tmp), mode, stack)
     data["wall_seconds"] = time.perf_counter() - started

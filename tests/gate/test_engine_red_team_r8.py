@@ -14,7 +14,7 @@ import pytest
 from gate import settings
 from gate.cli import main
 from gate.errors import GateError, UsageError
-from gate.relay import RESULT, merge
+from gate.relay_result import RESULT, merge
 
 REPO = Path(__file__).resolve().parents[2]
 
