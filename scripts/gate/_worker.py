@@ -51,13 +51,22 @@ def _update(request: dict, kwargs: dict) -> dict[str, Any]:
             "env_reads": graph.env_reads}
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], install_filter: Any = None) -> int:
+    """`install_filter` (gate.syscall_filter.install) is installed before the program runs: at once, or
+    with `recorder: process` once the recorder process is forked (gate.relay)."""
     from gate.zygote import typed_classes
 
     already, typed = set(sys.modules), typed_classes()    # forked from a zygote: what it preloaded
     request_file, result_file = argv
     request = json.loads(Path(request_file).read_text(encoding="utf-8"))
     started = time.perf_counter()
+    if install_filter is not None:
+        if request.get("recorder") == "process":
+            from gate.relay import PENDING_FILTER
+
+            PENDING_FILTER.append(install_filter)
+        else:
+            install_filter()
     try:
         from gate.errors import GateError
         from gate.stackcache import ReadTracker
@@ -77,6 +86,10 @@ def main(argv: list[str]) -> int:
                 "state_dir": [Path(d) for d in request.get("state_dirs") or []],
                 "invoke_fixtures": Path(fixtures) if fixtures else None,
             }
+            if request.get("recorder") == "process":   # round 8: the record is kept out of this process
+                from gate.relay_result import RESULT
+
+                kwargs["relay_result"] = Path(result_file).parent / RESULT
             result = (_update if request.get("mode") == "update" else _preview)(request, kwargs)
             result["seconds"] = time.perf_counter() - started
             result["inputs"], result["env"] = sorted(ReadTracker.paths), sorted(ReadTracker.env)
@@ -97,5 +110,5 @@ def main(argv: list[str]) -> int:
 if __name__ == "__main__":
     from gate import syscall_filter
 
-    syscall_filter.install()   # round 7: no process starts in a recording, not even past every seam
-    sys.exit(main(sys.argv[1:]))
+    # round 7: no process starts in a recording, not even past every seam (installed by main: round 8)
+    sys.exit(main(sys.argv[1:], syscall_filter.install))

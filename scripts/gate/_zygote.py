@@ -12,20 +12,7 @@ import signal
 import sys
 from typing import Any
 
-
-def die_with_parent() -> None:
-    """Be killed when the process that started this one ends (Linux `PR_SET_PDEATHSIG`): a gate killed
-    outright (a CI job's timeout) leaves no zygote and no recording running. Set before the program runs;
-    the handle is dropped, and a program's own native calls are refused (gate.side_effects)."""
-    parent = os.getppid()
-    with contextlib.suppress(Exception):   # not Linux: the gate's own exit paths still end its children
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)   # 1 = PR_SET_PDEATHSIG
-        del libc
-    if os.getppid() != parent:   # it ended before the signal was asked for
-        os._exit(1)
+from gate.procs import die_with_parent
 
 
 def _child(request: dict[str, str], protocol: int) -> None:
@@ -46,8 +33,8 @@ def _child(request: dict[str, str], protocol: int) -> None:
         os.close(null)
         from gate import _worker, syscall_filter
 
-        syscall_filter.install()   # round 7: no process starts in a recording, not even past every seam
-        code = _worker.main([request["request"], request["result"]])
+        # round 7: no process starts in a recording, not even past every seam (installed by main: round 8)
+        code = _worker.main([request["request"], request["result"]], syscall_filter.install)
     except BaseException:   # the parent reads the missing result and the stderr file
         import traceback
 

@@ -63,6 +63,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy-mode", choices=("inprocess", "grpc"), default="inprocess",
                    help="evaluate packs in-process (fast) or through the Analyzer gRPC protocol")
     p.add_argument("--no-checkov", action="store_true", help="skip the checkov scan ([tool.gate] checkov)")
+    p.add_argument("--recorder", choices=("process", "inprocess"), default=None,
+                   help="keep the record in a recorder process the program talks gRPC to, or beside the "
+                        "program ([tool.gate] recorder; docs/gate.md)")
     p.add_argument("--timings", action="store_true", help="print the time split on stderr")
     asof.add_argument(p)
     cache_options(p)

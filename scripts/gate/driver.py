@@ -14,7 +14,8 @@ import runpy
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import chdir, contextmanager
+from contextlib import chdir, contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +54,13 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
     recorder.mocks.sites = CallSites(recorder.program_file)
     recorder.secret_keys = set(secret_keys)
     monitor = RecordingMonitor(recorder)
+    engine = RecordingEngine(recorder, logging.getLogger("gate.program"))
     saved_config, saved_secrets = rt_config.CONFIG.get(), rt_config._SECRET_KEYS.get()
-    settings = MockSettings(
+    settings = partial(
+        MockSettings,
         monitor=monitor,
         monitor_features=set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures),
-        engine=RecordingEngine(recorder, logging.getLogger("gate.program")),
+        engine=engine,
         project=recorder.graph.project,
         stack=recorder.graph.stack,
         dry_run=recorder.dry_run,
@@ -71,9 +74,12 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
         parallel=None,
         legacy_apply_enabled=False,
     )
-    rt_settings.configure(settings)
+    if recorder.relay is None:
+        rt_settings.configure(settings())
     rt_settings.set_root_resource(None)
     rt_config.set_all_config(dict(recorder.config), secret_keys)
+    if recorder.relay is not None:   # round 8: the record is kept by another process, over gRPC
+        _out_of_process(recorder, monitor, engine, root_directory, settings)
     try:
         yield
     finally:   # leave the runtime as found (a test's own set_mocks keeps working afterwards)
@@ -82,6 +88,51 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
         rt_settings.set_root_resource(saved_root)
         rt_config.CONFIG.set(saved_config)
         rt_config._SECRET_KEYS.set(saved_secrets)
+
+
+def _out_of_process(recorder: Recorder, monitor: Any, engine: Any, root_directory: str, mock: Any) -> None:
+    """Fork the recorder (gate.relay) with the monitor and engine set up above, then point the SDK at it
+    as the language host does (`Settings(monitor=, engine=)`); only then the system-call filter. The mock
+    settings (`mock()`) are made in the recorder only: made here first they would be every context's
+    default (the SDK's `contextproperty`), and code run in a fresh context would register in-process."""
+    import grpc
+    from pulumi.runtime import settings as rt_settings
+    from pulumi.runtime.proto import engine_pb2_grpc, resource_pb2_grpc
+
+    from gate.relay import arm_filter
+
+    address = recorder.relay.start(recorder, monitor, engine, mock)
+    # the SDK's own stubs on channels as the SDK opens them for an address (kept, to close them first)
+    channels = [grpc.insecure_channel(address, options=rt_settings._GRPC_CHANNEL_OPTIONS) for _ in "me"]
+    recorder.relay.channels = channels
+    rt_settings.configure(rt_settings.Settings(
+        project=recorder.graph.project, stack=recorder.graph.stack,
+        monitor=resource_pb2_grpc.ResourceMonitorStub(channels[0]),
+        engine=engine_pb2_grpc.EngineStub(channels[1]),
+        dry_run=recorder.dry_run, legacy_apply_enabled=False, organization="organization",
+        root_directory=root_directory))
+    for prop in vars(rt_settings.Settings).values():   # code run in a fresh context sees these too
+        if hasattr(prop, "_data"):
+            prop._ContextProperty__default = prop._data.get()
+    arm_filter()
+
+
+def _from_recorder(recorder: Recorder) -> str:
+    """Hand the recorder what only this process knows; take what the in-process checks need from its
+    answer (logged diagnostics, secrets to scrub, invokes it could not answer). Its limit error, if any."""
+    from gate.relay import payload
+
+    if recorder.relay is None or recorder.relay_answer is not None:
+        return (recorder.relay_answer or {}).get("limit", "")
+    answer = recorder.relay_answer = recorder.relay.finish(payload(recorder))
+    with recorder.lock:
+        recorder.secret_values |= set(answer.get("secrets") or [])
+        recorder.graph.diagnostics = list(answer.get("diagnostics") or [])
+    for token, unanswered in answer.get("invokes") or []:
+        site = recorder.mocks.sites.take(token) if recorder.mocks.sites is not None else ""
+        if unanswered:
+            recorder.mocks.unanswered.append((unanswered[0], unanswered[1], site))
+    return answer.get("limit", "")
 
 
 def _no_unanswered(recorder: Recorder) -> None:
@@ -123,11 +174,22 @@ def _run(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root
 
 def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
                  where: str) -> Graph:
+    recorder.env_reads.placeholders = not recorder.dry_run   # the deploy machine's environment is unknown
+    side_effects: list[str] = []
+    try:
+        return _run_recorded(fn, recorder, secret_keys, root_directory, where, side_effects)
+    finally:
+        if recorder.relay is not None:   # the recorder is told the program ended, however it ended
+            with suppress(Exception):
+                _from_recorder(recorder)
+            recorder.relay.close()
+
+
+def _run_recorded(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[str], root_directory: str,
+                  where: str, side_effects: list[str]) -> Graph:
     from pulumi.runtime.stack import run_in_stack
     from pulumi.runtime.sync_await import _sync_await
 
-    recorder.env_reads.placeholders = not recorder.dry_run   # the deploy machine's environment is unknown
-    side_effects: list[str] = []
     with _mocked_runtime(recorder, secret_keys, root_directory), patched_sdk(recorder), \
             noting_call_sites(recorder.mocks.sites), noting_env_reads(recorder.env_reads), \
             refusing_side_effects(recorder.program_file, side_effects, recorder.root):
@@ -136,6 +198,9 @@ def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[st
             settling = Settling(fn)
             _sync_await(run_in_stack(settling.run))
             settling.check(asyncio.get_event_loop())
+            limit = _from_recorder(recorder)
+            if limit:
+                raise ProgramError(limit)
             too_many(recorder)   # the program caught the error and went on
             _no_tampering(changed(before) + edited(recorder.graph.resources, recorder.seals), where)
             _no_unanswered(recorder)
@@ -146,6 +211,9 @@ def _run_program(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[st
         except ModuleNotFoundError as exc:
             raise ProgramError(f"{where}: cannot import module {exc.name!r}") from exc
         except Exception as exc:
+            limit = _from_recorder(recorder)   # out of process: what the recorder saw (in-process: in place)
+            if limit:
+                raise ProgramError(limit) from exc
             _no_side_effects(side_effects, where)    # the refusal made it fail: say that
             _no_unanswered(recorder)     # the failure is most likely the missing answer: say that
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -194,10 +262,15 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
 def record_main(main: Path, project_dir: Path, *, project: str, stack: str, config: dict[str, Any],
                 stack_outputs: dict[str, dict[str, Any]] | None, where: str,
                 state_dir: Path | list[Path] | None = None, fixtures: list[Path] | None = None,
-                fixture_hint: str = "", dry_run: bool = True) -> Graph:
-    """Run a program file like the Python language host: its directory on sys.path and as working dir."""
+                fixture_hint: str = "", dry_run: bool = True, relay_result: Path | None = None) -> Graph:
+    """Run a program file like the Python language host: its directory on sys.path and as working dir.
+    With `relay_result`, the record is kept by a recorder process that writes it there (gate.relay)."""
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
+    if relay_result is not None:
+        from gate.relay import Relay
+
+        recorder.relay = Relay(relay_result)
     recorder.state_dir = state_dir
     recorder.root = project_dir.resolve()
     recorder.invoke_answers = load_answers(fixtures or [])
@@ -225,7 +298,7 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
 def record_program(program_dir: Path | str, stack: str, config: dict[str, Any] | None = None,
                    stack_outputs: dict[str, dict[str, Any]] | None = None,
                    state_dir: Path | list[Path] | None = None, invoke_fixtures: Path | None = None,
-                   dry_run: bool = True) -> Graph:
+                   dry_run: bool = True, relay_result: Path | None = None) -> Graph:
     """Run the Pulumi program in `program_dir` (its Pulumi.yaml, that stack's config) in-process.
 
     `config` entries override the stack config file. StackReferences resolve from `stack_outputs`
@@ -243,4 +316,5 @@ def record_program(program_dir: Path | str, stack: str, config: dict[str, Any] |
     hint = per_stack.relative_to(proj.root).as_posix() if per_stack.is_relative_to(proj.root) else per_stack
     return record_main(proj.main_file, proj.root, project=proj.name, stack=stack, config=stack_config,
                        stack_outputs=stack_outputs, where=f"{proj.describe_main()} (stack {stack})",
-                       state_dir=state_dir, fixtures=fixtures, fixture_hint=str(hint), dry_run=dry_run)
+                       state_dir=state_dir, fixtures=fixtures, fixture_hint=str(hint), dry_run=dry_run,
+                       relay_result=relay_result)

@@ -31,12 +31,13 @@ def settings_for(args: argparse.Namespace, program: Path | None) -> Any:
     return gate_settings.with_flags(
         loaded, packs=args.policy_pack, pack_config=args.policy_pack_config, no_checkov=args.no_checkov,
         jobs=getattr(args, "jobs", None), records=args.records,
-        invoke_fixtures=getattr(args, "invoke_fixtures", None))
+        invoke_fixtures=getattr(args, "invoke_fixtures", None), recorder=getattr(args, "recorder", None))
 
 
 # What decides the verdict: the judged program may not choose it (a program directory's own [tool.gate]
 # could otherwise disable rules, widen regions, declare endpoints or skip the update recording).
-JUDGEMENT_KEYS = ("packs", "pack-config", "records", "checkov-waivers", "record-update", "profiles")
+JUDGEMENT_KEYS = ("packs", "pack-config", "records", "checkov-waivers", "record-update", "recorder",
+                  "profiles")
 
 
 def _program_settings(program: Path, project: Any) -> Any:
@@ -59,7 +60,7 @@ def _program_settings(program: Path, project: Any) -> Any:
     own = gate_settings.from_table(path, table)
     return replace(own, packs=project.packs, pack_config=project.pack_config, records=project.records,
                    checkov_waivers=project.checkov_waivers, record_update=project.record_update,
-                   profile=project.profile)
+                   recorder=project.recorder, profile=project.profile)
 
 
 def _packs(settings: Any) -> list[Path]:
@@ -176,7 +177,7 @@ def worker_options(settings: Any) -> dict[str, Any]:
     gate judges by: a program may not write there (gate.side_effects)."""
     fixtures = settings.invoke_fixtures
     return {"invoke_fixtures": str(fixtures) if fixtures else None, "record_update": settings.record_update,
-            "judged_paths": judged_paths(settings)}
+            "judged_paths": judged_paths(settings), "recorder": settings.recorder}
 
 
 def judged_paths(settings: Any) -> list[str]:

@@ -72,3 +72,18 @@ def run_bounded(cmd: list[str], *, timeout: float, cwd: Path | str | None = None
             kill_group(proc)    # also what the program left running
     return (code, out.read_text(encoding="utf-8", errors="replace"),
             err.read_text(encoding="utf-8", errors="replace"))
+
+
+def die_with_parent() -> None:
+    """Be killed when the process that started this one ends (Linux `PR_SET_PDEATHSIG`): a gate killed
+    outright (a CI job's timeout) leaves no zygote and no recording running. Set before the program runs;
+    the handle is dropped, and a program's own native calls are refused (gate.side_effects)."""
+    parent = os.getppid()
+    with contextlib.suppress(Exception):   # not Linux: the gate's own exit paths still end its children
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)   # 1 = PR_SET_PDEATHSIG
+        del libc
+    if os.getppid() != parent:   # it ended before the signal was asked for
+        os._exit(1)

@@ -63,6 +63,8 @@ class Recorder:
         self.fixture_hint = "an --invoke-fixtures file"   # where the user should add a missing answer
         self.dry_run = True                   # preview (True) or update (False), as `is_dry_run()` says
         self.seals: dict[str, str] = {}        # urn -> gate.integrity.seal when recorded
+        self.relay: Any = None                 # gate.relay.Relay: the record is kept by another process
+        self.relay_answer: dict[str, Any] | None = None   # its answer once the program returned
         from gate.env_reads import EnvReads
 
         self.env_reads = EnvReads(self.program_file)

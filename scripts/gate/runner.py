@@ -115,8 +115,12 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
             detail = lines[-1] if lines else f"exit code {code}"
             raise GateError(f"stack {stack}: recording worker ({mode}) failed: {detail}")
         data = json.loads(result.read_text(encoding="utf-8"))
-    if not data.get("ok"):
-        raise GateError(data.get("error") or f"stack {stack}: recording the {mode} failed")
+        if not data.get("ok"):
+            raise GateError(data.get("error") or f"stack {stack}: recording the {mode} failed")
+        if options.get("recorder") == "process":   # round 8: the record is the recorder process's
+            from gate.relay_result import merge
+
+            data = merge(data, Path(tmp), mode, stack)
     data["wall_seconds"] = time.perf_counter() - started
     return data
 

@@ -14,6 +14,7 @@ relative to the pyproject.toml that names them. Every problem is a UsageError na
     checkov-waivers = "module:function" # (stack, on) -> object with .waivers (rule, resource, ...)
     invoke-fixtures = "fixtures.yaml"   # answers to invokes for every stack (gate.invokes)
     record-update = true                # also record as an update and judge that graph (gate.dual)
+    recorder = "inprocess"              # or "process": the record is kept out of the program's process
     [tool.gate.pack-config]             # pack name -> JSON file, as `--policy-pack-config PACK=FILE`
     eu-residency = "policies/config/eu-residency.json"
     [tool.gate.profiles.generic]        # `--profile generic`: any key above, replacing the base value
@@ -29,7 +30,10 @@ from typing import Any
 from gate.errors import UsageError
 
 KEYS = ("packs", "pack-config", "records", "checkov", "jobs", "out", "checkov-waivers", "invoke-fixtures",
-        "record-update", "profiles")
+        "record-update", "recorder", "profiles")
+
+
+RECORDERS = ("inprocess", "process")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Settings:
     checkov_waivers: str = ""
     invoke_fixtures: Path | None = None
     record_update: bool = True        # record the program a second time as an update (gate.dual)
+    recorder: str = "inprocess"       # where the record is kept: "inprocess" or "process" (gate.relay)
 
     def pack_config_specs(self) -> list[str]:
         """`PACK=FILE` strings in pack order, as `--policy-pack-config` takes them."""
@@ -132,6 +137,10 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path, where: str) ->
             if not isinstance(table[key], bool):
                 raise UsageError(f"{where}.{key}: must be true or false")
             changes[attr] = table[key]
+    if "recorder" in table:
+        if table["recorder"] not in RECORDERS:
+            raise UsageError(f"{where}.recorder: must be one of {', '.join(RECORDERS)}")
+        changes["recorder"] = table["recorder"]
     if "jobs" in table:
         jobs = table["jobs"]
         if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
@@ -173,7 +182,7 @@ def _path(base: Path, value: str, where: str, is_dir: bool = False) -> Path:
 
 def with_flags(settings: Settings, *, packs: list[Path] | None = None, pack_config: list[str] | None = None,
                no_checkov: bool = False, jobs: int | None = None, records: Path | None = None,
-               invoke_fixtures: Path | None = None) -> Settings:
+               invoke_fixtures: Path | None = None, recorder: str | None = None) -> Settings:
     """Flags override settings: packs replace (and drop the settings' pack configs, which name other
     packs), `PACK=FILE` configs replace that pack's file."""
     changes: dict[str, Any] = {}
@@ -190,6 +199,8 @@ def with_flags(settings: Settings, *, packs: list[Path] | None = None, pack_conf
         changes["pack_config"] = merged
     if no_checkov:
         changes["checkov"] = False
+    if recorder:
+        changes["recorder"] = recorder
     if jobs is not None:
         changes["jobs"] = jobs
     if records is not None:

@@ -70,6 +70,7 @@ def judge_digest(settings: Any, as_of: str, policy_mode: str) -> str:
         "fixtures": file_digest(settings.invoke_fixtures) if settings.invoke_fixtures else None,
         "as_of": as_of, "policy_mode": policy_mode, "checkov": settings.checkov,
         "record_update": settings.record_update,
+        **({"recorder": "process"} if getattr(settings, "recorder", "inprocess") == "process" else {}),
     })
 
 

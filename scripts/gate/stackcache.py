@@ -389,5 +389,8 @@ def open_preview_cache(args: Any, project: Any, out: Path, packs: list[Path],
                          pack_config={k: dict(v) for k, v in (pack_config or {}).items()},
                          # the evaluation date decides which records hold: part of every key
                          options={"policy_mode": args.policy_mode, "checkov": checkov,
-                                  "as_of": getattr(args, "as_of", None)})
+                                  "as_of": getattr(args, "as_of", None),
+                                  # round 8: an in-process entry never answers `--recorder process`
+                                  **({"recorder": "process"} if getattr(getattr(args, "settings", None),
+                                                                      "recorder", "") == "process" else {})})
     return PreviewCache(root, inputs, out, project)

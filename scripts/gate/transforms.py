@@ -18,7 +18,7 @@ import asyncio
 import threading
 from typing import Any
 
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import callback_pb2, resource_pb2
 
 # RegisterResourceRequest field <-> TransformResourceOptions field (scalars and repeated scalars).
 _SCALARS = (("protect", "protect"), ("version", "version"), ("provider", "provider"),
@@ -107,7 +107,24 @@ def _call(callback: Any, request: Any, response_type: Any = resource_pb2.Transfo
         if fn is not None:
             future = asyncio.run_coroutine_threadsafe(fn(request.SerializeToString()), servicer._loop)
             return response_type.FromString(future.result().SerializeToString())
+    if callback.target:    # out of process (gate.relay): call the program back as the engine does
+        return response_type.FromString(_remote(callback.target).Invoke(
+            callback_pb2.CallbackInvokeRequest(token=callback.token, request=request.SerializeToString()),
+            timeout=600).response)
     raise RuntimeError(f"transform callback {callback.token} is not registered with the program")
+
+
+_STUBS: dict[str, Any] = {}
+
+
+def _remote(target: str) -> Any:
+    """One channel per callback server (the program's `_CallbackServicer`), kept for the recording."""
+    import grpc
+    from pulumi.runtime.proto import callback_pb2_grpc
+
+    if target not in _STUBS:
+        _STUBS[target] = callback_pb2_grpc.CallbacksStub(grpc.insecure_channel(target))
+    return _STUBS[target]
 
 
 def _options(request: Any) -> Any:
