@@ -101,7 +101,8 @@ def test_outputs_follow_the_contract(graph):
         ["169.254.21.10", "169.254.22.10"],
         ["169.254.21.14", "169.254.22.14"],
     ]
-    assert out["logAnalyticsWorkspaceId"] == graph.by_type("azure-native:operationalinsights:Workspace")[0].id
+    workspaces = {w.name: w for w in graph.by_type("azure-native:operationalinsights:Workspace")}
+    assert out["logAnalyticsWorkspaceId"] == workspaces["siem-workspace"].id  # not the archive's
     nsg_names = {r.outputs.get("name") for r in graph.by_type("azure-native:network:NetworkSecurityGroup")}
     assert out["privateEndpointNsgName"] in nsg_names
 
