@@ -14,7 +14,7 @@ from typing import Any
 
 from policies.core.iam import breakglass
 from policies.core.iam.managed import METADATA_ONLY
-from policies.core.iam.principals import aws_principals
+from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.statements import as_list, statement_actions
 from policies.core.view import ResourceView, StackGraph
 
@@ -74,15 +74,21 @@ def _databases(graph: StackGraph) -> list[tuple[ResourceView, str, bool]]:
     return out
 
 
+def _people(graph: StackGraph, stack: str) -> list[AwsPrincipal]:
+    """The stack's principals used by people, break-glass accounts of the records left out."""
+    entries = breakglass.records(stack)
+    return [
+        p for p in aws_principals(graph)
+        if p.people and breakglass.entry_for(entries, p.kind, p.physical_name) is None
+    ]
+
+
 def people_reading_master_secrets(graph: StackGraph, stack: str) -> list[tuple[str, str]]:
     dbs = _databases(graph)
     if not dbs:
         return []
-    entries = breakglass.records(stack)
     out: list[tuple[str, str]] = []
-    for p in aws_principals(graph):
-        if not p.people or breakglass.entry_for(entries, p.kind, p.physical_name) is not None:
-            continue
+    for p in _people(graph, stack):
         if GET not in p.actions():  # its permission boundary, or a Deny, leaves no secret value
             continue
         for db, prefix, iam_auth in dbs:
@@ -140,11 +146,8 @@ def people_reading_stored_passwords(graph: StackGraph, stack: str) -> list[tuple
     stores = _stores(graph)
     if not stores:
         return []
-    entries = breakglass.records(stack)
     out: list[tuple[str, str]] = []
-    for p in aws_principals(graph):
-        if not p.people or breakglass.entry_for(entries, p.kind, p.physical_name) is not None:
-            continue
+    for p in _people(graph, stack):
         for db, holder, service, res in stores:
             actions = GET_ONLY if service == SM else SSM_GET
             if not actions & p.actions():
