@@ -25,6 +25,10 @@ ALLOWED = {"allowedRegions": ["westeurope", "northeurope", "eu-west-1"]}
 # Azure ids outside the stack (another subscription) and of the stack's own resource group
 EXT = "/subscriptions/99999999-0000-0000-0000-000000000000/resourceGroups/rg-x/providers"
 OWN = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-weu/providers"
+SUB = OWN + "/"
+# the residency rules the round tests assert most
+RESOLVED = "require-resolved-references"
+REPLICATION = "disallow-non-eea-replication"
 LB = "urn:pulumi:test::p::aws:lb/listener:Listener::lb"
 
 

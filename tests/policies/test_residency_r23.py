@@ -3,12 +3,10 @@ cases are tests/corpus/residency/{evil,good}/r23-*.yaml)."""
 
 from __future__ import annotations
 
-from policy_testlib import ALLOWED, graph, messages, pinned_res
+from policy_testlib import ALLOWED, REPLICATION, RESOLVED, graph, messages, pinned_res
 
 from policies.core.host_classes import aws_resource_host
 
-RESOLVED = "require-resolved-references"
-REPLICATION = "disallow-non-eea-replication"
 OUTSIDE = ("which is neither a resource of this stack (matched by its recorded id, ARN or endpoint, never by "
            "name) nor a declared external endpoint (stacks/records/endpoints.yaml), so where it is cannot be "
            "judged")

@@ -3,13 +3,11 @@ cases are tests/corpus/residency/{evil,good}/r25-*.yaml)."""
 
 from __future__ import annotations
 
-from policy_testlib import ALLOWED, azure_rg, graph, messages, pinned_res, res
+from policy_testlib import ALLOWED, REPLICATION, RESOLVED, azure_rg, graph, messages, pinned_res, res
 
 from policies.core.account_hosts import account_host, label_problem, owner_problem
 from policies.core.references import scan
 
-RESOLVED = "require-resolved-references"
-REPLICATION = "disallow-non-eea-replication"
 PATH = "environment.variables.TARGET"
 IOT = "a3k7odshaiipe8-ats.iot.eu-west-1.amazonaws.com"
 INFLUX = "k2x9m4p7qz-3yb7lr5kcd2vwa.timestream-influxdb.eu-west-1.on.aws"

@@ -3,16 +3,13 @@ cases are tests/corpus/residency/{evil,good}/r26-*.yaml)."""
 
 from __future__ import annotations
 
-from policy_testlib import ALLOWED, azure_rg, graph, messages, pinned_res, res
+from policy_testlib import ALLOWED, REPLICATION, RESOLVED, SUB, azure_rg, graph, messages, pinned_res, res
 
 from policies.core.account_hosts import regional_account
 from policies.core.account_urls import url_arn
 
-RESOLVED = "require-resolved-references"
-REPLICATION = "disallow-non-eea-replication"
 PATH = "environment.variables.TARGET"
 APP_PATH = "siteConfig.appSettings.0.TARGET"
-SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-weu/providers/"
 
 
 def _unresolved(path: str, value: str) -> str:

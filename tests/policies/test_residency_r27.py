@@ -3,16 +3,14 @@ cases are tests/corpus/residency/{evil,good}/r27-*.yaml)."""
 
 from __future__ import annotations
 
-from policy_testlib import ALLOWED, azure_rg, graph, messages, pinned_res, res
+from policy_testlib import ALLOWED, RESOLVED, SUB, azure_rg, graph, messages, pinned_res, res
 
 from policies.core.account_hosts import account_host, id_problem, owner_problem
 from policies.core.account_urls import callback_problem, path_arn, workflow_key
 from policies.core.host_classes import resource_id
 
-RESOLVED = "require-resolved-references"
 PATH = "environment.variables.TARGET"
 APP_PATH = "siteConfig.appSettings.0.TARGET"
-SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-weu/providers/"
 ALB = "internal-intake-1722334455.eu-west-1.elb.amazonaws.com"
 MSK = "b-1.events.t8x2pq.c2.kafka.eu-west-1.amazonaws.com"
 ES = "search-logs-x4kq2mvw7rb3tn6yh5zj8pd1ce.eu-west-1.es.amazonaws.com"
