@@ -76,6 +76,8 @@ AZURE_REGIONAL_NAMED: dict[str, tuple[str, ...]] = {
 # subscription's or account's resource (policies/core/account_hosts.py): indexed as the resource's own, so its
 # own recorded outputs never block it, and a reference to them is placed by it (round 25).
 OWN_PATHS: dict[str, tuple[str, ...]] = {
+    "aws:ec2/vpcEndpointService:VpcEndpointService": ("serviceName",),  # round 29: named by it
+    "azure-native:network:PrivateLinkService": ("alias",),  # round 29: a private endpoint names it so
     "aws:efs/fileSystem:FileSystem": ("dnsName",),
     "aws:efs/mountTarget:MountTarget": ("dnsName", "mountTargetDnsName"),
     **dict.fromkeys(("aws:fsx/lustreFileSystem:LustreFileSystem", "aws:fsx/fileCache:FileCache",
@@ -123,9 +125,9 @@ def account_host(host: str) -> str | None:
     virtual-hosted bucket), `resource` (any other host of one account's or subscription's resource)."""
     if host.endswith(AWS_HOST_SUFFIXES) and (m := REGION_IN_HOST.search(host + ".")):
         return _aws_owner(host, m.start(1), m.group(1))
-    # round 27: closed world over Microsoft's domains (a private link service alias stays placed by its
-    # region, as round 9 decided: the connection needs the owner's approval; test_residency_r9.py)
-    if host.endswith(AZURE_REGION_DOMAINS) and not host.endswith(".azure.privatelinkservice"):
+    # round 27: closed world over Microsoft's domains; round 29: a private link service alias too (round 9
+    # placed it by its region; like an AWS endpoint service it hands the traffic to the service's owner)
+    if host.endswith(AZURE_REGION_DOMAINS):
         labels = host.split(".")
         region = next((p for part in labels for p in part.split("-") if p in AZURE_REGIONS), None)
         if region and not _azure_front_end(labels, region):

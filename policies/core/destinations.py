@@ -196,6 +196,9 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
             "Graph API reaches the tenant's mail, files, sites and chats), so where the data goes cannot be "
             f"judged; declare {ref.value} with the tenant's data location in stacks/records/endpoints.yaml"
         )
+    if ref.kind == "endpoint-service":  # round 29: the stack's endpoint service (resolved), or declared; its
+        e = find(endpoints, "host", ref.value)  # region label is judged as a region token of the name
+        return _endpoint_outcome(e, ref, ok) if e is not None else DEFER
     if ref.kind == "region":
         placed = region_of(ref.value)
         if placed is None:  # a data geography (`dataLocation: Europe`), or no place the pack knows

@@ -127,6 +127,7 @@ _E164 = re.compile(r"^\+\d[\d \-().]{6,20}$")
 _PHONE_KEY = re.compile(r"(?i)(phone|sms|msisdn|mobile)")
 _INTERNATIONAL = re.compile(r"^00\d[\d \-().]{6,20}$")
 Found = tuple[str, str, str]  # (path, kind, value)
+_PRINCIPAL_KEY = re.compile(r"(?i)^principals?$")
 _ITSM = ("an ITSM receiver sends each alert to the IT service management tool (ServiceNow, …) behind a "
          "connection of a Log Analytics workspace, which no input names; alert through a webhook or Logic "
          "App to a host of the stack or a declared endpoint instead")
@@ -258,12 +259,26 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
     (another account's event bus forwards anywhere, its vault or queue is read from anywhere, its role is
     acted as). Under a provider that pins no account, every ARN naming an account is judged at stack scope
     against the account of the stack's own recorded resources (round 17; policies/core/resolution.py)."""
+    if not view.type.startswith("aws:"):
+        return []
     found = [r for r in refs if r.kind == "arn" and not r.principal and r.value.count(":") >= 5]
     found = [r for r in found if is_account_id((parts := r.value.split(":"))[4]) and parts[5] != "layer"]
-    if not found or not view.type.startswith("aws:"):
-        return []
     own, _ = aws_account(view.provider)
-    return [(r.path, "foreign", r.value) for r in found if r.value.split(":")[4] != own]
+    granted = [] if view.type in PARTY_TYPES else _principal_accounts(view.inputs, "", own)
+    return [(r.path, "foreign", r.value) for r in found if r.value.split(":")[4] != own] + granted
+
+
+def _principal_accounts(value: Any, path: str, own: str | None) -> list[Found]:
+    """Accounts a `principal`/`principals` input names by a bare id, at any depth and in any AWS type (round
+    29: a Security Lake subscriber, a Lambda permission): granted access, judged like the typed grants."""
+    if isinstance(value, dict):
+        return [f for k, v in value.items() for f in (
+            [(f"{path}{k}", "grantee", str(a)) for a in (v if isinstance(v, list) else [v])
+             if isinstance(a, str) and is_account_id(a) and a != own]
+            if _PRINCIPAL_KEY.match(str(k)) else _principal_accounts(v, f"{path}{k}.", own))]
+    if isinstance(value, list):
+        return [f for i, v in enumerate(value) for f in _principal_accounts(v, f"{path}{i}.", own)]
+    return []
 
 
 def party_arns(kind: str, value: str) -> tuple[str, ...]:

@@ -215,8 +215,9 @@ def text_plan(
     pre: Found = ()
     if "xmlns" in s or "schemaLocation" in s:
         s = _XML_NAMESPACES.sub(" ", s)
-    if region_key:
-        pre = (("region", s.strip(), False),)
+    if region_key:  # a list of regions (`North Europe,West Europe`: SDK preferred regions) is each (round 29)
+        pre = tuple(("region", p.strip(), False) for p in re.split(r"[,;]", s) if p.strip()) or (
+            ("region", s, False),)
     elif bucket_key and _BUCKET_NAME.match(s):
         pre = (("bucket", s, False),)  # an S3 bucket by name: only the stack (or a record) can place it
     found: list[tuple[str, str, bool]] = []

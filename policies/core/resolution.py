@@ -21,6 +21,7 @@ from policies.core.account_hosts import (
 )
 from policies.core.account_urls import WORKFLOW, callback_problem, workflow_key
 from policies.core.accounts import is_account_id
+from policies.core.cosmos_replicas import lists_region, replica_problem
 from policies.core.destinations import azure_modules, region_of
 from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host, resource_id
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
@@ -197,7 +198,8 @@ class GraphIndex:
         if hit is None and (az := azure_modules(v) or azure_regional_name(v)):
             name, modules = az
             names = (name, base) if (base := regional_account(name, modules)) else (name,)
-            hit = next((r for n in names for m in modules if (r := self.by_key.get(f"name:{m}:{n}"))), None)
+            hit = next((r for n in names for m in modules if (r := self.by_key.get(f"name:{m}:{n}"))
+                        and (n == name or lists_region(r, name))), None)  # round 29: a listed region
         return hit
 
     def by_name(self, host: str) -> ResourceView | None:
@@ -376,6 +378,8 @@ def judge_in_graph(
     named = aws_resource_host(ref.value) or azure_modules(ref.value)  # its name in the host: said below
     if ref.kind == "host" and not named and account_host(ref.value):
         return owner_problem(ref.path, ref.value, _arn_accounts(graph))
+    if ref.kind == "host" and (why := replica_problem(ref.path, ref.value, azure_modules(ref.value), idx)):
+        return why
     if ref.kind == "named" and ref.value.startswith(f"{WORKFLOW}|"):
         return callback_problem(ref.path, ref.value)
     relayed = ref.kind == "arn" and relay_arn(ref.value, ref.path)

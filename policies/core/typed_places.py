@@ -54,8 +54,14 @@ _PROFILE_VENDOR_HOSTS = {
 _PROFILE_SCANNED = frozenset({
     "Datadog", "Dynatrace", "Infornexus", "Marketo", "Servicenow", "Slack", "Veeva", "Zendesk", "SAPOData",
     "Redshift", "S3", "EventBridge", "LookoutMetrics", "CustomerProfiles", "Upsolver"})
+# A PrivateLink endpoint service named by its service name (round 29): an interface or Gateway Load Balancer
+# endpoint sends the VPC's traffic to the account that runs the service, and the name carries only the region
+# (`com.amazonaws.vpce.<region>.vpce-svc-<id>`); an AWS service's own name (`com.amazonaws.<region>.s3`) is
+# placed by its region as before.
+VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+_ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]+$")
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | {
-    _DMS_ENDPOINT, _CASSANDRA, _OBJECT_REPLICATION, _LINKED_SERVICE, _CONNECTOR_PROFILE}
+    _DMS_ENDPOINT, _CASSANDRA, _OBJECT_REPLICATION, _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
 NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT})
 
@@ -111,6 +117,9 @@ def typed_place_refs(view: ResourceView) -> Found:
         return [("properties.externalSeedNodes", "site", "a managed Cassandra cluster joined to unmanaged "
                  "data centres by their seed nodes replicates every row to nodes wherever those data centres "
                  "are (a private address is on a network outside any region)")]
+    if t == VPC_ENDPOINT:  # the stack's endpoint service (its recorded `serviceName`) or a declared host
+        name = str(view.input("serviceName") or "").lower()
+        return [("serviceName", "endpoint-service", name)] if _ENDPOINT_SERVICE.match(name) else []
     if t == _OBJECT_REPLICATION:
         dest = view.input("destinationAccount")
         if isinstance(dest, str) and _BARE_ACCOUNT.match(dest):  # an id is scanned as one

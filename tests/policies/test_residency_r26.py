@@ -34,7 +34,8 @@ def _app(value: str) -> object:
 def _cosmos(name: str) -> object:
     return res("azure-native:cosmosdb:DatabaseAccount", name, {
         "resourceGroupName": "rg-weu", "accountName": name, "location": "westeurope", "name": name,
-        "locations": [{"locationName": "westeurope", "failoverPriority": 0}],
+        "locations": [{"locationName": "westeurope", "failoverPriority": 0},  # round 29: a regional endpoint
+                      {"locationName": "northeurope", "failoverPriority": 1}],  # needs its region listed
         "id": f"{SUB}Microsoft.DocumentDB/databaseAccounts/{name}"})
 
 

@@ -161,7 +161,8 @@ def test_management_group_ids():
 def test_private_link_service_alias_placed_by_its_region():
     alias = "partner.6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f.{}.azure.privatelinkservice"
     assert "outside the EEA" in _local(*next(iter(_kinds(alias.format("EastUS")))))
-    assert _local(*next(iter(_kinds(alias.format("westeurope"))))) is None
+    # round 29: in an allowed region it is the stack's service (its recorded `alias`) or declared
+    assert _local(*next(iter(_kinds(alias.format("westeurope"))))) == "defer"
 
 
 def test_probe_sites_are_no_destinations():
