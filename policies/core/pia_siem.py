@@ -235,23 +235,31 @@ def _sends_audit_of(d: ResourceView, path: str, deps: set[str]) -> bool:
 
 class _AuditSettings:
     """The settings indexed by what `_sends_audit_of` needs, so each policy tests only its candidates (all
-    settings for every policy was quadratic: 15 s on a 100k stack). A literal `resourceUri` ends with a
-    suffix of `path` holding a `/`, so its last segment is `path`'s; any other needs a shared dependency."""
+    settings for every policy was quadratic: 15 s on a 100k stack). A literal `resourceUri` that ends with
+    `path` ends with its last segments, as many as `path` has slashes (a `/servers/s/databases/d` path: the
+    last four); a match by the `/databases/d` part alone, or of an output-built one, needs a dependency."""
 
     def __init__(self, settings: list[ResourceView]):
-        self.by_last: dict[str, list[int]] = {}
+        self.by_end: dict[str, list[int]] = {}   # "/" + the last four segments of a literal resourceUri
+        self.by_last: dict[str, list[int]] = {}  # its last segment (a path with more or fewer slashes)
         self.by_dep: dict[str, list[int]] = {}
         for i, d in enumerate(settings):
             uri = d.input("resourceUri")
             if isinstance(uri, str) and not is_unknown(uri):
-                self.by_last.setdefault(uri.rstrip("/").lower().rsplit("/", 1)[-1], []).append(i)
-            else:
-                for u in d.property_dependencies.get("resourceUri", ()):
-                    self.by_dep.setdefault(u, []).append(i)
+                tail = uri.rstrip("/").lower()
+                self.by_last.setdefault(tail.rsplit("/", 1)[-1], []).append(i)
+                parts = tail.rsplit("/", 4)
+                if len(parts) == 5:
+                    self.by_end.setdefault("/" + "/".join(parts[1:]), []).append(i)
+            for u in d.property_dependencies.get("resourceUri", ()):
+                self.by_dep.setdefault(u, []).append(i)
 
     def candidates(self, path: str, deps: set[str]) -> list[int]:
         """Positions of the settings that may send `path`'s records, in order (a superset of the senders)."""
-        found = set(self.by_last.get(path.rsplit("/", 1)[-1], ()))
+        if path.count("/") == 4:
+            found = set(self.by_end.get(path, ()))
+        else:
+            found = set(self.by_last.get(path.rsplit("/", 1)[-1], ()))
         for u in deps:
             found.update(self.by_dep.get(u, ()))
         return sorted(found)
