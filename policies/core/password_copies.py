@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core.iam.azure import covers, permissions, principal_of
+from policies.core.iam.azure_paths import ACCESS_POLICY, object_of
 from policies.core.master_secrets import PARAMETER, PASSWORD_FIELDS, SECRET_VERSION, people_of, reads
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
 
@@ -102,22 +103,38 @@ def _covers_vault(graph: StackGraph, grant: ResourceView, vault: ResourceView | 
     if vault is not None and any(d.urn == vault.urn for d in graph.dependency_of(grant, "scope")):
         return True
     scope = grant.input("scope")
-    if not isinstance(scope, str) or is_unknown(scope) or "/providers/" not in scope.lower():
-        return True
+    low = scope.lower() if isinstance(scope, str) and not is_unknown(scope) else ""
+    if "/providers/" not in low or low.startswith("/providers/microsoft.management/"):
+        return True  # unknown, subscription, resource group or management group
     name = vault.input("vaultName") if vault is not None else None
-    tail = scope.lower().rstrip("/").split("/providers/", 1)[1]
-    return tail.startswith("microsoft.keyvault/vaults/") and (
-        not isinstance(name, str) or tail.split("/")[2] == name.lower()
-    )
+    parts = low.rstrip("/").split("/providers/", 1)[1].split("/")
+    if parts[:2] != ["microsoft.keyvault", "vaults"]:
+        return False
+    return len(parts) < 3 or not isinstance(name, str) or parts[2] == name.lower()
 
 
-def _access_policy_readers(vault: ResourceView | None) -> list[Any]:
-    pols = vault.get("properties.accessPolicies") if vault is not None else None
-    return [
-        p for p in (pols if isinstance(pols, list) else [])
-        if isinstance(p, dict)
-        and {str(x).lower() for x in get_path(p, "permissions.secrets") or []} & {"get", "all"}
-    ]
+def _secret_get(policy: Any) -> bool:
+    perms = get_path(policy, "permissions.secrets") if isinstance(policy, dict) else None
+    return bool({str(x).lower() for x in perms or []} & {"get", "all"}) if isinstance(perms, list) else False
+
+
+def _policy_readers(graph: StackGraph, vault: ResourceView | None) -> list[ResourceView]:
+    """The vault (inline) or `AccessPolicy` resources whose access policy lets a person get secrets; a
+    managed identity or a secret-less service principal of the stack is the workload."""
+    if vault is None:
+        return []
+    out = []
+    pols = vault.get("properties.accessPolicies")
+    for i, p in enumerate(pols if isinstance(pols, list) else []):
+        if _secret_get(p) and object_of(graph, vault, f"properties.accessPolicies.{i}.objectId")[1]:
+            out.append(vault)
+    for a in graph.by_type(ACCESS_POLICY):
+        mine = any(d.urn == vault.urn for d in graph.dependency_of(a, "vaultName")) or a.input(
+            "vaultName"
+        ) == vault.input("vaultName")
+        if mine and _secret_get(a.input("policy")) and object_of(graph, a, "policy.objectId")[1]:
+            out.append(a)
+    return list({r.urn: r for r in out}.values())
 
 
 def _azure_readers(graph: StackGraph, db: ResourceView, secret: ResourceView) -> list[tuple[str, str]]:
@@ -138,8 +155,7 @@ def _azure_readers(graph: StackGraph, db: ResourceView, secret: ResourceView) ->
         reads_secrets = perms is not None and covers(perms, GET_SECRET, data=True)
         if people and reads_secrets and _covers_vault(graph, g, vault):
             out.append((g.urn, f"a person or group holding this role {why}"))
-    if _access_policy_readers(vault):
-        out.append((vault.urn if vault else secret.urn, f"an access policy with secret `get` {why}"))
+    out.extend((r.urn, f"an access policy with secret `get` {why}") for r in _policy_readers(graph, vault))
     return out
 
 

@@ -85,6 +85,13 @@ def test_master_password_in_a_key_vault_secret():
     assert _of(run(MFA, case("r31p-13")), "ops-vault") == [
         "an access policy with secret `get` reads the Key Vault secret sql-pw-secret, " + _KV.format(db="sql")
     ]
+    identity = {
+        "name": "id-app", "type": "azure-native:managedidentity:UserAssignedIdentity",
+        "inputs": {"resourceGroupName": "rg-corpus", "resourceName": "id-app"},
+    }  # fmt: skip
+    app_only = with_(case("r31p-13"), identity)
+    next(r for r in app_only if r["name"] == "ops-vault")["refs"]["properties"] = "id-app"
+    assert _of(run(MFA, app_only), "ops-vault") == []  # the workload's identity reads it
 
 
 _LINKS = "r31p-51"
