@@ -46,3 +46,28 @@ def unlogged_stages(graph: StackGraph) -> list[tuple[str, str]]:
                 )
             )
     return out
+
+
+# Round 31: an AppSync GraphQL API logs requests only with a `logConfig` at INFO, DEBUG or ALL (ERROR keeps
+# failures only, NONE nothing): otherwise who asked for which dossier is recorded nowhere.
+GRAPHQL = "aws:appsync/graphQLApi:GraphQLApi"
+_LEVELS = ("ALL", "INFO", "DEBUG")
+
+
+def unlogged_graphql(graph: StackGraph) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for a in graph.by_type(GRAPHQL):
+        level = a.get("logConfig.fieldLogLevel")
+        if is_unknown(level):
+            why = unknown_message("logConfig.fieldLogLevel", "whether the API logs its requests")
+            out.append((a.urn, why))
+        elif str(level).upper() not in _LEVELS:
+            how = f"logs at `logConfig.fieldLogLevel` {level!r}" if level else "has no `logConfig`"
+            out.append(
+                (
+                    a.urn,
+                    f"the GraphQL API {how}: who asked for which dossier is recorded nowhere the SOC sees; "
+                    "set a logConfig at INFO or ALL",
+                )
+            )
+    return out

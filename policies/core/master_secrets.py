@@ -46,7 +46,7 @@ SECRET = "aws:secretsmanager/secret:Secret"
 PARAMETER = "aws:ssm/parameter:Parameter"
 
 
-def _reads(stmt: dict[str, Any], actions: frozenset[str], service: str, resource: str | None) -> str | None:
+def reads(stmt: dict[str, Any], actions: frozenset[str], service: str, resource: str | None) -> str | None:
     """The resource pattern through which an Allow statement may call one of `actions` on the `service`
     resource `resource` (an ARN's resource part; None: a name not known, read by any pattern), or None."""
     if stmt.get("Effect") != "Allow" or stmt.get(METADATA_ONLY) or not actions & statement_actions(stmt):
@@ -74,7 +74,7 @@ def _databases(graph: StackGraph) -> list[tuple[ResourceView, str, bool]]:
     return out
 
 
-def _people(graph: StackGraph, stack: str) -> list[AwsPrincipal]:
+def people_of(graph: StackGraph, stack: str) -> list[AwsPrincipal]:
     """The stack's principals used by people, break-glass accounts of the records left out."""
     entries = breakglass.records(stack)
     return [
@@ -88,12 +88,12 @@ def people_reading_master_secrets(graph: StackGraph, stack: str) -> list[tuple[s
     if not dbs:
         return []
     out: list[tuple[str, str]] = []
-    for p in _people(graph, stack):
+    for p in people_of(graph, stack):
         if GET not in p.actions():  # its permission boundary, or a Deny, leaves no secret value
             continue
         for db, prefix, iam_auth in dbs:
             how = next(
-                (r for s in p.statements if (r := _reads(s, GET_ONLY, SM, f"secret:{prefix}0abc"))), None
+                (r for s in p.statements if (r := reads(s, GET_ONLY, SM, f"secret:{prefix}0abc"))), None
             )
             if how is None:
                 continue
@@ -147,12 +147,12 @@ def people_reading_stored_passwords(graph: StackGraph, stack: str) -> list[tuple
     if not stores:
         return []
     out: list[tuple[str, str]] = []
-    for p in _people(graph, stack):
+    for p in people_of(graph, stack):
         for db, holder, service, res in stores:
             actions = GET_ONLY if service == SM else SSM_GET
             if not actions & p.actions():
                 continue
-            how = next((r for s in p.statements if (r := _reads(s, actions, service, res))), None)
+            how = next((r for s in p.statements if (r := reads(s, actions, service, res))), None)
             if how is not None:
                 out.append(
                     (

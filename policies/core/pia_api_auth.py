@@ -70,4 +70,41 @@ def http_route(r: ResourceView, graph: StackGraph) -> list[str]:
     ]
 
 
-PUBLIC_CHECKS = {METHOD: rest_method, ROUTE: http_route}
+
+
+# Round 31: AppSync GraphQL APIs. An API key is no sign-in: it ships in the front end and identifies a caller
+# by a value anyone can copy (as `apiKeyRequired` above); the other modes (IAM, Cognito user pools, OIDC,
+# a Lambda authorizer) authenticate. A data source puts a store behind an API, judged by that API's modes.
+GRAPHQL = "aws:appsync/graphQLApi:GraphQLApi"
+DATA_SOURCE = "aws:appsync/dataSource:DataSource"
+CONTROLS = frozenset({GRAPHQL, DATA_SOURCE})
+
+
+def graphql_api(r: ResourceView, graph: StackGraph) -> list[str]:
+    extra = r.input("additionalAuthenticationProviders")
+    if is_unknown(r.input("authenticationType")) or is_unknown(extra):
+        return [unknown_message("authenticationType", "who may call the API")]
+    modes = [r.input("authenticationType")] + [
+        p.get("authenticationType") for p in (extra if isinstance(extra, list) else []) if isinstance(p, dict)
+    ]
+    if any(is_unknown(m) for m in modes):
+        return [unknown_message("additionalAuthenticationProviders", "who may call the API")]
+    if "API_KEY" in modes:
+        return [
+            "the GraphQL API accepts API_KEY: a key handed to the front end identifies no one, so anyone "
+            "who copies it reads what the API's data sources read; use AWS_IAM, AMAZON_COGNITO_USER_POOLS, "
+            "OPENID_CONNECT or AWS_LAMBDA only"
+        ]
+    return []
+
+
+def data_source(r: ResourceView, graph: StackGraph) -> list[str]:
+    if any(a.type == GRAPHQL for a in graph.dependency_of(r, "apiId")):
+        return []  # judged through that API's authentication
+    return [
+        "the data source's `apiId` is not an output of a GraphQL API of this stack, so who may call the API "
+        "that reads its store cannot be judged; create it with `api_id=<the stack's GraphQLApi>.id`"
+    ]
+
+
+PUBLIC_CHECKS = {METHOD: rest_method, ROUTE: http_route, GRAPHQL: graphql_api, DATA_SOURCE: data_source}

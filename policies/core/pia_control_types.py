@@ -7,6 +7,7 @@ from __future__ import annotations
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
 from policies.core.pia_analytics import CONTROLS as ANALYTICS
+from policies.core.pia_api_auth import CONTROLS as APPSYNC
 from policies.core.pia_tls_links import CONTROLS as TLS_LINKS
 from policies.core.pia_workspace_stores import CONTROLS as WORKSPACE_CONTROLS
 from policies.core.search_saml import CONTROLS as SEARCH_SAML
@@ -33,6 +34,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         *SEARCH_SAML,  # round 30: OpenSearch Dashboards' SAML identity provider (require-admin-mfa)
         *VERIFIED_ACCESS,
         *TLS_LINKS,  # rounds 24, 26, 27
+        *APPSYNC,  # round 31: GraphQL APIs' authentication, their data sources through them
         "aws:redshift/dataShareAuthorization:DataShareAuthorization",
         *WORKSPACE_CONTROLS,  # round 20, with rotation and Synapse firewall rules and Entra admins:
         "aws:secretsmanager/secretRotation:SecretRotation",

@@ -34,6 +34,7 @@ _SSL_MODE_FLOOR = {
     "PostgreSqlV2": 3,
     "AzurePostgreSql": 3,
     "Greenplum": 3,
+    "AzureMySql": 2,  # round 31: its connection string's SSLMode, on MySQL's scale
 }
 _REQUIRED_WORDS = frozenset(
     {
@@ -59,7 +60,9 @@ _ENDPOINT_FIELDS = (
 _JUDGED = (
     "Azure's TLS-only services (Blob, Data Lake, SQL, Key Vault, Cosmos DB, …), FtpServer with enableSsl, "
     "HttpServer/RestService/OData/Web on https://, SftpServer, SqlServer with encrypt mandatory or strict, "
-    "Snowflake, MySql/MariaDB/PostgreSqlV2/AzurePostgreSql/Greenplum with sslMode require or stricter"
+    "Snowflake, MySql/MariaDB/PostgreSqlV2/AzurePostgreSql/Greenplum/AzureMySql with sslMode require or "
+    "stricter, Oracle and Teradata version 2.0 (encryption required; sslMode Require or stricter), SapTable "
+    "and SapOdp with SNC on at quality of protection 3 (privacy)"
 )
 
 
@@ -140,6 +143,73 @@ def _ssl_mode(kind: str, props: dict[str, Any]) -> list[str]:
     ]
 
 
+def _v2(kind: str, props: dict[str, Any]) -> list[str]:
+    """Oracle and Teradata are judged on their version 2.0 settings; version 1.0 keeps them in an ODBC
+    connection string whose options the gate does not read."""
+    if str(props.get("version")) == "2.0":
+        return []
+    return [
+        f"{kind} linked service version {props.get('version')!r}: only version 2.0 states its encryption in "
+        "fields the gate reads (version 1.0 hides it in a connection string); set version '2.0'"
+    ]
+
+
+def _oracle(props: dict[str, Any]) -> list[str]:
+    """Oracle's native network encryption (version 2.0): required, with AES and SHA-2 checksums. Unset
+    fields take the connector's defaults (required, AES256, SHA512)."""
+    if out := _v2("Oracle", props):
+        return out
+    checks = (
+        ("encryptionClient", "required", None),
+        ("encryptionTypesClient", None, ("AES128", "AES192", "AES256")),
+        ("cryptoChecksumClient", "required", None),
+        ("cryptoChecksumTypesClient", None, ("SHA256", "SHA384", "SHA512")),
+    )
+    for key, word, allowed in checks:
+        value = props.get(key)
+        if value is None:
+            continue
+        if _expression(value) or not isinstance(value, str):
+            return [f"`properties.{key}` is not a literal, so the link's encryption cannot be judged"]
+        names = [x for x in value.strip("() ").replace(" ", "").upper().split(",") if x]
+        if (word and value.strip().lower() != word) or (allowed and not set(names) <= set(allowed)):
+            want = f"'{word}'" if word else " or ".join(allowed or ())
+            return [
+                f"`properties.{key}` is {value!r}: Oracle may then carry the personal data unencrypted or "
+                f"with a weak algorithm; set {want} (or leave it out: the connector's default)"
+            ]
+    return []
+
+
+def _teradata(props: dict[str, Any]) -> list[str]:
+    """Teradata version 2.0: `sslMode` Require, Verify-CA or Verify-Full (unset: Verify-Full)."""
+    if out := _v2("Teradata", props):
+        return out
+    mode = props.get("sslMode")
+    if mode is None:
+        return []
+    if _expression(mode) or not isinstance(mode, str):
+        return ["`properties.sslMode` is not a literal, so whether the driver requires TLS cannot be judged"]
+    if mode.strip().lower() in ("require", "verify-ca", "verify-full"):
+        return []
+    return [
+        f"`properties.sslMode` is {mode!r}: Teradata then allows plain text; set Require, Verify-CA or "
+        "Verify-Full (or leave it out: Verify-Full)"
+    ]
+
+
+def _sap_snc(kind: str, props: dict[str, Any]) -> list[str]:
+    """SapTable / SapOdp over RFC: SNC on with quality of protection 3 (privacy, i.e. encrypted); 1 and 2
+    authenticate or sign only, 8 and 9 depend on the SAP profile and library, outside the program."""
+    mode, qop = props.get("sncMode"), props.get("sncQop")
+    if str(mode).lower() in ("true", "1") and str(qop) == "3":
+        return []
+    return [
+        f"{kind} linked service with sncMode {mode!r} and sncQop {qop!r}: RFC then carries the personal "
+        "data unencrypted or by a profile outside the program; set sncMode true and sncQop '3' (privacy)"
+    ]
+
+
 def linked_service(v: ResourceView) -> list[str]:
     """A Data Factory linked service moves data over a TLS 1.2 link: by its type, and never plain http."""
     props = v.input("properties")
@@ -157,6 +227,12 @@ def linked_service(v: ResourceView) -> list[str]:
         return out + _ftp(props)
     if kind == "SqlServer":
         return out + _sql_server(props)
+    if kind == "Oracle":
+        return out + _oracle(props)
+    if kind == "Teradata":
+        return out + _teradata(props)
+    if kind in ("SapTable", "SapOdp"):
+        return out + _sap_snc(kind, props)
     return [*out, f"linked service type {kind!r} cannot be judged for TLS; the gate judges {_JUDGED}"]
 
 

@@ -19,6 +19,7 @@ from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.standing_roles import standing_privileged_roles
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.master_secrets import people_reading_master_secrets, people_reading_stored_passwords
+from policies.core.password_copies import people_reading_copies
 from policies.core.rule import Rule, RuleContext
 from policies.core.search_saml import search_saml_sign_ins
 from policies.core.transfer_sign_in import password_sign_ins
@@ -218,6 +219,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(verified_access_sign_in(graph, instances))  # Verified Access policies (round 26)
     out.extend(people_reading_master_secrets(graph, ctx.stack))  # shared master users (round 26)
     out.extend(people_reading_stored_passwords(graph, ctx.stack))  # ... stored by the program (round 29)
+    out.extend(people_reading_copies(graph, ctx.stack))  # ... copied elsewhere (round 31)
     out.extend(analytics.internal_search_users(graph))  # OpenSearch internal users (round 29)
     return out
 

@@ -58,6 +58,11 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                 f"Microsoft.ContainerService/managedClusters/rbac.authorization.k8s.io/{k}/write"
                 for k in _K8S_RBAC
             ),
+            # round 31: reading service-account token secrets, or running pods as any service account, acts
+            # with that account's bindings, which the pack cannot see and any of which may be cluster-admin
+            # (AKS RBAC Writer: "can be used to gain the API access levels of any ServiceAccount")
+            "Microsoft.ContainerService/managedClusters/secrets/read",
+            "Microsoft.ContainerService/managedClusters/pods/write",
         ),
     ),
     "key administration": (

@@ -120,6 +120,68 @@ MANAGED: dict[str, list[dict[str, Any]]] = {
             "Resource": "*",
         }
     ],
+    # Round 31: AppSync's logging role, and the Secrets Manager console policy people are given (its
+    # secretsmanager:* reads every secret value, the databases' master secrets included).
+    "AWSAppSyncPushToCloudWatchLogs": [
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": "*",
+        }
+    ],
+    "SecretsManagerReadWrite": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "secretsmanager:*",
+                "cloudformation:CreateChangeSet",
+                "cloudformation:DescribeChangeSet",
+                "cloudformation:DescribeStackResource",
+                "cloudformation:DescribeStacks",
+                "cloudformation:ExecuteChangeSet",
+                "docdb-elastic:GetCluster",
+                "docdb-elastic:ListClusters",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeVpcs",
+                "kms:DescribeKey",
+                "kms:ListAliases",
+                "kms:ListKeys",
+                "lambda:ListFunctions",
+                "rds:DescribeDBClusters",
+                "rds:DescribeDBInstances",
+                "redshift:DescribeClusters",
+                "redshift-serverless:ListWorkgroups",
+                "redshift-serverless:GetNamespace",
+                "tag:GetResources",
+            ],
+            "Resource": "*",
+        },
+        {
+            "Effect": "Allow",
+            "Action": [
+                "lambda:AddPermission",
+                "lambda:CreateFunction",
+                "lambda:GetFunction",
+                "lambda:InvokeFunction",
+                "lambda:UpdateFunctionConfiguration",
+            ],
+            "Resource": "arn:aws:lambda:*:*:function:SecretsManager*",
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["serverlessrepo:CreateCloudFormationChangeSet", "serverlessrepo:GetApplication"],
+            "Resource": "arn:aws:serverlessrepo:*:*:applications/SecretsManager*",
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject"],
+            "Resource": [
+                "arn:aws:s3:::awsserverlessrepo-changesets*",
+                "arn:aws:s3:::secrets-manager-rotation-apps-*/*",
+            ],
+        },
+    ],
     "AWSGlueServiceRole": [
         {
             "Effect": "Allow",

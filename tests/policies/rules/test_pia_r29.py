@@ -107,9 +107,10 @@ def test_acr_pull_and_aks_rbac_reader_are_known():
     assert run(SOD, case("r29p-62")) == []
     ok = case("r29p-58")
     assert run(SOD, ok) == []
-    push = patch(ok, "ra-kubelet-pull", roleDefinitionId=ROLES + "8311e382-0749-4cb8-b61a-304f252e45ec")
+    # AcrPush is known since round 31; AcrDelete is not
+    push = patch(ok, "ra-kubelet-pull", roleDefinitionId=ROLES + "c2f4ef07-c644-48eb-af81-4b1b4947fb11")
     assert _of(run(SOD, push), "ra-kubelet-pull") == [
-        "role definition 8311e382-0749-4cb8-b61a-304f252e45ec is neither a built-in role known to the gate "
+        "role definition c2f4ef07-c644-48eb-af81-4b1b4947fb11 is neither a built-in role known to the gate "
         "(policies/core/iam/azure_builtin_roles.json) nor a custom role of this stack, so the functions it "
         "grants cannot be judged"
     ]
@@ -226,11 +227,12 @@ def test_aks_rbac_roles_weighed():
         "principal 00000000-0000-0000-0000-0000000000bb holds 2 separated functions: access rights, key "
         "administration"
     ]
+    # RBAC Writer is known since round 31; the AKS Contributor role is not
     writer = patch(
-        case("r29p-63"), "ra-platform-admin", roleDefinitionId=ROLES + "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb"
+        case("r29p-63"), "ra-platform-admin", roleDefinitionId=ROLES + "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8"
     )
     assert _of(run(SOD, writer), "ra-platform-admin") == [
-        "role definition a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb is neither a built-in role known to the gate "
+        "role definition ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8 is neither a built-in role known to the gate "
         "(policies/core/iam/azure_builtin_roles.json) nor a custom role of this stack, so the functions it "
         "grants cannot be judged"
     ]
