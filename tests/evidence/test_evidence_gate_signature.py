@@ -156,3 +156,22 @@ def test_the_verify_key_variable_is_the_trust_anchor(tmp_path: Path, ci_key: Pat
     with pytest.raises(EvidenceError, match="not signed by the gate key"):
         _check(out, None)
     assert os.environ[run_sign.KEY_ENV] == str(ci_key)
+
+
+def test_a_recorded_program_never_sees_the_signing_key(make_program, run_gate, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A program that could read the key could sign a forged gate dir: the recording workers (and the
+    zygote they are forked from) start without GATE_SIGNING_KEY / GATE_SIGNING_KEY_PEM."""
+    key = _key(tmp_path)
+    program = make_program("import os\nimport pulumi\n\n"
+                           "pulumi.export('seen', [k for k in ('GATE_SIGNING_KEY', 'GATE_SIGNING_KEY_PEM') "
+                           "if os.environ.get(k)])\n")
+    for variable, value in ((run_sign.KEY_ENV, str(key)), (run_sign.PEM_ENV, key.read_text())):
+        monkeypatch.setenv(variable, value)
+        proc = run_gate("preview", "--program", program, "--stack", "dev", "--no-checkov",
+                        "--out", tmp_path / variable, "--format", "json")
+        assert proc.returncode in (0, 1), proc.stderr
+        state = json.loads((tmp_path / variable / "dev.state.json").read_text())
+        stack = next(r for r in state["deployment"]["resources"] if r["type"] == "pulumi:pulumi:Stack")
+        assert stack["outputs"]["seen"] == [], stack["outputs"]
+        assert (tmp_path / variable / run_sign.ENVELOPE).is_file()
