@@ -14,6 +14,23 @@ REPO = Path(__file__).resolve().parents[1]
 GATE_PROGRAMS = REPO / "tests" / "gate" / "programs"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _gate_signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Gate runs (in-process and the subprocesses that inherit the environment) sign run.json with a
+    throw-away key, never one made in the real home directory (gate.run_sign)."""
+    from gate import dsse
+
+    key = tmp_path_factory.getbasetemp() / "gate-signing" / "key.pem"
+    dsse.load_signer(key)
+    before = os.environ.get("GATE_SIGNING_KEY")
+    os.environ["GATE_SIGNING_KEY"] = str(key)
+    yield
+    if before is None:
+        os.environ.pop("GATE_SIGNING_KEY", None)
+    else:
+        os.environ["GATE_SIGNING_KEY"] = before
+
+
 @pytest.fixture(scope="session")
 def gate_programs() -> Path:
     """Directory of small Pulumi programs used by the engine's tests."""

@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="reuse the reports and states of an earlier `gate preview --out DIR` (no second gate run)",
     )
+    exp.add_argument("--gate-key", type=Path, metavar="PUB",
+                     help="the gate's public key --gate-dir's run.dsse.json must be signed by (default: "
+                          "$GATE_VERIFY_KEY, else this machine's gate key <key>.pub)")
+    exp.add_argument("--allow-unsigned-gate", action="store_true",
+                     help="accept a --gate-dir run without a signature (recorded in the bundle)")
     exp.add_argument("--live", action="store_true", help="add evidence read from the deployed clouds")
     exp.add_argument("--program", type=Path, default=PROJECT_ROOT, metavar="DIR", help=argparse.SUPPRESS)
     exp.add_argument("--out", type=Path, required=True, metavar="DIR",
@@ -143,6 +148,8 @@ def _main(argv: list[str] | None) -> int:
             gate_dir=args.gate_dir,
             as_of=as_of,
             signing_key=args.key,
+            gate_key=args.gate_key,
+            allow_unsigned_gate=args.allow_unsigned_gate,
         )
         if args.live:
             _live_summary(args.out / "live.json")

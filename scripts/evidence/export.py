@@ -201,6 +201,8 @@ def export(
     gate_dir: Path | None = None,
     as_of: str = "",
     signing_key: Path | None = None,
+    gate_key: Path | None = None,
+    allow_unsigned_gate: bool = False,
 ) -> dict[str, Any]:
     """Write the bundle for ``stacks`` (None: every stack) to ``out``; returns the manifest.
 
@@ -223,7 +225,8 @@ def export(
     if collect is None:
         from evidence.inputs import collect as collect_gate
 
-        collect = functools.partial(collect_gate, pack_config=pack_config, gate_dir=gate_dir, as_of=as_of)
+        collect = functools.partial(collect_gate, pack_config=pack_config, gate_dir=gate_dir, as_of=as_of,
+                                    gate_key=gate_key, allow_unsigned_gate=allow_unsigned_gate)
     evidence = collect(project, stacks, state_file)
     judged = sorted({ev.report.as_of for ev in evidence if ev.report.as_of})
     if as_of and judged and judged != [as_of]:

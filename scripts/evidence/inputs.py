@@ -133,6 +133,8 @@ def collect(
     pack_config: list[str] = (),
     gate_dir: Path | None = None,
     as_of: str = "",
+    gate_key: Path | None = None,
+    allow_unsigned_gate: bool = False,
 ) -> list[StackEvidence]:
     """Gate verdicts for the named stacks (None: --all), or for one exported state file.
 
@@ -140,7 +142,7 @@ def collect(
     the `<stack>.report.json` / `<stack>.state.json` of an earlier `gate preview --out DIR` instead.
     """
     if gate_dir is not None:
-        return _from_gate_dir(Path(gate_dir), stacks, project, as_of)
+        return _from_gate_dir(Path(gate_dir), stacks, project, as_of, gate_key, allow_unsigned_gate)
     config_args = [a for spec in pack_config for a in ("--policy-pack-config", spec)]
     with tempfile.TemporaryDirectory(prefix="evidence-gate-") as tmp:
         out = Path(tmp)
@@ -172,18 +174,22 @@ def collect(
         return [_load(out, s, None, "preview") for s in names]
 
 
-def _from_gate_dir(gate_dir: Path, stacks: list[str] | None, project: Path,
-                   as_of: str) -> list[StackEvidence]:
+def _from_gate_dir(gate_dir: Path, stacks: list[str] | None, project: Path, as_of: str,
+                   gate_key: Path | None = None, allow_unsigned: bool = False) -> list[StackEvidence]:
     """Exactly the stacks of the last gate run in `gate_dir` (its run.json), each file as that run wrote it.
 
     A stack left over from an older run, or a file changed since, is refused: the bundle must hold one
     run's verdicts, nothing mixed in. Round 7: the run must have judged this project's program with its
     judge on the export's date, and each report must say what the packs say of its state (evidence.rejudge).
+    Round 9: run.json must be signed by the trusted gate key (evidence.gate_run), and checkov's findings
+    are judged again too.
     """
-    from evidence import rejudge
+    from evidence import gate_run, rejudge
 
-    index = _run_index(gate_dir)
+    index, index_bytes = _run_index(gate_dir)
+    signed = gate_run.check_signed(gate_dir, index_bytes, gate_key, allow_unsigned)
     rejudge.check_seal(index, gate_dir / "run.json", project, as_of)
+    gate_run.check_run_files(gate_dir, index.get("files"))
     produced = index["stacks"]
     names = stacks or sorted(produced)
     for name in names:
@@ -204,7 +210,8 @@ def _from_gate_dir(gate_dir: Path, stacks: list[str] | None, project: Path,
                 raise EvidenceError(f"{path}: cannot read ({exc.strerror or exc})") from None
             if actual != digest:
                 raise EvidenceError(f"{path}: changed since the gate run that wrote it (run.json)")
-    loaded = [_load(gate_dir, s, None, f"gate run {index.get('run', '?')} in {gate_dir}") for s in names]
+    loaded = [_load(gate_dir, s, None, f"gate run {index.get('run', '?')} in {gate_dir}; {signed}")
+              for s in names]
     for ev in loaded:
         report = json.loads((gate_dir / f"{ev.stack}.report.json").read_text(encoding="utf-8"))
         rejudge.check_rejudged(gate_dir, ev.stack, report, project, as_of, run_gate)
@@ -222,10 +229,11 @@ def _inside(gate_dir: Path, path: Path) -> None:
                                 "the gate run wrote there")
 
 
-def _run_index(gate_dir: Path) -> dict[str, Any]:
+def _run_index(gate_dir: Path) -> tuple[dict[str, Any], bytes]:
     path = gate_dir / "run.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise EvidenceError(f"{gate_dir}: no run.json here (run `gate preview --out {gate_dir}`)") from None
     except (OSError, ValueError) as exc:
@@ -240,4 +248,4 @@ def _run_index(gate_dir: Path) -> dict[str, Any]:
         for rel in files:
             if not isinstance(rel, str) or rel.startswith("/") or ".." in Path(rel).parts:
                 raise EvidenceError(f"{path}: stacks.{name}: {rel!r} is not a path inside the gate dir")
-    return data
+    return data, raw

@@ -4,8 +4,10 @@ docs/gate-red-team.md).
 `run.json` holds SHA-256 digests, not a signature: whoever edits a report (or a state) can recompute them.
 So the export (1) refuses a run whose seal names another program (another project, another commit) or
 another judge (pack files, pack configs, records, evaluation date, checkov) than this project's, and
-(2) judges each recorded state again with the packs (`gate analyze --no-checkov`, a few seconds a stack)
-and refuses a report whose pack findings differ from what the packs say of that state.
+(2) judges each recorded state again with the packs and checkov (`gate analyze`, a few seconds a stack;
+checkov on the view exported from that state, as the gate scans it, since round 9), and the update graph
+with the packs where the preview judged it (round 9), and refuses a report whose findings differ from what
+they say.
 """
 
 from __future__ import annotations
@@ -66,34 +68,61 @@ def _key(v: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _judged(state: Path, stack: str, project: Path, as_of: str, run_gate: Callable[[list[str], Path], None],
-            ) -> set[tuple[str, ...]]:
-    """The pack findings of `gate analyze` on a recorded state (no checkov: its findings come from the plan
-    export, which the bundle does not carry)."""
+            *, checkov: bool = True) -> set[tuple[str, ...]]:
+    """The pack (and checkov) findings of `gate analyze` on a recorded graph (checkov scans the view the
+    gate exports from that state: the same findings as the preview's, measured on this project's stacks)."""
     import json
 
     with tempfile.TemporaryDirectory(prefix="evidence-rejudge-") as tmp:
         run_gate(["analyze", "--state", str(state.resolve()), "--stack", stack, "--program", str(project),
-                  "--no-checkov", "--no-cache", "--format", "json", "--out", tmp,
+                  "--no-cache", "--format", "json", "--out", tmp, *([] if checkov else ["--no-checkov"]),
                   *(["--as-of", as_of] if as_of else [])], project)
         again = json.loads((Path(tmp) / f"{stack}.report.json").read_text(encoding="utf-8"))
     return {_key(v) for v in again.get("violations", [])}
 
 
+def _update_judged(gate_dir: Path, stack: str, project: Path, as_of: str,
+                   run_gate: Callable[[list[str], Path], None]) -> set[tuple[str, ...]]:
+    """The packs' findings on the update graph, judged as `gate preview` judges it: only when it differs
+    from the preview's graph in a resource or a known input (gate.dual), without checkov (the preview scans
+    its own graph only). Empty when the run recorded no update graph or it does not differ."""
+    import json
+
+    from gate.dual import differences
+
+    update = gate_dir / ".updates" / f"{stack}.state.json"
+    if not update.is_file():
+        return set()
+    try:
+        graphs = [json.loads(p.read_text(encoding="utf-8"))
+                  for p in (gate_dir / f"{stack}.state.json", update)]
+        if not differences(*graphs):
+            return set()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise EvidenceError(f"{update}: not an update graph the gate wrote ({type(exc).__name__})") from None
+    return _judged(update, stack, project, as_of, run_gate, checkov=False)
+
+
+def _refuse(gate_dir: Path, stack: str, what: str, missing: list[tuple[str, ...]]) -> None:
+    pack, policy, urn, level, _ = missing[0]
+    raise EvidenceError(
+        f"{gate_dir / f'{stack}.report.json'}: does not say what {what} (judged again at export: "
+        f"{len(missing)} finding(s) missing from the report or changed; first: {pack}/{policy} ({level}) on "
+        f"{urn}): the report or the state was edited after the gate run; {_AGAIN}")
+
+
 def check_rejudged(gate_dir: Path, stack: str, report: dict[str, Any], project: Path, as_of: str,
                    run_gate: Callable[[list[str], Path], None]) -> None:
-    """EvidenceError unless every finding the packs make of the recorded state (what the bundle shows) is
-    in the report, as the report says it (same level, same waiver).
+    """EvidenceError unless every finding the packs and checkov make of the recorded state (what the
+    bundle shows), and the packs of the update graph (what deploys; round 9), is in the report, as the
+    report says it (same level, same waiver).
 
-    The report may say more: the update graph's findings ("when deployed"; that graph is judged with the
-    recording's context, which `gate analyze` of the file does not reproduce), the gate's own findings, and
-    nothing an edit that adds findings could make look compliant."""
-    said = {_key(v) for v in report.get("violations", [])
-            if isinstance(v, dict) and v.get("pack") != "checkov"}
+    The report may say more: the gate's own findings, and nothing an edit that adds findings could make
+    look compliant."""
+    said = {_key(v) for v in report.get("violations", []) if isinstance(v, dict)}
     missing = sorted(_judged(gate_dir / f"{stack}.state.json", stack, project, as_of, run_gate) - said)
     if missing:
-        pack, policy, urn, level, _ = missing[0]
-        raise EvidenceError(
-            f"{gate_dir / f'{stack}.report.json'}: does not say what the packs say of {stack}.state.json "
-            f"(judged again at export: {len(missing)} finding(s) missing from the report or changed; first: "
-            f"{pack}/{policy} ({level}) on {urn}): the report or the state was edited after the gate run; "
-            f"{_AGAIN}")
+        _refuse(gate_dir, stack, f"the packs and checkov say of {stack}.state.json", missing)
+    missing = sorted(_update_judged(gate_dir, stack, project, as_of, run_gate) - said)
+    if missing:
+        _refuse(gate_dir, stack, f"the packs say of .updates/{stack}.state.json (the update graph)", missing)

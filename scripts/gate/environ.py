@@ -24,9 +24,13 @@ def environ(values: Mapping[str, str | None]) -> Iterator[None]:
 
 # what the gate tells its packs (options.records_env)
 PACK_VARIABLES = ("GATE_RECORDS_DIR", "GATE_PROGRAM_DIR")
+# the key that signs the run (gate.run_sign): a program that read it could sign a forged gate dir
+SIGNING_VARIABLES = ("GATE_SIGNING_KEY", "GATE_SIGNING_KEY_PEM")
 
 
 def program_environ() -> dict[str, str]:
     """The environment a recording worker starts with: the gate's, without what it tells its packs (the
-    packs judge a stack while the next one records: a program never sees the packs' settings)."""
-    return {k: v for k, v in os.environ.items() if k not in PACK_VARIABLES}
+    packs judge a stack while the next one records: a program never sees the packs' settings) and without
+    the run's signing key (round 9)."""
+    hidden = PACK_VARIABLES + SIGNING_VARIABLES
+    return {k: v for k, v in os.environ.items() if k not in hidden}

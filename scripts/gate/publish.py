@@ -119,8 +119,11 @@ class RunDir:
         """Move each stack's set into `out` and write the run index, under the lock."""
         if self.out is None:
             return
+        from gate import run_sign
+
+        key = run_sign.signer()   # before anything moves: an unusable key is exit 2 with --out untouched
         with locked(self.out), _signals_deferred():   # a signal now would leave a half-published set
-            index: dict[str, Any] = {"run": self.id, "stacks": {}, **(extra or {})}
+            index: dict[str, Any] = {"run": self.id, "stacks": {}, "files": {}, **(extra or {})}
             for stack in stacks:
                 index["stacks"][stack] = self._move(stack)
                 stale = self.out / UPDATES_DIR / f"{stack}.state.json"   # not this run's: it replaces the set
@@ -128,10 +131,24 @@ class RunDir:
                     stale.unlink(missing_ok=True)
             for name in (".stack-references.json", ".sdk-modules.json", "gate.sarif", "gate.junit.xml"):
                 if (self.path / name).is_file():
+                    index["files"][name] = _digest(self.path / name)
                     os.replace(self.path / name, self.out / name)
-            tmp = self.path / RUN_INDEX
-            tmp.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-            os.replace(tmp, self.out / RUN_INDEX)
+            self._write_index(index, key)
+
+    def _write_index(self, index: dict[str, Any], key: Any) -> None:
+        """run.json, and its signature when the run has a key (a stale signature of an earlier run is
+        removed first: an unsigned run never leaves one that seems to vouch for it)."""
+        from gate import run_sign
+
+        body = (json.dumps(index, indent=1, sort_keys=True) + "\n").encode()
+        (self.out / run_sign.ENVELOPE).unlink(missing_ok=True)   # type: ignore[operator]
+        tmp = self.path / RUN_INDEX
+        tmp.write_bytes(body)
+        os.replace(tmp, self.out / RUN_INDEX)   # type: ignore[operator]
+        if key is not None:
+            signed = self.path / run_sign.ENVELOPE
+            signed.write_bytes(run_sign.envelope(body, key))
+            os.replace(signed, self.out / run_sign.ENVELOPE)   # type: ignore[operator]
 
     def _move(self, stack: str) -> dict[str, str]:
         hashes: dict[str, str] = {}

@@ -90,11 +90,12 @@ class Zygote:
                  on_demand: dict[str, list[str]] | None = None) -> None:
         """Start the zygote: it imports the recording modules, then waits for `begin` (given `preload`,
         begun now). Started before the gate knows what to record, its imports overlap the gate's own."""
+        from gate.environ import program_environ
         from gate.procs import register_child
 
-        self.proc = subprocess.Popen(
+        self.proc = subprocess.Popen(    # the programs' environment: no signing key, no pack settings
             [sys.executable, "-m", "gate._zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, start_new_session=True)
+            stderr=subprocess.DEVNULL, start_new_session=True, env=program_environ())
         register_child(self.proc)
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)

@@ -29,6 +29,14 @@ def _seal() -> dict[str, str]:
     return expected(PROJECT, AS_OF)
 
 
+def _sign(out: Path) -> None:
+    """Sign run.json as the gate does (round 9: the tests' gate key, GATE_SIGNING_KEY from conftest)."""
+    from gate import run_sign
+
+    (out / run_sign.ENVELOPE).write_bytes(run_sign.envelope((out / "run.json").read_bytes(),
+                                                            run_sign.signer()))
+
+
 def _gate_dir(tmp_path: Path, stack: str, *, index: bool = True) -> Path:
     out = tmp_path / "gate"
     out.mkdir()
@@ -40,6 +48,7 @@ def _gate_dir(tmp_path: Path, stack: str, *, index: bool = True) -> Path:
         digests = {name: hashlib.sha256(text.encode()).hexdigest() for name, text in files.items()}
         (out / "run.json").write_text(json.dumps({"run": "r1", "command": "preview", "seal": _seal(),
                                                   "stacks": {stack: digests}}))
+        _sign(out)
     return out
 
 
@@ -112,6 +121,7 @@ def test_an_index_that_leaves_out_a_file_evidence_reads_is_refused(tmp_path: Pat
     index = json.loads((out / "run.json").read_text())
     del index["stacks"]["portal-prod"]["portal-prod.state.json"]
     (out / "run.json").write_text(json.dumps(index))
+    _sign(out)
     with pytest.raises(EvidenceError, match=r"run\.json: stacks\.portal-prod: portal-prod\.state\.json is "
                                             r"not in the gate run index: run the gate again"):
         collect(PROJECT, None, None, gate_dir=out)
@@ -127,6 +137,7 @@ def _reseal(out: Path, **changes: object) -> Path:
         else:
             index["seal"][key] = value
     (out / "run.json").write_text(json.dumps(index))
+    _sign(out)
     return out / "run.json"
 
 

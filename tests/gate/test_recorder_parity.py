@@ -77,7 +77,7 @@ def compare(program: Path, where: list[str], extra: tuple[str, ...], tmp: Path) 
         diffs.append(f"stderr differs: {a.stderr[-800:]!r} | {b.stderr[-800:]!r}")
     for path in sorted((tmp / "inprocess").rglob("*.json")):
         rel = path.relative_to(tmp / "inprocess")
-        if rel.parts[0] in (".runs", "run.json", ".sdk-modules.json") or rel.name == "run.json":
+        if rel.parts[0] in (".runs", ".sdk-modules.json") or rel.name in ("run.json", "run.dsse.json"):
             continue
         other = tmp / "process" / rel
         if not other.is_file():
