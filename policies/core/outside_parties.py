@@ -128,7 +128,8 @@ _PHONE_KEY = re.compile(r"(?i)(phone|sms|msisdn|mobile)")
 _INTERNATIONAL = re.compile(r"^00\d[\d \-().]{6,20}$")
 Found = tuple[str, str, str]  # (path, kind, value)
 # Keys that name an account as a party (round 29: `principal`/`principals`; round 30: `account`,
-# `sharedAccounts`, `…OwnerId`, `…AccountIds`), minus those that only narrow or exclude callers or name a sender.
+# `sharedAccounts`, `…OwnerId`, `…AccountIds`), minus those that only narrow or exclude callers or name a
+# sender.
 _ACCOUNT_KEY = re.compile(r"(?i)(principals?|principal_?ids?|accounts?|account_?ids?|owner_?ids?)$")
 _NOT_A_PARTY = re.compile(r"(?i)^(source|excluded|forbidden|skip|sender|caller|expected)")
 # An account inside a source or destination block owns the place that block names by its own fields (an S3
