@@ -135,6 +135,9 @@ _NOT_A_PARTY = re.compile(r"(?i)^(source|excluded|forbidden|skip|sender|caller|e
 # An account inside a source or destination block owns the place that block names by its own fields (an S3
 # replication's bucket, a log centralization's region: judged there), or sends data in (a Config aggregator).
 _PLACED = re.compile(r"(?i)(source|destination)s?$")
+# A Firewall Manager policy's `includeMap`/`excludeMap` say which organisation accounts it protects: a
+# scope of the policy's own protections, not access to data.
+_SCOPE = re.compile(r"(?i)^(include|exclude)_?map$")
 _ACCOUNT_TYPES = frozenset({"account", "aws_account", "awsaccount"})
 _ITSM = ("an ITSM receiver sends each alert to the IT service management tool (ServiceNow, …) behind a "
          "connection of a Log Analytics workspace, which no input names; alert through a webhook or Logic "
@@ -284,7 +287,8 @@ def _principal_accounts(value: Any, path: str, own: str | None) -> list[Found]:
         typed = str(value.get("type", "")).lower() in _ACCOUNT_TYPES
         return [f for k, v in value.items() for f in (
             [(f"{path}{k}", "grantee", a) for a in _ids(v) if a != own]
-            if _party_key(str(k)) or (typed and k in ("id", "value")) else [] if _PLACED.search(str(k))
+            if _party_key(str(k)) or (typed and k in ("id", "value"))
+            else [] if _PLACED.search(str(k)) or _SCOPE.match(str(k))
             else _principal_accounts(v, f"{path}{k}.", own))]
     if isinstance(value, list):
         return [f for i, v in enumerate(value) for f in _principal_accounts(v, f"{path}{i}.", own)]

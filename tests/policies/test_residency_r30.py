@@ -62,6 +62,21 @@ def test_the_own_account_a_source_or_destination_block_and_a_narrowing_key_grant
     assert messages(REPLICATION, rule, ALLOWED) == []
 
 
+def _fms(**blocks: object) -> object:
+    return pinned_res("aws:fms/policy:Policy", "waf", {
+        "name": "eloket-waf", "excludeResourceTags": False,
+        "resourceType": "AWS::ElasticLoadBalancingV2::LoadBalancer", **blocks})
+
+
+def test_a_firewall_manager_policy_scoped_to_organisation_accounts_grants_nothing():
+    scoped = _fms(securityServicePolicyData={"type": "WAFV2"}, includeMap={"accounts": [OWN, OTHER]},
+                  excludeMap={"accounts": ["111122223333"]})
+    assert messages(REPLICATION, scoped, ALLOWED) == []
+    # only the scope blocks are scopes: the same account anywhere else is a grantee
+    elsewhere = _fms(securityServicePolicyData={"type": "WAFV2", "accounts": [OTHER]})
+    assert messages(REPLICATION, elsewhere, ALLOWED) == [_grant("securityServicePolicyData.accounts", OTHER)]
+
+
 def test_under_a_provider_that_pins_no_account_even_the_own_account_blocks():
     view = res("aws:opensearch/authorizeVpcEndpointAccess:AuthorizeVpcEndpointAccess", "a", {
         "domainName": "eloket-events", "account": OWN})
