@@ -4,16 +4,23 @@ database also reaches whoever reads any other place it is written to: a Lambda's
 returns its containers' `environment`), a Key Vault secret (its `getSecret` data action). A person who reads a
 copy signs in as the shared master user, as with the master secret itself (round 26). Closed world: a
 resource computed from the password's own source (a `random` password, a value read from a secret) that is
-none of those, nor a secret or parameter round 29 judges, nor a database taking it, blocks."""
+none of those, nor a secret or parameter round 29 judges, nor a database taking it, blocks. Round 32: a role
+the gate cannot read counts as reading a Key Vault copy (fail closed), break-glass object ids of the PIA
+record do not, and a secret stack output beside such a password blocks (outputs carry no dependencies)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from pulumi_policy.secret import Secret as _Secret
+
+from policies.core.iam import breakglass
 from policies.core.iam.azure import covers, permissions, principal_of
 from policies.core.iam.azure_paths import ACCESS_POLICY, object_of
 from policies.core.master_secrets import PARAMETER, PASSWORD_FIELDS, SECRET_VERSION, people_of, reads
-from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
+from policies.core.reference_text import unproxied
+from policies.core.references import REDACTED
+from policies.core.view import SECRET_SIG_KEY, ResourceView, StackGraph, get_path, is_unknown
 
 # Azure database servers whose administrator password the program may give (round 31).
 AZURE_PASSWORD_FIELDS = {
@@ -27,6 +34,7 @@ AZURE_PASSWORD_FIELDS = {
 FUNCTION = "aws:lambda/function:Function"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 KV_SECRET = "azure-native:keyvault:Secret"
+STACK_TYPE = "pulumi:pulumi:Stack"
 VAULT = "azure-native:keyvault:Vault"
 # Holders and the field a copy is written to: (type, field) -> (readers' actions, service, resource of name).
 AWS_HOLDERS: dict[str, tuple[str, frozenset[str], str]] = {
@@ -48,26 +56,69 @@ ROLE_GRANTS = (
 JUDGED = frozenset({SECRET_VERSION, PARAMETER, *PASSWORD_FIELDS, *AZURE_PASSWORD_FIELDS})
 
 
-def _copies(graph: StackGraph) -> list[tuple[ResourceView, ResourceView, bool]]:
-    """(database, resource computed from its password, whether from the password's own source) — a
-    resource fed only from the database is a copy only where it is a known holder (its outputs include
-    its endpoint and identifiers, which every neighbour reads)."""
+def _sourced(graph: StackGraph) -> list[tuple[ResourceView, set[str]]]:
+    """(database, URNs its password fields are computed from) for each database given a program's password."""
     fields = {**PASSWORD_FIELDS, **AZURE_PASSWORD_FIELDS}
     out = []
     for t, flds in fields.items():
         for db in graph.by_type(t):
             sources = {r.urn for f in flds for r in graph.dependency_of(db, f)}
-            if not sources:
-                continue
-            for r in graph.resources:
-                if r.urn == db.urn:
-                    continue
-                fed = {u for us in r.property_dependencies.values() for u in us}
-                if fed & sources:
-                    out.append((db, r, True))
-                elif db.urn in r.property_dependencies.get(COPY_FIELD.get(r.type, ""), ()):
-                    out.append((db, r, False))
+            if sources:
+                out.append((db, sources))
     return out
+
+
+def _copies(graph: StackGraph) -> list[tuple[ResourceView, ResourceView, bool]]:
+    """(database, resource computed from its password, whether from the password's own source) — a
+    resource fed only from the database is a copy only where it is a known holder (its outputs include
+    its endpoint and identifiers, which every neighbour reads)."""
+    out = []
+    for db, sources in _sourced(graph):
+        for r in graph.resources:
+            if r.urn == db.urn:
+                continue
+            fed = {u for us in r.property_dependencies.values() for u in us}
+            if fed & sources:
+                out.append((db, r, True))
+            elif db.urn in r.property_dependencies.get(COPY_FIELD.get(r.type, ""), ()):
+                out.append((db, r, False))
+    return out
+
+
+def _secret_paths(value: Any, path: str = "") -> list[str]:
+    """Where a value holds a secret (the gate's redaction, a secret wrapper or the engine's secret marker)."""
+    value = unproxied(value)
+    if value == REDACTED or isinstance(value, _Secret):
+        return [path]
+    if isinstance(value, dict) and SECRET_SIG_KEY in value:
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _secret_paths(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _secret_paths(v, f"{path}[{i}]")]
+    return []
+
+
+def _secret_outputs(graph: StackGraph) -> list[tuple[str, str]]:
+    """Secret stack outputs beside a password the program gives a database: the engine records no
+    dependencies for outputs, so whether one is that password cannot be told, and everyone who may read the
+    stack's state reads it (round 32)."""
+    sourced = _sourced(graph)
+    if not sourced:
+        return []
+    dbs = ", ".join(sorted({db.name for db, _ in sourced}))
+    return [
+        (
+            s.urn,
+            f"the stack exports secret output(s) {', '.join(f'`{p}`' for p in paths)} while the program "
+            f"gives {dbs} a password of its own: outputs carry no dependencies, so whether one is that "
+            "password cannot be judged, and whoever reads the stack's state (`pulumi stack output "
+            "--show-secrets`) would sign in as the shared administrator; do not export secrets, keep the "
+            "password in a Key Vault or Secrets Manager secret of this stack whose readers the gate weighs",
+        )
+        for s in graph.by_type(STACK_TYPE)
+        if (paths := _secret_paths(s.raw))
+    ]
 
 
 def _aws_readers(graph: StackGraph, stack: str, db: ResourceView, r: ResourceView) -> list[tuple[str, str]]:
@@ -118,7 +169,13 @@ def _secret_get(policy: Any) -> bool:
     return bool({str(x).lower() for x in perms or []} & {"get", "all"}) if isinstance(perms, list) else False
 
 
-def _policy_readers(graph: StackGraph, vault: ResourceView | None) -> list[ResourceView]:
+def _person(obj: tuple[str | None, bool], recorded: frozenset[str]) -> bool:
+    return obj[1] and str(obj[0]).lower() not in recorded
+
+
+def _policy_readers(
+    graph: StackGraph, vault: ResourceView | None, recorded: frozenset[str]
+) -> list[ResourceView]:
     """The vault (inline) or `AccessPolicy` resources whose access policy lets a person get secrets; a
     managed identity or a secret-less service principal of the stack is the workload."""
     if vault is None:
@@ -126,18 +183,24 @@ def _policy_readers(graph: StackGraph, vault: ResourceView | None) -> list[Resou
     out = []
     pols = vault.get("properties.accessPolicies")
     for i, p in enumerate(pols if isinstance(pols, list) else []):
-        if _secret_get(p) and object_of(graph, vault, f"properties.accessPolicies.{i}.objectId")[1]:
+        obj = object_of(graph, vault, f"properties.accessPolicies.{i}.objectId")
+        if _secret_get(p) and _person(obj, recorded):
             out.append(vault)
     for a in graph.by_type(ACCESS_POLICY):
         mine = any(d.urn == vault.urn for d in graph.dependency_of(a, "vaultName")) or a.input(
             "vaultName"
         ) == vault.input("vaultName")
-        if mine and _secret_get(a.input("policy")) and object_of(graph, a, "policy.objectId")[1]:
+        obj = object_of(graph, a, "policy.objectId")
+        if mine and _secret_get(a.input("policy")) and _person(obj, recorded):
             out.append(a)
     return list({r.urn: r for r in out}.values())
 
 
-def _azure_readers(graph: StackGraph, db: ResourceView, secret: ResourceView) -> list[tuple[str, str]]:
+def _azure_readers(
+    graph: StackGraph, db: ResourceView, secret: ResourceView, recorded: frozenset[str]
+) -> list[tuple[str, str]]:
+    """People reading a Key Vault copy; break-glass object ids the PIA record names are excluded, as from
+    Conditional Access and separation of duties."""
     vault = next((d for d in graph.dependency_of(secret, "vaultName") if d.type == VAULT), None)
     if vault is None:
         name = secret.input("vaultName")
@@ -150,23 +213,32 @@ def _azure_readers(graph: StackGraph, db: ResourceView, secret: ResourceView) ->
     )
     out = []
     for g in graph.by_type(*ROLE_GRANTS):
-        _, people = principal_of(graph, g)
-        perms, _ = permissions(graph, g)
-        reads_secrets = perms is not None and covers(perms, GET_SECRET, data=True)
-        if people and reads_secrets and _covers_vault(graph, g, vault):
+        key, people = principal_of(graph, g)
+        if not people or str(key).lower() in recorded or not _covers_vault(graph, g, vault):
+            continue
+        perms, problem = permissions(graph, g)
+        if perms is None:
+            out.append((g.urn, f"a person or group holds a role the gate cannot read ({problem}) at a scope "
+                        f"that may include the vault holding {secret.name}, a copy of the administrator "
+                        f"password the program gives {db.name}: whether it reads that copy cannot be judged; "
+                        "name a built-in role the gate knows or a custom role of this stack"))
+        elif covers(perms, GET_SECRET, data=True):
             out.append((g.urn, f"a person or group holding this role {why}"))
-    out.extend((r.urn, f"an access policy with secret `get` {why}") for r in _policy_readers(graph, vault))
+    out.extend(
+        (r.urn, f"an access policy with secret `get` {why}") for r in _policy_readers(graph, vault, recorded)
+    )
     return out
 
 
 def people_reading_copies(graph: StackGraph, stack: str) -> list[tuple[str, str]]:
     """People who may read a copy of a master password, and copies whose readers cannot be judged."""
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str]] = _secret_outputs(graph)
+    recorded = frozenset(str(e.get("principal", "")).lower() for e in breakglass.records(stack))
     for db, r, own in _copies(graph):
         if r.type in AWS_HOLDERS:
             out.extend(_aws_readers(graph, stack, db, r))
         elif r.type == KV_SECRET:
-            out.extend(_azure_readers(graph, db, r))
+            out.extend(_azure_readers(graph, db, r, recorded))
         elif own and r.type not in JUDGED and not r.type.startswith("random:"):
             out.append(
                 (
