@@ -72,9 +72,14 @@ def check_run_files(gate_dir: Path, files: object) -> None:
         path = gate_dir / str(rel)
         if "/" in str(rel) or path.is_symlink():
             raise EvidenceError(f"{path}: not a file the gate run wrote in {gate_dir}")
-        try:
-            actual = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:
-            raise EvidenceError(f"{path}: cannot read ({exc.strerror or exc})") from None
-        if actual != digest:
-            raise EvidenceError(f"{path}: changed since the gate run that wrote it (run.json)")
+        check_digest(path, digest)
+
+
+def check_digest(path: Path, digest: object) -> None:
+    """EvidenceError naming `path` unless its SHA-256 is the one the gate run's index recorded."""
+    try:
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise EvidenceError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if actual != digest:
+        raise EvidenceError(f"{path}: changed since the gate run that wrote it (run.json)")

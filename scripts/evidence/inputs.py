@@ -9,7 +9,6 @@ the engine's internals.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -204,12 +203,7 @@ def _from_gate_dir(gate_dir: Path, stacks: list[str] | None, project: Path, as_o
         for rel, digest in produced[name].items():
             path = gate_dir / rel
             _inside(gate_dir, path)
-            try:
-                actual = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError as exc:
-                raise EvidenceError(f"{path}: cannot read ({exc.strerror or exc})") from None
-            if actual != digest:
-                raise EvidenceError(f"{path}: changed since the gate run that wrote it (run.json)")
+            gate_run.check_digest(path, digest)
     loaded = [_load(gate_dir, s, None, f"gate run {index.get('run', '?')} in {gate_dir}; {signed}")
               for s in names]
     for ev in loaded:
