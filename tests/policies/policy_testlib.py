@@ -114,3 +114,15 @@ def waiver(rule: str, resource: str, reason: str = "legacy client needs a migrat
     """One entry of a waiver record (YAML flow style, indented under `waivers:`)."""
     return (f"  - {{rule: {rule}, resource: '{resource}', reason: '{reason}', owner: {owner}, "
             f"decided: {decided}, expires: {expires}}}\n")
+
+
+def grant_message(path: str, account: str) -> str:
+    """eu-residency's message for an account granted access that is not the stack's own (rounds 29, 30)."""
+    return (f"`{path}` grants {account!r} a copy it can take to any region or read access from any region "
+            "(a shared snapshot, image or data share is copied or read wherever the grantee likes, a Lake "
+            "Formation, RAM or resource-policy grant read from there, telemetry delivered into its account "
+            "by an observability link or cross-account flow logs read there); share only with the stack's "
+            "own account, which the pack knows only when the resource's provider pins it (allowedAccountIds: "
+            "['<12 digits>']; under a provider that pins none, even the stack's own account blocks), or "
+            "declare the account (arns: [arn:aws:iam::<id>:]) with its region or jurisdiction in "
+            "stacks/records/endpoints.yaml")

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from policy_testlib import ALLOWED, REPLICATION, RESOLVED, azure_rg, graph, messages, pinned_res, res
+from policy_testlib import (
+    ALLOWED,
+    REPLICATION,
+    RESOLVED,
+    azure_rg,
+    grant_message,
+    graph,
+    messages,
+    pinned_res,
+    res,
+)
 
 from policies.core.account_hosts import owner_problem
 from policies.core.references import references
@@ -41,17 +51,6 @@ def _unresolved(path: str, value: str) -> str:
     return (f"`{path}` refers to {value!r}, which is neither a resource of this stack (matched by its "
             "recorded id, ARN or endpoint, never by name) nor a declared external endpoint "
             "(stacks/records/endpoints.yaml), so where it is cannot be judged")
-
-
-def _grant(path: str, account: str) -> str:
-    return (f"`{path}` grants {account!r} a copy it can take to any region or read access from any region "
-            "(a shared snapshot, image or data share is copied or read wherever the grantee likes, a Lake "
-            "Formation, RAM or resource-policy grant read from there, telemetry delivered into its account "
-            "by an observability link or cross-account flow logs read there); share only with the stack's "
-            "own account, which the pack knows only when the resource's provider pins it (allowedAccountIds: "
-            "['<12 digits>']; under a provider that pins none, even the stack's own account blocks), or "
-            "declare the account (arns: [arn:aws:iam::<id>:]) with its region or jurisdiction in "
-            "stacks/records/endpoints.yaml")
 
 
 # ------------------------------------------------ a Cosmos DB regional endpoint needs a listed region
@@ -126,11 +125,11 @@ def test_an_endpoint_service_outside_the_regions_blocks_and_an_aws_service_is_pl
 def test_an_account_named_as_a_principal_in_any_aws_type_is_a_grantee():
     perm = pinned_res("aws:lambda/permission:Permission", "perm", {
         "action": "lambda:InvokeFunction", "function": "eloket-export", "principal": OTHER})
-    assert messages(REPLICATION, perm, ALLOWED) == [_grant("principal", OTHER)]
+    assert messages(REPLICATION, perm, ALLOWED) == [grant_message("principal", OTHER)]
     sub = pinned_res("aws:securitylake/subscriber:Subscriber", "sub", {
         "subscriberName": "soc", "accessType": "S3",
         "subscriberIdentity": {"externalId": "x", "principal": OTHER}})
-    assert messages(REPLICATION, sub, ALLOWED) == [_grant("subscriberIdentity.principal", OTHER)]
+    assert messages(REPLICATION, sub, ALLOWED) == [grant_message("subscriberIdentity.principal", OTHER)]
 
 
 def test_the_stacks_own_account_or_a_service_principal_grants_nothing_new():
@@ -140,7 +139,7 @@ def test_the_stacks_own_account_or_a_service_principal_grants_nothing_new():
         assert messages(REPLICATION, perm, ALLOWED) == [], principal
     ram = pinned_res("aws:ram/principalAssociation:PrincipalAssociation", "ram", {
         "principal": OTHER, "resourceShareArn": "arn:aws:ram:eu-west-1:123456789012:resource-share/x"})
-    assert messages(REPLICATION, ram, ALLOWED) == [_grant("principal", OTHER)]  # typed: judged once
+    assert messages(REPLICATION, ram, ALLOWED) == [grant_message("principal", OTHER)]  # typed: judged once
 
 
 # ------------------------------------------------ a private link service alias is someone's too

@@ -3,21 +3,10 @@ is a grantee (the corpus cases are tests/corpus/residency/{evil,good}/r30-*.yaml
 
 from __future__ import annotations
 
-from policy_testlib import ALLOWED, REPLICATION, messages, pinned_res, res
+from policy_testlib import ALLOWED, REPLICATION, grant_message, messages, pinned_res, res
 
 OTHER = "999988887777"
 OWN = "123456789012"
-
-
-def _grant(path: str, account: str) -> str:
-    return (f"`{path}` grants {account!r} a copy it can take to any region or read access from any region "
-            "(a shared snapshot, image or data share is copied or read wherever the grantee likes, a Lake "
-            "Formation, RAM or resource-policy grant read from there, telemetry delivered into its account "
-            "by an observability link or cross-account flow logs read there); share only with the stack's "
-            "own account, which the pack knows only when the resource's provider pins it (allowedAccountIds: "
-            "['<12 digits>']; under a provider that pins none, even the stack's own account blocks), or "
-            "declare the account (arns: [arn:aws:iam::<id>:]) with its region or jurisdiction in "
-            "stacks/records/endpoints.yaml")
 
 
 def _opensearch(account: str) -> object:
@@ -26,24 +15,24 @@ def _opensearch(account: str) -> object:
 
 
 def test_an_account_under_any_account_key_is_a_grantee():
-    assert messages(REPLICATION, _opensearch(OTHER), ALLOWED) == [_grant("account", OTHER)]
+    assert messages(REPLICATION, _opensearch(OTHER), ALLOWED) == [grant_message("account", OTHER)]
     copy = pinned_res("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", "c", {
         "sourceDbClusterSnapshotIdentifier": "s", "targetDbClusterSnapshotIdentifier": "t",
         "sharedAccounts": [OTHER]})
-    assert messages(REPLICATION, copy, ALLOWED) == [_grant("sharedAccounts", OTHER)]
+    assert messages(REPLICATION, copy, ALLOWED) == [grant_message("sharedAccounts", OTHER)]
     dx = pinned_res("aws:directconnect/gatewayAssociationProposal:GatewayAssociationProposal", "dx", {
         "dxGatewayId": "g", "dxGatewayOwnerAccountId": OTHER, "associatedGatewayId": "tgw-0a1"})
-    assert messages(REPLICATION, dx, ALLOWED) == [_grant("dxGatewayOwnerAccountId", OTHER)]
+    assert messages(REPLICATION, dx, ALLOWED) == [grant_message("dxGatewayOwnerAccountId", OTHER)]
 
 
 def test_a_typed_account_target_and_a_comma_separated_list_name_grantees():
     share = pinned_res("aws:directoryservice/sharedDirectory:SharedDirectory", "s", {
         "directoryId": "d-1", "target": {"id": OTHER, "type": "ACCOUNT"}})
-    assert messages(REPLICATION, share, ALLOWED) == [_grant("target.id", OTHER)]
+    assert messages(REPLICATION, share, ALLOWED) == [grant_message("target.id", OTHER)]
     doc = pinned_res("aws:ssm/document:Document", "d", {
         "name": "x", "documentType": "Automation", "content": "{}",
         "permissions": {"type": "Share", "account_ids": f"{OWN}, {OTHER}"}})
-    assert messages(REPLICATION, doc, ALLOWED) == [_grant("permissions.account_ids", OTHER)]
+    assert messages(REPLICATION, doc, ALLOWED) == [grant_message("permissions.account_ids", OTHER)]
 
 
 def test_the_own_account_a_source_or_destination_block_and_a_narrowing_key_grant_nothing():
@@ -74,10 +63,11 @@ def test_a_firewall_manager_policy_scoped_to_organisation_accounts_grants_nothin
     assert messages(REPLICATION, scoped, ALLOWED) == []
     # only the scope blocks are scopes: the same account anywhere else is a grantee
     elsewhere = _fms(securityServicePolicyData={"type": "WAFV2", "accounts": [OTHER]})
-    assert messages(REPLICATION, elsewhere, ALLOWED) == [_grant("securityServicePolicyData.accounts", OTHER)]
+    assert messages(REPLICATION, elsewhere, ALLOWED) == [
+        grant_message("securityServicePolicyData.accounts", OTHER)]
 
 
 def test_under_a_provider_that_pins_no_account_even_the_own_account_blocks():
     view = res("aws:opensearch/authorizeVpcEndpointAccess:AuthorizeVpcEndpointAccess", "a", {
         "domainName": "eloket-events", "account": OWN})
-    assert messages(REPLICATION, view, ALLOWED) == [_grant("account", OWN)]
+    assert messages(REPLICATION, view, ALLOWED) == [grant_message("account", OWN)]
