@@ -74,6 +74,13 @@ def _databases(graph: StackGraph) -> list[tuple[ResourceView, str, bool]]:
     return out
 
 
+def reading(p: AwsPrincipal, actions: frozenset[str], service: str, resource: str | None) -> str | None:
+    """How `p`'s statements let it run one of `actions` on `resource` (`reads`), None when they do not."""
+    if not actions & p.actions():
+        return None
+    return next((how for s in p.statements if (how := reads(s, actions, service, resource))), None)
+
+
 def people_of(graph: StackGraph, stack: str) -> list[AwsPrincipal]:
     """The stack's principals used by people, break-glass accounts of the records left out."""
     entries = breakglass.records(stack)
@@ -150,9 +157,7 @@ def people_reading_stored_passwords(graph: StackGraph, stack: str) -> list[tuple
     for p in people_of(graph, stack):
         for db, holder, service, res in stores:
             actions = GET_ONLY if service == SM else SSM_GET
-            if not actions & p.actions():
-                continue
-            how = next((r for s in p.statements if (r := reads(s, actions, service, res))), None)
+            how = reading(p, actions, service, res)
             if how is not None:
                 out.append(
                     (

@@ -17,7 +17,7 @@ from pulumi_policy.secret import Secret as _Secret
 from policies.core.iam import breakglass
 from policies.core.iam.azure import covers, permissions, principal_of
 from policies.core.iam.azure_paths import ACCESS_POLICY, object_of
-from policies.core.master_secrets import PARAMETER, PASSWORD_FIELDS, SECRET_VERSION, people_of, reads
+from policies.core.master_secrets import PARAMETER, PASSWORD_FIELDS, SECRET_VERSION, people_of, reading
 from policies.core.reference_text import unproxied
 from policies.core.references import REDACTED
 from policies.core.view import SECRET_SIG_KEY, ResourceView, StackGraph, get_path, is_unknown
@@ -131,9 +131,7 @@ def _aws_readers(graph: StackGraph, stack: str, db: ResourceView, r: ResourceVie
     )
     out = []
     for p in people_of(graph, stack):
-        if not actions & p.actions():
-            continue
-        how = next((m for s in p.statements if (m := reads(s, actions, service, res))), None)
+        how = reading(p, actions, service, res)
         if how is not None:
             out.append(
                 (
