@@ -136,8 +136,8 @@ _NOT_A_PARTY = re.compile(r"(?i)^(source|excluded|forbidden|skip|sender|caller|e
 # replication's bucket, a log centralization's region: judged there), or sends data in (a Config aggregator).
 _PLACED = re.compile(r"(?i)(source|destination)s?$")
 # A Firewall Manager policy's `includeMap`/`excludeMap` say which organisation accounts it protects: a
-# scope of the policy's own protections, not access to data.
-_SCOPE = re.compile(r"(?i)^(include|exclude)_?map$")
+# scope of the policy's own protections, not access to data (that type only: elsewhere they are judged).
+_FMS_POLICY, _FMS_SCOPES = "aws:fms/policy:Policy", ("includeMap", "excludeMap")
 _ACCOUNT_TYPES = frozenset({"account", "aws_account", "awsaccount"})
 _ITSM = ("an ITSM receiver sends each alert to the IT service management tool (ServiceNow, …) behind a "
          "connection of a Log Analytics workspace, which no input names; alert through a webhook or Logic "
@@ -275,7 +275,9 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
     found = [r for r in refs if r.kind == "arn" and not r.principal and r.value.count(":") >= 5]
     found = [r for r in found if is_account_id((parts := r.value.split(":"))[4]) and parts[5] != "layer"]
     own, _ = aws_account(view.provider)
-    granted = [] if view.type in PARTY_TYPES else _principal_accounts(view.inputs, "", own)
+    scanned = ({k: v for k, v in view.inputs.items() if k not in _FMS_SCOPES} if view.type == _FMS_POLICY
+               else view.inputs)
+    granted = [] if view.type in PARTY_TYPES else _principal_accounts(scanned, "", own)
     return [(r.path, "foreign", r.value) for r in found if r.value.split(":")[4] != own] + granted
 
 
@@ -288,7 +290,7 @@ def _principal_accounts(value: Any, path: str, own: str | None) -> list[Found]:
         return [f for k, v in value.items() for f in (
             [(f"{path}{k}", "grantee", a) for a in _ids(v) if a != own]
             if _party_key(str(k)) or (typed and k in ("id", "value"))
-            else [] if _PLACED.search(str(k)) or _SCOPE.match(str(k))
+            else [] if _PLACED.search(str(k))
             else _principal_accounts(v, f"{path}{k}.", own))]
     if isinstance(value, list):
         return [f for i, v in enumerate(value) for f in _principal_accounts(v, f"{path}{i}.", own)]

@@ -65,6 +65,10 @@ def test_a_firewall_manager_policy_scoped_to_organisation_accounts_grants_nothin
     elsewhere = _fms(securityServicePolicyData={"type": "WAFV2", "accounts": [OTHER]})
     assert messages(REPLICATION, elsewhere, ALLOWED) == [
         grant_message("securityServicePolicyData.accounts", OTHER)]
+    # and only in a Firewall Manager policy: the same block in another type is judged
+    other = pinned_res("aws:ssm/document:Document", "d", {
+        "name": "x", "documentType": "Automation", "content": "{}", "includeMap": {"accounts": [OTHER]}})
+    assert messages(REPLICATION, other, ALLOWED) == [grant_message("includeMap.accounts", OTHER)]
 
 
 def test_under_a_provider_that_pins_no_account_even_the_own_account_blocks():
