@@ -25,7 +25,7 @@ DEFAULT_KEY = Path(os.environ.get("EVIDENCE_SIGNING_KEY")
 
 
 def load_signer(key: Path, *, create: bool = True) -> Any:
-    """A CryptoSigner for the Ed25519 private key at `key` (PEM, PKCS8), generated there on first use."""
+    """The signer of the private key at `key` (PEM, PKCS8; Ed25519 made there on first use)."""
     try:
         return dsse.load_signer(key, create=create)
     except dsse.KeyFileError as exc:

@@ -1,5 +1,11 @@
-"""DSSE envelopes (in-toto's signing envelope, via securesystemslib) with Ed25519 keys in PEM files: the
-one signing machinery of the gate's run index (gate.run_sign) and the evidence bundle (evidence.signing).
+"""DSSE envelopes (in-toto's signing envelope) with Ed25519 keys in PEM files: the one signing machinery of
+the gate's run index (gate.run_sign) and the evidence bundle (evidence.signing).
+
+An Ed25519 key signs here with `cryptography` alone (`Ed25519Key`): importing `securesystemslib.signer`
+costs 0.6 s (it imports boto3 and the other clouds' SDKs for its KMS signers), which every gate run paid,
+half of a nothing-changed preview. The envelope is byte for byte what securesystemslib makes with the same
+key (Ed25519 is deterministic; tests/gate/test_dsse.py), and reading and verifying stay securesystemslib's.
+Any other signer (a CryptoSigner of another key type, a KMS signer) signs through securesystemslib.
 
 A key named by path is made on first use (mode 0600, its directory 0700) with its public half beside it as
 `<key>.pub`; callers decide whether a missing key may be made. Errors are `KeyFileError` (one line naming
@@ -8,6 +14,8 @@ the file), which each caller turns into its own exit-2 error.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -24,10 +32,31 @@ def _ser() -> Any:
     return serialization
 
 
-def load_signer(key: Path, *, create: bool = True) -> Any:
-    """A CryptoSigner for the Ed25519 private key at `key` (PEM, PKCS8), generated there on first use."""
+class Ed25519Key:
+    """An Ed25519 private key with securesystemslib's key id (sha256 of the canonical JSON of its public
+    half), so that its signatures verify with an SSlibKey of the same key."""
+
+    def __init__(self, private: Any) -> None:
+        raw = private.public_key().public_bytes(_ser().Encoding.Raw, _ser().PublicFormat.Raw)
+        public = {"keytype": "ed25519", "keyval": {"public": raw.hex()}, "scheme": "ed25519"}
+        self.private = private
+        canonical = json.dumps(public, sort_keys=True, separators=(",", ":")).encode()
+        self.keyid = hashlib.sha256(canonical).hexdigest()
+
+
+def signer_of(private: Any) -> Any:
+    """The signer of a `cryptography` private key: an Ed25519Key, or securesystemslib's CryptoSigner."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    if isinstance(private, Ed25519PrivateKey):
+        return Ed25519Key(private)
     from securesystemslib.signer import CryptoSigner
 
+    return CryptoSigner(private)
+
+
+def load_signer(key: Path, *, create: bool = True) -> Any:
+    """The signer of the private key at `key` (PEM, PKCS8; Ed25519 made there on first use)."""
     ser = _ser()
     key = Path(key).expanduser()
     if not key.exists():
@@ -39,7 +68,7 @@ def load_signer(key: Path, *, create: bool = True) -> Any:
         private = ser.load_pem_private_key(key.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as exc:
         raise KeyFileError(f"{key}: not a readable PEM private key ({exc})") from None
-    return CryptoSigner(private)
+    return signer_of(private)
 
 
 def _make(key: Path) -> None:
@@ -47,16 +76,16 @@ def _make(key: Path) -> None:
     one key: the loser keeps the winner's), then its public half beside it."""
     import tempfile
 
-    from securesystemslib.signer import CryptoSigner
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    signer = CryptoSigner.generate_ed25519()
+    ser = _ser()
+    private = Ed25519PrivateKey.generate()
     key.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=key.parent, prefix=f".{key.name}.")   # mode 0600
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(signer.private_bytes)
-        public = signer._private_key.public_key().public_bytes(
-            _ser().Encoding.PEM, _ser().PublicFormat.SubjectPublicKeyInfo)
+            fh.write(private.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()))
+        public = private.public_key().public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo)
         pub = key.with_name(key.name + ".pub")
         pub_tmp = Path(tmp + ".pub")
         pub_tmp.write_bytes(public)
@@ -83,11 +112,19 @@ def load_public_key(path: Path) -> Any:
 
 def sign(payload: bytes, payload_type: str, signer: Any) -> bytes:
     """The DSSE envelope (JSON) carrying `payload`, signed by `signer`."""
-    from securesystemslib.dsse import Envelope
+    if isinstance(signer, Ed25519Key):
+        kind = payload_type.encode()
+        pae = b"DSSEv1 %d %b %d %b" % (len(kind), kind, len(payload), payload)   # DSSE's pre-auth encoding
+        b64 = base64.standard_b64encode
+        body = {"payload": b64(payload).decode(), "payloadType": payload_type,
+                "signatures": [{"keyid": signer.keyid, "sig": b64(signer.private.sign(pae)).decode()}]}
+    else:
+        from securesystemslib.dsse import Envelope
 
-    envelope = Envelope(payload=payload, payload_type=payload_type, signatures={})
-    envelope.sign(signer)
-    return (json.dumps(envelope.to_dict(), indent=2, sort_keys=True) + "\n").encode()
+        envelope = Envelope(payload=payload, payload_type=payload_type, signatures={})
+        envelope.sign(signer)
+        body = envelope.to_dict()
+    return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
 
 
 def read(envelope_bytes: bytes) -> Any:

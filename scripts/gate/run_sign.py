@@ -43,10 +43,9 @@ def signer() -> Any | None:
     pem = os.environ.get(PEM_ENV)
     if pem:
         from cryptography.hazmat.primitives import serialization
-        from securesystemslib.signer import CryptoSigner
 
         try:
-            return CryptoSigner(serialization.load_pem_private_key(pem.encode(), password=None))
+            return dsse.signer_of(serialization.load_pem_private_key(pem.encode(), password=None))
         except (ValueError, TypeError) as exc:
             raise GateError(f"${PEM_ENV}: not a PEM private key ({type(exc).__name__})") from None
     path = key_path()
