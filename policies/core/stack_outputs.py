@@ -1,8 +1,8 @@
 """Credentials exported as stack outputs (rounds 32 and 33). The engine records no dependencies for outputs,
 so what a secret output holds cannot be traced, and whoever may read the stack's state reads every output
 (`pulumi stack output --show-secrets`). A secret output blocks whatever it holds; a plain output blocks when
-its value has the shape of a credential (a SAS signature, a key or password in a connection string, base64
-key material) or its name says it is one, since invokes such as `listStorageAccountSAS` or
+its value has the shape of a credential (a SAS signature, a key or password in a connection string, padded
+base64 key material) or its name says it is one, since invokes such as `listStorageAccountSAS` or
 `listDatabaseAccountKeys` return keys that are not secret unless the program marks them."""
 
 from __future__ import annotations
@@ -46,13 +46,25 @@ def secret_paths(value: Any, path: str = "") -> list[str]:
     return []
 
 
+def _key_material(value: str) -> bool:
+    """44+ base64 characters with padding or '+', mixing upper and lower case and digits (a storage, Cosmos
+    DB or Service Bus key); a path of words has no padding and no '+'."""
+    classes = (str.isupper, str.islower, str.isdigit)
+    return (
+        len(value) >= 44
+        and bool(_B64.match(value))
+        and (value.endswith("=") or "+" in value)
+        and all(any(f(c) for c in value) for f in classes)
+    )
+
+
 def _looks_like(name: str, value: str) -> str | None:
     """Why a plain string output is a credential, or None."""
     if _SAS.search(value):
         return "a SAS signature"
     if _CONN.search(value):
         return "a key or password in a connection string"
-    if _B64.match(value) and len(value) >= 44 and (value.endswith("=") or "+" in value or "/" in value):
+    if _key_material(value):
         return "base64 key material"
     if _NAME.search(name.split(".")[-1].split("[")[0]) and value.strip() and not _REFERENCE.match(value):
         return "its name says it is a password, key or token"
