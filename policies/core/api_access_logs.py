@@ -71,3 +71,26 @@ def unlogged_graphql(graph: StackGraph) -> list[tuple[str, str]]:
                 )
             )
     return out
+
+
+# Round 33: an AppSync Event API logs with `eventConfig.logConfig.logLevel` at the same levels.
+EVENT_API = "aws:appsync/api:Api"
+
+
+def unlogged_event_apis(graph: StackGraph) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for a in graph.by_type(EVENT_API):
+        level = a.get("eventConfig.logConfig.logLevel")
+        if is_unknown(level):
+            why = unknown_message("eventConfig.logConfig.logLevel", "whether the API logs its events")
+            out.append((a.urn, why))
+        elif str(level).upper() not in _LEVELS:
+            how = f"logs at `eventConfig.logConfig.logLevel` {level!r}" if level else "has no `logConfig`"
+            out.append(
+                (
+                    a.urn,
+                    f"the Event API {how}: who connected, published or subscribed to which dossier's "
+                    "channel is recorded nowhere the SOC sees; set a logConfig at INFO or ALL",
+                )
+            )
+    return out

@@ -6,21 +6,19 @@ copy signs in as the shared master user, as with the master secret itself (round
 resource computed from the password's own source (a `random` password, a value read from a secret) that is
 none of those, nor a secret or parameter round 29 judges, nor a database taking it, blocks. Round 32: a role
 the gate cannot read counts as reading a Key Vault copy (fail closed), break-glass object ids of the PIA
-record do not, and a secret stack output beside such a password blocks (outputs carry no dependencies)."""
+record do not, and a secret stack output beside such a password blocks (outputs carry no dependencies;
+round 33 judges every exported credential, `stack_outputs`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pulumi_policy.secret import Secret as _Secret
-
 from policies.core.iam import breakglass
 from policies.core.iam.azure import covers, permissions, principal_of
 from policies.core.iam.azure_paths import ACCESS_POLICY, object_of
 from policies.core.master_secrets import PARAMETER, PASSWORD_FIELDS, SECRET_VERSION, people_of, reading
-from policies.core.reference_text import unproxied
-from policies.core.references import REDACTED
-from policies.core.view import SECRET_SIG_KEY, ResourceView, StackGraph, get_path, is_unknown
+from policies.core.stack_outputs import exported_credentials
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
 
 # Azure database servers whose administrator password the program may give (round 31).
 AZURE_PASSWORD_FIELDS = {
@@ -34,7 +32,6 @@ AZURE_PASSWORD_FIELDS = {
 FUNCTION = "aws:lambda/function:Function"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 KV_SECRET = "azure-native:keyvault:Secret"
-STACK_TYPE = "pulumi:pulumi:Stack"
 VAULT = "azure-native:keyvault:Vault"
 # Holders and the field a copy is written to: (type, field) -> (readers' actions, service, resource of name).
 AWS_HOLDERS: dict[str, tuple[str, frozenset[str], str]] = {
@@ -85,40 +82,12 @@ def _copies(graph: StackGraph) -> list[tuple[ResourceView, ResourceView, bool]]:
     return out
 
 
-def _secret_paths(value: Any, path: str = "") -> list[str]:
-    """Where a value holds a secret (the gate's redaction, a secret wrapper or the engine's secret marker)."""
-    value = unproxied(value)
-    if value == REDACTED or isinstance(value, _Secret):
-        return [path]
-    if isinstance(value, dict) and SECRET_SIG_KEY in value:
-        return [path]
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _secret_paths(v, f"{path}.{k}" if path else str(k))]
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _secret_paths(v, f"{path}[{i}]")]
-    return []
-
-
 def _secret_outputs(graph: StackGraph) -> list[tuple[str, str]]:
-    """Secret stack outputs beside a password the program gives a database: the engine records no
-    dependencies for outputs, so whether one is that password cannot be told, and everyone who may read the
-    stack's state reads it (round 32)."""
-    sourced = _sourced(graph)
-    if not sourced:
-        return []
-    dbs = ", ".join(sorted({db.name for db, _ in sourced}))
-    return [
-        (
-            s.urn,
-            f"the stack exports secret output(s) {', '.join(f'`{p}`' for p in paths)} while the program "
-            f"gives {dbs} a password of its own: outputs carry no dependencies, so whether one is that "
-            "password cannot be judged, and whoever reads the stack's state (`pulumi stack output "
-            "--show-secrets`) would sign in as the shared administrator; do not export secrets, keep the "
-            "password in a Key Vault or Secrets Manager secret of this stack whose readers the gate weighs",
-        )
-        for s in graph.by_type(STACK_TYPE)
-        if (paths := _secret_paths(s.raw))
-    ]
+    """Credentials exported as stack outputs (`stack_outputs`): a secret output beside a password the program
+    gives a database may be that password (round 32); any other secret or credential-shaped output is judged
+    there too (round 33)."""
+    dbs = ", ".join(sorted({db.name for db, _ in _sourced(graph)}))
+    return exported_credentials(graph, dbs or None)
 
 
 def _aws_readers(graph: StackGraph, stack: str, db: ResourceView, r: ResourceView) -> list[tuple[str, str]]:

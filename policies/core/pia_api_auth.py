@@ -77,7 +77,14 @@ def http_route(r: ResourceView, graph: StackGraph) -> list[str]:
 # a Lambda authorizer) authenticate. A data source puts a store behind an API, judged by that API's modes.
 GRAPHQL = "aws:appsync/graphQLApi:GraphQLApi"
 DATA_SOURCE = "aws:appsync/dataSource:DataSource"
-CONTROLS = frozenset({GRAPHQL, DATA_SOURCE})
+# Round 33: AppSync Event APIs, their channel namespaces (which may override the API's publish and subscribe
+# modes) and API keys (inert unless their API accepts API_KEY, which is judged on the API).
+EVENT_API = "aws:appsync/api:Api"
+NAMESPACE = "aws:appsync/channelNamespace:ChannelNamespace"
+API_KEY = "aws:appsync/apiKey:ApiKey"
+_APIS = (GRAPHQL, EVENT_API)
+CONTROLS = frozenset({GRAPHQL, DATA_SOURCE, EVENT_API, NAMESPACE, API_KEY})
+_MODES_FIX = "use AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT or AWS_LAMBDA only"
 
 
 def graphql_api(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -98,13 +105,80 @@ def graphql_api(r: ResourceView, graph: StackGraph) -> list[str]:
     return []
 
 
-def data_source(r: ResourceView, graph: StackGraph) -> list[str]:
-    if any(a.type == GRAPHQL for a in graph.dependency_of(r, "apiId")):
-        return []  # judged through that API's authentication
+def _of_api(r: ResourceView, graph: StackGraph, what: str) -> list[str]:
+    """A data source, namespace or key is judged through its API, which must be an API of the stack."""
+    if any(a.type in _APIS for a in graph.dependency_of(r, "apiId")):
+        return []
     return [
-        "the data source's `apiId` is not an output of a GraphQL API of this stack, so who may call the API "
-        "that reads its store cannot be judged; create it with `api_id=<the stack's GraphQLApi>.id`"
+        f"the {what}'s `apiId` is not an output of a GraphQL or Event API of this stack, so who may call the "
+        "API cannot be judged; create it with `api_id=<the stack's GraphQLApi or Api>.id`"
     ]
 
 
-PUBLIC_CHECKS = {METHOD: rest_method, ROUTE: http_route, GRAPHQL: graphql_api, DATA_SOURCE: data_source}
+def data_source(r: ResourceView, graph: StackGraph) -> list[str]:
+    return _of_api(r, graph, "data source")
+
+
+def api_key(r: ResourceView, graph: StackGraph) -> list[str]:
+    return _of_api(r, graph, "API key")
+
+
+def _types(r: ResourceView, *paths: str) -> list[object] | str:
+    """The `authType`s listed under the paths, or the first path that cannot be read."""
+    out: list[object] = []
+    for p in paths:
+        v = r.get(p)
+        if v is not None and not isinstance(v, list):
+            return p
+        for m in v or []:
+            t = m.get("authType") if isinstance(m, dict) else None
+            if t is None or is_unknown(t):
+                return p
+            out.append(t)
+    return out
+
+
+def _unreadable(r: ResourceView, path: str, what: str) -> str:
+    v = r.get(path)
+    if is_unknown(v) or any(isinstance(m, dict) and is_unknown(m.get("authType")) for m in v or []):
+        return unknown_message(path, what)
+    return f"`{path}` is not a list of `authType` modes, so {what} cannot be judged; list each mode"
+
+
+def event_api(r: ResourceView, graph: StackGraph) -> list[str]:
+    cfg, what = "eventConfig", "who may connect, publish and subscribe"
+    modes = _types(r, f"{cfg}.authProviders", f"{cfg}.connectionAuthModes", f"{cfg}.defaultPublishAuthModes",
+                   f"{cfg}.defaultSubscribeAuthModes")  # fmt: skip
+    if isinstance(modes, str):
+        return [_unreadable(r, modes, what)]
+    if not r.get(f"{cfg}.authProviders"):
+        return [f"the Event API lists no `{cfg}.authProviders`, so {what} cannot be judged; list its modes"]
+    if "API_KEY" in modes:
+        return [
+            "the Event API accepts API_KEY: a key handed to the front end identifies no one, so anyone who "
+            f"copies it connects, publishes and subscribes to the API's channels; {_MODES_FIX}"
+        ]
+    return []
+
+
+def namespace(r: ResourceView, graph: StackGraph) -> list[str]:
+    modes = _types(r, "publishAuthModes", "subscribeAuthModes")
+    if isinstance(modes, str):
+        return [_unreadable(r, modes, "who may publish and subscribe on the namespace")]
+    if "API_KEY" in modes:
+        return [
+            "the channel namespace overrides its API's modes with API_KEY: anyone who copies the key "
+            f"publishes or subscribes to its channels; {_MODES_FIX}"
+        ]
+    return _of_api(r, graph, "channel namespace")
+
+
+PUBLIC_CHECKS = {
+    METHOD: rest_method,
+    ROUTE: http_route,
+    GRAPHQL: graphql_api,
+    DATA_SOURCE: data_source,
+    EVENT_API: event_api,
+    NAMESPACE: namespace,
+    API_KEY: api_key,
+}

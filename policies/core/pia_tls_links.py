@@ -10,7 +10,8 @@ from policies.core.view import ResourceView, is_unknown, unknown_message
 
 LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 GLUE_CONNECTION = "aws:glue/connection:Connection"
-CONTROLS = frozenset({LINKED_SERVICE, GLUE_CONNECTION})
+RUNTIME = "azure-native:datafactory:IntegrationRuntime"
+CONTROLS = frozenset({LINKED_SERVICE, GLUE_CONNECTION, RUNTIME})
 
 # Azure services whose endpoints accept TLS 1.2 or newer only (HTTPS, or TDS with encryption enforced).
 _AZURE_TLS_ONLY = frozenset(
@@ -23,7 +24,8 @@ _AZURE_TLS_ONLY = frozenset(
 )  # fmt: skip
 # Vendors whose endpoints accept TLS 1.2 or newer only (Snowflake: HTTPS with TLS 1.2+, round 29).
 _VENDOR_TLS_ONLY = frozenset({"Snowflake", "SnowflakeV2"})
-_HTTP_TYPES = frozenset({"HttpServer", "RestService", "OData", "Web"})
+# SAP ECC and SAP Cloud for Customer are read through their OData services, over `url` (round 33).
+_HTTP_TYPES = frozenset({"HttpServer", "RestService", "OData", "Web", "SapEcc", "SapCloudForCustomer"})
 # Database drivers judged by their `sslMode` (round 29). The scales differ: MySQL and MariaDB count 0 disable,
 # 1 prefer, 2 require, 3 verify-ca, 4 verify-full; PostgreSQL and Greenplum 0 disable, 1 allow, 2 prefer,
 # 3 require, 4 verify-ca, 5 verify-full. "prefer" falls back to plain text, so the least accepted is require.
@@ -59,10 +61,10 @@ _ENDPOINT_FIELDS = (
 )
 _JUDGED = (
     "Azure's TLS-only services (Blob, Data Lake, SQL, Key Vault, Cosmos DB, …), FtpServer with enableSsl, "
-    "HttpServer/RestService/OData/Web on https://, SftpServer, SqlServer with encrypt mandatory or strict, "
-    "Snowflake, MySql/MariaDB/PostgreSqlV2/AzurePostgreSql/Greenplum/AzureMySql with sslMode require or "
-    "stricter, Oracle and Teradata version 2.0 (encryption required; sslMode Require or stricter), SapTable "
-    "and SapOdp with SNC on at quality of protection 3 (privacy)"
+    "HttpServer/RestService/OData/Web/SapEcc/SapCloudForCustomer on https://, SftpServer, SqlServer with "
+    "encrypt mandatory or strict, Snowflake, MySql/MariaDB/PostgreSqlV2/AzurePostgreSql/Greenplum/AzureMySql "
+    "with sslMode require or stricter, Oracle and Teradata version 2.0 (encryption required; sslMode Require "
+    "or stricter), SapTable and SapOdp with SNC on at quality of protection 3 (privacy)"
 )
 
 
@@ -262,4 +264,26 @@ def glue_connection(v: ResourceView) -> list[str]:
     ]
 
 
-TLS_CHECKS = {LINKED_SERVICE: linked_service, GLUE_CONNECTION: glue_connection}
+def integration_runtime(v: ResourceView) -> list[str]:
+    """Round 33: a runtime only carries what its linked services open (each judged above): a Managed
+    (Azure) runtime without SSIS and a SelfHosted runtime of this factory. An SSIS runtime (a catalog
+    database, setup scripts, a joined virtual network) or one shared from another factory's nodes
+    (`linkedInfo`) is not judged."""
+    props = v.input("properties")
+    if is_unknown(props) or not isinstance(props, dict):
+        return [unknown_message("properties", "how the runtime reaches the stores")]
+    kind = props.get("type")
+    if (kind == "SelfHosted" and not props.get("linkedInfo")) or (
+        kind == "Managed" and not props.get("ssisProperties")
+    ):
+        return []
+    what = "shared from another factory (`linkedInfo`)" if kind == "SelfHosted" else "running SSIS"
+    what = what if kind in ("SelfHosted", "Managed") else f"of type {kind!r}"
+    return [
+        f"the integration runtime is {what}: what it keeps and how it reaches the stores cannot be judged; "
+        "use a Managed runtime without `ssisProperties` or a SelfHosted runtime of this factory, whose "
+        "linked services are judged one by one"
+    ]
+
+
+TLS_CHECKS = {LINKED_SERVICE: linked_service, GLUE_CONNECTION: glue_connection, RUNTIME: integration_runtime}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import fnmatch
 
 from policies.core import pia_siem as siem
-from policies.core.api_access_logs import unlogged_graphql, unlogged_stages
+from policies.core.api_access_logs import unlogged_event_apis, unlogged_graphql, unlogged_stages
 from policies.core.eks_logs import eks_unlogged
 from policies.core.iam.breakglass import event_values, filter_values, has_target, notifies, on_default_bus
 from policies.core.rule import Rule, RuleContext
@@ -294,6 +294,7 @@ def _detection_off(graph: StackGraph) -> list[tuple[str, str]]:
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = _auditing_off(graph) + _detection_off(graph) + unlogged_stages(graph)
     out += unlogged_graphql(graph)  # AppSync request logs (round 31)
+    out += unlogged_event_apis(graph)  # AppSync Event API logs (round 33)
     out += siem.sql_audit_unsent(graph, graph.by_type(*SQL_AUDITING))  # round 28
     out += eks_unlogged(graph)  # EKS control-plane audit and sign-in logs (round 23)
     azure = [r for r in graph.resources if r.type in AZURE_DATA_STORES and r.type not in _NO_DIAGNOSTICS]

@@ -140,7 +140,8 @@ def test_plain_endpoints_sql_server_and_unknown_types():
     assert _of(run(TLS, patch(case(ADF), "ls-sql", properties=db2)), "ls-sql") == [
         "linked service type 'Db2' cannot be judged for TLS; the gate judges Azure's TLS-only services "
         "(Blob, Data Lake, SQL, Key Vault, Cosmos DB, …), FtpServer with enableSsl, HttpServer/RestService/"
-        "OData/Web on https://, SftpServer, SqlServer with encrypt mandatory or strict, Snowflake, "
+        "OData/Web/SapEcc/SapCloudForCustomer on https://, SftpServer, SqlServer with encrypt mandatory or "
+        "strict, Snowflake, "
         "MySql/MariaDB/PostgreSqlV2/AzurePostgreSql/Greenplum/AzureMySql with sslMode require or stricter, "
         "Oracle and Teradata version 2.0 (encryption required; sslMode Require or stricter), SapTable and "
         "SapOdp with SNC on at quality of protection 3 (privacy)"

@@ -192,9 +192,9 @@ def test_appsync_graphql_api_authentication():
         "judged; the resource is treated as non-compliant (fail closed)"
     ]
     assert _of(run(PUB, case("r31p-18")), "gql-source") == [
-        "the data source's `apiId` is not an output of a GraphQL API of this stack, so who may call the API "
-        "that reads its store cannot be judged; create it with `api_id=<the stack's GraphQLApi>.id`"
-    ]
+        "the data source's `apiId` is not an output of a GraphQL or Event API of this stack, so who may call "
+        "the API cannot be judged; create it with `api_id=<the stack's GraphQLApi or Api>.id`"
+    ]  # round 33: Event APIs count too
 
 
 def test_appsync_request_logs():

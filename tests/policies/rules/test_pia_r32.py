@@ -25,7 +25,7 @@ def test_unknown_role_on_a_key_vault_copy_fails_closed():
     assert run(MFA, case("r32p-53")) == []
     assert _of(run(MFA, case("r32p-02")), "ra-breakglass-vault") == [
         "a person or group holds a role the gate cannot read (role definition "
-        "b86a8fe4-44ce-4948-aee5-eccb2c155cd7 is neither a built-in role known to the gate "
+        "8b54135c-b56d-4d72-a534-26097cfdc8d8 is neither a built-in role known to the gate "
         "(policies/core/iam/azure_builtin_roles.json) nor a custom role of this stack) at a scope that may "
         "include the vault holding sql-pw-secret, a copy of the administrator password the program gives "
         "sql: whether it reads that copy cannot be judged; name a built-in role the gate knows or a custom "
@@ -73,4 +73,7 @@ def test_secret_stack_output_beside_a_generated_password():
         patch(case("r32p-01"), "sql", administratorLoginPassword=None), drop=("sql-pw",)
     )
     next(r for r in no_password if r["name"] == "sql")["refs"] = {"resourceGroupName": "rg"}
-    assert _of(run(MFA, no_password), "corpus-corpus") == []  # no password of the program: nothing to trace
+    # No password of the program: the output is still a secret whose content cannot be judged (round 33).
+    assert [m[:62] for m in _of(run(MFA, no_password), "corpus-corpus")] == [
+        "the stack exports secret output(s) `sqlAdminPassword`: outputs"
+    ]
