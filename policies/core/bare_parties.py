@@ -54,7 +54,7 @@ def aws_parties(value: Any, path: str, own: str | None) -> list[Found]:
         for k, v in value.items():
             key = str(k)
             name, at = key.rsplit(":", 1)[-1], f"{path}.{key}" if path else key
-            if _NOT_A_PARTY.search(name) or _DESCRIBING.search(name) or (_PLACED.search(name) and not typed):
+            if _no_party(key, name, typed):
                 continue
             ids = _ids(v) if _ACCOUNT_KEY.search(name) or (typed and key in ("id", "value")) else []
             out += [(at, "grantee", a) for a in ids if a != own] if ids else aws_parties(v, at, own)
@@ -72,6 +72,13 @@ def aws_parties(value: Any, path: str, own: str | None) -> list[Found]:
     if all(is_account_id(p) for p in parts):
         return [(path, "grantee", a) for a in parts if a != own]
     return []
+
+
+def _no_party(key: str, name: str, typed: bool) -> bool:
+    """A key under which no account is a party; a condition key `kms:CallerAccount` under `Principal: *` is
+    one (every principal of that account may use the key), though `caller…` keys elsewhere narrow."""
+    narrows = _NOT_A_PARTY.search(name) is not None and not (":" in key and name.lower() == "calleraccount")
+    return narrows or _DESCRIBING.search(name) is not None or (_PLACED.search(name) is not None and not typed)
 
 
 def _ids(value: Any) -> list[str]:

@@ -68,6 +68,19 @@ def test_an_account_id_under_any_key_and_inside_a_json_document_is_a_grantee():
     assert messages(REPLICATION, param, ALLOWED) == [grant_message("value", OTHER)]
 
 
+def test_a_kms_caller_account_condition_names_a_grantee_though_caller_keys_elsewhere_narrow():
+    def key(account: str) -> object:
+        return pinned_res("aws:kms/key:Key", "k", {"policy": json.dumps({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
+             "Condition": {"StringEquals": {"kms:CallerAccount": account}}}]})})
+    assert messages(REPLICATION, key(OTHER), ALLOWED) == [
+        grant_message("policy(json).Statement.0.Condition.StringEquals.kms:CallerAccount", OTHER)]
+    assert messages(REPLICATION, key(OWN), ALLOWED) == []
+    fn = pinned_res("aws:lambda/function:Function", "f", {
+        "role": f"arn:aws:iam::{OWN}:role/f", "environment": {"variables": {"callerAccount": OTHER}}})
+    assert messages(REPLICATION, fn, ALLOWED) == []
+
+
 def test_describing_narrowing_filtering_denying_and_targeting_keys_name_no_party():
     tagged = pinned_res("aws:lambda/function:Function", "f", {
         "role": f"arn:aws:iam::{OWN}:role/f", "description": OTHER, "tags": {"costCentre": OTHER},
