@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from policies.core.accounts import aws_account, is_account_id
+from policies.core.bare_parties import aws_parties, azure_parties
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import PRIVATE_NAMES, PRIVATE_SUFFIXES
 from policies.core.read_grants import GRANT_TYPES, read_grants
@@ -127,18 +128,9 @@ _E164 = re.compile(r"^\+\d[\d \-().]{6,20}$")
 _PHONE_KEY = re.compile(r"(?i)(phone|sms|msisdn|mobile)")
 _INTERNATIONAL = re.compile(r"^00\d[\d \-().]{6,20}$")
 Found = tuple[str, str, str]  # (path, kind, value)
-# Keys that name an account as a party (round 29: `principal`/`principals`; round 30: `account`,
-# `sharedAccounts`, `…OwnerId`, `…AccountIds`), minus those that only narrow or exclude callers or name a
-# sender.
-_ACCOUNT_KEY = re.compile(r"(?i)(principals?|principal_?ids?|accounts?|account_?ids?|owner_?ids?)$")
-_NOT_A_PARTY = re.compile(r"(?i)^(source|excluded|forbidden|skip|sender|caller|expected)")
-# An account inside a source or destination block owns the place that block names by its own fields (an S3
-# replication's bucket, a log centralization's region: judged there), or sends data in (a Config aggregator).
-_PLACED = re.compile(r"(?i)(source|destination)s?$")
 # A Firewall Manager policy's `includeMap`/`excludeMap` say which organisation accounts it protects: a
 # scope of the policy's own protections, not access to data (that type only: elsewhere they are judged).
 _FMS_POLICY, _FMS_SCOPES = "aws:fms/policy:Policy", ("includeMap", "excludeMap")
-_ACCOUNT_TYPES = frozenset({"account", "aws_account", "awsaccount"})
 _ITSM = ("an ITSM receiver sends each alert to the IT service management tool (ServiceNow, …) behind a "
          "connection of a Log Analytics workspace, which no input names; alert through a webhook or Logic "
          "App to a host of the stack or a declared endpoint instead")
@@ -271,40 +263,14 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
     acted as). Under a provider that pins no account, every ARN naming an account is judged at stack scope
     against the account of the stack's own recorded resources (round 17; policies/core/resolution.py)."""
     if not view.type.startswith("aws:"):
-        return []
+        return azure_parties(view) if view.type.startswith(("azure-native:", "azuread:")) else []
     found = [r for r in refs if r.kind == "arn" and not r.principal and r.value.count(":") >= 5]
     found = [r for r in found if is_account_id((parts := r.value.split(":"))[4]) and parts[5] != "layer"]
     own, _ = aws_account(view.provider)
     scanned = ({k: v for k, v in view.inputs.items() if k not in _FMS_SCOPES} if view.type == _FMS_POLICY
                else view.inputs)
-    granted = [] if view.type in PARTY_TYPES else _principal_accounts(scanned, "", own)
+    granted = [] if view.type in PARTY_TYPES else aws_parties(scanned, "", own)
     return [(r.path, "foreign", r.value) for r in found if r.value.split(":")[4] != own] + granted
-
-
-def _principal_accounts(value: Any, path: str, own: str | None) -> list[Found]:
-    """Accounts an AWS input names by a bare id under a key that names an account (round 29: `principal`;
-    round 30: `account`, `sharedAccounts`, `…OwnerId`, `…AccountIds`, a `{type: ACCOUNT, id: …}` target), at
-    any depth and in any type without a typed grant: granted access, judged like the typed grants."""
-    if isinstance(value, dict):
-        typed = str(value.get("type", "")).lower() in _ACCOUNT_TYPES
-        return [f for k, v in value.items() for f in (
-            [(f"{path}{k}", "grantee", a) for a in _ids(v) if a != own]
-            if _party_key(str(k)) or (typed and k in ("id", "value"))
-            else [] if _PLACED.search(str(k))
-            else _principal_accounts(v, f"{path}{k}.", own))]
-    if isinstance(value, list):
-        return [f for i, v in enumerate(value) for f in _principal_accounts(v, f"{path}{i}.", own)]
-    return []
-
-
-def _party_key(key: str) -> bool:
-    return bool(_ACCOUNT_KEY.search(key)) and not _NOT_A_PARTY.match(key)
-
-
-def _ids(value: Any) -> list[str]:
-    """The account ids a value names: one, a list, or a comma-separated string (an SSM document share)."""
-    items = value if isinstance(value, list) else value.split(",") if isinstance(value, str) else []
-    return [a.strip() for a in items if isinstance(a, str) and is_account_id(a.strip())]
 
 
 def party_arns(kind: str, value: str) -> tuple[str, ...]:
