@@ -1,4 +1,4 @@
-# a Lambda's EXPORT_QUEUE is computed from a random suffix (unknown in preview): a us-east-1 SQS URL once deployed -> require-resolved-references
+# a Lambda's EXPORT_QUEUE is computed from a random suffix (unknown in preview): a us-east-1 SQS URL once deployed -> disallow-non-eea-replication
 """Evil: a Lambda's queue URL is computed from a random suffix, unknown in preview, a us-east-1 queue when deployed."""
 import json
 

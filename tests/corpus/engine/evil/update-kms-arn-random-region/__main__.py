@@ -1,4 +1,4 @@
-# the bucket's SSE KMS key ARN takes its region from a random integer (unknown in preview): us-east-1 when deployed -> require-resolved-references
+# the bucket's SSE KMS key ARN takes its region from a random integer (unknown in preview): us-east-1 when deployed -> disallow-non-eea-replication
 """Evil: the bucket's KMS key ARN takes its region from a random pick: a us-east-1 key when deployed."""
 import pulumi
 import pulumi_aws as aws

@@ -1,4 +1,4 @@
-# a bucket policy computed from a random nonce (unknown in preview) grants account 999999999999 when deployed -> require-resolved-references
+# a bucket policy computed from a random nonce (unknown in preview) grants account 999999999999 when deployed -> disallow-non-eea-replication
 """Evil: a bucket policy whose document is computed from a random nonce grants another account once deployed."""
 import json
 
