@@ -84,6 +84,9 @@ _FS_ROOTS = ("/mnt/", "/var/", "/tmp/", "/opt/", "/home/", "/usr/", "/etc/", "/s
              "/efs/", "/workspace/", "/dev/", "/proc/", "/run/", "/lib/")
 _FILE = re.compile(r"\.[A-Za-z0-9]{1,5}$")  # a last segment with an extension: a file
 _DEST_NAME = re.compile(r"(?i)(target|destination|endpoint|url|uri|host|sink|source|export|upload|forward)$")
+# A CloudWatch Logs group named under a `…LOG_GROUP(_NAME)` setting (`/eloket/privacy`): a group of the
+# account and region the workload runs in, written by name, not a parameter read (engine round 10).
+_LOG_GROUP_NAME = re.compile(r"(?i)log_?group(_?name)?$")
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -204,7 +207,10 @@ def _credential_store(s: str, key: str) -> tuple[str, str, bool] | None:
 def _parameter_path(s: str, key: str) -> bool:
     """`/partner/export-target` under a destination's name, or `/shared/feed/endpoint` under a neutral one
     (`FEED`): a parameter the setting is read from. A file (`/config/app.json`: an extension) or a
-    file-system path, or a path under a path's name (`…_PATH`, `…_ROUTE`, `…_PREFIX`), stays a path."""
+    file-system path, or a path under a path's name (`…_PATH`, `…_ROUTE`, `…_PREFIX`), stays a path; so does
+    a log group's name under a `…LOG_GROUP` name."""
+    if _LOG_GROUP_NAME.search(key):
+        return False
     if not (s[:1] == "/" and s.count("/") >= 2 and not _PATH_NAME.search(key) and not s.startswith(_FS_ROOTS)
             and " " not in s and _PARAMETER_NAME.match(s) is not None):
         return False

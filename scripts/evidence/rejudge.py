@@ -6,8 +6,8 @@ So the export (1) refuses a run whose seal names another program (another projec
 another judge (pack files, pack configs, records, evaluation date, checkov) than this project's, and
 (2) judges each recorded state again with the packs and checkov (`gate analyze`, a few seconds a stack;
 checkov on the view exported from that state, as the gate scans it, since round 9), and the update graph
-with the packs where the preview judged it (round 9), and refuses a report whose findings differ from what
-they say.
+with the packs (round 9; in full since round 10, as the preview judges it), and refuses a report whose
+findings differ from what they say.
 """
 
 from __future__ import annotations
@@ -83,22 +83,19 @@ def _judged(state: Path, stack: str, project: Path, as_of: str, run_gate: Callab
 
 def _update_judged(gate_dir: Path, stack: str, project: Path, as_of: str,
                    run_gate: Callable[[list[str], Path], None]) -> set[tuple[str, ...]]:
-    """The packs' findings on the update graph, judged as `gate preview` judges it: only when it differs
-    from the preview's graph in a resource or a known input (gate.dual), without checkov (the preview scans
-    its own graph only). Empty when the run recorded no update graph or it does not differ."""
+    """The packs' findings on the update graph, judged in full as `gate preview` judges it (round 10:
+    every finding counts, not only those where it differs from the preview's graph), without checkov (the
+    preview scans its own graph only). Empty when the run recorded no update graph."""
     import json
-
-    from gate.dual import differences
 
     update = gate_dir / ".updates" / f"{stack}.state.json"
     if not update.is_file():
         return set()
     try:
-        graphs = [json.loads(p.read_text(encoding="utf-8"))
-                  for p in (gate_dir / f"{stack}.state.json", update)]
-        if not differences(*graphs):
-            return set()
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        graph = json.loads(update.read_text(encoding="utf-8"))
+        if not isinstance(graph["deployment"]["resources"], list):
+            raise TypeError("resources")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise EvidenceError(f"{update}: not an update graph the gate wrote ({type(exc).__name__})") from None
     return _judged(update, stack, project, as_of, run_gate, checkov=False)
 

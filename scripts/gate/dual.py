@@ -3,8 +3,10 @@
 A program can register something else when it deploys (`is_dry_run()` false) than when it previews. The
 worker records the preview, forgets the program's modules, and records the update; `differences` lists
 what changed (a preview value that is unknown may become anything, so only known values are compared).
-The gate then judges the update graph too, adds its findings that the preview did not have, and reports
-each difference and each environment variable the program read as a warning (pack `gate`). Two things
+The gate then judges the update graph in full (round 10: a value unknown in preview, known when deployed,
+is judged as deployed), adds its findings that the preview did not have (`recording: "update"`, the
+message saying "when deployed"), and reports each difference and each environment variable the program
+read as a warning (pack `gate`). Two things
 block (closed world): an update that cannot be recorded (what would deploy is not known, so it cannot be
 judged) and a program that enumerates its whole environment (which variable decides what is not known).
 In the update recording every variable the program reads is a placeholder (gate.env_reads), so a region
@@ -25,6 +27,7 @@ PACK = "gate"
 DIFFERS = "preview-differs-from-update"
 ENV_READ = "program-reads-environment"
 UPDATE_FAILED = "update-not-recorded"
+WHEN_DEPLOYED = "(when deployed, not in preview)"   # how a finding of the update graph only reads
 _GATE = Path(__file__).resolve().parent
 
 
@@ -86,7 +89,7 @@ def merge(report: Any, update_report: Any | None, diffs: list[dict[str, Any]],
             if _key(v) not in seen:
                 head, sep, rest = v.message.partition("\n")
                 found.append(dataclasses.replace(
-                    v, message=f"{head}\n(when deployed, not in preview) {rest}" if sep else v.message))
+                    v, message=f"{head}\n{WHEN_DEPLOYED} {rest}" if sep else v.message, recording="update"))
     if update_error:
         found.append(Violation(
             pack=PACK, policy=UPDATE_FAILED, level="mandatory", severity="high", urn=stack_urn,

@@ -1,5 +1,5 @@
-"""The verdict on a run's stacks: the packs on each recorded graph (the preview's, and the update's where
-it differs), checkov's findings, the gate's own warnings; put together in one order whatever the timing.
+"""The verdict on a run's stacks: the packs on each recorded graph (the preview's and, in full, the
+update's), checkov's findings, the gate's own warnings; put together in one order whatever the timing.
 
 `gate preview` judges a stack as soon as it is recorded (`StackJudge`, told by `record_stacks` once the
 stacks waiting for it are started), so the packs' evaluation of one stack and checkov's scan of it
@@ -38,7 +38,8 @@ def pack_report(state: dict[str, Any], stack: str, meta: dict[str, Any], args: A
 
 
 def update_report(stack: str, run: Any, args: Any, policy: Policy) -> StackReport | None:
-    """The packs' findings on a stack's update graph where it differs from the preview, else None."""
+    """The packs' findings on a stack's update graph (None when no update was recorded): every finding
+    counts, not only those on a value the preview knew (round 10, docs/gate-red-team.md)."""
     if run.update_checkpoint is None:
         return None
     return pack_report(run.update_checkpoint, stack, {"project": run.project, "config": run.config}, args,

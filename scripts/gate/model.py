@@ -22,6 +22,7 @@ class Violation:
     waiver: dict[str, Any] | None = None  # {"rule", "resource", "reason", "owner", "expires"} when waived
     source: str = ""     # "file:line" in the program that registered the resource ("" when unknown)
     source_chain: tuple[str, ...] = ()    # the program's call chain to it, outermost first (components)
+    recording: str = "preview"   # the graph it was found on: "preview", or "update" (what would deploy)
 
     @property
     def blocking(self) -> bool:
@@ -32,7 +33,8 @@ class Violation:
         return {"pack": self.pack, "policy": self.policy, "level": self.level, "severity": self.severity,
                 "urn": self.urn, "type": self.type, "message": self.message,
                 "waiver": dict(self.waiver) if self.waiver is not None else None,
-                "source": self.source, "source_chain": list(self.source_chain)}
+                "source": self.source, "source_chain": list(self.source_chain),
+                "recording": self.recording}
 
 
 @dataclass

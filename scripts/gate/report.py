@@ -146,7 +146,7 @@ def _sarif_results(report: StackReport, index: dict[str, int]) -> Iterator[dict[
             "partialFingerprints": {FINGERPRINT: _fingerprint(report.stack, v)},
             "properties": {"stack": report.stack, "pack": v.pack, "enforcementLevel": v.level,
                            "severity": v.severity, "resourceType": v.type, "source": v.source,
-                           "sourceChain": list(v.source_chain)},
+                           "sourceChain": list(v.source_chain), "recording": v.recording},
         }
         if v.waiver is not None:
             result["suppressions"] = [{"kind": "external", "status": "accepted",
@@ -222,6 +222,9 @@ def _element(element: ET.Element, level: int) -> str:
     return "\n" + "  " * level + ET.tostring(element, encoding="unicode")
 
 
+_UPDATE = ", update graph"   # a finding of the update graph only (round 10), said so in JUnit
+
+
 def _case(report: StackReport, run: PolicyRun, found: list[Violation]) -> Iterator[str]:
     """One test case: its open tag, a line per failure (and the other findings), its close tag."""
     case = ET.Element("testcase", classname=f"{report.stack}.{run.pack}", name=run.policy)
@@ -237,12 +240,13 @@ def _case(report: StackReport, run: PolicyRun, found: list[Violation]) -> Iterat
     yield "\n    " + _open_tag(case)
     for v in blocking:
         where = f"{v.source} {v.urn}" if v.source else (v.urn or f"stack {report.stack}")
+        where += f" [{_UPDATE[2:]}]" if v.recording == "update" else ""
         text = f"{where} ({v.type})\n{v.message}" if v.type else f"{where}\n{v.message}"
         yield (f'\n      <failure type="{_attr(v.level)}" message="{_attr(f"{where}: {detail(v.message)}")}">'
                f"{_cdata(text)}</failure>")
     if others:
-        text = "\n".join(f"[{'waived' if v.waiver else v.level}] {v.urn or report.stack}: "
-                         f"{detail(v.message)}" for v in others)
+        text = "\n".join(f"[{'waived' if v.waiver else v.level}{_UPDATE * (v.recording == 'update')}] "
+                         f"{v.urn or report.stack}: {detail(v.message)}" for v in others)
         yield f"\n      <system-out>{_cdata(text)}</system-out>"
     yield "\n    </testcase>"
 

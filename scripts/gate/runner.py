@@ -43,7 +43,7 @@ class StackRun:
     config: dict[str, str]
     stack_references: dict[str, bool] = field(default_factory=dict)
     diagnostics: list[dict[str, str]] = field(default_factory=list)   # the program's warnings
-    update_checkpoint: dict[str, Any] | None = None   # the update's graph, when it differs (gate.dual)
+    update_checkpoint: dict[str, Any] | None = None   # the update's graph, when recorded (gate.dual)
     differences: list[dict[str, Any]] = field(default_factory=list)
     update_error: str = ""        # the update recording failed (the preview stands; reported as a warning)
     env_reads: list[dict[str, Any]] = field(default_factory=list)   # gate.env_reads
@@ -158,15 +158,16 @@ def run_update(program: Path, stack: str, state_dirs: list[Path], deadline: floa
 
 
 def with_update(run: StackRun, update: dict[str, Any]) -> StackRun:
-    """The preview run completed with its update recording: differences, the update's graph when it
-    differs, the environment reads and file reads of both."""
+    """The preview run completed with its update recording: differences, the update's graph (judged in
+    full, round 10: a value unknown in preview is known there), the environment reads and file reads of
+    both."""
     from gate.dual import differences
 
     run.update_error = update.get("update_error") or ""
     checkpoint = update.get("update_checkpoint")
     if checkpoint is not None:
         run.differences = differences(run.checkpoint, checkpoint)
-        run.update_checkpoint = checkpoint if run.differences else None
+        run.update_checkpoint = checkpoint
     # one entry per variable; what it reached in either recording (the update's `$NAME` placeholders
     # make its list exact where a preview value matched nothing)
     reads = {r["name"]: r for r in run.env_reads}

@@ -68,7 +68,7 @@ def test_json_is_the_documented_contract():
                         "regions", "as_of"}
     assert (doc["stack"], doc["blocked"], doc["resources"]) == ("dosis-prod", True, 3)
     assert all(set(v) == {"pack", "policy", "level", "severity", "urn", "type", "message", "waiver",
-                        "source", "source_chain"}
+                        "source", "source_chain", "recording"}
                for v in doc["violations"])
     assert doc["violations"][1]["waiver"] == WAIVER
     assert doc["regions"] == {"uksouth": 1}
