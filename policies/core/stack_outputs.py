@@ -1,12 +1,15 @@
-"""Credentials exported as stack outputs (rounds 32 and 33). The engine records no dependencies for outputs,
+"""Credentials exported as stack outputs (rounds 32 to 34). The engine records no dependencies for outputs,
 so what a secret output holds cannot be traced, and whoever may read the stack's state reads every output
 (`pulumi stack output --show-secrets`). A secret output blocks whatever it holds; a plain output blocks when
-its value has the shape of a credential (a SAS signature, a key or password in a connection string, padded
-base64 key material) or its name says it is one, since invokes such as `listStorageAccountSAS` or
-`listDatabaseAccountKeys` return keys that are not secret unless the program marks them."""
+its value has the shape of a credential (a SAS signature, a key or password in a connection string or a URL,
+base64 key material, a private key, a token of a documented shape) or its name says it is one, since
+invokes such as `listStorageAccountSAS` or `listDatabaseAccountKeys` return keys that are not secret unless
+the program marks them."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from typing import Any
 
@@ -18,8 +21,27 @@ from policies.core.view import SECRET_SIG_KEY, StackGraph
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 _SAS = re.compile(r"(^|[?&])sig=[^&\s]+", re.I)
-_CONN = re.compile(r"(^|;)\s*(accountkey|sharedaccesskey|password|pwd)\s*=\s*[^;\s]+", re.I)
-_B64 = re.compile(r"^[A-Za-z0-9+/]{42,}={0,2}$")
+_CONN = re.compile(
+    r"(^|;)\s*(accountkey|sharedaccesskey|sharedaccesssignature|accesskey|secret|clientsecret|password|pwd)"
+    r"\s*=\s*[^;\s]+",
+    re.I,
+)
+_B64 = re.compile(r"^[A-Za-z0-9+/]{40,}={0,2}$")
+_PRIVATE = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----")
+_PUBLIC = re.compile(r"^-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL)-----")
+_URL_USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#@\s:]*:[^/?#@\s]+@", re.I)
+_URL_QUERY = re.compile(
+    r"[?&](password|passwd|pwd|api[-_]?key|access[-_]?token|auth[-_]?token|client[-_]?secret|secret|token)"
+    r"=[^&\s]+",
+    re.I,
+)
+# Tokens whose issuers document a fixed prefix (GitHub, GitLab, Slack, Stripe, Google, npm) and JWTs.
+_PREFIXED = re.compile(
+    r"^(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}|"
+    r"[sr]k_live_\w{16,}|AIza[\w-]{35}|npm_[A-Za-z0-9]{36}|eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+)$"
+)
+_DIGEST_NAME = re.compile(r"(hash|digest|sha(1|256|384|512)?|md5|checksum|fingerprint)$", re.I)
+_DIGEST_BYTES = (16, 20, 32, 48, 64)
 _NAME = re.compile(
     r"(password|passwd|secret(?!(uri|url|id|name|arn|version)$)|token$|sastoken|sas$|"
     r"(primary|secondary|master|account|access|shared|api|storage|auth|private)key$)",
@@ -47,26 +69,53 @@ def secret_paths(value: Any, path: str = "") -> list[str]:
 
 
 def _key_material(value: str) -> bool:
-    """44+ base64 characters with padding or '+', mixing upper and lower case and digits (a storage, Cosmos
-    DB or Service Bus key); a path of words has no padding and no '+'."""
+    """Base64 mixing upper and lower case and digits: 44+ characters with padding or '+' (a storage, Cosmos
+    DB or Service Bus key) or exactly 40 (an AWS secret access key); a path of words has no padding, no '+'
+    and rarely 40 characters without a separator."""
     classes = (str.isupper, str.islower, str.isdigit)
     return (
-        len(value) >= 44
-        and bool(_B64.match(value))
-        and (value.endswith("=") or "+" in value)
+        bool(_B64.match(value))
+        and (len(value) == 40 or (len(value) >= 44 and (value.endswith("=") or "+" in value)))
         and all(any(f(c) for c in value) for f in classes)
     )
 
 
+def _decoded(value: str) -> bytes:
+    """The bytes a base64 string stands for, or b"" when it is not base64."""
+    if len(value) < 40 or not _B64.match(value.strip()):
+        return b""
+    try:
+        return base64.b64decode(value.strip() + "=" * (-len(value.strip()) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _public_or_digest(leaf: str, raw: bytes) -> bool:
+    """Base64 of a PEM certificate or public key, or a digest's length under a name that says it is one."""
+    text = raw.decode("ascii", "ignore")
+    return bool(_PUBLIC.match(text)) or (len(raw) in _DIGEST_BYTES and bool(_DIGEST_NAME.search(leaf)))
+
+
 def _looks_like(name: str, value: str) -> str | None:
     """Why a plain string output is a credential, or None."""
+    leaf = name.split(".")[-1].split("[")[0]
+    raw = _decoded(value)
+    if _PRIVATE.search(value) or _PRIVATE.search(raw.decode("ascii", "ignore")):
+        return "a private key"
     if _SAS.search(value):
         return "a SAS signature"
     if _CONN.search(value):
         return "a key or password in a connection string"
-    if _key_material(value):
-        return "base64 key material"
-    if _NAME.search(name.split(".")[-1].split("[")[0]) and value.strip() and not _REFERENCE.match(value):
+    if _URL_USERINFO.match(value) or _URL_QUERY.search(value):
+        return "a password or token in a URL"
+    if _PREFIXED.match(value.strip()):
+        return "a token of a documented shape"
+    if _key_material(value) and not _public_or_digest(leaf, raw):
+        return (
+            "base64 key material; a digest is read as one under a name ending in hash, digest, sha256, "
+            "checksum or fingerprint, a certificate or public key as its PEM"
+        )
+    if _NAME.search(leaf) and value.strip() and not _REFERENCE.match(value):
         return "its name says it is a password, key or token"
     return None
 
