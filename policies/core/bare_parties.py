@@ -74,7 +74,10 @@ def aws_parties(value: Any, path: str, own: str | None) -> list[Found]:
         for k, v in value.items():
             key = str(k)
             name, at = key.rsplit(":", 1)[-1], f"{path}.{key}" if path else key
-            if _no_party(key, name, typed):
+            if _PLACED.search(name) is not None and not typed:
+                out += _held_documents(v, at, own)
+                continue
+            if _no_party(key, name):
                 continue
             ids = _ids(v) if _ACCOUNT_KEY.search(name) or (typed and key in ("id", "value")) else []
             if ids:
@@ -105,18 +108,33 @@ def aws_parties(value: Any, path: str, own: str | None) -> list[Found]:
 
 def _command_words(s: str, path: str, own: str | None, command: bool) -> list[Found]:
     """Account ids written as words of a command line (`aws ec2 modify-snapshot-attribute --user-ids <id>`):
-    the command shares with them when it runs. Prose (a string without an option flag) is not read."""
+    the command shares with them when it runs. Prose (a string without an option flag) is not read, nor the
+    value of an option named as a quantity (`--max-bytes 107374182400`)."""
     if not (command or _FLAG.search(s)):
         return []
-    return [(path, "grantee", w) for w in dict.fromkeys(_WORD.split(s)) if is_account_id(w) and w != own]
+    words = [w for w in _WORD.split(s) if w]
+    found = [w for i, w in enumerate(words) if is_account_id(w) and w != own
+             and not (i and words[i - 1].startswith("-") and _quantity(words[i - 1].lstrip("-")))]
+    return [(path, "grantee", w) for w in dict.fromkeys(found)]
 
 
-def _no_party(key: str, name: str, typed: bool) -> bool:
+def _held_documents(value: Any, path: str, own: str | None) -> list[Found]:
+    """Parties in documents held inside a source or destination block (a CodeBuild source's inline buildspec,
+    round 32): the block's own accounts are placed by its fields, a document's are not."""
+    if isinstance(value, dict):
+        return [f for k, v in value.items() for f in _held_documents(v, f"{path}.{k}", own)]
+    if isinstance(value, list):
+        return [f for i, v in enumerate(value) for f in _held_documents(v, f"{path}.{i}", own)]
+    if isinstance(value, str) and ("\n" in value or value.lstrip()[:1] in ("[", "{")):
+        return aws_parties(value, path, own)
+    return []
+
+
+def _no_party(key: str, name: str) -> bool:
     """A key under which no account is a party; a condition key `kms:CallerAccount` under `Principal: *` is
     one (every principal of that account may use the key), though `caller…` keys elsewhere narrow."""
     narrows = _NOT_A_PARTY.search(name) is not None and not (":" in key and name.lower() == "calleraccount")
-    placed = _PLACED.search(name) is not None and not typed
-    return narrows or placed or _quantity(name) or _DESCRIBING.search(name) is not None
+    return narrows or _quantity(name) or _DESCRIBING.search(name) is not None
 
 
 def _quantity(name: str) -> bool:
