@@ -14,11 +14,14 @@ non-account code (`MAX_UPLOAD_BYTES`, `testReference`) holds no account unless i
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
+import yaml
+
 from policies.core.accounts import is_account_id
-from policies.core.reference_text import json_doc, yaml_strings
+from policies.core.reference_text import json_doc
 from policies.core.view import ResourceView, is_unknown
 
 Found = tuple[str, str, str]  # (path, kind, value)
@@ -128,6 +131,15 @@ def _held_documents(value: Any, path: str, own: str | None) -> list[Found]:
     if isinstance(value, str) and ("\n" in value or value.lstrip()[:1] in ("[", "{")):
         return aws_parties(value, path, own)
     return []
+
+
+@functools.lru_cache(maxsize=1024)
+def yaml_strings(s: str) -> Any:
+    """A YAML document with every scalar kept as written (`- 444455556666` stays a string, not an int)."""
+    try:
+        return yaml.load(s, Loader=yaml.BaseLoader)  # BaseLoader builds only str, list, dict
+    except Exception:
+        return None
 
 
 def _no_party(key: str, name: str) -> bool:

@@ -206,15 +206,6 @@ def yaml_doc(s: str) -> Any:
         return None
 
 
-@functools.lru_cache(maxsize=1024)
-def yaml_strings(s: str) -> Any:
-    """A YAML document with every scalar kept as written (`- 444455556666` stays a string, not an int)."""
-    try:
-        return yaml.load(s, Loader=yaml.BaseLoader)  # BaseLoader builds only str, list, dict
-    except Exception:
-        return None
-
-
 @functools.lru_cache(maxsize=16384)
 def text_plan(
     s: str, region_key: bool, bucket_key: bool, dest_key: bool, principal: bool
