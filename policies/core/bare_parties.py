@@ -7,13 +7,18 @@ Round 29 read a bare account id under `principal`, round 30 under any key that s
 need not say so (`ValuesToAdd` of an SDK call sharing a snapshot, `UserId` in a scheduler's input, a Glue
 `catalogId`, an environment variable or parameter value the code shares with), so any AWS value that is one or
 a comma-separated list of account ids is a party, at any depth and inside JSON documents held in strings;
-so is an organisation id or ARN under any key (a Lambda layer's `organizationId`).
+so is an organisation id or ARN under any key (a Lambda layer's `organizationId`). Round 32: also inside YAML
+documents (an SSM document's `content`) and as a word of a command line; a key that names a quantity or a
+non-account code (`MAX_UPLOAD_BYTES`, `testReference`) holds no account unless it also names a party.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
+
+import yaml
 
 from policies.core.accounts import is_account_id
 from policies.core.reference_text import json_doc
@@ -33,6 +38,24 @@ _NOT_A_PARTY = re.compile(
 _PLACED = re.compile(r"(?i)(source|destination)s?$")
 # Describing keys: a tag value or free text that happens to be 12 digits (a cost centre) grants nothing.
 _DESCRIBING = re.compile(r"(?i)^(tags|tagsall)$|(description|comment|displayname|notes)$")
+# Keys whose name says the value is a quantity or a code that is not an account (12 digits are also 100 GiB
+# in bytes, ten years in ms, a Belgian structured payment reference, a UPC code), unless they name a party.
+_QUANTITY = frozenset({
+    "bytes", "kb", "mb", "gb", "ms", "millis", "milliseconds", "seconds", "secs", "minutes", "size", "limit",
+    "count", "threshold", "timeout", "ttl", "timestamp", "epoch", "phone", "msisdn", "gtin", "ean", "upc",
+    "reference", "ogm", "port", "ports"})
+_QUANTITY_PAIRS = frozenset({("phone", "number"), ("product", "code")})
+_PARTY_WORDS = frozenset({
+    "account", "accounts", "principal", "principals", "owner", "grantee", "grant", "grants", "share",
+    "shared",
+    "user", "users", "member", "members", "consumer", "consumers", "recipient", "recipients", "target",
+    "targets", "peer", "partner", "customer", "tenant", "org", "organization", "destination", "dest", "trust",
+    "trusted"})
+_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+# A command line: a string with an option flag (`--user-ids`), or any string under a command's key.
+_FLAG = re.compile(r"(?:^|\s)--?[A-Za-z]")
+_COMMAND_KEY = re.compile(r"(?i)(command|commands|entrypoint|args|script|cmd|userdata|buildspec)$")
+_WORD = re.compile(r"[\s=,;'\"]+")
 _ACCOUNT_TYPES = frozenset({"account", "aws_account", "awsaccount"})
 _ORG = re.compile(
     r"^(o-[a-z0-9]{10,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|"
@@ -54,10 +77,20 @@ def aws_parties(value: Any, path: str, own: str | None) -> list[Found]:
         for k, v in value.items():
             key = str(k)
             name, at = key.rsplit(":", 1)[-1], f"{path}.{key}" if path else key
-            if _no_party(key, name, typed):
+            if _PLACED.search(name) is not None and not typed:
+                out += _held_documents(v, at, own)
+                continue
+            if _no_party(key, name):
                 continue
             ids = _ids(v) if _ACCOUNT_KEY.search(name) or (typed and key in ("id", "value")) else []
-            out += [(at, "grantee", a) for a in ids if a != own] if ids else aws_parties(v, at, own)
+            if ids:
+                out += [(at, "grantee", a) for a in ids if a != own]
+            elif _COMMAND_KEY.search(name) and isinstance(v, (str, list)):
+                words = enumerate(v) if isinstance(v, list) else [(None, v)]
+                out += [f for i, w in words if isinstance(w, str)
+                        for f in _command_words(w, at if i is None else f"{at}.{i}", own, True)]
+            else:
+                out += aws_parties(v, at, own)
         return out
     if isinstance(value, list):
         return [f for i, v in enumerate(value) for f in aws_parties(v, f"{path}.{i}", own)]
@@ -66,19 +99,62 @@ def aws_parties(value: Any, path: str, own: str | None) -> list[Found]:
     s = value.strip()
     if s[:1] in "[{" and (doc := json_doc(s)) is not None:
         return aws_parties(doc, f"{path}(json)", own)
+    if "\n" in s and isinstance(doc := yaml_strings(s), (dict, list)):
+        return aws_parties(doc, f"{path}(yaml)", own)
     if _ORG.match(s):
         return [(path, "site", _ORG_SITE.format(v=s))]
     parts = [p.strip() for p in s.split(",")]
     if all(is_account_id(p) for p in parts):
         return [(path, "grantee", a) for a in parts if a != own]
+    return _command_words(s, path, own, False)
+
+
+def _command_words(s: str, path: str, own: str | None, command: bool) -> list[Found]:
+    """Account ids written as words of a command line (`aws ec2 modify-snapshot-attribute --user-ids <id>`):
+    the command shares with them when it runs. Prose (a string without an option flag) is not read, nor the
+    value of an option named as a quantity (`--max-bytes 107374182400`)."""
+    if not (command or _FLAG.search(s)):
+        return []
+    words = [w for w in _WORD.split(s) if w]
+    found = [w for i, w in enumerate(words) if is_account_id(w) and w != own
+             and not (i and words[i - 1].startswith("-") and _quantity(words[i - 1].lstrip("-")))]
+    return [(path, "grantee", w) for w in dict.fromkeys(found)]
+
+
+def _held_documents(value: Any, path: str, own: str | None) -> list[Found]:
+    """Parties in documents held inside a source or destination block (a CodeBuild source's inline buildspec,
+    round 32): the block's own accounts are placed by its fields, a document's are not."""
+    if isinstance(value, dict):
+        return [f for k, v in value.items() for f in _held_documents(v, f"{path}.{k}", own)]
+    if isinstance(value, list):
+        return [f for i, v in enumerate(value) for f in _held_documents(v, f"{path}.{i}", own)]
+    if isinstance(value, str) and ("\n" in value or value.lstrip()[:1] in ("[", "{")):
+        return aws_parties(value, path, own)
     return []
 
 
-def _no_party(key: str, name: str, typed: bool) -> bool:
+@functools.lru_cache(maxsize=1024)
+def yaml_strings(s: str) -> Any:
+    """A YAML document with every scalar kept as written (`- 444455556666` stays a string, not an int)."""
+    try:
+        return yaml.load(s, Loader=yaml.BaseLoader)  # BaseLoader builds only str, list, dict
+    except Exception:
+        return None
+
+
+def _no_party(key: str, name: str) -> bool:
     """A key under which no account is a party; a condition key `kms:CallerAccount` under `Principal: *` is
     one (every principal of that account may use the key), though `caller…` keys elsewhere narrow."""
     narrows = _NOT_A_PARTY.search(name) is not None and not (":" in key and name.lower() == "calleraccount")
-    return narrows or _DESCRIBING.search(name) is not None or (_PLACED.search(name) is not None and not typed)
+    return narrows or _quantity(name) or _DESCRIBING.search(name) is not None
+
+
+def _quantity(name: str) -> bool:
+    """A key whose last word names a quantity or a non-account code and no word of which names a party."""
+    words = [w.lower() for w in _NAME_WORD.findall(name)]
+    if not words or _PARTY_WORDS.intersection(words):
+        return False
+    return words[-1] in _QUANTITY or tuple(words[-2:]) in _QUANTITY_PAIRS
 
 
 def _ids(value: Any) -> list[str]:

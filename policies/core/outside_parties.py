@@ -20,6 +20,7 @@ from policies.core.bare_parties import aws_parties, azure_parties
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import PRIVATE_NAMES, PRIVATE_SUFFIXES
 from policies.core.read_grants import GRANT_TYPES, read_grants
+from policies.core.reference_text import json_doc
 from policies.core.typed_places import values
 from policies.core.view import ResourceView, get_path, is_unknown
 
@@ -270,7 +271,32 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
     scanned = ({k: v for k, v in view.inputs.items() if k not in _FMS_SCOPES} if view.type == _FMS_POLICY
                else view.inputs)
     granted = [] if view.type in PARTY_TYPES else aws_parties(scanned, "", own)
-    return [(r.path, "foreign", r.value) for r in found if r.value.split(":")[4] != own] + granted
+    foreign = [(r.path, "foreign", r.value) for r in found if r.value.split(":")[4] != own]
+    return foreign + granted + _trusted(view)
+
+
+_ROLE = "aws:iam/role:Role"
+_IAM_ARN = re.compile(r"^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):")
+
+
+def _trusted(view: ResourceView) -> list[Found]:
+    """Accounts whose principals a role's trust policy lets act as the role (`Principal: {AWS: <ARN>}`, round
+    32): that account uses the role's access to the data from wherever it runs, a grantee as a bare id is
+    (policies/core/bare_parties.py). A principal ARN elsewhere is access control (round 17)."""
+    doc = view.input("assumeRolePolicy") if view.type == _ROLE else None
+    doc = json_doc(doc) if isinstance(doc, str) and not is_unknown(doc) else doc
+    statements = get_path(doc, "Statement") if isinstance(doc, dict) else None
+    own, _ = aws_account(view.provider)
+    out: list[Found] = []
+    for st in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(st, dict) or str(st.get("Effect", "")).lower() != "allow":
+            continue
+        aws = get_path(st.get("Principal"), "AWS") if isinstance(st.get("Principal"), dict) else None
+        for arn in aws if isinstance(aws, list) else [aws]:
+            m = _IAM_ARN.match(arn) if isinstance(arn, str) else None
+            if m and m.group(1) != own:
+                out.append(("assumeRolePolicy", "grantee", m.group(1)))
+    return out
 
 
 def party_arns(kind: str, value: str) -> tuple[str, ...]:

@@ -68,10 +68,11 @@ def _document(value: Any) -> str | None:
     return value
 
 
-def _sdk_runs(text: Any, field: str) -> list[Run]:
+def _sdk_runs(text: Any, field: str, called: bool = False) -> list[Run]:
     """Documents an SDK integration runs: every `DocumentName` of a document that calls one (a JSONPath or
-    JSONata value, or none at all, is a document the pack cannot read)."""
-    if not isinstance(text, str) or not _SDK_RUN.search(text):
+    JSONata value, or none at all, is a document the pack cannot read). `called`: the call is named outside
+    the text (a Scheduler universal target's `arn`; its `input` holds only the request, round 32)."""
+    if not isinstance(text, str) or not (called or _SDK_RUN.search(text)):
         return []
     try:
         doc = json.loads(text)
@@ -112,7 +113,7 @@ def runs(view: ResourceView) -> list[Run]:
         target = view.input("target")
         target = target if isinstance(target, dict) else {}
         if _SDK_RUN.search(str(target.get("arn", ""))):
-            return _sdk_runs(target.get("input"), "target.input") or [("target.input", None)]
+            return _sdk_runs(target.get("input"), "target.input", True) or [("target.input", None)]
         return []
     if t == _STATE_MACHINE:
         return _sdk_runs(view.input("definition"), "definition")
