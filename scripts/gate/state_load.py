@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import gc
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -69,10 +70,9 @@ def _load(path: Path, what: str) -> tuple[Any, list[bool] | None]:
     gc.disable()          # millions of new containers: no collector passes over them while reading
     try:
         with open(path, "rb") as fh:
-            reader = _Reader(fh)
-            state = reader.document()
+            state, flags = _read(fh, path)
         gc.freeze()       # it lives until the gate exits: later collections need not scan it again
-        return state, reader.compact.checked
+        return state, flags
     except _Fallback:
         pass
     except OSError as exc:
@@ -81,6 +81,20 @@ def _load(path: Path, what: str) -> tuple[Any, list[bool] | None]:
         if paused:
             gc.enable()
     return parse_json(read_text(path, what), str(path)), None
+
+
+def _read(fh: BinaryIO, path: Path) -> tuple[Any, list[bool]]:
+    """A large file by two processes (gate.state_split), falling back to one; any other in one."""
+    from gate.state_split import cut_of, read_split
+
+    cut = cut_of(fh, os.fstat(fh.fileno()).st_size)
+    if cut is not None:
+        try:
+            return read_split(fh, path, cut, _Reader, _Fallback)
+        except _Fallback:
+            fh.seek(0)
+    reader = _Reader(fh)
+    return reader.document(), reader.compact.checked
 
 
 class _Compactor:
@@ -221,8 +235,9 @@ class _Reader:
     """A checkpoint read from a binary file in chunks: the top-level and deployment objects walked key by
     key, every other value decoded by the standard library's scanner."""
 
-    def __init__(self, fh: BinaryIO) -> None:
+    def __init__(self, fh: Any, join: Any = None) -> None:
         self.fh = fh
+        self.join = join          # gate.state_split: the resources after this file's end, and what follows
         self.utf8 = codecs.getincrementaldecoder("utf-8")()
         self.buf = ""
         self.pos = 0
@@ -253,10 +268,20 @@ class _Reader:
         while True:
             value = self._value()
             out.append(self.compact.resource(value, self.length))
+            if self.join is not None and self._ws() == "":   # this half ends after a whole resource
+                self._join(out)
             if not self._separator("]"):
                 self.compact.memo.clear()
                 self.compact.lists.clear()
                 return out
+
+    def _join(self, out: list[Any]) -> None:
+        """Append the other half's resources and flags; read on in what followed them (from its `]`)."""
+        join, self.join = self.join, None
+        rest, flags, after = join()
+        out.extend(rest)
+        self.compact.checked.extend(flags)
+        self.buf, self.pos, self.eof = after, 0, True
 
     def _object(self, special: Any) -> dict[str, Any]:
         if self._ws() != "{":
