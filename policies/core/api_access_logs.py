@@ -54,23 +54,23 @@ GRAPHQL = "aws:appsync/graphQLApi:GraphQLApi"
 _LEVELS = ("ALL", "INFO", "DEBUG")
 
 
-def unlogged_graphql(graph: StackGraph) -> list[tuple[str, str]]:
+def _unlogged(graph: StackGraph, typ: str, field: str, what: str, lost: str) -> list[tuple[str, str]]:
+    """Each API of `typ` whose log level at `field` is not INFO, DEBUG or ALL: `lost` is recorded nowhere."""
     out: list[tuple[str, str]] = []
-    for a in graph.by_type(GRAPHQL):
-        level = a.get("logConfig.fieldLogLevel")
+    for a in graph.by_type(typ):
+        level = a.get(field)
         if is_unknown(level):
-            why = unknown_message("logConfig.fieldLogLevel", "whether the API logs its requests")
-            out.append((a.urn, why))
+            out.append((a.urn, unknown_message(field, f"whether the API logs its {what}")))
         elif str(level).upper() not in _LEVELS:
-            how = f"logs at `logConfig.fieldLogLevel` {level!r}" if level else "has no `logConfig`"
-            out.append(
-                (
-                    a.urn,
-                    f"the GraphQL API {how}: who asked for which dossier is recorded nowhere the SOC sees; "
-                    "set a logConfig at INFO or ALL",
-                )
-            )
+            how = f"logs at `{field}` {level!r}" if level else "has no `logConfig`"
+            out.append((a.urn, f"the {lost[0]} {how}: {lost[1]} is recorded nowhere the SOC sees; "
+                               "set a logConfig at INFO or ALL"))
     return out
+
+
+def unlogged_graphql(graph: StackGraph) -> list[tuple[str, str]]:
+    return _unlogged(graph, GRAPHQL, "logConfig.fieldLogLevel", "requests",
+                     ("GraphQL API", "who asked for which dossier"))
 
 
 # Round 33: an AppSync Event API logs with `eventConfig.logConfig.logLevel` at the same levels.
@@ -78,19 +78,5 @@ EVENT_API = "aws:appsync/api:Api"
 
 
 def unlogged_event_apis(graph: StackGraph) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for a in graph.by_type(EVENT_API):
-        level = a.get("eventConfig.logConfig.logLevel")
-        if is_unknown(level):
-            why = unknown_message("eventConfig.logConfig.logLevel", "whether the API logs its events")
-            out.append((a.urn, why))
-        elif str(level).upper() not in _LEVELS:
-            how = f"logs at `eventConfig.logConfig.logLevel` {level!r}" if level else "has no `logConfig`"
-            out.append(
-                (
-                    a.urn,
-                    f"the Event API {how}: who connected, published or subscribed to which dossier's "
-                    "channel is recorded nowhere the SOC sees; set a logConfig at INFO or ALL",
-                )
-            )
-    return out
+    return _unlogged(graph, EVENT_API, "eventConfig.logConfig.logLevel", "events",
+                     ("Event API", "who connected, published or subscribed to which dossier's channel"))
