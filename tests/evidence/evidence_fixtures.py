@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +17,21 @@ PSK = "Planted-Psk-7f3a9c1e55"  # a VPN pre-shared key that must never reach the
 DB_PASSWORD = "Planted-DbPw-91bd0c2e"  # a database password that must never reach the bundle
 SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 PROJECT = Path(__file__).resolve().parents[2]
+
+
+def gate_preview(out: Path, stack: str, *args: str, as_of: str) -> int:
+    """`gate preview` of this project's STACK into OUT in a subprocess, as CI runs it: its exit code."""
+    env = {**os.environ, "PYTHONPATH": f"{PROJECT}{os.pathsep}{PROJECT / 'scripts'}"}
+    cmd = [sys.executable, "-m", "gate", "preview", "--stack", stack, "--out", str(out), "--format", "json",
+           "--as-of", as_of, *args]
+    return subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, check=False).returncode
+
+
+def copy_gate_dir(run: Path, tmp_path: Path) -> Path:
+    """A gate dir's published files, copied for a test to edit (not its caches, run dirs or lock)."""
+    dest = tmp_path / "gate"
+    shutil.copytree(run, dest, symlinks=True, ignore=shutil.ignore_patterns("cache", ".runs", ".gate.lock"))
+    return dest
 
 
 @dataclass

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from evidence import cli
 from evidence.export import export
-from evidence_fixtures import PROJECT
+from evidence_fixtures import PROJECT, copy_gate_dir, gate_preview
 
 pytestmark = pytest.mark.slow
 STACK = "portal-prod"
@@ -27,12 +27,8 @@ LATE = "2027-10-15"         # ... and expired
 
 
 def _gate(out: Path, *args: str, program: Path | None = None) -> int:
-    env = {**os.environ, "PYTHONPATH": f"{PROJECT}{os.pathsep}{PROJECT / 'scripts'}"}
-    cmd = [sys.executable, "-m", "gate", "preview", "--stack", STACK, "--out", str(out), "--format", "json",
-           "--as-of", AS_OF, *args]
-    if program is not None:
-        cmd += ["--program", str(program)]
-    return subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, check=False).returncode
+    return gate_preview(out, STACK, *args, *(["--program", str(program)] if program is not None else []),
+                        as_of=AS_OF)
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +36,6 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("r7") / "gate"
     assert _gate(out) == 0
     return out
-
-
-def _copy(run: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / "gate"
-    shutil.copytree(run, dest, symlinks=True, ignore=shutil.ignore_patterns("cache", ".runs", ".gate.lock"))
-    return dest
 
 
 def _export(gate_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -71,7 +61,7 @@ def _rehash(gate_dir: Path) -> None:
 
 def test_good_an_untouched_gate_run_of_this_project_exports_and_verifies(clean_run, tmp_path, capsys) -> None:
     """Compliant: the README's main job (gate preview --out, then export --gate-dir) on the same day."""
-    code, err = _export(_copy(clean_run, tmp_path), tmp_path, capsys)
+    code, err = _export(copy_gate_dir(clean_run, tmp_path), tmp_path, capsys)
     assert code == 0, err
     assert cli.main(["verify", str(tmp_path / "bundle")]) == 0
 
@@ -80,7 +70,7 @@ def test_evil_a_blocked_report_edited_clean_with_its_digest_recomputed(clean_run
     """Evil: a us-east-1 finding the pack reported is removed from a report (the state keeps the resource,
     edited to us-east-1), run.json's digests recomputed -> exit 2 (the report does not say what the packs
     say of the state)."""
-    gate_dir = _copy(clean_run, tmp_path)
+    gate_dir = copy_gate_dir(clean_run, tmp_path)
     state_file = gate_dir / f"{STACK}.state.json"
     state = json.loads(state_file.read_text())
     bucket = next(r for r in state["deployment"]["resources"] if r["type"] == "aws:s3/bucket:Bucket")
@@ -112,7 +102,7 @@ def test_evil_a_gate_dir_of_another_project_with_the_same_stack_name(tmp_path, c
 def test_evil_a_gate_dir_of_another_commit(clean_run, tmp_path, capsys) -> None:
     """Evil: a gate dir left by a run of an older commit (its program digest differs from this checkout's;
     simulated by the digest another checkout would give) -> exit 2 naming the commit mismatch."""
-    gate_dir = _copy(clean_run, tmp_path)
+    gate_dir = copy_gate_dir(clean_run, tmp_path)
     index = json.loads((gate_dir / "run.json").read_text())
     seal = index.get("seal", {})
     assert seal, "run.json says which program and judge the run judged"
@@ -141,7 +131,7 @@ def test_evil_a_gate_run_with_a_lenient_pack_config(tmp_path, capsys) -> None:
 def test_evil_waivers_that_expired_between_the_gate_run_and_the_export(clean_run, tmp_path, capsys) -> None:
     """Evil: the gate ran while the waivers held; the export is dated after they expired -> exit 2 (the
     run's evaluation date is not the export's)."""
-    code, err = _export(_copy(clean_run, tmp_path), tmp_path, capsys, as_of=LATE)
+    code, err = _export(copy_gate_dir(clean_run, tmp_path), tmp_path, capsys, as_of=LATE)
     assert code == 2, err
     assert AS_OF in err and LATE in err, err
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from evidence import cli
-from evidence_fixtures import PROJECT
+from evidence_fixtures import PROJECT, copy_gate_dir, gate_preview
 
 pytestmark = pytest.mark.slow
 STACK = "portal-prod"
@@ -27,10 +26,7 @@ AS_OF = "2027-01-15"        # the project's waivers are valid (they expire 2027-
 
 
 def _gate(out: Path, *args: str, stack: str = STACK) -> int:
-    env = {**os.environ, "PYTHONPATH": f"{PROJECT}{os.pathsep}{PROJECT / 'scripts'}"}
-    cmd = [sys.executable, "-m", "gate", "preview", "--stack", stack, "--out", str(out), "--format", "json",
-           "--as-of", AS_OF, *args]
-    return subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, check=False).returncode
+    return gate_preview(out, stack, *args, as_of=AS_OF)
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +34,6 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("r9") / "gate"
     assert _gate(out) == 0
     return out
-
-
-def _copy(run: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / "gate"
-    shutil.copytree(run, dest, symlinks=True, ignore=shutil.ignore_patterns("cache", ".runs", ".gate.lock"))
-    return dest
 
 
 def _export(gate_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -92,7 +82,7 @@ def _one_line(err: str) -> str:
 
 def test_good_an_untouched_signed_run_exports_and_verifies(clean_run, tmp_path, capsys) -> None:
     """Compliant: the README's main job on the same day: the bundle is written and verifies."""
-    code, err = _export(_copy(clean_run, tmp_path), tmp_path, capsys)
+    code, err = _export(copy_gate_dir(clean_run, tmp_path), tmp_path, capsys)
     assert code == 0, err
     assert cli.main(["verify", str(tmp_path / "bundle")]) == 0
 
@@ -113,7 +103,7 @@ def test_evil_a_state_and_a_report_forged_together(clean_run, tmp_path, capsys) 
     bundle then shows fewer open findings), digests recomputed. Re-judging the state finds nothing missing:
     only the gate's own word can tell -> exit 2 naming run.json. (Corrected after the blind run: the blind
     version removed a bucket others refer to, and the dangling reference gave it away.)"""
-    gate_dir = _copy(clean_run, tmp_path)
+    gate_dir = copy_gate_dir(clean_run, tmp_path)
     report = _load(gate_dir / f"{STACK}.report.json")
     resources = _load(gate_dir / f"{STACK}.state.json")["deployment"]["resources"]
     urn = next(v["urn"] for v in report["violations"] if not _referenced(v["urn"], resources))
@@ -132,7 +122,7 @@ def test_evil_a_state_and_a_report_forged_together(clean_run, tmp_path, capsys) 
 def test_evil_checkov_results_replaced_by_clean_ones(clean_run, tmp_path, capsys) -> None:
     """Evil: every checkov finding removed from the report (a clean checkov result put in its place),
     digests recomputed; the packs' findings are untouched -> exit 2 naming the report."""
-    gate_dir = _copy(clean_run, tmp_path)
+    gate_dir = copy_gate_dir(clean_run, tmp_path)
     report = _load(gate_dir / f"{STACK}.report.json")
     assert any(v["pack"] == "checkov" for v in report["violations"])
     report["violations"] = [v for v in report["violations"] if v["pack"] != "checkov"]
@@ -147,7 +137,7 @@ def test_evil_an_update_graph_whose_verdict_was_flipped(clean_run, tmp_path, cap
     """Evil: the update graph (what deploys) has a bucket in us-east-1 while the report says nothing of it
     (the "(when deployed)" verdict flipped to clean), digests recomputed -> exit 2 naming the update graph
     or the report."""
-    gate_dir = _copy(clean_run, tmp_path)
+    gate_dir = copy_gate_dir(clean_run, tmp_path)
     name = f".updates/{STACK}.state.json"
     state = _load(gate_dir / name)
     bucket = next(r for r in state["deployment"]["resources"] if r["type"] == "aws:s3/bucket:Bucket")
@@ -186,7 +176,7 @@ def test_evil_a_gate_dir_of_another_stack_renamed(tmp_path, capsys) -> None:
 def test_evil_a_report_that_says_cached_for_a_stack_whose_state_changed(clean_run, tmp_path, capsys) -> None:
     """Evil: the report says `cached` and the state beside it is an older one (a resource gone: the cache
     answered though the program changed), digests recomputed -> exit 2."""
-    gate_dir = _copy(clean_run, tmp_path)
+    gate_dir = copy_gate_dir(clean_run, tmp_path)
     report = _load(gate_dir / f"{STACK}.report.json")
     report["cached"] = True
     _dump(gate_dir / f"{STACK}.report.json", report)
@@ -211,7 +201,7 @@ def _unsigned(gate_dir: Path) -> Path:
 
 
 def test_variant_checkov_results_replaced_in_an_unsigned_run(clean_run, tmp_path, capsys) -> None:
-    gate_dir = _copy(clean_run, tmp_path)
+    gate_dir = copy_gate_dir(clean_run, tmp_path)
     report = _load(gate_dir / f"{STACK}.report.json")
     report["violations"] = [v for v in report["violations"] if v["pack"] != "checkov"]
     _dump(gate_dir / f"{STACK}.report.json", report)
@@ -224,7 +214,7 @@ def test_variant_checkov_results_replaced_in_an_unsigned_run(clean_run, tmp_path
 
 
 def test_variant_an_update_graph_flipped_in_an_unsigned_run(clean_run, tmp_path, capsys) -> None:
-    gate_dir = _copy(clean_run, tmp_path)
+    gate_dir = copy_gate_dir(clean_run, tmp_path)
     name = f".updates/{STACK}.state.json"
     state = _load(gate_dir / name)
     bucket = next(r for r in state["deployment"]["resources"] if r["type"] == "aws:s3/bucket:Bucket")
@@ -241,7 +231,7 @@ def test_variant_an_update_graph_flipped_in_an_unsigned_run(clean_run, tmp_path,
 def test_variant_a_forged_run_re_signed_by_another_key(clean_run, tmp_path, capsys) -> None:
     from gate import dsse, run_sign
 
-    gate_dir = _copy(clean_run, tmp_path)
+    gate_dir = copy_gate_dir(clean_run, tmp_path)
     report = _load(gate_dir / f"{STACK}.report.json")
     report["violations"] = [v for v in report["violations"] if v["pack"] != "checkov"]
     _dump(gate_dir / f"{STACK}.report.json", report)
@@ -255,7 +245,7 @@ def test_variant_a_forged_run_re_signed_by_another_key(clean_run, tmp_path, caps
 
 def test_good_an_honest_unsigned_run_exports_when_allowed_and_the_bundle_says_so(clean_run, tmp_path,
                                                                                  capsys) -> None:
-    gate_dir = _unsigned(_copy(clean_run, tmp_path))
+    gate_dir = _unsigned(copy_gate_dir(clean_run, tmp_path))
     code, err = _export(gate_dir, tmp_path, capsys)
     assert code == 2 and "unsigned gate run (no run.dsse.json)" in _one_line(err), err
     code, err = _export(gate_dir, tmp_path, capsys, "--allow-unsigned-gate")
