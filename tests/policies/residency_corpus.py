@@ -4,10 +4,13 @@ A case is one YAML file whose first line is a comment saying what it does and wh
 the resources a program would register (type, name, inputs, explicit provider, parent, `custom`; `external`
 with `id` for a resource read with `.get()`), the stack
 config (default providers are synthesized from it as the engine does), and `expect`: the rules of which at
-least one must block (evil) or `[]` (compliant: no mandatory eu-residency finding). The case becomes a
-checkpoint with the gate's own mock outputs (ids, ARNs) and is judged in-process by the gate's policy host
-with `policies/eu_residency` and `policies/config/eu-residency.json`: the same path as `gate preview`, minus
-running a program (about 100x cheaper, so the corpus can be large).
+least one must block (evil) or `[]` (compliant: no mandatory eu-residency finding). A case under
+`limits/` is a known limit, reported and not counted: `limit: evasion` (it passes today; `expect` names
+the rule that should fire) or `limit: over-block` (a compliant program blocked today), with `why` saying
+what it would take to close it. The case becomes a checkpoint with the gate's own mock outputs (ids,
+ARNs) and is judged in-process by the gate's policy host with `policies/eu_residency` and
+`policies/config/eu-residency.json`: the same path as `gate preview`, minus running a program (about 100x
+cheaper, so the corpus can be large).
 
 `python tests/policies/residency_corpus.py` prints the ratios (evil blocked / total, good passed / total).
 """
@@ -30,6 +33,7 @@ PACK_CONFIG = REPO / "policies" / "config" / "eu-residency.json"
 RECORDS = CORPUS / "records"  # the corpus's own declared endpoints (DOSIS_RECORDS_DIR while judging)
 STACK, PROJECT = "corpus", "corpus"
 _SIG, _SECRET = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
+LIMIT_KINDS = ("evasion", "over-block")
 _STACK_URN = f"urn:pulumi:{STACK}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{STACK}"
 
 
@@ -40,10 +44,11 @@ class Case:
     expect: list[str]
     config: dict[str, Any]
     resources: list[dict[str, Any]]
+    limit: str | None = None
 
     @property
     def evil(self) -> bool:
-        return self.path.parent.name == "evil"
+        return self.path.parent.name == "evil" or self.limit == "evasion"
 
 
 def load(path: Path) -> Case:
@@ -51,16 +56,21 @@ def load(path: Path) -> Case:
     first = text.splitlines()[0]
     assert first.startswith("# "), f"{path}: first line must say what the case does"
     data = yaml.safe_load(text)
+    limit = data.get("limit")
+    if path.parent.name == "limits":
+        assert limit in LIMIT_KINDS and data.get("why"), f"{path}: a limit says `limit` and `why`"
     return Case(
         path,
         first[2:],
         list(data.get("expect") or []),
         dict(data.get("config") or {}),
         list(data.get("resources") or []),
+        limit,
     )
 
 
 def cases(kind: str | None = None) -> list[Path]:
+    """Case files of one kind (`evil`, `good`, `limits`); by default the counted ones."""
     kinds = [kind] if kind else ["evil", "good"]
     return sorted(p for k in kinds for p in (CORPUS / k).glob("*.yaml"))
 
@@ -189,7 +199,18 @@ def ratios() -> dict[str, Any]:
         "good_passed": f"{len(passed)}/{len(good)}",
         "evil_missed": [c.path.name for c, _ in evil if c not in blocked],
         "good_blocked": {c.path.name: sorted(found) for c, found in good if c not in passed},
+        "limits": limits(),
     }
+
+
+def limits() -> dict[str, list[str]]:
+    """Known limits, not counted in the ratios: which still hold and which a change has closed."""
+    out: dict[str, list[str]] = {"still_holding": [], "closed": []}
+    for case in map(load, cases("limits")):
+        found = judge(case)
+        holds = not found if case.limit == "evasion" else bool(found)
+        out["still_holding" if holds else "closed"].append(case.path.name)
+    return out
 
 
 if __name__ == "__main__":

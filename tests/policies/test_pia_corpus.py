@@ -32,3 +32,17 @@ def test_corpus_is_large_enough():
     assert len(judge.cases("evil")) >= 60 and len(judge.cases("ok")) >= 20
     for p in judge.cases("evil") + judge.cases("ok"):
         assert " -> " in p.read_text().split("\n", 1)[0], f"{p.name}: first line says what and which rule"
+
+
+@pytest.mark.parametrize("path", judge.cases("limits"), ids=lambda p: p.stem)
+def test_known_limit_still_holds(path):
+    """A known limit is reported, not counted; when a change closes it, this fails so the case is moved."""
+    case = judge.load_case(path)
+    where = "evil/" if case["limit"] == "evasion" else "ok/"
+    assert judge.limit_holds(case), f"{path.name} no longer holds: move it to {where}"
+
+
+def test_a_limit_says_what_kind_and_why():
+    case = judge.load_case_text("# x -> require-admin-mfa\nbase: aws\nlimit: evasion\n")
+    with pytest.raises(AssertionError, match="a limit says"):
+        judge.limit_holds(case)

@@ -6,6 +6,8 @@ A case is one YAML file: first line `# <what it does> -> <rule that must fire>`,
 `resources:` (added, or replacing a base resource of the same name) and `drop:` (base names removed).
 A resource is {type, name, inputs, protect, refs: {field: name}, deps: [name], provider: {...}}: refs
 become property dependencies (an output of that resource fed into the field), as the engine records them.
+A case under limits/ is a known limit, reported and not counted: `limit: evasion` (it passes today; `expect`
+names the rule that should fire) or `limit: over-block` (a compliant program blocked today), with `why`.
 
 Run `python tests/corpus/pia/judge.py` for the ratios (blocked evasions / wrongly blocked compliant).
 """
@@ -62,6 +64,8 @@ def load_case_text(text: str) -> dict[str, Any]:
         "expect": case.get("expect") or [],
         "resources": resources,
         "what": text.split("\n", 1)[0].lstrip("# "),
+        "limit": case.get("limit"),
+        "why": case.get("why"),
     }
 
 
@@ -167,6 +171,12 @@ def cases(kind: str) -> list[Path]:
     return sorted((HERE / kind).glob("*.yaml"))
 
 
+def limit_holds(case: dict[str, Any]) -> bool:
+    """Whether a known limit still holds: an evasion passes every rule, an over-block is still blocked."""
+    assert case["limit"] in ("evasion", "over-block") and case["why"], "a limit says `limit` and `why`"
+    return not judge(case) if case["limit"] == "evasion" else bool(judge(case))
+
+
 def ratios() -> tuple[int, int, int, int]:
     """(evasions blocked by their rule, evasions, compliant wrongly blocked, compliant)."""
     blocked = sum(1 for p in cases("evil") if (c := load_case(p)) and set(c["expect"]) <= set(judge(c)))
@@ -188,6 +198,9 @@ if __name__ == "__main__":
                     for rid, ms in found.items():
                         for m in ms[:3]:
                             print(f"      {rid}: {m}")
+    for p in cases("limits"):
+        state = "holds" if limit_holds(load_case(p)) else "CLOSED (move it to evil/ or ok/)"
+        print(f"limit {p.stem}: {state}")
     b, n, w, m = ratios()
     print(
         f"evasions blocked: {b}/{n} ({100 * b / max(n, 1):.0f} %); compliant wrongly blocked: {w}/{m} "
