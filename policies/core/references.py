@@ -174,8 +174,10 @@ class _Recorder:
                 if value["Effect"] == "Deny":
                     return  # a denial opens no path to any place
                 own = ("Condition",)  # conditions only narrow a grant (aws:RequestedRegion lists, ...)
-            # an environment entry or app setting (`{name: EXPORT_BUCKET, value: …}`): its name keys the value
-            pair = value.get("name") if "value" in value or "valueFrom" in value else None  # ECS secrets
+            # an environment entry or app setting (`{name: EXPORT_BUCKET, value: …}`): its name keys the
+            # value; PascalCase where the API's own JSON is written (Step Functions' ECS `Environment`)
+            nk, vk, fk = ("Name", "Value", "ValueFrom") if "Name" in value else ("name", "value", "valueFrom")
+            pair = value.get(nk) if vk in value or fk in value else None  # ECS secrets
             pair = setting_name(pair) if type(pair) is str else None  # a setting name, compared upper-cased
             if pair is not None and value.get("type") == "PARAMETER_STORE":  # CodeBuild: a parameter's name
                 pair += "_PARAMETER"
@@ -186,14 +188,14 @@ class _Recorder:
                     type(k) is str and (k in _DESCRIBING or _free_text(k)) and _skipped(k, v, top)
                 ):
                     continue
-                vendor = pair if pair is not None and (k == "value" or k == "valueFrom") else (
+                vendor = pair if pair is not None and k in (vk, fk) else (
                     setting_name(k) if settings and type(k) is str else k)  # `DD_API_KEY` as a key anywhere
                 if vendor is not None and vendor in VENDOR_SETTINGS:  # a vendor's agent or SDK runs here
                     at = f"{path}.{k}" if pair is None else f"{path}.{k}({vendor})"
                     site = v if tv is str and not credential_name(vendor) else ""  # never a key's value
                     self.group(at, (("vendor-setting", f"{vendor}={site}", False),))
-                if pair is not None and (k == "value" or k == "valueFrom"):
-                    k = pair if k == "value" else f"{pair}_PARAMETER"  # ECS valueFrom: a store, by name too
+                if pair is not None and k in (vk, fk):
+                    k = pair if k == vk else f"{pair}_PARAMETER"  # ECS valueFrom: a store, by name too
                 if tv is str:  # the common case, inline: short strings hold no reference
                     if (k in CALLER_KEYS and caller(k, path, v)) or (
                         k[-7:] in ("version", "Version") and VERSION.match(v)

@@ -166,26 +166,30 @@ def checkpoint(case: Case) -> dict[str, Any]:
 
 def judge(case: Case) -> set[str]:
     """The eu-residency rules that block the case (mandatory findings)."""
+    return {v.policy for v in evaluate_case(case, PACK, PACK_CONFIG).violations if v.blocking}
+
+
+def evaluate_case(case: Case, pack: Path, config: Path):
+    """The gate's report of one pack on the case, with the corpus's records."""
     from gate.policy_config import load_pack_config
     from gate.policyhost import evaluate
 
     saved = os.environ.get("DOSIS_RECORDS_DIR")
     os.environ["DOSIS_RECORDS_DIR"] = str(RECORDS)
     try:
-        report = evaluate(
+        return evaluate(
             checkpoint(case),
             stack=STACK,
             project=PROJECT,
             stack_config=case.config,
-            packs=[PACK],
-            pack_config=load_pack_config([f"eu-residency={PACK_CONFIG}"]),
+            packs=[pack],
+            pack_config=load_pack_config([f"{pack.name.replace('_', '-')}={config}"]),
         )
     finally:
         if saved is None:
             os.environ.pop("DOSIS_RECORDS_DIR", None)
         else:
             os.environ["DOSIS_RECORDS_DIR"] = saved
-    return {v.policy for v in report.violations if v.blocking}
 
 
 def ratios() -> dict[str, Any]:

@@ -1,8 +1,13 @@
-"""Region mutants of the compliant residency cases: every EEA region token in a case's resource inputs,
-one at a time, replaced by a region outside the EEA. A mutant the pack still passes names a place the
-pack does not read; `tests/corpus/residency/inert-regions.yaml` lists those that are rightly not read
-(a name, a guardrail's parameter, an image reference) with why. Anything else is a field a rule should
-judge: the test fails on it, and on a listed site that now blocks (the list stays exact).
+"""Mutants of the compliant residency cases. `regions`: every EEA region token in a case's resource inputs,
+one at a time, replaced by a region outside the EEA. `accounts`: every mention of the stack's own or a
+declared account replaced by an undeclared one. A mutant the gate still passes names a place or party no
+rule reads; `tests/corpus/residency/inert-sites.yaml` lists those rightly not read (a name, a condition
+that narrows, an image reference) with why. Anything else is a field a rule should judge: the test fails on
+it, and on a listed site that now blocks (the list stays exact).
+
+An account mutant counts as blocked when eu-residency blocks it or when pia-conditions'
+`disallow-public-data-access` (which judges grants to other accounts in resource policies) finds something
+it did not find in the case itself.
 
 Resource outputs are not mutated (they are what the mocks compute from the inputs: changing one alone
 makes a state no deployment has), nor the stack config (a provider's default region is inert when every
@@ -21,15 +26,24 @@ from typing import Any
 import residency_corpus as corpus
 import yaml
 
-INERT = corpus.CORPUS / "inert-regions.yaml"
+INERT = corpus.CORPUS / "inert-sites.yaml"
+PIA = corpus.REPO / "policies" / "pia_conditions"
+PIA_CONFIG = corpus.REPO / "policies" / "config" / "pia-conditions.json"
+GRANTS = "disallow-public-data-access"
 # EEA region spellings the corpus uses, each with a region outside the EEA to put in its place.
-SWAPS = (
+REGIONS = (
     (re.compile(r"eu-west-1"), "us-east-1"), (re.compile(r"eu-central-1"), "us-west-2"),
     (re.compile(r"eu-north-1"), "ap-southeast-2"), (re.compile(r"eu-west-3"), "ca-central-1"),
     (re.compile(r"(?i)westeurope"), "eastus"), (re.compile(r"(?i)northeurope"), "southcentralus"),
     (re.compile(r"West Europe"), "East US"), (re.compile(r"North Europe"), "South Central US"),
     (re.compile(r"germanywestcentral"), "westus2"), (re.compile(r"francecentral"), "brazilsouth"),
 )
+# The corpus's own (pinned) account and its declared disaster-recovery account, and an undeclared one.
+ACCOUNTS = (
+    (re.compile(r"(?<!\d)123456789012(?!\d)"), "210987654321"),
+    (re.compile(r"(?<!\d)111122223333(?!\d)"), "210987654321"),
+)
+KINDS = {"regions": REGIONS, "accounts": ACCOUNTS}
 Site = tuple[str, Any]  # (dotted path, a function that returns the mutated inputs of the case)
 
 
@@ -42,44 +56,54 @@ def _json(s: str) -> Any:
     return None
 
 
-def _sites(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+def _sites(value: Any, path: str, swaps: tuple) -> Iterator[tuple[str, Any]]:
     """(path, mutated value) for each region token in `value`; JSON held in a string is walked as data."""
     if isinstance(value, dict):
         for k, v in value.items():
-            for p, new in _sites(v, f"{path}.{k}"):
+            for p, new in _sites(v, f"{path}.{k}", swaps):
                 yield p, {**value, k: new}
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            for p, new in _sites(v, f"{path}.{i}"):
+            for p, new in _sites(v, f"{path}.{i}", swaps):
                 yield p, [*value[:i], new, *value[i + 1:]]
     elif isinstance(value, str):
         if (doc := _json(value)) is not None:
-            for p, new in _sites(doc, f"{path}(json)"):
+            for p, new in _sites(doc, f"{path}(json)", swaps):
                 yield p, json.dumps(new)
             return
-        tokens = sorted((m.start(), m.end(), other) for rx, other in SWAPS for m in rx.finditer(value))
+        tokens = sorted((m.start(), m.end(), other) for rx, other in swaps for m in rx.finditer(value))
         for n, (a, b, other) in enumerate(tokens):  # `#n`: the n-th token of a string holding several
             yield f"{path}#{n}" if n else path, value[:a] + other + value[b:]
 
 
-def mutants(case: corpus.Case) -> Iterator[tuple[str, corpus.Case]]:
-    """(site, mutated case) for every region token in the inputs of the case's resources."""
+def mutants(case: corpus.Case, kind: str = "regions") -> Iterator[tuple[str, corpus.Case]]:
+    """(site, mutated case) for every token of the kind in the inputs of the case's resources."""
     for i, r in enumerate(case.resources):
-        for path, inputs in _sites(r.get("inputs") or {}, f"resources.{i}.inputs"):
+        for path, inputs in _sites(r.get("inputs") or {}, f"resources.{i}.inputs", KINDS[kind]):
             resources = copy.copy(case.resources)
             resources[i] = {**r, "inputs": inputs}
             yield path, corpus.Case(case.path, case.what, [], case.config, resources)
 
 
-def survivors(case: corpus.Case) -> set[str]:
-    """Sites whose mutant no eu-residency rule blocks."""
-    return {site for site, mutant in mutants(case) if not corpus.judge(mutant)}
+def survivors(case: corpus.Case, kind: str = "regions") -> set[str]:
+    """Sites whose mutant the gate passes (see the module's docstring for accounts)."""
+    if kind == "regions":
+        return {site for site, mutant in mutants(case) if not corpus.judge(mutant)}
+    before = grants(case)
+    return {site for site, mutant in mutants(case, kind)
+            if not corpus.judge(mutant) and grants(mutant) <= before}
 
 
-def inert(path: Path = INERT) -> dict[str, set[str]]:
-    """{case file stem: sites listed as rightly not read}."""
+def grants(case: corpus.Case) -> set[tuple[str, str]]:
+    """(resource URN, message) of pia-conditions' findings on grants to accounts outside the stack."""
+    report = corpus.evaluate_case(case, PIA, PIA_CONFIG)
+    return {(v.urn, v.message) for v in report.violations if v.policy == GRANTS}
+
+
+def inert(kind: str, path: Path = INERT) -> dict[str, set[str]]:
+    """{case file stem: sites of the kind listed as rightly not read}."""
     out: dict[str, set[str]] = {}
-    for group in yaml.safe_load(path.read_text(encoding="utf-8")):
+    for group in yaml.safe_load(path.read_text(encoding="utf-8"))[kind]:
         assert group.get("why"), f"{path}: every group says why its sites are inert"
         for site in group["sites"]:
             stem, where = site.split(" ", 1)

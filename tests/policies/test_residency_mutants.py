@@ -1,6 +1,7 @@
-"""Every EEA region token in the inputs of a compliant residency case, moved outside the EEA, blocks —
-unless `tests/corpus/residency/inert-regions.yaml` says why that place sends no data there
-(tests/policies/residency_mutants.py explains the mutants)."""
+"""Every EEA region token in the inputs of a compliant residency case, moved outside the EEA, blocks; every
+mention of the stack's own or a declared account, replaced by an undeclared one, blocks — unless
+`tests/corpus/residency/inert-sites.yaml` says why no data goes there (tests/policies/residency_mutants.py
+explains the mutants)."""
 
 from __future__ import annotations
 
@@ -8,25 +9,27 @@ import pytest
 import residency_corpus as corpus
 import residency_mutants as mutants
 
-INERT = mutants.inert()
+INERT = {kind: mutants.inert(kind) for kind in mutants.KINDS}
+CASES = [(kind, p) for kind in mutants.KINDS for p in corpus.cases("good")
+         if any(True for _ in mutants.mutants(corpus.load(p), kind))]
 
 
-@pytest.mark.parametrize("path", corpus.cases("good"), ids=lambda p: p.stem)
-def test_a_region_moved_outside_the_eea_blocks(path):
-    case = corpus.load(path)
-    passed = mutants.survivors(case)
-    listed = INERT.get(path.stem, set())
+@pytest.mark.parametrize(("kind", "path"), CASES, ids=lambda v: getattr(v, "stem", v))
+def test_a_place_or_party_moved_outside_blocks(kind, path):
+    passed = mutants.survivors(corpus.load(path), kind)
+    listed = INERT[kind].get(path.stem, set())
     unread = sorted(passed - listed)
     assert not unread, (
-        f"{path.name}: a region outside the EEA at {unread} passes: make a rule read it, or list the site "
-        f"in {mutants.INERT.name} with why it sends no data there")
+        f"{path.name}: {kind} mutants at {unread} pass: make a rule read the site, or list it under "
+        f"{kind} in {mutants.INERT.name} with why no data goes there")
     stale = sorted(listed - passed)
-    assert not stale, f"{path.name}: listed as inert in {mutants.INERT.name} but blocked now: {stale}"
+    assert not stale, f"{path.name}: listed as inert ({kind}) in {mutants.INERT.name}, blocked now: {stale}"
 
 
-def test_every_listed_case_exists():
-    stems = {p.stem for p in corpus.cases("good")}
-    assert set(INERT) <= stems, sorted(set(INERT) - stems)
+def test_every_listed_site_is_of_a_mutated_case():
+    mutated = {(kind, p.stem) for kind, p in CASES}
+    for kind, listed in INERT.items():
+        assert {(kind, stem) for stem in listed} <= mutated, sorted(set(listed) - {s for _, s in mutated})
 
 
 def test_mutants_reach_json_documents_and_each_token_of_a_string():
@@ -37,14 +40,19 @@ def test_mutants_reach_json_documents_and_each_token_of_a_string():
     assert sites == ["resources.0.inputs.containerDefinitions(json).0.image",
                      "resources.0.inputs.containerDefinitions(json).0.env",
                      "resources.0.inputs.containerDefinitions(json).0.env#1"]
-    first = dict(mutants.mutants(case))["resources.0.inputs.containerDefinitions(json).0.env#1"]
-    assert first.resources[0]["inputs"]["containerDefinitions"] == (
+    second = dict(mutants.mutants(case))["resources.0.inputs.containerDefinitions(json).0.env#1"]
+    assert second.resources[0]["inputs"]["containerDefinitions"] == (
         '[{"image": "a.eu-west-1", "env": "eu-west-1 eastus"}]')
+    owner = corpus.Case(case.path, "x", [], {}, [{"type": "t", "name": "n", "inputs": {
+        "a": "1234567890123", "b": "arn:aws:iam::123456789012:root"}}])
+    assert [site for site, _ in mutants.mutants(owner, "accounts")] == ["resources.0.inputs.b"]
 
 
-def test_an_unread_region_is_reported(monkeypatch):
-    """The test above can fail: a rule that stops reading a field leaves its mutant passing."""
-    path = next(p for p in corpus.cases("good") if p.stem.startswith("r6-15"))
+def test_an_account_mutant_counts_as_blocked_by_a_new_grant_finding(monkeypatch):
+    """A grant the PIA pack finds on the mutant and not on the case blocks it; one found on both does not."""
+    path = next(p for kind, p in CASES if kind == "accounts" and p.stem.startswith("015-"))
     case = corpus.load(path)
     monkeypatch.setattr(corpus, "judge", lambda c: set())
-    assert "resources.0.inputs.environment.variables.QUEUE_URL" in mutants.survivors(case)
+    assert mutants.survivors(case, "accounts") == set()  # the key policy's grant to the other account
+    monkeypatch.setattr(mutants, "grants", lambda c: {("urn", "always")})
+    assert mutants.survivors(case, "accounts")

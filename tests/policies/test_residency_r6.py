@@ -323,6 +323,11 @@ def test_third_pass_names_values_vault_names_and_remotes():
     # an environment entry's name keys its value (ECS `environment`, App Service `appSettings`)
     refs = scan({"environment": [{"name": "EXPORT_BUCKET", "value": "partner-us-exports"}]})
     assert [(r.kind, r.value) for r in refs] == [("bucket", "partner-us-exports")]
+    # PascalCase, as a Step Functions ECS or Batch task writes the API's own JSON (found by the region and
+    # account mutants of the compliant cases: the value was judged under the key `Value`)
+    pascal = scan({"Environment": [{"Name": "EXPORT_BUCKET", "Value": "partner-us-exports"}]})
+    assert [(r.kind, r.value) for r in pascal] == [("bucket", "partner-us-exports")]
+    assert scan({"Environment": [{"Name": "LOG_LEVEL", "Value": "partner-us-exports"}]}) == []
     fn_storage = scan({"appSettings": [{"name": "AzureWebJobsStorage__accountName", "value": "partnerus"}]})
     assert [r.kind for r in fn_storage] == ["named"]
     reference = "@Microsoft.KeyVault(VaultName=partner-us-kv;SecretName=db)"
