@@ -79,6 +79,7 @@ def aws_parties(value: Any, path: str, own: str | None) -> list[Found]:
             name, at = key.rsplit(":", 1)[-1], f"{path}.{key}" if path else key
             if _PLACED.search(name) is not None and not typed:
                 out += _held_documents(v, at, own)
+                out += _receiver(v, at, own) if name[:4].lower() == "dest" else []
                 continue
             if _no_party(key, name):
                 continue
@@ -119,6 +120,18 @@ def _command_words(s: str, path: str, own: str | None, command: bool) -> list[Fo
     found = [w for i, w in enumerate(words) if is_account_id(w) and w != own
              and not (i and words[i - 1].startswith("-") and _quantity(words[i - 1].lstrip("-")))]
     return [(path, "grantee", w) for w in dict.fromkeys(found)]
+
+
+def _receiver(value: Any, path: str, own: str | None) -> list[Found]:
+    """The account a destination block delivers into (a log centralization's `destination.account`, an S3
+    replication's owner override): its owner passes on what it receives wherever they like, as round 15
+    judged another account's ARN, so it is a grantee; the block's place is judged apart (round 10)."""
+    if isinstance(value, list):
+        return [f for i, v in enumerate(value) for f in _receiver(v, f"{path}.{i}", own)]
+    if not isinstance(value, dict):
+        return []
+    return [(f"{path}.{k}", "grantee", a) for k, v in value.items()
+            if _ACCOUNT_KEY.search(str(k)) and not _no_party(str(k), str(k)) for a in _ids(v) if a != own]
 
 
 def _held_documents(value: Any, path: str, own: str | None) -> list[Found]:

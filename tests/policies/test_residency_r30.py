@@ -40,8 +40,8 @@ def test_the_own_account_a_source_or_destination_block_and_a_narrowing_key_grant
     rep = pinned_res("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "r", {
         "bucket": "src", "role": f"arn:aws:iam::{OWN}:role/rep",
         "rules": [{"id": "all", "status": "Enabled",
-                   "destination": {"bucket": "arn:aws:s3:::eloket-archive", "account": OTHER}}]})
-    assert messages(REPLICATION, rep, ALLOWED) == []
+                   "destination": {"bucket": "arn:aws:s3:::eloket-archive", "account": OWN}}]})
+    assert messages(REPLICATION, rep, ALLOWED) == []  # another account there is a grantee since the mutants
     agg = pinned_res("aws:cfg/configurationAggregator:ConfigurationAggregator", "g", {
         "name": "all", "accountAggregationSource": {"accountIds": [OTHER], "allRegions": True}})
     assert messages(REPLICATION, agg, ALLOWED) == []
