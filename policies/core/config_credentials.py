@@ -211,15 +211,31 @@ def _inline(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _inline(v, f"{path}[{i}]")
 
 
-def linked_service_secrets(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+def _app_secrets(r: ResourceView) -> Iterator[tuple[str, str]]:
+    """A container app's (or job's) secret given by value rather than by Key Vault URL."""
+    for i, sec in enumerate(r.get("configuration.secrets") or []):
+        if isinstance(sec, dict) and sec.get("value") not in (None, "") and not sec.get("keyVaultUrl"):
+            yield f"configuration.secrets[{i}].value", "a secret value written in the program"
+
+
+# type -> where its credentials are given inline (a Data Factory link, a container app's secrets)
+INLINE: dict[str, Callable[[ResourceView], Iterator[tuple[str, str]]]] = {
+    LINKED_SERVICE: lambda r: _inline(r.get("properties"), "properties"),
+    "azure-native:app:ContainerApp": _app_secrets,
+    "azure-native:app:Job": _app_secrets,
+}
+
+
+def inline_secrets(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     """Round 35, for require-customer-managed-keys (round 22's decision on master passwords given as inputs):
-    a credential written into a linked service (a SecureString, a key or password in a connection string)
-    sits in the program, its configuration and the state under no key of the controller; Data Factory
-    encrypts only its own copy."""
+    a credential written into a linked service (a SecureString, a key or password in a connection string) or
+    a container app's secret by value sits in the program, its configuration and the state under no key of
+    the controller; the service encrypts only its own copy."""
     return [
         f"`{where}` holds a credential inline ({why}): it sits in the program, its configuration and the "
-        "state under no customer-managed key (the factory encrypts only its own copy); reference a Key Vault "
-        "secret instead (`{type: AzureKeyVaultSecret, store: <a Key Vault linked service>, secretName}`) or "
-        "sign in with the factory's managed identity"
-        for where, why in _inline(r.get("properties"), "properties")
+        "state under no customer-managed key (the service encrypts only its own copy); reference a Key Vault "
+        "secret instead (a Data Factory `{type: AzureKeyVaultSecret, store: <a Key Vault linked service>, "
+        "secretName}`, a container app secret's `keyVaultUrl` with an identity) or sign in with a managed "
+        "identity"
+        for where, why in INLINE[r.type](r)
     ]

@@ -41,9 +41,10 @@ def _plain(names: str) -> list[str]:
 def _inline(where: str, why: str) -> list[str]:
     return [
         f"`{where}` holds a credential inline ({why}): it sits in the program, its configuration and the "
-        "state under no customer-managed key (the factory encrypts only its own copy); reference a Key Vault "
-        "secret instead (`{type: AzureKeyVaultSecret, store: <a Key Vault linked service>, secretName}`) or "
-        "sign in with the factory's managed identity"
+        "state under no customer-managed key (the service encrypts only its own copy); reference a Key Vault "
+        "secret instead (a Data Factory `{type: AzureKeyVaultSecret, store: <a Key Vault linked service>, "
+        "secretName}`, a container app secret's `keyVaultUrl` with an identity) or sign in with a managed "
+        "identity"
     ]
 
 
@@ -199,3 +200,10 @@ def test_data_factory_inline_credentials():
         "ew0KICAiVmVyc2lvbiI6ICIyMDE3LTExLTMwIiwNCiAgIlByb3RlY3Rpb25Nb2RlIjogIktleSIsDQo="
     )
     assert _of(run(CMK, patch(case("r35p-13"), "ls-s3", properties=props)), "ls-s3") == []
+
+
+def test_container_app_secret_by_value():
+    assert _of(run(CMK, case("r35p-18")), "capp") == _inline(
+        "configuration.secrets[1].value", "a secret value written in the program"
+    )
+    assert _of(run(CMK, case("r21p-54")), "capp") == []  # by keyVaultUrl only
