@@ -103,11 +103,9 @@ def imported_material(r: ResourceView, graph: StackGraph, known: set[str]) -> li
     ]
 
 
-# Keys with imported material (a multi-Region replica takes material of its own too).
-IMPORTED: dict[str, Judge] = {
-    "aws:kms/externalKey:ExternalKey": imported_material,
-    "aws:kms/replicaExternalKey:ReplicaExternalKey": imported_material,
-}
+# A multi-Region replica of an imported key takes material of its own too (judged as a CONFIGURES entry: it
+# is no data store of the closed world).
+REPLICA_EXTERNAL = "aws:kms/replicaExternalKey:ReplicaExternalKey"
 
 
 def _key_vault_rotation(r: ResourceView) -> list[str]:
@@ -304,6 +302,7 @@ def table_key(inherits: bool) -> Callable[[KeyOf], Judge]:
 def key_checks(kms_key: Judge, bucket: Judge, key_of: KeyOf) -> dict[str, Judge]:
     return {
         "azure-native:keyvault:Key": key_vault_key,
+        "aws:kms/externalKey:ExternalKey": imported_material,  # round 35
         REPLICA_KEY: replica_key(kms_key),
         "aws:s3/directoryBucket:DirectoryBucket": bucket,  # SSE through the bucket encryption resources
         "aws:s3tables/tableBucket:TableBucket": table_key(inherits=False)(key_of),
