@@ -69,6 +69,46 @@ def _rotation_days(policy: dict[str, Any], trigger: dict[str, Any]) -> tuple[int
 
 
 def key_vault_key(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """A key that stays in its vault (round 35) and rotates."""
+    return key_release(r) + _key_vault_rotation(r)
+
+
+def key_release(r: ResourceView) -> list[str]:
+    """Round 35: an exportable key with a release policy leaves the vault for whatever environment the
+    policy's attestation authority vouches for (secure key release): not custody of the controller's key."""
+    exportable, policy = r.get("properties.attributes.exportable"), r.get("properties.releasePolicy")
+    if is_unknown(exportable) or is_unknown(policy):
+        return [unknown_message("properties.attributes.exportable", "whether the key can leave its vault")]
+    if exportable is True or str(exportable).lower() == "true" or policy:
+        return [
+            "the key is exportable (`properties.attributes.exportable` true or a "
+            "`properties.releasePolicy`): Key Vault releases its private key to any environment its release "
+            "policy's attestation authority vouches for, outside the vault the controller holds; leave "
+            "exportable false and set no release policy"
+        ]
+    return []
+
+
+def imported_material(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """Round 35: key material the program imports (`keyMaterialBase64`) is in the program, its configuration
+    and the state, and imported material never rotates automatically; material imported outside the
+    program (the field left unset) is the controller's own, as before."""
+    if r.input("keyMaterialBase64") is None and not graph.dependency_of(r, "keyMaterialBase64"):
+        return []
+    return [
+        "`keyMaterialBase64` imports key material the program holds: it sits in the program, its "
+        "configuration and the state, whoever reads them decrypts outside KMS, and imported material does "
+        "not rotate automatically; leave it unset and import material generated and wrapped in the "
+        "controller's HSM outside the program, or use a KMS key with rotation"
+    ]
+
+
+# A multi-Region replica of an imported key takes material of its own too (judged as a CONFIGURES entry: it
+# is no data store of the closed world).
+REPLICA_EXTERNAL = "aws:kms/replicaExternalKey:ReplicaExternalKey"
+
+
+def _key_vault_rotation(r: ResourceView) -> list[str]:
     """A rotation policy with a `rotate` lifetime action at least yearly; an expiry or a notification
     rotates nothing, and a rotation once in ten years is none (round 15)."""
     policy = r.get("properties.rotationPolicy")
@@ -262,6 +302,7 @@ def table_key(inherits: bool) -> Callable[[KeyOf], Judge]:
 def key_checks(kms_key: Judge, bucket: Judge, key_of: KeyOf) -> dict[str, Judge]:
     return {
         "azure-native:keyvault:Key": key_vault_key,
+        "aws:kms/externalKey:ExternalKey": imported_material,  # round 35
         REPLICA_KEY: replica_key(kms_key),
         "aws:s3/directoryBucket:DirectoryBucket": bucket,  # SSE through the bucket encryption resources
         "aws:s3tables/tableBucket:TableBucket": table_key(inherits=False)(key_of),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from policies.core.config_credentials import INLINE, inline_secrets
 from policies.core.own_keys import BUCKET_TYPES
 from policies.core.pia_more_stores import KeyJudge, KeyOf, firehose
 from policies.core.pia_platform_stores import named_configuration
@@ -175,6 +176,7 @@ def configures(key_of: KeyOf) -> dict[str, KeyJudge]:
         DMS_CONFIG: lambda r, g, k: key_of("computeConfig.kmsKeyId", r.get("computeConfig.kmsKeyId"), k),
         FIREHOSE: firehose_with_destinations(key_of),
         PIPE: lambda r, g, k: key_of("kmsKeyIdentifier", r.get("kmsKeyIdentifier"), k),
+        **{t: inline_secrets for t in INLINE},  # credentials inline (round 35)
     }
 
 

@@ -40,8 +40,15 @@ _PREFIXED = re.compile(
     r"^(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}|"
     r"[sr]k_live_\w{16,}|AIza[\w-]{35}|npm_[A-Za-z0-9]{36}|eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+)$"
 )
-_DIGEST_NAME = re.compile(r"(hash|digest|sha(1|256|384|512)?|md5|checksum|fingerprint)$", re.I)
+_DIGEST_NAME = re.compile(r"(hash|digest|sha(1|256|384|512)?|md5|checksum|fingerprint|thumbprint)$", re.I)
 _DIGEST_BYTES = (16, 20, 32, 48, 64)
+# Round 35: a digest name whose stem names a credential (`exportKeySha256`, `passwordHash`) declares nothing:
+# a public key's or host key's fingerprint is the exception.
+_CREDENTIAL_STEM = re.compile(r"(key|secret|password|passwd|pwd|passphrase|token|credential)s?[-_]?$", re.I)
+_PUBLIC_STEM = re.compile(r"(public|host)[-_]?key[-_]?$", re.I)
+# Hex of an AES-128/192/256 or a 64-byte key; 20 bytes (40 hex: commit ids, SHA-1 thumbprints) is not read.
+_HEX = re.compile(r"^(?:[0-9a-fA-F]{2}){16,}$")
+_HEX_KEY_BYTES = (16, 24, 32, 64)
 _NAME = re.compile(
     r"(password|passwd|secret(?!(uri|url|id|name|arn|version)$)|token$|sastoken|sas$|"
     r"(primary|secondary|master|account|access|shared|api|storage|auth|private)key$)",
@@ -90,15 +97,42 @@ def _decoded(value: str) -> bytes:
         return b""
 
 
+def digest_name(leaf: str) -> bool:
+    """A name that says its value is a digest: ending in hash, sha256, …, whose stem names no credential."""
+    m = _DIGEST_NAME.search(leaf)
+    if m is None:
+        return False
+    stem = leaf[: m.start()]
+    return not _CREDENTIAL_STEM.search(stem) or bool(_PUBLIC_STEM.search(stem))
+
+
 def _public_or_digest(leaf: str, raw: bytes) -> bool:
     """Base64 of a PEM certificate or public key, or a digest's length under a name that says it is one."""
     text = raw.decode("ascii", "ignore")
-    return bool(_PUBLIC.match(text)) or (len(raw) in _DIGEST_BYTES and bool(_DIGEST_NAME.search(leaf)))
+    return bool(_PUBLIC.match(text)) or (len(raw) in _DIGEST_BYTES and digest_name(leaf))
+
+
+def _hex_key(leaf: str, value: str) -> bool:
+    """Hex of a key's length, mixing digits and letters, unless a digest name declares a digest's length."""
+    v = value.strip()
+    n = len(v) // 2
+    if not _HEX.match(v) or n not in _HEX_KEY_BYTES or v.isdigit() or not any(c.isdigit() for c in v):
+        return False
+    return not (n in _DIGEST_BYTES and digest_name(leaf))
 
 
 def _looks_like(name: str, value: str) -> str | None:
     """Why a plain string output is a credential, or None."""
     leaf = name.split(".")[-1].split("[")[0]
+    if why := credential_shape(leaf, value):
+        return why
+    if _NAME.search(leaf) and value.strip() and not _REFERENCE.match(value):
+        return "its name says it is a password, key or token"
+    return None
+
+
+def credential_shape(leaf: str, value: str) -> str | None:
+    """Why a string under the name `leaf` has the shape of a credential, or None (its name alone not read)."""
     raw = _decoded(value)
     if _PRIVATE.search(value) or _PRIVATE.search(raw.decode("ascii", "ignore")):
         return "a private key"
@@ -111,13 +145,16 @@ def _looks_like(name: str, value: str) -> str | None:
     if _PREFIXED.match(value.strip()):
         return "a token of a documented shape"
     if _key_material(value) and not _public_or_digest(leaf, raw):
-        return (
-            "base64 key material; a digest is read as one under a name ending in hash, digest, sha256, "
-            "checksum or fingerprint, a certificate or public key as its PEM"
-        )
-    if _NAME.search(leaf) and value.strip() and not _REFERENCE.match(value):
-        return "its name says it is a password, key or token"
+        return f"base64 key material; {_DIGEST_FIX}, a certificate or public key as its PEM"
+    if _hex_key(leaf, value):
+        return f"hex key material; {_DIGEST_FIX}"
     return None
+
+
+_DIGEST_FIX = (
+    "a digest is read as one under a name ending in hash, digest, sha256, checksum, thumbprint or "
+    "fingerprint whose stem names no key, secret, password or token"
+)
 
 
 def credential_paths(value: Any, path: str = "") -> list[tuple[str, str]]:

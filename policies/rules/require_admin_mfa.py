@@ -9,6 +9,7 @@ from __future__ import annotations
 from policies.core import pia_analytics as analytics
 from policies.core.client_vpn import RECORD_KEY as SAML_RECORD
 from policies.core.client_vpn import sign_in_problems as vpn_sign_in
+from policies.core.config_credentials import clear_credentials
 from policies.core.eks_access import eks_access_principals
 from policies.core.iam import azure_paths, breakglass, graph_permissions, identity_center, pim_settings
 from policies.core.iam.azure import ca_problem, functions_of, object_key, permissions, principal_of, uses_keys
@@ -220,6 +221,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(people_reading_master_secrets(graph, ctx.stack))  # shared master users (round 26)
     out.extend(people_reading_stored_passwords(graph, ctx.stack))  # ... stored by the program (round 29)
     out.extend(people_reading_copies(graph, ctx.stack))  # ... copied elsewhere (round 31)
+    out.extend(clear_credentials(graph))  # credentials in clear in workload settings (round 35)
     out.extend(analytics.internal_search_users(graph))  # OpenSearch internal users (round 29)
     return out
 

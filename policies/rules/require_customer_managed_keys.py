@@ -327,7 +327,7 @@ CONFIGURES: dict[str, Judge] = {
     **more.aws_block_keys(_judge_key),  # objects, exports, state machines, event buses, API caches
     **ws.configures(_judge_key),  # Glue jobs, DMS Serverless, Firehose S3 destinations (round 20)
     **az.KEY_CHECKS,  # storage encryption scopes, queues and tables
-    **keys.NO_CUSTOMER_KEY,  # Lightsail, Cognito user pools
+    **keys.NO_CUSTOMER_KEY, keys.REPLICA_EXTERNAL: keys.imported_material,  # Lightsail, Cognito; round 35
     **{t: lambda r, g, k: [] for t in _SSE},  # judged on the bucket; here only its key's account
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
@@ -348,7 +348,6 @@ CONFIGURES: dict[str, Judge] = {
 # Stores whose encryption lives elsewhere: key material itself, containers of an encrypted account/server.
 EXEMPT: dict[str, str] = {
     "azure-native:keyvault:Vault": "holds keys, not data encrypted with them",
-    "aws:kms/externalKey:ExternalKey": "is a customer-managed key with imported material",
     "azure-native:keyvault:ManagedHsm": "holds the controller's keys, not data encrypted with them",
     "azure-native:storage:BlobContainer": "is encrypted by its storage account's key",
     "azure-native:sql:Database": "is encrypted by its server's TDE protector",

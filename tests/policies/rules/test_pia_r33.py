@@ -64,7 +64,8 @@ def test_plain_credential_outputs():
     assert _of(run(MFA, case("r33p-10")), "corpus-corpus") == _plain("`exportSas` (a SAS signature)")
     assert _of(run(MFA, case("r33p-11")), "corpus-corpus") == _plain(
         "`cosmosPrimaryKey` (base64 key material; a digest is read as one under a name ending in hash, "
-        "digest, sha256, checksum or fingerprint, a certificate or public key as its PEM)"  # round 34 wording
+        "digest, sha256, checksum, thumbprint or fingerprint whose stem names no key, secret, password or "
+        "token, a certificate or public key as its PEM)"  # round 35 wording
     )
     assert _of(run(MFA, case("r33p-17")), "corpus-corpus") == _plain(
         "`importStorage` (a key or password in a connection string)"

@@ -13,9 +13,10 @@ _FIX = (
     "keep the credential in a Key Vault or Secrets Manager secret of this stack whose readers the gate "
     "weighs and export its name or ARN, or give the reader an Entra or IAM identity instead"
 )
-_B64 = (
-    "base64 key material; a digest is read as one under a name ending in hash, digest, sha256, checksum or "
-    "fingerprint, a certificate or public key as its PEM"
+_B64 = (  # round 35 wording: thumbprint, and a stem naming a credential declares no digest
+    "base64 key material; a digest is read as one under a name ending in hash, digest, sha256, checksum, "
+    "thumbprint or fingerprint whose stem names no key, secret, password or token, a certificate or public "
+    "key as its PEM"
 )
 
 

@@ -1,0 +1,241 @@
+"""Credentials written in clear into a workload's settings (round 35). A Lambda's environment, an ECS task
+definition's container environment, a container app's env values and an App Service app's settings and
+connection strings are returned in clear to whoever may read the resource's configuration
+(`lambda:GetFunctionConfiguration`, `ecs:DescribeTaskDefinition`, a container app's GET, `config/list`), and
+sit in the program and its state: whoever reads any of them holds the credential, with no second factor of
+their own. Round 31 traced copies of a database's password; this judges every value by its shape (as stack
+outputs, `stack_outputs`), its name, or its source: a `random` password, string or bytes of the program, or a
+secret value. A Key Vault or App Configuration reference, an ARN, a resource id or a URL passes."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from policies.core.references import REDACTED
+from policies.core.stack_outputs import credential_shape, secret_paths
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
+
+# A name that says its value is a credential (separators dropped: MAGDA_CLIENT_SECRET, db-password) ...
+_NAME = re.compile(
+    r"(password|passwd|pwd|passphrase|secret|token|sastoken|(primary|secondary|master|account|access|shared|"
+    r"api|storage|auth|private|signing|encryption|client|subscription)key)s?$",
+    re.I,
+)
+# ... and names of references to one (a secret's ARN or name, a parameter, a file, a header to send it in).
+_REFERENCE_NAME = re.compile(
+    r"(arn|uri|url|name|id|ids|parameter|param|path|ref|reference|file|version|header|length|ttl|region)$",
+    re.I,
+)
+_REFERENCE_VALUE = re.compile(
+    r"^(@microsoft\.(keyvault|appconfiguration)\(|arn:|/subscriptions/|https?://[^/?#@\s:]*(:\d+)?([/?#]|$))",
+    re.I,
+)
+_SEPARATORS = re.compile(r"[^A-Za-z0-9]")
+# `random` resources whose result is a credential, and the length field from which an id or string is one
+# (a short RandomId or RandomString is a name suffix; RandomUuid, RandomPet, RandomInteger are not).
+RANDOM_SECRETS = {
+    "random:index/randomPassword:RandomPassword": None,
+    "random:index/randomBytes:RandomBytes": None,
+    "random:index/randomId:RandomId": "byteLength",
+    "random:index/randomString:RandomString": "length",
+}
+_SECRET_LENGTH = 16
+Pairs = Callable[[ResourceView], Iterator[tuple[str, str, Any]]]
+
+
+def _env_list(where: str, env: Any) -> Iterator[tuple[str, str, Any]]:
+    for i, e in enumerate(env if isinstance(env, list) else []):
+        if isinstance(e, dict) and "value" in e:
+            yield f"{where}[{i}]", str(e.get("name", "")), e["value"]
+
+
+def _mapping(where: str, values: Any) -> Iterator[tuple[str, str, Any]]:
+    for k, v in values.items() if isinstance(values, dict) else ():
+        yield f"{where}.{k}", str(k), get_path(v, "value") if isinstance(v, dict) else v
+
+
+def _lambda(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    yield from _mapping("environment.variables", r.get("environment.variables"))
+
+
+def _task(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    defs = r.input("containerDefinitions")
+    if isinstance(defs, str) and not is_unknown(defs):
+        try:
+            defs = json.loads(defs)
+        except ValueError:
+            return
+    for i, c in enumerate(defs if isinstance(defs, list) else []):
+        yield from _env_list(f"containerDefinitions[{i}].environment", get_path(c, "environment"))
+
+
+def _container_app(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    for kind in ("containers", "initContainers"):
+        for i, c in enumerate(r.get(f"template.{kind}") or []):
+            yield from _env_list(f"template.{kind}[{i}].env", get_path(c, "env"))
+
+
+def _web_app(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    for i, s in enumerate(r.get("siteConfig.appSettings") or []):
+        if isinstance(s, dict):
+            yield f"siteConfig.appSettings[{i}]", str(s.get("name", "")), s.get("value")
+    for i, s in enumerate(r.get("siteConfig.connectionStrings") or []):
+        if isinstance(s, dict):
+            yield f"siteConfig.connectionStrings[{i}]", str(s.get("name", "")), s.get("connectionString")
+
+
+def _settings(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    yield from _mapping("properties", r.get("properties"))
+
+
+def _runner(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    for where in (
+        "sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentVariables",
+        "sourceConfiguration.codeRepository.codeConfiguration.codeConfigurationValues.runtimeEnvironmentVariables",
+    ):
+        yield from _mapping(where, r.get(where))
+
+
+_WEB = "azure-native:web:"
+# type -> (what readers call, the pairs it holds)
+PLACES: dict[str, tuple[str, Pairs]] = {
+    "aws:lambda/function:Function": ("lambda:GetFunctionConfiguration", _lambda),
+    "aws:ecs/taskDefinition:TaskDefinition": ("ecs:DescribeTaskDefinition", _task),
+    "aws:apprunner/service:Service": ("apprunner:DescribeService", _runner),
+    "azure-native:app:ContainerApp": ("the container app's GET (Reader)", _container_app),
+    "azure-native:app:Job": ("the container apps job's GET (Reader)", _container_app),
+    f"{_WEB}WebApp": ("Microsoft.Web/sites/config/list/action", _web_app),
+    f"{_WEB}WebAppSlot": ("Microsoft.Web/sites/slots/config/list/action", _web_app),
+    f"{_WEB}WebAppApplicationSettings": ("Microsoft.Web/sites/config/list/action", _settings),
+    f"{_WEB}WebAppApplicationSettingsSlot": ("Microsoft.Web/sites/slots/config/list/action", _settings),
+    f"{_WEB}WebAppConnectionStrings": ("Microsoft.Web/sites/config/list/action", _settings),
+    f"{_WEB}WebAppConnectionStringsSlot": ("Microsoft.Web/sites/slots/config/list/action", _settings),
+}
+SETTINGS_FIELD = {
+    "aws:lambda/function:Function": "environment",
+    "aws:ecs/taskDefinition:TaskDefinition": "containerDefinitions",
+    "aws:apprunner/service:Service": "sourceConfiguration",
+    "azure-native:app:ContainerApp": "template",
+    "azure-native:app:Job": "template",
+    f"{_WEB}WebApp": "siteConfig",
+    f"{_WEB}WebAppSlot": "siteConfig",
+}
+
+
+def why_credential(name: str, value: Any) -> str | None:
+    """Why a setting holds a credential in clear, or None."""
+    if value == REDACTED or secret_paths(value):
+        return "a secret value written in clear"
+    if not isinstance(value, str) or is_unknown(value) or not value.strip():
+        return None
+    if _REFERENCE_VALUE.match(value.strip()):
+        return None
+    if why := credential_shape(name, value):
+        return why
+    flat = _SEPARATORS.sub("", name)
+    if _NAME.search(flat) and not _REFERENCE_NAME.search(flat):
+        return "its name says it is a password, key or token"
+    return None
+
+
+def _is_random_secret(d: ResourceView) -> bool:
+    if d.type not in RANDOM_SECRETS:
+        return False
+    length = RANDOM_SECRETS[d.type]
+    n = d.input(length) if length else None
+    return length is None or not isinstance(n, int) or n >= _SECRET_LENGTH
+
+
+def _random_sources(graph: StackGraph, r: ResourceView, fields: set[str]) -> list[str]:
+    """`random` credentials of the program fed into the settings fields (property dependencies are recorded
+    per top-level field, so which variable holds it is not known: any does)."""
+    fed = {u for f in fields for u in r.property_dependencies.get(f, ())}
+    return sorted(d.name for u in fed if (d := graph.get(u)) is not None and _is_random_secret(d))
+
+
+def clear_credentials(graph: StackGraph) -> list[tuple[str, str]]:
+    """(urn, message) for each workload setting that holds a credential in clear."""
+    out = []
+    for t, (reads, pairs) in PLACES.items():
+        for r in graph.by_type(t):
+            found = [_where(w, n, why) for w, n, v in pairs(r) if (why := why_credential(n, v))]
+            fields = {SETTINGS_FIELD.get(t, "properties")}
+            found += [
+                f"a value computed from {s}, a random credential of the program"
+                for s in _random_sources(graph, r, fields)
+            ]
+            if found:
+                out.append((r.urn, _message(", ".join(found), reads)))
+    return out
+
+
+def _where(where: str, name: str, why: str) -> str:
+    return f"`{where}` ({why})" if not name or where.endswith(name) else f"`{where}` ({name}: {why})"
+
+
+def _message(found: str, reads: str) -> str:
+    return (
+        f"the resource's settings hold a credential in clear: {found}; whoever may read its configuration "
+        f"({reads}), the program or the stack's state holds it with no second factor of their own; keep the "
+        "credential in a Secrets Manager secret or Key Vault secret of this stack and pass its ARN, name or "
+        "Key Vault reference (`@Microsoft.KeyVault(...)`, `secretRef`, ECS `secrets`/`valueFrom`), or give "
+        "the workload an IAM or Entra identity instead"
+    )
+
+
+# ---------------------------------------------------------------- credentials inline in Data Factory links
+
+LINKED_SERVICE = "azure-native:datafactory:LinkedService"
+# Encrypted by the self-hosted runtime's credential manager on its own nodes: not a credential in clear.
+_ENCRYPTED = frozenset({"encryptedcredential"})
+
+
+def _inline(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        if str(value.get("type", "")).lower() == "securestring":
+            yield path, "a SecureString written in the program"
+            return
+        for k, v in value.items():
+            if str(k).lower() in _ENCRYPTED:
+                continue
+            if isinstance(v, str):
+                if why := why_credential(str(k), v):
+                    yield f"{path}.{k}", why
+            else:
+                yield from _inline(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _inline(v, f"{path}[{i}]")
+
+
+def _app_secrets(r: ResourceView) -> Iterator[tuple[str, str]]:
+    """A container app's (or job's) secret given by value rather than by Key Vault URL."""
+    for i, sec in enumerate(r.get("configuration.secrets") or []):
+        if isinstance(sec, dict) and sec.get("value") not in (None, "") and not sec.get("keyVaultUrl"):
+            yield f"configuration.secrets[{i}].value", "a secret value written in the program"
+
+
+# type -> where its credentials are given inline (a Data Factory link, a container app's secrets)
+INLINE: dict[str, Callable[[ResourceView], Iterator[tuple[str, str]]]] = {
+    LINKED_SERVICE: lambda r: _inline(r.get("properties"), "properties"),
+    "azure-native:app:ContainerApp": _app_secrets,
+    "azure-native:app:Job": _app_secrets,
+}
+
+
+def inline_secrets(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """Round 35, for require-customer-managed-keys (round 22's decision on master passwords given as inputs):
+    a credential written into a linked service (a SecureString, a key or password in a connection string) or
+    a container app's secret by value sits in the program, its configuration and the state under no key of
+    the controller; the service encrypts only its own copy."""
+    return [
+        f"`{where}` holds a credential inline ({why}): it sits in the program, its configuration and the "
+        "state under no customer-managed key (the service encrypts only its own copy); reference a Key Vault "
+        "secret instead (a Data Factory `{type: AzureKeyVaultSecret, store: <a Key Vault linked service>, "
+        "secretName}`, a container app secret's `keyVaultUrl` with an identity) or sign in with a managed "
+        "identity"
+        for where, why in INLINE[r.type](r)
+    ]
