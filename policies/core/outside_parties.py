@@ -21,6 +21,7 @@ from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import PRIVATE_NAMES, PRIVATE_SUFFIXES
 from policies.core.read_grants import GRANT_TYPES, read_grants
 from policies.core.reference_text import json_doc
+from policies.core.trust_parties import trust_parties
 from policies.core.typed_places import values
 from policies.core.view import ResourceView, get_path, is_unknown
 
@@ -272,7 +273,7 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
                else view.inputs)
     granted = [] if view.type in PARTY_TYPES else aws_parties(scanned, "", own)
     foreign = [(r.path, "foreign", r.value) for r in found if r.value.split(":")[4] != own]
-    return foreign + granted + _trusted(view)
+    return foreign + granted + _trusted(view) + trust_parties(view)
 
 
 _ROLE = "aws:iam/role:Role"

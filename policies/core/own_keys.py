@@ -63,6 +63,27 @@ def own_keys(type_: str) -> frozenset[str]:
     return _BY_TYPE.get(type_, OWN_KEYS)
 
 
+# Issuers whose tokens come from a CI service, not from a place where the workload runs (round 33): GitHub
+# Actions (also an enterprise's customised issuer `…/<enterprise>`), GitLab.com, Azure DevOps (one organisation's
+# issuer), and Entra token issuers (the
+# tenant is judged by policies/core/bare_parties.py). Any other issuer names where the workloads it signs for
+# run (an EKS, AKS or GKE cluster's issuer carries its region; a self-hosted issuer its host): it is scanned.
+_CI_ISSUERS = re.compile(
+    r"^https://(token\.actions\.githubusercontent\.com(/[\w.-]+)?|gitlab\.com|vstoken\.dev\.azure\.com/[\w-]+"
+    r"|login\.microsoftonline\.com/[\w.-]+(/v2\.0)?|sts\.windows\.net/[\w.-]+)/?$", re.I)
+
+
+def own_keys_of(view: ResourceView) -> frozenset[str]:
+    """The top-level inputs of `view` that are not references: a federation's issuer only when it is a CI
+    service's or an Entra tenant's (policies/data/oidc_issuers.py lists who may be federated at all)."""
+    own = own_keys(view.type)
+    for key in ISSUER_KEYS.get(view.type, ()):
+        value = view.input(key)
+        if key != "samlMetadataDocument" and not (isinstance(value, str) and _CI_ISSUERS.match(value.strip())):
+            own = own - {key}
+    return own
+
+
 # Types whose destination no input spells out: the service they send to is implied by the type (AWS Chatbot
 # posts to Slack / Microsoft Teams, named only by workspace and channel ids; a push channel relays every
 # notification through the platform's push service). Judged as that host: blocked unless declared (and placed
