@@ -56,7 +56,8 @@ _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _FLAG = re.compile(r"(?:^|\s)--?[A-Za-z]")
 _COMMAND_KEY = re.compile(r"(?i)(command|commands|entrypoint|args|script|cmd|userdata|buildspec)$")
 _WORD = re.compile(r"[\s=,;'\"\[\]{}()]+")  # round 33: also CLI shorthand brackets (`[{UserId=<id>}]`)
-# An IAM principal written without `arn:aws:iam::` (`<id>:role/x`, `<id>:root`): the code prefixes it (round 33).
+# An IAM principal written without `arn:aws:iam::` (`<id>:role/x`, `<id>:root`): the code prefixes it
+# (round 33).
 _ARNLESS = re.compile(r"^(\d{12}):(?:root$|(?:role|user|group|assumed-role|federated-user)/)")
 _ACCOUNT_TYPES = frozenset({"account", "aws_account", "awsaccount"})
 _ORG = re.compile(

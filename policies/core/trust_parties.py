@@ -11,9 +11,10 @@ grantees of policies/core/bare_parties.py are.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from policies.core.iam.statements import oidc_issuers, pinned, principals, trust_kind
+from policies.core.iam.statements import conditions, oidc_issuers, pinned, principals, trust_kind
 from policies.core.reference_text import json_doc
 from policies.core.view import ResourceView, is_unknown
 
@@ -24,11 +25,25 @@ EDGE_SERVICES: dict[str, str] = {
     "edgelambda.amazonaws.com": "Lambda@Edge (run at edge locations worldwide)",
 }
 _ROLE = "aws:iam/role:Role"
+# Issuers of CI services (round 33): their tokens come from the service, not from where a workload runs, and
+# their subject names whose pipeline it is (`repo:<owner>/…`, `project_path:<group>/…`, `sc://<org>/…`): that
+# owner must be declared (`subjects:` in stacks/records/endpoints.yaml). GitHub Actions (also an enterprise's
+# customised issuer), GitLab.com, Azure DevOps (one organisation's issuer).
+CI_ISSUERS = re.compile(
+    r"^(https://)?(token\.actions\.githubusercontent\.com(/[\w.-]+)?|gitlab\.com|vstoken\.dev\.azure\.com"
+    r"/[\w-]+)/?$", re.I)
+# Entra token issuers: the tenant is judged (policies/core/bare_parties.py), the subject is its object id.
+ENTRA_ISSUERS = re.compile(r"^https://(login\.microsoftonline\.com/[\w.-]+(/v2\.0)?|sts\.windows\.net/[\w.-]+)/?$",
+                           re.I)
+# Federated credentials: (issuer input, subject input).
+CREDENTIALS = frozenset({
+    "azure-native:managedidentity:FederatedIdentityCredential",
+    "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential"})
 _UNPINNED = (
-    "the trust federates {issuer} without pinning `{issuer}:sub` to exact values (StringEquals, or StringLike "
-    "without wildcards), so every subject that issuer signs for (any repository, project or service account, "
-    "anybody's) acts as the role from wherever it runs; pin the subject to the stack's own pipeline or "
-    "workload")
+    "the trust federates {issuer} without pinning `{issuer}:sub` to exact values (StringEquals, or "
+    "StringLike without wildcards), so every subject that issuer signs for (any repository, project or "
+    "service account, anybody's) acts as the role from wherever it runs; pin the subject to the stack's own "
+    "pipeline or workload")
 _EDGE = (
     "a policy statement lets the service principal {service} in: {why}, outside any region the pack can "
     "judge; serve the data from a regional endpoint of the stack instead")
@@ -53,7 +68,31 @@ def trust_parties(view: ResourceView) -> list[Found]:
         if view.type == _ROLE and trust_kind(st) == "pipeline":
             out += [(path, "site", _UNPINNED.format(issuer=i)) for i in oidc_issuers(st)
                     if not pinned(st, f"{i}:sub")]
+            out += [(path, "subject", s) for i in oidc_issuers(st) if CI_ISSUERS.match(i)
+                    and pinned(st, f"{i}:sub") for s in _subjects(st, f"{i}:sub")]
     return out
+
+
+def credential_subjects(view: ResourceView) -> list[Found]:
+    """The subject of a federated credential trusting a CI service's issuer (whose pipeline acts)."""
+    issuer, subject = view.input("issuer"), view.input("subject")
+    if view.type not in CREDENTIALS or not isinstance(issuer, str) or not CI_ISSUERS.match(issuer.strip()):
+        return []
+    if is_unknown(subject) or not isinstance(subject, str):
+        return [("subject", "unknown", "")]
+    return [("subject", "subject", subject.strip())]
+
+
+def subject_problem(path: str, subject: str) -> str:
+    return (f"`{path}` lets the CI pipeline of subject {subject!r} act with this identity: its owner (an "
+            "organisation, group or project of the CI service) runs it with the identity's access from "
+            "wherever its runners are, and is not declared; declare the owner's subject prefix (subjects: "
+            "['repo:<owner>/'], ['project_path:<group>/'], ['sc://<org>/']) with its jurisdiction in "
+            "stacks/records/endpoints.yaml")
+
+
+def _subjects(st: dict[str, Any], key: str) -> list[str]:
+    return [v for block in conditions(st).values() for v in block.get(key.lower(), ())]
 
 
 def _statements(value: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
