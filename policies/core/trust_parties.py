@@ -5,8 +5,9 @@ signs for act as the role: any repository on GitHub, any project on GitLab, any 
 anybody's, from wherever it runs. And a policy that lets a global edge service's principal in (CloudFront's
 origin access control, Lambda@Edge) has the data served or processed at edge locations worldwide, by the
 stack's distribution or, without a source condition, by any account's. Both are sites the pack cannot place
-(kind `site`, judged by disallow-non-eea-replication); the accounts a source condition names are judged as the
-grantees of policies/core/bare_parties.py are.
+(kind `site`, judged by disallow-non-eea-replication). A CI service's token with a pinned subject names whose
+pipeline acts (`repo:<owner>/…`): kind `subject`, which must start with a prefix declared in the endpoints
+record (`subjects:`), in a role trust and in an Azure or Entra federated credential alike.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from policies.core.iam.statements import conditions, oidc_issuers, pinned, principals, trust_kind
+from policies.core.iam.statements import condition_values, oidc_issuers, pinned, principals, trust_kind
 from policies.core.reference_text import json_doc
 from policies.core.view import ResourceView, is_unknown
 
@@ -69,7 +70,7 @@ def trust_parties(view: ResourceView) -> list[Found]:
             out += [(path, "site", _UNPINNED.format(issuer=i)) for i in oidc_issuers(st)
                     if not pinned(st, f"{i}:sub")]
             out += [(path, "subject", s) for i in oidc_issuers(st) if CI_ISSUERS.match(i)
-                    and pinned(st, f"{i}:sub") for s in _subjects(st, f"{i}:sub")]
+                    and pinned(st, f"{i}:sub") for s in condition_values(st, f"{i}:sub")]
     return out
 
 
@@ -90,9 +91,6 @@ def subject_problem(path: str, subject: str) -> str:
             "['repo:<owner>/'], ['project_path:<group>/'], ['sc://<org>/']) with its jurisdiction in "
             "stacks/records/endpoints.yaml")
 
-
-def _subjects(st: dict[str, Any], key: str) -> list[str]:
-    return [v for block in conditions(st).values() for v in block.get(key.lower(), ())]
 
 
 def _statements(value: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
