@@ -39,6 +39,8 @@ def id_kind(rid: str) -> tuple[str, str | None, str | None]:
         return "deployment", None, None
     if rid.startswith("/tenants/"):  # a Data Share consumer (policies/core/own_keys.py)
         return "tenant", None, None
+    if rid.startswith("/applications/"):  # another party's Entra application (core/bare_parties.py)
+        return "application", None, None
     if "/resourcegroups/" not in rid or "/providers/microsoft.authorization/" in rid:
         return "free", None, None  # subscription scope, role/policy definitions: no place of their own
     if _DNS_ZONE_ID.search(rid) or _MG_ID.search(rid):
@@ -57,6 +59,14 @@ def id_problem(kind: str, path: str, value: str) -> str:
             f"`{path}` shares data with the Entra tenant {value[9:]!r}, whose own storage receives it (or "
             "whose people read it, delegated) from a place that cannot be judged; declare the tenant "
             "(azureIds: [/tenants/<id>]) with its region or jurisdiction in stacks/records/endpoints.yaml"
+        )
+    if kind == "application":
+        return (
+            f"`{path}` creates a service principal for the Entra application {value[14:]!r}, which is not an "
+            "application of this stack: its owner (a vendor's multi-tenant app, another tenant's) runs it "
+            "with whatever access the principal gets, from a place that cannot be judged; create the "
+            "application in this stack and pass its `client_id` output, or declare it (azureIds: "
+            "[/applications/<client id>]) with its region or jurisdiction in stacks/records/endpoints.yaml"
         )
     return (  # a managed connector outside AZURE_CONNECTORS
         f"`{path}` connects to the managed connector {value!r}: data goes to that service, which is not a "

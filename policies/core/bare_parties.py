@@ -55,7 +55,10 @@ _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 # A command line: a string with an option flag (`--user-ids`), or any string under a command's key.
 _FLAG = re.compile(r"(?:^|\s)--?[A-Za-z]")
 _COMMAND_KEY = re.compile(r"(?i)(command|commands|entrypoint|args|script|cmd|userdata|buildspec)$")
-_WORD = re.compile(r"[\s=,;'\"]+")
+_WORD = re.compile(r"[\s=,;'\"\[\]{}()]+")  # round 33: also CLI shorthand brackets (`[{UserId=<id>}]`)
+# An IAM principal written without `arn:aws:iam::` (`<id>:role/x`, `<id>:root`): the code prefixes it
+# (round 33).
+_ARNLESS = re.compile(r"^(\d{12}):(?:root$|(?:role|user|group|assumed-role|federated-user)/)")
 _ACCOUNT_TYPES = frozenset({"account", "aws_account", "awsaccount"})
 _ORG = re.compile(
     r"^(o-[a-z0-9]{10,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|"
@@ -105,7 +108,8 @@ def aws_parties(value: Any, path: str, own: str | None) -> list[Found]:
     if _ORG.match(s):
         return [(path, "site", _ORG_SITE.format(v=s))]
     parts = [p.strip() for p in s.split(",")]
-    if all(is_account_id(p) for p in parts):
+    if all(is_account_id(p) or _ARNLESS.match(p) for p in parts):
+        parts = [p.split(":", 1)[0] for p in parts]
         return [(path, "grantee", a) for a in parts if a != own]
     return _command_words(s, path, own, False)
 
@@ -117,6 +121,7 @@ def _command_words(s: str, path: str, own: str | None, command: bool) -> list[Fo
     if not (command or _FLAG.search(s)):
         return []
     words = [w for w in _WORD.split(s) if w]
+    words = [m.group(1) if (m := _ARNLESS.match(w)) else w for w in words]
     found = [w for i, w in enumerate(words) if is_account_id(w) and w != own
              and not (i and words[i - 1].startswith("-") and _quantity(words[i - 1].lstrip("-")))]
     return [(path, "grantee", w) for w in dict.fromkeys(found)]
@@ -187,12 +192,27 @@ _FOREIGN_GROUP = ("a principal of type ForeignGroup is a group of another Entra 
                   "[/tenants/<id>] and its jurisdiction in stacks/records/endpoints.yaml)")
 
 
+_SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
+# Microsoft's own first-party applications (Microsoft Graph 00000003-0000-0000-c000-000000000000, Exchange
+# Online, SharePoint Online): the platform's services, whose principals the tenant's grants name.
+_MICROSOFT_APP = re.compile(r"^0000000[0-9a-f]-0000-0(000-c000|ff1-ce00)-000000000000$", re.I)
+
+
 def azure_parties(view: ResourceView) -> list[Found]:
     """Tenants an Azure or Entra input lets act on the data: a federated credential's `issuer` of another
-    Entra tenant (its workloads act as the identity), a ForeignGroup principal (round 31)."""
+    Entra tenant (its workloads act as the identity), a ForeignGroup principal (round 31), a service principal
+    of an application the stack does not create (round 33: a vendor's multi-tenant app runs where its owner
+    runs it; the stack's own application is passed by its `client_id` output, judged by its dependencies)."""
     own = view.provider.inputs.get("tenantId") if view.provider is not None else None
     own = own.lower() if isinstance(own, str) else None
-    return _azure(view.inputs, "", own)
+    out = _azure(view.inputs, "", own)
+    if view.type == _SERVICE_PRINCIPAL:
+        client = view.input("clientId")
+        if is_unknown(client):
+            out.append(("clientId", "unknown", ""))
+        elif isinstance(client, str) and not _MICROSOFT_APP.match(client.strip()):
+            out.append(("clientId", "azure-id", f"/applications/{client.strip().lower()}"))
+    return out
 
 
 def _azure(value: Any, path: str, own: str | None) -> list[Found]:

@@ -38,6 +38,7 @@ from policies.core.references import Ref
 from policies.core.relays import relay
 from policies.core.rule import RuleContext
 from policies.core.runtime_refs import workflow_problem
+from policies.core.trust_parties import subject_problem
 
 _AWS_REGION = re.compile(
     r"^(?:us|af|ap|ca|cn|eu|eusc|il|me|mx|sa)(?:-gov|-iso[a-z]?)?-[a-z]+(?:-[a-z]+)?-\d$"
@@ -180,6 +181,9 @@ class LocalJudge:
 def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: str) -> Outcome:
     if ref.kind in ("grantee", "foreign", "phone", "site", "directory"):
         return _judge_party(ref, ok, endpoints)
+    if ref.kind == "subject":  # round 33: a CI pipeline's token subject, whose owner must be declared
+        e = find(endpoints, "subject", ref.value)
+        return Outcome(subject_problem(ref.path, ref.value)) if e is None else _endpoint_outcome(e, ref, ok)
     if ref.kind == "untyped":  # an output of a kind the pack does not know (policies/core/named_services.py)
         return Outcome(untyped_problem(ref.path, ref.value))
     if ref.kind == "runtime" or ref.kind == "computed":  # chosen or computed when the workflow runs
@@ -228,7 +232,7 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         kind, loc, api = id_kind(ref.value.lower())
         if kind == "location":
             return _judge_location_id(ref, loc or "", api, ok, what)
-        if kind in ("deployment", "tenant"):
+        if kind in ("deployment", "tenant", "application"):
             return Outcome(id_problem(kind, ref.path, ref.value.lower()))
         return OK if kind == "free" else DEFER
     return _judge_host(ref, ok, what)

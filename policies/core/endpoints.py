@@ -12,6 +12,7 @@ exits 2 (bad input); the CLI refuses to start the pack.
         hosts: ["*.magda.be"]         # hostnames; "*.x" matches every subdomain of x
         arns: ["arn:aws:sqs:eu-west-1:123456789012:"]      # ARN prefixes
         azureIds: ["/subscriptions/<id>/resourceGroups/rg-siem"]  # Azure resource id prefixes
+        subjects: ["repo:vlaio/"]     # prefixes of CI token subjects (the owner's pipelines: round 33)
         cidrs: ["192.0.2.10/32"]      # optional: the addresses it is reached at (egress rules use them)
         region: eu-west-1             # a cloud region ... or:
         jurisdiction: BE              # ISO 3166 country code (EEA) / EU
@@ -77,7 +78,8 @@ EEA_COUNTRIES = frozenset(
     ]
 )
 _KEYS = frozenset(
-    {"id", "class", "hosts", "arns", "azureIds", "cidrs", "region", "jurisdiction", "reason", "stacks"}
+    {"id", "class", "hosts", "arns", "azureIds", "subjects", "cidrs", "region", "jurisdiction", "reason",
+     "stacks"}
 )
 
 
@@ -99,6 +101,7 @@ class Endpoint:
     reason: str
     stacks: tuple[str, ...]
     cidrs: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
 
     def matches(self, kind: str, value: str) -> bool:
         v = value.lower()
@@ -108,6 +111,8 @@ class Endpoint:
             return any(value.startswith(a) for a in self.arns)
         if kind == "azure-id":
             return any(v == a or v.startswith(a + "/") for a in self.azure_ids)
+        if kind == "subject":
+            return any(value.startswith(s) for s in self.subjects)
         return False
 
     @property
@@ -149,8 +154,12 @@ def _entry(e: Any, where: str) -> Endpoint:
         _strings(e, "arns", where),
         tuple(i.lower().rstrip("/") for i in _strings(e, "azureIds", where)),
     )
-    if not (hosts or arns or ids):
-        raise EndpointsError(f"{where}.hosts: give at least one of hosts, arns, azureIds")
+    subjects = _strings(e, "subjects", where)
+    if not (hosts or arns or ids or subjects):
+        raise EndpointsError(f"{where}.hosts: give at least one of hosts, arns, azureIds, subjects")
+    for i, s in enumerate(subjects):  # a prefix that ends mid-name would also match `repo:vlaio-evil/…`
+        if not s.endswith(("/", ":")):
+            raise EndpointsError(f"{where}.subjects[{i}]: {s!r} must end with '/' or ':' (a whole owner)")
     region, jurisdiction = e.get("region"), e.get("jurisdiction")
     if region is None and jurisdiction is None:
         raise EndpointsError(f"{where}.region: missing (give the cloud region or the jurisdiction)")
@@ -172,6 +181,7 @@ def _entry(e: Any, where: str) -> Endpoint:
         reason.strip(),
         _strings(e, "stacks", where),
         _cidrs(e, where),
+        subjects,
     )
 
 

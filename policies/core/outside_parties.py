@@ -21,6 +21,7 @@ from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import PRIVATE_NAMES, PRIVATE_SUFFIXES
 from policies.core.read_grants import GRANT_TYPES, read_grants
 from policies.core.reference_text import json_doc
+from policies.core.trust_parties import credential_subjects, trust_parties
 from policies.core.typed_places import values
 from policies.core.view import ResourceView, get_path, is_unknown
 
@@ -264,7 +265,8 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
     acted as). Under a provider that pins no account, every ARN naming an account is judged at stack scope
     against the account of the stack's own recorded resources (round 17; policies/core/resolution.py)."""
     if not view.type.startswith("aws:"):
-        return azure_parties(view) if view.type.startswith(("azure-native:", "azuread:")) else []
+        return (azure_parties(view) + credential_subjects(view)
+                if view.type.startswith(("azure-native:", "azuread:")) else [])
     found = [r for r in refs if r.kind == "arn" and not r.principal and r.value.count(":") >= 5]
     found = [r for r in found if is_account_id((parts := r.value.split(":"))[4]) and parts[5] != "layer"]
     own, _ = aws_account(view.provider)
@@ -272,7 +274,7 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
                else view.inputs)
     granted = [] if view.type in PARTY_TYPES else aws_parties(scanned, "", own)
     foreign = [(r.path, "foreign", r.value) for r in found if r.value.split(":")[4] != own]
-    return foreign + granted + _trusted(view)
+    return foreign + granted + _trusted(view) + trust_parties(view)
 
 
 _ROLE = "aws:iam/role:Role"

@@ -11,6 +11,7 @@ from typing import Any
 from policies.core.installed_code import POLICY_ASSIGNMENT, custom_definition
 from policies.core.named_services import NAMED_SERVICE_TYPES, named_service_refs
 from policies.core.outside_parties import PARTY_TYPES, party_refs
+from policies.core.trust_parties import CI_ISSUERS, ENTRA_ISSUERS
 from policies.core.typed_places import values
 from policies.core.view import UNKNOWN_VALUES, ResourceView
 
@@ -61,6 +62,27 @@ _BY_TYPE: dict[str, frozenset[str]] = {
 def own_keys(type_: str) -> frozenset[str]:
     """The top-level inputs of a resource of `type_` that are not references."""
     return _BY_TYPE.get(type_, OWN_KEYS)
+
+
+# Issuers whose tokens come from a CI service, not from a place where the workload runs (round 33): GitHub
+# Actions (also an enterprise's customised issuer `…/<enterprise>`), GitLab.com, Azure DevOps (one
+# organisation's issuer), and Entra token issuers (the tenant is judged by policies/core/bare_parties.py). Any
+# other issuer names where the workloads it signs for run (an EKS, AKS or GKE cluster's issuer carries its
+# region; a self-hosted issuer its host): it is scanned.
+
+
+def own_keys_of(view: ResourceView) -> frozenset[str]:
+    """The top-level inputs of `view` that are not references: a federation's issuer only when it is a CI
+    service's or an Entra tenant's (policies/data/oidc_issuers.py lists who may be federated at all); the
+    subject of a CI service's token is judged as a subject (policies/core/trust_parties.py), not as a URL."""
+    own = own_keys(view.type)
+    for key in ISSUER_KEYS.get(view.type, ()):
+        value = view.input(key)
+        v = value.strip() if isinstance(value, str) else None
+        if key == "samlMetadataDocument" or (v is not None and ENTRA_ISSUERS.match(v)):
+            continue
+        own = own | {"subject"} if v is not None and CI_ISSUERS.match(v) else own - {key}
+    return own
 
 
 # Types whose destination no input spells out: the service they send to is implied by the type (AWS Chatbot

@@ -78,7 +78,8 @@ def find_parents(view: ResourceView, graph: StackGraph) -> tuple[list[ResourceVi
         return parents, None
     where = ", ".join(named) or "not named"
     return [], (
-        f"the resource has no location of its own: it lives in its parent ({where}), "
+        "the resource has no location of its own (or one its service ignores): it lives in its parent "
+        f"({where}), "
         "which is not a resource of this stack, so where its data is cannot be judged; create the parent in "
         "this stack (and pass its output) or create the resource in a parent of this stack"
     )

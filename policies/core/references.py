@@ -29,7 +29,7 @@ from policies.core.own_keys import (
     OWN_KEYS,
     dns_record_data,
     implied_refs,
-    own_keys,
+    own_keys_of,
 )
 from policies.core.reference_text import QUIET, QUIET_MAX, json_doc, named_ref, statement, text_plan, yaml_doc
 from policies.core.runtime_refs import computed_value, policy_runtime, relative_field, runtime_value
@@ -381,7 +381,7 @@ def references(view: ResourceView) -> list[Ref]:
     m = view.memo
     refs = m.get("_refs")
     if refs is None:
-        own = own_keys(view.type)
+        own = own_keys_of(view)
         src = view.raw if "_inputs" not in m else view.inputs
         if view.type in DNS_RECORD_TYPES:
             src = dns_record_data(view)

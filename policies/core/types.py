@@ -118,9 +118,17 @@ def is_scoped(type_token: str) -> bool:
     return type_token in load_classes().scoped
 
 
+# Child types that take a `location` input the service ignores (round 33): a Cosmos DB database, container,
+# keyspace, graph or table is kept in every region of its account, whatever `location` it is given, so it is
+# placed by its account like a child without one (`location: westeurope` on a container of an eastus account).
+LOCATION_IGNORED = tuple(f"azure-native:cosmosdb:{p}Resource" for p in (
+    "Sql", "MongoDB", "Cassandra", "Gremlin", "Table", "Graph"))
+
+
 def is_child(type_token: str) -> bool:
-    """An Azure child type (no `location` input): it lives in its parent, which an input names."""
-    return type_token in load_classes().children
+    """An Azure child type (no `location` input, or one its service ignores): it lives in its parent, which
+    an input names."""
+    return type_token in load_classes().children or type_token.startswith(LOCATION_IGNORED)
 
 
 def is_provider_type(type_token: str) -> bool:

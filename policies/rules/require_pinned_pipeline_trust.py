@@ -4,7 +4,7 @@ credentials per component; least privilege). A machine cannot present MFA, so no
 
 from __future__ import annotations
 
-from policies.core.iam.statements import conditions, oidc_issuers, pinned, trust_kind
+from policies.core.iam.statements import condition_values, oidc_issuers, pinned, trust_kind
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 from policies.data.oidc_issuers import TRUSTED_ISSUERS, trusted
@@ -37,7 +37,7 @@ def _role(view: ResourceView) -> list[str]:
                         f"trust statement {i} federates {issuer} without pinning `{issuer}:{key}` to exact "
                         "values (StringEquals, or StringLike without wildcards)"
                     )
-            subjects = [v for block in conditions(s).values() for v in block.get(f"{issuer}:sub", ())]
+            subjects = condition_values(s, f"{issuer}:sub")
             out.extend(
                 f"trust statement {i} admits the subject {v!r}: {_UNREVIEWED_WHY}"
                 for v in subjects

@@ -10,10 +10,10 @@ INHERITED = "require-eea-inherited-location"
 EMAIL = "azure-native:communication:EmailService"
 DOMAIN = "azure-native:communication:Domain"
 NOT_IN_STACK = (
-    "the resource has no location of its own: it lives in its parent (`emailServiceName` = 'partner-mail', "
-    "`domainName` = 'AzureManagedDomain'), which is not a resource of this stack, so where its data is "
-    "cannot be judged; create the parent in this stack (and pass its output) or create the resource in a "
-    "parent of this stack"
+    "the resource has no location of its own (or one its service ignores): it lives in its parent "
+    "(`emailServiceName` = 'partner-mail', `domainName` = 'AzureManagedDomain'), which is not a resource of "
+    "this stack, so where its data is cannot be judged; create the parent in this stack (and pass its "
+    "output) or create the resource in a parent of this stack"
 )
 
 

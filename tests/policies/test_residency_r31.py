@@ -9,6 +9,7 @@ import json
 from policy_testlib import ALLOWED, REPLICATION, grant_message, messages, pinned_res, res
 
 from policies.core.azure_ids import id_problem
+from policies.core.trust_parties import subject_problem
 from policies.core.view import ProviderView
 
 OTHER = "999988887777"
@@ -135,7 +136,9 @@ def test_a_federated_credential_trusting_another_entra_tenant_shares_with_that_t
     # the own tenant is known only when the provider pins it
     assert messages(REPLICATION, _credential(own, tenant=None), ALLOWED) == [
         id_problem("tenant", "issuer", f"/tenants/{OWN_TENANT}")]
-    assert messages(REPLICATION, _credential("https://token.actions.githubusercontent.com"), ALLOWED) == []
+    # round 33: a CI service's issuer is no tenant; its subject must name a declared owner ('s' names none)
+    assert messages(REPLICATION, _credential("https://token.actions.githubusercontent.com"), ALLOWED) == [
+        subject_problem("subject", "s")]
 
 
 def test_a_foreign_group_principal_blocks():

@@ -158,6 +158,11 @@ def oidc_issuers(stmt: dict[str, Any]) -> list[str]:
     return [o.lower() for o in out]
 
 
+def condition_values(stmt: dict[str, Any], key: str) -> list[str]:
+    """Every value condition `key` is compared with, under any operator."""
+    return [v for block in conditions(stmt).values() for v in block.get(key.lower(), ())]
+
+
 def pinned(stmt: dict[str, Any], key: str) -> bool:
     """Whether condition `key` is pinned to exact values (StringEquals, or StringLike without wildcards).
     `ForAllValues:` never pins: it also matches a request without the key."""
