@@ -19,6 +19,7 @@ from policies.core import pia_more_stores as more
 from policies.core import pia_platform_stores as platform
 from policies.core import pia_workspace_stores as ws
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
+from policies.core.managed_keys import managed_key_fields
 from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
 from policies.core.session_prefs import session_keys
@@ -364,6 +365,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     recorded = recorded_classification(ctx.stack or None)
     out.extend(session_keys(graph, lambda where, key: _judge_key(where, key, known)))  # round 25
     for r in graph.resources:
+        if r.type.startswith("aws:") and needs_cmk(r, recorded):  # any type's key field (CMK mutants)
+            out.extend((r.urn, m) for m in managed_key_fields(r, lambda key: aws_managed(key, known)))
         configures = CONFIGURES.get(r.type)
         if configures is not None:
             if needs_cmk(r, recorded):
@@ -379,7 +382,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             out.append((r.urn, why + "so its encryption cannot be judged"))
             continue
         out.extend((r.urn, m) for m in judge(r, graph, known))
-    return out
+    return list(dict.fromkeys(out))  # a per-type check and the key fields may say the same
 
 
 RULE = Rule(
