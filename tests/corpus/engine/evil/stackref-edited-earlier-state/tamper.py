@@ -1,4 +1,4 @@
-"""Tamper: stack a's recorded states in the gate dir say it exports its westeurope app's host (run by the corpus test)."""
+"""Tamper: stack a's recorded states in the gate dir say it exports its westeurope app's host."""
 import json
 import sys
 from pathlib import Path

@@ -1,4 +1,4 @@
-# stack a exports "<its westeurope app's name>-dr.eastus.cloudapp.azure.com" (computed from the app, not the app's host); stack b's Lambda calls it -> require-resolved-references
+# stack a exports "<its westeurope app's name>-dr.eastus.cloudapp.azure.com" (computed from the app, not the app's host); stack b's Lambda calls it -> disallow-non-eea-replication
 """Evil: an exported host that depends on an EEA resource of the other stack is not that resource's host."""
 import json
 
