@@ -78,6 +78,7 @@ class StackJudge:
         self.args, self.policy, self.program_dir, self.scans = args, policy, program_dir, scans
         self.deadlines = deadlines
         self.work, self.published = work, published   # this run's states; an earlier run's or level's
+        self.vouched: dict[str, dict[str, str]] = {}   # published states used, by the digests vouching them
         self.previews: dict[str, StackReport] = {}
         self.updates: dict[str, StackReport | None] = {}
         self.seconds = 0.0
@@ -112,8 +113,14 @@ class StackJudge:
                 graphs[name] = stack_graphs.this_run(self.work, name)
             elif self.published is not None and (found := stack_graphs.vouched(self.published, name)):
                 graphs[name] = found
+                self.vouched[name] = stack_graphs.digests(self.published, name)
         index = self.work / ".stack-graphs" / f"{stack}.json"
         return str(stack_graphs.write_index(index, run.project, graphs))
+
+    def referenced_seal(self) -> dict[str, Any]:
+        """`run.json`'s `referenced`: the digests of the earlier states this run placed values through, so
+        that the next run into the same `--out` (or `gate analyze`) still finds them vouched for."""
+        return {"referenced": self.vouched} if self.vouched else {}
 
     def reports(self, runs: dict[str, Any]) -> tuple[list[StackReport], float]:
         """The recorded stacks' verdicts in the order of `runs`; the seconds spent waiting for checkov."""

@@ -48,7 +48,8 @@ def _seal_files(directory: Path, stack: str) -> tuple[Path, dict[str, str]] | No
     the run index; None when neither covers the stack."""
     shard = directory / f"{stack}.shard.json"
     run = directory / "run.json"
-    picks = ((shard, lambda d: d.get("files")), (run, lambda d: (d.get("stacks") or {}).get(stack)))
+    picks = ((shard, lambda d: d.get("files")),
+             (run, lambda d: (d.get("stacks") or {}).get(stack) or (d.get("referenced") or {}).get(stack)))
     for seal, pick in picks:
         if not seal.is_file():
             continue
@@ -81,6 +82,12 @@ def vouched(directory: Path, stack: str) -> dict[str, str] | None:
                             f"--stack {stack}, or --all)")
         graphs[kind] = str(path.resolve())
     return graphs if "preview" in graphs else None
+
+
+def digests(directory: Path, stack: str) -> dict[str, str]:
+    """The SHA-256 of `stack`'s recorded states in `directory` (carried into the next run's `run.json`)."""
+    rels = (f"{stack}.state.json", f"{UPDATES}/{stack}.state.json")
+    return {rel: _sha(directory / rel) for rel in rels if (directory / rel).is_file()}
 
 
 def this_run(work: Path, stack: str) -> dict[str, str]:

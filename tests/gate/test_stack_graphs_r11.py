@@ -29,6 +29,8 @@ def _published(out: Path, seal: str = "run") -> None:
     files = {rel: _sha(out / rel) for rel in ("a.state.json", ".updates/a.state.json")}
     if seal == "run":
         (out / "run.json").write_text(json.dumps({"run": "x", "stacks": {"a": files}}))
+    elif seal == "referenced":   # a later run into the same --out placed values through a's states
+        (out / "run.json").write_text(json.dumps({"run": "y", "stacks": {"b": {}}, "referenced": {"a": files}}))
     elif seal == "shard":
         (out / "a.shard.json").write_text(json.dumps({"stack": "a", "files": files}))
 
@@ -48,7 +50,7 @@ def test_the_recorder_does_not_answer_another_projects_stack_with_this_ones(tmp_
     assert recorder.graph.stack_references == {"organization/p/a": True, "organization/platform/a": False}
 
 
-@pytest.mark.parametrize("seal", ["run", "shard"])
+@pytest.mark.parametrize("seal", ["run", "referenced", "shard"])
 def test_an_earlier_runs_state_is_vouched_for_by_its_seal(tmp_path, seal):
     _published(tmp_path, seal)
     assert vouched(tmp_path, "a") == {"preview": str((tmp_path / "a.state.json").resolve()),
@@ -67,17 +69,17 @@ def test_an_edited_state_is_refused(tmp_path, seal, name):
     with pytest.raises(GateError) as err:
         vouched(tmp_path, "a")
     assert str(err.value) == (
-        f"{tmp_path / '.updates/a.state.json'}: stack a's recorded state differs from the digest {name} holds "
-        "for it: edited after the gate run that recorded it, so a StackReference to a cannot be placed "
+        f"{tmp_path / '.updates/a.state.json'}: stack a's recorded state differs from the digest {name} "
+        "holds for it: edited after the gate run that recorded it, so a StackReference to a cannot be placed "
         "through it; record a again (gate preview --stack a, or --all)")
 
 
 def test_an_unreadable_seal_is_refused(tmp_path):
     _published(tmp_path, seal="none")
     (tmp_path / "a.shard.json").write_text("{")
-    with pytest.raises(GateError, match=r"a\.shard\.json: unreadable seal of a gate run \(it vouches for stack "
-                                        r"a's recorded state a StackReference reads\): record the referenced "
-                                        "stack again"):
+    with pytest.raises(GateError, match=r"a\.shard\.json: unreadable seal of a gate run \(it vouches for "
+                                        r"stack a's recorded state a StackReference reads\): record the "
+                                        "referenced stack again"):
         vouched(tmp_path, "a")
 
 
