@@ -30,7 +30,8 @@ def _published(out: Path, seal: str = "run") -> None:
     if seal == "run":
         (out / "run.json").write_text(json.dumps({"run": "x", "stacks": {"a": files}}))
     elif seal == "referenced":   # a later run into the same --out placed values through a's states
-        (out / "run.json").write_text(json.dumps({"run": "y", "stacks": {"b": {}}, "referenced": {"a": files}}))
+        index = {"run": "y", "stacks": {"b": {}}, "referenced": {"a": files}}
+        (out / "run.json").write_text(json.dumps(index))
     elif seal == "shard":
         (out / "a.shard.json").write_text(json.dumps({"stack": "a", "files": files}))
 
