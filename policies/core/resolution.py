@@ -22,14 +22,15 @@ from policies.core.account_hosts import (
 from policies.core.account_urls import WORKFLOW, callback_problem, workflow_key
 from policies.core.accounts import is_account_id
 from policies.core.cosmos_replicas import lists_region, replica_problem
-from policies.core.destinations import azure_modules, region_of
+from policies.core.cross_stack import own_elsewhere, place
+from policies.core.destinations import azure_modules
 from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host, resource_id
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.outside_parties import party_problem
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
 from policies.core.reference_text import APIM_BACKEND, GUID_OUTPUTS, NAMED_REFS, iter_strings
-from policies.core.references import Ref, references, scan
+from policies.core.references import Ref, references
 from policies.core.relays import relay_arn
 from policies.core.rule import RuleContext
 from policies.core.stored_refs import stored_problem
@@ -227,18 +228,6 @@ class GraphIndex:
             return None if label[1] in _arn_accounts(self.graph) else label[1]
         return label[1] if label and self.labels.get(label[0]) != label[1] else None
 
-    def from_stack_reference(self, ref: Ref) -> str | None:
-        """The region/location a referenced stack states for an output that is `ref` (an output string equal
-        to it, or a reference the scanner finds in one; never a substring: `exports` is not `my-exports`)."""
-        want = ref.value.lower()
-        for s in self.stack_refs:
-            outputs = s.input("outputs")
-            if isinstance(outputs, dict) and want in _output_values(s, outputs):
-                for key in ("location", "region"):
-                    if isinstance(outputs.get(key), str):
-                        return outputs[key]
-        return None
-
 
 # Outputs that are the resource's own public address (an allocated IP, an API server): indexed even though the
 # scanner, which reads outputs at stack scope, also finds them as references.
@@ -267,17 +256,12 @@ def _points_to(r: ResourceView, value: str) -> bool:
     return any(ref.value.lower() == low for ref in references(r) if ref.kind in ("host", "arn", "bucket"))
 
 
-def _output_values(s: ResourceView, outputs: dict[str, Any]) -> frozenset[str]:
-    vals = s.memo.get("_output_values")
-    if vals is None:
-        found = {x.lower() for x in iter_strings(outputs)}
-        found.update(r.value.lower() for r in scan(outputs) if r.kind not in ("unknown", "secret", "opaque"))
-        vals = s.memo["_output_values"] = frozenset(found)
-    return vals
-
-
 def graph_index(graph: StackGraph) -> GraphIndex:
     return graph.once("dest_index", lambda: GraphIndex(graph))
+
+
+def _find(graph: StackGraph, ref: Ref) -> ResourceView | None:
+    return graph_index(graph).find(ref)
 
 
 def _placed(target: ResourceView, ref: Ref, graph: StackGraph, ctx: RuleContext, what: str) -> str | None:
@@ -361,16 +345,14 @@ def judge_in_graph(
     if ref.kind == "foreign":  # an ARN of another account: fine only in the account of the stack's resources
         arn = Ref(ref.path, "arn", ref.value)
         own = (ref.value.split(":")[4] in _arn_accounts(graph) or idx.find(arn) is not None
-               or idx.from_stack_reference(arn) is not None)  # a recorded ARN of the stack is its own
+               or own_elsewhere(arn, idx.stack_refs, _find))  # a recorded ARN of the stack or run is own
         return None if own else party_problem(ref.kind, ref.path, ref.value)
     target = idx.find(ref)
     if target is not None:
         return _placed(target, ref, graph, ctx, what)
-    stated = idx.from_stack_reference(ref)
-    if stated is not None:
-        placed = region_of(stated)
-        if placed is not None:
-            return region_verdict(*placed, f"`{ref.path}` (a resource of a referenced stack)", allowed(ctx))
+    elsewhere, verdict = place(ref, idx.stack_refs, ctx, what, _find, _placed)  # round 11: another stack's
+    if elsewhere:
+        return verdict
     if ref.kind == "host" and idx.by_name(ref.value) is not None and (label := idx.unproven_label(ref.value)):
         return label_problem(ref.path, ref.value, label)
     if ref.kind == "host" and idx.by_name(ref.value) is not None and (rid := idx.unproven_id(ref.value)):

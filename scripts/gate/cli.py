@@ -153,7 +153,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
             start_early()    # checkov imports itself beside the recording (the zygote loads on one CPU)
             scans = checkov_scans(args, run.path)
         # each stack judged (packs, checkov) once recorded, beside the recording of the stacks reading it
-        judge = StackJudge(args, policy, project.root, scans, deadlines_of(args))
+        judge = StackJudge(args, policy, project.root, scans, deadlines_of(args), run.path, out)
         started = time.perf_counter()
 
         def reuse(stack: str, decided: set[str]) -> bool:   # it read a state recorded again: the same?
@@ -193,7 +193,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         docs = options.write_reports(run.path, reports)
         seal_shard(args, project, stacks, run.path)
         code = 1 if any(r.blocked for r in reports) else 0
-        run.publish(stacks, index(code))
+        run.publish(stacks, {**index(code), **judge.referenced_seal()})
     _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
@@ -244,7 +244,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     meta = {stack: {"project": project_name, "config": config}}
     args.cache_root = cache_root(args, _out_dir(args.out))
     with RunDir(_out_dir(args.out)) as run:
-        with options.records_env(args.settings, args.program):
+        from gate.environ import environ
+        from gate.stack_graphs import ENV, for_analyze
+
+        graphs = for_analyze(args.state, state, project_name, stack, run.path)
+        with options.records_env(args.settings, args.program), environ({ENV: str(graphs) if graphs else ""}):
             reports = _evaluate({stack: state}, meta, args, timings, policy, run.path,
                                 sources={stack: str(args.state)})
         reports[0].source_fallback = options.shown(args.state)

@@ -23,7 +23,7 @@ def environ(values: Mapping[str, str | None]) -> Iterator[None]:
 
 
 # what the gate tells its packs (options.records_env)
-PACK_VARIABLES = ("GATE_RECORDS_DIR", "GATE_PROGRAM_DIR")
+PACK_VARIABLES = ("GATE_RECORDS_DIR", "GATE_PROGRAM_DIR", "GATE_STACK_GRAPHS")
 # the key that signs the run (gate.run_sign): a program that read it could sign a forged gate dir
 SIGNING_VARIABLES = ("GATE_SIGNING_KEY", "GATE_SIGNING_KEY_PEM")
 

@@ -17,7 +17,9 @@ from typing import Any
 
 from gate import dual, options
 from gate.enrich import finish
+from gate.environ import environ
 from gate.model import StackReport
+from gate.stack_graphs import ENV
 
 Policy = tuple[list[Path], dict[str, Any]]
 
@@ -71,9 +73,12 @@ class StackJudge:
     """`gate preview`'s judgement, a stack at a time: `judge(stack, run)` as each is recorded (checkpoint
     validated, checkov's scan started, the packs run on its graphs), `reports(runs)` at the end."""
 
-    def __init__(self, args: Any, policy: Policy, program_dir: Path, scans: Any, deadlines: Any) -> None:
+    def __init__(self, args: Any, policy: Policy, program_dir: Path, scans: Any, deadlines: Any,
+                 work: Path | None = None, published: Path | None = None) -> None:
         self.args, self.policy, self.program_dir, self.scans = args, policy, program_dir, scans
         self.deadlines = deadlines
+        self.work, self.published = work, published   # this run's states; an earlier run's or level's
+        self.vouched: dict[str, dict[str, str]] = {}   # published states used, by the digests vouching them
         self.previews: dict[str, StackReport] = {}
         self.updates: dict[str, StackReport | None] = {}
         self.seconds = 0.0
@@ -85,12 +90,37 @@ class StackJudge:
         if self.scans is not None:
             self.scans.add(stack, run.checkpoint)
         started = time.perf_counter()
-        with options.records_env(self.args.settings, self.program_dir):
+        graphs = self._graphs(stack, run)
+        with options.records_env(self.args.settings, self.program_dir), environ({ENV: graphs or ""}):
             self.previews[stack] = pack_report(
                 run.checkpoint, stack, {"project": run.project, "config": run.config}, self.args,
                 self.policy, f"stack {stack}", self.deadlines, self.args.settings.jobs)
             self.updates[stack] = update_report(stack, run, self.args, self.policy)
         self.seconds += time.perf_counter() - started
+
+    def _graphs(self, stack: str, run: Any) -> str | None:
+        """The index of the recorded graphs of the stacks `stack` read through StackReference (round 11):
+        this run's, else an earlier run's or level's in `--out` that its seal vouches for."""
+        from gate import stack_graphs
+
+        if self.work is None or not run.stack_references:
+            return None
+        names = stack_graphs.referenced_stacks(
+            [t for t, resolved in run.stack_references.items() if resolved], run.project, stack)
+        graphs: dict[str, dict[str, str]] = {}
+        for name in names:
+            if (self.work / f"{name}.state.json").is_file():
+                graphs[name] = stack_graphs.this_run(self.work, name)
+            elif self.published is not None and (found := stack_graphs.vouched(self.published, name)):
+                graphs[name] = found
+                self.vouched[name] = stack_graphs.digests(self.published, name)
+        index = self.work / ".stack-graphs" / f"{stack}.json"
+        return str(stack_graphs.write_index(index, run.project, graphs))
+
+    def referenced_seal(self) -> dict[str, Any]:
+        """`run.json`'s `referenced`: the digests of the earlier states this run placed values through, so
+        that the next run into the same `--out` (or `gate analyze`) still finds them vouched for."""
+        return {"referenced": self.vouched} if self.vouched else {}
 
     def reports(self, runs: dict[str, Any]) -> tuple[list[StackReport], float]:
         """The recorded stacks' verdicts in the order of `runs`; the seconds spent waiting for checkov."""

@@ -95,7 +95,7 @@ def records_env(settings: Any, program_dir: Path | None = None) -> Iterator[None
     """What the packs learn from the gate through the environment (as the CLI passes env to a pack): the
     records directory (GATE_RECORDS_DIR) and the program's directory (GATE_PROGRAM_DIR, where its
     Pulumi.yaml and stack files say where state and secrets are kept)."""
-    records, program = PACK_VARIABLES
+    records, program = PACK_VARIABLES[:2]
     values = {records: str(settings.records) if settings.records is not None else None,
               program: str(program_dir) if program_dir is not None else None}
     with environ(values):

@@ -152,14 +152,17 @@ class Recorder:
         """Outputs of a referenced stack ("org/project/stack", "project/stack" or "stack").
 
         From `stack_outputs` first, then from `<state_dir>/<stack>.state.json` of an earlier offline run.
+        A stack of another project or organization is not this project's stack of that name (round 11).
         """
-        short = target.split("/")[-1]
+        from gate.stack_graphs import target_stack
+
+        short = target_stack(target, self.graph.project)
         found = self.stack_outputs.get(target)
-        if found is None:
+        if found is None and short is not None:
             found = self.stack_outputs.get(short)
         dirs = self.state_dir if isinstance(self.state_dir, list) else [self.state_dir]
         for directory in dirs:       # this run's states first, then the published ones
-            if found is None and directory is not None:
+            if found is None and directory is not None and short is not None:
                 found = outputs_from_state_file(directory, short)
         with self.lock:
             self.graph.stack_references[target] = found is not None

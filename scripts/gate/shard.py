@@ -105,10 +105,12 @@ def merge(dirs: list[Path], out: Path | None) -> list[Any]:
 def unresolved_project_references(runs: dict[str, Any], project_stacks: list[str]) -> list[str]:
     """In a shard, a reference to a project stack whose state is not in --out cannot be judged: the
     single run would have recorded that stack first. One message per such reference."""
+    from gate.stack_graphs import target_stack
+
     problems = []
     for run in runs.values():
         for target, resolved in sorted(run.stack_references.items()):
-            name = target.split("/")[-1]
+            name = target_stack(target, run.project)
             if not resolved and name in project_stacks:
                 problems.append(f"stack {run.stack}: StackReference {target!r}: stack {name} is in another "
                                 f"shard or a later level and its state is not in --out; put the reference in "

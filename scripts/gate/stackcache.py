@@ -10,11 +10,11 @@ digests are stored with the entry, and an entry counts only while every one of t
 edit to any input — of a kind foreseen here or not — records the stack again. Files of the Python
 installation and of checkov's environment are covered by the lock file and the checkov version instead.
 
-Another stack's state read through a StackReference is an input by what the reference gives the program:
-that stack's outputs (in its preview state, and in its update state for the update). A stack that read
+Another stack's state read through a StackReference is an input by what the reference gives the program
+and what the packs place its values through (round 11): that stack's recorded resources and outputs (in its
+preview state, and in its update state for the update), not the time it was recorded. A stack that read
 the state of a stack this run records again is decided once that stack is done (`PreviewCache.reuse`):
-if the outputs it read came out the same, the entry still holds, so a change to one stack that leaves
-its outputs as they were records that stack only.
+if that graph came out the same, the entry still holds.
 """
 
 from __future__ import annotations
@@ -139,12 +139,15 @@ OUTPUTS = "outputs:"     # a state's digest prefix when only its stack outputs w
 
 
 def outputs_digest(path: Path) -> str:
-    """What a StackReference reads from a recorded state: its stack outputs (None if absent/unreadable)."""
-    from gate.graph import stack_outputs
-
+    """What a StackReference reads from a recorded state: its stack outputs, and (round 11: the packs place
+    the values it gives through that graph) its resources; not when it was recorded (None if unreadable)."""
     if not path.is_file():
         return "missing"     # as file_digest: its arrival is a change
-    return OUTPUTS + digest(stack_outputs(path))
+    try:
+        resources = json.loads(path.read_text(encoding="utf-8"))["deployment"]["resources"]
+    except (OSError, ValueError, KeyError, TypeError):
+        resources = None
+    return OUTPUTS + digest(resources)
 
 
 def input_digest(path: Path, recorded: str) -> str:

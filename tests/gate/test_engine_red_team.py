@@ -62,6 +62,14 @@ def _judge(expected: dict, cache: Path | None) -> tuple[str, ...]:
     return (*(f for f in flags if f != "--no-cache"), "--cache-dir", str(cache)) if cache else flags
 
 
+def _before(run_gate, case_dir: Path, spec: dict, out: Path) -> None:
+    """`before`: a gate run with `args` into the case's `--out` (an earlier level), then `tamper` over it."""
+    proc = run_gate("preview", "--program", case_dir, *spec["args"], *JUDGE, "--out", out)
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    if spec.get("tamper"):
+        subprocess.run([sys.executable, case_dir / spec["tamper"], out], check=True)
+
+
 def _run_case(run_gate, case_dir: Path, expected: dict, tmp_path: Path, fmt: tuple[str, ...] = ()):
     if "merge" in expected:
         return _merge(run_gate, case_dir, expected["merge"], tmp_path)
@@ -79,6 +87,8 @@ def _run_case(run_gate, case_dir: Path, expected: dict, tmp_path: Path, fmt: tup
     if expected.get("copy"):   # the program writes into its directory: run a copy of it
         shutil.copytree(case_dir, tmp_path / "copy", dirs_exist_ok=True)
         case_dir = tmp_path / "copy"
+    if expected.get("before"):   # round 11: an earlier run into the same --out, then its files tampered
+        _before(run_gate, case_dir, expected["before"], out)
     if spec is None:
         return run_gate("preview", "--program", case_dir, *where, *_judge(expected, None), *fmt, "--out", out)
     program, cache = tmp_path / "program", tmp_path / "cache"   # a copy the case changes between two runs

@@ -186,16 +186,16 @@ else:
 
 
 @pytest.mark.slow
-def test_a_stack_is_recorded_again_only_when_the_outputs_it_read_changed(run_gate, scratch: Path) -> None:
-    """b reads a's outputs: a change to a that leaves them as they were records a only; one that changes
-    them records b too (b is decided once a is done, on what a's reference gives it)."""
+def test_a_stack_is_recorded_again_when_the_graph_it_read_changed(run_gate, scratch: Path) -> None:
+    """b reads a's outputs, whose values the packs place through a's graph (round 11): a change to a's
+    resources records b too, even when a's outputs stay as they were (b is decided once a is done)."""
     root = scratch
     (root / "__main__.py").write_text(OWN_INPUT)
     (root / "a-only.txt").write_text("1\n")
     assert _cached(run_gate, root) == {"a": False, "b": False}
     assert _cached(run_gate, root) == {"a": True, "b": True}
     (root / "a-only.txt").write_text("2\n")          # a's bucket changes, its outputs do not
-    assert _cached(run_gate, root) == {"a": False, "b": True}
+    assert _cached(run_gate, root) == {"a": False, "b": False}
     assert _cached(run_gate, root) == {"a": True, "b": True}
     (root / "a-only.txt").write_text("rename\n")     # a's output `name` changes: b read it
     assert _cached(run_gate, root) == {"a": False, "b": False}

@@ -1,0 +1,31 @@
+# stack a exports its westeurope app's host as "uitHost" (renamed); stack b reads "uitHostName" (now missing) and falls back to an eastus host -> require-resolved-references
+"""Evil: a renamed output: the reader gets nothing and falls back to a host in eastus."""
+import json
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_azure_native as azure_native
+
+if pulumi.get_stack() == "a":
+    rg = azure_native.resources.ResourceGroup("dosis", location="westeurope")
+    plan = azure_native.web.AppServicePlan(
+        "dosis", resource_group_name=rg.name, location="westeurope", kind="linux", reserved=True,
+        sku={"name": "P1v3", "tier": "PremiumV3"})
+    app = azure_native.web.WebApp(
+        "uit", name="dosis-uit-weu", resource_group_name=rg.name, location="westeurope",
+        server_farm_id=plan.id, https_only=True)
+    pulumi.export("uitHost", app.name.apply(lambda n: f"{n}.azurewebsites.net"))
+else:
+    ref = pulumi.StackReference(f"organization/{pulumi.get_project()}/a")
+    role = aws.iam.Role("worker", assume_role_policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                       "Principal": {"Service": "lambda.amazonaws.com"}}]}))
+    host = ref.get_output("uitHostName").apply(lambda h: h or "dosis-uit-eus.azurewebsites.net")
+    aws.lambda_.Function(
+        "worker",
+        role=role.arn,
+        runtime="python3.12",
+        handler="index.handler",
+        code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(e, c):\n    return e\n")}),
+        environment={"variables": {"UIT_URL": host.apply(lambda h: f"https://{h}/api")}})
