@@ -19,6 +19,7 @@ from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
 from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites
+from policies.core.references_ascii import contains, finditer, key_search
 
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
 _AZURE_ID = re.compile(r"/subscriptions/[0-9a-zA-Z*-]+(?:/[^\s\"',;?)]+)?", re.I)
@@ -107,7 +108,6 @@ TLDS = frozenset(
     ]
 )
 
-
 # Newer generic TLDs seen on vendor and SaaS hosts; a bare name ending in one counts as a host only under at
 # least two more labels (`logs.acme-analytics.shop`), so dotted code names (`app.handler`) stay names.
 # Words that are also common code identifiers (`app.api.services`, `com.acme.network`) are left out, and a
@@ -149,12 +149,12 @@ def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     target = target or (
         STORAGE_ACCOUNT
         if (key == "accountName" and ("torageAccounts" in path or "parameterValues" in path))
-        or _IDENTITY_ACCOUNT.search(key) is not None
+        or key_search(_IDENTITY_ACCOUNT, key)
         else None
     )
     if target is not None:
         return ("named", f"{target}|{s}", False)
-    if len(s) == 36 and GUID_KEY.search(key) and GUID.match(s):
+    if len(s) == 36 and key_search(GUID_KEY, key) and GUID.match(s):
         return ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID
     return None
 
@@ -237,8 +237,8 @@ def text_plan(
     if "." in s:
         _dotted(s, principal, dest_key, found)
     if "-v" in s or "-profile/" in s or ".guardrail." in s:
-        geos = {m.group(1).lower() for m in _INFERENCE_PROFILE.finditer(s)}
-        geos.update(m.group(1).lower() for m in _GEO_PROFILE.finditer(s))
+        geos = {m.group(1).lower() for m in finditer(_INFERENCE_PROFILE, s, s.lower())}
+        geos.update(m.group(1).lower() for m in finditer(_GEO_PROFILE, s, s.lower()))
         found += [("inference-profile", g, False) for g in sorted(geos)]
     # a publish command whose target is the default public registry or one of the code sources
     # (registry.npmjs.org, Docker Hub, ghcr.io): an upload outside the stack; an explicit other
@@ -255,7 +255,7 @@ def text_plan(
         found += [("arn", arn, False) for k, h, _ in list(found) if k == "host" and (arn := host_arn(h))]
     tokens: tuple[str, ...] = ()
     if "-" in s and _REGION_HINT.search(s):
-        tokens = tuple(m.group(0).lower() for m in _AWS_REGION.finditer(s))
+        tokens = tuple(m.group(0).lower() for m in finditer(_AWS_REGION, s, s.lower()))
     if not pre and not found and not tokens:
         return None
     return pre, tuple(found), tokens
@@ -330,9 +330,9 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
     low = s.lower()
     spans: list[tuple[int, int]] = []
     if "subscriptions/" in low:  # ARM ids are case-insensitive (`/SubScriptions/…` is an id too)
-        for m in _AZURE_ID.finditer(s):
+        for m in finditer(_AZURE_ID, s, low):  # ASCII: by its twin (policies/core/references_ascii.py)
             spans.append(m.span())
-            out.append(("azure-id", m.group(0).rstrip("/"), False))
+            out.append(("azure-id", s[m.start():m.end()].rstrip("/"), False))
     if "managementgroups/" in low:
         for m in _MG_ID.finditer(s):
             if not any(a <= m.start() < b for a, b in spans):  # not the tail of a subscription-scoped id
@@ -346,16 +346,16 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
         ".com" in low or ".net" in low or ".io" in low or ".aws" in low or ".us" in low or ".cn" in low
         or "accountname=" in low
     ):
-        for m in _CLOUD_HOST.finditer(s):
-            host = m.group(0).lower()
+        for m in finditer(_CLOUD_HOST, s, low):
+            host = s[(a := m.start()):(b := m.end())].lower()
             # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
             named = principal or (_service_name(host) and f"://{host}" not in low)
             out.append(("host", host, named))
-            if s.startswith("/", m.end()) and s[max(m.start() - 3, 0):m.start()] != "://" and (
-                    arn := path_arn(host, s, m.end())):  # scheme-less: `s3.<region>.…/<bucket>/…`
+            if s.startswith("/", b) and s[max(a - 3, 0):a] != "://" and (
+                    arn := path_arn(host, s, b)):  # scheme-less: `s3.<region>.…/<bucket>/…`
                 out.append(("arn", arn, False))
     bare = low.strip().rstrip(".")
-    if not _TOKEN_SPLIT.search(bare):  # one token: an ARN, id or path (with `/`) holds no bare host
+    if not contains(_TOKEN_SPLIT, bare):  # one token: an ARN, id or path (with `/`) holds no bare host
         if "/" not in bare and (found := _host_token(bare, principal, dest_key)):
             out.append(found)
         return

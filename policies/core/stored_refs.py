@@ -17,6 +17,7 @@ compared upper-cased (the scanner upper-cases the names of environment entries a
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -98,6 +99,7 @@ _SETTINGS_MAP = re.compile(
     r"^(variables|environment|appSettings|arguments|\w*(Variables|Arguments|Secrets|ConfigurationOptions))$")
 
 
+@functools.lru_cache(maxsize=4096)  # a pure test of a key: the same keys recur on every resource
 def settings_map(key: str) -> bool:
     """A map whose keys are setting names (see _SETTINGS_MAP)."""
     return _SETTINGS_MAP.match(key) is not None
@@ -108,6 +110,7 @@ def setting_name(name: str) -> str:
     return _CAMEL.sub("_", name).upper()
 
 
+@functools.lru_cache(maxsize=4096)
 def credential_name(key: str) -> bool:
     """A setting (or field) named as a credential: it reads a password, key or token, not a destination."""
     return bool(_CREDENTIAL_WORDS.intersection(w.lower() for w in _WORD.findall(key)))
