@@ -61,15 +61,51 @@ def _lambda(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
     yield from _mapping("environment.variables", r.get("environment.variables"))
 
 
-def _task(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
-    defs = r.input("containerDefinitions")
-    if isinstance(defs, str) and not is_unknown(defs):
+def _json(value: Any) -> Any:
+    """A JSON-document input (ECS container definitions, Batch properties) parsed; None when unparsable."""
+    if isinstance(value, str) and not is_unknown(value):
         try:
-            defs = json.loads(defs)
+            return json.loads(value)
         except ValueError:
-            return
+            return None
+    return value
+
+
+def _task(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    defs = _json(r.input("containerDefinitions"))
     for i, c in enumerate(defs if isinstance(defs, list) else []):
         yield from _env_list(f"containerDefinitions[{i}].environment", get_path(c, "environment"))
+
+
+def _batch(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    """A Batch job definition's containers in its four shapes (round 36): `containerProperties`,
+    `nodeProperties` node ranges, `ecsProperties` tasks (JSON documents) and `eksProperties` pods."""
+    yield from _env_list(
+        "containerProperties.environment", get_path(_json(r.input("containerProperties")), "environment")
+    )
+    nodes = get_path(_json(r.input("nodeProperties")), "nodeRangeProperties")
+    for i, n in enumerate(nodes if isinstance(nodes, list) else []):
+        yield from _env_list(
+            f"nodeProperties.nodeRangeProperties[{i}].container.environment",
+            get_path(n, "container.environment"),
+        )
+    tasks = get_path(_json(r.input("ecsProperties")), "taskProperties")
+    for i, t in enumerate(tasks if isinstance(tasks, list) else []):
+        for j, c in enumerate(get_path(t, "containers") or []):
+            yield from _env_list(
+                f"ecsProperties.taskProperties[{i}].containers[{j}].environment", get_path(c, "environment")
+            )
+    for kind in ("containers", "initContainers"):
+        for i, c in enumerate(r.get(f"eksProperties.podProperties.{kind}") or []):
+            yield from _env_list(f"eksProperties.podProperties.{kind}[{i}].envs", get_path(c, "envs"))
+
+
+def _beanstalk(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    """Elastic Beanstalk option settings (round 36): environment properties and options such as the coupled
+    database's `DBPassword` are returned in clear by DescribeConfigurationSettings."""
+    for i, s in enumerate(r.get("settings") or []):
+        if isinstance(s, dict) and "value" in s:
+            yield f"settings[{i}]", str(s.get("name", "")), s["value"]
 
 
 def _container_app(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
@@ -100,11 +136,16 @@ def _runner(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
 
 
 _WEB = "azure-native:web:"
+_EB_ENV = "aws:elasticbeanstalk/environment:Environment"
+_EB_TEMPLATE = "aws:elasticbeanstalk/configurationTemplate:ConfigurationTemplate"
 # type -> (what readers call, the pairs it holds)
 PLACES: dict[str, tuple[str, Pairs]] = {
     "aws:lambda/function:Function": ("lambda:GetFunctionConfiguration", _lambda),
     "aws:ecs/taskDefinition:TaskDefinition": ("ecs:DescribeTaskDefinition", _task),
     "aws:apprunner/service:Service": ("apprunner:DescribeService", _runner),
+    "aws:batch/jobDefinition:JobDefinition": ("batch:DescribeJobDefinitions", _batch),
+    _EB_ENV: ("elasticbeanstalk:DescribeConfigurationSettings", _beanstalk),
+    _EB_TEMPLATE: ("elasticbeanstalk:DescribeConfigurationSettings", _beanstalk),
     "azure-native:app:ContainerApp": ("the container app's GET (Reader)", _container_app),
     "azure-native:app:Job": ("the container apps job's GET (Reader)", _container_app),
     f"{_WEB}WebApp": ("Microsoft.Web/sites/config/list/action", _web_app),
@@ -114,14 +155,22 @@ PLACES: dict[str, tuple[str, Pairs]] = {
     f"{_WEB}WebAppConnectionStrings": ("Microsoft.Web/sites/config/list/action", _settings),
     f"{_WEB}WebAppConnectionStringsSlot": ("Microsoft.Web/sites/slots/config/list/action", _settings),
 }
-SETTINGS_FIELD = {
-    "aws:lambda/function:Function": "environment",
-    "aws:ecs/taskDefinition:TaskDefinition": "containerDefinitions",
-    "aws:apprunner/service:Service": "sourceConfiguration",
-    "azure-native:app:ContainerApp": "template",
-    "azure-native:app:Job": "template",
-    f"{_WEB}WebApp": "siteConfig",
-    f"{_WEB}WebAppSlot": "siteConfig",
+SETTINGS_FIELDS = {
+    "aws:lambda/function:Function": ("environment",),
+    "aws:ecs/taskDefinition:TaskDefinition": ("containerDefinitions",),
+    "aws:apprunner/service:Service": ("sourceConfiguration",),
+    "aws:batch/jobDefinition:JobDefinition": (
+        "containerProperties",
+        "nodeProperties",
+        "ecsProperties",
+        "eksProperties",
+    ),
+    _EB_ENV: ("settings",),
+    _EB_TEMPLATE: ("settings",),
+    "azure-native:app:ContainerApp": ("template",),
+    "azure-native:app:Job": ("template",),
+    f"{_WEB}WebApp": ("siteConfig",),
+    f"{_WEB}WebAppSlot": ("siteConfig",),
 }
 
 
@@ -162,7 +211,7 @@ def clear_credentials(graph: StackGraph) -> list[tuple[str, str]]:
     for t, (reads, pairs) in PLACES.items():
         for r in graph.by_type(t):
             found = [_where(w, n, why) for w, n, v in pairs(r) if (why := why_credential(n, v))]
-            fields = {SETTINGS_FIELD.get(t, "properties")}
+            fields = set(SETTINGS_FIELDS.get(t, ("properties",)))
             found += [
                 f"a value computed from {s}, a random credential of the program"
                 for s in _random_sources(graph, r, fields)
