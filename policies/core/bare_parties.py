@@ -56,6 +56,8 @@ _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _FLAG = re.compile(r"(?:^|\s)--?[A-Za-z]")
 _COMMAND_KEY = re.compile(r"(?i)(command|commands|entrypoint|args|script|cmd|userdata|buildspec)$")
 _WORD = re.compile(r"[\s=,;'\"\[\]{}()]+")  # round 33: also CLI shorthand brackets (`[{UserId=<id>}]`)
+# Round 34: an id joined by `.` or `:` is a word too (a registry host `<id>.dkr.ecr.<region>.…`, `aws:<id>`).
+_JOINED = re.compile(r"[.:]")
 # An IAM principal written without `arn:aws:iam::` (`<id>:role/x`, `<id>:root`): the code prefixes it
 # (round 33).
 _ARNLESS = re.compile(r"^(\d{12}):(?:root$|(?:role|user|group|assumed-role|federated-user)/)")
@@ -122,7 +124,7 @@ def _command_words(s: str, path: str, own: str | None, command: bool) -> list[Fo
         return []
     words = [w for w in _WORD.split(s) if w]
     words = [m.group(1) if (m := _ARNLESS.match(w)) else w for w in words]
-    found = [w for i, w in enumerate(words) if is_account_id(w) and w != own
+    found = [a for i, w in enumerate(words) for a in _JOINED.split(w) if is_account_id(a) and a != own
              and not (i and words[i - 1].startswith("-") and _quantity(words[i - 1].lstrip("-")))]
     return [(path, "grantee", w) for w in dict.fromkeys(found)]
 
@@ -196,6 +198,15 @@ _SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
 # Microsoft's own first-party applications (Microsoft Graph 00000003-0000-0000-c000-000000000000, Exchange
 # Online, SharePoint Online): the platform's services, whose principals the tenant's grants name.
 _MICROSOFT_APP = re.compile(r"^0000000[0-9a-f]-0000-0(000-c000|ff1-ce00)-000000000000$", re.I)
+# Round 34: Azure services' own first-party applications, the same in every tenant, whose principal a stack
+# grants access to its own resources (App Service reading a certificate from the stack's vault): the service
+# acts where the stack's resource is. Any other literal client id must be declared.
+_AZURE_SERVICE_APPS = frozenset({
+    "abfa0a7c-a6b6-4736-8310-5855508787cd",  # Microsoft Azure App Service (Microsoft.Web)
+    "cfa8b339-82a2-471a-a3c9-0fc0be7a4093",  # Azure Key Vault
+    "e406a681-f3d4-42a8-90b6-c2b029497af1",  # Azure Storage
+    "022907d3-0f1b-48f7-badc-1ba6abab6d66",  # Azure SQL Database
+})
 
 
 def azure_parties(view: ResourceView) -> list[Found]:
@@ -210,9 +221,15 @@ def azure_parties(view: ResourceView) -> list[Found]:
         client = view.input("clientId")
         if is_unknown(client):
             out.append(("clientId", "unknown", ""))
-        elif isinstance(client, str) and not _MICROSOFT_APP.match(client.strip()):
+        elif isinstance(client, str) and not microsoft_app(client):
             out.append(("clientId", "azure-id", f"/applications/{client.strip().lower()}"))
     return out
+
+
+def microsoft_app(client: str) -> bool:
+    """A Microsoft first-party application: the platform's own, not another party's."""
+    c = client.strip().lower()
+    return _MICROSOFT_APP.match(c) is not None or c in _AZURE_SERVICE_APPS
 
 
 def _azure(value: Any, path: str, own: str | None) -> list[Found]:

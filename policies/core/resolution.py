@@ -186,7 +186,11 @@ class GraphIndex:
             if hit is None and (bare := _namespace_free(rid)) is not None:
                 hit = self.by_key.get(f"idn:{bare}")
             m = _AZURE_SCOPE.match(rid)
-            return hit or (self.by_key.get(f"id:{m.group(1)}") if m else None)
+            if hit is None and m:  # a child or data-plane scope below a resource of the stack (round 34: also
+                top = m.group(1)    # under the namespace its offline id spells otherwise)
+                bare = _namespace_free(top)
+                hit = self.by_key.get(f"id:{top}") or (self.by_key.get(f"idn:{bare}") if bare else None)
+            return hit
         hit = self.by_key.get(f"host:{v}")
         if hit is None and ".s3." in v:
             hit = self.by_key.get(f"bucket:{v.split('.s3.', 1)[0]}")
