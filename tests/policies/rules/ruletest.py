@@ -92,3 +92,14 @@ def only(found: list[tuple[str, str]], name: str, fragment: str) -> None:
     """Exactly one finding, on `name`, whose message contains `fragment`."""
     assert len(found) == 1, found
     assert found[0][0] == name and fragment in found[0][1], found
+
+
+def settings_message(found: str, reads: str) -> list[str]:
+    """require-admin-mfa's message for a credential in clear in a workload's settings (rounds 35, 36)."""
+    return [
+        f"the resource's settings hold a credential in clear: {found}; whoever may read its configuration "
+        f"({reads}), the program or the stack's state holds it with no second factor of their own; keep the "
+        "credential in a Secrets Manager secret or Key Vault secret of this stack and pass its ARN, name or "
+        "Key Vault reference (`@Microsoft.KeyVault(...)`, `secretRef`, ECS `secrets`/`valueFrom`), or give "
+        "the workload an IAM or Entra identity instead"
+    ]

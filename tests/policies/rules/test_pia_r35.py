@@ -7,6 +7,7 @@ import json
 
 from ruletest import case, patch, res, run
 from ruletest import messages_of as _of
+from ruletest import settings_message as _settings
 
 MFA, CMK = "require-admin-mfa", "require-customer-managed-keys"
 _DIGEST = (
@@ -18,16 +19,6 @@ _FIX = (
     "weighs and export its name or ARN, or give the reader an Entra or IAM identity instead"
 )
 _HEX64 = "9c4b1e7f0a3d5c8e2b6f4a1d7e9c0b3f5a8d2e6c1f4b7a0d3e9c5b8f2a6d1e4c"  # checkov:skip=CKV_SECRET_6: fake
-
-
-def _settings(found: str, reads: str) -> list[str]:
-    return [
-        f"the resource's settings hold a credential in clear: {found}; whoever may read its configuration "
-        f"({reads}), the program or the stack's state holds it with no second factor of their own; keep the "
-        "credential in a Secrets Manager secret or Key Vault secret of this stack and pass its ARN, name or "
-        "Key Vault reference (`@Microsoft.KeyVault(...)`, `secretRef`, ECS `secrets`/`valueFrom`), or give "
-        "the workload an IAM or Entra identity instead"
-    ]
 
 
 def _plain(names: str) -> list[str]:

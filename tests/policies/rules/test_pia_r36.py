@@ -7,20 +7,11 @@ import json
 
 from ruletest import case, patch, run
 from ruletest import messages_of as _of
+from ruletest import settings_message as _settings
 
 MFA, CMK = "require-admin-mfa", "require-customer-managed-keys"
 _BATCH = "batch:DescribeJobDefinitions"
 _NAMED = "its name says it is a password, key or token"
-
-
-def _settings(found: str, reads: str) -> list[str]:
-    return [
-        f"the resource's settings hold a credential in clear: {found}; whoever may read its configuration "
-        f"({reads}), the program or the stack's state holds it with no second factor of their own; keep the "
-        "credential in a Secrets Manager secret or Key Vault secret of this stack and pass its ARN, name or "
-        "Key Vault reference (`@Microsoft.KeyVault(...)`, `secretRef`, ECS `secrets`/`valueFrom`), or give "
-        "the workload an IAM or Entra identity instead"
-    ]
 
 
 def test_compliant_programs_pass():
