@@ -112,7 +112,11 @@ def test_ebs_volume_on_the_account_default_key():
         "aws:ebs/defaultKmsKey:DefaultKmsKey",
         {"keyArn": "arn:aws:kms:eu-west-1:111122223333:alias/aws/ebs"},
     )
-    only(run(CMK, with_(AWS, managed, volume())), "v", "the account default")
+    key = "'arn:aws:kms:eu-west-1:111122223333:alias/aws/ebs'; use a customer-managed key"
+    assert run(CMK, with_(AWS, managed, volume())) == [  # the default key itself, and the volume using it
+        ("dk", f"`keyArn` is the AWS-managed key {key}"),
+        ("v", f"`kmsKeyId (the account default)` is the AWS-managed key {key}"),
+    ]
     elsewhere = {
         **default,
         "provider": {

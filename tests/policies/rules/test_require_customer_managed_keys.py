@@ -61,25 +61,14 @@ def test_bucket_sse():
         "audit",
         "bucket encryption is 'AES256'",
     )
-    only(
-        run(
-            RULE,
-            patch(
-                AWS,
-                "audit-sse",
-                rules=[
-                    {
-                        "applyServerSideEncryptionByDefault": {
-                            "sseAlgorithm": "aws:kms",
-                            "kmsMasterKeyId": "alias/aws/s3",
-                        }
-                    }
-                ],
-            ),
-        ),
-        "audit",
-        "AWS-managed key 'alias/aws/s3'",
-    )
+    managed = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms",
+                                                      "kmsMasterKeyId": "alias/aws/s3"}}
+    # judged on the bucket (its encryption) and on the configuration that holds the key (any key field)
+    assert run(RULE, patch(AWS, "audit-sse", rules=[managed])) == [
+        ("audit", "`kmsMasterKeyId` is the AWS-managed key 'alias/aws/s3'; use a customer-managed key"),
+        ("audit-sse", "`rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId` is the AWS-managed key "
+         "'alias/aws/s3'; use a customer-managed key"),
+    ]
     only(run(RULE, with_(AWS, drop=("audit-sse",))), "audit", "no server-side encryption configuration")
 
 
