@@ -12,7 +12,7 @@ from policies.core.api_access_logs import unlogged_event_apis, unlogged_graphql,
 from policies.core.eks_logs import eks_unlogged
 from policies.core.iam.breakglass import event_values, filter_values, has_target, notifies, on_default_bus
 from policies.core.rule import Rule, RuleContext
-from policies.core.types import AWS_DATA_STORES, AZURE_DATA_STORES, KEYS
+from policies.core.types import AWS_DATA_STORES, KEYS
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 from policies.data.audit_log_categories import AUDIT_CATEGORIES
 
@@ -306,7 +306,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out += unlogged_event_apis(graph)  # AppSync Event API logs (round 33)
     out += siem.sql_audit_unsent(graph, graph.by_type(*SQL_AUDITING))  # round 28
     out += eks_unlogged(graph)  # EKS control-plane audit and sign-in logs (round 23)
-    azure = [r for r in graph.resources if r.type in AZURE_DATA_STORES and r.type not in _NO_DIAGNOSTICS]
+    azure = [r for r in graph.resources if r.type in siem.LOGGED_STORES and r.type not in _NO_DIAGNOSTICS]
     if azure:
         if not _sentinel(graph):
             out.append(

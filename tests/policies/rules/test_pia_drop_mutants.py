@@ -142,3 +142,11 @@ def test_an_output_uri_is_placed_by_its_resource_and_an_unlisted_type_needs_a_gr
         "the diagnostic setting 'diag-rsv' names only the categories CoreAzureBackup, and which categories "
         "carry the audit events of microsoft.recoveryservices/vaults is not known here: " + GROUP
     ]
+
+
+def test_every_logging_store_the_pia_judges_needs_a_setting():
+    aks = case("r14p-46")
+    assert run(SIEM, aks) == []
+    assert _of(run(SIEM, [r for r in aks if r["name"] != "diag-aks"]), "aks") == [
+        "no diagnostic setting sends this resource's logs to the SIEM workspace"
+    ]
