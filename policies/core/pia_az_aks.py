@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from policies.core.exposure import _world
+from policies.core.pia_az_disks import pool_hosts
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -14,7 +15,8 @@ AGENT_POOL = "azure-native:containerservice:AgentPool"
 
 
 def cluster_key(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    """Node OS and data disks take the disk encryption set; etcd's secrets take the KMS key."""
+    """Node OS and data disks take the disk encryption set, their hosts encrypt the rest; etcd's secrets take
+    the KMS key."""
     if unknown := r.unknowns("diskEncryptionSetID", "securityProfile"):
         return [unknown_message(unknown[0], "the encryption key")]
     out = []
@@ -26,7 +28,7 @@ def cluster_key(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str
             "`securityProfile.azureKeyVaultKms` is not enabled with a keyId: Kubernetes secrets in etcd are "
             "not encrypted with the controller's key"
         )
-    return out
+    return out + pool_hosts(r)
 
 
 def _node_ips(pools: list[object], where: str) -> list[str]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from policies.core import pia_analytics as analytics
 from policies.core import pia_az_aks as aks
 from policies.core.pia_az_blocks import STORAGE_ACCOUNT, in_stack
+from policies.core.pia_az_disks import agent_pool
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 
@@ -60,6 +61,7 @@ KEY_CHECKS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]]
     "azure-native:storage:EncryptionScope": encryption_scope,
     "azure-native:storage:Queue": account_service_key("queue"),
     "azure-native:storage:Table": account_service_key("table"),
+    aks.AGENT_POOL: agent_pool,  # a node pool's hosts (session 18)
     **analytics.KEY_CHECKS,  # a Synapse SQL pool's TDE (round 29)
 }
 

@@ -208,7 +208,14 @@ def kusto(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
         return [unknown_message("keyVaultProperties", "the encryption key")]
     if not isinstance(props, dict) or not props.get("keyName") or not props.get("keyVaultUri"):
         return ["no `keyVaultProperties` (keyName, keyVaultUri): the cluster uses a Microsoft-managed key"]
-    return []
+    disk = r.input("enableDiskEncryption")  # the hot cache, on the nodes' disks (session 18)
+    if is_unknown(disk):
+        return [unknown_message("enableDiskEncryption", "whether the cluster's disks are encrypted")]
+    return (
+        []
+        if disk is True
+        else ["`enableDiskEncryption` is not true: the hot cache on the nodes' disks is not encrypted"]
+    )
 
 
 def cosmos_pg(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:

@@ -6,12 +6,41 @@ from __future__ import annotations
 
 import re
 
+from policies.core.types import AZURE_DATA_STORES
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 DESTINATIONS = {
     "workspaceId": "azure-native:operationalinsights:Workspace",
     "storageAccountId": "azure-native:storage:StorageAccount",
+}
+
+
+# Every Azure store the PIA conditions judge (pia_types) that writes resource logs needs a setting, not only
+# the types of AZURE_DATA_STORES (session 18: an AKS cluster, a Data Explorer cluster, a registry with no
+# setting passed). Not here: VMs and scale sets (no resource logs: the Azure Monitor agent and a data
+# collection rule send theirs), children logged with their parent (a Key Vault key, a Cassandra data centre,
+# a Redis Enterprise database) and the retired MySQL single server.
+LOGGED_STORES: frozenset[str] = AZURE_DATA_STORES | {
+    f"azure-native:{t}"
+    for t in (
+        "appconfiguration:ConfigurationStore",
+        "cognitiveservices:Account",
+        "containerregistry:Registry",
+        "containerservice:ManagedCluster",
+        "cosmosdb:CassandraCluster",
+        "databricks:Workspace",
+        "datafactory:Factory",
+        "dbforpostgresql:ServerGroupCluster",
+        "eventgrid:Domain",
+        "eventgrid:Namespace",
+        "eventgrid:Topic",
+        "kusto:Cluster",
+        "machinelearningservices:Workspace",
+        "redisenterprise:RedisEnterprise",
+        "sql:ManagedInstance",
+        "synapse:SqlPool",
+    )
 }
 
 

@@ -2,7 +2,8 @@
 customer-managed key that rotates (R2016: the key sits with the controller, re-encryption; DPA annex 3 b.iv;
 D36 §101 7th: residual risk acceptable only because of the encryption). An AWS-managed key is rejected in any
 notation (`alias/aws/…`, its alias ARN, key ARNs configured as AWS-managed); every EBS device of an instance,
-every disk of an Azure VM counts; the classification is the stack's recorded one unless the tag raises it."""
+every disk of an Azure VM and its host's counts; the classification is the stack's recorded one unless the tag
+raises it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import pia_az_disks as disks
 from policies.core import pia_az_keys as az
 from policies.core import pia_copy_keys as copies
 from policies.core import pia_eventgrid as eventgrid
@@ -17,6 +19,7 @@ from policies.core import pia_key_material as keys
 from policies.core import pia_key_owners as owners
 from policies.core import pia_more_stores as more
 from policies.core import pia_platform_stores as platform
+from policies.core import pia_service_keys as service
 from policies.core import pia_workspace_stores as ws
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
 from policies.core.managed_keys import managed_key_fields
@@ -114,33 +117,6 @@ def _memcached(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]
 
 def _ec2(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     return keys.instance_devices(graph, r, known, _judge_key)
-
-
-def _disks(r: ResourceView, prefix: str) -> list[str]:
-    """Every managed disk of a VM (or a scale set's VM profile) needs a disk encryption set."""
-    disks = [(f"{prefix}storageProfile.osDisk", r.get(f"{prefix}storageProfile.osDisk") or {})]
-    disks += [
-        (f"{prefix}storageProfile.dataDisks.{i}", d)
-        for i, d in enumerate(r.get(f"{prefix}storageProfile.dataDisks") or [])
-    ]
-    out = []
-    for where, d in disks:
-        des = get_path(d, "managedDisk.diskEncryptionSet.id") if isinstance(d, dict) else None
-        if is_unknown(des):
-            out.append(unknown_message(f"{where}.managedDisk.diskEncryptionSet.id", "the disk encryption"))
-        elif not des:
-            out.append(
-                f"`{where}.managedDisk.diskEncryptionSet` is not set: the disk would use a platform key"
-            )
-    return out
-
-
-def _azure_vm(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    return _disks(r, "")
-
-
-def _azure_vmss(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
-    return _disks(r, "virtualMachineProfile.")
 
 
 def _launch_template(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
@@ -268,8 +244,8 @@ CHECKS: dict[str, Judge] = {
     ),
     "azure-native:compute:Disk": _key("encryption.diskEncryptionSetId"),
     "azure-native:compute:Snapshot": _key("encryption.diskEncryptionSetId"),
-    "azure-native:compute:VirtualMachine": _azure_vm,
-    "azure-native:compute:VirtualMachineScaleSet": _azure_vmss,
+    "azure-native:compute:VirtualMachine": disks.machine(""),
+    "azure-native:compute:VirtualMachineScaleSet": disks.machine("virtualMachineProfile."),
     "aws:memorydb/cluster:Cluster": _key("kmsKeyArn"),
     "aws:elasticsearch/domain:Domain": _key("encryptAtRest.kmsKeyId", flag="encryptAtRest.enabled"),
     "aws:redshiftserverless/namespace:Namespace": _key("kmsKeyId"),
@@ -327,6 +303,7 @@ CONFIGURES: dict[str, Judge] = {
     more.GLUE_SETTINGS: more.glue_settings(_judge_key),
     **more.aws_block_keys(_judge_key),  # objects, exports, state machines, event buses, API caches
     **ws.configures(_judge_key),  # Glue jobs, DMS Serverless, Firehose S3 destinations (round 20)
+    **service.service_keys(_key),  # trails, schedules, DMS endpoints, Verified Access (drop mutants)
     **az.KEY_CHECKS,  # storage encryption scopes, queues and tables
     **keys.NO_CUSTOMER_KEY, keys.REPLICA_EXTERNAL: keys.imported_material,  # Lightsail, Cognito; round 35
     **{t: lambda r, g, k: [] for t in _SSE},  # judged on the bucket; here only its key's account

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import fnmatch
 
+from policies.core import pia_audit_categories as audit
 from policies.core import pia_siem as siem
 from policies.core.api_access_logs import unlogged_event_apis, unlogged_graphql, unlogged_stages
 from policies.core.eks_logs import eks_unlogged
 from policies.core.iam.breakglass import event_values, filter_values, has_target, notifies, on_default_bus
 from policies.core.rule import Rule, RuleContext
-from policies.core.types import AWS_DATA_STORES, AZURE_DATA_STORES, KEYS
+from policies.core.types import AWS_DATA_STORES, KEYS
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+from policies.data.audit_log_categories import AUDIT_CATEGORIES
 
 SENTINEL_TYPES = (
     "azure-native:securityinsights:SentinelOnboardingState",
@@ -39,21 +41,28 @@ def _sentinel(graph: StackGraph) -> bool:
     return False
 
 
-def _diagnosed(graph: StackGraph) -> set[str]:
+def _diagnosed(graph: StackGraph, stores: set[str]) -> tuple[set[str], list[tuple[str, str]]]:
+    """The URNs the settings send audit logs of, and the settings whose named categories carry no audit
+    events of a store (or of a type whose audit categories are known)."""
     urns: set[str] = set()
+    gaps: list[tuple[str, str]] = []
     names: set[str] = set()  # a name's resources are added once (a tiled stack repeats its names)
     for d in graph.by_type(*DIAGNOSTIC):
         if not siem.destination_in_stack(graph, d) or not _sends_audit_logs(d):
             continue
-        urns.update(d.property_dependencies.get("resourceUri", ()))
-        urns.update(siem.accounts_of_services(graph, d))
+        gap = audit.category_gap(graph, d)
+        covered = {*d.property_dependencies.get("resourceUri", ()), *siem.accounts_of_services(graph, d)}
         uri = d.input("resourceUri")
         if isinstance(uri, str) and not is_unknown(uri):
             name = siem.diagnosed_name(uri)
-            if name not in names:
-                names.add(name)
-                urns.update([r.urn for r in graph.named(name)])
-    return urns
+            if gap is not None or name not in names:
+                covered.update(r.urn for r in graph.named(name))
+                names.update([name] if gap is None else [])  # a gap counts for nothing
+        if gap is None:
+            urns |= covered
+        elif covered & stores or audit.arm_type(graph, d) in AUDIT_CATEGORIES:
+            gaps.append((d.urn, gap))
+    return urns, gaps
 
 
 _AUDIT_GROUPS = frozenset({"audit", "alllogs"})
@@ -297,7 +306,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out += unlogged_event_apis(graph)  # AppSync Event API logs (round 33)
     out += siem.sql_audit_unsent(graph, graph.by_type(*SQL_AUDITING))  # round 28
     out += eks_unlogged(graph)  # EKS control-plane audit and sign-in logs (round 23)
-    azure = [r for r in graph.resources if r.type in AZURE_DATA_STORES and r.type not in _NO_DIAGNOSTICS]
+    azure = [r for r in graph.resources if r.type in siem.LOGGED_STORES and r.type not in _NO_DIAGNOSTICS]
     if azure:
         if not _sentinel(graph):
             out.append(
@@ -307,11 +316,14 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
                     "solution) for the Log Analytics workspace",
                 )
             )
-        diagnosed = _diagnosed(graph)
+        diagnosed, gaps = _diagnosed(graph, {r.urn for r in azure})
+        out.extend(gaps)  # session 18: categories that carry no audit events
         sending = [
             d
             for d in graph.by_type(*DIAGNOSTIC)
-            if siem.destination_in_stack(graph, d) and _sends_audit_logs(d)
+            if siem.destination_in_stack(graph, d)
+            and _sends_audit_logs(d)
+            and audit.category_gap(graph, d) is None
         ]
         out.extend(siem.unlogged_services(graph, sending))  # every service holding data (round 29)
         out.extend(

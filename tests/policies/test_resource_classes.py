@@ -84,6 +84,16 @@ def test_the_scanners_per_type_keys_name_installed_types(installed):
     assert sorted((set(ISSUER_KEYS) | BUCKET_TYPES) - tokens) == []
 
 
+def test_the_pia_type_tables_name_installed_types(installed):
+    """Stores that must log, audit-log categories placed by type, keys judged per service (session 18)."""
+    from policies.core.pia_service_keys import service_keys
+    from policies.core.pia_siem import LOGGED_STORES
+    from policies.data.audit_log_categories import AUDIT_CATEGORIES
+
+    tokens = {t for ts in installed.values() for t in ts}
+    pulumi = {t for entry in AUDIT_CATEGORIES.values() for t in entry["pulumi"]}
+    assert sorted((LOGGED_STORES | pulumi | set(service_keys(lambda *a, **k: None))) - tokens) == []
+
 def test_pia_scopes_are_installed_data_bearing_types():
     wrong = sorted(t for t in DATA_BEARING if class_of(t) not in ("data-store", "key"))
     assert wrong == []

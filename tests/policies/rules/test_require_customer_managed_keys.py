@@ -61,13 +61,17 @@ def test_bucket_sse():
         "audit",
         "bucket encryption is 'AES256'",
     )
-    managed = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms",
-                                                      "kmsMasterKeyId": "alias/aws/s3"}}
+    managed = {
+        "applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "alias/aws/s3"}
+    }
     # judged on the bucket (its encryption) and on the configuration that holds the key (any key field)
     assert run(RULE, patch(AWS, "audit-sse", rules=[managed])) == [
         ("audit", "`kmsMasterKeyId` is the AWS-managed key 'alias/aws/s3'; use a customer-managed key"),
-        ("audit-sse", "`rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId` is the AWS-managed key "
-         "'alias/aws/s3'; use a customer-managed key"),
+        (
+            "audit-sse",
+            "`rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId` is the AWS-managed key "
+            "'alias/aws/s3'; use a customer-managed key",
+        ),
     ]
     only(run(RULE, with_(AWS, drop=("audit-sse",))), "audit", "no server-side encryption configuration")
 
@@ -90,7 +94,11 @@ def test_every_ebs_device_and_vm_disk():
     vm = res(
         "vm",
         "azure-native:compute:VirtualMachine",
-        {"storageProfile": {"osDisk": {"managedDisk": {}}}, "tags": T},
+        {
+            "storageProfile": {"osDisk": {"managedDisk": {}}},
+            "securityProfile": {"encryptionAtHost": True},
+            "tags": T,
+        },
     )
     only(
         run(RULE, with_(AZURE, vm)), "vm", "`storageProfile.osDisk.managedDisk.diskEncryptionSet` is not set"
@@ -151,7 +159,13 @@ def test_scale_sets_msk_and_memorydb():
     vmss = res(
         "vmss",
         "azure-native:compute:VirtualMachineScaleSet",
-        {"virtualMachineProfile": {"storageProfile": {"osDisk": {"managedDisk": {}}}}, "tags": T},
+        {
+            "virtualMachineProfile": {
+                "storageProfile": {"osDisk": {"managedDisk": {}}},
+                "securityProfile": {"encryptionAtHost": True},
+            },
+            "tags": T,
+        },
     )
     only(run(RULE, with_(AZURE, vmss)), "vmss", "`virtualMachineProfile.storageProfile.osDisk.managedDisk")
     msk = res("k", "aws:msk/cluster:Cluster", {"tags": T})
