@@ -111,7 +111,7 @@ _LINKED: dict[str, tuple[str, str]] = {
 # An Azure ML datastore names its storage by account name beside a subscription, resource group and endpoint
 # suffix (round 35): `datastoreType` -> (the field, the host suffix; one ending in `.` takes the datastore's
 # `endpoint`, core.windows.net by default, so a sovereign suffix makes a sovereign host). A OneLake datastore
-# names a Microsoft Fabric workspace, kept where its capacity is: a host to declare.
+# names a Microsoft Fabric workspace, kept where its capacity is: a host to declare (the SDK's five kinds).
 _ML: dict[str, tuple[str, str]] = {
     "AzureBlob": ("accountName", ".blob."), "AzureFile": ("accountName", ".file."),
     "AzureDataLakeGen2": ("accountName", ".dfs."), "AzureDataLakeGen1": ("storeName", _LAKE),
