@@ -195,6 +195,7 @@ _FOREIGN_GROUP = ("a principal of type ForeignGroup is a group of another Entra 
                   "[/tenants/<id>] and its jurisdiction in stacks/records/endpoints.yaml)")
 
 
+_GUID = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$", re.I)
 _SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
 _PARTNER_DESTINATION = "azure-native:eventgrid:PartnerDestination"
 # Microsoft's own first-party applications (Microsoft Graph 00000003-0000-0000-c000-000000000000, Exchange
@@ -253,6 +254,13 @@ def _azure(value: Any, path: str, own: str | None) -> list[Found]:
                 out += [] if tenant == own else [(at, "azure-id", f"/tenants/{tenant}")]
             elif k == "principalType" and isinstance(v, str) and v.lower() == "foreigngroup":
                 out.append((at, "site", _FOREIGN_GROUP))
+            elif own and str(k).lower() == "tenantid" and isinstance(v, str) and _GUID.match(v.strip()):
+                # round 35: a tenant other than the one the provider pins (a vault's, a server's Entra
+                # admin's) authenticates its own identities to the data (access policies: read_grants.py)
+                tenant = v.strip().lower()
+                out += [] if tenant == own else [(at, "azure-id", f"/tenants/{tenant}")]
+            elif k == "accessPolicies":
+                continue
             else:
                 out += _azure(v, at, own)
         return out

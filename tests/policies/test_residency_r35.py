@@ -1,6 +1,7 @@
 """Red-team round 35 of the residency pack: a Lambda function's partial ARN, buckets named by a command option
 or an SDK argument, S3 ACL grantees, Event Grid partner destinations, Azure ML datastores named by account,
-Import/Export return addresses (corpus cases: tests/corpus/residency/{evil,good}/r35-*.yaml)."""
+Import/Export return addresses, a tenant other than the pinned one (corpus cases:
+tests/corpus/residency/{evil,good}/r35-*.yaml)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from policy_testlib import (
 )
 
 from policies.core.command_buckets import option_buckets
+from policies.core.view import ProviderView
 
 OTHER = "999988887777"
 ACCOUNT = "123456789012"
@@ -161,3 +163,22 @@ def test_an_import_export_job_returns_its_drives_to_an_eea_address_only():
         "`properties.returnAddress.countryOrRegion`: an Import/Export job ships drives holding the data to "
         "an address in 'United States', which is not an EEA state the pack knows (ISO code or English name)"
         + _SITE]
+
+
+def _vault(tenant: str, pinned: str | None) -> object:
+    provider = ProviderView("pulumi:providers:azure-native", {"location": "westeurope", **(
+        {"tenantId": pinned} if pinned else {})}, "urn:prov:az", "default")
+    return res("azure-native:keyvault:Vault", "kv", {"resourceGroupName": "rg-weu", "vaultName": "kv",
+               "location": "westeurope", "properties": {"tenantId": tenant, "sku": {"family": "A",
+                                                                                    "name": "standard"}}},
+               provider=provider)
+
+
+def test_a_tenant_other_than_the_pinned_one_is_a_party():
+    own, other = "11111111-2222-3333-4444-555555555555", "7c1e5a90-3b2d-4f6e-8a1c-9d0b2e4f6a83"
+    assert messages(REPLICATION, _vault(own.upper(), own), ALLOWED) == []
+    assert messages(REPLICATION, _vault(other, None), ALLOWED) == []  # no pin: the own tenant is unknown
+    assert messages(REPLICATION, _vault(other, own), ALLOWED) == [
+        f"`properties.tenantId` shares data with the Entra tenant {other!r}, whose own storage receives it "
+        "(or whose people read it, delegated) from a place that cannot be judged; declare the tenant "
+        "(azureIds: [/tenants/<id>]) with its region or jurisdiction in stacks/records/endpoints.yaml"]
