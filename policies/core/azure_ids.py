@@ -1,6 +1,7 @@
 """What an Azure resource id says about itself, before the stack graph is asked (policies/core/destinations.py
-judges it): a location segment, a deployment (a deployer named instead of declared), another tenant, a scope
-or definition with no place of its own, a DNS zone; anything else is resolved over the stack."""
+judges it): a location segment, a deployment (a deployer named instead of declared), another tenant, another
+party's application or Event Grid partner, a scope or definition with no place of its own, a DNS zone;
+anything else is resolved over the stack."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def id_kind(rid: str) -> tuple[str, str | None, str | None]:
         return "tenant", None, None
     if rid.startswith("/applications/"):  # another party's Entra application (core/bare_parties.py)
         return "application", None, None
+    if rid.startswith("/partnerregistrations/"):  # an Event Grid partner (core/bare_parties.py, round 35)
+        return "partner", None, None
     if "/resourcegroups/" not in rid or "/providers/microsoft.authorization/" in rid:
         return "free", None, None  # subscription scope, role/policy definitions: no place of their own
     if _DNS_ZONE_ID.search(rid) or _MG_ID.search(rid):
@@ -67,6 +70,13 @@ def id_problem(kind: str, path: str, value: str) -> str:
             "with whatever access the principal gets, from a place that cannot be judged; create the "
             "application in this stack and pass its `client_id` output, or declare it (azureIds: "
             "[/applications/<client id>]) with its region or jurisdiction in stacks/records/endpoints.yaml"
+        )
+    if kind == "partner":
+        return (
+            f"`{path}` delivers events to the Event Grid partner whose registration is {value[22:]!r}: the "
+            "partner's SaaS receives them wherever it runs, which the id does not say; deliver to a resource "
+            "of the stack, or declare the partner (azureIds: [/partnerRegistrations/<immutable id>]) with "
+            "its region or jurisdiction in stacks/records/endpoints.yaml"
         )
     return (  # a managed connector outside AZURE_CONNECTORS
         f"`{path}` connects to the managed connector {value!r}: data goes to that service, which is not a "

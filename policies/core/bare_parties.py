@@ -59,8 +59,9 @@ _WORD = re.compile(r"[\s=,;'\"\[\]{}()]+")  # round 33: also CLI shorthand brack
 # Round 34: an id joined by `.` or `:` is a word too (a registry host `<id>.dkr.ecr.<region>.…`, `aws:<id>`).
 _JOINED = re.compile(r"[.:]")
 # An IAM principal written without `arn:aws:iam::` (`<id>:role/x`, `<id>:root`): the code prefixes it
-# (round 33).
-_ARNLESS = re.compile(r"^(\d{12}):(?:root$|(?:role|user|group|assumed-role|federated-user)/)")
+# (round 33); a Lambda function's partial ARN (`<id>:function:<name>`, which every Lambda API and a Step
+# Functions `lambda:invoke` accept as `FunctionName`, round 35).
+_ARNLESS = re.compile(r"^(\d{12}):(?:root$|(?:role|user|group|assumed-role|federated-user)/|function:[\w-])")
 _ACCOUNT_TYPES = frozenset({"account", "aws_account", "awsaccount"})
 _ORG = re.compile(
     r"^(o-[a-z0-9]{10,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|"
@@ -194,7 +195,9 @@ _FOREIGN_GROUP = ("a principal of type ForeignGroup is a group of another Entra 
                   "[/tenants/<id>] and its jurisdiction in stacks/records/endpoints.yaml)")
 
 
+_GUID = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$", re.I)
 _SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
+_PARTNER_DESTINATION = "azure-native:eventgrid:PartnerDestination"
 # Microsoft's own first-party applications (Microsoft Graph 00000003-0000-0000-c000-000000000000, Exchange
 # Online, SharePoint Online): the platform's services, whose principals the tenant's grants name.
 _MICROSOFT_APP = re.compile(r"^0000000[0-9a-f]-0000-0(000-c000|ff1-ce00)-000000000000$", re.I)
@@ -213,7 +216,9 @@ def azure_parties(view: ResourceView) -> list[Found]:
     """Tenants an Azure or Entra input lets act on the data: a federated credential's `issuer` of another
     Entra tenant (its workloads act as the identity), a ForeignGroup principal (round 31), a service principal
     of an application the stack does not create (round 33: a vendor's multi-tenant app runs where its owner
-    runs it; the stack's own application is passed by its `client_id` output, judged by its dependencies)."""
+    runs it; the stack's own application is passed by its `client_id` output, judged by its dependencies), an
+    Event Grid partner destination's partner (round 35: named only by its registration's immutable id, it
+    receives the events wherever its SaaS runs)."""
     own = view.provider.inputs.get("tenantId") if view.provider is not None else None
     own = own.lower() if isinstance(own, str) else None
     out = _azure(view.inputs, "", own)
@@ -223,6 +228,13 @@ def azure_parties(view: ResourceView) -> list[Found]:
             out.append(("clientId", "unknown", ""))
         elif isinstance(client, str) and not microsoft_app(client):
             out.append(("clientId", "azure-id", f"/applications/{client.strip().lower()}"))
+    if view.type == _PARTNER_DESTINATION:
+        key = "partnerRegistrationImmutableId"
+        partner = view.input(key)
+        if is_unknown(partner):
+            out.append((key, "unknown", ""))
+        elif isinstance(partner, str):
+            out.append((key, "azure-id", f"/partnerregistrations/{partner.strip().lower()}"))
     return out
 
 
@@ -242,6 +254,13 @@ def _azure(value: Any, path: str, own: str | None) -> list[Found]:
                 out += [] if tenant == own else [(at, "azure-id", f"/tenants/{tenant}")]
             elif k == "principalType" and isinstance(v, str) and v.lower() == "foreigngroup":
                 out.append((at, "site", _FOREIGN_GROUP))
+            elif own and str(k).lower() == "tenantid" and isinstance(v, str) and _GUID.match(v.strip()):
+                # round 35: a tenant other than the one the provider pins (a vault's, a server's Entra
+                # admin's) authenticates its own identities to the data (access policies: read_grants.py)
+                tenant = v.strip().lower()
+                out += [] if tenant == own else [(at, "azure-id", f"/tenants/{tenant}")]
+            elif k == "accessPolicies":
+                continue
             else:
                 out += _azure(v, at, own)
         return out

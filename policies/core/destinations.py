@@ -232,7 +232,7 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         kind, loc, api = id_kind(ref.value.lower())
         if kind == "location":
             return _judge_location_id(ref, loc or "", api, ok, what)
-        if kind in ("deployment", "tenant", "application"):
+        if kind in ("deployment", "tenant", "application", "partner"):
             return Outcome(id_problem(kind, ref.path, ref.value.lower()))
         return OK if kind == "free" else DEFER
     return _judge_host(ref, ok, what)

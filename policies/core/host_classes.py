@@ -40,6 +40,11 @@ LOCATION_FREE_HOSTS = frozenset(
         "storage.azure.com",
         "servicebus.azure.net",
         "monitor.azure.com",
+        # round 35: S3 ACL grantee group URIs (`http://acs.amazonaws.com/groups/s3/LogDelivery`) name a group,
+        # judged as a grantee (policies/core/acl_grants.py); the public cloud's storage endpoint suffix
+        # (an ML datastore's `endpoint`), whose account another input names (policies/core/named_services.py)
+        "acs.amazonaws.com",
+        "core.windows.net",
     }
 )
 # Location-free hosts that also serve data APIs: location-free as an identifier (the host, a token audience

@@ -2,7 +2,8 @@
 
 A Stream Analytics output names its Service Bus or Event Hubs namespace, function app, Cosmos DB account, SQL
 server or table account by name only; an Event Hub's capture names its Data Lake Store account; a Data Factory
-Snowflake linked service names its account by identifier; an ECS FireLens log router names its output plugin
+Snowflake linked service names its account by identifier, an Azure ML datastore its storage account by name
+(round 35); an ECS FireLens log router names its output plugin
 and a Lambda a vendor's extension layer, whose default host is the vendor's. No input spells out a host, so
 the scanner found nothing and the output passed whatever it named. Each is now judged as the host the name
 makes (a resource of the stack found by its name, else a declared endpoint). An output or capture
@@ -20,7 +21,8 @@ ASA_OUTPUT = "azure-native:streamanalytics:Output"
 EVENT_HUB = "azure-native:eventhub:EventHub"
 LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 LAMBDA = "aws:lambda/function:Function"
-NAMED_SERVICE_TYPES = frozenset({ASA_OUTPUT, EVENT_HUB, LINKED_SERVICE, LAMBDA})
+ML_DATASTORE = "azure-native:machinelearningservices:Datastore"
+NAMED_SERVICE_TYPES = frozenset({ASA_OUTPUT, EVENT_HUB, LINKED_SERVICE, LAMBDA, ML_DATASTORE})
 # Vendors' telemetry extensions and tracers published as Lambda layers, known by the publisher's account or,
 # republished under any account, by the layer's name. Each sends the function's logs, traces and payloads to
 # the site its settings choose, or to the vendor's default (a US site) when one is left out: vendor ->
@@ -106,6 +108,16 @@ _LINKED: dict[str, tuple[str, str]] = {
     "GoogleBigQueryV2": ("projectId", ".bigquery.googleapis.com"),
 }
 
+# An Azure ML datastore names its storage by account name beside a subscription, resource group and endpoint
+# suffix (round 35): `datastoreType` -> (the field, the host suffix; one ending in `.` takes the datastore's
+# `endpoint`, core.windows.net by default, so a sovereign suffix makes a sovereign host). A OneLake datastore
+# names a Microsoft Fabric workspace, kept where its capacity is: a host to declare (the SDK's five kinds).
+_ML: dict[str, tuple[str, str]] = {
+    "AzureBlob": ("accountName", ".blob."), "AzureFile": ("accountName", ".file."),
+    "AzureDataLakeGen2": ("accountName", ".dfs."), "AzureDataLakeGen1": ("storeName", _LAKE),
+    "OneLake": ("oneLakeWorkspaceName", ".onelake.dfs.fabric.microsoft.com"),
+}
+
 Found = list[tuple[str, str, str]]
 
 
@@ -135,12 +147,26 @@ def named_service_refs(view: ResourceView) -> Found:
         return _typed(view, "datasource.type", _ASA, "datasource")
     if view.type == LAMBDA:
         return _vendor_layers(view)
+    if view.type == ML_DATASTORE:
+        return _datastore(view, "datastoreProperties")
     if view.type == EVENT_HUB:
         if view.get("captureDescription.enabled") is False:
             return []
         return _typed(view, "captureDescription.destination.name", _CAPTURE, "captureDescription.destination")
     spec = _LINKED.get(str(view.get("properties.type")))
     return _host(f"properties.{spec[0]}", view.get(f"properties.{spec[0]}"), spec[1]) if spec else []
+
+
+def _datastore(view: ResourceView, base: str) -> Found:
+    kind = view.get(f"{base}.datastoreType")
+    if not isinstance(kind, str) or kind not in _ML:
+        return [(f"{base}.datastoreType", "untyped", str(kind))]
+    field, suffix = _ML[kind]
+    if suffix.endswith("."):
+        endpoint = view.get(f"{base}.endpoint")
+        known = isinstance(endpoint, str) and endpoint not in UNKNOWN_VALUES and endpoint
+        suffix += endpoint.lower().strip(".") if known else "core.windows.net"
+    return _host(f"{base}.{field}", view.get(f"{base}.{field}"), suffix)
 
 
 def layer_vendor(arn: object) -> str | None:

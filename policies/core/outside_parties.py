@@ -16,11 +16,13 @@ import re
 from typing import Any
 
 from policies.core.accounts import aws_account, is_account_id
+from policies.core.acl_grants import acl_grantees
 from policies.core.bare_parties import aws_parties, azure_parties
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import PRIVATE_NAMES, PRIVATE_SUFFIXES
 from policies.core.read_grants import GRANT_TYPES, read_grants
 from policies.core.reference_text import json_doc
+from policies.core.shipped_drives import IMPORT_EXPORT_JOB, returned_drives
 from policies.core.trust_parties import credential_subjects, trust_parties
 from policies.core.typed_places import values
 from policies.core.view import ResourceView, get_path, is_unknown
@@ -121,8 +123,8 @@ IDC_BINDINGS: dict[str, str] = {
 # target group's VPC, reached through a peering, transit gateway, VPN or Direct Connect: a network anywhere.
 TARGET_ATTACHMENTS = frozenset(f"aws:{m}/targetGroupAttachment:TargetGroupAttachment" for m in ("lb", "alb"))
 PARTY_TYPES = frozenset(GRANT_INPUTS) | GRANT_TYPES | frozenset(SITES) | frozenset(AGENT_SITES) | {
-    _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX} | TARGET_ATTACHMENTS | frozenset(
-    IDC_BINDINGS)
+    _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX, IMPORT_EXPORT_JOB} | TARGET_ATTACHMENTS | (
+    frozenset(IDC_BINDINGS))
 _DIGITS = re.compile(r"[^\d+]")
 # A phone number written anywhere (an SDK call's `PhoneNumber`, a setting the code texts): `+` and 8-15 digits
 # (E.164), or `00` first under a key that says phone/SMS.
@@ -246,6 +248,8 @@ def party_refs(view: ResourceView) -> list[Found]:
             return []
         known = isinstance(arn, str) and not is_unknown(arn)
         return [(key, "directory", arn)] if known else [(key, "unknown", "")]
+    if t == IMPORT_EXPORT_JOB:
+        return returned_drives(view)
     if t == _DATA_BOX:
         if str(view.input("transferType")) != "ExportFromAzure":
             return []  # an import brings data in; the device travels empty to the customer
@@ -274,7 +278,7 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
                else view.inputs)
     granted = [] if view.type in PARTY_TYPES else aws_parties(scanned, "", own)
     foreign = [(r.path, "foreign", r.value) for r in found if r.value.split(":")[4] != own]
-    return foreign + granted + _trusted(view) + trust_parties(view)
+    return foreign + granted + _trusted(view) + trust_parties(view) + acl_grantees(view.inputs)
 
 
 _ROLE = "aws:iam/role:Role"

@@ -18,16 +18,16 @@ import yaml
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
+from policies.core.command_buckets import option_buckets
 from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites
 from policies.core.references_ascii import contains, finditer, key_search
 
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
 _AZURE_ID = re.compile(r"/subscriptions/[0-9a-zA-Z*-]+(?:/[^\s\"',;?)]+)?", re.I)
-# A tenant-level id under a management group (a management-group-scope deployment, policy or role assignment):
-# no `/subscriptions/` segment, so it is found by its own prefix.
 # A private link service alias (`<prefix>.<guid>.<region>.azure.privatelinkservice`, what a private endpoint
 # may connect to instead of the service's id): a host whose region label places it.
 _PLS_ALIAS = re.compile(r"[a-z0-9-]+\.[0-9a-f-]{36}\.[a-z0-9]+\.azure\.privatelinkservice\b", re.I)
+# A tenant-level id under a management group: no `/subscriptions/` segment, found by its own prefix.
 _MG_ID = re.compile(
     r"/providers/microsoft\.management/managementgroups/[^\s\"',;?)/]+(?:/[^\s\"',;?)]+)?", re.I
 )
@@ -97,16 +97,12 @@ _BACKEND_ID = re.compile(r"backend-id\s*=\s*[\"']([^\"'@{}]+)[\"']", re.I)
 _XML_NAMESPACES = re.compile(r"\b(?:xmlns(?::[\w-]+)?|xsi:schemaLocation)\s*=\s*(\"[^\"]*\"|'[^']*')")
 # Top-level-domain labels a bare string must end in to count as a hostname (file names like main.py,
 # settings.yaml or app.handler must not): generic TLDs, EEA and common country codes, reserved names.
-TLDS = frozenset(
-    [
-        "com", "net", "org", "io", "eu", "be", "nl", "de", "fr", "lu", "ie", "at", "dk", "se", "fi", "es",
-        "it", "pt", "pl", "cz", "sk", "hu", "ro", "bg", "gr", "hr", "si", "ee", "lv", "lt", "mt", "cy",
-        "is", "no", "li", "ch", "uk", "us", "ca", "au", "nz", "jp", "cn", "ru", "in", "br", "za", "sg",
-        "hk", "kr", "tw", "cloud", "app", "dev", "ai", "co", "biz", "info", "gov", "edu", "mil", "int",
-        "tech", "online", "site", "xyz", "example", "test", "invalid", "localhost", "internal", "local",
-        "lan", "corp", "aws",
-    ]
-)
+TLDS = frozenset([
+    "com", "net", "org", "io", "eu", "be", "nl", "de", "fr", "lu", "ie", "at", "dk", "se", "fi", "es", "it",
+    "pt", "pl", "cz", "sk", "hu", "ro", "bg", "gr", "hr", "si", "ee", "lv", "lt", "mt", "cy", "is", "no",
+    "li", "ch", "uk", "us", "ca", "au", "nz", "jp", "cn", "ru", "in", "br", "za", "sg", "hk", "kr", "tw",
+    "cloud", "app", "dev", "ai", "co", "biz", "info", "gov", "edu", "mil", "int", "tech", "online", "site",
+    "xyz", "example", "test", "invalid", "localhost", "internal", "local", "lan", "corp", "aws"])
 
 # Newer generic TLDs seen on vendor and SaaS hosts; a bare name ending in one counts as a host only under at
 # least two more labels (`logs.acme-analytics.shop`), so dotted code names (`app.handler`) stay names.
@@ -232,6 +228,8 @@ def text_plan(
         found += [("named", f"{APIM_BACKEND}|{m.group(1)}", False) for m in _BACKEND_ID.finditer(s)]
     if "=" in s and "vaultname=" in s.lower():  # a Key Vault reference `@Microsoft.KeyVault(VaultName=x;…)`
         found += [("host", f"{m.group(1).lower()}.vault.azure.net", False) for m in _VAULT_NAME.finditer(s)]
+    if "-bucket" in s or "Bucket" in s:  # a bucket a command option or SDK call names (round 35)
+        found += option_buckets(s)
     if ":" in s:
         _colon(s, principal, found)
     if "." in s:

@@ -48,9 +48,10 @@ from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 _SIG = SECRET_SIG_KEY
 REDACTED = "[secret]"  # what the gate hands a policy for a secret it cannot read
 
-# A region field or a list of regions (`managedVirtualNetworkRegions`); not content/manifest paths nor sign-in
-# conditions (Conditional Access `includedLocations`/`excludedLocations`: named locations).
-_REGION_KEY = re.compile(r"(?i)(?<!content)(?<!manifest)(?<!luded)(regions?|locations?)(names?)?$")
+# A region field or a list of regions (`managedVirtualNetworkRegions`); not content/manifest paths, sign-in
+# conditions (Conditional Access `includedLocations`/`excludedLocations`) nor a postal `countryOrRegion`.
+_REGION_KEY = re.compile(
+    r"(?i)(?<!content)(?<!manifest)(?<!luded)(?<!countryor)(regions?|locations?)(names?)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
 _DEST_KEY = re.compile(
     r"(?i)(arn|endpoint|url|uri|host|bucket|destination|target|region|location|server|address|topic|queue|"

@@ -1,13 +1,15 @@
 """Mutants of the compliant residency cases. `regions`: every EEA region token in a case's resource inputs,
 one at a time, replaced by a region outside the EEA. `accounts`: every mention of the stack's own or a
-declared account replaced by an undeclared one. A mutant the gate still passes names a place or party no
+declared account replaced by an undeclared one. `subscriptions` (round 35): the stack's own Azure subscription
+in a resource id replaced by another; `tenants`: every mention of the stack's own or the declared Entra
+tenant replaced by an undeclared one. A mutant the gate still passes names a place or party no
 rule reads; `tests/corpus/residency/inert-sites.yaml` lists those rightly not read (a name, a condition
 that narrows, an image reference) with why. Anything else is a field a rule should judge: the test fails on
 it, and on a listed site that now blocks (the list stays exact).
 
-An account mutant counts as blocked when eu-residency blocks it or when pia-conditions'
-`disallow-public-data-access` (which judges grants to other accounts in resource policies) finds something
-it did not find in the case itself.
+An account, subscription or tenant mutant counts as blocked when eu-residency blocks it or when
+pia-conditions' `disallow-public-data-access` (which judges grants to other accounts in resource policies)
+finds something it did not find in the case itself.
 
 Resource outputs are not mutated (they are what the mocks compute from the inputs: changing one alone
 makes a state no deployment has), nor the stack config (a provider's default region is inert when every
@@ -43,7 +45,17 @@ ACCOUNTS = (
     (re.compile(r"(?<!\d)123456789012(?!\d)"), "210987654321"),
     (re.compile(r"(?<!\d)111122223333(?!\d)"), "210987654321"),
 )
-KINDS = {"regions": REGIONS, "accounts": ACCOUNTS}
+# The stack's own Azure subscription in resource ids (`/subscriptions/<id>/…`), and its own (pinned) and the
+# declared Entra tenant wherever they are written, each replaced by an undeclared one.
+SUBSCRIPTIONS = ((re.compile(r"(?i)(?<=/subscriptions/)00000000-0000-0000-0000-000000000000(?![\w-])"),
+                  "99999999-8888-7777-6666-555555555555"),)
+TENANTS = (
+    (re.compile(r"(?i)(?<![\w-])11111111-2222-3333-4444-555555555555(?![\w-])"),
+     "44444444-3333-2222-1111-000000000000"),
+    (re.compile(r"(?i)(?<![\w-])5b8e2f14-9c3a-4d7e-b1f6-0a2c4e6d8f13(?![\w-])"),
+     "44444444-3333-2222-1111-000000000000"),
+)
+KINDS = {"regions": REGIONS, "accounts": ACCOUNTS, "subscriptions": SUBSCRIPTIONS, "tenants": TENANTS}
 Site = tuple[str, Any]  # (dotted path, a function that returns the mutated inputs of the case)
 
 

@@ -1,5 +1,6 @@
 """Every EEA region token in the inputs of a compliant residency case, moved outside the EEA, blocks; every
-mention of the stack's own or a declared account, replaced by an undeclared one, blocks — unless
+mention of the stack's own or a declared account, subscription (in a resource id) or tenant, replaced by an
+undeclared one, blocks — unless
 `tests/corpus/residency/inert-sites.yaml` says why no data goes there (tests/policies/residency_mutants.py
 explains the mutants)."""
 
@@ -56,3 +57,14 @@ def test_an_account_mutant_counts_as_blocked_by_a_new_grant_finding(monkeypatch)
     assert mutants.survivors(case, "accounts") == set()  # the key policy's grant to the other account
     monkeypatch.setattr(mutants, "grants", lambda c: {("urn", "always")})
     assert mutants.survivors(case, "accounts")
+
+
+def test_subscription_mutants_touch_resource_ids_and_tenant_mutants_any_mention():
+    sub = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+    case = corpus.Case(corpus.CORPUS / "good" / "x.yaml", "x", [], {}, [{"type": "t", "name": "n", "inputs": {
+        "id": sub, "tenantId": "00000000-0000-0000-0000-000000000000",
+        "issuer": "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0"}}])
+    assert dict(mutants.mutants(case, "subscriptions"))["resources.0.inputs.id"].resources[0]["inputs"][
+        "id"] == sub.replace("00000000-0000-0000-0000-000000000000", "99999999-8888-7777-6666-555555555555")
+    assert [site for site, _ in mutants.mutants(case, "subscriptions")] == ["resources.0.inputs.id"]
+    assert [site for site, _ in mutants.mutants(case, "tenants")] == ["resources.0.inputs.issuer"]
