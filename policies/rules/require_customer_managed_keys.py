@@ -22,6 +22,7 @@ from policies.core import pia_platform_stores as platform
 from policies.core import pia_service_keys as service
 from policies.core import pia_workspace_stores as ws
 from policies.core.helpers import is_transient, linked, needs_cmk, recorded_classification
+from policies.core.implicit_log_groups import implicit_groups
 from policies.core.managed_keys import managed_key_fields
 from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
@@ -341,6 +342,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     known = set(ctx.config.get("awsManagedKeyArns") or ())
     recorded = recorded_classification(ctx.stack or None)
     out.extend(session_keys(graph, lambda where, key: _judge_key(where, key, known)))  # round 25
+    out.extend(implicit_groups(graph, lambda r: needs_cmk(r, recorded)))  # log groups a service creates
     for r in graph.resources:
         if r.type.startswith("aws:") and needs_cmk(r, recorded):  # any type's key field (CMK mutants)
             out.extend((r.urn, m) for m in managed_key_fields(r, lambda key: aws_managed(key, known)))

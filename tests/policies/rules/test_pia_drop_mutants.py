@@ -2,6 +2,8 @@
 service default is an AWS-owned/managed key or no encryption at all, passed where naming the weak value
 blocked. One test per new message, on the compliant case the mutant came from (`evil/d01`-`d09`)."""
 
+import copy
+
 from policy_testlib import UNKNOWN
 from ruletest import case, patch, run
 from ruletest import messages_of as _of
@@ -149,4 +151,55 @@ def test_every_logging_store_the_pia_judges_needs_a_setting():
     assert run(SIEM, aks) == []
     assert _of(run(SIEM, [r for r in aks if r["name"] != "diag-aks"]), "aks") == [
         "no diagnostic setting sends this resource's logs to the SIEM workspace"
+    ]
+
+
+def _implicit(who: str, shown: str, how: str) -> str:
+    return (
+        f"{who} writes to {shown}, which the stack does not declare: the service creates it with no "
+        f"customer-managed key and no retention the stack sets; declare it (aws.cloudwatch.LogGroup with "
+        f"kmsKeyId){how}"
+    )
+
+
+LAMBDA_HOW = ", or point `loggingConfig.logGroup` at one the stack declares"
+
+
+def test_a_function_logs_into_a_group_the_stack_declares():
+    fn = case("r7-lambda-url-iam")
+    assert _of(run(CMK, fn), "fn") == []
+    undeclared = [r for r in fn if r["name"] != "declared-logs-0"]
+    assert _of(run(CMK, undeclared), "fn") == [
+        _implicit("the function", "'/aws/lambda/dossier-export'", LAMBDA_HOW)
+    ]
+    autonamed = copy.deepcopy(undeclared)
+    next(r for r in autonamed if r["name"] == "fn")["inputs"].pop("name")
+    assert _of(run(CMK, autonamed), "fn") == [
+        _implicit("the function", "a group named from its output", LAMBDA_HOW)
+    ]
+    named_from_output = [  # LogGroup(name=fn.name.apply(lambda n: f"/aws/lambda/{n}"))
+        *autonamed,
+        {"name": "fn-logs", "type": "aws:cloudwatch/logGroup:LogGroup", "refs": {"name": "fn"}, "inputs": {}},
+    ]
+    assert _of(run(CMK, named_from_output), "fn") == []
+    assert _of(run(CMK, patch(fn, "fn", loggingConfig=UNKNOWN)), "fn") == [
+        _unknown("loggingConfig", "the function's log group")
+    ]
+
+
+def test_database_log_exports_go_into_groups_the_stack_declares():
+    db = case("r21p-51")
+    assert _of(run(CMK, db), "db") == []
+    undeclared = [r for r in db if r["name"] != "declared-logs-1"]
+    assert _of(run(CMK, undeclared), "db") == [
+        _implicit("the 'error' log export", "'/aws/rds/instance/portal/error'", " before the database")
+    ]
+    aurora = [r for r in case("r24p-51") if r["name"] != "declared-logs-0"]
+    assert _of(run(CMK, aurora), "db") == [
+        _implicit(
+            "the 'postgresql' log export", "'/aws/rds/cluster/dossiers/postgresql'", " before the database"
+        )
+    ]
+    assert _of(run(CMK, patch(db, "db", enabledCloudwatchLogsExports=UNKNOWN)), "db") == [
+        _unknown("enabledCloudwatchLogsExports", "where the database's logs are written")
     ]

@@ -342,8 +342,15 @@ def test_round7_unknown_values_fail_closed():
 
 def test_lambda_environment_variables_under_a_customer_managed_key():
     fn = "aws:lambda/function:Function"
-    env = {"environment": {"variables": {"DB_HOST": "db.internal"}}, "tags": T}
-    assert run(RULE, with_(AWS, res("fn", fn, {"tags": T}))) == []
-    assert run(RULE, with_(AWS, res("fn", fn, {**env, "kmsKeyArn": KEY}))) == []
-    only(run(RULE, with_(AWS, res("fn", fn, env))), "fn", "`kmsKeyArn` is not set")
-    only(run(RULE, with_(AWS, res("fn", fn, {**env, "kmsKeyArn": "alias/aws/lambda"}))), "fn", "AWS-managed")
+    logs = res(
+        "fn-logs", "aws:cloudwatch/logGroup:LogGroup", {"name": "/aws/lambda/fn", "kmsKeyId": KEY, "tags": T}
+    )
+    env = {"name": "fn", "environment": {"variables": {"DB_HOST": "db.internal"}}, "tags": T}
+    assert run(RULE, with_(AWS, logs, res("fn", fn, {"name": "fn", "tags": T}))) == []
+    assert run(RULE, with_(AWS, logs, res("fn", fn, {**env, "kmsKeyArn": KEY}))) == []
+    only(run(RULE, with_(AWS, logs, res("fn", fn, env))), "fn", "`kmsKeyArn` is not set")
+    only(
+        run(RULE, with_(AWS, logs, res("fn", fn, {**env, "kmsKeyArn": "alias/aws/lambda"}))),
+        "fn",
+        "AWS-managed",
+    )
