@@ -37,7 +37,7 @@ def test_sagemaker_model_and_msk_connector_settings():
     assert _of(run(MFA, case("r37p-02")), "model") == _settings(
         f"`primaryContainer.environment.FEATURE_DB_PASSWORD` ({_NAMED})", "sagemaker:DescribeModel"
     )
-    container = {"image": "img", "environment": {"API_TOKEN": "t0k3n-value"}}
+    container = {"image": "img", "environment": {"API_TOKEN": "x"}}
     multi = patch(case("r37p-55"), "model", primaryContainer=None, containers=[container])
     assert _of(run(MFA, multi), "model") == _settings(
         f"`containers[0].environment.API_TOKEN` ({_NAMED})", "sagemaker:DescribeModel"
