@@ -264,6 +264,8 @@ def why_credential(name: str, value: Any) -> str | None:
     if why := credential_shape(name, value):
         return why
     flat = _SEPARATORS.sub("", name)
+    if flat.lower().startswith("existing"):  # Helm's `existingSecret`: the name of a Secret (round 37)
+        return None
     if _NAME.search(flat) and not _REFERENCE_NAME.search(flat):
         return "its name says it is a password, key or token"
     return None
