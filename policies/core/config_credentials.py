@@ -127,6 +127,63 @@ def _settings(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
     yield from _mapping("properties", r.get("properties"))
 
 
+def _sagemaker_model(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    """A SageMaker model's container environment (round 37), returned by `DescribeModel`."""
+    yield from _mapping("primaryContainer.environment", r.get("primaryContainer.environment"))
+    for i, c in enumerate(r.get("containers") or []):
+        yield from _mapping(f"containers[{i}].environment", get_path(c, "environment"))
+
+
+def _connector(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    """An MSK Connect connector's configuration (round 37): `connection.password`, `*.secret` … in clear,
+    returned by `DescribeConnector`; a config provider reference (`${secretsmanager:…}`) passes."""
+    for where, name, value in _mapping("connectorConfiguration", r.get("connectorConfiguration")):
+        if not (isinstance(value, str) and value.startswith("${")):
+            yield where, name, value
+
+
+def _pod_spec(where: str, spec: Any) -> Iterator[tuple[str, str, Any]]:
+    for kind in ("containers", "initContainers"):
+        for i, c in enumerate(get_path(spec, kind) or [] if isinstance(spec, dict) else []):
+            yield from _env_list(f"{where}.{kind}[{i}].env", get_path(c, "env"))
+
+
+# where a Kubernetes workload keeps its pod spec (round 37)
+_K8S_PODS = {
+    "Pod": "spec",
+    "CronJob": "spec.jobTemplate.spec.template.spec",
+    **{k: "spec.template.spec" for k in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")},
+    "ReplicationController": "spec.template.spec",
+}
+
+
+def _kubernetes(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    """A Kubernetes workload's env values and a ConfigMap's data (round 37): returned in clear to every
+    reader of the namespace (`kubectl get -o yaml`); `valueFrom.secretKeyRef` passes."""
+    kind = r.type.rsplit(":", 1)[-1]
+    if kind == "ConfigMap":
+        yield from _mapping("data", r.get("data"))
+    elif kind in _K8S_PODS:
+        yield from _pod_spec(_K8S_PODS[kind], r.get(_K8S_PODS[kind]))
+
+
+def _leaves(where: str, value: Any) -> Iterator[tuple[str, str, Any]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from (
+                _leaves(f"{where}.{k}", v) if isinstance(v, (dict, list)) else [(f"{where}.{k}", str(k), v)]
+            )
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _leaves(f"{where}[{i}]", v)
+
+
+def _helm(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    """A Helm release's values (round 37): `auth.password`, `postgresql.auth.postgresPassword` … are kept in
+    the release's Secret and returned by `helm get values` to whoever may read it, and sit in the program."""
+    yield from _leaves("values", r.get("values"))
+
+
 def _runner(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
     for where in (
         "sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentVariables",
@@ -136,6 +193,20 @@ def _runner(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
 
 
 _WEB = "azure-native:web:"
+_K8S = {
+    f"kubernetes:{group}:{kind}": ("a read of the object in its namespace (Kubernetes RBAC get)", _kubernetes)
+    for group, kinds in {
+        "apps/v1": ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"),
+        "batch/v1": ("Job", "CronJob"),
+        "core/v1": ("Pod", "ReplicationController", "ConfigMap"),
+    }.items()
+    for kind in kinds
+}
+HELM_RELEASES = (
+    "kubernetes:helm.sh/v3:Release",
+    "kubernetes:helm.sh/v4:Chart",
+    "kubernetes:helm.sh/v3:Chart",
+)
 _EB_ENV = "aws:elasticbeanstalk/environment:Environment"
 _EB_TEMPLATE = "aws:elasticbeanstalk/configurationTemplate:ConfigurationTemplate"
 # type -> (what readers call, the pairs it holds)
@@ -148,6 +219,10 @@ PLACES: dict[str, tuple[str, Pairs]] = {
     _EB_TEMPLATE: ("elasticbeanstalk:DescribeConfigurationSettings", _beanstalk),
     "azure-native:app:ContainerApp": ("the container app's GET (Reader)", _container_app),
     "azure-native:app:Job": ("the container apps job's GET (Reader)", _container_app),
+    "aws:sagemaker/model:Model": ("sagemaker:DescribeModel", _sagemaker_model),
+    "aws:mskconnect/connector:Connector": ("kafkaconnect:DescribeConnector", _connector),
+    **_K8S,
+    **{t: ("helm get values (a read of the release's Secret)", _helm) for t in HELM_RELEASES},
     f"{_WEB}WebApp": ("Microsoft.Web/sites/config/list/action", _web_app),
     f"{_WEB}WebAppSlot": ("Microsoft.Web/sites/slots/config/list/action", _web_app),
     f"{_WEB}WebAppApplicationSettings": ("Microsoft.Web/sites/config/list/action", _settings),
@@ -167,6 +242,10 @@ SETTINGS_FIELDS = {
     ),
     _EB_ENV: ("settings",),
     _EB_TEMPLATE: ("settings",),
+    "aws:sagemaker/model:Model": ("primaryContainer", "containers"),
+    "aws:mskconnect/connector:Connector": ("connectorConfiguration",),
+    **{t: ("spec", "data") for t in _K8S},
+    **{t: ("values",) for t in HELM_RELEASES},
     "azure-native:app:ContainerApp": ("template",),
     "azure-native:app:Job": ("template",),
     f"{_WEB}WebApp": ("siteConfig",),
@@ -185,6 +264,8 @@ def why_credential(name: str, value: Any) -> str | None:
     if why := credential_shape(name, value):
         return why
     flat = _SEPARATORS.sub("", name)
+    if flat.lower().startswith("existing"):  # Helm's `existingSecret`: the name of a Secret (round 37)
+        return None
     if _NAME.search(flat) and not _REFERENCE_NAME.search(flat):
         return "its name says it is a password, key or token"
     return None

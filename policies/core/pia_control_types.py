@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
+from policies.core.iam.standing_credentials import CONTROLS as ROLES_ANYWHERE
 from policies.core.pia_analytics import CONTROLS as ANALYTICS
 from policies.core.pia_api_auth import CONTROLS as APPSYNC
 from policies.core.pia_tls_links import CONTROLS as TLS_LINKS
 from policies.core.pia_workspace_stores import CONTROLS as WORKSPACE_CONTROLS
+from policies.core.ram_shares import CONTROLS as RAM_SHARES
 from policies.core.search_saml import CONTROLS as SEARCH_SAML
 from policies.core.verified_access import CONTROLS as VERIFIED_ACCESS
 
@@ -29,6 +31,10 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "azure-native:security:Pricing",
         "aws:lightsail/instancePublicPorts:InstancePublicPorts",  # round 16: judged like a security group
         "aws:emr/securityConfiguration:SecurityConfiguration",  # round 18: at rest and in transit
+        *RAM_SHARES,  # round 37: shares to other accounts (disallow-public-data-access)
+        *ROLES_ANYWHERE,  # round 37: profiles handing roles to certificate holders (require-admin-mfa)
+        "aws:mskconnect/connector:Connector",  # round 37: TLS to Kafka, credentials in its configuration
+        "aws:sagemaker/endpointConfiguration:EndpointConfiguration",  # round 37: volume/capture/async keys
         *EKS_ACCESS,
         *CLIENT_VPN,
         *SEARCH_SAML,  # round 30: OpenSearch Dashboards' SAML identity provider (require-admin-mfa)

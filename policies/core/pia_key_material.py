@@ -7,7 +7,7 @@ the stack may set (`ebs.DefaultKmsKey`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from policies.core.accounts import aws_account
@@ -161,7 +161,8 @@ def foreign_keys(r: ResourceView, graph: StackGraph, known: set[str]) -> list[st
     account, _ = aws_account(r.provider) if r.type.startswith("aws:") else (None, None)
     if account is None or r.type in STACK_KEYS:
         return []  # a key's own ARN (an output in the recorded state) is itself
-    out = []
+    out: list[str] = []
+    fed: set[str] | None = None
     for fld, value in r.inputs.items():
         if fld in ("arn", "id", "keyId"):
             continue  # the resource's own identity, as the recorded state carries it
@@ -183,13 +184,53 @@ def foreign_keys(r: ResourceView, graph: StackGraph, known: set[str]) -> list[st
         bare = isinstance(value, str) and _BARE_KEY_ID.match(value) and value not in known
         if bare and _KEY_FIELD.search(fld) and not referenced:
             out.append(_UNDECLARED.format(fld=fld, key=value))
+        if not referenced and isinstance(value, (dict, list)):
+            fed = fed if fed is not None else _fed_key_ids(r, graph) | known
+            out += [_UNDECLARED.format(fld=w, key=v) for w, v in _setting_key_ids(fld, value, fed)]
     return out
+
+
+def _fed_key_ids(r: ResourceView, graph: StackGraph) -> set[str]:
+    """Ids of the key ARNs written into fields a key of the stack feeds: the same key named again by its id
+    elsewhere in the resource (a Lambda's `kmsKeyArn` and its `KEY_ID` variable) is that key."""
+    ids = set()
+    for fld, value in r.inputs.items():
+        deps = (graph.get(u) for u in r.property_dependencies.get(fld, ()))
+        if any(d is not None and d.type in STACK_KEYS for d in deps):
+            ids |= {a.rsplit("/", 1)[-1] for a in _key_arns(value)}
+    return ids
+
+
+def _names_key(name: str) -> bool:
+    words = [w.lower() for w in _WORDS.findall(name)]
+    return "kms" in words or words[-1:] == ["key"] or words[-2:] in (["key", "id"], ["key", "arn"])
+
+
+def _setting_key_ids(where: str, value: Any, known: set[str]) -> Iterator[tuple[str, str]]:
+    """Round 37: bare KMS key ids (UUIDs, `mrk-…`) in nested settings — a Lambda variable, an env entry —
+    under a name that names a key (`DATA_KEY_ID`, `kmsKey`); a tenant or client GUID names no key. `known`:
+    ids to pass (AWS-managed ones reported elsewhere, ids of the stack's keys the resource names)."""
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _setting_key_ids(f"{where}[{i}]", v, known)
+        return
+    if not isinstance(value, dict):
+        return
+    pairs = list(value.items())
+    if isinstance(value.get("name"), str) and "value" in value:  # an env entry {name, value}
+        pairs.append((value["name"], value["value"]))
+    for k, v in pairs:
+        if isinstance(v, str) and _BARE_KEY_ID.match(v) and v not in known and _names_key(str(k)):
+            yield f"{where}.{k}", v
+        elif isinstance(v, (dict, list)):
+            yield from _setting_key_ids(f"{where}.{k}", v, known)
 
 
 # Round 12: a literal key of the store's own account that no key resource of the stack feeds may be an
 # AWS-managed key (their ARNs and ids look like any other key's), or a key whose rotation and policy nobody
 # here judges: only a key of the stack counts.
 _KEY_FIELD = re.compile(r"kms|key", re.IGNORECASE)
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _BARE_KEY_ID = re.compile(
     r"^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 )

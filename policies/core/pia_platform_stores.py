@@ -5,6 +5,7 @@ as they do pia_more_stores.py and pia_eventgrid.py. Closed world: what cannot be
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -195,3 +196,46 @@ TLS_ELSEWHERE = {
     CASSANDRA: _CASSANDRA,
     CASSANDRA_DC: _CASSANDRA,
 }
+
+
+ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+# Instance families with local NVMe storage, which the hardware encrypts: SageMaker refuses a volume key for
+# them (the `d` families, p4d/p4de/p5, g4dn/g5/g6, inf2, trn1).
+_LOCAL_NVME = re.compile(r"^ml\.([a-z]+\d+[a-z]*d[a-z]*|p5[a-z]*|g5|g6[a-z]*|inf2|trn1[a-z]*)\.")
+
+
+def _volume_needs_key(variants: Any) -> bool:
+    return any(
+        isinstance(v, dict)
+        and not v.get("serverlessConfig")
+        and not _LOCAL_NVME.match(str(v.get("instanceType") or ""))
+        for v in variants or []
+    )
+
+
+def endpoint_config_keys(key_of: KeyOf) -> KeyJudge:
+    """A SageMaker endpoint configuration (round 37): the instances' storage volumes (`kmsKeyArn`), captured
+    requests and responses (`dataCaptureConfig.kmsKeyId`) and asynchronous results
+    (`asyncInferenceConfig.outputConfig.kmsKeyId`) hold the payloads, personal data among them."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        variants = [r.input("productionVariants"), r.input("shadowProductionVariants")]
+        if any(is_unknown(v) for v in variants):
+            return [unknown_message("productionVariants", "which variants need a volume key")]
+        out = []
+        if any(_volume_needs_key(v) for v in variants):
+            out += key_of("kmsKeyArn", r.input("kmsKeyArn"), known)
+        capture = r.input("dataCaptureConfig")
+        if isinstance(capture, dict) and capture.get("enableCapture") is not False:
+            out += key_of("dataCaptureConfig.kmsKeyId", capture.get("kmsKeyId"), known)
+        if r.input("asyncInferenceConfig") is not None:
+            where = "asyncInferenceConfig.outputConfig.kmsKeyId"
+            out += key_of(where, r.get(where), known)
+        return out
+
+    return judge
+
+
+def configures(key_of: KeyOf) -> dict[str, KeyJudge]:
+    """Not stores, but they set the key of what they keep (merged into CONFIGURES)."""
+    return {EMR_SECURITY: emr_security_keys(key_of), ENDPOINT_CONFIG: endpoint_config_keys(key_of)}

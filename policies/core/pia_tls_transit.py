@@ -114,7 +114,23 @@ def front_door(v: ResourceView) -> list[str]:
     return out
 
 
+def msk_connector(v: ResourceView) -> list[str]:
+    """An MSK Connect connector reaches its Kafka cluster in plain text unless told TLS (round 37; the
+    SDK's default is PLAINTEXT)."""
+    kind = v.get("kafkaClusterEncryptionInTransit.encryptionType")
+    if is_unknown(kind):
+        where = "kafkaClusterEncryptionInTransit.encryptionType"
+        return [unknown_message(where, "the connector's transport")]
+    if kind != "TLS":
+        return [
+            f"`kafkaClusterEncryptionInTransit.encryptionType` is {kind or 'PLAINTEXT (the default)'}: the "
+            "connector reads and writes records over plain text; set TLS"
+        ]
+    return []
+
+
 TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
+    "aws:mskconnect/connector:Connector": msk_connector,
     "aws:ecs/taskDefinition:TaskDefinition": ecs_task,
     "aws:batch/jobDefinition:JobDefinition": batch_job,
     "aws:efs/fileSystemPolicy:FileSystemPolicy": efs_policy,

@@ -16,6 +16,7 @@ from policies.core import pia_placement as placement
 from policies.core import pia_platform_stores as platform
 from policies.core import pia_store_auth as auth
 from policies.core import pia_workspace_stores as ws
+from policies.core import ram_shares
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.helpers import linked
 from policies.core.pia_more_stores import AOSS_COLLECTION
@@ -336,7 +337,12 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     for t, fld in SHARED.items():
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in _shared_with_all(fld, "snapshot")(r, graph))
-    for t, judge in (*placement.EXTRA_CHECKS, *others.EXTRA_CHECKS, *auth.AUTH_CHECKS):  # second judges
+    for t, judge in (
+        *placement.EXTRA_CHECKS,
+        *others.EXTRA_CHECKS,
+        *auth.AUTH_CHECKS,
+        *ram_shares.EXTRA_CHECKS,
+    ):  # second judges
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in judge(r, graph))
     for r in graph.by_type(*RESOURCE_POLICIES):

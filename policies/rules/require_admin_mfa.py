@@ -17,6 +17,7 @@ from policies.core.iam.azure_secrets import secret_holders, undeclared_app
 from policies.core.iam.catalogue import key_use
 from policies.core.iam.guests import EXTERNAL_MFA, guest_admins, literal_user_admins, literal_users
 from policies.core.iam.principals import AwsPrincipal, aws_principals
+from policies.core.iam.standing_credentials import standing_credential_admins
 from policies.core.iam.standing_roles import standing_privileged_roles
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
 from policies.core.master_secrets import people_reading_master_secrets, people_reading_stored_passwords
@@ -222,6 +223,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(people_reading_stored_passwords(graph, ctx.stack))  # ... stored by the program (round 29)
     out.extend(people_reading_copies(graph, ctx.stack))  # ... copied elsewhere (round 31)
     out.extend(clear_credentials(graph))  # credentials in clear in workload settings (round 35)
+    out.extend(standing_credential_admins(graph))  # access keys and Roles Anywhere (round 37)
     out.extend(analytics.internal_search_users(graph))  # OpenSearch internal users (round 29)
     return out
 

@@ -12,6 +12,7 @@ from policies.core.client_vpn import connection_log_problems
 from policies.core.ecs_exec import exec_log_problems
 from policies.core.eks_logs import eks_log_retention
 from policies.core.helpers import linked
+from policies.core.iam.log_writers import retention_writers
 from policies.core.pia_diag_retention import auditing_retention, diagnostic_retention
 from policies.core.rule import Rule, RuleContext
 from policies.core.session_prefs import session_log_retention
@@ -123,12 +124,20 @@ def _lifecycle(b: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
+def same_log_groups(graph: StackGraph, groups: list[ResourceView]) -> list[ResourceView]:
+    """Round 37: every log group resource of the stack with the physical name of one found — a second
+    resource adopting the same log group (an import) sets its retention too, and the last update wins."""
+    names = {n for g in groups if isinstance(n := g.input("name"), str) and not is_unknown(n)}
+    more = [g for n in sorted(names) for g in graph.named(n) if g.type == LOG_GROUP and g.input("name") == n]
+    return list({g.urn: g for g in [*groups, *more]}.values())
+
+
 def _trail_log_groups(t: ResourceView, graph: StackGraph) -> tuple[list[ResourceView], list[str]]:
     """The trail's CloudWatch log groups: by reference, or by the name in a literal ARN."""
     groups = [g for g in graph.dependency_of(t, "cloudWatchLogsGroupArn") if g.type == LOG_GROUP]
     arn = t.input("cloudWatchLogsGroupArn")
     if groups or not arn:
-        return groups, []
+        return same_log_groups(graph, groups), []
     name = (
         arn.split(":log-group:", 1)[1].split(":", 1)[0]
         if isinstance(arn, str) and ":log-group:" in arn
@@ -136,7 +145,7 @@ def _trail_log_groups(t: ResourceView, graph: StackGraph) -> tuple[list[Resource
     )
     groups = [g for g in graph.named(name) if g.type == LOG_GROUP] if name and not is_unknown(arn) else []
     if groups:
-        return groups, []
+        return same_log_groups(graph, groups), []
     return [], [f"the trail's log group {arn!r} is not in this stack, so its retention cannot be judged"]
 
 
@@ -262,6 +271,8 @@ def _capped(w: ResourceView) -> list[str]:
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out = [(t.urn, m) for t in graph.by_type(TRAIL) for m in _trail(t, graph)]
+    groups = [g for t in graph.by_type(TRAIL) for g in _trail_log_groups(t, graph)[0]]
+    out.extend(retention_writers(graph, groups))  # workloads that may shorten it (round 37)
     out.extend((w.urn, m) for w in graph.by_type(WORKSPACE) for m in _workspace(w, graph))
     out.extend(diagnostic_retention(graph, TEN_YEARS_DAYS))  # logs a setting writes to storage (round 16)
     out.extend(auditing_retention(graph, TEN_YEARS_DAYS))  # SQL auditing to storage (round 19)

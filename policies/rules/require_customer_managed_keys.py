@@ -311,7 +311,7 @@ CONFIGURES: dict[str, Judge] = {
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
     copies.ATHENA_WORKGROUP: copies.athena_workgroup(_judge_key),
-    platform.EMR_SECURITY: platform.emr_security_keys(_judge_key),
+    **platform.configures(_judge_key),  # EMR security, SageMaker endpoint configurations (round 37)
     "aws:lambda/function:Function": _lambda_environment,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _ec2,  # an instance under another type
     # legacy launch configurations take no kmsKeyId: their volumes use the account's default EBS key

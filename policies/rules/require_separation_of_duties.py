@@ -31,6 +31,7 @@ from policies.core.iam.azure import (
 )
 from policies.core.iam.azure_functions import DIRECTORY_ROLE_FUNCTIONS, ROLE_GRANTS
 from policies.core.iam.catalogue import functions, key_use
+from policies.core.iam.dynamic_groups import dynamic_holders
 from policies.core.iam.keys import identity, key_findings, policy_admins
 from policies.core.iam.principals import AwsPrincipal, aws_principals, external_grants
 from policies.core.iam.statements import (
@@ -273,6 +274,7 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
         (u, unknown_message("groupObjectId/memberObjectId", "whose rights the group passes on"))
         for u in inherit_through_groups(graph, held, first)
     )
+    out.extend(dynamic_holders(graph, held, first))  # round 37: members chosen by a rule
     using = {k: {"use"} for k, v in uses.items() if v}
     inherit_through_groups(graph, using, {})  # key use passes to members too
     for key, fns in held.items():

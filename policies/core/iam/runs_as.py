@@ -78,7 +78,11 @@ RUNS_AS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
         ("aws:servicecatalog/constraint:Constraint",),
         "parameters.LocalRoleName",
     ),
-    (frozenset({"states:updatestatemachine"}), ("aws:sfn/stateMachine:StateMachine",), "roleArn"),
+    (  # round 37: starting an execution runs the definition as its role, with the caller's input
+        frozenset({"states:updatestatemachine", "states:startexecution", "states:startsyncexecution"}),
+        ("aws:sfn/stateMachine:StateMachine",),
+        "roleArn",
+    ),
     (
         frozenset({"sagemaker:createpresignednotebookinstanceurl"}),
         ("aws:sagemaker/notebookInstance:NotebookInstance",),
