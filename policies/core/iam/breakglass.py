@@ -29,7 +29,7 @@ def records(stack: str, key: str = "break_glass") -> list[dict[str, Any]]:
     is validated by require-pia-record)."""
     path = records_dir() / "pia" / f"{stack}.yaml"
     try:
-        data = _parsed(path.read_text())
+        data = _record_yaml(path.read_text())
     except (OSError, yaml.YAMLError):
         return []
     entries = data.get(key) if isinstance(data, dict) else None
@@ -37,7 +37,7 @@ def records(stack: str, key: str = "break_glass") -> list[dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=16)
-def _parsed(text: str) -> Any:
+def _record_yaml(text: str) -> Any:
     """The record's YAML, parsed once per text (rules ask for it ~8 times per stack; the file is read on
     every call, so a changed record is seen). Shared: read-only, as `records` says."""
     return yaml_text.safe_load(text)
