@@ -174,7 +174,6 @@ def cmd_preview(args: argparse.Namespace) -> int:
             timings["program"] = time.perf_counter() - started
             check_shard_references(args, runs, project)
             _program_notes(args, runs, out)
-            # each state was written by record_stacks once recorded, and validated when it was judged
             reports = []
             if runs:
                 reports, waited = judge.reports(runs)
