@@ -123,7 +123,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     from gate.judge import StackJudge
     from gate.project import load_project, validate_stack_name
     from gate.publish import RunDir
-    from gate.runner import record_stacks, write_json_atomic
+    from gate.runner import record_stacks
     from gate.stackcache import open_preview_cache
 
     timings: dict[str, float] = {}
@@ -169,16 +169,16 @@ def cmd_preview(args: argparse.Namespace) -> int:
                                           "run_started_ns": run_started},
                                  reuse=reuse if cache is not None else None,
                                  maybe=cache.deferred if cache is not None else set(),
-                                 recorded=judge.judge) if todo else {}
+                                 recorded=judge.judge,
+                                 started=lambda: judge.prepare(project, todo[0])) if todo else {}
             timings["program"] = time.perf_counter() - started
             check_shard_references(args, runs, project)
             _program_notes(args, runs, out)
-            for s, r in runs.items():    # each validated when it was judged
-                write_json_atomic(run.path / f"{s}.state.json", r.checkpoint)
             reports = []
             if runs:
                 reports, waited = judge.reports(runs)
                 timings["evaluation"] = judge.seconds
+                timings["packs loaded while recording"] = judge.prepared
                 if scans is not None:
                     timings["checkov"], timings["checkov after the programs"] = scans.seconds(), waited
                 options.locate_sources(reports, project)

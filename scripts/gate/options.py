@@ -81,7 +81,7 @@ def _pack_config(settings: Any) -> dict[str, Any]:
     specs = settings.pack_config_specs()
     if not specs:
         return {}
-    from gate.policyhost import load_pack_config
+    from gate.policy_config import load_pack_config  # not gate.policyhost: the SDK loads later
 
     return load_pack_config(specs)
 

@@ -142,6 +142,29 @@ def load_pack(directory: Path, deadline: float = DEFAULTS["pack_start"]) -> Load
     return captured[0]
 
 
+def preload(directories: list[Path], *, project: str, stack: str, stack_config: dict[str, Any],
+            deadline: float | None = None) -> None:
+    """Load the packs as an evaluation of `stack` would (its environment and runtime settings, in a copied
+    context) and drop them: their modules are imported for the evaluations to come (gate.judge, round
+    14). A pack that fails to load is left to the evaluation, which reports it; one that overruns its
+    deadline raises at once (it would hang as long again there)."""
+    import contextvars
+
+    with cli_environment(project=project, stack=stack, stack_config=stack_config, dry_run=True):
+        contextvars.copy_context().run(_preload, directories, project, stack, deadline)
+
+
+def _preload(directories: list[Path], project: str, stack: str, deadline: float | None) -> None:
+    configure_runtime(project, stack, True)
+    for directory in directories:
+        try:
+            load_pack(directory, DEFAULTS["pack_start"] if deadline is None else deadline)
+        except UsageError as e:
+            if "pack start deadline" in str(e):
+                raise
+            return
+
+
 def config_for(pack_name: str, directory: Path, pack_config: dict[str, dict[str, Any]] | None,
                ) -> tuple[dict[str, PolicyConfig] | None, str]:
     """The user's config for a pack, matched by pack name or directory name, and its source file."""

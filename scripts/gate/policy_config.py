@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from gate.errors import GateError, UsageError
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
@@ -155,6 +153,8 @@ def reconcile(pack: str, policies: list[PolicyInfo], initial: dict[str, PolicyCo
         schema["properties"] = properties
         if p.schema.get("required"):
             schema["required"] = list(p.schema["required"])
+        import jsonschema  # only where a policy has a schema: not on the way to the first recording
+
         errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(props), key=lambda e: list(e.path))
         if errors:
             err = errors[0]

