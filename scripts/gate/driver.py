@@ -233,8 +233,9 @@ def _run_recorded(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[s
 
 def record_callable(fn: Callable[[], Any], *, project: str = "dosis-eloket", stack: str = "test",
                     config: dict[str, Any] | None = None,
-                    stack_outputs: dict[str, dict[str, Any]] | None = None) -> Graph:
-    """Run `fn()` (which creates resources) under the recording mocks in-process and return its graph.
+                    stack_outputs: dict[str, dict[str, Any]] | None = None, dry_run: bool = True) -> Graph:
+    """Run `fn()` (which creates resources) under the recording mocks in-process and return its graph
+    (`dry_run=False`: as the update recording, `is_dry_run()` false).
 
     `config` keys are "ns:key" (or bare keys in the project namespace); set `aws:region` /
     `azure-native:location` so default providers have a region. Secrets keep their value in memory.
@@ -242,6 +243,7 @@ def record_callable(fn: Callable[[], Any], *, project: str = "dosis-eloket", sta
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
     recorder.root = Path.cwd().resolve()
+    recorder.dry_run = dry_run
     return _run(fn, recorder, secret_keys, str(Path.cwd()), where=getattr(fn, "__name__", "callable"))
 
 

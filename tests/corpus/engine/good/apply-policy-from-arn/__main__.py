@@ -9,8 +9,9 @@ role = aws.iam.Role("reader", assume_role_policy=json.dumps({
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                    "Principal": {"Service": "lambda.amazonaws.com"}}]}))
+artifacts = aws.s3.Bucket("artifacts")
 fn = aws.lambda_.Function("reader", role=role.arn, runtime="python3.12", handler="app.handler",
-                          s3_bucket="eloket-artifacts", s3_key="reader.zip", publish=True)
+                          s3_bucket=artifacts.id, s3_key="reader.zip", publish=True)
 aws.s3.BucketPolicy("reports", bucket=bucket.id, policy=bucket.arn.apply(lambda arn: json.dumps({
     "Version": "2012-10-17",
     "Statement": [{"Sid": "DenyInsecure", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
