@@ -150,9 +150,14 @@ def _value(key: str, tp: Any, ctx: Context, path: tuple[str, ...], depth: int, g
     return None
 
 
-def _documentation_ip(ctx: Context, *key: str) -> str:
-    """An address of TEST-NET-3 (RFC 5737: never routed, never anybody's)."""
-    return f"203.0.113.{int(stable_hex(ctx.token, ctx.name, *key, length=4), 16) % 254 + 1}"
+def _address(ctx: Context, *key: str) -> str:
+    """An IPv4 address of the kind the key names: private (`10.x`), link-local inside a tunnel
+    (`169.254.x`), else public, and global as a real one is (`ipaddress.ip_address(ip).is_global`: a
+    documentation range would not be, and a branch on it would not run). Never recorded (Ledger)."""
+    n = int(stable_hex(ctx.token, ctx.name, *key, length=4), 16)
+    words = " ".join(key).lower()
+    first = "10.0" if "private" in words else "169.254" if "inside" in words else "52.208"
+    return f"{first}.{n // 256 % 254 + 1}.{n % 254 + 1}"
 
 
 def _host(ctx: Context) -> str:
@@ -168,9 +173,9 @@ def _aws_text(key: str, ctx: Context) -> str:
     kind = _kebab(ctx.token.rsplit(":", 1)[-1])
     arn = ctx.arn or f"arn:aws:{module}:{ctx.place}:{ACCOUNT_ID}:{kind}/{ctx.rid}"
     if "v6" not in lower and (_IP.search(key) or (module == "ec2" and lower.endswith("address"))):
-        return _documentation_ip(ctx, key)   # an EC2 address (a VPN tunnel's, an instance's) is an IP
+        return _address(ctx, key)   # an EC2 address (a VPN tunnel's, an instance's) is an IP
     if _CIDR.search(key) and "v6" not in lower:
-        return "203.0.113.0/24"
+        return f"{_address(ctx, 'private', key)}/32"
     if lower == "qualifiedarn":
         return f"{arn}:1"
     if lower == "invokearn" or lower == "qualifiedinvokearn":
@@ -198,7 +203,7 @@ def _azure_text(key: str, ctx: Context, path: tuple[str, ...]) -> tuple[str, boo
     if _GUID.search(key):
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}", True
     if _IP.search(key) and "v6" not in lower:
-        return _documentation_ip(ctx, key, *path), True
+        return _address(ctx, *path, key), True
     if lower.endswith("id"):
         return f"{ctx.rid}/{_kebab(key[:-2]) or 'child'}s/default", True
     suffix = _AZURE_HOST.get(module, f"{module}.azure.com")
@@ -211,17 +216,20 @@ def _azure_text(key: str, ctx: Context, path: tuple[str, ...]) -> tuple[str, boo
 
 
 _TOKEN = re.compile(r"[0-9a-f]{8,}")
+_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 class Ledger:
     """The strings made up in one recording, so that none reaches the record as a fact: a value equal to
     one, or built from one, is recorded as unknown (as the preview records it), a JSON document's leaf as
-    null. Found by equality, or through the hex tokens they carry (hosts, generated ids)."""
+    null. Found by equality, or through a token they carry: a hex run (hosts, generated ids), else the
+    longest inner word (an address, an ARN of a given name), so a string is checked against few of them."""
 
     def __init__(self) -> None:
         self.values: set[str] = set()
         self.by_token: dict[str, set[str]] = {}
-        self.plain: set[str] = set()     # those without a token (an address, an ARN of a given name)
+        self.by_word: dict[str, set[str]] = {}
+        self.plain: set[str] = set()     # fewer than three words and no hex run
 
     def remember(self, guesses: list[str]) -> None:
         for text in guesses:
@@ -230,13 +238,20 @@ class Ledger:
                 tokens = _TOKEN.findall(text)
                 for token in tokens:
                     self.by_token.setdefault(token, set()).add(text)
-                if not tokens:
+                words = _WORD.findall(text)
+                if tokens:
+                    continue
+                if len(words) >= 3:   # an inner word is whole wherever the string is found
+                    self.by_word.setdefault(max(words[1:-1], key=len), set()).add(text)
+                else:
                     self.plain.add(text)
 
     def _holds(self, text: str) -> bool:
         if text in self.values:
             return True
         if any(m in text for t in _TOKEN.findall(text) for m in self.by_token.get(t, ())):
+            return True
+        if self.by_word and any(m in text for w in set(_WORD.findall(text)) for m in self.by_word.get(w, ())):
             return True
         return any(m in text for m in self.plain)
 

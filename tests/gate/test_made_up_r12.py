@@ -5,12 +5,12 @@ recorded and judged; no made-up value reaches the record as a fact (it is unknow
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_azure_native as azure
 from gate.made_up import Ledger, made_up
 from gate.mocks import stable_hex
 from gate.recording import record_callable
@@ -70,12 +70,14 @@ def test_arns_lists_and_nested_endpoints_have_the_shape_of_the_real_thing():
     assert account["primaryEndpoints"]["blob"] == "https://acct.blob.core.windows.net/"
     vpn = made_up("aws:ec2/vpnConnection:VpnConnection", {}, {"name": "v", "id": "vpn-1", "arn": "a"},
                   "eu-west-1")
-    assert vpn["tunnel1Address"].startswith("203.0.113.")   # TEST-NET-3: an address, never anybody's
+    assert ipaddress.ip_address(vpn["tunnel1Address"]).is_global   # as a real tunnel's outside address
+    assert ipaddress.ip_address(vpn["tunnel1CgwInsideAddress"]).is_link_local
 
 
 def test_what_the_name_and_service_determine_is_no_guess_the_rest_is():
     guesses: list[str] = []
-    app = made_up("azure-native:web:WebApp", {}, {"name": "dosis-uit-weu", "id": "/s/x"}, "westeurope", guesses)
+    app = made_up("azure-native:web:WebApp", {}, {"name": "dosis-uit-weu", "id": "/s/x"}, "westeurope",
+                  guesses)
     assert app["defaultHostName"] == "dosis-uit-weu.azurewebsites.net"
     assert "dosis-uit-weu.azurewebsites.net" not in guesses
     db = made_up(RDS, {}, {"name": "x", "id": "db-1", "arn": "a"}, "eu-west-1", guesses)
@@ -116,8 +118,9 @@ def test_a_made_up_value_is_unknown_in_the_record_but_the_program_gets_it():
 
 
 def test_the_blind_apply_on_unknown_output_case_is_blocked_when_deployed(run_gate, tmp_path):
-    proc = run_gate("preview", "--program", CORPUS / "evil" / "apply-on-unknown-output", "--stack", "corpus",
-                    "--no-checkov", "--no-cache", "--format", "json", "--policy-pack", "policies/eu_residency",
+    proc = run_gate("preview", "--program", CORPUS / "evil" / "apply-on-unknown-output", "--stack",
+                    "corpus", "--no-checkov", "--no-cache", "--format", "json",
+                    "--policy-pack", "policies/eu_residency",
                     "--policy-pack-config", "eu-residency=policies/config/eu-residency.json",
                     "--as-of", "2026-11-30", "--out", tmp_path)
     assert proc.returncode == 1, proc.stderr[-2000:]
