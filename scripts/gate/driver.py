@@ -243,7 +243,8 @@ def record_callable(fn: Callable[[], Any], *, project: str = "dosis-eloket", sta
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
     recorder.root = Path.cwd().resolve()
-    recorder.dry_run = dry_run
+    if not dry_run:
+        recorder.dry_run = False
     return _run(fn, recorder, secret_keys, str(Path.cwd()), where=getattr(fn, "__name__", "callable"))
 
 
@@ -277,7 +278,8 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
     recorder.root = project_dir.resolve()
     recorder.invoke_answers = load_answers(fixtures or [])
     recorder.fixture_hint = fixture_hint or recorder.fixture_hint
-    recorder.dry_run = dry_run
+    if not dry_run:
+        recorder.dry_run = False
     program_dir = main.parent
     added = [p for p in (str(program_dir), str(project_dir)) if p not in sys.path]
     sys.path[:0] = added

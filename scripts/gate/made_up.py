@@ -22,11 +22,12 @@ import importlib
 import inspect
 import json
 import re
+import threading
 import typing
 from collections import abc
 from typing import Any
 
-from gate.mocks import ACCOUNT_ID, stable_hex
+from gate.mocks import _UNKNOWN, ACCOUNT_ID, GateMocks, _plain, stable_hex
 
 _PLACE = re.compile(r"(location|region|zone)s?$", re.IGNORECASE)
 _HOST = re.compile(r"(endpoint|address|host(name)?|dns(name)?|domainname|fqdn)$", re.IGNORECASE)
@@ -49,9 +50,21 @@ def _kebab(word: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", word).lower()
 
 
-@functools.cache
+# The process recorder serves registrations from several gRPC threads, and the SDK packages load their
+# modules lazily (importlib.util.LazyLoader), which is not thread-safe: two threads reaching one half-loaded
+# module see it without its classes. One lock around the look-ups (measured: without it, a fresh
+# `gate preview --all --recorder process` made up nothing for interconnect-prod).
+_LOCK = threading.RLock()
+
+
 def resource_class(token: str) -> type | None:
     """The SDK class of a resource type token (through the package's module registry), else None."""
+    with _LOCK:
+        return _resource_class(token)
+
+
+@functools.cache
+def _resource_class(token: str) -> type | None:
     from pulumi.runtime.rpc import get_resource_module
 
     parts = token.split(":")
@@ -68,9 +81,14 @@ def resource_class(token: str) -> type | None:
     return cls if isinstance(cls, type) else None
 
 
-@functools.cache
 def declared(token: str) -> tuple[dict[str, Any], frozenset[str]]:
     """(pulumi name -> declared output type, the pulumi names the program can give as inputs)."""
+    with _LOCK:
+        return _declared(token)
+
+
+@functools.cache
+def _declared(token: str) -> tuple[dict[str, Any], frozenset[str]]:
     from pulumi import _types
 
     cls = resource_class(token)
@@ -96,6 +114,18 @@ class Context(typing.NamedTuple):
     engine: str
 
 
+def deployed(mocks: GateMocks, token: str, inputs: dict[str, Any], computed: dict[str, Any],
+             provider_ref: str, guesses: list[str]) -> dict[str, Any]:
+    """made_up for one registration, in the resource's own region or location (an input, else its
+    provider's); only `aws` and `azure-native` outputs are made up."""
+    pkg = token.split(":")[0]
+    if pkg not in ("aws", "azure-native"):
+        return {}
+    own = _plain(inputs.get("region" if pkg == "aws" else "location"))
+    place = own if isinstance(own, str) and own != _UNKNOWN else mocks.region_of(provider_ref, pkg)
+    return made_up(token, inputs, computed, place, guesses)
+
+
 def made_up(token: str, inputs: dict[str, Any], computed: dict[str, Any], place: str | None,
             guesses: list[str] | None = None) -> dict[str, Any]:
     """A value for each declared output that is neither an input nor computed by the mocks; `guesses`
@@ -106,12 +136,14 @@ def made_up(token: str, inputs: dict[str, Any], computed: dict[str, Any], place:
     ctx = Context(token, str(computed.get("name") or ""), str(computed.get("id") or ""),
                   str(computed.get("arn") or ""), place or "", engine)
     out: dict[str, Any] = {}
-    for key, tp in types.items():
-        if key in inputs or key in computed or (key in settable and key != "port") or key.startswith("__"):
-            continue
-        value = _value(key, tp, ctx, (), 0, guesses if guesses is not None else [])
-        if value is not None:
-            out[key] = value
+    with _LOCK:   # nested output types load their modules too
+        for key, tp in types.items():
+            given = key in inputs or (key in settable and key != "port")
+            if given or key in computed or key.startswith("__"):
+                continue
+            value = _value(key, tp, ctx, (), 0, guesses if guesses is not None else [])
+            if value is not None:
+                out[key] = value
     return out
 
 
@@ -143,7 +175,7 @@ def _value(key: str, tp: Any, ctx: Context, path: tuple[str, ...], depth: int, g
         return tp(port if key.lower().endswith("port") else 1)
     if tp is str:
         azure = ctx.token.startswith("azure-native:")
-        text, guessed = _azure_text(key, ctx, path) if azure else (_aws_text(key, ctx), True)
+        text, guessed = _azure_text(key, ctx, path) if azure else _aws_text(key, ctx)
         if guessed:
             guesses.append(text)
         return text
@@ -166,8 +198,17 @@ def _host(ctx: Context) -> str:
     return f"{ctx.name or 'gate'}.c{cluster}.{ctx.place}.{module}.amazonaws.com"
 
 
-def _aws_text(key: str, ctx: Context) -> str:
-    """An AWS-shaped string: an ARN of the resource, an endpoint host of its service, an id, a name."""
+def _aws_text(key: str, ctx: Context) -> tuple[str, bool]:
+    """An AWS-shaped string and whether it is a guess: the id the resource is known by under its class's
+    name (a KMS key's `keyId`) is its recorded id, no guess."""
+    lower = key.lower()
+    if lower == ctx.token.rsplit(":", 1)[-1].lower() + "id" and ctx.rid:
+        return ctx.rid, False
+    return _aws_guess(key, ctx), True
+
+
+def _aws_guess(key: str, ctx: Context) -> str:
+    """An ARN of the resource, an endpoint host of its service, an address, an id, a name."""
     lower = key.lower()
     module = ctx.token.split(":")[1].split("/")[0]
     kind = _kebab(ctx.token.rsplit(":", 1)[-1])
@@ -256,7 +297,9 @@ class Ledger:
         return any(m in text for m in self.plain)
 
     def scrub(self, value: Any, unknown: str | None) -> Any:
-        """`value` with what carries a made-up string replaced (`unknown`: the recording's sentinel)."""
+        """`value` with each made-up string replaced by `unknown` (the recording's sentinel; a JSON
+        document's leaf equal to one: null): a string built from one keeps what the program put around it
+        (a region, an account), so it is judged on that, and the part the gate made up reads unknown."""
         if not self.values:
             return value
         if isinstance(value, dict):
@@ -265,11 +308,22 @@ class Ledger:
             return [self.scrub(v, unknown) for v in value]
         if not isinstance(value, str) or not self._holds(value):
             return value
-        if value in self.values or value[:1] not in "{[":
+        if value in self.values:
             return unknown
-        try:
-            doc = json.loads(value)
-        except ValueError:
-            return unknown
-        return json.dumps(self.scrub(doc, None))
+        if value[:1] in "{[":
+            try:
+                return json.dumps(self.scrub(json.loads(value), None))
+            except ValueError:
+                pass
+        return self._replace(value)
+
+    def _replace(self, text: str) -> str:
+        near = set(self.plain)
+        for t in _TOKEN.findall(text):
+            near |= self.by_token.get(t, set())
+        for w in set(_WORD.findall(text)):
+            near |= self.by_word.get(w, set())
+        for m in sorted((m for m in near if m in text), key=len, reverse=True):
+            text = text.replace(m, _UNKNOWN)
+        return text
 

@@ -308,19 +308,6 @@ class GateMocks(Mocks):
             return rid, {"id": rid, **random_outputs(typ, name, inputs)}
         return rid, {"id": rid}
 
-    def made_up(self, typ: str, inputs: dict[str, Any], computed: dict[str, Any],
-                provider_ref: str, guesses: list[str]) -> dict[str, Any]:
-        """Values for the outputs a provider computes when deployed (round 12: gate.made_up), in the
-        resource's own region or location (an input, else its provider's)."""
-        from gate.made_up import made_up
-
-        pkg = typ.split(":")[0]
-        if pkg not in ("aws", "azure-native"):
-            return {}
-        own = _plain(inputs.get("region" if pkg == "aws" else "location"))
-        place = own if isinstance(own, str) and own != _UNKNOWN else self.region_of(provider_ref, pkg)
-        return made_up(typ, inputs, computed, place, guesses)
-
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         rid, out = self.outputs_for(args.typ, args.name, args.inputs, args.provider or "")
         return rid, {**args.inputs, **out}

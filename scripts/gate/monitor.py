@@ -12,6 +12,7 @@ from pulumi.runtime.proto import engine_pb2, resource_pb2
 from gate.deploy_options import changed_by_options
 from gate.graph import PROVIDER_PREFIX, STACK_REFERENCE_TYPE, STACK_TYPE, RecordedResource
 from gate.integrity import seal
+from gate.made_up import deployed
 from gate.recorder import Recorder
 from gate.redaction import CREDENTIAL_PROPERTIES, mask, mentions, secret_strings
 from gate.transforms import Transforms
@@ -214,7 +215,7 @@ class RecordingMonitor(MockMonitor):
         if not recorder.dry_run:   # round 12: the program also gets what the provider computes (gate.made_up)
             rec.outputs = {**recorded, **recorder.made_up.scrub(outputs, UNKNOWN)}
             guesses: list[str] = []
-            made = recorder.mocks.made_up(request.type, inputs, computed, provider_ref, guesses)
+            made = deployed(recorder.mocks, request.type, inputs, computed, provider_ref, guesses)
             recorder.made_up.remember(guesses)
             outputs = {**_derived(("", made), plaintexts)[1], **outputs}
         self._add(rec, outputs)

@@ -74,6 +74,13 @@ def test_arns_lists_and_nested_endpoints_have_the_shape_of_the_real_thing():
     assert ipaddress.ip_address(vpn["tunnel1CgwInsideAddress"]).is_link_local
 
 
+def test_the_id_a_resource_is_known_by_under_its_class_name_is_its_recorded_id():
+    guesses: list[str] = []
+    key = made_up("aws:kms/key:Key", {}, {"name": "k", "id": "1234abcd-0000", "arn": "a"}, "eu-west-1",
+                  guesses)
+    assert key["keyId"] == "1234abcd-0000" and "1234abcd-0000" not in guesses
+
+
 def test_what_the_name_and_service_determine_is_no_guess_the_rest_is():
     guesses: list[str] = []
     app = made_up("azure-native:web:WebApp", {}, {"name": "dosis-uit-weu", "id": "/s/x"}, "westeurope",
@@ -90,9 +97,11 @@ def test_the_ledger_records_what_carries_a_made_up_value_as_unknown_and_json_lea
     assert ledger.scrub({"a": host}, UNKNOWN) == {"a": host}   # nothing made up yet: unchanged
     ledger.remember([host, "203.0.113.7"])
     doc = json.dumps([{"name": "DB_HOST", "value": host}, {"name": "BUCKET", "value": "b"}])
+    arn = f"arn:aws:kms:us-east-1:123456789012:key/{host}"   # what the program put around it stays
     assert ledger.scrub({"host": host, "url": f"https://{host}/x", "ip": "203.0.113.7/32", "doc": doc,
-                         "other": "eu-west-1", "n": 5}, UNKNOWN) == {
-        "host": UNKNOWN, "url": UNKNOWN, "ip": UNKNOWN, "other": "eu-west-1", "n": 5,
+                         "arn": arn, "other": "eu-west-1", "n": 5}, UNKNOWN) == {
+        "host": UNKNOWN, "url": f"https://{UNKNOWN}/x", "ip": f"{UNKNOWN}/32", "other": "eu-west-1", "n": 5,
+        "arn": f"arn:aws:kms:us-east-1:123456789012:key/{UNKNOWN}",
         "doc": json.dumps([{"name": "DB_HOST", "value": None}, {"name": "BUCKET", "value": "b"}])}
 
 
