@@ -233,8 +233,9 @@ def _run_recorded(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[s
 
 def record_callable(fn: Callable[[], Any], *, project: str = "dosis-eloket", stack: str = "test",
                     config: dict[str, Any] | None = None,
-                    stack_outputs: dict[str, dict[str, Any]] | None = None) -> Graph:
-    """Run `fn()` (which creates resources) under the recording mocks in-process and return its graph.
+                    stack_outputs: dict[str, dict[str, Any]] | None = None, dry_run: bool = True) -> Graph:
+    """Run `fn()` (which creates resources) under the recording mocks in-process and return its graph
+    (`dry_run=False`: as the update recording, `is_dry_run()` false).
 
     `config` keys are "ns:key" (or bare keys in the project namespace); set `aws:region` /
     `azure-native:location` so default providers have a region. Secrets keep their value in memory.
@@ -242,6 +243,8 @@ def record_callable(fn: Callable[[], Any], *, project: str = "dosis-eloket", sta
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
     recorder.root = Path.cwd().resolve()
+    if not dry_run:
+        recorder.dry_run = False
     return _run(fn, recorder, secret_keys, str(Path.cwd()), where=getattr(fn, "__name__", "callable"))
 
 
@@ -275,7 +278,8 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
     recorder.root = project_dir.resolve()
     recorder.invoke_answers = load_answers(fixtures or [])
     recorder.fixture_hint = fixture_hint or recorder.fixture_hint
-    recorder.dry_run = dry_run
+    if not dry_run:
+        recorder.dry_run = False
     program_dir = main.parent
     added = [p for p in (str(program_dir), str(project_dir)) if p not in sys.path]
     sys.path[:0] = added

@@ -12,6 +12,7 @@ from pulumi.runtime.proto import engine_pb2, resource_pb2
 from gate.deploy_options import changed_by_options
 from gate.graph import PROVIDER_PREFIX, STACK_REFERENCE_TYPE, STACK_TYPE, RecordedResource
 from gate.integrity import seal
+from gate.made_up import deployed
 from gate.recorder import Recorder
 from gate.redaction import CREDENTIAL_PROPERTIES, mask, mentions, secret_strings
 from gate.transforms import Transforms
@@ -191,7 +192,8 @@ class RecordingMonitor(MockMonitor):
         provider_ref = request.provider
         if custom and not provider_ref and not request.type.startswith(PROVIDER_PREFIX):
             provider_ref = recorder.default_provider(request.type.split(":")[0], request.version)
-        rec = _record(request, urn, inputs, custom=custom, provider_ref=provider_ref)
+        recorded = inputs if recorder.dry_run else recorder.made_up.scrub(inputs, UNKNOWN)
+        rec = _record(request, urn, recorded, custom=custom, provider_ref=provider_ref)
         rec.aliases = list(request.aliasURNs) + [self._alias_urn(a, rec) for a in request.aliases] + [
             self.make_urn(request.parent, former, request.name)
             for former in recorder.type_aliases.get(request.type, [])
@@ -209,7 +211,13 @@ class RecordingMonitor(MockMonitor):
         for key in rec.additional_secret_outputs:
             if key in outputs and not is_secret(outputs[key]):
                 outputs[key] = secret(outputs[key])
-        rec.outputs = {**inputs, **outputs}
+        rec.outputs = {**recorded, **outputs}
+        if not recorder.dry_run:   # round 12: the program also gets what the provider computes (gate.made_up)
+            rec.outputs = {**recorded, **recorder.made_up.scrub(outputs, UNKNOWN)}
+            guesses: list[str] = []
+            made = deployed(recorder.mocks, request.type, inputs, computed, provider_ref, guesses)
+            recorder.made_up.remember(guesses)
+            outputs = {**_derived(("", made), plaintexts)[1], **outputs}
         self._add(rec, outputs)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=rec.id, object=plain_to_struct(outputs))
 
@@ -236,7 +244,7 @@ class RecordingMonitor(MockMonitor):
             # a policy cannot place or judge it by them (it fails closed, or a declared endpoint tells it).
             mocked = recorder.mocks.outputs_for(request.type, request.name, props, provider_ref)
             _, computed = _derived(mocked, plaintexts)
-            inputs = props
+            inputs = props if recorder.dry_run else recorder.made_up.scrub(props, UNKNOWN)
             place = {"aws": ("region",), "azure-native": ("location",)}.get(package, ())
             outputs = {**dict.fromkeys([*computed, *props, *place], UNKNOWN), "id": request.id}
         rec = _record(request, urn, inputs, custom=True, provider_ref=provider_ref, external=True)
@@ -249,6 +257,8 @@ class RecordingMonitor(MockMonitor):
     def RegisterResourceOutputs(self, request: Any) -> Any:
         self._count(request)
         outputs = struct_to_plain(request.outputs)
+        if not self._recorder.dry_run:   # round 12: no made-up value is recorded as a fact (gate.made_up)
+            outputs = self._recorder.made_up.scrub(outputs, UNKNOWN)
         with self._recorder.lock:
             res = self._recorder.graph.get(request.urn)
             if res is not None:

@@ -15,6 +15,7 @@ from gate.graph import (
     provider_urn,
     stack_outputs,
 )
+from gate.made_up import Ledger
 from gate.wire import UNKNOWN, secret
 
 
@@ -57,6 +58,7 @@ class Recorder:
         self.state_dir: Path | list[Path] | None = None
         self.secret_keys: set[str] = set()
         self.secret_values: set[str] = set()   # plaintexts seen inside secrets (to scrub messages)
+        self.made_up = Ledger()                 # round 12: values made up for the update (gate.made_up)
         self.type_aliases: dict[str, list[str]] = {}   # type -> former types (sdk_patches.split_type_aliases)
         self.root: Path | None = None    # the project directory: source positions are relative to it
         self.invoke_answers: list[Any] = []   # gate.invokes.Answer

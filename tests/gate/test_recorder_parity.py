@@ -26,9 +26,12 @@ PACK = ("--policy-pack", "policies/eu_residency", "--policy-pack-config",
 
 # Cases whose verdicts differ by design: round 4's and 8's tampering with the in-process recorder is caught
 # there by the integrity check (exit 2) or not at all, and out of process by the packs (their expected.json
-# runs `--recorder process`); `relay-forged-end` attacks the process recorder only.
+# runs `--recorder process`); `relay-forged-end` attacks the process recorder only. `ctypes-inplace-record`
+# (round 12): in-process, the integrity check now also catches its rewrite of the update's record (an extra
+# `update-not-recorded`); out of process the packs block it; both exit 1.
 DIFFER = {"evil/fake-seals-gc-rewrite", "evil/monitor-reachable-edit", "evil/protobuf-struct-view",
-          "evil/rpc-serialize-under-mocks", "evil/relay-forged-end", "evil/tamper-gc-record-fields"}
+          "evil/rpc-serialize-under-mocks", "evil/relay-forged-end", "evil/tamper-gc-record-fields",
+          "evil/ctypes-inplace-record"}
 
 
 def _corpus_cases() -> list[str]:
