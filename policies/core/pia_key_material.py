@@ -185,12 +185,12 @@ def foreign_keys(r: ResourceView, graph: StackGraph, known: set[str]) -> list[st
         if bare and _KEY_FIELD.search(fld) and not referenced:
             out.append(_UNDECLARED.format(fld=fld, key=value))
         if not referenced and isinstance(value, (dict, list)):
-            fed = fed if fed is not None else _fed_key_ids(r, graph) | known
+            fed = fed if fed is not None else fed_key_ids(r, graph) | known
             out += [_UNDECLARED.format(fld=w, key=v) for w, v in _setting_key_ids(fld, value, fed)]
     return out
 
 
-def _fed_key_ids(r: ResourceView, graph: StackGraph) -> set[str]:
+def fed_key_ids(r: ResourceView, graph: StackGraph) -> set[str]:
     """Ids of the key ARNs written into fields a key of the stack feeds: the same key named again by its id
     elsewhere in the resource (a Lambda's `kmsKeyArn` and its `KEY_ID` variable) is that key."""
     ids = set()
@@ -204,6 +204,17 @@ def _fed_key_ids(r: ResourceView, graph: StackGraph) -> set[str]:
 def _names_key(name: str) -> bool:
     words = [w.lower() for w in _WORDS.findall(name)]
     return "kms" in words or words[-1:] == ["key"] or words[-2:] in (["key", "id"], ["key", "arn"])
+
+
+def bare_key_id(name: str, value: Any, kms_only: bool = False) -> bool:
+    """A bare KMS key id under a name that names a key (`kms_only`: a name with `kms` in it)."""
+    if not (isinstance(value, str) and _BARE_KEY_ID.match(value)):
+        return False
+    return "kms" in (w.lower() for w in _WORDS.findall(name)) if kms_only else _names_key(name)
+
+
+def undeclared(where: str, key: str) -> str:
+    return _UNDECLARED.format(fld=where, key=key)
 
 
 def _setting_key_ids(where: str, value: Any, known: set[str]) -> Iterator[tuple[str, str]]:

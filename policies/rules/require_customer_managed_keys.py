@@ -28,6 +28,7 @@ from policies.core.pia_types import FSX_FILE_SYSTEMS, PIA_DATA_STORES
 from policies.core.rule import Rule, RuleContext
 from policies.core.session_prefs import session_keys
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
+from policies.core.workload_key_ids import workload_key_ids
 
 _SSE = (
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
@@ -343,6 +344,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     recorded = recorded_classification(ctx.stack or None)
     out.extend(session_keys(graph, lambda where, key: _judge_key(where, key, known)))  # round 25
     out.extend(implicit_groups(graph, lambda r: needs_cmk(r, recorded)))  # log groups a service creates
+    unread = {*CONFIGURES, *PIA_DATA_STORES}  # round 38: key ids in task and pod settings read nowhere else
+    out.extend(workload_key_ids(graph, known, lambda r: r.type not in unread and needs_cmk(r, recorded)))
     for r in graph.resources:
         if r.type.startswith("aws:") and needs_cmk(r, recorded):  # any type's key field (CMK mutants)
             out.extend((r.urn, m) for m in managed_key_fields(r, lambda key: aws_managed(key, known)))
