@@ -1,13 +1,15 @@
 """Red-team round 36 of the residency pack: buckets a command or inline SDK code names without a `--…bucket`
 option or a `Bucket=` keyword (CloudWatch Logs' export `--destination`, the CLI shorthand `S3Bucket=`, boto3's
-positional bucket), and bucket options holding a shell variable (corpus cases:
+positional bucket), bucket options holding a shell variable, an Easy Auth issuer of another tenant (corpus
+cases:
 tests/corpus/residency/{evil,good}/r36-*.yaml)."""
 
 from __future__ import annotations
 
-from policy_testlib import ALLOWED, RESOLVED, graph, messages, pinned_res
+from policy_testlib import ALLOWED, REPLICATION, RESOLVED, graph, messages, pinned_res, res
 
 from policies.core.command_buckets import option_buckets
+from policies.core.view import ProviderView
 
 ACCOUNT = "123456789012"
 PATH = "source.buildspec(yaml).phases.build.commands.0"
@@ -56,3 +58,27 @@ def test_an_export_destination_must_be_a_bucket_of_the_stack():
     assert messages(RESOLVED, graph(bucket, outside), ALLOWED) == [("p", _unresolved(PATH, "partner-drop"))]
     own = _build(f"{EXPORT} --destination own-drop")
     assert messages(RESOLVED, graph(bucket, own), ALLOWED) == []
+
+
+def _easy_auth(tenant: str) -> object:
+    pin = {"location": "westeurope", "tenantId": OWN_TENANT}
+    provider = ProviderView("pulumi:providers:azure-native", pin, "urn:prov:az", "default")
+    aad = {"enabled": True, "registration": {
+        "clientId": "6b0d1c2e-3f4a-4b5c-8d6e-7f8091a2b3c4",
+        "openIdIssuer": f"https://login.microsoftonline.com/{tenant}/v2.0"}}
+    return res("azure-native:web:WebAppAuthSettingsV2", "auth", {
+        "resourceGroupName": "rg-weu", "name": "app", "identityProviders": {"azureActiveDirectory": aad}},
+        provider=provider)
+
+
+OWN_TENANT = "3f2a9c4e-7b1d-4e8a-9c2f-5d6e7a8b9c0d"
+
+
+def test_an_easy_auth_issuer_of_another_tenant_is_a_party():
+    other = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+    assert messages(REPLICATION, _easy_auth(OWN_TENANT.upper()), ALLOWED) == []
+    assert messages(REPLICATION, _easy_auth(other), ALLOWED) == [
+        "`identityProviders.azureActiveDirectory.registration.openIdIssuer` shares data with the Entra "
+        f"tenant {other!r}, whose own storage receives it (or whose people read it, delegated) from a place "
+        "that cannot be judged; declare the tenant (azureIds: [/tenants/<id>]) with its region or "
+        "jurisdiction in stacks/records/endpoints.yaml"]
