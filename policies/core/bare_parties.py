@@ -249,8 +249,10 @@ def _azure(value: Any, path: str, own: str | None) -> list[Found]:
         out: list[Found] = []
         for k, v in value.items():
             at = f"{path}.{k}" if path else str(k)
-            if k == "issuer" and isinstance(v, str) and (m := _ENTRA_ISSUER.match(v.strip())):
-                tenant = m.group(1).lower()
+            # `issuer`, and (round 36) Easy Auth's `openIdIssuer`: the tenant whose users sign in
+            issuer = isinstance(v, str) and str(k).lower().endswith("issuer") and _ENTRA_ISSUER.match(v)
+            if issuer:
+                tenant = issuer.group(1).lower()
                 out += [] if tenant == own else [(at, "azure-id", f"/tenants/{tenant}")]
             elif k == "principalType" and isinstance(v, str) and v.lower() == "foreigngroup":
                 out.append((at, "site", _FOREIGN_GROUP))

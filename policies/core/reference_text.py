@@ -22,6 +22,7 @@ from policies.core.command_buckets import option_buckets
 from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites
 from policies.core.references_ascii import contains, finditer, key_search
 
+_BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(")
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
 _AZURE_ID = re.compile(r"/subscriptions/[0-9a-zA-Z*-]+(?:/[^\s\"',;?)]+)?", re.I)
 # A private link service alias (`<prefix>.<guid>.<region>.azure.privatelinkservice`, what a private endpoint
@@ -228,7 +229,7 @@ def text_plan(
         found += [("named", f"{APIM_BACKEND}|{m.group(1)}", False) for m in _BACKEND_ID.finditer(s)]
     if "=" in s and "vaultname=" in s.lower():  # a Key Vault reference `@Microsoft.KeyVault(VaultName=x;…)`
         found += [("host", f"{m.group(1).lower()}.vault.azure.net", False) for m in _VAULT_NAME.finditer(s)]
-    if "-bucket" in s or "Bucket" in s:  # a bucket a command option or SDK call names (round 35)
+    if any(w in s for w in _BUCKET_WORDS):  # a bucket a command option or SDK call names (rounds 35, 36)
         found += option_buckets(s)
     if ":" in s:
         _colon(s, principal, found)
