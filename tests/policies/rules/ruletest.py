@@ -103,3 +103,13 @@ def settings_message(found: str, reads: str) -> list[str]:
         "Key Vault reference (`@Microsoft.KeyVault(...)`, `secretRef`, ECS `secrets`/`valueFrom`), or give "
         "the workload an IAM or Entra identity instead"
     ]
+
+
+def undeclared_key(where: str, key: str) -> list[str]:
+    """require-customer-managed-keys' message for a key id in a setting that no key of the stack feeds."""
+    return [
+        f"`{where}` names the KMS key {key}, which no key of this stack feeds: it may be an AWS-managed key "
+        "(their ARNs look like any other) and its rotation and administrators cannot be judged; pass the key "
+        "resource's ARN (kms.Key, ReplicaKey or ExternalKey of the stack, or the output of the project's "
+        "stack that makes it, through a StackReference)"
+    ]

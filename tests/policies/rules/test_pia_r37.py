@@ -4,7 +4,7 @@ credentials (access keys, Roles Anywhere) holding functions; Step Functions exec
 shorten the trail's log group and log groups adopted twice; RAM shares; dynamic Entra groups; SageMaker
 endpoint configuration keys. One failing mutation per message, exact text."""
 
-from ruletest import KEY, case, doc, patch, res, run, with_
+from ruletest import KEY, case, doc, patch, res, run, undeclared_key, with_
 from ruletest import messages_of as _of
 from ruletest import settings_message as _settings
 
@@ -15,15 +15,6 @@ TLS, PUB, RET = "require-tls-1-2", "disallow-public-data-access", "require-audit
 _NAMED = "its name says it is a password, key or token"
 _K8S = "a read of the object in its namespace (Kubernetes RBAC get)"
 _FAIL_CLOSED = "cannot be judged; the resource is treated as non-compliant (fail closed)"
-
-
-def _undeclared(where: str, key: str) -> list[str]:
-    return [
-        f"`{where}` names the KMS key {key}, which no key of this stack feeds: it may be an AWS-managed key "
-        "(their ARNs look like any other) and its rotation and administrators cannot be judged; pass the key "
-        "resource's ARN (kms.Key, ReplicaKey or ExternalKey of the stack, or the output of the project's "
-        "stack that makes it, through a StackReference)"
-    ]
 
 
 def test_compliant_programs_pass():
@@ -91,10 +82,10 @@ def test_kubernetes_workloads_config_maps_and_helm_values():
 
 
 def test_bare_key_ids_in_settings():
-    assert _of(run(CMK, case("r37p-01")), "fn") == _undeclared(
+    assert _of(run(CMK, case("r37p-01")), "fn") == undeclared_key(
         "environment.variables.DATA_KEY_ID", "7c1e9a52-3f4b-4d8e-9a61-0b2c5d7e8f90"
     )
-    assert _of(run(CMK, case("r37p-15")), "fn") == _undeclared(
+    assert _of(run(CMK, case("r37p-15")), "fn") == undeclared_key(
         "environment.variables.KMS_KEY", "mrk-0a1b2c3d4e5f60718293a4b5c6d7e8f9"
     )
     # the stack's key named again by its id beside a field it feeds (r36p-51) is that key
@@ -105,7 +96,7 @@ def test_bare_key_ids_in_settings():
         r["refs"] = {}
     assert _of(run(CMK, unfed), "fn") == [
         "`kmsKeyArn` is not set: the data would be encrypted with a provider-managed key",
-        *_undeclared("environment.variables.KEY_ID", KEY[-36:]),
+        *undeclared_key("environment.variables.KEY_ID", KEY[-36:]),
     ]
 
 

@@ -4,20 +4,11 @@ message, exact text."""
 
 import json
 
-from ruletest import case, patch, run
+from ruletest import case, patch, run, undeclared_key
 from ruletest import messages_of as _of
 
 CMK = "require-customer-managed-keys"
 RULES = (CMK, "require-audit-log-retention", "require-siem-logging", "require-admin-mfa")
-
-
-def _undeclared(where: str, key: str) -> list[str]:
-    return [
-        f"`{where}` names the KMS key {key}, which no key of this stack feeds: it may be an AWS-managed key "
-        "(their ARNs look like any other) and its rotation and administrators cannot be judged; pass the key "
-        "resource's ARN (kms.Key, ReplicaKey or ExternalKey of the stack, or the output of the project's "
-        "stack that makes it, through a StackReference)"
-    ]
 
 
 def test_compliant_programs_pass():
@@ -27,13 +18,13 @@ def test_compliant_programs_pass():
 
 
 def test_key_ids_in_task_job_and_pod_settings():
-    assert _of(run(CMK, case("r38p-01")), "export-task") == _undeclared(
+    assert _of(run(CMK, case("r38p-01")), "export-task") == undeclared_key(
         "containerDefinitions[0].environment[1].EXPORT_KMS_KEY_ID", "5d2f8e1a-6b3c-4a9d-8e7f-1c2b3a4d5e6f"
     )
-    assert _of(run(CMK, case("r38p-03")), "archive-job") == _undeclared(
+    assert _of(run(CMK, case("r38p-03")), "archive-job") == undeclared_key(
         "containerProperties.environment[1].ARCHIVE_KEY_ID", "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7"
     )
-    assert _of(run(CMK, case("r38p-02")), "uploads") == _undeclared(
+    assert _of(run(CMK, case("r38p-02")), "uploads") == undeclared_key(
         "spec.template.spec.containers[0].env[1].SSE_KMS_KEY_ID", "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
     )
 
