@@ -19,8 +19,9 @@ DESTINATIONS = {
 # Every Azure store the PIA conditions judge (pia_types) that writes resource logs needs a setting, not only
 # the types of AZURE_DATA_STORES (session 18: an AKS cluster, a Data Explorer cluster, a registry with no
 # setting passed). Not here: VMs and scale sets (no resource logs: the Azure Monitor agent and a data
-# collection rule send theirs), children logged with their parent (a Key Vault key, a Cassandra data centre,
-# a Redis Enterprise database) and the retired MySQL single server.
+# collection rule send theirs), children logged with their parent (a Key Vault key, a Cassandra data centre)
+# and the retired MySQL single server. Redis Enterprise writes its logs (ConnectionEvents) on the database,
+# not the cluster, which has metrics only: the database needs the setting.
 LOGGED_STORES: frozenset[str] = AZURE_DATA_STORES | {
     f"azure-native:{t}"
     for t in (
@@ -37,7 +38,7 @@ LOGGED_STORES: frozenset[str] = AZURE_DATA_STORES | {
         "eventgrid:Topic",
         "kusto:Cluster",
         "machinelearningservices:Workspace",
-        "redisenterprise:RedisEnterprise",
+        "redisenterprise:Database",
         "sql:ManagedInstance",
         "synapse:SqlPool",
     )
