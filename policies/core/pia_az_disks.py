@@ -5,11 +5,8 @@ session 18: leaving `enableEncryptionAtHost` out of a compliant AKS cluster pass
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from policies.core.pia_key_material import Judge
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
-
-Judge = Callable[[ResourceView, StackGraph, set[str]], list[str]]
 
 
 def host_encrypted(value: object, where: str) -> list[str]:

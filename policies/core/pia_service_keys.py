@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from policies.core.view import ResourceView, StackGraph
+from policies.core.pia_key_material import Judge
 
-Judge = Callable[[ResourceView, StackGraph, set[str]], list[str]]
 KeyFactory = Callable[..., Judge]
 
 TRAIL = "aws:cloudtrail/trail:Trail"
