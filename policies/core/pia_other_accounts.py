@@ -216,8 +216,8 @@ def _lake_grant(r: ResourceView, graph: StackGraph) -> list[str]:
         return [unknown_message("principal", "who may read what the grant gives")]
     if isinstance(value, str) and ":organizations:" in value:
         return [
-            f"`principal` {value!r} is an organization or organizational unit: every account in it reads what "
-            "the grant gives, unjudged; grant roles of the stack's accounts"
+            f"`principal` {value!r} is an organization or organizational unit: every account in it reads "
+            "what the grant gives, unjudged; grant roles of the stack's accounts"
         ]
     accounts = foreign(graph, value)
     return [f"`principal` lets {_message(accounts, 'the')} read what the grant gives"] if accounts else []

@@ -33,7 +33,10 @@ def _target_group(v: ResourceView) -> list[str]:
     return [] if v.input("type") == "LAMBDA" else equals(v, "config.protocol", ("HTTPS",))
 
 
-TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {LISTENER: _listener, TARGET_GROUP: _target_group}
+TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
+    LISTENER: _listener,
+    TARGET_GROUP: _target_group,
+}
 
 
 def _service_auth(r: ResourceView, graph: StackGraph) -> list[str]:

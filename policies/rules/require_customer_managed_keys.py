@@ -13,8 +13,8 @@ from typing import Any
 
 from policies.core import pia_az_disks as disks
 from policies.core import pia_az_keys as az
-from policies.core import pia_copy_settings as copy_settings
 from policies.core import pia_copy_keys as copies
+from policies.core import pia_copy_settings as copy_settings
 from policies.core import pia_eventgrid as eventgrid
 from policies.core import pia_key_material as keys
 from policies.core import pia_key_owners as owners
