@@ -9,11 +9,13 @@ from policies.core.eks_access import CONTROLS as EKS_ACCESS
 from policies.core.iam.standing_credentials import CONTROLS as ROLES_ANYWHERE
 from policies.core.pia_analytics import CONTROLS as ANALYTICS
 from policies.core.pia_api_auth import CONTROLS as APPSYNC
+from policies.core.pia_copy_settings import CONTROLS as COPY_SETTINGS
 from policies.core.pia_tls_links import CONTROLS as TLS_LINKS
 from policies.core.pia_workspace_stores import CONTROLS as WORKSPACE_CONTROLS
 from policies.core.ram_shares import CONTROLS as RAM_SHARES
 from policies.core.search_saml import CONTROLS as SEARCH_SAML
 from policies.core.verified_access import CONTROLS as VERIFIED_ACCESS
+from policies.core.vpc_lattice import CONTROLS as VPC_LATTICE
 
 PIA_CONTROLS: frozenset[str] = frozenset(
     {
@@ -41,6 +43,8 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         *VERIFIED_ACCESS,
         *TLS_LINKS,  # rounds 24, 26, 27
         *APPSYNC,  # round 31: GraphQL APIs' authentication, their data sources through them
+        *COPY_SETTINGS,  # round 39: keys of DLM copies, EFS replicas, zero-ETL integrations
+        *VPC_LATTICE,  # round 39: listeners and target groups (require-tls-1-2)
         "aws:redshift/dataShareAuthorization:DataShareAuthorization",
         *WORKSPACE_CONTROLS,  # round 20, with rotation and Synapse firewall rules and Entra admins:
         "aws:secretsmanager/secretRotation:SecretRotation",

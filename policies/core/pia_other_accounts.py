@@ -187,6 +187,42 @@ def _event_target(r: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
+def _dlm_shares(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A Data Lifecycle Manager schedule sharing its snapshots (round 39): each account of
+    `shareRule.targetAccounts` restores them, whatever the snapshots' own permissions say."""
+    schedules = r.get("policyDetails.schedules")
+    if is_unknown(schedules):
+        return [unknown_message("policyDetails.schedules", "who the snapshots are shared with")]
+    out = []
+    for i, s in enumerate(as_list(schedules)):
+        rule = s.get("shareRule") if isinstance(s, dict) else None
+        value = rule.get("targetAccounts") if isinstance(rule, dict) else None
+        where = f"policyDetails.schedules[{i}].shareRule.targetAccounts"
+        if is_unknown(rule) or is_unknown(value):
+            out.append(unknown_message(where, "who the snapshots are shared with"))
+        elif accounts := foreign(graph, value):
+            out.append(f"`{where}` lets {_message(accounts, 'the')} restore the snapshots")
+    return out
+
+
+def _lake_grant(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A Lake Formation grant (round 39): a principal of another account (its id, or an IAM ARN in it), an
+    organization or organizational unit (every account in it) reads what it grants, through RAM, without the
+    bucket or catalogue policy ever naming it. A principal fed from a resource of the stack is that one."""
+    if any(not d.type.startswith("pulumi:") for d in graph.dependency_of(r, "principal")):
+        return []
+    value = r.input("principal")
+    if is_unknown(value):
+        return [unknown_message("principal", "who may read what the grant gives")]
+    if isinstance(value, str) and ":organizations:" in value:
+        return [
+            f"`principal` {value!r} is an organization or organizational unit: every account in it reads "
+            "what the grant gives, unjudged; grant roles of the stack's accounts"
+        ]
+    accounts = foreign(graph, value)
+    return [f"`principal` lets {_message(accounts, 'the')} read what the grant gives"] if accounts else []
+
+
 EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
     ("aws:cloudwatch/eventTarget:EventTarget", _event_target),
     ("aws:redshift/dataShareAuthorization:DataShareAuthorization", _datashare),
@@ -211,6 +247,8 @@ EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
         _field("accountId", "launch the image and read its disks"),
     ),
     ("aws:rds/snapshot:Snapshot", _field("sharedAccounts", "restore the snapshot")),
+    ("aws:dlm/lifecyclePolicy:LifecyclePolicy", _dlm_shares),
+    ("aws:lakeformation/permissions:Permissions", _lake_grant),
     ("aws:rds/clusterSnapshot:ClusterSnapshot", _field("sharedAccounts", "restore the snapshot")),
     ("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", _field("sharedAccounts", "restore the snapshot")),
     ("aws:rds/snapshotCopy:SnapshotCopy", _field("sharedAccounts", "restore the snapshot")),

@@ -17,6 +17,7 @@ from policies.core import pia_platform_stores as platform
 from policies.core import pia_store_auth as auth
 from policies.core import pia_workspace_stores as ws
 from policies.core import ram_shares
+from policies.core import vpc_lattice as lattice
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.helpers import linked
 from policies.core.pia_more_stores import AOSS_COLLECTION
@@ -342,6 +343,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         *others.EXTRA_CHECKS,
         *auth.AUTH_CHECKS,
         *ram_shares.EXTRA_CHECKS,
+        *lattice.EXTRA_CHECKS,  # round 39: VPC Lattice services without IAM auth
     ):  # second judges
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in judge(r, graph))

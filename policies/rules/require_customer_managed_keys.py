@@ -14,6 +14,7 @@ from typing import Any
 from policies.core import pia_az_disks as disks
 from policies.core import pia_az_keys as az
 from policies.core import pia_copy_keys as copies
+from policies.core import pia_copy_settings as copy_settings
 from policies.core import pia_eventgrid as eventgrid
 from policies.core import pia_key_material as keys
 from policies.core import pia_key_owners as owners
@@ -312,6 +313,7 @@ CONFIGURES: dict[str, Judge] = {
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
     copies.ATHENA_WORKGROUP: copies.athena_workgroup(_judge_key),
+    **copy_settings.configures(_judge_key),  # DLM copies, EFS replicas, zero-ETL integrations (round 39)
     **platform.configures(_judge_key),  # EMR security, SageMaker endpoint configurations (round 37)
     "aws:lambda/function:Function": _lambda_environment,
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _ec2,  # an instance under another type

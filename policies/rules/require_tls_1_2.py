@@ -13,6 +13,7 @@ from policies.core import pia_tls_edge as edge
 from policies.core import pia_tls_links as links
 from policies.core import pia_tls_transit as transit
 from policies.core import pia_workspace_stores as ws
+from policies.core import vpc_lattice as lattice
 from policies.core.pia_more_stores import AOSS_COLLECTION
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
@@ -268,6 +269,7 @@ CHECKS: dict[str, Any] = {
     **transit.TLS_CHECKS,  # EFS mounts and file system policies, the classic Front Door (round 16)
     **platform.TLS_CHECKS,  # EMR security configurations (round 18)
     **links.TLS_CHECKS,  # Data Factory linked services, Glue connections (round 27)
+    **lattice.TLS_CHECKS,  # VPC Lattice listeners and target groups (round 39)
 }
 _AWS_API = "served by the AWS API endpoints, which enforce TLS 1.2 or newer for every client (since 2024-02)"
 _AZURE_ARM = (
