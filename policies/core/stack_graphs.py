@@ -19,20 +19,30 @@ from policies.core.view import ProviderView, ResourceView, StackGraph
 ENV = "GATE_STACK_GRAPHS"
 _ORGANIZATION = "organization"
 _CACHE: dict[tuple[str, int, int], tuple[dict[str, Any] | None, StackGraph]] = {}
+_INDEX: dict[tuple[str, int, int, int, int], dict[str, Any]] = {}
 DECLARE = "declare the destination in stacks/records/endpoints.yaml"
 HOW = ("record that stack in the same gate run (gate preview --all, or its level first with --shard), or "
        + DECLARE)
 
 
 def _index() -> dict[str, Any]:
+    """The index `GATE_STACK_GRAPHS` names, read once while the file is unchanged (every stack reference of
+    a large stack asks for it: a tiled stack's hundreds of references once each per reference placed)."""
     path = os.environ.get(ENV, "")
     if not path:
         return {}
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        st = os.stat(path)
+        key = (path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        found = _INDEX.get(key)
+        if found is None:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            found = data if isinstance(data, dict) else {}
+            _INDEX.clear()
+            _INDEX[key] = found
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return found
 
 
 def _provider(res: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> ProviderView | None:
