@@ -245,27 +245,31 @@ def microsoft_app(client: str) -> bool:
 
 
 def _azure(value: Any, path: str, own: str | None) -> list[Found]:
+    # Only strings are judged and only containers walked: a path is formatted for those alone (this walks
+    # every input of every Azure resource, twice per resource).
     if isinstance(value, dict):
         out: list[Found] = []
         for k, v in value.items():
-            at = f"{path}.{k}" if path else str(k)
-            # `issuer`, and (round 36) Easy Auth's `openIdIssuer`: the tenant whose users sign in
-            issuer = isinstance(v, str) and str(k).lower().endswith("issuer") and _ENTRA_ISSUER.match(v)
-            if issuer:
-                tenant = issuer.group(1).lower()
-                out += [] if tenant == own else [(at, "azure-id", f"/tenants/{tenant}")]
-            elif k == "principalType" and isinstance(v, str) and v.lower() == "foreigngroup":
-                out.append((at, "site", _FOREIGN_GROUP))
-            elif own and str(k).lower() == "tenantid" and isinstance(v, str) and _GUID.match(v.strip()):
-                # round 35: a tenant other than the one the provider pins (a vault's, a server's Entra
-                # admin's) authenticates its own identities to the data (access policies: read_grants.py)
-                tenant = v.strip().lower()
-                out += [] if tenant == own else [(at, "azure-id", f"/tenants/{tenant}")]
-            elif k == "accessPolicies":
-                continue
-            else:
-                out += _azure(v, at, own)
+            if isinstance(v, str):
+                key = str(k).lower()
+                # `issuer`, and (round 36) Easy Auth's `openIdIssuer`: the tenant whose users sign in
+                issuer = key.endswith("issuer") and _ENTRA_ISSUER.match(v)
+                if issuer:
+                    tenant = issuer.group(1).lower()
+                    if tenant != own:
+                        out.append((f"{path}.{k}" if path else str(k), "azure-id", f"/tenants/{tenant}"))
+                elif k == "principalType" and v.lower() == "foreigngroup":
+                    out.append((f"{path}.{k}" if path else str(k), "site", _FOREIGN_GROUP))
+                elif own and key == "tenantid" and _GUID.match(v.strip()):
+                    # round 35: a tenant other than the one the provider pins (a vault's, a server's Entra
+                    # admin's) authenticates its own identities to the data (access policies: read_grants.py)
+                    tenant = v.strip().lower()
+                    if tenant != own:
+                        out.append((f"{path}.{k}" if path else str(k), "azure-id", f"/tenants/{tenant}"))
+            elif k != "accessPolicies" and isinstance(v, (dict, list)):
+                out += _azure(v, f"{path}.{k}" if path else str(k), own)
         return out
     if isinstance(value, list):
-        return [f for i, v in enumerate(value) for f in _azure(v, f"{path}.{i}", own)]
+        return [f for i, v in enumerate(value) if isinstance(v, (dict, list))
+                for f in _azure(v, f"{path}.{i}", own)]
     return []
