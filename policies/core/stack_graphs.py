@@ -102,9 +102,21 @@ def stack_of(name: str, project: str) -> str | None:
 
 def referenced_graph(s: ResourceView) -> tuple[str, StackGraph | None, str, str]:
     """(the referenced stack's name, its recorded graph whose outputs the reference read; else None, why
-    not, and how to make the values judgeable)."""
+    not, and how to make the values judgeable). Once per stack reference's view and environment: a view lives
+    for one evaluation, in which the index and the graphs it names do not change, and each reference placed
+    asks every stack reference holding it (a tiled stack: hundreds of references, each asked hundreds of
+    times)."""
+    env = os.environ
+    project, judged = env.get("PULUMI_PROJECT", ""), env.get("PULUMI_STACK", "")
+    key = f"_referenced_graph\0{env.get(ENV, '')}\0{project}\0{judged}"
+    found = s.memo.get(key)
+    if found is None:
+        found = s.memo[key] = _referenced_graph(s, project, judged)
+    return found
+
+
+def _referenced_graph(s: ResourceView, project: str, judged: str) -> tuple[str, StackGraph | None, str, str]:
     name = str(s.input("name") or s.name)
-    project, judged = os.environ.get("PULUMI_PROJECT", ""), os.environ.get("PULUMI_STACK", "")
     stack = stack_of(name, project)
     if stack is None:
         return name, None, "a stack of another project, which this run does not record", DECLARE
