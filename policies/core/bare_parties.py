@@ -244,6 +244,23 @@ def microsoft_app(client: str) -> bool:
     return _MICROSOFT_APP.match(c) is not None or c in _AZURE_SERVICE_APPS
 
 
+_ISSUER, _PRINCIPAL_TYPE, _TENANT_ID = 1, 2, 3
+_KEY_KINDS: dict[Any, int] = {}
+
+
+def _key_kind(k: Any) -> int:
+    """Which test a string under key `k` gets (0: none); remembered per key (a bounded table)."""
+    kind = _KEY_KINDS.get(k)
+    if kind is None:
+        key = str(k).lower()
+        # `issuer`, and (round 36) Easy Auth's `openIdIssuer`: the tenant whose users sign in
+        kind = (_ISSUER if key.endswith("issuer") else _PRINCIPAL_TYPE if k == "principalType"
+                else _TENANT_ID if key == "tenantid" else 0)
+        if len(_KEY_KINDS) < 4096:
+            _KEY_KINDS[k] = kind
+    return kind
+
+
 def _azure(value: Any, path: str, own: str | None) -> list[Found]:
     # Only strings are judged and only containers walked: a path is formatted for those alone (this walks
     # every input of every Azure resource, twice per resource).
@@ -251,16 +268,16 @@ def _azure(value: Any, path: str, own: str | None) -> list[Found]:
         out: list[Found] = []
         for k, v in value.items():
             if isinstance(v, str):
-                key = str(k).lower()
-                # `issuer`, and (round 36) Easy Auth's `openIdIssuer`: the tenant whose users sign in
-                issuer = key.endswith("issuer") and _ENTRA_ISSUER.match(v)
-                if issuer:
+                kind = _key_kind(k)
+                if not kind:
+                    continue
+                if kind == _ISSUER and (issuer := _ENTRA_ISSUER.match(v)):
                     tenant = issuer.group(1).lower()
                     if tenant != own:
                         out.append((f"{path}.{k}" if path else str(k), "azure-id", f"/tenants/{tenant}"))
-                elif k == "principalType" and v.lower() == "foreigngroup":
+                elif kind == _PRINCIPAL_TYPE and v.lower() == "foreigngroup":
                     out.append((f"{path}.{k}" if path else str(k), "site", _FOREIGN_GROUP))
-                elif own and key == "tenantid" and _GUID.match(v.strip()):
+                elif kind == _TENANT_ID and own and _GUID.match(v.strip()):
                     # round 35: a tenant other than the one the provider pins (a vault's, a server's Entra
                     # admin's) authenticates its own identities to the data (access policies: read_grants.py)
                     tenant = v.strip().lower()
