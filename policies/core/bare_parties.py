@@ -244,28 +244,49 @@ def microsoft_app(client: str) -> bool:
     return _MICROSOFT_APP.match(c) is not None or c in _AZURE_SERVICE_APPS
 
 
+_ISSUER, _PRINCIPAL_TYPE, _TENANT_ID = 1, 2, 3
+_KEY_KINDS: dict[Any, int] = {}
+
+
+def _key_kind(k: Any) -> int:
+    """Which test a string under key `k` gets (0: none); remembered per key (a bounded table)."""
+    kind = _KEY_KINDS.get(k)
+    if kind is None:
+        key = str(k).lower()
+        # `issuer`, and (round 36) Easy Auth's `openIdIssuer`: the tenant whose users sign in
+        kind = (_ISSUER if key.endswith("issuer") else _PRINCIPAL_TYPE if k == "principalType"
+                else _TENANT_ID if key == "tenantid" else 0)
+        if len(_KEY_KINDS) < 4096:
+            _KEY_KINDS[k] = kind
+    return kind
+
+
 def _azure(value: Any, path: str, own: str | None) -> list[Found]:
+    # Only strings are judged and only containers walked: a path is formatted for those alone (this walks
+    # every input of every Azure resource, twice per resource).
     if isinstance(value, dict):
         out: list[Found] = []
         for k, v in value.items():
-            at = f"{path}.{k}" if path else str(k)
-            # `issuer`, and (round 36) Easy Auth's `openIdIssuer`: the tenant whose users sign in
-            issuer = isinstance(v, str) and str(k).lower().endswith("issuer") and _ENTRA_ISSUER.match(v)
-            if issuer:
-                tenant = issuer.group(1).lower()
-                out += [] if tenant == own else [(at, "azure-id", f"/tenants/{tenant}")]
-            elif k == "principalType" and isinstance(v, str) and v.lower() == "foreigngroup":
-                out.append((at, "site", _FOREIGN_GROUP))
-            elif own and str(k).lower() == "tenantid" and isinstance(v, str) and _GUID.match(v.strip()):
-                # round 35: a tenant other than the one the provider pins (a vault's, a server's Entra
-                # admin's) authenticates its own identities to the data (access policies: read_grants.py)
-                tenant = v.strip().lower()
-                out += [] if tenant == own else [(at, "azure-id", f"/tenants/{tenant}")]
-            elif k == "accessPolicies":
-                continue
-            else:
-                out += _azure(v, at, own)
+            if isinstance(v, str):
+                kind = _key_kind(k)
+                if not kind:
+                    continue
+                if kind == _ISSUER and (issuer := _ENTRA_ISSUER.match(v)):
+                    tenant = issuer.group(1).lower()
+                    if tenant != own:
+                        out.append((f"{path}.{k}" if path else str(k), "azure-id", f"/tenants/{tenant}"))
+                elif kind == _PRINCIPAL_TYPE and v.lower() == "foreigngroup":
+                    out.append((f"{path}.{k}" if path else str(k), "site", _FOREIGN_GROUP))
+                elif kind == _TENANT_ID and own and _GUID.match(v.strip()):
+                    # round 35: a tenant other than the one the provider pins (a vault's, a server's Entra
+                    # admin's) authenticates its own identities to the data (access policies: read_grants.py)
+                    tenant = v.strip().lower()
+                    if tenant != own:
+                        out.append((f"{path}.{k}" if path else str(k), "azure-id", f"/tenants/{tenant}"))
+            elif k != "accessPolicies" and isinstance(v, (dict, list)):
+                out += _azure(v, f"{path}.{k}" if path else str(k), own)
         return out
     if isinstance(value, list):
-        return [f for i, v in enumerate(value) for f in _azure(v, f"{path}.{i}", own)]
+        return [f for i, v in enumerate(value) if isinstance(v, (dict, list))
+                for f in _azure(v, f"{path}.{i}", own)]
     return []

@@ -19,20 +19,30 @@ from policies.core.view import ProviderView, ResourceView, StackGraph
 ENV = "GATE_STACK_GRAPHS"
 _ORGANIZATION = "organization"
 _CACHE: dict[tuple[str, int, int], tuple[dict[str, Any] | None, StackGraph]] = {}
+_INDEX: dict[tuple[str, int, int, int, int], dict[str, Any]] = {}
 DECLARE = "declare the destination in stacks/records/endpoints.yaml"
 HOW = ("record that stack in the same gate run (gate preview --all, or its level first with --shard), or "
        + DECLARE)
 
 
 def _index() -> dict[str, Any]:
+    """The index `GATE_STACK_GRAPHS` names, read once while the file is unchanged (every stack reference of
+    a large stack asks for it: a tiled stack's hundreds of references once each per reference placed)."""
     path = os.environ.get(ENV, "")
     if not path:
         return {}
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        st = os.stat(path)
+        key = (path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        found = _INDEX.get(key)
+        if found is None:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            found = data if isinstance(data, dict) else {}
+            _INDEX.clear()
+            _INDEX[key] = found
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return found
 
 
 def _provider(res: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> ProviderView | None:
@@ -92,9 +102,21 @@ def stack_of(name: str, project: str) -> str | None:
 
 def referenced_graph(s: ResourceView) -> tuple[str, StackGraph | None, str, str]:
     """(the referenced stack's name, its recorded graph whose outputs the reference read; else None, why
-    not, and how to make the values judgeable)."""
+    not, and how to make the values judgeable). Once per stack reference's view and environment: a view lives
+    for one evaluation, in which the index and the graphs it names do not change, and each reference placed
+    asks every stack reference holding it (a tiled stack: hundreds of references, each asked hundreds of
+    times)."""
+    env = os.environ
+    project, judged = env.get("PULUMI_PROJECT", ""), env.get("PULUMI_STACK", "")
+    key = f"_referenced_graph\0{env.get(ENV, '')}\0{project}\0{judged}"
+    found = s.memo.get(key)
+    if found is None:
+        found = s.memo[key] = _referenced_graph(s, project, judged)
+    return found
+
+
+def _referenced_graph(s: ResourceView, project: str, judged: str) -> tuple[str, StackGraph | None, str, str]:
     name = str(s.input("name") or s.name)
-    project, judged = os.environ.get("PULUMI_PROJECT", ""), os.environ.get("PULUMI_STACK", "")
     stack = stack_of(name, project)
     if stack is None:
         return name, None, "a stack of another project, which this run does not record", DECLARE
