@@ -29,6 +29,10 @@ SUB = OWN + "/"
 # the residency rules the round tests assert most
 RESOLVED = "require-resolved-references"
 REPLICATION = "disallow-non-eea-replication"
+# what an unresolved bucket held in a variable adds to the message (round 38)
+HELD_NOTE = ("; the code holds the bucket in a variable or expression the pack cannot read: write the "
+             "bucket's name (a resource of this stack) in the code, assign the variable that literal in the "
+             "same code, or set the environment variable in the resource's own environment")
 LB = "urn:pulumi:test::p::aws:lb/listener:Listener::lb"
 
 
