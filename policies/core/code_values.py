@@ -73,8 +73,8 @@ def held(expr: str, s: str, depth: int = 0) -> list[str]:
         return values if values else [e if e[:1] == "$" else f"${name}"]
     if _IDENT.match(e):
         return _resolved(e, s, depth) or [f"{{{e}}}"]
-    if e.startswith("{") and e.endswith("}") and _IDENT.match(e[1:-1]):
-        return held(e[1:-1], s, depth)
+    if e.startswith("{") and e.endswith("}"):  # `{bucket}` of an f-string, or an expression marked before
+        return held(e[1:-1], s, depth) if _IDENT.match(e[1:-1]) else [e]
     if _WORD.match(e) and ("-" in e or "." in e):  # a bucket's name as a shell word
         return [e]
     return [f"{{{e}}}"]

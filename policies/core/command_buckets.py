@@ -49,6 +49,8 @@ _POSITIONAL = re.compile(
 _ON_RESOURCE = re.compile(r"(?:\.Bucket|\.Object\w*)\([^()]*\)$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _SHORTHAND_KEY = re.compile(r"$|\s|,\w+=")  # what follows a CLI shorthand value (code has `, ` or `)`)
+# the source of a copy (`CopySource={"Bucket": b, …}`, the first argument of `copy`): data coming in
+_SOURCE = re.compile(r"(?:CopySource[\"']?\s*[=:]\s*|\.copy\(\s*)\{[^{}]*$")
 _READS = re.compile(r"(?i)^(?:get|head|list|download|select|generate_presigned)")
 
 
@@ -69,15 +71,16 @@ def _call(s: str, pos: int) -> str:
 
 def _sdk(s: str, m: re.Match[str]) -> list[str]:
     """The buckets one SDK argument stands for (what is no bucket name, like a key, is left out); one the
-    text does not assign, unless the call only reads. A method of a resource built on a bucket
-    (`Bucket(b).upload_file(path, key)`) takes no bucket: the resource's own is judged."""
+    text does not assign, unless the call only reads or it is a copy's source. A method of a resource built
+    on a bucket (`Bucket(b).upload_file(path, key)`) takes no bucket: the resource's own is judged."""
     if m.group(0).startswith((".upload", ".copy")) and _ON_RESOURCE.search(s, 0, m.start()):
         return []
     arg = m.group(m.lastindex or 1)
     if _BUCKET.match(arg) and _SHORTHAND_KEY.match(s, m.end()) and "=" in m.group(0):  # CLI `S3Bucket=x,…`
         return [arg]
     values = [v for v in held(arg, s) if HELD.match(v) or _BUCKET.match(v)]
-    if any(v[:1] == "{" for v in values) and _READS.match(_call(s, m.start())):
+    inbound = _READS.match(_call(s, m.start())) or _SOURCE.search(s, 0, m.start())
+    if inbound and any(v[:1] == "{" for v in values):
         return [v for v in values if not HELD.match(v)]
     return values
 

@@ -77,6 +77,7 @@ def test_sdk_forms_that_send_to_a_bucket():
 def test_a_bucket_the_code_does_not_assign_blocks_only_where_data_goes_out():
     assert option_buckets('s3.get_object(Bucket=record["s3"]["bucket"]["name"], Key=k)') == []
     assert option_buckets("s3.download_file(src, key, '/tmp/f')") == []
+    assert option_buckets('o.copy_from(CopySource={"Bucket": obj.bucket_name, "Key": k})') == []
     assert option_buckets('s3.put_object(Bucket=record["b"], Key=k)') == [("bucket", '{record["b"]}', False)]
 
 
