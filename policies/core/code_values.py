@@ -39,7 +39,7 @@ _ENV_FORMS = (
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}|\{(\w+)\}|\$(\w+)")
 _MAX_VALUES = 8
 _WORD = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-HELD = re.compile(r"^[{$]")  # a value held as written: a variable or expression the code does not assign
+HELD = re.compile(r"[{$]")  # (searched) a value held as written: a variable or expression not assigned
 
 
 def _assignments(name: str, s: str) -> Iterator[tuple[str, bool]]:
@@ -77,6 +77,8 @@ def held(expr: str, s: str, depth: int = 0) -> list[str]:
         return held(e[1:-1], s, depth) if _IDENT.match(e[1:-1]) else [e]
     if _WORD.match(e) and ("-" in e or "." in e):  # a bucket's name as a shell word
         return [e]
+    if _PLACEHOLDER.search(e) and not re.search(r"[\s()\[\]\"'`]", e):  # `eloket-{env}` of an `s3://` URL
+        return _filled(e, s, depth)
     return [f"{{{e}}}"]
 
 
@@ -87,7 +89,8 @@ def _resolved(name: str, s: str, depth: int) -> list[str]:
     out: list[str] = []
     for rhs, shell in _assignments(name, s):
         out += [rhs] if shell and _WORD.match(rhs) else held(rhs, s, depth + 1)
-    return list(dict.fromkeys(out))[:_MAX_VALUES]
+    out = list(dict.fromkeys(out))
+    return out if len(out) <= _MAX_VALUES else [f"{{{name}}}"]  # too many to judge: unresolved
 
 
 def _filled(text: str, s: str, depth: int) -> list[str]:
@@ -100,8 +103,10 @@ def _filled(text: str, s: str, depth: int) -> list[str]:
         name = m.group(1) or m.group(2) or m.group(3)
         values = _resolved(name, s, depth) if depth < 3 else []
         choices.append(values or [m.group(0)])
+    if len(list(itertools.islice(itertools.product(*choices), _MAX_VALUES + 1))) > _MAX_VALUES:
+        return [f"{{{text}}}"]  # too many combinations to judge: unresolved
     out = []
-    for combo in itertools.islice(itertools.product(*choices), _MAX_VALUES):
+    for combo in itertools.product(*choices):
         pieces, last = [], 0
         for m, v in zip(parts, combo, strict=True):
             pieces += [text[last:m.start()], v]
@@ -114,7 +119,7 @@ def held_buckets(s: str, found: list[tuple[str, str, bool]]) -> list[tuple[str, 
     """`found` with each bucket the text names by a variable (`s3://{bucket}/`, `s3://$B/`) resolved."""
     out: list[tuple[str, str, bool]] = []
     for kind, value, named in found:
-        if kind == "bucket" and HELD.match(value):
+        if kind == "bucket" and HELD.search(value):
             out += [(kind, v, named) for v in held(value, s) if (kind, v, named) not in out]
         elif (kind, value, named) not in out:
             out.append((kind, value, named))

@@ -78,10 +78,10 @@ def _sdk(s: str, m: re.Match[str]) -> list[str]:
     arg = m.group(m.lastindex or 1)
     if _BUCKET.match(arg) and _SHORTHAND_KEY.match(s, m.end()) and "=" in m.group(0):  # CLI `S3Bucket=x,…`
         return [arg]
-    values = [v for v in held(arg, s) if HELD.match(v) or _BUCKET.match(v)]
+    values = [v for v in held(arg, s) if HELD.search(v) or _BUCKET.match(v)]
     inbound = _READS.match(_call(s, m.start())) or _SOURCE.search(s, 0, m.start())
-    if inbound and any(v[:1] == "{" for v in values):
-        return [v for v in values if not HELD.match(v)]
+    if inbound and any(HELD.search(v) and v[:1] != "$" for v in values):
+        return [v for v in values if not HELD.search(v)]
     return values
 
 

@@ -374,7 +374,7 @@ def judge_in_graph(
         f"`{ref.path}` refers to {ref.value!r}, which is neither a resource of this stack (matched by its "
         "recorded id, ARN or endpoint, never by name) nor a declared external endpoint "
         "(stacks/records/endpoints.yaml), so where it is cannot be judged" + (_RELAY_NOTE if relayed else "")
-        + (_HELD_NOTE if ref.kind == "bucket" and HELD.match(ref.value) else "")
+        + (_HELD_NOTE if ref.kind == "bucket" and HELD.search(ref.value) else "")
     )
 
 

@@ -50,6 +50,11 @@ def test_a_variable_is_every_literal_the_code_assigns_it():
     # an expression (a conditional, a parameter, an event field) is returned as written, in braces
     assert held("t", 't = "own" if x else "drop"') == ['{"own" if x else "drop"}']
     assert held('event["b"]', "") == ['{event["b"]}']
+    # a template with a placeholder the code does not fill, and a variable with more values than are judged
+    template = 's3.put_object(Bucket=f"drop-{suffix}", Key=k)'
+    assert option_buckets(template) == [("bucket", "drop-{suffix}", False)]
+    many = "".join(f'b = "own-{i}"\n' for i in range(9)) + "s3.put_object(Bucket=b)"
+    assert option_buckets(many) == [("bucket", "{b}", False)]
 
 
 def test_an_environment_variable_the_code_does_not_set_is_looked_up_in_the_resource():
