@@ -18,11 +18,12 @@ import yaml
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
+from policies.core.code_values import held_buckets
 from policies.core.command_buckets import option_buckets
 from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites
 from policies.core.references_ascii import contains, finditer, key_search
 
-_BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(")
+_BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(", ".copy(", ".upload(")
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
 _AZURE_ID = re.compile(r"/subscriptions/[0-9a-zA-Z*-]+(?:/[^\s\"',;?)]+)?", re.I)
 # A private link service alias (`<prefix>.<guid>.<region>.azure.privatelinkservice`, what a private endpoint
@@ -109,12 +110,9 @@ TLDS = frozenset([
 # least two more labels (`logs.acme-analytics.shop`), so dotted code names (`app.handler`) stay names.
 # Words that are also common code identifiers (`app.api.services`, `com.acme.network`) are left out, and a
 # reverse-DNS package name (`com.…`, `org.…`) is no host.
-DEEP_TLDS = frozenset(
-    [
-        "shop", "club", "digital", "solutions", "company", "agency", "website", "today", "ltd", "vip",
-        "wiki", "blog", "studio", "design",
-    ]
-)
+DEEP_TLDS = frozenset([
+    "shop", "club", "digital", "solutions", "company", "agency", "website", "today", "ltd", "vip",
+    "wiki", "blog", "studio", "design"])
 
 
 _IKEY = re.compile(r"(?i)instrumentationkey=([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
@@ -233,6 +231,7 @@ def text_plan(
         found += option_buckets(s)
     if ":" in s:
         _colon(s, principal, found)
+        found = held_buckets(s, found) if "s3" in s else found  # `s3://{bucket}/`, `s3://$B/` (round 38)
     if "." in s:
         _dotted(s, principal, dest_key, found)
     if "-v" in s or "-profile/" in s or ".guardrail." in s:

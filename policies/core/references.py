@@ -20,6 +20,7 @@ from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
+from policies.core.code_values import ASSET_TYPES, asset_texts, environment_buckets
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
 from policies.core.named_services import VENDOR_SETTINGS, vendor_hosts
 from policies.core.outside_parties import foreign_arns, phone_value
@@ -210,13 +211,8 @@ class _Recorder:
                     if not short and (v, kind, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, kind, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
-                    self.walk(
-                        v,
-                        f"{path}.{k}" if path else str(k),
-                        str(k),
-                        False,
-                        principal or k in ("Principal", "Service"),
-                    )
+                    self.walk(v, f"{path}.{k}" if path else str(k), str(k), False,
+                              principal or k in ("Principal", "Service"))
         elif t is list:
             callers = key in CALLER_KEYS
             for i, v in enumerate(value):
@@ -334,6 +330,8 @@ def _top_trace(k: Any, v: Any) -> Trace | None:
         return trace[1]
     if tv is dict or tv is list or tv is _Secret:
         return _traced(_Recorder.walk, v, str(k), str(k), False, k in ("Principal", "Service"))
+    if tv in ASSET_TYPES:  # inline code (round 38): each string asset's text, under the input's own key
+        return tuple(g for n, s in asset_texts(v) for g in _traced(_Recorder.text, s, f"{k}.{n}", k, False))
     return None
 
 
@@ -395,6 +393,6 @@ def references(view: ResourceView) -> list[Ref]:
             settings = [(r.path, *r.value.split("=", 1)) for r in refs if r.kind == "vendor-setting"]
             places = vendor_hosts(settings, {(r.kind, r.value) for r in implied})  # type: ignore[arg-type]
             refs = [r for r in refs if r.kind != "vendor-setting"] + [Ref(*p) for p in places]
-        refs = m["_refs"] = refs + implied
+        refs = m["_refs"] = environment_buckets(src, refs) + implied  # `$B`: the resource's own B
         refs += [Ref(path, kind, value) for path, kind, value in foreign_arns(view, refs)]
     return refs

@@ -21,6 +21,7 @@ from policies.core.account_hosts import (
 )
 from policies.core.account_urls import WORKFLOW, callback_problem, workflow_key
 from policies.core.accounts import is_account_id
+from policies.core.code_values import HELD
 from policies.core.cosmos_replicas import lists_region, replica_problem
 from policies.core.cross_stack import own_elsewhere, place
 from policies.core.destinations import azure_modules
@@ -373,7 +374,13 @@ def judge_in_graph(
         f"`{ref.path}` refers to {ref.value!r}, which is neither a resource of this stack (matched by its "
         "recorded id, ARN or endpoint, never by name) nor a declared external endpoint "
         "(stacks/records/endpoints.yaml), so where it is cannot be judged" + (_RELAY_NOTE if relayed else "")
+        + (_HELD_NOTE if ref.kind == "bucket" and HELD.search(ref.value) else "")
     )
+
+
+_HELD_NOTE = ("; the code holds the bucket in a variable or expression the pack cannot read: write the "
+              "bucket's name (a resource of this stack) in the code, assign the variable that literal in the "
+              "same code, or set the environment variable in the resource's own environment")
 
 
 _RELAY_NOTE = ("; it passes on what it receives to destinations its own inputs set (a relay: a stream, "

@@ -29,7 +29,17 @@ SUB = OWN + "/"
 # the residency rules the round tests assert most
 RESOLVED = "require-resolved-references"
 REPLICATION = "disallow-non-eea-replication"
+# what an unresolved reference is told, and what a bucket held in a variable adds to it (round 38)
+HELD_NOTE = ("; the code holds the bucket in a variable or expression the pack cannot read: write the "
+             "bucket's name (a resource of this stack) in the code, assign the variable that literal in the "
+             "same code, or set the environment variable in the resource's own environment")
 LB = "urn:pulumi:test::p::aws:lb/listener:Listener::lb"
+
+
+def unresolved(path: str, value: str) -> str:
+    return (f"`{path}` refers to {value!r}, which is neither a resource of this stack (matched by its "
+            "recorded id, ARN or endpoint, never by name) nor a declared external endpoint (stacks/records/"
+            "endpoints.yaml), so where it is cannot be judged")
 
 
 def aws_provider(region: Any = "eu-west-1", account: str | None = None) -> ProviderView:

@@ -49,13 +49,38 @@ ACCOUNTS = (
 # declared Entra tenant wherever they are written, each replaced by an undeclared one.
 SUBSCRIPTIONS = ((re.compile(r"(?i)(?<=/subscriptions/)00000000-0000-0000-0000-000000000000(?![\w-])"),
                   "99999999-8888-7777-6666-555555555555"),)
-TENANTS = (
-    (re.compile(r"(?i)(?<![\w-])11111111-2222-3333-4444-555555555555(?![\w-])"),
-     "44444444-3333-2222-1111-000000000000"),
-    (re.compile(r"(?i)(?<![\w-])5b8e2f14-9c3a-4d7e-b1f6-0a2c4e6d8f13(?![\w-])"),
-     "44444444-3333-2222-1111-000000000000"),
-)
+OTHER_TENANT = "44444444-3333-2222-1111-000000000000"
+# where a tenant is written other than as a whole value (`tenantId`): sign-in issuers, `/tenants/<id>`
+_TENANT_BEFORE = (r"(?<=microsoftonline\.com/)|(?<=sts\.windows\.net/)|(?<=login\.windows\.net/)|"
+                  r"(?<=/tenants/)")
+
+
+def _tenant(guid: str) -> tuple[re.Pattern[str], str]:
+    return re.compile(rf"(?i)(?<![\w-]){re.escape(guid)}(?![\w-])"), OTHER_TENANT
+
+
+USUAL_TENANTS = ("11111111-2222-3333-4444-555555555555", "5b8e2f14-9c3a-4d7e-b1f6-0a2c4e6d8f13")
+TENANTS = tuple(map(_tenant, USUAL_TENANTS))
 KINDS = {"regions": REGIONS, "accounts": ACCOUNTS, "subscriptions": SUBSCRIPTIONS, "tenants": TENANTS}
+# Round 38: any other tenant a case pins or writes in a tenant position (a provider's `tenantId`, an input
+# `tenantId`, a sign-in issuer's or a `/tenants/<id>` path's GUID) is replaced too, not only the corpus's two.
+_GUID = r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
+_TENANT_AT = re.compile(
+    rf"(?i)(?:tenant_?id[\"']?\s*[:=]\s*[\"']?|(?:login\.microsoftonline\.com|sts\.windows\.net|"
+    rf"login\.windows\.net)/|/tenants/)({_GUID})(?![\w-])")
+
+
+def tenant_swaps(case: corpus.Case) -> tuple:
+    """The case's tenants (the corpus's two, those its providers pin, those its inputs write in a tenant
+    position), each with the undeclared one to put in its place: the other ones only in a tenant position
+    (the stack's tenant id may also be its subscription's, mutated as such)."""
+    pinned = {str(v).lower() for k, v in case.config.items() if k.lower().endswith(":tenantid")}
+    written = {m.group(1).lower() for m in _TENANT_AT.finditer(json.dumps(case.resources, default=str))}
+    extra = sorted((pinned | written) - set(USUAL_TENANTS) - {OTHER_TENANT})
+    swaps = [rf"(?i)(?:{_TENANT_BEFORE}|^(?={re.escape(g)}$)){re.escape(g)}(?![\w-])" for g in extra]
+    return TENANTS + tuple((re.compile(rx), OTHER_TENANT) for rx in swaps)
+
+
 Site = tuple[str, Any]  # (dotted path, a function that returns the mutated inputs of the case)
 
 
@@ -91,7 +116,8 @@ def _sites(value: Any, path: str, swaps: tuple) -> Iterator[tuple[str, Any]]:
 def mutants(case: corpus.Case, kind: str = "regions") -> Iterator[tuple[str, corpus.Case]]:
     """(site, mutated case) for every token of the kind in the inputs of the case's resources."""
     for i, r in enumerate(case.resources):
-        for path, inputs in _sites(r.get("inputs") or {}, f"resources.{i}.inputs", KINDS[kind]):
+        swaps = tenant_swaps(case) if kind == "tenants" else KINDS[kind]
+        for path, inputs in _sites(r.get("inputs") or {}, f"resources.{i}.inputs", swaps):
             resources = copy.copy(case.resources)
             resources[i] = {**r, "inputs": inputs}
             yield path, corpus.Case(case.path, case.what, [], case.config, resources)

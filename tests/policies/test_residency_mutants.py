@@ -67,4 +67,6 @@ def test_subscription_mutants_touch_resource_ids_and_tenant_mutants_any_mention(
     assert dict(mutants.mutants(case, "subscriptions"))["resources.0.inputs.id"].resources[0]["inputs"][
         "id"] == sub.replace("00000000-0000-0000-0000-000000000000", "99999999-8888-7777-6666-555555555555")
     assert [site for site, _ in mutants.mutants(case, "subscriptions")] == ["resources.0.inputs.id"]
-    assert [site for site, _ in mutants.mutants(case, "tenants")] == ["resources.0.inputs.issuer"]
+    # round 38: a tenant written in a tenant position (`tenantId`) is mutated too, not only the usual two
+    tenants = ["resources.0.inputs.tenantId", "resources.0.inputs.issuer"]
+    assert [site for site, _ in mutants.mutants(case, "tenants")] == tenants

@@ -162,8 +162,9 @@ def test_an_import_export_job_returns_its_drives_to_an_eea_address_only():
         assert messages(REPLICATION, _job(country), ALLOWED) == []
     assert messages(REPLICATION, _job("United States"), ALLOWED) == [
         "`properties.returnAddress.countryOrRegion`: an Import/Export job ships drives holding the data to "
-        "an address in 'United States', which is not an EEA state the pack knows (ISO code or English name)"
-        + _SITE]
+        "an address in 'United States', which is not an EEA state the pack knows (write its ISO 3166-1 "
+        "alpha-2 code, e.g. BE; alpha-3 codes and the state's name in English, its own languages, Dutch, "
+        "French or German are also read)" + _SITE]
 
 
 def _vault(tenant: str, pinned: str | None) -> object:

@@ -6,7 +6,17 @@ tests/corpus/residency/{evil,good}/r36-*.yaml)."""
 
 from __future__ import annotations
 
-from policy_testlib import ALLOWED, REPLICATION, RESOLVED, graph, messages, pinned_res, res
+from policy_testlib import (
+    ALLOWED,
+    HELD_NOTE,
+    REPLICATION,
+    RESOLVED,
+    graph,
+    messages,
+    pinned_res,
+    res,
+    unresolved,
+)
 
 from policies.core.command_buckets import option_buckets
 from policies.core.view import ProviderView
@@ -14,12 +24,6 @@ from policies.core.view import ProviderView
 ACCOUNT = "123456789012"
 PATH = "source.buildspec(yaml).phases.build.commands.0"
 EXPORT = "aws logs create-export-task --log-group-name /a --from 1 --to 2"
-
-
-def _unresolved(path: str, value: str) -> str:
-    return (f"`{path}` refers to {value!r}, which is neither a resource of this stack (matched by its "
-            "recorded id, ARN or endpoint, never by name) nor a declared external endpoint (stacks/records/"
-            "endpoints.yaml), so where it is cannot be judged")
 
 
 def _build(command: str) -> object:
@@ -44,18 +48,19 @@ def test_buckets_named_without_a_bucket_option():
     assert option_buckets("rsync --destination host:/x && aws s3 sync . s3://b --destination-prefix p") == []
 
 
-def test_a_bucket_option_holding_a_shell_variable_is_unresolved():
+def test_a_bucket_option_holding_a_shell_variable_isunresolved():
     braced = 'aws s3api put-object --bucket "${DEST}" --key k'
     assert option_buckets(braced) == [("bucket", "${DEST}", False)]
     bucket = pinned_res("aws:s3/bucketV2:BucketV2", "b", {"bucket": "own-drop"})
     variable = _build('aws s3api put-object --bucket "$DEST" --key k --body f')
-    assert messages(RESOLVED, graph(bucket, variable), ALLOWED) == [("p", _unresolved(PATH, "$DEST"))]
+    held = unresolved(PATH, "$DEST") + HELD_NOTE
+    assert messages(RESOLVED, graph(bucket, variable), ALLOWED) == [("p", held)]
 
 
 def test_an_export_destination_must_be_a_bucket_of_the_stack():
     bucket = pinned_res("aws:s3/bucketV2:BucketV2", "b", {"bucket": "own-drop"})
     outside = _build(f"{EXPORT} --destination partner-drop")
-    assert messages(RESOLVED, graph(bucket, outside), ALLOWED) == [("p", _unresolved(PATH, "partner-drop"))]
+    assert messages(RESOLVED, graph(bucket, outside), ALLOWED) == [("p", unresolved(PATH, "partner-drop"))]
     own = _build(f"{EXPORT} --destination own-drop")
     assert messages(RESOLVED, graph(bucket, own), ALLOWED) == []
 
