@@ -66,7 +66,8 @@ def verdicts(reports: list[StackReport], states: dict[str, dict[str, Any]], args
             run, update = runs[report.stack], (updates or {}).get(report.stack)
             resources = run.checkpoint["deployment"]["resources"]
             stack_urn = next((r["urn"] for r in resources if r.get("type") == "pulumi:pulumi:Stack"), "")
-            dual.merge(report, update, run.differences, run.env_reads, stack_urn, run.update_error)
+            dual.merge(report, update, run.differences, run.env_reads, stack_urn, run.update_error,
+                       run.stack_references)
             finish(report, run.checkpoint if update is None else run.update_checkpoint)
     return reports
 
