@@ -88,12 +88,13 @@ def _unresolved(references: dict[str, bool], stack_urn: str) -> list[Any]:
         pack=PACK, policy=UNRESOLVED, level="mandatory", severity="high", urn=stack_urn,
         type="pulumi:pulumi:Stack",
         message="The program reads only stacks whose outputs the gate has recorded.\n"
-                f"StackReference {target!r} names a stack this gate run could not read (another project's, "
-                "or one recorded neither in this run nor in an earlier run into --out): its outputs are "
-                "unknown offline but known to pulumi up, so what the program does with them (a resource "
-                "registered in an apply, a value read with get_output_details) is not what was recorded; "
-                "record that stack in the same gate run (gate preview --all, or its level first with "
-                "--shard), or pass the value through stack config")
+                f"StackReference {target!r} names a stack this gate run could not read or vouch for "
+                "(another project's, the stack itself, or one recorded neither in this run nor in a sealed "
+                "earlier run into --out): offline its outputs are unknown or unvouched, pulumi up reads the "
+                "real ones, so what the program does with them (a resource registered in an apply, a value "
+                "read with get_output_details) is not what was recorded; record that stack in the same gate "
+                "run (gate preview --all, or its level first with --shard), or pass the value through stack "
+                "config")
         for target in sorted(t for t, resolved in references.items() if not resolved)]
 
 

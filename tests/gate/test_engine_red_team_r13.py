@@ -73,12 +73,12 @@ def test_an_unresolved_stack_reference_is_a_mandatory_gate_finding_a_resolved_on
         "gate", "unresolved-stack-reference", "mandatory", STACK_URN)
     assert finding.message == (
         "The program reads only stacks whose outputs the gate has recorded.\n"
-        "StackReference 'organization/other/prod' names a stack this gate run could not read (another "
-        "project's, or one recorded neither in this run nor in an earlier run into --out): its outputs are "
-        "unknown offline but known to pulumi up, so what the program does with them (a resource registered "
-        "in an apply, a value read with get_output_details) is not what was recorded; record that stack in "
-        "the same gate run (gate preview --all, or its level first with --shard), or pass the value through "
-        "stack config")
+        "StackReference 'organization/other/prod' names a stack this gate run could not read or vouch for "
+        "(another project's, the stack itself, or one recorded neither in this run nor in a sealed earlier "
+        "run into --out): offline its outputs are unknown or unvouched, pulumi up reads the real ones, so "
+        "what the program does with them (a resource registered in an apply, a value read with "
+        "get_output_details) is not what was recorded; record that stack in the same gate run (gate preview "
+        "--all, or its level first with --shard), or pass the value through stack config")
 
 
 def test_the_judge_passes_the_runs_references_to_the_merge(monkeypatch):
@@ -138,3 +138,17 @@ def test_the_corpus_cases_say_what_fires():
     for case in ("stackref-details-unresolved", "stackref-apply-unresolved"):
         expected = json.loads((corpus / "evil" / case / "expected.json").read_text())
         assert expected["policies"] == ["unresolved-stack-reference"]
+
+
+def test_a_reference_answered_from_a_state_no_seal_covers_counts_as_unresolved(tmp_path):
+    from gate.judge import StackJudge
+
+    work = tmp_path / "work"
+    (work / ".stack-graphs").mkdir(parents=True)
+    (work / "a.state.json").write_text("{}")   # this run's state of a: its graph is listed
+    refs = {"organization/p/a": True, "organization/p/b": True, "organization/p/c": True,
+            "organization/other/a": False}
+    run = SimpleNamespace(stack_references=dict(refs), project="p")
+    judge = StackJudge(SimpleNamespace(), ([], {}), tmp_path, None, None, work=work, published=None)
+    judge._graphs("c", run)
+    assert run.stack_references == {**refs, "organization/p/b": False, "organization/p/c": False}
