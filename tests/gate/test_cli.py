@@ -135,10 +135,14 @@ def test_reference_cycle_runs_with_what_is_available(run_gate, make_program, tmp
     assert not out.exists()                               # bad input: nothing recorded or written
     proc = run_gate("preview", "--program", program, "--all", "--out", out, "--format", "json",
                     "--no-checkov", "--policy-pack", REPO_PACK)
-    assert proc.returncode == 0, proc.stderr
     first, second = (stack_outputs(json.loads((out / f"{s}.state.json").read_text())) for s in ("a", "b"))
     assert first == {"mine": "a", "theirs": UNKNOWN}      # a ran first: b not recorded yet
     assert second == {"mine": "b", "theirs": "a"}
+    # round 13: a's reference to b was not resolved (on a first deployment it cannot be): a is blocked by it
+    assert proc.returncode == 1, proc.stderr
+    blocking = {(r["stack"], v["pack"], v["policy"]) for r in json.loads(proc.stdout) for v in r["violations"]
+                if v["level"] == "mandatory"}
+    assert blocking == {("a", "gate", "unresolved-stack-reference")}
 
 
 def test_checkov_findings_join_the_report(run_gate, gate_programs, tmp_path):
