@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from gate.errors import ProgramError
+from gate.zygote import SDK_MODULE
 
 
 def _module_name(entry: os.DirEntry[str]) -> str:
@@ -30,15 +31,17 @@ def _module_name(entry: os.DirEntry[str]) -> str:
 
 
 def _elsewhere(name: str, installed: list[str]) -> bool:
-    """Whether `name` is a module this process has loaded (the gate's, the preloaded SDK's), a standard one,
-    or an installed one (found in the environment's site-packages)."""
-    return (name in sys.modules or name in sys.builtin_module_names or name in sys.stdlib_module_names
-            or importlib.machinery.PathFinder.find_spec(name, installed) is not None)
+    """Whether `name` is a module the recording has loaded before the program (the gate's, the SDK's and
+    what they import) or an installed Pulumi SDK package a zygote may preload. Other installed or standard
+    modules the recording has not loaded are the program's copy offline as under `pulumi up` (its directory
+    comes first in both): an `azure/` or `dns.py` of the program is its own."""
+    return name in sys.modules or (SDK_MODULE.fullmatch(name) is not None
+                                   and importlib.machinery.PathFinder.find_spec(name, installed) is not None)
 
 
 def refuse_shadowing(directories: list[Path], where: str) -> None:
     """ProgramError naming the first module of `directories` (the program's, put first on sys.path) that
-    shadows a loaded, standard or installed module."""
+    shadows a loaded module or an installed Pulumi SDK package."""
     own = {d.resolve() for d in directories}
     installed = [p for p in sys.path if {"site-packages", "dist-packages"} & set(Path(p).parts)]
     for directory in dict.fromkeys(own):

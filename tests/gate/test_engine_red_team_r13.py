@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -102,9 +103,10 @@ def _dir(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.mark.parametrize(("files", "name"), [
-    ({"pulumi_aws/__init__.py": ""}, "pulumi_aws"),     # an installed (and preloaded) SDK package
-    ({"json.py": ""}, "json"),                           # a standard module
-    ({"gate.py": ""}, "gate"),                           # a module the recording itself has loaded
+    ({"pulumi_aws/__init__.py": ""}, "pulumi_aws"),     # an installed SDK package (a zygote may preload it)
+    ({"pulumi_random.py": ""}, "pulumi_random"),
+    ({"json.py": ""}, "json"),                           # a standard module the recording has loaded
+    ({"gate.py": ""}, "gate"),                           # the recording's own package
 ])
 def test_a_module_of_the_program_named_like_one_the_gate_has_is_refused(tmp_path, files, name):
     program = _dir(tmp_path, {"__main__.py": "", **files})
@@ -119,7 +121,9 @@ def test_a_module_of_the_program_named_like_one_the_gate_has_is_refused(tmp_path
 
 def test_the_programs_own_modules_packages_and_plain_directories_pass(tmp_path):
     program = _dir(tmp_path, {"__main__.py": "", "storage_components/__init__.py": "", "dosis_config.py": "",
-                              "pulumi_aws_data/x.txt": "", "records/aws.yaml": "", "json/readme.txt": ""})
+                              "pulumi_aws_data/x.txt": "", "records/aws.yaml": "", "json/readme.txt": "",
+                              "azure/__init__.py": ""})
+    assert "azure" not in sys.modules   # installed (the Azure SDK's namespace), not loaded by the recording
     refuse_shadowing([program], "prog")   # `json/` without __init__.py is no package: nothing to shadow
 
 
