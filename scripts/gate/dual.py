@@ -80,13 +80,16 @@ def _key(v: Any) -> tuple[str, str, str, str]:
     return v.pack, v.policy, v.urn, v.message
 
 
-def _unresolved(references: dict[str, bool], stack_urn: str) -> list[Any]:
-    """A mandatory finding per StackReference the recordings could not resolve (round 13)."""
+def _unresolved(references: dict[str, bool], stack_urn: str, resources: list[dict[str, Any]]) -> list[Any]:
+    """A mandatory finding per StackReference the recordings could not resolve (round 13), on the
+    StackReference resource (its source: where the program reads it), else on the stack."""
     from gate.model import Violation
 
+    at = {(r.get("inputs") or {}).get("name"): r["urn"] for r in resources
+          if r.get("type") == "pulumi:pulumi:StackReference"}
     return [Violation(
-        pack=PACK, policy=UNRESOLVED, level="mandatory", severity="high", urn=stack_urn,
-        type="pulumi:pulumi:Stack",
+        pack=PACK, policy=UNRESOLVED, level="mandatory", severity="high", urn=at.get(target, stack_urn),
+        type="pulumi:pulumi:StackReference" if target in at else "pulumi:pulumi:Stack",
         message="The program reads only stacks whose outputs the gate has recorded.\n"
                 f"StackReference {target!r} names a stack this gate run could not read or vouch for "
                 "(another project's, the stack itself, or one recorded neither in this run nor in a sealed "
@@ -100,7 +103,7 @@ def _unresolved(references: dict[str, bool], stack_urn: str) -> list[Any]:
 
 def merge(report: Any, update_report: Any | None, diffs: list[dict[str, Any]],
           env_reads: list[dict[str, Any]], stack_urn: str, update_error: str = "",
-          references: dict[str, bool] | None = None) -> None:
+          references: dict[str, bool] | None = None, resources: list[dict[str, Any]] | None = None) -> None:
     """Add the update graph's own findings and the warnings about differences and environment reads."""
     from gate.model import Violation
 
@@ -121,7 +124,7 @@ def merge(report: Any, update_report: Any | None, diffs: list[dict[str, Any]],
                     f"{update_error}"
                     " (in the update recording, each environment variable the program reads is `$NAME`: "
                     "move settings to stack config)"))
-    found.extend(_unresolved(references or {}, stack_urn))
+    found.extend(_unresolved(references or {}, stack_urn, resources or []))
     for d in diffs:
         found.append(Violation(
             pack=PACK, policy=DIFFERS, level="advisory", severity="medium", urn=d["urn"], type=d["type"],

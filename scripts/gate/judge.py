@@ -67,7 +67,7 @@ def verdicts(reports: list[StackReport], states: dict[str, dict[str, Any]], args
             resources = run.checkpoint["deployment"]["resources"]
             stack_urn = next((r["urn"] for r in resources if r.get("type") == "pulumi:pulumi:Stack"), "")
             dual.merge(report, update, run.differences, run.env_reads, stack_urn, run.update_error,
-                       run.stack_references)
+                       run.stack_references, resources)
             finish(report, run.checkpoint if update is None else run.update_checkpoint)
     return reports
 

@@ -68,10 +68,14 @@ def test_a_parameterized_package_fails_the_recording_naming_plugin_and_package()
 
 def test_an_unresolved_stack_reference_is_a_mandatory_gate_finding_a_resolved_one_is_not():
     report = StackReport(stack="corpus", resources=1)
-    dual.merge(report, None, [], [], STACK_URN, references={"organization/other/prod": False, "a": True})
-    (finding,) = report.violations
-    assert (finding.pack, finding.policy, finding.level, finding.urn) == (
-        "gate", "unresolved-stack-reference", "mandatory", STACK_URN)
+    ref_urn = "urn:pulumi:corpus::r13::pulumi:pulumi:StackReference::organization/other/prod"
+    resources = [{"urn": ref_urn, "type": "pulumi:pulumi:StackReference",
+                  "inputs": {"name": "organization/other/prod"}}]
+    dual.merge(report, None, [], [], STACK_URN, references={"organization/other/prod": False, "a": True,
+                                                            "q/r": False}, resources=resources)
+    finding, other = report.violations
+    assert (finding.pack, finding.policy, finding.level, finding.urn, other.urn) == (
+        "gate", "unresolved-stack-reference", "mandatory", ref_urn, STACK_URN)   # on the reference, if any
     assert finding.message == (
         "The program reads only stacks whose outputs the gate has recorded.\n"
         "StackReference 'organization/other/prod' names a stack this gate run could not read or vouch for "
@@ -92,7 +96,7 @@ def test_the_judge_passes_the_runs_references_to_the_merge(monkeypatch):
                           update_error="", stack_references={"x/y/z": False}, update_checkpoint=None)
     args = SimpleNamespace(as_of="2026-11-30")
     judge.verdicts([StackReport(stack="s", resources=0)], {"s": {}}, args, None, {"s": run}, {})
-    assert seen["refs"] == ({"x/y/z": False},)
+    assert seen["refs"] == ({"x/y/z": False}, [])
 
 
 def _dir(tmp_path: Path, files: dict[str, str]) -> Path:
