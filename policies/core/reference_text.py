@@ -144,7 +144,7 @@ def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     # Apps connection's `parameterValues` names (a top-level `accountName` is the resource's parent), an
     # identity-based connection setting of Azure Functions (`AzureWebJobsStorage__accountName`)
     target = NAMED_REFS.get(key) if key != "storageAccount" or _BARE_NAME.match(s) else None
-    connector = "parameterValues" in path
+    connector = "parametervalues" in path.lower()  # also nonSecret- and customParameterValues
     target = target or (CONNECTOR_NAMES.get(key) if connector else None) or (
         STORAGE_ACCOUNT
         if (key == "accountName" and "torageAccounts" in path) or key_search(_IDENTITY_ACCOUNT, key)
