@@ -19,6 +19,8 @@ _DNS_ZONE_ID = re.compile(
 )
 # A management group itself (tenant control plane, like a subscription scope): no place of its own.
 _MG_ID = re.compile(r"/providers/microsoft\.management/managementgroups/[^/]+$")
+# a service principal's client id; a Key Vault access policy's compound identity (round 37)
+_APP_ACCESS = {False: "creates a service principal for", True: "lets its principal at the vault through"}
 # Logic Apps managed connectors whose targets are Azure resources named in the connection's parameters
 # (scanned as any input); every other connector (office365, dropbox, salesforce, sftp, ...) sends data to a
 # service outside the stack that must be declared (its `azureIds` prefix) in the endpoints record.
@@ -65,10 +67,10 @@ def id_problem(kind: str, path: str, value: str) -> str:
         )
     if kind == "application":
         return (
-            f"`{path}` creates a service principal for the Entra application {value[14:]!r}, which is not an "
-            "application of this stack: its owner (a vendor's multi-tenant app, another tenant's) runs it "
-            "with whatever access the principal gets, from a place that cannot be judged; create the "
-            "application in this stack and pass its `client_id` output, or declare it (azureIds: "
+            f"`{path}` {_APP_ACCESS[path.endswith('.applicationId')]} the Entra application {value[14:]!r}, "
+            "which is not an application of this stack: its owner (a vendor's multi-tenant app, another "
+            "tenant's) runs it with whatever access the principal gets, from a place that cannot be judged; "
+            "create the application in this stack and pass its `client_id` output, or declare it (azureIds: "
             "[/applications/<client id>]) with its region or jurisdiction in stacks/records/endpoints.yaml"
         )
     if kind == "partner":

@@ -198,6 +198,7 @@ _FOREIGN_GROUP = ("a principal of type ForeignGroup is a group of another Entra 
 _GUID = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$", re.I)
 _SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
 _PARTNER_DESTINATION = "azure-native:eventgrid:PartnerDestination"
+_VAULT, _ACCESS_POLICY = "azure-native:keyvault:Vault", "azure-native:keyvault:AccessPolicy"
 # Microsoft's own first-party applications (Microsoft Graph 00000003-0000-0000-c000-000000000000, Exchange
 # Online, SharePoint Online): the platform's services, whose principals the tenant's grants name.
 _MICROSOFT_APP = re.compile(r"^0000000[0-9a-f]-0000-0(000-c000|ff1-ce00)-000000000000$", re.I)
@@ -228,6 +229,7 @@ def azure_parties(view: ResourceView) -> list[Found]:
             out.append(("clientId", "unknown", ""))
         elif isinstance(client, str) and not microsoft_app(client):
             out.append(("clientId", "azure-id", f"/applications/{client.strip().lower()}"))
+    out += _compound_apps(view)
     if view.type == _PARTNER_DESTINATION:
         key = "partnerRegistrationImmutableId"
         partner = view.input(key)
@@ -235,6 +237,25 @@ def azure_parties(view: ResourceView) -> list[Found]:
             out.append((key, "unknown", ""))
         elif isinstance(partner, str):
             out.append((key, "azure-id", f"/partnerregistrations/{partner.strip().lower()}"))
+    return out
+
+
+def _compound_apps(view: ResourceView) -> list[Found]:
+    """Round 37: a Key Vault access policy's `applicationId` (a compound identity: the principal acts only
+    through that application) lets the application at the vault, run by its owner wherever it runs; like a
+    service principal's client id, a literal one other than Microsoft's must be declared."""
+    if view.type == _VAULT:
+        entries = [(f"properties.accessPolicies.{i}", p) for i, p in enumerate(
+            view.get("properties.accessPolicies") or ())]
+    else:
+        entries = [("policy", view.get("policy"))] if view.type == _ACCESS_POLICY else []
+    out: list[Found] = []
+    for at, policy in entries:
+        app = policy.get("applicationId") if isinstance(policy, dict) else None
+        if is_unknown(app):
+            out.append((f"{at}.applicationId", "unknown", ""))
+        elif isinstance(app, str) and app.strip() and not microsoft_app(app):
+            out.append((f"{at}.applicationId", "azure-id", f"/applications/{app.strip().lower()}"))
     return out
 
 

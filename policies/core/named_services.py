@@ -13,6 +13,7 @@ be judged.
 
 from __future__ import annotations
 
+import json
 import re
 
 from policies.core.view import UNKNOWN_VALUES, ResourceView
@@ -22,7 +23,10 @@ EVENT_HUB = "azure-native:eventhub:EventHub"
 LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 LAMBDA = "aws:lambda/function:Function"
 ML_DATASTORE = "azure-native:machinelearningservices:Datastore"
-NAMED_SERVICE_TYPES = frozenset({ASA_OUTPUT, EVENT_HUB, LINKED_SERVICE, LAMBDA, ML_DATASTORE})
+GLUE_CONNECTION = "aws:glue/connection:Connection"
+APPS_ENVIRONMENT = "azure-native:app:ManagedEnvironment"
+NAMED_SERVICE_TYPES = frozenset({ASA_OUTPUT, EVENT_HUB, LINKED_SERVICE, LAMBDA, ML_DATASTORE, GLUE_CONNECTION,
+                                 APPS_ENVIRONMENT})
 # Vendors' telemetry extensions and tracers published as Lambda layers, known by the publisher's account or,
 # republished under any account, by the layer's name. Each sends the function's logs, traces and payloads to
 # the site its settings choose, or to the vendor's default (a US site) when one is left out: vendor ->
@@ -153,8 +157,57 @@ def named_service_refs(view: ResourceView) -> Found:
         if view.get("captureDescription.enabled") is False:
             return []
         return _typed(view, "captureDescription.destination.name", _CAPTURE, "captureDescription.destination")
+    if view.type == GLUE_CONNECTION:
+        return _glue_connection(view)
+    if view.type == APPS_ENVIRONMENT:
+        return _otel_datadog(view)
     spec = _LINKED.get(str(view.get("properties.type")))
     return _host(f"properties.{spec[0]}", view.get(f"properties.{spec[0]}"), spec[1]) if spec else []
+
+
+# Glue connection types whose place the connection's own properties spell out (a JDBC or MongoDB URL, broker
+# list, Cosmos DB or OpenSearch endpoint, Snowflake URL: scanned), that stay in the account (a VPC, DynamoDB),
+# or whose connector is code (marketplace, custom: its URL is scanned). Any other (a SaaS type the Glue API
+# adds, Google Analytics, Sheets…) names no place: it blocks as a kind the pack does not know.
+_GLUE_TYPES = frozenset({"JDBC", "KAFKA", "MONGODB", "NETWORK", "MARKETPLACE", "CUSTOM", "DYNAMODB",
+                         "AZURECOSMOS", "AZURESQL", "OPENSEARCH", "SNOWFLAKE"})
+
+
+def _glue_connection(view: ResourceView) -> Found:
+    kind = view.get("connectionType")
+    if kind is None or kind in _GLUE_TYPES:  # JDBC by default
+        return []
+    if kind == "BIGQUERY":
+        return _glue_bigquery(view)
+    return [("connectionType", "untyped", str(kind))]
+
+
+def _glue_bigquery(view: ResourceView) -> Found:
+    """Round 37: a Glue BIGQUERY connection holds a secret id only (the Google Cloud project is in the
+    secret's service account key or the job's options), and BigQuery keeps each dataset where it was created
+    (the US multi-region by default): the `parentProject` of its SparkProperties makes the host to declare
+    (as Data Factory's BigQuery project); without one, the BigQuery API itself must be declared."""
+    path = "connectionProperties.SparkProperties"
+    spark = view.get(path)
+    if not isinstance(spark, str) or spark in UNKNOWN_VALUES:
+        return [(path, "unknown", "")]
+    try:
+        project = json.loads(spark).get("parentProject")
+    except (ValueError, AttributeError):
+        project = None
+    if project is None:
+        return [(path, "host", "bigquery.googleapis.com")]
+    return _host(f"{path}.parentProject", project, ".bigquery.googleapis.com")
+
+
+def _otel_datadog(view: ResourceView) -> Found:
+    """Round 37: a Container Apps environment's managed OpenTelemetry agent sends to Datadog at its `site`, or
+    at Datadog's default site, US1 (datadoghq.com), when none is given; a given site is scanned as a host."""
+    path = "openTelemetryConfiguration.destinationsConfiguration.dataDogConfiguration"
+    datadog = view.get(path)
+    if not isinstance(datadog, dict) or datadog.get("site") is not None:
+        return []
+    return [(f"{path}.site", "host", _VENDORS["datadog"][2])]
 
 
 def _datastore(view: ResourceView, base: str) -> Found:

@@ -103,10 +103,14 @@ def _policy_grants(doc: Any, key: str, own: str | None) -> list[Found]:
 
 
 _ORG_KEYS = ("aws:principalorgid", "aws:principalorgpaths")
+# Round 37: the network a request must come through, by the VPC endpoint's or the VPC's id: whoever owns it
+# (another account's VPC, in any region its endpoint serves) reads; it must be a resource of this stack.
+ORIGIN_TYPES = {"aws:sourcevpce": "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:sourcevpc": "aws:ec2/vpc:Vpc"}
 
 
 def _narrowed(cond: Any, path: str, own: str | None) -> list[Found]:
-    """`Principal: *` narrowed by a condition on who calls: the accounts it names, or a whole organisation."""
+    """`Principal: *` narrowed by a condition on who calls: the accounts it names, a whole organisation, or
+    the VPC endpoints or VPCs the request comes through."""
     keys: dict[str, list[Any]] = {}
     for block in (cond or {}).values() if isinstance(cond, dict) else ():
         for k, v in (block or {}).items() if isinstance(block, dict) else ():
@@ -115,7 +119,8 @@ def _narrowed(cond: Any, path: str, own: str | None) -> list[Found]:
         return [(path, *g) for v in keys["aws:principalaccount"] if (g := _grantee(v, own)) is not None]
     orgs = [str(v) for k in _ORG_KEYS for v in keys.get(k, ())]
     if not orgs:
-        return []
+        return [(path, "unknown", "") if is_unknown(v) else (path, "named", f"{t}|{v}")
+                for k, t in ORIGIN_TYPES.items() for v in keys.get(k, ())]
     return [(path, "site", f"`Principal: *` narrowed to the organisation {orgs[0]!r} lets every account of "
              "it read, in whatever region it runs (accounts the pack cannot list); name the accounts that "
              "read (Principal arn:aws:iam::<id>:root or aws:PrincipalAccount: the stack's own, pinned by "

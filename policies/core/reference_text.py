@@ -22,6 +22,7 @@ from policies.core.code_values import held_buckets
 from policies.core.command_buckets import option_buckets
 from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites
 from policies.core.references_ascii import contains, finditer, key_search
+from policies.core.typed_places import CONNECTOR_NAMES
 
 _BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(", ".copy(", ".upload(")
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
@@ -55,6 +56,7 @@ _ANY_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-
 # URI schemes that identify rather than locate: Entra application ID URIs (`api://<app>`), e.g. the token
 # audience `api://AzureADTokenExchange` of workload identity federation. One with a domain is still a host.
 _IDENTIFIER_SCHEMES = frozenset({"api"})
+_S3_SCHEMES = frozenset({"s3", "s3a", "s3n", "s3ssl"})
 _RELATIVE_URL = re.compile(r"(?<![:/\w])//((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?=[/:?#\s\"',;)]|$)", re.I)
 _TOKEN_SPLIT = re.compile(r"[\s;,=()\"'<>|]+")
 _TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
@@ -131,27 +133,26 @@ NAMED_REFS: dict[str, str] = {
 }
 _BARE_NAME = re.compile(r"^[a-z0-9]{3,24}$")  # a storage account name (an id or URL there is scanned as such)
 
-
 _IDENTITY_ACCOUNT = re.compile(r"(?i)__account_?name$")  # `…__accountName`, as a setting `…__ACCOUNT_NAME`
 
 
 def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     """A resource named by its physical name or GUID, which only the stack can place (None: not one)."""
-    # a storage account named inside a volume/mount list, a Stream Analytics output's `storageAccounts`, or
-    # a Logic Apps connection's `parameterValues` (the top-level `accountName` is the resource's own parent)
-    # (and an identity-based connection setting of Azure Functions: `AzureWebJobsStorage__accountName`)
+    # a storage account in a volume/mount list or a Stream Analytics output's `storageAccounts`, what a Logic
+    # Apps connection's `parameterValues` names (a top-level `accountName` is the resource's parent), an
+    # identity-based connection setting of Azure Functions (`AzureWebJobsStorage__accountName`)
     target = NAMED_REFS.get(key) if key != "storageAccount" or _BARE_NAME.match(s) else None
-    target = target or (
+    connector = "parametervalues" in path.lower()  # also nonSecret- and customParameterValues
+    target = target or (CONNECTOR_NAMES.get(key) if connector else None) or (
         STORAGE_ACCOUNT
-        if (key == "accountName" and ("torageAccounts" in path or "parameterValues" in path))
-        or key_search(_IDENTITY_ACCOUNT, key)
+        if (key == "accountName" and "torageAccounts" in path) or key_search(_IDENTITY_ACCOUNT, key)
         else None
     )
     if target is not None:
         return ("named", f"{target}|{s}", False)
-    if len(s) == 36 and key_search(GUID_KEY, key) and GUID.match(s):
-        return ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID
-    return None
+    if len(s) == 36 and (key_search(GUID_KEY, key) or (connector and key == "username")) and GUID.match(s):
+        return ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID (and
+    return None  # the Log Analytics data collector connector's `username`, its workspace's GUID)
 
 
 # Two-letter name endings that are file extensions more often than country domains in a program's inputs.
@@ -268,8 +269,8 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
             host = m.group(2).lower().rstrip(".")
             if m.group(1).lower() in _IDENTIFIER_SCHEMES and "." not in host:
                 continue   # names an application (an Entra token audience, a GUID), not a place
-            # s3://<bucket>/…: a bucket by name (only the stack or a record can place it), not a hostname
-            kind = "bucket" if m.group(1).lower() in ("s3", "s3a", "s3n") and "." not in host else "host"
+            # s3://<bucket>/… (also s3a, s3n, s3ssl): a bucket by name, placed by the stack or a record
+            kind = "bucket" if m.group(1).lower() in _S3_SCHEMES and "." not in host else "host"
             if host in SERVICE_API_HOSTS and _API_PATH.match(s, m.end()):
                 kind = "service-api"  # a call to the API, not the identifier
             out.append((kind, host, principal))

@@ -30,6 +30,7 @@ from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.outside_parties import party_problem
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
+from policies.core.read_grants import ORIGIN_TYPES
 from policies.core.reference_text import APIM_BACKEND, GUID_OUTPUTS, NAMED_REFS, iter_strings
 from policies.core.references import Ref, references
 from policies.core.relays import relay_arn
@@ -105,6 +106,7 @@ class GraphIndex:
         self.ids: dict[str, set[str]] = {}  # `<family>:<name>` -> the ids its recorded hosts carry (round 27)
         self.stack_refs = graph.by_type(STACK_REFERENCE)
         named = frozenset(NAMED_REFS.values()) | ACCEPTED_TARGETS | NAMED_TYPES | {APIM_BACKEND}
+        named |= frozenset(ORIGIN_TYPES.values())
         for r in graph.resources:
             src = _source(r)
             if r.type in named:

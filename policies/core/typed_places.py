@@ -63,7 +63,12 @@ _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | {
     _DMS_ENDPOINT, _CASSANDRA, _OBJECT_REPLICATION, _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
-NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT})
+# The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
+CONNECTOR_NAMES = {
+    "accountName": STORAGE_ACCOUNT, "storageaccount": STORAGE_ACCOUNT,  # azureblob/-file; azuretables/-queues
+    "vaultName": "azure-native:keyvault:Vault", "databaseAccount": "azure-native:cosmosdb:DatabaseAccount",
+}
+NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, *CONNECTOR_NAMES.values()})
 
 
 def values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
