@@ -7,11 +7,12 @@ declares (by that name, or named from the resource's output), where its key and 
 every log group's. The project's own database component declares its export groups this way.
 
 Session 19 adds the other services that do the same: an EKS control plane (`/aws/eks/<name>/cluster`), an
-ECS container's awslogs group (created with `awslogs-create-group`, else one outside the stack whose key is
-not judged), and API Gateway execution logs (`API-Gateway-Execution-Logs_<api id>/<stage>` for a REST API,
-`/aws/apigateway/<api id>/<stage>` for a WebSocket API): the API's id is an output, so the group is named
-from the API; DocumentDB and Neptune log exports (as RDS's), Amazon MQ broker logs, AppSync APIs and
-Transfer Family servers logging through their `loggingRole` (`/aws/transfer/<server id>`)."""
+ECS container's awslogs or FireLens CloudWatch group (created with `awslogs-create-group` /
+`auto_create_group`, else one outside the stack whose key is not judged), API Gateway execution logs
+(`API-Gateway-Execution-Logs_<api id>/<stage>` for a REST API, `/aws/apigateway/<api id>/<stage>` for a
+WebSocket API: the id is an output, so the group is named from the API), DocumentDB and Neptune log exports
+(as RDS's), Amazon MQ broker logs, AppSync APIs and Transfer Family servers logging through their
+`loggingRole` (`/aws/transfer/<server id>`)."""
 
 from __future__ import annotations
 
@@ -158,15 +159,30 @@ def _containers(r: ResourceView, graph: StackGraph) -> list[str]:
     out = []
     for c in defs if isinstance(defs, list) else []:
         conf = get_path(c, "logConfiguration") if isinstance(c, dict) else None
-        if not isinstance(conf, dict) or conf.get("logDriver") != "awslogs":
+        where = (
+            _cloudwatch_options(conf.get("logDriver"), conf.get("options"))
+            if isinstance(conf, dict)
+            else None
+        )
+        if where is None:
             continue
-        group = _literal(get_path(conf, "options.awslogs-group"))
-        if not _declared(graph, r, group, "containerDefinitions"):
-            created = str(get_path(conf, "options.awslogs-create-group")).lower() == "true"
-            why = _CREATED if created else _OUTSIDE
-            how = f"{_HOW} and name it in `awslogs-group`"
-            out.append(_missing(group, f"the container {c.get('name')!r}", how, why, "an output"))
+        group, create, key = where
+        if not _declared(graph, r, _literal(group), "containerDefinitions"):
+            why = _CREATED if str(create).lower() in ("true", "on") else _OUTSIDE
+            how = f"{_HOW} and name it in `{key}`"
+            out.append(_missing(_literal(group), f"the container {c.get('name')!r}", how, why, "an output"))
     return out
+
+
+def _cloudwatch_options(driver: Any, options: Any) -> tuple[Any, Any, str] | None:
+    """(group, create flag, option naming the group) of a container logging into CloudWatch Logs: the
+    awslogs driver, or FireLens routing to Fluent Bit's CloudWatch output (`auto_create_group`)."""
+    opts = options if isinstance(options, dict) else {}
+    if driver == "awslogs":
+        return opts.get("awslogs-group"), opts.get("awslogs-create-group"), "awslogs-group"
+    if driver == "awsfirelens" and str(opts.get("Name", "")).lower() in ("cloudwatch", "cloudwatch_logs"):
+        return opts.get("log_group_name"), opts.get("auto_create_group"), "log_group_name"
+    return None
 
 
 def _logging_on(level: Any) -> bool:

@@ -216,3 +216,13 @@ def test_a_transfer_server_logging_role_writes_into_a_declared_group():
     assert _of(run(CMK, patch(undeclared, "sftp", structuredLogDestinations=UNKNOWN)), "sftp") == [
         _unknown("loggingRole/structuredLogDestinations", "where the server's logs go")
     ]
+
+
+def test_a_firelens_cloudwatch_output_is_judged_like_awslogs():
+    firelens = case("d28-")
+    how = " and name it in `log_group_name`"
+    assert _of(run(CMK, firelens), "api-task") == [
+        _missing("the container 'api'", "'/ecs/eloket-api'", CREATED, how)
+    ]
+    declared = with_(firelens, *[r for r in case("r36p-52") if r["name"] == "api-logs"])
+    assert _of(run(CMK, declared), "api-task") == []
