@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from policies.core.types import AZURE_DATA_STORES
-from policies.core.view import ResourceView, StackGraph, is_unknown
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 DESTINATIONS = {
@@ -210,9 +210,10 @@ def _audit_database(p: ResourceView) -> tuple[str, set[str]]:
 
 
 def sql_audit_unsent(graph: StackGraph, policies: list[ResourceView]) -> list[tuple[str, str]]:
-    """SQL auditing with no storage target writes to Azure Monitor only, i.e. into the diagnostic setting
-    of the audited database (master for a server policy) with SQLSecurityAuditEvents; without one the
-    records go nowhere (round 28)."""
+    """SQL auditing reaches the SIEM only through Azure Monitor, i.e. the diagnostic setting of the audited
+    database (master for a server policy) with SQLSecurityAuditEvents; without one the records go nowhere
+    (round 28), or only to the storage target (session 19: storage alone, or with Azure Monitor on and no
+    such setting, keeps the records but the SIEM never sees them)."""
     settings = [
         d
         for d in graph.by_type(
@@ -223,27 +224,36 @@ def sql_audit_unsent(graph: StackGraph, policies: list[ResourceView]) -> list[tu
     index = _AuditSettings(settings)
     out = []
     for p in policies:
-        if p.input("state") != "Enabled" or p.input("storageEndpoint"):
+        if p.input("state") != "Enabled":
             continue
         path, deps = _audit_database(p)
-        if p.input("isAzureMonitorTargetEnabled") is not True:
+        monitor, storage = p.input("isAzureMonitorTargetEnabled"), p.input("storageEndpoint")
+        if is_unknown(monitor):
             out.append(
-                (
-                    p.urn,
-                    "SQL auditing has no target (no `storageEndpoint`, `isAzureMonitorTargetEnabled` "
-                    "not true): no audit records are kept or reach the SIEM",
-                )
+                (p.urn, unknown_message("isAzureMonitorTargetEnabled", "whether audits reach the SIEM"))
             )
+            continue
+        if monitor is not True:  # session 19: a storage target keeps the records, the SIEM never sees them
+            why = (
+                "SQL auditing writes to its storage account only (`isAzureMonitorTargetEnabled` not true): "
+                "the records are kept but never reach the SIEM; set it true"
+                if storage
+                else "SQL auditing has no target (no `storageEndpoint`, `isAzureMonitorTargetEnabled` "
+                "not true): no audit records are kept or reach the SIEM"
+            )
+            out.append((p.urn, why))
             continue
         if any(_sends_audit_of(settings[i], path, deps) for i in index.candidates(path, deps)):
             continue
+        lost = "never reach the SIEM (only the storage account keeps them)" if storage else "go nowhere"
+        where = "Azure Monitor" if storage else "Azure Monitor only"
+        db = path.rsplit("/", 1)[-1]
         out.append(
             (
                 p.urn,
-                "SQL auditing writes to Azure Monitor only, but no diagnostic setting of the database "
-                f"'{path.rsplit('/', 1)[-1]}' (resourceUri `.../servers/<server>/databases/<db>`, master "
-                "for a server policy) sends its SQLSecurityAuditEvents to a workspace of the stack: the "
-                "audit records go nowhere",
+                f"SQL auditing writes to {where}, but no diagnostic setting of the database '{db}' "
+                "(resourceUri `.../servers/<server>/databases/<db>`, master for a server policy) sends its "
+                f"SQLSecurityAuditEvents to a workspace of the stack: the audit records {lost}",
             )
         )
     return out
@@ -270,7 +280,7 @@ class _AuditSettings:
     last four); a match by the `/databases/d` part alone, or of an output-built one, needs a dependency."""
 
     def __init__(self, settings: list[ResourceView]):
-        self.by_end: dict[str, list[int]] = {}   # "/" + the last four segments of a literal resourceUri
+        self.by_end: dict[str, list[int]] = {}  # "/" + the last four segments of a literal resourceUri
         self.by_last: dict[str, list[int]] = {}  # its last segment (a path with more or fewer slashes)
         self.by_dep: dict[str, list[int]] = {}
         for i, d in enumerate(settings):

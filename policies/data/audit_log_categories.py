@@ -49,6 +49,14 @@ AUDIT_CATEGORIES: dict[str, dict[str, tuple[str, ...]]] = {
             "ControlPlaneRequests",
         ),
     },
+    "microsoft.documentdb/cassandraclusters": {  # CQL operations and logins (CassandraLogs: system.log)
+        "pulumi": ("azure-native:cosmosdb:CassandraCluster",),
+        "audit": ("CassandraAudit",),
+    },
+    "microsoft.dbforpostgresql/servergroupsv2": {  # Cosmos DB for PostgreSQL: pgaudit writes to the server log
+        "pulumi": ("azure-native:dbforpostgresql:ServerGroupCluster",),
+        "audit": ("PostgreSQLLogs",),
+    },
     "microsoft.containerservice/managedclusters": {  # kube-audit-admin leaves out get/list: secret reads
         "pulumi": ("azure-native:containerservice:ManagedCluster",),
         "audit": ("kube-audit",),

@@ -160,7 +160,16 @@ def _resource_policy(r: ResourceView, graph: StackGraph) -> list[str]:
 
 
 def _in_vpc(r: ResourceView, graph: StackGraph) -> list[str]:
-    return [] if r.input("vpcOptions") else ["the domain has no `vpcOptions`: it would get a public endpoint"]
+    """In a VPC, and no anonymous requests (fine-grained access control gives them the anonymous role)."""
+    out = [] if r.input("vpcOptions") else ["the domain has no `vpcOptions`: it would get a public endpoint"]
+    anonymous = r.get("advancedSecurityOptions.anonymousAuthEnabled")
+    if is_unknown(anonymous):
+        out.append(unknown_message("advancedSecurityOptions.anonymousAuthEnabled", "who may send requests"))
+    elif anonymous is True:
+        out.append(
+            "`advancedSecurityOptions.anonymousAuthEnabled` is true: requests without sign-in are let in"
+        )
+    return out
 
 
 def _shared_with_all(fld: str, what: str):
@@ -222,6 +231,7 @@ CHECKS = {
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _both(
         _field("associatePublicIpAddress", (False,), absent_ok=True), _public_subnet
     ),
+    "aws:ecs/service:Service": _field("networkConfiguration.assignPublicIp", (False,), absent_ok=True),
     "aws:ec2/launchConfiguration:LaunchConfiguration": _field(
         "associatePublicIpAddress", (False,), absent_ok=True
     ),

@@ -242,8 +242,10 @@ CHECKS: dict[str, Judge] = {
     "azure-native:cosmosdb:DatabaseAccount": _key("keyVaultKeyUri"),
     "azure-native:operationalinsights:Workspace": _workspace,
     "azure-native:recoveryservices:Vault": _key("properties.encryption.keyVaultProperties.keyUri"),
-    "azure-native:dataprotection:BackupVault": _key(
-        "properties.securitySettings.encryptionSettings.keyVaultProperties.keyUri"
+    "azure-native:dataprotection:BackupVault": _key(  # the key counts only with the settings' state Enabled
+        "properties.securitySettings.encryptionSettings.keyVaultProperties.keyUri",
+        flag="properties.securitySettings.encryptionSettings.state",
+        flag_value="Enabled",
     ),
     "azure-native:compute:Disk": _key("encryption.diskEncryptionSetId"),
     "azure-native:compute:Snapshot": _key("encryption.diskEncryptionSetId"),
@@ -308,7 +310,8 @@ CONFIGURES: dict[str, Judge] = {
     **ws.configures(_judge_key),  # Glue jobs, DMS Serverless, Firehose S3 destinations (round 20)
     **service.service_keys(_key),  # trails, schedules, DMS endpoints, Verified Access (drop mutants)
     **az.KEY_CHECKS,  # storage encryption scopes, queues and tables
-    **keys.NO_CUSTOMER_KEY, keys.REPLICA_EXTERNAL: keys.imported_material,  # Lightsail, Cognito; round 35
+    **keys.NO_CUSTOMER_KEY,
+    keys.REPLICA_EXTERNAL: keys.imported_material,  # Lightsail, Cognito; round 35
     **{t: lambda r, g, k: [] for t in _SSE},  # judged on the bucket; here only its key's account
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,

@@ -8,7 +8,11 @@ CloudTrail trails, schedules, DMS endpoints and Verified Access without a key; A
 encryption at host; Data Explorer disks; diagnostic settings naming categories without audit events).
 Judge each group by the service's default for the absent field; a weak default is a gap to fix as a class.
 
-    PYTHONPATH=.:scripts python scripts/dev/pia_drop_mutants.py [case-stem ...]
+With `--flip` (session 19), each boolean of the case's own resources is negated and each enabled/disabled,
+required/optional or allow/deny word swapped instead, one at a time: a flip that still passes is a setting
+no rule reads; judge whether its other value is weak.
+
+    PYTHONPATH=.:scripts python scripts/dev/pia_drop_mutants.py [--flip] [case-stem ...]
 """
 
 from __future__ import annotations
@@ -44,7 +48,37 @@ def _sites(value: Any, path: tuple = ()):
             yield from _sites(v, (*path, i))
 
 
-def survivors(path: Path) -> list[tuple[str, str]]:
+_SWAPS = {
+    "enabled": "Disabled",
+    "disabled": "Enabled",
+    "required": "optional",
+    "optional": "required",
+    "allow": "Deny",
+    "deny": "Allow",
+    "true": "false",
+    "false": "true",
+}
+
+
+def _flipped(value: Any) -> Any:
+    """The other value of a boolean or a two-valued word, else None."""
+    if isinstance(value, bool):
+        return not value
+    swap = _SWAPS.get(value.lower()) if isinstance(value, str) else None
+    if swap is None:
+        return None
+    return swap.upper() if value.isupper() else (swap.lower() if value.islower() else swap)
+
+
+def _leaves(value: Any, path: tuple = ()):
+    if isinstance(value, dict | list):
+        for k, v in value.items() if isinstance(value, dict) else enumerate(value):
+            yield from _leaves(v, (*path, k))
+    elif path and _flipped(value) is not None:
+        yield path
+
+
+def survivors(path: Path, flip: bool = False) -> list[tuple[str, str]]:
     """(type, field path) of the mutants of one compliant case that still pass."""
     case = judge.load_case(path)
     own = {r["name"] for r in yaml.safe_load(path.read_text()).get("resources") or []}
@@ -52,26 +86,32 @@ def survivors(path: Path) -> list[tuple[str, str]]:
     for i, r in enumerate(case["resources"]):
         if r["name"] not in own:
             continue  # the base's resources are mutated through their own cases
-        for site in _sites(r.get("inputs") or {}):
+        for site in (_leaves if flip else _sites)(r.get("inputs") or {}):
             mutant = copy.deepcopy(case)
             holder = mutant["resources"][i]["inputs"]
             for part in site[:-1]:
                 holder = holder[part]
-            del holder[site[-1]]
+            if flip:
+                holder[site[-1]] = _flipped(holder[site[-1]])
+            else:
+                del holder[site[-1]]
             if not judge.judge(mutant):
                 out.append((r["type"], ".".join(str(p) for p in site if not isinstance(p, int))))
     return out
 
 
-def main(stems: list[str]) -> int:
+def main(args: list[str]) -> int:
+    flip = "--flip" in args
+    stems = [a for a in args if a != "--flip"]
     paths = [p for p in judge.cases("ok") if not stems or any(p.stem.startswith(s) for s in stems)]
     groups: dict[tuple[str, str], list[str]] = collections.defaultdict(list)
     for p in paths:
-        for key in survivors(p):
+        for key in survivors(p, flip):
             groups[key].append(p.stem)
     for (type_, field), cases in sorted(groups.items()):
         print(f"{len(cases):4d}  {type_}  {field}  e.g. {cases[0]}")
-    print(f"{len(groups)} (type, field) groups passed without their setting", file=sys.stderr)
+    what = "with their setting flipped" if flip else "without their setting"
+    print(f"{len(groups)} (type, field) groups passed {what}", file=sys.stderr)
     return 0
 
 

@@ -70,7 +70,12 @@ def test_sql_audit_to_monitor_needs_the_database_setting():
         NO_TARGET
     ]
     stored = patch(case("r28p-01"), "sql-audit", storageEndpoint="https://stcorpus.blob.core.windows.net/")
-    assert run(SIEM, stored) == []
+    # session 19: a storage target keeps the records, but the SIEM still needs the database's setting
+    assert _of(run(SIEM, stored), "sql-audit") == [
+        NOWHERE.replace("Azure Monitor only", "Azure Monitor").replace(
+            "go nowhere", "never reach the SIEM (only the storage account keeps them)"
+        )
+    ]
 
 
 def test_sql_audit_setting_built_from_the_server_output():
