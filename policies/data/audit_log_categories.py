@@ -53,7 +53,7 @@ AUDIT_CATEGORIES: dict[str, dict[str, tuple[str, ...]]] = {
         "pulumi": ("azure-native:cosmosdb:CassandraCluster",),
         "audit": ("CassandraAudit",),
     },
-    "microsoft.dbforpostgresql/servergroupsv2": {  # Cosmos DB for PostgreSQL: pgaudit writes to the server log
+    "microsoft.dbforpostgresql/servergroupsv2": {  # Cosmos DB for PostgreSQL: pgaudit, in the server log
         "pulumi": ("azure-native:dbforpostgresql:ServerGroupCluster",),
         "audit": ("PostgreSQLLogs",),
     },
