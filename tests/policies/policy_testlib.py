@@ -136,3 +136,11 @@ def grant_message(path: str, account: str) -> str:
             "['<12 digits>']; under a provider that pins none, even the stack's own account blocks), or "
             "declare the account (arns: [arn:aws:iam::<id>:]) with its region or jurisdiction in "
             "stacks/records/endpoints.yaml")
+
+
+def codebuild_running(command: str, account: str = "123456789012") -> ResourceView:
+    """A CodeBuild project (pinned to `account`) whose buildspec runs `command` (residency rounds 35-36)."""
+    return pinned_res("aws:codebuild/project:Project", "p", {
+        "name": "p", "serviceRole": f"arn:aws:iam::{account}:role/cb", "artifacts": {"type": "NO_ARTIFACTS"},
+        "source": {"type": "NO_SOURCE", "buildspec": f"version: 0.2\nphases:\n  build:\n    commands:\n"
+                   f"      - {command}\n"}})

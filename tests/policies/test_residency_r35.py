@@ -12,6 +12,7 @@ from policy_testlib import (
     OWN,
     REPLICATION,
     RESOLVED,
+    codebuild_running,
     grant_message,
     graph,
     messages,
@@ -68,10 +69,7 @@ def test_buckets_named_by_a_command_option_or_an_sdk_argument():
 
 
 def _build(command: str) -> object:
-    return pinned_res("aws:codebuild/project:Project", "p", {
-        "name": "p", "serviceRole": f"arn:aws:iam::{ACCOUNT}:role/cb", "artifacts": {"type": "NO_ARTIFACTS"},
-        "source": {"type": "NO_SOURCE", "buildspec": f"version: 0.2\nphases:\n  build:\n    commands:\n"
-                   f"      - {command}\n"}})
+    return codebuild_running(command, ACCOUNT)
 
 
 def test_a_bucket_a_command_option_names_must_be_a_resource_of_the_stack():

@@ -11,6 +11,7 @@ from policy_testlib import (
     HELD_NOTE,
     REPLICATION,
     RESOLVED,
+    codebuild_running,
     graph,
     messages,
     pinned_res,
@@ -27,10 +28,7 @@ EXPORT = "aws logs create-export-task --log-group-name /a --from 1 --to 2"
 
 
 def _build(command: str) -> object:
-    return pinned_res("aws:codebuild/project:Project", "p", {
-        "name": "p", "serviceRole": f"arn:aws:iam::{ACCOUNT}:role/cb", "artifacts": {"type": "NO_ARTIFACTS"},
-        "source": {"type": "NO_SOURCE", "buildspec": f"version: 0.2\nphases:\n  build:\n    commands:\n"
-                   f"      - {command}\n"}})
+    return codebuild_running(command, ACCOUNT)
 
 
 def test_buckets_named_without_a_bucket_option():
