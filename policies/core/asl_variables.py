@@ -57,7 +57,7 @@ def _inline(node: Any, known: dict[str, Any]) -> Any:
 
 
 def inline_variables(doc: Any) -> Any:
-    """An Amazon States Language document with each literal-valued variable read replaced by its literal(s)."""
+    """An Amazon States Language document, each read of a literal-valued variable replaced by its literals."""
     if not isinstance(doc, dict) or "States" not in doc:
         return doc
     found: dict[str, list[Any]] = {}

@@ -28,7 +28,8 @@ _NAMED_SEGMENT = {  # a path prefix -> the type its next segment names by its ph
     "/v2/storageaccounts/": STORAGE_ACCOUNT, "/v2/cosmosdb/": COSMOS_ACCOUNT,
 }
 _SCOPE = re.compile(
-    r"/subscriptions/([^/]+)/resourcegroups/([^/]+)/(?:providers/([^/]+)/([^/]+)|(workspaces))/([^/?]+)", re.I)
+    r"/subscriptions/([^/]+)/resourcegroups/([^/]+)/(?:providers/([^/]+)/([^/]+)|(workspaces))/([^/?]+)",
+    re.I)
 
 
 def _literal(path: str) -> str:
@@ -54,7 +55,8 @@ def _place(at: str, raw: str) -> Found:
             return [(at, "runtime", raw)]
         if workspaces:  # azuresentinel: `…/resourceGroups/<g>/workspaces/<w>` (a Log Analytics workspace)
             namespace, kind = "Microsoft.OperationalInsights", "workspaces"
-        return [(at, "azure-id", f"/subscriptions/{sub}/resourceGroups/{group}/providers/{namespace}/{kind}/{name}")]
+        rid = f"/subscriptions/{sub}/resourceGroups/{group}/providers/{namespace}/{kind}/{name}"
+        return [(at, "azure-id", rid)]
     if m := _DATASET.match(path):
         server = m.group(1).split(",", 1)  # sql: `<server>,<database>`
         if len(server) == 2:
@@ -75,9 +77,9 @@ def connector_path_refs(view: ResourceView) -> Found:
         at, node = stack.pop()
         if isinstance(node, dict):
             inputs = node.get("inputs")
-            if str(node.get("type", "")).startswith("ApiConnection") and isinstance(inputs, dict):
-                if isinstance(raw := inputs.get("path"), str):
-                    found += _place(f"{at}.inputs.path", raw)
+            action = str(node.get("type", "")).startswith("ApiConnection") and isinstance(inputs, dict)
+            if action and isinstance(raw := inputs.get("path"), str):  # type: ignore[union-attr]
+                found += _place(f"{at}.inputs.path", raw)
             stack += [(f"{at}.{k}", v) for k, v in node.items() if isinstance(v, dict | list)]
         elif isinstance(node, list):
             stack += [(f"{at}.{i}", v) for i, v in enumerate(node)]

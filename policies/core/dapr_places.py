@@ -18,7 +18,8 @@ from policies.core.stored_refs import credential_name
 from policies.core.view import ResourceView, is_unknown
 
 Found = list[tuple[str, str, str]]  # (path, kind, value)
-DAPR_TYPES = frozenset({"azure-native:app:DaprComponent", "azure-native:app:ConnectedEnvironmentsDaprComponent"})
+DAPR_TYPES = frozenset(
+    {"azure-native:app:DaprComponent", "azure-native:app:ConnectedEnvironmentsDaprComponent"})
 # metadata name (lower case) -> the type a bare name there is a physical name of
 _NAMED = {
     "accountname": "azure-native:storage:StorageAccount",
@@ -46,8 +47,8 @@ _FREE = ("state.in-memory", "pubsub.in-memory", "lock.in-memory", "bindings.cron
 def _type_problem(kind: str) -> str:
     return (f"a Dapr component of type {kind!r} sends to or keeps data at a service its metadata does not "
             "place (a vendor's API, a project or tenant named without its location); use a component whose "
-            "metadata names a resource of the stack or a host (Azure, AWS, Redis, PostgreSQL, Kafka, HTTP, …), "
-            "or add the type to policies/core/dapr_places.py with where it sends")
+            "metadata names a resource of the stack or a host (Azure, AWS, Redis, PostgreSQL, Kafka, HTTP, "
+            "…), or add the type to policies/core/dapr_places.py with where it sends")
 
 
 def _secret(secrets: Any, name: str) -> tuple[int, dict[str, Any]] | None:
@@ -78,7 +79,8 @@ def dapr_refs(view: ResourceView) -> Found:
             continue
         value, ref = item.get("value"), item.get("secretRef")
         target = _NAMED.get(name.lower())
-        if target and isinstance(value, str) and not is_unknown(value) and "." not in value and "/" not in value:
+        bare = isinstance(value, str) and not is_unknown(value) and "." not in value and "/" not in value
+        if target and bare:
             found.append((f"metadata.{i}.value", "named", f"{target}|{value}"))
         elif isinstance(ref, str) and not credential_name(name):  # a connection string, host, URL, bucket
             held = _secret(view.get("secrets"), ref)

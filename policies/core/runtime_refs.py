@@ -49,7 +49,8 @@ def computed_value(value: str) -> bool:
     """A workflow expression (Logic Apps, Data Factory: `@concat(…)`, `…@{replace(…)}`) that computes a
     destination with functions the pack does not evaluate (round 17: `concat('https://', 'ingest', '.',
     …)` assembles a host no fragment spells out). `@parameters('…')` alone is a literal of the same resource
-    (scanned there), `@{listCallbackUrl()}` the workflow's own callback URL; after a literal scheme and host (`https://own.host/@{…}`) only the path varies."""
+    (scanned there), `@{listCallbackUrl()}` the workflow's own callback URL; after a literal scheme and
+    host (`https://own.host/@{…}`) only the path varies."""
     v = value.lstrip()
     at = v.find("@{")
     if v[:1] == "@" and not v.startswith("@Microsoft.") and _FUNCTION.match(v, 1):
