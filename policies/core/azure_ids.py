@@ -22,14 +22,15 @@ _MG_ID = re.compile(r"/providers/microsoft\.management/managementgroups/[^/]+$")
 # a service principal's client id; a Key Vault access policy's compound identity (round 37)
 _APP_ACCESS = {False: "creates a service principal for", True: "lets its principal at the vault through"}
 # Logic Apps managed connectors whose targets are Azure resources named in the connection's parameters
-# (scanned as any input); every other connector (office365, dropbox, salesforce, sftp, ...) sends data to a
-# service outside the stack that must be declared (its `azureIds` prefix) in the endpoints record.
+# (scanned as any input) or in an action's path (policies/core/connector_paths.py); every other connector
+# (office365, dropbox, salesforce, sftp, ...) sends data to a service outside the stack that must be declared
+# (its `azureIds` prefix) in the endpoints record.
 AZURE_CONNECTORS = frozenset(
     {
         "azureblob", "azurefile", "azuretables", "azurequeues", "azureeventgrid", "azureeventgridpublish",
         "eventhubs", "servicebus", "sql", "documentdb", "keyvault", "azureloganalyticsdatacollector",
         "azuremonitorlogs", "arm", "azureautomation", "azuredatafactory", "azurevm", "azureappservice",
-        "azurecontainerinstance", "kusto",
+        "azurecontainerinstance", "kusto", "azuresentinel",  # round 39: targets also in action paths
     }
 )
 

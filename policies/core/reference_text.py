@@ -18,6 +18,7 @@ import yaml
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
+from policies.core.asl_variables import inline_variables
 from policies.core.code_values import held_buckets
 from policies.core.command_buckets import option_buckets
 from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites
@@ -189,7 +190,7 @@ QUIET_MAX = 65536
 @functools.lru_cache(maxsize=1024)
 def json_doc(s: str) -> Any:
     try:
-        return json.loads(s)
+        return inline_variables(json.loads(s))  # Step Functions variables read as their literals
     except Exception:
         return None
 

@@ -39,6 +39,9 @@ def policy_runtime(text: str) -> bool:
 
 
 _FUNCTION = re.compile(r"([A-Za-z_]\w*)\s*\(")
+# Functions whose value is the same workflow's: a parameter's literal (scanned there), the workflow's own
+# callback URL (`listCallbackUrl()`, which a webhook trigger hands its service to call back: round 39).
+_OWN_FUNCTIONS = frozenset({"parameters", "listcallbackurl"})
 _FIXED_PLACE = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@{}\s]+/", re.I)
 
 
@@ -46,7 +49,8 @@ def computed_value(value: str) -> bool:
     """A workflow expression (Logic Apps, Data Factory: `@concat(…)`, `…@{replace(…)}`) that computes a
     destination with functions the pack does not evaluate (round 17: `concat('https://', 'ingest', '.',
     …)` assembles a host no fragment spells out). `@parameters('…')` alone is a literal of the same resource
-    (scanned there); after a literal scheme and host (`https://own.host/@{…}`) only the path varies."""
+    (scanned there), `@{listCallbackUrl()}` the workflow's own callback URL; after a literal scheme and
+    host (`https://own.host/@{…}`) only the path varies."""
     v = value.lstrip()
     at = v.find("@{")
     if v[:1] == "@" and not v.startswith("@Microsoft.") and _FUNCTION.match(v, 1):
@@ -55,7 +59,7 @@ def computed_value(value: str) -> bool:
         expr = v[at:]
     else:
         return False
-    return any(f.lower() != "parameters" for f in _FUNCTION.findall(expr))
+    return any(f.lower() not in _OWN_FUNCTIONS for f in _FUNCTION.findall(expr))
 
 
 def workflow_problem(kind: str, path: str, value: str) -> str:
