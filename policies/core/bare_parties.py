@@ -270,10 +270,10 @@ def microsoft_app(client: str) -> bool:
 
 
 # The keys _azure judges, as their JSON text ends, lowered: a key `k` is judged only where str(k).lower()
-# ends in `issuer` or is `tenantid`, or k is `principalType`, and no character but ASCII's lowers to those
-# letters. The text of the raw inputs holds every key of every container plain() would give (and more: a
-# secret's signature object, tuples, a dict subclass's keys), so inputs whose text holds none of these hold
-# no party _azure finds (most Azure resources), and are neither unwrapped nor walked for it.
+# ends in `issuer` or is `tenantid`, or k is `principalType`, and no other character lowers into those words
+# (`İ` lowers to `i` and a combining dot). The text of the raw inputs holds every key of every container
+# plain() would give (and more: a secret's signature object, tuples, a dict subclass's keys), so inputs whose
+# text holds none of these hold no party _azure finds (most Azure resources): neither unwrapped nor walked.
 _PARTY_KEYS = (b'issuer":', b'"tenantid":', b'"principaltype":')
 
 
