@@ -18,7 +18,10 @@ import functools
 import re
 from typing import Any
 
+import orjson
 import yaml
+from pulumi_policy.proxy import _DictProxy, _ListProxy
+from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.accounts import is_account_id
 from policies.core.reference_text import json_doc
@@ -222,7 +225,8 @@ def azure_parties(view: ResourceView) -> list[Found]:
     receives the events wherever its SaaS runs)."""
     own = view.provider.inputs.get("tenantId") if view.provider is not None else None
     own = own.lower() if isinstance(own, str) else None
-    out = _azure(view.inputs, "", own)
+    inputs = view.memo.get("_inputs")  # unwrapped already, or (most views) read through the proxies
+    out = _azure(view.inputs, "", own) if _may_name_parties(view.raw if inputs is None else inputs) else []
     if view.type == _SERVICE_PRINCIPAL:
         client = view.input("clientId")
         if is_unknown(client):
@@ -263,6 +267,34 @@ def microsoft_app(client: str) -> bool:
     """A Microsoft first-party application: the platform's own, not another party's."""
     c = client.strip().lower()
     return _MICROSOFT_APP.match(c) is not None or c in _AZURE_SERVICE_APPS
+
+
+# The keys _azure judges, as their JSON text ends, lowered: a key `k` is judged only where str(k).lower()
+# ends in `issuer` or is `tenantid`, or k is `principalType`, and no other character lowers into those words
+# (`İ` lowers to `i` and a combining dot). The text of the raw inputs holds every key of every container
+# plain() would give (and more: a secret's signature object, tuples, a dict subclass's keys), so inputs whose
+# text holds none of these hold no party _azure finds (most Azure resources): neither unwrapped nor walked.
+_PARTY_KEYS = (b'issuer":', b'"tenantid":', b'"principaltype":')
+
+
+def _may_name_parties(raw: Any) -> bool:
+    """False only when no key of `raw` (at any depth, through proxies and secrets) is one _azure judges."""
+    try:
+        text = orjson.dumps(raw, default=_json_of).lower()
+    except TypeError:  # another type, a non-string key, a surrogate: unwrapped and walked
+        return True
+    return any(k in text for k in _PARTY_KEYS)
+
+
+def _json_of(value: Any) -> Any:
+    t = type(value)
+    if t is _DictProxy:
+        return value._DictProxy__target
+    if t is _ListProxy:
+        return value._ListProxy__target
+    if t is _Secret:
+        return [value.value]
+    raise TypeError(t.__name__)
 
 
 _ISSUER, _PRINCIPAL_TYPE, _TENANT_ID = 1, 2, 3
