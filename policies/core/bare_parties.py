@@ -20,11 +20,10 @@ from typing import Any
 
 import orjson
 import yaml
-from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.accounts import is_account_id
-from policies.core.reference_text import json_doc
+from policies.core.reference_text import json_doc, unproxied
 from policies.core.view import ResourceView, is_unknown
 
 Found = tuple[str, str, str]  # (path, kind, value)
@@ -287,14 +286,12 @@ def _may_name_parties(raw: Any) -> bool:
 
 
 def _json_of(value: Any) -> Any:
-    t = type(value)
-    if t is _DictProxy:
-        return value._DictProxy__target
-    if t is _ListProxy:
-        return value._ListProxy__target
-    if t is _Secret:
+    if type(value) is _Secret:
         return [value.value]
-    raise TypeError(t.__name__)
+    plain = unproxied(value)
+    if plain is value:
+        raise TypeError(type(value).__name__)
+    return plain
 
 
 _ISSUER, _PRINCIPAL_TYPE, _TENANT_ID = 1, 2, 3
