@@ -30,6 +30,6 @@ def referenced_policy(graph: StackGraph, ref: Any) -> tuple[ResourceView | None,
         if p.input("name") == name and _path(p.input("path")) == path:
             return p, None
     return None, (
-        f"customer-managed policy {name!r} at path {path!r} is not in this stack (a policy of the stack must "
+        f"customer-managed policy {name!r} is not in this stack at path {path!r} (a policy of the stack must "
         "match both name and path), so its functions cannot be judged"
     )

@@ -99,7 +99,7 @@ def test_kms_grant_to_another_account():
 def test_customer_managed_policy_reference_matches_name_and_path():
     found = _of(run(SOD, case("r40p-11")), "keys-set")
     assert (
-        "customer-managed policy 'dba' at path '/ops/' is not in this stack (a policy of the stack must "
+        "customer-managed policy 'dba' is not in this stack at path '/ops/' (a policy of the stack must "
         "match both name and path), so its functions cannot be judged"
     ) in found
     same_path = [
