@@ -12,7 +12,14 @@ ECS container's awslogs or FireLens CloudWatch group (created with `awslogs-crea
 (`API-Gateway-Execution-Logs_<api id>/<stage>` for a REST API, `/aws/apigateway/<api id>/<stage>` for a
 WebSocket API: the id is an output, so the group is named from the API), DocumentDB and Neptune log exports
 (as RDS's), Amazon MQ broker logs, AppSync APIs and Transfer Family servers logging through their
-`loggingRole` (`/aws/transfer/<server id>`)."""
+`loggingRole` (`/aws/transfer/<server id>`).
+
+Round 40 adds four more: a CodeBuild project logs every build to CloudWatch unless `logsConfig.cloudwatchLogs`
+is DISABLED (`groupName`, else `/aws/codebuild/<project>`); an App Runner service always writes its
+application's output to `/aws/apprunner/<service>/<service id>/application` (named from the service); a
+SageMaker endpoint's containers write to `/aws/sagemaker/Endpoints/<endpoint>`; a Step Functions state
+machine logging at any level other than OFF writes (with execution data, if asked) to the group its
+`loggingConfiguration.logDestination` names, which must be one the stack declares."""
 
 from __future__ import annotations
 
@@ -31,6 +38,10 @@ WS_STAGE = "aws:apigatewayv2/stage:Stage"
 MQ = "aws:mq/broker:Broker"
 APPSYNC = "aws:appsync/graphQLApi:GraphQLApi"
 TRANSFER = "aws:transfer/server:Server"
+CODEBUILD = "aws:codebuild/project:Project"
+APP_RUNNER = "aws:apprunner/service:Service"
+SM_ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
+STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
 # Databases exporting logs: type -> (identifier field, exports field, the group each export goes to)
 EXPORTS = {
     "aws:rds/instance:Instance": ("identifier", "enabledCloudwatchLogsExports", "/aws/rds/instance/{}/{}"),
@@ -225,6 +236,56 @@ def _transfer(r: ResourceView, graph: StackGraph) -> list[str]:
     return [_missing(None, "the server", how, named="the server's id")]
 
 
+def _codebuild(r: ResourceView, graph: StackGraph) -> list[str]:
+    conf = r.input("logsConfig")
+    cw = get_path(conf, "cloudwatchLogs") if isinstance(conf, dict) else None
+    if is_unknown(conf) or is_unknown(cw):
+        return [unknown_message("logsConfig", "where the builds' logs are written")]
+    cw = cw if isinstance(cw, dict) else {}
+    if is_unknown(cw.get("status")) or is_unknown(cw.get("groupName")):
+        return [unknown_message("logsConfig.cloudwatchLogs", "where the builds' logs are written")]
+    if str(cw.get("status", "ENABLED")).upper() == "DISABLED":
+        return []
+    name = _literal(r.input("name"))
+    group = cw.get("groupName") or (f"/aws/codebuild/{name}" if name else None)
+    if _declared(graph, r, group, "logsConfig"):
+        return []
+    how = f"{_HOW} and name it in `logsConfig.cloudwatchLogs.groupName`, or set its status DISABLED"
+    return [_missing(group, "every build", how)]
+
+
+def _app_runner(r: ResourceView, graph: StackGraph) -> list[str]:
+    """The group carries the service's id (an output), so it is named from the service."""
+    if _declared(graph, r, None, None):
+        return []
+    how = f"{_HOW}, named from the service (/aws/apprunner/<service>/<service id>/application)"
+    return [_missing(None, "the application", how, named="the service's id")]
+
+
+def _endpoint(r: ResourceView, graph: StackGraph) -> list[str]:
+    name = _literal(r.input("name"))
+    group = f"/aws/sagemaker/Endpoints/{name}" if name else None
+    if _declared(graph, r, group, None):
+        return []
+    return [_missing(group, "the endpoint", f"{_HOW} before the endpoint")]
+
+
+def _state_machine(r: ResourceView, graph: StackGraph) -> list[str]:
+    conf = r.input("loggingConfiguration")
+    if is_unknown(conf) or (isinstance(conf, dict) and any(is_unknown(v) for v in conf.values())):
+        return [unknown_message("loggingConfiguration", "where the executions are logged")]
+    conf = conf if isinstance(conf, dict) else {}
+    if not _logging_on(conf.get("level")):
+        return []
+    arn = _literal(conf.get("logDestination"))
+    parts = arn.split(":") if arn else []
+    group = parts[6] if len(parts) > 6 and parts[5] == "log-group" else None
+    if _declared(graph, r, group, "loggingConfiguration"):
+        return []
+    how = f"{_HOW} and name its ARN in `loggingConfiguration.logDestination`"
+    return [_missing(group or arn, "the state machine's execution logging", how, _OUTSIDE)]
+
+
 CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     LAMBDA: _lambda,
     **{t: _exports for t in EXPORTS},
@@ -235,6 +296,10 @@ CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     TASK: _containers,
     METHOD_SETTINGS: _execution_logs,
     WS_STAGE: _execution_logs,
+    CODEBUILD: _codebuild,
+    APP_RUNNER: _app_runner,
+    SM_ENDPOINT: _endpoint,
+    STATE_MACHINE: _state_machine,
 }
 
 

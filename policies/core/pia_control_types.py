@@ -46,6 +46,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         *COPY_SETTINGS,  # round 39: keys of DLM copies, EFS replicas, zero-ETL integrations
         *VPC_LATTICE,  # round 39: listeners and target groups (require-tls-1-2)
         "aws:redshift/dataShareAuthorization:DataShareAuthorization",
+        "aws:codebuild/project:Project",  # round 40: its artifact key and its build logs' group
         *WORKSPACE_CONTROLS,  # round 20, with rotation and Synapse firewall rules and Entra admins:
         "aws:secretsmanager/secretRotation:SecretRotation",
         "azure-native:synapse:IpFirewallRule",

@@ -252,6 +252,8 @@ EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
     ("aws:rds/clusterSnapshot:ClusterSnapshot", _field("sharedAccounts", "restore the snapshot")),
     ("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", _field("sharedAccounts", "restore the snapshot")),
     ("aws:rds/snapshotCopy:SnapshotCopy", _field("sharedAccounts", "restore the snapshot")),
+    # round 40: a grant is the key policy's other door; its grantee uses the key on every store under it
+    ("aws:kms/grant:Grant", _field("granteePrincipal", "use the key (and decrypt every store under it)")),
 )
 
 

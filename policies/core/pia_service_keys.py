@@ -18,6 +18,7 @@ SCHEDULE = "aws:scheduler/schedule:Schedule"
 DMS_ENDPOINT = "aws:dms/endpoint:Endpoint"
 VA_GROUP = "aws:verifiedaccess/group:Group"
 VA_PROVIDER = "aws:verifiedaccess/trustProvider:TrustProvider"
+CODEBUILD = "aws:codebuild/project:Project"  # round 40: build artifacts and caches (aws/s3 without one)
 
 
 def service_keys(key: KeyFactory) -> dict[str, Judge]:
@@ -29,4 +30,5 @@ def service_keys(key: KeyFactory) -> dict[str, Judge]:
         DMS_ENDPOINT: key("kmsKeyArn"),
         VA_GROUP: key("sseConfiguration.kmsKeyArn", flag="sseConfiguration.customerManagedKeyEnabled"),
         VA_PROVIDER: key("sseSpecification.kmsKeyArn", flag="sseSpecification.customerManagedKeyEnabled"),
+        CODEBUILD: key("encryptionKey"),
     }

@@ -4,7 +4,14 @@ balancer's: HTTPS (Lattice terminates TLS 1.2 or newer, no policy lowers it); HT
 TLS_PASSTHROUGH hands TLS to the target, whose versions the gate cannot read, so both block. A target group
 forwards over HTTPS, as an ELB target group must (a Lambda target is invoked through the Lambda API). A
 service answers without credentials unless `authType` is AWS_IAM (disallow-public-data-access), as an API
-method without authorization does."""
+method without authorization does.
+
+Round 40: an auth policy is the service's (or service network's) resource policy. With AWS_IAM, an Allow to
+Principal "*" without a condition pinning the caller lets unsigned (anonymous) requests through, and one
+naming another account lets that account's people in; both are judged as every resource policy is. A service
+network's own `authType` adds no caller a service does not already admit: each service is judged on its own
+`authType` and auth policy, so the network is read only through its auth policy, and associating a service
+with a network (which every VPC of the network then reaches) exposes only what that service admits."""
 
 from __future__ import annotations
 
@@ -16,7 +23,11 @@ from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_mes
 LISTENER = "aws:vpclattice/listener:Listener"
 TARGET_GROUP = "aws:vpclattice/targetGroup:TargetGroup"
 SERVICE = "aws:vpclattice/service:Service"
-CONTROLS = frozenset({LISTENER, TARGET_GROUP, SERVICE})
+AUTH_POLICY = "aws:vpclattice/authPolicy:AuthPolicy"
+SERVICE_NETWORK = "aws:vpclattice/serviceNetwork:ServiceNetwork"
+ASSOCIATION = "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation"
+CONTROLS = frozenset({LISTENER, TARGET_GROUP, SERVICE, AUTH_POLICY, SERVICE_NETWORK, ASSOCIATION})
+RESOURCE_POLICIES = {AUTH_POLICY: "policy"}  # disallow-public-data-access: anyone, other accounts
 
 
 def _listener(v: ResourceView) -> list[str]:

@@ -152,6 +152,7 @@ RESOURCE_POLICIES: dict[str, str] = {
     "aws:dynamodb/resourcePolicy:ResourcePolicy": "policy",
     "aws:kinesis/resourcePolicy:ResourcePolicy": "policy",
     **more.RESOURCE_POLICIES,
+    **lattice.RESOURCE_POLICIES,  # round 40: VPC Lattice auth policies
 }
 
 

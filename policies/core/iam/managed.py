@@ -272,6 +272,47 @@ MANAGED: dict[str, list[dict[str, Any]]] = {
         # the policies of a service-linked role, so that statement grants nothing.
         {"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*"},
     ],
+    # A service-role policy (round 40): what Data Lifecycle Manager does with it (v8; its SSM statements are
+    # in AWSDataLifecycleManagerSSMFullAccess). ModifySnapshotAttribute shares snapshots, as DLM's share rules
+    # do; those shares are judged on the policy itself (disallow-public-data-access).
+    "AWSDataLifecycleManagerServiceRole": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "ec2:CreateSnapshot",
+                "ec2:CreateSnapshots",
+                "ec2:DeleteSnapshot",
+                "ec2:DescribeInstances",
+                "ec2:DescribeVolumes",
+                "ec2:DescribeSnapshots",
+                "ec2:EnableFastSnapshotRestores",
+                "ec2:DescribeFastSnapshotRestores",
+                "ec2:DisableFastSnapshotRestores",
+                "ec2:CopySnapshot",
+                "ec2:ModifySnapshotAttribute",
+                "ec2:DescribeSnapshotAttribute",
+                "ec2:DescribeSnapshotTierStatus",
+                "ec2:ModifySnapshotTier",
+                "ec2:DescribeAvailabilityZones",
+            ],
+            "Resource": "*",
+        },
+        {"Effect": "Allow", "Action": ["ec2:CreateTags"], "Resource": "arn:aws:ec2:*::snapshot/*"},
+        {
+            "Effect": "Allow",
+            "Action": [
+                "events:PutRule",
+                "events:DeleteRule",
+                "events:DescribeRule",
+                "events:EnableRule",
+                "events:DisableRule",
+                "events:ListTargetsByRule",
+                "events:PutTargets",
+                "events:RemoveTargets",
+            ],
+            "Resource": "arn:aws:events:*:*:rule/AwsDataLifecycleRule.managed-cwe.*",
+        },
+    ],
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from policies.core.accounts import aws_account
 from policies.core.eks_access import kubernetes_functions
 from policies.core.iam.catalogue import SELF_CREDENTIALS, functions
+from policies.core.iam.customer_policy_refs import referenced_policy
 from policies.core.iam.managed import is_managed, managed_statements
 from policies.core.iam.pass_role import open_pass
 from policies.core.iam.statements import as_list, denies_without_mfa, effective, principals, trust_kind
@@ -248,15 +249,11 @@ class _Resolver:
                 return [], [f"{holder.name}: " + unknown_message(doc_field, "the permissions it grants")]
             out_: tuple[list[dict[str, Any]], list[str]] = ([], [])
             for ref in refs if isinstance(refs, list) else [refs]:
-                name = ref.get("name") if isinstance(ref, dict) else None
-                policies = [p for p in self.graph.by_type(POLICY) if name in _strings(p.input("name"))]
-                if not policies:
-                    out_[1].append(
-                        f"customer-managed policy {name!r} is not in this stack, so its functions cannot be "
-                        "judged"
-                    )
+                policy, why = referenced_policy(self.graph, ref)
+                if policy is None:
+                    out_[1].append(str(why))
                     continue
-                s, p = self.document(policies[0], "policy", f"policy {policies[0].name}")
+                s, p = self.document(policy, "policy", f"policy {policy.name}")
                 out_[0].extend(s)
                 out_[1].extend(p)
             return out_

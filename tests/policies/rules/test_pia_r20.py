@@ -81,9 +81,12 @@ def test_machine_learning_workspace_and_factory_are_public_by_default():
 
 def test_app_runner_service_needs_the_customer_key():
     web = res("web", "aws:apprunner/service:Service", {"serviceName": "web", "tags": AWS_TAGS}, protect=True)
-    assert run(CMK, with_(AWS, web)) == [("web", NO_KEY.format("encryptionConfiguration.kmsKey"))]
+    # round 40: App Runner writes to a group named from the service, which the stack must declare
+    group = {"name": "/aws/apprunner/web/0123/application", "retentionInDays": 3653, "kmsKeyId": KEY}
+    logs = res("logs", "aws:cloudwatch/logGroup:LogGroup", group, protect=True, refs={"name": "web"})
+    assert run(CMK, with_(AWS, web, logs)) == [("web", NO_KEY.format("encryptionConfiguration.kmsKey"))]
     keyed = {**web, "inputs": {**web["inputs"], "encryptionConfiguration": {"kmsKey": KEY}}}
-    assert run(CMK, with_(AWS, keyed)) == []
+    assert run(CMK, with_(AWS, keyed, logs)) == []
 
 
 def _job(**inputs):
