@@ -30,13 +30,25 @@ def _module_name(entry: os.DirEntry[str]) -> str:
     return name if name.isidentifier() and name != "__main__" else ""
 
 
-def _elsewhere(name: str, installed: list[str]) -> bool:
-    """Whether `name` is a module the recording has loaded before the program (the gate's, the SDK's and
-    what they import) or an installed Pulumi SDK package a zygote may preload. Other installed or standard
-    modules the recording has not loaded are the program's copy offline as under `pulumi up` (its directory
-    comes first in both): an `azure/` or `dns.py` of the program is its own."""
-    return name in sys.modules or (SDK_MODULE.fullmatch(name) is not None
-                                   and importlib.machinery.PathFinder.find_spec(name, installed) is not None)
+def _loaded_from_elsewhere(name: str, directory: Path) -> bool:
+    """Whether `name` is loaded from outside `directory`: the program's own module loaded earlier in this
+    process (a test or an in-process recording of the same program) is its copy, not a shadowed one."""
+    module = sys.modules.get(name)
+    if module is None:
+        return False
+    origins = [getattr(module, "__file__", None), *(getattr(module, "__path__", None) or [])]
+    places = [Path(o).resolve() for o in origins if isinstance(o, str)]
+    return not places or not any(p.is_relative_to(directory) for p in places)
+
+
+def _elsewhere(name: str, directory: Path, installed: list[str]) -> bool:
+    """Whether `name` is a module the recording has loaded from elsewhere before the program (the gate's,
+    the SDK's and what they import) or an installed Pulumi SDK package a zygote may preload. Other installed
+    or standard modules the recording has not loaded are the program's copy offline as under `pulumi up` (its
+    directory comes first in both): an `azure/` or `dns.py` of the program is its own."""
+    return _loaded_from_elsewhere(name, directory) or (
+        SDK_MODULE.fullmatch(name) is not None
+        and importlib.machinery.PathFinder.find_spec(name, installed) is not None)
 
 
 def refuse_shadowing(directories: list[Path], where: str) -> None:
@@ -48,7 +60,7 @@ def refuse_shadowing(directories: list[Path], where: str) -> None:
         with os.scandir(directory) as entries:
             names = sorted((n, e.name) for e in entries if (n := _module_name(e)))
         for name, entry in names:
-            if _elsewhere(name, installed):
+            if _elsewhere(name, directory, installed):
                 raise ProgramError(
                     f"{where}: {entry} in {directory} shadows the module '{name}' the gate's Python has: "
                     "pulumi up imports the program's copy (its directory comes first on sys.path), a "

@@ -123,12 +123,28 @@ def test_a_module_of_the_program_named_like_one_the_gate_has_is_refused(tmp_path
         "installed one (preloaded), so what is recorded would not be what deploys; rename it")
 
 
-def test_the_programs_own_modules_packages_and_plain_directories_pass(tmp_path):
+def test_the_programs_own_modules_packages_and_plain_directories_pass(tmp_path, monkeypatch):
     program = _dir(tmp_path, {"__main__.py": "", "storage_components/__init__.py": "", "dosis_config.py": "",
                               "pulumi_aws_data/x.txt": "", "records/aws.yaml": "", "json/readme.txt": "",
                               "azure/__init__.py": ""})
-    assert "azure" not in sys.modules   # installed (the Azure SDK's namespace), not loaded by the recording
+    monkeypatch.delitem(sys.modules, "azure", raising=False)   # installed, not loaded by this recording
     refuse_shadowing([program], "prog")   # `json/` without __init__.py is no package: nothing to shadow
+
+
+def test_the_programs_own_module_loaded_earlier_in_this_process_is_its_own(tmp_path, monkeypatch):
+    names = ("r13_own_parts", "r13_own_helpers")
+    program = _dir(tmp_path, {"__main__.py": "", f"{names[0]}/__init__.py": "", f"{names[1]}.py": ""})
+    other = _dir(tmp_path / "other", {"__main__.py": "", f"{names[1]}.py": ""})
+    monkeypatch.syspath_prepend(str(program))
+    try:
+        for name in names:
+            __import__(name)
+        refuse_shadowing([program], "prog")   # a test or an in-process recording loaded the program's copy
+        with pytest.raises(ProgramError, match=rf"{names[1]}.py in .* shadows the module '{names[1]}'"):
+            refuse_shadowing([other], "prog")   # the same name loaded from another program's directory
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
 
 
 def test_a_shadowing_package_fails_the_recording_before_the_program_runs(tmp_path):
