@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from gate.errors import ProgramError
+from gate.errors import GateError
 from gate.zygote import SDK_MODULE
 
 
@@ -52,7 +52,7 @@ def _elsewhere(name: str, directory: Path, installed: list[str]) -> bool:
 
 
 def refuse_shadowing(directories: list[Path], where: str) -> None:
-    """ProgramError naming the first module of `directories` (the program's, put first on sys.path) that
+    """GateError naming the first module of `directories` (the program's, put first on sys.path) that
     shadows a loaded module or an installed Pulumi SDK package."""
     own = {d.resolve() for d in directories}
     installed = [p for p in sys.path if {"site-packages", "dist-packages"} & set(Path(p).parts)]
@@ -61,7 +61,7 @@ def refuse_shadowing(directories: list[Path], where: str) -> None:
             names = sorted((n, e.name) for e in entries if (n := _module_name(e)))
         for name, entry in names:
             if _elsewhere(name, directory, installed):
-                raise ProgramError(
+                raise GateError(
                     f"{where}: {entry} in {directory} shadows the module '{name}' the gate's Python has: "
                     "pulumi up imports the program's copy (its directory comes first on sys.path), a "
                     "recording may use the installed one (preloaded), so what is recorded would not be what "
