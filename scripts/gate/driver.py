@@ -28,6 +28,7 @@ from gate.invokes import CallSites, load_answers, noting_call_sites, unanswered_
 from gate.recorder import Recorder
 from gate.redaction import scrub
 from gate.sdk_patches import patched_sdk, too_many
+from gate.shadows import refuse_shadowing
 from gate.side_effects import refusing_side_effects
 from gate.stack_config import normalize_config
 
@@ -281,6 +282,7 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
     if not dry_run:
         recorder.dry_run = False
     program_dir = main.parent
+    refuse_shadowing([program_dir, project_dir], where)   # round 13: before anything is imported from them
     added = [p for p in (str(program_dir), str(project_dir)) if p not in sys.path]
     sys.path[:0] = added
     env = {

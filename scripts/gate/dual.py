@@ -8,7 +8,9 @@ is judged as deployed), adds its findings that the preview did not have (`record
 message saying "when deployed"), and reports each difference and each environment variable the program
 read as a warning (pack `gate`). Two things
 block (closed world): an update that cannot be recorded (what would deploy is not known, so it cannot be
-judged) and a program that enumerates its whole environment (which variable decides what is not known).
+judged), a program that enumerates its whole environment (which variable decides what is not known) and a
+StackReference the run could not resolve (round 13: its outputs are unknown in both recordings, known to
+`pulumi up`, so code that waits for them or reads them as plain values is not what deploys).
 In the update recording every variable the program reads is a placeholder (gate.env_reads), so a region
 taken from the environment is blocked by the residency rules as deployed.
 """
@@ -27,6 +29,7 @@ PACK = "gate"
 DIFFERS = "preview-differs-from-update"
 ENV_READ = "program-reads-environment"
 UPDATE_FAILED = "update-not-recorded"
+UNRESOLVED = "unresolved-stack-reference"
 WHEN_DEPLOYED = "(when deployed, not in preview)"   # how a finding of the update graph only reads
 _GATE = Path(__file__).resolve().parent
 
@@ -77,8 +80,30 @@ def _key(v: Any) -> tuple[str, str, str, str]:
     return v.pack, v.policy, v.urn, v.message
 
 
+def _unresolved(references: dict[str, bool], stack_urn: str, resources: list[dict[str, Any]]) -> list[Any]:
+    """A mandatory finding per StackReference the recordings could not resolve (round 13), on the
+    StackReference resource (its source: where the program reads it), else on the stack."""
+    from gate.model import Violation
+
+    at = {(r.get("inputs") or {}).get("name"): r["urn"] for r in resources
+          if r.get("type") == "pulumi:pulumi:StackReference"}
+    return [Violation(
+        pack=PACK, policy=UNRESOLVED, level="mandatory", severity="high", urn=at.get(target, stack_urn),
+        type="pulumi:pulumi:StackReference" if target in at else "pulumi:pulumi:Stack",
+        message="The program reads only stacks whose outputs the gate has recorded.\n"
+                f"StackReference {target!r} names a stack this gate run could not read or vouch for "
+                "(another project's, the stack itself, or one recorded neither in this run nor in a sealed "
+                "earlier run into --out): offline its outputs are unknown or unvouched, pulumi up reads the "
+                "real ones, so what the program does with them (a resource registered in an apply, a value "
+                "read with get_output_details) is not what was recorded; record that stack in the same gate "
+                "run (gate preview --all, or its level first with --shard), or pass the value through stack "
+                "config")
+        for target in sorted(t for t, resolved in references.items() if not resolved)]
+
+
 def merge(report: Any, update_report: Any | None, diffs: list[dict[str, Any]],
-          env_reads: list[dict[str, Any]], stack_urn: str, update_error: str = "") -> None:
+          env_reads: list[dict[str, Any]], stack_urn: str, update_error: str = "",
+          references: dict[str, bool] | None = None, resources: list[dict[str, Any]] | None = None) -> None:
     """Add the update graph's own findings and the warnings about differences and environment reads."""
     from gate.model import Violation
 
@@ -99,6 +124,7 @@ def merge(report: Any, update_report: Any | None, diffs: list[dict[str, Any]],
                     f"{update_error}"
                     " (in the update recording, each environment variable the program reads is `$NAME`: "
                     "move settings to stack config)"))
+    found.extend(_unresolved(references or {}, stack_urn, resources or []))
     for d in diffs:
         found.append(Violation(
             pack=PACK, policy=DIFFERS, level="advisory", severity="medium", urn=d["urn"], type=d["type"],

@@ -66,7 +66,8 @@ def verdicts(reports: list[StackReport], states: dict[str, dict[str, Any]], args
             run, update = runs[report.stack], (updates or {}).get(report.stack)
             resources = run.checkpoint["deployment"]["resources"]
             stack_urn = next((r["urn"] for r in resources if r.get("type") == "pulumi:pulumi:Stack"), "")
-            dual.merge(report, update, run.differences, run.env_reads, stack_urn, run.update_error)
+            dual.merge(report, update, run.differences, run.env_reads, stack_urn, run.update_error,
+                       run.stack_references, resources)
             finish(report, run.checkpoint if update is None else run.update_checkpoint)
     return reports
 
@@ -123,7 +124,9 @@ class StackJudge:
 
     def _graphs(self, stack: str, run: Any) -> str | None:
         """The index of the recorded graphs of the stacks `stack` read through StackReference (round 11):
-        this run's, else an earlier run's or level's in `--out` that its seal vouches for."""
+        this run's, else an earlier run's or level's in `--out` that its seal vouches for. A reference
+        answered from a state none vouches for (no seal covers it, the stack itself) counts as unresolved
+        (round 13): its outputs steered the program, and nothing says they are what pulumi up reads."""
         from gate import stack_graphs
 
         if self.work is None or not run.stack_references:
@@ -137,6 +140,9 @@ class StackJudge:
             elif self.published is not None and (found := stack_graphs.vouched(self.published, name)):
                 graphs[name] = found
                 self.vouched[name] = stack_graphs.digests(self.published, name)
+        for target, resolved in run.stack_references.items():
+            if resolved and stack_graphs.target_stack(target, run.project) not in graphs:
+                run.stack_references[target] = False
         index = self.work / ".stack-graphs" / f"{stack}.json"
         return str(stack_graphs.write_index(index, run.project, graphs))
 

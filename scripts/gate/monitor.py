@@ -82,7 +82,8 @@ def _unjudgeable(request: Any) -> str:
     """Why the engine would run something the record cannot show for this registration ("" if nothing):
     a remote component's children are created by its plugin; a resource hook runs program code while
     the engine deploys (never in a preview); a plugin from a custom download URL or environment variables
-    mapped into a provider decide what no record shows. Closed world: the recording fails, naming it."""
+    mapped into a provider decide what no record shows; a state migration rewrites the prior state the
+    engine compares with (round 13). Closed world: the recording fails, naming it."""
     what = f"{request.name} ({request.type})"
     if request.remote:
         return (f"{what} is a remote (multi-language) component: the resources its provider plugin "
@@ -92,6 +93,12 @@ def _unjudgeable(request: Any) -> str:
     if bound:
         return (f"{what} has resource hooks ({', '.join(bound)}): program code the engine runs while it "
                 "deploys, which no preview records or judges")
+    if request.state_migrations:
+        count = len(request.state_migrations)
+        return (f"{what} has state migrations ({count}): program code the engine runs "
+                "on the resource's prior state while it deploys, which no preview records; it can make the "
+                "engine see what exists (e.g. a bucket in another region) as what the program declares, so "
+                "nothing is replaced: migrate the state once with `pulumi state` commands instead")
     if request.pluginDownloadURL:
         return (f"{what} uses a provider plugin downloaded from {request.pluginDownloadURL}: not the plugin "
                 "its type stands for, so what it does cannot be judged")
@@ -128,6 +135,28 @@ class RecordingMonitor(MockMonitor):
         super().__init__(recorder.mocks)
         self._recorder = recorder
         self.transforms = Transforms()
+
+    def GetDeploymentInfo(self, request: Any) -> Any:
+        """The SDK mock's features and state migrations, as a current CLI offers them (round 13): a program
+        then registers its migrations as it would under `pulumi up`, and the recording names them."""
+        info = super().GetDeploymentInfo(request)
+        info.supportedFeatures.append(resource_pb2.RESOURCE_MONITOR_FEATURE_STATE_MIGRATIONS)
+        return info
+
+    def RegisterPackage(self, request: Any) -> Any:
+        """A parameterized package (round 13): its resources are served by a provider plugin made from
+        another one at deploy time (`pulumi package add terraform-provider …`, a plugin from a URL), not by
+        the installed SDK's provider the gate models, so the recording fails naming it."""
+        what = next((getattr(request, f) for f in ("parameterization", "extension") if request.HasField(f)),
+                    request)
+        source = f" from {request.download_url}" if request.download_url else ""
+        plugin = f"{request.name} {request.version}{source}"
+        why = (f"the program registers a parameterized package '{what.name}' {what.version} (provider plugin "
+               f"{plugin}): its resources are served by a plugin generated at deploy time, not by the "
+               "installed SDK's provider, so what they do cannot be judged offline")
+        with self._recorder.lock:
+            self._recorder.graph.diagnostics.append({"severity": "error", "message": why, "urn": ""})
+        return super().RegisterPackage(request)
 
     def RegisterStackTransform(self, request: Any) -> Any:
         """Kept in registration order; run by `Transforms.apply` like the engine runs them."""

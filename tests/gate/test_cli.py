@@ -37,6 +37,15 @@ def by_name(state: dict, name: str) -> dict:
     return next(r for r in state["deployment"]["resources"] if r["urn"].endswith("::" + name))
 
 
+# round 13: consumer also reads a stack that does not exist; that reference blocks it
+UNRESOLVED_MISSING = ("gate", "unresolved-stack-reference", "organization/fixture/does-not-exist")
+
+
+def _blocking(report: dict) -> list[tuple[str, str, str]]:
+    return [(v["pack"], v["policy"], v["message"].split("'")[1]) for v in report["violations"]
+            if v["level"] == "mandatory"]
+
+
 def test_all_prints_one_report_per_stack_and_blocks_on_mandatory(all_run):
     proc, _ = all_run
     assert proc.returncode == 1, proc.stderr       # base has a us-east-1 provider: mandatory violation
@@ -46,7 +55,8 @@ def test_all_prints_one_report_per_stack_and_blocks_on_mandatory(all_run):
     assert base["blocked"] is True
     assert [(v["policy"], v["urn"].split("::")[-1]) for v in base["violations"]] == [
         ("no-us-east-provider", "use1")]
-    assert all(not r["blocked"] for r in reports if r["stack"] != "base")
+    assert all(not r["blocked"] for r in reports if r["stack"] not in ("base", "consumer"))
+    assert _blocking(next(r for r in reports if r["stack"] == "consumer")) == [UNRESOLVED_MISSING]
 
 
 def test_all_writes_state_and_report_files(all_run):
@@ -88,9 +98,10 @@ def test_single_stack_resolves_references_from_an_earlier_run(all_run, run_gate,
     proc = run_gate("preview", "--program", gate_programs / "multi", "--stack", "consumer", "--out", out,
                     "--format", "json", "--no-checkov",
                     "--policy-pack", gate_programs / "packs" / "no-us-east")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
-    assert report["stack"] == "consumer" and report["blocked"] is False
+    # base's state, vouched by the earlier run's seal, answers its reference; only the missing stack blocks
+    assert report["stack"] == "consumer" and _blocking(report) == [UNRESOLVED_MISSING]
     consumer = json.loads((out / "consumer.state.json").read_text())
     assert by_name(consumer, "subnet")["inputs"]["vpcId"].startswith("vpc-")
 
@@ -135,10 +146,14 @@ def test_reference_cycle_runs_with_what_is_available(run_gate, make_program, tmp
     assert not out.exists()                               # bad input: nothing recorded or written
     proc = run_gate("preview", "--program", program, "--all", "--out", out, "--format", "json",
                     "--no-checkov", "--policy-pack", REPO_PACK)
-    assert proc.returncode == 0, proc.stderr
     first, second = (stack_outputs(json.loads((out / f"{s}.state.json").read_text())) for s in ("a", "b"))
     assert first == {"mine": "a", "theirs": UNKNOWN}      # a ran first: b not recorded yet
     assert second == {"mine": "b", "theirs": "a"}
+    # round 13: a's reference to b was not resolved (on a first deployment it cannot be): a is blocked by it
+    assert proc.returncode == 1, proc.stderr
+    blocking = {(r["stack"], v["pack"], v["policy"]) for r in json.loads(proc.stdout) for v in r["violations"]
+                if v["level"] == "mandatory"}
+    assert blocking == {("a", "gate", "unresolved-stack-reference")}
 
 
 def test_checkov_findings_join_the_report(run_gate, gate_programs, tmp_path):
