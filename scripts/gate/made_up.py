@@ -264,15 +264,23 @@ class Ledger:
     """The strings made up in one recording, so that none reaches the record as a fact: a value equal to
     one, or built from one, is recorded as unknown (as the preview records it), a JSON document's leaf as
     null. Found by equality, or through a token they carry: a hex run (hosts, generated ids), else the
-    longest inner word (an address, an ARN of a given name), so a string is checked against few of them."""
+    longest inner word (an address, an ARN of a given name), so a string is checked against few of them.
+
+    The process recorder registers from several gRPC threads: one remembering while another scrubs made a
+    set change size under the iteration and failed the recording (CI, 29bf1af). One lock serialises both."""
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
         self.values: set[str] = set()
         self.by_token: dict[str, set[str]] = {}
         self.by_word: dict[str, set[str]] = {}
         self.plain: set[str] = set()     # fewer than three words and no hex run
 
     def remember(self, guesses: list[str]) -> None:
+        with self._lock:
+            self._remember(guesses)
+
+    def _remember(self, guesses: list[str]) -> None:
         for text in guesses:
             if len(text) >= 8 and text != ACCOUNT_ID:
                 self.values.add(text)
@@ -300,19 +308,23 @@ class Ledger:
         """`value` with each made-up string replaced by `unknown` (the recording's sentinel; a JSON
         document's leaf equal to one: null): a string built from one keeps what the program put around it
         (a region, an account), so it is judged on that, and the part the gate made up reads unknown."""
+        with self._lock:
+            return self._scrub(value, unknown)
+
+    def _scrub(self, value: Any, unknown: str | None) -> Any:
         if not self.values:
             return value
         if isinstance(value, dict):
-            return {k: self.scrub(v, unknown) for k, v in value.items()}
+            return {k: self._scrub(v, unknown) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.scrub(v, unknown) for v in value]
+            return [self._scrub(v, unknown) for v in value]
         if not isinstance(value, str) or not self._holds(value):
             return value
         if value in self.values:
             return unknown
         if value[:1] in "{[":
             try:
-                return json.dumps(self.scrub(json.loads(value), None))
+                return json.dumps(self._scrub(json.loads(value), None))
             except ValueError:
                 pass
         return self._replace(value)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import threading
+import time
 from pathlib import Path
 
 import pulumi
@@ -138,3 +140,25 @@ def test_the_blind_apply_on_unknown_output_case_is_blocked_when_deployed(run_gat
     assert finding["message"].split("\n", 1)[1] == (
         "(when deployed, not in preview) the resource (location from input `region`) is in 'us-east-1', "
         "which is outside the EEA")
+
+
+def test_a_remember_waits_for_a_scrub_in_another_thread():
+    """The process recorder registers from several threads; a set grown under a scrub's iteration failed
+    the update recording of dosis-prod in CI (29bf1af: "Set changed size during iteration")."""
+    ledger, order, inside = Ledger(), [], threading.Event()
+    ledger.remember(["dossier-bucket"])
+    holds = ledger._holds
+
+    def slow(text: str) -> bool:
+        inside.set()
+        time.sleep(0.2)      # room for the other thread to run, were it not held
+        return holds(text)
+
+    ledger._holds = slow     # type: ignore[method-assign]
+    scrubbing = threading.Thread(target=lambda: order.append(ledger.scrub("dossier-bucket-x", UNKNOWN)))
+    scrubbing.start()
+    inside.wait()
+    ledger.remember(["another-made-up-host"])
+    order.append("remembered")
+    scrubbing.join()
+    assert order == [f"{UNKNOWN}-x", "remembered"]
