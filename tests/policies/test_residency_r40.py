@@ -76,3 +76,12 @@ def test_the_stack_s_own_hub_and_namespace_named_by_an_input_resolve():
               _input({"type": "Microsoft.EventHub/EventHub", "serviceBusNamespace": "evhns-own"})]
     for i in inputs:
         assert messages(RESOLVED, graph(hub, ns, i), ALLOWED) == []
+
+
+def test_a_four_part_engine_version_is_no_address():
+    inputs = {"clusterIdentifier": "g", "engine": "neptune", "engineVersion": "1.3.2.1"}
+    assert messages(RESOLVED, graph(res("aws:neptune/cluster:Cluster", "g", inputs)), ALLOWED) == []
+    # a version field keeps its meaning deeper down (as before); an address in another top field is read
+    hosted = {**inputs, "replicationSourceIdentifier": "203.0.113.9"}
+    assert messages(RESOLVED, graph(res("aws:neptune/cluster:Cluster", "g", hosted)), ALLOWED) == [
+        ("g", unresolved("replicationSourceIdentifier", "203.0.113.9"))]
