@@ -88,7 +88,7 @@ AZURE_HOSTS: dict[str, tuple[str, ...]] = {
     ".gremlin.cosmos.azure.com": ("cosmosdb",),
     ".sql.azuresynapse.net": ("synapse",),
     ".dev.azuresynapse.net": ("synapse",),
-    ".azure-devices.net": ("devices",),
+    ".azure-devices.net": ("iothub",),  # the SDK's module (round 40: "devices" placed no hub of the stack)
 }
 # `<registry>.<region>.geo.azurecr.io` / `.data.azurecr.io`: a Premium registry's regional login and dedicated
 # data endpoints (round 28); registry names are global and alphanumeric, so the first label is the registry.

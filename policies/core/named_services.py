@@ -1,14 +1,14 @@
 """Services a typed field names by a bare name, whose host the type implies (red-team round 14).
 
 A Stream Analytics output names its Service Bus or Event Hubs namespace, function app, Cosmos DB account, SQL
-server or table account by name only; an Event Hub's capture names its Data Lake Store account; a Data Factory
-Snowflake linked service names its account by identifier, an Azure ML datastore its storage account by name
-(round 35); an ECS FireLens log router names its output plugin
-and a Lambda a vendor's extension layer, whose default host is the vendor's. No input spells out a host, so
-the scanner found nothing and the output passed whatever it named. Each is now judged as the host the name
-makes (a resource of the stack found by its name, else a declared endpoint). An output or capture
-destination of a kind the tables below do not know blocks (kind `untyped`): what it names, and where, cannot
-be judged.
+server or table account by name only (an input, round 40: its Event Hubs namespace, IoT hub or SQL server); an
+Event Hub's capture names its Data Lake Store account; a Data Factory Snowflake linked service names its
+account by identifier, an Azure ML datastore its storage account by name (round 35); an ECS FireLens log
+router names its output plugin and a Lambda a vendor's extension layer, whose default host is the vendor's. No
+input spells out a host, so the scanner found nothing and the output passed whatever it named. Each is now
+judged as the host the name makes (a resource of the stack found by its name, else a declared endpoint). An
+output, input or capture of a kind the tables below do not know blocks (kind `untyped`): what it names, and
+where, cannot be judged.
 """
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ import re
 from policies.core.view import UNKNOWN_VALUES, ResourceView
 
 ASA_OUTPUT = "azure-native:streamanalytics:Output"
+ASA_INPUT = "azure-native:streamanalytics:Input"
 EVENT_HUB = "azure-native:eventhub:EventHub"
 LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 LAMBDA = "aws:lambda/function:Function"
 ML_DATASTORE = "azure-native:machinelearningservices:Datastore"
 GLUE_CONNECTION = "aws:glue/connection:Connection"
 APPS_ENVIRONMENT = "azure-native:app:ManagedEnvironment"
-NAMED_SERVICE_TYPES = frozenset({ASA_OUTPUT, EVENT_HUB, LINKED_SERVICE, LAMBDA, ML_DATASTORE, GLUE_CONNECTION,
-                                 APPS_ENVIRONMENT})
+NAMED_SERVICE_TYPES = frozenset({ASA_OUTPUT, ASA_INPUT, EVENT_HUB, LINKED_SERVICE, LAMBDA, ML_DATASTORE,
+                                 GLUE_CONNECTION, APPS_ENVIRONMENT})
 # Vendors' telemetry extensions and tracers published as Lambda layers, known by the publisher's account or,
 # republished under any account, by the layer's name. Each sends the function's logs, traces and payloads to
 # the site its settings choose, or to the vendor's default (a US site) when one is left out: vendor ->
@@ -98,6 +99,20 @@ _ASA: dict[str, tuple[str, str] | None] = {
     "GatewayMessageBus": None,
     "PowerBI": None,
 }
+# A Stream Analytics input's `properties.datasource.type` -> the same (round 40): a stream read from an Event
+# Hub or IoT Hub, a reference table from a SQL server, all named by bare name; a blob input lists its accounts
+# (`storageAccounts[].accountName`, read as named accounts), an IoT Edge job's file or message bus stays on
+# the device. A type not listed blocks (`untyped`), as for outputs.
+_ASA_INPUT: dict[str, tuple[str, str] | None] = {
+    "Microsoft.ServiceBus/EventHub": _BUS,
+    "Microsoft.EventHub/EventHub": _BUS,
+    "Microsoft.Devices/IotHubs": ("iotHubNamespace", ".azure-devices.net"),
+    "Microsoft.Sql/Server/Database": ("server", ".database.windows.net"),
+    "Microsoft.Storage/Blob": None,
+    "Raw": None,
+    "File": None,
+    "GatewayMessageBus": None,
+}
 # An Event Hub capture `destination.name` -> the same; a block-blob capture names its account by Azure id.
 _CAPTURE: dict[str, tuple[str, str] | None] = {
     "EventHubArchive.AzureBlockBlob": None,
@@ -149,6 +164,8 @@ def named_service_refs(view: ResourceView) -> Found:
     """(path, kind, value) of the services a resource names by a bare name (NAMED_SERVICE_TYPES)."""
     if view.type == ASA_OUTPUT:
         return _typed(view, "datasource.type", _ASA, "datasource")
+    if view.type == ASA_INPUT:
+        return _typed(view, "properties.datasource.type", _ASA_INPUT, "properties.datasource")
     if view.type == LAMBDA:
         return _vendor_layers(view)
     if view.type == ML_DATASTORE:
