@@ -192,6 +192,14 @@ def _runner(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
         yield from _mapping(where, r.get(where))
 
 
+def _codebuild(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    """PLAINTEXT (the default type) variables hold their value; PARAMETER_STORE and SECRETS_MANAGER ones name
+    it (round 41)."""
+    env = r.get("environment.environmentVariables")
+    plain = [e for e in env if str(get_path(e, "type") or "PLAINTEXT").upper() == "PLAINTEXT"] if env else []
+    yield from _env_list("environment.environmentVariables", plain)
+
+
 _WEB = "azure-native:web:"
 _K8S = {
     f"kubernetes:{group}:{kind}": ("a read of the object in its namespace (Kubernetes RBAC get)", _kubernetes)
@@ -221,6 +229,7 @@ PLACES: dict[str, tuple[str, Pairs]] = {
     "azure-native:app:Job": ("the container apps job's GET (Reader)", _container_app),
     "aws:sagemaker/model:Model": ("sagemaker:DescribeModel", _sagemaker_model),
     "aws:mskconnect/connector:Connector": ("kafkaconnect:DescribeConnector", _connector),
+    "aws:codebuild/project:Project": ("codebuild:BatchGetProjects", _codebuild),
     **_K8S,
     **{t: ("helm get values (a read of the release's Secret)", _helm) for t in HELM_RELEASES},
     f"{_WEB}WebApp": ("Microsoft.Web/sites/config/list/action", _web_app),
@@ -244,6 +253,7 @@ SETTINGS_FIELDS = {
     _EB_TEMPLATE: ("settings",),
     "aws:sagemaker/model:Model": ("primaryContainer", "containers"),
     "aws:mskconnect/connector:Connector": ("connectorConfiguration",),
+    "aws:codebuild/project:Project": ("environment",),
     **{t: ("spec", "data") for t in _K8S},
     **{t: ("values",) for t in HELM_RELEASES},
     "azure-native:app:ContainerApp": ("template",),

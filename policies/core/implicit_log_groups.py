@@ -15,8 +15,8 @@ WebSocket API: the id is an output, so the group is named from the API), Documen
 `loggingRole` (`/aws/transfer/<server id>`).
 
 Round 40 adds four more: a CodeBuild project logs every build to CloudWatch unless `logsConfig.cloudwatchLogs`
-is DISABLED (`groupName`, else `/aws/codebuild/<project>`); an App Runner service always writes its
-application's output to `/aws/apprunner/<service>/<service id>/application` (named from the service); a
+is DISABLED (`groupName`, else `/aws/codebuild/<project>`); an App Runner service (round 41: it and Amazon MQ
+create groups named by the id they generate, which the stack can only adopt: generated_id_log_groups); a
 SageMaker endpoint's containers write to `/aws/sagemaker/Endpoints/<endpoint>`; a Step Functions state
 machine logging at any level other than OFF writes (with execution data, if asked) to the group its
 `loggingConfiguration.logDestination` names, which must be one the stack declares."""
@@ -27,6 +27,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import generated_id_log_groups
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -105,18 +106,6 @@ def _exports(r: ResourceView, graph: StackGraph) -> list[str]:
         if not _declared(graph, r, group, None):
             out.append(_missing(group, f"the {log!r} log export", f"{_HOW} before the database"))
     return out
-
-
-def _broker(r: ResourceView, graph: StackGraph) -> list[str]:
-    """Amazon MQ writes each log it is asked for to /aws/amazonmq/broker/<broker id>/<log>; the id is an
-    output, so each group is named from the broker."""
-    logs = r.input("logs")
-    if is_unknown(logs) or (isinstance(logs, dict) and any(is_unknown(v) for v in logs.values())):
-        return [unknown_message("logs", "which logs the broker writes")]
-    on = [k for k in ("general", "audit") if isinstance(logs, dict) and logs.get(k) is True]
-    named = [g for g in graph.by_type(LOG_GROUP) if r.urn in g.property_dependencies.get("name", ())]
-    how = f"{_HOW}, named from the broker's id, for each log"
-    return [_missing(None, f"the broker's {k!r} log", how, named="the broker's id") for k in on[len(named) :]]
 
 
 def _graphql(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -254,14 +243,6 @@ def _codebuild(r: ResourceView, graph: StackGraph) -> list[str]:
     return [_missing(group, "every build", how)]
 
 
-def _app_runner(r: ResourceView, graph: StackGraph) -> list[str]:
-    """The group carries the service's id (an output), so it is named from the service."""
-    if _declared(graph, r, None, None):
-        return []
-    how = f"{_HOW}, named from the service (/aws/apprunner/<service>/<service id>/application)"
-    return [_missing(None, "the application", how, named="the service's id")]
-
-
 def _endpoint(r: ResourceView, graph: StackGraph) -> list[str]:
     name = _literal(r.input("name"))
     group = f"/aws/sagemaker/Endpoints/{name}" if name else None
@@ -289,7 +270,7 @@ def _state_machine(r: ResourceView, graph: StackGraph) -> list[str]:
 CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     LAMBDA: _lambda,
     **{t: _exports for t in EXPORTS},
-    MQ: _broker,
+    MQ: generated_id_log_groups.broker,
     APPSYNC: _graphql,
     TRANSFER: _transfer,
     EKS: _eks,
@@ -297,7 +278,7 @@ CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     METHOD_SETTINGS: _execution_logs,
     WS_STAGE: _execution_logs,
     CODEBUILD: _codebuild,
-    APP_RUNNER: _app_runner,
+    APP_RUNNER: generated_id_log_groups.app_runner,
     SM_ENDPOINT: _endpoint,
     STATE_MACHINE: _state_machine,
 }

@@ -24,6 +24,7 @@ from policies.core.pia_more_stores import AOSS_COLLECTION
 from policies.core.pia_pinning import open_statements
 from policies.core.pia_types import AWS_API_STORES, FSX_FILE_SYSTEMS
 from policies.core.rule import Rule, RuleContext
+from policies.core.trusted_bypass import bypassed_instances
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
 _PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
@@ -255,7 +256,9 @@ CHECKS = {
     "aws:elasticsearch/domain:Domain": _in_vpc,
     "aws:redshiftserverless/workgroup:Workgroup": _field("publiclyAccessible", (False,), absent_ok=True),
     "azure-native:storage:StorageAccount": _both(
-        _field("publicNetworkAccess", ("Disabled",)), _field("allowBlobPublicAccess", (False,))
+        _field("publicNetworkAccess", ("Disabled",)),
+        _field("allowBlobPublicAccess", (False,)),
+        bypassed_instances,
     ),
     "azure-native:sql:Server": _field("publicNetworkAccess", ("Disabled",)),
     "azure-native:sql:ManagedInstance": _both(
@@ -263,7 +266,9 @@ CHECKS = {
         _field("publicNetworkAccess", ("Disabled",), absent_ok=True),
     ),
     "azure-native:keyvault:Vault": _field("properties.publicNetworkAccess", ("Disabled", "disabled")),
-    "azure-native:cosmosdb:DatabaseAccount": _field("publicNetworkAccess", ("Disabled",)),
+    "azure-native:cosmosdb:DatabaseAccount": _both(
+        _field("publicNetworkAccess", ("Disabled",)), bypassed_instances
+    ),
     "azure-native:redis:Redis": _field("publicNetworkAccess", ("Disabled",)),
     "azure-native:servicebus:Namespace": _field("publicNetworkAccess", ("Disabled",)),
     "azure-native:eventhub:Namespace": _field("publicNetworkAccess", ("Disabled",)),

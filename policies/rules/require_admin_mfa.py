@@ -210,6 +210,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(_cognito_groups(graph))
     out.extend(_guests(graph, ctx.stack))  # guests holding administration (rounds 25 and 26)
     out.extend(pim_settings.activation_problems(graph))  # PIM activation without MFA (round 19)
+    pim_records = breakglass.records(ctx.stack, pim_settings.RECORD)
+    out.extend(pim_settings.directory_activation(graph, pim_records))  # directory roles (round 41)
     out.extend(graph_permissions.weakening_assignments(graph))  # Graph permissions over sign-in (round 19)
     out.extend(graph_permissions.weakening_grants(graph))  # delegated (round 20)
     out.extend(password_sign_ins(graph))  # Transfer Family servers signing in by password (round 21)

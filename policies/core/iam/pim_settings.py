@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core.iam.standing_roles import PRIVILEGED, template_of
 from policies.core.iam.statements import as_list
 from policies.core.view import StackGraph, get_path, is_unknown, unknown_message
 
@@ -65,4 +66,30 @@ def _group(inputs: dict) -> list[str]:
 def activation_problems(graph: StackGraph) -> list[tuple[str, str]]:
     out = [(p.urn, m) for p in graph.by_type(ARM_POLICY) for m in _arm(p.input("rules"))]
     out.extend((p.urn, m) for p in graph.by_type(GROUP_POLICY) for m in _group(p.inputs))
+    return out
+
+
+# Round 41: a directory role's PIM settings (what activation asks) are the tenant's role setting, which no
+# resource of the azuread provider declares (it has groupRoleManagementPolicy for PIM for Groups only), so the
+# PIA record states it per role, as it states Identity Center's MFA mode.
+ELIGIBILITY = "azuread:index/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest"
+RECORD = "entra_pim_mfa"
+
+
+def directory_activation(graph: StackGraph, entries: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Eligibilities for a privileged directory role whose activation is not recorded as asking MFA."""
+    asks = {str(e.get("role", "")).lower() for e in entries if e.get("mfa") == "on-activation"}
+    out = []
+    for r in graph.by_type(ELIGIBILITY):
+        template = template_of(graph, r, "roleDefinitionId")
+        if template is None:
+            out.append((r.urn, unknown_message("roleDefinitionId", "which directory role is made eligible")))
+        elif template in PRIVILEGED and not {template, "all"} & asks:
+            out.append((
+                r.urn,
+                f"the eligibility makes people able to activate directory role {template}, which "
+                f"{PRIVILEGED[template]}, and what activation asks is the tenant's PIM setting for that "
+                "role, outside the program: require MFA on activation there and record it in the stack's PIA "
+                f"record ({RECORD}: [{{role: {template}, mfa: on-activation, verified_on: YYYY-MM-DD}}])",
+            ))
     return out

@@ -38,7 +38,7 @@ READERS: dict[str, str] = {
 }
 
 
-def _template(graph: StackGraph, r: ResourceView, fld: str) -> str | None:
+def template_of(graph: StackGraph, r: ResourceView, fld: str) -> str | None:
     """The role template a grant names: a literal template id, or the template of the stack's activated
     DirectoryRole fed into the field; None when it cannot be read."""
     for d in graph.dependency_of(r, fld):
@@ -98,7 +98,7 @@ def standing_privileged_roles(graph: StackGraph) -> list[tuple[str, str]]:
         if custom is not None:
             out.extend(custom)
             continue
-        template = _template(graph, r, fld)
+        template = template_of(graph, r, fld)
         if template is None:
             out.append(
                 (

@@ -79,14 +79,20 @@ def test_machine_learning_workspace_and_factory_are_public_by_default():
     assert run(CMK, with_(AZURE, adf)) == [("adf", NO_KEY.format("encryption.keyName"))]
 
 
+APP_RUNNER_GROUP = "/aws/apprunner/web/ac7ec8b51ff34746bcb6654e0bcb23da"
+
+
 def test_app_runner_service_needs_the_customer_key():
     web = res("web", "aws:apprunner/service:Service", {"serviceName": "web", "tags": AWS_TAGS}, protect=True)
-    # round 40: App Runner writes to a group named from the service, which the stack must declare
-    group = {"name": "/aws/apprunner/web/0123/application", "retentionInDays": 3653, "kmsKeyId": KEY}
-    logs = res("logs", "aws:cloudwatch/logGroup:LogGroup", group, protect=True, refs={"name": "web"})
-    assert run(CMK, with_(AWS, web, logs)) == [("web", NO_KEY.format("encryptionConfiguration.kmsKey"))]
+    # round 41: App Runner creates its two groups itself; the stack adopts them under their literal names
+    logs = [
+        res(f"logs-{k}", "aws:cloudwatch/logGroup:LogGroup", {"name": f"{APP_RUNNER_GROUP}/{k}",
+            "retentionInDays": 3653, "kmsKeyId": KEY}, protect=True)
+        for k in ("service", "application")
+    ]
+    assert run(CMK, with_(AWS, web, *logs)) == [("web", NO_KEY.format("encryptionConfiguration.kmsKey"))]
     keyed = {**web, "inputs": {**web["inputs"], "encryptionConfiguration": {"kmsKey": KEY}}}
-    assert run(CMK, with_(AWS, keyed, logs)) == []
+    assert run(CMK, with_(AWS, keyed, *logs)) == []
 
 
 def _job(**inputs):

@@ -47,12 +47,7 @@ def test_codebuild_build_logs_and_key():
     assert _of(run(JUDGEABLE, case("r40p-51")), "migrate") == []
 
 
-def test_app_runner_application_log_group():
-    assert _of(run(CMK, case("r40p-02")), "web") == [
-        f"the application writes to a group named from the service's id, which the stack does not declare: "
-        f"{CREATED}; {HOW}, named from the service (/aws/apprunner/<service>/<service id>/application)"
-    ]
-    assert _of(run(CMK, case("r20p-54")), "web") == []
+# App Runner's groups: round 41 (tests/policies/rules/test_pia_r41.py), adopted rather than declared
 
 
 def test_sagemaker_endpoint_log_group():

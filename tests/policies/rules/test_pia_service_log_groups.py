@@ -179,10 +179,13 @@ def test_document_and_graph_database_exports_go_into_declared_groups():
 def test_a_broker_declares_a_group_for_each_log_it_writes():
     mq = case("r7-mq-cmk-private")
     assert _of(run(CMK, mq), "mq") == []
-    how = ", named from the broker's id, for each log"
-    one = with_(mq, drop=("mq-audit-logs",))
+    one = with_(mq, drop=("mq-audit-logs",))  # round 41: adopted under literal names (test_pia_r41.py)
     assert _of(run(CMK, one), "mq") == [
-        _missing("the broker's 'audit' log", "a group named from the broker's id", CREATED, how)
+        "Amazon MQ writes the broker's 'audit' log to /aws/amazonmq/broker/<broker id>/audit, which it "
+        "creates itself when the broker is created, with no customer-managed key and no retention the stack "
+        "sets; the stack can only adopt it: once the broker exists, declare aws.cloudwatch.LogGroup under "
+        "its literal name (/aws/amazonmq/broker/<broker id>/<log>) with `import_`, then set its kmsKeyId and "
+        "retentionInDays"
     ]
     assert _of(run(CMK, patch(one, "mq", logs={"general": True})), "mq") == []
     assert _of(run(CMK, patch(mq, "mq", logs={"general": True, "audit": UNKNOWN})), "mq") == [
