@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -281,6 +282,7 @@ class GateMocks(Mocks):
         self.answers: list[Any] = []          # gate.invokes.Answer, from the invoke fixtures
         self.sites: Any = None                # gate.invokes.CallSites
         self.unanswered: list[tuple[str, dict[str, Any], str]] = []   # (token, args, file:line)
+        self.missed = threading.local()       # .last: (token, args) of this thread's last unanswered invoke
         self.dry_run = True                   # preview; an update also gets what providers compute
 
     def outputs_for(
@@ -322,6 +324,7 @@ class GateMocks(Mocks):
             found = self._builtin(args)
         if found is None:
             self.unanswered.append((args.token, dict(args.args), site))
+            self.missed.last = (args.token, dict(args.args))
             return {}
         return found
 

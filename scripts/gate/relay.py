@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -142,13 +141,14 @@ class _State:
     def call(self, name: str, request: Any) -> Any:
         if self.ended and name in ("RegisterResource", "ReadResource", "Invoke", "RegisterResourceOutputs"):
             self.late.append(f"{name} {getattr(request, 'type', '') or getattr(request, 'tok', '')}")
-        before = len(self.recorder.mocks.unanswered)
         if name == "RegisterResource" and request.custom and request.version:
             _load_sdk(request.type)
-        response = getattr(self.monitor, name)(request)
-        if name == "Invoke":
-            unanswered = self.recorder.mocks.unanswered
-            self.invokes.append([request.tok, list(unanswered[-1][:2]) if len(unanswered) > before else None])
+        if name != "Invoke":
+            return getattr(self.monitor, name)(request)
+        missed = self.recorder.mocks.missed   # round 14: this thread's (the list's last may be another's)
+        missed.last = None
+        response = self.monitor.Invoke(request)
+        self.invokes.append([request.tok, list(missed.last) if missed.last else None])
         return response
 
     def finish(self, payload: dict[str, Any] | None) -> dict[str, Any]:
@@ -223,15 +223,18 @@ class _State:
 
 def _load_sdk(type_: str) -> None:
     """The provider SDK the program registered with, loaded here too: the version check compares with the
-    SDK the program's process loaded (gate.deploy_options.sdk_version reads it from `sys.modules`)."""
+    SDK the program's process loaded (gate.deploy_options.sdk_version reads it from `sys.modules`).
+
+    Round 14: always through the import system, which waits for a module another gRPC thread is still
+    loading; a `name in sys.modules` test saw it half loaded (no `get_version` yet), so the check was
+    skipped and a registration asking for another plugin version passed."""
     import importlib
 
     parts = type_.split(":")
     package = parts[2] if type_.startswith("pulumi:providers:") and len(parts) > 2 else parts[0]
-    name = f"pulumi_{package.replace('-', '_')}._utilities"
-    if name not in sys.modules and package.replace("-", "_").isidentifier():
+    if package.replace("-", "_").isidentifier():
         with contextlib.suppress(Exception):
-            importlib.import_module(name)
+            importlib.import_module(f"pulumi_{package.replace('-', '_')}._utilities")
 
 
 def _limit() -> int:

@@ -38,7 +38,6 @@ class Transforms:
         self.own: dict[str, list[Any]] = {}          # URN -> the resource's own transform callbacks
         self.parents: dict[str, str] = {}            # URN -> parent URN
         self.lock = threading.Lock()
-        self.applied = 0                             # transforms called (for the tests and --timings)
 
     def chain(self, urn: str, request: Any) -> list[Any]:
         """Own transforms, then each ancestor's, then the stack's (the engine's order)."""
@@ -66,7 +65,6 @@ class Transforms:
             properties = response.properties
             if response.HasField("options"):
                 options = response.options
-            self.applied += 1
         out = resource_pb2.RegisterResourceRequest()
         out.CopyFrom(request)
         out.object.CopyFrom(properties)
@@ -89,7 +87,6 @@ class Transforms:
             args = response.args
             if response.HasField("options"):
                 options = response.options
-            self.applied += 1
         out = resource_pb2.ResourceInvokeRequest()
         out.CopyFrom(request)
         out.args.CopyFrom(args)
@@ -115,6 +112,7 @@ def _call(callback: Any, request: Any, response_type: Any = resource_pb2.Transfo
 
 
 _STUBS: dict[str, Any] = {}
+_STUBS_LOCK = threading.Lock()   # round 14: two gRPC threads each opened a channel, one never closed
 
 
 def _remote(target: str) -> Any:
@@ -122,9 +120,10 @@ def _remote(target: str) -> Any:
     import grpc
     from pulumi.runtime.proto import callback_pb2_grpc
 
-    if target not in _STUBS:
-        _STUBS[target] = callback_pb2_grpc.CallbacksStub(grpc.insecure_channel(target))
-    return _STUBS[target]
+    with _STUBS_LOCK:
+        if target not in _STUBS:
+            _STUBS[target] = callback_pb2_grpc.CallbacksStub(grpc.insecure_channel(target))
+        return _STUBS[target]
 
 
 def _options(request: Any) -> Any:
