@@ -1,4 +1,4 @@
-"""Process checks shared by the engine's tests."""
+"""Process checks shared by the engine's tests, and what they normalise before comparing runs."""
 
 from __future__ import annotations
 
@@ -19,3 +19,12 @@ def gone(pid: int, wait: float = 5.0) -> bool:
         if time.monotonic() > end:
             return False
         time.sleep(0.1)
+
+
+def untimed(value):
+    """A recorded JSON value without its `time` fields: two runs of one program differ only there."""
+    if isinstance(value, dict):
+        return {k: untimed(v) for k, v in value.items() if k != "time"}
+    if isinstance(value, list):
+        return [untimed(v) for v in value]
+    return value

@@ -20,6 +20,7 @@ from gate import transforms
 from gate.deploy_options import changed_by_options
 from gate.mocks import GateMocks
 from gate.relay import _State
+from processes import untimed
 from pulumi.runtime.mocks import MockCallArgs
 from pulumi.runtime.proto import resource_pb2
 
@@ -120,14 +121,6 @@ def test_one_channel_per_callback_server_whichever_threads_ask(monkeypatch):
     assert opened == ["127.0.0.1:1"] and stubs[0] is stubs[1]
 
 
-def _untimed(value):
-    if isinstance(value, dict):
-        return {k: _untimed(v) for k, v in value.items() if k != "time"}
-    if isinstance(value, list):
-        return [_untimed(v) for v in value]
-    return value
-
-
 @pytest.mark.slow
 def test_the_process_recorder_records_a_program_the_same_twice(tmp_path):
     """The same program, recorded twice out of process (preview and update), gets the same records and
@@ -146,6 +139,6 @@ def test_the_process_recorder_records_a_program_the_same_twice(tmp_path):
     states = [sorted(out.glob("*.state.json")) for out in outs]
     assert [p.name for p in states[0]] == [p.name for p in states[1]] and states[0]
     for a, b in zip(*states, strict=True):
-        assert _untimed(json.loads(a.read_text())) == _untimed(json.loads(b.read_text())), a.name
+        assert untimed(json.loads(a.read_text())) == untimed(json.loads(b.read_text())), a.name
     for a in sorted(outs[0].glob("*.report.json")):
         assert a.read_bytes() == (outs[1] / a.name).read_bytes(), a.name

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from processes import untimed
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "corpus" / "engine"
@@ -51,14 +52,6 @@ def _run(program: Path, where: list[str], extra: tuple[str, ...], out: Path, rec
                           capture_output=True, text=True, cwd=REPO, env=env, timeout=900, check=False)
 
 
-def _untimed(value):
-    if isinstance(value, dict):
-        return {k: _untimed(v) for k, v in value.items() if k != "time"}
-    if isinstance(value, list):
-        return [_untimed(v) for v in value]
-    return value
-
-
 def _stderr(text: str, out: Path) -> str:
     """Stderr without what differs from run to run in either recorder: `--out`, object addresses in a
     traceback, and which of a stack's two recordings failed first when both do."""
@@ -88,7 +81,7 @@ def compare(program: Path, where: list[str], extra: tuple[str, ...], tmp: Path) 
         elif rel.name.endswith(".report.json"):
             if path.read_bytes() != other.read_bytes():
                 diffs.append(f"{rel}: differs")
-        elif _untimed(json.loads(path.read_text())) != _untimed(json.loads(other.read_text())):
+        elif untimed(json.loads(path.read_text())) != untimed(json.loads(other.read_text())):
             diffs.append(f"{rel}: differs")
     return diffs
 
