@@ -239,6 +239,20 @@ ACCEPTED_IDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("properties.registrationDefinitionId",), "azure-native:managedservices:RegistrationDefinition"),
     "aws:cleanrooms/membership:Membership": (
         ("collaborationId",), "aws:cleanrooms/collaboration:Collaboration"),
+    # round 41: accepting an OpenSearch cross-cluster connection lets the requesting domain (any account,
+    # any region) search or replicate the stack's domain; accepting an interface endpoint lets its VPC reach
+    # the stack's endpoint service; a firewall's transit gateway attachment sends the gateway's traffic
+    # through that firewall; a hosted virtual interface carries the gateway's traffic over the partner's
+    # Direct Connect connection, wherever its location is. The other side must be the stack's, judged there.
+    "aws:opensearch/inboundConnectionAccepter:InboundConnectionAccepter": (
+        ("connectionId",), "aws:opensearch/outboundConnection:OutboundConnection"),
+    "aws:ec2/vpcEndpointConnectionAccepter:VpcEndpointConnectionAccepter": (
+        ("vpcEndpointId",), "aws:ec2/vpcEndpoint:VpcEndpoint"),
+    "aws:networkfirewall/firewallTransitGatewayAttachmentAccepter:FirewallTransitGatewayAttachmentAccepter": (
+        ("transitGatewayAttachmentId",), "aws:networkfirewall/firewall:Firewall"),
+    **{f"aws:directconnect/hosted{k}VirtualInterfaceAccept{e}:Hosted{k}VirtualInterfaceAccept{e}": (
+        ("virtualInterfaceId",), f"aws:directconnect/hosted{k}VirtualInterface:Hosted{k}VirtualInterface")
+       for k, e in (("Private", "er"), ("Public", "er"), ("Transit", "or"))},
 }
 
 
