@@ -145,8 +145,14 @@ _SHARE_INVITATION = "azure-native:datashare:Invitation"
 HYBRID_CONNECTIONS = frozenset(
     {"azure-native:web:WebAppHybridConnection", "azure-native:web:WebAppHybridConnectionSlot"}
 )
+# Round 41: an Azure Managed Grafana lets its users publish dashboard snapshots (the data of every panel) to
+# Grafana Labs' external snapshot server unless `externalEnabled` is false (enabled by default, also when the
+# setting is left out): judged as that host (set it to false, or declare the host).
+_GRAFANA = "azure-native:dashboard:Grafana"
+_SNAPSHOTS = "properties.grafanaConfigurations.snapshots.externalEnabled"
 # (Stream Analytics outputs, Power BI included, Event Hub captures: policies/core/named_services.py.)
-_BY_INPUTS = HYBRID_CONNECTIONS | {_SNS_PLATFORM_APP, _NOTIFICATION_HUB, _BOT_CHANNEL, _SHARE_INVITATION}
+_BY_INPUTS = HYBRID_CONNECTIONS | {_SNS_PLATFORM_APP, _NOTIFICATION_HUB, _BOT_CHANNEL, _SHARE_INVITATION,
+                                   _GRAFANA}
 # An action group's Event Hub receivers name the hub by namespace and subscription only: judged as the
 # namespace's host (an Event Hubs namespace of the stack, found by its name).
 _ACTION_GROUP = "azure-native:monitor:ActionGroup"
@@ -182,6 +188,8 @@ def _by_inputs(view: ResourceView) -> list[tuple[str, str, str]]:
         platform = view.input("platform")
         host = _SNS_PLATFORMS.get(str(platform).upper(), str(platform))
         return [("platform", "host", host)]
+    if t == _GRAFANA:
+        return [] if view.get(_SNAPSHOTS) is False else [(_SNAPSHOTS, "host", "snapshots.raintank.io")]
     if t == _NOTIFICATION_HUB:
         return [(k, "host", h) for k, hosts in _HUB_CREDENTIALS.items() if view.input(k) for h in hosts]
     if t == _BOT_CHANNEL:
@@ -239,6 +247,20 @@ ACCEPTED_IDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("properties.registrationDefinitionId",), "azure-native:managedservices:RegistrationDefinition"),
     "aws:cleanrooms/membership:Membership": (
         ("collaborationId",), "aws:cleanrooms/collaboration:Collaboration"),
+    # round 41: accepting an OpenSearch cross-cluster connection lets the requesting domain (any account,
+    # any region) search or replicate the stack's domain; accepting an interface endpoint lets its VPC reach
+    # the stack's endpoint service; a firewall's transit gateway attachment sends the gateway's traffic
+    # through that firewall; a hosted virtual interface carries the gateway's traffic over the partner's
+    # Direct Connect connection, wherever its location is. The other side must be the stack's, judged there.
+    "aws:opensearch/inboundConnectionAccepter:InboundConnectionAccepter": (
+        ("connectionId",), "aws:opensearch/outboundConnection:OutboundConnection"),
+    "aws:ec2/vpcEndpointConnectionAccepter:VpcEndpointConnectionAccepter": (
+        ("vpcEndpointId",), "aws:ec2/vpcEndpoint:VpcEndpoint"),
+    "aws:networkfirewall/firewallTransitGatewayAttachmentAccepter:FirewallTransitGatewayAttachmentAccepter": (
+        ("transitGatewayAttachmentId",), "aws:networkfirewall/firewall:Firewall"),
+    **{f"aws:directconnect/hosted{k}VirtualInterfaceAccept{e}:Hosted{k}VirtualInterfaceAccept{e}": (
+        ("virtualInterfaceId",), f"aws:directconnect/hosted{k}VirtualInterface:Hosted{k}VirtualInterface")
+       for k, e in (("Private", "er"), ("Public", "er"), ("Transit", "or"))},
 }
 
 
