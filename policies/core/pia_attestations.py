@@ -51,9 +51,7 @@ class PiaRecordError(RecordsError):
     """A PIA record key the rules cannot read (bad input: the pack refuses to start, the gate exits 2)."""
 
 
-def _pim_entry(e: Any, where: str, on: Any) -> None:
-    if not isinstance(e, dict):
-        raise PiaRecordError(f"{where}: must be a mapping {{role, mfa, verified_on}}")
+def _pim_entry(e: dict[str, Any], where: str, on: Any) -> None:
     extra = sorted(set(map(str, e)) - _PIM_KEYS)
     if extra:
         raise PiaRecordError(f"{where}.{extra[0]}: unknown key (known: {', '.join(sorted(_PIM_KEYS))})")

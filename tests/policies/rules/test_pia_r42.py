@@ -1,0 +1,71 @@
+"""Round-42 classes (docs/pia-conditions.md, round 42): the PIA record's `entra_pim_mfa` statements validated
+when the pack loads. One failing mutation per message, exact text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ruletest import case, run
+
+from gate.errors import UsageError
+from gate.packs import load_pack
+from policies.core import pia_attestations as att
+
+MFA = "require-admin-mfa"
+PATH = "stacks/records/pia/s.yaml"
+SECADMIN = "194ae4cb-b126-40b2-bd5b-6091b380977d"
+GOOD = {"role": SECADMIN, "mfa": "on-activation", "verified_on": "2026-11-02", "how": "PIM role settings"}
+ON = att.evaluation_date()
+
+
+def _problem(data) -> str:
+    with pytest.raises(att.PiaRecordError) as e:
+        att.validate(data, PATH, ON)
+    return str(e.value)
+
+
+def test_recorded_activation_mfa_admits_the_eligibility():
+    assert run(MFA, case("r42p-50")) == []  # Security Administrator, stated in the corpus record
+    assert att.validate({"entra_pim_mfa": [GOOD, {**GOOD, "role": "all"}]}, PATH, ON) is None
+
+
+def test_entra_pim_mfa_statements_are_validated():
+    assert _problem({"entra_pim_mfaa": [GOOD]}) == (
+        f"{PATH}: entra_pim_mfaa: unknown key (known: {', '.join(sorted(att.KEYS))})"
+    )
+    assert _problem({"entra_pim_mfa": {"role": SECADMIN}}) == f"{PATH}: entra_pim_mfa: must be a list of mappings"
+    assert _problem({"entra_pim_mfa": ["all"]}) == f"{PATH}: entra_pim_mfa: must be a list of mappings"
+    assert _problem({"entra_pim_mfa": [{**GOOD, "verified": "2026-11-02"}]}) == (
+        f"{PATH}: entra_pim_mfa[0].verified: unknown key (known: how, mfa, role, verified_on)"
+    )
+    assert _problem({"entra_pim_mfa": [{**GOOD, "role": SECADMIN.upper()}]}) == (
+        f"{PATH}: entra_pim_mfa[0].role: {SECADMIN.upper()!r} is not the lower-case template id of a "
+        "privileged directory role (policies/core/iam/standing_roles.py PRIVILEGED) nor `all`"
+    )
+    assert _problem({"entra_pim_mfa": [{**GOOD, "mfa": True}]}) == (
+        f"{PATH}: entra_pim_mfa[0].mfa: True must be on-activation"
+    )
+    assert _problem({"entra_pim_mfa": [{**GOOD, "verified_on": "02/11/2026"}]}) == (
+        f"{PATH}: entra_pim_mfa[0].verified_on: not a date (YYYY-MM-DD)"
+    )
+    assert _problem({"entra_pim_mfa": [{**GOOD, "verified_on": "2099-01-01"}]}) == (
+        f"{PATH}: entra_pim_mfa[0].verified_on: 2099-01-01 lies in the future"
+    )
+    assert _problem({"entra_pim_mfa": [{**GOOD, "how": ""}]}) == (
+        f"{PATH}: entra_pim_mfa[0].how: must be text (who verified it where)"
+    )
+
+
+def test_a_bad_record_stops_the_pack_naming_file_and_key(tmp_path, monkeypatch):
+    (tmp_path / "pia").mkdir()
+    (tmp_path / "pia" / "s.yaml").write_text("entra_pim_mfa:\n  - {role: all, mfa: yes, verified_on: 2026-11-02}\n")
+    monkeypatch.setenv("DOSIS_RECORDS_DIR", str(tmp_path))
+    monkeypatch.setenv("PULUMI_STACK", "s")
+    pack = Path(__file__).resolve().parents[3] / "policies" / "pia_conditions"
+    with pytest.raises(UsageError) as e:
+        load_pack(pack)
+    assert str(e.value).endswith(
+        f"pack failed to load: PiaRecordError: {tmp_path}/pia/s.yaml: entra_pim_mfa[0].mfa: True must be "
+        "on-activation"
+    )
