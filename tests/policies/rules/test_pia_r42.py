@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ruletest import case, run
-
 from gate.errors import UsageError
 from gate.packs import load_pack
+from ruletest import case, run
+
 from policies.core import pia_attestations as att
 
 MFA = "require-admin-mfa"
@@ -34,8 +34,8 @@ def test_entra_pim_mfa_statements_are_validated():
     assert _problem({"entra_pim_mfaa": [GOOD]}) == (
         f"{PATH}: entra_pim_mfaa: unknown key (known: {', '.join(sorted(att.KEYS))})"
     )
-    assert _problem({"entra_pim_mfa": {"role": SECADMIN}}) == f"{PATH}: entra_pim_mfa: must be a list of mappings"
-    assert _problem({"entra_pim_mfa": ["all"]}) == f"{PATH}: entra_pim_mfa: must be a list of mappings"
+    for bad in ({"role": SECADMIN}, ["all"]):
+        assert _problem({"entra_pim_mfa": bad}) == f"{PATH}: entra_pim_mfa: must be a list of mappings"
     assert _problem({"entra_pim_mfa": [{**GOOD, "verified": "2026-11-02"}]}) == (
         f"{PATH}: entra_pim_mfa[0].verified: unknown key (known: how, mfa, role, verified_on)"
     )
@@ -59,7 +59,8 @@ def test_entra_pim_mfa_statements_are_validated():
 
 def test_a_bad_record_stops_the_pack_naming_file_and_key(tmp_path, monkeypatch):
     (tmp_path / "pia").mkdir()
-    (tmp_path / "pia" / "s.yaml").write_text("entra_pim_mfa:\n  - {role: all, mfa: yes, verified_on: 2026-11-02}\n")
+    record = "entra_pim_mfa:\n  - {role: all, mfa: yes, verified_on: 2026-11-02}\n"
+    (tmp_path / "pia" / "s.yaml").write_text(record)
     monkeypatch.setenv("DOSIS_RECORDS_DIR", str(tmp_path))
     monkeypatch.setenv("PULUMI_STACK", "s")
     pack = Path(__file__).resolve().parents[3] / "policies" / "pia_conditions"
