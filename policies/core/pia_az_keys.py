@@ -1,5 +1,6 @@
 """Key judges of Azure storage building blocks the closed world found unjudged: encryption scopes, the
-account key of queues and tables, and whether a SQL TDE protector follows its vault key's rotation. require-customer-managed-keys merges KEY_CHECKS into its table."""
+account key of queues and tables, and whether a SQL TDE protector follows its vault key's rotation.
+require-customer-managed-keys merges KEY_CHECKS into its table."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ a break-glass principal is excluded only where the PIA record names it and an en
 
 from __future__ import annotations
 
+from policies.core import mq_sign_in
 from policies.core import pia_analytics as analytics
 from policies.core.client_vpn import RECORD_KEY as SAML_RECORD
 from policies.core.client_vpn import sign_in_problems as vpn_sign_in
@@ -215,6 +216,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(graph_permissions.weakening_assignments(graph))  # Graph permissions over sign-in (round 19)
     out.extend(graph_permissions.weakening_grants(graph))  # delegated (round 20)
     out.extend(password_sign_ins(graph))  # Transfer Family servers signing in by password (round 21)
+    out.extend(mq_sign_in.console_sign_ins(graph))  # ActiveMQ Web Console users and LDAP (round 42)
     out.extend(standing_privileged_roles(graph))  # permanent privileged directory roles (round 22)
     out.extend(eks_access_principals(graph))  # Kubernetes rights for principals outside the stack (round 24)
     saml = breakglass.records(ctx.stack, SAML_RECORD)
