@@ -105,3 +105,98 @@ def test_a_boundary_that_cannot_be_read_caps_nothing():
                  "arn:aws:iam::aws:policy/AdministratorAccess"}}, refs={"permissionSetArn": "dba-set"})
     for resources in (unknown_managed, both, with_(case(BOUNDED), second), _boundary()):
         assert SET_HOLDS_ALL in _of(run(SOD, resources), "dba-set")
+
+
+CMK = "require-customer-managed-keys"
+PUBLIC = "disallow-public-data-access"
+SIEM = "require-siem-logging"
+BACKUPS = "require-eea-backups"
+RULES = (CMK, PUBLIC, MFA, SOD, SIEM, CLOSED, "require-deletion-protection", "require-tls-1-2")
+
+
+def test_compliant_programs_pass():
+    for stem in ("r42p-50", "r42p-52", "r42p-53", "r42p-54", "r42p-55", "r7-mq-cmk-private", "r12p-48"):
+        for rule in RULES:
+            assert run(rule, case(stem)) == [], (stem, rule)
+
+
+def test_activemq_web_console_sign_in_needs_a_second_factor():
+    assert _of(run(MFA, case("r42p-04")), "mq") == [
+        "`users[1]` ('ops') has consoleAccess: the ActiveMQ Web Console (browse, move and purge messages) "
+        "signs them in with a password and no second factor; give people no broker user (manage the broker through "
+        "the Amazon MQ API with an MFA role)"
+    ]
+    assert _of(run(MFA, case("r42p-06")), "mq") == [
+        "the broker signs people in through LDAP (authenticationStrategy ldap): every directory user in "
+        "amazonmq-console-admins, a membership outside the program, uses the ActiveMQ Web Console (browse, "
+        "move and purge messages) with the directory password and no second factor; use simple "
+        "authentication with application users only (consoleAccess false)"
+    ]
+    rabbit = patch(case("r42p-06"), "mq", engineType="RabbitMQ")
+    assert _of(run(MFA, rabbit), "mq") == []  # RabbitMQ: no LDAP, no ActiveMQ console (not judged here)
+
+
+def test_activemq_audit_log_is_on():
+    assert _of(run(SIEM, case("r42p-05")), "mq") == [
+        "`logs.audit` is not true (default false): management actions on the broker (destinations created, "
+        "deleted or purged, users changed, through the console or JMX) are recorded nowhere; set logs.audit "
+        "true and adopt its log group (/aws/amazonmq/broker/<broker id>/audit)"
+    ]
+
+
+def test_global_table_replicas_need_their_own_point_in_time_recovery():
+    eea = {"allowedRegions": ["eu-west-1", "eu-central-1"]}  # the generic profile: Frankfurt allowed
+    tail = (
+        "is not true (default false): this replica of the global table has no point-in-time recovery of its "
+        "own, so the copy cannot be restored; set it true"
+    )
+    assert _of(run(BACKUPS, case("r42p-07"), eea), "dossiers-fra") == [f"`pointInTimeRecovery` {tail}"]
+    on = patch(case("r42p-07"), "dossiers-fra", pointInTimeRecovery=True)
+    assert _of(run(BACKUPS, on, eea), "dossiers-fra") == []
+    inline = patch(case("r42p-07"), "dossiers", replicas=[{"regionName": "eu-central-1"}])
+    assert _of(run(BACKUPS, inline, eea), "dossiers") == [f"`replicas[0].pointInTimeRecovery` {tail}"]
+    replica = {"regionName": "eu-central-1", "pointInTimeRecovery": True}
+    inline_on = patch(case("r42p-07"), "dossiers", replicas=[replica])
+    assert _of(run(BACKUPS, inline_on, eea), "dossiers") == []
+
+
+def test_lambda_permission_for_a_whole_organization():
+    assert _of(run(PUBLIC, case("r42p-10")), "fn-invoke") == [
+        "`principal` is '*' narrowed only by `principalOrgId` 'o-a1b2c3d4e5': every account of the "
+        "organization invokes the function, unjudged; name a role or account of the stack as the principal"
+    ]
+    own = patch(case("r42p-10"), "fn-invoke", sourceAccount="111122223333")
+    assert _of(run(PUBLIC, own), "fn-invoke") == []
+
+
+def test_external_requestors_of_an_administering_group():
+    group = "00000000-0000-0000-0000-0000000000aa"
+    tail = (
+        ": they join as guests, whose second factor may be accepted from their home tenant and whose "
+        "accounts leave with another organisation; limit requestors to this tenant's users "
+        "(AllExistingDirectoryMemberUsers or SpecificDirectorySubjects)"
+    )
+    head = "the access package's assignment policy lets people of other tenants (requestorSettings.scopeType "
+    assert _of(run(MFA, case("r42p-11")), "package-policy") == [
+        f"{head}'AllExternalSubjects') request membership of group {group}, which holds an Azure role{tail}"
+    ]
+    settings = {"scopeType": "AllExistingDirectoryMemberUsers", "requestsAccepted": True}
+    members = patch(case("r42p-11"), "package-policy", requestorSettings=settings)
+    assert _of(run(MFA, members), "package-policy") == []
+    other = patch(case("r42p-11"), "catalog-dba", resourceOriginId="00000000-0000-0000-0000-0000000000cc")
+    assert _of(run(MFA, other), "package-policy") == []  # a group that administers nothing
+    unlinked = patch(case("r42p-11"), "package-dba", catalogResourceAssociationId="x")
+    refs = {"accessPackageId": "package"}  # linked to the package, to no catalogue resource
+    unlinked = [dict(r, refs=refs) if r["name"] == "package-dba" else r for r in unlinked]
+    assert _of(run(MFA, unlinked), "package-policy") == [
+        f"{head}'AllExternalSubjects') request membership of a group unjudged{tail}"
+    ]
+
+
+def test_tde_protector_follows_the_vault_key_rotation():
+    assert _of(run(CMK, case("r42p-12")), "sql-protector") == [
+        "`autoRotationEnabled` is not true: the server keeps the key version it was given (serverKeyName), "
+        "so the vault key's rotation never reaches the data; set autoRotationEnabled true"
+    ]
+    auto = patch(case("r42p-12"), "sql-protector", autoRotationEnabled=True)
+    assert _of(run(CMK, auto), "sql-protector") == []
