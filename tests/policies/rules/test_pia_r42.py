@@ -123,8 +123,8 @@ def test_compliant_programs_pass():
 def test_activemq_web_console_sign_in_needs_a_second_factor():
     assert _of(run(MFA, case("r42p-04")), "mq") == [
         "`users[1]` ('ops') has consoleAccess: the ActiveMQ Web Console (browse, move and purge messages) "
-        "signs them in with a password and no second factor; give people no broker user (manage the broker through "
-        "the Amazon MQ API with an MFA role)"
+        "signs them in with a password and no second factor; give people no broker user (manage the broker "
+        "through the Amazon MQ API with an MFA role)"
     ]
     assert _of(run(MFA, case("r42p-06")), "mq") == [
         "the broker signs people in through LDAP (authenticationStrategy ldap): every directory user in "
