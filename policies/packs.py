@@ -70,6 +70,10 @@ def build(pack: str) -> None:
         from policies.core.endpoints import validate_record
 
         validate_record()  # a bad endpoints record is bad input: the pack refuses to start
+    if pack == "pia-conditions":
+        from policies.core.pia_attestations import validate_record as validate_pia
+
+        validate_pia()  # a misspelt or malformed PIA record key too (round 42)
     pp.PolicyPack(
         name=pack, policies=pack_policies(selected(pack)), enforcement_level=pp.EnforcementLevel.MANDATORY
     )

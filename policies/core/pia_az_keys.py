@@ -1,5 +1,6 @@
-"""Key judges of Azure storage building blocks the closed world found unjudged: encryption scopes, and the
-account key of queues and tables. require-customer-managed-keys merges KEY_CHECKS into its table."""
+"""Key judges of Azure storage building blocks the closed world found unjudged: encryption scopes, the
+account key of queues and tables, and whether a SQL TDE protector follows its vault key's rotation.
+require-customer-managed-keys merges KEY_CHECKS into its table."""
 
 from __future__ import annotations
 
@@ -57,8 +58,27 @@ def account_service_key(service: str) -> Callable[[ResourceView, StackGraph, set
     return judge
 
 
+def tde_protector(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """A TDE protector on a vault key (round 42) follows the key's rotation only with `autoRotationEnabled`:
+    without it the server keeps the key version it was given, so the vault's yearly rotation never reaches
+    the data (a ServiceManaged protector is judged on its server)."""
+    if r.input("serverKeyType") != "AzureKeyVault":
+        return []
+    auto = r.input("autoRotationEnabled")
+    if is_unknown(auto):
+        return [unknown_message("autoRotationEnabled", "whether the TDE key rotates")]
+    if auto is True:
+        return []
+    return [
+        "`autoRotationEnabled` is not true: the server keeps the key version it was given (serverKeyName), "
+        "so the vault key's rotation never reaches the data; set autoRotationEnabled true"
+    ]
+
+
 KEY_CHECKS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]] = {
     "azure-native:storage:EncryptionScope": encryption_scope,
+    "azure-native:sql:EncryptionProtector": tde_protector,
+    "azure-native:sql:ManagedInstanceEncryptionProtector": tde_protector,
     "azure-native:storage:Queue": account_service_key("queue"),
     "azure-native:storage:Table": account_service_key("table"),
     aks.AGENT_POOL: agent_pool,  # a node pool's hosts (session 18)

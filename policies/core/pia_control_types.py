@@ -111,6 +111,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive",
         "aws:ssoadmin/permissionSet:PermissionSet",
         "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+        "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment",  # iam/boundaries.py
         "aws:ssoadmin/accountAssignment:AccountAssignment",
         "aws:identitystore/groupMembership:GroupMembership",
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",

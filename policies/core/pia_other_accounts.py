@@ -156,6 +156,20 @@ def _source(r: ResourceView, graph: StackGraph) -> list[str]:
     return [why] if accounts else []
 
 
+def _organization(r: ResourceView, graph: StackGraph) -> list[str]:
+    """Anyone (`*`) narrowed only by `principalOrgId` (round 42): every account of the organization, none of
+    them pinned by a provider of the stack, invokes the function and reads what it returns."""
+    org = r.input("principalOrgId")
+    if r.input("principal") != "*" or org is None or any(r.input(f) for f in ("sourceAccount", "sourceArn")):
+        return []
+    if is_unknown(org):
+        return [unknown_message("principalOrgId", "who may invoke the function")]
+    return [
+        f"`principal` is '*' narrowed only by `principalOrgId` {org!r}: every account of the organization "
+        "invokes the function, unjudged; name a role or account of the stack as the principal"
+    ]
+
+
 def _datashare(r: ResourceView, graph: StackGraph) -> list[str]:
     """A Redshift datashare authorised for a consumer (round 18): an account no provider pins, or a keyword
     such as `ADX` (AWS Data Exchange, a marketplace), queries the shared tables."""
@@ -228,6 +242,7 @@ EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
     ("aws:redshift/dataShareAuthorization:DataShareAuthorization", _datashare),
     ("aws:lambda/permission:Permission", _field("principal", "invoke the function")),
     ("aws:lambda/permission:Permission", _source),
+    ("aws:lambda/permission:Permission", _organization),
     ("aws:lambda/layerVersionPermission:LayerVersionPermission", _field("principal", "read the layer")),
     ("aws:cloudwatch/eventPermission:EventPermission", _field("principal", "send events to the bus")),
     (

@@ -6,12 +6,20 @@ a break-glass principal is excluded only where the PIA record names it and an en
 
 from __future__ import annotations
 
+from policies.core import mq_sign_in
 from policies.core import pia_analytics as analytics
 from policies.core.client_vpn import RECORD_KEY as SAML_RECORD
 from policies.core.client_vpn import sign_in_problems as vpn_sign_in
 from policies.core.config_credentials import clear_credentials
 from policies.core.eks_access import eks_access_principals
-from policies.core.iam import azure_paths, breakglass, graph_permissions, identity_center, pim_settings
+from policies.core.iam import (
+    access_packages,
+    azure_paths,
+    breakglass,
+    graph_permissions,
+    identity_center,
+    pim_settings,
+)
 from policies.core.iam.azure import ca_problem, functions_of, object_key, permissions, principal_of, uses_keys
 from policies.core.iam.azure_secrets import secret_holders, undeclared_app
 from policies.core.iam.catalogue import key_use
@@ -154,7 +162,7 @@ def _guests(graph: StackGraph, stack: str) -> list[tuple[str, str]]:
     recorded = {str(e.get("principal", "")).lower() for e in breakglass.records(stack)}
     entries = breakglass.records(stack, EXTERNAL_MFA)
     literal = literal_user_admins(graph, admins, literal_users(graph, users), entries, recorded)
-    return guest_admins(graph, admins) + literal
+    return guest_admins(graph, admins) + literal + access_packages.external_requests(graph, admins)
 
 
 USER_POOL, POOL_GROUP = "aws:cognito/userPool:UserPool", "aws:cognito/userGroup:UserGroup"
@@ -215,6 +223,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(graph_permissions.weakening_assignments(graph))  # Graph permissions over sign-in (round 19)
     out.extend(graph_permissions.weakening_grants(graph))  # delegated (round 20)
     out.extend(password_sign_ins(graph))  # Transfer Family servers signing in by password (round 21)
+    out.extend(mq_sign_in.console_sign_ins(graph))  # ActiveMQ Web Console users and LDAP (round 42)
     out.extend(standing_privileged_roles(graph))  # permanent privileged directory roles (round 22)
     out.extend(eks_access_principals(graph))  # Kubernetes rights for principals outside the stack (round 24)
     saml = breakglass.records(ctx.stack, SAML_RECORD)

@@ -42,6 +42,23 @@ SNAPSHOT_COPIES = frozenset(
 KEY_REPLICAS = frozenset({"aws:kms/replicaKey:ReplicaKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"})
 
 
+# Round 42: each replica of a global table has its own point-in-time recovery (off by default).
+_NO_REPLICA_PITR = (
+    "{what} is not true (default false): this replica of the global table has no point-in-time recovery of "
+    "its own, so the copy cannot be restored; set it true"
+)
+
+
+def _replica_recovery(replicas: object) -> list[str]:
+    if is_unknown(replicas):
+        return [unknown_message("replicas", "whether the replicas can be restored")]
+    return [
+        _NO_REPLICA_PITR.format(what=f"`replicas[{i}].pointInTimeRecovery`")
+        for i, r in enumerate(replicas if isinstance(replicas, list) else [])
+        if not (isinstance(r, dict) and r.get("pointInTimeRecovery") is True)
+    ]
+
+
 def _where(view: ResourceView, what: str, ok) -> list[str]:
     loc = effective_location(view)
     if loc is not None and loc.problem:
@@ -64,6 +81,9 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     elif t == "aws:dynamodb/table:Table":
         if view.get("pointInTimeRecovery.enabled") is not True:
             out.append("`pointInTimeRecovery.enabled` is not true: the table cannot be restored")
+        out += _replica_recovery(view.input("replicas"))
+    elif t == "aws:dynamodb/tableReplica:TableReplica" and view.input("pointInTimeRecovery") is not True:
+        out.append(_NO_REPLICA_PITR.format(what="`pointInTimeRecovery`"))
     elif t == "aws:backup/plan:Plan":
         rules = view.input("rules")
         if is_unknown(rules):
@@ -130,6 +150,7 @@ RULE = Rule(
             "aws:rds/instance:Instance",
             "aws:rds/cluster:Cluster",
             "aws:dynamodb/table:Table",
+            "aws:dynamodb/tableReplica:TableReplica",
             "aws:backup/plan:Plan",
             "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
             "azure-native:sql:Database",

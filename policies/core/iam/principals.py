@@ -9,6 +9,7 @@ from typing import Any
 
 from policies.core.accounts import aws_account
 from policies.core.eks_access import kubernetes_functions
+from policies.core.iam.boundaries import boundary
 from policies.core.iam.catalogue import SELF_CREDENTIALS, functions
 from policies.core.iam.customer_policy_refs import referenced_policy
 from policies.core.iam.managed import is_managed, managed_statements
@@ -317,12 +318,7 @@ def aws_principals(graph: StackGraph) -> list[AwsPrincipal]:
                 s, problems = res.attached(g)
                 p.statements.extend(s)
                 p.problems.extend(problems)
-        boundary = view.input("permissionsBoundary")
-        if boundary is not None:
-            stmts, problems = res.policy_arn(view, "permissionsBoundary", boundary)
-            p.boundary = (
-                None if problems else stmts
-            )  # an unreadable boundary limits nothing (over-approximate)
+        p.boundary = boundary(res, view)  # role, user or permission set (round 42)
         out.append(p)
     rights = kubernetes_functions(graph)
     for p in out:
