@@ -66,10 +66,14 @@ def build(pack: str) -> None:
 
     from policies.core.crossguard import pack_policies
 
+    from policies.core.record_shapes import validate_stack_records
+
     if pack == "eu-residency":
         from policies.core.endpoints import validate_record
 
         validate_record()  # a bad endpoints record is bad input: the pack refuses to start
+    # so is a waiver or PIA record of the wrong shape (round 15); what the rules judge stays a finding
+    validate_stack_records(("waivers",) if pack == "eu-residency" else ("waivers", "pia"))
     pp.PolicyPack(
         name=pack, policies=pack_policies(selected(pack)), enforcement_level=pp.EnforcementLevel.MANDATORY
     )

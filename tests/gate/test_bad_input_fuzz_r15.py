@@ -1,0 +1,347 @@
+"""Round 15: ONE structural mutation of each valid committed input the gate and the evidence export read
+(bad_input_mutations.py), and the property of bad input (DEVELOPERS guide, docs/gate.md "Exit codes"):
+
+either the run is judged as if the input were valid (same exit code and findings as the file unmutated:
+the mutation was meaningless), or exit 2 with exactly one line on stderr naming the file (and the key,
+where there is one), no traceback, and no report, state or run index written. A mutated record is never
+silently dropped: a waiver with an unknown key that still waives, a PIA record with a null field that
+still counts, is a failure of this test.
+
+Deterministic: hypothesis with `derandomize=True` and a bounded number of examples per (file kind,
+mutation) (GATE_FUZZ_EXAMPLES, default 1; the round's figures were taken with 3). Every example a run
+found broken is kept as an explicit case in FOUND (test_found_examples).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bad_input_mutations import FILE_MUTATIONS, MUTATIONS, mutate
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[2]
+STACKS = ("portal-prod", "dosis-prod", "interconnect-prod")
+EXAMPLES = int(os.environ.get("GATE_FUZZ_EXAMPLES", "1"))
+RESULT_FILES = ("run.json", "run.dsse.json", "*.report.json", "*.state.json", "gate.sarif", "gate.junit.xml",
+                "summary.json", "manifest.json", "*.html")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One input file kind: its committed file (relative to the repository), format, how it is named in
+    an error, and the stack whose run reads it."""
+
+    name: str
+    file: str
+    fmt: str
+    shown: str
+    stack: str = "portal-prod"
+
+
+RECORDS = "stacks/records"
+ANALYZE_KINDS = [
+    *(Kind(f"pia/{s}", f"{RECORDS}/pia/{s}.yaml", "yaml", f"pia/{s}.yaml", s) for s in STACKS),
+    *(Kind(f"waivers/{s}", f"{RECORDS}/waivers/{s}.yaml", "yaml", f"waivers/{s}.yaml", s)
+      for s in ("portal-prod", "dosis-prod")),
+    *(Kind(f"exit-plans/{s}", f"{RECORDS}/exit-plans/{s}.yaml", "yaml", f"exit-plans/{s}.yaml", s)
+      for s in STACKS),
+    Kind("endpoints", f"{RECORDS}/endpoints.yaml", "yaml", "endpoints.yaml"),
+    Kind("processing-register", f"{RECORDS}/processing-register.yaml", "yaml", "processing-register.yaml"),
+    Kind("pack-config/eu-residency", "policies/config/eu-residency.json", "json", "eu-residency.json"),
+    Kind("pack-config/pia-conditions", "policies/config/pia-conditions.json", "json", "pia-conditions.json"),
+    Kind("Pulumi.yaml", "Pulumi.yaml", "yaml", "Pulumi.yaml"),
+    *(Kind(f"stack-config/{s}", f"stacks/Pulumi.{s}.yaml", "yaml", f"Pulumi.{s}.yaml", s) for s in STACKS),
+]
+GATE_DIR_KINDS = [
+    Kind("gate-dir/run.json", "run.json", "json", "run.json"),
+    Kind("gate-dir/run.dsse.json", "run.dsse.json", "json", "run.dsse.json"),
+    Kind("gate-dir/report", "portal-prod.report.json", "json", "portal-prod.report.json"),
+    Kind("gate-dir/state", "interconnect-prod.state.json", "json", "interconnect-prod.state.json"),
+]
+
+
+def written(out: Path) -> list[str]:
+    """Result files in `out` (what a later step could read as this run's result)."""
+    return sorted(p.name for pattern in RESULT_FILES for p in out.glob(pattern)) if out.is_dir() else []
+
+
+@dataclass
+class Outcome:
+    code: int
+    err: str
+    verdict: tuple
+    written: list[str]
+
+
+def check_property(kind: Kind, key: str, mutation: str, got: Outcome, base: Outcome, prefix: str) -> str:
+    """"" when the property holds, else what broke it (one line)."""
+    if got.code == base.code and got.verdict == base.verdict and "Traceback" not in got.err:
+        return ""
+    lines = got.err.strip().splitlines()
+    if got.code != 2:
+        same = "same" if got.verdict == base.verdict else "differ"
+        return f"exit {got.code} (baseline {base.code}); findings {same}"
+    if len(lines) != 1 or "Traceback" in got.err:
+        return f"exit 2 with {len(lines)} lines on stderr"
+    line = lines[0]
+    if not line.startswith(prefix):
+        return f"exit 2 but not '{prefix}': {line[:160]}"
+    if kind.shown not in line:
+        return f"exit 2 without naming {kind.shown}: {line[:160]}"
+    if key and mutation not in FILE_MUTATIONS and mutation != "drop-key" and key not in line:
+        return f"exit 2 without naming the key {key!r}: {line[:160]}"
+    if got.written:
+        return f"exit 2 but wrote {got.written}"
+    return ""
+
+
+# ------------------------------------------------------------------------------ the gate run (analyze)
+@pytest.fixture(scope="module")
+def gate_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`gate preview --all` of the project once: its states are what each mutated run analyzes."""
+    given = os.environ.get("GATE_FUZZ_RUN_DIR")   # a run of this commit already made (while iterating)
+    if given:
+        return Path(given)
+    out = tmp_path_factory.mktemp("r15-run")
+    proc = subprocess.run([sys.executable, "-m", "gate", "preview", "--all", "--no-checkov", "--no-cache",
+                           "--out", str(out), "--format", "json"], cwd=REPO, capture_output=True, text=True,
+                          timeout=600, check=False, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return out
+
+
+def _program_copy(root: Path) -> Path:
+    """The project's files an analysis reads (Pulumi.yaml, stack files, records), copied under `root`."""
+    program = root / "program"
+    (program / "stacks").mkdir(parents=True)
+    shutil.copy(REPO / "Pulumi.yaml", program / "Pulumi.yaml")
+    shutil.copy(REPO / "stacks/__main__.py", program / "stacks/__main__.py")
+    for s in STACKS:
+        shutil.copy(REPO / f"stacks/Pulumi.{s}.yaml", program / f"stacks/Pulumi.{s}.yaml")
+    shutil.copytree(REPO / RECORDS, program / RECORDS)
+    shutil.copytree(REPO / "policies/config", root / "config", ignore=shutil.ignore_patterns("generic"))
+    return program
+
+
+def _target(root: Path, program: Path, kind: Kind) -> Path:
+    if kind.file.startswith("policies/config/"):
+        return root / "config" / Path(kind.file).name
+    return program / kind.file
+
+
+def analyze(gate_run: Path, capfd, kind: Kind, text: str | None, root: Path) -> Outcome:
+    """`gate analyze` (in this process) of `kind.stack`'s state with `kind`'s file replaced by `text`."""
+    from gate.cli import main
+
+    from policies.core import records
+
+    program = _program_copy(root)
+    if text is not None:
+        _target(root, program, kind).write_text(text, encoding="utf-8", newline="")
+    out = root / "out"
+    records.clear_cache()
+    capfd.readouterr()
+    code = main(["analyze", "--state", str(gate_run / f"{kind.stack}.state.json"), "--stack", kind.stack,
+                 "--program", str(program), "--records", str(program / RECORDS), "--no-checkov", "--no-cache",
+                 "--format", "json", "--out", str(out),
+                 *(f"--policy-pack-config={p}={root / 'config' / f'{p}.json'}"
+                   for p in ("eu-residency", "pia-conditions"))])
+    got = capfd.readouterr()
+    verdict: tuple = ()
+    if code in (0, 1):
+        report = json.loads(got.out)
+        verdict = tuple(sorted((v["pack"], v["policy"], v["level"], v["urn"]) for v in report["violations"]))
+    return Outcome(code, got.err, verdict, written(out) if code not in (0, 1) else [])
+
+
+_BASE: dict[str, Outcome] = {}
+
+
+def _baseline(gate_run: Path, capfd, kind: Kind, tmp_path: Path) -> Outcome:
+    if kind.stack not in _BASE:
+        _BASE[kind.stack] = analyze(gate_run, capfd, kind, None, tmp_path / f"base-{kind.stack}")
+        assert _BASE[kind.stack].code == 0, _BASE[kind.stack].err
+    return _BASE[kind.stack]
+
+
+def run_analyze_case(gate_run: Path, capfd, tmp_path: Path, kind: Kind, mutation: str, pick: int) -> str:
+    original = (REPO / kind.file).read_text(encoding="utf-8")
+    mutated = mutate(original, kind.fmt, mutation, spread(kind.name, mutation, pick))
+    if mutated is None:
+        return ""
+    text, key = mutated
+    base = _baseline(gate_run, capfd, kind, tmp_path)
+    got = analyze(gate_run, capfd, kind, text, tmp_path / uuid.uuid4().hex)
+    return check_property(kind, key, mutation, got, base, "gate: error: ")
+
+
+def spread(name: str, mutation: str, pick: int) -> int:
+    """Which key a pick touches: offset by the (kind, mutation) pair, so that the first example of each
+    pair (hypothesis starts at 0) does not always touch the file's first key."""
+    return pick + zlib.crc32(f"{name}/{mutation}".encode())
+
+
+# No shrinking: a pick is an index into the file's keys, a smaller one is no simpler case.
+FUZZ = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+@pytest.mark.parametrize("kind", ANALYZE_KINDS, ids=lambda k: k.name)
+def test_analyze_input_mutation(gate_run, capfd, tmp_path, kind: Kind, mutation: str) -> None:
+    @FUZZ
+    @given(pick=st.integers(0, 10**6))
+    def one(pick: int) -> None:
+        broke = run_analyze_case(gate_run, capfd, tmp_path, kind, mutation, pick)
+        assert not broke, f"{kind.name} {mutation} pick={pick}: {broke}"
+
+    one()
+
+
+# ------------------------------------------------------------------------------ the gate's settings
+SETTINGS = Kind("settings", "pyproject.toml", "toml", "pyproject.toml")
+
+
+def _settings_text() -> str:
+    import tomllib
+
+    from bad_input_mutations import _toml
+
+    return _toml({"tool": {"gate": tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["gate"]}})
+
+
+def settings_outcome(text: str, root: Path) -> Outcome:
+    """[tool.gate] read as the gate reads it (gate.settings.load), in a directory beside the project's."""
+    from gate import settings
+    from gate.errors import GateError
+
+    root.mkdir(parents=True)
+    for top in ("policies", "stacks"):
+        (root / top).symlink_to(REPO / top)
+    (root / "pyproject.toml").write_text(text, encoding="utf-8", newline="")
+    try:
+        loaded = settings.load([root])
+    except GateError as exc:
+        return Outcome(2, f"gate: error: {exc}\n", (), [])
+    except Exception as exc:   # what cli._main reports as an internal error (exit 3)
+        return Outcome(3, f"gate: internal error: {type(exc).__name__}: {exc}\n", (), [])
+    shown = {k: v for k, v in loaded.to_json().items() if k != "source"}
+    return Outcome(0, "", (json.dumps(shown, sort_keys=True, default=str).replace(str(root), "<root>"),), [])
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+def test_settings_mutation(tmp_path, mutation: str) -> None:
+    base = settings_outcome(_settings_text(), tmp_path / "base")
+    assert base.code == 0, base.err
+
+    @FUZZ
+    @given(pick=st.integers(0, 10**6))
+    def one(pick: int) -> None:
+        mutated = mutate(_settings_text(), "toml", mutation, spread("settings", mutation, pick), depth=3)
+        if mutated is None:
+            return
+        got = settings_outcome(mutated[0], tmp_path / uuid.uuid4().hex)
+        if mutation == "drop-key" and got.code == 0:
+            return   # every [tool.gate] key is optional, with a documented default (docs/gate-usage.md)
+        broke = check_property(SETTINGS, mutated[1], mutation, got, base, "gate: error: ")
+        assert not broke, f"settings {mutation} pick={pick}: {broke}"
+
+    one()
+
+
+# ------------------------------------------------------------------------------ the gate dir export reads
+def export_outcome(gate_run: Path, capfd, kind: Kind, text: str, root: Path) -> Outcome:
+    """`evidence export --all --gate-dir` (in this process) of a copy of the run with one file replaced."""
+    from evidence import cli
+
+    gate_dir = root / "gate"
+    shutil.copytree(gate_run, gate_dir, ignore=shutil.ignore_patterns("cache", ".updates", ".runs"))
+    (gate_dir / kind.file).write_text(text, encoding="utf-8", newline="")
+    out = root / "evidence"
+    capfd.readouterr()
+    code = cli.main(["export", "--all", "--gate-dir", str(gate_dir), "--out", str(out)])
+    got = capfd.readouterr()
+    return Outcome(code, got.err, (), written(out))
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+@pytest.mark.parametrize("kind", GATE_DIR_KINDS, ids=lambda k: k.name)
+def test_gate_dir_mutation(gate_run, capfd, tmp_path, kind: Kind, mutation: str) -> None:
+    """Every byte of a gate dir is signed or hashed: no mutation is meaningless, each must be exit 2."""
+    never = Outcome(-1, "", ("a mutated gate dir is never the run it was",), [])
+
+    @FUZZ
+    @given(pick=st.integers(0, 10**6))
+    def one(pick: int) -> None:
+        mutated = mutate((gate_run / kind.file).read_text(encoding="utf-8"), kind.fmt, mutation,
+                         spread(kind.name, mutation, pick))
+        if mutated is None:
+            return
+        got = export_outcome(gate_run, capfd, kind, mutated[0], tmp_path / uuid.uuid4().hex)
+        broke = check_property(kind, "", mutation, got, never, "evidence: error: ")
+        assert not broke, f"{kind.name} {mutation} pick={pick}: {broke}"
+
+    one()
+
+
+# ------------------------------------------------------------------------------ the stacks' typed config
+def record_outcome(stack: str, text: str | None, root: Path) -> Outcome:
+    """The program recorded (in this process) with its stack file replaced by `text`: what the stack's
+    typed config loader (stacks/config.py and stacks/*_config.py) makes of it."""
+    from gate.driver import record_program
+    from gate.errors import GateError
+
+    program = root / "program"
+    program.mkdir(parents=True)
+    for top in ("stacks", "components"):
+        shutil.copytree(REPO / top, program / top, ignore=shutil.ignore_patterns("__pycache__", "records"))
+    shutil.copy(REPO / "Pulumi.yaml", program / "Pulumi.yaml")
+    if text is not None:
+        (program / f"stacks/Pulumi.{stack}.yaml").write_text(text, encoding="utf-8", newline="")
+    try:
+        graph = record_program(program, stack)
+    except GateError as exc:
+        return Outcome(2, f"gate: error: {exc}\n", (), [])
+    except Exception as exc:   # the program raised: the gate names __main__.py and the exception
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        return Outcome(2, f"gate: error: stacks/__main__.py: {type(exc).__name__}: {message}\n", (), [])
+    shape = sorted((r.urn, json.dumps(r.inputs, sort_keys=True, default=str)) for r in graph.resources)
+    return Outcome(0, "", (json.dumps(shape).replace(str(program), "<program>"),), [])
+
+
+_RECORDED: dict[str, Outcome] = {}
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+@pytest.mark.parametrize("stack", ["portal-prod"])
+def test_typed_stack_config_mutation(tmp_path, stack: str, mutation: str) -> None:
+    kind = Kind(f"typed-config/{stack}", f"stacks/Pulumi.{stack}.yaml", "yaml", f"Pulumi.{stack}.yaml", stack)
+    if stack not in _RECORDED:
+        _RECORDED[stack] = record_outcome(stack, None, tmp_path / "base")
+    base = _RECORDED[stack]
+    assert base.code == 0, base.err
+
+    @FUZZ
+    @given(pick=st.integers(0, 10**6))
+    def one(pick: int) -> None:
+        mutated = mutate((REPO / kind.file).read_text(encoding="utf-8"), "yaml", mutation,
+                         spread(kind.name, mutation, pick))
+        if mutated is None:
+            return
+        got = record_outcome(stack, mutated[0], tmp_path / uuid.uuid4().hex)
+        broke = check_property(kind, mutated[1], mutation, got, base, "gate: error: ")
+        assert not broke, f"{kind.name} {mutation} pick={pick}: {broke}"
+
+    one()
