@@ -65,7 +65,6 @@ def build(pack: str) -> None:
     import pulumi_policy as pp
 
     from policies.core.crossguard import pack_policies
-
     from policies.core.record_shapes import validate_stack_records
 
     if pack == "eu-residency":

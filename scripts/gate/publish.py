@@ -171,6 +171,35 @@ class RunDir:
         return hashes
 
 
+def withdraw(out: Path, started_ns: int) -> None:
+    """A run that failed (bad input, exit 2 or 3) leaves no earlier result in `out` that a later step
+    could read as its own: the run index of a run published before this one began, its signature and the
+    files it lists are removed, under the lock (round 15). A run that published while this one ran is
+    another's result, and stays."""
+    from gate import run_sign
+
+    index_file = out / RUN_INDEX
+    if not index_file.is_file() or index_file.stat().st_mtime_ns >= started_ns:
+        return
+    with locked(out), _signals_deferred():
+        if not index_file.is_file() or index_file.stat().st_mtime_ns >= started_ns:
+            return
+        try:
+            index = json.loads(index_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            index = {}
+        listed = [*(index.get("files") or {})] if isinstance(index, dict) else []
+        for files in (index.get("stacks") or {}).values() if isinstance(index, dict) else ():
+            listed.extend(files if isinstance(files, dict) else ())
+        index_file.unlink()   # first: a half-withdrawn directory has no index that vouches for anything
+        (out / run_sign.ENVELOPE).unlink(missing_ok=True)
+        root = out.resolve()
+        for name in {*listed, "gate.sarif", "gate.junit.xml"}:
+            path = (out / str(name)).resolve()
+            if root in path.parents and path.is_file():
+                path.unlink()
+
+
 def read_run_index(out: Path) -> dict[str, Any] | None:
     """The run index of `out` (None if absent)."""
     try:
