@@ -4,7 +4,8 @@ Every run works in a private directory (`<out>/.runs/<id>/`, same filesystem as 
 run finished (exit 0 or 1) are its outputs published: under an advisory lock on `<out>/.gate.lock`, each
 stack's whole set (state, report, checkov exports) is renamed into `--out` and `run.json` lists exactly
 the stacks this run produced (with their files' SHA-256), so `evidence export --gate-dir` takes one run.
-A concurrent run waits for the lock (bounded: LOCK_WAIT seconds), then exits 2; runs never mix.
+A concurrent run waits for the lock (bounded: LOCK_WAIT seconds), then exits 2; runs never mix. A run that
+fails withdraws the earlier run published there (`withdraw`): nothing in `--out` reads as its result.
 """
 
 from __future__ import annotations
