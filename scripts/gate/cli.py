@@ -306,7 +306,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     started_ns = time.time_ns()
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except GateError as exc:   # usage (gate.cli_parser): nothing ran, nothing to withdraw
+        print(f"gate: error: {printable(str(exc))}", file=sys.stderr)
+        return 2
     try:
         code = _run(args)
     except BaseException:

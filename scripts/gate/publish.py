@@ -182,7 +182,7 @@ def withdraw(out: Path, started_ns: int) -> None:
     index_file = out / RUN_INDEX
     if not index_file.is_file() or index_file.stat().st_mtime_ns >= started_ns:
         return
-    with locked(out), _signals_deferred():
+    with locked(out, wait=5.0), _signals_deferred():   # held by a run publishing now: its result stays
         if not index_file.is_file() or index_file.stat().st_mtime_ns >= started_ns:
             return
         try:
