@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import zlib
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -183,3 +185,18 @@ def _file_mutation(text: str, fmt: str, mutation: str, pick: int) -> tuple[str, 
         return None
     second = "{}\n" if fmt == "json" else "---\n{}\n"
     return text + ("\n" if not text.endswith("\n") else "") + second, ""
+
+
+RESULT_FILES = ("run.json", "run.dsse.json", "*.report.json", "*.state.json", "gate.sarif", "gate.junit.xml",
+                "summary.json", "manifest.json", "*.html")
+
+
+def written(out: Path) -> list[str]:
+    """Result files in `out` (what a later step could read as this run's result)."""
+    return sorted(p.name for pattern in RESULT_FILES for p in out.glob(pattern)) if out.is_dir() else []
+
+
+def spread(name: str, mutation: str, pick: int) -> int:
+    """Which key a pick touches: offset by the (kind, mutation) pair, so that the first example of each
+    pair (hypothesis starts at 0) does not always touch the file's first key."""
+    return pick + zlib.crc32(f"{name}/{mutation}".encode())

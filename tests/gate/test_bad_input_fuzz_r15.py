@@ -10,8 +10,7 @@ still counts, is a failure of this test.
 Deterministic: hypothesis with `derandomize=True`, no shrinking and a bounded number of examples per
 (file kind, mutation) pair (GATE_FUZZ_EXAMPLES, default 1, as the round's figures were taken). By default
 only the pairs that broke the property before round 15's fixes run (FOUND: the regression cases);
-GATE_FUZZ_GRID=1 runs every pair. While iterating, GATE_FUZZ_RUN_DIR=<a gate preview --all --no-checkov
---out DIR of this checkout> spares the module its own run.
+GATE_FUZZ_GRID=1 runs every pair.
 """
 
 from __future__ import annotations
@@ -22,12 +21,11 @@ import shutil
 import subprocess
 import sys
 import uuid
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bad_input_mutations import FILE_MUTATIONS, MUTATIONS, mutate
+from bad_input_mutations import FILE_MUTATIONS, MUTATIONS, mutate, spread, written
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -35,8 +33,6 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 STACKS = ("portal-prod", "dosis-prod", "interconnect-prod")
 EXAMPLES = int(os.environ.get("GATE_FUZZ_EXAMPLES", "1"))
-RESULT_FILES = ("run.json", "run.dsse.json", "*.report.json", "*.state.json", "gate.sarif", "gate.junit.xml",
-                "summary.json", "manifest.json", "*.html")
 
 
 @dataclass(frozen=True)
@@ -64,12 +60,6 @@ ANALYZE_KINDS = [
     Kind("pack-config/pia-conditions", "policies/config/pia-conditions.json", "json", "pia-conditions.json"),
     Kind("Pulumi.yaml", "Pulumi.yaml", "yaml", "Pulumi.yaml"),
     *(Kind(f"stack-config/{s}", f"stacks/Pulumi.{s}.yaml", "yaml", f"Pulumi.{s}.yaml", s) for s in STACKS),
-]
-GATE_DIR_KINDS = [
-    Kind("gate-dir/run.json", "run.json", "json", "run.json"),
-    Kind("gate-dir/run.dsse.json", "run.dsse.json", "json", "run.dsse.json"),
-    Kind("gate-dir/report", "portal-prod.report.json", "json", "portal-prod.report.json"),
-    Kind("gate-dir/state", "interconnect-prod.state.json", "json", "interconnect-prod.state.json"),
 ]
 
 
@@ -126,11 +116,6 @@ def pairs(test: str, kinds: list[Kind]) -> list:
             if GRID or f"{k.name}-{m}" in FOUND[test]]
 
 
-def written(out: Path) -> list[str]:
-    """Result files in `out` (what a later step could read as this run's result)."""
-    return sorted(p.name for pattern in RESULT_FILES for p in out.glob(pattern)) if out.is_dir() else []
-
-
 @dataclass
 class Outcome:
     code: int
@@ -178,8 +163,12 @@ def check_property(kind: Kind, key: str, mutation: str, got: Outcome, base: Outc
 # ------------------------------------------------------------------------------ the gate run (analyze)
 @pytest.fixture(scope="module")
 def gate_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_gate_run(tmp_path_factory)
+
+
+def make_gate_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`gate preview --all` of the project once: its states are what each mutated run analyzes."""
-    given = os.environ.get("GATE_FUZZ_RUN_DIR")   # a run of this commit already made (while iterating)
+    given = os.environ.get("GATE_FUZZ_RUN_DIR")   # a `preview --all --no-checkov` of this commit (iterating)
     if given:
         return Path(given)
     out = tmp_path_factory.mktemp("r15-run")
@@ -255,12 +244,6 @@ def run_analyze_case(gate_run: Path, capfd, tmp_path: Path, kind: Kind, mutation
     return check_property(kind, key, mutation, got, base, "gate: error: ")
 
 
-def spread(name: str, mutation: str, pick: int) -> int:
-    """Which key a pick touches: offset by the (kind, mutation) pair, so that the first example of each
-    pair (hypothesis starts at 0) does not always touch the file's first key."""
-    return pick + zlib.crc32(f"{name}/{mutation}".encode())
-
-
 # No shrinking: a pick is an index into the file's keys, a smaller one is no simpler case.
 FUZZ = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
                 phases=[Phase.explicit, Phase.generate],
@@ -325,57 +308,6 @@ def test_settings_mutation(tmp_path, mutation: str) -> None:
             return   # every [tool.gate] key is optional, with a documented default (docs/gate-usage.md)
         broke = check_property(SETTINGS, mutated[1], mutation, got, base, "gate: error: ")
         assert not broke, f"settings {mutation} pick={pick}: {broke}"
-
-    one()
-
-
-# ------------------------------------------------------------------------------ the gate dir export reads
-ACCEPTED = "r15: the gate dir was accepted"
-
-
-def export_outcome(gate_run: Path, capfd, kind: Kind, text: str, root: Path) -> Outcome:
-    """`evidence export --all --gate-dir` (in this process) of a copy of the run with one file replaced."""
-    from evidence import cli
-
-    gate_dir = root / "gate"
-    shutil.copytree(gate_run, gate_dir, symlinks=True,
-                    ignore=shutil.ignore_patterns("cache", ".runs", ".gate.lock"))
-    (gate_dir / kind.file).write_text(text, encoding="utf-8", newline="")
-    out = root / "evidence"
-    capfd.readouterr()
-    code = cli.main(["export", "--all", "--gate-dir", str(gate_dir), "--out", str(out)])
-    got = capfd.readouterr()
-    return Outcome(code, got.err, (), written(out))
-
-
-@pytest.mark.parametrize(("kind", "mutation"), pairs("gate_dir_mutation", GATE_DIR_KINDS))
-def test_gate_dir_mutation(gate_run, capfd, tmp_path, monkeypatch, kind: Kind, mutation: str) -> None:
-    """Every byte of a gate dir is signed or hashed: no mutation is meaningless, each must be exit 2
-    naming the file. The run is this test's `--no-checkov` run, whose seal names another judge than the
-    export's (checkov on): the seal is round 9's subject (test_evidence_red_team_r9.py), not checked here."""
-    from evidence import rejudge
-    from evidence.errors import EvidenceError
-
-    def accepted(*args: object) -> None:   # every check of the gate dir passed; judging again is next
-        raise EvidenceError(ACCEPTED)
-
-    monkeypatch.setattr(rejudge, "check_seal", lambda *args: None)
-    monkeypatch.setattr(rejudge, "check_rejudged", accepted)
-    never = Outcome(-1, "", ("a mutated gate dir is never the run it was",), [])
-
-    @FUZZ
-    @given(pick=st.integers(0, 10**6))
-    def one(pick: int) -> None:
-        mutated = mutate((gate_run / kind.file).read_text(encoding="utf-8"), kind.fmt, mutation,
-                         spread(kind.name, mutation, pick))
-        if mutated is None:
-            return
-        got = export_outcome(gate_run, capfd, kind, mutated[0], tmp_path / uuid.uuid4().hex)
-        if ACCEPTED in got.err:   # only the envelope has bytes that are not signed (its layout, a BOM)
-            assert kind.name == "gate-dir/run.dsse.json", f"{kind.name} {mutation}: accepted"
-            return
-        broke = check_property(kind, "", mutation, got, never, "evidence: error: ")
-        assert not broke, f"{kind.name} {mutation} pick={pick}: {broke}"
 
     one()
 
@@ -467,57 +399,3 @@ def test_a_failed_run_leaves_no_earlier_result_in_its_out(gate_run, capfd, tmp_p
     assert code == 2, err
     assert "waivers/portal-prod.yaml" in err and "'rule' is given twice" in err
     assert written(out) == []
-
-
-# ------------------------------------------------------------------------------ the records export reads
-EVIDENCE_KINDS = [
-    *(Kind(f"evidence/exit-plans/{s}", f"{RECORDS}/exit-plans/{s}.yaml", "yaml", f"exit-plans/{s}.yaml", s)
-      for s in STACKS),
-    Kind("evidence/processing-register", f"{RECORDS}/processing-register.yaml", "yaml",
-         "processing-register.yaml"),
-    *(Kind(f"evidence/pia/{s}", f"{RECORDS}/pia/{s}.yaml", "yaml", f"pia/{s}.yaml", s) for s in STACKS),
-]
-
-
-def evidence_outcome(kind: Kind, text: str | None, root: Path) -> Outcome:
-    """What `evidence export` reads of the records before the gate dir (evidence.export: the register,
-    every exit plan, then each stack's PIA acceptance), in this process."""
-    from datetime import UTC, datetime
-
-    from evidence.errors import EvidenceError
-    from evidence.export import _register_and_records, records_for
-
-    project = root / "project"
-    shutil.copytree(REPO / RECORDS, project / RECORDS)
-    if text is not None:
-        (project / kind.file).write_text(text, encoding="utf-8", newline="")
-    try:
-        exported = datetime(2026, 11, 30, tzinfo=UTC)
-        _register_and_records(project, None, "2026-11-30", exported)
-        records = records_for(project, "2026-11-30", exported)
-        checks = tuple((c.status, c.detail) for s in STACKS
-                       for c in (records.check("exit-plan", s), records.check("pia-acceptance", s)))
-    except EvidenceError as exc:
-        return Outcome(2, f"evidence: error: {exc}\n", (), [])
-    except Exception as exc:   # evidence.cli: an internal error (exit 3)
-        return Outcome(3, f"evidence: internal error: {type(exc).__name__}: {exc}\n", (), [])
-    return Outcome(0, "", checks, [])
-
-
-@pytest.mark.parametrize(("kind", "mutation"), pairs("evidence_record_mutation", EVIDENCE_KINDS))
-def test_evidence_record_mutation(tmp_path, kind: Kind, mutation: str) -> None:
-    base = evidence_outcome(kind, None, tmp_path / "base")
-    assert base.code == 0, base.err
-
-    @FUZZ
-    @given(pick=st.integers(0, 10**6))
-    def one(pick: int) -> None:
-        mutated = mutate((REPO / kind.file).read_text(encoding="utf-8"), "yaml", mutation,
-                         spread(kind.name, mutation, pick))
-        if mutated is None:
-            return
-        got = evidence_outcome(kind, mutated[0], tmp_path / uuid.uuid4().hex)
-        broke = check_property(kind, mutated[1], mutation, got, base, "evidence: error: ")
-        assert not broke, f"{kind.name} {mutation} pick={pick}: {broke}"
-
-    one()
