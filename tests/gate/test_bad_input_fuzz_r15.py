@@ -3,9 +3,8 @@
 
 either the run is judged as if the input were valid (same exit code and findings as the file unmutated:
 the mutation was meaningless), or exit 2 with exactly one line on stderr naming the file (and the key,
-where there is one), no traceback, and no report, state or run index written. A mutated record is never
-silently dropped: a waiver with an unknown key that still waives, a PIA record with a null field that
-still counts, is a failure of this test.
+where there is one), no traceback, and no report, state or run index written. A waiver with an unknown
+key that still waives, a PIA record with a null field that still counts, fail this test.
 
 Deterministic: hypothesis with `derandomize=True`, no shrinking and a bounded number of examples per
 (file kind, mutation) pair (GATE_FUZZ_EXAMPLES, default 1, as the round's figures were taken). By default
