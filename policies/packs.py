@@ -65,11 +65,14 @@ def build(pack: str) -> None:
     import pulumi_policy as pp
 
     from policies.core.crossguard import pack_policies
+    from policies.core.record_shapes import validate_stack_records
 
     if pack == "eu-residency":
         from policies.core.endpoints import validate_record
 
         validate_record()  # a bad endpoints record is bad input: the pack refuses to start
+    # so is a waiver or PIA record of the wrong shape (round 15); what the rules judge stays a finding
+    validate_stack_records(("waivers",) if pack == "eu-residency" else ("waivers", "pia"))
     if pack == "pia-conditions":
         from policies.core.pia_attestations import validate_record as validate_pia
 

@@ -66,6 +66,14 @@ def _read(cfg: pulumi.Config, key: str, annotation: Any) -> Any:
         return None
     inner = [a for a in typing.get_args(annotation) if a is not type(None)]
     if annotation is str or inner == [str]:
+        if text[:1] in "[{":   # a list or mapping in the stack file reaches the program as its JSON text
+            try:
+                structured = json.loads(text)
+            except ValueError:
+                return text
+            if isinstance(structured, list | dict):
+                raise ConfigError(f"{_config_file()}: {cfg.full_key(key)}: expected a string, got a "
+                                  f"{'list' if isinstance(structured, list) else 'mapping'}")
         return text
     try:
         return json.loads(text)

@@ -40,6 +40,13 @@ def _subscription(key: str, value: str | None) -> None:
         raise config_error(key, f"expected a subscription id (UUID), got {value!r}") from None
 
 
+def _purposes(key: str, given: dict[str, str] | None, known: tuple[str, ...]) -> None:
+    """A key per purpose: a purpose no key is made for is a typo, not a key (round 15)."""
+    unknown = sorted(set(given or {}) - set(known))
+    if unknown:
+        raise config_error(key, f"{unknown[0]}: unknown purpose (known: {', '.join(known)})")
+
+
 def _together(keys: dict[str, object]) -> None:
     """Keys that only make sense together: all set or none."""
     if any(v is not None for v in keys.values()) and not all(v is not None for v in keys.values()):
@@ -71,6 +78,7 @@ class PortalSovereignty:
 
     def __post_init__(self) -> None:
         check_key_custody(self.key_custody, "aws")
+        _purposes("xksKeyIds", self.xks_key_ids, PORTAL_KEY_PURPOSES)
         if self.key_custody == "xks":
             if not (self.xks_proxy_uri_endpoint or "").startswith("https://"):
                 raise config_error("xksProxyUriEndpoint", "expected https://<proxy host> for custody xks")
@@ -154,6 +162,7 @@ class DosisSovereignty(OffVendorSovereignty):
         if self.security_subscription_id is not None and (
                 self.security_subscription_id.lower() == self.workload_subscription_id.lower()):
             raise config_error("securitySubscriptionId", "must differ from workloadSubscriptionId")
+        _purposes("hsmKeyVersions", self.hsm_key_versions, HSM_PURPOSES)
         if self.key_custody == "managed-hsm":
             versions = self.hsm_key_versions or {}
             for purpose in HSM_PURPOSES:

@@ -5,8 +5,8 @@ gate exits 2 naming the file and key — instead of a statement the rules silent
 `require-pia-record` judges the record's own fields (reference, classification, action points, residual
 risk: `policies/core/records.py`); the rules read the lists below with `breakglass.records`. Here:
 
-- every top-level key must be one this project knows (`KEYS`);
-- the statement lists must be lists of mappings;
+- the record's shape (known keys, statement lists of mappings) is `record_shapes.PIA`'s check, which runs
+  first (engine round 15);
 - `entra_pim_mfa` (round 41; D36 §101 4th: two factors for administrators, CLOUD "Multifactorauthenticatie",
   D36 §115 privileged access management): per privileged Entra directory role made PIM-eligible by the
   program, that the tenant's PIM setting of that role asks MFA on activation, which no azuread resource
@@ -33,13 +33,6 @@ from policies.core.records import (
     current_stack,
     evaluation_date,
 )
-
-# The record's fields (require-pia-record) and the statement lists the rules read.
-FIELDS = ("stack", "reference", "system", "platform", "authorisation", "classification", "action_points",
-          "residual_risk")
-LISTS = ("break_glass", "identity_center_mfa", "saml_providers_mfa", "entra_external_mfa", "entra_pim_mfa",
-         "off_vendor_copies")
-KEYS = frozenset(FIELDS + LISTS)
 
 PIM_RECORD = "entra_pim_mfa"
 PIM_MFA = ("on-activation",)
@@ -74,17 +67,11 @@ def _pim_entry(e: dict[str, Any], where: str, on: Any) -> None:
 
 def validate(data: Any, path: str, on: Any) -> None:
     """Raise PiaRecordError naming `path` and the key when the record's statements cannot be read."""
-    if not isinstance(data, dict):
-        return  # no record, or not a mapping: require-pia-record blocks every data-bearing resource
-    extra = sorted(str(k) for k in data if k not in KEYS)
-    if extra:
-        raise PiaRecordError(f"{path}: {extra[0]}: unknown key (known: {', '.join(sorted(KEYS))})")
-    for key in LISTS:
-        value = data.get(key)
-        if value is not None and not (isinstance(value, list) and all(isinstance(e, dict) for e in value)):
-            raise PiaRecordError(f"{path}: {key}: must be a list of mappings")
-    for i, e in enumerate(data.get(PIM_RECORD) or []):
-        _pim_entry(e, f"{path}: {PIM_RECORD}[{i}]", on)
+    if not isinstance(data, dict) or not isinstance(data.get(PIM_RECORD), list):
+        return  # no statements, or a shape record_shapes.PIA refuses before this runs
+    for i, e in enumerate(data[PIM_RECORD]):
+        if isinstance(e, dict):
+            _pim_entry(e, f"{path}: {PIM_RECORD}[{i}]", on)
 
 
 def validate_record(stack: str | None = None) -> None:

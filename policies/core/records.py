@@ -138,6 +138,9 @@ def _read_yaml(path: Path) -> tuple[Any, str | None]:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
+        if isinstance(e, yaml.constructor.ConstructorError) and mark is not None:   # a key twice, a tag
+            line = text.splitlines()[mark.line].strip() if mark.line < len(text.splitlines()) else ""
+            where += f": {e.problem} ({line[:80]!r})"
         return None, f"{path}: not valid YAML{where}"
 
 

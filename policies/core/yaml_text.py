@@ -1,4 +1,9 @@
-"""Reading YAML records fast: yaml.safe_load's result, with libyaml's parser where it is built in."""
+"""Reading YAML records fast: yaml.safe_load's result, with libyaml's parser where it is built in.
+
+A key given twice in one mapping is refused (DuplicateKeyError, a YAMLError naming the key and its line):
+safe_load would keep the last one, so a reviewer reading the first `expires:` of a waiver would approve
+another date than the one judged (round 15; the gate's own inputs refuse it since round 3).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,50 @@ from typing import Any
 
 import yaml
 
-_FAST = getattr(yaml, "CSafeLoader", None)
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A mapping gives the same key twice."""
+
+
+def _strict(base: type) -> type:
+    class Strict(base):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode):
+                seen: set[Any] = set()
+                for key_node, _ in node.value:
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        continue   # keys a merge (`<<`) brings in may be overridden
+                    key = self.construct_object(key_node, deep=True)
+                    if isinstance(key, str | int | float | bool) and key in seen:
+                        raise DuplicateKeyError(None, None, f"key {key!r} is given twice in one mapping "
+                                                "(keep one)", key_node.start_mark)
+                    if isinstance(key, str | int | float | bool):
+                        seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+        def construct_date(self, node: Any) -> Any:
+            """A date YAML cannot make (`2026-02-30`) is an error with its line, not a ValueError."""
+            try:
+                return yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)
+            except ValueError as exc:
+                raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a date ({exc})",
+                                                        node.start_mark) from None
+
+    Strict.add_constructor("tag:yaml.org,2002:timestamp", Strict.construct_date)
+    return Strict
+
+
+_SLOW = _strict(yaml.SafeLoader)
+_FAST = _strict(yaml.CSafeLoader) if hasattr(yaml, "CSafeLoader") else None
 
 
 def safe_load(text: str) -> Any:
-    """yaml.safe_load(text); libyaml parses a large waivers file 10x faster. A document it rejects is parsed
-    again by the pure parser, so that errors (and their line numbers) read as they always did."""
+    """yaml.safe_load(text) without duplicate keys; libyaml parses a large waivers file 10x faster. A
+    document it rejects is parsed again by the pure parser, so that errors (and their line numbers) read
+    as they always did."""
     if _FAST is not None:
         try:
             return yaml.load(text, Loader=_FAST)  # the safe loader, in C
         except yaml.YAMLError:
             pass
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_SLOW)

@@ -23,20 +23,52 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def safe_load(text: str) -> Any:
+    """The records' YAML reader (policies.core.yaml_text: a key given twice, an impossible date are YAML
+    errors with their line, round 15)."""
+    try:
+        from policies.core.yaml_text import safe_load as strict
+    except ImportError:   # the export without the packs beside it
+        return yaml.safe_load(text)
+    return strict(text)
+
+
+def yaml_problem(shown: str, exc: yaml.YAMLError, text: str = "") -> str:
+    """`<file>: line N: not valid YAML`; for a value YAML cannot make (a key twice, an impossible date,
+    a tag) also what is wrong and the line, which names the key."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}" if mark else "parse error"
+    if not isinstance(exc, yaml.constructor.ConstructorError) or mark is None:
+        return f"{shown}: {where}: not valid YAML"
+    lines = text.splitlines()
+    line = lines[mark.line].strip()[:80] if mark.line < len(lines) else ""
+    return f"{shown}: {where}: not valid YAML ({exc.problem}: {line!r})"
+
+
+def _no_nul(value: Any, shown: str, path: str = "") -> None:
+    """A NUL character has no place in a record (a renderer or a reviewer's tool cuts the text there)."""
+    if isinstance(value, str) and "\0" in value:
+        raise EvidenceError(f"{shown}: {path or '(top level)'}: contains a NUL character")
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        _no_nul(item, shown, f"{path}.{key}" if path and isinstance(key, str) else
+                f"{path}[{key}]" if isinstance(key, int) else str(key))
+
+
 def load_validated(path: Path, schema: dict[str, Any], shown: str | None = None,
                    dates_as_text: bool = False) -> Any:
     """The record at `path` (named `shown` in errors); EvidenceError when missing, unparsable or invalid."""
     shown = shown or str(path)
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
+        data = safe_load(text)
     except FileNotFoundError:
         raise EvidenceError(f"{shown}: file not found") from None
-    except OSError as exc:
-        raise EvidenceError(f"{shown}: not readable ({exc.strerror})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvidenceError(f"{shown}: not readable ({getattr(exc, 'strerror', None) or exc})") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "parse error"
-        raise EvidenceError(f"{shown}: {where}: not valid YAML") from None
+        raise EvidenceError(yaml_problem(shown, exc, text)) from None
+    _no_nul(data, shown)
     data = _plain(data) if dates_as_text else data
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
     if error is not None:

@@ -9,6 +9,7 @@ blocked; 1 blocked by a mandatory violation; 2 bad input, a deadline passed or t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -304,8 +305,37 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    started_ns = time.time_ns()
     try:
         args = build_parser().parse_args(argv)
+    except GateError as exc:   # usage (gate.cli_parser): nothing ran, nothing to withdraw
+        print(f"gate: error: {printable(str(exc))}", file=sys.stderr)
+        return 2
+    try:
+        code = _run(args)
+    except BaseException:
+        _withdraw(args, started_ns)
+        raise
+    if code not in (0, 1):
+        _withdraw(args, started_ns)
+    return code
+
+
+def _withdraw(args: argparse.Namespace, started_ns: int) -> None:
+    """A failed run leaves no earlier run's result in its --out (gate.publish.withdraw): the directory it
+    would have published to (a preview's default is [tool.gate] out)."""
+    from gate.publish import withdraw
+
+    out = args.out
+    if out is None and args.command == "preview":
+        out = getattr(getattr(args, "settings", None), "out", None)
+    if out is not None and Path(out).is_dir():
+        with contextlib.suppress(OSError, GateError):
+            withdraw(Path(out), started_ns)
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
         if args.command in ("preview", "analyze"):
             try:
                 args.as_of = asof.resolve_as_of(args.as_of)

@@ -161,6 +161,9 @@ def parse_yaml(text: str, where: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         at = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        lines = text.splitlines()
+        if isinstance(exc, yaml.constructor.ConstructorError) and mark is not None and mark.line < len(lines):
+            problem += f": {lines[mark.line].strip()[:80]!r}"   # a tag: the line names the key
         raise GateError(f"{where}: invalid YAML{at}: {problem}") from None
     except RecursionError:
         raise GateError(f"{where}: nesting too deep") from None

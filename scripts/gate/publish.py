@@ -4,7 +4,8 @@ Every run works in a private directory (`<out>/.runs/<id>/`, same filesystem as 
 run finished (exit 0 or 1) are its outputs published: under an advisory lock on `<out>/.gate.lock`, each
 stack's whole set (state, report, checkov exports) is renamed into `--out` and `run.json` lists exactly
 the stacks this run produced (with their files' SHA-256), so `evidence export --gate-dir` takes one run.
-A concurrent run waits for the lock (bounded: LOCK_WAIT seconds), then exits 2; runs never mix.
+A concurrent run waits for the lock (bounded: LOCK_WAIT seconds), then exits 2; runs never mix. A run that
+fails withdraws the earlier run published there (`withdraw`): nothing in `--out` reads as its result.
 """
 
 from __future__ import annotations
@@ -169,6 +170,35 @@ class RunDir:
                 hashes[rel.as_posix()] = _digest(src)
                 os.replace(src, dst)
         return hashes
+
+
+def withdraw(out: Path, started_ns: int) -> None:
+    """A run that failed (bad input, exit 2 or 3) leaves no earlier result in `out` that a later step
+    could read as its own: the run index of a run published before this one began, its signature and the
+    files it lists are removed, under the lock (round 15). A run that published while this one ran is
+    another's result, and stays."""
+    from gate import run_sign
+
+    index_file = out / RUN_INDEX
+    if not index_file.is_file() or index_file.stat().st_mtime_ns >= started_ns:
+        return
+    with locked(out, wait=5.0), _signals_deferred():   # held by a run publishing now: its result stays
+        if not index_file.is_file() or index_file.stat().st_mtime_ns >= started_ns:
+            return
+        try:
+            index = json.loads(index_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            index = {}
+        listed = [*(index.get("files") or {})] if isinstance(index, dict) else []
+        for files in (index.get("stacks") or {}).values() if isinstance(index, dict) else ():
+            listed.extend(files if isinstance(files, dict) else ())
+        index_file.unlink()   # first: a half-withdrawn directory has no index that vouches for anything
+        (out / run_sign.ENVELOPE).unlink(missing_ok=True)
+        root = out.resolve()
+        for name in {*listed, "gate.sarif", "gate.junit.xml"}:
+            path = (out / str(name)).resolve()
+            if root in path.parents and path.is_file():
+                path.unlink()
 
 
 def read_run_index(out: Path) -> dict[str, Any] | None:

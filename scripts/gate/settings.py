@@ -22,6 +22,7 @@ relative to the pyproject.toml that names them. Every problem is a UsageError na
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -73,17 +74,27 @@ def find_table(directory: Path) -> tuple[Path, dict[str, Any]] | None:
     if not path.is_file():
         return None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+        raise UsageError(f"{path}: invalid TOML: {exc}{_at_line(text, str(exc))}") from None
     table = data.get("tool", {}).get("gate")
     if table is None:
         return None
     if not isinstance(table, dict):
         raise UsageError(f"{path}: tool.gate: must be a table")
     return path, table
+
+
+def _at_line(text: str, message: str) -> str:
+    """The line a TOML error points at, so the message names the key (tomllib gives only its number)."""
+    found = re.search(r"at line (\d+)", message)
+    lines = text.splitlines()
+    if found is None or not 0 < int(found[1]) <= len(lines):
+        return ""
+    return f": {lines[int(found[1]) - 1].strip()[:80]!r}"
 
 
 def load(directories: list[Path], profile: str = "") -> Settings:
@@ -159,16 +170,21 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path, where: str) ->
     return replace(settings, **changes)
 
 
+MAX_SETTING = 4096   # a path or a hook name; longer is no setting anyone wrote (PATH_MAX)
+
+
 def _string(value: Any, where: str, empty: bool = False) -> str:
     if not isinstance(value, str) or (not value and not empty):
         raise UsageError(f"{where}: must be a {'' if empty else 'non-empty '}string")
+    if len(value) > MAX_SETTING or any(c in value for c in "\0\n\r"):
+        raise UsageError(f"{where}: must be one line of at most {MAX_SETTING} characters, without NUL")
     return value
 
 
 def _strings(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise UsageError(f"{where}: must be a list of non-empty strings")
-    return value
+    return [_string(v, f"{where}[{i}]") for i, v in enumerate(value)]
 
 
 def _path(base: Path, value: str, where: str, is_dir: bool = False) -> Path:

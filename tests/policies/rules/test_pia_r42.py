@@ -4,6 +4,7 @@ text."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from ruletest import case, patch, res, run, with_
 from ruletest import messages_of as _of
 
 from policies.core import pia_attestations as att
+from policies.core import record_shapes as shapes
 
 MFA = "require-admin-mfa"
 SOD = "require-separation-of-duties"
@@ -35,11 +37,16 @@ def test_recorded_activation_mfa_admits_the_eligibility():
 
 
 def test_entra_pim_mfa_statements_are_validated():
-    assert _problem({"entra_pim_mfaa": [GOOD]}) == (
-        f"{PATH}: entra_pim_mfaa: unknown key (known: {', '.join(sorted(att.KEYS))})"
-    )
-    for bad in ({"role": SECADMIN}, ["all"]):
-        assert _problem({"entra_pim_mfa": bad}) == f"{PATH}: entra_pim_mfa: must be a list of mappings"
+    record = {"reference": "PIA-1", "classification": "vertrouwelijk", "platform": "azure",
+              "action_points": {}, "residual_risk": {"accepted_by": "x", "accepted_on": "2026-01-01",
+                                                     "expires": "2027-01-01"}}
+    for extra, message in (
+        ({"entra_pim_mfaa": [GOOD]}, "entra_pim_mfaa: unknown key"),
+        ({"entra_pim_mfa": {"role": SECADMIN}}, "entra_pim_mfa: expected a list, got a mapping"),
+        ({"entra_pim_mfa": ["all"]}, "entra_pim_mfa[0]: expected a mapping, got a string"),
+    ):
+        with pytest.raises(shapes.RecordShapeError, match=re.escape(f"{PATH}: {message}")):
+            shapes.PIA({**record, **extra}, PATH)
     assert _problem({"entra_pim_mfa": [{**GOOD, "verified": "2026-11-02"}]}) == (
         f"{PATH}: entra_pim_mfa[0].verified: unknown key (known: how, mfa, role, verified_on)"
     )
@@ -63,7 +70,9 @@ def test_entra_pim_mfa_statements_are_validated():
 
 def test_a_bad_record_stops_the_pack_naming_file_and_key(tmp_path, monkeypatch):
     (tmp_path / "pia").mkdir()
-    record = "entra_pim_mfa:\n  - {role: all, mfa: yes, verified_on: 2026-11-02}\n"
+    record = ("reference: PIA-1\nclassification: vertrouwelijk\nplatform: azure\naction_points: {}\n"
+              "residual_risk: {accepted_by: x, accepted_on: 2026-01-01, expires: 2027-01-01}\n"
+              "entra_pim_mfa:\n  - {role: all, mfa: yes, verified_on: 2026-11-02}\n")
     (tmp_path / "pia" / "s.yaml").write_text(record)
     monkeypatch.setenv("DOSIS_RECORDS_DIR", str(tmp_path))
     monkeypatch.setenv("PULUMI_STACK", "s")
