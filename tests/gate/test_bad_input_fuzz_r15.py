@@ -311,6 +311,25 @@ def test_settings_mutation(tmp_path, mutation: str) -> None:
     one()
 
 
+def explore_yaml(kind: Kind, mutation: str, base: Outcome, outcome, tmp_path: Path, prefix: str) -> None:
+    """One `mutation` of the YAML file `kind` at each of hypothesis's picks, run by `outcome(text, root)`,
+    must keep the property (`check_property`) against the unmutated run `base`."""
+    assert base.code == 0, base.err
+
+    @FUZZ
+    @given(pick=st.integers(0, 10**6))
+    def one(pick: int) -> None:
+        mutated = mutate((REPO / kind.file).read_text(encoding="utf-8"), "yaml", mutation,
+                         spread(kind.name, mutation, pick))
+        if mutated is None:
+            return
+        got = outcome(mutated[0], tmp_path / uuid.uuid4().hex)
+        broke = check_property(kind, mutated[1], mutation, got, base, prefix)
+        assert not broke, f"{kind.name} {mutation} pick={pick}: {broke}"
+
+    one()
+
+
 # ------------------------------------------------------------------------------ the stacks' typed config
 def record_outcome(stack: str, text: str | None, root: Path) -> Outcome:
     """The stack file replaced by `text`, read as a recording reads it: the gate's loader
@@ -361,21 +380,8 @@ def test_typed_stack_config_mutation(tmp_path, stack: str, mutation: str) -> Non
     kind = Kind(f"typed-config/{stack}", f"stacks/Pulumi.{stack}.yaml", "yaml", f"Pulumi.{stack}.yaml", stack)
     if stack not in _RECORDED:
         _RECORDED[stack] = record_outcome(stack, None, tmp_path / "base")
-    base = _RECORDED[stack]
-    assert base.code == 0, base.err
-
-    @FUZZ
-    @given(pick=st.integers(0, 10**6))
-    def one(pick: int) -> None:
-        mutated = mutate((REPO / kind.file).read_text(encoding="utf-8"), "yaml", mutation,
-                         spread(kind.name, mutation, pick))
-        if mutated is None:
-            return
-        got = record_outcome(stack, mutated[0], tmp_path / uuid.uuid4().hex)
-        broke = check_property(kind, mutated[1], mutation, got, base, "gate: error: ")
-        assert not broke, f"{kind.name} {mutation} pick={pick}: {broke}"
-
-    one()
+    explore_yaml(kind, mutation, _RECORDED[stack], lambda text, root: record_outcome(stack, text, root),
+                 tmp_path, "gate: error: ")
 
 
 # ------------------------------------------------------------------------------ an earlier run's --out

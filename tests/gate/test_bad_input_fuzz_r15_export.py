@@ -20,6 +20,7 @@ from test_bad_input_fuzz_r15 import (
     Kind,
     Outcome,
     check_property,
+    explore_yaml,
     make_gate_run,
     pairs,
 )
@@ -126,18 +127,5 @@ def evidence_outcome(kind: Kind, text: str | None, root: Path) -> Outcome:
 
 @pytest.mark.parametrize(("kind", "mutation"), pairs("evidence_record_mutation", EVIDENCE_KINDS))
 def test_evidence_record_mutation(tmp_path, kind: Kind, mutation: str) -> None:
-    base = evidence_outcome(kind, None, tmp_path / "base")
-    assert base.code == 0, base.err
-
-    @FUZZ
-    @given(pick=st.integers(0, 10**6))
-    def one(pick: int) -> None:
-        mutated = mutate((REPO / kind.file).read_text(encoding="utf-8"), "yaml", mutation,
-                         spread(kind.name, mutation, pick))
-        if mutated is None:
-            return
-        got = evidence_outcome(kind, mutated[0], tmp_path / uuid.uuid4().hex)
-        broke = check_property(kind, mutated[1], mutation, got, base, "evidence: error: ")
-        assert not broke, f"{kind.name} {mutation} pick={pick}: {broke}"
-
-    one()
+    explore_yaml(kind, mutation, evidence_outcome(kind, None, tmp_path / "base"),
+                 lambda text, root: evidence_outcome(kind, text, root), tmp_path, "evidence: error: ")
