@@ -366,8 +366,9 @@ def record_outcome(stack: str, text: str | None, root: Path) -> Outcome:
         return Outcome(2, f"gate: error: {exc}\n", (), [])
     except Exception as exc:   # the program raised: the gate names __main__.py and the exception
         return Outcome(2, f"gate: error: stacks/__main__.py: {type(exc).__name__}: {exc}\n", (), [])
-    finally:
+    finally:   # the SDK's stack is global: left set, later tests in this worker judge as portal-prod
         pulumi.runtime.set_all_config({}, [])
+        sdk_settings.reset_options()
     return Outcome(0, "", (repr(cfg),), [])
 
 
