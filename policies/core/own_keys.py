@@ -258,6 +258,10 @@ ACCEPTED_IDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("vpcEndpointId",), "aws:ec2/vpcEndpoint:VpcEndpoint"),
     "aws:networkfirewall/firewallTransitGatewayAttachmentAccepter:FirewallTransitGatewayAttachmentAccepter": (
         ("transitGatewayAttachmentId",), "aws:networkfirewall/firewall:Firewall"),
+    # round 42: accepting a Managed Microsoft AD another account shares joins the stack's workloads to a
+    # directory that account administers, replicates to other regions and backs up where it likes
+    "aws:directoryservice/sharedDirectoryAccepter:SharedDirectoryAccepter": (
+        ("sharedDirectoryId",), "aws:directoryservice/sharedDirectory:SharedDirectory"),
     **{f"aws:directconnect/hosted{k}VirtualInterfaceAccept{e}:Hosted{k}VirtualInterfaceAccept{e}": (
         ("virtualInterfaceId",), f"aws:directconnect/hosted{k}VirtualInterface:Hosted{k}VirtualInterface")
        for k, e in (("Private", "er"), ("Public", "er"), ("Transit", "or"))},

@@ -27,6 +27,7 @@ from policies.core.cross_stack import own_elsewhere, place
 from policies.core.destinations import azure_modules
 from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host, resource_id
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
+from policies.core.located_children import located_child
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.outside_parties import party_problem
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
@@ -68,6 +69,9 @@ HOST_NAMED_CHILDREN = frozenset({"azure-native:sql:FailoverGroup"})
 _AZURE_SCOPE = re.compile(r"^(/subscriptions/[^/]+/resourcegroups/[^/]+(?:/providers/[^/]+/[^/]+/[^/]+)?)")
 
 
+# The inputs (and outputs) by which a resource of a named type is named: a directory share by the consumer's
+# `sharedDirectoryId` (round 42).
+_NAMED_BY = ("name", "id", "backendId", "sharedDirectoryId")
 _NAMESPACED = re.compile(r"^(/subscriptions/[^/]+/resourcegroups/[^/]+)/providers/[^/]+/(.+)$")
 
 
@@ -110,7 +114,7 @@ class GraphIndex:
         for r in graph.resources:
             src = _source(r)
             if r.type in named:
-                for v in (r.input("name"), r.input("id"), r.input("backendId")):  # connections: by id
+                for v in (r.input(k) for k in _NAMED_BY):  # connections: by id
                     if isinstance(v, str):
                         self.by_key.setdefault(f"named:{r.type}|{v}", r)
             if r.type == WORKFLOW and (k := workflow_key(str(r.input("accessEndpoint", "")))):
@@ -190,7 +194,10 @@ class GraphIndex:
                 hit = self.by_key.get(f"idn:{bare}")
             m = _AZURE_SCOPE.match(rid)
             if hit is None and m:  # a child or data-plane scope below a resource of the stack (round 34: also
-                top = m.group(1)    # under the namespace its offline id spells otherwise)
+                below, child = located_child(rid, self.graph)  # under the namespace its offline id spells
+                if below:  # otherwise), but one with a place of its own (round 42)
+                    return child
+                top = m.group(1)
                 bare = _namespace_free(top)
                 hit = self.by_key.get(f"id:{top}") or (self.by_key.get(f"idn:{bare}") if bare else None)
             return hit

@@ -4,12 +4,13 @@ A Transfer Family user's home directory or an AS2 agreement's landing directory 
 `/<file system id>/…` on an EFS server): the first segment is a bucket no URL or ARN spells out. A DMS
 endpoint may take its server, port and credentials from a Secrets Manager secret: the secret says where the
 replica is. A managed Cassandra cluster joined to unmanaged data centres (`externalSeedNodes`) replicates
-every row to nodes wherever those data centres are, private addresses included. A storage object replication
-policy allowed across tenants names its destination account by bare name. A Salesforce linked service or
-AppFlow connector profile without an instance URL signs in at `login.salesforce.com` and writes to whatever
-org that login belongs to; a Snowflake profile names its account by locator (round 21). Each is judged as
-the place it makes: a bucket, file system, secret or account of the stack, a declared host, or a site the
-pack cannot place.
+every row to nodes wherever those data centres are, private addresses included; an Azure NetApp Files
+cache volume reads from and writes to an external ONTAP cluster the same way (round 42). A storage object
+replication policy allowed across tenants names its destination account by bare name. A Salesforce linked
+service or AppFlow connector profile without an instance URL signs in at `login.salesforce.com` and writes to
+whatever org that login belongs to; a Snowflake profile names its account by locator (round 21). Each is
+judged as the place it makes: a bucket, file system, secret or account of the stack, a declared host, or a
+site the pack cannot place.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ _HOME_PATHS: dict[str, tuple[str, ...]] = {
 }
 _DMS_ENDPOINT = "aws:dms/endpoint:Endpoint"
 _CASSANDRA = "azure-native:cosmosdb:CassandraCluster"
+_ANF_CACHE = "azure-native:netapp:CapacityPoolCache"
 _OBJECT_REPLICATION = "azure-native:storage:ObjectReplicationPolicy"
 _BARE_ACCOUNT = re.compile(r"^[a-z0-9]{3,24}$")
 _LINKED_SERVICE = "azure-native:datafactory:LinkedService"
@@ -64,8 +66,8 @@ _PROFILE_SCANNED = frozenset({
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]+$")
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | {
-    _DMS_ENDPOINT, _CASSANDRA, _OBJECT_REPLICATION, _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT,
-    WORKFLOW, *DAPR_TYPES}
+    _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _OBJECT_REPLICATION, _LINKED_SERVICE, _CONNECTOR_PROFILE,
+    VPC_ENDPOINT, WORKFLOW, *DAPR_TYPES}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
 CONNECTOR_NAMES = {
@@ -130,6 +132,13 @@ def typed_place_refs(view: ResourceView) -> Found:
         return [("properties.externalSeedNodes", "site", "a managed Cassandra cluster joined to unmanaged "
                  "data centres by their seed nodes replicates every row to nodes wherever those data centres "
                  "are (a private address is on a network outside any region)")]
+    if t == _ANF_CACHE:  # round 42: an Azure NetApp Files cache of an external ONTAP volume
+        return [("properties.originClusterInformation", "site", "an Azure NetApp Files cache volume reads "
+                 "from, and passes every write on to (write-around or write-back), its origin: a volume of "
+                 "an external ONTAP cluster named by cluster and SVM name at intercluster addresses that say "
+                 "nothing of where it is (a private address is on a network outside any region); keep the "
+                 "data on a volume of the stack (replicated by `dataProtection.replication` to another "
+                 "volume of the stack)")]
     if t == VPC_ENDPOINT:  # the stack's endpoint service (its recorded `serviceName`) or a declared host
         name = str(view.input("serviceName") or "").lower()
         return [("serviceName", "endpoint-service", name)] if _ENDPOINT_SERVICE.match(name) else []
