@@ -215,7 +215,7 @@ def text_plan(
     if region_key:  # a list of regions (`North Europe,West Europe`: SDK preferred regions) is each (round 29)
         pre = tuple(("region", p.strip(), False) for p in re.split(r"[,;]", s) if p.strip()) or (
             ("region", s, False),)
-    elif bucket_key and _BUCKET_NAME.match(s):
+    elif bucket_key and _BUCKET_NAME.match(s) and s not in ("true", "false"):  # a flag (`NewBucket`: r42)
         pre = (("bucket", s, False),)  # an S3 bucket by name: only the stack (or a record) can place it
     found: list[tuple[str, str, bool]] = []
     if "=" in s and "accountname=" in s.lower():  # a storage connection string (dots or not): its suffix is

@@ -21,6 +21,7 @@ from policies.core.connector_paths import WORKFLOW, connector_path_refs
 from policies.core.dapr_places import DAPR_TYPES, dapr_refs
 from policies.core.dapr_places import NAMED_TYPES as DAPR_NAMED
 from policies.core.stored_refs import stored_ref
+from policies.core.table_names import TABLE, TABLE_FLOW_TYPES, table_refs
 from policies.core.view import ResourceView, get_path, is_unknown
 
 Found = list[tuple[str, str, str]]  # (path, kind, value)
@@ -67,14 +68,14 @@ VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]+$")
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | {
     _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _OBJECT_REPLICATION, _LINKED_SERVICE, _CONNECTOR_PROFILE,
-    VPC_ENDPOINT, WORKFLOW, *DAPR_TYPES}
+    VPC_ENDPOINT, WORKFLOW, *DAPR_TYPES, *TABLE_FLOW_TYPES}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
 CONNECTOR_NAMES = {
     "accountName": STORAGE_ACCOUNT, "storageaccount": STORAGE_ACCOUNT,  # azureblob/-file; azuretables/-queues
     "vaultName": "azure-native:keyvault:Vault", "databaseAccount": "azure-native:cosmosdb:DatabaseAccount",
 }
-NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, *CONNECTOR_NAMES.values(), *DAPR_NAMED})
+NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, TABLE, *CONNECTOR_NAMES.values(), *DAPR_NAMED})
 
 
 def values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
@@ -117,6 +118,8 @@ def typed_place_refs(view: ResourceView) -> Found:
         return connector_path_refs(view)
     if t in DAPR_TYPES:
         return dapr_refs(view)
+    if t in TABLE_FLOW_TYPES:  # round 42: DynamoDB tables written or read by name
+        return table_refs(view)
     if t in _HOME_PATHS:
         return [f for spec in _HOME_PATHS[t] for p, v in values(view, spec) for f in _home(p, v)]
     if t == _DMS_ENDPOINT:
