@@ -194,12 +194,11 @@ class GraphIndex:
                 hit = self.by_key.get(f"idn:{bare}")
             m = _AZURE_SCOPE.match(rid)
             if hit is None and m:  # a child or data-plane scope below a resource of the stack (round 34: also
-                below, child = located_child(rid, self.graph)  # under the namespace its offline id spells
-                if below:  # otherwise), but one with a place of its own (round 42)
-                    return child
-                top = m.group(1)
+                top = m.group(1)    # under the namespace its offline id spells otherwise)
                 bare = _namespace_free(top)
                 hit = self.by_key.get(f"id:{top}") or (self.by_key.get(f"idn:{bare}") if bare else None)
+                below, child = located_child(rid, self.graph)  # round 42: one with a place of its own is
+                return child if hit is not None and below else hit  # the stack's child, not its parent
             return hit
         hit = self.by_key.get(f"host:{v}")
         if hit is None and ".s3." in v:

@@ -89,6 +89,10 @@ def test_an_id_below_a_fabric_the_stack_does_not_create_is_not_the_vault_s():
     target = f"{VAULT}/replicationFabrics/asr-eastus/replicationProtectionContainers/eastus"
     assert messages(RESOLVED, _site_recovery(target, fabric="asr-northeurope"), ALLOWED) == [
         ("mapping", unresolved("properties.targetProtectionContainerId", target))]
+    other = "/subscriptions/99999999-0000-0000-0000-000000000000/resourceGroups/rg-weu/providers"
+    target = f"{other}/Microsoft.RecoveryServices/vaults/asr/replicationFabrics/asr-northeurope/x/ne"
+    assert messages(RESOLVED, _site_recovery(target, fabric="asr-northeurope"), ALLOWED) == [
+        ("mapping", unresolved("properties.targetProtectionContainerId", target))]
 
 
 def test_an_id_below_the_stack_s_own_fabric_resolves_to_it():
