@@ -11,11 +11,7 @@ import contextlib
 import functools
 from typing import Any
 
-from pulumi_policy.policy import PolicyResource, ResourceValidationArgs
-
 from policies.core.view import ProviderView, ResourceView, StackGraph, plain
-
-_ARGS_CLASSES = frozenset({ResourceValidationArgs, PolicyResource})
 
 
 def view_from_args(args: Any, urns: dict[int, tuple[str, ...]] | None = None) -> ResourceView:
@@ -24,12 +20,12 @@ def view_from_args(args: Any, urns: dict[int, tuple[str, ...]] | None = None) ->
     The gate passes the same args object to every policy of a resource, so the unwrap happens once.
     `urns`: one URN tuple per list of dependencies (by id; the gate shares equal lists), for a graph.
     """
-    d = getattr(args, "__dict__", None)
-    cached = d.get("_dosis_view") if d is not None else getattr(args, "_dosis_view", None)
+    # Attributes, never `args.__dict__`: reading that makes a dict for each of a large stack's objects, which
+    # Python keeps their attributes without (64 bytes each; the same for the inputs proxies below).
+    cached = getattr(args, "_dosis_view", None)
     if cached is not None:
         return cached
-    # pulumi_policy's own argument classes keep every attribute in the instance dict: read it directly.
-    attr: Any = d.get if d is not None and type(args) in _ARGS_CLASSES else functools.partial(getattr, args)
+    attr: Any = functools.partial(getattr, args)
     prov = attr("provider", None)
     provider = None
     if prov is not None:
@@ -66,11 +62,8 @@ def view_from_args(args: Any, urns: dict[int, tuple[str, ...]] | None = None) ->
     # The engine gives every custom resource a provider (explicit or default) and none to components.
     view.custom = provider is not None or type_.startswith("pulumi:providers:")
     view.memo = _shared_memo(raw, type_, provider)
-    if d is not None:
-        d["_dosis_view"] = view
-    else:
-        with contextlib.suppress(AttributeError):  # slotted objects: no cache
-            args._dosis_view = view
+    with contextlib.suppress(AttributeError):  # slotted objects: no cache
+        args._dosis_view = view
     return view
 
 
@@ -92,15 +85,13 @@ def _shared_memo(raw: Any, type_: str, provider: ProviderView | None) -> dict[st
     """The memo of the views of one inputs object (a pulumi_policy proxy), so that the resource policies and
     the stack policies of a resource unwrap and scan its inputs once. Only views of the same type and the
     same provider share it (what the memoised values depend on besides the inputs)."""
-    d = getattr(raw, "__dict__", None)
-    if d is None:  # a plain dict: nothing to hang it on
-        return {}
-    entry = d.get("_dosis_memo")
+    entry = getattr(raw, "_dosis_memo", None)
     if entry is not None and entry[0] == type_ and entry[1] is provider:
         return entry[2]
     memo: dict[str, Any] = {}
     if entry is None:
-        d["_dosis_memo"] = (type_, provider, memo)
+        with contextlib.suppress(AttributeError):  # a plain dict: nothing to hang it on
+            raw._dosis_memo = (type_, provider, memo)
     return memo
 
 

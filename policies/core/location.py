@@ -111,7 +111,7 @@ def region_verdict(cloud: str, region: str, what: str, ok: Allowed) -> str | Non
     return f"{what} is in {region!r}, which is not an allowed region (allowed: {ok.describe(cloud)})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)   # 40 bytes less each: 12k alive at 10k resources
 class Location:
     """An effective location: the region, or why it cannot be known (problem), or None (not applicable)."""
 

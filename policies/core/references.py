@@ -320,15 +320,15 @@ def _top_trace(k: Any, v: Any) -> Trace | None:
                     _STR_TRACES.clear()
                 _STR_TRACES[(k, v)] = trace
         return trace
-    if tv is _DictProxy or tv is _ListProxy:
-        d = v.__dict__
-        hit = d.get(_TRACE_ATTR)
+    if tv is _DictProxy or tv is _ListProxy:  # an attribute, not `v.__dict__`: that makes a dict per proxy
+        hit = getattr(v, _TRACE_ATTR, None)
         if hit is not None and hit[0] == k:
             return hit[1]
         rec = _Recorder()
         rec.walk(v, str(k), str(k), False, k in ("Principal", "Service"))
-        trace = d[_TRACE_ATTR] = (k, tuple(rec.groups))
-        return trace[1]
+        hit = (k, tuple(rec.groups))
+        setattr(v, _TRACE_ATTR, hit)
+        return hit[1]
     if tv is dict or tv is list or tv is _Secret:
         return _traced(_Recorder.walk, v, str(k), str(k), False, k in ("Principal", "Service"))
     if tv in ASSET_TYPES:  # inline code (round 38): each string asset's text, under the input's own key
