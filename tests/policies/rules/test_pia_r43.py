@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from gate.errors import UsageError
 from gate.packs import load_pack
+from ruletest import case, patch, run
+from ruletest import messages_of as _of
 
 from policies.core import pia_attestations as att
 
+MFA = "require-admin-mfa"
 REPO = Path(__file__).resolve().parents[3]
 PATH = "stacks/records/pia/s.yaml"
 ON = att.evaluation_date()
@@ -135,3 +138,17 @@ def test_the_evidence_export_refuses_a_bad_statement(tmp_path, capsys):
         "evidence: error: stacks/records/pia/portal-prod.yaml: break_glass[0].alarms: unknown key (known: "
         "alarm, principal, reason)\n")
     assert not out.exists()
+
+
+def test_an_access_package_offered_to_the_directory_with_guests():
+    assert _of(run(MFA, case("r43p-20")), "package-policy") == [
+        "the access package's assignment policy lets every user of the directory, guests included "
+        "(requestorSettings.scopeType 'AllExistingDirectorySubjects') request membership of group "
+        "00000000-0000-0000-0000-0000000000aa, which holds an Azure role: guests among them, whose second "
+        "factor may be accepted from their home tenant and whose accounts leave with another organisation; "
+        "limit requestors to this tenant's users (AllExistingDirectoryMemberUsers or "
+        "SpecificDirectorySubjects)"
+    ]
+    settings = {"scopeType": "AllExistingDirectoryMemberUsers", "requestsAccepted": True}
+    members = patch(case("r43p-20"), "package-policy", requestorSettings=settings)
+    assert _of(run(MFA, members), "package-policy") == []
