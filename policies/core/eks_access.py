@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import re
 
+from policies.core.iam.stack_roles import stack_role
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 CLUSTER = "aws:eks/cluster:Cluster"
 ENTRY = "aws:eks/accessEntry:AccessEntry"
 ASSOCIATION = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
 CONTROLS = (ENTRY, ASSOCIATION)
-ROLE = "aws:iam/role:Role"
 _NODE_TYPES = frozenset(
     {"EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX", "HYPERPOD_LINUX"}
 )
-_ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:role/(?:.*/)?([^/]+)$")
 
 
 # What an EKS access policy lets its holder do in Kubernetes, as R2016's functions (round 26): cluster
@@ -46,14 +45,7 @@ _POLICY_ARN = re.compile(r"^arn:aws[\w-]*:eks::aws:cluster-access-policy/(\w+)$"
 
 def _role(graph: StackGraph, r: ResourceView) -> ResourceView | bool | None:
     """The stack's role the principal is (fed from it, or named in the ARN); False: none; None: unread."""
-    for d in graph.dependency_of(r, "principalArn"):
-        if d.type == ROLE:
-            return d
-    arn = r.input("principalArn")
-    if not isinstance(arn, str) or is_unknown(arn):
-        return None
-    m = _ROLE_ARN.match(arn)
-    return next((x for x in graph.by_type(ROLE) if m and m.group(1) in {x.input("name"), x.name}), False)
+    return stack_role(graph, r, "principalArn", r.input("principalArn"))
 
 
 def _policy(r: ResourceView) -> tuple[str, ...] | None:

@@ -5,6 +5,7 @@ signing in with a password alone). Each rule merges the tables it needs."""
 
 from __future__ import annotations
 
+from policies.core.iam.stack_roles import stack_role
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 SQL_POOL = "azure-native:synapse:SqlPool"
@@ -100,7 +101,8 @@ def internal_search_users(graph: StackGraph) -> list[tuple[str, str]]:
     """OpenSearch fine-grained access control on the internal user database: people sign in to Dashboards and
     the REST API as internal users with a password alone, the master user holding every index and the
     security plugin's roles and mappings (round 29). IAM (`masterUserArn`, roles people assume with MFA) or
-    SAML/Cognito with MFA keeps the second factor."""
+    SAML/Cognito with MFA keeps the second factor. Round 43: the IAM master user must be a role of the stack
+    (an IAM user, or a role the stack does not make, has no trust the pack can judge)."""
     out = []
     for d in graph.by_type(*SEARCH_DOMAINS):
         on = d.get("advancedSecurityOptions.internalUserDatabaseEnabled")
@@ -116,4 +118,22 @@ def internal_search_users(graph: StackGraph) -> list[tuple[str, str]]:
                     "`masterUserOptions.masterUserArn` a role people assume with MFA",
                 )
             )
+        elif d.get("advancedSecurityOptions.enabled") is not False:
+            out.extend((d.urn, m) for m in _master_role(graph, d))
     return out
+
+
+def _master_role(graph: StackGraph, d: ResourceView) -> list[str]:
+    arn = d.get("advancedSecurityOptions.masterUserOptions.masterUserArn")
+    if arn is None:
+        return []  # no master user given: it is set up later by mapping roles, through the API with IAM
+    role = stack_role(graph, d, "advancedSecurityOptions", arn)
+    if role is None:
+        return [unknown_message("advancedSecurityOptions.masterUserOptions", "who administers the domain")]
+    if role is False:
+        return [
+            f"the master user {arn} is no role of this stack: it administers every index and the security "
+            "plugin's role mappings while whether it signs in with MFA cannot be judged; make it a role of "
+            "this stack that people assume with MFA"
+        ]
+    return []
