@@ -5,6 +5,8 @@ signing in with a password alone). Each rule merges the tables it needs."""
 
 from __future__ import annotations
 
+import re
+
 from policies.core.iam.stack_roles import stack_role
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -63,6 +65,29 @@ STORE_KEYS = {SQL_POOL: pool_keys}
 KEY_CHECKS = {POOL_TDE: lambda r, g, k: _tde_status(r)}
 NOT_PUBLIC = {SQL_POOL: "reachable only through its workspace's SQL endpoints, judged on the workspace"}
 TLS_ELSEWHERE = {SQL_POOL: "served through its workspace's SQL endpoints (TLS 1.2 enforced by Azure)"}
+
+
+STORAGE = "azure-native:storage:StorageAccount"
+_LAKE_HOST = re.compile(r"^https://([a-z0-9]{3,24})\.(?:dfs|blob)\.core\.windows\.net(?:/.*)?$")
+
+
+def workspace_lake(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A Synapse workspace's default data lake holds what its Spark pools and Synapse Link write (curated
+    copies of the stores they read): it must be a storage account of the stack, whose key, exposure and
+    deletion protection are judged there (round 43)."""
+    url = r.get("defaultDataLakeStorage.accountUrl")
+    if any(d.type == STORAGE for d in graph.dependency_of(r, "defaultDataLakeStorage")):
+        return []
+    if is_unknown(url) or not isinstance(url, str):
+        return [unknown_message("defaultDataLakeStorage.accountUrl", "where the workspace writes its data")]
+    m = _LAKE_HOST.match(url)
+    if m and any(m.group(1) in (a.input("accountName"), a.name) for a in graph.by_type(STORAGE)):
+        return []
+    return [
+        f"`defaultDataLakeStorage.accountUrl` {url} is no storage account of this stack: the workspace's "
+        "Spark pools and Synapse Link write their copies there, under a key nothing judges; create the data "
+        "lake in this stack (its key, exposure and deletion protection are judged there)"
+    ]
 
 
 def storage_firewall(r: ResourceView) -> list[str]:
