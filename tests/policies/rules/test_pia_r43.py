@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from gate.errors import UsageError
 from gate.packs import load_pack
-from ruletest import case, patch, run
+from ruletest import case, patch, run, with_
 from ruletest import messages_of as _of
 
 from policies.core import pia_attestations as att
+from policies.core.view import UNKNOWN
 
 MFA = "require-admin-mfa"
 REPO = Path(__file__).resolve().parents[3]
@@ -152,3 +153,107 @@ def test_an_access_package_offered_to_the_directory_with_guests():
     settings = {"scopeType": "AllExistingDirectoryMemberUsers", "requestsAccepted": True}
     members = patch(case("r43p-20"), "package-policy", requestorSettings=settings)
     assert _of(run(MFA, members), "package-policy") == []
+
+
+CMK = "require-customer-managed-keys"
+PUBLIC = "disallow-public-data-access"
+CLOSED = "require-judgeable-data-types"
+TLS = "require-tls-1-2"
+RULES = (CMK, PUBLIC, MFA, "require-separation-of-duties", "require-siem-logging", CLOSED,
+         "require-deletion-protection", TLS)
+
+
+def test_compliant_programs_pass():
+    for stem in ("r43p-50", "r43p-51", "r43p-52", "r43p-53", "r24p-56", "r14p-45", "r20p-53", "r18p-55"):
+        for rule in RULES:
+            assert run(rule, case(stem)) == [], (stem, rule)
+
+
+CREATOR = (
+    "`accessConfig.bootstrapClusterCreatorAdminPermissions` is not false (default true): whoever creates the "
+    "cluster (a person's session or the pipeline, outside the program) keeps a cluster-admin access entry no "
+    "program declares; set it false and grant rights by access entries to roles of this stack"
+)
+
+
+def _config_map(mode: object) -> str:
+    return (
+        f"`accessConfig.authenticationMode` is {mode!r} (CONFIG_MAP when left out): the aws-auth ConfigMap, "
+        "edited inside the cluster where the program does not see it, maps IAM principals to Kubernetes "
+        "groups (system:masters is cluster admin, every secret); set API and grant rights by access entries"
+    )
+
+
+def test_an_eks_cluster_admits_no_one_outside_its_access_entries():
+    assert _of(run(MFA, case("r43p-04")), "eks") == [CREATOR]
+    assert _of(run(MFA, case("r43p-03")), "eks") == [_config_map("API_AND_CONFIG_MAP")]
+    left_out = patch(case("r24p-56"), "eks", accessConfig=None)
+    assert _of(run(MFA, left_out), "eks") == [_config_map(None), CREATOR]
+    unknown = patch(case("r24p-56"), "eks", accessConfig=UNKNOWN)
+    assert _of(run(MFA, unknown), "eks") == [
+        "`accessConfig` is unknown during preview, so who may use the cluster outside its access entries "
+        "cannot be judged; the resource is treated as non-compliant (fail closed)"
+    ]
+
+
+def test_an_opensearch_master_user_is_a_role_of_the_stack():
+    assert _of(run(MFA, case("r43p-05")), "search") == [
+        "the master user arn:aws:iam::111122223333:user/jan.peeters is no role of this stack: it administers "
+        "every index and the security plugin's role mappings while whether it signs in with MFA cannot be "
+        "judged; make it a role of this stack that people assume with MFA"
+    ]
+    options = {"enabled": True, "anonymousAuthEnabled": False, "internalUserDatabaseEnabled": False,
+               "masterUserOptions": {"masterUserArn": "arn:aws:iam::111122223333:role/db-admin"}}
+    own_role = patch(case("r43p-05"), "search", advancedSecurityOptions=options)
+    assert _of(run(MFA, own_role), "search") == []  # the base's db-admin role, assumed with MFA
+    options["masterUserOptions"] = {"masterUserArn": UNKNOWN}
+    assert _of(run(MFA, patch(case("r43p-05"), "search", advancedSecurityOptions=options)), "search") == [
+        "`advancedSecurityOptions.masterUserOptions` is unknown during preview, so who administers the "
+        "domain cannot be judged; the resource is treated as non-compliant (fail closed)"
+    ]
+
+
+def test_a_synapse_workspace_writes_to_a_lake_of_the_stack():
+    assert _of(run(CMK, case("r43p-01")), "syn") == [
+        "`defaultDataLakeStorage.accountUrl` https://stsynapselink.dfs.core.windows.net is no storage "
+        "account of this stack: the workspace's Spark pools and Synapse Link write their copies there, "
+        "under a key nothing judges; create the data lake in this stack (its key, exposure and deletion "
+        "protection are judged there)"
+    ]
+    assert _of(run(CLOSED, case("r43p-01")), "syn-spark") == []  # judged through its workspace
+    lake = {"accountUrl": UNKNOWN, "filesystem": "curated"}
+    assert _of(run(CMK, patch(case("r43p-52"), "syn", defaultDataLakeStorage=lake)), "syn") == [
+        "`defaultDataLakeStorage.accountUrl` is unknown during preview, so where the workspace writes its "
+        "data cannot be judged; the resource is treated as non-compliant (fail closed)"
+    ]
+
+
+OPEN_API = (
+    "the API asks no subscription key (subscriptionRequired false) and its own inbound policy validates no "
+    "token (validate-jwt or validate-azure-ad-token): every caller that reaches the gateway reads what its "
+    "backend returns; require a subscription, or validate an Entra token in the API's policy"
+)
+
+
+def test_an_api_management_api_asks_a_key_or_a_token():
+    assert _of(run(PUBLIC, case("r43p-07")), "api") == [OPEN_API]
+    policy = next(r for r in case("r43p-51") if r["name"] == "api-policy")
+    assert _of(run(PUBLIC, with_(case("r43p-07"), policy)), "api") == []  # validate-jwt in its own policy
+    empty = "<policies><inbound><base /></inbound></policies>"
+    no_token = dict(policy, inputs={**policy["inputs"], "value": empty})
+    assert _of(run(PUBLIC, with_(case("r43p-07"), no_token)), "api") == [OPEN_API]
+    assert _of(run(PUBLIC, patch(case("r43p-51"), "api", subscriptionRequired=False)), "api") == []
+
+
+def test_an_api_management_product_is_not_self_service():
+    assert _of(run(PUBLIC, case("r43p-06")), "product") == [
+        "the product is published to the built-in developers group with approvalRequired False (default "
+        "false): whoever signs up on the developer portal gets a subscription key at once and calls its "
+        "APIs; require approval, or show it only to a group the platform team manages"
+    ]
+    assert _of(run(PUBLIC, patch(case("r43p-06"), "product", approvalRequired=True)), "product") == []
+    assert _of(run(PUBLIC, patch(case("r43p-06"), "product", state="notPublished")), "product") == []
+    assert _of(run(PUBLIC, patch(case("r43p-51"), "product", subscriptionRequired=False)), "product") == [
+        "the product is open (subscriptionRequired false): its APIs answer callers without a subscription "
+        "key; require subscriptions with approval"
+    ]
