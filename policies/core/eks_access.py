@@ -6,22 +6,28 @@ that cannot be read blocks. Node entries (EC2, Fargate,
 hybrid nodes) admit the cluster's nodes, not people. An entry's `kubernetesGroups` (round 29) are subjects of
 RoleBindings applied inside the cluster, which the pack cannot see: any of them may be bound to cluster-admin,
 so a group counts as access rights (fail closed) — one function alone, as for a team's own role, passes.
-`system:masters` is cluster-admin whatever RBAC says; EKS refuses any `system:` group in an access entry."""
+`system:masters` is cluster-admin whatever RBAC says; EKS refuses any `system:` group in an access entry.
+
+Round 43: the cluster itself must admit no one outside its access entries — `authenticationMode` API (with
+CONFIG_MAP, the default, or API_AND_CONFIG_MAP, the aws-auth ConfigMap inside the cluster maps IAM principals
+to Kubernetes groups, system:masters among them, where the program does not see it) and
+`bootstrapClusterCreatorAdminPermissions` false (by default whoever creates the cluster, a person's session or
+the pipeline, keeps a cluster-admin access entry no program declares)."""
 
 from __future__ import annotations
 
 import re
 
+from policies.core.iam.stack_roles import stack_role
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
+CLUSTER = "aws:eks/cluster:Cluster"
 ENTRY = "aws:eks/accessEntry:AccessEntry"
 ASSOCIATION = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
 CONTROLS = (ENTRY, ASSOCIATION)
-ROLE = "aws:iam/role:Role"
 _NODE_TYPES = frozenset(
     {"EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX", "HYPERPOD_LINUX"}
 )
-_ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:role/(?:.*/)?([^/]+)$")
 
 
 # What an EKS access policy lets its holder do in Kubernetes, as R2016's functions (round 26): cluster
@@ -39,14 +45,7 @@ _POLICY_ARN = re.compile(r"^arn:aws[\w-]*:eks::aws:cluster-access-policy/(\w+)$"
 
 def _role(graph: StackGraph, r: ResourceView) -> ResourceView | bool | None:
     """The stack's role the principal is (fed from it, or named in the ARN); False: none; None: unread."""
-    for d in graph.dependency_of(r, "principalArn"):
-        if d.type == ROLE:
-            return d
-    arn = r.input("principalArn")
-    if not isinstance(arn, str) or is_unknown(arn):
-        return None
-    m = _ROLE_ARN.match(arn)
-    return next((x for x in graph.by_type(ROLE) if m and m.group(1) in {x.input("name"), x.name}), False)
+    return stack_role(graph, r, "principalArn", r.input("principalArn"))
 
 
 def _policy(r: ResourceView) -> tuple[str, ...] | None:
@@ -72,8 +71,32 @@ def kubernetes_functions(graph: StackGraph) -> dict[str, set[str]]:
     return out
 
 
+def _outside_entries(r: ResourceView) -> list[str]:
+    """Why cluster `r` may admit IAM principals to Kubernetes outside its access entries."""
+    mode = r.get("accessConfig.authenticationMode")
+    creator = r.get("accessConfig.bootstrapClusterCreatorAdminPermissions")
+    if is_unknown(r.input("accessConfig")) or is_unknown(mode) or is_unknown(creator):
+        return [unknown_message("accessConfig", "who may use the cluster outside its access entries")]
+    out = []
+    if mode != "API":
+        out.append(
+            f"`accessConfig.authenticationMode` is {mode!r} (CONFIG_MAP when left out): the aws-auth "
+            "ConfigMap, edited inside the cluster where the program does not see it, maps IAM principals to "
+            "Kubernetes groups (system:masters is cluster admin, every secret); set API and grant rights by "
+            "access entries"
+        )
+    if creator is not False:
+        out.append(
+            "`accessConfig.bootstrapClusterCreatorAdminPermissions` is not false (default true): whoever "
+            "creates the cluster (a person's session or the pipeline, outside the program) keeps a "
+            "cluster-admin access entry no program declares; set it false and grant rights by access entries "
+            "to roles of this stack"
+        )
+    return out
+
+
 def eks_access_principals(graph: StackGraph) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str]] = [(r.urn, m) for r in graph.by_type(CLUSTER) for m in _outside_entries(r)]
     for r in graph.by_type(ENTRY, ASSOCIATION):
         kind = r.input("type") if r.type == ENTRY else None
         if isinstance(kind, str) and kind.upper() in _NODE_TYPES:

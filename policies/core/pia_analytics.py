@@ -5,6 +5,9 @@ signing in with a password alone). Each rule merges the tables it needs."""
 
 from __future__ import annotations
 
+import re
+
+from policies.core.iam.stack_roles import stack_role
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 SQL_POOL = "azure-native:synapse:SqlPool"
@@ -64,6 +67,29 @@ NOT_PUBLIC = {SQL_POOL: "reachable only through its workspace's SQL endpoints, j
 TLS_ELSEWHERE = {SQL_POOL: "served through its workspace's SQL endpoints (TLS 1.2 enforced by Azure)"}
 
 
+STORAGE = "azure-native:storage:StorageAccount"
+_LAKE_HOST = re.compile(r"^https://([a-z0-9]{3,24})\.(?:dfs|blob)\.core\.windows\.net(?:/.*)?$")
+
+
+def workspace_lake(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A Synapse workspace's default data lake holds what its Spark pools and Synapse Link write (curated
+    copies of the stores they read): it must be a storage account of the stack, whose key, exposure and
+    deletion protection are judged there (round 43)."""
+    url = r.get("defaultDataLakeStorage.accountUrl")
+    if any(d.type == STORAGE for d in graph.dependency_of(r, "defaultDataLakeStorage")):
+        return []
+    if is_unknown(url) or not isinstance(url, str):
+        return [unknown_message("defaultDataLakeStorage.accountUrl", "where the workspace writes its data")]
+    m = _LAKE_HOST.match(url)
+    if m and any(m.group(1) in (a.input("accountName"), a.name) for a in graph.by_type(STORAGE)):
+        return []
+    return [
+        f"`defaultDataLakeStorage.accountUrl` {url} is no storage account of this stack: the workspace's "
+        "Spark pools and Synapse Link write their copies there, under a key nothing judges; create the data "
+        "lake in this stack (its key, exposure and deletion protection are judged there)"
+    ]
+
+
 def storage_firewall(r: ResourceView) -> list[str]:
     """A Databricks workspace keeps DBFS root and workspace files in a storage account of its managed group;
     without the storage firewall that account accepts connections from all networks (round 29)."""
@@ -100,7 +126,8 @@ def internal_search_users(graph: StackGraph) -> list[tuple[str, str]]:
     """OpenSearch fine-grained access control on the internal user database: people sign in to Dashboards and
     the REST API as internal users with a password alone, the master user holding every index and the
     security plugin's roles and mappings (round 29). IAM (`masterUserArn`, roles people assume with MFA) or
-    SAML/Cognito with MFA keeps the second factor."""
+    SAML/Cognito with MFA keeps the second factor. Round 43: the IAM master user must be a role of the stack
+    (an IAM user, or a role the stack does not make, has no trust the pack can judge)."""
     out = []
     for d in graph.by_type(*SEARCH_DOMAINS):
         on = d.get("advancedSecurityOptions.internalUserDatabaseEnabled")
@@ -116,4 +143,22 @@ def internal_search_users(graph: StackGraph) -> list[tuple[str, str]]:
                     "`masterUserOptions.masterUserArn` a role people assume with MFA",
                 )
             )
+        elif d.get("advancedSecurityOptions.enabled") is not False:
+            out.extend((d.urn, m) for m in _master_role(graph, d))
     return out
+
+
+def _master_role(graph: StackGraph, d: ResourceView) -> list[str]:
+    arn = d.get("advancedSecurityOptions.masterUserOptions.masterUserArn")
+    if arn is None:
+        return []  # no master user given: it is set up later by mapping roles, through the API with IAM
+    role = stack_role(graph, d, "advancedSecurityOptions", arn)
+    if role is None:
+        return [unknown_message("advancedSecurityOptions.masterUserOptions", "who administers the domain")]
+    if role is False:
+        return [
+            f"the master user {arn} is no role of this stack: it administers every index and the security "
+            "plugin's role mappings while whether it signs in with MFA cannot be judged; make it a role of "
+            "this stack that people assume with MFA"
+        ]
+    return []

@@ -1,28 +1,39 @@
-"""What a stack's PIA record states about settings outside the program, validated when the pia-conditions
-pack loads (round 42): a misspelt key or a malformed entry is bad input — the pack refuses to start and the
-gate exits 2 naming the file and key — instead of a statement the rules silently read as absent.
+"""What a stack's PIA record states about settings outside the program, validated entry by entry when the
+pia-conditions pack loads and when `evidence export` reads the record (rounds 42 and 43): a misspelt key, a
+value of the wrong kind, a missing field, a date in the future or an entry naming nothing the rules can
+match is bad input — the pack refuses to start, the gate and the export exit 2 naming the file and key —
+instead of a statement the rules silently read as absent, or silently trust.
 
 `require-pia-record` judges the record's own fields (reference, classification, action points, residual
-risk: `policies/core/records.py`); the rules read the lists below with `breakglass.records`. Here:
+risk: `policies/core/records.py`); the record's shape (known keys, statement lists of mappings) is
+`record_shapes.PIA`'s check, which runs first (engine round 15); the rules read the lists with
+`breakglass.records`. Here, one schema per list (`STATEMENTS`), each field with its check:
 
-- the record's shape (known keys, statement lists of mappings) is `record_shapes.PIA`'s check, which runs
-  first (engine round 15);
-- `entra_pim_mfa` (round 41; D36 §101 4th: two factors for administrators, CLOUD "Multifactorauthenticatie",
-  D36 §115 privileged access management): per privileged Entra directory role made PIM-eligible by the
-  program, that the tenant's PIM setting of that role asks MFA on activation, which no azuread resource
-  declares — `[{role: <directory role template id> | all, mfa: on-activation, verified_on: YYYY-MM-DD,
-  how: <optional text>}]`. `role` is a template id of `standing_roles.PRIVILEGED` (an eligibility for any
-  other role needs no statement, so a statement naming one is a typo), `mfa` the one value that asserts
-  something, `verified_on` a date on or before the evaluation date (who verified it when, in the PIM
-  settings of the Entra admin centre).
+- `break_glass` (D36 §101 3rd/4th): `[{principal, reason, alarm}]` — an IAM role or user (ARN or name; then
+  `alarm`, the event rule or metric alarm watching its use, is required) or an Entra object id;
+- `identity_center_mfa` (round 14): `[{instance: <instance ARN>, mfa: always-on | context-aware,
+  verified_on, how?}]`;
+- `saml_providers_mfa` (rounds 26, 30): `[{provider: <SAML provider ARN or the IdP's entity ID>, idp,
+  mfa: enforced, how, verified_on}]`;
+- `entra_external_mfa` (round 26): `[{tenant: <tenant id>, inbound_mfa_trust: none, verified_on, how?}]`;
+- `entra_pim_mfa` (round 41; D36 §101 4th, CLOUD "Multifactorauthenticatie", D36 §115 PAM): per privileged
+  Entra directory role made PIM-eligible by the program, that activating it asks MFA — `[{role: <template
+  id of standing_roles.PRIVILEGED> | all, mfa: on-activation, verified_on, how?}]` (an eligibility for any
+  other role needs no statement, so a statement naming one is a typo).
+
+`mfa`-like fields take the one value that asserts something; `verified_on` is a date on or before the
+evaluation date (who verified it when, in the console of the setting).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from policies.core.iam.identity_center import MFA_MODES as IC_MFA
 from policies.core.iam.standing_roles import PRIVILEGED
 from policies.core.records import (
     RecordsError,
@@ -36,49 +47,140 @@ from policies.core.records import (
 
 PIM_RECORD = "entra_pim_mfa"
 PIM_MFA = ("on-activation",)
-_PIM_KEYS = frozenset({"role", "mfa", "verified_on", "how"})
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_IAM_NAME = r"[\w+=,.@-]{1,128}"
+_IAM_PRINCIPAL = re.compile(rf"^arn:aws[\w-]*:iam::\d{{12}}:(role|user)/({_IAM_NAME}/)*{_IAM_NAME}$")
+_IC_INSTANCE = re.compile(r"^arn:aws[\w-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{1,16}$")
+_SAML_PROVIDER = re.compile(r"^(arn:aws[\w-]*:iam::\d{12}:saml-provider/[\w.-]{1,128}|(https?://|urn:)\S+)$")
 
 
 class PiaRecordError(RecordsError):
     """A PIA record key the rules cannot read (bad input: the pack refuses to start, the gate exits 2)."""
 
 
-def _pim_entry(e: dict[str, Any], where: str, on: Any) -> None:
-    extra = sorted(set(map(str, e)) - _PIM_KEYS)
-    if extra:
-        raise PiaRecordError(f"{where}.{extra[0]}: unknown key (known: {', '.join(sorted(_PIM_KEYS))})")
-    role = e.get("role")
-    if role != "all" and not (isinstance(role, str) and _GUID.match(role) and role in PRIVILEGED):
+Check = Callable[[Any, str, dt.date], None]
+Schema = tuple[dict[str, Check], tuple[str, ...]]  # {field: check}, required fields
+
+
+def _one_of(*values: str) -> Check:
+    def check(value: Any, where: str, on: dt.date) -> None:
+        if value not in values:
+            raise PiaRecordError(f"{where}: {value!r} must be {' | '.join(values)}")
+    return check
+
+
+def _text(what: str) -> Check:
+    def check(value: Any, where: str, on: dt.date) -> None:
+        if not (isinstance(value, str) and value.strip()):
+            raise PiaRecordError(f"{where}: must be text ({what})")
+    return check
+
+
+def _matching(pattern: re.Pattern[str], what: str) -> Check:
+    def check(value: Any, where: str, on: dt.date) -> None:
+        if not (isinstance(value, str) and pattern.match(value)):
+            raise PiaRecordError(f"{where}: {value!r} is not {what}")
+    return check
+
+
+def _day(value: Any, where: str, on: dt.date) -> None:
+    day = _as_date(value)
+    if day is None:
+        raise PiaRecordError(f"{where}: not a date (YYYY-MM-DD)")
+    if day > on:
+        raise PiaRecordError(f"{where}: {day.isoformat()} lies in the future")
+
+
+def _pim_role(value: Any, where: str, on: dt.date) -> None:
+    if value != "all" and not (isinstance(value, str) and _GUID.match(value) and value in PRIVILEGED):
         raise PiaRecordError(
-            f"{where}.role: {role!r} is not the lower-case template id of a privileged directory role "
+            f"{where}: {value!r} is not the lower-case template id of a privileged directory role "
             "(policies/core/iam/standing_roles.py PRIVILEGED) nor `all`"
         )
-    if e.get("mfa") not in PIM_MFA:
-        raise PiaRecordError(f"{where}.mfa: {e.get('mfa')!r} must be {' | '.join(PIM_MFA)}")
-    day = _as_date(e.get("verified_on"))
-    if day is None:
-        raise PiaRecordError(f"{where}.verified_on: not a date (YYYY-MM-DD)")
-    if day > on:
-        raise PiaRecordError(f"{where}.verified_on: {day.isoformat()} lies in the future")
-    if "how" in e and not (isinstance(e["how"], str) and e["how"].strip()):
-        raise PiaRecordError(f"{where}.how: must be text (who verified it where)")
 
 
-def validate(data: Any, path: str, on: Any) -> None:
+_principal = _matching(
+    re.compile(rf"^({_IAM_PRINCIPAL.pattern[1:-1]}|[\w+=,.@-]{{1,64}})$"),
+    "a principal the rules can match: an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), its "
+    "name, or an Entra object id",
+)
+_HOW = _text("who verified it where")
+_VERIFIED = {"verified_on": _day, "how": _HOW}
+
+STATEMENTS: dict[str, Schema] = {
+    "break_glass": (
+        {"principal": _principal, "reason": _text("why the account exists and how its use is watched"),
+         "alarm": _text("the event rule or metric alarm that watches its use")},
+        ("principal", "reason"),
+    ),
+    "identity_center_mfa": (
+        {"instance": _matching(_IC_INSTANCE, "an Identity Center instance ARN (arn:aws:sso:::instance/"
+                                             "ssoins-<id>), as a permission set's instanceArn gives it"),
+         "mfa": _one_of(*IC_MFA), **_VERIFIED},
+        ("instance", "mfa", "verified_on"),
+    ),
+    "saml_providers_mfa": (
+        {"provider": _matching(_SAML_PROVIDER, "a SAML provider ARN (arn:aws:iam::<account>:saml-provider/"
+                                               "<name>) nor an identity provider's entity ID (a URL or URN)"),
+         "idp": _text("which identity provider"), "mfa": _one_of("enforced"), **_VERIFIED},
+        ("provider", "idp", "mfa", "how", "verified_on"),
+    ),
+    "entra_external_mfa": (
+        {"tenant": _matching(_GUID, "a lower-case Entra tenant id"), "inbound_mfa_trust": _one_of("none"),
+         **_VERIFIED},
+        ("tenant", "inbound_mfa_trust", "verified_on"),
+    ),
+    PIM_RECORD: (
+        {"role": _pim_role, "mfa": _one_of(*PIM_MFA), **_VERIFIED},
+        ("role", "mfa", "verified_on"),
+    ),
+}
+
+
+def _entry(e: dict[str, Any], where: str, schema: Schema, on: dt.date) -> None:
+    fields, required = schema
+    extra = sorted(set(map(str, e)) - set(fields))
+    if extra:
+        raise PiaRecordError(f"{where}.{extra[0]}: unknown key (known: {', '.join(sorted(fields))})")
+    for key, check in fields.items():
+        if key in e:
+            check(e[key], f"{where}.{key}", on)
+        elif key in required:
+            raise PiaRecordError(f"{where}.{key}: required key is missing")
+
+
+def _iam_alarm(e: dict[str, Any], where: str) -> None:
+    """A break-glass IAM principal is excused only while an alarm watches it: the record must name it."""
+    if "alarm" not in e and not _GUID.match(str(e.get("principal", "")).lower()):
+        raise PiaRecordError(
+            f"{where}.alarm: required for an IAM principal (the event rule or metric alarm that watches "
+            "its use)"
+        )
+
+
+def validate(data: Any, path: str, on: dt.date) -> None:
     """Raise PiaRecordError naming `path` and the key when the record's statements cannot be read."""
-    if not isinstance(data, dict) or not isinstance(data.get(PIM_RECORD), list):
-        return  # no statements, or a shape record_shapes.PIA refuses before this runs
-    for i, e in enumerate(data[PIM_RECORD]):
-        if isinstance(e, dict):
-            _pim_entry(e, f"{path}: {PIM_RECORD}[{i}]", on)
+    if not isinstance(data, dict):
+        return  # no record, or a shape record_shapes.PIA refuses before this runs
+    for key, schema in STATEMENTS.items():
+        entries = data.get(key)
+        for i, e in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(e, dict):
+                _entry(e, f"{path}: {key}[{i}]", schema, on)
+                if key == "break_glass":
+                    _iam_alarm(e, f"{path}: {key}[{i}]")
+
+
+def validate_file(path: Path, on: dt.date, shown: str | None = None) -> None:
+    """Validate the statements of the PIA record at `path` (if there is one), naming it `shown`."""
+    shown = shown or _shown(path)
+    data, error = _read_yaml(path)
+    if error:
+        raise PiaRecordError(error.replace(str(path), shown))
+    validate(data, shown, on)
 
 
 def validate_record(stack: str | None = None) -> None:
     """Validate the PIA record of `stack` (default: the stack being judged); called when the pack loads."""
     path = Path(_records_dir()) / "pia" / f"{stack if stack is not None else current_stack()}.yaml"
-    shown = _shown(path)
-    data, error = _read_yaml(path)
-    if error:
-        raise PiaRecordError(error.replace(str(path), shown))
-    validate(data, shown, evaluation_date())
+    validate_file(path, evaluation_date())

@@ -4,6 +4,7 @@ closed world (require-judgeable-data-types) blocks a control not listed here unl
 
 from __future__ import annotations
 
+from policies.core.apim_access import CONTROLS as APIM
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
 from policies.core.iam.standing_credentials import CONTROLS as ROLES_ANYWHERE
@@ -279,6 +280,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:cognito/userGroup:UserGroup",  # a group handing a role: its pool asks for MFA (admin MFA)
         "aws:athena/workgroup:Workgroup",  # round 17: query-result encryption (pia_copy_keys.py)
         *ANALYTICS,  # round 29: Synapse pool TDE, registry tokens (pia_analytics.py)
+        *APIM,  # round 43: API Management APIs, products and their links (apim_access.py)
     }
 )
 """Types that set a store's key, exposure, TLS, retention or readers, and that a pia-conditions rule reads

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core import apim_access as apim
 from policies.core import pia_analytics as analytics
 from policies.core import pia_api_auth as api
 from policies.core import pia_eventgrid as eventgrid
@@ -360,6 +361,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         *auth.AUTH_CHECKS,
         *ram_shares.EXTRA_CHECKS,
         *lattice.EXTRA_CHECKS,  # round 39: VPC Lattice services without IAM auth
+        *apim.EXTRA_CHECKS,  # round 43: API Management APIs and products anyone may call
     ):  # second judges
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in judge(r, graph))

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import pia_analytics as analytics
 from policies.core import pia_az_disks as disks
 from policies.core import pia_az_keys as az
 from policies.core import pia_copy_keys as copies
@@ -283,7 +284,8 @@ CHECKS: dict[str, Judge] = {
     "azure-native:search:Service": _key(
         "encryptionWithCmk.enforcement", flag="encryptionWithCmk.enforcement", flag_value="Enabled"
     ),
-    "azure-native:synapse:Workspace": _key("encryption.cmk.key.keyVaultUrl"),
+    analytics.WORKSPACE: lambda r, g, k: _key("encryption.cmk.key.keyVaultUrl")(r, g, k)
+    + analytics.workspace_lake(r, g),  # round 43: the lake its Spark pools and Synapse Link write to
     "azure-native:redis:Redis": _none(
         "Azure Cache for Redis (non-Enterprise) has no customer-managed key at rest"
     ),

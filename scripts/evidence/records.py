@@ -69,8 +69,8 @@ class Records:
         """Read every record with a schema now: a malformed one is bad input (EvidenceError, exit 2)."""
         if self.root is not None and self._plans is None:
             self._plans = exit_plan.validate_all(self.root)
-            for path in sorted((self.root / "pia").glob("*.yaml")):   # the packs' check of its shape
-                _pia_shape(path)
+            for path in sorted((self.root / "pia").glob("*.yaml")):   # the packs' checks of it
+                _pia_shape(path, self.as_of)
 
     def check(self, kind: str, stack: str) -> RecordCheck:
         if self.root is None:
@@ -136,17 +136,22 @@ class Records:
         return RecordCheck(stack, "established", f"{rel}: accepted by {by} on {on}, until {until}", rel)
 
 
-def _pia_shape(path: Path) -> None:
-    """A PIA record of the wrong shape (an unknown key, a null, a date that is none, a key twice) is bad
-    input, as the packs refuse it (policies.core.record_shapes, round 15); what it says is graded below."""
+def _pia_shape(path: Path, as_of: dt.date) -> None:
+    """A PIA record of the wrong shape (an unknown key, a null, a date that is none, a key twice) or with a
+    statement the rules cannot read (an entry's misspelt field, a value of the wrong kind, a date in the
+    future: policies.core.pia_attestations, round 43) is bad input, as the packs refuse it
+    (policies.core.record_shapes, round 15); what it says is graded below."""
     try:
+        from policies.core.pia_attestations import PiaRecordError, validate_file
         from policies.core.record_shapes import PIA, RecordShapeError, check_file
     except ImportError:   # the export without the packs beside it: graded as before
         return
+    shown = f"stacks/records/pia/{path.name}"
     try:
         check_file(path, PIA)
-    except RecordShapeError as exc:
-        raise EvidenceError(str(exc).replace(str(path), f"stacks/records/pia/{path.name}")) from None
+        validate_file(path, as_of, shown)
+    except (RecordShapeError, PiaRecordError) as exc:
+        raise EvidenceError(str(exc).replace(str(path), shown)) from None
 
 
 def _drill_problem(data: Any, stack: str, day: dt.date, as_of: dt.date) -> str:

@@ -4,7 +4,8 @@ catalogue) and a policy whose requestors are people of other tenants (`requestor
 EXTERNAL) makes them guests in that group on request, invited by the policy rather than the program: when the
 group administers something (a function or key use, nested groups followed), their second factor may be
 accepted from their home tenant and their accounts leave with another organisation (as round 25's invited
-guests), so it blocks. A package or group that cannot be resolved blocks too (closed world)."""
+guests), so it blocks. So does `AllExistingDirectorySubjects` (round 43): every user of the directory, guests
+invited elsewhere included. A package or group that cannot be resolved blocks too (closed world)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ EXTERNAL = frozenset({
     "AllExistingConnectedOrganizationSubjects",
     "SpecificConnectedOrganizationSubjects",
 })
+WITH_GUESTS = "AllExistingDirectorySubjects"  # the directory's users, guests included
 
 
 def _same(graph: StackGraph, r: ResourceView, fld: str, target: ResourceView) -> bool:
@@ -72,8 +74,10 @@ def external_requests(graph: StackGraph, admins: dict[str, str]) -> list[tuple[s
         if is_unknown(scope):
             out.append((p.urn, unknown_message("requestorSettings.scopeType", "who may request the package")))
             continue
-        if scope not in EXTERNAL:
+        if scope not in EXTERNAL and scope != WITH_GUESTS:
             continue
+        who = ("people of other tenants", "they join as guests, whose") if scope in EXTERNAL else (
+            "every user of the directory, guests included", "guests among them, whose")
         for key in _groups(graph, p):
             what = held.get(key) if key is not None else None
             if key is not None and not what:
@@ -81,8 +85,8 @@ def external_requests(graph: StackGraph, admins: dict[str, str]) -> list[tuple[s
             holds = f"group {key}, which holds {', '.join(sorted(what))}" if what else "a group unjudged"
             out.append((
                 p.urn,
-                "the access package's assignment policy lets people of other tenants (requestorSettings."
-                f"scopeType {scope!r}) request membership of {holds}: they join as guests, whose second "
+                f"the access package's assignment policy lets {who[0]} (requestorSettings."
+                f"scopeType {scope!r}) request membership of {holds}: {who[1]} second "
                 "factor may be accepted from their home tenant and whose accounts leave with another "
                 "organisation; "
                 "limit requestors to this tenant's users (AllExistingDirectoryMemberUsers or "
