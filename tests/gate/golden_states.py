@@ -2,8 +2,8 @@
 
 `python tests/gate/golden_states.py [FULL_DIR]` (repo root, project venv) rewrites the goldens.
 Each golden holds the fingerprint of the program sources it was recorded from; when the program changes
-(stacks/, components/, Pulumi*.yaml) the golden is stale and the test skips instead of failing, so
-only a change of the recorder itself can make it fail.
+(stacks/, components/, Pulumi.yaml) the golden is stale and the test fails until it is re-recorded;
+the diff then shows whether only the fingerprint moved (the recording is byte-identical) or the state did.
 """
 
 from __future__ import annotations

@@ -12,9 +12,10 @@ from golden_states import STACKS, canonical, golden_path, program_fingerprint, r
 @pytest.mark.parametrize("stack", STACKS)
 def test_recorded_state_matches_golden(stack: str, tmp_path) -> None:
     golden = json.loads(golden_path(stack).read_text(encoding="utf-8"))
-    if golden["program_fingerprint"] != program_fingerprint():
-        pytest.skip("program sources changed since the golden was recorded: "
-                    "run `python tests/gate/golden_states.py` to re-record")
+    # A stale golden fails rather than skips: skipping left the recorder unchecked for weeks.
+    assert golden["program_fingerprint"] == program_fingerprint(), (
+        "program sources changed since the golden was recorded: run "
+        "`PYTHONPATH=scripts:. python tests/gate/golden_states.py`, review the diff of tests/gate/golden")
     body = canonical(recorded(stack))
     actual = hashlib.sha256(body.encode()).hexdigest()
     if actual != golden["sha256"]:
