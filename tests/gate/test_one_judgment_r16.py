@@ -162,6 +162,23 @@ def test_a_record_edited_between_two_runs_of_one_process(gate_run, tmp_path, cap
     assert second[0] == 1
 
 
+def test_a_runs_as_of_is_not_the_next_runs(gate_run, other_records, tmp_path, capfd) -> None:
+    """`--as-of` of one command is exported for its packs; the next command of the process without one
+    judges on the date it would alone (GATE_AS_OF as it was, else today), not on the first's."""
+    from evidence.cli import main
+
+    pinned = os.environ["GATE_AS_OF"]
+    job = ("own", "portal-prod")
+    first = here([*job_argv(job, gate_run, other_records, tmp_path / "o1"), "--as-of", "2027-10-01"],
+                 tmp_path / "o1", capfd)
+    assert (first[1]["as_of"], os.environ["GATE_AS_OF"]) == ("2027-10-01", pinned)
+    second = here(job_argv(job, gate_run, other_records, tmp_path / "o2"), tmp_path / "o2", capfd)
+    assert second[1]["as_of"] == pinned
+    assert main(["export", "--stack", "portal-prod", "--gate-dir", str(gate_run), "--as-of", "2027-10-01",
+                 "--out", str(tmp_path / "bundle")]) == 2   # this run has no checkov: refused, after the date
+    assert os.environ["GATE_AS_OF"] == pinned
+
+
 # ------------------------------------------------------------------------------------------- preview
 def _reports(out: Path) -> dict[str, dict]:
     return {p.name: json.loads(p.read_text()) for p in sorted(out.glob("*.report.json"))}
