@@ -179,6 +179,47 @@ def test_a_runs_as_of_is_not_the_next_runs(gate_run, other_records, tmp_path, ca
     assert os.environ["GATE_AS_OF"] == pinned
 
 
+CONFIG_PACK = """import pulumi
+from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
+
+
+def seen(args, report):
+    value = pulumi.Config("leak").get("key")
+    if value is not None:
+        report(f"this stack's config says leak:key = {value}")
+
+
+PolicyPack("config-reader", enforcement_level=EnforcementLevel.MANDATORY,
+           policies=[StackValidationPolicy(name="config-reader", description="reads the stack config",
+                                           validate=seen)])
+"""
+
+
+def test_a_stacks_config_is_not_the_next_stacks(tmp_path, capfd) -> None:
+    """A pack reading the stack's config (`pulumi.Config`, as the CLI gives it) sees only that stack's: the
+    gate set it key by key into the SDK's default map, shared by every context of the process."""
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 0.0.1\n")
+    (pack / "__main__.py").write_text(CONFIG_PACK)
+    programs = {}
+    for name, extra in (("a", "  leak:key: from-a\n"), ("b", "")):
+        programs[name] = tmp_path / name
+        shutil.copytree(CORPUS / "good/analyze-unicode-tags", programs[name])
+        (programs[name] / "Pulumi.corpus.yaml").write_text("config:\n  aws:region: eu-west-1\n" + extra)
+
+    def argv(name: str) -> list[str]:
+        return ["analyze", "--state", str(programs[name] / "state.json"), "--program", str(programs[name]),
+                "--stack", "corpus", "--policy-pack", str(pack), "--no-checkov", "--no-cache", "--format",
+                "json", "--out", str(tmp_path / f"out-{name}")]
+
+    alone_b = fresh(argv("b"), tmp_path / "out-b")
+    assert alone_b[0] == 0, alone_b[2]
+    first = here(argv("a"), tmp_path / "out-a", capfd)
+    assert first[0] == 1 and "leak:key = from-a" in first[1]["violations"][0]["message"]
+    assert here(argv("b"), tmp_path / "out-b", capfd) == alone_b
+
+
 # ------------------------------------------------------------------------------------------- preview
 def _reports(out: Path) -> dict[str, dict]:
     return {p.name: json.loads(p.read_text()) for p in sorted(out.glob("*.report.json"))}
