@@ -44,17 +44,17 @@ def test_a_waiver_edited_in_place_is_read_again(tmp_path, monkeypatch) -> None:
 
 def test_a_pia_record_edited_in_place_is_read_again(tmp_path, monkeypatch) -> None:
     d = _records(tmp_path, monkeypatch)
-    (d / "pia" / "s.yaml").write_text("classification: vertrouwelijk\n")
-    first = records.load_pia("s", ON).classification
-    _edit(d / "pia" / "s.yaml", "vertrouwelijk", "vertrouwelijq")
-    assert (first, records.load_pia("s", ON).classification) == ("vertrouwelijk", "vertrouwelijq")
+    (d / "pia" / "s.yaml").write_text("reference: PIA-A\nclassification: vertrouwelijk\n")
+    first = records.load_pia("s", ON).reference
+    _edit(d / "pia" / "s.yaml", "PIA-A", "PIA-B")
+    assert (first, records.load_pia("s", ON).reference) == ("PIA-A", "PIA-B")
 
 
 def test_an_endpoints_record_edited_in_place_is_read_again(tmp_path, monkeypatch) -> None:
     d = _records(tmp_path, monkeypatch)
-    entry = ("endpoints:\n  - id: magda\n    kind: host\n    value: magda.example.be\n    region: eu-west-1\n"
-             "    reason: the MAGDA service of the Flemish government\n")
-    (d / "endpoints.yaml").write_text(entry)
+    (d / "endpoints.yaml").write_text(
+        "endpoints:\n  - id: magda\n    class: government-service\n    hosts: [magda.vlaanderen.be]\n"
+        "    jurisdiction: BE\n    reason: the MAGDA document service of the Flemish government\n")
     assert [e.id for e in endpoints.load_endpoints("s")] == ["magda"]
     _edit(d / "endpoints.yaml", "id: magda", "id: magdb")
     assert [e.id for e in endpoints.load_endpoints("s")] == ["magdb"]
