@@ -124,13 +124,16 @@ VOLATILE_ENV = frozenset({"GATE_CACHE_DIR", "GATE_CHECKOV_JOBS", "GATE_RUN_START
                           "TERM", "PWD", "OLDPWD", "SHLVL", "_"})
 
 
-@functools.cache
 def _excluded() -> tuple[str, ...]:
-    """Prefixes whose files the lock file or checkov's version already stand for (or that are not files)."""
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, "/proc", "/dev", "/sys"}
+    """Prefixes whose files the lock file or checkov's version already stand for (or that are not files):
+    remembered per GATE_CHECKOV_ENV, not the first one the process saw (round 16)."""
+    return _excluded_for(os.environ.get("GATE_CHECKOV_ENV", ""))
+
+
+@functools.cache
+def _excluded_for(checkov_env: str) -> tuple[str, ...]:
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, "/proc", "/dev", "/sys", checkov_env}
     roots |= {p for p in sys.path if p.endswith("site-packages")}
-    if os.environ.get("GATE_CHECKOV_ENV"):
-        roots.add(os.environ["GATE_CHECKOV_ENV"])
     return tuple(str(Path(r).resolve()) + os.sep for r in roots if r)
 
 

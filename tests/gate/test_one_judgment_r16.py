@@ -268,3 +268,21 @@ def test_evidence_exports_in_one_process(other_records, gate_run, tmp_path, capf
         capfd.readouterr()
         assert main([*argv, "--out", str(tmp_path / turn)]) == 0, capfd.readouterr().err
         assert _bundle(tmp_path / turn) == _bundle(tmp_path / "fresh")
+
+
+# ------------------------------------------------------------------------ read once, now read per command
+def test_the_checkov_environment_left_out_of_the_cache_key_is_this_commands(monkeypatch, tmp_path) -> None:
+    from gate import stackcache
+
+    for name, other in (("one", "two"), ("two", "one")):
+        monkeypatch.setenv("GATE_CHECKOV_ENV", str(tmp_path / name))
+        excluded = stackcache._excluded()
+        assert f"{tmp_path / name}{os.sep}" in excluded and f"{tmp_path / other}{os.sep}" not in excluded
+
+
+def test_the_evidence_signing_key_is_this_exports(monkeypatch, tmp_path) -> None:
+    from evidence import signing
+
+    for name in ("one", "two"):
+        monkeypatch.setenv("EVIDENCE_SIGNING_KEY", str(tmp_path / name))
+        assert signing.default_key() == tmp_path / name
