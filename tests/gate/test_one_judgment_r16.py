@@ -276,7 +276,7 @@ def test_the_checkov_environment_left_out_of_the_cache_key_is_this_commands(monk
 
     for name, other in (("one", "two"), ("two", "one")):
         monkeypatch.setenv("GATE_CHECKOV_ENV", str(tmp_path / name))
-        excluded = stackcache._excluded()
+        excluded = stackcache._excluded(os.environ["GATE_CHECKOV_ENV"])
         assert f"{tmp_path / name}{os.sep}" in excluded and f"{tmp_path / other}{os.sep}" not in excluded
 
 
