@@ -94,6 +94,17 @@ def _repin_as_of() -> Iterator[None]:
     os.environ["GATE_AS_OF"] = PINNED_AS_OF
 
 
+@pytest.fixture(autouse=True)
+def _sdk_globals_kept() -> Iterator[None]:
+    """What a test changes of the SDK's process-wide settings and config (stack, project, organization,
+    monitor, `CONFIG`, `_SECRET_KEYS`) is put back after it: left set, the next test in the worker judges
+    as that stack (tests/sdk_globals.py; engine round 16)."""
+    from sdk_globals import kept
+
+    with kept():
+        yield
+
+
 @pytest.fixture
 def pinned_as_of() -> str:
     """The evaluation date every test runs on (see PINNED_AS_OF)."""

@@ -9,7 +9,6 @@ listed cannot be placed and blocks.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from dataclasses import dataclass
@@ -56,9 +55,9 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-@functools.lru_cache(maxsize=32)
 def state_settings(project_dir: str, stack: str) -> StateSettings:
-    """Read once per (project directory, stack)."""
+    """Read on every call — once per judged stack, by a stack rule: never remembered across stacks or runs,
+    whose files and PULUMI_BACKEND_URL may differ (round 16)."""
     root = (REPO_ROOT / project_dir).resolve()
     project, problem = _yaml(root / "Pulumi.yaml")
     problems = [problem] if problem else []
@@ -87,10 +86,11 @@ def state_settings(project_dir: str, stack: str) -> StateSettings:
     )
 
 
-@functools.lru_cache(maxsize=1)
 def root_project() -> dict[str, str]:
     """Projects known without pack config: the repository's own (its root Pulumi.yaml `name` -> ".") and
-    the program the offline gate is judging (GATE_PROGRAM_DIR, set by the gate)."""
+    the program the offline gate is judging (GATE_PROGRAM_DIR, set by the gate for each run). Read on every
+    call, as state_settings: remembered once per process, a second program judged in it was taken for the
+    first (round 16)."""
     found: dict[str, str] = {}
     for where in (REPO_ROOT, os.environ.get("GATE_PROGRAM_DIR")):
         if where:

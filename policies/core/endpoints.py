@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from policies.core.file_stamps import Stamp, stamp
 from policies.core.records import _read_yaml, _records_dir, _shown
 
 CLASSES = frozenset(
@@ -201,7 +202,7 @@ def parse_endpoints(data: Any, path: str) -> tuple[Endpoint, ...]:
 
 
 @functools.lru_cache(maxsize=8)
-def _load(directory: str) -> tuple[Endpoint, ...]:
+def _load(directory: str, _file: Stamp) -> tuple[Endpoint, ...]:
     path = Path(directory) / "endpoints.yaml"
     shown = _shown(path)
     data, error = _read_yaml(path)
@@ -211,18 +212,25 @@ def _load(directory: str) -> tuple[Endpoint, ...]:
 
 
 @functools.lru_cache(maxsize=32)
-def _for_stack(directory: str, stack: str) -> tuple[Endpoint, ...]:
-    return tuple(e for e in _load(directory) if not e.stacks or stack in e.stacks)
+def _for_stack(directory: str, stack: str, file: Stamp) -> tuple[Endpoint, ...]:
+    return tuple(e for e in _load(directory, file) if not e.stacks or stack in e.stacks)
+
+
+def _file(directory: str) -> Stamp:
+    """The record's stamp: a parse is remembered for this content only (round 16)."""
+    return stamp(Path(directory) / "endpoints.yaml")
 
 
 def load_endpoints(stack: str) -> tuple[Endpoint, ...]:
     """The endpoints declared for `stack` (raises EndpointsError on a bad record)."""
-    return _for_stack(_records_dir(), stack)
+    directory = _records_dir()
+    return _for_stack(directory, stack, _file(directory))
 
 
 def validate_record() -> int:
     """Load (and so validate) the record; called when the pack loads. Returns the number of endpoints."""
-    return len(_load(_records_dir()))
+    directory = _records_dir()
+    return len(_load(directory, _file(directory)))
 
 
 def find(endpoints: tuple[Endpoint, ...], kind: str, value: str) -> Endpoint | None:

@@ -1,8 +1,8 @@
 """Compliance records kept as versioned data: per-stack PIA records and waivers.
 
 Layout: `stacks/records/pia/<stack>.yaml` and `stacks/records/waivers/<stack>.yaml` in the repository
-(override the `records` directory with env DOSIS_RECORDS_DIR). Records are read once per process and
-stack (a pack evaluates thousands of resources per second; no per-resource file reads).
+(override the `records` directory with env DOSIS_RECORDS_DIR). Records are read once per file content
+and stack (a pack evaluates thousands of resources per second; one `stat`, no file read, per use).
 
 Records are judged on an evaluation date: today (UTC) unless `GATE_AS_OF=YYYY-MM-DD` is set, as the gate
 does for `--as-of` and the test suite does to stay independent of the calendar.
@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from policies.core import yaml_text
+from policies.core.file_stamps import Stamp, stamp
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -252,7 +253,7 @@ def parse_waivers(data: Any, path: str, on: dt.date, stack: str = "") -> WaiverS
 
 
 @functools.lru_cache(maxsize=32)
-def _waivers_cached(directory: str, stack: str, on: dt.date) -> WaiverSet:
+def _waivers_cached(directory: str, stack: str, on: dt.date, _file: Stamp) -> WaiverSet:
     path = Path(directory) / "waivers" / f"{stack}.yaml"
     shown = _shown(path)
     data, error = _read_yaml(path)
@@ -263,8 +264,9 @@ def _waivers_cached(directory: str, stack: str, on: dt.date) -> WaiverSet:
 
 def load_waivers(stack: str | None = None, on: dt.date | None = None) -> WaiverSet:
     """The waivers of `stack` (default: the current stack) on `on` (default: the evaluation date)."""
-    return _waivers_cached(_records_dir(), stack if stack is not None else current_stack(),
-                           on or evaluation_date())
+    directory, stack = _records_dir(), stack if stack is not None else current_stack()
+    return _waivers_cached(directory, stack, on or evaluation_date(),
+                           stamp(Path(directory) / "waivers" / f"{stack}.yaml"))
 
 
 # ---------------------------------------------------------------- PIA records
@@ -344,7 +346,7 @@ def parse_pia(data: Any, path: str, on: dt.date) -> PiaStatus:
 
 
 @functools.lru_cache(maxsize=32)
-def _pia_cached(directory: str, stack: str, on: dt.date) -> PiaStatus:
+def _pia_cached(directory: str, stack: str, on: dt.date, _file: Stamp) -> PiaStatus:
     path = Path(directory) / "pia" / f"{stack}.yaml"
     shown = _shown(path)
     data, error = _read_yaml(path)
@@ -355,8 +357,9 @@ def _pia_cached(directory: str, stack: str, on: dt.date) -> PiaStatus:
 
 def load_pia(stack: str | None = None, on: dt.date | None = None) -> PiaStatus:
     """The PIA status of `stack` (default: the current stack) on `on` (default: the evaluation date)."""
-    return _pia_cached(_records_dir(), stack if stack is not None else current_stack(),
-                       on or evaluation_date())
+    directory, stack = _records_dir(), stack if stack is not None else current_stack()
+    return _pia_cached(directory, stack, on or evaluation_date(),
+                       stamp(Path(directory) / "pia" / f"{stack}.yaml"))
 
 
 def renewals_due(stack: str, on: dt.date, days: int) -> list[str]:

@@ -14,12 +14,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from policies.core.file_stamps import Stamp, stamp
 from policies.core.view import ProviderView, ResourceView, StackGraph
 
 ENV = "GATE_STACK_GRAPHS"
 _ORGANIZATION = "organization"
-_CACHE: dict[tuple[str, int, int], tuple[dict[str, Any] | None, StackGraph]] = {}
-_INDEX: dict[tuple[str, int, int, int, int], dict[str, Any]] = {}
+_CACHE: dict[str, tuple[Stamp, tuple[dict[str, Any] | None, StackGraph]]] = {}
+_INDEX: dict[tuple[str, Stamp], dict[str, Any]] = {}
 DECLARE = "declare the destination in stacks/records/endpoints.yaml"
 HOW = ("record that stack in the same gate run (gate preview --all, or its level first with --shard), or "
        + DECLARE)
@@ -32,8 +33,7 @@ def _index() -> dict[str, Any]:
     if not path:
         return {}
     try:
-        st = os.stat(path)
-        key = (path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        key = (path, stamp(path))
         found = _INDEX.get(key)
         if found is None:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -81,12 +81,16 @@ def graph_of_checkpoint(state: dict[str, Any]) -> tuple[dict[str, Any] | None, S
 
 
 def _load(path: str) -> tuple[dict[str, Any] | None, StackGraph] | None:
+    """The graph of a checkpoint file, remembered per path while its stamp holds (round 16: the
+    modification time and size alone let a checkpoint rewritten in place by a later run of the same process
+    be read as the earlier one; one entry per path, not one per version ever read)."""
     try:
-        st = os.stat(path)
-        key = (path, st.st_mtime_ns, st.st_size)
-        if key not in _CACHE:
-            _CACHE[key] = graph_of_checkpoint(json.loads(Path(path).read_text(encoding="utf-8")))
-        return _CACHE[key]
+        key = stamp(path)
+        found = _CACHE.get(path)
+        if key is None or found is None or found[0] != key:
+            state = json.loads(Path(path).read_text(encoding="utf-8"))
+            found = _CACHE[path] = (key, graph_of_checkpoint(state))
+        return found[1]
     except (OSError, ValueError, AttributeError):
         return None
 

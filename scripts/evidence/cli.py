@@ -116,8 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         previous = signal.signal(signal.SIGTERM, _terminated)
     except ValueError:          # not the main thread
         previous = None
+    from gate.environ import kept
+
     try:
-        return _main(argv)
+        with kept(asof.AS_OF_ENV):   # the export's date is its own, as a gate run's (round 16)
+            return _main(argv)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -176,7 +176,7 @@ def _meta(project: Path, exported: datetime, evidence: list[StackEvidence], live
 
 def _checked_signer(out: Path, stacks: list[str] | None, signing_key: Path | None) -> Any:
     """Valid stack names (no path escapes), a signing key outside the bundle; the signer."""
-    key = Path(signing_key or signing.DEFAULT_KEY).expanduser().resolve()
+    key = Path(signing_key or signing.default_key()).expanduser().resolve()
     if Path(out).resolve() in (key, *key.parents):
         raise EvidenceError(f"{key}: the signing key must not live inside the bundle {out}")
     for stack in stacks or []:
@@ -206,7 +206,7 @@ def export(
 ) -> dict[str, Any]:
     """Write the bundle for ``stacks`` (None: every stack) to ``out``; returns the manifest.
 
-    The manifest is signed with the Ed25519 key at ``signing_key`` (default: signing.DEFAULT_KEY,
+    The manifest is signed with the Ed25519 key at ``signing_key`` (default: signing.default_key(),
     generated on first use; never inside ``out``).
     """
     started = time.perf_counter()

@@ -1,6 +1,6 @@
 """The bundle's signature: a DSSE envelope (in-toto's envelope, via securesystemslib) over manifest.json.
 
-Offline path: a local Ed25519 key, generated on first use at DEFAULT_KEY (never inside a bundle); its
+Offline path: a local Ed25519 key, generated on first use at default_key() (never inside a bundle); its
 public half beside it as `<key>.pub`, which auditors receive out of band and pass to `evidence verify
 --key`. Real path (docs/evidence.md): the same envelope signed by a cloud KMS key (AWS KMS ECC_NIST_P256 /
 Azure Key Vault EC key) through securesystemslib's `AWSSigner` / `AzureSigner`, verified with the key's
@@ -20,8 +20,13 @@ from evidence.errors import EvidenceError
 
 ENVELOPE = "manifest.dsse.json"
 PAYLOAD_TYPE = "application/vnd.dosis-eloket.evidence-manifest+json"
-DEFAULT_KEY = Path(os.environ.get("EVIDENCE_SIGNING_KEY")
-                   or Path.home() / ".config" / "dosis-eloket" / "evidence-signing-key.pem")
+
+
+def default_key() -> Path:
+    """$EVIDENCE_SIGNING_KEY, else the key in the user's configuration; read per export (round 16: read at
+    import, a later export of the process with another key set signed with the first)."""
+    return Path(os.environ.get("EVIDENCE_SIGNING_KEY")
+                or Path.home() / ".config" / "dosis-eloket" / "evidence-signing-key.pem")
 
 
 def load_signer(key: Path, *, create: bool = True) -> Any:

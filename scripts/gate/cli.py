@@ -290,11 +290,14 @@ def main(argv: list[str] | None = None) -> int:
             previous[sig] = signal.signal(sig, _interrupted)
     except ValueError:    # not the main thread (embedded use): no handlers
         pass
+    from gate.asof import AS_OF_ENV
+    from gate.environ import kept
     from gate.stdout_guard import claim, release
 
     claim()   # what a pack or child writes to stdout goes to stderr: stdout is the report's
     try:
-        return _main(argv)
+        with kept(AS_OF_ENV):   # the run's date is its own: the next command of this process reads its own
+            return _main(argv)
     finally:
         release()
         from gate.procs import kill_all

@@ -22,6 +22,12 @@ def environ(values: Mapping[str, str | None]) -> Iterator[None]:
                 os.environ[k] = v
 
 
+def kept(*keys: str) -> contextlib.AbstractContextManager[None]:
+    """Whatever the block sets of `keys` is undone afterwards (round 16: a command's `--as-of`, exported for
+    its packs, stayed the date of every later command of the process that gave none)."""
+    return environ(dict.fromkeys(keys))
+
+
 # what the gate tells its packs (options.records_env)
 PACK_VARIABLES = ("GATE_RECORDS_DIR", "GATE_PROGRAM_DIR", "GATE_STACK_GRAPHS")
 # the key that signs the run (gate.run_sign): a program that read it could sign a forged gate dir

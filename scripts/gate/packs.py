@@ -224,11 +224,13 @@ def cli_environment(*, project: str, stack: str, stack_config: dict[str, Any], d
 
 
 def configure_runtime(project: str, stack: str, dry_run: bool) -> None:
-    """What the servicer does before each call; run inside a copied context so nothing leaks."""
+    """What the servicer does before each call; run inside a copied context so nothing leaks. The stack's
+    config is set as a new map (round 16): `set_config` writes into the map the context has, which is the
+    SDK's default — one dict shared by every context — until someone sets one, so each stack's keys stayed
+    for every later stack of the process."""
     import pulumi.runtime
 
-    for k, v in pulumi.runtime.get_config_env().items():
-        pulumi.runtime.set_config(k, v)
+    pulumi.runtime.set_all_config(pulumi.runtime.get_config_env())
     pulumi.runtime.configure(pulumi.runtime.Settings(project=project, stack=stack, dry_run=dry_run,
                                                      organization=os.environ.get("PULUMI_ORGANIZATION",
                                                                                  "organization")))

@@ -125,12 +125,11 @@ VOLATILE_ENV = frozenset({"GATE_CACHE_DIR", "GATE_CHECKOV_JOBS", "GATE_RUN_START
 
 
 @functools.cache
-def _excluded() -> tuple[str, ...]:
-    """Prefixes whose files the lock file or checkov's version already stand for (or that are not files)."""
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, "/proc", "/dev", "/sys"}
+def _excluded(checkov_env: str) -> tuple[str, ...]:
+    """Prefixes whose files the lock file or checkov's version (GATE_CHECKOV_ENV, the caller's: round 16)
+    already stand for, or that are not files."""
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, "/proc", "/dev", "/sys", checkov_env}
     roots |= {p for p in sys.path if p.endswith("site-packages")}
-    if os.environ.get("GATE_CHECKOV_ENV"):
-        roots.add(os.environ["GATE_CHECKOV_ENV"])
     return tuple(str(Path(r).resolve()) + os.sep for r in roots if r)
 
 
@@ -170,7 +169,8 @@ def input_files(paths: set[str] | list[str], skip: tuple[Path, ...] = ()) -> dic
 
     out: dict[str, str] = {}
     probed: dict[str, str] = {}    # stat'ed or listed, not opened: an opened file's bytes say more
-    excluded = _excluded() + tuple(str(Path(s).resolve()) + os.sep for s in skip)
+    excluded = _excluded(os.environ.get("GATE_CHECKOV_ENV", ""))
+    excluded += tuple(str(Path(s).resolve()) + os.sep for s in skip)
     for raw in paths:
         kind, path = split(raw)
         if path.startswith(excluded) or "__pycache__" in path:

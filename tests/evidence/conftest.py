@@ -22,8 +22,5 @@ def export_kwargs() -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def _signing_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Bundles are signed with a throw-away key, never one in the real home directory."""
-    from evidence import signing
-
     key = tmp_path_factory.getbasetemp() / "signing" / "key.pem"
     monkeypatch.setenv("EVIDENCE_SIGNING_KEY", str(key))
-    monkeypatch.setattr(signing, "DEFAULT_KEY", key)

@@ -187,7 +187,7 @@ def test_evil_verify_a_manifest_resigned_by_another_key(bundle, tmp_path, capsys
     envelope = signing.sign((bundle / "manifest.json").read_bytes(),
                             signing.load_signer(tmp_path / "adversary" / "key.pem"))
     (bundle / "manifest.dsse.json").write_bytes(envelope)
-    code, out = _verify(bundle, capsys, "--key", str(signing.DEFAULT_KEY) + ".pub")
+    code, out = _verify(bundle, capsys, "--key", str(signing.default_key()) + ".pub")
     assert code == 1, out
     assert "not signed by the given key" in out, out
 

@@ -154,6 +154,20 @@ def test_config_violating_the_schema_is_exit_2_naming_pack_and_key(tmp_path):
         run(pack_config=load_pack_config([f"fixture-pack={cfg}"]))
 
 
+@pytest.mark.parametrize(("config", "match"), [
+    ({"require-tag": {"tags": "owner"}},   # misspelt: the rule would judge with its default tag
+     r"cfg\.json: policy pack fixture-pack: require-tag\.tags: not a property of the policy \(known: tag\)"),
+    ({"eu-region": {"enforcementLevel": "mandatory", "strict": True}},
+     r"cfg\.json: policy pack fixture-pack: eu-region\.strict: the policy takes no properties"),
+])
+def test_a_property_no_schema_names_is_exit_2(tmp_path, config, match):
+    """Round 16 (round 15's limit): a policy property the policy's schema does not name is refused."""
+    cfg = tmp_path / "cfg.json"
+    cfg.write_text(json.dumps(config))
+    with pytest.raises(UsageError, match=match):
+        run(pack_config=load_pack_config([f"fixture-pack={cfg}"]))
+
+
 @pytest.mark.parametrize(("content", "match"), [
     ("{not json", r"bad\.json: not JSON \(line 1"),
     ('{"eu-region": "strict"}', r"bad\.json: eu-region: 'strict' is not a valid enforcement level"),

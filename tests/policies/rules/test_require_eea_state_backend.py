@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from policy_testlib import graph, messages
 
-from policies.core.backend import state_settings
-
 ALLOWED = ["westeurope", "northeurope", "eu-west-1"]
 
 
@@ -14,9 +12,6 @@ ALLOWED = ["westeurope", "northeurope", "eu-west-1"]
 def _fresh(monkeypatch):
     monkeypatch.setenv("PULUMI_PROJECT", "proj")
     monkeypatch.delenv("PULUMI_BACKEND_URL", raising=False)
-    state_settings.cache_clear()
-    yield
-    state_settings.cache_clear()
 
 
 def project(tmp_path, backend: str | None, stack_file: str = "config: {}\n", stack: str = "dosis-prod"):
@@ -30,7 +25,6 @@ KMS = "secretsprovider: awskms://alias/eloket/state?region=eu-west-1\nconfig: {}
 
 
 def judge(config, stack="dosis-prod"):
-    state_settings.cache_clear()  # the files change within a test
     return [m for _, m in messages("require-eea-state-backend", graph(), config, stack=stack)]
 
 

@@ -10,8 +10,6 @@ import pytest
 import yaml
 from ruletest import CORPUS, base, judge, run
 
-from policies.core import endpoints as endpoints_module
-
 RULE = "require-off-vendor-backups"
 HOW = "declare the copy in the stack's PIA record"
 EVASIONS = {
@@ -49,8 +47,6 @@ def records(tmp_path, monkeypatch):
             pia.write_text(yaml.safe_dump(data))
         if endpoints is not None:
             (root / "records" / "endpoints.yaml").write_text(endpoints)
-            endpoints_module._load.cache_clear()  # the record is read once per directory
-            endpoints_module._for_stack.cache_clear()
         return pia
 
     return edit
