@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from policies.core.restore_sources import RESTORABLE_ID
+
 # A subscription-scoped id under a location (`…/providers/Microsoft.Web/locations/westeurope/managedApis/x`).
 _LOCATION_ID = re.compile(r"/locations/([^/]+)(?:/managedapis/([^/]+))?")
 # A deployment, deployment stack or deployment script at any scope (also in a call to the ARM REST API).
@@ -36,9 +38,10 @@ AZURE_CONNECTORS = frozenset(
 
 
 def id_kind(rid: str) -> tuple[str, str | None, str | None]:
-    """(kind, location, managed API) of a lower-case id; kinds: location, deployment, tenant, free, defer."""
-    if "/locations/" in rid and (m := _LOCATION_ID.search(rid)):
-        return "location", m.group(1), m.group(2)
+    """(kind, location, managed API) of a lower-case id; kinds: location, restorable (round 43), deployment,
+    tenant, free, defer."""
+    if "/locations/" in rid and (m := _LOCATION_ID.search(rid)):  # a restore source is also resolved
+        return "restorable" if RESTORABLE_ID.match(rid) else "location", m.group(1), m.group(2)
     if _DEPLOYMENT_ID.search(rid):
         return "deployment", None, None
     if rid.startswith("/tenants/"):  # a Data Share consumer (policies/core/own_keys.py)

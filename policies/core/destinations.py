@@ -230,8 +230,9 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         return _endpoint_outcome(e, ref, ok) if e is not None else DEFER
     if ref.kind == "azure-id":
         kind, loc, api = id_kind(ref.value.lower())
-        if kind == "location":
-            return _judge_location_id(ref, loc or "", api, ok, what)
+        if kind in ("location", "restorable"):  # round 43: a restore source is also the stack's account
+            out = _judge_location_id(ref, loc or "", api, ok, what)
+            return DEFER if kind == "restorable" and out is OK else out
         if kind in ("deployment", "tenant", "application", "partner"):
             return Outcome(id_problem(kind, ref.path, ref.value.lower()))
         return OK if kind == "free" else DEFER

@@ -110,9 +110,10 @@ AZURE_REGION_DOMAINS = (
     ".dynamics.com", ".azurehealthcareapis.com", ".azureiotcentral.com", ".azure-mobile.net", ".azurefd.net",
     ".azureedge.net", ".azure.privatelinkservice",
 )
-# URL schemes with an empty authority that stay on the machine (`file:///etc/x`, a local socket); any other
-# scheme without a host (`tunnel:///eventhandler`, Web PubSub's awps-tunnel) goes wherever its client runs.
-_LOCAL_SCHEMES = frozenset({"file", "unix", "npipe"})
+# URL schemes with an empty authority that stay on the machine (`file:///etc/x`, a local socket, Spark's
+# `local:///` file in the container image, round 43); any other scheme without a host (`tunnel:///eventhandler`,
+# Web PubSub's awps-tunnel) goes wherever its client runs.
+_LOCAL_SCHEMES = frozenset({"file", "unix", "npipe", "local"})
 _HOSTLESS = re.compile(r"\b([a-z][a-z0-9+.-]*):///", re.I)
 
 

@@ -139,14 +139,14 @@ _IDENTITY_ACCOUNT = re.compile(r"(?i)__account_?name$")  # `…__accountName`, a
 
 def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     """A resource named by its physical name or GUID, which only the stack can place (None: not one)."""
-    # a storage account in a volume/mount list, Stream Analytics `storageAccounts`, `jobStorageAccount` or
-    # `externals.storageAccount` (round 40), a Logic Apps connection's `parameterValues` (a top-level
-    # `accountName` is the resource's parent), an identity-based Functions setting (`…__accountName`)
+    # a storage account in a volume/mount list or an app env's `azureFile` (round 43), Stream Analytics
+    # `storageAccounts`, `jobStorageAccount` or `externals.storageAccount` (round 40), a Logic Apps
+    # connection's `parameterValues` (a top-level `accountName` is its parent), a Functions `…__accountName`
     target = NAMED_REFS.get(key) if key != "storageAccount" or _BARE_NAME.match(s) else None
     connector = "parametervalues" in path.lower()  # also nonSecret- and customParameterValues
     target = target or (CONNECTOR_NAMES.get(key) if connector else None) or (
-        STORAGE_ACCOUNT
-        if (key == "accountName" and "torageAccount" in path) or key_search(_IDENTITY_ACCOUNT, key)
+        STORAGE_ACCOUNT if (key == "accountName" and ("torageAccount" in path or "azureFile" in path))
+        or key_search(_IDENTITY_ACCOUNT, key)
         else None
     )
     if target is not None:

@@ -35,6 +35,7 @@ from policies.core.read_grants import ORIGIN_TYPES
 from policies.core.reference_text import APIM_BACKEND, GUID_OUTPUTS, NAMED_REFS, iter_strings
 from policies.core.references import Ref, references
 from policies.core.relays import relay_arn
+from policies.core.restore_sources import restored_account
 from policies.core.rule import RuleContext
 from policies.core.stored_refs import stored_problem
 from policies.core.typed_places import NAMED_TYPES
@@ -189,7 +190,8 @@ class GraphIndex:
             return hit
         if ref.kind == "azure-id":
             rid = v.lower()
-            hit = self.by_key.get(f"id:{rid}")
+            restore, source = restored_account(rid, self.graph)  # round 43: a Cosmos DB restore source
+            hit = source if restore else self.by_key.get(f"id:{rid}")
             if hit is None and (bare := _namespace_free(rid)) is not None:
                 hit = self.by_key.get(f"idn:{bare}")
             m = _AZURE_SCOPE.match(rid)
