@@ -14,6 +14,7 @@ from policies.core.destinations import LocalJudge
 from policies.core.geo import GEO_SETTINGS, geo_copies, routed_processing
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.references import references
+from policies.core.restore_sources import cross_subscription_restore
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView
 
@@ -23,7 +24,7 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
         return []
     judge = LocalJudge(ctx)
     out = [o.problem for ref in references(view) if (o := judge(ref)).problem]
-    out += routed_processing(view)
+    out += routed_processing(view) + cross_subscription_restore(view)
     if view.type in GEO_SETTINGS:
         home = effective_location(view, None)
         for field, region, problem in geo_copies(view, home):
