@@ -5,7 +5,9 @@ A Transfer Family user's home directory or an AS2 agreement's landing directory 
 endpoint may take its server, port and credentials from a Secrets Manager secret: the secret says where the
 replica is. A managed Cassandra cluster joined to unmanaged data centres (`externalSeedNodes`) replicates
 every row to nodes wherever those data centres are, private addresses included; an Azure NetApp Files
-cache volume reads from and writes to an external ONTAP cluster the same way (round 42). A storage object
+cache volume reads from and writes to an external ONTAP cluster the same way (round 42), and a volume migrated
+from one (`dataProtection.replication.remotePath`) is its replica until the migration is broken off (round
+43). A storage object
 replication policy allowed across tenants names its destination account by bare name. A Salesforce linked
 service or AppFlow connector profile without an instance URL signs in at `login.salesforce.com` and writes to
 whatever org that login belongs to; a Snowflake profile names its account by locator (round 21). Each is
@@ -39,6 +41,8 @@ _HOME_PATHS: dict[str, tuple[str, ...]] = {
 _DMS_ENDPOINT = "aws:dms/endpoint:Endpoint"
 _CASSANDRA = "azure-native:cosmosdb:CassandraCluster"
 _ANF_CACHE = "azure-native:netapp:CapacityPoolCache"
+_ANF_VOLUME = "azure-native:netapp:CapacityPoolVolume"
+_ANF_REMOTE = "dataProtection.replication.remotePath"
 _OBJECT_REPLICATION = "azure-native:storage:ObjectReplicationPolicy"
 _BARE_ACCOUNT = re.compile(r"^[a-z0-9]{3,24}$")
 _LINKED_SERVICE = "azure-native:datafactory:LinkedService"
@@ -67,8 +71,8 @@ _PROFILE_SCANNED = frozenset({
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]+$")
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | {
-    _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _OBJECT_REPLICATION, _LINKED_SERVICE, _CONNECTOR_PROFILE,
-    VPC_ENDPOINT, WORKFLOW, *DAPR_TYPES, *TABLE_FLOW_TYPES}
+    _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION, _LINKED_SERVICE,
+    _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, *DAPR_TYPES, *TABLE_FLOW_TYPES}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
 CONNECTOR_NAMES = {
@@ -142,6 +146,12 @@ def typed_place_refs(view: ResourceView) -> Found:
                  "nothing of where it is (a private address is on a network outside any region); keep the "
                  "data on a volume of the stack (replicated by `dataProtection.replication` to another "
                  "volume of the stack)")]
+    if t == _ANF_VOLUME:  # round 43: a migration volume, replicated from an external ONTAP volume
+        return [] if view.get(_ANF_REMOTE) is None else [(_ANF_REMOTE, "site", "an Azure NetApp Files "
+                "migration volume is a SnapMirror peer of a volume on an external ONTAP cluster (named by "
+                "host, server and volume name; the peering addresses say nothing of where it is): the data "
+                "comes from, and until the relationship is broken off stays in step with, a place the pack "
+                "cannot place; copy the data in from a resource of the stack instead")]
     if t == VPC_ENDPOINT:  # the stack's endpoint service (its recorded `serviceName`) or a declared host
         name = str(view.input("serviceName") or "").lower()
         return [("serviceName", "endpoint-service", name)] if _ENDPOINT_SERVICE.match(name) else []
