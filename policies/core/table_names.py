@@ -6,6 +6,8 @@ program says places them. Where a typed field names the table a flow writes to o
 DynamoDB actions, an AppSync data source, an API Gateway DynamoDB integration's mapping template, a Step
 Functions DynamoDB task), by name or ARN, it must be a table of this stack, whose replicas are judged there.
 A table the request chooses (a template or task that takes it from the input) cannot be placed and blocks.
+Round 43: a template also names tables as a batch call's `RequestItems` keys and in a PartiQL statement; an
+action that names no table (`ListTables`) has none to place.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ TABLE_FLOW_TYPES = frozenset({_IOT_RULE, _APPSYNC_SOURCE, _APIGW_INTEGRATION, _S
 _IOT_ACTIONS = (("dynamodbs", "tableName"), ("dynamodbv2s", "putItem.tableName"),
                 ("errorAction.dynamodb", "tableName"), ("errorAction.dynamodbv2", "putItem.tableName"))
 _TABLE_IN_TEMPLATE = re.compile(r'"TableName"\s*:\s*"([^"]*)"')
+# Round 43: a PartiQL statement's table (`SELECT … FROM "t"`, `INSERT INTO t`, `UPDATE "t"`; quotes escaped in
+# the template's JSON), and the actions that name no table (they list or describe the account's own).
+_STATEMENT = re.compile(r'"Statement"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_TABLE_IN_STATEMENT = re.compile(r'(?i)\b(?:from|into|update)\s+\\?"?([A-Za-z0-9_.$-]+)')
+_NO_TABLE_ACTIONS = frozenset({"ListTables", "DescribeLimits", "DescribeEndpoints"})
+_UNREAD_BATCH = ("a batch call's `RequestItems` in a template that is not JSON (VTL directives or an "
+                 "unquoted value) cannot be read, so which tables it writes to cannot be judged; write the "
+                 "template as JSON naming tables of this stack")
 _DYNAMODB_TASK = ("arn:aws:states:::dynamodb:", "arn:aws:states:::aws-sdk:dynamodb:")
 _CHOSEN = ("the table is taken from the request, so which table (and where its replicas are) cannot be "
            "judged; name a table of this stack")
@@ -75,16 +85,41 @@ def _integration(view: ResourceView) -> Found:
     """An API Gateway integration calling DynamoDB: the table each request mapping template names; without
     one, the caller's own request (and the table it names) is passed through."""
     uri = plain(view.input("uri"))
-    if not isinstance(uri, str) or ":dynamodb:" not in uri:
+    if not isinstance(uri, str) or ":dynamodb:" not in uri or uri.rsplit("/", 1)[-1] in _NO_TABLE_ACTIONS:
         return []
     templates = plain(view.input("requestTemplates"))
     if is_unknown(templates):
         return [("requestTemplates", "unknown", "")]
     found: Found = []
     for ctype, text in (templates or {}).items():
-        names = _TABLE_IN_TEMPLATE.findall(text) if isinstance(text, str) else []
-        found += [(f"requestTemplates.{ctype}", *f[1:]) for n in names or [""] for f in _table("", n)]
+        at = f"requestTemplates.{ctype}"
+        names = _template_tables(text) if isinstance(text, str) else [""]
+        found += [(at, "site", _UNREAD_BATCH)] if names is None else [
+            (at, *f[1:]) for n in names or [""] for f in _table("", n)]
     return found or [("requestTemplates", "site", _CHOSEN)]
+
+
+def _template_tables(text: str) -> list[str] | None:
+    """The tables a mapping template names: `"TableName"`, a batch call's `RequestItems` keys (round 43; None
+    when the template is not JSON), a PartiQL statement's table (round 43)."""
+    names = _TABLE_IN_TEMPLATE.findall(text) + [
+        n for st in _STATEMENT.findall(text) for n in _TABLE_IN_STATEMENT.findall(st)]
+    if '"RequestItems"' not in text:
+        return names
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            items = node.get("RequestItems")
+            names += list(items) if isinstance(items, dict) else []
+            stack += list(node.values())
+        elif isinstance(node, list):
+            stack += node
+    return names
 
 
 def _state_machine(definition: Any) -> Found:
