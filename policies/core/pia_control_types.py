@@ -54,6 +54,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "azure-native:synapse:WorkspaceAadAdmin",
         "azure-native:synapse:WorkspaceSqlAadAdmin",
         "azure-native:storage:LocalUser",  # round 18: local sign-in (require-entra-only-authentication)
+        "azure-native:dbforpostgresql:ServerGroupRole",  # round 44: roles with passwords (the same rule)
         "aws:alb/listener:Listener",
         "aws:alb/listenerRule:ListenerRule",
         "aws:apigateway/domainName:DomainName",
