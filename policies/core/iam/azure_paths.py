@@ -3,7 +3,8 @@
 admin groups of an AKS cluster (round 29: cluster-admin binds any role to anyone in the cluster, so access
 rights, whether Kubernetes or Azure RBAC authorises the rest), the initial administrators of a Managed HSM
 (round 44: Administrator of its local RBAC, which Azure role assignments do not show, so they assign
-themselves or anyone any key role: key administration), and the members an `azuread.Group` declares itself
+themselves or anyone any key role: key administration), Data Explorer principal assignments whose role
+administers the databases (round 44: database structure), and the members an `azuread.Group` declares itself
 (they hold what the group holds)."""
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ DB_ADMINS: dict[str, str] = {
     "azure-native:dbformysql:AzureADAdministrator": "sid",
     "azure-native:synapse:WorkspaceAadAdmin": "sid",  # round 20: Synapse workspaces and their SQL pools
     "azure-native:synapse:WorkspaceSqlAadAdmin": "sid",
+}
+# Round 44: Data Explorer (Kusto) principal assignments and the roles among theirs that administer databases
+# (an unreadable role counts as one: closed world).
+KUSTO_ADMINS = {
+    "azure-native:kusto:ClusterPrincipalAssignment": "AllDatabasesAdmin",
+    "azure-native:kusto:DatabasePrincipalAssignment": "Admin",
 }
 AKS = "azure-native:containerservice:ManagedCluster"
 AKS_ADMINS = "aadProfile.adminGroupObjectIDs"
@@ -92,6 +99,12 @@ def grants(graph: StackGraph) -> list[Grant]:
                 continue  # no Entra administrator set on the server itself
             key, people = object_of(graph, r, fld)
             out.append(Grant(r.urn, key, frozenset({"database structure"}), False, people))
+    for t, admin in KUSTO_ADMINS.items():
+        for r in graph.by_type(t):
+            if is_unknown(r.input("role")) or r.input("role") == admin:
+                key, people = object_of(graph, r, "principalId")
+                people = people and r.input("principalType") != "App"
+                out.append(Grant(r.urn, key, frozenset({"database structure"}), False, people))
     for t, (fld, function) in LISTED_ADMINS.items():
         for c in graph.by_type(t):
             admins = c.get(fld)
