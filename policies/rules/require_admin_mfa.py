@@ -32,7 +32,7 @@ from policies.core.iam.vm_sign_in import password_machine_admins
 from policies.core.master_secrets import people_reading_master_secrets, people_reading_stored_passwords
 from policies.core.password_copies import people_reading_copies
 from policies.core.rule import Rule, RuleContext
-from policies.core.search_saml import search_saml_sign_ins
+from policies.core.search_saml import search_saml_sign_ins, serverless_sign_ins
 from policies.core.transfer_sign_in import password_sign_ins
 from policies.core.types import AZURE_DATA_STORES
 from policies.core.verified_access import sign_in_problems as verified_access_sign_in
@@ -237,6 +237,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     saml = breakglass.records(ctx.stack, SAML_RECORD)
     out.extend(vpn_sign_in(graph, saml))  # Client VPN (round 26)
     out.extend(search_saml_sign_ins(graph, saml))  # OpenSearch Dashboards' SAML IdP (round 30)
+    out.extend(serverless_sign_ins(graph, saml, instances))  # OpenSearch Serverless sign-in (round 44)
     out.extend(verified_access_sign_in(graph, instances))  # Verified Access policies (round 26)
     out.extend(people_reading_master_secrets(graph, ctx.stack))  # shared master users (round 26)
     out.extend(people_reading_stored_passwords(graph, ctx.stack))  # ... stored by the program (round 29)
