@@ -162,12 +162,11 @@ def _cosmos_pg(r: ResourceView, graph: StackGraph) -> list[str]:
 
 
 def _cosmos_pg_role(r: ResourceView, graph: StackGraph) -> list[str]:
-    if r.input("password") is None:
-        return []
-    return [
+    why = (
         f"cluster role {r.input('roleName')!r} is given a password: it signs in outside Entra ID; create "
         "roles for Entra principals (objectId, principalType) without a password"
-    ]
+    )
+    return [] if r.input("password") is None else [why]
 
 
 CHECKS = {
