@@ -7,6 +7,7 @@ from __future__ import annotations
 from policies.core.apim_access import CONTROLS as APIM
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
+from policies.core.iam.azure_paths import KUSTO_ADMINS
 from policies.core.iam.standing_credentials import CONTROLS as ROLES_ANYWHERE
 from policies.core.pia_analytics import CONTROLS as ANALYTICS
 from policies.core.pia_api_auth import CONTROLS as APPSYNC
@@ -54,6 +55,8 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "azure-native:synapse:WorkspaceAadAdmin",
         "azure-native:synapse:WorkspaceSqlAadAdmin",
         "azure-native:storage:LocalUser",  # round 18: local sign-in (require-entra-only-authentication)
+        "azure-native:dbforpostgresql:ServerGroupRole",  # round 44: roles with passwords (the same rule)
+        *KUSTO_ADMINS,  # round 44: Data Explorer principal assignments (separation of duties, MFA)
         "aws:alb/listener:Listener",
         "aws:alb/listenerRule:ListenerRule",
         "aws:apigateway/domainName:DomainName",

@@ -1,7 +1,8 @@
 """AWS Verified Access (round 26): people reach internal applications (the DBAs' tools) through it, with no
 VPN, when a Cedar policy of the group (or endpoint) permits them on the trust data of the instance's one
 user trust provider. A second factor is shown either by the provider itself — IAM Identity Center, whose MFA
-the PIA record states per instance (`identity_center_mfa`) — or, for an OIDC provider, by the policy: every
+the PIA record states per instance (`identity_center_mfa`; round 44: the statement of the account's one
+instance, `identity_center.account_instance_problem`) — or, for an OIDC provider, by the policy: every
 `permit` must require `context.<ref>.amr.contains("mfa")` under `&&` (under `||` a password alone passes), or
 a `forbid … unless { … }` must refuse everything else. Other spellings of the same test are read (round 29):
 `context.<ref>["amr"]`, `.containsAll([… "mfa" …])` (every listed method, so MFA too) and
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from policies.core.iam.identity_center import MFA_MODES
+from policies.core.iam.identity_center import account_instance_problem
 from policies.core.session_prefs import kept_problems, stack_log_group
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -128,21 +129,16 @@ def _user_provider(graph: StackGraph, instance: ResourceView) -> ResourceView | 
     return None
 
 
-def _policy_gap(doc: Any, provider: ResourceView, ic_records: list[dict[str, Any]]) -> str | None:
-    """Why the policy lets people in without a second factor shown, or None."""
+def _policy_gap(doc: Any, provider: ResourceView, ic_gap: str | None) -> str | None:
+    """Why the policy lets people in without a second factor shown, or None (`ic_gap`: why the account's
+    Identity Center instance is not shown to ask for MFA)."""
     if doc is None or (isinstance(doc, str) and not doc.strip()):
         return None  # no policy: Verified Access lets no one in
     if is_unknown(doc) or not isinstance(doc, str):
         return unknown_message("policyDocument", "whether people need a second factor")
     kind, ref = provider.input("userTrustProviderType"), provider.input("policyReferenceName")
     if kind == "iam-identity-center":
-        if any(e.get("mfa") in MFA_MODES for e in ic_records):
-            return None
-        return (
-            "people sign in through IAM Identity Center, whose MFA is an instance setting outside the "
-            "program: record it in the stack's PIA record (identity_center_mfa: [{instance, mfa, "
-            "verified_on}])"
-        )
+        return ic_gap
     if kind != "oidc" or not isinstance(ref, str) or is_unknown(ref):
         kind_text = f"{provider.name} ({kind!r})"
         return f"its user trust provider {kind_text} cannot be judged: use oidc or IAM Identity Center"
@@ -161,6 +157,7 @@ def _policy_gap(doc: Any, provider: ResourceView, ic_records: list[dict[str, Any
 def sign_in_problems(graph: StackGraph, ic_records: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """Groups (and their endpoints' own policies) that let people in without a second factor shown."""
     out: list[tuple[str, str]] = []
+    ic_gap = account_instance_problem(graph, ic_records) if graph.by_type(GROUP) else None
     for g in graph.by_type(GROUP):
         instance = _fed(graph, g, "verifiedaccessInstanceId", INSTANCE)
         provider = _user_provider(graph, instance) if instance else None
@@ -173,13 +170,13 @@ def sign_in_problems(graph: StackGraph, ic_records: list[dict[str, Any]]) -> lis
                 )
             )
             continue
-        gap = _policy_gap(g.input("policyDocument"), provider, ic_records)
+        gap = _policy_gap(g.input("policyDocument"), provider, ic_gap)
         endpoints = [e for e in graph.by_type(ENDPOINT) if _fed(graph, e, GROUP_ID, GROUP) is g]
         if (
             gap
             and endpoints
             and all(
-                e.input("policyDocument") and not _policy_gap(e.input("policyDocument"), provider, ic_records)
+                e.input("policyDocument") and not _policy_gap(e.input("policyDocument"), provider, ic_gap)
                 for e in endpoints
             )
         ):

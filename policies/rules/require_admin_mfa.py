@@ -28,10 +28,11 @@ from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.standing_credentials import standing_credential_admins
 from policies.core.iam.standing_roles import standing_privileged_roles
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
+from policies.core.iam.vm_sign_in import password_machine_admins
 from policies.core.master_secrets import people_reading_master_secrets, people_reading_stored_passwords
 from policies.core.password_copies import people_reading_copies
 from policies.core.rule import Rule, RuleContext
-from policies.core.search_saml import search_saml_sign_ins
+from policies.core.search_saml import search_saml_sign_ins, serverless_sign_ins
 from policies.core.transfer_sign_in import password_sign_ins
 from policies.core.types import AZURE_DATA_STORES
 from policies.core.verified_access import sign_in_problems as verified_access_sign_in
@@ -85,6 +86,12 @@ def _privileged(graph: StackGraph, grant) -> bool:
     by an MFA policy that includes all users, not necessarily by the administrators' one."""
     perms, _ = permissions(graph, grant)
     return perms is None or bool(functions_of(perms)) or uses_keys(perms)
+
+
+def _administers_azure(graph: StackGraph, grant) -> bool:
+    """A grant of one of R2016's functions (unknown role: fail closed)."""
+    perms, _ = permissions(graph, grant)
+    return perms is None or bool(functions_of(perms))
 
 
 def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
@@ -215,6 +222,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     if any(r.type in AZURE_DATA_STORES for r in graph.resources):
         out.extend(("", m) for m in _azure(graph, entries))
     out.extend(_secret_admins(graph))
+    out.extend(password_machine_admins(graph, ROLE_GRANTS, _administers_azure))  # VMs (round 44)
     out.extend(_cognito_groups(graph))
     out.extend(_guests(graph, ctx.stack))  # guests holding administration (rounds 25 and 26)
     out.extend(pim_settings.activation_problems(graph))  # PIM activation without MFA (round 19)
@@ -229,6 +237,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     saml = breakglass.records(ctx.stack, SAML_RECORD)
     out.extend(vpn_sign_in(graph, saml))  # Client VPN (round 26)
     out.extend(search_saml_sign_ins(graph, saml))  # OpenSearch Dashboards' SAML IdP (round 30)
+    out.extend(serverless_sign_ins(graph, saml, instances))  # OpenSearch Serverless sign-in (round 44)
     out.extend(verified_access_sign_in(graph, instances))  # Verified Access policies (round 26)
     out.extend(people_reading_master_secrets(graph, ctx.stack))  # shared master users (round 26)
     out.extend(people_reading_stored_passwords(graph, ctx.stack))  # ... stored by the program (round 29)

@@ -143,7 +143,35 @@ def _mysql(r: ResourceView, graph: StackGraph) -> list[str]:
     return ["no server parameter `aad_auth_only` = ON (dbformysql.Configuration): MySQL password logins work"]
 
 
+# Round 44: a Cosmos DB for PostgreSQL cluster keeps password authentication on unless `authConfig` switches
+# it off (the citus administrator's `administratorLoginPassword` is required at creation and signs in while it
+# is on); the API's values are lower-case. Its roles (`ServerGroupRole`) are Entra principals, or roles with a
+# password of their own, which sign in outside Entra whatever the cluster says.
+def _cosmos_pg(r: ResourceView, graph: StackGraph) -> list[str]:
+    out = []
+    for fld, good, why in (
+        ("authConfig.passwordAuth", "disabled", "the citus administrator and password roles sign in"),
+        ("authConfig.activeDirectoryAuth", "enabled", "no Entra sign-in"),
+    ):
+        value = get_path(r.inputs, fld)
+        if is_unknown(value):
+            out.append(unknown_message(fld, "whether passwords can be used"))
+        elif str(value).lower() != good:
+            out.append(f"`{fld}` is {value!r} (absent: {why}); set it to {good!r}")
+    return out
+
+
+def _cosmos_pg_role(r: ResourceView, graph: StackGraph) -> list[str]:
+    why = (
+        f"cluster role {r.input('roleName')!r} is given a password: it signs in outside Entra ID; create "
+        "roles for Entra principals (objectId, principalType) without a password"
+    )
+    return [] if r.input("password") is None else [why]
+
+
 CHECKS = {
+    "azure-native:dbforpostgresql:ServerGroupCluster": _cosmos_pg,
+    "azure-native:dbforpostgresql:ServerGroupRole": _cosmos_pg_role,
     "azure-native:dbformysql:Server": _mysql,
     "azure-native:dbformysql:SingleServer": lambda r, g: [
         "a MySQL single server always accepts password logins (and is retired); use a flexible server"
@@ -212,8 +240,8 @@ RULE = Rule(
     "`administrators.azure_ad_only_authentication=True` on SQL servers and managed instances, "
     "`disable_local_auth=True` on Cosmos DB, Service Bus, Event Hubs, Search and Application Insights, "
     "`disable_access_key_authentication=True` on Redis, password authentication Disabled (Entra "
-    "Enabled) on PostgreSQL flexible servers, and `allow=False` on web apps' FTP / SCM basic publishing "
-    "credentials.",
+    "Enabled) on PostgreSQL flexible servers and Cosmos DB for PostgreSQL clusters (no roles with "
+    "passwords), and `allow=False` on web apps' FTP / SCM basic publishing credentials.",
     controls=("IAM-03", "IAM-04", "IAM-07", "PIA-03"),
     check=check,
     module=__name__,

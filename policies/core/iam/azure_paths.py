@@ -1,8 +1,11 @@
 """Azure paths to R2016's functions outside role assignments: the Entra administrator of a database server
 (database structure), Key Vault access policies (key administration and key use, vaults without RBAC), the
 admin groups of an AKS cluster (round 29: cluster-admin binds any role to anyone in the cluster, so access
-rights, whether Kubernetes or Azure RBAC authorises the rest), and the members an `azuread.Group` declares
-itself (they hold what the group holds)."""
+rights, whether Kubernetes or Azure RBAC authorises the rest), the initial administrators of a Managed HSM
+(round 44: Administrator of its local RBAC, which Azure role assignments do not show, so they assign
+themselves or anyone any key role: key administration), Data Explorer principal assignments whose role
+administers the databases (round 44: database structure), and the members an `azuread.Group` declares itself
+(they hold what the group holds)."""
 
 from __future__ import annotations
 
@@ -23,8 +26,20 @@ DB_ADMINS: dict[str, str] = {
     "azure-native:synapse:WorkspaceAadAdmin": "sid",  # round 20: Synapse workspaces and their SQL pools
     "azure-native:synapse:WorkspaceSqlAadAdmin": "sid",
 }
+# Round 44: Data Explorer (Kusto) principal assignments and the roles among theirs that administer databases
+# (an unreadable role counts as one: closed world).
+KUSTO_ADMINS = {
+    "azure-native:kusto:ClusterPrincipalAssignment": "AllDatabasesAdmin",
+    "azure-native:kusto:DatabasePrincipalAssignment": "Admin",
+}
 AKS = "azure-native:containerservice:ManagedCluster"
 AKS_ADMINS = "aadProfile.adminGroupObjectIDs"
+HSM = "azure-native:keyvault:ManagedHsm"
+# Resources naming a list of directory objects that administer them, the field and the function they hold.
+LISTED_ADMINS = {
+    AKS: (AKS_ADMINS, "access rights"),
+    HSM: ("properties.initialAdminObjectIds", "key administration"),
+}
 VAULT = "azure-native:keyvault:Vault"
 ACCESS_POLICY = "azure-native:keyvault:AccessPolicy"
 GROUP = "azuread:index/group:Group"
@@ -84,13 +99,18 @@ def grants(graph: StackGraph) -> list[Grant]:
                 continue  # no Entra administrator set on the server itself
             key, people = object_of(graph, r, fld)
             out.append(Grant(r.urn, key, frozenset({"database structure"}), False, people))
-    for c in graph.by_type(AKS):
-        admins = c.get(AKS_ADMINS)
-        for i in range(len(admins) if isinstance(admins, list) else int(is_unknown(admins))):
-            key, people = (
-                object_of(graph, c, f"{AKS_ADMINS}.{i}") if isinstance(admins, list) else (None, True)
-            )
-            out.append(Grant(c.urn, key, frozenset({"access rights"}), False, people))
+    for t, admin in KUSTO_ADMINS.items():
+        for r in graph.by_type(t):
+            if is_unknown(r.input("role")) or r.input("role") == admin:
+                key, people = object_of(graph, r, "principalId")
+                people = people and r.input("principalType") != "App"
+                out.append(Grant(r.urn, key, frozenset({"database structure"}), False, people))
+    for t, (fld, function) in LISTED_ADMINS.items():
+        for c in graph.by_type(t):
+            admins = c.get(fld)
+            for i in range(len(admins) if isinstance(admins, list) else int(is_unknown(admins))):
+                key, people = object_of(graph, c, f"{fld}.{i}") if isinstance(admins, list) else (None, True)
+                out.append(Grant(c.urn, key, frozenset({function}), False, people))
     for v in graph.by_type(VAULT):
         policies = v.get("properties.accessPolicies")
         if is_unknown(policies):

@@ -7,7 +7,7 @@ groups, cannot be judged and blocks."""
 from __future__ import annotations
 
 from policies.core.iam.azure import inherit_through_groups
-from policies.core.view import StackGraph
+from policies.core.view import StackGraph, is_unknown
 
 INVITATION = "azuread:index/invitation:Invitation"
 
@@ -57,23 +57,60 @@ def literal_users(graph: StackGraph, grants: dict[str, str]) -> dict[str, str]:
     return out
 
 
+# Round 44: the statement is one of a tenant's own cross-tenant access settings (the inbound trust of the
+# directory the guests are users of), so it excuses only for the tenant the program deploys into: the one the
+# stack names (its azuread or azure-native providers' `tenantId`, a Key Vault's or Managed HSM's
+# `properties.tenantId`, which Azure requires to be the subscription's tenant). Several named: every one must
+# be stated (a literal user may be in any); none named: no statement can be matched to the users' directory.
+TENANT_INPUTS = {
+    "azure-native:keyvault:Vault": "properties.tenantId",
+    "azure-native:keyvault:ManagedHsm": "properties.tenantId",
+}
+
+
+def stack_tenants(graph: StackGraph) -> set[str]:
+    """The Entra tenant ids the program names for the directory and subscriptions it deploys into."""
+    found = []
+    for r in graph.resources:
+        if r.type.startswith(("azuread:", "azure-native:")) and r.provider is not None:
+            found.append(r.provider.inputs.get("tenantId"))
+        if r.type in TENANT_INPUTS:
+            found.append(r.get(TENANT_INPUTS[r.type]))
+    return {t.lower() for t in found if isinstance(t, str) and not is_unknown(t)}
+
+
+def _unstated(graph: StackGraph, entries: list[dict]) -> str | None:
+    """Which of the stack's tenants the record does not state to trust no external MFA (None: all are)."""
+    tenants = stack_tenants(graph)
+    trusted = {str(e.get("tenant")).lower() for e in entries if e.get("inbound_mfa_trust") == "none"}
+    if tenants and tenants <= trusted:
+        return None
+    if not tenants:
+        return (
+            "the stack's tenant (the program names none: set the azuread provider's tenantId, so that a "
+            "statement can be matched to the directory its users are in)"
+        )
+    return "tenant " + ", ".join(sorted(tenants - trusted))
+
+
 def literal_user_admins(
     graph: StackGraph, admins: dict[str, str], users: dict[str, str], entries: list[dict], recorded: set[str]
 ) -> list[tuple[str, str]]:
-    """Users named by a literal id holding a function or key use, unless the record states that no external
-    MFA is trusted (then Conditional Access's MFA is performed here for guests too)."""
-    if any(e.get("inbound_mfa_trust") == "none" for e in entries):
-        return []
+    """Users named by a literal id holding a function or key use, unless the record states that the stack's
+    tenant trusts no external MFA (then Conditional Access's MFA is performed here for guests too)."""
     held = {k: {what} for k, what in admins.items()}
     inherit_through_groups(graph, held, {})
+    named = [(key, urn) for key, urn in users.items() if held.get(key) and key not in recorded]
+    unstated = _unstated(graph, entries) if named else None
+    if unstated is None:
+        return []
     return [
         (
             urn,
             f"user {key} is named by a literal object id and holds {', '.join(sorted(held[key]))}: it may be "
             "a guest, whose second factor the tenant may accept from its home tenant (cross-tenant access "
-            "settings, outside the program); record the tenant's inbound MFA trust in the PIA record "
+            f"settings, outside the program); record the inbound MFA trust of {unstated} in the PIA record "
             f"({EXTERNAL_MFA}: [{{tenant, inbound_mfa_trust: none, verified_on: YYYY-MM-DD}}])",
         )
-        for key, urn in users.items()
-        if held.get(key) and key not in recorded
+        for key, urn in named
     ]

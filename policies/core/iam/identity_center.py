@@ -90,11 +90,49 @@ def mfa_problem(ps: AwsPrincipal, held: str, entries: list[dict[str, Any]]) -> s
     instance = ps.view.input("instanceArn")
     if is_unknown(instance) or not isinstance(instance, str):
         return unknown_message("instanceArn", "which Identity Center instance signs its people in")
-    for e in entries:
-        if e.get("instance") == instance and e.get("mfa") in MFA_MODES:
-            return None
+    if recorded(entries, instance):
+        return None
     return (
         f"the permission set holds {held}, and how Identity Center instance {instance} asks for MFA is set "
         "outside the program: record it in the stack's PIA record (identity_center_mfa: [{instance: "
         f"<instance ARN>, mfa: {' | '.join(MFA_MODES)}, verified_on: YYYY-MM-DD}}])"
+    )
+
+
+def recorded(entries: list[dict[str, Any]], instance: str) -> bool:
+    """Whether the PIA record states that Identity Center instance `instance` asks for MFA."""
+    return any(e.get("instance") == instance and e.get("mfa") in MFA_MODES for e in entries)
+
+
+# Round 44: a Verified Access trust provider of type iam-identity-center names no instance (the API has no
+# field for it): it signs people in through the Identity Center instance of its account, of which there is
+# one. The program names that instance through its permission sets' `instanceArn`; a program with none
+# leaves it to the record, which then may state one instance only (several: which is the account's cannot
+# be told). The statement must be the one for that instance, as for permission sets.
+def account_instance_problem(graph: StackGraph, entries: list[dict[str, Any]]) -> str | None:
+    """Why the account's Identity Center instance is not shown to ask for MFA, or None."""
+    named = {p.input("instanceArn") for p in graph.by_type(PERMISSION_SET)}
+    if any(is_unknown(v) or not isinstance(v, str) for v in named):
+        return unknown_message("instanceArn", "which Identity Center instance signs the account's people in")
+    stated = {str(e.get("instance")) for e in entries}
+    if len(named) > 1:
+        return (
+            f"the stack's permission sets name {len(named)} Identity Center instances "
+            f"({', '.join(sorted(named))}) while an account has one: which one signs its people in cannot be "
+            "told"
+        )
+    if named:
+        instance: str | None = next(iter(named))
+    else:
+        instance = next(iter(stated)) if len(stated) == 1 else None
+    if instance is not None and recorded(entries, instance):
+        return None
+    where = (
+        f"instance {instance}" if instance else "the account's instance (named by no permission set of the "
+        f"stack, and the record states {len(stated) or 'no'} instance{'s' if len(stated) != 1 else ''})"
+    )
+    return (
+        f"people sign in through IAM Identity Center, and how {where} asks for MFA is set outside the "
+        "program: record it in the stack's PIA record (identity_center_mfa: [{instance: <the account's "
+        "instance ARN>, mfa, verified_on}])"
     )

@@ -146,8 +146,9 @@ def test_verified_access_identity_center_needs_the_recorded_instance(monkeypatch
     _without_record(monkeypatch, "identity_center_mfa")
     assert _of(run(MFA, case(IDC)), "va-admins") == [
         "the Verified Access group lets people in without a second factor: people sign in through IAM "
-        "Identity Center, whose MFA is an instance setting outside the program: record it in the stack's "
-        "PIA record (identity_center_mfa: [{instance, mfa, verified_on}])"
+        "Identity Center, and how the account's instance (named by no permission set of the stack, and the "
+        "record states no instances) asks for MFA is set outside the program: record it in the stack's PIA "
+        "record (identity_center_mfa: [{instance: <the account's instance ARN>, mfa, verified_on}])"
     ]
 
 
@@ -267,6 +268,7 @@ def test_literal_users_need_the_tenants_external_mfa_recorded(monkeypatch):
     assert _of(run(MFA, case("r26p-58")), "new-dba-member") == [
         "user 5d2e8a41-7c3b-4f9e-a1d6-0b8c2e4f6a13 is named by a literal object id and holds an Azure "
         "role: it may be a guest, whose second factor the tenant may accept from its home tenant "
-        "(cross-tenant access settings, outside the program); record the tenant's inbound MFA trust in the "
-        "PIA record (entra_external_mfa: [{tenant, inbound_mfa_trust: none, verified_on: YYYY-MM-DD}])"
+        "(cross-tenant access settings, outside the program); record the inbound MFA trust of tenant "
+        "00000000-0000-0000-0000-000000000001 in the PIA record (entra_external_mfa: [{tenant, "
+        "inbound_mfa_trust: none, verified_on: YYYY-MM-DD}])"
     ]
