@@ -11,6 +11,7 @@ import contextlib
 import functools
 from typing import Any
 
+from policies.core.proxy_attrs import MEMO
 from policies.core.view import ProviderView, ResourceView, StackGraph, plain
 
 
@@ -85,13 +86,13 @@ def _shared_memo(raw: Any, type_: str, provider: ProviderView | None) -> dict[st
     """The memo of the views of one inputs object (a pulumi_policy proxy), so that the resource policies and
     the stack policies of a resource unwrap and scan its inputs once. Only views of the same type and the
     same provider share it (what the memoised values depend on besides the inputs)."""
-    entry = getattr(raw, "_dosis_memo", None)
+    entry = getattr(raw, MEMO, None)
     if entry is not None and entry[0] == type_ and entry[1] is provider:
         return entry[2]
     memo: dict[str, Any] = {}
     if entry is None:
         with contextlib.suppress(AttributeError):  # a plain dict: nothing to hang it on
-            raw._dosis_memo = (type_, provider, memo)
+            setattr(raw, MEMO, (type_, provider, memo))
     return memo
 
 

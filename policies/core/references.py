@@ -32,6 +32,7 @@ from policies.core.own_keys import (
     implied_refs,
     own_keys_of,
 )
+from policies.core.proxy_attrs import TRACE as _TRACE_ATTR  # (key, trace) on a proxied top-level value
 from policies.core.reference_text import QUIET, QUIET_MAX, json_doc, named_ref, statement, text_plan, yaml_doc
 from policies.core.runtime_refs import computed_value, policy_runtime, relative_field, runtime_value
 from policies.core.stored_refs import (
@@ -138,7 +139,6 @@ tokens added only when the text added nothing new). Replaying it against the ref
 what scanning the value there gives (the de-duplication depends on the order)."""
 _STR_TRACES: dict[tuple[str, str], Trace] = {}  # per (top-level key, string): the same values recur
 _STR_TRACES_MAX = 1 << 16  # as QUIET: bounded memory; frequent strings come back after a clear
-_TRACE_ATTR = "_dosis_trace"  # on a proxied top-level value: (key, trace); proxies are immutable here
 
 
 def _items(path: str, found: Any) -> tuple[Item, ...]:

@@ -91,11 +91,14 @@ def stack_trace_function() -> Any:
 
     The SDK builds a `traceback.StackSummary` (stat-ing every source file through linecache) and a
     `pathlib` URI for every frame of every registration: a tenth of the CPU of recording a stack, for
-    the few dozen distinct files a program has. Here each file's URI is computed once.
+    the few dozen distinct files a program has. Here each file's URI is computed once, and each frame's
+    message once per (file, line) (round 18: the SDK's and the program's frames recur in every
+    registration; the trace's repeated field copies what it is given, so a kept message is never shared).
     """
     from pulumi.runtime.proto import source_pb2
 
     uris: dict[str, str | None] = {}
+    frames_of: dict[tuple[str, int | None], Any] = {}
 
     def uri_of(filename: str) -> str | None:
         if filename not in uris:
@@ -106,9 +109,14 @@ def stack_trace_function() -> Any:
         return uris[filename]
 
     def frame(f: Any) -> Any:
-        filename, line = f.f_code.co_filename, f.f_lineno
-        uri = uri_of(filename) if filename != "" and line is not None else None
-        return source_pb2.StackFrame(pc=source_pb2.SourcePosition(uri=uri, line=line) if uri else None)
+        key = (f.f_code.co_filename, f.f_lineno)
+        made = frames_of.get(key)
+        if made is None:
+            filename, line = key
+            uri = uri_of(filename) if filename != "" and line is not None else None
+            made = frames_of[key] = source_pb2.StackFrame(
+                pc=source_pb2.SourcePosition(uri=uri, line=line) if uri else None)
+        return made
 
     def stack_trace() -> Any:
         frames = []
