@@ -394,3 +394,48 @@ def test_evidence_export_stopped(world, tmp_path, sig) -> None:
     assert not out.exists() or not (out / "manifest.json").exists()
     left = {p.name for p in tmp_path.iterdir()} - {"evidence-key.pem", "evidence-key.pem.pub", "bundle"}
     assert left == set()
+
+
+# ------------------------------------------------------------------- what a run killed outright leaves
+def test_a_dead_runs_directory_is_swept_a_live_one_kept(tmp_path) -> None:
+    """A run killed outright leaves its private directory (a partial report in it); the next run removes
+    it, never the directory of a run still working (it holds a lock the kernel drops with the process)."""
+    from gate.publish import RunDir
+
+    out = tmp_path / "out"
+    dead = out / ".runs" / "0123456789ab-dead"
+    dead.mkdir(parents=True)
+    (dead / "dev.report.json").write_text('{"blocked": false}')
+    with RunDir(out) as live:
+        assert not dead.exists()
+        with RunDir(out) as other:
+            assert live.path.is_dir() and other.path.is_dir()
+    assert not (out / ".runs").exists()
+
+
+def test_a_publish_cut_short_leaves_no_run_index(tmp_path, monkeypatch) -> None:
+    """A gate killed while it renames a run's files into `--out` (SIGKILL cannot be deferred) leaves no
+    run.json: the earlier run's index goes first, so a half-moved set is no one's finished run."""
+    from gate import publish, run_sign
+    from gate.publish import RunDir
+
+    out = tmp_path / "out"
+    with RunDir(out) as run:
+        (run.path / "dev.report.json").write_text('{"blocked": true}')
+        run.publish(["dev"])
+    assert (out / "run.json").is_file() and (out / run_sign.ENVELOPE).is_file()
+    real = os.replace
+
+    def killed_midway(src, dst):
+        if Path(src).name == "prod.report.json":
+            raise SystemExit("killed")
+        real(src, dst)
+
+    with RunDir(out) as run:
+        for stack in ("dev", "prod"):
+            (run.path / f"{stack}.report.json").write_text('{"blocked": false}')
+        monkeypatch.setattr(publish.os, "replace", killed_midway)
+        with pytest.raises(SystemExit):
+            run.publish(["dev", "prod"])
+    assert not (out / "run.json").exists() and not (out / run_sign.ENVELOPE).exists()
+
