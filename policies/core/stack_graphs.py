@@ -20,7 +20,7 @@ from policies.core.view import ProviderView, ResourceView, StackGraph
 ENV = "GATE_STACK_GRAPHS"
 _ORGANIZATION = "organization"
 _CACHE: dict[str, tuple[Stamp, tuple[dict[str, Any] | None, StackGraph]]] = {}
-_INDEX: dict[tuple[str, Stamp], dict[str, Any]] = {}
+_INDEX: dict[str, tuple[Stamp, dict[str, Any]]] = {}   # path -> its stamp, its index
 DECLARE = "declare the destination in stacks/records/endpoints.yaml"
 HOW = ("record that stack in the same gate run (gate preview --all, or its level first with --shard), or "
        + DECLARE)
@@ -33,16 +33,14 @@ def _index() -> dict[str, Any]:
     if not path:
         return {}
     try:
-        key = (path, stamp(path))
-        found = _INDEX.get(key)
-        if found is None:
+        now = stamp(path)
+        held = _INDEX.get(path)
+        if held is None or held[0] != now:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            found = data if isinstance(data, dict) else {}
-            _INDEX.clear()
-            _INDEX[key] = found
+            held = _INDEX[path] = (now, data if isinstance(data, dict) else {})
     except (OSError, ValueError):
         return {}
-    return found
+    return held[1]
 
 
 def _provider(res: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> ProviderView | None:

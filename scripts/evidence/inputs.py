@@ -14,7 +14,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -75,10 +74,12 @@ def stack_of(state: dict[str, Any]) -> str | None:
 
 def run_gate(args: list[str], project: Path) -> None:
     """Run the gate's CLI; exit 0/1 (ok/blocked) are both verdicts, 2 is bad input we pass on."""
-    # Its own process group: an interrupted export takes the gate and everything it started with it.
-    with subprocess.Popen([sys.executable, "-m", "gate", *args], cwd=project, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-                          start_new_session=True) as proc:
+    # Its own process group: an interrupted export takes the gate and everything it started with it; on
+    # a leash (gate.leash), so does an export killed outright (the gate then stops as on SIGTERM).
+    from gate import leash
+
+    with leash.popen("gate", *args, mode="term", cwd=project, stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, text=True, start_new_session=True) as proc:
         try:
             _, stderr = proc.communicate()
         except BaseException:    # SIGTERM first: the gate then kills its own children's groups
@@ -90,6 +91,8 @@ def run_gate(args: list[str], project: Path) -> None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
             raise
+        finally:
+            leash.release(proc)
     if proc.returncode not in (0, 1):
         lines = [ln for ln in stderr.splitlines() if ln.strip()]
         detail = lines[-1] if lines else f"exit code {proc.returncode}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -20,6 +19,7 @@ from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2 as pb
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
+from gate import leash
 from gate.errors import UsageError
 from gate.packs import read_policy_yaml, require_pack_dir, runtime_options
 from gate.policy_config import PolicyConfig, PolicyInfo
@@ -43,12 +43,12 @@ class PackProcess:
         self.directory = require_pack_dir(directory).resolve()
         self.channel: Any = None
         options = runtime_options(read_policy_yaml(self.directory))
-        args = [sys.executable, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, "."]
-        args += [f"-{k}={v}" for k, v in options.items() if f"{v}" != ""]
+        # on a leash (gate.leash): the server and what it started end with the gate, even a SIGKILLed one
+        args = [f"-{k}={v}" for k, v in options.items() if f"{v}" != ""]
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
-        self.proc = subprocess.Popen(args, cwd=self.directory, env={**os.environ, **env},
-                                     stdout=subprocess.PIPE, stderr=self._stderr, stdin=subprocess.DEVNULL,
-                                     start_new_session=True)
+        self.proc = leash.popen("pulumi.policy", ENGINE_ADDRESS, ".", *args, unbuffered=True,
+                                cwd=self.directory, env={**os.environ, **env}, stdout=subprocess.PIPE,
+                                stderr=self._stderr, start_new_session=True)
         register_child(self.proc)
         timer = threading.Timer(start_deadline, kill_group, (self.proc,))
         timer.start()
@@ -77,6 +77,7 @@ class PackProcess:
             self.channel.close()
             self.channel = None
         kill_group(self.proc)
+        leash.release(self.proc)
         if self.proc.stdout:
             self.proc.stdout.close()
         self._stderr.close()

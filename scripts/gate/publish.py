@@ -90,21 +90,30 @@ class RunDir:
 
     def __init__(self, out: Path | None) -> None:
         self.out = out
+        self._held = -1     # a descriptor of the directory, locked for as long as the run works in it
         if out is not None:
-            self.path = self._private(out / RUNS_DIR)
+            self.path, self._held = self._private(out / RUNS_DIR)
+            sweep(out / RUNS_DIR)
         else:
             self.path = Path(tempfile.mkdtemp(prefix="gate-run-"))
         self.id = self.path.name
 
     @staticmethod
-    def _private(runs: Path) -> Path:
-        # A finishing run removes `.runs` when it looks empty, possibly between our mkdir and mkdtemp.
+    def _private(runs: Path) -> tuple[Path, int]:
+        # A finishing run removes `.runs` when it looks empty, possibly between our mkdir and mkdtemp; a
+        # sweeping run may take a directory between its mkdtemp and its lock (then it is gone: again).
         for _ in range(100):
             try:
                 runs.mkdir(parents=True, exist_ok=True)
-                return Path(tempfile.mkdtemp(prefix=f"{uuid.uuid4().hex[:12]}-", dir=runs))
+                path = Path(tempfile.mkdtemp(prefix=f"{uuid.uuid4().hex[:12]}-", dir=runs))
+                held = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
             except (FileNotFoundError, FileExistsError):  # `.runs` vanished under our feet: again
                 continue
+            fcntl.flock(held, fcntl.LOCK_EX)
+            with contextlib.suppress(FileNotFoundError):
+                if os.stat(path).st_ino == os.fstat(held).st_ino:
+                    return path, held
+            os.close(held)
         raise GateError(f"{runs}: cannot create a private run directory (removed by other runs each time)")
 
     def __enter__(self) -> RunDir:
@@ -112,6 +121,9 @@ class RunDir:
 
     def __exit__(self, *exc: object) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+        if self._held >= 0:
+            os.close(self._held)
+            self._held = -1
         if self.out is not None:
             with contextlib.suppress(OSError):    # only when no other run is working in it
                 (self.out / RUNS_DIR).rmdir()
@@ -125,6 +137,8 @@ class RunDir:
         key = run_sign.signer()   # before anything moves: an unusable key is exit 2 with --out untouched
         with locked(self.out), _signals_deferred():   # a signal now would leave a half-published set
             index: dict[str, Any] = {"run": self.id, "stacks": {}, "files": {}, **(extra or {})}
+            for name in (RUN_INDEX, run_sign.ENVELOPE):   # first: a set half moved (SIGKILL) has no index
+                (self.out / name).unlink(missing_ok=True)
             for stack in stacks:
                 index["stacks"][stack] = self._move(stack)
                 stale = self.out / UPDATES_DIR / f"{stack}.state.json"   # not this run's: it replaces the set
@@ -170,6 +184,30 @@ class RunDir:
                 hashes[rel.as_posix()] = _digest(src)
                 os.replace(src, dst)
         return hashes
+
+
+def sweep(runs: Path) -> None:
+    """Remove the private directories of runs that ended without cleaning up (killed outright: SIGKILL,
+    the OOM killer, a CI job's timeout): a running run holds a lock on its directory, the kernel drops it
+    with the process, so a directory whose lock can be had is no run's (round 17)."""
+    try:
+        entries = list(os.scandir(runs))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        try:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        finally:
+            os.close(fd)
 
 
 def withdraw(out: Path, started_ns: int) -> None:

@@ -77,6 +77,22 @@ def test_a_checkpoint_rewritten_in_place_is_read_again(tmp_path) -> None:
     assert loaded is not None and loaded[1].resources[0].raw["region"] == "us-east-1"
 
 
+def test_the_stack_graph_index_keeps_one_entry_per_path(tmp_path, monkeypatch) -> None:
+    """Round 17 (round 16's lead): two runs' indexes alternating in one process are each read once, and a
+    rewritten one replaces its own entry (it was one entry for all: each switch read the file again)."""
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text('{"a": 1}')
+    second.write_text('{"b": 2}')
+    monkeypatch.setattr(stack_graphs, "_INDEX", {})
+    for path, want in ((first, {"a": 1}), (second, {"b": 2}), (first, {"a": 1})):
+        monkeypatch.setenv(stack_graphs.ENV, str(path))
+        assert stack_graphs._index() == want
+    _edit(first, '"a": 1', '"a": 3')
+    monkeypatch.setenv(stack_graphs.ENV, str(first))
+    assert stack_graphs._index() == {"a": 3}
+    assert sorted(stack_graphs._INDEX) == [str(first), str(second)]
+
+
 def test_the_program_judged_is_the_one_of_this_run(tmp_path, monkeypatch) -> None:
     """A second program judged in the process (GATE_PROGRAM_DIR of its run) is found, not the first's."""
     for name in ("first", "second"):

@@ -1,0 +1,80 @@
+"""A child that ends when the process that started it ends, however that one ended (round 17).
+
+`PR_SET_PDEATHSIG` (gate.procs.die_with_parent) fires when the *thread* that started the child exits, and
+a child the gate starts with `subprocess` cannot set it before the code it runs (a pack server's
+`pulumi.policy`, the gate run by `evidence export`). A leashed child instead runs a small prologue
+(`python -c LEASH MODE MODULE ARGS...`): a daemon thread blocks reading its stdin, a pipe whose only
+writer is the parent (never written; not inheritable, so `subprocess` keeps it out of every other
+child). When the parent ends, SIGKILL included, the pipe reads end of file and the child ends: `kill`
+SIGKILLs its own process group (a pack server and what it started), `term` sends itself SIGTERM (the
+gate: it kills its children's groups, prints one line and exits 2) and SIGKILLs itself if that has
+not ended it within `_GRACE` seconds. The prologue then runs MODULE as `python -m MODULE ARGS...` would.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from typing import Any
+
+_GRACE = 10.0
+LEASH = f"""\
+import os, runpy, signal, sys, threading, time
+def _watch(mode):
+    while True:
+        try:
+            if not os.read(0, 4096):
+                break
+        except InterruptedError:
+            continue
+        except OSError:
+            break
+    if mode == "term":
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep({_GRACE})
+    if mode == "kill" and os.getpgrp() == os.getpid():
+        os.killpg(0, signal.SIGKILL)
+    os.kill(os.getpid(), signal.SIGKILL)
+_mode, _module = sys.argv[1], sys.argv[2]
+threading.Thread(target=_watch, args=(_mode,), name="gate-leash", daemon=True).start()
+del sys.argv[1:3]
+runpy.run_module(_module, run_name="__main__", alter_sys=True)
+"""
+
+
+_HELD: dict[int, int] = {}     # child pid -> the write end of its leash
+_LOCK = threading.Lock()
+
+
+def command(module: str, *args: str, mode: str = "kill", unbuffered: bool = False) -> list[str]:
+    """`python [-u] -m MODULE ARGS...` on a leash (its stdin must be the leash: use `popen`)."""
+    assert mode in ("kill", "term")
+    return [sys.executable, *(["-u"] if unbuffered else []), "-c", LEASH, mode, module, *args]
+
+
+def popen(module: str, *args: str, mode: str = "kill", unbuffered: bool = False,
+          **kwargs: Any) -> subprocess.Popen[Any]:
+    """Start `python -m MODULE ARGS...` on a leash (subprocess.Popen's other arguments but stdin); the
+    leash is held until `release(proc)`, or until this process ends."""
+    read, write = os.pipe()
+    try:
+        proc = subprocess.Popen(command(module, *args, mode=mode, unbuffered=unbuffered), stdin=read,
+                                **kwargs)
+    except BaseException:
+        os.close(write)
+        raise
+    finally:
+        os.close(read)
+    with _LOCK:
+        _HELD[proc.pid] = write
+    return proc
+
+
+def release(proc: subprocess.Popen[Any]) -> None:
+    """Let go of the child's leash (once it is done or killed): it reads end of file."""
+    with _LOCK:
+        write = _HELD.pop(proc.pid, None)
+    if write is not None:
+        os.close(write)

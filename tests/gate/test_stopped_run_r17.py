@@ -1,0 +1,441 @@
+"""Engine round 17: a gate stopped halfway (docs/gate-red-team.md, round 17).
+
+Each test starts `gate preview` / `gate analyze` / `evidence export` as a subprocess, stops it (a signal to
+the gate, or SIGKILL of one of its children, found through the process tree of the gate it started) and
+checks that (a) the exit code is the documented one for an interrupted run (2; a child's death is never a
+pass), (b) no process of the gate's tree outlives it, (c) `--out` holds nothing a later `gate merge`,
+`evidence export --gate-dir` or the stack cache would take as a finished run, and (d) a second run into
+the same `--out` equals a run in a fresh directory. Every test kills whatever it started in a `finally`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from processes import untimed
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[2]
+
+PROGRAM = """\
+import time
+
+import pulumi
+import pulumi_aws as aws
+
+bucket = aws.s3.Bucket("logs")
+if pulumi.Config().get_bool("hang"):
+    time.sleep(600)
+pulumi.export("bucket", bucket.bucket)
+"""
+# While its flag file exists, the pack's policy sleeps once in each process that runs it (and says so in
+# a `busy.<pid>` file): the flag is not one of the pack's files, so a run stopped while judging and the run
+# after it have the same judge (the same stack-cache key).
+PACK = '''\
+"""Test pack: names every bucket (mandatory); sleeps while the flag file exists."""
+import os
+import time
+from pathlib import Path
+
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+FLAG = Path(__file__).parent.with_name("slow.flag")
+
+
+def _seen(args, report_violation):
+    busy = FLAG.with_name(f"busy.{os.getpid()}")
+    if FLAG.exists() and not busy.exists():
+        busy.write_text("judging")
+        time.sleep(20)
+    if args.resource_type == "aws:s3/bucket:Bucket":
+        report_violation("bucket seen")
+
+
+PolicyPack(name="stopped", enforcement_level=EnforcementLevel.MANDATORY, policies=[
+    ResourceValidationPolicy(name="bucket-seen", description="d", validate=_seen)])
+'''
+# What a later `gate merge`, `evidence export --gate-dir` or the stack cache takes as a finished run.
+FINISHED = ("run.json", "run.dsse.json", "seal", "gate.sarif", "gate.junit.xml")
+
+
+# ------------------------------------------------------------------------------------ the process tree
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+class Tree:
+    """Every process the gate's tree held while it ran (pid, start time: a reused pid is not ours)."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.seen: dict[int, tuple[str, int]] = {}     # pid -> (start time, parent)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _scan(self) -> None:
+        parents: dict[int, list[int]] = {}
+        stats: dict[int, list[str]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and (stat := _stat(int(entry))) is not None:
+                stats[int(entry)] = stat
+                parents.setdefault(int(stat[1]), []).append(int(entry))
+        todo = [self.root, *(p for p in self.seen if p in stats)]
+        while todo:
+            pid = todo.pop()
+            if pid in stats and (pid not in self.seen or self.seen[pid][0] == stats[pid][19]):
+                if pid not in self.seen:
+                    self.seen[pid] = (stats[pid][19], int(stats[pid][1]))
+                todo += [c for c in parents.get(pid, []) if c not in self.seen]
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            self._scan()
+            time.sleep(0.05)
+
+    def alive(self) -> list[int]:
+        """Processes of the tree still running (a zombie counts as gone)."""
+        out = []
+        for pid, (start, _) in self.seen.items():
+            stat = _stat(pid)
+            if stat is not None and stat[19] == start and stat[0] not in ("Z", "X"):
+                out.append(pid)
+        return out
+
+    def wait_for(self, test, what: str, seconds: float = 90) -> int:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            for pid in list(self.seen):
+                if pid != self.root and pid in self.alive() and test(pid):
+                    return pid
+            time.sleep(0.05)
+        raise AssertionError(f"no {what} appeared in the gate's tree: {self.describe()}")
+
+    def describe(self) -> list[str]:
+        return [f"{pid} (parent {parent}): {_cmdline(pid)[:100]}" for pid, (_, parent) in self.seen.items()]
+
+    def survivors(self, grace: float = 5.0) -> list[str]:
+        end = time.monotonic() + grace
+        while self.alive() and time.monotonic() < end:
+            time.sleep(0.1)
+        return [f"{pid}: {_cmdline(pid)[:100]}" for pid in self.alive()]
+
+    def kill_all(self) -> None:
+        self._stop.set()
+        for pid in self.alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _zygote_child(tree: Tree):
+    """A process forked by a recording zygote (a stack's recording worker)."""
+    return lambda pid: "gate._zygote" in _cmdline(tree.seen[pid][1]) and "gate._zygote" in _cmdline(pid)
+
+
+def _analyzer_host(pid: int) -> bool:
+    return "pulumi.policy 127.0.0.1:0" in _cmdline(pid)
+
+
+def _checkov(pid: int) -> bool:
+    return "checkov/driver.py" in _cmdline(pid)
+
+
+# ------------------------------------------------------------------------------------ running the gate
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("r17")
+    program, pack = root / "program", root / "pack" / "stopped"
+    program.mkdir()
+    pack.mkdir(parents=True)
+    (program / "Pulumi.yaml").write_text("name: stopped\nruntime: python\n")
+    (program / "__main__.py").write_text(PROGRAM)
+    (program / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    (program / "Pulumi.hang.yaml").write_text("config:\n  aws:region: eu-west-1\n  stopped:hang: true\n")
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\ndescription: round 17 test pack\n")
+    (pack / "__main__.py").write_text(PACK)
+    return {"root": root, "program": program, "pack": pack, "flag": pack.parent / "slow.flag"}
+
+
+def _start(module: str, *args, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", module, *map(str, args)], cwd=REPO,
+                            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _preview(world, stack: str, out: Path, *extra) -> list[str]:
+    return ["preview", "--program", world["program"], "--stack", stack, "--out", out,
+            "--policy-pack", world["pack"], "--format", "json", *extra]
+
+
+def _finished(world, args: list, out: Path) -> tuple[int, object, str]:
+    """One run to the end: exit code, the JSON report on stdout (paths normalised), stderr."""
+    proc = _start("gate", *args)
+    tree = Tree(proc.pid)
+    try:
+        stdout, stderr = proc.communicate(timeout=240)
+    finally:
+        tree.kill_all()
+    text = stdout.replace(str(out), "OUT")
+    report = untimed(json.loads(text)) if text.strip() else None
+    return proc.returncode, report, stderr.replace(str(out), "OUT")
+
+
+def _published(out: Path) -> dict[str, object]:
+    """The reports a finished run left in `--out`, paths normalised."""
+    return {p.name: untimed(json.loads(p.read_text().replace(str(out), "OUT")))
+            for p in sorted(out.glob("*.report.json"))}
+
+
+def _leftovers(out: Path) -> list[str]:
+    """What in `--out` reads as (part of) a finished run: a report, a state, a seal, run.json, a cache
+    entry."""
+    if not out.exists():
+        return []
+    bad = []
+    for path in out.rglob("*"):
+        rel = path.relative_to(out)
+        if not path.is_file() or rel.parts[0] == ".runs":
+            continue
+        if rel.name in FINISHED or rel.name.endswith((".report.json", ".state.json")) or rel.parts[0] in (
+                "cache", "checkov", ".updates"):
+            bad.append(str(rel))
+    return sorted(bad)
+
+
+@pytest.fixture(scope="module")
+def fresh(world) -> dict[str, tuple]:
+    """The `dev` stack judged in fresh directories: with checkov, without, and analyzed from its state."""
+    runs = {}
+    for name, extra in (("preview", ("--no-checkov", "--recorder", "process")), ("checkov", ())):
+        out = world["root"] / f"fresh-{name}"
+        code, report, _ = _finished(world, _preview(world, "dev", out, *extra), out)
+        assert code == 1, report            # the pack blocks the bucket: a verdict that is not a pass
+        runs[name] = (code, report, _published(out))
+    state = world["root"] / "fresh-preview" / "dev.state.json"
+    out = world["root"] / "fresh-analyze"
+    code, report, _ = _finished(world, ["analyze", "--state", state, "--out", out, "--policy-pack",
+                                        world["pack"], "--no-checkov", "--format", "json"], out)
+    runs["analyze"] = (code, report, _published(out))
+    runs["state"] = state
+    return runs
+
+
+def _stop(world, args: list, out: Path, point, action, env: dict | None = None, slow: bool = False):
+    """Start the gate, wait for `point` (a predicate on a pid of its tree), then `action(gate, pid)`."""
+    if slow:
+        world["flag"].write_text("slow\n")
+    proc = _start(args[0], *args[1:], env=env)
+    tree = Tree(proc.pid)
+    try:
+        mode_worker = (env or {}).get("GATE_EVAL_WORKERS") is not None
+        if point == "judging":      # the pack's policy is sleeping
+            end = time.monotonic() + 90
+            while not (busy := list(world["flag"].parent.glob("busy.*"))):
+                assert time.monotonic() < end and proc.poll() is None, tree.describe()
+                time.sleep(0.05)
+            pid = int(busy[0].suffix[1:])     # the process the policy sleeps in
+            if mode_worker and pid == proc.pid:     # wait for a forked evaluation worker's
+                while not (busy := [b for b in world["flag"].parent.glob("busy.*") if b.suffix != f".{pid}"]):
+                    assert time.monotonic() < end and proc.poll() is None, tree.describe()
+                    time.sleep(0.05)
+                pid = int(busy[0].suffix[1:])
+        else:
+            pid = tree.wait_for(_zygote_child(tree) if point == "worker" else point, "process to stop at")
+        time.sleep(1.0)
+        action(proc, pid)
+        _, stderr = proc.communicate(timeout=60)
+        return proc.returncode, stderr, tree.survivors(), tree
+    finally:
+        world["flag"].unlink(missing_ok=True)
+        for busy in world["flag"].parent.glob("busy.*"):
+            busy.unlink()
+        tree.kill_all()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def _signal_gate(sig):
+    return lambda proc, _pid: proc.send_signal(sig)
+
+
+def _kill_child(proc, pid):
+    os.kill(pid, signal.SIGKILL)
+
+
+def _check_stopped(code: int, stderr: str, survivors: list, out: Path, *, gate_killed: bool) -> None:
+    if gate_killed:
+        assert code == -signal.SIGKILL
+    else:
+        assert code == 2, stderr
+        assert "Traceback" not in stderr, stderr
+        assert stderr.strip().splitlines()[-1].startswith("gate: "), stderr
+    assert survivors == []
+    assert _leftovers(out) == []
+
+
+def _check_rerun(world, fresh, name: str, args: list, out: Path) -> None:
+    """(d): the same run into the `--out` the stopped one used equals the fresh one."""
+    code, report, _ = _finished(world, args, out)
+    assert (code, report, _published(out)) == fresh[name]
+    assert not (out / ".runs").exists() or not any((out / ".runs").iterdir())
+
+
+SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGKILL]
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
+def test_gate_stopped_while_recording(world, fresh, tmp_path, sig) -> None:
+    out = tmp_path / "out"
+    args = _preview(world, "hang", out, "--no-checkov", "--recorder", "process")
+    code, stderr, survivors, _ = _stop(world, ["gate", *args], out, "worker", _signal_gate(sig))
+    _check_stopped(code, stderr, survivors, out, gate_killed=sig == signal.SIGKILL)
+    _check_rerun(world, fresh, "preview",
+                 _preview(world, "dev", out, "--no-checkov", "--recorder", "process"), out)
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
+@pytest.mark.parametrize("mode", ["inprocess", "forked", "grpc"])
+def test_gate_stopped_while_judging(world, fresh, tmp_path, sig, mode) -> None:
+    """Stopped while a policy runs on the `dev` stack; the rerun of the same stack and judge must not
+    take anything the stopped run left (a cache entry of the recording is fine, of the verdict is not)."""
+    out = tmp_path / "out"
+    args = _preview(world, "dev", out, "--no-checkov", "--recorder", "process", "--policy-mode",
+                    "grpc" if mode == "grpc" else "inprocess", "--policy-timeout", "300")
+    env = {"GATE_EVAL_WORKERS": "2"} if mode == "forked" else None    # the evaluation in forked workers
+    code, stderr, survivors, _ = _stop(world, ["gate", *args], out, "judging", _signal_gate(sig), env=env,
+                                       slow=True)
+    _check_stopped(code, stderr, survivors, out, gate_killed=sig == signal.SIGKILL)
+    rerun = _preview(world, "dev", out, "--no-checkov", "--recorder", "process")
+    _check_rerun(world, fresh, "preview", rerun, out)
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
+def test_gate_stopped_while_checkov_runs(world, fresh, tmp_path, sig) -> None:
+    out = tmp_path / "out"
+    code, stderr, survivors, _ = _stop(world, ["gate", *_preview(world, "dev", out)], out, _checkov,
+                                       _signal_gate(sig))
+    _check_stopped(code, stderr, survivors, out, gate_killed=sig == signal.SIGKILL)
+    _check_rerun(world, fresh, "checkov", _preview(world, "dev", out), out)
+
+
+def test_a_killed_recording_worker_is_not_a_pass(world, fresh, tmp_path) -> None:
+    out = tmp_path / "out"
+    args = _preview(world, "hang", out, "--no-checkov", "--recorder", "process", "--program-timeout", "40")
+    code, stderr, survivors, _ = _stop(world, ["gate", *args], out, "worker", _kill_child)
+    _check_stopped(code, stderr, survivors, out, gate_killed=False)
+
+
+def test_a_killed_analyzer_host_is_not_a_pass(world, fresh, tmp_path) -> None:
+    """The pack server dies mid-call: the gate starts another and runs the policy there (the verdict of a
+    fresh run), and the servers it starts die with the run."""
+    out = tmp_path / "out"
+    args = ["analyze", "--state", fresh["state"], "--out", out, "--policy-pack", world["pack"],
+            "--no-checkov", "--format", "json", "--policy-mode", "grpc", "--policy-timeout", "300"]
+    code, stderr, survivors, _ = _stop(world, ["gate", *args], out, "judging", _kill_child, slow=True)
+    assert code == 1, stderr
+    assert _published(out) == fresh["analyze"][2]      # the policy was run again on a new server
+    assert survivors == []
+
+
+def test_a_killed_evaluation_worker_is_not_a_pass(world, fresh, tmp_path) -> None:
+    out = tmp_path / "out"
+    args = ["analyze", "--state", fresh["state"], "--out", out, "--policy-pack", world["pack"],
+            "--no-checkov", "--format", "json", "--policy-timeout", "300"]
+    def worker(pid: int) -> bool:
+        return "-m gate analyze" in _cmdline(pid)
+
+    code, stderr, survivors, _ = _stop(world, ["gate", *args], out, worker, _kill_child,
+                                       env={"GATE_EVAL_WORKERS": "2"}, slow=True)
+    assert code == 3 and "Traceback" not in stderr, stderr      # documented: an incomplete evaluation
+    assert "evaluation worker 1 was killed by signal 9" in stderr
+    assert survivors == []
+    assert _leftovers(out) == []
+
+
+def test_a_killed_checkov_shard_is_not_a_pass(world, fresh, tmp_path) -> None:
+    out = tmp_path / "out"
+    code, stderr, survivors, _ = _stop(world, ["gate", *_preview(world, "dev", out)], out, _checkov,
+                                       _kill_child)
+    _check_stopped(code, stderr, survivors, out, gate_killed=False)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def test_evidence_export_stopped(world, tmp_path, sig) -> None:
+    out = tmp_path / "bundle"
+    env = {"EVIDENCE_SIGNING_KEY": str(tmp_path / "evidence-key.pem")}
+    code, stderr, survivors, _ = _stop(
+        world, ["evidence", "export", "--stack", "interconnect-prod", "--out", out], out,
+        lambda pid: "gate" in _cmdline(pid) and "evidence" not in _cmdline(pid), _signal_gate(sig), env=env)
+    if sig == signal.SIGKILL:
+        assert code == -signal.SIGKILL
+    else:
+        assert code == 2, stderr
+    assert survivors == []
+    assert not out.exists() or not (out / "manifest.json").exists()
+    left = {p.name for p in tmp_path.iterdir()} - {"evidence-key.pem", "evidence-key.pem.pub", "bundle"}
+    assert left == set()
+
+
+# ------------------------------------------------------------------- what a run killed outright leaves
+def test_a_dead_runs_directory_is_swept_a_live_one_kept(tmp_path) -> None:
+    """A run killed outright leaves its private directory (a partial report in it); the next run removes
+    it, never the directory of a run still working (it holds a lock the kernel drops with the process)."""
+    from gate.publish import RunDir
+
+    out = tmp_path / "out"
+    dead = out / ".runs" / "0123456789ab-dead"
+    dead.mkdir(parents=True)
+    (dead / "dev.report.json").write_text('{"blocked": false}')
+    with RunDir(out) as live:
+        assert not dead.exists()
+        with RunDir(out) as other:
+            assert live.path.is_dir() and other.path.is_dir()
+    assert not (out / ".runs").exists()
+
+
+def test_a_publish_cut_short_leaves_no_run_index(tmp_path, monkeypatch) -> None:
+    """A gate killed while it renames a run's files into `--out` (SIGKILL cannot be deferred) leaves no
+    run.json: the earlier run's index goes first, so a half-moved set is no one's finished run."""
+    from gate import publish, run_sign
+    from gate.publish import RunDir
+
+    out = tmp_path / "out"
+    with RunDir(out) as run:
+        (run.path / "dev.report.json").write_text('{"blocked": true}')
+        run.publish(["dev"])
+    assert (out / "run.json").is_file() and (out / run_sign.ENVELOPE).is_file()
+    real = os.replace
+
+    def killed_midway(src, dst):
+        if Path(src).name == "prod.report.json":
+            raise SystemExit("killed")
+        real(src, dst)
+
+    with RunDir(out) as run:
+        for stack in ("dev", "prod"):
+            (run.path / f"{stack}.report.json").write_text('{"blocked": false}')
+        monkeypatch.setattr(publish.os, "replace", killed_midway)
+        with pytest.raises(SystemExit):
+            run.publish(["dev", "prod"])
+    assert not (out / "run.json").exists() and not (out / run_sign.ENVELOPE).exists()
+
