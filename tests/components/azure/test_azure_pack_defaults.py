@@ -32,7 +32,10 @@ from components.common.tags import Tags
 from policies.core.eea import DOSIS_PRIMARY
 
 STACK = "dosis-prod"
-ADMINS = "00000000-0000-4000-8000-0000000000cc"
+# Two groups, as the DOSIS stack has them: an HSM's initial administrators hold key administration (round 44),
+# the SQL server's Entra administrator database structure; one principal with both breaks D36 §101 (3rd).
+KEY_ADMINS = "00000000-0000-4000-8000-0000000000cc"
+DB_ADMINS = "00000000-0000-4000-8000-0000000000dd"
 KEY_VERSIONS = {p: f"{i:x}" * 32 for i, p in enumerate(("sql-tde", "storage", "logs"), start=1)}
 TAGS = Tags(system="dosis", controller="Agentschap Informatie Vlaanderen",
             pia_reference="PIA-DOSIS-AZURE").as_dict()
@@ -51,7 +54,7 @@ class Base:
     def hsm(self, name: str = "dep-hsm") -> ControllerHsm:
         return ControllerHsm(name, ControllerHsmArgs(
             hsm_name="dosis-test-hsm", resource_group_name=self.rg, tenant_id=TENANT,
-            admin_object_ids=[ADMINS], tags=TAGS, key_versions=KEY_VERSIONS, activated=True,
+            admin_object_ids=[KEY_ADMINS], tags=TAGS, key_versions=KEY_VERSIONS, activated=True,
             workspace_id=self.ws), opts=self.opts)
 
     def network(self, name: str = "dep-net") -> RegionalNetwork:
@@ -89,8 +92,8 @@ def _database(b: Base) -> Any:
         endpoint_subnet_id=net.endpoint_subnet.id)
     return SqlDatabase("c", SqlDatabaseArgs(
         primary=side, secondary=None, subscription_id=SUB, tenant_id=TENANT, admin_login="dosis-deployer",
-        admin_object_id=ADMINS, tags=TAGS, dns_zone_id=b.zones(net).zone_ids["sqlServer"], workspace_id=b.ws),
-        opts=b.opts)
+        admin_object_id=DB_ADMINS, tags=TAGS, dns_zone_id=b.zones(net).zone_ids["sqlServer"],
+        workspace_id=b.ws), opts=b.opts)
 
 
 def _vpn(b: Base) -> Any:
