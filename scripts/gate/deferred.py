@@ -104,7 +104,8 @@ class Settling:
         self.threads = set(threading.enumerate())
         with contextlib.suppress(RuntimeError):
             self.tasks = set(asyncio.all_tasks())
-            self.scheduled = set(getattr(asyncio.get_running_loop(), "_scheduled", ()))
+            loop = asyncio.get_running_loop()
+            self.scheduled = {*getattr(loop, "_scheduled", ()), *getattr(loop, "_ready", ())}
         self.signals = _handlers()
         self.finalizers = set(getattr(weakref.finalize, "_registry", {}))
         self.at_exit = atexit._ncallbacks()
@@ -196,11 +197,15 @@ class Settling:
     def _check_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         tasks = [t for t in asyncio.all_tasks(loop) if t not in self.tasks and not t.done()]
         timers = [h for h in getattr(loop, "_scheduled", ()) if h not in self.scheduled and not h.cancelled()]
+        queued = [h for h in getattr(loop, "_ready", ()) if h not in self.scheduled and not h.cancelled()]
         what = (f"an asyncio task the program started ({_name(tasks[0].get_coro())}) was never awaited and "
                 f"is still pending; {_HOW}: await it (or gather it in pulumi.run)" if tasks else
                 f"the program scheduled {_name(timers[0]._callback)} on the event loop for later "
-                f"(call_later/call_at); {_HOW}: run it before the program returns" if timers else None)
-        for left in [*tasks, *timers]:
+                f"(call_later/call_at); {_HOW}: run it before the program returns" if timers else
+                f"the program queued {_name(queued[0]._callback)} on the event loop (call_soon) and it had "
+                f"not run when the program ended; {_HOW}: call it before the program returns" if queued
+                else None)
+        for left in [*tasks, *timers, *queued]:
             left.cancel()    # not run later in this process either
         if what:
             raise ProgramError(what)

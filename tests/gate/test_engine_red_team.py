@@ -200,6 +200,39 @@ def test_threads_the_program_starts_are_waited_for():
     assert [r.name for r in record_callable(program, config=EU).by_type("aws:s3/bucket:Bucket")] == ["late"]
 
 
+def _calls_soon(depth: int) -> None:
+    loop = __import__("asyncio").get_event_loop()
+
+    def chain(n: int) -> None:
+        if n:
+            loop.call_soon(chain, n - 1)
+        else:
+            aws.s3.Bucket("late", region="us-east-1")
+
+    chain(depth)
+
+
+def test_callbacks_the_program_queued_run_before_the_recording_ends():
+    # CI 2026-12-03: the SDK stops waiting once no RPC is listed, and an RPC task lists itself only when it
+    # starts; a registration queued a few loop turns late was left pending (500 turns: old code refused it)
+    graph = record_callable(lambda: _calls_soon(500), config=EU)
+    assert [r.name for r in graph.by_type("aws:s3/bucket:Bucket")] == ["late"]
+
+
+def test_callbacks_that_never_stop_queueing_are_refused():
+    def program():
+        loop = __import__("asyncio").get_event_loop()
+
+        def spin() -> None:     # what it does on its last turn a recording cannot know
+            loop.call_soon(spin)
+
+        aws.s3.Bucket("b")
+        spin()
+
+    with pytest.raises(ProgramError, match=r"queued \S*program.<locals>.spin .* \(call_soon\)"):
+        record_callable(program, config=EU)
+
+
 def test_the_program_may_not_start_processes_or_use_the_network():
     def program():
         aws.s3.Bucket("b")
