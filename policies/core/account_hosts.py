@@ -97,6 +97,7 @@ OWN_PATHS: dict[str, tuple[str, ...]] = {
     "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint": ("dnsName", "fipsDnsName"),
     "azure-native:network:PublicIPAddress": ("dnsSettings.fqdn",),
     "azure-native:batch:BatchAccount": ("accountEndpoint",),
+    "azure-native:databricks:Workspace": ("workspaceUrl",),  # round 44: `adb-<id>.<n>.azuredatabricks.net`
     "azure-native:eventgrid:Namespace": ("topicsConfiguration.hostname", "topicSpacesConfiguration.hostname"),
     "azure-native:redisenterprise:RedisEnterprise": ("hostName",),
     "aws:timestreaminfluxdb/dbInstance:DbInstance": ("endpoint",),
@@ -118,11 +119,19 @@ OWN_PATHS: dict[str, tuple[str, ...]] = {
 }
 
 
+# round 44: an Azure Databricks workspace URL carries the workspace's id, not its region: one subscription's
+# workspace, placed only as the stack's own (its recorded `workspaceUrl`) or a declared host.
+_DATABRICKS_WORKSPACE = re.compile(r"^adb-\d+\.\d+\.azuredatabricks\.net$")
+
+
 def account_host(host: str) -> str | None:
     """None for a service's API endpoint or shared front end (placed by its region), a private interface-
     endpoint name, or a host with no region label; else whose resource it is: `account:<id>` (a host that
     carries its account: `<account>.dkr.ecr.…`, `<name>-<account>.s3-accesspoint.…`), `bucket:<name>` (a
-    virtual-hosted bucket), `resource` (any other host of one account's or subscription's resource)."""
+    virtual-hosted bucket), `resource` (any other host of one account's or subscription's resource, and a
+    Databricks workspace URL)."""
+    if _DATABRICKS_WORKSPACE.match(host):
+        return "resource"
     if host.endswith(AWS_HOST_SUFFIXES) and (m := REGION_IN_HOST.search(host + ".")):
         return _aws_owner(host, m.start(1), m.group(1))
     # round 27: closed world over Microsoft's domains; round 29: a private link service alias too (round 9
@@ -201,7 +210,8 @@ def owner_problem(path: str, host: str, own_accounts: frozenset[str]) -> str | N
             return None
         whose = f"account {owner[8:]}, not the stack's own"
     else:
-        whose = "one account's or subscription's resource, and the region it names does not say whose"
+        said = "its workspace id" if _DATABRICKS_WORKSPACE.match(host) else "the region it names"
+        whose = f"one account's or subscription's resource, and {said} does not say whose"
     return (
         f"`{path}` sends to {host}, a host of {whose}; it is no resource of this stack (matched by its "
         "recorded endpoint output, or the name the host carries) nor a declared external endpoint, so where "

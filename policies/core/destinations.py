@@ -378,7 +378,7 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
             # whose: in the stack; a name-carrying host (`<name>-westeurope.vault…`, a Cosmos DB account's
             # regional endpoint `<account>-westeurope.documents…`) names its resource, no service (round 26)
             return Outcome(msg) if msg else (DEFER if account_host(h) or azure_modules(h) else OK)
-    if azure_modules(h):
+    if azure_modules(h) or account_host(h) == "resource":  # round 44: a workspace URL with no region
         return DEFER
     return Outcome(
         f"`{ref.path}` sends to {h}, which is neither a resource of this stack nor a declared "

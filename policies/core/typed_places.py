@@ -1,7 +1,8 @@
 """Places a typed field names in a shape the scanner cannot read as a reference (red-team round 17).
 
 A Transfer Family user's home directory or an AS2 agreement's landing directory is `/<bucket>/<prefix>` (or
-`/<file system id>/…` on an EFS server): the first segment is a bucket no URL or ARN spells out. A DMS
+`/<file system id>/…` on an EFS server): the first segment is a bucket no URL or ARN spells out; a workflow's
+copy or decrypt step names its EFS file system by bare id (round 44). A DMS
 endpoint may take its server, port and credentials from a Secrets Manager secret: the secret says where the
 replica is. A managed Cassandra cluster joined to unmanaged data centres (`externalSeedNodes`) replicates
 every row to nodes wherever those data centres are, private addresses included; an Azure NetApp Files
@@ -38,6 +39,12 @@ _HOME_PATHS: dict[str, tuple[str, ...]] = {
     _TRANSFER_ACCESS: ("homeDirectory", "homeDirectoryMappings[].target"),
     _TRANSFER_AGREEMENT: ("baseDirectory",),
 }
+# round 44: a Transfer Family workflow's copy and decrypt steps land files in an EFS file system named by id
+_TRANSFER_WORKFLOW = "aws:transfer/workflow:Workflow"
+_EFS_IDS = tuple(f"{steps}[].{step}.destinationFileLocation.efsFileLocation.fileSystemId"
+                 for steps in ("steps", "onExceptionSteps")
+                 for step in ("copyStepDetails", "decryptStepDetails"))
+_EFS_ID = re.compile(r"^fs-[0-9a-f]{8,17}$")
 _DMS_ENDPOINT = "aws:dms/endpoint:Endpoint"
 _CASSANDRA = "azure-native:cosmosdb:CassandraCluster"
 _ANF_CACHE = "azure-native:netapp:CapacityPoolCache"
@@ -71,8 +78,8 @@ _PROFILE_SCANNED = frozenset({
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]+$")
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | {
-    _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION, _LINKED_SERVICE,
-    _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, *DAPR_TYPES, *TABLE_FLOW_TYPES}
+    _TRANSFER_WORKFLOW, _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION,
+    _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, *DAPR_TYPES, *TABLE_FLOW_TYPES}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
 CONNECTOR_NAMES = {
@@ -110,9 +117,21 @@ def _home(path: str, value: object) -> Found:
     if not first:
         return [(path, "site", f"the path {value!r} names no bucket or file system (its first segment), so "
                  "where the files land cannot be judged; start it with a bucket or file system of the stack")]
-    if re.match(r"^fs-[0-9a-f]{8,17}$", first):
+    if _EFS_ID.match(first):
         return [(path, "named", f"{EFS_FILE_SYSTEM}|{first}")]
     return [(path, "bucket", first)]
+
+
+def _efs_id(path: str, value: object) -> Found:
+    """The EFS file system a workflow step writes to: the stack's, by its id (round 44)."""
+    if value is None:
+        return []
+    if not isinstance(value, str) or is_unknown(value):
+        return [(path, "unknown", "")]
+    if _EFS_ID.match(value.strip()):
+        return [(path, "named", f"{EFS_FILE_SYSTEM}|{value.strip()}")]
+    return [(path, "site", f"{value!r} is no EFS file system id (`fs-<hex>`), so where the step writes "
+             "cannot be judged; name a file system of the stack by its id")]
 
 
 def typed_place_refs(view: ResourceView) -> Found:
@@ -124,6 +143,8 @@ def typed_place_refs(view: ResourceView) -> Found:
         return dapr_refs(view)
     if t in TABLE_FLOW_TYPES:  # round 42: DynamoDB tables written or read by name
         return table_refs(view)
+    if t == _TRANSFER_WORKFLOW:
+        return [f for spec in _EFS_IDS for p, v in values(view, spec) for f in _efs_id(p, v)]
     if t in _HOME_PATHS:
         return [f for spec in _HOME_PATHS[t] for p, v in values(view, spec) for f in _home(p, v)]
     if t == _DMS_ENDPOINT:
