@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from gate import leash
 from gate.model import PolicyRun, StackReport, Violation
 
 from evidence.errors import EvidenceError
@@ -76,8 +77,6 @@ def run_gate(args: list[str], project: Path) -> None:
     """Run the gate's CLI; exit 0/1 (ok/blocked) are both verdicts, 2 is bad input we pass on."""
     # Its own process group: an interrupted export takes the gate and everything it started with it; on
     # a leash (gate.leash), so does an export killed outright (the gate then stops as on SIGTERM).
-    from gate import leash
-
     with leash.popen("gate", *args, mode="term", cwd=project, stdout=subprocess.PIPE,
                      stderr=subprocess.PIPE, text=True, start_new_session=True) as proc:
         try:

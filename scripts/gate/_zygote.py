@@ -15,11 +15,11 @@ from typing import Any
 from gate.procs import die_with_parent
 
 
-def _child(request: dict[str, str], protocol: int) -> None:
+def _child(request: dict[str, str], protocol: int, zygote: int) -> None:
     """In the forked child: dies with the zygote, own session, stdio to files, the worker; never returns."""
     code = 1
     try:
-        die_with_parent()
+        die_with_parent(zygote)
         gc.enable()           # the program runs with the collector on, as in a fresh interpreter
         os.close(protocol)    # the program cannot write into the gate's protocol
         os.setsid()
@@ -85,7 +85,7 @@ def serve() -> None:
     # collection would walk them once more and copy their pages. So: no collector here, and each fork
     # happens with all of it frozen (gc.freeze), which children never scan.
     gc.disable()
-    die_with_parent()
+    die_with_parent(int(sys.argv[1]))   # the gate's pid, given before the fork
     ReadTracker.start(probing=True)   # reads made while preloading are inherited by each child's record
     protocol = os.dup(1)    # the answers; fd 1 itself goes to /dev/null, so what a module prints is lost
     null = os.open(os.devnull, os.O_WRONLY)
@@ -131,9 +131,10 @@ class _Server:
                 for name in _ordered(request.get("preload") or []):   # loaded ones: a lookup each
                     _load(name)
                 gc.freeze()
+                zygote = os.getpid()
                 pid = os.fork()
                 if pid == 0:
-                    _child(request, self.protocol)
+                    _child(request, self.protocol, zygote)
                 self.children.add(pid)
                 _send(self.protocol, {"id": request["id"], "pid": pid})
         elif not self.open and wait:

@@ -74,11 +74,13 @@ def run_bounded(cmd: list[str], *, timeout: float, cwd: Path | str | None = None
             err.read_text(encoding="utf-8", errors="replace"))
 
 
-def die_with_parent() -> None:
-    """Be killed when the process that started this one ends (Linux `PR_SET_PDEATHSIG`): a gate killed
-    outright (a CI job's timeout) leaves no zygote and no recording running. Set before the program runs;
-    the handle is dropped, and a program's own native calls are refused (gate.side_effects)."""
-    parent = os.getppid()
+def die_with_parent(parent: int) -> None:
+    """Be killed when `parent` ends (Linux `PR_SET_PDEATHSIG`): a gate killed outright (a CI job's
+    timeout) leaves no zygote and no recording running. Set before the program runs; the handle is
+    dropped, and a program's own native calls are refused (gate.side_effects). `parent` is the pid the
+    parent had before the fork: one that ended before this call (round 18: between the fork and here)
+    left this process with another parent, which it must not stay alive for. See docs/gate.md
+    "Children that end with the gate"."""
     with contextlib.suppress(Exception):   # not Linux: the gate's own exit paths still end its children
         import ctypes
 

@@ -26,6 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gate.procs import die_with_parent
+
 PENDING_FILTER: list[Callable[[], None]] = []   # the worker's system-call filter, installed after the fork
 
 _MONITOR_CALLS = ("RegisterResource", "ReadResource", "RegisterResourceOutputs", "Invoke",
@@ -55,10 +57,12 @@ class Relay:
         there only); returns its `127.0.0.1:port`."""
         ctl_r, ctl_w = os.pipe()      # worker -> recorder: the end message, then EOF
         back_r, back_w = os.pipe()    # recorder -> worker: its port, then its answer
+        worker = os.getpid()
         pid = os.fork()
         if pid == 0:     # the recorder: never returns
             code = 1
             try:
+                die_with_parent(worker)
                 os.close(ctl_w)
                 os.close(back_r)
                 from pulumi.runtime import settings as rt_settings
@@ -102,9 +106,6 @@ def _serve(recorder: Any, monitor: Any, engine: Any, ctl: int, back: int, result
     import grpc
     from pulumi.runtime.proto import engine_pb2_grpc, resource_pb2_grpc
 
-    from gate.procs import die_with_parent
-
-    die_with_parent()
     gc.freeze()    # what the worker had before the fork is never collected here (no copy of its pages)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
                          options=[("grpc.max_receive_message_length", 1 << 30),

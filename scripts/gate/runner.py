@@ -354,7 +354,7 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for fut in finished:
                 stack, kind, at_start = running.pop(fut)
-                parts[stack][kind] = fut.result()   # GateError propagates
+                parts[stack][kind] = _result(fut)   # GateError propagates
                 if len(parts[stack]) < len(kinds):
                     continue
                 got = parts.pop(stack)
@@ -375,6 +375,18 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                 fresh.append(stack)
     _tell(recorded, fresh, done)
     return done
+
+
+def _result(fut: Future[Any]) -> Any:
+    """A recording's result; a failed one first kills the run's other recordings (and checkov, pack
+    servers): round 18, the pool's exit waited for them, up to their program deadline."""
+    from gate.procs import kill_all
+
+    try:
+        return fut.result()
+    except BaseException:
+        kill_all()
+        raise
 
 
 def _tell(recorded: Recorded | None, fresh: list[str], done: dict[str, StackRun]) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,10 @@ def write_seals(directory: Path, stacks: list[str], *, shard: str, level: int | 
         (directory / f"{stack}{SEAL}").write_text(json.dumps(seal, indent=1, sort_keys=True) + "\n")
 
 
+_SHARD = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
 def _seal(report: Path, stack: str) -> dict[str, Any]:
     path = report.with_name(f"{stack}{SEAL}")
     try:
@@ -90,9 +95,30 @@ def _seal(report: Path, stack: str) -> dict[str, Any]:
         raise GateError(f"{report}: no readable {path.name} beside it: gate merge takes only the outputs of "
                         "`gate preview --all --shard K/N` (keep each shard's *.shard.json with its reports)"
                         ) from None
-    if not isinstance(seal, dict) or seal.get("stack") != stack or not isinstance(seal.get("files"), dict):
-        raise GateError(f"{path}: not the shard seal of stack {stack}")
+    problem = _shape_problem(seal, stack) if isinstance(seal, dict) else "not a JSON object"
+    if problem:
+        raise GateError(f"{path}: not the shard seal of stack {stack} ({problem}): run the shard again")
     return seal
+
+
+def _shape_problem(seal: dict[str, Any], stack: str) -> str:
+    """Why a seal is not one `write_seals` wrote for `stack` ("" when it is): round 18, a bit flipped in a
+    file's name left that file unchecked, and a plan of another type crashed the merge."""
+    shard = _SHARD.fullmatch(seal.get("shard")) if isinstance(seal.get("shard"), str) else None
+    plan, files, level = seal.get("plan"), seal.get("files"), seal.get("level")
+    checks = (
+        (set(seal) == {"stack", "shard", "level", "plan", "program", "judge", "files"}, "keys"),
+        (seal.get("stack") == stack, "stack"),
+        (shard is not None and int(shard[1]) <= int(shard[2]), "shard is not K/N"),
+        (level is None or (type(level) is int and level >= 0), "level"),
+        (isinstance(plan, list) and stack in plan and all(isinstance(s, str) for s in plan)
+         and plan == sorted(set(plan)), "plan"),
+        (all(isinstance(seal.get(k), str) and _DIGEST.fullmatch(seal[k]) for k in ("program", "judge")),
+         "program or judge is not a digest"),
+        (isinstance(files, dict) and f"{stack}.report.json" in files and set(files) <= set(_files_of(stack))
+         and all(isinstance(d, str) and _DIGEST.fullmatch(d) for d in files.values()), "files"),
+    )
+    return next((why for ok, why in checks if not ok), "")
 
 
 def check_shards(found: dict[str, Path]) -> None:
@@ -106,7 +132,7 @@ def check_shards(found: dict[str, Path]) -> None:
     for stack, seal in seals.items():
         directory = found[stack].parent
         now = _files(directory, stack)    # a state or update graph left out of the artefact is no change
-        if f"{stack}.report.json" not in seal["files"] or any(
+        if set(now) - set(seal["files"]) or any(
                 now.get(rel, digest) != digest for rel, digest in seal["files"].items()):
             raise GateError(f"{found[stack]}: stack {stack}'s report, state or update graph does not "
                             f"match its shard seal ({stack}{SEAL}): edited after the shard ran; run the "

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -94,8 +95,8 @@ class Zygote:
         from gate.procs import register_child
 
         self.proc = subprocess.Popen(    # the programs' environment: no signing key, no pack settings
-            [sys.executable, "-m", "gate._zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, start_new_session=True, env=program_environ())
+            [sys.executable, "-m", "gate._zygote", str(os.getpid())], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True, env=program_environ())
         register_child(self.proc)
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)

@@ -176,7 +176,7 @@ def _shards(tmp_path: Path) -> dict[str, Path]:
         d.mkdir()
         (d / f"{stack}.report.json").write_text(json.dumps({"stack": stack, "blocked": stack == "b"}))
         (d / f"{stack}.state.json").write_text("{}")
-        write_seals(d, [stack], shard=f"{k}/2", level=None, plan=["a", "b"], program=digest, judge="j")
+        write_seals(d, [stack], shard=f"{k}/2", level=None, plan=["a", "b"], program=digest, judge="d" * 64)
         found[stack] = d / f"{stack}.report.json"
     return found
 

@@ -222,7 +222,8 @@ def test_a_symlink_in_a_shards_output_is_refused(tmp_path):
     d = tmp_path / "s1"
     d.mkdir()
     (d / "a.report.json").write_text(json.dumps({"stack": "a"}))
-    write_seals(d, ["a"], shard="1/1", level=None, plan=["a"], program=program_digest(program), judge="j")
+    write_seals(d, ["a"], shard="1/1", level=None, plan=["a"], program=program_digest(program),
+                judge="d" * 64)
     outside = tmp_path / "elsewhere.json"
     outside.write_bytes((d / "a.report.json").read_bytes())
     (d / "a.report.json").unlink()
