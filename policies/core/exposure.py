@@ -268,3 +268,44 @@ def elasticache_user(r: ResourceView, graph: StackGraph) -> list[str]:
     if nopw is True or kind == "no-password-required":
         return ["the user needs no password: anyone who reaches the cache may use it (use a password or iam)"]
     return []
+
+
+# Round 45: just-in-time VM access (Defender for Cloud) opens a VM's ports on request, each port to the
+# sources the policy allows: a port allowed from the internet is an NSG rule anyone may have switched on.
+# A port naming no source is unjudged (Azure takes the requester's address, which the program does not
+# show), so it blocks; requests written into the program are judged the same way.
+JIT_POLICY = "azure-native:security:JitNetworkAccessPolicy"
+
+
+def jit_policy(r: ResourceView, graph: StackGraph) -> list[str]:
+    """Ports a just-in-time access policy (or its requests) may open to the internet."""
+    out: list[str] = []
+    for fld in ("virtualMachines", "requests"):
+        if is_unknown(r.input(fld)):
+            return [unknown_message(fld, "which VM ports may be opened to whom")]
+        items = [(f"{fld}[{i}]", vm) for i, vm in enumerate(r.input(fld) or [])]
+        if fld == "requests":
+            items = [(f"{w}.virtualMachines[{j}]", v) for w, q in items for j, v in
+                     enumerate((q.get("virtualMachines") if isinstance(q, dict) else None) or [])]
+        for where, vm in items:
+            ports = vm.get("ports") if isinstance(vm, dict) else None
+            if not isinstance(ports, list):
+                out.append(unknown_message(f"{where}.ports", "which VM ports may be opened to whom"))
+                continue
+            out.extend(_jit_port(f"{where}.ports[{k}]", p) for k, p in enumerate(ports))
+    return [m for m in out if m]
+
+
+def _jit_port(where: str, port: Any) -> str | None:
+    if not isinstance(port, dict) or not (
+        port.get("allowedSourceAddressPrefix") or port.get("allowedSourceAddressPrefixes")
+    ):
+        return f"{where} names no allowed source: name the admins' network (allowedSourceAddressPrefix)"
+    rule = {
+        "direction": "Inbound", "access": "Allow", "protocol": port.get("protocol", "*"),
+        "sourceAddressPrefix": port.get("allowedSourceAddressPrefix"),
+        "sourceAddressPrefixes": port.get("allowedSourceAddressPrefixes"),
+        "destinationPortRange": port.get("number"),
+    }
+    hit = _nsg_rule(rule)
+    return f"{where} may be opened to {hit} on request: allow only the admins' network" if hit else None

@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+from policies.core.grafana_access import GRAFANA
 from policies.core.installed_code import POLICY_ASSIGNMENT, custom_definition
 from policies.core.named_services import NAMED_SERVICE_TYPES, named_service_refs
 from policies.core.outside_parties import PARTY_TYPES, party_refs
@@ -148,11 +149,10 @@ HYBRID_CONNECTIONS = frozenset(
 # Round 41: an Azure Managed Grafana lets its users publish dashboard snapshots (the data of every panel) to
 # Grafana Labs' external snapshot server unless `externalEnabled` is false (enabled by default, also when the
 # setting is left out): judged as that host (set it to false, or declare the host).
-_GRAFANA = "azure-native:dashboard:Grafana"
 _SNAPSHOTS = "properties.grafanaConfigurations.snapshots.externalEnabled"
 # (Stream Analytics outputs, Power BI included, Event Hub captures: policies/core/named_services.py.)
 _BY_INPUTS = HYBRID_CONNECTIONS | {_SNS_PLATFORM_APP, _NOTIFICATION_HUB, _BOT_CHANNEL, _SHARE_INVITATION,
-                                   _GRAFANA}
+                                   GRAFANA}
 # An action group's Event Hub receivers name the hub by namespace and subscription only: judged as the
 # namespace's host (an Event Hubs namespace of the stack, found by its name).
 _ACTION_GROUP = "azure-native:monitor:ActionGroup"
@@ -188,7 +188,7 @@ def _by_inputs(view: ResourceView) -> list[tuple[str, str, str]]:
         platform = view.input("platform")
         host = _SNS_PLATFORMS.get(str(platform).upper(), str(platform))
         return [("platform", "host", host)]
-    if t == _GRAFANA:
+    if t == GRAFANA:
         return [] if view.get(_SNAPSHOTS) is False else [(_SNAPSHOTS, "host", "snapshots.raintank.io")]
     if t == _NOTIFICATION_HUB:
         return [(k, "host", h) for k, hosts in _HUB_CREDENTIALS.items() if view.input(k) for h in hosts]

@@ -4,9 +4,12 @@ closed world (require-judgeable-data-types) blocks a control not listed here unl
 
 from __future__ import annotations
 
+from policies.core.aoss_access import CONTROLS as AOSS_ACCESS
 from policies.core.apim_access import CONTROLS as APIM
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
+from policies.core.exposure import JIT_POLICY
+from policies.core.grafana_access import CONTROLS as GRAFANA
 from policies.core.iam.azure_paths import KUSTO_ADMINS
 from policies.core.iam.standing_credentials import CONTROLS as ROLES_ANYWHERE
 from policies.core.pia_analytics import CONTROLS as ANALYTICS
@@ -57,6 +60,9 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "azure-native:storage:LocalUser",  # round 18: local sign-in (require-entra-only-authentication)
         "azure-native:dbforpostgresql:ServerGroupRole",  # round 44: roles with passwords (the same rule)
         *KUSTO_ADMINS,  # round 44: Data Explorer principal assignments (separation of duties, MFA)
+        *AOSS_ACCESS,  # round 45: OpenSearch Serverless data access policies (public access, SoD)
+        *GRAFANA,  # round 45: Azure Managed Grafana's API keys and network access
+        JIT_POLICY,  # round 45: ports just-in-time VM access may open (disallow-public-data-access)
         "aws:alb/listener:Listener",
         "aws:alb/listenerRule:ListenerRule",
         "aws:apigateway/domainName:DomainName",

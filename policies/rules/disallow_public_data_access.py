@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core import aoss_access, exposure, ram_shares
 from policies.core import apim_access as apim
 from policies.core import pia_analytics as analytics
 from policies.core import pia_api_auth as api
@@ -17,9 +18,9 @@ from policies.core import pia_placement as placement
 from policies.core import pia_platform_stores as platform
 from policies.core import pia_store_auth as auth
 from policies.core import pia_workspace_stores as ws
-from policies.core import ram_shares
 from policies.core import vpc_lattice as lattice
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
+from policies.core.grafana_access import GRAFANA
 from policies.core.helpers import linked
 from policies.core.pia_more_stores import AOSS_COLLECTION
 from policies.core.pia_pinning import open_statements
@@ -250,6 +251,9 @@ CHECKS = {
     "aws:ec2/securityGroupRule:SecurityGroupRule": _sg_rule,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _sg_rule,
     "azure-native:network:NetworkSecurityGroup": _nsg,
+    exposure.JIT_POLICY: exposure.jit_policy,  # round 45: just-in-time VM access
+    aoss_access.AOSS_ACCESS: aoss_access.public_access,  # round 45: OpenSearch Serverless data access
+    GRAFANA: _field("properties.publicNetworkAccess", ("Disabled",)),  # round 45: Managed Grafana
     "azure-native:network:SecurityRule": lambda r, g: (
         [f"the rule lets {hit} in"] if (hit := _nsg_rule(dict(r.inputs))) else []
     ),

@@ -6,7 +6,7 @@ a break-glass principal is excluded only where the PIA record names it and an en
 
 from __future__ import annotations
 
-from policies.core import mq_sign_in
+from policies.core import grafana_access, mq_sign_in
 from policies.core import pia_analytics as analytics
 from policies.core.client_vpn import RECORD_KEY as SAML_RECORD
 from policies.core.client_vpn import sign_in_problems as vpn_sign_in
@@ -23,12 +23,18 @@ from policies.core.iam import (
 from policies.core.iam.azure import ca_problem, functions_of, object_key, permissions, principal_of, uses_keys
 from policies.core.iam.azure_secrets import secret_holders, undeclared_app
 from policies.core.iam.catalogue import key_use
-from policies.core.iam.guests import EXTERNAL_MFA, guest_admins, literal_user_admins, literal_users
+from policies.core.iam.guests import (
+    EXTERNAL_MFA,
+    guest_admins,
+    literal_user_admins,
+    literal_users,
+    sql_admin_users,
+)
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.standing_credentials import standing_credential_admins
 from policies.core.iam.standing_roles import standing_privileged_roles
 from policies.core.iam.statements import principals, requires_mfa, trust_kind
-from policies.core.iam.vm_sign_in import password_machine_admins
+from policies.core.iam.vm_sign_in import machine_admins
 from policies.core.master_secrets import people_reading_master_secrets, people_reading_stored_passwords
 from policies.core.password_copies import people_reading_copies
 from policies.core.rule import Rule, RuleContext
@@ -166,6 +172,7 @@ def _guests(graph: StackGraph, stack: str) -> list[tuple[str, str]]:
         for a in granted
         if a.input("principalType") == "User" and not graph.dependency_of(a, "principalId")
     }
+    users.update(sql_admin_users(graph))  # SQL Entra administrators of other tenants (round 45)
     recorded = {str(e.get("principal", "")).lower() for e in breakglass.records(stack)}
     entries = breakglass.records(stack, EXTERNAL_MFA)
     literal = literal_user_admins(graph, admins, literal_users(graph, users), entries, recorded)
@@ -209,6 +216,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             # Identity Center: MFA is an instance setting outside the program, stated in the PIA record
             if problem := identity_center.mfa_problem(p, held, instances):
                 out.append((p.view.urn, problem))
+            if problem := identity_center.session_problem(p, held):  # long admin sessions (round 45)
+                out.append((p.view.urn, problem))
             continue
         if not p.people or p.kind in ("permission set", "group"):  # a group's members are judged as users
             continue
@@ -222,7 +231,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     if any(r.type in AZURE_DATA_STORES for r in graph.resources):
         out.extend(("", m) for m in _azure(graph, entries))
     out.extend(_secret_admins(graph))
-    out.extend(password_machine_admins(graph, ROLE_GRANTS, _administers_azure))  # VMs (round 44)
+    out.extend(machine_admins(graph, ROLE_GRANTS, _administers_azure))  # VMs (rounds 44, 45)
     out.extend(_cognito_groups(graph))
     out.extend(_guests(graph, ctx.stack))  # guests holding administration (rounds 25 and 26)
     out.extend(pim_settings.activation_problems(graph))  # PIM activation without MFA (round 19)
@@ -232,6 +241,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(graph_permissions.weakening_grants(graph))  # delegated (round 20)
     out.extend(password_sign_ins(graph))  # Transfer Family servers signing in by password (round 21)
     out.extend(mq_sign_in.console_sign_ins(graph))  # ActiveMQ Web Console users and LDAP (round 42)
+    out.extend(grafana_access.token_sign_ins(graph))  # Managed Grafana API keys (round 45)
     out.extend(standing_privileged_roles(graph))  # permanent privileged directory roles (round 22)
     out.extend(eks_access_principals(graph))  # Kubernetes rights for principals outside the stack (round 24)
     saml = breakglass.records(ctx.stack, SAML_RECORD)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policies.core.iam.azure_secrets import is_workload
+from policies.core.iam.azure_secrets import SP, is_workload
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
 
 # Database servers and the field naming their Entra administrator (a person or group: database structure).
@@ -104,6 +104,8 @@ def grants(graph: StackGraph) -> list[Grant]:
             if is_unknown(r.input("role")) or r.input("role") == admin:
                 key, people = object_of(graph, r, "principalId")
                 people = people and r.input("principalType") != "App"
+                if r.input("principalType") == "App" and (sp := _client_sp(graph, r)) is not None:
+                    key, people = object_of(graph, sp, "objectId")[0] or sp.urn, not is_workload(graph, sp)
                 out.append(Grant(r.urn, key, frozenset({"database structure"}), False, people))
     for t, (fld, function) in LISTED_ADMINS.items():
         for c in graph.by_type(t):
@@ -121,6 +123,25 @@ def grants(graph: StackGraph) -> list[Grant]:
     for a in graph.by_type(ACCESS_POLICY):
         out.append(_access(graph, a, "policy", a.input("policy")))
     return out
+
+
+# Round 45: Data Explorer names an application (principalType App) by its client id, which role assignments
+# never use (they name the service principal's object id): the assignment is matched to the stack's service
+# principal for that client id (taken from the same application or service principal, or equal as a literal)
+# and judged as it: people when it carries a secret or certificate, a workload when it does not.
+
+
+def _client_sp(graph: StackGraph, r: ResourceView) -> ResourceView | None:
+    """The stack's service principal for the client id `r.principalId` names, or None."""
+    named = {d.urn for d in graph.dependency_of(r, "principalId")}
+    cid = r.input("principalId")
+    for sp in graph.by_type(SP):
+        lit = sp.input("clientId")
+        if named & ({d.urn for d in graph.dependency_of(sp, "clientId")} | {sp.urn}) or (
+            not named and isinstance(cid, str) and isinstance(lit, str) and lit.lower() == cid.lower()
+        ):
+            return sp
+    return None
 
 
 def _access(graph: StackGraph, r: ResourceView, where: str, policy: object) -> Grant:

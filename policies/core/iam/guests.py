@@ -62,10 +62,30 @@ def literal_users(graph: StackGraph, grants: dict[str, str]) -> dict[str, str]:
 # stack names (its azuread or azure-native providers' `tenantId`, a Key Vault's or Managed HSM's
 # `properties.tenantId`, which Azure requires to be the subscription's tenant). Several named: every one must
 # be stated (a literal user may be in any); none named: no statement can be matched to the users' directory.
+# Round 45: a SQL server's or Managed Instance's Entra administrator names the tenant it signs in through
+# (`tenantId`); another tenant there is a directory whose inbound trust must be stated as well.
 TENANT_INPUTS = {
     "azure-native:keyvault:Vault": "properties.tenantId",
     "azure-native:keyvault:ManagedHsm": "properties.tenantId",
+    "azure-native:sql:Server": "administrators.tenantId",
+    "azure-native:sql:ManagedInstance": "administrators.tenantId",
+    "azure-native:sql:ServerAzureADAdministrator": "tenantId",
+    "azure-native:sql:ManagedInstanceAdministrator": "tenantId",
 }
+
+
+def sql_admin_users(graph: StackGraph) -> dict[str, str]:
+    """{object id: URN} of SQL Entra administrators named by a literal id that may be users (principalType
+    User, or none given): as any literal user, they sign in through the tenant their `tenantId` names."""
+    out: dict[str, str] = {}
+    for t, base in (("Server", "administrators."), ("ManagedInstance", "administrators."),
+                    ("ServerAzureADAdministrator", ""), ("ManagedInstanceAdministrator", "")):
+        for r in graph.by_type(f"azure-native:sql:{t}"):
+            sid, kind = r.get(base + "sid"), r.get(base + "principalType")
+            literal = isinstance(sid, str) and not is_unknown(sid)
+            if literal and kind in (None, "User") and not graph.dependency_of(r, base.rstrip(".") or "sid"):
+                out.setdefault(str(sid).lower(), r.urn)
+    return out
 
 
 def stack_tenants(graph: StackGraph) -> set[str]:

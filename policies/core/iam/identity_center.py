@@ -4,6 +4,7 @@ or to one of their groups in the same account, however the sets are split."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from policies.core.iam.principals import PERMISSION_SET, AwsPrincipal
@@ -34,6 +35,20 @@ def _permission_set(graph: StackGraph, a: ResourceView, sets: list[AwsPrincipal]
         ):
             return p
     return None
+
+
+def assigned_functions(graph: StackGraph, sets: list[AwsPrincipal], who: str) -> set[str]:
+    """The functions of the permission sets assigned to Identity Center user or group `who` (its id, or the
+    URN of the identity-store resource it is), in any account; an unreadable set counts as none here
+    (assignment_findings blocks it)."""
+    sets = [p for p in sets if p.view.type == PERMISSION_SET]
+    return {
+        fn
+        for a in graph.by_type(ACCOUNT_ASSIGNMENT)
+        if _id(graph, a, "principalId", ("groupId", "userId")) == who
+        and (ps := _permission_set(graph, a, sets)) is not None
+        for fn in ps.functions()
+    }
 
 
 def assignment_findings(graph: StackGraph, sets: list[AwsPrincipal]) -> list[tuple[str, str]]:
@@ -96,6 +111,33 @@ def mfa_problem(ps: AwsPrincipal, held: str, entries: list[dict[str, Any]]) -> s
         f"the permission set holds {held}, and how Identity Center instance {instance} asks for MFA is set "
         "outside the program: record it in the stack's PIA record (identity_center_mfa: [{instance: "
         f"<instance ARN>, mfa: {' | '.join(MFA_MODES)}, verified_on: YYYY-MM-DD}}])"
+    )
+
+
+# Round 45: Identity Center asks for MFA at sign-in, and a session lasts `sessionDuration` (up to PT12H): a
+# set holding a function with a long session is a day of administration on one MFA prompt, from wherever
+# the session's credentials are copied. Sets that hold functions keep the hour the stack's own admin roles
+# keep (components/aws/identity.py: `max_session_seconds` at most 3600); an absent duration is AWS's PT1H.
+ADMIN_SESSION_SECONDS = 3600
+_DURATION = re.compile(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?")
+
+
+def session_problem(ps: AwsPrincipal, held: str) -> str | None:
+    """Why the sessions of permission set `ps` (which holds `held`) last too long for administration."""
+    duration = ps.view.input("sessionDuration")
+    if duration is None:
+        return None
+    if is_unknown(duration) or not isinstance(duration, str):
+        return unknown_message("sessionDuration", "how long an administrator's session lasts")
+    m = _DURATION.fullmatch(duration)
+    if m is None or not any(m.groups()):
+        return f"sessionDuration {duration!r} is not a duration the gate reads: write it as PTnH or PTnM"
+    h, mins, secs = (int(g or 0) for g in m.groups())
+    if h * 3600 + mins * 60 + secs <= ADMIN_SESSION_SECONDS:
+        return None
+    return (
+        f"the permission set holds {held} and keeps its sessions for {duration}: one MFA prompt covers hours "
+        "of administration from wherever the session is copied; keep sets that hold functions at PT1H or less"
     )
 
 

@@ -3,8 +3,9 @@ identity it carries) acts for whoever is signed in to the machine. When that ide
 functions (an Azure role, unknown roles fail closed), a local password sign-in — a Linux machine without
 `disablePasswordAuthentication`, every Windows machine (its local administrator has a password), or an OS
 profile the program does not show — hands the function to whoever knows the password, with no second
-factor. SSH keys are one factor too, but a key is not guessed or phished like a password: machines signed in
-by key only are left to Conditional Access on Entra sign-in (a known limit)."""
+factor. Round 45: an SSH key is one factor as well (a file copied to any laptop, no Conditional Access on
+it), and Entra login for VMs does not switch the local key off, so a machine signed in to by key only hands
+the function over the same way: R2016's functions stay off machine identities."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ OS_PROFILES = {
 }
 
 
-def _password(vm: ResourceView, path: str) -> str | None:
-    """How people sign in to the machine with a password, or None when they cannot."""
+def _local_sign_in(vm: ResourceView, path: str) -> str:
+    """How people sign in to the machine with a single factor (a password or an SSH key)."""
     profile = get_path(vm.inputs, path)
     if not isinstance(profile, dict) or is_unknown(profile):
         return f"its OS profile (`{path}`) is not in the program, so its local accounts cannot be judged"
@@ -33,7 +34,8 @@ def _password(vm: ResourceView, path: str) -> str | None:
             f"its Linux administrator {profile.get('adminUsername')!r} may sign in with a password "
             "(linuxConfiguration.disablePasswordAuthentication is not true)"
         )
-    return None
+    user = profile.get("adminUsername")
+    return f"its Linux administrator {user!r} signs in with an SSH key, a single factor"
 
 
 def _identity_keys(graph: StackGraph, vm: ResourceView) -> set[str]:
@@ -42,11 +44,11 @@ def _identity_keys(graph: StackGraph, vm: ResourceView) -> set[str]:
     return {vm.urn} | {d.urn for d in graph.dependency_of(vm, "identity") if "managedidentity" in d.type}
 
 
-def password_machine_admins(
+def machine_admins(
     graph: StackGraph, grants: tuple[str, ...], administers: Callable[[StackGraph, ResourceView], bool]
 ) -> list[tuple[str, str]]:
     """Role grants (of `grants` types) to a machine's identity that `administers`, on machines signed in to
-    by password."""
+    by a password or an SSH key (every machine with local sign-in)."""
     out = []
     for t, path in OS_PROFILES.items():
         for vm in graph.by_type(t):
@@ -55,16 +57,15 @@ def password_machine_admins(
                 a for a in graph.by_type(*grants)
                 if any(d.urn in keys for d in graph.dependency_of(a, "principalId")) and administers(graph, a)
             ]
-            how = _password(vm, path) if held else None
+            how = _local_sign_in(vm, path)
             out.extend(
                 (
                     a.urn,
                     f"the role it assigns is held by the identity of virtual machine {vm.name}, and {how}: "
-                    "whoever signs in to the machine acts as its identity without a second factor; switch "
-                    "password sign-in off (disablePasswordAuthentication, Entra login for VMs) or keep "
-                    "R2016's functions off machine identities",
+                    "whoever signs in to the machine acts as its identity without a second factor; keep "
+                    "R2016's functions off machine identities (give them to people, who sign in with MFA, or "
+                    "to a workload identity no one signs in to)",
                 )
                 for a in held
-                if how
             )
     return out

@@ -31,8 +31,8 @@ LITERAL = (
 )
 MACHINE = (
     "the role it assigns is held by the identity of virtual machine jump, and {}: whoever signs in to the "
-    "machine acts as its identity without a second factor; switch password sign-in off "
-    "(disablePasswordAuthentication, Entra login for VMs) or keep R2016's functions off machine identities"
+    "machine acts as its identity without a second factor; keep R2016's functions off machine identities "
+    "(give them to people, who sign in with MFA, or to a workload identity no one signs in to)"
 )
 
 
@@ -136,7 +136,7 @@ def test_data_explorer_database_administrators_hold_database_structure():
 
 
 def test_machines_whose_identity_administers_are_not_signed_in_to_by_password():
-    assert run(MFA, case("r44p-57")) == []  # SSH keys only, the identity reads blobs
+    assert run(MFA, case("r44p-57")) == []  # SSH keys only, the identity reads blobs (round 45: judged too)
     assert run(MFA, case("r44p-03")) == [
         ("ra-jump-keys", MACHINE.format("its Linux administrator 'dbaops' may sign in with a password "
                                         "(linuxConfiguration.disablePasswordAuthentication is not true)"))
