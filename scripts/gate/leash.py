@@ -9,6 +9,7 @@ child). When the parent ends, SIGKILL included, the pipe reads end of file and t
 SIGKILLs its own process group (a pack server and what it started), `term` sends itself SIGTERM (the
 gate: it kills its children's groups, prints one line and exits 2) and SIGKILLs itself if that has
 not ended it within `_GRACE` seconds. The prologue then runs MODULE as `python -m MODULE ARGS...` would.
+Which children use which: docs/gate.md, "Children that end with the gate".
 """
 
 from __future__ import annotations
