@@ -144,8 +144,9 @@ def _typed(value: Any, declared: str | None, where: str, key: str) -> None:
         return
     ok = isinstance(value, _TYPES[declared]) and not (declared == "integer" and isinstance(value, bool))
     if not ok:
-        raise GateError(f"{where}: {key}: Pulumi.yaml declares type {declared}, got "
-                        f"{type(value).__name__} {value!r} (quote text, leave numbers and booleans bare)")
+        # the type, never the value: a mistyped value may still be a secret (a PIN given as a number)
+        raise GateError(f"{where}: {key}: Pulumi.yaml declares type {declared}, got a value of type "
+                        f"{type(value).__name__} (quote text, leave numbers and booleans bare)")
 
 
 def _project_defaults(config: Any, project: str, where: str) -> tuple[dict[str, Any], dict[str, str]]:

@@ -44,6 +44,13 @@ def test_a_config_value_of_another_type_than_declared(run_gate, make_program, tm
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_a_mistyped_value_is_not_printed(run_gate, make_program, tmp_path):
+    program = make_program(pulumi_yaml=DECLARED, stacks={"dev": "config:\n  name: 40714221\n"})  # a PIN?
+    proc = preview(run_gate, program, "dev", tmp_path / "out")
+    assert_bad_input(proc, "scratch:name", "declares type string, got a value of type int")
+    assert "40714221" not in proc.stdout + proc.stderr
+
+
 def test_a_default_of_another_type_than_declared(run_gate, make_program, tmp_path):
     yaml = "name: scratch\nruntime: python\nconfig:\n  size: {type: integer, default: 'big'}\n"
     out = tmp_path / "out"
