@@ -11,6 +11,10 @@ from policies.core.restore_sources import RESTORABLE_ID
 
 # A subscription-scoped id under a location (`…/providers/Microsoft.Web/locations/westeurope/managedApis/x`).
 _LOCATION_ID = re.compile(r"/locations/([^/]+)(?:/managedapis/([^/]+))?")
+# An on-premises data gateway installation (round 45): its location segment is the region the gateway is
+# registered in, not where the machine runs that reads and writes the data sources behind it.
+_GATEWAY_INSTALLATION = re.compile(
+    r"/providers/microsoft\.web/locations/[^/]+/connectiongatewayinstallations/")
 # A deployment, deployment stack or deployment script at any scope (also in a call to the ARM REST API).
 _DEPLOYMENT_ID = re.compile(
     r"/providers/microsoft\.resources/(?:deployments|deploymentstacks|deploymentscripts)/"
@@ -38,8 +42,10 @@ AZURE_CONNECTORS = frozenset(
 
 
 def id_kind(rid: str) -> tuple[str, str | None, str | None]:
-    """(kind, location, managed API) of a lower-case id; kinds: location, restorable (round 43), deployment,
-    tenant, free, defer."""
+    """(kind, location, managed API) of a lower-case id; kinds: location, restorable (round 43), gateway
+    (round 45), deployment, tenant, free, defer."""
+    if _GATEWAY_INSTALLATION.search(rid):
+        return "gateway", None, None
     if "/locations/" in rid and (m := _LOCATION_ID.search(rid)):  # a restore source is also resolved
         return "restorable" if RESTORABLE_ID.match(rid) else "location", m.group(1), m.group(2)
     if _DEPLOYMENT_ID.search(rid):
@@ -62,6 +68,13 @@ def id_problem(kind: str, path: str, value: str) -> str:
         return (
             f"`{path}` names the ARM deployment {value!r}: what a template deploys (at any scope, also from "
             "a call to the ARM API at run time) cannot be judged; declare the resources as Pulumi resources"
+        )
+    if kind == "gateway":
+        return (
+            f"`{path}` registers the on-premises data gateway installation {value!r}: connections through it "
+            "read and write data sources wherever the machine running it is, which its id (the region the "
+            "gateway is registered in) does not say; declare the installation (azureIds: [its id]) with the "
+            "machine's region or jurisdiction in stacks/records/endpoints.yaml"
         )
     if kind == "tenant":
         return (

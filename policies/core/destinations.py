@@ -233,7 +233,7 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         if kind in ("location", "restorable"):  # round 43: a restore source is also the stack's account
             out = _judge_location_id(ref, loc or "", api, ok, what)
             return DEFER if kind == "restorable" and out is OK else out
-        if kind in ("deployment", "tenant", "application", "partner"):
+        if kind in ("deployment", "tenant", "application", "partner", "gateway"):
             return Outcome(id_problem(kind, ref.path, ref.value.lower()))
         return OK if kind == "free" else DEFER
     return _judge_host(ref, ok, what)

@@ -9,7 +9,8 @@ every row to nodes wherever those data centres are, private addresses included; 
 cache volume reads from and writes to an external ONTAP cluster the same way (round 42), and a volume migrated
 from one (`dataProtection.replication.remotePath`) is its replica until the migration is broken off (round
 43). A storage object
-replication policy allowed across tenants names its destination account by bare name. A Salesforce linked
+replication policy allowed across tenants names its destination account by bare name, as do a Batch pool's
+blob mount, a Time Series Insights store and an Azure Spring Apps storage (round 45). A Salesforce linked
 service or AppFlow connector profile without an instance URL signs in at `login.salesforce.com` and writes to
 whatever org that login belongs to; a Snowflake profile names its account by locator (round 21). Each is
 judged as the place it makes: a bucket, file system, secret or account of the stack, a declared host, or a
@@ -52,6 +53,13 @@ _ANF_VOLUME = "azure-native:netapp:CapacityPoolVolume"
 _ANF_REMOTE = "dataProtection.replication.remotePath"
 _OBJECT_REPLICATION = "azure-native:storage:ObjectReplicationPolicy"
 _BARE_ACCOUNT = re.compile(r"^[a-z0-9]{3,24}$")
+# round 45: typed fields that name a storage account by bare name (SDK: "the Azure Storage Account name"): a
+# Batch pool's blobfuse mount, a Time Series Insights Gen2 environment's store, an Azure Spring Apps storage
+_ACCOUNT_NAMES: dict[str, tuple[str, ...]] = {
+    "azure-native:batch:Pool": ("mountConfiguration[].azureBlobFileSystemConfiguration.accountName",),
+    "azure-native:timeseriesinsights:Gen2Environment": ("storageConfiguration.accountName",),
+    "azure-native:appplatform:Storage": ("properties.accountName",),
+}
 _LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 _CONNECTOR_PROFILE = "aws:appflow/connectorProfile:ConnectorProfile"
 SALESFORCE_LOGIN = "login.salesforce.com"
@@ -77,7 +85,7 @@ _PROFILE_SCANNED = frozenset({
 # placed by its region as before.
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]+$")
-TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | {
+TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | frozenset(_ACCOUNT_NAMES) | {
     _TRANSFER_WORKFLOW, _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION,
     _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, *DAPR_TYPES, *TABLE_FLOW_TYPES}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
@@ -134,6 +142,15 @@ def _efs_id(path: str, value: object) -> Found:
              "cannot be judged; name a file system of the stack by its id")]
 
 
+def _account(path: str, value: object) -> Found:
+    """A storage account named by bare name: the stack's (round 45); an id or host there is scanned as one."""
+    if value is None:
+        return []
+    if not isinstance(value, str) or is_unknown(value):
+        return [(path, "unknown", "")]
+    return [(path, "named", f"{STORAGE_ACCOUNT}|{value}")] if _BARE_ACCOUNT.match(value) else []
+
+
 def typed_place_refs(view: ResourceView) -> Found:
     """(path, kind, value) of the places a resource of TYPED_PLACE_TYPES names in its typed fields."""
     t = view.type
@@ -147,6 +164,8 @@ def typed_place_refs(view: ResourceView) -> Found:
         return [f for spec in _EFS_IDS for p, v in values(view, spec) for f in _efs_id(p, v)]
     if t in _HOME_PATHS:
         return [f for spec in _HOME_PATHS[t] for p, v in values(view, spec) for f in _home(p, v)]
+    if t in _ACCOUNT_NAMES:
+        return [f for spec in _ACCOUNT_NAMES[t] for p, v in values(view, spec) for f in _account(p, v)]
     if t == _DMS_ENDPOINT:
         arn = view.input("secretsManagerArn")  # its secret holds the server: a secret of the stack, read
         if arn is None:
