@@ -11,7 +11,9 @@ A record counts only when it is valid on the evaluation date (`as_of`, the expor
 - exit-plan: `stacks/records/exit-plans/<stack>.yaml` (schema and review age in evidence/exit_plan.py);
 - pia-acceptance: `stacks/records/pia/<stack>.yaml` whose `residual_risk` names who accepted it, on a date
   on or before `as_of`, with an expiry on or after it.
-A missing or invalid record leaves the clause "not verified" with the reason; it never passes.
+A malformed drill report or exit plan is bad input (evidence.drill_report, evidence.exit_plan: exit 2
+naming the file and key); a missing or well-formed but insufficient record leaves the clause "not
+verified" with the reason; it never passes.
 """
 
 from __future__ import annotations
@@ -21,19 +23,17 @@ import hashlib
 import hmac
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from evidence import exit_plan
+from evidence import drill_report, exit_plan
 from evidence.errors import EvidenceError
 from evidence.yamlrecord import safe_load
 
 DRILL_MAX_AGE_DAYS = 366  # an exit drill at least once a year
-_DRILL_FILE = re.compile(r"^(?P<stack>.+)-(?P<date>\d{4}-\d{2}-\d{2})\.json$")
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class Records:
         """Read every record with a schema now: a malformed one is bad input (EvidenceError, exit 2)."""
         if self.root is not None and self._plans is None:
             self._plans = exit_plan.validate_all(self.root)
+            drill_report.validate_all(self.root)
             for path in sorted((self.root / "pia").glob("*.yaml")):   # the packs' checks of it
                 _pia_shape(path, self.as_of)
 
@@ -89,19 +90,16 @@ class Records:
         where = f"stacks/records/drills/{stack}-<date>.json"
         found = []
         for p in sorted((self.root / "drills").glob(f"{stack}-*.json")):
-            m = _DRILL_FILE.match(p.name)
+            m = drill_report.FILE.match(p.name)
             day = _date(m["date"]) if m and m["stack"] == stack else None
             if day is not None and day <= self.as_of:
                 found.append((day, p))
         if not found:
             return RecordCheck(stack, "not-verified", f"no drill report ({where})")
         day, path = max(found)
-        rel = f"stacks/records/drills/{path.name}"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            return RecordCheck(stack, "not-verified", f"{rel}: not readable JSON ({exc})", rel)
-        problem = _drill_problem(data, stack, day, self.as_of)
+        rel = drill_report.shown(path)
+        data = drill_report.load(path)   # bad input (EvidenceError), never a clause merely unmet
+        problem = _drill_problem(data, day, self.as_of)
         if problem:
             return RecordCheck(stack, "not-verified", f"{rel}: {problem}", rel)
         if data["result"] != "passed":
@@ -154,28 +152,19 @@ def _pia_shape(path: Path, as_of: dt.date) -> None:
         raise EvidenceError(str(exc).replace(str(path), shown)) from None
 
 
-def _drill_problem(data: Any, stack: str, day: dt.date, as_of: dt.date) -> str:
-    """Why a drill report cannot count ("" when it can)."""
-    if not isinstance(data, dict):
-        return "not a JSON object"
+def _drill_problem(data: dict[str, Any], day: dt.date, as_of: dt.date) -> str:
+    """Why a well-formed drill report (evidence.drill_report) cannot count ("" when it can)."""
     checks = (
-        (str(data.get("kind", "")).startswith("exit-drill-report/"), "kind is not exit-drill-report/<n>"),
-        (data.get("stack") == stack, f"stack is {data.get('stack')!r}, not {stack!r}"),
-        (_date(data.get("date")) == day, "date differs from the file name"),
         (
             (as_of - day).days <= DRILL_MAX_AGE_DAYS,
             f"the drill of {day} is older than {DRILL_MAX_AGE_DAYS} days",
         ),
         (
-            data.get("mode") == "live",
-            f"mode is {data.get('mode')!r}: a procedure proof, not a drill of the platform",
+            data["mode"] == "live",
+            f"mode is {data['mode']!r}: a procedure proof, not a drill of the platform",
         ),
-        (data.get("result") in ("passed", "failed"), "result must be 'passed' or 'failed'"),
-        (bool(data.get("signed_off_by")), "not signed off (signed_off_by)"),
-        (
-            isinstance(data.get("copy"), dict) and bool(data["copy"].get("bucket")),
-            "names no copy it restored",
-        ),
+        (bool(data["signed_off_by"]), "not signed off (signed_off_by)"),
+        (bool(data["copy"].get("bucket")), "names no copy it restored"),
     )
     problem = next((why for ok, why in checks if not ok), "")
     return problem or _signature_problem(data)

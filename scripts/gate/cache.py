@@ -3,7 +3,8 @@
 An entry's name is the digest of everything its value depends on, so a stale entry is never read, only
 left behind. Writers write a temp file in the same directory and rename it (readers see a whole entry or
 none); two runs writing the same entry write the same content. An entry that cannot be read or parsed is
-a miss. The directory is `--cache-dir`, else `GATE_CACHE_DIR`, else `<out>/cache` of `gate preview`.
+a miss; one others could have written, or that is no regular file, is exit 2 (`trusted`). The directory
+is `--cache-dir`, else `GATE_CACHE_DIR`, else `<out>/cache` of `gate preview`.
 """
 
 from __future__ import annotations
@@ -61,21 +62,35 @@ def resolve_dir(explicit: Path | None, out: Path | None, enabled: bool = True) -
     return (Path(out) / "cache").resolve() if out is not None else None
 
 
-def _only_mine(path: Path, root: Path) -> None:
-    """An entry decides a verdict: it, and the directories from the cache root down to it, must be this
-    user's and writable by no one else (a sticky directory, like /tmp, excepted). Else GateError: a cache
-    shared with other users, or restored from somewhere others write, is not evidence."""
+def trusted(path: Path, root: Path) -> None:
+    """An entry decides a verdict: it must be a regular file (the cache writes no symlink, FIFO or device:
+    a link points it anywhere, a FIFO blocks the reader, round 19) and it, and the directories from the
+    cache root down to it, this user's and writable by no one else (a sticky directory, like /tmp,
+    excepted). Else GateError: a cache shared with other users, or restored from somewhere others write,
+    is not evidence. FileNotFoundError: a miss."""
     from gate.errors import GateError
 
     me = os.geteuid()
     for where in (path, *[q for q in path.parents if q == root or root in q.parents]):
-        st = os.stat(where)   # FileNotFoundError: a miss
+        st = os.lstat(where)
+        kind = stat.S_ISREG if where == path else stat.S_ISDIR
+        if not kind(st.st_mode):
+            raise GateError(
+                f"{where}: a cache {'entry' if where == path else 'directory'} that is not a regular "
+                f"{'file' if where == path else 'directory'} (a symlink, FIFO or device: the cache writes "
+                "none); remove it, or use --no-cache")
         sticky = stat.S_ISDIR(st.st_mode) and st.st_mode & stat.S_ISVTX
         if st.st_uid != me or (st.st_mode & 0o022 and not sticky):
             raise GateError(
                 f"{where}: a cache entry or directory owned by another user or writable by others "
                 f"(uid {st.st_uid}, mode {stat.S_IMODE(st.st_mode):04o}); its verdicts cannot be trusted: "
                 "use a cache directory only you can write (chmod go-w, --cache-dir) or --no-cache")
+
+
+def make_dirs(directory: Path) -> None:
+    """`directory` and its missing parents, only this user's whatever the umask (`trusted`)."""
+    for missing in reversed([q for q in (directory, *directory.parents) if not q.exists()]):
+        missing.mkdir(mode=0o700, exist_ok=True)
 
 
 class Store:
@@ -89,7 +104,7 @@ class Store:
 
     def get(self, key: str) -> Any | None:
         try:
-            _only_mine(self._path(key), self.dir.parent)
+            trusted(self._path(key), self.dir.parent)
             data = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
@@ -101,8 +116,7 @@ class Store:
         """Write atomically; a cache that cannot be written is not an error (the run just stays uncached)."""
         path = self._path(key)
         try:
-            for missing in reversed([q for q in (path.parent, *path.parent.parents) if not q.exists()]):
-                missing.mkdir(mode=0o700, exist_ok=True)   # only this user's, whatever the umask (_only_mine)
+            make_dirs(path.parent)
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", suffix=".tmp", dir=path.parent)
         except OSError:
             return

@@ -99,6 +99,12 @@ def write_atomic(path: Path, value: Any) -> None:
     write_bytes_atomic(path, dumps_bytes(value))
 
 
+def write_json_atomic(path: Path, data: Any) -> None:
+    """A state or run file as the recording writes it (stdlib JSON, indent 1, final newline), atomically:
+    the stack cache writes a hit's state with it too, so a hit and a recording leave the same bytes."""
+    write_bytes_atomic(path, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """`data` into `path` via a temp file in the same directory and a rename."""
     path = Path(path)

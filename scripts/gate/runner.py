@@ -6,14 +6,13 @@ hard-coded in the program) are found at run time: the worker reports every Stack
 one named a project stack that had not finished in this run when the worker started, the stack is
 recorded again once that stack is done. Cycles are broken by running the rest with what is available
 (unresolvable references give unknown outputs, not a crash). The references each stack made are kept in
-`<out>/.stack-references.json`, so the next run orders such stacks right away instead of re-recording.
+`<out>/.stack-references.json`, so the next run orders such stacks right away instead of re-recording
+(that file, the config's order and the zygote's preload hint: gate.run_hints).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -26,8 +25,17 @@ from typing import Any
 
 from gate.environ import program_environ
 from gate.errors import GateError
+from gate.jsonio import write_json_atomic
 from gate.project import Project, load_stack_config
 from gate.publish import UPDATES_DIR
+from gate.run_hints import (
+    config_dependencies,
+    preload_groups,
+    read_hint,
+    remember_references,
+    remembered_references,
+    write_hint,
+)
 
 Reuse = Callable[[str, set[str]], bool]   # (stack, stacks decided) -> answered without recording
 Recorded = Callable[[str, "StackRun"], None]   # (stack, its final run)
@@ -53,20 +61,6 @@ class StackRun:
     states: list[str] = field(default_factory=list)   # other stacks' states it read the outputs of
     env: list[str] = field(default_factory=list)      # environment variables it read
     modules: list[str] = field(default_factory=list)  # SDK modules it loaded (gate.zygote's hint)
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON via a temp file in the same directory and rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def state_path(out: Path, stack: str) -> Path:
@@ -186,85 +180,6 @@ def with_update(run: StackRun, update: dict[str, Any]) -> StackRun:
     return run
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
-def config_dependencies(project: Project, stacks: list[str]) -> dict[str, set[str]]:
-    """Stacks each stack's config refers to (by name or "<org>/<project>/<name>")."""
-    deps: dict[str, set[str]] = {}
-    for stack in stacks:
-        values = _strings(load_stack_config(project, stack))
-        deps[stack] = {
-            other for other in stacks
-            if other != stack and any(v == other or v.endswith("/" + other) for v in values)
-        }
-    return deps
-
-
-REFERENCES_FILE = ".stack-references.json"
-
-
-def _json_object(path: Path) -> dict[str, Any]:
-    """A JSON object an earlier run left (a hint, never an input that decides a verdict); {} if absent,
-    unreadable or not an object."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def remembered_references(out: Path, stacks: list[str]) -> dict[str, set[str]]:
-    """References recorded by an earlier run (`<out>/.stack-references.json`); empty if none or unreadable."""
-    data = _json_object(out / REFERENCES_FILE)
-    return {
-        s: {t for t in refs if t in stacks and t != s}
-        for s, refs in data.items() if s in stacks and isinstance(refs, list)
-    }
-
-
-def read_hint(directory: Path) -> dict[str, list[str]]:
-    """Per stack, the SDK modules an earlier run's workers loaded (gate.zygote preloads them); {} if none
-    or not readable as such."""
-    from gate.zygote import HINT_FILE, HINT_LIMIT, SDK_MODULE
-
-    data = _json_object(directory / HINT_FILE)
-    return {stack: [n for n in names[:HINT_LIMIT] if isinstance(n, str) and SDK_MODULE.fullmatch(n)]
-            for stack, names in data.items() if isinstance(stack, str) and isinstance(names, list)}
-
-
-def write_hint(directory: Path, hint: dict[str, list[str]]) -> None:
-    from gate.zygote import HINT_FILE
-
-    with contextlib.suppress(OSError):
-        write_json_atomic(directory / HINT_FILE, hint)
-
-
-def preload_groups(hint: dict[str, list[str]], deps: dict[str, set[str]],
-                   maybe: Collection[str] = ()) -> list[list[str]]:
-    """The hint's modules in the order recording will need them: those of the stacks that can start at
-    once, then the others' (gate.zygote serves the first stacks while it loads the rest). Stacks the
-    cache may still answer (`maybe`) load theirs only if recorded (the zygote's on-demand list)."""
-    first = [s for s in deps if not deps[s]]
-    now = sorted({m for s in first for m in hint.get(s, [])})
-    later = sorted({m for s in deps if s not in first and s not in maybe for m in hint.get(s, [])} - set(now))
-    return [now, later]
-
-
-def _remember_references(previous: Path, out: Path, runs: dict[str, StackRun]) -> None:
-    known = _json_object(previous / REFERENCES_FILE)
-    for stack, run in runs.items():
-        known[stack] = sorted({t.split("/")[-1] for t in run.stack_references})
-    write_json_atomic(out / REFERENCES_FILE, known)
-
-
 def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                   jobs: int = 2, previous: Path | None = None, deadline: float | None = None,
                   options: dict[str, Any] | None = None, fork: bool = True,
@@ -303,7 +218,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
     finally:
         if forker is not None:
             forker.close()
-    _remember_references(previous, out, done)
+    remember_references(previous, out, {s: run.stack_references for s, run in done.items()})
     if own_python and done:
         # what a stack loaded itself, and what was preloaded for it last time (it did not load that again)
         write_hint(out, {**hint, **{stack: sorted(set(hint.get(stack, [])) | set(run.modules))

@@ -54,7 +54,7 @@ def select(by_level: list[list[str]], shard: tuple[int, int], level: int | None)
 
 
 def stack_levels(project: Any, stacks: list[str], out: Path) -> list[list[str]]:
-    from gate.runner import config_dependencies, remembered_references
+    from gate.run_hints import config_dependencies, remembered_references
 
     deps = config_dependencies(project, stacks) if len(stacks) > 1 else {s: set() for s in stacks}
     for stack, refs in remembered_references(out, stacks).items():

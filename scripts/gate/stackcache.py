@@ -276,8 +276,8 @@ def report_from_json(doc: dict[str, Any]) -> Any:
 
 def _restore(stack: str, entry: dict[str, Any], work: Path) -> None:
     """A cached stack's state (and update state) where its recording would have written them."""
+    from gate.jsonio import write_json_atomic  # the recording's own writer: the same bytes
     from gate.publish import UPDATES_DIR
-    from gate.runner import write_json_atomic  # the recording's own writer: the same bytes
 
     write_json_atomic(Path(work) / f"{stack}{STATE_SUFFIX}", entry["run"]["checkpoint"])
     update = entry["run"].get("update_state")

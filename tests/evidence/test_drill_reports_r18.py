@@ -3,7 +3,8 @@ of the wrong type are never read as a drill that passed (`evidence.records.Recor
 
 A drill report the export cannot count is graded `not-verified` naming the file (the clause it would
 establish is not met), as any record that does not establish its clause; never `established`, never a
-traceback.
+traceback. Since round 19 a report that is not of the shape `exit-drill` writes (or of another stack or
+day) is bad input instead (EvidenceError naming the file: exit 2; tests/evidence/test_drill_reports_r19.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
+from evidence.errors import EvidenceError
 from evidence.records import Records
 from exit_drill import report
 
@@ -34,7 +36,11 @@ def drill(tmp_path: Path, monkeypatch) -> Path:
 
 
 def _graded(path: Path) -> tuple[str, str]:
-    check = Records(path.parent.parent, AS_OF).check("drill-report", STACK)
+    """(status, detail), or ("bad-input", the one-line error) for a report the export refuses."""
+    try:
+        check = Records(path.parent.parent, AS_OF).check("drill-report", STACK)
+    except EvidenceError as exc:
+        return "bad-input", str(exc)
     return check.status, check.detail
 
 

@@ -6,15 +6,10 @@ import json
 
 import pytest
 from gate.errors import GateError
+from gate.jsonio import write_json_atomic
 from gate.project import load_project, load_stack_config
-from gate.runner import (
-    REFERENCES_FILE,
-    StackRun,
-    config_dependencies,
-    remembered_references,
-    with_update,
-    write_json_atomic,
-)
+from gate.run_hints import REFERENCES_FILE, config_dependencies, remembered_references
+from gate.runner import StackRun, with_update
 
 
 def test_config_dependencies_name_referenced_stacks(gate_programs):

@@ -20,7 +20,8 @@ from test_stopped_run_r17 import _check_stopped, _preview, _stop, world  # noqa:
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
-PROMPT = 20.0     # seconds from the kill to the gate's exit (the sibling's deadline is 300 s)
+PROMPT = 60.0     # seconds from the kill to the gate's exit: far below the sibling's deadline (300 s), what
+                  # the gate waited for before round 18; generous for a loaded 2-CPU host (round 19)
 
 
 def test_a_killed_recording_worker_fails_the_run_promptly(world, tmp_path) -> None:  # noqa: F811
@@ -32,7 +33,7 @@ def test_a_killed_recording_worker_fails_the_run_promptly(world, tmp_path) -> No
         os.kill(pid, signal.SIGKILL)
         killed["at"] = time.monotonic()
 
-    code, stderr, survivors, _ = _stop(world, ["gate", *args], out, "worker", kill)
+    code, stderr, survivors, _ = _stop(world, ["gate", *args], out, "hanging", kill)
     took = time.monotonic() - killed["at"]
     _check_stopped(code, stderr, survivors, out, gate_killed=False)
     assert "recording worker" in stderr, stderr

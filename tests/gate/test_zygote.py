@@ -15,7 +15,8 @@ import pytest
 from gate import zygote
 from gate.errors import GateError
 from gate.project import load_project
-from gate.runner import preload_groups, read_hint, record_stacks
+from gate.run_hints import preload_groups, read_hint
+from gate.runner import record_stacks
 from processes import gone
 
 

@@ -13,6 +13,8 @@ Every key names the checkov version, the gate's checkov package (exporter, drive
 frameworks scanned. Entries are read and written with orjson, compact: the standard library's
 `json.dump` streams through its pure-Python encoder (seconds for a 10k-resource entry). A stack entry's
 first line holds the state digest, so a changed state does not parse the views and outcome behind it.
+An entry is read only when it is trusted as the stack cache's are (gate.cache.trusted; round 19: these
+were read from a cache directory others could write, under `gate analyze` and `--policy-mode grpc`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from gate.cache import FORMAT, digest, file_digest
+from gate.cache import FORMAT, digest, file_digest, make_dirs, trusted
 from gate.checkov.toolenv import CHECKOV_VERSION
 from gate.jsonio import write_bytes_atomic
 
@@ -73,6 +75,7 @@ class ResultCache:
     def _read(self, key: str) -> Any | None:
         """An entry's value; None when missing, unreadable or not this key's."""
         try:
+            trusted(self._path(key), self.dir.parent)   # GateError: an entry others could have written
             data = orjson.loads(self._path(key).read_bytes())
         except (OSError, ValueError):
             return None
@@ -90,6 +93,7 @@ class ResultCache:
             else:   # orjson escapes newlines in strings: each line is one value, whole
                 lines = ({"format": FORMAT, "key": key, **head}, value, *more)
                 data = b"\n".join(orjson.dumps(v) for v in lines)
+            make_dirs(self._path(key).parent)      # this user's only: `trusted` reads it back
             write_bytes_atomic(self._path(key), data)
 
     def _read_head(self, key: str, head: dict[str, Any]) -> Any | None:
@@ -100,6 +104,7 @@ class ResultCache:
         """Line `line` (0 is the head) of an entry written with a head, if `accept(head)`; the lines
         between are skipped unparsed. None when missing, unreadable or not accepted."""
         try:
+            trusted(self._path(key), self.dir.parent)
             with open(self._path(key), "rb") as fh:
                 if not accept(orjson.loads(fh.readline())):
                     return None     # e.g. another state's entry: its (large) value is not read
