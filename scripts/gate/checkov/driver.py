@@ -121,31 +121,44 @@ def serve() -> int:
     """Scans asked on stdin, one JSON line each (``{"id", "directory", "frameworks", "stdout",
     "stderr"}``), each run in a fork of this process: checkov is imported once, and no scan sees what
     another left in checkov's module state. The fork writes its report and messages to the files the
-    job names; ``{"id", "code"}`` goes to stdout when it ends, in the order they end. End of input:
-    wait for the running scans, exit."""
+    job names; ``{"id", "code"}`` goes to stdout when it ends, in the order they end. End of input
+    means the gate is gone (it ends a driver it is done with by killing its group, never by closing the
+    pipe): the driver's group, its running scans and what they started, is killed at once rather than
+    left scanning for no one (round 19: a gate SIGKILLed mid-scan left the scan running for seconds)."""
     import select
 
     stdin = sys.stdin.fileno()
     running: dict[int, object] = {}
-    buffer, closed = b"", False
-    while not closed or running:
-        if not closed and select.select([stdin], [], [], 0.02 if running else None)[0]:
+    buffer = b""
+    while True:
+        if select.select([stdin], [], [], 0.02 if running else None)[0]:
             chunk = os.read(stdin, 65536)
-            closed = not chunk
+            if not chunk:
+                _end(running)
             buffer += chunk
             *lines, buffer = buffer.split(b"\n")
             for line in filter(bytes.strip, lines):
                 job = json.loads(line)
                 running[_fork(job)] = job["id"]
         while running:
-            pid, status = os.waitpid(-1, 0 if closed else os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 break
             if pid in running:
                 answer = {"id": running.pop(pid), "code": os.waitstatus_to_exitcode(status)}
                 sys.__stdout__.write(json.dumps(answer) + "\n")
                 sys.__stdout__.flush()
-    return 0
+
+
+def _end(running: dict[int, object]) -> None:
+    """Kill the scans (as the driver's group when it leads one, as the gate starts it) and leave."""
+    import signal
+
+    if os.getpgrp() == os.getpid():
+        os.killpg(0, signal.SIGKILL)
+    for pid in running:
+        os.kill(pid, signal.SIGKILL)
+    os._exit(0)
 
 
 def _fork(job: dict) -> int:
