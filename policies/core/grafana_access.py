@@ -115,6 +115,24 @@ def public_workspace(view: ResourceView, graph: StackGraph) -> list[str]:
     return []
 
 
+def _holders(graph: StackGraph, a: ResourceView) -> list[str] | None:
+    """The Identity Center ids a role association names — literals, or the id (else the URN) of the
+    identity-store groups and users fed in — or None when one of them cannot be read."""
+    out: list[str] = []
+    for fld in ("groupIds", "userIds"):
+        deps = graph.dependency_of(a, fld)
+        for d in deps:
+            v = d.input("groupId") or d.input("userId")
+            out.append(v if isinstance(v, str) and not is_unknown(v) else d.urn)
+        given = a.input(fld)
+        listed = given if isinstance(given, list) else []
+        literal = [v for v in listed if isinstance(v, str) and not is_unknown(v)]
+        if given is not None and not deps and (not isinstance(given, list) or len(literal) < len(given)):
+            return None
+        out.extend(literal)
+    return out
+
+
 def separated_admins(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[str, str]]:
     """require-separation-of-duties: Grafana ADMIN role associations of Identity Center users or groups
     that hold another function through their permission sets."""
@@ -122,10 +140,14 @@ def separated_admins(graph: StackGraph, people: list[AwsPrincipal]) -> list[tupl
     for a in graph.by_type(_ROLES):
         role = a.input("role")
         if is_unknown(role) or role not in ("ADMIN", "EDITOR", "VIEWER"):
-            out.append((a.urn, unknown_message("role", "what the association grants")))
+            why = "is not ADMIN, EDITOR or VIEWER" if not is_unknown(role) else "is unknown"
+            out.append((a.urn, f"`role` {why}: what the association grants cannot be judged"))
             continue
-        ids = [*(a.input("groupIds") or ()), *(a.input("userIds") or ())]
-        for who in ids if role == "ADMIN" else ():
-            if held := identity_center.assigned_functions(graph, people, str(who)):
+        ids = _holders(graph, a) if role == "ADMIN" else []
+        if ids is None:
+            out.append((a.urn, unknown_message("groupIds/userIds", "whom the association makes admins")))
+            continue
+        for who in ids:
+            if held := identity_center.assigned_functions(graph, people, who):
                 out.append((a.urn, _ADMIN % (who, ", ".join(sorted(held)))))
     return out

@@ -77,6 +77,9 @@ def test_amazon_managed_grafana_network_access_and_admins():
         "Grafana Admin to principals that hold no other function"
     ]
     assert run(SOD, patch(case("r46p-15"), "grafana-admins", role="VIEWER")) == []
+    assert _of(run(SOD, patch(case("r46p-15"), "grafana-admins", role="admin")), "grafana-admins") == [
+        "`role` is not ADMIN, EDITOR or VIEWER: what the association grants cannot be judged"
+    ]
 
 
 def test_delegated_administrators_are_the_stacks_accounts():
