@@ -147,14 +147,16 @@ def role_session_problem(role: AwsPrincipal, held: str) -> str | None:
     seconds = role.view.input("maxSessionDuration")
     if seconds is None:
         return None
-    if is_unknown(seconds) or not isinstance(seconds, int) or isinstance(seconds, bool):
+    if is_unknown(seconds):
         return unknown_message("maxSessionDuration", "how long an administrator's session lasts")
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool):  # the engine's numbers: floats
+        return f"maxSessionDuration {seconds!r} is not a number of seconds the gate reads"
     if seconds <= ADMIN_SESSION_SECONDS:
         return None
     return (
-        f"people assume the role, which holds {held}, for up to {seconds} seconds (maxSessionDuration): one "
-        "MFA prompt covers hours of administration from wherever the session is copied; keep roles that hold "
-        f"functions at {ADMIN_SESSION_SECONDS} or less (components/aws/identity.py, max_session_seconds)"
+        f"people assume the role, which holds {held}, for up to {seconds:g} seconds (maxSessionDuration): "
+        "one MFA prompt covers hours of administration from wherever the session is copied; keep roles that "
+        f"hold functions at {ADMIN_SESSION_SECONDS} or less (components/aws/identity.py, max_session_seconds)"
     )
 
 

@@ -42,6 +42,7 @@ def test_roles_holding_a_function_keep_sessions_of_an_hour():
     ]
     assert run(MFA, patch(case("r46p-14"), "key-admin", maxSessionDuration=3600)) == []
     assert run(MFA, patch(case("r46p-14"), "key-admin", maxSessionDuration=None)) == []  # IAM's hour
+    assert run(MFA, patch(case("r46p-14"), "key-admin", maxSessionDuration=3600.0)) == []  # a float
 
 
 def test_cognito_identity_pools_refuse_social_sign_in():
