@@ -7,8 +7,9 @@ of any account in, and an IAM ARN of an account no provider pins is another part
 (disallow-public-data-access). A principal of the stack — an IAM role or user named by its ARN, an Identity
 Center group or user holding the stack's permission sets — keeps the functions it holds, and collection or
 index management (create, update, delete) adds database structure: two functions, or key administration with
-reading the documents, break the separation of duties. SAML users and groups hold nothing the program
-shows."""
+reading the documents, break the separation of duties. Round 46: a role is also named by an STS
+assumed-role session and in any case; a SAML user or group given management or reading blocks (its members'
+other functions are in the IdP)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ CONTROLS = (AOSS_ACCESS,)
 _STRUCTURE = ("aoss:createcollectionitems", "aoss:updatecollectionitems", "aoss:deletecollectionitems",
               "aoss:createindex", "aoss:updateindex", "aoss:deleteindex")
 _READ = "aoss:readdocument"
+_SAML = (
+    "SAML principal %r may manage or read the collections, and whether its members also administer keys or "
+    "hold another function is in the IdP, not in the program: give data access to an IAM role or Identity "
+    "Center group of the stack"
+)
 
 
 def rule_sets(view: ResourceView) -> tuple[list[tuple[list[str], list[str]]], str | None]:
@@ -67,15 +73,26 @@ def public_access(view: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
-def _functions(graph: StackGraph, people: list[AwsPrincipal], principal: str) -> set[str]:
-    """The functions a principal of the stack holds (none for SAML and other accounts' principals)."""
+def _iam_name(principal: str) -> tuple[str, str] | None:
+    """(kind, lower-case name) of an IAM role or user ARN, or of an STS assumed-role session (its role):
+    IAM names are unique regardless of case, so `role/Key-Admin` is the role `key-admin`."""
     if principal.startswith("arn:aws:iam::"):
         kind, _, name = principal.split(":", 5)[-1].partition("/")
-        name = name.rsplit("/", 1)[-1]
-        return {fn for p in people if p.kind == kind and p.physical_name == name for fn in p.functions()}
+        return kind, name.rsplit("/", 1)[-1].lower()
+    if principal.startswith("arn:aws:sts::"):
+        kind, _, rest = principal.split(":", 5)[-1].partition("/")
+        return ("role", rest.split("/", 1)[0].lower()) if kind == "assumed-role" else None
+    return None
+
+
+def _functions(graph: StackGraph, people: list[AwsPrincipal], principal: str) -> set[str] | None:
+    """The functions a principal of the stack holds (none for other accounts' principals); None for a SAML
+    user or group, whose members and their other functions are in the IdP, not in the program."""
+    if (iam := _iam_name(principal)) is not None:
+        return {fn for p in people if (p.kind, p.physical_name.lower()) == iam for fn in p.functions()}
     if principal.startswith("iamidentitycenter/"):
         return identity_center.assigned_functions(graph, people, principal.rsplit("/", 1)[-1])
-    return set()
+    return None if principal.startswith("saml/") else set()
 
 
 def separated_holders(graph: StackGraph, people: list[AwsPrincipal]) -> list[tuple[str, str]]:
@@ -89,6 +106,10 @@ def separated_holders(graph: StackGraph, people: list[AwsPrincipal]) -> list[tup
             reads = any(fnmatch.fnmatch(_READ, p) for p in perms)
             for w in who:
                 held = _functions(graph, people, w)
+                if held is None and (structure or reads):
+                    out.append((view.urn, _SAML % w))
+                    continue
+                held = held or set()
                 fns = held | ({"database structure"} if structure else set())
                 if len(fns) > 1 or ("key administration" in held and reads):
                     out.append(_finding(view, w, held, structure, reads))

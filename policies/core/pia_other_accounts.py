@@ -315,8 +315,19 @@ def _pool(r: ResourceView, graph: StackGraph) -> list[str]:
     guests = r.input("allowUnauthenticatedIdentities")
     if is_unknown(guests):
         return [unknown_message("allowUnauthenticatedIdentities", "whether guests get identities")]
-    why = "`allowUnauthenticatedIdentities` is true: anyone gets an identity without signing in"
-    return [why] * bool(guests)
+    why = ["`allowUnauthenticatedIdentities` is true: anyone gets an identity without signing in"]
+    why = why * bool(guests)
+    social = r.input("supportedLoginProviders")  # round 46: Google, Facebook, Amazon, Apple, X sign-in
+    if is_unknown(social) or r.unknowns("supportedLoginProviders"):
+        return [*why, unknown_message("supportedLoginProviders", "who may sign in")]
+    if social:
+        names = ", ".join(sorted(social)) if isinstance(social, dict) else repr(social)
+        why.append(
+            f"`supportedLoginProviders` ({names}) lets anyone who opens an account there become an "
+            "authenticated identity of the pool, with the authenticated role: sign people in through the "
+            "stack's own user pool or IdP"
+        )
+    return why
 
 
 def _pool_roles(r: ResourceView, graph: StackGraph) -> list[str]:

@@ -22,8 +22,8 @@ SAML_OPTIONS = (
 )
 SERVERLESS_CONFIG = "aws:opensearch/serverlessSecurityConfig:ServerlessSecurityConfig"
 CONTROLS = (*SAML_OPTIONS, SERVERLESS_CONFIG)
-_ENTITY = re.compile(r"""entityID\s*=\s*["']([^"']+)["']""")
-_HOW = (
+ENTITY = re.compile(r"""entityID\s*=\s*["']([^"']+)["']""")
+HOW = (
     f"record the IdP in the stack's PIA record ({RECORD_KEY}: [{{provider: <the IdP's entity ID>, "
     "idp: <which>, mfa: enforced, how: <the IdP policy that asks for it>, verified_on: YYYY-MM-DD}])"
 )
@@ -43,7 +43,7 @@ def search_saml_sign_ins(graph: StackGraph, entries: list[dict[str, Any]]) -> li
                     o.urn,
                     f"Dashboards sign people in through the SAML identity provider {entity!r}, which is "
                     "not declared in the stack's PIA record as enforcing MFA: whether they show a second "
-                    f"factor is set at the identity provider, outside the program; {_HOW}",
+                    f"factor is set at the identity provider, outside the program; {HOW}",
                 )
             )
     return out
@@ -54,14 +54,14 @@ def _serverless_gap(c: Any, declared: frozenset[str], ic_entries: list[dict[str,
     kind = c.input("type")
     if kind == "saml":
         metadata = get_path(c.inputs, "samlOptions.metadata")
-        found = _ENTITY.search(metadata) if isinstance(metadata, str) and not is_unknown(metadata) else None
+        found = ENTITY.search(metadata) if isinstance(metadata, str) and not is_unknown(metadata) else None
         if found is None:
             return unknown_message("samlOptions.metadata", "which identity provider signs people in")
         if found.group(1) in declared:
             return None
         return (
             f"OpenSearch Serverless signs people in through the SAML identity provider {found.group(1)!r}, "
-            "which is not declared in the stack's PIA record as enforcing MFA; " + _HOW
+            "which is not declared in the stack's PIA record as enforcing MFA; " + HOW
         )
     if kind == "iamidentitycenter":
         instance = get_path(c.inputs, "iamIdentityCenterOptions.instanceArn")

@@ -20,7 +20,7 @@ from policies.core import pia_store_auth as auth
 from policies.core import pia_workspace_stores as ws
 from policies.core import vpc_lattice as lattice
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
-from policies.core.grafana_access import GRAFANA
+from policies.core.grafana_access import AWS_GRAFANA, GRAFANA, public_workspace
 from policies.core.helpers import linked
 from policies.core.pia_more_stores import AOSS_COLLECTION
 from policies.core.pia_pinning import open_statements
@@ -254,6 +254,7 @@ CHECKS = {
     exposure.JIT_POLICY: exposure.jit_policy,  # round 45: just-in-time VM access
     aoss_access.AOSS_ACCESS: aoss_access.public_access,  # round 45: OpenSearch Serverless data access
     GRAFANA: _field("properties.publicNetworkAccess", ("Disabled",)),  # round 45: Managed Grafana
+    AWS_GRAFANA: public_workspace,  # round 46: Amazon Managed Grafana
     "azure-native:network:SecurityRule": lambda r, g: (
         [f"the rule lets {hit} in"] if (hit := _nsg_rule(dict(r.inputs))) else []
     ),

@@ -78,6 +78,8 @@ def _aws(p: AwsPrincipal) -> list[str]:
                 f"trust statement {i} lets people assume the role without an MFA condition "
                 "(`Bool: aws:MultiFactorAuthPresent = true`; …IfExists does not count)"
             )
+    if p.kind == "role" and (held := _administers(p)):  # long admin sessions (round 46)
+        out.extend(filter(None, [identity_center.role_session_problem(p, held)]))
     return out
 
 
@@ -248,6 +250,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(vpn_sign_in(graph, saml))  # Client VPN (round 26)
     out.extend(search_saml_sign_ins(graph, saml))  # OpenSearch Dashboards' SAML IdP (round 30)
     out.extend(serverless_sign_ins(graph, saml, instances))  # OpenSearch Serverless sign-in (round 44)
+    out.extend(grafana_access.aws_sign_ins(graph, saml, instances))  # Amazon Managed Grafana (round 46)
     out.extend(verified_access_sign_in(graph, instances))  # Verified Access policies (round 26)
     out.extend(people_reading_master_secrets(graph, ctx.stack))  # shared master users (round 26)
     out.extend(people_reading_stored_passwords(graph, ctx.stack))  # ... stored by the program (round 29)

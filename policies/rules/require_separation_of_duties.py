@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 
-from policies.core import aoss_access
+from policies.core import aoss_access, grafana_access
 from policies.core.iam import (
     azure_paths,
     breakglass,
@@ -327,6 +327,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(key_findings(graph, judged))
     out.extend(identity_center.assignment_findings(graph, people))
     out.extend(aoss_access.separated_holders(graph, people))  # OpenSearch Serverless readers (round 45)
+    out.extend(grafana_access.separated_admins(graph, people))  # Amazon Managed Grafana (round 46)
     out.extend(external_grants(graph))
     declared = {x for p in aws_principals(graph) for x in (p.view.urn, p.physical_name)}
     out.extend(lakeformation.undeclared(graph, declared))

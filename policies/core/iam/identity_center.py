@@ -141,6 +141,25 @@ def session_problem(ps: AwsPrincipal, held: str) -> str | None:
     )
 
 
+def role_session_problem(role: AwsPrincipal, held: str) -> str | None:
+    """Why the sessions of an IAM role people assume (holding `held`) last too long (round 46): the same
+    hour as permission sets; absent is IAM's 3600 seconds."""
+    seconds = role.view.input("maxSessionDuration")
+    if seconds is None:
+        return None
+    if is_unknown(seconds):
+        return unknown_message("maxSessionDuration", "how long an administrator's session lasts")
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool):  # the engine's numbers: floats
+        return f"maxSessionDuration {seconds!r} is not a number of seconds the gate reads"
+    if seconds <= ADMIN_SESSION_SECONDS:
+        return None
+    return (
+        f"people assume the role, which holds {held}, for up to {seconds:g} seconds (maxSessionDuration): "
+        "one MFA prompt covers hours of administration from wherever the session is copied; keep roles that "
+        f"hold functions at {ADMIN_SESSION_SECONDS} or less (components/aws/identity.py, max_session_seconds)"
+    )
+
+
 def recorded(entries: list[dict[str, Any]], instance: str) -> bool:
     """Whether the PIA record states that Identity Center instance `instance` asks for MFA."""
     return any(e.get("instance") == instance and e.get("mfa") in MFA_MODES for e in entries)
