@@ -162,7 +162,9 @@ def proxied(value: Any, path: list[str] | None = None) -> Any:
     """`unknown_checking_proxy(plain(value))` in one pass, building pulumi_policy's own proxy objects.
 
     Identical to what the servicer hands a policy (dict/list proxies carrying their property path, so an
-    unknown value raises UnknownValueError naming it), without materialising a path list per leaf.
+    unknown value raises UnknownValueError naming it), without materialising a path list per leaf. A
+    container whose copy would equal it (no container, integer or secret inside: tags, lists of strings)
+    is the proxy's target itself, not a copy: the state and the views hold it once (proxies are read-only).
     """
     path = _ROOT if path is None else path
     t = type(value)
@@ -171,26 +173,30 @@ def proxied(value: Any, path: list[str] | None = None) -> Any:
         t = type(value)
     if t is dict:
         d = {}
+        same = True
         for k, v in value.items():
             tv = type(v)
             if tv is dict or tv is list:
-                d[k] = proxied(v, _path(path, k))
+                d[k], same = proxied(v, _path(path, k)), False
             elif tv is int:
-                d[k] = float(v)
+                d[k], same = float(v), False
             else:
                 d[k] = v
-        return _DictProxy(d, path)
+        return _DictProxy(value if same else d, path)
     if t is list:
         items = []
+        same = True
         for i, v in enumerate(value):
             tv = type(v)
             if tv is dict or tv is list:
                 items.append(proxied(v, _path(path, i)))
+                same = False
             elif tv is int:
                 items.append(float(v))
+                same = False
             else:
                 items.append(v)
-        return _ListProxy(items, path)
+        return _ListProxy(value if same else items, path)
     return plain(value)
 
 

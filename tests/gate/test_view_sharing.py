@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from gate.policy_views import views_of
-from gate.state_view import index_state
+from gate.state_view import index_state, plain, proxied
+from gate.wire import SECRET_SIG, SIG_KEY
+from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 P = "urn:pulumi:test::proj::"
 
@@ -57,3 +59,42 @@ def test_stack_views_share_the_view_list_of_one_urn_list_and_equal_a_fresh_build
                  for k, v in given.items()}
         assert view.property_dependencies == {k: [by_urn[u] for u in v if u in by_urn]
                                               for k, v in given.items() if v}
+
+
+def test_a_proxy_of_a_container_its_copy_would_equal_is_the_container_itself():
+    """Round 19: tags and lists of strings are the proxies' targets, not copies; anything holding a
+    container, an integer (a float for policies) or a secret is copied as before; every proxy reads as a
+    copy would."""
+    tags, names, mixed = {"env": "prod", "on": True, "n": 1.5, "none": None}, ["a", "b"], {"k": 1, "s": "x"}
+    secret = {SIG_KEY: SECRET_SIG, "value": "v"}
+    inputs = {"tags": tags, "names": names, "mixed": mixed, "deep": {"tags": tags}, "secret": secret,
+              "counts": [1, 2]}
+    top = proxied(inputs)
+    target = top._DictProxy__target
+    assert target["tags"]._DictProxy__target is tags
+    assert target["names"]._ListProxy__target is names
+    assert target["deep"]._DictProxy__target["tags"]._DictProxy__target is tags
+    assert target["mixed"]._DictProxy__target is not mixed and target["mixed"]["k"] == 1.0
+    assert type(target["mixed"]._DictProxy__target["k"]) is float
+    assert target["counts"]._ListProxy__target == [1.0, 2.0]
+    assert target["secret"] == "v"
+    assert top._DictProxy__target is not inputs
+    assert type(target["tags"]) is _DictProxy and type(target["names"]) is _ListProxy
+    assert target["deep"]["tags"]["env"] == "prod" and list(target["names"]) == names
+    assert tags == {"env": "prod", "on": True, "n": 1.5, "none": None}
+    assert plain(inputs)["counts"] == [1.0, 2.0]
+
+
+def test_stack_views_without_a_list_share_one_empty_list():
+    """Round 19: no option list (ignored changes, aliases, secret outputs) and no dependencies is one shared
+    empty list, equal to a fresh one; a resource that has some keeps its own."""
+    state = _state([{}])
+    state["deployment"]["resources"][1] |= {"aliases": ["urn:old"], "ignoreChanges": ["tags"],
+                                            "dependencies": [f"{P}azure-native:resources:ResourceGroup::rg"]}
+    rg, vault, key = _views(state)
+    for view in (rg, key):
+        assert view.opts.ignore_changes == [] and view.opts.aliases == [] and view.dependencies == []
+        assert view.opts.additional_secret_outputs == []
+    assert rg.opts.aliases is key.opts.aliases is key.opts.ignore_changes is key.dependencies
+    assert vault.opts.aliases == ["urn:old"] and vault.opts.ignore_changes == ["tags"]
+    assert vault.dependencies == [rg] and vault.dependencies is not rg.dependencies
