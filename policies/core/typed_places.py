@@ -66,10 +66,11 @@ _ACCOUNT_NAMES: dict[str, tuple[str, ...]] = {
 # region (SDK: "Instance ID", "ID of the cluster", "Work-group to which to connect"; a workgroup keeps query
 # results wherever its output location says): the stack's resource of that name, else unresolved
 _QUICKSIGHT = "aws:quicksight/dataSource:DataSource"
+_QS_WORKGROUP = "parameters.athena.workGroup"
 _QS_NAMES = {
     "parameters.rds.instanceId": "aws:rds/instance:Instance",
     "parameters.redshift.clusterId": "aws:redshift/cluster:Cluster",
-    "parameters.athena.workGroup": "aws:athena/workgroup:Workgroup",
+    _QS_WORKGROUP: "aws:athena/workgroup:Workgroup",
 }
 _LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 _CONNECTOR_PROFILE = "aws:appflow/connectorProfile:ConnectorProfile"
@@ -172,6 +173,19 @@ def _bare_name(path: str, value: object, target: str) -> Found:
     return [(path, "named", f"{target}|{value}")]
 
 
+def _quicksight(view: ResourceView) -> Found:
+    """A QuickSight data source's resources named by bare id; an Athena source without a workgroup queries
+    through the account's `primary` one, made outside the program (round 46)."""
+    found = [f for at, target in _QS_NAMES.items() for f in _bare_name(at, view.get(at), target)]
+    athena = view.input("type") == "ATHENA" or view.get("parameters.athena") is not None
+    if athena and view.get(_QS_WORKGROUP) is None:
+        found.append((_QS_WORKGROUP, "site", "a QuickSight Athena data source without `workGroup` queries "
+                      "through the account's `primary` workgroup, whose query-result location is set outside "
+                      "the program, so where the results land cannot be judged; name a workgroup of the "
+                      "stack (`aws.athena.Workgroup` with its `resultConfiguration.outputLocation`)"))
+    return found
+
+
 def typed_place_refs(view: ResourceView) -> Found:
     """(path, kind, value) of the places a resource of TYPED_PLACE_TYPES names in its typed fields."""
     t = view.type
@@ -188,7 +202,7 @@ def typed_place_refs(view: ResourceView) -> Found:
     if t in _ACCOUNT_NAMES:
         return [f for spec in _ACCOUNT_NAMES[t] for p, v in values(view, spec) for f in _account(p, v)]
     if t == _QUICKSIGHT:
-        return [f for at, target in _QS_NAMES.items() for f in _bare_name(at, view.get(at), target)]
+        return _quicksight(view)
     if t == _DMS_ENDPOINT:
         arn = view.input("secretsManagerArn")  # its secret holds the server: a secret of the stack, read
         if arn is None:

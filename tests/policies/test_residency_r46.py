@@ -6,7 +6,7 @@ bare id or name (corpus cases: tests/corpus/residency/{evil,good}/r46-*.yaml).
 from __future__ import annotations
 
 import pytest
-from policy_testlib import ALLOWED, OWN, RESOLVED, graph, messages, res, unresolved
+from policy_testlib import ALLOWED, OWN, REPLICATION, RESOLVED, graph, messages, res, unresolved
 
 STORAGE = "azure-native:storage:StorageAccount"
 REPORT = "azure-native:appcomplianceautomation:Report"
@@ -47,3 +47,11 @@ def test_a_quicksight_source_named_by_bare_id_must_be_the_stack_s(parameters, pa
     name = next(iter(next(iter(parameters.values())).values()))
     assert messages(RESOLVED, graph(source), ALLOWED) == [("qs", unresolved(path, f"{type_}|{name}"))]
     assert messages(RESOLVED, graph(res(type_, "own", inputs), source), ALLOWED) == []
+
+
+@pytest.mark.parametrize("inputs", [{"type": "ATHENA"}, {"parameters": {"athena": {}}}])
+def test_an_athena_source_without_a_workgroup_blocks(inputs):
+    source = res(DATA_SOURCE, "qs", {"dataSourceId": "d", "name": "d", **inputs})
+    found = messages(REPLICATION, source, ALLOWED)
+    assert len(found) == 1 and "`primary` workgroup" in found[0]
+    assert "name a workgroup of the stack" in found[0]
