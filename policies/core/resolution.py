@@ -134,6 +134,7 @@ class GraphIndex:
                 family, key = AWS_RESOURCE_NAMES.get(r.type, ("", ""))
                 if family and isinstance(n := r.input(key), str):  # named so by its hosts
                     self.by_key.setdefault(f"aws:{family}:{n.lower()}", r)
+                    self.by_key.setdefault(f"named:{r.type}|{n}", r)  # and by bare id (round 46: QuickSight)
                 if r.type in BUCKET_TYPES:  # a bucket's name is its id (auto-named: only the id holds it)
                     for v in (r.input("bucket"), r.input("id")):
                         if isinstance(v, str):

@@ -8,13 +8,14 @@ replica is. A managed Cassandra cluster joined to unmanaged data centres (`exter
 every row to nodes wherever those data centres are, private addresses included; an Azure NetApp Files
 cache volume reads from and writes to an external ONTAP cluster the same way (round 42), and a volume migrated
 from one (`dataProtection.replication.remotePath`) is its replica until the migration is broken off (round
-43). A storage object
-replication policy allowed across tenants names its destination account by bare name, as do a Batch pool's
-blob mount, a Time Series Insights store and an Azure Spring Apps storage (round 45). A Salesforce linked
-service or AppFlow connector profile without an instance URL signs in at `login.salesforce.com` and writes to
-whatever org that login belongs to; a Snowflake profile names its account by locator (round 21). Each is
-judged as the place it makes: a bucket, file system, secret or account of the stack, a declared host, or a
-site the pack cannot place.
+43). A storage object replication policy allowed across tenants names its destination account by bare name,
+as do a Batch pool's blob mount, a Time Series Insights store, an Azure Spring Apps storage (round 45) and an
+App Compliance Automation report's own storage (round 46); a QuickSight data source names its RDS instance,
+Redshift cluster or Athena workgroup by bare id or name (round 46). A Salesforce linked service or AppFlow
+connector profile without an instance URL signs in at `login.salesforce.com` and writes to whatever org
+that login belongs to; a Snowflake profile names its account by locator (round 21). Each is judged as the
+place it makes: a bucket, file system, secret or account of the stack, a declared host, or a site the pack
+cannot place.
 """
 
 from __future__ import annotations
@@ -59,6 +60,17 @@ _ACCOUNT_NAMES: dict[str, tuple[str, ...]] = {
     "azure-native:batch:Pool": ("mountConfiguration[].azureBlobFileSystemConfiguration.accountName",),
     "azure-native:timeseriesinsights:Gen2Environment": ("storageConfiguration.accountName",),
     "azure-native:appplatform:Storage": ("properties.accountName",),
+    "azure-native:appcomplianceautomation:Report": ("storageInfo.accountName",),  # round 46: its evidence
+}
+# round 46: a QuickSight data source's resource named by bare id or name, in the data source's own account and
+# region (SDK: "Instance ID", "ID of the cluster", "Work-group to which to connect"; a workgroup keeps query
+# results wherever its output location says): the stack's resource of that name, else unresolved
+_QUICKSIGHT = "aws:quicksight/dataSource:DataSource"
+_QS_WORKGROUP = "parameters.athena.workGroup"
+_QS_NAMES = {
+    "parameters.rds.instanceId": "aws:rds/instance:Instance",
+    "parameters.redshift.clusterId": "aws:redshift/cluster:Cluster",
+    _QS_WORKGROUP: "aws:athena/workgroup:Workgroup",
 }
 _LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 _CONNECTOR_PROFILE = "aws:appflow/connectorProfile:ConnectorProfile"
@@ -87,14 +99,15 @@ VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]+$")
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | frozenset(_ACCOUNT_NAMES) | {
     _TRANSFER_WORKFLOW, _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION,
-    _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, *DAPR_TYPES, *TABLE_FLOW_TYPES}
+    _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, _QUICKSIGHT, *DAPR_TYPES, *TABLE_FLOW_TYPES}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
 CONNECTOR_NAMES = {
     "accountName": STORAGE_ACCOUNT, "storageaccount": STORAGE_ACCOUNT,  # azureblob/-file; azuretables/-queues
     "vaultName": "azure-native:keyvault:Vault", "databaseAccount": "azure-native:cosmosdb:DatabaseAccount",
 }
-NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, TABLE, *CONNECTOR_NAMES.values(), *DAPR_NAMED})
+NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, TABLE, *CONNECTOR_NAMES.values(), *DAPR_NAMED,
+                         *_QS_NAMES.values()})
 
 
 def values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
@@ -151,6 +164,28 @@ def _account(path: str, value: object) -> Found:
     return [(path, "named", f"{STORAGE_ACCOUNT}|{value}")] if _BARE_ACCOUNT.match(value) else []
 
 
+def _bare_name(path: str, value: object, target: str) -> Found:
+    """A resource named by bare id or name: the stack's resource of `target` type with it (round 46)."""
+    if value is None:
+        return []
+    if not isinstance(value, str) or is_unknown(value):
+        return [(path, "unknown", "")]
+    return [(path, "named", f"{target}|{value}")]
+
+
+def _quicksight(view: ResourceView) -> Found:
+    """A QuickSight data source's resources named by bare id; an Athena source without a workgroup queries
+    through the account's `primary` one, made outside the program (round 46)."""
+    found = [f for at, target in _QS_NAMES.items() for f in _bare_name(at, view.get(at), target)]
+    athena = view.input("type") == "ATHENA" or view.get("parameters.athena") is not None
+    if athena and view.get(_QS_WORKGROUP) is None:
+        found.append((_QS_WORKGROUP, "site", "a QuickSight Athena data source without `workGroup` queries "
+                      "through the account's `primary` workgroup, whose query-result location is set outside "
+                      "the program, so where the results land cannot be judged; name a workgroup of the "
+                      "stack (`aws.athena.Workgroup` with its `resultConfiguration.outputLocation`)"))
+    return found
+
+
 def typed_place_refs(view: ResourceView) -> Found:
     """(path, kind, value) of the places a resource of TYPED_PLACE_TYPES names in its typed fields."""
     t = view.type
@@ -166,6 +201,8 @@ def typed_place_refs(view: ResourceView) -> Found:
         return [f for spec in _HOME_PATHS[t] for p, v in values(view, spec) for f in _home(p, v)]
     if t in _ACCOUNT_NAMES:
         return [f for spec in _ACCOUNT_NAMES[t] for p, v in values(view, spec) for f in _account(p, v)]
+    if t == _QUICKSIGHT:
+        return _quicksight(view)
     if t == _DMS_ENDPOINT:
         arn = view.input("secretsManagerArn")  # its secret holds the server: a secret of the stack, read
         if arn is None:
