@@ -317,6 +317,7 @@ CONFIGURES: dict[str, Judge] = {
     **{t: lambda r, g, k: [] for t in _SSE},  # judged on the bucket; here only its key's account
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
+    "aws:grafana/workspace:Workspace": _key("kmsKeyId"),  # round 47: a control; its dashboards, alerts
     copies.ATHENA_WORKGROUP: copies.athena_workgroup(_judge_key),
     **copy_settings.configures(_judge_key),  # DLM copies, EFS replicas, zero-ETL integrations (round 39)
     **platform.configures(_judge_key),  # EMR security, SageMaker endpoint configurations (round 37)
