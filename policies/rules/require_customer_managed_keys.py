@@ -236,6 +236,9 @@ CHECKS: dict[str, Judge] = {
     "azure-native:storage:StorageAccount": _key(
         "encryption.keyVaultProperties.keyName", flag="encryption.keySource", flag_value="Microsoft.Keyvault"
     ),
+    "azure-native:automation:AutomationAccount": _key(  # round 47: runbooks, credentials, variables
+        "encryption.keyVaultProperties.keyName", flag="encryption.keySource", flag_value="Microsoft.Keyvault"
+    ),
     "azure-native:sql:Server": _sql("serverName", "azure-native:sql:EncryptionProtector"),
     "azure-native:sql:ManagedInstance": _sql(
         "managedInstanceName", "azure-native:sql:ManagedInstanceEncryptionProtector"

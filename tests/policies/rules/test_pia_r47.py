@@ -1,12 +1,12 @@
 """Round-47 classes (docs/pia-conditions.md, round 47): EC2 Instance Connect's shells counted as data
 access and as a person's, its endpoints judged; Amazon Managed Grafana's SAML admin role values and its
-key. Each test fails on the code before the round."""
+key; Azure Automation accounts as a judged store. Each test fails on the code before the round."""
 
 from __future__ import annotations
 
 import json
 
-from ruletest import case, patch, run
+from ruletest import case, patch, run, with_
 from ruletest import messages_of as _of
 
 from policies.core.iam.catalogue import data_access
@@ -70,3 +70,22 @@ def test_amazon_managed_grafana_key():
         "`kmsKeyId` is not set: the data would be encrypted with a provider-managed key"
     ]
     assert run(CMK, case("r45p-52")) == [] and run(CMK, case("r47p-50")) == []
+
+
+def test_automation_accounts_are_a_judged_store():
+    assert run(JUDGEABLE, case("r46p-50")) == [] and run(CMK, case("r46p-50")) == []
+    assert run(PUBLIC, case("r46p-50")) == []
+    assert _of(run(CMK, case("r47p-06")), "automation") == [
+        "`encryption.keySource` is 'Microsoft.Automation'; encryption with a customer-managed key requires "
+        "'Microsoft.Keyvault'",
+        "`encryption.keyVaultProperties.keyName` is not set: the data would be encrypted with a "
+        "provider-managed key",
+    ]
+    assert _of(run(PUBLIC, case("r47p-07")), "automation") == [
+        "`publicNetworkAccess` is True (the default): the account's webhook and hybrid-worker endpoints "
+        "answer the internet"
+    ]
+    unlogged = with_(case("r46p-50"), drop=("diag-automation",))
+    assert _of(run("require-siem-logging", unlogged), "automation") == [
+        "no diagnostic setting sends this resource's logs to the SIEM workspace"
+    ]
