@@ -309,3 +309,25 @@ def _jit_port(where: str, port: Any) -> str | None:
     }
     hit = _nsg_rule(rule)
     return f"{where} may be opened to {hit} on request: allow only the admins' network" if hit else None
+
+
+# Round 47: an EC2 Instance Connect endpoint carries tunnels from anyone IAM lets call OpenTunnel (who that
+# is, require-admin-mfa judges: a shell is a person) into its VPC. Its security groups are what it reaches:
+# with none named it takes the VPC's default group, every host and port; with `preserveClientIp` false the
+# hosts' own groups see the endpoint, not the client, so they can no longer tell who connects.
+INSTANCE_CONNECT = "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint"
+
+
+def instance_connect(r: ResourceView, graph: StackGraph) -> list[str]:
+    """An Instance Connect endpoint that reaches more than the program's named security groups allow."""
+    groups, keep_ip = r.input("securityGroupIds"), r.input("preserveClientIp")
+    if is_unknown(groups) or is_unknown(keep_ip):
+        return [unknown_message("securityGroupIds/preserveClientIp", "which hosts a tunnel reaches")]
+    out = []
+    if not groups:
+        out.append("the endpoint names no `securityGroupIds`: it takes the VPC's default group and a tunnel "
+                   "reaches every host and port of the VPC; name a group allowing SSH/RDP to the admin hosts")
+    if keep_ip is False:
+        out.append("`preserveClientIp` is false: the hosts see the endpoint's address, not the client's, so "
+                   "their security groups admit every tunnel; keep the client's IP (the default)")
+    return out

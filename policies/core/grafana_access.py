@@ -12,7 +12,9 @@ service accounts (whose tokens any Grafana Admin mints outside the program) sign
 MFA, so they block (require-admin-mfa). The workspace's network access is limited to VPC endpoints
 (`networkAccessControl.vpceIds`, disallow-public-data-access). An ADMIN role association manages Grafana's
 users, teams and data-source permissions: access rights over the dashboards, so an Identity Center user or
-group holding another function through its permission sets breaks the separation of duties."""
+group holding another function through its permission sets breaks the separation of duties, and so does
+a SAML `adminRoleValues` (round 47: the IdP's groups are not in the program). The workspace's data
+(dashboards, alert rules, data-source settings) is on the customer-managed key of `kmsKeyId`."""
 
 from __future__ import annotations
 
@@ -150,4 +152,20 @@ def separated_admins(graph: StackGraph, people: list[AwsPrincipal]) -> list[tupl
         for who in ids:
             if held := identity_center.assigned_functions(graph, people, who):
                 out.append((a.urn, _ADMIN % (who, ", ".join(sorted(held)))))
+    return out + saml_admins(graph)
+
+
+def saml_admins(graph: StackGraph) -> list[tuple[str, str]]:
+    """SAML configurations whose `adminRoleValues` make IdP groups Grafana Admins (round 47): who is in
+    them, and which other functions they hold, is in the IdP, not in the program."""
+    out = []
+    for c in graph.by_type(_SAML):
+        values = c.input("adminRoleValues")
+        if is_unknown(values):
+            out.append((c.urn, unknown_message("adminRoleValues", "whom the IdP makes Grafana Admins")))
+        elif values:
+            out.append((c.urn, f"`adminRoleValues` ({', '.join(map(str, values))}) make members of IdP "
+                               "groups Grafana Admins (access rights over the dashboards), and whether they "
+                               "also hold another function is in the IdP, not in the program: give Grafana "
+                               "Admin through a role association of an Identity Center group of the stack"))
     return out

@@ -8,7 +8,7 @@ from policies.core.aoss_access import CONTROLS as AOSS_ACCESS
 from policies.core.apim_access import CONTROLS as APIM
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
-from policies.core.exposure import JIT_POLICY
+from policies.core.exposure import INSTANCE_CONNECT, JIT_POLICY
 from policies.core.grafana_access import CONTROLS as GRAFANA
 from policies.core.iam.azure_paths import KUSTO_ADMINS
 from policies.core.iam.standing_credentials import CONTROLS as ROLES_ANYWHERE
@@ -63,6 +63,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         *AOSS_ACCESS,  # round 45: OpenSearch Serverless data access policies (public access, SoD)
         *GRAFANA,  # round 45: Azure Managed Grafana's API keys and network access
         JIT_POLICY,  # round 45: ports just-in-time VM access may open (disallow-public-data-access)
+        INSTANCE_CONNECT,  # round 47: what EC2 Instance Connect tunnels reach (disallow-public-data-access)
         "aws:alb/listener:Listener",
         "aws:alb/listenerRule:ListenerRule",
         "aws:apigateway/domainName:DomainName",

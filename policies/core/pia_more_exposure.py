@@ -229,6 +229,10 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
         "rotationLambdaArn", "externalSecretRotationRoleArn"
     ),
     # the coordinator is public unless told otherwise; worker nodes are private by default
+    "azure-native:automation:AutomationAccount": _is(  # round 47: a bool, absent is Azure's true
+        "publicNetworkAccess", False, True, "the account's webhook and hybrid-worker endpoints answer the "
+        "internet"
+    ),
     "azure-native:appconfiguration:ConfigurationStore": _disabled(
         "publicNetworkAccess", "the store is reachable from the internet"
     ),

@@ -26,6 +26,7 @@ LOGGED_STORES: frozenset[str] = AZURE_DATA_STORES | {
     f"azure-native:{t}"
     for t in (
         "appconfiguration:ConfigurationStore",
+        "automation:AutomationAccount",  # round 47: job logs and streams, audit events
         "cognitiveservices:Account",
         "containerregistry:Registry",
         "containerservice:ManagedCluster",

@@ -76,6 +76,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "azure-native:eventgrid:Domain",
         "azure-native:eventgrid:Namespace",
         *ANALYTICS_STORES,  # round 29: Synapse dedicated SQL pools (pia_analytics.py)
+        "azure-native:automation:AutomationAccount",  # round 47: runbooks, credentials, variables
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES

@@ -252,6 +252,7 @@ CHECKS = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _sg_rule,
     "azure-native:network:NetworkSecurityGroup": _nsg,
     exposure.JIT_POLICY: exposure.jit_policy,  # round 45: just-in-time VM access
+    exposure.INSTANCE_CONNECT: exposure.instance_connect,  # round 47: EC2 Instance Connect endpoints
     aoss_access.AOSS_ACCESS: aoss_access.public_access,  # round 45: OpenSearch Serverless data access
     GRAFANA: _field("properties.publicNetworkAccess", ("Disabled",)),  # round 45: Managed Grafana
     AWS_GRAFANA: public_workspace,  # round 46: Amazon Managed Grafana

@@ -236,6 +236,9 @@ CHECKS: dict[str, Judge] = {
     "azure-native:storage:StorageAccount": _key(
         "encryption.keyVaultProperties.keyName", flag="encryption.keySource", flag_value="Microsoft.Keyvault"
     ),
+    "azure-native:automation:AutomationAccount": _key(  # round 47: runbooks, credentials, variables
+        "encryption.keyVaultProperties.keyName", flag="encryption.keySource", flag_value="Microsoft.Keyvault"
+    ),
     "azure-native:sql:Server": _sql("serverName", "azure-native:sql:EncryptionProtector"),
     "azure-native:sql:ManagedInstance": _sql(
         "managedInstanceName", "azure-native:sql:ManagedInstanceEncryptionProtector"
@@ -317,6 +320,7 @@ CONFIGURES: dict[str, Judge] = {
     **{t: lambda r, g, k: [] for t in _SSE},  # judged on the bucket; here only its key's account
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ssm/parameter:Parameter": _ssm_parameter,
+    "aws:grafana/workspace:Workspace": _key("kmsKeyId"),  # round 47: a control; its dashboards, alerts
     copies.ATHENA_WORKGROUP: copies.athena_workgroup(_judge_key),
     **copy_settings.configures(_judge_key),  # DLM copies, EFS replicas, zero-ETL integrations (round 39)
     **platform.configures(_judge_key),  # EMR security, SageMaker endpoint configurations (round 37)

@@ -304,6 +304,7 @@ TLS_ELSEWHERE: dict[str, str] = {
             "azure-native:search:Service",
             "azure-native:synapse:Workspace",
             "azure-native:storage:BlobContainer",
+            "azure-native:automation:AutomationAccount",  # round 47: no TLS setting in the API
         )
     },
     "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",

@@ -154,17 +154,25 @@ def key_use() -> frozenset[str]:
     return frozenset(f"kms:{a}" for a in _KEY_USE) & frozenset(catalogue().get("kms", {}))
 
 
+# Interactive shells on hosts and containers (a person at a prompt, round 47: EC2 Instance Connect's
+# tunnels and pushed SSH keys, as Session Manager's sessions and ECS Exec).
+SHELLS = frozenset(
+    {
+        "ssm:startsession",
+        "ecs:executecommand",
+        "ec2-instance-connect:opentunnel",
+        "ec2-instance-connect:sendsshpublickey",
+        "ec2-instance-connect:sendserialconsolesshpublickey",
+    }
+)
+
+
 @functools.lru_cache(maxsize=1)
 def data_access() -> frozenset[str]:
     """Reading or writing the data itself: database logins and data APIs, item/object access, secrets,
     interactive sessions on data hosts, and key use."""
     cat = catalogue()
-    out = set(cat.get("rds-data", {})) | {
-        "rds-db:connect",
-        "secretsmanager:getsecretvalue",
-        "ssm:startsession",
-        "ecs:executecommand",
-    }
+    out = set(cat.get("rds-data", {})) | {"rds-db:connect", "secretsmanager:getsecretvalue"} | SHELLS
     out |= {a for a in cat.get("dynamodb", {}) if _DDB_DATA.match(a)}
     out |= {a for prefix in ("qldb", "neptune-graph") for a in cat.get(prefix, {}) if _ROW_DATA.match(a)}
     out |= {a for a, lvl in cat.get("s3", {}).items() if "object" in a and lvl in ("Read", "Write")}

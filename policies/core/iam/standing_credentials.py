@@ -3,13 +3,15 @@ certificate that IAM Roles Anywhere exchanges for a role's session. Neither is a
 whoever holds the key (a CI server's operator, a copy in the state or a laptop) or the certificate and its
 private key acts as the principal, so a principal reached that way that holds one of R2016's functions is an
 administrator without MFA. Without a function they stay workloads (an on-premises export writing to one
-bucket): data access by a machine is not administration. Decision: a user with a key is judged as people
-only when it holds a function, and then the AWS way of requiring MFA for keys (a Deny … BoolIfExists on
+bucket): data access by a machine is not administration, but a shell (Session Manager, Instance Connect,
+ECS Exec) is a person at the data (round 47). Decision: a user with a key is judged as people when it holds
+a function or may open a shell, and then the AWS way of requiring MFA for keys (a Deny … BoolIfExists on
 every path, so that only an MFA session from `sts:GetSessionToken` works) counts; a Roles Anywhere session
 can carry no MFA, so such a role may hold no function."""
 
 from __future__ import annotations
 
+from policies.core.iam.catalogue import SHELLS
 from policies.core.iam.principals import AwsPrincipal, aws_principals
 from policies.core.iam.statements import ASSUME, principals, statement_actions
 from policies.core.view import StackGraph, is_unknown
@@ -27,17 +29,33 @@ def _anywhere(stmt: dict) -> bool:
     )
 
 
-def _problems(p: AwsPrincipal) -> list[str]:
-    held = ", ".join(p.functions())
-    if not held:
+def _key_user(p: AwsPrincipal, held: str) -> list[str]:
+    """A user with a long-term key and no MFA Deny that holds a function or may open a shell."""
+    if p.kind != "user" or p.people or not p.long_term_keys or p.mfa_enforced():
         return []
-    if p.kind == "user" and not p.people and p.long_term_keys and not p.mfa_enforced():
+    if held:
         return [
             f"the IAM user signs in with a long-term access key and holds {held}: whoever holds the key "
             "administers without a second factor; deny its actions without MFA (Deny … BoolIfExists "
             "aws:MultiFactorAuthPresent false, so the key works only through an MFA session), or move the "
             "job to a pipeline role federated with a pinned subject (OIDC) or a service role"
         ]
+    if shells := sorted(p.actions() & SHELLS):
+        return [
+            f"the IAM user signs in with a long-term access key and may open shells ({', '.join(shells)}): "
+            "a shell is a person at the hosts' data, and whoever holds the key gets one without a second "
+            "factor; deny its actions without MFA (Deny … BoolIfExists aws:MultiFactorAuthPresent false) or "
+            "give shells to a role people assume with MFA"
+        ]
+    return []
+
+
+def _problems(p: AwsPrincipal) -> list[str]:
+    held = ", ".join(p.functions())
+    if p.kind == "user":
+        return _key_user(p, held)
+    if not held:
+        return []
     if p.kind == "role":
         return [
             f"trust statement {i} lets IAM Roles Anywhere hand the role to whoever holds a certificate of "
