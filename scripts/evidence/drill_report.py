@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from exit_drill.report import KIND
 from gate.errors import GateError
 from gate.inputs import parse_json, read_text
 
@@ -35,7 +36,7 @@ SCHEMA: dict[str, Any] = {
     "required": ["kind", "stack", "date", "mode", "controls", "result", "signed_off_by", "copy", "tables",
                  "problems", "signature"],
     "properties": {
-        "kind": {"const": "exit-drill-report/1"},
+        "kind": {"const": KIND},
         "stack": _TEXT,
         "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
         "mode": {"enum": ["live", "local"]},

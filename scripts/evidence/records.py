@@ -19,15 +19,13 @@ verified" with the reason; it never passes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from exit_drill import report as drill
 
 from evidence import drill_report, exit_plan
 from evidence.errors import EvidenceError
@@ -171,23 +169,11 @@ def _drill_problem(data: dict[str, Any], day: dt.date, as_of: dt.date) -> str:
 
 
 def _signature_problem(report: dict[str, Any]) -> str:
-    """The report's signature must match its other fields (canonical JSON: sorted keys, no spaces)."""
-    body = json.dumps(
-        {k: v for k, v in report.items() if k != "signature"},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode()
-    sig = report.get("signature") if isinstance(report.get("signature"), dict) else {}
-    if sig.get("algorithm") == "sha256":
-        expected = hashlib.sha256(body).hexdigest()
-    elif sig.get("algorithm") == "hmac-sha256":
-        key = os.environ.get("EXIT_DRILL_SIGNING_KEY")
-        if not key:
-            return "HMAC signature cannot be checked here (EXIT_DRILL_SIGNING_KEY not set)"
-        expected = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
-    else:
-        return "no signature (signature.algorithm sha256 or hmac-sha256)"
-    if not hmac.compare_digest(expected, str(sig.get("value", ""))):
+    """The report's signature must match its other fields, as `exit-drill` signs them (exit_drill.report)."""
+    algorithm = report["signature"]["algorithm"]    # drill_report.load: the schema's two algorithms
+    key = os.environ.get(drill.KEY_ENV)
+    if algorithm == "hmac-sha256" and not key:
+        return f"HMAC signature cannot be checked here ({drill.KEY_ENV} not set)"
+    if not drill.verify(report, key):
         return "signature does not match the report (edited after the drill?)"
     return ""
