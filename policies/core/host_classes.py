@@ -4,6 +4,7 @@ names, and the AWS endpoint suffixes whose region the hostname carries."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 EDGE_HOST_SUFFIXES = (
@@ -97,6 +98,18 @@ CONSOLE_SUFFIXES = (".console.aws.amazon.com",)  # `eu-west-1.console.aws.amazon
 LOCATION_FREE_SUFFIXES = (".acm-validations.aws",)
 PRIVATE_NAMES = frozenset({"localhost"})  # the loopback name (a developer's redirect URI), like 127.0.0.1
 PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".corp", ".localhost", ".invalid")
+
+
+def private_host(host: object) -> bool:
+    """A private IP address or a name that no public DNS resolves (no dot, or a private suffix): reached
+    through an agent or a VPC connection, it is on whatever network that routes to."""
+    h = str(host).strip().lower().rstrip(".")
+    try:
+        return ipaddress.ip_address(h.strip("[]")).is_private
+    except ValueError:
+        return "." not in h or h in PRIVATE_NAMES or h.endswith(PRIVATE_SUFFIXES)
+
+
 AWS_HOST_SUFFIXES = (".amazonaws.com", ".aws", ".on.aws", ".api.aws")
 
 # Microsoft's own service domains: only under these does an Azure region label in a host (`westeurope-5.in.

@@ -11,21 +11,24 @@ from one (`dataProtection.replication.remotePath`) is its replica until the migr
 43). A storage object replication policy allowed across tenants names its destination account by bare name,
 as do a Batch pool's blob mount, a Time Series Insights store, an Azure Spring Apps storage (round 45) and an
 App Compliance Automation report's own storage (round 46); a QuickSight data source names its RDS instance,
-Redshift cluster or Athena workgroup by bare id or name (round 46). A Salesforce linked service or AppFlow
-connector profile without an instance URL signs in at `login.salesforce.com` and writes to whatever org
-that login belongs to; a Snowflake profile names its account by locator (round 21). Each is judged as the
-place it makes: a bucket, file system, secret or account of the stack, a declared host, or a site the pack
-cannot place.
+Redshift cluster or Athena workgroup by bare id or name (round 46), reaches a private host through its
+VPC connection and reads an S3 source's file list from a manifest object (round 47). A Salesforce linked
+service or AppFlow connector profile without an instance URL signs in at `login.salesforce.com` and writes
+to whatever org that login belongs to; a Snowflake profile names its account by locator (round 21). Each is
+judged as the place it makes: a bucket, file system, secret or account of the stack, a declared host, or a
+site the pack cannot place.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from policies.core.connector_paths import WORKFLOW, connector_path_refs
 from policies.core.dapr_places import DAPR_TYPES, dapr_refs
 from policies.core.dapr_places import NAMED_TYPES as DAPR_NAMED
-from policies.core.stored_refs import stored_ref
+from policies.core.host_classes import private_host
+from policies.core.stored_refs import S3_OBJECT, stored_ref
 from policies.core.table_names import TABLE, TABLE_FLOW_TYPES, table_refs
 from policies.core.view import ResourceView, get_path, is_unknown
 
@@ -72,6 +75,13 @@ _QS_NAMES = {
     "parameters.redshift.clusterId": "aws:redshift/cluster:Cluster",
     _QS_WORKGROUP: "aws:athena/workgroup:Workgroup",
 }
+# round 47: the SDK's parameter blocks that name a host (or a site's base URL) the source connects to, through
+# its VPC connection when the host is private; and an S3 source's manifest, which lists the files it reads
+_QS_HOSTS = (*(f"parameters.{b}.host" for b in (
+    "aurora", "auroraPostgresql", "databricks", "mariaDb", "mysql", "oracle", "postgresql", "presto",
+    "redshift", "snowflake", "spark", "sqlServer", "teradata")),
+    "parameters.jira.siteBaseUrl", "parameters.serviceNow.siteBaseUrl")
+_QS_MANIFEST = "parameters.s3.manifestFileLocation"
 _LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 _CONNECTOR_PROFILE = "aws:appflow/connectorProfile:ConnectorProfile"
 SALESFORCE_LOGIN = "login.salesforce.com"
@@ -183,7 +193,37 @@ def _quicksight(view: ResourceView) -> Found:
                       "through the account's `primary` workgroup, whose query-result location is set outside "
                       "the program, so where the results land cannot be judged; name a workgroup of the "
                       "stack (`aws.athena.Workgroup` with its `resultConfiguration.outputLocation`)"))
+    return found + _qs_private_hosts(view) + _qs_manifest(view)
+
+
+def _qs_private_hosts(view: ResourceView) -> Found:
+    """A private address or name a QuickSight source reaches is on whatever network its VPC connection routes
+    to (peered VPCs, VPN, Direct Connect), so it cannot be placed (round 47); a public one is scanned."""
+    found: Found = []
+    for at in _QS_HOSTS:
+        value = view.get(at)
+        if not isinstance(value, str) or is_unknown(value):
+            continue  # an unknown input is judged as any (by what it comes from)
+        host = urlsplit(value).hostname if "://" in value else value
+        if host is not None and private_host(host):
+            found.append((at, "site", f"a QuickSight data source reaches {value!r}, a private address or "
+                          "name on whatever network its VPC connection routes to (a peered VPC, a VPN or "
+                          "Direct Connect to a data centre anywhere), so where the data is cannot be judged; "
+                          "name the host by a resource of the stack (an RDS instance's `address` output) "
+                          "or by a host declared with its region in stacks/records/endpoints.yaml"))
     return found
+
+
+def _qs_manifest(view: ResourceView) -> Found:
+    """An S3 source reads the files its manifest lists (`fileLocations[].URIs`/`URIPrefixes`), whatever
+    the manifest's owner writes: it must be an object of the stack whose literal `content` the pack reads
+    (its URIs are judged as that object's input, round 47)."""
+    if view.get(_QS_MANIFEST) is None:
+        return []
+    bucket, key = view.get(f"{_QS_MANIFEST}.bucket"), view.get(f"{_QS_MANIFEST}.key")
+    if not all(isinstance(v, str) and not is_unknown(v) for v in (bucket, key)):
+        return [(_QS_MANIFEST, "unknown", "")]
+    return [(_QS_MANIFEST, "held", f"{S3_OBJECT}|{bucket}/{str(key).strip('/')}")]
 
 
 def typed_place_refs(view: ResourceView) -> Found:

@@ -1,0 +1,61 @@
+"""Red-team round 47 of the residency pack: the private hosts a QuickSight data source reaches through its VPC
+connection, and the manifest an S3 source reads its file list from (corpus cases:
+tests/corpus/residency/{evil,good}/r47-*.yaml).
+"""
+
+from __future__ import annotations
+
+import pytest
+from policy_testlib import ALLOWED, REPLICATION, RESOLVED, graph, messages, res
+
+DATA_SOURCE = "aws:quicksight/dataSource:DataSource"
+BUCKET = "aws:s3/bucketV2:BucketV2"
+OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
+MANIFEST = {"bucket": "dosis-manifests", "key": "dossiers/manifest.json"}
+OWN_BUCKET = res(BUCKET, "b", {"bucket": "dosis-manifests"})
+
+
+def _source(parameters: dict) -> object:
+    return res(DATA_SOURCE, "qs", {"dataSourceId": "d", "name": "d", "parameters": parameters})
+
+
+@pytest.mark.parametrize("parameters", [
+    {"mysql": {"host": "10.20.1.15", "port": 3306, "database": "d"}},
+    {"sqlServer": {"host": "sqlprod01", "port": 1433, "database": "d"}},
+    {"teradata": {"host": "td.dosis.corp", "port": 1025, "database": "d"}},
+    {"jira": {"siteBaseUrl": "https://jira.dosis.internal/"}},
+])
+def test_a_private_host_of_a_quicksight_source_blocks(parameters):
+    found = messages(REPLICATION, _source(parameters), ALLOWED)
+    assert len(found) == 1 and "its VPC connection routes to" in found[0]
+
+
+def test_a_public_host_of_a_quicksight_source_is_judged_by_its_region():
+    host = "dossiers.c9akciq32xyz.eu-west-1.rds.amazonaws.com"
+    assert messages(REPLICATION, _source({"postgresql": {"host": host, "port": 5432, "database": "d"}}),
+                    ALLOWED) == []
+
+
+def _manifest_source():
+    return res(DATA_SOURCE, "qs", {"dataSourceId": "d", "name": "d", "type": "S3",
+                                   "parameters": {"s3": {"manifestFileLocation": MANIFEST}}})
+
+
+def test_a_manifest_no_resource_of_the_stack_writes_blocks():
+    found = messages(RESOLVED, graph(OWN_BUCKET, _manifest_source()),
+                     ALLOWED)
+    assert len(found) == 1 and "no resource of this stack" in found[0][1]
+
+
+def test_a_manifest_object_of_the_stack_uploaded_from_a_file_blocks():
+    obj = res(OBJECT, "m", {**MANIFEST, "source": {"path": "./manifest.json"}})
+    found = messages(RESOLVED, graph(OWN_BUCKET, obj, _manifest_source()),
+                     ALLOWED)
+    assert len(found) == 1 and "write the file's settings inline" in found[0][1]
+
+
+def test_a_manifest_object_of_the_stack_with_literal_content_passes():
+    content = '{"fileLocations":[{"URIs":["s3://dosis-manifests/dossiers/2026-11.csv"]}]}'
+    obj = res(OBJECT, "m", {**MANIFEST, "content": content})
+    assert messages(RESOLVED, graph(OWN_BUCKET, obj, _manifest_source()),
+                    ALLOWED) == []
