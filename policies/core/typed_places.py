@@ -82,6 +82,12 @@ _QS_HOSTS = (*(f"parameters.{b}.host" for b in (
     "redshift", "snowflake", "spark", "sqlServer", "teradata")),
     "parameters.jira.siteBaseUrl", "parameters.serviceNow.siteBaseUrl")
 _QS_MANIFEST = "parameters.s3.manifestFileLocation"
+# round 47: a Storage Gateway is an appliance (a VM or hardware) that keeps the data of its shares and volumes
+# on its own disks (a cache; a STORED volume's primary copy), wherever it runs: placed only as the EC2
+# instance of the stack it is activated at (`gatewayIpAddress`: the instance's recorded address, or computed
+# from it)
+_GATEWAY = "aws:storagegateway/gateway:Gateway"
+EC2_INSTANCE = "aws:ec2/instance:Instance"
 _LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 _CONNECTOR_PROFILE = "aws:appflow/connectorProfile:ConnectorProfile"
 SALESFORCE_LOGIN = "login.salesforce.com"
@@ -109,7 +115,8 @@ VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]+$")
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | frozenset(_ACCOUNT_NAMES) | {
     _TRANSFER_WORKFLOW, _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION,
-    _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, _QUICKSIGHT, *DAPR_TYPES, *TABLE_FLOW_TYPES}
+    _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, _QUICKSIGHT, _GATEWAY, *DAPR_TYPES,
+    *TABLE_FLOW_TYPES}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
 CONNECTOR_NAMES = {
@@ -117,7 +124,7 @@ CONNECTOR_NAMES = {
     "vaultName": "azure-native:keyvault:Vault", "databaseAccount": "azure-native:cosmosdb:DatabaseAccount",
 }
 NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, TABLE, *CONNECTOR_NAMES.values(), *DAPR_NAMED,
-                         *_QS_NAMES.values()})
+                         *_QS_NAMES.values(), EC2_INSTANCE})
 
 
 def values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
@@ -226,6 +233,20 @@ def _qs_manifest(view: ResourceView) -> Found:
     return [(_QS_MANIFEST, "held", f"{S3_OBJECT}|{bucket}/{str(key).strip('/')}")]
 
 
+def _gateway(view: ResourceView) -> Found:
+    """A Storage Gateway appliance: the EC2 instance of the stack at its activation address (round 47)."""
+    ip = view.input("gatewayIpAddress")
+    if is_unknown(ip):
+        return [("gatewayIpAddress", "unknown", "")]  # judged by the resources it is computed from
+    if isinstance(ip, str) and ip.strip():
+        return [("gatewayIpAddress", "named", f"{EC2_INSTANCE}|{ip.strip()}")]
+    return [("activationKey", "site", "a Storage Gateway keeps the data of its file shares and volumes on "
+             "the appliance's own disks (its cache; a STORED volume's primary copy), and one activated by "
+             "key (or imported) runs on a VM or hardware anywhere; run it on an EC2 instance of the stack "
+             "and activate it at the instance's address (`gatewayIpAddress`), judged by the instance's "
+             "region")]
+
+
 def typed_place_refs(view: ResourceView) -> Found:
     """(path, kind, value) of the places a resource of TYPED_PLACE_TYPES names in its typed fields."""
     t = view.type
@@ -243,6 +264,8 @@ def typed_place_refs(view: ResourceView) -> Found:
         return [f for spec in _ACCOUNT_NAMES[t] for p, v in values(view, spec) for f in _account(p, v)]
     if t == _QUICKSIGHT:
         return _quicksight(view)
+    if t == _GATEWAY:
+        return _gateway(view)
     if t == _DMS_ENDPOINT:
         arn = view.input("secretsManagerArn")  # its secret holds the server: a secret of the stack, read
         if arn is None:

@@ -6,7 +6,7 @@ tests/corpus/residency/{evil,good}/r47-*.yaml).
 from __future__ import annotations
 
 import pytest
-from policy_testlib import ALLOWED, REPLICATION, RESOLVED, graph, messages, res
+from policy_testlib import ALLOWED, REPLICATION, RESOLVED, graph, messages, res, unresolved
 
 DATA_SOURCE = "aws:quicksight/dataSource:DataSource"
 BUCKET = "aws:s3/bucketV2:BucketV2"
@@ -59,3 +59,27 @@ def test_a_manifest_object_of_the_stack_with_literal_content_passes():
     obj = res(OBJECT, "m", {**MANIFEST, "content": content})
     assert messages(RESOLVED, graph(OWN_BUCKET, obj, _manifest_source()),
                     ALLOWED) == []
+
+
+GATEWAY = "aws:storagegateway/gateway:Gateway"
+INSTANCE = "aws:ec2/instance:Instance"
+
+
+def _gateway(**activation: str):
+    return res(GATEWAY, "gw", {"gatewayName": "g", "gatewayTimezone": "GMT", "gatewayType": "FILE_S3",
+                               **activation})
+
+
+def test_a_storage_gateway_activated_by_key_blocks():
+    found = messages(REPLICATION, _gateway(activationKey="ABCDE-12345-FGHIJ-67890-KLMNO"), ALLOWED)
+    assert len(found) == 1 and "run it on an EC2 instance of the stack" in found[0]
+
+
+def test_a_storage_gateway_at_an_address_of_no_instance_of_the_stack_blocks():
+    found = messages(RESOLVED, graph(_gateway(gatewayIpAddress="10.40.2.17")), ALLOWED)
+    assert found == [("gw", unresolved("gatewayIpAddress", f"{INSTANCE}|10.40.2.17"))]
+
+
+def test_a_storage_gateway_on_an_instance_of_the_stack_passes():
+    vm = res(INSTANCE, "vm", {"ami": "ami-0a1b2c3d", "instanceType": "m5.xlarge", "privateIp": "10.0.1.20"})
+    assert messages(RESOLVED, graph(vm, _gateway(gatewayIpAddress="10.0.1.20")), ALLOWED) == []
