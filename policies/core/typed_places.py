@@ -88,6 +88,11 @@ _QS_MANIFEST = "parameters.s3.manifestFileLocation"
 # from it)
 _GATEWAY = "aws:storagegateway/gateway:Gateway"
 EC2_INSTANCE = "aws:ec2/instance:Instance"
+# its file shares, volumes and disks (SDK: `gateway_arn`, "ARN of the … gateway"): on a gateway of the stack
+_GATEWAY_PARTS = frozenset(f"aws:storagegateway/{t}" for t in (
+    "cache:Cache", "cachesIscsiVolume:CachesIscsiVolume", "fileSystemAssociation:FileSystemAssociation",
+    "nfsFileShare:NfsFileShare", "smbFileShare:SmbFileShare", "storedIscsiVolume:StoredIscsiVolume",
+    "uploadBuffer:UploadBuffer", "workingStorage:WorkingStorage"))
 _LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 _CONNECTOR_PROFILE = "aws:appflow/connectorProfile:ConnectorProfile"
 SALESFORCE_LOGIN = "login.salesforce.com"
@@ -116,7 +121,7 @@ _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | frozenset(_ACCOUNT_NAMES) | {
     _TRANSFER_WORKFLOW, _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION,
     _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, _QUICKSIGHT, _GATEWAY, *DAPR_TYPES,
-    *TABLE_FLOW_TYPES}
+    *TABLE_FLOW_TYPES, *_GATEWAY_PARTS}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
 CONNECTOR_NAMES = {
@@ -124,7 +129,7 @@ CONNECTOR_NAMES = {
     "vaultName": "azure-native:keyvault:Vault", "databaseAccount": "azure-native:cosmosdb:DatabaseAccount",
 }
 NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, TABLE, *CONNECTOR_NAMES.values(), *DAPR_NAMED,
-                         *_QS_NAMES.values(), EC2_INSTANCE})
+                         *_QS_NAMES.values(), EC2_INSTANCE, _GATEWAY})
 
 
 def values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
@@ -266,6 +271,8 @@ def typed_place_refs(view: ResourceView) -> Found:
         return _quicksight(view)
     if t == _GATEWAY:
         return _gateway(view)
+    if t in _GATEWAY_PARTS:
+        return _bare_name("gatewayArn", view.input("gatewayArn"), _GATEWAY)
     if t == _DMS_ENDPOINT:
         arn = view.input("secretsManagerArn")  # its secret holds the server: a secret of the stack, read
         if arn is None:

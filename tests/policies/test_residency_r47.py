@@ -83,3 +83,25 @@ def test_a_storage_gateway_at_an_address_of_no_instance_of_the_stack_blocks():
 def test_a_storage_gateway_on_an_instance_of_the_stack_passes():
     vm = res(INSTANCE, "vm", {"ami": "ami-0a1b2c3d", "instanceType": "m5.xlarge", "privateIp": "10.0.1.20"})
     assert messages(RESOLVED, graph(vm, _gateway(gatewayIpAddress="10.0.1.20")), ALLOWED) == []
+
+
+GATEWAY_ARN = "arn:aws:storagegateway:eu-west-1:123456789012:gateway/sgw-12A3456B"
+SHARE = "aws:storagegateway/nfsFileShare:NfsFileShare"
+
+
+def _share():
+    return res(SHARE, "nfs", {"gatewayArn": GATEWAY_ARN, "locationArn": "arn:aws:s3:::b", "roleArn": "r",
+                              "clientLists": ["10.0.0.0/16"]})
+
+
+def test_a_file_share_on_a_gateway_the_stack_does_not_create_blocks():
+    found = messages(RESOLVED, graph(_share()), ALLOWED)
+    assert ("nfs", unresolved("gatewayArn", f"{GATEWAY}|{GATEWAY_ARN}")) in found
+
+
+def test_a_file_share_on_the_stack_s_gateway_is_judged_as_that_gateway():
+    vm = res(INSTANCE, "vm", {"ami": "ami-0a1b2c3d", "instanceType": "m5.xlarge", "privateIp": "10.0.1.20"})
+    gw = res(GATEWAY, "gw", {"gatewayName": "g", "gatewayTimezone": "GMT", "gatewayIpAddress": "10.0.1.20",
+                             "arn": GATEWAY_ARN})
+    found = messages(RESOLVED, graph(vm, gw, res(BUCKET, "b", {"bucket": "b"}), _share()), ALLOWED)
+    assert found == []
