@@ -105,3 +105,16 @@ def test_a_file_share_on_the_stack_s_gateway_is_judged_as_that_gateway():
                              "arn": GATEWAY_ARN})
     found = messages(RESOLVED, graph(vm, gw, res(BUCKET, "b", {"bucket": "b"}), _share()), ALLOWED)
     assert found == []
+
+
+@pytest.mark.parametrize("host", ["ip-10-20-1-5.us-east-1.compute.internal", "ip-10-20-1-6.ec2.internal"])
+def test_an_ec2_private_dns_name_is_placed_by_its_region(host):
+    fn = res("aws:lambda/function:Function", "fn", {"name": "f", "role": "r", "runtime": "python3.12",
+                                                    "environment": {"variables": {"DB_HOST": host}}})
+    found = messages(REPLICATION, fn, ALLOWED)
+    assert len(found) == 1 and "'us-east-1', which is outside the EEA" in found[0]
+
+
+def test_an_ec2_private_dns_name_of_an_allowed_region_passes_as_a_quicksight_host():
+    host = "ip-10-0-1-7.eu-west-1.compute.internal"
+    assert messages(REPLICATION, _source({"spark": {"host": host, "port": 10001}}), ALLOWED) == []
