@@ -30,6 +30,7 @@ from policies.core.host_classes import (
     aws_owned_bucket_region,
     aws_resource_host,
     cache_region,
+    ec2_private_region,
 )
 from policies.core.location import Allowed, allowed, region_verdict
 from policies.core.named_services import untyped_problem
@@ -336,7 +337,7 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
         or h in CODE_AND_DOC_HOSTS
         or h in PRIVATE_NAMES
         or h.endswith(CONSOLE_SUFFIXES)
-        or h.endswith(PRIVATE_SUFFIXES + LOCATION_FREE_SUFFIXES)
+        or (h.endswith(PRIVATE_SUFFIXES + LOCATION_FREE_SUFFIXES) and not ec2_private_region(h))
         or h.startswith("privatelink.")
         or _PRIVATE_IP.match(h)
     ):
@@ -357,7 +358,7 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
     if h.endswith(SOVEREIGN_HOST_SUFFIXES):
         return Outcome(f"`{ref.path}` sends to {h}, in a cloud partition outside the EEA")
     m = REGION_IN_HOST.search(h + ".")
-    region = m.group(1) if m else cache_region(h)  # ElastiCache names its region by a code (`euw1`)
+    region = m.group(1) if m else (cache_region(h) or ec2_private_region(h))  # ElastiCache: by a code
     if region and (h.endswith(AWS_HOST_SUFFIXES) or h.endswith(".internal")):
         msg = region_verdict("aws", region, f"`{ref.path}` ({h})", ok)
         return Outcome(msg) if msg else (DEFER if aws_resource_host(h) or account_host(h) else OK)  # whose

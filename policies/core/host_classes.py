@@ -4,6 +4,7 @@ names, and the AWS endpoint suffixes whose region the hostname carries."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 EDGE_HOST_SUFFIXES = (
@@ -97,6 +98,32 @@ CONSOLE_SUFFIXES = (".console.aws.amazon.com",)  # `eu-west-1.console.aws.amazon
 LOCATION_FREE_SUFFIXES = (".acm-validations.aws",)
 PRIVATE_NAMES = frozenset({"localhost"})  # the loopback name (a developer's redirect URI), like 127.0.0.1
 PRIVATE_SUFFIXES = (".internal", ".local", ".lan", ".corp", ".localhost", ".invalid")
+
+
+# An EC2 private DNS name carries its region (`ip-10-0-1-5.eu-west-1.compute.internal`; us-east-1's names end
+# in `.ec2.internal`): an inter-region VPC peering or a Resolver rule resolves it from any region (round 47).
+_EC2_PRIVATE_DNS = re.compile(r"\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.compute\.internal$")
+
+
+def ec2_private_region(host: str) -> str | None:
+    """The region an EC2 private DNS name is of (None: not one)."""
+    if host.endswith(".ec2.internal"):
+        return "us-east-1"
+    return m.group(1) if (m := _EC2_PRIVATE_DNS.search(host)) else None
+
+
+def private_host(host: object) -> bool:
+    """A private IP address or a name that no public DNS resolves (no dot, or a private suffix; not an EC2
+    private DNS name, placed by its region): reached through an agent or a VPC connection, it is on whatever
+    network that routes to."""
+    h = str(host).strip().lower().rstrip(".")
+    try:
+        return ipaddress.ip_address(h.strip("[]")).is_private
+    except ValueError:
+        private = "." not in h or h in PRIVATE_NAMES or h.endswith(PRIVATE_SUFFIXES)
+        return private and ec2_private_region(h) is None
+
+
 AWS_HOST_SUFFIXES = (".amazonaws.com", ".aws", ".on.aws", ".api.aws")
 
 # Microsoft's own service domains: only under these does an Azure region label in a host (`westeurope-5.in.

@@ -11,7 +11,6 @@ deciding input is unknown at preview).
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import Any
 
@@ -19,7 +18,7 @@ from policies.core.accounts import aws_account, is_account_id
 from policies.core.acl_grants import acl_grantees
 from policies.core.bare_parties import aws_parties, azure_parties
 from policies.core.endpoints import EEA_COUNTRIES
-from policies.core.host_classes import PRIVATE_NAMES, PRIVATE_SUFFIXES
+from policies.core.host_classes import private_host
 from policies.core.read_grants import GRANT_TYPES, read_grants
 from policies.core.reference_text import json_doc
 from policies.core.shipped_drives import IMPORT_EXPORT_JOB, returned_drives
@@ -157,15 +156,6 @@ def _grants(view: ResourceView) -> list[Found]:
     return out
 
 
-def _private(host: object) -> bool:
-    """A private IP address or a name that no public DNS resolves (no dot, or a private suffix)."""
-    h = str(host).strip().lower().rstrip(".")
-    try:
-        return ipaddress.ip_address(h.strip("[]")).is_private
-    except ValueError:
-        return "." not in h or h in PRIVATE_NAMES or h.endswith(PRIVATE_SUFFIXES)
-
-
 def phone_region(number: str) -> bool | None:
     """True: an EEA number; False: another country's; None: no country code (not `+` or `00` first)."""
     n = _DIGITS.sub("", number)
@@ -217,7 +207,7 @@ def _outside_vpc_target(view: ResourceView) -> list[Found]:
         return []
     if is_unknown(target):
         return [("targetId", "unknown", "")]
-    if not _private(target):
+    if not private_host(target):
         return []
     return [("availabilityZone", "site", f"`availabilityZone: all` registers {target!r}, a private address "
              "outside the target group's VPC (behind a peering, transit gateway, VPN or Direct Connect: a "
@@ -238,7 +228,7 @@ def party_refs(view: ResourceView) -> list[Found]:
         return [(p, "unknown", "") if is_unknown(v) else (p, "site", f"a DataSync agent reaches {v!r}, a "
                  "private address on a network outside any region (wherever the agent runs); name the server "
                  "by a host declared with its jurisdiction in stacks/records/endpoints.yaml")
-                for p, v in values(view, AGENT_SITES[t]) if is_unknown(v) or _private(v)]
+                for p, v in values(view, AGENT_SITES[t]) if is_unknown(v) or private_host(v)]
     if t in TARGET_ATTACHMENTS:
         return _outside_vpc_target(view)
     if t in IDC_BINDINGS:

@@ -71,8 +71,8 @@ _AZURE_SCOPE = re.compile(r"^(/subscriptions/[^/]+/resourcegroups/[^/]+(?:/provi
 
 
 # The inputs (and outputs) by which a resource of a named type is named: a directory share by the consumer's
-# `sharedDirectoryId` (round 42).
-_NAMED_BY = ("name", "id", "backendId", "sharedDirectoryId")
+# `sharedDirectoryId` (round 42), an EC2 instance by its address, a Storage Gateway by its ARN (round 47).
+_NAMED_BY = ("name", "id", "backendId", "sharedDirectoryId", "privateIp", "publicIp", "arn")
 _NAMESPACED = re.compile(r"^(/subscriptions/[^/]+/resourcegroups/[^/]+)/providers/[^/]+/(.+)$")
 
 

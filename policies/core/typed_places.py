@@ -11,21 +11,24 @@ from one (`dataProtection.replication.remotePath`) is its replica until the migr
 43). A storage object replication policy allowed across tenants names its destination account by bare name,
 as do a Batch pool's blob mount, a Time Series Insights store, an Azure Spring Apps storage (round 45) and an
 App Compliance Automation report's own storage (round 46); a QuickSight data source names its RDS instance,
-Redshift cluster or Athena workgroup by bare id or name (round 46). A Salesforce linked service or AppFlow
-connector profile without an instance URL signs in at `login.salesforce.com` and writes to whatever org
-that login belongs to; a Snowflake profile names its account by locator (round 21). Each is judged as the
-place it makes: a bucket, file system, secret or account of the stack, a declared host, or a site the pack
-cannot place.
+Redshift cluster or Athena workgroup by bare id or name (round 46), reaches a private host through its
+VPC connection and reads an S3 source's file list from a manifest object (round 47). A Salesforce linked
+service or AppFlow connector profile without an instance URL signs in at `login.salesforce.com` and writes
+to whatever org that login belongs to; a Snowflake profile names its account by locator (round 21). Each is
+judged as the place it makes: a bucket, file system, secret or account of the stack, a declared host, or a
+site the pack cannot place.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from policies.core.connector_paths import WORKFLOW, connector_path_refs
 from policies.core.dapr_places import DAPR_TYPES, dapr_refs
 from policies.core.dapr_places import NAMED_TYPES as DAPR_NAMED
-from policies.core.stored_refs import stored_ref
+from policies.core.host_classes import private_host
+from policies.core.stored_refs import S3_OBJECT, stored_ref
 from policies.core.table_names import TABLE, TABLE_FLOW_TYPES, table_refs
 from policies.core.view import ResourceView, get_path, is_unknown
 
@@ -72,6 +75,24 @@ _QS_NAMES = {
     "parameters.redshift.clusterId": "aws:redshift/cluster:Cluster",
     _QS_WORKGROUP: "aws:athena/workgroup:Workgroup",
 }
+# round 47: the SDK's parameter blocks that name a host (or a site's base URL) the source connects to, through
+# its VPC connection when the host is private; and an S3 source's manifest, which lists the files it reads
+_QS_HOSTS = (*(f"parameters.{b}.host" for b in (
+    "aurora", "auroraPostgresql", "databricks", "mariaDb", "mysql", "oracle", "postgresql", "presto",
+    "redshift", "snowflake", "spark", "sqlServer", "teradata")),
+    "parameters.jira.siteBaseUrl", "parameters.serviceNow.siteBaseUrl")
+_QS_MANIFEST = "parameters.s3.manifestFileLocation"
+# round 47: a Storage Gateway is an appliance (a VM or hardware) that keeps the data of its shares and volumes
+# on its own disks (a cache; a STORED volume's primary copy), wherever it runs: placed only as the EC2
+# instance of the stack it is activated at (`gatewayIpAddress`: the instance's recorded address, or computed
+# from it)
+_GATEWAY = "aws:storagegateway/gateway:Gateway"
+EC2_INSTANCE = "aws:ec2/instance:Instance"
+# its file shares, volumes and disks (SDK: `gateway_arn`, "ARN of the … gateway"): on a gateway of the stack
+_GATEWAY_PARTS = frozenset(f"aws:storagegateway/{t}" for t in (
+    "cache:Cache", "cachesIscsiVolume:CachesIscsiVolume", "fileSystemAssociation:FileSystemAssociation",
+    "nfsFileShare:NfsFileShare", "smbFileShare:SmbFileShare", "storedIscsiVolume:StoredIscsiVolume",
+    "uploadBuffer:UploadBuffer", "workingStorage:WorkingStorage"))
 _LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 _CONNECTOR_PROFILE = "aws:appflow/connectorProfile:ConnectorProfile"
 SALESFORCE_LOGIN = "login.salesforce.com"
@@ -99,7 +120,8 @@ VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]+$")
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | frozenset(_ACCOUNT_NAMES) | {
     _TRANSFER_WORKFLOW, _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION,
-    _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, _QUICKSIGHT, *DAPR_TYPES, *TABLE_FLOW_TYPES}
+    _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, _QUICKSIGHT, _GATEWAY, *DAPR_TYPES,
+    *TABLE_FLOW_TYPES, *_GATEWAY_PARTS}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
 CONNECTOR_NAMES = {
@@ -107,7 +129,7 @@ CONNECTOR_NAMES = {
     "vaultName": "azure-native:keyvault:Vault", "databaseAccount": "azure-native:cosmosdb:DatabaseAccount",
 }
 NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, TABLE, *CONNECTOR_NAMES.values(), *DAPR_NAMED,
-                         *_QS_NAMES.values()})
+                         *_QS_NAMES.values(), EC2_INSTANCE, _GATEWAY})
 
 
 def values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
@@ -183,7 +205,51 @@ def _quicksight(view: ResourceView) -> Found:
                       "through the account's `primary` workgroup, whose query-result location is set outside "
                       "the program, so where the results land cannot be judged; name a workgroup of the "
                       "stack (`aws.athena.Workgroup` with its `resultConfiguration.outputLocation`)"))
+    return found + _qs_private_hosts(view) + _qs_manifest(view)
+
+
+def _qs_private_hosts(view: ResourceView) -> Found:
+    """A private address or name a QuickSight source reaches is on whatever network its VPC connection routes
+    to (peered VPCs, VPN, Direct Connect), so it cannot be placed (round 47); a public one is scanned."""
+    found: Found = []
+    for at in _QS_HOSTS:
+        value = view.get(at)
+        if not isinstance(value, str) or is_unknown(value):
+            continue  # an unknown input is judged as any (by what it comes from)
+        host = urlsplit(value).hostname if "://" in value else value
+        if host is not None and private_host(host):
+            found.append((at, "site", f"a QuickSight data source reaches {value!r}, a private address or "
+                          "name on whatever network its VPC connection routes to (a peered VPC, a VPN or "
+                          "Direct Connect to a data centre anywhere), so where the data is cannot be judged; "
+                          "name the host by a resource of the stack (an RDS instance's `address` output) "
+                          "or by a host declared with its region in stacks/records/endpoints.yaml"))
     return found
+
+
+def _qs_manifest(view: ResourceView) -> Found:
+    """An S3 source reads the files its manifest lists (`fileLocations[].URIs`/`URIPrefixes`), whatever
+    the manifest's owner writes: it must be an object of the stack whose literal `content` the pack reads
+    (its URIs are judged as that object's input, round 47)."""
+    if view.get(_QS_MANIFEST) is None:
+        return []
+    bucket, key = view.get(f"{_QS_MANIFEST}.bucket"), view.get(f"{_QS_MANIFEST}.key")
+    if not all(isinstance(v, str) and not is_unknown(v) for v in (bucket, key)):
+        return [(_QS_MANIFEST, "unknown", "")]
+    return [(_QS_MANIFEST, "held", f"{S3_OBJECT}|{bucket}/{str(key).strip('/')}")]
+
+
+def _gateway(view: ResourceView) -> Found:
+    """A Storage Gateway appliance: the EC2 instance of the stack at its activation address (round 47)."""
+    ip = view.input("gatewayIpAddress")
+    if is_unknown(ip):
+        return [("gatewayIpAddress", "unknown", "")]  # judged by the resources it is computed from
+    if isinstance(ip, str) and ip.strip():
+        return [("gatewayIpAddress", "named", f"{EC2_INSTANCE}|{ip.strip()}")]
+    return [("activationKey", "site", "a Storage Gateway keeps the data of its file shares and volumes on "
+             "the appliance's own disks (its cache; a STORED volume's primary copy), and one activated by "
+             "key (or imported) runs on a VM or hardware anywhere; run it on an EC2 instance of the stack "
+             "and activate it at the instance's address (`gatewayIpAddress`), judged by the instance's "
+             "region")]
 
 
 def typed_place_refs(view: ResourceView) -> Found:
@@ -203,6 +269,10 @@ def typed_place_refs(view: ResourceView) -> Found:
         return [f for spec in _ACCOUNT_NAMES[t] for p, v in values(view, spec) for f in _account(p, v)]
     if t == _QUICKSIGHT:
         return _quicksight(view)
+    if t == _GATEWAY:
+        return _gateway(view)
+    if t in _GATEWAY_PARTS:
+        return _bare_name("gatewayArn", view.input("gatewayArn"), _GATEWAY)
     if t == _DMS_ENDPOINT:
         arn = view.input("secretsManagerArn")  # its secret holds the server: a secret of the stack, read
         if arn is None:
