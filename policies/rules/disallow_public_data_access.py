@@ -9,6 +9,7 @@ from typing import Any
 
 from policies.core import aoss_access, exposure, ram_shares
 from policies.core import apim_access as apim
+from policies.core import automation_assets as automation
 from policies.core import pia_analytics as analytics
 from policies.core import pia_api_auth as api
 from policies.core import pia_eventgrid as eventgrid
@@ -340,6 +341,7 @@ NOT_APPLICABLE: dict[str, str] = {
     "azure-native:sql:Database": "reachable only through its server, judged there",
     **platform.NOT_APPLICABLE,
     **analytics.NOT_PUBLIC,
+    **automation.NOT_PUBLIC,  # round 48: Automation assets
     **ws.NOT_PUBLIC,
     "aws:redshiftserverless/namespace:Namespace": "reachable only through its workgroup, judged there",
     "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",
