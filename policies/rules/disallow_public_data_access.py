@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies.core import aoss_access, exposure, ram_shares
+from policies.core import aoss_access, avd_host_pools, exposure, ram_shares
 from policies.core import apim_access as apim
 from policies.core import automation_assets as automation
 from policies.core import pia_analytics as analytics
@@ -254,6 +254,7 @@ CHECKS = {
     "azure-native:network:NetworkSecurityGroup": _nsg,
     exposure.JIT_POLICY: exposure.jit_policy,  # round 45: just-in-time VM access
     exposure.INSTANCE_CONNECT: exposure.instance_connect,  # round 47: EC2 Instance Connect endpoints
+    avd_host_pools.HOST_POOL: avd_host_pools.carried_out,  # round 48: Virtual Desktop redirections
     aoss_access.AOSS_ACCESS: aoss_access.public_access,  # round 45: OpenSearch Serverless data access
     GRAFANA: _field("properties.publicNetworkAccess", ("Disabled",)),  # round 45: Managed Grafana
     AWS_GRAFANA: public_workspace,  # round 46: Amazon Managed Grafana

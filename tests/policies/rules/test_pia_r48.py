@@ -1,7 +1,7 @@
 """Round-48 classes (docs/pia-conditions.md, round 48): Instance Connect endpoints on groups the stack does
 not declare, delegated administrators of services the pack does not know, IAM Roles Anywhere roles that may
-open shells, Azure Automation's assets judged through their account. Each test fails on the code before the
-round."""
+open shells, Azure Automation's assets judged through their account, Virtual Desktop host pools'
+redirections. Each test fails on the code before the round."""
 
 from __future__ import annotations
 
@@ -70,3 +70,15 @@ def test_automation_assets_are_judged_through_their_account():
         "stack: the key it is encrypted with cannot be judged; create it in an Automation account of this "
         "stack (and pass its name as that account's output)"
     ]
+
+
+def test_virtual_desktop_host_pools_carry_no_data_out():
+    assert run(JUDGEABLE, case("r48p-53")) == [] and run(PUBLIC, case("r48p-53")) == []
+    assert _of(run(PUBLIC, case("r48p-11")), "dba-pool") == [
+        "the pool's RDP properties leave the client's drives (drivestoredirect), the clipboard "
+        "(redirectclipboard) redirected (a property left out is not off): a session copies the hosts' data "
+        "to a workstation outside the stack; set drivestoredirect:s:;redirectclipboard:i:0;"
+        "usbdevicestoredirect:s:;devicestoredirect:s:;redirectprinters:i:0 in `customRdpProperty`"
+    ]
+    assert len(_of(run(PUBLIC, case("r48p-12")), "dba-pool")) == 1  # nothing set: nothing shown off
+    assert run(JUDGEABLE, case("r46p-08")) == [] and _of(run(PUBLIC, case("r46p-08")), "dba-pool")
