@@ -316,6 +316,23 @@ def _jit_port(where: str, port: Any) -> str | None:
 # with none named it takes the VPC's default group, every host and port; with `preserveClientIp` false the
 # hosts' own groups see the endpoint, not the client, so they can no longer tell who connects.
 INSTANCE_CONNECT = "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint"
+_SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+
+
+def _endpoint_groups(r: ResourceView, graph: StackGraph, groups: list) -> list[str]:
+    """Round 48: the endpoint's groups are security groups of the stack, whose rules are judged; the VPC's
+    default group (adopted as DefaultSecurityGroup, or a VPC's `defaultSecurityGroupId`) admits every host
+    that keeps it, and a literal id may be that group."""
+    fed = graph.dependency_of(r, "securityGroupIds")
+    if others := sorted({f"{d.type} {d.name}" for d in fed if d.type != _SECURITY_GROUP}):
+        return [f"`securityGroupIds` is computed from {', '.join(others)}, not a security group of this "
+                "stack (a VPC's default group admits every host that keeps it): name a group of this stack "
+                "allowing SSH/RDP to the admin hosts"]
+    if len(groups) > len(fed):
+        return ["`securityGroupIds` names a group by a literal id the stack does not declare (it may be "
+                "the VPC's default group, which every host keeps): which hosts a tunnel reaches cannot be "
+                "judged; pass the id of a security group of this stack"]
+    return []
 
 
 def instance_connect(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -327,6 +344,8 @@ def instance_connect(r: ResourceView, graph: StackGraph) -> list[str]:
     if not groups:
         out.append("the endpoint names no `securityGroupIds`: it takes the VPC's default group and a tunnel "
                    "reaches every host and port of the VPC; name a group allowing SSH/RDP to the admin hosts")
+    else:
+        out += _endpoint_groups(r, graph, groups if isinstance(groups, list) else [groups])
     if keep_ip is False:
         out.append("`preserveClientIp` is false: the hosts see the endpoint's address, not the client's, so "
                    "their security groups admit every tunnel; keep the client's IP (the default)")

@@ -1,7 +1,14 @@
 """AWS Organizations delegated administrators (round 46): an account registered as delegated administrator
 of a service (CloudTrail, GuardDuty, Security Hub, Config, ...) runs that service for every account of the
 organisation, the workload's included: it may stop or redirect the organisation trail and the detectors
-that feed the SIEM. It must be an account a provider of the stack pins, whose people this pack judges."""
+that feed the SIEM. It must be an account a provider of the stack pins, whose people this pack judges.
+
+Round 48: and a service the pack knows. Delegation of the services below lets the account read findings,
+configuration and logs of every account and run the service's organisation-wide settings; others hand it
+more (Firewall Manager rewrites security groups and web ACLs, Config's conformance packs remediate,
+StackSets deploy stacks with an administrator role into every member account, IAM Identity Center
+assigns permission sets there, Systems Manager runs commands on their hosts), so a service not listed
+cannot be judged and blocks."""
 
 from __future__ import annotations
 
@@ -9,6 +16,14 @@ from policies.core.pia_other_accounts import stack_accounts
 from policies.core.view import StackGraph, is_unknown, unknown_message
 
 DELEGATED = "aws:organizations/delegatedAdministrator:DelegatedAdministrator"
+# Service principals whose delegated administrator watches and reports (security and audit services).
+KNOWN_SERVICES = frozenset(
+    f"{s}.amazonaws.com"
+    for s in (
+        "access-analyzer", "auditmanager", "cloudtrail", "config", "detective", "guardduty", "health",
+        "inspector2", "macie", "malware-protection", "securityhub", "securitylake", "storage-lens",
+    )
+)
 
 
 def foreign_delegates(graph: StackGraph) -> list[tuple[str, str]]:
@@ -26,6 +41,16 @@ def foreign_delegates(graph: StackGraph) -> list[tuple[str, str]]:
                     f"account {account}, which no provider of the stack pins, is delegated administrator "
                     f"of {service} for the organisation: its people may stop or redirect the logs and "
                     "detections the SIEM receives, unjudged; delegate only to the stack's accounts",
+                )
+            )
+        elif is_unknown(service) or str(service).lower() not in KNOWN_SERVICES:
+            out.append(
+                (
+                    d.urn,
+                    f"`servicePrincipal` {service!r} is not a service whose delegation the pack knows "
+                    "(security and audit services that watch and report): its administrator may act in "
+                    "every member account, the workload's included, which cannot be judged; delegate one of "
+                    f"{', '.join(sorted(KNOWN_SERVICES))} or add the service's judgement",
                 )
             )
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from policies.core.aoss_access import CONTROLS as AOSS_ACCESS
 from policies.core.apim_access import CONTROLS as APIM
+from policies.core.avd_host_pools import CONTROLS as AVD
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
 from policies.core.exposure import INSTANCE_CONNECT, JIT_POLICY
@@ -63,6 +64,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         *AOSS_ACCESS,  # round 45: OpenSearch Serverless data access policies (public access, SoD)
         *GRAFANA,  # round 45: Azure Managed Grafana's API keys and network access
         JIT_POLICY,  # round 45: ports just-in-time VM access may open (disallow-public-data-access)
+        *AVD,  # round 48: Virtual Desktop host pools' redirections (disallow-public-data-access)
         INSTANCE_CONNECT,  # round 47: what EC2 Instance Connect tunnels reach (disallow-public-data-access)
         "aws:alb/listener:Listener",
         "aws:alb/listenerRule:ListenerRule",

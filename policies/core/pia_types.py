@@ -8,6 +8,7 @@ import functools
 from pathlib import Path
 
 from policies.core import yaml_text
+from policies.core.automation_assets import STORES as AUTOMATION_ASSETS
 from policies.core.pia_analytics import STORES as ANALYTICS_STORES
 from policies.core.pia_workspace_stores import STORES as WORKSPACE_STORES
 from policies.core.types import DATA_BEARING, DATA_DIR, module_of
@@ -77,6 +78,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "azure-native:eventgrid:Namespace",
         *ANALYTICS_STORES,  # round 29: Synapse dedicated SQL pools (pia_analytics.py)
         "azure-native:automation:AutomationAccount",  # round 47: runbooks, credentials, variables
+        *AUTOMATION_ASSETS,  # round 48: judged through their account (automation_assets.py)
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES

@@ -217,8 +217,12 @@ KEYS: frozenset[str] = frozenset(
     }
 )
 DATA_BEARING: frozenset[str] = DATA_STORES | KEYS
+# Azure Automation's assets (round 48: judged through their account, policies/core/automation_assets.py).
+AUTOMATION_ASSETS = tuple(f"azure-native:automation:{k}" for k in ("Credential", "Certificate", "Connection",
+                                                                    "Variable"))
 UNTAGGABLE: frozenset[str] = frozenset(
     {
+        *AUTOMATION_ASSETS,  # their Automation account carries the tags
         "azure-native:storage:BlobContainer",
         "azure-native:redisenterprise:Database",  # round 18: its cluster carries them
         "azure-native:cosmosdb:CassandraDataCenter",

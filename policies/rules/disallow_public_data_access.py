@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies.core import aoss_access, exposure, ram_shares
+from policies.core import aoss_access, avd_host_pools, exposure, ram_shares
 from policies.core import apim_access as apim
+from policies.core import automation_assets as automation
 from policies.core import pia_analytics as analytics
 from policies.core import pia_api_auth as api
 from policies.core import pia_eventgrid as eventgrid
@@ -253,6 +254,7 @@ CHECKS = {
     "azure-native:network:NetworkSecurityGroup": _nsg,
     exposure.JIT_POLICY: exposure.jit_policy,  # round 45: just-in-time VM access
     exposure.INSTANCE_CONNECT: exposure.instance_connect,  # round 47: EC2 Instance Connect endpoints
+    avd_host_pools.HOST_POOL: avd_host_pools.carried_out,  # round 48: Virtual Desktop redirections
     aoss_access.AOSS_ACCESS: aoss_access.public_access,  # round 45: OpenSearch Serverless data access
     GRAFANA: _field("properties.publicNetworkAccess", ("Disabled",)),  # round 45: Managed Grafana
     AWS_GRAFANA: public_workspace,  # round 46: Amazon Managed Grafana
@@ -340,6 +342,7 @@ NOT_APPLICABLE: dict[str, str] = {
     "azure-native:sql:Database": "reachable only through its server, judged there",
     **platform.NOT_APPLICABLE,
     **analytics.NOT_PUBLIC,
+    **automation.NOT_PUBLIC,  # round 48: Automation assets
     **ws.NOT_PUBLIC,
     "aws:redshiftserverless/namespace:Namespace": "reachable only through its workgroup, judged there",
     "azure-native:storage:BlobContainer": "reachable only through its storage account, judged there",

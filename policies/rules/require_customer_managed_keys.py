@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import automation_assets as automation
 from policies.core import pia_analytics as analytics
 from policies.core import pia_az_disks as disks
 from policies.core import pia_az_keys as az
@@ -239,6 +240,7 @@ CHECKS: dict[str, Judge] = {
     "azure-native:automation:AutomationAccount": _key(  # round 47: runbooks, credentials, variables
         "encryption.keyVaultProperties.keyName", flag="encryption.keySource", flag_value="Microsoft.Keyvault"
     ),
+    **{t: automation.asset_key for t in automation.STORES},  # round 48: under their account's key
     "azure-native:sql:Server": _sql("serverName", "azure-native:sql:EncryptionProtector"),
     "azure-native:sql:ManagedInstance": _sql(
         "managedInstanceName", "azure-native:sql:ManagedInstanceEncryptionProtector"

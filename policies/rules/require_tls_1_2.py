@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core import automation_assets as automation
 from policies.core import pia_analytics as analytics
 from policies.core import pia_more_exposure as more
 from policies.core import pia_platform_stores as platform
@@ -305,6 +306,7 @@ TLS_ELSEWHERE: dict[str, str] = {
             "azure-native:synapse:Workspace",
             "azure-native:storage:BlobContainer",
             "azure-native:automation:AutomationAccount",  # round 47: no TLS setting in the API
+            *automation.STORES,  # round 48: served by their account's API
         )
     },
     "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",

@@ -7,7 +7,7 @@ bucket): data access by a machine is not administration, but a shell (Session Ma
 ECS Exec) is a person at the data (round 47). Decision: a user with a key is judged as people when it holds
 a function or may open a shell, and then the AWS way of requiring MFA for keys (a Deny … BoolIfExists on
 every path, so that only an MFA session from `sts:GetSessionToken` works) counts; a Roles Anywhere session
-can carry no MFA, so such a role may hold no function."""
+can carry no MFA, so such a role may hold no function and, since round 48, open no shell."""
 
 from __future__ import annotations
 
@@ -54,17 +54,23 @@ def _problems(p: AwsPrincipal) -> list[str]:
     held = ", ".join(p.functions())
     if p.kind == "user":
         return _key_user(p, held)
-    if not held:
+    if p.kind != "role" or not (anywhere := [i for i, s in enumerate(p.trust) if _anywhere(s)]):
         return []
-    if p.kind == "role":
+    if held:
         return [
             f"trust statement {i} lets IAM Roles Anywhere hand the role to whoever holds a certificate of "
             f"its trust anchor, and the role holds {held}: a certificate is a standing credential with no "
             "second factor IAM can see; keep functions on roles people assume with MFA or on pinned pipelines"
-            for i, s in enumerate(p.trust)
-            if _anywhere(s)
+            for i in anywhere
         ]
-    return []
+    shells = ", ".join(sorted(p.actions() & SHELLS))  # round 48: a shell is a person at the hosts' data
+    return [
+        f"trust statement {i} lets IAM Roles Anywhere hand the role to whoever holds a certificate of its "
+        f"trust anchor, and the role may open shells ({shells}): a shell is a person at the hosts' data, and "
+        "a certificate is a standing credential with no second factor IAM can see; give shells to a role "
+        "people assume with MFA"
+        for i in anywhere
+    ] if shells else []
 
 
 def _profiles(graph: StackGraph, names: set[str]) -> list[tuple[str, str]]:
