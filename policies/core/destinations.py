@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from policies.core.account_hosts import AZURE_REGIONS, REGION_IN_HOST, account_host
+from policies.core.azure_hosts import azure_modules
 from policies.core.azure_ids import AZURE_CONNECTORS, id_kind, id_problem
 from policies.core.eea import normalize_azure_location
 from policies.core.endpoints import Endpoint, find, load_endpoints
@@ -55,45 +56,6 @@ GLOBAL_ARN_SERVICES = frozenset({
 # (`arn:aws:states:::dynamodb:putItem`, `arn:aws:scheduler:::aws-sdk:sqs:sendMessage`); the target the call
 # names is in the task's parameters or input, scanned as any other input.
 INTEGRATION_ARN_SERVICES = frozenset({"states", "scheduler"})
-# Azure service host suffix -> azure-native modules whose resources that host names (by physical name).
-AZURE_HOSTS: dict[str, tuple[str, ...]] = {
-    ".blob.core.windows.net": ("storage",),
-    ".file.core.windows.net": ("storage",),
-    ".queue.core.windows.net": ("storage",),
-    ".table.core.windows.net": ("storage",),
-    ".dfs.core.windows.net": ("storage",),
-    ".web.core.windows.net": ("storage",),
-    ".vault.azure.net": ("keyvault",),
-    ".managedhsm.azure.net": ("keyvault",),
-    ".database.windows.net": ("sql",),
-    ".documents.azure.com": ("cosmosdb",),
-    ".redis.cache.windows.net": ("redis",),
-    ".servicebus.windows.net": ("servicebus", "eventhub", "relay"),
-    ".azurewebsites.net": ("web",),
-    ".scm.azurewebsites.net": ("web",),
-    ".azurecr.io": ("containerregistry",),
-    ".search.windows.net": ("search",),
-    ".azure-api.net": ("apimanagement",),
-    ".postgres.database.azure.com": ("dbforpostgresql",),
-    ".mysql.database.azure.com": ("dbformysql",),
-    ".ods.opinsights.azure.com": ("operationalinsights",),
-    ".oms.opinsights.azure.com": ("operationalinsights",),
-    ".azconfig.io": ("appconfiguration",),
-    ".openai.azure.com": ("cognitiveservices",),
-    ".cognitiveservices.azure.com": ("cognitiveservices",),
-    ".service.signalr.net": ("signalrservice",),
-    ".webpubsub.azure.com": ("webpubsub",),
-    ".mongo.cosmos.azure.com": ("cosmosdb",),
-    ".table.cosmos.azure.com": ("cosmosdb",),
-    ".cassandra.cosmos.azure.com": ("cosmosdb",),
-    ".gremlin.cosmos.azure.com": ("cosmosdb",),
-    ".sql.azuresynapse.net": ("synapse",),
-    ".dev.azuresynapse.net": ("synapse",),
-    ".azure-devices.net": ("iothub",),  # the SDK's module (round 40: "devices" placed no hub of the stack)
-}
-# `<registry>.<region>.geo.azurecr.io` / `.data.azurecr.io`: a Premium registry's regional login and dedicated
-# data endpoints (round 28); registry names are global and alphanumeric, so the first label is the registry.
-_ACR_REGIONAL = re.compile(r"^([a-z0-9]+)\.[a-z0-9]+\.(?:geo|data)$")
 _PRIVATE_IP = re.compile(
     r"^(0\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
 )
@@ -386,13 +348,3 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
         "external endpoint (stacks/records/endpoints.yaml: add it with its region and why)"
     )
 
-
-def azure_modules(host: str) -> tuple[str, tuple[str, ...]] | None:
-    for suffix, modules in AZURE_HOSTS.items():
-        if host.endswith(suffix):
-            # `<account>.privatelink.blob.core.windows.net`: the private-endpoint name of the same account
-            stem = host[: -len(suffix)].removesuffix(".privatelink")
-            if m := _ACR_REGIONAL.match(stem):  # a geo-replica's login or data host names its registry
-                return m.group(1), modules
-            return stem.rsplit(".", 1)[-1], modules
-    return None
