@@ -36,6 +36,7 @@ from policies.core.host_classes import (
 from policies.core.location import Allowed, allowed, region_verdict
 from policies.core.named_services import untyped_problem
 from policies.core.outside_parties import party_arns, party_problem
+from policies.core.private_zones import zone_name
 from policies.core.references import Ref
 from policies.core.relays import relay
 from policies.core.rule import RuleContext
@@ -299,7 +300,8 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
         or h in CODE_AND_DOC_HOSTS
         or h in PRIVATE_NAMES
         or h.endswith(CONSOLE_SUFFIXES)
-        or (h.endswith(PRIVATE_SUFFIXES + LOCATION_FREE_SUFFIXES) and not ec2_private_region(h))
+        or (h.endswith(PRIVATE_SUFFIXES + LOCATION_FREE_SUFFIXES) and not ec2_private_region(h)
+            and not zone_name(h))  # round 48: a private zone's name is the stack's record, or nothing
         or h.startswith("privatelink.")
         or _PRIVATE_IP.match(h)
     ):
@@ -341,7 +343,7 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
             # whose: in the stack; a name-carrying host (`<name>-westeurope.vault…`, a Cosmos DB account's
             # regional endpoint `<account>-westeurope.documents…`) names its resource, no service (round 26)
             return Outcome(msg) if msg else (DEFER if account_host(h) or azure_modules(h) else OK)
-    if azure_modules(h) or account_host(h) == "resource":  # round 44: a workspace URL with no region
+    if zone_name(h) or azure_modules(h) or account_host(h) == "resource":  # round 44: a workspace URL
         return DEFER
     return Outcome(
         f"`{ref.path}` sends to {h}, which is neither a resource of this stack nor a declared "

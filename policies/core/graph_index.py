@@ -19,6 +19,7 @@ from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_re
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
 from policies.core.located_children import located_child
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
+from policies.core.private_zones import zone_records
 from policies.core.read_grants import ORIGIN_TYPES
 from policies.core.reference_text import APIM_BACKEND, GUID_OUTPUTS, NAMED_REFS, iter_strings
 from policies.core.references import Ref, references
@@ -150,6 +151,9 @@ class GraphIndex:
                     value = value.get(part) if isinstance(value, dict) else None
                 for s in iter_strings(value):
                     self._own_host(s.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower(), r)
+
+        for name, record in zone_records(graph).items():  # round 48: a name in a private zone of the stack
+            self.by_key.setdefault(f"host:{name}", record)
 
     def _own_host(self, host: str, r: ResourceView) -> None:
         """Index a recorded address of `r`, with the account label or per-resource id it carries."""

@@ -15,6 +15,7 @@ from policies.core.graph_index import STACK_REFERENCE, arn_accounts, graph_index
 from policies.core.host_classes import aws_resource_host
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.outside_parties import party_problem
+from policies.core.private_zones import placed_otherwise, zone_name, zone_problem
 from policies.core.references import Ref
 from policies.core.relays import relay_arn
 from policies.core.rule import RuleContext
@@ -115,6 +116,8 @@ def judge_in_graph(
         return owner_problem(ref.path, ref.value, arn_accounts(graph))
     if ref.kind == "host" and (why := replica_problem(ref.path, ref.value, azure_modules(ref.value), idx)):
         return why
+    if ref.kind == "host" and zone_name(ref.value):
+        return None if placed_otherwise(view, ref.path) else zone_problem(ref.path, ref.value)
     if ref.kind == "named" and ref.value.startswith(f"{WORKFLOW}|"):
         return callback_problem(ref.path, ref.value)
     relayed = ref.kind == "arn" and relay_arn(ref.value, ref.path)
