@@ -64,6 +64,8 @@ _ACCOUNT_NAMES: dict[str, tuple[str, ...]] = {
     "azure-native:timeseriesinsights:Gen2Environment": ("storageConfiguration.accountName",),
     "azure-native:appplatform:Storage": ("properties.accountName",),
     "azure-native:appcomplianceautomation:Report": ("storageInfo.accountName",),  # round 46: its evidence
+    # round 48: a FHIR service's import source (SDK: "the name of the default integration storage account")
+    "azure-native:healthcareapis:FhirService": ("importConfiguration.integrationDataStore",),
 }
 # round 46: a QuickSight data source's resource named by bare id or name, in the data source's own account and
 # region (SDK: "Instance ID", "ID of the cluster", "Work-group to which to connect"; a workgroup keeps query

@@ -63,3 +63,17 @@ def test_a_record_of_the_stack_s_private_zone_passes():
 def test_the_loopback_and_ec2_names_are_no_zone_names():
     for host in ("localhost", "api.localhost", "ip-10-0-1-7.eu-west-1.compute.internal"):
         assert messages(RESOLVED, graph(_function(host)), ALLOWED) == []
+
+
+FHIR = "azure-native:healthcareapis:FhirService"
+
+
+def _fhir(store: str):
+    return res(FHIR, "fhir", {"resourceGroupName": "rg", "workspaceName": "w", "fhirServiceName": "f",
+                              "importConfiguration": {"enabled": True, "integrationDataStore": store}})
+
+
+def test_a_fhir_service_importing_from_an_account_the_stack_does_not_create_blocks():
+    found = messages(RESOLVED, graph(_fhir("dossiersimportus")), ALLOWED)
+    path = "importConfiguration.integrationDataStore"
+    assert ("fhir", unresolved(path, "azure-native:storage:StorageAccount|dossiersimportus")) in found
