@@ -31,7 +31,7 @@ def replica_problem(path: str, host: str, az: tuple[str, tuple[str, ...]] | None
     """Why a regional endpoint named after a Cosmos DB account of the stack is not that account's."""
     if az is None or (base := regional_account(*az)) is None:
         return None
-    account = index.by_key.get(f"name:cosmosdb:{base}")  # the stack's (policies/core/resolution.py)
+    account = index.by_key.get(f"name:cosmosdb:{base}")  # the stack's (policies/core/graph_index.py)
     if account is None:
         return None
     region = az[0].rpartition("-")[2]

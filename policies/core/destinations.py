@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from policies.core.account_hosts import AZURE_REGIONS, REGION_IN_HOST, account_host
+from policies.core.azure_hosts import azure_modules
 from policies.core.azure_ids import AZURE_CONNECTORS, id_kind, id_problem
 from policies.core.eea import normalize_azure_location
 from policies.core.endpoints import Endpoint, find, load_endpoints
@@ -35,6 +36,7 @@ from policies.core.host_classes import (
 from policies.core.location import Allowed, allowed, region_verdict
 from policies.core.named_services import untyped_problem
 from policies.core.outside_parties import party_arns, party_problem
+from policies.core.private_zones import zone_name
 from policies.core.references import Ref
 from policies.core.relays import relay
 from policies.core.rule import RuleContext
@@ -55,45 +57,6 @@ GLOBAL_ARN_SERVICES = frozenset({
 # (`arn:aws:states:::dynamodb:putItem`, `arn:aws:scheduler:::aws-sdk:sqs:sendMessage`); the target the call
 # names is in the task's parameters or input, scanned as any other input.
 INTEGRATION_ARN_SERVICES = frozenset({"states", "scheduler"})
-# Azure service host suffix -> azure-native modules whose resources that host names (by physical name).
-AZURE_HOSTS: dict[str, tuple[str, ...]] = {
-    ".blob.core.windows.net": ("storage",),
-    ".file.core.windows.net": ("storage",),
-    ".queue.core.windows.net": ("storage",),
-    ".table.core.windows.net": ("storage",),
-    ".dfs.core.windows.net": ("storage",),
-    ".web.core.windows.net": ("storage",),
-    ".vault.azure.net": ("keyvault",),
-    ".managedhsm.azure.net": ("keyvault",),
-    ".database.windows.net": ("sql",),
-    ".documents.azure.com": ("cosmosdb",),
-    ".redis.cache.windows.net": ("redis",),
-    ".servicebus.windows.net": ("servicebus", "eventhub", "relay"),
-    ".azurewebsites.net": ("web",),
-    ".scm.azurewebsites.net": ("web",),
-    ".azurecr.io": ("containerregistry",),
-    ".search.windows.net": ("search",),
-    ".azure-api.net": ("apimanagement",),
-    ".postgres.database.azure.com": ("dbforpostgresql",),
-    ".mysql.database.azure.com": ("dbformysql",),
-    ".ods.opinsights.azure.com": ("operationalinsights",),
-    ".oms.opinsights.azure.com": ("operationalinsights",),
-    ".azconfig.io": ("appconfiguration",),
-    ".openai.azure.com": ("cognitiveservices",),
-    ".cognitiveservices.azure.com": ("cognitiveservices",),
-    ".service.signalr.net": ("signalrservice",),
-    ".webpubsub.azure.com": ("webpubsub",),
-    ".mongo.cosmos.azure.com": ("cosmosdb",),
-    ".table.cosmos.azure.com": ("cosmosdb",),
-    ".cassandra.cosmos.azure.com": ("cosmosdb",),
-    ".gremlin.cosmos.azure.com": ("cosmosdb",),
-    ".sql.azuresynapse.net": ("synapse",),
-    ".dev.azuresynapse.net": ("synapse",),
-    ".azure-devices.net": ("iothub",),  # the SDK's module (round 40: "devices" placed no hub of the stack)
-}
-# `<registry>.<region>.geo.azurecr.io` / `.data.azurecr.io`: a Premium registry's regional login and dedicated
-# data endpoints (round 28); registry names are global and alphanumeric, so the first label is the registry.
-_ACR_REGIONAL = re.compile(r"^([a-z0-9]+)\.[a-z0-9]+\.(?:geo|data)$")
 _PRIVATE_IP = re.compile(
     r"^(0\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
 )
@@ -337,7 +300,8 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
         or h in CODE_AND_DOC_HOSTS
         or h in PRIVATE_NAMES
         or h.endswith(CONSOLE_SUFFIXES)
-        or (h.endswith(PRIVATE_SUFFIXES + LOCATION_FREE_SUFFIXES) and not ec2_private_region(h))
+        or (h.endswith(PRIVATE_SUFFIXES + LOCATION_FREE_SUFFIXES) and not ec2_private_region(h)
+            and not zone_name(h))  # round 48: a private zone's name is the stack's record, or nothing
         or h.startswith("privatelink.")
         or _PRIVATE_IP.match(h)
     ):
@@ -379,20 +343,10 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
             # whose: in the stack; a name-carrying host (`<name>-westeurope.vault…`, a Cosmos DB account's
             # regional endpoint `<account>-westeurope.documents…`) names its resource, no service (round 26)
             return Outcome(msg) if msg else (DEFER if account_host(h) or azure_modules(h) else OK)
-    if azure_modules(h) or account_host(h) == "resource":  # round 44: a workspace URL with no region
+    if zone_name(h) or azure_modules(h) or account_host(h) == "resource":  # round 44: a workspace URL
         return DEFER
     return Outcome(
         f"`{ref.path}` sends to {h}, which is neither a resource of this stack nor a declared "
         "external endpoint (stacks/records/endpoints.yaml: add it with its region and why)"
     )
 
-
-def azure_modules(host: str) -> tuple[str, tuple[str, ...]] | None:
-    for suffix, modules in AZURE_HOSTS.items():
-        if host.endswith(suffix):
-            # `<account>.privatelink.blob.core.windows.net`: the private-endpoint name of the same account
-            stem = host[: -len(suffix)].removesuffix(".privatelink")
-            if m := _ACR_REGIONAL.match(stem):  # a geo-replica's login or data host names its registry
-                return m.group(1), modules
-            return stem.rsplit(".", 1)[-1], modules
-    return None

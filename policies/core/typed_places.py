@@ -64,6 +64,8 @@ _ACCOUNT_NAMES: dict[str, tuple[str, ...]] = {
     "azure-native:timeseriesinsights:Gen2Environment": ("storageConfiguration.accountName",),
     "azure-native:appplatform:Storage": ("properties.accountName",),
     "azure-native:appcomplianceautomation:Report": ("storageInfo.accountName",),  # round 46: its evidence
+    # round 48: a FHIR service's import source (SDK: "the name of the default integration storage account")
+    "azure-native:healthcareapis:FhirService": ("importConfiguration.integrationDataStore",),
 }
 # round 46: a QuickSight data source's resource named by bare id or name, in the data source's own account and
 # region (SDK: "Instance ID", "ID of the cluster", "Work-group to which to connect"; a workgroup keeps query
@@ -82,6 +84,11 @@ _QS_HOSTS = (*(f"parameters.{b}.host" for b in (
     "redshift", "snowflake", "spark", "sqlServer", "teradata")),
     "parameters.jira.siteBaseUrl", "parameters.serviceNow.siteBaseUrl")
 _QS_MANIFEST = "parameters.s3.manifestFileLocation"
+# round 48: the VPC connection a source reaches its hosts through, and the subnets that connection is in (SDK:
+# "A list of subnet IDs for the VPC connection"): the stack's, so the network the hosts are on is the stack's
+QS_VPC_CONNECTION = "aws:quicksight/vpcConnection:VpcConnection"
+_QS_CONNECTION = "vpcConnectionProperties.vpcConnectionArn"
+SUBNET = "aws:ec2/subnet:Subnet"
 # round 47: a Storage Gateway is an appliance (a VM or hardware) that keeps the data of its shares and volumes
 # on its own disks (a cache; a STORED volume's primary copy), wherever it runs: placed only as the EC2
 # instance of the stack it is activated at (`gatewayIpAddress`: the instance's recorded address, or computed
@@ -121,15 +128,16 @@ _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | frozenset(_ACCOUNT_NAMES) | {
     _TRANSFER_WORKFLOW, _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION,
     _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, _QUICKSIGHT, _GATEWAY, *DAPR_TYPES,
+    QS_VPC_CONNECTION,
     *TABLE_FLOW_TYPES, *_GATEWAY_PARTS}
-# Resources named by a bare name or id in these inputs (indexed by policies/core/resolution.py).
+# Resources named by a bare name or id in these inputs (indexed by policies/core/graph_index.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
 CONNECTOR_NAMES = {
     "accountName": STORAGE_ACCOUNT, "storageaccount": STORAGE_ACCOUNT,  # azureblob/-file; azuretables/-queues
     "vaultName": "azure-native:keyvault:Vault", "databaseAccount": "azure-native:cosmosdb:DatabaseAccount",
 }
 NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, TABLE, *CONNECTOR_NAMES.values(), *DAPR_NAMED,
-                         *_QS_NAMES.values(), EC2_INSTANCE, _GATEWAY})
+                         *_QS_NAMES.values(), EC2_INSTANCE, _GATEWAY, QS_VPC_CONNECTION, SUBNET})
 
 
 def values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
@@ -205,7 +213,8 @@ def _quicksight(view: ResourceView) -> Found:
                       "through the account's `primary` workgroup, whose query-result location is set outside "
                       "the program, so where the results land cannot be judged; name a workgroup of the "
                       "stack (`aws.athena.Workgroup` with its `resultConfiguration.outputLocation`)"))
-    return found + _qs_private_hosts(view) + _qs_manifest(view)
+    connection = _bare_name(_QS_CONNECTION, view.get(_QS_CONNECTION), QS_VPC_CONNECTION)  # by its ARN
+    return found + connection + _qs_private_hosts(view) + _qs_manifest(view)
 
 
 def _qs_private_hosts(view: ResourceView) -> Found:
@@ -271,6 +280,8 @@ def typed_place_refs(view: ResourceView) -> Found:
         return _quicksight(view)
     if t == _GATEWAY:
         return _gateway(view)
+    if t == QS_VPC_CONNECTION:  # round 48: its subnets, the stack's by their recorded ids
+        return [f for p, v in values(view, "subnetIds[]") for f in _bare_name(p, v, SUBNET)]
     if t in _GATEWAY_PARTS:
         return _bare_name("gatewayArn", view.input("gatewayArn"), _GATEWAY)
     if t == _DMS_ENDPOINT:

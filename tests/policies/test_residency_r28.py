@@ -6,7 +6,7 @@ from __future__ import annotations
 from policy_testlib import ALLOWED, azure_rg, graph, messages, res
 
 from policies.core.account_hosts import account_host, owner_problem
-from policies.core.destinations import azure_modules
+from policies.core.azure_hosts import azure_modules
 
 RESOLVED = "require-resolved-references"
 APP_PATH = "siteConfig.appSettings.0.TARGET"

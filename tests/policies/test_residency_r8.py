@@ -8,7 +8,8 @@ import json
 import pytest
 from policy_testlib import ALLOWED, messages, res
 
-from policies.core.destinations import azure_modules, judge_local
+from policies.core.azure_hosts import azure_modules
+from policies.core.destinations import judge_local
 from policies.core.references import Ref, scan
 from policies.core.rule import RuleContext
 from policies.core.view import ProviderView
