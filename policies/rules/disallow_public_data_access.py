@@ -260,6 +260,7 @@ CHECKS = {
     aoss_access.AOSS_ACCESS: aoss_access.public_access,  # round 45: OpenSearch Serverless data access
     GRAFANA: _field("properties.publicNetworkAccess", ("Disabled",)),  # round 45: Managed Grafana
     AWS_GRAFANA: public_workspace,  # round 46: Amazon Managed Grafana
+    "aws:mwaa/environment:Environment": _field("webserverAccessMode", ("PRIVATE_ONLY",), True),  # round 49
     "azure-native:network:SecurityRule": lambda r, g: (
         [f"the rule lets {hit} in"] if (hit := _nsg_rule(dict(r.inputs))) else []
     ),

@@ -57,3 +57,22 @@ def test_virtual_desktop_pools_groups_and_workspaces():
     assert len(_of(run(PUBLIC, case("r49p-11")), "dba-workspace")) == 1
     ok = case("r49p-52")
     assert run(PUBLIC, ok) == [] and run(JUDGEABLE, ok) == []
+
+
+def test_mwaa_environments_are_judged_stores():
+    assert run(JUDGEABLE, case("r49p-53")) == [] and run(PUBLIC, case("r49p-53")) == []
+    assert run(CMK, case("r49p-53")) == []
+    assert _of(run(PUBLIC, case("r49p-12")), "airflow") == [
+        "`webserverAccessMode` is 'PUBLIC_ONLY'; expected 'PRIVATE_ONLY'"
+    ]
+    unkeyed = patch(case("r49p-53"), "airflow", kmsKey=None)
+    assert _of(run(CMK, unkeyed), "airflow")
+
+
+def test_kendra_indexes_are_judged_stores():
+    assert run(JUDGEABLE, case("r49p-54")) == [] and run(CMK, case("r49p-54")) == []
+    assert _of(run(CMK, case("r49p-13")), "case-index") == [
+        "`serverSideEncryptionConfiguration.kmsKeyId` is not set: the data would be encrypted with a "
+        "provider-managed key"
+    ]
+    assert run(JUDGEABLE, case("r49p-13")) == []
