@@ -192,6 +192,13 @@ def _runner(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
         yield from _mapping(where, r.get(where))
 
 
+def _connection(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
+    """An Automation connection's field values (round 49): an API key or password among them is kept in the
+    program, the state and the connection's fields (a field the connection type does not encrypt is
+    returned in clear)."""
+    yield from _mapping("fieldDefinitionValues", r.input("fieldDefinitionValues"))
+
+
 def _codebuild(r: ResourceView) -> Iterator[tuple[str, str, Any]]:
     """PLAINTEXT (the default type) variables hold their value; PARAMETER_STORE and SECRETS_MANAGER ones name
     it (round 41)."""
@@ -232,6 +239,7 @@ PLACES: dict[str, tuple[str, Pairs]] = {
     "aws:codebuild/project:Project": ("codebuild:BatchGetProjects", _codebuild),
     **_K8S,
     **{t: ("helm get values (a read of the release's Secret)", _helm) for t in HELM_RELEASES},
+    "azure-native:automation:Connection": ("the connection's GET (Automation Reader)", _connection),
     f"{_WEB}WebApp": ("Microsoft.Web/sites/config/list/action", _web_app),
     f"{_WEB}WebAppSlot": ("Microsoft.Web/sites/slots/config/list/action", _web_app),
     f"{_WEB}WebAppApplicationSettings": ("Microsoft.Web/sites/config/list/action", _settings),
@@ -257,6 +265,7 @@ SETTINGS_FIELDS = {
     **{t: ("spec", "data") for t in _K8S},
     **{t: ("values",) for t in HELM_RELEASES},
     "azure-native:app:ContainerApp": ("template",),
+    "azure-native:automation:Connection": ("fieldDefinitionValues",),
     "azure-native:app:Job": ("template",),
     f"{_WEB}WebApp": ("siteConfig",),
     f"{_WEB}WebAppSlot": ("siteConfig",),

@@ -33,6 +33,7 @@ from policies.core.pia_aws_paths import (
 from policies.core.pia_az_blocks import firewall_range
 from policies.core.pia_more_stores import AOSS_POLICY, CPG_FIREWALL, aoss_policy_blocks
 from policies.core.pia_workspace_stores import FACTORY, ML, PIPE
+from policies.core.siem_forwarding import filter_destination
 from policies.core.tls_policies import TRANSFER_POLICIES
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -262,7 +263,7 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     "aws:apigateway/restApi:RestApi": openapi_reads(unknown_ok=True),  # bodies built from outputs: preview
     "aws:apigateway/restApiPut:RestApiPut": openapi_reads(),
     "aws:apigatewayv2/api:Api": openapi_reads(),
-    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": same_account("destinationArn"),
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": filter_destination,  # round 49: or the SIEM
     "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": same_account(
         "destinationConfig.onSuccess.destination", "destinationConfig.onFailure.destination"
     ),

@@ -79,6 +79,8 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         *ANALYTICS_STORES,  # round 29: Synapse dedicated SQL pools (pia_analytics.py)
         "azure-native:automation:AutomationAccount",  # round 47: runbooks, credentials, variables
         *AUTOMATION_ASSETS,  # round 48: judged through their account (automation_assets.py)
+        "aws:mwaa/environment:Environment",  # round 49: Airflow's metadata database, connections, task logs
+        "aws:kendra/index:Index",  # round 49: the indexed documents (AWS API only: AWS_API_STORES)
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES
@@ -116,6 +118,7 @@ AWS_API_STORES: frozenset[str] = frozenset(
         "aws:s3tables/table:Table",
         "aws:cloudtrail/eventDataStore:EventDataStore",
         "aws:kinesis/videoStream:VideoStream",
+        "aws:kendra/index:Index",  # round 49: queried through the Kendra API only
     }
 )
 

@@ -43,7 +43,7 @@ def _inputs(d: ResourceView) -> tuple[dict[str, Any] | None, str | None]:
     return inputs, None
 
 
-def _sessions(graph: StackGraph) -> Iterator[tuple[ResourceView, dict[str, Any] | None, str | None]]:
+def sessions(graph: StackGraph) -> Iterator[tuple[ResourceView, dict[str, Any] | None, str | None]]:
     """Each Session Manager preferences document with its `inputs`, or why they cannot be read."""
     for d in graph.by_type(DOCUMENT):
         if _is_session(d):
@@ -53,7 +53,7 @@ def _sessions(graph: StackGraph) -> Iterator[tuple[ResourceView, dict[str, Any] 
 def session_keys(graph: StackGraph, judge: KeyJudge) -> list[tuple[str, str]]:
     """Each Session document's `inputs.kmsKeyId`, judged as any store's key (empty: no customer key)."""
     out: list[tuple[str, str]] = []
-    for d, inputs, err in _sessions(graph):
+    for d, inputs, err in sessions(graph):
         if err:
             out.append((d.urn, err))
             continue
@@ -101,7 +101,7 @@ def kept_problems(g: ResourceView, minimum: int, what: str) -> list[tuple[str, s
 def session_log_retention(graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
     """Session documents record into a log group of the stack that keeps at least `minimum` days."""
     out: list[tuple[str, str]] = []
-    for d, inputs, err in _sessions(graph):
+    for d, inputs, err in sessions(graph):
         if err:
             out.append((d.urn, err))
             continue

@@ -255,9 +255,12 @@ CHECKS = {
     exposure.JIT_POLICY: exposure.jit_policy,  # round 45: just-in-time VM access
     exposure.INSTANCE_CONNECT: exposure.instance_connect,  # round 47: EC2 Instance Connect endpoints
     avd_host_pools.HOST_POOL: avd_host_pools.carried_out,  # round 48: Virtual Desktop redirections
+    avd_host_pools.APP_GROUP: avd_host_pools.app_group_pool,  # round 49: the pool a group hands out
+    avd_host_pools.WORKSPACE: avd_host_pools.workspace_groups,  # round 49: the groups it publishes
     aoss_access.AOSS_ACCESS: aoss_access.public_access,  # round 45: OpenSearch Serverless data access
     GRAFANA: _field("properties.publicNetworkAccess", ("Disabled",)),  # round 45: Managed Grafana
     AWS_GRAFANA: public_workspace,  # round 46: Amazon Managed Grafana
+    "aws:mwaa/environment:Environment": _field("webserverAccessMode", ("PRIVATE_ONLY",), True),  # round 49
     "azure-native:network:SecurityRule": lambda r, g: (
         [f"the rule lets {hit} in"] if (hit := _nsg_rule(dict(r.inputs))) else []
     ),

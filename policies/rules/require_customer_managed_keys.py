@@ -241,6 +241,8 @@ CHECKS: dict[str, Judge] = {
         "encryption.keyVaultProperties.keyName", flag="encryption.keySource", flag_value="Microsoft.Keyvault"
     ),
     **{t: automation.asset_key for t in automation.STORES},  # round 48: under their account's key
+    "aws:mwaa/environment:Environment": _key("kmsKey"),  # round 49: absent is the AWS-managed aws/airflow
+    "aws:kendra/index:Index": _key("serverSideEncryptionConfiguration.kmsKeyId"),  # round 49: else AWS-owned
     "azure-native:sql:Server": _sql("serverName", "azure-native:sql:EncryptionProtector"),
     "azure-native:sql:ManagedInstance": _sql(
         "managedInstanceName", "azure-native:sql:ManagedInstanceEncryptionProtector"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from policies.core import mq_sign_in, org_delegates
+from policies.core import mq_sign_in, org_delegates, siem_forwarding
 from policies.core import pia_audit_categories as audit
 from policies.core import pia_siem as siem
 from policies.core.api_access_logs import unlogged_event_apis, unlogged_graphql, unlogged_stages
@@ -309,6 +309,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out += eks_unlogged(graph)  # EKS control-plane audit and sign-in logs (round 23)
     out += mq_sign_in.unaudited(graph)  # ActiveMQ audit logs (round 42)
     out += org_delegates.foreign_delegates(graph)  # delegated administrators (round 46)
+    out += siem_forwarding.unforwarded_sessions(graph)  # admin sessions reach the SIEM (round 49)
     azure = [r for r in graph.resources if r.type in siem.LOGGED_STORES and r.type not in _NO_DIAGNOSTICS]
     if azure:
         if not _sentinel(graph):

@@ -288,6 +288,8 @@ TLS_ELSEWHERE: dict[str, str] = {
     "aws:efs/fileSystem:FileSystem": "NFS in the VPC; TLS in transit is the mount's option, judged on the "
     "task and job definitions that mount it and on its file system policy",
     "aws:ebs/volume:Volume": "block device attached to its instance; no network protocol",
+    "aws:mwaa/environment:Environment": "the Airflow web server answers HTTPS only; its database is "
+    "the service's",
     "aws:ec2/instance:Instance": "serves through its load balancer listeners, judged there",
     "azure-native:compute:VirtualMachine": "serves through its Application Gateway, judged there",
     "azure-native:compute:VirtualMachineScaleSet": "serves through its Application Gateway, judged there",

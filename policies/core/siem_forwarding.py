@@ -1,0 +1,94 @@
+"""Administrators' shell sessions forwarded to the SIEM (round 49). Session Manager records what an
+administrator typed on a host in a log group of the stack (round 25); kept there, the SOC never sees it. A
+CloudWatch Logs subscription filter forwards a log group's events as they arrive, and the SIEM is what the
+endpoints record declares with class `siem` (the SOC's CloudWatch Logs destination, by ARN prefix): a Kinesis
+stream, Firehose or Lambda of the stack is the stack's own consumer, not shown to reach the SOC. So each
+session log group needs a filter with an empty pattern (every event; any other pattern keeps only the events
+it matches) to a declared SIEM destination, and the preferences must stream (`cloudWatchStreamingEnabled`:
+false uploads a session only when it ends, and one left open is never seen)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policies.core.endpoints import find, load_endpoints
+from policies.core.pia_aws_paths import same_account
+from policies.core.records import current_stack
+from policies.core.session_prefs import sessions, stack_log_group
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+SUBSCRIPTION = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"
+_OWN_ACCOUNT = same_account("destinationArn")
+
+
+def declared_siem(arn: Any) -> bool:
+    """The ARN is a SIEM destination the endpoints record declares (class `siem`) for this stack."""
+    if not isinstance(arn, str) or is_unknown(arn):
+        return False
+    endpoint = find(load_endpoints(current_stack()), "arn", arn)
+    return endpoint is not None and endpoint.cls == "siem"
+
+
+def filter_destination(r: ResourceView, graph: StackGraph) -> list[str]:
+    """disallow-public-data-access: a filter forwards to the stack's own account or to the declared SIEM."""
+    return [] if declared_siem(r.input("destinationArn")) else _OWN_ACCOUNT(r, graph)
+
+
+def _filters(graph: StackGraph, g: ResourceView) -> list[ResourceView]:
+    """The stack's subscription filters on log group `g` (named, or fed from it)."""
+    return [
+        f
+        for f in graph.by_type(SUBSCRIPTION)
+        if f.input("logGroup") == g.input("name") or g.urn in f.property_dependencies.get("logGroup", ())
+    ]
+
+
+def _not_forwarded(f: ResourceView) -> str | None:
+    """Why filter `f` does not send every event to the SIEM, or None."""
+    pattern, dest = f.input("filterPattern"), f.input("destinationArn")
+    if is_unknown(pattern):
+        return unknown_message("filterPattern", "which events reach the SIEM")
+    if not isinstance(pattern, str) or pattern.strip():
+        return f"filter {f.name!r} keeps only the events matching {pattern!r} (an empty pattern sends all)"
+    if not declared_siem(dest):
+        return (
+            f"filter {f.name!r} sends to {'a resource of the stack' if is_unknown(dest) else repr(dest)}, "
+            "not a destination the endpoints record declares with class `siem`"
+        )
+    return None
+
+
+def _streams(inputs: dict[str, Any]) -> bool:
+    return str(inputs.get("cloudWatchStreamingEnabled")).lower() == "true"
+
+
+def unforwarded_sessions(graph: StackGraph) -> list[tuple[str, str]]:
+    """require-siem-logging: each Session Manager log group of the stack streams to the declared SIEM.
+    Preferences that cannot be read, or a group outside the stack, are require-audit-log-retention's."""
+    out: list[tuple[str, str]] = []
+    for d, inputs, err in sessions(graph):
+        name = (inputs or {}).get("cloudWatchLogGroupName")
+        g = stack_log_group(d, graph, name, "content") if name and not err else None
+        if g is None:
+            continue
+        if not _streams(inputs or {}):
+            out.append(
+                (
+                    d.urn,
+                    "the Session Manager preferences do not stream (`cloudWatchStreamingEnabled` is not "
+                    "true): a session reaches its log group and the SIEM only when it ends; set it true",
+                )
+            )
+        filters = _filters(graph, g)
+        whys = [why for f in filters if (why := _not_forwarded(f))]
+        if not filters or len(whys) == len(filters):
+            found = "; ".join(whys) or "no subscription filter of the stack forwards it"
+            out.append(
+                (
+                    g.urn,
+                    f"the log group {name!r} records administrators' shell sessions and does not reach the "
+                    f'SIEM ({found}); add an aws.cloudwatch.LogSubscriptionFilter with `filterPattern` "" '
+                    "to the SOC's destination, declared with class `siem` in the endpoints record",
+                )
+            )
+    return out
