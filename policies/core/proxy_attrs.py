@@ -3,8 +3,7 @@
 CPython 3.11 keeps an instance's attributes without a dict while their names are in its class's shared key
 table; that table takes a new name only while it has room, and every new instance takes one place of it
 until one is left. A proxy carries pulumi_policy's two names (target, path), then the pack's caches: the
-inputs' shared memo (args_view), a proxied top-level input's trace (references) and the link of a
-resource's two views (shared_scan). Set first on proxy
+inputs' shared memo (args_view) and a proxied top-level input's trace (references). Set first on proxy
 thirty or later, the first of the two took the last place and the other made a dict (64 bytes and more)
 on every proxy it was set on, for that proxy's life: 4,032 proxies at 10k realistic resources (round 18).
 Named here, before a state's proxies are built (the packs load first), both stay in the table.
@@ -18,16 +17,11 @@ MEMO = "_dosis_memo"
 """On the inputs proxy of a resource: (type, provider, memo) of its views (args_view)."""
 TRACE = "_dosis_trace"
 """On a proxied top-level input: (key, trace) of its scan (references); proxies are immutable here."""
-EXTENSION = "_dosis_extension"
-"""On a resource policies' inputs proxy: the stack view's props whose first items are its items, the same
-objects (set by a host building both, gate.state_view.inputs_view; policies/core/shared_scan.py)."""
-SCANNED = "_dosis_scanned"
-"""On those props: (own keys, references, item count) of the inputs' scan, until the stack view takes it."""
 
 
 def _register() -> None:
     """One instance of each class, made without its `__init__`, holding the names: they join the table."""
-    for cls, names in ((_DictProxy, (MEMO, TRACE, EXTENSION, SCANNED)), (_ListProxy, (TRACE,))):
+    for cls, names in ((_DictProxy, (MEMO, TRACE)), (_ListProxy, (TRACE,))):
         probe = cls.__new__(cls)
         for name in names:
             setattr(probe, name, None)

@@ -35,7 +35,6 @@ from policies.core.own_keys import (
 from policies.core.proxy_attrs import TRACE as _TRACE_ATTR  # (key, trace) on a proxied top-level value
 from policies.core.reference_text import QUIET, QUIET_MAX, json_doc, named_ref, statement, text_plan, yaml_doc
 from policies.core.runtime_refs import computed_value, policy_runtime, relative_field, runtime_value
-from policies.core.shared_scan import shared_scan
 from policies.core.stored_refs import (
     STORE_SCHEMES,
     credential_name,
@@ -361,9 +360,9 @@ def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[R
     return [r for r in _scan(value, prefix, own) if r.kind != "vendor-setting"]
 
 
-def _scan(value: Any, prefix: str, own: frozenset[str], start: list[Ref] | None = None) -> list[Ref]:
-    refs: list[Ref] = list(start) if start else []  # `start`: what scanning the items before these found
-    seen = {(r.kind, r.path if r.kind in _OPAQUE else r.value.lower()) for r in refs}  # as _items keys
+def _scan(value: Any, prefix: str, own: frozenset[str]) -> list[Ref]:
+    refs: list[Ref] = []
+    seen: set[tuple[str, str]] = set()
     top = value._DictProxy__target if type(value) is _DictProxy else value
     if prefix or type(top) is not dict or _SIG in top:
         _replay(_traced(_Recorder.walk, value, prefix, "", not prefix, False, own), refs, seen)
@@ -386,7 +385,7 @@ def references(view: ResourceView) -> list[Ref]:
         src = view.raw if "_inputs" not in m else view.inputs
         if view.type in DNS_RECORD_TYPES:
             src = dns_record_data(view)
-        refs = shared_scan(view, src, own, _scan)  # the stack view resumes its resource's (shared_scan.py)
+        refs = _scan(src, "", own)
         implied = [Ref(path, kind, value) for path, kind, value in implied_refs(view)] if (
             view.type in IMPLIED_TYPES) else []
         if view.type in TYPED_PLACE_TYPES:

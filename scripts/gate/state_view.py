@@ -201,30 +201,18 @@ def proxied(value: Any, path: list[str] | None = None) -> Any:
 
 
 _MISSING = object()
-# The pack's names (policies/core/proxy_attrs.py, which makes them known to the proxy classes when a pack
-# loads): the stack view's props begin with the inputs proxy's items, so its reference scan resumes theirs.
-EXTENSION = "_dosis_extension"
 
 
 def inputs_view(r: StateResource, merged: Any) -> Any:
     """`proxied(r.inputs)`, reusing the sub-proxies of the stack view (`proxied(stack_props(r))`) for every
-    input its output did not replace (absent, or the same object: gate.state_load shares equal ones); where
-    it reuses every one, the inputs proxy names the stack view's props (EXTENSION)."""
+    input its output did not replace (absent, or the same object: gate.state_load shares equal ones)."""
     target = merged._DictProxy__target
     outputs = r.outputs
     props = {}
-    shared = True
     for k, v in r.inputs.items():
         o = outputs.get(k, _MISSING)
-        if o is _MISSING or o is v:
-            props[k] = target[k]
-        else:
-            props[k] = proxied({k: v})._DictProxy__target[k]
-            shared = False
-    proxy = _DictProxy(props, [])
-    if shared:   # {**inputs, **outputs}: the inputs' keys first, in their order, with these very values
-        setattr(proxy, EXTENSION, merged)   # the long-lived props: the inputs proxy still dies with its args
-    return proxy
+        props[k] = target[k] if o is _MISSING or o is v else proxied({k: v})._DictProxy__target[k]
+    return _DictProxy(props, [])
 
 
 def resource_option(r: StateResource, key: str, default: Any) -> Any:
