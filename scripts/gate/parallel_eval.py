@@ -61,7 +61,7 @@ def workers(jobs: int, resources: int) -> int:
 
 
 def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:
-    """Run `loop` (policyhost._Loop) in this process (under `dog`) and `n` - 1 forked workers; merge
+    """Run `loop` (gate.policy_loop.Loop) in this process (under `dog`) and `n` - 1 forked workers; merge
     their findings into `bound` in the sequential order."""
     ranged = {id(b) for b in loop.ranged}   # judged with the resources, range by range
     stacks = [b for b in loop.stack_policies if id(b) not in ranged]
