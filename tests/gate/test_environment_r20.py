@@ -97,6 +97,16 @@ def test_a_variable_that_configures_checkov_is_refused(name: str, tmp_path: Path
     assert code == 2 and len(lines) == 1 and name in lines[0], (code, lines)
 
 
+def test_a_checkov_config_file_in_the_home_directory_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """~/.checkov.yaml configures checkov as its variables do (the driver honours it): the same refusal."""
+    (tmp_path / ".checkov.yaml").write_text("skip-check:\n  - CKV_AWS_24\n")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    code = cli.main(["analyze", "--state", str(tmp_path / "missing.json")])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and ".checkov.yaml" in lines[0], (code, lines)
+
+
 def test_the_variables_the_gate_sets_for_checkov_itself_are_not_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """What the gate sets (or drops) for its driver anyway is no configuration of the caller's."""

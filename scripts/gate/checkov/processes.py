@@ -52,14 +52,17 @@ def _env() -> dict[str, str]:
 def refuse_configuring_variables() -> None:
     """Round 20: checkov honours its variables (CKV_SKIP_CHECK, CKV_FRAMEWORK, CHECKOV_MAX_IAC_FILE_SIZE,
     CKV_IGNORED_DIRECTORIES, ...: the driver hands them to `checkov.main`), so one a CI job inherited
-    skipped checks the gate judges by, silently. The gate's skips are waivers on record: GateError (exit 2)
-    naming them. What the gate sets or drops for its driver anyway is no configuration."""
+    skipped checks the gate judges by, silently; so did ~/.checkov.yaml. The gate's skips are waivers on
+    record: GateError (exit 2) naming them. What the gate sets or drops for its driver is no configuration."""
     names = sorted(n for n in os.environ if (n.startswith(_CHECKOV_PREFIXES) or n in _CHECKOV_NAMES)
                    and n not in _SET and n not in _DROPPED)
+    # checkov's config files: the scanned directory and the driver's working directory are the gate's
+    # own; the home directory's is the user's (`config_utils.get_default_config_paths`)
+    names += [str(f) for f in (Path.home() / ".checkov.yaml", Path.home() / ".checkov.yml") if f.exists()]
     if names:
-        raise GateError(f"{', '.join(names)}: set in the environment, would configure checkov's scan (skip "
-                        "checks, frameworks, files or directories); unset it: the gate's checkov scan is "
-                        "fixed, and a finding is waived in stacks/records/waivers")
+        raise GateError(f"{', '.join(names)}: would configure checkov's scan (skip checks, frameworks, "
+                        "files or directories); unset the variable or remove the file: the gate's checkov "
+                        "scan is fixed, and a finding is waived in stacks/records/waivers")
 
 
 class Driver:
