@@ -17,7 +17,7 @@ from typing import Any
 
 # What a recording imports on its way besides gate.recording (lazily, in gate.driver and here): the zygote
 # imports them before it forks (gate._zygote), so each of a run's workers does not import them again.
-PRELOAD = ("gate.recording", "gate.mocks", "gate.monitor", "gate.project", "gate.stackcache", "gate.zygote",
+PRELOAD = ("gate.recording", "gate.mocks", "gate.monitor", "gate.project", "gate.read_tracker", "gate.zygote",
            "google.protobuf.json_format", "resource")
 
 
@@ -69,7 +69,7 @@ def main(argv: list[str], install_filter: Any = None) -> int:
             install_filter()
     try:
         from gate.errors import GateError
-        from gate.stackcache import ReadTracker
+        from gate.read_tracker import ReadTracker
 
         ReadTracker.start(probing=True)   # what the program reads (opens, stats, lists) is its entry's input
         if request.get("run_started_ns"):   # gate.side_effects: files changed since were written by this run

@@ -78,7 +78,7 @@ def serve() -> None:
     """
     import importlib
 
-    from gate.stackcache import ReadTracker
+    from gate.read_tracker import ReadTracker
 
     # The SDK modules are millions of objects that live as long as the process: collecting while they
     # load only walks them again and again (a third of the preload), and in the children every full

@@ -50,15 +50,29 @@ def gate_version() -> str:
     return digest(tree_files(Path(__file__).resolve().parent))
 
 
+def env_dir() -> Path | None:
+    """GATE_CACHE_DIR resolved (empty: unset); UsageError naming it when it exists and is no directory
+    (round 20: a FIFO or a file there failed the run late, or as an internal error)."""
+    from gate.errors import UsageError
+
+    env = os.environ.get(CACHE_ENV)
+    if not env:
+        return None
+    path = Path(env).resolve()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{CACHE_ENV}: {path} is not a directory")
+    return path
+
+
 def resolve_dir(explicit: Path | None, out: Path | None, enabled: bool = True) -> Path | None:
     """Where the cache lives for this run, or None when caching is off."""
     if not enabled:
         return None
     if explicit is not None:
         return Path(explicit).resolve()
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env).resolve()
+    env = env_dir()
+    if env is not None:
+        return env
     return (Path(out) / "cache").resolve() if out is not None else None
 
 

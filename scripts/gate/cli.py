@@ -205,9 +205,10 @@ def _program_notes(args: argparse.Namespace, runs: dict[str, Any], out: Path | N
     """Like the CLI's preview: the program's warnings, unresolved StackReferences, timings; on stderr."""
     from gate.side_effects import UNSAFE
 
-    if runs and os.environ.get(UNSAFE) == "1":   # a control switched off: never silently
-        print(f"gate: warning: {UNSAFE}=1: the programs were allowed to start processes, use the network and "
-              "write files while recorded (meant for the engine's own tests)", file=sys.stderr)
+    if runs and os.environ.get(UNSAFE) == "1":   # round 20: a control switched off is no verdict (a warning)
+        raise GateError(f"{UNSAFE}=1: the programs were allowed to start processes, use the network and "
+                        "write files while recorded (meant for the engine's own process tests): no verdict; "
+                        "unset it")
     for r in runs.values():
         for d in r.diagnostics:
             print(f"gate: warning: stack {r.stack}: {printable(str(d['message']))}", file=sys.stderr)
@@ -339,6 +340,9 @@ def _withdraw(args: argparse.Namespace, started_ns: int) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     try:
+        from gate.env_values import check
+
+        check()   # round 20: the environment's settings, before anything runs
         if args.command in ("preview", "analyze"):
             try:
                 args.as_of = asof.resolve_as_of(args.as_of)

@@ -36,26 +36,14 @@ class Deadlines:
     @classmethod
     def from_env(cls, **overrides: float | None) -> Deadlines:
         """Defaults, then GATE_<NAME>_TIMEOUT environment variables, then explicit overrides."""
+        from gate.env_values import seconds
+
         values: dict[str, float] = {}
         for name in DEFAULTS:
-            raw = os.environ.get(f"GATE_{name.upper()}_TIMEOUT")
-            if raw:
-                values[name] = _positive(raw, f"GATE_{name.upper()}_TIMEOUT")
+            values[name] = seconds(f"GATE_{name.upper()}_TIMEOUT", DEFAULTS[name])
             if overrides.get(name) is not None:
                 values[name] = float(overrides[name])  # type: ignore[arg-type]
         return cls(**values)
-
-
-def _positive(text: str, where: str) -> float:
-    from gate.errors import UsageError
-
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value > 0 or value != value or value == float("inf"):
-        raise UsageError(f"{where}: expected a positive number of seconds, got {text!r}")
-    return value
 
 
 class DeadlineExceeded(BaseException):

@@ -26,6 +26,28 @@ class KeyFileError(ValueError):
     """A key file that is missing (and may not be made) or unreadable."""
 
 
+def read_key_file(path: Path) -> bytes:
+    """The bytes of a key file (a symlink is followed: a mounted secret is one). Round 20: a key named by
+    an environment variable may be a FIFO, which a plain read waits on for ever (opened without blocking
+    here, then refused), or a file another user can replace: then whoever wrote it last signs, or is
+    trusted. KeyFileError unless a regular file owned by this user (or root) and writable by no one else."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise KeyFileError(f"{path}: not a regular file")
+        if st.st_uid not in (os.geteuid(), 0) or st.st_mode & 0o022:
+            raise KeyFileError(f"{path}: owned by another user or writable by others (uid {st.st_uid}, "
+                               f"mode {stat.S_IMODE(st.st_mode):04o}): chmod go-w it, or use a key only you "
+                               "can write")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
+
+
 def _ser() -> Any:
     from cryptography.hazmat.primitives import serialization
 
@@ -65,7 +87,9 @@ def load_signer(key: Path, *, create: bool = True) -> Any:
         _make(key)
         return load_signer(key, create=False)
     try:
-        private = ser.load_pem_private_key(key.read_bytes(), password=None)
+        private = ser.load_pem_private_key(read_key_file(key), password=None)
+    except KeyFileError:
+        raise
     except (OSError, ValueError, TypeError) as exc:
         raise KeyFileError(f"{key}: not a readable PEM private key ({exc})") from None
     return signer_of(private)
@@ -89,6 +113,7 @@ def _make(key: Path) -> None:
         pub = key.with_name(key.name + ".pub")
         pub_tmp = Path(tmp + ".pub")
         pub_tmp.write_bytes(public)
+        pub_tmp.chmod(0o644)   # whatever the umask: read_key_file refuses a key others can write
         try:
             os.link(tmp, key)
         except FileExistsError:
@@ -104,7 +129,9 @@ def load_public_key(path: Path) -> Any:
     from securesystemslib.signer import SSlibKey
 
     try:
-        public = _ser().load_pem_public_key(Path(path).read_bytes())
+        public = _ser().load_pem_public_key(read_key_file(Path(path)))
+    except KeyFileError:
+        raise
     except (OSError, ValueError, TypeError) as exc:
         raise KeyFileError(f"{path}: not a readable PEM public key ({exc})") from None
     return SSlibKey.from_crypto(public)

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from gate.deadlines import _hard_exit, watchdog
-from gate.errors import UsageError
+from gate.env_values import MAX_PROCESSES, count
 from gate.model import Violation
 
 MIN_RESOURCES = 5000     # below this, forking costs more than it saves (docs/gate-performance.md)
@@ -51,13 +51,16 @@ class WorkerFailed(Exception):
 def workers(jobs: int, resources: int) -> int:
     """How many processes judge a state of `resources`: the gate's jobs, at most one per CPU, and one
     for a small state. GATE_EVAL_WORKERS=N forces N (tests, measurements)."""
-    forced = os.environ.get("GATE_EVAL_WORKERS", "")
+    forced = forced_workers()
     if forced:
-        if not forced.isdigit() or int(forced) < 1:
-            raise UsageError(f"GATE_EVAL_WORKERS: expected a positive integer, got {forced!r}")
-        return int(forced)
+        return forced
     n = min(max(1, jobs), os.cpu_count() or 1)
     return n if resources >= MIN_RESOURCES else 1
+
+
+def forced_workers() -> int:
+    """GATE_EVAL_WORKERS, or 0 when unset."""
+    return count("GATE_EVAL_WORKERS", 0, most=MAX_PROCESSES)
 
 
 def run_parallel(loop: Any, bound: list[Any], n: int, dog: Any) -> None:

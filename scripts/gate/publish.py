@@ -23,17 +23,24 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gate.env_values import seconds
 from gate.errors import GateError
 
 LOCK_FILE = ".gate.lock"
 RUN_INDEX = "run.json"
 RUNS_DIR = ".runs"
-LOCK_WAIT = float(os.environ.get("GATE_LOCK_TIMEOUT", "120"))
+LOCK_WAIT = 120.0   # seconds; GATE_LOCK_TIMEOUT overrides
+
+
+def lock_wait() -> float:
+    """Read per run (round 20: read at import, an empty or non-numeric value broke every command)."""
+    return seconds("GATE_LOCK_TIMEOUT", LOCK_WAIT)
 
 
 @contextlib.contextmanager
-def locked(out: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
-    """Hold the advisory lock of `out` (fcntl.flock), waiting at most `wait` seconds."""
+def locked(out: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the advisory lock of `out` (fcntl.flock), waiting at most `wait` seconds (GATE_LOCK_TIMEOUT)."""
+    wait = lock_wait() if wait is None else wait
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:

@@ -22,7 +22,7 @@ from gate.wire import UNKNOWN, secret
 def outputs_from_state_file(state_dir: Path, stack: str) -> dict[str, Any] | None:
     """The stack outputs in `<state_dir>/<stack>.state.json`; None if absent, unreadable or a bad name."""
     from gate.project import STACK_NAME
-    from gate.stackcache import ReadTracker
+    from gate.read_tracker import ReadTracker
 
     if not STACK_NAME.fullmatch(stack) or ".." in stack:
         return None

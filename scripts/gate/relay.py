@@ -208,7 +208,7 @@ class _State:
 
     def write(self, result: Path) -> None:
         """The record, as gate._worker would have built it in-process, and what the recorder read."""
-        from gate.stackcache import ReadTracker
+        from gate.read_tracker import ReadTracker
 
         graph = self.recorder.graph
         data = {

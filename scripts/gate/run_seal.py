@@ -38,7 +38,7 @@ def started(args: argparse.Namespace, project: Any) -> Callable[[int], dict[str,
     box: dict[str, dict[str, str]] = {}
 
     def compute() -> None:
-        from gate.stackcache import ReadTracker
+        from gate.read_tracker import ReadTracker
 
         with contextlib.suppress(Exception), ReadTracker.not_an_input():   # on failure: computed again
             box["seal"] = of_run(args, project)                             # (and reported) by the caller

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import pathlib
 import sys
 import threading
@@ -10,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from gate.env_values import count
 from gate.errors import ProgramError
 from gate.recorder import Recorder
 
@@ -191,14 +191,14 @@ MAX_RESOURCES = 20_000   # per recording; GATE_MAX_RESOURCES overrides
 
 
 def resource_limit() -> int:
-    return int(os.environ.get("GATE_MAX_RESOURCES") or MAX_RESOURCES)
+    return count("GATE_MAX_RESOURCES", MAX_RESOURCES)
 
 
 MAX_RECORD_BYTES = 128 * 1024 * 1024   # per recording; GATE_MAX_RECORD_BYTES overrides
 
 
 def byte_limit() -> int:
-    return int(os.environ.get("GATE_MAX_RECORD_BYTES") or MAX_RECORD_BYTES)
+    return count("GATE_MAX_RECORD_BYTES", MAX_RECORD_BYTES)
 
 
 def too_many(recorder: Recorder) -> None:

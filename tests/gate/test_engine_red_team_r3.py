@@ -21,7 +21,7 @@ from gate.errors import GateError
 from gate.inputs import parse_json, parse_yaml
 from gate.read_probes import LISTING, PROBE, install_stat_probes
 from gate.report_parts import printable, short_name
-from gate.stackcache import input_digest, input_files
+from gate.stack_inputs import input_digest, input_files
 
 
 def test_a_json_key_given_twice_is_refused():

@@ -168,7 +168,7 @@ SEAL_READS = """
 import argparse, sys
 from pathlib import Path
 from gate import run_seal
-from gate.stackcache import ReadTracker
+from gate.read_tracker import ReadTracker
 
 other, mine = Path(sys.argv[1]), Path(sys.argv[2])
 ReadTracker.start()     # an audit hook for the life of the process: hence a process of its own

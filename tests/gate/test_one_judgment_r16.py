@@ -272,11 +272,11 @@ def test_evidence_exports_in_one_process(other_records, gate_run, tmp_path, capf
 
 # ------------------------------------------------------------------------ read once, now read per command
 def test_the_checkov_environment_left_out_of_the_cache_key_is_this_commands(monkeypatch, tmp_path) -> None:
-    from gate import stackcache
+    from gate import stack_inputs
 
     for name, other in (("one", "two"), ("two", "one")):
         monkeypatch.setenv("GATE_CHECKOV_ENV", str(tmp_path / name))
-        excluded = stackcache._excluded(os.environ["GATE_CHECKOV_ENV"])
+        excluded = stack_inputs._excluded(os.environ["GATE_CHECKOV_ENV"])
         assert f"{tmp_path / name}{os.sep}" in excluded and f"{tmp_path / other}{os.sep}" not in excluded
 
 

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from gate.stackcache import StackCache, StackInputs, input_files, usable
+from gate.stack_inputs import StackInputs, input_files
+from gate.stackcache import StackCache, usable
 
 PROGRAM = '''import json, os
 import pulumi
@@ -226,7 +227,8 @@ def test_a_deferred_stack_is_reused_only_once_the_state_it_read_is_decided(tmp_p
     from types import SimpleNamespace
 
     from gate.model import StackReport
-    from gate.stackcache import PreviewCache, state_inputs
+    from gate.stack_inputs import state_inputs
+    from gate.stackcache import PreviewCache
 
     out, work = tmp_path / "out", tmp_path / "out" / ".run"
     work.mkdir(parents=True)

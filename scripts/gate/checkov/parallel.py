@@ -24,6 +24,7 @@ from gate.checkov.shard import (
     merge_terraform,
     terraform_components,
 )
+from gate.env_values import MAX_PROCESSES, count
 
 FRAMEWORKS = ("terraform_plan", "arm")
 # resources per extra checkov process: below, its start costs more than it saves (measured when a driver
@@ -60,8 +61,7 @@ class Document:
 
 def default_jobs() -> int:
     """checkov processes at most at once: GATE_CHECKOV_JOBS, else the number of CPUs."""
-    text = os.environ.get(JOBS_ENV, "")
-    return int(text) if text.isdigit() and int(text) > 0 else (os.cpu_count() or 1)
+    return count(JOBS_ENV, os.cpu_count() or 1, most=MAX_PROCESSES)
 
 
 def shard_count(resources: int, jobs: int) -> int:

@@ -34,11 +34,35 @@ def frameworks_in(directory: Path, frameworks: tuple[str, ...]) -> list[str]:
     return found or list(frameworks)
 
 
+_SET = {"LOG_LEVEL": "ERROR", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false", "BC_SKIP_MAPPING": "TRUE",
+        "CKV_NO_TELEMETRY": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+_DROPPED = ("BC_API_KEY",)
+# checkov's own variables (its argument parser's env_var names and its os.getenv reads, 3.3.30)
+_CHECKOV_PREFIXES = ("CKV_", "CHECKOV_", "BC_", "PRISMA_")
+_CHECKOV_NAMES = ("EXTERNAL_MODULES_DIR", "DOWNLOAD_EXTERNAL_MODULES")
+
+
 def _env() -> dict[str, str]:
-    env = {**os.environ, "LOG_LEVEL": "ERROR", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
-           "BC_SKIP_MAPPING": "TRUE", "CKV_NO_TELEMETRY": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("BC_API_KEY", None)
+    env = {**os.environ, **_SET}
+    for name in _DROPPED:
+        env.pop(name, None)
     return env
+
+
+def refuse_configuring_variables() -> None:
+    """Round 20: checkov honours its variables (CKV_SKIP_CHECK, CKV_FRAMEWORK, CHECKOV_MAX_IAC_FILE_SIZE,
+    CKV_IGNORED_DIRECTORIES, ...: the driver hands them to `checkov.main`), so one a CI job inherited
+    skipped checks the gate judges by, silently; so did ~/.checkov.yaml. The gate's skips are waivers on
+    record: GateError (exit 2) naming them. What the gate sets or drops for its driver is no configuration."""
+    names = sorted(n for n in os.environ if (n.startswith(_CHECKOV_PREFIXES) or n in _CHECKOV_NAMES)
+                   and n not in _SET and n not in _DROPPED)
+    # checkov's config files: the scanned directory and the driver's working directory are the gate's
+    # own; the home directory's is the user's (`config_utils.get_default_config_paths`)
+    names += [str(f) for f in (Path.home() / ".checkov.yaml", Path.home() / ".checkov.yml") if f.exists()]
+    if names:
+        raise GateError(f"{', '.join(names)}: would configure checkov's scan (skip checks, frameworks, "
+                        "files or directories); unset the variable or remove the file: the gate's checkov "
+                        "scan is fixed, and a finding is waived in stacks/records/waivers")
 
 
 class Driver:
