@@ -122,6 +122,9 @@ OWN_PATHS: dict[str, tuple[str, ...]] = {
 # round 44: an Azure Databricks workspace URL carries the workspace's id, not its region: one subscription's
 # workspace, placed only as the stack's own (its recorded `workspaceUrl`) or a declared host.
 _DATABRICKS_WORKSPACE = re.compile(r"^adb-\d+\.\d+\.azuredatabricks\.net$")
+# round 49: a FHIR service's own endpoint, `<workspace>-<service>.fhir.azurehealthcareapis.com` (its
+# `authenticationConfiguration.audience`): one subscription's service, the stack's FhirService or nothing.
+_FHIR_SERVICE = re.compile(r"^[a-z0-9]+-[a-z0-9-]+\.fhir\.azurehealthcareapis\.com$")
 
 
 def account_host(host: str) -> str | None:
@@ -129,8 +132,8 @@ def account_host(host: str) -> str | None:
     endpoint name, or a host with no region label; else whose resource it is: `account:<id>` (a host that
     carries its account: `<account>.dkr.ecr.…`, `<name>-<account>.s3-accesspoint.…`), `bucket:<name>` (a
     virtual-hosted bucket), `resource` (any other host of one account's or subscription's resource, and a
-    Databricks workspace URL)."""
-    if _DATABRICKS_WORKSPACE.match(host):
+    Databricks workspace URL, a FHIR service's endpoint)."""
+    if _DATABRICKS_WORKSPACE.match(host) or _FHIR_SERVICE.match(host):
         return "resource"
     if host.endswith(AWS_HOST_SUFFIXES) and (m := REGION_IN_HOST.search(host + ".")):
         return _aws_owner(host, m.start(1), m.group(1))

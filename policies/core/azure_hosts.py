@@ -56,3 +56,14 @@ def azure_modules(host: str) -> tuple[str, tuple[str, ...]] | None:
                 return m.group(1), modules
             return stem.rsplit(".", 1)[-1], modules
     return None
+
+
+_FHIR = "azure-native:healthcareapis:FhirService"
+
+
+def own_service_host(typ: str, ws: object, name: object) -> str | None:
+    """A FHIR service's own endpoint, `<workspace>-<service>.fhir.azurehealthcareapis.com` (round 49: its
+    `authenticationConfiguration.audience` names it): the service itself, placed by its own location."""
+    if typ == _FHIR and isinstance(ws, str) and isinstance(name, str):
+        return f"{ws}-{name}.fhir.azurehealthcareapis.com".lower()
+    return None

@@ -176,8 +176,8 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         return Outcome(msg) if msg else OK
     if ref.kind == "arn":
         return _judge_arn(ref, ok, what)
-    if ref.kind in ("named", "guid", "stored", "held", "keyed"):
-        return DEFER  # a resource named by its physical name: resolved over the stack
+    if ref.kind in ("named", "guid", "stored", "held", "keyed", "address"):
+        return DEFER  # a resource named by its physical name (an address: its network's) over the stack
     if ref.kind == "inference-profile":
         return _judge_profile(ref, ok)
     if ref.kind == "publish":

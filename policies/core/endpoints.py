@@ -114,11 +114,20 @@ class Endpoint:
             return any(v == a or v.startswith(a + "/") for a in self.azure_ids)
         if kind == "subject":
             return any(value.startswith(s) for s in self.subjects)
+        if kind == "address":  # round 49: a declared address (a DNS resolver), by its host or its CIDRs
+            return v in self.hosts or any(_within(v, c) for c in self.cidrs)
         return False
 
     @property
     def where(self) -> str:
         return self.region or f"jurisdiction {self.jurisdiction}"
+
+
+def _within(address: str, cidr: str) -> bool:
+    try:
+        return ipaddress.ip_address(address) in ipaddress.ip_network(cidr)
+    except ValueError:
+        return False
 
 
 def _strings(e: dict[str, Any], key: str, where: str) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from pulumi_policy.proxy import _DictProxy
 from policies.core.account_hosts import OWN_PATHS, account_host, azure_regional_name, regional_account
 from policies.core.account_urls import WORKFLOW, workflow_key
 from policies.core.accounts import is_account_id
-from policies.core.azure_hosts import azure_modules
+from policies.core.azure_hosts import azure_modules, own_service_host
 from policies.core.cosmos_replicas import lists_region
 from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host, resource_id
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
@@ -136,6 +136,8 @@ class GraphIndex:
                 # shares the name (a blob container `partnerexports` is not partnerexports.blob.…)
                 if isinstance(name, str) and (not is_child(r.type) or r.type in HOST_NAMED_CHILDREN):
                     self.by_key.setdefault(f"name:{r.type.split(':')[1]}:{name.lower()}", r)
+                if own := own_service_host(r.type, r.input("workspaceName"), r.input("fhirServiceName")):
+                    self._own_host(own, r)  # round 49: a FHIR service's endpoint
             for k in _HOST_KEYS:
                 if k not in src:  # most resources have none of them: skip the unwrapping
                     continue

@@ -19,6 +19,7 @@ from policies.core.private_zones import placed_otherwise, zone_name, zone_proble
 from policies.core.references import Ref
 from policies.core.relays import relay_arn
 from policies.core.rule import RuleContext
+from policies.core.stack_networks import address_problem, network_of
 from policies.core.stored_refs import stored_problem
 from policies.core.types import class_of
 from policies.core.view import ResourceView, StackGraph
@@ -95,6 +96,9 @@ def judge_in_graph(
         return _from_dependencies(ref, view, graph, ctx, what)
     if ref.kind in ("stored", "held", "keyed"):  # read at run time from a store (core/stored_refs.py)
         return stored_problem(ref.path, ref.value, graph, held=ref.kind == "held", keyed=ref.kind == "keyed")
+    if ref.kind == "address":  # round 49: a private address, inside the stack's networks or nowhere
+        net = network_of(graph, ref.value)
+        return _placed(net, ref, graph, ctx, what) if net else address_problem(ref.path, ref.value)
     idx = graph_index(graph)
     if ref.kind == "foreign":  # an ARN of another account: fine only in the account of the stack's resources
         arn = Ref(ref.path, "arn", ref.value)

@@ -28,6 +28,7 @@ from policies.core.connector_paths import WORKFLOW, connector_path_refs
 from policies.core.dapr_places import DAPR_TYPES, dapr_refs
 from policies.core.dapr_places import NAMED_TYPES as DAPR_NAMED
 from policies.core.host_classes import private_host
+from policies.core.stack_networks import ADDRESS_TYPES, address_refs
 from policies.core.stored_refs import S3_OBJECT, stored_ref
 from policies.core.table_names import TABLE, TABLE_FLOW_TYPES, table_refs
 from policies.core.view import ResourceView, get_path, is_unknown
@@ -128,7 +129,7 @@ _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | frozenset(_ACCOUNT_NAMES) | {
     _TRANSFER_WORKFLOW, _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION,
     _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, _QUICKSIGHT, _GATEWAY, *DAPR_TYPES,
-    QS_VPC_CONNECTION,
+    QS_VPC_CONNECTION, *ADDRESS_TYPES,
     *TABLE_FLOW_TYPES, *_GATEWAY_PARTS}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/graph_index.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
@@ -280,8 +281,11 @@ def typed_place_refs(view: ResourceView) -> Found:
         return _quicksight(view)
     if t == _GATEWAY:
         return _gateway(view)
-    if t == QS_VPC_CONNECTION:  # round 48: its subnets, the stack's by their recorded ids
-        return [f for p, v in values(view, "subnetIds[]") for f in _bare_name(p, v, SUBNET)]
+    if t == QS_VPC_CONNECTION:  # round 48: its subnets, the stack's by their recorded ids; round 49: its
+        subnets = [f for p, v in values(view, "subnetIds[]") for f in _bare_name(p, v, SUBNET)]
+        return subnets + address_refs(view)  # DNS resolvers, in the stack's networks
+    if t in ADDRESS_TYPES:  # round 49: a private zone's record's private address
+        return address_refs(view)
     if t in _GATEWAY_PARTS:
         return _bare_name("gatewayArn", view.input("gatewayArn"), _GATEWAY)
     if t == _DMS_ENDPOINT:
