@@ -269,11 +269,12 @@ def microsoft_app(client: str) -> bool:
 
 
 # The keys _azure judges, as their JSON text ends, lowered: a key `k` is judged only where str(k).lower()
-# ends in `issuer` or is `tenantid`, or k is `principalType`, and no other character lowers into those words
-# (`İ` lowers to `i` and a combining dot). The text of the raw inputs holds every key of every container
-# plain() would give (and more: a secret's signature object, tuples, a dict subclass's keys), so inputs whose
-# text holds none of these hold no party _azure finds (most Azure resources): neither unwrapped nor walked.
-_PARTY_KEYS = (b'issuer":', b'"tenantid":', b'"principaltype":')
+# ends in `issuer` or is `authority` or `tenantid`, or k is `principalType`, and no other character lowers
+# into those words (`İ` lowers to `i` and a combining dot). The text of the raw inputs holds every key of
+# every container plain() would give (and more: a secret's signature object, tuples, a dict subclass's
+# keys), so inputs whose text holds none of these hold no party _azure finds (most Azure resources):
+# neither unwrapped nor walked.
+_PARTY_KEYS = (b'issuer":', b'"authority":', b'"tenantid":', b'"principaltype":')
 
 
 def _may_name_parties(raw: Any) -> bool:
@@ -303,9 +304,10 @@ def _key_kind(k: Any) -> int:
     kind = _KEY_KINDS.get(k)
     if kind is None:
         key = str(k).lower()
-        # `issuer`, and (round 36) Easy Auth's `openIdIssuer`: the tenant whose users sign in
-        kind = (_ISSUER if key.endswith("issuer") else _PRINCIPAL_TYPE if k == "principalType"
-                else _TENANT_ID if key == "tenantid" else 0)
+        # `issuer`, (round 36) Easy Auth's `openIdIssuer` and (round 49) Health Data Services' `authority`:
+        # the tenant whose identities get tokens for the resource
+        kind = (_ISSUER if key.endswith("issuer") or key == "authority"
+                else _PRINCIPAL_TYPE if k == "principalType" else _TENANT_ID if key == "tenantid" else 0)
         if len(_KEY_KINDS) < 4096:
             _KEY_KINDS[k] = kind
     return kind

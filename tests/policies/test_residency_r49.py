@@ -7,16 +7,25 @@ from __future__ import annotations
 
 from policy_testlib import ALLOWED, REPLICATION, RESOLVED, graph, messages, res
 
+from policies.core.azure_ids import id_problem
+from policies.core.view import ProviderView
+
 FHIR = "azure-native:healthcareapis:FhirService"
 ZONE, RECORD = "aws:route53/zone:Zone", "aws:route53/record:Record"
 CONNECTION = "aws:quicksight/vpcConnection:VpcConnection"
 VPC = res("aws:ec2/vpc:Vpc", "vpc", {"cidrBlock": "10.0.0.0/16"})
 
 
-def _fhir(audience: str):
+OWN_TENANT, OTHER_TENANT = "11111111-2222-3333-4444-555555555555", "99999999-8888-7777-6666-555555555555"
+
+
+def _fhir(audience: str, authority: str | None = None, tenant: str | None = None):
+    auth = {"audience": audience, **({"authority": authority} if authority else {})}
+    provider = ProviderView("pulumi:providers:azure-native", {"location": "westeurope", **(
+        {"tenantId": tenant} if tenant else {})}, "urn:prov:az", "default")
     return res(FHIR, "fhir", {"resourceGroupName": "rg", "workspaceName": "dosishealth", "fhirServiceName":
-                              "dossiers", "location": "westeurope",
-                              "authenticationConfiguration": {"audience": audience}})
+                              "dossiers", "location": "westeurope", "authenticationConfiguration": auth},
+               provider=provider)
 
 
 def test_a_fhir_service_s_own_endpoint_as_its_audience_passes():
@@ -29,6 +38,19 @@ def test_another_fhir_service_s_endpoint_still_blocks():
     view = _fhir("https://other-service.fhir.azurehealthcareapis.com")
     found = messages(RESOLVED, graph(view), ALLOWED)
     assert len(found) == 1 and "other-service.fhir.azurehealthcareapis.com" in found[0][1]
+
+
+def test_a_fhir_service_s_authority_names_the_tenant_whose_identities_get_tokens():
+    audience = "https://dosishealth-dossiers.fhir.azurehealthcareapis.com"
+    other = _fhir(audience, f"https://login.microsoftonline.com/{OTHER_TENANT}", OWN_TENANT)
+    assert messages(REPLICATION, other, ALLOWED) == [
+        id_problem("tenant", "authenticationConfiguration.authority", f"/tenants/{OTHER_TENANT}")]
+    own = _fhir(audience, f"https://login.microsoftonline.com/{OWN_TENANT}", OWN_TENANT)
+    assert messages(REPLICATION, own, ALLOWED) == []
+    # the own tenant is known only when the provider pins it
+    unpinned = _fhir(audience, f"https://login.microsoftonline.com/{OWN_TENANT}")
+    assert messages(REPLICATION, unpinned, ALLOWED) == [
+        id_problem("tenant", "authenticationConfiguration.authority", f"/tenants/{OWN_TENANT}")]
 
 
 def _zone_record(address: str):
