@@ -39,14 +39,30 @@ TOOLS = (
 
 
 def git_commit(project: Path) -> str:
-    """HEAD of the project, with "+dirty" when the working tree differs from it."""
+    """HEAD of the project, with "+dirty" when the working tree differs from it ("unknown": no git
+    checkout). A failing `git status` is an error, not a clean tree: the bundle would say "clean" unasked."""
 
-    def git(*args: str) -> str:
+    def git(*args: str) -> tuple[int, str]:
         proc = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=False)
-        return proc.stdout.strip() if proc.returncode == 0 else ""
+        return proc.returncode, proc.stdout.strip()
 
-    head = git("rev-parse", "HEAD") or "unknown"
-    return head + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+    code, head = git("rev-parse", "HEAD")
+    if code != 0 or not head:
+        return "unknown"
+    code, changed = git("status", "--porcelain", "--untracked-files=no")
+    if code != 0:
+        raise EvidenceError(f"{project}: `git status` failed (exit {code}): cannot say whether the checkout "
+                            "is the commit it names; run the export again")
+    return head + ("+dirty" if changed else "")
+
+
+def _same_checkout(project: Path, commit: str) -> None:
+    """EvidenceError unless the checkout is still the one the export began on (flaky test, 2026-12-03: a
+    file edited during a minutes-long export made two exports of one gate run name other commits)."""
+    now = git_commit(project)
+    if now != commit:
+        raise EvidenceError(f"{project}: the checkout changed during the export ({commit} when it began, "
+                            f"{now} now: HEAD moved or a tracked file was edited); export again")
 
 
 def tool_versions() -> dict[str, str]:
@@ -159,12 +175,12 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=1, sort_keys=False, default=str) + "\n").encode()
 
 
-def _meta(project: Path, exported: datetime, evidence: list[StackEvidence], live: bool,
+def _meta(project: Path, exported: datetime, commit: str, evidence: list[StackEvidence], live: bool,
           pack_config: list[str]) -> dict[str, Any]:
     """What the manifest says about the export itself."""
     return {
         "exported": exported.isoformat(),
-        "git_commit": git_commit(project),
+        "git_commit": commit,
         "stacks": [ev.stack for ev in evidence],
         "versions": tool_versions(),
         "packs": pack_versions(project),
@@ -212,6 +228,7 @@ def export(
     started = time.perf_counter()
     signer = _checked_signer(out, stacks, signing_key)
     exported = datetime.now(UTC).replace(microsecond=0)
+    began_on = git_commit(project)   # the checkout judged; the same when the bundle is written (below)
     if state_file is not None:  # cheapest input first: a bad file fails before any work
         from evidence.inputs import read_state
 
@@ -248,7 +265,8 @@ def export(
         for s in r.subjects:
             s["properties"] = redactor.redact(s["properties"])
 
-    meta = _meta(project, exported, evidence, live, pack_config)
+    _same_checkout(project, began_on)
+    meta = _meta(project, exported, began_on, evidence, live, pack_config)
     commit, versions = meta["git_commit"], meta["versions"]
     meta["as_of"] = on
     model = oscal.build(results, evidence, exported, versions.get("dosis-eloket-platform", "0"), commit)

@@ -203,3 +203,30 @@ def test_live_summary_is_one_line_per_check(tmp_path: Path, capsys) -> None:
     ]
     cli._live_summary(tmp_path / "absent.json")
     assert "no live checks ran" in capsys.readouterr().out
+
+
+def test_a_checkout_changed_during_the_export_is_refused(tmp_path: Path, export_kwargs, monkeypatch) -> None:
+    """Found by a flaky test (docs/gate-red-team.md): the commit is read when the export begins and again
+    before the bundle is written; a file edited in between (minutes under load) is exit 2, not a bundle
+    naming a checkout that was not the one judged."""
+    from evidence import export as export_module
+
+    seen = iter(["c0ffee", "c0ffee+dirty"])
+    monkeypatch.setattr(export_module, "git_commit", lambda project: next(seen))
+    with pytest.raises(EvidenceError, match="checkout changed during the export"):
+        export(PROJECT, tmp_path / "out", stacks=["portal-prod"], **export_kwargs)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failing_git_status_is_an_error_not_a_clean_tree(tmp_path: Path, monkeypatch) -> None:
+    import subprocess
+
+    from evidence.export import git_commit
+
+    def fake(argv, **kwargs):
+        code = 0 if argv[1] == "rev-parse" else 128
+        return subprocess.CompletedProcess(argv, code, stdout="c0ffee\n", stderr="fatal: index locked")
+
+    monkeypatch.setattr(subprocess, "run", fake)
+    with pytest.raises(EvidenceError, match="git status"):
+        git_commit(tmp_path)

@@ -10,6 +10,7 @@ place between two runs (same size, same mtime): every report must equal the fres
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
 import os
@@ -241,14 +242,26 @@ def test_preview_after_other_judgments_in_one_process(recorder, gate_run, other_
 
 # ------------------------------------------------------------------------------------------- evidence
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
+# The checkout's commit as the export read it: a file edited in the minutes between the fresh export and
+# these ("+dirty") is not a state of this process (an export during which it changes is refused, exit 2).
+_COMMIT = re.compile(r'("name": "git-commit",(\s*"ns": "[^"]*",)?\s*"value": ")[^"]*"')
 
 
 def _bundle(out: Path) -> dict[str, str]:
-    """The bundle's judged files, timestamps, uuids and the run's own directory normalised."""
+    """The bundle's judged files, timestamps, uuids, the commit and the run's own directory normalised."""
     keep = ("summary.json", "assessment-results.json")
-    text = {p.name: _STAMP.sub("T", p.read_text()) for p in out.iterdir() if p.name in keep}
+    text = {p.name: _COMMIT.sub(r'\1C"', _STAMP.sub("T", p.read_text())) for p in out.iterdir()
+            if p.name in keep}
     return {k: re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "U",
                       v.replace(str(out), "OUT")) for k, v in text.items()}
+
+
+def _differences(got: dict[str, str], want: dict[str, str]) -> str:
+    """A unified diff per differing file: what the failure message shows."""
+    return "\n".join("".join(difflib.unified_diff(want.get(name, "").splitlines(True),
+                                                  got.get(name, "").splitlines(True), f"fresh/{name}",
+                                                  f"here/{name}", n=2))
+                     for name in sorted(set(got) | set(want)) if got.get(name) != want.get(name))
 
 
 def test_evidence_exports_in_one_process(other_records, gate_run, tmp_path, capfd) -> None:
@@ -267,7 +280,8 @@ def test_evidence_exports_in_one_process(other_records, gate_run, tmp_path, capf
         judge_in_turn(before, gate_run, other_records, tmp_path, capfd)
         capfd.readouterr()
         assert main([*argv, "--out", str(tmp_path / turn)]) == 0, capfd.readouterr().err
-        assert _bundle(tmp_path / turn) == _bundle(tmp_path / "fresh")
+        got, want = _bundle(tmp_path / turn), _bundle(tmp_path / "fresh")
+        assert got == want, f"{turn} differs from the fresh export:\n{_differences(got, want)[:6000]}"
 
 
 # ------------------------------------------------------------------------ read once, now read per command
