@@ -1,0 +1,29 @@
+"""Round-50 classes (docs/pia-conditions.md, round 50): DataSync SMB locations' share passwords and the
+coverage table's reason for Kendra. Each test fails on the code before the round."""
+
+from __future__ import annotations
+
+from ruletest import case, run
+from ruletest import messages_of as _of
+
+MFA = "require-admin-mfa"
+PUBLIC = "disallow-public-data-access"
+SIEM = "require-siem-logging"
+JUDGEABLE = "require-judgeable-data-types"
+
+
+def test_datasync_smb_passwords_come_from_a_secret_store_of_the_stack():
+    for name in ("r49p-14", "r50p-01"):  # written in the program; a random password of the program
+        assert run(JUDGEABLE, case(name)) == []
+        assert "`password` (the share user's password) is not fed from a secret store" in (
+            _of(run(MFA, case(name)), "share-location")[0]
+        )
+    ok = case("r50p-50")
+    assert run(MFA, ok) == [] and run(JUDGEABLE, ok) == []
+
+
+def test_kendra_has_no_resource_policy_in_the_coverage_table():
+    from policies.rules.disallow_public_data_access import NOT_APPLICABLE
+
+    why = NOT_APPLICABLE["aws:kendra/index:Index"]
+    assert "no resource policy" in why and "its resource policy is judged" not in why
