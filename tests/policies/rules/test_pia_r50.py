@@ -1,5 +1,6 @@
-"""Round-50 classes (docs/pia-conditions.md, round 50): DataSync SMB locations' share passwords and the
-coverage table's reason for Kendra. Each test fails on the code before the round."""
+"""Round-50 classes (docs/pia-conditions.md, round 50): DataSync SMB locations' share passwords, NetApp Files
+volumes' export policies and the coverage table's reason for Kendra. Each test fails on the code before the
+round."""
 
 from __future__ import annotations
 
@@ -27,3 +28,10 @@ def test_kendra_has_no_resource_policy_in_the_coverage_table():
 
     why = NOT_APPLICABLE["aws:kendra/index:Index"]
     assert "no resource policy" in why and "its resource policy is judged" not in why
+
+
+def test_netapp_volumes_export_only_to_the_stacks_networks():
+    assert "admits 0.0.0.0/0" in _of(run(PUBLIC, case("r49p-15")), "anf-volume")[0]
+    assert "admits 192.168.0.0/16" in _of(run(PUBLIC, case("r50p-02")), "anf-volume")[0]
+    assert "default export rule admits every client" in _of(run(PUBLIC, case("r50p-03")), "anf-volume")[0]
+    assert run(PUBLIC, case("r50p-netapp-volume-export-stack-subnet")) == []
