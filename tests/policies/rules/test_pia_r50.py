@@ -1,6 +1,6 @@
 """Round-50 classes (docs/pia-conditions.md, round 50): DataSync SMB locations' share passwords, NetApp Files
-volumes' export policies and the coverage table's reason for Kendra. Each test fails on the code before the
-round."""
+volumes' export policies, ECS Exec session logs forwarded to the SIEM and the coverage table's reason for
+Kendra. Each test fails on the code before the round."""
 
 from __future__ import annotations
 
@@ -35,3 +35,13 @@ def test_netapp_volumes_export_only_to_the_stacks_networks():
     assert "admits 192.168.0.0/16" in _of(run(PUBLIC, case("r50p-02")), "anf-volume")[0]
     assert "default export rule admits every client" in _of(run(PUBLIC, case("r50p-03")), "anf-volume")[0]
     assert run(PUBLIC, case("r50p-netapp-volume-export-stack-subnet")) == []
+
+
+def test_ecs_exec_session_log_groups_reach_the_siem():
+    assert "records ECS Exec sessions (commands run in containers) and does not reach the SIEM" in (
+        _of(run(SIEM, case("r50p-04")), "exec-logs")[0]
+    )
+    default = _of(run(SIEM, case("r29p-04")), "app-logs")  # DEFAULT: the containers' awslogs group
+    assert len(default) == 1 and "records ECS Exec sessions in container 'app'" in default[0]
+    for name in ("r27p-63", "r29p-53", "r29p-60", "r30p-52"):  # each now with its filter to the SOC
+        assert run(SIEM, case(name)) == []
