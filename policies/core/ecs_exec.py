@@ -9,11 +9,15 @@ task definition, every container of it (round 29)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from policies.core.location import effective_location
 from policies.core.session_prefs import kept_problems, stack_log_group
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
+
+# What a rule asks of a session log group of the stack: (group, what it records) -> [(urn, message)].
+Kept = Callable[[ResourceView, str], list[tuple[str, str]]]
 
 SERVICE = "aws:ecs/service:Service"
 CLUSTER = "aws:ecs/cluster:Cluster"
@@ -49,7 +53,7 @@ def _logging(c: ResourceView) -> tuple[Any, str | None]:
     return conf, mode or "DEFAULT"
 
 
-def _recorded(c: ResourceView, graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
+def _recorded(c: ResourceView, graph: StackGraph, kept: Kept) -> list[tuple[str, str]]:
     conf, logging = _logging(c)
     if logging is None:
         return [(c.urn, unknown_message(_CONFIG, "where ECS Exec sessions are recorded"))]
@@ -72,7 +76,7 @@ def _recorded(c: ResourceView, graph: StackGraph, minimum: int) -> list[tuple[st
                 f"stack; {_HOW}",
             )
         ]
-    return kept_problems(g, minimum, "ECS Exec sessions (commands run in containers)")
+    return kept(g, "ECS Exec sessions (commands run in containers)")
 
 
 def _task(s: ResourceView, graph: StackGraph) -> ResourceView | None:
@@ -113,7 +117,7 @@ def _other_region(g: ResourceView, graph: StackGraph, region: Any) -> str | None
     )
 
 
-def _default_recorded(s: ResourceView, graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
+def _default_recorded(s: ResourceView, graph: StackGraph, kept: Kept) -> list[tuple[str, str]]:
     """DEFAULT logging: each container's awslogs group is where sessions opened in it are written."""
     t = _task(s, graph)
     containers = _containers(t) if t is not None else None
@@ -151,12 +155,14 @@ def _default_recorded(s: ResourceView, graph: StackGraph, minimum: int) -> list[
                 )
             )
         else:
-            out.extend(kept_problems(g, minimum, f"ECS Exec sessions in container {cname!r}"))
+            out.extend(kept(g, f"ECS Exec sessions in container {cname!r}"))
     return out
 
 
-def exec_log_problems(graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
-    """Every service with ECS Exec on records its sessions in a log group of the stack kept `minimum` days."""
+def exec_log_problems(graph: StackGraph, minimum: int, kept: Kept | None = None) -> list[tuple[str, str]]:
+    """Every service with ECS Exec on records its sessions in a log group of the stack kept `minimum` days
+    (or, given `kept`, meeting what `kept` asks of each such group: forwarding to the SIEM, round 50)."""
+    kept = kept or (lambda g, what: kept_problems(g, minimum, what))
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for s in graph.by_type(SERVICE):
@@ -176,8 +182,8 @@ def exec_log_problems(graph: StackGraph, minimum: int) -> list[tuple[str, str]]:
                 )
             )
         elif _logging(c)[1] == "DEFAULT":
-            out.extend(p for p in _default_recorded(s, graph, minimum) if p not in out)
+            out.extend(p for p in _default_recorded(s, graph, kept) if p not in out)
         elif c.urn not in seen:
             seen.add(c.urn)
-            out.extend(_recorded(c, graph, minimum))
+            out.extend(_recorded(c, graph, kept))
     return out

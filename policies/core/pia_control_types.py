@@ -8,6 +8,7 @@ from policies.core.aoss_access import CONTROLS as AOSS_ACCESS
 from policies.core.apim_access import CONTROLS as APIM
 from policies.core.avd_host_pools import CONTROLS as AVD
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
+from policies.core.datasync_locations import CONTROLS as DATASYNC
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
 from policies.core.exposure import INSTANCE_CONNECT, JIT_POLICY
 from policies.core.grafana_access import CONTROLS as GRAFANA
@@ -44,6 +45,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:mskconnect/connector:Connector",  # round 37: TLS to Kafka, credentials in its configuration
         "aws:sagemaker/endpointConfiguration:EndpointConfiguration",  # round 37: volume/capture/async keys
         *EKS_ACCESS,
+        *DATASYNC,  # round 50: SMB locations' share passwords (require-admin-mfa)
         *CLIENT_VPN,
         *SEARCH_SAML,  # round 30: OpenSearch Dashboards' SAML identity provider (require-admin-mfa)
         *VERIFIED_ACCESS,

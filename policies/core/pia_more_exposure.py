@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import netapp_volumes as netapp
 from policies.core import pia_az_aks as aks
 from policies.core import pia_az_blocks as az
 from policies.core import pia_az_copies as copies
@@ -278,6 +279,7 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     **az.PUBLIC_CHECKS,
     **copies.PUBLIC_CHECKS,
     **aks.PUBLIC_CHECKS,
+    **netapp.PUBLIC_CHECKS,  # round 50: NetApp Files volumes' export policies
 }
 RESOURCE_POLICIES: dict[str, str] = {
     "aws:s3/accessPoint:AccessPoint": "policy",

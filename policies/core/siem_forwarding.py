@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.core.ecs_exec import exec_log_problems
 from policies.core.endpoints import find, load_endpoints
 from policies.core.pia_aws_paths import same_account
 from policies.core.records import current_stack
@@ -79,16 +80,36 @@ def unforwarded_sessions(graph: StackGraph) -> list[tuple[str, str]]:
                     "true): a session reaches its log group and the SIEM only when it ends; set it true",
                 )
             )
-        filters = _filters(graph, g)
-        whys = [why for f in filters if (why := _not_forwarded(f))]
-        if not filters or len(whys) == len(filters):
-            found = "; ".join(whys) or "no subscription filter of the stack forwards it"
-            out.append(
-                (
-                    g.urn,
-                    f"the log group {name!r} records administrators' shell sessions and does not reach the "
-                    f'SIEM ({found}); add an aws.cloudwatch.LogSubscriptionFilter with `filterPattern` "" '
-                    "to the SOC's destination, declared with class `siem` in the endpoints record",
-                )
-            )
+        out += _unforwarded(graph, g, "administrators' shell sessions")
     return out
+
+
+def _unforwarded(graph: StackGraph, g: ResourceView, what: str) -> list[tuple[str, str]]:
+    """Log group `g` (recording `what`) has a filter of the stack sending every event to the SIEM."""
+    filters = _filters(graph, g)
+    whys = [why for f in filters if (why := _not_forwarded(f))]
+    if filters and len(whys) < len(filters):
+        return []
+    found = "; ".join(whys) or "no subscription filter of the stack forwards it"
+    return [
+        (
+            g.urn,
+            f"the log group {g.input('name')!r} records {what} and does not reach the SIEM ({found}); add "
+            'an aws.cloudwatch.LogSubscriptionFilter with `filterPattern` "" to the SOC\'s destination, '
+            "declared with class `siem` in the endpoints record",
+        )
+    ]
+
+
+def unforwarded_exec(graph: StackGraph) -> list[tuple[str, str]]:
+    """require-siem-logging (round 50): each log group of the stack that records ECS Exec sessions (as
+    ecs_exec traces them) reaches the SIEM; whether they are recorded at all is the retention rule's."""
+    found: list[tuple[str, str]] = []
+
+    def kept(g: ResourceView, what: str) -> list[tuple[str, str]]:
+        if all(u != g.urn for u, _ in found):  # one message a group, whatever containers write into it
+            found.extend(_unforwarded(graph, g, what))
+        return []
+
+    exec_log_problems(graph, 0, kept)
+    return found

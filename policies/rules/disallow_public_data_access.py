@@ -326,6 +326,8 @@ _AUTH_JUDGED = frozenset(t for t, _ in auth.AUTH_CHECKS)
 # Data stores without a public-exposure setting of their own, and why (the coverage table shows these).
 NOT_APPLICABLE: dict[str, str] = {
     **{t: _IAM_ONLY for t in AWS_API_STORES},
+    "aws:kendra/index:Index": "queried only through the Kendra API with IAM (no network endpoint of its "
+    "own); Kendra has no resource policy: its readers are IAM principals, judged by the IAM rules",
     "aws:ebs/volume:Volume": _IAM_ONLY,
     **{
         t: _VPC_ONLY + (", and its clients must authenticate (checked)" if t in _AUTH_JUDGED else "")
