@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from gate import asof, env_values
+from gate import asof
 from gate.errors import GateError
 
 from evidence.errors import EvidenceError
@@ -138,7 +138,9 @@ def _main(argv: list[str] | None) -> int:
             raise EvidenceError("evidence export: --state judges one stack; use --stack NAME or omit it")
         try:
             as_of = asof.resolve_as_of(args.as_of)   # the gate run below inherits it
-            env_values.check()   # round 20: the gate's settings from the environment, before anything runs
+            from gate.env_check import check
+
+            check()   # round 20: the gate's settings from the environment, before anything runs
         except (ValueError, GateError) as exc:
             raise EvidenceError(str(exc)) from None
         from evidence.export import export

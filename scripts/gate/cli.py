@@ -340,7 +340,7 @@ def _withdraw(args: argparse.Namespace, started_ns: int) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        from gate.env_values import check
+        from gate.env_check import check
 
         check()   # round 20: the environment's settings, before anything runs
         if args.command in ("preview", "analyze"):

@@ -4,7 +4,7 @@ A CI job passes them as text it may never have looked at: empty (a `NAME:` with 
 default; anything but a positive number in ASCII digits is bad input naming the variable (exit 2). Not a
 traceback (`int("²")`: `str.isdigit` says yes), not a zero or a negative that turns a bound into "every
 program fails" or "never wait", not a deadline past what a wait can hold (`Event.wait(1e23)` overflows;
-`nan` and `inf` never end). `check` reads every variable before a command runs anything.
+`nan` and `inf` never end). `gate.env_check.check` reads every variable before a command runs anything.
 """
 
 from __future__ import annotations
@@ -43,19 +43,3 @@ def count(name: str, default: int, most: int | None = None) -> int:
         raise UsageError(f"{name}: expected a positive integer{bound}, got {text!r}")
     return value
 
-
-def check() -> None:
-    """Read every numeric setting now (each reader parses its own, where it is used): a bad one stops the
-    command before it runs anything; and refuse variables that configure checkov (gate.checkov.processes)."""
-    from gate import cache, parallel_eval, publish, sdk_patches
-    from gate.checkov import parallel, processes
-    from gate.deadlines import Deadlines
-
-    Deadlines.from_env()
-    cache.env_dir()
-    sdk_patches.resource_limit()
-    sdk_patches.byte_limit()
-    publish.lock_wait()
-    parallel_eval.forced_workers()
-    parallel.default_jobs()
-    processes.refuse_configuring_variables()

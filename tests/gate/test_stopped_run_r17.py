@@ -389,9 +389,21 @@ def test_a_killed_evaluation_worker_is_not_a_pass(world, fresh, tmp_path) -> Non
     assert _leftovers(out) == []
 
 
+def _frozen_checkov(pid: int) -> bool:
+    """A checkov shard, stopped (SIGSTOP) the moment it is seen: a shard of a small program can finish
+    within the second `_stop` waits, and a killed shard is the point of the test (CI, 2026-12-03)."""
+    if not _checkov(pid):
+        return False
+    try:
+        os.kill(pid, signal.SIGSTOP)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def test_a_killed_checkov_shard_is_not_a_pass(world, fresh, tmp_path) -> None:
     out = tmp_path / "out"
-    code, stderr, survivors, _ = _stop(world, ["gate", *_preview(world, "dev", out)], out, _checkov,
+    code, stderr, survivors, _ = _stop(world, ["gate", *_preview(world, "dev", out)], out, _frozen_checkov,
                                        _kill_child)
     _check_stopped(code, stderr, survivors, out, gate_killed=False)
 

@@ -184,7 +184,7 @@ def test_an_airflow_backend_reads_its_default_prefixes_and_an_unknown_backend_bl
         "outside any program, so the destinations it holds cannot be judged; set the prefix to null (or drop "
         "the backend) and keep connections in settings the program states"))]
     vault["secrets.backend_kwargs"] = json.dumps(
-        {"connections_path": None, "variables_path": None, "config_path": None, "url": "https://v.internal"})
+        {"connections_path": None, "variables_path": None, "config_path": None, "url": "https://vault.vlaanderen.be"})
     assert messages(RESOLVED, graph(res(MWAA, "e", {"airflowConfigurationOptions": vault})), ALLOWED) == []
     odd = {"secrets.backend": "acme.airflow.secrets.ConsulBackend"}
     unknown = res(MWAA, "e", {"airflowConfigurationOptions": odd})

@@ -115,3 +115,17 @@ def test_magda_egress_is_exactly_the_declared_endpoint(graph):
         if "cidrIpv4" in r.inputs and not r.inputs["cidrIpv4"].startswith("10.")
     ]
     assert external == magda["cidrs"]
+
+
+def test_dosis_uit_addresses_are_declared_as_dosis_prod_configures_them():
+    """interconnect-prod's Route 53 records hold DOSIS-UIT's private endpoint addresses; the residency pack
+    places them by the endpoints record's `cidrs`, which must be the addresses dosis-prod gives them."""
+    from stacks.dosis_config import DosisConfig
+
+    record = yaml.safe_load((PROJECT / "stacks/records/endpoints.yaml").read_text())
+    declared = {e["id"]: e["cidrs"] for e in record["endpoints"] if e["id"].startswith("dosis-uit")}
+    config = yaml.safe_load((PROJECT / "stacks/Pulumi.dosis-prod.yaml").read_text())["config"]
+    defaults = DosisConfig(pia_reference="any")
+    primary = config.get("dosis-eloket:dosisUitPrivateIp", defaults.dosis_uit_private_ip)
+    failover = config.get("dosis-eloket:dosisUitFailoverPrivateIp", defaults.dosis_uit_failover_private_ip)
+    assert declared == {"dosis-uit": [f"{primary}/32"], "dosis-uit-failover": [f"{failover}/32"]}
