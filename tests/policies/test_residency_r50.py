@@ -47,3 +47,17 @@ def test_a_quicksight_source_naming_a_zone_name_no_record_holds_blocks():
 def test_a_quicksight_source_naming_a_private_address_still_blocks():
     found = _blocking(VPC, _source("10.0.2.20"))
     assert any("whatever network its VPC connection routes to" in m for _, m in found)
+
+
+def _workflow_app(location: str):
+    settings = [{"name": "APP_KIND", "value": "workflowApp"},
+                {"name": "WORKFLOWS_LOCATION_NAME", "value": location}]
+    return res("azure-native:web:WebApp", "la", {
+        "resourceGroupName": "rg", "name": "dosis-workflows", "location": "westeurope",
+        "kind": "functionapp,workflowapp", "siteConfig": {"appSettings": settings}})
+
+
+def test_a_workflow_app_s_managed_connections_region_setting_is_judged_as_a_region():
+    found = messages(REPLICATION, _workflow_app("eastus"), ALLOWED)
+    assert len(found) == 1 and "eastus" in found[0]
+    assert messages(REPLICATION, _workflow_app("westeurope"), ALLOWED) == []
