@@ -28,6 +28,7 @@ from policies.core.connector_paths import WORKFLOW, connector_path_refs
 from policies.core.dapr_places import DAPR_TYPES, dapr_refs
 from policies.core.dapr_places import NAMED_TYPES as DAPR_NAMED
 from policies.core.host_classes import private_host
+from policies.core.private_zones import zone_name
 from policies.core.stack_networks import ADDRESS_TYPES, address_refs
 from policies.core.stored_refs import S3_OBJECT, stored_ref
 from policies.core.table_names import TABLE, TABLE_FLOW_TYPES, table_refs
@@ -220,14 +221,15 @@ def _quicksight(view: ResourceView) -> Found:
 
 def _qs_private_hosts(view: ResourceView) -> Found:
     """A private address or name a QuickSight source reaches is on whatever network its VPC connection routes
-    to (peered VPCs, VPN, Direct Connect), so it cannot be placed (round 47); a public one is scanned."""
+    to (peered VPCs, VPN, Direct Connect), so it cannot be placed (round 47); a public one, and a name in a
+    private DNS zone (the stack's record, whose values are judged, or nothing: round 50), is scanned."""
     found: Found = []
     for at in _QS_HOSTS:
         value = view.get(at)
         if not isinstance(value, str) or is_unknown(value):
             continue  # an unknown input is judged as any (by what it comes from)
         host = urlsplit(value).hostname if "://" in value else value
-        if host is not None and private_host(host):
+        if host is not None and private_host(host) and not zone_name(host):
             found.append((at, "site", f"a QuickSight data source reaches {value!r}, a private address or "
                           "name on whatever network its VPC connection routes to (a peered VPC, a VPN or "
                           "Direct Connect to a data centre anywhere), so where the data is cannot be judged; "

@@ -22,12 +22,20 @@ def _source(parameters: dict) -> object:
 @pytest.mark.parametrize("parameters", [
     {"mysql": {"host": "10.20.1.15", "port": 3306, "database": "d"}},
     {"sqlServer": {"host": "sqlprod01", "port": 1433, "database": "d"}},
-    {"teradata": {"host": "td.dosis.corp", "port": 1025, "database": "d"}},
-    {"jira": {"siteBaseUrl": "https://jira.dosis.internal/"}},
 ])
 def test_a_private_host_of_a_quicksight_source_blocks(parameters):
     found = messages(REPLICATION, _source(parameters), ALLOWED)
     assert len(found) == 1 and "its VPC connection routes to" in found[0]
+
+
+@pytest.mark.parametrize("parameters", [
+    {"teradata": {"host": "td.dosis.corp", "port": 1025, "database": "d"}},
+    {"jira": {"siteBaseUrl": "https://jira.dosis.internal/"}},
+])
+def test_a_private_zone_name_of_a_quicksight_source_no_record_of_the_stack_holds_blocks(parameters):
+    """Round 50: such a name is placed as a record of the stack's private zone, else blocks as unresolved."""
+    found = messages(RESOLVED, graph(_source(parameters)), ALLOWED)
+    assert len(found) == 1 and "a name in a private DNS zone" in found[0][1]
 
 
 def test_a_public_host_of_a_quicksight_source_is_judged_by_its_region():
