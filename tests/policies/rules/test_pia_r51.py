@@ -1,6 +1,7 @@
 """Round-51 classes (docs/pia-conditions.md, round 51): Azure NetApp Files volumes' key (the volume's key
 source and its account's encryption) and encryption in transit (NFSv4.1 krb5p, SMB encryption), so the closed
-world judges a compliant volume. Each test fails on the code before the round."""
+world judges a compliant volume; a Secrets Manager secret version written in the program. Each test fails
+on the code before the round."""
 
 from __future__ import annotations
 
@@ -37,3 +38,10 @@ def test_compliant_netapp_volumes_pass_the_closed_world():
     for name in ("r50p-netapp-volume-export-stack-subnet", "r51p-51"):
         ok = case(name)
         assert run(JUDGEABLE, ok) == [] and run(CMK, ok) == [] and run(TLS, ok) == [], name
+
+
+def test_secret_versions_written_in_the_program_are_credentials_in_clear():
+    found = _of(run(CMK, case("r51p-08")), "api-secret-version")
+    assert len(found) == 1 and "`secretString` holds a credential inline" in found[0]
+    assert "`secretStringWo`" in found[0]
+    assert run(CMK, case("r50p-50")) == []  # fed, as a secret
