@@ -367,12 +367,22 @@ def _app_secrets(r: ResourceView) -> Iterator[tuple[str, str]]:
             yield f"configuration.secrets[{i}].value", "a secret value written in the program"
 
 
+def _secret_version(r: ResourceView) -> Iterator[tuple[str, str]]:
+    """Round 51: a Secrets Manager secret value written in the program (a plain string fed by no resource)."""
+    value, fed = r.input("secretString"), r.property_dependencies.get("secretString")
+    if isinstance(value, str) and value not in ("", REDACTED) and not fed:
+        yield "secretString", "a secret value written in the program, not a secret"
+
+
 # type -> where its credentials are given inline (a Data Factory link, a container app's secrets)
 INLINE: dict[str, Callable[[ResourceView], Iterator[tuple[str, str]]]] = {
     LINKED_SERVICE: lambda r: _inline(r.get("properties"), "properties"),
     "azure-native:app:ContainerApp": _app_secrets,
     "azure-native:app:Job": _app_secrets,
+    "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
 }
+_FIX = {"aws:secretsmanager/secretVersion:SecretVersion": "let a `random` password of the program (a secret) "
+        "or the service's rotation make the value, or write it with `secretStringWo` (kept out of the state)"}
 
 
 def inline_secrets(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
@@ -382,9 +392,9 @@ def inline_secrets(r: ResourceView, graph: StackGraph, known: set[str]) -> list[
     the controller; the service encrypts only its own copy."""
     return [
         f"`{where}` holds a credential inline ({why}): it sits in the program, its configuration and the "
-        "state under no customer-managed key (the service encrypts only its own copy); reference a Key Vault "
-        "secret instead (a Data Factory `{type: AzureKeyVaultSecret, store: <a Key Vault linked service>, "
-        "secretName}`, a container app secret's `keyVaultUrl` with an identity) or sign in with a managed "
-        "identity"
+        "state under no customer-managed key (the service encrypts only its own copy); " + _FIX.get(r.type,
+        "reference a Key Vault secret instead (a Data Factory `{type: AzureKeyVaultSecret, store: <a Key "
+        "Vault linked service>, secretName}`, a container app secret's `keyVaultUrl` with an identity) or "
+        "sign in with a managed identity")
         for where, why in INLINE[r.type](r)
     ]

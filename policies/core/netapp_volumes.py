@@ -1,16 +1,23 @@
-"""Azure NetApp Files volumes' NFS export policies (round 50): a rule's `allowedClients` (the SDK: "comma
+"""Azure NetApp Files volumes. Round 50: NFS export policies, a rule's `allowedClients` (the SDK: "comma
 separated string with IPv4 CIDRs, IPv4 host addresses and host names") says which hosts may mount the
 volume; a client outside the stack's virtual networks (0.0.0.0/0, a peered or on-premises range) mounts it
-unjudged."""
+unjudged. Round 51: the volume's key (its own `encryptionKeySource` and its NetApp account's encryption) and
+its encryption in transit (NFSv4.1 with Kerberos krb5p only, SMB3 encryption)."""
 
 from __future__ import annotations
 
 import ipaddress
 from typing import Any
 
+from policies.core.pia_az_blocks import in_stack
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 VOLUME = "azure-native:netapp:CapacityPoolVolume"
+ACCOUNT = "azure-native:netapp:Account"
+_VAULT = "microsoft.keyvault"  # the SDK: key sources are case-insensitive
+# export-rule flags for Kerberos without privacy (krb5: authentication, krb5i: integrity), both spellings
+_CLEAR_KERBEROS = tuple(f"kerberos5{m}Read{a}" for m in ("", "i", "I") for a in ("Only", "Write"))
+_KRB5P = tuple(f"kerberos5{m}Read{a}" for m in ("p", "P") for a in ("Only", "Write"))
 _NETWORKS = {
     "azure-native:network:VirtualNetwork": "addressSpace.addressPrefixes",
     "azure-native:network:Subnet": "addressPrefixes",
@@ -66,4 +73,65 @@ def export_clients(r: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
+def volume_key(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """The volume uses the account's Key Vault key only with its own `encryptionKeySource` Microsoft.KeyVault
+    (default Microsoft.NetApp), and the account's `encryption.keySource` decides whether there is one."""
+    source = r.input("encryptionKeySource")
+    if is_unknown(source):
+        return [unknown_message("encryptionKeySource", "the encryption key")]
+    out = []
+    if str(source or "").lower() != _VAULT:
+        out.append(
+            f"`encryptionKeySource` is {source or 'not set (default Microsoft.NetApp)'!r}: the volume's data "
+            "is encrypted with a Microsoft-managed key; set Microsoft.KeyVault"
+        )
+    accounts = in_stack(graph, r, "accountName", (ACCOUNT,))
+    if not accounts:
+        return [*out, "the volume's NetApp account is not a resource of this stack: its key cannot be judged"]
+    for a in accounts:
+        if unknown := a.unknowns("encryption"):
+            out.append(unknown_message(f"{unknown[0]} of the account", "the encryption key"))
+            continue
+        kv = a.get("encryption.keyVaultProperties") or {}
+        if str(a.get("encryption.keySource") or "").lower() != _VAULT or not kv.get("keyName"):
+            out.append(
+                f"the NetApp account {a.name}'s `encryption.keySource` is not Microsoft.KeyVault with "
+                "keyVaultProperties.keyName and keyVaultUri: its volumes have a Microsoft-managed key"
+            )
+    return out
+
+
+def _nfs_rules(r: ResourceView, rules: list[Any]) -> list[str]:
+    if r.input("kerberosEnabled") is not True:
+        return ["`kerberosEnabled` is not true: NFS without Kerberos krb5p sends file data in clear"]
+    out = []
+    for i, rule in enumerate(rules):
+        rule = rule if isinstance(rule, dict) else {}
+        if rule.get("nfsv3") is True or any(rule.get(f) for f in _CLEAR_KERBEROS) or not any(
+            rule.get(f) for f in _KRB5P
+        ):
+            out.append(
+                f"`exportPolicy.rules[{i}]` admits NFSv3, krb5 or krb5i, or no krb5p: file data would cross "
+                "the network in clear; allow only kerberos5pReadWrite / kerberos5pReadOnly"
+            )
+    return out
+
+
+def volume_transit(r: ResourceView) -> list[str]:
+    """NFSv3 and NFSv4.1 without krb5p send data in clear, SMB without `smbEncryption` too: the only encrypted
+    mounts are NFSv4.1 with Kerberos krb5p on every export rule, and SMB3 with encryption."""
+    protocols, rules = r.input("protocolTypes"), r.get("exportPolicy.rules")
+    if is_unknown(protocols) or is_unknown(rules) or is_unknown(r.input("kerberosEnabled")):
+        return [unknown_message("protocolTypes, kerberosEnabled or exportPolicy.rules", "transit encryption")]
+    protocols = [str(p).upper() for p in protocols or ["NFSv3"]]  # the SDK: default NFSv3
+    out = ["`protocolTypes` has NFSv3, which sends file data in clear"] if "NFSV3" in protocols else []
+    if "NFSV4.1" in protocols:
+        out += _nfs_rules(r, rules or [])
+    if "CIFS" in protocols and r.input("smbEncryption") is not True:
+        out.append("`smbEncryption` is not true: SMB3 data crosses the network in clear; set it true")
+    return out
+
+
 PUBLIC_CHECKS = {VOLUME: export_clients}
+KEY_CHECKS = {VOLUME: volume_key}
+TLS_CHECKS = {VOLUME: volume_transit}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from policies.core import netapp_volumes as netapp
 from policies.core import pia_analytics as analytics
 from policies.core import pia_az_aks as aks
 from policies.core.pia_az_blocks import STORAGE_ACCOUNT, in_stack
@@ -118,4 +119,5 @@ STORE_KEYS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]]
     "azure-native:containerregistry:Registry": registry,
     **aks.KEY_CHECKS,
     **analytics.STORE_KEYS,  # Synapse dedicated SQL pools (round 29)
+    **netapp.KEY_CHECKS,  # NetApp Files volumes (round 51)
 }

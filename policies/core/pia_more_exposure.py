@@ -380,4 +380,5 @@ TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
     ),
     **az.TLS_CHECKS,
     **copies.TLS_CHECKS,
+    **netapp.TLS_CHECKS,  # round 51: NFSv4.1 krb5p, SMB encryption
 }

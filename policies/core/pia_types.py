@@ -9,6 +9,7 @@ from pathlib import Path
 
 from policies.core import yaml_text
 from policies.core.automation_assets import STORES as AUTOMATION_ASSETS
+from policies.core.netapp_volumes import VOLUME as NETAPP_VOLUME
 from policies.core.pia_analytics import STORES as ANALYTICS_STORES
 from policies.core.pia_workspace_stores import STORES as WORKSPACE_STORES
 from policies.core.types import DATA_BEARING, DATA_DIR, module_of
@@ -81,6 +82,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         *AUTOMATION_ASSETS,  # round 48: judged through their account (automation_assets.py)
         "aws:mwaa/environment:Environment",  # round 49: Airflow's metadata database, connections, task logs
         "aws:kendra/index:Index",  # round 49: the indexed documents (AWS API only: AWS_API_STORES)
+        NETAPP_VOLUME,  # round 51: key and transit judged with its export policy (netapp_volumes.py)
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES
