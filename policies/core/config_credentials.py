@@ -15,6 +15,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from policies.core.references import REDACTED
+from policies.core.secret_versions import FIX as VERSION_FIX
+from policies.core.secret_versions import VERSION as SECRET_VERSION
+from policies.core.secret_versions import written_values
 from policies.core.stack_outputs import credential_shape, secret_paths
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
 
@@ -367,22 +370,14 @@ def _app_secrets(r: ResourceView) -> Iterator[tuple[str, str]]:
             yield f"configuration.secrets[{i}].value", "a secret value written in the program"
 
 
-def _secret_version(r: ResourceView) -> Iterator[tuple[str, str]]:
-    """Round 51: a Secrets Manager secret value written in the program (a plain string fed by no resource)."""
-    value, fed = r.input("secretString"), r.property_dependencies.get("secretString")
-    if isinstance(value, str) and value not in ("", REDACTED) and not fed:
-        yield "secretString", "a secret value written in the program, not a secret"
-
-
 # type -> where its credentials are given inline (a Data Factory link, a container app's secrets)
 INLINE: dict[str, Callable[[ResourceView], Iterator[tuple[str, str]]]] = {
     LINKED_SERVICE: lambda r: _inline(r.get("properties"), "properties"),
     "azure-native:app:ContainerApp": _app_secrets,
     "azure-native:app:Job": _app_secrets,
-    "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
+    SECRET_VERSION: written_values,  # rounds 51 and 52
 }
-_FIX = {"aws:secretsmanager/secretVersion:SecretVersion": "let a `random` password of the program (a secret) "
-        "or the service's rotation make the value, or write it with `secretStringWo` (kept out of the state)"}
+_FIX = {SECRET_VERSION: VERSION_FIX}
 
 
 def inline_secrets(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:

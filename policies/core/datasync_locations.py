@@ -1,37 +1,112 @@
-"""DataSync SMB locations' share passwords (round 50): the password of the user who mounts the share is an
-input DataSync requires and never returns, so it sits in the program and the state unless the program feeds
-it, as a secret, from a secret store of the stack (a Secrets Manager secret, judged as a store)."""
+"""DataSync locations' credentials and transport. Round 50: an SMB share's password is an input DataSync
+requires and never returns, so it sits in the program and the state unless the program feeds it, as a
+secret, from a secret store of the stack (a Secrets Manager secret, judged as a store). Round 52: the same
+for every location that takes a credential (an object store's secret key, an Azure Blob SAS token, an HDFS
+Kerberos keytab, an FSx for Windows or ONTAP SMB password), and the transport of the two whose encryption is
+a setting of the location (object storage over HTTPS, HDFS with Kerberos privacy)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from policies.core.references import REDACTED
-from policies.core.view import StackGraph, is_unknown
+from policies.core.secret_versions import VERSION
+from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
 
 SMB = "aws:datasync/locationSmb:LocationSmb"
-CONTROLS = frozenset({SMB})
-# Where a program keeps a password it feeds to a location: the secret's value, read back as a secret output.
-SECRET_STORES = frozenset({"aws:secretsmanager/secretVersion:SecretVersion"})
+OBJECT_STORAGE = "aws:datasync/locationObjectStorage:LocationObjectStorage"
+HDFS = "aws:datasync/locationHdfs:LocationHdfs"
+# type -> the inputs (dotted paths, the SDK's names) holding the credential DataSync signs in with, and what
+# it is; Pulumi records where a value comes from per top-level field only.
+_KEYTAB = "the Kerberos principal's keytab"
+CREDENTIALS: dict[str, dict[str, str]] = {
+    SMB: {"password": "the share user's password"},
+    OBJECT_STORAGE: {"secretKey": "the object store's secret key"},
+    "aws:datasync/locationAzureBlob:LocationAzureBlob": {"sasConfiguration.token": "the container's SAS"},
+    HDFS: {"kerberosKeytab": _KEYTAB, "kerberosKeytabBase64": _KEYTAB},
+    "aws:datasync/locationFsxWindows:LocationFsxWindows": {"password": "the file system user's password"},
+    "aws:datasync/locationFsxOntapFileSystem:LocationFsxOntapFileSystem": {
+        "protocol.smb.password": "the SVM user's SMB password"
+    },
+}
+CONTROLS = frozenset(CREDENTIALS)
+# Where a program keeps a credential it feeds to a location: the secret's value, read back as a secret output.
+SECRET_STORES = frozenset({VERSION})
+
+
+def _value(r: ResourceView, path: str) -> Any:
+    """The input at `path`, or the first secret or unknown value on the way (a secret parent hides its
+    children)."""
+    head, _, rest = path.partition(".")
+    value = r.input(head)
+    for part in rest.split(".") if rest else ():
+        if value == REDACTED or is_unknown(value) or not isinstance(value, dict):
+            break
+        value = get_path(value, part)
+    return value
+
+
+def _clear(r: ResourceView, graph: StackGraph) -> list[str]:
+    out = []
+    for path in CREDENTIALS[r.type]:
+        value = _value(r, path)
+        if value is None and r.type != SMB:  # no credential given (SMB requires its password: round 50)
+            continue
+        head = path.split(".", 1)[0]
+        fed = [d for u in r.property_dependencies.get(head, ()) if (d := graph.get(u)) is not None]
+        if any(d.type in SECRET_STORES for d in fed) and (value == REDACTED or is_unknown(value)):
+            continue
+        out.append(path)
+    return out
+
+
+def _message(type_: str, path: str) -> str:
+    return (
+        f"`{path}` ({CREDENTIALS[type_][path]}) is not fed from a secret store of this stack: it sits in the "
+        "program and the state, and whoever reads either reads the storage DataSync copies from, with no "
+        "second factor of their own; keep it in a Secrets Manager secret of this stack "
+        f"(`aws:secretsmanager/SecretVersion`) and feed its value, a secret, into `{path.split('.', 1)[0]}`"
+    )
 
 
 def clear_passwords(graph: StackGraph) -> list[tuple[str, str]]:
-    """(urn, message) for each SMB location whose password is not fed, as a secret, from a secret store of
-    the stack: a literal, a config value or a `random` password is held by whoever reads the program or
-    the state, with no second factor of their own."""
-    out = []
-    for r in graph.by_type(SMB):
-        value = r.input("password")
-        fed = [d for u in r.property_dependencies.get("password", ()) if (d := graph.get(u)) is not None]
-        stored = any(d.type in SECRET_STORES for d in fed)
-        if stored and (value == REDACTED or is_unknown(value)):
-            continue
-        out.append(
-            (
-                r.urn,
-                "`password` (the share user's password) is not fed from a secret store of this stack: it "
-                "sits in the program and the state, and whoever reads either mounts the share DataSync "
-                "copies from, with no second factor of their own; keep it in a Secrets Manager secret of "
-                "this stack (`aws:secretsmanager/SecretVersion`) and feed its `secretString`, a secret, "
-                "into `password`",
-            )
-        )
-    return out
+    """(urn, message) for each location whose credential is not fed, as a secret, from a secret store of the
+    stack: a literal, a config value or a `random` credential is held by whoever reads the program or the
+    state, with no second factor of their own."""
+    return [(r.urn, _message(r.type, p)) for r in graph.by_type(*CREDENTIALS) for p in _clear(r, graph)]
+
+
+def object_storage_transport(r: ResourceView) -> list[str]:
+    """The key and the objects cross the network in clear unless the location speaks HTTPS; the SDK names
+    no default, so it must be said."""
+    protocol = r.input("serverProtocol")
+    if is_unknown(protocol):
+        return [unknown_message("serverProtocol", "the transport security")]
+    if str(protocol or "").upper() != "HTTPS":
+        return [
+            f"`serverProtocol` is {protocol or 'not set'!r}: the access key's secret and the objects may "
+            "cross the network in clear; set HTTPS"
+        ]
+    return []
+
+
+def hdfs_transport(r: ResourceView) -> list[str]:
+    """Hadoop protects RPC and block transfers with SASL, which needs Kerberos: SIMPLE (the provider's
+    default) sends both in clear. `qopConfiguration` left out is PRIVACY for both (the SDK); one set makes
+    the other the same, so every value set must be PRIVACY."""
+    auth, qop = r.input("authenticationType"), r.input("qopConfiguration")
+    if is_unknown(auth) or is_unknown(qop) or (isinstance(qop, dict) and any(map(is_unknown, qop.values()))):
+        return [unknown_message("authenticationType or qopConfiguration", "the transport security")]
+    if str(auth or "").upper() != "KERBEROS":
+        return [
+            f"`authenticationType` is {auth or 'not set (SIMPLE)'!r}: without Kerberos, Hadoop's RPC and "
+            "block transfers have no SASL privacy and cross the network in clear; use KERBEROS"
+        ]
+    weak = {k: v for k, v in (qop or {}).items() if v is not None and str(v).upper() != "PRIVACY"}
+    return [
+        f"`qopConfiguration.{k}` is {v!r}: HDFS traffic is not encrypted (only PRIVACY is); set PRIVACY"
+        for k, v in weak.items()
+    ]
+
+
+TLS_CHECKS = {OBJECT_STORAGE: object_storage_transport, HDFS: hdfs_transport}

@@ -84,6 +84,7 @@ KEY_CHECKS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]]
     "azure-native:storage:Table": account_service_key("table"),
     aks.AGENT_POOL: agent_pool,  # a node pool's hosts (session 18)
     **analytics.KEY_CHECKS,  # a Synapse SQL pool's TDE (round 29)
+    **netapp.SNAPSHOT_CHECKS,  # a NetApp Files snapshot, judged through its volume (round 52)
 }
 
 

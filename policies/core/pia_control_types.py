@@ -45,7 +45,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:mskconnect/connector:Connector",  # round 37: TLS to Kafka, credentials in its configuration
         "aws:sagemaker/endpointConfiguration:EndpointConfiguration",  # round 37: volume/capture/async keys
         *EKS_ACCESS,
-        *DATASYNC,  # round 50: SMB locations' share passwords (require-admin-mfa)
+        *DATASYNC,  # rounds 50, 52: locations' credentials (require-admin-mfa) and transport
         *CLIENT_VPN,
         *SEARCH_SAML,  # round 30: OpenSearch Dashboards' SAML identity provider (require-admin-mfa)
         *VERIFIED_ACCESS,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import datasync_locations as datasync
 from policies.core import netapp_volumes as netapp
 from policies.core import pia_az_aks as aks
 from policies.core import pia_az_blocks as az
@@ -381,4 +382,5 @@ TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
     **az.TLS_CHECKS,
     **copies.TLS_CHECKS,
     **netapp.TLS_CHECKS,  # round 51: NFSv4.1 krb5p, SMB encryption
+    **datasync.TLS_CHECKS,  # round 52: DataSync object storage over HTTPS, HDFS with Kerberos privacy
 }

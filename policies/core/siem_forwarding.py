@@ -13,12 +13,14 @@ from typing import Any
 
 from policies.core.ecs_exec import exec_log_problems
 from policies.core.endpoints import find, load_endpoints
+from policies.core.exposure import INSTANCE_CONNECT
 from policies.core.pia_aws_paths import same_account
 from policies.core.records import current_stack
 from policies.core.session_prefs import sessions, stack_log_group
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 SUBSCRIPTION = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 _OWN_ACCOUNT = same_account("destinationArn")
 
 
@@ -113,3 +115,24 @@ def unforwarded_exec(graph: StackGraph) -> list[tuple[str, str]]:
 
     exec_log_problems(graph, 0, kept)
     return found
+
+
+def unforwarded_tunnels(graph: StackGraph, trail_groups: set[str]) -> list[tuple[str, str]]:
+    """require-siem-logging (round 52): an EC2 Instance Connect Endpoint has no log setting of its own (the
+    SDK); each tunnel it opens is a CloudTrail `OpenTunnel` management event, so a trail of the stack must
+    deliver them to a log group of the stack (`trail_groups`: names and URNs) forwarded whole to the SIEM."""
+    endpoints = graph.by_type(INSTANCE_CONNECT)
+    groups = [g for g in graph.by_type(LOG_GROUP) if {g.urn, g.input("name")} & trail_groups]
+    if not endpoints or any(not _unforwarded(graph, g, "") for g in groups):
+        return []
+    return [
+        (
+            e.urn,
+            "EC2 Instance Connect tunnels (shells on the stack's hosts) are recorded only as CloudTrail "
+            "`OpenTunnel` events, and no trail of the stack that records management events in every region "
+            "delivers to a log group of the stack forwarded whole to the SIEM; deliver one "
+            "(`cloudWatchLogsGroupArn`) and add an aws.cloudwatch.LogSubscriptionFilter with `filterPattern` "
+            '"" to the SOC\'s destination, declared with class `siem` in the endpoints record',
+        )
+        for e in endpoints
+    ]

@@ -257,7 +257,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(people_reading_stored_passwords(graph, ctx.stack))  # ... stored by the program (round 29)
     out.extend(people_reading_copies(graph, ctx.stack))  # ... copied elsewhere (round 31)
     out.extend(clear_credentials(graph))  # credentials in clear in workload settings (round 35)
-    out.extend(clear_passwords(graph))  # DataSync SMB locations' share passwords (round 50)
+    out.extend(clear_passwords(graph))  # DataSync locations' credentials (rounds 50, 52)
     out.extend(standing_credential_admins(graph))  # access keys and Roles Anywhere (round 37)
     out.extend(analytics.internal_search_users(graph))  # OpenSearch internal users (round 29)
     return out

@@ -10,6 +10,7 @@ here, naming the type; so does a regional type with no role (an SDK upgrade adde
 
 from __future__ import annotations
 
+from policies.core.netapp_volumes import UNJUDGED as NETAPP_UNJUDGED
 from policies.core.pia_control_types import PIA_CONTROLS
 from policies.core.pia_types import PIA_DATA_STORES, judged_elsewhere, pia_role
 from policies.core.rule import Rule, RuleContext
@@ -24,6 +25,13 @@ CLOSED_SERVICES = {
     "working, none is judged here): open shells on the stack's hosts with Session Manager (its preferences "
     "judged: CMK, sessions recorded ten years) and edit from a local IDE over it",
 }
+# Type prefix -> how to make a refused store or control judgeable, where more can be said than the generic
+# text (round 52: the NetApp Files stores beside volumes).
+HOW_TO_JUDGE = {**NETAPP_UNJUDGED}
+
+
+def _how(t: str) -> str:
+    return next((f" ({why})" for prefix, why in HOW_TO_JUDGE.items() if t.startswith(prefix)), "")
 
 
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
@@ -41,12 +49,12 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     if role == "store" and t not in PIA_DATA_STORES:
         return [
             f"{t} keeps data, and no pia-conditions check reads its key, public exposure, TLS and deletion "
-            f"protection: use a judged store ({_COVERAGE}) or add the checks"
+            f"protection: use a judged store ({_COVERAGE}) or add the checks{_how(t)}"
         ]
     if role == "control" and t not in PIA_CONTROLS:
         return [
             f"{t} decides how a data store is encrypted, exposed or read, and no pia-conditions check reads "
-            f"it: leave it out, or add a check ({_COVERAGE})"
+            f"it: leave it out, or add a check ({_COVERAGE}){_how(t)}"
         ]
     return []
 

@@ -311,6 +311,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out += org_delegates.foreign_delegates(graph)  # delegated administrators (round 46)
     out += siem_forwarding.unforwarded_sessions(graph)  # admin sessions reach the SIEM (round 49)
     out += siem_forwarding.unforwarded_exec(graph)  # ... and ECS Exec sessions (round 50)
+    out += siem_forwarding.unforwarded_tunnels(graph, _trail_fed(graph))  # ... Instance Connect (round 52)
     azure = [r for r in graph.resources if r.type in siem.LOGGED_STORES and r.type not in _NO_DIAGNOSTICS]
     if azure:
         if not _sentinel(graph):
