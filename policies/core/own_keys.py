@@ -265,6 +265,10 @@ ACCEPTED_IDS: dict[str, tuple[tuple[str, ...], str]] = {
     **{f"aws:directconnect/hosted{k}VirtualInterfaceAccept{e}:Hosted{k}VirtualInterfaceAccept{e}": (
         ("virtualInterfaceId",), f"aws:directconnect/hosted{k}VirtualInterface:Hosted{k}VirtualInterface")
        for k, e in (("Private", "er"), ("Public", "er"), ("Transit", "or"))},
+    # round 51: a DataZone environment is provisioned from its environment profile, in the profile's account
+    # and region unless it names its own: a profile made outside the stack (in the portal) cannot be judged
+    "aws:datazone/environment:Environment": (
+        ("profileIdentifier",), "aws:datazone/environmentProfile:EnvironmentProfile"),
 }
 
 

@@ -50,10 +50,9 @@ from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 _SIG = SECRET_SIG_KEY
 REDACTED = "[secret]"  # what the gate hands a policy for a secret it cannot read
 
-# A region field or a list of regions (`managedVirtualNetworkRegions`); not content/manifest paths, sign-in
-# conditions (Conditional Access `includedLocations`/`excludedLocations`) nor a postal `countryOrRegion`; a
-# setting spelled `LOCATION_NAME` too (a Logic App Standard's `WORKFLOWS_LOCATION_NAME`: its managed
-# connections' region, round 50).
+# A region field or a list of regions (`managedVirtualNetworkRegions`), a setting `…_LOCATION_NAME` (round 50:
+# a Logic App Standard's managed connections' region); not content/manifest paths, sign-in conditions
+# (Conditional Access `includedLocations`/`excludedLocations`) nor a postal `countryOrRegion`.
 _REGION_KEY = re.compile(
     r"(?i)(?<!content)(?<!manifest)(?<!luded)(?<!countryor)(regions?|locations?)(_?names?)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
