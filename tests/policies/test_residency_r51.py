@@ -66,3 +66,20 @@ def test_a_datazone_environment_s_profile_must_be_the_stack_s():
     found = _blocking(profile, env("portal-made"))
     assert found and all("EnvironmentProfile|portal-made" in m for _, m in found)
     assert _blocking(profile, env("prof1")) == []
+
+
+def _jdbc_table(connection: str, location: str = "dossiers.public.cases"):
+    return res("aws:glue/catalogTable:CatalogTable", "cases", {
+        "databaseName": "dossiers", "name": "cases", "tableType": "EXTERNAL_TABLE",
+        "parameters": {"classification": "postgresql", "connectionName": connection},
+        "storageDescriptor": {"location": location}})
+
+
+def test_a_glue_table_over_a_connection_is_judged_by_its_connection_not_its_location():
+    connection = res("aws:glue/connection:Connection", "pg", {
+        "name": "dossiers-pg", "connectionProperties": {"JDBC_CONNECTION_URL": "jdbc:postgresql://10.0.1.5/d"}})
+    assert _blocking(connection, _jdbc_table("dossiers-pg")) == []
+    found = _blocking(connection, _jdbc_table("partner-pg"))
+    assert found and all("Connection|partner-pg" in m for _, m in found)
+    found = _blocking(connection, _jdbc_table("dossiers-pg", "s3://partner-bucket/cases/"))
+    assert any("partner-bucket" in m for _, m in found)
