@@ -23,6 +23,7 @@ from policies.core.private_zones import zone_records
 from policies.core.read_grants import ORIGIN_TYPES
 from policies.core.reference_text import APIM_BACKEND, GUID_OUTPUTS, NAMED_REFS, iter_strings
 from policies.core.references import Ref, references
+from policies.core.relays import FIREHOSE
 from policies.core.restore_sources import restored_account
 from policies.core.typed_places import NAMED_TYPES
 from policies.core.types import is_child
@@ -96,7 +97,7 @@ class GraphIndex:
         self.labels: dict[str, str] = {}  # `<family>:<region>` -> the stack's account label (recorded hosts)
         self.ids: dict[str, set[str]] = {}  # `<family>:<name>` -> the ids its recorded hosts carry (round 27)
         self.stack_refs = graph.by_type(STACK_REFERENCE)
-        named = frozenset(NAMED_REFS.values()) | ACCEPTED_TARGETS | NAMED_TYPES | {APIM_BACKEND}
+        named = frozenset(NAMED_REFS.values()) | ACCEPTED_TARGETS | NAMED_TYPES | {APIM_BACKEND, FIREHOSE}
         named |= frozenset(ORIGIN_TYPES.values())
         for r in graph.resources:
             src = _source(r)

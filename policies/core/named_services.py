@@ -26,8 +26,9 @@ LAMBDA = "aws:lambda/function:Function"
 ML_DATASTORE = "azure-native:machinelearningservices:Datastore"
 GLUE_CONNECTION = "aws:glue/connection:Connection"
 APPS_ENVIRONMENT = "azure-native:app:ManagedEnvironment"
+APPSTREAM_STACK = "aws:appstream/stack:Stack"
 NAMED_SERVICE_TYPES = frozenset({ASA_OUTPUT, ASA_INPUT, EVENT_HUB, LINKED_SERVICE, LAMBDA, ML_DATASTORE,
-                                 GLUE_CONNECTION, APPS_ENVIRONMENT})
+                                 GLUE_CONNECTION, APPS_ENVIRONMENT, APPSTREAM_STACK})
 # Vendors' telemetry extensions and tracers published as Lambda layers, known by the publisher's account or,
 # republished under any account, by the layer's name. Each sends the function's logs, traces and payloads to
 # the site its settings choose, or to the vendor's default (a US site) when one is left out: vendor ->
@@ -178,6 +179,8 @@ def named_service_refs(view: ResourceView) -> Found:
         return _glue_connection(view)
     if view.type == APPS_ENVIRONMENT:
         return _otel_datadog(view)
+    if view.type == APPSTREAM_STACK:
+        return _storage_connectors(view)
     spec = _LINKED.get(str(view.get("properties.type")))
     return _host(f"properties.{spec[0]}", view.get(f"properties.{spec[0]}"), spec[1]) if spec else []
 
@@ -225,6 +228,27 @@ def _otel_datadog(view: ResourceView) -> Found:
     if not isinstance(datadog, dict) or datadog.get("site") is not None:
         return []
     return [(f"{path}.site", "host", _VENDORS["datadog"][2])]
+
+
+# Round 51: an AppStream 2.0 stack's storage connectors keep its users' session files: home folders in an S3
+# bucket of the stack's own region; Google Drive and OneDrive in the Google Workspace or Microsoft 365 tenant
+# of the connector's `domains`, wherever that keeps them: the service's host is judged (a declared endpoint
+# with its place). A connector type the table does not know blocks (`untyped`).
+_STORAGE_CONNECTORS = {
+    "HOMEFOLDERS": None, "GOOGLE_DRIVE": "drive.google.com", "ONE_DRIVE": "my.sharepoint.com"}
+
+
+def _storage_connectors(view: ResourceView) -> Found:
+    connectors = view.get("storageConnectors")
+    out: Found = []
+    for i, connector in enumerate(connectors if isinstance(connectors, list) else ()):
+        kind = connector.get("connectorType") if isinstance(connector, dict) else None
+        path = f"storageConnectors.{i}.connectorType"
+        if not isinstance(kind, str) or kind not in _STORAGE_CONNECTORS:
+            out.append((path, "untyped", str(kind)))
+        elif host := _STORAGE_CONNECTORS[kind]:
+            out.append((path, "host", host))
+    return out
 
 
 def _datastore(view: ResourceView, base: str) -> Found:

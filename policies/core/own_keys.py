@@ -207,6 +207,7 @@ def _by_inputs(view: ResourceView) -> list[tuple[str, str, str]]:
 # side is: the connection must be a resource of this stack (whose peer region is judged there). Type ->
 # (inputs, `key[].sub` for a field of each element of a list; the type each names).
 _GLUE_CONNECTION = "aws:glue/connection:Connection"
+_GLUE_TABLE = "aws:glue/catalogTable:CatalogTable"
 ACCEPTED_IDS: dict[str, tuple[tuple[str, ...], str]] = {
     # an Automation job run on a hybrid worker group (`runOn`) runs on the group's machines, wherever they are
     # (on-premises, another cloud): the group must be the stack's, its workers (VMs of the stack) judged there
@@ -265,6 +266,13 @@ ACCEPTED_IDS: dict[str, tuple[tuple[str, ...], str]] = {
     **{f"aws:directconnect/hosted{k}VirtualInterfaceAccept{e}:Hosted{k}VirtualInterfaceAccept{e}": (
         ("virtualInterfaceId",), f"aws:directconnect/hosted{k}VirtualInterface:Hosted{k}VirtualInterface")
        for k, e in (("Private", "er"), ("Public", "er"), ("Transit", "or"))},
+    # round 51: a DataZone environment is provisioned from its environment profile, in the profile's account
+    # and region unless it names its own: a profile made outside the stack (in the portal) cannot be judged
+    "aws:datazone/environment:Environment": (
+        ("profileIdentifier",), "aws:datazone/environmentProfile:EnvironmentProfile"),
+    # and a Glue table over a connection (`parameters.connectionName`: a JDBC table) is read and written
+    # through it, wherever the connection's URL points: the connection must be the stack's
+    _GLUE_TABLE: (("parameters.connectionName",), _GLUE_CONNECTION),
 }
 
 
@@ -315,7 +323,24 @@ _AZURE_AUTHORISING = ("caaRecords", "nsRecords", "soaRecord", "dsRecords", "tlsa
 DNS_RECORD_TYPES = frozenset(
     {"aws:route53/record:Record", "azure-native:dns:RecordSet", "azure-native:privatedns:PrivateRecordSet"}
 )
+REDUCED_TYPES = DNS_RECORD_TYPES | {_GLUE_TABLE}
 _MAILTO = re.compile(r"mailto:[^\s;,\"']+", re.I)
+
+
+def reduced_inputs(view: ResourceView) -> dict[str, Any]:
+    """The inputs scanned for references: a DNS record's (dns_record_data); a Glue table's over a connection
+    without its `storageDescriptor.location`, `database.schema.table` in the connection (round 51: not a
+    place; the connection is judged, ACCEPTED_IDS). A URL there (`s3://…`) is still scanned."""
+    if view.type in DNS_RECORD_TYPES:
+        return dns_record_data(view)
+    inputs = dict(view.inputs)
+    storage = inputs.get("storageDescriptor")
+    location = storage.get("location") if isinstance(storage, dict) else None
+    connection = view.get("parameters.connectionName")
+    if isinstance(location, str) and "://" not in location and isinstance(connection, str) and (
+            connection not in UNKNOWN_VALUES):
+        inputs["storageDescriptor"] = {k: v for k, v in storage.items() if k != "location"}
+    return inputs
 
 
 def dns_record_data(view: ResourceView) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from policies.core.code_values import held_buckets
 from policies.core.command_buckets import option_buckets
 from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites
 from policies.core.references_ascii import contains, finditer, key_search
+from policies.core.relays import named_relay
 from policies.core.typed_places import CONNECTOR_NAMES
 
 _BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(", ".copy(", ".upload(")
@@ -133,7 +134,6 @@ NAMED_REFS: dict[str, str] = {
     "storageAccount": STORAGE_ACCOUNT,  # a Cost Management export's SAS destination (a bare name only)
 }
 _BARE_NAME = re.compile(r"^[a-z0-9]{3,24}$")  # a storage account name (an id or URL there is scanned as such)
-
 _IDENTITY_ACCOUNT = re.compile(r"(?i)__account_?name$")  # `…__accountName`, as a setting `…__ACCOUNT_NAME`
 
 
@@ -144,7 +144,7 @@ def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     # connection's `parameterValues` (a top-level `accountName` is its parent), a Functions `…__accountName`
     target = NAMED_REFS.get(key) if key != "storageAccount" or _BARE_NAME.match(s) else None
     connector = "parametervalues" in path.lower()  # also nonSecret- and customParameterValues
-    target = target or (CONNECTOR_NAMES.get(key) if connector else None) or (
+    target = target or (CONNECTOR_NAMES.get(key) if connector else None) or named_relay(key, path) or (
         STORAGE_ACCOUNT if (key == "accountName" and ("torageAccount" in path or "azureFile" in path))
         or key_search(_IDENTITY_ACCOUNT, key)
         else None

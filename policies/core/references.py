@@ -25,12 +25,12 @@ from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedd
 from policies.core.named_services import VENDOR_SETTINGS, vendor_hosts
 from policies.core.outside_parties import foreign_arns, phone_value
 from policies.core.own_keys import (
-    DNS_RECORD_TYPES,
     IMPLIED_TYPES,
     OWN_KEYS,
-    dns_record_data,
+    REDUCED_TYPES,
     implied_refs,
     own_keys_of,
+    reduced_inputs,
 )
 from policies.core.proxy_attrs import TRACE as _TRACE_ATTR  # (key, trace) on a proxied top-level value
 from policies.core.reference_text import QUIET, QUIET_MAX, json_doc, named_ref, statement, text_plan, yaml_doc
@@ -50,10 +50,9 @@ from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 _SIG = SECRET_SIG_KEY
 REDACTED = "[secret]"  # what the gate hands a policy for a secret it cannot read
 
-# A region field or a list of regions (`managedVirtualNetworkRegions`); not content/manifest paths, sign-in
-# conditions (Conditional Access `includedLocations`/`excludedLocations`) nor a postal `countryOrRegion`; a
-# setting spelled `LOCATION_NAME` too (a Logic App Standard's `WORKFLOWS_LOCATION_NAME`: its managed
-# connections' region, round 50).
+# A region field or a list of regions (`managedVirtualNetworkRegions`), a setting `…_LOCATION_NAME` (round 50:
+# a Logic App Standard's managed connections' region); not content/manifest paths, sign-in conditions
+# (Conditional Access `includedLocations`/`excludedLocations`) nor a postal `countryOrRegion`.
 _REGION_KEY = re.compile(
     r"(?i)(?<!content)(?<!manifest)(?<!luded)(?<!countryor)(regions?|locations?)(_?names?)?$")
 # Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
@@ -385,8 +384,8 @@ def references(view: ResourceView) -> list[Ref]:
     if refs is None:
         own = own_keys_of(view)
         src = view.raw if "_inputs" not in m else view.inputs
-        if view.type in DNS_RECORD_TYPES:
-            src = dns_record_data(view)
+        if view.type in REDUCED_TYPES:
+            src = reduced_inputs(view)
         refs = _scan(src, "", own)
         implied = [Ref(path, kind, value) for path, kind, value in implied_refs(view)] if (
             view.type in IMPLIED_TYPES) else []

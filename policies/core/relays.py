@@ -29,3 +29,15 @@ def relay_arn(arn: str, path: str) -> bool:
     """An ARN of a relay (any region), named where data is sent."""
     parts = arn.split(":", 5)
     return len(parts) == 6 and relay(parts[2], parts[5], path)
+
+
+# Round 51: a Firehose stream named by its name (IVS Chat logging, IoT rules; `streamName`/`deliveryStream`
+# under a `firehose…` block: AppFabric, MSK broker logs) is in the caller's account and region, but it is a
+# relay all the same: only the stack's own stream, whose destination is judged there, can be placed.
+FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+
+
+def named_relay(key: str, path: str) -> str | None:
+    """The relay type a key names by bare name (None: not one)."""
+    in_block = key in ("streamName", "deliveryStream") and "firehose" in path.lower()
+    return FIREHOSE if key == "deliveryStreamName" or in_block else None
