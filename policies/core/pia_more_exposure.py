@@ -382,5 +382,5 @@ TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
     **az.TLS_CHECKS,
     **copies.TLS_CHECKS,
     **netapp.TLS_CHECKS,  # round 51: NFSv4.1 krb5p, SMB encryption
-    **datasync.TLS_CHECKS,  # round 52: DataSync object storage over HTTPS, HDFS with Kerberos privacy
+    **datasync.TLS_CHECKS,  # rounds 52, 53: DataSync object storage, HDFS, SMB versions, Azure Blob URLs
 }
