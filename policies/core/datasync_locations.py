@@ -3,7 +3,8 @@ requires and never returns, so it sits in the program and the state unless the p
 secret, from a secret store of the stack (a Secrets Manager secret, judged as a store). Round 52: the same
 for every location that takes a credential (an object store's secret key, an Azure Blob SAS token, an HDFS
 Kerberos keytab, an FSx for Windows or ONTAP SMB password), and the transport of the two whose encryption is
-a setting of the location (object storage over HTTPS, HDFS with Kerberos privacy)."""
+a setting of the location (object storage over HTTPS, HDFS with Kerberos privacy). Round 53: the SMB version
+of SMB and FSx for ONTAP locations (only SMB 3 encrypts) and the scheme of an Azure Blob container URL."""
 
 from __future__ import annotations
 
@@ -16,18 +17,18 @@ from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, u
 SMB = "aws:datasync/locationSmb:LocationSmb"
 OBJECT_STORAGE = "aws:datasync/locationObjectStorage:LocationObjectStorage"
 HDFS = "aws:datasync/locationHdfs:LocationHdfs"
+AZURE_BLOB = "aws:datasync/locationAzureBlob:LocationAzureBlob"
+FSX_ONTAP = "aws:datasync/locationFsxOntapFileSystem:LocationFsxOntapFileSystem"
 # type -> the inputs (dotted paths, the SDK's names) holding the credential DataSync signs in with, and what
 # it is; Pulumi records where a value comes from per top-level field only.
 _KEYTAB = "the Kerberos principal's keytab"
 CREDENTIALS: dict[str, dict[str, str]] = {
     SMB: {"password": "the share user's password"},
     OBJECT_STORAGE: {"secretKey": "the object store's secret key"},
-    "aws:datasync/locationAzureBlob:LocationAzureBlob": {"sasConfiguration.token": "the container's SAS"},
+    AZURE_BLOB: {"sasConfiguration.token": "the container's SAS"},
     HDFS: {"kerberosKeytab": _KEYTAB, "kerberosKeytabBase64": _KEYTAB},
     "aws:datasync/locationFsxWindows:LocationFsxWindows": {"password": "the file system user's password"},
-    "aws:datasync/locationFsxOntapFileSystem:LocationFsxOntapFileSystem": {
-        "protocol.smb.password": "the SVM user's SMB password"
-    },
+    FSX_ONTAP: {"protocol.smb.password": "the SVM user's SMB password"},
 }
 CONTROLS = frozenset(CREDENTIALS)
 # Where a program keeps a credential it feeds to a location: the secret's value, read back as a secret output.
@@ -109,4 +110,53 @@ def hdfs_transport(r: ResourceView) -> list[str]:
     ]
 
 
-TLS_CHECKS = {OBJECT_STORAGE: object_storage_transport, HDFS: hdfs_transport}
+def _smb_version(r: ResourceView, path: str) -> list[str]:
+    """SMB encrypts from version 3 only. The API's AUTOMATIC (the default) negotiates the highest version
+    both ends speak from 2.1 up, so the program cannot tell whether the share's files are encrypted; SMB3
+    pins 3.0.2, the one value that says they can be (SMB2, SMB2_0 and SMB1 never are)."""
+    version = _value(r, path)
+    if version == REDACTED or is_unknown(version):
+        return [unknown_message(path, "the SMB version, and so the transport security,")]
+    if str(version or "").upper() != "SMB3":
+        return [
+            f"`{path}` is {version or 'not set (AUTOMATIC)'!r}: DataSync may reach the share over an SMB "
+            "version without encryption (only SMB 3 encrypts; AUTOMATIC may negotiate 2.1), so the files and "
+            "the share user's session may cross the network in clear; set SMB3"
+        ]
+    return []
+
+
+def smb_transport(r: ResourceView) -> list[str]:
+    """An SMB location's files cross the network as its SMB version allows."""
+    return _smb_version(r, "mountOptions.version")
+
+
+def ontap_transport(r: ResourceView) -> list[str]:
+    """An FSx for ONTAP location reached over SMB is judged as an SMB location (NFS: see the docs' leads)."""
+    smb = _value(r, "protocol.smb")
+    if smb is None:
+        return []
+    return _smb_version(r, "protocol.smb.mountOptions.version")
+
+
+def azure_blob_transport(r: ResourceView) -> list[str]:
+    """The SAS and the blobs travel as the container URL says: its scheme must be https (schemes are
+    case-insensitive); anything else is not known to be TLS."""
+    url = r.input("containerUrl")
+    if is_unknown(url) or url == REDACTED:
+        return [unknown_message("containerUrl", "the transport security")]
+    if not str(url or "").lower().startswith("https://"):
+        return [
+            f"`containerUrl` is {url!r}: the SAS and the blobs may cross the network in clear; use the "
+            "container's https:// URL"
+        ]
+    return []
+
+
+TLS_CHECKS = {
+    OBJECT_STORAGE: object_storage_transport,
+    HDFS: hdfs_transport,
+    SMB: smb_transport,  # round 53
+    FSX_ONTAP: ontap_transport,  # round 53
+    AZURE_BLOB: azure_blob_transport,  # round 53
+}

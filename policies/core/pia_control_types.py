@@ -7,6 +7,7 @@ from __future__ import annotations
 from policies.core.aoss_access import CONTROLS as AOSS_ACCESS
 from policies.core.apim_access import CONTROLS as APIM
 from policies.core.avd_host_pools import CONTROLS as AVD
+from policies.core.browser_front_ends import CONTROLS as FRONT_ENDS
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.datasync_locations import CONTROLS as DATASYNC
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
@@ -46,6 +47,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:sagemaker/endpointConfiguration:EndpointConfiguration",  # round 37: volume/capture/async keys
         *EKS_ACCESS,
         *DATASYNC,  # rounds 50, 52: locations' credentials (require-admin-mfa) and transport
+        *FRONT_ENDS,  # round 53: Transfer Family web apps and AppStream fleets facing the internet
         *CLIENT_VPN,
         *SEARCH_SAML,  # round 30: OpenSearch Dashboards' SAML identity provider (require-admin-mfa)
         *VERIFIED_ACCESS,

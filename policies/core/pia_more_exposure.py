@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import browser_front_ends as front_ends
 from policies.core import datasync_locations as datasync
 from policies.core import netapp_volumes as netapp
 from policies.core import pia_az_aks as aks
@@ -281,6 +282,7 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     **copies.PUBLIC_CHECKS,
     **aks.PUBLIC_CHECKS,
     **netapp.PUBLIC_CHECKS,  # round 50: NetApp Files volumes' export policies
+    **front_ends.PUBLIC_CHECKS,  # round 53: Transfer Family web apps, AppStream fleets
 }
 RESOURCE_POLICIES: dict[str, str] = {
     "aws:s3/accessPoint:AccessPoint": "policy",
@@ -382,5 +384,5 @@ TLS_CHECKS: dict[str, Callable[[ResourceView], list[str]]] = {
     **az.TLS_CHECKS,
     **copies.TLS_CHECKS,
     **netapp.TLS_CHECKS,  # round 51: NFSv4.1 krb5p, SMB encryption
-    **datasync.TLS_CHECKS,  # round 52: DataSync object storage over HTTPS, HDFS with Kerberos privacy
+    **datasync.TLS_CHECKS,  # rounds 52, 53: DataSync object storage, HDFS, SMB versions, Azure Blob URLs
 }

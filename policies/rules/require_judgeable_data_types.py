@@ -10,6 +10,7 @@ here, naming the type; so does a regional type with no role (an SDK upgrade adde
 
 from __future__ import annotations
 
+from policies.core.browser_front_ends import UNJUDGED as FRONT_ENDS_UNJUDGED
 from policies.core.netapp_volumes import UNJUDGED as NETAPP_UNJUDGED
 from policies.core.pia_control_types import PIA_CONTROLS
 from policies.core.pia_types import PIA_DATA_STORES, judged_elsewhere, pia_role
@@ -26,8 +27,8 @@ CLOSED_SERVICES = {
     "judged: CMK, sessions recorded ten years) and edit from a local IDE over it",
 }
 # Type prefix -> how to make a refused store or control judgeable, where more can be said than the generic
-# text (round 52: the NetApp Files stores beside volumes).
-HOW_TO_JUDGE = {**NETAPP_UNJUDGED}
+# text (round 52: the NetApp Files stores beside volumes; round 53: WorkSpaces, QuickSight, Secure Browser).
+HOW_TO_JUDGE = {**NETAPP_UNJUDGED, **FRONT_ENDS_UNJUDGED}
 
 
 def _how(t: str) -> str:
