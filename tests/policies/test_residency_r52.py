@@ -50,3 +50,27 @@ def test_a_glue_table_over_an_unknown_connection_is_judged_by_the_connection_not
     assert all("connectionName" in m for _, m in found)  # unknown, from no resource: judged there
     found = _blocking(_jdbc_table(UNKNOWN, "s3://partner-bucket/cases/"))
     assert any("partner-bucket" in m for _, m in found)
+
+
+def _workflow_app(settings: dict[str, str], kind: str = "functionapp,workflowapp"):
+    listed = [{"name": k, "value": v} for k, v in settings.items()]
+    return res("azure-native:web:WebApp", "la", {"name": "dosis-workflows", "location": "westeurope",
+                                                 "kind": kind, "siteConfig": {"appSettings": listed}})
+
+
+SQL = res("azure-native:sql:Server", "sql", {"name": "dosis-sql", "location": "westeurope"})
+SPLIT = {"sqlServerName": "partner-sql", "sqlServerSuffix": "database.windows.net"}
+APART = {"primaryDb": "partner-sql", "sqlSuffix": "database.windows.net"}  # no name of the suffix's stem
+
+
+def test_a_workflow_app_s_endpoint_split_across_two_settings_is_judged_whole():
+    found = _blocking(SQL, _workflow_app(SPLIT))
+    assert found and all("partner-sql.database.windows.net" in m for _, m in found)
+    alone = _blocking(SQL, _workflow_app(APART))
+    assert alone and all("holds only the service suffix" in m for _, m in alone)
+    pair = {"dbHostName": "partner-sql", "dbHostSuffix": "database.windows.net"}
+    settings = res("azure-native:web:WebAppApplicationSettings", "s", {"name": "la", "properties": pair})
+    assert any("partner-sql.database.windows.net" in m for _, m in _blocking(SQL, settings))
+    own = {"sqlServerName": "dosis-sql", "SQL_SERVER_DNS_SUFFIX": ".database.windows.net"}
+    assert _blocking(SQL, _workflow_app(own)) == []
+    assert _blocking(SQL, _workflow_app(APART, kind="functionapp,linux")) == []  # read in workflow apps only
