@@ -4,8 +4,9 @@ A query names a table `catalog.database.table` (identifiers bare, "quoted" or `b
 is the account's Glue Data Catalog in the query's region; any other catalog is one registered in the account
 (a Lambda connector, a Hive metastore, another account's Glue catalog) that decides where the rows are read
 from or written to: it must be an `aws.athena.DataCatalog` of the stack, whose parameters are judged there.
-A three-part name that is no table (`database.table.column`) reads the same: qualify a column by its
-table's alias instead. String literals and comments are not read (their URLs are scanned as any text).
+A three-part name that is no table (`database.table.column`, an alias's struct field `e.detail.status`) reads
+the same: qualify a column by its table's alias, parenthesize a struct (`(e.detail).status`). String literals
+and comments are not read (their URLs are scanned as any text).
 """
 
 from __future__ import annotations

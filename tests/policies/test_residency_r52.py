@@ -35,6 +35,7 @@ def test_an_athena_query_s_catalog_must_be_the_account_s_own_or_the_stack_s():
            "ON e.dt = f.dt WHERE e.host = 'a.b.c' -- x.y.z\n/* p.q.r */")
     assert _blocking(LAKE, _named_query(own)) == []
     assert _blocking(LAKE, _prepared("SELECT dt FROM dossiers.events WHERE id = ?")) == []
+    assert _blocking(LAKE, _named_query("SELECT (e.detail).status FROM events e")) == []  # a struct's field
 
 
 def _jdbc_table(connection: str, location: str = "dossiers.public.cases"):
