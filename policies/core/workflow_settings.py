@@ -3,10 +3,11 @@
 A workflow app's `connections.json` (deployed in its zip, which the pack never sees) can join a service
 endpoint from two settings: `@{appsetting('sqlServerName')}.@{appsetting('sqlServerSuffix')}`. Neither value
 alone is a place: a bare name, and a service suffix (`database.windows.net`, also a token audience). A
-setting holding only an Azure service suffix is read as such a join: with each setting of the same stem whose
-value is a bare name (`sqlServer…Name`), it makes the host judged (`<name>.database.windows.net`, the stack's
-server or a blocked one); with none, it blocks: the pack cannot tell which name is joined to it. Settings
-applied on their own (`WebAppApplicationSettings`) do not say which app they are for: read there as well.
+setting holding only an Azure service suffix is read as such a join: with each setting of the same stem that
+names a resource by a bare name (`sqlServerName`, not `sqlServerPort`), it makes the host judged
+(`<name>.database.windows.net`: the stack's server, or blocked); with none, it blocks: the pack cannot tell
+which name is joined to it. Settings applied on their own (`WebAppApplicationSettings`) do not say which app
+they are for: read there as well.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ SETTINGS_TYPES = _APP_TYPES | _SETTINGS_TYPES
 _SUFFIXES = frozenset(s[1:] for s in AZURE_HOSTS) | {"core.windows.net"}
 _STEM_END = re.compile(r"(?i)[_-]?(?:endpoint|dns|host)?[_-]?(?:suffix|domain)$")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", re.I)
+# What a setting of the suffix's stem is called when it holds the resource's name (not its port or pool size)
+_NAME_ENDS = frozenset({"", "name", "namespace", "namespacename", "account", "accountname", "server",
+                        "servername", "host", "hostname"})
 
 
 def _settings(view: ResourceView) -> list[tuple[str, str, Any]]:
@@ -53,6 +57,7 @@ def split_endpoint_refs(view: ResourceView) -> Found:
             continue
         stem = _STEM_END.sub("", name)
         labels = [v for _, n, v in settings if n != name and stem and _norm(n).startswith(_norm(stem))
+                  and _norm(n)[len(_norm(stem)):] in _NAME_ENDS
                   and isinstance(v, str) and not is_unknown(v) and _LABEL.match(v)]
         found += [(path, "host", f"{v}.{suffix}".lower()) for v in labels] or [(path, "site", (
             f"the app setting {name!r} holds only the service suffix {suffix!r}, which a workflow's "

@@ -72,6 +72,6 @@ def test_a_workflow_app_s_endpoint_split_across_two_settings_is_judged_whole():
     pair = {"dbHostName": "partner-sql", "dbHostSuffix": "database.windows.net"}
     settings = res("azure-native:web:WebAppApplicationSettings", "s", {"name": "la", "properties": pair})
     assert any("partner-sql.database.windows.net" in m for _, m in _blocking(SQL, settings))
-    own = {"sqlServerName": "dosis-sql", "SQL_SERVER_DNS_SUFFIX": ".database.windows.net"}
+    own = {"sqlServerName": "dosis-sql", "sqlServerPort": "1433", "SQL_SERVER_SUFFIX": "database.windows.net"}
     assert _blocking(SQL, _workflow_app(own)) == []
     assert _blocking(SQL, _workflow_app(APART, kind="functionapp,linux")) == []  # read in workflow apps only
