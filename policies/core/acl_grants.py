@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies.core.reference_text import json_doc
+from policies.core.documents import json_doc
 from policies.core.view import is_unknown
 
 Found = tuple[str, str, str]

@@ -23,7 +23,7 @@ import yaml
 from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.accounts import is_account_id
-from policies.core.reference_text import json_doc, unproxied
+from policies.core.documents import json_doc, unproxied
 from policies.core.view import ResourceView, is_unknown
 
 Found = tuple[str, str, str]  # (path, kind, value)

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core.destinations import region_of
+from policies.core.documents import iter_strings
 from policies.core.location import allowed, region_verdict
-from policies.core.reference_text import iter_strings
 from policies.core.references import Ref, scan
 from policies.core.rule import RuleContext
 from policies.core.stack_graphs import ENV, referenced_graph

@@ -17,10 +17,10 @@ from typing import Any
 from policies.core.accounts import aws_account, is_account_id
 from policies.core.acl_grants import acl_grantees
 from policies.core.bare_parties import aws_parties, azure_parties
+from policies.core.documents import json_doc
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import private_host
 from policies.core.read_grants import GRANT_TYPES, read_grants
-from policies.core.reference_text import json_doc
 from policies.core.shipped_drives import IMPORT_EXPORT_JOB, returned_drives
 from policies.core.trust_parties import credential_subjects, trust_parties
 from policies.core.typed_places import values

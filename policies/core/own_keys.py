@@ -337,8 +337,7 @@ def reduced_inputs(view: ResourceView) -> dict[str, Any]:
     storage = inputs.get("storageDescriptor")
     location = storage.get("location") if isinstance(storage, dict) else None
     connection = view.get("parameters.connectionName")
-    if isinstance(location, str) and "://" not in location and isinstance(connection, str) and (
-            connection not in UNKNOWN_VALUES):
+    if isinstance(location, str) and "://" not in location and isinstance(connection, str):
         inputs["storageDescriptor"] = {k: v for k, v in storage.items() if k != "location"}
     return inputs
 

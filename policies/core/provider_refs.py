@@ -9,7 +9,7 @@ from typing import Any
 
 from pulumi_policy.secret import Secret as _Secret
 
-from policies.core.reference_text import unproxied
+from policies.core.documents import unproxied
 from policies.core.references import REDACTED, Ref, scan
 from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 

@@ -9,22 +9,13 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import json
 import re
-from collections.abc import Iterator
-from typing import Any
-
-import yaml
-from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
-from policies.core.asl_variables import inline_variables
 from policies.core.code_values import held_buckets
 from policies.core.command_buckets import option_buckets
 from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites
-from policies.core.references_ascii import contains, finditer, key_search
-from policies.core.relays import named_relay
-from policies.core.typed_places import CONNECTOR_NAMES
+from policies.core.references_ascii import contains, finditer
 
 _BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(", ".copy(", ".upload(")
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
@@ -121,39 +112,6 @@ DEEP_TLDS = frozenset([
 
 _IKEY = re.compile(r"(?i)instrumentationkey=([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-GUID_KEY = re.compile(r"(?i)(workspace|wsid|instrumentation_?key|customer_?id)")  # also as setting names
-# Types whose GUID outputs other resources send data to, and those outputs.
-GUID_OUTPUTS: dict[str, tuple[str, ...]] = {
-    "azure-native:operationalinsights:Workspace": ("customerId",),
-    "azure-native:applicationinsights:Component": ("instrumentationKey", "appId"),
-}
-STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
-NAMED_REFS: dict[str, str] = {
-    "connectorProfileName": "aws:appflow/connectorProfile:ConnectorProfile",
-    "storageAccountName": STORAGE_ACCOUNT,  # Azure Files volumes (container groups), data mounts
-    "storageAccount": STORAGE_ACCOUNT,  # a Cost Management export's SAS destination (a bare name only)
-}
-_BARE_NAME = re.compile(r"^[a-z0-9]{3,24}$")  # a storage account name (an id or URL there is scanned as such)
-_IDENTITY_ACCOUNT = re.compile(r"(?i)__account_?name$")  # `…__accountName`, as a setting `…__ACCOUNT_NAME`
-
-
-def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
-    """A resource named by its physical name or GUID, which only the stack can place (None: not one)."""
-    # a storage account in a volume/mount list or an app env's `azureFile` (round 43), Stream Analytics
-    # `storageAccounts`, `jobStorageAccount` or `externals.storageAccount` (round 40), a Logic Apps
-    # connection's `parameterValues` (a top-level `accountName` is its parent), a Functions `…__accountName`
-    target = NAMED_REFS.get(key) if key != "storageAccount" or _BARE_NAME.match(s) else None
-    connector = "parametervalues" in path.lower()  # also nonSecret- and customParameterValues
-    target = target or (CONNECTOR_NAMES.get(key) if connector else None) or named_relay(key, path) or (
-        STORAGE_ACCOUNT if (key == "accountName" and ("torageAccount" in path or "azureFile" in path))
-        or key_search(_IDENTITY_ACCOUNT, key)
-        else None
-    )
-    if target is not None:
-        return ("named", f"{target}|{s}", False)
-    if len(s) == 36 and (key_search(GUID_KEY, key) or (connector and key == "username")) and GUID.match(s):
-        return ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID (and
-    return None  # the Log Analytics data collector connector's `username`, its workspace's GUID)
 
 
 # Two-letter name endings that are file extensions more often than country domains in a program's inputs.
@@ -185,22 +143,6 @@ def _service_name(host: str) -> bool:
 Found = tuple[tuple[str, str, bool], ...]
 QUIET: set[tuple[str, str, bool]] = set()  # (text, key, principal) of plain strings that hold no reference
 QUIET_MAX = 65536
-
-
-@functools.lru_cache(maxsize=1024)
-def json_doc(s: str) -> Any:
-    try:
-        return inline_variables(json.loads(s))  # Step Functions variables read as their literals
-    except Exception:
-        return None
-
-
-@functools.lru_cache(maxsize=1024)
-def yaml_doc(s: str) -> Any:
-    try:
-        return yaml.safe_load(s)
-    except Exception:
-        return None
 
 
 @functools.lru_cache(maxsize=16384)
@@ -365,36 +307,3 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
         if found and found[1] not in seen:
             seen.add(found[1])
             out.append(found)
-
-
-# The grammar of an IAM policy statement: a dict with any other key is not one (an app's config that
-# merely has an `Effect` key is scanned as any other document).
-_STATEMENT_KEYS = frozenset(
-    {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource",
-     "Condition"}
-)
-
-
-def statement(d: dict[str, Any]) -> bool:
-    grants = "Action" in d or "NotAction" in d
-    return grants and d.keys() <= _STATEMENT_KEYS and d["Effect"] in ("Allow", "Deny")
-
-
-def unproxied(value: Any) -> Any:
-    """The plain dict or list behind pulumi_policy's read-only proxies (any other value as it is)."""
-    t = type(value)
-    if t is _DictProxy:
-        return value._DictProxy__target
-    return value._ListProxy__target if t is _ListProxy else value
-
-
-def iter_strings(value: Any) -> Iterator[str]:
-    """Every string inside a plain value (used to index recorded outputs)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from iter_strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from iter_strings(v)

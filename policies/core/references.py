@@ -11,8 +11,6 @@ What a reference resolves to is decided in policies/core/destinations.py.
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +19,10 @@ from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.code_values import ASSET_TYPES, asset_texts, environment_buckets
+from policies.core.documents import json_doc, statement, yaml_doc
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
+from policies.core.input_keys import DESCRIBING, IN_REGION_LIST, free_text, key_kind, skipped
+from policies.core.named_refs import named_ref
 from policies.core.named_services import VENDOR_SETTINGS, vendor_hosts
 from policies.core.outside_parties import foreign_arns, phone_value
 from policies.core.own_keys import (
@@ -33,7 +34,7 @@ from policies.core.own_keys import (
     reduced_inputs,
 )
 from policies.core.proxy_attrs import TRACE as _TRACE_ATTR  # (key, trace) on a proxied top-level value
-from policies.core.reference_text import QUIET, QUIET_MAX, json_doc, named_ref, statement, text_plan, yaml_doc
+from policies.core.reference_text import QUIET, QUIET_MAX, text_plan
 from policies.core.runtime_refs import computed_value, policy_runtime, relative_field, runtime_value
 from policies.core.stored_refs import (
     STORE_SCHEMES,
@@ -49,38 +50,6 @@ from policies.core.view import SECRET_SIG_KEY, UNKNOWN_VALUES, ResourceView
 
 _SIG = SECRET_SIG_KEY
 REDACTED = "[secret]"  # what the gate hands a policy for a secret it cannot read
-
-# A region field or a list of regions (`managedVirtualNetworkRegions`), a setting `…_LOCATION_NAME` (round 50:
-# a Logic App Standard's managed connections' region); not content/manifest paths, sign-in conditions
-# (Conditional Access `includedLocations`/`excludedLocations`) nor a postal `countryOrRegion`.
-_REGION_KEY = re.compile(
-    r"(?i)(?<!content)(?<!manifest)(?<!luded)(?<!countryor)(regions?|locations?)(_?names?)?$")
-# Fields whose value can be a destination: an unknown or unreadable secret value there fails closed.
-_DEST_KEY = re.compile(
-    r"(?i)(arn|endpoint|url|uri|host|bucket|destination|target|region|location|server|address|topic|queue|"
-    r"stream|sink|workspace|peer|remote|partner|sourceid|resourceid|storageaccount|eventhub|connection|"
-    r"hook|dsn|broker|bootstrap|callback|collector|ingest|forward|relay|proxy|smtp|sftp|notif|export|upload)"
-)
-# A field naming a kind or size, not a place (`hostInstanceType: mq.m5.large`, round 23): not a destination
-# field for its destination word (a dotted instance type is no host; a URL or listed-TLD host still is).
-_KIND_KEY = re.compile(r"(?i)(type|class|size|sku|tier)$")
-# Keys that describe rather than direct: tag maps, free text, container images (where code is pulled from,
-# not where data goes), DNS zone names (the zone a record lives in: DNS is location-free). A key can also be
-# a user-chosen map key (an environment variable named `description`), so only a value of the expected shape
-# is skipped (see _skipped): prose for free text, an image reference without a scheme, a zone name.
-SKIP_KEYS = frozenset({"description", "displayName", "$schema"})
-_TAG_KEYS = frozenset({"tags", "tagsAll"})
-_IMAGE_KEYS = frozenset({"image", "imageUri"})
-_ZONE_KEYS = frozenset({"zoneName", "privateZoneName"})
-# A sign-in name (an Entra UPN, a database's directory administrator): an identity in the directory, where no
-# mail is sent (round 25); only a value that is exactly one mail address is skipped.
-_SIGN_IN_KEYS = frozenset({"userPrincipalName", "principalName", "login", "loginName", "upn", "signInName"})
-_SIGN_IN = re.compile(r"^[\w.+#-]+@(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.I)
-_DESCRIBING = SKIP_KEYS | _TAG_KEYS | _IMAGE_KEYS | _ZONE_KEYS | _SIGN_IN_KEYS  # _skipped: False for others
-_POINTER = re.compile(r"://|\barn:|/subscriptions/", re.I)
-_BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
-# The `name` of an element of a region list is a region (a gallery image's `targetRegions[].name`).
-_IN_REGION_LIST = re.compile(r"(?i)(regions|locations)\.\d+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,38 +67,6 @@ class Ref:
     """The ARN, Azure id, hostname or region text (never a secret's value)."""
     principal: bool = False
     """Names a service, not a place: under an IAM `Principal`, or a bare `<service>.amazonaws.com`."""
-
-
-@functools.lru_cache(maxsize=4096)
-def _key_kind(key: str) -> tuple[bool, bool, bool]:
-    """(region field, bucket field, destination field) of an input key, computed once per key."""
-    dest = bool(_DEST_KEY.search(key)) and not _KIND_KEY.search(key)
-    return (bool(_REGION_KEY.search(key)), bool(_BUCKET_KEY.search(key)), dest)
-
-
-@functools.lru_cache(maxsize=4096)
-def _free_text(key: str) -> bool:
-    """Free-text fields (alarmDescription, comment, ...) describe; they direct nothing."""
-    return key.lower().endswith(("description", "comment", "displayname", "notes"))
-
-
-def _skipped(key: str, value: Any, top: bool) -> bool:
-    """A describing field with a describing value (never a value that could be a destination in disguise).
-    A resource's own free text is prose whatever it says; deeper down, a key may be user-chosen (an
-    environment variable named `description`), so only prose naming no URL, ARN or Azure id is skipped."""
-    if key in _TAG_KEYS:
-        return not isinstance(value, str)  # a tag map or list; a string named `tags` is judged like any
-    if key in _IMAGE_KEYS:
-        return isinstance(value, str) and "://" not in value
-    if key in _ZONE_KEYS:
-        return isinstance(value, str) and "/" not in value and "@" not in value
-    if key in _SIGN_IN_KEYS:
-        return isinstance(value, str) and _SIGN_IN.match(value) is not None
-    if key in SKIP_KEYS or _free_text(key):
-        if not isinstance(value, str):  # structure under a prose-like name (captureDescription)
-            return False
-        return top or (" " in value.strip() and not _POINTER.search(value))
-    return False
 
 
 _OPAQUE = frozenset({"unknown", "secret", "opaque"})
@@ -188,7 +125,7 @@ class _Recorder:
             for k, v in value.items():
                 tv = type(v)
                 if k in own or (
-                    type(k) is str and (k in _DESCRIBING or _free_text(k)) and _skipped(k, v, top)
+                    type(k) is str and (k in DESCRIBING or free_text(k)) and skipped(k, v, top)
                 ):
                     continue
                 vendor = pair if pair is not None and k in (vk, fk) else (
@@ -206,9 +143,9 @@ class _Recorder:
                         continue
                     kind = setting_name(k) if settings else k
                     if k == "name" and ("egions." in path or "ocations." in path):
-                        kind = "regionName" if _IN_REGION_LIST.search(path) else k
+                        kind = "regionName" if IN_REGION_LIST.search(path) else k
                     short = (len(v) < 4 and v not in UNKNOWN_VALUES and k[-2:] != ".$"  # `Bucket.$`: `$.b`
-                             and not _key_kind(kind)[0])  # a region field: `UK` is a place too
+                             and not key_kind(kind)[0])  # a region field: `UK` is a place too
                     if not short and (v, kind, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, kind, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
@@ -221,7 +158,7 @@ class _Recorder:
                 if tv is str:
                     if callers and caller(key, path, v):
                         continue
-                    if len(v) >= 4 or _key_kind(key)[0]:
+                    if len(v) >= 4 or key_kind(key)[0]:
                         self.text(v, f"{path}.{i}", key, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(v, f"{path}.{i}", key, False, principal)
@@ -236,7 +173,7 @@ class _Recorder:
         self.string(value, path, key, principal)
 
     def string(self, s: str, path: str, key: str, principal: bool) -> None:
-        region_key, bucket_key, dest_key = _key_kind(key or path)
+        region_key, bucket_key, dest_key = key_kind(key or path)
         if s in UNKNOWN_VALUES or s == REDACTED:
             if dest_key:
                 self.group(path, (("unknown", s, False) if s != REDACTED else ("secret", "", False),))
@@ -308,7 +245,7 @@ def _top_trace(k: Any, v: Any) -> Trace | None:
     """The trace of a top-level input, from its cache where there is one; None: nothing to scan."""
     tv = type(v)
     if tv is str:  # a version (Neptune's `1.3.2.1`) is skipped at the top as deeper down (round 40)
-        if (len(v) < 4 and v not in UNKNOWN_VALUES and not _key_kind(k)[0]) or (
+        if (len(v) < 4 and v not in UNKNOWN_VALUES and not key_kind(k)[0]) or (
                 k[-7:] in ("version", "Version") and VERSION.match(v)):
             return None
         trace = _STR_TRACES.get((k, v))
@@ -369,7 +306,7 @@ def _scan(value: Any, prefix: str, own: frozenset[str]) -> list[Ref]:
         _replay(_traced(_Recorder.walk, value, prefix, "", not prefix, False, own), refs, seen)
         return refs
     for k, v in top.items():  # top-level inputs one by one: each one's trace is cached where it can be
-        if k in own or (type(k) is str and (k in _DESCRIBING or _free_text(k)) and _skipped(k, v, True)):
+        if k in own or (type(k) is str and (k in DESCRIBING or free_text(k)) and skipped(k, v, True)):
             continue
         trace = _top_trace(k, v)
         if trace:

@@ -7,7 +7,7 @@
   `\\s` in a class is spelled out (ASCII's whitespace: a range test, not a category call). Text with any
   non-ASCII character (where folding is more than ASCII's: the long s, the Kelvin sign) runs the original.
 - Whether a text holds a character of a `[...]+` class: one character of it is enough to say so.
-- Tests of an input key alone, cached per key as `_key_kind` is: the same few hundred keys recur on every
+- Tests of an input key alone, cached per key as `key_kind` is: the same few hundred keys recur on every
   resource, under thousands of different strings.
 
 tests/policies/test_references_ascii.py holds every twin to its original.

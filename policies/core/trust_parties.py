@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from policies.core.documents import json_doc
 from policies.core.iam.statements import condition_values, oidc_issuers, pinned, principals, trust_kind
-from policies.core.reference_text import json_doc
 from policies.core.view import ResourceView, is_unknown
 
 Found = tuple[str, str, str]  # (path, kind, value)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from policies.core.athena_catalogs import DATA_CATALOG, QUERY_INPUTS, catalog_refs
 from policies.core.connector_paths import WORKFLOW, connector_path_refs
 from policies.core.dapr_places import DAPR_TYPES, dapr_refs
 from policies.core.dapr_places import NAMED_TYPES as DAPR_NAMED
@@ -33,6 +34,7 @@ from policies.core.stack_networks import ADDRESS_TYPES, address_refs
 from policies.core.stored_refs import S3_OBJECT, stored_ref
 from policies.core.table_names import TABLE, TABLE_FLOW_TYPES, table_refs
 from policies.core.view import ResourceView, get_path, is_unknown
+from policies.core.workflow_settings import SETTINGS_TYPES, split_endpoint_refs
 
 Found = list[tuple[str, str, str]]  # (path, kind, value)
 _TRANSFER_USER = "aws:transfer/user:User"
@@ -130,7 +132,7 @@ _ENDPOINT_SERVICE = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-
 TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | frozenset(_ACCOUNT_NAMES) | {
     _TRANSFER_WORKFLOW, _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION,
     _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, _QUICKSIGHT, _GATEWAY, *DAPR_TYPES,
-    QS_VPC_CONNECTION, *ADDRESS_TYPES,
+    QS_VPC_CONNECTION, *ADDRESS_TYPES, *QUERY_INPUTS, *SETTINGS_TYPES,
     *TABLE_FLOW_TYPES, *_GATEWAY_PARTS}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/graph_index.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
@@ -139,7 +141,8 @@ CONNECTOR_NAMES = {
     "vaultName": "azure-native:keyvault:Vault", "databaseAccount": "azure-native:cosmosdb:DatabaseAccount",
 }
 NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, TABLE, *CONNECTOR_NAMES.values(), *DAPR_NAMED,
-                         *_QS_NAMES.values(), EC2_INSTANCE, _GATEWAY, QS_VPC_CONNECTION, SUBNET})
+                         *_QS_NAMES.values(), EC2_INSTANCE, _GATEWAY, QS_VPC_CONNECTION, SUBNET,
+                         DATA_CATALOG})
 
 
 def values(view: ResourceView, spec: str) -> list[tuple[str, object]]:
@@ -271,6 +274,10 @@ def typed_place_refs(view: ResourceView) -> Found:
         return connector_path_refs(view)
     if t in DAPR_TYPES:
         return dapr_refs(view)
+    if t in QUERY_INPUTS:  # round 52: the data catalogs an Athena query names
+        return catalog_refs(view)
+    if t in SETTINGS_TYPES:  # round 52: endpoints a workflow app joins from two settings
+        return split_endpoint_refs(view)
     if t in TABLE_FLOW_TYPES:  # round 42: DynamoDB tables written or read by name
         return table_refs(view)
     if t == _TRANSFER_WORKFLOW:

@@ -15,16 +15,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policies.core import reference_text, references, references_ascii
+from policies.core import documents, named_refs, reference_text, references, references_ascii
+from policies.core.named_refs import _IDENTITY_ACCOUNT, GUID_KEY
 from policies.core.reference_text import (
     _AWS_REGION,
     _AZURE_ID,
     _CLOUD_HOST,
     _GEO_PROFILE,
-    _IDENTITY_ACCOUNT,
     _INFERENCE_PROFILE,
     _TOKEN_SPLIT,
-    GUID_KEY,
     text_plan,
 )
 from policies.core.references_ascii import contains, finditer, folded, key_search
@@ -123,8 +122,8 @@ def _scan_all(values: list[Any]) -> list[Any]:
     references._STR_TRACES.clear()
     reference_text.QUIET.clear()
     text_plan.cache_clear()
-    reference_text.json_doc.cache_clear()
-    reference_text.yaml_doc.cache_clear()
+    documents.json_doc.cache_clear()
+    documents.yaml_doc.cache_clear()
     found: list[Any] = []
     for value in values:
         found.append(references.scan(value) if isinstance(value, dict | list) else None)
@@ -141,7 +140,7 @@ def test_the_scan_is_the_reference_scan_on_corpora_and_odd_inputs(monkeypatch: p
     fast = _scan_all(values)
     monkeypatch.setattr(reference_text, "finditer", lambda pattern, s, low: pattern.finditer(s))
     monkeypatch.setattr(reference_text, "contains", lambda pattern, t: pattern.search(t) is not None)
-    monkeypatch.setattr(reference_text, "key_search", lambda pattern, k: pattern.search(k) is not None)
+    monkeypatch.setattr(named_refs, "key_search", lambda pattern, k: pattern.search(k) is not None)
     slow = _scan_all(values)
     assert len(fast) > 10_000
     assert fast == slow

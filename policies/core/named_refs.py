@@ -1,0 +1,48 @@
+"""Resources an input names by their physical name or GUID, which only the stack can place.
+
+A storage account, an AppFlow connector profile, a relay or a Log Analytics workspace named bare (not by id
+or URL) resolves to the stack's resource of that name or GUID (policies/core/graph_index.py indexes them).
+"""
+
+from __future__ import annotations
+
+import re
+
+from policies.core.reference_text import GUID
+from policies.core.references_ascii import key_search
+from policies.core.relays import named_relay
+from policies.core.typed_places import CONNECTOR_NAMES
+
+GUID_KEY = re.compile(r"(?i)(workspace|wsid|instrumentation_?key|customer_?id)")  # also as setting names
+# Types whose GUID outputs other resources send data to, and those outputs.
+GUID_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "azure-native:operationalinsights:Workspace": ("customerId",),
+    "azure-native:applicationinsights:Component": ("instrumentationKey", "appId"),
+}
+STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+NAMED_REFS: dict[str, str] = {
+    "connectorProfileName": "aws:appflow/connectorProfile:ConnectorProfile",
+    "storageAccountName": STORAGE_ACCOUNT,  # Azure Files volumes (container groups), data mounts
+    "storageAccount": STORAGE_ACCOUNT,  # a Cost Management export's SAS destination (a bare name only)
+}
+_BARE_NAME = re.compile(r"^[a-z0-9]{3,24}$")  # a storage account name (an id or URL there is scanned as such)
+_IDENTITY_ACCOUNT = re.compile(r"(?i)__account_?name$")  # `…__accountName`, as a setting `…__ACCOUNT_NAME`
+
+
+def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
+    """A resource named by its physical name or GUID, which only the stack can place (None: not one)."""
+    # a storage account in a volume/mount list or an app env's `azureFile` (round 43), Stream Analytics
+    # `storageAccounts`, `jobStorageAccount` or `externals.storageAccount` (round 40), a Logic Apps
+    # connection's `parameterValues` (a top-level `accountName` is its parent), a Functions `…__accountName`
+    target = NAMED_REFS.get(key) if key != "storageAccount" or _BARE_NAME.match(s) else None
+    connector = "parametervalues" in path.lower()  # also nonSecret- and customParameterValues
+    target = target or (CONNECTOR_NAMES.get(key) if connector else None) or named_relay(key, path) or (
+        STORAGE_ACCOUNT if (key == "accountName" and ("torageAccount" in path or "azureFile" in path))
+        or key_search(_IDENTITY_ACCOUNT, key)
+        else None
+    )
+    if target is not None:
+        return ("named", f"{target}|{s}", False)
+    if len(s) == 36 and (key_search(GUID_KEY, key) or (connector and key == "username")) and GUID.match(s):
+        return ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID (and
+    return None  # the Log Analytics data collector connector's `username`, its workspace's GUID)
