@@ -51,6 +51,20 @@ def _update(request: dict, kwargs: dict) -> dict[str, Any]:
             "env_reads": graph.env_reads}
 
 
+def run_variables(request: dict) -> None:
+    """The run's start and judged paths for gate.side_effects, from the request alone: absent there, unset
+    (round 21: an inherited value stood for a request without them)."""
+    from gate.environ import JUDGED_PATHS, RUN_STARTED
+
+    values = {RUN_STARTED: str(request.get("run_started_ns") or ""),
+              JUDGED_PATHS: os.pathsep.join(request.get("judged_paths") or [])}
+    for name, value in values.items():
+        if value:
+            os.environ[name] = value
+        else:
+            os.environ.pop(name, None)
+
+
 def main(argv: list[str], install_filter: Any = None) -> int:
     """`install_filter` (gate.syscall_filter.install) is installed before the program runs: at once, or
     with `recorder: process` once the recorder process is forked (gate.relay)."""
@@ -72,14 +86,7 @@ def main(argv: list[str], install_filter: Any = None) -> int:
         from gate.read_tracker import ReadTracker
 
         ReadTracker.start(probing=True)   # what the program reads (opens, stats, lists) is its entry's input
-        if request.get("run_started_ns"):   # gate.side_effects: files changed since were written by this run
-            from gate.side_effects import RUN_STARTED
-
-            os.environ[RUN_STARTED] = str(request["run_started_ns"])
-        if request.get("judged_paths"):     # gate.side_effects: what the gate judges by is not the program's
-            from gate.side_effects import JUDGED_PATHS
-
-            os.environ[JUDGED_PATHS] = os.pathsep.join(request["judged_paths"])
+        run_variables(request)
         try:
             fixtures = request.get("invoke_fixtures")
             kwargs = {

@@ -21,6 +21,7 @@ from typing import Any
 
 from gate.deferred import Settling
 from gate.env_reads import noting_env_reads
+from gate.environ import ORGANIZATION
 from gate.errors import GateError, ProgramError
 from gate.graph import Graph
 from gate.integrity import changed, edited, snapshot
@@ -65,7 +66,7 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
         project=recorder.graph.project,
         stack=recorder.graph.stack,
         dry_run=recorder.dry_run,
-        organization="organization",
+        organization=ORGANIZATION,
         root_directory=root_directory,
         callbacks=None,
         outputs=set(),
@@ -110,7 +111,7 @@ def _out_of_process(recorder: Recorder, monitor: Any, engine: Any, root_director
         project=recorder.graph.project, stack=recorder.graph.stack,
         monitor=resource_pb2_grpc.ResourceMonitorStub(channels[0]),
         engine=engine_pb2_grpc.EngineStub(channels[1]),
-        dry_run=recorder.dry_run, legacy_apply_enabled=False, organization="organization",
+        dry_run=recorder.dry_run, legacy_apply_enabled=False, organization=ORGANIZATION,
         root_directory=root_directory))
     for prop in vars(rt_settings.Settings).values():   # code run in a fresh context sees these too
         if hasattr(prop, "_data"):
@@ -286,7 +287,7 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
     added = [p for p in (str(program_dir), str(project_dir)) if p not in sys.path]
     sys.path[:0] = added
     env = {
-        "PULUMI_PROJECT": project, "PULUMI_STACK": stack, "PULUMI_ORGANIZATION": "organization",
+        "PULUMI_PROJECT": project, "PULUMI_STACK": stack, "PULUMI_ORGANIZATION": ORGANIZATION,
         "PULUMI_DRY_RUN": "true" if dry_run else "false", "PULUMI_CONFIG": json.dumps(flat),
         "PULUMI_CONFIG_SECRET_KEYS": json.dumps(secret_keys),
     }

@@ -40,3 +40,28 @@ def program_environ() -> dict[str, str]:
     the run's signing key (round 9)."""
     hidden = PACK_VARIABLES + SIGNING_VARIABLES
     return {k: v for k, v in os.environ.items() if k not in hidden}
+
+
+# the organization every offline run is in: the program, its record and the packs (the CLI's default)
+ORGANIZATION = "organization"
+# round 21: what the installed SDK reads that changes what a program registers or how it runs
+# (legacy applies, `str(Output)` raising, resource references, dependency cycles, spans exported over the
+# network); the gate records and judges the SDK's defaults, as every later run of the stack cache assumes
+SDK_SWITCHES = ("PULUMI_ENABLE_LEGACY_APPLY", "PULUMI_ERROR_OUTPUT_STRING",
+                "PULUMI_DISABLE_RESOURCE_REFERENCES", "PULUMI_ERROR_ON_DEPENDENCY_CYCLES",
+                "PULUMI_OTEL_EXPORTER_OTLP_ENDPOINT")
+# `PULUMI_CONFIG_<KEY>` is config the SDK reads for a key the stack config lacks; these are the CLI's
+# (secrets provider) or set by the gate for the program over whatever is inherited
+_CONFIG_NAMES = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_CONFIG_SECRET_KEYS")
+# set by the gate for its recording workers, from their request (gate.side_effects reads them): never
+# the job's to give
+RUN_STARTED = "GATE_RUN_STARTED_NS"   # when the gate run began (time.time_ns())
+JUDGED_PATHS = "GATE_JUDGED_PATHS"    # the records, packs and pack config the gate judges by (os.pathsep)
+RUN_VARIABLES = (RUN_STARTED, JUDGED_PATHS)
+
+
+def refused_variables() -> list[str]:
+    """Inherited variables that would make the recording something other than the judged program under the
+    SDK's defaults (gate.env_check refuses them, exit 2)."""
+    return sorted(n for n in os.environ if n in SDK_SWITCHES or n in RUN_VARIABLES
+                  or (n.startswith("PULUMI_CONFIG_") and n not in _CONFIG_NAMES))

@@ -28,9 +28,23 @@ def parse_waiver(message: str, urn: str) -> dict[str, Any] | None:
 def violation(pack: str, policy: str, level: str, severity: str, urn: str, type_: str,
               message: str) -> Violation:
     """One finding; the waiver prefix counts only on advisory findings (a pack downgrades waived ones)."""
+    message = unicode_text(message)
     waiver = parse_waiver(message, urn) if level == "advisory" else None
     return Violation(pack=pack, policy=policy, level=level, severity=severity, urn=urn, type=type_,  # type: ignore[arg-type]
                      message=message, waiver=waiver)
+
+
+def unicode_text(text: str) -> str:
+    """`text` as UTF-8 can hold it (round 21): an in-process pack's message is a Python string that may hold a
+    lone surrogate (bytes decoded with `surrogateescape`), which no report can write (the JSON writer's
+    TypeError was an internal error): escaped as `\\udcff`."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def join_message(description: str, message: str | None) -> str:

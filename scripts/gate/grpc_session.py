@@ -34,6 +34,7 @@ from gate.analyzer_wire import (
     to_struct,
 )
 from gate.deadlines import Deadlines
+from gate.environ import ORGANIZATION
 from gate.errors import UsageError
 from gate.findings import deadline_detail, raised_message, violation
 from gate.model import PolicyRun, Violation
@@ -92,7 +93,7 @@ class PackSession:
         s = self.setup
         config = json.loads(s.env.get("PULUMI_CONFIG") or "{}")
         self._rpc("ConfigureStack", pb.AnalyzerStackConfigureRequest(
-            stack=s.stack, project=s.project, dry_run=s.dry_run, organization="organization", config=config))
+            stack=s.stack, project=s.project, dry_run=s.dry_run, organization=ORGANIZATION, config=config))
         info = self._rpc("GetAnalyzerInfo", empty_pb2.Empty())
         if first:
             self._learn(info)

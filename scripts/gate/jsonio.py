@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,11 +23,26 @@ except ImportError:   # pragma: no cover - orjson is a declared dependency; the 
     orjson = None
 
 
+# Round 21: what JSON may carry raw but a log viewer breaks a line at or turns around — C1 controls (NEL),
+# the line and paragraph separators, the bidirectional controls (as gate.report_parts escapes them in
+# text) — is written as a `\uXXXX` escape: the same document once parsed, no line of it a spoofed verdict.
+# (their UTF-8 forms: U+0080-009F, U+061C, U+200E/F, U+2028-202E, U+2066-2069; each starts at a lead byte)
+_BREAKS = re.compile(rb"\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def _escaped(data: bytes) -> bytes:
+    """`data` with each of those characters as its `\\uXXXX` escape (valid only inside a JSON string, which
+    is the only place JSON holds a non-ASCII character)."""
+    if _BREAKS.search(data) is None:
+        return data
+    return _BREAKS.sub(lambda m: b"\\u%04x" % ord(m.group().decode("utf-8")), data)
+
+
 def dumps_bytes(value: Any) -> bytes:
     """Indented (2 spaces) UTF-8 JSON with a final newline; keys in insertion order."""
     if orjson is not None:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        return _escaped(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    return _escaped((json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def dumps(value: Any) -> str:
@@ -38,7 +54,7 @@ def _item(value: Any, pad: bytes) -> bytes:
         data = orjson.dumps(value, option=orjson.OPT_INDENT_2)
     else:
         data = json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8")
-    return pad + data.replace(b"\n", b"\n" + pad)
+    return pad + _escaped(data).replace(b"\n", b"\n" + pad)
 
 
 def list_chunks(items: Iterable[Any], level: int, batch: int = 2000) -> Iterator[bytes]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.deadlines import DEFAULTS, DeadlineExceeded, no_hard_exit, watchdog
-from gate.environ import environ
+from gate.environ import ORGANIZATION, environ
 from gate.errors import GateError, UsageError
 from gate.inputs import MAX_YAML_BYTES, parse_yaml, read_text
 from gate.policy_config import PackConfigFile, PolicyConfig, PolicyInfo, parse_config_object
@@ -211,9 +211,11 @@ def struct_round_trip(props: dict[str, Any] | None) -> dict[str, Any] | None:
 @contextlib.contextmanager
 def cli_environment(*, project: str, stack: str, stack_config: dict[str, Any], dry_run: bool,
                     ) -> Iterator[dict[str, str]]:
-    """The environment the CLI gives a pack: PULUMI_PROJECT/STACK/CONFIG/DRY_RUN (restored afterwards)."""
+    """The environment the CLI gives a pack: PULUMI_PROJECT/STACK/ORGANIZATION/CONFIG/DRY_RUN (restored
+    afterwards); the organization the program was recorded under (round 21), whatever was inherited."""
     env = {
         "PULUMI_PROJECT": project,
+        "PULUMI_ORGANIZATION": ORGANIZATION,
         "PULUMI_STACK": stack,
         "PULUMI_DRY_RUN": "true" if dry_run else "false",
         "PULUMI_CONFIG": json.dumps({k: v if isinstance(v, str) else json.dumps(v)
@@ -232,8 +234,7 @@ def configure_runtime(project: str, stack: str, dry_run: bool) -> None:
 
     pulumi.runtime.set_all_config(pulumi.runtime.get_config_env())
     pulumi.runtime.configure(pulumi.runtime.Settings(project=project, stack=stack, dry_run=dry_run,
-                                                     organization=os.environ.get("PULUMI_ORGANIZATION",
-                                                                                 "organization")))
+                                                     organization=ORGANIZATION, legacy_apply_enabled=False))
 
 
 

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from gate.jsonio import PLACEHOLDER, dumps, joined, write_list
 from gate.model import PolicyRun, StackReport, Violation
-from gate.report_parts import detail, grouped, short_name
+from gate.report_parts import detail, grouped, labelled_message, printable, short_name
 
 FORMATS = ("text", "json", "sarif", "junit")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -131,7 +131,7 @@ def _sarif_results(report: StackReport, index: dict[str, int]) -> Iterator[dict[
     for v in report.violations:
         rid = _rule_id(v.pack, v.policy)
         if v.urn:
-            location = {"fullyQualifiedName": v.urn, "name": short_name(v.urn), "kind": "resource"}
+            location = {"fullyQualifiedName": v.urn, "name": printable(short_name(v.urn)), "kind": "resource"}
         else:
             location = {"fullyQualifiedName": report.stack, "name": report.stack, "kind": "module"}
         where = physical.get(v.source)
@@ -141,7 +141,7 @@ def _sarif_results(report: StackReport, index: dict[str, int]) -> Iterator[dict[
             "ruleId": rid,
             "ruleIndex": index[rid],
             "level": _sarif_level(v),
-            "message": {"text": v.message},
+            "message": {"text": labelled_message(v.message)},
             "locations": [{"physicalLocation": where, "logicalLocations": [location]}],
             "partialFingerprints": {FINGERPRINT: _fingerprint(report.stack, v)},
             "properties": {"stack": report.stack, "pack": v.pack, "enforcementLevel": v.level,
@@ -150,7 +150,7 @@ def _sarif_results(report: StackReport, index: dict[str, int]) -> Iterator[dict[
         }
         if v.waiver is not None:
             result["suppressions"] = [{"kind": "external", "status": "accepted",
-                                       "justification": _waiver_text(v.waiver)}]
+                                       "justification": printable(_waiver_text(v.waiver))}]
         yield result
 
 
@@ -227,7 +227,8 @@ _UPDATE = ", update graph"   # a finding of the update graph only (round 10), sa
 
 def _case(report: StackReport, run: PolicyRun, found: list[Violation]) -> Iterator[str]:
     """One test case: its open tag, a line per failure (and the other findings), its close tag."""
-    case = ET.Element("testcase", classname=f"{report.stack}.{run.pack}", name=run.policy)
+    case = ET.Element("testcase", classname=printable(f"{report.stack}.{run.pack}"),
+                      name=printable(run.policy))
     if run.level == "disabled":
         ET.SubElement(case, "skipped", message="policy disabled")
         yield _element(case, 2)
@@ -238,15 +239,16 @@ def _case(report: StackReport, run: PolicyRun, found: list[Violation]) -> Iterat
         yield _element(case, 2)
         return
     yield "\n    " + _open_tag(case)
-    for v in blocking:
-        where = f"{v.source} {v.urn}" if v.source else (v.urn or f"stack {report.stack}")
+    for v in blocking:   # round 21: what a program or pack gave is `printable` (XML 1.0 has no ESC or NUL)
+        where = printable(f"{v.source} {v.urn}" if v.source else (v.urn or f"stack {report.stack}"))
         where += f" [{_UPDATE[2:]}]" if v.recording == "update" else ""
-        text = f"{where} ({v.type})\n{v.message}" if v.type else f"{where}\n{v.message}"
-        yield (f'\n      <failure type="{_attr(v.level)}" message="{_attr(f"{where}: {detail(v.message)}")}">'
-               f"{_cdata(text)}</failure>")
+        text = f"at {where} ({printable(v.type)})" if v.type else f"at {where}"
+        message = printable(f"{where}: {detail(v.message)}")
+        yield (f'\n      <failure type="{_attr(v.level)}" message="{_attr(message)}">'
+               f"{_cdata(text)}\n{_cdata(labelled_message(v.message))}</failure>")
     if others:
         text = "\n".join(f"[{'waived' if v.waiver else v.level}{_UPDATE * (v.recording == 'update')}] "
-                         f"{v.urn or report.stack}: {detail(v.message)}" for v in others)
+                         + printable(f"{v.urn or report.stack}: {detail(v.message)}") for v in others)
         yield f"\n      <system-out>{_cdata(text)}</system-out>"
     yield "\n    </testcase>"
 

@@ -22,6 +22,8 @@ _CONTROLS.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
 # and the bidirectional controls (U+202E turns a line around), escaped as \uXXXX
 _CONTROLS.update({c: f"\\u{c:04x}" for c in [0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F),
                                              *range(0x2066, 0x206A)]})
+# round 21: the noncharacters XML 1.0 forbids (with the C0 controls above: JUnit XML stays parsable)
+_CONTROLS.update({0xFFFE: "\\ufffe", 0xFFFF: "\\uffff"})
 
 
 def printable(value: str) -> str:
@@ -32,6 +34,16 @@ def printable(value: str) -> str:
     if stripped.startswith("::"):
         text = text[:len(text) - len(stripped)] + "\\x3a" + stripped[1:]
     return text
+
+
+def labelled_message(message: str) -> str:
+    """A finding's message for a report read as text (JUnit, SARIF; round 21: a value in it started a line
+    there that read as the verdict): the policy description and the violation message each `printable`,
+    each on a line of its own that starts with a label, never with what a program or pack gave."""
+    description, sep, finding = message.partition("\n")
+    if not sep:
+        description, finding = "", description
+    return (f"policy: {printable(description)}\n" if description else "") + f"finding: {printable(finding)}"
 
 
 def grouped(violations: Iterable[Violation]) -> dict[str, dict[str, list[Violation]]]:

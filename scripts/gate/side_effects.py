@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from gate.environ import JUDGED_PATHS, RUN_STARTED
 from gate.read_probes import real_stat
 
 _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell command",
@@ -72,10 +73,6 @@ def _address(address: Any) -> str | None:
 
 
 UNSAFE = "GATE_UNSAFE_PROGRAM_SIDE_EFFECTS"   # "1": allow them (tests of the engine's process handling)
-
-
-RUN_STARTED = "GATE_RUN_STARTED_NS"   # when the gate run began (time.time_ns()), set by the recording worker
-JUDGED_PATHS = "GATE_JUDGED_PATHS"    # the records, packs and pack config the gate judges by (os.pathsep)
 
 
 class _Watch:

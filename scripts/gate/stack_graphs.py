@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from gate.environ import ORGANIZATION
 from gate.errors import GateError
 
 ENV = "GATE_STACK_GRAPHS"
-ORGANIZATION = "organization"   # the organization every offline run is in (gate.driver)
 UPDATES = ".updates"
 
 

@@ -114,7 +114,8 @@ def test_what_else_writes_to_stdout_goes_to_stderr(tmp_path):
               "os.write(1, b'raw\\n')\nrelease()\nprint('report')\n")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-    assert proc.stdout == "report\n" and proc.stderr == "noise\nraw\n"
+    # round 21: each line marked and printable (gate.stdout_guard)
+    assert proc.stdout == "report\n" and proc.stderr == "gate: output: noise\ngate: output: raw\n"
 
 
 def test_the_pull_request_is_also_judged_by_the_base_commits_packs():
