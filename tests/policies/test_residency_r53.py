@@ -1,6 +1,6 @@
 """Red-team round 53 of the residency pack: a workflow app joining the stack's own Service Bus namespace or
-storage account to a service suffix that is no token audience (corpus cases:
-tests/corpus/residency/{evil,good}/r53-*.yaml).
+storage account to a service suffix that is no token audience, and the Lambdas of Athena external functions
+(corpus cases: tests/corpus/residency/{evil,good}/r53-*.yaml).
 """
 
 from __future__ import annotations
@@ -34,3 +34,15 @@ def test_a_service_suffix_setting_is_judged_joined_not_as_a_host_on_its_own():
     apart = {"partnerBus": "partner-bus", "blobSuffix": "blob.core.windows.net"}  # no name of its stem
     alone = _blocking(BUS, _workflow_app(apart))
     assert alone and all("holds only the service suffix" in m for _, m in alone)
+
+
+def _named_query(sql: str):
+    return res("aws:athena/namedQuery:NamedQuery", "q", {"name": "q", "database": "dossiers", "query": sql})
+
+
+def test_an_athena_external_function_s_lambda_named_bare_must_be_the_stack_s():
+    fn = res("aws:lambda/function:Function", "fn", {"name": "dosis-redact", "region": "eu-west-1"})
+    sql = "USING EXTERNAL FUNCTION redact(v VARCHAR) RETURNS VARCHAR LAMBDA '{}' SELECT redact(dt) FROM e"
+    found = _blocking(fn, _named_query(sql.format("partner-redact")))
+    assert found and all("partner-redact" in m for _, m in found)
+    assert _blocking(fn, _named_query(sql.format("dosis-redact"))) == []
