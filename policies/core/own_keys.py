@@ -15,6 +15,7 @@ from policies.core.outside_parties import PARTY_TYPES, party_refs
 from policies.core.trust_parties import CI_ISSUERS, ENTRA_ISSUERS
 from policies.core.typed_places import values
 from policies.core.view import UNKNOWN_VALUES, ResourceView
+from policies.core.workflow_settings import SETTINGS_TYPES, without_suffix_settings
 
 # Top-level keys that name the resource itself (its own outputs), or its own place (judged by the location
 # rules, not as a reference).
@@ -323,16 +324,19 @@ _AZURE_AUTHORISING = ("caaRecords", "nsRecords", "soaRecord", "dsRecords", "tlsa
 DNS_RECORD_TYPES = frozenset(
     {"aws:route53/record:Record", "azure-native:dns:RecordSet", "azure-native:privatedns:PrivateRecordSet"}
 )
-REDUCED_TYPES = DNS_RECORD_TYPES | {_GLUE_TABLE}
+REDUCED_TYPES = DNS_RECORD_TYPES | SETTINGS_TYPES | {_GLUE_TABLE}
 _MAILTO = re.compile(r"mailto:[^\s;,\"']+", re.I)
 
 
 def reduced_inputs(view: ResourceView) -> dict[str, Any]:
     """The inputs scanned for references: a DNS record's (dns_record_data); a Glue table's over a connection
     without its `storageDescriptor.location`, `database.schema.table` in the connection (round 51: not a
-    place; the connection is judged, ACCEPTED_IDS). A URL there (`s3://…`) is still scanned."""
+    place; the connection is judged, ACCEPTED_IDS). A URL there (`s3://…`) is still scanned. A workflow app's
+    without its service-suffix settings (round 53: judged joined, workflow_settings.py)."""
     if view.type in DNS_RECORD_TYPES:
         return dns_record_data(view)
+    if view.type in SETTINGS_TYPES:
+        return without_suffix_settings(view, dict(view.inputs))
     inputs = dict(view.inputs)
     storage = inputs.get("storageDescriptor")
     location = storage.get("location") if isinstance(storage, dict) else None

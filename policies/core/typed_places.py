@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from policies.core.athena_catalogs import DATA_CATALOG, QUERY_INPUTS, catalog_refs
+from policies.core.athena_catalogs import DATA_CATALOG, LAMBDA_FUNCTION, QUERY_INPUTS, catalog_refs
 from policies.core.connector_paths import WORKFLOW, connector_path_refs
 from policies.core.dapr_places import DAPR_TYPES, dapr_refs
 from policies.core.dapr_places import NAMED_TYPES as DAPR_NAMED
@@ -142,7 +142,7 @@ CONNECTOR_NAMES = {
 }
 NAMED_TYPES = frozenset({EFS_FILE_SYSTEM, STORAGE_ACCOUNT, TABLE, *CONNECTOR_NAMES.values(), *DAPR_NAMED,
                          *_QS_NAMES.values(), EC2_INSTANCE, _GATEWAY, QS_VPC_CONNECTION, SUBNET,
-                         DATA_CATALOG})
+                         DATA_CATALOG, LAMBDA_FUNCTION})
 
 
 def values(view: ResourceView, spec: str) -> list[tuple[str, object]]:

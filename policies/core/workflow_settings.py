@@ -7,7 +7,8 @@ setting holding only an Azure service suffix is read as such a join: with each s
 names a resource by a bare name (`sqlServerName`, not `sqlServerPort`), it makes the host judged
 (`<name>.database.windows.net`: the stack's server, or blocked); with none, it blocks: the pack cannot tell
 which name is joined to it. Settings applied on their own (`WebAppApplicationSettings`) do not say which app
-they are for: read there as well.
+they are for: read there as well. Round 53: the suffix setting is judged only so, not also as a host on its
+own (`servicebus.windows.net` alone blocked the stack's own namespace joined to it).
 """
 
 from __future__ import annotations
@@ -48,12 +49,31 @@ def _norm(name: str) -> str:
     return name.lower().replace("_", "").replace("-", "")
 
 
+def _suffix(value: Any) -> str | None:
+    """The Azure service suffix a setting's value holds alone, if it does."""
+    suffix = value.strip().strip(".").lower() if isinstance(value, str) else None
+    return suffix if suffix in _SUFFIXES else None
+
+
+def without_suffix_settings(view: ResourceView, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs scanned for references: a workflow app's settings holding only a service suffix are left
+    out (split_endpoint_refs judges each joined with the names beside it, or blocks it alone)."""
+    suffixes = {name for _, name, value in _settings(view) if _suffix(value)}
+    if not suffixes:
+        return inputs
+    if view.type in _SETTINGS_TYPES:
+        return {**inputs, "properties": {k: v for k, v in inputs["properties"].items() if k not in suffixes}}
+    site = inputs["siteConfig"]
+    kept = [s for s in site["appSettings"] if not (isinstance(s, dict) and s.get("name") in suffixes)]
+    return {**inputs, "siteConfig": {**site, "appSettings": kept}}
+
+
 def split_endpoint_refs(view: ResourceView) -> Found:
     """(path, kind, value) of the hosts a workflow app's settings make together, or why they cannot."""
     settings = _settings(view)
     found: Found = []
     for path, name, value in settings:
-        if not isinstance(value, str) or (suffix := value.strip().strip(".").lower()) not in _SUFFIXES:
+        if not (suffix := _suffix(value)):
             continue
         stem = _STEM_END.sub("", name)
         labels = [v for _, n, v in settings if n != name and stem and _norm(n).startswith(_norm(stem))
