@@ -46,7 +46,8 @@ def fleet_internet(r: ResourceView, graph: StackGraph) -> list[str]:
 PUBLIC_CHECKS = {WEB_APP: web_app_endpoint, FLEET: fleet_internet}
 # Type prefix -> why the closed world still refuses it and how to make the program judgeable (round 53).
 UNJUDGED = {
-    "aws:workspaces/workspace:Workspace": (
+    # round 54: the whole service, so a directory and its IP groups say it too, not only the WorkSpace
+    "aws:workspaces/": (
         "a WorkSpace's volume key and flags and who may stream it (its directory's IP groups, access "
         "properties and internet access, a control not read yet) are not judged: stream the work from an "
         "AppStream 2.0 fleet of the stack without default internet access, its storage judged where it lives"

@@ -27,7 +27,8 @@ CLOSED_SERVICES = {
     "judged: CMK, sessions recorded ten years) and edit from a local IDE over it",
 }
 # Type prefix -> how to make a refused store or control judgeable, where more can be said than the generic
-# text (round 52: the NetApp Files stores beside volumes; round 53: WorkSpaces, QuickSight, Secure Browser).
+# text (round 52: the NetApp Files stores beside volumes; round 53: WorkSpaces, QuickSight, Secure Browser;
+# round 54: WorkSpaces directories and IP groups).
 HOW_TO_JUDGE = {**NETAPP_UNJUDGED, **FRONT_ENDS_UNJUDGED}
 
 
