@@ -5,8 +5,8 @@ A pipeline object's field names its data by an expression the service fills in w
 definition gives in `parameterValues` (several entries of one id: an array, any of which may be used) or as
 the parameter object's `default`. Each such reference is read as every value the definition gives it, so the
 bucket is judged as if written; a parameter with no value there (supplied when the pipeline is activated),
-an unknown one, or another expression in a host's place (`#{node.bucket}`) stays unfilled and blocks as a
-host chosen at run time (policies/core/host_classes.py `hostless_sites`).
+an unknown one, a field of more than eight alternatives, or another expression in a host's place
+(`#{node.bucket}`) stays unfilled and blocks as a host chosen at run time (host_classes.py `hostless_sites`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ _MAX_VALUES = 8  # alternatives of one field; more is not judged value by value 
 
 
 def _values(view: ResourceView) -> dict[str, list[str]]:
-    """Parameter id -> every literal value the definition gives it (None-free; unknowns leave it out)."""
+    """Parameter id -> every value the definition gives it; one not a known string leaves the id out."""
     given: dict[str, list[Any]] = {}
     for v in _listed(view.get("parameterValues")):
         if isinstance(v.get("id"), str):
