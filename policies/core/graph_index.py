@@ -18,6 +18,7 @@ from policies.core.cosmos_replicas import lists_region
 from policies.core.documents import iter_strings
 from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host, resource_id
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
+from policies.core.kusto_exports import EXTERNAL_TABLE, KUSTO_SCRIPT, external_tables
 from policies.core.located_children import located_child
 from policies.core.named_refs import GUID_OUTPUTS, NAMED_REFS
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
@@ -109,6 +110,9 @@ class GraphIndex:
                         self.by_key.setdefault(f"named:{r.type}|{v}", r)
             if r.type == WORKFLOW and (k := workflow_key(str(r.input("accessEndpoint", "")))):
                 self.by_key.setdefault(f"named:{k}", r)  # called by its callback URL (round 27)
+            if r.type == KUSTO_SCRIPT:  # round 54: the external tables its scripts define
+                for t in external_tables(r):
+                    self.by_key.setdefault(f"named:{EXTERNAL_TABLE}|{t}", r)
             if r.type.startswith("azure-native:authorization:Policy") and (d := definition_key(r)):
                 self.by_key.setdefault(f"named:{POLICY_ASSIGNMENT}|{d}", r)  # named by an assignment
             for k in GUID_OUTPUTS.get(r.type, ()):

@@ -142,14 +142,20 @@ AZURE_REGION_DOMAINS = (
 # Web PubSub's awps-tunnel) goes wherever its client runs.
 _LOCAL_SCHEMES = frozenset({"file", "unix", "npipe", "local"})
 _HOSTLESS = re.compile(r"\b([a-z][a-z0-9+.-]*):///", re.I)
+# Round 54: a host (or bucket) written as an expression filled in at run time, `s3://#{myBucket}/` (a Data
+# Pipeline parameter with no value in its definition, a node's field; Ruby interpolation), reads as no URL.
+_EXPRESSION_HOST = re.compile(r"\b([a-z][a-z0-9+.-]*)://#\{", re.I)
 
 
 def hostless_sites(s: str) -> list[str]:
-    """Why each URL without a host in `s` cannot be placed (round 18)."""
+    """Why each URL without a host in `s` cannot be placed (round 18), or with its host an expression."""
     return [f"{m.group(1)}:///… is a URL with no host: it goes to wherever the client serving that scheme "
             "runs (a tunnel on a developer's machine, a local agent); name a host of the stack or a "
             "declared one"
-            for m in _HOSTLESS.finditer(s) if m.group(1).lower() not in _LOCAL_SCHEMES]
+            for m in _HOSTLESS.finditer(s) if m.group(1).lower() not in _LOCAL_SCHEMES] + [
+        f"{m.group(1)}://#{{…}} names its host or bucket by an expression filled in at run time, so where it "
+        "goes cannot be judged; write the name, or give the parameter its value in the pipeline "
+        "definition's parameterValues" for m in _EXPRESSION_HOST.finditer(s)]
 
 
 # Hosts of one account's resource under an AWS domain (round 21): the region label places the resource but

@@ -12,6 +12,7 @@ from policies.core.grafana_access import GRAFANA
 from policies.core.installed_code import POLICY_ASSIGNMENT, custom_definition
 from policies.core.named_services import NAMED_SERVICE_TYPES, named_service_refs
 from policies.core.outside_parties import PARTY_TYPES, party_refs
+from policies.core.pipeline_parameters import DEFINITION, filled_definition
 from policies.core.trust_parties import CI_ISSUERS, ENTRA_ISSUERS
 from policies.core.typed_places import values
 from policies.core.view import UNKNOWN_VALUES, ResourceView
@@ -324,7 +325,7 @@ _AZURE_AUTHORISING = ("caaRecords", "nsRecords", "soaRecord", "dsRecords", "tlsa
 DNS_RECORD_TYPES = frozenset(
     {"aws:route53/record:Record", "azure-native:dns:RecordSet", "azure-native:privatedns:PrivateRecordSet"}
 )
-REDUCED_TYPES = DNS_RECORD_TYPES | SETTINGS_TYPES | {_GLUE_TABLE}
+REDUCED_TYPES = DNS_RECORD_TYPES | SETTINGS_TYPES | {_GLUE_TABLE, DEFINITION}
 _MAILTO = re.compile(r"mailto:[^\s;,\"']+", re.I)
 
 
@@ -332,11 +333,14 @@ def reduced_inputs(view: ResourceView) -> dict[str, Any]:
     """The inputs scanned for references: a DNS record's (dns_record_data); a Glue table's over a connection
     without its `storageDescriptor.location`, `database.schema.table` in the connection (round 51: not a
     place; the connection is judged, ACCEPTED_IDS). A URL there (`s3://…`) is still scanned. A workflow app's
-    without its service-suffix settings (round 53: judged joined, workflow_settings.py)."""
+    without its service-suffix settings (round 53: judged joined, workflow_settings.py). A Data Pipeline
+    definition's with its parameters filled in (round 54, pipeline_parameters.py)."""
     if view.type in DNS_RECORD_TYPES:
         return dns_record_data(view)
     if view.type in SETTINGS_TYPES:
         return without_suffix_settings(view, dict(view.inputs))
+    if view.type == DEFINITION:
+        return filled_definition(view, dict(view.inputs))
     inputs = dict(view.inputs)
     storage = inputs.get("storageDescriptor")
     location = storage.get("location") if isinstance(storage, dict) else None

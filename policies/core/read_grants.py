@@ -53,8 +53,11 @@ KEY_VAULT = "azure-native:keyvault:Vault"
 # 21): its pipelines copy data into them, whatever exfiltration protection says of other tenants.
 SYNAPSE = "azure-native:synapse:Workspace"
 _LINKED_TENANTS = "managedVirtualNetworkSettings.allowedAadTenantIdsForLinking"
+# A storage account's data share (round 54) lets each access policy's managed identity read its assets, in the
+# identity's tenant: the one the provider pins, or another that must be declared.
+DATA_SHARE = "azure-native:storage:DataShare"
 GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {
-    LIGHTHOUSE, KEY_VAULT, _AOSS_ACCESS, SYNAPSE}
+    LIGHTHOUSE, KEY_VAULT, _AOSS_ACCESS, SYNAPSE, DATA_SHARE}
 # Verbs that only bring data in (CopyIntoBackupVault too) or change settings, and reads of a container's
 # configuration (a replication source checks the destination bucket's versioning); any other action
 # (GetObject, Receive*, Subscribe, `*`) reads the data.
@@ -151,12 +154,32 @@ def _tenants(view: ResourceView) -> list[Found]:
         if tenants is None or isinstance(tenants, list):
             return [(f"{_LINKED_TENANTS}.{i}", *_tenant(t)) for i, t in enumerate(tenants or ())]
         return [(_LINKED_TENANTS, "unknown", "")]
+    if view.type == DATA_SHARE:
+        return _share_tenants(view)
     own = view.get("properties.tenantId")
     out: list[Found] = []
     for i, p in enumerate(view.get("properties.accessPolicies") or ()):
         tenant = get_path(p, "tenantId")
         if tenant != own:
             out.append((f"properties.accessPolicies.{i}.tenantId", *_tenant(tenant)))
+    return out
+
+
+def _share_tenants(view: ResourceView) -> list[Found]:
+    """A data share's grantee tenants other than the one the provider pins (none pinned: each blocks)."""
+    own = view.provider.inputs.get("tenantId") if view.provider is not None else None
+    out: list[Found] = []
+    for i, p in enumerate(view.get("properties.accessPolicies") or ()):
+        tenant, at = get_path(p, "tenantId"), f"properties.accessPolicies.{i}.tenantId"
+        if isinstance(own, str) and isinstance(tenant, str) and tenant.strip().lower() == own.strip().lower():
+            continue
+        if isinstance(own, str) or not isinstance(tenant, str) or is_unknown(tenant):
+            out.append((at, *_tenant(tenant)))
+        else:
+            out.append((at, "site", f"a data share lets the managed identities of tenant {tenant!r} read "
+                        "its assets, and the provider pins no tenant (`azure-native:tenantId`) to tell "
+                        "whether it is the stack's own; pin the tenant, or declare this one with its "
+                        "jurisdiction"))
     return out
 
 

@@ -33,11 +33,13 @@ def relay_arn(arn: str, path: str) -> bool:
 
 # Round 51: a Firehose stream named by its name (IVS Chat logging, IoT rules; `streamName`/`deliveryStream`
 # under a `firehose…` block: AppFabric, MSK broker logs) is in the caller's account and region, but it is a
-# relay all the same: only the stack's own stream, whose destination is judged there, can be placed.
+# relay all the same: only the stack's own stream, whose destination is judged there, can be placed. Round 54:
+# keys of any case (a JSON document's `Firehose.DeliveryStream`: SNS and CloudWatch Logs data protection).
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 
 
 def named_relay(key: str, path: str) -> str | None:
     """The relay type a key names by bare name (None: not one)."""
-    in_block = key in ("streamName", "deliveryStream") and "firehose" in path.lower()
-    return FIREHOSE if key == "deliveryStreamName" or in_block else None
+    key = key.lower()
+    in_block = key in ("streamname", "deliverystream") and "firehose" in path.lower()
+    return FIREHOSE if key == "deliverystreamname" or in_block else None

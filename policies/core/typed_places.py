@@ -29,6 +29,7 @@ from policies.core.connector_paths import WORKFLOW, connector_path_refs
 from policies.core.dapr_places import DAPR_TYPES, dapr_refs
 from policies.core.dapr_places import NAMED_TYPES as DAPR_NAMED
 from policies.core.host_classes import private_host
+from policies.core.kusto_exports import KUSTO_SCRIPT, export_refs
 from policies.core.private_zones import zone_name
 from policies.core.stack_networks import ADDRESS_TYPES, address_refs
 from policies.core.stored_refs import S3_OBJECT, stored_ref
@@ -133,7 +134,7 @@ TYPED_PLACE_TYPES = frozenset(_HOME_PATHS) | frozenset(_ACCOUNT_NAMES) | {
     _TRANSFER_WORKFLOW, _DMS_ENDPOINT, _CASSANDRA, _ANF_CACHE, _ANF_VOLUME, _OBJECT_REPLICATION,
     _LINKED_SERVICE, _CONNECTOR_PROFILE, VPC_ENDPOINT, WORKFLOW, _QUICKSIGHT, _GATEWAY, *DAPR_TYPES,
     QS_VPC_CONNECTION, *ADDRESS_TYPES, *QUERY_INPUTS, *SETTINGS_TYPES,
-    *TABLE_FLOW_TYPES, *_GATEWAY_PARTS}
+    *TABLE_FLOW_TYPES, *_GATEWAY_PARTS, KUSTO_SCRIPT}
 # Resources named by a bare name or id in these inputs (indexed by policies/core/graph_index.py).
 # The parameter by which a Logic Apps managed connector (`parameterValues`) names its resource (round 37)
 CONNECTOR_NAMES = {
@@ -276,6 +277,8 @@ def typed_place_refs(view: ResourceView) -> Found:
         return dapr_refs(view)
     if t in QUERY_INPUTS:  # round 52: the data catalogs an Athena query names
         return catalog_refs(view)
+    if t == KUSTO_SCRIPT:  # round 54: the external tables a Kusto script exports to
+        return export_refs(view)
     if t in SETTINGS_TYPES:  # round 52: endpoints a workflow app joins from two settings
         return split_endpoint_refs(view)
     if t in TABLE_FLOW_TYPES:  # round 42: DynamoDB tables written or read by name

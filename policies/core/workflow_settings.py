@@ -8,7 +8,8 @@ names a resource by a bare name (`sqlServerName`, not `sqlServerPort`), it makes
 (`<name>.database.windows.net`: the stack's server, or blocked); with none, it blocks: the pack cannot tell
 which name is joined to it. Settings applied on their own (`WebAppApplicationSettings`) do not say which app
 they are for: read there as well. Round 53: the suffix setting is judged only so, not also as a host on its
-own (`servicebus.windows.net` alone blocked the stack's own namespace joined to it).
+own (`servicebus.windows.net` alone blocked the stack's own namespace joined to it). Round 54: a workflow app
+hosted on Container Apps (`ContainerApp` of kind workflowapp) holds its settings as its containers' `env`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from policies.core.azure_hosts import AZURE_HOSTS
 from policies.core.view import ResourceView, is_unknown
 
 Found = list[tuple[str, str, str]]  # (path, kind, value)
-_APP_TYPES = frozenset({"azure-native:web:WebApp", "azure-native:web:WebAppSlot"})
+_CONTAINER_APP = "azure-native:app:ContainerApp"
+_APP_TYPES = frozenset({"azure-native:web:WebApp", "azure-native:web:WebAppSlot", _CONTAINER_APP})
 _SETTINGS_TYPES = frozenset(
     {"azure-native:web:WebAppApplicationSettings", "azure-native:web:WebAppApplicationSettingsSlot"})
 SETTINGS_TYPES = _APP_TYPES | _SETTINGS_TYPES
@@ -39,10 +41,21 @@ def _settings(view: ResourceView) -> list[tuple[str, str, Any]]:
         return [(f"properties.{k}", k, v) for k, v in props.items()] if isinstance(props, dict) else []
     if "workflowapp" not in str(view.input("kind") or "").lower():
         return []
-    listed = view.get("siteConfig.appSettings")
-    return [(f"siteConfig.appSettings.{i}.value", s.get("name"), s.get("value"))
-            for i, s in enumerate(listed) if isinstance(s, dict) and isinstance(s.get("name"), str)
-            ] if isinstance(listed, list) else []
+    if view.type == _CONTAINER_APP:
+        return [(f"template.containers.{i}.{path}", name, value) for i, c in enumerate(_containers(view))
+                for path, name, value in _named(c.get("env"), "env")]
+    return _named(view.get("siteConfig.appSettings"), "siteConfig.appSettings")
+
+
+def _containers(view: ResourceView) -> list[dict[str, Any]]:
+    listed = view.get("template.containers")
+    return [c for c in listed if isinstance(c, dict)] if isinstance(listed, list) else []
+
+
+def _named(listed: Any, at: str) -> list[tuple[str, str, Any]]:
+    """(path, name, value) of a list of `{name, value}` settings."""
+    return [(f"{at}.{i}.value", s["name"], s.get("value")) for i, s in enumerate(listed)
+            if isinstance(s, dict) and isinstance(s.get("name"), str)] if isinstance(listed, list) else []
 
 
 def _norm(name: str) -> str:
@@ -63,9 +76,16 @@ def without_suffix_settings(view: ResourceView, inputs: dict[str, Any]) -> dict[
         return inputs
     if view.type in _SETTINGS_TYPES:
         return {**inputs, "properties": {k: v for k, v in inputs["properties"].items() if k not in suffixes}}
+
+    def kept(listed: list[Any]) -> list[Any]:
+        return [s for s in listed if not (isinstance(s, dict) and s.get("name") in suffixes)]
+
+    if view.type == _CONTAINER_APP:
+        containers = [{**c, "env": kept(c["env"])} if isinstance(c, dict) and isinstance(c.get("env"), list)
+                      else c for c in inputs["template"]["containers"]]
+        return {**inputs, "template": {**inputs["template"], "containers": containers}}
     site = inputs["siteConfig"]
-    kept = [s for s in site["appSettings"] if not (isinstance(s, dict) and s.get("name") in suffixes)]
-    return {**inputs, "siteConfig": {**site, "appSettings": kept}}
+    return {**inputs, "siteConfig": {**site, "appSettings": kept(site["appSettings"])}}
 
 
 def split_endpoint_refs(view: ResourceView) -> Found:

@@ -1,0 +1,70 @@
+"""Parameters of an AWS Data Pipeline definition (round 54).
+
+A pipeline object's field names its data by an expression the service fills in when the pipeline runs:
+`s3://#{myExportBucket}/dossiers/` takes the bucket from the parameter `myExportBucket`, whose value the
+definition gives in `parameterValues` (several entries of one id: an array, any of which may be used) or as
+the parameter object's `default`. Each such reference is read as every value the definition gives it, so the
+bucket is judged as if written; a parameter with no value there (supplied when the pipeline is activated),
+an unknown one, a field of more than eight alternatives, or another expression in a host's place
+(`#{node.bucket}`) stays unfilled and blocks as a host chosen at run time (host_classes.py `hostless_sites`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from policies.core.view import ResourceView, is_unknown
+
+DEFINITION = "aws:datapipeline/pipelineDefinition:PipelineDefinition"
+_REF = re.compile(r"#\{\s*(my\w*)\s*\}")
+_MAX_VALUES = 8  # alternatives of one field; more is not judged value by value (left unfilled)
+
+
+def _values(view: ResourceView) -> dict[str, list[str]]:
+    """Parameter id -> every value the definition gives it; one not a known string leaves the id out."""
+    given: dict[str, list[Any]] = {}
+    for v in _listed(view.get("parameterValues")):
+        if isinstance(v.get("id"), str):
+            given.setdefault(v["id"], []).append(v.get("stringValue"))
+    for p in _listed(view.get("parameterObjects")):
+        defaults = [a.get("stringValue") for a in _listed(p.get("attributes")) if a.get("key") == "default"]
+        if isinstance(p.get("id"), str) and p["id"] not in given and defaults:
+            given[p["id"]] = defaults
+    return {k: vs for k, vs in given.items()
+            if all(isinstance(v, str) and not is_unknown(v) for v in vs)}
+
+
+def _listed(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _filled(text: str, values: dict[str, list[str]]) -> str:
+    """Every alternative of `text` with its parameters filled in, joined by spaces (each is scanned)."""
+    alternatives = [text]
+    for name in dict.fromkeys(_REF.findall(text)):
+        if name not in values:
+            continue
+        pattern = re.compile(r"#\{\s*" + re.escape(name) + r"\s*\}")
+        alternatives = [pattern.sub(lambda _m, v=v: v, a) for a in alternatives for v in values[name]]
+        if len(alternatives) > _MAX_VALUES:
+            return text
+    return " ".join(alternatives)
+
+
+def filled_definition(view: ResourceView, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs scanned for references: each pipeline object's field with its parameters filled in."""
+    values = _values(view)
+    objects = view.get("pipelineObjects")
+    if not values or not isinstance(objects, list):
+        return inputs
+
+    def field(f: Any) -> Any:
+        text = f.get("stringValue") if isinstance(f, dict) else None
+        if not isinstance(text, str) or "#{" not in text:
+            return f
+        return {**f, "stringValue": _filled(text, values)}
+
+    filled = [{**o, "fields": [field(f) for f in o["fields"]]} if isinstance(o, dict)
+              and isinstance(o.get("fields"), list) else o for o in objects]
+    return {**inputs, "pipelineObjects": filled}
