@@ -84,6 +84,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "aws:mwaa/environment:Environment",  # round 49: Airflow's metadata database, connections, task logs
         "aws:kendra/index:Index",  # round 49: the indexed documents (AWS API only: AWS_API_STORES)
         NETAPP_VOLUME,  # round 51: key and transit judged with its export policy (netapp_volumes.py)
+        "azure-native:loadtestservice:LoadTest",  # round 55: test scripts, data sets, results
         WORKSPACE,  # round 55: volumes' key, judged with its directory (aws_workspaces.py)
     }
 )

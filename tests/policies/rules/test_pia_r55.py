@@ -1,7 +1,8 @@
 """Round-55 classes (docs/pia-conditions.md, round 55): a WorkSpace is judged on both volumes under a key
 of the stack and on a WorkSpaces directory the stack registers; the directory on IP groups of the stack and
-no internet access; each IP group on its rules (a private range or one the endpoints record lists). Each test
-fails on the code before the round (the closed world refused all of them)."""
+no internet access; each IP group on its rules (a private range or one the endpoints record lists). The blind
+probe's Azure Load Testing resource is judged as a store (its key). Each test fails on the code before the
+round (the closed world refused all of them)."""
 
 from __future__ import annotations
 
@@ -52,3 +53,12 @@ def test_compliant_workspaces_pass_and_pools_stay_refused():
             assert run(rule, case(name)) == [], (name, rule)
     pool = res("pool", "aws:workspaces/pool:Pool", {"bundleId": "wsb-0123456789", "directoryId": "wsd-1"})
     only(run(JUDGEABLE, [*case("r53p-60"), pool]), "pool", "give each user a WorkSpace of the stack")
+
+
+def test_a_load_test_is_a_judged_store_under_a_key_of_the_stack():
+    only(run(CMK, case("r55p-20")), "loadtest", "`encryption.keyUrl` is not set")
+    ok = case("r55p-60")
+    for rule in (CMK, PUBLIC, JUDGEABLE, DELETION, "require-siem-logging"):
+        assert run(rule, ok) == [], rule
+    other = patch(ok, "loadtest", encryption={"keyUrl": "https://kv-elsewhere.vault.azure.net/keys/cmk"})
+    only(run(CMK, other), "loadtest", "a vault the stack does not declare")
