@@ -9,10 +9,9 @@ exposure nor retention of the data, so they are not read. Pools (non-persistent 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
-from typing import Any
 
 from policies.core.endpoints import load_endpoints
+from policies.core.pia_more_stores import KeyJudge, KeyOf
 from policies.core.records import current_stack
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -22,10 +21,9 @@ IP_GROUP = "aws:workspaces/ipGroup:IpGroup"
 POOL = "aws:workspaces/pool:Pool"
 CONTROLS = (DIRECTORY, IP_GROUP)
 _FLAGS = ("rootVolumeEncryptionEnabled", "userVolumeEncryptionEnabled")
-KeyJudge = Callable[[str, Any, set[str]], list[str]]
 
 
-def workspace_keys(judge_key: KeyJudge) -> Callable[[ResourceView, StackGraph, set[str]], list[str]]:
+def workspace_keys(judge_key: KeyOf) -> KeyJudge:
     """require-customer-managed-keys: both volumes encrypted (the root volume holds profiles, caches and
     temporary copies of the documents) under `volumeEncryptionKey`; left out, WorkSpaces uses aws/workspaces.
     Whether the key is the stack's is judged for every store (pia_key_owners.foreign)."""
