@@ -2,15 +2,17 @@
 web app (a browser front end to S3 through Access Grants) and an AppStream 2.0 fleet (streaming instances
 the users work in). Both decide whether that door faces the internet, so both are judged on it; their sign-in
 (IAM Identity Center, the directory) is judged where the PIA rules already read it. The other front ends the
-round-53 probe met stay refused by the closed world, with what is not read yet and what to use instead."""
+round-53 probe met stay refused by the closed world, with what is not read yet and what to use instead.
+Round 55: WorkSpaces, their directories and IP groups are judged (aws_workspaces.py), merged here."""
 
 from __future__ import annotations
 
+from policies.core import aws_workspaces as desks
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 WEB_APP = "aws:transfer/webApp:WebApp"
 FLEET = "aws:appstream/fleet:Fleet"
-CONTROLS = (WEB_APP, FLEET)
+CONTROLS = (WEB_APP, FLEET, *desks.CONTROLS)  # round 55: WorkSpaces directories, IP groups
 
 
 def web_app_endpoint(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -43,14 +45,14 @@ def fleet_internet(r: ResourceView, graph: StackGraph) -> list[str]:
     return []
 
 
-PUBLIC_CHECKS = {WEB_APP: web_app_endpoint, FLEET: fleet_internet}
+PUBLIC_CHECKS = {WEB_APP: web_app_endpoint, FLEET: fleet_internet, **desks.PUBLIC_CHECKS}
 # Type prefix -> why the closed world still refuses it and how to make the program judgeable (round 53).
 UNJUDGED = {
-    # round 54: the whole service, so a directory and its IP groups say it too, not only the WorkSpace
-    "aws:workspaces/": (
-        "a WorkSpace's volume key and flags and who may stream it (its directory's IP groups, access "
-        "properties and internet access, a control not read yet) are not judged: stream the work from an "
-        "AppStream 2.0 fleet of the stack without default internet access, its storage judged where it lives"
+    # round 55: WorkSpaces, their directories and IP groups are judged (aws_workspaces.py); pools are not
+    desks.POOL: (
+        "a WorkSpaces pool's non-persistent desktops, its directory and its persisted application settings "
+        "are not read yet: give each user a WorkSpace of the stack in a judged directory, or stream the work "
+        "from an AppStream 2.0 fleet of the stack without default internet access"
     ),
     "aws:quicksight/": (
         "QuickSight's data sources (SSL, credentials, VPC connection), its key and its users are not read "

@@ -1,7 +1,8 @@
 """Stores the round-18 probe found judged only by the closed world: SageMaker notebook instances and Studio
 domains, EMR clusters with their security configurations, Azure Managed Redis (Redis Enterprise) and
-Managed Instance for Apache Cassandra. The key, exposure and TLS rules merge these tables into their own,
-as they do pia_more_stores.py and pia_eventgrid.py. Closed world: what cannot be read or placed blocks."""
+Managed Instance for Apache Cassandra; and Azure Load Testing (round 55: test scripts, the data sets they
+replay, results). The key, exposure and TLS rules merge these tables into their own, as they do
+pia_more_stores.py and pia_eventgrid.py. Closed world: what cannot be read or placed blocks."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ REDIS = "azure-native:redisenterprise:RedisEnterprise"
 REDIS_DB = "azure-native:redisenterprise:Database"
 CASSANDRA = "azure-native:cosmosdb:CassandraCluster"
 CASSANDRA_DC = "azure-native:cosmosdb:CassandraDataCenter"
+LOAD_TEST = "azure-native:loadtestservice:LoadTest"
 STORES = frozenset({NOTEBOOK, DOMAIN, EMR_CLUSTER, REDIS, REDIS_DB, CASSANDRA, CASSANDRA_DC})
 Public = Callable[[ResourceView, StackGraph], list[str]]
 
@@ -35,6 +37,7 @@ def store_keys(flagged: Callable[..., KeyJudge], key_of: KeyOf) -> dict[str, Key
         EMR_CLUSTER: _emr_cluster,
         REDIS: flagged("encryption.customerManagedKeyEncryption.keyEncryptionKeyUrl"),
         CASSANDRA_DC: lambda r, g, k: [m for f in dc for m in key_of(f, r.get(f), k)],
+        LOAD_TEST: flagged("encryption.keyUrl"),  # round 55: left out, a Microsoft-managed key
     }
 
 
@@ -172,6 +175,8 @@ NOT_APPLICABLE = {
     REDIS_DB: "reachable only through its cluster, judged there",
     CASSANDRA_DC: "lives in the delegated VNet subnet it names (no public endpoint); reachability is judged "
     "on its network security groups, and its cluster's authentication is checked",
+    LOAD_TEST: "has no network setting in the API: its data plane takes Entra tokens only (no access keys), "
+    "so who reads tests and results is decided by its role assignments",
 }
 
 # ---------------------------------------------------------------- TLS
@@ -195,6 +200,7 @@ TLS_ELSEWHERE = {
     EMR_CLUSTER: "in-transit encryption is its security configuration's, judged there",
     CASSANDRA: _CASSANDRA,
     CASSANDRA_DC: _CASSANDRA,
+    LOAD_TEST: "served through Azure Resource Manager and its data plane, TLS 1.2 enforced by Azure",
 }
 
 

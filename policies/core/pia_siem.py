@@ -38,6 +38,7 @@ LOGGED_STORES: frozenset[str] = AZURE_DATA_STORES | {
         "eventgrid:Namespace",
         "eventgrid:Topic",
         "kusto:Cluster",
+        "loadtestservice:LoadTest",  # round 55: operation logs
         "machinelearningservices:Workspace",
         "redisenterprise:Database",
         "sql:ManagedInstance",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from policies.core import yaml_text
 from policies.core.automation_assets import STORES as AUTOMATION_ASSETS
+from policies.core.aws_workspaces import WORKSPACE
 from policies.core.netapp_volumes import VOLUME as NETAPP_VOLUME
 from policies.core.pia_analytics import STORES as ANALYTICS_STORES
 from policies.core.pia_workspace_stores import STORES as WORKSPACE_STORES
@@ -83,6 +84,8 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "aws:mwaa/environment:Environment",  # round 49: Airflow's metadata database, connections, task logs
         "aws:kendra/index:Index",  # round 49: the indexed documents (AWS API only: AWS_API_STORES)
         NETAPP_VOLUME,  # round 51: key and transit judged with its export policy (netapp_volumes.py)
+        "azure-native:loadtestservice:LoadTest",  # round 55: test scripts, data sets, results
+        WORKSPACE,  # round 55: volumes' key, judged with its directory (aws_workspaces.py)
     }
 )
 PIA_DATA_STORES: frozenset[str] = DATA_BEARING | PIA_EXTRA_DATA_STORES

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core import automation_assets as automation
+from policies.core import aws_workspaces as desks
 from policies.core import pia_analytics as analytics
 from policies.core import pia_az_disks as disks
 from policies.core import pia_az_keys as az
@@ -310,6 +311,7 @@ CHECKS: dict[str, Judge] = {
     **az.STORE_KEYS,
     **platform.store_keys(_key, _judge_key),  # SageMaker, EMR, Redis Enterprise, Cassandra (round 18)
     **ws.store_keys(_key),  # Machine Learning workspaces, Data Factories, App Runner (round 20)
+    desks.WORKSPACE: desks.workspace_keys(_judge_key),  # round 55: both volumes
     **keys.key_checks(_kms_key, _bucket, _judge_key),  # rotation, replicas, S3 Express and Tables
 }
 # Not stores, but they set the encryption of data they create or hold (template volumes, SecureStrings).

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core import automation_assets as automation
+from policies.core import aws_workspaces as desks
 from policies.core import pia_analytics as analytics
 from policies.core import pia_more_exposure as more
 from policies.core import pia_platform_stores as platform
@@ -315,6 +316,7 @@ TLS_ELSEWHERE: dict[str, str] = {
     **platform.TLS_ELSEWHERE,
     **analytics.TLS_ELSEWHERE,
     **ws.TLS_ELSEWHERE,
+    **desks.TLS_ELSEWHERE,  # round 55: WorkSpaces stream over PCoIP or WSP
     "aws:redshiftserverless/namespace:Namespace": "reached through its workgroup, judged there",
     "aws:docdb/elasticCluster:ElasticCluster": "elastic clusters accept TLS connections only",
     "aws:keyspaces/table:Table": _AWS_API,

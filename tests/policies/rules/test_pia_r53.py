@@ -1,7 +1,8 @@
 """Round-53 classes (docs/pia-conditions.md, round 53): the SMB version of DataSync SMB and FSx for ONTAP
 locations (only SMB 3 encrypts) and the scheme of a DataSync Azure Blob container URL; the blind probe's
 Transfer Family web apps and AppStream fleets kept off the internet, and the front ends still refused by the
-closed world saying how to make them judgeable. Each test fails on the code before the round."""
+closed world saying how to make them judgeable. Each test fails on the code before the round. (The WorkSpace
+of r53p-22 is judged since round 55: tests/policies/rules/test_pia_r55.py.)"""
 
 from __future__ import annotations
 
@@ -43,7 +44,6 @@ def test_transfer_web_apps_and_appstream_fleets_keep_off_the_internet():
 
 def test_unread_front_ends_say_how_to_make_them_judgeable():
     wants = {
-        "r53p-22": ("desk", "stream the work from an AppStream 2.0 fleet"),
         "r53p-24": ("bi-source", "QuickSight's data sources (SSL, credentials, VPC connection)"),
         "r53p-25": ("portal", "reach internal web apps through Verified Access"),
     }
