@@ -36,24 +36,28 @@ from typing import Any
 
 from gate.errors import ProgramError
 
-_RUNTIME_THREADS = ("concurrent.futures", "grpc._server")
+_RUNTIME_THREADS = ("concurrent.futures", "grpc")
 _RUNTIME_CODE = ("pulumi", "grpc", "gate", "asyncio", "concurrent", "google", "threading", "functools")
 _HOW = "what it does while a real deploy is still running cannot be recorded"
+_ENDING = 2.0   # seconds a thread on its way out is given (a loaded host), before it counts as left running
 
 
 def _executor_worker(thread: threading.Thread) -> bool:
     """A thread pool's worker (the SDK's and asyncio's executors) or grpc's poller (the SDK's callback
     server): the runtime's, told to stop at exit, neither joined nor refused. Round 22: not grpc's
-    channel threads (`cygrpc.ForkManagedThread`: a call's deadline, a connectivity subscription), which
-    only a future, streaming call or subscription starts — the SDK makes none, a program's run its
-    callbacks whenever the call ends."""
+    channel threads, which only a future, streaming call or subscription starts — the SDK makes none, a
+    program's run its callbacks whenever the call ends."""
     target = getattr(thread, "_target", None)
-    return (getattr(target, "__module__", None) or "").startswith(_RUNTIME_THREADS)
+    return (getattr(target, "__module__", None) or "").startswith(_RUNTIME_THREADS) \
+        and not _channel_thread(thread)
 
 
 def _channel_thread(thread: threading.Thread) -> bool:
-    """grpc's thread for a channel's call or subscription (its target is a `cygrpc` wrapper)."""
-    return (getattr(getattr(thread, "_target", None), "__module__", None) or "").startswith("grpc._cython")
+    """grpc's thread for a channel's call or subscription (a `cygrpc.ForkManagedThread`: its target is
+    run through `_run_with_context`; the callback server's poller is `PollerCompletionQueue`'s)."""
+    target = getattr(thread, "_target", None)
+    return (getattr(target, "__module__", None) or "").startswith("grpc._cython") \
+        and (getattr(target, "__qualname__", None) or "").startswith("_run_with_context")
 
 
 def _left_running(thread: threading.Thread) -> str:
@@ -129,6 +133,15 @@ def _watched(loop: asyncio.AbstractEventLoop) -> dict[int, Any]:
     """The file descriptors the event loop waits on, with their (reader, writer) handles."""
     selector = getattr(loop, "_selector", None)
     return {key.fd: key.data for key in selector.get_map().values()} if selector is not None else {}
+
+
+def _grpc_poller(handle: Any) -> bool:
+    """grpc.aio's completion-queue reader (the SDK's callback server, started by the program's first
+    transform or hook): it runs grpc's events only; a call it serves is a task the loop check sees."""
+    from grpc._cython import cygrpc
+
+    fn = getattr(handle._callback, "func", handle._callback)
+    return isinstance(getattr(fn, "__self__", None), cygrpc.PollerCompletionQueue)
 
 
 def _handlers() -> dict[int, Any]:
@@ -234,7 +247,7 @@ class Settling:
         """ProgramError naming the first thing the program left to run later."""
         for t in threading.enumerate():
             if t not in self.threads and t.daemon and _channel_thread(t):
-                t.join(0.5)   # a closed channel's thread ends once its cancelled calls are delivered
+                t.join(_ENDING)   # a closed channel's thread ends once its cancelled calls are delivered
             if t not in self.threads and t.is_alive() and t.daemon and not _executor_worker(t):
                 raise ProgramError(_left_running(t))
         self._check_unlisted()
@@ -258,9 +271,9 @@ class Settling:
                                "remove it")
 
     def _check_unlisted(self) -> None:
-        """A `_thread` thread still running (polled for half a second: threading drops a thread from its
-        list just before `_thread` stops counting it, and what the thread queued is then found queued)."""
-        deadline = time.monotonic() + 0.5
+        """A `_thread` thread still running (polled for `_ENDING`: threading drops a thread from its list
+        just before `_thread` stops counting it, and what the thread queued is then found queued)."""
+        deadline = time.monotonic() + _ENDING
         while _unlisted() > self.unlisted:
             if time.monotonic() > deadline:
                 raise ProgramError(f"a thread the program started with _thread.start_new_thread "
@@ -273,7 +286,7 @@ class Settling:
         timers = [h for h in getattr(loop, "_scheduled", ()) if h not in self.scheduled and not h.cancelled()]
         queued = [h for h in getattr(loop, "_ready", ()) if h not in self.scheduled and not h.cancelled()]
         waiting = [h for fd, handles in _watched(loop).items() if fd not in self.fds
-                   for h in handles if h is not None and not h.cancelled()]
+                   for h in handles if h is not None and not h.cancelled() and not _grpc_poller(h)]
         what = (f"an asyncio task the program started ({_name(tasks[0].get_coro())}) was never awaited and "
                 f"is still pending; {_HOW}: await it (or gather it in pulumi.run)" if tasks else
                 f"the program scheduled {_name(timers[0]._callback)} on the event loop for later "

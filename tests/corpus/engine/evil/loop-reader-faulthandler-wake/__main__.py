@@ -1,4 +1,4 @@
-"""Evil: an event-loop reader on a pipe that a faulthandler watchdog writes 1 s later registers an us-east-1 bucket, while a deploy waits for its steps (exit 2: refused)."""
+"""Evil: an event-loop reader on a pipe that a faulthandler watchdog writes 30 s later registers an us-east-1 bucket, while a deploy waits for its steps (exit 2: refused)."""
 import asyncio
 import faulthandler
 import os
@@ -17,4 +17,4 @@ def wake():
 
 aws.s3.Bucket("logs")
 loop.add_reader(r, wake)
-faulthandler.dump_traceback_later(1.0, file=w)
+faulthandler.dump_traceback_later(30.0, file=w)
