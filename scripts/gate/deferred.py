@@ -10,10 +10,17 @@ register is judged; non-daemon threads are waited for, as the interpreter waits 
 for threading's shutdown (`threading._register_atexit`) runs there too, work the program handed to a thread
 pool (`loop.run_in_executor`) is waited for like a thread, a thread that waits for the main thread to end
 (it runs only at interpreter exit) and a profile or trace hook left for the gate's own code are refused.
+Round 22: a thread started with `_thread.start_new_thread` is in no list of threading's, so neither
+joined nor seen as a daemon; one still running when the program ends is refused like a daemon thread,
+and so is a callback left waiting on the event loop for a file descriptor (`add_reader`/`add_writer`, a
+server): whatever writes to it later (a `faulthandler` watchdog, a peer) runs it while a deploy runs.
+A pool worker's `initializer` is waited for like its work, and grpc's channel threads (a call or
+subscription the program left pending) are the program's, not the runtime's.
 """
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import atexit
 import contextlib
@@ -32,13 +39,36 @@ from gate.errors import ProgramError
 _RUNTIME_THREADS = ("concurrent.futures", "grpc")
 _RUNTIME_CODE = ("pulumi", "grpc", "gate", "asyncio", "concurrent", "google", "threading", "functools")
 _HOW = "what it does while a real deploy is still running cannot be recorded"
+_ENDING = 2.0   # seconds a thread on its way out is given (a loaded host), before it counts as left running
 
 
 def _executor_worker(thread: threading.Thread) -> bool:
     """A thread pool's worker (the SDK's and asyncio's executors) or grpc's poller (the SDK's callback
-    server): the runtime's, told to stop at exit, neither joined nor refused."""
+    server): the runtime's, told to stop at exit, neither joined nor refused. Round 22: not grpc's
+    channel threads, which only a future, streaming call or subscription starts — the SDK makes none, a
+    program's run its callbacks whenever the call ends."""
     target = getattr(thread, "_target", None)
-    return (getattr(target, "__module__", None) or "").startswith(_RUNTIME_THREADS)
+    return (getattr(target, "__module__", None) or "").startswith(_RUNTIME_THREADS) \
+        and not _channel_thread(thread)
+
+
+def _channel_thread(thread: threading.Thread) -> bool:
+    """grpc's thread for a channel's call or subscription (a `cygrpc.ForkManagedThread`: its target is
+    run through `_run_with_context`; the callback server's poller is `PollerCompletionQueue`'s)."""
+    target = getattr(thread, "_target", None)
+    return (getattr(target, "__module__", None) or "").startswith("grpc._cython") \
+        and (getattr(target, "__qualname__", None) or "").startswith("_run_with_context")
+
+
+def _left_running(thread: threading.Thread) -> str:
+    """Why a daemon thread still running fails the recording, and what to do instead."""
+    target = getattr(thread, "_target", thread)
+    if _channel_thread(thread):
+        return ("a gRPC call or subscription the program left pending on a channel it opened is still "
+                f"waiting when the program ends (grpc's thread runs its callbacks then); {_HOW}: close the "
+                "channel first")
+    return (f"a daemon thread the program started ({_name(target)}) is still running when the program ends; "
+            f"{_HOW}: join it first")
 
 
 def _name(fn: Any) -> str:
@@ -49,16 +79,21 @@ def _name(fn: Any) -> str:
 
 def _program_work() -> list[Any]:
     """Program functions queued in or run by a thread pool's worker (`loop.run_in_executor(None, f)`): the
-    pool's threads are the runtime's, the work is the program's (round 6: it registered after main)."""
+    pool's threads are the runtime's, the work is the program's (round 6: it registered after main). Round
+    22: so is a worker's `initializer` while it runs (Python code above the worker's frame; an idle worker
+    waits in C), even in a thread the program started on `concurrent.futures.thread._worker` itself."""
     if any(q.qsize() for t, q in list(_pool._threads_queues.items()) if t.is_alive()):
         return ["(queued work)"]   # whose is known once a worker takes it (a dead one's stop mark stays)
-    items = []
+    fns = []
     for frame in sys._current_frames().values():
+        innermost = frame
         while frame is not None:
             if frame.f_code is _pool._WorkItem.run.__code__:
-                items.append(frame.f_locals.get("self"))
+                fn = getattr(frame.f_locals.get("self"), "fn", None)
+                fns.append(getattr(fn, "func", fn))
+            elif frame.f_code is _pool._worker.__code__ and frame is not innermost:
+                fns.append(frame.f_locals.get("initializer"))
             frame = frame.f_back
-    fns = [getattr(getattr(i, "fn", None), "func", getattr(i, "fn", None)) for i in items]
     return [f for f in fns
             if f is not None and not (getattr(f, "__module__", None) or "").startswith(_RUNTIME_CODE)]
 
@@ -72,6 +107,41 @@ def _waits_for_main(thread: threading.Thread) -> bool:
             return True
         frame = frame.f_back
     return False
+
+
+def _unlisted() -> int:
+    """Running threads `_thread` started that threading does not list (`_thread._count()` counts both
+    kinds; a foreign thread threading lists as a `_DummyThread` is in neither)."""
+    listed = [t for t in threading.enumerate()
+              if t is not threading.main_thread() and not isinstance(t, threading._DummyThread)]
+    return _thread._count() - len(listed)
+
+
+def _unlisted_name() -> str:
+    """The outermost function of a thread threading does not list (what `start_new_thread` ran)."""
+    listed = {t.ident for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}
+    for ident, frame in sys._current_frames().items():
+        if ident not in listed:
+            while frame.f_back is not None:
+                frame = frame.f_back
+            code = frame.f_code
+            return f"{code.co_qualname} at {code.co_filename.rsplit('/', 1)[-1]}:{code.co_firstlineno}"
+    return "a thread without a Python frame"
+
+
+def _watched(loop: asyncio.AbstractEventLoop) -> dict[int, Any]:
+    """The file descriptors the event loop waits on, with their (reader, writer) handles."""
+    selector = getattr(loop, "_selector", None)
+    return {key.fd: key.data for key in selector.get_map().values()} if selector is not None else {}
+
+
+def _grpc_poller(handle: Any) -> bool:
+    """grpc.aio's completion-queue reader (the SDK's callback server, started by the program's first
+    transform or hook): it runs grpc's events only; a call it serves is a task the loop check sees."""
+    from grpc._cython import cygrpc
+
+    fn = getattr(handle._callback, "func", handle._callback)
+    return isinstance(getattr(fn, "__self__", None), cygrpc.PollerCompletionQueue)
 
 
 def _handlers() -> dict[int, Any]:
@@ -99,13 +169,17 @@ class Settling:
         self.at_exit = 0
         self.hooks: tuple[Any, ...] = ()
         self.thread_exit = 0
+        self.unlisted = 0
+        self.fds: set[int] = set()
 
     def run(self) -> Any:
         self.threads = set(threading.enumerate())
+        self.unlisted = _unlisted()
         with contextlib.suppress(RuntimeError):
             self.tasks = set(asyncio.all_tasks())
             loop = asyncio.get_running_loop()
             self.scheduled = {*getattr(loop, "_scheduled", ()), *getattr(loop, "_ready", ())}
+            self.fds = set(_watched(loop))
         self.signals = _handlers()
         self.finalizers = set(getattr(weakref.finalize, "_registry", {}))
         self.at_exit = atexit._ncallbacks()
@@ -172,9 +246,11 @@ class Settling:
     def check(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         """ProgramError naming the first thing the program left to run later."""
         for t in threading.enumerate():
+            if t not in self.threads and t.daemon and _channel_thread(t):
+                t.join(_ENDING)   # a closed channel's thread ends once its cancelled calls are delivered
             if t not in self.threads and t.is_alive() and t.daemon and not _executor_worker(t):
-                raise ProgramError(f"a daemon thread the program started ({_name(getattr(t, '_target', t))})"
-                                   f" is still running when the program ends; {_HOW}: join it first")
+                raise ProgramError(_left_running(t))
+        self._check_unlisted()
         if loop is not None and not loop.is_closed():
             self._check_loop(loop)
         for signum, handler in _handlers().items():
@@ -194,18 +270,33 @@ class Settling:
             raise ProgramError(f"the program armed a timer signal (signal.alarm/setitimer); {_HOW}: "
                                "remove it")
 
+    def _check_unlisted(self) -> None:
+        """A `_thread` thread still running (polled for `_ENDING`: threading drops a thread from its list
+        just before `_thread` stops counting it, and what the thread queued is then found queued)."""
+        deadline = time.monotonic() + _ENDING
+        while _unlisted() > self.unlisted:
+            if time.monotonic() > deadline:
+                raise ProgramError(f"a thread the program started with _thread.start_new_thread "
+                                   f"({_unlisted_name()}) is still running when the program ends; {_HOW}: "
+                                   "start it with threading.Thread and join it")
+            time.sleep(0.01)
+
     def _check_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         tasks = [t for t in asyncio.all_tasks(loop) if t not in self.tasks and not t.done()]
         timers = [h for h in getattr(loop, "_scheduled", ()) if h not in self.scheduled and not h.cancelled()]
         queued = [h for h in getattr(loop, "_ready", ()) if h not in self.scheduled and not h.cancelled()]
+        waiting = [h for fd, handles in _watched(loop).items() if fd not in self.fds
+                   for h in handles if h is not None and not h.cancelled() and not _grpc_poller(h)]
         what = (f"an asyncio task the program started ({_name(tasks[0].get_coro())}) was never awaited and "
                 f"is still pending; {_HOW}: await it (or gather it in pulumi.run)" if tasks else
                 f"the program scheduled {_name(timers[0]._callback)} on the event loop for later "
                 f"(call_later/call_at); {_HOW}: run it before the program returns" if timers else
                 f"the program queued {_name(queued[0]._callback)} on the event loop (call_soon) and it had "
                 f"not run when the program ended; {_HOW}: call it before the program returns" if queued
-                else None)
-        for left in [*tasks, *timers, *queued]:
+                else f"the program left {_name(waiting[0]._callback)} waiting on the event loop for a file "
+                f"descriptor (add_reader/add_writer, a server); {_HOW}: remove the reader before the "
+                "program returns" if waiting else None)
+        for left in [*tasks, *timers, *queued, *waiting]:
             left.cancel()    # not run later in this process either
         if what:
             raise ProgramError(what)
