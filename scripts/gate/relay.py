@@ -266,8 +266,9 @@ def _monitor_servicer(state: _State) -> Any:
         def call(self: Any, request: Any, context: Any) -> Any:
             try:
                 return state.call(name, request)
-            except Exception as exc:  # the SDK raises it in the program, as the engine's error
-                context.abort(grpc.StatusCode.UNKNOWN, f"{type(exc).__name__}: {exc}")
+            except Exception as exc:  # the SDK raises Exception(details) in the program, as from the engine
+                plain = type(exc) is Exception   # so the program sees what the in-process recorder raises
+                context.abort(grpc.StatusCode.UNKNOWN, str(exc) if plain else f"{type(exc).__name__}: {exc}")
         return call
 
     def supports(self: Any, request: Any, context: Any) -> Any:
