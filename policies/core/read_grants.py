@@ -173,12 +173,12 @@ def _share_tenants(view: ResourceView) -> list[Found]:
     own = view.provider.inputs.get("tenantId") if view.provider is not None else None
     out: list[Found] = []
     for i, p in enumerate(view.get("properties.accessPolicies") or ()):
-        tenant, at = get_path(p, "tenantId"), f"properties.accessPolicies.{i}.tenantId"
+        base = f"properties.accessPolicies.{i}"
+        tenant, at, who = get_path(p, "tenantId"), f"{base}.tenantId", get_path(p, "principalId")
         if isinstance(own, str) and isinstance(tenant, str) and tenant.strip().lower() == own.strip().lower():
-            who = get_path(p, "principalId")
             known = isinstance(who, str) and not is_unknown(who)
-            out.append((f"{at[:-8]}principalId", "guid", who.strip().lower()) if known else
-                       (f"{at[:-8]}principalId", "unknown", ""))
+            out.append((f"{base}.principalId", "guid", who.strip().lower()) if known else
+                       (f"{base}.principalId", "unknown", ""))
             continue
         if isinstance(own, str) or not isinstance(tenant, str) or is_unknown(tenant):
             out.append((at, *_tenant(tenant)))
