@@ -20,7 +20,7 @@ from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_re
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
 from policies.core.kusto_exports import EXTERNAL_TABLE, KUSTO_SCRIPT, external_tables
 from policies.core.located_children import located_child
-from policies.core.named_refs import GUID_OUTPUTS, NAMED_REFS
+from policies.core.named_refs import GUID_OUTPUTS, IDENTITY_PRINCIPAL, NAMED_REFS
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
 from policies.core.private_zones import zone_records
 from policies.core.read_grants import ORIGIN_TYPES
@@ -30,7 +30,7 @@ from policies.core.relays import FIREHOSE
 from policies.core.restore_sources import restored_account
 from policies.core.typed_places import NAMED_TYPES
 from policies.core.types import is_child
-from policies.core.view import ResourceView, StackGraph
+from policies.core.view import ResourceView, StackGraph, is_unknown
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 _HOST_KEYS = (
@@ -115,8 +115,8 @@ class GraphIndex:
                     self.by_key.setdefault(f"named:{EXTERNAL_TABLE}|{t}", r)
             if r.type.startswith("azure-native:authorization:Policy") and (d := definition_key(r)):
                 self.by_key.setdefault(f"named:{POLICY_ASSIGNMENT}|{d}", r)  # named by an assignment
-            for k in GUID_OUTPUTS.get(r.type, ()):
-                if isinstance(v := r.input(k), str):
+            for k in GUID_OUTPUTS.get(r.type, ()) + ((IDENTITY_PRINCIPAL,) if r.cloud == "azure" else ()):
+                if isinstance(v := r.get(k), str) and not is_unknown(v):
                     self.by_key.setdefault(f"guid:{v.lower()}", r)
             if r.cloud == "aws":
                 arn = r.input("arn")

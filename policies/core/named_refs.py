@@ -18,7 +18,10 @@ GUID_KEY = re.compile(r"(?i)(workspace|wsid|instrumentation_?key|customer_?id)")
 GUID_OUTPUTS: dict[str, tuple[str, ...]] = {
     "azure-native:operationalinsights:Workspace": ("customerId",),
     "azure-native:applicationinsights:Component": ("instrumentationKey", "appId"),
+    # round 55: the stack's managed identities, by principal id (a data share's grantee must be one)
+    "azure-native:managedidentity:UserAssignedIdentity": ("principalId",),
 }
+IDENTITY_PRINCIPAL = "identity.principalId"  # any Azure resource's system-assigned identity (round 55)
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 NAMED_REFS: dict[str, str] = {
     "connectorProfileName": "aws:appflow/connectorProfile:ConnectorProfile",

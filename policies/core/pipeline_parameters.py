@@ -7,6 +7,9 @@ the parameter object's `default`. Each such reference is read as every value the
 bucket is judged as if written; a parameter with no value there (supplied when the pipeline is activated),
 an unknown one, a field of more than eight alternatives, or another expression in a host's place
 (`#{node.bucket}`) stays unfilled and blocks as a host chosen at run time (host_classes.py `hostless_sites`).
+The same `#{myField}` also names a user field (`my…`) of the object or of an object it inherits from (its
+`parent`, and `Default`, round 55): `#{myScheme}#{myTarget}/x` with `myScheme` `s3://` is a bucket URL once
+filled, so those fields count as values too (a parameter's and a field's: either may be used).
 """
 
 from __future__ import annotations
@@ -52,19 +55,46 @@ def _filled(text: str, values: dict[str, list[str]]) -> str:
     return " ".join(alternatives)
 
 
-def filled_definition(view: ResourceView, inputs: dict[str, Any]) -> dict[str, Any]:
-    """The inputs scanned for references: each pipeline object's field with its parameters filled in."""
-    values = _values(view)
-    objects = view.get("pipelineObjects")
-    if not values or not isinstance(objects, list):
-        return inputs
+def _user_fields(obj: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """The `my…` fields an object has or inherits (its parents', then Default's), each a known string."""
+    out: dict[str, list[str]] = {}
+    chain, seen = [obj], set()
+    while chain:
+        o = chain.pop(0)
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        for f in _listed(o.get("fields")):
+            key, text = f.get("key"), f.get("stringValue")
+            if isinstance(key, str) and key.startswith("my") and isinstance(text, str):
+                out.setdefault(key, []).append(text)
+            if key == "parent" and f.get("refValue") in by_id:
+                chain.append(by_id[f["refValue"]])
+        if not chain and "Default" in by_id:
+            chain.append(by_id["Default"])
+    return out
 
-    def field(f: Any) -> Any:
+
+def filled_definition(view: ResourceView, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs scanned for references: each pipeline object's field with its parameters and the user
+    fields of the object (or its parents) filled in."""
+    params = _values(view)
+    objects = view.get("pipelineObjects")
+    if not isinstance(objects, list):
+        return inputs
+    by_id = {o["id"]: o for o in _listed(objects) if isinstance(o.get("id"), str)}
+
+    def field(f: Any, values: dict[str, list[str]]) -> Any:
         text = f.get("stringValue") if isinstance(f, dict) else None
         if not isinstance(text, str) or "#{" not in text:
             return f
         return {**f, "stringValue": _filled(text, values)}
 
-    filled = [{**o, "fields": [field(f) for f in o["fields"]]} if isinstance(o, dict)
-              and isinstance(o.get("fields"), list) else o for o in objects]
-    return {**inputs, "pipelineObjects": filled}
+    def filled(o: dict[str, Any]) -> dict[str, Any]:
+        own = _user_fields(o, by_id)
+        values = {k: params.get(k, []) + own.get(k, []) for k in {*params, *own}
+                  if not any(is_unknown(v) for v in own.get(k, []))}
+        return {**o, "fields": [field(f, values) for f in o["fields"]]}
+
+    return {**inputs, "pipelineObjects": [
+        filled(o) if isinstance(o, dict) and isinstance(o.get("fields"), list) else o for o in objects]}

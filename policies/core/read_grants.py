@@ -166,12 +166,19 @@ def _tenants(view: ResourceView) -> list[Found]:
 
 
 def _share_tenants(view: ResourceView) -> list[Found]:
-    """A data share's grantee tenants other than the one the provider pins (none pinned: each blocks)."""
+    """A data share's grantee tenants other than the one the provider pins (none pinned: each blocks); in
+    the pinned tenant, its grantee principals (round 55): a managed identity of the stack, resolved by its
+    recorded principal id (an unknown one by its dependencies), since a vendor's multi-tenant application
+    or a guest of the own tenant reads the assets from wherever it runs."""
     own = view.provider.inputs.get("tenantId") if view.provider is not None else None
     out: list[Found] = []
     for i, p in enumerate(view.get("properties.accessPolicies") or ()):
-        tenant, at = get_path(p, "tenantId"), f"properties.accessPolicies.{i}.tenantId"
+        base = f"properties.accessPolicies.{i}"
+        tenant, at, who = get_path(p, "tenantId"), f"{base}.tenantId", get_path(p, "principalId")
         if isinstance(own, str) and isinstance(tenant, str) and tenant.strip().lower() == own.strip().lower():
+            known = isinstance(who, str) and not is_unknown(who)
+            out.append((f"{base}.principalId", "guid", who.strip().lower()) if known else
+                       (f"{base}.principalId", "unknown", ""))
             continue
         if isinstance(own, str) or not isinstance(tenant, str) or is_unknown(tenant):
             out.append((at, *_tenant(tenant)))
@@ -181,6 +188,14 @@ def _share_tenants(view: ResourceView) -> list[Found]:
                         "whether it is the stack's own; pin the tenant, or declare this one with its "
                         "jurisdiction"))
     return out
+
+
+def principal_problem(path: str, principal: str) -> str:
+    """Why a data share's grantee in the own tenant blocks: no managed identity of the stack has that id."""
+    return (f"`{path}` shares the assets with principal {principal!r} of the stack's tenant, which is no "
+            "managed identity of this stack (matched by its recorded principal id): a multi-tenant "
+            "application's service principal or a guest reads them from wherever its owner runs it; grant a "
+            "user-assigned or system-assigned identity the stack creates")
 
 
 def _tenant(tenant: object) -> tuple[str, str]:

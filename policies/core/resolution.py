@@ -16,6 +16,7 @@ from policies.core.host_classes import aws_resource_host
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.outside_parties import party_problem
 from policies.core.private_zones import placed_otherwise, zone_name, zone_problem
+from policies.core.read_grants import DATA_SHARE, principal_problem
 from policies.core.references import Ref
 from policies.core.relays import relay_arn
 from policies.core.rule import RuleContext
@@ -124,6 +125,8 @@ def judge_in_graph(
         return None if placed_otherwise(view, ref.path) else zone_problem(ref.path, ref.value)
     if ref.kind == "named" and ref.value.startswith(f"{WORKFLOW}|"):
         return callback_problem(ref.path, ref.value)
+    if ref.kind == "guid" and view.type == DATA_SHARE:
+        return principal_problem(ref.path, ref.value)
     relayed = ref.kind == "arn" and relay_arn(ref.value, ref.path)
     return (
         f"`{ref.path}` refers to {ref.value!r}, which is neither a resource of this stack (matched by its "
