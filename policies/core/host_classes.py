@@ -124,6 +124,24 @@ def private_host(host: object) -> bool:
         return private and ec2_private_region(h) is None
 
 
+
+_IPV4_PART = re.compile(r"^(?:0x[0-9a-f]+|0[0-7]*|[1-9]\d*)$")
+
+
+def numeric_ipv4(host: str) -> str | None:
+    """The dotted IPv4 address a numeric host is as clients read it (inet_aton: `878703873`, `0x345ff501`,
+    `0177.1`, `10.1`; round 56), None if it is none: a public address written so must not pass as a name
+    with no dot, nor a private one be blocked as an unknown host."""
+    parts = host.lower().split(".")
+    if not 1 <= len(parts) <= 4 or not all(_IPV4_PART.match(p) for p in parts):
+        return None
+    nums = [int(p, 16) if p.startswith("0x") else int(p, 8) if p.startswith("0") else int(p) for p in parts]
+    *head, last = nums
+    if any(n > 255 for n in head) or last >= 256 ** (5 - len(parts)):
+        return None
+    value = (sum(n << (8 * (3 - i)) for i, n in enumerate(head))) + last
+    return str(ipaddress.IPv4Address(value))
+
 AWS_HOST_SUFFIXES = (".amazonaws.com", ".aws", ".on.aws", ".api.aws")
 
 # Microsoft's own service domains: only under these does an Azure region label in a host (`westeurope-5.in.

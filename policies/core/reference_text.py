@@ -14,7 +14,7 @@ import re
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
 from policies.core.code_values import held_buckets
 from policies.core.command_buckets import option_buckets
-from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites
+from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites, numeric_ipv4
 from policies.core.references_ascii import contains, finditer
 
 _BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(", ".copy(", ".upload(")
@@ -27,7 +27,7 @@ _PLS_ALIAS = re.compile(r"[a-z0-9-]+\.[0-9a-f-]{36}\.[a-z0-9]+\.azure\.privateli
 _MG_ID = re.compile(
     r"/providers/microsoft\.management/managementgroups/[^\s\"',;?)/]+(?:/[^\s\"',;?)]+)?", re.I
 )
-_URL = re.compile(r"\b([a-z][a-z0-9+.-]*)://(?:[^/\s@\"']*@)?(\[[0-9a-f:]+\]|[^/\s:?#\"',;)]+)", re.I)
+_URL = re.compile(r"\b([a-z][a-z0-9+.-]*)://(?:[^/\s@\"']*@)?(\[[0-9a-f:.]+\]|[^/\s:?#\"',;)]+)", re.I)
 _MAIL = re.compile(r"[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,})", re.I)
 _CLOUD_HOST = re.compile(
     r"(?:[a-z0-9-]+\.)+(?:amazonaws\.com(?:\.cn)?|aws|windows\.net|azure\.(?:com|net|us|cn)|azurewebsites\.net|"
@@ -214,6 +214,7 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
                 continue   # names an application (an Entra token audience, a GUID), not a place
             # s3://<bucket>/… (also s3a, s3n, s3ssl): a bucket by name, placed by the stack or a record
             kind = "bucket" if m.group(1).lower() in _S3_SCHEMES and "." not in host else "host"
+            host = _url_host(host) if kind == "host" else host
             if host in SERVICE_API_HOSTS and _API_PATH.match(s, m.end()):
                 kind = "service-api"  # a call to the API, not the identifier
             out.append((kind, host, principal))
@@ -226,6 +227,15 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
         for m in _IPV6_FIND.finditer(s):
             if ip := _ipv6(m.group(0).lower()):
                 out.append(("host", ip, False))
+
+
+def _url_host(host: str) -> str:
+    """A URL's host as an address when it is one: an IPv6 literal (`[::ffff:52.95.245.1]`, with its dotted
+    tail) or a numeric IPv4 form (`878703873`, `0x345ff501`) is judged as the address clients connect to
+    (round 56)."""
+    if host.startswith("["):
+        return _ipv6(host) or host
+    return numeric_ipv4(host) or host
 
 
 def _ipv6(tok: str) -> str | None:
