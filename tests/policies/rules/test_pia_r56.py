@@ -1,16 +1,17 @@
 """Round-56 classes (docs/pia-conditions.md, round 56): a Chaos Studio experiment's network security group
 fault adds a rule for the experiment's duration and is judged as one (no data port opened to the internet;
 parameters the rule cannot read block). Each test of a fix fails on the code before the round (Chaos Studio
-was a `part`: the experiments passed every rule). The blind AWS probe's services stay refused by the closed
-world, each case expecting it."""
+was a `part`: the experiments passed every rule). The blind AWS probe's Neptune Analytics graph is judged as
+a store (its key and public connectivity); its other services stay refused by the closed world."""
 
 from __future__ import annotations
 
 import copy
 
-from ruletest import case, only, run
+from ruletest import case, only, patch, run
 
 PUBLIC = "disallow-public-data-access"
+CMK = "require-customer-managed-keys"
 JUDGEABLE = "require-judgeable-data-types"
 
 
@@ -55,6 +56,15 @@ def test_a_workspace_is_not_judged_on_device_types_or_running_mode():
         assert run(rule, case("r56p-51")) == [], rule
 
 
-def test_the_probe_services_stay_refused_by_the_closed_world():
-    for stem, name in (("r56p-20", "graph"), ("r56p-22", "sessions-snap"), ("r56p-24", "lake")):
+def test_a_neptune_analytics_graph_is_private_under_a_key():
+    only(run(PUBLIC, case("r56p-20")), "graph", "`publicConnectivity` is True")
+    only(run(CMK, case("r56p-21")), "graph", "`kmsKeyIdentifier` is not set")
+    unset = patch(case("r56p-60"), "graph", publicConnectivity=None)  # no default stated: set it false
+    only(run(PUBLIC, unset), "graph", "`publicConnectivity` is True")
+    for rule in (PUBLIC, CMK, JUDGEABLE):
+        assert run(rule, case("r56p-60")) == [], rule
+
+
+def test_the_other_probe_services_stay_refused_by_the_closed_world():
+    for stem, name in (("r56p-22", "sessions-snap"), ("r56p-23", "influx"), ("r56p-24", "lake")):
         assert any(n == name for n, _ in run(JUDGEABLE, case(stem))), stem
