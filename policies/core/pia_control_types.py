@@ -8,6 +8,7 @@ from policies.core.aoss_access import CONTROLS as AOSS_ACCESS
 from policies.core.apim_access import CONTROLS as APIM
 from policies.core.avd_host_pools import CONTROLS as AVD
 from policies.core.browser_front_ends import CONTROLS as FRONT_ENDS
+from policies.core.chaos_faults import CONTROLS as CHAOS
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.datasync_locations import CONTROLS as DATASYNC
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
@@ -48,6 +49,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         *EKS_ACCESS,
         *DATASYNC,  # rounds 50, 52: locations' credentials (require-admin-mfa) and transport
         *FRONT_ENDS,  # round 53: Transfer Family web apps and AppStream fleets facing the internet
+        *CHAOS,  # round 56: Chaos Studio experiments' network security group faults
         *CLIENT_VPN,
         *SEARCH_SAML,  # round 30: OpenSearch Dashboards' SAML identity provider (require-admin-mfa)
         *VERIFIED_ACCESS,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core import browser_front_ends as front_ends
+from policies.core import chaos_faults as chaos
 from policies.core import datasync_locations as datasync
 from policies.core import netapp_volumes as netapp
 from policies.core import pia_az_aks as aks
@@ -283,6 +284,7 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     **aks.PUBLIC_CHECKS,
     **netapp.PUBLIC_CHECKS,  # round 50: NetApp Files volumes' export policies
     **front_ends.PUBLIC_CHECKS,  # round 53: Transfer Family web apps, AppStream fleets
+    **chaos.PUBLIC_CHECKS,  # round 56: Chaos Studio network security group faults
 }
 RESOURCE_POLICIES: dict[str, str] = {
     "aws:s3/accessPoint:AccessPoint": "policy",

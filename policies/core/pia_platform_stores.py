@@ -1,8 +1,9 @@
 """Stores the round-18 probe found judged only by the closed world: SageMaker notebook instances and Studio
 domains, EMR clusters with their security configurations, Azure Managed Redis (Redis Enterprise) and
 Managed Instance for Apache Cassandra; and Azure Load Testing (round 55: test scripts, the data sets they
-replay, results). The key, exposure and TLS rules merge these tables into their own, as they do
-pia_more_stores.py and pia_eventgrid.py. Closed world: what cannot be read or placed blocks."""
+replay, results) and Neptune Analytics graphs (round 56). The key, exposure and TLS rules merge these
+tables into their own, as they do pia_more_stores.py and pia_eventgrid.py. Closed world: what cannot be read
+or placed blocks."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ REDIS_DB = "azure-native:redisenterprise:Database"
 CASSANDRA = "azure-native:cosmosdb:CassandraCluster"
 CASSANDRA_DC = "azure-native:cosmosdb:CassandraDataCenter"
 LOAD_TEST = "azure-native:loadtestservice:LoadTest"
+GRAPH = "aws:neptunegraph/graph:Graph"
 STORES = frozenset({NOTEBOOK, DOMAIN, EMR_CLUSTER, REDIS, REDIS_DB, CASSANDRA, CASSANDRA_DC})
 Public = Callable[[ResourceView, StackGraph], list[str]]
 
@@ -38,6 +40,7 @@ def store_keys(flagged: Callable[..., KeyJudge], key_of: KeyOf) -> dict[str, Key
         REDIS: flagged("encryption.customerManagedKeyEncryption.keyEncryptionKeyUrl"),
         CASSANDRA_DC: lambda r, g, k: [m for f in dc for m in key_of(f, r.get(f), k)],
         LOAD_TEST: flagged("encryption.keyUrl"),  # round 55: left out, a Microsoft-managed key
+        GRAPH: flagged("kmsKeyIdentifier"),  # round 56: left out, an AWS-owned key (AWS_OWNED_KEY)
     }
 
 
@@ -131,7 +134,7 @@ def emr_security_keys(key_of: KeyOf) -> KeyJudge:
 # ---------------------------------------------------------------- public exposure
 
 
-def equals(fld: str, good: str, absent: str, why: str) -> Public:
+def equals(fld: str, good: Any, absent: Any, why: str) -> Public:
     def judge(r: ResourceView, graph: StackGraph) -> list[str]:
         value = r.get(fld)
         if is_unknown(value):
@@ -168,6 +171,9 @@ PUBLIC_CHECKS: dict[str, Public] = {
     ),
     REDIS: equals("publicNetworkAccess", "Disabled", "Enabled", "the cluster answers on a public endpoint"),
     CASSANDRA: _cassandra,
+    GRAPH: equals(  # round 56: public, the graph's DNS name resolves to a public address
+        "publicConnectivity", False, True, "the graph's endpoint is reachable from the internet"
+    ),
 }
 NOT_APPLICABLE = {
     EMR_CLUSTER: "its nodes live in the VPC subnet it names; who reaches them is judged on its security "
@@ -201,6 +207,7 @@ TLS_ELSEWHERE = {
     CASSANDRA: _CASSANDRA,
     CASSANDRA_DC: _CASSANDRA,
     LOAD_TEST: "served through Azure Resource Manager and its data plane, TLS 1.2 enforced by Azure",
+    GRAPH: "queried only over HTTPS (openCypher and the Neptune Analytics API, SigV4-signed)",
 }
 
 

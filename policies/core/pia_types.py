@@ -85,6 +85,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "aws:kendra/index:Index",  # round 49: the indexed documents (AWS API only: AWS_API_STORES)
         NETAPP_VOLUME,  # round 51: key and transit judged with its export policy (netapp_volumes.py)
         "azure-native:loadtestservice:LoadTest",  # round 55: test scripts, data sets, results
+        "aws:neptunegraph/graph:Graph",  # round 56: Neptune Analytics graph data
         WORKSPACE,  # round 55: volumes' key, judged with its directory (aws_workspaces.py)
     }
 )
