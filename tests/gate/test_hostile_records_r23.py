@@ -13,7 +13,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from test_bad_input import assert_bad_input
+
+from policies.core import yaml_text
+from policies.core.endpoints import EndpointsError, parse_endpoints
 
 REPO = Path(__file__).resolve().parents[2]
 # A program whose state backend is in us-east-1 and whose stack waives that finding (a valid waiver).
@@ -73,3 +77,30 @@ def test_a_huge_records_file_is_judged_as_its_content(run_gate, tmp_path, kind):
         f.write(("# " + "x" * 1021 + "\n") * 65536)
     proc = _preview(run_gate, program, records, tmp_path, timeout=120)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def _endpoint(host: str) -> dict:
+    return {"id": "x", "class": "cloud-service", "hosts": [host], "region": "eu-west-1",
+            "reason": "an endpoint the stack calls, declared for the test"}
+
+
+@pytest.mark.parametrize("host", ["*.amazonaws.com", "*.s3.amazonaws.com", "*.blob.core.windows.net",
+                                  "*.cloudfront.net", "*.be"])
+def test_a_wildcard_over_a_shared_cloud_domain_or_a_top_level_domain_is_refused(host):
+    with pytest.raises(EndpointsError, match=r"endpoints\[0\]\.hosts\[0\]"):
+        parse_endpoints({"endpoints": [_endpoint(host)]}, "endpoints.yaml")
+
+
+@pytest.mark.parametrize("host", ["*.vlaanderen.be", "*.execute-api.eu-west-1.amazonaws.com",
+                                  "*.westeurope.cloudapp.azure.com"])
+def test_a_wildcard_under_an_own_or_a_regional_domain_stays_allowed(host):
+    assert parse_endpoints({"endpoints": [_endpoint(host)]}, "endpoints.yaml")[0].hosts == (host,)
+
+
+def test_a_record_nested_too_deep_is_a_yaml_error_not_a_crash():
+    with pytest.raises(yaml.YAMLError, match="nesting deeper than"):
+        yaml_text.safe_load("a: " + "[" * 100_000 + "]" * 100_000)
+    value = yaml_text.safe_load("a: " + "[" * 40 + "]" * 40)["a"]
+    for _ in range(39):
+        (value,) = value
+    assert value == []
