@@ -32,7 +32,12 @@ from policies.core.account_hosts import AZURE_REGIONS, REGION_IN_HOST
 from policies.core.azure_hosts import AZURE_HOSTS
 from policies.core.eea import normalize_azure_location
 from policies.core.file_stamps import Stamp, stamp
-from policies.core.host_classes import AWS_HOST_SUFFIXES, AZURE_REGION_DOMAINS, EDGE_HOST_SUFFIXES
+from policies.core.host_classes import (
+    AWS_HOST_SUFFIXES,
+    AZURE_REGION_DOMAINS,
+    EDGE_HOST_SUFFIXES,
+    cache_region,
+)
 from policies.core.records import _read_yaml, _records_dir, _shown
 
 CLASSES = frozenset(
@@ -158,13 +163,13 @@ _SHARED_CLOUD_DOMAINS = AWS_HOST_SUFFIXES + AZURE_REGION_DOMAINS + tuple(AZURE_H
 def _wildcard_problem(host: str) -> str | None:
     """Why a wildcard host cannot be one endpoint: `*.com` covers every domain under a top-level domain,
     `*.amazonaws.com` every customer's host in every region (an API in us-east-1 matched an endpoint
-    declared in eu-west-1, round 23) unless a label of the domain names the region."""
+    declared in eu-west-1, round 23) unless a label of the domain names the region (ElastiCache: its code)."""
     domain = host[2:]
     if "." not in domain:
         return "covers every domain under a top-level domain"
     if not f".{domain}".endswith(_SHARED_CLOUD_DOMAINS):
         return None
-    if REGION_IN_HOST.search(f".{domain}.") or any(
+    if REGION_IN_HOST.search(f".{domain}.") or cache_region(domain) or any(
         normalize_azure_location(label) in AZURE_REGIONS for label in domain.split(".")
     ):
         return None

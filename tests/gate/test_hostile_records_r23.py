@@ -92,7 +92,7 @@ def test_a_wildcard_over_a_shared_cloud_domain_or_a_top_level_domain_is_refused(
 
 
 @pytest.mark.parametrize("host", ["*.vlaanderen.be", "*.execute-api.eu-west-1.amazonaws.com",
-                                  "*.westeurope.cloudapp.azure.com"])
+                                  "*.westeurope.cloudapp.azure.com", "*.x7k2pq.euw1.cache.amazonaws.com"])
 def test_a_wildcard_under_an_own_or_a_regional_domain_stays_allowed(host):
     assert parse_endpoints({"endpoints": [_endpoint(host)]}, "endpoints.yaml")[0].hosts == (host,)
 
