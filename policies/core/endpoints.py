@@ -28,7 +28,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from policies.core.account_hosts import AZURE_REGIONS, REGION_IN_HOST
+from policies.core.azure_hosts import AZURE_HOSTS
+from policies.core.eea import normalize_azure_location
 from policies.core.file_stamps import Stamp, stamp
+from policies.core.host_classes import (
+    AWS_HOST_SUFFIXES,
+    AZURE_REGION_DOMAINS,
+    EDGE_HOST_SUFFIXES,
+    cache_region,
+)
 from policies.core.records import _read_yaml, _records_dir, _shown
 
 CLASSES = frozenset(
@@ -147,6 +156,27 @@ def _cidrs(e: dict[str, Any], where: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Domains whose names a cloud gives its customers' resources in every region (round 23).
+_SHARED_CLOUD_DOMAINS = AWS_HOST_SUFFIXES + AZURE_REGION_DOMAINS + tuple(AZURE_HOSTS) + EDGE_HOST_SUFFIXES
+
+
+def _wildcard_problem(host: str) -> str | None:
+    """Why a wildcard host cannot be one endpoint: `*.com` covers every domain under a top-level domain,
+    `*.amazonaws.com` every customer's host in every region (an API in us-east-1 matched an endpoint
+    declared in eu-west-1, round 23) unless a label of the domain names the region (ElastiCache: its code)."""
+    domain = host[2:]
+    if "." not in domain:
+        return "covers every domain under a top-level domain"
+    if not f".{domain}".endswith(_SHARED_CLOUD_DOMAINS):
+        return None
+    if REGION_IN_HOST.search(f".{domain}.") or cache_region(domain) or any(
+        normalize_azure_location(label) in AZURE_REGIONS for label in domain.split(".")
+    ):
+        return None
+    return ("covers every customer's hosts of a cloud domain in every region; declare the hosts, or a "
+            "wildcard under a region's domain (*.execute-api.eu-west-1.amazonaws.com)")
+
+
 def _entry(e: Any, where: str) -> Endpoint:
     if not isinstance(e, dict):
         raise EndpointsError(
@@ -160,6 +190,9 @@ def _entry(e: Any, where: str) -> Endpoint:
     if e.get("class") not in CLASSES:
         raise EndpointsError(f"{where}.class: {e.get('class')!r} is not one of {', '.join(sorted(CLASSES))}")
     hosts = tuple(h.lower() for h in _strings(e, "hosts", where))
+    for i, h in enumerate(hosts):
+        if h.startswith("*.") and (problem := _wildcard_problem(h)):
+            raise EndpointsError(f"{where}.hosts[{i}]: {h!r} {problem}")
     arns, ids = (
         _strings(e, "arns", where),
         tuple(i.lower().rstrip("/") for i in _strings(e, "azureIds", where)),

@@ -22,6 +22,7 @@ import yaml
 
 from policies.core import yaml_text
 from policies.core.file_stamps import Stamp, stamp
+from policies.core.record_files import record_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,13 +128,12 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 def _read_yaml(path: Path) -> tuple[Any, str | None]:
-    """(data, error); a missing file is (None, None)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, None
-    except OSError as e:
-        return None, f"{path}: cannot be read ({e.strerror})"
+    """(data, error); a missing file is (None, None). A record of another directory (the export's) is kept
+    to its own directory."""
+    root = Path(os.path.abspath(records_dir()))
+    text, error = record_text(path, root if Path(os.path.abspath(path)).is_relative_to(root) else path.parent)
+    if text is None:
+        return None, error
     try:
         return yaml_text.safe_load(text), None
     except yaml.YAMLError as e:

@@ -2,7 +2,9 @@
 
 A key given twice in one mapping is refused (DuplicateKeyError, a YAMLError naming the key and its line):
 safe_load would keep the last one, so a reviewer reading the first `expires:` of a waiver would approve
-another date than the one judged (round 15; the gate's own inputs refuse it since round 3).
+another date than the one judged (round 15; the gate's own inputs refuse it since round 3). Nesting deeper
+than MAX_DEPTH is refused before anything is built: libyaml's composer recurses in C, and a list nested
+100 000 levels deep crashed the gate (round 23).
 """
 
 from __future__ import annotations
@@ -11,9 +13,34 @@ from typing import Any
 
 import yaml
 
+MAX_DEPTH = 64   # a record nests a few levels; as the gate's own inputs (gate.inputs.MAX_DEPTH)
+
 
 class DuplicateKeyError(yaml.constructor.ConstructorError):
     """A mapping gives the same key twice."""
+
+
+class TooDeepError(yaml.constructor.ConstructorError):
+    """Collections nested deeper than MAX_DEPTH."""
+
+
+def _check_depth(text: str) -> None:
+    """Raise TooDeepError at the first collection nested deeper than MAX_DEPTH (the event parser keeps its
+    own stack: it does not recurse)."""
+    depth, events = 0, yaml.parse(text, Loader=_FAST or _SLOW)
+    try:
+        for event in events:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise TooDeepError(None, None, f"nesting deeper than {MAX_DEPTH} levels",
+                                       event.start_mark)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except TooDeepError:
+        raise
+    except yaml.YAMLError:
+        return   # not YAML: the loaders below say where, as they always did
 
 
 def _strict(base: type) -> type:
@@ -52,6 +79,7 @@ def safe_load(text: str) -> Any:
     """yaml.safe_load(text) without duplicate keys; libyaml parses a large waivers file 10x faster. A
     document it rejects is parsed again by the pure parser, so that errors (and their line numbers) read
     as they always did."""
+    _check_depth(text)
     if _FAST is not None:
         try:
             return yaml.load(text, Loader=_FAST)  # the safe loader, in C

@@ -58,14 +58,16 @@ def _no_nul(value: Any, shown: str, path: str = "") -> None:
 def load_validated(path: Path, schema: dict[str, Any], shown: str | None = None,
                    dates_as_text: bool = False) -> Any:
     """The record at `path` (named `shown` in errors); EvidenceError when missing, unparsable or invalid."""
+    from policies.core.record_files import record_text
+
     shown = shown or str(path)
+    text, problem = record_text(Path(path), Path(path).parent)   # no FIFO, no link out, UTF-8 (round 23)
+    if problem is not None:
+        raise EvidenceError(problem.replace(str(path), shown))
+    if text is None:
+        raise EvidenceError(f"{shown}: file not found")
     try:
-        text = Path(path).read_text(encoding="utf-8")
         data = safe_load(text)
-    except FileNotFoundError:
-        raise EvidenceError(f"{shown}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvidenceError(f"{shown}: not readable ({getattr(exc, 'strerror', None) or exc})") from None
     except yaml.YAMLError as exc:
         raise EvidenceError(yaml_problem(shown, exc, text)) from None
     _no_nul(data, shown)
