@@ -117,6 +117,7 @@ def private_host(host: object) -> bool:
     private DNS name, placed by its region): reached through an agent or a VPC connection, it is on whatever
     network that routes to."""
     h = str(host).strip().lower().rstrip(".")
+    h = numeric_ipv4(h) or h  # a host of digits is an address, not a name with no dot (round 57)
     try:
         return ipaddress.ip_address(h.strip("[]")).is_private
     except ValueError:
@@ -141,6 +142,16 @@ def numeric_ipv4(host: str) -> str | None:
         return None
     value = (sum(n << (8 * (3 - i)) for i, n in enumerate(head))) + last
     return str(ipaddress.IPv4Address(value))
+
+
+def numeric_public_host(host: object) -> str | None:
+    """The dotted address of a public IPv4 address written as a number (`878703873`, `0x345ff501`), None
+    otherwise: a text scan reads no host in a bare number, so a check that places private names judges it as
+    that address (round 57) rather than letting it pass as a name or calling it private."""
+    h = str(host).strip().lower().rstrip(".")
+    ip = numeric_ipv4(h)
+    return ip if ip is not None and ip != h and not ipaddress.ip_address(ip).is_private else None
+
 
 AWS_HOST_SUFFIXES = (".amazonaws.com", ".aws", ".on.aws", ".api.aws")
 

@@ -19,7 +19,7 @@ from policies.core.acl_grants import acl_grantees
 from policies.core.bare_parties import aws_parties, azure_parties
 from policies.core.documents import json_doc
 from policies.core.endpoints import EEA_COUNTRIES
-from policies.core.host_classes import private_host
+from policies.core.host_classes import numeric_public_host, private_host
 from policies.core.read_grants import GRANT_TYPES, read_grants
 from policies.core.shipped_drives import IMPORT_EXPORT_JOB, returned_drives
 from policies.core.trust_parties import credential_subjects, trust_parties
@@ -208,11 +208,28 @@ def _outside_vpc_target(view: ResourceView) -> list[Found]:
     if is_unknown(target):
         return [("targetId", "unknown", "")]
     if not private_host(target):
-        return []
+        address = numeric_public_host(target)
+        return [("targetId", "host", address)] if address else []
     return [("availabilityZone", "site", f"`availabilityZone: all` registers {target!r}, a private address "
              "outside the target group's VPC (behind a peering, transit gateway, VPN or Direct Connect: a "
              "network in any region or data centre); register targets of the stack's own VPC (no "
              "availabilityZone) or instances of the stack (targetId: the instance's id)")]
+
+
+def _agent_sites(view: ResourceView) -> list[Found]:
+    """A private or unknown server a DataSync agent reaches; a public address written as a number is judged
+    as that address (round 57), a public name as any scanned host."""
+    found: list[Found] = []
+    for p, v in values(view, AGENT_SITES[view.type]):
+        if is_unknown(v):
+            found.append((p, "unknown", ""))
+        elif private_host(v):
+            found.append((p, "site", f"a DataSync agent reaches {v!r}, a private address on a network "
+                          "outside any region (wherever the agent runs); name the server by a host declared "
+                          "with its jurisdiction in stacks/records/endpoints.yaml"))
+        elif address := numeric_public_host(v):
+            found.append((p, "host", address))
+    return found
 
 
 def party_refs(view: ResourceView) -> list[Found]:
@@ -225,10 +242,7 @@ def party_refs(view: ResourceView) -> list[Found]:
     if t in SITES:
         return [("(site)", "site", SITES[t])]
     if t in AGENT_SITES:
-        return [(p, "unknown", "") if is_unknown(v) else (p, "site", f"a DataSync agent reaches {v!r}, a "
-                 "private address on a network outside any region (wherever the agent runs); name the server "
-                 "by a host declared with its jurisdiction in stacks/records/endpoints.yaml")
-                for p, v in values(view, AGENT_SITES[t]) if is_unknown(v) or private_host(v)]
+        return _agent_sites(view)
     if t in TARGET_ATTACHMENTS:
         return _outside_vpc_target(view)
     if t in IDC_BINDINGS:

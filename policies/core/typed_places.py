@@ -28,7 +28,7 @@ from policies.core.athena_catalogs import DATA_CATALOG, LAMBDA_FUNCTION, QUERY_I
 from policies.core.connector_paths import WORKFLOW, connector_path_refs
 from policies.core.dapr_places import DAPR_TYPES, dapr_refs
 from policies.core.dapr_places import NAMED_TYPES as DAPR_NAMED
-from policies.core.host_classes import private_host
+from policies.core.host_classes import numeric_public_host, private_host
 from policies.core.kusto_exports import KUSTO_SCRIPT, export_refs
 from policies.core.private_zones import zone_name
 from policies.core.stack_networks import ADDRESS_TYPES, address_refs
@@ -226,7 +226,8 @@ def _quicksight(view: ResourceView) -> Found:
 def _qs_private_hosts(view: ResourceView) -> Found:
     """A private address or name a QuickSight source reaches is on whatever network its VPC connection routes
     to (peered VPCs, VPN, Direct Connect), so it cannot be placed (round 47); a public one, and a name in a
-    private DNS zone (the stack's record, whose values are judged, or nothing: round 50), is scanned."""
+    private DNS zone (the stack's record, whose values are judged, or nothing: round 50), is scanned, and a
+    public address written as a number is judged as that address (round 57)."""
     found: Found = []
     for at in _QS_HOSTS:
         value = view.get(at)
@@ -239,6 +240,8 @@ def _qs_private_hosts(view: ResourceView) -> Found:
                           "Direct Connect to a data centre anywhere), so where the data is cannot be judged; "
                           "name the host by a resource of the stack (an RDS instance's `address` output) "
                           "or by a host declared with its region in stacks/records/endpoints.yaml"))
+        elif host == value and (address := numeric_public_host(host)):  # a URL's host the scan reads
+            found.append((at, "host", address))
     return found
 
 
