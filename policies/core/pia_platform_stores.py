@@ -215,8 +215,8 @@ NOT_APPLICABLE = {
     LOAD_TEST: "has no network setting in the API: its data plane takes Entra tokens only (no access keys), "
     "so who reads tests and results is decided by its role assignments",
     MEMORYDB_SNAPSHOT: "has no endpoint: it is read only by restoring it into a cluster, judged there",
-    SECURITY_LAKE: "has no network setting in the API: its objects are read through the subscribers the "
-    "stack grants (IAM-authorised), judged as controls",
+    SECURITY_LAKE: "has no network setting in the API: its objects are read only through Security Lake "
+    "subscribers (IAM-authorised controls, refused by the closed world until a check reads them)",
 }
 
 # ---------------------------------------------------------------- TLS
