@@ -1,7 +1,8 @@
 """Stores the round-18 probe found judged only by the closed world: SageMaker notebook instances and Studio
 domains, EMR clusters with their security configurations, Azure Managed Redis (Redis Enterprise) and
 Managed Instance for Apache Cassandra; and Azure Load Testing (round 55: test scripts, the data sets they
-replay, results) and Neptune Analytics graphs (round 56). The key, exposure and TLS rules merge these
+replay, results), Neptune Analytics graphs (round 56), MemoryDB snapshots and Security Lake data lakes
+(round 57). The key, exposure and TLS rules merge these
 tables into their own, as they do pia_more_stores.py and pia_eventgrid.py. Closed world: what cannot be read
 or placed blocks."""
 
@@ -24,6 +25,8 @@ CASSANDRA = "azure-native:cosmosdb:CassandraCluster"
 CASSANDRA_DC = "azure-native:cosmosdb:CassandraDataCenter"
 LOAD_TEST = "azure-native:loadtestservice:LoadTest"
 GRAPH = "aws:neptunegraph/graph:Graph"
+MEMORYDB_SNAPSHOT = "aws:memorydb/snapshot:Snapshot"
+SECURITY_LAKE = "aws:securitylake/dataLake:DataLake"
 STORES = frozenset({NOTEBOOK, DOMAIN, EMR_CLUSTER, REDIS, REDIS_DB, CASSANDRA, CASSANDRA_DC})
 Public = Callable[[ResourceView, StackGraph], list[str]]
 
@@ -41,7 +44,35 @@ def store_keys(flagged: Callable[..., KeyJudge], key_of: KeyOf) -> dict[str, Key
         CASSANDRA_DC: lambda r, g, k: [m for f in dc for m in key_of(f, r.get(f), k)],
         LOAD_TEST: flagged("encryption.keyUrl"),  # round 55: left out, a Microsoft-managed key
         GRAPH: flagged("kmsKeyIdentifier"),  # round 56: left out, an AWS-owned key (AWS_OWNED_KEY)
+        MEMORYDB_SNAPSHOT: flagged("kmsKeyArn"),  # round 57: its own key, not its cluster's
+        SECURITY_LAKE: _lake_keys(key_of),  # round 57
     }
+
+
+_LAKE_KEYS = "configuration.encryptionConfigurations"
+
+
+def _lake_keys(key_of: KeyOf) -> KeyJudge:
+    """A Security Lake lake's objects are under each `kmsKeyId` of its encryption configurations; the value
+    `S3_MANAGED_KEY`, or no configuration, leaves them under S3-managed keys (SSE-S3)."""
+
+    def judge(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+        configs = r.get(_LAKE_KEYS)
+        if is_unknown(configs):
+            return [unknown_message(_LAKE_KEYS, "the lake's encryption key")]
+        if not isinstance(configs, list) or not configs:
+            return [f"no `{_LAKE_KEYS}`: the lake's objects are under S3-managed keys; name the stack's key"]
+        out = []
+        for i, c in enumerate(configs):
+            where = f"{_LAKE_KEYS}.{i}.kmsKeyId"
+            key = c.get("kmsKeyId") if isinstance(c, dict) else c
+            if key == "S3_MANAGED_KEY":
+                out.append(f"`{where}` is 'S3_MANAGED_KEY': the lake's objects are under S3-managed keys")
+            else:
+                out += key_of(where, key, known)
+        return out
+
+    return judge
 
 
 CMK_EXEMPT = {
@@ -183,6 +214,9 @@ NOT_APPLICABLE = {
     "on its network security groups, and its cluster's authentication is checked",
     LOAD_TEST: "has no network setting in the API: its data plane takes Entra tokens only (no access keys), "
     "so who reads tests and results is decided by its role assignments",
+    MEMORYDB_SNAPSHOT: "has no endpoint: it is read only by restoring it into a cluster, judged there",
+    SECURITY_LAKE: "has no network setting in the API: its objects are read only through Security Lake "
+    "subscribers (IAM-authorised controls, refused by the closed world until a check reads them)",
 }
 
 # ---------------------------------------------------------------- TLS
@@ -208,6 +242,9 @@ TLS_ELSEWHERE = {
     CASSANDRA_DC: _CASSANDRA,
     LOAD_TEST: "served through Azure Resource Manager and its data plane, TLS 1.2 enforced by Azure",
     GRAPH: "queried only over HTTPS (openCypher and the Neptune Analytics API, SigV4-signed)",
+    MEMORYDB_SNAPSHOT: "has no data path: taken and restored inside MemoryDB, whose cluster's TLS is judged",
+    SECURITY_LAKE: "written by the service and read by subscribers through the S3 and Lake Formation APIs, "
+    "over HTTPS",
 }
 
 

@@ -86,6 +86,8 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         NETAPP_VOLUME,  # round 51: key and transit judged with its export policy (netapp_volumes.py)
         "azure-native:loadtestservice:LoadTest",  # round 55: test scripts, data sets, results
         "aws:neptunegraph/graph:Graph",  # round 56: Neptune Analytics graph data
+        "aws:memorydb/snapshot:Snapshot",  # round 57: a cluster's data, under its own key
+        "aws:securitylake/dataLake:DataLake",  # round 57: the stack's security logs, normalised
         WORKSPACE,  # round 55: volumes' key, judged with its directory (aws_workspaces.py)
     }
 )

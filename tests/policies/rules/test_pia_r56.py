@@ -65,6 +65,6 @@ def test_a_neptune_analytics_graph_is_private_under_a_key():
         assert run(rule, case("r56p-60")) == [], rule
 
 
-def test_the_other_probe_services_stay_refused_by_the_closed_world():
-    for stem, name in (("r56p-22", "sessions-snap"), ("r56p-23", "influx"), ("r56p-24", "lake")):
-        assert any(n == name for n, _ in run(JUDGEABLE, case(stem))), stem
+def test_the_influxdb_cluster_stays_refused_by_the_closed_world():
+    # r56p-22 and r56p-24 are judged since round 57 (test_pia_r57.py)
+    assert any(n == "influx" for n, _ in run(JUDGEABLE, case("r56p-23")))
