@@ -70,9 +70,30 @@ def _lake_keys(key_of: KeyOf) -> KeyJudge:
                 out.append(f"`{where}` is 'S3_MANAGED_KEY': the lake's objects are under S3-managed keys")
             else:
                 out += key_of(where, key, known)
-        return out
+        return out + _lake_replicas(r, graph)
 
     return judge
+
+
+_REPLICAS = "configuration.replicationConfiguration.regions"
+
+
+def _lake_replicas(r: ResourceView, graph: StackGraph) -> list[str]:
+    """Round 58: replication copies the lake's objects into the lake of each region named, under that lake's
+    keys; so each such region's lake must be in the stack, where its own keys are judged."""
+    regions = r.get(_REPLICAS)
+    if regions is None:
+        return []
+    if is_unknown(regions) or not isinstance(regions, list):
+        return [unknown_message(_REPLICAS, "the lakes holding the replicated objects, and their keys,")]
+    lakes = {str(lake.get("configuration.region")).lower() for lake in graph.by_type(SECURITY_LAKE)}
+    own = str(r.get("configuration.region") or "").lower()
+    return [
+        f"`{_REPLICAS}` copies the lake's objects to {reg!r}, where the stack declares no lake, so the key "
+        "of the copies cannot be judged; declare that region's lake in this stack under the stack's key"
+        for reg in regions
+        if is_unknown(reg) or (str(reg).lower() != own and str(reg).lower() not in lakes)
+    ]
 
 
 CMK_EXEMPT = {
