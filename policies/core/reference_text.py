@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+import urllib.parse
 
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
 from policies.core.code_values import held_buckets
@@ -209,7 +210,7 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
             out.append(("arn", m.group(0), principal))
     if "://" in s:
         for m in _URL.finditer(s):
-            host = m.group(2).lower().rstrip(".")
+            host = _decoded(m.group(2)).lower().rstrip(".")
             if m.group(1).lower() in _IDENTIFIER_SCHEMES and "." not in host:
                 continue   # names an application (an Entra token audience, a GUID), not a place
             # s3://<bucket>/… (also s3a, s3n, s3ssl): a bucket by name, placed by the stack or a record
@@ -227,6 +228,12 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
         for m in _IPV6_FIND.finditer(s):
             if ip := _ipv6(m.group(0).lower()):
                 out.append(("host", ip, False))
+
+
+def _decoded(host: str) -> str:
+    """A URL's host percent-decoded, as URL parsers read it before they connect (`s3%2Eus-east-1.…` is
+    `s3.us-east-1.…`, round 58), so it is placed as that host, not as a name no client would look up."""
+    return urllib.parse.unquote(host) if "%" in host else host
 
 
 def _url_host(host: str) -> str:
