@@ -15,7 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policies.core import documents, named_refs, reference_text, references, references_ascii
+from policies.core import documents, named_refs, reference_text, references, references_ascii, yaml_text
 from policies.core.named_refs import _IDENTITY_ACCOUNT, GUID_KEY
 from policies.core.reference_text import (
     _AWS_REGION,
@@ -101,8 +101,8 @@ def _documents() -> list[Any]:
         if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
             try:
-                docs.append(json.loads(text) if path.suffix == ".json" else yaml.safe_load(text))
-            except (ValueError, RecursionError, yaml.YAMLError):  # a deep-nesting case: judged as text
+                docs.append(json.loads(text) if path.suffix == ".json" else yaml_text.safe_load(text))
+            except (ValueError, RecursionError, yaml.YAMLError):  # too deep for libyaml: text
                 docs.append(text)
     return docs
 
