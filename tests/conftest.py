@@ -105,6 +105,18 @@ def _sdk_globals_kept() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _signal_mask_kept() -> Iterator[None]:
+    """A test that leaves signals blocked in the worker fails: every process the worker starts after it
+    inherits the mask through exec (CI, 2026-12-04: a gate that never saw its SIGTERM)."""
+    import signal
+
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    yield
+    after = signal.pthread_sigmask(signal.SIG_SETMASK, before)
+    assert after == before, f"the test left signals blocked: {sorted(s.name for s in after - before)}"
+
+
 @pytest.fixture
 def pinned_as_of() -> str:
     """The evaluation date every test runs on (see PINNED_AS_OF)."""

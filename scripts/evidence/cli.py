@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         previous = signal.signal(signal.SIGTERM, _terminated)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})   # as the gate: a mask exec kept
     except ValueError:          # not the main thread
         previous = None
     from gate.environ import kept

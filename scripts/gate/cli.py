@@ -289,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, _interrupted)
+        # a mask inherited blocked (exec keeps it) would leave the gate deaf to a CI job's cancel
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, previous)
     except ValueError:    # not the main thread (embedded use): no handlers
         pass
     from gate.asof import AS_OF_ENV

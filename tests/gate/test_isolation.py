@@ -77,16 +77,41 @@ def _wait_for(path: Path, seconds: float = 120) -> None:
         time.sleep(0.1)
 
 
+def _signal_masks(pid: int) -> str:
+    """The kernel's view of a process's signals (blocked, pending, ignored, caught), for a failure message."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return "(gone)"
+    return "; ".join(line for line in status if line.startswith(("SigBlk", "SigPnd", "SigIgn", "SigCgt")))
+
+
+def _blocked(*signals: int):
+    return lambda: signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+
+
+@pytest.mark.parametrize("inherited", [None, "blocked"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_a_signal_kills_children_removes_temp_dirs_and_writes_nothing(make_program, tmp_path, sig) -> None:
+def test_a_signal_kills_children_removes_temp_dirs_and_writes_nothing(make_program, tmp_path, sig,
+                                                                      inherited) -> None:
+    """`blocked`: the gate started with SIGINT/SIGTERM blocked (exec keeps a mask: a runner's shell or a
+    test worker that blocked them) still stops on them — it unblocks what it handles."""
     program = make_program(SLOW_PROGRAM)
     out, marker, tmp = tmp_path / "out", tmp_path / "marker", tmp_path / "tmp"
     tmp.mkdir()
     proc = _gate("preview", "--program", program, "--stack", "dev", "--out", out, "--no-checkov",
-                 env={**UNSAFE, "GATE_TEST_MARKER": str(marker), "GATE_TEST_HANG": "1", "TMPDIR": str(tmp)})
+                 env={**UNSAFE, "GATE_TEST_MARKER": str(marker), "GATE_TEST_HANG": "1", "TMPDIR": str(tmp)},
+                 preexec_fn=_blocked(signal.SIGINT, signal.SIGTERM) if inherited else None)
     _wait_for(marker)
     proc.send_signal(sig)
-    _, stderr = proc.communicate(timeout=30)
+    try:
+        _, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired as exc:
+        masks = _signal_masks(proc.pid)
+        proc.kill()
+        proc.communicate()
+        raise AssertionError(f"the gate did not stop on {sig.name}: {masks}; the test's: "
+                             f"{_signal_masks(os.getpid())}") from exc
     assert proc.returncode == 2 and "interrupted" in stderr and "Traceback" not in stderr
     worker, child = map(int, marker.read_text().split())
     time.sleep(0.5)

@@ -68,6 +68,25 @@ def _seen(args, report_violation):
 PolicyPack(name="stopped", enforcement_level=EnforcementLevel.MANDATORY, policies=[
     ResourceValidationPolicy(name="bucket-seen", description="d", validate=_seen)])
 '''
+# While its flag file exists, each fork of checkov's driver (a scan) sleeps first and says so in a
+# `scanning.<pid>` file: a `sitecustomize` on PYTHONPATH, which every interpreter of the gate's tree imports
+# and only the driver acts on. A run stopped "while checkov runs" is stopped there, not a second after the
+# driver appeared: the early driver starts with the run, and a small run ends 1.2 s later (CI, 2026-12-04).
+SCAN_HOOK = '''\
+import os
+import sys
+import time
+from pathlib import Path
+
+if sys.argv and sys.argv[0].endswith("checkov/driver.py"):
+    def _slow_scan():
+        flag = Path(__file__).with_name("scan.flag")
+        if flag.exists():
+            flag.with_name(f"scanning.{os.getpid()}").write_text("scanning")
+            time.sleep(20)
+
+    os.register_at_fork(after_in_child=_slow_scan)
+'''
 # What a later `gate merge`, `evidence export --gate-dir` or the stack cache takes as a finished run.
 FINISHED = ("run.json", "run.dsse.json", "seal", "gate.sarif", "gate.junit.xml")
 
@@ -172,7 +191,10 @@ def world(tmp_path_factory) -> dict[str, Path]:
     (program / "Pulumi.hang.yaml").write_text("config:\n  aws:region: eu-west-1\n  stopped:hang: true\n")
     (pack / "PulumiPolicy.yaml").write_text("runtime: python\ndescription: round 17 test pack\n")
     (pack / "__main__.py").write_text(PACK)
-    return {"root": root, "program": program, "pack": pack, "flag": pack.parent / "slow.flag"}
+    hook = root / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SCAN_HOOK)
+    return {"root": root, "program": program, "pack": pack, "flag": pack.parent / "slow.flag", "hook": hook}
 
 
 def _start(module: str, *args, env: dict | None = None) -> subprocess.Popen:
@@ -260,6 +282,8 @@ def _stop(world, args: list, out: Path, point, action, env: dict | None = None, 
                 pid = int(busy[0].suffix[1:])
         elif point == "hanging":
             pid = _hanging(world, proc, tree)
+        elif point == "scanning":
+            pid = _scanning(world, proc, tree)
         else:
             pid = tree.wait_for(point, "process to stop at")
             time.sleep(1.0)
@@ -268,7 +292,9 @@ def _stop(world, args: list, out: Path, point, action, env: dict | None = None, 
         return proc.returncode, stderr, tree.survivors(), tree
     finally:
         world["flag"].unlink(missing_ok=True)
-        for busy in [*world["flag"].parent.glob("busy.*"), *world["program"].glob("hanging.*")]:
+        (world["hook"] / "scan.flag").unlink(missing_ok=True)
+        for busy in [*world["flag"].parent.glob("busy.*"), *world["program"].glob("hanging.*"),
+                     *world["hook"].glob("scanning.*")]:
             busy.unlink()
         tree.kill_all()
         if proc.poll() is None:
@@ -285,6 +311,21 @@ def _hanging(world, proc: subprocess.Popen, tree: Tree) -> int:
         assert time.monotonic() < end and proc.poll() is None, tree.describe()
         time.sleep(0.05)
     return int(marks[0].suffix[1:])
+
+
+def _scanning(world, proc: subprocess.Popen, tree: Tree) -> int:
+    """The pid of a checkov scan (a fork of the driver) sleeping in the scan hook."""
+    end = time.monotonic() + 240
+    while not (marks := sorted(world["hook"].glob("scanning.*"))):
+        assert time.monotonic() < end and proc.poll() is None, tree.describe()
+        time.sleep(0.05)
+    return int(marks[0].suffix[1:])
+
+
+def _scan_hooked(world) -> dict[str, str]:
+    """The environment that makes the run's checkov scans wait in the hook (its flag set)."""
+    (world["hook"] / "scan.flag").write_text("slow\n")
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(world["hook"]), os.environ.get("PYTHONPATH")]))}
 
 
 def _signal_gate(sig):
@@ -345,8 +386,8 @@ def test_gate_stopped_while_judging(world, fresh, tmp_path, sig, mode) -> None:
 @pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
 def test_gate_stopped_while_checkov_runs(world, fresh, tmp_path, sig) -> None:
     out = tmp_path / "out"
-    code, stderr, survivors, _ = _stop(world, ["gate", *_preview(world, "dev", out)], out, _checkov,
-                                       _signal_gate(sig))
+    code, stderr, survivors, _ = _stop(world, ["gate", *_preview(world, "dev", out)], out, "scanning",
+                                       _signal_gate(sig), env=_scan_hooked(world))
     _check_stopped(code, stderr, survivors, out, gate_killed=sig == signal.SIGKILL)
     _check_rerun(world, fresh, "checkov", _preview(world, "dev", out), out)
 
