@@ -14,7 +14,13 @@ import re
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
 from policies.core.code_values import held_buckets
 from policies.core.command_buckets import option_buckets
-from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites, numeric_ipv4
+from policies.core.host_classes import (
+    CODE_AND_DOC_HOSTS,
+    SERVICE_API_HOSTS,
+    expression_head,
+    hostless_sites,
+    numeric_ipv4,
+)
 from policies.core.references_ascii import contains, finditer
 
 _BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(", ".copy(", ".upload(")
@@ -180,6 +186,8 @@ def text_plan(
         found += [("host", f"{m.group(1).lower()}.vault.azure.net", False) for m in _VAULT_NAME.finditer(s)]
     if any(w in s for w in _BUCKET_WORDS):  # a bucket a command option or SDK call names (rounds 35, 36)
         found += option_buckets(s)
+    if s.startswith("#{"):
+        found += [("site", why, False) for why in expression_head(s)]
     if ":" in s:
         _colon(s, principal, found)
         found = held_buckets(s, found) if "s3" in s else found  # `s3://{bucket}/`, `s3://$B/` (round 38)

@@ -75,6 +75,13 @@ def test_a_data_pipeline_field_named_through_an_object_is_judged_as_filled():
     assert ship["fields"][2]["stringValue"].endswith(" s3://partner-dossier-drop/dossiers/"), ship
 
 
+@pytest.mark.parametrize("path", ["#{node.undefinedField}/dossiers/", "#{format(node.myTarget)}/d"])
+def test_a_data_pipeline_path_headed_by_an_expression_nothing_fills_blocks(path):
+    bucket = res("aws:s3/bucketV2:BucketV2", "b", {"bucket": "eloket-exports"})
+    found = _blocking(bucket, _definition("eloket-exports", path))
+    assert found and all("begins with an expression filled in at run time" in str(m) for m in found), found
+
+
 def _script(**inputs):
     return res("azure-native:kusto:Script", "script", {
         "resourceGroupName": "rg", "clusterName": "adx", "databaseName": "db", "scriptName": "s", **inputs})
