@@ -174,6 +174,9 @@ _HOSTLESS = re.compile(r"\b([a-z][a-z0-9+.-]*):///", re.I)
 # Round 54: a host (or bucket) written as an expression filled in at run time, `s3://#{myBucket}/` (a Data
 # Pipeline parameter with no value in its definition, a node's field; Ruby interpolation), reads as no URL.
 _EXPRESSION_HOST = re.compile(r"\b([a-z][a-z0-9+.-]*)://#\{", re.I)
+# Round 59: a path whose head is an expression left unfilled (`#{node.undefinedField}/dossiers/`, a function
+# of fields): the scheme and bucket, or the host, are chosen at run time, with no URL to read.
+_EXPRESSION_HEAD = re.compile(r"^(?:#\{[^{}]*\})+/")
 
 
 def hostless_sites(s: str) -> list[str]:
@@ -185,6 +188,16 @@ def hostless_sites(s: str) -> list[str]:
         f"{m.group(1)}://#{{…}} names its host or bucket by an expression filled in at run time, so where it "
         "goes cannot be judged; write the name, or give the parameter its value in the pipeline "
         "definition's parameterValues" for m in _EXPRESSION_HOST.finditer(s)]
+
+
+def expression_head(s: str) -> list[str]:
+    """Why a path that begins with an expression no field or parameter of the definition fills cannot be
+    placed ([]: it does not)."""
+    if not _EXPRESSION_HEAD.match(s):
+        return []
+    return [f"{s.split('/', 1)[0]}/… begins with an expression filled in at run time, which no field or "
+            "parameter of the definition fills, so the scheme and place it names cannot be judged; write "
+            "them, or name a field or parameter that holds them"]
 
 
 # Hosts of one account's resource under an AWS domain (round 21): the region label places the resource but

@@ -2,7 +2,9 @@
 a vendor's add-on in a Kubernetes cluster (its agent ships telemetry to the vendor's site, chosen by the
 vendor's defaults), and an Azure Policy definition whose deployIfNotExists template deploys resources
 wherever its parameters say when the policy is remediated, and an assignment with a managed identity (the
-identity is what lets a deployIfNotExists or modify definition act; a built-in one's template is in no input).
+identity is what lets a deployIfNotExists or modify definition act; a built-in one's template is in no input),
+and a Data Explorer database script loaded from a blob (`scriptUrl`, round 59): its KQL control commands
+(`.export`, `.set-or-append` from external data) run in the cluster, and the blob is no input.
 disallow-opaque-deployers blocks them, as it does
 VM extensions (policies/core/vm_extensions.py) and SSM documents (policies/core/ssm_runs.py).
 """
@@ -33,8 +35,10 @@ GUEST_CONFIGURATION = frozenset(
         "GuestConfigurationAssignment", "GuestConfigurationAssignmentsVMSS",
         "GuestConfigurationConnectedVMwarevSphereAssignment", "GuestConfigurationHCRPAssignment")
 )
+KUSTO_SCRIPT = "azure-native:kusto:Script"
 INSTALLER_TYPES = (
-    frozenset({EKS_ADDON, K8S_EXTENSION, POLICY_ASSIGNMENT}) | POLICY_DEFINITIONS | GUEST_CONFIGURATION)
+    frozenset({EKS_ADDON, K8S_EXTENSION, POLICY_ASSIGNMENT, KUSTO_SCRIPT}) | POLICY_DEFINITIONS
+    | GUEST_CONFIGURATION)
 # EKS add-ons by AWS and the community add-ons AWS builds are named `kebab-case`; an AWS Marketplace add-on is
 # `<vendor>_<product>` (datadog_operator, dynatrace_dynatrace-operator, new-relic_kubernetes-operator).
 _AWS_ADDON = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -109,6 +113,12 @@ def findings(view: ResourceView) -> list[str]:
     t = view.type
     if t == POLICY_ASSIGNMENT:
         return _assignment(view)
+    if t == KUSTO_SCRIPT:
+        if view.get("scriptUrl") is None:
+            return []  # scriptContent: the commands are an input, scanned as any (round 29)
+        return ["`scriptUrl` loads the database script from a blob, so its KQL commands (an `.export` to "
+                "external storage, ingestion from a URL) are in no input and no policy can judge where they "
+                "send the data; write the script inline as `scriptContent`"]
     if t in GUEST_CONFIGURATION:
         uri = view.get("properties.guestConfiguration.contentUri")
         if uri is None:

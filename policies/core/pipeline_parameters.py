@@ -10,6 +10,10 @@ an unknown one, a field of more than eight alternatives, or another expression i
 The same `#{myField}` also names a user field (`my…`) of the object or of an object it inherits from (its
 `parent`, and `Default`, round 55): `#{myScheme}#{myTarget}/x` with `myScheme` `s3://` is a bucket URL once
 filled, so those fields count as values too (a parameter's and a field's: either may be used).
+An expression may also name a field through an object (round 59): `#{node.myTarget}` is a field of the object
+itself, `#{output.directoryPath}` one of the object its `output` field refers to; each is read as that field's
+value (once its own expressions are filled), so `#{node.myScheme}#{node.myTarget}/x` is judged as the bucket
+URL it becomes, as `#{myScheme}#{myTarget}/x` is.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 from policies.core.view import ResourceView, is_unknown
 
 DEFINITION = "aws:datapipeline/pipelineDefinition:PipelineDefinition"
-_REF = re.compile(r"#\{\s*(my\w*)\s*\}")
+_REF = re.compile(r"#\{\s*((?:\w+\.)?\w+)\s*\}")  # `myField`, `node.myField`, `output.directoryPath`
 _MAX_VALUES = 8  # alternatives of one field; more is not judged value by value (left unfilled)
 
 
@@ -90,11 +94,34 @@ def filled_definition(view: ResourceView, inputs: dict[str, Any]) -> dict[str, A
             return f
         return {**f, "stringValue": _filled(text, values)}
 
-    def filled(o: dict[str, Any]) -> dict[str, Any]:
-        own = _user_fields(o, by_id)
+    def filled(o: dict[str, Any], through: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        own = {**_user_fields(o, by_id), **_through_fields(o, through)}
         values = {k: params.get(k, []) + own.get(k, []) for k in {*params, *own}
                   if not any(is_unknown(v) for v in own.get(k, []))}
         return {**o, "fields": [field(f, values) for f in o["fields"]]}
 
-    return {**inputs, "pipelineObjects": [
-        filled(o) if isinstance(o, dict) and isinstance(o.get("fields"), list) else o for o in objects]}
+    def each(through: dict[str, dict[str, Any]]) -> list[Any]:
+        return [filled(o, through) if isinstance(o, dict) and isinstance(o.get("fields"), list) else o
+                for o in objects]
+
+    # a field named through an object takes that field with its own expressions filled first (one level)
+    first = {o["id"]: o for o in _listed(each(by_id)) if isinstance(o.get("id"), str)}
+    return {**inputs, "pipelineObjects": each(first)}
+
+
+def _through_fields(obj: dict[str, Any], objects: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """`node.<field>` (the object's own, its `my…` fields also inherited) and `<ref>.<field>` (a field of the
+    object its field `<ref>` refers to), each a string the definition gives."""
+    out: dict[str, list[str]] = {}
+    own = objects.get(obj.get("id"), obj)
+    for f in _listed(own.get("fields")):
+        key, text, ref = f.get("key"), f.get("stringValue"), f.get("refValue")
+        if isinstance(key, str) and isinstance(text, str):
+            out.setdefault(f"node.{key}", []).append(text)
+        if isinstance(key, str) and ref in objects:
+            for g in _listed(objects[ref].get("fields")):
+                if isinstance(g.get("key"), str) and isinstance(g.get("stringValue"), str):
+                    out.setdefault(f"{key}.{g['key']}", []).append(g["stringValue"])
+    for key, texts in _user_fields(obj, objects).items():
+        out.setdefault(f"node.{key}", texts)
+    return out

@@ -10,12 +10,17 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-import urllib.parse
 
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
 from policies.core.code_values import held_buckets
 from policies.core.command_buckets import option_buckets
-from policies.core.host_classes import CODE_AND_DOC_HOSTS, SERVICE_API_HOSTS, hostless_sites, numeric_ipv4
+from policies.core.host_classes import (
+    CODE_AND_DOC_HOSTS,
+    SERVICE_API_HOSTS,
+    expression_head,
+    hostless_sites,
+    numeric_ipv4,
+)
 from policies.core.references_ascii import contains, finditer
 
 _BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(", ".copy(", ".upload(")
@@ -111,6 +116,11 @@ DEEP_TLDS = frozenset([
     "wiki", "blog", "studio", "design"])
 
 
+# A percent-encoded unreserved character (a letter, digit, `-`, `.`, `_` or `~`) is that character (RFC 3986
+# 2.3: URIs that differ only so are equivalent, and clients decode them): `s3%2Eus-east-1.amazonaws.com`
+# written without a scheme is the host `s3.us-east-1.amazonaws.com` to the SDK or socket it is handed to
+# (round 59), so a text is read with them decoded; reserved ones (`%2F`, `%3A`) stay for encodings.py.
+_UNRESERVED = re.compile(r"%(?:2[de]|3[0-9]|[46][1-9a-f]|[57][0-9a]|5f|7e)", re.I)
 _IKEY = re.compile(r"(?i)instrumentationkey=([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -153,6 +163,8 @@ def text_plan(
     """(added first, found in the text, AWS region tokens added only when the text added nothing new) of a
     plain string; None when it holds no reference."""
     pre: Found = ()
+    if "%" in s:
+        s = _UNRESERVED.sub(lambda m: chr(int(m.group(0)[1:], 16)), s)
     if "xmlns" in s or "schemaLocation" in s:
         s = _XML_NAMESPACES.sub(" ", s)
     if region_key:  # a list of regions (`North Europe,West Europe`: SDK preferred regions) is each (round 29)
@@ -174,6 +186,8 @@ def text_plan(
         found += [("host", f"{m.group(1).lower()}.vault.azure.net", False) for m in _VAULT_NAME.finditer(s)]
     if any(w in s for w in _BUCKET_WORDS):  # a bucket a command option or SDK call names (rounds 35, 36)
         found += option_buckets(s)
+    if s.startswith("#{"):
+        found += [("site", why, False) for why in expression_head(s)]
     if ":" in s:
         _colon(s, principal, found)
         found = held_buckets(s, found) if "s3" in s else found  # `s3://{bucket}/`, `s3://$B/` (round 38)
@@ -210,7 +224,7 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
             out.append(("arn", m.group(0), principal))
     if "://" in s:
         for m in _URL.finditer(s):
-            host = _decoded(m.group(2)).lower().rstrip(".")
+            host = m.group(2).lower().rstrip(".")
             if m.group(1).lower() in _IDENTIFIER_SCHEMES and "." not in host:
                 continue   # names an application (an Entra token audience, a GUID), not a place
             # s3://<bucket>/… (also s3a, s3n, s3ssl): a bucket by name, placed by the stack or a record
@@ -228,12 +242,6 @@ def _colon(s: str, principal: bool, out: list[tuple[str, str, bool]]) -> None:
         for m in _IPV6_FIND.finditer(s):
             if ip := _ipv6(m.group(0).lower()):
                 out.append(("host", ip, False))
-
-
-def _decoded(host: str) -> str:
-    """A URL's host percent-decoded, as URL parsers read it before they connect (`s3%2Eus-east-1.…` is
-    `s3.us-east-1.…`, round 58), so it is placed as that host, not as a name no client would look up."""
-    return urllib.parse.unquote(host) if "%" in host else host
 
 
 def _url_host(host: str) -> str:

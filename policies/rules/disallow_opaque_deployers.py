@@ -3,7 +3,7 @@ providers) bypass the gate; so does having AWS run an SSM document on instances,
 (policies/core/ssm_runs.py: only AWS-owned documents that run no customer code may run), and installing a VM
 extension other than Microsoft's agents (policies/core/vm_extensions.py), a vendor's cluster add-on, a
 deployIfNotExists policy definition or a built-in one's assignment with an identity
-(policies/core/installed_code.py)."""
+(policies/core/installed_code.py), or a Data Explorer script loaded from a blob."""
 
 from __future__ import annotations
 
