@@ -23,6 +23,7 @@ from policies.core.pia_tls_links import CONTROLS as TLS_LINKS
 from policies.core.pia_workspace_stores import CONTROLS as WORKSPACE_CONTROLS
 from policies.core.ram_shares import CONTROLS as RAM_SHARES
 from policies.core.search_saml import CONTROLS as SEARCH_SAML
+from policies.core.security_lake import CONTROLS as SECURITY_LAKE
 from policies.core.verified_access import CONTROLS as VERIFIED_ACCESS
 from policies.core.vpc_lattice import CONTROLS as VPC_LATTICE
 
@@ -50,6 +51,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         *DATASYNC,  # rounds 50, 52: locations' credentials (require-admin-mfa) and transport
         *FRONT_ENDS,  # round 53: Transfer Family web apps and AppStream fleets facing the internet
         *CHAOS,  # round 56: Chaos Studio experiments' network security group faults
+        *SECURITY_LAKE,  # round 59: Security Lake subscribers, their notifications, AWS log sources
         *CLIENT_VPN,
         *SEARCH_SAML,  # round 30: OpenSearch Dashboards' SAML identity provider (require-admin-mfa)
         *VERIFIED_ACCESS,

@@ -15,6 +15,7 @@ from policies.core import netapp_volumes as netapp
 from policies.core import pia_az_aks as aks
 from policies.core import pia_az_blocks as az
 from policies.core import pia_az_copies as copies
+from policies.core import security_lake as lake
 from policies.core.exposure import (
     _open,
     aws_listener,
@@ -285,6 +286,7 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     **netapp.PUBLIC_CHECKS,  # round 50: NetApp Files volumes' export policies
     **front_ends.PUBLIC_CHECKS,  # round 53: Transfer Family web apps, AppStream fleets
     **chaos.PUBLIC_CHECKS,  # round 56: Chaos Studio network security group faults
+    **lake.PUBLIC_CHECKS,  # round 59: Security Lake subscribers and their notifications
 }
 RESOURCE_POLICIES: dict[str, str] = {
     "aws:s3/accessPoint:AccessPoint": "policy",
