@@ -1,9 +1,9 @@
-"""Round-59 classes (docs/pia-conditions.md, round 59). Security Lake subscribers, subscriber notifications and
-AWS log sources were refused by the closed world: a subscriber of another account and a notification posted to
-an undeclared host got past their rule, and the stack's own SIEM subscriber was blocked. Chaos Studio's network
-security group fault was read by the parameter names round 56 wrote from memory; the fault library spells the
-access `access` in its own sample and keys in more than one case, so a second spelling or a repeated key decided
-what the fault opens unread. Each test of a fix fails on the code before the round."""
+"""Round-59 classes (docs/pia-conditions.md, round 59). Security Lake subscribers, subscriber notifications
+and AWS log sources were refused by the closed world: a subscriber of another account and a notification
+posted to an undeclared host got past their rule, and the stack's own SIEM subscriber was blocked. Chaos
+Studio's network security group fault was read by the parameter names round 56 wrote from memory; the fault
+library spells the access `access` in its own sample and keys in more than one case, so a second spelling or
+a repeated key decided what the fault opens unread. Each test of a fix fails on the code before the round."""
 
 from __future__ import annotations
 
