@@ -11,6 +11,7 @@ from typing import Any
 from policies.core import browser_front_ends as front_ends
 from policies.core import chaos_faults as chaos
 from policies.core import datasync_locations as datasync
+from policies.core import dsql_clusters as dsql
 from policies.core import netapp_volumes as netapp
 from policies.core import pia_az_aks as aks
 from policies.core import pia_az_blocks as az
@@ -289,6 +290,7 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     **lake.PUBLIC_CHECKS,  # round 59: Security Lake subscribers and their notifications
 }
 RESOURCE_POLICIES: dict[str, str] = {
+    **dsql.RESOURCE_POLICIES,  # round 59: Aurora DSQL cluster policies
     "aws:s3/accessPoint:AccessPoint": "policy",
     "aws:s3control/accessPointPolicy:AccessPointPolicy": "policy",
     # the same door under other types: Object Lambda access points, Outposts buckets

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import dsql_clusters as dsql
+from policies.core import elastic_san as san
 from policies.core import security_lake as lake
 from policies.core.pia_more_stores import KeyJudge, KeyOf
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, json_document, unknown_message
@@ -47,6 +49,8 @@ def store_keys(flagged: Callable[..., KeyJudge], key_of: KeyOf) -> dict[str, Key
         GRAPH: flagged("kmsKeyIdentifier"),  # round 56: left out, an AWS-owned key (AWS_OWNED_KEY)
         MEMORYDB_SNAPSHOT: flagged("kmsKeyArn"),  # round 57: its own key, not its cluster's
         SECURITY_LAKE: _lake_keys(key_of),  # round 57
+        dsql.CLUSTER: dsql.cluster_keys(key_of),  # round 59
+        **san.store_keys(key_of),  # round 59: Elastic SAN volumes and snapshots
     }
 
 
@@ -98,6 +102,7 @@ def _lake_replicas(r: ResourceView, graph: StackGraph) -> list[str]:
 CMK_EXEMPT = {
     REDIS_DB: "is encrypted by its cluster's key",
     CASSANDRA: "keeps its data on its data centers' disks and backups, whose keys are judged there",
+    **san.CMK_EXEMPT,
 }
 
 
@@ -226,6 +231,7 @@ PUBLIC_CHECKS: dict[str, Public] = {
     GRAPH: equals(  # round 56: public, the graph's DNS name resolves to a public address
         "publicConnectivity", False, True, "the graph's endpoint is reachable from the internet"
     ),
+    **san.PUBLIC_CHECKS,  # round 59
 }
 NOT_APPLICABLE = {
     EMR_CLUSTER: "its nodes live in the VPC subnet it names; who reaches them is judged on its security "
@@ -238,6 +244,8 @@ NOT_APPLICABLE = {
     MEMORYDB_SNAPSHOT: "has no endpoint: it is read only by restoring it into a cluster, judged there",
     SECURITY_LAKE: "has no network setting in the API: its objects are read only through Security Lake "
     "subscribers, each judged on whose account it is (security_lake.py, round 59)",
+    **dsql.NOT_APPLICABLE,
+    **san.NOT_APPLICABLE,
 }
 
 # ---------------------------------------------------------------- TLS
@@ -266,6 +274,8 @@ TLS_ELSEWHERE = {
     MEMORYDB_SNAPSHOT: "has no data path: taken and restored inside MemoryDB, whose cluster's TLS is judged",
     SECURITY_LAKE: "written by the service and read by subscribers through the S3 and Lake Formation APIs, "
     "over HTTPS",
+    **dsql.TLS_ELSEWHERE,
+    **san.TLS_ELSEWHERE,
 }
 
 
@@ -313,4 +323,5 @@ def configures(key_of: KeyOf) -> dict[str, KeyJudge]:
         EMR_SECURITY: emr_security_keys(key_of),
         ENDPOINT_CONFIG: endpoint_config_keys(key_of),
         lake.LOG_SOURCE: lake.log_source_regions,  # round 59: each region's records land in its lake
+        san.VOLUME_GROUP: san.group_keys(key_of),  # round 59: the key of the group's volumes
     }
