@@ -7,7 +7,7 @@ a repeated key decided what the fault opens unread. Each test of a fix fails on 
 
 from __future__ import annotations
 
-from ruletest import case, only, run
+from ruletest import case, only, patch, run
 
 PUBLIC = "disallow-public-data-access"
 CMK = "require-customer-managed-keys"
@@ -36,3 +36,28 @@ def test_chaos_nsg_fault_parameters_as_the_fault_library_writes_them():
     only(run(PUBLIC, case("r59p-11")), "experiment", "gives sourceaddresses more than once")
     only(run(PUBLIC, case("r59p-12")), "experiment", "gives direction more than once")
     assert run(PUBLIC, case("r59p-52")) == []
+
+
+def test_an_aurora_dsql_cluster_is_judged_on_its_key_and_policy():
+    only(run(CMK, case("r59p-21")), "dsql", "`kmsEncryptionKey` is 'AWS_OWNED_KMS_KEY'")
+    only(run(PUBLIC, case("r59p-23")), "dsql-policy", "allows principals of account 999988887777")
+    peered = patch(
+        case("r59p-60"),
+        "dsql",
+        multiRegionProperties={
+            "witnessRegion": "eu-west-3",
+            "clusters": ["arn:aws:dsql:eu-central-1:999988887777:cluster/abc"],
+        },
+    )
+    only(run(CMK, peered), "dsql", "peers the cluster with 1 cluster(s) not fed from a cluster of this stack")
+    for stem in ("r59p-60", "r59p-61"):
+        for rule in (CMK, PUBLIC, JUDGEABLE):
+            assert run(rule, case(stem)) == [], (stem, rule)
+
+
+def test_an_elastic_san_is_judged_on_its_groups_key_and_public_access():
+    only(run(PUBLIC, case("r59p-30")), "san", "`publicNetworkAccess` is 'Enabled'")
+    only(run(CMK, case("r59p-31")), "san-group", "a key in kv-partner.vault.azure.net")
+    only(run(CMK, case("r55p-22")), "san-group", "'EncryptionAtRestWithPlatformKey'")
+    for rule in (CMK, PUBLIC, JUDGEABLE):
+        assert run(rule, case("r59p-53")) == [], rule
