@@ -63,25 +63,11 @@ def in_group(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     ]
 
 
-def public_access(r: ResourceView, graph: StackGraph) -> list[str]:
-    """disallow-public-data-access on the SAN: its endpoints answer only on private networks."""
-    value = r.get("publicNetworkAccess")
-    if is_unknown(value):
-        return [unknown_message("publicNetworkAccess", "who can reach the volumes")]
-    if value == "Disabled":
-        return []
-    return [
-        f"`publicNetworkAccess` is {value or 'not set'!r}: the SAN's iSCSI endpoints may be opened to the "
-        "internet; set it to 'Disabled' and reach the volumes through private endpoints"
-    ]
-
-
 def store_keys(key_of: KeyOf) -> dict[str, KeyJudge]:
     return {VOLUME: in_group, SNAPSHOT: in_group}
 
 
 CMK_EXEMPT = {SAN: "keeps its data in its volume groups' volumes, under each group's key (judged there)"}
-PUBLIC_CHECKS = {SAN: public_access}
 _THROUGH_SAN = "reached only through its SAN's endpoints, whose public network access is judged on the SAN"
 NOT_APPLICABLE = {VOLUME: _THROUGH_SAN, SNAPSHOT: _THROUGH_SAN}
 _ISCSI = (

@@ -231,7 +231,12 @@ PUBLIC_CHECKS: dict[str, Public] = {
     GRAPH: equals(  # round 56: public, the graph's DNS name resolves to a public address
         "publicConnectivity", False, True, "the graph's endpoint is reachable from the internet"
     ),
-    **san.PUBLIC_CHECKS,  # round 59
+    san.SAN: equals(  # round 59: else volumes are reached through private endpoints and admitted subnets
+        "publicNetworkAccess",
+        "Disabled",
+        "not set",
+        "the SAN's iSCSI endpoints may be opened to the internet",
+    ),
 }
 NOT_APPLICABLE = {
     EMR_CLUSTER: "its nodes live in the VPC subnet it names; who reaches them is judged on its security "
