@@ -1,9 +1,13 @@
 """Chaos Studio faults that change who can reach the stack's hosts (round 56). The network security group
-fault (`urn:csci:microsoft:networkSecurityGroup:securityRule/1.0`) adds a security rule to the targeted groups
-for the experiment's duration: an inbound Allow from the internet on a data port opens the data tier as a
-standing rule would, so each such action is judged as an NSG rule (`exposure._nsg_rule`). The installed SDK
-types the parameters only as key/value strings; their names and JSON-list values are Chaos Studio's fault
-library's. The other faults stop, fail, slow or cut off resources and open nothing, so they are not read."""
+fault (`urn:csci:microsoft:networkSecurityGroup:securityRule/1.0`, also `/1.1`) adds a security rule to the
+targeted groups for the experiment's duration: an inbound Allow from the internet on a data port opens the
+data tier as a standing rule would, so each such action is judged as an NSG rule (`exposure._nsg_rule`). The
+installed SDK types the parameters only as key/value strings; their names are the fault library's (round 59,
+checked against Microsoft's "Azure Chaos Studio fault and action library"): its table names the access
+`action`, its own sample JSON `access`, and its samples spell keys in more than one case (`RebootType` for
+`rebootType`), so both names are read, keys regardless of case, and a key given twice blocks (which one the
+service keeps is not stated). `sourceAddresses` is a JSON list, or a bare service tag or `*`. The other faults
+stop, fail, slow or cut off resources and open nothing, so they are not read."""
 
 from __future__ import annotations
 
@@ -51,17 +55,26 @@ def _json_list(text: Any) -> list[str] | None:
     return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
 
 
+def _addresses(text: Any) -> list[str] | None:
+    """`sourceAddresses`: a JSON list, or one bare service tag or `*` (the fault library allows both)."""
+    if isinstance(text, str) and text.strip() and not text.lstrip().startswith("["):
+        return [text.strip()]
+    return _json_list(text)
+
+
 def _nsg_fault(params: dict[str, Any]) -> str | None:
-    """What the fault's rule opens to the internet on a data port, a message when it cannot be read."""
-    access, direction = str(params.get("action", "")).lower(), str(params.get("direction", "")).lower()
+    """What the fault's rule opens to the internet on a data port, a message when it cannot be read. `params`
+    has lower-cased keys; the access is `action` or `access`, and two that differ are unread."""
+    accesses = {str(params[k]).lower() for k in ("action", "access") if k in params}
+    access = accesses.pop() if len(accesses) == 1 else ""
+    direction = str(params.get("direction", "")).lower()
     if access == "deny" or direction == "outbound":
         return None
     if access != "allow" or direction != "inbound":
-        return (
-            f"a rule whose action {params.get('action')!r} or direction {params.get('direction')!r} is unread"
-        )
-    sources = _json_list(params.get("sourceAddresses"))
-    ports = _json_list(params.get("destinationPortRanges"))
+        shown = params.get("action", params.get("access"))
+        return f"a rule whose action {shown!r} or direction {params.get('direction')!r} is unread"
+    sources = _addresses(params.get("sourceaddresses"))
+    ports = _json_list(params.get("destinationportranges"))
     if sources is None or ports is None:
         return "a rule whose `sourceAddresses` or `destinationPortRanges` is no JSON list of strings"
     rule = {"direction": "Inbound", "access": "Allow", "protocol": str(params.get("protocol", "*"))}
@@ -86,7 +99,14 @@ def nsg_faults(r: ResourceView, graph: StackGraph) -> list[str]:
         if any(isinstance(p, str) or is_unknown(p.get("key")) or is_unknown(p.get("value")) for p in pairs):
             out.append(f"the network security group fault's parameters cannot be read: {_HOW}")
             continue
-        if hit := _nsg_fault({p["key"]: p["value"] for p in pairs if isinstance(p, dict)}):
+        keys = [str(p["key"]).lower() for p in pairs if isinstance(p, dict)]
+        if twice := sorted({k for k in keys if keys.count(k) > 1}):
+            out.append(
+                f"the network security group fault gives {', '.join(twice)} more than once (keys are read "
+                "regardless of case): which value the service keeps is not stated; give each parameter once"
+            )
+            continue
+        if hit := _nsg_fault({str(p["key"]).lower(): p["value"] for p in pairs if isinstance(p, dict)}):
             out.append(
                 f"the Chaos Studio network security group fault adds, for the experiment's duration, {hit}: "
                 "let a fault deny traffic (action Deny) or allow only private sources on data ports"

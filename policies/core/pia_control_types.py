@@ -11,7 +11,9 @@ from policies.core.browser_front_ends import CONTROLS as FRONT_ENDS
 from policies.core.chaos_faults import CONTROLS as CHAOS
 from policies.core.client_vpn import CONTROLS as CLIENT_VPN
 from policies.core.datasync_locations import CONTROLS as DATASYNC
+from policies.core.dsql_clusters import POLICY as DSQL_POLICY
 from policies.core.eks_access import CONTROLS as EKS_ACCESS
+from policies.core.elastic_san import VOLUME_GROUP as SAN_VOLUME_GROUP
 from policies.core.exposure import INSTANCE_CONNECT, JIT_POLICY
 from policies.core.grafana_access import CONTROLS as GRAFANA
 from policies.core.iam.azure_paths import KUSTO_ADMINS
@@ -23,6 +25,7 @@ from policies.core.pia_tls_links import CONTROLS as TLS_LINKS
 from policies.core.pia_workspace_stores import CONTROLS as WORKSPACE_CONTROLS
 from policies.core.ram_shares import CONTROLS as RAM_SHARES
 from policies.core.search_saml import CONTROLS as SEARCH_SAML
+from policies.core.security_lake import CONTROLS as SECURITY_LAKE
 from policies.core.verified_access import CONTROLS as VERIFIED_ACCESS
 from policies.core.vpc_lattice import CONTROLS as VPC_LATTICE
 
@@ -50,6 +53,9 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         *DATASYNC,  # rounds 50, 52: locations' credentials (require-admin-mfa) and transport
         *FRONT_ENDS,  # round 53: Transfer Family web apps and AppStream fleets facing the internet
         *CHAOS,  # round 56: Chaos Studio experiments' network security group faults
+        *SECURITY_LAKE,  # round 59: Security Lake subscribers, their notifications, AWS log sources
+        DSQL_POLICY,  # round 59: Aurora DSQL cluster policies (a resource policy)
+        SAN_VOLUME_GROUP,  # round 59: an Elastic SAN volume group's key
         *CLIENT_VPN,
         *SEARCH_SAML,  # round 30: OpenSearch Dashboards' SAML identity provider (require-admin-mfa)
         *VERIFIED_ACCESS,

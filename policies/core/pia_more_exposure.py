@@ -11,10 +11,12 @@ from typing import Any
 from policies.core import browser_front_ends as front_ends
 from policies.core import chaos_faults as chaos
 from policies.core import datasync_locations as datasync
+from policies.core import dsql_clusters as dsql
 from policies.core import netapp_volumes as netapp
 from policies.core import pia_az_aks as aks
 from policies.core import pia_az_blocks as az
 from policies.core import pia_az_copies as copies
+from policies.core import security_lake as lake
 from policies.core.exposure import (
     _open,
     aws_listener,
@@ -285,8 +287,10 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     **netapp.PUBLIC_CHECKS,  # round 50: NetApp Files volumes' export policies
     **front_ends.PUBLIC_CHECKS,  # round 53: Transfer Family web apps, AppStream fleets
     **chaos.PUBLIC_CHECKS,  # round 56: Chaos Studio network security group faults
+    **lake.PUBLIC_CHECKS,  # round 59: Security Lake subscribers and their notifications
 }
 RESOURCE_POLICIES: dict[str, str] = {
+    **dsql.RESOURCE_POLICIES,  # round 59: Aurora DSQL cluster policies
     "aws:s3/accessPoint:AccessPoint": "policy",
     "aws:s3control/accessPointPolicy:AccessPointPolicy": "policy",
     # the same door under other types: Object Lambda access points, Outposts buckets

@@ -12,6 +12,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import dsql_clusters as dsql
+from policies.core import elastic_san as san
+from policies.core import security_lake as lake
 from policies.core.pia_more_stores import KeyJudge, KeyOf
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, json_document, unknown_message
 
@@ -26,7 +29,7 @@ CASSANDRA_DC = "azure-native:cosmosdb:CassandraDataCenter"
 LOAD_TEST = "azure-native:loadtestservice:LoadTest"
 GRAPH = "aws:neptunegraph/graph:Graph"
 MEMORYDB_SNAPSHOT = "aws:memorydb/snapshot:Snapshot"
-SECURITY_LAKE = "aws:securitylake/dataLake:DataLake"
+SECURITY_LAKE = lake.LAKE
 STORES = frozenset({NOTEBOOK, DOMAIN, EMR_CLUSTER, REDIS, REDIS_DB, CASSANDRA, CASSANDRA_DC})
 Public = Callable[[ResourceView, StackGraph], list[str]]
 
@@ -46,6 +49,8 @@ def store_keys(flagged: Callable[..., KeyJudge], key_of: KeyOf) -> dict[str, Key
         GRAPH: flagged("kmsKeyIdentifier"),  # round 56: left out, an AWS-owned key (AWS_OWNED_KEY)
         MEMORYDB_SNAPSHOT: flagged("kmsKeyArn"),  # round 57: its own key, not its cluster's
         SECURITY_LAKE: _lake_keys(key_of),  # round 57
+        dsql.CLUSTER: dsql.cluster_keys(key_of),  # round 59
+        **san.store_keys(key_of),  # round 59: Elastic SAN volumes and snapshots
     }
 
 
@@ -86,19 +91,18 @@ def _lake_replicas(r: ResourceView, graph: StackGraph) -> list[str]:
         return []
     if is_unknown(regions) or not isinstance(regions, list):
         return [unknown_message(_REPLICAS, "the lakes holding the replicated objects, and their keys,")]
-    lakes = {str(lake.get("configuration.region")).lower() for lake in graph.by_type(SECURITY_LAKE)}
     own = str(r.get("configuration.region") or "").lower()
     return [
         f"`{_REPLICAS}` copies the lake's objects to {reg!r}, where the stack declares no lake, so the key "
         "of the copies cannot be judged; declare that region's lake in this stack under the stack's key"
-        for reg in regions
-        if is_unknown(reg) or (str(reg).lower() != own and str(reg).lower() not in lakes)
+        for reg in lake.without_lake(graph, regions, own)
     ]
 
 
 CMK_EXEMPT = {
     REDIS_DB: "is encrypted by its cluster's key",
     CASSANDRA: "keeps its data on its data centers' disks and backups, whose keys are judged there",
+    **san.CMK_EXEMPT,
 }
 
 
@@ -160,9 +164,10 @@ def emr_security_keys(key_of: KeyOf) -> KeyJudge:
             return [err]
         if get_path(doc, "EncryptionConfiguration.EnableAtRestEncryption") is not True:
             return ["`EnableAtRestEncryption` is not true: local disks and EMRFS data are not encrypted"]
-        s3, disk = get_path(doc, f"{_AT_REST}.S3EncryptionConfiguration") or {}, get_path(
-            doc, f"{_AT_REST}.LocalDiskEncryptionConfiguration"
-        ) or {}
+        s3, disk = (
+            get_path(doc, f"{_AT_REST}.S3EncryptionConfiguration") or {},
+            get_path(doc, f"{_AT_REST}.LocalDiskEncryptionConfiguration") or {},
+        )
         out = []
         if s3.get("EncryptionMode") not in ("SSE-KMS", "CSE-KMS"):
             out.append(
@@ -226,6 +231,12 @@ PUBLIC_CHECKS: dict[str, Public] = {
     GRAPH: equals(  # round 56: public, the graph's DNS name resolves to a public address
         "publicConnectivity", False, True, "the graph's endpoint is reachable from the internet"
     ),
+    san.SAN: equals(  # round 59: else volumes are reached through private endpoints and admitted subnets
+        "publicNetworkAccess",
+        "Disabled",
+        "not set",
+        "the SAN's iSCSI endpoints may be opened to the internet",
+    ),
 }
 NOT_APPLICABLE = {
     EMR_CLUSTER: "its nodes live in the VPC subnet it names; who reaches them is judged on its security "
@@ -237,7 +248,9 @@ NOT_APPLICABLE = {
     "so who reads tests and results is decided by its role assignments",
     MEMORYDB_SNAPSHOT: "has no endpoint: it is read only by restoring it into a cluster, judged there",
     SECURITY_LAKE: "has no network setting in the API: its objects are read only through Security Lake "
-    "subscribers (IAM-authorised controls, refused by the closed world until a check reads them)",
+    "subscribers, each judged on whose account it is (security_lake.py, round 59)",
+    **dsql.NOT_APPLICABLE,
+    **san.NOT_APPLICABLE,
 }
 
 # ---------------------------------------------------------------- TLS
@@ -266,6 +279,8 @@ TLS_ELSEWHERE = {
     MEMORYDB_SNAPSHOT: "has no data path: taken and restored inside MemoryDB, whose cluster's TLS is judged",
     SECURITY_LAKE: "written by the service and read by subscribers through the S3 and Lake Formation APIs, "
     "over HTTPS",
+    **dsql.TLS_ELSEWHERE,
+    **san.TLS_ELSEWHERE,
 }
 
 
@@ -309,4 +324,9 @@ def endpoint_config_keys(key_of: KeyOf) -> KeyJudge:
 
 def configures(key_of: KeyOf) -> dict[str, KeyJudge]:
     """Not stores, but they set the key of what they keep (merged into CONFIGURES)."""
-    return {EMR_SECURITY: emr_security_keys(key_of), ENDPOINT_CONFIG: endpoint_config_keys(key_of)}
+    return {
+        EMR_SECURITY: emr_security_keys(key_of),
+        ENDPOINT_CONFIG: endpoint_config_keys(key_of),
+        lake.LOG_SOURCE: lake.log_source_regions,  # round 59: each region's records land in its lake
+        san.VOLUME_GROUP: san.group_keys(key_of),  # round 59: the key of the group's volumes
+    }

@@ -10,6 +10,8 @@ from pathlib import Path
 from policies.core import yaml_text
 from policies.core.automation_assets import STORES as AUTOMATION_ASSETS
 from policies.core.aws_workspaces import WORKSPACE
+from policies.core.dsql_clusters import CLUSTER as DSQL_CLUSTER
+from policies.core.elastic_san import STORES as ELASTIC_SAN
 from policies.core.netapp_volumes import VOLUME as NETAPP_VOLUME
 from policies.core.pia_analytics import STORES as ANALYTICS_STORES
 from policies.core.pia_workspace_stores import STORES as WORKSPACE_STORES
@@ -88,6 +90,8 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "aws:neptunegraph/graph:Graph",  # round 56: Neptune Analytics graph data
         "aws:memorydb/snapshot:Snapshot",  # round 57: a cluster's data, under its own key
         "aws:securitylake/dataLake:DataLake",  # round 57: the stack's security logs, normalised
+        DSQL_CLUSTER,  # round 59: Aurora DSQL (dsql_clusters.py)
+        *ELASTIC_SAN,  # round 59: Elastic SAN, its volumes and snapshots (elastic_san.py)
         WORKSPACE,  # round 55: volumes' key, judged with its directory (aws_workspaces.py)
     }
 )

@@ -226,6 +226,8 @@ UNTAGGABLE: frozenset[str] = frozenset(
         "azure-native:storage:BlobContainer",
         "azure-native:redisenterprise:Database",  # round 18: its cluster carries them
         "azure-native:cosmosdb:CassandraDataCenter",
+        "azure-native:elasticsan:Volume",  # round 59: no tags input; the SAN carries them
+        "azure-native:elasticsan:VolumeSnapshot",
     }
 )
 """Data stores that take no tags of their own (their account/server carries them)."""
