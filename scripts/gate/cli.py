@@ -385,7 +385,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"gate: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:   # e.g. --out not writable: the environment, not a gate bug
-        where = f"{exc.filename}: " if exc.filename else ""
+        from gate.inherited import unnamed_place
+
+        where = f"{exc.filename}: " if exc.filename else unnamed_place()
         print(f"gate: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

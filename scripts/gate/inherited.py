@@ -66,3 +66,13 @@ def _standard_descriptors() -> None:
             stream = open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False)  # noqa: SIM115
             setattr(sys, name, stream)
             setattr(sys, f"__{name}__", stream)
+
+
+def unnamed_place() -> str:
+    """Where an OSError that names no file happened, when it can be told: a working directory deleted
+    under the command (a relative path resolves nowhere; `os.getcwd` fails) — else nothing."""
+    try:
+        os.getcwd()
+    except OSError:
+        return "the working directory no longer exists (give absolute paths): "
+    return ""
