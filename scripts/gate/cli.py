@@ -23,6 +23,7 @@ from gate.cli_parser import build_parser, deadlines_of
 from gate.cli_speed import cache_root, cmd_merge
 from gate.deadlines import INTERNAL_ERROR
 from gate.errors import GateError, UsageError
+from gate.inherited import owned, unnamed_place
 from gate.report_parts import printable
 
 PROJECT_ROOT = options.PROJECT_ROOT
@@ -301,7 +302,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from gate.asof import AS_OF_ENV
     from gate.environ import kept
-    from gate.inherited import owned
     from gate.stdout_guard import claim, release
 
     previous = {}
@@ -385,8 +385,6 @@ def _run(args: argparse.Namespace) -> int:
         print(f"gate: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:   # e.g. --out not writable: the environment, not a gate bug
-        from gate.inherited import unnamed_place
-
         where = f"{exc.filename}: " if exc.filename else unnamed_place()
         print(f"gate: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2

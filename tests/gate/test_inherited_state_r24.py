@@ -109,15 +109,15 @@ def _blocked(*signals: int):
 EVERY_SIGNAL = set(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
 
 
-@pytest.mark.parametrize(("state", "preexec"), [
-    ("sigchld-ignored", _ignored(signal.SIGCHLD)),
-    ("sigpipe-ignored", _ignored(signal.SIGPIPE)),
-    ("sigchld-blocked", _blocked(signal.SIGCHLD)),
-    ("every-signal-blocked", _blocked(*EVERY_SIGNAL)),
-    ("nice-19", lambda: os.nice(19)),
+@pytest.mark.parametrize("preexec", [
+    pytest.param(_ignored(signal.SIGCHLD), id="sigchld-ignored"),
+    pytest.param(_ignored(signal.SIGPIPE), id="sigpipe-ignored"),
+    pytest.param(_blocked(signal.SIGCHLD), id="sigchld-blocked"),
+    pytest.param(_blocked(*EVERY_SIGNAL), id="every-signal-blocked"),
+    pytest.param(lambda: os.nice(19), id="nice-19"),
 ])
 @pytest.mark.parametrize("stack", ["base", "azure"])
-def test_inherited_signal_state_keeps_the_verdict(tmp_path, state, preexec, stack) -> None:
+def test_inherited_signal_state_keeps_the_verdict(tmp_path, preexec, stack) -> None:
     """A disposition or mask is the gate's to set: the verdict, never exit 2 over an inherited one."""
     _judged(_gate(tmp_path, stack=stack, preexec=preexec), VERDICT[stack], strict=True)
 
