@@ -23,6 +23,7 @@ from gate.cli_parser import build_parser, deadlines_of
 from gate.cli_speed import cache_root, cmd_merge
 from gate.deadlines import INTERNAL_ERROR
 from gate.errors import GateError, UsageError
+from gate.inherited import owned, unnamed_place
 from gate.report_parts import printable
 
 PROJECT_ROOT = options.PROJECT_ROOT
@@ -84,6 +85,20 @@ def _render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
     from gate.stdout_guard import release
 
     release()   # from here on, stdout is the report (gate.stdout_guard)
+    try:
+        _write_report(reports, fmt, many, quiet, reports_dir, docs)
+        sys.stdout.flush()
+    except OSError as exc:   # round 24: written before the run publishes: a lost report publishes nothing
+        with contextlib.suppress(OSError):   # what the buffer still holds goes nowhere at exit, no traceback
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)
+        raise GateError(f"stdout: {exc.strerror or exc}: the report could not be written; "
+                        "nothing published") from None
+
+
+def _write_report(reports: list[Any], fmt: str, many: bool, quiet: bool, reports_dir: Path | None,
+                  docs: list[bytes] | None) -> None:
     if fmt == "json" and docs is not None:
         from gate.cli_speed import print_json
 
@@ -194,8 +209,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
         docs = options.write_reports(run.path, reports)
         seal_shard(args, project, stacks, run.path)
         code = 1 if any(r.blocked for r in reports) else 0
+        _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
         run.publish(stacks, {**index(code), **judge.referenced_seal()})
-    _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
     return code
@@ -257,8 +272,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         docs = options.write_reports(run.path, reports)
         code = 1 if reports[0].blocked else 0
+        _render(reports, args.format, many=False, quiet=args.quiet, reports_dir=_out_dir(args.out), docs=docs)
         run.publish([stack], {"command": "analyze", "exit": code})
-    _render(reports, args.format, many=False, quiet=args.quiet, reports_dir=_out_dir(args.out), docs=docs)
     timings["reporting"] = time.perf_counter() - started
     _print_timings(args, timings, reports[0].resources, time.perf_counter() - begun)
     return code
@@ -285,22 +300,21 @@ def _interrupted(signum: int, frame: Any) -> None:
 def main(argv: list[str] | None = None) -> int:
     import signal
 
-    previous = {}
-    try:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            previous[sig] = signal.signal(sig, _interrupted)
-        # a mask inherited blocked (exec keeps it) would leave the gate deaf to a CI job's cancel
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, previous)
-    except ValueError:    # not the main thread (embedded use): no handlers
-        pass
     from gate.asof import AS_OF_ENV
     from gate.environ import kept
     from gate.stdout_guard import claim, release
 
-    claim()   # what a pack or child writes to stdout goes to stderr: stdout is the report's
+    previous = {}
     try:
-        with kept(AS_OF_ENV):   # the run's date is its own: the next command of this process reads its own
-            return _main(argv)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, _interrupted)
+    except ValueError:    # not the main thread (embedded use): no handlers
+        pass
+    try:
+        with owned():   # the signal mask, SIGCHLD, stdio and umask exec handed over (gate.inherited)
+            claim()   # what a pack or child writes to stdout goes to stderr: stdout is the report's
+            with kept(AS_OF_ENV):   # the run's date is its own: this process's next command reads its own
+                return _main(argv)
     finally:
         release()
         from gate.procs import kill_all
@@ -371,7 +385,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"gate: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:   # e.g. --out not writable: the environment, not a gate bug
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{exc.filename}: " if exc.filename else unnamed_place()
         print(f"gate: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

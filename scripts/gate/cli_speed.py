@@ -83,10 +83,10 @@ def cmd_merge(args: argparse.Namespace, render: Any) -> int:
         reports = merge(args.dirs, work)
         docs = write_reports(work, reports)
         code = 1 if any(r.blocked for r in reports) else 0
+        render(reports, args.format, many=True, docs=docs)   # first: a lost report publishes nothing
         run.publish([r.stack for r in reports], {"command": "merge", "exit": code,
                                                  "shards": [str(Path(d).resolve()) for d in args.dirs],
                                                  "seal": run_seal.of_merge(args.dirs, reports)})
-    render(reports, args.format, many=True, docs=docs)
     return code
 
 

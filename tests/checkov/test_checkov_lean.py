@@ -126,3 +126,36 @@ def test_a_scan_that_does_not_replay_runs_without_stand_ins(tmp_path: Path, extr
     done = subprocess.run([str(toolenv.ensure()), "-c", FRESH, str(HERE), str(tmp_path)], cwd=tmp_path,
                           env={**processes._env(), **extra}, capture_output=True, text=True, check=False)
     assert expected in done.stdout, done.stderr[-2000:]
+
+
+SKIPPED_CHECK = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import lean, slim
+lean.install()
+slim.preload()
+from checkov.common.checks_infra.registry import get_graph_checks_registry
+registry = get_graph_checks_registry("terraform")
+parse = registry.parser.parse_raw_check
+seen = []
+def parse_once_out_of_memory(*args, **kwargs):
+    if not seen:
+        seen.append(1)
+        raise MemoryError()
+    return parse(*args, **kwargs)
+registry.parser.parse_raw_check = parse_once_out_of_memory
+try:
+    lean.preload_graph_checks()
+except lean.ChecksIncomplete as exc:
+    print(exc)
+else:
+    print(f"loaded {len(registry.checks)}")
+"""
+
+
+def test_a_graph_check_checkov_could_not_parse_fails_the_driver() -> None:
+    """Round 24: under a low RLIMIT_AS checkov's registry skipped graph checks whose parsing raised
+    MemoryError (a warning below the driver's log level): the scans ran without them."""
+    done = subprocess.run([str(toolenv.ensure()), "-c", SKIPPED_CHECK, str(HERE)], capture_output=True,
+                          text=True, check=True)
+    assert "could not parse a terraform graph check: MemoryError" in done.stdout, done.stdout + done.stderr

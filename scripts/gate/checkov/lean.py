@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import os
 import sys
 import types
 from typing import Any
@@ -110,10 +111,38 @@ def installed() -> bool:
     return any(isinstance(f, _StandIns) for f in sys.meta_path)
 
 
+class ChecksIncomplete(BaseException):
+    """A graph check checkov could not parse: no `Exception`, so the registry's ``except Exception``,
+    which skips such a check with a warning, cannot swallow it (the driver ends, the scan fails)."""
+
+
 def preload_graph_checks(check_types: tuple[str, ...] = ("terraform", "arm")) -> None:
     """Parse the built-in graph checks of the registries the replay's runners take (the Terraform plan
-    runner takes checkov's ``terraform`` one) before the driver forks its scans."""
-    from checkov.common.checks_infra.registry import get_graph_checks_registry
+    runner takes checkov's ``terraform`` one) before the driver forks its scans.
+
+    checkov skips a check whose definition fails to parse, or is no valid check, with a log line below
+    the driver's level: under a low address-space limit (round 24) MemoryError dropped graph checks one
+    by one, for minutes, and the scans ran without them. The first failure ends the driver; and every
+    definition file must give its check."""
+    from checkov.common.checks_infra.registry import CHECKS_POSSIBLE_ENDING, get_graph_checks_registry
 
     for check_type in check_types:
-        get_graph_checks_registry(check_type).load_checks()
+        registry = get_graph_checks_registry(check_type)
+        parse = registry.parser.parse_raw_check
+
+        def strict(*args: Any, _parse: Any = parse, _type: str = check_type, **kwargs: Any) -> Any:
+            try:
+                return _parse(*args, **kwargs)
+            except Exception as exc:
+                raise ChecksIncomplete(f"checkov could not parse a {_type} graph check: {exc!r}") from exc
+
+        registry.parser.parse_raw_check = strict
+        try:
+            registry.load_checks()
+        finally:
+            registry.parser.parse_raw_check = parse
+        files = [name for _, _, names in os.walk(registry.checks_dir) for name in names
+                 if os.path.splitext(name)[1] in CHECKS_POSSIBLE_ENDING]
+        if len(registry.checks) < len(files):
+            raise ChecksIncomplete(f"checkov loaded {len(registry.checks)} of the {len(files)} {check_type} "
+                                   "graph checks")
