@@ -141,3 +141,10 @@ def test_a_database_no_copy_covers_blocks():
     redshift = {"name": "dw", "type": "aws:redshift/cluster:Cluster", "inputs": {"tags": tags}}
     found = run(RULE, [*base("aws"), redshift])
     assert len(found) == 1 and found[0][0] == "dw" and "no off-vendor copy covers this Cluster" in found[0][1]
+
+
+def test_an_aurora_dsql_cluster_no_copy_covers_blocks():
+    """Round 59 made Aurora DSQL a judged store: a database like any other, so an off-vendor copy is due."""
+    dsql = {"name": "orders", "type": "aws:dsql/cluster:Cluster", "inputs": {"tags": RDS["inputs"]["tags"]}}
+    found = run(RULE, [*base("aws"), dsql])
+    assert [f[0] for f in found] == ["orders"] and "no off-vendor copy covers this Cluster" in found[0][1]
