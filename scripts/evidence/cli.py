@@ -115,13 +115,15 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         previous = signal.signal(signal.SIGTERM, _terminated)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})   # as the gate: a mask exec kept
     except ValueError:          # not the main thread
         previous = None
     from gate.environ import kept
+    from gate.inherited import owned
 
     try:
-        with kept(asof.AS_OF_ENV):   # the export's date is its own, as a gate run's (round 16)
+        # the process state exec handed over made its own, as the gate's (round 24): a bundle written
+        # under umask 000 could be rewritten by others, a closed stdout or a blocked SIGTERM is no export's
+        with owned(), kept(asof.AS_OF_ENV):   # the export's date is its own, as a gate run's (round 16)
             return _main(argv)
     finally:
         if previous is not None:

@@ -321,3 +321,15 @@ def test_an_inherited_descriptor_reaches_no_program_and_outlives_no_run(tmp_path
     os.close(read)
     assert leaked == b"", f"THROUGH: the inherited descriptor got {leaked!r}"
     assert run.code == 0, f"WRONG: exit {run.code}: {run.stderr[-2000:]}"
+
+
+def test_evidence_export_under_umask_000_writes_a_bundle_only_its_owner_can_change(tmp_path) -> None:
+    """`evidence export` makes the inherited state its own as the gate does: under umask 0o000 the bundle
+    auditors receive (and its signing key) would be files anyone on the runner could rewrite."""
+    out, key = tmp_path / "bundle", tmp_path / "keys" / "evidence-key.pem"
+    run = subprocess.run([sys.executable, "-m", "evidence", "export", "--stack", "interconnect-prod", "--out",
+                          str(out)], cwd=REPO, env={**os.environ, "EVIDENCE_SIGNING_KEY": str(key)},
+                         capture_output=True, text=True, timeout=600, preexec_fn=lambda: os.umask(0o000))
+    assert run.returncode == 0, run.stderr
+    assert (out / "manifest.json").is_file()
+    assert _writable_by_others(out) + _writable_by_others(key.parent) == []
