@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
+
+
+def blocked(*signals: int):
+    """A `preexec_fn` that starts the child with `signals` blocked (a mask exec keeps)."""
+    return lambda: signal.pthread_sigmask(signal.SIG_BLOCK, signals)
 
 
 def gone(pid: int, wait: float = 5.0) -> bool:

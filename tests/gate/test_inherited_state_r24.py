@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from processes import blocked
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -102,18 +103,14 @@ def _ignored(*signals: int):
     return lambda: [signal.signal(s, signal.SIG_IGN) for s in signals]
 
 
-def _blocked(*signals: int):
-    return lambda: signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-
-
 EVERY_SIGNAL = set(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
 
 
 @pytest.mark.parametrize("preexec", [
     pytest.param(_ignored(signal.SIGCHLD), id="sigchld-ignored"),
     pytest.param(_ignored(signal.SIGPIPE), id="sigpipe-ignored"),
-    pytest.param(_blocked(signal.SIGCHLD), id="sigchld-blocked"),
-    pytest.param(_blocked(*EVERY_SIGNAL), id="every-signal-blocked"),
+    pytest.param(blocked(signal.SIGCHLD), id="sigchld-blocked"),
+    pytest.param(blocked(*EVERY_SIGNAL), id="every-signal-blocked"),
     pytest.param(lambda: os.nice(19), id="nice-19"),
 ])
 @pytest.mark.parametrize("stack", ["base", "azure"])
@@ -122,7 +119,7 @@ def test_inherited_signal_state_keeps_the_verdict(tmp_path, preexec, stack) -> N
     _judged(_gate(tmp_path, stack=stack, preexec=preexec), VERDICT[stack], strict=True)
 
 
-@pytest.mark.parametrize("preexec", [_ignored(signal.SIGCHLD), _blocked(*EVERY_SIGNAL)],
+@pytest.mark.parametrize("preexec", [_ignored(signal.SIGCHLD), blocked(*EVERY_SIGNAL)],
                          ids=["sigchld-ignored", "every-signal-blocked"])
 def test_checkov_keeps_its_finding_whatever_the_signal_state(tmp_path, preexec) -> None:
     """SIGCHLD ignored: the kernel reaps children itself and `waitpid` finds no status (Python's
@@ -131,7 +128,7 @@ def test_checkov_keeps_its_finding_whatever_the_signal_state(tmp_path, preexec) 
     _judged(run, 1, strict=True, names=CHECKOV_BLOCKS)
 
 
-@pytest.mark.parametrize("preexec", [_ignored(signal.SIGCHLD), _blocked(*EVERY_SIGNAL)],
+@pytest.mark.parametrize("preexec", [_ignored(signal.SIGCHLD), blocked(*EVERY_SIGNAL)],
                          ids=["sigchld-ignored", "every-signal-blocked"])
 def test_a_failing_program_fails_whatever_the_signal_state(tmp_path, preexec) -> None:
     run = _gate(tmp_path, stack="raise", program=FAILING, preexec=preexec)
@@ -159,7 +156,7 @@ PolicyPack(name="sleepy", enforcement_level=EnforcementLevel.MANDATORY, policies
 '''
 
 
-@pytest.mark.parametrize("preexec", [_blocked(signal.SIGUSR2), _ignored(signal.SIGUSR2)],
+@pytest.mark.parametrize("preexec", [blocked(signal.SIGUSR2), _ignored(signal.SIGUSR2)],
                          ids=["sigusr2-blocked", "sigusr2-ignored"])
 def test_a_policy_past_its_deadline_is_a_violation_whatever_the_signal_state(tmp_path, preexec) -> None:
     """The in-process watchdog interrupts a stuck policy with SIGUSR2: a mask inherited with it blocked

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from processes import gone
+from processes import blocked, gone
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -86,10 +86,6 @@ def _signal_masks(pid: int) -> str:
     return "; ".join(line for line in status if line.startswith(("SigBlk", "SigPnd", "SigIgn", "SigCgt")))
 
 
-def _blocked(*signals: int):
-    return lambda: signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-
-
 @pytest.mark.parametrize("inherited", [None, "blocked"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_kills_children_removes_temp_dirs_and_writes_nothing(make_program, tmp_path, sig,
@@ -101,7 +97,7 @@ def test_a_signal_kills_children_removes_temp_dirs_and_writes_nothing(make_progr
     tmp.mkdir()
     proc = _gate("preview", "--program", program, "--stack", "dev", "--out", out, "--no-checkov",
                  env={**UNSAFE, "GATE_TEST_MARKER": str(marker), "GATE_TEST_HANG": "1", "TMPDIR": str(tmp)},
-                 preexec_fn=_blocked(signal.SIGINT, signal.SIGTERM) if inherited else None)
+                 preexec_fn=blocked(signal.SIGINT, signal.SIGTERM) if inherited else None)
     _wait_for(marker)
     proc.send_signal(sig)
     try:
