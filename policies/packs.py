@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 EU_RESIDENCY: tuple[tuple[str, str], ...] = (
@@ -53,11 +51,16 @@ PACKS: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def selected(pack: str) -> list[tuple[Any, str]]:
-    """(Rule, level) pairs of a pack; rules not (yet) in the library are skipped."""
+    """(Rule, level) pairs of a pack. A rule id the library does not hold stops the pack: dropping it
+    silently would pass everything that rule blocks."""
     from policies.rules import all_rules
 
     by_id = {r.id: r for r in all_rules()}
-    return [(by_id[rid], level) for rid, level in PACKS[pack] if rid in by_id]
+    missing = [rid for rid, _ in PACKS[pack] if rid not in by_id]
+    if missing:
+        raise ValueError(f"policies/packs.py: pack {pack} names rules policies/rules does not hold: "
+                         + ", ".join(missing))
+    return [(by_id[rid], level) for rid, level in PACKS[pack]]
 
 
 def build(pack: str) -> None:
@@ -81,9 +84,3 @@ def build(pack: str) -> None:
         name=pack, policies=pack_policies(selected(pack)), enforcement_level=pp.EnforcementLevel.MANDATORY
     )
 
-
-def repo_on_path(pack_file: str) -> None:
-    """Make `policies` importable when the CLI runs the pack dir as a program (cwd = pack dir)."""
-    root = str(Path(pack_file).resolve().parents[2])
-    if root not in sys.path:
-        sys.path.insert(0, root)
