@@ -1,0 +1,134 @@
+"""Identity policies that let a principal write objects into buckets no ARN names (round 60).
+
+A bucket named in a policy is a reference like any other: the scanner resolves it to a bucket of the stack or
+blocks. A pattern (`arn:aws:s3:::*`, `arn:aws:s3:::export-*/*`, `arn:*:s3:::*`, `"Resource": "*"`, an Allow
+with `NotResource`) names none, yet grants writing into every bucket it matches — and an S3 ARN carries no
+account or region, while bucket names are first come, first served, so any pattern over the bucket name
+matches buckets anyone can create, anywhere. Such a bucket's own policy only has to let the principal in, and
+the data is outside. So a write-capable Allow on a pattern that reaches past the stack's named buckets cannot
+be judged and blocks, saying to name the buckets. Reads over a pattern bring data in and stay allowed; a
+wildcard after the bucket name (`arn:aws:s3:::dosis-exports/*`) stays within the named bucket. A managed
+policy that only serves as a permissions boundary grants nothing (a ceiling of `Allow *` is the usual form);
+attached anywhere as well, it grants and is judged.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from policies.core.iam.statements import as_list, statement_actions
+from policies.core.view import ResourceView, StackGraph, is_unknown, json_document
+
+# type -> where its identity policy documents are: a top-level input, or `inlinePolicies[].policy`
+_DOCUMENTS: dict[str, str] = {
+    "aws:iam/rolePolicy:RolePolicy": "policy",
+    "aws:iam/userPolicy:UserPolicy": "policy",
+    "aws:iam/groupPolicy:GroupPolicy": "policy",
+    "aws:iam/policy:Policy": "policy",
+    "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": "inlinePolicy",
+}
+_INLINE = "aws:iam/role:Role"
+_POLICY = "aws:iam/policy:Policy"
+_BOUNDED = ("aws:iam/role:Role", "aws:iam/user:User")
+# Every input by which a managed policy of the stack is attached to a principal (or a permission set's name
+# reference, which the set's accounts attach): a policy named in any of them grants.
+_ATTACHING: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+      "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+      "aws:iam/policyAttachment:PolicyAttachment"), "policyArn"),
+    (("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+      "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+      "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive"), "policyArns"),
+    ((_INLINE,), "managedPolicyArns"),
+    (("aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",),
+     "customerManagedPolicyReference"),
+    (("aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive",),
+     "customerManagedPolicyReferences"),
+)
+# The actions by which an object lands in a bucket: uploads, copies and multipart parts are all authorised as
+# PutObject, replication as ReplicateObject.
+_WRITES = {"s3:putobject": "s3:PutObject", "s3:replicateobject": "s3:ReplicateObject"}
+# A bucket no program creates: a pattern matching it matches buckets outside the stack.
+_OUTSIDE = ("arn:aws:s3:::zz-any-outside-bucket", "arn:aws:s3:::zz-any-outside-bucket/any-key")
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """IAM's matching: `*` any run of characters (`/` and `:` included), `?` one; nothing else is special."""
+    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), re.S)
+
+
+def _reaches_outside(pattern: str) -> bool:
+    """The resource pattern matches an object of a bucket the stack does not create."""
+    if any(_glob(pattern).fullmatch(probe) for probe in _OUTSIDE):
+        return True
+    parts = pattern.split(":", 5)
+    if len(parts) < 6 or not _glob(parts[2]).fullmatch("s3"):
+        return False
+    bucket = parts[5].split("/", 1)[0]
+    return any(c in bucket for c in "*?") or "${" in bucket  # a policy variable names a bucket per request
+
+
+def _wide_targets(stmt: dict[str, Any]) -> list[str]:
+    """The patterns by which an Allow statement's writes reach outside buckets."""
+    if "NotResource" in stmt:
+        spared = [str(p) for p in as_list(stmt.get("NotResource"))]
+        if any(_glob(p).fullmatch(_OUTSIDE[1]) for p in spared):
+            return []
+        return [f"every resource but {', '.join(spared)} (NotResource)"]
+    return [str(p) for p in as_list(stmt.get("Resource")) if not is_unknown(p) and _reaches_outside(str(p))]
+
+
+def _documents(r: ResourceView) -> list[tuple[str, Any]]:
+    if r.type == _INLINE:
+        inline = r.input("inlinePolicies")
+        return [(f"inlinePolicies.{i}.policy", p.get("policy")) for i, p in enumerate(as_list(inline))
+                if isinstance(p, dict)]
+    key = _DOCUMENTS.get(r.type)
+    return [(key, r.input(key))] if key else []
+
+
+def _only_a_boundary(r: ResourceView, graph: StackGraph) -> bool:
+    names = [n for n in (r.input("name"), r.name) if isinstance(n, str) and not is_unknown(n)]
+    if not graph.referring(_BOUNDED, "permissionsBoundary", r.urn, names):
+        return False
+    return not any(
+        r.urn in v.property_dependencies.get(field, ()) or _names(v.input(field), names)
+        for types, field in _ATTACHING
+        for v in graph.by_type(*types)
+    )
+
+
+def _names(value: Any, names: list[str]) -> bool:
+    """`value` (an ARN, a list of them, a name-and-path reference) names one of the policy's names."""
+    if isinstance(value, str):
+        return any(value == n or value.endswith(f"/{n}") for n in names)
+    if isinstance(value, dict):
+        return any(_names(v, names) for v in value.values())
+    return isinstance(value, list) and any(_names(v, names) for v in value)
+
+
+def open_bucket_writes(r: ResourceView, graph: StackGraph) -> list[str]:
+    """One message per statement of the resource's identity policies that writes into unnamed buckets."""
+    if r.type == _POLICY and _only_a_boundary(r, graph):
+        return []
+    out: list[str] = []
+    for path, value in _documents(r):
+        doc, _ = json_document(value)  # an unreadable document is judged where it is read (pia-conditions)
+        if not isinstance(doc, dict):
+            continue
+        for i, stmt in enumerate(as_list(doc.get("Statement"))):
+            if not isinstance(stmt, dict) or stmt.get("Effect") != "Allow":
+                continue
+            writes = [_WRITES[a] for a in sorted(statement_actions(stmt) & _WRITES.keys())]
+            if writes and (targets := _wide_targets(stmt)):
+                out.append(
+                    f"`{path}(json).Statement.{i}` allows {', '.join(writes)} on {', '.join(targets)}: a "
+                    "pattern that also matches buckets the stack does not create, in any account and region "
+                    "(an S3 ARN names neither, and anyone may create a bucket of a matching name), so where "
+                    "the data may be written cannot be judged; name each bucket it writes to (the stack's "
+                    "bucket ARN, `arn:aws:s3:::<bucket>/*`, or a bucket declared with its region in "
+                    "stacks/records/endpoints.yaml)"
+                )
+    return out
