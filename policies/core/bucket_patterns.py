@@ -9,7 +9,9 @@ the data is outside. So a write-capable Allow on a pattern that reaches past the
 be judged and blocks, saying to name the buckets. Reads over a pattern bring data in and stay allowed; a
 wildcard after the bucket name (`arn:aws:s3:::dosis-exports/*`) stays within the named bucket. A managed
 policy that only serves as a permissions boundary grants nothing (a ceiling of `Allow *` is the usual form);
-attached anywhere as well, it grants and is judged.
+attached anywhere as well, it grants and is judged. An AWS-managed policy is judged where it is attached, by
+the statements the gate knows of it (`iam/managed.py`: AdministratorAccess, PowerUserAccess, the `aws-glue-*`
+buckets of AWSGlueServiceRole…); one it does not know is left to pia-conditions, which blocks it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from policies.core.iam.managed import is_managed, managed_statements
 from policies.core.iam.statements import as_list, statement_actions
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document
 
@@ -29,24 +32,33 @@ _DOCUMENTS: dict[str, str] = {
     "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": "inlinePolicy",
 }
 _INLINE = "aws:iam/role:Role"
+# type -> the input naming the AWS-managed (or customer-managed) policy ARNs it attaches, one or a list
+_MANAGED_ARNS: dict[str, str] = {
+    **dict.fromkeys((
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+        "aws:iam/policyAttachment:PolicyAttachment"),
+        "policyArn"),
+    **dict.fromkeys((
+        "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+        "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive"), "policyArns"),
+    _INLINE: "managedPolicyArns",
+    "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment": "managedPolicyArn",
+    "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive": "managedPolicyArns",
+}
 _POLICY = "aws:iam/policy:Policy"
 _BOUNDED = ("aws:iam/role:Role", "aws:iam/user:User")
 # Every input by which a managed policy of the stack is attached to a principal (or a permission set's name
 # reference, which the set's accounts attach): a policy named in any of them grants.
-_ATTACHING: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-      "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-      "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
-      "aws:iam/policyAttachment:PolicyAttachment"), "policyArn"),
-    (("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
-      "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
-      "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive"), "policyArns"),
-    ((_INLINE,), "managedPolicyArns"),
-    (("aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",),
-     "customerManagedPolicyReference"),
-    (("aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive",),
-     "customerManagedPolicyReferences"),
-)
+_ATTACHING: dict[str, str] = {
+    **_MANAGED_ARNS,
+    "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment":
+        "customerManagedPolicyReference",
+    "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive":
+        "customerManagedPolicyReferences",
+}
 # The actions by which an object lands in a bucket: uploads, copies and multipart parts are all authorised as
 # PutObject, replication as ReplicateObject.
 _WRITES = {"s3:putobject": "s3:PutObject", "s3:replicateobject": "s3:ReplicateObject"}
@@ -81,12 +93,19 @@ def _wide_targets(stmt: dict[str, Any]) -> list[str]:
 
 
 def _documents(r: ResourceView) -> list[tuple[str, Any]]:
+    """(where, document) of each policy the resource holds or attaches; `where` has `{i}` for a statement."""
+    out: list[tuple[str, Any]] = []
     if r.type == _INLINE:
-        inline = r.input("inlinePolicies")
-        return [(f"inlinePolicies.{i}.policy", p.get("policy")) for i, p in enumerate(as_list(inline))
-                if isinstance(p, dict)]
-    key = _DOCUMENTS.get(r.type)
-    return [(key, r.input(key))] if key else []
+        out = [(f"`inlinePolicies.{i}.policy(json).Statement.{{i}}`", p.get("policy"))
+               for i, p in enumerate(as_list(r.input("inlinePolicies"))) if isinstance(p, dict)]
+    if key := _DOCUMENTS.get(r.type):
+        out.append((f"`{key}(json).Statement.{{i}}`", r.input(key)))
+    if key := _MANAGED_ARNS.get(r.type):
+        for arn in as_list(r.input(key)):
+            if isinstance(arn, str) and is_managed(arn) and (stmts := managed_statements(arn)) is not None:
+                out.append((f"`{key}` (AWS-managed {arn.rsplit('/', 1)[-1]}, statement {{i}})",
+                            {"Statement": stmts}))
+    return out
 
 
 def _only_a_boundary(r: ResourceView, graph: StackGraph) -> bool:
@@ -95,8 +114,8 @@ def _only_a_boundary(r: ResourceView, graph: StackGraph) -> bool:
         return False
     return not any(
         r.urn in v.property_dependencies.get(field, ()) or _names(v.input(field), names)
-        for types, field in _ATTACHING
-        for v in graph.by_type(*types)
+        for type_, field in _ATTACHING.items()
+        for v in graph.by_type(type_)
     )
 
 
@@ -123,7 +142,7 @@ def open_bucket_writes(r: ResourceView, graph: StackGraph) -> list[str]:
     if r.type == _POLICY and _only_a_boundary(r, graph):
         return []
     out: list[str] = []
-    for path, value in _documents(r):
+    for where, value in _documents(r):
         doc, _ = json_document(value)  # an unreadable document is judged where it is read (pia-conditions)
         if not isinstance(doc, dict):
             continue
@@ -133,7 +152,7 @@ def open_bucket_writes(r: ResourceView, graph: StackGraph) -> list[str]:
             writes = [_WRITES[a] for a in sorted(statement_actions(stmt) & _WRITES.keys())]
             if writes and (targets := _wide_targets(stmt)):
                 out.append(
-                    f"`{path}(json).Statement.{i}` allows {', '.join(writes)} on {', '.join(targets)}: a "
+                    f"{where.format(i=i)} allows {', '.join(writes)} on {', '.join(targets)}: a "
                     "pattern that also matches buckets the stack does not create, in any account and region "
                     "(an S3 ARN names neither, and anyone may create a bucket of a matching name), so where "
                     "the data may be written cannot be judged; name each bucket it writes to (the stack's "

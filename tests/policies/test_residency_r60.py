@@ -109,3 +109,24 @@ def test_an_eventbridge_global_endpoint_url_is_named_as_such_not_as_us_east_1():
     found = messages(REPLICATION, fn, ALLOWED)
     assert len(found) == 1 and "an EventBridge global endpoint" in found[0], found
     assert "us-east-1" not in found[0], found
+
+
+@pytest.mark.parametrize(("type_", "inputs", "name"), [
+    ("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+     {"role": "r", "policyArn": "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole"},
+     "AWSGlueServiceRole"),
+    ("aws:iam/role:Role", {"name": "r", "managedPolicyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]},
+     "PowerUserAccess"),
+    ("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+     {"roleName": "r", "policyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"]}, "AdministratorAccess"),
+])
+def test_an_attached_aws_managed_policy_is_judged_by_the_statements_the_gate_knows(type_, inputs, name):
+    found = _pattern_findings(pinned_res(type_, "a", inputs))
+    assert len(found) == 1 and f"(AWS-managed {name}, statement " in found[0], found
+
+
+def test_aws_managed_policies_that_write_to_no_bucket_pattern_pass():
+    for arn in ("service-role/AWSLambdaBasicExecutionRole", "ReadOnlyAccess", "SecurityAudit"):
+        attached = pinned_res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a",
+                              {"role": "r", "policyArn": f"arn:aws:iam::aws:policy/{arn}"})
+        assert _pattern_findings(attached) == [], arn
