@@ -130,3 +130,41 @@ def test_aws_managed_policies_that_write_to_no_bucket_pattern_pass():
         attached = pinned_res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a",
                               {"role": "r", "policyArn": f"arn:aws:iam::aws:policy/{arn}"})
         assert _pattern_findings(attached) == [], arn
+
+
+OTHERS = "a pattern over the account or region that also matches"
+
+
+@pytest.mark.parametrize(("stmt", "noun"), [
+    ({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:*:*:*"}, "queues"),
+    ({"Effect": "Allow", "Action": "events:PutEvents", "Resource": "arn:aws:events:eu-west-1:*:event-bus/*"},
+     "event buses"),
+    ({"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}, "topics"),
+    ({"Effect": "Allow", "Action": "lambda:Invoke*", "Resource": "arn:aws:lambda:*:123456789012:function:*"},
+     "functions"),
+    ({"Effect": "Allow", "Action": "kinesis:Put*", "Resource": "arn:aws:kinesis:${aws:RequestedRegion}:*:*"},
+     "streams"),
+    ({"Effect": "Allow", "Action": "dynamodb:PutItem", "NotResource": "arn:aws:dynamodb:eu-west-1:1:table/x"},
+     "tables"),
+])
+def test_a_send_grant_over_accounts_or_regions_blocks(stmt, noun):
+    found = [m for _, m in messages(RESOLVED, graph(_role_policy(stmt)), ALLOWED) if OTHERS in m]
+    assert len(found) == 1 and f"matches {noun} the stack does not create" in found[0], found
+
+
+@pytest.mark.parametrize("stmt", [
+    {"Effect": "Allow", "Action": "sns:Publish", "NotResource": "arn:aws:sns:*:*:*"},  # SMS only
+    {"Effect": "Allow", "Action": "sqs:SendMessage",
+     "Resource": "arn:aws:sqs:eu-west-1:123456789012:dosis-*"},
+    {"Effect": "Allow", "Action": "sqs:GetQueueAttributes", "Resource": "arn:aws:sqs:*:*:*"},
+    {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+     "Resource": "arn:aws:logs:*:*:*"},
+])
+def test_sms_pinned_account_and_region_reads_and_logs_are_no_send_pattern(stmt):
+    assert [m for _, m in messages(RESOLVED, graph(_role_policy(stmt)), ALLOWED) if OTHERS in m] == []
+
+
+def test_one_statement_granting_everything_gives_one_message_per_reasoning():
+    everything = _role_policy({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    found = [m for _, m in messages(RESOLVED, graph(everything), ALLOWED)]
+    assert len(found) == 2 and PATTERN in found[0] and OTHERS in found[1], found
