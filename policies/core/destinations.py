@@ -241,6 +241,8 @@ def _judge_profile(ref: Ref, ok: Allowed) -> Outcome:
     return Outcome(f"{msgs[0]} (an {ref.value!r} profile routes across {', '.join(regions)})") if msgs else OK
 
 
+# `<EndpointId>.endpoints.event.amazonaws.com`: the URL of an EventBridge global endpoint (EndpointUrl).
+_GLOBAL_EVENTS = ".endpoints.event.amazonaws.com"
 _BUCKET_SHAPE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
@@ -331,6 +333,12 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
             return OK  # a service principal names a service
         if ".s3." in h or h.endswith(".s3.amazonaws.com"):
             return DEFER  # <bucket>.s3.amazonaws.com: the bucket of this stack, if it is one
+        if h.endswith(_GLOBAL_EVENTS):  # round 60: it was called us-east-1, which it need not be
+            return Outcome(
+                f"`{ref.path}` sends to {h}, an EventBridge global endpoint: events go to its primary region "
+                "and, on failover or with replication, to a secondary one, and the URL names neither; use "
+                "the regional endpoint of an event bus of the stack in an allowed region"
+            )
         return Outcome(
             f"`{ref.path}` sends to {h}, a global AWS endpoint (us-east-1); use the regional "
             "endpoint of an allowed region"

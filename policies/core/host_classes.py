@@ -190,14 +190,21 @@ def hostless_sites(s: str) -> list[str]:
         "definition's parameterValues" for m in _EXPRESSION_HOST.finditer(s)]
 
 
+def headed_by_expression(s: str) -> bool:
+    """`s` is a path whose first segment is only expressions (`#{node.myTarget}/dossiers/`)."""
+    return bool(_EXPRESSION_HEAD.match(s))
+
+
 def expression_head(s: str) -> list[str]:
-    """Why a path that begins with an expression no field or parameter of the definition fills cannot be
-    placed ([]: it does not)."""
-    if not _EXPRESSION_HEAD.match(s):
+    """Why a path that begins with an expression no field or parameter of the definition fills with a scheme
+    and place cannot be placed ([]: it does not). Filled with a bare name (`partner-drop/dossiers/`, round 60)
+    it is kept as written (pipeline_parameters.py), since no scheme says what the name is."""
+    if not headed_by_expression(s):
         return []
     return [f"{s.split('/', 1)[0]}/… begins with an expression filled in at run time, which no field or "
-            "parameter of the definition fills, so the scheme and place it names cannot be judged; write "
-            "them, or name a field or parameter that holds them"]
+            "parameter of the definition fills with a scheme and a place (`s3://<bucket>`; a bare name is no "
+            "bucket the pack can read), so where it points cannot be judged; write them, or name a field or "
+            "parameter that holds them"]
 
 
 # Hosts of one account's resource under an AWS domain (round 21): the region label places the resource but

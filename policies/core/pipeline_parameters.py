@@ -13,7 +13,9 @@ filled, so those fields count as values too (a parameter's and a field's: either
 An expression may also name a field through an object (round 59): `#{node.myTarget}` is a field of the object
 itself, `#{output.directoryPath}` one of the object its `output` field refers to; each is read as that field's
 value (once its own expressions are filled), so `#{node.myScheme}#{node.myTarget}/x` is judged as the bucket
-URL it becomes, as `#{myScheme}#{myTarget}/x` is.
+URL it becomes, as `#{myScheme}#{myTarget}/x` is. A path whose head fills to a bare name
+(`#{node.myTarget}/x` with `myTarget` `partner-drop`, round 60) names no scheme, so the name is not read as a
+bucket: the path is kept unfilled and blocks as a head nothing places (host_classes.py `expression_head`).
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from policies.core.host_classes import headed_by_expression
 from policies.core.view import ResourceView, is_unknown
 
 DEFINITION = "aws:datapipeline/pipelineDefinition:PipelineDefinition"
 _REF = re.compile(r"#\{\s*((?:\w+\.)?\w+)\s*\}")  # `myField`, `node.myField`, `output.directoryPath`
 _MAX_VALUES = 8  # alternatives of one field; more is not judged value by value (left unfilled)
+# What a path's head may fill to and be placed: a scheme (`s3://bucket`, then read as a URL) or a local path.
+_PLACED_HEAD = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/)", re.I)
 
 
 def _values(view: ResourceView) -> dict[str, list[str]]:
@@ -56,6 +61,8 @@ def _filled(text: str, values: dict[str, list[str]]) -> str:
         alternatives = [pattern.sub(lambda _m, v=v: v, a) for a in alternatives for v in values[name]]
         if len(alternatives) > _MAX_VALUES:
             return text
+    if headed_by_expression(text) and not all(_PLACED_HEAD.match(a) for a in alternatives):
+        return text  # headed by a bare name (round 60): kept as written, it blocks as an unplaced head
     return " ".join(alternatives)
 
 

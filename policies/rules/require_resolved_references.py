@@ -3,13 +3,16 @@
 
 Second line over the graph: Azure resource ids, bucket ARNs and Azure service hostnames are matched to the
 stack resource whose recorded id, ARN or endpoint they are (never by logical name); geo-redundant copies of
-resources that inherit their location are judged here too. What matches nothing blocks, naming the field.
+resources that inherit their location are judged here too. What matches nothing blocks, naming the field;
+so does an identity policy sending to buckets, queues, topics… by a pattern no store of the stack can be
+matched to.
 """
 
 from __future__ import annotations
 
 from policies.core.destinations import LocalJudge
 from policies.core.geo import GEO_SETTINGS, geo_copies
+from policies.core.grant_patterns import open_grants
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.references import references
 from policies.core.resolution import judge_in_graph, prepare_index
@@ -20,7 +23,7 @@ from policies.core.view import ResourceView, StackGraph
 def check_resource(r: ResourceView, graph: StackGraph, ctx: RuleContext) -> list[str]:
     if not r.custom:
         return []
-    out: list[str] = []
+    out = open_grants(r, graph)
     judge = graph.once(f"local-judge:{id(ctx)}", lambda: LocalJudge(ctx))  # one per run: the graph's life
     for ref in references(r):
         if judge(ref).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):

@@ -1,0 +1,214 @@
+"""Identity policies that let a principal send data to stores no ARN names (round 60).
+
+A store named in a policy is a reference like any other: the scanner resolves it to a resource of the stack or
+blocks. A pattern (`arn:aws:s3:::*`, `arn:aws:s3:::export-*/*`, `arn:*:s3:::*`, `"Resource": "*"`, an Allow
+with `NotResource`) names none, yet grants writing into every bucket it matches — and an S3 ARN carries no
+account or region, while bucket names are first come, first served, so any pattern over the bucket name
+matches buckets anyone can create, anywhere. Such a bucket's own policy only has to let the principal in, and
+the data is outside. So a write-capable Allow on a pattern that reaches past the stack's named buckets cannot
+be judged and blocks, saying to name the buckets. Reads over a pattern bring data in and stay allowed; a
+wildcard after the bucket name (`arn:aws:s3:::dosis-exports/*`) stays within the named bucket. The other
+stores a resource policy may open to another account (queues, topics, event buses, functions, streams,
+tables) carry their account and region in the ARN: a pattern over either (`arn:aws:sqs:*:*:*`,
+`arn:aws:events:eu-west-1:*:event-bus/*`) reaches another account, which passes the data on wherever it
+likes, or another region, and blocks; one that pins both leaves the name to the scanner's ARN judgement.
+
+A managed policy that only serves as a permissions boundary grants nothing (a ceiling of `Allow *` is the
+usual form); attached anywhere as well, it grants and is judged. An AWS-managed policy is judged where it is
+attached, by the statements the gate knows of it (`iam/managed.py`: AdministratorAccess, PowerUserAccess, the
+`aws-glue-*` buckets of AWSGlueServiceRole…); one it does not know is left to pia-conditions, which blocks it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from policies.core.iam.managed import is_managed, managed_statements
+from policies.core.iam.statements import as_list, statement_actions
+from policies.core.view import ResourceView, StackGraph, is_unknown, json_document
+
+# type -> where its identity policy documents are: a top-level input, or `inlinePolicies[].policy`
+_DOCUMENTS: dict[str, str] = {
+    "aws:iam/rolePolicy:RolePolicy": "policy",
+    "aws:iam/userPolicy:UserPolicy": "policy",
+    "aws:iam/groupPolicy:GroupPolicy": "policy",
+    "aws:iam/policy:Policy": "policy",
+    "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": "inlinePolicy",
+}
+_INLINE = "aws:iam/role:Role"
+# type -> the input naming the AWS-managed (or customer-managed) policy ARNs it attaches, one or a list
+_MANAGED_ARNS: dict[str, str] = {
+    **dict.fromkeys((
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+        "aws:iam/policyAttachment:PolicyAttachment"),
+        "policyArn"),
+    **dict.fromkeys((
+        "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+        "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive"), "policyArns"),
+    _INLINE: "managedPolicyArns",
+    "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment": "managedPolicyArn",
+    "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive": "managedPolicyArns",
+}
+_POLICY = "aws:iam/policy:Policy"
+_BOUNDED = ("aws:iam/role:Role", "aws:iam/user:User")
+# Every input by which a managed policy of the stack is attached to a principal (or a permission set's name
+# reference, which the set's accounts attach): a policy named in any of them grants.
+_ATTACHING: dict[str, str] = {
+    **_MANAGED_ARNS,
+    "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment":
+        "customerManagedPolicyReference",
+    "aws:ssoadmin/customerManagedPolicyAttachmentsExclusive:CustomerManagedPolicyAttachmentsExclusive":
+        "customerManagedPolicyReferences",
+}
+@dataclass(frozen=True)
+class _Store:
+    """A kind of store an identity policy can send to: its sending actions and ARNs of one outside it."""
+
+    noun: str
+    sends: dict[str, str]  # catalogue action (lower case) -> as written in a message
+    outside: tuple[str, ...]
+
+
+_S3 = "s3"
+# Uploads, copies and multipart parts are all authorised as PutObject, replication as ReplicateObject; the
+# other services' stores accept these from another account when their resource policy says so.
+_STORES: dict[str, _Store] = {
+    _S3: _Store("buckets", {"s3:putobject": "s3:PutObject", "s3:replicateobject": "s3:ReplicateObject"},
+                ("arn:aws:s3:::zz-any-outside-bucket", "arn:aws:s3:::zz-any-outside-bucket/any-key")),
+    "sqs": _Store("queues", {"sqs:sendmessage": "sqs:SendMessage"},
+                  ("arn:aws:sqs:us-east-1:999999999999:zz-outside",)),
+    "sns": _Store("topics", {"sns:publish": "sns:Publish"},
+                  ("arn:aws:sns:us-east-1:999999999999:zz-outside",)),
+    "events": _Store("event buses", {"events:putevents": "events:PutEvents"},
+                     ("arn:aws:events:us-east-1:999999999999:event-bus/zz-outside",)),
+    "lambda": _Store("functions", {"lambda:invokefunction": "lambda:InvokeFunction",
+                                   "lambda:invokefunctionurl": "lambda:InvokeFunctionUrl"},
+                     ("arn:aws:lambda:us-east-1:999999999999:function:zz-outside",)),
+    "kinesis": _Store("streams", {"kinesis:putrecord": "kinesis:PutRecord",
+                                  "kinesis:putrecords": "kinesis:PutRecords"},
+                      ("arn:aws:kinesis:us-east-1:999999999999:stream/zz-outside",)),
+    "dynamodb": _Store("tables", {"dynamodb:putitem": "dynamodb:PutItem",
+                                  "dynamodb:batchwriteitem": "dynamodb:BatchWriteItem"},
+                       ("arn:aws:dynamodb:us-east-1:999999999999:table/zz-outside",)),
+}
+_VARIABLE = ("*", "?", "${")  # a wildcard, or a policy variable filled per request
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """IAM's matching: `*` any run of characters (`/` and `:` included), `?` one; nothing else is special."""
+    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), re.S)
+
+
+def _reaches_outside(service: str, pattern: str) -> bool:
+    """The resource pattern matches a store of `service` the stack does not create (in another account or
+    region, or for S3 any bucket: its ARN names neither)."""
+    if any(_glob(pattern).fullmatch(probe) for probe in _STORES[service].outside):
+        return True
+    parts = pattern.split(":", 5)
+    if len(parts) < 6 or not _glob(parts[2]).fullmatch(service):
+        return False
+    varies = parts[5].split("/", 1)[0] if service == _S3 else parts[3] + parts[4]
+    return any(v in varies for v in _VARIABLE)
+
+
+def _wide_targets(service: str, stmt: dict[str, Any]) -> list[str]:
+    """The patterns by which an Allow statement's sends reach outside stores of `service`."""
+    if "NotResource" in stmt:
+        spared = [str(p) for p in as_list(stmt.get("NotResource"))]
+        if any(all(_glob(p).fullmatch(o) for o in _STORES[service].outside) for p in spared):
+            return []
+        return [f"every resource but {', '.join(spared)} (NotResource)"]
+    return [str(p) for p in as_list(stmt.get("Resource"))
+            if not is_unknown(p) and _reaches_outside(service, str(p))]
+
+
+def _documents(r: ResourceView) -> list[tuple[str, Any]]:
+    """(where, document) of each policy the resource holds or attaches; `where` has `{i}` for a statement."""
+    out: list[tuple[str, Any]] = []
+    if r.type == _INLINE:
+        out = [(f"`inlinePolicies.{i}.policy(json).Statement.{{i}}`", p.get("policy"))
+               for i, p in enumerate(as_list(r.input("inlinePolicies"))) if isinstance(p, dict)]
+    if key := _DOCUMENTS.get(r.type):
+        out.append((f"`{key}(json).Statement.{{i}}`", r.input(key)))
+    if key := _MANAGED_ARNS.get(r.type):
+        for arn in as_list(r.input(key)):
+            if isinstance(arn, str) and is_managed(arn) and (stmts := managed_statements(arn)) is not None:
+                out.append((f"`{key}` (AWS-managed {arn.rsplit('/', 1)[-1]}, statement {{i}})",
+                            {"Statement": stmts}))
+    return out
+
+
+def _only_a_boundary(r: ResourceView, graph: StackGraph) -> bool:
+    names = [n for n in (r.input("name"), r.name) if isinstance(n, str) and not is_unknown(n)]
+    if not graph.referring(_BOUNDED, "permissionsBoundary", r.urn, names):
+        return False
+    return not any(
+        r.urn in v.property_dependencies.get(field, ()) or _names(v.input(field), names)
+        for type_, field in _ATTACHING.items()
+        for v in graph.by_type(type_)
+    )
+
+
+def _names(value: Any, names: list[str]) -> bool:
+    """`value` (an ARN, a list of them, a name-and-path reference) names one of the policy's names."""
+    if isinstance(value, str):
+        return any(value == n or value.endswith(f"/{n}") for n in names)
+    if isinstance(value, dict):
+        return any(_names(v, names) for v in value.values())
+    return isinstance(value, list) and any(_names(v, names) for v in value)
+
+
+def _may_send(stmt: dict[str, Any]) -> bool:
+    """Whether the statement's actions can name a send at all: only then is the IAM catalogue (loaded once,
+    ~0.3 s) asked to expand them, so a stack whose policies name other services never loads it here."""
+    if "NotAction" in stmt:
+        return True
+    services = (str(a).split(":", 1)[0].lower() for a in as_list(stmt.get("Action")))
+    return any(p in _STORES or "*" in p or "?" in p for p in services)
+
+
+def _message(where: str, found: list[tuple[str, list[str], list[str]]]) -> str:
+    """One statement's sends to stores of one reasoning: S3's, or the other services' together."""
+    sends = ", ".join(a for _, acts, _ in found for a in acts)
+    targets = ", ".join(dict.fromkeys(t for _, _, ts in found for t in ts))
+    head = f"{where} allows {sends} on {targets}: a pattern "
+    if found[0][0] == _S3:
+        return head + (
+            "that also matches buckets the stack does not create, in any account and region (an S3 ARN names "
+            "neither, and anyone may create a bucket of a matching name), so where the data may be written "
+            "cannot be judged; name each bucket it writes to (the stack's bucket ARN, "
+            "`arn:aws:s3:::<bucket>/*`, or a bucket declared with its region in "
+            "stacks/records/endpoints.yaml)")
+    nouns = ", ".join(_STORES[service].noun for service, _, _ in found)
+    return head + (
+        f"over the account or region that also matches {nouns} the stack does not create, in other accounts "
+        "(which pass on what they receive wherever they like) or regions, so where the data may be sent "
+        "cannot be judged; name each one it sends to (the ARN of a resource of the stack, or of one "
+        "declared with its region in stacks/records/endpoints.yaml)")
+
+
+def open_grants(r: ResourceView, graph: StackGraph) -> list[str]:
+    """Messages for the statements of the resource's identity policies that send to stores no ARN names."""
+    if r.type == _POLICY and _only_a_boundary(r, graph):
+        return []
+    out: list[str] = []
+    for where, value in _documents(r):
+        doc, _ = json_document(value)  # an unreadable document is judged where it is read (pia-conditions)
+        if not isinstance(doc, dict):
+            continue
+        for i, stmt in enumerate(as_list(doc.get("Statement"))):
+            if not isinstance(stmt, dict) or stmt.get("Effect") != "Allow" or not _may_send(stmt):
+                continue
+            actions = statement_actions(stmt)
+            found = [(service, sends, targets) for service, store in _STORES.items()
+                     if (sends := [store.sends[a] for a in sorted(actions & store.sends.keys())])
+                     and (targets := _wide_targets(service, stmt))]
+            for group in ([f for f in found if f[0] == _S3], [f for f in found if f[0] != _S3]):
+                if group:
+                    out.append(_message(where.format(i=i), group))
+    return out
