@@ -1,6 +1,7 @@
 """Subnets admitted by Azure network rules (round 60). A store's `virtualNetworkRules` (a storage account's
 `networkRuleSet`, a Key Vault's `properties.networkAcls`, an Elastic SAN volume group's `networkAcls`, and the
-same list on Cosmos DB, Service Bus, Event Hubs and others) admit subnets by their ARM id, and Microsoft's
+same list on Cosmos DB, Service Bus, Event Hubs and others, and rules that are resources of their own, such
+as SQL's `VirtualNetworkRule`) admit subnets by their ARM id, and Microsoft's
 Elastic SAN networking page says what holds for all of them: "the allowed subnets can belong to a virtual
 network in the same subscription, or those in a different subscription, including subscriptions belonging to
 a different Microsoft Entra tenant". The rules take effect only while public network access is enabled (the
@@ -19,7 +20,7 @@ from policies.core.accounts import azure_subscription
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 _NETWORKS = ("azure-native:network:Subnet", "azure-native:network:VirtualNetwork")
-_ID_KEYS = ("virtualNetworkResourceId", "id", "subnetId", "virtualNetworkSubnetId")
+_ID_KEYS = ("virtualNetworkResourceId", "id")
 _SUBSCRIPTION = re.compile(r"^/subscriptions/([^/]+)/", re.IGNORECASE)
 
 
@@ -59,18 +60,28 @@ def _fed_from_stack_network(r: ResourceView, graph: StackGraph, path: str) -> bo
     return any(d.type in _NETWORKS for d in graph.dependency_of(r, top))
 
 
+def _lists(r: ResourceView) -> list[tuple[str, Any]]:
+    """The rule lists of `r`; a rule that is a resource of its own (SQL's `VirtualNetworkRule`, a namespace's
+    `NamespaceVirtualNetworkRule`, Data Lake Store's) is a list of one, its `virtualNetworkSubnetId` or
+    `subnetId`."""
+    if r.type.endswith("VirtualNetworkRule"):
+        key = "subnetId" if "subnetId" in r.inputs else "virtualNetworkSubnetId"
+        return [(key, [r.input(key)])]
+    return _rule_lists(r.inputs, "")
+
+
 def foreign_subnets(r: ResourceView, graph: StackGraph) -> list[str]:
     """disallow-public-data-access: why a network rule of `r` may admit a subnet of another party."""
     if not r.type.startswith("azure-native:"):
         return []
     out = []
     pinned: set[str] | None = None
-    for path, rules in _rule_lists(r.inputs, ""):
+    for path, rules in _lists(r):
         if is_unknown(rules):
             out.append(unknown_message(path, "which subnets the network rules admit"))
             continue
         for i, entry in enumerate(rules if isinstance(rules, list) else [rules]):
-            where, sid = f"{path}[{i}]", _subnet_id(entry)
+            where, sid = path if r.type.endswith("VirtualNetworkRule") else f"{path}[{i}]", _subnet_id(entry)
             if is_unknown(sid) and _fed_from_stack_network(r, graph, path):
                 continue
             m = _SUBSCRIPTION.match(sid) if isinstance(sid, str) and not is_unknown(sid) else None

@@ -11,6 +11,7 @@ from ruletest import case, only, patch, res, run, with_
 PUBLIC = "disallow-public-data-access"
 CMK = "require-customer-managed-keys"
 JUDGEABLE = "require-judgeable-data-types"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # a preview-unknown value (fed from another resource)
 FOREIGN = "of subscription '9f9f9f9f-1111-4222-8333-444444444444', which no provider of the stack pins"
 
 
@@ -28,11 +29,23 @@ def test_a_network_rule_that_cannot_be_read_blocks():
         "defaultAction": "Deny", "virtualNetworkRules": [{"virtualNetworkResourceId": "subnet-app"}]})
     only(run(PUBLIC, unread), "store", "no readable ARM subnet id fed from a subnet of this stack")
     unfed = patch(case("r60p-51"), "san-group", networkAcls={
-        "virtualNetworkRules": [{"virtualNetworkResourceId": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}]})
+        "virtualNetworkRules": [{"virtualNetworkResourceId": UNKNOWN}]})
     for r in unfed:
         if r["name"] == "san-group":
             r["refs"] = {"resourceGroupName": "rg", "elasticSanName": "san"}
     only(run(PUBLIC, unfed), "san-group", "`networkAcls.virtualNetworkRules[0]`")
+
+
+def test_a_network_rule_of_its_own_admits_only_subnets_of_the_stack():
+    only(run(PUBLIC, case("r60p-06")), "sql-vnet-rule", "`virtualNetworkSubnetId` admits subnet")
+    subnet = res("subnet", "azure-native:network:Subnet", {
+        "resourceGroupName": "rg-corpus", "virtualNetworkName": "vnet-corpus", "subnetName": "data",
+        "addressPrefix": "10.40.1.0/24"})
+    fed = patch(case("r60p-06"), "sql-vnet-rule", virtualNetworkSubnetId=UNKNOWN)
+    for r in fed:
+        if r["name"] == "sql-vnet-rule":
+            r["refs"] = {**r["refs"], "virtualNetworkSubnetId": "subnet"}
+    assert run(PUBLIC, with_(fed, subnet)) == []
 
 
 def test_the_soc_account_declared_as_the_siem_may_subscribe_to_the_lake():
