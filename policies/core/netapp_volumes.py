@@ -6,10 +6,10 @@ its encryption in transit (NFSv4.1 with Kerberos krb5p only, SMB3 encryption).""
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from policies.core.pia_az_blocks import in_stack
+from policies.core.stack_networks import outside, stack_prefixes
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 VOLUME = "azure-native:netapp:CapacityPoolVolume"
@@ -18,34 +18,6 @@ _VAULT = "microsoft.keyvault"  # the SDK: key sources are case-insensitive
 # export-rule flags for Kerberos without privacy (krb5: authentication, krb5i: integrity), both spellings
 _CLEAR_KERBEROS = tuple(f"kerberos5{m}Read{a}" for m in ("", "i", "I") for a in ("Only", "Write"))
 _KRB5P = tuple(f"kerberos5{m}Read{a}" for m in ("p", "P") for a in ("Only", "Write"))
-_NETWORKS = {
-    "azure-native:network:VirtualNetwork": "addressSpace.addressPrefixes",
-    "azure-native:network:Subnet": "addressPrefixes",
-}
-
-
-def _stack_networks(graph: StackGraph) -> list[Any]:
-    out = []
-    for t, path in _NETWORKS.items():
-        for n in graph.by_type(t):
-            prefixes = n.get(path) or []
-            single = n.get("addressPrefix") if t.endswith("Subnet") else None
-            for p in [*prefixes, *([single] if single else [])]:
-                try:
-                    out.append(ipaddress.ip_network(str(p), strict=False))
-                except ValueError:
-                    continue
-    return out
-
-
-def _outside(client: str, networks: list[Any]) -> bool:
-    try:
-        net = ipaddress.ip_network(client, strict=False)
-    except ValueError:
-        return True  # a host name: where it points is not judged here
-    return not any(net.version == n.version and net.subnet_of(n) for n in networks)
-
-
 def export_clients(r: ResourceView, graph: StackGraph) -> list[str]:
     """Every export rule's clients must lie in an address prefix of a virtual network or subnet of the
     stack; no export policy is the service's default rule, which admits 0.0.0.0/0."""
@@ -57,13 +29,13 @@ def export_clients(r: ResourceView, graph: StackGraph) -> list[str]:
             "`exportPolicy.rules` is not set: the service's default export rule admits every client "
             "(0.0.0.0/0); give rules whose `allowedClients` lie in the stack's virtual networks"
         ]
-    networks, out = _stack_networks(graph), []
+    networks, out = stack_prefixes(graph), []
     for i, rule in enumerate(rules):
         clients = rule.get("allowedClients") if isinstance(rule, dict) else None
         if is_unknown(clients):
             out.append(unknown_message(f"exportPolicy.rules[{i}].allowedClients", "who may mount the volume"))
             continue
-        wide = [c for c in str(clients or "").replace(" ", "").split(",") if c and _outside(c, networks)]
+        wide = [c for c in str(clients or "").replace(" ", "").split(",") if c and outside(c, networks)]
         if wide or not clients:
             out.append(
                 f"`exportPolicy.rules[{i}].allowedClients` admits {', '.join(wide) or 'no named client'}, "

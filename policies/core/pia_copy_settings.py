@@ -3,8 +3,11 @@ copy setting names, not the source's, and without one under an AWS-managed or AW
 Manager's cross-region snapshot and AMI copies (`crossRegionCopyRules[].cmkArn`, and for event-based
 policies `action.crossRegionCopies[].encryptionConfiguration.cmkArn`: the region's default EBS key
 otherwise), an EFS replication's destination (`destination.kmsKeyId`: aws/elasticfilesystem otherwise) and
-an RDS zero-ETL integration (`kmsKeyId`: an AWS-owned key otherwise). require-customer-managed-keys merges
-these into its CONFIGURES; require-judgeable-data-types counts them as read."""
+an RDS zero-ETL integration (`kmsKeyId`: an AWS-owned key otherwise). Round 60: a DynamoDB table's Kinesis
+streaming destination copies every change of the table into `streamArn` (the SDK: a stream that "must exist
+in the same account and region as the DynamoDB table"), kept under that stream's key.
+require-customer-managed-keys merges these into its CONFIGURES; require-judgeable-data-types counts them as
+read."""
 
 from __future__ import annotations
 
@@ -16,7 +19,9 @@ from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_mes
 DLM = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
 EFS_REPLICATION = "aws:efs/replicationConfiguration:ReplicationConfiguration"
 RDS_INTEGRATION = "aws:rds/integration:Integration"
-CONTROLS = frozenset({DLM, EFS_REPLICATION, RDS_INTEGRATION})
+KINESIS_DESTINATION = "aws:dynamodb/kinesisStreamingDestination:KinesisStreamingDestination"
+STREAM = "aws:kinesis/stream:Stream"
+CONTROLS = frozenset({DLM, EFS_REPLICATION, RDS_INTEGRATION, KINESIS_DESTINATION})
 
 
 def _items(value: Any) -> list[Any]:
@@ -89,10 +94,27 @@ def _efs_replication(key_of: KeyOf) -> KeyJudge:
     return judge
 
 
+def _streamed_into(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """The table's changes land in a stream of the stack (fed from it, or named by its ARN), whose key is
+    judged there; a stream the stack does not declare keeps them under a key nobody judged."""
+    if any(d.type == STREAM for d in graph.dependency_of(r, "streamArn")):
+        return []
+    arn = r.input("streamArn")
+    name = arn.rsplit(":stream/", 1)[-1] if isinstance(arn, str) and ":stream/" in arn else None
+    if name is not None and any(s.input("name") == name for s in graph.by_type(STREAM)):
+        return []
+    return [
+        f"`streamArn` {arn!r} is no Kinesis stream of this stack: every change of the table is copied into "
+        "it under a key (and for a retention, to readers) this pack cannot judge; stream into a Kinesis "
+        "stream of this stack, under the stack's key"
+    ]
+
+
 def configures(key_of: KeyOf) -> dict[str, KeyJudge]:
     """The copy settings judged here, given the rule's `_judge_key`."""
     return {
         DLM: _dlm(key_of),
         EFS_REPLICATION: _efs_replication(key_of),
         RDS_INTEGRATION: lambda r, g, k: key_of("kmsKeyId", r.get("kmsKeyId"), k),
+        KINESIS_DESTINATION: _streamed_into,
     }

@@ -14,6 +14,7 @@ from typing import Any
 
 from policies.core import dsql_clusters as dsql
 from policies.core import elastic_san as san
+from policies.core import openzfs_exports as zfs
 from policies.core import security_lake as lake
 from policies.core.pia_more_stores import KeyJudge, KeyOf
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, json_document, unknown_message
@@ -51,6 +52,7 @@ def store_keys(flagged: Callable[..., KeyJudge], key_of: KeyOf) -> dict[str, Key
         SECURITY_LAKE: _lake_keys(key_of),  # round 57
         dsql.CLUSTER: dsql.cluster_keys(key_of),  # round 59
         **san.store_keys(key_of),  # round 59: Elastic SAN volumes and snapshots
+        zfs.VOLUME: zfs.in_file_system,  # round 60: an OpenZFS volume, under its file system's key
     }
 
 
@@ -222,6 +224,7 @@ def _cassandra(r: ResourceView, graph: StackGraph) -> list[str]:
 
 
 PUBLIC_CHECKS: dict[str, Public] = {
+    **zfs.PUBLIC_CHECKS,  # round 60: OpenZFS NFS exports
     NOTEBOOK: _notebook,
     DOMAIN: equals(
         "appNetworkAccessType", "VpcOnly", "PublicInternetOnly", "Studio apps reach the internet, not the VPC"
@@ -281,6 +284,7 @@ TLS_ELSEWHERE = {
     "over HTTPS",
     **dsql.TLS_ELSEWHERE,
     **san.TLS_ELSEWHERE,
+    **zfs.TLS_ELSEWHERE,
 }
 
 

@@ -13,6 +13,7 @@ from policies.core.aws_workspaces import WORKSPACE
 from policies.core.dsql_clusters import CLUSTER as DSQL_CLUSTER
 from policies.core.elastic_san import STORES as ELASTIC_SAN
 from policies.core.netapp_volumes import VOLUME as NETAPP_VOLUME
+from policies.core.openzfs_exports import VOLUME as OPENZFS_VOLUME
 from policies.core.pia_analytics import STORES as ANALYTICS_STORES
 from policies.core.pia_workspace_stores import STORES as WORKSPACE_STORES
 from policies.core.types import DATA_BEARING, DATA_DIR, module_of
@@ -92,6 +93,7 @@ PIA_EXTRA_DATA_STORES: frozenset[str] = frozenset(
         "aws:securitylake/dataLake:DataLake",  # round 57: the stack's security logs, normalised
         DSQL_CLUSTER,  # round 59: Aurora DSQL (dsql_clusters.py)
         *ELASTIC_SAN,  # round 59: Elastic SAN, its volumes and snapshots (elastic_san.py)
+        OPENZFS_VOLUME,  # round 60: an OpenZFS child volume, in its file system (openzfs_exports.py)
         WORKSPACE,  # round 55: volumes' key, judged with its directory (aws_workspaces.py)
     }
 )

@@ -6,7 +6,8 @@ subscriber of new objects, through an SQS queue Security Lake creates in the lak
 `httpsNotificationConfiguration.endpoint` through an EventBridge API destination; an AWS log source collects a
 service's records (`source.sourceName`) of `source.accounts` in each of `source.regions` into that region's
 lake. So a subscriber must be an account a provider of the stack pins (the stack's SIEM or log-archive
-account, where its people are judged); an HTTPS notification may go only to a host the endpoints record
+account, where its people are judged) or, since round 60, the SOC's account the endpoints record declares as
+the SIEM; an HTTPS notification may go only to a host the endpoints record
 declares for the stack; and each region a source collects in must have a lake of the stack, whose key is
 judged there. Which accounts' records flow in is no PIA condition of this stack's (it reads more, it exposes
 nothing), so `source.accounts` is not read. Closed world: what cannot be read blocks."""
@@ -49,14 +50,24 @@ def subscriber_identity(r: ResourceView, graph: StackGraph) -> list[str]:
     if is_unknown(principal):
         return [unknown_message(_PRINCIPAL, "who reads the lake")]
     account = account_of(principal) if principal is not None else None
-    if account is not None and account in stack_accounts(graph):
+    if account is not None and (account in stack_accounts(graph) or _declared_siem(account)):
         return []
     return [
         f"the Security Lake subscriber gives {r.get('accessType') or 'S3'} access to the lake's records to "
-        f"{principal!r}, which is no account a provider of the stack pins: another party's people read the "
-        "stack's security logs unjudged (no MFA, duties or exposure checks); subscribe only the stack's own "
-        "SIEM or log-archive account (pin it with a provider)"
+        f"{principal!r}, which is no account a provider of the stack pins nor one the endpoints record "
+        "declares as the SIEM: another party's people read the stack's security logs unjudged (no MFA, "
+        "duties or exposure checks); subscribe only the stack's own SIEM or log-archive account (pin it with "
+        "a provider), or declare the SOC's account in the endpoints record (class siem, arns: "
+        f"['arn:aws:iam::{account or '<account>'}:root'])"
     ]
+
+
+def _declared_siem(account: str) -> bool:
+    """Round 60: the SIEM condition sends the stack's security logs to the SOC, so an account the endpoints
+    record declares as the SIEM itself (its root ARN, class siem) may read the lake; an account that merely
+    holds a declared SIEM destination is not declared as a reader."""
+    endpoint = find(load_endpoints(current_stack()), "arn", f"arn:aws:iam::{account}:root")
+    return endpoint is not None and endpoint.cls == "siem"
 
 
 def notification_endpoint(r: ResourceView, graph: StackGraph) -> list[str]:

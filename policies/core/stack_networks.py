@@ -70,6 +70,29 @@ def network_of(graph: StackGraph, address: str) -> ResourceView | None:
     return None
 
 
+def stack_prefixes(graph: StackGraph) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Every CIDR of a subnet or network of the stack."""
+    out = []
+    for typ, keys in _NETWORKS.items():
+        for net in graph.by_type(typ):
+            for cidr in (c for k in keys for c in _cidrs(net, k)):
+                try:
+                    out.append(ipaddress.ip_network(cidr, strict=False))
+                except ValueError:
+                    continue
+    return out
+
+
+def outside(client: str, prefixes: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    """Whether a client (a CIDR or an address) reaches beyond the stack's prefixes; a host name or a
+    wildcard is not placed, so it is outside."""
+    try:
+        net = ipaddress.ip_network(client, strict=False)
+    except ValueError:
+        return True
+    return not any(net.version == n.version and net.subnet_of(n) for n in prefixes)
+
+
 def address_problem(path: str, address: str) -> str:
     return (f"`{path}` is {address}, an address in no subnet or network of this stack: a peered network, a "
             "VPN or Direct Connect to a data centre anywhere answers it, so where it is cannot be judged; "

@@ -10,6 +10,7 @@ from typing import Any
 from policies.core import aoss_access, avd_host_pools, exposure, ram_shares
 from policies.core import apim_access as apim
 from policies.core import automation_assets as automation
+from policies.core import network_rule_subnets as subnets
 from policies.core import pia_analytics as analytics
 from policies.core import pia_api_auth as api
 from policies.core import pia_eventgrid as eventgrid
@@ -230,9 +231,7 @@ CHECKS = {
     "aws:rds/cluster:Cluster": lambda r, g: [],  # reachable only through its instances, judged above
     "aws:rds/snapshot:Snapshot": _shared_with_all("sharedAccounts", "snapshot"),
     "aws:ec2/amiLaunchPermission:AmiLaunchPermission": _shared_with_all("group", "machine image"),
-    "aws:ec2/instance:Instance": _both(
-        _field("associatePublicIpAddress", (False,), absent_ok=True), _public_subnet
-    ),
+    "aws:ec2/instance:Instance": _both(_field("associatePublicIpAddress", (False,), True), _public_subnet),
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _both(
         _field("associatePublicIpAddress", (False,), absent_ok=True), _public_subnet
     ),
@@ -341,7 +340,7 @@ NOT_APPLICABLE: dict[str, str] = {
             "aws:memorydb/cluster:Cluster",
             "aws:docdb/elasticCluster:ElasticCluster",
             "aws:dax/cluster:Cluster",
-            *FSX_FILE_SYSTEMS,
+            *(t for t in FSX_FILE_SYSTEMS if t not in platform.PUBLIC_CHECKS),  # OpenZFS: round 60
         )
     },
     "azure-native:sql:Database": "reachable only through its server, judged there",
@@ -379,6 +378,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     ):  # second judges
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in judge(r, graph))
+    out += [(r.urn, m) for r in graph.resources for m in subnets.foreign_subnets(r, graph)]  # round 60
     for r in graph.by_type(*RESOURCE_POLICIES):
         out.extend((r.urn, m) for m in _resource_policy(r, graph))
         out.extend((r.urn, m) for m in others.policy_grants(r, graph, RESOURCE_POLICIES[r.type]))

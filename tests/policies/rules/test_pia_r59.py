@@ -56,7 +56,9 @@ def test_an_aurora_dsql_cluster_is_judged_on_its_key_and_policy():
 
 
 def test_an_elastic_san_is_judged_on_its_groups_key_and_public_access():
-    only(run(PUBLIC, case("r59p-30")), "san", "`publicNetworkAccess` is 'Enabled'")
+    # round 60: its group's rule names a subnet of subscription 's', no provider's: blocked on the group too
+    san = [f for f in run(PUBLIC, case("r59p-30")) if f[0] == "san"]
+    only(san, "san", "`publicNetworkAccess` is 'Enabled'")
     only(run(CMK, case("r59p-31")), "san-group", "a key in kv-partner.vault.azure.net")
     only(run(CMK, case("r55p-22")), "san-group", "'EncryptionAtRestWithPlatformKey'")
     for rule in (CMK, PUBLIC, JUDGEABLE):
