@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import resource
 import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -223,48 +223,64 @@ def test_a_gate_run_with_checkov_writes_nothing_into_home(tmp_path) -> None:
 
 
 # ----------------------------------------------------------------------- 4. a fork that fails: RLIMIT_NPROC
-NOBODY = 65534
+_UIDS = 61000    # as root, each check runs as a user of its own (no account needed): its limit counts only it
 
 
-def _limited(nproc: int):
-    """The run's processes and threads limited to `nproc`: as root (exempt from the limit) the run is
-    made nobody's first, without a setuid binary: the test's own preexec."""
+def _reachable(path: Path) -> bool:
+    """Whether a user other than the owner can execute `path` (every directory on the way searchable)."""
+    real = path.resolve()
+    return all(os.stat(p).st_mode & 0o001 for p in [real, *real.parents])
+
+
+def _interpreter() -> tuple[str, str]:
+    """(a Python the run can use, extra PYTHONPATH): root is exempt from RLIMIT_NPROC, so as root the run
+    is made another user's (the test's own preexec, no setuid binary), who may not reach this interpreter
+    (under /root): then the system's of the same version, with this environment's packages on the path."""
+    if os.getuid() != 0 or _reachable(Path(sys.executable)):
+        return sys.executable, ""
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    site = Path(sysconfig.get_paths()["purelib"])
+    if not system.exists() or not _reachable(system) or not _reachable(site):
+        pytest.skip("root is exempt from RLIMIT_NPROC; no other user can run a Python of this environment")
+    return str(system), str(site)
+
+
+def _limited(nproc: int, uid: int):
     def preexec() -> None:
         if os.getuid() == 0:
             os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
+            os.setgid(uid)
+            os.setuid(uid)
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
     return preexec
 
 
-def _nobodys_dir() -> Path:
+def _users_dir(uid: int) -> Path:
     where = Path(tempfile.mkdtemp(prefix="gate-r25-"))
     if os.getuid() == 0:
-        os.chown(where, NOBODY, NOBODY)
+        os.chown(where, uid, uid)
     return where
 
 
 @pytest.mark.skipif(not hasattr(resource, "RLIMIT_NPROC"), reason="no RLIMIT_NPROC here")
-@pytest.mark.parametrize("checkov", [False, True], ids=["packs", "checkov"])
-@pytest.mark.parametrize("nproc", [1, 4, 16, 64])
-def test_a_fork_that_fails_is_never_a_pass_nor_a_traceback(nproc, checkov) -> None:
-    if os.getuid() == 0:
-        try:
-            pwd.getpwuid(NOBODY)
-        except KeyError:
-            pytest.skip("no user nobody to run as")
-        busy = [p for p in os.listdir("/proc") if p.isdigit() and os.stat(f"/proc/{p}").st_uid == NOBODY]
-        if busy:
-            pytest.skip("nobody runs other processes here: the limit would count them")
-    where = _nobodys_dir()
+@pytest.mark.parametrize("recorder", ["inprocess", "process"])
+@pytest.mark.parametrize("nproc", [1, 2, 4, 8, 16, 64])
+def test_a_fork_that_fails_is_never_a_pass_nor_a_traceback(nproc, recorder) -> None:
+    """Threads count: the gate's first thread (its stdout relay), the zygote, a recording worker, its
+    recorder process (`--recorder process`) each meet the limit at some value. checkov is not run: its
+    environment's interpreter is as unreachable for another user as this one."""
+    uid = _UIDS + nproc + (100 if recorder == "process" else 0)
+    python, site = _interpreter()
+    where = _users_dir(uid)
     try:
-        home, out = where / "home", where / "out"
-        args = [] if checkov else ["--no-checkov"]
-        proc = subprocess.Popen(_preview(out, *args, "--cache-dir", str(where / "cache")), cwd=REPO,
-                                env=_env(home, GATE_SIGNING_KEY="off"), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                preexec_fn=_limited(nproc), start_new_session=True)
+        out = where / "out"
+        argv = [python, *_preview(out, "--no-checkov", "--recorder", recorder, "--cache-dir",
+                                  str(where / "cache"))[1:]]
+        env = _env(where / "home", GATE_SIGNING_KEY="off")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [env["PYTHONPATH"], site]))
+        proc = subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, preexec_fn=_limited(nproc, uid),
+                                start_new_session=True)
         try:
             stdout, stderr = proc.communicate(timeout=RUN_LIMIT)
         except subprocess.TimeoutExpired:
@@ -272,16 +288,13 @@ def test_a_fork_that_fails_is_never_a_pass_nor_a_traceback(nproc, checkov) -> No
             proc.communicate()
             raise AssertionError(f"HANG: killed after {RUN_LIMIT} s") from None
         index = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else None
-        expected = 1 if checkov else 0    # the pack passes azure; checkov blocks it by CKV_AZURE_44
         assert "Traceback" not in stderr, f"TRACEBACK: exit {proc.returncode}; {stderr[-2000:]}"
-        assert proc.returncode != 0 or expected == 0, f"THROUGH: exit 0; {stderr[-2000:]}"
-        if proc.returncode == expected:
-            assert index is not None and index["exit"] == expected, f"HALF-WRITTEN: run.json {index}"
-            assert not checkov or "CKV_AZURE_44" in stdout, stdout
-        else:
-            lines = stderr.strip().splitlines()
-            assert proc.returncode == 2 and len(lines) == 1 and lines[0].startswith("gate: "), \
-                f"WRONG: exit {proc.returncode}: {lines}"
-            assert index is None, f"HALF-WRITTEN: exit {proc.returncode}, run.json {index}"
+        if proc.returncode == 0:      # the pack passes azure
+            assert index is not None and index["exit"] == 0 and not json.loads(stdout)["blocked"], index
+            return
+        lines = stderr.strip().splitlines()
+        assert proc.returncode == 2 and len(lines) == 1 and lines[0].startswith("gate: error: "), \
+            f"WRONG: exit {proc.returncode}: {lines}"
+        assert index is None, f"HALF-WRITTEN: exit {proc.returncode}, run.json {index}"
     finally:
         shutil.rmtree(where, ignore_errors=True)
