@@ -298,3 +298,29 @@ def test_a_fork_that_fails_is_never_a_pass_nor_a_traceback(nproc, recorder) -> N
         assert index is None, f"HALF-WRITTEN: exit {proc.returncode}, run.json {index}"
     finally:
         shutil.rmtree(where, ignore_errors=True)
+
+
+# ----------------------------------------------------------- 5. wildcards over a multi-tenant public suffix
+def _endpoint(host: str) -> dict:
+    return {"id": "x", "class": "cloud-service", "hosts": [host], "jurisdiction": "EU",
+            "reason": "an endpoint the stack calls, declared for the test"}
+
+
+@pytest.mark.parametrize("host", ["*.herokuapp.com", "*.co.uk", "*.github.io", "*.eu.org",
+                                  "*.azurewebsites.net", "*.elb.amazonaws.com", "*.web.app"])
+def test_a_wildcard_over_a_public_suffix_is_refused(host) -> None:
+    """Round 23 refused wildcards over a top-level domain and a few cloud domains; every domain of the
+    public-suffix list (registrants' zones, and the private section: tenants of a hosting service) is
+    as wide: one declared region stood for every tenant's."""
+    from policies.core.endpoints import EndpointsError, parse_endpoints
+
+    with pytest.raises(EndpointsError, match=r"endpoints\[0\]\.hosts\[0\]"):
+        parse_endpoints({"endpoints": [_endpoint(host)]}, "endpoints.yaml")
+
+
+@pytest.mark.parametrize("host", ["*.vlaio.co.uk", "*.vlaanderen.be", "*.hooks.herokuapp.com",
+                                  "*.s3.eu-west-1.amazonaws.com", "*.eu-west-1.elb.amazonaws.com"])
+def test_a_wildcard_under_one_registrant_or_a_region_stays_allowed(host) -> None:
+    from policies.core.endpoints import parse_endpoints
+
+    assert parse_endpoints({"endpoints": [_endpoint(host)]}, "endpoints.yaml")[0].hosts == (host,)
