@@ -160,21 +160,35 @@ def _cidrs(e: dict[str, Any], where: str) -> tuple[str, ...]:
 _SHARED_CLOUD_DOMAINS = AWS_HOST_SUFFIXES + AZURE_REGION_DOMAINS + tuple(AZURE_HOSTS) + EDGE_HOST_SUFFIXES
 
 
+@functools.cache
+def _public_suffixes() -> Any:
+    """The public-suffix list shipped in the `publicsuffixlist` wheel (no download: the gate is offline),
+    read once and only when a record holds a wildcard (~0.1 s)."""
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
 def _wildcard_problem(host: str) -> str | None:
     """Why a wildcard host cannot be one endpoint: `*.com` covers every domain under a top-level domain,
     `*.amazonaws.com` every customer's host in every region (an API in us-east-1 matched an endpoint
-    declared in eu-west-1, round 23) unless a label of the domain names the region (ElastiCache: its code)."""
+    declared in eu-west-1, round 23) unless a label of the domain names the region (ElastiCache: its code),
+    and any public suffix (`*.co.uk`, `*.herokuapp.com`: publicsuffix.org, its private section the tenants
+    of a hosting service) every registrant's or tenant's domain, wherever it is hosted (round 25)."""
     domain = host[2:]
     if "." not in domain:
         return "covers every domain under a top-level domain"
-    if not f".{domain}".endswith(_SHARED_CLOUD_DOMAINS):
-        return None
-    if REGION_IN_HOST.search(f".{domain}.") or cache_region(domain) or any(
-        normalize_azure_location(label) in AZURE_REGIONS for label in domain.split(".")
-    ):
-        return None
-    return ("covers every customer's hosts of a cloud domain in every region; declare the hosts, or a "
-            "wildcard under a region's domain (*.execute-api.eu-west-1.amazonaws.com)")
+    if f".{domain}".endswith(_SHARED_CLOUD_DOMAINS):
+        if REGION_IN_HOST.search(f".{domain}.") or cache_region(domain) or any(
+            normalize_azure_location(label) in AZURE_REGIONS for label in domain.split(".")
+        ):
+            return None
+        return ("covers every customer's hosts of a cloud domain in every region; declare the hosts, or a "
+                "wildcard under a region's domain (*.execute-api.eu-west-1.amazonaws.com)")
+    if _public_suffixes().is_public(domain):
+        return ("covers every domain registered under a public suffix (publicsuffix.org), each hosted "
+                "where its owner chose; declare the hosts, or a wildcard under your own domain")
+    return None
 
 
 def _entry(e: Any, where: str) -> Endpoint:

@@ -20,7 +20,7 @@ from typing import Any
 
 from gate import asof, options, run_seal
 from gate.cli_parser import build_parser, deadlines_of
-from gate.cli_speed import cache_root, cmd_merge
+from gate.cli_speed import cache_root, cmd_merge, print_timings
 from gate.deadlines import INTERNAL_ERROR
 from gate.errors import GateError, UsageError
 from gate.inherited import owned, unnamed_place
@@ -212,7 +212,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         _render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
         run.publish(stacks, {**index(code), **judge.referenced_seal()})
     timings["reporting"] = time.perf_counter() - started
-    _print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
+    print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
     return code
 
 
@@ -275,18 +275,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         _render(reports, args.format, many=False, quiet=args.quiet, reports_dir=_out_dir(args.out), docs=docs)
         run.publish([stack], {"command": "analyze", "exit": code})
     timings["reporting"] = time.perf_counter() - started
-    _print_timings(args, timings, reports[0].resources, time.perf_counter() - begun)
+    print_timings(args, timings, reports[0].resources, time.perf_counter() - begun)
     return code
-
-
-def _print_timings(args: argparse.Namespace, timings: dict[str, float], resources: int, total: float) -> None:
-    """The split (checkov runs beside the policy evaluation) and the wall-clock total."""
-    if not args.timings:
-        return
-    split = ", ".join(f"{k} {v:.2f}s" for k, v in timings.items())
-    rate = resources / total if total else 0.0
-    print(f"gate: timings: {split}; total {total:.2f}s wall for {resources} resources ({rate:.0f}/s)",
-          file=sys.stderr)
 
 
 def _interrupted(signum: int, frame: Any) -> None:
@@ -357,7 +347,9 @@ def _withdraw(args: argparse.Namespace, started_ns: int) -> None:
 def _run(args: argparse.Namespace) -> int:
     try:
         from gate.env_check import check
+        from gate.stdout_guard import claimed
 
+        claimed()
         check()   # round 20: the environment's settings, before anything runs
         if args.command in ("preview", "analyze"):
             try:
@@ -391,10 +383,15 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("gate: interrupted (nothing written)", file=sys.stderr)
         return 2
-    except Exception as exc:   # a gate bug: still one line, and never a pass or a "blocked"
-        print(f"gate: internal error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
-        return INTERNAL_ERROR
+    except Exception as exc:   # one line, never a pass or a "blocked"
+        return _failed(exc)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _failed(exc: Exception) -> int:
+    """A thread the kernel refused is a limit the run hit (exit 2, round 25: RLIMIT_NPROC or memory)."""
+    if isinstance(exc, RuntimeError) and str(exc) == "can't start new thread":
+        print(f"gate: error: cannot start a thread: {exc} (a limit on processes and threads, RLIMIT_NPROC, "
+              "or on memory)", file=sys.stderr)
+        return 2
+    print(f"gate: internal error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+    return INTERNAL_ERROR

@@ -109,3 +109,13 @@ def seal_shard(args: argparse.Namespace, project: Any, stacks: list[str], direct
     judge = judge_digest(args.settings, resolve_as_of(getattr(args, "as_of", None)), args.policy_mode)
     write_seals(directory, stacks, shard=args.shard, level=args.level, plan=project.stacks(),
                 program=program_digest(project.root), judge=judge)
+
+
+def print_timings(args: argparse.Namespace, timings: dict[str, float], resources: int, total: float) -> None:
+    """The split (checkov runs beside the policy evaluation) and the wall-clock total."""
+    if not args.timings:
+        return
+    split = ", ".join(f"{k} {v:.2f}s" for k, v in timings.items())
+    rate = resources / total if total else 0.0
+    print(f"gate: timings: {split}; total {total:.2f}s wall for {resources} resources ({rate:.0f}/s)",
+          file=sys.stderr)

@@ -1,15 +1,17 @@
 """A child that ends when the process that started it ends, however that one ended (round 17).
 
-`PR_SET_PDEATHSIG` (gate.procs.die_with_parent) fires when the *thread* that started the child exits, and
-a child the gate starts with `subprocess` cannot set it before the code it runs (a pack server's
-`pulumi.policy`, the gate run by `evidence export`). A leashed child instead runs a small prologue
-(`python -c LEASH MODE MODULE ARGS...`): a daemon thread blocks reading its stdin, a pipe whose only
-writer is the parent (never written; not inheritable, so `subprocess` keeps it out of every other
-child). When the parent ends, SIGKILL included, the pipe reads end of file and the child ends: `kill`
-SIGKILLs its own process group (a pack server and what it started), `term` sends itself SIGTERM (the
-gate: it kills its children's groups, prints one line and exits 2) and SIGKILLs itself if that has
-not ended it within `_GRACE` seconds. The prologue then runs MODULE as `python -m MODULE ARGS...` would.
-Which children use which: docs/gate.md, "Children that end with the gate".
+`PR_SET_PDEATHSIG` (gate.procs.die_with_parent) fires when the *thread* that started the child exits, and a
+child the gate starts with `subprocess` cannot set it before the code it runs (a pack server's
+`pulumi.policy`, the gate run by `evidence export`). A leashed child instead runs a small prologue (`python
+-c LEASH MODE MODULE ARGS...`): a daemon thread blocks reading its stdin, a pipe whose only writer is the
+parent (never written; not inheritable, so `subprocess` keeps it out of every other child), moved off
+descriptor 0 first (round 25: MODULE's stdin is /dev/null, so code that reads it, a recorded program's,
+neither waits on the leash nor takes its end of file for its own). When the parent ends, SIGKILL included,
+the pipe reads end of file and the child ends: `kill` SIGKILLs its own process group (a pack server and what
+it started), `term` sends itself SIGTERM (the gate: it kills its children's groups, prints one line and
+exits 2) and SIGKILLs itself if that has not ended it within `_GRACE` seconds. The prologue then runs MODULE
+as `python -m MODULE ARGS...` would. Which children use which: docs/gate.md, "Children that end with the
+gate".
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ from typing import Any
 _GRACE = 10.0
 LEASH = f"""\
 import os, runpy, signal, sys, threading, time
+_leash = os.dup(0)
+_null = os.open(os.devnull, os.O_RDONLY)
+os.dup2(_null, 0)
+os.close(_null)
 def _watch(mode):
     while True:
         try:
-            if not os.read(0, 4096):
+            if not os.read(_leash, 4096):
                 break
         except InterruptedError:
             continue
@@ -49,20 +55,22 @@ _HELD: dict[int, int] = {}     # child pid -> the write end of its leash
 _LOCK = threading.Lock()
 
 
-def command(module: str, *args: str, mode: str = "kill", unbuffered: bool = False) -> list[str]:
-    """`python [-u] -m MODULE ARGS...` on a leash (its stdin must be the leash: use `popen`)."""
+def command(module: str, *args: str, mode: str = "kill", unbuffered: bool = False,
+            python: str | None = None) -> list[str]:
+    """`python [-u] -m MODULE ARGS...` on a leash (its stdin must be the leash: use `popen`); `python`:
+    another interpreter than the gate's (a program's own environment)."""
     assert mode in ("kill", "term")
-    return [sys.executable, *(["-u"] if unbuffered else []), "-c", LEASH, mode, module, *args]
+    return [python or sys.executable, *(["-u"] if unbuffered else []), "-c", LEASH, mode, module, *args]
 
 
-def popen(module: str, *args: str, mode: str = "kill", unbuffered: bool = False,
+def popen(module: str, *args: str, mode: str = "kill", unbuffered: bool = False, python: str | None = None,
           **kwargs: Any) -> subprocess.Popen[Any]:
     """Start `python -m MODULE ARGS...` on a leash (subprocess.Popen's other arguments but stdin); the
     leash is held until `release(proc)`, or until this process ends."""
     read, write = os.pipe()
     try:
-        proc = subprocess.Popen(command(module, *args, mode=mode, unbuffered=unbuffered), stdin=read,
-                                **kwargs)
+        proc = subprocess.Popen(command(module, *args, mode=mode, unbuffered=unbuffered, python=python),
+                                stdin=read, **kwargs)
     except BaseException:
         os.close(write)
         raise

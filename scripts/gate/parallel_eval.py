@@ -34,6 +34,7 @@ from typing import Any
 from gate.deadlines import _hard_exit, watchdog
 from gate.env_values import MAX_PROCESSES, count
 from gate.model import Violation
+from gate.procs import tie_to
 
 MIN_RESOURCES = 5000     # below this, forking costs more than it saves (docs/gate-performance.md)
 _HEADER = struct.Struct(">Q")
@@ -266,10 +267,14 @@ def forked(tasks: list[Callable[[], Any]]) -> Iterator[Callable[[], list[Any]]]:
 
 def _fork(task: Callable[[], Any]) -> tuple[int, int]:
     r, w = os.pipe()
+    # round 25: a gate killed outright left its workers judging (or reading a state) for no one; the
+    # thread that forks them ends them before it returns, so the kernel's tie to it is the gate's
+    tie = tie_to(os.getpid())
     pid = os.fork()
     if pid == 0:   # the child: never returns into the caller's code (no cleanup, no publishing)
         code = 70
         try:
+            tie()
             os.close(r)
             for sig in (signal.SIGINT, signal.SIGTERM):   # die with the gate, not run its handlers
                 signal.signal(sig, signal.SIG_DFL)

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,22 +57,46 @@ def kill_all() -> None:
         kill_group(proc)
 
 
-def run_bounded(cmd: list[str], *, timeout: float, cwd: Path | str | None = None,
-                env: dict[str, str] | None = None, out_dir: Path) -> tuple[int, str, str]:
-    """Run `cmd` in its own process group with stdout/stderr to files in `out_dir` (a grandchild that
-    keeps them open cannot hang the gate); (exit code, stdout, stderr). TimeoutExpired after `timeout`
-    seconds, the whole group killed either way once the command is done."""
+def run_bounded(module: str, *args: str, python: str, timeout: float, env: dict[str, str] | None = None,
+                out_dir: Path) -> tuple[int, str, str]:
+    """Run `python -m MODULE ARGS...` on a leash (gate.leash: it ends with the gate, SIGKILL included;
+    round 25: a program of its own environment ran on after a gate killed outright) in its own process
+    group, stdout/stderr to files in `out_dir` (a grandchild that keeps them open cannot hang the gate);
+    (exit code, stdout, stderr). TimeoutExpired after `timeout` seconds, the whole group killed either
+    way once the command is done."""
+    from gate import leash
+
     out, err = Path(out_dir) / "stdout", Path(out_dir) / "stderr"
     with out.open("wb") as fo, err.open("wb") as fe:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=fo, stderr=fe,
-                                start_new_session=True)
+        proc = leash.popen(module, *args, python=python, env=env, stdout=fo, stderr=fe,
+                           start_new_session=True)
         register_child(proc)
         try:
             code = proc.wait(timeout=timeout)
         finally:
             kill_group(proc)    # also what the program left running
+            leash.release(proc)
     return (code, out.read_text(encoding="utf-8", errors="replace"),
             err.read_text(encoding="utf-8", errors="replace"))
+
+
+def tie_to(parent: int) -> Callable[[], None]:
+    """`die_with_parent(parent)` made ready in the parent: the C library's `prctl` found now, so that a
+    child forked from the gate's threaded process (an evaluation worker, gate.parallel_eval) only calls
+    it — loading a library after such a fork can wait forever on a lock a thread of the parent held."""
+    prctl = None
+    with contextlib.suppress(Exception):   # not Linux: the gate's own exit paths still end its children
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+    def tie() -> None:
+        if prctl is not None:
+            prctl(1, signal.SIGKILL, 0, 0, 0)   # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:   # it ended before the signal was asked for
+            os._exit(1)
+
+    return tie
 
 
 def die_with_parent(parent: int) -> None:
@@ -81,11 +106,4 @@ def die_with_parent(parent: int) -> None:
     parent had before the fork: one that ended before this call (round 18: between the fork and here)
     left this process with another parent, which it must not stay alive for. See docs/gate.md
     "Children that end with the gate"."""
-    with contextlib.suppress(Exception):   # not Linux: the gate's own exit paths still end its children
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)   # 1 = PR_SET_PDEATHSIG
-        del libc
-    if os.getppid() != parent:   # it ended before the signal was asked for
-        os._exit(1)
+    tie_to(parent)()

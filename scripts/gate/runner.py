@@ -96,7 +96,7 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
                 code = zygote.run(request, result, Path(tmp), deadline, stack)
             else:
                 python, env = _interpreter(options)
-                code, _, _ = run_bounded([python, "-m", "gate._worker", str(request), str(result)],
+                code, _, _ = run_bounded("gate._worker", str(request), str(result), python=python,
                                          timeout=deadline, out_dir=Path(tmp), env=env)
         except subprocess.TimeoutExpired:
             raise GateError(f"stack {stack}: program did not finish within {deadline:g} s "

@@ -17,12 +17,14 @@ import os
 import sys
 import threading
 
+from gate.errors import GateError
 from gate.report_parts import printable
 
 PREFIX = "gate: output: "   # what fd 1 carried while the gate ran: never the gate's own word
 _LINE = 1 << 16             # a longer line is cut into lines of this many bytes
 _saved: list[int] = []
 _relays: list[threading.Thread] = []
+_unclaimed: list[str] = []    # why the relay could not start (round 25: a thread limit), for `claimed`
 
 
 def claim() -> None:
@@ -41,8 +43,23 @@ def claim() -> None:
     except (OSError, ValueError, AttributeError):
         return
     relay = threading.Thread(target=_relay, args=(read,), name="gate-stdout-relay", daemon=True)
-    relay.start()
+    try:
+        relay.start()
+    except RuntimeError as exc:   # `can't start new thread`: fd 1 back as it was, the command refuses
+        os.dup2(_saved[0], 1)
+        os.close(_saved.pop())
+        os.close(read)
+        _unclaimed.append(str(exc))
+        return
     _relays.append(relay)
+
+
+def claimed() -> None:
+    """GateError when `claim` could not start its relay: a pack's print would then land in the report.
+    Raised by the command (after its arguments are read), so an exit 2 withdraws as any other does."""
+    if _unclaimed:
+        raise GateError(f"stdout: cannot start the thread that keeps it the report's: {_unclaimed.pop()} "
+                        "(a limit on processes and threads, RLIMIT_NPROC, or on memory)")
 
 
 def _relay(read: int) -> None:

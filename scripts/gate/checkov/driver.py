@@ -17,6 +17,7 @@ import gc
 import json
 import logging
 import os
+import signal
 import sys
 
 FIELDS = ("check_id", "check_name", "resource", "file_path")
@@ -58,8 +59,12 @@ def _fresh(directory: str, frameworks: list[str]) -> None:
 
 
 def _prepare() -> None:
+    # CKV_SKIP_PACKAGE_UPDATE_CHECK: checkov's import asks PyPI for its latest release and caches the answer
+    # in ~/.cache/checkov (round 25): a file outside the gate's --out and caches, a request outside an
+    # offline gate
     os.environ.update({"LOG_LEVEL": "ERROR", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
-                       "BC_SKIP_MAPPING": "TRUE", "CKV_NO_TELEMETRY": "1"})
+                       "BC_SKIP_MAPPING": "TRUE", "CKV_NO_TELEMETRY": "1",
+                       "CKV_SKIP_PACKAGE_UPDATE_CHECK": "1"})
     os.environ.pop("BC_API_KEY", None)
     logging.disable(logging.INFO)   # checkov formats and buffers every debug message otherwise
     # the collector would walk the ~3,500 modules' objects again and again while they load (a fifth of
@@ -73,8 +78,9 @@ def _prepare() -> None:
     if replay:   # what the replay never runs is stood in (a scan that does not replay: `_fresh`)
         lean.install()
     slim.preload()
-    if replay:
-        lean.preload_graph_checks()
+    # checkov's own entry point too (round 25): it is also what a scan whose configuration changes the
+    # run re-executes (`_fresh`), and its registry skips a check it cannot parse all the same
+    lean.preload_graph_checks()
     fastparse.install()
     gc.freeze()
     gc.enable()
@@ -111,10 +117,30 @@ def main(argv: list[str]) -> int:
     """``DIR FRAMEWORK...``: one scan. ``-``: import checkov first, then serve the scans asked on stdin
     (`serve`). The gate starts a driver that way before it knows what to scan, so checkov's imports
     (most of a small scan) overlap its export, and one import serves every scan of the run."""
+    if argv == ["-"]:
+        _leash()
     _prepare()
     if argv == ["-"]:
         return serve()
     return scan(argv[0], argv[1:])
+
+
+def _leash() -> None:
+    """End with the gate while checkov imports and parses its checks, before `serve` reads its input
+    (round 25: ~1-2 s, minutes under a low RLIMIT_AS, during which a SIGKILLed gate left the driver
+    running). A thread waits for the input's writers to be gone: the gate holds the only one, and a poll
+    for no event but that (POLLHUP) reads nothing `serve` is to read."""
+    import select
+    import threading
+
+    def watch() -> None:
+        poll = select.poll()
+        poll.register(sys.stdin.fileno(), 0)
+        while not poll.poll():
+            pass
+        _end({})
+
+    threading.Thread(target=watch, name="gate-checkov-leash", daemon=True).start()
 
 
 def serve() -> int:
@@ -152,7 +178,6 @@ def serve() -> int:
 
 def _end(running: dict[int, object]) -> None:
     """Kill the scans (as the driver's group when it leads one, as the gate starts it) and leave."""
-    import signal
 
     if os.getpgrp() == os.getpid():
         os.killpg(0, signal.SIGKILL)

@@ -35,7 +35,7 @@ def frameworks_in(directory: Path, frameworks: tuple[str, ...]) -> list[str]:
 
 
 _SET = {"LOG_LEVEL": "ERROR", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false", "BC_SKIP_MAPPING": "TRUE",
-        "CKV_NO_TELEMETRY": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        "CKV_NO_TELEMETRY": "1", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 _DROPPED = ("BC_API_KEY",)
 # checkov's own variables (its argument parser's env_var names and its os.getenv reads, 3.3.30)
 _CHECKOV_PREFIXES = ("CKV_", "CHECKOV_", "BC_", "PRISMA_")
