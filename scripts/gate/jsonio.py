@@ -33,7 +33,7 @@ _BREAKS = re.compile(rb"\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe
 def _escaped(data: bytes) -> bytes:
     """`data` with each of those characters as its `\\uXXXX` escape (valid only inside a JSON string, which
     is the only place JSON holds a non-ASCII character)."""
-    if _BREAKS.search(data) is None:
+    if data.isascii() or _BREAKS.search(data) is None:   # each of them is non-ASCII; isascii is a C scan
         return data
     return _BREAKS.sub(lambda m: b"\\u%04x" % ord(m.group().decode("utf-8")), data)
 

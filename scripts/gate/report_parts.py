@@ -29,7 +29,9 @@ _CONTROLS.update({0xFFFE: "\\ufffe", 0xFFFF: "\\uffff"})
 def printable(value: str) -> str:
     """`value` for one line of a log: control characters escaped (`\\n`, `\\x1b`), and a leading `::` (a
     workflow command when it starts the line) escaped as `\\x3a:`."""
-    text = value.translate(_CONTROLS)
+    # every character _CONTROLS maps is one `str.isprintable` refuses (Cc, Cf, Zl, Zp, Cn): the C check
+    # spares the per-character translate on the common, clean value
+    text = value if value.isprintable() else value.translate(_CONTROLS)
     stripped = text.lstrip(" ")
     if stripped.startswith("::"):
         text = text[:len(text) - len(stripped)] + "\\x3a" + stripped[1:]
