@@ -79,6 +79,7 @@ OWN_PATHS: dict[str, tuple[str, ...]] = {
     "aws:ec2/vpcEndpointService:VpcEndpointService": ("serviceName",),  # round 29: named by it
     "azure-native:network:PrivateLinkService": ("alias",),  # round 29: a private endpoint names it so
     "aws:efs/fileSystem:FileSystem": ("dnsName",),
+    "aws:cloudwatch/eventEndpoint:EventEndpoint": ("endpointUrl",),  # round 61: a global endpoint's URL
     "aws:efs/mountTarget:MountTarget": ("dnsName", "mountTargetDnsName"),
     **dict.fromkeys(("aws:fsx/lustreFileSystem:LustreFileSystem", "aws:fsx/fileCache:FileCache",
                      "aws:fsx/openZfsFileSystem:OpenZfsFileSystem",

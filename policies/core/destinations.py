@@ -20,9 +20,11 @@ from policies.core.geo import data_geography
 from policies.core.host_classes import (
     AWS_HOST_SUFFIXES,
     AZURE_REGION_DOMAINS,
+    BUCKET_NAME,
     CODE_AND_DOC_HOSTS,
     CONSOLE_SUFFIXES,
     EDGE_HOST_SUFFIXES,
+    GLOBAL_EVENTS,
     LOCATION_FREE_HOSTS,
     LOCATION_FREE_SUFFIXES,
     PRIVATE_NAMES,
@@ -241,9 +243,6 @@ def _judge_profile(ref: Ref, ok: Allowed) -> Outcome:
     return Outcome(f"{msgs[0]} (an {ref.value!r} profile routes across {', '.join(regions)})") if msgs else OK
 
 
-# `<EndpointId>.endpoints.event.amazonaws.com`: the URL of an EventBridge global endpoint (EndpointUrl).
-_GLOBAL_EVENTS = ".endpoints.event.amazonaws.com"
-_BUCKET_SHAPE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 def _not_a_region(ref: Ref) -> Outcome:
@@ -257,7 +256,7 @@ def _not_a_region(ref: Ref) -> Outcome:
         return OK
     if "/" in v or "$" in v or "[" in v:
         return OK  # a path, template or expression: its references are scanned where it holds any
-    if _BUCKET_SHAPE.match(v):
+    if BUCKET_NAME.match(v):
         return DEFER
     return Outcome(
         f"`{ref.path}` = {v!r} names no region the pack knows, so where it puts the data cannot be judged; "
@@ -333,12 +332,8 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
             return OK  # a service principal names a service
         if ".s3." in h or h.endswith(".s3.amazonaws.com"):
             return DEFER  # <bucket>.s3.amazonaws.com: the bucket of this stack, if it is one
-        if h.endswith(_GLOBAL_EVENTS):  # round 60: it was called us-east-1, which it need not be
-            return Outcome(
-                f"`{ref.path}` sends to {h}, an EventBridge global endpoint: events go to its primary region "
-                "and, on failover or with replication, to a secondary one, and the URL names neither; use "
-                "the regional endpoint of an event bus of the stack in an allowed region"
-            )
+        if h.endswith(GLOBAL_EVENTS):
+            return DEFER  # a global endpoint of this stack, if it is one (resolution.py)
         return Outcome(
             f"`{ref.path}` sends to {h}, a global AWS endpoint (us-east-1); use the regional "
             "endpoint of an allowed region"

@@ -25,8 +25,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from policies.core.accounts import aws_account
 from policies.core.iam.managed import is_managed, managed_statements
-from policies.core.iam.statements import as_list, statement_actions
+from policies.core.iam.statements import as_list, conditions, statement_actions
+from policies.core.location import Allowed
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document
 
 # type -> where its identity policy documents are: a top-level input, or `inlinePolicies[].policy`
@@ -95,6 +97,18 @@ _STORES: dict[str, _Store] = {
     "dynamodb": _Store("tables", {"dynamodb:putitem": "dynamodb:PutItem",
                                   "dynamodb:batchwriteitem": "dynamodb:BatchWriteItem"},
                        ("arn:aws:dynamodb:us-east-1:999999999999:table/zz-outside",)),
+    # Round 61: a message sent through another account's identity (sending authorization) is held, logged
+    # and published by that account's SES in its region; an execution's input is the state machine's to
+    # pass on; an API (and its WebSocket connections) relays the request wherever its integration points.
+    "ses": _Store("email identities", {f"ses:{a.lower()}": f"ses:{a}" for a in (
+        "SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail", "SendBulkEmail")},
+                  ("arn:aws:ses:us-east-1:999999999999:identity/zz-outside.example",)),
+    "states": _Store("state machines", {"states:startexecution": "states:StartExecution",
+                                        "states:startsyncexecution": "states:StartSyncExecution"},
+                     ("arn:aws:states:us-east-1:999999999999:stateMachine:zz-outside",)),
+    "execute-api": _Store("APIs", {"execute-api:invoke": "execute-api:Invoke",
+                                   "execute-api:manageconnections": "execute-api:ManageConnections"},
+                          ("arn:aws:execute-api:us-east-1:999999999999:zzoutside/prod/POST/x",)),
 }
 _VARIABLE = ("*", "?", "${")  # a wildcard, or a policy variable filled per request
 
@@ -104,27 +118,37 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), re.S)
 
 
-def _reaches_outside(service: str, pattern: str) -> bool:
+def _varies(part: str) -> bool:
+    return any(v in part for v in _VARIABLE)
+
+
+def _reaches_outside(service: str, pattern: str, narrowed: tuple[bool, bool]) -> bool:
     """The resource pattern matches a store of `service` the stack does not create (in another account or
-    region, or for S3 any bucket: its ARN names neither)."""
-    if any(_glob(pattern).fullmatch(probe) for probe in _STORES[service].outside):
-        return True
+    region, or for S3 any bucket: its ARN names neither). `narrowed`: (account, region) the statement's
+    conditions pin to the stack's account and allowed regions, which S3's ARNs cannot be narrowed by."""
+    whole = any(_glob(pattern).fullmatch(probe) for probe in _STORES[service].outside)
     parts = pattern.split(":", 5)
+    if service == _S3:
+        return whole or (len(parts) == 6 and bool(_glob(parts[2]).fullmatch(service))
+                         and _varies(parts[5].split("/", 1)[0]))
+    if whole and not all(narrowed):
+        return True
     if len(parts) < 6 or not _glob(parts[2]).fullmatch(service):
         return False
-    varies = parts[5].split("/", 1)[0] if service == _S3 else parts[3] + parts[4]
-    return any(v in varies for v in _VARIABLE)
+    return (_varies(parts[4]) and not narrowed[0]) or (_varies(parts[3]) and not narrowed[1])
 
 
-def _wide_targets(service: str, stmt: dict[str, Any]) -> list[str]:
+def _wide_targets(service: str, stmt: dict[str, Any], narrowed: tuple[bool, bool]) -> list[str]:
     """The patterns by which an Allow statement's sends reach outside stores of `service`."""
+    if service != _S3 and all(narrowed):
+        return []
     if "NotResource" in stmt:
         spared = [str(p) for p in as_list(stmt.get("NotResource"))]
         if any(all(_glob(p).fullmatch(o) for o in _STORES[service].outside) for p in spared):
             return []
         return [f"every resource but {', '.join(spared)} (NotResource)"]
     return [str(p) for p in as_list(stmt.get("Resource"))
-            if not is_unknown(p) and _reaches_outside(service, str(p))]
+            if not is_unknown(p) and _reaches_outside(service, str(p), narrowed)]
 
 
 def _documents(r: ResourceView) -> list[tuple[str, Any]]:
@@ -135,12 +159,38 @@ def _documents(r: ResourceView) -> list[tuple[str, Any]]:
                for i, p in enumerate(as_list(r.input("inlinePolicies"))) if isinstance(p, dict)]
     if key := _DOCUMENTS.get(r.type):
         out.append((f"`{key}(json).Statement.{{i}}`", r.input(key)))
-    if key := _MANAGED_ARNS.get(r.type):
-        for arn in as_list(r.input(key)):
-            if isinstance(arn, str) and is_managed(arn) and (stmts := managed_statements(arn)) is not None:
-                out.append((f"`{key}` (AWS-managed {arn.rsplit('/', 1)[-1]}, statement {{i}})",
-                            {"Statement": stmts}))
+    for key, arn, stmts in _managed(r):
+        if stmts is not None:
+            name = arn.rsplit("/", 1)[-1]
+            out.append((f"`{key}` (AWS-managed {name}, statement {{i}})", {"Statement": stmts}))
     return out
+
+
+def _managed(r: ResourceView) -> list[tuple[str, str, list[dict[str, Any]] | None]]:
+    """(input, ARN, statements the gate knows or None) of each AWS-managed policy the resource attaches."""
+    key = _MANAGED_ARNS.get(r.type)
+    arns = as_list(r.input(key)) if key else []
+    return [(key, a, managed_statements(a)) for a in arns if key and isinstance(a, str) and is_managed(a)]
+
+
+def _unknown_managed(r: ResourceView) -> list[str]:
+    """Closed world (round 61): what an AWS-managed policy the table does not hold grants cannot be read, so
+    where it lets data be sent cannot be judged either (AmazonS3FullAccess writes into any bucket)."""
+    return [f"`{key}` attaches the AWS-managed policy {arn.rsplit('/', 1)[-1]}, whose statements the gate "
+            "does not know (policies/core/iam/managed.py), so where it lets data be sent cannot be judged; "
+            "add its statements to that table, or grant by an inline policy naming the stack's resources"
+            for key, arn, stmts in _managed(r) if stmts is None]
+
+
+def _narrowed(stmt: dict[str, Any], own: str | None, ok: Allowed) -> tuple[bool, bool]:
+    """(account, region): whether a `StringEquals` condition pins `aws:ResourceAccount` to the account the
+    resource's provider pins and `aws:RequestedRegion` to allowed regions. Conditions only narrow (IAM ANDs
+    them), so any other operator or key is simply not relied on; `IfExists`, `ForAnyValue`, `StringLike`
+    and the like are such others, as is a list naming anything else."""
+    block = conditions(stmt).get("StringEquals", {})
+    accounts, regions = block.get("aws:resourceaccount", []), block.get("aws:requestedregion", [])
+    return (bool(accounts) and own is not None and all(a == own for a in accounts),
+            bool(regions) and all(ok.permits("aws", region) for region in regions))
 
 
 def _only_a_boundary(r: ResourceView, graph: StackGraph) -> bool:
@@ -189,25 +239,28 @@ def _message(where: str, found: list[tuple[str, list[str], list[str]]]) -> str:
         f"over the account or region that also matches {nouns} the stack does not create, in other accounts "
         "(which pass on what they receive wherever they like) or regions, so where the data may be sent "
         "cannot be judged; name each one it sends to (the ARN of a resource of the stack, or of one "
-        "declared with its region in stacks/records/endpoints.yaml)")
+        "declared with its region in stacks/records/endpoints.yaml), or narrow the statement by StringEquals "
+        "`aws:ResourceAccount` (the stack's account) and `aws:RequestedRegion` (allowed regions)")
 
 
-def open_grants(r: ResourceView, graph: StackGraph) -> list[str]:
+def open_grants(r: ResourceView, graph: StackGraph, ok: Allowed) -> list[str]:
     """Messages for the statements of the resource's identity policies that send to stores no ARN names."""
     if r.type == _POLICY and _only_a_boundary(r, graph):
         return []
-    out: list[str] = []
-    for where, value in _documents(r):
+    out = _unknown_managed(r)
+    documents = _documents(r)
+    own = aws_account(r.provider)[0] if documents else None
+    for where, value in documents:
         doc, _ = json_document(value)  # an unreadable document is judged where it is read (pia-conditions)
         if not isinstance(doc, dict):
             continue
         for i, stmt in enumerate(as_list(doc.get("Statement"))):
             if not isinstance(stmt, dict) or stmt.get("Effect") != "Allow" or not _may_send(stmt):
                 continue
-            actions = statement_actions(stmt)
+            actions, narrowed = statement_actions(stmt), _narrowed(stmt, own, ok)
             found = [(service, sends, targets) for service, store in _STORES.items()
                      if (sends := [store.sends[a] for a in sorted(actions & store.sends.keys())])
-                     and (targets := _wide_targets(service, stmt))]
+                     and (targets := _wide_targets(service, stmt, narrowed))]
             for group in ([f for f in found if f[0] == _S3], [f for f in found if f[0] != _S3]):
                 if group:
                     out.append(_message(where.format(i=i), group))

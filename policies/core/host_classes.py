@@ -177,6 +177,7 @@ _EXPRESSION_HOST = re.compile(r"\b([a-z][a-z0-9+.-]*)://#\{", re.I)
 # Round 59: a path whose head is an expression left unfilled (`#{node.undefinedField}/dossiers/`, a function
 # of fields): the scheme and bucket, or the host, are chosen at run time, with no URL to read.
 _EXPRESSION_HEAD = re.compile(r"^(?:#\{[^{}]*\})+/")
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")  # S3's rule for a bucket name
 
 
 def hostless_sites(s: str) -> list[str]:
@@ -195,15 +196,28 @@ def headed_by_expression(s: str) -> bool:
     return bool(_EXPRESSION_HEAD.match(s))
 
 
+# `<EndpointId>.endpoints.event.amazonaws.com`: the URL of an EventBridge global endpoint (EndpointUrl).
+GLOBAL_EVENTS = ".endpoints.event.amazonaws.com"
+
+
+def global_events_problem(path: str, host: str) -> str:
+    """A global endpoint's URL names neither region it sends to (round 60: it was called us-east-1); only the
+    stack's own endpoint, whose regions its own inputs give, is placed (round 61)."""
+    return (f"`{path}` sends to {host}, an EventBridge global endpoint the stack does not create: events go "
+            "to its primary region and, on failover or with replication, to a secondary one, and the URL "
+            "names neither; use the endpointUrl of a global endpoint of the stack, or the regional endpoint "
+            "of an event bus of the stack in an allowed region")
+
+
 def expression_head(s: str) -> list[str]:
     """Why a path that begins with an expression no field or parameter of the definition fills with a scheme
-    and place cannot be placed ([]: it does not). Filled with a bare name (`partner-drop/dossiers/`, round 60)
-    it is kept as written (pipeline_parameters.py), since no scheme says what the name is."""
+    and place cannot be placed ([]: it does not). Filled with a bare bucket name it is read as that bucket
+    (pipeline_parameters.py, round 61); filled with anything else it is kept as written and lands here."""
     if not headed_by_expression(s):
         return []
     return [f"{s.split('/', 1)[0]}/… begins with an expression filled in at run time, which no field or "
-            "parameter of the definition fills with a scheme and a place (`s3://<bucket>`; a bare name is no "
-            "bucket the pack can read), so where it points cannot be judged; write them, or name a field or "
+            "parameter of the definition fills with a scheme and a place (`s3://<bucket>`; what it fills "
+            "with is no bucket name), so where it points cannot be judged; write them, or name a field or "
             "parameter that holds them"]
 
 

@@ -14,8 +14,10 @@ An expression may also name a field through an object (round 59): `#{node.myTarg
 itself, `#{output.directoryPath}` one of the object its `output` field refers to; each is read as that field's
 value (once its own expressions are filled), so `#{node.myScheme}#{node.myTarget}/x` is judged as the bucket
 URL it becomes, as `#{myScheme}#{myTarget}/x` is. A path whose head fills to a bare name
-(`#{node.myTarget}/x` with `myTarget` `partner-drop`, round 60) names no scheme, so the name is not read as a
-bucket: the path is kept unfilled and blocks as a head nothing places (host_classes.py `expression_head`).
+(`#{node.myTarget}/x` with `myTarget` `partner-drop`) names no scheme; round 60 kept it unfilled, which
+blocked the stack's own bucket written so too. Round 61 reads a bare head of a bucket name's shape as that
+bucket (`s3://partner-drop/x`, judged as any bucket: the own one passes, another blocks); any other head
+is kept unfilled and blocks as a head nothing places (host_classes.py `expression_head`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from policies.core.host_classes import headed_by_expression
+from policies.core.host_classes import BUCKET_NAME, headed_by_expression
 from policies.core.view import ResourceView, is_unknown
 
 DEFINITION = "aws:datapipeline/pipelineDefinition:PipelineDefinition"
@@ -61,9 +63,21 @@ def _filled(text: str, values: dict[str, list[str]]) -> str:
         alternatives = [pattern.sub(lambda _m, v=v: v, a) for a in alternatives for v in values[name]]
         if len(alternatives) > _MAX_VALUES:
             return text
-    if headed_by_expression(text) and not all(_PLACED_HEAD.match(a) for a in alternatives):
-        return text  # headed by a bare name (round 60): kept as written, it blocks as an unplaced head
+    if headed_by_expression(text):
+        heads = [_placed_head(a) for a in alternatives]
+        if None in heads:
+            return text  # kept as written: it blocks as a head nothing places
+        alternatives = [h for h in heads if h is not None]
     return " ".join(alternatives)
+
+
+def _placed_head(filled: str) -> str | None:
+    """A path filled at its head, as it is placed: with its scheme or as a local path as written; a bare
+    bucket name (round 61: a data node's path names S3 objects, so a bare head can only be a bucket) as that
+    bucket's `s3://` URL, judged like any bucket; anything else (None) is no place the pack can read."""
+    if _PLACED_HEAD.match(filled):
+        return filled
+    return f"s3://{filled}" if BUCKET_NAME.match(filled.split("/", 1)[0]) else None
 
 
 def _user_fields(obj: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str, list[str]]:

@@ -15,6 +15,7 @@ from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
 from policies.core.code_values import held_buckets
 from policies.core.command_buckets import option_buckets
 from policies.core.host_classes import (
+    BUCKET_NAME,
     CODE_AND_DOC_HOSTS,
     SERVICE_API_HOSTS,
     expression_head,
@@ -90,7 +91,6 @@ _PUBLISH = re.compile(
 # A storage connection string: the account, and its endpoint suffix (core.windows.net when left out).
 _CONN_ACCOUNT = re.compile(r"AccountName=([a-z0-9]+)(?:;(?:[^;]*;)*?EndpointSuffix=([a-z0-9.]+))?", re.I)
 _VAULT_NAME = re.compile(r"VaultName=([a-z0-9-]{3,24})", re.I)
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # An API Management policy routes to a backend entity by its id (`<set-backend-service backend-id="x" />`):
 # a Backend of the stack (whose URL is judged), or one defined by hand whose URL is anywhere.
 APIM_BACKEND = "azure-native:apimanagement:Backend"
@@ -170,7 +170,7 @@ def text_plan(
     if region_key:  # a list of regions (`North Europe,West Europe`: SDK preferred regions) is each (round 29)
         pre = tuple(("region", p.strip(), False) for p in re.split(r"[,;]", s) if p.strip()) or (
             ("region", s, False),)
-    elif bucket_key and _BUCKET_NAME.match(s) and s not in ("true", "false"):  # a flag (`NewBucket`: r42)
+    elif bucket_key and BUCKET_NAME.match(s) and s not in ("true", "false"):  # a flag (`NewBucket`: r42)
         pre = (("bucket", s, False),)  # an S3 bucket by name: only the stack (or a record) can place it
     found: list[tuple[str, str, bool]] = []
     if "=" in s and "accountname=" in s.lower():  # a storage connection string (dots or not): its suffix is

@@ -12,7 +12,7 @@ from policies.core.code_values import HELD
 from policies.core.cosmos_replicas import replica_problem
 from policies.core.cross_stack import own_elsewhere, place
 from policies.core.graph_index import STACK_REFERENCE, arn_accounts, graph_index
-from policies.core.host_classes import aws_resource_host
+from policies.core.host_classes import GLOBAL_EVENTS, aws_resource_host, global_events_problem
 from policies.core.location import allowed, effective_location, region_verdict
 from policies.core.outside_parties import party_problem
 from policies.core.private_zones import placed_otherwise, zone_name, zone_problem
@@ -121,6 +121,8 @@ def judge_in_graph(
         return owner_problem(ref.path, ref.value, arn_accounts(graph))
     if ref.kind == "host" and (why := replica_problem(ref.path, ref.value, azure_modules(ref.value), idx)):
         return why
+    if ref.kind == "host" and ref.value.endswith(GLOBAL_EVENTS):
+        return global_events_problem(ref.path, ref.value)
     if ref.kind == "host" and zone_name(ref.value):
         return None if placed_otherwise(view, ref.path) else zone_problem(ref.path, ref.value)
     if ref.kind == "named" and ref.value.startswith(f"{WORKFLOW}|"):

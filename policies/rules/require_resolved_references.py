@@ -23,7 +23,7 @@ from policies.core.view import ResourceView, StackGraph
 def check_resource(r: ResourceView, graph: StackGraph, ctx: RuleContext) -> list[str]:
     if not r.custom:
         return []
-    out = open_grants(r, graph)
+    out = open_grants(r, graph, allowed(ctx))
     judge = graph.once(f"local-judge:{id(ctx)}", lambda: LocalJudge(ctx))  # one per run: the graph's life
     for ref in references(r):
         if judge(ref).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):

@@ -155,6 +155,9 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     out.update(id=rid, arn=arn)
     if mod_type in _EXECUTION_ARN:  # an API's stages are invoked under it (`<executionArn>/<stage>/…`)
         out["executionArn"] = f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{rid}"
+    if mod_type == "cloudwatch/eventEndpoint:EventEndpoint":  # `<EndpointId>.endpoints.event.amazonaws.com`
+        h = stable_hex(typ, name, length=8)
+        out["endpointUrl"] = f"https://{h[:5]}.{h[5:]}.endpoints.event.amazonaws.com"
     if mod_type == "ecr/repository:Repository":   # read by deploy-time code (image references)
         out.update(repositoryUrl=f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{phys_name}",
                    registryId=ACCOUNT_ID)

@@ -73,6 +73,18 @@ MANAGED: dict[str, list[dict[str, Any]]] = {
         }
     ],
     "ReadOnlyAccess": [{"Effect": "Allow", "Action": _READ, "Resource": "*"}],
+    # Round 61 (an unlisted policy now blocks in the residency pack too): the ones the corpus attaches.
+    "AmazonS3ReadOnlyAccess": [{"Effect": "Allow", "Action": [
+        "s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*", "s3-object-lambda:List*"],
+        "Resource": "*"}],
+    "AmazonSSMReadOnlyAccess": [{"Effect": "Allow", "Action": ["ssm:Describe*", "ssm:Get*", "ssm:List*"],
+                                 "Resource": "*"}],
+    "AmazonEC2ContainerRegistryPowerUser": [{"Effect": "Allow", "Action": [
+        "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
+        "ecr:GetRepositoryPolicy", "ecr:DescribeRepositories", "ecr:ListImages", "ecr:DescribeImages",
+        "ecr:BatchGetImage", "ecr:GetLifecyclePolicy", "ecr:GetLifecyclePolicyPreview",
+        "ecr:ListTagsForResource", "ecr:DescribeImageScanFindings", "ecr:InitiateLayerUpload",
+        "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"], "Resource": "*"}],
     # Its reads are metadata: no secret value (secretsmanager:DescribeSecret, ListSecrets, GetResourcePolicy
     # only), which the marker says; IAM's grammar admits no such element in a real policy (round 26).
     "SecurityAudit": [{"Effect": "Allow", "Action": _READ, "Resource": "*", METADATA_ONLY: True}],
