@@ -16,7 +16,13 @@ likes, or another region, and blocks; one that pins both leaves the name to the 
 A managed policy that only serves as a permissions boundary grants nothing (a ceiling of `Allow *` is the
 usual form); attached anywhere as well, it grants and is judged. An AWS-managed policy is judged where it is
 attached, by the statements the gate knows of it (`iam/managed.py`: AdministratorAccess, PowerUserAccess, the
-`aws-glue-*` buckets of AWSGlueServiceRole…); one it does not know is left to pia-conditions, which blocks it.
+`aws-glue-*` buckets of AWSGlueServiceRole…); one it does not know blocks here too (round 61: closed world).
+SES identities, state machines and APIs (round 61) are judged as the queues and topics are: another account's
+identity sends for it when its owner authorises it, an execution's input and an API's request go wherever
+they pass them on. A `StringEquals` condition pinning `aws:ResourceAccount` to the provider's account and
+`aws:RequestedRegion` to allowed regions narrows those services' patterns (both are needed for `*`; one
+narrows its own ARN field); S3's do not: its ARNs carry neither, round 60 decided not to rely on the account
+alone and the request's region was not judged safe for buckets (access points, redirects) in this round.
 """
 
 from __future__ import annotations

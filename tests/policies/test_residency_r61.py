@@ -11,6 +11,7 @@ import json
 import pytest
 from gate.mocks import aws_outputs
 from policy_testlib import ALLOWED, RESOLVED, graph, messages, pinned_res, res
+from test_residency_r60 import _node
 
 OWN = "123456789012"
 SENDS = "a pattern over the account or region"
@@ -105,13 +106,6 @@ def test_conditions_the_pack_does_not_rely_on_keep_blocking(stmt):
 ])
 def test_the_own_account_and_allowed_regions_by_string_equals_narrow_a_pattern(stmt):
     assert _found(_role_policy(stmt)) == []
-
-
-def _node(target: str):
-    return res("aws:datapipeline/pipelineDefinition:PipelineDefinition", "def", {
-        "pipelineId": "df-0123456789ABCDEFGHIJ", "pipelineObjects": [{"id": "Out", "name": "Out", "fields": [
-            {"key": "type", "stringValue": "S3DataNode"}, {"key": "myTarget", "stringValue": target},
-            {"key": "directoryPath", "stringValue": "#{node.myTarget}/dossiers/"}]}]})
 
 
 def test_a_bare_bucket_name_heading_a_data_pipeline_path_is_that_bucket():
