@@ -10,8 +10,9 @@ site). A subnet a resource is placed in or joins is the same party's question th
 endpoint or a delegated server answers in that network, and an app's Regional VNet Integration
 (`virtualNetworkSubnetId`) sends its outbound calls through the routes and firewall whoever runs the network
 sets. Who runs another subscription's network cannot be judged, so every subnet any Azure resource names must
-be the stack's: an id fed from a subnet or network of the stack, or a literal id in a subscription an
-azure-native provider of the stack pins (`subscriptionId`). Closed world: a literal subnet id under any field
+be the stack's: an id fed from a subnet or network of the stack, a literal id the stack records for its own
+subnet or virtual network, or a literal id in a subscription an azure-native provider of the stack pins
+(`subscriptionId`). Closed world: a literal subnet id under any field
 name is read by its shape; under a field known to hold a subnet, an id that is no ARM subnet id, or an unknown
 value not fed from the stack's network, blocks."""
 
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from policies.core.accounts import azure_subscription
+from policies.core.graph_index import graph_index
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 _NETWORKS = ("azure-native:network:Subnet", "azure-native:network:VirtualNetwork")
@@ -88,6 +90,17 @@ def pinned_subscriptions(graph: StackGraph) -> set[str]:
     }
 
 
+def _recorded_in_stack(sid: str, graph: StackGraph) -> bool:
+    """A literal id the stack records: its own subnet, or a subnet under its own virtual network (by recorded
+    id, never by name). An update's preview knows the ids of what exists, and a stack need not pin the
+    subscription its provider defaults to for its own network to be its own."""
+    by_key = graph_index(graph).by_key
+    rid = sid.lower()
+    subnet, vnet = by_key.get(f"id:{rid}"), by_key.get(f"id:{rid.rsplit('/subnets/', 1)[0]}")
+    return (subnet is not None and subnet.type in _NETWORKS) or (
+        vnet is not None and vnet.type == _NETWORKS[1])
+
+
 def _fed_from_stack_network(r: ResourceView, graph: StackGraph, path: str) -> bool:
     top = path.split(".", 1)[0].split("[", 1)[0]
     return any(d.type in _NETWORKS for d in graph.dependency_of(r, top))
@@ -114,6 +127,8 @@ def foreign_subnets(r: ResourceView, graph: StackGraph) -> list[str]:
         if is_unknown(sid):
             if not _fed_from_stack_network(r, graph, where):
                 out.append(unknown_message(where, "which subnet it names"))
+            continue
+        if isinstance(sid, str) and _recorded_in_stack(sid, graph):
             continue
         m = _SUBSCRIPTION.match(sid) if isinstance(sid, str) and (_SUBNET_ID.match(sid) or not slot) else None
         pinned = pinned_subscriptions(graph) if pinned is None else pinned
