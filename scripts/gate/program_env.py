@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gate.errors import GateError
+from gate.procs import run_steps
 from gate.project import read_yaml
 
 MARKER = ".gate-env"
@@ -91,6 +92,9 @@ def prepare(root: Path, pulumi_yaml: Path) -> ProgramEnv:
     marker = directory / MARKER
     created = False
     if not (marker.is_file() and marker.read_text().strip() == stamp and _python(directory).exists()):
+        # the marker goes first: a sync to other requirements stopped halfway (a gate killed outright)
+        # left the last complete sync's, which going back to its requirements trusted (round 26)
+        marker.unlink(missing_ok=True)
         _build(root, directory, toolchain, pulumi_yaml)
         marker.write_text(stamp + "\n")
         created = True
@@ -144,11 +148,9 @@ def _build(root: Path, venv: Path, toolchain: str, pulumi_yaml: Path) -> None:
     else:   # callers check first: nothing to build from means the gate's own interpreter
         raise GateError(f"{pulumi_yaml}: runtime.options.virtualenv: {venv.name} does not exist and there is "
                         "no requirements.txt or pyproject.toml to create it from")
-    for cmd in steps:
-        done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise GateError(f"{pulumi_yaml}: cannot create the program's environment {venv}: {tail[0]}")
+    failed = run_steps(steps, env, cwd=root)
+    if failed is not None:
+        raise GateError(f"{pulumi_yaml}: cannot create the program's environment {venv}: {failed}")
 
 
 def _pulumi_version(python: Path, pulumi_yaml: Path) -> str:
