@@ -22,7 +22,7 @@ from gate import asof, options, run_seal
 from gate.cli_parser import build_parser, deadlines_of
 from gate.cli_speed import cache_root, cmd_merge, print_timings
 from gate.deadlines import INTERNAL_ERROR
-from gate.errors import GateError, UsageError
+from gate.errors import GateError, UsageError, limit_line, refused_by_limit
 from gate.inherited import owned, unnamed_place
 from gate.report_parts import printable
 
@@ -389,9 +389,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _failed(exc: Exception) -> int:
     """A thread the kernel refused is a limit the run hit (exit 2, round 25: RLIMIT_NPROC or memory)."""
-    if isinstance(exc, RuntimeError) and str(exc) == "can't start new thread":
-        print(f"gate: error: cannot start a thread: {exc} (a limit on processes and threads, RLIMIT_NPROC, "
-              "or on memory)", file=sys.stderr)
+    if refused_by_limit(exc):
+        print(f"gate: error: {limit_line('gate', exc)}", file=sys.stderr)
         return 2
     print(f"gate: internal error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
     return INTERNAL_ERROR

@@ -18,3 +18,19 @@ class UsageError(GateError):
 
 class ProgramError(GateError):
     """The Pulumi program itself failed (raised, syntax error, missing import)."""
+
+
+LIMIT = "a limit on processes and threads, RLIMIT_NPROC, or on memory"
+
+
+def refused_by_limit(exc: BaseException) -> bool:
+    """The kernel refused a thread (`can't start new thread`) or a process (`fork`: EAGAIN): a limit the
+    run hit, to be named as such rather than blamed on the program or read as a gate bug (rounds 25, 26).
+    Asked only where the gate itself starts threads or forks, or of what a program raised in place."""
+    return (isinstance(exc, RuntimeError) and str(exc) == "can't start new thread") or isinstance(
+        exc, BlockingIOError)
+
+
+def limit_line(what: str, exc: BaseException | str) -> str:
+    """One line for a refused thread or process: what could not start, why, and the limit to raise."""
+    return f"{what}: cannot start a process or thread: {exc} ({LIMIT}; raise it, or run fewer at once)"

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gate.errors import GateError, limit_line, refused_by_limit
 from gate.procs import die_with_parent
 
 PENDING_FILTER: list[Callable[[], None]] = []   # the worker's system-call filter, installed after the fork
@@ -77,7 +78,10 @@ class Relay:
         self._from = os.fdopen(back_r, "r", encoding="utf-8")
         port = self._from.readline().strip()
         if not port.isdigit():
-            raise RuntimeError("the recorder process did not start")
+            kind, _, reason = port[2:].partition(" ") if port.startswith("! ") else ("", "", "")
+            if kind == "limit":
+                raise GateError(limit_line("the recorder process", reason))
+            raise RuntimeError(f"the recorder process did not start: {reason or 'it ended without a word'}")
         self.address = f"127.0.0.1:{port}"
         return self.address
 
@@ -107,14 +111,19 @@ def _serve(recorder: Any, monitor: Any, engine: Any, ctl: int, back: int, result
     from pulumi.runtime.proto import engine_pb2_grpc, resource_pb2_grpc
 
     gc.freeze()    # what the worker had before the fork is never collected here (no copy of its pages)
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
-                         options=[("grpc.max_receive_message_length", 1 << 30),
-                                  ("grpc.max_send_message_length", 1 << 30)])
-    state = _State(recorder, monitor)
-    resource_pb2_grpc.add_ResourceMonitorServicer_to_server(_monitor_servicer(state), server)
-    engine_pb2_grpc.add_EngineServicer_to_server(_engine_servicer(engine), server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
+    try:
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
+                             options=[("grpc.max_receive_message_length", 1 << 30),
+                                      ("grpc.max_send_message_length", 1 << 30)])
+        state = _State(recorder, monitor)
+        resource_pb2_grpc.add_ResourceMonitorServicer_to_server(_monitor_servicer(state), server)
+        engine_pb2_grpc.add_EngineServicer_to_server(_engine_servicer(engine), server)
+        port = server.add_insecure_port("127.0.0.1:0")
+        server.start()
+    except BaseException as exc:   # the worker's one line says why (round 26: a thread the kernel refused)
+        kind = "limit" if refused_by_limit(exc) else "error"
+        os.write(back, f"! {kind} {type(exc).__name__}: {exc}\n".encode())
+        raise
     os.write(back, f"{port}\n".encode())
     with os.fdopen(ctl, "r", encoding="utf-8") as control:
         line = control.readline()
