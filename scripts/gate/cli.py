@@ -377,6 +377,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"gate: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:   # e.g. --out not writable: the environment, not a gate bug
+        if refused_by_limit(exc):   # a fork the kernel refused (round 26: read as a file's error)
+            return _failed(exc)
         where = f"{exc.filename}: " if exc.filename else unnamed_place()
         print(f"gate: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -390,7 +392,7 @@ def _run(args: argparse.Namespace) -> int:
 def _failed(exc: Exception) -> int:
     """A thread the kernel refused is a limit the run hit (exit 2, round 25: RLIMIT_NPROC or memory)."""
     if refused_by_limit(exc):
-        print(f"gate: error: {limit_line('gate', exc)}", file=sys.stderr)
+        print(f"gate: error: {limit_line('', exc)}", file=sys.stderr)
         return 2
     print(f"gate: internal error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
     return INTERNAL_ERROR

@@ -33,4 +33,18 @@ def refused_by_limit(exc: BaseException) -> bool:
 
 def limit_line(what: str, exc: BaseException | str) -> str:
     """One line for a refused thread or process: what could not start, why, and the limit to raise."""
-    return f"{what}: cannot start a process or thread: {exc} ({LIMIT}; raise it, or run fewer at once)"
+    where = f"{what}: " if what else ""
+    return f"{where}cannot start a process or thread: {exc} ({LIMIT}; raise it, or run fewer at once)"
+
+
+def limit_note() -> str:
+    """For a child that ended without a word (gRPC's threads are native: a refused one aborts the process,
+    round 26): the process limit in force, when one is, as the likely cause to check ("" when none is)."""
+    import os
+    import resource
+
+    soft = resource.getrlimit(resource.RLIMIT_NPROC)[0] if hasattr(resource, "RLIMIT_NPROC") else -1
+    if soft == resource.RLIM_INFINITY or soft < 0 or os.getuid() == 0:   # root is exempt from it
+        return ""
+    return (f" (RLIMIT_NPROC is {soft} here: the run may have reached this limit on processes and threads; "
+            "raise it, or run fewer at once)")

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gate.errors import GateError, limit_line, refused_by_limit
+from gate.errors import GateError, limit_line, limit_note, refused_by_limit
 from gate.procs import die_with_parent
 
 PENDING_FILTER: list[Callable[[], None]] = []   # the worker's system-call filter, installed after the fork
@@ -66,10 +66,14 @@ class Relay:
                 die_with_parent(worker)
                 os.close(ctl_w)
                 os.close(back_r)
-                from pulumi.runtime import settings as rt_settings
-
-                rt_settings.configure(settings())
-                code = _serve(recorder, monitor, engine, ctl_r, back_w, self.result)
+                try:
+                    server, state, port = _start(recorder, monitor, engine, settings)
+                except BaseException as exc:   # the worker's line says why (round 26: a refused thread)
+                    kind = "limit" if refused_by_limit(exc) else "error"
+                    os.write(back_w, f"! {kind} {type(exc).__name__}: {exc}\n".encode())
+                    raise
+                os.write(back_w, f"{port}\n".encode())
+                code = _serve(server, state, ctl_r, back_w, self.result)
             finally:
                 os._exit(code)
         os.close(ctl_r)
@@ -81,7 +85,8 @@ class Relay:
             kind, _, reason = port[2:].partition(" ") if port.startswith("! ") else ("", "", "")
             if kind == "limit":
                 raise GateError(limit_line("the recorder process", reason))
-            raise RuntimeError(f"the recorder process did not start: {reason or 'it ended without a word'}")
+            raise RuntimeError(f"the recorder process did not start: {reason or 'it ended without a word'}"
+                               f"{'' if reason else limit_note()}")
         self.address = f"127.0.0.1:{port}"
         return self.address
 
@@ -102,29 +107,30 @@ class Relay:
             os.waitpid(self.pid, 0)
 
 
-def _serve(recorder: Any, monitor: Any, engine: Any, ctl: int, back: int, result: Path) -> int:
-    """The recorder process: serve until the worker's end message, answer, record until EOF, write."""
+def _start(recorder: Any, monitor: Any, engine: Any, settings: Any) -> tuple[Any, _State, int]:
+    """The recorder process's gRPC server, started: (server, its state, its port)."""
     import gc
     from concurrent import futures
 
     import grpc
+    from pulumi.runtime import settings as rt_settings
     from pulumi.runtime.proto import engine_pb2_grpc, resource_pb2_grpc
 
+    rt_settings.configure(settings())
     gc.freeze()    # what the worker had before the fork is never collected here (no copy of its pages)
-    try:
-        server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
-                             options=[("grpc.max_receive_message_length", 1 << 30),
-                                      ("grpc.max_send_message_length", 1 << 30)])
-        state = _State(recorder, monitor)
-        resource_pb2_grpc.add_ResourceMonitorServicer_to_server(_monitor_servicer(state), server)
-        engine_pb2_grpc.add_EngineServicer_to_server(_engine_servicer(engine), server)
-        port = server.add_insecure_port("127.0.0.1:0")
-        server.start()
-    except BaseException as exc:   # the worker's one line says why (round 26: a thread the kernel refused)
-        kind = "limit" if refused_by_limit(exc) else "error"
-        os.write(back, f"! {kind} {type(exc).__name__}: {exc}\n".encode())
-        raise
-    os.write(back, f"{port}\n".encode())
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
+                         options=[("grpc.max_receive_message_length", 1 << 30),
+                                  ("grpc.max_send_message_length", 1 << 30)])
+    state = _State(recorder, monitor)
+    resource_pb2_grpc.add_ResourceMonitorServicer_to_server(_monitor_servicer(state), server)
+    engine_pb2_grpc.add_EngineServicer_to_server(_engine_servicer(engine), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    return server, state, port
+
+
+def _serve(server: Any, state: _State, ctl: int, back: int, result: Path) -> int:
+    """The recorder process: serve until the worker's end message, answer, record until EOF, write."""
     with os.fdopen(ctl, "r", encoding="utf-8") as control:
         line = control.readline()
         payload = json.loads(line) if line.strip() else None

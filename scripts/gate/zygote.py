@@ -30,7 +30,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from gate.errors import GateError, limit_line
+from gate.errors import GateError, limit_line, limit_note
 
 HINT_FILE = ".sdk-modules.json"
 # a module, or `module:Class` (a class whose property types the SDK resolved: see typed_classes)
@@ -167,7 +167,7 @@ class Zygote:
         end = time.monotonic() + timeout     # one deadline for waiting to start and for running
         if not self._wait(lambda: rid in self.pids, timeout):
             if self.dead:
-                raise GateError("the recording zygote ended before it started the worker")
+                raise GateError(f"the recording zygote ended before it started the worker{limit_note()}")
             raise subprocess.TimeoutExpired(["gate._worker"], timeout)
         if rid in self.refused:
             reason, limit = self.refused.pop(rid)
@@ -178,7 +178,7 @@ class Zygote:
         try:
             if not self._wait(lambda: pid in self.codes, max(0.0, end - time.monotonic())):
                 if self.dead:
-                    raise GateError("the recording zygote ended while a worker ran")
+                    raise GateError(f"the recording zygote ended while a worker ran{limit_note()}")
                 raise subprocess.TimeoutExpired(["gate._worker"], timeout)
             return self.codes[pid]
         finally:

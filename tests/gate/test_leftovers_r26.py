@@ -131,7 +131,7 @@ def test_an_environment_whose_sync_was_killed_is_not_trusted(tmp_path, monkeypat
 # ------------------------------------------------------------------------- 2. RLIMIT_NPROC's one line
 @pytest.mark.skipif(not hasattr(__import__("resource"), "RLIMIT_NPROC"), reason="no RLIMIT_NPROC here")
 @pytest.mark.parametrize("recorder", ["inprocess", "process"])
-@pytest.mark.parametrize("nproc", [5, 6, 7, 8, 9, 10, 11, 12])
+@pytest.mark.parametrize("nproc", [3, 5, 6, 7, 8, 9, 10, 11, 12, 14, 20])
 def test_a_process_limit_is_named_not_blamed_on_the_program(nproc, recorder) -> None:
     """Round 25 made these runs exit 2 with one line; the line named the zygote or worker left unstarted,
     or read `program failed: RuntimeError: can't start new thread` (the program's fault, to a reader)."""
