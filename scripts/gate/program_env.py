@@ -7,8 +7,10 @@
 - no `virtualenv` and pip: the Python the gate runs on (as the CLI would use the `python` on PATH).
 
 The environment is created on first use and synced again when its requirements change (a marker file
-holds their hash). The worker then runs with that environment's Python and `PYTHONPATH` pointing at a
-private copy of the gate's recording modules: nothing is installed into the program's environment.
+holds their hash: removed before a sync, written once it completed, round 26). Each install step runs on
+a leash (`gate.procs.run_steps`): it ends with the gate. The worker then runs with that environment's
+Python and `PYTHONPATH` pointing at a private copy of the gate's recording modules: nothing is installed
+into the program's environment.
 A program whose environment has a Pulumi SDK the recorder cannot drive is bad input (exit 2).
 """
 
