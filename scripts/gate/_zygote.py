@@ -12,7 +12,6 @@ import signal
 import sys
 from typing import Any
 
-from gate.errors import refused_by_limit
 from gate.procs import die_with_parent
 
 
@@ -138,7 +137,7 @@ class _Server:
                 except OSError as exc:   # the gate says why, and the zygote serves on (round 26: it ended)
                     why = f"{type(exc).__name__}: {exc}"
                     _send(self.protocol, {"id": request["id"], "pid": 0, "error": why,
-                                          "limit": refused_by_limit(exc)})
+                                          "limit": isinstance(exc, BlockingIOError)})   # fork's EAGAIN
                     continue
                 if pid == 0:
                     _child(request, self.protocol, zygote)

@@ -24,11 +24,17 @@ LIMIT = "a limit on processes and threads, RLIMIT_NPROC, or on memory"
 
 
 def refused_by_limit(exc: BaseException) -> bool:
-    """The kernel refused a thread (`can't start new thread`) or a process (`fork`: EAGAIN): a limit the
-    run hit, to be named as such rather than blamed on the program or read as a gate bug (rounds 25, 26).
-    Asked only where the gate itself starts threads or forks, or of what a program raised in place."""
-    return (isinstance(exc, RuntimeError) and str(exc) == "can't start new thread") or isinstance(
-        exc, BlockingIOError)
+    """The kernel refused a thread (`can't start new thread`) or a child `subprocess` forks (EAGAIN): a
+    limit the run hit, to be named as such rather than blamed on the program or read as a gate bug
+    (rounds 25, 26). A BlockingIOError from elsewhere (a full non-blocking pipe) is not one; the gate's
+    own `os.fork` sites say so themselves."""
+    if isinstance(exc, RuntimeError):
+        return str(exc) == "can't start new thread"
+    frames, tb = set(), exc.__traceback__
+    while tb is not None:
+        frames.add((tb.tb_frame.f_code.co_filename.rsplit("/", 1)[-1], tb.tb_frame.f_code.co_name))
+        tb = tb.tb_next
+    return isinstance(exc, BlockingIOError) and ("subprocess.py", "_execute_child") in frames
 
 
 def limit_line(what: str, exc: BaseException | str) -> str:

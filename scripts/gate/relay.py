@@ -59,7 +59,10 @@ class Relay:
         ctl_r, ctl_w = os.pipe()      # worker -> recorder: the end message, then EOF
         back_r, back_w = os.pipe()    # recorder -> worker: its port, then its answer
         worker = os.getpid()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except BlockingIOError as exc:   # fork's EAGAIN: the limit, named (round 26)
+            raise GateError(limit_line("the recorder process", exc)) from exc
         if pid == 0:     # the recorder: never returns
             code = 1
             try:

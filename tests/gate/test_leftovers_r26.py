@@ -20,14 +20,12 @@ import pytest
 from processes import Tree
 from test_leftovers_r25 import (
     REPO,
-    RUN_LIMIT,
     _env,
-    _interpreter,
     _killed_parent_leaves_nothing,
-    _limited,
     _preview,
     _users_dir,
     _wait_for,
+    run_limited,
 )
 
 pytestmark = pytest.mark.slow
@@ -136,22 +134,9 @@ def test_a_process_limit_is_named_not_blamed_on_the_program(nproc, recorder) -> 
     """Round 25 made these runs exit 2 with one line; the line named the zygote or worker left unstarted,
     or read `program failed: RuntimeError: can't start new thread` (the program's fault, to a reader)."""
     uid = 61300 + nproc + (100 if recorder == "process" else 0)
-    python, site = _interpreter()
     where = _users_dir(uid)
     try:
-        argv = [python, *_preview(where / "out", "--no-checkov", "--recorder", recorder, "--cache-dir",
-                                  str(where / "cache"))[1:]]
-        env = _env(where / "home", GATE_SIGNING_KEY="off")
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [env["PYTHONPATH"], site]))
-        proc = subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, preexec_fn=_limited(nproc, uid),
-                                start_new_session=True)
-        try:
-            _, stderr = proc.communicate(timeout=RUN_LIMIT)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise AssertionError(f"HANG: killed after {RUN_LIMIT} s") from None
+        proc, _, stderr = run_limited(nproc, uid, recorder, where)
         if proc.returncode == 0:
             return      # the verdict (the pack passes azure): the limit was not met
         lines = stderr.strip().splitlines()
