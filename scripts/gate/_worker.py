@@ -107,7 +107,11 @@ def main(argv: list[str], install_filter: Any = None) -> int:
         except GateError as exc:
             result = {"ok": False, "error": str(exc)}
     except BaseException as exc:  # the worker must always answer; the parent prints one line
-        result = {"ok": False, "error": f"stack {request.get('stack')}: {type(exc).__name__}: {exc}"}
+        from gate.errors import limit_line, refused_by_limit
+
+        where = f"stack {request.get('stack')}"
+        result = {"ok": False, "error": limit_line(where, exc) if refused_by_limit(exc)
+                  else f"{where}: {type(exc).__name__}: {exc}"}
     tmp = Path(result_file + ".tmp")
     tmp.write_text(json.dumps(result), encoding="utf-8")
     tmp.replace(result_file)

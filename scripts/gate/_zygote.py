@@ -65,7 +65,7 @@ def _load(name: str) -> None:
         warm(name)
 
 
-def _send(protocol: int, message: dict[str, int]) -> None:
+def _send(protocol: int, message: dict[str, Any]) -> None:
     os.write(protocol, (json.dumps(message) + "\n").encode())
 
 
@@ -132,7 +132,13 @@ class _Server:
                     _load(name)
                 gc.freeze()
                 zygote = os.getpid()
-                pid = os.fork()
+                try:
+                    pid = os.fork()
+                except OSError as exc:   # the gate says why, and the zygote serves on (round 26: it ended)
+                    why = f"{type(exc).__name__}: {exc}"
+                    _send(self.protocol, {"id": request["id"], "pid": 0, "error": why,
+                                          "limit": isinstance(exc, BlockingIOError)})   # fork's EAGAIN
+                    continue
                 if pid == 0:
                     _child(request, self.protocol, zygote)
                 self.children.add(pid)

@@ -22,7 +22,7 @@ from gate import asof, options, run_seal
 from gate.cli_parser import build_parser, deadlines_of
 from gate.cli_speed import cache_root, cmd_merge, print_timings
 from gate.deadlines import INTERNAL_ERROR
-from gate.errors import GateError, UsageError
+from gate.errors import GateError, UsageError, limit_line, refused_by_limit
 from gate.inherited import owned, unnamed_place
 from gate.report_parts import printable
 
@@ -377,6 +377,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"gate: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:   # e.g. --out not writable: the environment, not a gate bug
+        if refused_by_limit(exc):   # a fork the kernel refused (round 26: read as a file's error)
+            return _failed(exc)
         where = f"{exc.filename}: " if exc.filename else unnamed_place()
         print(f"gate: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -389,9 +391,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _failed(exc: Exception) -> int:
     """A thread the kernel refused is a limit the run hit (exit 2, round 25: RLIMIT_NPROC or memory)."""
-    if isinstance(exc, RuntimeError) and str(exc) == "can't start new thread":
-        print(f"gate: error: cannot start a thread: {exc} (a limit on processes and threads, RLIMIT_NPROC, "
-              "or on memory)", file=sys.stderr)
+    if refused_by_limit(exc):
+        print(f"gate: error: {limit_line('', exc)}", file=sys.stderr)
         return 2
     print(f"gate: internal error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
     return INTERNAL_ERROR

@@ -22,7 +22,7 @@ from typing import Any
 from gate.deferred import Settling
 from gate.env_reads import noting_env_reads
 from gate.environ import ORGANIZATION
-from gate.errors import GateError, ProgramError
+from gate.errors import GateError, ProgramError, limit_line, refused_by_limit
 from gate.graph import Graph
 from gate.integrity import changed, edited, snapshot
 from gate.invokes import CallSites, load_answers, noting_call_sites, unanswered_error
@@ -218,6 +218,9 @@ def _run_recorded(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[s
                 raise ProgramError(limit) from exc
             _no_side_effects(side_effects, where)    # the refusal made it fail: say that
             _no_unanswered(recorder)     # the failure is most likely the missing answer: say that
+            # a refused thread is the limit's, not the program's failure (a BlockingIOError it raised is)
+            if isinstance(exc, RuntimeError) and refused_by_limit(exc):
+                raise GateError(limit_line(where, exc)) from exc
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             if type(exc).__name__ in ("ConfigError", "RunError"):
                 raise ProgramError(msg) from exc   # already names the file and key

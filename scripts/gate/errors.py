@@ -18,3 +18,39 @@ class UsageError(GateError):
 
 class ProgramError(GateError):
     """The Pulumi program itself failed (raised, syntax error, missing import)."""
+
+
+LIMIT = "a limit on processes and threads, RLIMIT_NPROC, or on memory"
+
+
+def refused_by_limit(exc: BaseException) -> bool:
+    """The kernel refused a thread (`can't start new thread`) or a child `subprocess` forks (EAGAIN): a
+    limit the run hit, to be named as such rather than blamed on the program or read as a gate bug
+    (rounds 25, 26). A BlockingIOError from elsewhere (a full non-blocking pipe) is not one; the gate's
+    own `os.fork` sites say so themselves."""
+    if isinstance(exc, RuntimeError):
+        return str(exc) == "can't start new thread"
+    frames, tb = set(), exc.__traceback__
+    while tb is not None:
+        frames.add((tb.tb_frame.f_code.co_filename.rsplit("/", 1)[-1], tb.tb_frame.f_code.co_name))
+        tb = tb.tb_next
+    return isinstance(exc, BlockingIOError) and ("subprocess.py", "_execute_child") in frames
+
+
+def limit_line(what: str, exc: BaseException | str) -> str:
+    """One line for a refused thread or process: what could not start, why, and the limit to raise."""
+    where = f"{what}: " if what else ""
+    return f"{where}cannot start a process or thread: {exc} ({LIMIT}; raise it, or run fewer at once)"
+
+
+def limit_note() -> str:
+    """For a child that ended without a word (gRPC's threads are native: a refused one aborts the process,
+    round 26): the process limit in force, when one is, as the likely cause to check ("" when none is)."""
+    import os
+    import resource
+
+    soft = resource.getrlimit(resource.RLIMIT_NPROC)[0] if hasattr(resource, "RLIMIT_NPROC") else -1
+    if soft == resource.RLIM_INFINITY or soft < 0 or os.getuid() == 0:   # root is exempt from it
+        return ""
+    return (f" (RLIMIT_NPROC is {soft} here: the run may have reached this limit on processes and threads; "
+            "raise it, or run fewer at once)")

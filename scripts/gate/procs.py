@@ -6,6 +6,8 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -57,8 +59,8 @@ def kill_all() -> None:
         kill_group(proc)
 
 
-def run_bounded(module: str, *args: str, python: str, timeout: float, env: dict[str, str] | None = None,
-                out_dir: Path) -> tuple[int, str, str]:
+def run_bounded(module: str, *args: str, python: str, timeout: float | None,
+                env: dict[str, str] | None = None, out_dir: Path) -> tuple[int, str, str]:
     """Run `python -m MODULE ARGS...` on a leash (gate.leash: it ends with the gate, SIGKILL included;
     round 25: a program of its own environment ran on after a gate killed outright) in its own process
     group, stdout/stderr to files in `out_dir` (a grandchild that keeps them open cannot hang the gate);
@@ -78,6 +80,20 @@ def run_bounded(module: str, *args: str, python: str, timeout: float, env: dict[
             leash.release(proc)
     return (code, out.read_text(encoding="utf-8", errors="replace"),
             err.read_text(encoding="utf-8", errors="replace"))
+
+
+def run_steps(steps: list[list[str]], env: dict[str, str], cwd: Path | None = None) -> str | None:
+    """Run each command of an install in turn, each on a leash (`gate._leashed`, `run_bounded`: round 26,
+    `uv venv`, `uv pip install` and what they started ran on after a gate killed outright); None once all
+    succeeded, else the last line the failing one wrote (its error). Not bounded in time: an install takes
+    what the registry takes, and ends with the gate."""
+    for cmd in steps:
+        with tempfile.TemporaryDirectory(prefix="gate-install-") as out_dir:
+            code, out, err = run_bounded("gate._leashed", str(cwd or ""), *cmd, python=sys.executable,
+                                         timeout=None, env=env, out_dir=Path(out_dir))
+        if code != 0:
+            return ((err or out).strip().splitlines()[-1:] or ["no output"])[0]
+    return None
 
 
 def tie_to(parent: int) -> Callable[[], None]:

@@ -7,8 +7,10 @@
 - no `virtualenv` and pip: the Python the gate runs on (as the CLI would use the `python` on PATH).
 
 The environment is created on first use and synced again when its requirements change (a marker file
-holds their hash). The worker then runs with that environment's Python and `PYTHONPATH` pointing at a
-private copy of the gate's recording modules: nothing is installed into the program's environment.
+holds their hash: removed before a sync, written once it completed, round 26). Each install step runs on
+a leash (`gate.procs.run_steps`): it ends with the gate. The worker then runs with that environment's
+Python and `PYTHONPATH` pointing at a private copy of the gate's recording modules: nothing is installed
+into the program's environment.
 A program whose environment has a Pulumi SDK the recorder cannot drive is bad input (exit 2).
 """
 
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gate.errors import GateError
+from gate.procs import run_steps
 from gate.project import read_yaml
 
 MARKER = ".gate-env"
@@ -91,6 +94,9 @@ def prepare(root: Path, pulumi_yaml: Path) -> ProgramEnv:
     marker = directory / MARKER
     created = False
     if not (marker.is_file() and marker.read_text().strip() == stamp and _python(directory).exists()):
+        # the marker goes first: a sync to other requirements stopped halfway (a gate killed outright)
+        # left the last complete sync's, which going back to its requirements trusted (round 26)
+        marker.unlink(missing_ok=True)
         _build(root, directory, toolchain, pulumi_yaml)
         marker.write_text(stamp + "\n")
         created = True
@@ -144,11 +150,9 @@ def _build(root: Path, venv: Path, toolchain: str, pulumi_yaml: Path) -> None:
     else:   # callers check first: nothing to build from means the gate's own interpreter
         raise GateError(f"{pulumi_yaml}: runtime.options.virtualenv: {venv.name} does not exist and there is "
                         "no requirements.txt or pyproject.toml to create it from")
-    for cmd in steps:
-        done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise GateError(f"{pulumi_yaml}: cannot create the program's environment {venv}: {tail[0]}")
+    failed = run_steps(steps, env, cwd=root)
+    if failed is not None:
+        raise GateError(f"{pulumi_yaml}: cannot create the program's environment {venv}: {failed}")
 
 
 def _pulumi_version(python: Path, pulumi_yaml: Path) -> str:

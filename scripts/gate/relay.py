@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gate.errors import GateError, limit_line, limit_note, refused_by_limit
 from gate.procs import die_with_parent
 
 PENDING_FILTER: list[Callable[[], None]] = []   # the worker's system-call filter, installed after the fork
@@ -58,17 +59,24 @@ class Relay:
         ctl_r, ctl_w = os.pipe()      # worker -> recorder: the end message, then EOF
         back_r, back_w = os.pipe()    # recorder -> worker: its port, then its answer
         worker = os.getpid()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except BlockingIOError as exc:   # fork's EAGAIN: the limit, named (round 26)
+            raise GateError(limit_line("the recorder process", exc)) from exc
         if pid == 0:     # the recorder: never returns
             code = 1
             try:
                 die_with_parent(worker)
                 os.close(ctl_w)
                 os.close(back_r)
-                from pulumi.runtime import settings as rt_settings
-
-                rt_settings.configure(settings())
-                code = _serve(recorder, monitor, engine, ctl_r, back_w, self.result)
+                try:
+                    server, state, port = _start(recorder, monitor, engine, settings)
+                except BaseException as exc:   # the worker's line says why (round 26: a refused thread)
+                    kind = "limit" if refused_by_limit(exc) else "error"
+                    os.write(back_w, f"! {kind} {type(exc).__name__}: {exc}\n".encode())
+                    raise
+                os.write(back_w, f"{port}\n".encode())
+                code = _serve(server, state, ctl_r, back_w, self.result)
             finally:
                 os._exit(code)
         os.close(ctl_r)
@@ -77,7 +85,11 @@ class Relay:
         self._from = os.fdopen(back_r, "r", encoding="utf-8")
         port = self._from.readline().strip()
         if not port.isdigit():
-            raise RuntimeError("the recorder process did not start")
+            kind, _, reason = port[2:].partition(" ") if port.startswith("! ") else ("", "", "")
+            if kind == "limit":
+                raise GateError(limit_line("the recorder process", reason))
+            raise RuntimeError(f"the recorder process did not start: {reason or 'it ended without a word'}"
+                               f"{'' if reason else limit_note()}")
         self.address = f"127.0.0.1:{port}"
         return self.address
 
@@ -98,14 +110,16 @@ class Relay:
             os.waitpid(self.pid, 0)
 
 
-def _serve(recorder: Any, monitor: Any, engine: Any, ctl: int, back: int, result: Path) -> int:
-    """The recorder process: serve until the worker's end message, answer, record until EOF, write."""
+def _start(recorder: Any, monitor: Any, engine: Any, settings: Any) -> tuple[Any, _State, int]:
+    """The recorder process's gRPC server, started: (server, its state, its port)."""
     import gc
     from concurrent import futures
 
     import grpc
+    from pulumi.runtime import settings as rt_settings
     from pulumi.runtime.proto import engine_pb2_grpc, resource_pb2_grpc
 
+    rt_settings.configure(settings())
     gc.freeze()    # what the worker had before the fork is never collected here (no copy of its pages)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8),
                          options=[("grpc.max_receive_message_length", 1 << 30),
@@ -115,7 +129,11 @@ def _serve(recorder: Any, monitor: Any, engine: Any, ctl: int, back: int, result
     engine_pb2_grpc.add_EngineServicer_to_server(_engine_servicer(engine), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
-    os.write(back, f"{port}\n".encode())
+    return server, state, port
+
+
+def _serve(server: Any, state: _State, ctl: int, back: int, result: Path) -> int:
+    """The recorder process: serve until the worker's end message, answer, record until EOF, write."""
     with os.fdopen(ctl, "r", encoding="utf-8") as control:
         line = control.readline()
         payload = json.loads(line) if line.strip() else None

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.environ import program_environ
-from gate.errors import GateError
+from gate.errors import GateError, limit_note
 from gate.jsonio import write_json_atomic
 from gate.project import Project, load_stack_config
 from gate.publish import UPDATES_DIR
@@ -107,7 +107,7 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
             stderr = err.read_text(encoding="utf-8", errors="replace") if err.is_file() else ""
             lines = [ln for ln in stderr.splitlines() if ln.strip()]
             detail = lines[-1] if lines else f"exit code {code}"
-            raise GateError(f"stack {stack}: recording worker ({mode}) failed: {detail}")
+            raise GateError(f"stack {stack}: recording worker ({mode}) failed: {detail}{limit_note()}")
         data = json.loads(result.read_text(encoding="utf-8"))
         if not data.get("ok"):
             raise GateError(data.get("error") or f"stack {stack}: recording the {mode} failed")

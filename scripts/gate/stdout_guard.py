@@ -17,7 +17,7 @@ import os
 import sys
 import threading
 
-from gate.errors import GateError
+from gate.errors import LIMIT, GateError
 from gate.report_parts import printable
 
 PREFIX = "gate: output: "   # what fd 1 carried while the gate ran: never the gate's own word
@@ -59,7 +59,7 @@ def claimed() -> None:
     Raised by the command (after its arguments are read), so an exit 2 withdraws as any other does."""
     if _unclaimed:
         raise GateError(f"stdout: cannot start the thread that keeps it the report's: {_unclaimed.pop()} "
-                        "(a limit on processes and threads, RLIMIT_NPROC, or on memory)")
+                        f"({LIMIT})")
 
 
 def _relay(read: int) -> None:

@@ -10,8 +10,9 @@ with a new interpreter.
 
 Protocol (JSON lines): the gate writes the preload groups, then `{"id", "request", "result", "dir",
 "preload"}` per recording (`preload`: the modules that stack loaded last time, loaded before the fork
-where the groups did not have them); the zygote answers `{"id", "pid"}` when it forked and
-`{"pid", "code"}` when it reaped the child. If the zygote dies, every waiting recording fails
+where the groups did not have them); the zygote answers `{"id", "pid"}` when it forked (`{"id", "pid":
+0, "error", "limit"}` when the fork failed: round 26, it ended unheard) and `{"pid", "code"}` when it
+reaped the child. If the zygote dies, every waiting recording fails
 (GateError), never a silent pass.
 """
 
@@ -29,7 +30,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from gate.errors import GateError
+from gate.errors import GateError, limit_line, limit_note
 
 HINT_FILE = ".sdk-modules.json"
 # a module, or `module:Class` (a class whose property types the SDK resolved: see typed_classes)
@@ -102,6 +103,7 @@ class Zygote:
         self.changed = threading.Condition(self.lock)
         self.pids: dict[int, int] = {}       # request id -> child pid
         self.codes: dict[int, int] = {}      # child pid -> exit code
+        self.refused: dict[int, tuple[str, bool]] = {}   # request id -> why its fork failed, a limit's?
         self.dead = False
         self.next_id = 0
         self.on_demand: dict[str, list[str]] | None = None
@@ -131,6 +133,8 @@ class Zygote:
             with self.changed:
                 if "id" in message:
                     self.pids[message["id"]] = message["pid"]
+                    if message.get("error"):
+                        self.refused[message["id"]] = (str(message["error"]), bool(message.get("limit")))
                 else:
                     self.codes[message["pid"]] = message["code"]
                 self.changed.notify_all()
@@ -163,14 +167,18 @@ class Zygote:
         end = time.monotonic() + timeout     # one deadline for waiting to start and for running
         if not self._wait(lambda: rid in self.pids, timeout):
             if self.dead:
-                raise GateError("the recording zygote ended before it started the worker")
+                raise GateError(f"the recording zygote ended before it started the worker{limit_note()}")
             raise subprocess.TimeoutExpired(["gate._worker"], timeout)
+        if rid in self.refused:
+            reason, limit = self.refused.pop(rid)
+            raise GateError(limit_line("the recording zygote", reason) if limit
+                            else f"the recording zygote could not fork the worker: {reason}")
         pid = self.pids[rid]
         register_group(pid)
         try:
             if not self._wait(lambda: pid in self.codes, max(0.0, end - time.monotonic())):
                 if self.dead:
-                    raise GateError("the recording zygote ended while a worker ran")
+                    raise GateError(f"the recording zygote ended while a worker ran{limit_note()}")
                 raise subprocess.TimeoutExpired(["gate._worker"], timeout)
             return self.codes[pid]
         finally:

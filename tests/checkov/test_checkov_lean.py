@@ -124,7 +124,8 @@ print("stand-ins", lean.installed())
 def test_a_scan_that_does_not_replay_runs_without_stand_ins(tmp_path: Path, extra: dict[str, str],
                                                             expected: str) -> None:
     done = subprocess.run([str(toolenv.ensure()), "-c", FRESH, str(HERE), str(tmp_path)], cwd=tmp_path,
-                          env={**processes._env(), **extra}, capture_output=True, text=True, check=False)
+                          env={**processes.checkov_env(), **extra}, capture_output=True, text=True,
+                          check=False)
     assert expected in done.stdout, done.stderr[-2000:]
 
 

@@ -166,7 +166,8 @@ def test_the_gate_s_own_scan_takes_the_slim_replay(tmp_path: Path) -> None:
     answers = []
     for extra in ({}, {"CKV_SKIP_CHECK": "CKV_AWS_24"}):
         done = subprocess.run([str(toolenv.ensure()), "-c", ask, str(HERE), str(tmp_path)], cwd=tmp_path,
-                              env={**processes._env(), **extra}, capture_output=True, text=True, check=True)
+                              env={**processes.checkov_env(), **extra}, capture_output=True, text=True,
+                              check=True)
         answers.append(done.stdout.strip())
     assert answers == ["True", "False"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ def test_tool_env_is_reused_when_its_marker_matches(tmp_path: Path, monkeypatch:
     (venv / "bin").mkdir(parents=True)
     (venv / "bin" / "python").write_text("")
     (venv / toolenv.MARKER).write_text("checkov==1.0\n")
-    monkeypatch.setattr(toolenv.subprocess, "run", lambda *a, **k: pytest.fail("must not reinstall"))
+    monkeypatch.setattr(toolenv, "run_steps", lambda *a, **k: pytest.fail("must not reinstall"))
     assert toolenv.ensure_venv(venv, ["checkov==1.0"]) == venv / "bin" / "python"
 
 
@@ -25,11 +26,7 @@ def test_tool_env_is_rebuilt_for_another_pin(tmp_path: Path, monkeypatch: pytest
     (venv / "bin" / "python").write_text("")
     (venv / toolenv.MARKER).write_text("checkov==1.0\n")
     calls: list[list[str]] = []
-
-    class Done:
-        returncode, stdout, stderr = 0, "", ""
-
-    monkeypatch.setattr(toolenv.subprocess, "run", lambda cmd, **k: calls.append(cmd) or Done())
+    monkeypatch.setattr(toolenv, "run_steps", lambda steps, env: calls.extend(steps))
     toolenv.ensure_venv(venv, ["checkov==2.0"])
     assert [c[1:3] for c in calls] == [["venv", "--quiet"], ["pip", "install"]]
     assert calls[1][-1] == "checkov==2.0"
@@ -37,10 +34,12 @@ def test_tool_env_is_rebuilt_for_another_pin(tmp_path: Path, monkeypatch: pytest
 
 
 def test_failed_install_is_one_line_gate_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    class Failed:
-        returncode, stdout, stderr = 1, "", "resolution failed\nno matching distribution"
-
-    monkeypatch.setattr(toolenv.subprocess, "run", lambda *a, **k: Failed())
+    # an installer on PATH that fails as uv does: the run is its last line (through gate.procs.run_steps)
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "uv").write_text("#!/bin/sh\necho resolution failed >&2\n"
+                                         "echo no matching distribution >&2\nexit 1\n")
+    (tmp_path / "bin" / "uv").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
     with pytest.raises(GateError, match="cannot install checkov==9: no matching distribution"):
         toolenv.ensure_venv(tmp_path / "env", ["checkov==9"])
 

@@ -219,6 +219,26 @@ def _users_dir(uid: int) -> Path:
     return where
 
 
+def run_limited(nproc: int, uid: int, recorder: str, where: Path) -> tuple[subprocess.Popen, str, str]:
+    """`gate preview --no-checkov` (out: `where/out`) as user `uid` under `RLIMIT_NPROC` `nproc`: the
+    process, its stdout and stderr; a hang is a failure."""
+    python, site = _interpreter()
+    argv = [python, *_preview(where / "out", "--no-checkov", "--recorder", recorder, "--cache-dir",
+                              str(where / "cache"))[1:]]
+    env = _env(where / "home", GATE_SIGNING_KEY="off")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [env["PYTHONPATH"], site]))
+    proc = subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_limited(nproc, uid),
+                            start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=RUN_LIMIT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise AssertionError(f"HANG: killed after {RUN_LIMIT} s") from None
+    return proc, stdout, stderr
+
+
 @pytest.mark.skipif(not hasattr(resource, "RLIMIT_NPROC"), reason="no RLIMIT_NPROC here")
 @pytest.mark.parametrize("recorder", ["inprocess", "process"])
 @pytest.mark.parametrize("nproc", [1, 2, 4, 8, 16, 64])
@@ -227,23 +247,10 @@ def test_a_fork_that_fails_is_never_a_pass_nor_a_traceback(nproc, recorder) -> N
     recorder process (`--recorder process`) each meet the limit at some value. checkov is not run: its
     environment's interpreter is as unreachable for another user as this one."""
     uid = _UIDS + nproc + (100 if recorder == "process" else 0)
-    python, site = _interpreter()
     where = _users_dir(uid)
     try:
         out = where / "out"
-        argv = [python, *_preview(out, "--no-checkov", "--recorder", recorder, "--cache-dir",
-                                  str(where / "cache"))[1:]]
-        env = _env(where / "home", GATE_SIGNING_KEY="off")
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [env["PYTHONPATH"], site]))
-        proc = subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, preexec_fn=_limited(nproc, uid),
-                                start_new_session=True)
-        try:
-            stdout, stderr = proc.communicate(timeout=RUN_LIMIT)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise AssertionError(f"HANG: killed after {RUN_LIMIT} s") from None
+        proc, stdout, stderr = run_limited(nproc, uid, recorder, where)
         index = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else None
         assert "Traceback" not in stderr, f"TRACEBACK: exit {proc.returncode}; {stderr[-2000:]}"
         if proc.returncode == 0:      # the pack passes azure

@@ -42,7 +42,9 @@ _CHECKOV_PREFIXES = ("CKV_", "CHECKOV_", "BC_", "PRISMA_")
 _CHECKOV_NAMES = ("EXTERNAL_MODULES_DIR", "DOWNLOAD_EXTERNAL_MODULES")
 
 
-def _env() -> dict[str, str]:
+def checkov_env() -> dict[str, str]:
+    """The environment checkov runs in: what the gate sets for it, and without what it drops (its driver;
+    the project's secret scan, round 26: checkov's update check wrote into HOME)."""
     env = {**os.environ, **_SET}
     for name in _DROPPED:
         env.pop(name, None)
@@ -86,7 +88,7 @@ class Driver:
         self._ended = False
         # its answers on a pipe, each scan's output to files: a grandchild that keeps a file open
         # cannot hang the gate
-        self.proc = subprocess.Popen([str(checkov_python()), str(DRIVER), "-"], cwd=cwd, env=_env(),
+        self.proc = subprocess.Popen([str(checkov_python()), str(DRIVER), "-"], cwd=cwd, env=checkov_env(),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err,
                                      start_new_session=True)
         register_child(self.proc)

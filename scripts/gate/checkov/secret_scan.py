@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ import yaml
 
 from gate import recording
 from gate.checkov import toolenv
+from gate.checkov.processes import checkov_env
 
 SKIP = [".git", ".venv", ".tools", ".gate", "build", "node_modules", ".pytest_cache", ".ruff_cache",
         ".hypothesis", "__pycache__"]
@@ -47,9 +47,7 @@ def findings(target: Path) -> list[dict[str, Any]]:
            "--skip-download", "--quiet", "--compact", "-o", "json"]
     for skip in SKIP:
         cmd += ["--skip-path", skip]
-    env = {**os.environ, "LOG_LEVEL": "ERROR", "CKV_NO_TELEMETRY": "1"}
-    env.pop("BC_API_KEY", None)
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(cmd, env=checkov_env(), capture_output=True, text=True, check=False)
     out = done.stdout.strip()
     if not out.startswith(("{", "[")):
         raise SystemExit(f"secret scan: checkov produced no report (exit {done.returncode})")

