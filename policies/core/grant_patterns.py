@@ -85,36 +85,30 @@ class _Store:
 _S3 = "s3"
 # Uploads, copies and multipart parts are all authorised as PutObject, replication as ReplicateObject; the
 # other services' stores accept these from another account when their resource policy says so.
+def _store(service: str, noun: str, actions: tuple[str, ...], resource: str) -> _Store:
+    """A store of `service` sent to by `actions`; outside it: `resource` of another account in us-east-1."""
+    return _Store(noun, {f"{service}:{a.lower()}": f"{service}:{a}" for a in actions},
+                  (f"arn:aws:{service}:us-east-1:999999999999:{resource}",))
+
+
 _STORES: dict[str, _Store] = {
     _S3: _Store("buckets", {"s3:putobject": "s3:PutObject", "s3:replicateobject": "s3:ReplicateObject"},
                 ("arn:aws:s3:::zz-any-outside-bucket", "arn:aws:s3:::zz-any-outside-bucket/any-key")),
-    "sqs": _Store("queues", {"sqs:sendmessage": "sqs:SendMessage"},
-                  ("arn:aws:sqs:us-east-1:999999999999:zz-outside",)),
-    "sns": _Store("topics", {"sns:publish": "sns:Publish"},
-                  ("arn:aws:sns:us-east-1:999999999999:zz-outside",)),
-    "events": _Store("event buses", {"events:putevents": "events:PutEvents"},
-                     ("arn:aws:events:us-east-1:999999999999:event-bus/zz-outside",)),
-    "lambda": _Store("functions", {"lambda:invokefunction": "lambda:InvokeFunction",
-                                   "lambda:invokefunctionurl": "lambda:InvokeFunctionUrl"},
-                     ("arn:aws:lambda:us-east-1:999999999999:function:zz-outside",)),
-    "kinesis": _Store("streams", {"kinesis:putrecord": "kinesis:PutRecord",
-                                  "kinesis:putrecords": "kinesis:PutRecords"},
-                      ("arn:aws:kinesis:us-east-1:999999999999:stream/zz-outside",)),
-    "dynamodb": _Store("tables", {"dynamodb:putitem": "dynamodb:PutItem",
-                                  "dynamodb:batchwriteitem": "dynamodb:BatchWriteItem"},
-                       ("arn:aws:dynamodb:us-east-1:999999999999:table/zz-outside",)),
+    "sqs": _store("sqs", "queues", ("SendMessage",), "zz-outside"),
+    "sns": _store("sns", "topics", ("Publish",), "zz-outside"),
+    "events": _store("events", "event buses", ("PutEvents",), "event-bus/zz-outside"),
+    "lambda": _store("lambda", "functions", ("InvokeFunction", "InvokeFunctionUrl"), "function:zz-outside"),
+    "kinesis": _store("kinesis", "streams", ("PutRecord", "PutRecords"), "stream/zz-outside"),
+    "dynamodb": _store("dynamodb", "tables", ("PutItem", "BatchWriteItem"), "table/zz-outside"),
     # Round 61: a message sent through another account's identity (sending authorization) is held, logged
     # and published by that account's SES in its region; an execution's input is the state machine's to
     # pass on; an API (and its WebSocket connections) relays the request wherever its integration points.
-    "ses": _Store("email identities", {f"ses:{a.lower()}": f"ses:{a}" for a in (
-        "SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail", "SendBulkEmail")},
-                  ("arn:aws:ses:us-east-1:999999999999:identity/zz-outside.example",)),
-    "states": _Store("state machines", {"states:startexecution": "states:StartExecution",
-                                        "states:startsyncexecution": "states:StartSyncExecution"},
-                     ("arn:aws:states:us-east-1:999999999999:stateMachine:zz-outside",)),
-    "execute-api": _Store("APIs", {"execute-api:invoke": "execute-api:Invoke",
-                                   "execute-api:manageconnections": "execute-api:ManageConnections"},
-                          ("arn:aws:execute-api:us-east-1:999999999999:zzoutside/prod/POST/x",)),
+    "ses": _store("ses", "email identities", (
+        "SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail", "SendBulkEmail"),
+        "identity/zz-outside.example"),
+    "states": _store("states", "state machines", ("StartExecution", "StartSyncExecution"),
+                     "stateMachine:zz-outside"),
+    "execute-api": _store("execute-api", "APIs", ("Invoke", "ManageConnections"), "zzoutside/prod/POST/x"),
 }
 _VARIABLE = ("*", "?", "${")  # a wildcard, or a policy variable filled per request
 
