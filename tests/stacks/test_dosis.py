@@ -237,3 +237,11 @@ def test_bad_config_names_file_and_key(key, value, message):
     text = str(info.value)
     assert text.startswith(f"stacks/Pulumi.dosis-prod.yaml: dosis-eloket:{key}: "), text
     assert message in text and "\n" not in text
+
+
+def test_no_two_resources_share_an_id(graph):
+    """Ids are how rules and references find a resource: children of same-named parents (every private endpoint's
+    `default` zone group, every NSG's rules, every diagnostic setting `to-sentinel`) must not collide."""
+    ids = [r.id for r in graph.resources if isinstance(r.id, str) and r.id.startswith("/subscriptions/")]
+    assert len(ids) > 100
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
