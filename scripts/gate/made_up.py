@@ -27,7 +27,8 @@ import typing
 from collections import abc
 from typing import Any
 
-from gate.mocks import _UNKNOWN, ACCOUNT_ID, GateMocks, _plain, stable_hex
+from gate.mock_base import ACCOUNT_ID, UNKNOWN, plain, stable_hex
+from gate.mocks import GateMocks
 
 _PLACE = re.compile(r"(location|region|zone)s?$", re.IGNORECASE)
 _HOST = re.compile(r"(endpoint|address|host(name)?|dns(name)?|domainname|fqdn)$", re.IGNORECASE)
@@ -121,8 +122,8 @@ def deployed(mocks: GateMocks, token: str, inputs: dict[str, Any], computed: dic
     pkg = token.split(":")[0]
     if pkg not in ("aws", "azure-native"):
         return {}
-    own = _plain(inputs.get("region" if pkg == "aws" else "location"))
-    place = own if isinstance(own, str) and own != _UNKNOWN else mocks.region_of(provider_ref, pkg)
+    own = plain(inputs.get("region" if pkg == "aws" else "location"))
+    place = own if isinstance(own, str) and own != UNKNOWN else mocks.region_of(provider_ref, pkg)
     return made_up(token, inputs, computed, place, guesses)
 
 
@@ -336,6 +337,6 @@ class Ledger:
         for w in set(_WORD.findall(text)):
             near |= self.by_word.get(w, set())
         for m in sorted((m for m in near if m in text), key=len, reverse=True):
-            text = text.replace(m, _UNKNOWN)
+            text = text.replace(m, UNKNOWN)
         return text
 

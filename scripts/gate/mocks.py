@@ -9,7 +9,6 @@ out, which the SDK turns into an unknown during preview, exactly as the real eng
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import threading
@@ -18,12 +17,17 @@ from typing import Any
 
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
 
-ACCOUNT_ID = "123456789012"
-_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
-TENANT_ID = "00000000-0000-0000-0000-000000000001"
-CLIENT_ID = "00000000-0000-0000-0000-000000000002"
-OBJECT_ID = "00000000-0000-0000-0000-000000000003"
+from gate.azure_ids import azure_outputs
+from gate.mock_base import (
+    ACCOUNT_ID,
+    CLIENT_ID,
+    OBJECT_ID,
+    SUBSCRIPTION_ID,
+    TENANT_ID,
+    UNKNOWN,
+    plain,
+    stable_hex,
+)
 
 # AWS resource types whose physical id has a well-known prefix (the id programs see in route tables etc.).
 _AWS_ID_PREFIX = {
@@ -47,6 +51,7 @@ _AWS_ID_PREFIX = {
     "efs/fileSystem:FileSystem": "fs",
 }
 
+
 # ARN formats of types whose generic mock ARN (`arn:aws:<module>:…:<kind>/<id>`) is not the provider's.
 _AWS_ARN_FORMATS = {
     "kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
@@ -58,109 +63,9 @@ _AWS_ARN_FORMATS = {
 }
 _EXECUTION_ARN = frozenset({"apigateway/restApi:RestApi", "apigatewayv2/api:Api"})
 
-# azure-native modules whose ARM namespace is not simply "Microsoft.<Capitalized module>".
-_AZURE_NAMESPACE = {
-    "keyvault": "Microsoft.KeyVault",
-    "operationalinsights": "Microsoft.OperationalInsights",
-    "operationsmanagement": "Microsoft.OperationsManagement",
-    "securityinsights": "Microsoft.SecurityInsights",
-    "managedidentity": "Microsoft.ManagedIdentity",
-    "documentdb": "Microsoft.DocumentDB",
-    "dbforpostgresql": "Microsoft.DBforPostgreSQL",
-    "dbformysql": "Microsoft.DBforMySQL",
-    "containerservice": "Microsoft.ContainerService",
-    "containerregistry": "Microsoft.ContainerRegistry",
-    "recoveryservices": "Microsoft.RecoveryServices",
-    "dataprotection": "Microsoft.DataProtection",
-    "insights": "Microsoft.Insights",
-    "monitor": "Microsoft.Insights",
-    "privatedns": "Microsoft.Network",
-    "appconfiguration": "Microsoft.AppConfiguration",
-    "apimanagement": "Microsoft.ApiManagement",
-    "servicebus": "Microsoft.ServiceBus",
-    "eventhub": "Microsoft.EventHub",
-    "authorization": "Microsoft.Authorization",
-}
-
-
-def stable_hex(*parts: str, length: int = 8) -> str:
-    """A deterministic hex suffix, so two runs of the same program record the same ids."""
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:length]
-
 
 def _kebab(word: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", word).lower()
-
-
-# ARM resource types that are not the module's namespace and the SDK class name pluralised (what real ids,
-# and programs that write them literally, say); a path not starting with `Microsoft.` follows the module's
-# namespace. A child resource nests under its parents, each named by the `{input}` the SDK takes for it (a
-# subnet is `…/virtualNetworks/<vnet>/subnets/<subnet>`): rules that read a subscription, network or server
-# out of an id see what `pulumi up` records, and same-named children of different parents (every private
-# endpoint's `default` zone group) keep distinct ids.
-_AZURE_TYPE_PATH = {
-    "web:AppServicePlan": "serverfarms", "web:WebApp": "sites",
-    "authorization:ManagementLockByScope": "locks",
-    "monitor:AzureMonitorWorkspace": "Microsoft.Monitor/accounts",
-    "keyvault:Key": "vaults/{vaultName}/keys", "keyvault:Secret": "vaults/{vaultName}/secrets",
-    "network:Subnet": "virtualNetworks/{virtualNetworkName}/subnets",
-    "network:VirtualNetworkPeering": "virtualNetworks/{virtualNetworkName}/virtualNetworkPeerings",
-    "network:SecurityRule": "networkSecurityGroups/{networkSecurityGroupName}/securityRules",
-    "network:PrivateDnsZoneGroup": "privateEndpoints/{privateEndpointName}/privateDnsZoneGroups",
-    "privatedns:VirtualNetworkLink": "privateDnsZones/{privateZoneName}/virtualNetworkLinks",
-    "storage:BlobServiceProperties": "storageAccounts/{accountName}/blobServices",
-    "storage:BlobContainer": "storageAccounts/{accountName}/blobServices/default/containers",
-    "operationalinsights:Table": "workspaces/{workspaceName}/tables",
-    "operationalinsights:LinkedService": "workspaces/{workspaceName}/linkedServices",
-    "operationalinsights:DataExport": "workspaces/{workspaceName}/dataExports",
-    "securityinsights:SentinelOnboardingState":
-        "Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/onboardingStates",
-    "securityinsights:ScheduledAlertRule":
-        "Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules",
-    "sql:Database": "servers/{serverName}/databases",
-    "sql:BackupLongTermRetentionPolicy": "servers/{serverName}/databases/{databaseName}/"
-                                         "backupLongTermRetentionPolicies",
-    "sql:BackupShortTermRetentionPolicy": "servers/{serverName}/databases/{databaseName}/"
-                                          "backupShortTermRetentionPolicies",
-    "sql:EncryptionProtector": "servers/{serverName}/encryptionProtector",
-    "sql:ExtendedServerBlobAuditingPolicy": "servers/{serverName}/extendedAuditingSettings",
-    "sql:ServerAzureADOnlyAuthentication": "servers/{serverName}/azureADOnlyAuthentications",
-    "sql:ServerKey": "servers/{serverName}/keys",
-    "sql:ServerSecurityAlertPolicy": "servers/{serverName}/securityAlertPolicies",
-    "sql:FailoverGroup": "servers/{serverName}/failoverGroups",
-    "sql:FirewallRule": "servers/{serverName}/firewallRules",
-    "sql:VirtualNetworkRule": "servers/{serverName}/virtualNetworkRules",
-}
-
-
-# Modules whose `scope` input is the resource a lock, assignment, budget or subscription extends (elsewhere,
-# e.g. an API Management subscription or a Cosmos DB role assignment, `scope` is a property); every
-# `resourceUri` is such a scope (diagnostic settings, rule associations).
-_EXTENSION_MODULES = frozenset({"authorization", "resources", "managedservices", "consumption",
-                                "costmanagement", "security", "eventgrid"})
-
-
-class _Parents(dict):
-    """Fills a type path's `{input}` from the inputs; a parent name not known yet reads `unknown`."""
-
-    def __missing__(self, key: str) -> str:
-        return "unknown"
-
-
-def _plural_camel(word: str) -> str:
-    word = word[:1].lower() + word[1:]
-    if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
-        return word[:-1] + "ies"
-    if word.endswith("ss"):
-        return word + "es"
-    return word if word.endswith("s") else word + "s"
-
-
-def _plain(value: Any) -> Any:
-    """The value of a possibly secret-wrapped input (outputs never need the secrecy for ids)."""
-    if isinstance(value, dict) and "value" in value and len(value) == 2:
-        return value["value"]
-    return value
 
 
 def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None, rid: str) -> dict[str, Any]:
@@ -170,7 +75,7 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     module = mod_path.split("/")[0]
     region = region or "unknown-region"
     autoname = f"{name}-{stable_hex(typ, name, length=7)}"
-    given = _plain(inputs.get("name"))
+    given = plain(inputs.get("name"))
     phys_name = given if isinstance(given, str) else autoname
     out: dict[str, Any] = {"name": phys_name}
     prefix = _AWS_ID_PREFIX.get(mod_type)
@@ -182,8 +87,8 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     elif module == "s3" and "bucket" not in inputs and mod_type.lower().endswith("bucket:bucket"):
         rid = phys_name
         out["bucket"] = phys_name
-    elif module in ("s3",) and isinstance(_plain(inputs.get("bucket")), str):
-        rid = _plain(inputs["bucket"])
+    elif module in ("s3",) and isinstance(plain(inputs.get("bucket")), str):
+        rid = plain(inputs["bucket"])
     elif module in ("iam", "sns", "sqs", "cloudwatch", "ecs", "lb", "alb", "cloudtrail", "secretsmanager"):
         rid = phys_name
     kind = _kebab(cls)
@@ -201,8 +106,8 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
         arn = _AWS_ARN_FORMATS[mod_type].format(region=region, account=ACCOUNT_ID, name=phys_name, id=rid)
     else:
         arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{kind}/{rid}"
-    if isinstance(_plain(inputs.get("arn")), str):  # an input `arn` (an event target's target) is echoed
-        arn = _plain(inputs["arn"])               # by the provider like every input, not generated
+    if isinstance(plain(inputs.get("arn")), str):  # an input `arn` (an event target's target) is echoed
+        arn = plain(inputs["arn"])               # by the provider like every input, not generated
     out.update(id=rid, arn=arn)
     if mod_type in _EXECUTION_ARN:  # an API's stages are invoked under it (`<executionArn>/<stage>/…`)
         out["executionArn"] = f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{rid}"
@@ -246,56 +151,6 @@ def random_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any
     if kind == "RandomShuffle":
         return {"results": list(inputs.get("inputs") or [])}
     return {}
-
-
-def _azure_name(name: str, typ: str, inputs: dict[str, Any], parents: list[str]) -> str:
-    """The ARM resource name: the `<x>Name` input that names neither the resource group nor a parent, else an
-    autoname."""
-    candidates = [
-        k for k, v in inputs.items()
-        if k.endswith("Name") and k != "resourceGroupName" and k not in parents and isinstance(_plain(v), str)
-    ]
-    cls = typ.split(":")[-1]
-    own = cls[:1].lower() + cls[1:] + "Name"
-    for key in (own, "resourceName", "name"):
-        if key in inputs and isinstance(_plain(inputs[key]), str):
-            return _plain(inputs[key])
-    if len(candidates) == 1:
-        return _plain(inputs[candidates[0]])
-    return f"{name}{stable_hex(typ, name)}"
-
-
-def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | None) -> dict[str, Any]:
-    """An ARM resource id and name for an azure-native resource: under its resource group and parents, or, for
-    an extension resource (a lock, a role assignment, a diagnostic setting), under the scope it extends."""
-    parts = typ.split(":")
-    module, cls = parts[1], parts[2]
-    template = _AZURE_TYPE_PATH.get(f"{module}:{cls}") or _plural_camel(cls)
-    phys = _azure_name(name, typ, inputs, re.findall(r"\{(\w+)\}", template))
-    plain = {k: _plain(v) for k, v in inputs.items()}
-    known = _Parents((k, v) for k, v in plain.items() if isinstance(v, str) and v != _UNKNOWN)
-    sub = f"/subscriptions/{SUBSCRIPTION_ID}"
-    if module == "resources" and cls == "ResourceGroup":
-        rid = f"{sub}/resourceGroups/{phys}"
-    else:
-        namespace = _AZURE_NAMESPACE.get(module, "Microsoft." + module[:1].upper() + module[1:])
-        path = template.format_map(known)
-        arm_type = path if path.startswith("Microsoft.") else f"{namespace}/{path}"
-        scope = known.get("scope", "") if module in _EXTENSION_MODULES else known.get("resourceUri", "")
-        if scope.startswith(("/subscriptions/", "/providers/")):
-            rid = f"{scope.rstrip('/')}/providers/{arm_type}/{phys}"
-        else:
-            rg = plain.get("resourceGroupName")
-            rg = rg if isinstance(rg, str) else "unknown-rg"
-            rid = f"{sub}/resourceGroups/{rg}/providers/{arm_type}/{phys}"
-    out: dict[str, Any] = {"id": rid, "name": phys}
-    if location and "location" not in inputs:
-        out["location"] = location
-    vault = _plain(inputs.get("vaultName"))
-    if module == "keyvault" and cls == "Key" and isinstance(vault, str):   # read when deployed (update)
-        out["keyUri"] = f"https://{vault}.vault.azure.net/keys/{phys}"
-        out["keyUriWithVersion"] = f"{out['keyUri']}/{stable_hex(typ, name, length=32)}"
-    return out
 
 
 def _one_or_list(values: list[Any]) -> Any:
@@ -359,8 +214,8 @@ class GateMocks(Mocks):
             h = stable_hex(typ, name, length=32)
             return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}", {}
         if pkg == "aws":
-            own = _plain(inputs.get("region"))   # pulumi-aws v7: a per-resource region overrides the provider
-            region = own if isinstance(own, str) and own != _UNKNOWN else self.region_of(provider_ref, "aws")
+            own = plain(inputs.get("region"))   # pulumi-aws v7: a per-resource region overrides the provider
+            region = own if isinstance(own, str) and own != UNKNOWN else self.region_of(provider_ref, "aws")
             out = aws_outputs(typ, name, inputs, region, rid)
             return out["id"], out
         if pkg == "azure-native":

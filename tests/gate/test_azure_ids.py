@@ -5,7 +5,7 @@ of an id see a real one, and no two resources of a program share an id."""
 from __future__ import annotations
 
 import pytest
-from gate.mocks import azure_outputs
+from gate.azure_ids import azure_outputs
 from gate.recording import UNKNOWN
 
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000"

@@ -238,7 +238,7 @@ def test_xml_namespaces_name_no_place_and_character_references_are_decoded():
 
 
 def test_the_gates_mocks_give_web_apps_and_plans_their_real_arm_ids():
-    from gate.mocks import azure_outputs
+    from gate.azure_ids import azure_outputs
 
     plan = azure_outputs("azure-native:web:AppServicePlan", "p", {"resourceGroupName": "rg", "name": "asp"},
                          None)

@@ -240,8 +240,9 @@ def test_bad_config_names_file_and_key(key, value, message):
 
 
 def test_no_two_resources_share_an_id(graph):
-    """Ids are how rules and references find a resource: children of same-named parents (every private endpoint's
-    `default` zone group, every NSG's rules, every diagnostic setting `to-sentinel`) must not collide."""
+    """Ids are how rules and references find a resource: children of same-named parents (every private
+    endpoint's `default` zone group, every NSG's rules, every diagnostic setting `to-sentinel`) must not
+    collide."""
     ids = [r.id for r in graph.resources if isinstance(r.id, str) and r.id.startswith("/subscriptions/")]
     assert len(ids) > 100
     assert sorted(i for i in set(ids) if ids.count(i) > 1) == []

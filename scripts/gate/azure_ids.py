@@ -1,0 +1,146 @@
+"""Azure resource ids recorded offline, in the shape `pulumi up` records them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gate.mock_base import SUBSCRIPTION_ID, UNKNOWN, plain, stable_hex
+
+# azure-native modules whose ARM namespace is not simply "Microsoft.<Capitalized module>".
+_AZURE_NAMESPACE = {
+    "keyvault": "Microsoft.KeyVault",
+    "operationalinsights": "Microsoft.OperationalInsights",
+    "operationsmanagement": "Microsoft.OperationsManagement",
+    "securityinsights": "Microsoft.SecurityInsights",
+    "managedidentity": "Microsoft.ManagedIdentity",
+    "documentdb": "Microsoft.DocumentDB",
+    "dbforpostgresql": "Microsoft.DBforPostgreSQL",
+    "dbformysql": "Microsoft.DBforMySQL",
+    "containerservice": "Microsoft.ContainerService",
+    "containerregistry": "Microsoft.ContainerRegistry",
+    "recoveryservices": "Microsoft.RecoveryServices",
+    "dataprotection": "Microsoft.DataProtection",
+    "insights": "Microsoft.Insights",
+    "monitor": "Microsoft.Insights",
+    "privatedns": "Microsoft.Network",
+    "appconfiguration": "Microsoft.AppConfiguration",
+    "apimanagement": "Microsoft.ApiManagement",
+    "servicebus": "Microsoft.ServiceBus",
+    "eventhub": "Microsoft.EventHub",
+    "authorization": "Microsoft.Authorization",
+}
+
+
+# ARM resource types that are not the module's namespace and the SDK class name pluralised (what real ids,
+# and programs that write them literally, say); a path not starting with `Microsoft.` follows the module's
+# namespace. A child resource nests under its parents, each named by the `{input}` the SDK takes for it (a
+# subnet is `…/virtualNetworks/<vnet>/subnets/<subnet>`): rules that read a subscription, network or server
+# out of an id see what `pulumi up` records, and same-named children of different parents (every private
+# endpoint's `default` zone group) keep distinct ids.
+_AZURE_TYPE_PATH = {
+    "web:AppServicePlan": "serverfarms", "web:WebApp": "sites",
+    "authorization:ManagementLockByScope": "locks",
+    "monitor:AzureMonitorWorkspace": "Microsoft.Monitor/accounts",
+    "keyvault:Key": "vaults/{vaultName}/keys", "keyvault:Secret": "vaults/{vaultName}/secrets",
+    "network:Subnet": "virtualNetworks/{virtualNetworkName}/subnets",
+    "network:VirtualNetworkPeering": "virtualNetworks/{virtualNetworkName}/virtualNetworkPeerings",
+    "network:SecurityRule": "networkSecurityGroups/{networkSecurityGroupName}/securityRules",
+    "network:PrivateDnsZoneGroup": "privateEndpoints/{privateEndpointName}/privateDnsZoneGroups",
+    "privatedns:VirtualNetworkLink": "privateDnsZones/{privateZoneName}/virtualNetworkLinks",
+    "storage:BlobServiceProperties": "storageAccounts/{accountName}/blobServices",
+    "storage:BlobContainer": "storageAccounts/{accountName}/blobServices/default/containers",
+    "operationalinsights:Table": "workspaces/{workspaceName}/tables",
+    "operationalinsights:LinkedService": "workspaces/{workspaceName}/linkedServices",
+    "operationalinsights:DataExport": "workspaces/{workspaceName}/dataExports",
+    "securityinsights:SentinelOnboardingState":
+        "Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/onboardingStates",
+    "securityinsights:ScheduledAlertRule":
+        "Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules",
+    "sql:Database": "servers/{serverName}/databases",
+    "sql:BackupLongTermRetentionPolicy": "servers/{serverName}/databases/{databaseName}/"
+                                         "backupLongTermRetentionPolicies",
+    "sql:BackupShortTermRetentionPolicy": "servers/{serverName}/databases/{databaseName}/"
+                                          "backupShortTermRetentionPolicies",
+    "sql:EncryptionProtector": "servers/{serverName}/encryptionProtector",
+    "sql:ExtendedServerBlobAuditingPolicy": "servers/{serverName}/extendedAuditingSettings",
+    "sql:ServerAzureADOnlyAuthentication": "servers/{serverName}/azureADOnlyAuthentications",
+    "sql:ServerKey": "servers/{serverName}/keys",
+    "sql:ServerSecurityAlertPolicy": "servers/{serverName}/securityAlertPolicies",
+    "sql:FailoverGroup": "servers/{serverName}/failoverGroups",
+    "sql:FirewallRule": "servers/{serverName}/firewallRules",
+    "sql:VirtualNetworkRule": "servers/{serverName}/virtualNetworkRules",
+}
+
+
+# Modules whose `scope` input is the resource a lock, assignment, budget or subscription extends (elsewhere,
+# e.g. an API Management subscription or a Cosmos DB role assignment, `scope` is a property); every
+# `resourceUri` is such a scope (diagnostic settings, rule associations).
+_EXTENSION_MODULES = frozenset({"authorization", "resources", "managedservices", "consumption",
+                                "costmanagement", "security", "eventgrid"})
+
+
+class _Parents(dict):
+    """Fills a type path's `{input}` from the inputs; a parent name not known yet reads `unknown`."""
+
+    def __missing__(self, key: str) -> str:
+        return "unknown"
+
+
+def _plural_camel(word: str) -> str:
+    word = word[:1].lower() + word[1:]
+    if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
+        return word[:-1] + "ies"
+    if word.endswith("ss"):
+        return word + "es"
+    return word if word.endswith("s") else word + "s"
+
+
+def _azure_name(name: str, typ: str, inputs: dict[str, Any], parents: list[str]) -> str:
+    """The ARM resource name: the `<x>Name` input that names neither the resource group nor a parent, else an
+    autoname."""
+    candidates = [
+        k for k, v in inputs.items()
+        if k.endswith("Name") and k != "resourceGroupName" and k not in parents and isinstance(plain(v), str)
+    ]
+    cls = typ.split(":")[-1]
+    own = cls[:1].lower() + cls[1:] + "Name"
+    for key in (own, "resourceName", "name"):
+        if key in inputs and isinstance(plain(inputs[key]), str):
+            return plain(inputs[key])
+    if len(candidates) == 1:
+        return plain(inputs[candidates[0]])
+    return f"{name}{stable_hex(typ, name)}"
+
+
+def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | None) -> dict[str, Any]:
+    """An ARM resource id and name for an azure-native resource: under its resource group and parents, or, for
+    an extension resource (a lock, a role assignment, a diagnostic setting), under the scope it extends."""
+    parts = typ.split(":")
+    module, cls = parts[1], parts[2]
+    template = _AZURE_TYPE_PATH.get(f"{module}:{cls}") or _plural_camel(cls)
+    phys = _azure_name(name, typ, inputs, re.findall(r"\{(\w+)\}", template))
+    values = {k: plain(v) for k, v in inputs.items()}
+    known = _Parents((k, v) for k, v in values.items() if isinstance(v, str) and v != UNKNOWN)
+    sub = f"/subscriptions/{SUBSCRIPTION_ID}"
+    if module == "resources" and cls == "ResourceGroup":
+        rid = f"{sub}/resourceGroups/{phys}"
+    else:
+        namespace = _AZURE_NAMESPACE.get(module, "Microsoft." + module[:1].upper() + module[1:])
+        path = template.format_map(known)
+        arm_type = path if path.startswith("Microsoft.") else f"{namespace}/{path}"
+        scope = known.get("scope", "") if module in _EXTENSION_MODULES else known.get("resourceUri", "")
+        if scope.startswith(("/subscriptions/", "/providers/")):
+            rid = f"{scope.rstrip('/')}/providers/{arm_type}/{phys}"
+        else:
+            rg = values.get("resourceGroupName")
+            rg = rg if isinstance(rg, str) else "unknown-rg"
+            rid = f"{sub}/resourceGroups/{rg}/providers/{arm_type}/{phys}"
+    out: dict[str, Any] = {"id": rid, "name": phys}
+    if location and "location" not in inputs:
+        out["location"] = location
+    vault = plain(inputs.get("vaultName"))
+    if module == "keyvault" and cls == "Key" and isinstance(vault, str):   # read when deployed (update)
+        out["keyUri"] = f"https://{vault}.vault.azure.net/keys/{phys}"
+        out["keyUriWithVersion"] = f"{out['keyUri']}/{stable_hex(typ, name, length=32)}"
+    return out
