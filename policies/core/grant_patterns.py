@@ -23,6 +23,11 @@ they pass them on. A `StringEquals` condition pinning `aws:ResourceAccount` to t
 `aws:RequestedRegion` to allowed regions narrows those services' patterns (both are needed for `*`; one
 narrows its own ARN field); S3's do not: its ARNs carry neither, round 60 decided not to rely on the account
 alone and the request's region was not judged safe for buckets (access points, redirects) in this round.
+Round 62: ECR pushes, IoT publishes, Bedrock invocations and AppSync mutations are sends too; an account the
+endpoints record declares in an allowed region narrows as the own one does; S3 under both keys stays
+unnarrowed (a Multi-Region Access Point is called through a global endpoint and routes to buckets in other
+regions, so the request's region does not bind the bucket's), and an access point pattern over its account or
+region reaches outside like the other services' ARNs.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policies.core.accounts import aws_account
+from policies.core.endpoints import EEA_COUNTRIES, Endpoint, find
 from policies.core.iam.managed import is_managed, managed_statements
 from policies.core.iam.statements import as_list, conditions, statement_actions
 from policies.core.location import Allowed
@@ -85,10 +91,11 @@ class _Store:
 _S3 = "s3"
 # Uploads, copies and multipart parts are all authorised as PutObject, replication as ReplicateObject; the
 # other services' stores accept these from another account when their resource policy says so.
-def _store(service: str, noun: str, actions: tuple[str, ...], resource: str) -> _Store:
-    """A store of `service` sent to by `actions`; outside it: `resource` of another account in us-east-1."""
+def _store(service: str, noun: str, actions: tuple[str, ...], resource: str, *more: str) -> _Store:
+    """A store of `service` sent to by `actions`; outside it: `resource` of another account in us-east-1,
+    and `more` ARNs of other forms."""
     return _Store(noun, {f"{service}:{a.lower()}": f"{service}:{a}" for a in actions},
-                  (f"arn:aws:{service}:us-east-1:999999999999:{resource}",))
+                  (f"arn:aws:{service}:us-east-1:999999999999:{resource}", *more))
 
 
 _STORES: dict[str, _Store] = {
@@ -109,6 +116,17 @@ _STORES: dict[str, _Store] = {
     "states": _store("states", "state machines", ("StartExecution", "StartSyncExecution"),
                      "stateMachine:zz-outside"),
     "execute-api": _store("execute-api", "APIs", ("Invoke", "ManageConnections"), "zzoutside/prod/POST/x"),
+    # Round 62: an image pushed to another account's repository (its repository policy lets the principal in)
+    # carries whatever configuration and data were baked into it, and that account replicates it wherever it
+    # likes; IoT Core's broker of another region forwards what is published by its topic rules; a prompt goes
+    # to the region the call names (a foundation model's ARN has no account; inference profiles have one);
+    # an AppSync mutation writes into the API's data sources.
+    "ecr": _store("ecr", "repositories", ("InitiateLayerUpload", "UploadLayerPart", "CompleteLayerUpload",
+                                          "PutImage"), "repository/zz-outside"),
+    "iot": _store("iot", "IoT topics", ("Publish", "RetainPublish"), "topic/zz-outside"),
+    "bedrock": _store("bedrock", "models", ("InvokeModel", "InvokeModelWithResponseStream"),
+                      "inference-profile/zz-outside", "arn:aws:bedrock:us-east-1::foundation-model/zz"),
+    "appsync": _store("appsync", "GraphQL APIs", ("GraphQL",), "apis/zzoutside"),
 }
 _VARIABLE = ("*", "?", "${")  # a wildcard, or a policy variable filled per request
 
@@ -128,9 +146,9 @@ def _reaches_outside(service: str, pattern: str, narrowed: tuple[bool, bool]) ->
     conditions pin to the stack's account and allowed regions, which S3's ARNs cannot be narrowed by."""
     whole = any(_glob(pattern).fullmatch(probe) for probe in _STORES[service].outside)
     parts = pattern.split(":", 5)
-    if service == _S3:
+    if service == _S3:  # a bucket's name, or an access point's account or region (round 62), left open
         return whole or (len(parts) == 6 and bool(_glob(parts[2]).fullmatch(service))
-                         and _varies(parts[5].split("/", 1)[0]))
+                         and any(map(_varies, (parts[5].split("/", 1)[0], parts[3], parts[4]))))
     if whole and not all(narrowed):
         return True
     if len(parts) < 6 or not _glob(parts[2]).fullmatch(service):
@@ -182,15 +200,25 @@ def _unknown_managed(r: ResourceView) -> list[str]:
             for key, arn, stmts in _managed(r) if stmts is None]
 
 
-def _narrowed(stmt: dict[str, Any], own: str | None, ok: Allowed) -> tuple[bool, bool]:
+def _narrowed(stmt: dict[str, Any], own: str | None, ok: Allowed,
+              endpoints: tuple[Endpoint, ...]) -> tuple[bool, bool]:
     """(account, region): whether a `StringEquals` condition pins `aws:ResourceAccount` to the account the
-    resource's provider pins and `aws:RequestedRegion` to allowed regions. Conditions only narrow (IAM ANDs
-    them), so any other operator or key is simply not relied on; `IfExists`, `ForAnyValue`, `StringLike`
-    and the like are such others, as is a list naming anything else."""
+    resource's provider pins or declared ones, and `aws:RequestedRegion` to allowed regions. Conditions only
+    narrow (IAM ANDs them), so any other operator or key is simply not relied on; `IfExists`, `ForAnyValue`,
+    `StringLike` and the like are such others, as is a list naming anything else."""
     block = conditions(stmt).get("StringEquals", {})
     accounts, regions = block.get("aws:resourceaccount", []), block.get("aws:requestedregion", [])
-    return (bool(accounts) and own is not None and all(a == own for a in accounts),
+    return (bool(accounts) and all(a == own or _declared(a, ok, endpoints) for a in accounts),
             bool(regions) and all(ok.permits("aws", region) for region in regions))
+
+
+def _declared(account: str, ok: Allowed, endpoints: tuple[Endpoint, ...]) -> bool:
+    """Round 62: an account the endpoints record declares (`arn:aws:iam::<id>:`) in an allowed region or an
+    EEA jurisdiction is a receiver the controller vouches for, as it is when a grant names it (round 16)."""
+    e = find(endpoints, "arn", f"arn:aws:iam::{account}:")
+    if e is None:
+        return False
+    return ok.permits("aws", e.region) if e.region else e.jurisdiction in EEA_COUNTRIES
 
 
 def _only_a_boundary(r: ResourceView, graph: StackGraph) -> bool:
@@ -243,8 +271,10 @@ def _message(where: str, found: list[tuple[str, list[str], list[str]]]) -> str:
         "`aws:ResourceAccount` (the stack's account) and `aws:RequestedRegion` (allowed regions)")
 
 
-def open_grants(r: ResourceView, graph: StackGraph, ok: Allowed) -> list[str]:
-    """Messages for the statements of the resource's identity policies that send to stores no ARN names."""
+def open_grants(r: ResourceView, graph: StackGraph, ok: Allowed,
+                endpoints: tuple[Endpoint, ...]) -> list[str]:
+    """Messages for the statements of the resource's identity policies that send to stores no ARN names;
+    `endpoints`: the declared ones, whose accounts narrow a pattern as the own one does."""
     if r.type == _POLICY and _only_a_boundary(r, graph):
         return []
     out = _unknown_managed(r)
@@ -257,7 +287,7 @@ def open_grants(r: ResourceView, graph: StackGraph, ok: Allowed) -> list[str]:
         for i, stmt in enumerate(as_list(doc.get("Statement"))):
             if not isinstance(stmt, dict) or stmt.get("Effect") != "Allow" or not _may_send(stmt):
                 continue
-            actions, narrowed = statement_actions(stmt), _narrowed(stmt, own, ok)
+            actions, narrowed = statement_actions(stmt), _narrowed(stmt, own, ok, endpoints)
             found = [(service, sends, targets) for service, store in _STORES.items()
                      if (sends := [store.sends[a] for a in sorted(actions & store.sends.keys())])
                      and (targets := _wide_targets(service, stmt, narrowed))]

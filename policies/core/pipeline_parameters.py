@@ -17,7 +17,8 @@ URL it becomes, as `#{myScheme}#{myTarget}/x` is. A path whose head fills to a b
 (`#{node.myTarget}/x` with `myTarget` `partner-drop`) names no scheme; round 60 kept it unfilled, which
 blocked the stack's own bucket written so too. Round 61 reads a bare head of a bucket name's shape as that
 bucket (`s3://partner-drop/x`, judged as any bucket: the own one passes, another blocks); any other head
-is kept unfilled and blocks as a head nothing places (host_classes.py `expression_head`).
+is kept unfilled and blocks as a head nothing places (host_classes.py `expression_head`). Round 62 reads it
+so only in the fields that hold an S3 path; elsewhere (a script's argument may be a host) it stays unfilled.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ _REF = re.compile(r"#\{\s*((?:\w+\.)?\w+)\s*\}")  # `myField`, `node.myField`, `
 _MAX_VALUES = 8  # alternatives of one field; more is not judged value by value (left unfilled)
 # What a path's head may fill to and be placed: a scheme (`s3://bucket`, then read as a URL) or a local path.
 _PLACED_HEAD = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/)", re.I)
+# The fields whose value is an S3 path (AWS Data Pipeline object reference: data nodes, log, script, jar,
+# output and bootstrap locations, S3 preconditions): only there is a bare head a bucket (round 62).
+_S3_PATHS = frozenset({
+    "directoryPath", "filePath", "manifestFilePath", "logUri", "scriptUri", "jarUri", "stdout", "stderr",
+    "s3Key", "s3Prefix", "bootstrapAction", "step"})
 
 
 def _values(view: ResourceView) -> dict[str, list[str]]:
@@ -53,7 +59,7 @@ def _listed(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _filled(text: str, values: dict[str, list[str]]) -> str:
+def _filled(text: str, values: dict[str, list[str]], s3_path: bool) -> str:
     """Every alternative of `text` with its parameters filled in, joined by spaces (each is scanned)."""
     alternatives = [text]
     for name in dict.fromkeys(_REF.findall(text)):
@@ -64,20 +70,21 @@ def _filled(text: str, values: dict[str, list[str]]) -> str:
         if len(alternatives) > _MAX_VALUES:
             return text
     if headed_by_expression(text):
-        heads = [_placed_head(a) for a in alternatives]
+        heads = [_placed_head(a, s3_path) for a in alternatives]
         if None in heads:
             return text  # kept as written: it blocks as a head nothing places
         alternatives = [h for h in heads if h is not None]
     return " ".join(alternatives)
 
 
-def _placed_head(filled: str) -> str | None:
+def _placed_head(filled: str, s3_path: bool) -> str | None:
     """A path filled at its head, as it is placed: with its scheme or as a local path as written; a bare
-    bucket name (round 61: a data node's path names S3 objects, so a bare head can only be a bucket) as that
+    bucket name in a field that holds an S3 path (round 61: a data node's path names S3 objects, so a bare
+    head can only be a bucket; round 62: in any other field, a script's argument, it may be a host) as that
     bucket's `s3://` URL, judged like any bucket; anything else (None) is no place the pack can read."""
     if _PLACED_HEAD.match(filled):
         return filled
-    return f"s3://{filled}" if BUCKET_NAME.match(filled.split("/", 1)[0]) else None
+    return f"s3://{filled}" if s3_path and BUCKET_NAME.match(filled.split("/", 1)[0]) else None
 
 
 def _user_fields(obj: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
@@ -113,7 +120,7 @@ def filled_definition(view: ResourceView, inputs: dict[str, Any]) -> dict[str, A
         text = f.get("stringValue") if isinstance(f, dict) else None
         if not isinstance(text, str) or "#{" not in text:
             return f
-        return {**f, "stringValue": _filled(text, values)}
+        return {**f, "stringValue": _filled(text, values, f.get("key") in _S3_PATHS)}
 
     def filled(o: dict[str, Any], through: dict[str, dict[str, Any]]) -> dict[str, Any]:
         own = {**_user_fields(o, by_id), **_through_fields(o, through)}

@@ -11,6 +11,7 @@ matched to.
 from __future__ import annotations
 
 from policies.core.destinations import LocalJudge
+from policies.core.endpoints import load_endpoints
 from policies.core.geo import GEO_SETTINGS, geo_copies
 from policies.core.grant_patterns import open_grants
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
@@ -23,8 +24,9 @@ from policies.core.view import ResourceView, StackGraph
 def check_resource(r: ResourceView, graph: StackGraph, ctx: RuleContext) -> list[str]:
     if not r.custom:
         return []
-    out = open_grants(r, graph, allowed(ctx))
     judge = graph.once(f"local-judge:{id(ctx)}", lambda: LocalJudge(ctx))  # one per run: the graph's life
+    declared = graph.once(f"endpoints:{id(ctx)}", lambda: load_endpoints(ctx.stack))
+    out = open_grants(r, graph, allowed(ctx), declared)
     for ref in references(r):
         if judge(ref).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):
             out.append(msg)

@@ -85,6 +85,10 @@ MANAGED: dict[str, list[dict[str, Any]]] = {
         "ecr:BatchGetImage", "ecr:GetLifecyclePolicy", "ecr:GetLifecyclePolicyPreview",
         "ecr:ListTagsForResource", "ecr:DescribeImageScanFindings", "ecr:InitiateLayerUpload",
         "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"], "Resource": "*"}],
+    # Round 62 (ECR judged as a store): its service-linked role statement's condition left out (wider).
+    "AmazonEC2ContainerRegistryFullAccess": [
+        {"Effect": "Allow", "Action": ["ecr:*", "cloudtrail:LookupEvents"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*"}],
     # Its reads are metadata: no secret value (secretsmanager:DescribeSecret, ListSecrets, GetResourcePolicy
     # only), which the marker says; IAM's grammar admits no such element in a real policy (round 26).
     "SecurityAudit": [{"Effect": "Allow", "Action": _READ, "Resource": "*", METADATA_ONLY: True}],
