@@ -60,6 +60,14 @@ _AWS_ARN_FORMATS = {
     "lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{name}",
     "sfn/stateMachine:StateMachine": "arn:aws:states:{region}:{account}:stateMachine:{name}",
     "opensearch/serverlessCollection:ServerlessCollection": "arn:aws:aoss:{region}:{account}:collection/{id}",
+    # EventBridge is pulumi-aws's `cloudwatch` module but its ARNs name `events` (API reference patterns).
+    "cloudwatch/eventBus:EventBus": "arn:aws:events:{region}:{account}:event-bus/{name}",
+    "cloudwatch/eventRule:EventRule": "arn:aws:events:{region}:{account}:rule/{name}",
+    "cloudwatch/eventArchive:EventArchive": "arn:aws:events:{region}:{account}:archive/{name}",
+    "cloudwatch/eventEndpoint:EventEndpoint": "arn:aws:events:{region}:{account}:endpoint/{name}",
+    "cloudwatch/metricAlarm:MetricAlarm": "arn:aws:cloudwatch:{region}:{account}:alarm:{name}",
+    "cloudwatch/compositeAlarm:CompositeAlarm": "arn:aws:cloudwatch:{region}:{account}:alarm:{name}",
+    "cloudwatch/dashboard:Dashboard": "arn:aws:cloudwatch::{account}:dashboard/{name}",
 }
 _EXECUTION_ARN = frozenset({"apigateway/restApi:RestApi", "apigatewayv2/api:Api"})
 
@@ -106,6 +114,9 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
         arn = _AWS_ARN_FORMATS[mod_type].format(region=region, account=ACCOUNT_ID, name=phys_name, id=rid)
     else:
         arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{kind}/{rid}"
+    bus = plain(inputs.get("eventBusName"))  # a rule on a custom bus (name or ARN): `rule/<bus>/<name>`
+    if mod_type.endswith(":EventRule") and isinstance(bus, str) and bus not in ("default", UNKNOWN):
+        arn = f"arn:aws:events:{region}:{ACCOUNT_ID}:rule/{bus.rsplit('/', 1)[-1]}/{phys_name}"
     if isinstance(plain(inputs.get("arn")), str):  # an input `arn` (an event target's target) is echoed
         arn = plain(inputs["arn"])               # by the provider like every input, not generated
     out.update(id=rid, arn=arn)

@@ -1,0 +1,27 @@
+"""ARNs the offline engine records for EventBridge and CloudWatch have the shape AWS gives them: a policy
+that names the stack's own bus or rule literally (`arn:aws:events:…:event-bus/<name>`) names what the
+recorded graph holds, not a made-up `arn:aws:cloudwatch:…:event-bus/…`."""
+
+from __future__ import annotations
+
+import pytest
+from gate.mocks import aws_outputs
+
+R, A = "eu-west-1", "123456789012"
+EV = f"arn:aws:events:{R}:{A}"
+
+
+@pytest.mark.parametrize(("cls", "inputs", "arn"), [
+    ("cloudwatch/eventBus:EventBus", {"name": "dosis"}, f"{EV}:event-bus/dosis"),
+    ("cloudwatch/eventRule:EventRule", {"name": "r"}, f"{EV}:rule/r"),
+    ("cloudwatch/eventRule:EventRule", {"name": "r", "eventBusName": "default"}, f"{EV}:rule/r"),
+    ("cloudwatch/eventRule:EventRule", {"name": "r", "eventBusName": "dosis"}, f"{EV}:rule/dosis/r"),
+    ("cloudwatch/eventRule:EventRule", {"name": "r", "eventBusName": f"{EV}:event-bus/dosis"},
+     f"{EV}:rule/dosis/r"),
+    ("cloudwatch/eventArchive:EventArchive", {"name": "a"}, f"{EV}:archive/a"),
+    ("cloudwatch/eventEndpoint:EventEndpoint", {"name": "g"}, f"{EV}:endpoint/g"),
+    ("cloudwatch/metricAlarm:MetricAlarm", {"name": "m"}, f"arn:aws:cloudwatch:{R}:{A}:alarm:m"),
+    ("cloudwatch/dashboard:Dashboard", {"name": "d"}, f"arn:aws:cloudwatch::{A}:dashboard/d"),
+])
+def test_eventbridge_and_cloudwatch_arns(cls, inputs, arn):
+    assert aws_outputs(f"aws:{cls}", "n", inputs, R, "id-1")["arn"] == arn
