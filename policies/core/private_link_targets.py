@@ -37,16 +37,11 @@ PRIVATE_LINK_SERVICE = "azure-native:network:PrivateLinkService"
 
 
 def _links(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            sub = f"{path}.{k}" if path else k
-            if k in _KEYS:
-                yield sub, v
-            else:
-                yield from _links(v, sub)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _links(v, f"{path}[{i}]")
+    """(path, value) of every `_KEYS` field, however deep."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        at = f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}" if path else k
+        yield from [(at, v)] if k in _KEYS else _links(v, at)
 
 
 def _stack_resources_feeding(r: ResourceView, graph: StackGraph, path: str) -> list[ResourceView]:
