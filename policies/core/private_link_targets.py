@@ -3,15 +3,16 @@ network to the resource its `privateLinkServiceConnections[].privateLinkServiceI
 approves it later (`manualPrivateLinkServiceConnections[]`: "used when the network admin does not have access
 to approve connections to the remote resource", the installed SDK); an AI Search shared private link and a
 Data Factory managed private endpoint do the same from the service's own network (`privateLinkResourceId`,
-"the resource ID of the resource the shared private link resource is for"). What the stack's hosts, indexers
-or copy activities write through such a link lands in that resource, whose key, exposure and readers are
-judged only when the stack holds it. So every linked resource must be the stack's, as its subnets must be
-(`network_rule_subnets`): an id fed from a resource of the stack (never a stack reference's output), a literal
-id the stack records and makes (`recorded_ids`), or a literal ARM id in a subscription the stack's PIA record
-names (`network_subscriptions`). A private link service of the stack is the other way round: the
-subscriptions it auto-approves connect to it unasked, so each must be one the record names. Closed world:
-the fields are read under any Azure type, however deep; an unknown value not fed from the stack, or a value
-that is no ARM id, blocks."""
+"the resource ID of the resource the shared private link resource is for"), and a Front Door origin from
+Microsoft's edge (`sharedPrivateLinkResource.privateLink.id`, the same words; r62p-43). What the stack's
+hosts, indexers, copy activities or front door send through such a link lands in that resource, whose key,
+exposure and readers are judged only when the stack holds it. So every linked resource must be the stack's, as
+its subnets must be (`network_rule_subnets`): an id fed from a resource of the stack (never a stack
+reference's output), a literal id the stack records and makes (`recorded_ids`), or a literal ARM id in a
+subscription the stack's PIA record names (`network_subscriptions`). A private link service of the stack is
+the other way round: the subscriptions it auto-approves connect to it unasked, so each must be one the record
+names. Closed world: the fields are read under any Azure type, however deep; an unknown value not fed from the
+stack, or a value that is no ARM id, blocks."""
 
 from __future__ import annotations
 
@@ -36,12 +37,12 @@ _STACK_REFERENCE = "pulumi:pulumi:StackReference"
 PRIVATE_LINK_SERVICE = "azure-native:network:PrivateLinkService"
 
 
-def _links(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    """(path, value) of every `_KEYS` field, however deep."""
+def _links(value: Any, path: str, key: Any = None) -> Iterator[tuple[str, Any]]:
+    """(path, value) of every `_KEYS` field and every `privateLink.id`, however deep."""
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for k, v in items:
         at = f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}" if path else k
-        yield from [(at, v)] if k in _KEYS else _links(v, at)
+        yield from [(at, v)] if k in _KEYS or (key == "privateLink" and k == "id") else _links(v, at, k)
 
 
 def _stack_resources_feeding(r: ResourceView, graph: StackGraph, path: str) -> list[ResourceView]:

@@ -1,9 +1,9 @@
 """Round-62 classes (docs/pia-conditions.md, round 62). Private endpoints, AI Search shared private links and
-Data Factory managed private endpoints linking to another party's resource passed; virtual network ids (a
-private DNS zone's link, a network's inline peerings) were read only where a check named them; any provider's
-pin made a subscription's networks the stack's; a subnet or network of the stack given another party's id as
-an input made that id the stack's; a private link service auto-approving one named subscription passed. Each
-test fails on the code before the round."""
+Data Factory managed private endpoints and a Front Door origin linking to another party's resource passed;
+virtual network ids (a private DNS zone's link, a network's inline peerings) were read only where a check
+named them; any provider's pin made a subscription's networks the stack's; a subnet or network of the stack
+given another party's id as an input made that id the stack's; a private link service auto-approving one named
+subscription passed. Each test fails on the code before the round."""
 
 from __future__ import annotations
 
@@ -34,6 +34,13 @@ def test_a_private_link_reaches_only_resources_of_the_stack():
         only(found, name, LINKS)
     for stem in ("r62p-50", "r62p-51", "r62p-70", "r61p-41"):
         assert not any("links to" in m for _, m in run(PUBLIC, case(stem))), stem
+
+
+def test_a_front_door_origins_private_link_is_read():
+    """Found while fixing: `sharedPrivateLinkResource.privateLink.id` names the target as an object's `id`."""
+    found = run(PUBLIC, case("r62p-43"))
+    only(found, "afd-origin", "`sharedPrivateLinkResource.privateLink.id` links to")
+    only(found, "afd-origin", LINKS)
 
 
 def test_a_private_link_the_program_cannot_place_blocks():
