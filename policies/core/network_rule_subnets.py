@@ -11,10 +11,15 @@ endpoint or a delegated server answers in that network, and an app's Regional VN
 (`virtualNetworkSubnetId`) sends its outbound calls through the routes and firewall whoever runs the network
 sets. Who runs another subscription's network cannot be judged, so every subnet any Azure resource names must
 be the stack's: an id fed from a subnet or network of the stack, a literal id the stack records for its own
-subnet or virtual network, or a literal id in a subscription an azure-native provider of the stack pins
-(`subscriptionId`). Closed world: a literal subnet id under any field
-name is read by its shape; under a field known to hold a subnet, an id that is no ARM subnet id, or an unknown
-value not fed from the stack's network, blocks."""
+subnet or virtual network (`recorded_ids`: made by the resource's own inputs), or a literal id in a
+subscription the stack's PIA record names (`network_subscriptions`, round 62: who runs it and why; rounds 60
+and 61 took any subscription a provider of the stack pins, and a provider may pin another party's
+subscription for one harmless resource). A virtual network named whole is
+the same question (round 62): a private DNS zone linked to it resolves the stack's private endpoints there, a
+peering (a resource of its own or the network's inline `virtualNetworkPeerings`) or hub connection joins it.
+Closed world: a literal subnet or virtual network id under any field name is read by its shape; under a field
+known to hold one, an id that is no ARM network id, or an unknown value not fed from the stack's network,
+blocks."""
 
 from __future__ import annotations
 
@@ -22,8 +27,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from policies.core.accounts import azure_subscription
-from policies.core.graph_index import graph_index
+from policies.core.iam.breakglass import records
+from policies.core.recorded_ids import made_by, own_resource
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 _NETWORKS = ("azure-native:network:Subnet", "azure-native:network:VirtualNetwork")
@@ -35,14 +40,18 @@ _SUBNET_KEYS = frozenset({
     "vnetSubnetResourceId", "virtualNetworkSubnetId", "subnetResourceId", "delegatedSubnetResourceId",
     "infrastructureSubnetId", "vnetSubnetID", "podSubnetID", "subnetId",
 })
+# Objects whose `id` is a subnet or a virtual network: a private endpoint's or NIC's subnet, a private DNS
+# zone link's and a DNS resolver link's network, a peering's or hub connection's remote network.
+_ID_OBJECTS = frozenset({"subnet", "virtualNetwork", "remoteVirtualNetwork"})
 # Lists that admit subnets: unknown as a whole, which subnets they admit cannot be read.
 _LISTS = frozenset({"virtualNetworkRules", "ipSecurityRestrictions", "scmIpSecurityRestrictions"})
-_SUBNET_ID = re.compile(
+_NETWORK_ID = re.compile(
     r"^/subscriptions/([^/]+)/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+"
-    r"/subnets/[^/]+$",
+    r"(/subnets/[^/]+)?$",
     re.IGNORECASE,
 )
 _SUBSCRIPTION = re.compile(r"^/subscriptions/([^/]+)/", re.IGNORECASE)
+UNRECORDED = "which the stack's PIA record does not name (`network_subscriptions`)"
 
 
 def _rule_id(entry: Any) -> Any:
@@ -57,9 +66,10 @@ def _rule_id(entry: Any) -> Any:
 
 
 def _named(value: Any, path: str, key: str = "") -> Iterator[tuple[str, Any, bool]]:
-    """(path, value, known to be a subnet) of every subnet the inputs name, however deep: each entry of a
-    `virtualNetworkRules` list, each field of `_SUBNET_KEYS`, each `subnet.id`, and any other string shaped
-    like an ARM subnet id. An unknown list of `_LISTS` is yielded whole."""
+    """(path, value, known to be a network) of every subnet or virtual network the inputs name, however deep:
+    each entry of a `virtualNetworkRules` list, each field of `_SUBNET_KEYS`, each `id` of `_ID_OBJECTS`, and
+    any other string shaped like an ARM subnet or virtual network id. An unknown list of `_LISTS` is yielded
+    whole."""
     if key in _LISTS and is_unknown(value):
         yield path, value, True
     elif key == "virtualNetworkRules" and isinstance(value, list):
@@ -68,7 +78,7 @@ def _named(value: Any, path: str, key: str = "") -> Iterator[tuple[str, Any, boo
     elif isinstance(value, dict):
         for k, v in value.items():
             sub = f"{path}.{k}" if path else k
-            if key == "subnet" and k == "id":
+            if key in _ID_OBJECTS and k == "id":
                 yield sub, v, True
             else:
                 yield from _named(v, sub, k)
@@ -77,64 +87,66 @@ def _named(value: Any, path: str, key: str = "") -> Iterator[tuple[str, Any, boo
             yield from _named(v, f"{path}[{i}]", key)
     elif key in _SUBNET_KEYS and value is not None and value != "":
         yield path, value, True
-    elif isinstance(value, str) and _SUBNET_ID.match(value):
+    elif isinstance(value, str) and _NETWORK_ID.match(value):
         yield path, value, False
 
 
-def pinned_subscriptions(graph: StackGraph) -> set[str]:
-    """The subscriptions azure-native providers of the stack pin (lower-cased)."""
-    return {
-        sub
-        for r in graph.resources
-        if r.type.startswith("azure-native:") and (sub := azure_subscription(r.provider)[0])
-    }
+def recorded_subscriptions(stack: str) -> set[str]:
+    """The subscriptions the stack's PIA record names in `network_subscriptions` (lower-cased): whose networks
+    and resources the stack may name besides its own (round 62; before, any provider's pin counted)."""
+    return {str(e.get("subscription", "")).lower() for e in records(stack, "network_subscriptions")}
 
 
-def _recorded_in_stack(sid: str, graph: StackGraph) -> bool:
-    """A literal id the stack records: its own subnet, or a subnet under its own virtual network (by recorded
-    id, never by name). An update's preview knows the ids of what exists, and a stack need not pin the
-    subscription its provider defaults to for its own network to be its own."""
-    by_key = graph_index(graph).by_key
-    rid = sid.lower()
-    subnet, vnet = by_key.get(f"id:{rid}"), by_key.get(f"id:{rid.rsplit('/subnets/', 1)[0]}")
-    return (subnet is not None and subnet.type in _NETWORKS) or (
-        vnet is not None and vnet.type == _NETWORKS[1])
+def _recorded_in_stack(sid: str, graph: StackGraph, fed: list[ResourceView]) -> bool:
+    """A literal id of the stack's own subnet or virtual network, or of a subnet under its own virtual
+    network: the id the stack records for it, or one made by the network the field is fed from (never by
+    name alone).
+    An update's preview knows the ids of what exists, and a stack need not pin the subscription its provider
+    defaults to for its own network to be its own."""
+    vnet_id = re.split("/subnets/", sid, maxsplit=1, flags=re.IGNORECASE)[0]
+    subnet, vnet = own_resource(graph, sid), own_resource(graph, vnet_id)
+    if (subnet is not None and subnet.type in _NETWORKS) or (vnet is not None and vnet.type == _NETWORKS[1]):
+        return True
+    return any(made_by(d, sid) or (d.type == _NETWORKS[1] and made_by(d, vnet_id)) for d in fed)
 
 
-def _fed_from_stack_network(r: ResourceView, graph: StackGraph, path: str) -> bool:
+def _stack_networks_feeding(r: ResourceView, graph: StackGraph, path: str) -> list[ResourceView]:
     top = path.split(".", 1)[0].split("[", 1)[0]
-    return any(d.type in _NETWORKS for d in graph.dependency_of(r, top))
+    return [d for d in graph.dependency_of(r, top) if d.type in _NETWORKS]
 
 
 def _message(r: ResourceView, where: str, sid: Any, whose: str) -> str:
     admits = r.type.endswith("VirtualNetworkRule") or any(k in where for k in _LISTS)
+    m = _NETWORK_ID.match(sid) if isinstance(sid, str) else None
+    what = "virtual network" if m is not None and m.group(2) is None else "subnet"
     return (
-        f"`{where}` {'admits' if admits else 'names'} subnet {sid!r} {whose}: a subnet of another "
-        "subscription or tenant is a network whose hosts may reach what admits or is placed in it, and "
+        f"`{where}` {'admits' if admits else 'names'} {what} {sid!r} {whose}: a network of another "
+        "subscription or tenant is one whose hosts may reach what admits, links or is placed in it, and "
         "whose routes carry what joins it, and this pack cannot judge who runs it; feed the id from a "
-        "subnet of this stack, pin that subscription with `subscriptionId` on the provider that creates the "
-        "subnet, or drop it (reach a store through a private endpoint in the stack's own network)"
+        f"{what} of this stack, name the subscription in the PIA record's `network_subscriptions` (who runs "
+        "it, why), or drop it (reach a store through a private endpoint in the stack's own network)"
     )
 
 
-def foreign_subnets(r: ResourceView, graph: StackGraph) -> list[str]:
-    """disallow-public-data-access: why a subnet `r` names may be another party's."""
+def foreign_subnets(r: ResourceView, graph: StackGraph, recorded: set[str]) -> list[str]:
+    """disallow-public-data-access: why a subnet `r` names may be another party's (`recorded`: the
+    subscriptions of `recorded_subscriptions`)."""
     if not r.type.startswith("azure-native:"):
         return []
     out = []
-    pinned: set[str] | None = None
     for where, sid, slot in _named(r.inputs, ""):
+        fed = _stack_networks_feeding(r, graph, where)
         if is_unknown(sid):
-            if not _fed_from_stack_network(r, graph, where):
+            if not fed:
                 out.append(unknown_message(where, "which subnet it names"))
             continue
-        if isinstance(sid, str) and _recorded_in_stack(sid, graph):
+        if isinstance(sid, str) and _recorded_in_stack(sid, graph, fed):
             continue
-        m = _SUBSCRIPTION.match(sid) if isinstance(sid, str) and (_SUBNET_ID.match(sid) or not slot) else None
-        pinned = pinned_subscriptions(graph) if pinned is None else pinned
-        if m is not None and m.group(1).lower() in pinned:
+        readable = isinstance(sid, str) and (_NETWORK_ID.match(sid) or not slot)
+        m = _SUBSCRIPTION.match(sid) if readable else None
+        if m is not None and m.group(1).lower() in recorded:
             continue
-        whose = f"of subscription {m.group(1)!r}, which no provider of the stack pins" if m else (
+        whose = f"of subscription {m.group(1)!r}, {UNRECORDED}" if m else (
             "that is no readable ARM subnet id fed from a subnet of this stack")
         out.append(_message(r, where, sid, whose))
     return out

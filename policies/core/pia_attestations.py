@@ -19,7 +19,12 @@ risk: `policies/core/records.py`); the record's shape (known keys, statement lis
 - `entra_pim_mfa` (round 41; D36 §101 4th, CLOUD "Multifactorauthenticatie", D36 §115 PAM): per privileged
   Entra directory role made PIM-eligible by the program, that activating it asks MFA — `[{role: <template
   id of standing_roles.PRIVILEGED> | all, mfa: on-activation, verified_on, how?}]` (an eligibility for any
-  other role needs no statement, so a statement naming one is a typo).
+  other role needs no statement, so a statement naming one is a typo);
+- `network_subscriptions` (round 62): `[{subscription: <lower-case subscription id>, held_by, why}]` — the
+  Azure subscriptions, besides what the stack creates, whose networks its resources may admit, join or be
+  placed in and whose resources its private links may reach (`network_rule_subnets`,
+  `private_link_targets`): who runs each and why the stack names it. A provider's pin is no such statement:
+  a provider may pin another party's subscription for one harmless resource.
 
 `mfa`-like fields take the one value that asserts something; `verified_on` is a date on or before the
 evaluation date (who verified it when, in the console of the setting).
@@ -133,6 +138,11 @@ STATEMENTS: dict[str, Schema] = {
     PIM_RECORD: (
         {"role": _pim_role, "mfa": _one_of(*PIM_MFA), **_VERIFIED},
         ("role", "mfa", "verified_on"),
+    ),
+    "network_subscriptions": (
+        {"subscription": _matching(_GUID, "a lower-case Azure subscription id"),
+         "held_by": _text("who runs the subscription"), "why": _text("why the stack names its networks")},
+        ("subscription", "held_by", "why"),
     ),
 }
 

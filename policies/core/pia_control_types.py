@@ -23,6 +23,7 @@ from policies.core.pia_api_auth import CONTROLS as APPSYNC
 from policies.core.pia_copy_settings import CONTROLS as COPY_SETTINGS
 from policies.core.pia_tls_links import CONTROLS as TLS_LINKS
 from policies.core.pia_workspace_stores import CONTROLS as WORKSPACE_CONTROLS
+from policies.core.private_link_targets import CONTROLS as PRIVATE_LINKS
 from policies.core.ram_shares import CONTROLS as RAM_SHARES
 from policies.core.search_saml import CONTROLS as SEARCH_SAML
 from policies.core.security_lake import CONTROLS as SECURITY_LAKE
@@ -305,6 +306,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:athena/workgroup:Workgroup",  # round 17: query-result encryption (pia_copy_keys.py)
         *ANALYTICS,  # round 29: Synapse pool TDE, registry tokens (pia_analytics.py)
         *APIM,  # round 43: API Management APIs, products and their links (apim_access.py)
+        *PRIVATE_LINKS,  # round 62: what private endpoints and shared private links connect to
     }
 )
 """Types that set a store's key, exposure, TLS, retention or readers, and that a pia-conditions rule reads

@@ -143,7 +143,7 @@ PIA = mapping({
     "off_vendor_copies": list_of(mapping({"stores": strings, "destination": line, "schedule": line,
                                           "job": line}, ("stores", "destination", "schedule", "job"))),
     "break_glass": _entries, "identity_center_mfa": _entries, "saml_providers_mfa": _entries,
-    "entra_external_mfa": _entries, "entra_pim_mfa": _entries,
+    "entra_external_mfa": _entries, "entra_pim_mfa": _entries, "network_subscriptions": _entries,
 }, ("reference", "classification", "platform", "action_points", "residual_risk"))
 
 

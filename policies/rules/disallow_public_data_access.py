@@ -20,6 +20,7 @@ from policies.core import pia_placement as placement
 from policies.core import pia_platform_stores as platform
 from policies.core import pia_store_auth as auth
 from policies.core import pia_workspace_stores as ws
+from policies.core import private_link_targets as links
 from policies.core import vpc_lattice as lattice
 from policies.core.exposure import LOAD_BALANCER, _nsg_rule, _open, load_balancer, nat_rule
 from policies.core.grafana_access import AWS_GRAFANA, GRAFANA, public_workspace
@@ -81,13 +82,8 @@ def _security_group(r: ResourceView, graph: StackGraph) -> list[str]:
 def _sg_rule(r: ResourceView, graph: StackGraph) -> list[str]:
     if r.type.endswith("SecurityGroupRule") and r.input("type") != "ingress":
         return []
-    hit = _open(
-        r.inputs,
-        ("cidrBlocks", "ipv6CidrBlocks", "cidrIpv4", "cidrIpv6"),
-        "ipProtocol" if "ipProtocol" in r.inputs else "protocol",
-        "fromPort",
-        "toPort",
-    )
+    hit = _open(r.inputs, ("cidrBlocks", "ipv6CidrBlocks", "cidrIpv4", "cidrIpv6"),
+                "ipProtocol" if "ipProtocol" in r.inputs else "protocol", "fromPort", "toPort")
     return [f"the rule opens {hit}"] if hit else []
 
 
@@ -378,7 +374,10 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     ):  # second judges
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in judge(r, graph))
-    out += [(r.urn, m) for r in graph.resources for m in subnets.foreign_subnets(r, graph)]  # round 60
+    subs = subnets.recorded_subscriptions(ctx.stack)  # rounds 60-62: networks and private links of others
+    for r in graph.resources:
+        out.extend((r.urn, m) for m in subnets.foreign_subnets(r, graph, subs))
+        out.extend((r.urn, m) for m in links.foreign_targets(r, graph, subs))
     for r in graph.by_type(*RESOURCE_POLICIES):
         out.extend((r.urn, m) for m in _resource_policy(r, graph))
         out.extend((r.urn, m) for m in others.policy_grants(r, graph, RESOURCE_POLICIES[r.type]))

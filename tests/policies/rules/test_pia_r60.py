@@ -12,7 +12,7 @@ PUBLIC = "disallow-public-data-access"
 CMK = "require-customer-managed-keys"
 JUDGEABLE = "require-judgeable-data-types"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # a preview-unknown value (fed from another resource)
-FOREIGN = "of subscription '9f9f9f9f-1111-4222-8333-444444444444', which no provider of the stack pins"
+FOREIGN = "of subscription '9f9f9f9f-1111-4222-8333-444444444444', which the stack's PIA record does not name"
 
 
 def test_a_network_rule_admits_only_subnets_of_the_stack():

@@ -14,7 +14,7 @@ FOREIGN_ID = (
     "/subscriptions/9f9f9f9f-1111-4222-8333-444444444444/resourceGroups/rg-partner/providers/"
     "Microsoft.Network/virtualNetworks/vnet-partner/subnets/apps"
 )
-FOREIGN = "of subscription '9f9f9f9f-1111-4222-8333-444444444444', which no provider of the stack pins"
+FOREIGN = "of subscription '9f9f9f9f-1111-4222-8333-444444444444', which the stack's PIA record does not name"
 
 
 def test_access_restrictions_admit_only_subnets_of_the_stack():

@@ -1,0 +1,95 @@
+"""Private links of the stack to another party's resource (round 62). A private endpoint connects the stack's
+network to the resource its `privateLinkServiceConnections[].privateLinkServiceId` names, or to one that
+approves it later (`manualPrivateLinkServiceConnections[]`: "used when the network admin does not have access
+to approve connections to the remote resource", the installed SDK); an AI Search shared private link and a
+Data Factory managed private endpoint do the same from the service's own network (`privateLinkResourceId`,
+"the resource ID of the resource the shared private link resource is for"), and a Front Door origin from
+Microsoft's edge (`sharedPrivateLinkResource.privateLink.id`, the same words; r62p-43). What the stack's
+hosts, indexers, copy activities or front door send through such a link lands in that resource, whose key,
+exposure and readers are judged only when the stack holds it. So every linked resource must be the stack's, as
+its subnets must be (`network_rule_subnets`): an id fed from a resource of the stack (never a stack
+reference's output), a literal id the stack records and makes (`recorded_ids`), or a literal ARM id in a
+subscription the stack's PIA record names (`network_subscriptions`). A private link service of the stack is
+the other way round: the subscriptions it auto-approves connect to it unasked, so each must be one the record
+names. Closed world: the fields are read under any Azure type, however deep; an unknown value not fed from the
+stack, or a value that is no ARM id, blocks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from policies.core.network_rule_subnets import UNRECORDED
+from policies.core.recorded_ids import made_by, own_resource
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+# The types whose only question is where they link: judged here (require-judgeable-data-types lets them pass).
+CONTROLS = frozenset({
+    "azure-native:network:PrivateEndpoint",
+    "azure-native:network:InterfaceEndpoint",
+    "azure-native:search:SharedPrivateLinkResource",
+    "azure-native:datafactory:ManagedPrivateEndpoint",
+})
+_KEYS = frozenset({"privateLinkServiceId", "privateLinkResourceId"})
+_ARM_ID = re.compile(r"^/subscriptions/([^/]+)/resourceGroups/[^/]+/providers/[^/]+/[^/]+/[^/]+", re.I)
+_STACK_REFERENCE = "pulumi:pulumi:StackReference"
+PRIVATE_LINK_SERVICE = "azure-native:network:PrivateLinkService"
+
+
+def _links(value: Any, path: str, key: Any = None) -> Iterator[tuple[str, Any]]:
+    """(path, value) of every `_KEYS` field and every `privateLink.id`, however deep."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        at = f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}" if path else k
+        yield from [(at, v)] if k in _KEYS or (key == "privateLink" and k == "id") else _links(v, at, k)
+
+
+def _stack_resources_feeding(r: ResourceView, graph: StackGraph, path: str) -> list[ResourceView]:
+    top = path.split(".", 1)[0].split("[", 1)[0]
+    return [d for d in graph.dependency_of(r, top) if d.type != _STACK_REFERENCE]
+
+
+def _own(graph: StackGraph, target: str, fed: list[ResourceView]) -> bool:
+    """The id the stack records for a resource of its own, or one made by the resource the field is fed from
+    (a literal naming a twin elsewhere, by name alone, is not the stack's: r62p-03)."""
+    return own_resource(graph, target) is not None or any(made_by(d, target) for d in fed)
+
+
+def _auto_approved(r: ResourceView, recorded: set[str]) -> list[str]:
+    """A private link service connects the endpoints of the subscriptions it auto-approves unasked ('*' is
+    judged in pia_az_blocks); any other must be one the record names."""
+    subs = r.get("autoApproval.subscriptions") if r.type == PRIVATE_LINK_SERVICE else None
+    return [
+        f"`autoApproval.subscriptions` holds {s!r}, {UNRECORDED}: that party's private endpoints connect "
+        "to the service unasked; approve them one by one (a private endpoint connection) or record it"
+        for s in (subs if isinstance(subs, list) else ())
+        if s != "*" and (not isinstance(s, str) or s.lower() not in recorded)
+    ]
+
+
+def foreign_targets(r: ResourceView, graph: StackGraph, recorded: set[str]) -> list[str]:
+    """disallow-public-data-access: why a resource `r` links to privately may be another party's
+    (`recorded`: the subscriptions of `network_rule_subnets.recorded_subscriptions`)."""
+    if not r.type.startswith("azure-native:"):
+        return []
+    out = _auto_approved(r, recorded)
+    for where, target in _links(r.inputs, ""):
+        fed = _stack_resources_feeding(r, graph, where)
+        if is_unknown(target):
+            if not fed:
+                out.append(unknown_message(where, "which resource it links to"))
+            continue
+        if target is None or target == "" or (isinstance(target, str) and _own(graph, target, fed)):
+            continue
+        m = _ARM_ID.match(target) if isinstance(target, str) else None
+        if m is not None and m.group(1).lower() in recorded:
+            continue
+        whose = f"in subscription {m.group(1)!r}, {UNRECORDED}," if m else "(no readable ARM id)"
+        out.append(
+            f"`{where}` links to {target!r} {whose} and names no resource this stack creates: what is "
+            "sent through the link lands in a resource whose key, exposure and readers no check reads; "
+            "create it in this stack and feed its id, or name its subscription in the PIA record's "
+            "`network_subscriptions` (who runs it, why)"
+        )
+    return out

@@ -1,0 +1,43 @@
+"""Literal Azure ids a stack records for its own resources (round 62). An update's preview knows the ids of
+what exists, so a literal id equal to one the stack records names the stack's own resource. But the view's
+`id` is outputs over inputs, and a create's outputs are its inputs: Azure's `Subnet`, `VirtualNetwork` and
+many other types take an `id` input, so a program can give a subnet of its own the id of another party's
+subnet and then name that id elsewhere (r62p-07, -08). Azure makes a resource's id from its path (resource
+group, parent names, name), never from that input, so a recorded id counts only when its resource group and
+every name segment are the resource's own inputs; a literal fed from a resource of the stack (the engine
+records outputs as they will be) counts on the same terms. The subscription segment is not checked: the
+offline engine records every id under one placeholder subscription whatever the provider pins (a lead)."""
+
+from __future__ import annotations
+
+import re
+
+from policies.core.graph_index import graph_index
+from policies.core.view import ResourceView, StackGraph, is_unknown
+
+_GROUP = re.compile(r"^/subscriptions/[^/]+/resourceGroups/([^/]+)", re.IGNORECASE)
+_PATH = re.compile(r"/providers/[^/]+/(.+)$", re.IGNORECASE)
+
+
+def _names(r: ResourceView) -> set[str]:
+    return {
+        v.lower()
+        for k in r.input_keys()
+        if (k == "name" or k.endswith("Name")) and isinstance(v := r.input(k), str) and not is_unknown(v)
+    }
+
+
+def made_by(r: ResourceView, rid: str) -> bool:
+    """Whether `r`'s own group and names make the id `rid` (the rest is not the program's to say)."""
+    names = _names(r)
+    group = _GROUP.match(rid)
+    if group is None or group.group(1).lower() not in names:
+        return False
+    path = _PATH.search(rid)
+    return all(seg.lower() in names for seg in (path.group(1).split("/")[1::2] if path else ()))
+
+
+def own_resource(graph: StackGraph, rid: str) -> ResourceView | None:
+    """The resource of the stack whose recorded id is `rid` (any case) and whose inputs make it."""
+    hit = graph_index(graph).by_key.get(f"id:{rid.lower()}")
+    return hit if hit is not None and made_by(hit, rid) else None
