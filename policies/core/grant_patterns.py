@@ -145,6 +145,10 @@ _VARIABLE = ("*", "?", "${")  # a wildcard, or a policy variable filled per requ
 # What a data-writing action no row lists is called: the verb a store's data plane uses for what it receives.
 _DATA_VERB = re.compile(r"^(?:batch)?(?:put|send|write|publish)")
 _SHOWN = 8  # actions a message names
+# `Put…` actions of the `Write` level the gate knows store no data a request carries, with why: a CloudWatch
+# dashboard is the account's global layout of widgets over metrics (no region, no resource policy), which
+# the operator role, with no data access, keeps (components/aws/role_specs.py).
+_NOT_DATA = frozenset({"cloudwatch:putdashboard"})
 
 
 def _glob(pattern: str) -> re.Pattern[str]:
@@ -201,7 +205,8 @@ def _unlisted_sends(actions: frozenset[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for a in sorted(actions):
         service, name = a.split(":", 1)
-        if service not in _STORES and _DATA_VERB.match(name) and access_level(a) == "Write":
+        if (service not in _STORES and a not in _NOT_DATA and _DATA_VERB.match(name)
+                and access_level(a) == "Write"):
             out.setdefault(service, []).append(a)
     return out
 
