@@ -5,10 +5,17 @@ row for (a closed-world fallback), organisation conditions, the Data Pipeline fi
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from policy_testlib import ALLOWED, RESOLVED, graph, messages, pinned_res, res
+from policy_testlib import (
+    ALLOWED,
+    RESOLVED,
+    allow,
+    graph,
+    managed_attachment,
+    messages,
+    res,
+    role_policy,
+)
 
 from policies.core.pipeline_parameters import filled_definition
 
@@ -21,63 +28,51 @@ def _found(*views) -> list[str]:
     return [m for _, m in messages(RESOLVED, graph(*views), ALLOWED)]
 
 
-def _role_policy(*statements: dict):
-    doc = json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-    return pinned_res("aws:iam/rolePolicy:RolePolicy", "p", {"role": "dosis-worker", "policy": doc})
-
-
-def _allow(action, resource, condition=None) -> dict:
-    stmt = {"Effect": "Allow", "Action": action, "Resource": resource}
-    return {**stmt, "Condition": condition} if condition else stmt
-
-
 @pytest.mark.parametrize("stmt", [
-    _allow(["firehose:PutRecord", "firehose:PutRecordBatch"], "*"),
-    _allow("firehose:PutRecord", f"arn:aws:firehose:*:{OWN}:deliverystream/*"),
-    _allow("kinesisvideo:PutMedia", "arn:aws:kinesisvideo:*:*:stream/*/*"),
-    _allow("timestream:WriteRecords", "*"),
-    _allow("iotevents:BatchPutMessage", f"arn:aws:iotevents:*:{OWN}:input/*"),
-    _allow("logs:PutLogEvents", f"arn:aws:logs:*:{OWN}:log-group:dosis-*:*"),
-    _allow("kafka-cluster:WriteData", "arn:aws:kafka:*:*:topic/*"),  # its ARNs say `kafka`, not the prefix
-    _allow("sagemaker:PutRecord", "*"),
+    allow(["firehose:PutRecord", "firehose:PutRecordBatch"], "*"),
+    allow("firehose:PutRecord", f"arn:aws:firehose:*:{OWN}:deliverystream/*"),
+    allow("kinesisvideo:PutMedia", "arn:aws:kinesisvideo:*:*:stream/*/*"),
+    allow("timestream:WriteRecords", "*"),
+    allow("iotevents:BatchPutMessage", f"arn:aws:iotevents:*:{OWN}:input/*"),
+    allow("logs:PutLogEvents", f"arn:aws:logs:*:{OWN}:log-group:dosis-*:*"),
+    allow("kafka-cluster:WriteData", "arn:aws:kafka:*:*:topic/*"),  # its ARNs say `kafka`, not the prefix
+    allow("sagemaker:PutRecord", "*"),
     {"Effect": "Allow", "Action": "firehose:Put*", "NotResource": f"arn:aws:firehose:eu-west-1:{OWN}:x"},
 ])
 def test_a_data_write_the_table_has_no_row_for_blocks_on_a_pattern_over_account_or_region(stmt):
-    found = _found(_role_policy(stmt))
+    found = _found(role_policy(stmt))
     assert len(found) == 1 and UNLISTED in found[0] and "add the service's row" in found[0], found
 
 
 @pytest.mark.parametrize(("stmt", "noun"), [
-    (_allow(["es:ESHttpPost", "es:ESHttpPut"], "arn:aws:es:*:*:domain/*"), "OpenSearch domains"),
-    (_allow("cassandra:Modify", f"arn:aws:cassandra:*:{OWN}:/keyspace/*"), "Keyspaces tables"),
+    (allow(["es:ESHttpPost", "es:ESHttpPut"], "arn:aws:es:*:*:domain/*"), "OpenSearch domains"),
+    (allow("cassandra:Modify", f"arn:aws:cassandra:*:{OWN}:/keyspace/*"), "Keyspaces tables"),
 ])
 def test_writes_without_a_data_verb_have_their_rows(stmt, noun):
-    found = _found(_role_policy(stmt))
+    found = _found(role_policy(stmt))
     assert len(found) == 1 and f"matches {noun} the stack does not create" in found[0], found
 
 
 def test_the_same_writes_pinned_or_narrowed_and_control_plane_writes_are_left_alone():
     narrowed = {"StringEquals": {"aws:ResourceAccount": OWN, "aws:RequestedRegion": "eu-west-1"}}
-    assert _found(_role_policy(
-        _allow("kinesisvideo:PutMedia", f"arn:aws:kinesisvideo:eu-west-1:{OWN}:stream/dosis-*/*"),
-        _allow("logs:PutLogEvents", f"arn:aws:logs:eu-west-1:{OWN}:log-group:dosis-*:*"),
-        _allow(["timestream:WriteRecords", "sagemaker:PutRecord"], "*", narrowed),
-        _allow(["iam:PutRolePolicy", "kms:PutKeyPolicy"], "*"),  # permissions management, not `Write`
-        _allow("cloudwatch:PutDashboard", "*"),  # a global layout, known to hold no request's data
-        _allow("firehose:DescribeDeliveryStream", "*"))) == []
+    assert _found(role_policy(
+        allow("kinesisvideo:PutMedia", f"arn:aws:kinesisvideo:eu-west-1:{OWN}:stream/dosis-*/*"),
+        allow("logs:PutLogEvents", f"arn:aws:logs:eu-west-1:{OWN}:log-group:dosis-*:*"),
+        allow(["timestream:WriteRecords", "sagemaker:PutRecord"], "*", narrowed),
+        allow(["iam:PutRolePolicy", "kms:PutKeyPolicy"], "*"),  # permissions management, not `Write`
+        allow("cloudwatch:PutDashboard", "*"),  # a global layout, known to hold no request's data
+        allow("firehose:DescribeDeliveryStream", "*"))) == []
 
 
 @pytest.mark.parametrize("name", ["service-role/AWSLambdaBasicExecutionRole",
                                   "service-role/AmazonECSTaskExecutionRolePolicy"])
 def test_the_aws_managed_execution_policies_write_logs_in_any_region_and_block(name):
-    att = pinned_res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a",
-                     {"role": "r", "policyArn": f"arn:aws:iam::aws:policy/{name}"})
-    found = _found(att)
+    found = _found(managed_attachment(name))
     assert len(found) == 1 and UNLISTED in found[0] and "logs:putlogevents on *" in found[0], found
 
 
 def test_a_statement_granting_everything_names_a_few_of_the_unlisted_writes():
-    found = [m for m in _found(_role_policy(_allow("*", "*"))) if UNLISTED in m]
+    found = [m for m in _found(role_policy(allow("*", "*"))) if UNLISTED in m]
     assert len(found) == 1 and " more on *" in found[0] and len(found[0]) < 2000, found
 
 
@@ -88,7 +83,7 @@ def test_a_statement_granting_everything_names_a_few_of_the_unlisted_writes():
     {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:RequestedRegion": "eu-west-1"}},
 ])
 def test_an_organisation_condition_does_not_narrow_a_send(condition):
-    found = _found(_role_policy(_allow(["sqs:SendMessage", "firehose:PutRecord"], "*", condition)))
+    found = _found(role_policy(allow(["sqs:SendMessage", "firehose:PutRecord"], "*", condition)))
     assert any(SENDS in m and "queues" in m for m in found), found
     assert any(UNLISTED in m for m in found), found
 
