@@ -28,6 +28,14 @@ endpoints record declares in an allowed region narrows as the own one does; S3 u
 unnarrowed (a Multi-Region Access Point is called through a global endpoint and routes to buckets in other
 regions, so the request's region does not bind the bucket's), and an access point pattern over its account or
 region reaches outside like the other services' ARNs.
+Round 63 closes the table's world: every other data-writing action (`firehose:PutRecord`,
+`kinesisvideo:PutMedia`, `timestream:WriteRecords`, `kafka-cluster:WriteData`, `sagemaker:PutRecord`…) writes
+into a store of the account and region its ARN names as the listed ones do, so rather than one row per service
+an action no row covers is judged by what can be read of it: the catalogue's access level (`Write`) and a name
+that puts, sends, writes or publishes (`Put…`, `Send…`, `Write…`, `Publish…`, their `Batch…` forms). On a
+pattern over the account or region (`*`, `NotResource`, a varying ARN field) it blocks unless narrowed as
+above, saying how to make it judgeable. `logs:PutLogEvents` on `*` (the AWS-managed Lambda, ECS and AppSync
+execution policies) is no exception: a log group of the own account in another region receives the events.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from typing import Any
 
 from policies.core.accounts import aws_account
 from policies.core.endpoints import EEA_COUNTRIES, Endpoint, find
+from policies.core.iam.catalogue import access_level
 from policies.core.iam.managed import is_managed, managed_statements
 from policies.core.iam.statements import as_list, conditions, statement_actions
 from policies.core.location import Allowed
@@ -127,8 +136,19 @@ _STORES: dict[str, _Store] = {
     "bedrock": _store("bedrock", "models", ("InvokeModel", "InvokeModelWithResponseStream"),
                       "inference-profile/zz-outside", "arn:aws:bedrock:us-east-1::foundation-model/zz"),
     "appsync": _store("appsync", "GraphQL APIs", ("GraphQL",), "apis/zzoutside"),
+    # Round 63: data-writing actions whose names carry no data verb, which the fallback below cannot read:
+    # OpenSearch indexes what an HTTP POST/PUT/PATCH to a domain carries; a Keyspaces `Modify` writes rows.
+    "es": _store("es", "OpenSearch domains", ("ESHttpPost", "ESHttpPut", "ESHttpPatch"), "domain/zz-outside"),
+    "cassandra": _store("cassandra", "Keyspaces tables", ("Modify",), "/keyspace/zz/table/zz"),
 }
 _VARIABLE = ("*", "?", "${")  # a wildcard, or a policy variable filled per request
+# What a data-writing action no row lists is called: the verb a store's data plane uses for what it receives.
+_DATA_VERB = re.compile(r"^(?:batch)?(?:put|send|write|publish)")
+_SHOWN = 8  # actions a message names
+# `Put…` actions of the `Write` level the gate knows store no data a request carries, with why: a CloudWatch
+# dashboard is the account's global layout of widgets over metrics (no region, no resource policy), which
+# the operator role, with no data access, keeps (components/aws/role_specs.py).
+_NOT_DATA = frozenset({"cloudwatch:putdashboard"})
 
 
 def _glob(pattern: str) -> re.Pattern[str]:
@@ -143,30 +163,52 @@ def _varies(part: str) -> bool:
 def _reaches_outside(service: str, pattern: str, narrowed: tuple[bool, bool]) -> bool:
     """The resource pattern matches a store of `service` the stack does not create (in another account or
     region, or for S3 any bucket: its ARN names neither). `narrowed`: (account, region) the statement's
-    conditions pin to the stack's account and allowed regions, which S3's ARNs cannot be narrowed by."""
-    whole = any(_glob(pattern).fullmatch(probe) for probe in _STORES[service].outside)
+    conditions pin to the stack's account and allowed regions, which S3's ARNs cannot be narrowed by. For a
+    service no row describes, any ARN counts: its action prefix need not be its ARN's (`kafka-cluster:` writes
+    to `arn:aws:kafka:…`)."""
+    outside = _STORES[service].outside if service in _STORES else _unlisted(service)
+    whole = any(_glob(pattern).fullmatch(probe) for probe in outside)
     parts = pattern.split(":", 5)
     if service == _S3:  # a bucket's name, or an access point's account or region (round 62), left open
         return whole or (len(parts) == 6 and bool(_glob(parts[2]).fullmatch(service))
                          and any(map(_varies, (parts[5].split("/", 1)[0], parts[3], parts[4]))))
     if whole and not all(narrowed):
         return True
-    if len(parts) < 6 or not _glob(parts[2]).fullmatch(service):
+    if len(parts) < 6 or (service in _STORES and not _glob(parts[2]).fullmatch(service)):
         return False
     return (_varies(parts[4]) and not narrowed[0]) or (_varies(parts[3]) and not narrowed[1])
 
 
 def _wide_targets(service: str, stmt: dict[str, Any], narrowed: tuple[bool, bool]) -> list[str]:
-    """The patterns by which an Allow statement's sends reach outside stores of `service`."""
+    """The patterns by which an Allow statement's sends reach outside stores of `service` (one the table does
+    not know: `_unlisted`)."""
     if service != _S3 and all(narrowed):
         return []
+    outside = _STORES[service].outside if service in _STORES else _unlisted(service)
     if "NotResource" in stmt:
         spared = [str(p) for p in as_list(stmt.get("NotResource"))]
-        if any(all(_glob(p).fullmatch(o) for o in _STORES[service].outside) for p in spared):
+        if any(all(_glob(p).fullmatch(o) for o in outside) for p in spared):
             return []
         return [f"every resource but {', '.join(spared)} (NotResource)"]
     return [str(p) for p in as_list(stmt.get("Resource"))
             if not is_unknown(p) and _reaches_outside(service, str(p), narrowed)]
+
+
+def _unlisted(service: str) -> tuple[str, ...]:
+    """An ARN of a store of `service`, a service no row describes, in another account and region."""
+    return (f"arn:aws:{service}:us-east-1:999999999999:zz-outside",)
+
+
+def _unlisted_sends(actions: frozenset[str]) -> dict[str, list[str]]:
+    """Service -> the data-writing actions (catalogue access level `Write`, a data verb) of services no row
+    of the table covers, as written in a message."""
+    out: dict[str, list[str]] = {}
+    for a in sorted(actions):
+        service, name = a.split(":", 1)
+        if (service not in _STORES and a not in _NOT_DATA and _DATA_VERB.match(name)
+                and access_level(a) == "Write"):
+            out.setdefault(service, []).append(a)
+    return out
 
 
 def _documents(r: ResourceView) -> list[tuple[str, Any]]:
@@ -246,13 +288,16 @@ def _may_send(stmt: dict[str, Any]) -> bool:
     ~0.3 s) asked to expand them, so a stack whose policies name other services never loads it here."""
     if "NotAction" in stmt:
         return True
-    services = (str(a).split(":", 1)[0].lower() for a in as_list(stmt.get("Action")))
-    return any(p in _STORES or "*" in p or "?" in p for p in services)
+    named = [f"{a}:".lower().split(":")[:2] for a in map(str, as_list(stmt.get("Action")))]
+    return any(p in _STORES or _DATA_VERB.match(n) or any(w in a for w in "*?" for a in (p, n))
+               for p, n in named)
 
 
 def _message(where: str, found: list[tuple[str, list[str], list[str]]]) -> str:
-    """One statement's sends to stores of one reasoning: S3's, or the other services' together."""
-    sends = ", ".join(a for _, acts, _ in found for a in acts)
+    """One statement's sends to stores of one reasoning: S3's, the other listed services' together, or those
+    of services the table does not list."""
+    acts = [a for _, acts, _ in found for a in acts]  # `*` names hundreds the table does not list: a few
+    sends = ", ".join(acts[:_SHOWN]) + (f" and {len(acts) - _SHOWN} more" if len(acts) > _SHOWN else "")
     targets = ", ".join(dict.fromkeys(t for _, _, ts in found for t in ts))
     head = f"{where} allows {sends} on {targets}: a pattern "
     if found[0][0] == _S3:
@@ -262,13 +307,19 @@ def _message(where: str, found: list[tuple[str, list[str], list[str]]]) -> str:
             "cannot be judged; name each bucket it writes to (the stack's bucket ARN, "
             "`arn:aws:s3:::<bucket>/*`, or a bucket declared with its region in "
             "stacks/records/endpoints.yaml)")
-    nouns = ", ".join(_STORES[service].noun for service, _, _ in found)
-    return head + (
-        f"over the account or region that also matches {nouns} the stack does not create, in other accounts "
-        "(which pass on what they receive wherever they like) or regions, so where the data may be sent "
-        "cannot be judged; name each one it sends to (the ARN of a resource of the stack, or of one "
-        "declared with its region in stacks/records/endpoints.yaml), or narrow the statement by StringEquals "
-        "`aws:ResourceAccount` (the stack's account) and `aws:RequestedRegion` (allowed regions)")
+    if found[0][0] in _STORES:
+        nouns = ", ".join(_STORES[service].noun for service, _, _ in found)
+        what = (f"over the account or region that also matches {nouns} the stack does not create, in other "
+                "accounts (which pass on what they receive wherever they like) or regions")
+    else:  # round 63: the table's closed world
+        what = ("over the account or region, for actions that write data into a store of the account and "
+                "region its ARN names, of services the gate holds no row for (policies/core/"
+                "grant_patterns.py; add the service's row there to judge it as those are)")
+    return head + what + (
+        ", so where the data may be sent cannot be judged; name each one it sends to (the ARN of a resource "
+        "of the stack, or of one declared with its region in stacks/records/endpoints.yaml), or narrow the "
+        "statement by StringEquals `aws:ResourceAccount` (the stack's account) and `aws:RequestedRegion` "
+        "(allowed regions)")
 
 
 def open_grants(r: ResourceView, graph: StackGraph, ok: Allowed,
@@ -291,7 +342,11 @@ def open_grants(r: ResourceView, graph: StackGraph, ok: Allowed,
             found = [(service, sends, targets) for service, store in _STORES.items()
                      if (sends := [store.sends[a] for a in sorted(actions & store.sends.keys())])
                      and (targets := _wide_targets(service, stmt, narrowed))]
-            for group in ([f for f in found if f[0] == _S3], [f for f in found if f[0] != _S3]):
+            found += [(service, sends, targets) for service, sends in _unlisted_sends(actions).items()
+                      if (targets := _wide_targets(service, stmt, narrowed))]
+            listed = [f for f in found if f[0] in _STORES]
+            for group in ([f for f in listed if f[0] == _S3], [f for f in listed if f[0] != _S3],
+                          [f for f in found if f[0] not in _STORES]):
                 if group:
                     out.append(_message(where.format(i=i), group))
     return out

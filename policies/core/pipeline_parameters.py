@@ -35,10 +35,13 @@ _MAX_VALUES = 8  # alternatives of one field; more is not judged value by value 
 # What a path's head may fill to and be placed: a scheme (`s3://bucket`, then read as a URL) or a local path.
 _PLACED_HEAD = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/)", re.I)
 # The fields whose value is an S3 path (AWS Data Pipeline object reference: data nodes, log, script, jar,
-# output and bootstrap locations, S3 preconditions): only there is a bare head a bucket (round 62).
+# output and bootstrap locations, S3 preconditions): only there is a bare head a bucket (round 62). Round 63
+# checked them against each object type: the pipeline's log location (`pipelineLogUri`, Default or any
+# activity), an EmrCluster's (`emrLogUri`, which takes precedence) and the scripts a Hive or Pig activity
+# generates (`generatedScriptsPath`) were missing, and blocked the own bucket written bare.
 _S3_PATHS = frozenset({
-    "directoryPath", "filePath", "manifestFilePath", "logUri", "scriptUri", "jarUri", "stdout", "stderr",
-    "s3Key", "s3Prefix", "bootstrapAction", "step"})
+    "directoryPath", "filePath", "manifestFilePath", "logUri", "pipelineLogUri", "emrLogUri", "scriptUri",
+    "jarUri", "generatedScriptsPath", "stdout", "stderr", "s3Key", "s3Prefix", "bootstrapAction", "step"})
 
 
 def _values(view: ResourceView) -> dict[str, list[str]]:

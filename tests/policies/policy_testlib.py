@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from policies.core.crossguard import run_resource_rule, run_stack_rule
@@ -144,3 +145,20 @@ def codebuild_running(command: str, account: str = "123456789012") -> ResourceVi
         "name": "p", "serviceRole": f"arn:aws:iam::{account}:role/cb", "artifacts": {"type": "NO_ARTIFACTS"},
         "source": {"type": "NO_SOURCE", "buildspec": f"version: 0.2\nphases:\n  build:\n    commands:\n"
                    f"      - {command}\n"}})
+
+
+def role_policy(*statements: dict[str, Any]) -> ResourceView:
+    """An inline policy of the worker's role, pinned to the own account, holding `statements`."""
+    doc = json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+    return pinned_res("aws:iam/rolePolicy:RolePolicy", "p", {"role": "dosis-worker", "policy": doc})
+
+
+def allow(action: Any, resource: Any, condition: dict[str, Any] | None = None) -> dict[str, Any]:
+    stmt = {"Effect": "Allow", "Action": action, "Resource": resource}
+    return {**stmt, "Condition": condition} if condition else stmt
+
+
+def managed_attachment(name: str) -> ResourceView:
+    """The AWS-managed policy `name` (`service-role/…` included) attached to a role."""
+    return pinned_res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a",
+                      {"role": "r", "policyArn": f"arn:aws:iam::aws:policy/{name}"})

@@ -6,11 +6,20 @@ account, S3 access point patterns, a bare Data Pipeline head only in the fields 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from policy_testlib import ALLOWED, REPLICATION, RESOLVED, graph, messages, pinned_res, res
+from policy_testlib import (
+    ALLOWED,
+    REPLICATION,
+    RESOLVED,
+    allow,
+    graph,
+    managed_attachment,
+    messages,
+    res,
+    role_policy,
+)
 
 from policies.core.pipeline_parameters import filled_definition
 
@@ -25,64 +34,52 @@ def _found(*views, allowed=ALLOWED) -> list[str]:
     return [m for _, m in messages(RESOLVED, graph(*views), allowed)]
 
 
-def _role_policy(*statements: dict):
-    doc = json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-    return pinned_res("aws:iam/rolePolicy:RolePolicy", "p", {"role": "dosis-worker", "policy": doc})
-
-
-def _allow(action, resource, condition=None) -> dict:
-    stmt = {"Effect": "Allow", "Action": action, "Resource": resource}
-    return {**stmt, "Condition": condition} if condition else stmt
-
-
 @pytest.mark.parametrize("stmt", [
-    _allow(["ecr:GetAuthorizationToken", *PUSH], "*"),
-    _allow("ecr:*", "arn:aws:ecr:eu-west-1:*:repository/*"),
-    _allow("ecr:PutImage", f"arn:aws:ecr:*:{OWN}:repository/eloket-*"),
-    _allow(["iot:Publish", "iot:RetainPublish"], "*"),
-    _allow("iot:Publish", f"arn:aws:iot:*:{OWN}:topic/dosis/*"),
-    _allow("bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/*"),
-    _allow("bedrock:InvokeModelWithResponseStream", "*"),
-    _allow("appsync:GraphQL", "arn:aws:appsync:*:*:apis/*"),
+    allow(["ecr:GetAuthorizationToken", *PUSH], "*"),
+    allow("ecr:*", "arn:aws:ecr:eu-west-1:*:repository/*"),
+    allow("ecr:PutImage", f"arn:aws:ecr:*:{OWN}:repository/eloket-*"),
+    allow(["iot:Publish", "iot:RetainPublish"], "*"),
+    allow("iot:Publish", f"arn:aws:iot:*:{OWN}:topic/dosis/*"),
+    allow("bedrock:InvokeModel", "arn:aws:bedrock:*::foundation-model/*"),
+    allow("bedrock:InvokeModelWithResponseStream", "*"),
+    allow("appsync:GraphQL", "arn:aws:appsync:*:*:apis/*"),
 ])
 def test_pushes_publishes_invocations_and_mutations_by_a_pattern_block(stmt):
-    found = _found(_role_policy(stmt))
+    found = _found(role_policy(stmt))
     assert len(found) == 1 and SENDS in found[0], found
 
 
 def test_the_same_sends_pinned_to_the_own_account_and_an_allowed_region_are_left_to_the_scanner():
-    assert _found(_role_policy(
-        _allow("ecr:GetAuthorizationToken", "*"),
-        _allow(PUSH, f"arn:aws:ecr:eu-west-1:{OWN}:repository/*"),
-        _allow("iot:Publish", f"arn:aws:iot:eu-west-1:{OWN}:topic/dosis/*"),
-        _allow("bedrock:InvokeModel", "arn:aws:bedrock:eu-west-1::foundation-model/*"),
-        _allow("appsync:GraphQL", f"arn:aws:appsync:eu-west-1:{OWN}:apis/*"))) == []
+    assert _found(role_policy(
+        allow("ecr:GetAuthorizationToken", "*"),
+        allow(PUSH, f"arn:aws:ecr:eu-west-1:{OWN}:repository/*"),
+        allow("iot:Publish", f"arn:aws:iot:eu-west-1:{OWN}:topic/dosis/*"),
+        allow("bedrock:InvokeModel", "arn:aws:bedrock:eu-west-1::foundation-model/*"),
+        allow("appsync:GraphQL", f"arn:aws:appsync:eu-west-1:{OWN}:apis/*"))) == []
 
 
 @pytest.mark.parametrize("name", ["AmazonEC2ContainerRegistryPowerUser",
                                   "AmazonEC2ContainerRegistryFullAccess"])
 def test_the_aws_managed_ecr_policies_push_to_any_repository_and_block_as_sends(name):
-    att = pinned_res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a",
-                     {"role": "r", "policyArn": f"arn:aws:iam::aws:policy/{name}"})
-    found = _found(att)
+    found = _found(managed_attachment(name))
     assert len(found) == 1 and SENDS in found[0] and "ecr:PutImage" in found[0], found
     assert "whose statements the gate does not know" not in found[0]
 
 
 def _narrowed(accounts: list[str], regions: list[str]) -> dict:
     cond = {"StringEquals": {"aws:ResourceAccount": accounts, "aws:RequestedRegion": regions}}
-    return _allow(["sqs:SendMessage", "sns:Publish"], "*", cond)
+    return allow(["sqs:SendMessage", "sns:Publish"], "*", cond)
 
 
 def test_an_account_declared_in_an_allowed_region_narrows_as_the_own_one_does(monkeypatch):
     monkeypatch.setenv("DOSIS_RECORDS_DIR", str(CORPUS_RECORDS))
-    assert _found(_role_policy(_narrowed([DECLARED], ["eu-west-1"]))) == []
-    assert _found(_role_policy(_narrowed([OWN, DECLARED], ["eu-west-1"]))) == []
-    beside = _found(_role_policy(_narrowed([DECLARED, "999988887777"], ["eu-west-1"])))
+    assert _found(role_policy(_narrowed([DECLARED], ["eu-west-1"]))) == []
+    assert _found(role_policy(_narrowed([OWN, DECLARED], ["eu-west-1"]))) == []
+    beside = _found(role_policy(_narrowed([DECLARED, "999988887777"], ["eu-west-1"])))
     assert any(SENDS in m for m in beside), beside
     # declared for eu-west-1, which this configuration does not allow: not vouched for here
     central = {"allowedRegions": ["eu-central-1"]}
-    elsewhere = _found(_role_policy(_narrowed([DECLARED], ["eu-central-1"])), allowed=central)
+    elsewhere = _found(role_policy(_narrowed([DECLARED], ["eu-central-1"])), allowed=central)
     assert any(SENDS in m for m in elsewhere), elsewhere
 
 
@@ -92,7 +89,7 @@ def test_an_account_declared_in_an_allowed_region_narrows_as_the_own_one_does(mo
     "arn:aws:s3::*:accesspoint/*",  # any account's Multi-Region Access Points
 ])
 def test_s3_access_point_patterns_over_the_account_or_region_block(resource):
-    found = _found(_role_policy(_allow("s3:PutObject", resource)))
+    found = _found(role_policy(allow("s3:PutObject", resource)))
     assert any("matches buckets the stack does not create" in m for m in found), found
 
 
