@@ -220,7 +220,7 @@ def _config(tmp_path: Path, text: str) -> Path:
 PACK_CONFIGS = {
     # a JSON `\ud800` escape in a value the pack reads (a project directory)
     "surrogate": ('{"require-eea-state-backend": {"allowedRegions": ["eu-west-1"], '
-                  '"projectDirs": {"corpus": "\\ud800"}}}', "\\ud800"),
+                  '"projectDirs": {"corpus": "\\ud800"}}}', "require-eea-state-backend.projectDirs.corpus"),
     # the same policy configured twice under names that are one policy's (a name and its NFKC twin)
     "twin-name": ('{"require-eea-location": {"allowedRegions": ["eu-west-1"]}, '
                   '"require\\uff0deea\\uff0dlocation": {"allowedRegions": ["us-east-1"]}}',
@@ -237,7 +237,7 @@ def test_a_hostile_pack_config_is_refused_naming_its_key(run_gate, tmp_path, cas
     proc = run_gate("preview", "--program", program, "--stack", "corpus", "--records", program / "records",
                     "--policy-pack-config", f"eu-residency={config}", *JUDGE, "--out", out)
     assert_bad_input(proc, "eu-residency.json")
-    assert needle in proc.stderr or repr(needle)[1:-1] in proc.stderr, proc.stderr
+    assert needle in proc.stderr or repr(needle)[1:-1] in proc.stderr, proc.stderr   # the key
     assert not (out / "run.json").exists()
 
 
