@@ -25,10 +25,9 @@ from test_leftovers_r25 import (
     REPO,
     RUN_LIMIT,
     _env,
-    _interpreter,
     _killed_parent_leaves_nothing,
-    _limited,
     _users_dir,
+    run_as,
 )
 
 pytestmark = pytest.mark.slow
@@ -139,22 +138,6 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def _run_as(nproc: int, uid: int, argv: list[str], where: Path, **extra: str) -> tuple[int, str, str]:
-    python, site = _interpreter()
-    env = _env(where / "home", GATE_SIGNING_KEY="off", **extra)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [env["PYTHONPATH"], site]))
-    proc = subprocess.Popen([python, *argv], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=_limited(nproc, uid), start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=RUN_LIMIT)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise AssertionError(f"HANG: killed after {RUN_LIMIT} s") from None
-    return proc.returncode, stdout, stderr
-
-
 def _limit_named_or_verdict(code: int, stderr: str, out: Path) -> None:
     lines = stderr.strip().splitlines()
     assert "Traceback" not in stderr, f"TRACEBACK: exit {code}: {stderr[-2000:]}"
@@ -183,8 +166,8 @@ def test_a_refused_fork_of_the_evaluation_or_the_reader_names_the_limit(nproc, r
                 "json", "--out", str(where / "out")]
         argv = ["-m", "gate", *args] if reader == "parallel-eval" else ["-c", SPLIT_ANALYZE, *args]
         extra = {"GATE_EVAL_WORKERS": "2"} if reader == "parallel-eval" else {}
-        code, _, stderr = _run_as(nproc, uid, argv, where, **extra)
-        _limit_named_or_verdict(code, stderr, where / "out")
+        proc, _, stderr = run_as(nproc, uid, argv, where, **extra)
+        _limit_named_or_verdict(proc.returncode, stderr, where / "out")
     finally:
         shutil.rmtree(where, ignore_errors=True)
 
