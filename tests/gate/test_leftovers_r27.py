@@ -26,6 +26,7 @@ from test_leftovers_r25 import (
     RUN_LIMIT,
     _env,
     _killed_parent_leaves_nothing,
+    _preview,
     _users_dir,
     run_as,
 )
@@ -170,6 +171,37 @@ def test_a_refused_fork_of_the_evaluation_or_the_reader_names_the_limit(nproc, r
         _limit_named_or_verdict(proc.returncode, stderr, where / "out")
     finally:
         shutil.rmtree(where, ignore_errors=True)
+
+
+# checkov's driver forks a scan per job; its interpreter (checkov's environment, under /root here) is out
+# of another user's reach, so the refusal is made by a `sitecustomize` that only the serving driver acts on:
+# its `os.fork` raises what the kernel's EAGAIN raises (written after the checks above, round 27).
+FORK_REFUSED_HOOK = """\
+import os
+import sys
+
+if sys.argv[:1] and sys.argv[0].endswith("checkov/driver.py") and sys.argv[1:] == ["-"]:
+    def _refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    os.fork = _refused
+"""
+
+
+def test_a_refused_fork_of_checkovs_driver_names_the_limit(tmp_path) -> None:
+    """`driver.serve` forked each scan with no handler: the driver ended with a traceback, the gate said
+    `checkov: failed on … BlockingIOError`, a scanner's failure to a reader."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(FORK_REFUSED_HOOK)
+    env = _env(tmp_path, PYTHONPATH=f"{hook}{os.pathsep}{REPO / 'scripts'}{os.pathsep}{REPO}")
+    out = tmp_path / "out"
+    done = subprocess.run(_preview(out, "--cache-dir", str(tmp_path / "cache")), cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=RUN_LIMIT, check=False)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, f"WRONG: exit {done.returncode}: {lines[-3:]}"
+    assert "RLIMIT_NPROC" in lines[0] and "Traceback" not in done.stderr, f"UNNAMED: {lines[0]}"
+    assert not (out / "run.json").exists(), "HALF-WRITTEN"
 
 
 # --------------------------------------------------------- 4. blind: the gate's own inputs, hostile again
