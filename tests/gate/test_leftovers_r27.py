@@ -114,6 +114,52 @@ def test_a_version_probe_that_fails_says_why_not_that_pulumi_is_missing(tmp_path
     assert "no pulumi SDK" not in proc.stderr
 
 
+# ----------------------------------------------------- 3. the flaky stop test: a signal just after a fork
+# What a `SIGTERM` handled right after `os.fork` returned in the gate does (the handler, as the gate's
+# `_interrupted`, raises KeyboardInterrupt): `os.fork` is wrapped so that the gate signals itself there.
+SIGNALLED_AFTER_FORK = """
+import os, signal, time
+from gate import parallel_eval
+
+real = os.fork
+
+def fork_then_signalled():
+    pid = real()
+    if pid:   # the gate: interrupted before it noted the child
+        os.kill(os.getpid(), signal.SIGTERM)
+    return pid
+
+def interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+def judging():
+    time.sleep(300)
+    return []
+
+signal.signal(signal.SIGTERM, interrupted)
+os.fork = fork_then_signalled
+try:
+    parallel_eval.run_forked([judging])
+except KeyboardInterrupt:
+    pass
+os.fork = real
+try:
+    print("LEFT" if os.waitpid(-1, os.WNOHANG) == (0, 0) else "REAPED")
+except ChildProcessError:
+    print("NONE")
+"""
+
+
+def test_a_signal_just_after_the_fork_leaves_no_evaluation_worker() -> None:
+    """`forked` kills and reaps the workers it noted; one whose fork returned just before the interrupt
+    was handled was not noted yet, and ran on until the gate's exit killed it (its tie): a window in
+    which it held the gate's stderr and could write after the gate's last line (read for
+    `test_gate_stopped_while_judging[forked-SIGTERM]`)."""
+    done = subprocess.run([sys.executable, "-c", SIGNALLED_AFTER_FORK], cwd=REPO, env=_env(REPO),
+                          capture_output=True, text=True, timeout=RUN_LIMIT / 4, check=False)
+    assert done.stdout.strip() == "NONE", f"LEFT: a worker the interrupted gate did not end: {done}"
+
+
 # ------------------------------------------------------------------- 2. the gate's forks and RLIMIT_NPROC
 def _state(path: Path, buckets: int = 40) -> Path:
     """A small checkpoint the `no-us-east` pack passes: what a fork's failure, not a finding, would stop."""
