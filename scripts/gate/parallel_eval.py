@@ -35,7 +35,7 @@ from gate.deadlines import _hard_exit, watchdog
 from gate.env_values import MAX_PROCESSES, count
 from gate.errors import GateError, limit_line, refused_by_limit
 from gate.model import Violation
-from gate.procs import tie_to
+from gate.procs import INTERRUPTS, signals_deferred, tie_to
 
 MIN_RESOURCES = 5000     # below this, forking costs more than it saves (docs/gate-performance.md)
 _HEADER = struct.Struct(">Q")
@@ -264,7 +264,8 @@ def forked(tasks: list[Callable[[], Any]]) -> Iterator[Callable[[], list[Any]]]:
 
     try:
         for task in tasks:
-            children.append(_fork(task))
+            with signals_deferred():   # round 27: an interrupt between the fork and the note left it running
+                children.append(_fork(task))
         yield collect
     finally:
         for pid, fd in children:
@@ -288,8 +289,9 @@ def _fork(task: Callable[[], Any]) -> tuple[int, int]:
         try:
             tie()
             os.close(r)
-            for sig in (signal.SIGINT, signal.SIGTERM):   # die with the gate, not run its handlers
+            for sig in INTERRUPTS:   # die with the gate, not run its handlers
                 signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)   # blocked around the fork
             data = pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(_HEADER.pack(len(data)) + data)
             while view:
