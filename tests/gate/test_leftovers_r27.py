@@ -10,6 +10,7 @@ run hit or an input the gate cannot use is exit 2 with one line that names it, n
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -98,7 +99,7 @@ def test_a_version_probe_that_never_answers_is_one_line(tmp_path) -> None:
         proc.communicate()
         raise AssertionError("HANG: the version probe held the gate") from None
     finally:
-        with __import__("contextlib").suppress(ProcessLookupError):
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
     assert_bad_input(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr), "Pulumi.yaml",
                      "pulumi version")
