@@ -59,6 +59,22 @@ def _strict(base: type) -> type:
                         seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
+        def construct_str(self, node: Any) -> Any:
+            """A lone UTF-16 surrogate (`"\\ud800"`) is no character: the record's text would reach the
+            reports and the evidence, which cannot write it (round 27: a waiver's reason with one passed).
+            An escaped pair (`"\\ud83d\\ude00"`, which PyYAML leaves as two halves) is the character."""
+            value = yaml.constructor.SafeConstructor.construct_yaml_str(self, node)
+            try:
+                value.encode("utf-8")
+                return value
+            except UnicodeEncodeError:
+                pass
+            try:
+                return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+            except UnicodeDecodeError:
+                raise yaml.constructor.ConstructorError(None, None, "a string holds a lone UTF-16 surrogate "
+                                                        "(not valid Unicode)", node.start_mark) from None
+
         def construct_date(self, node: Any) -> Any:
             """A date YAML cannot make (`2026-02-30`) is an error with its line, not a ValueError."""
             try:
@@ -68,6 +84,7 @@ def _strict(base: type) -> type:
                                                         node.start_mark) from None
 
     Strict.add_constructor("tag:yaml.org,2002:timestamp", Strict.construct_date)
+    Strict.add_constructor("tag:yaml.org,2002:str", Strict.construct_str)
     return Strict
 
 

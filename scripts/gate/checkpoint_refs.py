@@ -1,6 +1,6 @@
 """What a checkpoint says about itself, checked before it is judged: pending operations, provider
-references (to a live provider of the resource's own package), resources that claim not to be custom,
-resources pending deletion.
+references (to a live provider of the resource's own package), parents (written before their children),
+resources that claim not to be custom, resources pending deletion.
 
 A state the gate judges must say what exists. Pulumi never writes a live resource whose provider
 reference names no live provider of that URN and id, and an interrupted update leaves
@@ -25,6 +25,7 @@ def validate_references(deployment: dict[str, Any], resources: list[dict[str, An
     """GateError for pending operations, dangling or stale provider references and posing components."""
     _pending(deployment.get("pending_operations"), source)
     _pending_deletes(resources, source)
+    _parents(resources, source)
     live = {r["urn"]: r for r in resources if not r.get("delete")}
     parents = {r.get("parent") for r in resources}
     packages = {r["type"][len(PROVIDER_TYPE):] for r in live.values() if r["type"].startswith(PROVIDER_TYPE)}
@@ -59,6 +60,20 @@ def _pending_deletes(resources: list[dict[str, Any]], source: str) -> None:
             raise GateError(f"{source}: {r['urn']}: delete: the resource is pending deletion (an update "
                             "failed to delete it), so it still exists in the cloud but would not be judged; "
                             "finish the update (`pulumi up`, or `pulumi refresh`) and export again")
+
+
+def _parents(resources: list[dict[str, Any]], source: str) -> None:
+    """The engine writes a parent before its children (its own integrity check, `snapshot.VerifyIntegrity`,
+    refuses anything else): a parent later in the list, missing, or in a cycle is a hand-edited ancestry
+    that what walks parents (inherited locations, components, source chains) would follow (round 27)."""
+    seen: set[str] = set()
+    for r in resources:
+        parent = r.get("parent")
+        if parent and parent not in seen:
+            raise GateError(f"{source}: {r['urn']}: parent: {parent[:300]!r} names no resource before it in "
+                            "the state (the engine writes a parent first; a later, missing or cyclic parent "
+                            "is no ancestry it records); export the stack again (`pulumi stack export`)")
+        seen.add(r["urn"])
 
 
 def _provider(ref: str, live: dict[str, dict[str, Any]], where: str, r: dict[str, Any]) -> None:

@@ -160,7 +160,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
     args.cache_root = cache_root(args, out)
     args.no_checkov = not args.settings.checkov
     cache = open_preview_cache(args, project, out, *policy)
-    with RunDir(out) as run, options.program_environment(project, timings) as worker:
+    environment = options.program_environment(project, timings, deadlines_of(args).program)
+    with RunDir(out) as run, environment as worker:
         hits, todo = cache.split(stacks, run.path) if cache is not None else ({}, stacks)
         scans = None
         if todo and args.settings.checkov:

@@ -76,8 +76,8 @@ def duplicate_message(where: str, key: str) -> str:
 def parse_json(text: str, where: str) -> Any:
     """Strict JSON: no NaN/Infinity (Pulumi never writes them), no lone UTF-16 surrogates (not Unicode;
     the gRPC path cannot carry them), no duplicate keys, no runaway nesting."""
-    if "\\u" in text and _SURROGATE.search(text) and _lone_surrogate(text):
-        raise GateError(f"{where}: a string holds a lone UTF-16 surrogate (not valid Unicode)")
+    if "\\u" in text and _SURROGATE.search(text) and (at := _lone_surrogate(text)) is not None:
+        raise GateError(f"{where}: {at or 'a string'}: holds a lone UTF-16 surrogate (not valid Unicode)")
     try:
         return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_pairs)
     except DuplicateKey as exc:
@@ -90,27 +90,35 @@ def parse_json(text: str, where: str) -> Any:
         raise GateError(f"{where}: nesting too deep (more than {MAX_DEPTH} levels)") from None
 
 
-def _lone_surrogate(text: str) -> bool:
-    """Escapes that decode to a surrogate not paired into a valid character."""
+def _lone_surrogate(text: str) -> str | None:
+    """Where an escape decodes to a surrogate not paired into a valid character: the key path of that
+    string ("" at the top), None when there is none (round 27: the line named the file, not the key)."""
     try:
-        _encode_all(json.loads(text))
-    except UnicodeEncodeError:
-        return True
+        return _surrogate_at(json.loads(text), "")
     except (ValueError, RecursionError):
-        return False     # parse_json reports it
-    return False
+        return None     # parse_json reports it
 
 
-def _encode_all(value: Any) -> None:
+def _surrogate_at(value: Any, path: str) -> str | None:
     if isinstance(value, str):
-        value.encode("utf-8")
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            k.encode("utf-8")
-            _encode_all(v)
-    elif isinstance(value, list):
-        for v in value:
-            _encode_all(v)
+        return path if not _encodes(value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        here = f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}" if path else k
+        if isinstance(k, str) and not _encodes(k):
+            return f"{path or 'a key'} ({k!r})"
+        found = _surrogate_at(v, here)
+        if found is not None:
+            return found
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _PulumiLoader(yaml.SafeLoader):

@@ -198,15 +198,16 @@ def judged_paths(settings: Any) -> list[str]:
 
 
 @contextlib.contextmanager
-def program_environment(project: Any, timings: dict[str, float]) -> Iterator[dict[str, str]]:
-    """Worker options for the program's own environment (created on first use), or {} for the gate's."""
+def program_environment(project: Any, timings: dict[str, float], deadline: float) -> Iterator[dict[str, str]]:
+    """Worker options for the program's own environment (created on first use), or {} for the gate's;
+    `deadline`: the program's, which bounds the environment's first answer (gate.program_env)."""
     import sys
     import time
 
     from gate import program_env
 
     started = time.perf_counter()
-    env = program_env.prepare(project.root, project.file)
+    env = program_env.prepare(project.root, project.file, deadline)
     timings["environment"] = time.perf_counter() - started
     if env.python is None:
         yield {}

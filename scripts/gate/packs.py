@@ -15,7 +15,7 @@ from typing import Any
 
 from gate.deadlines import DEFAULTS, DeadlineExceeded, no_hard_exit, watchdog
 from gate.environ import ORGANIZATION, environ
-from gate.errors import GateError, UsageError
+from gate.errors import GateError, UsageError, limit_line, refused_by_limit
 from gate.inputs import MAX_YAML_BYTES, parse_yaml, read_text
 from gate.policy_config import PackConfigFile, PolicyConfig, PolicyInfo, parse_config_object
 
@@ -131,6 +131,8 @@ def load_pack(directory: Path, deadline: float = DEFAULTS["pack_start"]) -> Load
     except KeyboardInterrupt:
         raise
     except BaseException as e:
+        if refused_by_limit(e):   # the load's watchdog thread (round 27: the pack was blamed)
+            raise UsageError(limit_line(f"{main}: loading the pack", e)) from None
         raise UsageError(f"{main}: pack failed to load: {type(e).__name__}: {e}") from None
     finally:
         pulumi_policy.PolicyPack = real  # type: ignore[misc]

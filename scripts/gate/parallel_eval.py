@@ -33,8 +33,9 @@ from typing import Any
 
 from gate.deadlines import _hard_exit, watchdog
 from gate.env_values import MAX_PROCESSES, count
+from gate.errors import GateError, limit_line, refused_by_limit
 from gate.model import Violation
-from gate.procs import tie_to
+from gate.procs import INTERRUPTS, signals_deferred, tie_to
 
 MIN_RESOURCES = 5000     # below this, forking costs more than it saves (docs/gate-performance.md)
 _HEADER = struct.Struct(">Q")
@@ -43,10 +44,16 @@ CHUNKS_PER_WORKER = 8    # ranges per worker: whoever is free takes the next (ba
 _FIELDS = 10            # gate.model.Violation's fields
 _STRINGS = (str,) * 7   # the first seven are strings
 _POLL = 0.2              # seconds between checks that a silent worker is still alive
+_LIMITED = 75            # a worker's exit: the kernel refused it a thread (EX_TEMPFAIL)
 
 
 class WorkerFailed(Exception):
     """A worker did not deliver its findings: the evaluation is incomplete (internal error, exit 3)."""
+
+
+class LimitReached(GateError):
+    """The kernel refused a worker or a worker's thread (`RLIMIT_NPROC`, memory): a limit the run hit, not
+    a gate bug (exit 2, round 27: the refused fork read as a file's error, the thread as exit 3)."""
 
 
 def workers(jobs: int, resources: int) -> int:
@@ -257,7 +264,8 @@ def forked(tasks: list[Callable[[], Any]]) -> Iterator[Callable[[], list[Any]]]:
 
     try:
         for task in tasks:
-            children.append(_fork(task))
+            with signals_deferred():   # round 27: an interrupt between the fork and the note left it running
+                children.append(_fork(task))
         yield collect
     finally:
         for pid, fd in children:
@@ -270,14 +278,20 @@ def _fork(task: Callable[[], Any]) -> tuple[int, int]:
     # round 25: a gate killed outright left its workers judging (or reading a state) for no one; the
     # thread that forks them ends them before it returns, so the kernel's tie to it is the gate's
     tie = tie_to(os.getpid())
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as exc:   # EAGAIN (RLIMIT_NPROC) or ENOMEM
+        _close(r)
+        _close(w)
+        raise LimitReached(limit_line("an evaluation worker", exc)) from exc
     if pid == 0:   # the child: never returns into the caller's code (no cleanup, no publishing)
         code = 70
         try:
             tie()
             os.close(r)
-            for sig in (signal.SIGINT, signal.SIGTERM):   # die with the gate, not run its handlers
+            for sig in INTERRUPTS:   # die with the gate, not run its handlers
                 signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)   # blocked around the fork
             data = pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(_HEADER.pack(len(data)) + data)
             while view:
@@ -285,7 +299,11 @@ def _fork(task: Callable[[], Any]) -> tuple[int, int]:
             os.close(w)   # end of file with a whole result: the gate need not wait for this exit
             code = 0
         except BaseException as exc:
-            os.write(2, f"gate: evaluation worker: {type(exc).__name__}: {exc}\n".encode(errors="replace"))
+            if refused_by_limit(exc):   # the gate names the limit, in one line
+                code = _LIMITED
+            else:
+                line = f"gate: evaluation worker: {type(exc).__name__}: {exc}\n"
+                os.write(2, line.encode(errors="replace"))
         finally:
             for stream in (sys.stdout, sys.stderr):
                 with contextlib.suppress(BaseException):
@@ -319,6 +337,8 @@ def _collect(children: list[tuple[int, int]]) -> list[bytes]:
                 _drain(fd, buffers[fd])
                 whole = _whole(buffers[fd])
                 k = next(i for i, (p, _) in enumerate(children, start=1) if p == pid)
+                if status == _LIMITED:
+                    raise LimitReached(limit_line(f"evaluation worker {k}", "it could not start a thread"))
                 if status != 0 or whole is None:
                     how = f"was killed by signal {-status}" if status < 0 else f"exited with code {status}"
                     raise WorkerFailed(f"evaluation worker {k} {how} without delivering its findings; "

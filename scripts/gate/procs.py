@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,21 @@ def run_steps(steps: list[list[str]], env: dict[str, str], cwd: Path | None = No
         if code != 0:
             return ((err or out).strip().splitlines()[-1:] or ["no output"])[0]
     return None
+
+
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """SIGINT/SIGTERM held back (delivered right after) while a step must not be cut in two: files being
+    renamed into --out (gate.publish), a worker forked and not yet noted for killing (gate.parallel_eval,
+    round 27). A child forked meanwhile starts with them blocked: it unblocks them itself."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def tie_to(parent: int) -> Callable[[], None]:

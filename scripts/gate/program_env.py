@@ -27,12 +27,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from gate.deadlines import DEFAULTS
 from gate.errors import GateError
-from gate.procs import run_steps
+from gate.procs import run_bounded, run_steps
 from gate.project import read_yaml
+from gate.report_parts import printable
 
 MARKER = ".gate-env"
 MIN_PULUMI = (3, 100)          # sourcePosition, stack transforms, the mock monitor the recorder drives
+# prints nothing when the SDK is missing: any failure of the probe is then the interpreter's, not the SDK's
+_VERSION = ("import importlib.metadata as m\ntry:\n    print(m.version('pulumi'))\n"
+            "except m.PackageNotFoundError:\n    pass\n")
 _GATE = Path(__file__).resolve().parent
 # The worker imports only the engine's top-level modules (never its checkov subpackage).
 
@@ -72,8 +77,9 @@ def _venv_name(options: dict[str, str], toolchain: str) -> str:
     return options.get("virtualenv") or (".venv" if toolchain == "uv" else "")
 
 
-def prepare(root: Path, pulumi_yaml: Path) -> ProgramEnv:
-    """The environment the program runs in (created or synced now if needed)."""
+def prepare(root: Path, pulumi_yaml: Path, deadline: float = DEFAULTS["program"]) -> ProgramEnv:
+    """The environment the program runs in (created or synced now if needed); its interpreter's first
+    answer (the SDK version) within `deadline` seconds, the program's own."""
     options = runtime_options(pulumi_yaml)
     toolchain = options.get("toolchain", "pip")
     if toolchain not in ("pip", "uv"):
@@ -89,7 +95,8 @@ def prepare(root: Path, pulumi_yaml: Path) -> ProgramEnv:
         if not _python(directory).exists():
             return ProgramEnv(python=None, toolchain=toolchain)   # nothing to build from: the ambient Python
         python = _python(directory)      # a virtualenv the user made: used as it is
-        return ProgramEnv(python=python, toolchain=toolchain, pulumi=_pulumi_version(python, pulumi_yaml))
+        version = _pulumi_version(python, pulumi_yaml, deadline)
+        return ProgramEnv(python=python, toolchain=toolchain, pulumi=version)
     stamp = _requirements_stamp(root, toolchain)
     marker = directory / MARKER
     created = False
@@ -100,7 +107,7 @@ def prepare(root: Path, pulumi_yaml: Path) -> ProgramEnv:
         _build(root, directory, toolchain, pulumi_yaml)
         marker.write_text(stamp + "\n")
         created = True
-    version = _pulumi_version(_python(directory), pulumi_yaml)
+    version = _pulumi_version(_python(directory), pulumi_yaml, deadline)
     return ProgramEnv(python=_python(directory), toolchain=toolchain, created=created, pulumi=version)
 
 
@@ -155,12 +162,26 @@ def _build(root: Path, venv: Path, toolchain: str, pulumi_yaml: Path) -> None:
         raise GateError(f"{pulumi_yaml}: cannot create the program's environment {venv}: {failed}")
 
 
-def _pulumi_version(python: Path, pulumi_yaml: Path) -> str:
-    done = subprocess.run([str(python), "-c", "import importlib.metadata as m; print(m.version('pulumi'))"],
-                          capture_output=True, text=True, check=False)
-    version = done.stdout.strip()
-    if done.returncode != 0 or not version:
-        raise GateError(f"{pulumi_yaml}: the program's environment ({python.parent.parent}) has no pulumi "
+def _pulumi_version(python: Path, pulumi_yaml: Path, deadline: float = DEFAULTS["program"]) -> str:
+    """The environment's pulumi version, asked of its own Python: code the gate does not vouch for (its
+    `sitecustomize`, a `.pth` file), so it runs on a leash like the installs and within the program's
+    deadline (round 27: a plain child of the gate ran on after a SIGKILLed gate, or held it forever)."""
+    where = python.parent.parent
+    with tempfile.TemporaryDirectory(prefix="gate-probe-") as out_dir:
+        try:
+            code, out, err = run_bounded("gate._leashed", "", str(python), "-c", _VERSION,
+                                         python=sys.executable, timeout=deadline, out_dir=Path(out_dir))
+        except subprocess.TimeoutExpired:
+            raise GateError(f"{pulumi_yaml}: the program's environment ({where}) did not tell its pulumi "
+                            f"version within {deadline:g} s (the program deadline): its Python hangs at "
+                            "start") from None
+    version = out.strip()
+    if code != 0:    # the interpreter's own word (round 27: it was read as a missing SDK)
+        last = (err.strip().splitlines() or ["no output"])[-1]
+        raise GateError(f"{pulumi_yaml}: the program's environment ({where}) cannot tell its pulumi version "
+                        f"(exit {code}): {printable(last)}")
+    if not version:
+        raise GateError(f"{pulumi_yaml}: the program's environment ({where}) has no pulumi "
                         "SDK: add pulumi to its requirements")
     parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
     if len(parts) < 2 or parts[0] != MIN_PULUMI[0] or parts < MIN_PULUMI:

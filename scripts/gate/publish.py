@@ -25,6 +25,7 @@ from typing import Any
 
 from gate.env_values import seconds
 from gate.errors import GateError
+from gate.procs import signals_deferred
 
 LOCK_FILE = ".gate.lock"
 RUN_INDEX = "run.json"
@@ -79,19 +80,6 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """SIGINT/SIGTERM held back (delivered right after) while files are being renamed into --out."""
-    import signal
-
-    deferred = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 class RunDir:
     """A private working directory for one run; removed on every exit path (publish moves out of it)."""
 
@@ -142,7 +130,7 @@ class RunDir:
         from gate import run_sign
 
         key = run_sign.signer()   # before anything moves: an unusable key is exit 2 with --out untouched
-        with locked(self.out), _signals_deferred():   # a signal now would leave a half-published set
+        with locked(self.out), signals_deferred():   # a signal now would leave a half-published set
             index: dict[str, Any] = {"run": self.id, "stacks": {}, "files": {}, **(extra or {})}
             for name in (RUN_INDEX, run_sign.ENVELOPE):   # first: a set half moved (SIGKILL) has no index
                 (self.out / name).unlink(missing_ok=True)
@@ -227,7 +215,7 @@ def withdraw(out: Path, started_ns: int) -> None:
     index_file = out / RUN_INDEX
     if not index_file.is_file() or index_file.stat().st_mtime_ns >= started_ns:
         return
-    with locked(out, wait=5.0), _signals_deferred():   # held by a run publishing now: its result stays
+    with locked(out, wait=5.0), signals_deferred():   # held by a run publishing now: its result stays
         if not index_file.is_file() or index_file.stat().st_mtime_ns >= started_ns:
             return
         try:

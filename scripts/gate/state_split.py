@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from gate.parallel_eval import WorkerFailed, forked
+from gate.parallel_eval import LimitReached, WorkerFailed, forked
 
 SPLIT_MIN = 16 * 1024 * 1024      # bytes: below this, forking costs about what the half saves
 _LOOK = 1 << 20                   # bytes read from the middle to find a cut
@@ -89,11 +89,16 @@ def read_split(fh: BinaryIO, path: Path, cut: tuple[int, int], reader: Callable[
         except Exception:              # any failure: the gate reads the file itself
             return None
 
-    with forked([second_half]) as collect:
+    with contextlib.ExitStack() as children:
+        try:
+            collect = children.enter_context(forked([second_half]))
+        except LimitReached:   # a refused fork: one process reads it (round 27: the state file was blamed)
+            raise fallback from None
+
         def join() -> tuple[list[Any], list[bool], str]:
             try:
                 (got,) = collect()
-            except WorkerFailed:
+            except (WorkerFailed, LimitReached):
                 raise fallback from None
             if got is None:
                 raise fallback

@@ -222,14 +222,21 @@ def _users_dir(uid: int) -> Path:
 def run_limited(nproc: int, uid: int, recorder: str, where: Path) -> tuple[subprocess.Popen, str, str]:
     """`gate preview --no-checkov` (out: `where/out`) as user `uid` under `RLIMIT_NPROC` `nproc`: the
     process, its stdout and stderr; a hang is a failure."""
+    argv = _preview(where / "out", "--no-checkov", "--recorder", recorder, "--cache-dir",
+                    str(where / "cache"))
+    return run_as(nproc, uid, argv[1:], where)
+
+
+def run_as(nproc: int, uid: int, argv: list[str], where: Path,
+           **extra: str) -> tuple[subprocess.Popen, str, str]:
+    """`python ARGV...` as user `uid` under `RLIMIT_NPROC` `nproc` (HOME `where/home`, environment `extra`
+    added): the process, its stdout and stderr; a hang is a failure."""
     python, site = _interpreter()
-    argv = [python, *_preview(where / "out", "--no-checkov", "--recorder", recorder, "--cache-dir",
-                              str(where / "cache"))[1:]]
-    env = _env(where / "home", GATE_SIGNING_KEY="off")
+    env = _env(where / "home", GATE_SIGNING_KEY="off", **extra)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [env["PYTHONPATH"], site]))
-    proc = subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, preexec_fn=_limited(nproc, uid),
-                            start_new_session=True)
+    proc = subprocess.Popen([python, *argv], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_limited(nproc, uid), start_new_session=True)
     try:
         stdout, stderr = proc.communicate(timeout=RUN_LIMIT)
     except subprocess.TimeoutExpired:

@@ -61,9 +61,6 @@ def test_a_program_is_recorded_in_its_own_environment_with_its_own_sdk(run_gate,
 
 
 def test_a_too_old_pulumi_sdk_is_bad_input(tmp_path, monkeypatch):
-    class Done:
-        returncode, stdout = 0, "2.25.1\n"
-
-    monkeypatch.setattr(program_env.subprocess, "run", lambda *a, **k: Done())
+    monkeypatch.setattr(program_env, "run_bounded", lambda *a, **k: (0, "2.25.1\n", ""))
     with pytest.raises(GateError, match=r"has pulumi 2.25.1; the gate records with pulumi>=3.100,<4"):
         program_env._pulumi_version(tmp_path / "python", tmp_path / "Pulumi.yaml")

@@ -147,7 +147,8 @@ def serve() -> int:
     """Scans asked on stdin, one JSON line each (``{"id", "directory", "frameworks", "stdout",
     "stderr"}``), each run in a fork of this process: checkov is imported once, and no scan sees what
     another left in checkov's module state. The fork writes its report and messages to the files the
-    job names; ``{"id", "code"}`` goes to stdout when it ends, in the order they end. End of input
+    job names; ``{"id", "code"}`` goes to stdout when it ends, in the order they end (``{"id", "code",
+    "limit"}`` at once when the kernel refuses its fork). End of input
     means the gate is gone (it ends a driver it is done with by killing its group, never by closing the
     pipe): the driver's group, its running scans and what they started, is killed at once rather than
     left scanning for no one (round 19: a gate SIGKILLed mid-scan left the scan running for seconds)."""
@@ -165,15 +166,21 @@ def serve() -> int:
             *lines, buffer = buffer.split(b"\n")
             for line in filter(bytes.strip, lines):
                 job = json.loads(line)
-                running[_fork(job)] = job["id"]
+                try:
+                    running[_fork(job)] = job["id"]
+                except OSError as exc:   # EAGAIN, ENOMEM: the gate names the limit (round 27)
+                    _answer({"id": job["id"], "code": -1, "limit": str(exc)})
         while running:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 break
             if pid in running:
-                answer = {"id": running.pop(pid), "code": os.waitstatus_to_exitcode(status)}
-                sys.__stdout__.write(json.dumps(answer) + "\n")
-                sys.__stdout__.flush()
+                _answer({"id": running.pop(pid), "code": os.waitstatus_to_exitcode(status)})
+
+
+def _answer(answer: dict) -> None:
+    sys.__stdout__.write(json.dumps(answer) + "\n")
+    sys.__stdout__.flush()
 
 
 def _end(running: dict[int, object]) -> None:

@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from gate.checkov.toolenv import ensure as checkov_python
 from gate.checkov.toolenv import ready as toolenv_ready
-from gate.errors import GateError
+from gate.errors import GateError, limit_line
 from gate.procs import kill_group, register_child
 
 DRIVER = Path(__file__).with_name("driver.py")
@@ -127,6 +127,8 @@ class Driver:
             except subprocess.TimeoutExpired:
                 code = -1
             return _reports(code, "", self._read(self._err), job.directory)
+        if job.limit:   # the driver could not fork the scan (round 27: read as checkov's failure)
+            raise GateError(limit_line(f"checkov (a scan of {job.directory})", job.limit))
         return _reports(job.code, *job.output(), job.directory)
 
     def run(self, directory: Path, frameworks: list[str], timeout: float) -> list[dict[str, Any]]:
@@ -153,6 +155,7 @@ class Driver:
                 answer = json.loads(line)
                 job = self._jobs[int(answer["id"])]
                 job.code = int(answer["code"])
+                job.limit = str(answer.get("limit") or "")
             except (ValueError, KeyError, TypeError):
                 continue      # not an answer of ours: the job it should have ended fails unanswered
             job.done.set()
@@ -176,6 +179,7 @@ class _Job:
         self.directory, self.files = directory, files
         self.done = threading.Event()
         self.code: int | None = None
+        self.limit = ""        # why the driver could not fork the scan (a limit), if it could not
 
     def output(self) -> tuple[str, str]:
         return tuple((self.files / name).read_text(encoding="utf-8", errors="replace")  # type: ignore
