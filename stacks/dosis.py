@@ -90,7 +90,11 @@ def _foundation(cfg: DosisConfig) -> Ctx:
     deployer = (
         pulumi.Output.from_input(cfg.sql_admin_object_id) if cfg.sql_admin_object_id else client.object_id
     )
-    return Ctx(cfg, names, tags, client.subscription_id, client.tenant_id, deployer, providers, rgs)
+    # Ids built before deployment (role definitions, the gateway's IP configurations) name the subscription
+    # the providers deploy into: the client config is the credentials' default one, which may be another.
+    sub = (pulumi.Output.from_input(cfg.workload_subscription_id) if cfg.workload_subscription_id
+           else client.subscription_id)
+    return Ctx(cfg, names, tags, sub, client.tenant_id, deployer, providers, rgs)
 
 
 def _siem(c: Ctx) -> SecurityMonitoring:

@@ -5,8 +5,9 @@ many other types take an `id` input, so a program can give a subnet of its own t
 subnet and then name that id elsewhere (r62p-07, -08). Azure makes a resource's id from its path (resource
 group, parent names, name), never from that input, so a recorded id counts only when its resource group and
 every name segment are the resource's own inputs; a literal fed from a resource of the stack (the engine
-records outputs as they will be) counts on the same terms. The subscription segment is not checked: the
-offline engine records every id under one placeholder subscription whatever the provider pins (a lead)."""
+records outputs as they will be) counts on the same terms, and in the subscription the resource's provider
+pins, where it pins one (the offline engine records ids there too; without a pin the subscription is the
+credentials', which no program input says)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import re
 from policies.core.graph_index import graph_index
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
-_GROUP = re.compile(r"^/subscriptions/[^/]+/resourceGroups/([^/]+)", re.IGNORECASE)
+_GROUP = re.compile(r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)", re.IGNORECASE)
 _PATH = re.compile(r"/providers/[^/]+/(.+)$", re.IGNORECASE)
 
 
@@ -31,7 +32,10 @@ def made_by(r: ResourceView, rid: str) -> bool:
     """Whether `r`'s own group and names make the id `rid` (the rest is not the program's to say)."""
     names = _names(r)
     group = _GROUP.match(rid)
-    if group is None or group.group(1).lower() not in names:
+    if group is None or group.group(2).lower() not in names:
+        return False
+    pinned = r.provider.inputs.get("subscriptionId") if r.provider is not None else None
+    if isinstance(pinned, str) and not is_unknown(pinned) and pinned.lower() != group.group(1).lower():
         return False
     path = _PATH.search(rid)
     return all(seg.lower() in names for seg in (path.group(1).split("/")[1::2] if path else ()))

@@ -113,16 +113,18 @@ def _azure_name(name: str, typ: str, inputs: dict[str, Any], parents: list[str])
     return f"{name}{stable_hex(typ, name)}"
 
 
-def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | None) -> dict[str, Any]:
+def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | None,
+                  subscription: str | None = None) -> dict[str, Any]:
     """An ARM resource id and name for an azure-native resource: under its resource group and parents, or, for
-    an extension resource (a lock, a role assignment, a diagnostic setting), under the scope it extends."""
+    an extension resource (a lock, a role assignment, a diagnostic setting), under the scope it extends; in
+    the subscription its provider pins (`subscriptionId`), else the placeholder one."""
     parts = typ.split(":")
     module, cls = parts[1], parts[2]
     template = _AZURE_TYPE_PATH.get(f"{module}:{cls}") or _plural_camel(cls)
     phys = _azure_name(name, typ, inputs, re.findall(r"\{(\w+)\}", template))
     values = {k: plain(v) for k, v in inputs.items()}
     known = _Parents((k, v) for k, v in values.items() if isinstance(v, str) and v != UNKNOWN)
-    sub = f"/subscriptions/{SUBSCRIPTION_ID}"
+    sub = f"/subscriptions/{subscription or SUBSCRIPTION_ID}"
     if module == "resources" and cls == "ResourceGroup":
         rid = f"{sub}/resourceGroups/{phys}"
     else:

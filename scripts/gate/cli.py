@@ -194,8 +194,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
             reports = []
             if runs:
                 reports, waited = judge.reports(runs)
-                timings["evaluation"] = judge.seconds
-                timings["packs loaded while recording"] = judge.prepared
+                timings |= {"evaluation": judge.seconds, "packs loaded while recording": judge.prepared}
                 if scans is not None:
                     timings["checkov"], timings["checkov after the programs"] = scans.seconds(), waited
                 options.locate_sources(reports, project)

@@ -50,7 +50,7 @@ def _mocked_runtime(recorder: Recorder, secret_keys: list[str], root_directory: 
         key: prop.fget() for key, prop in vars(rt_settings.Settings).items() if hasattr(prop, "_data")
     }
     saved_root = rt_settings.get_root_resource()
-    recorder.mocks = GateMocks(recorder.region_of)
+    recorder.mocks = GateMocks(recorder.region_of, recorder.provider_setting)
     recorder.mocks.dry_run = recorder.dry_run
     recorder.mocks.answers = list(recorder.invoke_answers)
     recorder.mocks.sites = CallSites(recorder.program_file)

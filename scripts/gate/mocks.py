@@ -205,10 +205,13 @@ def policy_document(args: dict[str, Any]) -> dict[str, Any]:
 
 
 class GateMocks(Mocks):
-    """Outputs for new resources and invoke results; `region_of(provider_ref, package)` gives the region."""
+    """Outputs for new resources and invoke results; `region_of(provider_ref, package)` gives the region,
+    `setting_of(provider_ref, package, key)` another input of the provider (an Azure id's subscription)."""
 
-    def __init__(self, region_of: Callable[[str, str], str | None]) -> None:
+    def __init__(self, region_of: Callable[[str, str], str | None],
+                 setting_of: Callable[[str, str, str], str | None] | None = None) -> None:
         self.region_of = region_of
+        self.setting_of = setting_of
         self.answers: list[Any] = []          # gate.invokes.Answer, from the invoke fixtures
         self.sites: Any = None                # gate.invokes.CallSites
         self.unanswered: list[tuple[str, dict[str, Any], str]] = []   # (token, args, file:line)
@@ -230,7 +233,8 @@ class GateMocks(Mocks):
             out = aws_outputs(typ, name, inputs, region, rid)
             return out["id"], out
         if pkg == "azure-native":
-            out = azure_outputs(typ, name, inputs, self.region_of(provider_ref, "azure-native"))
+            sub = self.setting_of(provider_ref, pkg, "subscriptionId") if self.setting_of else None
+            out = azure_outputs(typ, name, inputs, self.region_of(provider_ref, pkg), sub)
             return out["id"], out
         if pkg == "azuread":
             h = stable_hex(typ, name, length=32)

@@ -143,8 +143,10 @@ class Recorder:
     def region_of(self, provider_ref: str, package: str) -> str | None:
         """Region/location of the provider a resource or invoke uses (default provider from config)."""
         key = REGION_KEYS.get(package)
-        if not key:
-            return None
+        return self.provider_setting(provider_ref, package, key) if key else None
+
+    def provider_setting(self, provider_ref: str, package: str, key: str) -> str | None:
+        """A known string input of the provider a resource uses (`subscriptionId`…), else its config."""
         with self.lock:
             provider = self.graph.get(provider_urn(provider_ref)) if provider_ref else None
         value = provider.inputs.get(key) if provider is not None else self.config.get(f"{package}:{key}")

@@ -61,3 +61,24 @@ def test_a_parent_not_known_yet_reads_unknown():
     out = azure_outputs("azure-native:network:Subnet", "s",
                         {"resourceGroupName": "rg", "virtualNetworkName": UNKNOWN, "subnetName": "a"}, None)
     assert out["id"] == f"{RG}/providers/Microsoft.Network/virtualNetworks/unknown/subnets/a"
+
+
+def test_ids_are_in_the_subscription_the_provider_pins():
+    """A resource deployed by a provider pinned to a subscription gets its id there (rules compare a literal
+    id's subscription with the resource's own); without a pin, the placeholder subscription."""
+    import pulumi
+    import pulumi_azure_native as azure
+    from gate.recording import record_callable
+
+    pinned = "11111111-2222-4333-8444-555555555555"
+
+    def program():
+        p = azure.Provider("pinned", location="westeurope", subscription_id=pinned)
+        azure.resources.ResourceGroup("rg", resource_group_name="rg-a",
+                                      opts=pulumi.ResourceOptions(provider=p))
+        azure.resources.ResourceGroup("rg-default", resource_group_name="rg-b")
+
+    graph = record_callable(program, config={"azure-native:location": "westeurope"})
+    ids = {r.name: r.id for r in graph.resources if r.type == "azure-native:resources:ResourceGroup"}
+    assert ids == {"rg": f"/subscriptions/{pinned}/resourceGroups/rg-a",
+                   "rg-default": f"{SUB}/resourceGroups/rg-b"}

@@ -246,3 +246,24 @@ def test_no_two_resources_share_an_id(graph):
     ids = [r.id for r in graph.resources if isinstance(r.id, str) and r.id.startswith("/subscriptions/")]
     assert len(ids) > 100
     assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+
+
+def test_ids_built_before_deployment_name_the_subscription_the_providers_pin(graph):
+    """Role definition ids and the gateway's IP configuration ids are built from a subscription id: it must be
+    the one the providers deploy into, not the credentials' default (the offline engine's placeholder), or
+    Azure rejects them whenever the two differ."""
+    from gate.mock_base import SUBSCRIPTION_ID
+
+    def strings(value: Any):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from strings(v)
+
+    ids = [(r.name, s) for r in graph.resources for s in strings(r.inputs) if "/subscriptions/" in s]
+    assert len(ids) > 20
+    assert [(name, s) for name, s in ids if f"/subscriptions/{SUBSCRIPTION_ID}" in s] == []

@@ -82,6 +82,14 @@ def test_a_recorded_id_counts_only_when_its_resources_inputs_make_it():
     assert run(PUBLIC, case("r62p-51")) == []
 
 
+def test_a_claimed_id_counts_only_in_the_subscription_the_provider_pins():
+    """Group, network and subnet names are the subnet's own, the subscription is not its provider's (lead's
+    pass after the round: `recorded_ids.made_by` read no subscription)."""
+    found = run(PUBLIC, case("r62p-09"))
+    assert sorted(n for n, _ in found) == ["store", "subnet-decoy"], found
+    assert all(FOREIGN in m for _, m in found), found
+
+
 def test_a_private_link_service_auto_approves_only_recorded_subscriptions():
     only(run(PUBLIC, case("r62p-41")), "pls", "`autoApproval.subscriptions` holds '9f9f9f9f-")
     ours = patch(case("r62p-41"), "pls", autoApproval={"subscriptions": [RECORDED]})
