@@ -284,6 +284,8 @@ class GateMocks(Mocks):
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
         if token in ("azure-native:authorization:getClientConfig",
                      "azuread:index/getClientConfig:getClientConfig"):
-            return {"clientId": CLIENT_ID, "objectId": OBJECT_ID, "subscriptionId": SUBSCRIPTION_ID,
+            pinned = self.setting_of(args.provider or "", "azure-native", "subscriptionId") if (
+                self.setting_of and token.startswith("azure-native:")) else None   # the invoke's provider's
+            return {"clientId": CLIENT_ID, "objectId": OBJECT_ID, "subscriptionId": pinned or SUBSCRIPTION_ID,
                     "tenantId": TENANT_ID, "id": CLIENT_ID}
         return None

@@ -82,3 +82,22 @@ def test_ids_are_in_the_subscription_the_provider_pins():
     ids = {r.name: r.id for r in graph.resources if r.type == "azure-native:resources:ResourceGroup"}
     assert ids == {"rg": f"/subscriptions/{pinned}/resourceGroups/rg-a",
                    "rg-default": f"{SUB}/resourceGroups/rg-b"}
+
+
+def test_the_client_config_of_a_pinned_provider_names_its_subscription():
+    """`get_client_config` asked of a provider answers that provider's subscription (what the real provider
+    does); the default provider's, the placeholder."""
+    import pulumi
+    import pulumi_azure_native as azure
+    from gate.recording import record_callable
+
+    pinned = "11111111-2222-4333-8444-555555555555"
+
+    def program():
+        p = azure.Provider("pinned", location="westeurope", subscription_id=pinned)
+        own = azure.authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(provider=p))
+        pulumi.export("pinned", own.subscription_id)
+        pulumi.export("default", azure.authorization.get_client_config_output().subscription_id)
+
+    graph = record_callable(program, config={"azure-native:location": "westeurope"})
+    assert graph.outputs == {"pinned": pinned, "default": SUB.rsplit("/", 1)[-1]}
