@@ -254,16 +254,8 @@ def test_ids_built_before_deployment_name_the_subscription_the_providers_pin(gra
     Azure rejects them whenever the two differ."""
     from gate.mock_base import SUBSCRIPTION_ID
 
-    def strings(value: Any):
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, dict):
-            for v in value.values():
-                yield from strings(v)
-        elif isinstance(value, list):
-            for v in value:
-                yield from strings(v)
+    from policies.core.documents import iter_strings
 
-    ids = [(r.name, s) for r in graph.resources for s in strings(r.inputs) if "/subscriptions/" in s]
+    ids = [(r.name, s) for r in graph.resources for s in iter_strings(r.inputs) if "/subscriptions/" in s]
     assert len(ids) > 20
     assert [(name, s) for name, s in ids if f"/subscriptions/{SUBSCRIPTION_ID}" in s] == []
