@@ -70,6 +70,11 @@ _AWS_ARN_FORMATS = {
     "cloudwatch/dashboard:Dashboard": "arn:aws:cloudwatch::{account}:dashboard/{name}",
 }
 _EXECUTION_ARN = frozenset({"apigateway/restApi:RestApi", "apigatewayv2/api:Api"})
+# Types whose id is their name and whose ARN ends `<kind>/<name>` (`table/<name>`, `repository/<name>`), so a
+# policy naming the stack's own table or repository literally names what the graph records.
+_NAMED_ID = frozenset({"dynamodb/table:Table", "ecr/repository:Repository"})
+_NAMED_ID_MODULES = frozenset({"iam", "sns", "sqs", "cloudwatch", "ecs", "lb", "alb", "cloudtrail",
+                               "secretsmanager"})
 
 
 def _kebab(word: str) -> str:
@@ -97,7 +102,7 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
         out["bucket"] = phys_name
     elif module in ("s3",) and isinstance(plain(inputs.get("bucket")), str):
         rid = plain(inputs["bucket"])
-    elif module in ("iam", "sns", "sqs", "cloudwatch", "ecs", "lb", "alb", "cloudtrail", "secretsmanager"):
+    elif module in _NAMED_ID_MODULES or mod_type in _NAMED_ID:
         rid = phys_name
     kind = _kebab(cls)
     if module == "s3":
