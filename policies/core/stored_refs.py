@@ -56,8 +56,11 @@ STORES: dict[str, tuple[str, tuple[str, ...] | None]] = {
 _NAME_INPUTS = ("name", "namedValueId", "displayName")
 _SSM_ARN = re.compile(r"^arn:aws[a-z-]*:ssm:[a-z0-9-]*:\d*:parameter/?(\S+)$")
 # The secret's name without the six random characters AWS appends (`eloket/app-config`, written without
-# them, ends in a six-letter word too, so _named also accepts a store named one such word longer).
-_SM_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:\d*:secret:(\S+?)(?:-[A-Za-z0-9]{6})?$")
+# them, ends in a six-letter word too, so _named also accepts a store named one such word longer), and
+# without what an ECS `valueFrom` adds after it (`:<json-key>:<version-stage>:<version-id>`); a secret's
+# name holds no colon.
+_SM_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:\d*:secret:([^:\s]+?)(?:-[A-Za-z0-9]{6})?"
+                     r"(?::[^:\s]*){0,3}$")
 _KV_URI = re.compile(r"SecretUri=https://[^/;)]+/secrets/([^/;)\s]+)", re.I)
 _KV_NAME = re.compile(r"SecretName=([^;)\s]+)", re.I)
 _APPCONFIG_KEY = re.compile(r"@Microsoft\.AppConfiguration\([^)]*\bKey=([^;)\s]+)", re.I)
@@ -79,6 +82,10 @@ _CREDENTIAL_WORDS = frozenset({
     "password", "passwd", "pwd", "pw", "passphrase", "credential", "credentials", "creds", "token", "secret",
     "apikey", "key", "cert", "certificate", "pfx", "pem", "sas", "salt", "pepper"})
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# A name that ends in a user name reads the other half of a credential (`DB_USER`, `dbUsername`, `SMTP_LOGIN`:
+# an alternating-users rotation changes it with the password, so it is read from the same secret). Only at
+# the end: `USER_EXPORT_URL` names a place.
+_CREDENTIAL_ENDS = (("user",), ("username",), ("user", "name"), ("login",))
 # A setting that names a file or URL path holds a path even when its value looks like a parameter name.
 _PATH_NAME = re.compile(r"(?i)(path|dir|directory|file|folder|prefix|root|mount|route|home|pattern)s?$")
 _FS_ROOTS = ("/mnt/", "/var/", "/tmp/", "/opt/", "/home/", "/usr/", "/etc/", "/srv/", "/data/", "/app/",
@@ -112,8 +119,12 @@ def setting_name(name: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def credential_name(key: str) -> bool:
-    """A setting (or field) named as a credential: it reads a password, key or token, not a destination."""
-    return bool(_CREDENTIAL_WORDS.intersection(w.lower() for w in _WORD.findall(key)))
+    """A setting (or field) named as a credential: it reads a password, key, token or user name, not a
+    destination."""
+    words = [w.lower() for w in _WORD.findall(key)]
+    named = words[:-1] if words[-1:] in (["parameter"], ["arn"]) else words  # `DB_USER_PARAMETER`: a store's
+    ends = any(tuple(named[-len(e):]) == e for e in _CREDENTIAL_ENDS)
+    return ends or bool(_CREDENTIAL_WORDS.intersection(words))
 
 
 def _norm(name: str) -> str:

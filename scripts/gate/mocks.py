@@ -10,13 +10,13 @@ out, which the SDK turns into an unknown during preview, exactly as the real eng
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
 
+from gate.aws_ids import aws_outputs
 from gate.azure_ids import azure_outputs
 from gate.mock_base import (
     ACCOUNT_ID,
@@ -28,114 +28,6 @@ from gate.mock_base import (
     plain,
     stable_hex,
 )
-
-# AWS resource types whose physical id has a well-known prefix (the id programs see in route tables etc.).
-_AWS_ID_PREFIX = {
-    "ec2/vpc:Vpc": "vpc",
-    "ec2/subnet:Subnet": "subnet",
-    "ec2/securityGroup:SecurityGroup": "sg",
-    "ec2/internetGateway:InternetGateway": "igw",
-    "ec2/natGateway:NatGateway": "nat",
-    "ec2/eip:Eip": "eipalloc",
-    "ec2/routeTable:RouteTable": "rtb",
-    "ec2/vpnGateway:VpnGateway": "vgw",
-    "ec2/customerGateway:CustomerGateway": "cgw",
-    "ec2/vpnConnection:VpnConnection": "vpn",
-    "ec2/networkAcl:NetworkAcl": "acl",
-    "ec2/vpcEndpoint:VpcEndpoint": "vpce",
-    "ec2/flowLog:FlowLog": "fl",
-    "ec2/instance:Instance": "i",
-    "ec2/launchTemplate:LaunchTemplate": "lt",
-    "ec2transitgateway/transitGateway:TransitGateway": "tgw",
-    "rds/instance:Instance": "db",
-    "efs/fileSystem:FileSystem": "fs",
-}
-
-
-# ARN formats of types whose generic mock ARN (`arn:aws:<module>:…:<kind>/<id>`) is not the provider's.
-_AWS_ARN_FORMATS = {
-    "kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
-        "arn:aws:firehose:{region}:{account}:deliverystream/{name}",
-    "cloudwatch/logDestination:LogDestination": "arn:aws:logs:{region}:{account}:destination:{name}",
-    "lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{name}",
-    "sfn/stateMachine:StateMachine": "arn:aws:states:{region}:{account}:stateMachine:{name}",
-    "opensearch/serverlessCollection:ServerlessCollection": "arn:aws:aoss:{region}:{account}:collection/{id}",
-    # EventBridge is pulumi-aws's `cloudwatch` module but its ARNs name `events` (API reference patterns).
-    "cloudwatch/eventBus:EventBus": "arn:aws:events:{region}:{account}:event-bus/{name}",
-    "cloudwatch/eventRule:EventRule": "arn:aws:events:{region}:{account}:rule/{name}",
-    "cloudwatch/eventArchive:EventArchive": "arn:aws:events:{region}:{account}:archive/{name}",
-    "cloudwatch/eventEndpoint:EventEndpoint": "arn:aws:events:{region}:{account}:endpoint/{name}",
-    "cloudwatch/metricAlarm:MetricAlarm": "arn:aws:cloudwatch:{region}:{account}:alarm:{name}",
-    "cloudwatch/compositeAlarm:CompositeAlarm": "arn:aws:cloudwatch:{region}:{account}:alarm:{name}",
-    "cloudwatch/dashboard:Dashboard": "arn:aws:cloudwatch::{account}:dashboard/{name}",
-}
-_EXECUTION_ARN = frozenset({"apigateway/restApi:RestApi", "apigatewayv2/api:Api"})
-# Types whose id is their name and whose ARN ends `<kind>/<name>` (`table/<name>`, `repository/<name>`), so a
-# policy naming the stack's own table or repository literally names what the graph records.
-_NAMED_ID = frozenset({"dynamodb/table:Table", "ecr/repository:Repository"})
-_NAMED_ID_MODULES = frozenset({"iam", "sns", "sqs", "cloudwatch", "ecs", "lb", "alb", "cloudtrail",
-                               "secretsmanager"})
-
-
-def _kebab(word: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "-", word).lower()
-
-
-def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None, rid: str) -> dict[str, Any]:
-    """id, arn and generated names for a pulumi-aws resource."""
-    _, mod_path, cls = typ.split(":", 2)
-    mod_type = f"{mod_path}:{cls}"
-    module = mod_path.split("/")[0]
-    region = region or "unknown-region"
-    autoname = f"{name}-{stable_hex(typ, name, length=7)}"
-    given = plain(inputs.get("name"))
-    phys_name = given if isinstance(given, str) else autoname
-    out: dict[str, Any] = {"name": phys_name}
-    prefix = _AWS_ID_PREFIX.get(mod_type)
-    if prefix:
-        rid = f"{prefix}-{stable_hex(typ, name, length=17)}"
-    elif module == "kms" and mod_type.endswith(":Key"):
-        h = stable_hex(typ, name, length=32)
-        rid = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
-    elif module == "s3" and "bucket" not in inputs and mod_type.lower().endswith("bucket:bucket"):
-        rid = phys_name
-        out["bucket"] = phys_name
-    elif module in ("s3",) and isinstance(plain(inputs.get("bucket")), str):
-        rid = plain(inputs["bucket"])
-    elif module in _NAMED_ID_MODULES or mod_type in _NAMED_ID:
-        rid = phys_name
-    kind = _kebab(cls)
-    if module == "s3":
-        arn = f"arn:aws:s3:::{rid}"
-    elif module == "iam":
-        arn = f"arn:aws:iam::{ACCOUNT_ID}:{kind.split('-')[-1]}/{phys_name}"
-    elif module == "kms":
-        arn = f"arn:aws:kms:{region}:{ACCOUNT_ID}:{'alias/' + phys_name if 'alias' in kind else 'key/' + rid}"
-    elif module in ("sns", "sqs"):
-        arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{phys_name}"
-    elif module == "cloudwatch" and kind == "log-group":
-        arn = f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{phys_name}"
-    elif mod_type in _AWS_ARN_FORMATS:  # ARNs other resources name (relays: policies/core/destinations.py)
-        arn = _AWS_ARN_FORMATS[mod_type].format(region=region, account=ACCOUNT_ID, name=phys_name, id=rid)
-    else:
-        arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{kind}/{rid}"
-    bus = plain(inputs.get("eventBusName"))  # a rule on a custom bus (name or ARN): `rule/<bus>/<name>`
-    if mod_type.endswith(":EventRule") and isinstance(bus, str) and bus not in ("default", UNKNOWN):
-        arn = f"arn:aws:events:{region}:{ACCOUNT_ID}:rule/{bus.rsplit('/', 1)[-1]}/{phys_name}"
-    if isinstance(plain(inputs.get("arn")), str):  # an input `arn` (an event target's target) is echoed
-        arn = plain(inputs["arn"])               # by the provider like every input, not generated
-    out.update(id=rid, arn=arn)
-    if mod_type in _EXECUTION_ARN:  # an API's stages are invoked under it (`<executionArn>/<stage>/…`)
-        out["executionArn"] = f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{rid}"
-    if mod_type == "cloudwatch/eventEndpoint:EventEndpoint":  # `<EndpointId>.endpoints.event.amazonaws.com`
-        h = stable_hex(typ, name, length=8)
-        out["endpointUrl"] = f"https://{h[:5]}.{h[5:]}.endpoints.event.amazonaws.com"
-    if mod_type == "ecr/repository:Repository":   # read by deploy-time code (image references)
-        out.update(repositoryUrl=f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{phys_name}",
-                   registryId=ACCOUNT_ID)
-    if module == "ec2" or module == "rds":
-        out.setdefault("ownerId", ACCOUNT_ID)
-    return out
 
 
 def random_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:

@@ -1,12 +1,15 @@
-"""ARNs the offline engine records for EventBridge, CloudWatch, DynamoDB tables and ECR repositories have the
+"""ARNs the offline engine records for EventBridge, CloudWatch and the data stores policies name have the
 shape AWS gives them: a policy that names the stack's own bus, rule, table or repository literally
 (`arn:aws:events:…:event-bus/<name>`, `…:table/<name>`) names what the recorded graph holds, not a made-up
 `arn:aws:cloudwatch:…:event-bus/…` or `table/<logical name>-<hex>`."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from gate.mocks import aws_outputs
+from gate.aws_ids import aws_outputs
+from gate.mock_base import UNKNOWN
 
 R, A = "eu-west-1", "123456789012"
 EV = f"arn:aws:events:{R}:{A}"
@@ -33,3 +36,72 @@ def test_arns_name_what_aws_names(cls, inputs, arn):
 @pytest.mark.parametrize("cls", ["dynamodb/table:Table", "ecr/repository:Repository"])
 def test_a_table_or_repository_is_identified_by_its_name(cls):
     assert aws_outputs(f"aws:{cls}", "n", {"name": "dossiers"}, R, "n-1a2b3c4d")["id"] == "dossiers"
+
+
+# Data stores by the Service Authorization Reference's ARN formats and the id `pulumi import` takes.
+@pytest.mark.parametrize(("cls", "inputs", "arn", "rid"), [
+    ("rds/instance:Instance", {"identifier": "eloket-mysql"}, f"arn:aws:rds:{R}:{A}:db:eloket-mysql", None),
+    ("rds/cluster:Cluster", {"clusterIdentifier": "c"}, f"arn:aws:rds:{R}:{A}:cluster:c", "c"),
+    ("rds/globalCluster:GlobalCluster", {"globalClusterIdentifier": "g"},
+     f"arn:aws:rds::{A}:global-cluster:g", "g"),
+    ("elasticache/cluster:Cluster", {"clusterId": "m"}, f"arn:aws:elasticache:{R}:{A}:cluster:m", "m"),
+    ("elasticache/replicationGroup:ReplicationGroup", {"replicationGroupId": "rg"},
+     f"arn:aws:elasticache:{R}:{A}:replicationgroup:rg", "rg"),
+    ("redshift/cluster:Cluster", {"clusterIdentifier": "w"}, f"arn:aws:redshift:{R}:{A}:cluster:w", "w"),
+    ("kinesis/stream:Stream", {"name": "s"}, f"arn:aws:kinesis:{R}:{A}:stream/s", "arn"),
+    ("glue/catalogDatabase:CatalogDatabase", {"name": "d"}, f"arn:aws:glue:{R}:{A}:database/d", f"{A}:d"),
+    ("glue/catalogTable:CatalogTable", {"name": "t", "databaseName": "d"}, f"arn:aws:glue:{R}:{A}:table/d/t",
+     f"{A}:d:t"),
+    ("ssm/parameter:Parameter", {"name": "/app/db"}, f"arn:aws:ssm:{R}:{A}:parameter/app/db", "/app/db"),
+    ("backup/vault:Vault", {"name": "v"}, f"arn:aws:backup:{R}:{A}:backup-vault:v", "v"),
+    ("opensearch/domain:Domain", {"domainName": "o"}, f"arn:aws:es:{R}:{A}:domain/o", "arn"),
+    ("timestreamwrite/database:Database", {"databaseName": "d"},
+     f"arn:aws:timestream:{R}:{A}:database/d", "d"),
+    ("timestreamwrite/table:Table", {"tableName": "t", "databaseName": "d"},
+     f"arn:aws:timestream:{R}:{A}:database/d/table/t", "t:d"),
+])
+def test_data_stores_are_named_as_aws_and_the_provider_name_them(cls, inputs, arn, rid):
+    out = aws_outputs(f"aws:{cls}", "n", inputs, R, "n-1a2b3c4d")
+    assert out["arn"] == arn
+    assert out["id"] == (arn if rid == "arn" else rid or out["id"])
+
+
+def test_an_rds_instance_is_identified_by_its_resource_id_and_named_by_its_identifier():
+    out = aws_outputs("aws:rds/instance:Instance", "db", {"identifier": "eloket-mysql"}, R, "db-1")
+    assert out["id"].startswith("db-") and out["resourceId"] == out["id"]
+    assert out["identifier"] == "eloket-mysql" and out["arn"].endswith(":db:eloket-mysql")
+
+
+def test_a_secret_arn_carries_the_six_characters_secrets_manager_appends_and_is_its_id():
+    out = aws_outputs("aws:secretsmanager/secret:Secret", "s", {"name": "drupal"}, R, "s-1")
+    assert re.fullmatch(rf"arn:aws:secretsmanager:{R}:{A}:secret:drupal-[0-9a-f]{{6}}", out["arn"])
+    assert out["id"] == out["arn"]
+
+
+def test_efs_arns_name_elasticfilesystem_and_the_generated_ids():
+    fs = aws_outputs("aws:efs/fileSystem:FileSystem", "f", {}, R, "f-1")
+    ap = aws_outputs("aws:efs/accessPoint:AccessPoint", "a", {}, R, "a-1")
+    efs = f"arn:aws:elasticfilesystem:{R}:{A}"
+    assert fs["arn"] == f"{efs}:file-system/{fs['id']}" and fs["id"].startswith("fs-")
+    assert ap["arn"] == f"{efs}:access-point/{ap['id']}" and ap["id"].startswith("fsap-")
+
+
+def test_an_autonamed_store_is_named_by_the_provider_autoname():
+    out = aws_outputs("aws:elasticache/cluster:Cluster", "drupal", {}, R, "x")
+    assert re.fullmatch(rf"arn:aws:elasticache:{R}:{A}:cluster:drupal-[0-9a-f]{{7}}", out["arn"])
+    assert out["clusterId"] == out["id"] == out["arn"].rsplit(":", 1)[1]
+
+
+def test_a_table_of_a_database_not_yet_known_has_an_unknown_arn():
+    inputs = {"name": "t", "databaseName": UNKNOWN}
+    out = aws_outputs("aws:glue/catalogTable:CatalogTable", "t", inputs, R, "x")
+    assert out["arn"] == UNKNOWN
+
+
+def test_a_name_prefix_is_completed_by_the_provider_unique_suffix():
+    inputs = {"namePrefix": "eloket/drupal/db_credentials-"}
+    out = aws_outputs("aws:secretsmanager/secret:Secret", "s", inputs, R, "x")
+    assert re.fullmatch(r"eloket/drupal/db_credentials-\d{18}[0-9a-f]{8}", out["name"])
+    assert out["arn"].startswith(f"arn:aws:secretsmanager:{R}:{A}:secret:{out['name']}-")
+    rds = aws_outputs("aws:rds/instance:Instance", "db", {"identifierPrefix": "eloket-"}, R, "x")
+    assert rds["identifier"].startswith("eloket-") and rds["arn"].endswith(f":db:{rds['identifier']}")

@@ -196,7 +196,7 @@ def test_an_api_destination_must_be_the_stacks_and_an_event_target_is_not_its_ta
 
 
 def test_the_gates_mocks_echo_an_input_arn():
-    from gate.mocks import aws_outputs
+    from gate.aws_ids import aws_outputs
 
     out = aws_outputs("aws:cloudwatch/eventTarget:EventTarget", "t", {"arn": "arn:aws:sqs:eu-west-1:1:q"},
                       "eu-west-1", "t-1")

@@ -121,7 +121,7 @@ def test_the_stacks_own_relay_resolves_and_a_source_is_no_relay():
 
 
 def test_the_gates_mocks_give_relays_their_real_arn_format():
-    from gate.mocks import aws_outputs
+    from gate.aws_ids import aws_outputs
 
     fh = aws_outputs("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "f", {"name": "s"},
                      "eu-west-1", "f-1")

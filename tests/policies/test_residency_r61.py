@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from gate.mocks import aws_outputs
+from gate.aws_ids import aws_outputs
 from policy_testlib import ALLOWED, RESOLVED, graph, messages, pinned_res, res
 from test_residency_r60 import _node
 
