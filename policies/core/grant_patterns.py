@@ -144,7 +144,9 @@ _STORES: dict[str, _Store] = {
     # an AppSync mutation writes into the API's data sources.
     "ecr": _store("ecr", "repositories", ("InitiateLayerUpload", "UploadLayerPart", "CompleteLayerUpload",
                                           "PutImage"), "repository/zz-outside"),
-    "iot": _store("iot", "IoT topics", ("Publish", "RetainPublish"), "topic/zz-outside"),
+    # Round 64: a shadow update is, over HTTP, a publish to the shadow's topic.
+    "iot": _store("iot", "IoT topics and shadows", ("Publish", "RetainPublish", "UpdateThingShadow"),
+                  "topic/zz-outside"),
     "bedrock": _store("bedrock", "models", ("InvokeModel", "InvokeModelWithResponseStream"),
                       "inference-profile/zz-outside", "arn:aws:bedrock:us-east-1::foundation-model/zz"),
     "appsync": _store("appsync", "GraphQL APIs", ("GraphQL",), "apis/zzoutside"),

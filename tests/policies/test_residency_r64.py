@@ -57,3 +57,10 @@ def test_configuration_puts_pass_on_star_and_the_puts_that_copy_log_events_still
                    "cloudwatch:PutMetricStream"):
         found = _found(role_policy(allow(["logs:PutRetentionPolicy", action], "*")))
         assert len(found) == 1 and action.lower() in found[0] and "putretentionpolicy" not in found[0], found
+
+
+def test_a_shadow_update_is_an_iot_send():
+    pinned = allow("iot:UpdateThingShadow", f"arn:aws:iot:eu-west-1:{OWN}:thing/dosis-*")
+    assert _found(role_policy(pinned)) == []
+    found = _found(role_policy(allow("iot:UpdateThingShadow", f"arn:aws:iot:*:{OWN}:thing/*")))
+    assert len(found) == 1 and "matches IoT topics and shadows the stack does not create" in found[0], found
