@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from processes import gone
-from test_leftovers_r25 import AFTER_KILL, REPO, RUN_LIMIT, _env
+from test_leftovers_r25 import AFTER_KILL, REPO, RUN_LIMIT, _env, _killed_parent_leaves_nothing
 
 # ------------------------------------------------------------- 1. what leaves the leash's process group
 # The program environment's `sitecustomize`, acting only in the version probe (`python -c CODE`): it
@@ -110,6 +110,19 @@ def test_a_process_that_left_the_probes_group_ends_when_the_gate_ends(tmp_path) 
 def test_a_process_that_left_the_probes_group_ends_with_an_interrupted_gate(tmp_path, stop) -> None:
     """A CI job's cancel (SIGTERM) or ^C while the probe waits: the gate killed the probe's group only."""
     _ends_with_the_gate(tmp_path, "hold", stop)
+
+
+@pytest.mark.slow
+def test_a_process_that_left_the_probes_group_ends_with_a_sigkilled_gate(tmp_path) -> None:
+    """Written after the three above (the leash can adopt what leaves its group): a gate killed outright
+    while the probe waits left the escaped grandchild running, reparented to init."""
+    program = _escaping_program(tmp_path, "hold")
+    try:
+        _killed_parent_leaves_nothing(_gate(program, tmp_path / "out"), _env(tmp_path), "escaped.*", tmp_path)
+    finally:
+        for pid in _escaped(tmp_path):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 # -------------------------------------------------------------- 2. a gate dir the export cannot trust
