@@ -77,8 +77,10 @@ def check_run_files(gate_dir: Path, files: object) -> None:
 
 def check_digest(path: Path, digest: object) -> None:
     """EvidenceError naming `path` unless its SHA-256 is the one the gate run's index recorded."""
+    from evidence.gate_report import read_regular
+
     try:
-        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        actual = hashlib.sha256(read_regular(path)).hexdigest()   # round 28: never waits on a FIFO
     except OSError as exc:
         raise EvidenceError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if actual != digest:

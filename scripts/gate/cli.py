@@ -38,8 +38,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from gate.asof import AS_OF_ENV
     from gate.environ import kept
+    from gate.procs import adopt_orphans, end_adopted, kill_all
     from gate.stdout_guard import claim, release
 
+    if argv is None:    # the gate's own process (its console script, `python -m gate`), not embedded
+        adopt_orphans()
     previous = {}
     try:
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -53,9 +56,9 @@ def main(argv: list[str] | None = None) -> int:
                 return _main(argv)
     finally:
         release()
-        from gate.procs import kill_all
-
         kill_all()    # a child an error path left running
+        if argv is None:
+            end_adopted()   # and what left its group: adopted by this process (round 28)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
