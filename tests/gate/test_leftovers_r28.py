@@ -265,22 +265,48 @@ def test_a_run_index_that_is_a_fifo_is_refused_without_waiting(tmp_path, _report
     out = _gate_dir(tmp_path)
     (out / "run.json").unlink()
     os.mkfifo(out / "run.json")
+    _bounded(lambda: _refused(out, r"run\.json: not a regular file"), out / "run.json")
+
+
+def test_a_report_that_is_a_fifo_is_refused_without_waiting(tmp_path, _reports_trusted) -> None:
+    """Written after the fixes above (the digest check read through the same kind of open): a FIFO for a
+    report run.json lists waited, in the digest check, for a writer."""
+    out = _gate_dir(tmp_path)
+    (out / f"{STACK}.report.json").unlink()
+    os.mkfifo(out / f"{STACK}.report.json")
+    report = out / f"{STACK}.report.json"
+    _bounded(lambda: _refused(out, rf"{STACK}\.report\.json: not a regular file"), report)
+
+
+def _bounded(check, fifo: Path) -> None:
+    """Run `check` in a thread; a check still waiting after a bound is a hang (its FIFO is opened for
+    writing and closed, so the thread ends)."""
     caught: list[BaseException] = []
 
-    def export() -> None:
+    def run() -> None:
         try:
-            _refused(out, r"run\.json: not a regular file")
+            check()
         except BaseException as exc:   # reported below, in the test's thread
             caught.append(exc)
 
-    worker = threading.Thread(target=export, daemon=True)
+    worker = threading.Thread(target=run, daemon=True)
     worker.start()
     worker.join(RUN_LIMIT / 8)
-    if worker.is_alive():   # unblock it: a writer opens the FIFO and closes it
-        os.close(os.open(out / "run.json", os.O_WRONLY | os.O_NONBLOCK))
+    if worker.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
         worker.join(RUN_LIMIT / 8)
-        raise AssertionError("HANG: the export waited on a FIFO run.json")
+        raise AssertionError(f"HANG: the export waited on the FIFO {fifo.name}")
     assert not caught, caught
+
+
+def test_a_huge_signature_is_refused_before_it_is_read(tmp_path, _reports_trusted) -> None:
+    """Written after the fixes above: run.dsse.json of 128 MiB and one byte (sparse) was read whole."""
+    from gate import run_sign
+
+    out = _gate_dir(tmp_path)
+    with (out / run_sign.ENVELOPE).open("r+b") as f:
+        f.truncate(128 * 1024 * 1024 + 1)
+    _refused(out, r"run\.dsse\.json: larger than 128 MiB")
 
 
 def test_a_huge_run_index_is_refused_before_it_is_read(tmp_path, _reports_trusted) -> None:
