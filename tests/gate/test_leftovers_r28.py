@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from processes import gone
 from test_leftovers_r25 import AFTER_KILL, REPO, RUN_LIMIT, _env, _killed_parent_leaves_nothing
+from test_leftovers_r27 import _own_venv_program
 
 # ------------------------------------------------------------- 1. what leaves the leash's process group
 # The program environment's `sitecustomize`, acting only in the version probe (`python -c CODE`): it
@@ -52,17 +53,10 @@ if sys.argv == ["-c"] and flag.exists():
 
 
 def _escaping_program(tmp_path: Path, mode: str) -> Path:
-    program = tmp_path / "program"
-    program.mkdir()
-    (program / "Pulumi.yaml").write_text("name: own-venv\nruntime:\n  name: python\n  options:\n"
-                                         "    virtualenv: venv\n")
-    (program / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
-    (program / "__main__.py").write_text('import pulumi_aws as aws\n\naws.s3.Bucket("logs")\n')
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(program / "venv")], check=True,
-                   timeout=RUN_LIMIT)
+    """Round 27's program with a `virtualenv` the user made, its probe hook replaced by ESCAPE_HOOK."""
+    program = _own_venv_program(tmp_path, mode)
     site = next((program / "venv" / "lib").glob("python3*/site-packages"))
     (site / "sitecustomize.py").write_text(ESCAPE_HOOK.format(flag=str(tmp_path / "probe.flag"), mode=mode))
-    (tmp_path / "probe.flag").write_text(mode)
     return program
 
 
