@@ -28,7 +28,7 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
     a FIFO or device, at most `limit` bytes (None: any size)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except FileNotFoundError:
+    except FileNotFoundError:   # the caller says what a missing file means (no run, a file left out)
         raise
     except OSError as exc:   # ELOOP: the last component is a symbolic link
         raise EvidenceError(f"{path}: not a regular file the gate wrote ({exc.strerror or exc})") from None
