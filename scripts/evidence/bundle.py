@@ -17,6 +17,7 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -119,8 +120,30 @@ def write(out: Path, files: dict[str, bytes], meta: dict[str, Any], redactor: Re
           signer: Any = None) -> dict[str, Any]:
     """Publish ``files`` (relative path -> bytes) and the signed manifest at ``out``; returns the manifest."""
     out = Path(out)
-    old_manifest = _check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out):
+        return _write(out, files, meta, redactor, signer)
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """`--out` held against another export writing there (round 28: one moved the other's old bundle
+    aside, the other's rename then failed and left it there), by a lock beside it (`out` itself is
+    replaced); bounded like the gate's (GATE_LOCK_TIMEOUT)."""
+    from gate.publish import held, lock_wait
+
+    wait = lock_wait()
+    try:
+        with held(out.parent / f".{out.name}.lock", wait):
+            yield
+    except TimeoutError:
+        raise EvidenceError(f"{out}: another `evidence export` is writing there (waited {wait:g} s; "
+                            "GATE_LOCK_TIMEOUT raises the wait)") from None
+
+
+def _write(out: Path, files: dict[str, bytes], meta: dict[str, Any], redactor: Redactor,
+           signer: Any) -> dict[str, Any]:
+    old_manifest = _check_target(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         for rel, data in files.items():

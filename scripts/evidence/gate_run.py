@@ -43,8 +43,10 @@ def check_signed(gate_dir: Path, index_bytes: bytes, gate_key: Path | None, allo
         raise EvidenceError(f"{gate_dir / 'run.json'}: unsigned gate run (no {run_sign.ENVELOPE}): sign it "
                             f"with the CI's key (${run_sign.KEY_ENV} or ${run_sign.PEM_ENV}), or export with "
                             "--allow-unsigned-gate (recorded in the bundle)")
-    try:
-        envelope = dsse.read(envelope_path.read_bytes())
+    from evidence.gate_report import MAX_INDEX_BYTES, read_regular
+
+    try:   # round 28: bounded (base64 of run.json, a third more)
+        envelope = dsse.read(read_regular(envelope_path, 2 * MAX_INDEX_BYTES))
     except (OSError, ValueError) as exc:
         raise EvidenceError(f"{envelope_path}: unreadable signature of the gate run ({exc})") from None
     if envelope.payload != index_bytes or envelope.payload_type != run_sign.PAYLOAD_TYPE:
@@ -77,8 +79,10 @@ def check_run_files(gate_dir: Path, files: object) -> None:
 
 def check_digest(path: Path, digest: object) -> None:
     """EvidenceError naming `path` unless its SHA-256 is the one the gate run's index recorded."""
+    from evidence.gate_report import read_regular
+
     try:
-        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        actual = hashlib.sha256(read_regular(path)).hexdigest()   # round 28: never waits on a FIFO
     except OSError as exc:
         raise EvidenceError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if actual != digest:

@@ -114,12 +114,16 @@ def _sarif(report: StackReport) -> str | None:
     return buf.getvalue()
 
 
-def _load(out: Path, stack: str, state: dict[str, Any] | None, source: str) -> StackEvidence:
-    report_path = out / f"{stack}.report.json"
+def _report_json(report_path: Path) -> Any:
     try:
-        data = json.loads(report_path.read_text(encoding="utf-8"))
+        return json.loads(report_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise EvidenceError(f"{report_path}: gate wrote no readable report") from None
+
+
+def _load(out: Path, stack: str, state: dict[str, Any] | None, source: str) -> StackEvidence:
+    report_path = out / f"{stack}.report.json"
+    data = _report_json(report_path)
     if state is None:
         state = read_state(out / f"{stack}.state.json")
     report = report_from_json(data, str(report_path))
@@ -185,7 +189,7 @@ def _from_gate_dir(gate_dir: Path, stacks: list[str] | None, project: Path, as_o
     Round 9: run.json must be signed by the trusted gate key (evidence.gate_run), and checkov's findings
     are judged again too.
     """
-    from evidence import gate_run, rejudge
+    from evidence import gate_report, gate_run, rejudge
 
     index, index_bytes = _run_index(gate_dir)
     signed = gate_run.check_signed(gate_dir, index_bytes, gate_key, allow_unsigned)
@@ -206,11 +210,15 @@ def _from_gate_dir(gate_dir: Path, stacks: list[str] | None, project: Path, as_o
             path = gate_dir / rel
             _inside(gate_dir, path)
             gate_run.check_digest(path, digest)
+    reports = {s: _report_json(gate_dir / f"{s}.report.json") for s in names}
+    for stack, report in reports.items():   # round 28: what the signature and judging again do not see
+        gate_report.check_report(report, gate_dir / f"{stack}.report.json", stack, index["seal"].get("as_of"))
+    gate_report.check_exit(index, gate_dir / "run.json",
+                           [f"{s}.report.json" for s, report in reports.items() if report["blocked"]])
     loaded = [_load(gate_dir, s, None, f"gate run {index.get('run', '?')} in {gate_dir}; {signed}")
               for s in names]
-    for ev in loaded:
-        report = json.loads((gate_dir / f"{ev.stack}.report.json").read_text(encoding="utf-8"))
-        rejudge.check_rejudged(gate_dir, ev.stack, report, project, as_of, run_gate)
+    for stack, report in reports.items():
+        rejudge.check_rejudged(gate_dir, stack, report, project, as_of, run_gate)
     return loaded
 
 
@@ -226,9 +234,11 @@ def _inside(gate_dir: Path, path: Path) -> None:
 
 
 def _run_index(gate_dir: Path) -> tuple[dict[str, Any], bytes]:
+    from evidence.gate_report import MAX_INDEX_BYTES, read_regular
+
     path = gate_dir / "run.json"
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_INDEX_BYTES)   # round 28: a link out, a FIFO, a huge file
         data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise EvidenceError(f"{gate_dir}: no run.json here (run `gate preview --out {gate_dir}`)") from None

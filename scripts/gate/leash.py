@@ -8,7 +8,9 @@ parent (never written; not inheritable, so `subprocess` keeps it out of every ot
 descriptor 0 first (round 25: MODULE's stdin is /dev/null, so code that reads it, a recorded program's,
 neither waits on the leash nor takes its end of file for its own). When the parent ends, SIGKILL included,
 the pipe reads end of file and the child ends: `kill` SIGKILLs its own process group (a pack server and what
-it started), `term` sends itself SIGTERM (the gate: it kills its children's groups, prints one line and
+it started) and, first, what left that group and was reparented to it (round 28: a `kill` leash makes its
+process the subreaper of its tree, so a `setsid` double fork of a hostile `sitecustomize` lands there),
+`term` sends itself SIGTERM (the gate: it kills its children's groups, prints one line and
 exits 2) and SIGKILLs itself if that has not ended it within `_GRACE` seconds. The prologue then runs MODULE
 as `python -m MODULE ARGS...` would. Which children use which: docs/gate.md, "Children that end with the
 gate".
@@ -23,6 +25,7 @@ import threading
 from typing import Any
 
 _GRACE = 10.0
+SUBREAPER = 36   # PR_SET_CHILD_SUBREAPER (gate.procs.adopt_orphans)
 LEASH = f"""\
 import os, runpy, signal, sys, threading, time
 _leash = os.dup(0)
@@ -41,10 +44,34 @@ def _watch(mode):
     if mode == "term":
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep({_GRACE})
+    if mode == "kill":
+        for pid in _adopted():
+            try:
+                if os.getpgid(pid) == pid != os.getpgrp():
+                    os.killpg(pid, signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
     if mode == "kill" and os.getpgrp() == os.getpid():
         os.killpg(0, signal.SIGKILL)
     os.kill(os.getpid(), signal.SIGKILL)
+def _adopted():
+    me, found = str(os.getpid()), []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{{entry}}/stat") as stat:
+                if entry.isdigit() and stat.read().rsplit(")", 1)[1].split()[1] == me:
+                    found.append(int(entry))
+        except (OSError, IndexError):
+            pass
+    return found
 _mode, _module = sys.argv[1], sys.argv[2]
+if _mode == "kill":
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl({SUBREAPER}, 1, 0, 0, 0)
+    except Exception:
+        pass
 threading.Thread(target=_watch, args=(_mode,), name="gate-leash", daemon=True).start()
 del sys.argv[1:3]
 runpy.run_module(_module, run_name="__main__", alter_sys=True)

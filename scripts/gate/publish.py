@@ -43,7 +43,19 @@ def locked(out: Path, wait: float | None = None) -> Iterator[None]:
     """Hold the advisory lock of `out` (fcntl.flock), waiting at most `wait` seconds (GATE_LOCK_TIMEOUT)."""
     wait = lock_wait() if wait is None else wait
     out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        with held(out / LOCK_FILE, wait):
+            yield
+    except TimeoutError:
+        raise GateError(f"{out}: locked by another gate run (waited {wait:g} s; "
+                        "GATE_LOCK_TIMEOUT raises the wait)") from None
+
+
+@contextlib.contextmanager
+def held(lock_file: Path, wait: float) -> Iterator[None]:
+    """Hold an advisory lock on `lock_file` (created if missing), waiting at most `wait` seconds, else
+    TimeoutError; also the lock of `evidence export`'s --out (evidence.bundle, round 28)."""
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -52,8 +64,7 @@ def locked(out: Path, wait: float | None = None) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise GateError(f"{out}: locked by another gate run (waited {wait:g} s; "
-                                    "GATE_LOCK_TIMEOUT raises the wait)") from None
+                    raise TimeoutError(lock_file) from None
                 time.sleep(0.05)
         try:
             yield

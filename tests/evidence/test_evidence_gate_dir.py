@@ -40,14 +40,16 @@ def _sign(out: Path) -> None:
 def _gate_dir(tmp_path: Path, stack: str, *, index: bool = True) -> Path:
     out = tmp_path / "gate"
     out.mkdir()
-    files = {f"{stack}.report.json": json.dumps(report(stack).to_json()),
+    judged = report(stack)
+    judged.as_of = AS_OF
+    files = {f"{stack}.report.json": json.dumps(judged.to_json()),
              f"{stack}.state.json": json.dumps(checkpoint(stack))}
     for name, text in files.items():
         (out / name).write_text(text)
     if index:   # what the gate writes: exactly the stacks of its run, with their files' hashes
         digests = {name: hashlib.sha256(text.encode()).hexdigest() for name, text in files.items()}
         (out / "run.json").write_text(json.dumps({"run": "r1", "command": "preview", "seal": _seal(),
-                                                  "stacks": {stack: digests}}))
+                                                  "exit": int(judged.blocked), "stacks": {stack: digests}}))
         _sign(out)
     return out
 

@@ -182,15 +182,15 @@ def test_a_run_with_the_side_effect_refusals_off_says_so(monkeypatch, capsys):
     and (round 20) never a verdict: a CI job that inherited it published passes with the control off."""
     import argparse
 
-    from gate import cli
+    from gate import commands
     from gate.runner import StackRun
 
     args = argparse.Namespace(timings=False)
     runs = {"dev": StackRun("dev", "p", {}, {})}
     monkeypatch.delenv("GATE_UNSAFE_PROGRAM_SIDE_EFFECTS", raising=False)
-    cli._program_notes(args, runs, None)
+    commands._program_notes(args, runs, None)
     assert "GATE_UNSAFE" not in capsys.readouterr().err
     monkeypatch.setenv("GATE_UNSAFE_PROGRAM_SIDE_EFFECTS", "1")
     with pytest.raises(GateError, match=r"GATE_UNSAFE_PROGRAM_SIDE_EFFECTS=1: .* no verdict"):
-        cli._program_notes(args, runs, None)
-    cli._program_notes(args, {}, None)   # nothing recorded (every stack from the cache): nothing ran unsafe
+        commands._program_notes(args, runs, None)
+    commands._program_notes(args, {}, None)   # every stack from the cache: nothing ran unsafe
