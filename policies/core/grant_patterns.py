@@ -36,6 +36,12 @@ that puts, sends, writes or publishes (`Put…`, `Send…`, `Write…`, `Publish
 pattern over the account or region (`*`, `NotResource`, a varying ARN field) it blocks unless narrowed as
 above, saying how to make it judgeable. `logs:PutLogEvents` on `*` (the AWS-managed Lambda, ECS and AppSync
 execution policies) is no exception: a log group of the own account in another region receives the events.
+Round 64: a name also reads as a data write when it uploads, inserts, ingests, invokes, posts or appends, or
+when what it writes is items, records, rows, partitions, messages, objects, documents, media, archives or data
+(`glue:CreatePartition`, `dax:UpdateItem`), short of removing, stopping or reading. Closing the world on the
+access level alone was measured and not adopted: every `Write` action of a service no row covers blocked seven
+principals of the recorded portal stack (reboots, key and IAM administration, the AWS-managed read-only
+policies, whose catalogue entries file some reads as `Write`) for requests that carry no data.
 """
 
 from __future__ import annotations
@@ -112,10 +118,16 @@ _STORES: dict[str, _Store] = {
                 ("arn:aws:s3:::zz-any-outside-bucket", "arn:aws:s3:::zz-any-outside-bucket/any-key")),
     "sqs": _store("sqs", "queues", ("SendMessage",), "zz-outside"),
     "sns": _store("sns", "topics", ("Publish",), "zz-outside"),
-    "events": _store("events", "event buses", ("PutEvents",), "event-bus/zz-outside"),
-    "lambda": _store("lambda", "functions", ("InvokeFunction", "InvokeFunctionUrl"), "function:zz-outside"),
+    # Round 64: a row lists every write of its service that carries data (the fallback below reads only the
+    # services no row covers): an item updated or inserted by PartiQL, an event posted to an API destination,
+    # the older asynchronous invoke.
+    "events": _store("events", "event buses and API destinations", ("PutEvents", "InvokeApiDestination"),
+                     "event-bus/zz-outside"),
+    "lambda": _store("lambda", "functions", ("InvokeFunction", "InvokeFunctionUrl", "InvokeAsync"),
+                     "function:zz-outside"),
     "kinesis": _store("kinesis", "streams", ("PutRecord", "PutRecords"), "stream/zz-outside"),
-    "dynamodb": _store("dynamodb", "tables", ("PutItem", "BatchWriteItem"), "table/zz-outside"),
+    "dynamodb": _store("dynamodb", "tables", ("PutItem", "BatchWriteItem", "UpdateItem", "PartiQLInsert",
+                                              "PartiQLUpdate"), "table/zz-outside"),
     # Round 61: a message sent through another account's identity (sending authorization) is held, logged
     # and published by that account's SES in its region; an execution's input is the state machine's to
     # pass on; an API (and its WebSocket connections) relays the request wherever its integration points.
@@ -132,7 +144,9 @@ _STORES: dict[str, _Store] = {
     # an AppSync mutation writes into the API's data sources.
     "ecr": _store("ecr", "repositories", ("InitiateLayerUpload", "UploadLayerPart", "CompleteLayerUpload",
                                           "PutImage"), "repository/zz-outside"),
-    "iot": _store("iot", "IoT topics", ("Publish", "RetainPublish"), "topic/zz-outside"),
+    # Round 64: a shadow update is, over HTTP, a publish to the shadow's topic.
+    "iot": _store("iot", "IoT topics and shadows", ("Publish", "RetainPublish", "UpdateThingShadow"),
+                  "topic/zz-outside"),
     "bedrock": _store("bedrock", "models", ("InvokeModel", "InvokeModelWithResponseStream"),
                       "inference-profile/zz-outside", "arn:aws:bedrock:us-east-1::foundation-model/zz"),
     "appsync": _store("appsync", "GraphQL APIs", ("GraphQL",), "apis/zzoutside"),
@@ -140,15 +154,31 @@ _STORES: dict[str, _Store] = {
     # OpenSearch indexes what an HTTP POST/PUT/PATCH to a domain carries; a Keyspaces `Modify` writes rows.
     "es": _store("es", "OpenSearch domains", ("ESHttpPost", "ESHttpPut", "ESHttpPatch"), "domain/zz-outside"),
     "cassandra": _store("cassandra", "Keyspaces tables", ("Modify",), "/keyspace/zz/table/zz"),
+    # Round 64: OpenSearch Serverless authorises every data-plane call (index, bulk) as `APIAccessAll`; an
+    # S3 Express One Zone session (`CreateSession`, ReadWrite by default) authorises its PutObject calls.
+    "aoss": _store("aoss", "OpenSearch Serverless collections", ("APIAccessAll",), "collection/zzoutside"),
+    "s3express": _store("s3express", "directory buckets", ("CreateSession",),
+                        "bucket/zz-outside--use1-az4--x-s3"),
 }
 _VARIABLE = ("*", "?", "${")  # a wildcard, or a policy variable filled per request
-# What a data-writing action no row lists is called: the verb a store's data plane uses for what it receives.
-_DATA_VERB = re.compile(r"^(?:batch)?(?:put|send|write|publish)")
+# What a data-writing action no row lists is called: the verb a store's data plane uses for what it receives
+# (round 64: also uploads, inserts, ingests, invocations, posts and appends) ...
+_DATA_VERB = re.compile(r"^(?:batch)?(?:put|send|write|publish|upload|insert|ingest|invoke|post|append)")
+# ... or, whatever the verb (`CreatePartition`, `UpdateItem`, `UpdateRecords`), what it writes, unless the
+# verb only removes, stops or reads (`DeleteRecord`; the catalogue files a few reads, `backup-storage:
+# ListObjects`, as `Write`); metadata is the store's, not the request's.
+_DATA_NOUN = re.compile(
+    r"(?:item|record|row|partition|message|object|document|media|archive|(?<!meta)data)s?$")
+_NO_PAYLOAD = re.compile(r"^(?:batch)?(?:delete|remove|purge|redact|abort|cancel|stop|get|list|describe)")
 _SHOWN = 8  # actions a message names
 # `Put…` actions of the `Write` level the gate knows store no data a request carries, with why: a CloudWatch
 # dashboard is the account's global layout of widgets over metrics (no region, no resource policy), which
-# the operator role, with no data access, keeps (components/aws/role_specs.py).
-_NOT_DATA = frozenset({"cloudwatch:putdashboard"})
+# the operator role, with no data access, keeps (components/aws/role_specs.py). Round 64: an alarm (metric,
+# composite) holds a threshold over the region's metrics and the ARNs it notifies, a log group's retention
+# and metric filters are settings of the group; none copies a log event or a metric anywhere (a
+# subscription filter, a logs destination, an account policy or a metric stream does: they stay judged).
+_NOT_DATA = frozenset({"cloudwatch:putdashboard", "cloudwatch:putmetricalarm", "cloudwatch:putcompositealarm",
+                       "logs:putretentionpolicy", "logs:putmetricfilter"})
 
 
 def _glob(pattern: str) -> re.Pattern[str]:
@@ -205,8 +235,8 @@ def _unlisted_sends(actions: frozenset[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for a in sorted(actions):
         service, name = a.split(":", 1)
-        if (service not in _STORES and a not in _NOT_DATA and _DATA_VERB.match(name)
-                and access_level(a) == "Write"):
+        if (service not in _STORES and a not in _NOT_DATA and access_level(a) == "Write"
+                and (_DATA_VERB.match(name) or (_DATA_NOUN.search(name) and not _NO_PAYLOAD.match(name)))):
             out.setdefault(service, []).append(a)
     return out
 
@@ -289,8 +319,8 @@ def _may_send(stmt: dict[str, Any]) -> bool:
     if "NotAction" in stmt:
         return True
     named = [f"{a}:".lower().split(":")[:2] for a in map(str, as_list(stmt.get("Action")))]
-    return any(p in _STORES or _DATA_VERB.match(n) or any(w in a for w in "*?" for a in (p, n))
-               for p, n in named)
+    return any(p in _STORES or _DATA_VERB.match(n) or _DATA_NOUN.search(n)
+               or any(w in a for w in "*?" for a in (p, n)) for p, n in named)
 
 
 def _message(where: str, found: list[tuple[str, list[str], list[str]]]) -> str:

@@ -141,7 +141,7 @@ OTHERS = "a pattern over the account or region that also matches"
 @pytest.mark.parametrize(("stmt", "noun"), [
     ({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:*:*:*"}, "queues"),
     ({"Effect": "Allow", "Action": "events:PutEvents", "Resource": "arn:aws:events:eu-west-1:*:event-bus/*"},
-     "event buses"),
+     "event buses and API destinations"),
     ({"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}, "topics"),
     ({"Effect": "Allow", "Action": "lambda:Invoke*", "Resource": "arn:aws:lambda:*:123456789012:function:*"},
      "functions"),
