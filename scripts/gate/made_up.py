@@ -17,9 +17,6 @@ of a type the SDK does not declare (`Any`). The preview keeps them unknown, as a
 from __future__ import annotations
 
 import enum
-import functools
-import importlib
-import inspect
 import json
 import re
 import threading
@@ -29,6 +26,7 @@ from typing import Any
 
 from gate.mock_base import ACCOUNT_ID, UNKNOWN, plain, stable_hex
 from gate.mocks import GateMocks
+from gate.sdk_types import LOCK, declared
 
 _PLACE = re.compile(r"(location|region|zone)s?$", re.IGNORECASE)
 _HOST = re.compile(r"(endpoint|address|host(name)?|dns(name)?|domainname|fqdn)$", re.IGNORECASE)
@@ -49,59 +47,6 @@ _DEPTH = 4
 
 def _kebab(word: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", word).lower()
-
-
-# The process recorder serves registrations from several gRPC threads, and the SDK packages load their
-# modules lazily (importlib.util.LazyLoader), which is not thread-safe: two threads reaching one half-loaded
-# module see it without its classes. One lock around the look-ups (measured: without it, a fresh
-# `gate preview --all --recorder process` made up nothing for interconnect-prod).
-_LOCK = threading.RLock()
-
-
-def resource_class(token: str) -> type | None:
-    """The SDK class of a resource type token (through the package's module registry), else None."""
-    with _LOCK:
-        return _resource_class(token)
-
-
-@functools.cache
-def _resource_class(token: str) -> type | None:
-    from pulumi.runtime.rpc import get_resource_module
-
-    parts = token.split(":")
-    if len(parts) != 3:
-        return None
-    try:
-        importlib.import_module("pulumi_" + parts[0].replace("-", "_"))
-        module = get_resource_module(parts[0], parts[1], "")
-        info = getattr(module, "mod_info", None) or {}
-        name = (info.get("classes") or {}).get(token)
-        cls = getattr(importlib.import_module(info["fqn"]), name) if name else None
-    except Exception:  # an SDK without the registry, a type the installed package does not have
-        return None
-    return cls if isinstance(cls, type) else None
-
-
-def declared(token: str) -> tuple[dict[str, Any], frozenset[str]]:
-    """(pulumi name -> declared output type, the pulumi names the program can give as inputs)."""
-    with _LOCK:
-        return _declared(token)
-
-
-@functools.cache
-def _declared(token: str) -> tuple[dict[str, Any], frozenset[str]]:
-    from pulumi import _types
-
-    cls = resource_class(token)
-    if cls is None:
-        return {}, frozenset()
-    try:
-        types = _types.resource_types(cls)
-        py_to_pulumi = _types.resource_py_to_pulumi_names(cls)
-        params = inspect.signature(cls._internal_init).parameters
-    except Exception:  # a class the SDK cannot describe: nothing is made up for it
-        return {}, frozenset()
-    return types, frozenset(py_to_pulumi.get(p, p) for p in params)
 
 
 class Context(typing.NamedTuple):
@@ -137,7 +82,7 @@ def made_up(token: str, inputs: dict[str, Any], computed: dict[str, Any], place:
     ctx = Context(token, str(computed.get("name") or ""), str(computed.get("id") or ""),
                   str(computed.get("arn") or ""), place or "", engine)
     out: dict[str, Any] = {}
-    with _LOCK:   # nested output types load their modules too
+    with LOCK:   # nested output types load their modules too
         for key, tp in types.items():
             given = key in inputs or (key in settable and key != "port")
             if given or key in computed or key.startswith("__"):

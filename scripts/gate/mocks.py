@@ -28,6 +28,7 @@ from gate.mock_base import (
     plain,
     stable_hex,
 )
+from gate.sdk_types import declared
 
 
 def random_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +129,8 @@ class GateMocks(Mocks):
             own = plain(inputs.get("region"))   # pulumi-aws v7: a per-resource region overrides the provider
             region = own if isinstance(own, str) and own != UNKNOWN else self.region_of(provider_ref, "aws")
             out = aws_outputs(typ, name, inputs, region, rid)
-            return out["id"], out
+            types, _ = declared(typ)  # an output the type does not declare (a bucket policy's ARN) is none
+            return out["id"], {k: v for k, v in out.items() if k == "id" or k in types} if types else out
         if pkg == "azure-native":
             sub = self.setting_of(provider_ref, pkg, "subscriptionId") if self.setting_of else None
             out = azure_outputs(typ, name, inputs, self.region_of(provider_ref, pkg), sub)

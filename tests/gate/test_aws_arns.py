@@ -10,6 +10,7 @@ import re
 import pytest
 from gate.aws_ids import aws_outputs
 from gate.mock_base import UNKNOWN
+from gate.mocks import GateMocks
 
 R, A = "eu-west-1", "123456789012"
 EV = f"arn:aws:events:{R}:{A}"
@@ -105,3 +106,13 @@ def test_a_name_prefix_is_completed_by_the_provider_unique_suffix():
     assert out["arn"].startswith(f"arn:aws:secretsmanager:{R}:{A}:secret:{out['name']}-")
     rds = aws_outputs("aws:rds/instance:Instance", "db", {"identifierPrefix": "eloket-"}, R, "x")
     assert rds["identifier"].startswith("eloket-") and rds["arn"].endswith(f":db:{rds['identifier']}")
+
+
+@pytest.mark.parametrize(("token", "has_arn"), [
+    ("aws:s3/bucketPolicy:BucketPolicy", False), ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", False),
+    ("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", False),
+    ("aws:s3/bucket:Bucket", True), ("aws:rds/instance:Instance", True),
+])
+def test_an_output_the_type_does_not_declare_is_not_made_up(token, has_arn):
+    _, out = GateMocks(lambda ref, pkg: R).outputs_for(token, "n", {"bucket": "b"}, "")
+    assert ("arn" in out) is has_arn
