@@ -69,7 +69,8 @@ def test_an_origin_forwards_only_to_the_stacks_resources_or_declared_hosts():
     only(run(PUBLIC, case("r63p-22")), "afd-origin", "`originHostHeader` sends the requests")
     assert run(PUBLIC, case("r63p-52")) == [] and run(PUBLIC, case("r63p-53")) == []
     declared = "corpusoffvendor.blob.core.windows.net"  # declared in the corpus endpoints record
-    assert run(PUBLIC, patch(case("r63p-21"), "cdn-origin", hostName=declared, originHostHeader=declared)) == []
+    ours = patch(case("r63p-21"), "cdn-origin", hostName=declared, originHostHeader=declared)
+    assert run(PUBLIC, ours) == []
     by_address = patch(case("r63p-21"), "cdn-origin", hostName="203.0.113.10", originHostHeader=None)
     only(run(PUBLIC, by_address), "cdn-origin", "to '203.0.113.10'")
     unfed = patch(case("r63p-52"), "afd-origin", originHostHeader=None)
@@ -86,8 +87,9 @@ def test_an_unknown_link_target_counts_only_from_a_resource_a_link_can_reach():
         only(run(PUBLIC, case(stem)), name, f"fed only from {kind}, which no private link connects to")
     scope = {"name": "ampls", "type": "azure-native:monitor:PrivateLinkScope",
              "inputs": {"resourceGroupName": "rg-corpus", "scopeName": "ampls-corpus", "location": "global"}}
+    linked = with_(case("r63p-30"), scope, drop=("target-secret",))
     monitor = [{**r, "refs": {**r["refs"], "privateLinkServiceConnections": "ampls"}}
-               if r["name"] == "pe-export" else r for r in with_(case("r63p-30"), scope, drop=("target-secret",))]
+               if r["name"] == "pe-export" else r for r in linked]
     assert run(PUBLIC, monitor) == []  # Azure Monitor's scope holds nothing, yet is what a link reaches
 
 
