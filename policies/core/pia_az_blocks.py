@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core.exposure import _azure_world, _ports, beyond_web
+from policies.core.failover_partners import CHECKS as FAILOVER
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
@@ -331,28 +332,6 @@ def object_replication(r: ResourceView, graph: StackGraph) -> list[str]:
     ]
 
 
-SQL_SERVER = "azure-native:sql:Server"
-
-
-def failover_partners(r: ResourceView, graph: StackGraph) -> list[str]:
-    """A failover group geo-replicates its databases into each partner server, which must be a server of the
-    stack (server names are global, `<name>.database.windows.net`); round 63: the pack took residency's
-    check for it, which asks only where the partner is, not whose (r63p-42)."""
-    if any(d.type == SQL_SERVER for d in graph.dependency_of(r, "partnerServers")):
-        return []
-    partners = r.input("partnerServers")
-    if is_unknown(partners) or r.unknowns("partnerServers"):
-        return [unknown_message("partnerServers", "which server receives the databases")]
-    own = {str(x.input("serverName")).lower() for x in graph.by_type(SQL_SERVER)}
-    return [
-        f"`partnerServers[{i}].id` ({pid!r}) names no sql:Server of this stack: the server the databases are "
-        "replicated to, its key, exposure and readers, is not judged; pair the stack's own servers"
-        for i, p in enumerate(partners if isinstance(partners, list) else [])
-        if (pid := p.get("id") if isinstance(p, dict) else p) is not None
-        and (_last(pid) or "").lower() not in own
-    ]
-
-
 WORKSPACE = "azure-native:operationalinsights:Workspace"
 PUBLIC_CHECKS: dict[str, PrivateCheck] = {
     **{t: private_endpoint_connection for t in PRIVATE_ENDPOINT_CONNECTIONS},
@@ -375,7 +354,7 @@ PUBLIC_CHECKS: dict[str, PrivateCheck] = {
     "azure-native:network:FirewallPolicy": firewall_dnat,  # its base policy brings rules
     "azure-native:eventhub:EventHub": event_hub_capture,
     "azure-native:storage:ObjectReplicationPolicy": object_replication,
-    "azure-native:sql:FailoverGroup": failover_partners,
+    **FAILOVER,  # round 63: partner servers and instances (failover_partners.py)
     "azure-native:network:VirtualNetworkPeering": remote_network,
     "azure-native:network:HubVirtualNetworkConnection": remote_network,
 }

@@ -98,3 +98,14 @@ def test_a_failover_group_pairs_only_the_stacks_servers():
     fed = [{**r, "refs": {**r["refs"], "partnerServers": "sql"}} if r["name"] == "fog" else r
            for r in patch(case("r63p-42"), "fog", partnerServers=[{"id": UNKNOWN}])]
     assert run(PUBLIC, fed) == []
+
+
+def test_a_managed_instance_failover_group_pairs_only_the_stacks_instances():
+    """Found while writing the leads (r63p-43, before its fix)."""
+    only(run(PUBLIC, case("r63p-43")), "mi-fog", "`managedInstancePairs[0].partnerManagedInstanceId`")
+    assert run(PUBLIC, case("r63p-71")) == []
+    unfed = [{**r, "refs": {}} if r["name"] == "mi-fog" else r for r in case("r63p-71")]
+    assert sorted(m.split("`")[1] for _, m in run(PUBLIC, unfed)) == [
+        "managedInstancePairs[0].partnerManagedInstanceId",
+        "managedInstancePairs[0].primaryManagedInstanceId",
+    ]
