@@ -3,7 +3,7 @@ collection's indices. A policy is a list of rule sets, each with its `Principal`
 Center and SAML users and groups) and rules whose `Permission`s apply to collections or indices.
 
 Closed world: a policy the program does not show blocks; `*` (or a wildcard principal) lets any principal
-of any account in, and an IAM ARN of an account no provider pins is another party
+of any account in, and an IAM ARN of an account the PIA record does not name is another party
 (disallow-public-data-access). A principal of the stack — an IAM role or user named by its ARN, an Identity
 Center group or user holding the stack's permission sets — keeps the functions it holds, and collection or
 index management (create, update, delete) adds database structure: two functions, or key administration with
@@ -18,7 +18,7 @@ import json
 
 from policies.core.iam import identity_center
 from policies.core.iam.principals import AwsPrincipal
-from policies.core.pia_other_accounts import foreign
+from policies.core.pia_other_accounts import UNRECORDED, foreign
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 AOSS_ACCESS = "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"
@@ -67,8 +67,8 @@ def public_access(view: ResourceView, graph: StackGraph) -> list[str]:
     accounts = foreign(graph, [w for who, _ in sets for w in who if w.startswith("arn:")])
     if accounts:
         out.append(
-            f"the policy grants account {', '.join(accounts)}, which no provider of the stack pins: another "
-            "party's people read the collections unjudged; grant only the stack's accounts"
+            f"the policy grants account {', '.join(accounts)}, {UNRECORDED}: another party's people read the "
+            "collections unjudged; grant only the stack's accounts"
         )
     return out
 

@@ -1,18 +1,19 @@
-"""AWS Organizations delegated administrators (round 46): an account registered as delegated administrator
-of a service (CloudTrail, GuardDuty, Security Hub, Config, ...) runs that service for every account of the
-organisation, the workload's included: it may stop or redirect the organisation trail and the detectors
-that feed the SIEM. It must be an account a provider of the stack pins, whose people this pack judges.
+"""AWS Organizations delegated administrators (round 46): an account registered as delegated administrator of
+a service (CloudTrail, GuardDuty, Security Hub, Config, ...) runs that service for every account of the
+organisation, the workload's included: it may stop or redirect the organisation trail and the detectors that
+feed the SIEM. It must be an account the stack's PIA record names (`aws_accounts`, round 63; before, any
+provider's pin), whose people this pack judges.
 
 Round 48: and a service the pack knows. Delegation of the services below lets the account read findings,
-configuration and logs of every account and run the service's organisation-wide settings; others hand it
-more (Firewall Manager rewrites security groups and web ACLs, Config's conformance packs remediate,
-StackSets deploy stacks with an administrator role into every member account, IAM Identity Center
-assigns permission sets there, Systems Manager runs commands on their hosts), so a service not listed
-cannot be judged and blocks."""
+configuration and logs of every account and run the service's organisation-wide settings; others hand it more
+(Firewall Manager rewrites security groups and web ACLs, Config's conformance packs remediate, StackSets
+deploy stacks with an administrator role into every member account, IAM Identity Center assigns permission
+sets there, Systems Manager runs commands on their hosts), so a service not listed cannot be judged and
+blocks."""
 
 from __future__ import annotations
 
-from policies.core.pia_other_accounts import stack_accounts
+from policies.core.pia_other_accounts import UNRECORDED, stack_accounts
 from policies.core.view import StackGraph, is_unknown, unknown_message
 
 DELEGATED = "aws:organizations/delegatedAdministrator:DelegatedAdministrator"
@@ -27,7 +28,7 @@ KNOWN_SERVICES = frozenset(
 
 
 def foreign_delegates(graph: StackGraph) -> list[tuple[str, str]]:
-    """require-siem-logging: delegated administrators that are accounts no provider of the stack pins."""
+    """require-siem-logging: delegated administrators that are accounts the PIA record does not name."""
     own = stack_accounts(graph)
     out = []
     for d in graph.by_type(DELEGATED):
@@ -38,7 +39,7 @@ def foreign_delegates(graph: StackGraph) -> list[tuple[str, str]]:
             out.append(
                 (
                     d.urn,
-                    f"account {account}, which no provider of the stack pins, is delegated administrator "
+                    f"account {account}, {UNRECORDED}, is delegated administrator "
                     f"of {service} for the organisation: its people may stop or redirect the logs and "
                     "detections the SIEM receives, unjudged; delegate only to the stack's accounts",
                 )

@@ -25,6 +25,10 @@ risk: `policies/core/records.py`); the record's shape (known keys, statement lis
   placed in and whose resources its private links may reach (`network_rule_subnets`,
   `private_link_targets`): who runs each and why the stack names it. A provider's pin is no such statement:
   a provider may pin another party's subscription for one harmless resource.
+- `aws_accounts` (round 63): `[{account: '<12 digits>' (quoted: YAML reads bare digits as a number), held_by,
+  why}]` — the AWS accounts the stack's grants, shares, trust conditions, delegated administrators and lake
+  subscribers may name (`pia_other_accounts`): who holds each and why. The workload and log-archive accounts
+  are listed too: a provider's `allowedAccountIds` is no such statement, for the same reason.
 
 `mfa`-like fields take the one value that asserts something; `verified_on` is a date on or before the
 evaluation date (who verified it when, in the console of the setting).
@@ -52,6 +56,7 @@ from policies.core.records import (
 
 PIM_RECORD = "entra_pim_mfa"
 PIM_MFA = ("on-activation",)
+_ACCOUNT = re.compile(r"^\d{12}$")
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _IAM_NAME = r"[\w+=,.@-]{1,128}"
 _IAM_PRINCIPAL = re.compile(rf"^arn:aws[\w-]*:iam::\d{{12}}:(role|user)/({_IAM_NAME}/)*{_IAM_NAME}$")
@@ -143,6 +148,11 @@ STATEMENTS: dict[str, Schema] = {
         {"subscription": _matching(_GUID, "a lower-case Azure subscription id"),
          "held_by": _text("who runs the subscription"), "why": _text("why the stack names its networks")},
         ("subscription", "held_by", "why"),
+    ),
+    "aws_accounts": (
+        {"account": _matching(_ACCOUNT, "a 12-digit AWS account id in quotes (bare digits are a number)"),
+         "held_by": _text("who holds the account"), "why": _text("why the stack's grants may name it")},
+        ("account", "held_by", "why"),
     ),
 }
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core.exposure import _azure_world, _ports, beyond_web
+from policies.core.failover_partners import CHECKS as FAILOVER
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
@@ -353,6 +354,7 @@ PUBLIC_CHECKS: dict[str, PrivateCheck] = {
     "azure-native:network:FirewallPolicy": firewall_dnat,  # its base policy brings rules
     "azure-native:eventhub:EventHub": event_hub_capture,
     "azure-native:storage:ObjectReplicationPolicy": object_replication,
+    **FAILOVER,  # round 63: partner servers and instances (failover_partners.py)
     "azure-native:network:VirtualNetworkPeering": remote_network,
     "azure-native:network:HubVirtualNetworkConnection": remote_network,
 }

@@ -228,6 +228,8 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "azure-native:sql:SyncMember",
         "azure-native:storage:EncryptionScope",
         "azure-native:storage:ObjectReplicationPolicy",
+        "azure-native:sql:FailoverGroup",  # round 63: partner servers and instances (failover_partners.py)
+        "azure-native:sql:InstanceFailoverGroup",
         "azure-native:storage:PrivateEndpointConnection",
         "azure-native:web:AppServiceEnvironmentPrivateEndpointConnection",
         "azure-native:web:StaticSiteLinkedBackend",

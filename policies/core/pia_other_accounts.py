@@ -1,7 +1,9 @@
 """Grants to AWS accounts the stack does not deploy into (round 11): a resource policy, permission or share
 that names another account hands the data to a party whose people, MFA and duties this pack cannot judge.
-The stack's accounts are the ones its providers pin (`allowedAccountIds`, as require-segregated-log-archive
-reads them); a grant to `*` where the field means "every account" is public."""
+The stack's accounts are the ones its PIA record names (`aws_accounts`, round 63: who holds each and why);
+until round 62 they were the ones its providers pin (`allowedAccountIds`), but a provider may pin another
+party's account for one harmless resource, and the pin then vouched for every grant to it (r63p-01 to -04).
+A grant to `*` where the field means "every account" is public."""
 
 from __future__ import annotations
 
@@ -9,26 +11,25 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from policies.core.accounts import account_of, aws_account, is_account_id
+from policies.core.accounts import account_of, is_account_id
+from policies.core.iam.breakglass import records
 from policies.core.iam.keys import identity
 from policies.core.iam.statements import COGNITO_IDENTITY, as_list, conditions, pinned, principals, trust_kind
 from policies.core.pia_pinning import arn_account, condition_accounts, open_statements
 from policies.core.pia_pinning import pinned as source_pinned
+from policies.core.records import current_stack
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 Judge = Callable[[ResourceView, StackGraph], list[str]]
 
 
+UNRECORDED = "which the stack's PIA record does not name (`aws_accounts`)"
+
+
 def stack_accounts(graph: StackGraph) -> frozenset[str]:
-    """Accounts the stack's AWS providers pin (computed once per graph)."""
-    return graph.once("own_accounts", lambda: _pinned_accounts(graph))
-
-
-def _pinned_accounts(graph: StackGraph) -> frozenset[str]:
-    providers = {
-        r.provider.urn: r.provider for r in graph.resources if r.type.startswith("aws:") and r.provider
-    }
-    return frozenset(a for p in providers.values() if (a := aws_account(p)[0]))
+    """The AWS accounts the stack's PIA record names (computed once per graph)."""
+    return graph.once("own_accounts", lambda: frozenset(
+        str(e.get("account")) for e in records(current_stack(), "aws_accounts")))
 
 
 def foreign(graph: StackGraph, values: Any) -> list[str]:
@@ -38,8 +39,9 @@ def foreign(graph: StackGraph, values: Any) -> list[str]:
 
 def _message(accounts: list[str], what: str) -> str:
     return (
-        f"{what} account {', '.join(accounts)}, which no provider of the stack pins: another party's "
-        "people reach the data unjudged (no MFA, duties or exposure checks); grant only the stack's accounts"
+        f"{what} account {', '.join(accounts)}, {UNRECORDED}: another party's people reach the data "
+        "unjudged (no MFA, duties or exposure checks); grant only the stack's accounts, or name the account "
+        "in the record (who holds it, why)"
     )
 
 
@@ -171,15 +173,15 @@ def _organization(r: ResourceView, graph: StackGraph) -> list[str]:
 
 
 def _datashare(r: ResourceView, graph: StackGraph) -> list[str]:
-    """A Redshift datashare authorised for a consumer (round 18): an account no provider pins, or a keyword
-    such as `ADX` (AWS Data Exchange, a marketplace), queries the shared tables."""
+    """A Redshift datashare authorised for a consumer (round 18): an account the record does not name, or a
+    keyword such as `ADX` (AWS Data Exchange, a marketplace), queries the shared tables."""
     value = r.input("consumerIdentifier")
     if is_unknown(value):
         return [unknown_message("consumerIdentifier", "who may query the datashare")]
     if not is_account_id(str(value)):
         return [
             f"`consumerIdentifier` is {value!r}, not an account id: a marketplace or unknown consumer would "
-            "query the shared tables; authorise an account a provider of the stack pins"
+            "query the shared tables; authorise an account the stack's PIA record names (`aws_accounts`)"
         ]
     return _field("consumerIdentifier", "query the datashare's tables")(r, graph)
 
@@ -187,8 +189,9 @@ def _datashare(r: ResourceView, graph: StackGraph) -> list[str]:
 def _event_target(r: ResourceView, graph: StackGraph) -> list[str]:
     """An EventBridge target (round 27): the matched events — CloudTrail calls carry their request
     parameters, personal data among them — go to the bus, queue or function its ARN names, and to its
-    dead-letter queue; an account no provider pins reads them. An ARN fed from a resource of the stack is that
-    resource, in the account its provider deploys to (preview may show a placeholder account in its text)."""
+    dead-letter queue; an account the record does not name reads them. An ARN fed from a resource of the stack
+    is that resource, in the account its provider deploys to (preview may show a placeholder account in its
+    text)."""
     out = []
     for fld in ("arn", "deadLetterConfig.arn"):
         value = r.get(fld)

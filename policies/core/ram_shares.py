@@ -1,8 +1,9 @@
-"""Resources shared through AWS RAM (round 37): a share whose principals include an account no provider of the
-stack pins, an organisation or an organisational unit hands what it holds to another party — an Aurora
-cluster shared for cross-account cloning is a copy of the database in the other account. Network plumbing
-(subnets, transit gateways, prefix lists, IPAM pools, resolver rules) holds no data and may be shared; any
-other resource, or a share whose resources the stack does not show, blocks."""
+"""Resources shared through AWS RAM (round 37): a share whose principals include an account the stack's PIA
+record does not name (`aws_accounts`; any provider's pin until round 63), an organisation or an organisational
+unit hands what it holds to another party — an Aurora cluster shared for cross-account cloning is a copy of
+the database in the other account. Network plumbing (subnets, transit gateways, prefix lists, IPAM pools,
+resolver rules) holds no data and may be shared; any other resource, or a share whose resources the stack does
+not show, blocks."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 from policies.core.accounts import account_of
 from policies.core.iam.statements import as_list
-from policies.core.pia_other_accounts import stack_accounts
+from policies.core.pia_other_accounts import UNRECORDED, stack_accounts
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 SHARE = "aws:ram/resourceShare:ResourceShare"
@@ -67,7 +68,7 @@ def _judge(r: ResourceView, graph: StackGraph, principals: Any, held: list[str] 
         return []
     what = ", ".join(data) if data else "resources the stack does not show"
     return [
-        f"the RAM share gives {what} to {', '.join(outside)}, which no provider of the stack pins (an "
+        f"the RAM share gives {what} to {', '.join(outside)}, {UNRECORDED} (an "
         "organisation or unit is every account in it): another party's people reach the data unjudged (no "
         "MFA, duties or exposure checks); share data only with the stack's accounts, and share only network "
         "plumbing (subnets, transit gateways, prefix lists, IPAM pools, resolver rules) beyond them"

@@ -20,7 +20,8 @@ _GROUP = re.compile(r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)", re.IGNORE
 _PATH = re.compile(r"/providers/[^/]+/(.+)$", re.IGNORECASE)
 
 
-def _names(r: ResourceView) -> set[str]:
+def names(r: ResourceView) -> set[str]:
+    """The lower-cased names `r`'s inputs give (`name` and every `*Name`: its group, parents and own)."""
     return {
         v.lower()
         for k in r.input_keys()
@@ -30,15 +31,15 @@ def _names(r: ResourceView) -> set[str]:
 
 def made_by(r: ResourceView, rid: str) -> bool:
     """Whether `r`'s own group and names make the id `rid` (the rest is not the program's to say)."""
-    names = _names(r)
+    own = names(r)
     group = _GROUP.match(rid)
-    if group is None or group.group(2).lower() not in names:
+    if group is None or group.group(2).lower() not in own:
         return False
     pinned = r.provider.inputs.get("subscriptionId") if r.provider is not None else None
     if isinstance(pinned, str) and not is_unknown(pinned) and pinned.lower() != group.group(1).lower():
         return False
     path = _PATH.search(rid)
-    return all(seg.lower() in names for seg in (path.group(1).split("/")[1::2] if path else ()))
+    return all(seg.lower() in own for seg in (path.group(1).split("/")[1::2] if path else ()))
 
 
 def own_resource(graph: StackGraph, rid: str) -> ResourceView | None:

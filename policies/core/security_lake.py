@@ -5,12 +5,12 @@ objects or LAKEFORMATION query access (a RAM resource share of its tables); a su
 subscriber of new objects, through an SQS queue Security Lake creates in the lake's account, or by posting to
 `httpsNotificationConfiguration.endpoint` through an EventBridge API destination; an AWS log source collects a
 service's records (`source.sourceName`) of `source.accounts` in each of `source.regions` into that region's
-lake. So a subscriber must be an account a provider of the stack pins (the stack's SIEM or log-archive
-account, where its people are judged) or, since round 60, the SOC's account the endpoints record declares as
-the SIEM; an HTTPS notification may go only to a host the endpoints record
-declares for the stack; and each region a source collects in must have a lake of the stack, whose key is
-judged there. Which accounts' records flow in is no PIA condition of this stack's (it reads more, it exposes
-nothing), so `source.accounts` is not read. Closed world: what cannot be read blocks."""
+lake. So a subscriber must be an account the stack's PIA record names (`aws_accounts`, round 63; before, any
+provider's pin: the stack's SIEM or log-archive account, where its people are judged) or, since round 60, the
+SOC's account the endpoints record declares as the SIEM; an HTTPS notification may go only to a host the
+endpoints record declares for the stack; and each region a source collects in must have a lake of the stack,
+whose key is judged there. Which accounts' records flow in is no PIA condition of this stack's (it reads more,
+it exposes nothing), so `source.accounts` is not read. Closed world: what cannot be read blocks."""
 
 from __future__ import annotations
 
@@ -54,10 +54,11 @@ def subscriber_identity(r: ResourceView, graph: StackGraph) -> list[str]:
         return []
     return [
         f"the Security Lake subscriber gives {r.get('accessType') or 'S3'} access to the lake's records to "
-        f"{principal!r}, which is no account a provider of the stack pins nor one the endpoints record "
-        "declares as the SIEM: another party's people read the stack's security logs unjudged (no MFA, "
-        "duties or exposure checks); subscribe only the stack's own SIEM or log-archive account (pin it with "
-        "a provider), or declare the SOC's account in the endpoints record (class siem, arns: "
+        f"{principal!r}, which is no account the stack's PIA record names (`aws_accounts`) nor one the "
+        "endpoints record declares as the SIEM: another party's people read the stack's security logs "
+        "unjudged (no MFA, duties or exposure checks); subscribe only the stack's own SIEM or log-archive "
+        "account (name it in the record's `aws_accounts`), or declare the SOC's account in the endpoints "
+        "record (class siem, arns: "
         f"['arn:aws:iam::{account or '<account>'}:root'])"
     ]
 

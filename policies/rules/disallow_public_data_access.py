@@ -11,6 +11,7 @@ from policies.core import aoss_access, avd_host_pools, exposure, ram_shares
 from policies.core import apim_access as apim
 from policies.core import automation_assets as automation
 from policies.core import network_rule_subnets as subnets
+from policies.core import origin_hosts as origins
 from policies.core import pia_analytics as analytics
 from policies.core import pia_api_auth as api
 from policies.core import pia_eventgrid as eventgrid
@@ -371,6 +372,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
         *ram_shares.EXTRA_CHECKS,
         *lattice.EXTRA_CHECKS,  # round 39: VPC Lattice services without IAM auth
         *apim.EXTRA_CHECKS,  # round 43: API Management APIs and products anyone may call
+        *origins.EXTRA_CHECKS,  # round 63: where a front door's or CDN's origins forward
     ):  # second judges
         for r in graph.by_type(t):
             out.extend((r.urn, m) for m in judge(r, graph))

@@ -13,14 +13,15 @@ from gate.recording import Graph, record_callable
 from components.common.tags import Tags
 from policies.core.eea import PORTAL_REGION
 
-ACCOUNT = "123456789012"
+ACCOUNT = "111122223333"  # the portal stack's (dosis-eloket:accountId), named by its PIA record (round 63)
 KEY = f"arn:aws:kms:{PORTAL_REGION}:{ACCOUNT}:key/11111111-2222-3333-4444-555555555555"
 TAGS = Tags(system="e-loket", controller="VLAIO", pia_reference="PIA-TEST").as_dict()
 
 
 def record(fn: Callable[[], Any]) -> Graph:
     """Run `fn` (creating resources with an explicit eu-west-1 provider pinned to the account, as the portal
-    stack's is: a policy condition naming ACCOUNT is then the stack's own) and return the graph."""
+    stack's is; a policy condition naming ACCOUNT is the stack's own because the portal's PIA record names
+    it in `aws_accounts`, not because of the pin) and return the graph."""
 
     def program() -> None:
         provider = aws.Provider("test", region=PORTAL_REGION, allowed_account_ids=[ACCOUNT])

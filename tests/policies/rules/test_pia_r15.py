@@ -236,9 +236,10 @@ def test_a_key_policy_naming_another_account():
     assert run(PUBLIC, with_(AWS, key)) == [
         (
             "key",
-            "`policy` statement 0 allows principals of account 999988887777, which no provider of the stack "
-            "pins: another party's people reach the data unjudged (no MFA, duties or exposure checks); grant "
-            "only the stack's accounts",
+            "`policy` statement 0 allows principals of account 999988887777, which the stack's PIA record "
+            "does not name (`aws_accounts`): another party's people reach the data unjudged (no MFA, duties "
+            "or exposure checks); grant only the stack's accounts, or name the account in the record (who "
+            "holds it, why)",
         )
     ]
 

@@ -170,7 +170,7 @@ def test_a_datashare_for_another_party_blocks():
         (
             "share",
             "`consumerIdentifier` is 'ADX', not an account id: a marketplace or unknown consumer would query "
-            "the shared tables; authorise an account a provider of the stack pins",
+            "the shared tables; authorise an account the stack's PIA record names (`aws_accounts`)",
         )
     ]
     assert run(PUBLIC, with_(AWS, _share(UNKNOWN))) == [

@@ -244,9 +244,10 @@ def test_bastion_sessions_stay_in_the_browser():
 
 def test_encryption_context_names_an_account_of_the_stack():
     assert _of(run(PUB, case("r26p-07")), "key") == [
-        "`policy` statement Logs's conditions name the account 999988887777, which no provider of the "
-        "stack pins: another party's people reach the data unjudged (no MFA, duties or exposure checks); "
-        "grant only the stack's accounts"
+        "`policy` statement Logs's conditions name the account 999988887777, which the stack's PIA record "
+        "does not name (`aws_accounts`): another party's people reach the data unjudged (no MFA, duties or "
+        "exposure checks); grant only the stack's accounts, or name the account in the record (who holds it, "
+        "why)"
     ]
 
 

@@ -207,9 +207,9 @@ BUS = "r27p-04"
 
 def test_event_targets_stay_in_the_stacks_accounts():
     assert _of(run(PUB, case(BUS)), "to-siem") == [
-        "`arn` sends the matched events to the account 999988887777, which no provider of the stack pins: "
-        "another party's people reach the data unjudged (no MFA, duties or exposure checks); grant only the "
-        "stack's accounts"
+        "`arn` sends the matched events to the account 999988887777, which the stack's PIA record does not "
+        "name (`aws_accounts`): another party's people reach the data unjudged (no MFA, duties or exposure "
+        "checks); grant only the stack's accounts, or name the account in the record (who holds it, why)"
     ]
     # fed from a resource of the stack, the target is that resource (preview may show a placeholder account);
     # a StackReference's output is no resource of the stack
@@ -225,12 +225,13 @@ def test_event_targets_stay_in_the_stacks_accounts():
             r["refs"]["arn"] = "own-bus"
     assert _of(run(PUB, [*fed, bus]), "to-siem") == []
     own = patch(case(BUS), "to-siem", arn="arn:aws:events:eu-west-1:444455556666:event-bus/soc-intake")
-    assert _of(run(PUB, own), "to-siem") == []  # the log-archive account: a provider of the stack pins it
+    assert _of(run(PUB, own), "to-siem") == []  # the log-archive account: the PIA record names it
     dlq = patch(own, "to-siem", deadLetterConfig={"arn": "arn:aws:sqs:eu-west-1:999988887777:dlq"})
     assert _of(run(PUB, dlq), "to-siem") == [
-        "`deadLetterConfig.arn` sends the matched events to the account 999988887777, which no provider of "
-        "the stack pins: another party's people reach the data unjudged (no MFA, duties or exposure checks); "
-        "grant only the stack's accounts"
+        "`deadLetterConfig.arn` sends the matched events to the account 999988887777, which the stack's PIA "
+        "record does not name (`aws_accounts`): another party's people reach the data unjudged (no MFA, "
+        "duties or exposure checks); grant only the stack's accounts, or name the account in the record (who "
+        "holds it, why)"
     ]
 
 

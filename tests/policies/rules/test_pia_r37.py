@@ -167,8 +167,9 @@ def test_log_group_adopted_twice():
 def test_ram_shares():
     found = _of(run(PUB, case("r37p-10")), "clone-share-analytics")
     assert found == [
-        "the RAM share gives arn:aws:rds:eu-west-1:111122223333:cluster:aurora to 999988887777, which no "
-        "provider of the stack pins (an organisation or unit is every account in it): another party's people "
+        "the RAM share gives arn:aws:rds:eu-west-1:111122223333:cluster:aurora to 999988887777, which the "
+        "stack's PIA record does not name (`aws_accounts`) (an organisation or unit is every account in it): "
+        "another party's people "
         "reach the data unjudged (no MFA, duties or exposure checks); share data only with the stack's "
         "accounts, and share only network plumbing (subnets, transit gateways, prefix lists, IPAM pools, "
         "resolver rules) beyond them"

@@ -15,8 +15,9 @@ JUDGEABLE = "require-judgeable-data-types"
 RULES = (CMK, PUBLIC, TLS, JUDGEABLE, "require-separation-of-duties", "require-admin-mfa")
 NOT_SET = "`{}` is not set: the data would be encrypted with a provider-managed key"
 OTHER = (
-    "lets the account 999988887777, which no provider of the stack pins: another party's people reach the "
-    "data unjudged (no MFA, duties or exposure checks); grant only the stack's accounts"
+    "lets the account 999988887777, which the stack's PIA record does not name (`aws_accounts`): another "
+    "party's people reach the data unjudged (no MFA, duties or exposure checks); grant only the stack's "
+    "accounts, or name the account in the record (who holds it, why)"
 )
 
 

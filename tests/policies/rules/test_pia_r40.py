@@ -14,8 +14,9 @@ RULES = (CMK, PUBLIC, SOD, JUDGEABLE, "require-tls-1-2", "require-admin-mfa", "r
 CREATED = "the service creates it with no customer-managed key and no retention the stack sets"
 HOW = "declare it (aws.cloudwatch.LogGroup with kmsKeyId)"
 OTHER = (
-    "account 999988887777, which no provider of the stack pins: another party's people reach the data "
-    "unjudged (no MFA, duties or exposure checks); grant only the stack's accounts"
+    "account 999988887777, which the stack's PIA record does not name (`aws_accounts`): another party's "
+    "people reach the data unjudged (no MFA, duties or exposure checks); grant only the stack's accounts, or "
+    "name the account in the record (who holds it, why)"
 )
 
 

@@ -81,8 +81,9 @@ def test_opensearch_serverless_data_access_policies_are_read():
         "principal '*' lets any principal of any account read the collections: name the roles and groups"
     ]
     assert _of(run(PUBLIC, case("r8-unjudged-control-aoss-access-policy")), "aoss-access") == [
-        "the policy grants account 999999999999, which no provider of the stack pins: another party's people "
-        "read the collections unjudged; grant only the stack's accounts"
+        "the policy grants account 999999999999, which the stack's PIA record does not name "
+        "(`aws_accounts`): another party's people read the collections unjudged; grant only the stack's "
+        "accounts"
     ]
     group = "iamidentitycenter/ssoins-1/group/90676d2e-0000-0000-0000-0000000000f2"
     assert _of(run(SOD, case("r45p-15")), "aoss-access") == [

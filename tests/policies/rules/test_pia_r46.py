@@ -84,9 +84,10 @@ def test_amazon_managed_grafana_network_access_and_admins():
 
 
 def test_delegated_administrators_are_the_stacks_accounts():
-    assert run(SIEM, case("r46p-52")) == []  # the log-archive account, pinned by a provider
+    assert run(SIEM, case("r46p-52")) == []  # the log-archive account, named by the PIA record
     assert _of(run(SIEM, case("r46p-05")), "trail-delegate") == [
-        "account 999988887777, which no provider of the stack pins, is delegated administrator of "
+        "account 999988887777, which the stack's PIA record does not name (`aws_accounts`), is delegated "
+        "administrator of "
         "cloudtrail.amazonaws.com for the organisation: its people may stop or redirect the logs and "
         "detections the SIEM receives, unjudged; delegate only to the stack's accounts"
     ]

@@ -15,7 +15,8 @@ JUDGEABLE = "require-judgeable-data-types"
 
 
 def test_a_security_lake_subscriber_is_an_account_of_the_stack():
-    only(run(PUBLIC, case("r59p-01")), "siem-partner", "'999988887777', which is no account a provider")
+    only(run(PUBLIC, case("r59p-01")), "siem-partner",
+         "'999988887777', which is no account the stack's PIA record names")
     only(run(PUBLIC, case("r59p-02")), "siem-partner-role", "role/partner-siem', which is no account")
     for rule in (PUBLIC, CMK, JUDGEABLE):
         assert run(rule, case("r59p-50")) == [], rule

@@ -38,7 +38,7 @@ def test_a_private_link_reaches_only_resources_of_the_stack():
 
 def test_a_front_door_origins_private_link_is_read():
     """Found while fixing: `sharedPrivateLinkResource.privateLink.id` names the target as an object's `id`."""
-    found = run(PUBLIC, case("r62p-43"))
+    found = [f for f in run(PUBLIC, case("r62p-43")) if "links to" in f[1]]  # round 63 reads its host too
     only(found, "afd-origin", "`sharedPrivateLinkResource.privateLink.id` links to")
     only(found, "afd-origin", LINKS)
 

@@ -1,0 +1,84 @@
+"""Where a Front Door or CDN origin forwards the requests it receives (round 63). Round 62 read only an
+origin's private link (`sharedPrivateLinkResource.privateLink.id`); an origin reached over its public endpoint
+is named by `hostName` ("the address of the origin", the installed SDK), and the request carries
+`originHostHeader` ("the host header value sent to the origin with each request"), by which Azure's shared
+front ends (Blob Storage, Web Apps) choose the resource that serves it: a host header naming another party's
+account sends the uploads there even when `hostName` is the stack's (r63p-22). What users send through the
+stack's front door lands in that resource, whose key, exposure and readers are judged only when the stack
+holds it. So each such host must be a resource of the stack (its recorded address, or the name a service host
+carries: storage account names are global) or a host the endpoints record declares for the stack; an unknown
+value counts only when fed from a resource a host can name (`linkable`). Closed world: any other host, an IP
+address included, blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from policies.core.azure_hosts import azure_modules
+from policies.core.endpoints import find, load_endpoints
+from policies.core.graph_index import graph_index
+from policies.core.private_link_targets import fed_from, linkable
+from policies.core.recorded_ids import names
+from policies.core.records import current_stack
+from policies.core.references import Ref
+from policies.core.types import is_child
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+# type -> fields naming where its origins' requests go (`origins[]` a list of origins on the endpoint itself)
+ORIGINS: dict[str, tuple[str, ...]] = {
+    "azure-native:cdn:AFDOrigin": ("hostName", "originHostHeader"),
+    "azure-native:cdn:Origin": ("hostName", "originHostHeader"),
+    "azure-native:cdn:Endpoint": ("originHostHeader", "origins[].hostName", "origins[].originHostHeader"),
+}
+
+
+def _values(r: ResourceView, fields: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
+    for fld in fields:
+        head, _, leaf = fld.partition("[].")
+        if not leaf:
+            yield fld, r.input(fld)
+            continue
+        items = r.input(head)
+        if is_unknown(items):
+            yield head, items
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            yield f"{head}[{i}].{leaf}", item.get(leaf) if isinstance(item, dict) else item
+
+
+def _own_host(graph: StackGraph, where: str, host: str) -> bool:
+    """A host the stack records for its resource, or a service host naming a resource of the stack by the
+    name its inputs give (service host names are global: no other party's account is `stcorpus`)."""
+    if graph_index(graph).find(Ref(where, "host", host)) is not None:
+        return True
+    named = azure_modules(host)
+    return named is not None and any(
+        r.type.split(":")[1] in named[1] and not is_child(r.type) and named[0] in names(r)
+        for r in graph.resources
+    )
+
+
+def foreign_origins(r: ResourceView, graph: StackGraph) -> list[str]:
+    """disallow-public-data-access: the origin hosts of `r` that are not the stack's nor declared."""
+    out = []
+    for where, host in _values(r, ORIGINS.get(r.type, ())):
+        fed = fed_from(r, graph, where)
+        if is_unknown(host):
+            if not any(linkable(d) for d in fed):
+                out.append(unknown_message(where, "where the origin's requests go"))
+            continue
+        if host is None or host == "" or not isinstance(host, str):
+            continue
+        name = host.lower().rstrip(".")
+        if _own_host(graph, where, name) or find(load_endpoints(current_stack()), "host", name) is not None:
+            continue
+        out.append(
+            f"`{where}` sends the requests the front door or CDN receives, uploads included, to {host!r}, "
+            "which is no resource this stack creates nor a host the endpoints record declares: what users "
+            "send lands where no check reads the key, exposure or readers; forward to a resource of the "
+            "stack (feed its host from it) or declare the host in stacks/records/endpoints.yaml (region, why)"
+        )
+    return out
+
+
+EXTRA_CHECKS = tuple((t, foreign_origins) for t in ORIGINS)
