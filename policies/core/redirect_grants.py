@@ -16,15 +16,22 @@ ArnEquals with literal values, which the caller judges as references. Copies mad
 sent to (`rds:CopyDBSnapshot`, `ec2:CopySnapshot`) are pinned by `aws:RequestedRegion` naming allowed regions.
 Not aims: Kinesis consumers and `SubscribeToShard` (the principal reads; what it does with the data is its
 other grants'), `events:PutRule` alone (a rule without targets sends nothing), imports (the data comes in; an
-import into a table is a write into the table's region, judged in `grant_patterns.py`).
+import into a table is a write into the table's region, judged in `grant_patterns.py`). The list is a list:
+an aiming action it lacks passes until it is added (closing it on the access level was measured and not
+adopted in round 64). Round 65's probe added settings the pack scans that a principal may set anew (a
+function's environment, a state machine's definition, a task definition, a DLM lifecycle policy's copies) and
+the resource policies of the stores whose service has aiming actions: one naming a role of the same account
+grants it without any identity policy.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from policies.core.iam.statements import as_list, statement_actions
 from policies.core.location import Allowed
+from policies.core.view import ResourceView, json_document
 
 _REGION = "aws:RequestedRegion"
 # action (lower case) -> as written, and the condition key that pins its destination (None: none does)
@@ -64,9 +71,27 @@ _AIMS: dict[str, tuple[str, str | None]] = {a.lower(): (a, key) for a, key in (
     ("iot:UpdateTopicRuleDestination", None),
     ("bedrock:PutModelInvocationLoggingConfiguration", None), ("bedrock:CreateModelInvocationJob", None),
     ("bedrock:CreateModelCopyJob", None),
+    # Round 65's probe: a lifecycle policy's copy rules name the regions and accounts its snapshots go to
+    ("dlm:CreateLifecyclePolicy", None), ("dlm:UpdateLifecyclePolicy", None),
+    # ... and so do the settings the pack scans for destinations, set anew at run time: a function's
+    # environment, a state machine's definition, a task definition's environment and log routing. A new code
+    # package is no aim here: the pack reads no function's code, whoever deploys it (its reach is its role's
+    # grants, judged), so a CI role may update it (good/r34-02).
+    ("lambda:CreateFunction", None), ("lambda:UpdateFunctionConfiguration", None),
+    ("states:CreateStateMachine", None), ("states:UpdateStateMachine", None),
+    ("ecs:RegisterTaskDefinition", None),
 )}
 _SERVICES = frozenset(a.split(":", 1)[0] for a in _AIMS)
+# Round 65's probe: a resource policy naming a principal of the same account grants it without any identity
+# policy, so the policies of the stores whose service has aiming actions are read too (type -> input).
+_RESOURCE_POLICIES = {
+    **dict.fromkeys(("aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sqs/queue:Queue",
+                     "aws:sqs/queuePolicy:QueuePolicy", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2",
+                     "aws:s3/bucketPolicy:BucketPolicy", "aws:cloudwatch/eventBusPolicy:EventBusPolicy"),
+                    "policy"),
+}
 _PIN_OPERATORS = ("StringEquals", "ArnEquals")
+_ACCOUNT = re.compile(r"(?:arn:aws[a-z-]*:iam::)?\d{12}(?::root)?")
 _SHOWN = 8
 
 
@@ -76,6 +101,26 @@ def _may_aim(stmt: dict[str, Any]) -> bool:
         return True
     prefixes = [str(a).split(":", 1)[0].lower() for a in as_list(stmt.get("Action"))]
     return any(p in _SERVICES or "*" in p or "?" in p for p in prefixes)
+
+
+def resource_policy_grants(r: ResourceView) -> list[tuple[str, dict[str, Any]]]:
+    """(where, statement) of each Allow statement of the resource's own policy, if it is one of the stores
+    whose resource policy can grant an aiming action; an unreadable one is judged where it is read."""
+    key = _RESOURCE_POLICIES.get(r.type)
+    doc, _ = json_document(r.input(key)) if key else (None, None)
+    if not isinstance(doc, dict):
+        return []
+    return [(f"`{key}(json).Statement.{i}`", stmt) for i, stmt in enumerate(as_list(doc.get("Statement")))
+            if isinstance(stmt, dict) and stmt.get("Effect") == "Allow" and not _only_accounts(stmt)]
+
+
+def _only_accounts(stmt: dict[str, Any]) -> bool:
+    """A statement naming only whole accounts (`123456789012`, `arn:aws:iam::<id>:root`) grants nothing by
+    itself: the account's own identity policies must grant the action too, and are judged; another account
+    is a grantee, judged as one (outside_parties.py)."""
+    principal = stmt.get("Principal")
+    names = as_list(principal.get("AWS")) if isinstance(principal, dict) and set(principal) == {"AWS"} else []
+    return bool(names) and all(isinstance(n, str) and _ACCOUNT.fullmatch(n) for n in names)
 
 
 def _pins(stmt: dict[str, Any], key: str) -> list[str] | None:

@@ -15,7 +15,7 @@ from policies.core.endpoints import load_endpoints
 from policies.core.geo import GEO_SETTINGS, geo_copies
 from policies.core.grant_patterns import granted, open_grants
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
-from policies.core.redirect_grants import aimed_grants
+from policies.core.redirect_grants import aimed_grants, resource_policy_grants
 from policies.core.references import references
 from policies.core.resolution import judge_in_graph, prepare_index
 from policies.core.rule import Rule, RuleContext
@@ -29,7 +29,7 @@ def check_resource(r: ResourceView, graph: StackGraph, ctx: RuleContext) -> list
     declared = graph.once(f"endpoints:{id(ctx)}", lambda: load_endpoints(ctx.stack))
     statements = granted(r, graph)
     out = open_grants(r, statements, allowed(ctx), declared)
-    aimed, pinned = aimed_grants(allowed(ctx), statements)
+    aimed, pinned = aimed_grants(allowed(ctx), statements + resource_policy_grants(r))
     out += aimed + [m for path, value in pinned for m in _pinned(path, value, r, graph, ctx, judge)]
     for ref in references(r):
         if judge(ref).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):

@@ -5,6 +5,8 @@ destination named in the request, imports, a row service's data writes under oth
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from policy_testlib import AIMS, ALLOWED, RESOLVED, allow, graph, messages, pinned_res, role_policy
 
@@ -102,3 +104,29 @@ def test_the_same_writes_pinned_to_the_own_account_and_region_pass():
         allow("dynamodb:ImportTable", f"arn:aws:dynamodb:eu-west-1:{OWN}:table/dosis-*"),
         allow("bedrock:InvokeAgent", f"arn:aws:bedrock:eu-west-1:{OWN}:agent-alias/*"))) == []
     assert _found(role_policy(allow("bedrock:InvokeAgent", f"arn:aws:bedrock:*:{OWN}:agent-alias/*")))
+
+
+# Round 65's probe after the fixes (cases r65-23 to r65-26, written first).
+
+
+def test_a_store_policy_granting_a_role_an_aim_blocks_and_one_naming_the_account_leaves_it_to_iam():
+    def topic(principal):
+        doc = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"AWS": principal},
+                                         "Action": ["sns:Publish", "sns:Subscribe"], "Resource": TOPIC}]})
+        inputs = {"name": "dosis-events", "arn": TOPIC, "policy": doc}
+        return pinned_res("aws:sns/topic:Topic", "events", inputs)
+
+    assert _aims(topic(OWN)) == [] and _aims(topic(f"arn:aws:iam::{OWN}:root")) == []
+    found = _aims(topic(f"arn:aws:iam::{OWN}:role/dosis-worker"))
+    assert len(found) == 1 and found[0].startswith("`policy(json).Statement.0` allows sns:Subscribe"), found
+
+
+def test_settings_the_pack_scans_set_anew_at_run_time_aim_and_a_code_package_does_not():
+    fn = f"arn:aws:lambda:eu-west-1:{OWN}:function:dosis-worker"
+    assert _aims(role_policy(allow("lambda:UpdateFunctionCode", fn))) == []
+    for stmt in (allow(["lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionCode"], fn),
+                 allow("dlm:CreateLifecyclePolicy", "*"),
+                 allow("states:UpdateStateMachine", f"arn:aws:states:eu-west-1:{OWN}:stateMachine:dosis"),
+                 allow("ecs:RegisterTaskDefinition", "*")):
+        found = _aims(role_policy(stmt))
+        assert len(found) == 1 and "UpdateFunctionCode" not in found[0], found
