@@ -126,8 +126,9 @@ _STORES: dict[str, _Store] = {
     "lambda": _store("lambda", "functions", ("InvokeFunction", "InvokeFunctionUrl", "InvokeAsync"),
                      "function:zz-outside"),
     "kinesis": _store("kinesis", "streams", ("PutRecord", "PutRecords"), "stream/zz-outside"),
+    # Round 65: an import writes a bucket's items into a new table of the region its ARN names.
     "dynamodb": _store("dynamodb", "tables", ("PutItem", "BatchWriteItem", "UpdateItem", "PartiQLInsert",
-                                              "PartiQLUpdate"), "table/zz-outside"),
+                                              "PartiQLUpdate", "ImportTable"), "table/zz-outside"),
     # Round 61: a message sent through another account's identity (sending authorization) is held, logged
     # and published by that account's SES in its region; an execution's input is the state machine's to
     # pass on; an API (and its WebSocket connections) relays the request wherever its integration points.
@@ -147,9 +148,13 @@ _STORES: dict[str, _Store] = {
     # Round 64: a shadow update is, over HTTP, a publish to the shadow's topic.
     "iot": _store("iot", "IoT topics and shadows", ("Publish", "RetainPublish", "UpdateThingShadow"),
                   "topic/zz-outside"),
-    "bedrock": _store("bedrock", "models", ("InvokeModel", "InvokeModelWithResponseStream"),
-                      "inference-profile/zz-outside", "arn:aws:bedrock:us-east-1::foundation-model/zz"),
-    "appsync": _store("appsync", "GraphQL APIs", ("GraphQL",), "apis/zzoutside"),
+    # Round 65: an agent, a flow or a retrieval answers a prompt in its own region as a model does; an
+    # AppSync Events publish is a send to the API's channels.
+    "bedrock": _store("bedrock", "models, agents and flows", (
+        "InvokeModel", "InvokeModelWithResponseStream", "InvokeAgent", "InvokeInlineAgent", "InvokeFlow",
+        "RetrieveAndGenerate"), "inference-profile/zz-outside",
+        "arn:aws:bedrock:us-east-1::foundation-model/zz"),
+    "appsync": _store("appsync", "GraphQL and Events APIs", ("GraphQL", "EventPublish"), "apis/zzoutside"),
     # Round 63: data-writing actions whose names carry no data verb, which the fallback below cannot read:
     # OpenSearch indexes what an HTTP POST/PUT/PATCH to a domain carries; a Keyspaces `Modify` writes rows.
     "es": _store("es", "OpenSearch domains", ("ESHttpPost", "ESHttpPut", "ESHttpPatch"), "domain/zz-outside"),
@@ -352,31 +357,38 @@ def _message(where: str, found: list[tuple[str, list[str], list[str]]]) -> str:
         "(allowed regions)")
 
 
-def open_grants(r: ResourceView, graph: StackGraph, ok: Allowed,
-                endpoints: tuple[Endpoint, ...]) -> list[str]:
-    """Messages for the statements of the resource's identity policies that send to stores no ARN names;
-    `endpoints`: the declared ones, whose accounts narrow a pattern as the own one does."""
+def granted(r: ResourceView, graph: StackGraph) -> list[tuple[str, dict[str, Any]]]:
+    """(where, statement) of each Allow statement the resource's identity policies grant; a managed policy
+    serving only as a permissions boundary grants nothing, and an unreadable document is judged where it is
+    read (pia-conditions)."""
     if r.type == _POLICY and _only_a_boundary(r, graph):
         return []
+    out: list[tuple[str, dict[str, Any]]] = []
+    for where, value in _documents(r):
+        doc, _ = json_document(value)
+        if isinstance(doc, dict):
+            out += [(where.format(i=i), stmt) for i, stmt in enumerate(as_list(doc.get("Statement")))
+                    if isinstance(stmt, dict) and stmt.get("Effect") == "Allow"]
+    return out
+
+
+def open_grants(r: ResourceView, granted: list[tuple[str, dict[str, Any]]], ok: Allowed,
+                endpoints: tuple[Endpoint, ...]) -> list[str]:
+    """Messages for the `granted` statements of the resource's identity policies that send to stores no ARN
+    names; `endpoints`: the declared ones, whose accounts narrow a pattern as the own one does."""
     out = _unknown_managed(r)
-    documents = _documents(r)
-    own = aws_account(r.provider)[0] if documents else None
-    for where, value in documents:
-        doc, _ = json_document(value)  # an unreadable document is judged where it is read (pia-conditions)
-        if not isinstance(doc, dict):
-            continue
-        for i, stmt in enumerate(as_list(doc.get("Statement"))):
-            if not isinstance(stmt, dict) or stmt.get("Effect") != "Allow" or not _may_send(stmt):
-                continue
-            actions, narrowed = statement_actions(stmt), _narrowed(stmt, own, ok, endpoints)
-            found = [(service, sends, targets) for service, store in _STORES.items()
-                     if (sends := [store.sends[a] for a in sorted(actions & store.sends.keys())])
-                     and (targets := _wide_targets(service, stmt, narrowed))]
-            found += [(service, sends, targets) for service, sends in _unlisted_sends(actions).items()
-                      if (targets := _wide_targets(service, stmt, narrowed))]
-            listed = [f for f in found if f[0] in _STORES]
-            for group in ([f for f in listed if f[0] == _S3], [f for f in listed if f[0] != _S3],
-                          [f for f in found if f[0] not in _STORES]):
-                if group:
-                    out.append(_message(where.format(i=i), group))
+    statements = [(w, s) for w, s in granted if _may_send(s)]
+    own = aws_account(r.provider)[0] if statements else None
+    for where, stmt in statements:
+        actions, narrowed = statement_actions(stmt), _narrowed(stmt, own, ok, endpoints)
+        found = [(service, sends, targets) for service, store in _STORES.items()
+                 if (sends := [store.sends[a] for a in sorted(actions & store.sends.keys())])
+                 and (targets := _wide_targets(service, stmt, narrowed))]
+        found += [(service, sends, targets) for service, sends in _unlisted_sends(actions).items()
+                  if (targets := _wide_targets(service, stmt, narrowed))]
+        listed = [f for f in found if f[0] in _STORES]
+        for group in ([f for f in listed if f[0] == _S3], [f for f in listed if f[0] != _S3],
+                      [f for f in found if f[0] not in _STORES]):
+            if group:
+                out.append(_message(where, group))
     return out

@@ -13,8 +13,9 @@ from __future__ import annotations
 from policies.core.destinations import LocalJudge
 from policies.core.endpoints import load_endpoints
 from policies.core.geo import GEO_SETTINGS, geo_copies
-from policies.core.grant_patterns import open_grants
+from policies.core.grant_patterns import granted, open_grants
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
+from policies.core.redirect_grants import aimed_grants, resource_policy_grants
 from policies.core.references import references
 from policies.core.resolution import judge_in_graph, prepare_index
 from policies.core.rule import Rule, RuleContext
@@ -26,7 +27,10 @@ def check_resource(r: ResourceView, graph: StackGraph, ctx: RuleContext) -> list
         return []
     judge = graph.once(f"local-judge:{id(ctx)}", lambda: LocalJudge(ctx))  # one per run: the graph's life
     declared = graph.once(f"endpoints:{id(ctx)}", lambda: load_endpoints(ctx.stack))
-    out = open_grants(r, graph, allowed(ctx), declared)
+    statements = granted(r, graph)
+    out = open_grants(r, statements, allowed(ctx), declared)
+    aimed, pinned = aimed_grants(allowed(ctx), statements + resource_policy_grants(r))
+    out += aimed + [m for path, value in pinned for m in _pinned(path, value, r, graph, ctx, judge)]
     for ref in references(r):
         if judge(ref).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):
             out.append(msg)
@@ -36,6 +40,19 @@ def check_resource(r: ResourceView, graph: StackGraph, ctx: RuleContext) -> list
             msg = problem or region_verdict("azure", region or "", where, allowed(ctx))
             if msg:
                 out.append(msg)
+    return out
+
+
+def _pinned(path: str, value: str, r: ResourceView, graph: StackGraph, ctx: RuleContext,
+            judge: LocalJudge) -> list[str]:
+    """Round 65: a destination a grant's condition pins (`sns:Endpoint`) is judged as the reference it is, by
+    itself or in the graph, as if the resource sent there (policies/core/redirect_grants.py)."""
+    probe = ResourceView(type=r.type, raw={"destination": value}, urn=r.urn, name=r.name, provider=r.provider)
+    out = []
+    for ref in references(probe):
+        found = judge(ref)
+        if msg := found.problem or (judge_in_graph(ref, probe, graph, ctx) if found.deferred else None):
+            out.append(msg.replace("`destination`", path, 1))
     return out
 
 

@@ -35,6 +35,8 @@ HELD_NOTE = ("; the code holds the bucket in a variable or expression the pack c
              "bucket's name (a resource of this stack) in the code, assign the variable that literal in the "
              "same code, or set the environment variable in the resource's own environment")
 LB = "urn:pulumi:test::p::aws:lb/listener:Listener::lb"
+# what a grant of an action that aims a resource at a destination in the request is told (round 65)
+AIMS = "each aims a resource at a destination named in the request"
 
 
 def unresolved(path: str, value: str) -> str:

@@ -1,0 +1,172 @@
+"""Grants that let a principal aim a resource at a destination the request names (round 65).
+
+`grant_patterns.py` judges where a grant lets a principal write: the store its ARN names. Some actions write
+nothing into the resource their ARN names; they aim it somewhere else, and the somewhere is a parameter of the
+request: `sns:Subscribe` (the endpoint: any HTTPS host, mail address, another account's queue),
+`events:PutTargets` (another account's bus, an API destination anywhere), `s3:PutReplicationConfiguration`,
+`PutBucketLogging`, `PutInventoryConfiguration` (the destination bucket and its owner),
+`logs:PutSubscriptionFilter`, `dynamodb:ExportTableToPointInTime`, `rds:StartExportTask`,
+`backup:StartCopyJob`, Lambda's asynchronous and event source destinations, traffic mirroring, a Firehose
+stream's new destination. Granted even on the stack's own resource by its ARN, they let data leave at run time
+to a place no program shows, so the pack cannot judge it: closed world, such a grant blocks. What makes it
+judgeable: let the stack create the subscription, target, replication or export itself (its inputs are judged
+as every resource's are), or pin the destination by the condition key AWS evaluates for it (`sns:Endpoint`,
+`events:TargetArn`, `logs:DeliveryDestinationResourceArn`, from the IAM catalogue) under StringEquals or
+ArnEquals with literal values, which the caller judges as references. Copies made in the region the request is
+sent to (`rds:CopyDBSnapshot`, `ec2:CopySnapshot`) are pinned by `aws:RequestedRegion` naming allowed regions.
+Not aims: Kinesis consumers and `SubscribeToShard` (the principal reads; what it does with the data is its
+other grants'), `events:PutRule` alone (a rule without targets sends nothing), imports (the data comes in; an
+import into a table is a write into the table's region, judged in `grant_patterns.py`). The list is a list:
+an aiming action it lacks passes until it is added (closing it on the access level was measured and not
+adopted in round 64). Round 65's probe added settings the pack scans that a principal may set anew (a
+function's environment, a state machine's definition, a task definition, a DLM lifecycle policy's copies) and
+the resource policies of the stores whose service has aiming actions: one naming a role of the same account
+grants it without any identity policy.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from policies.core.iam.statements import as_list, statement_actions
+from policies.core.location import Allowed
+from policies.core.view import ResourceView, json_document
+
+_REGION = "aws:RequestedRegion"
+# action (lower case) -> as written, and the condition key that pins its destination (None: none does)
+_AIMS: dict[str, tuple[str, str | None]] = {a.lower(): (a, key) for a, key in (
+    ("sns:Subscribe", "sns:Endpoint"),
+    ("events:PutTargets", "events:TargetArn"),
+    # an API destination's or a global endpoint's new URL or secondary region re-aims the existing targets
+    ("events:CreateApiDestination", None), ("events:UpdateApiDestination", None),
+    ("events:CreateEndpoint", None), ("events:UpdateEndpoint", None),
+    ("sqs:StartMessageMoveTask", None),
+    ("s3:PutReplicationConfiguration", None), ("s3:PutBucketLogging", None),
+    ("s3:PutInventoryConfiguration", None), ("s3:PutAnalyticsConfiguration", None),
+    ("s3:PutBucketNotification", None), ("s3:PutStorageLensConfiguration", None),
+    ("s3:CreateJob", None),  # Batch Operations copy to the bucket the job's operation names
+    ("logs:PutSubscriptionFilter", None), ("logs:PutDestination", None), ("logs:PutAccountPolicy", None),
+    ("logs:CreateExportTask", None), ("logs:CreateDelivery", None),
+    ("logs:PutDeliveryDestination", "logs:DeliveryDestinationResourceArn"),
+    ("cloudwatch:PutMetricStream", None),
+    ("dynamodb:ExportTableToPointInTime", None), ("dynamodb:EnableKinesisStreamingDestination", None),
+    ("dynamodb:UpdateKinesisStreamingDestination", None),
+    ("rds:StartExportTask", None),
+    ("rds:CopyDBSnapshot", _REGION), ("rds:CopyDBClusterSnapshot", _REGION),
+    ("rds:StartDBInstanceAutomatedBackupsReplication", _REGION),
+    ("ec2:CopySnapshot", _REGION), ("ec2:CopyImage", _REGION),
+    ("backup:StartCopyJob", None), ("backup:CreateBackupPlan", None), ("backup:UpdateBackupPlan", None),
+    ("lambda:PutFunctionEventInvokeConfig", None), ("lambda:UpdateFunctionEventInvokeConfig", None),
+    ("lambda:CreateEventSourceMapping", None), ("lambda:UpdateEventSourceMapping", None),
+    ("ec2:CreateTrafficMirrorSession", None), ("ec2:CreateFlowLogs", None),
+    ("firehose:UpdateDestination", None), ("firehose:CreateDeliveryStream", None),
+    ("ses:CreateConfigurationSetEventDestination", None),
+    ("ses:UpdateConfigurationSetEventDestination", None),  # events, with the message's headers
+    ("ses:CreateReceiptRule", None), ("ses:UpdateReceiptRule", None),  # received mail to a bucket, topic
+    ("ses:SetIdentityNotificationTopic", None),
+    ("ses:CreateExportJob", None), ("ses:StartArchiveExport", None),
+    ("ecr:PutReplicationConfiguration", None),
+    ("iot:CreateTopicRule", None), ("iot:ReplaceTopicRule", None), ("iot:CreateTopicRuleDestination", None),
+    ("iot:UpdateTopicRuleDestination", None),
+    ("bedrock:PutModelInvocationLoggingConfiguration", None), ("bedrock:CreateModelInvocationJob", None),
+    ("bedrock:CreateModelCopyJob", None),
+    # Round 65's probe: a lifecycle policy's copy rules name the regions and accounts its snapshots go to
+    ("dlm:CreateLifecyclePolicy", None), ("dlm:UpdateLifecyclePolicy", None),
+    # ... and so do the settings the pack scans for destinations, set anew at run time: a function's
+    # environment, a state machine's definition, a task definition's environment and log routing. A new code
+    # package is no aim here: the pack reads no function's code, whoever deploys it (its reach is its role's
+    # grants, judged), so a CI role may update it (good/r34-02).
+    ("lambda:CreateFunction", None), ("lambda:UpdateFunctionConfiguration", None),
+    ("states:CreateStateMachine", None), ("states:UpdateStateMachine", None),
+    ("ecs:RegisterTaskDefinition", None),
+)}
+_SERVICES = frozenset(a.split(":", 1)[0] for a in _AIMS)
+# Round 65's probe: a resource policy naming a principal of the same account grants it without any identity
+# policy, so the policies of the stores whose service has aiming actions are read too (type -> input).
+_RESOURCE_POLICIES = {
+    **dict.fromkeys(("aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sqs/queue:Queue",
+                     "aws:sqs/queuePolicy:QueuePolicy", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2",
+                     "aws:s3/bucketPolicy:BucketPolicy", "aws:cloudwatch/eventBusPolicy:EventBusPolicy"),
+                    "policy"),
+}
+_PIN_OPERATORS = ("StringEquals", "ArnEquals")
+_ACCOUNT = re.compile(r"(?:arn:aws[a-z-]*:iam::)?\d{12}(?::root)?")
+_SHOWN = 8
+
+
+def _may_aim(stmt: dict[str, Any]) -> bool:
+    """Whether the statement can name an aiming action at all (the catalogue expands only those)."""
+    if "NotAction" in stmt:
+        return True
+    prefixes = [str(a).split(":", 1)[0].lower() for a in as_list(stmt.get("Action"))]
+    return any(p in _SERVICES or "*" in p or "?" in p for p in prefixes)
+
+
+def resource_policy_grants(r: ResourceView) -> list[tuple[str, dict[str, Any]]]:
+    """(where, statement) of each Allow statement of the resource's own policy, if it is one of the stores
+    whose resource policy can grant an aiming action; an unreadable one is judged where it is read."""
+    key = _RESOURCE_POLICIES.get(r.type)
+    doc, _ = json_document(r.input(key)) if key else (None, None)
+    if not isinstance(doc, dict):
+        return []
+    return [(f"`{key}(json).Statement.{i}`", stmt) for i, stmt in enumerate(as_list(doc.get("Statement")))
+            if isinstance(stmt, dict) and stmt.get("Effect") == "Allow" and not _only_accounts(stmt)]
+
+
+def _only_accounts(stmt: dict[str, Any]) -> bool:
+    """A statement naming only whole accounts (`123456789012`, `arn:aws:iam::<id>:root`) grants nothing by
+    itself: the account's own identity policies must grant the action too, and are judged; another account
+    is a grantee, judged as one (outside_parties.py)."""
+    principal = stmt.get("Principal")
+    names = as_list(principal.get("AWS")) if isinstance(principal, dict) and set(principal) == {"AWS"} else []
+    return bool(names) and all(isinstance(n, str) and _ACCOUNT.fullmatch(n) for n in names)
+
+
+def _pins(stmt: dict[str, Any], key: str) -> list[str] | None:
+    """The literal values a StringEquals or ArnEquals condition pins `key` to, as written; None when no such
+    condition is there or a value is a pattern, a policy variable or not a string."""
+    cond = stmt.get("Condition")
+    for op in _PIN_OPERATORS:
+        block = cond.get(op) if isinstance(cond, dict) else None
+        values = next((as_list(v) for k, v in block.items() if str(k).lower() == key.lower()), None) \
+            if isinstance(block, dict) else None
+        if values and all(isinstance(v, str) and not any(c in v for c in ("*", "?", "${")) for v in values):
+            return values
+    return None
+
+
+def aimed_grants(ok: Allowed, statements: list[tuple[str, dict[str, Any]]]
+                 ) -> tuple[list[str], list[tuple[str, str]]]:
+    """(messages, pinned) for the Allow `statements` of the resource's policies: a message for each statement
+    granting an aiming action whose destination no condition pins; (path, value) of each destination a
+    condition pins, for the caller to judge as a reference."""
+    messages: list[str] = []
+    pinned: list[tuple[str, str]] = []
+    for where, stmt in statements:
+        if not _may_aim(stmt):
+            continue
+        loose: list[str] = []
+        for action in sorted(statement_actions(stmt) & _AIMS.keys()):
+            written, key = _AIMS[action]
+            values = _pins(stmt, key) if key else None
+            if values is None or (key == _REGION and not all(ok.permits("aws", v) for v in values)):
+                loose.append(written)
+            elif key != _REGION:
+                pinned += [(f"{where}, condition `{key}`", v) for v in values]
+        if loose:
+            messages.append(_message(where, loose))
+    return messages, pinned
+
+
+def _message(where: str, actions: list[str]) -> str:
+    more = f" and {len(actions) - _SHOWN} more" if len(actions) > _SHOWN else ""
+    named = ", ".join(actions[:_SHOWN]) + more
+    return (f"{where} allows {named}: each aims a resource at a destination named in the request rather than "
+            "in the resource's ARN (a subscription endpoint, a target, a replication, export, copy or log "
+            "destination), so where the data goes at run time cannot be judged, even on the stack's own "
+            "resource; let the stack create the subscription, target, replication or export itself (its "
+            "inputs are judged), or pin the destination by StringEquals `sns:Endpoint`, `events:TargetArn` "
+            "or `logs:DeliveryDestinationResourceArn` to a resource of the stack, and a copy's region by "
+            "StringEquals `aws:RequestedRegion` (allowed regions); no other condition key names the "
+            "destination (policies/core/redirect_grants.py)")
