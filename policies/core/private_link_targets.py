@@ -16,7 +16,8 @@ stack, or a value that is no ARM id, blocks. Round 63: an unknown value counts o
 link can reach: a secret's value, a script's or deployment's outputs, an identity's ids are the
 stack's resources too, but what they output may name any resource (r63p-30 to -32). Round 64: and only when
 that resource is of a type Azure links to (`private_link_types`): a network security group or a public IP is
-a control of the stack that no private link connects to (r64p-01, -02)."""
+a control of the stack that no private link connects to (r64p-01, -02), whether fed or named by the literal
+id the stack records for it (r64p-03)."""
 
 from __future__ import annotations
 
@@ -62,10 +63,20 @@ def fed_from(r: ResourceView, graph: StackGraph, path: str) -> list[ResourceView
     return [d for d in graph.dependency_of(r, top) if d.type != _STACK_REFERENCE]
 
 
-def _own(graph: StackGraph, target: str, fed: list[ResourceView]) -> bool:
-    """The id the stack records for a resource of its own, or one made by the resource the field is fed from
-    (a literal naming a twin elsewhere, by name alone, is not the stack's: r62p-03)."""
-    return own_resource(graph, target) is not None or any(made_by(d, target) for d in fed)
+def _own(graph: StackGraph, target: str, fed: list[ResourceView]) -> list[ResourceView]:
+    """The resources of the stack a literal id names: the one whose recorded id it is, or the ones the field
+    is fed from whose inputs make it (a literal naming a twin elsewhere, by name alone, is not the stack's:
+    r62p-03)."""
+    own = own_resource(graph, target)
+    return [own] if own is not None else [d for d in fed if made_by(d, target)]
+
+
+# Azure refuses a link to any other type: what the program then connects to is not what the check read.
+_NO_LINK = (
+    "which no private link connects to (Azure links only to a type offering private-link groups, such as a "
+    "storage account's `blob` or a Key Vault's `vault`; not to a child such as a secret, a script, "
+    "deployment or identity, nor to a network security group or public IP)"
+)
 
 
 def _unplaced(where: str, fed: list[ResourceView]) -> str:
@@ -73,11 +84,9 @@ def _unplaced(where: str, fed: list[ResourceView]) -> str:
         return unknown_message(where, "which resource it links to")
     kinds = ", ".join(sorted({d.type for d in fed}))
     return (
-        f"`{where}` is unknown during preview and fed only from {kinds}, which no private link connects to "
-        "(Azure links only to a type offering private-link groups, such as a storage account's `blob` or a "
-        "Key Vault's `vault`; not to a child such as a secret, a script, deployment or identity, nor to a "
-        "network security group or public IP): what it outputs may name any resource, of any party; feed "
-        "the id of the resource the link is for (a store or service of this stack)"
+        f"`{where}` is unknown during preview and fed only from {kinds}, {_NO_LINK}: what it outputs may "
+        "name any resource, of any party; feed the id of the resource the link is for (a store or service "
+        "of this stack)"
     )
 
 
@@ -105,7 +114,14 @@ def foreign_targets(r: ResourceView, graph: StackGraph, recorded: set[str]) -> l
             if not any(d.type in PRIVATE_LINK_TYPES for d in fed):
                 out.append(_unplaced(where, fed))
             continue
-        if target is None or target == "" or (isinstance(target, str) and _own(graph, target, fed)):
+        owners = _own(graph, target, fed) if isinstance(target, str) and target else []
+        if owners and not any(o.type in PRIVATE_LINK_TYPES for o in owners):
+            kinds = ", ".join(sorted({o.type for o in owners}))
+            out.append(
+                f"`{where}` names this stack's {kinds}, {_NO_LINK}: Azure refuses the link, so what the "
+                "program connects to is not this resource; name the store or service the link is for"
+            )
+        if target is None or target == "" or owners:
             continue
         m = _ARM_ID.match(target) if isinstance(target, str) else None
         if m is not None and m.group(1).lower() in recorded:

@@ -53,3 +53,13 @@ def test_an_api_management_backend_calls_only_the_stack_or_declared_hosts():
     broken = patch(case("r64p-12"), "backend", url="https://[stpartner/x")
     only(run(PUBLIC, broken), "backend", "to 'https://[stpartner/x'")
     assert PARTNER in run(PUBLIC, case("r64p-12"))[0][1]
+
+
+def test_a_literal_id_of_the_stacks_resource_without_private_link_blocks():
+    """Found while fixing lead 1 (r64p-03, before its fix): the stack's own NSG, named by its recorded id."""
+    nsg = "azure-native:network:NetworkSecurityGroup"
+    only(run(PUBLIC, case("r64p-03")), "pe-export", f"names this stack's {nsg}, {NO_LINK}")
+    fed = [{**r, "refs": {**r["refs"], "privateLinkServiceConnections": "nsg"}}
+           if r["name"] == "pe-export" else r for r in case("r64p-03")]
+    assert len(run(PUBLIC, fed)) == 1  # made by the resource it is fed from: the same
+    assert run(PUBLIC, case("r62p-51")) == []  # the stack's storage account by its recorded id
