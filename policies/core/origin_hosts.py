@@ -7,22 +7,28 @@ account sends the uploads there even when `hostName` is the stack's (r63p-22). W
 stack's front door lands in that resource, whose key, exposure and readers are judged only when the stack
 holds it. So each such host must be a resource of the stack (its recorded address, or the name a service host
 carries: storage account names are global) or a host the endpoints record declares for the stack; an unknown
-value counts only when fed from a resource a host can name (`linkable`). Closed world: any other host, an IP
-address included, blocks."""
+value counts only when fed from a resource a host can name (`_named_by_host`). Closed world: any other host,
+an IP address included, blocks. Round 64: an Application Gateway's backend pools (`backendAddresses[].fqdn`)
+and the host header its HTTP settings send (`backendHttpSettingsCollection[].hostName`, "host header to be
+sent to the backend servers"), and an API Management backend's `url` ("runtime url of the backend") forward
+the same way (r64p-10 to -12); a backend's `ipAddress` is left unread (an address of the stack's network names
+no party)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from policies.core.azure_hosts import azure_modules
 from policies.core.endpoints import find, load_endpoints
 from policies.core.graph_index import graph_index
-from policies.core.private_link_targets import fed_from, linkable
+from policies.core.pia_types import pia_role
+from policies.core.private_link_targets import fed_from
 from policies.core.recorded_ids import names
 from policies.core.records import current_stack
 from policies.core.references import Ref
-from policies.core.types import is_child
+from policies.core.types import is_child, is_scoped
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 # type -> fields naming where its origins' requests go (`origins[]` a list of origins on the endpoint itself)
@@ -30,20 +36,49 @@ ORIGINS: dict[str, tuple[str, ...]] = {
     "azure-native:cdn:AFDOrigin": ("hostName", "originHostHeader"),
     "azure-native:cdn:Origin": ("hostName", "originHostHeader"),
     "azure-native:cdn:Endpoint": ("originHostHeader", "origins[].hostName", "origins[].originHostHeader"),
+    "azure-native:network:ApplicationGateway": (
+        "backendAddressPools[].backendAddresses[].fqdn", "backendHttpSettingsCollection[].hostName",
+    ),
+    "azure-native:apimanagement:Backend": ("url",),
+    "azure-native:apimanagement:WorkspaceBackend": ("url",),
 }
 
 
 def _values(r: ResourceView, fields: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
     for fld in fields:
         head, _, leaf = fld.partition("[].")
-        if not leaf:
-            yield fld, r.input(fld)
-            continue
-        items = r.input(head)
-        if is_unknown(items):
-            yield head, items
-        for i, item in enumerate(items if isinstance(items, list) else ()):
-            yield f"{head}[{i}].{leaf}", item.get(leaf) if isinstance(item, dict) else item
+        yield from _walk(r.input(head), head, leaf)
+
+
+def _walk(value: Any, at: str, rest: str) -> Iterator[tuple[str, Any]]:
+    """(path, value) of each `rest` below `value`, through every list item (`a[].b[].c`); an unknown list is
+    yielded whole, as what it holds is unknown."""
+    if not rest or is_unknown(value):
+        yield at, value
+        return
+    head, _, leaf = rest.partition("[].")
+    for i, item in enumerate(value if isinstance(value, list) else ()):
+        yield from _walk(item.get(head) if isinstance(item, dict) else item, f"{at}[{i}].{head}", leaf)
+
+
+def _host(value: str) -> str:
+    """The host a value names: itself, or a URL's host (an API Management backend's `url`); a URL that does
+    not parse is kept whole, so it matches no host and blocks."""
+    try:
+        return (urlsplit(value).hostname or value) if "://" in value else value
+    except ValueError:
+        return value
+
+
+def _named_by_host(d: ResourceView) -> bool:
+    """Whether `d` is a resource an origin's host can name: an Azure resource of its own (not a child such as
+    a secret, nor an extension) that holds data or decides over it (a `store` or `control`). Scripts,
+    deployments and identities are `part`s: their outputs may name anything."""
+    t = d.type
+    return (
+        t.startswith("azure-native:") and not is_child(t) and not is_scoped(t)
+        and pia_role(t) in ("store", "control")
+    )
 
 
 def _own_host(graph: StackGraph, where: str, host: str) -> bool:
@@ -64,19 +99,20 @@ def foreign_origins(r: ResourceView, graph: StackGraph) -> list[str]:
     for where, host in _values(r, ORIGINS.get(r.type, ())):
         fed = fed_from(r, graph, where)
         if is_unknown(host):
-            if not any(linkable(d) for d in fed):
+            if not any(_named_by_host(d) for d in fed):
                 out.append(unknown_message(where, "where the origin's requests go"))
             continue
         if host is None or host == "" or not isinstance(host, str):
             continue
-        name = host.lower().rstrip(".")
+        name = _host(host).lower().rstrip(".")
         if _own_host(graph, where, name) or find(load_endpoints(current_stack()), "host", name) is not None:
             continue
         out.append(
-            f"`{where}` sends the requests the front door or CDN receives, uploads included, to {host!r}, "
-            "which is no resource this stack creates nor a host the endpoints record declares: what users "
-            "send lands where no check reads the key, exposure or readers; forward to a resource of the "
-            "stack (feed its host from it) or declare the host in stacks/records/endpoints.yaml (region, why)"
+            f"`{where}` sends the requests the front door, CDN, gateway or API receives, uploads included, "
+            f"to {host!r}, which is no resource this stack creates nor a host the endpoints record declares: "
+            "what users send lands where no check reads the key, exposure or readers; forward to a resource "
+            "of the stack (feed its host from it) or declare the host in stacks/records/endpoints.yaml "
+            "(region, why)"
         )
     return out
 

@@ -13,8 +13,11 @@ subscription the stack's PIA record names (`network_subscriptions`). A private l
 the other way round: the subscriptions it auto-approves connect to it unasked, so each must be one the record
 names. Closed world: the fields are read under any Azure type, however deep; an unknown value not fed from the
 stack, or a value that is no ARM id, blocks. Round 63: an unknown value counts only when fed from a resource a
-link can reach (`linkable`): a secret's value, a script's or deployment's outputs, an identity's ids are the
-stack's resources too, but what they output may name any resource (r63p-30 to -32)."""
+link can reach: a secret's value, a script's or deployment's outputs, an identity's ids are the
+stack's resources too, but what they output may name any resource (r63p-30 to -32). Round 64: and only when
+that resource is of a type Azure links to (`private_link_types`): a network security group or a public IP is
+a control of the stack that no private link connects to (r64p-01, -02), whether fed or named by the literal
+id the stack records for it (r64p-03)."""
 
 from __future__ import annotations
 
@@ -23,9 +26,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from policies.core.network_rule_subnets import UNRECORDED
-from policies.core.pia_types import pia_role
+from policies.core.private_link_types import PRIVATE_LINK_TYPES
 from policies.core.recorded_ids import made_by, own_resource
-from policies.core.types import is_child, is_scoped
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 # The types whose only question is where they link: judged here (require-judgeable-data-types lets them pass).
@@ -41,8 +43,6 @@ CONTROLS = frozenset({
     "azure-native:dashboard:ManagedPrivateEndpoint",
     "azure-native:databasewatcher:SharedPrivateLinkResource",
 })
-# Azure Monitor's private link scope holds nothing (a `part`), yet an `azuremonitor` endpoint links to it.
-_LINKABLE_PARTS = frozenset({"azure-native:monitor:PrivateLinkScope"})
 _KEYS = frozenset({"privateLinkServiceId", "privateLinkResourceId"})
 _ARM_ID = re.compile(r"^/subscriptions/([^/]+)/resourceGroups/[^/]+/providers/[^/]+/[^/]+/[^/]+", re.I)
 _STACK_REFERENCE = "pulumi:pulumi:StackReference"
@@ -63,21 +63,20 @@ def fed_from(r: ResourceView, graph: StackGraph, path: str) -> list[ResourceView
     return [d for d in graph.dependency_of(r, top) if d.type != _STACK_REFERENCE]
 
 
-def linkable(d: ResourceView) -> bool:
-    """Whether `d` is a resource a private link or an origin can name: an Azure resource of its own (not a
-    child such as a secret, nor an extension) that holds data or decides over it (a `store` or `control`).
-    Scripts, deployments and identities are `part`s: their outputs may name anything."""
-    t = d.type
-    return t in _LINKABLE_PARTS or (
-        t.startswith("azure-native:") and not is_child(t) and not is_scoped(t)
-        and pia_role(t) in ("store", "control")
-    )
+def _own(graph: StackGraph, target: str, fed: list[ResourceView]) -> list[ResourceView]:
+    """The resources of the stack a literal id names: the one whose recorded id it is, or the ones the field
+    is fed from whose inputs make it (a literal naming a twin elsewhere, by name alone, is not the stack's:
+    r62p-03)."""
+    own = own_resource(graph, target)
+    return [own] if own is not None else [d for d in fed if made_by(d, target)]
 
 
-def _own(graph: StackGraph, target: str, fed: list[ResourceView]) -> bool:
-    """The id the stack records for a resource of its own, or one made by the resource the field is fed from
-    (a literal naming a twin elsewhere, by name alone, is not the stack's: r62p-03)."""
-    return own_resource(graph, target) is not None or any(made_by(d, target) for d in fed)
+# Azure refuses a link to any other type: what the program then connects to is not what the check read.
+_NO_LINK = (
+    "which no private link connects to (Azure links only to a type offering private-link groups, such as a "
+    "storage account's `blob` or a Key Vault's `vault`; not to a child such as a secret, a script, "
+    "deployment or identity, nor to a network security group or public IP)"
+)
 
 
 def _unplaced(where: str, fed: list[ResourceView]) -> str:
@@ -85,9 +84,9 @@ def _unplaced(where: str, fed: list[ResourceView]) -> str:
         return unknown_message(where, "which resource it links to")
     kinds = ", ".join(sorted({d.type for d in fed}))
     return (
-        f"`{where}` is unknown during preview and fed only from {kinds}, which no private link connects to "
-        "(a child such as a secret, a script, deployment or identity): its output may name any resource, of "
-        "any party; feed the id of the resource the link is for (a store or service of this stack)"
+        f"`{where}` is unknown during preview and fed only from {kinds}, {_NO_LINK}: what it outputs may "
+        "name any resource, of any party; feed the id of the resource the link is for (a store or service "
+        "of this stack)"
     )
 
 
@@ -112,10 +111,17 @@ def foreign_targets(r: ResourceView, graph: StackGraph, recorded: set[str]) -> l
     for where, target in _links(r.inputs, ""):
         fed = fed_from(r, graph, where)
         if is_unknown(target):
-            if not any(linkable(d) for d in fed):
+            if not any(d.type in PRIVATE_LINK_TYPES for d in fed):
                 out.append(_unplaced(where, fed))
             continue
-        if target is None or target == "" or (isinstance(target, str) and _own(graph, target, fed)):
+        owners = _own(graph, target, fed) if isinstance(target, str) and target else []
+        if owners and not any(o.type in PRIVATE_LINK_TYPES for o in owners):
+            kinds = ", ".join(sorted({o.type for o in owners}))
+            out.append(
+                f"`{where}` names this stack's {kinds}, {_NO_LINK}: Azure refuses the link, so what the "
+                "program connects to is not this resource; name the store or service the link is for"
+            )
+        if target is None or target == "" or owners:
             continue
         m = _ARM_ID.match(target) if isinstance(target, str) else None
         if m is not None and m.group(1).lower() in recorded:
