@@ -65,9 +65,9 @@ def _export(gate_dir: Path, out: Path, *extra: str) -> list[str]:
             "--as-of", AS_OF, *extra]
 
 
-def _hostile_state(gate_dir: Path, kind: str) -> Path:
-    """The stack's state in the gate dir replaced by a hostile file (run.json unchanged)."""
-    state = gate_dir / f"{STACK}.state.json"
+def _hostile_state(where: Path, kind: str, name: str = f"{STACK}.state.json") -> Path:
+    """The state `name` in `where` replaced by a hostile file (run.json and seals unchanged)."""
+    state = where / name
     state.unlink()
     if kind == "huge":
         _sparse(state)
@@ -76,7 +76,7 @@ def _hostile_state(gate_dir: Path, kind: str) -> Path:
     elif kind == "device":     # a character device of its own, not a link: /dev/zero's numbers
         os.mknod(state, 0o600 | 0o020000, os.stat("/dev/zero").st_rdev)
     elif kind == "link-out":
-        outside = gate_dir.parent / "elsewhere.state.json"
+        outside = where.parent / "elsewhere.state.json"
         _sparse(outside)
         state.symlink_to(outside)
     elif kind == "dev-zero":
@@ -119,20 +119,12 @@ def test_a_hostile_state_given_to_analyze_is_one_line(tmp_path, kind) -> None:
 def test_a_hostile_state_in_a_merged_shard_is_one_line(tmp_path, kind) -> None:
     """`gate merge`: the shard seal's digest check read each state whole (`Path.read_bytes`)."""
     shard = _shard(tmp_path / "shard", True)
-    _hostile_state_named(shard / "dev.state.json", kind)
+    _hostile_state(shard, kind, "dev.state.json")
     out = tmp_path / "out"
     result = _run([sys.executable, "-m", "gate", "merge", str(shard), "--out", str(out), "--format", "json"],
                   tmp_path)
     _one_line(result, "dev.state.json")
     assert not (out / "run.json").exists(), "HALF-WRITTEN"
-
-
-def _hostile_state_named(path: Path, kind: str) -> None:
-    path.unlink()
-    if kind == "huge":
-        _sparse(path)
-    else:
-        os.mknod(path, 0o600 | 0o020000, os.stat("/dev/zero").st_rdev)
 
 
 # ------------------------------------------------------------- 2. a report of another run, unsigned
