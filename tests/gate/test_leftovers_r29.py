@@ -32,13 +32,13 @@ def _limited() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def _run(argv: list[str], tmp_path: Path) -> tuple[int, list[str]]:
-    """The command in a child with bounded memory; its exit and its stderr lines. Past RUN_LIMIT / 4 it
+def _run(argv: list[str], tmp_path: Path, bound: float = RUN_LIMIT / 4) -> tuple[int, list[str]]:
+    """The command in a child with bounded memory; its exit and its stderr lines. Past `bound` seconds it
     is killed and the check fails as a hang."""
     proc = subprocess.Popen(argv, cwd=REPO, env=_env(tmp_path), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, preexec_fn=_limited)
     try:
-        _, err = proc.communicate(timeout=RUN_LIMIT / 4)
+        _, err = proc.communicate(timeout=bound)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
@@ -214,3 +214,17 @@ def test_a_shard_report_named_with_a_line_break_is_one_line(tmp_path) -> None:
     code, lines = _run([sys.executable, "-m", "gate", "merge", str(shard), "--format", "json"], tmp_path)
     assert code == 2 and len(lines) == 1 and not lines[0].startswith("::"), (code, lines)
 
+
+
+@pytest.mark.slow
+def test_a_program_file_that_is_a_fifo_is_named_at_once(tmp_path) -> None:
+    """Written after the fixes above, found probing the merge's neighbour: a FIFO named like a source
+    file in the program directory blocked the run seal's hashing; the gate waited out its 120 s bound and
+    then said only that one of the project's or judge's files may be a FIFO, naming none."""
+    program = tmp_path / "program"
+    shutil.copytree(REPO / "tests/gate/programs/multi", program)
+    os.mkfifo(program / "evil.py")
+    argv = [sys.executable, "-m", "gate", "preview", "--program", str(program), "--all", "--out",
+            str(tmp_path / "out"), "--no-checkov", "--format", "json"]
+    code, lines = _run(argv, tmp_path, RUN_LIMIT)
+    assert code == 2 and "evil.py" in lines[-1], (code, lines[-3:])
