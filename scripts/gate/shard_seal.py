@@ -31,8 +31,11 @@ _SKIP = ("__pycache__", "node_modules")
 
 def program_digest(root: Path) -> str:
     """SHA-256 over the files that decide what a program registers (relative path + content)."""
+    from gate.inputs import require_regular_file
+
     h = hashlib.sha256()
     for path in sorted(_program_files(root)):
+        require_regular_file(path, "program file")   # round 29: a FIFO blocked the run seal's thread
         content = hashlib.sha256(path.read_bytes()).digest()
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + content)
     return h.hexdigest()
