@@ -11,10 +11,11 @@ a FIFO (the export waited forever) or a huge file (read whole into memory) is re
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import Any
+
+from gate.errors import GateError
+from gate.inputs import open_regular
 
 from evidence.errors import EvidenceError
 
@@ -24,22 +25,14 @@ REQUIRED = ("stack", "blocked", "resources", "violations", "policies", "as_of")
 
 
 def read_regular(path: Path, limit: int | None = None) -> bytes:
-    """The bytes of `path`, a regular file the gate wrote: never through a symbolic link, never waiting on
-    a FIFO or device, at most `limit` bytes (None: any size)."""
+    """The bytes of `path`, a regular file the gate wrote (gate.inputs.open_regular: never through a
+    symbolic link, never waiting on a FIFO or device), at most `limit` bytes (None: any size).
+    FileNotFoundError passes: the caller says what a missing file means (no run, a file left out)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except FileNotFoundError:   # the caller says what a missing file means (no run, a file left out)
-        raise
-    except OSError as exc:   # ELOOP: the last component is a symbolic link
-        raise EvidenceError(f"{path}: not a regular file the gate wrote ({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise EvidenceError(f"{path}: not a regular file the gate wrote")
-        if limit is not None and info.st_size > limit:
-            raise EvidenceError(f"{path}: larger than {limit // (1024 * 1024)} MiB: not a file the gate "
-                                "wrote")
-        return f.read()
+        with open_regular(path, "evidence reads only what the gate wrote", limit) as f:
+            return f.read()
+    except GateError as exc:
+        raise EvidenceError(str(exc)) from None
 
 
 def check_report(data: Any, path: Path, stack: str, as_of: object) -> None:

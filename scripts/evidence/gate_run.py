@@ -10,7 +10,6 @@ An unsigned run is refused unless `--allow-unsigned-gate` is given; the bundle t
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -79,11 +78,14 @@ def check_run_files(gate_dir: Path, files: object) -> None:
 
 def check_digest(path: Path, digest: object) -> None:
     """EvidenceError naming `path` unless its SHA-256 is the one the gate run's index recorded."""
-    from evidence.gate_report import read_regular
+    from gate.errors import GateError
+    from gate.inputs import file_sha256
 
-    try:
-        actual = hashlib.sha256(read_regular(path)).hexdigest()   # round 28: never waits on a FIFO
+    try:   # round 28: never waits on a FIFO; round 29: in chunks, at most MAX_STATE_BYTES
+        actual = file_sha256(path, "a file the gate run lists")
     except OSError as exc:
         raise EvidenceError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except GateError as exc:
+        raise EvidenceError(str(exc)) from None
     if actual != digest:
         raise EvidenceError(f"{path}: changed since the gate run that wrote it (run.json)")

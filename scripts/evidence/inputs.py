@@ -29,7 +29,13 @@ STACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def report_from_json(data: dict[str, Any], where: str) -> StackReport:
-    """Rebuild a StackReport from the gate's JSON report."""
+    """Rebuild a StackReport from the gate's JSON report; EvidenceError naming the file and the key
+    unless it is shaped as the gate writes one (round 29: a wrong shape named the file only)."""
+    from gate.report_shape import problem
+
+    why = problem(data)
+    if why:
+        raise EvidenceError(f"{where}: {why}: not a report the gate wrote")
     try:
         return StackReport(
             stack=data["stack"],
@@ -46,7 +52,12 @@ def report_from_json(data: dict[str, Any], where: str) -> StackReport:
 
 def read_state(path: Path) -> dict[str, Any]:
     """A checkpoint in `pulumi stack export` shape; EvidenceError naming file and key otherwise."""
+    from gate.errors import GateError
+    from gate.inputs import MAX_STATE_BYTES, require_regular_file
+
     try:
+        if os.path.lexists(path):   # round 29: a FIFO waited, a huge file was read whole
+            require_regular_file(path, "state file", MAX_STATE_BYTES)
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise EvidenceError(f"{path}: state file not found") from None
@@ -54,6 +65,8 @@ def read_state(path: Path) -> dict[str, Any]:
         raise EvidenceError(f"{path}: cannot read state file ({exc})") from None
     except json.JSONDecodeError as exc:
         raise EvidenceError(f"{path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    except GateError as exc:
+        raise EvidenceError(str(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("deployment"), dict):
         raise EvidenceError(f"{path}: deployment: missing (expected `pulumi stack export` output)")
     resources = data["deployment"].get("resources")

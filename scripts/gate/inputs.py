@@ -5,12 +5,13 @@ Every problem is a GateError naming the file (and key): exit 2, one line, never 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -19,33 +20,70 @@ from gate.errors import GateError
 MAX_YAML_BYTES = 8 * 1024 * 1024
 MAX_YAML_ALIASES = 100          # a handful is normal; thousands is an expansion bomb
 MAX_DEPTH = 64                  # nesting of values; the gRPC path breaks somewhere past 150
+# A state, report or update graph: ~4x a 100k-resource state (255 MB, docs/gate-performance.md), past
+# GATE_MAX_RESOURCES' 20k per recording; what is larger is no file the gate wrote or reads in bounded memory
+MAX_STATE_BYTES = 1024 ** 3
+CHUNK = 4 * 1024 * 1024
 
 
-def require_regular_file(path: Path, what: str) -> Path:
-    """A FIFO, device or directory given as an input file would hang or fail obscurely: refused up front."""
+def require_regular_file(path: Path, what: str, limit: int | None = None) -> Path:
+    """A FIFO, device or directory given as an input file would hang or fail obscurely: refused up front,
+    as is a file past `limit` bytes (round 29: a 10 GiB state was read whole to word its parse error)."""
     try:
-        mode = os.stat(path).st_mode      # stat never blocks, unlike open() on a FIFO
+        info = os.stat(path)      # stat never blocks, unlike open() on a FIFO
     except FileNotFoundError:
         raise GateError(f"{path}: cannot read {what}: not found") from None
     except OSError as exc:
         raise GateError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(mode):
-        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         raise GateError(f"{path}: {what} is {kind}")
+    if limit is not None and info.st_size > limit:
+        raise GateError(f"{path}: {what} larger than {limit // (1024 * 1024)} MiB")
     return path
 
 
 def read_text(path: Path, what: str, limit: int | None = None) -> str:
     """The file's text: regular file, within `limit` bytes, valid UTF-8."""
-    require_regular_file(path, what)
+    require_regular_file(path, what, limit)
     try:
-        if limit is not None and os.stat(path).st_size > limit:
-            raise GateError(f"{path}: {what} larger than {limit // (1024 * 1024)} MiB")
         return Path(path).read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise GateError(f"{path}: {what} is not valid UTF-8 (byte {exc.start})") from None
     except OSError as exc:
         raise GateError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+
+
+def open_regular(path: Path, what: str, limit: int | None = None) -> BinaryIO:
+    """`path` open for reading if it is a regular file of at most `limit` bytes: a file another program
+    wrote into a directory the gate reads (a gate dir, a shard) is never read through a symbolic link
+    (O_NOFOLLOW) nor waited on as a FIFO or device (O_NONBLOCK; fstat of what was opened, so nothing can
+    be swapped in after the check). FileNotFoundError passes: the caller says what a missing file means."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:   # ELOOP: the last component is a symbolic link
+        raise GateError(f"{path}: not a regular file ({what}; {exc.strerror or exc})") from None
+    f = os.fdopen(fd, "rb")
+    info = os.fstat(fd)
+    huge = limit is not None and info.st_size > limit
+    problem = ("not a regular file" if not stat.S_ISREG(info.st_mode) else
+               f"larger than {limit // (1024 * 1024)} MiB" if huge else "")   # type: ignore[operator]
+    if problem:
+        f.close()
+        raise GateError(f"{path}: {problem} ({what})")
+    return f
+
+
+def file_sha256(path: Path, what: str, limit: int = MAX_STATE_BYTES) -> str:
+    """The SHA-256 of a regular file (open_regular), read in chunks: memory stays bounded whatever its
+    size, and a file past `limit` is refused before a byte is read."""
+    digest = hashlib.sha256()
+    with open_regular(path, what, limit) as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _no_constant(name: str) -> Any:

@@ -68,7 +68,9 @@ def _order(stack: str) -> str:
 
 def merge(dirs: list[Path], out: Path | None) -> list[Any]:
     """The reports of every shard directory, as one run's (each stack exactly once)."""
+    from gate.inputs import MAX_STATE_BYTES, open_regular
     from gate.jsonio import loads
+    from gate.report_shape import problem as report_shape
     from gate.stackcache import report_from_json
 
     found: dict[str, Path] = {}
@@ -77,7 +79,7 @@ def merge(dirs: list[Path], out: Path | None) -> list[Any]:
             raise UsageError(f"{d}: shard output directory not found")
         for path in sorted(Path(d).glob("*.report.json")):
             stack = path.name[: -len(".report.json")]
-            if stack in found and found[stack].read_bytes() != path.read_bytes():
+            if stack in found and _sha(found[stack]) != _sha(path):
                 raise GateError(f"{path}: stack {stack} also in {found[stack]} with another report")
             found[stack] = path
     if not found:
@@ -88,9 +90,14 @@ def merge(dirs: list[Path], out: Path | None) -> list[Any]:
     reports = []
     for stack in sorted(found, key=_order):
         try:
-            report = report_from_json(loads(found[stack].read_bytes()))
-        except (ValueError, KeyError, TypeError) as exc:
+            with open_regular(found[stack], "a shard's report", MAX_STATE_BYTES) as f:
+                doc = loads(f.read())
+        except ValueError as exc:
             raise GateError(f"{found[stack]}: not a gate report ({exc})") from exc
+        problem = report_shape(doc)
+        if problem:
+            raise GateError(f"{found[stack]}: {problem} (not a report the gate wrote): run the shard again")
+        report = report_from_json(doc)
         report.cached = False
         reports.append(report)
         if out is not None:   # the stack's state and update graph beside its report
@@ -100,6 +107,12 @@ def merge(dirs: list[Path], out: Path | None) -> list[Any]:
                     (out / rel).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(shard / rel, out / rel)
     return reports
+
+
+def _sha(path: Path) -> str:
+    from gate.inputs import file_sha256
+
+    return file_sha256(path, "a shard's report")
 
 
 def unresolved_project_references(runs: dict[str, Any], project_stacks: list[str]) -> list[str]:

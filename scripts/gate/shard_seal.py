@@ -31,8 +31,11 @@ _SKIP = ("__pycache__", "node_modules")
 
 def program_digest(root: Path) -> str:
     """SHA-256 over the files that decide what a program registers (relative path + content)."""
+    from gate.inputs import require_regular_file
+
     h = hashlib.sha256()
     for path in sorted(_program_files(root)):
+        require_regular_file(path, "program file")   # round 29: a FIFO blocked the run seal's thread
         content = hashlib.sha256(path.read_bytes()).digest()
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + content)
     return h.hexdigest()
@@ -54,9 +57,13 @@ def _files_of(stack: str) -> tuple[str, str, str]:
 
 
 def _files(directory: Path, stack: str) -> dict[str, str]:
-    rels = _files_of(stack)
-    return {rel: hashlib.sha256((directory / rel).read_bytes()).hexdigest()
-            for rel in rels if (directory / rel).is_file()}
+    """The digest of each of the stack's files that is there, read in chunks; a FIFO, a device or a file
+    past MAX_STATE_BYTES where one should be is refused, not skipped (round 29: a device for a state read
+    as a state left out, a 10 GiB one was read whole)."""
+    from gate.inputs import file_sha256
+
+    return {rel: file_sha256(directory / rel, f"stack {stack}'s file in a shard's output")
+            for rel in _files_of(stack) if os.path.lexists(directory / rel)}
 
 
 def judge_digest(settings: Any, as_of: str, policy_mode: str) -> str:

@@ -13,7 +13,6 @@ saying how to make them judgeable).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,7 +39,9 @@ def target_stack(target: str, project: str) -> str | None:
 
 
 def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    from gate.inputs import file_sha256
+
+    return file_sha256(path, "a referenced stack's recorded state")
 
 
 def _seal_files(directory: Path, stack: str) -> tuple[Path, dict[str, str]] | None:

@@ -30,9 +30,8 @@ import orjson
 
 from gate.checkpoint_schema import MAX_INT, MAX_STRING
 from gate.errors import GateError
-from gate.inputs import MAX_DEPTH, parse_json, read_text, require_regular_file
+from gate.inputs import CHUNK, MAX_DEPTH, MAX_STATE_BYTES, parse_json, read_text, require_regular_file
 
-CHUNK = 4 * 1024 * 1024
 AHEAD = 256 * 1024        # read the next chunk before a value when fewer characters than this are left
 _WS = re.compile(r"[ \t\n\r]*")
 # A surrogate escape (a fast scan: literal prefix), then the slow check whether one is alone: a high
@@ -65,7 +64,7 @@ def load_state(path: Path, what: str = "state file", checked: list[bool] | None 
 def _load(path: Path, what: str) -> tuple[Any, list[bool] | None]:
     """The checkpoint and, when this reader read it, per resource whether its values are within the
     limits (_Compactor.resource); None from the strict path."""
-    require_regular_file(path, what)
+    require_regular_file(path, what, MAX_STATE_BYTES)   # round 29: the strict path reads it whole
     paused = gc.isenabled()
     gc.disable()          # millions of new containers: no collector passes over them while reading
     try:
@@ -80,7 +79,7 @@ def _load(path: Path, what: str) -> tuple[Any, list[bool] | None]:
     finally:
         if paused:
             gc.enable()
-    return parse_json(read_text(path, what), str(path)), None
+    return parse_json(read_text(path, what, MAX_STATE_BYTES), str(path)), None
 
 
 def _read(fh: BinaryIO, path: Path) -> tuple[Any, list[bool]]:
