@@ -136,7 +136,7 @@ def _arn_fields(typ: str, name: str, inputs: dict[str, Any], phys_name: str, rid
             "suffix": h[:6], "uuid": f"{h[6:14]}-{h[14:18]}-{h[18:22]}-{h[22:26]}-{h[26:38]}-1"}
 
 
-def _id_of(mod_type: str, arn: str, phys_name: str, fields: dict[str, str], rid: str) -> str:
+def _id_of(mod_type: str, arn: str, phys_name: str, fields: dict[str, str], rid: str, account: str) -> str:
     """The provider's id of a type `_ID_IS` lists (what `pulumi import` takes), else `rid`."""
     kind = _ID_IS.get(mod_type)
     if kind == "arn":
@@ -145,14 +145,15 @@ def _id_of(mod_type: str, arn: str, phys_name: str, fields: dict[str, str], rid:
         return phys_name
     if kind == "catalog":  # Glue: `catalog_id:name`, a table `catalog_id:database:name`
         table = f"{fields['database']}:" if mod_type.endswith(":CatalogTable") else ""
-        return f"{ACCOUNT_ID}:{table}{phys_name}"
+        return f"{account}:{table}{phys_name}"
     if kind == "table":  # Timestream: `table_name:database_name`
         return f"{phys_name}:{fields['database']}"
     return rid
 
 
-def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None, rid: str) -> dict[str, Any]:
-    """id, arn and generated names for a pulumi-aws resource."""
+def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None, rid: str,
+                account: str = ACCOUNT_ID) -> dict[str, Any]:
+    """id, arn and generated names for a pulumi-aws resource in `account` (the one its provider pins)."""
     _, mod_path, cls = typ.split(":", 2)
     mod_type = f"{mod_path}:{cls}"
     module = mod_path.split("/")[0]
@@ -176,37 +177,37 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     if module == "s3":
         arn = f"arn:aws:s3:::{rid}"
     elif module == "iam":
-        arn = f"arn:aws:iam::{ACCOUNT_ID}:{kind.split('-')[-1]}/{phys_name}"
+        arn = f"arn:aws:iam::{account}:{kind.split('-')[-1]}/{phys_name}"
     elif module == "kms":
-        arn = f"arn:aws:kms:{region}:{ACCOUNT_ID}:{'alias/' + phys_name if 'alias' in kind else 'key/' + rid}"
+        arn = f"arn:aws:kms:{region}:{account}:{'alias/' + phys_name if 'alias' in kind else 'key/' + rid}"
     elif module in ("sns", "sqs"):
-        arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{phys_name}"
+        arn = f"arn:aws:{module}:{region}:{account}:{phys_name}"
     elif module == "cloudwatch" and kind == "log-group":
-        arn = f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{phys_name}"
+        arn = f"arn:aws:logs:{region}:{account}:log-group:{phys_name}"
     elif mod_type in _AWS_ARN_FORMATS:  # ARNs other resources name (relays: policies/core/destinations.py)
         fields = _arn_fields(typ, name, inputs, phys_name, rid)
-        arn = _AWS_ARN_FORMATS[mod_type].format(region=region, account=ACCOUNT_ID, **fields)
-        rid = _id_of(mod_type, arn, phys_name, fields, rid)
+        arn = _AWS_ARN_FORMATS[mod_type].format(region=region, account=account, **fields)
+        rid = _id_of(mod_type, arn, phys_name, fields, rid, account)
         if UNKNOWN in arn:  # a table of a database not yet known: its ARN is not known either
             arn = UNKNOWN
     else:
-        arn = f"arn:aws:{module}:{region}:{ACCOUNT_ID}:{kind}/{rid}"
+        arn = f"arn:aws:{module}:{region}:{account}:{kind}/{rid}"
     bus = plain(inputs.get("eventBusName"))  # a rule on a custom bus (name or ARN): `rule/<bus>/<name>`
     if mod_type.endswith(":EventRule") and isinstance(bus, str) and bus not in ("default", UNKNOWN):
-        arn = f"arn:aws:events:{region}:{ACCOUNT_ID}:rule/{bus.rsplit('/', 1)[-1]}/{phys_name}"
+        arn = f"arn:aws:events:{region}:{account}:rule/{bus.rsplit('/', 1)[-1]}/{phys_name}"
     if isinstance(plain(inputs.get("arn")), str):  # an input `arn` (an event target's target) is echoed
         arn = plain(inputs["arn"])               # by the provider like every input, not generated
     out.update(id=rid, arn=arn)
     if mod_type in _EXECUTION_ARN:  # an API's stages are invoked under it (`<executionArn>/<stage>/…`)
-        out["executionArn"] = f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{rid}"
+        out["executionArn"] = f"arn:aws:execute-api:{region}:{account}:{rid}"
     if mod_type == "cloudwatch/eventEndpoint:EventEndpoint":  # `<EndpointId>.endpoints.event.amazonaws.com`
         h = stable_hex(typ, name, length=8)
         out["endpointUrl"] = f"https://{h[:5]}.{h[5:]}.endpoints.event.amazonaws.com"
     if mod_type == "ecr/repository:Repository":   # read by deploy-time code (image references)
-        out.update(repositoryUrl=f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{phys_name}",
-                   registryId=ACCOUNT_ID)
+        out.update(repositoryUrl=f"{account}.dkr.ecr.{region}.amazonaws.com/{phys_name}",
+                   registryId=account)
     if mod_type == "rds/instance:Instance":  # the id is the DBI resource id (provider v5+), not the name
         out["resourceId"] = rid
     if module == "ec2" or module == "rds":
-        out.setdefault("ownerId", ACCOUNT_ID)
+        out.setdefault("ownerId", account)
     return out

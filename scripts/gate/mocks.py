@@ -10,6 +10,7 @@ out, which the SDK turns into an unknown during preview, exactly as the real eng
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +30,8 @@ from gate.mock_base import (
     stable_hex,
 )
 from gate.sdk_types import declared
+
+_ACCOUNT = re.compile(r"\d{12}")
 
 
 def random_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +131,7 @@ class GateMocks(Mocks):
         if pkg == "aws":
             own = plain(inputs.get("region"))   # pulumi-aws v7: a per-resource region overrides the provider
             region = own if isinstance(own, str) and own != UNKNOWN else self.region_of(provider_ref, "aws")
-            out = aws_outputs(typ, name, inputs, region, rid)
+            out = aws_outputs(typ, name, inputs, region, rid, self.account_of(provider_ref))
             types, _ = declared(typ)  # an output the type does not declare (a bucket policy's ARN) is none
             return out["id"], {k: v for k, v in out.items() if k == "id" or k in types} if types else out
         if pkg == "azure-native":
@@ -142,6 +145,17 @@ class GateMocks(Mocks):
         if pkg == "random" and not self.dry_run:
             return rid, {"id": rid, **random_outputs(typ, name, inputs)}
         return rid, {"id": rid}
+
+    def account_of(self, provider_ref: str) -> str:
+        """The account a provider deploys into: the one its `allowedAccountIds` pins (the provider refuses
+        credentials of any other, so every ARN it makes names it), else the offline account."""
+        pinned = self.setting_of(provider_ref, "aws", "allowedAccountIds") if self.setting_of else None
+        try:
+            accounts = json.loads(pinned) if pinned else None
+        except ValueError:
+            accounts = None
+        one = accounts[0] if isinstance(accounts, list) and len(accounts) == 1 else None
+        return one if isinstance(one, str) and _ACCOUNT.fullmatch(one) else ACCOUNT_ID
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         rid, out = self.outputs_for(args.typ, args.name, args.inputs, args.provider or "")
@@ -164,12 +178,9 @@ class GateMocks(Mocks):
     def _builtin(self, args: MockCallArgs) -> dict | None:
         token = args.token
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {
-                "accountId": ACCOUNT_ID,
-                "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/gate",
-                "userId": "AIDAGATEOFFLINE",
-                "id": ACCOUNT_ID,
-            }
+            account = self.account_of(args.provider or "")   # the invoke's provider's
+            return {"accountId": account, "arn": f"arn:aws:iam::{account}:user/gate",
+                    "userId": "AIDAGATEOFFLINE", "id": account}
         if token in ("aws:index/getRegion:getRegion", "aws:index/getAvailabilityZones:getAvailabilityZones"):
             region = args.args.get("region") or self.region_of(args.provider or "", "aws") or "unknown-region"
             if token.endswith("getRegion"):

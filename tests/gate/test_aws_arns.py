@@ -11,6 +11,7 @@ import pytest
 from gate.aws_ids import aws_outputs
 from gate.mock_base import UNKNOWN
 from gate.mocks import GateMocks
+from pulumi.runtime.mocks import MockCallArgs
 
 R, A = "eu-west-1", "123456789012"
 EV = f"arn:aws:events:{R}:{A}"
@@ -116,3 +117,24 @@ def test_a_name_prefix_is_completed_by_the_provider_unique_suffix():
 def test_an_output_the_type_does_not_declare_is_not_made_up(token, has_arn):
     _, out = GateMocks(lambda ref, pkg: R).outputs_for(token, "n", {"bucket": "b"}, "")
     assert ("arn" in out) is has_arn
+
+
+def _pinning(accounts: str | None) -> GateMocks:
+    return GateMocks(lambda ref, pkg: R,
+                     lambda ref, pkg, key: accounts if key == "allowedAccountIds" else None)
+
+
+def test_resources_and_the_caller_are_in_the_account_the_provider_pins():
+    mocks = _pinning('["111122223333"]')
+    _, out = mocks.outputs_for("aws:sns/topic:Topic", "t", {"name": "soc"}, "p")
+    assert out["arn"] == f"arn:aws:sns:{R}:111122223333:soc"
+    _, db = mocks.outputs_for("aws:glue/catalogDatabase:CatalogDatabase", "d", {"name": "d"}, "p")
+    assert db["id"] == "111122223333:d" and ":111122223333:database/d" in db["arn"]
+    caller = mocks._builtin(MockCallArgs("aws:index/getCallerIdentity:getCallerIdentity", {}, "p"))
+    assert caller["accountId"] == "111122223333"
+
+
+@pytest.mark.parametrize("pinned", [None, '["111122223333", "444455556666"]', "[]", "not json", '["12"]'])
+def test_no_single_account_pinned_leaves_the_offline_account(pinned):
+    _, out = _pinning(pinned).outputs_for("aws:sns/topic:Topic", "t", {"name": "soc"}, "p")
+    assert out["arn"] == f"arn:aws:sns:{R}:{A}:soc"

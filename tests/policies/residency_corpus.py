@@ -101,7 +101,14 @@ def checkpoint(case: Case) -> dict[str, Any]:
         value = inputs.get("region" if package == "aws" else "location")
         return value if isinstance(value, str) else None
 
-    mocks = GateMocks(region_of)
+    def setting_of(ref: str, package: str, key: str) -> str | None:
+        """A provider input as the engine records it (a list JSON-encoded): the account or subscription
+        it pins."""
+        value = regions.get(ref.rsplit("::", 1)[0], {}).get(key)
+        value = json.dumps(value) if isinstance(value, list) else value
+        return value if isinstance(value, str) and value != UNKNOWN else None
+
+    mocks = GateMocks(region_of, setting_of)
 
     def add(
         typ: str,
