@@ -117,6 +117,16 @@ def _unlisted() -> int:
     return _thread._count() - len(listed)
 
 
+def _settled_unlisted() -> int:
+    """`_unlisted()` once threads on their way out have gone (polled for `_ENDING`): one threading has
+    already dropped from its list still counts for a moment, and a baseline that counted it would make room
+    for a thread the program starts (a count is compared, not identities)."""
+    deadline = time.monotonic() + _ENDING
+    while (count := _unlisted()) > 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return count
+
+
 def _unlisted_name() -> str:
     """The outermost function of a thread threading does not list (what `start_new_thread` ran)."""
     listed = {t.ident for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}
@@ -174,7 +184,7 @@ class Settling:
 
     def run(self) -> Any:
         self.threads = set(threading.enumerate())
-        self.unlisted = _unlisted()
+        self.unlisted = _settled_unlisted()
         with contextlib.suppress(RuntimeError):
             self.tasks = set(asyncio.all_tasks())
             loop = asyncio.get_running_loop()
