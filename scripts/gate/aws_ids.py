@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gate.mock_base import ACCOUNT_ID, UNKNOWN, plain, stable_hex
+from gate.mock_base import ACCOUNT_ID, UNKNOWN, plain, stable_hex, stable_uuid
 
 # AWS resource types whose physical id has a well-known prefix (the id programs see in route tables etc.).
 _AWS_ID_PREFIX = {
     "ec2/vpc:Vpc": "vpc",
     "ec2/subnet:Subnet": "subnet",
     "ec2/securityGroup:SecurityGroup": "sg",
+    "ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
+    "vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+    "vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
     "ec2/internetGateway:InternetGateway": "igw",
     "ec2/natGateway:NatGateway": "nat",
     "ec2/eip:Eip": "eipalloc",
@@ -76,6 +79,24 @@ _AWS_ARN_FORMATS = {
     "timestreamwrite/database:Database": "arn:aws:timestream:{region}:{account}:database/{name}",
     "timestreamwrite/table:Table": "arn:aws:timestream:{region}:{account}:database/{database}/table/{name}",
     "msk/cluster:Cluster": "arn:aws:kafka:{region}:{account}:cluster/{name}/{uuid}",
+    # Network and configuration resources (session 34: every ARN the project's stacks record matches the
+    # catalogue's format for its service, `tests/gate/test_aws_arns.py`).
+    "ec2/defaultSecurityGroup:DefaultSecurityGroup": "arn:aws:ec2:{region}:{account}:security-group/{id}",
+    "vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+        "arn:aws:ec2:{region}:{account}:security-group-rule/{id}",
+    "vpc/securityGroupEgressRule:SecurityGroupEgressRule":
+        "arn:aws:ec2:{region}:{account}:security-group-rule/{id}",
+    "ec2/eip:Eip": "arn:aws:ec2:{region}:{account}:elastic-ip/{id}",
+    "ec2/flowLog:FlowLog": "arn:aws:ec2:{region}:{account}:vpc-flow-log/{id}",
+    "route53/zone:Zone": "arn:aws:route53:::hostedzone/{id}",
+    "rds/parameterGroup:ParameterGroup": "arn:aws:rds:{region}:{account}:pg:{name}",
+    "rds/clusterParameterGroup:ClusterParameterGroup": "arn:aws:rds:{region}:{account}:cluster-pg:{name}",
+    "rds/optionGroup:OptionGroup": "arn:aws:rds:{region}:{account}:og:{name}",
+    "rds/subnetGroup:SubnetGroup": "arn:aws:rds:{region}:{account}:subgrp:{name}",
+    "elasticache/subnetGroup:SubnetGroup": "arn:aws:elasticache:{region}:{account}:subnetgroup:{name}",
+    "elasticache/parameterGroup:ParameterGroup":
+        "arn:aws:elasticache:{region}:{account}:parametergroup:{name}",
+    "ecs/taskDefinition:TaskDefinition": "arn:aws:ecs:{region}:{account}:task-definition/{name}:1",
 }
 # The input that holds a type's physical name where it is not `name` (absent: the provider's autoname).
 _NAME_INPUT = {
@@ -87,6 +108,7 @@ _NAME_INPUT = {
     "elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
     "opensearch/domain:Domain": "domainName", "msk/cluster:Cluster": "clusterName",
     "timestreamwrite/database:Database": "databaseName", "timestreamwrite/table:Table": "tableName",
+    "ecs/taskDefinition:TaskDefinition": "family",
 }
 # A type's id where it is not the generated one: its ARN, its name, or the catalogue's `account:…:name`.
 _ID_IS = {
@@ -97,6 +119,10 @@ _ID_IS = {
     "neptune/cluster:Cluster": "name", "redshift/cluster:Cluster": "name",
     "elasticache/cluster:Cluster": "name", "elasticache/replicationGroup:ReplicationGroup": "name",
     "ssm/parameter:Parameter": "name", "backup/vault:Vault": "name",
+    "rds/parameterGroup:ParameterGroup": "name", "rds/clusterParameterGroup:ClusterParameterGroup": "name",
+    "rds/optionGroup:OptionGroup": "name", "rds/subnetGroup:SubnetGroup": "name",
+    "elasticache/subnetGroup:SubnetGroup": "name", "elasticache/parameterGroup:ParameterGroup": "name",
+    "ecs/taskDefinition:TaskDefinition": "name",
     "timestreamwrite/database:Database": "name",
     "glue/catalogDatabase:CatalogDatabase": "catalog", "glue/catalogTable:CatalogTable": "catalog",
     "timestreamwrite/table:Table": "table",
@@ -151,6 +177,35 @@ def _id_of(mod_type: str, arn: str, phys_name: str, fields: dict[str, str], rid:
     return rid
 
 
+_LB_KINDS = {"application": "app", "network": "net", "gateway": "gwy"}
+
+
+def _derived_arn(typ: str, name: str, mod_type: str, inputs: dict[str, Any], region: str, account: str,
+                 phys_name: str) -> str | None:
+    """ARNs that carry a generated id or the ARN of a resource they belong to (a listener's load balancer,
+    a service's cluster); each is also the provider's id but for the web ACL (whose id is the UUID)."""
+    elb = f"arn:aws:elasticloadbalancing:{region}:{account}"
+    h = stable_hex(typ, name, "arn", length=32)
+    _, _, cls = mod_type.partition(":")
+    if cls == "LoadBalancer" and mod_type.split("/")[0] in ("lb", "alb"):
+        kind = _LB_KINDS.get(str(plain(inputs.get("loadBalancerType")) or "application"), UNKNOWN)
+        return f"{elb}:loadbalancer/{kind}/{phys_name}/{h[:16]}"
+    if cls == "TargetGroup":
+        return f"{elb}:targetgroup/{phys_name}/{h[:16]}"
+    parent = plain(inputs.get("loadBalancerArn" if cls == "Listener" else "listenerArn"))
+    if cls in ("Listener", "ListenerRule"):   # `listener[-rule]/app/<lb>/<lb id>/<listener id>[/<rule id>]`
+        path = parent.split(":", 5)[-1].split("/", 1)[-1] if isinstance(parent, str) else UNKNOWN
+        return f"{elb}:{_kebab(cls)}/{path}/{h[:16]}" if UNKNOWN not in path else UNKNOWN
+    if mod_type == "ecs/service:Service":   # `service/<cluster name>/<name>`; no cluster: `default`
+        cluster = plain(inputs.get("cluster")) or "default"
+        return UNKNOWN if cluster == UNKNOWN else \
+            f"arn:aws:ecs:{region}:{account}:service/{str(cluster).rsplit('/', 1)[-1]}/{phys_name}"
+    if mod_type == "wafv2/webAcl:WebAcl":   # CloudFront's are global, kept in us-east-1
+        scope = "global" if plain(inputs.get("scope")) == "CLOUDFRONT" else "regional"
+        return f"arn:aws:wafv2:{region}:{account}:{scope}/webacl/{phys_name}/{stable_uuid(typ, name)}"
+    return None
+
+
 def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None, rid: str,
                 account: str = ACCOUNT_ID) -> dict[str, Any]:
     """id, arn and generated names for a pulumi-aws resource in `account` (the one its provider pins)."""
@@ -163,9 +218,11 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     prefix = _AWS_ID_PREFIX.get(mod_type)
     if prefix:
         rid = f"{prefix}-{stable_hex(typ, name, length=17)}"
+    elif mod_type == "route53/zone:Zone":   # `Z` and up to 20 upper-case letters and digits
+        rid = f"Z{stable_hex(typ, name, length=20).upper()}"
+        out["zoneId"] = rid
     elif module == "kms" and mod_type.endswith(":Key"):
-        h = stable_hex(typ, name, length=32)
-        rid = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+        rid = stable_uuid(typ, name)
     elif module == "s3" and "bucket" not in inputs and mod_type.lower().endswith("bucket:bucket"):
         rid = phys_name
         out["bucket"] = phys_name
@@ -184,6 +241,9 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
         arn = f"arn:aws:{module}:{region}:{account}:{phys_name}"
     elif module == "cloudwatch" and kind == "log-group":
         arn = f"arn:aws:logs:{region}:{account}:log-group:{phys_name}"
+    elif (derived := _derived_arn(typ, name, mod_type, inputs, region, account, phys_name)) is not None:
+        arn = derived
+        rid = arn.rsplit("/", 1)[-1] if mod_type == "wafv2/webAcl:WebAcl" else arn
     elif mod_type in _AWS_ARN_FORMATS:  # ARNs other resources name (relays: policies/core/destinations.py)
         fields = _arn_fields(typ, name, inputs, phys_name, rid)
         arn = _AWS_ARN_FORMATS[mod_type].format(region=region, account=account, **fields)

@@ -24,7 +24,7 @@ import typing
 from collections import abc
 from typing import Any
 
-from gate.mock_base import ACCOUNT_ID, UNKNOWN, plain, stable_hex
+from gate.mock_base import ACCOUNT_ID, UNKNOWN, plain, stable_hex, stable_uuid
 from gate.mocks import GateMocks
 from gate.sdk_types import LOCK, declared
 
@@ -186,9 +186,8 @@ def _azure_text(key: str, ctx: Context, path: tuple[str, ...]) -> tuple[str, boo
     resource's name under the service's domain: not a guess)."""
     lower = key.lower()
     module = ctx.token.split(":")[1]
-    h = stable_hex(ctx.token, ctx.name, *path, key, length=32)
     if _GUID.search(key):
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}", True
+        return stable_uuid(ctx.token, ctx.name, *path, key), True
     if _IP.search(key) and "v6" not in lower:
         return _address(ctx, *path, key), True
     if lower.endswith("id"):
@@ -199,7 +198,7 @@ def _azure_text(key: str, ctx: Context, path: tuple[str, ...]) -> tuple[str, boo
     if _URL.search(key) or _HOST.search(key):
         host = f"{ctx.name}.{suffix}"
         return (f"https://{host}/" if _URL.search(key) else host), module not in _AZURE_HOST
-    return f"{_kebab(key)}-{h[:17]}", True
+    return f"{_kebab(key)}-{stable_hex(ctx.token, ctx.name, *path, key, length=17)}", True
 
 
 _TOKEN = re.compile(r"[0-9a-f]{8,}")

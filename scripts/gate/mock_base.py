@@ -19,6 +19,12 @@ def stable_hex(*parts: str, length: int = 8) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:length]
 
 
+def stable_uuid(*parts: str) -> str:
+    """A deterministic GUID (a KMS key id, an Azure AD object id, a web ACL's id)."""
+    h = stable_hex(*parts, length=32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def plain(value: Any) -> Any:
     """The value of a possibly secret-wrapped input (outputs never need the secrecy for ids)."""
     if isinstance(value, dict) and "value" in value and len(value) == 2:

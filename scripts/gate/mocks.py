@@ -28,6 +28,7 @@ from gate.mock_base import (
     UNKNOWN,
     plain,
     stable_hex,
+    stable_uuid,
 )
 from gate.sdk_types import declared
 
@@ -126,8 +127,7 @@ class GateMocks(Mocks):
         pkg = typ.split(":")[0]
         rid = f"{name}-{stable_hex(typ, name)}"
         if typ.startswith("pulumi:providers:"):
-            h = stable_hex(typ, name, length=32)
-            return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}", {}
+            return stable_uuid(typ, name), {}
         if pkg == "aws":
             own = plain(inputs.get("region"))   # pulumi-aws v7: a per-resource region overrides the provider
             region = own if isinstance(own, str) and own != UNKNOWN else self.region_of(provider_ref, "aws")
@@ -139,8 +139,7 @@ class GateMocks(Mocks):
             out = azure_outputs(typ, name, inputs, self.region_of(provider_ref, pkg), sub)
             return out["id"], out
         if pkg == "azuread":
-            h = stable_hex(typ, name, length=32)
-            oid = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+            oid = stable_uuid(typ, name)
             return oid, {"id": oid, "objectId": oid}
         if pkg == "random" and not self.dry_run:
             return rid, {"id": rid, **random_outputs(typ, name, inputs)}
