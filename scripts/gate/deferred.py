@@ -111,9 +111,13 @@ def _waits_for_main(thread: threading.Thread) -> bool:
 
 def _unlisted() -> int:
     """Running threads `_thread` started that threading does not list (`_thread._count()` counts both
-    kinds; a foreign thread threading lists as a `_DummyThread` is in neither)."""
-    listed = [t for t in threading.enumerate()
-              if t is not threading.main_thread() and not isinstance(t, threading._DummyThread)]
+    kinds; a foreign thread threading lists as a `_DummyThread` is in neither). Only threading's running
+    threads are subtracted, not those still starting (`_limbo`: listed before `_thread` counts them), so
+    every listed thread is counted and a thread starting elsewhere cannot make room for a raw one."""
+    with threading._active_limbo_lock:   # type: ignore[attr-defined]
+        running = list(threading._active.values())   # type: ignore[attr-defined]
+    main = threading.main_thread()
+    listed = [t for t in running if t is not main and not isinstance(t, threading._DummyThread)]
     return _thread._count() - len(listed)
 
 

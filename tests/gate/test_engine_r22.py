@@ -70,6 +70,26 @@ def test_a_thread_ending_as_the_recording_starts_does_not_hide_a_raw_thread():
         me.join()
 
 
+def test_a_thread_starting_as_the_program_ends_does_not_hide_a_raw_thread():
+    # threading lists a thread it starts (_limbo) before _thread counts it: sampled in that moment, the
+    # listed threads outnumbered the counted ones by one and the program's raw thread went unseen
+    release = threading.Event()
+    starting = threading.Thread(target=release.wait, daemon=True)   # as seen from another thread mid-start
+
+    def program():
+        _thread.start_new_thread(release.wait, ())
+        with threading._active_limbo_lock:
+            threading._limbo[starting] = starting
+
+    try:
+        with pytest.raises(ProgramError, match=r"started with _thread.start_new_thread"):
+            record_callable(program, config=EU)
+    finally:
+        release.set()
+        with threading._active_limbo_lock:
+            threading._limbo.pop(starting, None)
+
+
 def test_a_raw_thread_that_ended_is_judged_not_refused():
     def program():
         loop, done = asyncio.get_event_loop(), _thread.allocate_lock()
