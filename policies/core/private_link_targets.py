@@ -93,7 +93,9 @@ def _groups(where: str, holder: Any, kinds: set[str]) -> list[str]:
 
 
 def _offers(offered: set[str], wanted: set[str]) -> bool:
-    """Azure compares group ids without case; a type offering none (a private link service) takes a link
+    """Group ids are compared without case: providers differ (Storage refuses `TABLE_SECONDARY`, Data Factory
+    takes capitals: azure-cli#16750), and a link refused over case alone connects to nothing, so it reaches no
+    other party (the deployment fails instead). A type offering none (a private link service) takes a link
     naming none."""
     return wanted <= offered if wanted else not offered
 

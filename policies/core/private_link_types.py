@@ -16,10 +16,10 @@ traced maps to no type: links to it block until it is.
 Round 65 also compares the group a link asks for with the groups its target offers (`GROUP_IDS`, Azure's
 private-link resource table, "Private-link resource name | Resource type | Sub-resources", in the private
 endpoint overview): a `vault` link to a storage account connects to nothing (r65p-01 to -06). Group ids are
-compared without case (ARM compares names so). A type that offers private link but whose groups the table
-does not give as identifiers (an Application Gateway's group is a frontend IP configuration's name, a web app
-slot's `sites-<slot>`, Managed Disks' "managed disk") is left out of `GROUP_IDS`: a link to it blocks until
-its groups are confirmed and added."""
+compared without case (`private_link_targets._offers` says why). A type that offers private link but whose
+groups the table does not give as identifiers (an Application Gateway's group is a frontend IP
+configuration's name, a web app slot's `sites-<slot>`, Managed Disks' "managed disk") or does not list is
+left out of `GROUP_IDS`: a link to it blocks until its groups are confirmed and added."""
 
 from __future__ import annotations
 
