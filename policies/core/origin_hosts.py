@@ -12,7 +12,10 @@ an IP address included, blocks. Round 64: an Application Gateway's backend pools
 and the host header its HTTP settings send (`backendHttpSettingsCollection[].hostName`, "host header to be
 sent to the backend servers"), and an API Management backend's `url` ("runtime url of the backend") forward
 the same way (r64p-10 to -12); a backend's `ipAddress` is left unread (an address of the stack's network names
-no party)."""
+no party). Round 65: a classic Front Door's backends (`backendPools[].backends[].address`, "location of the
+backend (IP address or FQDN)", and `backendHostHeader`, "the host header sent to the backend") and the server
+name an Application Gateway's TLS-proxy settings send (`backendSettingsCollection[].hostName`, "server name
+indication to be sent to the backend servers") forward the same way (r65p-10 to -12)."""
 
 from __future__ import annotations
 
@@ -38,6 +41,10 @@ ORIGINS: dict[str, tuple[str, ...]] = {
     "azure-native:cdn:Endpoint": ("originHostHeader", "origins[].hostName", "origins[].originHostHeader"),
     "azure-native:network:ApplicationGateway": (
         "backendAddressPools[].backendAddresses[].fqdn", "backendHttpSettingsCollection[].hostName",
+        "backendSettingsCollection[].hostName",
+    ),
+    "azure-native:frontdoor:FrontDoor": (
+        "backendPools[].backends[].address", "backendPools[].backends[].backendHostHeader",
     ),
     "azure-native:apimanagement:Backend": ("url",),
     "azure-native:apimanagement:WorkspaceBackend": ("url",),

@@ -17,7 +17,9 @@ link can reach: a secret's value, a script's or deployment's outputs, an identit
 stack's resources too, but what they output may name any resource (r63p-30 to -32). Round 64: and only when
 that resource is of a type Azure links to (`private_link_types`): a network security group or a public IP is
 a control of the stack that no private link connects to (r64p-01, -02), whether fed or named by the literal
-id the stack records for it (r64p-03)."""
+id the stack records for it (r64p-03). Round 65: and the group the link asks for (`groupIds`, `groupId`,
+beside the id) must be one that type offers (`private_link_types.GROUP_IDS`): a `vault` link to the stack's
+storage account, or a link naming no group, connects to nothing Azure accepts (r65p-01 to -06)."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from policies.core.network_rule_subnets import UNRECORDED
-from policies.core.private_link_types import PRIVATE_LINK_TYPES
+from policies.core.private_link_types import GROUP_IDS, PRIVATE_LINK_TYPES
 from policies.core.recorded_ids import made_by, own_resource
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -47,14 +49,55 @@ _KEYS = frozenset({"privateLinkServiceId", "privateLinkResourceId"})
 _ARM_ID = re.compile(r"^/subscriptions/([^/]+)/resourceGroups/[^/]+/providers/[^/]+/[^/]+/[^/]+", re.I)
 _STACK_REFERENCE = "pulumi:pulumi:StackReference"
 PRIVATE_LINK_SERVICE = "azure-native:network:PrivateLinkService"
+# The types whose link names its group beside the id; a Front Door (classic) backend or CDN origin names none.
+_GROUPED = CONTROLS | {"azure-native:cdn:AFDOrigin"}
 
 
-def _links(value: Any, path: str, key: Any = None) -> Iterator[tuple[str, Any]]:
-    """(path, value) of every `_KEYS` field and every `privateLink.id`, however deep."""
+def _links(value: Any, path: str, key: Any = None, outer: Any = None) -> Iterator[tuple[str, Any, Any]]:
+    """(path, value, the object holding its group id) of every `_KEYS` field and every `privateLink.id`
+    (whose group sits beside `privateLink`), however deep."""
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for k, v in items:
         at = f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}" if path else k
-        yield from [(at, v)] if k in _KEYS or (key == "privateLink" and k == "id") else _links(v, at, k)
+        if k in _KEYS or (key == "privateLink" and k == "id"):
+            yield at, v, value if k in _KEYS else outer
+        else:
+            yield from _links(v, at, k, value)
+
+
+def _groups(where: str, holder: Any, kinds: set[str]) -> list[str]:
+    """Why the group a link asks for is none its target's type offers (`kinds`: the types it may be). Azure
+    refuses such a link, so what it connects to is not the resource the check read."""
+    raw = holder.get("groupIds", holder.get("groupId")) if isinstance(holder, dict) else None
+    asked = raw if isinstance(raw, list) else [] if raw is None or raw == "" else [raw]
+    if is_unknown(raw) or any(is_unknown(g) or not isinstance(g, str) for g in asked):
+        return [unknown_message(where, "which group of the resource it links to (`groupIds`, `groupId`)")]
+    wanted = {g.lower() for g in asked}
+    if any(k in GROUP_IDS and _offers({g.lower() for g in GROUP_IDS[k]}, wanted) for k in kinds):
+        return []
+    unconfirmed = sorted(k for k in kinds if k not in GROUP_IDS)
+    if unconfirmed:
+        return [
+            f"`{where}` links to a {', '.join(unconfirmed)}, whose private-link groups are not confirmed: "
+            "the check cannot tell whether Azure accepts the group it asks for; add the type's groups "
+            "(Azure's private-link resource table) to policies/core/private_link_types.GROUP_IDS"
+        ]
+    offered = "; ".join(f"{k}: {', '.join(GROUP_IDS[k]) or 'none'}" for k in sorted(kinds))
+    what = f"asks for group {', '.join(map(repr, asked))}, which its target does not offer" if asked else (
+        "names no group, and its target offers only named ones")
+    return [
+        f"`{where}` {what} ({offered}): Azure refuses the link, so what the "
+        "program connects to is not the resource this check read; ask for a group the resource offers (a "
+        "storage account's `blob`, a Key Vault's `vault`, a SQL server's `sqlServer`)"
+    ]
+
+
+def _offers(offered: set[str], wanted: set[str]) -> bool:
+    """Group ids are compared without case: providers differ (Storage refuses `TABLE_SECONDARY`, Data Factory
+    takes capitals: azure-cli#16750), and a link refused over case alone connects to nothing, so it reaches no
+    other party (the deployment fails instead). A type offering none (a private link service) takes a link
+    naming none."""
+    return wanted <= offered if wanted else not offered
 
 
 def fed_from(r: ResourceView, graph: StackGraph, path: str) -> list[ResourceView]:
@@ -108,14 +151,18 @@ def foreign_targets(r: ResourceView, graph: StackGraph, recorded: set[str]) -> l
     if not r.type.startswith("azure-native:"):
         return []
     out = _auto_approved(r, recorded)
-    for where, target in _links(r.inputs, ""):
+    for where, target, holder in _links(r.inputs, ""):
         fed = fed_from(r, graph, where)
         if is_unknown(target):
-            if not any(d.type in PRIVATE_LINK_TYPES for d in fed):
+            kinds = {d.type for d in fed if d.type in PRIVATE_LINK_TYPES}
+            out += _groups(where, holder, kinds) if kinds and r.type in _GROUPED else []
+            if not kinds:
                 out.append(_unplaced(where, fed))
             continue
         owners = _own(graph, target, fed) if isinstance(target, str) and target else []
-        if owners and not any(o.type in PRIVATE_LINK_TYPES for o in owners):
+        kinds = {o.type for o in owners if o.type in PRIVATE_LINK_TYPES}
+        out += _groups(where, holder, kinds) if kinds and r.type in _GROUPED else []
+        if owners and not kinds:
             kinds = ", ".join(sorted({o.type for o in owners}))
             out.append(
                 f"`{where}` names this stack's {kinds}, {_NO_LINK}: Azure refuses the link, so what the "

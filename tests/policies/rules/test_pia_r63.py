@@ -90,6 +90,9 @@ def test_an_unknown_link_target_counts_only_from_a_resource_a_link_can_reach():
     linked = with_(case("r63p-30"), scope, drop=("target-secret",))
     monitor = [{**r, "refs": {**r["refs"], "privateLinkServiceConnections": "ampls"}}
                if r["name"] == "pe-export" else r for r in linked]
+    links = [{"name": "export", "privateLinkServiceId": "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+              "groupIds": ["azuremonitor"]}]  # round 65: the scope's one group (the case asks for `blob`)
+    monitor = patch(monitor, "pe-export", privateLinkServiceConnections=links)
     assert run(PUBLIC, monitor) == []  # Azure Monitor's scope holds nothing, yet is what a link reaches
 
 
