@@ -121,14 +121,19 @@ def _unlisted() -> int:
     return _thread._count() - len(listed)
 
 
-def _settled_unlisted() -> int:
-    """`_unlisted()` once threads on their way out have gone (polled for `_ENDING`): one threading has
-    already dropped from its list still counts for a moment, and a baseline that counted it would make room
-    for a thread the program starts (a count is compared, not identities)."""
-    deadline = time.monotonic() + _ENDING
-    while (count := _unlisted()) > 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return count
+def _ending() -> int:
+    """Threads threading has already dropped from its list that still run its bootstrap: on their way
+    out, `_thread` counts them a moment longer. Left out of the baseline (without waiting: a test runner's
+    own `_thread` threads never end), so they cannot make room for a thread the program starts."""
+    with threading._active_limbo_lock:   # type: ignore[attr-defined]
+        running = set(threading._active)   # type: ignore[attr-defined]
+    bootstrap = threading.Thread._bootstrap.__code__   # type: ignore[attr-defined]
+    ending = 0
+    for ident, frame in sys._current_frames().items():
+        while frame.f_back is not None:
+            frame = frame.f_back
+        ending += ident not in running and frame.f_code is bootstrap
+    return ending
 
 
 def _unlisted_name() -> str:
@@ -188,7 +193,7 @@ class Settling:
 
     def run(self) -> Any:
         self.threads = set(threading.enumerate())
-        self.unlisted = _settled_unlisted()
+        self.unlisted = _unlisted() - _ending()
         with contextlib.suppress(RuntimeError):
             self.tasks = set(asyncio.all_tasks())
             loop = asyncio.get_running_loop()
