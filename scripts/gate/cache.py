@@ -42,10 +42,14 @@ def file_digest(path: Path) -> str:
 
 def tree_files(root: Path) -> list[tuple[str, str]]:
     """(relative path, digest) of every file under `root` (a pack, the records): relative, so the same
-    files in another checkout (a shard's runner, an auditor's machine exporting the run) are the same.
-    What is no directory is hashed, so a FIFO or device there is named (round 30: skipped unseen)."""
-    root = Path(root)
-    return [(p.relative_to(root).as_posix(), file_digest(p)) for p in sorted(root.rglob("*"))
+    files in another checkout (a shard's runner, an auditor's machine exporting the run) are the same."""
+    return [(p.relative_to(root).as_posix(), file_digest(p)) for p in files_under(Path(root))]
+
+
+def files_under(root: Path) -> list[Path]:
+    """What tree_files hashes: all that is no directory, so a FIFO or device there is named, not skipped
+    unseen (round 30)."""
+    return [p for p in sorted(root.rglob("*"))
             if not p.is_dir() and "__pycache__" not in p.relative_to(root).parts]
 
 

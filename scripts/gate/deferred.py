@@ -20,7 +20,6 @@ subscription the program left pending) are the program's, not the runtime's.
 
 from __future__ import annotations
 
-import _thread
 import asyncio
 import atexit
 import contextlib
@@ -109,34 +108,56 @@ def _waits_for_main(thread: threading.Thread) -> bool:
     return False
 
 
-def _unlisted() -> int:
-    """Running threads `_thread` started that threading does not list (`_thread._count()` counts both
-    kinds; a foreign thread threading lists as a `_DummyThread` is in neither)."""
-    listed = [t for t in threading.enumerate()
-              if t is not threading.main_thread() and not isinstance(t, threading._DummyThread)]
-    return _thread._count() - len(listed)
+def _outermost(frame: Any) -> Any:
+    while frame is not None and frame.f_back is not None:
+        frame = frame.f_back
+    return frame
 
 
-def _settled_unlisted() -> int:
-    """`_unlisted()` once threads on their way out have gone (polled for `_ENDING`): one threading has
-    already dropped from its list still counts for a moment, and a baseline that counted it would make room
-    for a thread the program starts (a count is compared, not identities)."""
+def _thread_states() -> dict[int, Any]:
+    """Every thread the interpreter holds a state for, with its outermost frame (None: it runs a C callable,
+    which `sys._current_frames` leaves out and `sys._current_exceptions` does not). A thread keeps that
+    frame while it runs, so one that takes the ident of a thread that ended is told from it (round 30:
+    glibc mostly gives a new thread the ident of one just ended)."""
+    frames = sys._current_frames()
+    me = threading.get_ident()
+    return {ident: _outermost(frames.get(ident)) for ident in sys._current_exceptions() if ident != me}
+
+
+def _unlisted(before: dict[int, Any]) -> list[int]:
+    """Threads running now that are neither running since `before` (same ident, same outermost frame) nor
+    a thread threading lists under its own ident, alive. Round 30: a count of `_thread` threads was
+    compared, so a runtime thread ending made room for the program's, and an entry the program put in
+    threading's list cancelled one out."""
+    found = []
+    for ident, outermost in _thread_states().items():
+        listed = threading._active.get(ident)
+        if ident in before and before[ident] is outermost:
+            continue
+        if isinstance(listed, threading.Thread) and not isinstance(listed, threading._DummyThread) \
+                and listed.ident == ident and listed.is_alive():
+            continue     # threading's: joined or refused by its own checks
+        found.append(ident)
+    return found
+
+
+def _settled_states() -> dict[int, Any]:
+    """`_thread_states()` once threads on their way out have gone (polled for `_ENDING`): a baseline that
+    held one threading has already dropped from its list would, were it frameless, let a frameless thread
+    of the program that takes its ident pass."""
     deadline = time.monotonic() + _ENDING
-    while (count := _unlisted()) > 0 and time.monotonic() < deadline:
+    while _unlisted({}) and time.monotonic() < deadline:
         time.sleep(0.01)
-    return count
+    return _thread_states()
 
 
-def _unlisted_name() -> str:
+def _unlisted_name(ident: int) -> str:
     """The outermost function of a thread threading does not list (what `start_new_thread` ran)."""
-    listed = {t.ident for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}
-    for ident, frame in sys._current_frames().items():
-        if ident not in listed:
-            while frame.f_back is not None:
-                frame = frame.f_back
-            code = frame.f_code
-            return f"{code.co_qualname} at {code.co_filename.rsplit('/', 1)[-1]}:{code.co_firstlineno}"
-    return "a thread without a Python frame"
+    frame = _outermost(sys._current_frames().get(ident))
+    if frame is None:
+        return "a thread without a Python frame"
+    code = frame.f_code
+    return f"{code.co_qualname} at {code.co_filename.rsplit('/', 1)[-1]}:{code.co_firstlineno}"
 
 
 def _watched(loop: asyncio.AbstractEventLoop) -> dict[int, Any]:
@@ -179,12 +200,12 @@ class Settling:
         self.at_exit = 0
         self.hooks: tuple[Any, ...] = ()
         self.thread_exit = 0
-        self.unlisted = 0
+        self.states: dict[int, Any] = {}
         self.fds: set[int] = set()
 
     def run(self) -> Any:
         self.threads = set(threading.enumerate())
-        self.unlisted = _settled_unlisted()
+        self.states = _settled_states()
         with contextlib.suppress(RuntimeError):
             self.tasks = set(asyncio.all_tasks())
             loop = asyncio.get_running_loop()
@@ -282,13 +303,13 @@ class Settling:
 
     def _check_unlisted(self) -> None:
         """A `_thread` thread still running (polled for `_ENDING`: threading drops a thread from its list
-        just before `_thread` stops counting it, and what the thread queued is then found queued)."""
+        just before its state goes, and what the thread queued is then found queued)."""
         deadline = time.monotonic() + _ENDING
-        while _unlisted() > self.unlisted:
+        while left := _unlisted(self.states):
             if time.monotonic() > deadline:
                 raise ProgramError(f"a thread the program started with _thread.start_new_thread "
-                                   f"({_unlisted_name()}) is still running when the program ends; {_HOW}: "
-                                   "start it with threading.Thread and join it")
+                                   f"({_unlisted_name(left[0])}) is still running when the program ends; "
+                                   f"{_HOW}: start it with threading.Thread and join it")
             time.sleep(0.01)
 
     def _check_loop(self, loop: asyncio.AbstractEventLoop) -> None:
