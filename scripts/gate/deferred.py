@@ -15,7 +15,9 @@ joined nor seen as a daemon; one still running when the program ends is refused 
 and so is a callback left waiting on the event loop for a file descriptor (`add_reader`/`add_writer`, a
 server): whatever writes to it later (a `faulthandler` watchdog, a peer) runs it while a deploy runs.
 A pool worker's `initializer` is waited for like its work, and grpc's channel threads (a call or
-subscription the program left pending) are the program's, not the runtime's.
+subscription the program left pending) are the program's, not the runtime's. Round 30: such a thread is
+told by identity (each thread state, with its outermost frame), not by a count that a runtime thread
+ending, or an entry the program put in threading's list, cancelled out.
 """
 
 from __future__ import annotations
