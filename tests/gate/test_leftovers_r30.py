@@ -355,3 +355,19 @@ def test_an_empty_waiver_on_a_merged_blocking_finding_is_one_line(tmp_path) -> N
     _reseal(shard)
     result = _run([sys.executable, "-m", "gate", "merge", str(shard), "--format", "json"], tmp_path)
     _one_line(result, "dev.report.json: violations[0].waiver")
+
+
+def test_a_json_document_cut_anywhere_is_never_refused_by_its_prefix(tmp_path, monkeypatch) -> None:
+    """Compliant: a prefix whose only error is where it was cut (mid-string, mid-escape, mid-literal or
+    mid-number) decides nothing, wherever the cut falls."""
+    from gate import inputs
+
+    resource = {"urn": "urn:pulumi:s::p::t::n\u00e9\\\"", "inputs": {"a": [True, False, None, -1.5e3],
+                                                                     "b": "\U0001f600" + "x" * 40}}
+    path = tmp_path / "s.json"
+    for ascii_only in (True, False):   # \uXXXX escapes and surrogate pairs, then UTF-8 bytes
+        data = json.dumps({"deployment": {"resources": [resource] * 3}}, ensure_ascii=ascii_only).encode()
+        path.write_bytes(data)
+        for cut in range(1, len(data) - 1):
+            monkeypatch.setattr(inputs, "PREFIX", cut)
+            inputs.refuse_unparsable_prefix(path, "state file")
