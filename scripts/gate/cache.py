@@ -29,9 +29,13 @@ def digest(value: Any) -> str:
 
 
 def file_digest(path: Path) -> str:
-    """sha256 of a file's bytes ("missing" when it does not exist: its absence is an input too)."""
+    """sha256 of a file's bytes ("missing" when it does not exist: its absence is an input too), read in
+    chunks through a link (a pack's or record's may be one); a FIFO, a device or a file past 1 GiB is a
+    GateError naming it (round 30: all were read whole, a FIFO waited on for a writer)."""
+    from gate.inputs import file_sha256
+
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return file_sha256(path, "a file the verdict depends on", follow=True)
     except FileNotFoundError:
         return "missing"
 
@@ -39,9 +43,14 @@ def file_digest(path: Path) -> str:
 def tree_files(root: Path) -> list[tuple[str, str]]:
     """(relative path, digest) of every file under `root` (a pack, the records): relative, so the same
     files in another checkout (a shard's runner, an auditor's machine exporting the run) are the same."""
-    root = Path(root)
-    return [(p.relative_to(root).as_posix(), file_digest(p)) for p in sorted(root.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.relative_to(root).parts]
+    return [(p.relative_to(root).as_posix(), file_digest(p)) for p in files_under(Path(root))]
+
+
+def files_under(root: Path) -> list[Path]:
+    """What tree_files hashes: all that is no directory, so a FIFO or device there is named, not skipped
+    unseen (round 30)."""
+    return [p for p in sorted(root.rglob("*"))
+            if not p.is_dir() and "__pycache__" not in p.relative_to(root).parts]
 
 
 @functools.cache

@@ -15,12 +15,13 @@ joined nor seen as a daemon; one still running when the program ends is refused 
 and so is a callback left waiting on the event loop for a file descriptor (`add_reader`/`add_writer`, a
 server): whatever writes to it later (a `faulthandler` watchdog, a peer) runs it while a deploy runs.
 A pool worker's `initializer` is waited for like its work, and grpc's channel threads (a call or
-subscription the program left pending) are the program's, not the runtime's.
+subscription the program left pending) are the program's, not the runtime's. Round 30: such a thread is
+told by identity (each thread state, with its outermost frame), not by a count that a runtime thread
+ending, or an entry the program put in threading's list, cancelled out.
 """
 
 from __future__ import annotations
 
-import _thread
 import asyncio
 import atexit
 import contextlib
@@ -109,43 +110,60 @@ def _waits_for_main(thread: threading.Thread) -> bool:
     return False
 
 
-def _unlisted() -> int:
-    """Running threads `_thread` started that threading does not list (`_thread._count()` counts both
-    kinds; a foreign thread threading lists as a `_DummyThread` is in neither). Only threading's running
-    threads are subtracted, not those still starting (`_limbo`: listed before `_thread` counts them), so
-    every listed thread is counted and a thread starting elsewhere cannot make room for a raw one."""
-    with threading._active_limbo_lock:   # type: ignore[attr-defined]
-        running = list(threading._active.values())   # type: ignore[attr-defined]
-    main = threading.main_thread()
-    listed = [t for t in running if t is not main and not isinstance(t, threading._DummyThread)]
-    return _thread._count() - len(listed)
+def _outermost(frame: Any) -> Any:
+    while frame is not None and frame.f_back is not None:
+        frame = frame.f_back
+    return frame
 
 
-def _ending() -> int:
-    """Threads threading has already dropped from its list that still run its bootstrap: on their way
-    out, `_thread` counts them a moment longer. Left out of the baseline (without waiting: a test runner's
-    own `_thread` threads never end), so they cannot make room for a thread the program starts."""
-    with threading._active_limbo_lock:   # type: ignore[attr-defined]
-        running = set(threading._active)   # type: ignore[attr-defined]
-    bootstrap = threading.Thread._bootstrap.__code__   # type: ignore[attr-defined]
-    ending = 0
-    for ident, frame in sys._current_frames().items():
-        while frame.f_back is not None:
-            frame = frame.f_back
-        ending += ident not in running and frame.f_code is bootstrap
-    return ending
+def _thread_states() -> dict[int, Any]:
+    """Every thread the interpreter holds a state for, with its outermost frame (None: it runs a C callable,
+    which `sys._current_frames` leaves out and `sys._current_exceptions` does not). A thread keeps that
+    frame while it runs, so one that takes the ident of a thread that ended is told from it (round 30:
+    glibc mostly gives a new thread the ident of one just ended)."""
+    frames = sys._current_frames()
+    me = threading.get_ident()
+    return {ident: _outermost(frames.get(ident)) for ident in sys._current_exceptions() if ident != me}
 
 
-def _unlisted_name() -> str:
+def _unlisted(before: dict[int, Any]) -> list[int]:
+    """Threads running now that are neither running since `before` (same ident, same outermost frame) nor
+    a thread threading lists under its own ident, alive. Round 30: a count of `_thread` threads was
+    compared, so a runtime thread ending made room for the program's, and an entry the program put in
+    threading's list cancelled one out."""
+    found = []
+    for ident, outermost in _thread_states().items():
+        listed = threading._active.get(ident)
+        if ident in before and before[ident] is outermost:
+            continue
+        if isinstance(listed, threading.Thread) and not isinstance(listed, threading._DummyThread) \
+                and listed.ident == ident and listed.is_alive():
+            continue     # threading's: joined or refused by its own checks
+        found.append(ident)
+    return found
+
+
+def _settled_states() -> dict[int, Any]:
+    """`_thread_states()` once frameless threads threading does not list have gone (polled for `_ENDING`):
+    one on its way out past its last frame, kept in the baseline, would let a frameless thread of the
+    program that takes its ident pass. Threads with a frame are kept as they are, not waited for: a test
+    runner's own `_thread` threads (execnet's) never end, and waiting for them cost every in-process
+    recording two seconds (session 34)."""
+    deadline = time.monotonic() + _ENDING
+    while True:
+        states = _thread_states()
+        if time.monotonic() > deadline or all(states.get(i) is not None for i in _unlisted({})):
+            return states
+        time.sleep(0.01)
+
+
+def _unlisted_name(ident: int) -> str:
     """The outermost function of a thread threading does not list (what `start_new_thread` ran)."""
-    listed = {t.ident for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}
-    for ident, frame in sys._current_frames().items():
-        if ident not in listed:
-            while frame.f_back is not None:
-                frame = frame.f_back
-            code = frame.f_code
-            return f"{code.co_qualname} at {code.co_filename.rsplit('/', 1)[-1]}:{code.co_firstlineno}"
-    return "a thread without a Python frame"
+    frame = _outermost(sys._current_frames().get(ident))
+    if frame is None:
+        return "a thread without a Python frame"
+    code = frame.f_code
+    return f"{code.co_qualname} at {code.co_filename.rsplit('/', 1)[-1]}:{code.co_firstlineno}"
 
 
 def _watched(loop: asyncio.AbstractEventLoop) -> dict[int, Any]:
@@ -188,12 +206,12 @@ class Settling:
         self.at_exit = 0
         self.hooks: tuple[Any, ...] = ()
         self.thread_exit = 0
-        self.unlisted = 0
+        self.states: dict[int, Any] = {}
         self.fds: set[int] = set()
 
     def run(self) -> Any:
         self.threads = set(threading.enumerate())
-        self.unlisted = _unlisted() - _ending()
+        self.states = _settled_states()
         with contextlib.suppress(RuntimeError):
             self.tasks = set(asyncio.all_tasks())
             loop = asyncio.get_running_loop()
@@ -291,13 +309,13 @@ class Settling:
 
     def _check_unlisted(self) -> None:
         """A `_thread` thread still running (polled for `_ENDING`: threading drops a thread from its list
-        just before `_thread` stops counting it, and what the thread queued is then found queued)."""
+        just before its state goes, and what the thread queued is then found queued)."""
         deadline = time.monotonic() + _ENDING
-        while _unlisted() > self.unlisted:
+        while left := _unlisted(self.states):
             if time.monotonic() > deadline:
                 raise ProgramError(f"a thread the program started with _thread.start_new_thread "
-                                   f"({_unlisted_name()}) is still running when the program ends; {_HOW}: "
-                                   "start it with threading.Thread and join it")
+                                   f"({_unlisted_name(left[0])}) is still running when the program ends; "
+                                   f"{_HOW}: start it with threading.Thread and join it")
             time.sleep(0.01)
 
     def _check_loop(self, loop: asyncio.AbstractEventLoop) -> None:

@@ -5,6 +5,7 @@ Every problem is a GateError naming the file (and key): exit 2, one line, never 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -54,13 +55,14 @@ def read_text(path: Path, what: str, limit: int | None = None) -> str:
         raise GateError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
 
 
-def open_regular(path: Path, what: str, limit: int | None = None) -> BinaryIO:
+def open_regular(path: Path, what: str, limit: int | None = None, *, follow: bool = False) -> BinaryIO:
     """`path` open for reading if it is a regular file of at most `limit` bytes: a file another program
     wrote into a directory the gate reads (a gate dir, a shard) is never read through a symbolic link
-    (O_NOFOLLOW) nor waited on as a FIFO or device (O_NONBLOCK; fstat of what was opened, so nothing can
-    be swapped in after the check). FileNotFoundError passes: the caller says what a missing file means."""
+    (O_NOFOLLOW; `follow`: a link the project made, as a pack's or record's may be) nor waited on as a FIFO
+    or device (O_NONBLOCK; fstat of what was opened, so nothing can be swapped in after the check).
+    FileNotFoundError passes: the caller says what a missing file means."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW))
     except FileNotFoundError:
         raise
     except OSError as exc:   # ELOOP: the last component is a symbolic link
@@ -76,14 +78,41 @@ def open_regular(path: Path, what: str, limit: int | None = None) -> BinaryIO:
     return f
 
 
-def file_sha256(path: Path, what: str, limit: int = MAX_STATE_BYTES) -> str:
+def file_sha256(path: Path, what: str, limit: int = MAX_STATE_BYTES, *, follow: bool = False) -> str:
     """The SHA-256 of a regular file (open_regular), read in chunks: memory stays bounded whatever its
     size, and a file past `limit` is refused before a byte is read."""
     digest = hashlib.sha256()
-    with open_regular(path, what, limit) as f:
+    with open_regular(path, what, limit, follow=follow) as f:
         while chunk := f.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+PREFIX = 8 * 1024 * 1024
+_CUT = 16     # characters before a prefix's end where an error may be the cut's (`tru`, `\u12`)
+
+
+def refuse_unparsable_prefix(path: Path, what: str) -> None:
+    """GateError, worded as `read_text` and `parse_json` word it, when the first PREFIX bytes of a larger
+    regular file already show that it is not UTF-8 or not JSON (round 30: a state under the size cap that
+    is no JSON was read whole, bytes then text, to word its error). A prefix whose only error is where it
+    was cut (an unterminated string, a literal or escape at its end) decides nothing: the caller reads the
+    file as before."""
+    with open(path, "rb") as f:
+        head = f.read(PREFIX + 1)
+    if len(head) <= PREFIX:
+        return
+    try:   # not final: a character the cut split is no error
+        text = codecs.getincrementaldecoder("utf-8")().decode(head[:PREFIX])
+    except UnicodeDecodeError as exc:
+        raise GateError(f"{path}: {what} is not valid UTF-8 (byte {exc.start})") from None
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        if not exc.msg.startswith("Unterminated string") and exc.pos < len(text) - _CUT:
+            raise GateError(f"{path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    except (ValueError, RecursionError):
+        return     # the strict path words these, with the whole file
 
 
 def _no_constant(name: str) -> Any:

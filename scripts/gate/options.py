@@ -19,6 +19,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 def settings_for(args: argparse.Namespace, program: Path | None) -> Any:
     """[tool.gate] of the program's pyproject (else this project's), the profile, then the flags."""
     from gate import settings as gate_settings
+    from gate.shard_seal import refuse_unhashable_judge
 
     for pack in args.policy_pack:
         if not pack.is_dir():
@@ -28,10 +29,12 @@ def settings_for(args: argparse.Namespace, program: Path | None) -> Any:
     loaded = gate_settings.load([PROJECT_ROOT], profile=args.profile)
     if program is not None and program.resolve() != PROJECT_ROOT:
         loaded = _program_settings(program.resolve(), loaded)
-    return gate_settings.with_flags(
+    settings = gate_settings.with_flags(
         loaded, packs=args.policy_pack, pack_config=args.policy_pack_config, no_checkov=args.no_checkov,
         jobs=getattr(args, "jobs", None), records=args.records,
         invoke_fixtures=getattr(args, "invoke_fixtures", None), recorder=getattr(args, "recorder", None))
+    refuse_unhashable_judge(settings)
+    return settings
 
 
 # What decides the verdict: the judged program may not choose it (a program directory's own [tool.gate]

@@ -9,6 +9,8 @@ write is refused too, not skipped.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import MISSING, fields
 from typing import Any, get_args
 
@@ -31,7 +33,6 @@ _TEXT = (_text, "text")
 _COUNT = (_count, "a count")
 _FIELD = {   # a finding's or a policy run's fields that are no text: the check and what it wants
     "level": (lambda v: v in get_args(Level), f"one of {', '.join(get_args(Level))}"),
-    "waiver": (lambda v: v is None or isinstance(v, dict), "a waiver object or null"),
     "source_chain": (lambda v: isinstance(v, list) and all(isinstance(s, str) for s in v), "a list of texts"),
     "resources_checked": _COUNT,
     "violations": _COUNT,
@@ -79,10 +80,49 @@ def _objects(value: Any, cls: type, where: str) -> str:
         for key, field_value in item.items():
             if key not in names:
                 return f"{where}[{i}].{key}: not a key the gate writes there"
+            if key == "waiver":
+                why = _waiver(field_value, item.get("level"))
+                if why:
+                    return f"{where}[{i}].waiver{why}"
+                continue
             check, wanted = _FIELD.get(key, _TEXT)
             if not check(field_value):
                 return f"{where}[{i}].{key}: {_shown(field_value)} is not {wanted}"
     return ""
+
+
+_WAIVER = ("rule", "resource", "reason", "owner", "expires")   # what gate.findings and checkov's loader write
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _waiver(value: Any, level: Any) -> str:
+    """`: why` or `.<field>: why` when a finding's waiver is not one the gate writes; "" for null or a
+    waiver it could have written. Round 30: any object passed, and a finding with one does not block."""
+    if value is None:
+        return ""
+    if not isinstance(value, dict):
+        return f": {_shown(value)} is not a waiver object or null"
+    if level != "advisory":
+        return f": a waiver on a {level} finding (a waived finding is advisory)"
+    for name in (*_WAIVER, *value):
+        if name not in _WAIVER:
+            return f".{name}: not a field of a waiver"
+        if name not in value:
+            return f".{name}: missing"
+        wanted = "a non-empty text" if name in ("rule", "owner") else "a text"
+        if not isinstance(value[name], str) or (wanted != "a text" and not value[name].strip()):
+            return f".{name}: {_shown(value[name])} is not {wanted}"
+    if not _DATE.fullmatch(value["expires"]) or not _real_date(value["expires"]):
+        return f".expires: {_shown(value['expires'])} is not a date (YYYY-MM-DD)"
+    return ""
+
+
+def _real_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _shown(value: Any) -> str:

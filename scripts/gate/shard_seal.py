@@ -82,6 +82,22 @@ def judge_digest(settings: Any, as_of: str, policy_mode: str) -> str:
     })
 
 
+def refuse_unhashable_judge(settings: Any) -> None:
+    """The files judge_digest hashes, checked by their stat when the settings name them: a FIFO, a device
+    or a file past 1 GiB is a GateError naming it before anything runs (round 30: the run seal's thread
+    hashed them under a 120 s wait, and a FIFO among them was then named by no path)."""
+    from gate.cache import files_under
+    from gate.inputs import MAX_STATE_BYTES, require_regular_file
+
+    trees = [Path(t) for t in (*settings.packs, *([settings.records] if settings.records else []))]
+    files = [*(p for tree in trees for p in files_under(tree)), *map(Path, settings.pack_config.values()),
+             *([Path(settings.invoke_fixtures)] if settings.invoke_fixtures else [])]
+    for path in files:
+        if os.path.exists(path):   # a missing one is its reader's to name (and "missing" in the digest)
+            require_regular_file(path, "a file of the judge (packs, pack configs, records, fixtures)",
+                                 MAX_STATE_BYTES)
+
+
 def write_seals(directory: Path, stacks: list[str], *, shard: str, level: int | None, plan: list[str],
                 program: str, judge: str = "") -> None:
     for stack in stacks:

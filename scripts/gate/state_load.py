@@ -30,7 +30,15 @@ import orjson
 
 from gate.checkpoint_schema import MAX_INT, MAX_STRING
 from gate.errors import GateError
-from gate.inputs import CHUNK, MAX_DEPTH, MAX_STATE_BYTES, parse_json, read_text, require_regular_file
+from gate.inputs import (
+    CHUNK,
+    MAX_DEPTH,
+    MAX_STATE_BYTES,
+    parse_json,
+    read_text,
+    refuse_unparsable_prefix,
+    require_regular_file,
+)
 
 AHEAD = 256 * 1024        # read the next chunk before a value when fewer characters than this are left
 _WS = re.compile(r"[ \t\n\r]*")
@@ -79,6 +87,7 @@ def _load(path: Path, what: str) -> tuple[Any, list[bool] | None]:
     finally:
         if paused:
             gc.enable()
+    refuse_unparsable_prefix(path, what)    # round 30: a file that is no JSON is not read whole to say so
     return parse_json(read_text(path, what, MAX_STATE_BYTES), str(path)), None
 
 

@@ -24,12 +24,13 @@ import functools
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
 from gate.cache import FORMAT, digest, file_digest, make_dirs, trusted
 from gate.checkov.toolenv import CHECKOV_VERSION
+from gate.inputs import MAX_STATE_BYTES, open_regular
 from gate.jsonio import write_bytes_atomic
 
 NAMESPACE = "checkov"
@@ -72,11 +73,17 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
 
+    def _open(self, key: str) -> BinaryIO:
+        """An entry past MAX_STATE_BYTES is a GateError naming it, not read whole (nor a line of it: a
+        file without a line break is one line; round 30)."""
+        return open_regular(self._path(key), "a checkov cache entry", MAX_STATE_BYTES)
+
     def _read(self, key: str) -> Any | None:
         """An entry's value; None when missing, unreadable or not this key's."""
         try:
             trusted(self._path(key), self.dir.parent)   # GateError: an entry others could have written
-            data = orjson.loads(self._path(key).read_bytes())
+            with self._open(key) as fh:
+                data = orjson.loads(fh.read())
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
@@ -105,7 +112,7 @@ class ResultCache:
         between are skipped unparsed. None when missing, unreadable or not accepted."""
         try:
             trusted(self._path(key), self.dir.parent)
-            with open(self._path(key), "rb") as fh:
+            with self._open(key) as fh:
                 if not accept(orjson.loads(fh.readline())):
                     return None     # e.g. another state's entry: its (large) value is not read
                 for _ in range(line - 1):
