@@ -182,7 +182,7 @@ _SHOWN = 8  # actions a message names
 # composite) holds a threshold over the region's metrics and the ARNs it notifies, a log group's retention
 # and metric filters are settings of the group; none copies a log event or a metric anywhere (a
 # subscription filter, a logs destination, an account policy or a metric stream does: they stay judged).
-_NOT_DATA = frozenset({"cloudwatch:putdashboard", "cloudwatch:putmetricalarm", "cloudwatch:putcompositealarm",
+NOT_DATA = frozenset({"cloudwatch:putdashboard", "cloudwatch:putmetricalarm", "cloudwatch:putcompositealarm",
                        "logs:putretentionpolicy", "logs:putmetricfilter"})
 
 
@@ -234,15 +234,27 @@ def _unlisted(service: str) -> tuple[str, ...]:
     return (f"arn:aws:{service}:us-east-1:999999999999:zz-outside",)
 
 
+def _unlisted_send(action: str) -> bool:
+    """A data-writing action (catalogue access level `Write`, a data verb or noun) of a service no row of the
+    table covers."""
+    service, _, name = action.partition(":")
+    return (service not in _STORES and action not in NOT_DATA and access_level(action) == "Write"
+            and bool(_DATA_VERB.match(name) or (_DATA_NOUN.search(name) and not _NO_PAYLOAD.match(name))))
+
+
+def writes_where_its_arn_says(action: str) -> bool:
+    """Round 66: the action writes data into the store its ARN names (a row's send or a data write of a
+    service no row covers), which this module judges by that ARN; redirect_grants.py judges the rest."""
+    service = action.partition(":")[0]
+    return action in _STORES[service].sends if service in _STORES else _unlisted_send(action)
+
+
 def _unlisted_sends(actions: frozenset[str]) -> dict[str, list[str]]:
-    """Service -> the data-writing actions (catalogue access level `Write`, a data verb) of services no row
-    of the table covers, as written in a message."""
+    """Service -> the data-writing actions of services no row of the table covers, as written in a message."""
     out: dict[str, list[str]] = {}
     for a in sorted(actions):
-        service, name = a.split(":", 1)
-        if (service not in _STORES and a not in _NOT_DATA and access_level(a) == "Write"
-                and (_DATA_VERB.match(name) or (_DATA_NOUN.search(name) and not _NO_PAYLOAD.match(name)))):
-            out.setdefault(service, []).append(a)
+        if _unlisted_send(a):
+            out.setdefault(a.split(":", 1)[0], []).append(a)
     return out
 
 
