@@ -135,6 +135,8 @@ _NOT_AIMS: tuple[tuple[str, str], ...] = (
      r"|s3:replicate(?:delete|tags)",
      "settings of the bucket its ARN names that name no other place; a replica's delete marker and tags "
      "written into the bucket its ARN names (round 65)"),
+    (r"glue:createpartitionindex|ssm:(?:create|update)opsmetadata", "an index over a table's partition keys, "
+     "an application's key-value metadata: neither holds a location (round 64's cases)"),
     (r"es:createoutboundconnection", "the own domain searches or follows a remote one: data comes in"),
     (r"states:invokehttpendpoint", "the HTTP Task's endpoint is the definition's, judged where the stack "
      "creates it; TestState, whose state is in the request, aims"),
