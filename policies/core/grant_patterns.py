@@ -46,6 +46,7 @@ policies, whose catalogue entries file some reads as `Write`) for requests that 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -249,13 +250,19 @@ def writes_where_its_arn_says(action: str) -> bool:
     return action in _STORES[service].sends if service in _STORES else _unlisted_send(action)
 
 
-def _unlisted_sends(actions: frozenset[str]) -> dict[str, list[str]]:
-    """Service -> the data-writing actions of services no row of the table covers, as written in a message."""
-    out: dict[str, list[str]] = {}
+@functools.lru_cache(maxsize=2048)
+def _sends(actions: frozenset[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(service, its sends as written in a message) for the rows' stores, then for the data-writing actions
+    of services no row covers; cached by the statement's action set (statement_actions gives the same
+    object for the same list), as `*` names some 15,000 actions to sort and read."""
+    rows = [(service, tuple(store.sends[a] for a in sorted(actions & store.sends.keys())))
+            for service, store in _STORES.items()]
+    unlisted: dict[str, list[str]] = {}
     for a in sorted(actions):
         if _unlisted_send(a):
-            out.setdefault(a.split(":", 1)[0], []).append(a)
-    return out
+            unlisted.setdefault(a.split(":", 1)[0], []).append(a)
+    return tuple((service, sends) for service, sends in rows if sends) + tuple(
+        (service, tuple(sends)) for service, sends in unlisted.items())
 
 
 def _documents(r: ResourceView) -> list[tuple[str, Any]]:
@@ -393,11 +400,8 @@ def open_grants(r: ResourceView, granted: list[tuple[str, dict[str, Any]]], ok: 
     own = aws_account(r.provider)[0] if statements else None
     for where, stmt in statements:
         actions, narrowed = statement_actions(stmt), _narrowed(stmt, own, ok, endpoints)
-        found = [(service, sends, targets) for service, store in _STORES.items()
-                 if (sends := [store.sends[a] for a in sorted(actions & store.sends.keys())])
-                 and (targets := _wide_targets(service, stmt, narrowed))]
-        found += [(service, sends, targets) for service, sends in _unlisted_sends(actions).items()
-                  if (targets := _wide_targets(service, stmt, narrowed))]
+        found = [(service, list(sends), targets) for service, sends in _sends(actions)
+                 if (targets := _wide_targets(service, stmt, narrowed))]
         listed = [f for f in found if f[0] in _STORES]
         for group in ([f for f in listed if f[0] == _S3], [f for f in listed if f[0] != _S3],
                       [f for f in found if f[0] not in _STORES]):

@@ -156,10 +156,12 @@ def _derived() -> frozenset[str]:
         and not writes_where_its_arn_says(a) and a not in NOT_DATA and not _NOT_AIM.fullmatch(a))
 
 
-def aims(actions: frozenset[str]) -> list[tuple[str, str | None]]:
-    """(action as written, the condition key pinning its destination) of each aiming action of `actions`."""
-    listed = [_AIMS[a] for a in sorted(actions & _AIMS.keys())]
-    return listed + [(a, None) for a in sorted(actions & _derived())]
+@functools.lru_cache(maxsize=2048)
+def aims(actions: frozenset[str]) -> tuple[tuple[str, str | None], ...]:
+    """(action as written, the condition key pinning its destination) of each aiming action of `actions`;
+    cached by the statement's action set, which statement_actions gives as one object per list."""
+    listed = tuple(_AIMS[a] for a in sorted(actions & _AIMS.keys()))
+    return listed + tuple((a, None) for a in sorted(actions & _derived()))
 
 
 def resource_policy_grants(r: ResourceView) -> list[tuple[str, dict[str, Any]]]:

@@ -50,7 +50,8 @@ def test_an_action_that_creates_or_reconfigures_a_resource_aims_though_no_list_n
 def test_replicas_are_pinned_by_the_region_they_are_made_in_and_decided_writes_pass():
     key = f"arn:aws:kms:*:{OWN}:key/mrk-*"
     for region, blocks in (("eu-west-1", False), ("us-east-1", True)):
-        found = _found(role_policy(allow("kms:ReplicateKey", key, {"StringEquals": {"kms:ReplicaRegion": region}})))
+        pin = {"StringEquals": {"kms:ReplicaRegion": region}}
+        found = _found(role_policy(allow("kms:ReplicateKey", key, pin)))
         assert bool(found) is blocks and all(AIMS in m for m in found), found
     account_only = {"StringEquals": {"aws:ResourceAccount": OWN}}
     found = _found(role_policy(allow("rds:CreateDBInstanceReadReplica", "*", account_only)))
@@ -58,7 +59,8 @@ def test_replicas_are_pinned_by_the_region_they_are_made_in_and_decided_writes_p
     assert _found(role_policy(
         allow("rds:CreateDBInstanceReadReplica", "*", NARROW),
         allow(["logs:CreateLogStream", "logs:PutLogEvents"], _own("logs", "log-group:/dosis/app:*")),
-        allow(["ecs:UpdateService", "cloudwatch:SetAlarmState", "rds:CreateDBSnapshot", "kms:Decrypt"], "*", NARROW),
+        allow(["ecs:UpdateService", "cloudwatch:SetAlarmState", "rds:CreateDBSnapshot", "kms:Decrypt"], "*",
+              NARROW),
         allow("es:CreateOutboundConnection", _own("es", "domain/dosis-*")),
         allow("sqs:ChangeMessageVisibility", _own("sqs", "dosis-inbox")))) == []
 
