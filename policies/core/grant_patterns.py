@@ -243,11 +243,24 @@ def _unlisted_send(action: str) -> bool:
             and bool(_DATA_VERB.match(name) or (_DATA_NOUN.search(name) and not _NO_PAYLOAD.match(name))))
 
 
+# Round 66's probe: a `Put…` that names no data (`config:PutDeliveryChannel`, `backup:PutBackupVault
+# Notifications`, `wafv2:PutLoggingConfiguration`) sets where something is delivered; judged here on a pattern
+# as every `Put…` is, and as an aim (redirect_grants.py) on any ARN. What a data-plane `Put…` carries, beyond
+# the nouns above: events, trace segments and spans, values, parameters, inventory, vectors, chunks, files,
+# metrics, images, blocks, attributes, batches of records.
+_PUT = re.compile(r"^(?:batch)?put")
+_PUT_DATA = re.compile(
+    r"(?:event|segment|span|value|parameter|inventory|vector|chunk|file|metric|image|block|attribute|batch)s?$")
+
+
 def writes_where_its_arn_says(action: str) -> bool:
     """Round 66: the action writes data into the store its ARN names (a row's send or a data write of a
     service no row covers), which this module judges by that ARN; redirect_grants.py judges the rest."""
-    service = action.partition(":")[0]
-    return action in _STORES[service].sends if service in _STORES else _unlisted_send(action)
+    service, _, name = action.partition(":")
+    if service in _STORES:
+        return action in _STORES[service].sends
+    return _unlisted_send(action) and (
+        not _PUT.match(name) or bool(_DATA_NOUN.search(name) or _PUT_DATA.search(name)))
 
 
 @functools.lru_cache(maxsize=2048)

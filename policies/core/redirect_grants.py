@@ -112,12 +112,14 @@ _SHOWN = 8
 # ARN in grant_patterns.py), or it is decided below not to carry a destination.
 _NO_AIM_VERB = re.compile(
     r"^(?:batch)?(?:delete|remove|detach|disassociate|deregister|unregister|disable|deactivate|terminate|stop|"
-    r"cancel|abort|reject|revoke|untag|tag|reboot|reset|purge|unsubscribe|decline|get|list|describe)")
+    r"cancel|abort|reject|revoke|untag|tag|reboot|reset|purge|unsubscribe|decline|get|list|describe|search)")
 # Decided not to aim (lower-case action patterns, each with why); what no entry names aims. Measured without
 # them (round 66): 13 of 609 compliant programs and 11 principals of the recorded portal-prod stack blocked.
 _NOT_AIMS: tuple[tuple[str, str], ...] = (
     (r"iam:.*|sts:.*", "who may act, not where data goes: the PIA's access-rights function; a grant the "
      "stack makes to another party is judged as a resource (outside_parties.py)"),
+    (r"rds-db:connect", "a database login (`Permissions management`): what a session does is SQL, the PIA's "
+     "structure function; it sets no destination"),
     (r"kms:.*", "a key's use and life cycle carry no destination (ReplicateKey is listed, pinned by "
      "kms:ReplicaRegion); custom key stores: a lead of round 66"),
     (r"logs:createlogstream|logs:createloggroup|cloudwatch:setalarmstate",
@@ -132,9 +134,9 @@ _NOT_AIMS: tuple[tuple[str, str], ...] = (
     (r"sqs:changemessagevisibility(?:batch)?", "a message's visibility in the queue (round 65)"),
     (r"s3:put(?:bucketversioning|lifecycleconfiguration|encryptionconfiguration|bucketobjectlockconfiguration|"
      r"objectretention|objectlegalhold|bucketpublicaccessblock|bucketownershipcontrols)"
-     r"|s3:replicate(?:delete|tags)",
-     "settings of the bucket its ARN names that name no other place; a replica's delete marker and tags "
-     "written into the bucket its ARN names (round 65)"),
+     r"|s3:replicate(?:delete|tags)|s3:objectowneroverridetobucketowner",
+     "settings of the bucket its ARN names that name no other place; a replica's delete marker, tags and "
+     "owner in the bucket its ARN names (round 65)"),
     (r"glue:createpartitionindex|ssm:(?:create|update)opsmetadata", "an index over a table's partition keys, "
      "an application's key-value metadata: neither holds a location (round 64's cases)"),
     (r"es:createoutboundconnection", "the own domain searches or follows a remote one: data comes in"),
@@ -144,6 +146,9 @@ _NOT_AIMS: tuple[tuple[str, str], ...] = (
     (r"ecs:updateservice", "a redeploy to a registered task definition (RegisterTaskDefinition aims); "
      "Service Connect's log configuration: a lead of round 66"),
 )
+# Round 66's probe: a resource policy set at run time (`s3:PutBucketPolicy`) opens the resource to a party the
+# request names, read from wherever it is: `Permissions management` aims as `Write` does.
+_LEVELS = ("Write", "Permissions management")
 _NOT_AIM = re.compile("|".join(f"(?:{p})" for p, _ in _NOT_AIMS))
 
 
@@ -152,7 +157,7 @@ def _derived() -> frozenset[str]:
     """Every `Write` action of the catalogue that aims by the rule above, the listed ones aside."""
     return frozenset(
         a for actions in catalogue().values() for a, level in actions.items()
-        if level == "Write" and a not in _AIMS and not _NO_AIM_VERB.match(a.split(":", 1)[1])
+        if level in _LEVELS and a not in _AIMS and not _NO_AIM_VERB.match(a.split(":", 1)[1])
         and not writes_where_its_arn_says(a) and a not in NOT_DATA and not _NOT_AIM.fullmatch(a))
 
 
@@ -222,7 +227,8 @@ def _message(where: str, actions: list[str]) -> str:
     named = ", ".join(actions[:_SHOWN]) + more
     return (f"{where} allows {named}: each aims a resource at a destination named in the request rather than "
             "in the resource's ARN (a subscription endpoint, a target, a replication, export, copy or log "
-            "destination, or the settings of a resource it creates or reconfigures), so where the data goes "
+            "destination, the settings of a resource it creates or reconfigures, a policy opening it to "
+            "another party), so where the data goes "
             "at run time cannot be judged, even on the stack's own resource; let the stack create the "
             "subscription, target, replication, export or resource itself (its inputs are judged), or pin "
             "the destination by StringEquals `sns:Endpoint`, `events:TargetArn` or "

@@ -65,12 +65,12 @@ def test_replicas_are_pinned_by_the_region_they_are_made_in_and_decided_writes_p
         allow("sqs:ChangeMessageVisibility", _own("sqs", "dosis-inbox")))) == []
 
 
-def test_each_decision_not_to_aim_names_write_actions_of_the_catalogue():
+def test_each_decision_not_to_aim_names_changing_actions_of_the_catalogue():
     from policies.core.iam.catalogue import access_level
-    from policies.core.redirect_grants import _NOT_AIMS
+    from policies.core.redirect_grants import _LEVELS, _NOT_AIMS
 
     for pattern, why in _NOT_AIMS:
-        named = [a for a in all_actions() if re.fullmatch(pattern, a) and access_level(a) == "Write"]
+        named = [a for a in all_actions() if re.fullmatch(pattern, a) and access_level(a) in _LEVELS]
         assert named and why, pattern
 
 
@@ -79,3 +79,25 @@ def test_a_statement_is_expanded_once_for_both_readers():
     assert statement_actions(stmt) is statement_actions(dict(stmt))
     assert statement_actions({"NotAction": ["iam:*"], "Resource": "*"}) is statement_actions(
         {"NotAction": "iam:*", "Effect": "Allow"})
+
+
+# The probe after the fixes (cases r66-16 to r66-18 and good/r66-04, written first).
+
+
+@pytest.mark.parametrize("stmt", [
+    allow("config:PutDeliveryChannel", "*", NARROW),
+    allow("backup:PutBackupVaultNotifications", _own("backup", "backup-vault:dosis-*")),
+    allow("wafv2:PutLoggingConfiguration", "*", NARROW),
+    allow("s3:PutBucketPolicy", "arn:aws:s3:::dosis-audit*"),  # `Permissions management`
+])
+def test_a_put_naming_no_data_and_a_policy_set_at_run_time_aim(stmt):
+    found = _found(role_policy(stmt))
+    assert len(found) == 1 and AIMS in found[0], found
+
+
+def test_data_plane_puts_and_reads_filed_as_permissions_do_not_aim():
+    assert _found(role_policy(
+        allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData",
+               "logs:PutLogEvents", "backup:SearchRecoveryPoint"], "*", NARROW),
+        allow("ssm:PutParameter", _own("ssm", "parameter/dosis/*")),
+        allow("rds-db:connect", _own("rds-db", "dbuser:*/dosis_app")))) == []
