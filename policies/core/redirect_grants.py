@@ -25,7 +25,9 @@ settings the pack scans for destinations when the stack creates it (a Glue job's
 project's buildspec, a DMS endpoint's server, an AppFlow flow's connector), so every `Write` action aims
 unless its verb only removes, stops, tags or reads, it writes data into the store its ARN names (judged by
 that ARN in `grant_patterns.py`), or a decision below says why it carries no destination. The residency
-classes could not derive it: AppFlow, CodeBuild, DMS, Pipes and Scheduler are `regional`.
+classes could not derive it: AppFlow, CodeBuild, DMS, Pipes and Scheduler are `regional`. Its probe: a
+`Put…` naming no data (`config:PutDeliveryChannel`) is no data write, and `Permissions management` aims too
+(a bucket policy in the request opens the bucket to any party).
 """
 
 from __future__ import annotations
