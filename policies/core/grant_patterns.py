@@ -52,8 +52,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from policies.core.accounts import aws_account
+from policies.core.data_writes import DATA_NOUN, DATA_VERB, names_data, writes_data
 from policies.core.endpoints import EEA_COUNTRIES, Endpoint, find
-from policies.core.iam.catalogue import access_level
 from policies.core.iam.managed import is_managed, managed_statements
 from policies.core.iam.statements import as_list, conditions, statement_actions
 from policies.core.location import Allowed
@@ -167,26 +167,7 @@ _STORES: dict[str, _Store] = {
                         "bucket/zz-outside--use1-az4--x-s3"),
 }
 _VARIABLE = ("*", "?", "${")  # a wildcard, or a policy variable filled per request
-# What a data-writing action no row lists is called: the verb a store's data plane uses for what it receives
-# (round 64: also uploads, inserts, ingests, invocations, posts and appends) ...
-_DATA_VERB = re.compile(r"^(?:batch)?(?:put|send|write|publish|upload|insert|ingest|invoke|post|append)")
-# ... or, whatever the verb (`CreatePartition`, `UpdateItem`, `UpdateRecords`), what it writes, unless the
-# verb only removes, stops or reads (`DeleteRecord`; the catalogue files a few reads, `backup-storage:
-# ListObjects`, as `Write`); metadata is the store's, not the request's.
-_DATA_NOUN = re.compile(
-    r"(?:item|record|row|partition|message|object|document|media|archive|(?<!meta)data)s?$")
-_NO_PAYLOAD = re.compile(r"^(?:batch)?(?:delete|remove|purge|redact|abort|cancel|stop|get|list|describe)")
 _SHOWN = 8  # actions a message names
-# `Put…` actions of the `Write` level the gate knows store no data a request carries, with why: a CloudWatch
-# dashboard is the account's global layout of widgets over metrics (no region, no resource policy), which
-# the operator role, with no data access, keeps (components/aws/role_specs.py). Round 64: an alarm (metric,
-# composite) holds a threshold over the region's metrics and the ARNs it notifies, a log group's retention
-# and metric filters are settings of the group; none copies a log event or a metric anywhere (a
-# subscription filter, a logs destination, an account policy or a metric stream does: they stay judged).
-NOT_DATA = frozenset({"cloudwatch:putdashboard", "cloudwatch:putmetricalarm", "cloudwatch:putcompositealarm",
-                       "logs:putretentionpolicy", "logs:putmetricfilter"})
-
-
 def _glob(pattern: str) -> re.Pattern[str]:
     """IAM's matching: `*` any run of characters (`/` and `:` included), `?` one; nothing else is special."""
     return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), re.S)
@@ -236,31 +217,17 @@ def _unlisted(service: str) -> tuple[str, ...]:
 
 
 def _unlisted_send(action: str) -> bool:
-    """A data-writing action (catalogue access level `Write`, a data verb or noun) of a service no row of the
-    table covers."""
-    service, _, name = action.partition(":")
-    return (service not in _STORES and action not in NOT_DATA and access_level(action) == "Write"
-            and bool(_DATA_VERB.match(name) or (_DATA_NOUN.search(name) and not _NO_PAYLOAD.match(name))))
-
-
-# Round 66's probe: a `Put…` that names no data (`config:PutDeliveryChannel`, `backup:PutBackupVault
-# Notifications`, `wafv2:PutLoggingConfiguration`) sets where something is delivered; judged here on a pattern
-# as every `Put…` is, and as an aim (redirect_grants.py) on any ARN. What a data-plane `Put…` carries, beyond
-# the nouns above: events, trace segments and spans, values, parameters, inventory, vectors, chunks, files,
-# metrics, images, blocks, attributes, batches of records.
-_PUT = re.compile(r"^(?:batch)?put")
-_PUT_DATA = re.compile(
-    r"(?:event|segment|span|value|parameter|inventory|vector|chunk|file|metric|image|block|attribute|batch)s?$")
+    """A data-writing action of a service no row of the table covers."""
+    return action.partition(":")[0] not in _STORES and writes_data(action)
 
 
 def writes_where_its_arn_says(action: str) -> bool:
     """Round 66: the action writes data into the store its ARN names (a row's send or a data write of a
     service no row covers), which this module judges by that ARN; redirect_grants.py judges the rest."""
-    service, _, name = action.partition(":")
+    service = action.partition(":")[0]
     if service in _STORES:
         return action in _STORES[service].sends
-    return _unlisted_send(action) and (
-        not _PUT.match(name) or bool(_DATA_NOUN.search(name) or _PUT_DATA.search(name)))
+    return _unlisted_send(action) and names_data(action)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -356,7 +323,7 @@ def _may_send(stmt: dict[str, Any]) -> bool:
     if "NotAction" in stmt:
         return True
     named = [f"{a}:".lower().split(":")[:2] for a in map(str, as_list(stmt.get("Action")))]
-    return any(p in _STORES or _DATA_VERB.match(n) or _DATA_NOUN.search(n)
+    return any(p in _STORES or DATA_VERB.match(n) or DATA_NOUN.search(n)
                or any(w in a for w in "*?" for a in (p, n)) for p, n in named)
 
 

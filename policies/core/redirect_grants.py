@@ -36,7 +36,8 @@ import functools
 import re
 from typing import Any
 
-from policies.core.grant_patterns import NOT_DATA, writes_where_its_arn_says
+from policies.core.data_writes import NOT_DATA
+from policies.core.grant_patterns import writes_where_its_arn_says
 from policies.core.iam.catalogue import catalogue
 from policies.core.iam.statements import as_list, statement_actions
 from policies.core.location import Allowed
