@@ -46,13 +46,14 @@ policies, whose catalogue entries file some reads as `Write`) for requests that 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from policies.core.accounts import aws_account
+from policies.core.data_writes import DATA_NOUN, DATA_VERB, names_data, writes_data
 from policies.core.endpoints import EEA_COUNTRIES, Endpoint, find
-from policies.core.iam.catalogue import access_level
 from policies.core.iam.managed import is_managed, managed_statements
 from policies.core.iam.statements import as_list, conditions, statement_actions
 from policies.core.location import Allowed
@@ -166,26 +167,7 @@ _STORES: dict[str, _Store] = {
                         "bucket/zz-outside--use1-az4--x-s3"),
 }
 _VARIABLE = ("*", "?", "${")  # a wildcard, or a policy variable filled per request
-# What a data-writing action no row lists is called: the verb a store's data plane uses for what it receives
-# (round 64: also uploads, inserts, ingests, invocations, posts and appends) ...
-_DATA_VERB = re.compile(r"^(?:batch)?(?:put|send|write|publish|upload|insert|ingest|invoke|post|append)")
-# ... or, whatever the verb (`CreatePartition`, `UpdateItem`, `UpdateRecords`), what it writes, unless the
-# verb only removes, stops or reads (`DeleteRecord`; the catalogue files a few reads, `backup-storage:
-# ListObjects`, as `Write`); metadata is the store's, not the request's.
-_DATA_NOUN = re.compile(
-    r"(?:item|record|row|partition|message|object|document|media|archive|(?<!meta)data)s?$")
-_NO_PAYLOAD = re.compile(r"^(?:batch)?(?:delete|remove|purge|redact|abort|cancel|stop|get|list|describe)")
 _SHOWN = 8  # actions a message names
-# `Put…` actions of the `Write` level the gate knows store no data a request carries, with why: a CloudWatch
-# dashboard is the account's global layout of widgets over metrics (no region, no resource policy), which
-# the operator role, with no data access, keeps (components/aws/role_specs.py). Round 64: an alarm (metric,
-# composite) holds a threshold over the region's metrics and the ARNs it notifies, a log group's retention
-# and metric filters are settings of the group; none copies a log event or a metric anywhere (a
-# subscription filter, a logs destination, an account policy or a metric stream does: they stay judged).
-_NOT_DATA = frozenset({"cloudwatch:putdashboard", "cloudwatch:putmetricalarm", "cloudwatch:putcompositealarm",
-                       "logs:putretentionpolicy", "logs:putmetricfilter"})
-
-
 def _glob(pattern: str) -> re.Pattern[str]:
     """IAM's matching: `*` any run of characters (`/` and `:` included), `?` one; nothing else is special."""
     return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), re.S)
@@ -234,16 +216,33 @@ def _unlisted(service: str) -> tuple[str, ...]:
     return (f"arn:aws:{service}:us-east-1:999999999999:zz-outside",)
 
 
-def _unlisted_sends(actions: frozenset[str]) -> dict[str, list[str]]:
-    """Service -> the data-writing actions (catalogue access level `Write`, a data verb) of services no row
-    of the table covers, as written in a message."""
-    out: dict[str, list[str]] = {}
+def _unlisted_send(action: str) -> bool:
+    """A data-writing action of a service no row of the table covers."""
+    return action.partition(":")[0] not in _STORES and writes_data(action)
+
+
+def writes_where_its_arn_says(action: str) -> bool:
+    """Round 66: the action writes data into the store its ARN names (a row's send or a data write of a
+    service no row covers), which this module judges by that ARN; redirect_grants.py judges the rest."""
+    service = action.partition(":")[0]
+    if service in _STORES:
+        return action in _STORES[service].sends
+    return _unlisted_send(action) and names_data(action)
+
+
+@functools.lru_cache(maxsize=2048)
+def _sends(actions: frozenset[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(service, its sends as written in a message) for the rows' stores, then for the data-writing actions
+    of services no row covers; cached by the statement's action set (statement_actions gives the same
+    object for the same list), as `*` names some 15,000 actions to sort and read."""
+    rows = [(service, tuple(store.sends[a] for a in sorted(actions & store.sends.keys())))
+            for service, store in _STORES.items()]
+    unlisted: dict[str, list[str]] = {}
     for a in sorted(actions):
-        service, name = a.split(":", 1)
-        if (service not in _STORES and a not in _NOT_DATA and access_level(a) == "Write"
-                and (_DATA_VERB.match(name) or (_DATA_NOUN.search(name) and not _NO_PAYLOAD.match(name)))):
-            out.setdefault(service, []).append(a)
-    return out
+        if _unlisted_send(a):
+            unlisted.setdefault(a.split(":", 1)[0], []).append(a)
+    return tuple((service, sends) for service, sends in rows if sends) + tuple(
+        (service, tuple(sends)) for service, sends in unlisted.items())
 
 
 def _documents(r: ResourceView) -> list[tuple[str, Any]]:
@@ -324,7 +323,7 @@ def _may_send(stmt: dict[str, Any]) -> bool:
     if "NotAction" in stmt:
         return True
     named = [f"{a}:".lower().split(":")[:2] for a in map(str, as_list(stmt.get("Action")))]
-    return any(p in _STORES or _DATA_VERB.match(n) or _DATA_NOUN.search(n)
+    return any(p in _STORES or DATA_VERB.match(n) or DATA_NOUN.search(n)
                or any(w in a for w in "*?" for a in (p, n)) for p, n in named)
 
 
@@ -381,11 +380,8 @@ def open_grants(r: ResourceView, granted: list[tuple[str, dict[str, Any]]], ok: 
     own = aws_account(r.provider)[0] if statements else None
     for where, stmt in statements:
         actions, narrowed = statement_actions(stmt), _narrowed(stmt, own, ok, endpoints)
-        found = [(service, sends, targets) for service, store in _STORES.items()
-                 if (sends := [store.sends[a] for a in sorted(actions & store.sends.keys())])
-                 and (targets := _wide_targets(service, stmt, narrowed))]
-        found += [(service, sends, targets) for service, sends in _unlisted_sends(actions).items()
-                  if (targets := _wide_targets(service, stmt, narrowed))]
+        found = [(service, list(sends), targets) for service, sends in _sends(actions)
+                 if (targets := _wide_targets(service, stmt, narrowed))]
         listed = [f for f in found if f[0] in _STORES]
         for group in ([f for f in listed if f[0] == _S3], [f for f in listed if f[0] != _S3],
                       [f for f in found if f[0] not in _STORES]):

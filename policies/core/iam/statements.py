@@ -23,10 +23,17 @@ def as_list(value: Any) -> list[Any]:
 
 def statement_actions(stmt: dict[str, Any]) -> frozenset[str]:
     """Catalogue actions a statement names: Action expanded, or everything but NotAction."""
-    if "NotAction" in stmt:
-        nots = frozenset().union(*(expand(str(a)) for a in as_list(stmt.get("NotAction"))))
-        return all_actions() - nots
-    return frozenset().union(*(expand(str(a)) for a in as_list(stmt.get("Action"))))
+    negated = "NotAction" in stmt
+    return _expanded(negated, tuple(str(a) for a in as_list(stmt.get("NotAction" if negated else "Action"))))
+
+
+@functools.lru_cache(maxsize=2048)
+def _expanded(negated: bool, patterns: tuple[str, ...]) -> frozenset[str]:
+    """One set per action list, whoever reads the statement (round 66: grant_patterns.py and
+    redirect_grants.py each expanded every statement, and a tiled state repeats the same lists): the same
+    object each time, so sets keyed by it (their hash is kept) are looked up, not rebuilt."""
+    named = frozenset().union(*(expand(a) for a in patterns))
+    return all_actions() - named if negated else named
 
 
 def all_resources(stmt: dict[str, Any]) -> bool:
