@@ -35,7 +35,7 @@ from policies.core.azure_hosts import azure_modules
 from policies.core.endpoints import find, load_endpoints
 from policies.core.graph_index import graph_index
 from policies.core.pia_types import pia_role
-from policies.core.private_link_targets import fed_from
+from policies.core.private_link_targets import fed_from, unplaced
 from policies.core.recorded_ids import made_by, names, own_resource
 from policies.core.records import current_stack
 from policies.core.references import Ref
@@ -154,16 +154,6 @@ def _stack_backend(graph: StackGraph, fed: list[ResourceView], member: str) -> b
         d.type in BACKENDS and made_by(d, member) for d in fed)
 
 
-def _unplaced_member(where: str, fed: list[ResourceView]) -> str:
-    if not fed:
-        return unknown_message(where, "which backend of the stack the pool forwards to")
-    kinds = ", ".join(sorted({d.type for d in fed}))
-    return (
-        f"`{where}` is unknown during preview and fed only from {kinds}, none an API Management backend: "
-        "what it outputs may name any backend, of any party; feed the id of a backend of this stack"
-    )
-
-
 def foreign_pool_members(r: ResourceView, graph: StackGraph) -> list[str]:
     """disallow-public-data-access: the members of pool backend `r` that are no backend of the stack."""
     out = []
@@ -174,7 +164,9 @@ def foreign_pool_members(r: ResourceView, graph: StackGraph) -> list[str]:
     for where, member in _walk(services, "pool.services", "id"):
         if is_unknown(member):
             if not backends:
-                out.append(_unplaced_member(where, fed))
+                out.append(unplaced(
+                    where, fed, "which backend of the stack the pool forwards to",
+                    "none an API Management backend", "feed the id of a backend of this stack"))
             continue
         if isinstance(member, str) and member and _stack_backend(graph, fed, member):
             continue

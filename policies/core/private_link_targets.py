@@ -126,14 +126,15 @@ _NO_LINK = (
 )
 
 
-def _unplaced(where: str, fed: list[ResourceView]) -> str:
+def unplaced(where: str, fed: list[ResourceView], asked: str, why: str, feed: str) -> str:
+    """An unknown id fed from nothing (`asked` cannot be judged), or only from resources that `why` says are
+    none it may name: what they output may name any resource of any party, so it blocks (`feed`: the fix)."""
     if not fed:
-        return unknown_message(where, "which resource it links to")
+        return unknown_message(where, asked)
     kinds = ", ".join(sorted({d.type for d in fed}))
     return (
-        f"`{where}` is unknown during preview and fed only from {kinds}, {_NO_LINK}: what it outputs may "
-        "name any resource, of any party; feed the id of the resource the link is for (a store or service "
-        "of this stack)"
+        f"`{where}` is unknown during preview and fed only from {kinds}, {why}: what it outputs may name any "
+        f"resource, of any party; {feed}"
     )
 
 
@@ -186,7 +187,9 @@ def foreign_targets(r: ResourceView, graph: StackGraph, recorded: set[str]) -> l
             kinds = {d.type for d in fed if d.type in PRIVATE_LINK_TYPES}
             out += _groups(where, holder, kinds) if kinds and r.type in _GROUPED else []
             if not kinds:
-                out.append(_unplaced(where, fed))
+                out.append(unplaced(
+                    where, fed, "which resource it links to", _NO_LINK,
+                    "feed the id of the resource the link is for (a store or service of this stack)"))
             continue
         owners = _own(graph, target, fed) if isinstance(target, str) and target else []
         kinds = {o.type for o in owners if o.type in PRIVATE_LINK_TYPES}
