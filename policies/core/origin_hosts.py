@@ -15,10 +15,18 @@ the same way (r64p-10 to -12); a backend's `ipAddress` is left unread (an addres
 no party). Round 65: a classic Front Door's backends (`backendPools[].backends[].address`, "location of the
 backend (IP address or FQDN)", and `backendHostHeader`, "the host header sent to the backend") and the server
 name an Application Gateway's TLS-proxy settings send (`backendSettingsCollection[].hostName`, "server name
-indication to be sent to the backend servers") forward the same way (r65p-10 to -12)."""
+indication to be sent to the backend servers") forward the same way (r65p-10 to -12). Round 66: a gateway
+backend's `ipAddress` ("IP address") is read after all: a private address (the stack's network or one it
+joins, judged by the network rules) names no party, a public one names whoever holds it and must be declared,
+as an origin's host is (r66p-12, -61). And an API Management pool backend (type `Pool`) has no `url`: it
+balances its calls over `pool.services[].id`, "the unique ARM id of the backend entity", so each member must
+be a backend of the stack, whose own `url` is judged here: fed from one, or the literal id the stack records
+for one. A member naming another service's backend (another party's, r66p-10), fed from a resource that is no
+backend (r66p-11) or not placed at all forwards where no check reads (closed world)."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,8 +35,8 @@ from policies.core.azure_hosts import azure_modules
 from policies.core.endpoints import find, load_endpoints
 from policies.core.graph_index import graph_index
 from policies.core.pia_types import pia_role
-from policies.core.private_link_targets import fed_from
-from policies.core.recorded_ids import names
+from policies.core.private_link_targets import fed_from, unplaced
+from policies.core.recorded_ids import made_by, names, own_resource
 from policies.core.records import current_stack
 from policies.core.references import Ref
 from policies.core.types import is_child, is_scoped
@@ -40,7 +48,8 @@ ORIGINS: dict[str, tuple[str, ...]] = {
     "azure-native:cdn:Origin": ("hostName", "originHostHeader"),
     "azure-native:cdn:Endpoint": ("originHostHeader", "origins[].hostName", "origins[].originHostHeader"),
     "azure-native:network:ApplicationGateway": (
-        "backendAddressPools[].backendAddresses[].fqdn", "backendHttpSettingsCollection[].hostName",
+        "backendAddressPools[].backendAddresses[].fqdn", "backendAddressPools[].backendAddresses[].ipAddress",
+        "backendHttpSettingsCollection[].hostName",
         "backendSettingsCollection[].hostName",
     ),
     "azure-native:frontdoor:FrontDoor": (
@@ -75,6 +84,16 @@ def _host(value: str) -> str:
         return (urlsplit(value).hostname or value) if "://" in value else value
     except ValueError:
         return value
+
+
+def _private_address(host: str) -> bool:
+    """A gateway's private backend address is one of the stack's network or a network it joins, which the
+    network rules judge (peerings, gateways, subnets of other subscriptions): no other party's service on its
+    own. A front door reaches no private address, so only a gateway's `ipAddress` is asked."""
+    try:
+        return ipaddress.ip_address(host).is_private
+    except ValueError:
+        return False
 
 
 def _named_by_host(d: ResourceView) -> bool:
@@ -112,6 +131,8 @@ def foreign_origins(r: ResourceView, graph: StackGraph) -> list[str]:
         if host is None or host == "" or not isinstance(host, str):
             continue
         name = _host(host).lower().rstrip(".")
+        if where.endswith(".ipAddress") and _private_address(name):
+            continue
         if _own_host(graph, where, name) or find(load_endpoints(current_stack()), "host", name) is not None:
             continue
         out.append(
@@ -124,4 +145,40 @@ def foreign_origins(r: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
-EXTRA_CHECKS = tuple((t, foreign_origins) for t in ORIGINS)
+BACKENDS = frozenset({"azure-native:apimanagement:Backend", "azure-native:apimanagement:WorkspaceBackend"})
+
+
+def _stack_backend(graph: StackGraph, fed: list[ResourceView], member: str) -> bool:
+    own = own_resource(graph, member)
+    return (own is not None and own.type in BACKENDS) or any(
+        d.type in BACKENDS and made_by(d, member) for d in fed)
+
+
+def foreign_pool_members(r: ResourceView, graph: StackGraph) -> list[str]:
+    """disallow-public-data-access: the members of pool backend `r` that are no backend of the stack."""
+    out = []
+    fed = fed_from(r, graph, "pool")
+    backends = [d for d in fed if d.type in BACKENDS]
+    pool = r.input("pool")
+    services = pool if is_unknown(pool) else pool.get("services") if isinstance(pool, dict) else None
+    for where, member in _walk(services, "pool.services", "id"):
+        if is_unknown(member):
+            if not backends:
+                out.append(unplaced(
+                    where, fed, "which backend of the stack the pool forwards to",
+                    "none an API Management backend", "feed the id of a backend of this stack"))
+            continue
+        if isinstance(member, str) and member and _stack_backend(graph, fed, member):
+            continue
+        out.append(
+            f"`{where}` puts {member!r} in the pool, which names no API Management backend this stack "
+            "creates: the calls the pool receives go where that backend sends them, which no check reads; "
+            "feed the id of a backend of this stack (whose `url` is judged)"
+        )
+    return out
+
+
+EXTRA_CHECKS = (
+    *((t, foreign_origins) for t in ORIGINS),
+    *((t, foreign_pool_members) for t in sorted(BACKENDS)),
+)

@@ -19,7 +19,10 @@ that resource is of a type Azure links to (`private_link_types`): a network secu
 a control of the stack that no private link connects to (r64p-01, -02), whether fed or named by the literal
 id the stack records for it (r64p-03). Round 65: and the group the link asks for (`groupIds`, `groupId`,
 beside the id) must be one that type offers (`private_link_types.GROUP_IDS`): a `vault` link to the stack's
-storage account, or a link naming no group, connects to nothing Azure accepts (r65p-01 to -06)."""
+storage account, or a link naming no group, connects to nothing Azure accepts (r65p-01 to -06). Round 66: a
+literal id in a subscription the record names is asked the same, its type read from the id
+(`private_link_types.ARM_TYPES`): a network security group, a storage account asked for `vault`, or a type
+whose groups are not confirmed block there too (r66p-20 to -22)."""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from policies.core.network_rule_subnets import UNRECORDED
-from policies.core.private_link_types import GROUP_IDS, PRIVATE_LINK_TYPES
+from policies.core.private_link_types import ARM_TYPES, GROUP_IDS, PRIVATE_LINK_TYPES
 from policies.core.recorded_ids import made_by, own_resource
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -47,6 +50,7 @@ CONTROLS = frozenset({
 })
 _KEYS = frozenset({"privateLinkServiceId", "privateLinkResourceId"})
 _ARM_ID = re.compile(r"^/subscriptions/([^/]+)/resourceGroups/[^/]+/providers/[^/]+/[^/]+/[^/]+", re.I)
+_PROVIDER_PATH = re.compile(r"/providers/([^/]+)/(.+)$", re.I)
 _STACK_REFERENCE = "pulumi:pulumi:StackReference"
 PRIVATE_LINK_SERVICE = "azure-native:network:PrivateLinkService"
 # The types whose link names its group beside the id; a Front Door (classic) backend or CDN origin names none.
@@ -122,15 +126,41 @@ _NO_LINK = (
 )
 
 
-def _unplaced(where: str, fed: list[ResourceView]) -> str:
+def unplaced(where: str, fed: list[ResourceView], asked: str, why: str, feed: str) -> str:
+    """An unknown id fed from nothing (`asked` cannot be judged), or only from resources that `why` says are
+    none it may name: what they output may name any resource of any party, so it blocks (`feed`: the fix)."""
     if not fed:
-        return unknown_message(where, "which resource it links to")
+        return unknown_message(where, asked)
     kinds = ", ".join(sorted({d.type for d in fed}))
     return (
-        f"`{where}` is unknown during preview and fed only from {kinds}, {_NO_LINK}: what it outputs may "
-        "name any resource, of any party; feed the id of the resource the link is for (a store or service "
-        "of this stack)"
+        f"`{where}` is unknown during preview and fed only from {kinds}, {why}: what it outputs may name any "
+        f"resource, of any party; {feed}"
     )
+
+
+def _recorded_kind(rid: str) -> str | None:
+    """The type of GROUP_IDS a literal id names, read from its provider path
+    (`Microsoft.Storage/storageAccounts/x`: a storage account); None for any other type or a child's id."""
+    m = _PROVIDER_PATH.search(rid)
+    segs = m.group(2).rstrip("/").split("/") if m else []
+    if not segs or len(segs) % 2:
+        return None
+    return ARM_TYPES.get(f"{m.group(1)}/{'/'.join(segs[::2])}".lower())
+
+
+def _recorded(where: str, target: str, holder: Any, grouped: bool) -> list[str]:
+    """Why a link to a literal id in a subscription the record names may connect to something other than
+    the resource it names: no resource of the stack tells its type, so the id's provider path does (r66p-20
+    to -22)."""
+    kind = _recorded_kind(target)
+    if kind is None:
+        return [
+            f"`{where}` links to {target!r}, in a subscription the PIA record names, but names no type "
+            "whose private-link groups are confirmed (policies/core/private_link_types.ARM_TYPES): Azure "
+            "links only to a type offering private-link groups, so what the program connects to may not be "
+            "this resource; name the store or service the link is for, or confirm and add its type's groups"
+        ]
+    return _groups(where, holder, {kind}) if grouped else []
 
 
 def _auto_approved(r: ResourceView, recorded: set[str]) -> list[str]:
@@ -157,7 +187,9 @@ def foreign_targets(r: ResourceView, graph: StackGraph, recorded: set[str]) -> l
             kinds = {d.type for d in fed if d.type in PRIVATE_LINK_TYPES}
             out += _groups(where, holder, kinds) if kinds and r.type in _GROUPED else []
             if not kinds:
-                out.append(_unplaced(where, fed))
+                out.append(unplaced(
+                    where, fed, "which resource it links to", _NO_LINK,
+                    "feed the id of the resource the link is for (a store or service of this stack)"))
             continue
         owners = _own(graph, target, fed) if isinstance(target, str) and target else []
         kinds = {o.type for o in owners if o.type in PRIVATE_LINK_TYPES}
@@ -172,6 +204,7 @@ def foreign_targets(r: ResourceView, graph: StackGraph, recorded: set[str]) -> l
             continue
         m = _ARM_ID.match(target) if isinstance(target, str) else None
         if m is not None and m.group(1).lower() in recorded:
+            out += _recorded(where, target, holder, r.type in _GROUPED)
             continue
         whose = f"in subscription {m.group(1)!r}, {UNRECORDED}," if m else "(no readable ARM id)"
         out.append(
