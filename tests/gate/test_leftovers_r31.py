@@ -218,10 +218,10 @@ def test_a_change_behind_a_linked_directory_of_a_pack_judges_the_stacks_again(ru
     pack = linked_pack.parent / "pack"
     assert _cached(run_gate, linked_pack) == {"a": False, "b": False}
     assert _cached(run_gate, linked_pack) == {"a": True, "b": True}
-    (pack / "data-a" / "records.txt").write_text("plain other $SCRATCH_MODE\n")   # a file behind the link
-    assert _cached(run_gate, linked_pack) == {"a": False, "b": False}
     (pack / "data").unlink()
-    (pack / "data").symlink_to("data-b")                                         # the link pointed elsewhere
+    (pack / "data").symlink_to("data-b")          # the link pointed elsewhere: the same records.txt, and more
+    assert _cached(run_gate, linked_pack) == {"a": False, "b": False}
+    (pack / "data-b" / "more.txt").write_text("other more\n")                  # a file behind the link
     assert _cached(run_gate, linked_pack) == {"a": False, "b": False}
 
 
