@@ -280,3 +280,24 @@ def test_a_large_valid_state_is_read_as_before(tmp_path) -> None:
         f.truncate(state.stat().st_size - 1)
     assert len(load_state(state)["deployment"]["resources"]) == 32_000
     assert len(read_state(state)["deployment"]["resources"]) == 32_000
+
+
+def test_a_late_error_is_named_at_its_byte(tmp_path) -> None:
+    """The line names the byte the reader stopped at, counted in bytes (characters of two bytes before
+    it), in the gate and in the export; invalid UTF-8 there as the strict path words it."""
+    from evidence.errors import EvidenceError
+    from evidence.inputs import read_state
+    from gate.state_load import load_state
+
+    resource = {"urn": "urn:pulumi:s::p::t::n\u00e9\u00e9", "inputs": {"tags": {"a": "\u00e9" * 100}}}
+    doc = json.dumps({"deployment": {"resources": [resource] * 40_000}}, ensure_ascii=False).encode()
+    state = tmp_path / "s.json"
+    for tail, line in ((b"\n x", f"not JSON (byte {len(doc) + 2}: Extra data)"),
+                       (b' "\xff"', f"state file is not valid UTF-8 (byte {len(doc) + 2})")):
+        state.write_bytes(doc + tail)
+        with pytest.raises(GateError) as raised:
+            load_state(state)
+        assert str(raised.value) == f"{state}: {line}"
+        with pytest.raises(EvidenceError) as raised:
+            read_state(state)
+        assert str(raised.value) == f"{state}: {line}"
