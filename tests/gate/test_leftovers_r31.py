@@ -22,7 +22,7 @@ from test_leftovers_r25 import REPO, RUN_LIMIT
 from test_leftovers_r28 import AS_OF, STACK
 from test_leftovers_r29 import _one_line, _run
 from test_leftovers_r30 import UNDER_CAP, UNIT_BOUND, _preview
-from test_stack_cache import PROGRAM
+from test_stack_cache import scratch  # noqa: F401  (the fixture linked_pack builds on)
 
 
 # ------------------------------------------------ 1. a link to a directory in a pack, the records, a program
@@ -178,27 +178,18 @@ PolicyPack(name="scratch", enforcement_level=EnforcementLevel.ADVISORY,
 
 
 @pytest.fixture
-def linked_pack(tmp_path: Path) -> Path:
+def linked_pack(request: pytest.FixtureRequest) -> Path:
     """test_stack_cache's program, judged by a pack reading every `data/*.txt`, `data` a link to `data-a`;
     `data-b` beside it holds one record more."""
-    root = tmp_path / "p"
-    root.mkdir()
-    (root / "Pulumi.yaml").write_text("name: scratch\nruntime: python\n")
-    (root / "Pulumi.a.yaml").write_text("config:\n  aws:region: eu-west-1\n")
-    (root / "Pulumi.b.yaml").write_text("config:\n  aws:region: eu-west-1\n  scratch:ref: a\n")
-    (root / "__main__.py").write_text(PROGRAM)
-    (root / "helper.py").write_text('NAME = "a-bucket"\n')
-    (root / "data.json").write_text('{"size": 1}\n')
-    (root / "uv.lock").write_text("version = 1\n")
-    pack = tmp_path / "pack"
+    root = request.getfixturevalue("scratch")
+    pack = root.parent / "pack"
     for name in ("data-a", "data-b"):
-        (pack / name).mkdir(parents=True)
-        (pack / name / "records.txt").write_text("plain $SCRATCH_MODE\n")
+        (pack / name).mkdir()
+        shutil.copy(pack / "records.txt", pack / name)
+    (pack / "records.txt").unlink()
     (pack / "data-b" / "more.txt").write_text("other\n")
     (pack / "data").symlink_to("data-a")
-    (pack / "PulumiPolicy.yaml").write_text("runtime: python\n")
     (pack / "__main__.py").write_text(GLOB_PACK)
-    (tmp_path / "pack.json").write_text('{"mode-on-record": "advisory"}\n')
     return root
 
 
