@@ -53,12 +53,13 @@ def report_from_json(data: dict[str, Any], where: str) -> StackReport:
 def read_state(path: Path) -> dict[str, Any]:
     """A checkpoint in `pulumi stack export` shape; EvidenceError naming file and key otherwise."""
     from gate.errors import GateError
-    from gate.inputs import MAX_STATE_BYTES, refuse_unparsable_prefix, require_regular_file
+    from gate.inputs import MAX_STATE_BYTES, require_regular_file
+    from gate.state_load import refuse_not_json
 
     try:
         if os.path.lexists(path):   # round 29: a FIFO waited, a huge file was read whole
             require_regular_file(path, "state file", MAX_STATE_BYTES)
-            refuse_unparsable_prefix(path, "state file")   # round 30: nor read whole to word its error
+            refuse_not_json(path, "state file")   # rounds 30, 31: nor read whole to word its error
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise EvidenceError(f"{path}: state file not found") from None

@@ -15,6 +15,7 @@ import json
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,56 @@ def tree_files(root: Path) -> list[tuple[str, str]]:
 def files_under(root: Path) -> list[Path]:
     """What tree_files hashes: all that is no directory, so a FIFO or device there is named, not skipped
     unseen (round 30)."""
-    return [p for p in sorted(root.rglob("*"))
-            if not p.is_dir() and "__pycache__" not in p.relative_to(root).parts]
+    return walk_tree(root, lambda name: name != "__pycache__")
+
+
+def walk_tree(root: Path, keep_dir: Callable[[str], bool], keep_file: Callable[[Path], bool] = bool
+              ) -> list[Path]:
+    """Every file under `root` (sorted) that `keep_file` keeps, in the directories `keep_dir` keeps by
+    name, through the symbolic links of the tree: a link to a directory inside it is followed, so what it
+    points at is hashed under the link's name (round 31: `rglob` and `os.walk` listed such a link and did
+    not descend, so pointing it elsewhere changed no digest). A link out of the tree, or one that loops,
+    is a GateError naming it: what lies behind it is no file of the tree, or has no end."""
+    top = Path(root).resolve()
+    found: list[Path] = []
+
+    def visit(here: Path, chain: tuple[Path, ...]) -> None:
+        for entry in sorted(os.scandir(here), key=lambda e: e.name):
+            path = here / entry.name
+            if not keep_dir(entry.name) and _is_dir(entry):   # `.venv`, a link to one too: not followed
+                continue
+            real = _inside(path, top, chain) if entry.is_symlink() else chain[-1] / entry.name
+            if real.is_dir():
+                visit(path, (*chain, real))
+            elif keep_file(path):
+                found.append(path)
+
+    visit(Path(root), (top,))
+    return sorted(found)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:   # a link that loops (ELOOP): _inside names it
+        return False
+
+
+def _inside(link: Path, top: Path, chain: tuple[Path, ...]) -> Path:
+    """Where `link` leads, when that is inside `top` and no directory it lies in (else GateError)."""
+    from gate.errors import GateError
+
+    try:
+        real = link.resolve()
+    except (OSError, RuntimeError):   # ELOOP; 3.11's resolve() raises RuntimeError on a loop
+        raise GateError(f"{link}: a symbolic link that loops (it leads back to itself): remove it") from None
+    if not real.is_relative_to(top):
+        raise GateError(f"{link}: a symbolic link to {real}, outside {top}: what the verdict depends on "
+                        "lies where no review of the tree sees it; keep it inside, or point the link there")
+    if real in chain:
+        raise GateError(f"{link}: a symbolic link to {real}, a directory it lies in (a loop, no end to "
+                        "hash): remove it")
+    return real
 
 
 @functools.cache

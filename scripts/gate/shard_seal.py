@@ -42,14 +42,12 @@ def program_digest(root: Path) -> str:
 
 
 def _program_files(root: Path) -> list[Path]:
-    found = []
-    for here, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIP]   # .gate, .venv, .git
-        rel = Path(here).relative_to(root)
-        for name in files:
-            if "fixtures" in rel.parts or any(fnmatch(name, p) for p in _SOURCES):
-                found.append(Path(here) / name)
-    return found
+    """Through the tree's links (gate.cache.walk_tree, round 31: a linked directory was not descended)."""
+    from gate.cache import walk_tree
+
+    return walk_tree(root, lambda d: not d.startswith(".") and d not in _SKIP,   # .gate, .venv, .git
+                     lambda p: ("fixtures" in p.parent.relative_to(root).parts
+                                or any(fnmatch(p.name, pattern) for pattern in _SOURCES)))
 
 
 def _files_of(stack: str) -> tuple[str, str, str]:

@@ -34,11 +34,14 @@ from gate.inputs import (
     CHUNK,
     MAX_DEPTH,
     MAX_STATE_BYTES,
+    PREFIX,
     parse_json,
     read_text,
-    refuse_unparsable_prefix,
     require_regular_file,
 )
+from gate.not_json import Fallback as _Fallback
+from gate.not_json import NotJson as _NotJson
+from gate.not_json import refuse_large as _refuse_large
 
 AHEAD = 256 * 1024        # read the next chunk before a value when fewer characters than this are left
 _WS = re.compile(r"[ \t\n\r]*")
@@ -47,10 +50,6 @@ _WS = re.compile(r"[ \t\n\r]*")
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
                              r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
-
-
-class _Fallback(Exception):
-    """Not read here: the strict whole-file path reads it (and words any error)."""
 
 
 def _no_constant(name: str) -> Any:
@@ -75,11 +74,14 @@ def _load(path: Path, what: str) -> tuple[Any, list[bool] | None]:
     require_regular_file(path, what, MAX_STATE_BYTES)   # round 29: the strict path reads it whole
     paused = gc.isenabled()
     gc.disable()          # millions of new containers: no collector passes over them while reading
+    not_json = None
     try:
         with open(path, "rb") as fh:
             state, flags = _read(fh, path)
         gc.freeze()       # it lives until the gate exits: later collections need not scan it again
         return state, flags
+    except _NotJson as exc:
+        not_json = exc
     except _Fallback:
         pass
     except OSError as exc:
@@ -87,8 +89,24 @@ def _load(path: Path, what: str) -> tuple[Any, list[bool] | None]:
     finally:
         if paused:
             gc.enable()
-    refuse_unparsable_prefix(path, what)    # round 30: a file that is no JSON is not read whole to say so
+    _refuse_large(path, what, not_json)
     return parse_json(read_text(path, what, MAX_STATE_BYTES), str(path)), None
+
+
+def refuse_not_json(path: Path, what: str) -> None:
+    """GateError when a regular file past PREFIX bytes is no JSON, found by reading it in chunks and
+    keeping one resource at a time (the export's `read_state`, before it reads the file whole); nothing
+    for a smaller file, or one this reader leaves to the strict path (a key given twice, NaN)."""
+    not_json = None
+    if os.path.getsize(path) > PREFIX:
+        try:
+            with open(path, "rb") as fh:
+                _Reader(fh, keep=False).document()
+        except _NotJson as exc:
+            not_json = exc
+        except _Fallback:
+            pass
+    _refuse_large(path, what, not_json)
 
 
 def _read(fh: BinaryIO, path: Path) -> tuple[Any, list[bool]]:
@@ -243,9 +261,11 @@ class _Reader:
     """A checkpoint read from a binary file in chunks: the top-level and deployment objects walked key by
     key, every other value decoded by the standard library's scanner."""
 
-    def __init__(self, fh: Any, join: Any = None) -> None:
+    def __init__(self, fh: Any, join: Any = None, keep: bool = True) -> None:
         self.fh = fh
         self.join = join          # gate.state_split: the resources after this file's end, and what follows
+        self.keep = keep          # False: the resources are checked, not kept (refuse_not_json)
+        self.read = 0             # bytes read from fh
         self.utf8 = codecs.getincrementaldecoder("utf-8")()
         self.buf = ""
         self.pos = 0
@@ -257,8 +277,13 @@ class _Reader:
     def document(self) -> Any:
         doc = self._object(lambda key: self._deployment if key == "deployment" else None)
         if self._ws():
-            raise _Fallback       # extra data after the document
+            raise self._not_json("Extra data")
         return doc
+
+    def _not_json(self, msg: str, pos: int | None = None) -> _NotJson:
+        """At `pos` (the current position by default) of the buffer, as a byte of the file."""
+        ahead = self.buf[self.pos if pos is None else pos:].encode("utf-8", "surrogatepass")
+        return _NotJson(self.read - len(ahead) - len(self.utf8.getstate()[0]), msg)
 
     def _deployment(self) -> Any:
         if self._ws() != "{":
@@ -275,7 +300,8 @@ class _Reader:
             return out
         while True:
             value = self._value()
-            out.append(self.compact.resource(value, self.length))
+            if self.keep:
+                out.append(self.compact.resource(value, self.length))
             if self.join is not None and self._ws() == "":   # this half ends after a whole resource
                 self._join(out)
             if not self._separator("]"):
@@ -293,7 +319,7 @@ class _Reader:
 
     def _object(self, special: Any) -> dict[str, Any]:
         if self._ws() != "{":
-            raise _Fallback
+            raise _Fallback       # another value than an object: the strict path words it
         self.pos += 1
         out: dict[str, Any] = {}
         if self._ws() == "}":
@@ -301,10 +327,10 @@ class _Reader:
             return out
         while True:
             if self._ws() != '"':
-                raise _Fallback
+                raise self._not_json("Expecting property name enclosed in double quotes")
             key = self._value()
             if self._ws() != ":":
-                raise _Fallback
+                raise self._not_json("Expecting ':' delimiter")
             self.pos += 1
             if key in out:
                 raise _Fallback   # a key given twice (two `resources`): the strict path names it
@@ -321,7 +347,7 @@ class _Reader:
             return True
         if c == close:
             return False
-        raise _Fallback
+        raise self._not_json(f"Expecting ',' delimiter or '{close}'", self.pos - 1)
 
     def _ws(self) -> str:
         """Skip whitespace; the next character ("" at the end of the file)."""
@@ -339,10 +365,10 @@ class _Reader:
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError:
+            except json.JSONDecodeError as exc:
                 if self._more():
                     continue      # the value may go on in the next chunk
-                raise _Fallback from None
+                raise self._not_json(exc.msg, exc.pos) from None
             except (ValueError, RecursionError):
                 raise _Fallback from None
             if end == len(self.buf) and self._more():
@@ -356,10 +382,12 @@ class _Reader:
             return False
         data = self.fh.read(CHUNK)
         self.eof = not data
+        pending = len(self.utf8.getstate()[0])
+        self.read += len(data)
         try:
             text = self.utf8.decode(data, final=self.eof)
-        except UnicodeDecodeError:
-            raise _Fallback from None
+        except UnicodeDecodeError as exc:   # at exc.start of what was pending and this chunk
+            raise _NotJson(self.read - len(data) - pending + exc.start, "", utf8=True) from None
         rest = self.buf[self.pos:]
         self.buf, self.pos = rest + text, 0
         if "\\u" in self.buf and _SURROGATE.search(self.buf) and _LONE_SURROGATE.search(self.buf):
