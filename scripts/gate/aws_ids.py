@@ -148,6 +148,7 @@ _NAME_INPUT = {
     "opensearch/domain:Domain": "domainName", "msk/cluster:Cluster": "clusterName",
     "timestreamwrite/database:Database": "databaseName", "timestreamwrite/table:Table": "tableName",
     "ecs/taskDefinition:TaskDefinition": "family",
+    "iam/virtualMfaDevice:VirtualMfaDevice": "virtualMfaDeviceName",
     "dax/cluster:Cluster": "clusterName", "dynamodb/globalTable:GlobalTable": "name",
     "docdb/globalCluster:GlobalCluster": "globalClusterIdentifier",
     "neptune/globalCluster:GlobalCluster": "globalClusterIdentifier",
@@ -236,6 +237,31 @@ def _id_of(mod_type: str, arn: str, phys_name: str, fields: dict[str, str], rid:
     return rid
 
 
+# IAM's resource kinds where they are not the class name; a path (`/ci/`) sits between kind and name.
+_IAM_KINDS = {"Role": "role", "User": "user", "Group": "group", "Policy": "policy",
+              "InstanceProfile": "instance-profile", "ServerCertificate": "server-certificate",
+              "SamlProvider": "saml-provider", "VirtualMfaDevice": "mfa"}
+_IAM_ID_IS_ARN = frozenset({"Policy", "SamlProvider", "OpenIdConnectProvider", "ServiceLinkedRole"})
+
+
+def _iam_resource(cls: str, inputs: dict[str, Any], phys_name: str) -> str:
+    """The resource part of an IAM ARN: `role/<path>/<name>`, `saml-provider/<name>`, `oidc-provider/<url
+    without scheme>` (the issuer a trust policy's conditions are keyed by), a service-linked role under
+    `role/aws-service-role/<service>/`."""
+    if cls == "OpenIdConnectProvider":
+        url = plain(inputs.get("url"))
+        return f"oidc-provider/{url.split('://', 1)[-1].rstrip('/')}" if isinstance(url, str) else UNKNOWN
+    if cls == "ServiceLinkedRole":
+        service, suffix = plain(inputs.get("awsServiceName")), plain(inputs.get("customSuffix"))
+        if not isinstance(service, str) or service == UNKNOWN:
+            return UNKNOWN
+        role = f"AWSServiceRoleFor{service.split('.')[0].capitalize()}" + (f"_{suffix}" if suffix else "")
+        return f"role/aws-service-role/{service}/{role}"
+    path = plain(inputs.get("path"))
+    path = path if isinstance(path, str) and path.startswith("/") and path.endswith("/") else "/"
+    return f"{_IAM_KINDS.get(cls, _kebab(cls))}{path}{phys_name}"
+
+
 _LB_KINDS = {"application": "app", "network": "net", "gateway": "gwy"}
 
 
@@ -297,7 +323,9 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     if module == "s3":
         arn = f"arn:aws:s3:::{rid}"
     elif module == "iam":
-        arn = f"arn:aws:iam::{account}:{kind.split('-')[-1]}/{phys_name}"
+        resource = _iam_resource(cls, inputs, phys_name)
+        arn = UNKNOWN if resource == UNKNOWN else f"arn:aws:iam::{account}:{resource}"
+        rid = arn if cls in _IAM_ID_IS_ARN else rid
     elif module == "kms":
         arn = f"arn:aws:kms:{region}:{account}:{'alias/' + phys_name if 'alias' in kind else 'key/' + rid}"
     elif module in ("sns", "sqs"):

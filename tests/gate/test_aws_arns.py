@@ -256,3 +256,37 @@ def test_stores_with_generated_ids_carry_them_in_their_arn(cls, inputs, arn, rid
     out = aws_outputs(f"aws:{cls}", "n", inputs, R, "n-1a2b3c4d")
     assert re.fullmatch(arn, out["arn"]), out["arn"]
     assert (out["id"] == out["arn"]) if rid == "arn" else re.fullmatch(rid, out["id"]), out["id"]
+
+
+@pytest.mark.parametrize(("cls", "inputs", "arn", "rid"), [
+    ("iam/role:Role", {"name": "ci", "path": "/deploy/"}, f"arn:aws:iam::{A}:role/deploy/ci", "ci"),
+    ("iam/policy:Policy", {"name": "p"}, f"arn:aws:iam::{A}:policy/p", "arn"),
+    ("iam/instanceProfile:InstanceProfile", {"name": "web"}, f"arn:aws:iam::{A}:instance-profile/web", "web"),
+    ("iam/samlProvider:SamlProvider", {"name": "adfs"}, f"arn:aws:iam::{A}:saml-provider/adfs", "arn"),
+    ("iam/openIdConnectProvider:OpenIdConnectProvider", {"url": "https://token.actions.githubusercontent.com"},
+     f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com", "arn"),
+    ("iam/serviceLinkedRole:ServiceLinkedRole", {"awsServiceName": "elasticbeanstalk.amazonaws.com"},
+     f"arn:aws:iam::{A}:role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticbeanstalk",
+     "arn"),
+    ("iam/virtualMfaDevice:VirtualMfaDevice", {"virtualMfaDeviceName": "admin"},
+     f"arn:aws:iam::{A}:mfa/admin", None),
+])
+def test_iam_arns_carry_their_kind_and_path(cls, inputs, arn, rid):
+    out = aws_outputs(f"aws:{cls}", "n", inputs, R, "n-1a2b3c4d")
+    assert out["arn"] == arn
+    assert out["id"] == (arn if rid == "arn" else rid or out["id"])
+
+
+def test_a_trust_federating_the_stacks_own_saml_provider_is_judged_as_people():
+    # a trust policy built from the provider's `arn` output names `saml-provider/`, which the PIA rules
+    # read as people signing in (MFA through the IdP), not as a pipeline; an OIDC one names the issuer its
+    # conditions are keyed by
+    from policies.core.iam.statements import oidc_issuers, trust_kind
+
+    saml = aws_outputs("aws:iam/samlProvider:SamlProvider", "adfs", {"name": "adfs"}, R, "x")["arn"]
+    oidc = aws_outputs("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "gh",
+                       {"url": "https://token.actions.githubusercontent.com"}, R, "x")["arn"]
+    assume = {"Effect": "Allow", "Action": "sts:AssumeRoleWithSAML", "Principal": {"Federated": saml}}
+    assert trust_kind(assume) == "people"
+    web = {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": oidc}}
+    assert oidc_issuers(web) == ["token.actions.githubusercontent.com"]
