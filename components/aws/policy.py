@@ -48,7 +48,11 @@ KMS_ADMIN_ACTIONS: tuple[str, ...] = (
     "kms:Enable*",
     "kms:List*",
     "kms:Put*",
-    "kms:Update*",
+    # Not kms:Update*: UpdateCustomKeyStore re-points the external key store's proxy to any host and no
+    # condition key pins it (residency round 67); the store's settings are the stack's to deploy.
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+    "kms:UpdatePrimaryRegion",
     "kms:Revoke*",
     "kms:Disable*",
     "kms:Get*",

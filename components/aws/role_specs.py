@@ -50,8 +50,12 @@ ROLE_FUNCTIONS: dict[str, str | None] = {
 }
 # Every human role is without data access; data is reached only by workload roles (D36 §113).
 NO_DATA_ROLES = frozenset(ROLE_FUNCTIONS)
+# A redeploy, never Service Connect turned on: its log configuration would be the request's (residency round
+# 67); a request without one keeps the service's, which the stack sets.
+SERVICE_UPDATE = "ecs:UpdateService"
+SERVICE_CONNECT_OFF = {"StringEqualsIfExists": {"ecs:enable-service-connect": "false"}}
 OPERATE_ACTIONS = (
-    "ecs:UpdateService",
+    SERVICE_UPDATE,
     "ecs:StopTask",
     "rds:RebootDBInstance",
     "elasticache:RebootCacheCluster",
@@ -105,9 +109,10 @@ def role_specs(acct: str, region: str) -> dict[str, RoleSpec]:
             grants=[
                 policy.statement(
                     "Allow",
-                    OPERATE_ACTIONS,
+                    [a for a in OPERATE_ACTIONS if a != SERVICE_UPDATE],
                     sid="Operate",
-                )
+                ),
+                policy.statement("Allow", [SERVICE_UPDATE], sid="Redeploy", condition=SERVICE_CONNECT_OFF),
             ],
             managed=("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",),
             boundary_allow=(*READ_ONLY_ACTIONS, *OPERATE_ACTIONS),

@@ -165,6 +165,10 @@ _STORES: dict[str, _Store] = {
     "aoss": _store("aoss", "OpenSearch Serverless collections", ("APIAccessAll",), "collection/zzoutside"),
     "s3express": _store("s3express", "directory buckets", ("CreateSession",),
                         "bucket/zz-outside--use1-az4--x-s3"),
+    # Round 67: an NFS client's writes, authorised by the file system's ARN (its policy may let another
+    # account's role in), land in that file system's account and region.
+    "elasticfilesystem": _store("elasticfilesystem", "EFS file systems", ("ClientWrite",),
+                                "file-system/fs-zzoutside"),
 }
 _VARIABLE = ("*", "?", "${")  # a wildcard, or a policy variable filled per request
 _SHOWN = 8  # actions a message names

@@ -27,7 +27,11 @@ unless its verb only removes, stops, tags or reads, it writes data into the stor
 that ARN in `grant_patterns.py`), or a decision below says why it carries no destination. The residency
 classes could not derive it: AppFlow, CodeBuild, DMS, Pipes and Scheduler are `regional`. Its probe: a
 `Put…` naming no data (`config:PutDeliveryChannel`) is no data write, and `Permissions management` aims too
-(a bucket policy in the request opens the bucket to any party).
+(a bucket policy in the request opens the bucket to any party). Round 67 ends two decisions that knowingly
+let an aim pass: `ecs:UpdateService` may turn Service Connect on with a log configuration (any log driver's
+destination), pinned off by `ecs:enable-service-connect` "false" (StringEqualsIfExists too: a request without
+a Service Connect configuration keeps the one the stack set, judged there); a custom key store's proxy
+(`kms:CreateCustomKeyStore`, `UpdateCustomKeyStore`) is in the request and no condition key names it.
 """
 
 from __future__ import annotations
@@ -96,6 +100,9 @@ _AIMS: dict[str, tuple[str, str | None]] = {a.lower(): (a, key) for a, key in (
     ("lambda:CreateFunction", None), ("lambda:UpdateFunctionConfiguration", None),
     ("states:CreateStateMachine", None), ("states:UpdateStateMachine", None),
     ("ecs:RegisterTaskDefinition", None),
+    # Round 67: Service Connect's log configuration is the request's; an external key store's proxy too
+    ("ecs:UpdateService", "ecs:enable-service-connect"),
+    ("kms:CreateCustomKeyStore", None), ("kms:UpdateCustomKeyStore", None),
 )}
 # Round 65's probe: a resource policy naming a principal of the same account grants it without any identity
 # policy, so the policies of the stores whose service has aiming actions are read too (type -> input).
@@ -106,6 +113,10 @@ _RESOURCE_POLICIES = {
                     "policy"),
 }
 _PIN_OPERATORS = ("StringEquals", "ArnEquals")
+# keys whose pin is a setting that turns the aim off rather than a destination: the values that do, and the
+# operators read (IfExists: a request that omits the setting leaves the one the stack set, judged there)
+_OFF_KEYS = {"ecs:enable-service-connect": frozenset({"false"})}
+_OFF_OPERATORS = (*_PIN_OPERATORS, "StringEqualsIfExists")
 _ACCOUNT = re.compile(r"(?:arn:aws[a-z-]*:iam::)?\d{12}(?::root)?")
 _SHOWN = 8
 
@@ -124,7 +135,8 @@ _NOT_AIMS: tuple[tuple[str, str], ...] = (
     (r"rds-db:connect", "a database login (`Permissions management`): what a session does is SQL, the PIA's "
      "structure function; it sets no destination"),
     (r"kms:.*", "a key's use and life cycle carry no destination (ReplicateKey is listed, pinned by "
-     "kms:ReplicaRegion); custom key stores: a lead of round 66"),
+     "kms:ReplicaRegion; a custom key store's creation and update, whose proxy is the request's, too): "
+     "connecting a store reaches the proxy the stack set"),
     (r"logs:createlogstream|logs:createloggroup|cloudwatch:setalarmstate",
      "a stream or group of the account and region its ARN names; an alarm's state (NOT_DATA: its settings)"),
     (r"rds:createdb(?:cluster)?snapshot|rds:modifydb(?:cluster)?parametergroup|ec2:createsnapshots?",
@@ -145,9 +157,6 @@ _NOT_AIMS: tuple[tuple[str, str], ...] = (
     (r"es:createoutboundconnection", "the own domain searches or follows a remote one: data comes in"),
     (r"states:invokehttpendpoint", "the HTTP Task's endpoint is the definition's, judged where the stack "
      "creates it; TestState, whose state is in the request, aims"),
-    (r"elasticfilesystem:clientwrite", "NFS writes into the file system its ARN names"),
-    (r"ecs:updateservice", "a redeploy to a registered task definition (RegisterTaskDefinition aims); "
-     "Service Connect's log configuration: a lead of round 66"),
 )
 # Round 66's probe: a resource policy set at run time (`s3:PutBucketPolicy`) opens the resource to a party the
 # request names, read from wherever it is: `Permissions management` aims as `Write` does.
@@ -193,10 +202,11 @@ def _only_accounts(stmt: dict[str, Any]) -> bool:
 
 
 def _pins(stmt: dict[str, Any], key: str) -> list[str] | None:
-    """The literal values a StringEquals or ArnEquals condition pins `key` to, as written; None when no such
-    condition is there or a value is a pattern, a policy variable or not a string."""
+    """The literal values a StringEquals or ArnEquals condition (one of `_OFF_OPERATORS` for `_OFF_KEYS`)
+    pins `key` to, as written; None when no such condition is there or a value is a pattern, a policy
+    variable or not a string."""
     cond = stmt.get("Condition")
-    for op in _PIN_OPERATORS:
+    for op in _OFF_OPERATORS if key in _OFF_KEYS else _PIN_OPERATORS:
         block = cond.get(op) if isinstance(cond, dict) else None
         values = next((as_list(v) for k, v in block.items() if str(k).lower() == key.lower()), None) \
             if isinstance(block, dict) else None
@@ -216,9 +226,10 @@ def aimed_grants(ok: Allowed, statements: list[tuple[str, dict[str, Any]]]
         loose: list[str] = []
         for written, key in aims(statement_actions(stmt)):
             values = _pins(stmt, key) if key else None
-            if values is None or (key in _REGION_KEYS and not all(ok.permits("aws", v) for v in values)):
+            if values is None or (key in _REGION_KEYS and not all(ok.permits("aws", v) for v in values)) \
+                    or (key in _OFF_KEYS and not _OFF_KEYS[key].issuperset(values)):
                 loose.append(written)
-            elif key not in _REGION_KEYS:
+            elif key not in _REGION_KEYS and key not in _OFF_KEYS:
                 pinned += [(f"{where}, condition `{key}`", v) for v in values]
         if loose:
             messages.append(_message(where, loose))
@@ -236,5 +247,7 @@ def _message(where: str, actions: list[str]) -> str:
             "subscription, target, replication, export or resource itself (its inputs are judged), or pin "
             "the destination by StringEquals `sns:Endpoint`, `events:TargetArn` or "
             "`logs:DeliveryDestinationResourceArn` to a resource of the stack, and a copy's region by "
-            "StringEquals `aws:RequestedRegion` or a key's by `kms:ReplicaRegion` (allowed regions); no "
-            "other condition key names the destination (policies/core/redirect_grants.py)")
+            "StringEquals `aws:RequestedRegion` or a key's by `kms:ReplicaRegion` (allowed regions), and "
+            "keep Service Connect off by StringEquals(IfExists) `ecs:enable-service-connect` \"false\"; no "
+            "other condition key names the destination, none a custom key store's proxy "
+            "(policies/core/redirect_grants.py)")

@@ -59,8 +59,7 @@ def test_replicas_are_pinned_by_the_region_they_are_made_in_and_decided_writes_p
     assert _found(role_policy(
         allow("rds:CreateDBInstanceReadReplica", "*", NARROW),
         allow(["logs:CreateLogStream", "logs:PutLogEvents"], _own("logs", "log-group:/dosis/app:*")),
-        allow(["ecs:UpdateService", "cloudwatch:SetAlarmState", "rds:CreateDBSnapshot", "kms:Decrypt"], "*",
-              NARROW),
+        allow(["cloudwatch:SetAlarmState", "rds:CreateDBSnapshot", "kms:Decrypt"], "*", NARROW),
         allow("es:CreateOutboundConnection", _own("es", "domain/dosis-*")),
         allow("sqs:ChangeMessageVisibility", _own("sqs", "dosis-inbox")))) == []
 
