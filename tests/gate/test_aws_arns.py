@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from gate.aws_ids import _AWS_ARN_FORMATS, aws_outputs
+from gate.aws_arn_formats import ARN_FORMATS
+from gate.aws_ids import aws_outputs
 from gate.mock_base import UNKNOWN
 from gate.mocks import GateMocks
 from pulumi.runtime.mocks import MockCallArgs
@@ -227,7 +228,7 @@ def test_every_arn_a_project_stack_records_has_a_format_of_its_service(stack):
     assert not wrong, wrong
 
 
-@pytest.mark.parametrize("cls", sorted(_AWS_ARN_FORMATS))
+@pytest.mark.parametrize("cls", sorted(ARN_FORMATS))
 def test_every_listed_format_is_one_of_the_catalogue(cls):
     inputs = {"databaseName": "d", "keyspaceName": "k", "name": "n"}
     arn = aws_outputs(f"aws:{cls}", "n", inputs, R, "id-1")["arn"]
