@@ -6,6 +6,20 @@ is not the generated one (what `pulumi import` takes).
 
 from __future__ import annotations
 
+# DataSync's location types: each `location/loc-<17 hex>`, its ARN its id.
+DATASYNC_LOCATIONS = (
+    "datasync/s3Location:S3Location",
+    "datasync/nfsLocation:NfsLocation",
+    "datasync/efsLocation:EfsLocation",
+    "datasync/locationSmb:LocationSmb",
+    "datasync/locationFsxWindows:LocationFsxWindows",
+    "datasync/locationFsxLustre:LocationFsxLustre",
+    "datasync/locationFsxOntapFileSystem:LocationFsxOntapFileSystem",
+    "datasync/locationAzureBlob:LocationAzureBlob",
+    "datasync/locationHdfs:LocationHdfs",
+    "datasync/locationObjectStorage:LocationObjectStorage",
+    "datasync/fsxOpenZfsFileSystem:FsxOpenZfsFileSystem",
+)
 # AWS resource types whose physical id has a well-known prefix (the id programs see in route tables etc.).
 ID_PREFIX = {
     "ec2/vpc:Vpc": "vpc",
@@ -32,13 +46,28 @@ ID_PREFIX = {
     "efs/accessPoint:AccessPoint": "fsap",
     "fsx/lustreFileSystem:LustreFileSystem": "fs", "fsx/windowsFileSystem:WindowsFileSystem": "fs",
     "fsx/ontapFileSystem:OntapFileSystem": "fs", "fsx/openZfsFileSystem:OpenZfsFileSystem": "fs",
+    **{t: "loc" for t in DATASYNC_LOCATIONS}, "datasync/task:Task": "task", "transfer/server:Server": "s",
+    "ebs/volume:Volume": "vol", "ebs/snapshot:Snapshot": "snap", "ec2/amiCopy:AmiCopy": "ami",
+    "ec2/ami:Ami": "ami", "ec2transitgateway/vpcAttachment:VpcAttachment": "tgw-attach",
+    "ec2transitgateway/peeringAttachment:PeeringAttachment": "tgw-attach",
+    "route53/resolverRule:ResolverRule": "rslvr-rr",
+    "route53/resolverQueryLogConfig:ResolverQueryLogConfig": "rslvr-rqlc",
 }
 # Ids the service generates in another shape (`pulumi import` examples of the SDK).
-GENERATED_ID = {
-    "emr/cluster:Cluster": "j-{upper13}", "cloudfront/distribution:Distribution": "E{upper13}",
-    "cognito/userPool:UserPool": "{region}_{alnum9}", "backup/plan:Plan": "{guid}",
-    "mq/broker:Broker": "b-{guid}", "timestreaminfluxdb/dbInstance:DbInstance": "{lower10}",
+GENERATED_ID = {   # `{h}`: 32 hex digits, `{H}` upper-case; `{guid}`, `{GUID}`
+    "emr/cluster:Cluster": "j-{H:.13}", "cloudfront/distribution:Distribution": "E{H:.13}",
+    "cognito/userPool:UserPool": "{region}_{h:.9}", "backup/plan:Plan": "{guid}",
+    "mq/broker:Broker": "b-{guid}", "timestreaminfluxdb/dbInstance:DbInstance": "{h:.10}",
+    "cloudwatch/logDelivery:LogDelivery": "{h:.16}", "lambda/eventSourceMapping:EventSourceMapping": "{guid}",
+    "bedrock/agentKnowledgeBase:AgentKnowledgeBase": "{H:.10}", "appsync/graphQLApi:GraphQLApi": "{h:.26}",
+    "grafana/workspace:Workspace": "g-{h:.10}", "amp/workspace:Workspace": "ws-{GUID}",
+    "route53/healthCheck:HealthCheck": "{guid}", "apigateway/restApi:RestApi": "{h:.10}",
+    "apigatewayv2/api:Api": "{h:.10}",
+    "storagegateway/nfsFileShare:NfsFileShare": "share-{H:.8}",
+    "storagegateway/smbFileShare:SmbFileShare": "share-{H:.8}",
 }
+# Inputs the provider defaults that an ARN or id carries.
+INPUT_DEFAULTS = {"scheduler/schedule:Schedule": {"groupName": "default"}}
 
 
 # ARN formats of types whose generic mock ARN (`arn:aws:<module>:…:<kind>/<id>`) is not the provider's.
@@ -73,12 +102,13 @@ ARN_FORMATS = {
     "efs/accessPoint:AccessPoint": "arn:aws:elasticfilesystem:{region}:{account}:access-point/{id}",
     "kinesis/stream:Stream": "arn:aws:kinesis:{region}:{account}:stream/{name}",
     "glue/catalogDatabase:CatalogDatabase": "arn:aws:glue:{region}:{account}:database/{name}",
-    "glue/catalogTable:CatalogTable": "arn:aws:glue:{region}:{account}:table/{database}/{name}",
+    "glue/catalogTable:CatalogTable": "arn:aws:glue:{region}:{account}:table/{in_databaseName}/{name}",
     "ssm/parameter:Parameter": "arn:aws:ssm:{region}:{account}:parameter/{bare_name}",
     "backup/vault:Vault": "arn:aws:backup:{region}:{account}:backup-vault:{name}",
     "opensearch/domain:Domain": "arn:aws:es:{region}:{account}:domain/{name}",
     "timestreamwrite/database:Database": "arn:aws:timestream:{region}:{account}:database/{name}",
-    "timestreamwrite/table:Table": "arn:aws:timestream:{region}:{account}:database/{database}/table/{name}",
+    "timestreamwrite/table:Table":
+        "arn:aws:timestream:{region}:{account}:database/{in_databaseName}/table/{name}",
     "msk/cluster:Cluster": "arn:aws:kafka:{region}:{account}:cluster/{name}/{uuid}",
     # Network and configuration resources (session 34: every ARN the project's stacks record matches the
     # catalogue's format for its service, `tests/gate/test_aws_arns.py`).
@@ -113,7 +143,7 @@ ARN_FORMATS = {
     "cloudtrail/eventDataStore:EventDataStore": "arn:aws:cloudtrail:{region}:{account}:eventdatastore/{guid}",
     "s3tables/tableBucket:TableBucket": "arn:aws:s3tables:{region}:{account}:bucket/{name}",
     "keyspaces/keyspace:Keyspace": "arn:aws:cassandra:{region}:{account}:/keyspace/{name}/",
-    "keyspaces/table:Table": "arn:aws:cassandra:{region}:{account}:/keyspace/{keyspace}/table/{name}",
+    "keyspaces/table:Table": "arn:aws:cassandra:{region}:{account}:/keyspace/{in_keyspaceName}/table/{name}",
     "emr/cluster:Cluster": "arn:aws:elasticmapreduce:{region}:{account}:cluster/{id}",
     "cognito/userPool:UserPool": "arn:aws:cognito-idp:{region}:{account}:userpool/{id}",
     "backup/plan:Plan": "arn:aws:backup:{region}:{account}:backup-plan:{id}",
@@ -129,6 +159,85 @@ ARN_FORMATS = {
     "elasticache/parameterGroup:ParameterGroup":
         "arn:aws:elasticache:{region}:{account}:parametergroup:{name}",
     "ecs/taskDefinition:TaskDefinition": "arn:aws:ecs:{region}:{account}:task-definition/{name}:1",
+    # Destinations, sources and services the residency pack follows (session 34).
+    "cloudwatch/eventApiDestination:EventApiDestination":
+        "arn:aws:events:{region}:{account}:api-destination/{name}/{guid}",
+    "cloudwatch/eventConnection:EventConnection":
+        "arn:aws:events:{region}:{account}:connection/{name}/{guid}",
+    "cloudwatch/logDeliverySource:LogDeliverySource":
+        "arn:aws:logs:{region}:{account}:delivery-source:{name}",
+    "cloudwatch/logDeliveryDestination:LogDeliveryDestination":
+        "arn:aws:logs:{region}:{account}:delivery-destination:{name}",
+    "cloudwatch/logDelivery:LogDelivery": "arn:aws:logs:{region}:{account}:delivery:{id}",
+    "datasync/task:Task": "arn:aws:datasync:{region}:{account}:task/{id}",
+    "transfer/server:Server": "arn:aws:transfer:{region}:{account}:server/{id}",
+    "transfer/user:User": "arn:aws:transfer:{region}:{account}:user/{in_serverId}/{name}",
+    "mwaa/environment:Environment": "arn:aws:airflow:{region}:{account}:environment/{name}",
+    "appflow/connectorProfile:ConnectorProfile": "arn:aws:appflow:{region}:{account}:connectorprofile/{name}",
+    "appflow/flow:Flow": "arn:aws:appflow:{region}:{account}:flow/{name}",
+    "scheduler/schedule:Schedule": "arn:aws:scheduler:{region}:{account}:schedule/{in_groupName}/{name}",
+    "iot/topicRule:TopicRule": "arn:aws:iot:{region}:{account}:rule/{name}",
+    "kinesisanalyticsv2/application:Application":
+        "arn:aws:kinesisanalytics:{region}:{account}:application/{name}",
+    "mskconnect/connector:Connector": "arn:aws:kafkaconnect:{region}:{account}:connector/{name}/{uuid}",
+    "sesv2/configurationSet:ConfigurationSet": "arn:aws:ses:{region}:{account}:configuration-set/{name}",
+    "sesv2/emailIdentity:EmailIdentity": "arn:aws:ses:{region}:{account}:identity/{name}",
+    "lambda/eventSourceMapping:EventSourceMapping":
+        "arn:aws:lambda:{region}:{account}:event-source-mapping:{id}",
+    "lambda/alias:Alias": "arn:aws:lambda:{region}:{account}:function:{function}:{name}",
+    "lambda/layerVersion:LayerVersion": "arn:aws:lambda:{region}:{account}:layer:{name}:1",
+    "athena/dataCatalog:DataCatalog": "arn:aws:athena:{region}:{account}:datacatalog/{name}",
+    "bedrock/agentKnowledgeBase:AgentKnowledgeBase": "arn:aws:bedrock:{region}:{account}:knowledge-base/{id}",
+    "storagegateway/nfsFileShare:NfsFileShare": "arn:aws:storagegateway:{region}:{account}:share/{id}",
+    "storagegateway/smbFileShare:SmbFileShare": "arn:aws:storagegateway:{region}:{account}:share/{id}",
+    "appsync/graphQLApi:GraphQLApi": "arn:aws:appsync:{region}:{account}:apis/{id}",
+    "apprunner/service:Service": "arn:aws:apprunner:{region}:{account}:service/{name}/{hex32}",
+    "grafana/workspace:Workspace": "arn:aws:grafana:{region}:{account}:/workspaces/{id}",
+    "amp/workspace:Workspace": "arn:aws:aps:{region}:{account}:workspace/{id}",
+    "codeartifact/repository:Repository":
+        "arn:aws:codeartifact:{region}:{account}:repository/{in_domain}/{name}",
+    "msk/serverlessCluster:ServerlessCluster": "arn:aws:kafka:{region}:{account}:cluster/{name}/{uuid}",
+    "rds/proxy:Proxy": "arn:aws:rds:{region}:{account}:db-proxy:prx-{hex17}",
+    "cfg/rule:Rule": "arn:aws:config:{region}:{account}:config-rule/config-rule-{lower6}",
+    "ebs/volume:Volume": "arn:aws:ec2:{region}:{account}:volume/{id}",
+    "ebs/snapshot:Snapshot": "arn:aws:ec2:{region}::snapshot/{id}",
+    "ec2/amiCopy:AmiCopy": "arn:aws:ec2:{region}::image/{id}",
+    "ec2/ami:Ami": "arn:aws:ec2:{region}::image/{id}",
+    "ec2transitgateway/transitGateway:TransitGateway": "arn:aws:ec2:{region}:{account}:transit-gateway/{id}",
+    "ec2transitgateway/vpcAttachment:VpcAttachment":
+        "arn:aws:ec2:{region}:{account}:transit-gateway-attachment/{id}",
+    "ec2transitgateway/peeringAttachment:PeeringAttachment":
+        "arn:aws:ec2:{region}:{account}:transit-gateway-attachment/{id}",
+    "sagemaker/endpointConfiguration:EndpointConfiguration":
+        "arn:aws:sagemaker:{region}:{account}:endpoint-config/{name}",
+    "cloudfront/realtimeLogConfig:RealtimeLogConfig":
+        "arn:aws:cloudfront::{account}:realtime-log-config/{name}",
+    "route53/resolverRule:ResolverRule": "arn:aws:route53resolver:{region}:{account}:resolver-rule/{id}",
+    "route53/resolverQueryLogConfig:ResolverQueryLogConfig":
+        "arn:aws:route53resolver:{region}:{account}:resolver-query-log-config/{id}",
+    "route53/healthCheck:HealthCheck": "arn:aws:route53:::healthcheck/{id}",
+    "globalaccelerator/accelerator:Accelerator": "arn:aws:globalaccelerator::{account}:accelerator/{guid}",
+    "networkfirewall/firewall:Firewall": "arn:aws:network-firewall:{region}:{account}:firewall/{name}",
+    "networkfirewall/firewallPolicy:FirewallPolicy":
+        "arn:aws:network-firewall:{region}:{account}:firewall-policy/{name}",
+    "synthetics/canary:Canary": "arn:aws:synthetics:{region}:{account}:canary:{name}",
+    "rekognition/streamProcessor:StreamProcessor":
+        "arn:aws:rekognition:{region}:{account}:streamprocessor/{name}",
+    "apigateway/restApi:RestApi": "arn:aws:apigateway:{region}::/restapis/{id}",
+    "apigatewayv2/api:Api": "arn:aws:apigateway:{region}::/apis/{id}",
+    "datasync/s3Location:S3Location": "arn:aws:datasync:{region}:{account}:location/{id}",
+    "datasync/nfsLocation:NfsLocation": "arn:aws:datasync:{region}:{account}:location/{id}",
+    "datasync/efsLocation:EfsLocation": "arn:aws:datasync:{region}:{account}:location/{id}",
+    "datasync/locationSmb:LocationSmb": "arn:aws:datasync:{region}:{account}:location/{id}",
+    "datasync/locationFsxWindows:LocationFsxWindows": "arn:aws:datasync:{region}:{account}:location/{id}",
+    "datasync/locationFsxLustre:LocationFsxLustre": "arn:aws:datasync:{region}:{account}:location/{id}",
+    "datasync/locationFsxOntapFileSystem:LocationFsxOntapFileSystem":
+        "arn:aws:datasync:{region}:{account}:location/{id}",
+    "datasync/locationAzureBlob:LocationAzureBlob": "arn:aws:datasync:{region}:{account}:location/{id}",
+    "datasync/locationHdfs:LocationHdfs": "arn:aws:datasync:{region}:{account}:location/{id}",
+    "datasync/locationObjectStorage:LocationObjectStorage":
+        "arn:aws:datasync:{region}:{account}:location/{id}",
+    "datasync/fsxOpenZfsFileSystem:FsxOpenZfsFileSystem": "arn:aws:datasync:{region}:{account}:location/{id}",
 }
 # The input that holds a type's physical name where it is not `name` (absent: the provider's autoname).
 NAME_INPUT = {
@@ -150,31 +259,81 @@ NAME_INPUT = {
     "redshiftserverless/namespace:Namespace": "namespaceName",
     "redshiftserverless/workgroup:Workgroup": "workgroupName", "mq/broker:Broker": "brokerName",
     "keyspaces/keyspace:Keyspace": "keyspaceName", "keyspaces/table:Table": "tableName",
+    "transfer/user:User": "userName", "sesv2/configurationSet:ConfigurationSet": "configurationSetName",
+    "sesv2/emailIdentity:EmailIdentity": "emailIdentity", "lambda/layerVersion:LayerVersion": "layerName",
+    "apprunner/service:Service": "serviceName", "codeartifact/repository:Repository": "repository",
+    "msk/serverlessCluster:ServerlessCluster": "clusterName",
 }
-# A type's id where it is not the generated one: its ARN, its name, or the catalogue's `account:…:name`.
+# A type's id where it is not the generated one: its ARN, or a format of the ARN's placeholders (`{name}`,
+# `{in_<input>}`, `{account}`).
 ID_IS = {
     "secretsmanager/secret:Secret": "arn", "kinesis/stream:Stream": "arn", "msk/cluster:Cluster": "arn",
     "opensearch/domain:Domain": "arn",
-    "rds/cluster:Cluster": "name", "rds/clusterInstance:ClusterInstance": "name",
-    "rds/globalCluster:GlobalCluster": "name", "docdb/cluster:Cluster": "name",
-    "neptune/cluster:Cluster": "name", "redshift/cluster:Cluster": "name",
-    "elasticache/cluster:Cluster": "name", "elasticache/replicationGroup:ReplicationGroup": "name",
-    "ssm/parameter:Parameter": "name", "backup/vault:Vault": "name",
-    "rds/parameterGroup:ParameterGroup": "name", "rds/clusterParameterGroup:ClusterParameterGroup": "name",
-    "rds/optionGroup:OptionGroup": "name", "rds/subnetGroup:SubnetGroup": "name",
-    "elasticache/subnetGroup:SubnetGroup": "name", "elasticache/parameterGroup:ParameterGroup": "name",
-    "ecs/taskDefinition:TaskDefinition": "name",
-    "dax/cluster:Cluster": "name", "elasticache/serverlessCache:ServerlessCache": "name",
-    "dynamodb/globalTable:GlobalTable": "name", "docdb/globalCluster:GlobalCluster": "name",
-    "neptune/globalCluster:GlobalCluster": "name", "docdb/clusterInstance:ClusterInstance": "name",
-    "neptune/clusterInstance:ClusterInstance": "name", "memorydb/cluster:Cluster": "name",
-    "redshiftserverless/namespace:Namespace": "name", "redshiftserverless/workgroup:Workgroup": "name",
-    "keyspaces/keyspace:Keyspace": "name", "qldb/ledger:Ledger": "name",
+    "rds/cluster:Cluster": "{name}", "rds/clusterInstance:ClusterInstance": "{name}",
+    "rds/globalCluster:GlobalCluster": "{name}", "docdb/cluster:Cluster": "{name}",
+    "neptune/cluster:Cluster": "{name}", "redshift/cluster:Cluster": "{name}",
+    "elasticache/cluster:Cluster": "{name}", "elasticache/replicationGroup:ReplicationGroup": "{name}",
+    "ssm/parameter:Parameter": "{name}", "backup/vault:Vault": "{name}",
+    "rds/parameterGroup:ParameterGroup": "{name}",
+    "rds/clusterParameterGroup:ClusterParameterGroup": "{name}",
+    "rds/optionGroup:OptionGroup": "{name}", "rds/subnetGroup:SubnetGroup": "{name}",
+    "elasticache/subnetGroup:SubnetGroup": "{name}", "elasticache/parameterGroup:ParameterGroup": "{name}",
+    "ecs/taskDefinition:TaskDefinition": "{name}",
+    "dax/cluster:Cluster": "{name}", "elasticache/serverlessCache:ServerlessCache": "{name}",
+    "dynamodb/globalTable:GlobalTable": "{name}", "docdb/globalCluster:GlobalCluster": "{name}",
+    "neptune/globalCluster:GlobalCluster": "{name}", "docdb/clusterInstance:ClusterInstance": "{name}",
+    "neptune/clusterInstance:ClusterInstance": "{name}", "memorydb/cluster:Cluster": "{name}",
+    "redshiftserverless/namespace:Namespace": "{name}", "redshiftserverless/workgroup:Workgroup": "{name}",
+    "keyspaces/keyspace:Keyspace": "{name}", "qldb/ledger:Ledger": "{name}",
     "kinesis/videoStream:VideoStream": "arn", "cloudtrail/eventDataStore:EventDataStore": "arn",
-    "s3tables/tableBucket:TableBucket": "arn", "keyspaces/table:Table": "keyspace",
-    "timestreamwrite/database:Database": "name",
-    "glue/catalogDatabase:CatalogDatabase": "catalog", "glue/catalogTable:CatalogTable": "catalog",
-    "timestreamwrite/table:Table": "table",
+    "s3tables/tableBucket:TableBucket": "arn", "keyspaces/table:Table": "{in_keyspaceName}/{name}",
+    "timestreamwrite/database:Database": "{name}",
+    "glue/catalogDatabase:CatalogDatabase": "{account}:{name}",
+    "glue/catalogTable:CatalogTable": "{account}:{in_databaseName}:{name}",
+    "timestreamwrite/table:Table": "{name}:{in_databaseName}",
+    "datasync/s3Location:S3Location": "arn",
+    "datasync/nfsLocation:NfsLocation": "arn",
+    "datasync/efsLocation:EfsLocation": "arn",
+    "datasync/locationSmb:LocationSmb": "arn",
+    "datasync/locationFsxWindows:LocationFsxWindows": "arn",
+    "datasync/locationFsxLustre:LocationFsxLustre": "arn",
+    "datasync/locationFsxOntapFileSystem:LocationFsxOntapFileSystem": "arn",
+    "datasync/locationAzureBlob:LocationAzureBlob": "arn",
+    "datasync/locationHdfs:LocationHdfs": "arn",
+    "datasync/locationObjectStorage:LocationObjectStorage": "arn",
+    "datasync/fsxOpenZfsFileSystem:FsxOpenZfsFileSystem": "arn",
+    "datasync/task:Task": "arn",
+    "cloudwatch/eventApiDestination:EventApiDestination": "{name}",
+    "cloudwatch/eventConnection:EventConnection": "{name}",
+    "cloudwatch/logDeliverySource:LogDeliverySource": "{name}",
+    "cloudwatch/logDeliveryDestination:LogDeliveryDestination": "{name}",
+    "transfer/user:User": "{in_serverId}/{name}",
+    "mwaa/environment:Environment": "{name}",
+    "appflow/connectorProfile:ConnectorProfile": "{name}",
+    "appflow/flow:Flow": "{name}",
+    "scheduler/schedule:Schedule": "{in_groupName}/{name}",
+    "iot/topicRule:TopicRule": "{name}",
+    "kinesisanalyticsv2/application:Application": "arn",
+    "mskconnect/connector:Connector": "arn",
+    "sesv2/configurationSet:ConfigurationSet": "{name}",
+    "sesv2/emailIdentity:EmailIdentity": "{name}",
+    "lambda/alias:Alias": "arn",
+    "lambda/layerVersion:LayerVersion": "arn",
+    "athena/dataCatalog:DataCatalog": "{name}",
+    "storagegateway/nfsFileShare:NfsFileShare": "arn",
+    "storagegateway/smbFileShare:SmbFileShare": "arn",
+    "apprunner/service:Service": "arn",
+    "codeartifact/repository:Repository": "arn",
+    "msk/serverlessCluster:ServerlessCluster": "arn",
+    "rds/proxy:Proxy": "{name}",
+    "cfg/rule:Rule": "{name}",
+    "sagemaker/endpointConfiguration:EndpointConfiguration": "{name}",
+    "cloudfront/realtimeLogConfig:RealtimeLogConfig": "arn",
+    "globalaccelerator/accelerator:Accelerator": "arn",
+    "networkfirewall/firewall:Firewall": "arn",
+    "networkfirewall/firewallPolicy:FirewallPolicy": "arn",
+    "synthetics/canary:Canary": "{name}",
+    "rekognition/streamProcessor:StreamProcessor": "{name}",
 }
 EXECUTION_ARN = frozenset({"apigateway/restApi:RestApi", "apigatewayv2/api:Api"})
 # Types whose id is their name and whose ARN ends `<kind>/<name>` (`table/<name>`, `repository/<name>`), so a

@@ -19,6 +19,7 @@ from gate.aws_arn_formats import (
     IAM_KINDS,
     ID_IS,
     ID_PREFIX,
+    INPUT_DEFAULTS,
     LB_KINDS,
     NAME_INPUT,
     NAMED_ID,
@@ -44,33 +45,35 @@ def _physical_name(typ: str, mod_type: str, name: str, inputs: dict[str, Any]) -
     return key, f"{name}-{stable_hex(typ, name, length=7)}"
 
 
-def _arn_fields(typ: str, name: str, inputs: dict[str, Any], phys_name: str, rid: str) -> dict[str, str]:
-    """The placeholders of `ARN_FORMATS` beyond region and account."""
-    database, keyspace = plain(inputs.get("databaseName")), plain(inputs.get("keyspaceName"))
+class _Fields(dict):   # type: ignore[type-arg]
+    """Placeholders of a format; one that is missing (an input not given or not yet known) is unknown."""
+
+    def __missing__(self, key: str) -> str:
+        return UNKNOWN
+
+
+def _arn_fields(typ: str, name: str, inputs: dict[str, Any], phys_name: str, rid: str,
+                account: str) -> _Fields:
+    """The placeholders of `ARN_FORMATS` and `ID_IS` beyond region: the name, generated parts, and every
+    input given as text (`in_<key>`), defaults of `INPUT_DEFAULTS` first."""
     h = stable_hex(typ, name, "arn", length=38)
-    return {"name": phys_name, "id": rid, "bare_name": phys_name.lstrip("/"),
-            "database": database if isinstance(database, str) else UNKNOWN,
-            "keyspace": keyspace if isinstance(keyspace, str) else UNKNOWN,
-            "guid": stable_uuid(typ, name, "arn"), "ms": str(int(h[:10], 16))[:13].zfill(13),
-            # Secrets Manager appends six random characters; MSK a cluster UUID and a revision.
-            "suffix": h[:6], "uuid": f"{h[6:14]}-{h[14:18]}-{h[18:22]}-{h[22:26]}-{h[26:38]}-1"}
+    given = {**INPUT_DEFAULTS.get(typ.split(":", 1)[1], {}), **inputs}
+    texts = {f"in_{k}": v for k, v in ((k, plain(v)) for k, v in given.items()) if isinstance(v, str)}
+    function = texts.get("in_functionName", UNKNOWN)
+    return _Fields(
+        texts, name=phys_name, id=rid, bare_name=phys_name.lstrip("/"), account=account,
+        guid=stable_uuid(typ, name, "arn"), ms=str(int(h[:10], 16))[:13].zfill(13), hex17=h[:17],
+        hex32=stable_hex(typ, name, "arn32", length=32), lower6=h[:6], function=function.rsplit(":", 1)[-1],
+        # Secrets Manager appends six random characters; MSK a cluster UUID and a revision.
+        suffix=h[:6], uuid=f"{h[6:14]}-{h[14:18]}-{h[18:22]}-{h[22:26]}-{h[26:38]}-1")
 
 
-def _id_of(mod_type: str, arn: str, phys_name: str, fields: dict[str, str], rid: str, account: str) -> str:
+def _id_of(mod_type: str, arn: str, fields: _Fields, rid: str) -> str:
     """The provider's id of a type `ID_IS` lists (what `pulumi import` takes), else `rid`."""
     kind = ID_IS.get(mod_type)
     if kind == "arn":
         return arn
-    if kind == "name":
-        return phys_name
-    if kind == "catalog":  # Glue: `catalog_id:name`, a table `catalog_id:database:name`
-        table = f"{fields['database']}:" if mod_type.endswith(":CatalogTable") else ""
-        return f"{account}:{table}{phys_name}"
-    if kind == "table":  # Timestream: `table_name:database_name`
-        return f"{phys_name}:{fields['database']}"
-    if kind == "keyspace":  # Keyspaces: `keyspace_name/table_name`
-        return f"{fields['keyspace']}/{phys_name}"
-    return rid
+    return kind.format_map(fields) if kind else rid
 
 
 def _iam_resource(cls: str, inputs: dict[str, Any], phys_name: str) -> str:
@@ -131,8 +134,8 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
         rid = f"{prefix}-{stable_hex(typ, name, length=17)}"
     elif mod_type in GENERATED_ID:
         h = stable_hex(typ, name, "id", length=32)
-        rid = GENERATED_ID[mod_type].format(
-            upper13=h[:13].upper(), alnum9=h[:9], lower10=h[:10], region=region, guid=stable_uuid(typ, name))
+        rid = GENERATED_ID[mod_type].format(h=h, H=h.upper(), region=region, guid=stable_uuid(typ, name),
+                                            GUID=stable_uuid(typ, name).upper())
     elif mod_type == "route53/zone:Zone":   # `Z` and up to 20 upper-case letters and digits
         rid = f"Z{stable_hex(typ, name, length=20).upper()}"
         out["zoneId"] = rid
@@ -162,9 +165,9 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
         arn = derived
         rid = arn.rsplit("/", 1)[-1] if mod_type == "wafv2/webAcl:WebAcl" else arn
     elif mod_type in ARN_FORMATS:  # ARNs other resources name (relays: policies/core/destinations.py)
-        fields = _arn_fields(typ, name, inputs, phys_name, rid)
-        arn = ARN_FORMATS[mod_type].format(region=region, account=account, **fields)
-        rid = _id_of(mod_type, arn, phys_name, fields, rid, account)
+        fields = _arn_fields(typ, name, inputs, phys_name, rid, account)
+        arn = ARN_FORMATS[mod_type].format_map(_Fields(fields, region=region))
+        rid = _id_of(mod_type, arn, fields, rid)
         if UNKNOWN in arn:  # a table of a database not yet known: its ARN is not known either
             arn = UNKNOWN
     else:

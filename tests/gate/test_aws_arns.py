@@ -230,7 +230,8 @@ def test_every_arn_a_project_stack_records_has_a_format_of_its_service(stack):
 
 @pytest.mark.parametrize("cls", sorted(ARN_FORMATS))
 def test_every_listed_format_is_one_of_the_catalogue(cls):
-    inputs = {"databaseName": "d", "keyspaceName": "k", "name": "n"}
+    inputs = {"databaseName": "d", "keyspaceName": "k", "name": "n", "serverId": "s-0123456789abcdef0",
+              "domain": "d", "functionName": "f"}
     arn = aws_outputs(f"aws:{cls}", "n", inputs, R, "id-1")["arn"]
     assert _in_catalogue(arn), arn
 
@@ -291,3 +292,28 @@ def test_a_trust_federating_the_stacks_own_saml_provider_is_judged_as_people():
     assert trust_kind(assume) == "people"
     web = {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": oidc}}
     assert oidc_issuers(web) == ["token.actions.githubusercontent.com"]
+
+
+@pytest.mark.parametrize(("cls", "inputs", "arn", "rid"), [
+    ("datasync/s3Location:S3Location", {}, rf"arn:aws:datasync:{R}:{A}:location/loc-[0-9a-f]{{17}}", "arn"),
+    ("transfer/user:User", {"serverId": "s-0123456789abcdef0", "userName": "u"},
+     rf"arn:aws:transfer:{R}:{A}:user/s-0123456789abcdef0/u", "s-0123456789abcdef0/u"),
+    ("scheduler/schedule:Schedule", {"name": "nightly"},
+     rf"arn:aws:scheduler:{R}:{A}:schedule/default/nightly", "default/nightly"),
+    ("lambda/alias:Alias", {"name": "live", "functionName": f"arn:aws:lambda:{R}:{A}:function:approve"},
+     rf"arn:aws:lambda:{R}:{A}:function:approve:live", "arn"),
+    ("cloudwatch/eventApiDestination:EventApiDestination", {"name": "partner"},
+     rf"arn:aws:events:{R}:{A}:api-destination/partner/{GUID}", "partner"),
+    ("apigateway/restApi:RestApi", {"name": "api"}, rf"arn:aws:apigateway:{R}::/restapis/[0-9a-f]{{10}}",
+     r"[0-9a-f]{10}"),
+    ("ebs/snapshot:Snapshot", {}, rf"arn:aws:ec2:{R}::snapshot/snap-[0-9a-f]{{17}}", r"snap-[0-9a-f]{17}"),
+])
+def test_destinations_and_sources_carry_the_reference_format(cls, inputs, arn, rid):
+    out = aws_outputs(f"aws:{cls}", "n", inputs, R, "n-1a2b3c4d")
+    assert re.fullmatch(arn, out["arn"]), out["arn"]
+    assert (out["id"] == out["arn"]) if rid == "arn" else re.fullmatch(rid, out["id"]), out["id"]
+
+
+def test_an_api_is_invoked_under_its_generated_id():
+    out = aws_outputs("aws:apigateway/restApi:RestApi", "api", {"name": "api"}, R, "n-1a2b3c4d")
+    assert out["executionArn"] == f"arn:aws:execute-api:{R}:{A}:{out['id']}"
