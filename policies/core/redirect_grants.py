@@ -32,6 +32,9 @@ let an aim pass: `ecs:UpdateService` may turn Service Connect on with a log conf
 destination), pinned off by `ecs:enable-service-connect` "false" (StringEqualsIfExists too: a request without
 a Service Connect configuration keeps the one the stack set, judged there); a custom key store's proxy
 (`kms:CreateCustomKeyStore`, `UpdateCustomKeyStore`) is in the request and no condition key names it.
+Round 68 decides the rest of `ecs:Create/Update*` by what each request carries: `CreateService` takes the same
+pin; a cluster's ECS Exec log bucket and an Express Gateway service's container have none and aim; settings,
+capacity, agents, draining, task sets and protection name no place. NFS root access aims no more.
 """
 
 from __future__ import annotations
@@ -103,6 +106,13 @@ _AIMS: dict[str, tuple[str, str | None]] = {a.lower(): (a, key) for a, key in (
     # Round 67: Service Connect's log configuration is the request's; an external key store's proxy too
     ("ecs:UpdateService", "ecs:enable-service-connect"),
     ("kms:CreateCustomKeyStore", None), ("kms:UpdateCustomKeyStore", None),
+    # Round 68: a new service takes the same Service Connect configuration and the catalogue lists the same
+    # key for it; a cluster's ECS Exec session logs go to the bucket or log group the request names (its only
+    # key names a storage key), an Express Gateway service's container (image, command, environment) is the
+    # request's, and no key names either
+    ("ecs:CreateService", "ecs:enable-service-connect"),
+    ("ecs:CreateCluster", None), ("ecs:UpdateCluster", None),
+    ("ecs:CreateExpressGatewayService", None), ("ecs:UpdateExpressGatewayService", None),
 )}
 # Round 65's probe: a resource policy naming a principal of the same account grants it without any identity
 # policy, so the policies of the stores whose service has aiming actions are read too (type -> input).
@@ -157,6 +167,12 @@ _NOT_AIMS: tuple[tuple[str, str], ...] = (
     (r"es:createoutboundconnection", "the own domain searches or follows a remote one: data comes in"),
     (r"states:invokehttpendpoint", "the HTTP Task's endpoint is the definition's, judged where the stack "
      "creates it; TestState, whose state is in the request, aims"),
+    (r"elasticfilesystem:clientrootaccess", "the root user on the file system its ARN names: it writes "
+     "nothing without ClientWrite (judged by its ARN in grant_patterns.py), names no other place (round 68)"),
+    (r"ecs:update(?:clustersettings|capacityprovider|containeragent|containerinstancesstate|taskset|"
+     r"serviceprimarytaskset|taskprotection)", "Container Insights on or off, a capacity provider's scaling "
+     "and its instances' subnets, an agent's version, draining, a task set's scale, which set serves, "
+     "scale-in protection: none names a place (round 68)"),
 )
 # Round 66's probe: a resource policy set at run time (`s3:PutBucketPolicy`) opens the resource to a party the
 # request names, read from wherever it is: `Permissions management` aims as `Write` does.
