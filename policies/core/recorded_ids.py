@@ -8,9 +8,9 @@ every name segment are the resource's own inputs; a literal fed from a resource 
 records outputs as they will be) counts on the same terms, and in the subscription the resource's provider
 pins, where it pins one (the offline engine records ids there too; without a pin the subscription is the
 credentials', which no program input says). Round 67: the inputs an id is made of are the type's own, as the
-SDK's `get_*` function takes them (`policies/data/azure_id_params.json`), not every `name` and `*Name`
-input: an API Management backend is named by `backendId` (r67p-60), a slot by `slot`, and an input such as a
-diagnostic's `storageAccountName` names another resource, not a segment of this one's id."""
+SDK's `get_*` function takes them (`policies/data/azure_id_params.json`), not every `*Name` input: an API
+Management backend is named by `backendId` (r67p-60), a slot by `slot`, and an input such as a security
+rule's `sourceApplicationSecurityGroupName` names another resource, not a segment of this one's id."""
 
 from __future__ import annotations
 
@@ -32,11 +32,15 @@ def _id_params() -> dict[str, tuple[str, ...]]:
 
 
 def names(r: ResourceView) -> set[str]:
-    """The lower-cased names `r`'s id is made of (its group, parents and own), as its inputs give them; a type
-    whose id the SDK does not spell makes none (closed world: its literal ids are not the stack's)."""
+    """The lower-cased names `r`'s id is made of (its group, parents and own), as its inputs give them, and
+    its recorded `name`: an auto-named resource's own name is in no input, and the name the engine or Azure
+    records is the one its id ends in. A type whose id the SDK does not spell makes none (closed world)."""
+    params = _id_params().get(r.type)
+    if params is None:
+        return set()
     return {
         v.lower()
-        for k in _id_params().get(r.type, ())
+        for k in (*params, "name")
         if isinstance(v := r.input(k), str) and not is_unknown(v)
     }
 
