@@ -18,8 +18,10 @@ private-link resource table, "Private-link resource name | Resource type | Sub-r
 endpoint overview): a `vault` link to a storage account connects to nothing (r65p-01 to -06). Group ids are
 compared without case (`private_link_targets._offers` says why). A type that offers private link but whose
 groups the table does not give as identifiers (an Application Gateway's group is a frontend IP
-configuration's name, a web app slot's `sites-<slot>`, Managed Disks' "managed disk") or does not list is
-left out of `GROUP_IDS`: a link to it blocks until its groups are confirmed and added."""
+configuration's name, a web app slot's `sites-<slot>`) or does not list is left out of `GROUP_IDS`: a link to
+it blocks until its groups are confirmed and added. Round 67: a disk access's group, which the table names
+"managed disk", is `disks` and a Storage Sync service's `afs` (compared without case: `Afs` is seen too), as
+independent configurations that link to them spell them (r67p-01, -02, -50, -51)."""
 
 from __future__ import annotations
 
@@ -137,6 +139,8 @@ GROUP_IDS: dict[str, tuple[str, ...]] = {f"azure-native:{t}": gs for t, gs in {
     "appconfiguration:ConfigurationStore": ("configurationStores",),
     "automation:AutomationAccount": ("Webhook", "DSCAndHybridWorker"),
     "cognitiveservices:Account": ("account",),
+    # round 67: disk accesses and Storage Sync services, as configurations that link to them spell it
+    "compute:DiskAccess": ("disks",),
     "containerregistry:Registry": ("registry",),
     "containerservice:ManagedCluster": ("management",),
     "cosmosdb:DatabaseAccount": ("Sql", "MongoDB", "Cassandra", "Gremlin", "Table"),
@@ -178,6 +182,7 @@ GROUP_IDS: dict[str, tuple[str, ...]] = {f"azure-native:{t}": gs for t, gs in {
     "signalrservice:SignalR": ("signalr",),
     "sql:ManagedInstance": ("managedInstance",),
     "sql:Server": ("sqlServer",),
+    "storagesync:StorageSyncService": ("afs",),
     "storage:StorageAccount": tuple(f"{g}{s}" for g in ("blob", "table", "queue", "file", "web", "dfs")
                                     for s in ("", "_secondary")),
     "synapse:PrivateLinkHub": ("web",),
@@ -201,6 +206,7 @@ ARM_TYPES: dict[str, str] = {a.lower(): f"azure-native:{t}" for a, t in {
     "Microsoft.Cache/redis": "redis:Redis",
     "Microsoft.Cache/redisEnterprise": "redisenterprise:RedisEnterprise",
     "Microsoft.CognitiveServices/accounts": "cognitiveservices:Account",
+    "Microsoft.Compute/diskAccesses": "compute:DiskAccess",
     "Microsoft.ContainerRegistry/registries": "containerregistry:Registry",
     "Microsoft.ContainerService/managedClusters": "containerservice:ManagedCluster",
     "Microsoft.Dashboard/grafana": "dashboard:Grafana",
@@ -242,6 +248,7 @@ ARM_TYPES: dict[str, str] = {a.lower(): f"azure-native:{t}" for a, t in {
     "Microsoft.Sql/managedInstances": "sql:ManagedInstance",
     "Microsoft.Sql/servers": "sql:Server",
     "Microsoft.Storage/storageAccounts": "storage:StorageAccount",
+    "Microsoft.StorageSync/storageSyncServices": "storagesync:StorageSyncService",
     "Microsoft.Synapse/privateLinkHubs": "synapse:PrivateLinkHub",
     "Microsoft.Synapse/workspaces": "synapse:Workspace",
     "Microsoft.Web/sites": "web:WebApp",

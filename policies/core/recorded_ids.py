@@ -7,25 +7,41 @@ group, parent names, name), never from that input, so a recorded id counts only 
 every name segment are the resource's own inputs; a literal fed from a resource of the stack (the engine
 records outputs as they will be) counts on the same terms, and in the subscription the resource's provider
 pins, where it pins one (the offline engine records ids there too; without a pin the subscription is the
-credentials', which no program input says)."""
+credentials', which no program input says). Round 67: the inputs an id is made of are the type's own, as the
+SDK's `get_*` function takes them (`policies/data/azure_id_params.json`), not every `*Name` input: an API
+Management backend is named by `backendId` (r67p-60), a slot by `slot`, and an input such as a security
+rule's `sourceApplicationSecurityGroupName` names another resource, not a segment of this one's id."""
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 
 from policies.core.graph_index import graph_index
+from policies.core.types import ID_PARAMS_FILE
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
 _GROUP = re.compile(r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)", re.IGNORECASE)
 _PATH = re.compile(r"/providers/[^/]+/(.+)$", re.IGNORECASE)
 
 
+@functools.cache
+def _id_params() -> dict[str, tuple[str, ...]]:
+    return {t: tuple(ps) for t, ps in json.loads(ID_PARAMS_FILE.read_text(encoding="utf-8")).items()}
+
+
 def names(r: ResourceView) -> set[str]:
-    """The lower-cased names `r`'s inputs give (`name` and every `*Name`: its group, parents and own)."""
+    """The lower-cased names `r`'s id is made of (its group, parents and own), as its inputs give them, and
+    its recorded `name`: an auto-named resource's own name is in no input, and the name the engine or Azure
+    records is the one its id ends in. A type whose id the SDK does not spell makes none (closed world)."""
+    params = _id_params().get(r.type)
+    if params is None:
+        return set()
     return {
         v.lower()
-        for k in r.input_keys()
-        if (k == "name" or k.endswith("Name")) and isinstance(v := r.input(k), str) and not is_unknown(v)
+        for k in (*params, "name")
+        if isinstance(v := r.input(k), str) and not is_unknown(v)
     }
 
 

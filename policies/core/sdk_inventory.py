@@ -70,6 +70,25 @@ def _azure_types(sdk: ProviderSdk, keep: Callable[[str], bool]) -> list[str]:
     return sorted(set(out))
 
 
+_INVOKE = re.compile(r"pulumi\.runtime\.invoke\('azure-native:(\w+):get(\w+)'")
+_GET_ARG = re.compile(r"__args__\['(\w+)'\] = ")
+
+
+def azure_id_params(sdk: ProviderSdk) -> dict[str, list[str]]:
+    """azure-native type -> the inputs its ARM id is made of (resource group, parents' names, its own name),
+    read from the arguments of the SDK's `get_*` function, which are the id's URL path parameters (and, for
+    some, a query parameter such as `expand`, which no input shares). A type without a getter has none."""
+    if sdk.package != "azure-native":
+        return {}
+    root = Path(str(md.distribution(sdk.distribution).locate_file("pulumi_azure_native")))
+    tokens, out = set(sdk.tokens), {}
+    for f in sorted(root.glob("*/get_*.py")):
+        text = f.read_text(encoding="utf-8")
+        if (m := _INVOKE.search(text)) and (token := f"azure-native:{m.group(1)}:{m.group(2)}") in tokens:
+            out[token] = sorted(set(_GET_ARG.findall(text[: m.start()])))
+    return dict(sorted(out.items()))
+
+
 def installed_sdks() -> list[ProviderSdk]:
     """Every installed provider SDK, sorted by package name."""
     found: dict[str, ProviderSdk] = {}

@@ -23,6 +23,7 @@ from policies.core import yaml_text
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 CLASSES_FILE = DATA_DIR / "resource_classes.yaml"
 INVENTORY_FILE = DATA_DIR / "resource_types.json"
+ID_PARAMS_FILE = DATA_DIR / "azure_id_params.json"  # the inputs each azure-native type's ARM id is made of
 
 CLASSES: frozenset[str] = frozenset(
     {"data-store", "key", "flow", "regional", "global", "local", "edge", "deployer"}

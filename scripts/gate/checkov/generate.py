@@ -184,7 +184,10 @@ ARM_OVERRIDES: dict[str, str] = {
     "Microsoft.ContainerService/managedClusters/agentPools": "azure-native:containerservice:AgentPool",
     "Microsoft.DocumentDB/databaseAccounts": "azure-native:cosmosdb:DatabaseAccount",
     "Microsoft.DocumentDb/databaseAccounts": "azure-native:cosmosdb:DatabaseAccount",
-    "Microsoft.DBforPostgreSQL/servers/configurations": "azure-native:dbforpostgresql:Configuration",
+    # PostgreSQL's `servers` are single servers: the SDK's `Server` is the flexible server (`flexibleServers`)
+    "Microsoft.DBforPostgreSQL/servers": "azure-native:dbforpostgresql:SingleServer",
+    "Microsoft.DBforPostgreSQL/servers/configurations":
+        "azure-native:dbforpostgresql:SingleServerConfiguration",
     "Microsoft.DBforMySQL/flexibleServers": "azure-native:dbformysql:Server",
     "Microsoft.Automation/automationAccounts/variables": "azure-native:automation:Variable",
     "Microsoft.Security/pricings": "azure-native:security:Pricing",
