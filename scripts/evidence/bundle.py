@@ -28,6 +28,7 @@ from evidence.redact import Redactor
 MANIFEST = "manifest.json"
 GENERATOR = "evidence export"
 OWN = (MANIFEST, signing.ENVELOPE)
+MAX_OWN_BYTES = 64 * 1024 * 1024   # the manifest and its signature hold a digest a file: a few KiB
 
 
 def sha256(path: Path) -> str:
@@ -179,8 +180,19 @@ def _read_manifest(root: Path) -> tuple[bytes | None, list[str]]:
         return None, [f"removed: {MANIFEST}"]
     if not stat.S_ISREG(mode):
         raise EvidenceError(f"{path}: not a regular file")
+    return _read_own(path), []
+
+
+def _read_own(path: Path) -> bytes:
+    """The manifest or its signature, a regular file of at most MAX_OWN_BYTES (round 32: a 10 GiB one was
+    read whole, `MemoryError`); EvidenceError naming it otherwise."""
+    limit = MAX_OWN_BYTES
     try:
-        return path.read_bytes(), []
+        with open(path, "rb") as f:
+            if os.fstat(f.fileno()).st_size > limit or len(data := f.read(limit + 1)) > limit:
+                raise EvidenceError(f"{path}: larger than {limit // (1024 * 1024)} MiB (a bundle's manifest "
+                                    "and its signature are a few KiB): not a bundle this tool made")
+            return data
     except OSError as exc:
         raise EvidenceError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
@@ -202,7 +214,7 @@ def verify(root: Path, public_key: Any = None, expect_sha256: str | None = None)
     if expect_sha256 is not None and hashlib.sha256(body).hexdigest() != expect_sha256.lower():
         problems.append(f"changed: {MANIFEST} (sha256 is not the expected {expect_sha256})")
     envelope = root / signing.ENVELOPE
-    envelope_bytes = envelope.read_bytes() if envelope.is_file() and not envelope.is_symlink() else None
+    envelope_bytes = _read_own(envelope) if envelope.is_file() and not envelope.is_symlink() else None
     problems += signing.check(envelope_bytes, body, public_key)
     entries = _walk(root)
     parents = {p.as_posix() for rel in recorded for p in Path(rel).parents if p.as_posix() != "."}

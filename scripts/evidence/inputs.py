@@ -53,20 +53,12 @@ def report_from_json(data: dict[str, Any], where: str) -> StackReport:
 def read_state(path: Path) -> dict[str, Any]:
     """A checkpoint in `pulumi stack export` shape; EvidenceError naming file and key otherwise."""
     from gate.errors import GateError
-    from gate.inputs import MAX_STATE_BYTES, require_regular_file
-    from gate.state_load import refuse_not_json
+    from gate.state_load import load_state
 
-    try:
-        if os.path.lexists(path):   # round 29: a FIFO waited, a huge file was read whole
-            require_regular_file(path, "state file", MAX_STATE_BYTES)
-            refuse_not_json(path, "state file")   # rounds 30, 31: nor read whole to word its error
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EvidenceError(f"{path}: state file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvidenceError(f"{path}: cannot read state file ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise EvidenceError(f"{path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    if not os.path.lexists(path):
+        raise EvidenceError(f"{path}: state file not found")
+    try:   # the gate's reader (round 32): once, in chunks, as strictly as the gate (a key given twice, NaN)
+        data = load_state(Path(path))
     except GateError as exc:
         raise EvidenceError(str(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("deployment"), dict):

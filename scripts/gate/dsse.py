@@ -26,6 +26,9 @@ class KeyFileError(ValueError):
     """A key file that is missing (and may not be made) or unreadable."""
 
 
+MAX_KEY_BYTES = 64 * 1024
+
+
 def read_key_file(path: Path) -> bytes:
     """The bytes of a key file (a symlink is followed: a mounted secret is one). Round 20: a key named by
     an environment variable may be a FIFO, which a plain read waits on for ever (opened without blocking
@@ -43,7 +46,11 @@ def read_key_file(path: Path) -> bytes:
                                f"mode {stat.S_IMODE(st.st_mode):04o}): chmod go-w it, or use a key only you "
                                "can write")
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
+            data = fh.read(MAX_KEY_BYTES + 1)
+        if st.st_size > MAX_KEY_BYTES or len(data) > MAX_KEY_BYTES:   # round 32: 10 GiB read whole
+            raise KeyFileError(f"{path}: larger than {MAX_KEY_BYTES // 1024} KiB (a PEM key is a few hundred "
+                               "bytes): not a key file")
+        return data
     finally:
         os.close(fd)
 

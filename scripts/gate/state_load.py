@@ -9,10 +9,12 @@ compacted as it arrives (less than half the memory, same values):
 The result is read-only for the gate (nothing mutates a loaded state), so sharing is safe.
 
 Anything this reader does not expect (other top-level shapes, invalid UTF-8, NaN, lone surrogates, a
-key given twice in one object, bad JSON) makes it stop and the whole-file strict path
-(gate.inputs.parse_json) read the file instead, so errors are worded exactly as before. The decoder gives
-each object as a tuple of its pairs (C speed) and the compactor builds the dict, so a key given twice is
-seen (a plain dict would keep the last value, as orjson and Go do, while a reviewer reads the first).
+key given twice in one object, bad JSON) makes it stop: a file up to gate.inputs.PREFIX is then read by
+the whole-file strict path (gate.inputs.parse_json), so its errors are worded exactly as before; a larger
+one is refused at the byte where the reader stopped, with what it found there (gate.not_json), never read
+whole to word it (rounds 31, 32). The decoder gives each object as a tuple of its pairs (C speed) and the
+compactor (gate.state_compact) builds the dict, so a key given twice is seen (a plain dict would keep the
+last value, as orjson and Go do, while a reviewer reads the first).
 """
 
 from __future__ import annotations
@@ -22,26 +24,19 @@ import gc
 import json
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
 
-from gate.checkpoint_schema import MAX_INT, MAX_STRING
 from gate.errors import GateError
-from gate.inputs import (
-    CHUNK,
-    MAX_DEPTH,
-    MAX_STATE_BYTES,
-    PREFIX,
-    parse_json,
-    read_text,
-    require_regular_file,
-)
+from gate.inputs import CHUNK, MAX_STATE_BYTES, PREFIX, parse_json, read_text, require_regular_file
+from gate.not_json import NO_OBJECT, TOO_DEEP, lone_surrogate, not_a_number, twice
 from gate.not_json import Fallback as _Fallback
 from gate.not_json import NotJson as _NotJson
+from gate.not_json import Worded as _Worded
 from gate.not_json import refuse_large as _refuse_large
+from gate.state_compact import Compactor
 
 AHEAD = 256 * 1024        # read the next chunk before a value when fewer characters than this are left
 _WS = re.compile(r"[ \t\n\r]*")
@@ -50,10 +45,6 @@ _WS = re.compile(r"[ \t\n\r]*")
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _LONE_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
                              r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
-
-
-def _no_constant(name: str) -> Any:
-    raise _Fallback
 
 
 def load_state(path: Path, what: str = "state file", checked: list[bool] | None = None) -> Any:
@@ -70,43 +61,41 @@ def load_state(path: Path, what: str = "state file", checked: list[bool] | None 
 
 def _load(path: Path, what: str) -> tuple[Any, list[bool] | None]:
     """The checkpoint and, when this reader read it, per resource whether its values are within the
-    limits (_Compactor.resource); None from the strict path."""
+    limits (Compactor.resource); None from the strict path."""
     require_regular_file(path, what, MAX_STATE_BYTES)   # round 29: the strict path reads it whole
+    try:
+        return _chunked(path, what, _read)
+    except _Fallback as exc:
+        stopped = exc
+    if type(stopped) is _Fallback and os.path.getsize(path) > PREFIX:
+        try:     # only the fast scan for a lone surrogate stops the reader without naming why
+            return _chunked(path, what, _read_checked)
+        except _Fallback as exc:
+            stopped = exc
+    _refuse_large(path, what, stopped)
+    return parse_json(read_text(path, what, MAX_STATE_BYTES), str(path)), None
+
+
+def _chunked(path: Path, what: str, read: Any) -> tuple[Any, list[bool]]:
     paused = gc.isenabled()
     gc.disable()          # millions of new containers: no collector passes over them while reading
-    not_json = None
     try:
         with open(path, "rb") as fh:
-            state, flags = _read(fh, path)
+            state, flags = read(fh, path)
         gc.freeze()       # it lives until the gate exits: later collections need not scan it again
         return state, flags
-    except _NotJson as exc:
-        not_json = exc
-    except _Fallback:
-        pass
     except OSError as exc:
         raise GateError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
     finally:
         if paused:
             gc.enable()
-    _refuse_large(path, what, not_json)
-    return parse_json(read_text(path, what, MAX_STATE_BYTES), str(path)), None
 
 
-def refuse_not_json(path: Path, what: str) -> None:
-    """GateError when a regular file past PREFIX bytes is no JSON, found by reading it in chunks and
-    keeping one resource at a time (the export's `read_state`, before it reads the file whole); nothing
-    for a smaller file, or one this reader leaves to the strict path (a key given twice, NaN)."""
-    not_json = None
-    if os.path.getsize(path) > PREFIX:
-        try:
-            with open(path, "rb") as fh:
-                _Reader(fh, keep=False).document()
-        except _NotJson as exc:
-            not_json = exc
-        except _Fallback:
-            pass
-    _refuse_large(path, what, not_json)
+def _read_checked(fh: BinaryIO, path: Path) -> tuple[Any, list[bool]]:
+    """Read again, each value checked for a lone surrogate where the fast scan over the text suspected one
+    (an escaped backslash before `ud800` and a pair cut by a chunk's end are none): named, or none."""
+    reader = _Reader(fh, check=True)
+    return reader.document(), reader.compact.checked
 
 
 def _read(fh: BinaryIO, path: Path) -> tuple[Any, list[bool]]:
@@ -123,156 +112,23 @@ def _read(fh: BinaryIO, path: Path) -> tuple[Any, list[bool]]:
     return reader.document(), reader.compact.checked
 
 
-class _Compactor:
-    """Rebuilds a decoded resource with shared strings and interned keys (the hot loop of loading).
-
-    On the way it sees every number and the nesting of every container, so it tells validation which
-    resources are within gate.checkpoint_schema's value limits (`checked`; see `resource`)."""
-
-    def __init__(self) -> None:
-        self.memo: dict[str, str] = {}
-        self.lists: dict[tuple[str, ...], list[str]] = {}
-        self.checked: list[bool] = []
-        self.beyond = False      # the resource being compacted holds a value past a limit
-        share, intern, deep = self.memo.setdefault, sys.intern, _DEEP
-
-        def obj(pairs: tuple[tuple[str, Any], ...], depth: int = 0) -> dict[str, Any]:
-            if depth >= deep:
-                self.beyond = True
-            out = {}
-            for k, x in pairs:
-                t = type(x)
-                if t is str:
-                    out[intern(k)] = share(x, x)
-                elif t is tuple:
-                    out[intern(k)] = obj(x, depth + 1)
-                elif t is list:
-                    out[intern(k)] = seq(x, depth + 1)
-                else:
-                    if (t is int or t is float) and not -MAX_INT <= x <= MAX_INT:
-                        self.beyond = True     # NaN and the infinities too (no comparison holds)
-                    out[intern(k)] = x
-            if len(out) != len(pairs):
-                raise _Fallback   # a key given twice in one object: the strict path names it
-            return out
-
-        def seq(items: list[Any], depth: int) -> list[Any]:
-            if depth >= deep:
-                self.beyond = True
-            out = []
-            for x in items:
-                t = type(x)
-                if t is str:
-                    out.append(share(x, x))
-                elif t is tuple:
-                    out.append(obj(x, depth + 1))
-                elif t is list:
-                    out.append(seq(x, depth + 1))
-                else:
-                    if (t is int or t is float) and not -MAX_INT <= x <= MAX_INT:
-                        self.beyond = True
-                    out.append(x)
-            return out
-
-        self.obj, self.seq = obj, seq
-
-    def plain(self, v: Any) -> Any:
-        """A decoded value as JSON types (the decoder gives each object as a tuple of its key/value pairs,
-        so that a key given twice is seen)."""
-        t = type(v)
-        return self.obj(v) if t is tuple else self.seq(v, 0) if t is list else v
-
-    def resource(self, r: Any, length: int) -> Any:
-        """The resource compacted; `checked` gets whether its values are within the limits: no container
-        nested deep enough to approach MAX_DEPTH, no integer past MAX_INT, no float that is not finite (or
-        is past MAX_INT), and its text (`length` characters) shorter than MAX_STRING, so no string or key
-        in it can be longer (an escape never decodes to more characters than it takes)."""
-        self.beyond = length >= MAX_STRING or type(r) is not tuple
-        if type(r) is not tuple:
-            self.checked.append(False)
-            return self.plain(r)
-        r = self.obj(r)
-        self.checked.append(not self.beyond)
-        self._share_lists(r)
-        inputs, outputs = r.get("inputs"), r.get("outputs")
-        if type(inputs) is dict and type(outputs) is dict and inputs:
-            for k, v in outputs.items():
-                mine = inputs.get(k, outputs)
-                if mine is not outputs and mine is not v and mine == v and _alike(mine, v):
-                    outputs[k] = mine
-        return r
-
-    def _share_lists(self, r: dict[str, Any]) -> None:
-        """Equal URN lists are one list: property dependencies map most properties to an empty list, call
-        chains (`sourceChain`) repeat across resources. Only lists of strings are shared (a list equal
-        to a shared one holds strings too: a string equals nothing else)."""
-        try:      # a list holding lists or objects (bad input: validation words it) is not hashable
-            v = r.get("sourceChain")
-            if type(v) is list:
-                r["sourceChain"] = self._list(v)
-            deps = r.get("propertyDependencies")
-            if type(deps) is dict:
-                lists = self.lists
-                for k, v in deps.items():
-                    if type(v) is list:
-                        found = lists.get(tuple(v))
-                        deps[k] = found if found is not None else self._list(v)
-        except TypeError:
-            pass
-
-    def _list(self, v: list[Any]) -> list[Any]:
-        key = tuple(v)
-        found = self.lists.get(key)
-        if found is None:
-            if not set(map(type, v)) <= _STR:
-                return v
-            self.lists[key] = found = v
-        return found
-
-
-_STR = {str}
-# A container at this depth of a resource (the resource itself 0) may be nested as deep as validation
-# refuses (checkpoint_schema counts the resource's other keys from 1 and its inputs and outputs from 1).
-_DEEP = MAX_DEPTH - 1
-
-
-def _alike(a: Any, b: Any) -> bool:
-    """`_same`, at C speed: equal values (given) with the same JSON text are alike in types and key order
-    (orjson writes 1, 1.0 and true apart, -0.0 apart from 0.0); integers past 64 bits take `_same`."""
-    try:
-        return orjson.dumps(a) == orjson.dumps(b)
-    except TypeError:
-        return _same(a, b)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """`a == b` (given) and alike in types and key order too: `==` equates True with 1 and 1 with 1.0."""
-    t = type(a)
-    if t is not type(b):
-        return False
-    if t is dict:
-        return list(a) == list(b) and all(_same(x, b[k]) for k, x in a.items())
-    if t is list:
-        return all(map(_same, a, b))
-    return True
-
-
 class _Reader:
     """A checkpoint read from a binary file in chunks: the top-level and deployment objects walked key by
     key, every other value decoded by the standard library's scanner."""
 
-    def __init__(self, fh: Any, join: Any = None, keep: bool = True) -> None:
+    def __init__(self, fh: Any, join: Any = None, check: bool = False) -> None:
         self.fh = fh
         self.join = join          # gate.state_split: the resources after this file's end, and what follows
-        self.keep = keep          # False: the resources are checked, not kept (refuse_not_json)
+        self.check = check        # each value checked for lone surrogates (_read_checked), no fast scan
         self.read = 0             # bytes read from fh
         self.utf8 = codecs.getincrementaldecoder("utf-8")()
         self.buf = ""
         self.pos = 0
         self.eof = False
-        self.decoder = json.JSONDecoder(parse_constant=_no_constant, object_pairs_hook=tuple)
-        self.compact = _Compactor()
+        self.decoder = json.JSONDecoder(parse_constant=not_a_number, object_pairs_hook=tuple)
+        self.compact = Compactor()
         self.length = 0           # characters of the last value read
+        self.start = 0            # where in the buffer it began
 
     def document(self) -> Any:
         doc = self._object(lambda key: self._deployment if key == "deployment" else None)
@@ -281,27 +137,36 @@ class _Reader:
         return doc
 
     def _not_json(self, msg: str, pos: int | None = None) -> _NotJson:
-        """At `pos` (the current position by default) of the buffer, as a byte of the file."""
-        ahead = self.buf[self.pos if pos is None else pos:].encode("utf-8", "surrogatepass")
-        return _NotJson(self.read - len(ahead) - len(self.utf8.getstate()[0]), msg)
+        return _NotJson(self._byte(self.pos if pos is None else pos), msg)
+
+    def _byte(self, pos: int) -> int:
+        """`pos` of the buffer as a byte of the file."""
+        ahead = self.buf[pos:].encode("utf-8", "surrogatepass")
+        return self.read - len(ahead) - len(self.utf8.getstate()[0])
+
+    def _placed(self, compact: Any, *args: Any) -> Any:
+        """The last value read, compacted; what the compactor refuses placed at the value's byte."""
+        try:
+            return compact(*args)
+        except _Worded as exc:
+            exc.at = self._byte(self.start)
+            raise
 
     def _deployment(self) -> Any:
         if self._ws() != "{":
-            return self.compact.plain(self._value())
+            return self._placed(self.compact.plain, self._value())
         return self._object(lambda key: self._resources if key == "resources" else None)
 
     def _resources(self) -> Any:
         if self._ws() != "[":
-            return self.compact.plain(self._value())
+            return self._placed(self.compact.plain, self._value())
         self.pos += 1
         out: list[Any] = []
         if self._ws() == "]":
             self.pos += 1
             return out
         while True:
-            value = self._value()
-            if self.keep:
-                out.append(self.compact.resource(value, self.length))
+            out.append(self._placed(self.compact.resource, self._value(), self.length))
             if self.join is not None and self._ws() == "":   # this half ends after a whole resource
                 self._join(out)
             if not self._separator("]"):
@@ -319,7 +184,7 @@ class _Reader:
 
     def _object(self, special: Any) -> dict[str, Any]:
         if self._ws() != "{":
-            raise _Fallback       # another value than an object: the strict path words it
+            raise _Worded(self._byte(self.pos), NO_OBJECT)
         self.pos += 1
         out: dict[str, Any] = {}
         if self._ws() == "}":
@@ -329,13 +194,13 @@ class _Reader:
             if self._ws() != '"':
                 raise self._not_json("Expecting property name enclosed in double quotes")
             key = self._value()
+            if key in out:
+                raise twice(key).placed(self._byte(self.start))   # two `resources`, say
             if self._ws() != ":":
                 raise self._not_json("Expecting ':' delimiter")
             self.pos += 1
-            if key in out:
-                raise _Fallback   # a key given twice (two `resources`): the strict path names it
             read = special(key)
-            out[key] = read() if read is not None else self.compact.plain(self._value())
+            out[key] = read() if read is not None else self._placed(self.compact.plain, self._value())
             if not self._separator("}"):
                 return out
 
@@ -363,18 +228,41 @@ class _Reader:
         if len(self.buf) - self.pos < AHEAD:
             self._more()          # a value cut by the chunk's end costs a failed decode and its error
         while True:
+            self.start = self.pos
             try:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 if self._more():
                     continue      # the value may go on in the next chunk
                 raise self._not_json(exc.msg, exc.pos) from None
-            except (ValueError, RecursionError):
-                raise _Fallback from None
+            except _Worded as exc:     # NaN, Infinity
+                raise exc.placed(self._byte(self.start)) from None
+            except ValueError as exc:  # an integer of too many digits
+                raise _Worded(self._byte(self.start), f"not JSON ({exc})") from None
+            except RecursionError:
+                raise _Worded(self._byte(self.start), TOO_DEEP) from None
             if end == len(self.buf) and self._more():
                 continue          # a number (or anything) may go on in the next chunk
             self.length, self.pos = end - self.pos, end
+            if self.check:
+                self._unicode(value)
             return value
+
+    def _unicode(self, value: Any) -> None:
+        """A Worded for a lone surrogate in the last value read (orjson refuses one at C speed; the walk
+        names where it is, or finds that orjson refused something else)."""
+        try:
+            orjson.dumps(value)
+            return
+        except TypeError:
+            pass
+        try:
+            at = lone_surrogate(value)
+        except RecursionError:
+            raise _Worded(self._byte(self.start), TOO_DEEP) from None
+        if at is not None:
+            raise _Worded(self._byte(self.start),
+                          f"{at or 'a string'}: holds a lone UTF-16 surrogate (not valid Unicode)")
 
     def _more(self) -> bool:
         """Append the next chunk (dropping what was read); False at the end of the file."""
@@ -390,6 +278,7 @@ class _Reader:
             raise _NotJson(self.read - len(data) - pending + exc.start, "", utf8=True) from None
         rest = self.buf[self.pos:]
         self.buf, self.pos = rest + text, 0
-        if "\\u" in self.buf and _SURROGATE.search(self.buf) and _LONE_SURROGATE.search(self.buf):
-            raise _Fallback       # the strict path decides whether it is a lone surrogate
+        if not self.check and "\\u" in self.buf and _SURROGATE.search(self.buf) \
+                and _LONE_SURROGATE.search(self.buf):
+            raise _Fallback       # the strict path, or _read_checked, decides whether it is alone
         return bool(text) or not self.eof

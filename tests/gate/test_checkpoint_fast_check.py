@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from gate import checkpoint_schema, state_load
+from gate import checkpoint_schema, state_compact, state_load
 from gate.checkpoint_schema import MAX_INT, validate_checkpoint
 from gate.errors import GateError
 from gate.inputs import MAX_DEPTH
@@ -92,7 +92,7 @@ def test_numbers_json_cannot_hold_as_a_float64_are_refused_as_before(tmp_path: P
 
 def test_long_strings_are_refused_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(checkpoint_schema, "MAX_STRING", 64)
-    monkeypatch.setattr(state_load, "MAX_STRING", 64)
+    monkeypatch.setattr(state_compact, "MAX_STRING", 64)
     for inputs in ({"policy": "x" * 65}, {"k" * 65: "v"}, {"policy": "x" * 40, "note": "y" * 40}):
         state = {"version": 3, "deployment": {"resources": [PROVIDER, _bucket(0, inputs)]}}
         path = tmp_path / "s.json"
