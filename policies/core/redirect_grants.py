@@ -119,6 +119,11 @@ _AIMS: dict[str, tuple[str, str | None]] = {a.lower(): (a, key) for a, key in (
 # is known by what it is, not by a list of types: a document under any input of any AWS resource whose
 # statements name a Principal (an identity policy names none; a trust policy's are sts:, decided not to aim).
 _RESOURCE_POLICY_HINT = '"Statement"'
+# Documents that only bound what other policies grant, so grant nothing themselves: a VPC endpoint's policy
+# (a request through it needs an identity or resource policy too; the portal's endpoints allow `*` to the
+# own account's principals) and an organisation's control policies (SCPs, RCPs).
+_BOUNDING = frozenset({"aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+                       "aws:organizations/policy:Policy"})
 _MAX_DEPTH = 6
 _PIN_OPERATORS = ("StringEquals", "ArnEquals")
 # keys whose pin is a setting that turns the aim off rather than a destination: the values that do, and the
@@ -203,7 +208,7 @@ def aims(actions: frozenset[str]) -> tuple[tuple[str, str | None], ...]:
 def resource_policy_grants(r: ResourceView) -> list[tuple[str, dict[str, Any]]]:
     """(where, statement) of each Allow statement of every resource policy among the AWS resource's inputs;
     an unreadable one is judged where it is read."""
-    if not r.type.startswith("aws:"):
+    if not r.type.startswith("aws:") or r.type in _BOUNDING:
         return []
     out: list[tuple[str, dict[str, Any]]] = []
     for path, doc in _policy_documents(r.inputs, "", 0):

@@ -63,6 +63,7 @@ def test_a_key_replica_pinned_outside_the_allowed_regions_blocks():
 
 
 def test_among_resource_policies_only_the_grant_of_an_aim_blocks():
+    """A VPC endpoint's policy bounds what other policies grant (the portal allows `*` to its own account)."""
     key = _document(_grant("kms:*", {"AWS": f"arn:aws:iam::{OWN}:root"}),
                     _grant(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"]),
                     _grant(["kms:Encrypt*", "kms:Decrypt*"], {"Service": "logs.eu-west-1.amazonaws.com"}))
@@ -70,8 +71,10 @@ def test_among_resource_policies_only_the_grant_of_an_aim_blocks():
                       _grant("backup:StartCopyJob"))
     route53 = {"Service": "route53.amazonaws.com"}
     logs = _document(_grant(["logs:CreateLogStream", "logs:PutLogEvents"], route53))
+    endpoint = _document(_grant("*", {"AWS": "*"}, {"StringEquals": {"aws:PrincipalAccount": OWN}}))
     found = messages(RESOLVED, graph(
         pinned_res("aws:kms/key:Key", "k", {"policy": key}),
+        pinned_res("aws:ec2/vpcEndpoint:VpcEndpoint", "e", {"vpcId": "vpc-1", "policy": endpoint}),
         pinned_res("aws:secretsmanager/secretPolicy:SecretPolicy", "s",
                    {"policy": _document(_grant("secretsmanager:GetSecretValue"))}),
         pinned_res("aws:backup/vaultPolicy:VaultPolicy", "v", {"policy": vault}),
