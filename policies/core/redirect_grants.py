@@ -35,6 +35,10 @@ a Service Connect configuration keeps the one the stack set, judged there); a cu
 Round 68 decides the rest of `ecs:Create/Update*` by what each request carries: `CreateService` takes the same
 pin; a cluster's ECS Exec log bucket and an Express Gateway service's container have none and aim; settings,
 capacity, agents, draining, task sets and protection name no place. NFS root access aims no more.
+Round 69 reads every resource policy the stack creates, not only the stores' four: a key policy granting
+`kms:ReplicateKey`, a secret's `ReplicateSecretToRegions`, a vault's `StartCopyJob`, a table's export, to a
+role of the account, aims as a topic policy's `sns:Subscribe` does. The ECS agent, capacity providers and
+task sets name no place.
 """
 
 from __future__ import annotations
