@@ -27,8 +27,11 @@ _NO_PAYLOAD = re.compile(r"^(?:batch)?(?:delete|remove|purge|redact|abort|cancel
 # composite) holds a threshold over the region's metrics and the ARNs it notifies, a log group's retention
 # and metric filters are settings of the group; none copies a log event or a metric anywhere (a
 # subscription filter, a logs destination, an account policy or a metric stream does: they stay judged).
+# Round 69: an ECS account setting (`PutAccountSetting`, `…Default`: ARN formats, trunking, Container
+# Insights, FIPS, a retirement wait; pulumi_aws.ecs.AccountSettingDefault) switches the caller's own account.
 NOT_DATA = frozenset({"cloudwatch:putdashboard", "cloudwatch:putmetricalarm", "cloudwatch:putcompositealarm",
-                      "logs:putretentionpolicy", "logs:putmetricfilter"})
+                      "logs:putretentionpolicy", "logs:putmetricfilter",
+                      "ecs:putaccountsetting", "ecs:putaccountsettingdefault"})
 # Round 66's probe: a `Put…` that names no data (`config:PutDeliveryChannel`, `backup:PutBackupVault
 # Notifications`, `wafv2:PutLoggingConfiguration`) sets where something is delivered: judged on a pattern as
 # every `Put…` is, and as an aim on any ARN. What a data-plane `Put…` carries, beyond the nouns above: events,

@@ -35,6 +35,10 @@ a Service Connect configuration keeps the one the stack set, judged there); a cu
 Round 68 decides the rest of `ecs:Create/Update*` by what each request carries: `CreateService` takes the same
 pin; a cluster's ECS Exec log bucket and an Express Gateway service's container have none and aim; settings,
 capacity, agents, draining, task sets and protection name no place. NFS root access aims no more.
+Round 69 reads every resource policy the stack creates, not only the stores' four: a key policy granting
+`kms:ReplicateKey`, a secret's `ReplicateSecretToRegions`, a vault's `StartCopyJob`, a table's export, to a
+role of the account, aims as a topic policy's `sns:Subscribe` does. The ECS agent, capacity providers and
+task sets name no place.
 """
 
 from __future__ import annotations
@@ -115,13 +119,16 @@ _AIMS: dict[str, tuple[str, str | None]] = {a.lower(): (a, key) for a, key in (
     ("ecs:CreateExpressGatewayService", None), ("ecs:UpdateExpressGatewayService", None),
 )}
 # Round 65's probe: a resource policy naming a principal of the same account grants it without any identity
-# policy, so the policies of the stores whose service has aiming actions are read too (type -> input).
-_RESOURCE_POLICIES = {
-    **dict.fromkeys(("aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sqs/queue:Queue",
-                     "aws:sqs/queuePolicy:QueuePolicy", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2",
-                     "aws:s3/bucketPolicy:BucketPolicy", "aws:cloudwatch/eventBusPolicy:EventBusPolicy"),
-                    "policy"),
-}
+# policy. Round 69: a key, secret, vault or table policy grants aims as a topic's does, so a resource policy
+# is known by what it is, not by a list of types: a document under any input of any AWS resource whose
+# statements name a Principal (an identity policy names none; a trust policy's are sts:, decided not to aim).
+_RESOURCE_POLICY_HINT = '"Statement"'
+# Documents that only bound what other policies grant, so grant nothing themselves: a VPC endpoint's policy
+# (a request through it needs an identity or resource policy too; the portal's endpoints allow `*` to the
+# own account's principals) and an organisation's control policies (SCPs, RCPs).
+_BOUNDING = frozenset({"aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+                       "aws:organizations/policy:Policy"})
+_MAX_DEPTH = 6
 _PIN_OPERATORS = ("StringEquals", "ArnEquals")
 # keys whose pin is a setting that turns the aim off rather than a destination: the values that do, and the
 # operators read (IfExists: a request that omits the setting leaves the one the stack set, judged there)
@@ -169,6 +176,11 @@ _NOT_AIMS: tuple[tuple[str, str], ...] = (
      "creates it; TestState, whose state is in the request, aims"),
     (r"elasticfilesystem:clientrootaccess", "the root user on the file system its ARN names: it writes "
      "nothing without ClientWrite (judged by its ARN in grant_patterns.py), names no other place (round 68)"),
+    (r"ecs:(?:createcapacityprovider|createtaskset|registercontainerinstance|discoverpollendpoint|poll|"
+     r"starttelemetrysession|submit(?:task|container)statechange|submitattachmentstatechanges)",
+     "a capacity provider's scaling and instances' subnets, a task set's task definition "
+     "(RegisterTaskDefinition aims), scale and load balancers, the agent joining the cluster its ARN names "
+     "and reporting to ECS there: none names a place; account settings are NOT_DATA (round 69)"),
     (r"ecs:update(?:clustersettings|capacityprovider|containeragent|containerinstancesstate|taskset|"
      r"serviceprimarytaskset|taskprotection)", "Container Insights on or off, a capacity provider's scaling "
      "and its instances' subnets, an agent's version, draining, a task set's scale, which set serves, "
@@ -198,14 +210,37 @@ def aims(actions: frozenset[str]) -> tuple[tuple[str, str | None], ...]:
 
 
 def resource_policy_grants(r: ResourceView) -> list[tuple[str, dict[str, Any]]]:
-    """(where, statement) of each Allow statement of the resource's own policy, if it is one of the stores
-    whose resource policy can grant an aiming action; an unreadable one is judged where it is read."""
-    key = _RESOURCE_POLICIES.get(r.type)
-    doc, _ = json_document(r.input(key)) if key else (None, None)
-    if not isinstance(doc, dict):
+    """(where, statement) of each Allow statement of every resource policy among the AWS resource's inputs;
+    an unreadable one is judged where it is read."""
+    if not r.type.startswith("aws:") or r.type in _BOUNDING:
         return []
-    return [(f"`{key}(json).Statement.{i}`", stmt) for i, stmt in enumerate(as_list(doc.get("Statement")))
-            if isinstance(stmt, dict) and stmt.get("Effect") == "Allow" and not _only_accounts(stmt)]
+    out: list[tuple[str, dict[str, Any]]] = []
+    for path, doc in _policy_documents(r.inputs, "", 0):
+        statements = enumerate(as_list(doc.get("Statement")))
+        out += [(f"`{path}(json).Statement.{i}`", stmt) for i, stmt in statements
+                if isinstance(stmt, dict) and stmt.get("Effect") == "Allow" and "Principal" in stmt
+                and not _only_accounts(stmt)]
+    return out
+
+
+def _policy_documents(value: Any, path: str, depth: int) -> list[tuple[str, dict[str, Any]]]:
+    """(input path, document) of each policy document, given as JSON or as a map, in `value`."""
+    if isinstance(value, str):
+        if _RESOURCE_POLICY_HINT not in value:
+            return []
+        value, _ = json_document(value)
+        return [(path, value)] if isinstance(value, dict) and "Statement" in value else []
+    if depth >= _MAX_DEPTH:
+        return []
+    if isinstance(value, dict):
+        if "Statement" in value:
+            return [(path, value)]
+        items = [(f"{path}.{k}" if path else str(k), v) for k, v in value.items()]
+    elif isinstance(value, list):
+        items = [(f"{path}.{i}", v) for i, v in enumerate(value)]
+    else:
+        return []
+    return [found for p, v in items for found in _policy_documents(v, p, depth + 1)]
 
 
 def _only_accounts(stmt: dict[str, Any]) -> bool:
