@@ -231,6 +231,7 @@ def _compute(c: Ctx, keys: dict, logs: dict, data: tuple, identities: tuple) -> 
                 listener_arn=entry.https_listener.arn,
                 alb_security_group_id=entry.security_group.id,
                 image=pulumi.Output.concat(platform.repositories[name].repository_url, ":", tag),
+                image_repository_arn=platform.repositories[name].arn,
                 log_kms_key_arn=keys["logs"].arn,
                 tags=c.tags,
                 log_retention_days=cfg.log_retention_days,

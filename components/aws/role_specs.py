@@ -156,10 +156,19 @@ def _structure_admin(acct: str, region: str) -> RoleSpec:
                 f"arn:aws:rds-db:{region}:{acct}:dbuser:*/{STRUCTURE_DB_USER}",
                 sid="SchemaAsStructureUser",
             ),
+            # The stack's region and account only (the actions' resource types in the Service
+            # Authorization Reference: `pg`, and `db` + `snapshot` for a snapshot).
             policy.statement(
                 "Allow",
-                ["rds:ModifyDBParameterGroup", "rds:ResetDBParameterGroup", "rds:CreateDBSnapshot"],
+                ["rds:ModifyDBParameterGroup", "rds:ResetDBParameterGroup"],
+                f"arn:aws:rds:{region}:{acct}:pg:*",
                 sid="DatabaseStructure",
+            ),
+            policy.statement(
+                "Allow",
+                ["rds:CreateDBSnapshot"],
+                [f"arn:aws:rds:{region}:{acct}:db:*", f"arn:aws:rds:{region}:{acct}:snapshot:*"],
+                sid="ManualSnapshot",
             ),
         ],
         extra_denies=[

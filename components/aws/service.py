@@ -35,6 +35,8 @@ class ContainerServiceArgs:
     """Security group of the ALB, the only allowed source of traffic."""
     image: pulumi.Input[str]
     """Container image (from the private ECR repository in this region)."""
+    image_repository_arn: pulumi.Input[str]
+    """ARN of the ECR repository holding `image`: the only one the execution role may pull from."""
     path_patterns: tuple[str, ...]
     """Paths the ALB forwards to this service."""
     priority: int
@@ -187,6 +189,7 @@ class ContainerService(pulumi.ComponentResource):
             policy.statement(
                 "Allow",
                 ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+                args.image_repository_arn,
                 sid="PullImage",
             ),
             policy.statement(

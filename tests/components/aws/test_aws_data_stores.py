@@ -38,7 +38,7 @@ def test_database_defaults_are_compliant():
     assert g.by_type("aws:rds/instance:Instance")[0].protect
     assert not g.by_type("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")
     params = {p["name"]: p["value"] for p in one(g, "aws:rds/parameterGroup:ParameterGroup")["parameters"]}
-    assert params["require_secure_transport"] == "ON"
+    assert params["require_secure_transport"] == "1"
     groups = g.by_type("aws:cloudwatch/logGroup:LogGroup")
     assert {lg.inputs["name"] for lg in groups} == {
         f"/aws/rds/instance/eloket-mysql/{x}" for x in LOG_EXPORTS

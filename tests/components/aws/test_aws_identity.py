@@ -107,6 +107,13 @@ def test_db_structure_admin_reaches_no_data():
     assert stmts["SchemaAsStructureUser"]["Resource"] == [
         f"arn:aws:rds-db:eu-west-1:{ACCOUNT}:dbuser:*/eloket_structure"
     ]
+    # What it may change is the stack's region and account only (was every resource: CKV_AWS_355)
+    assert stmts["DatabaseStructure"]["Resource"] == [f"arn:aws:rds:eu-west-1:{ACCOUNT}:pg:*"]
+    assert stmts["ManualSnapshot"]["Resource"] == [
+        f"arn:aws:rds:eu-west-1:{ACCOUNT}:db:*", f"arn:aws:rds:eu-west-1:{ACCOUNT}:snapshot:*"
+    ]
+    grants = [s for s in stmts.values() if s["Effect"] == "Allow" and s.get("Sid") != "Inspect"]
+    assert all(s["Resource"] != ["*"] for s in grants)
 
 
 def test_auditor_boundary_is_read_only():

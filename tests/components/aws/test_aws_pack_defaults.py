@@ -108,6 +108,7 @@ def _platform_and_service(b: Base) -> Any:
         subnet_ids=net.subnet_ids("app"), vpc_cidr=net.cidr, s3_prefix_list_id=net.s3_endpoint.prefix_list_id,
         listener_arn=entry.https_listener.arn, alb_security_group_id=entry.security_group.id,
         image=platform.repositories["drupal"].repository_url,
+        image_repository_arn=platform.repositories["drupal"].arn,
         path_patterns=("/*",), priority=100, log_kms_key_arn=b.keys["logs"].arn, tags=TAGS,
         security_group_id=net.app_security_group.id), opts=b.opts)
 

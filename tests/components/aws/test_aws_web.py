@@ -77,7 +77,8 @@ def _service(**kwargs):
             "s3_prefix_list_id": "pl-1",
             "listener_arn": "arn:listener",
             "alb_security_group_id": "sg-alb",
-            "image": "repo:1.0.0",
+            "image": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/eloket/app:1.0.0",
+            "image_repository_arn": "arn:aws:ecr:eu-west-1:111122223333:repository/eloket/app",
             "path_patterns": ("/*",),
             "priority": 100,
             "log_kms_key_arn": KEY,
@@ -104,6 +105,9 @@ def test_service_defaults_are_private_and_least_privilege():
     exec_doc = doc(policies[0].inputs["policy"])
     assert not analysis.allows(exec_doc, "secretsmanager:GetSecretValue")
     assert not analysis.allows(exec_doc, "s3:GetObject")
+    pull = next(s for s in exec_doc["Statement"] if s.get("Sid") == "PullImage")   # its repository only
+    assert pull["Resource"] in ("arn:aws:ecr:eu-west-1:111122223333:repository/eloket/app",
+                                ["arn:aws:ecr:eu-west-1:111122223333:repository/eloket/app"])
     container = json.loads(one(g, "aws:ecs/taskDefinition:TaskDefinition")["containerDefinitions"])[0]
     assert container["readonlyRootFilesystem"] is True
     assert container["logConfiguration"]["options"]["awslogs-region"] == "eu-west-1"
