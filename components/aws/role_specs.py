@@ -54,12 +54,13 @@ NO_DATA_ROLES = frozenset(ROLE_FUNCTIONS)
 # 67); a request without one keeps the service's, which the stack sets.
 SERVICE_UPDATE = "ecs:UpdateService"
 SERVICE_CONNECT_OFF = {"StringEqualsIfExists": {"ecs:enable-service-connect": "false"}}
+DASHBOARD_UPDATE = "cloudwatch:PutDashboard"
 OPERATE_ACTIONS = (
     SERVICE_UPDATE,
     "ecs:StopTask",
     "rds:RebootDBInstance",
     "elasticache:RebootCacheCluster",
-    "cloudwatch:PutDashboard",
+    DASHBOARD_UPDATE,
     "cloudwatch:SetAlarmState",
 )
 READ_ONLY_ACTIONS = (
@@ -105,18 +106,7 @@ def role_specs(acct: str, region: str) -> dict[str, RoleSpec]:
                 policy.statement("Allow", policy.KMS_ADMIN_ACTIONS, sid="KeyLifeCycle"),
             ]
         ),
-        "operator": RoleSpec(
-            grants=[
-                policy.statement(
-                    "Allow",
-                    [a for a in OPERATE_ACTIONS if a != SERVICE_UPDATE],
-                    sid="Operate",
-                ),
-                policy.statement("Allow", [SERVICE_UPDATE], sid="Redeploy", condition=SERVICE_CONNECT_OFF),
-            ],
-            managed=("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",),
-            boundary_allow=(*READ_ONLY_ACTIONS, *OPERATE_ACTIONS),
-        ),
+        "operator": _operator(acct, region),
         "security-auditor": RoleSpec(
             grants=[
                 policy.statement(
@@ -136,6 +126,29 @@ def role_specs(acct: str, region: str) -> dict[str, RoleSpec]:
         ),
         "break-glass": _break_glass(acct),
     }
+
+
+def _operator(acct: str, region: str) -> RoleSpec:
+    """Restarts, redeploys and alarm states on what the stack's region and account hold (each action's
+    resource type in the Service Authorization Reference). Dashboards stay on every resource: their ARN has
+    no region, so a pattern of them is a reference the residency pack cannot place."""
+    operated = [
+        f"arn:aws:ecs:{region}:{acct}:task/*/*",
+        f"arn:aws:rds:{region}:{acct}:db:*",
+        f"arn:aws:elasticache:{region}:{acct}:cluster:*",
+        f"arn:aws:cloudwatch:{region}:{acct}:alarm:*",
+    ]
+    pinned = [a for a in OPERATE_ACTIONS if a not in (SERVICE_UPDATE, DASHBOARD_UPDATE)]
+    return RoleSpec(
+        grants=[
+            policy.statement("Allow", pinned, operated, sid="Operate"),
+            policy.statement("Allow", [DASHBOARD_UPDATE], sid="Dashboards"),
+            policy.statement("Allow", [SERVICE_UPDATE], f"arn:aws:ecs:{region}:{acct}:service/*/*",
+                             sid="Redeploy", condition=SERVICE_CONNECT_OFF),
+        ],
+        managed=("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",),
+        boundary_allow=(*READ_ONLY_ACTIONS, *OPERATE_ACTIONS),
+    )
 
 
 def _structure_admin(acct: str, region: str) -> RoleSpec:

@@ -116,6 +116,15 @@ def test_db_structure_admin_reaches_no_data():
     assert all(s["Resource"] != ["*"] for s in grants)
 
 
+def test_operator_operates_only_what_the_stack_region_and_account_hold():
+    """Was every resource (CKV_AWS_290/CKV_AWS_355, stacks/records/checkov-triage.yaml)."""
+    r = human_roles(_roles())["operator"]
+    stmts = {s.get("Sid"): s for d in r["identity"] for s in analysis.statements(d)}
+    assert stmts["Redeploy"]["Resource"] == [f"arn:aws:ecs:eu-west-1:{ACCOUNT}:service/*/*"]
+    assert all(arn.split(":")[3:5] == ["eu-west-1", ACCOUNT] for arn in stmts["Operate"]["Resource"])
+    assert stmts["Dashboards"]["Action"] == ["cloudwatch:PutDashboard"]   # global: no region to pin
+
+
 def test_auditor_boundary_is_read_only():
     r = human_roles(_roles())["security-auditor"]
     for action in ("ec2:TerminateInstances", "s3:PutObject", "cloudtrail:StopLogging", "logs:DeleteLogGroup"):
