@@ -38,7 +38,9 @@ capacity, agents, draining, task sets and protection name no place. NFS root acc
 Round 69 reads every resource policy the stack creates, not only the stores' four: a key policy granting
 `kms:ReplicateKey`, a secret's `ReplicateSecretToRegions`, a vault's `StartCopyJob`, a table's export, to a
 role of the account, aims as a topic policy's `sns:Subscribe` does. The ECS agent, capacity providers and
-task sets name no place.
+task sets name no place. Round 70 reads the grants resources make by inputs (input_grants.py: a Lambda
+permission's `action`) and statements allowing by NotPrincipal; round 71 judges key policies written at run
+time on multi-Region keys (key_policy_writes.py).
 """
 
 from __future__ import annotations
@@ -188,6 +190,8 @@ _NOT_AIMS: tuple[tuple[str, str], ...] = (
      "and reporting to ECS there: none names a place; account settings are NOT_DATA (round 69)"),
     (r"ecs:putclustercapacityproviders", "a cluster's capacity providers and default strategy: provider "
      "names, weights and bases, no place (round 70)"),
+    (r"signer:startsigningjob", "the caller's code, signed and written to the bucket the request names with "
+     "the caller's own s3:PutObject there (the Signer guide), judged by its ARN; no code is read (round 71)"),
     (r"acm-pca:issuecertificate", "a certificate the CA its ARN names signs from the CSR in the request: no "
      "place; ACM is granted it by a CA permission (round 70)"),
     (r"ecs:update(?:clustersettings|capacityprovider|containeragent|containerinstancesstate|taskset|"
