@@ -55,6 +55,7 @@ from policies.core.accounts import aws_account
 from policies.core.data_writes import DATA_NOUN, DATA_VERB, names_data, writes_data
 from policies.core.endpoints import EEA_COUNTRIES, Endpoint, find
 from policies.core.iam.managed import is_managed, managed_statements
+from policies.core.iam.spelling import spelled
 from policies.core.iam.statements import as_list, conditions, statement_actions
 from policies.core.location import Allowed
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document
@@ -244,7 +245,7 @@ def _sends(actions: frozenset[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     unlisted: dict[str, list[str]] = {}
     for a in sorted(actions):
         if _unlisted_send(a):
-            unlisted.setdefault(a.split(":", 1)[0], []).append(a)
+            unlisted.setdefault(a.split(":", 1)[0], []).append(spelled(a))
     return tuple((service, sends) for service, sends in rows if sends) + tuple(
         (service, tuple(sends)) for service, sends in unlisted.items())
 

@@ -38,7 +38,9 @@ capacity, agents, draining, task sets and protection name no place. NFS root acc
 Round 69 reads every resource policy the stack creates, not only the stores' four: a key policy granting
 `kms:ReplicateKey`, a secret's `ReplicateSecretToRegions`, a vault's `StartCopyJob`, a table's export, to a
 role of the account, aims as a topic policy's `sns:Subscribe` does. The ECS agent, capacity providers and
-task sets name no place.
+task sets name no place. Round 70 reads the grants resources make by inputs (input_grants.py: a Lambda
+permission's `action`) and statements allowing by NotPrincipal; round 71 judges key policies written at run
+time on multi-Region keys (key_policy_writes.py).
 """
 
 from __future__ import annotations
@@ -50,7 +52,9 @@ from typing import Any
 from policies.core.data_writes import NOT_DATA
 from policies.core.grant_patterns import writes_where_its_arn_says
 from policies.core.iam.catalogue import catalogue
+from policies.core.iam.spelling import spelled
 from policies.core.iam.statements import as_list, statement_actions
+from policies.core.input_grants import input_statements
 from policies.core.location import Allowed
 from policies.core.view import ResourceView, json_document
 
@@ -122,7 +126,10 @@ _AIMS: dict[str, tuple[str, str | None]] = {a.lower(): (a, key) for a, key in (
 # policy. Round 69: a key, secret, vault or table policy grants aims as a topic's does, so a resource policy
 # is known by what it is, not by a list of types: a document under any input of any AWS resource whose
 # statements name a Principal (an identity policy names none; a trust policy's are sts:, decided not to aim).
-_RESOURCE_POLICY_HINT = '"Statement"'
+# Round 70: the key may be written with JSON escapes (`"\u0053tatement"`), the same key to every JSON reader
+# AWS runs, so a string holding an escape is parsed too. A statement allowing by NotPrincipal (everyone but
+# those named) grants as one naming a Principal does.
+_RESOURCE_POLICY_HINTS = ('"Statement"', "\\u")
 # Documents that only bound what other policies grant, so grant nothing themselves: a VPC endpoint's policy
 # (a request through it needs an identity or resource policy too; the portal's endpoints allow `*` to the
 # own account's principals) and an organisation's control policies (SCPs, RCPs).
@@ -181,6 +188,12 @@ _NOT_AIMS: tuple[tuple[str, str], ...] = (
      "a capacity provider's scaling and instances' subnets, a task set's task definition "
      "(RegisterTaskDefinition aims), scale and load balancers, the agent joining the cluster its ARN names "
      "and reporting to ECS there: none names a place; account settings are NOT_DATA (round 69)"),
+    (r"ecs:putclustercapacityproviders", "a cluster's capacity providers and default strategy: provider "
+     "names, weights and bases, no place (round 70)"),
+    (r"signer:startsigningjob", "the caller's code, signed and written to the bucket the request names with "
+     "the caller's own s3:PutObject there (the Signer guide), judged by its ARN; no code is read (round 71)"),
+    (r"acm-pca:issuecertificate", "a certificate the CA its ARN names signs from the CSR in the request: no "
+     "place; ACM is granted it by a CA permission (round 70)"),
     (r"ecs:update(?:clustersettings|capacityprovider|containeragent|containerinstancesstate|taskset|"
      r"serviceprimarytaskset|taskprotection)", "Container Insights on or off, a capacity provider's scaling "
      "and its instances' subnets, an agent's version, draining, a task set's scale, which set serves, "
@@ -206,27 +219,25 @@ def aims(actions: frozenset[str]) -> tuple[tuple[str, str | None], ...]:
     """(action as written, the condition key pinning its destination) of each aiming action of `actions`;
     cached by the statement's action set, which statement_actions gives as one object per list."""
     listed = tuple(_AIMS[a] for a in sorted(actions & _AIMS.keys()))
-    return listed + tuple((a, None) for a in sorted(actions & _derived()))
+    return listed + tuple((spelled(a), None) for a in sorted(actions & _derived()))
 
 
 def resource_policy_grants(r: ResourceView) -> list[tuple[str, dict[str, Any]]]:
-    """(where, statement) of each Allow statement of every resource policy among the AWS resource's inputs;
-    an unreadable one is judged where it is read."""
+    """(where, statement) of each Allow statement of every resource policy among the AWS resource's inputs,
+    and of the grant its inputs make (input_grants.py); an unreadable document is judged where it is read."""
     if not r.type.startswith("aws:") or r.type in _BOUNDING:
         return []
-    out: list[tuple[str, dict[str, Any]]] = []
+    out = input_statements(r)
     for path, doc in _policy_documents(r.inputs, "", 0):
-        statements = enumerate(as_list(doc.get("Statement")))
-        out += [(f"`{path}(json).Statement.{i}`", stmt) for i, stmt in statements
-                if isinstance(stmt, dict) and stmt.get("Effect") == "Allow" and "Principal" in stmt
-                and not _only_accounts(stmt)]
-    return out
+        out += [(f"`{path}(json).Statement.{i}`", s) for i, s in enumerate(as_list(doc.get("Statement")))]
+    return [(where, stmt) for where, stmt in out if isinstance(stmt, dict) and stmt.get("Effect") == "Allow"
+            and ("Principal" in stmt or "NotPrincipal" in stmt) and not _only_accounts(stmt)]
 
 
 def _policy_documents(value: Any, path: str, depth: int) -> list[tuple[str, dict[str, Any]]]:
     """(input path, document) of each policy document, given as JSON or as a map, in `value`."""
     if isinstance(value, str):
-        if _RESOURCE_POLICY_HINT not in value:
+        if not any(hint in value for hint in _RESOURCE_POLICY_HINTS):
             return []
         value, _ = json_document(value)
         return [(path, value)] if isinstance(value, dict) and "Statement" in value else []

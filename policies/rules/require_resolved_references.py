@@ -14,6 +14,7 @@ from policies.core.destinations import LocalJudge
 from policies.core.endpoints import load_endpoints
 from policies.core.geo import GEO_SETTINGS, geo_copies
 from policies.core.grant_patterns import granted, open_grants
+from policies.core.key_policy_writes import key_policy_writes
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.redirect_grants import aimed_grants, resource_policy_grants
 from policies.core.references import references
@@ -29,8 +30,10 @@ def check_resource(r: ResourceView, graph: StackGraph, ctx: RuleContext) -> list
     declared = graph.once(f"endpoints:{id(ctx)}", lambda: load_endpoints(ctx.stack))
     statements = granted(r, graph)
     out = open_grants(r, statements, allowed(ctx), declared)
-    aimed, pinned = aimed_grants(allowed(ctx), statements + resource_policy_grants(r))
-    out += aimed + [m for path, value in pinned for m in _pinned(path, value, r, graph, ctx, judge)]
+    held = resource_policy_grants(r)
+    aimed, pinned = aimed_grants(allowed(ctx), statements + held)
+    out += aimed + key_policy_writes(r, graph, statements, held)
+    out += [m for path, value in pinned for m in _pinned(path, value, r, graph, ctx, judge)]
     for ref in references(r):
         if judge(ref).deferred and (msg := judge_in_graph(ref, r, graph, ctx)):
             out.append(msg)

@@ -68,7 +68,7 @@ def test_the_same_writes_pinned_or_narrowed_and_control_plane_writes_are_left_al
                                   "service-role/AmazonECSTaskExecutionRolePolicy"])
 def test_the_aws_managed_execution_policies_write_logs_in_any_region_and_block(name):
     found = _found(managed_attachment(name))
-    assert len(found) == 1 and UNLISTED in found[0] and "logs:putlogevents on *" in found[0], found
+    assert len(found) == 1 and UNLISTED in found[0] and "logs:PutLogEvents on *" in found[0], found
 
 
 def test_a_statement_granting_everything_names_a_few_of_the_unlisted_writes():

