@@ -69,8 +69,9 @@ def checkov_scans(args: argparse.Namespace, work: Path, check: Any = None) -> An
     deadline = deadlines_of(args).checkov
     checkov_runner.TIMEOUT = deadline
     settings = args.settings
-    return StackScans(work, deadline, waivers=settings.checkov_waivers, hook_dir=Path(settings.source).parent,
-                      cache_dir=getattr(args, "cache_root", None), check=check)
+    return StackScans(work, deadline, waivers=settings.checkov_waivers, triage=settings.checkov_triage,
+                      hook_dir=Path(settings.source).parent, cache_dir=getattr(args, "cache_root", None),
+                      check=check)
 
 
 def render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,

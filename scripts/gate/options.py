@@ -39,8 +39,8 @@ def settings_for(args: argparse.Namespace, program: Path | None) -> Any:
 
 # What decides the verdict: the judged program may not choose it (a program directory's own [tool.gate]
 # could otherwise disable rules, widen regions, declare endpoints or skip the update recording).
-JUDGEMENT_KEYS = ("packs", "pack-config", "records", "checkov-waivers", "record-update", "recorder",
-                  "profiles")
+JUDGEMENT_KEYS = ("packs", "pack-config", "records", "checkov-waivers", "checkov-triage", "record-update",
+                  "recorder", "profiles")
 
 
 def _program_settings(program: Path, project: Any) -> Any:
@@ -62,7 +62,8 @@ def _program_settings(program: Path, project: Any) -> Any:
                          "--policy-pack-config, --records)")
     own = gate_settings.from_table(path, table)
     return replace(own, packs=project.packs, pack_config=project.pack_config, records=project.records,
-                   checkov_waivers=project.checkov_waivers, record_update=project.record_update,
+                   checkov_waivers=project.checkov_waivers, checkov_triage=project.checkov_triage,
+                   record_update=project.record_update,
                    recorder=project.recorder, profile=project.profile)
 
 

@@ -12,6 +12,7 @@ relative to the pyproject.toml that names them. Every problem is a UsageError na
     jobs = 2
     out = ".gate"
     checkov-waivers = "module:function" # (stack, on) -> object with .waivers (rule, resource, ...)
+    checkov-triage = "module:function"  # (stack) -> decisions on advisory findings (check, covers, ...)
     invoke-fixtures = "fixtures.yaml"   # answers to invokes for every stack (gate.invokes)
     record-update = true                # also record as an update and judge that graph (gate.dual)
     recorder = "inprocess"              # or "process": the record is kept out of the program's process
@@ -30,8 +31,8 @@ from typing import Any
 
 from gate.errors import UsageError
 
-KEYS = ("packs", "pack-config", "records", "checkov", "jobs", "out", "checkov-waivers", "invoke-fixtures",
-        "record-update", "recorder", "profiles")
+KEYS = ("packs", "pack-config", "records", "checkov", "jobs", "out", "checkov-waivers", "checkov-triage",
+        "invoke-fixtures", "record-update", "recorder", "profiles")
 
 
 RECORDERS = ("inprocess", "process")
@@ -50,6 +51,7 @@ class Settings:
     jobs: int = 2
     out: Path | None = None
     checkov_waivers: str = ""
+    checkov_triage: str = ""
     invoke_fixtures: Path | None = None
     record_update: bool = True        # record the program a second time as an update (gate.dual)
     recorder: str = "inprocess"       # where the record is kept: "inprocess" or "process" (gate.relay)
@@ -159,11 +161,12 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path, where: str) ->
         changes["jobs"] = jobs
     if "out" in table:
         changes["out"] = base / _string(table["out"], f"{where}.out")
-    if "checkov-waivers" in table:
-        hook = _string(table["checkov-waivers"], f"{where}.checkov-waivers", empty=True)
-        if hook and ":" not in hook:
-            raise UsageError(f"{where}.checkov-waivers: expected \"module:function\", got {hook!r}")
-        changes["checkov_waivers"] = hook
+    for key in ("checkov-waivers", "checkov-triage"):
+        if key in table:
+            hook = _string(table[key], f"{where}.{key}", empty=True)
+            if hook and ":" not in hook:
+                raise UsageError(f"{where}.{key}: expected \"module:function\", got {hook!r}")
+            changes[key.replace("-", "_")] = hook
     if "invoke-fixtures" in table:
         fixtures = _string(table["invoke-fixtures"], f"{where}.invoke-fixtures", empty=True)
         changes["invoke_fixtures"] = _path(base, fixtures, f"{where}.invoke-fixtures") if fixtures else None

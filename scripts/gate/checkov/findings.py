@@ -78,9 +78,10 @@ def outcome(found: Iterable[tuple[str, list[dict[str, Any]]]], export: Export) -
 
 
 def stack_scan(found: dict[str, Any], mandatory: set[str],
-               waivers: dict[tuple[str, str], dict[str, Any]]) -> StackScan:
-    """A stack's `outcome` judged: mandatory or advisory, waived findings advisory with their waiver.
-    Sorted (checkov reports in a varying order) so every run reads the same."""
+               waivers: dict[tuple[str, str], dict[str, Any]], triage: tuple[Any, ...] = ()) -> StackScan:
+    """A stack's `outcome` judged: mandatory or advisory, waived findings advisory with their waiver, an
+    advisory one the project decided (`triage`: objects with `covers(check, type, name)`, `decision` and
+    `reason`) with its decision. Sorted (checkov reports in a varying order) so every run reads the same."""
     curated = mandatory_checks()
     violations = []
     for ckv, urn, token, name, severity in found["failed"]:
@@ -90,6 +91,9 @@ def stack_scan(found: dict[str, Any], mandatory: set[str],
         if waiver:
             message = f"[waived: {ckv} until {waiver['expires']}, owner {waiver['owner']}] {message}"
             level = "advisory"
+        elif level == "advisory":
+            decided = next((d for d in triage if d.covers(ckv, token, urn.rsplit("::", 1)[-1])), None)
+            message = f"[triaged {decided.decision}: {decided.reason}] {message}" if decided else message
         violations.append(Violation(pack=PACK, policy=ckv, level=level, urn=urn, type=token, message=message,
                                     severity=curated[ckv].severity if ckv in curated else severity.lower(),
                                     waiver=waiver))

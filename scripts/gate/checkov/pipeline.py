@@ -3,9 +3,9 @@ stacks of the chain are still being recorded, rather than all of them after the 
 
 The scans run one after another in one thread, all forks of one checkov driver (imported once), so a
 stack's outcome is the one a scan of all stacks gives it (checkov judges each connected component of a
-view on its own, and a stack's views hold only its resources). The blocking list and the waivers are
-applied when the verdict is made (`result`), as `scan_stacks` applies them: the waivers hook reads the
-records the gate points the packs to while it judges.
+view on its own, and a stack's views hold only its resources). The blocking list, the waivers and the
+project's triage are applied when the verdict is made (`result`), as `scan_stacks` applies them: their
+hooks read the records the gate points the packs to while it judges.
 """
 
 from __future__ import annotations
@@ -26,11 +26,12 @@ class StackScans:
     error, in the order the stacks were added) and judges them; `close()` ends the driver and what it
     still runs."""
 
-    def __init__(self, work: Path, deadline: float, *, waivers: str = "", hook_dir: Path | None = None,
-                 cache_dir: Path | None = None, check: Any = None) -> None:
+    def __init__(self, work: Path, deadline: float, *, waivers: str = "", triage: str = "",
+                 hook_dir: Path | None = None, cache_dir: Path | None = None, check: Any = None) -> None:
         """`check(stack, state)` runs in the scan's thread before the export (the gate validates a
         recorded checkpoint there: checkov reads nothing the gate has not checked)."""
         self.work, self.waivers, self.hook_dir, self.cache_dir = work, waivers, hook_dir, cache_dir
+        self.triage = triage
         self.check = check
         self.drivers = Drivers(work / "checkov" / ".drivers", FRAMEWORKS, deadline)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate-checkov")
@@ -58,7 +59,7 @@ class StackScans:
             kept = {stack: scan.result() for stack, scan in self._scans.items()}
         finally:
             self.close()
-        return judged(kept, waivers=self.waivers, hook_dir=self.hook_dir)
+        return judged(kept, waivers=self.waivers, triage=self.triage, hook_dir=self.hook_dir)
 
     def seconds(self) -> float:
         """Wall time from the first scan's start to the last one's end (it overlaps the recording)."""

@@ -97,7 +97,7 @@ def load_waivers(stack: str, on: dt.date | None = None, hook: str = "",
     }
 
 
-def _hook(hook: str, hook_dir: Path | None) -> Any:
+def _hook(hook: str, hook_dir: Path | None, setting: str = "checkov-waivers") -> Any:
     """Import `module:function`, from the settings' directory if it is not importable as installed."""
     module, _, name = hook.partition(":")
     try:
@@ -110,7 +110,7 @@ def _hook(hook: str, hook_dir: Path | None) -> Any:
             loaded = importlib.import_module(module)
         return getattr(loaded, name)
     except (ImportError, AttributeError) as exc:
-        raise GateError(f"[tool.gate] checkov-waivers: cannot load {hook!r} ({exc})") from None
+        raise GateError(f"[tool.gate] {setting}: cannot load {hook!r} ({exc})") from None
 
 
 def scan(states: dict[str, dict[str, Any]], workdir: Path, *,
@@ -121,8 +121,9 @@ def scan(states: dict[str, dict[str, Any]], workdir: Path, *,
 
 
 def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
-                mandatory: set[str] | None = None, waivers: str = "", hook_dir: Path | None = None,
-                cache_dir: Path | None = None, jobs: int | None = None, shards: int | None = None,
+                mandatory: set[str] | None = None, waivers: str = "", triage: str = "",
+                hook_dir: Path | None = None, cache_dir: Path | None = None, jobs: int | None = None,
+                shards: int | None = None,
                 run: Callable[[Path], list[dict[str, Any]]] | None = None) -> dict[str, StackScan]:
     """checkov findings and runs per stack for the given checkpoints (``pulumi stack export`` v3 documents).
 
@@ -135,18 +136,40 @@ def scan_stacks(states: dict[str, dict[str, Any]], workdir: Path, *,
     ``run`` replaces them (tests).
     """
     kept = scan_outcomes(states, workdir, cache_dir=cache_dir, jobs=jobs, shards=shards, run=run)
-    return judged(kept, mandatory=mandatory, waivers=waivers, hook_dir=hook_dir)
+    return judged(kept, mandatory=mandatory, waivers=waivers, triage=triage, hook_dir=hook_dir)
 
 
 def judged(kept: dict[str, dict[str, Any]], *, mandatory: set[str] | None = None, waivers: str = "",
-           hook_dir: Path | None = None) -> dict[str, StackScan]:
-    """The stacks' scan outcomes (`scan_outcomes`) with the blocking list and the waivers applied: read
-    when the run's verdict is made (the waivers hook reads the records the gate points the packs to)."""
+           hook_dir: Path | None = None, triage: str = "") -> dict[str, StackScan]:
+    """The stacks' scan outcomes (`scan_outcomes`) with the blocking list, the waivers and the project's
+    triage applied: read when the run's verdict is made (the hooks read the records the gate points the
+    packs to)."""
     if not any(k["files"] for k in kept.values()):   # nothing checkov could scan
         return {s: StackScan() for s in kept}
     blocking = set(mandatory_checks()) if mandatory is None else set(mandatory)
     return {s: findings.stack_scan(kept[s]["outcome"], blocking,
-                                   load_waivers(s, hook=waivers, hook_dir=hook_dir)) for s in kept}
+                                   load_waivers(s, hook=waivers, hook_dir=hook_dir),
+                                   load_triage(s, blocking, hook=triage, hook_dir=hook_dir)) for s in kept}
+
+
+def load_triage(stack: str, blocking: set[str], hook: str = "", hook_dir: Path | None = None,
+                ) -> tuple[Any, ...]:
+    """The project's decisions on advisory checkov findings (`[tool.gate] checkov-triage = "module:function"`,
+    called as `function(stack)`, returning objects with `check`, `covers(check, type, name)`, `decision`
+    and `reason`). A record the hook cannot read, or a decision on a mandatory check (whose findings are
+    waived, with an owner and an expiry, not triaged), is bad input naming it. No hook, no triage."""
+    if not hook:
+        return ()
+    loader = _hook(hook, hook_dir, "checkov-triage")
+    try:
+        decisions = tuple(loader(stack))
+    except (ValueError, OSError) as exc:   # RecordsError is a ValueError
+        raise GateError(f"[tool.gate] checkov-triage: {exc}") from None
+    for d in decisions:
+        if d.check in blocking:
+            raise GateError(f"[tool.gate] checkov-triage: {d.check} is a mandatory check: a finding of it is "
+                            "waived (owner, reason, expiry), not triaged")
+    return decisions
 
 
 def scan_outcomes(states: dict[str, dict[str, Any]], workdir: Path, *, cache_dir: Path | None = None,
