@@ -22,7 +22,14 @@ as an origin's host is (r66p-12, -61). And an API Management pool backend (type 
 balances its calls over `pool.services[].id`, "the unique ARM id of the backend entity", so each member must
 be a backend of the stack, whose own `url` is judged here: fed from one, or the literal id the stack records
 for one. A member naming another service's backend (another party's, r66p-10), fed from a resource that is no
-backend (r66p-11) or not placed at all forwards where no check reads (closed world)."""
+backend (r66p-11) or not placed at all forwards where no check reads (closed world). Round 68: a private
+address was trusted to the network rules, but those judge who reaches the stack's networks, not where an
+address lies: 10.50.2.4 or 192.168.10.5 is answered by whatever a peering, VPN or ExpressRoute routes it to
+(another party's network, a data centre anywhere; r68p-10 to -16). So a private address, in any forwarding
+field (a gateway's `ipAddress`, an API Management `url`'s host, a Front Door origin), must lie in a subnet or
+network the stack creates (`stack_networks.network_of`, the check private DNS records get) or in a range the
+endpoints record declares with its region or jurisdiction (`cidrs`); a public address must be declared, as
+before."""
 
 from __future__ import annotations
 
@@ -39,6 +46,7 @@ from policies.core.private_link_targets import fed_from, unplaced
 from policies.core.recorded_ids import made_by, names, own_resource
 from policies.core.records import current_stack
 from policies.core.references import Ref
+from policies.core.stack_networks import network_of
 from policies.core.types import is_child, is_scoped
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -86,14 +94,40 @@ def _host(value: str) -> str:
         return value
 
 
-def _private_address(host: str) -> bool:
-    """A gateway's private backend address is one of the stack's network or a network it joins, which the
-    network rules judge (peerings, gateways, subnets of other subscriptions): no other party's service on its
-    own. A front door reaches no private address, so only a gateway's `ipAddress` is asked."""
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(host).is_private
+        return ipaddress.ip_address(host)
     except ValueError:
-        return False
+        return None
+
+
+def _address_placed(graph: StackGraph, where: str, host: str, ip: ipaddress.IPv4Address |
+                    ipaddress.IPv6Address) -> str | None:
+    """None when the address is the stack's or declared, else why not. A private address names no party by
+    itself: only the network that holds it does, so it must be one of the stack's networks or a declared
+    range (an on-premises data centre reached over the stack's VPN)."""
+    declared = find(load_endpoints(current_stack()), "address", host) is not None
+    if declared or (ip.is_private and network_of(graph, host) is not None):
+        return None
+    if not ip.is_private:
+        return None if _own_host(graph, where, host) else _foreign(where, host)
+    return (
+        f"`{where}` forwards the requests it receives, uploads included, to {host}, a private address in no "
+        "subnet or virtual network of this stack: whatever a peering, VPN or ExpressRoute routes it to "
+        "(another party's network, a data centre anywhere) receives what users send, and no check reads "
+        "where that is; forward to an address of a subnet of the stack (its `addressPrefix`) or declare the "
+        "range in stacks/records/endpoints.yaml (`cidrs`, with its region or jurisdiction and why)"
+    )
+
+
+def _foreign(where: str, host: str) -> str:
+    return (
+        f"`{where}` sends the requests the front door, CDN, gateway or API receives, uploads included, "
+        f"to {host!r}, which is no resource this stack creates nor a host the endpoints record declares: "
+        "what users send lands where no check reads the key, exposure or readers; forward to a resource "
+        "of the stack (feed its host from it) or declare the host in stacks/records/endpoints.yaml "
+        "(region, why)"
+    )
 
 
 def _named_by_host(d: ResourceView) -> bool:
@@ -131,17 +165,14 @@ def foreign_origins(r: ResourceView, graph: StackGraph) -> list[str]:
         if host is None or host == "" or not isinstance(host, str):
             continue
         name = _host(host).lower().rstrip(".")
-        if where.endswith(".ipAddress") and _private_address(name):
+        ip = _address(name)
+        if ip is not None:
+            problem = _address_placed(graph, where, name, ip)
+            out.extend([problem] if problem else [])
             continue
         if _own_host(graph, where, name) or find(load_endpoints(current_stack()), "host", name) is not None:
             continue
-        out.append(
-            f"`{where}` sends the requests the front door, CDN, gateway or API receives, uploads included, "
-            f"to {host!r}, which is no resource this stack creates nor a host the endpoints record declares: "
-            "what users send lands where no check reads the key, exposure or readers; forward to a resource "
-            "of the stack (feed its host from it) or declare the host in stacks/records/endpoints.yaml "
-            "(region, why)"
-        )
+        out.append(_foreign(where, host))
     return out
 
 
