@@ -29,7 +29,11 @@ address lies: 10.50.2.4 or 192.168.10.5 is answered by whatever a peering, VPN o
 field (a gateway's `ipAddress`, an API Management `url`'s host, a Front Door origin), must lie in a subnet or
 network the stack creates (`stack_networks.network_of`, the check private DNS records get) or in a range the
 endpoints record declares with its region or jurisdiction (`cidrs`); a public address must be declared, as
-before."""
+before. Round 69: an API Management backend's web proxy (`proxy.url`, "WebProxy Server AbsoluteUri") sees
+every call it relays, and an Application Gateway's redirect (`redirectConfigurations[].targetUrl`, "Url to
+redirect the request to") and a classic Front Door's (`routingRules[].routeConfiguration.customHost`, "Host to
+redirect") send the users' browsers, uploads and all, to that host: each is read as an origin is (r69p-10 to
+-13)."""
 
 from __future__ import annotations
 
@@ -59,19 +63,32 @@ ORIGINS: dict[str, tuple[str, ...]] = {
         "backendAddressPools[].backendAddresses[].fqdn", "backendAddressPools[].backendAddresses[].ipAddress",
         "backendHttpSettingsCollection[].hostName",
         "backendSettingsCollection[].hostName",
+        "redirectConfigurations[].targetUrl",
     ),
     "azure-native:frontdoor:FrontDoor": (
         "backendPools[].backends[].address", "backendPools[].backends[].backendHostHeader",
+        "routingRules[].routeConfiguration.customHost",
     ),
-    "azure-native:apimanagement:Backend": ("url",),
-    "azure-native:apimanagement:WorkspaceBackend": ("url",),
+    "azure-native:apimanagement:Backend": ("url", "proxy.url"),
+    "azure-native:apimanagement:WorkspaceBackend": ("url", "proxy.url"),
 }
 
 
 def _values(r: ResourceView, fields: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
     for fld in fields:
         head, _, leaf = fld.partition("[].")
-        yield from _walk(r.input(head), head, leaf)
+        top, _, below = head.partition(".")
+        yield from _walk(_at(r.input(top), below) if below else r.input(top), head, leaf)
+
+
+def _at(value: Any, path: str) -> Any:
+    """The value at a dotted path below `value`; an unknown on the way is the value (what it holds is
+    unknown, so it is judged as unknown, not skipped)."""
+    for part in path.split("."):
+        if is_unknown(value):
+            return value
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def _walk(value: Any, at: str, rest: str) -> Iterator[tuple[str, Any]]:
@@ -82,7 +99,7 @@ def _walk(value: Any, at: str, rest: str) -> Iterator[tuple[str, Any]]:
         return
     head, _, leaf = rest.partition("[].")
     for i, item in enumerate(value if isinstance(value, list) else ()):
-        yield from _walk(item.get(head) if isinstance(item, dict) else item, f"{at}[{i}].{head}", leaf)
+        yield from _walk(_at(item, head) if isinstance(item, dict) else item, f"{at}[{i}].{head}", leaf)
 
 
 def _host(value: str) -> str:
@@ -101,15 +118,26 @@ def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+# Ranges no party holds on the internet, routed to whichever network a peering, VPN or ExpressRoute reaches
+# (RFC 1918, the carriers' shared 100.64.0.0/10, IPv6 unique local). Other addresses that are not global
+# (documentation, loopback) name no network of the stack either: they block as an undeclared host does.
+_PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+                                                   "100.64.0.0/10", "fc00::/7"))
+
+
+def _private(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return any(ip.version == n.version and ip in n for n in _PRIVATE)
+
+
 def _address_placed(graph: StackGraph, where: str, host: str, ip: ipaddress.IPv4Address |
                     ipaddress.IPv6Address) -> str | None:
     """None when the address is the stack's or declared, else why not. A private address names no party by
     itself: only the network that holds it does, so it must be one of the stack's networks or a declared
     range (an on-premises data centre reached over the stack's VPN)."""
     declared = find(load_endpoints(current_stack()), "address", host) is not None
-    if declared or (ip.is_private and network_of(graph, host) is not None):
+    if declared or (_private(ip) and network_of(graph, host) is not None):
         return None
-    if not ip.is_private:
+    if not _private(ip):
         return None if _own_host(graph, where, host) else _foreign(where, host)
     return (
         f"`{where}` forwards the requests it receives, uploads included, to {host}, a private address in no "

@@ -35,18 +35,19 @@ _AZURE_NAMESPACE = {
 
 def _type_path(typ: str) -> tuple[str, str, str] | None:
     """(what comes before the first `/providers/`: a resource group, the subscription or a `{scope}`; the ARM
-    type path with its parents' `{input}`s; the input naming the resource itself), from the type's
+    type path with its parents' `{input}`s; the `{input}` naming the resource itself, or its fixed name such
+    as a web app's `ftp` policy), from the type's
     `pulumi import` id (`gate.azure_import_ids`): a child nests under its parents, each named by the input the
     SDK takes for it (a subnet is `…/virtualNetworks/<vnet>/subnets/<subnet>`, an API Management backend
     `…/service/<service>/backends/<backendId>`), so rules that read a subscription, network or server out of
     an id see what `pulumi up` records, and same-named children of different parents (every private
-    endpoint's `default` zone group) keep distinct ids."""
+    endpoint's `default` zone group) keep distinct ids. A resource group is no provider's resource: None."""
     template = IMPORT_IDS.get(typ)
-    if template is None:
+    if template is None or "/providers/" not in template:
         return None
     head, rest = template.split("/providers/", 1)
     path, own = rest.rsplit("/", 1)
-    return head, path, own.strip("{}")
+    return head, path, own
 
 
 # Modules whose `scope` input is the resource a lock, assignment, budget or subscription extends (elsewhere,
@@ -101,8 +102,11 @@ def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | N
     import id says so; in the subscription its provider pins (`subscriptionId`), else the placeholder one."""
     parts = typ.split(":")
     module, cls = parts[1], parts[2]
-    head, template, own = _type_path(typ) or ("", _plural_camel(cls), None)
-    phys = _azure_name(name, typ, inputs, re.findall(r"\{(\w+)\}", template), own)
+    found = _type_path(typ)
+    head, template, own = found or ("", _plural_camel(cls), "")
+    fixed = own if own and not own.startswith("{") else None
+    parents = re.findall(r"\{(\w+)\}", template)
+    phys = fixed or _azure_name(name, typ, inputs, parents, own.strip("{}") or None)
     values = {k: plain(v) for k, v in inputs.items()}
     known = _Parents((k.lower(), v) for k, v in values.items() if isinstance(v, str) and v != UNKNOWN)
     sub = f"/subscriptions/{subscription or SUBSCRIPTION_ID}"
@@ -111,13 +115,15 @@ def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | N
     else:
         namespace = _AZURE_NAMESPACE.get(module, "Microsoft." + module[:1].upper() + module[1:])
         path = template.format_map(known)
-        arm_type = path if path.startswith("Microsoft.") else f"{namespace}/{path}"
+        arm_type = path if found else f"{namespace}/{path}"
         scope = known.get(head[2:-1].lower() if head.startswith("/{") else
                           "scope" if module in _EXTENSION_MODULES else "resourceuri", "")
         if scope.startswith(("/subscriptions/", "/providers/")):
             rid = f"{scope.rstrip('/')}/providers/{arm_type}/{phys}"
         elif head == "/subscriptions/{subscriptionId}":  # a resource of the subscription itself
             rid = f"{sub}/providers/{arm_type}/{phys}"
+        elif found and head == "":  # a resource of the tenant (Entra ID's diagnostic settings)
+            rid = f"/providers/{arm_type}/{phys}"
         else:
             rg = values.get("resourceGroupName")
             rg = rg if isinstance(rg, str) else "unknown-rg"

@@ -16,9 +16,12 @@ _S = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/provide
 
 # type (module:Class of azure-native) -> its `pulumi import` id; a row not starting with `/` is under _S
 IMPORT_IDS: dict[str, str] = {f"azure-native:{t}": p if p.startswith("/") else _S + p for t, p in {
+    "aadiam:DiagnosticSetting": "/providers/microsoft.aadiam/diagnosticSettings/{name}",
     "apimanagement:ApiManagementService": "Microsoft.ApiManagement/service/{serviceName}",
     "apimanagement:Backend": "Microsoft.ApiManagement/service/{serviceName}/backends/{backendId}",
     "authorization:ManagementLockByScope": "/{scope}/providers/Microsoft.Authorization/locks/{lockName}",
+    "authorization:RoleAssignment":
+        "/{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
     "authorization:RoleDefinition":
         "/{scope}/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionId}",
     "automation:Variable":
@@ -49,36 +52,55 @@ IMPORT_IDS: dict[str, str] = {f"azure-native:{t}": p if p.startswith("/") else _
     "frontdoor:FrontDoor": "Microsoft.Network/frontDoors/{frontDoorName}",
     "frontdoor:Policy": "Microsoft.Network/FrontDoorWebApplicationFirewallPolicies/{policyName}",
     "keyvault:Key": "Microsoft.KeyVault/vaults/{vaultName}/keys/{keyName}",
+    "keyvault:ManagedHsm": "Microsoft.KeyVault/managedHSMs/{name}",
     "keyvault:Secret": "Microsoft.KeyVault/vaults/{vaultName}/secrets/{secretName}",
     "keyvault:Vault": "Microsoft.KeyVault/vaults/{vaultName}",
     "kusto:Cluster": "Microsoft.Kusto/clusters/{clusterName}",
     "machinelearningservices:Workspace": "Microsoft.MachineLearningServices/workspaces/{workspaceName}",
+    "managedidentity:UserAssignedIdentity": "Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}",
+    "monitor:ActionGroup": "Microsoft.Insights/actionGroups/{actionGroupName}",
+    "monitor:ActivityLogAlert": "Microsoft.Insights/activityLogAlerts/{activityLogAlertName}",
     "monitor:AzureMonitorWorkspace": "Microsoft.Monitor/accounts/{azureMonitorWorkspaceName}",
+    "monitor:DiagnosticSetting": "/{resourceUri}/providers/Microsoft.Insights/diagnosticSettings/{name}",
+    "monitor:MetricAlert": "Microsoft.Insights/metricAlerts/{ruleName}",
+    "monitor:PrivateLinkScope": "Microsoft.Insights/privateLinkScopes/{scopeName}",
     "monitor:PrivateLinkScopedResource":
         "Microsoft.Insights/privateLinkScopes/{scopeName}/scopedResources/{name}",
+    "monitor:SubscriptionDiagnosticSetting":
+        "/subscriptions/{subscriptionId}/providers/Microsoft.Insights/diagnosticSettings/{name}",
     "network:ApplicationGateway": "Microsoft.Network/applicationGateways/{applicationGatewayName}",
     "network:FlowLog": "Microsoft.Network/networkWatchers/{networkWatcherName}/flowLogs/{flowLogName}",
+    "network:LocalNetworkGateway": "Microsoft.Network/localNetworkGateways/{localNetworkGatewayName}",
     "network:NetworkInterface": "Microsoft.Network/networkInterfaces/{networkInterfaceName}",
     "network:NetworkSecurityGroup": "Microsoft.Network/networkSecurityGroups/{networkSecurityGroupName}",
     "network:PrivateDnsZoneGroup":
         "Microsoft.Network/privateEndpoints/{privateEndpointName}/privateDnsZoneGroups/{privateDnsZoneGroupName}",
+    "network:PrivateEndpoint": "Microsoft.Network/privateEndpoints/{privateEndpointName}",
+    "network:PublicIPAddress": "Microsoft.Network/publicIPAddresses/{publicIpAddressName}",
     "network:SecurityRule":
         "Microsoft.Network/networkSecurityGroups/{networkSecurityGroupName}/securityRules/{securityRuleName}",
     "network:Subnet": "Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}",
     "network:VirtualNetwork": "Microsoft.Network/virtualNetworks/{virtualNetworkName}",
+    "network:VirtualNetworkGateway": "Microsoft.Network/virtualNetworkGateways/{virtualNetworkGatewayName}",
+    "network:VirtualNetworkGatewayConnection":
+        "Microsoft.Network/connections/{virtualNetworkGatewayConnectionName}",
     "network:VirtualNetworkPeering": "Microsoft.Network/virtualNetworks/{virtualNetworkName}/"
                                      "virtualNetworkPeerings/{virtualNetworkPeeringName}",
     "network:WebApplicationFirewallPolicy":
         "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/{policyName}",
+    "operationalinsights:Cluster": "Microsoft.OperationalInsights/clusters/{clusterName}",
     "operationalinsights:DataExport":
         "Microsoft.OperationalInsights/workspaces/{workspaceName}/dataExports/{dataExportName}",
     "operationalinsights:LinkedService":
         "Microsoft.OperationalInsights/workspaces/{workspaceName}/linkedServices/{linkedServiceName}",
     "operationalinsights:Table":
         "Microsoft.OperationalInsights/workspaces/{workspaceName}/tables/{tableName}",
+    "operationalinsights:Workspace": "Microsoft.OperationalInsights/workspaces/{workspaceName}",
+    "privatedns:PrivateZone": "Microsoft.Network/privateDnsZones/{privateZoneName}",
     "privatedns:VirtualNetworkLink":
         "Microsoft.Network/privateDnsZones/{privateZoneName}/virtualNetworkLinks/{virtualNetworkLinkName}",
     "redis:Redis": "Microsoft.Cache/redis/{name}",
+    "resources:ResourceGroup": "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}",
     "search:Service": "Microsoft.Search/searchServices/{searchServiceName}",
     "security:Pricing": "/{scopeId}/providers/Microsoft.Security/pricings/{pricingName}",
     "security:SecurityContact":
@@ -117,6 +139,8 @@ IMPORT_IDS: dict[str, str] = {f"azure-native:{t}": p if p.startswith("/") else _
     "synapse:Workspace": "Microsoft.Synapse/workspaces/{workspaceName}",
     "web:AppServicePlan": "Microsoft.Web/serverfarms/{name}",
     "web:WebApp": "Microsoft.Web/sites/{name}",
+    "web:WebAppFtpAllowed": "Microsoft.Web/sites/{name}/basicPublishingCredentialsPolicies/ftp",
+    "web:WebAppScmAllowed": "Microsoft.Web/sites/{name}/basicPublishingCredentialsPolicies/scm",
     "web:WebAppSlot": "Microsoft.Web/sites/{name}/slots/{slot}",
     "webpubsub:WebPubSub": "Microsoft.SignalRService/webPubSub/{resourceName}",
 }.items()}

@@ -53,7 +53,8 @@ def test_attestation_and_durable_task_groups_are_confirmed(evil, ok, name, asked
     assert run(PUBLIC, case(ok)) == []
 
 
-_QUERY = {"expand", "filter"}  # a getter's query options, no part of the id
+_QUERY = {"expand", "filter", "tenantid"}  # a getter's query options (a role assignment's cross-tenant
+# `tenantId` since round 69), no part of the id
 
 
 def test_every_import_id_names_the_inputs_the_sdks_getter_takes():
@@ -70,11 +71,14 @@ def test_every_import_id_names_the_inputs_the_sdks_getter_takes():
     assert wrong == {}
 
 
+_SCOPES = ("scope", "scopeId", "resourceUri")  # the resource an extension resource extends
+
+
 def _fill(template: str) -> tuple[dict[str, str], str]:
     """Inputs naming each `{…}` of an import id after itself, and the id they make."""
     scope = "/subscriptions/5a1c0d2e-0000-4000-8000-00000000c0a1/resourceGroups/rg-scope"
     names = [n for n in re.findall(r"\{(\w+)\}", template) if n != "subscriptionId"]
-    inputs = {n[:1].lower() + n[1:]: scope if n in ("scope", "scopeId") else f"x-{n.lower()}" for n in names}
+    inputs = {n[:1].lower() + n[1:]: scope if n in _SCOPES else f"x-{n.lower()}" for n in names}
     rid = template.replace("{subscriptionId}", "00000000-0000-0000-0000-000000000000")
     for n in names:
         rid = rid.replace(f"{{{n}}}", inputs[n[:1].lower() + n[1:]])
