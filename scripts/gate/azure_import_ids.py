@@ -2,11 +2,14 @@
 `gate.azure_ids`, and by the test of checkov's ARM types). The azure-native SDK's generated "Import" section
 gives the template, `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/<namespace>/
 <type>/{<parent input>}/…/<type>/{<own input>}`; the installed Python SDK leaves that section out, its other-
-language SDKs and the Pulumi registry print it (read through the project's search, rounds 67 and 68). Each
-`{…}` is an input of the SDK's getter for the type: `tests/policies/rules/test_pia_r68.py` checks every row
-against `policies/data/azure_id_params.json` (written from the installed SDK), so a row naming an input the
-SDK does not take, or leaving one out, fails. Not found (checkov maps them, the engine derives their ids):
-compute:VirtualMachine, compute:VirtualMachineScaleSet, dbformysql:SingleServer, network:AzureFirewall,
+language SDKs and the Pulumi registry print it (read through the project's search, rounds 67 to 69; three rows
+found no such example: `resources:ResourceGroup` follows public programs' `pulumi import` commands,
+`monitor:MetricAlert` and `web:WebAppScmAllowed` the REST API's path). Each `{…}` is an input of the SDK's
+getter for the type: `tests/policies/rules/test_pia_r68.py` checks every row against
+`policies/data/azure_id_params.json` (written from the installed SDK), so a row naming an input the SDK does
+not take, or leaving one out, fails; and `test_pia_r69.py` fails when a stack of the project creates a type
+without a row. Not found (checkov maps them, the engine derives their ids): compute:VirtualMachine,
+compute:VirtualMachineScaleSet, dbformysql:SingleServer, network:AzureFirewall,
 synapse:WorkspaceManagedSqlServerVulnerabilityAssessment.
 """
 
