@@ -68,8 +68,8 @@ _NAMESPACED = re.compile(r"^(/subscriptions/[^/]+/resourcegroups/[^/]+)/provider
 
 def _namespace_free(rid: str) -> str | None:
     """An Azure id without its provider namespace: the same subscription, group, type and name are the same
-    resource whatever the namespace is spelled (`Microsoft.Cache/redis/x`, recorded offline as
-    `Microsoft.Redis/redis/x`)."""
+    resource whatever the namespace is spelled (`Microsoft.Cache/redis/x`; the offline engine derives the
+    namespace of a type whose `pulumi import` id it does not hold, `Microsoft.<Module>/…`)."""
     m = _NAMESPACED.match(rid)
     return f"{m.group(1)}|{m.group(2)}" if m else None
 

@@ -22,7 +22,18 @@ as an origin's host is (r66p-12, -61). And an API Management pool backend (type 
 balances its calls over `pool.services[].id`, "the unique ARM id of the backend entity", so each member must
 be a backend of the stack, whose own `url` is judged here: fed from one, or the literal id the stack records
 for one. A member naming another service's backend (another party's, r66p-10), fed from a resource that is no
-backend (r66p-11) or not placed at all forwards where no check reads (closed world)."""
+backend (r66p-11) or not placed at all forwards where no check reads (closed world). Round 68: a private
+address was trusted to the network rules, but those judge who reaches the stack's networks, not where an
+address lies: 10.50.2.4 or 192.168.10.5 is answered by whatever a peering, VPN or ExpressRoute routes it to
+(another party's network, a data centre anywhere; r68p-10 to -16). So a private address, in any forwarding
+field (a gateway's `ipAddress`, an API Management `url`'s host, a Front Door origin), must lie in a subnet or
+network the stack creates (`stack_networks.network_of`, the check private DNS records get) or in a range the
+endpoints record declares with its region or jurisdiction (`cidrs`); a public address must be declared, as
+before. Round 69: an API Management backend's web proxy (`proxy.url`, "WebProxy Server AbsoluteUri") sees
+every call it relays, and an Application Gateway's redirect (`redirectConfigurations[].targetUrl`, "Url to
+redirect the request to") and a classic Front Door's (`routingRules[].routeConfiguration.customHost`, "Host to
+redirect") send the users' browsers, uploads and all, to that host: each is read as an origin is (r69p-10 to
+-13)."""
 
 from __future__ import annotations
 
@@ -39,6 +50,7 @@ from policies.core.private_link_targets import fed_from, unplaced
 from policies.core.recorded_ids import made_by, names, own_resource
 from policies.core.records import current_stack
 from policies.core.references import Ref
+from policies.core.stack_networks import network_of
 from policies.core.types import is_child, is_scoped
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -51,19 +63,32 @@ ORIGINS: dict[str, tuple[str, ...]] = {
         "backendAddressPools[].backendAddresses[].fqdn", "backendAddressPools[].backendAddresses[].ipAddress",
         "backendHttpSettingsCollection[].hostName",
         "backendSettingsCollection[].hostName",
+        "redirectConfigurations[].targetUrl",
     ),
     "azure-native:frontdoor:FrontDoor": (
         "backendPools[].backends[].address", "backendPools[].backends[].backendHostHeader",
+        "routingRules[].routeConfiguration.customHost",
     ),
-    "azure-native:apimanagement:Backend": ("url",),
-    "azure-native:apimanagement:WorkspaceBackend": ("url",),
+    "azure-native:apimanagement:Backend": ("url", "proxy.url"),
+    "azure-native:apimanagement:WorkspaceBackend": ("url", "proxy.url"),
 }
 
 
 def _values(r: ResourceView, fields: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
     for fld in fields:
         head, _, leaf = fld.partition("[].")
-        yield from _walk(r.input(head), head, leaf)
+        top, _, below = head.partition(".")
+        yield from _walk(_at(r.input(top), below) if below else r.input(top), head, leaf)
+
+
+def _at(value: Any, path: str) -> Any:
+    """The value at a dotted path below `value`; an unknown on the way is the value (what it holds is
+    unknown, so it is judged as unknown, not skipped)."""
+    for part in path.split("."):
+        if is_unknown(value):
+            return value
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def _walk(value: Any, at: str, rest: str) -> Iterator[tuple[str, Any]]:
@@ -74,7 +99,7 @@ def _walk(value: Any, at: str, rest: str) -> Iterator[tuple[str, Any]]:
         return
     head, _, leaf = rest.partition("[].")
     for i, item in enumerate(value if isinstance(value, list) else ()):
-        yield from _walk(item.get(head) if isinstance(item, dict) else item, f"{at}[{i}].{head}", leaf)
+        yield from _walk(_at(item, head) if isinstance(item, dict) else item, f"{at}[{i}].{head}", leaf)
 
 
 def _host(value: str) -> str:
@@ -86,14 +111,51 @@ def _host(value: str) -> str:
         return value
 
 
-def _private_address(host: str) -> bool:
-    """A gateway's private backend address is one of the stack's network or a network it joins, which the
-    network rules judge (peerings, gateways, subnets of other subscriptions): no other party's service on its
-    own. A front door reaches no private address, so only a gateway's `ipAddress` is asked."""
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(host).is_private
+        return ipaddress.ip_address(host)
     except ValueError:
-        return False
+        return None
+
+
+# Ranges no party holds on the internet, routed to whichever network a peering, VPN or ExpressRoute reaches
+# (RFC 1918, the carriers' shared 100.64.0.0/10, IPv6 unique local). Other addresses that are not global
+# (documentation, loopback) name no network of the stack either: they block as an undeclared host does.
+_PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+                                                   "100.64.0.0/10", "fc00::/7"))
+
+
+def _private(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return any(ip.version == n.version and ip in n for n in _PRIVATE)
+
+
+def _address_placed(graph: StackGraph, where: str, host: str, ip: ipaddress.IPv4Address |
+                    ipaddress.IPv6Address) -> str | None:
+    """None when the address is the stack's or declared, else why not. A private address names no party by
+    itself: only the network that holds it does, so it must be one of the stack's networks or a declared
+    range (an on-premises data centre reached over the stack's VPN)."""
+    declared = find(load_endpoints(current_stack()), "address", host) is not None
+    if declared or (_private(ip) and network_of(graph, host) is not None):
+        return None
+    if not _private(ip):
+        return None if _own_host(graph, where, host) else _foreign(where, host)
+    return (
+        f"`{where}` forwards the requests it receives, uploads included, to {host}, a private address in no "
+        "subnet or virtual network of this stack: whatever a peering, VPN or ExpressRoute routes it to "
+        "(another party's network, a data centre anywhere) receives what users send, and no check reads "
+        "where that is; forward to an address of a subnet of the stack (its `addressPrefix`) or declare the "
+        "range in stacks/records/endpoints.yaml (`cidrs`, with its region or jurisdiction and why)"
+    )
+
+
+def _foreign(where: str, host: str) -> str:
+    return (
+        f"`{where}` sends the requests the front door, CDN, gateway or API receives, uploads included, "
+        f"to {host!r}, which is no resource this stack creates nor a host the endpoints record declares: "
+        "what users send lands where no check reads the key, exposure or readers; forward to a resource "
+        "of the stack (feed its host from it) or declare the host in stacks/records/endpoints.yaml "
+        "(region, why)"
+    )
 
 
 def _named_by_host(d: ResourceView) -> bool:
@@ -131,17 +193,14 @@ def foreign_origins(r: ResourceView, graph: StackGraph) -> list[str]:
         if host is None or host == "" or not isinstance(host, str):
             continue
         name = _host(host).lower().rstrip(".")
-        if where.endswith(".ipAddress") and _private_address(name):
+        ip = _address(name)
+        if ip is not None:
+            problem = _address_placed(graph, where, name, ip)
+            out.extend([problem] if problem else [])
             continue
         if _own_host(graph, where, name) or find(load_endpoints(current_stack()), "host", name) is not None:
             continue
-        out.append(
-            f"`{where}` sends the requests the front door, CDN, gateway or API receives, uploads included, "
-            f"to {host!r}, which is no resource this stack creates nor a host the endpoints record declares: "
-            "what users send lands where no check reads the key, exposure or readers; forward to a resource "
-            "of the stack (feed its host from it) or declare the host in stacks/records/endpoints.yaml "
-            "(region, why)"
-        )
+        out.append(_foreign(where, host))
     return out
 
 

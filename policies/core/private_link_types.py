@@ -21,7 +21,9 @@ groups the table does not give as identifiers (an Application Gateway's group is
 configuration's name, a web app slot's `sites-<slot>`) or does not list is left out of `GROUP_IDS`: a link to
 it blocks until its groups are confirmed and added. Round 67: a disk access's group, which the table names
 "managed disk", is `disks` and a Storage Sync service's `afs` (compared without case: `Afs` is seen too), as
-independent configurations that link to them spell them (r67p-01, -02, -50, -51)."""
+independent configurations that link to them spell them (r67p-01, -02, -50, -51). Round 68: an Attestation
+provider's group is `standard`, a Video Indexer account's `account` and a Durable Task scheduler's
+`scheduler`, as the table spells them (r68p-01, -02, -50, -51)."""
 
 from __future__ import annotations
 
@@ -137,6 +139,8 @@ GROUP_IDS: dict[str, tuple[str, ...]] = {f"azure-native:{t}": gs for t, gs in {
     "apimanagement:ApiManagementService": ("Gateway",),
     "app:ManagedEnvironment": ("managedEnvironments",),
     "appconfiguration:ConfigurationStore": ("configurationStores",),
+    # round 68: as Azure's table spells them
+    "attestation:AttestationProvider": ("standard",),
     "automation:AutomationAccount": ("Webhook", "DSCAndHybridWorker"),
     "cognitiveservices:Account": ("account",),
     # round 67: disk accesses and Storage Sync services, as configurations that link to them spell it
@@ -158,6 +162,7 @@ GROUP_IDS: dict[str, tuple[str, ...]] = {f"azure-native:{t}": gs for t, gs in {
     "deviceprovisioningservices:IotDpsResource": ("iotDps",),
     "deviceupdate:Account": ("DeviceUpdate",),
     "digitaltwins:DigitalTwin": ("API",),
+    "durabletask:Scheduler": ("scheduler",),
     "eventgrid:Domain": ("domain",),
     "eventgrid:Topic": ("topic",),
     "eventhub:Namespace": ("namespace",),
@@ -188,6 +193,7 @@ GROUP_IDS: dict[str, tuple[str, ...]] = {f"azure-native:{t}": gs for t, gs in {
     "synapse:PrivateLinkHub": ("web",),
     "synapse:Workspace": ("Sql", "SqlOnDemand", "Dev"),
     "web:StaticSite": ("staticSites",),
+    "videoindexer:Account": ("account",),
     "web:WebApp": ("sites",),
     "webpubsub:WebPubSub": ("webpubsub",),
 }.items()}
@@ -202,6 +208,7 @@ ARM_TYPES: dict[str, str] = {a.lower(): f"azure-native:{t}" for a, t in {
     "Microsoft.ApiManagement/service": "apimanagement:ApiManagementService",
     "Microsoft.App/managedEnvironments": "app:ManagedEnvironment",
     "Microsoft.AppConfiguration/configurationStores": "appconfiguration:ConfigurationStore",
+    "Microsoft.Attestation/attestationProviders": "attestation:AttestationProvider",
     "Microsoft.Automation/automationAccounts": "automation:AutomationAccount",
     "Microsoft.Cache/redis": "redis:Redis",
     "Microsoft.Cache/redisEnterprise": "redisenterprise:RedisEnterprise",
@@ -226,6 +233,7 @@ ARM_TYPES: dict[str, str] = {a.lower(): f"azure-native:{t}" for a, t in {
     "Microsoft.DigitalTwins/digitalTwinsInstances": "digitaltwins:DigitalTwin",
     "Microsoft.DocumentDB/databaseAccounts": "cosmosdb:DatabaseAccount",
     "Microsoft.DocumentDB/mongoClusters": "mongocluster:MongoCluster",
+    "Microsoft.DurableTask/schedulers": "durabletask:Scheduler",
     "Microsoft.EventGrid/domains": "eventgrid:Domain",
     "Microsoft.EventGrid/topics": "eventgrid:Topic",
     "Microsoft.EventHub/namespaces": "eventhub:Namespace",
@@ -251,6 +259,7 @@ ARM_TYPES: dict[str, str] = {a.lower(): f"azure-native:{t}" for a, t in {
     "Microsoft.StorageSync/storageSyncServices": "storagesync:StorageSyncService",
     "Microsoft.Synapse/privateLinkHubs": "synapse:PrivateLinkHub",
     "Microsoft.Synapse/workspaces": "synapse:Workspace",
+    "Microsoft.VideoIndexer/accounts": "videoindexer:Account",
     "Microsoft.Web/sites": "web:WebApp",
     "Microsoft.Web/staticSites": "web:StaticSite",
 }.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gate.azure_import_ids import IMPORT_IDS
 from gate.mock_base import SUBSCRIPTION_ID, UNKNOWN, plain, stable_hex
 
 # azure-native modules whose ARM namespace is not simply "Microsoft.<Capitalized module>".
@@ -32,45 +33,21 @@ _AZURE_NAMESPACE = {
 }
 
 
-# ARM resource types that are not the module's namespace and the SDK class name pluralised (what real ids,
-# and programs that write them literally, say); a path not starting with `Microsoft.` follows the module's
-# namespace. A child resource nests under its parents, each named by the `{input}` the SDK takes for it (a
-# subnet is `…/virtualNetworks/<vnet>/subnets/<subnet>`): rules that read a subscription, network or server
-# out of an id see what `pulumi up` records, and same-named children of different parents (every private
-# endpoint's `default` zone group) keep distinct ids.
-_AZURE_TYPE_PATH = {
-    "web:AppServicePlan": "serverfarms", "web:WebApp": "sites",
-    "authorization:ManagementLockByScope": "locks",
-    "monitor:AzureMonitorWorkspace": "Microsoft.Monitor/accounts",
-    "keyvault:Key": "vaults/{vaultName}/keys", "keyvault:Secret": "vaults/{vaultName}/secrets",
-    "network:Subnet": "virtualNetworks/{virtualNetworkName}/subnets",
-    "network:VirtualNetworkPeering": "virtualNetworks/{virtualNetworkName}/virtualNetworkPeerings",
-    "network:SecurityRule": "networkSecurityGroups/{networkSecurityGroupName}/securityRules",
-    "network:PrivateDnsZoneGroup": "privateEndpoints/{privateEndpointName}/privateDnsZoneGroups",
-    "privatedns:VirtualNetworkLink": "privateDnsZones/{privateZoneName}/virtualNetworkLinks",
-    "storage:BlobServiceProperties": "storageAccounts/{accountName}/blobServices",
-    "storage:BlobContainer": "storageAccounts/{accountName}/blobServices/default/containers",
-    "operationalinsights:Table": "workspaces/{workspaceName}/tables",
-    "operationalinsights:LinkedService": "workspaces/{workspaceName}/linkedServices",
-    "operationalinsights:DataExport": "workspaces/{workspaceName}/dataExports",
-    "securityinsights:SentinelOnboardingState":
-        "Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/onboardingStates",
-    "securityinsights:ScheduledAlertRule":
-        "Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules",
-    "sql:Database": "servers/{serverName}/databases",
-    "sql:BackupLongTermRetentionPolicy": "servers/{serverName}/databases/{databaseName}/"
-                                         "backupLongTermRetentionPolicies",
-    "sql:BackupShortTermRetentionPolicy": "servers/{serverName}/databases/{databaseName}/"
-                                          "backupShortTermRetentionPolicies",
-    "sql:EncryptionProtector": "servers/{serverName}/encryptionProtector",
-    "sql:ExtendedServerBlobAuditingPolicy": "servers/{serverName}/extendedAuditingSettings",
-    "sql:ServerAzureADOnlyAuthentication": "servers/{serverName}/azureADOnlyAuthentications",
-    "sql:ServerKey": "servers/{serverName}/keys",
-    "sql:ServerSecurityAlertPolicy": "servers/{serverName}/securityAlertPolicies",
-    "sql:FailoverGroup": "servers/{serverName}/failoverGroups",
-    "sql:FirewallRule": "servers/{serverName}/firewallRules",
-    "sql:VirtualNetworkRule": "servers/{serverName}/virtualNetworkRules",
-}
+def _type_path(typ: str) -> tuple[str, str, str] | None:
+    """(what comes before the first `/providers/`: a resource group, the subscription or a `{scope}`; the ARM
+    type path with its parents' `{input}`s; the `{input}` naming the resource itself, or its fixed name such
+    as a web app's `ftp` policy), from the type's
+    `pulumi import` id (`gate.azure_import_ids`): a child nests under its parents, each named by the input the
+    SDK takes for it (a subnet is `…/virtualNetworks/<vnet>/subnets/<subnet>`, an API Management backend
+    `…/service/<service>/backends/<backendId>`), so rules that read a subscription, network or server out of
+    an id see what `pulumi up` records, and same-named children of different parents (every private
+    endpoint's `default` zone group) keep distinct ids. A resource group is no provider's resource: None."""
+    template = IMPORT_IDS.get(typ)
+    if template is None or "/providers/" not in template:
+        return None
+    head, rest = template.split("/providers/", 1)
+    path, own = rest.rsplit("/", 1)
+    return head, path, own
 
 
 # Modules whose `scope` input is the resource a lock, assignment, budget or subscription extends (elsewhere,
@@ -81,10 +58,11 @@ _EXTENSION_MODULES = frozenset({"authorization", "resources", "managedservices",
 
 
 class _Parents(dict):
-    """Fills a type path's `{input}` from the inputs; a parent name not known yet reads `unknown`."""
+    """Fills a type path's `{input}` from the inputs (keyed in lower case: an import id may capitalise an
+    input, `{BlobServicesName}`); a parent name not known yet reads `unknown`."""
 
     def __missing__(self, key: str) -> str:
-        return "unknown"
+        return dict.get(self, key.lower(), "unknown")
 
 
 def _plural_camel(word: str) -> str:
@@ -96,9 +74,12 @@ def _plural_camel(word: str) -> str:
     return word if word.endswith("s") else word + "s"
 
 
-def _azure_name(name: str, typ: str, inputs: dict[str, Any], parents: list[str]) -> str:
-    """The ARM resource name: the `<x>Name` input that names neither the resource group nor a parent, else an
-    autoname."""
+def _azure_name(name: str, typ: str, inputs: dict[str, Any], parents: list[str], own: str | None) -> str:
+    """The ARM resource name: the input its import id names it by (`backendId`), else the `<x>Name` input that
+    names neither the resource group nor a parent, else an autoname."""
+    given = [plain(v) for k, v in inputs.items() if own is not None and k.lower() == own.lower()]
+    if given and isinstance(given[0], str):
+        return given[0]
     candidates = [
         k for k, v in inputs.items()
         if k.endswith("Name") and k != "resourceGroupName" and k not in parents and isinstance(plain(v), str)
@@ -116,24 +97,33 @@ def _azure_name(name: str, typ: str, inputs: dict[str, Any], parents: list[str])
 def azure_outputs(typ: str, name: str, inputs: dict[str, Any], location: str | None,
                   subscription: str | None = None) -> dict[str, Any]:
     """An ARM resource id and name for an azure-native resource: under its resource group and parents, or, for
-    an extension resource (a lock, a role assignment, a diagnostic setting), under the scope it extends; in
-    the subscription its provider pins (`subscriptionId`), else the placeholder one."""
+    an extension resource (a lock, a role assignment, a diagnostic setting), under the scope it extends (the
+    `{scope}` its import id starts with, else `scope` or `resourceUri`), or under the subscription where its
+    import id says so; in the subscription its provider pins (`subscriptionId`), else the placeholder one."""
     parts = typ.split(":")
     module, cls = parts[1], parts[2]
-    template = _AZURE_TYPE_PATH.get(f"{module}:{cls}") or _plural_camel(cls)
-    phys = _azure_name(name, typ, inputs, re.findall(r"\{(\w+)\}", template))
+    found = _type_path(typ)
+    head, template, own = found or ("", _plural_camel(cls), "")
+    fixed = own if own and not own.startswith("{") else None
+    parents = re.findall(r"\{(\w+)\}", template)
+    phys = fixed or _azure_name(name, typ, inputs, parents, own.strip("{}") or None)
     values = {k: plain(v) for k, v in inputs.items()}
-    known = _Parents((k, v) for k, v in values.items() if isinstance(v, str) and v != UNKNOWN)
+    known = _Parents((k.lower(), v) for k, v in values.items() if isinstance(v, str) and v != UNKNOWN)
     sub = f"/subscriptions/{subscription or SUBSCRIPTION_ID}"
     if module == "resources" and cls == "ResourceGroup":
         rid = f"{sub}/resourceGroups/{phys}"
     else:
         namespace = _AZURE_NAMESPACE.get(module, "Microsoft." + module[:1].upper() + module[1:])
         path = template.format_map(known)
-        arm_type = path if path.startswith("Microsoft.") else f"{namespace}/{path}"
-        scope = known.get("scope", "") if module in _EXTENSION_MODULES else known.get("resourceUri", "")
+        arm_type = path if found else f"{namespace}/{path}"
+        scope = known.get(head[2:-1].lower() if head.startswith("/{") else
+                          "scope" if module in _EXTENSION_MODULES else "resourceuri", "")
         if scope.startswith(("/subscriptions/", "/providers/")):
             rid = f"{scope.rstrip('/')}/providers/{arm_type}/{phys}"
+        elif head == "/subscriptions/{subscriptionId}":  # a resource of the subscription itself
+            rid = f"{sub}/providers/{arm_type}/{phys}"
+        elif found and head == "":  # a resource of the tenant (Entra ID's diagnostic settings)
+            rid = f"/providers/{arm_type}/{phys}"
         else:
             rg = values.get("resourceGroupName")
             rg = rg if isinstance(rg, str) else "unknown-rg"
