@@ -70,8 +70,8 @@ def _inputs(read: set[str], worker_path: str | None, already: set[str]) -> list[
     own environment (`worker_path`: the gate's copy of its code, keyed by the gate's version, in a new
     temporary directory each run: round 34, no entry ever answered such a program) also what its Python
     ran before — the files of the modules loaded then (a `sitecustomize` and what it imported), every
-    `.pth` file on the path (an `import` line there runs at start) and the listing of each directory on
-    the path (one added there runs at the next start)."""
+    `.pth` file on the path (an `import` line there runs at start), the listing of each directory on the
+    path (one added there runs at the next start) and its `pyvenv.cfg` (the interpreter it is made of)."""
     from gate.read_probes import LISTING, split
 
     if not worker_path:
@@ -79,6 +79,7 @@ def _inputs(read: set[str], worker_path: str | None, already: set[str]) -> list[
     started = {getattr(sys.modules.get(name), "__file__", None) for name in already}
     places = [d for d in sys.path if d and os.path.isdir(d)]
     started |= {str(p) for d in places for p in Path(d).glob("*.pth")}
+    started.add(os.path.join(sys.prefix, "pyvenv.cfg"))   # the interpreter the environment is made of
     mine = os.path.abspath(worker_path) + os.sep
     found = {*read, *(f for f in started if isinstance(f, str)), *(LISTING + d for d in places)}
     return sorted(p for p in found if not (split(p)[1] + os.sep).startswith(mine))

@@ -86,3 +86,17 @@ def test_an_unchanged_environment_is_answered_by_the_cache(tmp_path) -> None:
     assert first > 0
     _preview(program, tmp_path)
     assert _ran(tmp_path) == first, "an unchanged environment was recorded again"
+
+
+def test_an_environment_made_of_another_interpreter_is_recorded_again(tmp_path) -> None:
+    """Written after the first fix (the cache then answered an own environment at all): `pyvenv.cfg`,
+    read by the interpreter before any Python code (the base Python, its version), changed — the stdlib
+    modules the first run loaded are still there, unchanged."""
+    program, site = _environment(tmp_path)
+    (site / "sitecustomize.py").write_text(STARTUP.format(mark=str(tmp_path / "ran")) + "\n")
+    _preview(program, tmp_path)
+    first = _ran(tmp_path)
+    cfg = program / ".venv" / "pyvenv.cfg"
+    cfg.write_text(cfg.read_text() + "prompt = another\n")
+    _preview(program, tmp_path)
+    assert _ran(tmp_path) > first, "the cache answered for an environment made of another interpreter"
