@@ -4,8 +4,10 @@ The bundle is built in a temporary directory next to the target and renamed into
 export never leaves a half-written bundle. The target must be empty, absent, or a bundle this tool made
 (only the files its manifest lists); the old bundle is then removed file by file from its own manifest,
 never wholesale. The manifest lists every other file with its hash and is signed (gate.signing: a DSSE
-envelope beside it). `verify` names every changed, added or removed file, every symlink, extra directory
-and special file, and checks the signature against the given key or the manifest against a known hash.
+envelope beside it), and its size (round 33: `verify` compares sizes first and hashes only a listed file
+of its listed size, so a huge file put in a bundle is named without being read). `verify` names every
+changed, added or removed file, every symlink, extra directory and special file, and checks the signature
+against the given key or the manifest against a known hash.
 """
 
 from __future__ import annotations
@@ -40,10 +42,12 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def hashes(root: Path) -> dict[str, str]:
-    """Relative POSIX path -> SHA-256 of every regular file under ``root`` except the bundle's own."""
-    return {rel: sha256(root / rel) for rel, kind in sorted(_walk(root).items())
-            if kind == "file" and rel not in OWN}
+def listing(root: Path) -> dict[str, dict[str, Any]]:
+    """The manifest's `files` (relative POSIX path -> SHA-256) and `sizes` (-> bytes) of every regular file
+    under ``root`` except the bundle's own."""
+    rels = [rel for rel, kind in sorted(_walk(root).items()) if kind == "file" and rel not in OWN]
+    return {"files": {rel: sha256(root / rel) for rel in rels},
+            "sizes": {rel: (root / rel).stat().st_size for rel in rels}}
 
 
 def _walk(root: Path) -> dict[str, str]:
@@ -75,8 +79,9 @@ def _walk(root: Path) -> dict[str, str]:
 def _own_bundle(out: Path) -> dict[str, Any] | None:
     """The manifest of a bundle this tool wrote at `out`, holding nothing but its listed files; else None."""
     try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        body, _ = _read_manifest(out)   # round 33: a 10 GiB manifest there was read whole
+        manifest = json.loads(body) if body is not None else None
+    except (EvidenceError, ValueError):
         return None
     if not isinstance(manifest, dict) or manifest.get("generator") != GENERATOR:
         return None
@@ -153,7 +158,7 @@ def _write(out: Path, files: dict[str, bytes], meta: dict[str, Any], redactor: R
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        manifest = {**meta, "generator": GENERATOR, "files": hashes(tmp)}
+        manifest = {**meta, "generator": GENERATOR, **listing(tmp)}
         body = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
         (tmp / MANIFEST).write_bytes(body)
         if signer is not None:
@@ -206,7 +211,8 @@ def verify(root: Path, public_key: Any = None, expect_sha256: str | None = None)
     if body is None:
         return problems
     try:
-        recorded = json.loads(body)["files"]
+        manifest = json.loads(body)
+        recorded = manifest["files"]
         if not isinstance(recorded, dict):
             raise TypeError
     except (ValueError, KeyError, TypeError):
@@ -216,19 +222,57 @@ def verify(root: Path, public_key: Any = None, expect_sha256: str | None = None)
     envelope = root / signing.ENVELOPE
     envelope_bytes = _read_own(envelope) if envelope.is_file() and not envelope.is_symlink() else None
     problems += signing.check(envelope_bytes, body, public_key)
+    sizes = manifest.get("sizes")
+    wrong = _wrong_sizes(sizes, recorded)
+    if wrong:
+        return [*problems, f"changed: {MANIFEST} ({wrong})"]
     entries = _walk(root)
     parents = {p.as_posix() for rel in recorded for p in Path(rel).parents if p.as_posix() != "."}
     problems += [f"symlink: {rel}" for rel, kind in sorted(entries.items()) if kind == "symlink"]
     problems += [f"special file: {rel}" for rel, kind in sorted(entries.items()) if kind == "special"]
     problems += [f"added directory: {rel}" for rel, kind in sorted(entries.items())
                  if kind == "dir" and rel not in parents]
+    present = sorted(rel for rel, kind in entries.items() if kind == "file" and rel not in OWN)
+    problems += [_changed(root, rel, recorded[rel], None if sizes is None else sizes[rel])
+                 for rel in present if rel in recorded]
+    problems += [f"removed: {rel}" for rel in sorted(recorded) if rel not in entries]
+    problems += [f"added: {rel}" for rel in present if rel not in recorded]
+    return [p for p in problems if p]
+
+
+def unsized(root: Path) -> bool:
+    """The bundle's manifest records no sizes (exported before round 33: its files were hashed whole)."""
+    body, _ = _read_manifest(Path(root))
     try:
-        actual = {rel: sha256(root / rel) for rel, kind in entries.items()
-                  if kind == "file" and rel not in OWN}
+        return body is not None and "sizes" not in json.loads(body)
+    except (ValueError, TypeError):
+        return False
+
+
+def _wrong_sizes(sizes: Any, recorded: dict[str, Any]) -> str:
+    """Why a manifest's `sizes` is not what `listing` writes (every listed file, a byte count), or ''. No
+    `sizes` at all is a bundle written before round 33: verified by hash alone (unsized, as `evidence
+    verify` then says)."""
+    if sizes is None:
+        return ""
+    if not isinstance(sizes, dict):
+        return "sizes: not a map of file to size"
+    if set(sizes) != set(recorded):
+        odd = sorted(set(sizes) ^ set(recorded))[0]
+        return f"sizes: {odd!r} is not sized as listed (sizes and files name other files)"
+    for rel, size in sorted(sizes.items()):
+        if type(size) is not int or size < 0:
+            return f"sizes: {rel!r}: {size!r} is not a byte count"
+    return ""
+
+
+def _changed(root: Path, rel: str, digest: Any, size: int | None) -> str:
+    """'changed: REL' when the file is not the one listed, else ''; a file of another size than listed is
+    changed without being read."""
+    try:
+        actual = (root / rel).lstat().st_size
+        if size is not None and actual != size:
+            return f"changed: {rel} ({actual} bytes, listed as {size})"
+        return "" if sha256(root / rel) == digest else f"changed: {rel}"
     except OSError as exc:
-        raise EvidenceError(f"{exc.filename}: cannot read ({exc.strerror or exc})") from None
-    problems += [f"changed: {rel}" for rel in sorted(recorded)
-                 if rel in actual and actual[rel] != recorded[rel]]
-    problems += [f"removed: {rel}" for rel in sorted(recorded) if rel not in actual and rel not in entries]
-    problems += [f"added: {rel}" for rel in sorted(actual) if rel not in recorded]
-    return problems
+        raise EvidenceError(f"{root / rel}: cannot read ({exc.strerror or exc})") from None

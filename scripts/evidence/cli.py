@@ -189,7 +189,7 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from evidence.bundle import MANIFEST, sha256, verify
+    from evidence.bundle import MANIFEST, sha256, unsized, verify
     from evidence.signing import load_public_key
 
     key = load_public_key(args.key) if args.key is not None else None
@@ -202,7 +202,9 @@ def _verify(args: argparse.Namespace) -> int:
     anchored = "signed by the given key" if key is not None else (
         "manifest hash as expected" if args.expect_sha256 else
         "NOT anchored: give --key or --expect-sha256 to check who made it")
-    print(f"evidence: {args.dir}: intact (manifest sha256 {sha256(args.dir / MANIFEST)}; {anchored})")
+    old = ("; its manifest records no sizes (exported before round 33): every file was hashed whole"
+           if unsized(args.dir) else "")
+    print(f"evidence: {args.dir}: intact (manifest sha256 {sha256(args.dir / MANIFEST)}; {anchored}{old})")
     return 0
 
 

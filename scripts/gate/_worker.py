@@ -65,6 +65,26 @@ def run_variables(request: dict) -> None:
             os.environ.pop(name, None)
 
 
+def _inputs(read: set[str], worker_path: str | None, already: set[str]) -> list[str]:
+    """What the stack cache keys this recording by: what it read once the tracker started; in a program's
+    own environment (`worker_path`: the gate's copy of its code, keyed by the gate's version, in a new
+    temporary directory each run: round 34, no entry ever answered such a program) also what its Python
+    ran before — the files of the modules loaded then (a `sitecustomize` and what it imported), every
+    `.pth` file on the path (an `import` line there runs at start), the listing of each directory on the
+    path (one added there runs at the next start) and its `pyvenv.cfg` (the interpreter it is made of)."""
+    from gate.read_probes import LISTING, split
+
+    if not worker_path:
+        return sorted(read)
+    started = {getattr(sys.modules.get(name), "__file__", None) for name in already}
+    places = [d for d in sys.path if d and os.path.isdir(d)]
+    started |= {str(p) for d in places for p in Path(d).glob("*.pth")}
+    started.add(os.path.join(sys.prefix, "pyvenv.cfg"))   # the interpreter the environment is made of
+    mine = os.path.abspath(worker_path) + os.sep
+    found = {*read, *(f for f in started if isinstance(f, str)), *(LISTING + d for d in places)}
+    return sorted(p for p in found if not (split(p)[1] + os.sep).startswith(mine))
+
+
 def main(argv: list[str], install_filter: Any = None) -> int:
     """`install_filter` (gate.syscall_filter.install) is installed before the program runs: at once, or
     with `recorder: process` once the recorder process is forked (gate.relay)."""
@@ -99,7 +119,8 @@ def main(argv: list[str], install_filter: Any = None) -> int:
                 kwargs["relay_result"] = Path(result_file).parent / RESULT
             result = (_update if request.get("mode") == "update" else _preview)(request, kwargs)
             result["seconds"] = time.perf_counter() - started
-            result["inputs"], result["env"] = sorted(ReadTracker.paths), sorted(ReadTracker.env)
+            result["inputs"] = _inputs(ReadTracker.paths, request.get("worker_path"), already)
+            result["env"] = sorted(ReadTracker.env)
             result["states"] = sorted(ReadTracker.states)
             from gate.zygote import sdk_modules, sdk_types
 

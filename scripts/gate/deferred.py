@@ -17,7 +17,10 @@ server): whatever writes to it later (a `faulthandler` watchdog, a peer) runs it
 A pool worker's `initializer` is waited for like its work, and grpc's channel threads (a call or
 subscription the program left pending) are the program's, not the runtime's. Round 30: such a thread is
 told by identity (each thread state, with its outermost frame), not by a count that a runtime thread
-ending, or an entry the program put in threading's list, cancelled out.
+ending, or an entry the program put in threading's list, cancelled out. Round 33: and by the kernel's
+thread (its id and start), which a thread taking an ended one's ident does not share; threading's
+records (a `Thread`'s ident, target, an entry in `threading._active`) are the program's to forge, so a
+thread is threading's, or a pool's worker, only when its own frames say so.
 """
 
 from __future__ import annotations
@@ -41,16 +44,35 @@ _RUNTIME_THREADS = ("concurrent.futures", "grpc")
 _RUNTIME_CODE = ("pulumi", "grpc", "gate", "asyncio", "concurrent", "google", "threading", "functools")
 _HOW = "what it does while a real deploy is still running cannot be recorded"
 _ENDING = 2.0   # seconds a thread on its way out is given (a loaded host), before it counts as left running
+# the code a thread threading started runs first, and a pool's worker under it: taken when the gate is
+# imported, before any program (which may replace the functions, not the frames already running them)
+_BOOTSTRAP = threading.Thread._bootstrap.__code__
+_RUN = threading.Thread.run.__code__
+_POOL_WORKER = _pool._worker.__code__
 
 
 def _executor_worker(thread: threading.Thread) -> bool:
     """A thread pool's worker (the SDK's and asyncio's executors) or grpc's poller (the SDK's callback
     server): the runtime's, told to stop at exit, neither joined nor refused. Round 22: not grpc's
     channel threads, which only a future, streaming call or subscription starts — the SDK makes none, a
-    program's run its callbacks whenever the call ends."""
+    program's run its callbacks whenever the call ends. Round 33: told by the thread's own frames (its
+    `run` calls the pool's `_worker`), not by its `_target`, which the program may swap once it runs;
+    grpc's poller runs C code only, so its `run` has no frame above it."""
+    frame, called = sys._current_frames().get(thread.ident or -1), None
+    while frame is not None and not (frame.f_code is _RUN and frame.f_locals.get("self") is thread):
+        frame, called = frame.f_back, frame
+    if frame is None:
+        return False
+    if called is not None:
+        return called.f_code is _POOL_WORKER
+    return _grpc_poller_thread(thread)
+
+
+def _grpc_poller_thread(thread: threading.Thread) -> bool:
+    from grpc._cython import cygrpc
+
     target = getattr(thread, "_target", None)
-    return (getattr(target, "__module__", None) or "").startswith(_RUNTIME_THREADS) \
-        and not _channel_thread(thread)
+    return isinstance(getattr(target, "__self__", None), cygrpc.PollerCompletionQueue)
 
 
 def _channel_thread(thread: threading.Thread) -> bool:
@@ -116,30 +138,53 @@ def _outermost(frame: Any) -> Any:
     return frame
 
 
-def _thread_states() -> dict[int, Any]:
+def _thread_states() -> dict[int, tuple[Any, Any]]:
     """Every thread the interpreter holds a state for, with its outermost frame (None: it runs a C callable,
-    which `sys._current_frames` leaves out and `sys._current_exceptions` does not). A thread keeps that
-    frame while it runs, so one that takes the ident of a thread that ended is told from it (round 30:
-    glibc mostly gives a new thread the ident of one just ended)."""
+    which `sys._current_frames` leaves out and `sys._current_exceptions` does not) and its kernel thread. A
+    thread keeps that frame while it runs, so one that takes the ident of a thread that ended is told from
+    it (round 30: glibc mostly gives a new thread the ident of one just ended); two frameless ones are told
+    apart by the kernel's thread (round 33)."""
     frames = sys._current_frames()
     me = threading.get_ident()
-    return {ident: _outermost(frames.get(ident)) for ident in sys._current_exceptions() if ident != me}
+    return {ident: (_outermost(frames.get(ident)), _kernel_thread(ident))
+            for ident in sys._current_exceptions() if ident != me}
 
 
-def _unlisted(before: dict[int, Any]) -> list[int]:
-    """Threads running now that are neither running since `before` (same ident, same outermost frame) nor
-    a thread threading lists under its own ident, alive. Round 30: a count of `_thread` threads was
-    compared, so a runtime thread ending made room for the program's, and an entry the program put in
-    threading's list cancelled one out."""
+def _kernel_thread(ident: int) -> tuple[int, int] | None:
+    """The kernel's id of the thread behind `ident` and when it started (clock ticks after boot): a later
+    thread may get the id back once ids wrap (`pid_max`: 32768 here, a few seconds of threads), never with
+    the same start. The id is read from the C library's CPU clock of the thread, `~tid << 3 | 6` in glibc
+    and musl. None where neither is known (not Linux; a thread that ended meanwhile)."""
+    try:
+        tid = ~(time.pthread_getcpuclockid(ident) >> 3)
+        with open(f"/proc/self/task/{tid}/stat", "rb") as stat:
+            return tid, int(stat.read().rsplit(b")", 1)[1].split()[19])
+    except (AttributeError, OSError, ValueError, IndexError):
+        return None
+
+
+def _threadings(ident: int, outermost: Any) -> bool:
+    """Threading lists a live `Thread` under `ident`, and the thread there runs that very `Thread`'s
+    bootstrap (round 33: a listed object's ident, started event and tstate lock are the program's to set;
+    the frame a thread started from is not)."""
+    listed = threading._active.get(ident)
+    return isinstance(listed, threading.Thread) and not isinstance(listed, threading._DummyThread) \
+        and outermost is not None and outermost.f_code is _BOOTSTRAP \
+        and outermost.f_locals.get("self") is listed and listed.ident == ident and listed.is_alive()
+
+
+def _unlisted(before: dict[int, tuple[Any, Any]]) -> list[int]:
+    """Threads running now that are neither running since `before` (same ident, outermost frame and kernel
+    thread) nor threading's (then threading's checks join or refuse it). Round 30: a count of `_thread`
+    threads was compared, so a runtime thread ending made room for the program's, and an entry the program
+    put in threading's list cancelled one out."""
     found = []
-    for ident, outermost in _thread_states().items():
-        listed = threading._active.get(ident)
-        if ident in before and before[ident] is outermost:
+    for ident, (outermost, kernel) in _thread_states().items():
+        then = before.get(ident)
+        if then is not None and then[0] is outermost and then[1] == kernel:
             continue
-        if isinstance(listed, threading.Thread) and not isinstance(listed, threading._DummyThread) \
-                and listed.ident == ident and listed.is_alive():
-            continue     # threading's: joined or refused by its own checks
-        found.append(ident)
+        if not _threadings(ident, outermost):
+            found.append(ident)
     return found
 
 
@@ -152,7 +197,7 @@ def _settled_states() -> dict[int, Any]:
     deadline = time.monotonic() + _ENDING
     while True:
         states = _thread_states()
-        if time.monotonic() > deadline or all(states.get(i) is not None for i in _unlisted({})):
+        if time.monotonic() > deadline or all(states.get(i, (None,))[0] is not None for i in _unlisted({})):
             return states
         time.sleep(0.01)
 
@@ -206,7 +251,7 @@ class Settling:
         self.at_exit = 0
         self.hooks: tuple[Any, ...] = ()
         self.thread_exit = 0
-        self.states: dict[int, Any] = {}
+        self.states: dict[int, tuple[Any, Any]] = {}
         self.fds: set[int] = set()
 
     def run(self) -> Any:

@@ -12,7 +12,10 @@ it started) and, first, what left that group and was reparented to it (round 28:
 process the subreaper of its tree, so a `setsid` double fork of a hostile `sitecustomize` lands there),
 `term` sends itself SIGTERM (the gate: it kills its children's groups, prints one line and
 exits 2) and SIGKILLs itself if that has not ended it within `_GRACE` seconds. The prologue then runs MODULE
-as `python -m MODULE ARGS...` would. Which children use which: docs/gate.md, "Children that end with the
+as `python -m MODULE ARGS...` would; once MODULE is done, a `kill` prologue ends what it adopted before it
+exits (round 33: what left the group ran on, reparented to the gate, through the rest of the run: the
+recording, the judgment, the publication), and a negative exit code (a child's signal, passed on by
+`gate._leashed`) is that signal's. Which children use which: docs/gate.md, "Children that end with the
 gate".
 """
 
@@ -45,16 +48,28 @@ def _watch(mode):
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep({_GRACE})
     if mode == "kill":
-        for pid in _adopted():
-            try:
-                if os.getpgid(pid) == pid != os.getpgrp():
-                    os.killpg(pid, signal.SIGKILL)
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        _kill(_adopted())
     if mode == "kill" and os.getpgrp() == os.getpid():
         os.killpg(0, signal.SIGKILL)
     os.kill(os.getpid(), signal.SIGKILL)
+def _kill(pids):
+    for pid in pids:
+        try:
+            if os.getpgid(pid) == pid != os.getpgrp():
+                os.killpg(pid, signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return pids
+def _end_adopted():
+    for _ in range(100):
+        for pid in _kill(_adopted()) or ():
+            try:
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        if not _adopted():
+            return
 def _adopted():
     me, found = str(os.getpid()), []
     for entry in os.listdir("/proc"):
@@ -74,7 +89,21 @@ if _mode == "kill":
         pass
 threading.Thread(target=_watch, args=(_mode,), name="gate-leash", daemon=True).start()
 del sys.argv[1:3]
-runpy.run_module(_module, run_name="__main__", alter_sys=True)
+_code = 0
+try:
+    runpy.run_module(_module, run_name="__main__", alter_sys=True)
+except SystemExit as _exit:
+    _code = _exit.code
+finally:
+    if _mode == "kill":
+        _end_adopted()
+if isinstance(_code, int) and _code < 0:
+    try:
+        signal.signal(-_code, signal.SIG_DFL)
+    except (OSError, ValueError):
+        pass
+    os.kill(os.getpid(), -_code)
+sys.exit(_code)
 """
 
 

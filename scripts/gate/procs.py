@@ -106,13 +106,17 @@ def end_adopted(rounds: int = 100) -> None:
                 os.waitpid(pid, 0)
 
 
+_RELEASED = 5.0   # seconds a released leash's prologue has to end what it adopted
+
+
 def run_bounded(module: str, *args: str, python: str, timeout: float | None,
                 env: dict[str, str] | None = None, out_dir: Path) -> tuple[int, str, str]:
     """Run `python -m MODULE ARGS...` on a leash (gate.leash: it ends with the gate, SIGKILL included;
     round 25: a program of its own environment ran on after a gate killed outright) in its own process
     group, stdout/stderr to files in `out_dir` (a grandchild that keeps them open cannot hang the gate);
     (exit code, stdout, stderr). TimeoutExpired after `timeout` seconds, the whole group killed either
-    way once the command is done."""
+    way once the command is done, and what left the group ended by the leash's prologue, which adopted it:
+    nothing of it outlives the step (round 33)."""
     from gate import leash
 
     out, err = Path(out_dir) / "stdout", Path(out_dir) / "stderr"
@@ -123,8 +127,10 @@ def run_bounded(module: str, *args: str, python: str, timeout: float | None,
         try:
             code = proc.wait(timeout=timeout)
         finally:
-            kill_group(proc)    # also what the program left running
-            leash.release(proc)
+            leash.release(proc)   # round 33: its prologue ends what it adopted, then its group...
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=_RELEASED)
+            kill_group(proc)      # ...and this whatever is left of the group
     return (code, out.read_text(encoding="utf-8", errors="replace"),
             err.read_text(encoding="utf-8", errors="replace"))
 

@@ -17,7 +17,6 @@ A program whose environment has a Pulumi SDK the recorder cannot drive is bad in
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gate.deadlines import DEFAULTS
+from gate.environ import program_environ
 from gate.errors import GateError
 from gate.procs import run_bounded, run_steps
 from gate.project import read_yaml
@@ -139,7 +139,7 @@ def _uv() -> list[str]:
 
 def _build(root: Path, venv: Path, toolchain: str, pulumi_yaml: Path) -> None:
     """Create or sync the environment like the CLI's language host does before running the program."""
-    env = {**os.environ, "UV_COMPILE_BYTECODE": "1"}
+    env = {**program_environ(), "UV_COMPILE_BYTECODE": "1"}   # round 33: a build runs the program's code
     env.pop("VIRTUAL_ENV", None)
     requirements = root / "requirements.txt"
     if toolchain == "uv" and (root / "pyproject.toml").is_file():
@@ -170,7 +170,8 @@ def _pulumi_version(python: Path, pulumi_yaml: Path, deadline: float = DEFAULTS[
     with tempfile.TemporaryDirectory(prefix="gate-probe-") as out_dir:
         try:
             code, out, err = run_bounded("gate._leashed", "", str(python), "-c", _VERSION,
-                                         python=sys.executable, timeout=deadline, out_dir=Path(out_dir))
+                                         python=sys.executable, timeout=deadline, out_dir=Path(out_dir),
+                                         env=program_environ())   # round 33: it held the run's key
         except subprocess.TimeoutExpired:
             raise GateError(f"{pulumi_yaml}: the program's environment ({where}) did not tell its pulumi "
                             f"version within {deadline:g} s (the program deadline): its Python hangs at "

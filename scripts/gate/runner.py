@@ -96,8 +96,11 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
                 code = zygote.run(request, result, Path(tmp), deadline, stack)
             else:
                 python, env = _interpreter(options)
-                code, _, _ = run_bounded("gate._worker", str(request), str(result), python=python,
-                                         timeout=deadline, out_dir=Path(tmp), env=env)
+                # the program's Python runs its own code at start (`sitecustomize`, `.pth`), before any
+                # prologue could adopt what it leaves: the gate's Python adopts it (round 33)
+                code, _, _ = run_bounded("gate._leashed", "", python, "-m", "gate._worker", str(request),
+                                         str(result), python=sys.executable, timeout=deadline,
+                                         out_dir=Path(tmp), env=env)
         except subprocess.TimeoutExpired:
             raise GateError(f"stack {stack}: program did not finish within {deadline:g} s "
                             f"(program deadline; recording the {mode})") from None

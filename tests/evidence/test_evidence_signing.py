@@ -56,6 +56,7 @@ def test_a_manifest_re_signed_with_another_key_is_rejected(bundle: Path, tmp_pat
     (bundle / "controls.csv").write_text("forged\n")
     manifest = json.loads((bundle / "manifest.json").read_text())
     manifest["files"]["controls.csv"] = hashlib.sha256(b"forged\n").hexdigest()
+    manifest["sizes"]["controls.csv"] = len(b"forged\n")   # a forger who keeps the manifest whole (round 33)
     body = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     (bundle / "manifest.json").write_bytes(body)
     forger = signing.load_signer(tmp_path / "forger.pem")
