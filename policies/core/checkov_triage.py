@@ -63,6 +63,8 @@ def _decision(entry: Any, where: str) -> Decision:
     reason = entry["reason"]
     if not isinstance(reason, str) or len(reason.split()) < 8:
         raise RecordsError(f"{where}.reason: must say why in a sentence (at least eight words)")
+    if "]" in reason:
+        raise RecordsError(f"{where}.reason: must not hold `]` (it ends the report's `[triaged …]` prefix)")
     return Decision(check, token, tuple(names), entry["decision"], " ".join(reason.split()))
 
 

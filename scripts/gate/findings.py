@@ -25,6 +25,24 @@ def parse_waiver(message: str, urn: str) -> dict[str, Any] | None:
     return None
 
 
+_TRIAGED = re.compile(r"\[triaged (?P<decision>[a-z-]+): (?P<reason>[^\]]+)\] ")
+
+
+def triaged_message(decision: str, reason: str, message: str) -> str:
+    """An advisory checkov finding the project decided: `[triaged <decision>: <reason>] <message>` (the
+    gate writes it, gate.checkov.findings; a reason holds no `]`, policies.core.checkov_triage)."""
+    return f"[triaged {decision}: {reason}] {message}"
+
+
+def triage_note(v: Violation) -> str | None:
+    """`<decision>: <reason>` of a triaged finding: an advisory, unwaived checkov finding whose message the
+    gate prefixed (a pack's message that only looks so, or a blocking finding, is no triage)."""
+    if v.pack != "checkov" or v.level != "advisory" or v.waiver is not None:
+        return None
+    m = _TRIAGED.match(v.message)
+    return f"{m['decision']}: {m['reason']}" if m else None
+
+
 def violation(pack: str, policy: str, level: str, severity: str, urn: str, type_: str,
               message: str) -> Violation:
     """One finding; the waiver prefix counts only on advisory findings (a pack downgrades waived ones)."""

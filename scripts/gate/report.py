@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from gate.findings import triage_note
 from gate.jsonio import PLACEHOLDER, dumps, joined, write_list
 from gate.model import PolicyRun, StackReport, Violation
 from gate.report_parts import detail, grouped, labelled_message, printable, short_name
@@ -151,6 +152,9 @@ def _sarif_results(report: StackReport, index: dict[str, int]) -> Iterator[dict[
         if v.waiver is not None:
             result["suppressions"] = [{"kind": "external", "status": "accepted",
                                        "justification": printable(_waiver_text(v.waiver))}]
+        elif (note := triage_note(v)) is not None:   # the project's recorded decision on an advisory
+            result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                       "justification": printable(f"triaged {note}")}]
         yield result
 
 

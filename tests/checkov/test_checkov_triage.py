@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from gate.checkov import findings, runner
 from gate.errors import GateError, UsageError
+from gate.model import StackReport, Violation
+from gate.report import to_sarif
 from gate.settings import from_table
 
 from policies.core.checkov_triage import load_checkov_triage
@@ -84,3 +86,30 @@ def test_the_setting_is_a_hook_and_the_project_names_the_loader(tmp_path: Path) 
 
 def test_the_project_record_parses() -> None:
     assert len(load_checkov_triage("portal-prod")) > 20
+
+
+def test_sarif_marks_a_triaged_advisory_as_suppressed_with_its_reason(records: Path) -> None:
+    """Code scanning shows the project's decision, as for a waiver; a prefix only written like the gate's
+    (a pack's message) or on a blocking finding suppresses nothing."""
+    (records / "checkov-triage.yaml").write_text(GOOD)
+    scan = findings.stack_scan(_found(("CKV_AWS_61", ROLE, "aws:iam/role:Role")), set(), {},
+                               runner.load_triage("s", set(), hook=HOOK))
+    forged = scan.violations[0].message
+    others = [Violation(pack="eu-residency", policy="require-eea-location", level="advisory", severity="low",
+                        urn=TASK, type="aws:iam/role:Role", message=forged),
+              Violation(pack="checkov", policy="CKV_AWS_7", level="mandatory", severity="high", urn=TASK,
+                        type="aws:kms/key:Key", message=forged)]
+    results = to_sarif([StackReport("s", 2, [*scan.violations, *others])])["runs"][0]["results"]
+    assert results[0]["suppressions"] == [{
+        "kind": "external", "status": "accepted",
+        "justification": "triaged by-design: the administrator roles trust their own account with MFA in "
+                         "the condition"}]
+    assert "suppressions" not in results[1] and "suppressions" not in results[2]
+
+
+def test_a_reason_may_not_end_the_prefix_early(records: Path) -> None:
+    (records / "checkov-triage.yaml").write_text(GOOD.replace(
+        "reason: the administrator roles trust their own account with MFA in the condition",
+        "reason: 'the administrator roles trust their own account with MFA in the condition] x'"))
+    with pytest.raises(GateError, match=r"triage\[0\].reason: must not hold `\]`"):
+        runner.load_triage("s", set(), hook=HOOK)

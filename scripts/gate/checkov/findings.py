@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from gate.findings import triaged_message
 from gate.model import PolicyRun, Violation
 
 DATA = Path(__file__).with_name("data")
@@ -93,7 +94,7 @@ def stack_scan(found: dict[str, Any], mandatory: set[str],
             level = "advisory"
         elif level == "advisory":
             decided = next((d for d in triage if d.covers(ckv, token, urn.rsplit("::", 1)[-1])), None)
-            message = f"[triaged {decided.decision}: {decided.reason}] {message}" if decided else message
+            message = triaged_message(decided.decision, decided.reason, message) if decided else message
         violations.append(Violation(pack=PACK, policy=ckv, level=level, urn=urn, type=token, message=message,
                                     severity=curated[ckv].severity if ckv in curated else severity.lower(),
                                     waiver=waiver))
