@@ -20,6 +20,7 @@ from policies.core.view import ResourceView, is_unknown
 
 POLICY = "aws:organizations/policy:Policy"
 _AI = "AISERVICES_OPT_OUT_POLICY"
+_CHILDREN = "@@operators_allowed_for_child_policies"
 # Types that set no place data goes, each with why; BACKUP_POLICY's destinations are the scanner's.
 DECIDED: dict[str, str] = {
     "SERVICE_CONTROL_POLICY": "bounds the permissions of the accounts' principals; grants nothing",
@@ -66,9 +67,11 @@ def _opted_in(content: Any) -> list[str]:
         return [_AI_FIX.format(what="`content` is not a readable opt-out policy")]
     out = []
     for name, setting in services.items():
+        if name == _CHILDREN:   # which operators policies below may use: no setting of a service
+            continue
         value = setting.get("opt_out_policy") if isinstance(setting, dict) else None
-        if not (isinstance(value, dict) and set(value) - {"@@operators_allowed_for_child_policies"}
-                == {"@@assign"} and value["@@assign"] == "optOut"):
+        if not (isinstance(value, dict) and set(value) - {_CHILDREN} == {"@@assign"}
+                and value["@@assign"] == "optOut"):
             out.append(_AI_FIX.format(what=f"`content.services.{name}.opt_out_policy` = {value!r} does not "
                                       "assign optOut"))
     return out

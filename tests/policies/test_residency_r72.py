@@ -60,6 +60,9 @@ def test_an_ai_services_policy_that_does_not_opt_every_service_out_blocks(conten
 def test_an_ai_services_opt_out_for_every_service_passes():
     content = _opt_out(default={"@@assign": "optOut", "@@operators_allowed_for_child_policies": ["@@none"]},
                        rekognition={"@@assign": "optOut"})
+    doc = json.loads(content)
+    doc["services"]["@@operators_allowed_for_child_policies"] = ["@@none"]
+    assert messages(REPLICATION, _org_policy("AISERVICES_OPT_OUT_POLICY", json.dumps(doc)), ALLOWED) == []
     assert messages(REPLICATION, _org_policy("AISERVICES_OPT_OUT_POLICY", content), ALLOWED) == []
 
 
