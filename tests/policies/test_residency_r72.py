@@ -57,13 +57,15 @@ def test_an_ai_services_policy_that_does_not_opt_every_service_out_blocks(conten
     assert len(found) == 1 and OPT_IN in found[0]
 
 
-def test_an_ai_services_opt_out_for_every_service_passes():
+def test_an_ai_services_opt_out_for_every_service_passes_and_one_service_opted_in_blocks():
     content = _opt_out(default={"@@assign": "optOut", "@@operators_allowed_for_child_policies": ["@@none"]},
                        rekognition={"@@assign": "optOut"})
     doc = json.loads(content)
     doc["services"]["@@operators_allowed_for_child_policies"] = ["@@none"]
     assert messages(REPLICATION, _org_policy("AISERVICES_OPT_OUT_POLICY", json.dumps(doc)), ALLOWED) == []
-    assert messages(REPLICATION, _org_policy("AISERVICES_OPT_OUT_POLICY", content), ALLOWED) == []
+    doc["services"]["rekognition"]["opt_out_policy"]["@@assign"] = "optIn"
+    found = messages(REPLICATION, _org_policy("AISERVICES_OPT_OUT_POLICY", json.dumps(doc)), ALLOWED)
+    assert len(found) == 1 and "services.rekognition" in found[0]
 
 
 def test_a_policy_type_not_decided_blocks_and_every_type_the_sdk_offers_is_decided():
