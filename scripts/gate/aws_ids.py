@@ -32,6 +32,22 @@ def _kebab(word: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", word).lower()
 
 
+_KMS_KEYS = ("Key", "ExternalKey", "ReplicaKey", "ReplicaExternalKey")
+
+
+def _kms_key_id(typ: str, name: str, cls: str, inputs: dict[str, Any]) -> str:
+    """A key's id as KMS gives it: `mrk-` and 32 hex for a multi-Region key, a UUID otherwise; a replica
+    shares its primary's id (the key policy and grants of a multi-Region key name it by that id, round 71
+    reads the prefix)."""
+    if cls.startswith("Replica"):
+        primary = plain(inputs.get("primaryKeyArn"))
+        tail = primary.rsplit(":key/", 1)[-1] if isinstance(primary, str) and ":key/" in primary else ""
+        return tail if tail.startswith("mrk-") else UNKNOWN
+    if plain(inputs.get("multiRegion")) is True:
+        return f"mrk-{stable_hex(typ, name, length=32)}"
+    return stable_uuid(typ, name)
+
+
 def _physical_name(typ: str, mod_type: str, name: str, inputs: dict[str, Any]) -> tuple[str, str]:
     """(input key, value) of the resource's physical name: the given one, one under the given prefix
     (`namePrefix`, `identifierPrefix`), else the provider's autoname."""
@@ -139,8 +155,8 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
     elif mod_type == "route53/zone:Zone":   # `Z` and up to 20 upper-case letters and digits
         rid = f"Z{stable_hex(typ, name, length=20).upper()}"
         out["zoneId"] = rid
-    elif module == "kms" and mod_type.endswith(":Key"):
-        rid = stable_uuid(typ, name)
+    elif module == "kms" and cls in _KMS_KEYS:
+        rid = _kms_key_id(typ, name, cls, inputs)
     elif module == "s3" and "bucket" not in inputs and mod_type.lower().endswith("bucket:bucket"):
         rid = phys_name
         out["bucket"] = phys_name
@@ -156,7 +172,11 @@ def aws_outputs(typ: str, name: str, inputs: dict[str, Any], region: str | None,
         arn = UNKNOWN if resource == UNKNOWN else f"arn:aws:iam::{account}:{resource}"
         rid = arn if cls in IAM_ID_IS_ARN else rid
     elif module == "kms":
-        arn = f"arn:aws:kms:{region}:{account}:{'alias/' + phys_name if 'alias' in kind else 'key/' + rid}"
+        # an alias's name holds its `alias/` (the ARN is `alias/<name>` once); a replica of an unknown primary
+        # has no id yet
+        alias = phys_name if phys_name.startswith("alias/") else f"alias/{phys_name}"
+        part = alias if "alias" in kind else f"key/{rid}"
+        arn = UNKNOWN if rid == UNKNOWN else f"arn:aws:kms:{region}:{account}:{part}"
     elif module in ("sns", "sqs"):
         arn = f"arn:aws:{module}:{region}:{account}:{phys_name}"
     elif module == "cloudwatch" and kind == "log-group":

@@ -317,3 +317,30 @@ def test_destinations_and_sources_carry_the_reference_format(cls, inputs, arn, r
 def test_an_api_is_invoked_under_its_generated_id():
     out = aws_outputs("aws:apigateway/restApi:RestApi", "api", {"name": "api"}, R, "n-1a2b3c4d")
     assert out["executionArn"] == f"arn:aws:execute-api:{R}:{A}:{out['id']}"
+
+
+# Round 72: KMS gives a multi-Region key the id `mrk-` and 32 hex (the KMS API reference's examples:
+# `mrk-1234abcd12ab34cd56ef1234567890ab`), a replica its primary's id in its own region, any other key a UUID;
+# the key policy reading of round 71 knows a multi-Region key by that prefix.
+@pytest.mark.parametrize("cls", ["kms/key:Key", "kms/externalKey:ExternalKey"])
+def test_a_kms_keys_id_is_mrk_when_multi_region_else_a_uuid(cls):
+    multi = aws_outputs(f"aws:{cls}", "k", {"multiRegion": True}, R, "id-1")
+    assert re.fullmatch(r"mrk-[0-9a-f]{32}", multi["id"]), multi
+    assert multi["arn"] == f"arn:aws:kms:{R}:{A}:key/{multi['id']}"
+    for inputs in ({}, {"multiRegion": False}):
+        single = aws_outputs(f"aws:{cls}", "k", inputs, R, "id-1")["id"]
+        assert re.fullmatch(r"[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}", single), single
+
+
+@pytest.mark.parametrize("cls", ["kms/replicaKey:ReplicaKey", "kms/replicaExternalKey:ReplicaExternalKey"])
+def test_a_replica_key_shares_its_primarys_id_in_its_own_region(cls):
+    primary = f"arn:aws:kms:eu-central-1:{A}:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+    out = aws_outputs(f"aws:{cls}", "r", {"primaryKeyArn": primary}, R, "id-1")
+    assert out == {**out, "id": "mrk-1234abcd12ab34cd56ef1234567890ab",
+                   "arn": f"arn:aws:kms:{R}:{A}:key/mrk-1234abcd12ab34cd56ef1234567890ab"}
+    assert aws_outputs(f"aws:{cls}", "r", {"primaryKeyArn": UNKNOWN}, R, "id-1")["arn"] == UNKNOWN
+
+
+def test_an_alias_arn_holds_its_name_once():
+    assert aws_outputs("aws:kms/alias:Alias", "a", {"name": "alias/dosis"}, R, "id-1")["arn"] == \
+        f"arn:aws:kms:{R}:{A}:alias/dosis"
