@@ -240,3 +240,20 @@ def test_limit_the_recorder_of_an_own_environment_runs_after_its_startup_code(tm
     proc = _preview(program, tmp_path, "--recorder", "process")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert list(tmp_path.glob("forked.*")), "the recorder no longer runs after the environment's startup"
+
+
+# ------------------------------------------------ 4. the program's frames (written after the corpus fix)
+def test_the_programs_frames_are_told_by_place_not_by_folder_name(tmp_path) -> None:
+    """`evil/env-read-in-a-folder-named-venv` and `…-site-packages` (corpus) at the unit: a folder the
+    program names `venv` or `site-packages` is its own code; the environment it declares (`envs/py311`,
+    outside any `site-packages` there too) is not. Fails on the code before 3d5219d5 (by name)."""
+    from gate.recorder import Recorder
+
+    program = _program_of(tmp_path, "envs/py311").resolve()
+    _venv_linking_out(program / "envs" / "py311")
+    recorder = Recorder.__new__(Recorder)
+    recorder.place(program)
+    for rel, own in [("venv/regions.py", True), ("lib/site-packages/regions.py", True),
+                     ("stacks/app.py", True), ("envs/py311/tool.py", False),
+                     ("envs/py311/lib/python3.11/site-packages/x.py", False)]:
+        assert recorder.program_file((program / rel).as_uri()) == (rel if own else ""), rel
