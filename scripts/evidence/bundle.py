@@ -31,6 +31,9 @@ MANIFEST = "manifest.json"
 GENERATOR = "evidence export"
 OWN = (MANIFEST, signing.ENVELOPE)
 MAX_OWN_BYTES = 64 * 1024 * 1024   # the manifest and its signature hold a digest a file: a few KiB
+# What `verify` hashes for a manifest no anchor vouches for (round 35): its sizes are whoever wrote it;
+# this project's bundles are a few MiB, a gate state at most 1 GiB (gate.inputs.MAX_STATE_BYTES).
+UNANCHORED_BYTES = 1024 ** 3
 
 
 def sha256(path: Path) -> str:
@@ -221,7 +224,9 @@ def verify(root: Path, public_key: Any = None, expect_sha256: str | None = None)
         problems.append(f"changed: {MANIFEST} (sha256 is not the expected {expect_sha256})")
     envelope = root / signing.ENVELOPE
     envelope_bytes = _read_own(envelope) if envelope.is_file() and not envelope.is_symlink() else None
-    problems += signing.check(envelope_bytes, body, public_key)
+    signature = signing.check(envelope_bytes, body, public_key)
+    anchored = (public_key is not None or expect_sha256 is not None) and not problems and not signature
+    problems += signature
     sizes = manifest.get("sizes")
     wrong = _wrong_sizes(sizes, recorded)
     if wrong:
@@ -233,11 +238,31 @@ def verify(root: Path, public_key: Any = None, expect_sha256: str | None = None)
     problems += [f"added directory: {rel}" for rel, kind in sorted(entries.items())
                  if kind == "dir" and rel not in parents]
     present = sorted(rel for rel, kind in entries.items() if kind == "file" and rel not in OWN)
+    if not anchored:
+        _refuse_unbounded(root, [rel for rel in present if rel in recorded], sizes, problems)
     problems += [_changed(root, rel, recorded[rel], None if sizes is None else sizes[rel])
                  for rel in present if rel in recorded]
     problems += [f"removed: {rel}" for rel in sorted(recorded) if rel not in entries]
     problems += [f"added: {rel}" for rel in present if rel not in recorded]
     return [p for p in problems if p]
+
+
+def _refuse_unbounded(root: Path, listed: list[str], sizes: dict[str, int] | None, why: list[str]) -> None:
+    """EvidenceError when the listed files `verify` would hash (those of their listed size) pass
+    UNANCHORED_BYTES: without a key or a known hash, or with one that failed (`why`), a forged manifest
+    listed 10 GiB and 10 GiB were hashed (round 35). A larger bundle is verified against its anchor."""
+    total = 0
+    for rel in listed:
+        try:
+            size = (root / rel).lstat().st_size
+        except OSError as exc:
+            raise EvidenceError(f"{root / rel}: cannot read ({exc.strerror or exc})") from None
+        total += size if sizes is None or sizes[rel] == size else 0
+    if total > UNANCHORED_BYTES:
+        anchor = f"the anchor failed: {why[0]}" if why else "no --key or --expect-sha256 given"
+        raise EvidenceError(f"{root}: its manifest lists {total} bytes to hash, past the "
+                            f"{UNANCHORED_BYTES // 1024 ** 3} GiB verified without an anchor ({anchor}): "
+                            "give --key with the exporter's public key, or --expect-sha256")
 
 
 def unsized(root: Path) -> bool:

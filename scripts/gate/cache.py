@@ -50,14 +50,15 @@ def tree_files(root: Path) -> list[tuple[str, str]]:
 def files_under(root: Path) -> list[Path]:
     """What tree_files hashes: all that is no directory, so a FIFO or device there is named, not skipped
     unseen (round 30)."""
-    return walk_tree(root, lambda name: name != "__pycache__")
+    return walk_tree(root, lambda d: d.name != "__pycache__")
 
 
-def walk_tree(root: Path, keep_dir: Callable[[str], bool], keep_file: Callable[[Path], bool] = bool
+def walk_tree(root: Path, keep_dir: Callable[[Path], bool], keep_file: Callable[[Path], bool] = bool
               ) -> list[Path]:
     """Every file under `root` (sorted) that `keep_file` keeps, in the directories `keep_dir` keeps by
-    name, through the symbolic links of the tree: a link to a directory inside it is followed, so what it
-    points at is hashed under the link's name (round 31: `rglob` and `os.walk` listed such a link and did
+    their path under `root` as given (a link by its own name, before it is followed), through the
+    symbolic links of the tree: a link to a directory inside it is followed, so what it points at is
+    hashed under the link's name (round 31: `rglob` and `os.walk` listed such a link and did
     not descend, so pointing it elsewhere changed no digest). A link out of the tree, or one that loops,
     is a GateError naming it: what lies behind it is no file of the tree, or has no end."""
     top = Path(root).resolve()
@@ -66,7 +67,7 @@ def walk_tree(root: Path, keep_dir: Callable[[str], bool], keep_file: Callable[[
     def visit(here: Path, chain: tuple[Path, ...]) -> None:
         for entry in sorted(os.scandir(here), key=lambda e: e.name):
             path = here / entry.name
-            if not keep_dir(entry.name) and _is_dir(entry):   # `.venv`, a link to one too: not followed
+            if not keep_dir(path) and _is_dir(entry):   # `.venv`, a link to one too: not followed
                 continue
             real = _inside(path, top, chain) if entry.is_symlink() else chain[-1] / entry.name
             if real.is_dir():

@@ -247,7 +247,7 @@ def record_callable(fn: Callable[[], Any], *, project: str = "dosis-eloket", sta
     """
     flat, secret_keys = normalize_config(project, config)
     recorder = Recorder(project, stack, flat, stack_outputs)
-    recorder.root = Path.cwd().resolve()
+    recorder.place(Path.cwd().resolve())
     if not dry_run:
         recorder.dry_run = False
     return _run(fn, recorder, secret_keys, str(Path.cwd()), where=getattr(fn, "__name__", "callable"))
@@ -280,7 +280,7 @@ def record_main(main: Path, project_dir: Path, *, project: str, stack: str, conf
 
         recorder.relay = Relay(relay_result)
     recorder.state_dir = state_dir
-    recorder.root = project_dir.resolve()
+    recorder.place(project_dir.resolve())
     recorder.invoke_answers = load_answers(fixtures or [])
     recorder.fixture_hint = fixture_hint or recorder.fixture_hint
     if not dry_run:

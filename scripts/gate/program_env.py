@@ -17,6 +17,7 @@ A program whose environment has a Pulumi SDK the recorder cannot drive is bad in
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -75,6 +76,31 @@ def gate_python(root: Path, pulumi_yaml: Path) -> bool:
 def _venv_name(options: dict[str, str], toolchain: str) -> str:
     """The program's virtualenv as Pulumi.yaml names it ("" when it runs on the ambient Python)."""
     return options.get("virtualenv") or (".venv" if toolchain == "uv" else "")
+
+
+def declared_environment(root: Path) -> Path | None:
+    """`root / <virtualenv>` when the program declares an environment inside itself and it is one (a
+    `pyvenv.cfg` there): what the language host runs the program with, not its sources (round 35: `pulumi
+    new python` makes `venv`). The path as declared, so a walk of the tree tells it by name; None when
+    the program declares none, one outside it, the program itself, or a directory that is no
+    environment (its files stay the program's). A `main` inside it is refused: its sources would pass
+    for the environment's."""
+    pulumi_yaml = next((root / n for n in ("Pulumi.yaml", "Pulumi.yml") if (root / n).is_file()), None)
+    if pulumi_yaml is None:
+        return None
+    options = runtime_options(pulumi_yaml)
+    name = os.path.normpath(_venv_name(options, options.get("toolchain", "pip")) or ".")
+    if os.path.isabs(name) or name == "." or name.split(os.sep)[0] == "..":
+        return None
+    directory = root / name
+    if not (directory / "pyvenv.cfg").is_file():
+        return None
+    doc = read_yaml(pulumi_yaml)
+    main = doc.get("main") if isinstance(doc, dict) else None
+    if isinstance(main, str) and (root / main).resolve().is_relative_to(directory.resolve()):
+        raise GateError(f"{pulumi_yaml}: main: {main} lies inside runtime.options.virtualenv {name}, the "
+                        "program's environment, not its sources: move the program out of it")
+    return directory
 
 
 def prepare(root: Path, pulumi_yaml: Path, deadline: float = DEFAULTS["program"]) -> ProgramEnv:

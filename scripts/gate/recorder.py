@@ -61,6 +61,7 @@ class Recorder:
         self.made_up = Ledger()                 # round 12: values made up for the update (gate.made_up)
         self.type_aliases: dict[str, list[str]] = {}   # type -> former types (sdk_patches.split_type_aliases)
         self.root: Path | None = None    # the project directory: source positions are relative to it
+        self.installed: tuple[Path, ...] = ()   # directories under it that are no code of the program
         self.invoke_answers: list[Any] = []   # gate.invokes.Answer
         self.fixture_hint = "an --invoke-fixtures file"   # where the user should add a missing answer
         self.dry_run = True                   # preview (True) or update (False), as `is_dry_run()` says
@@ -70,6 +71,19 @@ class Recorder:
         from gate.env_reads import EnvReads
 
         self.env_reads = EnvReads(self.program_file)
+
+    def place(self, root: Path) -> None:
+        """The program's directory, and what in it is not the program's code: the environment it declares
+        and the interpreter's installed packages. Round 35: they were told by name (`.venv`, `venv`, any
+        `site-packages`), so the program's own file in a folder so named read the environment unnoted."""
+        import site
+
+        from gate.program_env import declared_environment
+
+        self.root = root
+        env = declared_environment(root)
+        places = [*([env] if env else []), *site.getsitepackages(), site.getusersitepackages()]
+        self.installed = tuple(Path(p).resolve() for p in places)
 
     def program_file(self, uri: str) -> str:
         """`file:///<root>/stacks/x.py` -> `stacks/x.py`; "" outside the program (SDK, installed packages)."""
@@ -84,7 +98,7 @@ class Recorder:
             rel = path.relative_to(self.root)
         except ValueError:
             return ""
-        if "site-packages" in rel.parts or rel.parts[:1] in ((".venv",), ("venv",)):
+        if any(path.is_relative_to(d) for d in self.installed):
             return ""
         return rel.as_posix()
 

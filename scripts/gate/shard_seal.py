@@ -42,10 +42,14 @@ def program_digest(root: Path) -> str:
 
 
 def _program_files(root: Path) -> list[Path]:
-    """Through the tree's links (gate.cache.walk_tree, round 31: a linked directory was not descended)."""
+    """Through the tree's links (gate.cache.walk_tree, round 31: a linked directory was not descended);
+    not into the environment the program declares (round 35: `pulumi new python` makes `venv`, whose
+    `bin/python` links out of the tree, refused as a source)."""
     from gate.cache import walk_tree
+    from gate.program_env import declared_environment
 
-    return walk_tree(root, lambda d: not d.startswith(".") and d not in _SKIP,   # .gate, .venv, .git
+    env = declared_environment(Path(root))
+    return walk_tree(root, lambda d: not d.name.startswith(".") and d.name not in _SKIP and d != env,
                      lambda p: ("fixtures" in p.parent.relative_to(root).parts
                                 or any(fnmatch(p.name, pattern) for pattern in _SOURCES)))
 
