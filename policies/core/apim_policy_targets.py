@@ -2,8 +2,10 @@
 as a backend's `url`: `<set-backend-service base-url="…">` replaces the API's `serviceUrl` for every call that
 follows (`<forward-request>` then forwards there), `backend-id` hands the call to a backend entity, and
 `<send-request>` / `<send-one-way-request>` call the URL of their `<set-url>`, through the `<proxy url>` they
-name, with whatever body the policy copies into them (r70p-14 to -19). This module only reads the XML: each
-target is judged by `origin_hosts`, the one judge of where forwarded requests go.
+name, with whatever body the policy copies into them (r70p-14 to -19), and `<include-fragment>` inserts a
+policy fragment, which must be one the stack creates: only then are its own targets read (r70p-24). This
+module only reads the XML: each target is judged by `origin_hosts`, the one judge of where forwarded
+requests go.
 
 Closed world: a policy that cannot be read says nothing of where calls go, so it blocks: one fetched from a
 URL at deployment (`xml-link`, `rawxml-link`), XML that does not parse (`rawxml` with unescaped expressions),
@@ -55,6 +57,8 @@ def _targets_in(root: ET.Element) -> Iterator[tuple[str, str, str]]:
             for attr, value in ids or [("base-url", None)]:
                 kind = "backend" if attr == "backend-id" else "host"
                 yield _target(f"value <set-backend-service {attr}>", kind, value)
+        elif el.tag == "include-fragment":
+            yield _target("value <include-fragment fragment-id>", "fragment", el.get("fragment-id"))
         elif el.tag == "proxy":
             yield _target("value <proxy url>", "host", el.get("url"))
         elif el.tag in _SENDS:
@@ -64,8 +68,8 @@ def _targets_in(root: ET.Element) -> Iterator[tuple[str, str, str]]:
 
 
 def policy_targets(r: ResourceView) -> Iterator[tuple[str, str, str]]:
-    """(where, kind, value): kind `host` (a URL or host to judge), `backend` (a backend entity's id) or
-    `problem` (value is why no target can be read)."""
+    """(where, kind, value): kind `host` (a URL or host to judge), `backend` (a backend entity's id),
+    `fragment` (a policy fragment's id) or `problem` (value is why no target can be read)."""
     fmt, value = r.input("format") or "xml", r.input("value")
     if is_unknown(fmt) or is_unknown(value):
         yield "value", "problem", unknown_message("value", "where the policy sends the calls it handles")

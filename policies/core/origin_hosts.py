@@ -282,13 +282,22 @@ def foreign_policy_targets(r: ResourceView, graph: StackGraph) -> list[str]:
             out.append(value)
         elif kind == "host":
             out.extend(p for p in [host_problem(graph, where, value)] if p)
-        elif not any(b.input("backendId") == value and b.input("serviceName") in (service, None)
-                     for b in graph.by_type(*BACKENDS)):
+        elif not any(b.input(key) == value and b.input("serviceName") in (service, None)
+                     for key, types in _ENTITIES[kind] for b in graph.by_type(*types)):
+            what = "backend" if kind == "backend" else "policy fragment"
             out.append(
-                f"`{where}` hands calls to backend {value!r}, which no API Management backend of this stack "
-                "is (`backendId`): where that backend sends them is read nowhere; name a backend of this "
-                "stack (whose `url` is judged) or a `base-url` of the stack")
+                f"`{where}` hands calls to {what} {value!r}, which no API Management {what} of this stack "
+                f"is: where that {what} sends them is read nowhere; name a {what} of this stack (whose "
+                "targets are judged) or a `base-url` of the stack")
     return out
+
+
+# what a policy's `backend-id` and `fragment-id` name: the entity's id input, by its types
+_ENTITIES = {
+    "backend": (("backendId", BACKENDS),),
+    "fragment": (("id", ("azure-native:apimanagement:PolicyFragment",
+                         "azure-native:apimanagement:WorkspacePolicyFragment")),),
+}
 
 
 EXTRA_CHECKS = (

@@ -7,7 +7,7 @@ unjudged. Each test fails on the code before the round (the commit of its cases)
 from __future__ import annotations
 
 import pytest
-from ruletest import case, only, patch, run
+from ruletest import case, only, patch, res, run, with_
 
 PUBLIC = "disallow-public-data-access"
 JWT = ('<validate-jwt header-name="Authorization" failed-validation-httpcode="401" require-scheme="Bearer">'
@@ -38,6 +38,8 @@ def _policy(inbound: str) -> str:
     ("r70p-18", "api-policy", "value", "fetched from 'https://policies.partner.example/dosis.xml'",
      "r70p-64"),
     ("r70p-19", "api-policy", "value", "does not parse as XML", "r70p-64"),
+    ("r70p-24", "api-policy", "value <include-fragment fragment-id>", "policy fragment 'partner-forward'",
+     "r70p-64"),
 ])
 def test_redirects_and_api_management_targets_are_read_as_where_requests_go(stem, name, where, fragment, ok):
     """Another party's host, a backend the stack does not create or a policy that cannot be read blocks;
@@ -74,3 +76,15 @@ def test_a_document_type_declaration_blocks():
     found = run(PUBLIC, patch(case("r70p-64"), "api-policy", value=value))
     only(found, "api-policy", "document type declaration")
 
+
+
+def test_a_fragment_of_the_stack_is_included_and_its_own_targets_read():
+    """`include-fragment` naming a fragment the stack creates passes; the fragment's own targets are judged
+    as any policy's are (the fragment type itself is still outside the judged controls: a lead)."""
+    fragment = res("fragment", "azure-native:apimanagement:PolicyFragment", {
+        "resourceGroupName": "rg-corpus", "serviceName": "apim-corpus", "id": "partner-forward",
+        "format": "xml", "value": '<fragment><set-backend-service backend-id="uploads" /></fragment>'})
+    assert run(PUBLIC, with_(case("r70p-24"), fragment)) == []
+    foreign = '<fragment><set-backend-service base-url="https://api.partner.example/v1" /></fragment>'
+    found = run(PUBLIC, patch(with_(case("r70p-24"), fragment), "fragment", value=foreign))
+    only(found, "fragment", "`value <set-backend-service base-url>`")
