@@ -33,7 +33,14 @@ before. Round 69: an API Management backend's web proxy (`proxy.url`, "WebProxy 
 every call it relays, and an Application Gateway's redirect (`redirectConfigurations[].targetUrl`, "Url to
 redirect the request to") and a classic Front Door's (`routingRules[].routeConfiguration.customHost`, "Host to
 redirect") send the users' browsers, uploads and all, to that host: each is read as an origin is (r69p-10 to
--13)."""
+-13). Round 70: the other redirects — a Front Door Standard/Premium or CDN delivery rule's `UrlRedirect`
+(`customHostname`, "Host to redirect"), a web app's ramp-up rule (`actionHostName`, "Hostname of a slot to
+which the traffic will be redirected"), App Service sign-in's `allowedExternalRedirectUrls` ("External URLs
+that can be redirected to as part of logging in or logging out") —, an API Management API's `serviceUrl`
+("Absolute URL of the backend service implementing this API", where `<forward-request>` sends) and the
+targets of API Management policies (`apim_policy_targets`) are read as origins (r70p-10 to -19): a slot's
+host `<site>-<slot>` is the stack's when it creates the slot, and a policy's `backend-id` must name a backend
+of the stack, whose `url` is judged here."""
 
 from __future__ import annotations
 
@@ -42,6 +49,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from policies.core.apim_policy_targets import POLICIES, policy_targets
 from policies.core.azure_hosts import azure_modules
 from policies.core.endpoints import find, load_endpoints
 from policies.core.graph_index import graph_index
@@ -58,7 +66,10 @@ from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_mes
 ORIGINS: dict[str, tuple[str, ...]] = {
     "azure-native:cdn:AFDOrigin": ("hostName", "originHostHeader"),
     "azure-native:cdn:Origin": ("hostName", "originHostHeader"),
-    "azure-native:cdn:Endpoint": ("originHostHeader", "origins[].hostName", "origins[].originHostHeader"),
+    "azure-native:cdn:Endpoint": (
+        "originHostHeader", "origins[].hostName", "origins[].originHostHeader",
+        "deliveryPolicy.rules[].actions[].parameters.customHostname",
+    ),
     "azure-native:network:ApplicationGateway": (
         "backendAddressPools[].backendAddresses[].fqdn", "backendAddressPools[].backendAddresses[].ipAddress",
         "backendHttpSettingsCollection[].hostName",
@@ -71,12 +82,22 @@ ORIGINS: dict[str, tuple[str, ...]] = {
     ),
     "azure-native:apimanagement:Backend": ("url", "proxy.url"),
     "azure-native:apimanagement:WorkspaceBackend": ("url", "proxy.url"),
+    "azure-native:apimanagement:Api": ("serviceUrl",),
+    "azure-native:apimanagement:WorkspaceApi": ("serviceUrl",),
+    "azure-native:cdn:Rule": ("actions[].parameters.customHostname",),
+    "azure-native:web:WebApp": ("siteConfig.experiments.rampUpRules[].actionHostName",),
+    "azure-native:web:WebAppSlot": ("siteConfig.experiments.rampUpRules[].actionHostName",),
+    **dict.fromkeys(("azure-native:web:WebAppAuthSettings", "azure-native:web:WebAppAuthSettingsSlot"),
+                    ("allowedExternalRedirectUrls[]",)),
+    **dict.fromkeys((f"azure-native:web:WebAppAuthSettingsV2{s}" for s in (
+        "", "Slot", "WithoutSecrets", "WithoutSecretsSlot")), ("login.allowedExternalRedirectUrls[]",)),
 }
 
 
 def _values(r: ResourceView, fields: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
     for fld in fields:
-        head, _, leaf = fld.partition("[].")
+        head, _, leaf = fld.removesuffix("[]").partition("[].")
+        leaf = leaf or ("[]" if fld.endswith("[]") else "")
         top, _, below = head.partition(".")
         yield from _walk(_at(r.input(top), below) if below else r.input(top), head, leaf)
 
@@ -96,6 +117,10 @@ def _walk(value: Any, at: str, rest: str) -> Iterator[tuple[str, Any]]:
     yielded whole, as what it holds is unknown."""
     if not rest or is_unknown(value):
         yield at, value
+        return
+    if rest == "[]":  # a list of hosts or URLs itself (`allowedExternalRedirectUrls`)
+        for i, item in enumerate(value if isinstance(value, list) else ()):
+            yield f"{at}[{i}]", item
         return
     head, _, leaf = rest.partition("[].")
     for i, item in enumerate(value if isinstance(value, list) else ()):
@@ -176,9 +201,16 @@ def _own_host(graph: StackGraph, where: str, host: str) -> bool:
         return True
     named = azure_modules(host)
     return named is not None and any(
-        r.type.split(":")[1] in named[1] and not is_child(r.type) and named[0] in names(r)
+        r.type.split(":")[1] in named[1] and not is_child(r.type) and named[0] in names(r) | _slot_host(r)
         for r in graph.resources
     )
+
+
+def _slot_host(r: ResourceView) -> set[str]:
+    """A web app slot's host name `<site>-<slot>` (its default host; the site names are global)."""
+    site, slot = r.input("name"), r.input("slot")
+    ok = r.type.startswith("azure-native:web:") and r.type.endswith("Slot")
+    return {f"{site}-{slot}".lower()} if ok and isinstance(site, str) and isinstance(slot, str) else set()
 
 
 def foreign_origins(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -192,16 +224,20 @@ def foreign_origins(r: ResourceView, graph: StackGraph) -> list[str]:
             continue
         if host is None or host == "" or not isinstance(host, str):
             continue
-        name = _host(host).lower().rstrip(".")
-        ip = _address(name)
-        if ip is not None:
-            problem = _address_placed(graph, where, name, ip)
-            out.extend([problem] if problem else [])
-            continue
-        if _own_host(graph, where, name) or find(load_endpoints(current_stack()), "host", name) is not None:
-            continue
-        out.append(_foreign(where, host))
+        problem = host_problem(graph, where, host)
+        out.extend([problem] if problem else [])
     return out
+
+
+def host_problem(graph: StackGraph, where: str, host: str) -> str | None:
+    """None when the host or URL `where` forwards to is the stack's or declared, else why not."""
+    name = _host(host).lower().rstrip(".")
+    ip = _address(name)
+    if ip is not None:
+        return _address_placed(graph, where, name, ip)
+    if _own_host(graph, where, name) or find(load_endpoints(current_stack()), "host", name) is not None:
+        return None
+    return _foreign(where, host)
 
 
 BACKENDS = frozenset({"azure-native:apimanagement:Backend", "azure-native:apimanagement:WorkspaceBackend"})
@@ -237,7 +273,35 @@ def foreign_pool_members(r: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
+def foreign_policy_targets(r: ResourceView, graph: StackGraph) -> list[str]:
+    """disallow-public-data-access: the targets of API Management policy `r` that are not the stack's nor
+    declared, a `backend-id` naming no backend of the stack, and what cannot be read."""
+    out, service = [], r.input("serviceName")
+    for where, kind, value in policy_targets(r):
+        if kind == "problem":
+            out.append(value)
+        elif kind == "host":
+            out.extend(p for p in [host_problem(graph, where, value)] if p)
+        elif not any(b.input(key) == value and b.input("serviceName") in (service, None)
+                     for key, types in _ENTITIES[kind] for b in graph.by_type(*types)):
+            what = "backend" if kind == "backend" else "policy fragment"
+            out.append(
+                f"`{where}` hands calls to {what} {value!r}, which no API Management {what} of this stack "
+                f"is: where that {what} sends them is read nowhere; name a {what} of this stack (whose "
+                "targets are judged) or a `base-url` of the stack")
+    return out
+
+
+# what a policy's `backend-id` and `fragment-id` name: the entity's id input, by its types
+_ENTITIES = {
+    "backend": (("backendId", BACKENDS),),
+    "fragment": (("id", ("azure-native:apimanagement:PolicyFragment",
+                         "azure-native:apimanagement:WorkspacePolicyFragment")),),
+}
+
+
 EXTRA_CHECKS = (
     *((t, foreign_origins) for t in ORIGINS),
+    *((t, foreign_policy_targets) for t in sorted(POLICIES)),
     *((t, foreign_pool_members) for t in sorted(BACKENDS)),
 )
