@@ -170,6 +170,8 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
         e = find(endpoints, "host", ref.value)  # region label is judged as a region token of the name
         return _endpoint_outcome(e, ref, ok) if e is not None else DEFER
     if ref.kind == "region":
+        if ref.value != ref.value.strip() or not ref.value:
+            return _not_a_region(ref)
         placed = region_of(ref.value)
         if placed is None:  # a data geography (`dataLocation: Europe`), or no place the pack knows
             geo = data_geography(ref.path, ref.value, ok)
@@ -251,8 +253,12 @@ def _not_a_region(ref: Ref) -> Outcome:
     a bucket-shaped name (CodeBuild/CodePipeline `location`) is placed by the stack; anything else (a region
     the pack does not know, a peering site like `Washington DC`) cannot be placed and blocks."""
     v = ref.value.strip()
+    if v != ref.value or not v:  # whether the API trims, rejects or reads it otherwise: not the pack's guess
+        return Outcome(f"`{ref.path}` = {ref.value!r} is no region name as written, so where it puts the "
+                       "data cannot be judged; write the allowed region's name alone (e.g. westeurope, "
+                       "eu-west-1)")
     low = v.lower()
-    if not v or "://" in v or low.startswith("arn:") or "/subscriptions/" in low or low == "global":
+    if "://" in v or low.startswith("arn:") or "/subscriptions/" in low or low == "global":
         return OK
     if "/" in v or "$" in v or "[" in v:
         return OK  # a path, template or expression: its references are scanned where it holds any

@@ -39,6 +39,10 @@ _SIGN_IN = re.compile(r"^[\w.+#-]+@(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.I)
 DESCRIBING = SKIP_KEYS | _TAG_KEYS | _IMAGE_KEYS | _ZONE_KEYS | _SIGN_IN_KEYS  # skipped: False for others
 _POINTER = re.compile(r"://|\barn:|/subscriptions/", re.I)
 _BUCKET_KEY = re.compile(r"(?i)bucket(name)?$")
+# Organizations' value-setting inheritance operators (`"regions": {"@@assign": [...]}` in a backup policy,
+# round 73): what they hold is the value of the field above them, read by that field's kind (a region there
+# that is no region blocks). `@@remove` takes values away and sends nothing, so it keeps its own reading.
+SETTING_OPERATORS = frozenset({"@@assign", "@@append"})
 # The `name` of an element of a region list is a region (a gallery image's `targetRegions[].name`).
 IN_REGION_LIST = re.compile(r"(?i)(regions|locations)\.\d+$")
 

@@ -9,6 +9,13 @@ names, `@@append`, another account's vault). An AI services opt-out policy that 
 AWS's AI services keep the content they process and store it outside the region it was processed in (the
 Organizations guide), a destination no input names: only `optOut` passes. A type no table below names
 blocks, so a type Organizations adds later is decided before it deploys.
+
+Round 73: an opt-out is judged as the effective policy of every account it reaches. Policies attached below
+its target (or beside it) are not in the stack, and Organizations lets them use any operator unless a child
+control operator says otherwise (`@@all` is the default), so the stack's policy must say `@@none` on
+`services` (no service added below with optIn) and on each service's `opt_out_policy` (no optIn assigned
+below), and name `default` (a service no policy names keeps AWS's default, opted in). Locked so, nothing
+below can change it: judgeable from the stack alone.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from policies.core.view import ResourceView, is_unknown
 POLICY = "aws:organizations/policy:Policy"
 _AI = "AISERVICES_OPT_OUT_POLICY"
 _CHILDREN = "@@operators_allowed_for_child_policies"
+_LOCKED = ["@@none"]  # the only child control that leaves policies below no way to change a setting
 # Types that set no place data goes, each with why; BACKUP_POLICY's destinations are the scanner's.
 DECIDED: dict[str, str] = {
     "SERVICE_CONTROL_POLICY": "bounds the permissions of the accounts' principals; grants nothing",
@@ -65,18 +73,32 @@ def _opted_in(content: Any) -> list[str]:
     services = doc.get("services") if isinstance(doc, dict) else None
     if not isinstance(services, dict) or not services:
         return [_AI_FIX.format(what="`content` is not a readable opt-out policy")]
-    out = []
+    out = [] if "default" in services else [_AI_FIX.format(
+        what="`content.services` names no `default`: a service it does not name keeps AWS's default, opted "
+        "in")]
+    if services.get(_CHILDREN) != _LOCKED:
+        out.append(_AI_FIX.format(what=f"`content.services` lets policies below use {_ops(services)}: one "
+                                  "may add a service with optIn"))
     for name, setting in services.items():
-        if name == _CHILDREN:   # which operators policies below may use: no setting of a service
+        if name == _CHILDREN:
             continue
         value = setting.get("opt_out_policy") if isinstance(setting, dict) else None
         if not (isinstance(value, dict) and set(value) - {_CHILDREN} == {"@@assign"}
                 and value["@@assign"] == "optOut"):
             out.append(_AI_FIX.format(what=f"`content.services.{name}.opt_out_policy` = {value!r} does not "
                                       "assign optOut"))
+        elif value.get(_CHILDREN) != _LOCKED:
+            out.append(_AI_FIX.format(what=f"`content.services.{name}.opt_out_policy` lets policies below "
+                                      f"use {_ops(value)}: one may assign optIn"))
     return out
 
 
+def _ops(node: dict[str, Any]) -> str:
+    """The child control operators a node allows, as Organizations reads an absent list (all of them)."""
+    return repr(node[_CHILDREN]) if _CHILDREN in node else "every operator (none set: `@@all`)"
+
+
 _AI_FIX = ("{what}: an AI service of an account opted in may keep the content it processes and store it "
-           "outside the region it was processed in; assign `optOut` to every service "
+           "outside the region it was processed in; assign `optOut` to `default` and every service named, "
+           "each locked with `@@operators_allowed_for_child_policies: [\"@@none\"]` there and on `services` "
            "(policies/core/org_policies.py)")

@@ -167,9 +167,11 @@ def text_plan(
         s = _UNRESERVED.sub(lambda m: chr(int(m.group(0)[1:], 16)), s)
     if "xmlns" in s or "schemaLocation" in s:
         s = _XML_NAMESPACES.sub(" ", s)
-    if region_key:  # a list of regions (`North Europe,West Europe`: SDK preferred regions) is each (round 29)
-        pre = tuple(("region", p.strip(), False) for p in re.split(r"[,;]", s) if p.strip()) or (
-            ("region", s, False),)
+    if region_key:  # a list of regions (`North Europe,West Europe`: SDK preferred regions) is each (round
+        # 29); one value is kept as written: a padded `eu-west-1 ` is no region name (round 73)
+        parts = re.split(r"[,;]", s)
+        pre = tuple(("region", p.strip(), False) for p in parts if p.strip()) if len(parts) > 1 else ()
+        pre = pre or (("region", s, False),)
     elif bucket_key and BUCKET_NAME.match(s) and s not in ("true", "false"):  # a flag (`NewBucket`: r42)
         pre = (("bucket", s, False),)  # an S3 bucket by name: only the stack (or a record) can place it
     found: list[tuple[str, str, bool]] = []

@@ -21,7 +21,14 @@ from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.code_values import ASSET_TYPES, asset_texts, environment_buckets
 from policies.core.documents import json_doc, statement, yaml_doc
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
-from policies.core.input_keys import DESCRIBING, IN_REGION_LIST, free_text, key_kind, skipped
+from policies.core.input_keys import (
+    DESCRIBING,
+    IN_REGION_LIST,
+    SETTING_OPERATORS,
+    free_text,
+    key_kind,
+    skipped,
+)
 from policies.core.named_refs import named_ref
 from policies.core.named_services import VENDOR_SETTINGS, vendor_hosts
 from policies.core.outside_parties import foreign_arns, phone_value
@@ -141,7 +148,7 @@ class _Recorder:
                         k[-7:] in ("version", "Version") and VERSION.match(v)
                     ):
                         continue
-                    kind = setting_name(k) if settings else k
+                    kind = key if k in SETTING_OPERATORS else setting_name(k) if settings else k
                     if k == "name" and ("egions." in path or "ocations." in path):
                         kind = "regionName" if IN_REGION_LIST.search(path) else k
                     short = (len(v) < 4 and v not in UNKNOWN_VALUES and k[-2:] != ".$"  # `Bucket.$`: `$.b`
@@ -149,8 +156,8 @@ class _Recorder:
                     if not short and (v, kind, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, kind, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
-                    self.walk(v, f"{path}.{k}" if path else str(k), str(k), False,
-                              principal or k in ("Principal", "Service"))
+                    self.walk(v, f"{path}.{k}" if path else str(k), key if k in SETTING_OPERATORS else str(k),
+                              False, principal or k in ("Principal", "Service"))
         elif t is list:
             callers = key in CALLER_KEYS
             for i, v in enumerate(value):
@@ -188,6 +195,8 @@ class _Recorder:
             self.group(path, (("computed", s if len(s) < 100 else s[:99] + "…", False),))
             return
         if not s or (len(s) < 4 and not region_key):
+            if not s and region_key:  # an empty region field names no region: judged, never skipped
+                self.group(path, (("region", s, False),))
             return
         if (s[0] == "+" or s[0] == "0") and phone_value(s, key):  # policies/core/outside_parties.py
             self.group(path, (("phone", s, False),))

@@ -54,12 +54,12 @@ def test_a_multi_region_key_named_by_its_recorded_arn_blocks_a_put_key_policy_gr
     json.dumps({"services": {}}), "{not json", UNKNOWN])
 def test_an_ai_services_policy_that_does_not_opt_every_service_out_blocks(content):
     found = messages(REPLICATION, _org_policy("AISERVICES_OPT_OUT_POLICY", content), ALLOWED)
-    assert len(found) == 1 and OPT_IN in found[0]
+    assert found and all(OPT_IN in m for m in found)  # round 73: an unlocked `services` is one more
 
 
 def test_an_ai_services_opt_out_for_every_service_passes_and_one_service_opted_in_blocks():
-    content = _opt_out(default={"@@assign": "optOut", "@@operators_allowed_for_child_policies": ["@@none"]},
-                       rekognition={"@@assign": "optOut"})
+    locked = {"@@assign": "optOut", "@@operators_allowed_for_child_policies": ["@@none"]}
+    content = _opt_out(default=locked, rekognition=dict(locked))  # round 73: each setting locked
     doc = json.loads(content)
     doc["services"]["@@operators_allowed_for_child_policies"] = ["@@none"]
     assert messages(REPLICATION, _org_policy("AISERVICES_OPT_OUT_POLICY", json.dumps(doc)), ALLOWED) == []
