@@ -27,6 +27,7 @@ from gate.errors import GateError
 SEAL = ".shard.json"
 _SOURCES = ("*.py", "Pulumi*.yaml", "pyproject.toml", "requirements*.txt", "uv.lock")
 _SKIP = ("__pycache__", "node_modules")
+_TOOLS = Path(__file__).resolve().parents[2] / ".tools"   # the gate's home project's tool directory
 
 
 def program_digest(root: Path) -> str:
@@ -42,16 +43,26 @@ def program_digest(root: Path) -> str:
 
 
 def _program_files(root: Path) -> list[Path]:
-    """Through the tree's links (gate.cache.walk_tree, round 31: a linked directory was not descended);
-    not into the environment the program declares (round 35: `pulumi new python` makes `venv`, whose
-    `bin/python` links out of the tree, refused as a source)."""
+    """Through the tree's links (gate.cache.walk_tree, round 31: a linked directory was not descended),
+    hidden directories too (round 36: code imported from `.lib/` changed no seal); not into what is no
+    source of the program, each told by what it is (`_not_sources`)."""
     from gate.cache import walk_tree
     from gate.program_env import declared_environment
 
     env = declared_environment(Path(root))
-    return walk_tree(root, lambda d: not d.name.startswith(".") and d.name not in _SKIP and d != env,
+    return walk_tree(root, lambda d: d.name not in _SKIP and d != env and not _not_sources(d),
                      lambda p: ("fixtures" in p.parent.relative_to(root).parts
                                 or any(fnmatch(p.name, pattern) for pattern in _SOURCES)))
+
+
+def _not_sources(directory: Path) -> bool:
+    """Git's own directory (a `.git` holding what git requires of one: it changes with every commit) and
+    the gate's own tool directory (uv, checkov and actionlint environments `scripts/uvw` and
+    `gate.checkov.toolenv` make, whose interpreters link out of the tree) when the program is the gate's
+    home project. The environment the program declares is skipped by the caller (round 35)."""
+    if directory.name == ".git":
+        return (directory / "HEAD").is_file() and all((directory / d).is_dir() for d in ("objects", "refs"))
+    return Path(os.path.abspath(directory)) == _TOOLS
 
 
 def _files_of(stack: str) -> tuple[str, str, str]:
