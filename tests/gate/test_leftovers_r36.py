@@ -124,3 +124,29 @@ def test_this_projects_program_digest_is_computed(tmp_path) -> None:
     from gate.shard_seal import program_digest
 
     assert len(program_digest(REPO)) == 64
+
+
+def test_a_dot_venv_linking_to_the_environment_the_program_runs_on_is_skipped(tmp_path) -> None:
+    """Compliant: a program that declares no environment runs on the Python the gate runs on (as the CLI
+    runs on the `python` of PATH); a `.venv` that is that environment (a link to it, as a developer's
+    activated one) is no source, told by what it is."""
+    import sys
+
+    from gate.shard_seal import program_digest
+
+    program = _program(tmp_path, ".lib", "regions")
+    before = program_digest(program)
+    (program / ".venv").symlink_to(Path(sys.prefix))
+    assert program_digest(program) == before
+
+
+def test_a_dot_venv_linking_to_another_environment_is_refused(tmp_path) -> None:
+    """An undeclared `.venv` the program does not run on is a directory of its tree, as an undeclared
+    `venv` is (round 35): its link out is named, not skipped by the name."""
+    from gate.shard_seal import program_digest
+
+    program = _program(tmp_path, ".lib", "regions")
+    (tmp_path / "shared-env").mkdir()
+    (program / ".venv").symlink_to(tmp_path / "shared-env")
+    with pytest.raises(GateError, match=r"\.venv"):
+        program_digest(program)
