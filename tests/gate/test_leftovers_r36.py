@@ -150,3 +150,21 @@ def test_a_dot_venv_linking_to_another_environment_is_refused(tmp_path) -> None:
     (program / ".venv").symlink_to(tmp_path / "shared-env")
     with pytest.raises(GateError, match=r"\.venv"):
         program_digest(program)
+
+
+def test_the_environment_a_program_inside_the_tree_declares_is_skipped(tmp_path) -> None:
+    """Compliant (found by the round's first fix on this project: its test program `own-env` keeps the
+    `.venv` it declares, whose `bin/python` links out): the environment a program inside the judged tree
+    declares is that program's, not the judged program's sources."""
+    import sys
+
+    from gate.shard_seal import program_digest
+
+    program = _program(tmp_path, ".lib", "regions")
+    inner = program / "tests" / "own-env"
+    inner.mkdir(parents=True)
+    (inner / "Pulumi.yaml").write_text("name: own-env\nruntime:\n  name: python\n  options:\n"
+                                       "    toolchain: uv\n    virtualenv: .venv\n")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(inner / ".venv")], check=True,
+                   timeout=RUN_LIMIT)
+    assert len(program_digest(program)) == 64
