@@ -70,7 +70,7 @@ def gate_python(root: Path, pulumi_yaml: Path) -> bool:
     except GateError:
         return False
     venv = _venv_name(options, options.get("toolchain", "pip"))
-    return not venv or _same_as_ours((root / venv).resolve())
+    return not venv or same_as_ours((root / venv).resolve())
 
 
 def _venv_name(options: dict[str, str], toolchain: str) -> str:
@@ -115,7 +115,7 @@ def prepare(root: Path, pulumi_yaml: Path, deadline: float = DEFAULTS["program"]
     if not venv:
         return ProgramEnv(python=None, toolchain=toolchain)
     directory = (root / venv).resolve()
-    if _same_as_ours(directory):
+    if same_as_ours(directory):
         return ProgramEnv(python=None, toolchain=toolchain)
     if not any((root / n).is_file() for n in ("pyproject.toml", "requirements.txt")):
         if not _python(directory).exists():
@@ -141,7 +141,7 @@ def _python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def _same_as_ours(venv: Path) -> bool:
+def same_as_ours(venv: Path) -> bool:
     """This project's own environment (e.g. the gate judging its home project): nothing to do."""
     try:
         return venv.samefile(Path(sys.prefix))

@@ -27,6 +27,7 @@ from gate.errors import GateError
 SEAL = ".shard.json"
 _SOURCES = ("*.py", "Pulumi*.yaml", "pyproject.toml", "requirements*.txt", "uv.lock")
 _SKIP = ("__pycache__", "node_modules")
+_TOOLS = Path(__file__).resolve().parents[2] / ".tools"   # the gate's home project's tool directory
 
 
 def program_digest(root: Path) -> str:
@@ -42,16 +43,46 @@ def program_digest(root: Path) -> str:
 
 
 def _program_files(root: Path) -> list[Path]:
-    """Through the tree's links (gate.cache.walk_tree, round 31: a linked directory was not descended);
-    not into the environment the program declares (round 35: `pulumi new python` makes `venv`, whose
-    `bin/python` links out of the tree, refused as a source)."""
+    """Through the tree's links (gate.cache.walk_tree, round 31: a linked directory was not descended),
+    hidden directories too (round 36: code imported from `.lib/` changed no seal); not into what is no
+    source of the program, each told by what it is (`_not_sources`)."""
     from gate.cache import walk_tree
-    from gate.program_env import declared_environment
 
-    env = declared_environment(Path(root))
-    return walk_tree(root, lambda d: not d.name.startswith(".") and d.name not in _SKIP and d != env,
+    return walk_tree(root, lambda d: d.name not in _SKIP and not _not_sources(d, Path(root)),
                      lambda p: ("fixtures" in p.parent.relative_to(root).parts
                                 or any(fnmatch(p.name, pattern) for pattern in _SOURCES)))
+
+
+def _not_sources(directory: Path, root: Path) -> bool:
+    """Git's own directory (a `.git` holding what git requires of one: it changes with every commit); the
+    gate's own tool directory (uv, checkov and actionlint environments `scripts/uvw` and `gate.checkov.
+    toolenv` make, whose interpreters link out of the tree) when the program is the gate's home project;
+    an environment (a `pyvenv.cfg`) that is the Python the gate runs on, which a program declaring none
+    runs on (a developer's `.venv`), or that the program or a program inside it declares (round 35; the
+    home project's test programs keep theirs). Any other environment is the program's tree."""
+    from gate.program_env import same_as_ours
+
+    if directory.name == ".git":
+        return (directory / "HEAD").is_file() and all((directory / d).is_dir() for d in ("objects", "refs"))
+    if Path(os.path.abspath(directory)) == _TOOLS:
+        return True
+    if not (directory / "pyvenv.cfg").is_file():
+        return False
+    return same_as_ours(directory) or any(_declares(program, directory, program == root)
+                                          for program in directory.parents if program.is_relative_to(root))
+
+
+def _declares(program: Path, directory: Path, own: bool) -> bool:
+    """Whether `program`'s Pulumi.yaml declares `directory` as its environment; a program inside the tree
+    whose Pulumi.yaml cannot be read declares none (the corpus holds such), the program judged is refused."""
+    from gate.program_env import declared_environment
+
+    try:
+        return declared_environment(program) == directory
+    except GateError:
+        if own:
+            raise
+        return False
 
 
 def _files_of(stack: str) -> tuple[str, str, str]:

@@ -151,17 +151,6 @@ def test_a_program_link_out_of_its_tree_or_a_loop_is_named(tmp_path, kind) -> No
         program_digest(root)
 
 
-def test_a_hidden_link_out_of_a_program_is_skipped_as_before(tmp_path) -> None:
-    """Compliant: `.venv` (often a link to a shared environment) is skipped by name, not followed."""
-    from gate.shard_seal import program_digest
-
-    root = _program(tmp_path)
-    (tmp_path / "venv").mkdir()
-    before = program_digest(root)
-    (root / ".venv").symlink_to(tmp_path / "venv")
-    assert program_digest(root) == before
-
-
 GLOB_PACK = '''from pathlib import Path
 from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
 
