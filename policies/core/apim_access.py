@@ -7,11 +7,19 @@ false) admits anyone, and a published product shown to the built-in Developers o
 `approvalRequired` gives a key at once to whoever signs up on the developer portal. A policy, product or group
 that cannot be read admits as if it were absent (closed world). Policies at other scopes (product, operation,
 global) are not read here: a token check must stand in the API's own policy.
+
+The token check must also come first (round 71): `<inbound>` runs in order, so a `<send-request>` to the
+backend answered by `<return-response>`, or a `<cache-lookup>` serving a cached answer, placed before
+`validate-jwt` hands data to callers the check never sees. Before the check only elements that neither call
+out nor answer may stand (they read, reshape or refuse the request; a refusal carries no data); any other
+element, one this module does not know included, counts as answering (closed world). `<base />` may stand
+there: it inserts the product and global policies, which block wherever the stack sets them
+(require-judgeable-data-types).
 """
 
 from __future__ import annotations
 
-import re
+import xml.etree.ElementTree as ET
 from typing import Any
 
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
@@ -22,7 +30,16 @@ PRODUCT = "azure-native:apimanagement:Product"
 PRODUCT_GROUPS = ("azure-native:apimanagement:ProductGroupLink", "azure-native:apimanagement:ProductGroup")
 CONTROLS = (API, API_POLICY, PRODUCT, *PRODUCT_GROUPS)  # ProductApi(Link): pia_roles `elsewhere`
 SELF_SERVICE_GROUPS = ("developers", "guests")  # built in: who signs up on the portal; anonymous visitors
-_TOKEN_CHECK = re.compile(r"<inbound>.*<(validate-jwt|validate-azure-ad-token)\b", re.S)
+_TOKEN_CHECKS = ("validate-jwt", "validate-azure-ad-token")
+_INERT = frozenset({
+    "base", "set-header", "set-query-parameter", "set-variable", "set-method", "rewrite-uri", "check-header",
+    "ip-filter", "rate-limit", "rate-limit-by-key", "quota", "quota-by-key", "trace",
+})
+_NO_CHECK = (
+    "the API asks no subscription key (subscriptionRequired false) and its own inbound policy validates "
+    "no token (validate-jwt or validate-azure-ad-token): every caller that reaches the gateway reads "
+    "what its backend returns; require a subscription, or validate an Entra token in the API's policy"
+)
 
 
 def _same(graph: StackGraph, link: ResourceView, fld: str, target: ResourceView, id_field: str) -> bool:
@@ -37,28 +54,49 @@ def _same(graph: StackGraph, link: ResourceView, fld: str, target: ResourceView,
     )
 
 
-def _checks_tokens(graph: StackGraph, api: ResourceView) -> bool:
+def _inbound_gap(value: str) -> str | None:
+    """None when a token check in `<inbound>` comes before anything that can reach a backend or answer."""
+    try:
+        root = ET.fromstring(value)
+    except ET.ParseError as e:
+        return f"the API's policy does not parse as XML ({e}), so no token check can be placed; {_NO_CHECK}"
+    inbound = root.find("inbound")
+    for el in [] if inbound is None else inbound:
+        if el.tag in _TOKEN_CHECKS:
+            return None
+        if el.tag not in _INERT:
+            return (
+                f"the API asks no subscription key (subscriptionRequired false) and its own inbound policy "
+                f"runs <{el.tag}> before its token check: an element that can call a backend or answer the "
+                f"caller (or one not known to do neither) serves data to callers the check never sees; put "
+                f"{' or '.join(_TOKEN_CHECKS)} first in <inbound> (after <base />), or require a subscription"
+            )
+    return _NO_CHECK
+
+
+def _token_gap(graph: StackGraph, api: ResourceView) -> str | None:
+    """Why the API's own policy does not check every caller's token first, or None when it does."""
+    gaps = []
     for p in graph.by_type(API_POLICY):
         value = p.input("value")
         if (
             _same(graph, p, "apiId", api, "apiId") and p.input("format") in (None, "xml", "rawxml")
-            and isinstance(value, str) and not is_unknown(value) and _TOKEN_CHECK.search(value)
+            and isinstance(value, str) and not is_unknown(value)
         ):
-            return True
-    return False
+            if (gap := _inbound_gap(value)) is None:
+                return None
+            gaps.append(gap)
+    return gaps[0] if gaps else _NO_CHECK
 
 
 def _api(api: ResourceView, graph: StackGraph) -> list[str]:
     required = api.input("subscriptionRequired")
     if is_unknown(required):
         return [unknown_message("subscriptionRequired", "who may call the API")]
-    if required is not False or _checks_tokens(graph, api):
+    if required is not False:
         return []
-    return [
-        "the API asks no subscription key (subscriptionRequired false) and its own inbound policy validates "
-        "no token (validate-jwt or validate-azure-ad-token): every caller that reaches the gateway reads "
-        "what its backend returns; require a subscription, or validate an Entra token in the API's policy"
-    ]
+    gap = _token_gap(graph, api)
+    return [] if gap is None else [gap]
 
 
 def _group_names(graph: StackGraph, product: ResourceView) -> list[Any]:
