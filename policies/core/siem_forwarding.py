@@ -122,7 +122,8 @@ def unforwarded_tunnels(graph: StackGraph, trail_groups: set[str]) -> list[tuple
     SDK); each tunnel it opens is a CloudTrail `OpenTunnel` management event, so a trail of the stack must
     deliver them to a log group of the stack (`trail_groups`: names and URNs) forwarded whole to the SIEM."""
     endpoints = graph.by_type(INSTANCE_CONNECT)
-    groups = [g for g in graph.by_type(LOG_GROUP) if {g.urn, g.input("name")} & trail_groups]
+    groups = [g for g in graph.by_type(LOG_GROUP)
+              if g.urn in trail_groups or (isinstance(n := g.input("name"), str) and n in trail_groups)]
     if not endpoints or any(not _unforwarded(graph, g, "") for g in groups):
         return []
     return [
