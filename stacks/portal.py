@@ -160,6 +160,7 @@ def _data(c: Ctx, keys: dict, net: PortalNetwork) -> tuple[MySqlDatabase, Memcac
             secret_kms_key_arn=keys["secrets"].arn,
             log_kms_key_arn=keys["logs"].arn,
             client_security_group_ids=[app_sg],
+            account_id=c.acct,
             tags=c.tags,
             instance_class=cfg.db_instance_class,
             allocated_storage=cfg.db_allocated_storage,

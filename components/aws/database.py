@@ -8,10 +8,16 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.common import child, client_security_group, encrypted_log_group, kept
+from components.aws import policy
+from components.aws.common import child, client_security_group, encrypted_log_group, kept, service_role
+from policies.core.eea import PORTAL_REGION
 
 LOG_EXPORTS = ("audit", "error", "general", "slowquery", "iam-db-auth-error")
 AUDIT_LOGS = ("audit", "iam-db-auth-error")
+MONITORING_INTERVALS = (1, 5, 10, 15, 30, 60)
+"""The seconds RDS accepts for Enhanced Monitoring (`MonitoringInterval`; 0 turns it off)."""
+OS_METRICS_LOG_GROUP = "RDSOSMetrics"
+"""The log group Enhanced Monitoring writes to: one per account and region, shared by every instance."""
 SUPPORTED_MAJORS = ("8.4",)
 """Majors in RDS standard support at the time of writing (8.0: extended support only since 2026-08)."""
 
@@ -30,6 +36,8 @@ class MySqlDatabaseArgs:
     """Logs CMK of the exported log groups (created here so they are encrypted and retained)."""
     client_security_group_ids: list[pulumi.Input[str]]
     """Security groups allowed to connect on 3306 (the Drupal tasks)."""
+    account_id: str
+    """AWS account of the stack: the Enhanced Monitoring role trusts RDS for this account only."""
     tags: dict[str, str]
     """Mandatory tags; the component adds `dosis-data: none` (D36 §108)."""
     identifier: str = "eloket-mysql"
@@ -50,6 +58,11 @@ class MySqlDatabaseArgs:
     """Retention of the audit and IAM-auth logs: who connected and changed what (DPA annex 1: 10 years)."""
     multi_az: bool = True
     """Standby in a second AZ."""
+    monitoring_interval: int = 60
+    """Enhanced Monitoring (OS metrics of the host) every this many seconds: 1, 5, 10, 15, 30 or 60."""
+    os_metrics_log_group: bool = True
+    """Create the account's `RDSOSMetrics` log group under the logs CMK (else RDS creates it unencrypted by
+    a CMK). False only when another database of the same account and region already created it."""
 
 
 class MySqlDatabase(pulumi.ComponentResource):
@@ -62,6 +75,11 @@ class MySqlDatabase(pulumi.ComponentResource):
         if major not in SUPPORTED_MAJORS:
             raise ValueError(
                 f"MySqlDatabase {name}: MySQL {major} is not in RDS standard support {SUPPORTED_MAJORS}"
+            )
+        if args.monitoring_interval not in MONITORING_INTERVALS:
+            raise ValueError(
+                f"MySqlDatabase {name}: monitoring_interval {args.monitoring_interval} is not one of "
+                f"{MONITORING_INTERVALS} (seconds)"
             )
         self.security_group = client_security_group(
             f"{name}-db",
@@ -87,6 +105,8 @@ class MySqlDatabase(pulumi.ComponentResource):
             )
             for log in LOG_EXPORTS
         ]
+        monitoring_role, os_metrics = self._monitoring(name, args, tags)
+        log_groups += os_metrics
         self.instance = aws.rds.Instance(
             name,
             identifier=args.identifier,
@@ -117,12 +137,53 @@ class MySqlDatabase(pulumi.ComponentResource):
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             performance_insights_enabled=True,
             performance_insights_kms_key_id=args.kms_key_arn,
+            monitoring_interval=args.monitoring_interval,
+            monitoring_role_arn=monitoring_role.arn,
             auto_minor_version_upgrade=True,
             ca_cert_identifier="rds-ca-rsa2048-g1",
             tags=tags,
             opts=kept(self, depends_on=log_groups),
         )
         self.register_outputs({"endpoint": self.instance.endpoint, "resourceId": self.instance.resource_id})
+
+    def _monitoring(
+        self, name: str, args: MySqlDatabaseArgs, tags: dict[str, str]
+    ) -> tuple[aws.iam.Role, list[aws.cloudwatch.LogGroup]]:
+        """The role Enhanced Monitoring sends OS metrics with: what the AWS-managed
+        AmazonRDSEnhancedMonitoringRole allows, on this account's `RDSOSMetrics` group in the portal region
+        only (the managed policy allows `RDS*` groups in every region and account)."""
+        group = f"arn:aws:logs:{PORTAL_REGION}:{args.account_id}:log-group:{OS_METRICS_LOG_GROUP}"
+        groups = [
+            encrypted_log_group(
+                f"{name}-os-metrics",
+                self,
+                log_group_name=OS_METRICS_LOG_GROUP,
+                kms_key_arn=args.log_kms_key_arn,
+                retention_in_days=args.log_retention_days,
+                tags=tags,
+            )
+        ] if args.os_metrics_log_group else []
+        role = service_role(
+            f"{name}-monitoring",
+            self,
+            service="monitoring.rds.amazonaws.com",
+            account_id=args.account_id,
+            statements=[
+                policy.statement(
+                    "Allow", ["logs:CreateLogGroup", "logs:PutRetentionPolicy"], [group, f"{group}:*"],
+                    sid="OsMetricsLogGroup",
+                ),
+                policy.statement(
+                    "Allow",
+                    ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams",
+                     "logs:GetLogEvents"],
+                    f"{group}:log-stream:*",
+                    sid="OsMetricsLogStreams",
+                ),
+            ],
+            tags=tags,
+        )
+        return role, groups
 
     def _engine_groups(
         self, name: str, tags: dict[str, str], major: str

@@ -1,9 +1,12 @@
 """MySqlDatabase and MemcachedCache."""
 
-from aws_support import KEY, TAGS, assert_all_in_portal_region, assert_tagged, one, record
+import json
+
+import pytest
+from aws_support import ACCOUNT, KEY, TAGS, assert_all_in_portal_region, assert_tagged, one, record
 
 from components.aws.cache import MemcachedCache, MemcachedCacheArgs
-from components.aws.database import LOG_EXPORTS, MySqlDatabase, MySqlDatabaseArgs
+from components.aws.database import LOG_EXPORTS, OS_METRICS_LOG_GROUP, MySqlDatabase, MySqlDatabaseArgs
 
 SECRETS_KEY = KEY.replace("1111", "9999")
 LOGS_KEY = KEY.replace("1111", "8888")
@@ -17,6 +20,7 @@ def _db(**kwargs):
         "secret_kms_key_arn": SECRETS_KEY,
         "log_kms_key_arn": LOGS_KEY,
         "client_security_group_ids": ["sg-app"],
+        "account_id": ACCOUNT,
         "tags": TAGS,
         **kwargs,
     }
@@ -42,12 +46,38 @@ def test_database_defaults_are_compliant():
     groups = g.by_type("aws:cloudwatch/logGroup:LogGroup")
     assert {lg.inputs["name"] for lg in groups} == {
         f"/aws/rds/instance/eloket-mysql/{x}" for x in LOG_EXPORTS
-    }
+    } | {OS_METRICS_LOG_GROUP}
     assert all(lg.inputs["kmsKeyId"] == LOGS_KEY and lg.protect for lg in groups)
     sg = one(g, "aws:ec2/securityGroup:SecurityGroup")
     assert sg["ingress"][0]["securityGroups"] == ["sg-app"] and not sg.get("egress")
     assert_all_in_portal_region(g)
     assert_tagged(g)
+
+
+def test_database_enhanced_monitoring_writes_only_to_the_accounts_os_metrics_group():
+    g = _db()
+    db = one(g, "aws:rds/instance:Instance")
+    role = g.by_type("aws:iam/role:Role")[0]
+    assert db["monitoringInterval"] == 60 and db["monitoringRoleArn"] == role.outputs["arn"]
+    trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
+    assert trust["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    granted = json.loads(one(g, "aws:iam/rolePolicy:RolePolicy")["policy"])["Statement"]
+    group = f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:RDSOSMetrics"
+    assert granted[0]["Resource"] == [group, f"{group}:*"]
+    assert granted[1]["Resource"] == f"{group}:log-stream:*"
+
+
+def test_database_without_its_own_os_metrics_group():
+    g = _db(os_metrics_log_group=False, monitoring_interval=15)
+    assert one(g, "aws:rds/instance:Instance")["monitoringInterval"] == 15
+    groups = g.by_type("aws:cloudwatch/logGroup:LogGroup")
+    assert OS_METRICS_LOG_GROUP not in {lg.inputs["name"] for lg in groups}
+
+
+def test_database_refuses_a_monitoring_interval_rds_rejects():
+    with pytest.raises(Exception, match="ValueError: MySqlDatabase db: monitoring_interval 0 is not one of"):
+        _db(monitoring_interval=0)
 
 
 def test_database_options():
