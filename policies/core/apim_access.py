@@ -5,8 +5,8 @@ token in its own inbound policy (`validate-jwt`, `validate-azure-ad-token`) admi
 the gateway. A product admits the holders of its subscription keys: an open product (`subscriptionRequired`
 false) admits anyone, and a published product shown to the built-in Developers or Guests group without
 `approvalRequired` gives a key at once to whoever signs up on the developer portal. A policy, product or group
-that cannot be read admits as if it were absent (closed world). Policies at other scopes (product, operation,
-global) are not read here: a token check must stand in the API's own policy.
+that cannot be read admits as if it were absent (closed world). The API's own policy is where the reading
+starts: product and operation policies are not read here, the global one only where `<base />` runs it.
 
 The token check must also come first (round 71): `<inbound>` runs in order, so a `<send-request>` to the
 backend answered by `<return-response>`, or a `<cache-lookup>` serving a cached answer, placed before
@@ -17,14 +17,15 @@ element, one this module does not know included, counts as answering (closed wor
 `<base />` runs the global policy of the API's service in its place (round 72), so that policy's `<inbound>`
 is read there, in order, as part of the API's: its own token check first is as good as the API's, and what
 answers in it before any check blocks on the API. Only a service the stack creates has a global policy the
-stack can read: the one it declares (`Policy`), or, declaring none, the one Azure made with the service, which
-answers nothing. A service of another team or stack has a global policy read nowhere, so `<base />` before the
-check blocks there, as does a declared global policy that cannot be read, or two (which applies is not said).
-What is set outside the program on the stack's own service is drift, which no check of a program sees. Product
-policies (read only for callers presenting that product's key) still block wherever the stack sets them
-(require-judgeable-data-types). `<limit-concurrency>` runs its children in place for every caller it admits
-(the rest are refused), so they are read as if they stood in `<inbound>`; `<cors>` answers a preflight request
-with headers and no data, and is read as such only when it holds its own four elements.
+stack can read: the one it declares (`Policy`), or, declaring none, the default Azure gives a new service,
+taken to answer nothing (docs/pia-conditions.md, round 72's leads). A service of another team or stack has a
+global policy read nowhere, so `<base />` before the check blocks there, as does a declared global policy that
+cannot be read, or two (which applies is not said). What is set outside the program on the stack's own service
+is drift, which no check of a program sees. Product policies still
+block wherever the stack sets them (require-judgeable-data-types). `<limit-concurrency>` runs its
+children in place for every caller it admits (the rest are refused), so they are read as if they stood in
+`<inbound>`; `<cors>` answers a preflight request with headers and no data, and is read as such only when it
+holds its own four elements.
 """
 
 from __future__ import annotations
