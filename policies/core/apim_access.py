@@ -5,36 +5,56 @@ token in its own inbound policy (`validate-jwt`, `validate-azure-ad-token`) admi
 the gateway. A product admits the holders of its subscription keys: an open product (`subscriptionRequired`
 false) admits anyone, and a published product shown to the built-in Developers or Guests group without
 `approvalRequired` gives a key at once to whoever signs up on the developer portal. A policy, product or group
-that cannot be read admits as if it were absent (closed world). Policies at other scopes (product, operation,
-global) are not read here: a token check must stand in the API's own policy.
+that cannot be read admits as if it were absent (closed world). The API's own policy is where the reading
+starts: product and operation policies are not read here, the global one only where `<base />` runs it.
 
 The token check must also come first (round 71): `<inbound>` runs in order, so a `<send-request>` to the
 backend answered by `<return-response>`, or a `<cache-lookup>` serving a cached answer, placed before
 `validate-jwt` hands data to callers the check never sees. Before the check only elements that neither call
 out nor answer may stand (they read, reshape or refuse the request; a refusal carries no data); any other
-element, one this module does not know included, counts as answering (closed world). `<base />` may stand
-there: it inserts the product and global policies, which block wherever the stack sets them
-(require-judgeable-data-types).
+element, one this module does not know included, counts as answering (closed world).
+
+`<base />` runs the global policy of the API's service in its place (round 72), so that policy's `<inbound>`
+is read there, in order, as part of the API's: its own token check first is as good as the API's, and what
+answers in it before any check blocks on the API. Only a service the stack creates has a global policy the
+stack can read: the one it declares (`Policy`), or, declaring none, the default Azure gives a new service,
+taken to answer nothing (docs/pia-conditions.md, round 72's leads). A service of another team or stack has a
+global policy read nowhere, so `<base />` before the check blocks there, as does a declared global policy that
+cannot be read, or two (which applies is not said). What is set outside the program on the stack's own service
+is drift, which no check of a program sees. Product policies still
+block wherever the stack sets them (require-judgeable-data-types). `<limit-concurrency>` runs its
+children in place for every caller it admits (the rest are refused), so they are read as if they stood in
+`<inbound>`; `<cors>` answers a preflight request with headers and no data, and is read as such only when it
+holds its own four elements.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 API = "azure-native:apimanagement:Api"
 API_POLICY = "azure-native:apimanagement:ApiPolicy"
+GLOBAL_POLICY = "azure-native:apimanagement:Policy"
+SERVICE = "azure-native:apimanagement:ApiManagementService"
 PRODUCT = "azure-native:apimanagement:Product"
 PRODUCT_GROUPS = ("azure-native:apimanagement:ProductGroupLink", "azure-native:apimanagement:ProductGroup")
-CONTROLS = (API, API_POLICY, PRODUCT, *PRODUCT_GROUPS)  # ProductApi(Link): pia_roles `elsewhere`
+# ProductApi(Link): pia_roles `elsewhere`
+CONTROLS = (API, API_POLICY, GLOBAL_POLICY, PRODUCT, *PRODUCT_GROUPS)
 SELF_SERVICE_GROUPS = ("developers", "guests")  # built in: who signs up on the portal; anonymous visitors
 _TOKEN_CHECKS = ("validate-jwt", "validate-azure-ad-token")
 _INERT = frozenset({
     "base", "set-header", "set-query-parameter", "set-variable", "set-method", "rewrite-uri", "check-header",
     "ip-filter", "rate-limit", "rate-limit-by-key", "quota", "quota-by-key", "trace",
 })
+_CORS_PARTS = frozenset({"allowed-origins", "allowed-methods", "allowed-headers", "expose-headers"})
+_OWN = "its own inbound policy"
+_GLOBAL = "the global policy of its service"
+# A step of the inbound pipeline: an element and the policy it stands in, or (None, why no step can be read).
+Step = tuple[ET.Element | None, str]
 _NO_CHECK = (
     "the API asks no subscription key (subscriptionRequired false) and its own inbound policy validates "
     "no token (validate-jwt or validate-azure-ad-token): every caller that reaches the gateway reads "
@@ -54,28 +74,87 @@ def _same(graph: StackGraph, link: ResourceView, fld: str, target: ResourceView,
     )
 
 
-def _inbound_gap(value: str) -> str | None:
-    """None when a token check in `<inbound>` comes before anything that can reach a backend or answer."""
+def _inbound(value: str) -> ET.Element | str:
+    """A policy's `<inbound>` (empty when it has none), or why the policy cannot be read."""
     try:
         root = ET.fromstring(value)
     except ET.ParseError as e:
-        return f"the API's policy does not parse as XML ({e}), so no token check can be placed; {_NO_CHECK}"
+        return f"does not parse as XML ({e})"
     inbound = root.find("inbound")
-    for el in [] if inbound is None else inbound:
+    return ET.Element("inbound") if inbound is None else inbound
+
+
+def _steps(section: Iterable[ET.Element], where: str, outer: Callable[[], Iterator[Step]]) -> Iterator[Step]:
+    """The elements of `section` in the order the gateway runs them: `<base />` replaced by the steps of the
+    scope above, `<limit-concurrency>` by its children."""
+    for el in section:
+        if el.tag == "base":
+            yield from outer()
+        elif el.tag == "limit-concurrency":
+            yield from _steps(el, where, outer)
+        else:
+            yield el, where
+
+
+def _global_steps(graph: StackGraph, api: ResourceView) -> Iterator[Step]:
+    """What `<base />` in the API's policy runs: the inbound of the global policy of its service."""
+    services = [s for s in graph.by_type(SERVICE) if _same(graph, api, "serviceName", s, "serviceName")]
+    if not services:
+        yield None, (f"{_GLOBAL} ({api.input('serviceName')!r}), which this stack does not create: that "
+                     "policy is read nowhere and may answer first")
+        return
+    own = services[0]
+    declared = [p for p in graph.by_type(GLOBAL_POLICY) if _same(graph, p, "serviceName", own, "serviceName")]
+    if len(declared) > 1:
+        yield None, f"{_GLOBAL}, declared {len(declared)} times: which one applies is not said"
+        return
+    for p in declared:
+        fmt, value = p.input("format") or "xml", p.input("value")
+        if fmt not in ("xml", "rawxml") or not isinstance(value, str) or is_unknown(value):
+            yield None, f"{_GLOBAL}, which cannot be read (format {fmt!r}, or a value not known at preview)"
+            return
+        inbound = _inbound(value)
+        if isinstance(inbound, str):
+            yield None, f"{_GLOBAL}, which {inbound}"
+            return
+        yield from _steps(inbound, _GLOBAL, lambda: iter(()))
+
+
+def _answers(el: ET.Element) -> bool:
+    """Whether the element can call out or answer the caller (one not known to do neither included)."""
+    if el.tag == "cors":
+        return any(part.tag not in _CORS_PARTS for part in el)
+    return el.tag not in _INERT
+
+
+def _inbound_gap(value: str, outer: Callable[[], Iterator[Step]]) -> str | None:
+    """None when a token check comes before anything that can reach a backend or answer, `<base />` read as
+    the steps `outer` gives."""
+    inbound = _inbound(value)
+    if isinstance(inbound, str):
+        return f"the API's policy {inbound}, so no token check can be placed; {_NO_CHECK}"
+    checks = " or ".join(_TOKEN_CHECKS)
+    for el, where in _steps(inbound, _OWN, outer):
+        if el is None:
+            return (
+                f"the API asks no subscription key (subscriptionRequired false) and its policy runs "
+                f"<base /> before its token check, inserting {where}; put {checks} before <base />, create "
+                "the service in this stack, or require a subscription"
+            )
         if el.tag in _TOKEN_CHECKS:
             return None
-        if el.tag not in _INERT:
+        if _answers(el):
             return (
-                f"the API asks no subscription key (subscriptionRequired false) and its own inbound policy "
-                f"runs <{el.tag}> before its token check: an element that can call a backend or answer the "
-                f"caller (or one not known to do neither) serves data to callers the check never sees; put "
-                f"{' or '.join(_TOKEN_CHECKS)} first in <inbound> (after <base />), or require a subscription"
+                f"the API asks no subscription key (subscriptionRequired false) and {where} runs <{el.tag}> "
+                f"before its token check: an element that can call a backend or answer the caller (or one "
+                f"not known to do neither) serves data to callers the check never sees; put {checks} first "
+                "in <inbound>, or require a subscription"
             )
     return _NO_CHECK
 
 
 def _token_gap(graph: StackGraph, api: ResourceView) -> str | None:
-    """Why the API's own policy does not check every caller's token first, or None when it does."""
+    """Why the API's policy does not check every caller's token first, or None when it does."""
     gaps = []
     for p in graph.by_type(API_POLICY):
         value = p.input("value")
@@ -83,7 +162,7 @@ def _token_gap(graph: StackGraph, api: ResourceView) -> str | None:
             _same(graph, p, "apiId", api, "apiId") and p.input("format") in (None, "xml", "rawxml")
             and isinstance(value, str) and not is_unknown(value)
         ):
-            if (gap := _inbound_gap(value)) is None:
+            if (gap := _inbound_gap(value, lambda: _global_steps(graph, api))) is None:
                 return None
             gaps.append(gap)
     return gaps[0] if gaps else _NO_CHECK
