@@ -106,6 +106,10 @@ class SqlDatabaseArgs:
     """Audit action groups in addition to AUDIT_GROUPS."""
     admin_principal_type: str = "Application"
     """Principal type of the SQL Entra administrator (Application: a service principal)."""
+    shared_key: bool = False
+    """Both sides use one multi-region key (the controller's Managed HSM): each server already holds it, so
+    nothing is registered on the partner (a second identical role assignment is refused:
+    RoleAssignmentExists)."""
 
 
 def server_key_name(uri: str) -> str:
@@ -163,7 +167,7 @@ class SqlDatabase(pulumi.ComponentResource):
         if args.secondary is not None:
             eea_location(args.secondary.location, f"SqlDatabase {name} secondary")
             self.secondary_server = self._server(f"{name}-secondary", args, args.secondary)
-            partner_keys = [
+            partner_keys = [] if args.shared_key else [
                 self._partner_key(
                     f"{name}-secondary", args, args.primary, args.secondary, self.secondary_server
                 ),

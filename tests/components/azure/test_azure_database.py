@@ -207,7 +207,8 @@ def test_one_shared_key_is_not_granted_or_registered_twice():
 
     g = record(fn)
     grants = g.by_type("azure-native:authorization:RoleAssignment")
-    assert sorted(r.parent.split("::")[-1] for r in grants) == ["sql-primary-identity", "sql-secondary-identity"]
+    holders = sorted(r.parent.split("::")[-1] for r in grants)
+    assert holders == ["sql-primary-identity", "sql-secondary-identity"]
     assert not g.by_type("azure-native:sql:ServerKey")
     protectors = g.by_type("azure-native:sql:EncryptionProtector")
     assert {p.inputs["serverKeyName"] for p in protectors} == {"dosis-hsm_sql-tde_v1"}
