@@ -228,6 +228,7 @@ def test_mfa_and_break_glass(graph):
         ("primaryAddressSpace", "10.10.0.0/24", "/22"),
         ("dosisUitPrivateIp", "10.10.0.10", "private-endpoint subnet"),
         ("logTotalRetentionDays", 365, "10 years"),
+        ("logTotalRetentionDays", 3650, "whole years"),
         ("trustedIpRanges", ["not-a-cidr"], "does not appear"),
     ],
 )
