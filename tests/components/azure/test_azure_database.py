@@ -212,3 +212,12 @@ def test_one_shared_key_is_not_granted_or_registered_twice():
     assert not g.by_type("azure-native:sql:ServerKey")
     protectors = g.by_type("azure-native:sql:EncryptionProtector")
     assert {p.inputs["serverKeyName"] for p in protectors} == {"dosis-hsm_sql-tde_v1"}
+
+
+def test_database_diagnostics_name_the_metric_categories_sql_takes():
+    """A SQL database's metric categories are Basic, InstanceAndAppAdvanced and WorkloadManagement
+    (Microsoft's diagnostic-settings template for microsoft.sql/servers/databases); not `AllMetrics`."""
+    g = _db(secondary=False, workspace_id=WORKSPACE)
+    db = g.by_type("azure-native:sql:Database")[0]
+    metrics = [m["category"] for m in diagnosed(g, WORKSPACE)[db.id]["metrics"]]
+    assert metrics == ["Basic", "InstanceAndAppAdvanced", "WorkloadManagement"]
