@@ -18,6 +18,8 @@ SUBSCRIPTION_PREFIX = "/subscriptions/"
 # A storage account and its blob service refuse `AllMetrics` in a diagnostic setting (400 "Metric category
 # 'AllMetrics' is not supported, supported categories are: 'Capacity;Transaction'").
 STORAGE_METRICS = ("Transaction", "Capacity")
+# A SQL database's metric categories (Microsoft's diagnostic-settings template); `AllMetrics` is not one.
+SQL_DATABASE_METRICS = ("Basic", "InstanceAndAppAdvanced", "WorkloadManagement")
 # Key administration without cryptographic use (DPA annex 3 b.vi): the built-in Key Vault Crypto Officer can
 # also decrypt/unwrap/sign, so the key administrators get this custom role instead (fixed GUID per tenant).
 KEY_ADMIN_ROLE = "Key Vault Key Administrator (no cryptographic use)"
@@ -137,7 +139,7 @@ def diagnostics(
 ) -> azure.monitor.DiagnosticSetting:
     """Send a resource's logs (all categories, or the given ones) and metrics to the Sentinel workspace.
 
-    `metric_categories`: most resource types take `AllMetrics`; storage refuses it (STORAGE_METRICS)."""
+    `metric_categories`: most resource types take `AllMetrics`; storage and SQL databases name their own."""
     log_settings = (
         [{"category": c, "enabled": True} for c in log_categories]
         if log_categories

@@ -14,6 +14,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from components.azure.common import (
+    SQL_DATABASE_METRICS,
     child,
     diagnostics,
     eea_location,
@@ -162,7 +163,8 @@ class SqlDatabase(pulumi.ComponentResource):
         lock(f"{name}-db", self.database, self.database)
         self._backup_retention(name, args)
         if args.workspace_id is not None:
-            diagnostics(f"{name}-db", self.database.id, args.workspace_id, self.database)
+            diagnostics(f"{name}-db", self.database.id, args.workspace_id, self.database,
+                        metric_categories=SQL_DATABASE_METRICS)
         self.secondary_server = None
         if args.secondary is not None:
             eea_location(args.secondary.location, f"SqlDatabase {name} secondary")
