@@ -266,6 +266,7 @@ def _data(c: Ctx, kv: dict[str, KeyStore], net, dns) -> tuple[SqlDatabase, BulkS
             alert_emails=list(c.cfg.soc_emails or ()),
             dns_zone_id=dns.zone_ids["sqlServer"],
             workspace_id=c.ws,
+            shared_key=kv[DOSIS_PRIMARY] is kv[DOSIS_FAILOVER],
         ),
         opts=c.opts(DOSIS_PRIMARY),
     )

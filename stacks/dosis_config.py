@@ -14,7 +14,7 @@ import pulumi
 from components.azure.database import BACKUP_REDUNDANCY
 from components.azure.identity import separation_conflict
 from components.azure.logcluster import COMMITMENT_TIERS
-from components.azure.monitoring import MAX_TOTAL_RETENTION_DAYS
+from components.azure.monitoring import RETENTION_CHOICE, TOTAL_RETENTION_DAYS
 from components.azure.storage import IN_REGION_SKUS, PAIRED_SKUS
 from components.azure.vpn import ZONE_REDUNDANT_SKUS
 from stacks.config import ConfigError
@@ -67,7 +67,7 @@ class DosisConfig(DosisSovereignty):
     """CSV storage replication (GZRS: zone-redundant + copy in the EEA paired region northeurope)."""
     log_retention_days: int = 90
     """Interactive log retention."""
-    log_total_retention_days: int = 3650
+    log_total_retention_days: int = 3653
     """Interactive + archive log retention (DPA annex 1: 10 years)."""
     vpn_gateway_sku: str = "VpnGw2AZ"
     """Zone-redundant VPN gateway SKU."""
@@ -148,10 +148,10 @@ def validate(cfg: DosisConfig) -> dict[str, str]:
             raise _fail(key, f"expected one of {', '.join(allowed)}, got {value!r}")
     if not 30 <= cfg.log_retention_days <= 730:
         raise _fail("logRetentionDays", f"expected 30..730, got {cfg.log_retention_days}")
-    if not 3650 <= cfg.log_total_retention_days <= MAX_TOTAL_RETENTION_DAYS:
+    if cfg.log_total_retention_days not in TOTAL_RETENTION_DAYS:
         raise _fail(
             "logTotalRetentionDays",
-            f"expected 3650..{MAX_TOTAL_RETENTION_DAYS} (10 years, DPA annex 1), "
+            f"expected {RETENTION_CHOICE}, 10 years at least (DPA annex 1), "
             f"got {cfg.log_total_retention_days}",
         )
     for key in ("trustedIpRanges", "supplierCidrs"):

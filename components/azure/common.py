@@ -15,6 +15,11 @@ import pulumi_azure_native as azure
 from policies.core.eea import AZURE_EEA_REGIONS, normalize_azure_location
 
 SUBSCRIPTION_PREFIX = "/subscriptions/"
+# A storage account and its blob service refuse `AllMetrics` in a diagnostic setting (400 "Metric category
+# 'AllMetrics' is not supported, supported categories are: 'Capacity;Transaction'").
+STORAGE_METRICS = ("Transaction", "Capacity")
+# A SQL database's metric categories (Microsoft's diagnostic-settings template); `AllMetrics` is not one.
+SQL_DATABASE_METRICS = ("Basic", "InstanceAndAppAdvanced", "WorkloadManagement")
 # Key administration without cryptographic use (DPA annex 3 b.vi): the built-in Key Vault Crypto Officer can
 # also decrypt/unwrap/sign, so the key administrators get this custom role instead (fixed GUID per tenant).
 KEY_ADMIN_ROLE = "Key Vault Key Administrator (no cryptographic use)"
@@ -130,8 +135,11 @@ def diagnostics(
     logs: bool = True,
     metrics: bool = True,
     log_categories: Sequence[str] = (),
+    metric_categories: Sequence[str] = ("AllMetrics",),
 ) -> azure.monitor.DiagnosticSetting:
-    """Send a resource's logs (all categories, or the given ones) and metrics to the Sentinel workspace."""
+    """Send a resource's logs (all categories, or the given ones) and metrics to the Sentinel workspace.
+
+    `metric_categories`: most resource types take `AllMetrics`; storage and SQL databases name their own."""
     log_settings = (
         [{"category": c, "enabled": True} for c in log_categories]
         if log_categories
@@ -145,7 +153,7 @@ def diagnostics(
         resource_uri=resource_uri,
         workspace_id=workspace_id,
         logs=log_settings or None,
-        metrics=[{"category": "AllMetrics", "enabled": True}] if metrics else None,
+        metrics=[{"category": c, "enabled": True} for c in metric_categories] if metrics else None,
         opts=child(parent),
     )
 

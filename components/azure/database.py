@@ -14,6 +14,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from components.azure.common import (
+    SQL_DATABASE_METRICS,
     child,
     diagnostics,
     eea_location,
@@ -106,6 +107,10 @@ class SqlDatabaseArgs:
     """Audit action groups in addition to AUDIT_GROUPS."""
     admin_principal_type: str = "Application"
     """Principal type of the SQL Entra administrator (Application: a service principal)."""
+    shared_key: bool = False
+    """Both sides use one multi-region key (the controller's Managed HSM): each server already holds it, so
+    nothing is registered on the partner (a second identical role assignment is refused:
+    RoleAssignmentExists)."""
 
 
 def server_key_name(uri: str) -> str:
@@ -158,12 +163,13 @@ class SqlDatabase(pulumi.ComponentResource):
         lock(f"{name}-db", self.database, self.database)
         self._backup_retention(name, args)
         if args.workspace_id is not None:
-            diagnostics(f"{name}-db", self.database.id, args.workspace_id, self.database)
+            diagnostics(f"{name}-db", self.database.id, args.workspace_id, self.database,
+                        metric_categories=SQL_DATABASE_METRICS)
         self.secondary_server = None
         if args.secondary is not None:
             eea_location(args.secondary.location, f"SqlDatabase {name} secondary")
             self.secondary_server = self._server(f"{name}-secondary", args, args.secondary)
-            partner_keys = [
+            partner_keys = [] if args.shared_key else [
                 self._partner_key(
                     f"{name}-secondary", args, args.primary, args.secondary, self.secondary_server
                 ),

@@ -17,7 +17,12 @@ import pulumi_azure_native as azure
 
 from components.azure.common import diagnostics, eea_location
 from components.azure.logcluster import LogCluster, LogClusterArgs
-from components.azure.monitoring import ACTIVITY_CATEGORIES, MAX_TOTAL_RETENTION_DAYS, locked_workspace
+from components.azure.monitoring import (
+    ACTIVITY_CATEGORIES,
+    RETENTION_CHOICE,
+    TOTAL_RETENTION_DAYS,
+    locked_workspace,
+)
 from components.azure.sentinel import Sentinel, SentinelArgs
 from policies.core.eea import DOSIS_PRIMARY
 
@@ -53,7 +58,7 @@ class SecurityLogArchiveArgs:
     """Region (EEA only)."""
     retention_days: int = 90
     """Interactive retention."""
-    total_retention_days: int = 3650
+    total_retention_days: int = 3653
     """Interactive + archive retention (10 years)."""
     capacity_gb_per_day: int = 100
     """Commitment tier of the dedicated cluster."""
@@ -69,8 +74,8 @@ class SecurityLogArchive(pulumi.ComponentResource):
     def __init__(self, name: str, args: SecurityLogArchiveArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("dosis-eloket:azure:SecurityLogArchive", name, None, opts)
         location = eea_location(args.location, f"SecurityLogArchive {name}")
-        if not 3650 <= args.total_retention_days <= MAX_TOTAL_RETENTION_DAYS:
-            raise ValueError(f"SecurityLogArchive {name}: total_retention_days must be 3650..4383")
+        if args.total_retention_days not in TOTAL_RETENTION_DAYS:
+            raise ValueError(f"SecurityLogArchive {name}: total_retention_days must be {RETENTION_CHOICE}")
         rg = args.resource_group_name
         here = pulumi.ResourceOptions(parent=self)
         self.workspace = locked_workspace(name, self, args.workspace_name, rg, location, args.retention_days,

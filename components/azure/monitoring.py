@@ -15,7 +15,10 @@ import pulumi_azure_native as azure
 from components.azure.common import child, diagnostics, eea_location, kept, lock
 from policies.core.eea import DOSIS_PRIMARY
 
-MAX_TOTAL_RETENTION_DAYS = 4383  # Azure Monitor limit (12 years)
+# Table total retention of 10, 11 or 12 years (DPA annex 1: 10 years; Azure's limit is 12). Beyond 730 days
+# Azure takes whole years only ("The value beyond two years is restricted to full years"): 3650 is refused.
+TOTAL_RETENTION_DAYS = (3653, 4018, 4383)
+RETENTION_CHOICE = "3653, 4018 or 4383 days (whole years: Azure takes nothing else beyond two years)"
 ACTIVITY_CATEGORIES = (
     "Administrative",
     "Security",
@@ -66,8 +69,8 @@ class SecurityMonitoringArgs:
     """Azure region of the workspace (EEA only)."""
     retention_days: int = 90
     """Interactive retention (90 days are included with Sentinel)."""
-    total_retention_days: int = 3650
-    """Interactive + archive retention (DPA annex 1: 10 years; Azure maximum 4383)."""
+    total_retention_days: int = 3653
+    """Interactive + archive retention (DPA annex 1: 10 years); one of TOTAL_RETENTION_DAYS."""
     soc_emails: list[str] = field(default_factory=list)
     """SOC addresses in the action group (alerts, break-glass sign-ins)."""
     collect_entra_logs: bool = True
@@ -87,9 +90,9 @@ class SecurityMonitoring(pulumi.ComponentResource):
         location = eea_location(args.location, f"SecurityMonitoring {name}")
         if not 30 <= args.retention_days <= 730:
             raise ValueError(f"SecurityMonitoring {name}: retention_days must be 30..730")
-        if not 3650 <= args.total_retention_days <= MAX_TOTAL_RETENTION_DAYS:
+        if args.total_retention_days not in TOTAL_RETENTION_DAYS:
             raise ValueError(
-                f"SecurityMonitoring {name}: total_retention_days must be 3650..4383 "
+                f"SecurityMonitoring {name}: total_retention_days must be {RETENTION_CHOICE} "
                 "(10-year transaction metadata, DPA annex 1)"
             )
         rg = args.resource_group_name

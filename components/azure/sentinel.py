@@ -15,6 +15,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from components.azure.common import child
+from components.azure.monitoring import RETENTION_CHOICE, TOTAL_RETENTION_DAYS
 
 # Tables kept 10 years (interactive + archive). Everything the detections query is among them.
 ARCHIVED_TABLES = (
@@ -71,8 +72,8 @@ class SentinelArgs:
     """Name of the Log Analytics workspace."""
     retention_days: int = 90
     """Interactive retention of the archived tables."""
-    total_retention_days: int = 3650
-    """Interactive + archive retention (DPA annex 1: 10 years)."""
+    total_retention_days: int = 3653
+    """Interactive + archive retention (DPA annex 1: 10 years); one of TOTAL_RETENTION_DAYS."""
     customer_managed_key: bool = False
     """The workspace is linked to a CMK cluster (must happen before onboarding: pass it in `after`)."""
     after: list[pulumi.Resource] = field(default_factory=list)
@@ -86,6 +87,8 @@ class Sentinel(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SentinelArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("dosis-eloket:azure:Sentinel", name, None, opts)
+        if args.total_retention_days not in TOTAL_RETENTION_DAYS:
+            raise ValueError(f"Sentinel {name}: total_retention_days must be {RETENTION_CHOICE}")
         rg, ws = args.resource_group_name, args.workspace_name
         self.onboarding = azure.securityinsights.SentinelOnboardingState(
             f"{name}-onboarding",

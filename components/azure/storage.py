@@ -12,6 +12,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from components.azure.common import (
+    STORAGE_METRICS,
     EncryptedWithKeyArgs,
     child,
     diagnostics,
@@ -154,12 +155,14 @@ class BulkStorage(pulumi.ComponentResource):
                 parent=self.account,
             )
         if args.workspace_id is not None:
-            diagnostics(f"{name}-account", self.account.id, args.workspace_id, self.account, logs=False)
+            diagnostics(f"{name}-account", self.account.id, args.workspace_id, self.account, logs=False,
+                        metric_categories=STORAGE_METRICS)
             diagnostics(
                 f"{name}-blob",
                 pulumi.Output.concat(self.account.id, "/blobServices/default"),
                 args.workspace_id,
                 self.account,
+                metric_categories=STORAGE_METRICS,
             )
 
     def container_scope(self) -> pulumi.Output[str]:

@@ -22,7 +22,7 @@ from components.aws.key_store import ControllerKey
 from components.aws.keys import CustomerKeyArgs
 from components.aws.log_archive import nobody_deletes
 from components.aws.web import s3_log_delivery_statements
-from components.azure.common import diagnostics, eea_location, kept, lock, private_endpoint
+from components.azure.common import STORAGE_METRICS, diagnostics, eea_location, kept, lock, private_endpoint
 from policies.core.eea import DOSIS_PRIMARY, PORTAL_REGION
 
 
@@ -180,7 +180,8 @@ class OffVendorContainer(pulumi.ComponentResource):
             private_endpoint(f"{name}-blob", resource_id=self.account.id, group_id="blob",
                              subnet_id=args.endpoint_subnet_id, dns_zone_id=None, resource_group_name=rg.name,
                              location=location, tags=args.tags, parent=self)
-        diagnostics(f"{name}-account", self.account.id, args.workspace_id, self.account, logs=False)
+        diagnostics(f"{name}-account", self.account.id, args.workspace_id, self.account, logs=False,
+                    metric_categories=STORAGE_METRICS)
         diagnostics(f"{name}-blob", pulumi.Output.concat(self.account.id, "/blobServices/default"),
-                    args.workspace_id, self.account)
+                    args.workspace_id, self.account, metric_categories=STORAGE_METRICS)
         self.register_outputs({"accountId": self.account.id})

@@ -188,3 +188,36 @@ def test_partners_hold_each_others_key_for_geo_replication():
     assert server_key_name("https://v.vault.azure.net/keys/k/abc") == "v_k_abc"
     with pytest.raises(ValueError):
         server_key_name("https://v.vault.azure.net/keys/k")
+
+
+def test_one_shared_key_is_not_granted_or_registered_twice():
+    """Both servers on one multi-region key (the controller's Managed HSM): each identity holds exactly one
+    grant on it (Azure refuses a second identical role assignment: RoleAssignmentExists) and no partner
+    server key re-registers the key the server already has."""
+    hsm_key = "https://dosis-hsm.managedhsm.azure.net/keys/sql-tde"
+    hsm_scope = "/scope/managedHSMs/dosis-hsm"
+
+    def fn(opts):
+        neu = azure.Provider("neu", location="northeurope")
+        w = SqlServerSide(RG, "sql-weu", hsm_key, hsm_scope, key_versioned_uri=f"{hsm_key}/v1")
+        n = SqlServerSide("rg-neu", "sql-neu", hsm_key, hsm_scope, location="northeurope", provider=neu,
+                          key_versioned_uri=f"{hsm_key}/v1")
+        args = SqlDatabaseArgs(w, n, SUB, TENANT, "dosis-deployer", "deployer-1", TAGS, shared_key=True)
+        SqlDatabase("sql", args, opts=opts)
+
+    g = record(fn)
+    grants = g.by_type("azure-native:authorization:RoleAssignment")
+    holders = sorted(r.parent.split("::")[-1] for r in grants)
+    assert holders == ["sql-primary-identity", "sql-secondary-identity"]
+    assert not g.by_type("azure-native:sql:ServerKey")
+    protectors = g.by_type("azure-native:sql:EncryptionProtector")
+    assert {p.inputs["serverKeyName"] for p in protectors} == {"dosis-hsm_sql-tde_v1"}
+
+
+def test_database_diagnostics_name_the_metric_categories_sql_takes():
+    """A SQL database's metric categories are Basic, InstanceAndAppAdvanced and WorkloadManagement
+    (Microsoft's diagnostic-settings template for microsoft.sql/servers/databases); not `AllMetrics`."""
+    g = _db(secondary=False, workspace_id=WORKSPACE)
+    db = g.by_type("azure-native:sql:Database")[0]
+    metrics = [m["category"] for m in diagnosed(g, WORKSPACE)[db.id]["metrics"]]
+    assert metrics == ["Basic", "InstanceAndAppAdvanced", "WorkloadManagement"]

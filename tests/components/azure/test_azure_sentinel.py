@@ -2,6 +2,7 @@
 after the table it queries (issue 16: rules on tables that do not exist yet in a new workspace)."""
 
 import pulumi_azure_native as azure
+import pytest
 from azure_support import RG, assert_in_regions, record
 
 from components.azure.sentinel import ARCHIVED_TABLES, DETECTIONS, Sentinel, SentinelArgs
@@ -32,7 +33,7 @@ def test_rules_wait_for_their_table_and_onboarding():
     assert set(tables) == set(ARCHIVED_TABLES)
     for t in tables.values():
         assert onboarding.urn in _deps(t), t.name
-        assert t.inputs["totalRetentionInDays"] == 3650
+        assert t.inputs["totalRetentionInDays"] == 3653
     rules = {r.inputs["ruleId"]: r for r in g.by_type(RULE)}
     assert set(rules) == {f"dosis-{d[0]}" for d in DETECTIONS} | {"dosis-break-glass-sign-in"}
     for rule in rules.values():
@@ -51,3 +52,11 @@ def test_ten_year_tables_cover_app_blob_and_query_logs():
     names = {t.inputs["tableName"] for t in g.by_type(TABLE)}
     assert {"AppServiceHTTPLogs", "StorageBlobLogs", "LAQueryLogs", "SigninLogs"} <= names
     assert {t.inputs["totalRetentionInDays"] for t in g.by_type(TABLE)} == {4383}
+
+
+@pytest.mark.parametrize("days", [3650, 3700, 5000])
+def test_total_retention_beyond_two_years_is_whole_years(days):
+    """Azure refuses a table total retention beyond 730 days that is not whole years ("The value beyond two
+    years is restricted to full years"): 10 years is 3653 days, not 3650."""
+    with pytest.raises(Exception, match="3653, 4018 or 4383"):
+        _sentinel(total_retention_days=days)

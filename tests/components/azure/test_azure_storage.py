@@ -93,3 +93,13 @@ def test_options_zrs_endpoint_diagnostics_retention():
 def test_rejects_unsafe_options(kwargs, message):
     with pytest.raises(Exception, match=message):
         _storage(**kwargs)
+
+
+def test_storage_diagnostics_name_the_metric_categories_storage_takes():
+    """Azure refuses `AllMetrics` on a storage account and its blob service (400: supported categories are
+    'Capacity;Transaction'), so the settings name those two."""
+    g = _storage(workspace_id=WORKSPACE)
+    acct = g.by_type(ACCOUNT)[0]
+    diags = diagnosed(g, WORKSPACE)
+    for uri in (acct.id, f"{acct.id}/blobServices/default"):
+        assert sorted(m["category"] for m in diags[uri]["metrics"]) == ["Capacity", "Transaction"]
