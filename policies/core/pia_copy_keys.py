@@ -119,6 +119,10 @@ def with_replicas(store: KeyJudge, key_of: KeyOf, field: str) -> KeyJudge:
         if is_unknown(replicas):
             return [*store(r, graph, known), unknown_message("replicas", "the replicas' encryption")]
         out = store(r, graph, known)
+        if replicas is not None and not isinstance(replicas, list):  # the provider takes a list
+            kind = type(replicas).__name__
+            return [*out, f"`replicas` is {kind}, not a list of replicas, so the replicas' encryption cannot "
+                          "be judged; give a list (one object per replica)"]
         for i, rep in enumerate(replicas or []):
             key = rep.get(field) if isinstance(rep, dict) else rep
             out += key_of(f"replicas.{i}.{field}", key, known)

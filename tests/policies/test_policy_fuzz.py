@@ -90,6 +90,7 @@ inputs = st.dictionaries(st.sampled_from(KEYS), value, max_size=6)
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(TYPES), inputs), min_size=1, max_size=4))
 @example([("aws:cloudwatch/logGroup:LogGroup", {"name": []})])   # found by this test in CI, session 35
+@example([("aws:dynamodb/table:Table", {"replicas": True})])   # found by a 10,000-example run, session 36
 def test_rules_never_crash(resources):
     views = [res(t, f"r{i}", i_) for i, (t, i_) in enumerate(resources)]
     g = graph(*views)

@@ -46,6 +46,11 @@ def test_a_dynamodb_replica_without_key_blocks():
         ("dossiers", unknown_message("replicas", "the replicas' encryption"))
     ]
     assert run(CMK, with_(AWS, _table([]))) == []
+    # not a list (found by the fuzz test): judged unjudgeable, not a crash
+    assert run(CMK, with_(AWS, _table({"regionName": "eu-central-1"}))) == [
+        ("dossiers", "`replicas` is dict, not a list of replicas, so the replicas' encryption cannot be "
+                     "judged; give a list (one object per replica)")
+    ]
 
 
 def _workgroup(encryption, enforce=True):
