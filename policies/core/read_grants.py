@@ -145,8 +145,10 @@ def _narrowed(cond: Any, path: str, own: str | None) -> list[Found]:
     for block in (cond or {}).values() if isinstance(cond, dict) else ():
         for k, v in (block or {}).items() if isinstance(block, dict) else ():
             keys.setdefault(str(k).lower(), []).extend(as_list(v))
-    if "aws:principalaccount" in keys:
-        return [(path, *g) for v in keys["aws:principalaccount"] if (g := _grantee(v, own)) is not None]
+    # a key policy's `kms:CallerAccount` names the calling accounts as `aws:PrincipalAccount` does (round 74)
+    callers = keys.get("aws:principalaccount", []) + keys.get("kms:calleraccount", [])
+    if callers:
+        return [(path, *g) for v in callers if (g := _grantee(v, own)) is not None]
     orgs = [str(v) for k in _ORG_KEYS for v in keys.get(k, ())]
     if not orgs:
         return [(path, "unknown", "") if is_unknown(v) else (path, "named", f"{t}|{v}")
