@@ -22,7 +22,7 @@ import json
 import re
 from typing import Any
 
-from policies.core.accounts import account_of
+from policies.core.accounts import account_of, is_account_id
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
 from policies.core.view import ResourceView, get_path, is_unknown
@@ -145,10 +145,13 @@ def _narrowed(cond: Any, path: str, own: str | None) -> list[Found]:
     for block in (cond or {}).values() if isinstance(cond, dict) else ():
         for k, v in (block or {}).items() if isinstance(block, dict) else ():
             keys.setdefault(str(k).lower(), []).extend(as_list(v))
-    # a key policy's `kms:CallerAccount` names the calling accounts as `aws:PrincipalAccount` does (round 74)
+    # a key policy's `kms:CallerAccount` names the calling accounts as `aws:PrincipalAccount` does, and
+    # `aws:PrincipalArn` names them inside the principals' ARNs (round 74)
     callers = keys.get("aws:principalaccount", []) + keys.get("kms:calleraccount", [])
-    if callers:
-        return [(path, *g) for v in callers if (g := _grantee(v, own)) is not None]
+    arns = keys.get("aws:principalarn", [])
+    if callers or arns:
+        found = [_grantee(v, own) for v in callers] + [_arn_grantee(v, own) for v in arns]
+        return [(path, *g) for g in found if g is not None]
     orgs = [str(v) for k in _ORG_KEYS for v in keys.get(k, ())]
     if not orgs:
         return [(path, "unknown", "") if is_unknown(v) else (path, "named", f"{t}|{v}")
@@ -157,6 +160,18 @@ def _narrowed(cond: Any, path: str, own: str | None) -> list[Found]:
              "it read, in whatever region it runs (accounts the pack cannot list); name the accounts that "
              "read (Principal arn:aws:iam::<id>:root or aws:PrincipalAccount: the stack's own, pinned by "
              "allowedAccountIds, or one declared with its region in stacks/records/endpoints.yaml)")]
+
+
+def _arn_grantee(value: object, own: str | None) -> tuple[str, str] | None:
+    """The account of a principal ARN a condition narrows to; an ARN whose account field is a pattern
+    (`arn:aws:iam::*:role/reader`) matches that role in every account."""
+    fields = value.split(":") if isinstance(value, str) and not is_unknown(value) else []
+    if len(fields) > 4 and not is_account_id(fields[4]):
+        return ("site", f"`Principal: *` narrowed by aws:PrincipalArn {value!r}, whose account is no account "
+                "id, lets principals of every account it matches read, from wherever they run; name the "
+                "account in the ARN (the stack's own, pinned by allowedAccountIds, or one declared with its "
+                "region in stacks/records/endpoints.yaml)")
+    return _grantee(value, own)
 
 
 def _rule_sets(doc: Any, own: str | None) -> list[Found]:
