@@ -58,6 +58,22 @@ def test_a_key_policy_caller_account_names_the_accounts_that_decrypt():
     assert messages(REPLICATION, _key(_to("*", "kms:Decrypt", Condition=own)), ALLOWED) == []
 
 
+@pytest.mark.parametrize("type_", ["aws:kms/key:Key", "aws:s3/bucketPolicy:BucketPolicy",
+                                   "aws:sqs/queuePolicy:QueuePolicy"])
+@pytest.mark.parametrize("operator", ["ArnEquals", "ArnLike", "StringEquals", "ForAnyValue:StringLike"])
+def test_principal_star_narrowed_by_principal_arn_grants_the_arns_account(type_, operator):
+    def found(arn):
+        stmt = _to("*", ["kms:Decrypt", "s3:GetObject", "sqs:ReceiveMessage"],
+                   Condition={operator: {"aws:PrincipalArn": [arn]}})
+        return messages(REPLICATION, _key(stmt, type_), ALLOWED)
+
+    cond = "policy.Statement.1.Condition"
+    assert found(f"arn:aws:iam::{OTHER}:role/analytics") == [grant_message(cond, OTHER)]
+    pattern = found("arn:aws:iam::*:role/dosis-reader")
+    assert len(pattern) == 1 and "whose account is no account id" in pattern[0]
+    assert found(f"arn:aws:iam::{OWN}:role/worker") == []
+
+
 POLICY = "aws:organizations/policy:Policy"
 ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
 NOT_MADE = "attaches a policy this stack does not make"
