@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from policies.core.accounts import account_of, is_account_id
@@ -35,8 +36,13 @@ PRINCIPAL_INPUTS: dict[str, str] = {
 }
 # OpenSearch Serverless data access policies: a list of rule sets, each with its `Principal` list.
 _AOSS_ACCESS = "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"
+# Key policies (round 74): the key, its stand-alone policy, replicas and external keys.
+KEY_POLICY_INPUTS = dict.fromkeys((
+    "aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/replicaKey:ReplicaKey",
+    "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"), "policy")
 # Resource policies of data stores, standalone or inline: type -> the input holding the policy document.
 POLICY_INPUTS: dict[str, str] = {
+    **KEY_POLICY_INPUTS,
     **dict.fromkeys((
         "aws:s3/bucketPolicy:BucketPolicy", "aws:s3control/bucketPolicy:BucketPolicy",
         "aws:s3control/accessPointPolicy:AccessPointPolicy", "aws:glue/resourcePolicy:ResourcePolicy",
@@ -53,11 +59,6 @@ POLICY_INPUTS: dict[str, str] = {
     "aws:opensearch/domainPolicy:DomainPolicy": "accessPolicies",
     "aws:elasticsearch/domainPolicy:DomainPolicy": "accessPolicies",
 }
-# Key policies (round 74): the key, its stand-alone policy, replicas and external keys.
-KEY_POLICY_INPUTS = dict.fromkeys((
-    "aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/replicaKey:ReplicaKey",
-    "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"), "policy")
-POLICY_INPUTS.update(KEY_POLICY_INPUTS)
 # The KMS actions that hand out the plaintext (Decrypt; ReEncryptFrom decrypts inside KMS for a key of the
 # caller's choosing; DeriveSharedSecret with the key's private half) or the power to hand it out to anyone
 # (CreateGrant, PutKeyPolicy, ReplicateKey: a replica in any region). Every other action of the catalogue
@@ -113,7 +114,8 @@ def _key_reads(stmt: dict[str, Any]) -> bool:
                for a in actions)
 
 
-def _policy_grants(doc: Any, key: str, own: str | None, reads: Any = _reads) -> list[Found]:
+def _policy_grants(doc: Any, key: str, own: str | None,
+                   reads: Callable[[dict[str, Any]], bool] = _reads) -> list[Found]:
     if isinstance(doc, str):
         try:
             doc = json.loads(doc)
