@@ -16,6 +16,17 @@ control operator says otherwise (`@@all` is the default), so the stack's policy 
 `services` (no service added below with optIn) and on each service's `opt_out_policy` (no optIn assigned
 below), and name `default` (a service no policy names keeps AWS's default, opted in). Locked so, nothing
 below can change it: judgeable from the stack alone.
+
+Round 74: policies beside each other. Organizations merges every policy of a type an account inherits or has
+attached into one effective policy: down the tree by the value-setting operators, limited by the child
+control operators; at one node, policies are evaluated in the order they were attached (the first attached
+wins a conflicting setting) and their child controls intersect (the guide's inheritance examples 5 and 6). The
+pack does not compute the merge; it judges each of the stack's own policies so that every merge of them is
+acceptable: an opt-out only when it assigns optOut locked everywhere (any merge of such policies assigns
+optOut), a backup policy by every region and vault its `@@assign` and `@@append` hold (a merge holds a subset
+of those, `@@remove` only takes away), the other types as moving no data. What it cannot judge is a policy the
+stack attaches without making it: an existing one by its literal id, or one read with `.get()`, whose type and
+content are not in the stack. Such an attachment blocks. Policies others attach are not in the stack at all.
 """
 
 from __future__ import annotations
@@ -23,9 +34,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from policies.core.view import ResourceView, is_unknown
+from policies.core.view import ResourceView, StackGraph, is_unknown
 
 POLICY = "aws:organizations/policy:Policy"
+ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
 _AI = "AISERVICES_OPT_OUT_POLICY"
 _CHILDREN = "@@operators_allowed_for_child_policies"
 _LOCKED = ["@@none"]  # the only child control that leaves policies below no way to change a setting
@@ -61,6 +73,21 @@ def org_policy_problems(view: ResourceView) -> list[str]:
     return [f"`type` = {kind!r} is an Organizations policy type the pack has not decided, so what it does "
             "with the accounts' data cannot be judged; use a decided type or add this one to "
             "policies/core/org_policies.py with why"]
+
+
+def attachment_problems(view: ResourceView, graph: StackGraph) -> list[str]:
+    """An attachment must attach a policy the stack makes (its `policyId` computed from one, whose `content`
+    is an input: a policy read with `.get()` has none), so that the policy is judged above."""
+    if view.type != ATTACHMENT:
+        return []
+    made = graph.dependency_of(view, "policyId")
+    if any(p.type == POLICY and p.input("content") is not None for p in made):
+        return []
+    return [f"`policyId` = {view.input('policyId')!r} attaches a policy this stack does not make (an "
+            "existing policy by its id, or one read with `.get()`): its type and content, which the accounts "
+            "under `targetId` then follow (a backup plan copying out, an AI services opt-in that wins when "
+            "attached first), cannot be judged; create the policy in this stack (aws.organizations.Policy) "
+            "and attach it by its `id` output (policies/core/org_policies.py)"]
 
 
 def _opted_in(content: Any) -> list[str]:

@@ -9,15 +9,22 @@ Writes into the stack's stores by another account (a log archive receiving objec
 statement that allows only writing grants nothing here. `Principal: *` (public or organisation-wide access)
 is access control, judged by pia-conditions; narrowed by `aws:PrincipalAccount` it grants those accounts, by
 `aws:PrincipalOrgID`/`aws:PrincipalOrgPaths` every account of an organisation (round 20), which blocks.
+
+Round 74: a KMS key policy is such a policy. Round 17 left a principal ARN of another account in it to
+pia-conditions as access control, yet the key is what the stack's stores are encrypted under: an account that
+may decrypt with it reads whatever ciphertext of the stack it obtains (a shared snapshot, a replicated object,
+an export it is handed), from wherever it runs, as round 35 decided for a KMS grant to another account.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
-from policies.core.accounts import account_of
+from policies.core.accounts import account_of, is_account_id
+from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
 from policies.core.view import ResourceView, get_path, is_unknown
 
@@ -29,8 +36,13 @@ PRINCIPAL_INPUTS: dict[str, str] = {
 }
 # OpenSearch Serverless data access policies: a list of rule sets, each with its `Principal` list.
 _AOSS_ACCESS = "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"
+# Key policies (round 74): the key, its stand-alone policy, replicas and external keys.
+KEY_POLICY_INPUTS = dict.fromkeys((
+    "aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/replicaKey:ReplicaKey",
+    "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"), "policy")
 # Resource policies of data stores, standalone or inline: type -> the input holding the policy document.
 POLICY_INPUTS: dict[str, str] = {
+    **KEY_POLICY_INPUTS,
     **dict.fromkeys((
         "aws:s3/bucketPolicy:BucketPolicy", "aws:s3control/bucketPolicy:BucketPolicy",
         "aws:s3control/accessPointPolicy:AccessPointPolicy", "aws:glue/resourcePolicy:ResourcePolicy",
@@ -47,6 +59,14 @@ POLICY_INPUTS: dict[str, str] = {
     "aws:opensearch/domainPolicy:DomainPolicy": "accessPolicies",
     "aws:elasticsearch/domainPolicy:DomainPolicy": "accessPolicies",
 }
+# The KMS actions that hand out the plaintext (Decrypt; ReEncryptFrom decrypts inside KMS for a key of the
+# caller's choosing; DeriveSharedSecret with the key's private half) or the power to hand it out to anyone
+# (CreateGrant, PutKeyPolicy, ReplicateKey: a replica in any region). Every other action of the catalogue
+# encrypts (data coming in), signs, describes or runs the key's life cycle. A pattern reads when it matches
+# one of these; an action the catalogue does not know reads, since what it does cannot be told.
+_KEY_READS = frozenset({
+    "kms:decrypt", "kms:reencryptfrom", "kms:derivesharedsecret", "kms:creategrant", "kms:putkeypolicy",
+    "kms:replicatekey"})
 LIGHTHOUSE = "azure-native:managedservices:RegistrationDefinition"
 KEY_VAULT = "azure-native:keyvault:Vault"
 # A Synapse workspace's managed private endpoints may reach stores of the tenants it allows for linking (round
@@ -86,7 +106,16 @@ def _reads(stmt: dict[str, Any]) -> bool:
     return any(not _NOT_DATA.match(v) for v in verbs)
 
 
-def _policy_grants(doc: Any, key: str, own: str | None) -> list[Found]:
+def _key_reads(stmt: dict[str, Any]) -> bool:
+    if "NotAction" in stmt:
+        return True
+    actions = [str(a) for a in as_list(stmt.get("Action"))]
+    return any(expand(a) & _KEY_READS or ("*" not in a and "?" not in a and a.lower() not in all_actions())
+               for a in actions)
+
+
+def _policy_grants(doc: Any, key: str, own: str | None,
+                   reads: Callable[[dict[str, Any]], bool] = _reads) -> list[Found]:
     if isinstance(doc, str):
         try:
             doc = json.loads(doc)
@@ -94,7 +123,7 @@ def _policy_grants(doc: Any, key: str, own: str | None) -> list[Found]:
             return []  # not JSON: the scanner reads it as text
     out: list[Found] = []
     for i, s in enumerate(as_list(get_path(doc, "Statement"))):
-        if not isinstance(s, dict) or s.get("Effect") != "Allow" or not _reads(s):
+        if not isinstance(s, dict) or s.get("Effect") != "Allow" or not reads(s):
             continue
         for who in principals(s).get("AWS", ()):
             found = _grantee(who, own)
@@ -118,8 +147,13 @@ def _narrowed(cond: Any, path: str, own: str | None) -> list[Found]:
     for block in (cond or {}).values() if isinstance(cond, dict) else ():
         for k, v in (block or {}).items() if isinstance(block, dict) else ():
             keys.setdefault(str(k).lower(), []).extend(as_list(v))
-    if "aws:principalaccount" in keys:
-        return [(path, *g) for v in keys["aws:principalaccount"] if (g := _grantee(v, own)) is not None]
+    # a key policy's `kms:CallerAccount` names the calling accounts as `aws:PrincipalAccount` does, and
+    # `aws:PrincipalArn` names them inside the principals' ARNs (round 74)
+    callers = keys.get("aws:principalaccount", []) + keys.get("kms:calleraccount", [])
+    arns = keys.get("aws:principalarn", [])
+    if callers or arns:
+        found = [_grantee(v, own) for v in callers] + [_arn_grantee(v, own) for v in arns]
+        return [(path, *g) for g in found if g is not None]
     orgs = [str(v) for k in _ORG_KEYS for v in keys.get(k, ())]
     if not orgs:
         return [(path, "unknown", "") if is_unknown(v) else (path, "named", f"{t}|{v}")
@@ -128,6 +162,18 @@ def _narrowed(cond: Any, path: str, own: str | None) -> list[Found]:
              "it read, in whatever region it runs (accounts the pack cannot list); name the accounts that "
              "read (Principal arn:aws:iam::<id>:root or aws:PrincipalAccount: the stack's own, pinned by "
              "allowedAccountIds, or one declared with its region in stacks/records/endpoints.yaml)")]
+
+
+def _arn_grantee(value: object, own: str | None) -> tuple[str, str] | None:
+    """The account of a principal ARN a condition narrows to; an ARN whose account field is a pattern
+    (`arn:aws:iam::*:role/reader`) matches that role in every account."""
+    fields = value.split(":") if isinstance(value, str) and not is_unknown(value) else []
+    if len(fields) > 4 and not is_account_id(fields[4]):
+        return ("site", f"`Principal: *` narrowed by aws:PrincipalArn {value!r}, whose account is no account "
+                "id, lets principals of every account it matches read, from wherever they run; name the "
+                "account in the ARN (the stack's own, pinned by allowedAccountIds, or one declared with its "
+                "region in stacks/records/endpoints.yaml)")
+    return _grantee(value, own)
 
 
 def _rule_sets(doc: Any, own: str | None) -> list[Found]:
@@ -216,5 +262,7 @@ def read_grants(view: ResourceView, own: str | None) -> list[Found]:
     if t in POLICY_INPUTS:
         key = POLICY_INPUTS[t]
         doc = view.input(key)
-        return [] if is_unknown(doc) else _policy_grants(doc, key, own)  # unknown: judged by provenance
+        reads = _key_reads if t in KEY_POLICY_INPUTS else _reads
+        # an unknown document is judged by provenance
+        return [] if is_unknown(doc) else _policy_grants(doc, key, own, reads)
     return _tenants(view)
