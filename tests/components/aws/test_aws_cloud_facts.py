@@ -1,11 +1,13 @@
 """What the mocks accept but AWS would refuse or leave doing nothing (cloud-facts review, 2026-12-05;
 docs/development.md). Each case names the AWS documentation it follows."""
 
+import pytest
 from aws_support import ACCOUNT, KEY, TAGS, doc, one, record
 from test_aws_data_stores import _db
 from test_aws_web import _service
 
 from components.aws.files import SharedFiles, SharedFilesArgs
+from components.aws.log_archive import LogArchive, LogArchiveArgs
 
 # RDS for MySQL writes a log only when its parameter is on ("Publishing MySQL logs to Amazon CloudWatch
 # Logs": general_log = 1, slow_query_log = 1, log_output = FILE); the error log is always written, the
@@ -75,3 +77,43 @@ def test_service_waits_for_and_outlives_its_role_policies():
     policies = g.by_type("aws:iam/rolePolicy:RolePolicy")
     assert len(policies) == 2
     assert {p.urn for p in policies} <= set(service.dependencies)
+
+
+ARCHIVE, MANAGEMENT = "444455556666", "555566667777"
+
+
+def _archive(**kwargs):
+    args = {
+        "archive_account_id": ARCHIVE, "workload_account_id": ACCOUNT,
+        "admin_role_arn": f"arn:aws:iam::{ARCHIVE}:role/security-log-archive-admin", "tags": TAGS,
+        "management_account_id": MANAGEMENT, **kwargs,
+    }
+    return record(lambda opts: LogArchive("log-archive", LogArchiveArgs(**args), opts=opts))
+
+
+def test_organisation_trail_is_let_in_as_the_management_accounts_trail():
+    """"The management account remains the owner of any CloudTrail organization resources the delegated
+    administrator creates" (CloudTrail user guide, "Organization delegated administrator"): the trail's ARN,
+    its `aws:SourceArn`/`aws:SourceAccount` and the KMS encryption context name the management account, so
+    a bucket policy or key policy naming the archive account makes CreateTrail fail
+    (InsufficientS3BucketPolicyException / InsufficientEncryptionPolicyException)."""
+    g = _archive()
+    trail_arn = f"arn:aws:cloudtrail:eu-west-1:{MANAGEMENT}:trail/organization-trail"
+    policies = [doc(r.inputs["policy"]) for r in g.by_type("aws:s3/bucketPolicy:BucketPolicy")]
+    org = [s for p in policies for s in p["Statement"] if s.get("Sid", "").startswith("OrgTrail")]
+    assert len(org) == 2
+    assert all(s["Condition"]["StringEquals"]["aws:SourceArn"] == trail_arn for s in org)
+    key = doc(one(g, "aws:kms/externalKey:ExternalKey")["policy"])["Statement"]
+    trail = [s for s in key if s.get("Principal") == {"Service": "cloudtrail.amazonaws.com"}]
+    assert trail and all(s["Condition"]["StringEquals"]["aws:SourceAccount"] == MANAGEMENT for s in trail)
+    context = next(s for s in trail if "kms:GenerateDataKey*" in s["Action"])["Condition"]["StringLike"]
+    assert context == {
+        "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{MANAGEMENT}:trail/*"
+    }
+
+
+def test_the_management_account_cannot_be_the_archive():
+    """CloudTrail refuses to register the management account as delegated administrator
+    (CannotDelegateManagementAccountException)."""
+    with pytest.raises(ValueError, match="management account"):
+        _archive(management_account_id=ARCHIVE)
