@@ -144,6 +144,7 @@ def portal_log_archive(cfg: Any, workload_account_id: str, tags: dict[str, str])
             workload_account_id=workload_account_id,
             admin_role_arn=cfg.log_archive_admin_role_arn,
             tags=tags,
+            management_account_id=cfg.organization_management_account_id,
         ),
         opts=pulumi.ResourceOptions(provider=provider),
     )
