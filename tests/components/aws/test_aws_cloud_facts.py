@@ -79,14 +79,15 @@ def test_service_waits_for_and_outlives_its_role_policies():
     assert {p.urn for p in policies} <= set(service.dependencies)
 
 
-ARCHIVE, MANAGEMENT = "444455556666", "555566667777"
+ARCHIVE, MANAGEMENT = "444455556666", "333344445555"
 
 
 def _archive(**kwargs):
     args = {
         "archive_account_id": ARCHIVE, "workload_account_id": ACCOUNT,
         "admin_role_arn": f"arn:aws:iam::{ARCHIVE}:role/security-log-archive-admin", "tags": TAGS,
-        "management_account_id": MANAGEMENT, **kwargs,
+        "management_account_id": MANAGEMENT,
+        "deployer_role_arn": f"arn:aws:iam::{ARCHIVE}:role/eloket-log-archive-deployer", **kwargs,
     }
     return record(lambda opts: LogArchive("log-archive", LogArchiveArgs(**args), opts=opts))
 
@@ -117,3 +118,39 @@ def test_the_management_account_cannot_be_the_archive():
     (CannotDelegateManagementAccountException)."""
     with pytest.raises(Exception, match="ValueError: LogArchive log-archive: the management account"):
         _archive(management_account_id=ARCHIVE)
+
+
+def _may_put_key_policy(policy: dict, principal: str) -> bool:
+    return any(
+        s["Effect"] == "Allow" and principal in s["Principal"].get("AWS", [])
+        and any(a in ("kms:PutKeyPolicy", "kms:Put*", "kms:*") for a in s["Action"])
+        and not s.get("Condition")
+        for s in policy["Statement"]
+    )
+
+
+def test_archive_key_lets_the_role_that_creates_it_manage_it():
+    """CreateKey refuses a key policy that does not let the caller make a later PutKeyPolicy (the policy
+    lockout safety check, KMS API reference CreateKey `Policy`); the archive's provider assumes the
+    log-archive deployer role, which must also update the key's policy and tags afterwards."""
+    deployer = f"arn:aws:iam::{ARCHIVE}:role/eloket-log-archive-deployer"
+    g = _archive(deployer_role_arn=deployer)
+    key = one(g, "aws:kms/externalKey:ExternalKey")
+    assert not key.get("bypassPolicyLockoutSafetyCheck")
+    assert _may_put_key_policy(doc(key["policy"]), deployer)
+
+
+def test_off_vendor_key_lets_the_role_that_creates_it_manage_it():
+    from components.interconnect.offvendor_backup import OffVendorBucket, OffVendorBucketArgs
+
+    backup = "777788889999"
+    deployer = f"arn:aws:iam::{backup}:role/dosis-offvendor-deployer"
+    args = OffVendorBucketArgs(
+        account_id=backup, admin_role_arn=f"arn:aws:iam::{backup}:role/offvendor-admin",
+        writer_role_arn=f"arn:aws:iam::{backup}:role/offvendor-writer",
+        restore_role_arn=f"arn:aws:iam::{backup}:role/offvendor-restore", source_vpce_id="vpce-1",
+        tags=TAGS, deployer_role_arn=deployer,
+    )
+    g = record(lambda opts: OffVendorBucket("dosis-copies", args, opts=opts))
+    key = one(g, "aws:kms/externalKey:ExternalKey")
+    assert _may_put_key_policy(doc(key["policy"]), deployer)
