@@ -59,6 +59,9 @@ class LogArchiveArgs:
     """The organisation's management account: it owns the organisation trail the archive account creates as
     delegated administrator, so CloudTrail writes as that account's trail (CloudTrail user guide,
     "Organization delegated administrator")."""
+    deployer_role_arn: str
+    """The role this component's provider assumes: it creates the archive key, so KMS requires the key policy
+    to let it manage the key (the policy lockout safety check of CreateKey)."""
     trail_name: str = "organization-trail"
     """Name of the organisation trail (created by the archive account as delegated administrator)."""
     region: str = PORTAL_REGION
@@ -110,6 +113,7 @@ class LogArchive(pulumi.ComponentResource):
         acct, workload, owner = args.archive_account_id, args.workload_account_id, args.management_account_id
         key_args = CustomerKeyArgs(
             purpose="log-archive", tags=args.tags, admin_arns=[args.admin_role_arn],
+            deployer_arn=args.deployer_role_arn,
             service_statements=[
                 *cloudtrail_service_statements(owner, args.region),
                 policy.statement("Deny", ["kms:*"], sid="WorkloadAccountNeverTouchesTheKey",
