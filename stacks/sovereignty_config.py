@@ -75,6 +75,9 @@ class PortalSovereignty:
     """Role in the log-archive account the deployment assumes (explicit provider)."""
     log_archive_admin_role_arn: str | None = None
     """Archive administrators (security team) in the log-archive account."""
+    organization_management_account_id: str | None = None
+    """The organisation's management account (12 digits): owner of the organisation trail the log-archive
+    account creates as CloudTrail's delegated administrator."""
 
     def __post_init__(self) -> None:
         check_key_custody(self.key_custody, "aws")
@@ -95,8 +98,10 @@ class PortalSovereignty:
                                "trustAnchorCertificate")
         _together({"logArchiveAccountId": self.log_archive_account_id,
                    "logArchiveRoleArn": self.log_archive_role_arn,
-                   "logArchiveAdminRoleArn": self.log_archive_admin_role_arn})
+                   "logArchiveAdminRoleArn": self.log_archive_admin_role_arn,
+                   "organizationManagementAccountId": self.organization_management_account_id})
         _account("logArchiveAccountId", self.log_archive_account_id)
+        _account("organizationManagementAccountId", self.organization_management_account_id)
         _role("logArchiveRoleArn", self.log_archive_role_arn)
         _role("logArchiveAdminRoleArn", self.log_archive_admin_role_arn)
 

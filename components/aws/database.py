@@ -12,7 +12,9 @@ from components.aws import policy
 from components.aws.common import child, client_security_group, encrypted_log_group, kept, service_role
 from policies.core.eea import PORTAL_REGION
 
-LOG_EXPORTS = ("audit", "error", "general", "slowquery", "iam-db-auth-error")
+LOG_EXPORTS = ("audit", "error", "slowquery", "iam-db-auth-error")
+"""Exported logs. Not `general`: it holds every statement with its literal values (the e-loket's personal
+data); the audit plugin records connects, DDL and DCL instead."""
 AUDIT_LOGS = ("audit", "iam-db-auth-error")
 MONITORING_INTERVALS = (1, 5, 10, 15, 30, 60)
 """The seconds RDS accepts for Enhanced Monitoring (`MonitoringInterval`; 0 turns it off)."""
@@ -53,7 +55,7 @@ class MySqlDatabaseArgs:
     backup_retention_days: int = 35
     """Automated backup retention (in-region; never replicated outside the EEA)."""
     log_retention_days: int = 400
-    """Retention of the exported technical database logs (error, slow query, general)."""
+    """Retention of the exported technical database logs (error, slow query)."""
     audit_log_retention_days: int = 3653
     """Retention of the audit and IAM-auth logs: who connected and changed what (DPA annex 1: 10 years)."""
     multi_az: bool = True
@@ -199,6 +201,10 @@ class MySqlDatabase(pulumi.ComponentResource):
                 # form a refresh reads back and checkov's CKV2_AWS_69 requires.
                 {"name": "require_secure_transport", "value": "1"},
                 {"name": "tls_version", "value": "TLSv1.2,TLSv1.3", "apply_method": "pending-reboot"},
+                # RDS writes the slow query log only when it is on and goes to a file ("Publishing MySQL
+                # logs to Amazon CloudWatch Logs"); exported without them, its log group stays empty.
+                {"name": "slow_query_log", "value": "1"},
+                {"name": "log_output", "value": "FILE"},
             ],
             tags=tags,
             opts=child(self),

@@ -72,6 +72,18 @@ class SharedFiles(pulumi.ComponentResource):
             )
             for i, s in enumerate(args.subnet_ids)
         ]
+        self.access_point = aws.efs.AccessPoint(
+            name,
+            file_system_id=self.file_system.id,
+            posix_user={"uid": args.uid, "gid": args.uid},
+            root_directory={
+                "path": args.root_path,
+                "creation_info": {"owner_uid": args.uid, "owner_gid": args.uid, "permissions": "0750"},
+            },
+            tags=tags,
+            opts=child(self),
+        )
+        through_access_point = {"elasticfilesystem:AccessPointArn": self.access_point.arn}
         aws.efs.FileSystemPolicy(
             name,
             file_system_id=self.file_system.id,
@@ -85,26 +97,21 @@ class SharedFiles(pulumi.ComponentResource):
                     principal={"AWS": "*"},
                     condition={"Bool": {"aws:SecureTransport": "false"}},
                 ),
+                # `AccessedViaMountTarget` is true for every NFS mount; only the access point's ARN tells
+                # a mount through it (with its uid and root directory) from one of the whole file system.
                 policy.statement(
                     "Deny",
-                    ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                    [
+                        "elasticfilesystem:ClientMount",
+                        "elasticfilesystem:ClientWrite",
+                        "elasticfilesystem:ClientRootAccess",
+                    ],
                     self.file_system.arn,
                     sid="OnlyThroughTheAccessPoint",
                     principal={"AWS": "*"},
-                    condition={"Bool": {"elasticfilesystem:AccessedViaMountTarget": "false"}},
+                    condition={"StringNotEquals": through_access_point},
                 ),
             ),
-            opts=child(self),
-        )
-        self.access_point = aws.efs.AccessPoint(
-            name,
-            file_system_id=self.file_system.id,
-            posix_user={"uid": args.uid, "gid": args.uid},
-            root_directory={
-                "path": args.root_path,
-                "creation_info": {"owner_uid": args.uid, "owner_gid": args.uid, "permissions": "0750"},
-            },
-            tags=tags,
             opts=child(self),
         )
         self.register_outputs({"fileSystemId": self.file_system.id, "accessPointId": self.access_point.id})

@@ -55,6 +55,13 @@ class LogArchiveArgs:
     """Archive administrators of the security team (manage the key; never in the workload account)."""
     tags: dict[str, str]
     """Mandatory tags."""
+    management_account_id: str
+    """The organisation's management account: it owns the organisation trail the archive account creates as
+    delegated administrator, so CloudTrail writes as that account's trail (CloudTrail user guide,
+    "Organization delegated administrator")."""
+    deployer_role_arn: str
+    """The role this component's provider assumes: it creates the archive key, so KMS requires the key policy
+    to let it manage the key (the policy lockout safety check of CreateKey)."""
     trail_name: str = "organization-trail"
     """Name of the organisation trail (created by the archive account as delegated administrator)."""
     region: str = PORTAL_REGION
@@ -81,7 +88,8 @@ def deny_workload(bucket_arn: pulumi.Output[str], workload_account_id: str) -> l
 
 def org_trail_delivery(bucket_arn: pulumi.Output[str], account_id: str, trail: str,
                        region: str) -> list[dict[str, Any]]:
-    """CloudTrail of the archive account (the organisation trail) may read the ACL and write logs."""
+    """The organisation trail may read the ACL and write logs; `account_id` is the management account, which
+    owns the trail even when the delegated administrator created it."""
     source = {"StringEquals": {"aws:SourceArn": f"arn:aws:cloudtrail:{region}:{account_id}:trail/{trail}"}}
     return [
         policy.statement("Allow", ["s3:GetBucketAcl"], bucket_arn, sid="OrgTrailAcl",
@@ -100,11 +108,14 @@ class LogArchive(pulumi.ComponentResource):
         super().__init__("dosis-eloket:aws:LogArchive", name, None, opts)
         if args.archive_account_id == args.workload_account_id:
             raise ValueError(f"LogArchive {name}: the archive must live in another account than the workload")
-        acct, workload = args.archive_account_id, args.workload_account_id
+        if args.management_account_id == args.archive_account_id:
+            raise ValueError(f"LogArchive {name}: the management account cannot be the archive")
+        acct, workload, owner = args.archive_account_id, args.workload_account_id, args.management_account_id
         key_args = CustomerKeyArgs(
             purpose="log-archive", tags=args.tags, admin_arns=[args.admin_role_arn],
+            deployer_arn=args.deployer_role_arn,
             service_statements=[
-                *cloudtrail_service_statements(acct, args.region),
+                *cloudtrail_service_statements(owner, args.region),
                 policy.statement("Deny", ["kms:*"], sid="WorkloadAccountNeverTouchesTheKey",
                                  principal={"AWS": "*"},
                                  condition={"StringEquals": {"aws:PrincipalAccount": workload}}),
@@ -125,7 +136,7 @@ class LogArchive(pulumi.ComponentResource):
                              access_log_bucket=self.access_logs.name,
                              object_lock_days=TEN_YEARS_DAYS,
                              policy_statements=lambda arn: [
-                                 *org_trail_delivery(arn, acct, args.trail_name, args.region),
+                                 *org_trail_delivery(arn, owner, args.trail_name, args.region),
                                  *deny_workload(arn, workload)]),
             opts=pulumi.ResourceOptions(parent=self),
         )

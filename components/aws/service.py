@@ -219,19 +219,19 @@ class ContainerService(pulumi.ComponentResource):
                     },
                 )
             )
-        aws.iam.RolePolicy(
+        self.role_policies = [aws.iam.RolePolicy(
             f"{name}-exec",
             role=ident.execution_role.id,
             policy=policy.document(*exec_statements),
             opts=child(self),
-        )
+        )]
         if args.task_statements:
-            aws.iam.RolePolicy(
+            self.role_policies.append(aws.iam.RolePolicy(
                 f"{name}-task",
                 role=ident.task_role.id,
                 policy=policy.document(*args.task_statements),
                 opts=child(self),
-            )
+            ))
 
     def _task_definition(
         self, name: str, args: ContainerServiceArgs, tags: dict[str, str], ident: WorkloadIdentity
@@ -321,8 +321,9 @@ class ContainerService(pulumi.ComponentResource):
             ],
             deployment_circuit_breaker={"enable": True, "rollback": True},
             tags=tags,
-            # ECS refuses a target group that no listener uses yet.
-            opts=child(self, depends_on=[rule]),
+            # ECS refuses a target group that no listener uses yet; tasks need their roles' policies from
+            # the start, and a service deleted after them is stuck DRAINING (pulumi-aws ecs.Service note).
+            opts=child(self, depends_on=[rule, *self.role_policies]),
         )
 
     def _secret_refs(self, args: ContainerServiceArgs) -> list[dict[str, Any]]:

@@ -40,6 +40,9 @@ class OffVendorBucketArgs:
     """S3 interface endpoint (vpce-...) reached over the site-to-site link: the only way in for writes."""
     tags: dict[str, str]
     """Mandatory tags (controller of the copied data)."""
+    deployer_role_arn: str
+    """The role this component's provider assumes: it creates the key, so KMS requires the key policy to
+    let it manage the key (the policy lockout safety check of CreateKey)."""
     retention_days: int = 35
     """Object Lock COMPLIANCE retention of each copy."""
     region: str = PORTAL_REGION
@@ -58,6 +61,7 @@ class OffVendorBucket(pulumi.ComponentResource):
         self.key = ControllerKey(
             f"{name}-key",
             CustomerKeyArgs(purpose=f"offvendor-{name}", tags=args.tags, admin_arns=[args.admin_role_arn],
+                            deployer_arn=args.deployer_role_arn,
                             user_arns=[args.writer_role_arn, args.restore_role_arn], via_services=("s3",),
                             region=args.region),
             opts=pulumi.ResourceOptions(parent=self),
