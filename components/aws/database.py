@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import policy
+import components.aws.policy as policy
 from components.aws.common import child, client_security_group, encrypted_log_group, kept, service_role
 from policies.core.eea import PORTAL_REGION
 
