@@ -3,8 +3,8 @@ product: a `ProductApiLink`/`ProductApi` putting an API into a product the stack
 `starter`/`unlimited`, another stack's, one unknown at preview) leaves who may subscribe unread, so it blocks;
 a `ProductGroupLink`/`ProductGroup` likewise, and product ids are matched as Azure matches names (case aside).
 API Management workspaces are read by no check: their APIs, products and policies block with a message saying
-how to make the data path judgeable. Each
-test fails on the code before the round (the commit of its cases)."""
+how to make the data path judgeable. Each test fails on the code before the round (the commit of its
+cases)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_an_api_put_into_a_product_the_stack_does_not_create_blocks_on_the_link(
 
 def test_a_product_link_unknown_at_preview_blocks():
     found = messages_of(run(PUBLIC, case("r73p-03")), "product-api")
-    assert any("not known at preview" in m for m in found), found
+    assert any("unknown during preview" in m for m in found), found
 
 
 def test_a_group_link_to_a_product_unknown_at_preview_blocks():
