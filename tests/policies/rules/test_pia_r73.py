@@ -9,7 +9,7 @@ cases)."""
 from __future__ import annotations
 
 import pytest
-from ruletest import case, messages_of, only, run
+from ruletest import case, messages_of, only, patch, run
 
 PUBLIC = "disallow-public-data-access"
 JUDGEABLE = "require-judgeable-data-types"
@@ -36,10 +36,15 @@ def test_a_group_link_naming_the_product_in_another_case_shows_it_to_developers(
 
 
 @pytest.mark.parametrize("stem", ["r73p-60", "r73p-61", "r73p-62"])
-def test_links_to_the_stacks_own_products_are_judged_and_pass(stem):
-    """Passing also on a product named `starter` that the stack declares: the name lists nothing."""
+def test_links_to_the_stacks_own_products_pass_and_the_same_link_elsewhere_blocks(stem):
+    """Passing also on a product named `starter` that the stack declares (the name lists nothing); the same
+    link moved to the built-in `unlimited`, no longer fed from the stack's product, blocks."""
     assert run(PUBLIC, case(stem)) == []
     assert run(JUDGEABLE, case(stem)) == []
+    moved = patch(case(stem), "product-api", productId="unlimited")
+    link = next(r for r in moved if r["name"] == "product-api")
+    link.get("refs", {}).pop("productId", None)
+    assert messages_of(run(PUBLIC, moved), "product-api"), "a link to a product of no stack is read"
 
 
 @pytest.mark.parametrize("stem, name", [
