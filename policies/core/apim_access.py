@@ -26,6 +26,13 @@ block wherever the stack sets them (require-judgeable-data-types). `<limit-concu
 children in place for every caller it admits (the rest are refused), so they are read as if they stood in
 `<inbound>`; `<cors>` answers a preflight request with headers and no data, and is read as such only when it
 holds its own four elements.
+
+A product is read only where the stack creates it (round 73): a link putting an API into a product, or a
+product into a group, that names no product of the stack (the built-in sample products `starter` and
+`unlimited` a classic-tier service comes with; another stack's; one unknown at preview) leaves who may
+subscribe read nowhere, so the link blocks. Names are matched as Azure matches them,
+case aside. Workspaces (their APIs, products, policies and subscriptions, behind the workspace gateway) are
+read by no check and block where they are used (require-judgeable-data-types, with `UNJUDGED`'s remedy).
 """
 
 from __future__ import annotations
@@ -42,8 +49,19 @@ GLOBAL_POLICY = "azure-native:apimanagement:Policy"
 SERVICE = "azure-native:apimanagement:ApiManagementService"
 PRODUCT = "azure-native:apimanagement:Product"
 PRODUCT_GROUPS = ("azure-native:apimanagement:ProductGroupLink", "azure-native:apimanagement:ProductGroup")
-# ProductApi(Link): pia_roles `elsewhere`
-CONTROLS = (API, API_POLICY, GLOBAL_POLICY, PRODUCT, *PRODUCT_GROUPS)
+PRODUCT_APIS = ("azure-native:apimanagement:ProductApiLink", "azure-native:apimanagement:ProductApi")
+CONTROLS = (API, API_POLICY, GLOBAL_POLICY, PRODUCT, *PRODUCT_GROUPS, *PRODUCT_APIS)
+# Type prefixes of what decides who may call a workspace's APIs (and the types named after them): how to make
+# the data path judgeable, for require-judgeable-data-types' message.
+_WORKSPACE = (
+    "API Management workspaces are read by no check (who may call a workspace API: its key, its and the "
+    "workspace's policies, products and subscriptions): serve the API from the service itself (Api, "
+    "ApiPolicy, Product, ProductApiLink, read by apim_access), or add a check for the workspace types"
+)
+UNJUDGED = {
+    f"azure-native:apimanagement:{t}": _WORKSPACE
+    for t in ("WorkspaceApi", "WorkspacePolicy", "WorkspaceProduct", "WorkspaceSubscription")
+}
 SELF_SERVICE_GROUPS = ("developers", "guests")  # built in: who signs up on the portal; anonymous visitors
 _TOKEN_CHECKS = ("validate-jwt", "validate-azure-ad-token")
 _INERT = frozenset({
@@ -68,9 +86,10 @@ def _same(graph: StackGraph, link: ResourceView, fld: str, target: ResourceView,
     if any(d.urn == target.urn for d in graph.dependency_of(link, fld)):
         return True
     value, own = link.input(fld), target.input(id_field)
+    services = (link.input("serviceName"), target.input("serviceName"))
     return (
-        isinstance(value, str) and isinstance(own, str) and value.rsplit("/", 1)[-1] == own
-        and link.input("serviceName") == target.input("serviceName")
+        isinstance(value, str) and isinstance(own, str) and value.rsplit("/", 1)[-1].lower() == own.lower()
+        and all(isinstance(s, str) for s in services) and services[0].lower() == services[1].lower()
     )
 
 
@@ -205,4 +224,23 @@ def _product(product: ResourceView, graph: StackGraph) -> list[str]:
     return []
 
 
-EXTRA_CHECKS = ((API, _api), (PRODUCT, _product))
+def _link(link: ResourceView, graph: StackGraph) -> list[str]:
+    """A product link names a product of the stack, whose subscription, approval and groups are read."""
+    if any(_same(graph, link, "productId", p, "productId") for p in graph.by_type(PRODUCT)):
+        return []
+    named = link.input("productId")
+    if is_unknown(named):
+        return [unknown_message("productId", "which product the link names, and so who may subscribe,")]
+    puts = "the API" if link.type in PRODUCT_APIS else "a group"
+    return [
+        f"the link puts {puts} into product {str(named).rsplit('/', 1)[-1]!r}, which this stack does not "
+        f"create in service {link.input('serviceName')!r}: who may subscribe to it (whether it asks a key, "
+        "approval, the groups it is shown to) is read nowhere (the built-in starter and unlimited are sample "
+        "products Azure creates with a classic-tier service, shown to groups the stack does not set); use a "
+        "product this stack creates (approvalRequired true), or declare that product in the stack"
+    ]
+
+
+EXTRA_CHECKS = (
+    (API, _api), (PRODUCT, _product), *((t, _link) for t in (*PRODUCT_APIS, *PRODUCT_GROUPS)),
+)

@@ -10,6 +10,7 @@ here, naming the type; so does a regional type with no role (an SDK upgrade adde
 
 from __future__ import annotations
 
+from policies.core.apim_access import UNJUDGED as APIM_UNJUDGED
 from policies.core.browser_front_ends import UNJUDGED as FRONT_ENDS_UNJUDGED
 from policies.core.netapp_volumes import UNJUDGED as NETAPP_UNJUDGED
 from policies.core.pia_control_types import PIA_CONTROLS
@@ -28,8 +29,8 @@ CLOSED_SERVICES = {
 }
 # Type prefix -> how to make a refused store or control judgeable, where more can be said than the generic
 # text (round 52: the NetApp Files stores beside volumes; round 53: WorkSpaces, QuickSight, Secure Browser;
-# round 54: WorkSpaces directories and IP groups).
-HOW_TO_JUDGE = {**NETAPP_UNJUDGED, **FRONT_ENDS_UNJUDGED}
+# round 54: WorkSpaces directories and IP groups; round 73: API Management workspaces).
+HOW_TO_JUDGE = {**NETAPP_UNJUDGED, **FRONT_ENDS_UNJUDGED, **APIM_UNJUDGED}
 
 
 def _how(t: str) -> str:
