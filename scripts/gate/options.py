@@ -74,11 +74,9 @@ def _packs(settings: Any) -> list[Path]:
             raise UsageError(f"{settings.source}: {pack}: not a policy pack (no PulumiPolicy.yaml)")
     if settings.packs:
         return list(settings.packs)
-    try:
-        from gate.policyhost import discover_packs
-    except ImportError:
-        return sorted(p.parent for p in (PROJECT_ROOT / "policies").rglob("PulumiPolicy.yaml"))
-    return list(discover_packs(PROJECT_ROOT / "policies"))
+    from gate.packs import discover_packs
+
+    return discover_packs(PROJECT_ROOT / "policies")
 
 
 def _pack_config(settings: Any) -> dict[str, Any]:
