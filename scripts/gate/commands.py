@@ -155,9 +155,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     cache = open_preview_cache(args, project, out, *policy)
     environment = options.program_environment(project, timings, deadlines_of(args).program)
     with RunDir(out) as run, environment as worker:
-        # files changed after it were written by this run's recordings (round 37: not the environment
-        # the run created or synced just now, nor the gate's output directory, whatever their names)
-        run_started = time.time_ns()
+        run_started = time.time_ns()   # later files are its recordings' (r37: the environment is older)
         hits, todo = cache.split(stacks, run.path) if cache is not None else ({}, stacks)
         scans = None
         if todo and args.settings.checkov:
