@@ -123,6 +123,39 @@ def test_a_stack_reference_with_the_output_inside_the_program_is_judged(tmp_path
     assert proc.returncode == 0, proc.stderr[-2000:]
 
 
+READS_STATE = '''\
+"""Stack b takes its provider's region from stack a's state as this run recorded it (in the gate's
+output directory, which lies in the program), not through the StackReference; else us-east-1."""
+import json
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+if pulumi.get_stack() == "a":
+    aws.Provider("a", region="eu-west-1")
+else:
+    pulumi.StackReference(pulumi.Config().require("after"))
+    region = "us-east-1"
+    for state in Path(__file__).parent.glob({runs!r}):
+        for resource in json.loads(state.read_text())["deployment"]["resources"]:
+            if resource["type"] == "pulumi:providers:aws":
+                region = resource["inputs"]["region"]
+    aws.Provider("b", region=region)
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("out", [".gate", "build/gate"])
+def test_a_program_reading_this_runs_recorded_state_itself_is_refused(tmp_path, out) -> None:
+    """Round 37's first fix made the output directory the gate's (not the program's to write, so nothing
+    there another recording's); the recorder's read for a StackReference is the gate's, the program's
+    own read of the state another recording left there is round 4's case (was exit 0, before it too)."""
+    program = _two_stacks(tmp_path, READS_STATE.format(runs=f"{out}/.runs/*/a.state.json"))
+    proc = _all(program, tmp_path, program / out)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "a.state.json, which another recording of this run wrote" in proc.stderr
+
 def _wheel(where: Path) -> Path:
     """A wheel installing a `.pth` to the gate's SDKs (the install that would need a registry) and a module
     `helper` the program imports while it is recorded."""
