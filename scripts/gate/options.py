@@ -181,7 +181,7 @@ def worker_options(settings: Any, out: Path) -> dict[str, Any]:
     not write there (gate.side_effects)."""
     fixtures = settings.invoke_fixtures
     return {"invoke_fixtures": str(fixtures) if fixtures else None, "record_update": settings.record_update,
-            "judged_paths": sorted({*judged_paths(settings), str(out.resolve())}),
+            "judged_paths": sorted({*judged_paths(settings), str(out.resolve())}), "out": str(out.resolve()),
             "recorder": settings.recorder}
 
 

@@ -35,8 +35,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from gate.environ import JUDGED_PATHS, RUN_STARTED
+from gate.environ import JUDGED_PATHS, RUN_OUT, RUN_STARTED
 from gate.read_probes import real_stat
+from gate.read_tracker import ReadTracker
 
 _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell command",
            "os.exec": "exec", "os.posix_spawn": "spawn", "os.spawn": "spawn", "os.fork": "fork",
@@ -82,6 +83,7 @@ class _Watch:
     notes: list[str] = []
     own: set[str] = set()             # files this recording wrote (it may read them back)
     judged: tuple[Path, ...] = ()     # what the gate judges by or writes: never the program's to write
+    out: Path | None = None           # the gate's output directory (among `judged`): this run's states
     since = 0                         # files changed after this (ns) were written during this run
     installed = False
     clearing = 0                      # sys.setprofile(None)/settrace(None) under way: allowed
@@ -145,9 +147,7 @@ def _left_by_another(path: Any) -> str | None:
     writes `build/region.txt`, stack b reads it; a deploy of b on a clean checkout has no such file, so
     the recording would judge what is not deployed. Known by its mtime (after the run began) and by not
     being one this recording wrote. Hidden directories are the program's too (round 37: `.data/` went
-    unseen); not what the program may not write (`_Watch.judged`: the gate's output directory, where it
-    keeps this run's states for StackReferences, the packs, records, the gate and its environments), so a
-    file changed there is not another recording's. The environment the run creates or syncs is ready
+    unseen), not what it may not write (`_gate_file`). The environment the run creates or syncs is ready
     before `since` (the gate takes it then). Bytecode caches are the program's (round 6: stack a compiles
     an unchecked `.pyc` of a component for stack b), and the recording does not write bytecode itself, so
     one changed during the run is another recording's."""
@@ -155,7 +155,7 @@ def _left_by_another(path: Any) -> str | None:
     if root is None or not _Watch.since or not isinstance(path, (str, bytes)):
         return None
     target = os.path.abspath(os.fsdecode(path))
-    if target in _Watch.own or not target.startswith(str(root) + os.sep) or _judged(Path(target)):
+    if target in _Watch.own or not target.startswith(str(root) + os.sep) or _gate_file(Path(target)):
         return None
     rel = Path(target).relative_to(root)
     try:
@@ -170,6 +170,17 @@ def _left_by_another(path: Any) -> str | None:
 
 def _judged(target: Path) -> bool:
     return any(target == p or target.is_relative_to(p) for p in _Watch.judged)
+
+
+def _gate_file(target: Path) -> bool:
+    """A file the program may not write (`_Watch.judged`: the packs, records, the gate and its
+    environments) is no other recording's; but in the gate's output directory, where the run keeps each
+    recorded state, only the recorder's read of one for a StackReference (`ReadTracker.outputs_only`, on
+    this thread) is the gate's: the program opening it itself reads what another recording left (round 37)."""
+    out = _Watch.out
+    if out is not None and (target == out or target.is_relative_to(out)):
+        return ReadTracker.quiet_here()
+    return _judged(target)
 
 
 def _program_site() -> str:
@@ -211,6 +222,7 @@ def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
     _Watch.program_file, _Watch.notes, _Watch.root = program_file, notes, root
     _Watch.own, _Watch.since = set(), int(os.environ.get(RUN_STARTED, "0") or 0)
     _Watch.judged = tuple(Path(p) for p in os.environ.get(JUDGED_PATHS, "").split(os.pathsep) if p)
+    _Watch.out = Path(os.environ[RUN_OUT]) if os.environ.get(RUN_OUT) else None
     bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     children = _children()
     try:
