@@ -156,6 +156,14 @@ def test_a_program_reading_this_runs_recorded_state_itself_is_refused(tmp_path, 
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert "a.state.json, which another recording of this run wrote" in proc.stderr
 
+def test_the_output_directory_run_variable_is_never_inherited(monkeypatch) -> None:
+    """The worker sets it from its request; one a job gives would make another directory the gate's."""
+    from gate.environ import refused_variables
+
+    monkeypatch.setenv("GATE_RUN_OUT", "/elsewhere")
+    assert "GATE_RUN_OUT" in refused_variables()
+
+
 def _wheel(where: Path) -> Path:
     """A wheel installing a `.pth` to the gate's SDKs (the install that would need a registry) and a module
     `helper` the program imports while it is recorded."""
