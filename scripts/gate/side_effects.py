@@ -146,8 +146,7 @@ def _left_by_another(path: Any) -> str | None:
     """A file of the program's directory that another recording of this run wrote (round 4): stack a
     writes `build/region.txt`, stack b reads it; a deploy of b on a clean checkout has no such file, so
     the recording would judge what is not deployed. Known by its mtime (after the run began) and by not
-    being one this recording wrote. Hidden directories are the program's too (round 37: `.data/` went
-    unseen), not what it may not write (`_gate_file`). The environment the run creates or syncs is ready
+    being one this recording wrote, where `_checked`. The environment the run creates or syncs is ready
     before `since` (the gate takes it then). Bytecode caches are the program's (round 6: stack a compiles
     an unchecked `.pyc` of a component for stack b), and the recording does not write bytecode itself, so
     one changed during the run is another recording's."""
@@ -155,9 +154,9 @@ def _left_by_another(path: Any) -> str | None:
     if root is None or not _Watch.since or not isinstance(path, (str, bytes)):
         return None
     target = os.path.abspath(os.fsdecode(path))
-    if target in _Watch.own or not target.startswith(str(root) + os.sep) or _gate_file(Path(target)):
+    if target in _Watch.own or not _checked(target, str(root)):
         return None
-    rel = Path(target).relative_to(root)
+    rel = Path(target).relative_to(root) if target.startswith(str(root) + os.sep) else Path(target)
     try:
         changed = real_stat(target).st_mtime_ns
     except OSError:
@@ -172,15 +171,17 @@ def _judged(target: Path) -> bool:
     return any(target == p or target.is_relative_to(p) for p in _Watch.judged)
 
 
-def _gate_file(target: Path) -> bool:
-    """A file the program may not write (`_Watch.judged`: the packs, records, the gate and its
-    environments) is no other recording's; but in the gate's output directory, where the run keeps each
-    recorded state, only the recorder's read of one for a StackReference (`ReadTracker.outputs_only`, on
-    this thread) is the gate's: the program opening it itself reads what another recording left (round 37)."""
+def _checked(target: str, root: str) -> bool:
+    """Whether a read of `target` is checked: a file of the program's directory, hidden directories too
+    (round 37: `.data/` went unseen), but none the program may not write (`_Watch.judged`: the packs,
+    records, the gate and its environments), which is no other recording's; and the gate's output
+    directory wherever it lies (round 37), where the run keeps each recorded state: there only the
+    recorder's read of one for a StackReference (`ReadTracker.outputs_only`, on this thread) is the
+    gate's, the program opening it itself reads what another recording left."""
     out = _Watch.out
-    if out is not None and (target == out or target.is_relative_to(out)):
-        return ReadTracker.quiet_here()
-    return _judged(target)
+    if out is not None and target.startswith(str(out) + os.sep):
+        return not ReadTracker.quiet_here()
+    return target.startswith(root + os.sep) and not _judged(Path(target))
 
 
 def _program_site() -> str:
