@@ -156,6 +156,7 @@ def test_a_program_reading_this_runs_recorded_state_itself_is_refused(tmp_path, 
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert "a.state.json, which another recording of this run wrote" in proc.stderr
 
+WRITES_OUT_DIR = REPO / "tests/corpus/engine/evil/writes-out-dir/__main__.py"
 READS_STATE_ELSEWHERE = '''\
 """Stack b finds the gate's --out from its parents' command lines (as writes-out-dir does) and takes
 its provider's region from stack a's state as this run recorded it there; else us-east-1."""
@@ -167,18 +168,7 @@ import pulumi
 import pulumi_aws as aws
 
 
-def out_dirs():
-    pid = os.getppid()
-    for _ in range(6):
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\\0")
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            return
-        for i, arg in enumerate(argv[:-1]):
-            if arg == b"--out":
-                yield Path(argv[i + 1].decode())
-        pid = int(stat.rsplit(")", 1)[1].split()[1])
+{find}
 
 
 if pulumi.get_stack() == "a":
@@ -186,7 +176,7 @@ if pulumi.get_stack() == "a":
 else:
     pulumi.StackReference(pulumi.Config().require("after"))
     region = "us-east-1"
-    for out in out_dirs():
+    for out in _out_dirs():
         for state in out.glob(".runs/*/a.state.json"):
             for resource in json.loads(state.read_text())["deployment"]["resources"]:
                 if resource["type"] == "pulumi:providers:aws":
@@ -195,11 +185,17 @@ else:
 '''
 
 
+def _finding_out() -> str:
+    """`_out_dirs` of the corpus program that finds the gate's --out (evil/writes-out-dir)."""
+    text = WRITES_OUT_DIR.read_text()
+    return text[text.index("def _out_dirs"):text.index("\n\n\nfor out")]
+
+
 @pytest.mark.slow
 def test_a_program_reading_this_runs_recorded_state_outside_its_directory_is_refused(tmp_path) -> None:
     """The same read with `--out` outside the program (the corpus's, a CI's): no read outside the
     program's directory was checked (exit 0)."""
-    program = _two_stacks(tmp_path, READS_STATE_ELSEWHERE)
+    program = _two_stacks(tmp_path, READS_STATE_ELSEWHERE.format(find=_finding_out()))
     proc = _all(program, tmp_path, tmp_path / "out")
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert "a.state.json, which another recording of this run wrote" in proc.stderr
