@@ -52,12 +52,13 @@ def _update(request: dict, kwargs: dict) -> dict[str, Any]:
 
 
 def run_variables(request: dict) -> None:
-    """The run's start and judged paths for gate.side_effects, from the request alone: absent there, unset
-    (round 21: an inherited value stood for a request without them)."""
-    from gate.environ import JUDGED_PATHS, RUN_STARTED
+    """The run's start, judged paths and output directory for gate.side_effects, from the request alone:
+    absent there, unset (round 21: an inherited value stood for a request without them)."""
+    from gate.environ import JUDGED_PATHS, RUN_OUT, RUN_STARTED
 
     values = {RUN_STARTED: str(request.get("run_started_ns") or ""),
-              JUDGED_PATHS: os.pathsep.join(request.get("judged_paths") or [])}
+              JUDGED_PATHS: os.pathsep.join(request.get("judged_paths") or []),
+              RUN_OUT: str(request.get("out") or "")}
     for name, value in values.items():
         if value:
             os.environ[name] = value

@@ -138,7 +138,6 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
     timings: dict[str, float] = {}
     begun = time.perf_counter()
-    run_started = time.time_ns()   # files changed after it were written by this run's recordings
     if args.stack is not None:
         validate_stack_name(args.stack)
     args.settings = options.settings_for(args, args.program)
@@ -156,6 +155,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     cache = open_preview_cache(args, project, out, *policy)
     environment = options.program_environment(project, timings, deadlines_of(args).program)
     with RunDir(out) as run, environment as worker:
+        run_started = time.time_ns()   # later files are its recordings' (r37: the environment is older)
         hits, todo = cache.split(stacks, run.path) if cache is not None else ({}, stacks)
         scans = None
         if todo and args.settings.checkov:
@@ -176,7 +176,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         try:
             runs = record_stacks(project.root, project, todo, run.path, jobs=args.settings.jobs, previous=out,
                                  deadline=deadlines_of(args).program,
-                                 options={**options.worker_options(args.settings), **worker,
+                                 options={**options.worker_options(args.settings, out), **worker,
                                           "run_started_ns": run_started},
                                  reuse=reuse if cache is not None else None,
                                  maybe=cache.deferred if cache is not None else set(),

@@ -57,7 +57,8 @@ _CONFIG_NAMES = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "P
 # the job's to give
 RUN_STARTED = "GATE_RUN_STARTED_NS"   # when the gate run began (time.time_ns())
 JUDGED_PATHS = "GATE_JUDGED_PATHS"    # the records, packs and pack config the gate judges by (os.pathsep)
-RUN_VARIABLES = (RUN_STARTED, JUDGED_PATHS)
+RUN_OUT = "GATE_RUN_OUT"              # the gate's output directory, where the run keeps its recorded states
+RUN_VARIABLES = (RUN_STARTED, JUDGED_PATHS, RUN_OUT)
 
 
 def refused_variables() -> list[str]:

@@ -74,11 +74,9 @@ def _packs(settings: Any) -> list[Path]:
             raise UsageError(f"{settings.source}: {pack}: not a policy pack (no PulumiPolicy.yaml)")
     if settings.packs:
         return list(settings.packs)
-    try:
-        from gate.policyhost import discover_packs
-    except ImportError:
-        return sorted(p.parent for p in (PROJECT_ROOT / "policies").rglob("PulumiPolicy.yaml"))
-    return list(discover_packs(PROJECT_ROOT / "policies"))
+    from gate.packs import discover_packs
+
+    return discover_packs(PROJECT_ROOT / "policies")
 
 
 def _pack_config(settings: Any) -> dict[str, Any]:
@@ -176,12 +174,15 @@ def locate_sources(reports: list[Any], project: Any) -> None:
         report.source_fallback = relative(project.config_dir / f"Pulumi.{report.stack}.yaml", project.root)
 
 
-def worker_options(settings: Any) -> dict[str, Any]:
+def worker_options(settings: Any, out: Path) -> dict[str, Any]:
     """What each recording worker needs from the settings (it reads its request file), with the paths the
-    gate judges by: a program may not write there (gate.side_effects)."""
+    gate judges by and its output directory `out` (round 37: where it keeps this run's states, which a
+    StackReference reads; a program leaving a file there for the next stack went unseen): a program may
+    not write there (gate.side_effects)."""
     fixtures = settings.invoke_fixtures
     return {"invoke_fixtures": str(fixtures) if fixtures else None, "record_update": settings.record_update,
-            "judged_paths": judged_paths(settings), "recorder": settings.recorder}
+            "judged_paths": sorted({*judged_paths(settings), str(out.resolve())}), "out": str(out.resolve()),
+            "recorder": settings.recorder}
 
 
 def judged_paths(settings: Any) -> list[str]:

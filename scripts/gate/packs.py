@@ -22,19 +22,15 @@ from gate.policy_config import PackConfigFile, PolicyConfig, PolicyInfo, parse_c
 POLICY_FILE = "PulumiPolicy.yaml"
 
 def discover_packs(root: Path) -> list[Path]:
-    """Pack directories under `root` (a directory holding PulumiPolicy.yaml is itself a pack)."""
+    """Pack directories under `root` (a directory holding PulumiPolicy.yaml is itself a pack): every one,
+    whatever its folders are called (round 37: one under a hidden, `__pycache__` or `node_modules` folder
+    was silently never run; a pack that is no Python pack or fails to load is named, exit 2)."""
     root = Path(root)
     if not root.is_dir():
         raise UsageError(f"{root}: policy pack directory does not exist")
     if (root / POLICY_FILE).is_file():
         return [root]
-    found = []
-    for f in sorted(root.rglob(POLICY_FILE)):
-        rel = f.parent.relative_to(root)
-        if any(part.startswith(".") or part in ("__pycache__", "node_modules") for part in rel.parts):
-            continue
-        found.append(f.parent)
-    return found
+    return sorted(f.parent for f in root.rglob(POLICY_FILE))
 
 
 def require_pack_dir(directory: Path) -> Path:

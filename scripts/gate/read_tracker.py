@@ -61,6 +61,11 @@ class ReadTracker:
             cls._local.quiet = False
 
     @classmethod
+    def quiet_here(cls) -> bool:
+        """Whether this thread is in `not_an_input` (the gate's own read, gate.side_effects)."""
+        return bool(getattr(cls._local, "quiet", False))
+
+    @classmethod
     @contextlib.contextmanager
     def outputs_only(cls, path: Path) -> Iterator[None]:
         """The recorder reading a state for a StackReference: the stack depends on that state's outputs,

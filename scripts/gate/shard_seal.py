@@ -26,7 +26,6 @@ from gate.errors import GateError
 
 SEAL = ".shard.json"
 _SOURCES = ("*.py", "Pulumi*.yaml", "pyproject.toml", "requirements*.txt", "uv.lock")
-_SKIP = ("__pycache__", "node_modules")
 _TOOLS = Path(__file__).resolve().parents[2] / ".tools"   # the gate's home project's tool directory
 
 
@@ -44,11 +43,13 @@ def program_digest(root: Path) -> str:
 
 def _program_files(root: Path) -> list[Path]:
     """Through the tree's links (gate.cache.walk_tree, round 31: a linked directory was not descended),
-    hidden directories too (round 36: code imported from `.lib/` changed no seal); not into what is no
-    source of the program, each told by what it is (`_not_sources`)."""
+    hidden directories too (round 36: code imported from `.lib/` changed no seal), `__pycache__` and
+    `node_modules` too (round 37: a module imported from one changed no seal; the bytecode there is no
+    source pattern); not into what is no source of the program, each told by what it is
+    (`_not_sources`)."""
     from gate.cache import walk_tree
 
-    return walk_tree(root, lambda d: d.name not in _SKIP and not _not_sources(d, Path(root)),
+    return walk_tree(root, lambda d: not _not_sources(d, Path(root)),
                      lambda p: ("fixtures" in p.parent.relative_to(root).parts
                                 or any(fnmatch(p.name, pattern) for pattern in _SOURCES)))
 

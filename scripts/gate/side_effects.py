@@ -12,9 +12,10 @@ machine has none), nor loading native code through `ctypes` (libc `getenv` reads
 reading another view of the environment (`/proc/self/environ`). Files: the program may write inside
 its own directory, except the files that decide how it is deployed and judged (`Pulumi*.yaml`,
 `pyproject.toml`, `fixtures/`, and the records, packs and pack config the gate judges by, which a project
-may keep beside its program): a program rewriting its backend, stack config, the records or a pack
-would change what the gate reads after the run, not what `pulumi up` reads before it; nor may it read a
-file another recording of the same run wrote (round 4: stack a leaves `build/region.txt` for stack b).
+may keep beside its program, and the gate's output directory, round 37): a program rewriting its
+backend, stack config, the records or a pack would change what the gate reads after the run, not what
+`pulumi up` reads before it; nor may it read a file another recording of the same run wrote (round 4:
+stack a leaves `build/region.txt` for stack b; round 37: in a hidden directory too).
 Round 6: a path is checked on both ends of a rename or link, a symlink, mode, owner, time or directory
 made outside the program's directory is refused like a write; `_posixsubprocess.fork_exec` (what
 multiprocessing's spawn and forkserver call, no audit event of its own) is a process start; a profile or
@@ -34,8 +35,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from gate.environ import JUDGED_PATHS, RUN_STARTED
+from gate.environ import JUDGED_PATHS, RUN_OUT, RUN_STARTED
 from gate.read_probes import real_stat
+from gate.read_tracker import ReadTracker
 
 _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell command",
            "os.exec": "exec", "os.posix_spawn": "spawn", "os.spawn": "spawn", "os.fork": "fork",
@@ -80,7 +82,8 @@ class _Watch:
     root: Path | None = None          # the program's directory: its own files may be written
     notes: list[str] = []
     own: set[str] = set()             # files this recording wrote (it may read them back)
-    judged: tuple[Path, ...] = ()     # what the gate judges by: never the program's to write
+    judged: tuple[Path, ...] = ()     # what the gate judges by or writes: never the program's to write
+    out: Path | None = None           # the gate's output directory (among `judged`): this run's states
     since = 0                         # files changed after this (ns) were written during this run
     installed = False
     clearing = 0                      # sys.setprofile(None)/settrace(None) under way: allowed
@@ -132,8 +135,7 @@ def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
     if root is not None and target.is_relative_to(root):
         rel = target.relative_to(root)
         protected = (target.name.startswith("Pulumi.") and target.suffix in (".yaml", ".yml")) \
-            or target.name == "pyproject.toml" or "fixtures" in rel.parts[:-1] \
-            or any(target == p or target.is_relative_to(p) for p in _Watch.judged)
+            or target.name == "pyproject.toml" or "fixtures" in rel.parts[:-1] or _judged(target)
         if not protected:
             _Watch.own.add(str(target))
             return None
@@ -144,18 +146,17 @@ def _left_by_another(path: Any) -> str | None:
     """A file of the program's directory that another recording of this run wrote (round 4): stack a
     writes `build/region.txt`, stack b reads it; a deploy of b on a clean checkout has no such file, so
     the recording would judge what is not deployed. Known by its mtime (after the run began) and by not
-    being one this recording wrote. Dot directories (`.gate`) are not the program's; bytecode caches are
-    (round 6: stack a compiles an unchecked `.pyc` of a component for stack b), and the recording does not
-    write bytecode itself, so one changed during the run is another recording's."""
+    being one this recording wrote, where `_checked`. The environment the run creates or syncs is ready
+    before `since` (the gate takes it then). Bytecode caches are the program's (round 6: stack a compiles
+    an unchecked `.pyc` of a component for stack b), and the recording does not write bytecode itself, so
+    one changed during the run is another recording's."""
     root = _Watch.root
     if root is None or not _Watch.since or not isinstance(path, (str, bytes)):
         return None
     target = os.path.abspath(os.fsdecode(path))
-    if target in _Watch.own or not target.startswith(str(root) + os.sep):
+    if target in _Watch.own or not _checked(target, str(root)):
         return None
-    rel = Path(target).relative_to(root)
-    if any(part.startswith(".") for part in rel.parts[:-1]):
-        return None
+    rel = Path(target).relative_to(root) if target.startswith(str(root) + os.sep) else Path(target)
     try:
         changed = real_stat(target).st_mtime_ns
     except OSError:
@@ -164,6 +165,23 @@ def _left_by_another(path: Any) -> str | None:
         return None
     return (f"read {rel.as_posix()}, which another recording of this run wrote (a deploy of this stack from "
             "a clean checkout does not have it): generate it in every run before reading it, or commit it")
+
+
+def _judged(target: Path) -> bool:
+    return any(target == p or target.is_relative_to(p) for p in _Watch.judged)
+
+
+def _checked(target: str, root: str) -> bool:
+    """Whether a read of `target` is checked: a file of the program's directory, hidden directories too
+    (round 37: `.data/` went unseen), but none the program may not write (`_Watch.judged`: the packs,
+    records, the gate and its environments), which is no other recording's; and the gate's output
+    directory wherever it lies (round 37), where the run keeps each recorded state: there only the
+    recorder's read of one for a StackReference (`ReadTracker.outputs_only`, on this thread) is the
+    gate's, the program opening it itself reads what another recording left."""
+    out = _Watch.out
+    if out is not None and target.startswith(str(out) + os.sep):
+        return not ReadTracker.quiet_here()
+    return target.startswith(root + os.sep) and not _judged(Path(target))
 
 
 def _program_site() -> str:
@@ -205,6 +223,7 @@ def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
     _Watch.program_file, _Watch.notes, _Watch.root = program_file, notes, root
     _Watch.own, _Watch.since = set(), int(os.environ.get(RUN_STARTED, "0") or 0)
     _Watch.judged = tuple(Path(p) for p in os.environ.get(JUDGED_PATHS, "").split(os.pathsep) if p)
+    _Watch.out = Path(os.environ[RUN_OUT]) if os.environ.get(RUN_OUT) else None
     bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     children = _children()
     try:
