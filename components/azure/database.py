@@ -277,9 +277,9 @@ class SqlDatabase(pulumi.ComponentResource):
             restrict_outbound_network_access="Enabled",
             identity={"type": "UserAssigned", "user_assigned_identities": [identity.id]},
             primary_user_assigned_identity_id=identity.id,
-            # The key the server registers at creation is the one its `keyId` names; the protector below
-            # names that same versioned server key, so both take the versioned URI (a versionless `keyId`
-            # registers a versionless server key the protector's name would not find).
+            # The server registers the key its `keyId` names; the protector below names the versioned
+            # server key, which nothing else registers (one shared HSM key: no partner ServerKey), so the
+            # server takes the versioned URI too; auto-rotation then follows new versions.
             key_id=side.key_versioned_uri if side.key_versioned_uri is not None else side.key_uri,
             administrators={
                 "administrator_type": "ActiveDirectory",
