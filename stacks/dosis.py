@@ -167,8 +167,10 @@ def _keys(c: Ctx, net: dict[str, RegionalNetwork], dns: PrivateDnsZones) -> dict
     }
 
 
-def _logs(c: Ctx, siem: SecurityMonitoring, kv: dict[str, KeyStore], net, dns) -> Sentinel:
-    """CMK cluster linked before Sentinel is onboarded; private query access for the SOC (AMPLS)."""
+def _logs(c: Ctx, siem: SecurityMonitoring, kv: dict[str, KeyStore], net, dns) -> Sentinel | None:
+    """CMK cluster linked before Sentinel is onboarded; private query access for the SOC (AMPLS). Before
+    the cluster's identity holds its key grant (`logClusterKeyGranted: false`, the first update) there is
+    no link, so Sentinel, which must be onboarded after it, is not declared yet."""
     cluster = LogCluster(
         "logs",
         LogClusterArgs(
@@ -181,6 +183,7 @@ def _logs(c: Ctx, siem: SecurityMonitoring, kv: dict[str, KeyStore], net, dns) -
             key_scope=kv[DOSIS_PRIMARY].key_scope("logs"),
             tags=c.tags,
             capacity_gb_per_day=c.cfg.log_cluster_capacity,
+            key_granted=c.cfg.log_cluster_key_granted,
         ),
         opts=c.opts(DOSIS_PRIMARY),
     )
@@ -196,6 +199,8 @@ def _logs(c: Ctx, siem: SecurityMonitoring, kv: dict[str, KeyStore], net, dns) -
         ),
         opts=c.opts(DOSIS_PRIMARY),
     )
+    if cluster.link is None:
+        return None
     return Sentinel(
         "sentinel",
         SentinelArgs(

@@ -75,6 +75,9 @@ class DosisConfig(DosisSovereignty):
     """BGP ASN of the Azure VPN gateways (both regions)."""
     log_cluster_capacity: int = 100
     """Commitment tier (GB/day) of the CMK Log Analytics cluster."""
+    log_cluster_key_granted: bool = True
+    """The Log Analytics cluster exists and its system identity holds its key grant, so its key is set
+    and the workspace linked; false for the first update (docs/runbook-dosis.md)."""
     sql_admin_object_id: str | None = None
     """Object id of the SQL Entra administrator (the deployment identity); default: who runs `pulumi up`."""
     supplier_cidrs: list[str] | None = None

@@ -91,6 +91,7 @@ def dosis_security_archive(cfg: Any, keys: DosisKeys, tags: dict[str, str],
             workload_provider=workload_provider,
             total_retention_days=cfg.log_total_retention_days,
             break_glass_object_ids=list(cfg.break_glass_object_ids or ()),
+            key_granted=cfg.log_cluster_key_granted,
         ),
         opts=opts,
     )

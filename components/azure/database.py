@@ -50,7 +50,8 @@ class SqlServerSide:
     server_name: str
     """Globally unique logical server name."""
     key_uri: pulumi.Input[str]
-    """Versionless URI of the TDE key in this region's key store."""
+    """Versionless URI of the TDE key in this region's key store (the server's key when no version is
+    known: tests)."""
     key_scope: pulumi.Input[str]
     """ARM scope of that key (the server identity gets crypto-service rights on it only)."""
     location: str = DOSIS_PRIMARY
@@ -60,8 +61,9 @@ class SqlServerSide:
     provider: pulumi.ProviderResource | None = None
     """Provider for this side's resources (the failover region's provider)."""
     key_versioned_uri: pulumi.Input[str] | None = None
-    """Versioned URI of this side's TDE key; registered as a server key on the partner server so that
-    geo-replication of the CMK-encrypted database works both ways. None = not registered (tests)."""
+    """Versioned URI of this side's TDE key: the server's `keyId`, which registers the server key that the
+    encryption protector names (`<vault>_<key>_<version>`), and the partner's server key for geo-replication.
+    None = a versionless `keyId` and no protector or partner key (tests)."""
 
 
 @dataclass
@@ -275,7 +277,10 @@ class SqlDatabase(pulumi.ComponentResource):
             restrict_outbound_network_access="Enabled",
             identity={"type": "UserAssigned", "user_assigned_identities": [identity.id]},
             primary_user_assigned_identity_id=identity.id,
-            key_id=side.key_uri,
+            # The server registers the key its `keyId` names; the protector below names the versioned
+            # server key, which nothing else registers (one shared HSM key: no partner ServerKey), so the
+            # server takes the versioned URI too; auto-rotation then follows new versions.
+            key_id=side.key_versioned_uri if side.key_versioned_uri is not None else side.key_uri,
             administrators={
                 "administrator_type": "ActiveDirectory",
                 "azure_ad_only_authentication": True,

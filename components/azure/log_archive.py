@@ -64,6 +64,9 @@ class SecurityLogArchiveArgs:
     """Commitment tier of the dedicated cluster."""
     break_glass_object_ids: list[str] = field(default_factory=list)
     """Break-glass accounts: any sign-in raises an incident in the archive's Sentinel too."""
+    key_granted: bool = True
+    """The cluster's system identity holds its key grant (LogClusterArgs.key_granted); until then no key,
+    no link and no Sentinel, which must be onboarded after the link."""
 
 
 class SecurityLogArchive(pulumi.ComponentResource):
@@ -88,19 +91,21 @@ class SecurityLogArchive(pulumi.ComponentResource):
                 key_name=args.keys.key_name("logs"), key_scope=args.keys.key_scope("logs"), tags=args.tags,
                 location=location, capacity_gb_per_day=args.capacity_gb_per_day,
                 key_provider=args.workload_provider,  # the HSM is the workload's: never a security-side grant
+                key_granted=args.key_granted,
             ),
             opts=here,
         )
-        Sentinel(
-            f"{name}-sentinel",
-            SentinelArgs(
-                resource_group_name=rg, workspace_name=self.workspace.name,
-                retention_days=args.retention_days, total_retention_days=args.total_retention_days,
-                customer_managed_key=True,
-                after=[cluster.link], break_glass_object_ids=list(args.break_glass_object_ids),
-            ),
-            opts=here,
-        )
+        if cluster.link is not None:  # Sentinel with a CMK is onboarded after the cluster link
+            Sentinel(
+                f"{name}-sentinel",
+                SentinelArgs(
+                    resource_group_name=rg, workspace_name=self.workspace.name,
+                    retention_days=args.retention_days, total_retention_days=args.total_retention_days,
+                    customer_managed_key=True,
+                    after=[cluster.link], break_glass_object_ids=list(args.break_glass_object_ids),
+                ),
+                opts=here,
+            )
         diagnostics(f"{name}-workspace", self.workspace.id, self.workspace.id, self.workspace)
         # Created with the workload provider: the export setting belongs to the workload subscription.
         azure.monitor.SubscriptionDiagnosticSetting(

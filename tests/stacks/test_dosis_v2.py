@@ -44,9 +44,16 @@ def test_data_stores_wait_for_their_key_and_its_grant(graph):
     assert len(grants) >= 5
     for grant in grants:  # a key-scope role assignment is created after the pool holding the key
         assert hsm.urn in _deps(grant), grant.name
-    for data_store in (*servers.values(), account, *clusters):  # ... and the store after the pool + grant
+    for data_store in (*servers.values(), account):  # ... and the store after the pool + grant
         assert hsm.urn in _deps(data_store), data_store.name
         assert any(g.urn in _deps(data_store) for g in grants), data_store.name
+    # A cluster reaches its key through its own (system) identity: the grant follows the cluster, and the
+    # workspace is linked only after the grant (the key itself is set once it exists: logClusterKeyGranted).
+    links = graph.by_type("azure-native:operationalinsights:LinkedService")
+    for cluster in clusters:
+        assert hsm.urn in _deps(cluster), cluster.name
+        (grant,) = [g for g in grants if g.parent == cluster.urn]
+        assert any(grant.urn in _deps(link) and cluster.urn in _deps(link) for link in links), cluster.name
 
 
 def test_nsg_service_tags_use_the_singular_prefix(graph):
@@ -148,7 +155,8 @@ def test_tde_keys_never_expire_and_rotate_automatically(graph):
         policy = key.inputs["properties"]["rotationPolicy"]
         assert "expiryTime" not in (policy.get("attributes") or {}), key.name
     for server in graph.by_type("azure-native:sql:Server"):
-        assert server.inputs["keyId"].endswith("/keys/sql-tde")  # versionless
+        # the imported version, the server key the auto-rotating protector names; it follows new versions
+        assert server.inputs["keyId"].rsplit("/", 2)[-2] == "sql-tde", server.name
 
 
 def test_every_custom_resource_is_in_a_dosis_region_or_global(graph):
@@ -182,3 +190,19 @@ def test_declared_dosis_uit_hosts_are_dosis_prods_web_apps_where_declared(graph)
     assert declared == {h: apps[h] for h in declared}
     assert set(declared) == {graph.outputs["dosisUitHostName"], graph.outputs["dosisUitHostNameFailover"]}
     assert [f"https://{h}" for h in declared] == list(DOSIS_UIT_DEFAULT)
+
+
+def test_first_update_makes_the_clusters_and_their_grants_before_keys_links_and_sentinel():
+    """`logClusterKeyGranted: false` (the first update): both clusters (SIEM and archive) are created with
+    their system identity and its key grant but no key; no workspace is linked and neither Sentinel is
+    onboarded (Sentinel with a customer-managed key must come after the link)."""
+    first = record_program(PROJECT, "dosis-prod", config={"dosis-eloket:logClusterKeyGranted": "false"})
+    clusters = first.by_type("azure-native:operationalinsights:Cluster")
+    grants = first.by_type("azure-native:authorization:RoleAssignment")
+    assert len(clusters) == 2
+    for cluster in clusters:
+        assert cluster.inputs["identity"] == {"type": "SystemAssigned"}
+        assert "keyVaultProperties" not in cluster.inputs, cluster.name
+        assert any(g.parent == cluster.urn for g in grants), cluster.name
+    assert not first.by_type("azure-native:operationalinsights:LinkedService")
+    assert not first.by_type("azure-native:securityinsights:SentinelOnboardingState")

@@ -95,4 +95,7 @@ def test_managed_hsm_dosis_keys_point_at_the_hsm_with_a_replica_once_activated()
     (hsm,) = graph.by_type("azure-native:keyvault:ManagedHsm")
     assert [r["name"] for r in hsm.inputs["properties"]["regions"]] == ["westeurope", "northeurope"]
     for s in graph.by_type("azure-native:sql:Server"):
-        assert s.inputs["keyId"] == "https://dosis-hsm.managedhsm.azure.net/keys/sql-tde"
+        # the imported version (hsmKeyVersions): the server key the encryption protector names
+        assert s.inputs["keyId"] == (
+            "https://dosis-hsm.managedhsm.azure.net/keys/sql-tde/0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+        )

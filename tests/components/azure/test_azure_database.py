@@ -221,3 +221,28 @@ def test_database_diagnostics_name_the_metric_categories_sql_takes():
     db = g.by_type("azure-native:sql:Database")[0]
     metrics = [m["category"] for m in diagnosed(g, WORKSPACE)[db.id]["metrics"]]
     assert metrics == ["Basic", "InstanceAndAppAdvanced", "WorkloadManagement"]
+
+
+def test_server_key_is_the_versioned_key_its_protector_names():
+    """The server key a logical server registers from its `keyId` is named after that URI
+    (`<vault>_<key>_<version>`); the encryption protector must name a registered server key. A versionless
+    `keyId` next to a protector naming the versioned key points the protector at a key the server never
+    registered (Managed HSM or Key Vault alike), so the server takes the versioned URI."""
+    hsm_key = "https://dosis-hsm.managedhsm.azure.net/keys/sql-tde"
+
+    def fn(opts):
+        neu = azure.Provider("neu", location="northeurope")
+        w = SqlServerSide(RG, "sql-weu", hsm_key, "/scope/hsm", key_versioned_uri=f"{hsm_key}/v1")
+        n = SqlServerSide("rg-neu", "sql-neu", hsm_key, "/scope/hsm", location="northeurope", provider=neu,
+                          key_versioned_uri=f"{hsm_key}/v1")
+        args = SqlDatabaseArgs(w, n, SUB, TENANT, "dosis-deployer", "deployer-1", TAGS, shared_key=True)
+        SqlDatabase("sql", args, opts=opts)
+
+    g = record(fn)
+    servers = {s.urn: s for s in g.by_type(SERVER)}
+    protectors = g.by_type("azure-native:sql:EncryptionProtector")
+    assert len(protectors) == 2
+    for p in protectors:
+        server = next(s for urn, s in servers.items() if urn in p.dependencies or p.parent == urn)
+        assert server.inputs["keyId"] == f"{hsm_key}/v1"
+        assert server_key_name(server.inputs["keyId"]) == p.inputs["serverKeyName"]

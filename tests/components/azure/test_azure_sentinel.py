@@ -42,7 +42,7 @@ def test_rules_wait_for_their_table_and_onboarding():
         assert {onboarding.urn, tables[table].urn} <= _deps(rule), rule.name
         assert rule.inputs["enabled"] and rule.inputs["incidentConfiguration"]["createIncident"]
     assert "'bg-1'" in rules["dosis-break-glass-sign-in"].inputs["query"]
-    assert "KeyDelete" in rules["dosis-key-operations"].inputs["query"]
+    assert "!in~ (" in rules["dosis-key-operations"].inputs["query"]
     assert_in_regions(g)
 
 
@@ -60,3 +60,42 @@ def test_total_retention_beyond_two_years_is_whole_years(days):
     years is restricted to full years"): 10 years is 3653 days, not 3650."""
     with pytest.raises(Exception, match="3653, 4018 or 4383"):
         _sentinel(total_retention_days=days)
+
+
+def _matches(query: str, record: dict[str, str]) -> bool:
+    """Whether a record passes every `| where` clause of the shapes the detections use: `F == 'v'`
+    (joined by `and`), `F in~ (...)` and `F !in~ (...)` (case-insensitive)."""
+    for clause in query.split("| where ")[1:]:
+        for cond in clause.split(" and "):
+            field, op, value = cond.strip().split(" ", 2)
+            if op == "==":
+                ok = record.get(field) == value.strip("'")
+            else:
+                names = {v.strip(" '").lower() for v in value.strip("()").split(",")}
+                ok = (record.get(field, "").lower() in names) == (op == "in~")
+            if not ok:
+                return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("operation", "incident"),
+    [
+        ("KeyDelete", True),
+        ("KeyImport", True),
+        ("BackupCreate", True),  # Managed HSM full backup (Managed HSM logging reference)
+        ("SecurityDomainDownload", True),  # a Managed HSM operation no list of Key Vault names holds
+        ("RoleAssignmentCreate", True),  # Managed HSM local RBAC: invisible to the ARM activity rule
+        ("KeyUnwrap", False),
+        ("KeyWrap", False),
+        ("KeyGet", False),
+    ],
+)
+def test_key_operations_rule_catches_managed_hsm_operations(operation, incident):
+    """Managed HSM audit events reach AzureDiagnostics as MICROSOFT.KEYVAULT / AuditEvent with operation
+    names of their own; the rule raises an incident on everything but key use, a name it does not know
+    included, so the HSM's backups, security-domain and local role operations are not missed."""
+    query = {d[0]: d[4] for d in DETECTIONS}["key-operations"]
+    record_ = {"ResourceProvider": "MICROSOFT.KEYVAULT", "Category": "AuditEvent", "OperationName": operation}
+    assert _matches(query, record_) is incident
+    assert not _matches(query, {**record_, "Category": "AzurePolicyEvaluationDetails"})
