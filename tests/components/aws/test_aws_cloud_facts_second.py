@@ -1,0 +1,40 @@
+"""Second pass of the cloud-facts review (2026-12-05; docs/development.md): the first pass's leads, each
+decided from the AWS documentation its test names."""
+
+from aws_support import ACCOUNT, KEY, TAGS, record
+
+from components.aws.platform import ContainerPlatform, ContainerPlatformArgs
+
+LOGS_KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/66666666-7777-8888-9999-000000000000"
+
+
+def _platform():
+    return record(
+        lambda opts: ContainerPlatform(
+            "eloket",
+            ContainerPlatformArgs(tags=TAGS, image_kms_key_arn=KEY, log_kms_key_arn=LOGS_KEY,
+                                  log_retention_days=400),
+            opts=opts,
+        )
+    )
+
+
+def test_container_insights_writes_into_a_declared_cmk_group_made_before_the_cluster():
+    """Container Insights writes its performance events to `/aws/ecs/containerinsights/<cluster>/performance`
+    and creates that group itself when it is missing (CloudWatch user guide, "Container Insights performance
+    log events for Amazon ECS": "it automatically creates a log group ... You don't need to create this log
+    group yourself"), under no customer-managed key and with no retention. The cluster's name is fixed so
+    the group can be declared, under the logs key with a retention, before the cluster exists."""
+    g = _platform()
+    cluster = g.by_type("aws:ecs/cluster:Cluster")[0]
+    assert {"name": "containerInsights", "value": "enabled"} in cluster.inputs["settings"]
+    name = cluster.inputs.get("name")
+    assert name, "an autonamed cluster's performance group cannot be declared before it"
+    groups = [r for r in g.by_type("aws:cloudwatch/logGroup:LogGroup")
+              if r.inputs.get("name") == f"/aws/ecs/containerinsights/{name}/performance"]
+    assert len(groups) == 1
+    group = groups[0]
+    assert group.inputs["kmsKeyId"] == LOGS_KEY and group.inputs["retentionInDays"] == 400
+    assert group.protect
+    assert group.urn in cluster.dependencies
+
