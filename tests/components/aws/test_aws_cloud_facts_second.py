@@ -1,9 +1,12 @@
 """Second pass of the cloud-facts review (2026-12-05; docs/development.md): the first pass's leads, each
 decided from the AWS documentation its test names."""
 
-from aws_support import ACCOUNT, KEY, TAGS, record
+from aws_support import ACCOUNT, KEY, TAGS, doc, one, record
 
+from components.aws.log_archive import LogArchive, LogArchiveArgs
 from components.aws.platform import ContainerPlatform, ContainerPlatformArgs
+
+ARCHIVE = "444455556666"
 
 LOGS_KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/66666666-7777-8888-9999-000000000000"
 
@@ -38,3 +41,31 @@ def test_container_insights_writes_into_a_declared_cmk_group_made_before_the_clu
     assert group.protect
     assert group.urn in cluster.dependencies
 
+
+
+def _may(policy: dict, principal: str, action: str) -> bool:
+    return any(
+        s["Effect"] == "Allow" and principal in _principals(s) and action in s["Action"]
+        for s in policy["Statement"]
+    )
+
+
+def _principals(statement: dict) -> list[str]:
+    aws = statement.get("Principal", {}).get("AWS", [])
+    return [aws] if isinstance(aws, str) else aws
+
+
+def test_imported_material_keys_let_their_administrators_import_the_material():
+    """A key of origin EXTERNAL is created without material and stays `PendingImport`, unusable, until
+    ImportKeyMaterial ("Required permissions: kms:ImportKeyMaterial (key policy)", KMS API reference), so
+    CreateTrail on the archive key waits for the import. The key policy must let the archive's key
+    administrator and the role that creates the key import it (GetParametersForImport is `kms:Get*`)."""
+    admin = f"arn:aws:iam::{ARCHIVE}:role/security-log-archive-admin"
+    deployer = f"arn:aws:iam::{ARCHIVE}:role/eloket-log-archive-deployer"
+    g = record(lambda opts: LogArchive("log-archive", LogArchiveArgs(
+        archive_account_id=ARCHIVE, workload_account_id=ACCOUNT, admin_role_arn=admin, tags=TAGS,
+        management_account_id="333344445555", deployer_role_arn=deployer), opts=opts))
+    key = doc(one(g, "aws:kms/externalKey:ExternalKey")["policy"])
+    for who in (admin, deployer):
+        assert _may(key, who, "kms:ImportKeyMaterial"), who
+        assert _may(key, who, "kms:Get*"), who
