@@ -200,7 +200,14 @@ def _compute(c: Ctx, keys: dict, logs: dict, data: tuple, identities: tuple) -> 
     cfg, net = c.cfg, logs["net"]
     drupal_id, frontend_id = identities
     platform = ContainerPlatform(
-        "eloket", ContainerPlatformArgs(tags=c.tags, image_kms_key_arn=keys["static"].arn), opts=c.opts
+        "eloket",
+        ContainerPlatformArgs(
+            tags=c.tags,
+            image_kms_key_arn=keys["static"].arn,
+            log_kms_key_arn=keys["logs"].arn,
+            log_retention_days=cfg.log_retention_days,
+        ),
+        opts=c.opts,
     )
     entry = WebEntry(
         "eloket",

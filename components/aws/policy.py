@@ -62,6 +62,10 @@ KMS_ADMIN_ACTIONS: tuple[str, ...] = (
     "kms:ScheduleKeyDeletion",
     "kms:CancelKeyDeletion",
     "kms:RotateKeyOnDemand",
+    # A key of origin EXTERNAL stays PendingImport (unusable) until its material is imported, and only the
+    # key policy can allow that ("Required permissions: kms:ImportKeyMaterial (key policy)"); it carries
+    # wrapped material into the key, never data out of it.
+    "kms:ImportKeyMaterial",
 )
 
 # The subset of KMS_ADMIN_ACTIONS that changes a key (read-only Describe/Get/List excluded).

@@ -100,8 +100,8 @@ def _network(b: Base) -> Any:
 def _platform_and_service(b: Base) -> Any:
     net = b.network()
     entry = b.web_entry("dep-web", net)
-    platform = ContainerPlatform("c", ContainerPlatformArgs(tags=TAGS, image_kms_key_arn=b.keys["data"].arn),
-                                 opts=b.opts)
+    platform = ContainerPlatform("c", ContainerPlatformArgs(tags=TAGS, image_kms_key_arn=b.keys["data"].arn,
+                                                            log_kms_key_arn=b.keys["logs"].arn), opts=b.opts)
     identity = WorkloadIdentity("dep-app", WorkloadIdentityArgs(account_id=ACCOUNT, tags=TAGS), opts=b.opts)
     return ContainerService("c-app", ContainerServiceArgs(
         cluster_arn=platform.cluster.arn, identity=identity, vpc_id=net.vpc.id,

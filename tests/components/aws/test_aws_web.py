@@ -145,7 +145,7 @@ def test_service_rejects_secrets_without_key():
 def test_platform_repositories_are_immutable_scanned_and_cmk():
     g = record(
         lambda opts: ContainerPlatform(
-            "p", ContainerPlatformArgs(tags=TAGS, image_kms_key_arn=KEY), opts=opts
+            "p", ContainerPlatformArgs(tags=TAGS, image_kms_key_arn=KEY, log_kms_key_arn=KEY), opts=opts
         )
     )
     for repo in g.by_type("aws:ecr/repository:Repository"):
