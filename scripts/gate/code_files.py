@@ -6,8 +6,8 @@ A module is loaded from a source (`.py`, `.pyw` on Windows), from bytecode with 
 (`.so`, `.pyd`), from a zip archive on `sys.path` whatever its name, and a `.pth` file of a site directory
 runs its `import` lines. Bytecode in `__pycache__` that the import system checks against its source
 beside it before use (a timestamp, or a checked hash: PEP 552) is no code of its own: each runner writes
-its own, and its source is what is run. An unchecked hash-based `.pyc` is run without a look at its
-source, so it is code of its own.
+its own, and its source is what is run; nor is one whose source is gone (never looked for). An unchecked
+hash-based `.pyc` is run without a look at its source, so it is code of its own.
 """
 
 from __future__ import annotations
@@ -31,16 +31,20 @@ def is_code(path: Path) -> bool:
 
 
 def checked_cache(path: str) -> bool:
-    """Whether `path` is bytecode in a `__pycache__` folder, of a source beside that folder, that the
-    import system checks against that source before running it (module docstring)."""
+    """Whether `path` is bytecode in a `__pycache__` folder (named for a source: `<name>.<tag>.pyc`) that
+    the import system never runs in place of that source: checked against it before use, or left by a
+    source that is gone (looked for only when the source is there; its name, dots and all, is no module's).
+    A FIFO or device is no bytecode (its reader names it)."""
     if not path.endswith(".pyc"):
         return False
     try:
         source = importlib.util.source_from_cache(path)
     except (ValueError, NotImplementedError):
         return False     # sourceless bytecode: the code itself
-    if not os.path.isfile(source) or not _regular(path):
+    if not _regular(path):
         return False
+    if not os.path.isfile(source):
+        return True
     try:
         with open(path, "rb") as pyc:
             header = pyc.read(8)
