@@ -49,8 +49,12 @@ def tree_files(root: Path) -> list[tuple[str, str]]:
 
 def files_under(root: Path) -> list[Path]:
     """What tree_files hashes: all that is no directory, so a FIFO or device there is named, not skipped
-    unseen (round 30)."""
-    return walk_tree(root, lambda d: d.name != "__pycache__")
+    unseen (round 30); in `__pycache__` too (round 38: a pack's sourceless or unchecked bytecode there
+    changed no digest), but for the bytecode the import system checks against a source beside it, which
+    each runner writes (`gate.code_files`)."""
+    from gate.code_files import checked_cache
+
+    return walk_tree(root, lambda d: True, lambda p: not checked_cache(str(p)))
 
 
 def walk_tree(root: Path, keep_dir: Callable[[Path], bool], keep_file: Callable[[Path], bool] = bool

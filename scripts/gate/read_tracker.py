@@ -91,9 +91,15 @@ class ReadTracker:
             if marked is not None:
                 cls._probe(marked)
             return
-        if event != "open" or not args or getattr(cls._local, "quiet", False):
+        if event not in ("open", "import") or not args or getattr(cls._local, "quiet", False):
             return
         path, mode = args[0], args[1] if len(args) > 1 else "r"
+        if event == "import":   # round 38: an extension module is mapped by its loader, never `open`ed
+            if isinstance(mode, str):
+                cls.paths.add(os.path.abspath(mode))
+            return
         if isinstance(path, str) and (mode is None or (isinstance(mode, str) and "r" in mode
                                                         and "+" not in mode)):
-            cls.paths.add(os.path.abspath(source_of(path) if path.endswith(".pyc") else path))
+            cls.paths.add(os.path.abspath(path))   # bytecode checked against its source: dropped later
+            if path.endswith(".pyc"):
+                cls.paths.add(os.path.abspath(source_of(path)))

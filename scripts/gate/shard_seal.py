@@ -46,12 +46,14 @@ def _program_files(root: Path) -> list[Path]:
     hidden directories too (round 36: code imported from `.lib/` changed no seal), `__pycache__` and
     `node_modules` too (round 37: a module imported from one changed no seal; the bytecode there is no
     source pattern); not into what is no source of the program, each told by what it is
-    (`_not_sources`)."""
+    (`_not_sources`). Besides the patterns, every file Python can load as code (round 38: a sourceless
+    `.pyc`, an extension module, a zip archive on `sys.path` changed no seal; `gate.code_files`)."""
     from gate.cache import walk_tree
+    from gate.code_files import is_code
 
     return walk_tree(root, lambda d: not _not_sources(d, Path(root)),
                      lambda p: ("fixtures" in p.parent.relative_to(root).parts
-                                or any(fnmatch(p.name, pattern) for pattern in _SOURCES)))
+                                or any(fnmatch(p.name, pattern) for pattern in _SOURCES) or is_code(p)))
 
 
 def _not_sources(directory: Path, root: Path) -> bool:

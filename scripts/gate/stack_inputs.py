@@ -67,6 +67,7 @@ def state_inputs(paths: set[str] | list[str]) -> dict[str, str]:
 
 def input_files(paths: set[str] | list[str], skip: tuple[Path, ...] = ()) -> dict[str, str]:
     """Path -> digest of the regular files among `paths` that are inputs (see module docstring)."""
+    from gate.code_files import checked_cache
     from gate.read_probes import LISTING, PROBE, listing_digest, probe_digest, split
 
     out: dict[str, str] = {}
@@ -75,7 +76,7 @@ def input_files(paths: set[str] | list[str], skip: tuple[Path, ...] = ()) -> dic
     excluded += tuple(str(Path(s).resolve()) + os.sep for s in skip)
     for raw in paths:
         kind, path = split(raw)
-        if path.startswith(excluded) or "__pycache__" in path:
+        if path.startswith(excluded) or checked_cache(path):   # round 38: not every `__pycache__` path
             continue
         if kind == LISTING:
             probed[path] = listing_digest(path)
