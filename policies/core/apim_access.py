@@ -34,9 +34,10 @@ subscribe read nowhere, so the link blocks. Names are matched as Azure matches t
 case aside. Workspaces (their APIs, products, policies and subscriptions, behind the workspace gateway) are
 read by no check and block where they are used (require-judgeable-data-types, with `UNJUDGED`'s remedy).
 
-A link, policy or API names a resource of the stack only in the service that resource stands in (round 74):
-Azure places a child by its `serviceName` and `resourceGroupName`, so one fed from the stack's product whose
-`serviceName` says another service names that service's product of the same identifier, read nowhere.
+A link, policy or API names a resource of the stack only by its identifier and in the service that resource
+stands in (round 74): Azure places a child by its `serviceName` and `resourceGroupName` and links what its
+identifier says, so one fed from the stack's product whose `serviceName` or `productId` says another names
+that other product, read nowhere. A dependency counts only where preview cannot know the name.
 
 A subscription the program creates hands out a key (round 74; the API Management subscriptions page): scoped
 to `/apis` it calls every API of the service, present and future, and product policies do not apply to it;
@@ -133,11 +134,14 @@ def _same_place(graph: StackGraph, child: ResourceView, target: ResourceView) ->
 
 
 def _same(graph: StackGraph, link: ResourceView, fld: str, target: ResourceView, id_field: str) -> bool:
-    """`link.fld` names `target`: fed from it, or its identifier (or a resource id of its service ending in
-    it), and `link` stands in its service (a dependency is not a place: the name says where Azure puts it)."""
+    """`link.fld` names `target`: its identifier (or a resource id of its service ending in it), or, where
+    either is not known, fed from it; and `link` stands in its service. The names decide where Azure puts a
+    resource and what it links, so a dependency counts only for what preview cannot know."""
     value, own = link.input(fld), target.input(id_field)
-    fed = any(d.urn == target.urn for d in graph.dependency_of(link, fld))
-    if not fed and not (_known(value) and _known(own) and value.rsplit("/", 1)[-1].lower() == own.lower()):
+    if _known(value) and _known(own):
+        if value.rsplit("/", 1)[-1].lower() != own.lower():
+            return False
+    elif not any(d.urn == target.urn for d in graph.dependency_of(link, fld)):
         return False
     service = _ID_SERVICE.search(value) if _known(value) else None
     if service and not (_known(target.input("serviceName"))

@@ -1,10 +1,10 @@
 """Round-74 class (docs/pia-conditions.md, round 74). A product link, an API policy or an API names a resource
-of the stack only in the service that resource stands in: fed from the stack's product, policy target or
-service but with `serviceName` saying another service, it names that service's resource, read nowhere. A
-subscription the program creates is read: its scope must name a product or API of the stack in its service
-(`/apis`, every API, blocks; a scope it cannot place blocks), it allows no tracing and has no owner. A
-`ClientApplicationProductLink` blocks saying how to make it judgeable. Each test fails on the code before the
-round (the commit of its cases)."""
+of the stack only by its identifier and in the service that resource stands in: fed from the stack's product,
+policy target or service but with `serviceName` or its identifier saying another, it names that other
+resource, read nowhere. A subscription the program creates is read: its scope must name a product or API of
+the stack in its service (`/apis`, every API, blocks; a scope it cannot place blocks), it allows no tracing
+and has no owner. A `ClientApplicationProductLink` blocks saying how to make it judgeable. Each test fails on
+the code before the round (the commit of its cases: d6d0f5c6, and 9d172c9e for r74p-04 and -05)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ JUDGEABLE = "require-judgeable-data-types"
     ("r74p-01", "product-api", "which this stack does not create in service 'apim-platform'"),
     ("r74p-02", "api", "its own inbound policy validates no token"),
     ("r74p-03", "api", "the global policy of its service ('apim-platform'), which this stack does not"),
+    ("r74p-04", "product-api", "the link puts the API into product 'starter'"),
+    ("r74p-05", "api", "its own inbound policy validates no token"),
 ])
-def test_a_resource_fed_from_the_stacks_own_in_another_service_names_that_service(stem, name, fragment):
+def test_a_resource_fed_from_the_stacks_own_names_what_its_service_and_identifier_say(stem, name, fragment):
     only(run(PUBLIC, case(stem)), name, fragment)
 
 
