@@ -33,10 +33,26 @@ product into a group, that names no product of the stack (the built-in sample pr
 subscribe read nowhere, so the link blocks. Names are matched as Azure matches them,
 case aside. Workspaces (their APIs, products, policies and subscriptions, behind the workspace gateway) are
 read by no check and block where they are used (require-judgeable-data-types, with `UNJUDGED`'s remedy).
+
+A link, policy or API names a resource of the stack only by its identifier and in the service that resource
+stands in (round 74): Azure places a child by its `serviceName` and `resourceGroupName` and links what its
+identifier says, so one fed from the stack's product whose `serviceName` or `productId` says another names
+that other product, read nowhere. A dependency counts only where preview cannot know the name.
+
+A subscription the program creates hands out a key (round 74; the API Management subscriptions page): scoped
+to `/apis` it calls every API of the service, present and future, and product policies do not apply to it;
+to `/products/{id}` the product's APIs; to `/apis/{id}` one API. So its scope must name a product or API of
+the stack, in its service (what the key opens is then read there); a scope it cannot place blocks. Tracing
+(`allowTracing`) lets the key's holder read request traces, which the `trace` policy page warns carry keys,
+access tokens, passwords and internal host names. An owner (`ownerId`, a developer-portal user) is shown the
+keys of its product subscriptions in the portal, and no check reads who that user is; a standalone
+subscription (no owner) is read through the management plane, by those the service's role assignments admit.
+The state is not read: each state is one approval away from `active`.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -50,7 +66,8 @@ SERVICE = "azure-native:apimanagement:ApiManagementService"
 PRODUCT = "azure-native:apimanagement:Product"
 PRODUCT_GROUPS = ("azure-native:apimanagement:ProductGroupLink", "azure-native:apimanagement:ProductGroup")
 PRODUCT_APIS = ("azure-native:apimanagement:ProductApiLink", "azure-native:apimanagement:ProductApi")
-CONTROLS = (API, API_POLICY, GLOBAL_POLICY, PRODUCT, *PRODUCT_GROUPS, *PRODUCT_APIS)
+SUBSCRIPTION = "azure-native:apimanagement:Subscription"
+CONTROLS = (API, API_POLICY, GLOBAL_POLICY, PRODUCT, *PRODUCT_GROUPS, *PRODUCT_APIS, SUBSCRIPTION)
 # Type prefixes of what decides who may call a workspace's APIs (and the types named after them): how to make
 # the data path judgeable, for require-judgeable-data-types' message.
 _WORKSPACE = (
@@ -59,15 +76,32 @@ _WORKSPACE = (
     "ApiPolicy, Product, ProductApiLink, read by apim_access), or add a check for the workspace types"
 )
 UNJUDGED = {
-    f"azure-native:apimanagement:{t}": _WORKSPACE
-    for t in ("WorkspaceApi", "WorkspacePolicy", "WorkspaceProduct", "WorkspaceSubscription")
+    **{
+        f"azure-native:apimanagement:{t}": _WORKSPACE
+        for t in ("WorkspaceApi", "WorkspacePolicy", "WorkspaceProduct", "WorkspaceSubscription")
+    },
+    "azure-native:apimanagement:ClientApplicationProductLink": (
+        "it gives a client application, owned by a developer-portal user, the product's APIs, and no check "
+        "reads the application, its owner or its secrets: give the caller a Subscription without owner "
+        "scoped to a product or API this stack creates (read by apim_access), or add a check for client "
+        "applications"
+    ),
 }
 SELF_SERVICE_GROUPS = ("developers", "guests")  # built in: who signs up on the portal; anonymous visitors
 _TOKEN_CHECKS = ("validate-jwt", "validate-azure-ad-token")
+# `trace` stays (round 74): it writes to the service's own logs (resource logs through its diagnostic setting,
+# Application Insights only through a Logger and Diagnostic, which block unread) and answers no caller.
 _INERT = frozenset({
     "base", "set-header", "set-query-parameter", "set-variable", "set-method", "rewrite-uri", "check-header",
     "ip-filter", "rate-limit", "rate-limit-by-key", "quota", "quota-by-key", "trace",
 })
+# The service a resource id names (…/providers/Microsoft.ApiManagement/service/{name}/…), and a subscription's
+# scope: /apis (all APIs), /apis/{id} or /products/{id}, alone or after the service's resource id.
+_ID_SERVICE = re.compile(r"(?i)/providers/Microsoft\.ApiManagement/service/([^/]+)/")
+_SCOPE = re.compile(
+    r"(?i)(?:/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.ApiManagement/service/[^/]+)?"
+    r"/(apis|products)(?:/([^/]+))?"
+)
 _CORS_PARTS = frozenset({"allowed-origins", "allowed-methods", "allowed-headers", "expose-headers"})
 _OWN = "its own inbound policy"
 _GLOBAL = "the global policy of its service"
@@ -80,17 +114,40 @@ _NO_CHECK = (
 )
 
 
+def _known(value: Any) -> bool:
+    return isinstance(value, str) and not is_unknown(value)
+
+
+def _same_place(graph: StackGraph, child: ResourceView, target: ResourceView) -> bool:
+    """`child` stands in `target`'s service and resource group: the same names, case aside, or, where a name
+    is not known, fed from the same resource (or from `target`)."""
+    for fld in ("serviceName", "resourceGroupName"):
+        mine, theirs = child.input(fld), target.input(fld)
+        if _known(mine) and _known(theirs):
+            if mine.lower() != theirs.lower():
+                return False
+            continue
+        fed = {d.urn for d in graph.dependency_of(target, fld)} | {target.urn}
+        if not fed & {d.urn for d in graph.dependency_of(child, fld)}:
+            return False
+    return True
+
+
 def _same(graph: StackGraph, link: ResourceView, fld: str, target: ResourceView, id_field: str) -> bool:
-    """`link.fld` names `target`: fed from it, or its identifier (or a resource id ending in it) in the same
-    service."""
-    if any(d.urn == target.urn for d in graph.dependency_of(link, fld)):
-        return True
+    """`link.fld` names `target`: its identifier (or a resource id of its service ending in it), or, where
+    either is not known, fed from it; and `link` stands in its service. The names decide where Azure puts a
+    resource and what it links, so a dependency counts only for what preview cannot know."""
     value, own = link.input(fld), target.input(id_field)
-    services = (link.input("serviceName"), target.input("serviceName"))
-    return (
-        isinstance(value, str) and isinstance(own, str) and value.rsplit("/", 1)[-1].lower() == own.lower()
-        and all(isinstance(s, str) for s in services) and services[0].lower() == services[1].lower()
-    )
+    if _known(value) and _known(own):
+        if value.rsplit("/", 1)[-1].lower() != own.lower():
+            return False
+    elif not any(d.urn == target.urn for d in graph.dependency_of(link, fld)):
+        return False
+    service = _ID_SERVICE.search(value) if _known(value) else None
+    if service and not (_known(target.input("serviceName"))
+                        and service[1].lower() == target.input("serviceName").lower()):
+        return False
+    return _same_place(graph, link, target)
 
 
 def _inbound(value: str) -> ET.Element | str:
@@ -241,6 +298,54 @@ def _link(link: ResourceView, graph: StackGraph) -> list[str]:
     ]
 
 
+def _scope_gap(graph: StackGraph, sub: ResourceView, scope: str) -> str | None:
+    """Why the subscription's scope does not name a product or API of the stack in its service, or None."""
+    found = _SCOPE.fullmatch(scope)
+    remedy = (
+        "scope it to a product this stack creates (/products/{id}, approvalRequired true) or one of its "
+        "APIs"
+    )
+    if found is None or (found[1].lower() == "products" and found[2] is None):
+        return f"the subscription's scope {scope!r} is not /apis, /apis/{{id}} or /products/{{id}}: {remedy}"
+    kind, named = found[1].lower(), found[2]
+    if named is None:
+        return (
+            f"the subscription's scope is {scope!r}: its key calls every API of service "
+            f"{sub.input('serviceName')!r}, present and future, other teams' included, and product policies "
+            f"do not apply to it; {remedy}"
+        )
+    type_, id_field = (PRODUCT, "productId") if kind == "products" else (API, "apiId")
+    if any(_same(graph, sub, "scope", t, id_field) for t in graph.by_type(type_)):
+        return None
+    return (
+        f"the subscription's scope {scope!r} names no {kind[:-1]} this stack creates in service "
+        f"{sub.input('serviceName')!r}: what its key opens is read nowhere; {remedy}"
+    )
+
+
+def _subscription(sub: ResourceView, graph: StackGraph) -> list[str]:
+    """A key the program hands out: what its scope opens, whether its holder reads traces, who is shown it."""
+    scope, tracing, owner = (sub.input(f) for f in ("scope", "allowTracing", "ownerId"))
+    if not _known(scope) or any(is_unknown(v) for v in (tracing, owner)):
+        return [unknown_message("scope/allowTracing/ownerId", "what its key opens and who holds it")]
+    out = [gap] if (gap := _scope_gap(graph, sub, scope)) else []
+    if tracing not in (None, False):
+        out.append(
+            f"the subscription allows tracing (allowTracing {tracing!r}): its key's holder reads request "
+            "traces, which carry keys, access tokens, passwords and internal host names; leave allowTracing "
+            "out or false"
+        )
+    if owner is not None:
+        out.append(
+            f"the subscription is owned by {owner!r}, a developer-portal user no check reads (one who signed "
+            "up, the built-in administrator): the portal shows its owner a product subscription's keys; "
+            "leave ownerId out (a standalone subscription, its keys read by those the service's role "
+            "assignments admit)"
+        )
+    return out
+
+
 EXTRA_CHECKS = (
     (API, _api), (PRODUCT, _product), *((t, _link) for t in (*PRODUCT_APIS, *PRODUCT_GROUPS)),
+    (SUBSCRIPTION, _subscription),
 )
