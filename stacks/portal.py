@@ -188,6 +188,7 @@ def _data(c: Ctx, keys: dict, net: PortalNetwork) -> tuple[MySqlDatabase, Memcac
             subnet_ids=net.subnet_ids("app"),
             client_security_group_ids=[app_sg],
             kms_key_arn=keys["files"].arn,
+            account_id=c.acct,
             tags=c.tags,
         ),
         opts=c.opts,

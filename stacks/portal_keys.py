@@ -19,6 +19,7 @@ from components.aws import (
     WorkloadIdentityArgs,
 )
 from components.aws import policy as iam
+from components.aws.files import BACKUP_ROLE_NAME as FILES_BACKUP_ROLE_NAME
 from components.aws.keys import (
     alarm_publisher_statement,
     cloudtrail_service_statements,
@@ -110,10 +111,15 @@ def keys(c: Ctx, people: HumanRoles, drupal: WorkloadIdentity, frontend: Workloa
             via_services=("s3",),
             deployer_via_services=("s3", "ecr"),
         ),
+        # The files' backup vault is under this key too: the deployer creates the vault and the AWS
+        # Backup role writes into it, both only through AWS Backup.
         "files": key(
             "files",
             user_arns=[drupal.task_role.arn],
             via_services=("elasticfilesystem",),
-            deployer_via_services=("elasticfilesystem",),
+            deployer_via_services=("elasticfilesystem", "backup"),
+            service_statements=[
+                named_role_user_statement(acct, iam.role_arn(acct, FILES_BACKUP_ROLE_NAME), ("backup",))
+            ],
         ),
     }

@@ -3,6 +3,11 @@
 The containers run with a read-only root file system; uploads must survive a task restart and be the
 same on every task, so they live on EFS reached through one access point (uid/gid of the web server)
 with IAM authorisation and encryption in transit. DPA annex 3 b.iv/b.v; D36 §108: no DOSIS data.
+
+EFS's automatic backups go to the default EFS backup vault, which EFS creates with a key the stack cannot
+choose, and an EFS backup is encrypted with its vault's key, not the file system's ("Encryption for backups
+in AWS Backup"). So automatic backups are off, and a daily AWS Backup plan keeps 35 days (EFS's own default)
+in a vault of this component under the file system's CMK, locked in compliance mode.
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ import pulumi
 import pulumi_aws as aws
 
 import components.aws.policy as policy
-from components.aws.common import child, client_security_group, kept
+from components.aws.common import child, client_security_group, kept, service_role
+
+BACKUP_ROLE_NAME = "eloket-files-backup"
+"""Fixed so the files key's policy can name the AWS Backup role before it exists."""
 
 
 @dataclass
@@ -25,13 +33,17 @@ class SharedFilesArgs:
     client_security_group_ids: list[pulumi.Input[str]]
     """Security groups allowed to mount (NFS over TLS, 2049)."""
     kms_key_arn: pulumi.Input[str]
-    """CMK of the file system."""
+    """CMK of the file system and of its backup vault."""
+    account_id: str
+    """AWS account id; limits the backup role's trust to this account."""
     tags: dict[str, str]
     """Mandatory tags; the component adds `dosis-data: none`."""
     uid: int = 33
     """POSIX user (and group) of the web server writing the files (www-data)."""
     root_path: str = "/drupal-files"
     """Directory exposed by the access point."""
+    backup_retention_days: int = 35
+    """Days each daily backup is kept (EFS's default backup plan: daily, 35 days)."""
 
 
 class SharedFiles(pulumi.ComponentResource):
@@ -50,9 +62,7 @@ class SharedFiles(pulumi.ComponentResource):
             tags=tags,
             opts=kept(self),
         )
-        aws.efs.BackupPolicy(
-            name, file_system_id=self.file_system.id, backup_policy={"status": "ENABLED"}, opts=child(self)
-        )
+        self._backups(name, args, tags)
         sg = client_security_group(
             f"{name}-efs",
             self,
@@ -115,6 +125,55 @@ class SharedFiles(pulumi.ComponentResource):
             opts=child(self),
         )
         self.register_outputs({"fileSystemId": self.file_system.id, "accessPointId": self.access_point.id})
+
+    def _backups(self, name: str, args: SharedFilesArgs, tags: dict[str, str]) -> None:
+        """Automatic backups off; a daily plan into a locked vault under the file system's CMK."""
+        aws.efs.BackupPolicy(
+            name, file_system_id=self.file_system.id, backup_policy={"status": "DISABLED"}, opts=child(self)
+        )
+        self.backup_vault = aws.backup.Vault(
+            name, kms_key_arn=args.kms_key_arn, force_destroy=False, tags=tags, opts=kept(self)
+        )
+        aws.backup.VaultLockConfiguration(
+            name,
+            backup_vault_name=self.backup_vault.name,
+            changeable_for_days=3,
+            min_retention_days=7,
+            max_retention_days=365,
+            opts=kept(self),
+        )
+        plan = aws.backup.Plan(
+            name,
+            rules=[
+                {
+                    "rule_name": "daily",
+                    "target_vault_name": self.backup_vault.name,
+                    "schedule": "cron(0 3 * * ? *)",
+                    "lifecycle": {"delete_after": args.backup_retention_days},
+                }
+            ],
+            tags=tags,
+            opts=child(self),
+        )
+        role = service_role(
+            f"{name}-backup",
+            self,
+            service="backup.amazonaws.com",
+            account_id=args.account_id,
+            role_name=BACKUP_ROLE_NAME,
+            statements=[
+                policy.statement(
+                    "Allow",
+                    ["elasticfilesystem:Backup", "elasticfilesystem:DescribeTags"],
+                    self.file_system.arn,
+                    sid="BackUpTheFileSystem",
+                )
+            ],
+            tags=tags,
+        )
+        aws.backup.Selection(
+            name, plan_id=plan.id, iam_role_arn=role.arn, resources=[self.file_system.arn], opts=child(self)
+        )
 
     def client_statement(self) -> dict:
         """Task-role statement: mount and write through this access point only."""

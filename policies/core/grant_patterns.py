@@ -167,8 +167,11 @@ _STORES: dict[str, _Store] = {
     "s3express": _store("s3express", "directory buckets", ("CreateSession",),
                         "bucket/zz-outside--use1-az4--x-s3"),
     # Round 67: an NFS client's writes, authorised by the file system's ARN (its policy may let another
-    # account's role in), land in that file system's account and region.
-    "elasticfilesystem": _store("elasticfilesystem", "EFS file systems", ("ClientWrite",),
+    # account's role in), land in that file system's account and region. Issue 13: so does a backup job's
+    # copy of it: AWS Backup runs the job in the file system's region and writes into a vault named by name
+    # (unique per account and region) in the plan or request; copies elsewhere are a plan's copy actions
+    # (judged as its inputs) or `backup:StartCopyJob`, `CopyIntoBackupVault` (aims, redirect_grants.py).
+    "elasticfilesystem": _store("elasticfilesystem", "EFS file systems", ("ClientWrite", "Backup"),
                                 "file-system/fs-zzoutside"),
 }
 _VARIABLE = ("*", "?", "${")  # a wildcard, or a policy variable filled per request

@@ -45,7 +45,7 @@ def _files():
             "files",
             SharedFilesArgs(
                 vpc_id="vpc-1", subnet_ids=["subnet-a"], client_security_group_ids=["sg-app"],
-                kms_key_arn=KEY, tags=TAGS,
+                kms_key_arn=KEY, account_id=ACCOUNT, tags=TAGS,
             ),
             opts=opts,
         )

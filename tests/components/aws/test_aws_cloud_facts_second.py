@@ -69,3 +69,30 @@ def test_imported_material_keys_let_their_administrators_import_the_material():
     for who in (admin, deployer):
         assert _may(key, who, "kms:ImportKeyMaterial"), who
         assert _may(key, who, "kms:Get*"), who
+
+
+def test_file_backups_are_kept_under_the_file_systems_key_not_in_the_default_efs_vault():
+    """"Amazon EFS backups are always encrypted. The AWS KMS encryption key for Amazon EFS backups is
+    configured in the AWS Backup vault that the Amazon EFS backups are stored in" (AWS Backup developer guide,
+    "Encryption for backups in AWS Backup"); automatic backups go to the default EFS vault that EFS creates,
+    with a key the stack cannot choose (EFS user guide, "Backing up EFS file systems"). So automatic backups
+    are off and a daily plan writes into a locked vault of the stack under the file system's CMK."""
+    from test_aws_cloud_facts import _files
+
+    g = _files()
+    assert one(g, "aws:efs/backupPolicy:BackupPolicy")["backupPolicy"] == {"status": "DISABLED"}
+    vault = g.by_type("aws:backup/vault:Vault")[0]
+    assert vault.inputs["kmsKeyArn"] == one(g, "aws:efs/fileSystem:FileSystem")["kmsKeyId"] == KEY
+    assert vault.protect and not vault.inputs.get("forceDestroy")
+    lock = one(g, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")
+    assert lock["changeableForDays"] >= 3
+    (rule,) = one(g, "aws:backup/plan:Plan")["rules"]
+    assert rule["lifecycle"]["deleteAfter"] == 35
+    assert lock["minRetentionDays"] <= 35 <= lock["maxRetentionDays"]
+    selection = one(g, "aws:backup/selection:Selection")
+    fs_arn = g.by_type("aws:efs/fileSystem:FileSystem")[0].outputs["arn"]
+    assert selection["resources"] == [fs_arn]
+    role = g.by_type("aws:iam/role:Role")[0]
+    trust = doc(role.inputs["assumeRolePolicy"])["Statement"][0]
+    assert trust["Principal"] == {"Service": "backup.amazonaws.com"}
+    assert selection["iamRoleArn"] == role.outputs["arn"]

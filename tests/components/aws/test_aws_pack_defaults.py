@@ -17,6 +17,7 @@ from components.aws.audit import AuditTrail, AuditTrailArgs
 from components.aws.bucket import SecureBucket, SecureBucketArgs
 from components.aws.cache import MemcachedCache, MemcachedCacheArgs
 from components.aws.database import MySqlDatabase, MySqlDatabaseArgs
+from components.aws.files import SharedFiles, SharedFilesArgs
 from components.aws.identity import HumanRoles, HumanRolesArgs, WorkloadIdentity, WorkloadIdentityArgs
 from components.aws.key_store import ControllerKey
 from components.aws.keys import CustomerKey, CustomerKeyArgs
@@ -92,6 +93,14 @@ def _cache(b: Base) -> Any:
         client_security_group_ids=[net.app_security_group.id], tags=TAGS), opts=b.opts)
 
 
+def _files(b: Base) -> Any:
+    net = b.network()
+    return SharedFiles("c", SharedFilesArgs(
+        vpc_id=net.vpc.id, subnet_ids=net.subnet_ids("app"),
+        client_security_group_ids=[net.app_security_group.id], kms_key_arn=b.keys["data"].arn,
+        account_id=ACCOUNT, tags=TAGS), opts=b.opts)
+
+
 def _network(b: Base) -> Any:
     return PortalNetwork("c", PortalNetworkArgs(tags=TAGS, account_id=ACCOUNT,
                                                 flow_log_kms_key_arn=b.keys["logs"].arn), opts=b.opts)
@@ -129,6 +138,7 @@ COMPONENTS: dict[str, Callable[[Base], Any]] = {
     "PortalNetwork": _network,
     "MySqlDatabase": _database,
     "MemcachedCache": _cache,
+    "SharedFiles": _files,
     "HumanRoles+WorkloadIdentity": _humans_and_workloads,
     "AuditTrail": lambda b: b.audit("c"),
     "WebEntry": lambda b: b.web_entry("c", b.network()),
