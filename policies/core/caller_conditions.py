@@ -12,7 +12,8 @@ pia-conditions'), while a service's source keys are absent from every principal'
 A grant with conditions none of which bounds it to named accounts, an organisation or an origin of the stack
 blocks: keys that say who calls without its account (`aws:userid`, `aws:SourceIdentity`, a principal tag, a
 service name) admit any account whose principal fits them, and a key the pack does not know cannot be told
-from those. A `Principal: *` grant with no condition at all is public access, judged by pia-conditions.
+from those. A `Principal: *` grant with no condition at all is public access, judged by pia-conditions; a
+service's with none reads for every account that uses the service (the confused deputy), and blocks here.
 """
 
 from __future__ import annotations
@@ -88,8 +89,12 @@ def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False) -> l
     if "origin" in bounds:
         return [(path, "unknown", "") if is_unknown(v) else (path, "named", f"{ORIGIN_TYPES[k]}|{v}")
                 for k, v in bounds["origin"]]
+    if not blocks and not service:
+        return []  # no condition: public access, judged by pia-conditions
     if not blocks:
-        return []  # no condition: public access (pia-conditions), or a service for whoever uses it (a lead)
+        return [(path, "site", "the grant lets the service read for whichever account uses it (no condition "
+                 "names the account it acts for): every account's use of the service reads, from wherever it "
+                 "runs; " + _NAME_IT)]
     op, key, _ = blocks[0]
     return [(path, "site", f"the grant's conditions ({op} {key!r} first) name no account it is bounded to: a "
              "negated operator, `…IfExists`, `Null` or a key that says who calls without its account (or one "

@@ -93,11 +93,15 @@ def test_a_service_grant_reads_for_the_accounts_its_source_conditions_name(type_
     assert _found(type_, {"StringEquals": {"aws:SourceAccount": OTHER}}, service) == [
         grant_message(COND, OTHER)]
     assert _found(type_, {"StringEquals": {"aws:SourceAccount": OWN}}, service) == []
+    writes = {"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+              "Action": "s3:PutObject", "Resource": "*"}
+    doc = json.dumps({"Version": "2012-10-17", "Statement": [writes]})
+    assert messages(REPLICATION, pinned_res(type_, "data", {"policy": doc}), ALLOWED) == []  # data coming in
     logs = {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:eu-west-1:{OTHER}:log-group:*"}}
     assert _found(type_, logs, service) == [grant_message(COND, OTHER)]
     assert _blocks(_found(type_, {"StringNotEquals": {"aws:SourceAccount": OWN}}, service), NO_ACCOUNT)
     assert _blocks(_found(type_, {"StringEquals": {"aws:PrincipalAccount": OWN}}, service), NO_ACCOUNT)
-    assert _found(type_, None, service) == []  # a service for whoever uses it: a lead (docs/residency.md)
+    assert _blocks(_found(type_, None, service), "whichever account uses it")  # the confused deputy
 
 
 @pytest.mark.parametrize("type_", TYPES)
