@@ -6,9 +6,11 @@ for another tenant. Judged like the copy grants of policies/core/outside_parties
 region in the endpoints record.
 
 Writes into the stack's stores by another account (a log archive receiving objects) bring data in: a policy
-statement that allows only writing grants nothing here. `Principal: *` (public or organisation-wide access)
+statement that allows only writing grants nothing here. `Principal: *` without a condition (public access)
 is access control, judged by pia-conditions; narrowed by `aws:PrincipalAccount` it grants those accounts, by
-`aws:PrincipalOrgID`/`aws:PrincipalOrgPaths` every account of an organisation (round 20), which blocks.
+`aws:PrincipalOrgID`/`aws:PrincipalOrgPaths` every account of an organisation (round 20), which blocks; by
+conditions that name no account (a negation, a key without the account) every other account (round 75:
+policies/core/caller_conditions.py, which reads a service principal's grant too).
 
 Round 74: a KMS key policy is such a policy. Round 17 left a principal ARN of another account in it to
 pia-conditions as access control, yet the key is what the stack's stores are encrypted under: an account that
