@@ -83,8 +83,8 @@ def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False) -> l
         found = [_account(k, v, grantee) for k, v in bounds["accounts"]]
         return [(path, *g) for g in found if g is not None]
     if "org" in bounds:
-        return [(path, "site", f"the grant is narrowed to the organisation {bounds['org'][0][1]!r}: every "
-                 "account of it reads, in whatever region it runs (accounts the pack cannot list); "
+        return [(path, "site", f"a grant narrowed to the organisation {bounds['org'][0][1]!r} lets every "
+                 "account of it read, in whatever region it runs (accounts the pack cannot list); "
                  + _NAME_IT)]
     if "origin" in bounds:
         return [(path, "unknown", "") if is_unknown(v) else (path, "named", f"{ORIGIN_TYPES[k]}|{v}")
