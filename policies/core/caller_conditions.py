@@ -72,8 +72,7 @@ def _bound(op: str, key: str, service: bool) -> str | None:
 
 def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False) -> list[Found]:
     """The parties a `Principal: *` (or, `service`, a service principal's) grant admits by its conditions."""
-    blocks = [(str(op), str(k).lower(), as_list(v)) for op, block in (cond or {}).items()
-              for k, v in (block or {}).items() if isinstance(block, dict)] if isinstance(cond, dict) else []
+    blocks = _conditions(cond)
     bounds: dict[str, list[tuple[str, Any]]] = {}
     for op, key, values in blocks:
         kind = _bound(op, key, service)
@@ -102,9 +101,23 @@ def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False) -> l
              + _NAME_IT)]
 
 
+def _conditions(cond: Any) -> list[tuple[str, str, list[Any]]]:
+    """(operator, key, values) of each condition; one that cannot be read so is kept as a condition on no key,
+    which bounds nothing."""
+    if cond is None:
+        return []
+    if not isinstance(cond, dict):
+        return [("Condition", "(unreadable)", [])]
+    return [c for op, block in cond.items() for c in (
+        [(str(op), str(k).lower(), as_list(v)) for k, v in block.items()] if isinstance(block, dict)
+        else [(str(op), "(unreadable)", [])])]
+
+
 def _account(key: str, value: object, grantee: Grantee) -> tuple[str, str] | None:
     """The account a bounding value names: an account id for an account key, the account field of an ARN
     otherwise; a pattern there (`4444*`, `arn:aws:iam::*:role/reader`) or none at all names every account."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # IAM compares a JSON number as its digits
     if not isinstance(value, str) or is_unknown(value):
         return ("unknown", "")
     fields = value.split(":")

@@ -111,3 +111,12 @@ def test_delegating_to_access_points_grants_the_access_points_account(type_):
     assert other == [grant_message(COND, OTHER)]
     arn = f"arn:aws:s3:eu-west-1:{OTHER}:accesspoint/reader"
     assert _found(type_, {"ArnEquals": {"s3:DataAccessPointArn": arn}}) == [grant_message(COND, OTHER)]
+
+
+@pytest.mark.parametrize("type_", TYPES)
+def test_an_account_written_as_a_number_is_that_account_and_an_unreadable_condition_bounds_nothing(type_):
+    number = _found(type_, {"StringEquals": {"aws:PrincipalAccount": int(OTHER)}})
+    assert number == [grant_message(COND, OTHER)]
+    assert _found(type_, {"StringEquals": {"aws:PrincipalAccount": int(OWN)}}) == []
+    for unreadable in ("aws:PrincipalAccount=123456789012", {"StringEquals": OWN}, [OWN]):
+        assert _blocks(_found(type_, unreadable), NO_ACCOUNT), unreadable
