@@ -14,6 +14,7 @@ from policies.core.account_hosts import OWN_PATHS, account_host, azure_regional_
 from policies.core.account_urls import WORKFLOW, workflow_key
 from policies.core.accounts import is_account_id
 from policies.core.azure_hosts import azure_modules, own_service_host
+from policies.core.caller_conditions import ORIGIN_TYPES
 from policies.core.cosmos_replicas import lists_region
 from policies.core.documents import iter_strings
 from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host, resource_id
@@ -23,7 +24,6 @@ from policies.core.located_children import located_child
 from policies.core.named_refs import GUID_OUTPUTS, IDENTITY_PRINCIPAL, NAMED_REFS
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
 from policies.core.private_zones import zone_records
-from policies.core.read_grants import ORIGIN_TYPES
 from policies.core.reference_text import APIM_BACKEND
 from policies.core.references import Ref, references
 from policies.core.relays import FIREHOSE

@@ -6,9 +6,11 @@ for another tenant. Judged like the copy grants of policies/core/outside_parties
 region in the endpoints record.
 
 Writes into the stack's stores by another account (a log archive receiving objects) bring data in: a policy
-statement that allows only writing grants nothing here. `Principal: *` (public or organisation-wide access)
+statement that allows only writing grants nothing here. `Principal: *` without a condition (public access)
 is access control, judged by pia-conditions; narrowed by `aws:PrincipalAccount` it grants those accounts, by
-`aws:PrincipalOrgID`/`aws:PrincipalOrgPaths` every account of an organisation (round 20), which blocks.
+`aws:PrincipalOrgID`/`aws:PrincipalOrgPaths` every account of an organisation (round 20), which blocks; by
+conditions that name no account (a negation, a key without the account) every other account (round 75:
+policies/core/caller_conditions.py, which reads a service principal's grant too).
 
 Round 74: a KMS key policy is such a policy. Round 17 left a principal ARN of another account in it to
 pia-conditions as access control, yet the key is what the stack's stores are encrypted under: an account that
@@ -23,7 +25,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from policies.core.accounts import account_of, is_account_id
+from policies.core.accounts import account_of
+from policies.core.caller_conditions import narrowed
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
 from policies.core.view import ResourceView, get_path, is_unknown
@@ -129,51 +132,11 @@ def _policy_grants(doc: Any, key: str, own: str | None,
             found = _grantee(who, own)
             if found is not None:
                 out.append((f"{key}.Statement.{i}.Principal", *found))
-        if "*" in principals(s):
-            out += _narrowed(s.get("Condition"), f"{key}.Statement.{i}.Condition", own)
+        who = principals(s)
+        if "*" in who or "Service" in who:
+            out += narrowed(s.get("Condition"), f"{key}.Statement.{i}.Condition",
+                            lambda account: _grantee(account, own), service="*" not in who)
     return out
-
-
-_ORG_KEYS = ("aws:principalorgid", "aws:principalorgpaths")
-# Round 37: the network a request must come through, by the VPC endpoint's or the VPC's id: whoever owns it
-# (another account's VPC, in any region its endpoint serves) reads; it must be a resource of this stack.
-ORIGIN_TYPES = {"aws:sourcevpce": "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:sourcevpc": "aws:ec2/vpc:Vpc"}
-
-
-def _narrowed(cond: Any, path: str, own: str | None) -> list[Found]:
-    """`Principal: *` narrowed by a condition on who calls: the accounts it names, a whole organisation, or
-    the VPC endpoints or VPCs the request comes through."""
-    keys: dict[str, list[Any]] = {}
-    for block in (cond or {}).values() if isinstance(cond, dict) else ():
-        for k, v in (block or {}).items() if isinstance(block, dict) else ():
-            keys.setdefault(str(k).lower(), []).extend(as_list(v))
-    # a key policy's `kms:CallerAccount` names the calling accounts as `aws:PrincipalAccount` does, and
-    # `aws:PrincipalArn` names them inside the principals' ARNs (round 74)
-    callers = keys.get("aws:principalaccount", []) + keys.get("kms:calleraccount", [])
-    arns = keys.get("aws:principalarn", [])
-    if callers or arns:
-        found = [_grantee(v, own) for v in callers] + [_arn_grantee(v, own) for v in arns]
-        return [(path, *g) for g in found if g is not None]
-    orgs = [str(v) for k in _ORG_KEYS for v in keys.get(k, ())]
-    if not orgs:
-        return [(path, "unknown", "") if is_unknown(v) else (path, "named", f"{t}|{v}")
-                for k, t in ORIGIN_TYPES.items() for v in keys.get(k, ())]
-    return [(path, "site", f"`Principal: *` narrowed to the organisation {orgs[0]!r} lets every account of "
-             "it read, in whatever region it runs (accounts the pack cannot list); name the accounts that "
-             "read (Principal arn:aws:iam::<id>:root or aws:PrincipalAccount: the stack's own, pinned by "
-             "allowedAccountIds, or one declared with its region in stacks/records/endpoints.yaml)")]
-
-
-def _arn_grantee(value: object, own: str | None) -> tuple[str, str] | None:
-    """The account of a principal ARN a condition narrows to; an ARN whose account field is a pattern
-    (`arn:aws:iam::*:role/reader`) matches that role in every account."""
-    fields = value.split(":") if isinstance(value, str) and not is_unknown(value) else []
-    if len(fields) > 4 and not is_account_id(fields[4]):
-        return ("site", f"`Principal: *` narrowed by aws:PrincipalArn {value!r}, whose account is no account "
-                "id, lets principals of every account it matches read, from wherever they run; name the "
-                "account in the ARN (the stack's own, pinned by allowedAccountIds, or one declared with its "
-                "region in stacks/records/endpoints.yaml)")
-    return _grantee(value, own)
 
 
 def _rule_sets(doc: Any, own: str | None) -> list[Found]:

@@ -14,10 +14,12 @@ UNJUDGED = (
     "which is neither a resource of this stack (matched by its recorded id, ARN or endpoint, never by name) "
     "nor a declared external endpoint (stacks/records/endpoints.yaml), so where it is cannot be judged")
 ORG = (
-    "`policy.Statement.0.Condition`: `Principal: *` narrowed to the organisation 'o-a1b2c3d4e5' lets every "
-    "account of it read, in whatever region it runs (accounts the pack cannot list); name the accounts that "
-    "read (Principal arn:aws:iam::<id>:root or aws:PrincipalAccount: the stack's own, pinned by "
-    "allowedAccountIds, or one declared with its region in stacks/records/endpoints.yaml); the pack cannot "
+    "`policy.Statement.0.Condition`: a grant narrowed to the organisation 'o-a1b2c3d4e5' lets every account "
+    "of it read, in whatever region it runs (accounts the pack cannot list); name the accounts that read by "
+    "a positive condition (StringEquals aws:PrincipalAccount or kms:CallerAccount with account ids, "
+    "ArnEquals aws:PrincipalArn with the account in the ARN, aws:SourceAccount for a service): the stack's "
+    "own, pinned "
+    "by allowedAccountIds, or one declared with its region in stacks/records/endpoints.yaml; the pack cannot "
     "place that site in an allowed region, so keep the data in resources of the stack's own regions"
 )
 
