@@ -50,25 +50,27 @@ def test_a_grantee_pattern_blocks(principal, value):
     assert len(found) == 1 and PATTERN in found[0], found
 
 
-@pytest.mark.parametrize("principal", [STAR, OWN_ROLE, RDS])
+@pytest.mark.parametrize("principal", [STAR, RDS])
 def test_a_grantee_of_the_own_account_passes(principal):
-    """Whoever creates it (any account, under `*`), only the named grantee decrypts through the grant."""
+    """Whoever creates it (any account, under `*`), only the named grantee decrypts through the grant; the
+    own account's role may create grants for its own roles too."""
     cond = {"StringEquals": {"kms:GranteePrincipal": [_role(OWN), f"arn:aws:iam::{OWN}:role/worker"]},
             "Bool": {"kms:GrantIsForAWSResource": "true"}}
     assert _found(cond, principal) == []
+    assert _found(cond, OWN_ROLE) == []
 
 
-@pytest.mark.parametrize("key", ["kms:RetiringPrincipal", "kms:GrantIsForAWSResource"])
-def test_keys_that_do_not_name_the_grantee_bound_nothing(key):
-    """The retiring principal only retires the grant; a grant for an AWS resource names no account."""
-    assert _found({"StringEquals": {key: _role(OWN)}}, action=["kms:CreateGrant", "kms:Decrypt"])[0].find(
-        NO_ACCOUNT) > 0
-
-
-def test_a_grantee_condition_that_passes_when_absent_bounds_nothing():
-    found = _found({"StringEqualsIfExists": {"kms:GranteePrincipal": _role(OWN)}},
-                   action=["kms:CreateGrant", "kms:Decrypt"])
+@pytest.mark.parametrize("operator,key", [("StringEquals", "kms:RetiringPrincipal"),
+                                          ("StringEquals", "kms:GrantIsForAWSResource"),
+                                          ("StringEqualsIfExists", "kms:GranteePrincipal")])
+def test_only_a_positive_grantee_condition_names_who_reads(operator, key):
+    """The retiring principal only retires the grant, a grant for an AWS resource names no account, and a
+    condition that holds when the key is absent lets a Decrypt through; the positive one bounds the grant."""
+    both = ["kms:CreateGrant", "kms:Decrypt"]
+    found = _found({operator: {key: _role(OWN)}}, action=both)
     assert len(found) == 1 and NO_ACCOUNT in found[0], found
+    assert _found({operator: {key: _role(OWN)}, "ArnEquals": {"kms:GranteePrincipal": _role(OWN)}},
+                  action=both) == []
 
 
 @pytest.mark.parametrize("type_,action", [("aws:kms/key:Key", "kms:Decrypt"),
