@@ -14,6 +14,12 @@ blocks: keys that say who calls without its account (`aws:userid`, `aws:SourceId
 service name) admit any account whose principal fits them, and a key the pack does not know cannot be told
 from those. A `Principal: *` grant with no condition at all is public access, judged by pia-conditions; a
 service's with none reads for every account that uses the service (the confused deputy), and blocks here.
+
+Round 76: the accounts several conditions name are the ones they name in common (a request meets each), so
+the own account and another's role admit no one. A positive `kms:GranteePrincipal` condition lets a
+`CreateGrant` hand decryption to the principals it names (KMS developer guide, "Controlling access to
+grants"), whoever creates the grant, so they, not the callers, are who reads; `kms:RetiringPrincipal` names
+only who may retire the grant and bounds nothing.
 """
 
 from __future__ import annotations
@@ -45,6 +51,9 @@ _ORG_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths", "aws:sourc
 # Round 37: the network a request must come through, by the VPC endpoint's or the VPC's id: whoever owns it
 # (another account's VPC, in any region its endpoint serves) reads; it must be a resource of this stack.
 ORIGIN_TYPES = {"aws:sourcevpce": "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:sourcevpc": "aws:ec2/vpc:Vpc"}
+# The principal a `CreateGrant` names as grantee: it decrypts through the grant (a Decrypt carries no such
+# key, so a positive condition on it admits only grant creations).
+_GRANTEE = "kms:granteeprincipal"
 _POSITIVE = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
 _NAME_IT = ("name the accounts that read by a positive condition (StringEquals aws:PrincipalAccount or "
             "kms:CallerAccount with account ids, ArnEquals aws:PrincipalArn with the account in the ARN, "
@@ -59,6 +68,8 @@ def _bound(op: str, key: str, service: bool) -> str | None:
     absent_passes = base.endswith("ifexists") or op.lower().startswith("forallvalues:")
     if base.removesuffix("ifexists") not in _POSITIVE or (absent_passes and key not in _OWN_KEYS):
         return None
+    if key == _GRANTEE:
+        return "grantee"
     if key in _SOURCE_KEYS or (service and _CONTEXT_ARN.match(key)):
         return "accounts"
     if key in _ORG_KEYS:
@@ -73,21 +84,21 @@ def _bound(op: str, key: str, service: bool) -> str | None:
 def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False) -> list[Found]:
     """The parties a `Principal: *` (or, `service`, a service principal's) grant admits by its conditions."""
     blocks = _conditions(cond)
-    bounds: dict[str, list[tuple[str, Any]]] = {}
+    bounds: dict[str, list[tuple[str, list[Any]]]] = {}
     for op, key, values in blocks:
         kind = _bound(op, key, service)
         if kind is not None:
-            bounds.setdefault(kind, []).extend((key, v) for v in values)
-    if "accounts" in bounds:
-        found = [_account(k, v, grantee) for k, v in bounds["accounts"]]
-        return [(path, *g) for g in found if g is not None]
+            bounds.setdefault(kind, []).append((key, values))
+    for kind in ("grantee", "accounts"):
+        if kind in bounds:
+            return _admitted(bounds[kind], path, grantee)
     if "org" in bounds:
-        return [(path, "site", f"a grant narrowed to the organisation {bounds['org'][0][1]!r} lets every "
+        return [(path, "site", f"a grant narrowed to the organisation {bounds['org'][0][1][0]!r} lets every "
                  "account of it read, in whatever region it runs (accounts the pack cannot list); "
                  + _NAME_IT)]
     if "origin" in bounds:
         return [(path, "unknown", "") if is_unknown(v) else (path, "named", f"{ORIGIN_TYPES[k]}|{v}")
-                for k, v in bounds["origin"]]
+                for k, vs in bounds["origin"] for v in vs]
     if not blocks and not service:
         return []  # no condition: public access, judged by pia-conditions
     if not blocks:
@@ -99,6 +110,25 @@ def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False) -> l
              "negated operator, `…IfExists`, `Null` or a key that says who calls without its account (or one "
              "the pack does not read) admits principals of every other account, from wherever they run; "
              + _NAME_IT)]
+
+
+def grant_grantees(cond: Any, path: str, grantee: Grantee) -> list[Found]:
+    """The grantees a named principal may create a grant for, by a positive `kms:GranteePrincipal` condition:
+    the principal is judged by its own account, the grantees decrypt through the grant."""
+    conds = [(key, values) for op, key, values in _conditions(cond) if _bound(op, key, False) == "grantee"]
+    return _admitted(conds, path, grantee) if conds else []
+
+
+def _admitted(conds: list[tuple[str, list[Any]]], path: str, grantee: Grantee) -> list[Found]:
+    """Who the bounding conditions admit together: the accounts that every condition naming only account ids
+    names (none in common: no one); with no such condition, each value's account or why it names none."""
+    exact = [ids for key, values in conds
+             if (ids := {_account_id(key, v) for v in values}) and None not in ids]
+    if exact:
+        common = set.intersection(*exact)
+        return [(path, *g) for a in sorted(common) if (g := grantee(a)) is not None]
+    found = [_account(k, v, grantee) for k, values in conds for v in values]
+    return [(path, *g) for g in found if g is not None]
 
 
 def _conditions(cond: Any) -> list[tuple[str, str, list[Any]]]:
@@ -114,16 +144,24 @@ def _conditions(cond: Any) -> list[tuple[str, str, list[Any]]]:
 
 
 def _account(key: str, value: object, grantee: Grantee) -> tuple[str, str] | None:
-    """The account a bounding value names: an account id for an account key, the account field of an ARN
-    otherwise; a pattern there (`4444*`, `arn:aws:iam::*:role/reader`) or none at all names every account."""
+    """The account a bounding value names, or why it cannot be placed: a pattern (`4444*`,
+    `arn:aws:iam::*:role/reader`) or no account field names every account."""
+    account = _account_id(key, value)
+    if account is not None:
+        return grantee(account)
+    if isinstance(value, bool) or not isinstance(value, str | int) or is_unknown(value):
+        return ("unknown", "")
+    return ("site", f"the grant is narrowed by {key} {value!r}, whose account is no account id (a pattern "
+            "or no account field): principals of every account it matches read, from wherever they run; "
+            + _NAME_IT)
+
+
+def _account_id(key: str, value: object) -> str | None:
+    """The account id a value names: itself for an account key, the account field of an ARN otherwise."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)  # IAM compares a JSON number as its digits
     if not isinstance(value, str) or is_unknown(value):
-        return ("unknown", "")
+        return None
     fields = value.split(":")
-    account = value if key in _ACCOUNT_VALUED else fields[4] if len(fields) > 5 else ""
-    if not is_account_id(account.strip()):
-        return ("site", f"the grant is narrowed by {key} {value!r}, whose account is no account id (a "
-                "pattern or no account field): principals of every account it matches read, from wherever "
-                "they run; " + _NAME_IT)
-    return grantee(account.strip())
+    account = (value if key in _ACCOUNT_VALUED else fields[4] if len(fields) > 5 else "").strip()
+    return account if is_account_id(account) else None

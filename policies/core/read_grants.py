@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core.accounts import account_of
-from policies.core.caller_conditions import narrowed
+from policies.core.caller_conditions import grant_grantees, narrowed
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
 from policies.core.view import ResourceView, get_path, is_unknown
@@ -133,9 +133,11 @@ def _policy_grants(doc: Any, key: str, own: str | None,
             if found is not None:
                 out.append((f"{key}.Statement.{i}.Principal", *found))
         who = principals(s)
+        where, judge = f"{key}.Statement.{i}.Condition", lambda account: _grantee(account, own)
         if "*" in who or "Service" in who:
-            out += narrowed(s.get("Condition"), f"{key}.Statement.{i}.Condition",
-                            lambda account: _grantee(account, own), service="*" not in who)
+            out += narrowed(s.get("Condition"), where, judge, service="*" not in who)
+        elif "AWS" in who:
+            out += grant_grantees(s.get("Condition"), where, judge)
     return out
 
 
