@@ -1,6 +1,10 @@
 """Conditions that pin who may use a resource policy's `*` grant (round 12 moved them here from
 disallow-public-data-access): a key naming the caller's account, organisation, source or network, under an
-operator that admits only the values named."""
+operator that admits only the values named. A key that says who calls without naming an account pins nothing
+(round 75): `aws:userid` is a principal's unique id ("for IAM roles, this value format can vary", IAM global
+condition keys), `aws:SourceIdentity` what the one assuming a role chose, a principal tag what an account puts
+on its own principals, so each admits principals of any account that fit it; such keys, and any key not
+listed here, leave the grant public."""
 
 from __future__ import annotations
 
@@ -23,7 +27,6 @@ _PINNING = frozenset(
         "aws:principalorgpaths",
         "aws:sourcevpc",
         "aws:sourcevpce",
-        "aws:userid",
         "kms:calleraccount",
     }
 )
@@ -69,15 +72,12 @@ _WILD = ("*", "?")
 def _pins(key: str, value: Any) -> bool:
     """A value names someone (round 18): a wildcard in an account (`arn:aws:iam::*:role/x`), an endpoint
     (`vpce-*`), an organisation or a bucket name matches every account's. An ARN's account field and an
-    organisation path's first segment and a user id's principal (`AROA…:*`, one role's sessions) must be
-    concrete; what follows may be a pattern."""
+    organisation path's first segment must be concrete; what follows may be a pattern."""
     text = str(value)
     if key in _ARN_KEYS and text.startswith("arn:") and text.split(":", 5)[4:5] != [""]:
         return arn_account(text) is not None
     if key in _PATH_KEYS:
         text = text.split("/", 1)[0]
-    elif key == "aws:userid":
-        text = text.split(":", 1)[0]
     return bool(text) and not any(w in text for w in _WILD)
 
 

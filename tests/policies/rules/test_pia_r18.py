@@ -41,7 +41,6 @@ def test_a_wildcard_in_a_pinning_value_names_no_one():
         {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/etl-*"}},
         {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::corpus-audit"}},
         {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-abc123def4/r-ab12/*"}},
-        {"StringLike": {"aws:userid": "AROAEXAMPLEROLEID:*"}},
     ):
         assert run(PUBLIC, with_(AWS, _queue_policy(condition))) == [], condition
 
