@@ -109,3 +109,28 @@ def test_a_run_seal_notices_a_data_file_edited_after_the_run(tmp_path) -> None:
     (program / "settings" / "region.txt").write_text(US)
     with pytest.raises(EvidenceError, match=r"region\.txt"):
         _seal_checked(run, program)
+
+
+@pytest.mark.slow
+def test_a_stack_the_cache_answered_keeps_its_reads_in_the_run_seal(tmp_path) -> None:
+    """A second run sharing the cache records nothing: what the cached recordings read is still sealed."""
+    program = _program(tmp_path, EU)
+    argv = ("preview", "--all", "--program", str(program), "--out", str(tmp_path / "run"), "--no-checkov",
+            "--format", "json", "--policy-pack", str(PACK), "--cache-dir", str(tmp_path / "cache"))
+    for _ in range(2):
+        proc = _gate(tmp_path, *argv)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    index = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
+    assert "settings/region.txt" in index["seal"]["reads"]
+
+
+def test_a_seals_read_outside_the_program_or_of_no_shape_counts_as_changed(tmp_path) -> None:
+    """The export joins each path to the project: one climbing out of it, or reads that are no mapping,
+    are no seal `gate preview` writes."""
+    from gate.run_seal import changed_reads
+
+    (tmp_path / "program").mkdir()
+    (tmp_path / "x.txt").write_text("x\n")
+    assert changed_reads(tmp_path / "program", {"../x.txt": "0" * 64}) == ["../x.txt"]
+    assert changed_reads(tmp_path / "program", None) == ["(no reads in the seal)"]
+    assert changed_reads(tmp_path / "program", {"gone.txt": "missing"}) == []
