@@ -201,9 +201,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         reports = [judged[s] for s in stacks]
         started = time.perf_counter()
         docs = options.write_reports(run.path, reports)
-        reads = run_seal.program_reads(project.root, runs, cache.answered if cache is not None else {},
-                                       tuple(p for p in (out, run.path) if p is not None))
-        seal_shard(args, project, stacks, run.path, reads)
+        seal_shard(args, project, stacks, run.path, reads := run_seal.reads(project, runs, cache, run))
         code = 1 if any(r.blocked for r in reports) else 0
         render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
         run.publish(stacks, {**index(code, reads), **judge.referenced_seal()})

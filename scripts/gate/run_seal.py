@@ -67,28 +67,28 @@ def started(args: argparse.Namespace, project: Any) -> Callable[[int], dict[str,
     return entries
 
 
-def program_reads(root: Path, runs: dict[str, Any], answered: dict[str, dict[str, str]],
-                  skip: tuple[Path, ...]) -> dict[str, str]:
-    """Relative path -> digest of each file under `root` the recordings opened or looked for (`runs`, and
-    `answered`: a cached stack's entry, whose inputs held this run), not under `skip` (the run's output:
-    states other stacks read, published with the run). A stat or a listing is left out (a mode or the
-    output directory's arrival in a listing differ from one checkout to the next)."""
+def reads(project: Any, runs: dict[str, Any], cache: Any, run: Any) -> dict[str, str]:
+    """Relative path -> digest of each file of the project's tree the recordings opened or looked for
+    (`runs`, and the stacks the stack cache answered: their entries' inputs held this run), not under the
+    `run`'s output or private directory (states other stacks read there are published with the run). A
+    stat or a listing is left out (a mode, or the output directory's arrival in a listing, differ from one
+    checkout to the next)."""
     from gate.stack_inputs import input_files
 
     found: dict[str, str] = {}
     for run in runs.values():
         found |= input_files(run.inputs)
-    for inputs in answered.values():
+    for inputs in (cache.answered.values() if cache is not None else ()):
         found |= inputs
-    here = os.path.abspath(root) + os.sep
-    skipped = tuple(os.path.abspath(s) + os.sep for s in skip)
+    here = os.path.abspath(project.root) + os.sep
+    skipped = tuple(os.path.abspath(s) + os.sep for s in (run.out, run.path) if s is not None)
     return {p[len(here):]: d for p, d in sorted(found.items())
             if p.startswith(here) and not p.startswith(skipped) and not d.startswith(("probe:", "listing:"))}
 
 
 def changed_reads(root: Path, reads: Any) -> list[str]:
     """The files of `reads` (a seal's) that are no longer what the recordings read under `root`; a path
-    that is not one `program_reads` writes (absolute, `..`) or a digest of another shape counts as one."""
+    that is not one `reads` writes (absolute, `..`) or a digest of another shape counts as one."""
     from gate.stack_inputs import input_digest
 
     if not isinstance(reads, dict):

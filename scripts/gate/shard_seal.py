@@ -10,7 +10,7 @@ pack's files, each pack config's bytes, the records, the evaluation date, the po
 the update recording on or off): shards judged with other packs or settings are refused too. The
 seal is no signature: it catches stale, partial and edited artefacts, not someone who rewrites a
 report and its seal alike (protect the artefacts where CI keeps them). Round 39: the seal holds what
-the shard's recordings read of the program's tree (`reads`, gate.run_seal.program_reads): a data file
+the shard's recordings read of the program's tree (`reads`, gate.run_seal.reads): a data file
 two shards read with other bytes (`settings/region.txt` of two commits) is two programs, refused too.
 """
 
