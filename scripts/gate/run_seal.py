@@ -76,8 +76,8 @@ def reads(project: Any, runs: dict[str, Any], cache: Any, run: Any) -> dict[str,
     from gate.stack_inputs import input_files
 
     found: dict[str, str] = {}
-    for run in runs.values():
-        found |= input_files(run.inputs)
+    for recorded in runs.values():
+        found |= input_files(recorded.inputs)
     for inputs in (cache.answered.values() if cache is not None else ()):
         found |= inputs
     here = os.path.abspath(project.root) + os.sep
