@@ -88,14 +88,24 @@ def reads(project: Any, runs: dict[str, Any], cache: Any, run: Any) -> dict[str,
 
 def changed_reads(root: Path, reads: Any) -> list[str]:
     """The files of `reads` (a seal's) that are no longer what the recordings read under `root`; a path
-    that is not one `reads` writes (absolute, `..`) or a digest of another shape counts as one."""
-    from gate.stack_inputs import input_digest
-
+    that is not one `reads` writes (absolute, `..`) or a value that is no digest counts as one."""
     if not isinstance(reads, dict):
         return ["(no reads in the seal)"]
     return [rel for rel, recorded in reads.items()
             if not isinstance(rel, str) or not isinstance(recorded, str) or os.path.isabs(rel)
-            or ".." in Path(rel).parts or input_digest(Path(root) / rel, recorded) != recorded]
+            or ".." in Path(rel).parts or _now(Path(root) / rel, recorded) != recorded]
+
+
+def _now(path: Path, recorded: str) -> str:
+    """The digest of `path` of `recorded`'s kind; a FIFO, a device or a file past 1 GiB there now is no
+    file the recording read (its hash would block or run long)."""
+    from gate.errors import GateError
+    from gate.stack_inputs import input_digest
+
+    try:
+        return input_digest(path, recorded)
+    except GateError:
+        return "unreadable"
 
 
 def of_merge(dirs: list[Path], reports: list[Any]) -> dict[str, str]:

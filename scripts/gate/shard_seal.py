@@ -183,13 +183,17 @@ def _shape_problem(seal: dict[str, Any], stack: str) -> str:
     return next((why for ok, why in checks if not ok), "")
 
 
-def _same_reads(report: Path, seal: dict[str, Any], seal0: dict[str, Any]) -> None:
-    """GateError when a file both shards' recordings read had other bytes in each (round 39)."""
-    differ = sorted(rel for rel, d in seal["reads"].items() if seal0["reads"].get(rel, d) != d)
-    if differ:
-        raise GateError(f"{report}: shard {seal.get('shard')} read {', '.join(differ[:3])} with other "
-                        f"content than shard {seal0.get('shard')} (a file the program reads differs: another "
-                        "commit or an edit between the shards): merge the shards of one pipeline run")
+def _same_reads(found: dict[str, Path], seals: dict[str, dict[str, Any]]) -> None:
+    """GateError when a file two shards' recordings read had other bytes in each (round 39)."""
+    seen: dict[str, tuple[str, str]] = {}    # path -> (digest, shard of the first seal that read it)
+    for stack, seal in seals.items():
+        differ = sorted(rel for rel, d in seal["reads"].items()
+                        if seen.setdefault(rel, (d, seal["shard"]))[0] != d)
+        if differ:
+            raise GateError(f"{found[stack]}: shard {seal['shard']} read {', '.join(differ[:3])} with other "
+                            f"content than shard {seen[differ[0]][1]} (a file the program reads differs: "
+                            "another commit or an edit between the shards): merge the shards of one "
+                            "pipeline run")
 
 
 def check_shards(found: dict[str, Path]) -> None:
@@ -215,12 +219,12 @@ def check_shards(found: dict[str, Path]) -> None:
                 raise GateError(f"{found[stack]}: shard {seal.get('shard')} judged another {key} than "
                                 f"stack {first}'s shard {seal0.get('shard')} (different commits or "
                                 "projects): merge the shards of one pipeline run")
-        _same_reads(found[stack], seal, seal0)
         if not seal.get("judge") or seal.get("judge") != seal0.get("judge"):
             raise GateError(f"{found[stack]}: shard {seal.get('shard')} was judged with other packs or "
                             f"settings than stack {first}'s shard {seal0.get('shard')} (pack files, pack "
                             "configs, records, --as-of, policy mode, checkov or record-update differ): run "
                             "every shard with the same judge")
+    _same_reads(found, seals)
     missing = sorted(set(seal0.get("plan") or []) - set(seals))
     if missing:
         raise GateError(f"stack(s) {', '.join(missing)} of the project are in no shard given "

@@ -134,3 +134,21 @@ def test_a_seals_read_outside_the_program_or_of_no_shape_counts_as_changed(tmp_p
     assert changed_reads(tmp_path / "program", {"../x.txt": "0" * 64}) == ["../x.txt"]
     assert changed_reads(tmp_path / "program", None) == ["(no reads in the seal)"]
     assert changed_reads(tmp_path / "program", {"gone.txt": "missing"}) == []
+
+
+def test_gate_merge_compares_a_read_between_any_two_shards(tmp_path) -> None:
+    """Three shards: the first never read `region.txt`, the other two read it with other bytes."""
+    from gate.errors import GateError
+    from gate.shard_seal import check_shards, write_seals
+
+    found = {}
+    for k, (stack, reads) in enumerate((("a", {}), ("b", {"settings/region.txt": "e" * 64}),
+                                        ("c", {"settings/region.txt": "u" * 64})), start=1):
+        out = tmp_path / f"shard{k}"
+        out.mkdir()
+        (out / f"{stack}.report.json").write_text("{}\n")
+        write_seals(out, [stack], shard=f"{k}/3", level=None, plan=["a", "b", "c"], program="0" * 64,
+                    judge="1" * 64, reads=reads)
+        found[stack] = out / f"{stack}.report.json"
+    with pytest.raises(GateError, match=r"3/3 read settings/region\.txt with other content than shard 2/3"):
+        check_shards(found)
