@@ -2,8 +2,9 @@
 docs/gate-red-team.md).
 
 `run.json` holds SHA-256 digests, not a signature: whoever edits a report (or a state) can recompute them.
-So the export (1) refuses a run whose seal names another program (another project, another commit) or
-another judge (pack files, pack configs, records, evaluation date, checkov) than this project's, and
+So the export (1) refuses a run whose seal names another program (another project, another commit), whose
+programs read a file of the project that differs now (round 39), or another judge (pack files, pack
+configs, records, evaluation date, checkov) than this project's, and
 (2) judges each recorded state again with the packs and checkov (`gate analyze`, a few seconds a stack;
 checkov on the view exported from that state, as the gate scans it, since round 9), and the update graph
 with the packs (round 9; in full since round 10, as the preview judges it), and refuses a report whose
@@ -25,6 +26,7 @@ _AGAIN = "run `gate preview --out DIR` of this checkout again, then export"
 def check_seal(index: dict[str, Any], where: Path, project: Path, as_of: str) -> None:
     """EvidenceError unless the run judged this project's program with this project's judge, on as_of."""
     from gate.errors import GateError
+    from gate.run_seal import changed_reads
 
     seal = index.get("seal")
     if index.get("command") not in ("preview", "merge") or not isinstance(seal, dict):
@@ -42,6 +44,11 @@ def check_seal(index: dict[str, Any], where: Path, project: Path, as_of: str) ->
     if seal.get("program") != mine["program"]:
         raise EvidenceError(f"{where}: the gate run judged another program than {project} (another project "
                             f"or commit: its program digest differs): {_AGAIN}")
+    changed = changed_reads(project, seal.get("reads"))
+    if changed:   # round 39: a data file the program read (settings/region.txt) is no code of the digest
+        raise EvidenceError(f"{where}: the gate run's programs read {', '.join(changed[:3])} with other "
+                            f"content than {project} holds now (edited after the run, or another commit): "
+                            + _AGAIN)
     if seal.get("judge") != mine["judge"]:
         raise EvidenceError(f"{where}: the gate run was judged by another judge than this project's (pack "
                             "files, pack configs, records, --as-of, policy mode or checkov differ): "

@@ -99,7 +99,8 @@ def start_zygote_early(project: Any) -> None:
         zygote.start_early()
 
 
-def seal_shard(args: argparse.Namespace, project: Any, stacks: list[str], directory: Path) -> None:
+def seal_shard(args: argparse.Namespace, project: Any, stacks: list[str], directory: Path,
+               reads: dict[str, str]) -> None:
     """`<stack>.shard.json` beside each report of a shard run, for `gate merge` (gate.shard_seal)."""
     if args.shard is None:
         return
@@ -108,7 +109,7 @@ def seal_shard(args: argparse.Namespace, project: Any, stacks: list[str], direct
 
     judge = judge_digest(args.settings, resolve_as_of(getattr(args, "as_of", None)), args.policy_mode)
     write_seals(directory, stacks, shard=args.shard, level=args.level, plan=project.stacks(),
-                program=program_digest(project.root), judge=judge)
+                program=program_digest(project.root), judge=judge, reads=reads)
 
 
 def print_timings(args: argparse.Namespace, timings: dict[str, float], resources: int, total: float) -> None:

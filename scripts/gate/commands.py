@@ -201,10 +201,10 @@ def cmd_preview(args: argparse.Namespace) -> int:
         reports = [judged[s] for s in stacks]
         started = time.perf_counter()
         docs = options.write_reports(run.path, reports)
-        seal_shard(args, project, stacks, run.path)
+        seal_shard(args, project, stacks, run.path, reads := run_seal.reads(project, runs, cache, run))
         code = 1 if any(r.blocked for r in reports) else 0
         render(reports, args.format, many=bool(args.all), quiet=args.quiet, reports_dir=out, docs=docs)
-        run.publish(stacks, {**index(code), **judge.referenced_seal()})
+        run.publish(stacks, {**index(code, reads), **judge.referenced_seal()})
     timings["reporting"] = time.perf_counter() - started
     print_timings(args, timings, sum(r.resources for r in reports), time.perf_counter() - begun)
     return code

@@ -9,7 +9,9 @@ given (a shard missing). Round 4: the seal also holds a digest of the judge (the
 pack's files, each pack config's bytes, the records, the evaluation date, the policy mode, checkov and
 the update recording on or off): shards judged with other packs or settings are refused too. The
 seal is no signature: it catches stale, partial and edited artefacts, not someone who rewrites a
-report and its seal alike (protect the artefacts where CI keeps them).
+report and its seal alike (protect the artefacts where CI keeps them). Round 39: the seal holds what
+the shard's recordings read of the program's tree (`reads`, gate.run_seal.reads): a data file
+two shards read with other bytes (`settings/region.txt` of two commits) is two programs, refused too.
 """
 
 from __future__ import annotations
@@ -135,10 +137,10 @@ def refuse_unhashable_judge(settings: Any) -> None:
 
 
 def write_seals(directory: Path, stacks: list[str], *, shard: str, level: int | None, plan: list[str],
-                program: str, judge: str = "") -> None:
+                program: str, judge: str = "", reads: dict[str, str] | None = None) -> None:
     for stack in stacks:
         seal = {"stack": stack, "shard": shard, "level": level, "plan": sorted(plan), "program": program,
-                "judge": judge, "files": _files(directory, stack)}
+                "judge": judge, "files": _files(directory, stack), "reads": reads or {}}
         (directory / f"{stack}{SEAL}").write_text(json.dumps(seal, indent=1, sort_keys=True) + "\n")
 
 
@@ -164,9 +166,9 @@ def _shape_problem(seal: dict[str, Any], stack: str) -> str:
     """Why a seal is not one `write_seals` wrote for `stack` ("" when it is): round 18, a bit flipped in a
     file's name left that file unchecked, and a plan of another type crashed the merge."""
     shard = _SHARD.fullmatch(seal.get("shard")) if isinstance(seal.get("shard"), str) else None
-    plan, files, level = seal.get("plan"), seal.get("files"), seal.get("level")
+    plan, files, level, reads = seal.get("plan"), seal.get("files"), seal.get("level"), seal.get("reads")
     checks = (
-        (set(seal) == {"stack", "shard", "level", "plan", "program", "judge", "files"}, "keys"),
+        (set(seal) == {"stack", "shard", "level", "plan", "program", "judge", "files", "reads"}, "keys"),
         (seal.get("stack") == stack, "stack"),
         (shard is not None and int(shard[1]) <= int(shard[2]), "shard is not K/N"),
         (level is None or (type(level) is int and level >= 0), "level"),
@@ -176,8 +178,22 @@ def _shape_problem(seal: dict[str, Any], stack: str) -> str:
          "program or judge is not a digest"),
         (isinstance(files, dict) and f"{stack}.report.json" in files and set(files) <= set(_files_of(stack))
          and all(isinstance(d, str) and _DIGEST.fullmatch(d) for d in files.values()), "files"),
+        (isinstance(reads, dict) and all(isinstance(d, str) for d in reads.values()), "reads"),
     )
     return next((why for ok, why in checks if not ok), "")
+
+
+def _same_reads(found: dict[str, Path], seals: dict[str, dict[str, Any]]) -> None:
+    """GateError when a file two shards' recordings read had other bytes in each (round 39)."""
+    seen: dict[str, tuple[str, str]] = {}    # path -> (digest, shard of the first seal that read it)
+    for stack, seal in seals.items():
+        differ = sorted(rel for rel, d in seal["reads"].items()
+                        if seen.setdefault(rel, (d, seal["shard"]))[0] != d)
+        if differ:
+            raise GateError(f"{found[stack]}: shard {seal['shard']} read {', '.join(differ[:3])} with other "
+                            f"content than shard {seen[differ[0]][1]} (a file the program reads differs: "
+                            "another commit or an edit between the shards): merge the shards of one "
+                            "pipeline run")
 
 
 def check_shards(found: dict[str, Path]) -> None:
@@ -208,6 +224,7 @@ def check_shards(found: dict[str, Path]) -> None:
                             f"settings than stack {first}'s shard {seal0.get('shard')} (pack files, pack "
                             "configs, records, --as-of, policy mode, checkov or record-update differ): run "
                             "every shard with the same judge")
+    _same_reads(found, seals)
     missing = sorted(set(seal0.get("plan") or []) - set(seals))
     if missing:
         raise GateError(f"stack(s) {', '.join(missing)} of the project are in no shard given "

@@ -121,6 +121,7 @@ class PreviewCache:
         self.root = Path(root)
         self.in_run: set[str] = set()
         self.deferred: set[str] = set()
+        self.answered: dict[str, dict[str, str]] = {}   # a cached stack's inputs: what its recording read
         ReadTracker.start()
 
     def key(self, stack: str) -> str:
@@ -135,6 +136,7 @@ class PreviewCache:
         self.in_run, self.deferred = set(stacks), {s for s, e in entries.items() if e is not None} - set(hits)
         for stack, entry in hits.items():
             _restore(stack, entry, work)
+            self.answered[stack] = entry["inputs"]
         return ({s: report_from_json(e["report"]) for s, e in hits.items()},
                 [s for s in stacks if s not in hits])
 
@@ -154,6 +156,7 @@ class PreviewCache:
         if entry is None or undecided & set(entry["inputs"]):
             return None
         _restore(stack, entry, work)
+        self.answered[stack] = entry["inputs"]
         return report_from_json(entry["report"])
 
     def _own(self, files: dict[str, str]) -> dict[str, str]:

@@ -26,7 +26,7 @@ def _reports_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
 def _seal() -> dict[str, str]:
     from evidence.rejudge import expected
 
-    return expected(PROJECT, AS_OF)
+    return {**expected(PROJECT, AS_OF), "reads": {}}   # round 39: what the recordings read, none here
 
 
 def _sign(out: Path) -> None:
@@ -155,6 +155,9 @@ AGAIN = "run `gate preview --out DIR` of this checkout again, then export"
                             f"its program digest differs): {AGAIN}"),
     ({"judge": "0" * 64}, "the gate run was judged by another judge than this project's (pack files, pack "
                           f"configs, records, --as-of, policy mode or checkov differ): {AGAIN}"),
+    ({"reads": {"uv.lock": "0" * 64}}, f"the gate run's programs read uv.lock with other content than "
+                                       f"{PROJECT} holds now (edited after the run, or another commit): "
+                                       + AGAIN),
 ])
 def test_a_run_of_another_program_or_judge_is_refused(tmp_path: Path, change, message) -> None:
     """Round 7: run.json says which program and judge a run judged; the export computes the same for this

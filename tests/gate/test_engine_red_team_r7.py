@@ -85,9 +85,11 @@ def test_a_merged_run_carries_its_shards_seal(tmp_path: Path):
 
     shard = tmp_path / "s1"
     shard.mkdir()
-    (shard / "a.shard.json").write_text(json.dumps({"stack": "a", "program": "p" * 64, "judge": "j" * 64}))
+    (shard / "a.shard.json").write_text(json.dumps({"stack": "a", "program": "p" * 64, "judge": "j" * 64,
+                                                    "reads": {"d.txt": "x"}}))
     report = type("R", (), {"as_of": "2027-01-15"})()
-    assert of_merge([shard], [report]) == {"program": "p" * 64, "judge": "j" * 64, "as_of": "2027-01-15"}
+    assert of_merge([shard], [report]) == {"program": "p" * 64, "judge": "j" * 64, "as_of": "2027-01-15",
+                                           "reads": {"d.txt": "x"}}
     assert of_merge([tmp_path / "none"], [report]) == {"program": "", "judge": "", "as_of": ""}
 
 
@@ -155,12 +157,12 @@ def test_the_run_seal_is_hashed_in_a_thread_and_a_blocked_read_fails_closed(monk
     settings = type("S", (), {"to_json": lambda self: {}})()
     entries = run_seal.started(argparse.Namespace(settings=settings), None)
     with pytest.raises(GateError) as err:
-        entries(1)
+        entries(1, {})
     release.set()
     assert str(err.value) == ("run.json: hashing the project's files and the judge's (packs, pack configs, "
                               "records) did not finish within 0.2 s: is one of them a FIFO or a device?")
-    assert run_seal.started(argparse.Namespace(settings=settings), None)(1) == {
-        "command": "preview", "exit": 1, "settings": {}, "seal": {"program": "p"}}
+    assert run_seal.started(argparse.Namespace(settings=settings), None)(1, {"d.txt": "x"}) == {
+        "command": "preview", "exit": 1, "settings": {}, "seal": {"program": "p", "reads": {"d.txt": "x"}}}
 
 
 
@@ -174,7 +176,8 @@ other, mine = Path(sys.argv[1]), Path(sys.argv[2])
 ReadTracker.start()     # an audit hook for the life of the process: hence a process of its own
 run_seal.of_run = lambda args, project: {"program": other.read_text()}
 settings = type("S", (), {"to_json": lambda self: {}})()
-assert run_seal.started(argparse.Namespace(settings=settings), None)(0)["seal"] == {"program": "x = 1\\n"}
+assert run_seal.started(argparse.Namespace(settings=settings), None)(0, {})["seal"] == {"program": "x = 1\\n",
+                                                                                   "reads": {}}
 mine.read_text()
 print(str(mine) in ReadTracker.paths, str(other) in ReadTracker.paths)
 """
