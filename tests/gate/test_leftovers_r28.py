@@ -160,7 +160,8 @@ def _write_run(out: Path, report: dict, *, exit_code: int = 1, index_extra: dict
              f"{STACK}.state.json": json.dumps(_state()).encode()}
     for name, data in files.items():
         (out / name).write_bytes(data)
-    index = {"run": "r1", "command": "preview", "exit": exit_code, "seal": expected(REPO, AS_OF),
+    seal = {**expected(REPO, AS_OF), "reads": {}}   # round 39: what the recordings read, none here
+    index = {"run": "r1", "command": "preview", "exit": exit_code, "seal": seal,
              "stacks": {STACK: {n: hashlib.sha256(d).hexdigest() for n, d in files.items()}}, "files": {},
              **(index_extra or {})}
     (out / "run.json").write_bytes(json.dumps(index).encode())
