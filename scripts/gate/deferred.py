@@ -20,7 +20,9 @@ told by identity (each thread state, with its outermost frame), not by a count t
 ending, or an entry the program put in threading's list, cancelled out. Round 33: and by the kernel's
 thread (its id and start), which a thread taking an ended one's ident does not share; threading's
 records (a `Thread`'s ident, target, an entry in `threading._active`) are the program's to forge, so a
-thread is threading's, or a pool's worker, only when its own frames say so.
+thread is threading's, or a pool's worker, only when its own frames say so. Session 37: a thread started
+but not yet run by the kernel is in none of the interpreter's lists but one (gate.thread_states); it is
+waited for.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import thread as _pool
 from typing import Any
 
+from gate import thread_states
 from gate.errors import ProgramError
 
 _RUNTIME_THREADS = ("concurrent.futures", "grpc")
@@ -132,37 +135,6 @@ def _waits_for_main(thread: threading.Thread) -> bool:
     return False
 
 
-def _outermost(frame: Any) -> Any:
-    while frame is not None and frame.f_back is not None:
-        frame = frame.f_back
-    return frame
-
-
-def _thread_states() -> dict[int, tuple[Any, Any]]:
-    """Every thread the interpreter holds a state for, with its outermost frame (None: it runs a C callable,
-    which `sys._current_frames` leaves out and `sys._current_exceptions` does not) and its kernel thread. A
-    thread keeps that frame while it runs, so one that takes the ident of a thread that ended is told from
-    it (round 30: glibc mostly gives a new thread the ident of one just ended); two frameless ones are told
-    apart by the kernel's thread (round 33)."""
-    frames = sys._current_frames()
-    me = threading.get_ident()
-    return {ident: (_outermost(frames.get(ident)), _kernel_thread(ident))
-            for ident in sys._current_exceptions() if ident != me}
-
-
-def _kernel_thread(ident: int) -> tuple[int, int] | None:
-    """The kernel's id of the thread behind `ident` and when it started (clock ticks after boot): a later
-    thread may get the id back once ids wrap (`pid_max`: 32768 here, a few seconds of threads), never with
-    the same start. The id is read from the C library's CPU clock of the thread, `~tid << 3 | 6` in glibc
-    and musl. None where neither is known (not Linux; a thread that ended meanwhile)."""
-    try:
-        tid = ~(time.pthread_getcpuclockid(ident) >> 3)
-        with open(f"/proc/self/task/{tid}/stat", "rb") as stat:
-            return tid, int(stat.read().rsplit(b")", 1)[1].split()[19])
-    except (AttributeError, OSError, ValueError, IndexError):
-        return None
-
-
 def _threadings(ident: int, outermost: Any) -> bool:
     """Threading lists a live `Thread` under `ident`, and the thread there runs that very `Thread`'s
     bootstrap (round 33: a listed object's ident, started event and tstate lock are the program's to set;
@@ -179,7 +151,7 @@ def _unlisted(before: dict[int, tuple[Any, Any]]) -> list[int]:
     threads was compared, so a runtime thread ending made room for the program's, and an entry the program
     put in threading's list cancelled one out."""
     found = []
-    for ident, (outermost, kernel) in _thread_states().items():
+    for ident, (outermost, kernel) in thread_states.states().items():
         then = before.get(ident)
         if then is not None and then[0] is outermost and then[1] == kernel:
             continue
@@ -189,22 +161,24 @@ def _unlisted(before: dict[int, tuple[Any, Any]]) -> list[int]:
 
 
 def _settled_states() -> dict[int, Any]:
-    """`_thread_states()` once frameless threads threading does not list have gone (polled for `_ENDING`):
-    one on its way out past its last frame, kept in the baseline, would let a frameless thread of the
-    program that takes its ident pass. Threads with a frame are kept as they are, not waited for: a test
-    runner's own `_thread` threads (execnet's) never end, and waiting for them cost every in-process
-    recording two seconds (session 34)."""
+    """`thread_states.states()` once no thread is waiting to begin and frameless threads threading does not
+    list have gone (polled for `_ENDING`): one on its way out past its last frame, kept in the baseline,
+    would let a frameless thread of the program that takes its ident pass. Threads with a frame are kept as
+    they are, not waited for: a test runner's own `_thread` threads (execnet's) never end, and waiting for
+    them cost every in-process recording two seconds (session 34)."""
     deadline = time.monotonic() + _ENDING
     while True:
-        states = _thread_states()
-        if time.monotonic() > deadline or all(states.get(i, (None,))[0] is not None for i in _unlisted({})):
+        states = thread_states.states()
+        settled = not thread_states.unborn() \
+            and all(states.get(i, (None,))[0] is not None for i in _unlisted({}))
+        if settled or time.monotonic() > deadline:
             return states
         time.sleep(0.01)
 
 
 def _unlisted_name(ident: int) -> str:
     """The outermost function of a thread threading does not list (what `start_new_thread` ran)."""
-    frame = _outermost(sys._current_frames().get(ident))
+    frame = thread_states.outermost(sys._current_frames().get(ident))
     if frame is None:
         return "a thread without a Python frame"
     code = frame.f_code
@@ -356,11 +330,12 @@ class Settling:
         """A `_thread` thread still running (polled for `_ENDING`: threading drops a thread from its list
         just before its state goes, and what the thread queued is then found queued)."""
         deadline = time.monotonic() + _ENDING
-        while left := _unlisted(self.states):
+        while (left := _unlisted(self.states)) or thread_states.unborn():
             if time.monotonic() > deadline:
-                raise ProgramError(f"a thread the program started with _thread.start_new_thread "
-                                   f"({_unlisted_name(left[0])}) is still running when the program ends; "
-                                   f"{_HOW}: start it with threading.Thread and join it")
+                what = _unlisted_name(left[0]) if left else "one the kernel had not yet run"
+                raise ProgramError(f"a thread the program started with _thread.start_new_thread ({what}) "
+                                   f"is still running when the program ends; {_HOW}: start it with "
+                                   "threading.Thread and join it")
             time.sleep(0.01)
 
     def _check_loop(self, loop: asyncio.AbstractEventLoop) -> None:

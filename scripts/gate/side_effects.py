@@ -38,6 +38,7 @@ from typing import Any
 from gate.environ import JUDGED_PATHS, RUN_OUT, RUN_STARTED
 from gate.read_probes import real_stat
 from gate.read_tracker import ReadTracker
+from gate.thread_states import NATIVE_CALLS
 
 _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell command",
            "os.exec": "exec", "os.posix_spawn": "spawn", "os.spawn": "spawn", "os.fork": "fork",
@@ -89,7 +90,7 @@ class _Watch:
     clearing = 0                      # sys.setprofile(None)/settrace(None) under way: allowed
 
 
-def _what(event: str, args: tuple[Any, ...]) -> str | None:
+def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NATIVE_CALLS) -> str | None:
     """A short description of the attempt; None when it is not one (a loopback look-up, a read)."""
     verb = _EVENTS[event]
     if event in _FILE_EVENTS:
@@ -104,6 +105,8 @@ def _what(event: str, args: tuple[Any, ...]) -> str | None:
     if event in ("socket.connect", "socket.sendto", "socket.sendmsg"):
         where = _address(args[1] if len(args) > 1 else None)
         return f"{verb} {where}" if where else None
+    if event == "ctypes.call_function" and args and args[0] in _native_calls:
+        return None       # the gate's own reading of the interpreter's thread list (gate.thread_states)
     if event.startswith("ctypes."):
         return f"{verb} {str(args[1] if event == 'ctypes.dlsym' and len(args) > 1 else args[0])[:80]}"
     command = args[1] if event == "subprocess.Popen" and len(args) > 1 else args[0] if args else ""
