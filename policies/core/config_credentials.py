@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from policies.core.apim_keys import APIM_SUBSCRIPTION, subscription_keys
+from policies.core.apim_keys import FIX as APIM_FIX
 from policies.core.references import REDACTED
 from policies.core.secret_versions import FIX as VERSION_FIX
 from policies.core.secret_versions import VERSION as SECRET_VERSION
@@ -376,8 +378,9 @@ INLINE: dict[str, Callable[[ResourceView], Iterator[tuple[str, str]]]] = {
     "azure-native:app:ContainerApp": _app_secrets,
     "azure-native:app:Job": _app_secrets,
     SECRET_VERSION: written_values,  # rounds 51 and 52
+    APIM_SUBSCRIPTION: subscription_keys,  # round 76
 }
-_FIX = {SECRET_VERSION: VERSION_FIX}
+_FIX = {SECRET_VERSION: VERSION_FIX, APIM_SUBSCRIPTION: APIM_FIX}
 
 
 def inline_secrets(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:

@@ -360,7 +360,7 @@ def _key_policy(r: ResourceView, graph: StackGraph) -> list[str]:
         if d.type in ("aws:iam/role:Role", "aws:iam/user:User")
         for n in {d.input("name"), d.name} - {None}
     }
-    return open_statements(r, "policy") + policy_grants(r, graph, "policy", own)
+    return open_statements(r, "policy", graph) + policy_grants(r, graph, "policy", own)
 
 
 EXTRA_CHECKS += tuple(

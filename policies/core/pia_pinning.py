@@ -4,15 +4,21 @@ operator that admits only the values named. A key that says who calls without na
 (round 75): `aws:userid` is a principal's unique id ("for IAM roles, this value format can vary", IAM global
 condition keys), `aws:SourceIdentity` what the one assuming a role chose, a principal tag what an account puts
 on its own principals, so each admits principals of any account that fit it; such keys, and any key not
-listed here, leave the grant public."""
+listed here, leave the grant public.
+
+Round 76: a network names no account either, so `aws:SourceVpce`/`aws:SourceVpc` pin only an endpoint or VPC
+the stack creates, named by its recorded id (whoever owns another endpoint, another account's VPC, reads
+through it); `aws:VpceAccount` ("the account that owns the VPC endpoint", AWS Security Blog, "Use scalable
+controls to help prevent access from unexpected networks") names an account, judged as the others."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from policies.core.caller_conditions import ORIGIN_TYPES
 from policies.core.iam.statements import as_list, conditions
-from policies.core.view import ResourceView, json_document
+from policies.core.view import ResourceView, StackGraph, json_document
 
 _PINNING = frozenset(
     {
@@ -27,6 +33,7 @@ _PINNING = frozenset(
         "aws:principalorgpaths",
         "aws:sourcevpc",
         "aws:sourcevpce",
+        "aws:vpceaccount",
         "kms:calleraccount",
     }
 )
@@ -54,14 +61,24 @@ _PINNING_OPERATORS = frozenset(
 )
 
 
-def pinned(stmt: dict[str, Any]) -> bool:
+def pinned(stmt: dict[str, Any], graph: StackGraph | None = None) -> bool:
     """A condition on who calls or from where, with concrete values; IfExists does not pin (a caller
-    without the key passes)."""
+    without the key passes). With `graph`, a network must be one of the stack's (round 76)."""
     return any(
         key in _PINNING and op.lower() in _PINNING_OPERATORS and values and all(_pins(key, v) for v in values)
+        and not (graph is not None and foreign_origins(graph, key, values))
         for op, block in conditions(stmt).items()
         for key, values in block.items()
     )
+
+
+def foreign_origins(graph: StackGraph, key: str, values: list[str]) -> list[str]:
+    """The VPC endpoint or VPC ids a network condition names that are no recorded id of the stack's endpoints
+    or VPCs: another account's network, or one the program cannot show is its own."""
+    if key not in ORIGIN_TYPES:
+        return []
+    own = {str(r.input("id")).lower() for r in graph.by_type(ORIGIN_TYPES[key]) if r.input("id")}
+    return [v for v in values if v not in own]
 
 
 _ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
@@ -81,7 +98,7 @@ def _pins(key: str, value: Any) -> bool:
     return bool(text) and not any(w in text for w in _WILD)
 
 
-def open_statements(r: ResourceView, fld: str) -> list[str]:
+def open_statements(r: ResourceView, fld: str, graph: StackGraph) -> list[str]:
     """Findings for a resource policy's Allows to anyone without a pinning condition; an unreadable policy
     fails closed."""
     if r.get(fld) is None:
@@ -93,16 +110,29 @@ def open_statements(r: ResourceView, fld: str) -> list[str]:
     stmts = doc.get("Statement") if isinstance(doc, dict) else None
     return [
         f"`{fld}` statement {s.get('Sid') or i} allows anyone (Principal '*') without a condition pinning "
-        "the caller's account, organisation or source"
+        "the caller's account, organisation or source" + _networks(s, graph)
         for i, s in enumerate(as_list(stmts))
-        if isinstance(s, dict) and s.get("Effect") == "Allow" and anyone(s) and not pinned(s)
+        if isinstance(s, dict) and s.get("Effect") == "Allow" and anyone(s) and not pinned(s, graph)
     ]
+
+
+def _networks(stmt: dict[str, Any], graph: StackGraph) -> str:
+    """Why a network condition of an open statement pins nothing: it names one the stack does not create."""
+    named = sorted({f"{key} {v!r}" for op, block in conditions(stmt).items() for key, values in block.items()
+                    if op.lower() in _PINNING_OPERATORS and all(_pins(key, v) for v in values)
+                    for v in foreign_origins(graph, key, values)})
+    return (
+        f": {', '.join(named)} is no VPC endpoint or VPC of this stack (none it creates records that id), so "
+        "whoever owns it, another account's network among them, reads through it; name the endpoint or VPC "
+        "the stack creates by its id, or pin the caller's account (aws:PrincipalAccount)" if named else ""
+    )
 
 
 # Keys whose values name the account a request comes from or acts for (round 12): a grant to a service
 # "for account X" (confused-deputy conditions) lets X's use of that service reach the data.
 _CONTEXT_ARN_KEY = re.compile(r"^kms:encryptioncontext:aws:[a-z0-9-]+:arn$")
 _ACCOUNT_KEYS = (
+    "aws:vpceaccount",
     "aws:sourceaccount",
     "aws:sourceowner",
     "aws:sourcearn",

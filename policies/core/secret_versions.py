@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from policies.core.references import REDACTED
-from policies.core.view import ResourceView
+from policies.core.view import ResourceView, is_unknown
 
 VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 # Where a version takes its value (the SDK): text, base64 binary, and the write-only text, which stays out of
@@ -25,7 +25,14 @@ _WRITE_ONLY = "; write-only keeps it out of the state, not out of the program"
 
 def written_values(r: ResourceView) -> Iterator[tuple[str, str]]:
     """(field, why) for each value of the version written in the program, not a secret."""
-    for f in VALUES:
+    for f in written(r, VALUES):
+        yield f, _WRITTEN + (_WRITE_ONLY if f.endswith("Wo") else "")
+
+
+def written(r: ResourceView, fields: tuple[str, ...]) -> Iterator[str]:
+    """The fields holding a plain string fed by no resource: written in the program (not a secret, not an
+    output of a `random` resource or another of the stack's)."""
+    for f in fields:
         value, fed = r.input(f), r.property_dependencies.get(f)
-        if isinstance(value, str) and value not in ("", REDACTED) and not fed:
-            yield f, _WRITTEN + (_WRITE_ONLY if f.endswith("Wo") else "")
+        if isinstance(value, str) and value not in ("", REDACTED) and not is_unknown(value) and not fed:
+            yield f

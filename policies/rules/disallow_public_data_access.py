@@ -159,7 +159,7 @@ RESOURCE_POLICIES: dict[str, str] = {
 
 
 def _resource_policy(r: ResourceView, graph: StackGraph) -> list[str]:
-    return open_statements(r, RESOURCE_POLICIES[r.type])
+    return open_statements(r, RESOURCE_POLICIES[r.type], graph)
 
 
 def _in_vpc(r: ResourceView, graph: StackGraph) -> list[str]:

@@ -172,12 +172,14 @@ READ = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::c
         ({"StringNotEquals": {"aws:PrincipalAccount": "999988887777"}}, True),  # everyone but one
         ({"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc"}}, True),  # empty set matches
         ({"StringNotLike": {"aws:SourceVpce": "vpce-1"}}, True),
-        ({"StringEquals": {"aws:SourceVpce": "vpce-1"}}, False),
+        ({"StringEquals": {"aws:SourceVpce": "vpce-1"}}, False),  # the stack's endpoint (round 76)
         ({"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}, False),
     ],
 )
 def test_only_positive_operators_pin_an_open_grant(condition, public):
-    found = run(PUBLIC, with_(AWS, bucket_policy({**READ, "Principal": "*", "Condition": condition})))
+    endpoint = res("vpce", "aws:ec2/vpcEndpoint:VpcEndpoint", {"vpcId": "vpc-corpus", "id": "vpce-1"})
+    policy = bucket_policy({**READ, "Principal": "*", "Condition": condition})
+    found = run(PUBLIC, with_(AWS, endpoint, policy))
     assert any(n == "bp" for n, _ in found) is public, found
 
 
