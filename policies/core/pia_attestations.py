@@ -29,6 +29,9 @@ risk: `policies/core/records.py`); the record's shape (known keys, statement lis
   why}]` — the AWS accounts the stack's grants, shares, trust conditions, delegated administrators and lake
   subscribers may name (`pia_other_accounts`): who holds each and why. The workload and log-archive accounts
   are listed too: a provider's `allowedAccountIds` is no such statement, for the same reason.
+- `aws_organizations` (round 76): `[{organization: o-<10 to 32 lower-case letters or digits>, held_by,
+  why}]` — the AWS organisations whose every account a `Principal: *` or service grant may admit by
+  `aws:PrincipalOrgID`/`aws:SourceOrgID` or their org paths (`pia_pinning`).
 
 `mfa`-like fields take the one value that asserts something; `verified_on` is a date on or before the
 evaluation date (who verified it when, in the console of the setting).
@@ -57,6 +60,7 @@ from policies.core.records import (
 PIM_RECORD = "entra_pim_mfa"
 PIM_MFA = ("on-activation",)
 _ACCOUNT = re.compile(r"^\d{12}$")
+_ORGANIZATION = re.compile(r"^o-[a-z0-9]{10,32}$")  # an organisation id, as the Organizations API gives it
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _IAM_NAME = r"[\w+=,.@-]{1,128}"
 _IAM_PRINCIPAL = re.compile(rf"^arn:aws[\w-]*:iam::\d{{12}}:(role|user)/({_IAM_NAME}/)*{_IAM_NAME}$")
@@ -153,6 +157,12 @@ STATEMENTS: dict[str, Schema] = {
         {"account": _matching(_ACCOUNT, "a 12-digit AWS account id in quotes (bare digits are a number)"),
          "held_by": _text("who holds the account"), "why": _text("why the stack's grants may name it")},
         ("account", "held_by", "why"),
+    ),
+    "aws_organizations": (
+        {"organization": _matching(_ORGANIZATION, "an AWS organisation id (o- and 10 to 32 lower-case "
+                                                  "letters or digits)"),
+         "held_by": _text("who holds the organisation"), "why": _text("why the stack's grants may admit it")},
+        ("organization", "held_by", "why"),
     ),
 }
 

@@ -84,9 +84,9 @@ def _context_pinned(s: dict[str, Any]) -> bool:
     return False
 
 
-def _service_reads(s: dict[str, Any]) -> list[str]:
+def _service_reads(s: dict[str, Any], graph: StackGraph) -> list[str]:
     """Services a statement lets read the data for any account (no condition pinning the source)."""
-    if s.get("Effect") != "Allow" or source_pinned(s) or _context_pinned(s) or _delivers_only(s):
+    if s.get("Effect") != "Allow" or source_pinned(s, graph) or _context_pinned(s) or _delivers_only(s):
         return []
     actions = as_list(s.get("Action"))
     if "NotAction" not in s and all(
@@ -112,7 +112,7 @@ def policy_grants(
             out.append(f"`{fld}` statement {s.get('Sid') or i} allows {_message(accounts, 'principals of')}")
         if allow and (accounts := foreign(graph, condition_accounts(s))):
             out.append(f"`{fld}` statement {s.get('Sid') or i}'s conditions name {_message(accounts, 'the')}")
-        if isinstance(s, dict) and (services := _service_reads(s)):
+        if isinstance(s, dict) and (services := _service_reads(s, graph)):
             out.append(
                 f"`{fld}` statement {s.get('Sid') or i} lets {', '.join(services)} read the data with no "
                 "condition naming the source: that service acts for every account, so any account's "

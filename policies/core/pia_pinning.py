@@ -9,7 +9,9 @@ listed here, leave the grant public.
 Round 76: a network names no account either, so `aws:SourceVpce`/`aws:SourceVpc` pin only an endpoint or VPC
 the stack creates, named by its recorded id (whoever owns another endpoint, another account's VPC, reads
 through it); `aws:VpceAccount` ("the account that owns the VPC endpoint", AWS Security Blog, "Use scalable
-controls to help prevent access from unexpected networks") names an account, judged as the others."""
+controls to help prevent access from unexpected networks") names an account, judged as the others, as is
+`kms:CallerAccount`. An organisation pins only when the stack's PIA record names it (`aws_organizations`):
+every account of another one reads, as a RAM share to it would hand it over (round 37)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ import re
 from typing import Any
 
 from policies.core.caller_conditions import ORIGIN_TYPES
+from policies.core.iam.breakglass import records
 from policies.core.iam.statements import as_list, conditions
+from policies.core.records import current_stack
 from policies.core.view import ResourceView, StackGraph, json_document
 
 _PINNING = frozenset(
@@ -63,22 +67,33 @@ _PINNING_OPERATORS = frozenset(
 
 def pinned(stmt: dict[str, Any], graph: StackGraph | None = None) -> bool:
     """A condition on who calls or from where, with concrete values; IfExists does not pin (a caller
-    without the key passes). With `graph`, a network must be one of the stack's (round 76)."""
+    without the key passes). With `graph`, a network must be one of the stack's and an organisation one its
+    PIA record names (round 76)."""
     return any(
         key in _PINNING and op.lower() in _PINNING_OPERATORS and values and all(_pins(key, v) for v in values)
-        and not (graph is not None and foreign_origins(graph, key, values))
+        and not (graph is not None and unplaced(graph, key, values))
         for op, block in conditions(stmt).items()
         for key, values in block.items()
     )
 
 
-def foreign_origins(graph: StackGraph, key: str, values: list[str]) -> list[str]:
-    """The VPC endpoint or VPC ids a network condition names that are no recorded id of the stack's endpoints
-    or VPCs: another account's network, or one the program cannot show is its own."""
-    if key not in ORIGIN_TYPES:
-        return []
-    own = {str(r.input("id")).lower() for r in graph.by_type(ORIGIN_TYPES[key]) if r.input("id")}
-    return [v for v in values if v not in own]
+_ORG_KEYS = frozenset({"aws:principalorgid", "aws:sourceorgid"}) | frozenset(
+    {"aws:principalorgpaths", "aws:sourceorgpaths"})
+
+
+def unplaced(graph: StackGraph, key: str, values: list[str]) -> list[str]:
+    """The values of a network or organisation condition that name no VPC endpoint or VPC of the stack (by
+    its recorded id) or no organisation of its PIA record: another party's network or organisation, or one the
+    program cannot show is its own."""
+    if key in ORIGIN_TYPES:
+        own = graph.once(f"origins:{key}", lambda: frozenset(
+            str(r.input("id")).lower() for r in graph.by_type(ORIGIN_TYPES[key]) if r.input("id")))
+        return [v for v in values if v not in own]
+    if key in _ORG_KEYS:
+        orgs = graph.once("own_organizations", lambda: frozenset(
+            str(e.get("organization")).lower() for e in records(current_stack(), "aws_organizations")))
+        return [v for v in values if v.split("/", 1)[0] not in orgs]
+    return []
 
 
 _ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
@@ -110,21 +125,22 @@ def open_statements(r: ResourceView, fld: str, graph: StackGraph) -> list[str]:
     stmts = doc.get("Statement") if isinstance(doc, dict) else None
     return [
         f"`{fld}` statement {s.get('Sid') or i} allows anyone (Principal '*') without a condition pinning "
-        "the caller's account, organisation or source" + _networks(s, graph)
+        "the caller's account, organisation or source" + _unplaced(s, graph)
         for i, s in enumerate(as_list(stmts))
         if isinstance(s, dict) and s.get("Effect") == "Allow" and anyone(s) and not pinned(s, graph)
     ]
 
 
-def _networks(stmt: dict[str, Any], graph: StackGraph) -> str:
-    """Why a network condition of an open statement pins nothing: it names one the stack does not create."""
+def _unplaced(stmt: dict[str, Any], graph: StackGraph) -> str:
+    """Why a network or organisation condition of an open statement pins nothing: it is not the stack's."""
     named = sorted({f"{key} {v!r}" for op, block in conditions(stmt).items() for key, values in block.items()
                     if op.lower() in _PINNING_OPERATORS and all(_pins(key, v) for v in values)
-                    for v in foreign_origins(graph, key, values)})
+                    for v in unplaced(graph, key, values)})
     return (
-        f": {', '.join(named)} is no VPC endpoint or VPC of this stack (none it creates records that id), so "
-        "whoever owns it, another account's network among them, reads through it; name the endpoint or VPC "
-        "the stack creates by its id, or pin the caller's account (aws:PrincipalAccount)" if named else ""
+        f": {', '.join(named)} is no VPC endpoint or VPC of this stack (none it creates records that id) nor "
+        "an organisation its PIA record names (`aws_organizations`), so whoever owns it, another party among "
+        "them, reads; name the endpoint or VPC the stack creates by its id, record the controller's "
+        "organisation, or pin the caller's account (aws:PrincipalAccount)" if named else ""
     )
 
 
@@ -133,6 +149,7 @@ def _networks(stmt: dict[str, Any], graph: StackGraph) -> str:
 _CONTEXT_ARN_KEY = re.compile(r"^kms:encryptioncontext:aws:[a-z0-9-]+:arn$")
 _ACCOUNT_KEYS = (
     "aws:vpceaccount",
+    "kms:calleraccount",
     "aws:sourceaccount",
     "aws:sourceowner",
     "aws:sourcearn",

@@ -173,7 +173,7 @@ READ = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::c
         ({"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc"}}, True),  # empty set matches
         ({"StringNotLike": {"aws:SourceVpce": "vpce-1"}}, True),
         ({"StringEquals": {"aws:SourceVpce": "vpce-1"}}, False),  # the stack's endpoint (round 76)
-        ({"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}, False),
+        ({"StringEquals": {"aws:PrincipalOrgID": "o-abc123def4"}}, False),  # recorded (round 76)
     ],
 )
 def test_only_positive_operators_pin_an_open_grant(condition, public):

@@ -1,12 +1,17 @@
 """Round-76 class (docs/pia-conditions.md, round 76). A network condition pins a `Principal: *` grant only to
-an endpoint or VPC the stack creates, named by its recorded id; `aws:VpceAccount` names an account, judged as
-the others; an API Management subscription's keys written in the program are credentials in clear. Each test
-fails on the code before the round (its cases: b04a678c)."""
+an endpoint or VPC the stack creates, named by its recorded id, and an organisation only one the PIA record
+names (`aws_organizations`); `aws:VpceAccount` and `kms:CallerAccount` name accounts, judged as the others; an
+API Management subscription's keys written in the program are credentials in clear. Each test fails on the
+code before its wave (the cases: b04a678c, the second wave's 43aef1c8)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from ruletest import case, messages_of, only, patch, run
+
+from policies.core.pia_attestations import PiaRecordError, validate
 
 PUBLIC = "disallow-public-data-access"
 CMK = "require-customer-managed-keys"
@@ -30,11 +35,31 @@ def test_the_endpoint_pins_only_under_the_id_it_records():
     assert any(NO_ENDPOINT in m for m in messages_of(run(PUBLIC, moved), "audit-policy"))
 
 
-def test_an_endpoint_account_must_be_one_the_record_names():
-    only(run(PUBLIC, case("r76p-08")), "audit-policy", "conditions name the account 999988887777")
+@pytest.mark.parametrize("stem, name", [("r76p-08", "audit-policy"), ("r76p-11", "key")])
+def test_an_endpoint_or_caller_account_must_be_one_the_record_names(stem, name):
+    only(run(PUBLIC, case(stem)), name, "conditions name the account 999988887777")
 
 
-OWN = ["r76p-50", "r76p-51", "r76p-52", "r76p-53", "r76p-56", "r75p-51", "r18p-51"]
+def test_an_organisation_the_record_does_not_name_pins_no_caller():
+    only(run(PUBLIC, case("r76p-12")), "audit-policy", "aws:principalorgid 'o-f00dfeed99' is no VPC endpoint")
+    only(run(PUBLIC, case("r76p-14")), "audit-policy", "lets cloudfront.amazonaws.com read the data")
+
+
+def test_a_shared_vpc_the_stack_only_places_an_endpoint_in_pins_no_caller():
+    only(run(PUBLIC, case("r76p-13")), "intake-policy", f"aws:sourcevpc 'vpc-corpus' {NO_ENDPOINT}")
+
+
+@pytest.mark.parametrize("key, value", [("organization", "o-ABC123DEF4"), ("organization", "o-abc"),
+                                        ("held_by", None), ("why", None), ("owner", "x")])
+def test_an_organisation_statement_is_validated(key, value):
+    entry = {"organization": "o-abc123def4", "held_by": "AIV", "why": "members"}
+    entry = {k: v for k, v in {**entry, key: value}.items() if v is not None}
+    with pytest.raises(PiaRecordError, match=f"aws_organizations\\[0\\]\\.{key}"):
+        validate({"aws_organizations": [entry]}, "corpus.yaml", dt.date(2026, 11, 30))
+
+
+OWN = ["r76p-50", "r76p-51", "r76p-52", "r76p-53", "r76p-56", "r76p-57", "r76p-58", "r75p-51", "r18p-51",
+       "bucket-policy-org-pinned"]
 
 
 @pytest.mark.parametrize("stem", OWN)
