@@ -65,20 +65,16 @@ _PINNING_OPERATORS = frozenset(
 )
 
 
-def pinned(stmt: dict[str, Any], graph: StackGraph | None = None) -> bool:
+def pinned(stmt: dict[str, Any], graph: StackGraph) -> bool:
     """A condition on who calls or from where, with concrete values; IfExists does not pin (a caller
-    without the key passes). With `graph`, a network must be one of the stack's and an organisation one its
-    PIA record names (round 76)."""
+    without the key passes); a network must be one of the stack's and an organisation one its PIA record
+    names (round 76)."""
     return any(
         key in _PINNING and op.lower() in _PINNING_OPERATORS and values and all(_pins(key, v) for v in values)
-        and not (graph is not None and unplaced(graph, key, values))
+        and not unplaced(graph, key, values)
         for op, block in conditions(stmt).items()
         for key, values in block.items()
     )
-
-
-_ORG_KEYS = frozenset({"aws:principalorgid", "aws:sourceorgid"}) | frozenset(
-    {"aws:principalorgpaths", "aws:sourceorgpaths"})
 
 
 def unplaced(graph: StackGraph, key: str, values: list[str]) -> list[str]:
@@ -98,6 +94,7 @@ def unplaced(graph: StackGraph, key: str, values: list[str]) -> list[str]:
 
 _ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
 _PATH_KEYS = frozenset({"aws:principalorgpaths", "aws:sourceorgpaths"})
+_ORG_KEYS = frozenset({"aws:principalorgid", "aws:sourceorgid"}) | _PATH_KEYS
 _WILD = ("*", "?")
 
 
