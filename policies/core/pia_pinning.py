@@ -10,8 +10,9 @@ Round 76: a network names no account either, so `aws:SourceVpce`/`aws:SourceVpc`
 the stack creates, named by its recorded id (whoever owns another endpoint, another account's VPC, reads
 through it); `aws:VpceAccount` ("the account that owns the VPC endpoint", AWS Security Blog, "Use scalable
 controls to help prevent access from unexpected networks") names an account, judged as the others, as is
-`kms:CallerAccount`. An organisation pins only when the stack's PIA record names it (`aws_organizations`):
-every account of another one reads, as a RAM share to it would hand it over (round 37)."""
+`kms:CallerAccount`; `aws:VpceOrgID`/`aws:VpceOrgPaths` (same source) name the endpoint owner's
+organisation. An organisation pins only when the stack's PIA record names it (`aws_organizations`): every
+account of another one reads, as a RAM share to it would hand it over (round 37)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ _PINNING = frozenset(
         "aws:sourcevpc",
         "aws:sourcevpce",
         "aws:vpceaccount",
+        "aws:vpceorgid",
+        "aws:vpceorgpaths",
         "kms:calleraccount",
     }
 )
@@ -93,8 +96,8 @@ def unplaced(graph: StackGraph, key: str, values: list[str]) -> list[str]:
 
 
 _ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
-_PATH_KEYS = frozenset({"aws:principalorgpaths", "aws:sourceorgpaths"})
-_ORG_KEYS = frozenset({"aws:principalorgid", "aws:sourceorgid"}) | _PATH_KEYS
+_PATH_KEYS = frozenset({"aws:principalorgpaths", "aws:sourceorgpaths", "aws:vpceorgpaths"})
+_ORG_KEYS = frozenset({"aws:principalorgid", "aws:sourceorgid", "aws:vpceorgid"}) | _PATH_KEYS
 _WILD = ("*", "?")
 
 

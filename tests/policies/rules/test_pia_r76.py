@@ -2,7 +2,7 @@
 an endpoint or VPC the stack creates, named by its recorded id, and an organisation only one the PIA record
 names (`aws_organizations`); `aws:VpceAccount` and `kms:CallerAccount` name accounts, judged as the others; an
 API Management subscription's keys written in the program are credentials in clear. Each test fails on the
-code before its wave (the cases: b04a678c, the second wave's 43aef1c8)."""
+code before its wave (the cases: b04a678c, the second wave's 43aef1c8, the third's ee8d55ae)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ def test_an_endpoint_or_caller_account_must_be_one_the_record_names(stem, name):
 
 def test_an_organisation_the_record_does_not_name_pins_no_caller():
     only(run(PUBLIC, case("r76p-12")), "audit-policy", "aws:principalorgid 'o-f00dfeed99' is no VPC endpoint")
+    only(run(PUBLIC, case("r76p-15")), "audit-policy", "aws:vpceorgid 'o-f00dfeed99' is no VPC endpoint")
     only(run(PUBLIC, case("r76p-14")), "audit-policy", "lets cloudfront.amazonaws.com read the data")
 
 
@@ -58,8 +59,8 @@ def test_an_organisation_statement_is_validated(key, value):
         validate({"aws_organizations": [entry]}, "corpus.yaml", dt.date(2026, 11, 30))
 
 
-OWN = ["r76p-50", "r76p-51", "r76p-52", "r76p-53", "r76p-56", "r76p-57", "r76p-58", "r75p-51", "r18p-51",
-       "bucket-policy-org-pinned"]
+OWN = ["r76p-50", "r76p-51", "r76p-52", "r76p-53", "r76p-56", "r76p-57", "r76p-58", "r76p-59", "r75p-51",
+       "r18p-51", "bucket-policy-org-pinned"]
 
 
 @pytest.mark.parametrize("stem", OWN)
