@@ -81,6 +81,21 @@ class MySqlDatabaseArgs:
     """Former URNs of that secret, so moving it here is no replacement."""
 
 
+def _check(name: str, args: MySqlDatabaseArgs, major: str) -> None:
+    """Refuse what RDS or Secrets Manager would reject at deploy time."""
+    if major not in SUPPORTED_MAJORS:
+        raise ValueError(
+            f"MySqlDatabase {name}: MySQL {major} is not in RDS standard support {SUPPORTED_MAJORS}"
+        )
+    if args.monitoring_interval not in MONITORING_INTERVALS:
+        raise ValueError(
+            f"MySqlDatabase {name}: monitoring_interval {args.monitoring_interval} is not one of "
+            f"{MONITORING_INTERVALS} (seconds)"
+        )
+    if args.rotation_days not in ROTATION_DAYS:
+        raise ValueError(f"MySqlDatabase {name}: rotation_days {args.rotation_days} is not 1 to 1000")
+
+
 class MySqlDatabase(pulumi.ComponentResource):
     """A private MySQL instance that refuses plaintext connections and cannot be deleted by accident."""
 
@@ -88,17 +103,7 @@ class MySqlDatabase(pulumi.ComponentResource):
         super().__init__("dosis-eloket:aws:MySqlDatabase", name, None, opts)
         tags = {**args.tags, "dosis-data": "none"}
         major = ".".join(args.engine_version.split(".")[:2])
-        if major not in SUPPORTED_MAJORS:
-            raise ValueError(
-                f"MySqlDatabase {name}: MySQL {major} is not in RDS standard support {SUPPORTED_MAJORS}"
-            )
-        if args.monitoring_interval not in MONITORING_INTERVALS:
-            raise ValueError(
-                f"MySqlDatabase {name}: monitoring_interval {args.monitoring_interval} is not one of "
-                f"{MONITORING_INTERVALS} (seconds)"
-            )
-        if args.rotation_days not in ROTATION_DAYS:
-            raise ValueError(f"MySqlDatabase {name}: rotation_days {args.rotation_days} is not 1 to 1000")
+        _check(name, args, major)
         rotation_sg = rotation_security_group(name, self, args.vpc_id, tags)
         self.security_group = client_security_group(
             f"{name}-db",
@@ -163,6 +168,14 @@ class MySqlDatabase(pulumi.ComponentResource):
             tags=tags,
             opts=kept(self, depends_on=log_groups),
         )
+        self._app_user(name, args, tags, rotation_sg)
+        self.register_outputs({"endpoint": self.instance.endpoint, "resourceId": self.instance.resource_id,
+                               "appUserSecretArn": self.app_user_secret.arn})
+
+    def _app_user(
+        self, name: str, args: MySqlDatabaseArgs, tags: dict[str, str], rotation_sg: aws.ec2.SecurityGroup
+    ) -> None:
+        """The application user's secret (no value in code or state) and its rotation."""
         self.app_user_secret = aws.secretsmanager.Secret(
             f"{name}-app-user",
             name_prefix=args.app_user_secret_name_prefix or f"eloket/{args.identifier}/app-user-",
@@ -181,8 +194,6 @@ class MySqlDatabase(pulumi.ComponentResource):
             log_kms_key_arn=args.log_kms_key_arn, account_id=args.account_id, days=args.rotation_days,
             log_retention_days=args.log_retention_days, tags=tags,
         ))
-        self.register_outputs({"endpoint": self.instance.endpoint, "resourceId": self.instance.resource_id,
-                               "appUserSecretArn": self.app_user_secret.arn})
 
     def _monitoring(
         self, name: str, args: MySqlDatabaseArgs, tags: dict[str, str]
