@@ -28,7 +28,7 @@ RUNTIME = "python3.13"
 
 @dataclass
 class Rotation:
-    """What the database component hands over: its network, keys and the two secrets involved."""
+    """What the database component hands over: its network, keys, the secret and the schedule."""
 
     subnet_ids: list[pulumi.Input[str]]
     endpoint_security_group_id: pulumi.Input[str]
