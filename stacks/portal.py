@@ -166,6 +166,11 @@ def _data(c: Ctx, keys: dict, net: PortalNetwork) -> tuple[MySqlDatabase, Memcac
             allocated_storage=cfg.db_allocated_storage,
             backup_retention_days=cfg.db_backup_retention_days,
             log_retention_days=cfg.log_retention_days,
+            endpoint_security_group_id=net.endpoint_security_group.id,
+            # The application user's secret was the Drupal service's DB_CREDENTIALS: kept, not replaced.
+            app_user_secret_name_prefix="eloket/drupal/db_credentials-",
+            app_user_secret_aliases=[pulumi.Alias(name="drupal-db-credentials", parent=_urn(
+                "dosis-eloket:aws:ContainerService", "drupal"))],
         ),
         opts=c.opts,
     )
@@ -282,8 +287,10 @@ def _drupal(c: Ctx, service, keys: dict, logs: dict, data: tuple, drupal_id: Wor
         security_group_id=net.app_security_group.id,
         egress_ports=(443, 2049, 3306, 11211),
         declared_egress_cidrs=tuple(cfg.magda_egress_cidrs or ()),
-        # Filled once by the bootstrap step of docs/runbook-portal.md (no secret value in code or state).
-        secret_names=("DB_CREDENTIALS", "DRUPAL_HASH_SALT"),
+        # Filled once by the bootstrap step of docs/runbook-portal.md (no secret value in code or state);
+        # DB_CREDENTIALS is the database's application-user secret, rotated there.
+        secret_names=("DRUPAL_HASH_SALT",),
+        external_secrets={"DB_CREDENTIALS": db.app_user_secret.arn},
         secret_keys={
             "DB_USER": ("DB_CREDENTIALS", "username"),
             "DB_PASSWORD": ("DB_CREDENTIALS", "password"),
@@ -314,6 +321,11 @@ def _drupal(c: Ctx, service, keys: dict, logs: dict, data: tuple, drupal_id: Wor
             files.client_statement(),
         ],
     )
+
+
+def _urn(type_: str, name: str) -> str:
+    """URN of a top-level resource of this stack (for aliases of resources that moved)."""
+    return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{name}"
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from components.aws.keys import (
 )
 from components.aws.monitoring import CONFIG_ROLE_NAME
 from components.aws.role_specs import HUMAN_PATH
+from components.aws.rotation import ROTATION_ROLE_NAME
 from stacks import sovereignty
 from stacks.portal_config import PortalConfig
 
@@ -98,12 +99,17 @@ def keys(c: Ctx, people: HumanRoles, drupal: WorkloadIdentity, frontend: Workloa
             ],
         ),
         "database": key("database", deployer_via_services=("rds",)),
-        # Only the Drupal execution role reads secrets (through Secrets Manager); no person does.
+        # Only the Drupal execution role reads secrets and the database's rotation function rotates the
+        # application user's (both through Secrets Manager); no person does. The rotation function's
+        # environment is under this key too: the deployer creates it through Lambda.
         "secrets": key(
             "secrets",
             user_arns=[drupal.execution_role.arn],
             via_services=("secretsmanager",),
-            deployer_via_services=("secretsmanager", "rds"),
+            deployer_via_services=("secretsmanager", "rds", "lambda"),
+            service_statements=[
+                named_role_user_statement(acct, iam.role_arn(acct, ROTATION_ROLE_NAME), ("secretsmanager",))
+            ],
         ),
         "static": key(
             "static",

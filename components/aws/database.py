@@ -1,15 +1,16 @@
 """The Drupal database: RDS MySQL, Multi-AZ, CMK-encrypted, TLS-only, IAM auth, master secret in
-Secrets Manager managed by RDS (DPA annex 3 b.iv; D36 §107-§109)."""
+Secrets Manager managed by RDS, the application user's secret rotated (DPA annex 3 b.iv; D36 §107-§109)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
 import components.aws.policy as policy
 from components.aws.common import child, client_security_group, encrypted_log_group, kept, service_role
+from components.aws.rotation import Rotation, rotate, rotation_security_group
 from policies.core.eea import PORTAL_REGION
 
 LOG_EXPORTS = ("audit", "error", "slowquery", "iam-db-auth-error")
@@ -20,6 +21,8 @@ MONITORING_INTERVALS = (1, 5, 10, 15, 30, 60)
 """The seconds RDS accepts for Enhanced Monitoring (`MonitoringInterval`; 0 turns it off)."""
 OS_METRICS_LOG_GROUP = "RDSOSMetrics"
 """The log group Enhanced Monitoring writes to: one per account and region, shared by every instance."""
+ROTATION_DAYS = range(1, 1001)
+"""Secrets Manager's `AutomaticallyAfterDays` (RotationRulesType: 1 to 1000)."""
 SUPPORTED_MAJORS = ("8.4",)
 """Majors in RDS standard support at the time of writing (8.0: extended support only since 2026-08)."""
 
@@ -42,6 +45,8 @@ class MySqlDatabaseArgs:
     """AWS account of the stack: the Enhanced Monitoring role trusts RDS for this account only."""
     tags: dict[str, str]
     """Mandatory tags; the component adds `dosis-data: none` (D36 §108)."""
+    endpoint_security_group_id: pulumi.Input[str]
+    """Security group of the VPC's interface endpoints (Secrets Manager, RDS) the rotation function calls."""
     identifier: str = "eloket-mysql"
     """DB instance identifier (fixed, so the log groups can be created beforehand)."""
     instance_class: str = "db.m6g.large"
@@ -65,6 +70,30 @@ class MySqlDatabaseArgs:
     os_metrics_log_group: bool = True
     """Create the account's `RDSOSMetrics` log group under the logs CMK (else RDS creates it unencrypted by
     a CMK). False only when another database of the same account and region already created it."""
+    rotation_days: int = 30
+    """Days between rotations of the application user's secret (1-1000). Alternating users: a rotation sets
+    the password of the user the secret does not hold now, so the one running tasks use stays valid until
+    the rotation after; every task must restart within this many days."""
+    app_user_secret_name_prefix: str | None = None
+    """Name prefix of the application user's secret; None: `eloket/<identifier>/app-user-`. A stack that
+    made the secret elsewhere keeps its prefix (a new name would replace the secret and lose its value)."""
+    app_user_secret_aliases: list[pulumi.Alias] = field(default_factory=list)
+    """Former URNs of that secret, so moving it here is no replacement."""
+
+
+def _check(name: str, args: MySqlDatabaseArgs, major: str) -> None:
+    """Refuse what RDS or Secrets Manager would reject at deploy time."""
+    if major not in SUPPORTED_MAJORS:
+        raise ValueError(
+            f"MySqlDatabase {name}: MySQL {major} is not in RDS standard support {SUPPORTED_MAJORS}"
+        )
+    if args.monitoring_interval not in MONITORING_INTERVALS:
+        raise ValueError(
+            f"MySqlDatabase {name}: monitoring_interval {args.monitoring_interval} is not one of "
+            f"{MONITORING_INTERVALS} (seconds)"
+        )
+    if args.rotation_days not in ROTATION_DAYS:
+        raise ValueError(f"MySqlDatabase {name}: rotation_days {args.rotation_days} is not 1 to 1000")
 
 
 class MySqlDatabase(pulumi.ComponentResource):
@@ -74,21 +103,14 @@ class MySqlDatabase(pulumi.ComponentResource):
         super().__init__("dosis-eloket:aws:MySqlDatabase", name, None, opts)
         tags = {**args.tags, "dosis-data": "none"}
         major = ".".join(args.engine_version.split(".")[:2])
-        if major not in SUPPORTED_MAJORS:
-            raise ValueError(
-                f"MySqlDatabase {name}: MySQL {major} is not in RDS standard support {SUPPORTED_MAJORS}"
-            )
-        if args.monitoring_interval not in MONITORING_INTERVALS:
-            raise ValueError(
-                f"MySqlDatabase {name}: monitoring_interval {args.monitoring_interval} is not one of "
-                f"{MONITORING_INTERVALS} (seconds)"
-            )
+        _check(name, args, major)
+        rotation_sg = rotation_security_group(name, self, args.vpc_id, tags)
         self.security_group = client_security_group(
             f"{name}-db",
             self,
             vpc_id=args.vpc_id,
             port=3306,
-            clients=args.client_security_group_ids,
+            clients=[*args.client_security_group_ids, rotation_sg.id],
             what="MySQL (TLS)",
             tags=tags,
         )
@@ -146,7 +168,32 @@ class MySqlDatabase(pulumi.ComponentResource):
             tags=tags,
             opts=kept(self, depends_on=log_groups),
         )
-        self.register_outputs({"endpoint": self.instance.endpoint, "resourceId": self.instance.resource_id})
+        self._app_user(name, args, tags, rotation_sg)
+        self.register_outputs({"endpoint": self.instance.endpoint, "resourceId": self.instance.resource_id,
+                               "appUserSecretArn": self.app_user_secret.arn})
+
+    def _app_user(
+        self, name: str, args: MySqlDatabaseArgs, tags: dict[str, str], rotation_sg: aws.ec2.SecurityGroup
+    ) -> None:
+        """The application user's secret (no value in code or state) and its rotation."""
+        self.app_user_secret = aws.secretsmanager.Secret(
+            f"{name}-app-user",
+            name_prefix=args.app_user_secret_name_prefix or f"eloket/{args.identifier}/app-user-",
+            kms_key_id=args.secret_kms_key_arn,
+            recovery_window_in_days=30,
+            description="MySQL application user (alternating with <user>_clone); set by the bootstrap "
+            "step, then by the rotation function",
+            tags=tags,
+            opts=kept(self, aliases=args.app_user_secret_aliases),
+        )
+        self.rotation = rotate(name, self, rotation_sg, Rotation(
+            subnet_ids=args.subnet_ids,
+            endpoint_security_group_id=args.endpoint_security_group_id,
+            db_security_group_id=self.security_group.id, db_instance_arn=self.instance.arn,
+            secret=self.app_user_secret, secret_kms_key_arn=args.secret_kms_key_arn,
+            log_kms_key_arn=args.log_kms_key_arn, account_id=args.account_id, days=args.rotation_days,
+            log_retention_days=args.log_retention_days, tags=tags,
+        ))
 
     def _monitoring(
         self, name: str, args: MySqlDatabaseArgs, tags: dict[str, str]

@@ -97,6 +97,11 @@ ALARM_PATTERNS: dict[str, str] = {
         "DetachVpnGateway",
     ),
     "break-glass-use": '{ ($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "*break-glass*") }',
+    # A secret whose rotation failed keeps its old credentials (alternating users: they expire at the next
+    # rotation); Secrets Manager logs these to CloudTrail ("AWS CloudTrail entries for Secrets Manager").
+    "secret-rotation-failed": _any_event(
+        "RotationFailed", "RotationAbandoned", source="secretsmanager.amazonaws.com"
+    ),
 }
 
 

@@ -13,7 +13,8 @@ from components.aws.common import child, encrypted_log_group, service_role
 from policies.core.eea import PORTAL_REGION
 
 TIERS = ("public", "app", "data", "cache")
-INTERFACE_ENDPOINTS = ("kms", "secretsmanager", "logs", "ecr.api", "ecr.dkr")
+INTERFACE_ENDPOINTS = ("kms", "secretsmanager", "logs", "ecr.api", "ecr.dkr", "rds")
+"""`rds`: the database's secret-rotation function reads the instance's endpoint from the RDS API."""
 
 
 @dataclass

@@ -60,9 +60,12 @@ class ContainerServiceArgs:
     secret_names: tuple[str, ...] = ()
     """Environment variables read from Secrets Manager; the secrets are created empty under
     `secrets_kms_key_arn` and filled out-of-band (no secret value in code, config or state)."""
+    external_secrets: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Secrets another component owns and rotates (name -> ARN, under `secrets_kms_key_arn`), read like
+    `secret_names`: e.g. DB_CREDENTIALS, the database's application-user secret."""
     secret_keys: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Environment variables read from one JSON key of a secret: env -> (entry of `secret_names`, key);
-    e.g. DB_USER/DB_PASSWORD from the DB_CREDENTIALS secret's `username`/`password`."""
+    """Environment variables read from one JSON key of a secret: env -> (entry of `secret_names` or
+    `external_secrets`, key); e.g. DB_USER/DB_PASSWORD from DB_CREDENTIALS' `username`/`password`."""
     scratch_paths: tuple[str, ...] = ("/tmp",)
     """Writable task-local paths (Fargate ephemeral storage) next to the read-only root file system."""
     volumes: list[tuple[dict[str, Any], str]] = field(default_factory=list)
@@ -87,12 +90,13 @@ class ContainerService(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ContainerServiceArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("dosis-eloket:aws:ContainerService", name, None, opts)
-        unknown = {s for s, _ in args.secret_keys.values()} - set(args.secret_names)
+        named = {*args.secret_names, *args.external_secrets}
+        unknown = {s for s, _ in args.secret_keys.values()} - named
         if unknown:
             raise ValueError(
                 f"ContainerService {name}: secret_keys name secrets not in secret_names: {unknown}"
             )
-        if args.secret_names and args.secrets_kms_key_arn is None:
+        if (args.secret_names or args.external_secrets) and args.secrets_kms_key_arn is None:
             raise ValueError(f"ContainerService {name}: secrets_kms_key_arn is required with secret_names")
         tags = args.tags
         ident = args.identity
@@ -199,12 +203,12 @@ class ContainerService(pulumi.ComponentResource):
                 sid="WriteLogs",
             ),
         ]
-        if self.secrets:
+        if self.secrets or args.external_secrets:
             exec_statements.append(
                 policy.statement(
                     "Allow",
                     ["secretsmanager:GetSecretValue"],
-                    [s.arn for s in self.secrets.values()],
+                    [*(s.arn for s in self.secrets.values()), *args.external_secrets.values()],
                     sid="ReadSecrets",
                 )
             )
@@ -327,11 +331,11 @@ class ContainerService(pulumi.ComponentResource):
         )
 
     def _secret_refs(self, args: ContainerServiceArgs) -> list[dict[str, Any]]:
-        """Whole secrets for `secret_names` not split by `secret_keys`; one JSON key each otherwise."""
+        """Whole secrets for `secret_names` and `external_secrets` not split by `secret_keys`; one JSON key
+        each otherwise."""
+        arns = {**{env: s.arn for env, s in self.secrets.items()}, **args.external_secrets}
         split = {s for s, _ in args.secret_keys.values()}
-        refs = [{"name": env, "valueFrom": s.arn} for env, s in self.secrets.items() if env not in split]
+        refs = [{"name": env, "valueFrom": arn} for env, arn in arns.items() if env not in split]
         for env, (secret, key) in sorted(args.secret_keys.items()):
-            refs.append(
-                {"name": env, "valueFrom": pulumi.Output.concat(self.secrets[secret].arn, f":{key}::")}
-            )
+            refs.append({"name": env, "valueFrom": pulumi.Output.concat(arns[secret], f":{key}::")})
         return refs

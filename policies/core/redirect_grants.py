@@ -85,6 +85,9 @@ _AIMS: dict[str, tuple[str, str | None]] = {a.lower(): (a, key) for a, key in (
     ("ec2:CopySnapshot", _REGION), ("ec2:CopyImage", _REGION),
     # Round 66: a read replica is made in the region the request is sent to, a key's replica in the one named
     ("rds:CreateDBInstanceReadReplica", _REGION), ("kms:ReplicateKey", "kms:ReplicaRegion"),
+    # A network interface is made in the subnet the request names, of the region the request is sent to (EC2
+    # is regional: a subnet is one region's); a rotation function's role needs it (Secrets Manager guide).
+    ("ec2:CreateNetworkInterface", _REGION),
     # a document run on the instance sends whatever it holds wherever the command says
     ("ssm:SendCommand", None),
     ("backup:StartCopyJob", None), ("backup:CreateBackupPlan", None), ("backup:UpdateBackupPlan", None),
@@ -188,6 +191,9 @@ _NOT_AIMS: tuple[tuple[str, str], ...] = (
      "a capacity provider's scaling and instances' subnets, a task set's task definition "
      "(RegisterTaskDefinition aims), scale and load balancers, the agent joining the cluster its ARN names "
      "and reporting to ECS there: none names a place; account settings are NOT_DATA (round 69)"),
+    (r"secretsmanager:updatesecretversionstage", "moves a staging label (AWSCURRENT, AWSPENDING) between "
+     "versions of the secret its ARN names (MoveToVersionId, RemoveFromVersionId: the API reference): no "
+     "place; a rotation function's role needs it"),
     (r"ecs:putclustercapacityproviders", "a cluster's capacity providers and default strategy: provider "
      "names, weights and bases, no place (round 70)"),
     (r"signer:startsigningjob", "the caller's code, signed and written to the bucket the request names with "

@@ -65,8 +65,11 @@ def _taggable(typ: str) -> set[str]:
     """Whether the pulumi-aws class of `typ` accepts `tags` (read from the SDK)."""
     import importlib
     import inspect
+    import keyword
 
     _, mod, cls = typ.split(":")
-    module = importlib.import_module(f"pulumi_aws.{mod.split('/')[0]}")
+    package = mod.split("/")[0]
+    # a module named after a Python keyword is the SDK's with an underscore (`lambda` -> `pulumi_aws.lambda_`)
+    module = importlib.import_module(f"pulumi_aws.{package}{'_' if keyword.iskeyword(package) else ''}")
     klass = getattr(module, cls)
     return {"tags"} if "tags" in inspect.signature(klass._internal_init).parameters else set()

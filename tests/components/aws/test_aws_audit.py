@@ -83,6 +83,9 @@ def test_monitoring_defaults_raise_every_required_alarm():
     ):
         assert needed in ALARM_PATTERNS
     assert "ScheduleKeyDeletion" in ALARM_PATTERNS["kms-key-disable-or-deletion"]
+    assert ALARM_PATTERNS["secret-rotation-failed"] == (
+        "{ ($.eventSource = secretsmanager.amazonaws.com) && "
+        "(($.eventName = RotationFailed) || ($.eventName = RotationAbandoned)) }")
     assert one(g, "aws:guardduty/detector:Detector")["enable"] is True
     assert one(g, "aws:cfg/recorder:Recorder")["recordingGroup"]["allSupported"] is True
     assert one(g, "aws:cfg/recorderStatus:RecorderStatus")["isEnabled"] is True

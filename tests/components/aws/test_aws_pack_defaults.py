@@ -83,7 +83,8 @@ def _database(b: Base) -> Any:
     return MySqlDatabase("c", MySqlDatabaseArgs(
         vpc_id=net.vpc.id, subnet_ids=net.subnet_ids("data"), kms_key_arn=b.keys["data"].arn,
         secret_kms_key_arn=b.keys["secrets"].arn, log_kms_key_arn=b.keys["logs"].arn,
-        client_security_group_ids=[net.app_security_group.id], account_id=ACCOUNT, tags=TAGS), opts=b.opts)
+        client_security_group_ids=[net.app_security_group.id], account_id=ACCOUNT, tags=TAGS,
+        endpoint_security_group_id=net.endpoint_security_group.id), opts=b.opts)
 
 
 def _cache(b: Base) -> Any:

@@ -187,3 +187,25 @@ def test_service_scratch_volumes_shared_files_and_json_key_secrets():
     ).items()
     with pytest.raises(Exception, match="secret_keys name secrets not in secret_names"):
         _service(secret_names=("A",), secret_keys={"X": ("B", "k")}, secrets_kms_key_arn=KEY)
+
+
+def test_service_reads_a_secret_another_component_owns():
+    """The database owns and rotates the application user's secret; the service only reads it."""
+    owned = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:eloket/drupal/db_credentials-AbCdEf"
+    g = _service(
+        secret_names=("SALT",),
+        external_secrets={"DB_CREDENTIALS": owned},
+        secret_keys={"DB_USER": ("DB_CREDENTIALS", "username"),
+                     "DB_PASSWORD": ("DB_CREDENTIALS", "password")},
+        secrets_kms_key_arn=KEY,
+    )
+    assert len(g.by_type("aws:secretsmanager/secret:Secret")) == 1  # only SALT is the service's own
+    container = json.loads(one(g, "aws:ecs/taskDefinition:TaskDefinition")["containerDefinitions"])[0]
+    refs = {s["name"]: s["valueFrom"] for s in container["secrets"]}
+    assert refs["DB_USER"] == f"{owned}:username::" and refs["DB_PASSWORD"] == f"{owned}:password::"
+    assert set(refs) == {"SALT", "DB_USER", "DB_PASSWORD"}
+    policies = [doc(p.inputs["policy"]) for p in g.by_type("aws:iam/rolePolicy:RolePolicy")]
+    reads = [s for d in policies for s in d["Statement"] if s.get("Sid") == "ReadSecrets"]
+    assert len(reads) == 1 and owned in reads[0]["Resource"] and len(reads[0]["Resource"]) == 2
+    with pytest.raises(Exception, match="secrets_kms_key_arn"):
+        _service(external_secrets={"DB_CREDENTIALS": owned})
