@@ -27,6 +27,7 @@ from typing import Any
 
 from policies.core.accounts import account_of
 from policies.core.caller_conditions import grant_grantees, narrowed
+from policies.core.documents import json_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
 from policies.core.view import ResourceView, get_path, is_unknown
@@ -70,6 +71,23 @@ POLICY_INPUTS: dict[str, str] = {
 _KEY_READS = frozenset({
     "kms:decrypt", "kms:reencryptfrom", "kms:derivesharedsecret", "kms:creategrant", "kms:putkeypolicy",
     "kms:replicatekey"})
+# Round 77: types whose resource policies let no one read stored data of the stack. Images and packages are
+# code others pull (an image reference is not scanned either); a private CA issues certificates, a firewall
+# policy is configuration; an endpoint policy, SCP or RCP is a ceiling that grants nothing; an API's policy
+# says who may call it (a public or address-bound API is access control, pia-conditions'), while what it
+# returns is read by its integration, whose own inputs are judged.
+NOT_READ = frozenset({
+    "aws:ecr/repositoryPolicy:RepositoryPolicy", "aws:ecr/registryPolicy:RegistryPolicy",
+    "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
+    "aws:ecrpublic/repositoryPolicy:RepositoryPolicy", "aws:codeartifact/domainPermissions:DomainPermissions",
+    "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy",
+    "aws:acmpca/policy:Policy", "aws:networkfirewall/resourcePolicy:ResourcePolicy",
+    "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+    "aws:organizations/policy:Policy",
+    "aws:apigateway/restApi:RestApi", "aws:apigateway/restApiPolicy:RestApiPolicy",
+    "aws:vpclattice/authPolicy:AuthPolicy", "aws:vpclattice/resourcePolicy:ResourcePolicy",
+    "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy"})
+_ROLE = "aws:iam/role:Role"
 LIGHTHOUSE = "azure-native:managedservices:RegistrationDefinition"
 KEY_VAULT = "azure-native:keyvault:Vault"
 # A Synapse workspace's managed private endpoints may reach stores of the tenants it allows for linking (round
@@ -85,7 +103,7 @@ GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {
 # configuration (a replication source checks the destination bucket's versioning); any other action
 # (GetObject, Receive*, Subscribe, `*`) reads the data.
 _NOT_DATA = re.compile(
-    r"^(put|send|publish|write|append|upload|create|update|delete|tag|untag|abort|replicate|"
+    r"^(put|send|publish|write|append|upload|ingest|create|update|delete|tag|untag|abort|replicate|"
     r"objectowneroverride|copyinto|getbucket|getencryption|getqueue|gettopic|getaccesspoint|describe)", re.I)
 Found = tuple[str, str, str]
 
@@ -213,6 +231,42 @@ def _tenant(tenant: object) -> tuple[str, str]:
     if not isinstance(tenant, str) or is_unknown(tenant):
         return ("unknown", "")
     return ("azure-id", f"/tenants/{tenant.lower()}")  # judged as a tenant (declared by azureIds)
+
+
+def _statement_doc(value: Any) -> dict[str, Any] | None:
+    """A resource policy document held by an input: a JSON object (or its text) with a `Statement` of which
+    some statement names a `Principal` or `NotPrincipal` (an identity policy names none and grants nothing
+    here)."""
+    if isinstance(value, str):  # parsed only when it may name one (most JSON inputs are no policy)
+        value = json_doc(value) if "Principal" in value and not is_unknown(value) else None
+    stmts = as_list(get_path(value, "Statement")) if isinstance(value, dict) else []
+    named = any(isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s) for s in stmts)
+    return value if named else None
+
+
+def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
+    """Round 77, closed world: the parties a resource policy held by any top-level input of an AWS type
+    outside POLICY_INPUTS lets read (an OpenSearch domain's `accessPolicies`, an access point's `policy`, an
+    S3 Vectors, MediaStore, Prometheus or CloudSearch policy, a type a later SDK adds), read as those are, but
+    for the types of NOT_READ. A role's trust policy lets its principals act as the role, which reads what
+    the role reads: there only a `*` statement is read here (a named account is `_trusted`'s in
+    outside_parties.py, a federated one trust_parties.py's; a service assumes a role only when its own account
+    passes it)."""
+    if not view.type.startswith("aws:") or view.type in NOT_READ:
+        return []
+    out: list[Found] = []
+    for key, value in view.inputs.items():
+        doc = _statement_doc(value)
+        if doc is None:
+            continue
+        if view.type == _ROLE:
+            out += [f for i, s in enumerate(as_list(doc.get("Statement")))
+                    if isinstance(s, dict) and s.get("Effect") == "Allow" and "*" in principals(s)
+                    for f in narrowed(s.get("Condition"), f"{key}.Statement.{i}.Condition",
+                                      lambda account: _grantee(account, own))]
+        else:
+            out += _policy_grants(doc, key, own)
+    return out
 
 
 def read_grants(view: ResourceView, own: str | None) -> list[Found]:
