@@ -93,8 +93,11 @@ def _bound(op: str, key: str, service: bool) -> str | None:
     return "origin" if key in ORIGIN_TYPES else None
 
 
-def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False) -> list[Found]:
-    """The parties a `Principal: *` (or, `service`, a service principal's) grant admits by its conditions."""
+def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False,
+             open_calls: bool = False) -> list[Found]:
+    """The parties a `Principal: *` (or, `service`, a service principal's) grant admits by its conditions.
+    `open_calls` (an API's front door, round 77): conditions that bound the callers to no account leave the
+    API open to callers, access control judged as public access is, by pia-conditions."""
     blocks = _conditions(cond)
     bounds: dict[str, list[tuple[str, list[Any]]]] = {}
     for op, key, values in blocks:
@@ -112,7 +115,7 @@ def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False) -> l
     if "origin" in bounds:
         return [(path, "unknown", "") if is_unknown(v) else (path, "named", f"{ORIGIN_TYPES[k]}|{v}")
                 for k, vs in bounds["origin"] for v in vs]
-    if not blocks and not service:
+    if (not blocks and not service) or open_calls:
         return []  # no condition: public access, judged by pia-conditions
     if not blocks:
         return [(path, "site", "the grant lets the service read for whichever account uses it (no condition "

@@ -73,9 +73,7 @@ _KEY_READS = frozenset({
     "kms:replicatekey"})
 # Round 77: types whose resource policies let no one read stored data of the stack. Images and packages are
 # code others pull (an image reference is not scanned either); a private CA issues certificates, a firewall
-# policy is configuration; an endpoint policy, SCP or RCP is a ceiling that grants nothing; an API's policy
-# says who may call it (a public or address-bound API is access control, pia-conditions'), while what it
-# returns is read by its integration, whose own inputs are judged.
+# policy is configuration; an endpoint policy, SCP or RCP is a ceiling that grants nothing.
 NOT_READ = frozenset({
     "aws:ecr/repositoryPolicy:RepositoryPolicy", "aws:ecr/registryPolicy:RegistryPolicy",
     "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
@@ -83,7 +81,12 @@ NOT_READ = frozenset({
     "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy",
     "aws:acmpca/policy:Policy", "aws:networkfirewall/resourcePolicy:ResourcePolicy",
     "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
-    "aws:organizations/policy:Policy",
+    "aws:organizations/policy:Policy"})
+# API front doors: their policy says who may call the API, which returns what its integration reads. Another
+# account named as a caller is read as a Lambda permission to it is (round 29), and `*` by the accounts its
+# conditions name; `*` bounded to no account leaves the API open (a public or address-bound API is access
+# control, pia-conditions', as public access is).
+FRONT_DOORS = frozenset({
     "aws:apigateway/restApi:RestApi", "aws:apigateway/restApiPolicy:RestApiPolicy",
     "aws:vpclattice/authPolicy:AuthPolicy", "aws:vpclattice/resourcePolicy:ResourcePolicy",
     "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy"})
@@ -136,7 +139,7 @@ def _key_reads(stmt: dict[str, Any]) -> bool:
 
 
 def _policy_grants(doc: Any, key: str, own: str | None,
-                   reads: Callable[[dict[str, Any]], bool] = _reads) -> list[Found]:
+                   reads: Callable[[dict[str, Any]], bool] = _reads, open_calls: bool = False) -> list[Found]:
     if isinstance(doc, str):
         try:
             doc = json.loads(doc)
@@ -153,7 +156,7 @@ def _policy_grants(doc: Any, key: str, own: str | None,
         who = principals(s)
         where, judge = f"{key}.Statement.{i}.Condition", lambda account: _grantee(account, own)
         if "*" in who or "Service" in who:
-            out += narrowed(s.get("Condition"), where, judge, service="*" not in who)
+            out += narrowed(s.get("Condition"), where, judge, service="*" not in who, open_calls=open_calls)
         elif "AWS" in who:
             out += grant_grantees(s.get("Condition"), where, judge)
     return out
@@ -265,7 +268,7 @@ def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
                     for f in narrowed(s.get("Condition"), f"{key}.Statement.{i}.Condition",
                                       lambda account: _grantee(account, own))]
         else:
-            out += _policy_grants(doc, key, own)
+            out += _policy_grants(doc, key, own, open_calls=view.type in FRONT_DOORS)
     return out
 
 

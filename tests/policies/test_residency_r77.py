@@ -125,6 +125,30 @@ def test_policies_that_let_no_one_read_stored_data_are_not_read(type_, key, stmt
     assert _found("aws:s3/accessPoint:AccessPoint", {"policy": _doc(stmt)}) != []
 
 
+@pytest.mark.parametrize("type_", [
+    "aws:apigateway/restApiPolicy:RestApiPolicy", "aws:apigateway/restApi:RestApi",
+    "aws:vpclattice/authPolicy:AuthPolicy", "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy"])
+def test_an_api_front_door_is_judged_by_the_accounts_it_names(type_):
+    """Another account named as a caller blocks, as a Lambda permission to it does, and so do `*` bounded by a
+    pattern over the account or by an organisation; `*` bounded to no account is an open API, access control
+    (pia-conditions'), and the own account passes."""
+    def found(stmt):
+        return _found(type_, {"policy": _doc(stmt)})
+    assert found(_allow(_role(OTHER), "execute-api:Invoke")) == [
+        grant_message("policy.Statement.0.Principal", OTHER)]
+    any_role = {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/x"}}
+    pattern = found(_allow(STAR, "execute-api:Invoke", any_role))
+    assert len(pattern) == 1 and PATTERN in pattern[0], pattern
+    in_org = {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
+    org = found(_allow(STAR, "vpc-lattice-svcs:Invoke", in_org))
+    assert any("policy.Statement.0.Condition" in m and "organisation" in m for m in org), org
+    by_ip = {"IpAddress": {"aws:SourceIp": "193.191.245.0/24"}}
+    assert found(_allow(STAR, "execute-api:Invoke", by_ip)) == []
+    assert found(_allow(STAR, "execute-api:Invoke", {"StringNotEquals": {"aws:PrincipalAccount": OWN}})) == []
+    assert found(_allow({"AWS": [f"arn:aws:iam::{OWN}:role/a", f"arn:aws:iam::{OWN}:root"]},
+                        "execute-api:Invoke")) == []
+
+
 KEY_ROOT = _allow({"AWS": f"arn:aws:iam::{OWN}:root"}, "kms:*")
 LOGS = {"kms:GranteeServicePrincipal": "logs.eu-west-1.amazonaws.com"}
 
