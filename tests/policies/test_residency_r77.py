@@ -84,6 +84,7 @@ def test_a_role_trusting_the_own_account_or_a_service_passes(stmt):
     ("aws:cloudsearch/domainServiceAccessPolicy:DomainServiceAccessPolicy", "accessPolicy",
      "cloudsearch:search"),
     ("aws:glacier/vault:Vault", "accessPolicy", "glacier:GetJobOutput"),
+    ("aws:s3/bucketV2:BucketV2", "policy", "s3:GetObject"),
 ])
 def test_a_resource_policy_of_any_other_type_is_read(type_, key, action):
     """Closed world: a policy document with principals under any input of a type outside the table is read as
