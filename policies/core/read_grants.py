@@ -240,8 +240,9 @@ def _statement_doc(value: Any) -> dict[str, Any] | None:
     """A resource policy document held by an input: a JSON object (or its text) with a `Statement` of which
     some statement names a `Principal` or `NotPrincipal` (an identity policy names none and grants nothing
     here)."""
-    if isinstance(value, str):  # parsed only when it may name one (most JSON inputs are no policy)
-        value = json_doc(value) if "Principal" in value and not is_unknown(value) else None
+    if isinstance(value, str):  # parsed only when it may name one (a key may be spelt with JSON escapes)
+        maybe = ("Principal" in value or "\\u" in value) and not is_unknown(value)
+        value = json_doc(value) if maybe else None
     stmts = as_list(get_path(value, "Statement")) if isinstance(value, dict) else []
     named = any(isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s) for s in stmts)
     return value if named else None

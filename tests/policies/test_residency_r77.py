@@ -190,3 +190,12 @@ def test_a_grant_to_a_service_is_bounded_only_by_its_source():
     assert len(found) == 1 and NO_ACCOUNT in found[0], found
     source = {"ArnEquals": {"kms:GrantConstraintSourceArn": f"arn:aws:logs:eu-west-1:{OWN}:log-group:x"}}
     assert _key({**cond, **source}) == []
+
+
+def test_a_principal_key_spelt_with_json_escapes_is_read():
+    """A JSON parser reads `Princip\\u0061l` as `Principal` (RFC 8259 escapes)."""
+    plain = _doc(_allow(_role(OTHER), "es:ESHttpGet", None, OS_ARN))
+    policy = plain.replace('"Principal"', '"Princip\\u0061l"')
+    assert "\\u0061" in policy
+    assert _found("aws:opensearch/domain:Domain", {"accessPolicies": policy}) == [
+        grant_message("accessPolicies.Statement.0.Principal", OTHER)]
