@@ -20,6 +20,10 @@ the own account and another's role admit no one. A positive `kms:GranteePrincipa
 `CreateGrant` hand decryption to the principals it names (KMS developer guide, "Controlling access to
 grants"), whoever creates the grant, so they, not the callers, are who reads; `kms:RetiringPrincipal` names
 only who may retire the grant and bounds nothing.
+
+Round 77: a grant may go to a service principal (`kms:GranteeServicePrincipal`), which names no account; a
+positive `kms:GrantConstraintSourceArn` then bounds it to the accounts of the resources it names. Grantee and
+source bounds are each judged (every account either names must be allowed), not intersected.
 """
 
 from __future__ import annotations
@@ -54,6 +58,12 @@ ORIGIN_TYPES = {"aws:sourcevpce": "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:source
 # The principal a `CreateGrant` names as grantee: it decrypts through the grant (a Decrypt carries no such
 # key, so a positive condition on it admits only grant creations).
 _GRANTEE = "kms:granteeprincipal"
+# Round 77: a grant's SourceArn constraint lets the grant be used only on behalf of that resource
+# ("effectively the same as having the aws:SourceArn global condition key in the grant", KMS API reference,
+# GrantConstraints): with a grant to a service principal (`kms:GranteeServicePrincipal`, which names no
+# account) the account in the ARN is whose resources the service decrypts for.
+_GRANT_SOURCE = "kms:grantconstraintsourcearn"
+_GRANT_KINDS = ("grantee", "grant-source")
 _POSITIVE = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
 _NAME_IT = ("name the accounts that read by a positive condition (StringEquals aws:PrincipalAccount or "
             "kms:CallerAccount with account ids, ArnEquals aws:PrincipalArn with the account in the ARN, "
@@ -70,6 +80,8 @@ def _bound(op: str, key: str, service: bool) -> str | None:
         return None
     if key == _GRANTEE:
         return "grantee"
+    if key == _GRANT_SOURCE:
+        return "grant-source"
     if key in _SOURCE_KEYS or (service and _CONTEXT_ARN.match(key)):
         return "accounts"
     if key in _ORG_KEYS:
@@ -81,17 +93,21 @@ def _bound(op: str, key: str, service: bool) -> str | None:
     return "origin" if key in ORIGIN_TYPES else None
 
 
-def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False) -> list[Found]:
-    """The parties a `Principal: *` (or, `service`, a service principal's) grant admits by its conditions."""
+def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False,
+             open_calls: bool = False) -> list[Found]:
+    """The parties a `Principal: *` (or, `service`, a service principal's) grant admits by its conditions.
+    `open_calls` (an API's front door, round 77): conditions that bound the callers to no account leave the
+    API open to callers, access control judged as public access is, by pia-conditions."""
     blocks = _conditions(cond)
     bounds: dict[str, list[tuple[str, list[Any]]]] = {}
     for op, key, values in blocks:
         kind = _bound(op, key, service)
         if kind is not None:
             bounds.setdefault(kind, []).append((key, values))
-    for kind in ("grantee", "accounts"):
-        if kind in bounds:
-            return _admitted(bounds[kind], path, grantee)
+    if "grantee" in bounds or "grant-source" in bounds:  # each bounds the grants, both are judged
+        return [f for kind in _GRANT_KINDS for f in _admitted(bounds.get(kind, []), path, grantee)]
+    if "accounts" in bounds:
+        return _admitted(bounds["accounts"], path, grantee)
     if "org" in bounds:
         return [(path, "site", f"a grant narrowed to the organisation {bounds['org'][0][1][0]!r} lets every "
                  "account of it read, in whatever region it runs (accounts the pack cannot list); "
@@ -99,7 +115,7 @@ def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False) -> l
     if "origin" in bounds:
         return [(path, "unknown", "") if is_unknown(v) else (path, "named", f"{ORIGIN_TYPES[k]}|{v}")
                 for k, vs in bounds["origin"] for v in vs]
-    if not blocks and not service:
+    if (not blocks and not service) or open_calls:
         return []  # no condition: public access, judged by pia-conditions
     if not blocks:
         return [(path, "site", "the grant lets the service read for whichever account uses it (no condition "
@@ -113,15 +129,19 @@ def narrowed(cond: Any, path: str, grantee: Grantee, service: bool = False) -> l
 
 
 def grant_grantees(cond: Any, path: str, grantee: Grantee) -> list[Found]:
-    """The grantees a named principal may create a grant for, by a positive `kms:GranteePrincipal` condition:
-    the principal is judged by its own account, the grantees decrypt through the grant."""
-    conds = [(key, values) for op, key, values in _conditions(cond) if _bound(op, key, False) == "grantee"]
-    return _admitted(conds, path, grantee) if conds else []
+    """The grantees a named principal may create a grant for, by a positive `kms:GranteePrincipal` condition,
+    and the resources a grant's SourceArn constraint names: the principal is judged by its own account, the
+    grantees decrypt through the grant (for those resources)."""
+    found = _conditions(cond)
+    return [f for kind in _GRANT_KINDS
+            for f in _admitted([(k, v) for op, k, v in found if _bound(op, k, False) == kind], path, grantee)]
 
 
 def _admitted(conds: list[tuple[str, list[Any]]], path: str, grantee: Grantee) -> list[Found]:
     """Who the bounding conditions admit together: the accounts that every condition naming only account ids
     names (none in common: no one); with no such condition, each value's account or why it names none."""
+    if not conds:
+        return []
     exact = [ids for key, values in conds
              if (ids := {_account_id(key, v) for v in values}) and None not in ids]
     if exact:

@@ -20,7 +20,7 @@ from policies.core.bare_parties import aws_parties, azure_parties
 from policies.core.documents import json_doc
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import numeric_public_host, private_host
-from policies.core.read_grants import GRANT_TYPES, read_grants
+from policies.core.read_grants import GRANT_TYPES, other_policy_grants, read_grants
 from policies.core.shipped_drives import IMPORT_EXPORT_JOB, returned_drives
 from policies.core.trust_parties import credential_subjects, trust_parties
 from policies.core.typed_places import values
@@ -280,7 +280,8 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
     own, _ = aws_account(view.provider)
     scanned = ({k: v for k, v in view.inputs.items() if k not in _FMS_SCOPES} if view.type == _FMS_POLICY
                else view.inputs)
-    granted = [] if view.type in PARTY_TYPES else aws_parties(scanned, "", own)
+    granted = [] if view.type in PARTY_TYPES else (
+        aws_parties(scanned, "", own) + other_policy_grants(view, own))
     foreign = [(r.path, "foreign", r.value) for r in found if r.value.split(":")[4] != own]
     return foreign + granted + _trusted(view) + trust_parties(view) + acl_grantees(view.inputs)
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from policies.core.accounts import account_of
 from policies.core.caller_conditions import grant_grantees, narrowed
+from policies.core.documents import json_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
 from policies.core.view import ResourceView, get_path, is_unknown
@@ -70,6 +71,26 @@ POLICY_INPUTS: dict[str, str] = {
 _KEY_READS = frozenset({
     "kms:decrypt", "kms:reencryptfrom", "kms:derivesharedsecret", "kms:creategrant", "kms:putkeypolicy",
     "kms:replicatekey"})
+# Round 77: types whose resource policies let no one read stored data of the stack. Images and packages are
+# code others pull (an image reference is not scanned either); a private CA issues certificates, a firewall
+# policy is configuration; an endpoint policy, SCP or RCP is a ceiling that grants nothing.
+NOT_READ = frozenset({
+    "aws:ecr/repositoryPolicy:RepositoryPolicy", "aws:ecr/registryPolicy:RegistryPolicy",
+    "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
+    "aws:ecrpublic/repositoryPolicy:RepositoryPolicy", "aws:codeartifact/domainPermissions:DomainPermissions",
+    "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy",
+    "aws:acmpca/policy:Policy", "aws:networkfirewall/resourcePolicy:ResourcePolicy",
+    "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+    "aws:organizations/policy:Policy"})
+# API front doors: their policy says who may call the API, which returns what its integration reads. Another
+# account named as a caller is read as a Lambda permission to it is (round 29), and `*` by the accounts its
+# conditions name; `*` bounded to no account leaves the API open (a public or address-bound API is access
+# control, pia-conditions', as public access is).
+FRONT_DOORS = frozenset({
+    "aws:apigateway/restApi:RestApi", "aws:apigateway/restApiPolicy:RestApiPolicy",
+    "aws:vpclattice/authPolicy:AuthPolicy", "aws:vpclattice/resourcePolicy:ResourcePolicy",
+    "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy"})
+_ROLE = "aws:iam/role:Role"
 LIGHTHOUSE = "azure-native:managedservices:RegistrationDefinition"
 KEY_VAULT = "azure-native:keyvault:Vault"
 # A Synapse workspace's managed private endpoints may reach stores of the tenants it allows for linking (round
@@ -85,7 +106,7 @@ GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {
 # configuration (a replication source checks the destination bucket's versioning); any other action
 # (GetObject, Receive*, Subscribe, `*`) reads the data.
 _NOT_DATA = re.compile(
-    r"^(put|send|publish|write|append|upload|create|update|delete|tag|untag|abort|replicate|"
+    r"^(put|send|publish|write|append|upload|ingest|create|update|delete|tag|untag|abort|replicate|"
     r"objectowneroverride|copyinto|getbucket|getencryption|getqueue|gettopic|getaccesspoint|describe)", re.I)
 Found = tuple[str, str, str]
 
@@ -118,7 +139,7 @@ def _key_reads(stmt: dict[str, Any]) -> bool:
 
 
 def _policy_grants(doc: Any, key: str, own: str | None,
-                   reads: Callable[[dict[str, Any]], bool] = _reads) -> list[Found]:
+                   reads: Callable[[dict[str, Any]], bool] = _reads, open_calls: bool = False) -> list[Found]:
     if isinstance(doc, str):
         try:
             doc = json.loads(doc)
@@ -135,7 +156,7 @@ def _policy_grants(doc: Any, key: str, own: str | None,
         who = principals(s)
         where, judge = f"{key}.Statement.{i}.Condition", lambda account: _grantee(account, own)
         if "*" in who or "Service" in who:
-            out += narrowed(s.get("Condition"), where, judge, service="*" not in who)
+            out += narrowed(s.get("Condition"), where, judge, service="*" not in who, open_calls=open_calls)
         elif "AWS" in who:
             out += grant_grantees(s.get("Condition"), where, judge)
     return out
@@ -213,6 +234,43 @@ def _tenant(tenant: object) -> tuple[str, str]:
     if not isinstance(tenant, str) or is_unknown(tenant):
         return ("unknown", "")
     return ("azure-id", f"/tenants/{tenant.lower()}")  # judged as a tenant (declared by azureIds)
+
+
+def _statement_doc(value: Any) -> dict[str, Any] | None:
+    """A resource policy document held by an input: a JSON object (or its text) with a `Statement` of which
+    some statement names a `Principal` or `NotPrincipal` (an identity policy names none and grants nothing
+    here)."""
+    if isinstance(value, str):  # parsed only when it may name one (a key may be spelt with JSON escapes)
+        maybe = ("Principal" in value or "\\u" in value) and not is_unknown(value)
+        value = json_doc(value) if maybe else None
+    stmts = as_list(get_path(value, "Statement")) if isinstance(value, dict) else []
+    named = any(isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s) for s in stmts)
+    return value if named else None
+
+
+def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
+    """Round 77, closed world: the parties a resource policy held by any top-level input of an AWS type
+    outside POLICY_INPUTS lets read (an OpenSearch domain's `accessPolicies`, an access point's `policy`, an
+    S3 Vectors, MediaStore, Prometheus or CloudSearch policy, a type a later SDK adds), read as those are, but
+    for the types of NOT_READ. A role's trust policy lets its principals act as the role, which reads what
+    the role reads: there only a `*` statement is read here (a named account is `_trusted`'s in
+    outside_parties.py, a federated one trust_parties.py's; a service assumes a role only when its own account
+    passes it)."""
+    if not view.type.startswith("aws:") or view.type in NOT_READ:
+        return []
+    out: list[Found] = []
+    for key, value in view.inputs.items():
+        doc = _statement_doc(value)
+        if doc is None:
+            continue
+        if view.type == _ROLE:
+            out += [f for i, s in enumerate(as_list(doc.get("Statement")))
+                    if isinstance(s, dict) and s.get("Effect") == "Allow" and "*" in principals(s)
+                    for f in narrowed(s.get("Condition"), f"{key}.Statement.{i}.Condition",
+                                      lambda account: _grantee(account, own))]
+        else:
+            out += _policy_grants(doc, key, own, open_calls=view.type in FRONT_DOORS)
+    return out
 
 
 def read_grants(view: ResourceView, own: str | None) -> list[Found]:
