@@ -1,7 +1,9 @@
-"""Speed round 22: the endpoints record's stamp from a string path, and the subnet and private-link walks of
-disallow-public-data-access into a list. Each is held to what the direct computation gives: the stamp to
+"""Speed round 22: the endpoints record's stamp from a string path, the subnet and private-link walks of
+disallow-public-data-access into a list, and one parse of a stack's waiver and PIA records for the pack's
+shape check and the rules' reader. Each is held to what the direct computation gives: the stamp to
 `stamp(Path(...))`, the walks to a spec (every node of the value, classified) on generated values, odd ones
-(subclasses, unknowns, non-string keys) and every document of the corpora."""
+(subclasses, unknowns, non-string keys) and every document of the corpora, the shared parse to
+`_read_yaml`."""
 
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policies.core import endpoints
+from policies.core import endpoints, records, yaml_text
 from policies.core import network_rule_subnets as subnets
 from policies.core import private_link_targets as links
 from policies.core.file_stamps import stamp
+from policies.core.record_shapes import validate_stack_records
 from policies.core.view import UNKNOWN_VALUES, is_unknown
 from tests.policies.test_references_ascii import _documents
 
@@ -49,6 +52,53 @@ def test_judging_a_reference_builds_no_path(tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setattr(endpoints, "Path", no_path)
     assert endpoints.load_endpoints("s") == ()
+
+
+# ---------------------------------------------------------------- one parse of a stack's records
+
+REPO = Path(__file__).resolve().parents[2]
+WAIVER = """waivers:
+  - rule: require-customer-managed-keys
+    resource: "urn:pulumi:s::p::aws:s3/bucket:Bucket::b{n}"
+    reason: a reason that is long enough to pass
+    owner: someone
+    decided: 2026-11-30
+    expires: 2027-05-30
+"""
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "stacks" / "records").glob("*/*.yaml")), ids=lambda p: p.name)
+def test_the_shared_parse_is_the_records_reader(path: Path) -> None:
+    assert records.read_record(path) == records._read_yaml(path)
+
+
+def test_a_bad_or_missing_record_reads_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOSIS_RECORDS_DIR", str(tmp_path))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [1\n", encoding="utf-8")
+    for path in (bad, tmp_path / "missing.yaml"):
+        assert records.read_record(path) == records._read_yaml(path)
+
+
+def test_the_pack_check_and_the_waivers_reader_parse_once(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tiled stack's 1.4 MB waivers were parsed by the pack's shape check and again by each process's
+    reader; an edited record is still read again."""
+    (tmp_path / "waivers").mkdir()
+    file = tmp_path / "waivers" / "s.yaml"
+    file.write_text(WAIVER.format(n=1), encoding="utf-8")
+    monkeypatch.setenv("DOSIS_RECORDS_DIR", str(tmp_path))
+    monkeypatch.setenv("PULUMI_STACK", "s")
+    parses: list[str] = []
+    real = yaml_text.safe_load
+    monkeypatch.setattr(yaml_text, "safe_load", lambda text: parses.append(text) or real(text))
+    on = records.dt.date(2026, 12, 5)
+    validate_stack_records(("waivers",))
+    assert len(records.load_waivers("s", on).waivers) == 1
+    assert len(parses) == 1
+    file.write_text(WAIVER.format(n=1) + WAIVER.format(n=22).removeprefix("waivers:\n"), encoding="utf-8")
+    assert len(records.load_waivers("s", on).waivers) == 2
+    assert len(parses) == 2
 
 
 # ---------------------------------------------------------------- the walks, against their spec
