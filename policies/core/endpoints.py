@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -273,8 +274,9 @@ def _for_stack(directory: str, stack: str, file: Stamp) -> tuple[Endpoint, ...]:
 
 
 def _file(directory: str) -> Stamp:
-    """The record's stamp: a parse is remembered for this content only (round 16)."""
-    return stamp(Path(directory) / "endpoints.yaml")
+    """The record's stamp: a parse is remembered for this content only (round 16). A string path: this runs
+    for every resource a rule judges, and building a `Path` cost three times the `stat` (round 22)."""
+    return stamp(os.path.join(directory, "endpoints.yaml"))
 
 
 def load_endpoints(stack: str) -> tuple[Endpoint, ...]:

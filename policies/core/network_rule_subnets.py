@@ -24,7 +24,6 @@ blocks."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from policies.core.iam.breakglass import records
@@ -51,6 +50,7 @@ _NETWORK_ID = re.compile(
     re.IGNORECASE,
 )
 _SUBSCRIPTION = re.compile(r"^/subscriptions/([^/]+)/", re.IGNORECASE)
+_SCALARS = frozenset({str, bool, int, float, type(None)})  # exactly these types: no container, no subclass
 UNRECORDED = "which the stack's PIA record does not name (`network_subscriptions`)"
 
 
@@ -65,30 +65,41 @@ def _rule_id(entry: Any) -> Any:
     return entry
 
 
-def _named(value: Any, path: str, key: str = "") -> Iterator[tuple[str, Any, bool]]:
+def _named(value: Any, path: str, key: str = "", out: list[tuple[str, Any, bool]] | None = None,
+           ) -> list[tuple[str, Any, bool]]:
     """(path, value, known to be a network) of every subnet or virtual network the inputs name, however deep:
     each entry of a `virtualNetworkRules` list, each field of `_SUBNET_KEYS`, each `id` of `_ID_OBJECTS`, and
     any other string shaped like an ARM subnet or virtual network id. An unknown list of `_LISTS` is yielded
-    whole."""
+    whole. Into a list, in input order: every Azure resource of a stack is walked, and a scalar under any
+    other key (most of them) is judged in its container's loop, without a call (round 22)."""
+    out = [] if out is None else out
     if key in _LISTS and is_unknown(value):
-        yield path, value, True
+        out.append((path, value, True))
     elif key == "virtualNetworkRules" and isinstance(value, list):
-        for i, entry in enumerate(value):
-            yield f"{path}[{i}]", _rule_id(entry), True
+        out.extend([(f"{path}[{i}]", _rule_id(entry), True) for i, entry in enumerate(value)])
     elif isinstance(value, dict):
+        ids = key in _ID_OBJECTS
         for k, v in value.items():
-            sub = f"{path}.{k}" if path else k
-            if key in _ID_OBJECTS and k == "id":
-                yield sub, v, True
+            if ids and k == "id":
+                out.append((f"{path}.{k}" if path else k, v, True))
+            elif type(v) in _SCALARS and k not in _SUBNET_KEYS and k not in _LISTS:
+                if type(v) is str and _NETWORK_ID.match(v):
+                    out.append((f"{path}.{k}" if path else k, v, False))
             else:
-                yield from _named(v, sub, k)
+                _named(v, f"{path}.{k}" if path else k, k, out)
     elif isinstance(value, list):
+        plain_key = key not in _SUBNET_KEYS and key not in _LISTS
         for i, v in enumerate(value):
-            yield from _named(v, f"{path}[{i}]", key)
+            if plain_key and type(v) in _SCALARS:
+                if type(v) is str and _NETWORK_ID.match(v):
+                    out.append((f"{path}[{i}]", v, False))
+            else:
+                _named(v, f"{path}[{i}]", key, out)
     elif key in _SUBNET_KEYS and value is not None and value != "":
-        yield path, value, True
+        out.append((path, value, True))
     elif isinstance(value, str) and _NETWORK_ID.match(value):
-        yield path, value, False
+        out.append((path, value, False))
+    return out
 
 
 def recorded_subscriptions(stack: str) -> set[str]:

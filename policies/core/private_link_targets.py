@@ -27,7 +27,6 @@ whose groups are not confirmed block there too (r66p-20 to -22)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from policies.core.network_rule_subnets import UNRECORDED
@@ -57,16 +56,20 @@ PRIVATE_LINK_SERVICE = "azure-native:network:PrivateLinkService"
 _GROUPED = CONTROLS | {"azure-native:cdn:AFDOrigin"}
 
 
-def _links(value: Any, path: str, key: Any = None, outer: Any = None) -> Iterator[tuple[str, Any, Any]]:
+def _links(value: Any, path: str, key: Any = None, outer: Any = None,
+           out: list[tuple[str, Any, Any]] | None = None) -> list[tuple[str, Any, Any]]:
     """(path, value, the object holding its group id) of every `_KEYS` field and every `privateLink.id`
-    (whose group sits beside `privateLink`), however deep."""
+    (whose group sits beside `privateLink`), however deep. Into a list, in input order, entering only
+    containers: every Azure resource of a stack is walked, and a scalar holds no link (round 22)."""
+    out = [] if out is None else out
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for k, v in items:
-        at = f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}" if path else k
         if k in _KEYS or (key == "privateLink" and k == "id"):
-            yield at, v, value if k in _KEYS else outer
-        else:
-            yield from _links(v, at, k, value)
+            at = f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}" if path else k
+            out.append((at, v, value if k in _KEYS else outer))
+        elif isinstance(v, dict | list):
+            _links(v, f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}" if path else k, k, value, out)
+    return out
 
 
 def _groups(where: str, holder: Any, kinds: set[str]) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from policies.core.records import _WAIVER_KEYS, _read_yaml, _shown, current_stack, records_dir
+from policies.core.records import _WAIVER_KEYS, _shown, current_stack, read_record, records_dir
 
 
 class RecordShapeError(ValueError):
@@ -151,7 +151,7 @@ PIA = mapping({
 def check_file(path: Path, shape: Check) -> None:
     """Raise RecordShapeError when the record at `path` (if there is one) is not of `shape`."""
     shown = _shown(path)
-    data, error = _read_yaml(path)
+    data, error = read_record(path)
     if error:
         raise RecordShapeError(error.replace(str(path), shown))
     if data is not None:

@@ -145,6 +145,18 @@ def _read_yaml(path: Path) -> tuple[Any, str | None]:
         return None, f"{path}: not valid YAML{where}"
 
 
+def read_record(path: Path) -> tuple[Any, str | None]:
+    """_read_yaml of a stack's waiver or PIA record, parsed once per content: the pack's shape check and the
+    rules' reader share it (round 22: a tiled stack's 1.4 MB waivers were parsed there and again in each
+    evaluation process). Callers only read what it returns."""
+    return _record_doc(str(path), _records_dir(), stamp(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _record_doc(path: str, _root: str, _file: Stamp) -> tuple[Any, str | None]:
+    return _read_yaml(Path(path))
+
+
 # ---------------------------------------------------------------- waivers
 
 
@@ -256,7 +268,7 @@ def parse_waivers(data: Any, path: str, on: dt.date, stack: str = "") -> WaiverS
 def _waivers_cached(directory: str, stack: str, on: dt.date, _file: Stamp) -> WaiverSet:
     path = Path(directory) / "waivers" / f"{stack}.yaml"
     shown = _shown(path)
-    data, error = _read_yaml(path)
+    data, error = read_record(path)
     if error:
         return WaiverSet(shown, (), (error.replace(str(path), shown),))
     return parse_waivers(data, shown, on, stack)
@@ -349,7 +361,7 @@ def parse_pia(data: Any, path: str, on: dt.date) -> PiaStatus:
 def _pia_cached(directory: str, stack: str, on: dt.date, _file: Stamp) -> PiaStatus:
     path = Path(directory) / "pia" / f"{stack}.yaml"
     shown = _shown(path)
-    data, error = _read_yaml(path)
+    data, error = read_record(path)
     if error:
         return PiaStatus(shown, "", "", (error.replace(str(path), shown),))
     return parse_pia(data, shown, on)
