@@ -129,7 +129,7 @@ def open_statements(r: ResourceView, fld: str, graph: StackGraph) -> list[str]:
     denials = [s for s in as_list(stmts) if isinstance(s, dict) and s.get("Effect") == "Deny"]
     return [
         f"`{fld}` statement {s.get('Sid') or i} allows anyone (Principal '*') without a condition pinning "
-        "the caller's account, organisation or source" + _unplaced(s, graph)
+        "the caller's account, organisation or source" + _unplaced(s, graph, denials)
         for i, s in enumerate(as_list(stmts))
         if isinstance(s, dict) and s.get("Effect") == "Allow" and anyone(s) and not pinned(s, graph)
         and not any(fences(d, s, graph) for d in denials)
@@ -186,10 +186,13 @@ def _covered(values: list[Any], patterns: list[Any], fold: bool) -> bool:
     return bool(values) and all(any(within(norm(v), norm(p)) for p in patterns) for v in values)
 
 
-def _unplaced(stmt: dict[str, Any], graph: StackGraph) -> str:
-    """Why a network or organisation condition of an open statement pins nothing: it is not the stack's."""
-    named = sorted({f"{key} {v!r}" for op, block in conditions(stmt).items() for key, values in block.items()
-                    if op.lower() in _PINNING_OPERATORS and all(_pins(key, v) for v in values)
+def _unplaced(stmt: dict[str, Any], graph: StackGraph, denials: list[dict[str, Any]]) -> str:
+    """Why a network or organisation condition of an open statement, or of a Deny fencing it (round 77), pins
+    nothing: it is not the stack's."""
+    named = sorted({f"{key} {v!r}" for s, ops, tail in [(stmt, _PINNING_OPERATORS, "")]
+                    + [(d, _NEGATED, "ifexists") for d in denials]
+                    for op, block in conditions(s).items() for key, values in block.items()
+                    if op.lower().removesuffix(tail) in ops and all(_pins(key, v) for v in values)
                     for v in unplaced(graph, key, values)})
     return (
         f": {', '.join(named)} is no VPC endpoint or VPC of this stack (none it creates records that id) nor "

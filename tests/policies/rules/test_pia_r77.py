@@ -49,6 +49,13 @@ def test_a_rest_api_policy_open_to_anyone_blocks(stem, name):
     assert any(ANYONE in m for m in messages_of(run(PUBLIC, case(stem)), name))
 
 
+def test_a_deny_naming_another_endpoint_is_named():
+    """r77p-11's Deny spares callers of an endpoint the stack does not create: the message says which."""
+    found = messages_of(run(PUBLIC, case("r77p-11")), "policy")
+    named = "aws:sourcevpce 'vpce-0f00dfeed5eed0079' is no VPC endpoint or VPC of this stack"
+    assert any(named in m for m in found)
+
+
 def _template(**deny: object) -> list[dict]:
     """r77p-55 with its Deny statement changed."""
     resources = case("r77p-55")
