@@ -119,9 +119,14 @@ def _pins(key: str, value: Any) -> bool:
 def open_statements(r: ResourceView, fld: str, graph: StackGraph) -> list[str]:
     """Findings for a resource policy's Allows to anyone without a pinning condition; an unreadable policy
     fails closed."""
-    if r.get(fld) is None:
+    return open_in(r.get(fld), fld, graph)
+
+
+def open_in(policy: Any, fld: str, graph: StackGraph) -> list[str]:
+    """open_statements of a policy document given as a value (round 77: one inside an OpenAPI body)."""
+    if policy is None:
         return []
-    doc, err = json_document(r.get(fld))
+    doc, err = json_document(policy)
     if err:
         what = "unknown during preview" if err == "unknown" else err
         return [f"`{fld}` is {what}, so who it lets in cannot be judged (fail closed)"]

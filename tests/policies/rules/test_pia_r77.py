@@ -93,3 +93,13 @@ OWN = ["r77p-50", "r77p-51", "r77p-52", "r77p-53", "r77p-54", "r77p-55", "r7-aos
 @pytest.mark.parametrize("stem", OWN)
 def test_the_stacks_own_networks_and_accounts_still_pass(stem):
     assert run(PUBLIC, case(stem)) == []
+
+
+@pytest.mark.parametrize("stem, name", [("r77p-13", "api"), ("r77p-14", "api-put")])
+def test_the_policy_an_openapi_body_carries_is_judged(stem, name):
+    """Second wave (cases 286adb59): the body's x-amazon-apigateway-policy is the API's resource policy."""
+    only(run(PUBLIC, case(stem)), name, f"`body`: `x-amazon-apigateway-policy` statement 0 {ANYONE}")
+
+
+def test_a_body_policy_pinned_to_the_own_account_passes():
+    assert run(PUBLIC, case("r77p-56")) == []
