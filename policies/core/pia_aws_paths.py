@@ -14,6 +14,7 @@ import yaml
 
 from policies.core.accounts import aws_account
 from policies.core.exposure import _world
+from policies.core.pia_pinning import open_in
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 # API Gateway service integrations that read (or delete) a store's data with the integration's role, for
@@ -76,17 +77,23 @@ def apigw_integration(r: ResourceView, graph: StackGraph) -> list[str]:
     return [f"{hit} {_WHO}"] if hit else []
 
 
+def _openapi(body: Any) -> tuple[Any, str | None]:
+    """An OpenAPI body (JSON or YAML) parsed, or why not readable."""
+    if is_unknown(body):
+        return None, unknown_message("body", "the integrations the OpenAPI body defines")
+    try:
+        return (yaml.safe_load(body) if isinstance(body, str) else body), None
+    except yaml.YAMLError:
+        return None, (
+            "`body` is no readable OpenAPI document, so its integrations cannot be judged (fail closed)"
+        )
+
+
 def openapi_integrations(body: Any) -> tuple[list[dict[str, Any]], str | None]:
     """The x-amazon-apigateway-integration objects of an OpenAPI body (JSON or YAML), or why not readable."""
-    if is_unknown(body):
-        return [], unknown_message("body", "the integrations the OpenAPI body defines")
-    try:
-        doc = yaml.safe_load(body) if isinstance(body, str) else body
-    except yaml.YAMLError:
-        return (
-            [],
-            "`body` is no readable OpenAPI document, so its integrations cannot be judged (fail closed)",
-        )
+    doc, problem = _openapi(body)
+    if problem:
+        return [], problem
     paths = doc.get("paths") if isinstance(doc, dict) else None
     return [
         op["x-amazon-apigateway-integration"]
@@ -95,6 +102,16 @@ def openapi_integrations(body: Any) -> tuple[list[dict[str, Any]], str | None]:
         for op in ops.values()
         if isinstance(op, dict) and isinstance(op.get("x-amazon-apigateway-integration"), dict)
     ], None
+
+
+def openapi_policy(body: Any, graph: StackGraph) -> list[str]:
+    """Round 77: the body's `x-amazon-apigateway-policy` is the REST API's resource policy (the SDK: unless a
+    `policy` input overrides it; judged either way), so its Allows to anyone need a pin as any other's."""
+    doc, problem = _openapi(body)
+    if problem or not isinstance(doc, dict) or doc.get("x-amazon-apigateway-policy") is None:
+        return []  # an unreadable body is reported once, by its integrations
+    found = open_in(doc["x-amazon-apigateway-policy"], "x-amazon-apigateway-policy", graph)
+    return [f"`body`: {m}" for m in found]
 
 
 def openapi_reads(unknown_ok: bool = False) -> Callable[[ResourceView, StackGraph], list[str]]:
@@ -110,7 +127,7 @@ def openapi_reads(unknown_ok: bool = False) -> Callable[[ResourceView, StackGrap
             _service_read(i.get("type"), i.get("uri"), i.get("httpMethod"), i.get("integrationSubtype"))
             for i in found
         ]
-        return [f"`body`: {h} {_WHO}" for h in hits if h]
+        return [f"`body`: {h} {_WHO}" for h in hits if h] + openapi_policy(r.input("body"), graph)
 
     return judge
 

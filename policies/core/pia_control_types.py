@@ -5,6 +5,7 @@ closed world (require-judgeable-data-types) blocks a control not listed here unl
 from __future__ import annotations
 
 from policies.core.aoss_access import CONTROLS as AOSS_ACCESS
+from policies.core.aoss_network import CONTROLS as AOSS_NETWORK
 from policies.core.apim_access import CONTROLS as APIM
 from policies.core.avd_host_pools import CONTROLS as AVD
 from policies.core.browser_front_ends import CONTROLS as FRONT_ENDS
@@ -75,6 +76,8 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "azure-native:dbforpostgresql:ServerGroupRole",  # round 44: roles with passwords (the same rule)
         *KUSTO_ADMINS,  # round 44: Data Explorer principal assignments (separation of duties, MFA)
         *AOSS_ACCESS,  # round 45: OpenSearch Serverless data access policies (public access, SoD)
+        *AOSS_NETWORK,  # round 77: OpenSearch Serverless endpoints, the places network policies name
+        "aws:apigateway/restApiPolicy:RestApiPolicy",  # round 77: its Allows to anyone (public access)
         *GRAFANA,  # round 45: Azure Managed Grafana's API keys and network access
         JIT_POLICY,  # round 45: ports just-in-time VM access may open (disallow-public-data-access)
         *AVD,  # round 48: Virtual Desktop host pools' redirections (disallow-public-data-access)

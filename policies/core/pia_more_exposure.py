@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import aoss_network
 from policies.core import browser_front_ends as front_ends
 from policies.core import chaos_faults as chaos
 from policies.core import datasync_locations as datasync
@@ -37,7 +38,7 @@ from policies.core.pia_aws_paths import (
     same_account,
 )
 from policies.core.pia_az_blocks import firewall_range
-from policies.core.pia_more_stores import AOSS_POLICY, CPG_FIREWALL, aoss_policy_blocks
+from policies.core.pia_more_stores import AOSS_POLICY, CPG_FIREWALL
 from policies.core.pia_workspace_stores import FACTORY, ML, PIPE
 from policies.core.siem_forwarding import filter_destination
 from policies.core.tls_policies import TRANSFER_POLICIES
@@ -72,22 +73,6 @@ def _disabled(fld: str, why: str) -> Callable[[ResourceView, StackGraph], list[s
         return [] if str(value).lower() == "disabled" else [f"`{fld}` is {shown}: {why}"]
 
     return judge
-
-
-def aoss_network_policy(r: ResourceView, graph: StackGraph) -> list[str]:
-    if is_unknown(r.input("type")):
-        return [unknown_message("type", "whether the policy opens collections to the internet")]
-    if r.input("type") != "network":
-        return []
-    blocks, problem = aoss_policy_blocks(r)
-    if problem:
-        return [problem]
-    return [
-        f"network policy rule set {i} allows access from the public internet (AllowFromPublic) to "
-        f"{', '.join(patterns) or 'its resources'}"
-        for i, (block, patterns) in enumerate(blocks)
-        if block.get("AllowFromPublic") is not False
-    ]
 
 
 def transfer_endpoint(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -212,7 +197,7 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     "aws:dms/replicationInstance:ReplicationInstance": _is(
         "publiclyAccessible", False, True, "the replication instance has a public IP address"
     ),
-    AOSS_POLICY: aoss_network_policy,
+    AOSS_POLICY: aoss_network.network_policy,  # round 77: and the endpoints it names
     "aws:transfer/server:Server": transfer_endpoint,
     "aws:lambda/functionUrl:FunctionUrl": function_url,
     "aws:lb/listener:Listener": aws_listener,
@@ -302,6 +287,10 @@ RESOURCE_POLICIES: dict[str, str] = {
     "aws:ecr/registryPolicy:RegistryPolicy": "policy",
     "aws:lambda/resourcePolicy:ResourcePolicy": "policy",
     "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy": "details.policy",
+    # round 77: with IAM authorisation, the policy decides which accounts' principals may call (another
+    # account's need the policy to allow them: AWS knowledge center, "api-gateway-cross-account-403")
+    "aws:apigateway/restApi:RestApi": "policy",
+    "aws:apigateway/restApiPolicy:RestApiPolicy": "policy",
 }
 
 

@@ -12,10 +12,15 @@ through it); `aws:VpceAccount` ("the account that owns the VPC endpoint", AWS Se
 controls to help prevent access from unexpected networks") names an account, judged as the others, as is
 `kms:CallerAccount`; `aws:VpceOrgID`/`aws:VpceOrgPaths` (same source) name the endpoint owner's
 organisation. An organisation pins only when the stack's PIA record names it (`aws_organizations`): every
-account of another one reads, as a RAM share to it would hand it over (round 37)."""
+account of another one reads, as a RAM share to it would hand it over (round 37).
+
+Round 77: an Allow to anyone is also pinned when a Deny to anyone in the same policy covers its actions and
+resources unless one pinning key holds (`StringNotEquals aws:SourceVpce <the stack's endpoint>`, the
+template API Gateway documents for private APIs): a caller the pin does not name is denied."""
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from typing import Any
 
@@ -47,9 +52,7 @@ _PINNING = frozenset(
 
 
 def anyone(stmt: dict[str, Any]) -> bool:
-    p = stmt.get("Principal")
-    values = as_list(p) if not isinstance(p, dict) else [v for val in p.values() for v in as_list(val)]
-    return "NotPrincipal" in stmt or "*" in values
+    return "NotPrincipal" in stmt or "*" in _principals(stmt)
 
 
 # Operators that pin a key to the values named (round 12): `Null` only asks that a key exist (any VPC
@@ -116,25 +119,85 @@ def _pins(key: str, value: Any) -> bool:
 def open_statements(r: ResourceView, fld: str, graph: StackGraph) -> list[str]:
     """Findings for a resource policy's Allows to anyone without a pinning condition; an unreadable policy
     fails closed."""
-    if r.get(fld) is None:
+    return open_in(r.get(fld), fld, graph)
+
+
+def open_in(policy: Any, fld: str, graph: StackGraph) -> list[str]:
+    """open_statements of a policy document given as a value (round 77: one inside an OpenAPI body)."""
+    if policy is None:
         return []
-    doc, err = json_document(r.get(fld))
+    doc, err = json_document(policy)
     if err:
         what = "unknown during preview" if err == "unknown" else err
         return [f"`{fld}` is {what}, so who it lets in cannot be judged (fail closed)"]
     stmts = doc.get("Statement") if isinstance(doc, dict) else None
+    denials = [s for s in as_list(stmts) if isinstance(s, dict) and s.get("Effect") == "Deny"]
     return [
         f"`{fld}` statement {s.get('Sid') or i} allows anyone (Principal '*') without a condition pinning "
-        "the caller's account, organisation or source" + _unplaced(s, graph)
+        "the caller's account, organisation or source" + _unplaced(s, graph, denials)
         for i, s in enumerate(as_list(stmts))
         if isinstance(s, dict) and s.get("Effect") == "Allow" and anyone(s) and not pinned(s, graph)
+        and not any(fences(d, s, graph) for d in denials)
     ]
 
 
-def _unplaced(stmt: dict[str, Any], graph: StackGraph) -> str:
-    """Why a network or organisation condition of an open statement pins nothing: it is not the stack's."""
-    named = sorted({f"{key} {v!r}" for op, block in conditions(stmt).items() for key, values in block.items()
-                    if op.lower() in _PINNING_OPERATORS and all(_pins(key, v) for v in values)
+# Negated operators: true when the key is absent too, so a Deny under one refuses every caller it does not
+# name.
+_NEGATED = frozenset({"stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals",
+                      "arnnotlike"})
+
+
+def fences(deny: dict[str, Any], allow: dict[str, Any], graph: StackGraph) -> bool:
+    """A Deny to anyone, over every action and resource of the Allow, whose one condition is a negated pin (a
+    key that pins, concrete values, the stack's network or the record's organisation): whoever the pin does
+    not name is refused, so the Allow reaches only the pinned callers (round 77). Several conditions must all
+    hold for the Deny to apply, so a caller failing only one escapes it: they do not fence."""
+    blocks = [(op.lower().removesuffix("ifexists"), key, values)
+              for op, block in conditions(deny).items() for key, values in block.items()]
+    if len(blocks) != 1 or "*" not in _principals(deny) or {"NotPrincipal", "NotAction", "NotResource"} & (
+            set(deny) | set(allow)):
+        return False
+    op, key, values = blocks[0]
+    return (
+        op in _NEGATED and key in _FENCE_KEYS and bool(values) and all(_pins(key, v) for v in values)
+        and not unplaced(graph, key, values)
+        and _covered(as_list(allow.get("Action")), as_list(deny.get("Action")), fold=True)
+        and _covered(as_list(allow.get("Resource")), as_list(deny.get("Resource")), fold=False)
+    )
+
+
+# Keys whose values `unplaced` judges (the stack's networks, the record's organisations); an account in a
+# negated Deny is not among the accounts `pia_other_accounts` reads, so it does not fence (yet).
+_FENCE_KEYS = frozenset(ORIGIN_TYPES) | _ORG_KEYS
+
+
+def _principals(stmt: dict[str, Any]) -> list[Any]:
+    p = stmt.get("Principal")
+    return as_list(p) if not isinstance(p, dict) else [v for val in p.values() for v in as_list(val)]
+
+
+def _covered(values: list[Any], patterns: list[Any], fold: bool) -> bool:
+    """Every value (itself perhaps a pattern) lies within one of the patterns: equal, `*`, a prefix pattern
+    (`execute-api:*`), or a concrete value the pattern matches. A pattern value is not matched loosely
+    (`x/?` does not cover `x/*`)."""
+    def norm(x: Any) -> str:
+        return str(x).lower() if fold else str(x)
+
+    def within(v: str, p: str) -> bool:
+        head = p[:-1]
+        prefix = p.endswith("*") and not any(w in head for w in _WILD) and v.startswith(head)
+        return p in ("*", v) or prefix or (not any(w in v for w in _WILD) and fnmatch.fnmatchcase(v, p))
+
+    return bool(values) and all(any(within(norm(v), norm(p)) for p in patterns) for v in values)
+
+
+def _unplaced(stmt: dict[str, Any], graph: StackGraph, denials: list[dict[str, Any]]) -> str:
+    """Why a network or organisation condition of an open statement, or of a Deny fencing it (round 77), pins
+    nothing: it is not the stack's."""
+    named = sorted({f"{key} {v!r}" for s, ops, tail in [(stmt, _PINNING_OPERATORS, "")]
+                    + [(d, _NEGATED, "ifexists") for d in denials]
+                    for op, block in conditions(s).items() for key, values in block.items()
+                    if op.lower().removesuffix(tail) in ops and all(_pins(key, v) for v in values)
                     for v in unplaced(graph, key, values)})
     return (
         f": {', '.join(named)} is no VPC endpoint or VPC of this stack (none it creates records that id) nor "
