@@ -19,6 +19,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from gate.dir_fd import UNPLACED, placed
+
 PROBE = "?"      # mark of a path the program stat'ed
 LISTING = "*"    # mark of a directory the program listed
 MARKS = (PROBE, LISTING)
@@ -87,7 +89,8 @@ def install_stat_probes(note: Callable[[str], None]) -> None:
             real = getattr(posix, name)
 
             def probed(path: Any, *args: Any, _real: Any = real, **kwargs: Any) -> Any:
-                marked = mark(PROBE, path)
+                where = placed(path, kwargs.get("dir_fd"))   # round 40: relative to a descriptor
+                marked = mark(PROBE, path if where is UNPLACED else where)
                 if marked is not None and not _importing():
                     note(marked)
                 return _real(path, *args, **kwargs)

@@ -6,8 +6,10 @@ from pathlib import Path
 import pulumi_aws as aws
 
 here = os.open(Path(__file__).parent, os.O_RDONLY)
-if not Path(__file__).with_name("build").is_dir():
+try:
     os.mkdir("build", dir_fd=here)
+except FileExistsError:
+    pass
 build = os.open("build", os.O_RDONLY, dir_fd=here)
 fd = os.open("tags.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644, dir_fd=build)
 os.write(fd, json.dumps({"owner": "dosis"}).encode())
