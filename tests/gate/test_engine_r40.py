@@ -185,3 +185,19 @@ def test_a_subinterpreter_left_when_the_recording_ends_fails_it(program_dir, mon
 
 def test_the_interpreters_are_counted() -> None:
     assert thread_states.interpreters() == 1
+
+
+def test_a_link_read_with_readlink_is_noted_and_keyed_by_its_target(tmp_path) -> None:
+    """Found after the first fixes (`evil/cache-readlink-region`): a link's target, read with `os.readlink`,
+    was no input; a stat of a dangling link says `missing` whatever it points at."""
+    from gate.read_probes import probe_digest
+
+    link = tmp_path / "region"
+    link.symlink_to("eu-west-1")
+    assert _tracked(f"os.readlink({str(link)!r})\nprint('?' + {str(link)!r} in ReadTracker.paths)") == "True"
+    before = probe_digest(str(link))
+    link.unlink()
+    link.symlink_to("us-east-1")
+    assert probe_digest(str(link)) != before
+    (tmp_path / "plain").write_text("x")
+    assert probe_digest(str(tmp_path / "plain")).startswith("probe:file:1:")   # no link: as before
