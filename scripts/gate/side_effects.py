@@ -21,7 +21,8 @@ made outside the program's directory is refused like a write; `_posixsubprocess.
 multiprocessing's spawn and forkserver call, no audit event of its own) is a process start; a profile or
 trace hook (`sys.setprofile/settrace`, not clearing one) is refused; bytecode (`__pycache__`) another
 recording of the run wrote is not read, and the recording writes none itself (`sys.dont_write_bytecode`).
-An audit hook cannot be removed, so it stays installed and is inert outside a recording.
+An audit hook cannot be removed, so it stays installed and is inert outside a recording; the program may
+add none (round 40), nor make a subinterpreter, which has hooks of its own.
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell 
            "sys.settrace": "install a trace hook (sys.settrace)",
            "cpython.PyInterpreterState_New": "create a subinterpreter (its reads, writes and environment are "
                                              "seen by no hook of the program's interpreter)",
-           "import": "import", "gate.dir_fd": "open"}
+           "import": "import", "gate.dir_fd": "open",
+           "sys.addaudithook": "add an audit hook (sys.addaudithook), which would run on every event of the "
+                               "gate's own code after the program returns"}
 # Modules that run code in another interpreter (round 40): `_testcapi.run_in_subinterp` makes one while no
 # thread state is current, so no hook of the program's interpreter hears of it; refused at import.
 _SUBINTERPRETER = _EVENTS["cpython.PyInterpreterState_New"]
@@ -117,7 +120,7 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
         if UNPLACED in args:
             return f"{verb} a path relative to a directory descriptor the gate cannot place (the full path)"
         return _file_change(event, verb, args)
-    if event == "os.fork":
+    if event in ("os.fork", "sys.addaudithook"):
         return verb
     if event in _HOOKS:
         return None if _Watch.clearing else verb

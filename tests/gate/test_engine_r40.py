@@ -201,3 +201,18 @@ def test_a_link_read_with_readlink_is_noted_and_keyed_by_its_target(tmp_path) ->
     assert probe_digest(str(link)) != before
     (tmp_path / "plain").write_text("x")
     assert probe_digest(str(tmp_path / "plain")).startswith("probe:file:1:")   # no link: as before
+
+
+def test_an_audit_hook_of_the_programs_is_refused(program_dir) -> None:
+    """Found after the first fixes (`evil/audit-hook-rewrites-record`): it would run on every event of the
+    gate's own code once the program returned, as a profile hook would."""
+    seen: list[str] = []
+
+    def program():
+        sys.addaudithook(lambda event, args: seen.append(event))
+        aws.s3.Bucket("data")
+
+    _fails(program, "the program tries to add an audit hook (sys.addaudithook)")
+    seen.clear()
+    sys.audit("gate.test.r40")   # the hook was never added
+    assert seen == []
