@@ -20,17 +20,8 @@ from pathlib import Path
 import pulumi_aws as aws
 import pytest
 from gate import side_effects, thread_states
-from gate.errors import ProgramError
 from gate.recording import record_callable
-
-EU = {"aws:region": "eu-west-1"}
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _fails(program, message: str) -> None:
-    with pytest.raises(ProgramError) as err:
-        record_callable(program, config=EU)
-    assert message in str(err.value), str(err.value)
+from test_engine_red_team_r4 import EU, REPO, _fails
 
 
 @pytest.fixture

@@ -7,21 +7,21 @@ import pulumi_aws as aws
 
 aws.s3.Bucket("us", region="us-east-1")
 
-def _out_dirs():
-    pid = os.getppid()
-    for _ in range(6):
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            return
-        for i, a in enumerate(argv[:-1]):
-            if a == b"--out":
-                yield Path(argv[i + 1].decode())
-        pid = int(stat.rsplit(")", 1)[1].split()[1])
+
+def gate_out():
+    """The --out of the nearest ancestor process that was given one."""
+    pid = os.getpid()
+    while pid > 1:
+        status = Path(f"/proc/{pid}/status").read_text()
+        pid = int(status.split("PPid:")[1].split()[0])
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if b"--out" in argv:
+            return Path(os.fsdecode(argv[argv.index(b"--out") + 1]))
+    return None
 
 
-for out in _out_dirs():
+out = gate_out()
+if out is not None:
     folder = os.open(out, os.O_RDONLY)
     try:
         os.mkdir("planted", dir_fd=folder)
