@@ -67,7 +67,7 @@ _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell 
 # thread state is current, so no hook of the program's interpreter hears of it; refused at import.
 _SUBINTERPRETER = _EVENTS["cpython.PyInterpreterState_New"]
 _SUBINTERPRETERS = frozenset({"_xxsubinterpreters", "_xxinterpchannels", "_interpreters", "_interpchannels",
-                              "_interpqueues", "_testcapi", "_testinternalcapi", "_testmultiphase"})
+                              "_interpqueues", "_testcapi", "_testinternalcapi"})
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _FILE_EVENTS = ("open", "os.remove", "os.rename", "os.rmdir", "os.truncate", "os.link", "os.symlink",
                 "os.chmod", "os.chown", "os.mkdir", "os.utime", "os.setxattr", "os.removexattr")
