@@ -1,8 +1,9 @@
 """Reads that open no file, for the stack cache.
 
 A program that decides on whether a file exists (`os.path.exists`, `Path.is_file`, `os.stat`,
-`os.access`) or on a directory's entries (`os.listdir`, `os.scandir`, `glob`, `Path.iterdir`) depends on
-them as much as on a file's bytes, but opens nothing the `open` audit event would show. The recording
+`os.access`), where a link points (`os.readlink`, round 40) or on a directory's entries (`os.listdir`,
+`os.scandir`, `glob`, `Path.iterdir`) depends on them as much as on a file's bytes, but opens nothing the
+`open` audit event would show. The recording
 worker notes them (`ReadTracker.start(probing=True)`), marked before the path in `ReadTracker.paths`, and
 an entry holds only while each is as it was: a file that appears, disappears, changes kind, size or
 permission bits, or a directory whose entries change, records the stack again. `posix.stat` called
@@ -19,10 +20,13 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from gate.dir_fd import UNPLACED, placed
+
 PROBE = "?"      # mark of a path the program stat'ed
 LISTING = "*"    # mark of a directory the program listed
 MARKS = (PROBE, LISTING)
 _stat = real_stat = posix.stat   # before install_stat_probes: a stat that notes nothing
+_lstat, _readlink = posix.lstat, posix.readlink
 
 
 def mark(kind: str, path: Any) -> str | None:
@@ -42,15 +46,27 @@ def mark(kind: str, path: Any) -> str | None:
 
 
 def probe_digest(path: str) -> str:
-    """What a stat tells: missing, or the kind and permission bits (and a file's size)."""
+    """What a stat tells: missing, or the kind and permission bits (and a file's size); before it, what a
+    symbolic link there points at (round 40: `os.readlink` reads it, and no stat shows it)."""
+    seen = f"probe:{_link(path)}"
     try:
         st = _stat(path)
     except (OSError, ValueError):
-        return "probe:missing"
+        return seen + "missing"
     mode = f"{stat.S_IMODE(st.st_mode):o}"
     if stat.S_ISREG(st.st_mode):
-        return f"probe:file:{st.st_size}:{mode}"
-    return f"probe:dir:{mode}" if stat.S_ISDIR(st.st_mode) else "probe:other"
+        return f"{seen}file:{st.st_size}:{mode}"
+    return f"{seen}dir:{mode}" if stat.S_ISDIR(st.st_mode) else seen + "other"
+
+
+def _link(path: str) -> str:
+    """`link:<digest of the target>:` when `path` is a symbolic link, else nothing."""
+    from gate.cache import digest
+
+    try:
+        return f"link:{digest(_readlink(path))}:" if stat.S_ISLNK(_lstat(path).st_mode) else ""
+    except (OSError, ValueError):
+        return ""
 
 
 def listing_digest(path: str) -> str:
@@ -80,14 +96,15 @@ def _importing() -> bool:
 
 
 def install_stat_probes(note: Callable[[str], None]) -> None:
-    """`os.stat`, `os.lstat` and `os.access` (and the same functions of `posix`, which `os` re-exports)
-    note the path asked about (`os.path`, `pathlib` and `glob` call them through the module)."""
+    """`os.stat`, `os.lstat`, `os.access` and `os.readlink` (and the same functions of `posix`, which `os`
+    re-exports) note the path asked about (`os.path`, `pathlib` and `glob` call them through the module)."""
     for module in (os, posix):
-        for name in ("stat", "lstat", "access"):
+        for name in ("stat", "lstat", "access", "readlink"):
             real = getattr(posix, name)
 
             def probed(path: Any, *args: Any, _real: Any = real, **kwargs: Any) -> Any:
-                marked = mark(PROBE, path)
+                where = placed(path, kwargs.get("dir_fd"))   # round 40: relative to a descriptor
+                marked = mark(PROBE, path if where is UNPLACED else where)
                 if marked is not None and not _importing():
                     note(marked)
                 return _real(path, *args, **kwargs)

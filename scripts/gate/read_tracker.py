@@ -98,6 +98,8 @@ class ReadTracker:
             if isinstance(mode, str):
                 cls.paths.add(os.path.abspath(mode))
             return
+        if isinstance(path, bytes):   # round 40: `open(b"settings/region.txt")` is a read too
+            path = os.fsdecode(path)
         if isinstance(path, str) and (mode is None or (isinstance(mode, str) and "r" in mode
                                                         and "+" not in mode)):
             cls.paths.add(os.path.abspath(path))   # bytecode checked against its source: dropped later

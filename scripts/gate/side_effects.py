@@ -21,13 +21,15 @@ made outside the program's directory is refused like a write; `_posixsubprocess.
 multiprocessing's spawn and forkserver call, no audit event of its own) is a process start; a profile or
 trace hook (`sys.setprofile/settrace`, not clearing one) is refused; bytecode (`__pycache__`) another
 recording of the run wrote is not read, and the recording writes none itself (`sys.dont_write_bytecode`).
-An audit hook cannot be removed, so it stays installed and is inert outside a recording.
+An audit hook cannot be removed, so it stays installed and is inert outside a recording; the program may
+add none (round 40), nor make a subinterpreter, which has hooks of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import posix
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -35,6 +37,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from gate import thread_states
+from gate.dir_fd import UNPLACED, placed, placed_event
 from gate.environ import JUDGED_PATHS, RUN_OUT, RUN_STARTED
 from gate.read_probes import real_stat
 from gate.read_tracker import ReadTracker
@@ -53,7 +57,17 @@ _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell 
            "os.utime": "change the time of",
            "os.setxattr": "set an attribute of", "os.removexattr": "remove an attribute of",
            "gate.fork_exec": "start the process", "sys.setprofile": "install a profile hook (sys.setprofile)",
-           "sys.settrace": "install a trace hook (sys.settrace)"}
+           "sys.settrace": "install a trace hook (sys.settrace)",
+           "cpython.PyInterpreterState_New": "create a subinterpreter (its reads, writes and environment are "
+                                             "seen by no hook of the program's interpreter)",
+           "import": "import", "gate.dir_fd": "open",
+           "sys.addaudithook": "add an audit hook (sys.addaudithook), which would run on every event of the "
+                               "gate's own code after the program returns"}
+# Modules that run code in another interpreter (round 40): `_testcapi.run_in_subinterp` makes one while no
+# thread state is current, so no hook of the program's interpreter hears of it; refused at import.
+_SUBINTERPRETER = _EVENTS["cpython.PyInterpreterState_New"]
+_SUBINTERPRETERS = frozenset({"_xxsubinterpreters", "_xxinterpchannels", "_interpreters", "_interpchannels",
+                              "_interpqueues", "_testcapi", "_testinternalcapi"})
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _FILE_EVENTS = ("open", "os.remove", "os.rename", "os.rmdir", "os.truncate", "os.link", "os.symlink",
                 "os.chmod", "os.chown", "os.mkdir", "os.utime", "os.setxattr", "os.removexattr")
@@ -93,9 +107,20 @@ class _Watch:
 def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NATIVE_CALLS) -> str | None:
     """A short description of the attempt; None when it is not one (a loopback look-up, a read)."""
     verb = _EVENTS[event]
+    if event == "import":
+        name = args[0] if args and isinstance(args[0], str) else ""
+        if name.rpartition(".")[2] not in _SUBINTERPRETERS:
+            return None
+        return f"import {name}, which runs code in a subinterpreter no hook of the program's interpreter sees"
+    if event == "gate.dir_fd" or (event == "open" and args and _misplaced(args)):
+        return (f"open {os.fsdecode(args[0])} relative to a directory descriptor the gate cannot place "
+                "(open it by its full path)")
     if event in _FILE_EVENTS:
+        args = placed_event(event, args)
+        if UNPLACED in args:
+            return f"{verb} a path relative to a directory descriptor the gate cannot place (the full path)"
         return _file_change(event, verb, args)
-    if event == "os.fork":
+    if event in ("os.fork", "sys.addaudithook"):
         return verb
     if event in _HOOKS:
         return None if _Watch.clearing else verb
@@ -113,6 +138,14 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
     if isinstance(command, (list, tuple)):
         command = " ".join(os.fsdecode(c) if isinstance(c, bytes) else str(c) for c in command)
     return f"{verb} {str(command)[:80]}"
+
+
+def _misplaced(args: tuple[Any, ...]) -> bool:
+    """An `open` event of `os.open` (no mode) with a relative path while a program runs: the gate's
+    `os.open` makes every path absolute (`_open`), so this one came past it, relative to a descriptor the
+    event does not carry (round 40)."""
+    return len(args) > 1 and args[1] is None and isinstance(args[0], (str, bytes)) \
+        and not os.path.isabs(os.fsdecode(args[0]))
 
 
 def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
@@ -228,12 +261,14 @@ def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
     _Watch.judged = tuple(Path(p) for p in os.environ.get(JUDGED_PATHS, "").split(os.pathsep) if p)
     _Watch.out = Path(os.environ[RUN_OUT]) if os.environ.get(RUN_OUT) else None
     bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
-    children = _children()
+    children, interpreters = _children(), thread_states.interpreters()
     try:
         yield
     finally:
         _Watch.program_file = _Watch.root = None
         sys.dont_write_bytecode = bytecode
+        if thread_states.interpreters() > interpreters:   # made past the refused imports (round 40)
+            notes.append(f"(a subinterpreter the program left): the program tries to {_SUBINTERPRETER}")
         if _children() != children:   # a process started past every seam (a re-imported _posixsubprocess)
             notes.append("(a child process of the recording): the program tries to start a process the gate "
                          "could not refuse")
@@ -267,6 +302,20 @@ def _install_wrappers() -> None:
         subprocess._fork_exec = fork_exec   # type: ignore[attr-defined]
     for name in ("setprofile", "settrace"):
         setattr(sys, name, _clearing(getattr(sys, name)))
+    os.open = posix.open = _open(posix.open)   # type: ignore[assignment]
+
+
+def _open(real: Callable[..., int]) -> Callable[..., int]:
+    """`os.open` that, while a program runs, opens by the full path (a path relative to `dir_fd` placed by
+    its directory), so the `open` audit event names the file opened (round 40)."""
+    def open_(path: Any, flags: int, mode: int = 0o777, *, dir_fd: int | None = None) -> int:
+        if _Watch.program_file is None or isinstance(path, int):
+            return real(path, flags, mode, dir_fd=dir_fd)
+        where = placed(path, dir_fd)
+        if where is UNPLACED:
+            sys.audit("gate.dir_fd", path)
+        return real(os.path.abspath(where), flags, mode)
+    return open_
 
 
 def _clearing(real: Callable[[Any], None]) -> Callable[[Any], None]:

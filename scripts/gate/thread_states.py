@@ -75,3 +75,12 @@ def unborn() -> int:
             held, tstate = held + 1, _NEXT_THREAD(tstate)
         interp = _NEXT(interp)
     return held - len(set(sys._current_exceptions()) - {0})
+
+
+def interpreters() -> int:
+    """How many interpreters the process runs (round 40: a subinterpreter the program left has its own
+    audit hooks, so nothing it reads or writes is seen)."""
+    count, interp = 0, _HEAD()
+    while interp:
+        count, interp = count + 1, _NEXT(interp)
+    return count
