@@ -374,29 +374,6 @@ def load_pia(stack: str | None = None, on: dt.date | None = None) -> PiaStatus:
                        stamp(Path(directory) / "pia" / f"{stack}.yaml"))
 
 
-def renewals_due(stack: str, on: dt.date, days: int) -> list[str]:
-    """Valid waivers and PIA acceptances of `stack` that expire within `days` after `on`, as messages.
-
-    Expired or malformed records are not listed here: they already block (require-valid-waivers,
-    require-pia-record). The message names the record, the expiry date and its owner.
-    """
-    horizon = on + dt.timedelta(days=days)
-    out: list[str] = []
-    waivers = load_waivers(stack, on)
-    for w in sorted(waivers.waivers, key=lambda w: (w.expires, w.rule, w.resource)):
-        if w.expires <= horizon:
-            out.append(f"{waivers.path}: waiver of {w.rule} for {w.resource} expires on "
-                       f"{w.expires.isoformat()} ({(w.expires - on).days} days after {on.isoformat()}); "
-                       f"owner {w.owner} must renew or resolve it")
-    pia = load_pia(stack, on)
-    expires = pia.acceptance_expires
-    if expires is not None and on <= expires <= horizon:
-        out.append(f"{pia.path}: residual_risk acceptance expires on {expires.isoformat()} "
-                   f"({(expires - on).days} days after {on.isoformat()}); {pia.accepted_by or 'its owner'} "
-                   "must renew it (D36 §101 7th)")
-    return out
-
-
 def clear_cache() -> None:
     """Forget records read so far (tests; a long-lived process after records changed)."""
     _waivers_cached.cache_clear()

@@ -6,7 +6,9 @@ require-pia-record once the evaluation date passes it.
 
 from __future__ import annotations
 
-from policies.core.records import evaluation_date, renewals_due
+import datetime as dt
+
+from policies.core.records import evaluation_date, load_pia, load_waivers
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import StackGraph
 
@@ -19,6 +21,29 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     if isinstance(days, bool) or not isinstance(days, int | float) or days != int(days) or days < 0:
         raise ValueError(f"renewalWarningDays: {days!r} is not a whole number of days >= 0")
     return [("", m) for m in renewals_due(ctx.stack, evaluation_date(), int(days))]
+
+
+def renewals_due(stack: str, on: dt.date, days: int) -> list[str]:
+    """Valid waivers and PIA acceptances of `stack` that expire within `days` after `on`, as messages.
+
+    Expired or malformed records are not listed here: they already block (require-valid-waivers,
+    require-pia-record). The message names the record, the expiry date and its owner.
+    """
+    horizon = on + dt.timedelta(days=days)
+    out: list[str] = []
+    waivers = load_waivers(stack, on)
+    for w in sorted(waivers.waivers, key=lambda w: (w.expires, w.rule, w.resource)):
+        if w.expires <= horizon:
+            out.append(f"{waivers.path}: waiver of {w.rule} for {w.resource} expires on "
+                       f"{w.expires.isoformat()} ({(w.expires - on).days} days after {on.isoformat()}); "
+                       f"owner {w.owner} must renew or resolve it")
+    pia = load_pia(stack, on)
+    expires = pia.acceptance_expires
+    if expires is not None and on <= expires <= horizon:
+        out.append(f"{pia.path}: residual_risk acceptance expires on {expires.isoformat()} "
+                   f"({(expires - on).days} days after {on.isoformat()}); {pia.accepted_by or 'its owner'} "
+                   "must renew it (D36 §101 7th)")
+    return out
 
 
 RULE = Rule(
