@@ -14,6 +14,7 @@ import yaml
 
 from policies.core.accounts import aws_account
 from policies.core.exposure import _world
+from policies.core.pia_other_accounts import grants_in
 from policies.core.pia_pinning import open_in
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -106,11 +107,13 @@ def openapi_integrations(body: Any) -> tuple[list[dict[str, Any]], str | None]:
 
 def openapi_policy(body: Any, graph: StackGraph) -> list[str]:
     """Round 77: the body's `x-amazon-apigateway-policy` is the REST API's resource policy (the SDK: unless a
-    `policy` input overrides it; judged either way), so its Allows to anyone need a pin as any other's."""
+    `policy` input overrides it; judged either way), so its Allows to anyone need a pin as any other's;
+    round 78: its grants to other accounts by name or condition are judged as the `policy` field's."""
     doc, problem = _openapi(body)
     if problem or not isinstance(doc, dict) or doc.get("x-amazon-apigateway-policy") is None:
         return []  # an unreadable body is reported once, by its integrations
-    found = open_in(doc["x-amazon-apigateway-policy"], "x-amazon-apigateway-policy", graph)
+    policy, fld = doc["x-amazon-apigateway-policy"], "x-amazon-apigateway-policy"
+    found = open_in(policy, fld, graph) + grants_in(policy, fld, graph)
     return [f"`body`: {m}" for m in found]
 
 

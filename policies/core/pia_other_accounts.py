@@ -12,24 +12,16 @@ from collections.abc import Callable
 from typing import Any
 
 from policies.core.accounts import account_of, is_account_id
-from policies.core.iam.breakglass import records
 from policies.core.iam.keys import identity
 from policies.core.iam.statements import COGNITO_IDENTITY, as_list, conditions, pinned, principals, trust_kind
-from policies.core.pia_pinning import arn_account, condition_accounts, open_statements
+from policies.core.pia_pinning import arn_account, condition_accounts, open_statements, stack_accounts
 from policies.core.pia_pinning import pinned as source_pinned
-from policies.core.records import current_stack
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
 
 Judge = Callable[[ResourceView, StackGraph], list[str]]
 
 
 UNRECORDED = "which the stack's PIA record does not name (`aws_accounts`)"
-
-
-def stack_accounts(graph: StackGraph) -> frozenset[str]:
-    """The AWS accounts the stack's PIA record names (computed once per graph)."""
-    return graph.once("own_accounts", lambda: frozenset(
-        str(e.get("account")) for e in records(current_stack(), "aws_accounts")))
 
 
 def foreign(graph: StackGraph, values: Any) -> list[str]:
@@ -101,7 +93,15 @@ def policy_grants(
 ) -> list[str]:
     """Allow statements of a resource policy that let principals of other accounts read or administer the
     resource (delivery-only writes, e.g. ELB access logs, expose nothing)."""
-    doc, err = json_document(r.get(fld))
+    return grants_in(r.get(fld), fld, graph, own)
+
+
+def grants_in(
+    policy: Any, fld: str, graph: StackGraph, own: frozenset[str] | set[str] = frozenset()
+) -> list[str]:
+    """policy_grants of a policy document given as a value (round 78: an OpenAPI body's
+    `x-amazon-apigateway-policy`, whose grants by name went unread)."""
+    doc, err = json_document(policy)
     if err or not isinstance(doc, dict):
         return []  # unknown or unparsable policies are reported by the public-access check
     out = []

@@ -16,7 +16,9 @@ account of another one reads, as a RAM share to it would hand it over (round 37)
 
 Round 77: an Allow to anyone is also pinned when a Deny to anyone in the same policy covers its actions and
 resources unless one pinning key holds (`StringNotEquals aws:SourceVpce <the stack's endpoint>`, the
-template API Gateway documents for private APIs): a caller the pin does not name is denied."""
+template API Gateway documents for private APIs): a caller the pin does not name is denied. Round 78: the
+caller's account fences too (`StringNotEquals aws:PrincipalAccount`, an ARN key by its account field) when
+every account it names is one the PIA record names (`aws_accounts`)."""
 
 from __future__ import annotations
 
@@ -51,6 +53,20 @@ _PINNING = frozenset(
 )
 
 
+# Keys whose values name the account a request comes from or acts for (round 12): a grant to a service
+# "for account X" (confused-deputy conditions) lets X's use of that service reach the data.
+_CONTEXT_ARN_KEY = re.compile(r"^kms:encryptioncontext:aws:[a-z0-9-]+:arn$")
+_ACCOUNT_KEYS = (
+    "aws:vpceaccount",
+    "kms:calleraccount",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourcearn",
+    "aws:principalaccount",
+    "aws:principalarn",
+)
+
+
 def anyone(stmt: dict[str, Any]) -> bool:
     return "NotPrincipal" in stmt or "*" in _principals(stmt)
 
@@ -69,6 +85,12 @@ _PINNING_OPERATORS = frozenset(
         "foranyvalue:stringlike",
     }
 )
+
+
+def stack_accounts(graph: StackGraph) -> frozenset[str]:
+    """The AWS accounts the stack's PIA record names (computed once per graph)."""
+    return graph.once("own_accounts", lambda: frozenset(
+        str(e.get("account")) for e in records(current_stack(), "aws_accounts")))
 
 
 def pinned(stmt: dict[str, Any], graph: StackGraph) -> bool:
@@ -160,15 +182,24 @@ def fences(deny: dict[str, Any], allow: dict[str, Any], graph: StackGraph) -> bo
     op, key, values = blocks[0]
     return (
         op in _NEGATED and key in _FENCE_KEYS and bool(values) and all(_pins(key, v) for v in values)
-        and not unplaced(graph, key, values)
+        and not unplaced(graph, key, values) and not unrecorded(graph, key, values)
         and _covered(as_list(allow.get("Action")), as_list(deny.get("Action")), fold=True)
         and _covered(as_list(allow.get("Resource")), as_list(deny.get("Resource")), fold=False)
     )
 
 
-# Keys whose values `unplaced` judges (the stack's networks, the record's organisations); an account in a
-# negated Deny is not among the accounts `pia_other_accounts` reads, so it does not fence (yet).
-_FENCE_KEYS = frozenset(ORIGIN_TYPES) | _ORG_KEYS
+def unrecorded(graph: StackGraph, key: str, values: list[str]) -> list[str]:
+    """The values of an account key (round 78: in a Deny's negated condition) that name no account of the
+    stack's PIA record: that account's callers escape the Deny."""
+    if key not in _ACCOUNT_KEYS:
+        return []
+    own = stack_accounts(graph)
+    return [v for v in values if arn_account(v) not in own]
+
+
+# Keys whose values `unplaced` or `unrecorded` judge: the stack's networks, the record's organisations and
+# accounts (round 78).
+_FENCE_KEYS = frozenset(ORIGIN_TYPES) | _ORG_KEYS | frozenset(_ACCOUNT_KEYS)
 
 
 def _principals(stmt: dict[str, Any]) -> list[Any]:
@@ -192,33 +223,22 @@ def _covered(values: list[Any], patterns: list[Any], fold: bool) -> bool:
 
 
 def _unplaced(stmt: dict[str, Any], graph: StackGraph, denials: list[dict[str, Any]]) -> str:
-    """Why a network or organisation condition of an open statement, or of a Deny fencing it (round 77), pins
-    nothing: it is not the stack's."""
-    named = sorted({f"{key} {v!r}" for s, ops, tail in [(stmt, _PINNING_OPERATORS, "")]
-                    + [(d, _NEGATED, "ifexists") for d in denials]
-                    for op, block in conditions(s).items() for key, values in block.items()
-                    if op.lower().removesuffix(tail) in ops and all(_pins(key, v) for v in values)
-                    for v in unplaced(graph, key, values)})
+    """Why a network or organisation condition of an open statement, or a network, organisation or account
+    condition of a Deny fencing it (rounds 77, 78), pins nothing: it is not the stack's."""
+    def named(s: dict[str, Any], ops: frozenset[str], tail: str) -> set[str]:
+        return {f"{key} {v!r}" for op, block in conditions(s).items() for key, values in block.items()
+                if op.lower().removesuffix(tail) in ops and all(_pins(key, v) for v in values)
+                for v in unplaced(graph, key, values) + (unrecorded(graph, key, values) if tail else [])}
+
+    found = sorted(named(stmt, _PINNING_OPERATORS, "").union(*(named(d, _NEGATED, "ifexists")
+                                                                for d in denials)))
     return (
-        f": {', '.join(named)} is no VPC endpoint or VPC of this stack (none it creates records that id) nor "
-        "an organisation its PIA record names (`aws_organizations`), so whoever owns it, another party among "
-        "them, reads; name the endpoint or VPC the stack creates by its id, record the controller's "
-        "organisation, or pin the caller's account (aws:PrincipalAccount)" if named else ""
+        f": {', '.join(found)} is no VPC endpoint or VPC of this stack (none it creates records that id), "
+        "nor an organisation or account its PIA record names (`aws_organizations`, `aws_accounts`), so "
+        "whoever owns it, another party among them, reads; name the endpoint or VPC the stack creates by its "
+        "id, record the controller's organisation, or pin the caller's account (aws:PrincipalAccount)"
+        if found else ""
     )
-
-
-# Keys whose values name the account a request comes from or acts for (round 12): a grant to a service
-# "for account X" (confused-deputy conditions) lets X's use of that service reach the data.
-_CONTEXT_ARN_KEY = re.compile(r"^kms:encryptioncontext:aws:[a-z0-9-]+:arn$")
-_ACCOUNT_KEYS = (
-    "aws:vpceaccount",
-    "kms:calleraccount",
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:sourcearn",
-    "aws:principalaccount",
-    "aws:principalarn",
-)
 
 
 def condition_accounts(stmt: dict[str, Any]) -> list[str]:

@@ -70,7 +70,7 @@ def _template(**deny: object) -> list[dict]:
     {"Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-0a1b2c3d4e5f60771"},  # a second condition
                    "Bool": {"aws:SecureTransport": "false"}}},
     {"Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0a1b2c3d4e5f60771"}}},  # not negated
-    {"Condition": {"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}}},  # accounts do not fence
+    {"Condition": {"StringNotEquals": {"aws:PrincipalAccount": "999988887777"}}},  # round 78: unrecorded
     {"Condition": {"StringNotLike": {"aws:SourceVpce": "vpce-*"}}},  # a pattern names no endpoint
     {"Resource": "execute-api:/prod/?/x"},  # a narrower resource pattern
 ])
