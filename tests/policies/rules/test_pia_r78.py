@@ -80,3 +80,16 @@ def test_other_account_keys_naming_recorded_accounts_fence(condition):
 ])
 def test_an_account_fence_must_be_negated_and_concrete(condition):
     assert any(ANYONE in m for m in messages_of(run(PUBLIC, _fence(condition)), "policy"))
+
+
+def test_an_unknown_source_service_blocks():
+    """Second wave (cases bc65e713): OpenSearch Serverless `SourceServices` beyond Bedrock."""
+    only(run(PUBLIC, case("r78p-10")), "aoss-net", "the service 'sagemaker.amazonaws.com', which this")
+
+
+def test_source_services_that_cannot_be_read_fail_closed():
+    only(run(PUBLIC, case("r78p-11")), "aoss-net", "`SourceServices` is not a list of service names")
+
+
+def test_bedrock_beside_the_stacks_endpoint_passes():
+    assert run(PUBLIC, case("r78p-54")) == []
