@@ -27,7 +27,7 @@ from typing import Any
 
 from policies.core.accounts import account_of
 from policies.core.caller_conditions import grant_grantees, narrowed
-from policies.core.documents import json_doc
+from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
 from policies.core.view import ResourceView, get_path, is_unknown
@@ -108,6 +108,14 @@ GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {
 _NOT_DATA = re.compile(
     r"^(put|send|publish|write|append|upload|ingest|create|update|delete|tag|untag|abort|replicate|"
     r"objectowneroverride|copyinto|getbucket|getencryption|getqueue|gettopic|getaccesspoint|describe)", re.I)
+# Round 78: writes that hand back stored data. An S3 Express `CreateSession` returns the session that reads a
+# directory bucket's objects (S3 user guide, "Example bucket policies for directory buckets"); a DynamoDB item
+# write or condition check returns the item as it was (`ReturnValues ALL_OLD`, `UPDATED_OLD`,
+# `ReturnValuesOnConditionCheckFailure`: DynamoDB API reference, PutItem/UpdateItem/DeleteItem).
+_WRITES_THAT_READ = frozenset({
+    "s3express:createsession", "dynamodb:putitem", "dynamodb:updateitem", "dynamodb:deleteitem",
+    "dynamodb:conditioncheckitem", "dynamodb:partiqlinsert", "dynamodb:partiqlupdate",
+    "dynamodb:partiqldelete"})
 Found = tuple[str, str, str]
 
 
@@ -126,8 +134,8 @@ def _grantee(value: object, own: str | None) -> tuple[str, str] | None:
 def _reads(stmt: dict[str, Any]) -> bool:
     if "NotAction" in stmt:
         return True
-    verbs = [str(a).split(":", 1)[-1] for a in as_list(stmt.get("Action"))]
-    return any(not _NOT_DATA.match(v) for v in verbs)
+    return any(not _NOT_DATA.match(a.split(":", 1)[-1]) or expand(a) & _WRITES_THAT_READ
+               for a in map(str, as_list(stmt.get("Action"))))
 
 
 def _key_reads(stmt: dict[str, Any]) -> bool:
@@ -248,22 +256,53 @@ def _statement_doc(value: Any) -> dict[str, Any] | None:
     return value if named else None
 
 
+def _nested_docs(value: Any, path: str, depth: int = 0) -> list[tuple[str, dict[str, Any] | None]]:
+    """Round 78: (path, document) of every resource policy below an input's top level, in nested fields and in
+    JSON or YAML text inside them (a Step Functions task's, a Scheduler target's or an SSM runbook's
+    `PutBucketPolicy` `Policy`, put at run time). Text is parsed only when it may name a principal; text that
+    holds a statement's keys yet parses as neither (a `States.Format` template) is (path, None)."""
+    if depth > 12:
+        return []
+    if isinstance(value, str):
+        if not (("Principal" in value or "\\u" in value) and not is_unknown(value)):
+            return []
+        text, value = value, json_doc(value)
+        if value is None and "\n" in text:
+            value = yaml_doc(text)
+        if value is None or isinstance(value, str):
+            return [(path, None)] if "Principal" in text and "Statement" in text else []
+    found = _statement_doc(value) if depth else None
+    if found is not None:
+        return [(path, found)]
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    return [d for k, v in items for d in _nested_docs(v, f"{path}.{k}", depth + 1)]
+
+
+def _unread(path: str) -> Found:
+    return (path, "site", "the text holds a policy statement's `Statement` and `Principal` yet is no JSON "
+            "or YAML document (a template such as States.Format or an expression filled in at run time): "
+            "whom it lets read cannot be told; write the policy out as a JSON document naming the stack's "
+            "own or a declared account")
+
+
 def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
-    """Round 77, closed world: the parties a resource policy held by any top-level input of an AWS type
-    outside POLICY_INPUTS lets read (an OpenSearch domain's `accessPolicies`, an access point's `policy`, an
-    S3 Vectors, MediaStore, Prometheus or CloudSearch policy, a type a later SDK adds), read as those are, but
-    for the types of NOT_READ. A role's trust policy lets its principals act as the role, which reads what
-    the role reads: there only a `*` statement is read here (a named account is `_trusted`'s in
-    outside_parties.py, a federated one trust_parties.py's; a service assumes a role only when its own account
-    passes it)."""
+    """Round 77, closed world: the parties a resource policy held by any input of an AWS type outside
+    POLICY_INPUTS lets read (an OpenSearch domain's `accessPolicies`, an access point's `policy`, an S3
+    Vectors, MediaStore, Prometheus or CloudSearch policy, a type a later SDK adds; round 78: one nested below
+    the top level), read as those are, but for the types of NOT_READ. A role's trust policy lets its
+    principals act as the role, which reads what the role reads: there only a `*` statement is read here (a
+    named account is `_trusted`'s in outside_parties.py, a federated one trust_parties.py's; a service assumes
+    a role only when its own account passes it)."""
     if not view.type.startswith("aws:") or view.type in NOT_READ:
         return []
     out: list[Found] = []
     for key, value in view.inputs.items():
         doc = _statement_doc(value)
         if doc is None:
-            continue
-        if view.type == _ROLE:
+            out += [f for at, nested in _nested_docs(value, key)
+                    for f in ([_unread(at)] if nested is None else
+                              _policy_grants(nested, at, own, open_calls=view.type in FRONT_DOORS))]
+        elif view.type == _ROLE:
             out += [f for i, s in enumerate(as_list(doc.get("Statement")))
                     if isinstance(s, dict) and s.get("Effect") == "Allow" and "*" in principals(s)
                     for f in narrowed(s.get("Condition"), f"{key}.Statement.{i}.Condition",
