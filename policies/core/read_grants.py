@@ -256,26 +256,35 @@ def _statement_doc(value: Any) -> dict[str, Any] | None:
     return value if named else None
 
 
-def _nested_docs(value: Any, path: str, depth: int = 0) -> list[tuple[str, dict[str, Any] | None]]:
+def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]]:
     """Round 78: (path, document) of every resource policy below an input's top level, in nested fields and in
     JSON or YAML text inside them (a Step Functions task's, a Scheduler target's or an SSM runbook's
     `PutBucketPolicy` `Policy`, put at run time). Text is parsed only when it may name a principal; text that
-    holds a statement's keys yet parses as neither (a `States.Format` template) is (path, None)."""
-    if depth > 12:
-        return []
-    if isinstance(value, str):
-        if not (("Principal" in value or "\\u" in value) and not is_unknown(value)):
-            return []
-        text, value = value, json_doc(value)
-        if value is None and "\n" in text:
-            value = yaml_doc(text)
-        if value is None or isinstance(value, str):
-            return [(path, None)] if "Principal" in text and "Statement" in text else []
-    found = _statement_doc(value) if depth else None
-    if found is not None:
-        return [(path, found)]
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    return [d for k, v in items for d in _nested_docs(v, f"{path}.{k}", depth + 1)]
+    holds a statement's keys yet parses as neither (a `States.Format` template) is (path, None). Iterative,
+    paths joined only on a hit: it walks every input of every AWS resource."""
+    out: list[tuple[str, dict[str, Any] | None]] = []
+    todo: list[tuple[Any, tuple[Any, ...]]] = [(value, (key,))]
+    while todo:
+        value, at = todo.pop()
+        if isinstance(value, str):
+            if not ("Principal" in value or "\\u" in value) or is_unknown(value) or len(at) > 12:
+                continue
+            text, value = value, json_doc(value)
+            if value is None and "\n" in text:
+                value = yaml_doc(text)
+            if not isinstance(value, dict | list):
+                if "Principal" in text and "Statement" in text:
+                    out.append((".".join(map(str, at)), None))
+                continue
+        if isinstance(value, dict):
+            doc = _statement_doc(value) if len(at) > 1 and "Statement" in value else None
+            if doc is not None:
+                out.append((".".join(map(str, at)), doc))
+                continue
+            todo += [(v, (*at, k)) for k, v in value.items() if isinstance(v, str | dict | list)]
+        elif isinstance(value, list):
+            todo += [(v, (*at, i)) for i, v in enumerate(value) if isinstance(v, str | dict | list)]
+    return out
 
 
 def _unread(path: str) -> Found:
@@ -299,6 +308,8 @@ def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
     for key, value in view.inputs.items():
         doc = _statement_doc(value)
         if doc is None:
+            if not isinstance(value, str) and "Principal" not in (text := repr(value)) and "\\u" not in text:
+                continue  # nothing below can name a principal (repr: one C pass, not a Python walk)
             out += [f for at, nested in _nested_docs(value, key)
                     for f in ([_unread(at)] if nested is None else
                               _policy_grants(nested, at, own, open_calls=view.type in FRONT_DOORS))]
