@@ -116,6 +116,11 @@ _WRITES_THAT_READ = frozenset({
     "s3express:createsession", "dynamodb:putitem", "dynamodb:updateitem", "dynamodb:deleteitem",
     "dynamodb:conditioncheckitem", "dynamodb:partiqlinsert", "dynamodb:partiqlupdate",
     "dynamodb:partiqldelete"})
+# Round 78: text that may hold a resource policy below an input's top level: a principal (its key may be spelt
+# with JSON escapes) or a policy field filled in at run time (`Policy.$`, `"Policy": "{{ … }}"`).
+_MAY_HOLD = re.compile(
+    r"Principal|\\u|(?i:polic(?:y|ies)(?:document|text)?(?:\.\$|['\"]?\s*:\s*['\"]?\{[{%]))")
+_POLICY_KEY = re.compile(r"(?i:.*polic(?:y|ies)(?:document|text)?)")
 Found = tuple[str, str, str]
 
 
@@ -267,7 +272,7 @@ def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]
     while todo:
         value, at = todo.pop()
         if isinstance(value, str):
-            if not ("Principal" in value or "\\u" in value) or is_unknown(value) or len(at) > 12:
+            if not _MAY_HOLD.search(value) or is_unknown(value) or len(at) > 12:
                 continue
             text, value = value, json_doc(value)
             if value is None and "\n" in text:
@@ -281,17 +286,28 @@ def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]
             if doc is not None:
                 out.append((".".join(map(str, at)), doc))
                 continue
-            todo += [(v, (*at, k)) for k, v in value.items() if isinstance(v, str | dict | list)]
+            later = [k for k, v in value.items() if _filled_later(k, v)]
+            out += [(".".join(map(str, (*at, k))), None) for k in later]
+            todo += [(v, (*at, k)) for k, v in value.items()
+                     if isinstance(v, str | dict | list) and k not in later]
         elif isinstance(value, list):
             todo += [(v, (*at, i)) for i, v in enumerate(value) if isinstance(v, str | dict | list)]
     return out
 
 
+def _filled_later(key: object, value: object) -> bool:
+    """A policy field filled in at run time: a Step Functions path or intrinsic (`Policy.$`), a JSONata
+    expression or a runbook parameter (`{% … %}`, `{{ … }}`)."""
+    if not isinstance(key, str) or not _POLICY_KEY.fullmatch(key.removesuffix(".$")):
+        return False
+    return key.endswith(".$") or (isinstance(value, str) and value.strip().startswith(("{{", "{%")))
+
+
 def _unread(path: str) -> Found:
-    return (path, "site", "the text holds a policy statement's `Statement` and `Principal` yet is no JSON "
-            "or YAML document (a template such as States.Format or an expression filled in at run time): "
-            "whom it lets read cannot be told; write the policy out as a JSON document naming the stack's "
-            "own or a declared account")
+    return (path, "site", "the policy here is filled in at run time (a `.$` path, States.Format, JSONata, a "
+            "runbook parameter) or is text holding a statement's `Statement` and `Principal` that is no JSON "
+            "or YAML document: whom it lets read cannot be told; write the policy out as a JSON document "
+            "naming the stack's own or a declared account")
 
 
 def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
@@ -308,8 +324,8 @@ def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
     for key, value in view.inputs.items():
         doc = _statement_doc(value)
         if doc is None:
-            if not isinstance(value, str) and "Principal" not in (text := repr(value)) and "\\u" not in text:
-                continue  # nothing below can name a principal (repr: one C pass, not a Python walk)
+            if not isinstance(value, str) and not _MAY_HOLD.search(repr(value)):
+                continue  # nothing below can hold a policy (repr: one C pass, not a Python walk)
             out += [f for at, nested in _nested_docs(value, key)
                     for f in ([_unread(at)] if nested is None else
                               _policy_grants(nested, at, own, open_calls=view.type in FRONT_DOORS))]

@@ -13,7 +13,7 @@ from policy_testlib import ALLOWED, REPLICATION, grant_message, messages, pinned
 
 OWN, OTHER = "123456789012", "444455556666"
 NO_ACCOUNT = "name no account it is bounded to"
-UNREAD = "yet is no JSON or YAML document"
+UNREAD = "whom it lets read cannot be told"
 TABLE = f"arn:aws:dynamodb:eu-west-1:{OWN}:table/dossiers"
 SFN = "aws:sfn/stateMachine:StateMachine"
 
@@ -108,3 +108,17 @@ def test_policy_text_that_cannot_be_parsed_blocks():
     assert _found(SFN, {"definition": _put_policy_task({"Comment": "Principal of the share"})}) == []
     identity = _doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
     assert _found(SFN, {"definition": _put_policy_task({"Policy": identity})}) == []
+
+
+def test_a_policy_filled_in_at_run_time_blocks():
+    """Whoever starts the execution or runs the runbook decides whom the policy lets read."""
+    for field in ({"Policy.$": "$.policy"}, {"Policy": "{% $states.input.policy %}"}):
+        found = _found(SFN, {"definition": _put_policy_task(field)})
+        assert len(found) == 1 and UNREAD in found[0] and "Parameters.Policy" in found[0], found
+    call = {"Service": "s3", "Api": "PutBucketPolicy", "Policy": "{{ Policy }}"}
+    content = yaml.safe_dump({"schemaVersion": "0.3", "mainSteps": [
+        {"name": "share", "action": "aws:executeAwsApi", "inputs": call}]})
+    found = _found("aws:ssm/document:Document", {"documentFormat": "YAML", "content": content})
+    assert len(found) == 1 and UNREAD in found[0] and "content.mainSteps.0.inputs.Policy" in found[0], found
+    # a template in another field, a policy's name: no policy document
+    assert _found(SFN, {"definition": _put_policy_task({"PolicyName": "share", "Comment": "{{ x }}"})}) == []
