@@ -120,6 +120,14 @@ _WRITES_THAT_READ = frozenset({
 # with JSON escapes) or a policy field filled in at run time (`Policy.$`, `"Policy": "{{ … }}"`).
 _MAY_HOLD = re.compile(
     r"Principal|\\u|(?i:polic(?:y|ies)(?:document|text)?(?:\.\$|['\"]?\s*:\s*['\"]?\{[{%]))")
+
+
+def _may_hold(text: str) -> bool:
+    """_MAY_HOLD, its regular expression tried only when a cheap substring test lets it match."""
+    return "Principal" in text or "\\u" in text or (("olic" in text or "OLIC" in text)
+                                                    and _MAY_HOLD.search(text) is not None)
+
+
 _POLICY_KEY = re.compile(r"(?i:.*polic(?:y|ies)(?:document|text)?)")
 Found = tuple[str, str, str]
 
@@ -272,7 +280,7 @@ def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]
     while todo:
         value, at = todo.pop()
         if isinstance(value, str):
-            if not _MAY_HOLD.search(value) or is_unknown(value) or len(at) > 12:
+            if not _may_hold(value) or is_unknown(value) or len(at) > 12:
                 continue
             text, value = value, json_doc(value)
             if value is None and "\n" in text:
@@ -324,7 +332,7 @@ def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
     for key, value in view.inputs.items():
         doc = _statement_doc(value)
         if doc is None:
-            if not isinstance(value, str) and not _MAY_HOLD.search(repr(value)):
+            if not isinstance(value, str) and not _may_hold(repr(value)):
                 continue  # nothing below can hold a policy (repr: one C pass, not a Python walk)
             out += [f for at, nested in _nested_docs(value, key)
                     for f in ([_unread(at)] if nested is None else
