@@ -27,7 +27,7 @@ from typing import Any
 
 from policies.core.accounts import account_of
 from policies.core.caller_conditions import grant_grantees, narrowed
-from policies.core.documents import json_doc
+from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
 from policies.core.view import ResourceView, get_path, is_unknown
@@ -108,6 +108,27 @@ GRANT_TYPES = frozenset(PRINCIPAL_INPUTS) | frozenset(POLICY_INPUTS) | {
 _NOT_DATA = re.compile(
     r"^(put|send|publish|write|append|upload|ingest|create|update|delete|tag|untag|abort|replicate|"
     r"objectowneroverride|copyinto|getbucket|getencryption|getqueue|gettopic|getaccesspoint|describe)", re.I)
+# Round 78: writes that hand back stored data. An S3 Express `CreateSession` returns the session that reads a
+# directory bucket's objects (S3 user guide, "Example bucket policies for directory buckets"); a DynamoDB item
+# write or condition check returns the item as it was (`ReturnValues ALL_OLD`, `UPDATED_OLD`,
+# `ReturnValuesOnConditionCheckFailure`: DynamoDB API reference, PutItem/UpdateItem/DeleteItem).
+_WRITES_THAT_READ = frozenset({
+    "s3express:createsession", "dynamodb:putitem", "dynamodb:updateitem", "dynamodb:deleteitem",
+    "dynamodb:conditioncheckitem", "dynamodb:partiqlinsert", "dynamodb:partiqlupdate",
+    "dynamodb:partiqldelete"})
+# Round 78: text that may hold a resource policy below an input's top level: a principal (its key may be spelt
+# with JSON escapes) or a policy field filled in at run time (`Policy.$`, `"Policy": "{{ … }}"`).
+_MAY_HOLD = re.compile(
+    r"Principal|\\u|(?i:polic(?:y|ies)(?:document|text)?(?:\.\$|['\"]?\s*:\s*['\"]?\{[{%]))")
+
+
+def _may_hold(text: str) -> bool:
+    """_MAY_HOLD, its regular expression tried only when a cheap substring test lets it match."""
+    return "Principal" in text or "\\u" in text or (("olic" in text or "OLIC" in text)
+                                                    and _MAY_HOLD.search(text) is not None)
+
+
+_POLICY_KEY = re.compile(r"(?i:.*polic(?:y|ies)(?:document|text)?)")
 Found = tuple[str, str, str]
 
 
@@ -126,8 +147,8 @@ def _grantee(value: object, own: str | None) -> tuple[str, str] | None:
 def _reads(stmt: dict[str, Any]) -> bool:
     if "NotAction" in stmt:
         return True
-    verbs = [str(a).split(":", 1)[-1] for a in as_list(stmt.get("Action"))]
-    return any(not _NOT_DATA.match(v) for v in verbs)
+    return any(not _NOT_DATA.match(a.split(":", 1)[-1]) or expand(a) & _WRITES_THAT_READ
+               for a in map(str, as_list(stmt.get("Action"))))
 
 
 def _key_reads(stmt: dict[str, Any]) -> bool:
@@ -248,22 +269,75 @@ def _statement_doc(value: Any) -> dict[str, Any] | None:
     return value if named else None
 
 
+def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]]:
+    """Round 78: (path, document) of every resource policy below an input's top level, in nested fields and in
+    JSON or YAML text inside them (a Step Functions task's, a Scheduler target's or an SSM runbook's
+    `PutBucketPolicy` `Policy`, put at run time). Text is parsed only when it may name a principal; text that
+    holds a statement's keys yet parses as neither (a `States.Format` template) is (path, None). Iterative,
+    paths joined only on a hit: it walks every input of every AWS resource."""
+    out: list[tuple[str, dict[str, Any] | None]] = []
+    todo: list[tuple[Any, tuple[Any, ...]]] = [(value, (key,))]
+    while todo:
+        value, at = todo.pop()
+        if isinstance(value, str):
+            if not _may_hold(value) or is_unknown(value) or len(at) > 12:
+                continue
+            text, value = value, json_doc(value)
+            if value is None and "\n" in text:
+                value = yaml_doc(text)
+            if not isinstance(value, dict | list):
+                if "Principal" in text and "Statement" in text:
+                    out.append((".".join(map(str, at)), None))
+                continue
+        if isinstance(value, dict):
+            doc = _statement_doc(value) if len(at) > 1 and "Statement" in value else None
+            if doc is not None:
+                out.append((".".join(map(str, at)), doc))
+                continue
+            later = [k for k, v in value.items() if _filled_later(k, v)]
+            out += [(".".join(map(str, (*at, k))), None) for k in later]
+            todo += [(v, (*at, k)) for k, v in value.items()
+                     if isinstance(v, str | dict | list) and k not in later]
+        elif isinstance(value, list):
+            todo += [(v, (*at, i)) for i, v in enumerate(value) if isinstance(v, str | dict | list)]
+    return out
+
+
+def _filled_later(key: object, value: object) -> bool:
+    """A policy field filled in at run time: a Step Functions path or intrinsic (`Policy.$`), a JSONata
+    expression or a runbook parameter (`{% … %}`, `{{ … }}`)."""
+    if not isinstance(key, str) or not _POLICY_KEY.fullmatch(key.removesuffix(".$")):
+        return False
+    return key.endswith(".$") or (isinstance(value, str) and value.strip().startswith(("{{", "{%")))
+
+
+def _unread(path: str) -> Found:
+    return (path, "site", "the policy here is filled in at run time (a `.$` path, States.Format, JSONata, a "
+            "runbook parameter) or is text holding a statement's `Statement` and `Principal` that is no JSON "
+            "or YAML document: whom it lets read cannot be told; write the policy out as a JSON document "
+            "naming the stack's own or a declared account")
+
+
 def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
-    """Round 77, closed world: the parties a resource policy held by any top-level input of an AWS type
-    outside POLICY_INPUTS lets read (an OpenSearch domain's `accessPolicies`, an access point's `policy`, an
-    S3 Vectors, MediaStore, Prometheus or CloudSearch policy, a type a later SDK adds), read as those are, but
-    for the types of NOT_READ. A role's trust policy lets its principals act as the role, which reads what
-    the role reads: there only a `*` statement is read here (a named account is `_trusted`'s in
-    outside_parties.py, a federated one trust_parties.py's; a service assumes a role only when its own account
-    passes it)."""
+    """Round 77, closed world: the parties a resource policy held by any input of an AWS type outside
+    POLICY_INPUTS lets read (an OpenSearch domain's `accessPolicies`, an access point's `policy`, an S3
+    Vectors, MediaStore, Prometheus or CloudSearch policy, a type a later SDK adds; round 78: one nested below
+    the top level), read as those are, but for the types of NOT_READ. A role's trust policy lets its
+    principals act as the role, which reads what the role reads: there only a `*` statement is read here (a
+    named account is `_trusted`'s in outside_parties.py, a federated one trust_parties.py's; a service assumes
+    a role only when its own account passes it)."""
     if not view.type.startswith("aws:") or view.type in NOT_READ:
         return []
     out: list[Found] = []
     for key, value in view.inputs.items():
         doc = _statement_doc(value)
         if doc is None:
-            continue
-        if view.type == _ROLE:
+            if not isinstance(value, str) and not _may_hold(repr(value)):
+                continue  # nothing below can hold a policy (repr: one C pass, not a Python walk)
+            out += [f for at, nested in _nested_docs(value, key)
+                    for f in ([_unread(at)] if nested is None else
+                              _policy_grants(nested, at, own, open_calls=view.type in FRONT_DOORS))]
+        elif view.type == _ROLE:
             out += [f for i, s in enumerate(as_list(doc.get("Statement")))
                     if isinstance(s, dict) and s.get("Effect") == "Allow" and "*" in principals(s)
                     for f in narrowed(s.get("Condition"), f"{key}.Statement.{i}.Condition",
