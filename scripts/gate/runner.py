@@ -13,12 +13,15 @@ recorded again once that stack is done. Cycles are broken by running the rest wi
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Collection
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +64,7 @@ class StackRun:
     states: list[str] = field(default_factory=list)   # other stacks' states it read the outputs of
     env: list[str] = field(default_factory=list)      # environment variables it read
     modules: list[str] = field(default_factory=list)  # SDK modules it loaded (gate.zygote's hint)
+    wrote: list[str] = field(default_factory=list)    # files the preview wrote (its update may read them)
 
 
 def state_path(out: Path, stack: str) -> Path:
@@ -144,7 +148,7 @@ def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: floa
         diagnostics=data.get("diagnostics") or [], env_reads=data.get("env_reads") or [],
         wall_seconds=data["wall_seconds"], inputs=data.get("inputs") or [], env=data.get("env") or [],
         states=data.get("states") or [],
-        modules=data.get("modules") or [],
+        modules=data.get("modules") or [], wrote=data.get("wrote") or [],
     )
 
 
@@ -189,7 +193,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                   reuse: Reuse | None = None, maybe: Collection[str] = (),
                   recorded: Recorded | None = None,
                   started: Callable[[], None] | None = None) -> dict[str, StackRun]:
-    """Record `stacks` (a preview and an update worker each, up to `jobs` workers at once) and write
+    """Record `stacks` (a preview worker each, then its update: up to `jobs` workers at once) and write
     `<out>/<stack>.state.json`. With `fork`, workers of the gate's own Python are forked from a zygote.
     `reuse(stack, decided)` is asked when a stack is ready (the stacks it reads are `decided`); True: it
     wrote the stack's state itself (a cache hit), so it is not recorded. `maybe`: the stacks it may answer.
@@ -242,6 +246,7 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
     fresh: list[str] = []          # recorded, `recorded` not told yet
     queue: list[tuple[str, str, frozenset[str]]] = []      # (stack, kind, stacks done when it started)
     parts: dict[str, dict[str, Any]] = {}
+    left: dict[str, dict[str, list[int]]] = {}      # what each stack's ended preview wrote, to its update
     running: dict[Future[Any], tuple[str, str, frozenset[str]]] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         while pending or queue or running:
@@ -255,14 +260,15 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                     reused.add(stack)
                     continue
                 parts[stack] = {}
-                queue.extend((stack, kind, frozenset(decided)) for kind in kinds)
+                queue.append((stack, kinds[0], frozenset(decided)))   # its update once it has ended
             while queue and len(running) < max(1, jobs):
                 task = queue.pop(0)
                 stack, kind = task[:2]
                 # an update reads the updates of the stacks it references: their deploy-time outputs
                 dirs = ([out / UPDATES_DIR, out, previous / UPDATES_DIR, previous] if kind == "update"
                         else [out, previous])
-                running[pool.submit(work[kind], program, stack, dirs, deadline, options, forker)] = task
+                given = {**options, "preview_left": left.pop(stack)} if kind == "update" else options
+                running[pool.submit(work[kind], program, stack, dirs, deadline, given, forker)] = task
             if started is not None and running:
                 started()
                 started = None
@@ -274,6 +280,8 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                 stack, kind, at_start = running.pop(fut)
                 parts[stack][kind] = _result(fut)   # GateError propagates
                 if len(parts[stack]) < len(kinds):
+                    left[stack] = _left(parts[stack]["preview"].wrote)
+                    queue.insert(0, (stack, "update", at_start))
                     continue
                 got = parts.pop(stack)
                 run = got["preview"]
@@ -293,6 +301,20 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                 fresh.append(stack)
     _tell(recorded, fresh, done)
     return done
+
+
+def _left(wrote: list[str]) -> dict[str, list[int]]:
+    """The regular files a preview wrote as it left them (taken by the gate, not by the program's process):
+    its stack's update may read them unchanged (gate.side_effects.preview_left, round 41)."""
+    from gate.side_effects import fingerprint
+
+    found: dict[str, list[int]] = {}
+    for path in wrote:
+        with suppress(OSError):
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode):
+                found[path] = fingerprint(st)
+    return found
 
 
 def _result(fut: Future[Any]) -> Any:
