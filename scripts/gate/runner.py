@@ -40,6 +40,7 @@ from gate.run_hints import (
     write_hint,
 )
 
+AFTER = "update after its preview"   # a stack's update recorded again once its preview has ended
 Reuse = Callable[[str, set[str]], bool]   # (stack, stacks decided) -> answered without recording
 Recorded = Callable[[str, "StackRun"], None]   # (stack, its final run)
 
@@ -118,6 +119,8 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
         data = json.loads(result.read_text(encoding="utf-8"))
         if not data.get("ok"):
             raise GateError(data.get("error") or f"stack {stack}: recording the {mode} failed")
+        if data.get("held"):   # it would have written a file beside its preview: recorded again after it
+            return data
         if options.get("recorder") == "process":   # round 8: the record is the recorder process's
             from gate.relay_result import merge
 
@@ -154,7 +157,8 @@ def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: floa
 
 def run_update(program: Path, stack: str, state_dirs: list[Path], deadline: float | None = None,
                options: dict[str, Any] | None = None, zygote: Any = None) -> dict[str, Any]:
-    """Record one stack as an update (`is_dry_run()` false) in a worker process beside its preview."""
+    """Record one stack as an update (`is_dry_run()` false) in a worker process, beside its preview or,
+    when either wrote a file, after it (round 41)."""
     return _spawn(program, stack, state_dirs, deadline, options, "update", zygote)
 
 
@@ -193,7 +197,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                   reuse: Reuse | None = None, maybe: Collection[str] = (),
                   recorded: Recorded | None = None,
                   started: Callable[[], None] | None = None) -> dict[str, StackRun]:
-    """Record `stacks` (a preview worker each, then its update: up to `jobs` workers at once) and write
+    """Record `stacks` (a preview and an update worker each, up to `jobs` workers at once) and write
     `<out>/<stack>.state.json`. With `fork`, workers of the gate's own Python are forked from a zygote.
     `reuse(stack, decided)` is asked when a stack is ready (the stacks it reads are `decided`); True: it
     wrote the stack's state itself (a cache hit), so it is not recorded. `maybe`: the stacks it may answer.
@@ -238,7 +242,7 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
             reuse: Reuse | None, recorded: Recorded | None,
             started: Callable[[], None] | None = None) -> dict[str, StackRun]:
     kinds = ("preview", "update") if options.get("record_update", True) else ("preview",)
-    work = {"preview": run_worker, "update": run_update}
+    work = {"preview": run_worker, "update": run_update, AFTER: run_update}
     done: dict[str, StackRun] = {}
     reused: set[str] = set()
     rerun_once: set[str] = set()
@@ -247,6 +251,7 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
     queue: list[tuple[str, str, frozenset[str]]] = []      # (stack, kind, stacks done when it started)
     parts: dict[str, dict[str, Any]] = {}
     left: dict[str, dict[str, list[int]]] = {}      # what each stack's ended preview wrote, to its update
+    after: set[str] = set()        # stacks whose update is recorded again once their preview has ended
     running: dict[Future[Any], tuple[str, str, frozenset[str]]] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         while pending or queue or running:
@@ -260,14 +265,16 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                     reused.add(stack)
                     continue
                 parts[stack] = {}
-                queue.append((stack, kinds[0], frozenset(decided)))   # its update once it has ended
+                after.discard(stack)
+                queue.extend((stack, kind, frozenset(decided)) for kind in kinds)
             while queue and len(running) < max(1, jobs):
                 task = queue.pop(0)
                 stack, kind = task[:2]
                 # an update reads the updates of the stacks it references: their deploy-time outputs
-                dirs = ([out / UPDATES_DIR, out, previous / UPDATES_DIR, previous] if kind == "update"
+                dirs = ([out / UPDATES_DIR, out, previous / UPDATES_DIR, previous] if kind != "preview"
                         else [out, previous])
-                given = {**options, "preview_left": left.pop(stack)} if kind == "update" else options
+                given = {**options, "preview_left": left.pop(stack)} if kind == AFTER \
+                    else {**options, "beside_preview": True} if kind == "update" else options
                 running[pool.submit(work[kind], program, stack, dirs, deadline, given, forker)] = task
             if started is not None and running:
                 started()
@@ -278,10 +285,14 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for fut in finished:
                 stack, kind, at_start = running.pop(fut)
-                parts[stack][kind] = _result(fut)   # GateError propagates
+                parts[stack]["update" if kind == AFTER else kind] = _result(fut)   # GateError propagates
                 if len(parts[stack]) < len(kinds):
+                    continue
+                if _again(parts[stack], stack in after):
+                    after.add(stack)
+                    del parts[stack]["update"]
                     left[stack] = _left(parts[stack]["preview"].wrote)
-                    queue.insert(0, (stack, "update", at_start))
+                    queue.insert(0, (stack, AFTER, at_start))
                     continue
                 got = parts.pop(stack)
                 run = got["preview"]
@@ -301,6 +312,13 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                 fresh.append(stack)
     _tell(recorded, fresh, done)
     return done
+
+
+def _again(got: dict[str, Any], again: bool) -> bool:
+    """Whether a stack's update, recorded beside its preview, is recorded again once the preview has
+    ended (round 41): `pulumi up` runs it on the checkout the preview left, so the two recordings stand
+    together only when neither wrote a file (the update beside the preview may not: `held`)."""
+    return "update" in got and not again and bool(got["preview"].wrote or got["update"].get("held"))
 
 
 def _left(wrote: list[str]) -> dict[str, list[int]]:

@@ -99,6 +99,8 @@ class _Watch:
     notes: list[str] = []
     own: set[str] = set()             # files this recording wrote (it may read them back)
     preview: dict[str, list[int]] = {}   # an update's: what its stack's preview left (path: fingerprint)
+    hold = False                      # an update beside its preview: no file of the program's written
+    held = False                      # one was refused so (the update is recorded again after its preview)
     judged: tuple[Path, ...] = ()     # what the gate judges by or writes: never the program's to write
     out: Path | None = None           # the gate's output directory (among `judged`): this run's states
     since = 0                         # files changed after this (ns) were written during this run
@@ -174,6 +176,9 @@ def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
         rel = target.relative_to(root)
         protected = (target.name.startswith("Pulumi.") and target.suffix in (".yaml", ".yml")) \
             or target.name == "pyproject.toml" or "fixtures" in rel.parts[:-1] or _judged(target)
+        if not protected and _Watch.hold:
+            _Watch.held = True
+            return f"{verb} {path} while its preview is recorded (the update is recorded again after it)"
         if not protected:
             _Watch.own.add(str(target))
             return None
@@ -221,6 +226,16 @@ def preview_left(files: dict[str, list[int]]) -> None:
     checkout its preview left (round 41), but only as the preview left it (`fingerprint`, taken by the
     gate when the preview ended): another recording's rewrite is still refused."""
     _Watch.preview = {path: list(fp) for path, fp in files.items()}
+
+
+def hold_writes(hold: bool) -> None:
+    """An update recorded beside its preview writes no file of its program (it would be the preview's to
+    find), and `held` says it tried (round 41)."""
+    _Watch.hold, _Watch.held = hold, False
+
+
+def held() -> bool:
+    return _Watch.held
 
 
 def _judged(target: Path) -> bool:

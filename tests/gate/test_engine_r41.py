@@ -2,16 +2,16 @@
 
 `pulumi up` runs the update on the checkout its preview left. The gate recorded both at once, so the
 update either missed a file the preview writes (evil: it deploys elsewhere when the file is there, exit 0)
-or was refused it as another recording's (compliant: `if not tags.exists(): write it`, exit 1). The update
-now starts once its preview has ended and may read what the preview wrote, as the preview left it.
-Each check but the last failed on the code before the round (101840a6).
+or was refused it as another recording's (compliant: `if not tags.exists(): write it`, exit 1). An update
+beside its preview may write nothing; when either wrote, the update is recorded again once the preview
+has ended, and may read what the preview wrote, as the preview left it. Each check failed on the code
+before the round (101840a6) but the last, which held there.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import threading
 from pathlib import Path
 
 from gate import runner
@@ -38,30 +38,50 @@ def test_an_update_sees_the_file_its_preview_left(run_gate, tmp_path) -> None:
     assert "require-eea-location" in found, found
 
 
-def test_a_stack_update_starts_once_its_preview_has_ended(tmp_path, monkeypatch) -> None:
-    """With two workers free, the update waited for nothing: it ran while the preview did."""
-    made = tmp_path / "build" / "tags.json"
-    made.parent.mkdir()
-    made.write_text("{}")
-    update_started, seen = threading.Event(), {}
+def _record(tmp_path: Path, monkeypatch, wrote: list[str], held: bool) -> list[str]:
+    """One stack recorded by fake workers (two at once): what happened, in order."""
+    events: list[str] = []
 
     def preview(program, stack, dirs, deadline, options, forker):
-        seen["update during preview"] = update_started.wait(1)   # bounded: the old code started it at once
         run = runner.StackRun(stack=stack, project="p", checkpoint={}, config={})
-        run.wrote = [str(made)]
+        run.wrote = wrote
+        events.append("preview ended")
         return run
 
     def update(program, stack, dirs, deadline, options, forker):
-        update_started.set()
-        seen["left"] = options.get("preview_left")
-        return {}
+        events.append(f"update beside={options.get('beside_preview')} left={options.get('preview_left')}")
+        return {"held": held} if options.get("beside_preview") else {}
 
     monkeypatch.setattr(runner, "run_worker", preview)
     monkeypatch.setattr(runner, "run_update", update)
     runner._record(tmp_path, ["s"], tmp_path / "out", 2, tmp_path / "out", None, {"s": set()}, {}, None,
                    None, None)
-    assert seen["update during preview"] is False
-    assert seen["left"] == {str(made): [made.stat().st_mtime_ns, made.stat().st_size, made.stat().st_ino]}
+    return events
+
+
+def test_an_update_is_recorded_again_after_a_preview_that_wrote(tmp_path, monkeypatch) -> None:
+    """Was: the update recorded beside the preview stood, whatever the preview wrote."""
+    made = tmp_path / "build" / "tags.json"
+    made.parent.mkdir()
+    made.write_text("{}")
+    events = _record(tmp_path, monkeypatch, [str(made)], held=False)
+    st = made.stat()
+    left = {str(made): [st.st_mtime_ns, st.st_size, st.st_ino]}
+    assert sorted(events[:2]) == ["preview ended", "update beside=True left=None"], events
+    assert events[2:] == [f"update beside=None left={left}"], events
+
+
+def test_an_update_that_would_write_beside_its_preview_is_recorded_again(tmp_path, monkeypatch) -> None:
+    """Was: recorded once, its write taken as its own while the preview ran beside it."""
+    events = _record(tmp_path, monkeypatch, [], held=True)
+    assert sorted(events[:2]) == ["preview ended", "update beside=True left=None"], events
+    assert events[2:] == ["update beside=None left={}"], events
+
+
+def test_recordings_that_wrote_nothing_are_not_repeated(tmp_path, monkeypatch) -> None:
+    """The common case keeps its two recordings at once, and records nothing again."""
+    events = _record(tmp_path, monkeypatch, [], held=False)
+    assert sorted(events) == ["preview ended", "update beside=True left=None"], events
 
 
 def test_a_file_the_preview_left_is_readable_only_as_it_left_it(tmp_path) -> None:
