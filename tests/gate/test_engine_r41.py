@@ -11,6 +11,7 @@ before the round (101840a6) but the last, which held there.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -113,3 +114,30 @@ def test_a_file_no_preview_left_is_refused_as_before(tmp_path) -> None:
                                                                or "")
     finally:
         _Watch.root, _Watch.since, _Watch.own = None, 0, set()
+
+
+XATTR_PROGRAM = '''"""The region is an extended attribute of settings.txt: no open, no stat."""
+import os
+from pathlib import Path
+
+import pulumi_aws as aws
+
+aws.s3.Bucket("records", region=os.getxattr(Path(__file__).with_name("settings.txt"), "user.region").decode())
+'''
+
+
+def test_a_changed_extended_attribute_records_the_stack_again(run_gate, tmp_path) -> None:
+    """Round 40's lead 2. Was exit 0: the cached entry of the eu-west-1 run answered the us-east-1 one."""
+    program = tmp_path / "program"
+    shutil.copytree(CORPUS / "good/update-reads-preview-generated", program,
+                    ignore=shutil.ignore_patterns("__main__.py"))
+    (program / "__main__.py").write_text(XATTR_PROGRAM)
+    settings = program / "settings.txt"
+    settings.write_text("")
+    os.setxattr(settings, "user.region", b"eu-west-1")
+    flags = (*(f for f in JUDGE if f != "--no-cache"), "--cache-dir", str(tmp_path / "cache"))
+    first = run_gate("preview", "--program", program, "--stack", "corpus", *flags, "--out", tmp_path / "o1")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-2000:]
+    os.setxattr(settings, "user.region", b"us-east-1")
+    proc = run_gate("preview", "--program", program, "--stack", "corpus", *flags, "--out", tmp_path / "o2")
+    assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-2000:]
