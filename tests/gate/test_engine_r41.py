@@ -141,3 +141,14 @@ def test_a_changed_extended_attribute_records_the_stack_again(run_gate, tmp_path
     os.setxattr(settings, "user.region", b"us-east-1")
     proc = run_gate("preview", "--program", program, "--stack", "corpus", *flags, "--out", tmp_path / "o2")
     assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+def test_an_extended_attribute_is_part_of_a_probe(tmp_path) -> None:
+    """Was the same digest: the probe told kind, size and mode only."""
+    from gate.read_probes import probe_digest
+
+    settings = tmp_path / "settings.txt"
+    settings.write_text("")
+    before = probe_digest(str(settings))
+    os.setxattr(settings, "user.region", b"us-east-1")
+    assert probe_digest(str(settings)) != before
