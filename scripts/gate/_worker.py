@@ -2,8 +2,10 @@
 
 Isolation keeps programs from sharing module state (the SDK's runtime settings, the program's own
 imports) and lets recordings run in parallel: a stack's preview (`mode` "preview") and its update
-(`mode` "update", `is_dry_run()` false; gate.dual) are two workers, so one stack uses both CPUs. The
-result is the redacted checkpoint, so secrets never leave this process in clear.
+(`mode` "update", `is_dry_run()` false; gate.dual) are two workers, so one stack uses both CPUs; the
+update may not write beside its preview (`held`), and is recorded again once the preview has ended when
+either wrote (round 41: `pulumi up` runs it on the checkout its preview left; the preview's files are its
+`wrote`). The result is the redacted checkpoint, so secrets never leave this process in clear.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ PRELOAD = ("gate.recording", "gate.mocks", "gate.monitor", "gate.project", "gate
 
 def _preview(request: dict, kwargs: dict) -> dict[str, Any]:
     from gate.recording import record_program
+    from gate.side_effects import written
 
     graph = record_program(request["program"], request["stack"], **kwargs)
     return {
         "ok": True,
+        "wrote": written(),
         "project": graph.project,
         "stack": graph.stack,
         "config": graph.config,
@@ -108,6 +112,11 @@ def main(argv: list[str], install_filter: Any = None) -> int:
 
         ReadTracker.start(probing=True)   # what the program reads (opens, stats, lists) is its entry's input
         run_variables(request)
+        if request.get("mode") == "update":
+            from gate.side_effects import hold_writes, preview_left
+
+            hold_writes(bool(request.get("beside_preview")))
+            preview_left(request.get("preview_left") or {})
         try:
             fixtures = request.get("invoke_fixtures")
             kwargs = {
@@ -134,6 +143,10 @@ def main(argv: list[str], install_filter: Any = None) -> int:
         where = f"stack {request.get('stack')}"
         result = {"ok": False, "error": limit_line(where, exc) if refused_by_limit(exc)
                   else f"{where}: {type(exc).__name__}: {exc}"}
+    from gate.side_effects import held
+
+    if held():   # whatever came of it: the runner records the update again after its preview
+        result = {"ok": True, "held": True}
     tmp = Path(result_file + ".tmp")
     tmp.write_text(json.dumps(result), encoding="utf-8")
     tmp.replace(result_file)

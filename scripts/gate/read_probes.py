@@ -1,7 +1,8 @@
 """Reads that open no file, for the stack cache.
 
 A program that decides on whether a file exists (`os.path.exists`, `Path.is_file`, `os.stat`,
-`os.access`), where a link points (`os.readlink`, round 40) or on a directory's entries (`os.listdir`,
+`os.access`), where a link points (`os.readlink`, round 40), its extended attributes (`os.getxattr`,
+`os.listxattr`, round 41: no audit event) or on a directory's entries (`os.listdir`,
 `os.scandir`, `glob`, `Path.iterdir`) depends on them as much as on a file's bytes, but opens nothing the
 `open` audit event would show. The recording
 worker notes them (`ReadTracker.start(probing=True)`), marked before the path in `ReadTracker.paths`, and
@@ -26,7 +27,7 @@ PROBE = "?"      # mark of a path the program stat'ed
 LISTING = "*"    # mark of a directory the program listed
 MARKS = (PROBE, LISTING)
 _stat = real_stat = posix.stat   # before install_stat_probes: a stat that notes nothing
-_lstat, _readlink = posix.lstat, posix.readlink
+_lstat, _readlink, _listxattr, _getxattr = posix.lstat, posix.readlink, posix.listxattr, posix.getxattr
 
 
 def mark(kind: str, path: Any) -> str | None:
@@ -47,8 +48,9 @@ def mark(kind: str, path: Any) -> str | None:
 
 def probe_digest(path: str) -> str:
     """What a stat tells: missing, or the kind and permission bits (and a file's size); before it, what a
-    symbolic link there points at (round 40: `os.readlink` reads it, and no stat shows it)."""
-    seen = f"probe:{_link(path)}"
+    symbolic link there points at (round 40: `os.readlink` reads it, and no stat shows it) and its extended
+    attributes (round 41)."""
+    seen = f"probe:{_link(path)}{_xattrs(path)}"
     try:
         st = _stat(path)
     except (OSError, ValueError):
@@ -65,6 +67,18 @@ def _link(path: str) -> str:
 
     try:
         return f"link:{digest(_readlink(path))}:" if stat.S_ISLNK(_lstat(path).st_mode) else ""
+    except (OSError, ValueError):
+        return ""
+
+
+def _xattrs(path: str) -> str:
+    """`xattr:<digest of the names and values>:` when `path` has extended attributes, else nothing (so a
+    path without any digests as before round 41)."""
+    from gate.cache import digest
+
+    try:
+        names = sorted(_listxattr(path))
+        return f"xattr:{digest([[n, _getxattr(path, n).hex()] for n in names])}:" if names else ""
     except (OSError, ValueError):
         return ""
 
@@ -96,15 +110,16 @@ def _importing() -> bool:
 
 
 def install_stat_probes(note: Callable[[str], None]) -> None:
-    """`os.stat`, `os.lstat`, `os.access` and `os.readlink` (and the same functions of `posix`, which `os`
-    re-exports) note the path asked about (`os.path`, `pathlib` and `glob` call them through the module)."""
+    """`os.stat`, `os.lstat`, `os.access`, `os.readlink`, `os.listxattr` and `os.getxattr` (and the same
+    functions of `posix`, which `os` re-exports) note the path asked about (`os.path`, `pathlib` and `glob`
+    call them through the module)."""
     for module in (os, posix):
-        for name in ("stat", "lstat", "access", "readlink"):
+        for name in ("stat", "lstat", "access", "readlink", "listxattr", "getxattr"):
             real = getattr(posix, name)
 
-            def probed(path: Any, *args: Any, _real: Any = real, **kwargs: Any) -> Any:
+            def probed(path: Any = None, *args: Any, _real: Any = real, **kwargs: Any) -> Any:
                 where = placed(path, kwargs.get("dir_fd"))   # round 40: relative to a descriptor
-                marked = mark(PROBE, path if where is UNPLACED else where)
+                marked = mark(PROBE, path if where is UNPLACED else where)   # None: `os.listxattr()`, "."
                 if marked is not None and not _importing():
                     note(marked)
                 return _real(path, *args, **kwargs)

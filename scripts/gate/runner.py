@@ -13,12 +13,15 @@ recorded again once that stack is done. Cycles are broken by running the rest wi
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Collection
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,7 @@ from gate.run_hints import (
     write_hint,
 )
 
+AFTER = "update after its preview"   # a stack's update recorded again once its preview has ended
 Reuse = Callable[[str, set[str]], bool]   # (stack, stacks decided) -> answered without recording
 Recorded = Callable[[str, "StackRun"], None]   # (stack, its final run)
 
@@ -61,6 +65,7 @@ class StackRun:
     states: list[str] = field(default_factory=list)   # other stacks' states it read the outputs of
     env: list[str] = field(default_factory=list)      # environment variables it read
     modules: list[str] = field(default_factory=list)  # SDK modules it loaded (gate.zygote's hint)
+    wrote: list[str] = field(default_factory=list)    # files the preview wrote (its update may read them)
 
 
 def state_path(out: Path, stack: str) -> Path:
@@ -114,6 +119,8 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
         data = json.loads(result.read_text(encoding="utf-8"))
         if not data.get("ok"):
             raise GateError(data.get("error") or f"stack {stack}: recording the {mode} failed")
+        if data.get("held"):   # it would have written a file beside its preview: recorded again after it
+            return data
         if options.get("recorder") == "process":   # round 8: the record is the recorder process's
             from gate.relay_result import merge
 
@@ -144,13 +151,14 @@ def run_worker(program: Path, stack: str, state_dirs: list[Path], deadline: floa
         diagnostics=data.get("diagnostics") or [], env_reads=data.get("env_reads") or [],
         wall_seconds=data["wall_seconds"], inputs=data.get("inputs") or [], env=data.get("env") or [],
         states=data.get("states") or [],
-        modules=data.get("modules") or [],
+        modules=data.get("modules") or [], wrote=data.get("wrote") or [],
     )
 
 
 def run_update(program: Path, stack: str, state_dirs: list[Path], deadline: float | None = None,
                options: dict[str, Any] | None = None, zygote: Any = None) -> dict[str, Any]:
-    """Record one stack as an update (`is_dry_run()` false) in a worker process beside its preview."""
+    """Record one stack as an update (`is_dry_run()` false) in a worker process, beside its preview or,
+    when either wrote a file, after it (round 41)."""
     return _spawn(program, stack, state_dirs, deadline, options, "update", zygote)
 
 
@@ -234,7 +242,7 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
             reuse: Reuse | None, recorded: Recorded | None,
             started: Callable[[], None] | None = None) -> dict[str, StackRun]:
     kinds = ("preview", "update") if options.get("record_update", True) else ("preview",)
-    work = {"preview": run_worker, "update": run_update}
+    work = {"preview": run_worker, "update": run_update, AFTER: run_update}
     done: dict[str, StackRun] = {}
     reused: set[str] = set()
     rerun_once: set[str] = set()
@@ -242,6 +250,8 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
     fresh: list[str] = []          # recorded, `recorded` not told yet
     queue: list[tuple[str, str, frozenset[str]]] = []      # (stack, kind, stacks done when it started)
     parts: dict[str, dict[str, Any]] = {}
+    left: dict[str, dict[str, list[int]]] = {}      # what each stack's ended preview wrote, to its update
+    after: set[str] = set()        # stacks whose update is recorded again once their preview has ended
     running: dict[Future[Any], tuple[str, str, frozenset[str]]] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         while pending or queue or running:
@@ -255,14 +265,17 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                     reused.add(stack)
                     continue
                 parts[stack] = {}
+                after.discard(stack)
                 queue.extend((stack, kind, frozenset(decided)) for kind in kinds)
             while queue and len(running) < max(1, jobs):
                 task = queue.pop(0)
                 stack, kind = task[:2]
                 # an update reads the updates of the stacks it references: their deploy-time outputs
-                dirs = ([out / UPDATES_DIR, out, previous / UPDATES_DIR, previous] if kind == "update"
+                dirs = ([out / UPDATES_DIR, out, previous / UPDATES_DIR, previous] if kind != "preview"
                         else [out, previous])
-                running[pool.submit(work[kind], program, stack, dirs, deadline, options, forker)] = task
+                given = {**options, "preview_left": left.pop(stack)} if kind == AFTER \
+                    else {**options, "beside_preview": True} if kind == "update" else options
+                running[pool.submit(work[kind], program, stack, dirs, deadline, given, forker)] = task
             if started is not None and running:
                 started()
                 started = None
@@ -272,8 +285,14 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for fut in finished:
                 stack, kind, at_start = running.pop(fut)
-                parts[stack][kind] = _result(fut)   # GateError propagates
+                parts[stack]["update" if kind == AFTER else kind] = _result(fut)   # GateError propagates
                 if len(parts[stack]) < len(kinds):
+                    continue
+                if _again(parts[stack], stack in after):
+                    after.add(stack)
+                    del parts[stack]["update"]
+                    left[stack] = _left(parts[stack]["preview"].wrote)
+                    queue.insert(0, (stack, AFTER, at_start))
                     continue
                 got = parts.pop(stack)
                 run = got["preview"]
@@ -293,6 +312,27 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                 fresh.append(stack)
     _tell(recorded, fresh, done)
     return done
+
+
+def _again(got: dict[str, Any], again: bool) -> bool:
+    """Whether a stack's update, recorded beside its preview, is recorded again once the preview has
+    ended (round 41): `pulumi up` runs it on the checkout the preview left, so the two recordings stand
+    together only when neither wrote a file (the update beside the preview may not: `held`)."""
+    return "update" in got and not again and bool(got["preview"].wrote or got["update"].get("held"))
+
+
+def _left(wrote: list[str]) -> dict[str, list[int]]:
+    """The regular files a preview wrote as it left them (taken by the gate, not by the program's process):
+    its stack's update may read them unchanged (gate.side_effects.preview_left, round 41)."""
+    from gate.side_effects import fingerprint
+
+    found: dict[str, list[int]] = {}
+    for path in wrote:
+        with suppress(OSError):
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode):
+                found[path] = fingerprint(st)
+    return found
 
 
 def _result(fut: Future[Any]) -> Any:

@@ -15,7 +15,8 @@ its own directory, except the files that decide how it is deployed and judged (`
 may keep beside its program, and the gate's output directory, round 37): a program rewriting its
 backend, stack config, the records or a pack would change what the gate reads after the run, not what
 `pulumi up` reads before it; nor may it read a file another recording of the same run wrote (round 4:
-stack a leaves `build/region.txt` for stack b; round 37: in a hidden directory too).
+stack a leaves `build/region.txt` for stack b; round 37: in a hidden directory too), but a stack's update
+may read what its preview left, unchanged (round 41: `pulumi up` runs the update on the preview's checkout).
 Round 6: a path is checked on both ends of a rename or link, a symlink, mode, owner, time or directory
 made outside the program's directory is refused like a write; `_posixsubprocess.fork_exec` (what
 multiprocessing's spawn and forkserver call, no audit event of its own) is a process start; a profile or
@@ -97,6 +98,9 @@ class _Watch:
     root: Path | None = None          # the program's directory: its own files may be written
     notes: list[str] = []
     own: set[str] = set()             # files this recording wrote (it may read them back)
+    preview: dict[str, list[int]] = {}   # an update's: what its stack's preview left (path: fingerprint)
+    hold = False                      # an update beside its preview: no file of the program's written
+    held = False                      # one was refused so (the update is recorded again after its preview)
     judged: tuple[Path, ...] = ()     # what the gate judges by or writes: never the program's to write
     out: Path | None = None           # the gate's output directory (among `judged`): this run's states
     since = 0                         # files changed after this (ns) were written during this run
@@ -172,6 +176,9 @@ def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
         rel = target.relative_to(root)
         protected = (target.name.startswith("Pulumi.") and target.suffix in (".yaml", ".yml")) \
             or target.name == "pyproject.toml" or "fixtures" in rel.parts[:-1] or _judged(target)
+        if not protected and _Watch.hold:
+            _Watch.held = True
+            return f"{verb} {path} while its preview is recorded (the update is recorded again after it)"
         if not protected:
             _Watch.own.add(str(target))
             return None
@@ -194,13 +201,41 @@ def _left_by_another(path: Any) -> str | None:
         return None
     rel = Path(target).relative_to(root) if target.startswith(str(root) + os.sep) else Path(target)
     try:
-        changed = real_stat(target).st_mtime_ns
+        now = real_stat(target)
     except OSError:
         return None
-    if changed < _Watch.since:
-        return None
+    if now.st_mtime_ns < _Watch.since or _Watch.preview.get(target) == fingerprint(now):
+        return None      # older than the run, or as this stack's preview left it (`pulumi up` reads that)
     return (f"read {rel.as_posix()}, which another recording of this run wrote (a deploy of this stack from "
             "a clean checkout does not have it): generate it in every run before reading it, or commit it")
+
+
+def fingerprint(st: os.stat_result) -> list[int]:
+    """What tells a file from a rewrite of it: modification time (ns), size, inode."""
+    return [st.st_mtime_ns, st.st_size, st.st_ino]
+
+
+def written() -> list[str]:
+    """The files the last recording of this process wrote in its program's directory (gate.runner gives
+    those of a preview to its stack's update, round 41)."""
+    return sorted(_Watch.own)
+
+
+def preview_left(files: dict[str, list[int]]) -> None:
+    """An update recording may read what its stack's preview wrote, as `pulumi up` runs its update on the
+    checkout its preview left (round 41), but only as the preview left it (`fingerprint`, taken by the
+    gate when the preview ended): another recording's rewrite is still refused."""
+    _Watch.preview = {path: list(fp) for path, fp in files.items()}
+
+
+def hold_writes(hold: bool) -> None:
+    """An update recorded beside its preview writes no file of its program (it would be the preview's to
+    find), and `held` says it tried (round 41)."""
+    _Watch.hold, _Watch.held = hold, False
+
+
+def held() -> bool:
+    return _Watch.held
 
 
 def _judged(target: Path) -> bool:

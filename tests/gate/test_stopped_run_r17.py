@@ -24,8 +24,9 @@ from processes import Tree, cmdline, untimed
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 
-# The `hang` stack's program says where it hangs (`hanging.<pid>` in its directory, the pid of the worker
-# recording it) before it sleeps: a test stops the run there, not after a fixed sleep (round 19).
+# The `hang` stack's preview says where it hangs (`hanging.<pid>` in its directory, the pid of the worker
+# recording it) before it sleeps: a test stops the run there, not after a fixed sleep (round 19). Its update
+# writes nothing (beside its preview it may not, round 41: it would be held and recorded after the preview).
 PROGRAM = """\
 import os
 import time
@@ -36,7 +37,8 @@ import pulumi_aws as aws
 
 bucket = aws.s3.Bucket("logs")
 if pulumi.Config().get_bool("hang"):
-    Path(f"hanging.{os.getpid()}").write_text("hanging")
+    if pulumi.runtime.is_dry_run():   # an update beside its preview may not write (round 41)
+        Path(f"hanging.{os.getpid()}").write_text("hanging")
     time.sleep(600)
 pulumi.export("bucket", bucket.bucket)
 """
@@ -222,14 +224,30 @@ def _stop(world, args: list, out: Path, point, action, env: dict | None = None, 
 
 
 def _hanging(world, proc: subprocess.Popen, tree: Tree) -> int:
-    """The pid of a recording worker whose program hangs, once both recordings of the `hang` stack (its
-    preview and its update) are hanging: an event the programs write, not a sleep that a loaded host may
-    outrun (round 19). The bound only ends a run that never gets there."""
+    """The pid of the preview's recording worker once both recordings of the `hang` stack hang: the preview
+    says so in its mark, the update (a sibling fork of the same zygote, which may write nothing beside its
+    preview) by sleeping, seen on /proc; events, not a sleep a loaded host may outrun (round 19). The bound
+    only ends a run that never gets there."""
     end = time.monotonic() + 240
-    while len(marks := sorted(world["program"].glob("hanging.*"))) < 2:
+    while not (marks := sorted(world["program"].glob("hanging.*"))):
         assert time.monotonic() < end and proc.poll() is None, tree.describe()
         time.sleep(0.05)
-    return int(marks[0].suffix[1:])
+    preview = int(marks[0].suffix[1:])
+    asleep = 0
+    while asleep < 10:      # half a second asleep in a row: not a poll's short sleep
+        assert time.monotonic() < end and proc.poll() is None, tree.describe()
+        time.sleep(0.05)
+        parent = tree.seen.get(preview, ("", 0))[1]
+        siblings = [p for p, (_, up) in list(tree.seen.items()) if up == parent and p != preview]
+        asleep = asleep + 1 if any(_sleeping(p) for p in siblings) else 0
+    return preview
+
+
+def _sleeping(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/wchan").read_text() == "hrtimer_nanosleep"
+    except OSError:
+        return False
 
 
 def _scanning(world, proc: subprocess.Popen, tree: Tree) -> int:
