@@ -1,0 +1,102 @@
+"""Round-79 class (docs/pia-conditions.md, round 79). A REST API's `policy` input overrides its OpenAPI
+body's `x-amazon-apigateway-policy`, so only the input is judged; a Deny with `NotPrincipal` and no condition
+fences an Allow to anyone when it spares only AWS principals of accounts the PIA record names; an account-less
+ARN in `aws:SourceArn` pins only as a bucket the stack creates. The tests that fail on the code before the fix
+(the cases: c7b9544f) say so; the others guard."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ruletest import case, messages_of, only, patch, run
+
+PUBLIC = "disallow-public-data-access"
+ANYONE = "allows anyone (Principal '*') without a condition pinning"
+BODY = "`body`: `x-amazon-apigateway-policy`"
+
+
+@pytest.mark.parametrize("stem", ["r79p-50", "r79p-51"])
+def test_a_policy_input_overrides_the_bodys_policy(stem):
+    assert run(PUBLIC, case(stem)) == []
+
+
+def test_an_empty_policy_input_overrides_nothing():
+    """r79p-01's body is judged; its empty `policy` input blocks on its own as before."""
+    assert any(BODY in m and ANYONE in m for m in messages_of(run(PUBLIC, case("r79p-01")), "api"))
+    assert any(BODY in m for m in messages_of(run(PUBLIC, patch(case("r79p-50"), "api", policy="")), "api"))
+
+
+def test_a_put_body_and_an_overriding_input_are_still_judged():
+    """A RestApiPut has no `policy` input, and the input that overrides is judged itself."""
+    only(run(PUBLIC, case("r79p-02")), "put", f"{BODY} statement 0 {ANYONE}")
+    only(run(PUBLIC, case("r79p-03")), "api", "`policy` statement 0 allows principals of account 9999")
+
+
+@pytest.mark.parametrize("stem", ["r79p-52", "r79p-53"])
+def test_a_deny_sparing_only_recorded_principals_fences(stem):
+    assert run(PUBLIC, case(stem)) == []
+
+
+@pytest.mark.parametrize("stem, name, spared", [
+    ("r79p-04", "policy", "AWS 'arn:aws:iam::999988887777:root'"),
+    ("r79p-06", "policy", "AWS '*'"),
+    ("r79p-07", "policy", "Service 'lambda.amazonaws.com'"),
+])
+def test_whom_a_deny_spares_beyond_the_record_is_named(stem, name, spared):
+    only(run(PUBLIC, case(stem)), name, f"a Deny's NotPrincipal spares {spared}, not only AWS principals")
+
+
+@pytest.mark.parametrize("stem, name", [("r79p-05", "policy"), ("r79p-08", "intake-policy")])
+def test_a_conditional_or_narrower_notprincipal_deny_does_not_fence(stem, name):
+    assert any(ANYONE in m for m in messages_of(run(PUBLIC, case(stem)), name))
+
+
+def _deny(**fields) -> list[dict]:
+    """r79p-52 with its Deny's fields changed (None removes one)."""
+    resources = case("r79p-52")
+    policy = json.loads(next(r for r in resources if r["name"] == "policy")["inputs"]["policy"])
+    policy["Statement"][0].update(fields)
+    policy["Statement"][0] = {k: v for k, v in policy["Statement"][0].items() if v is not None}
+    return patch(resources, "policy", policy=json.dumps(policy))
+
+
+@pytest.mark.parametrize("fields", [
+    {"NotPrincipal": {"AWS": ["111122223333", "arn:aws:iam::444455556666:role/log-archive-deployer"]}},
+    {"Action": "execute-api:*", "Resource": "*"},
+])
+def test_recorded_accounts_by_id_or_role_and_wider_denies_fence(fields):
+    assert run(PUBLIC, _deny(**fields)) == []
+
+
+@pytest.mark.parametrize("fields", [
+    {"NotPrincipal": {"Federated": "cognito-identity.amazonaws.com"}},
+    {"NotPrincipal": {"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}},
+    {"NotPrincipal": "*"},
+    {"NotPrincipal": {}},
+    {"Principal": "*"},  # both elements: no valid policy, no fence
+    {"NotAction": "execute-api:ManageConnections", "Action": None},
+])
+def test_other_notprincipal_denies_do_not_fence(fields):
+    assert any(ANYONE in m for m in messages_of(run(PUBLIC, _deny(**fields)), "policy"))
+
+
+def test_a_bucket_arn_of_another_party_pins_nothing():
+    found = messages_of(run(PUBLIC, case("r79p-10")), "intake-policy")
+    assert any(ANYONE in m and "aws:sourcearn 'arn:aws:s3:::partner-uploads' is no VPC endpoint" in m
+               for m in found), found
+
+
+@pytest.mark.parametrize("operator", ["ArnLike", "ArnEquals", "StringEquals"])
+def test_the_stacks_own_bucket_pins(operator):
+    resources = case("r79p-55")
+    policy = next(r for r in resources if r["name"] == "intake-policy")["inputs"]["policy"]
+    assert run(PUBLIC, patch(resources, "intake-policy", policy=policy.replace("ArnLike", operator))) == []
+
+
+def test_an_account_less_arn_of_another_service_cannot_be_placed():
+    resources = case("r79p-55")
+    policy = next(r for r in resources if r["name"] == "intake-policy")["inputs"]["policy"]
+    found = run(PUBLIC, patch(resources, "intake-policy", policy=policy.replace(
+        "arn:aws:s3:::corpus-audit", "arn:aws:route53:::hostedzone/Z0123456789")))
+    assert any(ANYONE in m for m in messages_of(found, "intake-policy")), found
