@@ -100,3 +100,60 @@ def test_an_account_less_arn_of_another_service_cannot_be_placed():
     found = run(PUBLIC, patch(resources, "intake-policy", policy=policy.replace(
         "arn:aws:s3:::corpus-audit", "arn:aws:route53:::hostedzone/Z0123456789")))
     assert any(ANYONE in m for m in messages_of(found, "intake-policy")), found
+
+
+# Wave 2 (cases 10de050d): API Management users, group members, subscription owners, client applications and
+# product policies, read by apim_members instead of refused unread.
+JUDGEABLE = "require-judgeable-data-types"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # Pulumi's unknown value
+
+
+@pytest.mark.parametrize("stem", ["r79p-56", "r79p-57", "r79p-58", "r79p-59"])
+def test_the_stacks_users_members_owners_applications_and_product_policies_pass(stem):
+    assert run(JUDGEABLE, case(stem)) == [] and run(PUBLIC, case(stem)) == []
+
+
+@pytest.mark.parametrize("stem", ["r79p-11", "r79p-12"])
+def test_a_product_policys_targets_still_block_and_it_is_no_longer_refused_unread(stem):
+    assert run(JUDGEABLE, case(stem)) == []
+    assert messages_of(run(PUBLIC, case(stem)), "product-policy")
+
+
+@pytest.mark.parametrize("stem, user", [("r79p-13", "'1'"), ("r79p-14", "'contractor-7'")])
+def test_a_member_the_stack_does_not_create_blocks(stem, user):
+    only(run(PUBLIC, case(stem)), "partners-member", f"the group member is user {user}, which this stack")
+
+
+def test_a_member_and_group_of_another_service_block():
+    found = messages_of(run(PUBLIC, case("r79p-15")), "partners-member")
+    assert len(found) == 2 and "into group 'partners', which this stack does not create" in found[0], found
+
+
+def test_a_literal_password_blocks_a_secret_or_generated_one_does_not():
+    only(run(PUBLIC, case("r79p-16")), "partner-dev", "is given a password written in the program")
+    for password in ("[secret]", UNKNOWN, None):
+        assert run(PUBLIC, patch(case("r79p-16"), "partner-dev", password=password)) == []
+
+
+def test_an_owner_of_another_service_still_blocks():
+    found = messages_of(run(PUBLIC, case("r79p-17")), "key")
+    assert any("is owned by '/users/partner-dev', a developer-portal user no check reads" in m for m in found)
+
+
+def test_a_subscription_owner_fed_from_the_stacks_user_passes_at_preview():
+    assert run(PUBLIC, patch(case("r79p-58"), "key", ownerId=UNKNOWN)) == []
+
+
+@pytest.mark.parametrize("stem, fragment", [
+    ("r79p-18", "its client application is owned by user '1', which this stack does not create"),
+    ("r79p-19", "the link puts a client application into product 'starter', which this stack does not"),
+])
+def test_a_client_application_owned_or_linked_outside_the_stack_blocks(stem, fragment):
+    only(run(PUBLIC, case(stem)), "client-app-product", fragment)
+
+
+def test_a_client_application_the_stack_does_not_create_blocks():
+    resources = [r for r in case("r79p-59") if r["name"] != "client-app"]
+    for r in resources:
+        r.get("refs", {}).pop("clientApplicationId", None)
+    only(run(PUBLIC, resources), "client-app-product", "application 'partner-app' is no ClientApplication")
