@@ -44,16 +44,17 @@ def user_gap(graph: StackGraph, r: ResourceView, fld: str, what: str) -> str | N
     )
 
 
+_PASSWORD = (
+    "the portal user {user!r} is given a password written in the program: it is in the source and the state, "
+    "and whoever reads either signs in as the user and reads its subscriptions' keys; leave `password` out "
+    "(one is generated) and sign the user in with an Entra identity, or pass it as a secret"
+)
+
+
 def _user(r: ResourceView, graph: StackGraph) -> list[str]:
     password = r.input("password")
-    if not isinstance(password, str) or is_unknown(password) or password == REDACTED:
-        return []
-    return [
-        f"the portal user {r.input('userId')!r} is given a password written in the program: it is in the "
-        "source and the state, and whoever reads either signs in as the user and reads its subscriptions' "
-        "keys; leave `password` out (one is generated) and sign the user in with an Entra identity, or pass "
-        "it as a secret"
-    ]
+    literal = isinstance(password, str) and not is_unknown(password) and password != REDACTED
+    return [_PASSWORD.format(user=r.input("userId"))] if literal else []
 
 
 def _group_user(r: ResourceView, graph: StackGraph) -> list[str]:
