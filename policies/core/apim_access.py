@@ -21,8 +21,8 @@ stack can read: the one it declares (`Policy`), or, declaring none, the default 
 taken to answer nothing (docs/pia-conditions.md, round 72's leads). A service of another team or stack has a
 global policy read nowhere, so `<base />` before the check blocks there, as does a declared global policy that
 cannot be read, or two (which applies is not said). What is set outside the program on the stack's own service
-is drift, which no check of a program sees. Product policies still
-block wherever the stack sets them (require-judgeable-data-types). `<limit-concurrency>` runs its
+is drift, which no check of a program sees. Product policies are read
+for their targets only (round 79: apim_members, origin_hosts). `<limit-concurrency>` runs its
 children in place for every caller it admits (the rest are refused), so they are read as if they stood in
 `<inbound>`; `<cors>` answers a preflight request with headers and no data, and is read as such only when it
 holds its own four elements.
@@ -45,7 +45,8 @@ to `/products/{id}` the product's APIs; to `/apis/{id}` one API. So its scope mu
 the stack, in its service (what the key opens is then read there); a scope it cannot place blocks. Tracing
 (`allowTracing`) lets the key's holder read request traces, which the `trace` policy page warns carry keys,
 access tokens, passwords and internal host names. An owner (`ownerId`, a developer-portal user) is shown the
-keys of its product subscriptions in the portal, and no check reads who that user is; a standalone
+keys of its product subscriptions in the portal, and no check reads who that user is unless the stack creates
+it (round 79: a `User` of its service, read by apim_members); a standalone
 subscription (no owner) is read through the management plane, by those the service's role assignments admit.
 The state is not read: each state is one approval away from `active`.
 """
