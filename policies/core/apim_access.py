@@ -21,8 +21,8 @@ stack can read: the one it declares (`Policy`), or, declaring none, the default 
 taken to answer nothing (docs/pia-conditions.md, round 72's leads). A service of another team or stack has a
 global policy read nowhere, so `<base />` before the check blocks there, as does a declared global policy that
 cannot be read, or two (which applies is not said). What is set outside the program on the stack's own service
-is drift, which no check of a program sees. Product policies still
-block wherever the stack sets them (require-judgeable-data-types). `<limit-concurrency>` runs its
+is drift, which no check of a program sees. Product policies are read
+for their targets only (round 79: apim_members, origin_hosts). `<limit-concurrency>` runs its
 children in place for every caller it admits (the rest are refused), so they are read as if they stood in
 `<inbound>`; `<cors>` answers a preflight request with headers and no data, and is read as such only when it
 holds its own four elements.
@@ -45,7 +45,8 @@ to `/products/{id}` the product's APIs; to `/apis/{id}` one API. So its scope mu
 the stack, in its service (what the key opens is then read there); a scope it cannot place blocks. Tracing
 (`allowTracing`) lets the key's holder read request traces, which the `trace` policy page warns carry keys,
 access tokens, passwords and internal host names. An owner (`ownerId`, a developer-portal user) is shown the
-keys of its product subscriptions in the portal, and no check reads who that user is; a standalone
+keys of its product subscriptions in the portal, and no check reads who that user is unless the stack creates
+it (round 79: a `User` of its service, read by apim_members); a standalone
 subscription (no owner) is read through the management plane, by those the service's role assignments admit.
 The state is not read: each state is one approval away from `active`.
 """
@@ -67,6 +68,7 @@ PRODUCT = "azure-native:apimanagement:Product"
 PRODUCT_GROUPS = ("azure-native:apimanagement:ProductGroupLink", "azure-native:apimanagement:ProductGroup")
 PRODUCT_APIS = ("azure-native:apimanagement:ProductApiLink", "azure-native:apimanagement:ProductApi")
 SUBSCRIPTION = "azure-native:apimanagement:Subscription"
+USER = "azure-native:apimanagement:User"
 CONTROLS = (API, API_POLICY, GLOBAL_POLICY, PRODUCT, *PRODUCT_GROUPS, *PRODUCT_APIS, SUBSCRIPTION)
 # Type prefixes of what decides who may call a workspace's APIs (and the types named after them): how to make
 # the data path judgeable, for require-judgeable-data-types' message.
@@ -80,12 +82,6 @@ UNJUDGED = {
         f"azure-native:apimanagement:{t}": _WORKSPACE
         for t in ("WorkspaceApi", "WorkspacePolicy", "WorkspaceProduct", "WorkspaceSubscription")
     },
-    "azure-native:apimanagement:ClientApplicationProductLink": (
-        "it gives a client application, owned by a developer-portal user, the product's APIs, and no check "
-        "reads the application, its owner or its secrets: give the caller a Subscription without owner "
-        "scoped to a product or API this stack creates (read by apim_access), or add a check for client "
-        "applications"
-    ),
 }
 SELF_SERVICE_GROUPS = ("developers", "guests")  # built in: who signs up on the portal; anonymous visitors
 _TOKEN_CHECKS = ("validate-jwt", "validate-azure-ad-token")
@@ -288,7 +284,8 @@ def _link(link: ResourceView, graph: StackGraph) -> list[str]:
     named = link.input("productId")
     if is_unknown(named):
         return [unknown_message("productId", "which product the link names, and so who may subscribe,")]
-    puts = "the API" if link.type in PRODUCT_APIS else "a group"
+    puts = {**dict.fromkeys(PRODUCT_APIS, "the API"), **dict.fromkeys(PRODUCT_GROUPS, "a group")}.get(
+        link.type, "a client application")
     return [
         f"the link puts {puts} into product {str(named).rsplit('/', 1)[-1]!r}, which this stack does not "
         f"create in service {link.input('serviceName')!r}: who may subscribe to it (whether it asks a key, "
@@ -326,6 +323,7 @@ def _scope_gap(graph: StackGraph, sub: ResourceView, scope: str) -> str | None:
 def _subscription(sub: ResourceView, graph: StackGraph) -> list[str]:
     """A key the program hands out: what its scope opens, whether its holder reads traces, who is shown it."""
     scope, tracing, owner = (sub.input(f) for f in ("scope", "allowTracing", "ownerId"))
+    owner = None if own_user(graph, sub, "ownerId") else owner  # round 79: a User the stack creates
     if not _known(scope) or any(is_unknown(v) for v in (tracing, owner)):
         return [unknown_message("scope/allowTracing/ownerId", "what its key opens and who holds it")]
     out = [gap] if (gap := _scope_gap(graph, sub, scope)) else []
@@ -340,9 +338,15 @@ def _subscription(sub: ResourceView, graph: StackGraph) -> list[str]:
             f"the subscription is owned by {owner!r}, a developer-portal user no check reads (one who signed "
             "up, the built-in administrator): the portal shows its owner a product subscription's keys; "
             "leave ownerId out (a standalone subscription, its keys read by those the service's role "
-            "assignments admit)"
+            "assignments admit), or name a User this stack creates in the subscription's service"
         )
     return out
+
+
+def own_user(graph: StackGraph, r: ResourceView, fld: str) -> bool:
+    """`r.fld` (a user id, `/users/{id}` or a resource id) names a User the stack creates in r's service
+    (round 79: its sign-in read by apim_members)."""
+    return any(_same(graph, r, fld, u, "userId") for u in graph.by_type(USER))
 
 
 EXTRA_CHECKS = (

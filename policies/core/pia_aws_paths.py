@@ -106,9 +106,9 @@ def openapi_integrations(body: Any) -> tuple[list[dict[str, Any]], str | None]:
 
 
 def openapi_policy(body: Any, graph: StackGraph) -> list[str]:
-    """Round 77: the body's `x-amazon-apigateway-policy` is the REST API's resource policy (the SDK: unless a
-    `policy` input overrides it; judged either way), so its Allows to anyone need a pin as any other's;
-    round 78: its grants to other accounts by name or condition are judged as the `policy` field's."""
+    """Round 77: the body's `x-amazon-apigateway-policy` is the REST API's resource policy, so its Allows to
+    anyone need a pin as any other's; round 78: its grants to other accounts by name or condition are judged
+    as the `policy` field's. Round 79: not where the API's `policy` input overrides it (`overridden`)."""
     doc, problem = _openapi(body)
     if problem or not isinstance(doc, dict) or doc.get("x-amazon-apigateway-policy") is None:
         return []  # an unreadable body is reported once, by its integrations
@@ -130,9 +130,18 @@ def openapi_reads(unknown_ok: bool = False) -> Callable[[ResourceView, StackGrap
             _service_read(i.get("type"), i.get("uri"), i.get("httpMethod"), i.get("integrationSubtype"))
             for i in found
         ]
-        return [f"`body`: {h} {_WHO}" for h in hits if h] + openapi_policy(r.input("body"), graph)
+        policy = [] if overridden(r) else openapi_policy(r.input("body"), graph)
+        return [f"`body`: {h} {_WHO}" for h in hits if h] + policy
 
     return judge
+
+
+def overridden(r: ResourceView) -> bool:
+    """A REST API's `policy` input, when given, overrides its body's `x-amazon-apigateway-policy` (the SDK's
+    `apigateway.RestApi.policy`: "the argument value will override the OpenAPI value"), and is judged as the
+    API's policy itself; an empty one overrides nothing (round 79). A `RestApiPut` has no such input."""
+    policy = r.input("policy") if r.type == "aws:apigateway/restApi:RestApi" else None
+    return policy is not None and policy != ""
 
 
 def openapi_plain_http(v: ResourceView) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from policies.core.aoss_access import CONTROLS as AOSS_ACCESS
 from policies.core.aoss_network import CONTROLS as AOSS_NETWORK
-from policies.core.apim_access import CONTROLS as APIM
+from policies.core.apim_members import CONTROLS as APIM
 from policies.core.avd_host_pools import CONTROLS as AVD
 from policies.core.browser_front_ends import CONTROLS as FRONT_ENDS
 from policies.core.chaos_faults import CONTROLS as CHAOS

@@ -29,6 +29,7 @@ from typing import Any
 from policies.core.caller_conditions import ORIGIN_TYPES
 from policies.core.iam.breakglass import records
 from policies.core.iam.statements import as_list, conditions
+from policies.core.own_keys import BUCKET_TYPES
 from policies.core.records import current_stack
 from policies.core.view import ResourceView, StackGraph, json_document
 
@@ -113,11 +114,26 @@ def unplaced(graph: StackGraph, key: str, values: list[str]) -> list[str]:
         own = graph.once(f"origins:{key}", lambda: frozenset(
             str(r.input("id")).lower() for r in graph.by_type(ORIGIN_TYPES[key]) if r.input("id")))
         return [v for v in values if v not in own]
+    if key == "aws:sourcearn":
+        return [v for v in values if _foreign_bucket(graph, v)]
     if key in _ORG_KEYS:
         orgs = graph.once("own_organizations", lambda: frozenset(
             str(e.get("organization")).lower() for e in records(current_stack(), "aws_organizations")))
         return [v for v in values if v.split("/", 1)[0] not in orgs]
     return []
+
+
+def _foreign_bucket(graph: StackGraph, arn: str) -> bool:
+    """Round 79: an ARN without an account field (`arn:aws:s3:::bucket`) pins only as a bucket the stack
+    creates, named by its `bucket` input or recorded id; whoever owns another bucket is the source. Other
+    account-less ARNs cannot be placed (closed world)."""
+    parts = str(arn).split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[4]:
+        return False  # an account field: judged as an account (`_pins`, `pia_other_accounts`)
+    own = graph.once("own_buckets", lambda: frozenset(
+        str(b.input(f)).lower() for b in graph.by_type(*BUCKET_TYPES) for f in ("bucket", "id")
+        if isinstance(b.input(f), str)))
+    return parts[2] != "s3" or parts[5].split("/", 1)[0] not in own
 
 
 _ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
@@ -157,6 +173,7 @@ def open_in(policy: Any, fld: str, graph: StackGraph) -> list[str]:
     return [
         f"`{fld}` statement {s.get('Sid') or i} allows anyone (Principal '*') without a condition pinning "
         "the caller's account, organisation or source" + _unplaced(s, graph, denials)
+        + _spared(denials, graph)
         for i, s in enumerate(as_list(stmts))
         if isinstance(s, dict) and s.get("Effect") == "Allow" and anyone(s) and not pinned(s, graph)
         and not any(fences(d, s, graph) for d in denials)
@@ -174,6 +191,8 @@ def fences(deny: dict[str, Any], allow: dict[str, Any], graph: StackGraph) -> bo
     key that pins, concrete values, the stack's network or the record's organisation): whoever the pin does
     not name is refused, so the Allow reaches only the pinned callers (round 77). Several conditions must all
     hold for the Deny to apply, so a caller failing only one escapes it: they do not fence."""
+    if "NotPrincipal" in deny:
+        return _spares_recorded(deny, allow, graph)
     blocks = [(op.lower().removesuffix("ifexists"), key, values)
               for op, block in conditions(deny).items() for key, values in block.items()]
     if len(blocks) != 1 or "*" not in _principals(deny) or {"NotPrincipal", "NotAction", "NotResource"} & (
@@ -186,6 +205,30 @@ def fences(deny: dict[str, Any], allow: dict[str, Any], graph: StackGraph) -> bo
         and _covered(as_list(allow.get("Action")), as_list(deny.get("Action")), fold=True)
         and _covered(as_list(allow.get("Resource")), as_list(deny.get("Resource")), fold=False)
     )
+
+
+def _spares_recorded(deny: dict[str, Any], allow: dict[str, Any], graph: StackGraph) -> bool:
+    """Round 79: a Deny with `NotPrincipal` refuses "all principals except the ones specified" (IAM User
+    Guide, NotPrincipal; anonymous callers among them), so with no condition, over every action and resource
+    of the Allow, sparing only AWS principals of accounts the PIA record names, only those reach the Allow."""
+    if "Principal" in deny or "Condition" in deny or {"NotAction", "NotResource"} & (set(deny) | set(allow)):
+        return False
+    return (
+        not spared_unrecorded(deny, graph)
+        and _covered(as_list(allow.get("Action")), as_list(deny.get("Action")), fold=True)
+        and _covered(as_list(allow.get("Resource")), as_list(deny.get("Resource")), fold=False)
+    )
+
+
+def spared_unrecorded(deny: dict[str, Any], graph: StackGraph) -> list[str]:
+    """What a Deny's `NotPrincipal` spares that is no AWS principal of an account the PIA record names: a
+    service, federated or canonical user (of any account), `*`, another account; itself if it names no one."""
+    spared = deny.get("NotPrincipal")
+    if not isinstance(spared, dict) or not spared:
+        return [repr(spared)]
+    own = stack_accounts(graph)
+    return [f"{kind} {v!r}" for kind, vals in spared.items() for v in as_list(vals)
+            if kind != "AWS" or arn_account(str(v)) not in own]
 
 
 def unrecorded(graph: StackGraph, key: str, values: list[str]) -> list[str]:
@@ -233,10 +276,22 @@ def _unplaced(stmt: dict[str, Any], graph: StackGraph, denials: list[dict[str, A
     found = sorted(named(stmt, _PINNING_OPERATORS, "").union(*(named(d, _NEGATED, "ifexists")
                                                                 for d in denials)))
     return (
-        f": {', '.join(found)} is no VPC endpoint or VPC of this stack (none it creates records that id), "
-        "nor an organisation or account its PIA record names (`aws_organizations`, `aws_accounts`), so "
-        "whoever owns it, another party among them, reads; name the endpoint or VPC the stack creates by its "
-        "id, record the controller's organisation, or pin the caller's account (aws:PrincipalAccount)"
+        f": {', '.join(found)} is no VPC endpoint or VPC of this stack, nor a bucket it creates (none "
+        "records that id or name), nor an organisation or account its PIA record names (`aws_organizations`, "
+        "`aws_accounts`), so whoever owns it, another party among them, reads; name the endpoint, VPC or "
+        "bucket the stack creates by its id, record the controller's organisation, or pin the caller's "
+        "account (aws:PrincipalAccount)"
+        if found else ""
+    )
+
+
+def _spared(denials: list[dict[str, Any]], graph: StackGraph) -> str:
+    """Why a Deny with `NotPrincipal` and no condition fences nothing (round 79): whom it spares."""
+    found = sorted({v for d in denials if "NotPrincipal" in d and "Condition" not in d
+                    for v in spared_unrecorded(d, graph)})
+    return (
+        f"; a Deny's NotPrincipal spares {', '.join(found)}, not only AWS principals of accounts the PIA "
+        "record names (`aws_accounts`), so those escape it; spare only the controller's accounts or roles"
         if found else ""
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from policies.core import aoss_access, avd_host_pools, exposure, ram_shares
-from policies.core import apim_access as apim
+from policies.core import apim_members as apim
 from policies.core import automation_assets as automation
 from policies.core import network_rule_subnets as subnets
 from policies.core import origin_hosts as origins

@@ -3,8 +3,9 @@ of the stack only by its identifier and in the service that resource stands in: 
 policy target or service but with `serviceName` or its identifier saying another, it names that other
 resource, read nowhere. A subscription the program creates is read: its scope must name a product or API of
 the stack in its service (`/apis`, every API, blocks; a scope it cannot place blocks), it allows no tracing
-and has no owner. A `ClientApplicationProductLink` blocks saying how to make it judgeable. Each test fails on
-the code before the round (the commit of its cases: d6d0f5c6, and 9d172c9e for r74p-04 and -05)."""
+and has no owner (round 79: or a User of the stack). A `ClientApplicationProductLink` blocks (round 79:
+read by apim_members, its application's owner no User of the stack). Each test fails on the code before the
+round (the commit of its cases: d6d0f5c6, and 9d172c9e for r74p-04 and -05)."""
 
 from __future__ import annotations
 
@@ -46,9 +47,10 @@ def test_a_subscription_scope_it_cannot_place_blocks(scope):
     only(found, "key", "is not /apis, /apis/{id} or /products")
 
 
-def test_a_client_application_product_link_blocks_saying_how_to_make_it_judgeable():
-    found = messages_of(run(JUDGEABLE, case("r74p-17")), "client-app-product")
-    assert found and all("give the caller a Subscription without owner" in m for m in found), found
+def test_a_client_application_product_link_blocks_on_an_owner_the_stack_does_not_create():
+    """Round 79: read by apim_members, (its application's owner is no User of the stack)."""
+    assert run(JUDGEABLE, case("r74p-17")) == []
+    only(run(PUBLIC, case("r74p-17")), "client-app-product", "its client application is owned by user")
 
 
 @pytest.mark.parametrize("stem", ["r74p-60", "r74p-61"])
