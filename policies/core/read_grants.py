@@ -30,6 +30,7 @@ from policies.core.caller_conditions import grant_grantees, narrowed
 from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
+from policies.core.runtime_grants import may_call, runtime_grants
 from policies.core.view import ResourceView, get_path, is_unknown
 
 # type -> inputs naming the grantee directly (an account id, an IAM or Organizations ARN)
@@ -332,11 +333,17 @@ def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
     for key, value in view.inputs.items():
         doc = _statement_doc(value)
         if doc is None:
-            if not isinstance(value, str) and not _may_hold(repr(value)):
-                continue  # nothing below can hold a policy (repr: one C pass, not a Python walk)
-            out += [f for at, nested in _nested_docs(value, key)
-                    for f in ([_unread(at)] if nested is None else
-                              _policy_grants(nested, at, own, open_calls=view.type in FRONT_DOORS))]
+            text = value if isinstance(value, str) else repr(value)  # repr: one C pass, not a Python walk
+            if may_call(text):  # round 79: grants an SDK call makes from the run, under any key
+                seen = {f[0] for f in out}
+                out += [f for f in runtime_grants(key, value) if f[0] not in seen]
+            if not isinstance(value, str) and not _may_hold(text):
+                continue  # nothing below can hold a policy
+            found = [f for at, nested in _nested_docs(value, key)
+                     for f in ([_unread(at)] if nested is None else
+                               _policy_grants(nested, at, own, open_calls=view.type in FRONT_DOORS))]
+            seen = {f[0] for f in found}
+            out = [f for f in out if f[0] not in seen] + found
         elif view.type == _ROLE:
             out += [f for i, s in enumerate(as_list(doc.get("Statement")))
                     if isinstance(s, dict) and s.get("Effect") == "Allow" and "*" in principals(s)

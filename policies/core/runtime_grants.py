@@ -1,0 +1,126 @@
+"""Grants made at run time by an SDK call whose grant comes from the run (round 79).
+
+Round 78 read a policy a Step Functions task, a Scheduler target or an SSM runbook puts (`PutBucketPolicy`'s
+`Policy`) and blocked one filled in at run time under a key named `…Policy`. The grant need not sit under such
+a key: `SetQueueAttributes`' whole `Attributes` map (`Attributes.$`), `SetTopicAttributes`' `AttributeValue`,
+`AddPermission`'s `Principal`, `CreateGrant`'s `GranteePrincipal`, `ModifySnapshotAttribute`'s `UserIds` each
+name the party a call lets read. Closed world: in a call to an action the IAM catalogue files under
+`Permissions management` (the access level of every call that changes who may act on a resource: Service
+Authorization Reference), a parameter filled in at run time (a Step Functions `.$` path or intrinsic, a
+JSONata `{% … %}`, a runbook's `{{ … }}`) blocks unless it only names the resource the call acts on; so does
+a call whose service or action is itself filled in at run time. Whoever starts the run would decide whom it
+lets read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from policies.core.documents import json_doc, yaml_doc
+from policies.core.iam.catalogue import catalogue
+from policies.core.view import is_unknown
+
+Found = tuple[str, str, str]
+# A Step Functions SDK integration (`arn:aws:states:::aws-sdk:sqs:setQueueAttributes[.waitForTaskToken]`).
+_SFN_SDK = re.compile(r"^arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)")
+_RUNBOOK_API = "aws:executeAwsApi"
+# SDK service names whose IAM prefix differs (Step Functions "AWS SDK service integrations").
+_PREFIX = {"sfn": "states", "elasticloadbalancingv2": "elasticloadbalancing", "efs": "elasticfilesystem",
+           "sesv2": "ses", "cloudwatchlogs": "logs", "emr": "elasticmapreduce"}
+# Parameters that name the resource a call acts on (or the call's own bookkeeping), never a grantee. A
+# source (`SourceArn`, `SourceAccount`) is whose resources a service acts for: a grant, not listed.
+_TARGET_KEYS = frozenset(k.lower() for k in (
+    "Bucket", "Key", "VersionId", "QueueUrl", "TopicArn", "FunctionName", "Qualifier", "StatementId",
+    "RevisionId", "KeyId", "SecretId", "SnapshotId", "ImageId", "DBSnapshotIdentifier",
+    "DBClusterSnapshotIdentifier", "TableName", "ResourceArn", "RepositoryName", "ClientToken",
+    "ContentMD5", "ChecksumAlgorithm"))
+_HINTS = ("aws-sdk:", _RUNBOOK_API)
+
+
+def may_call(text: str) -> bool:
+    """Cheap test: may `text` (an input, or its repr) hold an SDK call?"""
+    return any(h in text for h in _HINTS)
+
+
+def _run_time(key: object, value: object) -> bool:
+    if isinstance(key, str) and key.endswith(".$"):
+        return True
+    return isinstance(value, str) and ("{{" in value or value.strip().startswith("{%"))
+
+
+def _grant_making(service: str, action: str) -> bool:
+    """The action changes who may act on a resource; one the catalogue does not know is judged by its name."""
+    prefix = _PREFIX.get(service.lower(), service.lower())
+    level = catalogue().get(prefix, {}).get(f"{prefix}:{action.lower()}")
+    if level is not None:
+        return level == "Permissions management"
+    return re.search(r"polic|permission|acl|attribute|grant|share|principal", action, re.I) is not None
+
+
+def _call(node: dict[str, Any]) -> tuple[str, Any] | None:
+    """(what the call is, its parameters) when `node` is a grant-making SDK call or one whose service or
+    action is filled in at run time; None for anything else."""
+    resource = node.get("Resource")
+    if isinstance(resource, str) and (m := _SFN_SDK.match(resource)) is not None:
+        params = node.get("Arguments", node.get("Parameters"))
+        return (f"{m.group(1)}:{m.group(2)}", params) if _grant_making(*m.groups()) else None
+    inputs = node.get("inputs")
+    if node.get("action") != _RUNBOOK_API or not isinstance(inputs, dict):
+        return None
+    service, api = inputs.get("Service"), inputs.get("Api")
+    params = {k: v for k, v in inputs.items() if k not in ("Service", "Api")}
+    if not isinstance(service, str) or not isinstance(api, str) or _run_time(None, service + api):
+        return (f"{service}:{api}", {"Service/Api": "{{ run time }}"})
+    return (f"{service}:{api}", params) if _grant_making(service, api) else None
+
+
+def _filled(params: Any, at: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Paths of the parameters filled in at run time, but those naming the resource the call acts on."""
+    if not isinstance(params, dict | list):
+        return [at] if _run_time(None, params) else []
+    out: list[tuple[Any, ...]] = []
+    todo: list[tuple[Any, tuple[Any, ...], bool]] = [(params, at, True)]
+    while todo:
+        value, where, top = todo.pop()
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for k, v in items:
+            if _run_time(k, v):
+                if not (top and isinstance(k, str) and k.removesuffix(".$").lower() in _TARGET_KEYS):
+                    out.append((*where, k))
+            elif isinstance(v, dict | list):
+                todo.append((v, (*where, k), False))
+    return out
+
+
+def runtime_grants(key: str, value: Any) -> list[Found]:
+    """The grant-making SDK calls held by one input (in nested fields and in JSON or YAML text) that take a
+    parameter from the run."""
+    out: list[Found] = []
+    todo: list[tuple[Any, tuple[Any, ...]]] = [(value, (key,))]
+    while todo:
+        value, at = todo.pop()
+        if isinstance(value, str):
+            if not may_call(value) or is_unknown(value) or len(at) > 12:
+                continue
+            parsed = json_doc(value)
+            value = yaml_doc(value) if parsed is None and "\n" in value else parsed
+        if isinstance(value, dict):
+            call = _call(value)
+            if call is not None:
+                name, params = call
+                field = "Arguments" if "Arguments" in value else "Parameters" if "Parameters" in value \
+                    else "inputs"
+                out += [(".".join(map(str, p)), "site", _message(name))
+                        for p in _filled(params, (*at, field))]
+            todo += [(v, (*at, k)) for k, v in value.items() if isinstance(v, str | dict | list)]
+        elif isinstance(value, list):
+            todo += [(v, (*at, i)) for i, v in enumerate(value) if isinstance(v, str | dict | list)]
+    return out
+
+
+def _message(call: str) -> str:
+    return (f"the `{call}` call changes who may act on a resource (IAM access level `Permissions "
+            "management`) and this parameter is filled in at run time (a `.$` path or intrinsic, JSONata, a "
+            "runbook parameter): whoever starts the run decides whom it lets read, from wherever they run; "
+            "write the grant out literally, naming the stack's own or a declared account")
