@@ -323,6 +323,7 @@ def _message(where: str, actions: list[str]) -> str:
             "`logs:DeliveryDestinationResourceArn` to a resource of the stack, and a copy's region by "
             "StringEquals `aws:RequestedRegion` or a key's by `kms:ReplicaRegion` (allowed regions), and "
             "keep Service Connect off by StringEquals(IfExists) `ecs:enable-service-connect` \"false\" and "
-            "an object ACL to the owner by StringEquals `s3:x-amz-acl` \"bucket-owner-full-control\"; no "
+            "an object ACL to the bucket owner by StringEquals on S3's `x-amz-acl` key "
+            "\"bucket-owner-full-control\"; no "
             "other condition key names the destination, none a custom key store's proxy "
             "(policies/core/redirect_grants.py)")

@@ -43,10 +43,18 @@ def may_call(text: str) -> bool:
     return any(h in text for h in _HINTS)
 
 
-def _run_time(key: object, value: object) -> bool:
-    if isinstance(key, str) and key.endswith(".$"):
-        return True
-    return isinstance(value, str) and ("{{" in value or value.strip().startswith("{%"))
+# A runbook's own variables (the account and region it runs in, its execution id): no one chooses them.
+_SYSTEM_VARIABLE = re.compile(r"\{\{\s*(?:global|automation):[A-Z_]+\s*\}\}")
+
+
+def _run_time(key: object, value: object, runbook: bool) -> bool:
+    """A Step Functions path or intrinsic (`.$`) or JSONata expression (`{% … %}`); in a runbook, a parameter
+    (`{{ … }}`, anywhere in the value: Step Functions reads braces as text)."""
+    if not isinstance(value, str):
+        return isinstance(key, str) and key.endswith(".$")
+    if runbook:
+        return "{{" in _SYSTEM_VARIABLE.sub("", value)
+    return (isinstance(key, str) and key.endswith(".$")) or value.strip().startswith("{%")
 
 
 def _grant_making(service: str, action: str) -> bool:
@@ -70,22 +78,22 @@ def _call(node: dict[str, Any]) -> tuple[str, Any] | None:
         return None
     service, api = inputs.get("Service"), inputs.get("Api")
     params = {k: v for k, v in inputs.items() if k not in ("Service", "Api")}
-    if not isinstance(service, str) or not isinstance(api, str) or _run_time(None, service + api):
+    if not isinstance(service, str) or not isinstance(api, str) or _run_time(None, service + api, True):
         return (f"{service}:{api}", {"Service/Api": "{{ run time }}"})
     return (f"{service}:{api}", params) if _grant_making(service, api) else None
 
 
-def _filled(params: Any, at: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+def _filled(params: Any, at: tuple[Any, ...], runbook: bool) -> list[tuple[Any, ...]]:
     """Paths of the parameters filled in at run time, but those naming the resource the call acts on."""
     if not isinstance(params, dict | list):
-        return [at] if _run_time(None, params) else []
+        return [at] if _run_time(None, params, runbook) else []
     out: list[tuple[Any, ...]] = []
     todo: list[tuple[Any, tuple[Any, ...], bool]] = [(params, at, True)]
     while todo:
         value, where, top = todo.pop()
         items = value.items() if isinstance(value, dict) else enumerate(value)
         for k, v in items:
-            if _run_time(k, v):
+            if _run_time(k, v, runbook):
                 if not (top and isinstance(k, str) and k.removesuffix(".$").lower() in _TARGET_KEYS):
                     out.append((*where, k))
             elif isinstance(v, dict | list):
@@ -112,7 +120,7 @@ def runtime_grants(key: str, value: Any) -> list[Found]:
                 field = "Arguments" if "Arguments" in value else "Parameters" if "Parameters" in value \
                     else "inputs"
                 out += [(".".join(map(str, p)), "site", _message(name))
-                        for p in _filled(params, (*at, field))]
+                        for p in _filled(params, (*at, field), field == "inputs")]
             todo += [(v, (*at, k)) for k, v in value.items() if isinstance(v, str | dict | list)]
         elif isinstance(value, list):
             todo += [(v, (*at, i)) for i, v in enumerate(value) if isinstance(v, str | dict | list)]

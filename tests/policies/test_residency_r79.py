@@ -84,6 +84,11 @@ def test_the_resource_a_call_acts_on_and_calls_that_grant_nothing_may_come_from_
     content = _runbook("sns:SetTopicAttributes", {"TopicArn": "{{ Topic }}", "AttributeName": "DisplayName",
                                                   "AttributeValue": "Dossiers"})
     assert _found("aws:ssm/document:Document", {"content": content}) == []
+    # the runbook's own account is no one's choice; braces are text to Step Functions
+    own = _runbook("lambda:AddPermission", {"FunctionName": "f", "Principal": "{{ global:ACCOUNT_ID }}"})
+    assert _found("aws:ssm/document:Document", {"content": own}) == []
+    text = _task("arn:aws:states:::aws-sdk:lambda:addPermission", {"FunctionName": "f", "Principal": "{{x}}"})
+    assert _found(SFN, {"definition": text}) == []
 
 
 def test_a_policy_filled_in_at_run_time_is_reported_once():
