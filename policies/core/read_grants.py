@@ -30,6 +30,7 @@ from policies.core.caller_conditions import grant_grantees, narrowed
 from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
+from policies.core.policy_text import decoded, embedded_docs, may_hold
 from policies.core.runtime_grants import may_call, runtime_grants
 from policies.core.view import ResourceView, get_path, is_unknown
 
@@ -117,18 +118,6 @@ _WRITES_THAT_READ = frozenset({
     "s3express:createsession", "dynamodb:putitem", "dynamodb:updateitem", "dynamodb:deleteitem",
     "dynamodb:conditioncheckitem", "dynamodb:partiqlinsert", "dynamodb:partiqlupdate",
     "dynamodb:partiqldelete"})
-# Round 78: text that may hold a resource policy below an input's top level: a principal (its key may be spelt
-# with JSON escapes) or a policy field filled in at run time (`Policy.$`, `"Policy": "{{ … }}"`).
-_MAY_HOLD = re.compile(
-    r"Principal|\\u|(?i:polic(?:y|ies)(?:document|text)?(?:\.\$|['\"]?\s*:\s*['\"]?\{[{%]))")
-
-
-def _may_hold(text: str) -> bool:
-    """_MAY_HOLD, its regular expression tried only when a cheap substring test lets it match."""
-    return "Principal" in text or "\\u" in text or (("olic" in text or "OLIC" in text)
-                                                    and _MAY_HOLD.search(text) is not None)
-
-
 _POLICY_KEY = re.compile(r"(?i:.*polic(?:y|ies)(?:document|text)?)")
 Found = tuple[str, str, str]
 
@@ -281,13 +270,16 @@ def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]
     while todo:
         value, at = todo.pop()
         if isinstance(value, str):
-            if not _may_hold(value) or is_unknown(value) or len(at) > 12:
+            if not may_hold(value) or is_unknown(value) or len(at) > 12:
                 continue
             text, value = value, json_doc(value)
             if value is None and "\n" in text:
                 value = yaml_doc(text)
-            if not isinstance(value, dict | list):
-                if "Principal" in text and "Statement" in text:
+            if not isinstance(value, dict | list):  # round 79: encoded, or inside a script
+                plain = decoded(text, at[-1])
+                docs, left = ([], False) if plain or "Statement" not in text else embedded_docs(text)
+                todo += [(v, (*at, "(decoded)")) for v in plain] + [(d, (*at, "(text)")) for d in docs]
+                if left:
                     out.append((".".join(map(str, at)), None))
                 continue
         if isinstance(value, dict):
@@ -337,7 +329,7 @@ def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
             if may_call(text):  # round 79: grants an SDK call makes from the run, under any key
                 seen = {f[0] for f in out}
                 out += [f for f in runtime_grants(key, value) if f[0] not in seen]
-            if not isinstance(value, str) and not _may_hold(text):
+            if not isinstance(value, str) and not may_hold(text):
                 continue  # nothing below can hold a policy
             found = [f for at, nested in _nested_docs(value, key)
                      for f in ([_unread(at)] if nested is None else

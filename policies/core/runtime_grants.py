@@ -36,6 +36,8 @@ _TARGET_KEYS = frozenset(k.lower() for k in (
     "DBClusterSnapshotIdentifier", "TableName", "ResourceArn", "RepositoryName", "ClientToken",
     "ContentMD5", "ChecksumAlgorithm"))
 _HINTS = ("aws-sdk:", _RUNBOOK_API)
+_GRANT_NAME = re.compile(r"polic|permission|acl|attribute|grant|share|principal", re.I)
+_READ_VERB = re.compile(r"^(?:get|list|describe|search|query|scan|batchget|head|lookup)", re.I)
 
 
 def may_call(text: str) -> bool:
@@ -58,12 +60,15 @@ def _run_time(key: object, value: object, runbook: bool) -> bool:
 
 
 def _grant_making(service: str, action: str) -> bool:
-    """The action changes who may act on a resource; one the catalogue does not know is judged by its name."""
+    """The action changes who may act on a resource: its catalogue level says so, or its name does (a `Write`
+    such as ec2:ModifyImageAttribute shares an image, kinesis:PutResourcePolicy sets a policy); one the
+    catalogue does not know (API Gateway's IAM actions are HTTP verbs: `updateRestApi` patches `/policy`)
+    may, unless its verb only reads."""
     prefix = _PREFIX.get(service.lower(), service.lower())
     level = catalogue().get(prefix, {}).get(f"{prefix}:{action.lower()}")
-    if level is not None:
-        return level == "Permissions management"
-    return re.search(r"polic|permission|acl|attribute|grant|share|principal", action, re.I) is not None
+    if level is None:
+        return _READ_VERB.match(action) is None
+    return level == "Permissions management" or _GRANT_NAME.search(action) is not None
 
 
 def _call(node: dict[str, Any]) -> tuple[str, Any] | None:

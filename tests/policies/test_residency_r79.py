@@ -5,11 +5,14 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
+from urllib.parse import quote
 
 import pytest
 import yaml
-from policy_testlib import AIMS, ALLOWED, REPLICATION, RESOLVED, graph, messages, pinned_res
+from policy_testlib import AIMS, ALLOWED, REPLICATION, RESOLVED, grant_message, graph, messages, pinned_res
 
 OWN, OTHER = "123456789012", "444455556666"
 RUN_TIME = "whoever starts the run decides whom it lets read"
@@ -119,3 +122,63 @@ def test_an_object_acl_pinned_to_the_bucket_owner_aims_nowhere():
                   {"StringLike": {"s3:x-amz-acl": "bucket-owner-*"}}):
         found = _acl_policy(loose)
         assert len(found) == 1 and "s3:PutObjectAcl" in found[0], (loose, found)
+
+
+def _policy(account):
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:role/reader"},
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/${aws:PrincipalAccount}/*"}]})
+
+
+def _b64(text, compress=False):
+    raw = text.encode()
+    return base64.b64encode(gzip.compress(raw, mtime=0) if compress else raw).decode()
+
+
+def _script(policy):
+    return f"#!/bin/bash\nset -eu\naws s3api put-bucket-policy --bucket data --policy '{policy}'\n"
+
+
+LT, FN = "aws:ec2/launchTemplate:LaunchTemplate", "aws:lambda/function:Function"
+
+
+@pytest.mark.parametrize("type_,inputs,where", [
+    (LT, lambda p: {"userData": _b64(_script(p))}, "userData.(decoded).(text)"),
+    ("aws:ec2/instance:Instance", lambda p: {"userDataBase64": _b64(
+        yaml.safe_dump({"write_files": [{"path": "/p.json", "content": p}]}), compress=True)},
+     "userDataBase64.(decoded).write_files.0.content"),
+    (FN, lambda p: {"environment": {"variables": {"P": _b64(p)}}}, "environment.variables.P.(decoded)"),
+    (FN, lambda p: {"environment": {"variables": {"P": quote(p, safe="")}}},
+     "environment.variables.P.(decoded)"),
+    ("aws:ssm/document:Document", lambda p: {"content": json.dumps({"mainSteps": [{"inputs": {"runCommand": [
+        f"echo {_b64(p)} | base64 -d > /tmp/p.json"]}}]})},
+     "content.mainSteps.0.inputs.runCommand.0.(decoded)"),
+])
+def test_a_policy_in_an_encoding_below_the_top_level_is_read(type_, inputs, where):
+    """Base64 (user data by contract, a setting, a literal a command decodes), gzip, percent-encoding, a shell
+    script's inline `--policy '{…}'`: the same policy, the same grant; the own account's passes."""
+    assert _found(type_, inputs(_policy(OTHER))) == [grant_message(f"{where}.Statement.0.Principal", OTHER)]
+    assert _found(type_, inputs(_policy(OWN))) == []
+
+
+def test_a_script_whose_policy_cannot_be_cut_out_blocks():
+    """A policy assembled from shell variables (`'$PARTNER'` closes the quoted argument; a heredoc's
+    `$(…)`) is no literal: whom it lets read cannot be told."""
+    for expansion in ("'$PARTNER'", "$(cat /etc/partner)", "`cat /etc/partner`"):
+        found = _found(LT, {"userData": _b64(_script(_policy(OTHER)).replace(OTHER, expansion))})
+        assert len(found) == 1 and "whom it lets read cannot be told" in found[0], (expansion, found)
+        assert "`userData.(decoded)`" in found[0], found
+    settings = _b64(json.dumps({"bucket": "data", "Statement": "nightly summary"}))  # no principal: no policy
+    assert _found(FN, {"environment": {"variables": {"SETTINGS": settings}}}) == [] != found
+
+
+@pytest.mark.parametrize("resource,params,blocks", [
+    ("ec2:modifyImageAttribute", {"ImageId": "ami-1", "LaunchPermission.$": "$.launch"}, True),  # IAM: Write
+    ("apigateway:updateRestApi", {"RestApiId": "a1", "PatchOperations.$": "$.patch"}, True),  # no IAM name
+    ("apigateway:getRestApi", {"RestApiId.$": "$.api"}, False),  # a read
+])
+def test_a_call_sharing_by_its_name_or_unknown_to_the_catalogue_is_judged(resource, params, blocks):
+    found = _found(SFN, {"definition": _task(f"arn:aws:states:::aws-sdk:{resource}", params)})
+    assert len(found) == int(blocks) and all(RUN_TIME in m for m in found), found
+    assert blocks or _found(SFN, {"definition": _task(f"arn:aws:states:::aws-sdk:{resource}".replace(
+        "get", "update"), params)})
