@@ -14,6 +14,7 @@ lets read.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -35,14 +36,13 @@ _TARGET_KEYS = frozenset(k.lower() for k in (
     "RevisionId", "KeyId", "SecretId", "SnapshotId", "ImageId", "DBSnapshotIdentifier",
     "DBClusterSnapshotIdentifier", "TableName", "ResourceArn", "RepositoryName", "ClientToken",
     "ContentMD5", "ChecksumAlgorithm"))
-_HINTS = ("aws-sdk:", _RUNBOOK_API)
 _GRANT_NAME = re.compile(r"polic|permission|acl|attribute|grant|share|principal", re.I)
 _READ_VERB = re.compile(r"^(?:get|list|describe|search|query|scan|batchget|head|lookup)", re.I)
 
 
 def may_call(text: str) -> bool:
     """Cheap test: may `text` (an input, or its repr) hold an SDK call?"""
-    return any(h in text for h in _HINTS)
+    return "aws-sdk:" in text or _RUNBOOK_API in text
 
 
 # A runbook's own variables (the account and region it runs in, its execution id): no one chooses them.
@@ -59,6 +59,7 @@ def _run_time(key: object, value: object, runbook: bool) -> bool:
     return (isinstance(key, str) and key.endswith(".$")) or value.strip().startswith("{%")
 
 
+@functools.lru_cache(maxsize=1024)
 def _grant_making(service: str, action: str) -> bool:
     """The action changes who may act on a resource: its catalogue level says so, or its name does (a `Write`
     such as ec2:ModifyImageAttribute shares an image, kinesis:PutResourcePolicy sets a policy); one the
@@ -106,15 +107,19 @@ def _filled(params: Any, at: tuple[Any, ...], runbook: bool) -> list[tuple[Any, 
     return out
 
 
+def _may_call_or_walk(v: object) -> bool:
+    return isinstance(v, dict | list) or (isinstance(v, str) and ("aws-sdk:" in v or _RUNBOOK_API in v))
+
+
 def runtime_grants(key: str, value: Any) -> list[Found]:
     """The grant-making SDK calls held by one input (in nested fields and in JSON or YAML text) that take a
-    parameter from the run."""
+    parameter from the run. Paths are kept as (parent, key) links and spelt out only on a hit."""
     out: list[Found] = []
-    todo: list[tuple[Any, tuple[Any, ...]]] = [(value, (key,))]
+    todo: list[tuple[Any, Any, int]] = [(value, (None, key), 0)]
     while todo:
-        value, at = todo.pop()
+        value, at, depth = todo.pop()
         if isinstance(value, str):
-            if not may_call(value) or is_unknown(value) or len(at) > 12:
+            if not may_call(value) or is_unknown(value) or depth > 12:
                 continue
             parsed = json_doc(value)
             value = yaml_doc(value) if parsed is None and "\n" in value else parsed
@@ -125,11 +130,19 @@ def runtime_grants(key: str, value: Any) -> list[Found]:
                 field = "Arguments" if "Arguments" in value else "Parameters" if "Parameters" in value \
                     else "inputs"
                 out += [(".".join(map(str, p)), "site", _message(name))
-                        for p in _filled(params, (*at, field), field == "inputs")]
-            todo += [(v, (*at, k)) for k, v in value.items() if isinstance(v, str | dict | list)]
+                        for p in _filled(params, (*_spelt(at), field), field == "inputs")]
+            todo += [(v, (at, k), depth + 1) for k, v in value.items() if _may_call_or_walk(v)]
         elif isinstance(value, list):
-            todo += [(v, (*at, i)) for i, v in enumerate(value) if isinstance(v, str | dict | list)]
+            todo += [(v, (at, i), depth + 1) for i, v in enumerate(value) if _may_call_or_walk(v)]
     return out
+
+
+def _spelt(at: Any) -> tuple[Any, ...]:
+    keys: list[Any] = []
+    while at is not None:
+        at, k = at
+        keys.append(k)
+    return tuple(reversed(keys))
 
 
 def _message(call: str) -> str:
