@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
+from policies.core.iam.statements import as_list
 
 # A principal (its key may be spelt with JSON escapes) or a policy field filled in at run time (`Policy.$`,
 # `"Policy": "{{ … }}"`), as text or encoded: "Principal" as base64 in its three alignments, gzip's base64
@@ -72,3 +73,21 @@ def embedded_docs(text: str) -> tuple[list[dict[str, Any]], bool]:
         start = text.find("{", end)
     rest.append(text[at:])
     return docs, any("Principal" in part for part in rest)
+
+
+# A principal as AWS accepts it written: `*`, an account, an IAM or STS ARN, a service or identity provider's
+# host, a canonical user.
+_PRINCIPAL = re.compile(
+    r"^(?:\*|\d{12}|arn:aws[a-z-]*:(?:iam|sts)::\d{12}:\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)+|[0-9a-f]{64})$")
+
+
+def literal_principals(doc: dict[str, Any]) -> bool:
+    """Every principal of a policy put at run time is written as AWS accepts it: a placeholder
+    (`PARTNER_ACCOUNT`, `%s`, `{account}`) is filled in by whoever runs the code, with any account."""
+    for stmt in as_list(doc.get("Statement")):
+        for key in ("Principal", "NotPrincipal"):
+            who = stmt.get(key) if isinstance(stmt, dict) else None
+            values = [v for vs in who.values() for v in as_list(vs)] if isinstance(who, dict) else [who]
+            if who is not None and not all(isinstance(v, str) and _PRINCIPAL.match(v) for v in values):
+                return False
+    return True

@@ -30,7 +30,7 @@ from policies.core.caller_conditions import grant_grantees, narrowed
 from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
-from policies.core.policy_text import decoded, embedded_docs, may_hold
+from policies.core.policy_text import decoded, embedded_docs, literal_principals, may_hold
 from policies.core.runtime_grants import may_call, runtime_grants
 from policies.core.view import ResourceView, get_path, is_unknown
 
@@ -284,8 +284,8 @@ def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]
                 continue
         if isinstance(value, dict):
             doc = _statement_doc(value) if len(at) > 1 and "Statement" in value else None
-            if doc is not None:
-                out.append((".".join(map(str, at)), doc))
+            if doc is not None:  # round 79: a placeholder principal is filled in when the code runs
+                out.append((".".join(map(str, at)), doc if literal_principals(doc) else None))
                 continue
             later = [k for k, v in value.items() if _filled_later(k, v)]
             out += [(".".join(map(str, (*at, k))), None) for k in later]
@@ -306,9 +306,9 @@ def _filled_later(key: object, value: object) -> bool:
 
 def _unread(path: str) -> Found:
     return (path, "site", "the policy here is filled in at run time (a `.$` path, States.Format, JSONata, a "
-            "runbook parameter) or is text holding a statement's `Statement` and `Principal` that is no JSON "
-            "or YAML document: whom it lets read cannot be told; write the policy out as a JSON document "
-            "naming the stack's own or a declared account")
+            "runbook parameter), is text holding a statement's `Statement` and `Principal` that is no JSON "
+            "or YAML document, or names a principal by a placeholder (round 79): whom it lets read cannot "
+            "be told; write the policy out as a JSON document naming the stack's own or a declared account")
 
 
 def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:

@@ -26,6 +26,12 @@ Found = tuple[str, str, str]
 # A Step Functions SDK integration (`arn:aws:states:::aws-sdk:sqs:setQueueAttributes[.waitForTaskToken]`).
 _SFN_SDK = re.compile(r"^arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)")
 _RUNBOOK_API = "aws:executeAwsApi"
+# A runbook's script step: its calls are code the pack does not run; one that names a grant-making call (or is
+# attached, unseen) and takes a parameter from the run is judged as such a call.
+_RUNBOOK_SCRIPT = "aws:executeScript"
+_CODE_GRANT = re.compile(
+    r"(?:put|set|add|create|modify|grant|update|associate|share|authorize|replace|attach)"
+    r"_?\w*?(?:polic|permission|acl|attribute|grant|share|principal)\w*", re.I)
 # SDK service names whose IAM prefix differs (Step Functions "AWS SDK service integrations").
 _PREFIX = {"sfn": "states", "elasticloadbalancingv2": "elasticloadbalancing", "efs": "elasticfilesystem",
            "sesv2": "ses", "cloudwatchlogs": "logs", "emr": "elasticmapreduce"}
@@ -42,7 +48,7 @@ _READ_VERB = re.compile(r"^(?:get|list|describe|search|query|scan|batchget|head|
 
 def may_call(text: str) -> bool:
     """Cheap test: may `text` (an input, or its repr) hold an SDK call?"""
-    return "aws-sdk:" in text or _RUNBOOK_API in text
+    return "aws-sdk:" in text or "aws:execute" in text
 
 
 # A runbook's own variables (the account and region it runs in, its execution id): no one chooses them.
@@ -80,6 +86,13 @@ def _call(node: dict[str, Any]) -> tuple[str, Any] | None:
         params = node.get("Arguments", node.get("Parameters"))
         return (f"{m.group(1)}:{m.group(2)}", params) if _grant_making(*m.groups()) else None
     inputs = node.get("inputs")
+    if node.get("action") == _RUNBOOK_SCRIPT and isinstance(inputs, dict):
+        script = inputs.get("Script")
+        found = _CODE_GRANT.search(script) if isinstance(script, str) else None
+        if isinstance(script, str) and found is None:
+            return None
+        name = f"script {found.group(0) if found else '(attached)'}"
+        return (name, {"InputPayload": inputs.get("InputPayload")})
     if node.get("action") != _RUNBOOK_API or not isinstance(inputs, dict):
         return None
     service, api = inputs.get("Service"), inputs.get("Api")
@@ -108,7 +121,7 @@ def _filled(params: Any, at: tuple[Any, ...], runbook: bool) -> list[tuple[Any, 
 
 
 def _may_call_or_walk(v: object) -> bool:
-    return isinstance(v, dict | list) or (isinstance(v, str) and ("aws-sdk:" in v or _RUNBOOK_API in v))
+    return isinstance(v, dict | list) or (isinstance(v, str) and ("aws-sdk:" in v or "aws:execute" in v))
 
 
 def runtime_grants(key: str, value: Any) -> list[Found]:
@@ -146,7 +159,8 @@ def _spelt(at: Any) -> tuple[Any, ...]:
 
 
 def _message(call: str) -> str:
-    return (f"the `{call}` call changes who may act on a resource (IAM access level `Permissions "
-            "management`) and this parameter is filled in at run time (a `.$` path or intrinsic, JSONata, a "
+    return (f"the `{call}` call may change who may act on a resource (an IAM `Permissions management` "
+            "action, a call sharing or setting a policy by its name, or one the pack cannot tell) and this "
+            "parameter is filled in at run time (a `.$` path or intrinsic, JSONata, a "
             "runbook parameter): whoever starts the run decides whom it lets read, from wherever they run; "
             "write the grant out literally, naming the stack's own or a declared account")

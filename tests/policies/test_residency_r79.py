@@ -182,3 +182,32 @@ def test_a_call_sharing_by_its_name_or_unknown_to_the_catalogue_is_judged(resour
     assert len(found) == int(blocks) and all(RUN_TIME in m for m in found), found
     assert blocks or _found(SFN, {"definition": _task(f"arn:aws:states:::aws-sdk:{resource}".replace(
         "get", "update"), params)})
+
+
+def test_a_policy_with_a_placeholder_principal_blocks():
+    """A policy put when code runs may name its principal by a placeholder the code fills in (`sed` on a
+    heredoc's `PARTNER_ACCOUNT`, Python's `%s`): any account; a literal own principal passes."""
+    heredoc = "cat > /tmp/p.json <<'EOF'\n{}\nEOF\naws s3api put-bucket-policy --bucket data --policy file:///tmp/p.json\n"
+    for principal in ("PARTNER_ACCOUNT", "%s", "{partner}"):
+        found = _found(LT, {"userData": _b64(heredoc.format(_policy(OTHER).replace(OTHER, principal)))})
+        assert len(found) == 1 and "by a placeholder" in found[0], (principal, found)
+    assert _found(LT, {"userData": _b64(heredoc.format(_policy(OWN)))}) == []
+
+
+def _script_step(script, payload):
+    inputs = {"Runtime": "python3.11", "Handler": "handler", "InputPayload": payload,
+              **({"Script": script} if script else {"Attachment": "code.zip"})}
+    return yaml.safe_dump({"schemaVersion": "0.3", "mainSteps": [
+        {"name": "s", "action": "aws:executeScript", "inputs": inputs}]})
+
+
+def test_a_runbook_script_granting_from_a_parameter_blocks():
+    """Code the pack does not run: a script naming a grant-making call (or attached, unseen) that takes a
+    runbook parameter is judged as such a call; one that only tags passes."""
+    grant = "def handler(e, c):\n    boto3.client('s3').put_bucket_policy(Bucket='b', Policy=e['doc'])\n"
+    for script in (grant, grant.replace("put_bucket_policy", "add_permission"), None):
+        found = _found("aws:ssm/document:Document", {"content": _script_step(script, {"doc": "{{ Doc }}"})})
+        assert len(found) == 1 and RUN_TIME in found[0] and "InputPayload.doc`" in found[0], (script, found)
+    tags = "def handler(e, c):\n    boto3.client('ec2').create_tags(Resources=[e['id']], Tags=[])\n"
+    assert _found("aws:ssm/document:Document", {"content": _script_step(tags, {"id": "{{ Id }}"})}) == []
+    assert _found("aws:ssm/document:Document", {"content": _script_step(grant, {"doc": "fixed"})}) == []
