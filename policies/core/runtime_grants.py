@@ -6,10 +6,12 @@ a key: `SetQueueAttributes`' whole `Attributes` map (`Attributes.$`), `SetTopicA
 `AddPermission`'s `Principal`, `CreateGrant`'s `GranteePrincipal`, `ModifySnapshotAttribute`'s `UserIds` each
 name the party a call lets read. Closed world: in a call to an action the IAM catalogue files under
 `Permissions management` (the access level of every call that changes who may act on a resource: Service
-Authorization Reference), a parameter filled in at run time (a Step Functions `.$` path or intrinsic, a
-JSONata `{% … %}`, a runbook's `{{ … }}`) blocks unless it only names the resource the call acts on; so does
-a call whose service or action is itself filled in at run time. Whoever starts the run would decide whom it
-lets read.
+Authorization Reference), whose name says it shares or sets a policy (`ec2:ModifyImageAttribute` is `Write`),
+or which the catalogue does not know (API Gateway's IAM actions are HTTP verbs), a parameter filled in at run
+time (a Step Functions `.$` path or intrinsic, a JSONata `{% … %}`, a runbook's `{{ … }}`) blocks unless it
+only names the resource the call acts on; so does a call whose service or action is itself filled in at run
+time, and a runbook script naming such a call with a parameter in its payload. Whoever starts the run would
+decide whom it lets read.
 """
 
 from __future__ import annotations
