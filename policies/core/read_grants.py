@@ -30,6 +30,8 @@ from policies.core.caller_conditions import grant_grantees, narrowed
 from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
+from policies.core.policy_text import decoded, embedded_docs, literal_principals, may_hold
+from policies.core.runtime_grants import may_call, runtime_grants
 from policies.core.view import ResourceView, get_path, is_unknown
 
 # type -> inputs naming the grantee directly (an account id, an IAM or Organizations ARN)
@@ -116,18 +118,6 @@ _WRITES_THAT_READ = frozenset({
     "s3express:createsession", "dynamodb:putitem", "dynamodb:updateitem", "dynamodb:deleteitem",
     "dynamodb:conditioncheckitem", "dynamodb:partiqlinsert", "dynamodb:partiqlupdate",
     "dynamodb:partiqldelete"})
-# Round 78: text that may hold a resource policy below an input's top level: a principal (its key may be spelt
-# with JSON escapes) or a policy field filled in at run time (`Policy.$`, `"Policy": "{{ … }}"`).
-_MAY_HOLD = re.compile(
-    r"Principal|\\u|(?i:polic(?:y|ies)(?:document|text)?(?:\.\$|['\"]?\s*:\s*['\"]?\{[{%]))")
-
-
-def _may_hold(text: str) -> bool:
-    """_MAY_HOLD, its regular expression tried only when a cheap substring test lets it match."""
-    return "Principal" in text or "\\u" in text or (("olic" in text or "OLIC" in text)
-                                                    and _MAY_HOLD.search(text) is not None)
-
-
 _POLICY_KEY = re.compile(r"(?i:.*polic(?:y|ies)(?:document|text)?)")
 Found = tuple[str, str, str]
 
@@ -280,19 +270,22 @@ def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]
     while todo:
         value, at = todo.pop()
         if isinstance(value, str):
-            if not _may_hold(value) or is_unknown(value) or len(at) > 12:
+            if not may_hold(value) or is_unknown(value) or len(at) > 12:
                 continue
             text, value = value, json_doc(value)
             if value is None and "\n" in text:
                 value = yaml_doc(text)
-            if not isinstance(value, dict | list):
-                if "Principal" in text and "Statement" in text:
+            if not isinstance(value, dict | list):  # round 79: encoded, or inside a script
+                plain = decoded(text, at[-1])
+                docs, left = ([], False) if plain or "Statement" not in text else embedded_docs(text)
+                todo += [(v, (*at, "(decoded)")) for v in plain] + [(d, (*at, "(text)")) for d in docs]
+                if left:
                     out.append((".".join(map(str, at)), None))
                 continue
         if isinstance(value, dict):
             doc = _statement_doc(value) if len(at) > 1 and "Statement" in value else None
-            if doc is not None:
-                out.append((".".join(map(str, at)), doc))
+            if doc is not None:  # round 79: a placeholder principal is filled in when the code runs
+                out.append((".".join(map(str, at)), doc if literal_principals(doc) else None))
                 continue
             later = [k for k, v in value.items() if _filled_later(k, v)]
             out += [(".".join(map(str, (*at, k))), None) for k in later]
@@ -313,9 +306,9 @@ def _filled_later(key: object, value: object) -> bool:
 
 def _unread(path: str) -> Found:
     return (path, "site", "the policy here is filled in at run time (a `.$` path, States.Format, JSONata, a "
-            "runbook parameter) or is text holding a statement's `Statement` and `Principal` that is no JSON "
-            "or YAML document: whom it lets read cannot be told; write the policy out as a JSON document "
-            "naming the stack's own or a declared account")
+            "runbook parameter), is text holding a statement's `Statement` and `Principal` that is no JSON "
+            "or YAML document, or names a principal by a placeholder (round 79): whom it lets read cannot "
+            "be told; write the policy out as a JSON document naming the stack's own or a declared account")
 
 
 def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
@@ -332,11 +325,17 @@ def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
     for key, value in view.inputs.items():
         doc = _statement_doc(value)
         if doc is None:
-            if not isinstance(value, str) and not _may_hold(repr(value)):
-                continue  # nothing below can hold a policy (repr: one C pass, not a Python walk)
-            out += [f for at, nested in _nested_docs(value, key)
-                    for f in ([_unread(at)] if nested is None else
-                              _policy_grants(nested, at, own, open_calls=view.type in FRONT_DOORS))]
+            text = value if isinstance(value, str) else repr(value)  # repr: one C pass, not a Python walk
+            if may_call(text):  # round 79: grants an SDK call makes from the run, under any key
+                seen = {f[0] for f in out}
+                out += [f for f in runtime_grants(key, value) if f[0] not in seen]
+            if not isinstance(value, str) and not may_hold(text):
+                continue  # nothing below can hold a policy
+            found = [f for at, nested in _nested_docs(value, key)
+                     for f in ([_unread(at)] if nested is None else
+                               _policy_grants(nested, at, own, open_calls=view.type in FRONT_DOORS))]
+            seen = {f[0] for f in found}
+            out = [f for f in out if f[0] not in seen] + found
         elif view.type == _ROLE:
             out += [f for i, s in enumerate(as_list(doc.get("Statement")))
                     if isinstance(s, dict) and s.get("Effect") == "Allow" and "*" in principals(s)

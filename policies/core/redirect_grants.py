@@ -124,6 +124,9 @@ _AIMS: dict[str, tuple[str, str | None]] = {a.lower(): (a, key) for a, key in (
     ("ecs:CreateService", "ecs:enable-service-connect"),
     ("ecs:CreateCluster", None), ("ecs:UpdateCluster", None),
     ("ecs:CreateExpressGatewayService", None), ("ecs:UpdateExpressGatewayService", None),
+    # Round 79: an object ACL written by the request may grant any account READ (ACLs enabled); the canned
+    # ACL bucket-owner-full-control grants only the bucket owner (the AWS-documented cross-account upload)
+    ("s3:PutObjectAcl", "s3:x-amz-acl"), ("s3:PutObjectVersionAcl", "s3:x-amz-acl"),
 )}
 # Round 65's probe: a resource policy naming a principal of the same account grants it without any identity
 # policy. Round 69: a key, secret, vault or table policy grants aims as a topic's does, so a resource policy
@@ -142,8 +145,11 @@ _MAX_DEPTH = 6
 _PIN_OPERATORS = ("StringEquals", "ArnEquals")
 # keys whose pin is a setting that turns the aim off rather than a destination: the values that do, and the
 # operators read (IfExists: a request that omits the setting leaves the one the stack set, judged there)
-_OFF_KEYS = {"ecs:enable-service-connect": frozenset({"false"})}
+_OFF_KEYS = {"ecs:enable-service-connect": frozenset({"false"}),
+             "s3:x-amz-acl": frozenset({"bucket-owner-full-control"})}
 _OFF_OPERATORS = (*_PIN_OPERATORS, "StringEqualsIfExists")
+# not for an ACL: a request without the canned-ACL header carries its grants in the body
+_OFF_IF_EXISTS = frozenset({"ecs:enable-service-connect"})
 _ACCOUNT = re.compile(r"(?:arn:aws[a-z-]*:iam::)?\d{12}(?::root)?")
 _SHOWN = 8
 
@@ -274,7 +280,7 @@ def _pins(stmt: dict[str, Any], key: str) -> list[str] | None:
     pins `key` to, as written; None when no such condition is there or a value is a pattern, a policy
     variable or not a string."""
     cond = stmt.get("Condition")
-    for op in _OFF_OPERATORS if key in _OFF_KEYS else _PIN_OPERATORS:
+    for op in _OFF_OPERATORS if key in _OFF_IF_EXISTS else _PIN_OPERATORS:
         block = cond.get(op) if isinstance(cond, dict) else None
         values = next((as_list(v) for k, v in block.items() if str(k).lower() == key.lower()), None) \
             if isinstance(block, dict) else None
@@ -316,6 +322,8 @@ def _message(where: str, actions: list[str]) -> str:
             "the destination by StringEquals `sns:Endpoint`, `events:TargetArn` or "
             "`logs:DeliveryDestinationResourceArn` to a resource of the stack, and a copy's region by "
             "StringEquals `aws:RequestedRegion` or a key's by `kms:ReplicaRegion` (allowed regions), and "
-            "keep Service Connect off by StringEquals(IfExists) `ecs:enable-service-connect` \"false\"; no "
+            "keep Service Connect off by StringEquals(IfExists) `ecs:enable-service-connect` \"false\" and "
+            "an object ACL to the bucket owner by StringEquals on S3's `x-amz-acl` key "
+            "\"bucket-owner-full-control\"; no "
             "other condition key names the destination, none a custom key store's proxy "
             "(policies/core/redirect_grants.py)")

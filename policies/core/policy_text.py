@@ -1,0 +1,93 @@
+"""Text that may hold a resource policy below an input's top level, for policies/core/read_grants.py.
+
+Round 78 read a policy in JSON or YAML text (a Step Functions task's `Policy`, an SSM runbook). Round 79: the
+same policy encoded is the same grant. User data is base64 by API contract and cloud-init takes it gzip-
+compressed too; a command decodes a base64 literal (`echo … | base64 -d`); a setting holds it as base64 or
+percent-encoded (as IAM's GetRolePolicy returns documents); a shell script passes it inline (`--policy
+'{…}'`). Each is decoded as the reference scanner decodes it (policies/core/encodings.py) and read; a policy
+in text that cannot be cut out as JSON still blocks (closed world, read_grants._unread).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
+from policies.core.iam.statements import as_list
+
+# A principal (its key may be spelt with JSON escapes) or a policy field filled in at run time (`Policy.$`,
+# `"Policy": "{{ … }}"`), as text or encoded: "Principal" as base64 in its three alignments, gzip's base64
+# (`H4sI`), hex.
+_MAY_HOLD = re.compile(
+    r"Principal|\\u|(?i:polic(?:y|ies)(?:document|text)?(?:\.\$|['\"]?\s*:\s*['\"]?\{[{%]))")
+_DECODERS = ("ase64", "b64", "atob(")
+# A shell expansion inside JSON cut out of a script (`'$PARTNER'` closing a single-quoted argument, a
+# heredoc's `$ACCOUNT`, `$(…)`, backticks): the text is no literal; IAM's own `${aws:…}` variables are.
+_EXPANSION = re.compile(r"`|\$(?:[A-Za-z_(]|\{(?![A-Za-z0-9-]+:))")
+
+
+def may_hold(text: str) -> bool:
+    """_MAY_HOLD or an encoded principal; the regular expression only when a cheap test lets it match."""
+    return "Principal" in text or "\\u" in text or (("olic" in text or "OLIC" in text) and _MAY_HOLD.search(
+        text) is not None) or _encoded(text)
+
+
+def _encoded(text: str) -> bool:
+    return "UHJpbmNpcGFs" in text or "ByaW5jaXBhb" in text or "QcmluY2lwYW" in text or "H4sI" in text or (
+        "5072696" in text and ("5072696e636970616c" in text or "5072696E636970616C" in text))
+
+
+def decoded(text: str, key: object) -> list[str]:
+    """The texts an encoded value stands for (one layer; the caller reads them again, so layers nest)."""
+    out: list[str] = []
+    if isinstance(key, str) and (key in B64_KEYS or key.endswith("Base64")):
+        plain = b64_contract(text)
+        if plain != text:
+            out.append(plain)
+    elif may_encode(text) and (plain := decoded_text(text)) is not None:
+        out.append(plain)
+    if not out and any(d in text for d in _DECODERS):
+        out += embedded_b64(text)
+    return out
+
+
+def embedded_docs(text: str) -> tuple[list[dict[str, Any]], bool]:
+    """The JSON objects written inside other text (a shell script's `--policy '{…}'`), for the caller to read
+    as documents, and whether a principal is left outside them (a policy that does not parse as JSON, one
+    assembled from variables)."""
+    docs: list[dict[str, Any]] = []
+    rest: list[str] = []
+    decoder, at, start = json.JSONDecoder(), 0, text.find("{")
+    while start >= 0:
+        try:
+            doc, end = decoder.raw_decode(text, start)
+        except ValueError:
+            start = text.find("{", start + 1)
+            continue
+        if isinstance(doc, dict) and not _EXPANSION.search(text, start, end):
+            docs.append(doc)
+            rest.append(text[at:start])
+            at = end
+        start = text.find("{", end)
+    rest.append(text[at:])
+    return docs, any("Principal" in part for part in rest)
+
+
+# A principal as AWS accepts it written: `*`, an account, an IAM or STS ARN, a service or identity provider's
+# host, a canonical user.
+_PRINCIPAL = re.compile(
+    r"^(?:\*|\d{12}|arn:aws[a-z-]*:(?:iam|sts)::\d{12}:\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)+|[0-9a-f]{64})$")
+
+
+def literal_principals(doc: dict[str, Any]) -> bool:
+    """Every principal of a policy put at run time is written as AWS accepts it: a placeholder
+    (`PARTNER_ACCOUNT`, `%s`, `{account}`) is filled in by whoever runs the code, with any account."""
+    for stmt in as_list(doc.get("Statement")):
+        for key in ("Principal", "NotPrincipal"):
+            who = stmt.get(key) if isinstance(stmt, dict) else None
+            values = [v for vs in who.values() for v in as_list(vs)] if isinstance(who, dict) else [who]
+            if who is not None and not all(isinstance(v, str) and _PRINCIPAL.match(v) for v in values):
+                return False
+    return True
