@@ -1,0 +1,58 @@
+"""Round-80 class (docs/pia-conditions.md, round 80). A published API Management product without approval
+gives a key at once to every member of a group it is shown to, so besides the built-in groups it may be
+shown only to a custom Group the stack creates (an external Entra group, or a group the stack does not
+create, blocks); a portal identity provider's literal client secret blocks, and the provider is no longer
+refused unread. The tests that fail on the code before the fix (the cases: fa78998f) say so; the others
+guard."""
+
+from __future__ import annotations
+
+import pytest
+from ruletest import case, messages_of, only, patch, run
+
+PUBLIC = "disallow-public-data-access"
+JUDGEABLE = "require-judgeable-data-types"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # Pulumi's unknown value
+ENTRA = "an Entra group whose membership the directory decides, guests included"
+
+
+@pytest.mark.parametrize(
+    "stem, kind", [("r80p-01", "'external'"), ("r80p-04", "None"), ("r80p-05", "'External'")]
+)
+def test_a_product_shown_without_approval_to_an_entra_group_blocks(stem, kind):
+    """Fails before: an external group was a part no check read."""
+    only(run(PUBLIC, case(stem)), "product", f"is shown to group 'partners' of type {kind}")
+    assert ENTRA in run(PUBLIC, case(stem))[0][1]
+
+
+@pytest.mark.parametrize("stem", ["r80p-02", "r80p-03"])
+def test_a_product_shown_without_approval_to_a_group_the_stack_does_not_create_blocks(stem):
+    """Fails before: only the built-in Developers and Guests were read."""
+    only(run(PUBLIC, case(stem)), "product", "shown to group 'contractors', which this stack does not create")
+
+
+def test_a_group_whose_type_is_unknown_at_preview_blocks():
+    """Fails before."""
+    only(run(PUBLIC, case("r80p-07")), "product", "`type/externalId` is unknown during preview")
+
+
+@pytest.mark.parametrize("stem", ["r80p-50", "r80p-52", "r80p-53", "r79p-57"])
+def test_approval_an_unpublished_product_administrators_and_the_stacks_custom_group_pass(stem):
+    assert run(PUBLIC, case(stem)) == []
+
+
+def test_the_stacks_custom_group_with_an_external_id_blocks():
+    found = run(PUBLIC, patch(case("r79p-57"), "partners", externalId="aad://x.onmicrosoft.com/groups/1"))
+    only(found, "product", "of type 'custom' (externalId 'aad://x.onmicrosoft.com/groups/1')")
+
+
+def test_an_identity_provider_with_a_literal_client_secret_blocks():
+    """Fails before: the provider was refused unread (require-judgeable-data-types), its secret not read."""
+    only(run(PUBLIC, case("r80p-06")), "idp", "its application's client secret written in the program")
+
+
+@pytest.mark.parametrize("secret", ["[secret]", UNKNOWN])
+def test_an_identity_provider_with_a_secret_client_secret_passes(secret):
+    """Fails before (require-judgeable-data-types refused the type)."""
+    resources = patch(case("r80p-51"), "idp", clientSecret=secret)
+    assert run(JUDGEABLE, resources) == [] and messages_of(run(PUBLIC, resources), "idp") == []
