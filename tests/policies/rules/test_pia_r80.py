@@ -56,3 +56,35 @@ def test_an_identity_provider_with_a_secret_client_secret_passes(secret):
     """Fails before (require-judgeable-data-types refused the type)."""
     resources = patch(case("r80p-51"), "idp", clientSecret=secret)
     assert run(JUDGEABLE, resources) == [] and messages_of(run(PUBLIC, resources), "idp") == []
+
+
+# Wave 2 (cases 1f336cf3): an Entra application or service principal owned by a person (its `owners`, an
+# ApplicationOwner) is judged as one with a secret: its owner can add a credential and act as it.
+SOD = "require-separation-of-duties"
+MFA = "require-admin-mfa"
+OPS = "principal urn:pulumi:corpus::corpus::azuread:index/servicePrincipal:ServicePrincipal::ops-sp holds"
+
+
+@pytest.mark.parametrize("stem", ["r80p-08", "r80p-09", "r80p-10", "r80p-12"])
+def test_an_application_a_person_or_an_unknown_object_owns_is_held_to_separation(stem):
+    """Fails before: the service principal had no secret, so it was a workload."""
+    assert any(OPS in m and "separated functions" in m for _, m in run(SOD, case(stem)))
+    assert any("whose owner, not shown to be a workload, can add one" in m for _, m in run(MFA, case(stem)))
+
+
+@pytest.mark.parametrize("stem", ["r80p-11", "r80p-13"])
+def test_a_person_owned_application_administering_and_using_keys_blocks(stem):
+    """Fails before (a role, r80p-11, or a Key Vault access policy, r80p-13)."""
+    assert any("administers keys and can also use them" in m for _, m in run(SOD, case(stem)))
+
+
+@pytest.mark.parametrize("stem", ["r80p-54", "r80p-55", "r80p-56"])
+def test_applications_owned_by_workloads_or_holding_no_function_pass(stem):
+    assert run(SOD, case(stem)) == [] and run(MFA, case(stem)) == []
+
+
+def test_an_owner_owned_by_a_person_passes_the_ownership_on():
+    """Fails before: the deploying application, owned by a person, makes the one it owns people too."""
+    resources = patch(case("r80p-54"), "deploy-app", owners=["6f1c2d3e-0000-4000-8000-0000000000c7"])
+    assert any(OPS in m for _, m in run(SOD, resources))
+    assert messages_of(run(SOD, patch(case("r80p-54"), "deploy-app", owners=[])), "ra-ops-contrib") == []
