@@ -88,3 +88,32 @@ def test_an_owner_owned_by_a_person_passes_the_ownership_on():
     resources = patch(case("r80p-54"), "deploy-app", owners=["6f1c2d3e-0000-4000-8000-0000000000c7"])
     assert any(OPS in m for _, m in run(SOD, resources))
     assert messages_of(run(SOD, patch(case("r80p-54"), "deploy-app", owners=[])), "ra-ops-contrib") == []
+
+
+# Wave 2, second batch (cases 1447b20b): a person whose role runs code on a resource (a VM's run command or
+# extensions, an App Service's code or settings, an Automation account's runbooks) holds what the managed
+# identities attached to it hold (iam/azure_runs_as).
+DBA = "principal 00000000-0000-0000-0000-0000000000aa holds 2 separated functions: database structure, key"
+
+
+@pytest.mark.parametrize("stem", ["r80p-14", "r80p-15", "r80p-17", "r80p-18", "r80p-19"])
+def test_a_person_who_runs_code_as_an_identity_holds_its_functions(stem):
+    """Fails before: a workload identity's functions were its own, whoever could run code as it."""
+    assert any(DBA in m for _, m in run(SOD, case(stem)))
+
+
+def test_a_user_assigned_identity_named_by_resource_id_is_the_machines():
+    """Fails before: a VM naming its user-assigned identity by resource id (not fed from it) handed the
+    identity's function to whoever signs in by key, unseen by require-admin-mfa."""
+    assert any("held by the identity of virtual machine jump" in m for _, m in run(MFA, case("r80p-15")))
+
+
+@pytest.mark.parametrize("stem", ["r80p-57", "r80p-58", "r80p-59"])
+def test_running_as_an_identity_without_other_functions_or_without_running_code_passes(stem):
+    assert run(SOD, case(stem)) == []
+
+
+def test_a_resource_without_a_managed_identity_hands_nothing_on():
+    """Website Contributor on a web app with no identity adds no function."""
+    resources = patch(case("r80p-17"), "app", identity={"type": "None"})
+    assert run(SOD, resources) == []
