@@ -66,14 +66,17 @@ def secret_holders(graph: StackGraph) -> frozenset[str]:
 
 
 def _owners(graph: StackGraph) -> dict[str, set[str]]:
-    """Application or service principal URN -> its owners: the URN of a stack resource an owner is fed from,
-    else the literal (lower case); "?" for a value unknown at preview (never a machine)."""
+    """Application or service principal URN -> its owners: the URNs of the stack resources `owners` is fed
+    from, each literal beside them (lower case), and "?" (never a machine) for a value unknown at preview that
+    no resource feeds."""
     out: dict[str, set[str]] = {}
     for r in graph.by_type(APP, SP):
-        fed = [d.urn for d in graph.dependency_of(r, "owners")]
+        fed = {d.urn for d in graph.dependency_of(r, "owners")}
         listed = r.input("owners")
-        lits = listed if isinstance(listed, list) else [listed] if listed else []
-        owners = set(fed) if fed else {str(v).lower() if not is_unknown(v) else "?" for v in lits}
+        values = listed if isinstance(listed, list) else [listed] if listed else []
+        owners = fed | {str(v).lower() for v in values if not is_unknown(v)}
+        if any(is_unknown(v) for v in values) and not fed:
+            owners.add("?")
         if owners:
             out[r.urn] = owners
     for o in graph.by_type(OWNER):

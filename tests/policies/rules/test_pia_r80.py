@@ -65,9 +65,10 @@ MFA = "require-admin-mfa"
 OPS = "principal urn:pulumi:corpus::corpus::azuread:index/servicePrincipal:ServicePrincipal::ops-sp holds"
 
 
-@pytest.mark.parametrize("stem", ["r80p-08", "r80p-09", "r80p-10", "r80p-12"])
+@pytest.mark.parametrize("stem", ["r80p-08", "r80p-09", "r80p-10", "r80p-12", "r80p-20"])
 def test_an_application_a_person_or_an_unknown_object_owns_is_held_to_separation(stem):
-    """Fails before: the service principal had no secret, so it was a workload."""
+    """Fails before: the service principal had no secret, so it was a workload (r80p-20, a person's literal
+    id beside an owner fed from the pipeline, fails on 2b6fe427 too: the fed owner hid the literal one)."""
     assert any(OPS in m and "separated functions" in m for _, m in run(SOD, case(stem)))
     assert any("whose owner, not shown to be a workload, can add one" in m for _, m in run(MFA, case(stem)))
 
