@@ -145,9 +145,10 @@ def _secret_admins(graph: StackGraph) -> list[tuple[str, str]]:
     if not holders:
         return out
     why = (
-        "is held by a service principal that signs in with a client secret or certificate: whoever copies "
-        "it acts without MFA (Conditional Access cannot require MFA of a service principal); use a managed "
-        "identity or a federated credential"
+        "is held by a service principal that signs in with a client secret or certificate (or whose owner, "
+        "not shown to be a workload, can add one: round 80): whoever copies it acts without MFA "
+        "(Conditional Access cannot require MFA of a service principal); use a managed identity or a "
+        "federated credential, and no person as the application's owner"
     )
     out += [
         (a.urn, f"the role it assigns {why}")

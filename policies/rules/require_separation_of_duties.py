@@ -31,6 +31,7 @@ from policies.core.iam.azure import (
     uses_keys,
 )
 from policies.core.iam.azure_functions import DIRECTORY_ROLE_FUNCTIONS, ROLE_GRANTS
+from policies.core.iam.azure_runs_as import held_by, inherit, workload_keys
 from policies.core.iam.catalogue import functions, key_use
 from policies.core.iam.dynamic_groups import dynamic_holders
 from policies.core.iam.keys import identity, key_findings, policy_admins
@@ -235,6 +236,8 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
     held: dict[str, set[str]] = {}
     uses: dict[str, bool] = {}
     first: dict[str, str] = {}
+    roles: dict[str, list] = {}  # person -> the permissions of its roles
+    workloads: dict[str, set[str]] = {}  # workload identity URN -> its functions ("use": key use)
     out: list[tuple[str, str]] = []
     for a in graph.by_type(*ASSIGNMENTS):
         key, people = principal_of(graph, a)
@@ -247,9 +250,12 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
             continue
         if not people:
             out.extend((a.urn, m) for m in _workload_grants(perms))
+            for w in workload_keys(graph, a, "principalId"):  # round 80: what a person running as it holds
+                workloads.setdefault(w, set()).update(held_by(perms))
             continue
         key = _canonical(graph, key)
         first.setdefault(key, a.urn)
+        roles.setdefault(key, []).append(perms)
         held.setdefault(key, set()).update(functions_of(perms))
         uses[key] = uses.get(key, False) or uses_keys(perms)
     for g in azure_paths.grants(graph):  # Entra database administrators, Key Vault access policies
@@ -257,11 +263,13 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
             out.append((g.urn, unknown_message("objectId/sid", "the separation of duties")))
             continue
         if not g.people:
+            workloads.setdefault(g.key, set()).update(g.functions | ({"use"} if g.uses_keys else set()))
             continue
         key = _canonical(graph, g.key)
         first.setdefault(key, g.urn)
         held.setdefault(key, set()).update(g.functions)
         uses[key] = uses.get(key, False) or g.uses_keys
+    inherit(graph, roles, workloads, held, uses)  # round 80: code run as a managed identity
     for d, (role_fld, who) in ((d, f) for t, f in DIRECTORY_ROLE_PATHS.items() for d in graph.by_type(t)):
         role, key = _directory_role(graph, d, role_fld), object_key(graph, d, who)
         if is_unknown(role) or (key is None and str(role).lower() in DIRECTORY_ROLE_FUNCTIONS):

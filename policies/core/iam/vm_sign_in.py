@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from policies.core.iam.azure_runs_as import identities
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
 
 OS_PROFILES = {
@@ -40,8 +41,9 @@ def _local_sign_in(vm: ResourceView, path: str) -> str:
 
 def _identity_keys(graph: StackGraph, vm: ResourceView) -> set[str]:
     """URNs standing for the machine's identities: the VM itself (system-assigned) and the user-assigned
-    identities it carries (fed from stack resources)."""
-    return {vm.urn} | {d.urn for d in graph.dependency_of(vm, "identity") if "managedidentity" in d.type}
+    identities it carries (fed from stack resources, or named by resource id: round 80)."""
+    fed = {d.urn for d in graph.dependency_of(vm, "identity") if "managedidentity" in d.type}
+    return {vm.urn} | fed | identities(graph, vm)
 
 
 def machine_admins(
