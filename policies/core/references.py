@@ -90,8 +90,10 @@ def _items(path: str, found: Any) -> tuple[Item, ...]:
     if not found:
         return ()
     # unknown and secret values all look alike: each place is its own reference (never merged by value)
-    return tuple([((kind, value.lower() if kind not in _OPAQUE else path), Ref(path, kind, value, named))
-                  for kind, value, named in found])
+    # the key is the value itself where lower-casing changes nothing (str.lower makes a copy even then):
+    # traces stay cached for the whole evaluation, one string less per such reference (round 23)
+    return tuple([((kind, path if kind in _OPAQUE else value if (low := value.lower()) == value else low),
+                   Ref(path, kind, value, named)) for kind, value, named in found])
 
 
 class _Recorder:
