@@ -99,3 +99,28 @@ def test_a_trace_key_is_the_lowered_value_and_the_value_itself_when_already_lowe
             assert key is ref.value               # not a copy
             shared += 1
     assert shared
+
+
+def test_the_string_traces_keep_two_generations_and_answer_as_a_fresh_scan(monkeypatch: Any) -> None:
+    """The newest traces and the generation before: bounded to twice the limit, a string seen within the
+    limit is not scanned again, and every answer is what scanning the string afresh gives."""
+    monkeypatch.setattr(references, "_STR_TRACES_MAX", 64)
+    monkeypatch.setattr(references, "_STR_TRACES", references._Recent())
+    scans = []
+    real = references._traced
+
+    def counted(*args: Any) -> Any:
+        scans.append(args[1])
+        return real(*args)
+
+    monkeypatch.setattr(references, "_traced", counted)
+    values = [f"https://h{i}.example.com/{'X' if i % 3 else 'y'}" for i in range(400)]
+    for i, v in enumerate(values):
+        for again in (v, values[max(0, i - 63)]):   # each value again 63 values later: within the limit
+            assert references._top_trace("url", again) == real(references._Recorder.text, again, "url", "url",
+                                                                False)
+            cache = references._STR_TRACES
+            assert len(cache) + len(cache.old) <= 128
+    assert len(scans) == len(values)             # the repeats were all hits
+    references._STR_TRACES.clear()
+    assert not references._STR_TRACES and not references._STR_TRACES.old
