@@ -124,3 +124,20 @@ def test_the_string_traces_keep_two_generations_and_answer_as_a_fresh_scan(monke
     assert len(scans) == len(values)             # the repeats were all hits
     references._STR_TRACES.clear()
     assert not references._STR_TRACES and not references._STR_TRACES.old
+
+
+def test_a_proxy_trace_is_taken_by_its_second_reader_and_every_scan_answers_as_a_fresh_one() -> None:
+    """A resource's two views share its top-level proxies: the second scan takes the trace the first left
+    (nothing kept for the run), a third scans again; all give what scanning the plain inputs gives."""
+    inputs = {"policy": {"Statement": [{"Resource": "arn:aws:sqs:eu-west-1:1:q"}]},
+              "hosts": ["x.blob.core.windows.net", "X.BLOB.CORE.WINDOWS.NET"], "n": 3}
+    resources = [{"urn": f"{P}aws:sqs/queue:Queue::q", "type": "aws:sqs/queue:Queue", "custom": True,
+                  "inputs": inputs, "outputs": {**inputs, "id": "q"}}]
+    indexed = index_state({"version": 3, "deployment": {"resources": resources}})
+    props = views_of(indexed, {r.urn: r for r in indexed}, True)[2][0].props
+    fresh = [(r.path, r.kind, r.value) for r in references.scan(inputs)]
+    top = [v for k, v in props._DictProxy__target.items() if k in ("policy", "hosts")]
+    for n in range(4):
+        assert [(r.path, r.kind, r.value) for r in references.scan(props) if r.path != "id"] == fresh
+        held = [getattr(v, references._TRACE_ATTR, None) for v in top]
+        assert held == [None, None] if n % 2 else all(held)
