@@ -139,13 +139,13 @@ def _message(r: ResourceView, where: str, sid: Any, whose: str) -> str:
     )
 
 
-def foreign_subnets(r: ResourceView, graph: StackGraph, recorded: set[str]) -> list[str]:
+def foreign_subnets(r: ResourceView, graph: StackGraph, recorded: set[str], inputs: Any = None) -> list[str]:
     """disallow-public-data-access: why a subnet `r` names may be another party's (`recorded`: the
-    subscriptions of `recorded_subscriptions`)."""
+    subscriptions of `recorded_subscriptions`; `inputs`: `r.inputs` where the caller has them)."""
     if not r.type.startswith("azure-native:"):
         return []
     out = []
-    for where, sid, slot in _named(r.inputs, ""):
+    for where, sid, slot in _named(r.inputs if inputs is None else inputs, ""):
         fed = _stack_networks_feeding(r, graph, where)
         if is_unknown(sid):
             if not fed:

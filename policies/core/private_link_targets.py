@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from policies.core.network_rule_subnets import UNRECORDED
+from policies.core.network_rule_subnets import UNRECORDED, foreign_subnets
 from policies.core.private_link_types import ARM_TYPES, GROUP_IDS, PRIVATE_LINK_TYPES
 from policies.core.recorded_ids import made_by, own_resource
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
@@ -178,13 +178,23 @@ def _auto_approved(r: ResourceView, recorded: set[str]) -> list[str]:
     ]
 
 
-def foreign_targets(r: ResourceView, graph: StackGraph, recorded: set[str]) -> list[str]:
+def foreign_parties(r: ResourceView, graph: StackGraph, recorded: set[str]) -> list[str]:
+    """`foreign_subnets` then `foreign_targets` of `r`, over one unwrapped copy of its inputs that is not
+    kept on the view (every Azure view of the stack is walked once: round 23)."""
+    if not r.type.startswith("azure-native:"):
+        return []
+    inputs = r.unwrapped()
+    return foreign_subnets(r, graph, recorded, inputs) + foreign_targets(r, graph, recorded, inputs)
+
+
+def foreign_targets(r: ResourceView, graph: StackGraph, recorded: set[str], inputs: Any = None) -> list[str]:
     """disallow-public-data-access: why a resource `r` links to privately may be another party's
-    (`recorded`: the subscriptions of `network_rule_subnets.recorded_subscriptions`)."""
+    (`recorded`: the subscriptions of `network_rule_subnets.recorded_subscriptions`; `inputs`: `r.inputs`
+    where the caller has them)."""
     if not r.type.startswith("azure-native:"):
         return []
     out = _auto_approved(r, recorded)
-    for where, target, holder in _links(r.inputs, ""):
+    for where, target, holder in _links(r.inputs if inputs is None else inputs, ""):
         fed = fed_from(r, graph, where)
         if is_unknown(target):
             kinds = {d.type for d in fed if d.type in PRIVATE_LINK_TYPES}

@@ -82,16 +82,43 @@ Trace = tuple[tuple[tuple[Item, ...], tuple[Item, ...], tuple[Item, ...]], ...]
 """What scanning one value finds, before de-duplication: groups of (added first, found in the text, region
 tokens added only when the text added nothing new). Replaying it against the references found so far gives
 what scanning the value there gives (the de-duplication depends on the order)."""
-_STR_TRACES: dict[tuple[str, str], Trace] = {}  # per (top-level key, string): the same values recur
-_STR_TRACES_MAX = 1 << 16  # as QUIET: bounded memory; frequent strings come back after a clear
+_STR_TRACES_MAX = 1 << 13
+
+
+class _Recent(dict):  # type: ignore[type-arg]
+    """Traces per (top-level key, string), the newest; `old`: the generation before. A string recurs near
+    where it was seen (a resource's two views are scanned one evaluation range apart: ~6,300 resources at
+    100k), so two generations of 8,192 keep those hits; one of 65,536, cleared when full, held ~37 MB at
+    100k (round 23)."""
+
+    __slots__ = ("old",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.old: dict[tuple[str, str], Trace] = {}
+
+    def clear(self) -> None:
+        super().clear()
+        self.old = {}
+
+    def remember(self, key: tuple[str, str], trace: Trace) -> None:
+        if len(self) >= _STR_TRACES_MAX:
+            self.old = dict(self)
+            super().clear()
+        self[key] = trace
+
+
+_STR_TRACES = _Recent()
 
 
 def _items(path: str, found: Any) -> tuple[Item, ...]:
     if not found:
         return ()
     # unknown and secret values all look alike: each place is its own reference (never merged by value)
-    return tuple([((kind, value.lower() if kind not in _OPAQUE else path), Ref(path, kind, value, named))
-                  for kind, value, named in found])
+    # the key is the value itself where lower-casing changes nothing (str.lower makes a copy even then):
+    # traces stay cached for the whole evaluation, one string less per such reference (round 23)
+    return tuple([((kind, path if kind in _OPAQUE else value if (low := value.lower()) == value else low),
+                   Ref(path, kind, value, named)) for kind, value, named in found])
 
 
 class _Recorder:
@@ -259,17 +286,21 @@ def _top_trace(k: Any, v: Any) -> Trace | None:
             return None
         trace = _STR_TRACES.get((k, v))
         if trace is None:
-            if (v, k, False) in QUIET:  # known to hold nothing under this key
-                return None
-            trace = _traced(_Recorder.text, v, k, k, False)
-            if trace:  # most strings hold nothing: QUIET (or the document cache) remembers those
-                if len(_STR_TRACES) >= _STR_TRACES_MAX:
-                    _STR_TRACES.clear()
-                _STR_TRACES[(k, v)] = trace
+            trace = _STR_TRACES.old.get((k, v))  # not moved to the newest: a window of inserted strings
+            if trace is None:
+                if (v, k, False) in QUIET:  # known to hold nothing under this key
+                    return None
+                trace = _traced(_Recorder.text, v, k, k, False)
+                if trace:  # most strings hold nothing: QUIET (or the document cache) remembers those
+                    _STR_TRACES.remember((k, v), trace)
         return trace
     if tv is _DictProxy or tv is _ListProxy:  # an attribute, not `v.__dict__`: that makes a dict per proxy
         hit = getattr(v, _TRACE_ATTR, None)
         if hit is not None and hit[0] == k:
+            # its readers are a resource's two views (the stack view shares the resource view's top-level
+            # proxies): taken by the second, not kept for the run (~18 MB at 100k, round 23); a third one
+            # scans again
+            setattr(v, _TRACE_ATTR, None)
             return hit[1]
         rec = _Recorder()
         rec.walk(v, str(k), str(k), False, k in ("Principal", "Service"))

@@ -162,6 +162,15 @@ class ResourceView:
             value = m["_inputs"] = value if isinstance(value, dict) else {}
         return value
 
+    def unwrapped(self) -> dict[str, Any]:
+        """`inputs`, without keeping the copy when none was made yet: for a walk over every input of every
+        view once (the stack's Azure views would each keep a copy to the end of the run, round 23)."""
+        value = self.memo.get("_inputs")
+        if value is None:
+            value = plain(self.raw)
+            value = value if isinstance(value, dict) else {}
+        return value
+
     def input(self, key: str, default: Any = None) -> Any:
         """One top-level input, unwrapped without unwrapping the others (each key once)."""
         one = self.memo.get("_one")  # the hot path: a key asked before (proxied inputs only)

@@ -378,8 +378,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             out.extend((r.urn, m) for m in judge(r, graph))
     subs = subnets.recorded_subscriptions(ctx.stack)  # rounds 60-62: networks and private links of others
     for r in graph.resources:
-        out.extend((r.urn, m) for m in subnets.foreign_subnets(r, graph, subs))
-        out.extend((r.urn, m) for m in links.foreign_targets(r, graph, subs))
+        out.extend((r.urn, m) for m in links.foreign_parties(r, graph, subs))
     for r in graph.by_type(*RESOURCE_POLICIES):
         out.extend((r.urn, m) for m in _resource_policy(r, graph))
         out.extend((r.urn, m) for m in others.policy_grants(r, graph, RESOURCE_POLICIES[r.type]))
