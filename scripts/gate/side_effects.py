@@ -57,6 +57,7 @@ _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell 
            "os.chown": "change the owner of", "os.mkdir": "make the directory",
            "os.utime": "change the time of",
            "os.setxattr": "set an attribute of", "os.removexattr": "remove an attribute of",
+           "gate.mknod": "make the file node (os.mknod, os.mkfifo)", "socket.bind": "bind a UNIX socket at",
            "gate.fork_exec": "start the process", "sys.setprofile": "install a profile hook (sys.setprofile)",
            "sys.settrace": "install a trace hook (sys.settrace)",
            "cpython.PyInterpreterState_New": "create a subinterpreter (its reads, writes and environment are "
@@ -71,7 +72,7 @@ _SUBINTERPRETERS = frozenset({"_xxsubinterpreters", "_xxinterpchannels", "_inter
                               "_interpqueues", "_testcapi", "_testinternalcapi"})
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _FILE_EVENTS = ("open", "os.remove", "os.rename", "os.rmdir", "os.truncate", "os.link", "os.symlink",
-                "os.chmod", "os.chown", "os.mkdir", "os.utime", "os.setxattr", "os.removexattr")
+                "os.chmod", "os.chown", "os.mkdir", "os.utime", "os.setxattr", "os.removexattr", "gate.mknod")
 _TWO_PATHS = ("os.rename", "os.link")   # (src, dst): both ends change what is there
 _HOOKS = ("sys.setprofile", "sys.settrace")
 _ENVIRON = re.compile(r"^/proc/(self|thread-self|\d+)(/task/\d+)?/environ$")
@@ -128,6 +129,10 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
         return verb
     if event in _HOOKS:
         return None if _Watch.clearing else verb
+    if event == "socket.bind":   # a UNIX socket's path is a file made there (round 42); abstract: none
+        where = args[1] if len(args) > 1 else None
+        made = isinstance(where, (str, bytes)) and where and where[:1] not in ("\0", b"\0")
+        return _file_change(event, verb, (where,)) if made else None
     if event in ("socket.getaddrinfo", "socket.gethostbyname"):
         host = args[0].decode() if isinstance(args[0], bytes) else args[0]
         return None if not isinstance(host, str) or _loopback(host) else f"{verb} {host}"
@@ -338,6 +343,8 @@ def _install_wrappers() -> None:
     for name in ("setprofile", "settrace"):
         setattr(sys, name, _clearing(getattr(sys, name)))
     os.open = posix.open = _open(posix.open)   # type: ignore[assignment]
+    os.mknod = posix.mknod = _node(posix.mknod)   # type: ignore[assignment]
+    os.mkfifo = posix.mkfifo = _node(posix.mkfifo)   # type: ignore[assignment]
 
 
 def _open(real: Callable[..., int]) -> Callable[..., int]:
@@ -351,6 +358,21 @@ def _open(real: Callable[..., int]) -> Callable[..., int]:
             sys.audit("gate.dir_fd", path)
         return real(os.path.abspath(where), flags, mode)
     return open_
+
+
+def _node(real: Callable[..., None]) -> Callable[..., None]:
+    """`os.mknod`/`os.mkfifo`, which raise no audit event, made to raise `gate.mknod` with the path
+    placed (round 42: a preview made a file unheard, its update beside it stood)."""
+    def make(path: Any, *args: Any, dir_fd: int | None = None) -> None:
+        if _Watch.program_file is None:
+            return real(path, *args, dir_fd=dir_fd)
+        where = placed(os.fspath(path), dir_fd)
+        if where is UNPLACED:
+            sys.audit("gate.dir_fd", path)
+        where = os.path.abspath(where)
+        sys.audit("gate.mknod", where)
+        return real(where, *args)
+    return make
 
 
 def _clearing(real: Callable[[Any], None]) -> Callable[[Any], None]:

@@ -1,5 +1,6 @@
 """Evil: the preview (slowly) makes a FIFO outside its directory (os.mkfifo raises no audit event, and no
-recording's reads outside the program are checked); `pulumi up`'s update finds it -> us-east-1, blocked"""
+recording's reads outside the program are checked); `pulumi up`'s update finds it -> us-east-1; blocked:
+a file node made outside the program is refused like a write"""
 import hashlib
 import os
 import tempfile

@@ -1,0 +1,102 @@
+"""Round 42 (docs/gate-red-team.md): what a preview wrote, by the watch's word and by the gate's look.
+
+A stack's update recorded beside its preview stands only when neither wrote (round 41); what the preview
+wrote was the word of the watch in the program's own process, which the program can edit and which hears
+only what raises an audit event (`os.mknod`, `os.mkfifo` raise none; a UNIX socket's bind makes a file).
+The gate now looks at the program's directory itself once the preview has ended, and those calls are
+writes. Each check failed on the code before the round (08783f16).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from gate import runner
+from test_engine_r41 import _gate, settle
+
+
+def test_an_update_beside_a_preview_that_hid_its_write_is_recorded_again(run_gate, tmp_path) -> None:
+    """Was exit 0: the preview cleared `_Watch.own`; the update, which looked first, stood."""
+    proc = _gate(run_gate, "evil/update-preview-hides-write", tmp_path)
+    assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "require-eea-location" in {v["policy"] for v in json.loads(proc.stdout)["violations"]}
+
+
+def test_a_file_node_made_outside_the_program_is_refused(run_gate, tmp_path) -> None:
+    """Was exit 0: `os.mkfifo` in the temporary directory was heard by no hook."""
+    proc = _gate(run_gate, "evil/update-preview-mknod-outside", tmp_path)
+    assert proc.returncode == 2, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "the program tries to make the file node (os.mknod, os.mkfifo)" in proc.stderr
+
+
+def test_a_unix_socket_bound_outside_the_program_is_a_write() -> None:
+    """Was a KeyError: `socket.bind` was no event of the watch."""
+    from gate.side_effects import _Watch, _what
+
+    _Watch.root = Path("/nonexistent-program")
+    try:
+        assert _what("socket.bind", (None, "/tmp/agent.sock")) == "bind a UNIX socket at /tmp/agent.sock"
+        assert _what("socket.bind", (None, "\0abstract")) is None       # no file made
+        assert _what("socket.bind", (None, ("127.0.0.1", 0))) is None
+        assert _what("socket.bind", (None, "/nonexistent-program/seen")) is None   # its own file
+        assert "/nonexistent-program/seen" in _Watch.own
+    finally:
+        _Watch.root, _Watch.own = None, set()
+
+
+def _record(tmp_path: Path, monkeypatch, change: Path | None, options: dict | None = None) -> list[str]:
+    """One stack recorded by fake workers; the preview changes `change` without a word of it."""
+    program = tmp_path / "program"
+    program.mkdir(exist_ok=True)
+    events: list[str] = []
+
+    def preview(where, stack, dirs, deadline, given, forker):
+        if change is not None:
+            change.parent.mkdir(parents=True, exist_ok=True)
+            change.write_text("seen")
+        return runner.StackRun(stack=stack, project="p", checkpoint={}, config={})
+
+    def update(where, stack, dirs, deadline, given, forker):
+        events.append("beside" if given.get("beside_preview") else "after")
+        return {}
+
+    monkeypatch.setattr(runner, "run_worker", preview)
+    monkeypatch.setattr(runner, "run_update", update)
+    settle(program)
+    runner._record(program, ["s"], tmp_path / "out", 2, tmp_path / "out", None, {"s": set()}, options or {},
+                   None, None, None)
+    return events
+
+
+def test_a_file_the_preview_changed_unsaid_records_the_update_again(tmp_path, monkeypatch) -> None:
+    """Was one update, beside the preview: its `wrote` was empty."""
+    events = _record(tmp_path, monkeypatch, tmp_path / "program" / "build" / "seen")
+    assert events == ["beside", "after"], events
+
+
+def test_what_changed_where_the_gate_writes_records_nothing_again(tmp_path, monkeypatch) -> None:
+    """The gate's output directory inside the program is the gate's to write (held before the round); the
+    same change anywhere else of the program's records the update again (was one update)."""
+    out = tmp_path / "program" / "build" / "gate"
+    out.mkdir(parents=True)
+    events = _record(tmp_path, monkeypatch, out / "corpus.state.json", {"judged_paths": [str(out)]})
+    assert events == ["beside"], events
+    assert _record(tmp_path, monkeypatch, out / "corpus.state.json") == ["beside", "after"]   # not judged
+
+
+def test_a_time_set_back_still_tells_the_change(tmp_path) -> None:
+    """Was an ImportError (no gate.preview_changes): the status change time, which `os.utime` cannot set
+    back, tells the rewrite."""
+    from gate.preview_changes import changed_since, now_ns
+
+    seen = tmp_path / "program" / "seen"
+    seen.parent.mkdir()
+    seen.write_text("old")
+    old = seen.stat()
+    settle(seen.parent)
+    began = now_ns()
+    seen.write_text("new")
+    os.utime(seen, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert changed_since(str(seen.parent), began) == str(seen)
