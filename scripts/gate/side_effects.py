@@ -23,7 +23,8 @@ multiprocessing's spawn and forkserver call, no audit event of its own) is a pro
 trace hook (`sys.setprofile/settrace`, not clearing one) is refused; bytecode (`__pycache__`) another
 recording of the run wrote is not read, and the recording writes none itself (`sys.dont_write_bytecode`).
 An audit hook cannot be removed, so it stays installed and is inert outside a recording; the program may
-add none (round 40), nor make a subinterpreter, which has hooks of its own.
+add none (round 40), nor make a subinterpreter, which has hooks of its own. Round 42: `os.mknod`, `mkfifo`
+and a UNIX socket's bind make files; `readline` and SQLite files are read and written by C code unheard.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell 
            "sys.settrace": "install a trace hook (sys.settrace)",
            "cpython.PyInterpreterState_New": "create a subinterpreter (its reads, writes and environment are "
                                              "seen by no hook of the program's interpreter)",
-           "import": "import", "gate.dir_fd": "open",
+           "import": "import", "gate.dir_fd": "open", "sqlite3.connect": "open the SQLite database",
            "sys.addaudithook": "add an audit hook (sys.addaudithook), which would run on every event of the "
                                "gate's own code after the program returns"}
 # Modules that run code in another interpreter (round 40): `_testcapi.run_in_subinterp` makes one while no
@@ -70,6 +71,7 @@ _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell 
 _SUBINTERPRETER = _EVENTS["cpython.PyInterpreterState_New"]
 _SUBINTERPRETERS = frozenset({"_xxsubinterpreters", "_xxinterpchannels", "_interpreters", "_interpchannels",
                               "_interpqueues", "_testcapi", "_testinternalcapi"})
+_UNHEARD = {"readline": "whose C code reads and writes history files anywhere, heard by no hook"}   # round 42
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _FILE_EVENTS = ("open", "os.remove", "os.rename", "os.rmdir", "os.truncate", "os.link", "os.symlink",
                 "os.chmod", "os.chown", "os.mkdir", "os.utime", "os.setxattr", "os.removexattr", "gate.mknod")
@@ -114,9 +116,13 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
     verb = _EVENTS[event]
     if event == "import":
         name = args[0] if args and isinstance(args[0], str) else ""
+        if name in _UNHEARD:
+            return f"import {name}, {_UNHEARD[name]}"
         if name.rpartition(".")[2] not in _SUBINTERPRETERS:
             return None
         return f"import {name}, which runs code in a subinterpreter no hook of the program's interpreter sees"
+    if event == "sqlite3.connect":
+        return _database(args[0] if args else None)
     if event == "gate.dir_fd" or (event == "open" and args and _misplaced(args)):
         return (f"open {os.fsdecode(args[0])} relative to a directory descriptor the gate cannot place "
                 "(open it by its full path)")
@@ -147,6 +153,16 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
     if isinstance(command, (list, tuple)):
         command = " ".join(os.fsdecode(c) if isinstance(c, bytes) else str(c) for c in command)
     return f"{verb} {str(command)[:80]}"
+
+
+def _database(database: Any) -> str | None:
+    """A SQLite database in a file (round 42): SQLite reads and writes it in C code no hook hears."""
+    with contextlib.suppress(TypeError):
+        database = os.fsdecode(database)
+    if database in ("", ":memory:") or str(database).startswith("file::memory:"):
+        return None
+    return (f"open the SQLite database {database} (read and written by C code no hook hears: keep what the "
+            "program reads in a JSON or YAML file)")
 
 
 def _misplaced(args: tuple[Any, ...]) -> bool:
@@ -361,17 +377,13 @@ def _open(real: Callable[..., int]) -> Callable[..., int]:
 
 
 def _node(real: Callable[..., None]) -> Callable[..., None]:
-    """`os.mknod`/`os.mkfifo`, which raise no audit event, made to raise `gate.mknod` with the path
-    placed (round 42: a preview made a file unheard, its update beside it stood)."""
+    """`os.mknod`/`os.mkfifo` raise `gate.mknod` (round 42: none of their own), the path placed."""
     def make(path: Any, *args: Any, dir_fd: int | None = None) -> None:
         if _Watch.program_file is None:
             return real(path, *args, dir_fd=dir_fd)
         where = placed(os.fspath(path), dir_fd)
-        if where is UNPLACED:
-            sys.audit("gate.dir_fd", path)
-        where = os.path.abspath(where)
-        sys.audit("gate.mknod", where)
-        return real(where, *args)
+        sys.audit(*(("gate.dir_fd", path) if where is UNPLACED else ("gate.mknod", os.path.abspath(where))))
+        return real(os.path.abspath(where), *args)
     return make
 
 

@@ -4,7 +4,8 @@ A stack's update recorded beside its preview stands only when neither wrote (rou
 wrote was the word of the watch in the program's own process, which the program can edit and which hears
 only what raises an audit event (`os.mknod`, `os.mkfifo` raise none; a UNIX socket's bind makes a file).
 The gate now looks at the program's directory itself once the preview has ended, and those calls are
-writes. Each check failed on the code before the round (08783f16).
+writes; `readline` and SQLite files (read and written by C code) are refused. Each check failed on the
+code before the round (08783f16).
 """
 
 from __future__ import annotations
@@ -44,6 +45,23 @@ def test_a_unix_socket_bound_outside_the_program_is_a_write() -> None:
         assert "/nonexistent-program/seen" in _Watch.own
     finally:
         _Watch.root, _Watch.own = None, set()
+
+
+def test_a_sqlite_database_in_a_file_is_refused() -> None:
+    """Was a KeyError (no event of the watch): stack b read what stack a kept in `build/state.db`."""
+    from gate.side_effects import _what
+
+    said = _what("sqlite3.connect", ("/p/build/state.db",)) or ""
+    assert said.startswith("open the SQLite database /p/build/state.db"), said
+    assert _what("sqlite3.connect", (":memory:",)) is None
+
+
+def test_readline_is_refused_at_import() -> None:
+    """Was let through: `readline.write_history_file` writes any file, heard by no hook."""
+    from gate.side_effects import _what
+
+    assert (_what("import", ("readline",)) or "").startswith("import readline, whose C code")
+    assert _what("import", ("mypkg.readline",)) is None
 
 
 def _record(tmp_path: Path, monkeypatch, change: Path | None, options: dict | None = None) -> list[str]:
