@@ -378,12 +378,12 @@ def _open(real: Callable[..., int]) -> Callable[..., int]:
 
 def _node(real: Callable[..., None]) -> Callable[..., None]:
     """`os.mknod`/`os.mkfifo` raise `gate.mknod` (round 42: none of their own), the path placed."""
-    def make(path: Any, *args: Any, dir_fd: int | None = None) -> None:
+    def make(path: Any, *args: Any, dir_fd: int | None = None, **kwargs: Any) -> None:
         if _Watch.program_file is None:
-            return real(path, *args, dir_fd=dir_fd)
+            return real(path, *args, dir_fd=dir_fd, **kwargs)
         where = placed(os.fspath(path), dir_fd)
         sys.audit(*(("gate.dir_fd", path) if where is UNPLACED else ("gate.mknod", os.path.abspath(where))))
-        return real(os.path.abspath(where), *args)
+        return real(os.path.abspath(where), *args, **kwargs)
     return make
 
 

@@ -47,6 +47,20 @@ def test_a_unix_socket_bound_outside_the_program_is_a_write() -> None:
         _Watch.root, _Watch.own = None, set()
 
 
+def test_a_file_node_made_in_the_program_is_its_own_write(tmp_path) -> None:
+    """Was unheard (no audit event): `wrote` stayed empty, so the update beside the preview stood."""
+    from gate.side_effects import _Watch, refusing_side_effects
+
+    folder = os.open(tmp_path, os.O_RDONLY)
+    try:
+        with refusing_side_effects(lambda uri: "", [], tmp_path):
+            os.mkfifo("pipe", mode=0o600, dir_fd=folder)
+            os.mknod(tmp_path / "node")
+            assert _Watch.own == {str(tmp_path / "pipe"), str(tmp_path / "node")}
+    finally:
+        os.close(folder)
+
+
 def test_a_sqlite_database_in_a_file_is_refused() -> None:
     """Was a KeyError (no event of the watch): stack b read what stack a kept in `build/state.db`."""
     from gate.side_effects import _what

