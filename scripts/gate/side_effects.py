@@ -24,7 +24,8 @@ trace hook (`sys.setprofile/settrace`, not clearing one) is refused; bytecode (`
 recording of the run wrote is not read, and the recording writes none itself (`sys.dont_write_bytecode`).
 An audit hook cannot be removed, so it stays installed and is inert outside a recording; the program may
 add none (round 40), nor make a subinterpreter, which has hooks of its own. Round 42: `os.mknod`, `mkfifo`
-and a UNIX socket's bind make files; `readline` and SQLite files are read and written by C code unheard.
+and binding a UNIX socket's path make files, other binds listen (refused); `readline` and SQLite files are
+read and written by C code unheard (refused).
 """
 
 from __future__ import annotations
@@ -135,10 +136,10 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
         return verb
     if event in _HOOKS:
         return None if _Watch.clearing else verb
-    if event == "socket.bind":   # a UNIX socket's path is a file made there (round 42); abstract: none
-        where = args[1] if len(args) > 1 else None
+    if event == "socket.bind":   # a UNIX socket's path is a file made there; any other, a place to be told
+        where = args[1] if len(args) > 1 else None   # something by a process of the machine (round 42)
         made = isinstance(where, (str, bytes)) and where and where[:1] not in ("\0", b"\0")
-        return _file_change(event, verb, (where,)) if made else None
+        return _file_change(event, verb, (where,)) if made else f"listen at {_address(where) or repr(where)}"
     if event in ("socket.getaddrinfo", "socket.gethostbyname"):
         host = args[0].decode() if isinstance(args[0], bytes) else args[0]
         return None if not isinstance(host, str) or _loopback(host) else f"{verb} {host}"

@@ -32,15 +32,15 @@ def test_a_file_node_made_outside_the_program_is_refused(run_gate, tmp_path) -> 
     assert "the program tries to make the file node (os.mknod, os.mkfifo)" in proc.stderr
 
 
-def test_a_unix_socket_bound_outside_the_program_is_a_write() -> None:
-    """Was a KeyError: `socket.bind` was no event of the watch."""
+def test_a_socket_bound_is_a_write_or_a_listener() -> None:
+    """Was a KeyError: `socket.bind` was no event of the watch (`evil/listen-for-region`: exit 0)."""
     from gate.side_effects import _Watch, _what
 
     _Watch.root = Path("/nonexistent-program")
     try:
         assert _what("socket.bind", (None, "/tmp/agent.sock")) == "bind a UNIX socket at /tmp/agent.sock"
-        assert _what("socket.bind", (None, "\0abstract")) is None       # no file made
-        assert _what("socket.bind", (None, ("127.0.0.1", 0))) is None
+        assert _what("socket.bind", (None, "\0abstract")) == "listen at @abstract"    # no file: a listener
+        assert _what("socket.bind", (None, ("127.0.0.1", 0))) == "listen at 127.0.0.1:0"
         assert _what("socket.bind", (None, "/nonexistent-program/seen")) is None   # its own file
         assert "/nonexistent-program/seen" in _Watch.own
     finally:
