@@ -23,12 +23,14 @@ from collections.abc import Callable, Collection
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from gate.environ import program_environ
 from gate.errors import GateError, limit_note
 from gate.jsonio import write_json_atomic
+from gate.preview_changes import now_ns
 from gate.project import Project, load_stack_config
 from gate.publish import UPDATES_DIR
 from gate.run_hints import (
@@ -251,6 +253,7 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
     queue: list[tuple[str, str, frozenset[str]]] = []      # (stack, kind, stacks done when it started)
     parts: dict[str, dict[str, Any]] = {}
     left: dict[str, dict[str, list[int]]] = {}      # what each stack's ended preview wrote, to its update
+    began: dict[str, int] = {}     # when each stack's preview was asked for (gate.preview_changes)
     after: set[str] = set()        # stacks whose update is recorded again once their preview has ended
     running: dict[Future[Any], tuple[str, str, frozenset[str]]] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -270,6 +273,8 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
             while queue and len(running) < max(1, jobs):
                 task = queue.pop(0)
                 stack, kind = task[:2]
+                if kind == "preview":
+                    began[stack] = now_ns()
                 # an update reads the updates of the stacks it references: their deploy-time outputs
                 dirs = ([out / UPDATES_DIR, out, previous / UPDATES_DIR, previous] if kind != "preview"
                         else [out, previous])
@@ -288,7 +293,7 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
                 parts[stack]["update" if kind == AFTER else kind] = _result(fut)   # GateError propagates
                 if len(parts[stack]) < len(kinds):
                     continue
-                if _again(parts[stack], stack in after):
+                if _again(parts[stack], stack in after, partial(_changed, program, began[stack], options)):
                     after.add(stack)
                     del parts[stack]["update"]
                     left[stack] = _left(parts[stack]["preview"].wrote)
@@ -314,11 +319,22 @@ def _record(program: Path, stacks: list[str], out: Path, jobs: int, previous: Pa
     return done
 
 
-def _again(got: dict[str, Any], again: bool) -> bool:
+def _again(got: dict[str, Any], again: bool, changed: Callable[[], bool] = lambda: False) -> bool:
     """Whether a stack's update, recorded beside its preview, is recorded again once the preview has
     ended (round 41): `pulumi up` runs it on the checkout the preview left, so the two recordings stand
-    together only when neither wrote a file (the update beside the preview may not: `held`)."""
-    return "update" in got and not again and bool(got["preview"].wrote or got["update"].get("held"))
+    together only when neither wrote a file (the update beside the preview may not: `held`), by their
+    word and by what the gate sees changed in the program's directory meanwhile (`changed`, round 42)."""
+    if "update" not in got or again:
+        return False
+    return bool(got["preview"].wrote or got["update"].get("held")) or changed()
+
+
+def _changed(program: Path, began: int, options: dict[str, Any]) -> bool:
+    """Whether a file of the program's directory changed since its preview began, but where the gate
+    judges or writes (gate.preview_changes)."""
+    from gate.preview_changes import changed_since
+
+    return changed_since(str(program.resolve()), began, options.get("judged_paths") or ()) is not None
 
 
 def _left(wrote: list[str]) -> dict[str, list[int]]:

@@ -23,7 +23,9 @@ multiprocessing's spawn and forkserver call, no audit event of its own) is a pro
 trace hook (`sys.setprofile/settrace`, not clearing one) is refused; bytecode (`__pycache__`) another
 recording of the run wrote is not read, and the recording writes none itself (`sys.dont_write_bytecode`).
 An audit hook cannot be removed, so it stays installed and is inert outside a recording; the program may
-add none (round 40), nor make a subinterpreter, which has hooks of its own.
+add none (round 40), nor make a subinterpreter, which has hooks of its own. Round 42: `os.mknod`, `mkfifo`
+and binding a UNIX socket's path make files, other binds listen (refused); `readline` and SQLite files are
+read and written by C code unheard (refused).
 """
 
 from __future__ import annotations
@@ -57,11 +59,12 @@ _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell 
            "os.chown": "change the owner of", "os.mkdir": "make the directory",
            "os.utime": "change the time of",
            "os.setxattr": "set an attribute of", "os.removexattr": "remove an attribute of",
+           "gate.mknod": "make the file node (os.mknod, os.mkfifo)", "socket.bind": "bind a UNIX socket at",
            "gate.fork_exec": "start the process", "sys.setprofile": "install a profile hook (sys.setprofile)",
            "sys.settrace": "install a trace hook (sys.settrace)",
            "cpython.PyInterpreterState_New": "create a subinterpreter (its reads, writes and environment are "
                                              "seen by no hook of the program's interpreter)",
-           "import": "import", "gate.dir_fd": "open",
+           "import": "import", "gate.dir_fd": "open", "sqlite3.connect": "open the SQLite database",
            "sys.addaudithook": "add an audit hook (sys.addaudithook), which would run on every event of the "
                                "gate's own code after the program returns"}
 # Modules that run code in another interpreter (round 40): `_testcapi.run_in_subinterp` makes one while no
@@ -69,9 +72,10 @@ _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell 
 _SUBINTERPRETER = _EVENTS["cpython.PyInterpreterState_New"]
 _SUBINTERPRETERS = frozenset({"_xxsubinterpreters", "_xxinterpchannels", "_interpreters", "_interpchannels",
                               "_interpqueues", "_testcapi", "_testinternalcapi"})
+_UNHEARD = {"readline": "whose C code reads and writes history files anywhere, heard by no hook"}   # round 42
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _FILE_EVENTS = ("open", "os.remove", "os.rename", "os.rmdir", "os.truncate", "os.link", "os.symlink",
-                "os.chmod", "os.chown", "os.mkdir", "os.utime", "os.setxattr", "os.removexattr")
+                "os.chmod", "os.chown", "os.mkdir", "os.utime", "os.setxattr", "os.removexattr", "gate.mknod")
 _TWO_PATHS = ("os.rename", "os.link")   # (src, dst): both ends change what is there
 _HOOKS = ("sys.setprofile", "sys.settrace")
 _ENVIRON = re.compile(r"^/proc/(self|thread-self|\d+)(/task/\d+)?/environ$")
@@ -113,9 +117,13 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
     verb = _EVENTS[event]
     if event == "import":
         name = args[0] if args and isinstance(args[0], str) else ""
+        if name in _UNHEARD:
+            return f"import {name}, {_UNHEARD[name]}"
         if name.rpartition(".")[2] not in _SUBINTERPRETERS:
             return None
         return f"import {name}, which runs code in a subinterpreter no hook of the program's interpreter sees"
+    if event == "sqlite3.connect":
+        return _database(args[0] if args else None)
     if event == "gate.dir_fd" or (event == "open" and args and _misplaced(args)):
         return (f"open {os.fsdecode(args[0])} relative to a directory descriptor the gate cannot place "
                 "(open it by its full path)")
@@ -128,6 +136,10 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
         return verb
     if event in _HOOKS:
         return None if _Watch.clearing else verb
+    if event == "socket.bind":   # a UNIX socket's path is a file made there; any other, a place to be told
+        where = args[1] if len(args) > 1 else None   # something by a process of the machine (round 42)
+        made = isinstance(where, (str, bytes)) and where and where[:1] not in ("\0", b"\0")
+        return _file_change(event, verb, (where,)) if made else f"listen at {_address(where) or repr(where)}"
     if event in ("socket.getaddrinfo", "socket.gethostbyname"):
         host = args[0].decode() if isinstance(args[0], bytes) else args[0]
         return None if not isinstance(host, str) or _loopback(host) else f"{verb} {host}"
@@ -142,6 +154,16 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
     if isinstance(command, (list, tuple)):
         command = " ".join(os.fsdecode(c) if isinstance(c, bytes) else str(c) for c in command)
     return f"{verb} {str(command)[:80]}"
+
+
+def _database(database: Any) -> str | None:
+    """A SQLite database in a file (round 42): SQLite reads and writes it in C code no hook hears."""
+    with contextlib.suppress(TypeError):
+        database = os.fsdecode(database)
+    if database in ("", ":memory:") or str(database).startswith("file::memory:"):
+        return None
+    return (f"open the SQLite database {database} (read and written by C code no hook hears: keep what the "
+            "program reads in a JSON or YAML file)")
 
 
 def _misplaced(args: tuple[Any, ...]) -> bool:
@@ -338,6 +360,8 @@ def _install_wrappers() -> None:
     for name in ("setprofile", "settrace"):
         setattr(sys, name, _clearing(getattr(sys, name)))
     os.open = posix.open = _open(posix.open)   # type: ignore[assignment]
+    os.mknod = posix.mknod = _node(posix.mknod)   # type: ignore[assignment]
+    os.mkfifo = posix.mkfifo = _node(posix.mkfifo)   # type: ignore[assignment]
 
 
 def _open(real: Callable[..., int]) -> Callable[..., int]:
@@ -351,6 +375,17 @@ def _open(real: Callable[..., int]) -> Callable[..., int]:
             sys.audit("gate.dir_fd", path)
         return real(os.path.abspath(where), flags, mode)
     return open_
+
+
+def _node(real: Callable[..., None]) -> Callable[..., None]:
+    """`os.mknod`/`os.mkfifo` raise `gate.mknod` (round 42: none of their own), the path placed."""
+    def make(path: Any, *args: Any, dir_fd: int | None = None, **kwargs: Any) -> None:
+        if _Watch.program_file is None:
+            return real(path, *args, dir_fd=dir_fd, **kwargs)
+        where = placed(os.fspath(path), dir_fd)
+        sys.audit(*(("gate.dir_fd", path) if where is UNPLACED else ("gate.mknod", os.path.abspath(where))))
+        return real(os.path.abspath(where), *args, **kwargs)
+    return make
 
 
 def _clearing(real: Callable[[Any], None]) -> Callable[[Any], None]:
