@@ -34,9 +34,19 @@ def may_hold(text: str) -> bool:
         text) is not None) or _encoded(text)
 
 
+# Round 80: the other encodings encodings.py decodes. "Principal" as base32 in its five alignments, and the
+# head of a compressed value, which hides every word: zlib (`78 01/5e/9c/da`) and gzip (`1f 8b 08`) as
+# base64, base32 or hex, at the start of a value (after a quote in a repr or JSON text).
+_BASE32 = ("KBZGS3TD", "MNUXAYLM", "NZRWS4DB", "NFXGG2LQ", "OJUW4Y3J")
+_PACKED = r"(?:eJ[w-z]|eN[o-r]|eA[E-H]|eF[4-7]|D6FQ|P(?:CO|DN|AA|BP)|(?i:1f8b08|78(?:9c|da|01|5e)))"
+_PACKED_AT = (re.compile(_PACKED), re.compile("'" + _PACKED), re.compile('"' + _PACKED))
+
+
 def _encoded(text: str) -> bool:
     return "UHJpbmNpcGFs" in text or "ByaW5jaXBhb" in text or "QcmluY2lwYW" in text or "H4sI" in text or (
-        "5072696" in text and ("5072696e636970616c" in text or "5072696E636970616C" in text))
+        "5072696" in text and ("5072696e636970616c" in text or "5072696E636970616C" in text)) or any(
+        m in text for m in _BASE32) or _PACKED_AT[0].match(text) is not None or any(
+        p.search(text) is not None for p in _PACKED_AT[1:])
 
 
 def decoded(text: str, key: object) -> list[str]:

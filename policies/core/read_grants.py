@@ -31,7 +31,7 @@ from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
 from policies.core.policy_text import decoded, embedded_docs, literal_principals, may_hold
-from policies.core.runtime_grants import may_call, runtime_grants
+from policies.core.runtime_grants import SSM_VALUE, may_call, runtime_grants
 from policies.core.view import ResourceView, get_path, is_unknown
 
 # type -> inputs naming the grantee directly (an account id, an IAM or Organizations ARN)
@@ -301,6 +301,8 @@ def _filled_later(key: object, value: object) -> bool:
     expression or a runbook parameter (`{% … %}`, `{{ … }}`)."""
     if not isinstance(key, str) or not _POLICY_KEY.fullmatch(key.removesuffix(".$")):
         return False
+    if isinstance(value, str) and SSM_VALUE.match(value):
+        return False  # round 80: a runbook's Parameter Store value, judged in the store (runtime_grants.py)
     return key.endswith(".$") or (isinstance(value, str) and value.strip().startswith(("{{", "{%")))
 
 
