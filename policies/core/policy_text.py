@@ -25,6 +25,10 @@ _MAY_HOLD = re.compile(
 _DECODERS = ("ase64", "b64", "atob(")
 # A shell expansion inside JSON cut out of a script (`'$PARTNER'` closing a single-quoted argument, a
 # heredoc's `$ACCOUNT`, `$(…)`, backticks): the text is no literal; IAM's own `${aws:…}` variables are.
+# Round 80: a policy's keys as a document writes them (`"Statement":`, `Principal:` in YAML), not a call's
+# keyword arguments (`add_permission(StatementId=…, Principal=…)`), which name no document.
+STATEMENT_KEY = re.compile(r"Statement['\"]?\s*:")
+PRINCIPAL_KEY = re.compile(r"Principal['\"]?\s*:")
 _EXPANSION = re.compile(r"`|\$(?:[A-Za-z_(]|\{(?![A-Za-z0-9-]+:))")
 
 
@@ -82,7 +86,7 @@ def embedded_docs(text: str) -> tuple[list[dict[str, Any]], bool]:
             at = end
         start = text.find("{", end)
     rest.append(text[at:])
-    return docs, any("Principal" in part for part in rest)
+    return docs, any(PRINCIPAL_KEY.search(part) for part in rest)
 
 
 # A principal as AWS accepts it written: `*`, an account, an IAM or STS ARN, a service or identity provider's

@@ -30,7 +30,7 @@ from policies.core.caller_conditions import grant_grantees, narrowed
 from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
-from policies.core.policy_text import decoded, embedded_docs, literal_principals, may_hold
+from policies.core.policy_text import STATEMENT_KEY, decoded, embedded_docs, literal_principals, may_hold
 from policies.core.runtime_grants import SSM_VALUE, may_call, runtime_grants
 from policies.core.view import ResourceView, get_path, is_unknown
 
@@ -277,7 +277,7 @@ def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]
                 value = yaml_doc(text)
             if not isinstance(value, dict | list):  # round 79: encoded, or inside a script
                 plain = decoded(text, at[-1])
-                docs, left = ([], False) if plain or "Statement" not in text else embedded_docs(text)
+                docs, left = ([], False) if plain or not STATEMENT_KEY.search(text) else embedded_docs(text)
                 todo += [(v, (*at, "(decoded)")) for v in plain] + [(d, (*at, "(text)")) for d in docs]
                 if left:
                     out.append((".".join(map(str, at)), None))

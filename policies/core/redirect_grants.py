@@ -300,8 +300,8 @@ def acls_disabled(r: ResourceView, graph: StackGraph) -> bool:
     bucket = r.input("bucket") if r.type == _BUCKET_POLICY else None
     if not isinstance(bucket, str) or is_unknown(bucket):
         return False
-    return any(c.input("bucket") == bucket and c.get("rule.objectOwnership") == "BucketOwnerEnforced"
-               for c in graph.by_type(_OWNERSHIP))
+    rules = [c.get("rule.objectOwnership") for c in graph.by_type(_OWNERSHIP) if c.input("bucket") == bucket]
+    return bool(rules) and all(rule == "BucketOwnerEnforced" for rule in rules)  # two: either may win
 
 
 def aimed_grants(ok: Allowed, statements: list[tuple[str, dict[str, Any]]], acls_off: bool = False

@@ -22,7 +22,7 @@ from typing import Any
 
 from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import catalogue
-from policies.core.script_grants import CODE_GRANT, literal_grants
+from policies.core.script_grants import CODE_GRANT, DYNAMIC_HINT, literal_grants
 from policies.core.stored_refs import stored_ref
 from policies.core.view import is_unknown
 
@@ -90,9 +90,9 @@ def _call(node: dict[str, Any]) -> tuple[str, Any] | None:
     if node.get("action") == _RUNBOOK_SCRIPT and isinstance(inputs, dict):
         script = inputs.get("Script")
         found = CODE_GRANT.search(script) if isinstance(script, str) else None
-        if isinstance(script, str) and found is None:
+        if isinstance(script, str) and found is None and not DYNAMIC_HINT.search(script):
             return None
-        name = f"script {found.group(0) if found else '(attached)'}"
+        name = f"script {found.group(0) if found else '(attached)' if script is None else '(dynamic)'}"
         if isinstance(script, str) and not literal_grants(script):  # round 80: read from elsewhere
             return (f"{name} (its arguments are no literals)", {"Script": "{{ run time }}"})
         return (name, {"InputPayload": inputs.get("InputPayload")})

@@ -18,6 +18,12 @@ CODE_GRANT = re.compile(
     r"(?:put|set|add|create|modify|grant|update|associate|share|authorize|replace|attach)"
     r"_?\w*?(?:polic|permission|acl|attribute|grant|share|principal)\w*", re.I)
 _WRAPPERS = frozenset(("dumps", "str", "dict", "list"))  # json.dumps(doc), str(n): literal when doc is
+# Calls that reach an operation by a name or code built at run time (botocore's own dispatcher among them).
+_DYNAMIC = frozenset(("eval", "exec", "compile", "__import__", "_make_api_call", "methodcaller",
+                      "__getattribute__", "attrgetter"))
+# A script that may reach a call by such means: read for one even when it writes no grant-making name.
+DYNAMIC_HINT = re.compile(r"getattr|_make_api_call|\beval\(|\bexec\(|__import__|methodcaller|attrgetter"
+                          r"|__getattribute__|compile\(")
 
 
 @functools.lru_cache(maxsize=256)
@@ -46,10 +52,31 @@ def literal_grants(script: str) -> bool:
             for t in ast.walk(getattr(node, "target", None) or node):
                 if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store):
                     bound.setdefault(t.id, []).append(ast.Name("(unread)"))
+    if _hidden(tree):
+        return False
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
              and CODE_GRANT.fullmatch(n.func.attr)]
     return all(_literal(a, bound, payload, set()) for c in calls
                for a in [*c.args, *(k.value for k in c.keywords)])
+
+
+def _hidden(tree: ast.AST) -> bool:
+    """A grant-making call the reader would not see as `client.put_bucket_policy(…)`: the method bound to a
+    name (`apply = s3.put_bucket_policy`), an operation named by a string (`_make_api_call('PutBucketPolicy',
+    …)`, `getattr(s3, name)`), code built at run time (`eval`, `exec`)."""
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and CODE_GRANT.fullmatch(node.attr) and id(node) not in called:
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and CODE_GRANT.fullmatch(node.value):
+            return True
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if name in _DYNAMIC or (name == "getattr" and not (
+                    len(node.args) > 1 and isinstance(node.args[1], ast.Constant))):
+                return True
+    return False
 
 
 def _literal(node: ast.expr, bound: dict[str, list[ast.expr]], payload: set[str], seen: set[str]) -> bool:

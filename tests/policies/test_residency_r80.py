@@ -18,7 +18,8 @@ from policy_testlib import AIMS, ALLOWED, REPLICATION, RESOLVED, grant_message, 
 from policies.core.script_grants import literal_grants
 
 OWN, OTHER = "123456789012", "444455556666"
-FN, DOC, SFN = "aws:lambda/function:Function", "aws:ssm/document:Document", "aws:sfn/stateMachine:StateMachine"
+FN, DOC = "aws:lambda/function:Function", "aws:ssm/document:Document"
+SFN = "aws:sfn/stateMachine:StateMachine"
 
 
 def _found(type_, inputs):
@@ -46,7 +47,8 @@ def test_a_policy_in_base32_or_compressed_is_read(encode):
     for inputs in ({"environment": {"variables": {"P": encode(_policy(OTHER))}}},
                    {"environment": {"variables": {"A": "x", "P": encode(_policy(OTHER)), "B": "y"}}}):
         found = _found(FN, inputs)
-        assert found == [grant_message("environment.variables.P.(decoded).Statement.0.Principal", OTHER)], found
+        where = "environment.variables.P.(decoded).Statement.0.Principal"
+        assert found == [grant_message(where, OTHER)], found
     assert _found(FN, {"environment": {"variables": {"P": encode(_policy(OWN))}}}) == []
 
 
@@ -66,7 +68,8 @@ def test_a_runbook_script_granting_what_it_reads_elsewhere_blocks():
     """A script naming a grant-making call whose arguments are not literals the script writes (read from
     Parameter Store, an environment variable) blocks with no parameter in its payload; literals pass."""
     found = _found(DOC, {"content": _script_step(FROM_STORE)})
-    assert len(found) == 1 and "its arguments are no literals" in found[0] and "inputs.Script`" in found[0], found
+    assert len(found) == 1 and "its arguments are no literals" in found[0], found
+    assert "inputs.Script`" in found[0], found
     literal = FROM_STORE.replace("boto3.client('ssm').get_parameter(Name='/p')['Parameter']['Value']",
                                  f"json.dumps({_policy(OWN)})")
     assert _found(DOC, {"content": _script_step(literal)}) == []
@@ -82,6 +85,13 @@ def test_a_runbook_script_granting_what_it_reads_elsewhere_blocks():
     ("def h(e, c):\n    for p in e['ps']:\n        lam.add_permission(Principal=p)\n", False),
     ("def h(e, c):\n    a, b = get()\n    lam.add_permission(Principal=a)\n", False),
     ("Write-Host 'x'; Set-S3BucketPolicy -BucketName b -Policy $p", False),  # not Python: unread
+    # wave 2: the call reached otherwise than as `client.put_bucket_policy(…)`, all with literal arguments
+    ("def h(e, c):\n    put = s3.put_bucket_policy\n    put(Bucket='b', Policy='{}')\n", False),
+    ("def h(e, c):\n    s3._make_api_call('PutBucketPolicy', {'Bucket': 'b', 'Policy': '{}'})\n", False),
+    ("def h(e, c):\n    getattr(s3, 'put_bucket_' + 'policy')(Bucket='b', Policy='{}')\n", False),
+    ("def h(e, c):\n    getattr(s3, 'put_bucket_policy')(Bucket='b', Policy='{}')\n", False),
+    ("def h(e, c):\n    eval(\"s3.put_bucket_policy(Bucket='b', Policy='{}')\")\n", False),
+    ("def h(e, c):\n    getattr(e, 'get')('x')\n    log.info('put_bucket_policy done')\n", True),
 ])
 def test_which_script_arguments_are_literals(script, literal):
     assert literal_grants(script) is literal
@@ -99,11 +109,12 @@ def test_a_runbook_value_from_parameter_store_is_judged_in_the_stacks_parameter(
     doc = pinned_res(DOC, "d", {"content": _runbook_policy("{{ssm:/eloket/policy}}")})
     param = pinned_res("aws:ssm/parameter:Parameter", "p", {"name": "/eloket/policy", "value": _policy(OWN)})
     assert messages(REPLICATION, doc, ALLOWED) == []
-    stored = "SSM parameter 'eloket/policy'"  # (the bucket, no resource of these graphs, is judged apart)
+    stored = "SSM parameter 'eloket/policy'"  # (the bucket, in neither graph, is judged apart)
     assert [m for _, m in messages(RESOLVED, graph(doc, param), ALLOWED) if "inputs.Policy" in m] == []
     found = [m for _, m in messages(RESOLVED, graph(doc), ALLOWED) if "inputs.Policy" in m]
     assert len(found) == 1 and stored in found[0], found
-    other = pinned_res("aws:ssm/parameter:Parameter", "p", {"name": "/eloket/policy", "value": _policy(OTHER)})
+    other = pinned_res("aws:ssm/parameter:Parameter", "p",
+                       {"name": "/eloket/policy", "value": _policy(OTHER)})
     assert messages(REPLICATION, other, ALLOWED) == [grant_message("value.Statement.0.Principal", OTHER)]
     found = _found(DOC, {"content": _runbook_policy("{{ PolicyDoc }}")})
     assert len(found) == 1 and "inputs.Policy`" in found[0], found
@@ -129,7 +140,8 @@ def _acl_upload(ownership, bucket="inbox"):
     doc = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OTHER}:role/uploader"},
         "Action": ["s3:PutObject", "s3:PutObjectAcl"], "Resource": "arn:aws:s3:::inbox/*"}]}
-    policy = pinned_res("aws:s3/bucketPolicy:BucketPolicy", "p", {"bucket": "inbox", "policy": json.dumps(doc)})
+    policy = pinned_res("aws:s3/bucketPolicy:BucketPolicy", "p",
+                        {"bucket": "inbox", "policy": json.dumps(doc)})
     views = [policy] + ([pinned_res("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "o", {
         "bucket": bucket, "rule": {"objectOwnership": ownership}})] if ownership else [])
     return [m for _, m in messages(RESOLVED, graph(*views), ALLOWED) if AIMS in m]
@@ -143,3 +155,57 @@ def test_an_object_acl_on_a_bucket_with_acls_disabled_aims_nowhere():
                               ("BucketOwnerEnforced", "other"), (None, "inbox")):
         found = _acl_upload(ownership, bucket)
         assert len(found) == 1 and "s3:PutObjectAcl" in found[0], (ownership, bucket, found)
+
+
+@pytest.mark.parametrize("call", [
+    "put = s3.put_bucket_policy\n    put(Bucket='data', Policy=doc)",
+    "s3._make_api_call('PutBucketPolicy', {'Bucket': 'data', 'Policy': doc})",
+    "getattr(s3, 'put_bucket_' + 'policy')(Bucket='data', Policy=doc)",
+])
+def test_a_script_reaching_a_grant_call_by_other_means_blocks(call):
+    """Wave 2: a method bound to a name, an operation named by a string, getattr with a built name: the
+    script is judged as a grant-making call (one naming no grant at all is read for such means too)."""
+    script = f"import boto3\n\ndef handler(events, context):\n    doc = get()\n    {call}\n"
+    found = _found(DOC, {"content": _script_step(script)})
+    assert len(found) == 1 and "its arguments are no literals" in found[0], found
+
+
+def test_two_ownership_controls_of_a_bucket_must_both_disable_acls():
+    """Wave 2: whichever of two ownership controls is applied last wins; ACLs are off only if both say so."""
+    doc = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OTHER}:role/uploader"},
+        "Action": "s3:PutObjectAcl", "Resource": "arn:aws:s3:::inbox/*"}]}
+    policy = pinned_res("aws:s3/bucketPolicy:BucketPolicy", "p",
+                        {"bucket": "inbox", "policy": json.dumps(doc)})
+    controls = [pinned_res("aws:s3/bucketOwnershipControls:BucketOwnershipControls", f"o{i}", {
+        "bucket": "inbox", "rule": {"objectOwnership": rule}}) for i, rule in enumerate(
+        ("BucketOwnerEnforced", "ObjectWriter"))]
+    assert len([m for _, m in messages(RESOLVED, graph(policy, *controls), ALLOWED) if AIMS in m]) == 1
+
+
+CONNECTION = "azure-native:storage:PrivateEndpointConnection"
+
+
+@pytest.mark.parametrize("state,blocks", [
+    ({"privateLinkServiceConnectionState": {"status": "Approved"}}, True),
+    ({"properties": {"privateLinkServiceConnectionState": {"status": "Approved"}}}, True),
+    ({"privateLinkServiceConnectionState": {}}, True),  # no status written: the service's default
+    ({"privateLinkServiceConnectionState": {"status": "Rejected"}}, False),
+    ({"privateLinkServiceConnectionState": {"status": "Pending"}}, False),
+])
+def test_a_private_endpoint_connection_the_program_approves_blocks(state, blocks):
+    """Wave 2: the stack's own endpoints are approved when created; an approval the program writes is
+    another party's request, whose endpoint (an output) no input names."""
+    view = pinned_res(CONNECTION, "c", {"resourceGroupName": "rg", "accountName": "st",
+                                        "privateEndpointConnectionName": "pe-partner.1234", **state})
+    found = messages(REPLICATION, view, ALLOWED)
+    assert (len(found) == 1 and "private endpoint connection" in found[0]) if blocks else found == [], found
+
+
+def test_a_calls_keyword_arguments_are_no_policy_text():
+    """Wave 2: `add_permission(StatementId=…, Principal=…)` in a script holds no policy document (round 79
+    read the words `Statement` and `Principal` anywhere in it as one it could not cut out)."""
+    script = ("import boto3\n\ndef handler(events, context):\n    boto3.client('lambda').add_permission("
+              "FunctionName='f', StatementId='eb', Action='lambda:InvokeFunction', "
+              f"Principal='events.amazonaws.com', SourceAccount='{OWN}')\n")
+    assert _found(DOC, {"content": _script_step(script)}) == []
