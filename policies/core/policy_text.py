@@ -33,9 +33,11 @@ _EXPANSION = re.compile(r"`|\$(?:[A-Za-z_(]|\{(?![A-Za-z0-9-]+:))")
 
 
 def may_hold(text: str) -> bool:
-    """_MAY_HOLD or an encoded principal; the regular expression only when a cheap test lets it match."""
+    """_MAY_HOLD or an encoded principal; the regular expression only when a cheap test lets it match. Round
+    80: text naming a decoder (`base64 -d`, `b64decode`) is read for the literals it decodes, whatever their
+    head (a compressed one after a space or `=` is not at a value's start)."""
     return "Principal" in text or "\\u" in text or (("olic" in text or "OLIC" in text) and _MAY_HOLD.search(
-        text) is not None) or _encoded(text)
+        text) is not None) or _encoded(text) or any(d in text for d in _DECODERS)
 
 
 # Round 80: the other encodings encodings.py decodes. "Principal" as base32 in its five alignments, and the
@@ -53,10 +55,16 @@ def _encoded(text: str) -> bool:
         p.search(text) is not None for p in _PACKED_AT[1:])
 
 
+def by_contract(key: object) -> bool:
+    """Round 80: a value base64 by API contract (user data) is decoded whatever its text shows: a script's
+    decoder words are inside the encoding too."""
+    return isinstance(key, str) and (key in B64_KEYS or key.endswith("Base64"))
+
+
 def decoded(text: str, key: object) -> list[str]:
     """The texts an encoded value stands for (one layer; the caller reads them again, so layers nest)."""
     out: list[str] = []
-    if isinstance(key, str) and (key in B64_KEYS or key.endswith("Base64")):
+    if by_contract(key):
         plain = b64_contract(text)
         if plain != text:
             out.append(plain)

@@ -30,7 +30,14 @@ from policies.core.caller_conditions import grant_grantees, narrowed
 from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
-from policies.core.policy_text import STATEMENT_KEY, decoded, embedded_docs, literal_principals, may_hold
+from policies.core.policy_text import (
+    STATEMENT_KEY,
+    by_contract,
+    decoded,
+    embedded_docs,
+    literal_principals,
+    may_hold,
+)
 from policies.core.runtime_grants import SSM_VALUE, may_call, runtime_grants
 from policies.core.view import ResourceView, get_path, is_unknown
 
@@ -270,7 +277,7 @@ def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]
     while todo:
         value, at = todo.pop()
         if isinstance(value, str):
-            if not may_hold(value) or is_unknown(value) or len(at) > 12:
+            if not (may_hold(value) or by_contract(at[-1])) or is_unknown(value) or len(at) > 12:
                 continue
             text, value = value, json_doc(value)
             if value is None and "\n" in text:
@@ -331,7 +338,7 @@ def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
             if may_call(text):  # round 79: grants an SDK call makes from the run, under any key
                 seen = {f[0] for f in out}
                 out += [f for f in runtime_grants(key, value) if f[0] not in seen]
-            if not isinstance(value, str) and not may_hold(text):
+            if not isinstance(value, str) and not may_hold(text) and "serData" not in text:
                 continue  # nothing below can hold a policy
             found = [f for at, nested in _nested_docs(value, key)
                      for f in ([_unread(at)] if nested is None else

@@ -209,3 +209,20 @@ def test_a_calls_keyword_arguments_are_no_policy_text():
               "FunctionName='f', StatementId='eb', Action='lambda:InvokeFunction', "
               f"Principal='events.amazonaws.com', SourceAccount='{OWN}')\n")
     assert _found(DOC, {"content": _script_step(script)}) == []
+
+
+def _user_data(policy):
+    literal = base64.b64encode(zlib.compress(policy.encode())).decode()
+    script = (f"#!/bin/bash\necho {literal} | base64 -d | python3 -c 'import sys, zlib; "
+              "sys.stdout.write(zlib.decompress(sys.stdin.buffer.read()).decode())' > /tmp/p.json\n"
+              "aws s3api put-bucket-policy --bucket data --policy file:///tmp/p.json\n")
+    return base64.b64encode(script.encode()).decode()
+
+
+def test_a_compressed_literal_a_user_data_script_decodes_is_read():
+    """Probe of wave 2's fix: user data is decoded by contract whatever it shows, and a script naming a
+    decoder has its literals read, a compressed one after a space too."""
+    found = _found("aws:ec2/launchTemplate:LaunchTemplate", {"userData": _user_data(_policy(OTHER))})
+    where = "userData.(decoded).(decoded).Statement.0.Principal"
+    assert found == [grant_message(where, OTHER)], found
+    assert _found("aws:ec2/launchTemplate:LaunchTemplate", {"userData": _user_data(_policy(OWN))}) == []
