@@ -39,6 +39,7 @@ from policies.core.policy_text import (
     may_hold,
 )
 from policies.core.runtime_grants import SSM_VALUE, may_call, runtime_grants
+from policies.core.script_grants import python_docs
 from policies.core.view import ResourceView, get_path, is_unknown
 
 # type -> inputs naming the grantee directly (an account id, an IAM or Organizations ARN)
@@ -285,6 +286,8 @@ def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]
             if not isinstance(value, dict | list):  # round 79: encoded, or inside a script
                 plain = decoded(text, at[-1])
                 docs, left = ([], False) if plain or not STATEMENT_KEY.search(text) else embedded_docs(text)
+                if left and (python := python_docs(text)) is not None:  # round 80: a Python dict literal
+                    docs, left = python
                 todo += [(v, (*at, "(decoded)")) for v in plain] + [(d, (*at, "(text)")) for d in docs]
                 if left:
                     out.append((".".join(map(str, at)), None))

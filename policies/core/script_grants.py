@@ -13,6 +13,9 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from typing import Any
+
+from policies.core.policy_text import PRINCIPAL_KEY
 
 CODE_GRANT = re.compile(
     r"(?:put|set|add|create|modify|grant|update|associate|share|authorize|replace|attach)"
@@ -103,3 +106,27 @@ def _literal(node: ast.expr, bound: dict[str, list[ast.expr]], payload: set[str]
         return all(_literal(x, bound, payload, seen) for x in ast.iter_child_nodes(node)
                    if isinstance(x, ast.expr))
     return False
+
+
+def python_docs(text: str) -> tuple[list[dict[str, Any]], bool] | None:
+    """Round 80's limit closed: the policies a Python script writes as dict literals (`{'Statement': […]}`,
+    single quotes: no JSON to cut out), evaluated with `ast.literal_eval` (literals only, nothing runs), and
+    whether a principal is left outside them (a dict holding a name is no literal). None: not Python."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    docs: list[dict[str, Any]] = []
+    rest = text
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "Statement"
+                                              for k in node.keys):
+            segment = ast.get_source_segment(text, node)
+            try:
+                doc = ast.literal_eval(node)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+            if segment and segment in rest:
+                docs.append(doc)
+                rest = rest.replace(segment, "", 1)
+    return docs, PRINCIPAL_KEY.search(rest) is not None

@@ -242,3 +242,21 @@ def test_a_base64_literal_right_after_an_assignment_is_decoded():
     user_data = base64.b64encode(script.encode()).decode()
     found = _found("aws:ec2/launchTemplate:LaunchTemplate", {"userData": user_data})
     assert len(found) == 1 and "ingest.partner-analytics.com" in found[0], found
+
+
+def test_a_policy_written_as_a_python_dict_is_read():
+    """Round 80's limit closed: a dict literal with single quotes is the policy (evaluated as a literal,
+    nothing runs); a dict holding a name leaves its principal unread and blocks."""
+    script = ("import json\nimport boto3\n\ndef handler(events, context):\n"
+              "    policy = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', "
+              "'Principal': {'AWS': 'arn:aws:iam::%s:role/reader'}, "
+              "'Action': 's3:GetObject', 'Resource': 'arn:aws:s3:::data/*'}]}\n"
+              "    boto3.client('s3').put_bucket_policy(Bucket='data', Policy=json.dumps(policy))\n")
+    assert _found(DOC, {"content": _script_step(script % OWN)}) == []
+    found = _found(DOC, {"content": _script_step(script % OTHER)})
+    assert grant_message("content.mainSteps.0.inputs.Script.(text).Statement.0.Principal", OTHER) in found
+    named = script % OWN
+    named = named.replace(f"'arn:aws:iam::{OWN}:role/reader'", "READER")
+    named = named.replace("import json", "READER = x()")
+    found = _found(DOC, {"content": _script_step(named)})
+    assert len(found) == 1 and "placeholder" in found[0], found
