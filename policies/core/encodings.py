@@ -102,7 +102,10 @@ _LABELLED = re.compile(r"^[\w.-]{1,64}:([A-Za-z0-9+/]{16,}={0,2})$")
 _CLOUD_ID = re.compile(r"^([a-z0-9.-]+\.[a-z]{2,})(?::\d+)?\$([0-9a-f]{32})(?:\$[0-9a-f]{32})?$", re.I)
 
 
-_B64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
+# Round 80: also right after a shell or option assignment (`ENDPOINT=<base64>`, `--data=<base64>`); not after
+# padding (`…==…`: two values run together).
+_B64_TOKEN = re.compile(
+    r"(?:(?<![A-Za-z0-9+/=])|(?<=[A-Za-z0-9_-]=))[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
 _DECODERS = ("base64", "b64decode", "frombase64string", "atob(")
 
 

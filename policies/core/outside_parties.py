@@ -18,6 +18,7 @@ from policies.core.accounts import aws_account, is_account_id
 from policies.core.acl_grants import acl_grantees
 from policies.core.bare_parties import aws_parties, azure_parties
 from policies.core.documents import json_doc
+from policies.core.endpoint_approvals import approved_connections
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import numeric_public_host, private_host
 from policies.core.read_grants import GRANT_TYPES, other_policy_grants, read_grants
@@ -273,7 +274,7 @@ def foreign_arns(view: ResourceView, refs: list[Any]) -> list[Found]:
     acted as). Under a provider that pins no account, every ARN naming an account is judged at stack scope
     against the account of the stack's own recorded resources (round 17; policies/core/resolution.py)."""
     if not view.type.startswith("aws:"):
-        return (azure_parties(view) + credential_subjects(view)
+        return (azure_parties(view) + credential_subjects(view) + approved_connections(view)
                 if view.type.startswith(("azure-native:", "azuread:")) else [])
     found = [r for r in refs if r.kind == "arn" and not r.principal and r.value.count(":") >= 5]
     found = [r for r in found if is_account_id((parts := r.value.split(":"))[4]) and parts[5] != "layer"]

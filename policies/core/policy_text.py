@@ -10,6 +10,7 @@ in text that cannot be cut out as JSON still blocks (closed world, read_grants._
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -25,24 +26,49 @@ _MAY_HOLD = re.compile(
 _DECODERS = ("ase64", "b64", "atob(")
 # A shell expansion inside JSON cut out of a script (`'$PARTNER'` closing a single-quoted argument, a
 # heredoc's `$ACCOUNT`, `$(…)`, backticks): the text is no literal; IAM's own `${aws:…}` variables are.
+# Round 80: a policy's keys as a document writes them (`"Statement":`, `Principal:` in YAML), not a call's
+# keyword arguments (`add_permission(StatementId=…, Principal=…)`), which name no document.
+STATEMENT_KEY = re.compile(r"Statement['\"]?\s*:")
+PRINCIPAL_KEY = re.compile(r"Principal['\"]?\s*:")
 _EXPANSION = re.compile(r"`|\$(?:[A-Za-z_(]|\{(?![A-Za-z0-9-]+:))")
 
 
 def may_hold(text: str) -> bool:
-    """_MAY_HOLD or an encoded principal; the regular expression only when a cheap test lets it match."""
+    """_MAY_HOLD or an encoded principal; the regular expression only when a cheap test lets it match. Round
+    80: text naming a decoder (`base64 -d`, `b64decode`) is read for the literals it decodes, whatever their
+    head (a compressed one after a space or `=` is not at a value's start)."""
     return "Principal" in text or "\\u" in text or (("olic" in text or "OLIC" in text) and _MAY_HOLD.search(
-        text) is not None) or _encoded(text)
+        text) is not None) or _encoded(text) or "ase64" in text or "b64" in text or "atob(" in text
 
 
-def _encoded(text: str) -> bool:
+# Round 80: the other encodings encodings.py decodes. "Principal" as base32 in its five alignments, and the
+# head of a compressed value, which hides every word: zlib (`78 01/5e/9c/da`) and gzip (`1f 8b 08`) as
+# base64, base32 or hex, at the start of a value (after a quote in a repr or JSON text).
+_PACKED = r"(?:eJ[w-z]|eN[o-r]|eA[E-H]|eF[4-7]|D6FQ|P(?:CO|DN|AA|BP)|(?i:1f8b08|78(?:9c|da|01|5e)))"
+_PACKED_AT, _PACKED_SQ, _PACKED_DQ = re.compile(_PACKED), re.compile("'" + _PACKED), re.compile('"' + _PACKED)
+
+
+def _encoded(text: str) -> bool:  # written out: a generator's overhead is most of a short text's cost
     return "UHJpbmNpcGFs" in text or "ByaW5jaXBhb" in text or "QcmluY2lwYW" in text or "H4sI" in text or (
-        "5072696" in text and ("5072696e636970616c" in text or "5072696E636970616C" in text))
+        "5072696" in text and ("5072696e636970616c" in text or "5072696E636970616C" in text)) or (
+        "KBZGS3TD" in text or "MNUXAYLM" in text or "NZRWS4DB" in text or "NFXGG2LQ" in text
+        or "OJUW4Y3J" in text) or _PACKED_AT.match(text) is not None or (
+        "'" in text and _PACKED_SQ.search(text) is not None) or (
+        '"' in text and _PACKED_DQ.search(text) is not None)
 
 
-def decoded(text: str, key: object) -> list[str]:
-    """The texts an encoded value stands for (one layer; the caller reads them again, so layers nest)."""
+def by_contract(key: object) -> bool:
+    """Round 80: a value base64 by API contract (user data) is decoded whatever its text shows: a script's
+    decoder words are inside the encoding too."""
+    return isinstance(key, str) and (key in B64_KEYS or key.endswith("Base64"))
+
+
+@functools.lru_cache(maxsize=1024)
+def decoded(text: str, key: object) -> tuple[str, ...]:
+    """The texts an encoded value stands for (one layer; the caller reads them again, so layers nest); cached:
+    user data recurs on every rule that reads the resource."""
     out: list[str] = []
-    if isinstance(key, str) and (key in B64_KEYS or key.endswith("Base64")):
+    if by_contract(key):
         plain = b64_contract(text)
         if plain != text:
             out.append(plain)
@@ -50,7 +76,7 @@ def decoded(text: str, key: object) -> list[str]:
         out.append(plain)
     if not out and any(d in text for d in _DECODERS):
         out += embedded_b64(text)
-    return out
+    return tuple(out)
 
 
 def embedded_docs(text: str) -> tuple[list[dict[str, Any]], bool]:
@@ -72,7 +98,7 @@ def embedded_docs(text: str) -> tuple[list[dict[str, Any]], bool]:
             at = end
         start = text.find("{", end)
     rest.append(text[at:])
-    return docs, any("Principal" in part for part in rest)
+    return docs, any(PRINCIPAL_KEY.search(part) for part in rest)
 
 
 # A principal as AWS accepts it written: `*`, an account, an IAM or STS ARN, a service or identity provider's

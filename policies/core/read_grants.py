@@ -30,8 +30,16 @@ from policies.core.caller_conditions import grant_grantees, narrowed
 from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
-from policies.core.policy_text import decoded, embedded_docs, literal_principals, may_hold
-from policies.core.runtime_grants import may_call, runtime_grants
+from policies.core.policy_text import (
+    STATEMENT_KEY,
+    by_contract,
+    decoded,
+    embedded_docs,
+    literal_principals,
+    may_hold,
+)
+from policies.core.runtime_grants import SSM_VALUE, may_call, runtime_grants
+from policies.core.script_grants import python_docs
 from policies.core.view import ResourceView, get_path, is_unknown
 
 # type -> inputs naming the grantee directly (an account id, an IAM or Organizations ARN)
@@ -270,14 +278,16 @@ def _nested_docs(value: Any, key: str) -> list[tuple[str, dict[str, Any] | None]
     while todo:
         value, at = todo.pop()
         if isinstance(value, str):
-            if not may_hold(value) or is_unknown(value) or len(at) > 12:
+            if not (may_hold(value) or by_contract(at[-1])) or is_unknown(value) or len(at) > 12:
                 continue
             text, value = value, json_doc(value)
             if value is None and "\n" in text:
                 value = yaml_doc(text)
             if not isinstance(value, dict | list):  # round 79: encoded, or inside a script
                 plain = decoded(text, at[-1])
-                docs, left = ([], False) if plain or "Statement" not in text else embedded_docs(text)
+                docs, left = ([], False) if plain or not STATEMENT_KEY.search(text) else embedded_docs(text)
+                if left and (python := python_docs(text)) is not None:  # round 80: a Python dict literal
+                    docs, left = python
                 todo += [(v, (*at, "(decoded)")) for v in plain] + [(d, (*at, "(text)")) for d in docs]
                 if left:
                     out.append((".".join(map(str, at)), None))
@@ -301,6 +311,8 @@ def _filled_later(key: object, value: object) -> bool:
     expression or a runbook parameter (`{% … %}`, `{{ … }}`)."""
     if not isinstance(key, str) or not _POLICY_KEY.fullmatch(key.removesuffix(".$")):
         return False
+    if isinstance(value, str) and SSM_VALUE.match(value):
+        return False  # round 80: a runbook's Parameter Store value, judged in the store (runtime_grants.py)
     return key.endswith(".$") or (isinstance(value, str) and value.strip().startswith(("{{", "{%")))
 
 
@@ -329,7 +341,7 @@ def other_policy_grants(view: ResourceView, own: str | None) -> list[Found]:
             if may_call(text):  # round 79: grants an SDK call makes from the run, under any key
                 seen = {f[0] for f in out}
                 out += [f for f in runtime_grants(key, value) if f[0] not in seen]
-            if not isinstance(value, str) and not may_hold(text):
+            if not isinstance(value, str) and not may_hold(text) and "serData" not in text:
                 continue  # nothing below can hold a policy
             found = [f for at, nested in _nested_docs(value, key)
                      for f in ([_unread(at)] if nested is None else

@@ -56,7 +56,7 @@ from policies.core.iam.spelling import spelled
 from policies.core.iam.statements import as_list, statement_actions
 from policies.core.input_grants import input_statements
 from policies.core.location import Allowed
-from policies.core.view import ResourceView, json_document
+from policies.core.view import ResourceView, StackGraph, is_unknown, json_document
 
 _REGION = "aws:RequestedRegion"
 # keys whose values are regions the copy is made in: pinned when each is an allowed one
@@ -289,16 +289,34 @@ def _pins(stmt: dict[str, Any], key: str) -> list[str] | None:
     return None
 
 
-def aimed_grants(ok: Allowed, statements: list[tuple[str, dict[str, Any]]]
+_BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+_OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+
+
+def acls_disabled(r: ResourceView, graph: StackGraph) -> bool:
+    """Round 80: a bucket policy's bucket has ACLs disabled by the stack's own ownership controls
+    (BucketOwnerEnforced): S3 then refuses every object ACL but bucket-owner-full-control (S3 user guide,
+    "Controlling ownership of objects and disabling ACLs"), so an object ACL write grants no one."""
+    bucket = r.input("bucket") if r.type == _BUCKET_POLICY else None
+    if not isinstance(bucket, str) or is_unknown(bucket):
+        return False
+    rules = [c.get("rule.objectOwnership") for c in graph.by_type(_OWNERSHIP) if c.input("bucket") == bucket]
+    return bool(rules) and all(rule == "BucketOwnerEnforced" for rule in rules)  # two: either may win
+
+
+def aimed_grants(ok: Allowed, statements: list[tuple[str, dict[str, Any]]], acls_off: bool = False
                  ) -> tuple[list[str], list[tuple[str, str]]]:
     """(messages, pinned) for the Allow `statements` of the resource's policies: a message for each statement
     granting an aiming action whose destination no condition pins; (path, value) of each destination a
-    condition pins, for the caller to judge as a reference."""
+    condition pins, for the caller to judge as a reference. `acls_off`: object ACLs are off (acls_disabled).
+    """
     messages: list[str] = []
     pinned: list[tuple[str, str]] = []
     for where, stmt in statements:
         loose: list[str] = []
         for written, key in aims(statement_actions(stmt)):
+            if acls_off and key == "s3:x-amz-acl":
+                continue
             values = _pins(stmt, key) if key else None
             if values is None or (key in _REGION_KEYS and not all(ok.permits("aws", v) for v in values)) \
                     or (key in _OFF_KEYS and not _OFF_KEYS[key].issuperset(values)):

@@ -22,6 +22,8 @@ from typing import Any
 
 from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import catalogue
+from policies.core.script_grants import CODE_GRANT, DYNAMIC_HINT, literal_grants
+from policies.core.stored_refs import stored_ref
 from policies.core.view import is_unknown
 
 Found = tuple[str, str, str]
@@ -31,9 +33,6 @@ _RUNBOOK_API = "aws:executeAwsApi"
 # A runbook's script step: its calls are code the pack does not run; one that names a grant-making call (or is
 # attached, unseen) and takes a parameter from the run is judged as such a call.
 _RUNBOOK_SCRIPT = "aws:executeScript"
-_CODE_GRANT = re.compile(
-    r"(?:put|set|add|create|modify|grant|update|associate|share|authorize|replace|attach)"
-    r"_?\w*?(?:polic|permission|acl|attribute|grant|share|principal)\w*", re.I)
 # SDK service names whose IAM prefix differs (Step Functions "AWS SDK service integrations").
 _PREFIX = {"sfn": "states", "elasticloadbalancingv2": "elasticloadbalancing", "efs": "elasticfilesystem",
            "sesv2": "ses", "cloudwatchlogs": "logs", "emr": "elasticmapreduce"}
@@ -90,10 +89,12 @@ def _call(node: dict[str, Any]) -> tuple[str, Any] | None:
     inputs = node.get("inputs")
     if node.get("action") == _RUNBOOK_SCRIPT and isinstance(inputs, dict):
         script = inputs.get("Script")
-        found = _CODE_GRANT.search(script) if isinstance(script, str) else None
-        if isinstance(script, str) and found is None:
+        found = CODE_GRANT.search(script) if isinstance(script, str) else None
+        if isinstance(script, str) and found is None and not DYNAMIC_HINT.search(script):
             return None
-        name = f"script {found.group(0) if found else '(attached)'}"
+        name = f"script {found.group(0) if found else '(attached)' if script is None else '(dynamic)'}"
+        if isinstance(script, str) and not literal_grants(script):  # round 80: read from elsewhere
+            return (f"{name} (its arguments are no literals)", {"Script": "{{ run time }}"})
         return (name, {"InputPayload": inputs.get("InputPayload")})
     if node.get("action") != _RUNBOOK_API or not isinstance(inputs, dict):
         return None
@@ -104,22 +105,43 @@ def _call(node: dict[str, Any]) -> tuple[str, Any] | None:
     return (f"{service}:{api}", params) if _grant_making(service, api) else None
 
 
-def _filled(params: Any, at: tuple[Any, ...], runbook: bool) -> list[tuple[Any, ...]]:
-    """Paths of the parameters filled in at run time, but those naming the resource the call acts on."""
+# Round 80: attributes that are quantities (SQS validates each as a number), never a party or a place, so a
+# value from the run grants nothing (`Attributes.VisibilityTimeout.$`). `RedrivePolicy`, `KmsMasterKeyId`
+# name a queue or key that may be another account's: not listed.
+_QUANTITIES = frozenset(k.lower() for k in (
+    "DelaySeconds", "MaximumMessageSize", "MessageRetentionPeriod", "ReceiveMessageWaitTimeSeconds",
+    "VisibilityTimeout", "KmsDataKeyReusePeriodSeconds"))
+# A runbook reading a value from Parameter Store (`{{ssm:/path}}`, SSM's own syntax): the parameter decides.
+SSM_VALUE = re.compile(r"^\{\{\s*ssm(?:-secure)?:([^{}\s]+)\s*\}\}$")
+
+
+def _filled(params: Any, at: tuple[Any, ...], runbook: bool) -> list[tuple[tuple[Any, ...], Any]]:
+    """(path, value) of the parameters filled in at run time, but those naming the resource the call acts on
+    and quantities."""
     if not isinstance(params, dict | list):
-        return [at] if _run_time(None, params, runbook) else []
-    out: list[tuple[Any, ...]] = []
+        return [(at, params)] if _run_time(None, params, runbook) else []
+    out: list[tuple[tuple[Any, ...], Any]] = []
     todo: list[tuple[Any, tuple[Any, ...], bool]] = [(params, at, True)]
     while todo:
         value, where, top = todo.pop()
         items = value.items() if isinstance(value, dict) else enumerate(value)
         for k, v in items:
+            name = k.removesuffix(".$").lower() if isinstance(k, str) else ""
             if _run_time(k, v, runbook):
-                if not (top and isinstance(k, str) and k.removesuffix(".$").lower() in _TARGET_KEYS):
-                    out.append((*where, k))
+                if not (top and name in _TARGET_KEYS) and name not in _QUANTITIES:
+                    out.append(((*where, k), v))
             elif isinstance(v, dict | list):
                 todo.append((v, (*where, k), False))
     return out
+
+
+def _found(path: tuple[Any, ...], value: Any, call: str) -> Found:
+    """A parameter read from the stack's Parameter Store is judged there (core/stored_refs.py: the
+    parameter must be the stack's, its value readable and judged as its own input); any other blocks."""
+    m = SSM_VALUE.match(value) if isinstance(value, str) else None
+    ref = stored_ref(f"ssm-parameter://{m.group(1)}", "Policy") if m else None
+    spelt = ".".join(map(str, path))
+    return (spelt, ref[0], ref[1]) if ref else (spelt, "site", _message(call))
 
 
 def _may_call_or_walk(v: object) -> bool:
@@ -144,8 +166,8 @@ def runtime_grants(key: str, value: Any) -> list[Found]:
                 name, params = call
                 field = "Arguments" if "Arguments" in value else "Parameters" if "Parameters" in value \
                     else "inputs"
-                out += [(".".join(map(str, p)), "site", _message(name))
-                        for p in _filled(params, (*_spelt(at), field), field == "inputs")]
+                filled = _filled(params, (*_spelt(at), field), field == "inputs")
+                out += [_found(p, v, name) for p, v in filled]
             todo += [(v, (at, k), depth + 1) for k, v in value.items() if _may_call_or_walk(v)]
         elif isinstance(value, list):
             todo += [(v, (at, i), depth + 1) for i, v in enumerate(value) if _may_call_or_walk(v)]

@@ -17,7 +17,7 @@ from policies.core.grant_patterns import granted, open_grants
 from policies.core.key_policy_writes import key_policy_writes
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.org_policies import attachment_problems
-from policies.core.redirect_grants import aimed_grants, resource_policy_grants
+from policies.core.redirect_grants import acls_disabled, aimed_grants, resource_policy_grants
 from policies.core.references import references
 from policies.core.resolution import judge_in_graph, prepare_index
 from policies.core.rule import Rule, RuleContext
@@ -32,7 +32,7 @@ def check_resource(r: ResourceView, graph: StackGraph, ctx: RuleContext) -> list
     statements = granted(r, graph)
     out = open_grants(r, statements, allowed(ctx), declared)
     held = resource_policy_grants(r)
-    aimed, pinned = aimed_grants(allowed(ctx), statements + held)
+    aimed, pinned = aimed_grants(allowed(ctx), statements + held, acls_disabled(r, graph))
     out += aimed + key_policy_writes(r, graph, statements, held) + attachment_problems(r, graph)
     out += [m for path, value in pinned for m in _pinned(path, value, r, graph, ctx, judge)]
     for ref in references(r):

@@ -39,9 +39,9 @@ def _runbook(api, inputs):
 
 @pytest.mark.parametrize("resource,params,where", [
     ("sqs:setQueueAttributes", {"QueueUrl": QUEUE, "Attributes.$": "$.attributes"}, "Attributes.$"),
-    # closed world: below the top level any value from the run blocks, a harmless one too
-    ("sqs:setQueueAttributes", {"QueueUrl": QUEUE, "Attributes": {"DelaySeconds.$": "$.delay"}},
-     "Attributes.DelaySeconds.$"),
+    # closed world: below the top level a value from the run blocks (round 80: but a quantity)
+    ("sqs:setQueueAttributes", {"QueueUrl": QUEUE, "Attributes": {"KmsMasterKeyId.$": "$.key"}},
+     "Attributes.KmsMasterKeyId.$"),
     ("lambda:addPermission", {"FunctionName": "export", "Principal.$": "$.account"}, "Principal.$"),
     ("lambda:addPermission", {"FunctionName": "export", "Principal": "s3.amazonaws.com",
                               "SourceAccount.$": "$.account"}, "SourceAccount.$"),
@@ -97,7 +97,7 @@ def test_the_resource_a_call_acts_on_and_calls_that_grant_nothing_may_come_from_
 def test_a_policy_filled_in_at_run_time_is_reported_once():
     """Round 78's reader reports a `…Policy` field filled in at run time; this one does not repeat it."""
     both = _task("arn:aws:states:::aws-sdk:sqs:setQueueAttributes",
-                 {"QueueUrl": QUEUE, "Attributes": {"Policy.$": "$.policy", "DelaySeconds.$": "$.delay"}})
+                 {"QueueUrl": QUEUE, "Attributes": {"Policy.$": "$.policy", "KmsMasterKeyId.$": "$.key"}})
     found = _found(SFN, {"definition": both})
     assert len(found) == 2 and sum(RUN_TIME in m for m in found) == 1, found
     found = _found(SFN, {"definition": _task("arn:aws:states:::aws-sdk:s3:putBucketPolicy",
