@@ -6,8 +6,9 @@ identity in another group.
 
 Only what can be placed is told apart: a literal scope naming a resource group that is not the resource's
 (its literal `resourceGroupName`, or the name of the `ResourceGroup` of the stack it is fed from), or a
-resource in the resource's group whose top-level name is none of the resource's literal names. Anything
-else — a scope or group unknown at preview, a subscription or management group (subscriptions are not
+resource in the resource's group whose top-level name is not the resource's literal name (the input its
+type names it by, `NAMES`: another `…Name` input, such as a web app's `workloadProfileName`, is none).
+Anything else — a scope or group unknown at preview, a subscription or management group (subscriptions are not
 compared), a scope fed from another resource — reaches it (fails closed)."""
 
 from __future__ import annotations
@@ -29,14 +30,27 @@ def _group(graph: StackGraph, r: ResourceView) -> str | None:
     return None
 
 
-def _names(r: ResourceView) -> set[str]:
-    """The literal names the resource is known by (`name` and every `…Name` input but its group's)."""
-    out = set()
-    for k, v in (r.inputs or {}).items():
-        named = (k == "name" or k.endswith("Name")) and k != "resourceGroupName"
-        if named and isinstance(v, str) and not is_unknown(v):
-            out.add(v.lower())
-    return out
+# the input each type that runs code as its identity is named by in its ARM id (the SDK's args)
+NAMES = {
+    "azure-native:compute:VirtualMachine": "vmName",
+    "azure-native:compute:VirtualMachineScaleSet": "vmScaleSetName",
+    "azure-native:web:WebApp": "name",
+    "azure-native:web:WebAppSlot": "name",  # the slot's site: a slot's id is sites/<name>/slots/<slot>
+    "azure-native:automation:AutomationAccount": "automationAccountName",
+    "azure-native:app:ContainerApp": "containerAppName",
+    "azure-native:app:Job": "jobName",
+    "azure-native:datafactory:Factory": "factoryName",
+    "azure-native:containerservice:ManagedCluster": "resourceName",
+    "azure-native:containerinstance:ContainerGroup": "containerGroupName",
+    "azure-native:logic:Workflow": "workflowName",
+}
+
+
+def _name(r: ResourceView) -> str | None:
+    """The resource's literal top-level name, or None (an unlisted type, an autoname, unknown at preview)."""
+    fld = NAMES.get(r.type)
+    v = r.input(fld) if fld else None
+    return v.lower() if isinstance(v, str) and v and not is_unknown(v) else None
 
 
 def reaches(graph: StackGraph, assignment: ResourceView, r: ResourceView) -> bool:
@@ -56,5 +70,5 @@ def reaches(graph: StackGraph, assignment: ResourceView, r: ResourceView) -> boo
     rest = segs[i + 2:]  # providers/<namespace>/<type>/<name>/…
     if len(rest) < 4 or rest[0] != "providers":
         return True
-    names = _names(r)
-    return not names or rest[3] in names
+    name = _name(r)
+    return name is None or rest[3] == name

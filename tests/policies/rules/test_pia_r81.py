@@ -107,3 +107,13 @@ def test_logic_apps_and_container_groups_run_as_their_identities(type_, inputs, 
               refs={"roleDefinitionId": "run"})
     resources = [*case("r81p-50"), held, keys, role, dba]
     assert any(DBA in m for _, m in run(SOD, resources))
+
+
+def test_another_name_input_of_the_app_is_no_name_of_it():
+    """A web app whose name is left to autonaming, beside a workload profile named like the scoped app:
+    the scope may hold it (it blocks)."""
+    other = "/subscriptions/s/resourceGroups/rg-corpus/providers/Microsoft.Web/sites/reporting"
+    resources = patch(case("r81p-51"), "ra-dba-web", scope=other)
+    resources = patch(resources, "app", workloadProfileName="reporting")
+    next(r for r in resources if r["name"] == "app")["inputs"].pop("name")
+    assert any(DBA in m for _, m in run(SOD, resources))
