@@ -16,6 +16,8 @@ and `jobs/write`; the resource's own `write` also swaps its identities and setti
 pages "Azure permissions for Compute / Containers / Integration / Analytics", through `search`):
 `containerApps/getAuthToken/action` (console, exec and log stream: Container Apps Operator's
 `containerApps/*/action`), `jobs/start/action` (a start may name the execution's containers), Data Factory's
+`sites/sourcecontrols/write` (the repository App Service deploys from), a runbook's
+`draft/writeContent/action` and `publish/action` (its next job runs the new code), Data Factory's
 `pipelines`, `dataflows`, `linkedservices` and `credentials` writes (activities authenticate as the factory's
 identities), AKS `runCommand/action`, `listClusterAdminCredential/action` and the Kubernetes data actions that
 create pods (a pod asks the node's metadata endpoint for the kubelet identity's tokens), Container Instances'
@@ -45,11 +47,12 @@ RUNS_AS: dict[str, tuple[str, ...]] = {
     "azure-native:web:WebApp": (
         f"{_SITES}/write", f"{_SITES}/config/write", f"{_SITES}/publish/action", f"{_SITES}/extensions/write",
         f"{_SITES}/slots/write", f"{_SITES}/slots/config/write", f"{_SITES}/slots/publish/action",
-        f"{_SITES}/functions/write",
+        f"{_SITES}/functions/write", f"{_SITES}/sourcecontrols/write", f"{_SITES}/slots/sourcecontrols/write",
     ),
     "azure-native:web:WebAppSlot": (
         f"{_SITES}/slots/write", f"{_SITES}/slots/config/write", f"{_SITES}/slots/publish/action",
         f"{_SITES}/slots/extensions/write", f"{_SITES}/slots/functions/write",
+        f"{_SITES}/slots/sourcecontrols/write",
     ),
     "azure-native:app:ContainerApp": (f"{_APPS}/write", f"{_APPS}/getAuthToken/action"),
     "azure-native:app:Job": (f"{_JOBS}/write", f"{_JOBS}/start/action"),
@@ -67,6 +70,7 @@ RUNS_AS: dict[str, tuple[str, ...]] = {
     "azure-native:logic:Workflow": ("Microsoft.Logic/workflows/write",),
     "azure-native:automation:AutomationAccount": (
         f"{_AUTOMATION}/write", f"{_AUTOMATION}/runbooks/write", f"{_AUTOMATION}/jobs/write",
+        f"{_AUTOMATION}/runbooks/draft/writeContent/action", f"{_AUTOMATION}/runbooks/publish/action",
     ),
 }
 

@@ -2,7 +2,8 @@
 identity or role it runs as: Container Apps and their jobs, App Service slots, Data Factory, AKS (its
 kubelet identity), Container Instances and Logic Apps on Azure; State Manager associations, EMR steps,
 launch template versions and SageMaker Studio on AWS. An Azure assignment counts only where its scope may
-contain the resource. The cases are d25b63f0; each test that fails on the code before the fix says so."""
+contain the resource. The cases are d25b63f0 and 239d53c6; each test that fails on the code before the fix
+says so."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ TAGS = {"classification": "vertrouwelijk", "controller": "AIV", "system": "corpu
 @pytest.mark.parametrize("stem", ["r81p-01", "r81p-02", "r81p-03", "r81p-04", "r81p-05", "r81p-06"])
 def test_a_person_who_runs_code_on_more_azure_types_holds_their_identities_functions(stem):
     """Fails before: only VMs, scale sets, web apps and Automation accounts were read."""
+    assert any(DBA in m for _, m in run(SOD, case(stem)))
+
+
+@pytest.mark.parametrize("stem", ["r81p-11", "r81p-12"])
+def test_a_deployment_source_or_a_published_runbook_draft_runs_code_as_the_identity(stem):
+    """Fails before (the cases: 239d53c6): only settings, publishing, runbook writes and jobs were read."""
     assert any(DBA in m for _, m in run(SOD, case(stem)))
 
 
