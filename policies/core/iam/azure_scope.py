@@ -8,8 +8,9 @@ Only what can be placed is told apart: a literal scope naming a resource group t
 (its literal `resourceGroupName`, or the name of the `ResourceGroup` of the stack it is fed from), or a
 resource in the resource's group whose top-level name is not the resource's literal name (the input its
 type names it by, `NAMES`: another `…Name` input, such as a web app's `workloadProfileName`, is none).
-Anything else — a scope or group unknown at preview, a subscription or management group (subscriptions are not
-compared), a scope fed from another resource — reaches it (fails closed)."""
+Anything else — a scope or group unknown at preview (unless fed from one `ResourceGroup` of the stack of
+a literal name), a subscription or management group (subscriptions are not compared), a scope fed from
+another resource — reaches it (fails closed)."""
 
 from __future__ import annotations
 
@@ -53,11 +54,23 @@ def _name(r: ResourceView) -> str | None:
     return v.lower() if isinstance(v, str) and v and not is_unknown(v) else None
 
 
+def _fed_group(graph: StackGraph, assignment: ResourceView, r: ResourceView) -> bool:
+    """A scope unknown at preview reaches `r` unless it is fed from one resource group of the stack only,
+    whose literal name is not `r`'s group (the id of a `ResourceGroup` is its group's scope)."""
+    fed = graph.dependency_of(assignment, "scope")
+    if len(fed) != 1 or fed[0].type != RESOURCE_GROUP:
+        return True
+    name, group = fed[0].input("resourceGroupName"), _group(graph, r)
+    if not isinstance(name, str) or not name or is_unknown(name) or group is None:
+        return True
+    return name.lower() == group
+
+
 def reaches(graph: StackGraph, assignment: ResourceView, r: ResourceView) -> bool:
     """Whether the assignment's scope may contain `r` (True unless shown otherwise)."""
     scope = assignment.input("scope")
     if not isinstance(scope, str) or is_unknown(scope):
-        return True
+        return _fed_group(graph, assignment, r)
     segs = [s for s in scope.lower().strip().split("/") if s]
     if "resourcegroups" not in segs or segs[0] != "subscriptions":
         return True

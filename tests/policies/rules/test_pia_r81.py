@@ -124,3 +124,20 @@ def test_another_name_input_of_the_app_is_no_name_of_it():
     resources = patch(resources, "app", workloadProfileName="reporting")
     next(r for r in resources if r["name"] == "app")["inputs"].pop("name")
     assert any(DBA in m for _, m in run(SOD, resources))
+
+
+def test_a_role_on_another_resource_group_of_the_stack_by_reference_does_not_run_code_on_the_app():
+    """Fails before (the case: 49606664): a scope unknown at preview reached every resource."""
+    assert run(SOD, case("r81p-54")) == []
+
+
+@pytest.mark.parametrize("group", ["rg-corpus", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"])
+def test_a_scope_fed_from_the_apps_own_or_an_unknown_group_still_counts(group):
+    resources = patch(case("r81p-54"), "rg-tools", resourceGroupName=group)
+    assert any(DBA in m for _, m in run(SOD, resources))
+
+
+def test_a_scope_fed_from_another_resource_still_counts():
+    resources = [{**r, "refs": {"scope": ["rg-tools", "app"]}} if r["name"] == "ra-dba-web" else r
+                 for r in case("r81p-54")]
+    assert any(DBA in m for _, m in run(SOD, resources))
