@@ -236,7 +236,7 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
     held: dict[str, set[str]] = {}
     uses: dict[str, bool] = {}
     first: dict[str, str] = {}
-    roles: dict[str, list] = {}  # person -> the permissions of its roles
+    roles: dict[str, list] = {}  # person -> (permissions, assignment) of its roles
     workloads: dict[str, set[str]] = {}  # workload identity URN -> its functions ("use": key use)
     out: list[tuple[str, str]] = []
     for a in graph.by_type(*ASSIGNMENTS):
@@ -255,7 +255,7 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
             continue
         key = _canonical(graph, key)
         first.setdefault(key, a.urn)
-        roles.setdefault(key, []).append(perms)
+        roles.setdefault(key, []).append((perms, a))
         held.setdefault(key, set()).update(functions_of(perms))
         uses[key] = uses.get(key, False) or uses_keys(perms)
     for g in azure_paths.grants(graph):  # Entra database administrators, Key Vault access policies

@@ -40,6 +40,15 @@ RUNS_AS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
                 "ssm:startsession",
                 "ec2-instance-connect:sendsshpublickey",
                 "ec2:modifyinstanceattribute",  # user data runs as the instance profile at the next boot
+                # round 81: State Manager runs an association's document on the instances it targets; an EMR
+                # step runs on the cluster's nodes; an Auto Scaling group on `$Latest`/`$Default` launches
+                # from a new template version, PassRole checked only when the group is created or updated
+                "ssm:createassociation",
+                "ssm:createassociationbatch",
+                "ssm:updateassociation",
+                "elasticmapreduce:addjobflowsteps",
+                "ec2:createlaunchtemplateversion",
+                "ec2:modifylaunchtemplate",
             }
         ),
         (INSTANCE_PROFILE,),
@@ -87,6 +96,16 @@ RUNS_AS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
         frozenset({"sagemaker:createpresignednotebookinstanceurl"}),
         ("aws:sagemaker/notebookInstance:NotebookInstance",),
         "roleArn",
+    ),
+    (  # round 81: Studio's apps and terminals run as the domain's or the user profile's execution role
+        frozenset({"sagemaker:createpresigneddomainurl"}),
+        ("aws:sagemaker/domain:Domain",),
+        "defaultUserSettings.executionRole",
+    ),
+    (
+        frozenset({"sagemaker:createpresigneddomainurl"}),
+        ("aws:sagemaker/userProfile:UserProfile",),
+        "userSettings.executionRole",
     ),
     (
         frozenset({"glue:updatejob", "glue:updatedevendpoint"}),
