@@ -24,13 +24,23 @@ from gate.errors import GateError, UsageError, limit_line, refused_by_limit
 from gate.inherited import owned, unnamed_place
 from gate.report_parts import printable
 
+_SIGNALLED: list[int] = []   # the signals this process was stopped by (its run's outcome: interrupted)
+
 
 def _interrupted(signum: int, frame: Any) -> None:
     """SIGINT/SIGTERM: kill every child's process group now, then unwind (temp dirs removed on the way)."""
     from gate.procs import kill_all
 
+    _SIGNALLED.append(signum)
     kill_all()
     raise KeyboardInterrupt
+
+
+def _stopped() -> int:
+    """An interrupted run's one line, whatever its unwinding raised: a recording whose zygote the handler
+    killed can fail first (CI, session 38: "the recording zygote ended while a worker ran" after SIGTERM)."""
+    print("gate: interrupted (nothing written)", file=sys.stderr)
+    return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:    # the gate's own process (its console script, `python -m gate`), not embedded
         adopt_orphans()
     previous = {}
+    _SIGNALLED.clear()
     try:
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, _interrupted)
@@ -123,19 +134,22 @@ def _run(args: argparse.Namespace) -> int:
         checkov = lambda: options.settings_for(args, args.program).checkov  # noqa: E731
         return early_driver(lambda: cmd_analyze(args), checkov)
     except GateError as exc:
+        if _SIGNALLED:
+            return _stopped()
         print(f"gate: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:   # e.g. --out not writable: the environment, not a gate bug
+        if _SIGNALLED:
+            return _stopped()
         if refused_by_limit(exc):   # a fork the kernel refused (round 26: read as a file's error)
             return _failed(exc)
         where = f"{exc.filename}: " if exc.filename else unnamed_place()
         print(f"gate: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("gate: interrupted (nothing written)", file=sys.stderr)
-        return 2
+        return _stopped()
     except Exception as exc:   # one line, never a pass or a "blocked"
-        return _failed(exc)
+        return _stopped() if _SIGNALLED else _failed(exc)
 
 
 def _failed(exc: Exception) -> int:
