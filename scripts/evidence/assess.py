@@ -27,6 +27,7 @@ from evidence.clauses import (
     judge_live,
     judge_record,
     judge_rule,
+    waiver_text,
 )
 from evidence.model import STATUS_ORDER, ClauseResult, ControlResult, LiveCheck, MeansResult, StackEvidence
 from evidence.records import Records
@@ -230,6 +231,17 @@ def _named(clauses: list[ClauseResult]) -> str:
     return "; ".join(f"{c.id} ({c.reason})" for c in clauses)
 
 
+def _checkov_named(found: list[dict[str, Any]]) -> str:
+    """The control's further-evidence checkov findings by check, with their waivers (they belong to no
+    clause, so the clause names alone would leave an auditor with a bare count)."""
+    counts: dict[str, int] = {}
+    for v in found:
+        counts[v["rule"]] = counts.get(v["rule"], 0) + 1
+    named = ", ".join(f"checkov {check} ({n})" for check, n in sorted(counts.items()))
+    waived = waiver_text(found)
+    return f"{named} ({waived})" if named and waived else named
+
+
 def _verdict(result: ControlResult, loose: list[dict[str, Any]]) -> None:
     """Control status from its clauses (rules of the module docstring)."""
     clauses = result.clauses
@@ -240,7 +252,8 @@ def _verdict(result: ControlResult, loose: list[dict[str, Any]]) -> None:
     open_loose = [v for v in loose if not v.get("waiver")]
     if by["failed"] or open_loose:
         result.status = "failed"
-        result.reason = "failed: " + (_named(by["failed"]) or f"{len(open_loose)} open checkov finding(s)")
+        named = (_named(by["failed"]), _checkov_named(open_loose))
+        result.reason = "failed: " + "; ".join(filter(None, named))
     elif not technical:
         result.status, result.reason = "organisational", "organisational: " + _named(clauses)
     elif by["not-verified"]:
@@ -249,7 +262,8 @@ def _verdict(result: ControlResult, loose: list[dict[str, Any]]) -> None:
         result.reason = "not established: " + _named(result.missing)
     elif by["waived"] or loose:
         result.status = "waived"
-        result.reason = f"{len(result.waivers)} finding(s) under waiver: " + _named(by["waived"])
+        named = (_named(by["waived"]), _checkov_named(loose))
+        result.reason = f"{len(result.waivers)} finding(s) under waiver: " + "; ".join(filter(None, named))
     elif result.missing:
         result.status = "partially-verified"
         result.reason = "not established by a check: " + _named(result.missing)

@@ -67,7 +67,7 @@ def _findings(violations: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any
     return ("waived", violations) if violations else ("", violations)
 
 
-def _waivers(found: list[dict[str, Any]]) -> str:
+def waiver_text(found: list[dict[str, Any]]) -> str:
     """Who waived what until when, once per waiver."""
     seen = {(w.get("owner"), w.get("expires")) for v in found if (w := v.get("waiver"))}
     return ", ".join(f"waiver by {o} until {e}" for o, e in sorted(seen, key=str))
@@ -108,7 +108,7 @@ def judge_rule(means: Any, ex: Export, violations: list[dict[str, Any]]) -> Mean
             rule,
             how,
             "waived",
-            f"{detail}; {len(found)} waived finding(s): {_waivers(found)}",
+            f"{detail}; {len(found)} waived finding(s): {waiver_text(found)}",
             applied,
             found,
         )

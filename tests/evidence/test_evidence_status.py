@@ -141,6 +141,21 @@ def test_failed_and_waived_findings() -> None:
     assert r["CTL-01"].status == "waived" and r["CTL-01"].waivers[0]["waiver"]["owner"] == "ciso"
 
 
+def test_a_waived_or_open_further_evidence_finding_is_named_by_check() -> None:
+    """A control's own checkov list belongs to no clause: its findings must still be named in the reason,
+    not left as a bare count ("10 finding(s) under waiver: ")."""
+    control = {**_control("CTL-01", [_clause("rotates", ROTATE)]), "checkov": ["CKV_AWS_7"]}
+    urn = PRE + KEY + "::data"
+    waiver = {"rule": "CKV_AWS_7", "resource": urn, "reason": "r", "owner": "ciso", "expires": "2027-01-01"}
+    waived = Violation("checkov", "report-waived-findings", "advisory", "", urn, KEY, "[waived] off", waiver)
+    r = _judge([control], _ev([_run("require-kms-rotation")], [waived]))["CTL-01"]
+    assert r.status == "waived"
+    assert r.reason == "1 finding(s) under waiver: checkov CKV_AWS_7 (1) (waiver by ciso until 2027-01-01)"
+    open_ = Violation("checkov", "CKV_AWS_7", "mandatory", "high", urn, KEY, "off")
+    r = _judge([control], _ev([_run("require-kms-rotation")], [open_, open_]))["CTL-01"]
+    assert r.status == "failed" and r.reason == "failed: checkov CKV_AWS_7 (2)"
+
+
 def test_organisational_only() -> None:
     r = _judge([_control("CTL-01", [_clause("audit", ORG)], "organisational")], _ev([]))["CTL-01"]
     assert r.status == "organisational" and "signed procedure" in r.reason
