@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from policies.core.iam import code_objects
 from policies.core.iam.principals import ROLE, AwsPrincipal
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
@@ -222,4 +223,7 @@ def acted_as(p: AwsPrincipal, graph: StackGraph, principals: list[AwsPrincipal])
     for i, (actions, _, _) in enumerate(RUNS_AS):
         if acts & actions:
             out.update((u, r) for u, r in _row_roles(graph, principals, i).items() if r is not p)
+    roles = _roles(graph, principals)
+    written = code_objects.written_as(p, graph, principals, lambda h, w: _role_of(graph, h, w, roles))
+    out.update((r.view.urn, r) for r in written)
     return list(out.values())

@@ -2,10 +2,15 @@
 iam:PassRole: CodeBuild batch builds, Glue job runs and triggers (their Arguments override the script),
 CodeDeploy deployments and Beanstalk updates on instances, App Runner updates, Amplify build specs, notebook
 lifecycle configurations, and a Batch job role written deep in a multi-node or ECS-properties definition.
-The cases are 22cb80cf; each test that fails on the code before the fix says so."""
+Wave 2: code a role runs that is an object a person may write (a Glue script or library, an MWAA DAG folder
+or requirements, an image App Runner deploys automatically), and Azure scopes fed from a resource of another
+group or naming another subscription. The cases are 22cb80cf and fd197d84; each test that fails on the code
+before the fix says so."""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 
 import pytest
@@ -15,6 +20,11 @@ from policies.core.iam import runs_as
 
 SOD = "require-separation-of-duties"
 AWS_DBA = "holds 2 separated functions: database structure, key administration (through running code as"
+
+
+def _code_objects():
+    """Imported where used, so that each test can be run on the code before the module existed."""
+    return importlib.import_module("policies.core.iam.code_objects")
 
 
 def _dba(found: list[tuple[str, str]]) -> bool:
@@ -79,8 +89,107 @@ def test_the_roles_a_row_runs_as_are_found_once_per_stack_not_per_person(monkeyp
     calls: list[object] = []
     monkeypatch.setattr(runs_as, "_roles", lambda _g, _p: ({}, {}))
     monkeypatch.setattr(runs_as, "_role_of", lambda _g, h, _w, _r: calls.append(h) or [])
+    with contextlib.suppress(ModuleNotFoundError):  # the code of wave 1 has no such module
+        monkeypatch.setattr(_code_objects(), "written_as", lambda *_a: [])  # counted in its own test
     graph, principals = _Graph(), []
     for _ in range(PERSONS):
         runs_as.acted_as(_Person({"glue:updatejob"}), graph, principals)
     rows = [t for acts, t, _ in runs_as.RUNS_AS if "glue:updatejob" in acts]
     assert len(calls) == HOLDERS * sum(len(t) for t in rows)
+
+
+DBA = "principal 00000000-0000-0000-0000-0000000000aa holds 2 separated functions: database structure, key"
+
+
+@pytest.mark.parametrize("stem", [f"r82p-1{i}" for i in range(7)])
+def test_a_person_who_may_write_the_code_a_role_runs_holds_its_functions(stem):
+    """Fails before (fd197d84): writing an object ran nothing as a role."""
+    assert _dba(run(SOD, case(stem)))
+
+
+@pytest.mark.parametrize("stem", ["r82p-55", "r82p-56", "r82p-57", "r82p-58"])
+def test_writing_other_objects_or_an_immutable_tag_passes(stem):
+    assert run(SOD, case(stem)) == []
+
+
+def _writes(resources: list[dict], *arns: str) -> list[dict]:
+    stmt = {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": list(arns)}
+    rds = {"Effect": "Allow", "Action": ["rds:CreateDBInstance"], "Resource": "*"}
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [rds, stmt]})
+    return patch(resources, "db-admin-policy", policy=policy)
+
+
+@pytest.mark.parametrize(
+    "arn, blocks",
+    [
+        ("arn:aws:s3:::corpus-scripts/other.py", False),
+        ("arn:aws:s3:::corpus-scripts/export.p?", True),
+        ("arn:aws:s3:::corpus-scripts/${aws:username}", True),  # a policy variable may be any name
+        ("arn:aws:s3:::corpus-scripts/EXPORT.py", False),  # object keys are case-sensitive
+        ("*", True),
+    ],
+)
+def test_a_write_pattern_is_compared_with_the_script(arn, blocks):
+    assert _dba(run(SOD, _writes(case("r82p-10"), arn))) is blocks
+
+
+def test_a_script_location_unknown_and_fed_from_no_bucket_is_any_object():
+    resources = [{**r, "refs": {k: v for k, v in r.get("refs", {}).items() if k != "command"}}
+                 for r in case("r82p-57")]
+    assert _dba(run(SOD, resources))
+
+
+def test_an_app_runner_service_without_automatic_deployments_deploys_no_push():
+    resources = case("r82p-16")
+    for r in resources:
+        if r["name"] == "web":
+            r["inputs"]["sourceConfiguration"]["autoDeploymentsEnabled"] = False
+    assert run(SOD, resources) == []
+
+
+def test_a_repository_outside_the_stack_may_be_mutable():
+    resources = [r for r in case("r82p-58") if r["name"] != "repo"]
+    assert _dba(run(SOD, resources))
+
+
+@pytest.mark.parametrize("stem", ["r82p-60", "r82p-61", "r82p-62"])
+def test_a_scope_in_another_group_or_subscription_does_not_reach_the_app(stem):
+    """Fails before (fd197d84): a scope fed from a resource other than a resource group, and any
+    subscription, reached every resource."""
+    assert run(SOD, case(stem)) == []
+
+
+@pytest.mark.parametrize("stem", ["r82p-17", "r82p-18"])
+def test_a_scope_from_the_apps_group_or_its_pinned_subscription_still_reaches_it(stem):
+    assert any(DBA in m for _, m in run(SOD, case(stem)))
+
+
+def test_a_scope_fed_from_a_deployment_still_reaches_the_app():
+    """A deployment's outputs may be any id: it stays in no group."""
+    resources = case("r82p-60")
+    for r in resources:
+        if r["name"] == "reporting":
+            r["type"] = "azure-native:resources:Deployment"
+    assert any(DBA in m for _, m in run(SOD, resources))
+
+
+def test_an_unpinned_provider_compares_no_subscription():
+    resources = [{k: v for k, v in r.items() if k != "provider"} for r in case("r82p-61")]
+    assert any(DBA in m for _, m in run(SOD, resources))
+
+
+class _Writer:
+    statements = [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::exports/*"}]
+
+
+def test_a_persons_write_patterns_are_matched_only_with_the_objects_of_the_buckets_they_name(monkeypatch):
+    """Counted, not timed: targets are indexed by bucket once per stack; a person naming another bucket
+    compares nothing (fails before: the module did not exist)."""
+    code_objects, graph, calls = _code_objects(), _Graph(), []
+    targets = {code_objects.S3_PUT: {"scripts": [("arn:aws:s3:::scripts/x.py", False, object())] * HOLDERS},
+               code_objects.ECR_PUT: {}}
+    monkeypatch.setattr(code_objects, "_targets", lambda _g, _p, _r: targets)
+    monkeypatch.setattr(code_objects, "_matches", lambda *a: calls.append(a) or False)
+    for _ in range(PERSONS):
+        assert code_objects.written_as(_Writer(), graph, [], lambda _h, _w: []) == []
+    assert calls == []
