@@ -7,7 +7,8 @@ object (`s3:PutObject`, `ecr:PutImage`) runs code as the role, without any actio
 or service. Unlike iam/runs_as.py, the Allow's resources are compared with the object (a DBA writing its own
 export bucket writes no script); what cannot be placed — a location or bucket unknown at preview, a policy
 variable, a wildcard — counts as the object (fails closed). An ECR repository of the stack with immutable
-tags cannot have the deployed tag replaced. Bucket policies that name the person are not read here."""
+tags cannot have the deployed tag replaced. Wave 3: bucket and repository policies and access points are
+read in iam/code_grants.py; a location that is no S3 URL the rule reads counts as any object."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from fnmatch import fnmatchcase
 from typing import Any
 
+from policies.core.iam.code_grants import granted, through_access_point
 from policies.core.iam.principals import AwsPrincipal
 from policies.core.iam.statements import as_list, statement_actions
 from policies.core.view import ResourceView, StackGraph, is_unknown
@@ -42,18 +44,24 @@ def _fed_bucket(graph: StackGraph, r: ResourceView, fld: str) -> str | None:
 
 
 def _s3(url: str) -> tuple[str, str] | None:
-    bucket, _, key = url.removeprefix("s3://").partition("/")
-    return (bucket, key) if url.startswith("s3://") and bucket else None
+    """(bucket, key) of an S3 URL, its scheme in any case (bucket names are lower case)."""
+    bucket, _, key = url[5:].partition("/")
+    return (bucket.lower(), key) if url[:5].lower() == "s3://" and bucket else None
 
 
-def _urls(graph: StackGraph, r: ResourceView, fld: str, values: list[Any]) -> list[tuple[str, str, bool]]:
-    """(bucket, key or prefix, is_prefix) of S3 URLs; one unknown at preview is its fed bucket, or ANY."""
+def _urls(
+    graph: StackGraph, r: ResourceView, fld: str, values: list[Any], packages: bool = False
+) -> list[tuple[str, str, bool]]:
+    """(bucket, key or prefix, is_prefix) of S3 URLs; one unknown at preview is its fed bucket, or ANY; one
+    the rule cannot read is ANY, except a package name where `packages` allows them (installed from PyPI)."""
     out: list[tuple[str, str, bool]] = []
     for v in values:
         if _text(v) is None:
             out.append((_fed_bucket(graph, r, fld) or ANY, "", True))
         elif loc := _s3(v.strip()):
             out.append((loc[0], loc[1], loc[1].endswith("/")))
+        elif not packages:
+            out.append((ANY, "", True))
     return out
 
 
@@ -65,7 +73,8 @@ def _glue(graph: StackGraph, job: ResourceView) -> list[tuple[str, str, bool]]:
     for name in GLUE_LIBRARIES:
         value = args.get(name) if isinstance(args, dict) else None
         if value is not None:
-            out += _urls(graph, job, "defaultArguments", value.split(",") if _text(value) else [value])
+            values = value.split(",") if _text(value) else [value]
+            out += _urls(graph, job, "defaultArguments", values, name == "--additional-python-modules")
     return out
 
 
@@ -166,6 +175,10 @@ def _key(action: str, pattern: str) -> str | None:
     return bucket if not re.search(r"[*?$]", bucket) else None
 
 
+def _every(index: dict[str, list[tuple[str, bool, AwsPrincipal]]]) -> list[tuple[str, bool, AwsPrincipal]]:
+    return [t for v in index.values() for t in v]
+
+
 def written_as(
     p: AwsPrincipal, graph: StackGraph, principals: list[AwsPrincipal], role_of: RoleOf
 ) -> list[AwsPrincipal]:
@@ -173,10 +186,11 @@ def written_as(
     buckets they name; a pattern hiding its bucket behind a wildcard is matched with every object)."""
     targets = _targets(graph, principals, role_of)
     out: dict[str, AwsPrincipal] = {}
+    grants = granted(graph, p.kind, p.physical_name, tuple(targets)) if any(targets.values()) else {}
     for action, index in targets.items():
-        for pattern in _patterns(p, action) if index else ():
+        for pattern in [*_patterns(p, action), *grants.get(action, ())] if index else ():
+            pattern = through_access_point(graph, pattern) if action == S3_PUT else pattern
             key = _key(action, pattern)
-            every = [t for v in index.values() for t in v]
-            found = [*index.get(key, ()), *index.get(ANY, ())] if key else every
+            found = [*index.get(key, ()), *index.get(ANY, ())] if key else _every(index)
             out.update((r.view.urn, r) for arn, pre, r in found if r is not p and _matches(pattern, arn, pre))
     return list(out.values())

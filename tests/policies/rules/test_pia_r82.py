@@ -4,8 +4,9 @@ CodeDeploy deployments and Beanstalk updates on instances, App Runner updates, A
 lifecycle configurations, and a Batch job role written deep in a multi-node or ECS-properties definition.
 Wave 2: code a role runs that is an object a person may write (a Glue script or library, an MWAA DAG folder
 or requirements, an image App Runner deploys automatically), and Azure scopes fed from a resource of another
-group or naming another subscription. The cases are 22cb80cf and fd197d84; each test that fails on the code
-before the fix says so."""
+group or naming another subscription. Wave 3, a probe of wave 2: bucket and repository policies, writes
+through access points, a location spelt otherwise. The cases are 22cb80cf, fd197d84 and c196c21c; each test
+that fails on the code before the fix says so."""
 
 from __future__ import annotations
 
@@ -179,6 +180,7 @@ def test_an_unpinned_provider_compares_no_subscription():
 
 
 class _Writer:
+    kind, physical_name = "role", "db-admin"
     statements = [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::exports/*"}]
 
 
@@ -190,6 +192,61 @@ def test_a_persons_write_patterns_are_matched_only_with_the_objects_of_the_bucke
                code_objects.ECR_PUT: {}}
     monkeypatch.setattr(code_objects, "_targets", lambda _g, _p, _r: targets)
     monkeypatch.setattr(code_objects, "_matches", lambda *a: calls.append(a) or False)
+    if hasattr(code_objects, "granted"):  # wave 3: resource policies, an index lookup per person
+        monkeypatch.setattr(code_objects, "granted", lambda *_a: {})
     for _ in range(PERSONS):
         assert code_objects.written_as(_Writer(), graph, [], lambda _h, _w: []) == []
     assert calls == []
+
+
+@pytest.mark.parametrize("stem", [f"r82p-{i}" for i in (19, 20, 21, 22, 23, 24)])
+def test_a_resource_policy_an_access_point_or_another_spelling_lets_the_person_write_the_code(stem):
+    """Fails before (c196c21c): only identity policies naming the bucket's own ARN were read, and a location
+    that was no lower-case s3:// URL named nothing."""
+    assert _dba(run(SOD, case(stem)))
+
+
+@pytest.mark.parametrize("stem", ["r82p-63", "r82p-64", "r82p-65"])
+def test_resource_policies_and_access_points_that_reach_no_script_pass(stem):
+    assert run(SOD, case(stem)) == []
+
+
+def test_an_access_point_outside_the_stack_may_reach_any_bucket():
+    resources = [r for r in case("r82p-65") if r["name"] != "exports-ap"]
+    assert _dba(run(SOD, resources))
+
+
+def test_a_bucket_policy_naming_the_account_delegates_to_iam():
+    resources = case("r82p-19")
+    for r in resources:
+        if r["name"] == "scripts-policy":
+            r["inputs"]["policy"] = r["inputs"]["policy"].replace(
+                "arn:aws:iam::111122223333:role/db-admin", "arn:aws:iam::111122223333:root")
+    assert run(SOD, resources) == []
+
+
+@pytest.mark.parametrize(
+    "value, who",
+    [
+        ("arn:aws:iam::111122223333:role/ops/db-admin", ("role", "db-admin")),
+        ("arn:aws:sts::111122223333:assumed-role/db-admin/alice", ("role", "db-admin")),
+        ("arn:aws:iam::111122223333:user/alice", ("user", "alice")),
+        ("arn:aws:iam::111122223333:root", None),
+        ("111122223333", None),
+        ("*", "*"),
+    ],
+)
+def test_principals_of_a_resource_policy(value, who):
+    assert importlib.import_module("policies.core.iam.code_grants")._who(value) == who
+
+
+@pytest.mark.parametrize(
+    "argument, value, blocks",
+    [
+        ("--additional-python-modules", "pandas==2.2.2", False),  # installed from PyPI, no object
+        ("--extra-py-files", "libs/helpers.zip", True),  # no S3 URL the rule reads: any object
+    ],
+)
+def test_a_library_argument_the_rule_cannot_read_is_any_object(argument, value, blocks):
+    resources = patch(case("r82p-55"), "job", defaultArguments={argument: value})
+    assert _dba(run(SOD, _writes(resources, "arn:aws:s3:::corpus-exports/*"))) is blocks
