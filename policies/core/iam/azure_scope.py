@@ -8,15 +8,19 @@ Only what can be placed is told apart: a literal scope naming a resource group t
 (its literal `resourceGroupName`, or the name of the `ResourceGroup` of the stack it is fed from), or a
 resource in the resource's group whose top-level name is not the resource's literal name (the input its
 type names it by, `NAMES`: another `…Name` input, such as a web app's `workloadProfileName`, is none).
-Anything else — a scope or group unknown at preview (unless fed from one `ResourceGroup` of the stack of
-a literal name), a subscription or management group (subscriptions are not compared), a scope fed from
-another resource — reaches it (fails closed)."""
+Round 82: a literal scope in another subscription than the one the resource's provider pins does not
+reach it; a scope unknown at preview does not when every resource it is fed from lies in another resource
+group of a literal name (a `ResourceGroup`, or any resource with a group: another group's app).
+Anything else — a scope or group unknown at preview, a subscription of an unpinned provider or a management
+group, a scope fed from the resource itself, from a resource of its group or from one without a group —
+reaches it (fails closed)."""
 
 from __future__ import annotations
 
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
 RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+_RESOURCES = "azure-native:resources:"  # deployments and scripts: their outputs may be any id
 
 
 def _group(graph: StackGraph, r: ResourceView) -> str | None:
@@ -55,15 +59,32 @@ def _name(r: ResourceView) -> str | None:
 
 
 def _fed_group(graph: StackGraph, assignment: ResourceView, r: ResourceView) -> bool:
-    """A scope unknown at preview reaches `r` unless it is fed from one resource group of the stack only,
-    whose literal name is not `r`'s group (the id of a `ResourceGroup` is its group's scope)."""
-    fed = graph.dependency_of(assignment, "scope")
-    if len(fed) != 1 or fed[0].type != RESOURCE_GROUP:
+    """A scope unknown at preview reaches `r` unless every resource it is fed from lies in a resource group of
+    a literal name that is not `r`'s (round 82: not only a `ResourceGroup`, whose id is its group's scope,
+    but any resource with a group — its id, or its group's scope rendered from it, stays in that group). A
+    resource without a group (a management group, a subscription alias), free-form outputs (deployments) or
+    `r` itself reach it."""
+    fed, group = graph.dependency_of(assignment, "scope"), _group(graph, r)
+    if not fed or group is None:
         return True
-    name, group = fed[0].input("resourceGroupName"), _group(graph, r)
-    if not isinstance(name, str) or not name or is_unknown(name) or group is None:
-        return True
-    return name.lower() == group
+    for d in fed:
+        if d.urn == r.urn or (d.type.startswith(_RESOURCES) and d.type != RESOURCE_GROUP):
+            return True
+        name = d.input("resourceGroupName")
+        other = name.lower() if d.type == RESOURCE_GROUP and _text(name) else _group(graph, d)
+        if other is None or other == group:
+            return True
+    return False
+
+
+def _text(v: object) -> bool:
+    return isinstance(v, str) and bool(v) and not is_unknown(v)
+
+
+def _other_subscription(r: ResourceView, subscription: str) -> bool:
+    """Whether a literal scope's subscription is not the one `r`'s provider pins (round 82)."""
+    pinned = r.provider.inputs.get("subscriptionId") if r.provider is not None else None
+    return _text(pinned) and _text(subscription) and str(pinned).lower() != subscription.lower()
 
 
 def reaches(graph: StackGraph, assignment: ResourceView, r: ResourceView) -> bool:
@@ -72,6 +93,8 @@ def reaches(graph: StackGraph, assignment: ResourceView, r: ResourceView) -> boo
     if not isinstance(scope, str) or is_unknown(scope):
         return _fed_group(graph, assignment, r)
     segs = [s for s in scope.lower().strip().split("/") if s]
+    if len(segs) > 1 and segs[0] == "subscriptions" and _other_subscription(r, segs[1]):
+        return False
     if "resourcegroups" not in segs or segs[0] != "subscriptions":
         return True
     i = segs.index("resourcegroups")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from policies.core.iam import code_objects
 from policies.core.iam.principals import ROLE, AwsPrincipal
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
@@ -29,7 +30,8 @@ RUNS_AS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
         "taskRoleArn",
     ),
     (
-        frozenset({"codebuild:startbuild", "codebuild:updateproject"}),
+        # round 82: a batch build takes a buildspec override as StartBuild does
+        frozenset({"codebuild:startbuild", "codebuild:updateproject", "codebuild:startbuildbatch"}),
         ("aws:codebuild/project:Project",),
         "serviceRole",
     ),
@@ -49,6 +51,10 @@ RUNS_AS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
                 "elasticmapreduce:addjobflowsteps",
                 "ec2:createlaunchtemplateversion",
                 "ec2:modifylaunchtemplate",
+                # round 82: the CodeDeploy agent runs a revision's hooks as root on the instances; a
+                # Beanstalk environment update deploys a new application version onto its instances
+                "codedeploy:createdeployment",
+                "elasticbeanstalk:updateenvironment",
             }
         ),
         (INSTANCE_PROFILE,),
@@ -92,8 +98,14 @@ RUNS_AS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
         ("aws:sfn/stateMachine:StateMachine",),
         "roleArn",
     ),
-    (
-        frozenset({"sagemaker:createpresignednotebookinstanceurl"}),
+    (  # round 82: a lifecycle configuration's script runs as root with the role at each start
+        frozenset(
+            {
+                "sagemaker:createpresignednotebookinstanceurl",
+                "sagemaker:updatenotebookinstancelifecycleconfig",
+                "sagemaker:updatenotebookinstance",
+            }
+        ),
         ("aws:sagemaker/notebookInstance:NotebookInstance",),
         "roleArn",
     ),
@@ -112,34 +124,71 @@ RUNS_AS: tuple[tuple[frozenset[str], tuple[str, ...], str], ...] = (
         ("aws:glue/job:Job", "aws:glue/devEndpoint:DevEndpoint"),
         "roleArn",
     ),
+    (  # round 82: a run's (or a trigger's) Arguments override the job's, --scriptLocation included
+        frozenset({"glue:startjobrun", "glue:createtrigger", "glue:updatetrigger"}),
+        ("aws:glue/job:Job",),
+        "roleArn",
+    ),
+    (  # round 82: an update names a new image or start command; the role stays without iam:PassRole
+        frozenset({"apprunner:updateservice"}),
+        ("aws:apprunner/service:Service",),
+        "instanceConfiguration.instanceRoleArn",
+    ),
+    (  # round 82: an app's or branch's build spec runs in a build with the app's service role
+        frozenset({"amplify:updateapp", "amplify:createbranch", "amplify:updatebranch"}),
+        ("aws:amplify/app:App",),
+        "iamServiceRoleArn",
+    ),
     (
         frozenset({"batch:submitjob"}),
         ("aws:batch/jobDefinition:JobDefinition",),
         "containerProperties.jobRoleArn",
     ),
+    (  # round 82: a multi-node job's containers and an ECS-properties job's tasks, at any depth
+        frozenset({"batch:submitjob"}),
+        ("aws:batch/jobDefinition:JobDefinition",),
+        "nodeProperties..jobRoleArn",
+    ),
+    (
+        frozenset({"batch:submitjob"}),
+        ("aws:batch/jobDefinition:JobDefinition",),
+        "ecsProperties..taskRoleArn",
+    ),
 )
 
 
-def _named(holder: ResourceView, where: str) -> Any:
+def _deep(value: Any, key: str) -> list[Any]:
+    """Every value of `key` at any depth of a document (a multi-node job's containers, an ECS job's tasks)."""
+    if isinstance(value, dict):
+        return [v for k, x in value.items() for v in ([x] if k == key else _deep(x, key))]
+    return [v for x in value for v in _deep(x, key)] if isinstance(value, list) else []
+
+
+def _named(holder: ResourceView, where: str) -> list[Any]:
+    """The role names or ARNs `where` finds: `<input>`, `<input>.<key>` (of a dict or a JSON document) or
+    `<input>..<key>` (at any depth)."""
     fld, _, key = where.partition(".")
     value: Any = holder.input(fld)
     if not key or is_unknown(value):
-        return value
+        return [value]
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except ValueError:
-            return None
-    return value.get(key) if isinstance(value, dict) else None
+            return []
+    if key.startswith("."):
+        return _deep(value, key[1:])
+    return [value.get(key)] if isinstance(value, dict) else []
 
 
 def _role_of(graph: StackGraph, holder: ResourceView, where: str, roles: _Roles) -> list[AwsPrincipal]:
     by_urn, by_name = roles
     fld = where.partition(".")[0]
     found = [by_urn[d.urn] for d in graph.dependency_of(holder, fld) if d.type == ROLE and d.urn in by_urn]
-    value = _named(holder, where)
-    if not found and isinstance(value, str) and not is_unknown(value):
-        found = list(by_name.get(value.rsplit("/", 1)[-1], ()))
+    if not found:
+        for value in _named(holder, where):
+            if isinstance(value, str) and not is_unknown(value):
+                found += by_name.get(value.rsplit("/", 1)[-1], ())
     return found
 
 
@@ -156,13 +205,25 @@ def _roles(graph: StackGraph, principals: list[AwsPrincipal]) -> _Roles:
     return graph.once(f"runs-as-roles:{id(principals)}", build)
 
 
+def _row_roles(graph: StackGraph, principals: list[AwsPrincipal], i: int) -> dict[str, AwsPrincipal]:
+    """The roles row `i` of RUNS_AS runs code as, once per graph: every person holding its actions shares
+    them (per person, a scan of the row's resources made it persons x resources)."""
+    def build() -> dict[str, AwsPrincipal]:
+        _, types, where = RUNS_AS[i]
+        roles = _roles(graph, principals)
+        return {r.view.urn: r for h in graph.by_type(*types) for r in _role_of(graph, h, where, roles)}
+
+    return graph.once(f"runs-as-row:{id(principals)}:{i}", build)
+
+
 def acted_as(p: AwsPrincipal, graph: StackGraph, principals: list[AwsPrincipal]) -> list[AwsPrincipal]:
     """Workload roles whose rights `p` can use by running code as them."""
     acts = p.actions()
-    roles = _roles(graph, principals)
     out: dict[str, AwsPrincipal] = {}
-    for actions, types, where in RUNS_AS:
+    for i, (actions, _, _) in enumerate(RUNS_AS):
         if acts & actions:
-            for holder in graph.by_type(*types):
-                out.update((r.view.urn, r) for r in _role_of(graph, holder, where, roles) if r is not p)
+            out.update((u, r) for u, r in _row_roles(graph, principals, i).items() if r is not p)
+    roles = _roles(graph, principals)
+    written = code_objects.written_as(p, graph, principals, lambda h, w: _role_of(graph, h, w, roles))
+    out.update((r.view.urn, r) for r in written)
     return list(out.values())
