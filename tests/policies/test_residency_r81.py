@@ -1,0 +1,105 @@
+"""Red-team round 81 of the residency pack: a runbook's PowerShell grants (policies/core/pwsh_grants.py), a
+SQL Data Sync member outside Azure (outside_parties.py), an elastic job step's output server (named_refs.py)
+(corpus: tests/corpus/residency/*/r81-*.yaml).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from policy_testlib import ALLOWED, OWN, REPLICATION, RESOLVED, graph, messages, pinned_res, res, unresolved
+
+from policies.core.pwsh_grants import pwsh_grants
+
+DOC = "aws:ssm/document:Document"
+POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/app"},
+    "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"}]})
+
+
+def _runbook(script, payload=None, runtime="PowerShell 7.4"):
+    inputs = {"Runtime": runtime, "Handler": "", "Script": script}
+    inputs.update({"InputPayload": payload} if payload else {})
+    content = yaml.safe_dump({"schemaVersion": "0.3", "mainSteps": [
+        {"name": "s", "action": "aws:executeScript", "inputs": inputs}]})
+    return messages(REPLICATION, pinned_res(DOC, "d", {"content": content}), ALLOWED)
+
+
+FROM_STORE = ("$doc = (Get-SSMParameterValue -Name '/p').Parameters[0].Value\n"
+              "Write-S3BucketPolicy -BucketName 'data' -Policy $doc\n")
+PAYLOAD = "$payload = $env:InputPayload | ConvertFrom-Json\n"
+
+
+def test_a_powershell_runbook_granting_what_it_reads_elsewhere_blocks():
+    """Round 80 read Python only: a PowerShell script's AWS.Tools cmdlets were unseen, so a policy from
+    Parameter Store passed. Literal arguments (a here-string) pass; a payload value is judged as the run's."""
+    found = _runbook(FROM_STORE)
+    assert len(found) == 1 and "Write-S3BucketPolicy (its arguments are no literals)" in found[0], found
+    here = f"$doc = @'\n{POLICY}\n'@\nWrite-S3BucketPolicy -BucketName 'data' -Policy $doc\n"
+    assert _runbook(here) == []
+    timeout = PAYLOAD + "Set-SQSQueueAttribute -QueueUrl q -Attribute @{ VisibilityTimeout = $payload.T }"
+    assert _runbook(timeout, {"VisibilityTimeout": "{{ T }}"}) == []
+    policy = PAYLOAD + "Set-SQSQueueAttribute -QueueUrl 'q' -Attribute @{ Policy = $payload.Doc }"
+    found = _runbook(policy, {"Doc": "{{ QueueDoc }}"})
+    assert len(found) == 1 and "InputPayload.Doc" in found[0], found
+
+
+@pytest.mark.parametrize("script,literal", [
+    ("Write-S3BucketPolicy -BucketName 'b' -Policy '{}'", True),
+    ("$p = '{}'\nWrite-S3BucketPolicy -BucketName b -Policy $p  # the own role", True),
+    ("Add-LMPermission -FunctionName f -Action lambda:InvokeFunction -Principal events.amazonaws.com", True),
+    ("Write-S3BucketPolicy -BucketName 'b' `\n  -Policy '{}'", True),  # a line that goes on
+    (PAYLOAD + "Edit-EC2ImageAttribute -ImageId $payload.Image -Attribute launchPermission", True),
+    (FROM_STORE, False),
+    ("Write-S3BucketPolicy -BucketName 'b' -Policy (Get-Content -Raw /tmp/p.json)", False),
+    ("Get-Content /tmp/p.json | Write-S3BucketPolicy -BucketName 'b'", False),
+    ("Write-S3BucketPolicy -BucketName 'b' -Policy $env:POLICY", False),
+    ("Write-S3BucketPolicy -BucketName 'b' -Policy \"$prefix{}\"", False),
+    ("$p = '{}'\n$p += (Read-Host)\nWrite-S3BucketPolicy -BucketName 'b' -Policy $p", False),
+    ("foreach ($p in $all) { Add-LMPermission -FunctionName f -Principal $p }", False),
+    ("$v = 'Write-S3Bucket' + 'Policy'\n& $v -BucketName 'b' -Policy '{}'", False),
+    ("Invoke-Expression \"Write-S3BucketPolicy -BucketName b -Policy '{}'\"", False),
+    ("$s3 = New-Object Amazon.S3.AmazonS3Client\n$s3.PutBucketPolicy($request)", False),
+    ("aws s3api put-bucket-policy --bucket b --policy file://p.json", False),
+])
+def test_which_powershell_grant_arguments_are_literals(script, literal):
+    found = pwsh_grants(script)
+    assert found is not None and found[1] is literal, found
+
+
+def test_a_powershell_script_that_grants_nothing_is_not_a_grant():
+    assert pwsh_grants(PAYLOAD + "New-EC2Tag -Resource $payload.Id -Tag @{ Key = 'a'; Value = 'b' }") is None
+    assert pwsh_grants("Restart-EC2Instance -InstanceId $id\nWrite-Output 'set the policy later'") is None
+
+
+SYNC = "azure-native:sql:SyncMember"
+
+
+def test_a_sql_data_sync_member_outside_azure_is_a_site():
+    """A member of type SqlServerDatabase is reached by a sync agent wherever it was installed; an Azure SQL
+    member is an Azure id, judged as any."""
+    base = {"resourceGroupName": "rg-weu", "serverName": "sql", "databaseName": "db", "syncGroupName": "g"}
+    onprem = res(SYNC, "m", {**base, "databaseType": "SqlServerDatabase", "syncAgentId": f"{OWN}/x/a"})
+    found = messages(REPLICATION, onprem, ALLOWED)
+    assert len(found) == 1 and "SQL Data Sync member of type 'SqlServerDatabase'" in found[0], found
+    assert len(messages(REPLICATION, res(SYNC, "m", base), ALLOWED)) == 1  # no type: closed world
+    member = f"{OWN}/Microsoft.Sql/servers/s/databases/r"
+    azure = res(SYNC, "m", {**base, "databaseType": "AzureSqlDatabase",
+                            "syncMemberAzureDatabaseResourceId": member})
+    assert messages(REPLICATION, azure, ALLOWED) == []
+
+
+def test_an_elastic_job_steps_output_server_must_be_the_stacks():
+    """The step writes its result set to `output.serverName`, named bare: the stack's server or it blocks."""
+    step = res("azure-native:sql:JobStep", "s", {
+        "resourceGroupName": "rg-weu", "serverName": "sql", "jobAgentName": "a", "jobName": "j",
+        "action": {"value": "SELECT 1"}, "output": {"serverName": "partner-sql", "databaseName": "x",
+                                                   "tableName": "t", "subscriptionId": "9a8b"}})
+    found = [m for _, m in messages(RESOLVED, graph(step), ALLOWED)]
+    assert found == [unresolved("output.serverName", "partner-sql.database.windows.net")], found
+    server = res("azure-native:sql:Server", "p", {"resourceGroupName": "rg-weu", "serverName": "partner-sql",
+                                                   "location": "westeurope",
+                                                   "id": f"{OWN}/Microsoft.Sql/servers/partner-sql"})
+    assert messages(RESOLVED, graph(step, server), ALLOWED) == []
