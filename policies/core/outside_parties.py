@@ -18,7 +18,7 @@ from policies.core.accounts import aws_account, is_account_id
 from policies.core.acl_grants import acl_grantees
 from policies.core.bare_parties import aws_parties, azure_parties
 from policies.core.documents import json_doc
-from policies.core.endpoint_approvals import approved_connections
+from policies.core.endpoint_approvals import approval_problem, approved_connections
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import numeric_public_host, private_host
 from policies.core.read_grants import GRANT_TYPES, other_policy_grants, read_grants
@@ -347,6 +347,8 @@ def party_problem(kind: str, path: str, value: str) -> str | None:
                 "application is registered in the instance's region with its users' assignments and "
                 "subscriptions, which may be outside the EEA; declare the instance (arns: [<instance ARN>]) "
                 "with its region in stacks/records/endpoints.yaml")
+    if kind == "approval":
+        return f"`{path}`: {approval_problem('Approved', value)}"
     if kind == "site":
         return (f"`{path}`: {value}; the pack cannot place that site in an allowed region, so keep the data "
                 "in resources of the stack's own regions")

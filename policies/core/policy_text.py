@@ -44,7 +44,9 @@ def may_hold(text: str) -> bool:
 # Round 80: the other encodings encodings.py decodes. "Principal" as base32 in its five alignments, and the
 # head of a compressed value, which hides every word: zlib (`78 01/5e/9c/da`) and gzip (`1f 8b 08`) as
 # base64, base32 or hex, at the start of a value (after a quote in a repr or JSON text).
-_PACKED = r"(?:eJ[w-z]|eN[o-r]|eA[E-H]|eF[4-7]|D6FQ|P(?:CO|DN|AA|BP)|(?i:1f8b08|78(?:9c|da|01|5e)))"
+# Round 81: bzip2's `BZh` too (`Qlpo`, `IJNGQ`, `425a68`).
+_PACKED = (r"(?:eJ[w-z]|eN[o-r]|eA[E-H]|eF[4-7]|D6FQ|P(?:CO|DN|AA|BP)|Qlpo|IJNGQ"
+           r"|(?i:1f8b08|78(?:9c|da|01|5e)|425a68))")
 _PACKED_AT, _PACKED_SQ, _PACKED_DQ = re.compile(_PACKED), re.compile("'" + _PACKED), re.compile('"' + _PACKED)
 
 
@@ -54,7 +56,19 @@ def _encoded(text: str) -> bool:  # written out: a generator's overhead is most 
         "KBZGS3TD" in text or "MNUXAYLM" in text or "NZRWS4DB" in text or "NFXGG2LQ" in text
         or "OJUW4Y3J" in text) or _PACKED_AT.match(text) is not None or (
         "'" in text and _PACKED_SQ.search(text) is not None) or (
-        '"' in text and _PACKED_DQ.search(text) is not None)
+        '"' in text and _PACKED_DQ.search(text) is not None) or _other_encodings(text)
+
+
+# Round 81: "Principal" as lower-case base32 in its five alignments, as base85 and Ascii85 (a four-byte group
+# of it in each of its four alignments), and a long base64 run, which may be raw deflate: no head shows it.
+_B85_PRINCIPAL = re.compile(r"P;zN\*|a%pa3|X>Ma_|ZewY1|:i\^8f|EbTE\$|Bl7Ep|DI\[C\"")
+_LONG_B64 = re.compile(r"[A-Za-z0-9+/]{64}")
+
+
+def _other_encodings(text: str) -> bool:
+    return "kbzgs3td" in text or "mnuxaylm" in text or "nzrws4db" in text or "nfxgg2lq" in text or (
+        "ojuw4y3j" in text) or _B85_PRINCIPAL.search(text) is not None or (
+        len(text) >= 64 and _LONG_B64.search(text) is not None)
 
 
 def by_contract(key: object) -> bool:

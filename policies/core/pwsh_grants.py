@@ -24,15 +24,16 @@ GRANT_CMDLET = re.compile(
     r"|authorize|associate|approve|enable|publish)-[\w-]*?(?:polic|permission|acl|attribute|grant|share"
     r"|principal)[\w-]*")
 # A command reached by a name or code built at run time.
-_DYNAMIC = re.compile(r"(?i)invoke-expression|\biex\b|invoke-command|\[scriptblock\]|&\s*[$(]|\.invoke\("
-                      r"|get-command|new-variable|set-variable|-outvariable")
+_DYNAMIC = re.compile(r"(?i)invoke-expression|\biex\b|invoke-command|\[scriptblock\]|&\s*[$(]|\.invoke\w*\("
+                      r"|get-command|new-variable|set-variable|-outvariable|executioncontext"
+                      r"|(?:set|new)-alias|\b[sn]al\b")  # round 81 wave 2: an alias names the cmdlet anew
 _HERE = re.compile(r"@(['\"])\r?\n.*?\r?\n\1@", re.S)
 _SINGLE = re.compile(r"'(?:[^']|'')*'")
 _DOUBLE = re.compile(r'"(?:[^"`$]|`.)*"')  # without `$`: nothing expands
-_ASSIGN = re.compile(r"(?im)^\s*\$(\w+)\s*=(?!=)\s*(.*)$")
+_ASSIGN = re.compile(r"^[ \t]*\$(\w+)[ \t]*=(?!=)[ \t]*")
 _OTHER_BINDING = (r"(?i)(?:\$({0})\s*(?:[-+*/%]|\?\?)=|foreach\s*\(\s*\${0}\b|param\s*\([^)]*\${0}\b"
                   r"|\[ref\]\s*\${0}\b)")
-_VAR = re.compile(r"\$(?:\{([^}]*)\}|(\w+(?::\w+)?))((?:\.\w+|\[\d+\])*)")
+_VAR = re.compile(r"\$(?:\{([^}]*)\}|(\w+(?::\w+)?))((?:\.\w+|\[\d+\])*)|@(\w+)")  # `@name`: splatted
 _PAYLOAD = re.compile(r"(?i)^\$env:InputPayload\s*\|\s*ConvertFrom-Json\s*$"
                       r"|^ConvertFrom-Json\s+(?:-InputObject\s+)?\$env:InputPayload\s*$")
 _FILE = re.compile(r"(?i)fileb?://")
@@ -51,20 +52,20 @@ def pwsh_grants(script: str) -> tuple[str, bool, bool] | None:
                      script)  # a here-string: literal unless it expands
     text = re.sub(r"`\r?\n", " ", text)  # a backtick ends a line that goes on
     lines = text.splitlines()
-    calls = [(m.group(0), line, m.start()) for line in lines
+    calls = [(m.group(0), i, m.start()) for i, line in enumerate(lines)
              for m in (*GRANT_CMDLET.finditer(line), *CODE_GRANT.finditer(line))]
     dynamic = _DYNAMIC.search(_strings_cut(text)) is not None
     if not calls and not dynamic:
         return None
     if dynamic:
         return (calls[0][0] if calls else "(dynamic)", False, False)
-    bound = _bindings(text)
+    bound = _bindings(lines, text)
     literal, payload = True, False
-    for _, line, start in calls:
-        if "|" in _strings_cut(line[:start]):  # piped in: whatever the pipeline yields
+    for _, i, start in calls:
+        if "|" in _strings_cut(lines[i][:start]):  # piped in: whatever the pipeline yields
             literal = False
             continue
-        ok, uses = _literal(line[start:], bound, set())
+        ok, uses = _literal(_continued(lines, i, start), bound, set())
         literal, payload = literal and ok, payload or uses
     return (calls[0][0], literal, payload)
 
@@ -73,11 +74,26 @@ def _strings_cut(text: str) -> str:
     return _DOUBLE.sub("''", _SINGLE.sub("''", text))
 
 
-def _bindings(text: str) -> dict[str, list[str]]:
+def _continued(lines: list[str], i: int, start: int) -> str:
+    """Round 81 wave 2: a statement from `lines[i][start:]` with the lines it runs on to, as PowerShell
+    reads it: while a bracket is open (a hashtable over lines), or after an operator, a pipe, a bare `=`."""
+    rest = lines[i][start:]
+    while i + 1 < len(lines):
+        cut = _strings_cut(rest)
+        tail = cut.rstrip()
+        if sum(map(cut.count, "({[")) <= sum(map(cut.count, ")}]")) and tail and tail[-1] not in "=|+-*/,":
+            break
+        i += 1
+        rest += "\n" + lines[i]
+    return rest
+
+
+def _bindings(lines: list[str], text: str) -> dict[str, list[str]]:
     """Each variable's right-hand sides (`$x = …`); one bound otherwise (`+=`, foreach, param) gets `$(…)`."""
     bound: dict[str, list[str]] = {}
-    for m in _ASSIGN.finditer(text):
-        bound.setdefault(m.group(1).lower(), []).append(m.group(2).strip())
+    for i, line in enumerate(lines):
+        if (m := _ASSIGN.match(line)) is not None:
+            bound.setdefault(m.group(1).lower(), []).append(_continued(lines, i, m.end()).strip())
     for name in list(bound):
         if re.search(_OTHER_BINDING.format(re.escape(name)), text):
             bound[name].append("$(unread)")
@@ -91,7 +107,7 @@ def _literal(rest: str, bound: dict[str, list[str]], seen: set[str]) -> tuple[bo
         return (False, False)  # output, a file the AWS CLI reads (`file://`, `fileb://`)
     payload = False
     for m in _VAR.finditer(cut):
-        name = (m.group(1) or m.group(2)).lower()
+        name = (m.group(1) or m.group(2) or m.group(4)).lower()
         if name in ("true", "false", "null"):
             continue
         if name == "env:inputpayload":

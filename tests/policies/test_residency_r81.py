@@ -5,12 +5,27 @@ SQL Data Sync member outside Azure (outside_parties.py), an elastic job step's o
 
 from __future__ import annotations
 
+import base64
+import bz2
 import json
+import zlib
 
 import pytest
 import yaml
-from policy_testlib import ALLOWED, OWN, REPLICATION, RESOLVED, graph, messages, pinned_res, res, unresolved
+from policy_testlib import (
+    ALLOWED,
+    OWN,
+    REPLICATION,
+    RESOLVED,
+    grant_message,
+    graph,
+    messages,
+    pinned_res,
+    res,
+    unresolved,
+)
 
+from policies.core.encodings import decoded_text
 from policies.core.pwsh_grants import pwsh_grants
 
 DOC = "aws:ssm/document:Document"
@@ -103,3 +118,91 @@ def test_an_elastic_job_steps_output_server_must_be_the_stacks():
                                                    "location": "westeurope",
                                                    "id": f"{OWN}/Microsoft.Sql/servers/partner-sql"})
     assert messages(RESOLVED, graph(step, server), ALLOWED) == []
+
+
+# Wave 2: probes of the PowerShell reader, other encodings, declared private endpoint approvals.
+
+@pytest.mark.parametrize("script,literal", [
+    ("$params = @{\n  BucketName = 'b'\n  Policy = (Get-SSMParameterValue -Name '/p').Parameters[0].Value"
+     "\n}\nWrite-S3BucketPolicy @params", False),
+    ("$params = @{\n  BucketName = 'b'\n  Policy = '{}'\n}\nWrite-S3BucketPolicy @params", True),
+    ("$doc =\n  (Get-SSMParameterValue -Name '/p').Parameters[0].Value\n"
+     "Write-S3BucketPolicy -BucketName b -Policy $doc", False),
+    ("Write-S3BucketPolicy -BucketName 'b' -Policy @{\n  x = (Get-Content /tmp/p)\n}", False),
+    ("Set-Alias -Name apply -Value Write-S3BucketPolicy\napply -BucketName b -Policy $doc", False),
+    ("$ExecutionContext.InvokeCommand.InvokeScript('Write-S3BucketPolicy -BucketName b -Policy $d')", False),
+])
+def test_a_powershell_statement_is_read_with_the_lines_it_runs_on_to(script, literal):
+    """A splatted hashtable written over lines, an assignment continued after `=`, an alias of the cmdlet."""
+    found = pwsh_grants(script)
+    assert found is not None and found[1] is literal, found
+
+
+FN = "aws:lambda/function:Function"
+
+
+def _policy_of(account):
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:role/reader"},
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"}]}).encode()
+
+
+def _raw_deflate(raw):
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return packer.compress(raw) + packer.flush()
+
+
+@pytest.mark.parametrize("encode", [
+    lambda p: base64.b32encode(p).decode().lower(),
+    lambda p: base64.b64encode(_raw_deflate(p)).decode(),
+    lambda p: base64.b64encode(bz2.compress(p)).decode(),
+    lambda p: bz2.compress(p).hex(),
+    lambda p: base64.b85encode(p).decode(),
+    lambda p: base64.b85encode(b"  " + p).decode(),
+    lambda p: base64.a85encode(p, adobe=True).decode(),
+], ids=["base32-lower", "raw-deflate-base64", "bzip2-base64", "bzip2-hex", "base85", "base85-shifted",
+        "ascii85"])
+def test_a_policy_in_other_encodings_is_read(encode):
+    """Round 80's lead: the same policy, the same grant; the own account's passes."""
+    found = messages(REPLICATION, pinned_res(FN, "f", {"environment": {"variables": {
+        "P": encode(_policy_of("444455556666"))}}}), ALLOWED)
+    assert found == [grant_message("environment.variables.P.(decoded).Statement.0.Principal", "444455556666")]
+    own = pinned_res(FN, "f", {"environment": {"variables": {"P": encode(_policy_of("123456789012"))}}})
+    assert messages(REPLICATION, own, ALLOWED) == []
+
+
+def test_encoded_urls_and_binary_values():
+    """The scanner decodes the new encodings of a URL; binary values stay unread (keys, seeds)."""
+    url = b"https://ingest.partner.example.com/upload"
+    for value in (base64.b64encode(_raw_deflate(url)).decode(), base64.a85encode(url, adobe=True).decode(),
+                  base64.b85encode(url).decode(), base64.b32encode(url).decode().lower()):
+        assert decoded_text(value) == url.decode(), value
+    for value in (base64.b85encode(bytes(range(7, 247, 7))).decode(), "jbswy3dpehpk3pxpjbswy3dpehpk3pxp",
+                  base64.b64encode(bytes(range(200, 248))).decode(), "eloket-export-function-prod-2026"):
+        assert decoded_text(value) is None, value
+
+
+CONNECTION = "azure-native:storage:PrivateEndpointConnection"
+DECLARED = "pe-dosis-reporting.7b1e2d3c-4a5f-4e6d-8c7b-9a0f1e2d3c4b"
+
+
+def _approval(name, records, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOSIS_RECORDS_DIR", str(tmp_path))
+    (tmp_path / "endpoints.yaml").write_text(yaml.safe_dump({"endpoints": records}))
+    view = res(CONNECTION, "c", {"resourceGroupName": "rg-weu", "accountName": "acct",
+                                 "privateEndpointConnectionName": name,
+                                 "privateLinkServiceConnectionState": {"status": "Approved"}})
+    return messages(REPLICATION, view, ALLOWED)
+
+
+def test_an_approved_connection_declared_by_name_is_judged_by_its_record(tmp_path, monkeypatch):
+    """Round 80's possible over-block: the organisation's own endpoint of another subscription passes once its
+    connection is declared with an allowed region; an undeclared one, or one declared outside, blocks."""
+    record = {"id": "reporting", "class": "peer-network", "reason": "the reporting subscription's endpoint",
+              "azureIds": [f"{OWN}/Microsoft.Storage/storageAccounts/acct/privateEndpointConnections/"
+                           f"{DECLARED}"]}
+    assert _approval(DECLARED, [{**record, "region": "westeurope"}], tmp_path, monkeypatch) == []
+    found = _approval(DECLARED, [{**record, "region": "eastus"}], tmp_path, monkeypatch)
+    assert len(found) == 1 and "eastus" in found[0], found
+    found = _approval("pe-partner.1a2b", [{**record, "region": "westeurope"}], tmp_path, monkeypatch)
+    assert len(found) == 1 and "declare the organisation's own connection" in found[0], found
