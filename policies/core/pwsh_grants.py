@@ -37,6 +37,10 @@ _VAR = re.compile(r"\$(?:\{([^}]*)\}|(\w+(?::\w+)?))((?:\.\w+|\[\d+\])*)|@(\w+)"
 _PAYLOAD = re.compile(r"(?i)^\$env:InputPayload\s*\|\s*ConvertFrom-Json\s*$"
                       r"|^ConvertFrom-Json\s+(?:-InputObject\s+)?\$env:InputPayload\s*$")
 _FILE = re.compile(r"(?i)fileb?://")
+# A bare word where PowerShell reads an expression (an assignment's or a hashtable's value, `@(…)`) runs a
+# command (`$d = Get-Content p`); only as a cmdlet's argument is it a string.
+_WORD = re.compile(r"[A-Za-z_]")
+_COMMAND = re.compile(r"(?:=|@\()\s*[A-Za-z_]")
 _LITERAL_REST = re.compile(r"^[\w\s\-@{}=;,.:/*\[\]'\"+]*$")  # what is left once strings and names are cut
 
 
@@ -51,6 +55,7 @@ def pwsh_grants(script: str) -> tuple[str, bool, bool] | None:
     text = _HERE.sub(lambda m: "'(here)'" if m.group(1) == "'" or "$" not in m.group(0) else "$(here)",
                      script)  # a here-string: literal unless it expands
     text = re.sub(r"`\r?\n", " ", text)  # a backtick ends a line that goes on
+    text = re.sub(r"`(?=\w)", "", text)  # a letter escaped reads as itself (Write-S3Bucket`Policy)
     lines = text.splitlines()
     calls = [(m.group(0), i, m.start()) for i, line in enumerate(lines)
              for m in (*GRANT_CMDLET.finditer(line), *CODE_GRANT.finditer(line))]
@@ -93,7 +98,9 @@ def _bindings(lines: list[str], text: str) -> dict[str, list[str]]:
     bound: dict[str, list[str]] = {}
     for i, line in enumerate(lines):
         if (m := _ASSIGN.match(line)) is not None:
-            bound.setdefault(m.group(1).lower(), []).append(_continued(lines, i, m.end()).strip())
+            rhs = _continued(lines, i, m.end()).strip()
+            command = _WORD.match(rhs) and not _PAYLOAD.match(rhs)
+            bound.setdefault(m.group(1).lower(), []).append("$(command)" if command else rhs)
     for name in list(bound):
         if re.search(_OTHER_BINDING.format(re.escape(name)), text):
             bound[name].append("$(unread)")
@@ -102,9 +109,9 @@ def _bindings(lines: list[str], text: str) -> dict[str, list[str]]:
 
 def _literal(rest: str, bound: dict[str, list[str]], seen: set[str]) -> tuple[bool, bool]:
     """(only literals or payload values in `rest`, the payload is used)."""
-    cut = re.sub(r"(?:^|\s)#.*$", "", _strings_cut(rest))  # a comment ends the line
-    if "$(" in cut or "(" in cut.replace("@(", "") or _FILE.search(rest):  # a subexpression, a command's
-        return (False, False)  # output, a file the AWS CLI reads (`file://`, `fileb://`)
+    cut = re.sub(r"(?m)(?:^|\s)#.*$", "", _strings_cut(rest))  # a comment ends the line
+    if "$(" in cut or "(" in cut.replace("@(", "") or _FILE.search(rest) or _COMMAND.search(cut):
+        return (False, False)  # a subexpression, a command's output, a file the AWS CLI reads (`file://`)
     payload = False
     for m in _VAR.finditer(cut):
         name = (m.group(1) or m.group(2) or m.group(4)).lower()

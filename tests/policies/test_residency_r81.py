@@ -131,6 +131,9 @@ def test_an_elastic_job_steps_output_server_must_be_the_stacks():
     ("Write-S3BucketPolicy -BucketName 'b' -Policy @{\n  x = (Get-Content /tmp/p)\n}", False),
     ("Set-Alias -Name apply -Value Write-S3BucketPolicy\napply -BucketName b -Policy $doc", False),
     ("$ExecutionContext.InvokeCommand.InvokeScript('Write-S3BucketPolicy -BucketName b -Policy $d')", False),
+    ("$d = Get-Content /tmp/p\nWrite-S3Bucket`Policy -BucketName b -Policy $d", False),  # probe of wave 2
+    ("$p = @{ Policy = Get-Content /tmp/p }\nWrite-S3BucketPolicy -BucketName b @p", False),
+    ("$j = ConvertFrom-Json $env:InputPayload\nWrite-S3BucketPolicy -BucketName b -Policy $j.Doc", True),
 ])
 def test_a_powershell_statement_is_read_with_the_lines_it_runs_on_to(script, literal):
     """A splatted hashtable written over lines, an assignment continued after `=`, an alias of the cmdlet."""
