@@ -50,6 +50,42 @@ def inflated(raw: bytes) -> bytes:
     return raw
 
 
+@functools.lru_cache(maxsize=4096)
+def hides_text(run: str) -> bool:
+    """Round 81, for the policy prefilter: a run of base64, base32 or hex (a whole value, or one line of a
+    wrapped one) that decodes (and decompresses) to text holding "Principal" or a part a line's end leaves
+    (`Princ`, `cipal`) or a JSON escape (`\\u`), or
+    to bytes that read as raw deflate so far (a stream cut at a line's end ends early but raises nothing):
+    random bytes (a key, a certificate's DER) fail within a few bytes."""
+    for raw in _decodings(run):
+        text = _printable(inflated(raw))
+        if text is not None:
+            if "Princ" in text or "cipal" in text or "\\u" in text:  # a line may cut the word in two
+                return True
+            continue
+        try:
+            zlib.decompressobj(-15).decompress(raw, 4096)
+        except zlib.error:
+            continue
+        return True
+    return False
+
+
+def _decodings(run: str) -> list[bytes]:
+    """The bytes a run stands for as hex, base32 and base64 (cut to whole groups: a wrapped line)."""
+    out: list[bytes] = []
+    hexed, b32, b64 = run[: len(run) // 2 * 2], run[: len(run) // 8 * 8], run[: len(run) // 4 * 4]
+    try:
+        if _HEX_VALUE.match(hexed):
+            out.append(bytes.fromhex(hexed))
+        if _B32_VALUE.match(b32):
+            out.append(base64.b32decode(b32, casefold=True))
+        out.append(base64.b64decode(b64))
+    except (binascii.Error, ValueError):
+        pass
+    return out
+
+
 def _printable(raw: bytes) -> str | None:
     try:
         text = raw.decode("utf-8")
@@ -75,8 +111,9 @@ def _text(raw: bytes) -> str | None:
 def may_encode(s: str) -> bool:
     """Cheap test: can `s` be percent-encoded, base64 (a multiple of 4 long, or after a `<label>:`) or hex
     (even length) text?"""
-    return "%" in s or "\\" in s or "&" in s or (len(s) >= 16 and (not len(s) % 2 or ":" in s)) or (
-        len(s) >= 20 and _B85_ONLY.search(s) is not None)  # round 81: base85 of any length
+    return "%" in s or "\\" in s or "&" in s or (
+        len(s) >= 16 and (not len(s) % 2 or ":" in s or "\n" in s)) or (
+        len(s) >= 20 and _B85_ONLY.search(s) is not None)  # round 81: base85 of any length, wrapped base64
 
 
 def _unescaped(s: str) -> str:
@@ -117,10 +154,11 @@ def decoded_text(s: str) -> str | None:
         text = decoded_text(m.group(1))
         cloud = _CLOUD_ID.match(text or "")
         return f"https://{cloud.group(2)}.{cloud.group(1)}" if cloud else text
-    if len(s) % 4 or not _B64_VALUE.match(s):
+    body = s.replace("\n", "") if "\n" in s else s  # round 81: wrapped in lines (MIME, PEM, encodebytes)
+    if len(body) % 4 or not _B64_VALUE.match(s):
         return None
     try:
-        return _text(base64.b64decode(s, validate=False))
+        return _text(base64.b64decode(body, validate=False))
     except (binascii.Error, ValueError):
         return None
 

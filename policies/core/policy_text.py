@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
+from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, hides_text, may_encode
 from policies.core.iam.statements import as_list
 
 # A principal (its key may be spelt with JSON escapes) or a policy field filled in at run time (`Policy.$`,
@@ -60,15 +60,17 @@ def _encoded(text: str) -> bool:  # written out: a generator's overhead is most 
 
 
 # Round 81: "Principal" as lower-case base32 in its five alignments, as base85 and Ascii85 (a four-byte group
-# of it in each of its four alignments), and a long base64 run, which may be raw deflate: no head shows it.
-_B85_PRINCIPAL = re.compile(r"P;zN\*|a%pa3|X>Ma_|ZewY1|:i\^8f|EbTE\$|Bl7Ep|DI\[C\"")
-_LONG_B64 = re.compile(r"[A-Za-z0-9+/]{64}")
+# of it in each of its four alignments), and a long run of base64, base32 or hex that may hide it where no
+# head shows (raw deflate; JSON escapes such as `Princ\u0069pal` under base64): encodings.hides_text.
+_B85_PRINCIPAL = ("P;zN*", "a%pa3", "X>Ma_", "ZewY1", ":i^8f", "EbTE$", "Bl7Ep", 'DI[C"')
+# each run tried once (linear); in a repr a line break is `\n`, whose `n` starts no run
+_LONG_RUN = re.compile(r"(?<![A-Za-z0-9+/])(?:(?<=\\)[nrt])?([A-Za-z0-9+/]{64,})")
 
 
 def _other_encodings(text: str) -> bool:
     return "kbzgs3td" in text or "mnuxaylm" in text or "nzrws4db" in text or "nfxgg2lq" in text or (
-        "ojuw4y3j" in text) or _B85_PRINCIPAL.search(text) is not None or (
-        len(text) >= 64 and _LONG_B64.search(text) is not None)
+        "ojuw4y3j" in text) or any(c in text for c in _B85_PRINCIPAL) or (
+        len(text) >= 64 and any(hides_text(m.group(1)) for m in _LONG_RUN.finditer(text)))
 
 
 def by_contract(key: object) -> bool:

@@ -25,7 +25,7 @@ from policy_testlib import (
     unresolved,
 )
 
-from policies.core.encodings import decoded_text
+from policies.core.encodings import decoded_text, hides_text
 from policies.core.pwsh_grants import pwsh_grants
 
 DOC = "aws:ssm/document:Document"
@@ -209,3 +209,20 @@ def test_an_approved_connection_declared_by_name_is_judged_by_its_record(tmp_pat
     assert len(found) == 1 and "eastus" in found[0], found
     found = _approval("pe-partner.1a2b", [{**record, "region": "westeurope"}], tmp_path, monkeypatch)
     assert len(found) == 1 and "declare the organisation's own connection" in found[0], found
+
+
+def test_the_prefilter_finds_a_policy_no_head_shows():
+    """Probes of wave 2: a raw-deflate policy wrapped in 76-character lines (each line a run of its own),
+    base64 of JSON with escaped keys, lower-case base32 of zlib, plain base64 wrapped (its length then no
+    multiple of four); a certificate's lines and a token do not."""
+    other = _policy_of("444455556666")
+    wrapped = base64.encodebytes(_raw_deflate(other)).decode()
+    escaped = base64.b64encode(other.replace(b"Principal", b"Princ\\u0069pal")).decode()
+    lower = base64.b32encode(zlib.compress(other)).decode().lower()
+    where = "environment.variables.P.(decoded).Statement.0.Principal"
+    for value in (wrapped, escaped, lower, base64.encodebytes(other).decode()):  # the last: r81-28
+        view = pinned_res(FN, "f", {"environment": {"variables": {"P": value}}})
+        assert messages(REPLICATION, view, ALLOWED) == [grant_message(where, "444455556666")], value
+    pem = [base64.b64encode(bytes((i * 31 + j * 7) % 256 for j in range(48))).decode() for i in range(9)]
+    assert not any(hides_text(line) for line in pem)
+    assert not hides_text(base64.b64encode(bytes(range(48))).decode())
