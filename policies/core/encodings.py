@@ -26,7 +26,7 @@ _HEX_VALUE = re.compile(r"^(?:[0-9a-fA-F]{2}){8,}$")
 _B32_VALUE = re.compile(r"^(?:[A-Z2-7]{16,}|[a-z2-7]{16,})={0,6}$")  # round 81: lower case too
 # Round 81: base85 (RFC 1924's alphabet) with a character base64 and hex never hold, and Ascii85's frame.
 _B85_VALUE = re.compile(r"^[0-9A-Za-z!#$%&()*+\-;<=>?@^_`{|}~]{20,}$")
-_B85_ONLY = re.compile(r"[!#$%&()*;<=>?@^`{|}~]")
+_B85_ONLY = re.compile(r"[!#$%&()*;<>?@^`{|}~]")  # not `=`: base64 pads with it
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(/))")
 # Percent-encoded text: `%2F`, `%3A`, `%40`, or `%25` (a `%` itself encoded: encoded twice or more).
 _PERCENT_MARKS = ("%2f", "%3a", "%40", "%25")
@@ -72,9 +72,14 @@ def hides_text(run: str) -> bool:
 
 
 def _decodings(run: str) -> list[bytes]:
-    """The bytes a run stands for as hex, base32 and base64 (cut to whole groups: a wrapped line)."""
+    """The bytes a run stands for as hex, base32, base64 (cut to whole groups: a wrapped line) and base85."""
     out: list[bytes] = []
     hexed, b32, b64 = run[: len(run) // 2 * 2], run[: len(run) // 8 * 8], run[: len(run) // 4 * 4]
+    if _B85_ONLY.search(run) or "-" in run or "_" in run:  # base85's own characters: no other decodes it
+        try:
+            return [base64.b85decode(run)]
+        except ValueError:
+            return []
     try:
         if _HEX_VALUE.match(hexed):
             out.append(bytes.fromhex(hexed))

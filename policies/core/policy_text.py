@@ -59,18 +59,35 @@ def _encoded(text: str) -> bool:  # written out: a generator's overhead is most 
         '"' in text and _PACKED_DQ.search(text) is not None) or _other_encodings(text)
 
 
-# Round 81: "Principal" as lower-case base32 in its five alignments, as base85 and Ascii85 (a four-byte group
-# of it in each of its four alignments), and a long run of base64, base32 or hex that may hide it where no
-# head shows (raw deflate; JSON escapes such as `Princ\u0069pal` under base64): encodings.hides_text.
-_B85_PRINCIPAL = ("P;zN*", "a%pa3", "X>Ma_", "ZewY1", ":i^8f", "EbTE$", "Bl7Ep", 'DI[C"')
-# each run tried once (linear); in a repr a line break is `\n`, whose `n` starts no run
-_LONG_RUN = re.compile(r"(?<![A-Za-z0-9+/])(?:(?<=\\)[nrt])?([A-Za-z0-9+/]{64,})")
+# Round 81: a run of 64 or more characters of base64 (also base32 of either case, hex) or base85 that may
+# hide a principal where no head or fixed spelling shows (raw deflate; JSON escapes such as `Princ\u0069pal`;
+# lower-case base32; base85 in any alignment), decoded by encodings.hides_text; Ascii85 by its `<~` frame.
+# Runs are found by `str.translate` and `str.find` (C passes), never by a regular expression over the text.
+# One alphabet, base64's and base85's together: a run is tried as each (encodings._decodings).
+_MARKED = str.maketrans(dict.fromkeys(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/!#$%&()*;<=>?@^_`{|}~-", "\x01"))
+_RUN = "\x01" * 64
+_RUN_END = re.compile("[^\x01]")
 
 
 def _other_encodings(text: str) -> bool:
-    return "kbzgs3td" in text or "mnuxaylm" in text or "nzrws4db" in text or "nfxgg2lq" in text or (
-        "ojuw4y3j" in text) or any(c in text for c in _B85_PRINCIPAL) or (
-        len(text) >= 64 and any(hides_text(m.group(1)) for m in _LONG_RUN.finditer(text)))
+    if len(text) < 64:
+        return False
+    if "<~" in text:
+        return True  # Ascii85, decoded and read by the walk
+    return any(hides_text(run) for run in _long_runs(text))
+
+
+def _long_runs(text: str) -> list[str]:
+    marked = text.translate(_MARKED)
+    out: list[str] = []
+    at = marked.find(_RUN)
+    while at >= 0:  # the first of 64 marks starts a run: an earlier start would have been found
+        end = m.start() if (m := _RUN_END.search(marked, at + 64)) else len(marked)
+        start = at + 1 if at and text[at - 1] == "\\" else at  # `\n` in a repr: a line break, no letter
+        out.append(text[start:end])
+        at = marked.find(_RUN, end)
+    return out
 
 
 def by_contract(key: object) -> bool:
