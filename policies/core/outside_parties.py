@@ -109,8 +109,8 @@ AGENT_SITES: dict[str, str] = {
 }
 _DATA_BOX = "azure-native:databox:Job"
 # Round 81: a SQL Data Sync member that is no Azure SQL database is a SQL Server a sync agent reaches, on
-# premises or on a VM, wherever the agent was installed (Azure SQL docs, "What is SQL Data Sync for Azure?":
-# "the hub database must be an Azure SQL Database … member databases can be … SQL Server").
+# premises or on a VM, wherever the agent was installed (Azure SQL docs, "Data Sync Agent for SQL Data Sync":
+# the service "communicates with SQL Server databases via the client agent").
 _SYNC_MEMBER = "azure-native:sql:SyncMember"
 # Applications bound to an IAM Identity Center instance (round 21): the instance ARN names no region, yet the
 # application is registered in the instance's (primary) region with who may use it, their subscriptions and
