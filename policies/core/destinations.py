@@ -145,7 +145,7 @@ class LocalJudge:
 
 
 def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: str) -> Outcome:
-    if ref.kind in ("grantee", "foreign", "phone", "site", "directory"):
+    if ref.kind in ("grantee", "foreign", "phone", "site", "directory", "approval"):
         return _judge_party(ref, ok, endpoints)
     if ref.kind == "subject":  # round 33: a CI pipeline's token subject, whose owner must be declared
         e = find(endpoints, "subject", ref.value)
@@ -209,7 +209,8 @@ def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: s
 
 def _judge_party(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...]) -> Outcome:
     """A place no input names as a host, id or region (policies/core/outside_parties.py)."""
-    e = next((e for a in party_arns(ref.kind, ref.value) if (e := find(endpoints, "arn", a))), None)
+    e = next((e for a in party_arns(ref.kind, ref.value) if (e := find(endpoints, "arn", a))), None) if (
+        ref.kind != "approval") else find(endpoints, "approval", ref.value)  # round 81: a declared connection
     if e is not None and ref.value != "all":
         return _endpoint_outcome(e, ref, ok)
     if ref.kind == "foreign":

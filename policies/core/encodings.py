@@ -1,7 +1,9 @@
 """Text hidden in an encoding: a URL written as base64, base32, percent-encoding (at any depth), hex,
 escaped as in a JSON or script string (`https:\\/\\/…`, `\\u002f`, `\\x2f`), as XML/HTML character references
 (`&#x2e;`, `&#46;`, `&period;`: decoded by the broker or browser that reads the document), or compressed
-(gzip/zlib) and then base64 is a URL all the same, so the scanner reads what the value stands for.
+(gzip/zlib) and then base64 is a URL all the same, so the scanner reads what the value stands for. Round 81:
+also lower-case base32, base85 (RFC 1924's alphabet, Python's `b85encode`) and Ascii85 (`<~…~>`), bzip2, and
+raw deflate (no header: .NET's `DeflateStream`), tried on any decoded value that is no text.
 
 Pure functions of the string, cached: the same values recur on thousands of resources.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bz2
 import functools
 import re
 import zlib
@@ -20,7 +23,10 @@ from urllib.parse import unquote
 # decoded and scanned too when it decodes to text.
 _B64_VALUE = re.compile(r"^[A-Za-z0-9+/\n]{16,}={0,2}$")
 _HEX_VALUE = re.compile(r"^(?:[0-9a-fA-F]{2}){8,}$")
-_B32_VALUE = re.compile(r"^[A-Z2-7]{16,}={0,6}$")
+_B32_VALUE = re.compile(r"^(?:[A-Z2-7]{16,}|[a-z2-7]{16,})={0,6}$")  # round 81: lower case too
+# Round 81: base85 (RFC 1924's alphabet) with a character base64 and hex never hold, and Ascii85's frame.
+_B85_VALUE = re.compile(r"^[0-9A-Za-z!#$%&()*+\-;<=>?@^_`{|}~]{20,}$")
+_B85_ONLY = re.compile(r"[!#$%&()*;<>?@^`{|}~]")  # not `=`: base64 pads with it
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(/))")
 # Percent-encoded text: `%2F`, `%3A`, `%40`, or `%25` (a `%` itself encoded: encoded twice or more).
 _PERCENT_MARKS = ("%2f", "%3a", "%40", "%25")
@@ -29,27 +35,90 @@ _MAX_TEXT = 1 << 20  # a decompressed value is read up to 1 MiB (a compression b
 
 
 def inflated(raw: bytes) -> bytes:
-    """`raw` decompressed when it is gzip or zlib data (as cloud-init and most config loaders accept it)."""
+    """`raw` decompressed when it is gzip, zlib or (round 81) bzip2 data (as cloud-init and most config
+    loaders accept it)."""
     if raw[:2] == b"\x1f\x8b" or (len(raw) > 2 and raw[0] == 0x78 and (raw[0] << 8 | raw[1]) % 31 == 0):
         try:
             return zlib.decompressobj(47).decompress(raw, _MAX_TEXT)  # 32 + 15: gzip or zlib header
         except zlib.error:
             return raw
+    if raw[:3] == b"BZh" and raw[3:4].isdigit():
+        try:
+            return bz2.BZ2Decompressor().decompress(raw, _MAX_TEXT)
+        except (OSError, ValueError):
+            return raw
     return raw
 
 
-def _text(raw: bytes) -> str | None:
+@functools.lru_cache(maxsize=4096)
+def hides_text(run: str) -> bool:
+    """Round 81, for the policy prefilter: a run of base64, base32 or hex (a whole value, or one line of a
+    wrapped one) that decodes (and decompresses) to text holding "Principal" or a part a line's end leaves
+    (`Princ`, `cipal`) or a JSON escape (`\\u`), or
+    to bytes that read as raw deflate so far (a stream cut at a line's end ends early but raises nothing):
+    random bytes (a key, a certificate's DER) fail within a few bytes."""
+    for raw in _decodings(run):
+        text = _printable(inflated(raw))
+        if text is not None:
+            if "Princ" in text or "cipal" in text or "\\u" in text:  # a line may cut the word in two
+                return True
+            continue
+        try:
+            zlib.decompressobj(-15).decompress(raw, 4096)
+        except zlib.error:
+            continue
+        return True
+    return False
+
+
+def _decodings(run: str) -> list[bytes]:
+    """The bytes a run stands for as hex, base32, base64 (cut to whole groups: a wrapped line) and base85."""
+    out: list[bytes] = []
+    hexed, b32, b64 = run[: len(run) // 2 * 2], run[: len(run) // 8 * 8], run[: len(run) // 4 * 4]
+    if _B85_ONLY.search(run) or "-" in run or "_" in run:  # base85's own characters: no other decodes it
+        try:
+            return [base64.b85decode(run)]
+        except ValueError:
+            return []
     try:
-        text = inflated(raw).decode("utf-8")
+        if _HEX_VALUE.match(hexed):
+            out.append(bytes.fromhex(hexed))
+        if _B32_VALUE.match(b32):
+            out.append(base64.b32decode(b32, casefold=True))
+        out.append(base64.b64decode(b64))
+    except (binascii.Error, ValueError):
+        pass
+    return out
+
+
+def _printable(raw: bytes) -> str | None:
+    try:
+        text = raw.decode("utf-8")
     except ValueError:
         return None
     return text if text and all(c.isprintable() or c in "\n\r\t" for c in text) else None
 
 
+def _text(raw: bytes) -> str | None:
+    """The text `raw` holds, decompressed; round 81: bytes that are no text are tried as raw deflate, which
+    has no header to recognise (a stream must end where the bytes do, and yield text)."""
+    text = _printable(inflated(raw))
+    if text is not None or len(raw) < 8:
+        return text
+    inflate = zlib.decompressobj(-15)
+    try:
+        plain = inflate.decompress(raw, _MAX_TEXT)
+    except zlib.error:
+        return None
+    return _printable(plain) if inflate.eof and not inflate.unused_data else None
+
+
 def may_encode(s: str) -> bool:
     """Cheap test: can `s` be percent-encoded, base64 (a multiple of 4 long, or after a `<label>:`) or hex
     (even length) text?"""
-    return "%" in s or "\\" in s or "&" in s or (len(s) >= 16 and (not len(s) % 2 or ":" in s))
+    return "%" in s or "\\" in s or "&" in s or (
+        len(s) >= 16 and (not len(s) % 2 or ":" in s or "\n" in s)) or (
+        len(s) >= 20 and _B85_ONLY.search(s) is not None)  # round 81: base85 of any length, wrapped base64
 
 
 def _unescaped(s: str) -> str:
@@ -79,21 +148,37 @@ def decoded_text(s: str) -> str | None:
             return text
     if not len(s) % 8 and _B32_VALUE.match(s):
         try:
-            text = _text(base64.b32decode(s))
+            text = _text(base64.b32decode(s, casefold=True))
         except (binascii.Error, ValueError):
             text = None
         if text is not None:
             return text
+    if (text := _base85(s)) is not None:
+        return text
     if (m := _LABELLED.match(s)) is not None:  # `<label>:<base64>`: an Elastic Cloud ID, a named token
         text = decoded_text(m.group(1))
         cloud = _CLOUD_ID.match(text or "")
         return f"https://{cloud.group(2)}.{cloud.group(1)}" if cloud else text
-    if len(s) % 4 or not _B64_VALUE.match(s):
+    body = s.replace("\n", "") if "\n" in s else s  # round 81: wrapped in lines (MIME, PEM, encodebytes)
+    if len(body) % 4 or not _B64_VALUE.match(s):
         return None
     try:
-        return _text(base64.b64decode(s, validate=False))
+        return _text(base64.b64decode(body, validate=False))
     except (binascii.Error, ValueError):
         return None
+
+
+def _base85(s: str) -> str | None:
+    """Round 81: Ascii85 in its `<~…~>` frame, or base85 of RFC 1924's alphabet holding a character that
+    neither base64 nor hex can."""
+    try:
+        if s[:2] == "<~" and s[-2:] == "~>":
+            return _text(base64.a85decode(s, adobe=True))
+        if _B85_VALUE.match(s) and _B85_ONLY.search(s):
+            return _text(base64.b85decode(s))
+    except ValueError:
+        return None
+    return None
 
 
 _LABELLED = re.compile(r"^[\w.-]{1,64}:([A-Za-z0-9+/]{16,}={0,2})$")

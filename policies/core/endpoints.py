@@ -124,6 +124,8 @@ class Endpoint:
             return any(v == a or v.startswith(a + "/") for a in self.azure_ids)
         if kind == "subject":
             return any(value.startswith(s) for s in self.subjects)
+        if kind == "approval":  # round 81: a private endpoint connection by its name (endpoint_approvals.py)
+            return any(a.endswith(f"/privateendpointconnections/{v}") for a in self.azure_ids)
         if kind == "address":  # round 49: a declared address (a DNS resolver), by its host or its CIDRs
             return v in self.hosts or any(_within(v, c) for c in self.cidrs)
         return False

@@ -18,7 +18,7 @@ from policies.core.accounts import aws_account, is_account_id
 from policies.core.acl_grants import acl_grantees
 from policies.core.bare_parties import aws_parties, azure_parties
 from policies.core.documents import json_doc
-from policies.core.endpoint_approvals import approved_connections
+from policies.core.endpoint_approvals import approval_problem, approved_connections
 from policies.core.endpoints import EEA_COUNTRIES
 from policies.core.host_classes import numeric_public_host, private_host
 from policies.core.read_grants import GRANT_TYPES, other_policy_grants, read_grants
@@ -108,6 +108,10 @@ AGENT_SITES: dict[str, str] = {
     "aws:datasync/locationHdfs:LocationHdfs": "nameNodes[].hostname",
 }
 _DATA_BOX = "azure-native:databox:Job"
+# Round 81: a SQL Data Sync member that is no Azure SQL database is a SQL Server a sync agent reaches, on
+# premises or on a VM, wherever the agent was installed (Azure SQL docs, "Data Sync Agent for SQL Data Sync":
+# the service "communicates with SQL Server databases via the client agent").
+_SYNC_MEMBER = "azure-native:sql:SyncMember"
 # Applications bound to an IAM Identity Center instance (round 21): the instance ARN names no region, yet the
 # application is registered in the instance's (primary) region with who may use it, their subscriptions and
 # the identities its data access propagates (Q Business, QuickSight, Redshift, S3 Access Grants, OpenSearch UI
@@ -123,8 +127,8 @@ IDC_BINDINGS: dict[str, str] = {
 # target group's VPC, reached through a peering, transit gateway, VPN or Direct Connect: a network anywhere.
 TARGET_ATTACHMENTS = frozenset(f"aws:{m}/targetGroupAttachment:TargetGroupAttachment" for m in ("lb", "alb"))
 PARTY_TYPES = frozenset(GRANT_INPUTS) | GRANT_TYPES | frozenset(SITES) | frozenset(AGENT_SITES) | {
-    _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX, IMPORT_EXPORT_JOB} | TARGET_ATTACHMENTS | (
-    frozenset(IDC_BINDINGS))
+    _SNS_SUBSCRIPTION, _CONTACT_CHANNEL, _ACTION_GROUP, _DATA_BOX, IMPORT_EXPORT_JOB, _SYNC_MEMBER} | (
+    TARGET_ATTACHMENTS) | frozenset(IDC_BINDINGS)
 _DIGITS = re.compile(r"[^\d+]")
 # A phone number written anywhere (an SDK call's `PhoneNumber`, a setting the code texts): `+` and 8-15 digits
 # (E.164), or `00` first under a key that says phone/SMS.
@@ -255,6 +259,13 @@ def party_refs(view: ResourceView) -> list[Found]:
         return [(key, "directory", arn)] if known else [(key, "unknown", "")]
     if t == IMPORT_EXPORT_JOB:
         return returned_drives(view)
+    if t == _SYNC_MEMBER:
+        kind = view.input("databaseType")
+        if isinstance(kind, str) and kind.lower() == "azuresqldatabase" and view.input("syncAgentId") is None:
+            return []  # its database is an Azure id, scanned and resolved as any
+        return [("databaseType", "site", f"a SQL Data Sync member of type {kind!r} is a SQL Server that a "
+                 "sync agent reaches wherever it was installed (sync to the stack's Azure SQL databases "
+                 "instead: databaseType AzureSqlDatabase)")]
     if t == _DATA_BOX:
         if str(view.input("transferType")) != "ExportFromAzure":
             return []  # an import brings data in; the device travels empty to the customer
@@ -336,6 +347,8 @@ def party_problem(kind: str, path: str, value: str) -> str | None:
                 "application is registered in the instance's region with its users' assignments and "
                 "subscriptions, which may be outside the EEA; declare the instance (arns: [<instance ARN>]) "
                 "with its region in stacks/records/endpoints.yaml")
+    if kind == "approval":
+        return f"`{path}`: {approval_problem('Approved', value)}"
     if kind == "site":
         return (f"`{path}`: {value}; the pack cannot place that site in an allowed region, so keep the data "
                 "in resources of the stack's own regions")

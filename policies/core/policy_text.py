@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
+from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, hides_text, may_encode
 from policies.core.iam.statements import as_list
 
 # A principal (its key may be spelt with JSON escapes) or a policy field filled in at run time (`Policy.$`,
@@ -44,7 +44,9 @@ def may_hold(text: str) -> bool:
 # Round 80: the other encodings encodings.py decodes. "Principal" as base32 in its five alignments, and the
 # head of a compressed value, which hides every word: zlib (`78 01/5e/9c/da`) and gzip (`1f 8b 08`) as
 # base64, base32 or hex, at the start of a value (after a quote in a repr or JSON text).
-_PACKED = r"(?:eJ[w-z]|eN[o-r]|eA[E-H]|eF[4-7]|D6FQ|P(?:CO|DN|AA|BP)|(?i:1f8b08|78(?:9c|da|01|5e)))"
+# Round 81: bzip2's `BZh` too (`Qlpo`, `IJNGQ`, `425a68`).
+_PACKED = (r"(?:eJ[w-z]|eN[o-r]|eA[E-H]|eF[4-7]|D6FQ|P(?:CO|DN|AA|BP)|Qlpo|IJNGQ"
+           r"|(?i:1f8b08|78(?:9c|da|01|5e)|425a68))")
 _PACKED_AT, _PACKED_SQ, _PACKED_DQ = re.compile(_PACKED), re.compile("'" + _PACKED), re.compile('"' + _PACKED)
 
 
@@ -54,7 +56,38 @@ def _encoded(text: str) -> bool:  # written out: a generator's overhead is most 
         "KBZGS3TD" in text or "MNUXAYLM" in text or "NZRWS4DB" in text or "NFXGG2LQ" in text
         or "OJUW4Y3J" in text) or _PACKED_AT.match(text) is not None or (
         "'" in text and _PACKED_SQ.search(text) is not None) or (
-        '"' in text and _PACKED_DQ.search(text) is not None)
+        '"' in text and _PACKED_DQ.search(text) is not None) or _other_encodings(text)
+
+
+# Round 81: a run of 64 or more characters of base64 (also base32 of either case, hex) or base85 that may
+# hide a principal where no head or fixed spelling shows (raw deflate; JSON escapes such as `Princ\u0069pal`;
+# lower-case base32; base85 in any alignment), decoded by encodings.hides_text; Ascii85 by its `<~` frame.
+# Runs are found by `str.translate` and `str.find` (C passes), never by a regular expression over the text.
+# One alphabet, base64's and base85's together: a run is tried as each (encodings._decodings).
+_MARKED = str.maketrans(dict.fromkeys(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/!#$%&()*;<=>?@^_`{|}~-", "\x01"))
+_RUN = "\x01" * 64
+_RUN_END = re.compile("[^\x01]")
+
+
+def _other_encodings(text: str) -> bool:
+    if len(text) < 64:
+        return False
+    if "<~" in text:
+        return True  # Ascii85, decoded and read by the walk
+    return any(hides_text(run) for run in _long_runs(text))
+
+
+def _long_runs(text: str) -> list[str]:
+    marked = text.translate(_MARKED)
+    out: list[str] = []
+    at = marked.find(_RUN)
+    while at >= 0:  # the first of 64 marks starts a run: an earlier start would have been found
+        end = m.start() if (m := _RUN_END.search(marked, at + 64)) else len(marked)
+        start = at + 1 if at and text[at - 1] == "\\" else at  # `\n` in a repr: a line break, no letter
+        out.append(text[start:end])
+        at = marked.find(_RUN, end)
+    return out
 
 
 def by_contract(key: object) -> bool:

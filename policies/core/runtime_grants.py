@@ -22,6 +22,7 @@ from typing import Any
 
 from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import catalogue
+from policies.core.pwsh_grants import is_powershell, pwsh_grants
 from policies.core.script_grants import CODE_GRANT, DYNAMIC_HINT, literal_grants
 from policies.core.stored_refs import stored_ref
 from policies.core.view import is_unknown
@@ -89,6 +90,8 @@ def _call(node: dict[str, Any]) -> tuple[str, Any] | None:
     inputs = node.get("inputs")
     if node.get("action") == _RUNBOOK_SCRIPT and isinstance(inputs, dict):
         script = inputs.get("Script")
+        if isinstance(script, str) and is_powershell(inputs.get("Runtime")):  # round 81
+            return _pwsh_call(script, inputs.get("InputPayload"))
         found = CODE_GRANT.search(script) if isinstance(script, str) else None
         if isinstance(script, str) and found is None and not DYNAMIC_HINT.search(script):
             return None
@@ -103,6 +106,16 @@ def _call(node: dict[str, Any]) -> tuple[str, Any] | None:
     if not isinstance(service, str) or not isinstance(api, str) or _run_time(None, service + api, True):
         return (f"{service}:{api}", {"Service/Api": "{{ run time }}"})
     return (f"{service}:{api}", params) if _grant_making(service, api) else None
+
+
+def _pwsh_call(script: str, payload: Any) -> tuple[str, Any] | None:
+    """A PowerShell script's grant-making call, judged as a Python one is (policies/core/pwsh_grants.py)."""
+    if (found := pwsh_grants(script)) is None:
+        return None
+    name, literal, uses_payload = found
+    if not literal:
+        return (f"script {name} (its arguments are no literals)", {"Script": "{{ run time }}"})
+    return (f"script {name}", {"InputPayload": payload if uses_payload else None})
 
 
 # Round 80: attributes that are quantities (SQS validates each as a number), never a party or a place, so a
