@@ -139,3 +139,80 @@ def test_the_images_a_role_runs_are_read_once_per_stack_not_per_person(monkeypat
         ]
     assert _dba(run(SOD, resources))
     assert calls.count("task") == 1
+
+
+# Wave 2 (cases 4fe78f81): Azure packages, deployment containers and images a person may write.
+AZ_DBA = "principal 00000000-0000-0000-0000-0000000000aa holds 2 separated functions: database structure, key"
+PKG = "https://stcorpus.blob.core.windows.net/packages/app.zip"
+
+
+def _az_dba(found: list[tuple[str, str]]) -> bool:
+    return any(AZ_DBA in m for _, m in found)
+
+
+@pytest.mark.parametrize("stem", [f"r83p-{i:02d}" for i in range(9, 15)])
+def test_a_person_who_may_write_an_apps_package_or_push_its_image_holds_its_identitys_functions(stem):
+    """Fails before (4fe78f81): only operations on the app itself ran code as its identity."""
+    assert _az_dba(run(SOD, case(stem)))
+
+
+@pytest.mark.parametrize("stem", [f"r83p-5{i}" for i in range(6, 10)])
+def test_other_accounts_readers_digests_and_local_packages_pass(stem):
+    assert run(SOD, case(stem)) == []
+
+
+def _package(stem: str, value: str) -> list[dict]:
+    resources = case(stem)
+    for r in resources:
+        if r["name"] == "app-settings":
+            r["inputs"]["properties"]["WEBSITE_RUN_FROM_PACKAGE"] = value
+    return resources
+
+
+@pytest.mark.parametrize(
+    "value, blocks",
+    [
+        (UNKNOWN, True),  # unknown at preview: any account
+        ("https://stexternal.blob.core.windows.net/packages/app.zip", True),  # outside the stack: any scope
+        ("HTTPS://STCORPUS.blob.core.windows.net/packages/app.zip", False),  # the package's, not the writer's
+        ("https://github.com/example/app/releases/download/v1/app.zip", False),  # outside Azure RBAC
+    ],
+)
+def test_a_package_url_is_placed_in_its_account(value, blocks):
+    assert _az_dba(run(SOD, _package("r83p-56", value))) is blocks
+
+
+def test_a_blob_writer_on_another_resource_group_does_not_reach_the_package():
+    resources = patch(case("r83p-10"), "ra-dba-blobs", scope="/subscriptions/s/resourceGroups/rg-other")
+    assert run(SOD, resources) == []
+
+
+@pytest.mark.parametrize(
+    "image, blocks",
+    [
+        ("mcr.microsoft.com/k8se/quickstart:latest", False),  # another registry: outside the stack's RBAC
+        ("ACRCORPUS.azurecr.io/key-rotator", True),  # host names compare without case
+        (UNKNOWN, True),
+    ],
+)
+def test_a_container_image_is_placed_in_its_registry(image, blocks):
+    resources = case("r83p-12")
+    for r in resources:
+        if r["name"] == "capp":
+            r["inputs"]["template"]["containers"][0]["image"] = image
+    assert _az_dba(run(SOD, resources)) is blocks
+
+
+def test_the_packages_an_identity_runs_are_read_once_per_stack_not_per_person(monkeypatch):
+    """Counted, not timed: ten blob writers read the app once (fails before: the module did not exist)."""
+    objects = importlib.import_module("policies.core.iam.azure_code_objects")
+    calls: list[str] = []
+    real = objects.identities
+    monkeypatch.setattr(objects, "identities", lambda g, r: calls.append(r.name) or real(g, r))
+    resources = case("r83p-09")
+    writer = next(r for r in resources if r["name"] == "ra-dba-blobs")
+    for i in range(10):
+        inputs = {**writer["inputs"], "principalId": f"00000000-0000-0000-0000-00000000010{i}"}
+        resources.append({**writer, "name": f"ra-writer-{i}", "inputs": inputs})
+    assert _az_dba(run(SOD, resources))
+    assert calls.count("app") == 1
