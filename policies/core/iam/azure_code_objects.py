@@ -47,12 +47,17 @@ def _text(v: Any) -> str | None:
 
 
 def _account(value: Any) -> list[str]:
-    """The storage account a package or deployment URL lies in (ANY unknown at preview; none elsewhere)."""
+    """The storage account a package or deployment URL lies in: none for `0`/`1` (no URL) or an HTTPS host
+    outside Azure Storage; ANY for a value unknown at preview or that is no URL the rule reads (a Key Vault
+    reference resolves to a URL only at start)."""
     if value is None:
         return []
-    if _text(value) is None:
+    text = (_text(value) or "\0").strip()  # unknown at preview: no URL the rule reads
+    if text in ("", "0", "1"):
+        return []
+    if not text.lower().startswith("https://"):
         return [ANY]
-    m = _BLOB.match(value.strip())
+    m = _BLOB.match(text)
     return [m.group(1).lower()] if m else []
 
 

@@ -150,13 +150,14 @@ def _az_dba(found: list[tuple[str, str]]) -> bool:
     return any(AZ_DBA in m for _, m in found)
 
 
-@pytest.mark.parametrize("stem", [f"r83p-{i:02d}" for i in range(9, 15)])
+@pytest.mark.parametrize("stem", [f"r83p-{i:02d}" for i in range(9, 16)])
 def test_a_person_who_may_write_an_apps_package_or_push_its_image_holds_its_identitys_functions(stem):
-    """Fails before (4fe78f81): only operations on the app itself ran code as its identity."""
+    """Fails before (4fe78f81, and af7ef9fd for r83p-15, a Key Vault reference): only operations on the app
+    itself ran code as its identity."""
     assert _az_dba(run(SOD, case(stem)))
 
 
-@pytest.mark.parametrize("stem", [f"r83p-5{i}" for i in range(6, 10)])
+@pytest.mark.parametrize("stem", ["r83p-56", "r83p-57", "r83p-58", "r83p-59", "r83p-60"])
 def test_other_accounts_readers_digests_and_local_packages_pass(stem):
     assert run(SOD, case(stem)) == []
 
@@ -176,6 +177,8 @@ def _package(stem: str, value: str) -> list[dict]:
         ("https://stexternal.blob.core.windows.net/packages/app.zip", True),  # outside the stack: any scope
         ("HTTPS://STCORPUS.blob.core.windows.net/packages/app.zip", False),  # the package's, not the writer's
         ("https://github.com/example/app/releases/download/v1/app.zip", False),  # outside Azure RBAC
+        ("0", False),  # not run from a package
+        ("packages/app.zip", True),  # no URL the rule reads
     ],
 )
 def test_a_package_url_is_placed_in_its_account(value, blocks):
