@@ -1,7 +1,9 @@
 """Round-83 class (docs/pia-conditions.md, round 83). More code a workload role runs that a person may write:
 images pulled again at each start from a mutable ECR tag (ECS tasks, Batch jobs, CodeBuild build images),
 EMR bootstrap scripts and CodeBuild S3 sources, and access point policies that let a person write a script.
-The cases of wave 1 are 9cb7786a and 9b0d0a95; each test that fails on the code before the fix says so."""
+Wave 2, Azure: an app's run-from-package blob, Flex Consumption deployment container or registry image. The
+cases are 9cb7786a and 9b0d0a95 (wave 1), 4fe78f81 and af7ef9fd (wave 2); each test that fails on the code
+before the fix says so."""
 
 from __future__ import annotations
 
