@@ -30,6 +30,7 @@ from policies.core.iam.azure import (
     principal_of,
     uses_keys,
 )
+from policies.core.iam.azure_code_objects import inherit_written
 from policies.core.iam.azure_functions import DIRECTORY_ROLE_FUNCTIONS, ROLE_GRANTS
 from policies.core.iam.azure_runs_as import held_by, inherit, workload_keys
 from policies.core.iam.catalogue import functions, key_use
@@ -270,6 +271,7 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
         held.setdefault(key, set()).update(g.functions)
         uses[key] = uses.get(key, False) or g.uses_keys
     inherit(graph, roles, workloads, held, uses)  # round 80: code run as a managed identity
+    inherit_written(graph, roles, workloads, held, uses)  # round 83: the package or image it runs
     for d, (role_fld, who) in ((d, f) for t, f in DIRECTORY_ROLE_PATHS.items() for d in graph.by_type(t)):
         role, key = _directory_role(graph, d, role_fld), object_key(graph, d, who)
         if is_unknown(role) or (key is None and str(role).lower() in DIRECTORY_ROLE_FUNCTIONS):

@@ -48,6 +48,9 @@ NAMES = {
     "azure-native:containerservice:ManagedCluster": "resourceName",
     "azure-native:containerinstance:ContainerGroup": "containerGroupName",
     "azure-native:logic:Workflow": "workflowName",
+    # round 83: where a person may write the code an identity runs (iam/azure_code_objects.py)
+    "azure-native:storage:StorageAccount": "accountName",
+    "azure-native:containerregistry:Registry": "registryName",
 }
 
 

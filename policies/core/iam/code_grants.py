@@ -5,7 +5,10 @@ an account root or another account delegates to IAM and is read there. A write t
 (`arn:aws:s3:<region>:<account>:accesspoint/<name>/object/<key>`) reaches the access point's bucket: one of
 the stack with a literal bucket is translated to `arn:aws:s3:::<bucket>/<key>`; any other access point ARN
 (a wildcard name, one outside the stack, a multi-region or Object Lambda one) may reach every bucket (fails
-closed). An unreadable resource policy grants nothing here: disallow-public-data-access blocks it already."""
+closed). An unreadable resource policy grants nothing here: disallow-public-data-access blocks it already.
+Round 83: an access point's policy (its `policy` input, or `s3control.AccessPointPolicy`) grants as a bucket
+policy does, its patterns read through the access point; a statement without `Resource` reaches every object
+of its access point."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from policies.core.view import StackGraph, is_unknown, json_document
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
 ACCESS_POINT = "aws:s3/accessPoint:AccessPoint"
+POINT_POLICY = "aws:s3control/accessPointPolicy:AccessPointPolicy"  # round 83, as an access point's `policy`
 BUCKETS = ("aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket")
 _POINT = re.compile(r"^arn:aws:s3:[^:]*:[^:]*:accesspoint/([^/*?$]+)/object/(.*)$")
 
@@ -40,22 +44,36 @@ def _who(value: str) -> Any:
     return (kind, rest.rsplit("/", 1)[-1]) if kind in ("role", "user") and rest else None
 
 
-def _whole(pol: Any) -> str:
+def _point_name(graph: StackGraph, pol: Any) -> str:
+    """The name of the access point a policy is on (`*` when it cannot be placed)."""
+    if pol.type == ACCESS_POINT:
+        return _text(pol.input("name")) or "*"
+    arn = _text(pol.input("accessPointArn"))
+    if arn:
+        return arn.rsplit("/", 1)[-1] if "accesspoint/" in arn else "*"
+    feeds = graph.dependency_of(pol, "accessPointArn")
+    fed = {_text(d.input("name")) for d in feeds if d.type == ACCESS_POINT}
+    return (fed.pop() or "*") if len(fed) == 1 else "*"
+
+
+def _whole(graph: StackGraph, pol: Any) -> str:
     """What a statement of the policy reaches when it names no Resource (a repository's policy never does)."""
     if pol.type == BUCKET_POLICY:
         return f"arn:aws:s3:::{_text(pol.input('bucket')) or '*'}/*"
+    if pol.type in (ACCESS_POINT, POINT_POLICY):
+        return f"arn:aws:s3:*:*:accesspoint/{_point_name(graph, pol)}/object/*"
     return f"arn:aws:ecr:*:*:repository/{_text(pol.input('repository')) or '*'}"
 
 
 def _grants(graph: StackGraph, actions: tuple[str, ...]) -> Grants:
     def build() -> Grants:
         out: Grants = {a: {} for a in actions}
-        for pol in graph.by_type(BUCKET_POLICY, REPOSITORY_POLICY):
-            doc, err = json_document(pol.input("policy"))
+        for pol in graph.by_type(BUCKET_POLICY, REPOSITORY_POLICY, POINT_POLICY, ACCESS_POINT):
+            doc, err = json_document(pol.input("policy")) if pol.input("policy") is not None else ({}, None)
             stmts = as_list(doc.get("Statement")) if not err and isinstance(doc, dict) else []
             for s in (s for s in stmts if isinstance(s, dict) and s.get("Effect") == "Allow"):
-                ranged = pol.type == BUCKET_POLICY and "NotResource" not in s
-                res = as_list(s.get("Resource")) if ranged else [_whole(pol)]
+                ranged = pol.type != REPOSITORY_POLICY and "NotResource" not in s and "Resource" in s
+                res = as_list(s.get("Resource")) if ranged else [_whole(graph, pol)]
                 for action in set(actions) & statement_actions(s):
                     for who in {_who(v) for vs in principals(s).values() for v in vs} - {None}:
                         out[action].setdefault(who, []).extend(str(r) if _text(r) else "*" for r in res)

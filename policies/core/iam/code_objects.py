@@ -17,6 +17,7 @@ from collections.abc import Callable
 from fnmatch import fnmatchcase
 from typing import Any
 
+from policies.core.iam import code_runners
 from policies.core.iam.code_grants import granted, through_access_point
 from policies.core.iam.principals import AwsPrincipal
 from policies.core.iam.statements import as_list, statement_actions
@@ -26,7 +27,7 @@ S3_PUT, ECR_PUT = "s3:putobject", "ecr:putimage"
 BUCKET = "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"
 GLUE_LIBRARIES = ("--extra-py-files", "--extra-jars", "--extra-files", "--additional-python-modules")
 _ECR_IMAGE = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)")
-ANY = "*"  # the index key of targets whose bucket cannot be placed: any write of the action reaches them
+ANY = code_runners.ANY  # the index key of targets whose bucket cannot be placed: any write reaches them
 
 # action -> index key (bucket or repository ARN) -> [(object ARN, or prefix of ARNs when is_prefix, role)]
 _Targets = dict[str, dict[str, list[tuple[str, bool, AwsPrincipal]]]]
@@ -91,14 +92,6 @@ def _mwaa(graph: StackGraph, env: ResourceView) -> list[tuple[str, str, bool]]:
     return out
 
 
-def _immutable(graph: StackGraph) -> set[str]:
-    return {
-        str(r.input("name"))
-        for r in graph.by_type("aws:ecr/repository:Repository")
-        if r.input("imageTagMutability") == "IMMUTABLE"
-    }
-
-
 def _apprunner(graph: StackGraph, svc: ResourceView) -> list[str]:
     """The ECR repository ARN an App Runner service deploys automatically from (ANY when unplaceable)."""
     src = svc.input("sourceConfiguration")
@@ -107,12 +100,8 @@ def _apprunner(graph: StackGraph, svc: ResourceView) -> list[str]:
     image = src.get("imageRepository")
     if not isinstance(image, dict):
         return []  # a code repository: pushes go to a Git host, outside IAM
-    m = _ECR_IMAGE.match(_text(image.get("imageIdentifier")) or "")
-    if m is None:
-        return [ANY]
-    if m.group(3) in graph.once("code-objects-immutable-repos", lambda: _immutable(graph)):
-        return []
-    return [f"arn:aws:ecr:{m.group(2)}:{m.group(1)}:repository/{m.group(3)}"]
+    identifier = _text(image.get("imageIdentifier")) or ""
+    return code_runners.image_repo(graph, identifier) if _ECR_IMAGE.match(identifier) else [ANY]
 
 
 def _targets(graph: StackGraph, principals: list[AwsPrincipal], role_of: RoleOf) -> _Targets:
@@ -133,7 +122,13 @@ def _targets(graph: StackGraph, principals: list[AwsPrincipal], role_of: RoleOf)
         for svc in graph.by_type("aws:apprunner/service:Service"):
             held = role_of(svc, "instanceConfiguration.instanceRoleArn")
             for repo in _apprunner(graph, svc) if held else ():
-                out[ECR_PUT].setdefault(repo, []).extend((repo, False, h) for h in held)
+                out[ECR_PUT].setdefault(_key(ECR_PUT, repo) or ANY, []).extend((repo, False, h) for h in held)
+        for repo, h in code_runners.image_runners(graph, role_of):  # round 83
+            out[ECR_PUT].setdefault(_key(ECR_PUT, repo) or ANY, []).append((repo, False, h))
+        urls = lambda r, fld, values: _urls(graph, r, fld, values)  # noqa: E731
+        for bucket, key, prefix, h in code_runners.script_runners(graph, role_of, urls):
+            arn = f"arn:aws:s3:::{bucket}/{key}" if bucket != ANY else ANY
+            out[S3_PUT].setdefault(bucket, []).append((arn, prefix, h))
         return out
 
     return graph.once(f"code-objects:{id(principals)}", build)
@@ -158,6 +153,9 @@ def _matches(pattern: str, arn: str, prefix: bool) -> bool:
     pattern = _VARIABLE.sub("*", pattern)
     if arn == ANY:
         return True
+    fields, wanted = arn.split(":", 5), pattern.split(":", 5)
+    if "*" in fields[:5] and len(wanted) == 6:  # a repository fed at preview: its region and account unknown
+        arn = ":".join(w if f == "*" else f for f, w in zip(fields, wanted, strict=True))
     if not prefix:
         return fnmatchcase(arn, pattern.replace("[", "[[]"))
     head = re.split(r"[*?]", pattern, maxsplit=1)[0]
@@ -168,8 +166,8 @@ def _key(action: str, pattern: str) -> str | None:
     """The bucket or repository a pattern names literally, or None when a wildcard hides it."""
     if action == S3_PUT and pattern.startswith("arn:aws:s3:::"):
         bucket = pattern.removeprefix("arn:aws:s3:::").split("/", 1)[0]
-    elif action == ECR_PUT and pattern.startswith("arn:aws:ecr:"):
-        bucket = pattern
+    elif action == ECR_PUT and pattern.startswith("arn:aws:ecr:") and "repository/" in pattern:
+        bucket = pattern.split("repository/", 1)[1]  # round 83: by name (a fed repository's ARN is partial)
     else:
         return None
     return bucket if not re.search(r"[*?$]", bucket) else None
