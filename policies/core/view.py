@@ -71,6 +71,24 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _kept(value: Any) -> Any:
+    """`plain(value)` for a value kept for the run: a proxy whose target holds no proxy, secret or dict (tags,
+    lists of strings) is its target itself, which equals plain's copy (the gate made such a target the state's
+    own container: gate.state_view.proxied), so the views keep no second copy of it (round 24)."""
+    tv = type(value)
+    if tv is _DictProxy:
+        target = value._DictProxy__target
+        values = target.values()
+    elif tv is _ListProxy:
+        target = values = value._ListProxy__target
+    else:
+        return plain(value)
+    for v in values:
+        if type(v) in _WRAPPERS:
+            return plain(value)
+    return target
+
+
 def get_path(data: Any, path: str) -> Any:
     """Value at a dotted path ('a.b.0.c'); None when absent."""
     cur = data
@@ -192,7 +210,7 @@ class ResourceView:
                 one = m.get("_one")
                 if one is None:
                     one = m["_one"] = {}
-                value = one[key] = value if type(value) in _PLAIN_SCALARS else plain(value)
+                value = one[key] = value if type(value) in _PLAIN_SCALARS else _kept(value)
                 return value
             return self.inputs.get(key, default)
         return inputs.get(key, default)

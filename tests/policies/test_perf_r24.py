@@ -1,0 +1,122 @@
+"""Performance round 24 (docs/gate-performance.md): each new structure answers what the direct computation
+answers, and the walk it replaces is made once per graph, not once per question (counted, not timed)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pulumi_policy.proxy import _DictProxy, _ListProxy
+from pulumi_policy.secret import Secret as _Secret
+
+from policies.core.iam.azure_runs_as import UAI, identities
+from policies.core.view import UNKNOWN, ResourceView, StackGraph, is_unknown, plain
+from tests.policies.test_memory_r23 import FIXED, _graph
+from tests.policies.test_references_ascii import _documents
+
+VM = "azure-native:compute:VirtualMachine"
+ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/"
+
+
+def _direct(graph: StackGraph, r: ResourceView) -> set[str]:
+    """identities() as it was written before round 24: every identity of the stack walked per question."""
+    ident = r.input("identity")
+    ident = ident if isinstance(ident, dict) else {}
+    out = {r.urn} if "systemassigned" in str(ident.get("type", "")).lower() else set()
+    fed = [d for f in ("identity", "identityProfile") for d in graph.dependency_of(r, f)]
+    out |= {d.urn for d in fed if d.type == UAI}
+    listed = list(ident.get("userAssignedIdentities") or ())
+    profile = r.input("identityProfile")
+    if isinstance(profile, dict):
+        listed += [v.get("resourceId") for v in profile.values() if isinstance(v, dict)]
+    names = {str(i).rsplit("/", 1)[-1].lower() for i in listed if i and not is_unknown(i)}
+    return out | {u.urn for u in graph.by_type(UAI) if str(u.input("resourceName")).lower() in names}
+
+
+_NAMES = ["id-a", "ID-A", "id-b", "Id-C", "none", None, UNKNOWN, 7, "", "id-a "]
+
+
+def _stack(rng: random.Random) -> list[ResourceView]:
+    uais = [ResourceView(UAI, {} if (n := rng.choice(_NAMES)) is None else {"resourceName": n},
+                         urn=f"urn:uai-{i}") for i in range(rng.randint(0, 12))]
+    vms = []
+    for i in range(6):
+        picked = [rng.choice(_NAMES) for _ in range(rng.randint(0, 3))]
+        listed = {f"{ID}{n}" if isinstance(n, str) else n: {} for n in picked if n is not UNKNOWN}
+        kind = rng.choice(["SystemAssigned", "UserAssigned", "None"])
+        ident = {"type": kind, "userAssignedIdentities": listed}
+        profile = {"kubeletidentity": {"resourceId": f"{ID}{rng.choice(_NAMES)}"}}
+        fed = tuple(u.urn for u in uais[: rng.randint(0, 2)])
+        vms.append(ResourceView(VM, {"identity": ident, "identityProfile": profile}, urn=f"urn:vm-{i}",
+                                property_dependencies={"identity": fed}))
+    return uais + vms
+
+
+def test_identities_by_name_answers_as_the_walk_of_every_identity() -> None:
+    rng = random.Random(24)
+    for _ in range(300):
+        graph = StackGraph(_stack(rng))
+        for r in graph.by_type(VM):
+            assert identities(graph, r) == _direct(graph, r)
+
+
+class _Counting(StackGraph):
+    walks = 0
+
+    def by_type(self, *types: str) -> list[ResourceView]:
+        self.walks += UAI in types
+        return super().by_type(*types)
+
+
+def test_the_identities_are_walked_once_per_graph() -> None:
+    """Fails before round 24: a walk of every identity per resource asked about (quadratic at 100k)."""
+    views = [ResourceView(UAI, {"resourceName": f"id-{i}"}, urn=f"urn:uai-{i}") for i in range(50)]
+    views += [ResourceView(VM, {"identity": {"userAssignedIdentities": {f"{ID}ID-{i}": {}}}},
+                           urn=f"urn:vm-{i}") for i in range(50)]
+    graph = _Counting(views)
+    assert [identities(graph, r) for r in graph.by_type(VM)] == [{f"urn:uai-{i}"} for i in range(50)]
+    assert graph.walks == 1
+
+
+def _same_as_a_copy(inputs: list[Any]) -> None:
+    """Each view's `input(key)` equals plain's copy of that key; a flat container is the proxy's own."""
+    for r in _graph(inputs).resources:
+        target, copy = r.raw._DictProxy__target, plain(r.raw)
+        for key in target:
+            value, expected = r.input(key), copy.get(key)
+            assert value == expected and type(value) is type(expected)
+            assert r.input(key) is value                       # kept: asked again, the same object
+            inner = target[key]
+            if type(inner) in (_DictProxy, _ListProxy):
+                inner = inner._DictProxy__target if type(inner) is _DictProxy else inner._ListProxy__target
+                inside = inner.values() if isinstance(inner, dict) else inner
+                flat = not any(type(v) in (_DictProxy, _ListProxy, _Secret, dict) for v in inside)
+                assert (value is inner) == flat                # flat: the proxy's own target, not a copy
+        assert r.input("missing", 7) == 7
+
+
+TAGGED = [{"tags": {"classification": "vertrouwelijk", "owner": "AIV"}, "names": ["a", "b"], "n": 3,
+           "nested": {"tags": {"x": "y"}, "list": [1, "a"]}, "secret": {"k": "v"}, "empty": {}, "none": None}]
+
+
+def test_a_kept_input_equals_plains_copy() -> None:
+    _same_as_a_copy(TAGGED + FIXED + _documents())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.dictionaries(st.text(max_size=4), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8), max_size=4), max_size=4))
+def test_a_kept_input_equals_plains_copy_on_generated_inputs(values: Any) -> None:
+    _same_as_a_copy(values)
+
+
+def test_flat_tags_are_not_copied() -> None:
+    """Fails before round 24: `input("tags")` kept a copy of every view's tags for the run."""
+    r = _graph(TAGGED).resources[0]
+    assert r.input("tags") is r.raw._DictProxy__target["tags"]._DictProxy__target
+    assert r.input("names") is r.raw._DictProxy__target["names"]._ListProxy__target
+    assert r.tag_info == ({"classification": "vertrouwelijk", "owner": "AIV"}, None)
