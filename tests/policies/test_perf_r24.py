@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
+from policies.core import hashed_keys
+from policies.core.graph_index import GraphIndex, _namespace_free
 from policies.core.iam.azure_runs_as import UAI, identities
-from policies.core.view import UNKNOWN, ResourceView, StackGraph, is_unknown, plain
+from policies.core.recorded_ids import made_by, own_resource
+from policies.core.view import UNKNOWN, ProviderView, ResourceView, StackGraph, is_unknown, plain
 from tests.policies.test_memory_r23 import FIXED, _graph
 from tests.policies.test_references_ascii import _documents
 
@@ -120,3 +123,73 @@ def test_flat_tags_are_not_copied() -> None:
     assert r.input("tags") is r.raw._DictProxy__target["tags"]._DictProxy__target
     assert r.input("names") is r.raw._DictProxy__target["names"]._ListProxy__target
     assert r.tag_info == ({"classification": "vertrouwelijk", "owner": "AIV"}, None)
+
+
+AZ = "azure-native:storage:StorageAccount"
+_IDS = ["/subscriptions/s/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/sa",
+        "/subscriptions/s/resourcegroups/rg/providers/microsoft.storage/storageaccounts/SA",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Cache/storageAccounts/sa",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sb",
+        "/subscriptions/t/resourceGroups/rg/providers/Microsoft.Sql/servers/db",
+        "/subscriptions/s/resourceGroups/rg", "/subscriptions/s", "not-an-id"]
+
+
+def _azure_views(rng: random.Random) -> list[ResourceView]:
+    return [ResourceView(AZ, {"id": rng.choice(_IDS), "name": f"n{i}"}, urn=f"urn:az-{i}",
+                         provider=ProviderView("pulumi:providers:azure-native", {}))
+            for i in range(rng.randint(0, 8))]
+
+
+def _old_keys(graph: StackGraph) -> dict[str, ResourceView]:
+    """GraphIndex's `id:`/`idn:` keys as they were before round 24: strings in one dict, first set wins."""
+    out: dict[str, ResourceView] = {}
+    for r in graph.resources:
+        rid = r.input("id")
+        if isinstance(rid, str) and rid.startswith("/subscriptions/"):
+            out.setdefault(f"id:{rid.lower()}", r)
+            if (bare := _namespace_free(rid.lower())) is not None:
+                out.setdefault(f"idn:{bare}", r)
+    return out
+
+
+def _queries() -> list[str]:
+    out = []
+    for rid in _IDS:
+        out += [rid, rid.lower(), rid.upper(), f"{rid}/blobServices/default".lower()]
+    return [q.lower() for q in out]
+
+
+def _check_ids(monkeypatch: Any, collide: bool) -> None:
+    if collide:   # every key one of three hashes: the check against the resource's own key decides
+        monkeypatch.setattr(hashed_keys, "_hash", lambda key: len(key) % 3)
+    rng, hits = random.Random(7), 0
+    for _ in range(200):
+        graph = StackGraph(_azure_views(rng))
+        index, old = GraphIndex(graph), _old_keys(graph)
+        for q in _queries():
+            assert index.azure_ids.get(q) is old.get(f"id:{q}")
+            bare = _namespace_free(q)
+            if bare is not None:
+                assert index.bare_ids.get(bare) is old.get(f"idn:{bare}")
+            hit = old.get(f"id:{q}")
+            assert own_resource(graph, q) is (hit if hit is not None and made_by(hit, q) else None)
+            hits += hit is not None
+    assert hits > 1000
+
+
+def test_azure_ids_by_hash_answer_as_the_dict_of_strings(monkeypatch: Any) -> None:
+    _check_ids(monkeypatch, collide=False)
+
+
+def test_azure_ids_by_hash_answer_as_the_dict_of_strings_when_hashes_collide(monkeypatch: Any) -> None:
+    _check_ids(monkeypatch, collide=True)
+
+
+def test_the_index_holds_no_lowered_id() -> None:
+    """Fails before round 24: `id:<lowered id>` and `idn:<…>` strings per Azure resource of the stack."""
+    graph = StackGraph([ResourceView(AZ, {"id": f"{_IDS[0]}{i}"}, urn=f"urn:az-{i}",
+                                     provider=ProviderView("pulumi:providers:azure-native", {}))
+                        for i in range(20)])
+    index = GraphIndex(graph)
+    assert not [k for k in index.by_key if k.startswith(("id:", "idn:"))]
+    assert [index.azure_ids.get(f"{_IDS[0]}{i}".lower()) for i in range(20)] == graph.resources
