@@ -15,7 +15,7 @@ from policies.core import hashed_keys
 from policies.core.graph_index import GraphIndex, _namespace_free
 from policies.core.iam.azure_runs_as import UAI, identities
 from policies.core.recorded_ids import made_by, own_resource
-from policies.core.view import UNKNOWN, ProviderView, ResourceView, StackGraph, is_unknown, plain
+from policies.core.view import UNKNOWN, ProviderView, ResourceView, StackGraph, plain
 from tests.policies.test_memory_r23 import FIXED, _graph
 from tests.policies.test_references_ascii import _documents
 
@@ -23,19 +23,14 @@ VM = "azure-native:compute:VirtualMachine"
 ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/"
 
 
-def _direct(graph: StackGraph, r: ResourceView) -> set[str]:
-    """identities() as it was written before round 24: every identity of the stack walked per question."""
-    ident = r.input("identity")
-    ident = ident if isinstance(ident, dict) else {}
-    out = {r.urn} if "systemassigned" in str(ident.get("type", "")).lower() else set()
-    fed = [d for f in ("identity", "identityProfile") for d in graph.dependency_of(r, f)]
-    out |= {d.urn for d in fed if d.type == UAI}
-    listed = list(ident.get("userAssignedIdentities") or ())
-    profile = r.input("identityProfile")
-    if isinstance(profile, dict):
-        listed += [v.get("resourceId") for v in profile.values() if isinstance(v, dict)]
-    names = {str(i).rsplit("/", 1)[-1].lower() for i in listed if i and not is_unknown(i)}
-    return out | {u.urn for u in graph.by_type(UAI) if str(u.input("resourceName")).lower() in names}
+def _direct(views: list[ResourceView], r: ResourceView) -> set[str]:
+    """identities() asked of the stack with one identity at a time (and with none): with one, the index by
+    name is a walk of every identity, so the union is what walking every identity per question answers."""
+    others = [v for v in views if v.type != UAI]
+    out = identities(StackGraph(others), r)
+    for u in (v for v in views if v.type == UAI):
+        out |= identities(StackGraph([*others, u]), r)
+    return out
 
 
 _NAMES = ["id-a", "ID-A", "id-b", "Id-C", "none", None, UNKNOWN, 7, "", "id-a "]
@@ -60,9 +55,22 @@ def _stack(rng: random.Random) -> list[ResourceView]:
 def test_identities_by_name_answers_as_the_walk_of_every_identity() -> None:
     rng = random.Random(24)
     for _ in range(300):
-        graph = StackGraph(_stack(rng))
+        views = _stack(rng)
+        graph = StackGraph(views)
         for r in graph.by_type(VM):
-            assert identities(graph, r) == _direct(graph, r)
+            assert identities(graph, r) == _direct(views, r)
+
+
+def test_identities_by_name_fixed() -> None:
+    """Names compared lower-cased as text (a missing name reads `none`), listed or the kubelet's."""
+    uais = [ResourceView(UAI, {"resourceName": n} if n is not None else {}, urn=f"urn:{i}")
+            for i, n in enumerate(["Id-A", "id-a", "ID-B", None, "7", "", "id-c"])]
+    listed = {f"{ID}ID-a": {}, f"{ID}none": {}, 7: {}, f"{ID}": {}, UNKNOWN: {}}
+    ident = {"type": "SystemAssigned, UserAssigned", "userAssignedIdentities": listed}
+    kubelet = {"kubeletidentity": {"resourceId": f"{ID}ID-C"}}
+    vm = ResourceView(VM, {"identity": ident, "identityProfile": kubelet}, urn="urn:vm")
+    graph = StackGraph([*uais, vm])
+    assert identities(graph, vm) == {"urn:vm", "urn:0", "urn:1", "urn:3", "urn:4", "urn:5", "urn:6"}
 
 
 class _Counting(StackGraph):
