@@ -19,6 +19,8 @@ from pulumi_policy import proxy as _proxy
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
+from policies.core.flat_targets import flat_target
+
 # The wire values come from the SDKs (one home): pulumi_policy's sentinels for a value that preview could
 # not know yet (one per kind: boolean, number, string, array, asset, archive, object), and the Pulumi
 # signature key that marks a secret.
@@ -69,24 +71,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, Mapping):  # another mapping type: copy it plainly
         return {k: plain(value[k]) for k in value}
     return value
-
-
-def _kept(value: Any) -> Any:
-    """`plain(value)` for a value kept for the run: a proxy whose target holds no proxy, secret or dict (tags,
-    lists of strings) is its target itself, which equals plain's copy (the gate made such a target the state's
-    own container: gate.state_view.proxied), so the views keep no second copy of it (round 24)."""
-    tv = type(value)
-    if tv is _DictProxy:
-        target = value._DictProxy__target
-        values = target.values()
-    elif tv is _ListProxy:
-        target = values = value._ListProxy__target
-    else:
-        return plain(value)
-    for v in values:
-        if type(v) in _WRAPPERS:
-            return plain(value)
-    return target
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -210,7 +194,10 @@ class ResourceView:
                 one = m.get("_one")
                 if one is None:
                     one = m["_one"] = {}
-                value = one[key] = value if type(value) in _PLAIN_SCALARS else _kept(value)
+                if type(value) not in _PLAIN_SCALARS:  # a flat container is kept as is (round 24)
+                    target = flat_target(value)
+                    value = plain(value) if target is None else target
+                one[key] = value
                 return value
             return self.inputs.get(key, default)
         return inputs.get(key, default)
