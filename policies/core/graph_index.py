@@ -17,6 +17,7 @@ from policies.core.azure_hosts import azure_modules, own_service_host
 from policies.core.caller_conditions import ORIGIN_TYPES
 from policies.core.cosmos_replicas import lists_region
 from policies.core.documents import iter_strings
+from policies.core.hashed_keys import HashedKeys
 from policies.core.host_classes import AWS_RESOURCE_NAMES, account_label, aws_resource_host, resource_id
 from policies.core.installed_code import POLICY_ASSIGNMENT, definition_key
 from policies.core.kusto_exports import EXTERNAL_TABLE, KUSTO_SCRIPT, external_tables
@@ -74,6 +75,18 @@ def _namespace_free(rid: str) -> str | None:
     return f"{m.group(1)}|{m.group(2)}" if m else None
 
 
+def _id_key(r: ResourceView) -> str | None:
+    """The key `GraphIndex.azure_ids` holds `r` under: its lower-cased Azure id."""
+    rid = r.input("id")
+    return rid.lower() if isinstance(rid, str) else None
+
+
+def _bare_key(r: ResourceView) -> str | None:
+    """The key `GraphIndex.bare_ids` holds `r` under: its lower-cased id without the namespace."""
+    rid = r.input("id")
+    return _namespace_free(rid.lower()) if isinstance(rid, str) else None
+
+
 def _source(r: ResourceView) -> Any:
     """The inputs a view's `input(key)` reads (to test for a key without unwrapping its value)."""
     src = r.memo.get("_inputs")
@@ -97,6 +110,8 @@ class GraphIndex:
     def __init__(self, graph: StackGraph):
         self.graph = graph
         self.by_key: dict[str, ResourceView] = {}
+        self.azure_ids = HashedKeys(_id_key)  # lower-cased Azure id -> the resource (as hashes: round 24)
+        self.bare_ids = HashedKeys(_bare_key)  # the same without the provider namespace (`_namespace_free`)
         self.labels: dict[str, str] = {}  # `<family>:<region>` -> the stack's account label (recorded hosts)
         self.ids: dict[str, set[str]] = {}  # `<family>:<name>` -> the ids its recorded hosts carry (round 27)
         self.stack_refs = graph.by_type(STACK_REFERENCE)
@@ -135,9 +150,9 @@ class GraphIndex:
             elif r.cloud == "azure":
                 rid, name = r.input("id"), r.input("name")
                 if isinstance(rid, str) and rid.startswith("/subscriptions/"):
-                    self.by_key.setdefault(f"id:{rid.lower()}", r)
+                    self.azure_ids.setdefault(rid.lower(), r)
                     if (bare := _namespace_free(rid.lower())) is not None:
-                        self.by_key.setdefault(f"idn:{bare}", r)
+                        self.bare_ids.setdefault(bare, r)
                     name = name if isinstance(name, str) else rid.rsplit("/", 1)[-1]
                 # service hosts name top-level resources (accounts, vaults, servers), never a child that
                 # shares the name (a blob container `partnerexports` is not partnerexports.blob.…)
@@ -190,14 +205,14 @@ class GraphIndex:
         if ref.kind == "azure-id":
             rid = v.lower()
             restore, source = restored_account(rid, self.graph)  # round 43: a Cosmos DB restore source
-            hit = source if restore else self.by_key.get(f"id:{rid}")
+            hit = source if restore else self.azure_ids.get(rid)
             if hit is None and (bare := _namespace_free(rid)) is not None:
-                hit = self.by_key.get(f"idn:{bare}")
+                hit = self.bare_ids.get(bare)
             m = _AZURE_SCOPE.match(rid)
             if hit is None and m:  # a child or data-plane scope below a resource of the stack (round 34: also
                 top = m.group(1)    # under the namespace its offline id spells otherwise)
                 bare = _namespace_free(top)
-                hit = self.by_key.get(f"id:{top}") or (self.by_key.get(f"idn:{bare}") if bare else None)
+                hit = self.azure_ids.get(top) or (self.bare_ids.get(bare) if bare else None)
                 below, child = located_child(rid, self.graph)  # round 42: one with a place of its own is
                 return child if hit is not None and below else hit  # the stack's child, not its parent
             return hit

@@ -60,5 +60,5 @@ def made_by(r: ResourceView, rid: str) -> bool:
 
 def own_resource(graph: StackGraph, rid: str) -> ResourceView | None:
     """The resource of the stack whose recorded id is `rid` (any case) and whose inputs make it."""
-    hit = graph_index(graph).by_key.get(f"id:{rid.lower()}")
+    hit = graph_index(graph).azure_ids.get(rid.lower())
     return hit if hit is not None and made_by(hit, rid) else None

@@ -19,6 +19,8 @@ from pulumi_policy import proxy as _proxy
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
+from policies.core.flat_targets import flat_target
+
 # The wire values come from the SDKs (one home): pulumi_policy's sentinels for a value that preview could
 # not know yet (one per kind: boolean, number, string, array, asset, archive, object), and the Pulumi
 # signature key that marks a secret.
@@ -192,7 +194,10 @@ class ResourceView:
                 one = m.get("_one")
                 if one is None:
                     one = m["_one"] = {}
-                value = one[key] = value if type(value) in _PLAIN_SCALARS else plain(value)
+                if type(value) not in _PLAIN_SCALARS:  # a flat container is kept as is (round 24)
+                    target = flat_target(value)
+                    value = plain(value) if target is None else target
+                one[key] = value
                 return value
             return self.inputs.get(key, default)
         return inputs.get(key, default)

@@ -89,7 +89,17 @@ def identities(graph: StackGraph, r: ResourceView) -> set[str]:
     if isinstance(profile, dict):
         listed += [v.get("resourceId") for v in profile.values() if isinstance(v, dict)]
     names = {str(i).rsplit("/", 1)[-1].lower() for i in listed if i and not is_unknown(i)}
-    return out | {u.urn for u in graph.by_type(UAI) if str(u.input("resourceName")).lower() in names}
+    by_name = graph.once("uai-by-name", lambda: _identities_by_name(graph))
+    return out | {urn for n in names for urn in by_name.get(n, ())}
+
+
+def _identities_by_name(graph: StackGraph) -> dict[str, list[str]]:
+    """The stack's user-assigned identities by lower-cased `resourceName`, once per graph: `identities` is
+    asked per resource someone may run code on; a walk of every identity each time was quadratic (100k)."""
+    out: dict[str, list[str]] = {}
+    for u in graph.by_type(UAI):
+        out.setdefault(str(u.input("resourceName")).lower(), []).append(u.urn)
+    return out
 
 
 def _runs(perms: list, ops: tuple[str, ...]) -> bool:
