@@ -1,0 +1,71 @@
+"""What the program may not change of the gate's watch in its own process (round 43).
+
+The watch (`gate.side_effects`) decides in the program's interpreter what the program may do, from its
+settings (`_Watch`: the program's directory, the run's start, the paths the gate judges by) and the
+module's names (`_WRITE`, the events it hears). A program reaching them (`sys.modules`) could widen its
+directory to `/`, switch the watch off, claim another recording's file as its own or rebind `_WRITE`, for
+one write and back, and none of it is a replaced function `gate.integrity` would see. So the settings and
+the module's names are sealed when the program starts (the objects themselves, compared by identity) and
+checked at every event the watch hears, and once more at the program's end: what differs is put back and
+refused. The files the recording wrote, and those its preview left, are kept in the seal, not in `_Watch`.
+Setting a gate function's `__code__` or `__defaults__` raises an audit event of its own and is refused.
+In-process this is detection of the common forms, not a wall: the seal is an object the program can reach.
+"""
+
+from __future__ import annotations
+
+from types import FunctionType
+from typing import Any
+
+_MISSING = object()
+FIELDS = ("program_file", "notes", "root", "since", "judged", "out", "hold", "own", "preview")
+
+
+class Seal:
+    """The watch as the gate set it; `own` and `preview` are what the watch's decisions read."""
+
+    __slots__ = ("names", "own", "preview", "settings")
+
+    def __init__(self, watch: type, names: dict[str, Any]) -> None:
+        self.settings = tuple(getattr(watch, field) for field in FIELDS)
+        self.names = dict(names)
+        self.own: set[str] = set(watch.own)
+        self.preview: dict[str, list[int]] = {path: list(fp) for path, fp in watch.preview.items()}
+
+
+def broken(seal: Seal, watch: type, names: dict[str, Any]) -> str | None:
+    """What the program changed of the watch's settings or its module's names since `seal` was taken (put
+    back as sealed), or None. Identity, not equality: `since = 0` or a new `own` set is a change."""
+    changed = [f"_Watch.{field}" for field, value in zip(FIELDS, seal.settings, strict=True)
+               if getattr(watch, field, _MISSING) is not value]
+    for field, value in zip(FIELDS, seal.settings, strict=True) if changed else ():
+        type.__setattr__(watch, field, value)
+    if names != seal.names:
+        moved = {name for name in names.keys() | seal.names.keys()
+                 if names.get(name, _MISSING) is not seal.names.get(name, _MISSING)}
+        kept = {name for name in moved if name.startswith("__")}   # `__warningregistry__`: the interpreter's
+        seal.names.update({name: names[name] for name in kept if name in names})
+        changed += sorted(moved - kept)
+        for name in moved - kept:
+            if name in seal.names:
+                names[name] = seal.names[name]
+            else:
+                names.pop(name, None)
+    if not changed:
+        return None
+    return (f"change the gate's watch ({', '.join(changed)} in gate.side_effects), which decides what the "
+            "program may do: the gate's code and settings are not the program's to edit")
+
+
+def code_change(args: tuple[Any, ...]) -> str | None:
+    """An `object.__setattr__`/`__delattr__` event (a function's `__code__`, `__defaults__`,
+    `__kwdefaults__`): refused for the gate's own functions, whose identity `gate.integrity` compares but
+    whose code or bound helpers (the audit hook's `_describe`) this changes in place."""
+    target = args[0] if args else None
+    if type(target) is not FunctionType:   # `__class__` set on a lazy module (pulumi's) raises it too
+        return None
+    module = target.__module__
+    if not isinstance(module, str) or not (module == "gate" or module.startswith("gate.")):
+        return None
+    name = args[1] if len(args) > 1 else "?"
+    return f"change the gate's code: {module}.{target.__qualname__}'s {name}"

@@ -1,0 +1,119 @@
+"""Round 43 (docs/gate-red-team.md): the program edits the gate's watch in its own process.
+
+The watch (`gate.side_effects`) decides in the program's interpreter what it may do, from `_Watch`'s
+settings and the module's names; a program could widen its directory to `/`, switch the watch off, claim
+another recording's file or rebind `_WRITE` for one write and back, or replace the audit hook's bound
+helpers in place, and carry a region from stack a to stack b unseen. The settings and names are now sealed
+while a program runs (`gate.watch_seal`). Each check failed on the code before the round (1e47d5f3).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from gate import environ, side_effects
+from gate.side_effects import _Watch, refusing_side_effects
+from test_engine_red_team import CORPUS, JUDGE
+
+
+def _stacks(run_gate, case: str, tmp_path: Path):
+    """Both stacks of `case` (b after a), from a copy inside `tmp_path`: what a stack leaves outside its
+    program's directory stays in the test's own directory."""
+    import shutil
+
+    program = tmp_path / "program"
+    shutil.copytree(CORPUS / case, program)
+    return run_gate("preview", "--program", program, "--all", *JUDGE, "--out", tmp_path / "out")
+
+
+@pytest.mark.parametrize("case", ["evil/leak-outside-watch-root", "evil/leak-outside-write-flags",
+                                  "evil/leak-watch-switched-off"])
+def test_a_watch_edited_for_one_read_or_write_is_refused(run_gate, tmp_path, case) -> None:
+    """Was exit 0: stack b deployed where stack a's file, written or read with the watch edited, said."""
+    proc = _stacks(run_gate, case, tmp_path)
+    assert proc.returncode == 2, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "the program tries to change the gate's watch" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_a_file_claimed_as_its_own_is_still_another_recordings(run_gate, tmp_path) -> None:
+    """Was exit 0: stack b added stack a's `build/region.txt` to `_Watch.own` and read it."""
+    proc = _stacks(run_gate, "evil/leak-own-claimed", tmp_path)
+    assert proc.returncode == 2, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "which another recording of this run wrote" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_the_hooks_bound_helpers_may_not_be_replaced(run_gate, tmp_path) -> None:
+    """Was exit 0: `_hook.__defaults__` replaced (the same function object, so `gate.integrity` saw none)."""
+    proc = _stacks(run_gate, "evil/leak-outside-hook-defaults", tmp_path)
+    assert proc.returncode == 2, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "change the gate's code: gate.side_effects._hook's __defaults__" in proc.stderr
+
+
+def test_a_widened_root_is_refused_and_put_back(tmp_path) -> None:
+    """Was a write outside the program let through (`_Watch.root = /`)."""
+    program, notes = tmp_path / "program", []
+    program.mkdir()
+    with refusing_side_effects(lambda uri: "", notes, program):
+        _Watch.root = Path("/")
+        with pytest.raises(PermissionError, match="_Watch"):
+            (tmp_path / "outside.txt").write_text("us-east-1")
+        assert _Watch.root == program      # put back as the gate set it
+    assert not (tmp_path / "outside.txt").exists()
+    assert any("_Watch.root" in note for note in notes), notes
+
+
+def test_a_rebound_name_is_refused_and_put_back(tmp_path) -> None:
+    """Was a write outside the program read as a read (`_WRITE = 0`)."""
+    program, notes = tmp_path / "program", []
+    program.mkdir()
+    flags = side_effects._WRITE
+    try:
+        with refusing_side_effects(lambda uri: "", notes, program):
+            side_effects._WRITE = 0
+            with pytest.raises(PermissionError):
+                (tmp_path / "outside.txt").write_text("us-east-1")
+            assert flags == side_effects._WRITE
+    finally:
+        side_effects._WRITE = flags
+    assert any("_WRITE" in note for note in notes), notes
+
+
+def test_a_watch_left_edited_is_noted_at_the_programs_end(tmp_path) -> None:
+    """Was no note: the watch switched off (`program_file = None`) and never used again."""
+    program, notes = tmp_path / "program", []
+    program.mkdir()
+    with refusing_side_effects(lambda uri: "", notes, program):
+        _Watch.program_file = None
+    assert any(note.startswith("(the gate's watch, at the program's end)") for note in notes), notes
+
+
+def test_the_watch_may_not_be_entered_again(tmp_path) -> None:
+    """Was a second watch with the program's own root (`/`), over the gate's."""
+    program, notes = tmp_path / "program", []
+    program.mkdir()
+    with refusing_side_effects(lambda uri: "", notes, program):
+        with pytest.raises(PermissionError), refusing_side_effects(lambda uri: "", [], Path("/")):
+            pass
+        assert _Watch.root == program
+    assert any("entered again" in note for note in notes), notes
+
+
+def test_what_the_recording_wrote_is_the_seals_word(tmp_path, monkeypatch) -> None:
+    """Was readable: a file another recording wrote, once added to `_Watch.own`."""
+    program, notes = tmp_path / "program", []
+    (program / "build").mkdir(parents=True)
+    monkeypatch.setenv(environ.RUN_STARTED, str(time.time_ns() - 10**9))
+    left = program / "build" / "region.txt"
+    left.write_text("eu-west-1")    # another recording's, after the run began
+    with refusing_side_effects(lambda uri: "", notes, program):
+        _Watch.own.add(str(left))
+        with pytest.raises(PermissionError, match="another recording of this run wrote"):
+            left.read_text()
+        (program / "build" / "mine.txt").write_text(json.dumps({"own": True}))
+        assert json.loads((program / "build" / "mine.txt").read_text()) == {"own": True}
+    assert side_effects.written() == [str(program / "build" / "mine.txt")]
+    assert os.environ[environ.RUN_STARTED]
