@@ -313,7 +313,10 @@ def _hook(event: str, args: tuple[Any, ...], _events: frozenset[str] = frozenset
     seal = _sealed[0]
     if seal is None and _watch.program_file is None:
         return
-    what = (_broken(seal, _watch, _names) if seal is not None else None) or _describe(event, args)
+    changed = _broken(seal, _watch, _names) if seal is not None else None
+    what = _describe(event, args)   # as the gate set the watch: `_broken` put it back (noted at the end)
+    if what and changed:
+        what = f"{what}, after it changed {changed}"
     if what:   # whoever asks: a thread whose target is os.system has no program frame on its stack
         site = _program_site() or "(outside the program's own files)"
         _watch.notes.append(f"{site}: the program tries to {what}")
@@ -346,9 +349,10 @@ def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
     try:
         yield
     finally:
-        what = watch_seal.broken(seal, _Watch, globals())   # the names put back first: `_SEALED` among them
-        if what:
-            notes.append(f"(the gate's watch, at the program's end): the program tries to {what}")
+        watch_seal.broken(seal, _Watch, globals())   # the names put back first: `_SEALED` among them
+        changed = watch_seal.noted(seal)
+        if changed:
+            notes.append(f"(the gate's watch, at the program's end): the program tries to {changed}")
         _SEALED[0], _Watch.own = None, set(seal.own)
         _Watch.program_file = _Watch.root = None
         sys.dont_write_bytecode = bytecode

@@ -6,8 +6,9 @@ module's names (`_WRITE`, the events it hears). A program reaching them (`sys.mo
 directory to `/`, switch the watch off, claim another recording's file as its own or rebind `_WRITE`, for
 one write and back, and none of it is a replaced function `gate.integrity` would see. So the settings and
 the module's names are sealed when the program starts (the objects themselves, compared by identity) and
-checked at every event the watch hears, and once more at the program's end: what differs is put back and
-refused. The files the recording wrote, and those its preview left, are kept in the seal, not in `_Watch`.
+checked at every event the watch hears and at the program's end: what differs is put back, the event is
+judged as the gate set the watch, and the recording fails naming the change. The files the recording
+wrote, and those its preview left, are kept in the seal, not in `_Watch`.
 Setting a gate function's `__code__` or `__defaults__` raises an audit event of its own and is refused.
 In-process this is detection of the common forms, not a wall: the seal is an object the program can reach.
 """
@@ -24,18 +25,19 @@ FIELDS = ("program_file", "notes", "root", "since", "judged", "out", "hold", "ow
 class Seal:
     """The watch as the gate set it; `own` and `preview` are what the watch's decisions read."""
 
-    __slots__ = ("names", "own", "preview", "settings")
+    __slots__ = ("changes", "names", "own", "preview", "settings")
 
     def __init__(self, watch: type, names: dict[str, Any]) -> None:
         self.settings = tuple(getattr(watch, field) for field in FIELDS)
         self.names = dict(names)
         self.own: set[str] = set(watch.own)
         self.preview: dict[str, list[int]] = {path: list(fp) for path, fp in watch.preview.items()}
+        self.changes: list[str] = []     # what was found changed and put back, noted at the program's end
 
 
 def broken(seal: Seal, watch: type, names: dict[str, Any]) -> str | None:
     """What the program changed of the watch's settings or its module's names since `seal` was taken (put
-    back as sealed), or None. Identity, not equality: `since = 0` or a new `own` set is a change."""
+    back as sealed), named, or None. Identity, not equality: `since = 0` or a new `own` set is a change."""
     changed = [f"_Watch.{field}" for field, value in zip(FIELDS, seal.settings, strict=True)
                if getattr(watch, field, _MISSING) is not value]
     for field, value in zip(FIELDS, seal.settings, strict=True) if changed else ():
@@ -51,10 +53,16 @@ def broken(seal: Seal, watch: type, names: dict[str, Any]) -> str | None:
                 names[name] = seal.names[name]
             else:
                 names.pop(name, None)
-    if not changed:
+    seal.changes += [name for name in changed if name not in seal.changes]
+    return f"the gate's watch ({', '.join(changed)} in gate.side_effects)" if changed else None
+
+
+def noted(seal: Seal) -> str | None:
+    """The note at the program's end for every change found during it (the recording fails by it)."""
+    if not seal.changes:
         return None
-    return (f"change the gate's watch ({', '.join(changed)} in gate.side_effects), which decides what the "
-            "program may do: the gate's code and settings are not the program's to edit")
+    return (f"change the gate's watch ({', '.join(seal.changes)} in gate.side_effects), which decides what "
+            "the program may do: it is not the program's to edit")
 
 
 def code_change(args: tuple[Any, ...]) -> str | None:

@@ -36,7 +36,7 @@ def test_a_watch_edited_for_one_read_or_write_is_refused(run_gate, tmp_path, cas
     """Was exit 0: stack b deployed where stack a's file, written or read with the watch edited, said."""
     proc = _stacks(run_gate, case, tmp_path)
     assert proc.returncode == 2, proc.stdout[-3000:] + proc.stderr[-2000:]
-    assert "the program tries to change the gate's watch" in proc.stderr, proc.stderr[-2000:]
+    assert "after it changed the gate's watch" in proc.stderr, proc.stderr[-2000:]
 
 
 def test_a_file_claimed_as_its_own_is_still_another_recordings(run_gate, tmp_path) -> None:
