@@ -30,18 +30,18 @@ def _stacks(run_gate, case: str, tmp_path: Path):
     return run_gate("preview", "--program", program, "--all", *JUDGE, "--out", tmp_path / "out")
 
 
-@pytest.mark.parametrize("case", ["evil/leak-outside-watch-root", "evil/leak-outside-write-flags",
-                                  "evil/leak-watch-switched-off"])
-def test_a_watch_edited_for_one_read_or_write_is_refused(run_gate, tmp_path, case) -> None:
-    """Was exit 0: stack b deployed where stack a's file, written or read with the watch edited, said."""
-    proc = _stacks(run_gate, case, tmp_path)
+def test_a_watch_edited_for_one_write_is_refused(run_gate, tmp_path) -> None:
+    """Was exit 0: stacks root-b and flags-b deployed where the file their a stack wrote outside the
+    program's directory, with `_Watch.root` widened or `_WRITE` rebound, said."""
+    proc = _stacks(run_gate, "evil/leak-outside-watch-edited", tmp_path)
     assert proc.returncode == 2, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "after it changed the gate's watch" in proc.stderr, proc.stderr[-2000:]
 
 
-def test_a_file_claimed_as_its_own_is_still_another_recordings(run_gate, tmp_path) -> None:
-    """Was exit 0: stack b added stack a's `build/region.txt` to `_Watch.own` and read it."""
-    proc = _stacks(run_gate, "evil/leak-own-claimed", tmp_path)
+def test_a_watch_edited_for_one_read_is_refused(run_gate, tmp_path) -> None:
+    """Was exit 0: stacks off and own read stack a's `build/region.txt`, the watch switched off for the
+    read (`program_file = None`) or the file claimed in `_Watch.own`."""
+    proc = _stacks(run_gate, "evil/leak-read-watch-edited", tmp_path)
     assert proc.returncode == 2, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "which another recording of this run wrote" in proc.stderr, proc.stderr[-2000:]
 
