@@ -41,7 +41,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from gate import side_effect_seams, thread_states, watch_seal
+from gate import dir_fd, read_probes, side_effect_seams, thread_states, watch_seal
 from gate.dir_fd import UNPLACED, placed_event
 from gate.environ import JUDGED_PATHS, RUN_OUT, RUN_STARTED
 from gate.read_probes import real_stat
@@ -298,12 +298,14 @@ def _program_site() -> str:
 
 
 _SEALED: list[watch_seal.Seal | None] = [None]   # the watch as the gate set it, while a program runs
-_NAMES = globals()   # the module's names, which the seal compares
+# the names of the modules the watch decides by, which the seal compares (round 43)
+_NAMES = tuple(vars(m) for m in (sys.modules[__name__], dir_fd, read_probes, side_effect_seams, thread_states,
+                                 watch_seal))
 
 
 def _hook(event: str, args: tuple[Any, ...], _events: frozenset[str] = frozenset(_EVENTS),
           _watch: type = _Watch, _describe: Callable[[str, tuple[Any, ...]], str | None] = _what,
-          _sealed: list[Any] = _SEALED, _names: dict[str, Any] = _NAMES,
+          _sealed: list[Any] = _SEALED, _names: tuple[dict[str, Any], ...] = _NAMES,
           _broken: Callable[..., str | None] = watch_seal.broken) -> None:
     """Bound to its helpers at definition: a program replacing `gate.side_effects._what` changes nothing
     here (and is caught by gate.integrity); one editing the watch's settings or names is refused at the
@@ -345,11 +347,11 @@ def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
     _Watch.out = Path(os.environ[RUN_OUT]) if os.environ.get(RUN_OUT) else None
     bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     children, interpreters = _children(), thread_states.interpreters()
-    seal = _SEALED[0] = watch_seal.Seal(_Watch, globals())
+    seal = _SEALED[0] = watch_seal.Seal(_Watch, _NAMES)
     try:
         yield
     finally:
-        watch_seal.broken(seal, _Watch, globals())   # the names put back first: `_SEALED` among them
+        watch_seal.broken(seal, _Watch, _NAMES)   # the names put back first: `_SEALED` among them
         changed = watch_seal.noted(seal)
         if changed:
             notes.append(f"(the gate's watch, at the program's end): the program tries to {changed}")

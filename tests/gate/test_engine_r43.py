@@ -117,3 +117,27 @@ def test_what_the_recording_wrote_is_the_seals_word(tmp_path, monkeypatch) -> No
         assert json.loads((program / "build" / "mine.txt").read_text()) == {"own": True}
     assert side_effects.written() == [str(program / "build" / "mine.txt")]
     assert os.environ[environ.RUN_STARTED]
+
+
+def test_a_name_of_another_module_the_watch_decides_by_is_put_back(tmp_path, monkeypatch) -> None:
+    """Was a directory made outside the program: `gate.dir_fd.placed` rebound (a descriptor-relative path
+    then taken as relative to the working directory, the program's), and its table was writable."""
+    from gate import dir_fd
+
+    program, outside, notes = tmp_path / "program", tmp_path / "outside", []
+    program.mkdir()
+    outside.mkdir()
+    monkeypatch.chdir(program)
+    with pytest.raises(TypeError):
+        dir_fd.EVENT_DIR_FDS["os.mkdir"] = ()   # type: ignore[index]
+    real, folder = dir_fd.placed, os.open(outside, os.O_RDONLY)
+    try:
+        with refusing_side_effects(lambda uri: "", notes, program):
+            dir_fd.placed = lambda path, fd: path
+            with pytest.raises(PermissionError, match=r"gate\.dir_fd\.placed"):
+                os.mkdir("made", dir_fd=folder)
+            assert dir_fd.placed is real
+    finally:
+        dir_fd.placed = real
+        os.close(folder)
+    assert not (outside / "made").exists()
