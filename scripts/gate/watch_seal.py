@@ -16,11 +16,13 @@ In-process this is detection of the common forms, not a wall: the seal is an obj
 
 from __future__ import annotations
 
+from operator import attrgetter, is_
 from types import FunctionType
 from typing import Any
 
 _MISSING = object()
 FIELDS = ("program_file", "notes", "root", "since", "judged", "out", "hold", "own", "preview")
+_SETTINGS = attrgetter(*FIELDS)
 
 
 class Seal:
@@ -30,7 +32,7 @@ class Seal:
 
     def __init__(self, watch: type, modules: tuple[dict[str, Any], ...]) -> None:
         self.settings = tuple(getattr(watch, field) for field in FIELDS)
-        self.names = [dict(names) for names in modules]
+        self.names = tuple(dict(names) for names in modules)
         self.own: set[str] = set(watch.own)
         self.preview: dict[str, list[int]] = {path: list(fp) for path, fp in watch.preview.items()}
         self.changes: list[str] = []     # what was found changed and put back, noted at the program's end
@@ -39,6 +41,11 @@ class Seal:
 def broken(seal: Seal, watch: type, modules: tuple[dict[str, Any], ...]) -> str | None:
     """What the program changed of the watch's settings or its modules' names since `seal` was taken (put
     back as sealed), named, or None. Identity, not equality: `since = 0` or a new `own` set is a change."""
+    try:    # the common case, in C: nothing changed
+        if all(map(is_, _SETTINGS(watch), seal.settings)) and modules == seal.names:
+            return None
+    except AttributeError:   # a field deleted
+        pass
     changed = [f"gate.side_effects._Watch.{field}" for field, value in zip(FIELDS, seal.settings, strict=True)
                if getattr(watch, field, _MISSING) is not value]
     for field, value in zip(FIELDS, seal.settings, strict=True) if changed else ():
