@@ -3,7 +3,9 @@
 
 `_posixsubprocess.fork_exec` raises `gate.fork_exec` (round 6); `sys.setprofile(None)`/`settrace(None)`
 (clearing a hook) is let through the refusal of hooks; `os.open` opens by the full path so the `open`
-event names the file (round 40); `os.mknod`/`os.mkfifo` raise `gate.mknod` (round 42).
+event names the file (round 40); `os.mknod`/`os.mkfifo` raise `gate.mknod` (round 42); `socket.listen`
+raises `gate.listen` with the socket's name (round 43: on a socket never bound the kernel binds it to a port
+of every address, and no `socket.bind` event is raised; `_socket.socket.listen` itself is past it).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from gate.dir_fd import UNPLACED, placed
 def install(watch: type) -> None:
     """Put the wrappers in place, each bound to `watch` (`gate.side_effects._Watch`)."""
     import _posixsubprocess
+    import socket
     import subprocess
 
     real_fork_exec = _posixsubprocess.fork_exec
@@ -36,6 +39,7 @@ def install(watch: type) -> None:
     os.open = posix.open = _open(posix.open, watch)   # type: ignore[assignment]
     os.mknod = posix.mknod = _node(posix.mknod, watch)   # type: ignore[assignment]
     os.mkfifo = posix.mkfifo = _node(posix.mkfifo, watch)   # type: ignore[assignment]
+    socket.socket.listen = _listen(socket.socket.listen, watch)   # type: ignore[method-assign]
 
 
 def _open(real: Callable[..., int], watch: type) -> Callable[..., int]:
@@ -60,6 +64,14 @@ def _node(real: Callable[..., None], watch: type) -> Callable[..., None]:
         sys.audit(*(("gate.dir_fd", path) if where is UNPLACED else ("gate.mknod", os.path.abspath(where))))
         return real(os.path.abspath(where), *args, **kwargs)
     return make
+
+
+def _listen(real: Callable[..., None], watch: type) -> Callable[..., None]:
+    def listen(self: Any, *args: Any) -> None:
+        if watch.program_file is not None:
+            sys.audit("gate.listen", self.family, self.getsockname())
+        return real(self, *args)
+    return listen
 
 
 def _clearing(real: Callable[[Any], None], watch: type) -> Callable[[Any], None]:

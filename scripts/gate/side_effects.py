@@ -68,7 +68,8 @@ _EVENTS = MappingProxyType({"subprocess.Popen": "start the process", "os.system"
            "import": "import", "gate.dir_fd": "open", "sqlite3.connect": "open the SQLite database",
            "sys.addaudithook": "add an audit hook (sys.addaudithook), which would run on every event of the "
                                "gate's own code after the program returns",
-           "object.__setattr__": "change", "object.__delattr__": "change"})   # round 43: read-only
+           "object.__setattr__": "change", "object.__delattr__": "change",
+           "gate.listen": "listen on a socket it never bound"})   # round 43; read-only
 # Modules that run code in another interpreter (round 40): `_testcapi.run_in_subinterp` makes one while no
 # thread state is current, so no hook of the program's interpreter hears of it; refused at import.
 _SUBINTERPRETER = _EVENTS["cpython.PyInterpreterState_New"]
@@ -145,6 +146,10 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
         where = args[1] if len(args) > 1 else None   # something by a process of the machine (round 42)
         made = isinstance(where, (str, bytes)) and where and where[:1] not in ("\0", b"\0")
         return _file_change(event, verb, (where,)) if made else f"listen at {_address(where) or repr(where)}"
+    if event == "gate.listen":   # a name of its own was judged at its bind; none: a port of every address
+        name = args[1] if len(args) > 1 else None
+        bound = bool(name[1]) if isinstance(name, tuple) and len(name) > 1 else bool(name)
+        return None if bound else f"{verb} (the kernel gives it a port of every address)"
     if event in ("socket.getaddrinfo", "socket.gethostbyname"):
         host = args[0].decode() if isinstance(args[0], bytes) else args[0]
         return None if not isinstance(host, str) or _loopback(host) else f"{verb} {host}"

@@ -141,3 +141,24 @@ def test_a_name_of_another_module_the_watch_decides_by_is_put_back(tmp_path, mon
         dir_fd.placed = real
         os.close(folder)
     assert not (outside / "made").exists()
+
+
+def test_listening_on_a_socket_never_bound_is_refused(run_gate, tmp_path) -> None:
+    """Was exit 0: `listen()` without a bind gives the socket a port of every address, no `socket.bind`."""
+    proc = _stacks(run_gate, "evil/listen-never-bound", tmp_path)
+    assert proc.returncode == 2, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "the program tries to listen on a socket it never bound" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_a_socket_listens_unrefused_only_where_its_bind_was_judged(tmp_path) -> None:
+    """Was no event (`listen` unheard): a name of its own (a UNIX path its bind made) is let through."""
+    import socket
+
+    program, notes = tmp_path / "program", []
+    program.mkdir()
+    with refusing_side_effects(lambda uri: "", notes, program), socket.socket(socket.AF_UNIX) as own:
+        own.bind(str(program / "agent.sock"))
+        own.listen(1)
+        with socket.socket() as never_bound, pytest.raises(PermissionError):
+            never_bound.listen(1)
+    assert any("listen on a socket it never bound" in note for note in notes), notes
