@@ -4,7 +4,8 @@ The watch (`gate.side_effects`) decides in the program's interpreter what it may
 settings and the module's names; a program could widen its directory to `/`, switch the watch off, claim
 another recording's file or rebind `_WRITE` for one write and back, or replace the audit hook's bound
 helpers in place, and carry a region from stack a to stack b unseen. The settings and names are now sealed
-while a program runs (`gate.watch_seal`). Each check failed on the code before the round (1e47d5f3).
+while a program runs (`gate.watch_seal`). Then `listen()` on a socket never bound (no bind event) is heard
+and refused. Each check failed on the code before the round (1e47d5f3).
 """
 
 from __future__ import annotations
