@@ -11,16 +11,18 @@ a directory outside its own. Here a path is placed by the directory its descript
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 UNPLACED = "\0unplaced"   # a path relative to a descriptor whose directory is unknown
 
 # (path index, descriptor index) of each audit event that carries a descriptor (Python 3.11's table)
-EVENT_DIR_FDS: dict[str, tuple[tuple[int, int], ...]] = {
+EVENT_DIR_FDS: Mapping[str, tuple[tuple[int, int], ...]] = MappingProxyType({   # read-only (round 43)
     "os.mkdir": ((0, 2),), "os.remove": ((0, 1),), "os.rmdir": ((0, 1),), "os.chmod": ((0, 2),),
     "os.chown": ((0, 3),), "os.utime": ((0, 3),), "os.symlink": ((1, 2),),
     "os.rename": ((0, 2), (1, 3)), "os.link": ((0, 2), (1, 3)),
-}
+})
 
 
 def placed(path: Any, dir_fd: Any) -> Any:

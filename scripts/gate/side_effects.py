@@ -25,29 +25,30 @@ recording of the run wrote is not read, and the recording writes none itself (`s
 An audit hook cannot be removed, so it stays installed and is inert outside a recording; the program may
 add none (round 40), nor make a subinterpreter, which has hooks of its own. Round 42: `os.mknod`, `mkfifo`
 and binding a UNIX socket's path make files, other binds listen (refused); `readline` and SQLite files are
-read and written by C code unheard (refused).
+read and written by C code unheard (refused). Round 43: the watch's settings and names are sealed while
+the program runs (`gate.watch_seal`); the wrappers live in `gate.side_effect_seams`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import posix
 import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from gate import thread_states
-from gate.dir_fd import UNPLACED, placed, placed_event
+from gate import dir_fd, read_probes, side_effect_seams, thread_states, watch_seal
+from gate.dir_fd import UNPLACED, placed_event
 from gate.environ import JUDGED_PATHS, RUN_OUT, RUN_STARTED
 from gate.read_probes import real_stat
 from gate.read_tracker import ReadTracker
 from gate.thread_states import NATIVE_CALLS
 
-_EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell command",
+_EVENTS = MappingProxyType({"subprocess.Popen": "start the process", "os.system": "run the shell command",
            "os.exec": "exec", "os.posix_spawn": "spawn", "os.spawn": "spawn", "os.fork": "fork",
            "socket.getaddrinfo": "look up the host", "socket.gethostbyname": "look up the host",
            "socket.connect": "connect to", "socket.sendto": "send to", "socket.sendmsg": "send to",
@@ -66,13 +67,16 @@ _EVENTS = {"subprocess.Popen": "start the process", "os.system": "run the shell 
                                              "seen by no hook of the program's interpreter)",
            "import": "import", "gate.dir_fd": "open", "sqlite3.connect": "open the SQLite database",
            "sys.addaudithook": "add an audit hook (sys.addaudithook), which would run on every event of the "
-                               "gate's own code after the program returns"}
+                               "gate's own code after the program returns",
+           "object.__setattr__": "change", "object.__delattr__": "change",
+           "gate.listen": "listen on a socket it never bound"})   # round 43; read-only
 # Modules that run code in another interpreter (round 40): `_testcapi.run_in_subinterp` makes one while no
 # thread state is current, so no hook of the program's interpreter hears of it; refused at import.
 _SUBINTERPRETER = _EVENTS["cpython.PyInterpreterState_New"]
 _SUBINTERPRETERS = frozenset({"_xxsubinterpreters", "_xxinterpchannels", "_interpreters", "_interpchannels",
                               "_interpqueues", "_testcapi", "_testinternalcapi"})
-_UNHEARD = {"readline": "whose C code reads and writes history files anywhere, heard by no hook"}   # round 42
+_UNHEARD = MappingProxyType({"readline": "whose C code reads and writes history files anywhere, heard by no "
+                                         "hook"})   # round 42
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _FILE_EVENTS = ("open", "os.remove", "os.rename", "os.rmdir", "os.truncate", "os.link", "os.symlink",
                 "os.chmod", "os.chown", "os.mkdir", "os.utime", "os.setxattr", "os.removexattr", "gate.mknod")
@@ -124,6 +128,8 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
         return f"import {name}, which runs code in a subinterpreter no hook of the program's interpreter sees"
     if event == "sqlite3.connect":
         return _database(args[0] if args else None)
+    if event in ("object.__setattr__", "object.__delattr__"):
+        return watch_seal.code_change(args)
     if event == "gate.dir_fd" or (event == "open" and args and _misplaced(args)):
         return (f"open {os.fsdecode(args[0])} relative to a directory descriptor the gate cannot place "
                 "(open it by its full path)")
@@ -140,6 +146,10 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
         where = args[1] if len(args) > 1 else None   # something by a process of the machine (round 42)
         made = isinstance(where, (str, bytes)) and where and where[:1] not in ("\0", b"\0")
         return _file_change(event, verb, (where,)) if made else f"listen at {_address(where) or repr(where)}"
+    if event == "gate.listen":   # a name of its own was judged at its bind; none: a port of every address
+        name = args[1] if len(args) > 1 else None
+        bound = bool(name[1]) if isinstance(name, tuple) and len(name) > 1 else bool(name)
+        return None if bound else f"{verb} (the kernel gives it a port of every address)"
     if event in ("socket.getaddrinfo", "socket.gethostbyname"):
         host = args[0].decode() if isinstance(args[0], bytes) else args[0]
         return None if not isinstance(host, str) or _loopback(host) else f"{verb} {host}"
@@ -203,6 +213,8 @@ def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
             return f"{verb} {path} while its preview is recorded (the update is recorded again after it)"
         if not protected:
             _Watch.own.add(str(target))
+            if _SEALED[0] is not None:
+                _SEALED[0].own.add(str(target))
             return None
     return f"{verb} {path}"
 
@@ -219,14 +231,16 @@ def _left_by_another(path: Any) -> str | None:
     if root is None or not _Watch.since or not isinstance(path, (str, bytes)):
         return None
     target = os.path.abspath(os.fsdecode(path))
-    if target in _Watch.own or not _checked(target, str(root)):
+    sealed = _SEALED[0]   # while a program runs, what its recording wrote is the seal's word (round 43)
+    own, preview = (sealed.own, sealed.preview) if sealed is not None else (_Watch.own, _Watch.preview)
+    if target in own or not _checked(target, str(root)):
         return None
     rel = Path(target).relative_to(root) if target.startswith(str(root) + os.sep) else Path(target)
     try:
         now = real_stat(target)
     except OSError:
         return None
-    if now.st_mtime_ns < _Watch.since or _Watch.preview.get(target) == fingerprint(now):
+    if now.st_mtime_ns < _Watch.since or preview.get(target) == fingerprint(now):
         return None      # older than the run, or as this stack's preview left it (`pulumi up` reads that)
     return (f"read {rel.as_posix()}, which another recording of this run wrote (a deploy of this stack from "
             "a clean checkout does not have it): generate it in every run before reading it, or commit it")
@@ -288,13 +302,28 @@ def _program_site() -> str:
     return ""
 
 
-def _hook(event: str, args: tuple[Any, ...], _events: dict[str, str] = _EVENTS, _watch: type = _Watch,
-          _describe: Callable[[str, tuple[Any, ...]], str | None] = _what) -> None:
+_SEALED: list[watch_seal.Seal | None] = [None]   # the watch as the gate set it, while a program runs
+# the names of the modules the watch decides by, which the seal compares (round 43)
+_NAMES = tuple(vars(m) for m in (sys.modules[__name__], dir_fd, read_probes, side_effect_seams, thread_states,
+                                 watch_seal))
+
+
+def _hook(event: str, args: tuple[Any, ...], _events: frozenset[str] = frozenset(_EVENTS),
+          _watch: type = _Watch, _describe: Callable[[str, tuple[Any, ...]], str | None] = _what,
+          _sealed: list[Any] = _SEALED, _names: tuple[dict[str, Any], ...] = _NAMES,
+          _broken: Callable[..., str | None] = watch_seal.broken) -> None:
     """Bound to its helpers at definition: a program replacing `gate.side_effects._what` changes nothing
-    here (and is caught by gate.integrity)."""
-    if _watch.program_file is None or event not in _events:
+    here (and is caught by gate.integrity); one editing the watch's settings or names is refused at the
+    next event it makes heard, the watch put back (round 43)."""
+    if event not in _events:
         return
-    what = _describe(event, args)
+    seal = _sealed[0]
+    if seal is None and _watch.program_file is None:
+        return
+    changed = _broken(seal, _watch, _names) if seal is not None else None
+    what = _describe(event, args)   # as the gate set the watch: `_broken` put it back (noted at the end)
+    if what and changed:
+        what = f"{what}, after it changed {changed}"
     if what:   # whoever asks: a thread whose target is os.system has no program frame on its stack
         site = _program_site() or "(outside the program's own files)"
         _watch.notes.append(f"{site}: the program tries to {what}")
@@ -309,9 +338,13 @@ def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
     if os.environ.get(UNSAFE) == "1":   # read before the program runs; the engine's own process tests
         yield
         return
+    if _SEALED[0] is not None:   # the program, entering it again with a root of its own (round 43)
+        _Watch.notes.append("(the gate's watch): the program tries to change the gate's watch (entered "
+                            "again)")
+        raise PermissionError("the offline gate does not let a program change its watch while it is recorded")
     if not _Watch.installed:
         sys.addaudithook(_hook)
-        _install_wrappers()
+        side_effect_seams.install(_Watch)
         _Watch.installed = True
     _Watch.program_file, _Watch.notes, _Watch.root = program_file, notes, root
     _Watch.own, _Watch.since = set(), int(os.environ.get(RUN_STARTED, "0") or 0)
@@ -319,9 +352,15 @@ def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
     _Watch.out = Path(os.environ[RUN_OUT]) if os.environ.get(RUN_OUT) else None
     bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     children, interpreters = _children(), thread_states.interpreters()
+    seal = _SEALED[0] = watch_seal.Seal(_Watch, _NAMES)
     try:
         yield
     finally:
+        watch_seal.broken(seal, _Watch, _NAMES)   # the names put back first: `_SEALED` among them
+        changed = watch_seal.noted(seal)
+        if changed:
+            notes.append(f"(the gate's watch, at the program's end): the program tries to {changed}")
+        _SEALED[0], _Watch.own = None, set(seal.own)
         _Watch.program_file = _Watch.root = None
         sys.dont_write_bytecode = bytecode
         if thread_states.interpreters() > interpreters:   # made past the refused imports (round 40)
@@ -340,61 +379,3 @@ def _children() -> tuple[int, frozenset[str]]:
         with contextlib.suppress(OSError):
             live.update(tasks.read_text().split())
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt, frozenset(live)
-
-
-def _install_wrappers() -> None:
-    """Seams without an audit event of their own: `_posixsubprocess.fork_exec` raises `gate.fork_exec`;
-    `sys.setprofile(None)`/`settrace(None)` (clearing a hook) is let through the refusal of hooks."""
-    import _posixsubprocess
-    import subprocess
-
-    real_fork_exec = _posixsubprocess.fork_exec
-
-    def fork_exec(*args: Any, _real: Callable[..., Any] = real_fork_exec) -> Any:
-        sys.audit("gate.fork_exec", args[0] if args else "")
-        return _real(*args)
-
-    _posixsubprocess.fork_exec = fork_exec
-    if getattr(subprocess, "_fork_exec", None) is real_fork_exec:
-        subprocess._fork_exec = fork_exec   # type: ignore[attr-defined]
-    for name in ("setprofile", "settrace"):
-        setattr(sys, name, _clearing(getattr(sys, name)))
-    os.open = posix.open = _open(posix.open)   # type: ignore[assignment]
-    os.mknod = posix.mknod = _node(posix.mknod)   # type: ignore[assignment]
-    os.mkfifo = posix.mkfifo = _node(posix.mkfifo)   # type: ignore[assignment]
-
-
-def _open(real: Callable[..., int]) -> Callable[..., int]:
-    """`os.open` that, while a program runs, opens by the full path (a path relative to `dir_fd` placed by
-    its directory), so the `open` audit event names the file opened (round 40)."""
-    def open_(path: Any, flags: int, mode: int = 0o777, *, dir_fd: int | None = None) -> int:
-        if _Watch.program_file is None or isinstance(path, int):
-            return real(path, flags, mode, dir_fd=dir_fd)
-        where = placed(path, dir_fd)
-        if where is UNPLACED:
-            sys.audit("gate.dir_fd", path)
-        return real(os.path.abspath(where), flags, mode)
-    return open_
-
-
-def _node(real: Callable[..., None]) -> Callable[..., None]:
-    """`os.mknod`/`os.mkfifo` raise `gate.mknod` (round 42: none of their own), the path placed."""
-    def make(path: Any, *args: Any, dir_fd: int | None = None, **kwargs: Any) -> None:
-        if _Watch.program_file is None:
-            return real(path, *args, dir_fd=dir_fd, **kwargs)
-        where = placed(os.fspath(path), dir_fd)
-        sys.audit(*(("gate.dir_fd", path) if where is UNPLACED else ("gate.mknod", os.path.abspath(where))))
-        return real(os.path.abspath(where), *args, **kwargs)
-    return make
-
-
-def _clearing(real: Callable[[Any], None]) -> Callable[[Any], None]:
-    def set_hook(fn: Any) -> None:
-        if fn is not None:
-            return real(fn)
-        _Watch.clearing += 1
-        try:
-            return real(None)
-        finally:
-            _Watch.clearing -= 1
-    return set_hook
