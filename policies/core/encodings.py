@@ -36,6 +36,8 @@ _Z85_TO_B85 = str.maketrans(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~")
 _A85_VALUE = re.compile(r"^[!-uz]{20,}$")
 _NOT_B64 = re.compile(r"[^A-Za-z0-9+/=]")
+# A JWT/JWS in compact form (RFC 7515 section 7.1): header (`{"` is `eyJ`), payload, signature, base64url.
+_JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.([A-Za-z0-9_-]{4,})\.[A-Za-z0-9_-]*$")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(/))")
 # Percent-encoded text: `%2F`, `%3A`, `%40`, or `%25` (a `%` itself encoded: encoded twice or more).
 _PERCENT_MARKS = ("%2f", "%3a", "%40", "%25")
@@ -130,7 +132,7 @@ def may_encode(s: str) -> bool:
     return "%" in s or "\\" in s or "&" in s or (
         len(s) >= 16 and (not len(s) % 2 or ":" in s or "\n" in s)) or (
         len(s) >= 20 and _B85_ONLY.search(s) is not None) or (  # round 81: base85, wrapped base64
-        len(s) >= 16 and ("-" in s or "_" in s))  # round 82: unpadded base64url
+        len(s) >= 16 and ("-" in s or "_" in s or s[:3] == "eyJ"))  # round 82: base64url, a JWT
 
 
 def _unescaped(s: str) -> str:
@@ -167,6 +169,8 @@ def decoded_text(s: str) -> str | None:
             return text
     if (text := _base85(s)) is not None or (text := _other85(s)) is not None:
         return text
+    if s[:3] == "eyJ" and (m := _JWT.match(s)) is not None and (raw := _b64url(m.group(1))) is not None:
+        return _text(raw)  # its claims; a `zip: DEF` payload is raw deflate (RFC 7516 section 4.1.3)
     if ("-" in s or "_" in s) and _B64URL_VALUE.match(s) and (raw := _b64url(s)) is not None:
         return _text(raw)
     if (m := _LABELLED.match(s)) is not None:  # `<label>:<base64>`: an Elastic Cloud ID, a named token

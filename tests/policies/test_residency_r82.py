@@ -81,3 +81,24 @@ def test_a_jwt_header_and_flags_pass():
     header = _b64url(json.dumps({"alg": "RS256", "typ": "JWT", "kid": "eloket-2026"}).encode())
     view = pinned_res(FN, "f", {"environment": {"variables": {"H": header, "F": _b64url(b"\xfb\xff{}")}}})
     assert messages(REPLICATION, view, ALLOWED) == []
+
+
+def _jwt(claims: bytes, header: dict[str, str]) -> str:
+    return ".".join((_b64url(json.dumps(header).encode()), _b64url(claims), _b64url(bytes(range(32)))))
+
+
+@pytest.mark.parametrize("zipped", [False, True], ids=["plain", "zip-def"])
+def test_a_policy_in_a_jwts_claims_is_read(zipped):
+    """Probes of the fix (r82-11, r82-12): a JWT's claims are decoded (a `zip: DEF` payload inflated); the
+    own account's passes (good/r82-07)."""
+    header = {"alg": "HS256", "typ": "JWT", **({"zip": "DEF"} if zipped else {})}
+
+    def token(account: str) -> str:
+        claims = b'{"sub":"policy-sync","policy":' + _policy_of(account) + b"}"
+        return _jwt(_raw_deflate(claims) if zipped else claims, header)
+
+    view = pinned_res(FN, "f", {"environment": {"variables": {"P": token("444455556666")}}})
+    assert messages(REPLICATION, view, ALLOWED) == [grant_message(WHERE.replace(
+        "(decoded).", "(decoded).policy."), "444455556666")]
+    own = pinned_res(FN, "f", {"environment": {"variables": {"P": token("123456789012")}}})
+    assert messages(REPLICATION, own, ALLOWED) == []
