@@ -27,6 +27,17 @@ _B32_VALUE = re.compile(r"^(?:[A-Z2-7]{16,}|[a-z2-7]{16,})={0,6}$")  # round 81:
 # Round 81: base85 (RFC 1924's alphabet) with a character base64 and hex never hold, and Ascii85's frame.
 _B85_VALUE = re.compile(r"^[0-9A-Za-z!#$%&()*+\-;<=>?@^_`{|}~]{20,}$")
 _B85_ONLY = re.compile(r"[!#$%&()*;<>?@^`{|}~]")  # not `=`: base64 pads with it
+# Round 82: base64url (RFC 4648 section 5: JWT/JWE segments, unpadded), Z85 (ZeroMQ RFC 32, a multiple of 5
+# long) and Ascii85 without its frame (Python's `a85encode` default), each tried as a whole value.
+_B64URL_VALUE = re.compile(r"^[A-Za-z0-9_-]{16,}={0,2}$")
+_Z85_VALUE = re.compile(r"^[0-9a-zA-Z.\-:+=^!/*?&<>()\[\]{}@%$#]{20,}$")
+_Z85_TO_B85 = str.maketrans(
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#",
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~")
+_A85_VALUE = re.compile(r"^[!-uz]{20,}$")
+_NOT_B64 = re.compile(r"[^A-Za-z0-9+/=]")
+# A JWT/JWS in compact form (RFC 7515 section 7.1): header (`{"` is `eyJ`), payload, signature, base64url.
+_JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.([A-Za-z0-9_-]{4,})\.[A-Za-z0-9_-]*$")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(/))")
 # Percent-encoded text: `%2F`, `%3A`, `%40`, or `%25` (a `%` itself encoded: encoded twice or more).
 _PERCENT_MARKS = ("%2f", "%3a", "%40", "%25")
@@ -74,12 +85,14 @@ def hides_text(run: str) -> bool:
 def _decodings(run: str) -> list[bytes]:
     """The bytes a run stands for as hex, base32, base64 (cut to whole groups: a wrapped line) and base85."""
     out: list[bytes] = []
+    if ("-" in run or "_" in run) and not _B85_ONLY.search(run):  # round 82: base64url (or base85)
+        out.append(_b64url(run[: len(run) // 4 * 4]) or b"")
     hexed, b32, b64 = run[: len(run) // 2 * 2], run[: len(run) // 8 * 8], run[: len(run) // 4 * 4]
     if _B85_ONLY.search(run) or "-" in run or "_" in run:  # base85's own characters: no other decodes it
         try:
-            return [base64.b85decode(run)]
+            return [*out, base64.b85decode(run)]
         except ValueError:
-            return []
+            return out
     try:
         if _HEX_VALUE.match(hexed):
             out.append(bytes.fromhex(hexed))
@@ -118,7 +131,8 @@ def may_encode(s: str) -> bool:
     (even length) text?"""
     return "%" in s or "\\" in s or "&" in s or (
         len(s) >= 16 and (not len(s) % 2 or ":" in s or "\n" in s)) or (
-        len(s) >= 20 and _B85_ONLY.search(s) is not None)  # round 81: base85 of any length, wrapped base64
+        len(s) >= 20 and _B85_ONLY.search(s) is not None) or (  # round 81: base85, wrapped base64
+        len(s) >= 16 and ("-" in s or "_" in s or s[:3] == "eyJ"))  # round 82: base64url, a JWT
 
 
 def _unescaped(s: str) -> str:
@@ -153,8 +167,12 @@ def decoded_text(s: str) -> str | None:
             text = None
         if text is not None:
             return text
-    if (text := _base85(s)) is not None:
+    if (text := _base85(s)) is not None or (text := _other85(s)) is not None:
         return text
+    if s[:3] == "eyJ" and (m := _JWT.match(s)) is not None and (raw := _b64url(m.group(1))) is not None:
+        return _text(raw)  # its claims; a `zip: DEF` payload is raw deflate (RFC 7516 section 4.1.3)
+    if ("-" in s or "_" in s) and _B64URL_VALUE.match(s) and (raw := _b64url(s)) is not None:
+        return _text(raw)
     if (m := _LABELLED.match(s)) is not None:  # `<label>:<base64>`: an Elastic Cloud ID, a named token
         text = decoded_text(m.group(1))
         cloud = _CLOUD_ID.match(text or "")
@@ -217,3 +235,27 @@ def b64_contract(value: str) -> str:
         return inflated(base64.b64decode(value, validate=True)).decode("utf-8", "replace")
     except (binascii.Error, ValueError):
         return value
+
+
+def _b64url(s: str) -> bytes | None:
+    """Round 82: base64url, padded or not (an unpadded value is never 1 more than a multiple of 4 long)."""
+    try:
+        return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _other85(s: str) -> str | None:
+    """Round 82: Z85 (its alphabet mapped onto RFC 1924's, position by position) and Ascii85 without its
+    frame, when the value holds a character base64 never does."""
+    if _NOT_B64.search(s) is None:
+        return None
+    try:
+        if not len(s) % 5 and _Z85_VALUE.match(s) and (text := _text(base64.b85decode(
+                s.translate(_Z85_TO_B85)).rstrip(b"\0"))) is not None:  # the sender pads to 4 bytes
+            return text
+        if _A85_VALUE.match(s):
+            return _text(base64.a85decode(s))
+    except ValueError:
+        return None
+    return None

@@ -75,7 +75,25 @@ def _other_encodings(text: str) -> bool:
         return False
     if "<~" in text:
         return True  # Ascii85, decoded and read by the walk
-    return any(hides_text(run) for run in _long_runs(text))
+    if any(hides_text(run) for run in _long_runs(text)):
+        return True
+    # Round 82: a value in an alphabet the runs cut (Z85, Ascii85 without its frame), one layer: the text
+    # itself, or a quoted word of 64 or more characters of a repr (`'…',`, `'…'}`; its escapes undone).
+    return any((plain := decoded_text(word)) is not None and plain != word and may_hold(plain)
+               for word in _words(text))
+
+
+def _words(text: str) -> list[str]:
+    if " " not in text:
+        return [text]
+    out = []
+    for word in text.split():
+        if len(word) >= 64:
+            word = word.rstrip("}]),")
+            if len(word) > 2 and word[0] == word[-1] and word[0] in "'\"":
+                word = word[1:-1].replace("\\'", "'").replace("\\\\", "\\")
+            out.append(word)
+    return out
 
 
 def _long_runs(text: str) -> list[str]:
