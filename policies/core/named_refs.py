@@ -33,6 +33,18 @@ _SERVER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$")  # a logical SQL
 _IDENTITY_ACCOUNT = re.compile(r"(?i)__account_?name$")  # `…__accountName`, as a setting `…__ACCOUNT_NAME`
 
 
+# Keys whose answer below depends on where the key sits, not on the key alone (a connector's parameterValues,
+# a storage-account or azureFile block, a Firehose block, an elastic job step's output): the scanner may not
+# remember a string as holding nothing under such a key (references.QUIET is keyed by text and key), or a
+# quiet `serverName` elsewhere in the stack hides an output server (r82-14).
+_PATH_BOUND = frozenset({*CONNECTOR_NAMES, "username", "serverName"})
+
+
+def path_bound(key: str) -> bool:
+    """Whether `named_ref`'s answer for `key` can change with the path it is found at."""
+    return key in _PATH_BOUND or key.lower() in ("streamname", "deliverystream")
+
+
 def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     """A resource named by its physical name or GUID, which only the stack can place (None: not one)."""
     # a storage account in a volume/mount list or an app env's `azureFile` (round 43), Stream Analytics

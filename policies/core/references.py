@@ -29,7 +29,7 @@ from policies.core.input_keys import (
     key_kind,
     skipped,
 )
-from policies.core.named_refs import named_ref
+from policies.core.named_refs import named_ref, path_bound
 from policies.core.named_services import VENDOR_SETTINGS, vendor_hosts
 from policies.core.outside_parties import foreign_arns, phone_value
 from policies.core.own_keys import (
@@ -252,7 +252,8 @@ class _Recorder:
         plan = text_plan(s, region_key, bucket_key, dest_key, principal)
         if plan is None:
             # nothing here under this key, wherever it occurs
-            if key and not key.endswith("Base64") and decoded is None and named is None and not embedded:
+            if (key and not key.endswith("Base64") and decoded is None and named is None and not embedded
+                    and not path_bound(key)):
                 if len(QUIET) >= QUIET_MAX:
                     QUIET.clear()
                 QUIET.add((s, key, principal))
