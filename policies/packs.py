@@ -21,6 +21,7 @@ PIA_CONDITIONS: tuple[tuple[str, str], ...] = (
     ("require-pia-record", "mandatory"),
     ("require-judgeable-data-types", "mandatory"),
     ("require-admin-mfa", "mandatory"),
+    ("disallow-direct-user-grants", "mandatory"),
     ("require-pinned-pipeline-trust", "mandatory"),
     ("require-entra-only-authentication", "mandatory"),
     ("require-audit-log-retention", "mandatory"),

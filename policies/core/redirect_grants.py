@@ -237,13 +237,19 @@ def aims(actions: frozenset[str]) -> tuple[tuple[str, str | None], ...]:
 def resource_policy_grants(r: ResourceView) -> list[tuple[str, dict[str, Any]]]:
     """(where, statement) of each Allow statement of every resource policy among the AWS resource's inputs,
     and of the grant its inputs make (input_grants.py); an unreadable document is judged where it is read."""
-    if not r.type.startswith("aws:") or r.type in _BOUNDING:
-        return []
-    out = input_statements(r)
-    for path, doc in _policy_documents(r.inputs, "", 0):
+    out = input_statements(r) if r.type.startswith("aws:") and r.type not in _BOUNDING else []
+    for path, doc in granting_documents(r):
         out += [(f"`{path}(json).Statement.{i}`", s) for i, s in enumerate(as_list(doc.get("Statement")))]
     return [(where, stmt) for where, stmt in out if isinstance(stmt, dict) and stmt.get("Effect") == "Allow"
             and ("Principal" in stmt or "NotPrincipal" in stmt) and not _only_accounts(stmt)]
+
+
+def granting_documents(r: ResourceView) -> list[tuple[str, dict[str, Any]]]:
+    """(input path, document) of each policy document among an AWS resource's inputs that can grant (the
+    bounding ones of `_BOUNDING` excluded)."""
+    if not r.type.startswith("aws:") or r.type in _BOUNDING:
+        return []
+    return _policy_documents(r.inputs, "", 0)
 
 
 def _policy_documents(value: Any, path: str, depth: int) -> list[tuple[str, dict[str, Any]]]:

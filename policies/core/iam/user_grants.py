@@ -1,0 +1,131 @@
+"""AWS permissions granted to an individual user rather than to a role or group (CLOUD "Rollenbeheer":
+"Er mag enkel toegang zijn op basis van rechten toegekend aan de gepaste rollen").
+
+Three paths give an IAM user rights of its own: an identity policy attached to the user (inline, managed, the
+exclusive list, `iam.PolicyAttachment`'s `users`); a resource policy whose Allow names the user as principal
+or pins a condition on one user (`aws:username`, `aws:userid`, `aws:PrincipalArn` of a user, its `AIDA…`
+unique id); and an input naming who receives rights (any key with `principal` in its name, as a KMS grant's
+`granteePrincipal`, a Lake Formation `principal`, an EKS access entry's `principalArn`, a QuickSight
+permission's `principal`; an OpenSearch domain's `masterUserArn`). A role trust
+statement naming a user is role-based access (the user takes the role's rights) and passes. A value the
+preview cannot know is judged by what feeds it: a user of the stack grants to an individual."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from policies.core.iam.statements import as_list, conditions, statement_actions
+from policies.core.redirect_grants import granting_documents
+from policies.core.view import ResourceView, StackGraph, is_unknown
+
+USER = "aws:iam/user:User"
+_ATTACH = "aws:iam/policyAttachment:PolicyAttachment"
+# type -> the input naming the user (the policy inputs are judged by the other rules)
+USER_POLICIES = {
+    "aws:iam/userPolicy:UserPolicy": "user",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": "user",
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "userName",
+}
+# An IAM user, a federated user's session, a QuickSight user: one person each.
+_INDIVIDUAL = re.compile(
+    r"arn:aws[a-z-]*:(?:iam::\d{12}:user/|sts::\d{12}:federated-user/|quicksight:[a-z0-9-]+:\d{12}:user/)"
+)
+_USER_ID = re.compile(r"\bAIDA[A-Z0-9]{12,}\b")  # an IAM user's unique id, as a saved policy shows it
+_USER_KEYS = frozenset({"aws:username", "aws:userid", "aws:principalarn", "aws:sourceidentity"})
+# Statements that only hand over a role (a trust policy): the person takes the role's rights.
+_TRUST = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "sts:setcontext"})
+_MAX_DEPTH = 6
+
+
+def individual(value: str) -> bool:
+    """Whether a principal or condition value names one user."""
+    return bool(_INDIVIDUAL.search(value) or _USER_ID.search(value))
+
+
+def problems(r: ResourceView, graph: StackGraph) -> Iterator[str]:
+    """Why the resource gives an individual user rights of its own (nothing for other clouds)."""
+    if not r.type.startswith("aws:"):
+        return
+    if r.type in USER_POLICIES:
+        yield (
+            f"the policy is attached to the IAM user itself (`{USER_POLICIES[r.type]}`): rights reach people "
+            "only through roles; attach it to a group the user is a member of, or a role the user assumes"
+        )
+    elif r.type == _ATTACH:
+        users = r.input("users")
+        if is_unknown(users) or as_list(users):
+            yield (
+                "the attachment's `users` names IAM users: rights reach people only through roles; list "
+                "the policy under `groups` or `roles` instead"
+            )
+    for where, stmt in _allows(r):
+        if statement_actions(stmt) <= _TRUST:
+            continue
+        if named := _named_user(stmt):
+            yield (
+                f"statement {where} grants to one user ({named}): rights reach people only through roles; "
+                "name a role (or the account, leaving the grant to its roles' policies) instead"
+            )
+    yield from _principal_inputs(r, graph)
+
+
+def _named_user(stmt: dict[str, Any]) -> str | None:
+    """The user a statement's principal or a condition on the caller names, as written; None if none."""
+    for value in _principal_values(stmt.get("Principal")):
+        if individual(value):
+            return value
+    for block in conditions(stmt).values():  # keys and values in lower case
+        for key, values in block.items():
+            for v in values:
+                if key not in _USER_KEYS or "${" in v:
+                    continue
+                if key in ("aws:username", "aws:sourceidentity") or individual(v) or individual(v.upper()):
+                    return f"`{key}` {v}"
+    return None
+
+
+def _principal_values(principal: Any) -> list[str]:
+    if isinstance(principal, dict):
+        return [str(v) for val in principal.values() for v in as_list(val)]
+    return [str(v) for v in as_list(principal)]
+
+
+def _principal_inputs(r: ResourceView, graph: StackGraph) -> Iterator[str]:
+    """A grant input naming a user by ARN, or fed by a user of the stack."""
+    for path, key, value in _keyed(r.inputs, "", 0):
+        if isinstance(value, str) and individual(value):
+            yield f"`{path}` grants to one user ({value}): name a role or group instead"
+        elif is_unknown(value) and any(d.type == USER for d in graph.dependency_of(r, key)):
+            yield f"`{path}` is fed by an IAM user of the stack: name a role or group instead"
+
+
+def _names_grantee(key: str) -> bool:
+    """An input naming who receives rights: a principal (`principal`, `granteePrincipal`, `principalArn`,
+    `retiringPrincipal`…) or a master user (`masterUserArn` of an OpenSearch domain)."""
+    low = key.lower()
+    return "principal" in low or low.endswith("userarn")
+
+
+def _keyed(value: Any, path: str, depth: int) -> Iterator[tuple[str, str, Any]]:
+    """(path, top-level key, value) of each principal-naming input (policy documents are read above)."""
+    if depth > _MAX_DEPTH:
+        return
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        p = f"{path}.{k}" if path else str(k)
+        top = p.split(".", 1)[0]
+        if _names_grantee(str(k)) and not isinstance(v, (dict, list)):
+            yield p, top, v
+        elif isinstance(v, (dict, list)):
+            yield from _keyed(v, p, depth + 1)
+
+
+def _allows(r: ResourceView) -> list[tuple[str, dict[str, Any]]]:
+    """(where, Allow statement) of every policy document the resource holds: a resource policy's principal
+    or condition, or an identity policy's condition, can name one user (an unreadable document blocks where
+    the other rules read it)."""
+    return [(f"`{path}(json).Statement.{i}`", s) for path, doc in granting_documents(r)
+            for i, s in enumerate(as_list(doc.get("Statement")))
+            if isinstance(s, dict) and s.get("Effect") == "Allow"]
