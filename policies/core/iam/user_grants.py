@@ -116,8 +116,9 @@ def _keyed(value: Any, path: str, depth: int) -> Iterator[tuple[str, str, Any]]:
     for k, v in items:
         p = f"{path}.{k}" if path else str(k)
         top = p.split(".", 1)[0]
-        if _names_grantee(str(k)) and not isinstance(v, (dict, list)):
-            yield p, top, v
+        if _names_grantee(str(k)) and not isinstance(v, dict):  # one grantee or a list of them
+            named = [(f"{p}.{i}", e) for i, e in enumerate(v)] if isinstance(v, list) else [(p, v)]
+            yield from ((where, top, e) for where, e in named)
         elif isinstance(v, (dict, list)):
             yield from _keyed(v, p, depth + 1)
 

@@ -189,3 +189,19 @@ def test_a_break_glass_user_the_record_names_keeps_its_own_policy(monkeypatch):
         lambda stack, key="break_glass": [entry] if key == "break_glass" else real(stack, key),
     )
     assert run(RULE, with_(_compliant(), grant)) == []
+
+
+def test_a_list_of_grantees_naming_a_user_blocks():
+    service = res(
+        "service",
+        "aws:ec2/vpcEndpointService:VpcEndpointService",
+        {"acceptanceRequired": True, "allowedPrincipals": [f"{ACC}:role/auditor", f"{ACC}:user/erik"]},
+    )
+    assert run(RULE, with_(_compliant(), service)) == [
+        (
+            "service",
+            f"`allowedPrincipals.1` grants to one user ({ACC}:user/erik): name a role or group instead",
+        )
+    ]
+    service["inputs"]["allowedPrincipals"] = [f"{ACC}:role/auditor"]
+    assert run(RULE, with_(_compliant(), service)) == []
