@@ -101,26 +101,25 @@ def _principal_inputs(r: ResourceView, graph: StackGraph) -> Iterator[str]:
             yield f"`{path}` is fed by an IAM user of the stack: name a role or group instead"
 
 
-def _names_grantee(key: str) -> bool:
-    """An input naming who receives rights: a principal (`principal`, `granteePrincipal`, `principalArn`,
-    `retiringPrincipal`…) or a master user (`masterUserArn` of an OpenSearch domain)."""
-    low = key.lower()
-    return "principal" in low or low.endswith("userarn")
+_GRANTEE_KEY = re.compile(r"principal|userarn$", re.IGNORECASE)
 
 
-def _keyed(value: Any, path: str, depth: int) -> Iterator[tuple[str, str, Any]]:
-    """(path, top-level key, value) of each principal-naming input (policy documents are read above)."""
+def _keyed(value: Any, path: str, depth: int, top: str = "") -> Iterator[tuple[str, str, Any]]:
+    """(path, top-level key, value) of each input naming who receives rights: a principal (`principal`,
+    `granteePrincipal`, `principalArn`, `allowedPrincipals`…) or a master user (OpenSearch `masterUserArn`);
+    one value or a list of them. Policy documents are read by `_allows`."""
     if depth > _MAX_DEPTH:
         return
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for k, v in items:
-        p = f"{path}.{k}" if path else str(k)
-        top = p.split(".", 1)[0]
-        if _names_grantee(str(k)) and not isinstance(v, dict):  # one grantee or a list of them
-            named = [(f"{p}.{i}", e) for i, e in enumerate(v)] if isinstance(v, list) else [(p, v)]
-            yield from ((where, top, e) for where, e in named)
+        grantee = isinstance(k, str) and _GRANTEE_KEY.search(k) is not None
+        if grantee and not isinstance(v, (dict, list)):
+            yield f"{path}.{k}" if path else k, top or k, v
+        elif grantee and isinstance(v, list):
+            p = f"{path}.{k}" if path else k
+            yield from ((f"{p}.{i}", top or k, e) for i, e in enumerate(v) if not isinstance(e, (dict, list)))
         elif isinstance(v, (dict, list)):
-            yield from _keyed(v, p, depth + 1)
+            yield from _keyed(v, f"{path}.{k}" if path else str(k), depth + 1, top or str(k))
 
 
 def _allows(r: ResourceView) -> list[tuple[str, dict[str, Any]]]:
