@@ -33,6 +33,7 @@ from policies.core.iam.azure import (
 from policies.core.iam.azure_code_objects import inherit_written
 from policies.core.iam.azure_functions import DIRECTORY_ROLE_FUNCTIONS, ROLE_GRANTS
 from policies.core.iam.azure_runs_as import held_by, inherit, workload_keys
+from policies.core.iam.azure_vault_grants import self_grants_key_use
 from policies.core.iam.catalogue import functions, key_use
 from policies.core.iam.dynamic_groups import dynamic_holders
 from policies.core.iam.keys import identity, key_findings, policy_admins
@@ -59,6 +60,11 @@ DIRECTORY_ROLE_PATHS: dict[str, tuple[str, str]] = {
         "principalId",
     ),
     "azuread:index/directoryRoleMember:DirectoryRoleMember": ("roleObjectId", "memberObjectId"),
+    # round 84: a role held over an administrative unit reaches the people in it (all of them, for the gate)
+    "azuread:index/administrativeUnitRoleMember:AdministrativeUnitRoleMember": (
+        "roleObjectId",
+        "memberObjectId",
+    ),
 }
 _DIRECTORY_ROLE_OBJECT = "azuread:index/directoryRole:DirectoryRole"
 
@@ -69,7 +75,7 @@ def _directory_role(graph: StackGraph, d: ResourceView, fld: str) -> object:
     for r in graph.dependency_of(d, fld):
         if r.type == _DIRECTORY_ROLE_OBJECT:
             return r.input("templateId") or UNKNOWN
-    if d.type.endswith("DirectoryRoleMember"):
+    if d.type.endswith("RoleMember"):  # a role object id (of a unit's role too) names no template
         return UNKNOWN
     return d.input(fld)
 
@@ -258,7 +264,8 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
         first.setdefault(key, a.urn)
         roles.setdefault(key, []).append((perms, a))
         held.setdefault(key, set()).update(functions_of(perms))
-        uses[key] = uses.get(key, False) or uses_keys(perms)
+        # round 84: writing a vault's access policies is giving oneself its keys' use
+        uses[key] = uses.get(key, False) or uses_keys(perms) or self_grants_key_use(graph, perms, a)
     for g in azure_paths.grants(graph):  # Entra database administrators, Key Vault access policies
         if g.key is None:
             out.append((g.urn, unknown_message("objectId/sid", "the separation of duties")))

@@ -99,7 +99,13 @@ DIRECTORY_ROLE_FUNCTIONS: dict[str, str] = {
     "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "access rights",  # Privileged Authentication Administrator
     "fe930be7-5e62-47db-91af-98c3a49a38b1": "access rights",  # User Administrator
     "fdd7a751-b60b-444a-984c-02652fe8fa1c": "access rights",  # Groups Administrator
+    # round 84: resets the password and the MFA methods of every user without a directory role (people who
+    # hold only Azure roles, the key administrators among them), so it signs in as them
+    "c4e39bd9-1100-46d3-8c65-fb160da0071f": "access rights",  # Authentication Administrator
 }
+# Round 84: release (Secure Key Release) hands the key itself to an environment the key's release policy
+# admits, which key administrators write: more than use.
 KEY_USE: tuple[str, ...] = tuple(
-    f"Microsoft.KeyVault/vaults/keys/{op}/action" for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign")
+    f"Microsoft.KeyVault/vaults/keys/{op}/action"
+    for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign", "release")
 )

@@ -1,0 +1,114 @@
+"""Round-84 class (docs/pia-conditions.md, round 84). Wave 1, the paths an auditor asks about first: a person
+who writes a Key Vault's access policies gives itself its keys' use, Secure Key Release is key use, Key Vault
+data-plane roles on parent scopes, Authentication Administrator and directory roles held over an
+administrative unit. The cases are f33fe351 (on 66ccdf6e); each test that fails on the code before the fix
+says so."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+
+import pytest
+from ruletest import case, patch, res, run
+
+SOD = "require-separation-of-duties"
+MFA = "require-admin-mfa"
+USES = "administers keys and can also use them"
+DBA_RIGHTS = "0000000000aa holds 2 separated functions: access rights, database structure"
+SUB_RG = "/subscriptions/s/resourceGroups/"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # Pulumi's unknown value
+
+
+def _says(found: list[tuple[str, str]], fragment: str) -> bool:
+    return any(fragment in m for _, m in found)
+
+
+@pytest.mark.parametrize("stem", ["r84p-01", "r84p-02", "r84p-03", "r84p-04"])
+def test_a_key_administrator_who_may_self_grant_or_release_keys_uses_them(stem):
+    """Fails before (f33fe351): only data actions and access-policy permissions of the five cryptographic
+    operations counted as key use; writing an access-policy vault's policies and release did not."""
+    assert _says(run(SOD, case(stem)), USES)
+
+
+@pytest.mark.parametrize("stem", ["r84p-05", "r84p-06", "r84p-09"])
+def test_authentication_administrator_and_unit_roles_are_access_rights(stem):
+    """Fails before (f33fe351): Authentication Administrator was no access-rights role, and roles held over
+    an administrative unit were not read."""
+    assert _says(run(SOD, case(stem)), DBA_RIGHTS)
+
+
+def test_a_unit_role_named_by_a_literal_object_id_cannot_be_judged():
+    """Fails before (f33fe351): AdministrativeUnitRoleMember was not read at all."""
+    found = run(SOD, case("r84p-07"))
+    assert [n for n, _ in found] == ["au-ops-dba-admin"] and "roleObjectId" in found[0][1]
+
+
+def test_a_data_plane_role_on_a_management_group_counts_as_on_the_vault():
+    """Guard: blocked before and after (an assignment counts at any scope)."""
+    assert _says(run(SOD, case("r84p-08")), "database structure, key administration")
+
+
+@pytest.mark.parametrize("stem", [f"r84p-5{i}" for i in range(5)])
+def test_rbac_vaults_spared_release_readers_and_other_vaults_pass(stem):
+    assert run(SOD, case(stem)) == []
+
+
+@pytest.mark.parametrize(
+    "flag, blocks",
+    [(True, False), (False, True), (None, True), (UNKNOWN, True)],  # left out: ARM's default
+)
+def test_the_vaults_permission_model_decides(flag, blocks):
+    resources = copy.deepcopy(case("r84p-01"))
+    vault = next(r for r in resources if r["name"] == "vault-ap")
+    props = vault["inputs"]["properties"]
+    props.pop("enableRbacAuthorization")
+    if flag is not None:
+        props["enableRbacAuthorization"] = flag
+    assert _says(run(SOD, resources), USES) is blocks
+
+
+@pytest.mark.parametrize(
+    "scope, blocks",
+    [
+        (SUB_RG + "rg-other", False),  # another resource group
+        (SUB_RG + "rg-corpus/providers/Microsoft.KeyVault/vaults/kv-corpus", False),  # the RBAC vault
+        (SUB_RG + "rg-corpus", True),
+        ("/subscriptions/s", True),
+        ("/providers/Microsoft.Management/managementGroups/mg-corpus", True),  # a parent scope
+    ],
+)
+def test_the_policy_writers_scope_is_compared_with_the_vault(scope, blocks):
+    resources = patch(case("r84p-02"), "ra-kv-ops", scope=scope)
+    assert _says(run(SOD, resources), USES) is blocks
+
+
+def test_the_finding_names_the_policy_writer():
+    """A policy writer administers keys (it writes `accessPolicies`) and, on that vault, uses them."""
+    found = run(SOD, case("r84p-02"))
+    assert any(n == "ra-kv-ops" and "0000000000ac" in m and USES in m for n, m in found)
+
+
+def test_a_standing_unit_role_of_a_privileged_template_needs_pim():
+    """Fails before (f33fe351): require-admin-mfa read only assignments and members of directory roles."""
+    found = run(MFA, case("r84p-06"))
+    assert any(n == "au-keys-dba-admin" and "fe930be7" in m for n, m in found)
+    assert run(MFA, case("r84p-53")) == []
+
+
+def test_vaults_are_visited_only_by_persons_who_write_policies(monkeypatch):
+    """Counted, not timed: ten groups holding SQL DB Contributor never visit the vaults; the one policy writer
+    visits the access-policy vault once (fails before: the module did not exist)."""
+    grants = importlib.import_module("policies.core.iam.azure_vault_grants")
+    calls: list[str] = []
+    real = grants.reaches
+    monkeypatch.setattr(grants, "reaches", lambda g, a, v: calls.append(a.name) or real(g, a, v))
+    resources = case("r84p-02")
+    for i in range(10):
+        resources.append(res(f"ra-db-{i}", "azure-native:authorization:RoleAssignment", {
+            "principalId": f"00000000-0000-0000-0000-0000000001{i:02d}", "principalType": "Group",
+            "scope": SUB_RG + "rg-corpus",
+            "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/"
+                                "9b7fa17d-e63e-47b0-bb0a-15c516ac86ec"}))
+    assert _says(run(SOD, resources), USES)
+    assert calls == ["ra-kv-ops"]
