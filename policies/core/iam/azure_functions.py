@@ -1,6 +1,7 @@
 """R2016's functions as Azure operations: what a role must cover to hold database structure, access rights
-or key administration, the operations that grant roles, the Entra directory roles that hold access rights,
-and key use. Split from azure.py (round 29) to keep both under 400 lines."""
+or key administration (and, round 84, the SIEM logging that records them), the operations that grant roles,
+the Entra directory roles that hold access rights, and key use. Split from azure.py (round 29) to keep both
+under 400 lines."""
 
 from __future__ import annotations
 
@@ -88,6 +89,30 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Microsoft.KeyVault/managedHsm/keys/import/action",
             "Microsoft.KeyVault/managedHsm/keys/restore/action",
         ),
+    ),
+    # Round 84: what records the other functions in the SIEM (D36 §101 6th; R2016: log management by another
+    # team). A database or key administrator who may redirect, switch off or delete it acts unseen, so holding
+    # it beside a function is two. SQL Server and SQL DB Contributor are denied the auditing settings (their
+    # notActions: Microsoft's own split from SQL Security Manager).
+    "SIEM logging": (
+        (
+            "Microsoft.Insights/diagnosticSettings/write",
+            "Microsoft.Insights/diagnosticSettings/delete",
+            "Microsoft.Sql/servers/auditingSettings/write",
+            "Microsoft.Sql/servers/extendedAuditingSettings/write",
+            "Microsoft.Sql/servers/devOpsAuditingSettings/write",
+            "Microsoft.Sql/servers/databases/auditingSettings/write",
+            "Microsoft.Sql/servers/databases/extendedAuditingSettings/write",
+            "Microsoft.OperationalInsights/workspaces/write",
+            "Microsoft.OperationalInsights/workspaces/delete",
+            "Microsoft.OperationalInsights/workspaces/purge/action",
+            "Microsoft.OperationalInsights/workspaces/tables/write",
+            "Microsoft.OperationalInsights/workspaces/tables/delete",
+            "Microsoft.SecurityInsights/alertRules/write",
+            "Microsoft.SecurityInsights/alertRules/delete",
+            "Microsoft.SecurityInsights/automationRules/write",
+        ),
+        (),
     ),
 }
 # Entra directory roles that hold the access-rights function outside ARM: they grant roles, reset who can

@@ -112,3 +112,60 @@ def test_vaults_are_visited_only_by_persons_who_write_policies(monkeypatch):
                                 "9b7fa17d-e63e-47b0-bb0a-15c516ac86ec"}))
     assert _says(run(SOD, resources), USES)
     assert calls == ["ra-kv-ops"]
+
+
+# Wave 2 (cases 69fbcf35, on e8a46cb2): a person holding a function who may redirect, switch off or delete
+# what the SIEM records of it.
+SIEM = "SIEM logging"
+ROLE_ID = "5b0c1a2e-0000-4000-8000-00000000c0b2"
+
+
+@pytest.mark.parametrize("stem", [f"r84p-1{i}" for i in range(7)])
+def test_a_function_holder_who_may_silence_the_siem_holds_two_functions(stem):
+    """Fails before (69fbcf35): diagnostic settings, SQL auditing, the workspace and Sentinel's rules were
+    nobody's function."""
+    assert any("holds 2 separated functions" in m and SIEM in m for _, m in run(SOD, case(stem)))
+
+
+@pytest.mark.parametrize("stem", [f"r84p-6{i}" for i in range(4)])
+def test_the_soc_alone_readers_alerts_and_sql_server_contributor_pass(stem):
+    assert run(SOD, case(stem)) == []
+
+
+@pytest.mark.parametrize(
+    "action, blocks",
+    [
+        ("Microsoft.Insights/diagnosticSettings/write", True),
+        ("Microsoft.Insights/*", True),
+        ("Microsoft.Sql/servers/databases/extendedAuditingSettings/write", True),
+        ("Microsoft.OperationalInsights/workspaces/tables/delete", True),
+        ("Microsoft.Insights/diagnosticSettings/read", False),
+        ("Microsoft.Insights/metricAlerts/write", False),
+        ("Microsoft.SecurityInsights/incidents/read", False),
+    ],
+)
+def test_which_operations_silence_the_siem(action, blocks):
+    resources = patch(case("r84p-10"), "extra-role", permissions=[{"actions": [action]}])
+    assert (SIEM in str(run(SOD, resources))) is blocks
+
+
+def test_sql_db_and_server_contributor_are_denied_the_auditing_settings():
+    """Fails before (69fbcf35) once SIEM logging is a function: the transcribed notActions of both roles
+    stopped before the auditing settings, so the base stack's DBA would have held it."""
+    azure = importlib.import_module("policies.core.iam.azure")
+    for guid in ("9b7fa17d-e63e-47b0-bb0a-15c516ac86ec", "6d8ee4ec-f05a-4a1d-8b00-a9b17e38b437"):
+        r = azure.builtin_roles()[guid]
+        perms = [{k: r.get(k, []) for k in ("actions", "notActions", "dataActions", "notDataActions")}]
+        assert not azure.covers(perms, "Microsoft.Sql/servers/databases/auditingSettings/write")
+        assert not azure.covers(perms, "Microsoft.Sql/servers/databases/extendedAuditingSettings/write")
+        assert azure.functions_of(perms) == {"database structure"}
+
+
+def test_a_siem_function_holder_needs_mfa_like_any_function_holder():
+    """Fails before (69fbcf35): a SOC group that may silence the SIEM was no administrator, so a Conditional
+    Access policy excluding it still covered "the administrators"."""
+    resources = copy.deepcopy(case("r84p-60"))
+    ca = next(r for r in resources if r["name"] == "ca-mfa")
+    assert run(MFA, resources) == []
+    ca["inputs"]["conditions"]["users"]["excludedGroups"] = ["00000000-0000-0000-0000-0000000000ae"]
+    assert any("0000000000ae" in m for _, m in run(MFA, resources))
