@@ -120,14 +120,15 @@ SIEM = "SIEM logging"
 ROLE_ID = "5b0c1a2e-0000-4000-8000-00000000c0b2"
 
 
-@pytest.mark.parametrize("stem", [f"r84p-1{i}" for i in range(7)])
+@pytest.mark.parametrize("stem", [f"r84p-{i}" for i in range(10, 21)])
 def test_a_function_holder_who_may_silence_the_siem_holds_two_functions(stem):
-    """Fails before (69fbcf35): diagnostic settings, SQL auditing, the workspace and Sentinel's rules were
-    nobody's function."""
+    """Fails before (69fbcf35 for r84p-10 to -16, f1ed642c for the probe's -17 to -20): diagnostic settings,
+    SQL auditing, the workspace and Sentinel's rules, then its incidents, connectors, watchlists and
+    onboarding, were nobody's function."""
     assert any("holds 2 separated functions" in m and SIEM in m for _, m in run(SOD, case(stem)))
 
 
-@pytest.mark.parametrize("stem", [f"r84p-6{i}" for i in range(4)])
+@pytest.mark.parametrize("stem", [f"r84p-6{i}" for i in range(6)])
 def test_the_soc_alone_readers_alerts_and_sql_server_contributor_pass(stem):
     assert run(SOD, case(stem)) == []
 
@@ -142,6 +143,8 @@ def test_the_soc_alone_readers_alerts_and_sql_server_contributor_pass(stem):
         ("Microsoft.Insights/diagnosticSettings/read", False),
         ("Microsoft.Insights/metricAlerts/write", False),
         ("Microsoft.SecurityInsights/incidents/read", False),
+        ("Microsoft.SecurityInsights/incidents/*", True),  # Sentinel Responder's
+        ("Microsoft.SecurityInsights/incidents/comments/write", False),
     ],
 )
 def test_which_operations_silence_the_siem(action, blocks):
@@ -169,3 +172,9 @@ def test_a_siem_function_holder_needs_mfa_like_any_function_holder():
     assert run(MFA, resources) == []
     ca["inputs"]["conditions"]["users"]["excludedGroups"] = ["00000000-0000-0000-0000-0000000000ae"]
     assert any("0000000000ae" in m for _, m in run(MFA, resources))
+
+
+def test_a_pim_for_groups_eligibility_to_authentication_administrators_is_access_rights():
+    """Written after wave 1's fix (f1ed642c): the group path needed nothing new; fails on 66ccdf6e, where
+    Authentication Administrator was no access-rights role."""
+    assert any(DBA_RIGHTS in m for _, m in run(SOD, case("r84p-21")))
