@@ -136,6 +136,9 @@ DIRECTORY_ROLE_FUNCTIONS: dict[str, str] = {
     # round 84: resets the password and the MFA methods of every user without a directory role (people who
     # hold only Azure roles, the key administrators among them), so it signs in as them
     "c4e39bd9-1100-46d3-8c65-fb160da0071f": "access rights",  # Authentication Administrator
+    # round 84: they add credentials to any application or service principal, and sign in as it
+    "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "access rights",  # Application Administrator
+    "158c047a-c907-4556-b7ef-446551a6b5f7": "access rights",  # Cloud Application Administrator
 }
 # Round 84: release (Secure Key Release) hands the key itself to an environment the key's release policy
 # admits, which key administrators write: more than use.

@@ -178,3 +178,60 @@ def test_a_pim_for_groups_eligibility_to_authentication_administrators_is_access
     """Written after wave 1's fix (f1ed642c): the group path needed nothing new; fails on 66ccdf6e, where
     Authentication Administrator was no access-rights role."""
     assert any(DBA_RIGHTS in m for _, m in run(SOD, case("r84p-21")))
+
+
+# Probe of wave 1 (cases c100753d, on 42de1916): custom directory roles and roles defined elsewhere.
+@pytest.mark.parametrize("stem", ["r84p-22", "r84p-23", "r84p-24"])
+def test_a_custom_directory_role_that_changes_members_owners_or_credentials_is_access_rights(stem):
+    """Fails before (c100753d): only built-in templates counted; a custom role counted for nothing."""
+    assert any(DBA_RIGHTS in m for _, m in run(SOD, case(stem)))
+
+
+def test_a_directory_role_neither_built_in_nor_of_the_stack_cannot_be_judged():
+    """Fails before (c100753d): an unknown template counted for nothing."""
+    found = run(SOD, case("r84p-25"))
+    assert [n for n, _ in found] == ["dba-eligible-elsewhere"] and "neither a built-in" in found[0][1]
+
+
+@pytest.mark.parametrize("stem", ["r84p-66", "r84p-67"])
+def test_a_custom_reader_role_or_one_function_passes(stem):
+    assert run(SOD, case(stem)) == []
+
+
+@pytest.mark.parametrize(
+    "actions, blocks",
+    [
+        (["microsoft.directory/groups.security/members/update"], True),
+        (["microsoft.directory/groups/allProperties/allTasks"], True),
+        (["microsoft.directory/applications/credentials/update"], True),
+        (["microsoft.directory/users/password/update"], False),  # a password alone: the victim's MFA stays
+        (["microsoft.directory/groups/basic/update"], False),
+        ([UNKNOWN], None),  # cannot be read: blocks with its own message
+    ],
+)
+def test_which_custom_directory_actions_are_access_rights(actions, blocks):
+    resources = patch(case("r84p-22"), "custom-dir-role", permissions=[{"allowedResourceActions": actions}])
+    found = run(SOD, resources)
+    if blocks is None:
+        assert any("cannot be read" in m for _, m in found)
+    else:
+        assert any(DBA_RIGHTS in m for _, m in found) is blocks
+
+
+def test_a_custom_role_named_by_its_literal_id_is_read_as_the_stacks():
+    """A grant naming the stack's custom role by its literal template id, not fed from it."""
+    resources = copy.deepcopy(case("r84p-22"))
+    role = next(r for r in resources if r["name"] == "custom-dir-role")
+    role["inputs"]["templateId"] = "22222222-3333-4444-5555-666666666601"
+    grant = next(r for r in resources if r["name"] == "dba-eligible-custom")
+    grant.pop("refs")
+    assert any(DBA_RIGHTS in m for _, m in run(SOD, resources))
+
+
+@pytest.mark.parametrize(
+    "template", ["9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", "158c047a-c907-4556-b7ef-446551a6b5f7"]
+)
+def test_application_administrators_are_access_rights(template):
+    """Fails before (c100753d): they add credentials to any service principal, which holds Azure roles."""
+    resources = patch(case("r84p-25"), "dba-eligible-elsewhere", roleDefinitionId=template)
+    assert any(DBA_RIGHTS in m for _, m in run(SOD, resources))
