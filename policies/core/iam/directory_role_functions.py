@@ -2,9 +2,9 @@
 role is read from `DIRECTORY_ROLE_FUNCTIONS` (access rights) or known to hold none (the other privileged
 roles, judged for MFA by `standing_roles`, and the readers); a custom directory role of the stack holds access
 rights when one of its allowed actions changes who is in a group or who may sign in as an application or
-service principal (members, owners, credentials: "allProperties/allTasks" covers them). Any other role id (a
-custom role defined elsewhere) cannot be judged and blocks, as a custom role whose permissions cannot be read
-does."""
+service principal (members, owners, credentials: "allProperties/allTasks" covers them), and one whose
+permissions cannot be read blocks. Any other role id (a built-in role the gate does not know, a custom role
+defined elsewhere) cannot be judged: it counts as a function of its own, which blocks beside any other."""
 
 from __future__ import annotations
 
@@ -75,8 +75,9 @@ def role_function(
         return None, None
     if (custom := _custom_by_id(graph).get(t)) is not None:
         return _custom(custom)
-    return None, (
-        f"directory role {t} is neither a built-in role the gate knows nor a custom directory role of this "
-        "stack, so whether it changes group members or sign-in cannot be judged; declare the custom role "
-        "in this stack (CustomDirectoryRole) or name a built-in template"
-    )
+    # may hold access rights: counted as a function of its own, so it blocks beside any other (alone, it is
+    # its holder's one function: a device team's Intune Administrator passes)
+    return (
+        f"directory role {t} (neither a built-in role the gate knows nor a custom directory role of this "
+        "stack, so it may hold access rights; declare it as a CustomDirectoryRole of the stack)"
+    ), None
