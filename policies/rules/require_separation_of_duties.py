@@ -31,9 +31,11 @@ from policies.core.iam.azure import (
     uses_keys,
 )
 from policies.core.iam.azure_code_objects import inherit_written
-from policies.core.iam.azure_functions import DIRECTORY_ROLE_FUNCTIONS, ROLE_GRANTS
+from policies.core.iam.azure_functions import ROLE_GRANTS
 from policies.core.iam.azure_runs_as import held_by, inherit, workload_keys
+from policies.core.iam.azure_vault_grants import self_grants_key_use
 from policies.core.iam.catalogue import functions, key_use
+from policies.core.iam.directory_role_functions import role_function
 from policies.core.iam.dynamic_groups import dynamic_holders
 from policies.core.iam.keys import identity, key_findings, policy_admins
 from policies.core.iam.principals import AwsPrincipal, aws_principals, external_grants
@@ -59,6 +61,11 @@ DIRECTORY_ROLE_PATHS: dict[str, tuple[str, str]] = {
         "principalId",
     ),
     "azuread:index/directoryRoleMember:DirectoryRoleMember": ("roleObjectId", "memberObjectId"),
+    # round 84: a role held over an administrative unit reaches the people in it (all of them, for the gate)
+    "azuread:index/administrativeUnitRoleMember:AdministrativeUnitRoleMember": (
+        "roleObjectId",
+        "memberObjectId",
+    ),
 }
 _DIRECTORY_ROLE_OBJECT = "azuread:index/directoryRole:DirectoryRole"
 
@@ -69,7 +76,7 @@ def _directory_role(graph: StackGraph, d: ResourceView, fld: str) -> object:
     for r in graph.dependency_of(d, fld):
         if r.type == _DIRECTORY_ROLE_OBJECT:
             return r.input("templateId") or UNKNOWN
-    if d.type.endswith("DirectoryRoleMember"):
+    if d.type.endswith("RoleMember"):  # a role object id (of a unit's role too) names no template
         return UNKNOWN
     return d.input(fld)
 
@@ -258,7 +265,8 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
         first.setdefault(key, a.urn)
         roles.setdefault(key, []).append((perms, a))
         held.setdefault(key, set()).update(functions_of(perms))
-        uses[key] = uses.get(key, False) or uses_keys(perms)
+        # round 84: writing a vault's access policies is giving oneself its keys' use
+        uses[key] = uses.get(key, False) or uses_keys(perms) or self_grants_key_use(graph, perms, a)
     for g in azure_paths.grants(graph):  # Entra database administrators, Key Vault access policies
         if g.key is None:
             out.append((g.urn, unknown_message("objectId/sid", "the separation of duties")))
@@ -272,15 +280,7 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
         uses[key] = uses.get(key, False) or g.uses_keys
     inherit(graph, roles, workloads, held, uses)  # round 80: code run as a managed identity
     inherit_written(graph, roles, workloads, held, uses)  # round 83: the package or image it runs
-    for d, (role_fld, who) in ((d, f) for t, f in DIRECTORY_ROLE_PATHS.items() for d in graph.by_type(t)):
-        role, key = _directory_role(graph, d, role_fld), object_key(graph, d, who)
-        if is_unknown(role) or (key is None and str(role).lower() in DIRECTORY_ROLE_FUNCTIONS):
-            out.append((d.urn, unknown_message(f"{role_fld}/{who}", "the separation of duties")))
-            continue
-        fn = DIRECTORY_ROLE_FUNCTIONS.get(str(role).lower())
-        if fn is not None and key is not None:
-            first.setdefault(key, d.urn)
-            held.setdefault(key, set()).add(fn)
+    out.extend(_directory_roles(graph, held, first))
     out.extend(
         (u, unknown_message("groupObjectId/memberObjectId", "whose rights the group passes on"))
         for u in inherit_through_groups(graph, held, first)
@@ -302,6 +302,26 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
             out.append(
                 (first[key], f"principal {key} administers keys and can also use them (decrypt/unwrap/sign)")
             )
+    return out
+
+
+def _directory_roles(
+    graph: StackGraph, held: dict[str, set[str]], first: dict[str, str]
+) -> list[tuple[str, str]]:
+    """Entra directory roles held (assigned, eligible, as members, over a unit): their function to their
+    holder; a role or holder that cannot be read blocks (round 84: custom roles read, others refused)."""
+    out = []
+    for d, (role_fld, who) in ((d, f) for t, f in DIRECTORY_ROLE_PATHS.items() for d in graph.by_type(t)):
+        role, key = _directory_role(graph, d, role_fld), object_key(graph, d, who)
+        if is_unknown(role):
+            out.append((d.urn, unknown_message(f"{role_fld}/{who}", "the separation of duties")))
+            continue
+        fn, problem = role_function(graph, d, role_fld, role)
+        if problem is not None or (key is None and fn is not None):
+            out.append((d.urn, problem or unknown_message(f"{role_fld}/{who}", "the separation of duties")))
+        elif fn is not None and key is not None:
+            first.setdefault(key, d.urn)
+            held.setdefault(key, set()).add(fn)
     return out
 
 

@@ -1,6 +1,7 @@
 """R2016's functions as Azure operations: what a role must cover to hold database structure, access rights
-or key administration, the operations that grant roles, the Entra directory roles that hold access rights,
-and key use. Split from azure.py (round 29) to keep both under 400 lines."""
+or key administration (and, round 84, the SIEM logging that records them), the operations that grant roles,
+the Entra directory roles that hold access rights, and key use. Split from azure.py (round 29) to keep both
+under 400 lines."""
 
 from __future__ import annotations
 
@@ -89,6 +90,39 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Microsoft.KeyVault/managedHsm/keys/restore/action",
         ),
     ),
+    # Round 84: what records the other functions in the SIEM (D36 §101 6th; R2016: log management by another
+    # team). A database or key administrator who may redirect, switch off or delete it acts unseen, so holding
+    # it beside a function is two. SQL Server and SQL DB Contributor are denied the auditing settings (their
+    # notActions: Microsoft's own split from SQL Security Manager).
+    "SIEM logging": (
+        (
+            "Microsoft.Insights/diagnosticSettings/write",
+            "Microsoft.Insights/diagnosticSettings/delete",
+            "Microsoft.Sql/servers/auditingSettings/write",
+            "Microsoft.Sql/servers/extendedAuditingSettings/write",
+            "Microsoft.Sql/servers/devOpsAuditingSettings/write",
+            "Microsoft.Sql/servers/databases/auditingSettings/write",
+            "Microsoft.Sql/servers/databases/extendedAuditingSettings/write",
+            "Microsoft.OperationalInsights/workspaces/write",
+            "Microsoft.OperationalInsights/workspaces/delete",
+            "Microsoft.OperationalInsights/workspaces/purge/action",
+            "Microsoft.OperationalInsights/workspaces/tables/write",
+            "Microsoft.OperationalInsights/workspaces/tables/delete",
+            "Microsoft.SecurityInsights/alertRules/write",
+            "Microsoft.SecurityInsights/alertRules/delete",
+            "Microsoft.SecurityInsights/automationRules/write",
+            "Microsoft.SecurityInsights/automationRules/delete",
+            # closing one's own incident, disconnecting a source, allow-listing oneself, offboarding Sentinel
+            "Microsoft.SecurityInsights/incidents/write",
+            "Microsoft.SecurityInsights/incidents/delete",
+            "Microsoft.SecurityInsights/dataConnectors/write",
+            "Microsoft.SecurityInsights/dataConnectors/delete",
+            "Microsoft.SecurityInsights/watchlists/write",
+            "Microsoft.SecurityInsights/watchlists/watchlistItems/write",
+            "Microsoft.SecurityInsights/onboardingStates/delete",
+        ),
+        (),
+    ),
 }
 # Entra directory roles that hold the access-rights function outside ARM: they grant roles, reset who can
 # sign in, or change group membership (and so the Azure roles groups hold); Global Administrator can also
@@ -99,7 +133,16 @@ DIRECTORY_ROLE_FUNCTIONS: dict[str, str] = {
     "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "access rights",  # Privileged Authentication Administrator
     "fe930be7-5e62-47db-91af-98c3a49a38b1": "access rights",  # User Administrator
     "fdd7a751-b60b-444a-984c-02652fe8fa1c": "access rights",  # Groups Administrator
+    # round 84: resets the password and the MFA methods of every user without a directory role (people who
+    # hold only Azure roles, the key administrators among them), so it signs in as them
+    "c4e39bd9-1100-46d3-8c65-fb160da0071f": "access rights",  # Authentication Administrator
+    # round 84: they add credentials to any application or service principal, and sign in as it
+    "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "access rights",  # Application Administrator
+    "158c047a-c907-4556-b7ef-446551a6b5f7": "access rights",  # Cloud Application Administrator
 }
+# Round 84: release (Secure Key Release) hands the key itself to an environment the key's release policy
+# admits, which key administrators write: more than use.
 KEY_USE: tuple[str, ...] = tuple(
-    f"Microsoft.KeyVault/vaults/keys/{op}/action" for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign")
+    f"Microsoft.KeyVault/vaults/keys/{op}/action"
+    for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign", "release")
 )

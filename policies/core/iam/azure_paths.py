@@ -63,7 +63,7 @@ KEY_ADMIN = frozenset(
         "restore",
     }
 )
-KEY_USE = frozenset({"all", "decrypt", "encrypt", "unwrapkey", "wrapkey", "sign"})
+KEY_USE = frozenset({"all", "decrypt", "encrypt", "unwrapkey", "wrapkey", "sign", "release"})  # 84: release
 
 
 @dataclass

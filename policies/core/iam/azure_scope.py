@@ -51,6 +51,8 @@ NAMES = {
     # round 83: where a person may write the code an identity runs (iam/azure_code_objects.py)
     "azure-native:storage:StorageAccount": "accountName",
     "azure-native:containerregistry:Registry": "registryName",
+    # round 84: a vault on access policies, which a vault writer may change (iam/azure_vault_grants.py)
+    "azure-native:keyvault:Vault": "vaultName",
 }
 
 

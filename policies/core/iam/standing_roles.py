@@ -15,6 +15,7 @@ from policies.core.view import ResourceView, StackGraph, is_unknown
 ACTIVATED_ROLE = "azuread:index/directoryRole:DirectoryRole"
 ROLE_MEMBER = "azuread:index/directoryRoleMember:DirectoryRoleMember"
 CUSTOM_ROLE = "azuread:index/customDirectoryRole:CustomDirectoryRole"
+UNIT_ROLE_MEMBER = "azuread:index/administrativeUnitRoleMember:AdministrativeUnitRoleMember"  # round 84
 # Beyond the access-rights roles: the roles that change authentication methods, sign-in policies or the
 # applications that sign in (Microsoft marks them privileged).
 PRIVILEGED: dict[str, str] = {
@@ -92,7 +93,7 @@ def _custom(graph: StackGraph, r: ResourceView, fld: str) -> list[tuple[str, str
 
 def standing_privileged_roles(graph: StackGraph) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    for r in graph.by_type(DIRECTORY_ROLE, ROLE_MEMBER):
+    for r in graph.by_type(DIRECTORY_ROLE, ROLE_MEMBER, UNIT_ROLE_MEMBER):
         fld = "roleId" if r.type == DIRECTORY_ROLE else "roleObjectId"
         custom = _custom(graph, r, fld)
         if custom is not None:
