@@ -30,6 +30,9 @@ NAMED_REFS: dict[str, str] = {
 }
 _BARE_NAME = re.compile(r"^[a-z0-9]{3,24}$")  # a storage account name (an id or URL there is scanned as such)
 _SERVER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$")  # a logical SQL server (its host label)
+# Round 83: an elastic job target group's member: the agent connects to the server and runs the job's steps
+# there (an excluded member names a server the group also includes).
+_MEMBER = re.compile(r"^members\.\d+\.serverName$")
 _IDENTITY_ACCOUNT = re.compile(r"(?i)__account_?name$")  # `…__accountName`, as a setting `…__ACCOUNT_NAME`
 
 
@@ -59,7 +62,7 @@ def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
     )
     if target is not None:
         return ("named", f"{target}|{s}", False)
-    if key == "serverName" and path == "output.serverName" and _SERVER_NAME.match(s):
+    if key == "serverName" and (path == "output.serverName" or _MEMBER.match(path)) and _SERVER_NAME.match(s):
         return ("host", f"{s}.database.windows.net", False)  # round 81: an elastic job step's output server
     if len(s) == 36 and (key_search(GUID_KEY, key) or (connector and key == "username")) and GUID.match(s):
         return ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID (and

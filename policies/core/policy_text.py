@@ -15,7 +15,15 @@ import json
 import re
 from typing import Any
 
-from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, hides_text, may_encode
+from policies.core.encodings import (
+    B64_KEYS,
+    b64_contract,
+    decoded_text,
+    embedded_b64,
+    embedded_encoded,
+    hides_text,
+    may_encode,
+)
 from policies.core.iam.statements import as_list
 
 # A principal (its key may be spelt with JSON escapes) or a policy field filled in at run time (`Policy.$`,
@@ -127,6 +135,8 @@ def decoded(text: str, key: object) -> tuple[str, ...]:
         out.append(plain)
     if not out and any(d in text for d in _DECODERS):
         out += embedded_b64(text)
+    if not out and len(text) >= 20:
+        out += embedded_encoded(text)  # round 83: a JWT, base64url or Z85 word inside a longer text
     return tuple(out)
 
 
