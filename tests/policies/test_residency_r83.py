@@ -1,0 +1,115 @@
+"""Red-team round 83 of the residency pack: encoded words inside a longer text (a JWT in a header line or a
+command, Z85 or base64url after a label, a script's literal), read by the scanner and the policy reader
+(policies/core/encodings.py `embedded_encoded`); an elastic job target group's member server
+(policies/core/named_refs.py) (corpus: tests/corpus/residency/*/r83-*.yaml).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from policy_testlib import ALLOWED, OWN, REPLICATION, RESOLVED, graph, messages, pinned_res, res, unresolved
+
+from policies.core.encodings import embedded_encoded
+from policies.core.policy_text import decoded
+from policies.core.references import scan
+
+FN = "aws:lambda/function:Function"
+US_URL = "https://dossier-drop.s3.us-east-1.amazonaws.com/in/"
+_Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#"
+
+
+def _z85(raw: bytes) -> str:
+    """ZeroMQ RFC 32: big-endian 4-byte groups as 5 digits of base 85; the sender pads to 4 bytes."""
+    raw += b"\0" * (-len(raw) % 4)
+    groups = (int.from_bytes(raw[i:i + 4], "big") for i in range(0, len(raw), 4))
+    return "".join("".join(_Z85[n // 85 ** k % 85] for k in range(4, -1, -1)) for n in groups)
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _jwt(claims: dict) -> str:
+    head = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    return f"{head}.{_b64url(json.dumps(claims).encode())}.{_b64url(bytes(range(32)))}"
+
+
+def _policy_of(account: str) -> dict:
+    return {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:role/reporting"},
+        "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::eloket-data/*"]}]}
+
+
+def _hosts(value: str) -> set[str]:
+    return {r.value for r in scan({"environment": {"variables": {"X": value}}}) if r.kind in ("url", "host")}
+
+
+@pytest.mark.parametrize("text", [
+    "Authorization: Bearer {jwt}",                                           # r83-01: a header line
+    "curl -sf -H 'Authorization: Bearer {jwt}' https://api.vlaanderen.be/x",  # r83-02: a command
+    "mode=push retries=3 target {z85} timeout=30",                           # r83-03: a settings line
+    "mode=push;target={z85};retries=3",                                      # the same after a label
+    '_T = "{z85}"\nreq = Request(_unpack(_T), data=body, method="PUT")',     # r83-04: a script's literal
+    "upload {b64url} now",                                                   # base64url, no decoder word
+])
+def test_an_encoded_word_inside_a_longer_text_is_read(text):
+    """Round 82's lead 1: base64url, Z85 and a JWT's claims are decoded inside a text, not only whole."""
+    value = text.format(jwt=_jwt({"sub": "export", "upload": US_URL}), z85=_z85(US_URL.encode()),
+                        b64url=_b64url(US_URL.encode() + b"?k=~~~~"))  # `-` in it
+    assert any(US_URL in t for t in embedded_encoded(value)), embedded_encoded(value)
+    found = [r for r in scan({"environment": {"variables": {"X": value}}}) if "(decoded)" in r.path]
+    assert any("us-east-1" in r.value for r in found), found
+
+
+def test_plain_words_and_random_tokens_in_a_text_stay_unread():
+    """What is no encoding of text decodes to nothing: names, hosts, ARNs, a key, a hash."""
+    text = ("aws s3 cp s3://eloket-artifacts-eu/policy-sync.zip . --region eu-west-1 "
+            "arn:aws:iam::123456789012:role/eloket-dossier-export eloket-dossier-export-function-prod "
+            f"sha256:{'ab12' * 16} key={_z85(bytes(range(3, 243, 3)))} id={_b64url(bytes(range(7, 247, 7)))}")
+    assert embedded_encoded(text) == ()
+
+
+def test_a_policy_in_a_jwt_inside_a_command_is_read_as_a_grant():
+    """r83-02: the policy reader decodes the JWT's claims inside a curl command and reads the policy."""
+    def command(account: str) -> str:
+        return f"curl -sf -H 'Authorization: Bearer {_jwt({'policy': _policy_of(account)})}' https://x.vlaanderen.be"
+
+    assert any("444455556666" in t for t in decoded(command("444455556666"), "C"))
+    view = pinned_res(FN, "f", {"environment": {"variables": {"C": command("444455556666")}}})
+    found = messages(REPLICATION, view, ALLOWED)
+    assert found and all("444455556666" in m for m in found), found
+    own = pinned_res(FN, "f", {"environment": {"variables": {"C": command("123456789012")}}})
+    assert messages(REPLICATION, own, ALLOWED) == []
+
+
+def test_own_values_inside_a_text_pass():
+    """good/r83-01: a bearer token issued and addressed by the own domain, a Z85 target on it."""
+    token = _jwt({"iss": "https://login.vlaanderen.be", "aud": "https://api.vlaanderen.be/dossiers"})
+    target = _z85(b"https://api.vlaanderen.be/dossiers/intake/")
+    view = pinned_res(FN, "f", {"environment": {"variables": {
+        "H": f"Authorization: Bearer {token}", "S": f"mode=push target {target} timeout=30"}}})
+    assert messages(REPLICATION, view, ALLOWED) == []
+    assert "api.vlaanderen.be" in str(_hosts(f"mode=push target {target} timeout=30"))
+
+
+def _target_group(*members: dict) -> object:
+    return res("azure-native:sql:JobTargetGroup", "g", {
+        "resourceGroupName": "rg-weu", "serverName": "sql", "jobAgentName": "a", "targetGroupName": "t",
+        "members": list(members)})
+
+
+def test_an_elastic_job_target_groups_member_server_must_be_the_stacks():
+    """r83-07: the agent runs the job's steps on every server its target group includes, named bare."""
+    group = _target_group({"type": "SqlServer", "membershipType": "Include", "serverName": "partner-sql"})
+    found = [m for _, m in messages(RESOLVED, graph(group), ALLOWED)]
+    assert found == [unresolved("members.0.serverName", "partner-sql.database.windows.net")], found
+    server = res("azure-native:sql:Server", "p", {"resourceGroupName": "rg-weu", "serverName": "partner-sql",
+                                                   "location": "westeurope",
+                                                   "id": f"{OWN}/Microsoft.Sql/servers/partner-sql"})
+    assert messages(RESOLVED, graph(group, server), ALLOWED) == []
+    own = _target_group({"type": "SqlDatabase", "membershipType": "Exclude", "serverName": "partner-sql",
+                         "databaseName": "scratch"})
+    assert messages(RESOLVED, graph(own, server), ALLOWED) == []   # good/r83-04
