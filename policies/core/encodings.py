@@ -236,6 +236,8 @@ def embedded_encoded(s: str) -> tuple[str, ...]:
     `Authorization: Bearer` line or a command (its claims), a base64url, Z85, base64 or base85 word (also
     after a `name=` or `name:` label) of 20 or more characters. A whole value is decoded_text's."""
     out: list[str] = []
+    if "\\\n" in s:  # a shell line continuation (inside double quotes too) joins what it cuts
+        s = s.replace("\\\n", "")
     if "eyJ" in s:
         for m in _JWT_IN.finditer(s):
             if (raw := _b64url(m.group(1))) is not None and (text := _text(raw)) is not None:

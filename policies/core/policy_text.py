@@ -88,7 +88,7 @@ def _other_encodings(text: str) -> bool:
     # Round 82: a value in an alphabet the runs cut (Z85, Ascii85 without its frame), one layer: the text
     # itself, or a quoted word of 64 or more characters of a repr (`'…',`, `'…'}`; its escapes undone).
     return any((plain := decoded_text(word)) is not None and plain != word and may_hold(plain)
-               for word in _words(text))
+               for word in _words(text)) or any(may_hold(plain) for plain in embedded_encoded(text))
 
 
 def _words(text: str) -> list[str]:
@@ -133,10 +133,11 @@ def decoded(text: str, key: object) -> tuple[str, ...]:
             out.append(plain)
     elif may_encode(text) and (plain := decoded_text(text)) is not None:
         out.append(plain)
+    decoded_whole = bool(out)
     if not out and any(d in text for d in _DECODERS):
         out += embedded_b64(text)
-    if not out and len(text) >= 20:
-        out += embedded_encoded(text)  # round 83: a JWT, base64url or Z85 word inside a longer text
+    if not decoded_whole and len(text) >= 20:  # round 83: a JWT, base64url or Z85 word inside a longer text
+        out += [t for t in embedded_encoded(text) if t not in out]
     return tuple(out)
 
 
