@@ -113,3 +113,65 @@ def test_an_elastic_job_target_groups_member_server_must_be_the_stacks():
     own = _target_group({"type": "SqlDatabase", "membershipType": "Exclude", "serverName": "partner-sql",
                          "databaseName": "scratch"})
     assert messages(RESOLVED, graph(own, server), ALLOWED) == []   # good/r83-04
+
+
+# Wave 2: probes of wave 1's fix, and names written in another case.
+
+def test_a_z85_policy_after_a_label_naming_a_bare_account_is_a_grant():
+    """r83-08: `policy=<Z85>` inside a settings line, its principal a bare account id (no ARN the scanner
+    sees): the policy prefilter reads the word too; the own account's passes (good/r83-07)."""
+    def line(account: str) -> str:
+        doc = _policy_of(account)
+        doc["Statement"][0]["Principal"] = {"AWS": account}
+        return f"bucket=eloket-data policy={_z85(json.dumps(doc).encode())} mode=replace"
+
+    view = pinned_res(FN, "f", {"environment": {"variables": {"S": line("444455556666")}}})
+    found = messages(REPLICATION, view, ALLOWED)
+    assert found and all("444455556666" in m for m in found), found
+    own = pinned_res(FN, "f", {"environment": {"variables": {"S": line("123456789012")}}})
+    assert messages(REPLICATION, own, ALLOWED) == []
+
+
+def test_a_jwt_cut_by_a_shell_line_continuation_is_read():
+    """r83-11: inside double quotes the shell drops a backslash-newline, so the token is whole at run time."""
+    token = _jwt({"sub": "export", "upload": US_URL})
+    script = (f'CFG="{token[:70]}\\\n{token[70:]}"\n'
+              'DEST="$(printf %s "$CFG" | base64 -d)"\naws s3 cp x "$DEST"\n')
+    assert any(US_URL in t for t in embedded_encoded(script))
+    found = [r for r in scan({"content": script}) if "(decoded)" in r.path]
+    assert any("us-east-1" in r.value for r in found), found
+
+
+def test_an_encoded_word_is_read_beside_a_decoder_words_literal():
+    """A harmless base64 literal a script decodes does not hide a Z85 word beside it."""
+    text = f"echo aGVsbG8gZnJvbSB0aGUgZXhwb3J0 | base64 -d; target {_z85(US_URL.encode())}"
+    found = [r for r in scan({"environment": {"variables": {"X": text}}}) if "(decoded)" in r.path]
+    assert any("us-east-1" in r.value for r in found), found
+
+
+@pytest.mark.parametrize("inputs,path,host", [
+    ({"members": [{"type": "SqlServer", "membershipType": "Include", "serverName": "SQL-Partner"}]},
+     "members.0.serverName", "sql-partner.database.windows.net"),                            # r83-12
+    ({"output": {"serverName": "Sql-Partner", "databaseName": "x", "tableName": "t"}},
+     "output.serverName", "sql-partner.database.windows.net"),                               # r83-13
+])
+def test_a_sql_server_named_in_another_case_is_the_same_server(inputs, path, host):
+    """Azure compares resource names without case and DNS ignores it: the name is read lowered."""
+    refs = [(r.path, r.value) for r in scan(inputs)]
+    assert (path, host) in refs, refs
+
+
+def test_a_storage_account_named_in_another_case_is_the_same_account():
+    """r83-14: a Cost Management export's bare `storageAccount` of mixed case is the same account."""
+    inputs = {"deliveryInfo": {"destination": {"storageAccount": "FinopsPartner"}}}
+    refs = [(r.kind, r.value) for r in scan(inputs)]
+    assert ("named", "azure-native:storage:StorageAccount|finopspartner") in refs, refs
+
+
+def test_the_stacks_own_server_in_upper_case_resolves():
+    """good/r83-05: the own server written in upper case resolves to it."""
+    group = _target_group({"type": "SqlServer", "membershipType": "Include", "serverName": "SQL-DOSIS-NE"})
+    server = res("azure-native:sql:Server", "s", {"resourceGroupName": "rg-weu", "serverName": "sql-dosis-ne",
+                                                   "location": "northeurope",
+                                                   "id": f"{OWN}/Microsoft.Sql/servers/sql-dosis-ne"})
+    assert messages(RESOLVED, graph(group, server), ALLOWED) == []
