@@ -43,6 +43,21 @@ def _policy_of(account: str) -> dict:
         "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::eloket-data/*"]}]}
 
 
+def _only_the_other_account_blocks(setting) -> None:
+    """A function whose setting `setting(account)` grants that account: another's is found, the own passes."""
+    views = {a: pinned_res(FN, "f", {"environment": {"variables": {"S": setting(a)}}})
+             for a in ("444455556666", "123456789012")}
+    found = messages(REPLICATION, views["444455556666"], ALLOWED)
+    assert found and all("444455556666" in m for m in found), found
+    assert messages(REPLICATION, views["123456789012"], ALLOWED) == []
+
+
+def _server(name: str) -> object:
+    inputs = {"resourceGroupName": "rg-weu", "serverName": name, "location": "westeurope",
+              "id": f"{OWN}/Microsoft.Sql/servers/{name}"}
+    return res("azure-native:sql:Server", name, inputs)
+
+
 def _hosts(value: str) -> set[str]:
     return {r.value for r in scan({"environment": {"variables": {"X": value}}}) if r.kind in ("url", "host")}
 
@@ -78,11 +93,7 @@ def test_a_policy_in_a_jwt_inside_a_command_is_read_as_a_grant():
         return f"curl -sf -H 'Authorization: Bearer {_jwt({'policy': _policy_of(account)})}' https://x.vlaanderen.be"
 
     assert any("444455556666" in t for t in decoded(command("444455556666"), "C"))
-    view = pinned_res(FN, "f", {"environment": {"variables": {"C": command("444455556666")}}})
-    found = messages(REPLICATION, view, ALLOWED)
-    assert found and all("444455556666" in m for m in found), found
-    own = pinned_res(FN, "f", {"environment": {"variables": {"C": command("123456789012")}}})
-    assert messages(REPLICATION, own, ALLOWED) == []
+    _only_the_other_account_blocks(command)
 
 
 def test_own_values_inside_a_text_pass():
@@ -104,11 +115,9 @@ def _target_group(*members: dict) -> object:
 def test_an_elastic_job_target_groups_member_server_must_be_the_stacks():
     """r83-07: the agent runs the job's steps on every server its target group includes, named bare."""
     group = _target_group({"type": "SqlServer", "membershipType": "Include", "serverName": "partner-sql"})
-    found = [m for _, m in messages(RESOLVED, graph(group), ALLOWED)]
-    assert found == [unresolved("members.0.serverName", "partner-sql.database.windows.net")], found
-    server = res("azure-native:sql:Server", "p", {"resourceGroupName": "rg-weu", "serverName": "partner-sql",
-                                                   "location": "westeurope",
-                                                   "id": f"{OWN}/Microsoft.Sql/servers/partner-sql"})
+    expected = unresolved("members.0.serverName", "partner-sql.database.windows.net")
+    assert [m for _, m in messages(RESOLVED, graph(group), ALLOWED)] == [expected]
+    server = _server("partner-sql")
     assert messages(RESOLVED, graph(group, server), ALLOWED) == []
     own = _target_group({"type": "SqlDatabase", "membershipType": "Exclude", "serverName": "partner-sql",
                          "databaseName": "scratch"})
@@ -125,11 +134,7 @@ def test_a_z85_policy_after_a_label_naming_a_bare_account_is_a_grant():
         doc["Statement"][0]["Principal"] = {"AWS": account}
         return f"bucket=eloket-data policy={_z85(json.dumps(doc).encode())} mode=replace"
 
-    view = pinned_res(FN, "f", {"environment": {"variables": {"S": line("444455556666")}}})
-    found = messages(REPLICATION, view, ALLOWED)
-    assert found and all("444455556666" in m for m in found), found
-    own = pinned_res(FN, "f", {"environment": {"variables": {"S": line("123456789012")}}})
-    assert messages(REPLICATION, own, ALLOWED) == []
+    _only_the_other_account_blocks(line)
 
 
 def test_a_jwt_cut_by_a_shell_line_continuation_is_read():
@@ -171,7 +176,4 @@ def test_a_storage_account_named_in_another_case_is_the_same_account():
 def test_the_stacks_own_server_in_upper_case_resolves():
     """good/r83-05: the own server written in upper case resolves to it."""
     group = _target_group({"type": "SqlServer", "membershipType": "Include", "serverName": "SQL-DOSIS-NE"})
-    server = res("azure-native:sql:Server", "s", {"resourceGroupName": "rg-weu", "serverName": "sql-dosis-ne",
-                                                   "location": "northeurope",
-                                                   "id": f"{OWN}/Microsoft.Sql/servers/sql-dosis-ne"})
-    assert messages(RESOLVED, graph(group, server), ALLOWED) == []
+    assert messages(RESOLVED, graph(group, _server("sql-dosis-ne")), ALLOWED) == []
