@@ -227,7 +227,7 @@ def embedded_b64(s: str) -> tuple[str, ...]:
 # neither base64(url) nor Z85 holds (spaces, quotes, `,`, `;`, `|`, a backslash).
 _JWT_IN = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.([A-Za-z0-9_-]{4,})\.[A-Za-z0-9_-]*")
 _WORD_CUT = re.compile(r"[\s'\"`,;|\\]+")
-_PLAIN_WORD = re.compile(r"^[a-z.-]*$")  # a lower-case name or host: no encoding of text looks like one
+_PLAIN_WORD = re.compile(r"^[a-z.-]*$")  # a lower-case name or host (text encoded so has digits or capitals)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -246,9 +246,10 @@ def embedded_encoded(s: str) -> tuple[str, ...]:
         if len(word) < 20 or word[:3] == "eyJ" or _PLAIN_WORD.match(word):
             continue
         text = decoded_text(word)
-        if text is None and ("=" in word or ":" in word):
-            label, _, rest = word.partition("=") if "=" in word else word.partition(":")
-            text = decoded_text(rest) if len(rest) >= 20 and len(label) <= 64 else None
+        for sep in "=:" if text is None else "":  # Z85 holds both: the label is before the first of either
+            label, _, rest = word.partition(sep)
+            if rest and len(rest) >= 20 and len(label) <= 64 and (text := decoded_text(rest)) is not None:
+                break
         if text is not None and text != word:
             out.append(text)
     return tuple(out)

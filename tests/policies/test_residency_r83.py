@@ -67,11 +67,13 @@ def _hosts(value: str) -> set[str]:
     "curl -sf -H 'Authorization: Bearer {jwt}' https://api.vlaanderen.be/x",  # r83-02: a command
     "mode=push retries=3 target {z85} timeout=30",                           # r83-03: a settings line
     "mode=push;target={z85};retries=3",                                      # the same after a label
+    "mode=push target:{z85} retries=3",                                      # a `:` label, `=` in the Z85
     '_T = "{z85}"\nreq = Request(_unpack(_T), data=body, method="PUT")',     # r83-04: a script's literal
     "upload {b64url} now",                                                   # base64url, no decoder word
 ])
 def test_an_encoded_word_inside_a_longer_text_is_read(text):
     """Round 82's lead 1: base64url, Z85 and a JWT's claims are decoded inside a text, not only whole."""
+    assert "=" in _z85(US_URL.encode())
     value = text.format(jwt=_jwt({"sub": "export", "upload": US_URL}), z85=_z85(US_URL.encode()),
                         b64url=_b64url(US_URL.encode() + b"?k=~~~~"))  # `-` in it
     assert any(US_URL in t for t in embedded_encoded(value)), embedded_encoded(value)
