@@ -223,6 +223,38 @@ def embedded_b64(s: str) -> tuple[str, ...]:
     return tuple(t for tok in tokens if not len(tok) % 4 and (t := decoded_text(tok)))
 
 
+# Round 83: a JWT anywhere in a text (its header starts `eyJ`), and the words of a text cut at characters that
+# neither base64(url) nor Z85 holds (spaces, quotes, `,`, `;`, `|`, a backslash).
+_JWT_IN = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.([A-Za-z0-9_-]{4,})\.[A-Za-z0-9_-]*")
+_WORD_CUT = re.compile(r"[\s'\"`,;|\\]+")
+_PLAIN_WORD = re.compile(r"^[a-z.-]*$")  # a lower-case name or host (text encoded so has digits or capitals)
+
+
+@functools.lru_cache(maxsize=4096)
+def embedded_encoded(s: str) -> tuple[str, ...]:
+    """Round 83: the texts of encoded words inside a longer text, whatever decoder it names: a JWT in an
+    `Authorization: Bearer` line or a command (its claims), a base64url, Z85, base64 or base85 word (also
+    after a `name=` or `name:` label) of 20 or more characters. A whole value is decoded_text's."""
+    out: list[str] = []
+    if "\\\n" in s:  # a shell line continuation (inside double quotes too) joins what it cuts
+        s = s.replace("\\\n", "")
+    if "eyJ" in s:
+        for m in _JWT_IN.finditer(s):
+            if (raw := _b64url(m.group(1))) is not None and (text := _text(raw)) is not None:
+                out.append(text)
+    for word in _WORD_CUT.split(s):
+        if len(word) < 20 or word[:3] == "eyJ" or _PLAIN_WORD.match(word):
+            continue
+        text = decoded_text(word)
+        for sep in "=:" if text is None else "":  # Z85 holds both: the label is before the first of either
+            label, _, rest = word.partition(sep)
+            if rest and len(rest) >= 20 and len(label) <= 64 and (text := decoded_text(rest)) is not None:
+                break
+        if text is not None and text != word:
+            out.append(text)
+    return tuple(out)
+
+
 # Inputs that are base64 by API contract though their key does not say so (launch template user data, Azure VM
 # custom/user data).
 B64_KEYS = frozenset({"userData", "customData"})

@@ -28,8 +28,14 @@ NAMED_REFS: dict[str, str] = {
     "storageAccountName": STORAGE_ACCOUNT,  # Azure Files volumes (container groups), data mounts
     "storageAccount": STORAGE_ACCOUNT,  # a Cost Management export's SAS destination (a bare name only)
 }
-_BARE_NAME = re.compile(r"^[a-z0-9]{3,24}$")  # a storage account name (an id or URL there is scanned as such)
-_SERVER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$")  # a logical SQL server (its host label)
+# A storage account's and a logical SQL server's name (an id or URL there is scanned as such). Round 83: of
+# any case: Azure compares resource names without case ("Naming rules and restrictions for Azure resources")
+# and the account's or server's host ignores it, so a name is read lowered (the stack's own are lower case).
+_BARE_NAME = re.compile(r"^[a-z0-9]{3,24}$", re.I)
+_SERVER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$", re.I)
+# Round 83: an elastic job target group's member: the agent connects to the server and runs the job's steps
+# there (an excluded member names a server the group also includes).
+_MEMBER = re.compile(r"^members\.\d+\.serverName$")
 _IDENTITY_ACCOUNT = re.compile(r"(?i)__account_?name$")  # `…__accountName`, as a setting `…__ACCOUNT_NAME`
 
 
@@ -58,9 +64,9 @@ def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
         else None
     )
     if target is not None:
-        return ("named", f"{target}|{s}", False)
-    if key == "serverName" and path == "output.serverName" and _SERVER_NAME.match(s):
-        return ("host", f"{s}.database.windows.net", False)  # round 81: an elastic job step's output server
+        return ("named", f"{target}|{s.lower() if key == 'storageAccount' else s}", False)
+    if key == "serverName" and (path == "output.serverName" or _MEMBER.match(path)) and _SERVER_NAME.match(s):
+        return ("host", f"{s.lower()}.database.windows.net", False)  # round 81: an elastic job's server
     if len(s) == 36 and (key_search(GUID_KEY, key) or (connector and key == "username")) and GUID.match(s):
         return ("guid", s.lower(), False)  # a Log Analytics workspace / App Insights component by GUID (and
     return None  # the Log Analytics data collector connector's `username`, its workspace's GUID)

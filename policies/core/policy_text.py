@@ -15,7 +15,15 @@ import json
 import re
 from typing import Any
 
-from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, hides_text, may_encode
+from policies.core.encodings import (
+    B64_KEYS,
+    b64_contract,
+    decoded_text,
+    embedded_b64,
+    embedded_encoded,
+    hides_text,
+    may_encode,
+)
 from policies.core.iam.statements import as_list
 
 # A principal (its key may be spelt with JSON escapes) or a policy field filled in at run time (`Policy.$`,
@@ -80,7 +88,7 @@ def _other_encodings(text: str) -> bool:
     # Round 82: a value in an alphabet the runs cut (Z85, Ascii85 without its frame), one layer: the text
     # itself, or a quoted word of 64 or more characters of a repr (`'…',`, `'…'}`; its escapes undone).
     return any((plain := decoded_text(word)) is not None and plain != word and may_hold(plain)
-               for word in _words(text))
+               for word in _words(text)) or any(may_hold(plain) for plain in embedded_encoded(text))
 
 
 def _words(text: str) -> list[str]:
@@ -125,8 +133,11 @@ def decoded(text: str, key: object) -> tuple[str, ...]:
             out.append(plain)
     elif may_encode(text) and (plain := decoded_text(text)) is not None:
         out.append(plain)
+    decoded_whole = bool(out)
     if not out and any(d in text for d in _DECODERS):
         out += embedded_b64(text)
+    if not decoded_whole and len(text) >= 20:  # round 83: a JWT, base64url or Z85 word inside a longer text
+        out += [t for t in embedded_encoded(text) if t not in out]
     return tuple(out)
 
 

@@ -21,6 +21,7 @@ from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.code_values import ASSET_TYPES, asset_texts, environment_buckets
 from policies.core.documents import json_doc, statement, yaml_doc
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
+from policies.core.encodings import embedded_encoded as _embedded
 from policies.core.input_keys import (
     DESCRIBING,
     IN_REGION_LIST,
@@ -247,6 +248,8 @@ class _Recorder:
         if decoded is not None:  # base64 or URL-encoded: what it stands for is scanned too
             self.string(decoded, f"{path}(decoded)", key, principal)
         embedded = embedded_b64(s) if decoded is None and ("ase64" in s or "b64" in s or "atob(" in s) else ()
+        if decoded is None and len(s) >= 20 and (inner := _embedded(s)):  # round 83: a JWT, base64url or Z85
+            embedded = (*embedded, *(t for t in inner if t not in embedded))  # word inside a longer text
         for text in embedded:  # a script decoding a literal it embeds
             self.string(text, f"{path}(decoded)", key, principal)
         plan = text_plan(s, region_key, bucket_key, dest_key, principal)
