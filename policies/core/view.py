@@ -43,6 +43,7 @@ _WRAPPERS = (_DictProxy, _ListProxy, dict, _Secret)
 _SCALARS = (str, int, float, bool, list)
 _PLAIN_SCALARS = frozenset({str, int, float, bool})  # plain() returns these as they are
 _MISSING = object()
+_NO_TAGS = (None, None)
 
 
 def is_unknown(value: Any) -> bool:
@@ -245,12 +246,16 @@ class ResourceView:
         m = self.memo
         value = m.get("_tag_info")
         if value is None:
-            value = m["_tag_info"] = self._tag_info()
+            value = self._tag_info()
+            if value != _NO_TAGS:  # no tags: as cheap to ask again as to keep (a memo entry, round 25)
+                m["_tag_info"] = value
         return value
 
     def _tag_info(self) -> tuple[dict[str, Any] | None, str | None]:
         tags = self.input("tags")
         defaults = provider_default_tags(self.provider)
+        if tags is None and not defaults:
+            return _NO_TAGS
         if defaults and (tags is None or isinstance(tags, dict)):
             tags = {**defaults, **(tags or {})}  # the provider's default_tags reach every resource it manages
         if is_unknown(tags):

@@ -79,3 +79,29 @@ def test_one_value_is_held_as_itself_and_several_as_a_list_in_order() -> None:
     graph = StackGraph([ResourceView(TYPES[0], {"name": "n"}, urn="urn:0", name="p")])
     graph.named("n")
     assert graph._by_name == {"n": graph.resources[0], "p": graph.resources[0]}   # no list for one view
+
+
+def _tag_info_direct(view: ResourceView) -> tuple[Any, Any]:
+    """What the memoised property answered before round 25: `_tag_info` itself, asked of a fresh view."""
+    return ResourceView(view.type, view.raw, urn=view.urn, provider=view.provider)._tag_info()
+
+
+def test_tag_info_answers_as_before_and_keeps_no_memo_entry_for_no_tags() -> None:
+    from policies.core.view import ProviderView
+
+    rng = random.Random(250)
+    tags = [None, {}, {"classification": "intern"}, {"a": UNKNOWN}, UNKNOWN, "x", 3]
+    providers = [None, ProviderView("pulumi:providers:azure-native", {}),
+                 ProviderView("pulumi:providers:aws", {}),
+                 ProviderView("pulumi:providers:aws", {"defaultTags": {"tags": {"owner": "o"}}}),
+                 ProviderView("pulumi:providers:aws", {"defaultTags": '{"tags": {"owner": "o"}}'}),
+                 ProviderView("pulumi:providers:aws", {"defaultTags": '{"tags": {}}'}),
+                 ProviderView("pulumi:providers:aws", {"defaultTags": {"tags": UNKNOWN}})]
+    for _ in range(300):
+        t = rng.choice(tags)
+        inputs = {} if t is None else {"tags": t}
+        raw = _DictProxy(inputs, []) if rng.random() < 0.5 else inputs
+        view = ResourceView(TYPES[0], raw, urn="urn:v", provider=rng.choice(providers))
+        want = _tag_info_direct(view)
+        assert view.tag_info == want and view.tag_info == want     # asked twice: the memo or not
+        assert ("_tag_info" in view.memo) == (want != (None, None)), (t, view.provider)
