@@ -101,3 +101,45 @@ def test_the_graph_of_unshared_args_answers_the_same() -> None:
     assert graph.get("urn:x").property_dependencies == {"bucket": ("urn:a",)}
     assert graph.get("urn:y").property_dependencies == {"bucket": ("urn:b",)}
     assert graph.get("urn:z").dependencies == () and graph.get("urn:z").property_dependencies == {}
+
+
+def _options_fields(o: Any) -> tuple[Any, ...]:
+    t = o.custom_timeouts
+    return (o.protect, list(o.ignore_changes), o.delete_before_replace, list(o.aliases),
+            (t.create_seconds, t.update_seconds, t.delete_seconds), list(o.additional_secret_outputs),
+            o.parent)
+
+
+def test_options_equal_a_fresh_build_and_plain_ones_are_shared() -> None:
+    from gate.state_view import aliases, custom_timeouts, resource_option
+
+    rng = random.Random(52)
+    shared = 0
+    for _ in range(30):
+        resources = []
+        for i in range(rng.randint(1, 20)):
+            r: dict[str, Any] = {"urn": f"{P}o{i}", "type": "aws:s3/bucket:Bucket", "custom": True}
+            for key, values in (("protect", [True, False, 1, None]),
+                                ("deleteBeforeReplace", [True, False, "x"]),
+                                ("parent", [f"{P}p", f"{P}q", ""]), ("ignoreChanges", [[], ["tags"], "ab"]),
+                                ("aliases", [[], ["urn:old"], [3]]), ("additionalSecretOutputs", [[], ["k"]]),
+                                ("customTimeouts", [{}, {"create": 60}, {"delete": 0}, None])):
+                if rng.random() < 0.3 and (v := rng.choice(values)) is not None:
+                    r[key] = v
+            resources.append(r)
+        state = index_state({"version": 3, "deployment": {"resources": resources}})
+        options_of = views_of(state, {r.urn: r for r in state}, True)[1]
+        made: dict[Any, Any] = {}
+        for r in state:
+            opts = options_of(r)
+            ct = custom_timeouts(r)     # what the options were before round 25, field by field
+            dbr = r.raw.get("deleteBeforeReplace")
+            want = (bool(r.raw.get("protect", False)), list(resource_option(r, "ignoreChanges", [])),
+                    dbr if isinstance(dbr, bool) else None, aliases(r), ct,
+                    list(resource_option(r, "additionalSecretOutputs", [])), r.parent or None)
+            assert _options_fields(opts) == want, r.raw
+            if not (want[1] or want[3] or want[5] or any(ct)):
+                key = (want[0], want[2], want[6])
+                shared += key in made
+                assert made.setdefault(key, opts) is opts, r.raw
+    assert shared
