@@ -1,6 +1,6 @@
-"""Performance round 25 (docs/gate-performance.md): equal dependency lists and property-dependency dicts
-are one object in the loaded state, the gate's stack views and the rules' graph, and every resource still
-gets what building them afresh per resource gives."""
+"""Performance round 25 (docs/gate-performance.md), the gate's side: equal dependency lists and
+property-dependency dicts are one object in the loaded state, the gate's stack views and the rules' graph,
+plain resource options one object, and every resource still gets what building them afresh gives."""
 
 from __future__ import annotations
 
