@@ -15,11 +15,12 @@ from policies.core.proxy_attrs import MEMO
 from policies.core.view import ProviderView, ResourceView, StackGraph, plain
 
 
-def view_from_args(args: Any, urns: dict[int, tuple[str, ...]] | None = None) -> ResourceView:
+def view_from_args(args: Any, urns: dict[int, Any] | None = None) -> ResourceView:
     """The view of a pulumi_policy ResourceValidationArgs / PolicyResource (cached on the args object).
 
     The gate passes the same args object to every policy of a resource, so the unwrap happens once.
-    `urns`: one URN tuple per list of dependencies (by id; the gate shares equal lists), for a graph.
+    `urns`: one URN tuple per list of dependencies and one dict per property dependencies (by id; the gate
+    shares equal ones), for a graph.
     """
     # Attributes, never `args.__dict__`: reading that makes a dict for each of a large stack's objects, which
     # Python keeps their attributes without (64 bytes each; the same for the inputs proxies below).
@@ -45,8 +46,9 @@ def view_from_args(args: Any, urns: dict[int, tuple[str, ...]] | None = None) ->
         if parent is not None and hasattr(parent, "urn")
         else (getattr(opts, "parent", None) if opts is not None else None)
     )
-    deps = tuple([d.urn for d in attr("dependencies", None) or ()])
-    pdeps = _urn_tuples(attr("property_dependencies", None) or {}, urns)
+    deps = _deps(attr("dependencies", None) or (), urns)
+    pdeps = attr("property_dependencies", None)
+    pdeps = _urn_tuples(pdeps, urns) if pdeps else {}   # no temporary's id in `urns`
     raw = args.props
     type_ = args.resource_type
     # Built without the dataclass __init__ (every field is set here): two views per resource of a large stack.
@@ -68,18 +70,31 @@ def view_from_args(args: Any, urns: dict[int, tuple[str, ...]] | None = None) ->
     return view
 
 
-def _urn_tuples(deps: Any, urns: dict[int, tuple[str, ...]] | None) -> dict[str, tuple[str, ...]]:
-    """Property dependencies as URN tuples; one tuple per list object when `urns` (the caller keeps
-    the lists alive meanwhile)."""
+def _urn_tuples(deps: Any, urns: dict[int, Any] | None) -> dict[str, tuple[str, ...]]:
+    """Property dependencies as URN tuples; one tuple per list object and one dict per dict object when
+    `urns` (the caller keeps the lists and dicts alive meanwhile; the gate shares equal ones, round 25)."""
     if urns is None or type(deps) is not dict:
         return {k: tuple([d.urn for d in v]) for k, v in deps.items()}
-    out = {}
+    whole = urns.get(id(deps))
+    if whole is not None:
+        return whole
+    out = urns[id(deps)] = {}
     for k, v in deps.items():
         found = urns.get(id(v))
         if found is None:
             found = urns[id(v)] = tuple([d.urn for d in v])
         out[k] = found
     return out
+
+
+def _deps(deps: Any, urns: dict[int, Any] | None) -> tuple[str, ...]:
+    """The dependencies' URNs; one tuple per list object when `urns` (as _urn_tuples)."""
+    if urns is None or type(deps) is not list or not deps:
+        return tuple([d.urn for d in deps])
+    found = urns.get(id(deps))
+    if found is None:
+        found = urns[id(deps)] = tuple([d.urn for d in deps])
+    return found
 
 
 def _shared_memo(raw: Any, type_: str, provider: ProviderView | None) -> dict[str, Any]:
@@ -101,7 +116,7 @@ def graph_from_args(args: Any) -> StackGraph:
     cached = getattr(args, "_dosis_graph", None)
     if cached is not None:
         return cached
-    urns: dict[int, tuple[str, ...]] = {}   # args.resources holds the lists while the graph is built
+    urns: dict[int, Any] = {}   # args.resources holds the lists and dicts while the graph is built
     graph = StackGraph(view_from_args(r, urns) for r in args.resources)
     with contextlib.suppress(AttributeError):  # slotted objects: no cache
         args._dosis_graph = graph

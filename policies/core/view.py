@@ -20,6 +20,7 @@ from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.flat_targets import flat_target
+from policies.core.one_or_many import RefIndex, add, values
 
 # The wire values come from the SDKs (one home): pulumi_policy's sentinels for a value that preview could
 # not know yet (one per kind: boolean, number, string, array, asset, archive, object), and the Pulumi
@@ -42,6 +43,7 @@ _WRAPPERS = (_DictProxy, _ListProxy, dict, _Secret)
 _SCALARS = (str, int, float, bool, list)
 _PLAIN_SCALARS = frozenset({str, int, float, bool})  # plain() returns these as they are
 _MISSING = object()
+_NO_TAGS = (None, None)
 
 
 def is_unknown(value: Any) -> bool:
@@ -244,12 +246,16 @@ class ResourceView:
         m = self.memo
         value = m.get("_tag_info")
         if value is None:
-            value = m["_tag_info"] = self._tag_info()
+            value = self._tag_info()
+            if value != _NO_TAGS:  # no tags: as cheap to ask again as to keep (a memo entry, round 25)
+                m["_tag_info"] = value
         return value
 
     def _tag_info(self) -> tuple[dict[str, Any] | None, str | None]:
         tags = self.input("tags")
         defaults = provider_default_tags(self.provider)
+        if tags is None and not defaults:
+            return _NO_TAGS
         if defaults and (tags is None or isinstance(tags, dict)):
             tags = {**defaults, **(tags or {})}  # the provider's default_tags reach every resource it manages
         if is_unknown(tags):
@@ -296,8 +302,8 @@ class StackGraph:
         self._by_type: dict[str, list[ResourceView]] = {}
         for r in self.resources:
             self._by_type.setdefault(r.type, []).append(r)
-        self._by_name: dict[str, list[ResourceView]] | None = None
-        self._refs: dict[tuple[tuple[str, ...], str], _RefIndex] = {}
+        self._by_name: dict[str, Any] | None = None
+        self._refs: dict[tuple[tuple[str, ...], str], RefIndex] = {}
         self._once: dict[str, Any] = {}
 
     def once(self, key: str, compute: Callable[[], _T]) -> _T:
@@ -321,7 +327,7 @@ class StackGraph:
     def named(self, name: str) -> list[ResourceView]:
         """Resources whose Pulumi name or physical `name`/`resourceName`-like input equals `name`."""
         if self._by_name is None:
-            idx: dict[str, list[ResourceView]] = {}
+            idx: dict[str, Any] = {}   # a view, or a list of views (one_or_many)
             for r in self.resources:
                 src = r.memo.get("_inputs")
                 if src is None:  # names are plain strings: read them without unwrapping the proxy
@@ -333,9 +339,9 @@ class StackGraph:
                         if type(v) is str and v not in UNKNOWN_VALUES:
                             keys.add(v)
                 for key in keys:
-                    idx.setdefault(key, []).append(r)
+                    add(idx, key, r)
             self._by_name = idx
-        return self._by_name.get(name, [])
+        return values(self._by_name, name)
 
     def referring(
         self, types: tuple[str, ...], field: str, urn: str, names: Iterable[str]
@@ -347,36 +353,12 @@ class StackGraph:
         """
         idx = self._refs.get((types, field))
         if idx is None:
-            idx = self._refs[(types, field)] = _RefIndex(self.by_type(*types), field)
-        found = set(idx.by_dep.get(urn, ()))
-        for n in names:
-            found.update(idx.by_value.get(n, ()))
-            if n:
-                found.update(idx.by_suffix.get(n, ()))
-        return [idx.members[i] for i in sorted(found)]
+            idx = self._refs[(types, field)] = RefIndex(self.by_type(*types), field)
+        return [idx.members[i] for i in idx.positions(urn, names)]
 
     def dependency_of(self, view: ResourceView, prop: str) -> list[ResourceView]:
         """Resources the input `prop` of `view` was computed from (property dependencies)."""
         return [r for u in view.property_dependencies.get(prop, ()) if (r := self.by_urn.get(u))]
-
-
-class _RefIndex:
-    """Positions of resources by the URNs their `field` depends on, by its value and by its id suffixes."""
-
-    def __init__(self, members: list[ResourceView], field: str):
-        self.members = members
-        self.by_dep: dict[str, list[int]] = {}
-        self.by_value: dict[str, list[int]] = {}
-        self.by_suffix: dict[str, list[int]] = {}
-        for i, r in enumerate(members):
-            for u in r.property_dependencies.get(field, ()):
-                self.by_dep.setdefault(u, []).append(i)
-            v = r.input(field)
-            if isinstance(v, str):
-                self.by_value.setdefault(v, []).append(i)
-                parts = v.split("/")
-                for k in range(1, len(parts)):
-                    self.by_suffix.setdefault("/".join(parts[k:]), []).append(i)
 
 
 def json_document(value: Any) -> tuple[Any, str | None]:

@@ -100,12 +100,14 @@ class Compactor:
 
     def _share_lists(self, r: dict[str, Any]) -> None:
         """Equal URN lists are one list: property dependencies map most properties to an empty list, call
-        chains (`sourceChain`) repeat across resources. Only lists of strings are shared (a list equal
+        chains (`sourceChain`) and dependencies (5,083 distinct of 8,382 per realistic 10k) repeat across
+        resources. Only lists of strings are shared (a list equal
         to a shared one holds strings too: a string equals nothing else)."""
         try:      # a list holding lists or objects (bad input: validation words it) is not hashable
-            v = r.get("sourceChain")
-            if type(v) is list:
-                r["sourceChain"] = self._list(v)
+            for key in ("sourceChain", "dependencies"):
+                v = r.get(key)
+                if type(v) is list:
+                    r[key] = self._list(v)
             deps = r.get("propertyDependencies")
             if type(deps) is dict:
                 lists = self.lists
