@@ -2,7 +2,9 @@
 3rd/5th; DPA annex 3 b.iii.2, b.vi). Judged over what principals can actually do: AWS actions expanded
 against the IAM catalogue on every path (inline, managed, groups, attachments, boundaries, role chaining),
 key policies and grants, Azure role definitions at any scope and PIM eligibilities. No person holds two
-functions, key administrators cannot use keys, no person holds `*` on `*`."""
+functions, key administrators cannot use keys, no person holds `*` on `*`. SIEM logging (what stops,
+redirects, shortens or deletes what the SIEM records; Azure round 84, AWS round 85) is a function of its own
+(D36 §101 6th)."""
 
 from __future__ import annotations
 
@@ -376,7 +378,7 @@ RULE = Rule(
     "(components.aws.identity.HumanRoles), "
     "deny the other functions, keep key-use grants away from key administrators, never give people *:* "
     "or Owner; record break-glass principals in the PIA record.",
-    controls=("PIA-02", "PIA-04", "IAM-01", "IAM-02", "IAM-04", "IAM-05", "ENC-04"),
+    controls=("PIA-02", "PIA-04", "PIA-05", "IAM-01", "IAM-02", "IAM-04", "IAM-05", "ENC-04"),
     check=check,
     module=__name__,
     scope="stack",

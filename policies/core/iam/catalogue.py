@@ -183,15 +183,57 @@ def data_access() -> frozenset[str]:
     return frozenset(out) | key_use()
 
 
+# Round 85: what stops, redirects, shortens or deletes what the SIEM records. In AWS the SIEM is the trail's
+# CloudWatch log group, its metric filters and alarms paging the SOC topic, GuardDuty and the EventBridge rule
+# that forwards its findings (components/aws/monitoring.py); the audit logs services export are log groups
+# too. Creating, reading and writing events, and keeping a group for ever (DeleteRetentionPolicy), silence
+# nothing and are not listed; an alarm's SetAlarmState lasts until its next evaluation.
+_SIEM_LOGGING = (
+    *(f"cloudtrail:{a}" for a in (
+        "StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors",
+        "PutEventConfiguration", "DeleteEventDataStore", "UpdateEventDataStore",
+        "StopEventDataStoreIngestion",
+        "DeleteChannel", "UpdateChannel", "DeleteServiceLinkedChannel", "UpdateServiceLinkedChannel",
+        "PutResourcePolicy", "DeleteResourcePolicy", "DeregisterOrganizationDelegatedAdmin")),
+    *(f"logs:{a}" for a in (
+        "DeleteLogGroup", "DeleteLogStream", "PutRetentionPolicy", "PutSubscriptionFilter",
+        "DeleteSubscriptionFilter", "PutAccountPolicy", "DeleteAccountPolicy", "AssociateKmsKey",
+        "DisassociateKmsKey", "PutDestination", "PutDestinationPolicy", "DeleteDestination",
+        "PutMetricFilter",
+        "DeleteMetricFilter", "PutTransformer", "DeleteTransformer", "PutPipelineRule", "DeletePipelineRule",
+        "PutLogGroupDeletionProtection", "PutDeliverySource", "PutDeliveryDestination", "DeleteDelivery",
+        "DeleteDeliverySource", "DeleteDeliveryDestination", "UpdateDeliveryConfiguration",
+        "DeleteLogDelivery", "UpdateLogDelivery")),
+    *(f"events:{a}" for a in (
+        "DisableRule", "DeleteRule", "PutRule", "PutTargets", "RemoveTargets", "DeleteEventBus",
+        "UpdateEventBus", "DeactivateEventSource", "DeleteConnection", "UpdateConnection",
+        "DeauthorizeConnection", "DeleteApiDestination", "UpdateApiDestination")),
+    *(f"guardduty:{a}" for a in (
+        "DeleteDetector", "UpdateDetector", "UpdateMemberDetectors", "UpdateOrganizationConfiguration",
+        "ArchiveFindings", "CreateFilter", "UpdateFilter", "CreateIPSet", "UpdateIPSet",
+        "CreateTrustedEntitySet", "UpdateTrustedEntitySet", "DeleteThreatIntelSet", "UpdateThreatIntelSet",
+        "DeleteThreatEntitySet", "UpdateThreatEntitySet", "UpdateMalwareScanSettings",
+        "UpdateMalwareProtectionPlan", "DeleteMalwareProtectionPlan", "DeletePublishingDestination",
+        "UpdatePublishingDestination", "DisassociateFromAdministratorAccount",
+        "DisassociateFromMasterAccount",
+        "DisassociateMembers", "DeleteMembers", "StopMonitoringMembers", "DisableOrganizationAdminAccount")),
+    *(f"cloudwatch:{a}" for a in (
+        "DeleteAlarms", "DisableAlarmActions", "PutMetricAlarm", "PutCompositeAlarm", "PutAlarmMuteRule",
+        "DeleteAnomalyDetector")),
+)
+
+
 @functools.lru_cache(maxsize=1)
 def functions() -> dict[str, frozenset[str]]:
-    """R2016's three functions as action sets over the catalogue (see docs/pia-conditions.md)."""
+    """R2016's three functions as action sets over the catalogue (see docs/pia-conditions.md), and (round 85,
+    as in Azure) SIEM logging, which a holder of one of them may not hold beside it."""
     return {
         "database structure": (_where(DB_SERVICES, _CHANGES) - data_access()) | SQL_SESSIONS,
         "access rights": (_where(("iam",), ("Permissions management",)) - _NOT_ACCESS_RIGHTS)
         | _where(IDENTITY_SERVICES[1:], _CHANGES),
         "key administration": (_where(("kms",), (*_CHANGES, "Tagging")) - key_use() - {"kms:generaterandom"})
         | _where(("cloudhsm",), _CHANGES),
+        "SIEM logging": frozenset(a.lower() for a in _SIEM_LOGGING) & all_actions(),
     }
 
 

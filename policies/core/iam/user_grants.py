@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from fnmatch import fnmatchcase
 from typing import Any
 
 from policies.core.iam.statements import as_list, conditions, statement_actions
@@ -37,6 +38,7 @@ _USER_KEYS = frozenset({"aws:username", "aws:userid", "aws:principalarn", "aws:s
 # Statements that only hand over a role (a trust policy): the person takes the role's rights.
 _TRUST = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "sts:setcontext"})
 _MAX_DEPTH = 6
+_TAG_KEY = "aws:principaltag/"
 
 
 def individual(value: str) -> bool:
@@ -63,7 +65,7 @@ def problems(r: ResourceView, graph: StackGraph) -> Iterator[str]:
     for where, stmt in _allows(r):
         if statement_actions(stmt) <= _TRUST:
             continue
-        if named := _named_user(stmt):
+        if named := _named_user(stmt) or _tagged_user(stmt, graph):
             yield (
                 f"statement {where} grants to one user ({named}): rights reach people only through roles; "
                 "name a role (or the account, leaving the grant to its roles' policies) instead"
@@ -83,6 +85,43 @@ def _named_user(stmt: dict[str, Any]) -> str | None:
                     continue
                 if key in ("aws:username", "aws:sourceidentity") or individual(v) or individual(v.upper()):
                     return f"`{key}` {v}"
+    return None
+
+
+def _user_tags(graph: StackGraph) -> dict[str, set[str] | None]:
+    """{lower-case tag key: lower-case values} the stack's users carry, indexed once per stack; None for a key
+    when some user's tags cannot be read (any key may then be one user's)."""
+    def build() -> dict[str, set[str] | None]:
+        out: dict[str, set[str] | None] = {}
+        for u in graph.by_type(USER):
+            tags = u.input("tags")
+            if is_unknown(tags) or (tags is not None and not isinstance(tags, dict)):
+                out["*"] = None
+                continue
+            for k, v in (tags or {}).items():
+                seen = out.setdefault(str(k).lower(), set())
+                if seen is not None:
+                    seen.add(v.lower() if isinstance(v, str) and not is_unknown(v) else "*")
+        return out
+
+    return graph.once("iam07-user-tags", build)
+
+
+def _tagged_user(stmt: dict[str, Any], graph: StackGraph) -> str | None:
+    """Round 85: a positive condition on `aws:PrincipalTag/<key>` matching a value a user of the stack carries
+    narrows the grant to that user (people carry a tag of their own; a role's tag pins no user)."""
+    tags = _user_tags(graph)
+    for op, block in conditions(stmt).items():
+        if "Not" in op or op.startswith("Null"):
+            continue
+        for key, values in block.items():
+            if not key.startswith(_TAG_KEY):
+                continue
+            if "*" in tags:
+                return f"`{key}` {', '.join(values)}, and a user's tags the preview cannot read"
+            carried = tags.get(key[len(_TAG_KEY):]) or set()
+            if any(c == "*" or fnmatchcase(c, v) for v in values for c in carried):
+                return f"`{key}` {', '.join(values)}, a tag a user of the stack carries"
     return None
 
 

@@ -254,7 +254,7 @@ def test_identity_center_mfa_is_stated_per_instance_in_the_record():
     assert [f for f in run(MFA, with_(AWS, *permission_set(other))) if f[0] == "ps"] == [
         (
             "ps",
-            "the permission set holds database structure, and how Identity Center instance "
+            "the permission set holds SIEM logging, database structure, and how Identity Center instance "
             "arn:aws:sso:::instance/ssoins-9 asks for MFA is set outside the program: record it in the "
             "stack's PIA record (identity_center_mfa: [{instance: <instance ARN>, mfa: always-on | "
             "context-aware, verified_on: YYYY-MM-DD}])",

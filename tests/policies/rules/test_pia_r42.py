@@ -86,7 +86,8 @@ def test_a_bad_record_stops_the_pack_naming_file_and_key(tmp_path, monkeypatch):
 
 
 SET_HOLDS_ALL = (
-    "the permission set holds 3 separated functions: access rights, database structure, key administration"
+    "the permission set holds 4 separated functions: SIEM logging, access rights, database structure, "
+    "key administration"
 )
 BOUNDED = "r40p-55"
 ATTACH = "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment"

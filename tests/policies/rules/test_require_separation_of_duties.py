@@ -41,7 +41,8 @@ def test_not_action_and_star():
     found = run(RULE, with_(AWS, inline("db-admin", allow("*"))))
     assert [m for _, m in found][:2] == [
         "a policy allows `*` on `*` for a role people use",
-        "the role holds 3 separated functions: access rights, database structure, key administration",
+        "the role holds 4 separated functions: SIEM logging, access rights, database structure, "
+        "key administration",
     ]
     assert "administers keys and can also use them" in found[2][1]
 
