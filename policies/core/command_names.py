@@ -55,7 +55,8 @@ def command_names(s: str) -> list[tuple[str, str, bool]]:
 
 def exec_form(value: list) -> list[tuple[str, str, bool]]:
     """The buckets and stores an exec-form command's words name as one command line (the words joined)."""
-    if len(value) < 2 or not all(type(v) is str for v in value):
-        return []
+    if len(value) < 2 or not all(type(v) is str for v in value) or not any(v[:1] == "-" for v in value):
+        return []  # an option is a word of its own: none, nothing new to read
     line = " ".join(value)
-    return option_buckets(line) + (command_names(line) if MAY_NAME.search(line) else [])
+    buckets = option_buckets(line) if "-bucket" in line or "export-task" in line else []
+    return buckets + (command_names(line) if MAY_NAME.search(line) else [])
