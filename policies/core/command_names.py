@@ -1,13 +1,14 @@
 """Azure data stores a command names by the tool's own parameter rather than by host (round 84).
 
 `az storage … --account-name <name>` and Az PowerShell's `-StorageAccountName <name>` (`New-AzStorageContext`,
-the Az.Storage data cmdlets) reach `https://<name>.blob.core.windows.net` (or the queue, table or file host of
-the same account); `az keyvault … --vault-name <name>` and `-VaultName <name>` (Az.KeyVault) reach
-`https://<name>.vault.azure.net`. The command reads or writes that store when it runs, so the name is judged
-as that host: only a storage account or vault of the stack (found by name, any case: Azure compares resource
-names without case) or a declared endpoint places it. A variable the text assigns one literal (`ACCT=x`,
-`export ACCT="x"`, PowerShell `$acct = 'x'`) stands for that literal; any other variable is returned as
-written and blocks as unresolved (write the name, a resource of the stack, in the command).
+also at position 0; the Az.Storage data cmdlets) reach `https://<name>.blob.core.windows.net` (or the queue,
+table or file host of the same account); `az keyvault … --vault-name <name>` and `-VaultName <name>`
+(Az.KeyVault, also at position 0) reach `https://<name>.vault.azure.net`. The command reads or writes that
+store when it runs, so the name is judged as that host: only a storage account or vault of the stack (found by
+name, any case: Azure compares resource names without case) or a declared endpoint places it. A variable the
+text assigns one literal (`ACCT=x`, `export ACCT="x"`, PowerShell `$acct = 'x'`) stands for that literal; any
+other variable is returned as written and blocks as unresolved (write the name, a resource of the stack, in
+the command).
 
 A container's exec-form command (`["az", "storage", …]`, `["s3api", "put-object", "--bucket", …]`) is one
 command line cut into words: `references.py` also reads the words joined by spaces (`exec_form`).
@@ -27,8 +28,12 @@ _FORMS = (
     (re.compile(rf"\baz\s+keyvault\b[^\n;|&]*?\s--vault-name(?:\s+|=){_NAME}"), ".vault.azure.net"),
     (re.compile(rf"(?i)(?<![\w-])-StorageAccountName(?:\s+|:){_NAME}"), ".blob.core.windows.net"),
     (re.compile(rf"(?i)(?<![\w-])-VaultName(?:\s+|:){_NAME}"), ".vault.azure.net"),
+    # the name at position 0, no parameter name: New-AzStorageContext's account, Az.KeyVault cmdlets' vault
+    (re.compile(rf"(?i)(?<![\w-])New-AzStorageContext\s+{_NAME}"), ".blob.core.windows.net"),
+    (re.compile(rf"(?i)(?<![\w-])[a-z]+-AzKeyVault\w*\s+{_NAME}"), ".vault.azure.net"),
 )
-MAY_NAME = re.compile(r"(?i)-(?:-account-name|-vault-name|storageaccountname|vaultname)\b")
+MAY_NAME = re.compile(
+    r"(?i)-(?:(?:-account-name|-vault-name|storageaccountname|vaultname|azstoragecontext)\b|azkeyvault)")
 EXEC_KEYS = frozenset({"command", "args", "entryPoint", "Command", "Args", "EntryPoint"})
 
 

@@ -79,6 +79,16 @@ def test_az_powershell_storage_context_names_the_account():
     assert command_names(pwsh) == [("host", "dosisexportsst.blob.core.windows.net", False)]
 
 
+def test_positional_account_and_vault_names_are_read():
+    """r84-14: `New-AzStorageContext <x>` and `Set-AzKeyVaultSecret <vault> <name> …` take the name at
+    position 0; a cmdlet given only named parameters or an input object names no vault by position."""
+    line = ("$ctx = New-AzStorageContext partnerexportsus -UseConnectedAccount; "
+            "Set-AzKeyVaultSecret Partner-KV-US dossiers $value")
+    assert command_names(line) == [("host", "partnerexportsus.blob.core.windows.net", False),
+                                   ("host", "partner-kv-us.vault.azure.net", False)]
+    assert command_names("Set-AzKeyVaultSecret -InputObject $s -SecretValue $v") == []
+
+
 def test_an_exec_form_command_names_a_bucket_by_option():
     """r84-13: an ECS container's `command` in exec form, `--bucket` and its name two words."""
     defs = ('[{"name": "export", "image": "public.ecr.aws/aws-cli/aws-cli:2.22.0", "command": ["s3api", '
