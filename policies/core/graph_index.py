@@ -123,6 +123,8 @@ class GraphIndex:
                 for v in (r.input(k) for k in _NAMED_BY):  # connections: by id
                     if isinstance(v, str):
                         self.by_key.setdefault(f"named:{r.type}|{v}", r)
+                        if r.cloud == "azure":  # round 84: named in any case (Azure ignores it)
+                            self.by_key.setdefault(f"named:{r.type}|{v.lower()}", r)
             if r.type == WORKFLOW and (k := workflow_key(str(r.input("accessEndpoint", "")))):
                 self.by_key.setdefault(f"named:{k}", r)  # called by its callback URL (round 27)
             if r.type == KUSTO_SCRIPT:  # round 54: the external tables its scripts define

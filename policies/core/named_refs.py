@@ -64,7 +64,8 @@ def named_ref(s: str, key: str, path: str) -> tuple[str, str, bool] | None:
         else None
     )
     if target is not None:
-        return ("named", f"{target}|{s.lower() if key == 'storageAccount' else s}", False)
+        # round 84: an Azure resource's name of any case (the index holds the stack's own lowered too)
+        return ("named", f"{target}|{s.lower() if target.startswith('azure-native:') else s}", False)
     if key == "serverName" and (path == "output.serverName" or _MEMBER.match(path)) and _SERVER_NAME.match(s):
         return ("host", f"{s.lower()}.database.windows.net", False)  # round 81: an elastic job's server
     if len(s) == 36 and (key_search(GUID_KEY, key) or (connector and key == "username")) and GUID.match(s):
