@@ -19,7 +19,9 @@ else:
     spec = importlib.util.find_spec("posix")
     fresh = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fresh)
-    if how == "fifo":
+    if outside.exists():   # the update, after its preview
+        pass
+    elif how == "fifo":
         fresh.mkfifo(str(outside))
     else:
         fresh.mknod(str(outside), 0o600 | stat.S_IFREG)

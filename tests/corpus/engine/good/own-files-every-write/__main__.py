@@ -3,13 +3,13 @@ directories, writes a file through a temporary name and a rename, renames it acr
 it, makes a FIFO, a symbolic and a hard link, removes them, and deploys to the region it wrote and read back"""
 import json
 import os
-import shutil
 from pathlib import Path
 
+import pulumi
 import pulumi_aws as aws
 
-build = Path(__file__).resolve().parent / "build" / "own"
-shutil.rmtree(build, ignore_errors=True)
+mode = "preview" if pulumi.runtime.is_dry_run() else "update"   # each recording its own files
+build = Path(__file__).resolve().parent / "build" / mode
 (build / "a").mkdir(parents=True)
 (build / "b").mkdir()
 tmp = build / "a" / "tags.json.tmp"
