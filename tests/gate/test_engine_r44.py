@@ -151,3 +151,24 @@ def test_a_kernel_without_landlock_degrades_with_one_warning(tmp_path, monkeypat
     lines = capsys.readouterr().err.splitlines()
     assert lines == [f"gate: warning: {why}: a recording's writes outside its program's directory are "
                      "refused by the watch in its own process only (docs/gate.md, round 44)"]
+
+
+def test_sdk_frames_through_a_linked_environment_are_not_the_programs(tmp_path, monkeypatch) -> None:
+    """Round 43's lead 6: `test_golden_states.py` failed in a worktree whose `.venv` links to another
+    checkout's: the SDK's frames, named through the link, lay under the program's directory and were
+    taken as its source positions (`project:///.venv/lib/.../provider.py`), since the installed places were
+    compared resolved only."""
+    import site
+
+    from gate.recorder import Recorder
+
+    env, root = tmp_path / "env", tmp_path / "program"
+    (env / "lib" / "site-packages" / "pulumi_aws").mkdir(parents=True)
+    root.mkdir()
+    (root / ".venv").symlink_to(env)
+    linked = root / ".venv" / "lib" / "site-packages"
+    monkeypatch.setattr(site, "getsitepackages", lambda: [str(linked)])
+    recorder = Recorder("p", "s", {}, None)
+    recorder.place(root)
+    assert recorder.program_file((linked / "pulumi_aws" / "provider.py").as_uri()) == ""
+    assert recorder.program_file((root / "stacks" / "x.py").as_uri()) == "stacks/x.py"
