@@ -172,3 +172,22 @@ def test_sdk_frames_through_a_linked_environment_are_not_the_programs(tmp_path, 
     recorder.place(root)
     assert recorder.program_file((linked / "pulumi_aws" / "provider.py").as_uri()) == ""
     assert recorder.program_file((root / "stacks" / "x.py").as_uri()) == "stacks/x.py"
+
+
+def test_the_read_trackers_set_swapped_is_put_back_and_noted(tmp_path) -> None:
+    """Was a read the stack cache never keyed by (`evil/cache-read-tracker-swapped`: the second run
+    answered the cached clean verdict): `ReadTracker.paths` swapped for a fresh set for one read."""
+    from gate.read_tracker import ReadTracker
+    from gate.side_effects import refusing_side_effects
+
+    program, notes, kept = tmp_path / "program", [], ReadTracker.paths
+    program.mkdir()
+    (program / "region.txt").write_text("eu-west-1")
+    try:
+        with refusing_side_effects(lambda uri: "", notes, program):
+            ReadTracker.paths = set()
+            (program / "region.txt").read_text()
+            assert ReadTracker.paths is kept     # put back at the read's event
+    finally:
+        ReadTracker.paths = kept
+    assert any("gate.read_tracker.ReadTracker.paths" in note for note in notes), notes
