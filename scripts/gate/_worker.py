@@ -94,8 +94,11 @@ def _fence(request: dict, result_file: str) -> str:
     """The kernel's write fence (gate.write_fence, round 44), at once, before the recorder process is forked
     (it inherits it) and while this is the process's only thread (threads made before are not fenced): from
     then on the worker writes only in its program's directory and its own (the result's). "" or why not."""
+    import tempfile
+
     from gate import write_fence
 
+    tempfile.gettempdir()   # found once while it may write its probe (dill, the SDK's, asks on import)
     threads = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1
     trees = [str(Path(request["program"]).resolve()), str(Path(result_file).resolve().parent)]
     why = write_fence.install(trees)
