@@ -90,6 +90,23 @@ def _inputs(read: set[str], worker_path: str | None, already: set[str]) -> list[
     return sorted(p for p in found if not (split(p)[1] + os.sep).startswith(mine))
 
 
+def _fence(request: dict, result_file: str) -> str:
+    """The kernel's write fence (gate.write_fence, round 44), at once, before the recorder process is forked
+    (it inherits it) and while this is the process's only thread (threads made before are not fenced): from
+    then on the worker writes only in its program's directory and its own (the result's). "" or why not."""
+    import tempfile
+
+    from gate import write_fence
+
+    tempfile.gettempdir()   # found once while it may write its probe (dill, the SDK's, asks on import)
+    threads = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1
+    trees = [str(Path(request["program"]).resolve()), str(Path(result_file).resolve().parent)]
+    why = write_fence.install(trees)
+    if not why and threads > 1:   # the startup code of a program's own environment (round 35) started one
+        why = f"{threads - 1} thread(s) started before the gate's write fence are not fenced"
+    return why
+
+
 def main(argv: list[str], install_filter: Any = None) -> int:
     """`install_filter` (gate.syscall_filter.install) is installed before the program runs: at once, or
     with `recorder: process` once the recorder process is forked (gate.relay)."""
@@ -99,7 +116,9 @@ def main(argv: list[str], install_filter: Any = None) -> int:
     request_file, result_file = argv
     request = json.loads(Path(request_file).read_text(encoding="utf-8"))
     started = time.perf_counter()
+    unfenced = ""
     if install_filter is not None:
+        unfenced = _fence(request, result_file)
         if request.get("recorder") == "process":
             from gate.relay import PENDING_FILTER
 
@@ -147,6 +166,8 @@ def main(argv: list[str], install_filter: Any = None) -> int:
 
     if held():   # whatever came of it: the runner records the update again after its preview
         result = {"ok": True, "held": True}
+    if unfenced:   # the kernel could not fence the writes: the gate warns (round 44)
+        result["unfenced"] = unfenced
     tmp = Path(result_file + ".tmp")
     tmp.write_text(json.dumps(result), encoding="utf-8")
     tmp.replace(result_file)

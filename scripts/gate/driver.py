@@ -32,6 +32,7 @@ from gate.sdk_patches import patched_sdk, too_many
 from gate.shadows import refuse_shadowing
 from gate.side_effects import refusing_side_effects
 from gate.stack_config import normalize_config
+from gate.write_fence import hint
 
 
 @contextmanager
@@ -224,7 +225,7 @@ def _run_recorded(fn: Callable[[], Any], recorder: Recorder, secret_keys: list[s
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             if type(exc).__name__ in ("ConfigError", "RunError"):
                 raise ProgramError(msg) from exc   # already names the file and key
-            raise ProgramError(f"{where}: program failed: {type(exc).__name__}: {msg}") from exc
+            raise ProgramError(f"{where}: program failed: {type(exc).__name__}: {msg}{hint(exc)}") from exc
     recorder.graph.env_reads = recorder.env_reads.report(recorder.graph.resources)
     _no_side_effects(side_effects, where)
     errors = [scrub(d["message"], recorder.secret_values) for d in recorder.graph.diagnostics

@@ -83,7 +83,9 @@ class Recorder:
         self.root = root
         env = declared_environment(root)
         places = [*([env] if env else []), *site.getsitepackages(), site.getusersitepackages()]
-        self.installed = tuple(Path(p).resolve() for p in places)
+        # as found and resolved: the SDK names a frame's file by the path it was imported from, which
+        # runs through a linked environment (a `.venv` linked into the program's directory) unresolved
+        self.installed = tuple({q: None for p in places for q in (Path(p).absolute(), Path(p).resolve())})
 
     def program_file(self, uri: str) -> str:
         """`file:///<root>/stacks/x.py` -> `stacks/x.py`; "" outside the program (SDK, installed packages)."""

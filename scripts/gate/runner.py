@@ -41,6 +41,7 @@ from gate.run_hints import (
     remembered_references,
     write_hint,
 )
+from gate.write_fence import warn_unfenced
 
 AFTER = "update after its preview"   # a stack's update recorded again once its preview has ended
 Reuse = Callable[[str, set[str]], bool]   # (stack, stacks decided) -> answered without recording
@@ -119,6 +120,7 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
             detail = lines[-1] if lines else f"exit code {code}"
             raise GateError(f"stack {stack}: recording worker ({mode}) failed: {detail}{limit_note()}")
         data = json.loads(result.read_text(encoding="utf-8"))
+        warn_unfenced(data.get("unfenced"))   # round 44: the kernel could not fence its writes
         if not data.get("ok"):
             raise GateError(data.get("error") or f"stack {stack}: recording the {mode} failed")
         if data.get("held"):   # it would have written a file beside its preview: recorded again after it

@@ -306,12 +306,14 @@ _SEALED: list[watch_seal.Seal | None] = [None]   # the watch as the gate set it,
 # the names of the modules the watch decides by, which the seal compares (round 43)
 _NAMES = tuple(vars(m) for m in (sys.modules[__name__], dir_fd, read_probes, side_effect_seams, thread_states,
                                  watch_seal))
+_CLASSES = (ReadTracker,)   # round 44: what the stack cache is told was read
 
 
 def _hook(event: str, args: tuple[Any, ...], _events: frozenset[str] = frozenset(_EVENTS),
           _watch: type = _Watch, _describe: Callable[[str, tuple[Any, ...]], str | None] = _what,
           _sealed: list[Any] = _SEALED, _names: tuple[dict[str, Any], ...] = _NAMES,
-          _broken: Callable[..., str | None] = watch_seal.broken) -> None:
+          _broken: Callable[..., str | None] = watch_seal.broken,
+          _classes: tuple[type, ...] = _CLASSES) -> None:
     """Bound to its helpers at definition: a program replacing `gate.side_effects._what` changes nothing
     here (and is caught by gate.integrity); one editing the watch's settings or names is refused at the
     next event it makes heard, the watch put back (round 43)."""
@@ -320,7 +322,7 @@ def _hook(event: str, args: tuple[Any, ...], _events: frozenset[str] = frozenset
     seal = _sealed[0]
     if seal is None and _watch.program_file is None:
         return
-    changed = _broken(seal, _watch, _names) if seal is not None else None
+    changed = _broken(seal, _watch, _names, _classes) if seal is not None else None
     what = _describe(event, args)   # as the gate set the watch: `_broken` put it back (noted at the end)
     if what and changed:
         what = f"{what}, after it changed {changed}"
@@ -352,11 +354,11 @@ def refusing_side_effects(program_file: Callable[[str], str], notes: list[str],
     _Watch.out = Path(os.environ[RUN_OUT]) if os.environ.get(RUN_OUT) else None
     bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     children, interpreters = _children(), thread_states.interpreters()
-    seal = _SEALED[0] = watch_seal.Seal(_Watch, _NAMES)
+    seal = _SEALED[0] = watch_seal.Seal(_Watch, _NAMES, _CLASSES)
     try:
         yield
     finally:
-        watch_seal.broken(seal, _Watch, _NAMES)   # the names put back first: `_SEALED` among them
+        watch_seal.broken(seal, _Watch, _NAMES, _CLASSES)   # the names put back first: `_SEALED` among them
         changed = watch_seal.noted(seal)
         if changed:
             notes.append(f"(the gate's watch, at the program's end): the program tries to {changed}")

@@ -28,21 +28,27 @@ _SETTINGS = attrgetter(*FIELDS)
 class Seal:
     """The watch as the gate set it; `own` and `preview` are what the watch's decisions read."""
 
-    __slots__ = ("changes", "names", "own", "preview", "settings")
+    __slots__ = ("changes", "classes", "names", "own", "preview", "settings")
 
-    def __init__(self, watch: type, modules: tuple[dict[str, Any], ...]) -> None:
+    def __init__(self, watch: type, modules: tuple[dict[str, Any], ...],
+                 classes: tuple[type, ...] = ()) -> None:
         self.settings = tuple(getattr(watch, field) for field in FIELDS)
         self.names = tuple(dict(names) for names in modules)
+        self.classes = tuple(dict(vars(cls)) for cls in classes)   # round 44: gate.read_tracker.ReadTracker
         self.own: set[str] = set(watch.own)
         self.preview: dict[str, list[int]] = {path: list(fp) for path, fp in watch.preview.items()}
         self.changes: list[str] = []     # what was found changed and put back, noted at the program's end
 
 
-def broken(seal: Seal, watch: type, modules: tuple[dict[str, Any], ...]) -> str | None:
-    """What the program changed of the watch's settings or its modules' names since `seal` was taken (put
-    back as sealed), named, or None. Identity, not equality: `since = 0` or a new `own` set is a change."""
+def broken(seal: Seal, watch: type, modules: tuple[dict[str, Any], ...],
+           classes: tuple[type, ...] = ()) -> str | None:
+    """What the program changed of the watch's settings, its modules' names or the sealed classes'
+    attributes since `seal` was taken (put back as sealed), named, or None. Identity, not equality:
+    `since = 0` or a new `own` set is a change."""
     try:    # the common case, in C: nothing changed
-        if all(map(is_, _SETTINGS(watch), seal.settings)) and modules == seal.names:
+        if all(map(is_, _SETTINGS(watch), seal.settings)) and modules == seal.names and all(
+                len(vars(cls)) == len(sealed) and all(map(is_, vars(cls).values(), sealed.values()))
+                for cls, sealed in zip(classes, seal.classes, strict=True)):
             return None
     except AttributeError:   # a field deleted
         pass
@@ -53,6 +59,8 @@ def broken(seal: Seal, watch: type, modules: tuple[dict[str, Any], ...]) -> str 
     for names, sealed in zip(modules, seal.names, strict=True):
         if names != sealed:
             changed += _put_back(names, sealed)
+    for cls, sealed in zip(classes, seal.classes, strict=True):
+        changed += _class_put_back(cls, sealed)
     seal.changes += [name for name in changed if name not in seal.changes]
     return f"the gate's watch ({', '.join(changed)})" if changed else None
 
@@ -70,6 +78,20 @@ def _put_back(names: dict[str, Any], sealed: dict[str, Any]) -> list[str]:
         else:
             names.pop(name, None)
     return sorted(f"{sealed.get('__name__', '?')}.{name}" for name in moved - kept)
+
+
+def _class_put_back(cls: type, sealed: dict[str, Any]) -> list[str]:
+    """A sealed class's attributes rebound, added or removed (a fresh `ReadTracker.paths` the reads go
+    into, round 44), each put back; its mutable sets are the gate's to fill in place."""
+    now = vars(cls)
+    moved = {name for name in now.keys() | sealed.keys() if not name.startswith("__")
+             and now.get(name, _MISSING) is not sealed.get(name, _MISSING)}
+    for name in moved:
+        if name in sealed:
+            type.__setattr__(cls, name, sealed[name])
+        else:
+            type.__delattr__(cls, name)
+    return sorted(f"{cls.__module__}.{cls.__qualname__}.{name}" for name in moved)
 
 
 def noted(seal: Seal) -> str | None:

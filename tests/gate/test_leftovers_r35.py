@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from gate import write_fence
 from test_leftovers_r25 import PACK, REPO, RUN_LIMIT, _env
 from test_leftovers_r29 import HUGE, _sparse
 from test_leftovers_r33 import _exported, _signed
@@ -236,10 +237,15 @@ def test_limit_the_recorder_of_an_own_environment_runs_after_its_startup_code(tm
     program's word as the in-process recorder's; `--recorder process` keeps a program on the gate's
     Python out of it."""
     program = _made_like_pulumi_new(tmp_path)
-    (_site(program / "venv") / "sitecustomize.py").write_text(AT_FORK.format(mark=str(tmp_path / "forked")))
+    # round 44: the recorder inherits the worker's write fence, so the hook writes only in the program's
+    # directory (its write beside it is refused by the kernel)
+    hooks = AT_FORK.format(mark=str(tmp_path / "forked")) + AT_FORK.format(mark=str(program / "forked"))
+    (_site(program / "venv") / "sitecustomize.py").write_text(hooks)
     proc = _preview(program, tmp_path, "--recorder", "process")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert list(tmp_path.glob("forked.*")), "the recorder no longer runs after the environment's startup"
+    assert list(program.glob("forked.*")), "the recorder no longer runs after the environment's startup"
+    if write_fence.abi() >= write_fence.NEEDED_ABI:
+        assert not list(tmp_path.glob("forked.*")), "the recorder wrote outside the program's directory"
 
 
 # ------------------------------------------------ 4. the program's frames (written after the corpus fix)
