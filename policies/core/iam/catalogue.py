@@ -220,6 +220,40 @@ _SIEM_LOGGING = (
     *(f"cloudwatch:{a}" for a in (
         "DeleteAlarms", "DisableAlarmActions", "PutMetricAlarm", "PutCompositeAlarm", "PutAlarmMuteRule",
         "DeleteAnomalyDetector")),
+    # Round 86: the SOC topic (how alarms reach people: unsubscribing, a filter policy dropping every alarm, a
+    # topic policy CloudWatch may no longer publish under), AWS Config's recorder, channel, rules and
+    # retention, Security Hub's findings (SUPPRESSED, automation rules), standards and controls, the Firehose
+    # streams carrying logs to a SIEM, and Security Lake's sources, retention and subscribers.
+    *(f"sns:{a}" for a in (
+        "Unsubscribe", "SetSubscriptionAttributes", "SetTopicAttributes", "RemovePermission", "DeleteTopic",
+        "PutDataProtectionPolicy")),
+    *(f"config:{a}" for a in (
+        "StopConfigurationRecorder", "DeleteConfigurationRecorder", "PutConfigurationRecorder",
+        "DisassociateResourceTypes", "DeleteServiceLinkedConfigurationRecorder", "DeleteDeliveryChannel",
+        "PutDeliveryChannel", "PutRetentionConfiguration", "DeleteConfigRule", "PutConfigRule",
+        "DeleteOrganizationConfigRule", "PutOrganizationConfigRule", "DeleteConformancePack",
+        "PutConformancePack", "DeleteOrganizationConformancePack", "PutOrganizationConformancePack",
+        "DeleteEvaluationResults", "PutEvaluations", "PutExternalEvaluation", "PutResourceConfig",
+        "DeleteResourceConfig", "DeleteConfigurationAggregator", "PutConfigurationAggregator",
+        "DeleteAggregationAuthorization")),
+    *(f"securityhub:{a}" for a in (
+        "DisableSecurityHub", "DisableSecurityHubV2", "BatchDisableStandards", "UpdateStandardsControl",
+        "BatchUpdateStandardsControlAssociations", "UpdateSecurityControl", "BatchUpdateFindings",
+        "UpdateFindings", "CreateAutomationRule", "BatchUpdateAutomationRules", "BatchDeleteAutomationRules",
+        "CreateAutomationRuleV2", "UpdateAutomationRuleV2", "DeleteAutomationRuleV2",
+        "DisableImportFindingsForProduct", "UpdateSecurityHubConfiguration",
+        "UpdateOrganizationConfiguration", "UpdateConfigurationPolicy", "DeleteConfigurationPolicy",
+        "StartConfigurationPolicyAssociation", "StartConfigurationPolicyDisassociation",
+        "DeleteFindingAggregator", "UpdateFindingAggregator", "DeleteAggregatorV2", "UpdateAggregatorV2",
+        "DeleteActionTarget", "UpdateActionTarget", "DisassociateFromAdministratorAccount",
+        "DisassociateFromMasterAccount", "DisassociateMembers", "DeleteMembers",
+        "DisableOrganizationAdminAccount")),
+    *(f"firehose:{a}" for a in ("DeleteDeliveryStream", "UpdateDestination")),
+    *(f"securitylake:{a}" for a in (
+        "DeleteDataLake", "UpdateDataLake", "DeleteAwsLogSource", "DeleteCustomLogSource", "DeleteSubscriber",
+        "UpdateSubscriber", "DeleteSubscriberNotification", "UpdateSubscriberNotification",
+        "DeleteDataLakeExceptionSubscription", "UpdateDataLakeExceptionSubscription",
+        "DeleteDataLakeOrganizationConfiguration", "DeregisterDataLakeDelegatedAdministrator")),
 )
 
 

@@ -43,6 +43,11 @@ def messages_of(found: list[tuple[str, str]], name: str) -> list[str]:
     return [m for n, m in found if n == name]
 
 
+def says(found: list[tuple[str, str]], fragment: str) -> bool:
+    """Whether some message `run` found contains `fragment` (on any resource)."""
+    return any(fragment in m for _, m in found)
+
+
 def doc(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
