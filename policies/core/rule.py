@@ -114,8 +114,10 @@ class Rule:
             object.__setattr__(self, "check", _each_resource(self))
         if not callable(self.check):
             raise bad("check must be callable")
-        if (self.prepare is not None or self.release is not None) and self.each is None:
-            raise bad("`prepare` and `release` are for `each`")
+        if self.prepare is not None and self.each is None:
+            raise bad("`prepare` builds indexes for `each`")
+        if self.release is not None and self.each is None:
+            raise bad("`release` drops what `each` read")
         if self.scope not in ("resource", "stack"):
             raise bad("scope must be 'resource' or 'stack'")
         if self.resource_types is not None:

@@ -124,3 +124,22 @@ def test_a_range_releases_what_it_judged(monkeypatch: pytest.MonkeyPatch) -> Non
     assert not any(kept[:150]) and all(kept[150:])
     ranged(args, lambda *a: None, 150, 300)
     assert not any("_refs" in v.memo for v in graph.resources) and not _Watched.late
+
+
+def test_the_whole_graph_check_prepares_first_and_releases_after_each() -> None:
+    from policies.core.rule import Rule, RuleDefinitionError
+    from policies.core.view import StackGraph
+    from policies.rules.require_resolved_references import RULE
+
+    GOOD = {k: getattr(RULE, k) for k in ("id", "title", "severity", "remediation", "controls", "module")}
+
+    calls: list[str] = []
+    rule = Rule(**{**GOOD, "scope": "stack", "check": None,
+                   "each": lambda r, g, c: calls.append(f"each {r.name}") or [],
+                   "prepare": lambda g, c: calls.append("prepare"),
+                   "release": lambda r: calls.append(f"release {r.name}")})
+    graph = StackGraph([ResourceView(type="t:m:T", raw={}, urn=f"urn:{n}", name=n) for n in ("a", "b")])
+    assert rule.check(graph, None) == []
+    assert calls == ["prepare", "each a", "release a", "each b", "release b"]
+    with pytest.raises(RuleDefinitionError, match="`release` drops what `each` read"):
+        Rule(**{**GOOD, "scope": "stack", "check": lambda g, c: [], "release": lambda r: None})
