@@ -168,7 +168,7 @@ def _ranged(rule: Rule, context: _Contexts) -> Any:
     """validate_resources(args, report, lo, hi): a per-resource stack rule on args.resources[lo:hi]. Run
     over consecutive ranges it reports what validate_stack reports, in the same order; the empty range
     (0, 0) builds the rule's graph-wide indexes, so that a gate forking after it shares them."""
-    each = rule.each
+    each, release = rule.each, rule.release
     assert each is not None
 
     def validate_resources(args: Any, report: Any, lo: int, hi: int) -> None:
@@ -185,6 +185,8 @@ def _ranged(rule: Rule, context: _Contexts) -> Any:
                 messages = list(each(r, graph, ctx))
             except Exception as e:
                 messages = [failed_message(rule.id, e)]
+            if release is not None:
+                release(r)
             if messages and not (waivers is not None and waivers.find(rule.id, r.urn)):
                 for message in messages:
                     report(message, r.urn)

@@ -382,3 +382,15 @@ def references(view: ResourceView) -> list[Ref]:
         refs = m["_refs"] = environment_buckets(src, refs) + implied  # `$B`: the resource's own B
         refs += [Ref(path, kind, value) for path, kind, value in foreign_arns(view, refs)]
     return refs
+
+
+def release(view: ResourceView) -> None:
+    """Drop what `references(view)` keeps for the run: its memo and its top-level inputs' traces (round 26).
+    For require-resolved-references, the last rule that reads them per resource (after the resource rules in
+    every mode; the graph's index reads them while it is built, before). A later call scans again, equally."""
+    view.memo.pop("_refs", None)
+    raw = view.raw
+    if type(raw) is _DictProxy:
+        for v in raw._DictProxy__target.values():
+            if (type(v) is _DictProxy or type(v) is _ListProxy) and getattr(v, _TRACE_ATTR, None) is not None:
+                setattr(v, _TRACE_ATTR, None)

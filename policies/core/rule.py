@@ -8,6 +8,7 @@ here once: a rule with bad metadata fails at import, not in a deployment.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -83,6 +84,9 @@ class Rule:
     prepare: Callable[[StackGraph, RuleContext], Any] | None = None
     """Builds the graph-wide indexes `each` uses (through StackGraph.once) ahead of the split, so that every
     process shares them; an optimisation only: `each` builds them on first use too."""
+    release: Callable[[ResourceView], None] | None = None
+    """Called on a resource once `each` judged it: drops per-resource memos no later rule reads (after the
+    resource rules in every mode of the gate); an optimisation only, a released memo is computed again."""
 
     def __post_init__(self) -> None:
         def bad(why: str) -> RuleDefinitionError:
@@ -107,11 +111,13 @@ class Rule:
         if self.each is not None:
             if self.scope != "stack" or self.check is not None:
                 raise bad("`each` is for a stack rule, and replaces its check")
-            object.__setattr__(self, "check", _each_resource(self.id, self.each))
+            object.__setattr__(self, "check", _each_resource(self))
         if not callable(self.check):
             raise bad("check must be callable")
         if self.prepare is not None and self.each is None:
             raise bad("`prepare` builds indexes for `each`")
+        if self.release is not None and self.each is None:
+            raise bad("`release` drops what `each` read")
         if self.scope not in ("resource", "stack"):
             raise bad("scope must be 'resource' or 'stack'")
         if self.resource_types is not None:
@@ -128,16 +134,24 @@ class Rule:
         return "stack" if self.scope == "stack" else self.resource_types
 
 
-def _each_resource(rule_id: str, each: EachCheck) -> StackCheck:
-    """The whole-graph check of a per-resource stack rule; a resource it cannot judge fails on its own."""
+def _each_resource(rule: Rule) -> StackCheck:
+    """The whole-graph check of a per-resource stack rule; a resource it cannot judge fails on its own. The
+    graph-wide indexes are built first (`prepare`), so that `release` follows every read of what it drops."""
+    rule_id, each, prepare, release = rule.id, rule.each, rule.prepare, rule.release
+    assert each is not None
 
     def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
+        if prepare is not None:
+            with contextlib.suppress(Exception):  # built again where needed: it fails closed there
+                prepare(graph, ctx)
         out: list[tuple[str, str]] = []
         for r in graph.resources:
             try:
                 out.extend([(r.urn, m) for m in each(r, graph, ctx)])
             except Exception as e:
                 out.append((r.urn, failed_message(rule_id, e)))
+            if release is not None:
+                release(r)
         return out
 
     return check

@@ -18,7 +18,7 @@ from policies.core.key_policy_writes import key_policy_writes
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.org_policies import attachment_problems
 from policies.core.redirect_grants import acls_disabled, aimed_grants, resource_policy_grants
-from policies.core.references import references
+from policies.core.references import references, release
 from policies.core.resolution import judge_in_graph, prepare_index
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import ResourceView, StackGraph
@@ -70,6 +70,7 @@ RULE = Rule(
     controls=("LOC-02",),
     each=check_resource,
     prepare=prepare_index,
+    release=release,  # its references: no later rule reads them (round 26)
     module=__name__,
     scope="stack",
     config_schema=ALLOWED_REGIONS_SCHEMA,
