@@ -139,6 +139,11 @@ DIRECTORY_ROLE_FUNCTIONS: dict[str, str] = {
     # round 84: they add credentials to any application or service principal, and sign in as it
     "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "access rights",  # Application Administrator
     "158c047a-c907-4556-b7ef-446551a6b5f7": "access rights",  # Cloud Application Administrator
+    # round 87: they set a domain's federation, so its users are signed in by an identity provider the holder
+    # runs (MFA claim included): it signs in as the key administrators or the DBAs
+    "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "access rights",  # Hybrid Identity Administrator
+    "8329153b-31d0-4727-b945-745eb3bc5f31": "access rights",  # Domain Name Administrator
+    "be2f45a1-457d-42af-a067-6ec1fa63bc45": "access rights",  # External Identity Provider Administrator
 }
 # Round 84: release (Secure Key Release) hands the key itself to an environment the key's release policy
 # admits, which key administrators write: more than use.

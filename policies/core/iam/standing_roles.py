@@ -27,6 +27,8 @@ PRIVILEGED: dict[str, str] = {
     "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "adds credentials to applications",  # Application Administrator
     "158c047a-c907-4556-b7ef-446551a6b5f7": "adds credentials to applications",  # Cloud App Administrator
     "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "changes federation and sign-in sync",  # Hybrid Identity Admin
+    "8329153b-31d0-4727-b945-745eb3bc5f31": "changes federation",  # Domain Name Administrator (round 87)
+    "be2f45a1-457d-42af-a067-6ec1fa63bc45": "changes federation",  # External IdP Administrator (round 87)
 }
 # Built-in roles that only read (round 24): the only templates, beside the privileged ones, the gate knows.
 READERS: dict[str, str] = {
