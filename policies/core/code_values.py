@@ -164,18 +164,34 @@ def _environment(value: Any, path: str, out: dict[str, tuple[str, Any]]) -> None
 def environment_buckets(inputs: Any, refs: list[Any]) -> list[Any]:
     """`refs` with each bucket held in an environment variable (`$NAME`) replaced by the value the
     resource's own environment sets (judged as a bucket, or by where it comes from when unknown)."""
-    if not any(r.kind == "bucket" and r.value[:1] == "$" for r in refs):
+    if not any(r.kind in ("bucket", "host") and r.value[:1] == "$" for r in refs):
         return refs
     env: dict[str, tuple[str, Any]] = {}
     _environment(inputs, "", env)
+    env.update({n.upper(): e for n, e in env.items() if n.upper() not in env})  # a store host's `$name`
     out = []
     for r in refs:
-        name = r.value.strip("${}") if r.kind == "bucket" and r.value[:1] == "$" else None
+        name, rest = _variable(r)
         path, value = env.get(name, ("", None)) if name else ("", None)
         if isinstance(value, str) and is_unknown(value):
             out.append(dataclasses.replace(r, path=path, kind="unknown", value=value))
-        elif isinstance(value, str) and value:
-            out.append(dataclasses.replace(r, value=value))
+        elif isinstance(value, str) and value and (not rest or STORE_NAME.fullmatch(value)):
+            out.append(dataclasses.replace(r, value=f"{value}{rest}".lower() if rest else value))
         else:
             out.append(r)
     return out
+
+
+STORE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{1,62}")
+STORE_SUFFIXES = frozenset({"blob.core.windows.net", "vault.azure.net"})  # command_names.py's hosts
+
+
+def _variable(r: Any) -> tuple[str | None, str]:
+    """(variable, host suffix) of a bucket `$B` or of a store host a command names by a variable
+    (`--account-name $AZURE_STORAGE_ACCOUNT`: `$azure_storage_account.blob.core.windows.net`, round 85)."""
+    if r.value[:1] != "$" or r.kind not in ("bucket", "host"):
+        return None, ""
+    if r.kind == "bucket":
+        return r.value.strip("${}"), ""
+    name, dot, rest = r.value.partition(".")
+    return (name.strip("${}").upper(), dot + rest) if rest in STORE_SUFFIXES else (None, "")
