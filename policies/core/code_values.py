@@ -155,6 +155,12 @@ def _environment(value: Any, path: str, out: dict[str, tuple[str, Any]]) -> None
                     if isinstance(e, dict) and isinstance(e.get("name"), str) and e.get("type") in (
                             None, "PLAINTEXT"):
                         out[e["name"]] = (f"{path}.{k}.{i}.value".lstrip("."), e.get("value"))
+                        if isinstance(e.get("secretRef"), str):  # Container Apps: the job's own secret
+                            ref = f"{path}.{k}.{i}.secretRef".lstrip(".")
+                            out[e["name"]] = (ref, f"secret:{e['secretRef']}")
+            elif k == "secrets" and isinstance(v, list):  # Container Apps' secrets: `{name, value}`
+                out.update({f"secret:{e['name']}": (f"{path}.secrets.{i}".lstrip("."), e.get("value"))
+                            for i, e in enumerate(map(plain, v)) if isinstance(e, dict) and "name" in e})
             _environment(v, f"{path}.{k}".lstrip("."), out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
@@ -173,6 +179,8 @@ def environment_buckets(inputs: Any, refs: list[Any]) -> list[Any]:
     for r in refs:
         name, rest = _variable(r)
         path, value = env.get(name, ("", None)) if name else ("", None)
+        if isinstance(value, str) and value.startswith("secret:"):  # `secretRef`: the secret's value
+            path, value = env.get(value, (path, None))
         if isinstance(value, str) and is_unknown(value):
             out.append(dataclasses.replace(r, path=path, kind="unknown", value=value))
         elif isinstance(value, str) and value and (not rest or STORE_NAME.fullmatch(value)):
@@ -194,4 +202,6 @@ def _variable(r: Any) -> tuple[str | None, str]:
     if r.kind == "bucket":
         return r.value.strip("${}"), ""
     name, dot, rest = r.value.partition(".")
-    return (name.strip("${}").upper(), dot + rest) if rest in STORE_SUFFIXES else (None, "")
+    name = name.strip("${}").upper()
+    name = name[4:] if name[:4] == "ENV:" else name  # PowerShell's `$env:NAME`
+    return (name, dot + rest) if rest in STORE_SUFFIXES else (None, "")

@@ -25,7 +25,7 @@ import re
 from policies.core.code_values import STORE_NAME
 from policies.core.command_buckets import option_buckets
 
-_NAME = r"[\"']?(\$\{?[A-Za-z_]\w*\}?|[A-Za-z0-9][A-Za-z0-9-]{1,62})[\"']?(?![\w.-])"
+_NAME = r"[\"']?(\$(?i:env:)?\{?[A-Za-z_]\w*\}?|[A-Za-z0-9][A-Za-z0-9-]{1,62})[\"']?(?![\w.-])"
 # (option regex, host suffix): the CLI's option within one `az storage`/`az keyvault` command (up to the
 # next line, `;`, `|` or `&`); PowerShell's parameters are case-insensitive, as are its variables.
 _FORMS = (
@@ -77,3 +77,12 @@ def env_account(kind: str, value: str) -> tuple[tuple[str, str, bool], ...]:
     if kind.upper() != "AZURE_STORAGE_ACCOUNT" or not STORE_NAME.fullmatch(value):
         return ()
     return (("host", f"{value.lower()}.blob.core.windows.net", False),)
+
+
+def secret_account(value: dict) -> tuple[tuple[str, str, bool], ...]:
+    """An environment entry `{name: AZURE_STORAGE_ACCOUNT, secretRef: s}` (Container Apps): the account the
+    secret holds, `code_values.environment_buckets` reads it from the resource's own `secrets` (round 85)."""
+    name = value.get("name")
+    if type(name) is not str or name.upper() != "AZURE_STORAGE_ACCOUNT":
+        return ()
+    return (("host", "$azure_storage_account.blob.core.windows.net", False),)

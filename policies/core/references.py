@@ -19,7 +19,7 @@ from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.code_values import ASSET_TYPES, asset_texts, environment_buckets
-from policies.core.command_names import EXEC_KEYS, env_account, exec_form
+from policies.core.command_names import EXEC_KEYS, env_account, exec_form, secret_account
 from policies.core.documents import json_doc, statement, yaml_doc
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
 from policies.core.encodings import embedded_encoded as _embedded
@@ -145,6 +145,8 @@ class _Recorder:
                 return
             own = own if top else ()
             if found := dict_refs(value, key):  # stores and services named by an object's shape
+                self.group(path, found)
+            if "secretRef" in value and (found := secret_account(value)):  # the account a secret holds
                 self.group(path, found)
             if "Effect" in value and statement(value):  # IAM grants or denies; it sends nothing anywhere
                 if value["Effect"] == "Deny":

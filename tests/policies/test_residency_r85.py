@@ -76,3 +76,28 @@ def test_the_variable_in_a_command_is_the_environments_value():
     assert _resolved(_job(line, None), _account("dosisexportsst")) == [
         unresolved("template.containers.0.command.2", "$azure_storage_account.blob.core.windows.net")]
 
+
+
+def test_the_account_a_container_apps_secret_holds():
+    """Probe r85-07: `{name: AZURE_STORAGE_ACCOUNT, secretRef: s}` is the value of the job's secret `s`;
+    the stack's own account passes, a secret with no value here (a Key Vault URL) stays unresolved."""
+    def job(secret: dict) -> object:
+        container = {"name": "export", "image": "mcr.microsoft.com/azure-cli:2.67.0", "command": UPLOAD,
+                     "env": [{"name": "AZURE_STORAGE_ACCOUNT", "secretRef": "storage-account"}]}
+        return res(JOB, "job", {"resourceGroupName": "rg-weu", "jobName": "dosis-export",
+                                "location": "westeurope", "configuration": {"secrets": [secret]},
+                                "template": {"containers": [container]}})
+    other = _resolved(job({"name": "storage-account", "value": "partnerexportsus"}))
+    assert other and all("partnerexportsus.blob.core.windows.net" in m for m in other)
+    own = job({"name": "storage-account", "value": "DosisExportsSt"})
+    assert _resolved(own, _account("dosisexportsst")) == []
+    vault = job({"name": "storage-account", "keyVaultUrl": "https://kv-dosis-we.vault.azure.net/secrets/acct"})
+    assert any("$azure_storage_account.blob.core.windows.net" in m for m in _resolved(vault))
+
+
+def test_powershells_env_drive_variable_is_the_environments_value():
+    """Probe r85-08 and good/r85-03: `-StorageAccountName $env:AZURE_STORAGE_ACCOUNT`, any case."""
+    line = ["pwsh", "-c", "New-AzStorageContext -StorageAccountName $Env:AZURE_STORAGE_ACCOUNT"]
+    assert _resolved(_job(line, "DosisExportsSt"), _account("dosisexportsst")) == []
+    other = _resolved(_job(line, "partnerexportsus"), _account("dosisexportsst"))
+    assert other and all("partnerexportsus.blob.core.windows.net" in m for m in other)
