@@ -10,9 +10,10 @@ text assigns one literal (`ACCT=x`, `export ACCT="x"`, PowerShell `$acct = 'x'`)
 other variable is returned as written and blocks as unresolved (write the name, a resource of the stack, in
 the command).
 
-The Azure CLI and Az.Storage take the account from `AZURE_STORAGE_ACCOUNT` when a command names none (round
-85): a setting of that name (an environment entry, an app setting, any case) names that account's host, and
-`$AZURE_STORAGE_ACCOUNT` in a command is the value the resource's own environment sets (`code_values.py`).
+The Azure CLI takes the account from `AZURE_STORAGE_ACCOUNT` when a command names none (its `--account-name`
+help; round 85): a setting of that name (an environment entry, an app setting, any case) names that account's
+host, and `$AZURE_STORAGE_ACCOUNT` (PowerShell: `$env:…`) in a command is the value the resource's own
+environment sets (`code_values.py`).
 
 A container's exec-form command (`["az", "storage", …]`, `["s3api", "put-object", "--bucket", …]`) is one
 command line cut into words: `references.py` also reads the words joined by spaces (`exec_form`).
@@ -73,7 +74,7 @@ def exec_form(value: list) -> list[tuple[str, str, bool]]:
 
 
 def env_account(kind: str, value: str) -> tuple[tuple[str, str, bool], ...]:
-    """The storage account a setting named `AZURE_STORAGE_ACCOUNT` (any case) gives the CLI and Az (r85)."""
+    """The storage account a setting named `AZURE_STORAGE_ACCOUNT` (any case) gives the CLI (round 85)."""
     if kind.upper() != "AZURE_STORAGE_ACCOUNT" or not STORE_NAME.fullmatch(value):
         return ()
     return (("host", f"{value.lower()}.blob.core.windows.net", False),)
