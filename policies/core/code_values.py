@@ -155,6 +155,12 @@ def _environment(value: Any, path: str, out: dict[str, tuple[str, Any]]) -> None
                     if isinstance(e, dict) and isinstance(e.get("name"), str) and e.get("type") in (
                             None, "PLAINTEXT"):
                         out[e["name"]] = (f"{path}.{k}.{i}.value".lstrip("."), e.get("value"))
+                        if isinstance(e.get("secretRef"), str):  # Container Apps: the job's own secret
+                            ref = f"{path}.{k}.{i}.secretRef".lstrip(".")
+                            out[e["name"]] = (ref, f"secret:{e['secretRef']}")
+            elif k == "secrets" and isinstance(v, list):  # Container Apps' secrets: `{name, value}`
+                out.update({f"secret:{e['name']}": (f"{path}.secrets.{i}".lstrip("."), e.get("value"))
+                            for i, e in enumerate(map(plain, v)) if isinstance(e, dict) and "name" in e})
             _environment(v, f"{path}.{k}".lstrip("."), out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
@@ -164,18 +170,38 @@ def _environment(value: Any, path: str, out: dict[str, tuple[str, Any]]) -> None
 def environment_buckets(inputs: Any, refs: list[Any]) -> list[Any]:
     """`refs` with each bucket held in an environment variable (`$NAME`) replaced by the value the
     resource's own environment sets (judged as a bucket, or by where it comes from when unknown)."""
-    if not any(r.kind == "bucket" and r.value[:1] == "$" for r in refs):
+    if not any(r.kind in ("bucket", "host") and r.value[:1] == "$" for r in refs):
         return refs
     env: dict[str, tuple[str, Any]] = {}
     _environment(inputs, "", env)
+    env.update({n.upper(): e for n, e in env.items() if n.upper() not in env})  # a store host's `$name`
     out = []
     for r in refs:
-        name = r.value.strip("${}") if r.kind == "bucket" and r.value[:1] == "$" else None
+        name, rest = _variable(r)
         path, value = env.get(name, ("", None)) if name else ("", None)
+        if isinstance(value, str) and value.startswith("secret:"):  # `secretRef`: the secret's value
+            path, value = env.get(value, (path, None))
         if isinstance(value, str) and is_unknown(value):
             out.append(dataclasses.replace(r, path=path, kind="unknown", value=value))
-        elif isinstance(value, str) and value:
-            out.append(dataclasses.replace(r, value=value))
+        elif isinstance(value, str) and value and (not rest or STORE_NAME.fullmatch(value)):
+            out.append(dataclasses.replace(r, value=f"{value}{rest}".lower() if rest else value))
         else:
             out.append(r)
     return out
+
+
+STORE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{1,62}")
+STORE_SUFFIXES = frozenset({"blob.core.windows.net", "vault.azure.net"})  # command_names.py's hosts
+
+
+def _variable(r: Any) -> tuple[str | None, str]:
+    """(variable, host suffix) of a bucket `$B` or of a store host a command names by a variable
+    (`--account-name $AZURE_STORAGE_ACCOUNT`: `$azure_storage_account.blob.core.windows.net`, round 85)."""
+    if r.value[:1] != "$" or r.kind not in ("bucket", "host"):
+        return None, ""
+    if r.kind == "bucket":
+        return r.value.strip("${}"), ""
+    name, dot, rest = r.value.partition(".")
+    name = name.strip("${}").upper()
+    name = name[4:] if name[:4] == "ENV:" else name  # PowerShell's `$env:NAME`
+    return (name, dot + rest) if rest in STORE_SUFFIXES else (None, "")

@@ -10,6 +10,11 @@ text assigns one literal (`ACCT=x`, `export ACCT="x"`, PowerShell `$acct = 'x'`)
 other variable is returned as written and blocks as unresolved (write the name, a resource of the stack, in
 the command).
 
+The Azure CLI takes the account from `AZURE_STORAGE_ACCOUNT` when a command names none (its `--account-name`
+help; round 85): a setting of that name (an environment entry, an app setting, any case) names that account's
+host, and `$AZURE_STORAGE_ACCOUNT` (PowerShell: `$env:…`) in a command is the value the resource's own
+environment sets (`code_values.py`).
+
 A container's exec-form command (`["az", "storage", …]`, `["s3api", "put-object", "--bucket", …]`) is one
 command line cut into words: `references.py` also reads the words joined by spaces (`exec_form`).
 """
@@ -18,9 +23,10 @@ from __future__ import annotations
 
 import re
 
+from policies.core.code_values import STORE_NAME
 from policies.core.command_buckets import option_buckets
 
-_NAME = r"[\"']?(\$\{?[A-Za-z_]\w*\}?|[A-Za-z0-9][A-Za-z0-9-]{1,62})[\"']?(?![\w.-])"
+_NAME = r"[\"']?(\$(?i:env:)?\{?[A-Za-z_]\w*\}?|[A-Za-z0-9][A-Za-z0-9-]{1,62})[\"']?(?![\w.-])"
 # (option regex, host suffix): the CLI's option within one `az storage`/`az keyvault` command (up to the
 # next line, `;`, `|` or `&`); PowerShell's parameters are case-insensitive, as are its variables.
 _FORMS = (
@@ -65,3 +71,19 @@ def exec_form(value: list) -> list[tuple[str, str, bool]]:
     line = " ".join(value)
     buckets = option_buckets(line) if "-bucket" in line or "export-task" in line else []
     return buckets + (command_names(line) if MAY_NAME.search(line) else [])
+
+
+def env_account(kind: str, value: str) -> tuple[tuple[str, str, bool], ...]:
+    """The storage account a setting named `AZURE_STORAGE_ACCOUNT` (any case) gives the CLI (round 85)."""
+    if kind.upper() != "AZURE_STORAGE_ACCOUNT" or not STORE_NAME.fullmatch(value):
+        return ()
+    return (("host", f"{value.lower()}.blob.core.windows.net", False),)
+
+
+def secret_account(value: dict) -> tuple[tuple[str, str, bool], ...]:
+    """An environment entry `{name: AZURE_STORAGE_ACCOUNT, secretRef: s}` (Container Apps): the account the
+    secret holds, `code_values.environment_buckets` reads it from the resource's own `secrets` (round 85)."""
+    name = value.get("name")
+    if type(name) is not str or name.upper() != "AZURE_STORAGE_ACCOUNT":
+        return ()
+    return (("host", "$azure_storage_account.blob.core.windows.net", False),)

@@ -19,7 +19,7 @@ from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.code_values import ASSET_TYPES, asset_texts, environment_buckets
-from policies.core.command_names import EXEC_KEYS, exec_form
+from policies.core.command_names import EXEC_KEYS, env_account, exec_form, secret_account
 from policies.core.documents import json_doc, statement, yaml_doc
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
 from policies.core.encodings import embedded_encoded as _embedded
@@ -146,6 +146,8 @@ class _Recorder:
             own = own if top else ()
             if found := dict_refs(value, key):  # stores and services named by an object's shape
                 self.group(path, found)
+            if "secretRef" in value and (found := secret_account(value)):  # the account a secret holds
+                self.group(path, found)
             if "Effect" in value and statement(value):  # IAM grants or denies; it sends nothing anywhere
                 if value["Effect"] == "Deny":
                     return  # a denial opens no path to any place
@@ -184,6 +186,8 @@ class _Recorder:
                              and not key_kind(kind)[0])  # a region field: `UK` is a place too
                     if not short and (v, kind, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, kind, principal)
+                    if len(kind) == 21 and (account := env_account(kind, v)):  # `AZURE_STORAGE_ACCOUNT`
+                        self.group(f"{path}.{k}" if path else k, account)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(v, f"{path}.{k}" if path else str(k), key if k in SETTING_OPERATORS else str(k),
                               False, principal or k in ("Principal", "Service"))
