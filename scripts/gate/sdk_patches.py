@@ -7,11 +7,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate.env_values import count
 from gate.errors import ProgramError
-from gate.recorder import Recorder
+
+if TYPE_CHECKING:   # the recorder (and the SDK below it) only when a stack is recorded
+    from gate.recorder import Recorder
 
 _SETTLE_ROUNDS = 1000   # loop turns the end of a recording waits for queued callbacks to run
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from gate.stack_inputs import StackInputs, input_files
 from gate.stackcache import StackCache, usable
+
+REPO = Path(__file__).resolve().parents[2]
 
 PROGRAM = '''import json, os
 import pulumi
@@ -58,17 +63,51 @@ def scratch(tmp_path: Path) -> Path:
     return root
 
 
-def _cached(run_gate, root: Path, *extra: str) -> dict[str, bool]:
-    args = ["preview", "--program", root, "--all", "--out", root / ".gate", "--format", "json",
+def _args(root: Path, *extra: str) -> list[str | Path]:
+    return ["preview", "--program", root, "--all", "--out", root / ".gate", "--format", "json",
             "--no-checkov", "--policy-pack", root.parent / "pack",
             "--policy-pack-config", f"scratch={root.parent / 'pack.json'}", *extra]
-    proc = run_gate(*args)
+
+
+def _cached(run_gate, root: Path, *extra: str) -> dict[str, bool]:
+    proc = run_gate(*_args(root, *extra))
     assert proc.returncode == 0, proc.stderr
     return {r["stack"]: bool(r.get("cached")) for r in json.loads(proc.stdout)}
 
 
 def edit(path: Path, old: str, new: str) -> None:
     path.write_text(path.read_text().replace(old, new))
+
+
+@pytest.mark.slow
+def test_a_hit_publishes_the_bytes_its_recording_published(run_gate, scratch: Path) -> None:
+    """The states (and the update states later stacks read) of a cached run are the recording's bytes."""
+    out = scratch / ".gate"
+
+    def states() -> dict[str, bytes]:
+        return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.state.json"))}
+
+    assert _cached(run_gate, scratch) == {"a": False, "b": False}
+    recorded = states()
+    assert sorted(recorded) == [".updates/a.state.json", ".updates/b.state.json", "a.state.json",
+                                "b.state.json"]
+    assert _cached(run_gate, scratch) == {"a": True, "b": True}
+    assert states() == recorded
+
+
+@pytest.mark.slow
+def test_a_run_answered_wholly_from_the_cache_loads_no_pulumi_sdk(run_gate, scratch: Path) -> None:
+    """Importing the SDK (and grpc below it) cost such a run a sixth of its time; only a recording needs
+    it, and a stack's cached report needs no pack loaded."""
+    assert _cached(run_gate, scratch) == {"a": False, "b": False}
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "gate", *map(str, _args(scratch))],
+                          cwd=REPO, capture_output=True, text=True, timeout=240, check=False,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert proc.returncode == 0 and [r["cached"] for r in json.loads(proc.stdout)] == [True, True]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "gate.stackcache" in imported
+    assert not {m for m in imported if m.split(".")[0] in ("pulumi", "pulumi_policy", "grpc")}
 
 
 @pytest.mark.slow
@@ -122,7 +161,8 @@ def test_an_entry_holds_only_while_its_inputs_do(tmp_path: Path) -> None:
     inputs = StackInputs(project_file=tmp_path / "Pulumi.yaml", lock_file=tmp_path / "uv.lock", packs=[],
                          pack_config={})
     key = inputs.key("s", tmp_path / "Pulumi.s.yaml")
-    cache.save(key, input_files([str(f), str(tmp_path / "absent.yaml")]), {}, {"checkpoint": {}}, {})
+    cache.save(key, input_files([str(f), str(tmp_path / "absent.yaml")]), {}, {"state": "{}\n",
+                                                                              "update_state": None}, {})
     assert cache.lookup(key) is not None
     (tmp_path / "absent.yaml").write_text("now here\n")       # a file that was missing appears
     assert cache.lookup(key) is None
@@ -131,6 +171,18 @@ def test_an_entry_holds_only_while_its_inputs_do(tmp_path: Path) -> None:
     assert cache.lookup(key) is None
     (tmp_path / "Pulumi.s.yaml").write_text("config: {}\n")    # the stack file is part of the key
     assert inputs.key("s", tmp_path / "Pulumi.s.yaml") != key
+
+
+def test_an_entry_keeping_its_state_as_anything_but_text_is_a_miss(tmp_path: Path) -> None:
+    """A hit writes back the state files' bytes as the recording wrote them; an entry holding the state
+    as an object (an older gate's shape), or an update state of another type, is no hit."""
+    cache = StackCache(tmp_path / "cache")
+    for run in ({"checkpoint": {}}, {"state": {}, "update_state": None}, {"state": "{}\n", "update_state": 1},
+                {"state": "{}\n"}):
+        cache.save("k" * 64, {}, {}, run, {})
+        assert cache.lookup("k" * 64) is None, run
+    cache.save("k" * 64, {}, {}, {"state": "{}\n", "update_state": "{}\n"}, {})
+    assert cache.lookup("k" * 64) is not None
 
 
 def test_a_stack_reading_a_recorded_again_state_is_recorded_again(tmp_path: Path) -> None:
@@ -244,7 +296,8 @@ def test_a_deferred_stack_is_reused_only_once_the_state_it_read_is_decided(tmp_p
                          pack_config={})
     cache = PreviewCache(tmp_path / "cache", inputs, out, project)
     cache.cache.save(cache.key("b"), state_inputs([str(out / "a.state.json")]), {},
-                     {"checkpoint": {"b": 1}}, StackReport(stack="b", resources=1).to_json())
+                     {"state": '{"b": 1}\n', "update_state": None},
+                     StackReport(stack="b", resources=1).to_json())
     cache.in_run, cache.deferred = {"a", "b"}, {"b"}
     assert cache.reuse("b", set(), work) is None                       # a not decided yet
     (work / "a.state.json").write_text(state({"name": "renamed"}))
@@ -252,4 +305,4 @@ def test_a_deferred_stack_is_reused_only_once_the_state_it_read_is_decided(tmp_p
     (work / "a.state.json").write_text(state({"name": "a"}).replace('"t"', '"later"'))
     report = cache.reuse("b", {"a"}, work)                             # same outputs, recorded later
     assert report is not None and report.cached and report.stack == "b"
-    assert json.loads((work / "b.state.json").read_text()) == {"b": 1}
+    assert (work / "b.state.json").read_text() == '{"b": 1}\n'            # the bytes kept, as they were
