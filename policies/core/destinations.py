@@ -122,7 +122,7 @@ class LocalJudge:
 
     def __init__(self, ctx: RuleContext, what: str = "data is sent there") -> None:
         self.ctx, self.what, self.ok = ctx, what, allowed(ctx)
-        self.cache: dict[tuple[Ref, str], Outcome] | None = None
+        self.cache: _Outcomes | None = None
 
     def __call__(self, ref: Ref) -> Outcome:
         kind = ref.kind
@@ -135,13 +135,39 @@ class LocalJudge:
             d = ctx.__dict__
             memo = d.get("_judged")
             if memo is None or memo[0] is not endpoints:
-                memo = d["_judged"] = (endpoints, {})
+                memo = d["_judged"] = (endpoints, _Outcomes())
             cache = self.cache = memo[1]
         key = (ref, self.what)
-        found = cache.get(key)
+        found = cache.new.get(key)
         if found is None:
-            found = cache[key] = _judge_local(ref, self.ok, self.endpoints, self.what)
+            found = cache.old.get(key)  # judged a generation ago: recurring, kept on
+            if found is None:
+                found = _judge_local(ref, self.ok, self.endpoints, self.what)
+            cache.keep(key, found)
         return found
+
+
+_OUTCOMES_MAX = 1 << 13
+
+
+class _Outcomes:
+    """A context's outcomes per (reference, what) in two generations of up to _OUTCOMES_MAX (round 27). Kept
+    for the run, one dict held every reference ever judged: most are judged once (each resource's own Azure
+    id, in its stack view), 104,709 entries and their `Ref`s at 100k for require-resolved-references alone.
+    A reference asked again within 8,192-16,384 new ones is not judged again (the stack-wide ones are asked
+    on every resource); an older one is judged again, equally (`_judge_local` is a function of the key, the
+    context's regions and the endpoints record the memo is kept with)."""
+
+    __slots__ = ("new", "old")
+
+    def __init__(self) -> None:
+        self.new: dict[tuple[Ref, str], Outcome] = {}
+        self.old: dict[tuple[Ref, str], Outcome] = {}
+
+    def keep(self, key: tuple[Ref, str], found: Outcome) -> None:
+        if len(self.new) >= _OUTCOMES_MAX:
+            self.old, self.new = self.new, {}
+        self.new[key] = found
 
 
 def _judge_local(ref: Ref, ok: Allowed, endpoints: tuple[Endpoint, ...], what: str) -> Outcome:
