@@ -135,7 +135,16 @@ def judge_in_graph(
         "recorded id, ARN or endpoint, never by name) nor a declared external endpoint "
         "(stacks/records/endpoints.yaml), so where it is cannot be judged" + (_RELAY_NOTE if relayed else "")
         + (_HELD_NOTE if ref.kind == "bucket" and HELD.search(ref.value) else "")
+        + (_STORE_NOTE if ref.kind == "host" and ref.value[:1] in "${" else "")
     )
+
+
+_STORE_NOTE = ("; the command or setting names the account, vault or store by a variable, an expression or "
+               "not at all (the Azure CLI then takes the account from AZURE_STORAGE_ACCOUNT or "
+               "AZURE_STORAGE_CONNECTION_STRING in the image's environment or from its config file), so the "
+               "pack cannot place it: write the name (a resource of this stack) in the command, e.g. "
+               "`--account-name <account>`, or set AZURE_STORAGE_ACCOUNT to it in the resource's own "
+               "environment")
 
 
 _HELD_NOTE = ("; the code holds the bucket in a variable or expression the pack cannot read: write the "
