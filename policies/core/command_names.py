@@ -77,6 +77,8 @@ _PLACED = re.compile(r"account-name|connection-string|://|\.core\.windows\.net")
 # `[storage]` section of its config file (`account = x`).
 _CONFIG = re.compile(r"(?:\bstorage\.account\s*=\s*|\[storage\][^\[]*?(?:\b|(?<=\\n))account\s*=\s*)[\"']?"
                      r"([A-Za-z0-9][A-Za-z0-9-]{1,62})(?![\w.-])")
+# A line continuation: the shell's backslash-newline (POSIX 2.2.1), PowerShell's backtick-newline.
+_CONTINUED = re.compile(r"[\\`][ \t]*\r?\n")
 MAY_NAME = re.compile(
     r"(?i)-(?:(?:-account-name|-vault-name|storageaccountname|vaultname|azstoragecontext)\b|azkeyvault)"
     r"|\baz\s+(?:storage|appconfig)\b")
@@ -109,6 +111,7 @@ def command_names(s: str) -> list[tuple[str, str, bool]]:
     """(kind `host`, host, False) of each storage account, vault or configuration store the text names by a
     command's parameter, and the default account of an `az storage` data command that names none."""
     out: list[tuple[str, str, bool]] = []
+    s = _CONTINUED.sub(" ", s) if "\n" in s else s  # one command over several lines is one line (r86)
     for rx, suffix, group in _FORMS + _SPLAT_FORMS if "@{" in s else _FORMS:
         texts = [m.group(0) for m in _AZ[group].finditer(s)] if group else [s]
         for m in (m for t in texts for m in rx.finditer(t)):

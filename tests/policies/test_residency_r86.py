@@ -125,3 +125,17 @@ def test_a_connection_string_held_in_a_variable_is_the_accounts():
     other = _resolved(_job(line, [{"name": "CONN", "value": conn.format("partnerexportsus")}]), own)
     assert other and all("partnerexportsus.blob.core.windows.net" in m for m in other)
     assert any("$conn.blob.core.windows.net" in m for m in _resolved(_job(line), own))
+
+
+def test_a_command_continued_over_lines_is_one_command():
+    """Probe r86-12, r86-13 and good/r86-05: `az storage blob upload \\` continued onto the line holding
+    `--account-name`, and PowerShell's backtick continuation, name the account on the continued line."""
+    own = _account("dosisexportsst")
+    env = [{"name": "AZURE_STORAGE_ACCOUNT", "value": "dosisexportsst"}]
+    shell = ("az storage blob upload \\\n  --auth-mode login \\\n  --account-name {} \\\n"
+             "  -c in -f /tmp/d.csv\n")
+    other = _resolved(_job(shell.format("partnerexportsus"), env), own)
+    assert other and all("partnerexportsus.blob.core.windows.net" in m for m in other)
+    assert _resolved(_job(shell.format("dosisexportsst")), own) == []
+    assert _hosts("$ctx = New-AzStorageContext `\n    -StorageAccountName partnerexportsus `\n"
+                  "    -UseConnectedAccount\n") == ["partnerexportsus.blob.core.windows.net"]
