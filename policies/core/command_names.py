@@ -80,10 +80,15 @@ _CONFIG = re.compile(r"(?:\bstorage\.account\s*=\s*|\[storage\][^\[]*?(?:\b|(?<=
 # A line continuation: the shell's backslash-newline (POSIX 2.2.1), PowerShell's backtick-newline.
 _CONTINUED = re.compile(r"[\\`][ \t]*\r?\n")
 MAY_NAME = re.compile(
-    r"(?i)-(?:(?:-account-name|-vault-name|storageaccountname|vaultname|azstoragecontext)\b|azkeyvault)"
-    r"|\baz\s+(?:storage|appconfig)\b")
+    r"(?i)-(?:(?:-account-name|-vault-name|storageaccountname|vaultname|azstoragecontext)\b|azkeyvault)")
+_AZ_GROUP = re.compile(r"\baz\s+(?:storage|appconfig)\b")  # apart: an alternation slows MAY_NAME's scan
 EXEC_KEYS = frozenset({"command", "args", "entryPoint", "Command", "Args", "EntryPoint"})
 DEFAULT_ACCOUNT = "$AZURE_STORAGE_ACCOUNT"
+
+
+def may_name(s: str) -> bool:
+    """Whether the text may name a store by a command's parameter or run an `az storage` data command."""
+    return bool(("-" in s and MAY_NAME.search(s)) or ("az" in s and _AZ_GROUP.search(s)))
 
 
 def _assigned(var: str, s: str) -> list[str]:
@@ -130,7 +135,7 @@ def exec_form(value: list) -> list[tuple[str, str, bool]]:
         return []  # an option is a word of its own: none (nor `az storage`), nothing new to read
     line = " ".join(value)
     buckets = option_buckets(line) if "-bucket" in line or "export-task" in line else []
-    return buckets + (command_names(line) if MAY_NAME.search(line) else [])
+    return buckets + (command_names(line) if may_name(line) else [])
 
 
 def env_account(kind: str, value: str) -> tuple[tuple[str, str, bool], ...]:
