@@ -84,6 +84,14 @@ MAY_NAME = re.compile(
 _AZ_GROUP = re.compile(r"\baz\s+(?:storage|appconfig)\b")  # apart: an alternation slows MAY_NAME's scan
 EXEC_KEYS = frozenset({"command", "args", "entryPoint", "Command", "Args", "EntryPoint"})
 DEFAULT_ACCOUNT = "$AZURE_STORAGE_ACCOUNT"
+# How to make a store these commands name judgeable (the unresolved and unplaced messages' note).
+STORE_NOTE = ("; the command or setting names the account, vault or store by a variable, an expression, a "
+               "value kept elsewhere (a Key Vault reference, a parameter, a secret) or "
+               "not at all (the Azure CLI then takes the account from AZURE_STORAGE_ACCOUNT or "
+               "AZURE_STORAGE_CONNECTION_STRING in the image's environment or from its config file), so the "
+               "pack cannot place it: write the name (a resource of this stack) in the command, e.g. "
+               "`--account-name <account>`, or set AZURE_STORAGE_ACCOUNT to it in the resource's own "
+               "environment")
 
 
 def may_name(s: str) -> bool:

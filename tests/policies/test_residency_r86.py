@@ -6,9 +6,9 @@ plane (policies/core/command_names.py, code_values.py; corpus: tests/corpus/resi
 
 from __future__ import annotations
 
-from policy_testlib import ALLOWED, OWN, RESOLVED, azure_store, graph, messages, res
+from policy_testlib import ALLOWED, OWN, REPLICATION, RESOLVED, azure_store, graph, messages, res
 
-from policies.core.command_names import command_names, env_account
+from policies.core.command_names import STORE_NOTE, command_names, env_account
 from policies.core.references import scan
 
 JOB = "azure-native:app:Job"
@@ -84,6 +84,10 @@ def test_a_setting_of_the_account_the_pack_cannot_read_blocks():
     assert env_account("AZURE_STORAGE_KEY_PARAMETER", arn) == ()
     setting = {"siteConfig": {"appSettings": [{"name": "AZURE_STORAGE_ACCOUNT", "value": ref}]}}
     assert f"{{{ref}}}.blob.core.windows.net" in [r.value for r in scan(setting) if r.kind == "host"]
+    app = res("azure-native:web:WebApp", "fn", {"resourceGroupName": "rg-weu", "location": "westeurope",
+                                                "name": "fn-dosis-export", **setting})
+    assert [m for m in messages(REPLICATION, app, ALLOWED) if "no host or address the pack can place" in m
+            and m.endswith(STORE_NOTE)]
 
 
 def test_names_given_as_expressions_or_splatted_tables():
