@@ -178,9 +178,13 @@ def environment_buckets(inputs: Any, refs: list[Any]) -> list[Any]:
     out = []
     for r in refs:
         name, rest = _variable(r)
+        if name == "AZURE_STORAGE_ACCOUNT" and name not in env:  # round 86: the CLI's other default
+            name = "AZURE_STORAGE_CONNECTION_STRING"
         path, value = env.get(name, ("", None)) if name else ("", None)
         if isinstance(value, str) and value.startswith("secret:"):  # `secretRef`: the secret's value
             path, value = env.get(value, (path, None))
+        if rest and isinstance(value, str) and (m := _CONN_ACCOUNT.search(value)):
+            value = m.group(1)  # a connection string: the account it names (round 86)
         if isinstance(value, str) and is_unknown(value):
             out.append(dataclasses.replace(r, path=path, kind="unknown", value=value))
         elif isinstance(value, str) and value and (not rest or STORE_NAME.fullmatch(value)):
@@ -191,7 +195,8 @@ def environment_buckets(inputs: Any, refs: list[Any]) -> list[Any]:
 
 
 STORE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{1,62}")
-STORE_SUFFIXES = frozenset({"blob.core.windows.net", "vault.azure.net"})  # command_names.py's hosts
+STORE_SUFFIXES = frozenset({"blob.core.windows.net", "vault.azure.net", "azconfig.io"})  # command_names'
+_CONN_ACCOUNT = re.compile(r"(?i)(?:^|;)\s*(?:AccountName=|BlobEndpoint=https?://)([A-Za-z0-9]{3,24})\b")
 
 
 def _variable(r: Any) -> tuple[str | None, str]:

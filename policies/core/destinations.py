@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from policies.core.account_hosts import AZURE_REGIONS, REGION_IN_HOST, account_host
 from policies.core.azure_hosts import azure_modules
 from policies.core.azure_ids import AZURE_CONNECTORS, id_kind, id_problem
+from policies.core.command_names import STORE_NOTE
 from policies.core.eea import normalize_azure_location
 from policies.core.endpoints import Endpoint, find, load_endpoints
 from policies.core.geo import data_geography
@@ -346,7 +347,8 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
         try:
             ip = ipaddress.IPv6Address(h.strip("[]"))
         except ValueError:
-            return Outcome(f"`{ref.path}` sends to {h!r}, which is no host or address the pack can place")
+            return Outcome(f"`{ref.path}` sends to {h!r}, which is no host or address the pack can place"
+                           + (STORE_NOTE if h[:1] in "${" else ""))  # a store a command names (round 86)
         return OK if not ip.is_global else DEFER
     if h.endswith(EDGE_HOST_SUFFIXES):
         return Outcome(

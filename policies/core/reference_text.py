@@ -14,7 +14,7 @@ import re
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
 from policies.core.code_values import held_buckets
 from policies.core.command_buckets import option_buckets
-from policies.core.command_names import MAY_NAME, command_names
+from policies.core.command_names import command_names, may_name
 from policies.core.host_classes import (
     BUCKET_NAME,
     CODE_AND_DOC_HOSTS,
@@ -189,7 +189,7 @@ def text_plan(
         found += [("host", f"{m.group(1).lower()}.vault.azure.net", False) for m in _VAULT_NAME.finditer(s)]
     if any(w in s for w in _BUCKET_WORDS):  # a bucket a command option or SDK call names (rounds 35, 36)
         found += option_buckets(s)
-    if "-" in s and MAY_NAME.search(s):  # a storage account or vault a CLI or PowerShell option names (r84)
+    if may_name(s):  # a storage account or vault a CLI or PowerShell option names (r84; r86: or none)
         found += command_names(s)
     if s.startswith("#{"):
         found += [("site", why, False) for why in expression_head(s)]

@@ -186,7 +186,7 @@ class _Recorder:
                              and not key_kind(kind)[0])  # a region field: `UK` is a place too
                     if not short and (v, kind, principal) not in QUIET:
                         self.text(v, f"{path}.{k}" if path else k, kind, principal)
-                    if len(kind) == 21 and (account := env_account(kind, v)):  # `AZURE_STORAGE_ACCOUNT`
+                    if len(kind) in (21, 31) and (account := env_account(kind, v)):  # `AZURE_STORAGE_ACCOUNT`
                         self.group(f"{path}.{k}" if path else k, account)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(v, f"{path}.{k}" if path else str(k), key if k in SETTING_OPERATORS else str(k),

@@ -9,6 +9,7 @@ from policies.core.account_hosts import account_host, id_problem, label_problem,
 from policies.core.account_urls import WORKFLOW, callback_problem
 from policies.core.azure_hosts import azure_modules
 from policies.core.code_values import HELD
+from policies.core.command_names import STORE_NOTE
 from policies.core.cosmos_replicas import replica_problem
 from policies.core.cross_stack import own_elsewhere, place
 from policies.core.graph_index import STACK_REFERENCE, arn_accounts, graph_index
@@ -135,7 +136,9 @@ def judge_in_graph(
         "recorded id, ARN or endpoint, never by name) nor a declared external endpoint "
         "(stacks/records/endpoints.yaml), so where it is cannot be judged" + (_RELAY_NOTE if relayed else "")
         + (_HELD_NOTE if ref.kind == "bucket" and HELD.search(ref.value) else "")
+        + (STORE_NOTE if ref.kind == "host" and ref.value[:1] in "${" else "")
     )
+
 
 
 _HELD_NOTE = ("; the code holds the bucket in a variable or expression the pack cannot read: write the "
