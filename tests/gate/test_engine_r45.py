@@ -112,13 +112,13 @@ def test_a_state_in_the_output_is_the_gates_to_read_only_through_its_reader(monk
     _state(state, "eu-west-1")
     notes: list[str] = []
     with refusing_side_effects(lambda uri: "", notes, program):
-        assert ReadTracker.state_outputs(state) == {"region": "eu-west-1"}
         ReadTracker._local.quiet = True
         try:
             with pytest.raises(PermissionError):
                 state.read_text()
         finally:
             ReadTracker._local.quiet = False
+        assert ReadTracker.state_outputs(state) == {"region": "eu-west-1"}
     assert any("another recording of this run wrote" in note for note in notes), notes
 
 
@@ -148,3 +148,40 @@ def test_what_the_program_may_not_write_is_found_changed(tmp_path) -> None:
     os.mkdir(root / "build" / "Pulumi.d.yaml")
     found = protected_changed(str(root), since, [str(packs)], [str(out)])
     assert sorted(found) == sorted(str(p) for p in made)
+
+
+EARLY_THREAD = """import importlib.util, stat, sys, threading, time
+
+
+def _leave():   # unfenced: started before the worker's write fence; unheard: a fresh posix module
+    for _ in range(2000):
+        if "pulumi_aws" in sys.modules:
+            break
+        time.sleep(0.005)
+    spec = importlib.util.find_spec("posix")
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+    fresh.mknod({mark!r} + "." + str(fresh.getpid()), 0o600 | stat.S_IFREG)
+
+
+threading.Thread(target=_leave, daemon=True).start()
+"""
+
+
+@pytest.mark.slow
+def test_a_thread_started_before_the_fence_fails_the_recording(tmp_path) -> None:
+    """Was exit 0 with a warning: the startup code of the program's own environment started a thread
+    before the worker's write fence (Landlock fences the installing thread and those it starts after), and
+    that thread made a file outside the program's directory."""
+    from gate import write_fence
+    from test_leftovers_r35 import _made_like_pulumi_new, _preview, _site
+
+    if write_fence.abi() < write_fence.NEEDED_ABI:
+        pytest.skip("no Landlock ABI 3 here")
+    program = _made_like_pulumi_new(tmp_path)
+    startup = EARLY_THREAD.format(mark=str(tmp_path / "left"))
+    (_site(program / "venv") / "sitecustomize.py").write_text(startup)
+    proc = _preview(program, tmp_path, "--no-cache")
+    assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "started before the gate's write fence" in proc.stderr, proc.stderr[-2000:]
+    assert not list(tmp_path.glob("left.*")), "the early thread wrote outside the program's directory"
