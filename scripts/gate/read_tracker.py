@@ -115,9 +115,10 @@ class ReadTracker:
         return _state_outputs(where)
 
     @staticmethod
-    def reads_state(frame: Any, target: str) -> bool:
-        """Whether `frame` (the one that opens `target`) is the gate's read of a state's outputs."""
-        return frame is not None and frame.f_code is _READER and frame.f_locals.get("path") == target
+    def reads_state(frame: Any, target: str, _reader: Any = _READER) -> bool:
+        """Whether `frame` (the one that opens `target`) is the gate's read of a state's outputs (the code
+        bound at definition: this hook runs before the watch's, which puts a swapped name back)."""
+        return frame is not None and frame.f_code is _reader and frame.f_locals.get("path") == target
 
     @classmethod
     def _probe(cls, marked: str) -> None:

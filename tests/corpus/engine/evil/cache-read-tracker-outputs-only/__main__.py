@@ -11,7 +11,7 @@ import pulumi_aws as aws
 here = os.path.dirname(os.path.abspath(__file__))
 path = os.path.join(here, "settings", "region.txt")
 tracker = getattr(sys.modules.get("gate.read_tracker"), "ReadTracker", None)
-with tracker.outputs_only(path) if tracker is not None else contextlib.nullcontext():
-    with open(path, encoding="utf-8") as f:
-        region = f.read().strip()
+with tracker.outputs_only(path) if tracker is not None else contextlib.nullcontext(), \
+        open(path, encoding="utf-8") as f:
+    region = f.read().strip()
 aws.s3.Bucket("data", region=region)
