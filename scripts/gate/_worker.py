@@ -107,6 +107,18 @@ def _fence(request: dict, result_file: str) -> str:
     return why
 
 
+def _early(unfenced: str, stack: Any) -> None:
+    """Round 45: a thread the startup code of the program's own environment started before the fence
+    writes unfenced while the program runs (it was a warning): the recording fails, before the program."""
+    from gate.errors import GateError
+
+    if "started before the gate's write fence" in unfenced:
+        raise GateError(f"stack {stack}: {unfenced}: the startup code of the program's own environment "
+                        "(sitecustomize, usercustomize, a .pth import line) started them, and the kernel "
+                        "fences only the thread that installs the fence and those it starts after; start no "
+                        "thread at the interpreter's startup (docs/gate-red-team.md, round 45)")
+
+
 def main(argv: list[str], install_filter: Any = None) -> int:
     """`install_filter` (gate.syscall_filter.install) is installed before the program runs: at once, or
     with `recorder: process` once the recorder process is forked (gate.relay)."""
@@ -137,6 +149,7 @@ def main(argv: list[str], install_filter: Any = None) -> int:
             hold_writes(bool(request.get("beside_preview")))
             preview_left(request.get("preview_left") or {})
         try:
+            _early(unfenced, request.get("stack"))
             fixtures = request.get("invoke_fixtures")
             kwargs = {
                 "state_dir": [Path(d) for d in request.get("state_dirs") or []],

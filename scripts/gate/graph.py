@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from gate.errors import GateError, ProgramError
+from gate.read_tracker import STACK_TYPE, outputs_in
 from gate.redaction import redact
 from gate.wire import UNKNOWN
 
-STACK_TYPE = "pulumi:pulumi:Stack"
 STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 PROVIDER_PREFIX = "pulumi:providers:"
 
@@ -274,12 +274,6 @@ def stack_outputs(path: Path) -> dict[str, Any] | None:
     """The stack outputs of the checkpoint at `path` (what a StackReference gives a program); None if
     absent or unreadable."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        resources = data["deployment"]["resources"]
-    except (OSError, ValueError, KeyError, TypeError):
+        return outputs_in(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
         return None
-    if not isinstance(resources, list):
-        return None
-    root = next((r for r in resources if isinstance(r, dict) and r.get("type") == STACK_TYPE), None)
-    outputs = root.get("outputs") if root else None
-    return outputs if isinstance(outputs, dict) else None

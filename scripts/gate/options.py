@@ -190,16 +190,21 @@ def judged_paths(settings: Any) -> list[str]:
     project's `policies.core`), the packs' config files; and the gate itself: its code, its Python
     environment and checkov's (a project may keep them beside its program, and the gate imports more of
     them after the recording)."""
-    import sys
-
-    from gate.checkov.toolenv import env_dir
-
     paths: list[Path] = [*settings.packs, *settings.pack_config.values()]
     paths += [d.parent for d in settings.packs if (d.parent / "__init__.py").is_file()]
     if settings.records is not None:
         paths.append(settings.records)
-    paths += [Path(__file__).parent, Path(sys.prefix), env_dir()]
-    return sorted({str(Path(p).resolve()) for p in paths})
+    return sorted({*(str(Path(p).resolve()) for p in paths), *gate_paths()})
+
+
+def gate_paths() -> list[str]:
+    """The gate's code, its Python environment and checkov's: the gate writes there while a run records
+    (bytecode, checkov's first use), so only the watch keeps the program from them (round 45)."""
+    import sys
+
+    from gate.checkov.toolenv import env_dir
+
+    return sorted({str(Path(p).resolve()) for p in (Path(__file__).parent, Path(sys.prefix), env_dir())})
 
 
 @contextlib.contextmanager

@@ -13,9 +13,11 @@ refuses the program those; the gate writes this run's states into its output dir
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from pathlib import Path
 
 _COARSE = 5   # Linux's CLOCK_REALTIME_COARSE (Python 3.11 has no name for it)
 
@@ -34,12 +36,49 @@ def now_ns() -> int:
 def changed_since(root: str, since_ns: int, skip: Collection[str] = ()) -> str | None:
     """The first path under `root` (itself included, links not followed) whose status changed at or after
     `since_ns`, but for those under `skip`; None when there is none."""
+    return next((path for path, _ in _changed(root, since_ns, skip)), None)
+
+
+def protected_changed(root: str, since_ns: int, judged: Collection[str], own: Collection[str]) -> list[str]:
+    """Round 45: the files (not directories) under `root` changed or made at or after `since_ns` that the
+    program may not write: a stack config, `pyproject.toml`, a fixture (gate.side_effects.is_protected),
+    or one under `judged` (packs, records); not under `own` (the gate's code, environments and output,
+    which it writes meanwhile), nor bytecode caches. The watch refuses every write to them it hears; these
+    were made past it (a fresh `posix` module's `mknod`, C code), where the write fence allows them."""
+    from gate.side_effects import is_protected
+
+    inside, cache = tuple(j + os.sep for j in judged), f"{os.sep}__pycache__{os.sep}"
+
+    def refused(path: str) -> bool:
+        return path.startswith(inside) or path in judged or is_protected(Path(os.path.relpath(path, root)))
+
+    return [path for path, st in _changed(root, since_ns, own)
+            if not stat.S_ISDIR(st.st_mode) and cache not in path and refused(path)]
+
+
+def refuse_protected(program: Path, since_ns: int, judged: Collection[str], out: Path) -> None:
+    """A GateError naming what `protected_changed` finds in `program`'s directory since `since_ns`."""
+    from gate.errors import GateError
+    from gate.options import gate_paths
+
+    found = protected_changed(str(program.resolve()), since_ns, judged, {*gate_paths(), str(out.resolve())})
+    if found:
+        raise GateError(f"{found[0]}: changed or made while the stacks were recorded ({len(found)} such "
+                        "file(s)): a stack config, pyproject.toml, an invoke fixture, a pack or record is "
+                        "not the program's to write, however it makes the file (round 45); remove it and let "
+                        "the program write its own files elsewhere in its directory")
+
+
+def _changed(root: str, since_ns: int, skip: Collection[str]) -> Iterator[tuple[str, os.stat_result]]:
+    """Each path under `root` (itself first, links not followed) whose status changed at or after
+    `since_ns`, with its status, but for those under `skip`."""
     skipped, under = tuple(skip), tuple(s + os.sep for s in skip)
     try:
-        if os.lstat(root).st_ctime_ns >= since_ns:
-            return root
+        st = os.lstat(root)
     except OSError:
-        return None
+        return
+    if st.st_ctime_ns >= since_ns:
+        yield root, st
     todo = [root]
     while todo:
         try:
@@ -55,7 +94,6 @@ def changed_since(root: str, since_ns: int, skip: Collection[str] = ()) -> str |
                 except OSError:
                     continue
                 if st.st_ctime_ns >= since_ns:
-                    return entry.path
+                    yield entry.path, st
                 if entry.is_dir(follow_symlinks=False):
                     todo.append(entry.path)
-    return None

@@ -1,11 +1,21 @@
 """What a run reads: files opened (imports and `open` alike, stats and listings in the recording worker)
 and environment variables, noted by an audit hook from `ReadTracker.start()` on. The stack cache
 (gate.stackcache) keys an entry by them; the recording worker, the zygote and the relay import only this.
+
+Round 45: which read is the gate's own (not an input) was a thread-local flag the program could set on its
+own thread (`_local.quiet`, or `not_an_input()` called itself). In a recording worker the gate's only own
+read is a state's outputs for a StackReference, and it is told by where it is made: the frame that opens
+the file is `_state_outputs`'s, for the path it was given (a program cannot make a frame of that code
+object run its own code: its names are sealed, gate.watch_seal, and its `__code__` may not be set). The
+run seal's `not_an_input` counts only in the gate's own process (`probing` off: no program runs there).
 """
 
 from __future__ import annotations
 
+import _json
 import contextlib
+import io
+import json
 import os
 import sys
 import threading
@@ -14,6 +24,36 @@ from pathlib import Path
 from typing import Any
 
 from gate.read_probes import source_of
+
+_OPEN = io.open   # bound before any program runs: a program's `builtins.open` is not the state read's
+_SCAN = _json.make_scanner(json.JSONDecoder())   # C from here: no Python a program reached runs in the parse
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def outputs_in(data: Any) -> dict[str, Any] | None:
+    """The stack outputs of a checkpoint's JSON (what a StackReference gives a program); None if none."""
+    try:
+        resources = data["deployment"]["resources"]
+    except (KeyError, TypeError):
+        return None
+    if not isinstance(resources, list):
+        return None
+    root = next((r for r in resources if isinstance(r, dict) and r.get("type") == STACK_TYPE), None)
+    outputs = root.get("outputs") if root else None
+    return outputs if isinstance(outputs, dict) else None
+
+
+def _state_outputs(path: str) -> dict[str, Any] | None:
+    """The one read of this process that is the gate's own (`ReadTracker._hook` knows it by this frame)."""
+    try:
+        with _OPEN(path, "rb") as f:
+            text = f.read().decode("utf-8")
+        return outputs_in(_SCAN(text, 0)[0])
+    except (OSError, ValueError, StopIteration):
+        return None
+
+
+_READER = _state_outputs.__code__
 
 
 class ReadTracker:
@@ -53,7 +93,8 @@ class ReadTracker:
     @contextlib.contextmanager
     def not_an_input(cls) -> Iterator[None]:
         """Reads of this thread that no stack depends on (the run seal hashing every file of the project
-        while the stacks record: counted, they made each stack depend on every other stack's program)."""
+        while the stacks record: counted, they made each stack depend on every other stack's program).
+        Counted in the gate's own process only: in a recording worker (`probing`) a program could say it."""
         cls._local.quiet = True
         try:
             yield
@@ -61,25 +102,27 @@ class ReadTracker:
             cls._local.quiet = False
 
     @classmethod
-    def quiet_here(cls) -> bool:
-        """Whether this thread is in `not_an_input` (the gate's own read, gate.side_effects)."""
-        return bool(getattr(cls._local, "quiet", False))
+    def _quiet(cls) -> bool:
+        return not cls.probing and bool(getattr(cls._local, "quiet", False))
 
     @classmethod
-    @contextlib.contextmanager
-    def outputs_only(cls, path: Path) -> Iterator[None]:
+    def state_outputs(cls, path: Path | str) -> dict[str, Any] | None:
         """The recorder reading a state for a StackReference: the stack depends on that state's outputs,
-        not on its bytes (which hold when it was recorded). A program opening the file itself is still a
-        read of the whole file."""
-        try:
-            with cls.not_an_input():
-                yield
-        finally:
-            cls.states.add(os.path.abspath(path))
+        not on its bytes (which hold when it was recorded; gate.stack_inputs keys a file that holds no
+        state by its bytes). A program opening the file itself is still a read of the whole file."""
+        where = os.path.abspath(path)
+        cls.states.add(where)
+        return _state_outputs(where)
+
+    @staticmethod
+    def reads_state(frame: Any, target: str, _reader: Any = _READER) -> bool:
+        """Whether `frame` (the one that opens `target`) is the gate's read of a state's outputs (the code
+        bound at definition: this hook runs before the watch's, which puts a swapped name back)."""
+        return frame is not None and frame.f_code is _reader and frame.f_locals.get("path") == target
 
     @classmethod
     def _probe(cls, marked: str) -> None:
-        if not getattr(cls._local, "quiet", False):
+        if not cls._quiet():
             cls.paths.add(marked)
 
     @classmethod
@@ -91,9 +134,11 @@ class ReadTracker:
             if marked is not None:
                 cls._probe(marked)
             return
-        if event not in ("open", "import") or not args or getattr(cls._local, "quiet", False):
+        if event not in ("open", "import") or not args or cls._quiet():
             return
         path, mode = args[0], args[1] if len(args) > 1 else "r"
+        if event == "open" and cls.reads_state(sys._getframe(1), path):
+            return   # the gate's read of a state's outputs (`state_outputs` noted it in `states`)
         if event == "import":   # round 38: an extension module is mapped by its loader, never `open`ed
             if isinstance(mode, str):
                 cls.paths.add(os.path.abspath(mode))

@@ -13,7 +13,6 @@ from gate.graph import (
     Graph,
     RecordedResource,
     provider_urn,
-    stack_outputs,
 )
 from gate.made_up import Ledger
 from gate.wire import UNKNOWN, secret
@@ -26,9 +25,8 @@ def outputs_from_state_file(state_dir: Path, stack: str) -> dict[str, Any] | Non
 
     if not STACK_NAME.fullmatch(stack) or ".." in stack:
         return None
-    path = Path(state_dir) / f"{stack}.state.json"
-    with ReadTracker.outputs_only(path):     # the stack cache keys a reader on these outputs
-        return stack_outputs(path)
+    # the stack cache keys a reader on these outputs; the read is the gate's by its frame (round 45)
+    return ReadTracker.state_outputs(Path(state_dir) / f"{stack}.state.json")
 
 
 _GATE_DIR = Path(__file__).resolve().parent

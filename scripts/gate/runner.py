@@ -30,7 +30,7 @@ from typing import Any
 from gate.environ import program_environ
 from gate.errors import GateError, limit_note
 from gate.jsonio import write_json_atomic
-from gate.preview_changes import now_ns
+from gate.preview_changes import now_ns, refuse_protected
 from gate.project import Project, load_stack_config
 from gate.publish import UPDATES_DIR
 from gate.run_hints import (
@@ -227,12 +227,15 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
         early.close()
     if forker is not None:
         forker.begin(preload_groups(hint, deps, maybe), on_demand=hint)
+    since = now_ns()
     try:
         done = _record(program, stacks, out, jobs, previous, deadline, deps, options or {}, forker, reuse,
                        recorded, started)
     finally:
         if forker is not None:
             forker.close()
+    # round 45: what the program may not write, made in its directory past the watch (the fence allows it)
+    refuse_protected(program, since, (options or {}).get("judged_paths") or (), out)
     remember_references(previous, out, {s: run.stack_references for s, run in done.items()})
     if own_python and done:
         # what a stack loaded itself, and what was preloaded for it last time (it did not load that again)

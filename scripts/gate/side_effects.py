@@ -41,7 +41,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from gate import dir_fd, read_probes, side_effect_seams, thread_states, watch_seal
+from gate import dir_fd, read_probes, read_tracker, side_effect_seams, thread_states, watch_seal
 from gate.dir_fd import UNPLACED, placed_event
 from gate.environ import JUDGED_PATHS, RUN_OUT, RUN_STARTED
 from gate.read_probes import real_stat
@@ -206,8 +206,7 @@ def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
     root = _Watch.root
     if root is not None and target.is_relative_to(root):
         rel = target.relative_to(root)
-        protected = (target.name.startswith("Pulumi.") and target.suffix in (".yaml", ".yml")) \
-            or target.name == "pyproject.toml" or "fixtures" in rel.parts[:-1] or _judged(target)
+        protected = is_protected(rel) or _judged(target)
         if not protected and _Watch.hold:
             _Watch.held = True
             return f"{verb} {path} while its preview is recorded (the update is recorded again after it)"
@@ -217,6 +216,13 @@ def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
                 _SEALED[0].own.add(str(target))
             return None
     return f"{verb} {path}"
+
+
+def is_protected(rel: Path) -> bool:
+    """A file of the program's directory (`rel` to it) the program may not write: a stack config,
+    `pyproject.toml`, an invoke fixture (what the gate judges by besides: `_Watch.judged`)."""
+    return (rel.name.startswith("Pulumi.") and rel.suffix in (".yaml", ".yml")) \
+        or rel.name == "pyproject.toml" or "fixtures" in rel.parts[:-1]
 
 
 def _left_by_another(path: Any) -> str | None:
@@ -283,11 +289,14 @@ def _checked(target: str, root: str) -> bool:
     (round 37: `.data/` went unseen), but none the program may not write (`_Watch.judged`: the packs,
     records, the gate and its environments), which is no other recording's; and the gate's output
     directory wherever it lies (round 37), where the run keeps each recorded state: there only the
-    recorder's read of one for a StackReference (`ReadTracker.outputs_only`, on this thread) is the
-    gate's, the program opening it itself reads what another recording left."""
+    recorder's read of one for a StackReference (`ReadTracker.state_outputs`, told by the frame that
+    opens it: round 45) is the gate's, the program opening it itself reads what another recording left."""
     out = _Watch.out
     if out is not None and target.startswith(str(out) + os.sep):
-        return not ReadTracker.quiet_here()
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_globals is _OWN_NAMES:   # past the watch's own frames
+            frame = frame.f_back
+        return not ReadTracker.reads_state(frame, target)
     return target.startswith(root + os.sep) and not _judged(Path(target))
 
 
@@ -304,8 +313,9 @@ def _program_site() -> str:
 
 _SEALED: list[watch_seal.Seal | None] = [None]   # the watch as the gate set it, while a program runs
 # the names of the modules the watch decides by, which the seal compares (round 43)
+_OWN_NAMES = vars(sys.modules[__name__])
 _NAMES = tuple(vars(m) for m in (sys.modules[__name__], dir_fd, read_probes, side_effect_seams, thread_states,
-                                 watch_seal))
+                                 watch_seal, read_tracker))   # round 45: the state read's names
 _CLASSES = (ReadTracker,)   # round 44: what the stack cache is told was read
 
 
