@@ -116,8 +116,7 @@ class AwsPrincipal:
         if acts & SELF_CREDENTIALS:  # managing one's own MFA device, password or keys is no function
             acts -= SELF_CREDENTIALS - effective([s for s in self.statements if not _own_credentials(s)])
         held = [fn for fn, fn_actions in functions().items() if acts & fn_actions]
-        siem = (acts - self.siem_quiet) & functions()["SIEM logging"] or self.composite_state
-        held = [fn for fn in held if fn != "SIEM logging"] + (["SIEM logging"] if siem else [])
+        held = siem_resources.reread(held, acts, self.siem_quiet, self.composite_state)  # round 88
         if "iam:passrole" in acts and "access rights" not in held and open_pass(self.statements):
             held.append("access rights")  # may pass any role of the account (round 15)
         held.extend(self.kubernetes)

@@ -32,6 +32,7 @@ COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 SET_ALARM_STATE = "cloudwatch:setalarmstate"
 _MAIL = frozenset({"email", "email-json", "sms"})  # deliver to a person; any other protocol carries it on
 _DOCUMENTS = ("aws:iam/", "aws:ssoadmin/")  # grant rights on the topic; they feed nothing into it
+_ARN_IN_TEXT = re.compile(r"arn:aws[\w-]*:sns:[\w-]*:\d*:[\w.-]+")  # a topic's ARN inside a value
 _TOPIC_ARN = re.compile(r"^arn:aws:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256}(?:\.fifo)?)$")
 
 
@@ -42,6 +43,14 @@ def quiet_siem(graph: StackGraph, stmts: list[dict[str, Any]]) -> frozenset[str]
         return frozenset()
     rest = [s for s in stmts if all(s is not r for r in released)]
     return (effective(released) - effective(rest)) & functions()["SIEM logging"]
+
+
+def reread(held: list[str], acts: frozenset[str], quiet: frozenset[str], composite: bool) -> list[str]:
+    """The functions a principal holds with its SIEM Allows' resources read (`quiet_siem`, composites)."""
+    if not (quiet or composite):
+        return held
+    siem = (acts - quiet) & functions()["SIEM logging"] or composite
+    return [fn for fn in held if fn != "SIEM logging"] + (["SIEM logging"] if siem else [])
 
 
 def holds_composite_state(graph: StackGraph, stmts: list[dict[str, Any]]) -> bool:
@@ -117,22 +126,50 @@ def _compute_feeds(graph: StackGraph, topic: ResourceView) -> bool:
     arn = f"arn:aws:sns:{_region(topic)}:{aws_account(topic.provider)[0]}:{name}"
     if topic.input("policy") is not None and _publishers(topic.input("policy")):
         return True
-    for r in graph.resources:
-        if r is topic or r.type.startswith(_DOCUMENTS) or not _names(r, topic.urn, name, arn):
+    idx: _Index = graph.once("siem-topic-index", lambda: _Index(graph))
+    for r in {id(r): r for k in (topic.urn, name, arn) for r in idx.by_key.get(k, ())}.values():
+        if r is topic or (r.type == TOPIC_POLICY and not _publishers(r.input("policy"))):
             continue
-        if r.type == TOPIC_POLICY and not _publishers(r.input("policy")):
-            continue
-        if r.type == SUBSCRIPTION and _mail_only(graph, r, topic):
+        if r.type == SUBSCRIPTION and _mail_only(idx, r, (topic.urn, arn)):
             continue
         return True
     return False
 
 
-def _names(r: ResourceView, urn: str, name: str, arn: str) -> bool:
-    """Whether `r` is fed from the topic or holds its name or ARN in some input."""
-    if any(urn in urns for urns in r.property_dependencies.values()):
-        return True
-    return any(s == name or arn in s for s in iter_strings(r.unwrapped()))
+class _Index:
+    """Who names each topic (fed from it, its name as a value, its ARN inside a value) and the subscriptions
+    by address; built once per graph, when a statement first names a topic of the stack (one pass over the
+    inputs: a scan per topic was quadratic on a generated state)."""
+
+    def __init__(self, graph: StackGraph):
+        names = {n for t in graph.by_type(TOPIC) if isinstance(n := t.input("name"), str)}
+        self.by_key: dict[str, list[ResourceView]] = {}
+        for r in graph.resources:
+            if r.type.startswith(_DOCUMENTS):
+                continue
+            keys = {u for urns in r.property_dependencies.values() for u in urns}
+            for v in iter_strings(r.unwrapped()):
+                if v in names:
+                    keys.add(v)
+                if "arn:" in v:
+                    keys.update(_ARN_IN_TEXT.findall(v))
+            for k in keys:
+                self.by_key.setdefault(k, []).append(r)
+        self.by_endpoint: dict[str, list[ResourceView]] = {}
+        self.unaddressed: dict[str, set[int]] = {}  # topic key -> subscriptions without a literal address
+        self.unaddressed_count = 0
+        for sub in graph.by_type(SUBSCRIPTION):
+            if (endpoint := _text(sub.input("endpoint"))) is not None:
+                self.by_endpoint.setdefault(endpoint, []).append(sub)
+                continue
+            self.unaddressed_count += 1
+            for k in _topic_keys(sub):
+                self.unaddressed.setdefault(k, set()).add(id(sub))
+
+
+def _topic_keys(sub: ResourceView) -> set[str]:
+    """The topic a subscription is of: the URN it is fed from, or its literal ARN."""
+    return set(sub.property_dependencies.get("topic", ())) | {v for v in [_text(sub.input("topic"))] if v}
 
 
 def _publishers(policy: Any) -> bool:
@@ -147,17 +184,13 @@ def _publishers(policy: Any) -> bool:
     )
 
 
-def _mail_only(graph: StackGraph, sub: ResourceView, topic: ResourceView) -> bool:
-    """A mail or SMS subscription of this topic to an address no other topic of the stack delivers to."""
+def _mail_only(idx: _Index, sub: ResourceView, topic: tuple[str, str]) -> bool:
+    """A mail or SMS subscription of this topic (its URN or ARN) to an address no subscription of another
+    topic delivers to, while no subscription of another topic has an address the preview cannot read."""
     protocol, endpoint = _text(sub.input("protocol")), _text(sub.input("endpoint"))
-    if protocol not in _MAIL or endpoint is None or not _of(sub, topic):
+    if protocol not in _MAIL or endpoint is None or not _topic_keys(sub) & set(topic):
         return False
-    others = [s for s in graph.by_type(SUBSCRIPTION) if s is not sub and not _of(s, topic)]
-    return all(_text(s.input("endpoint")) not in (endpoint, None) for s in others)
-
-
-def _of(sub: ResourceView, topic: ResourceView) -> bool:
-    if topic.urn in sub.property_dependencies.get("topic", ()):
-        return True
-    value = _text(sub.input("topic"))
-    return value is not None and value.endswith(f":{topic.input('name')}")
+    if any(not _topic_keys(s) & set(topic) for s in idx.by_endpoint[endpoint]):
+        return False
+    of_this = set().union(*(idx.unaddressed.get(k, set()) for k in topic))
+    return idx.unaddressed_count == len(of_this)

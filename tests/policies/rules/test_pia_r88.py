@@ -161,3 +161,70 @@ def test_a_composite_alarm_turns_set_alarm_state_on_star_into_siem_logging():
     assert says(run(SOD, with_(case("r85p-51"), *composite)), DBA_SIEM)
     nameless = [{**composite[0], "inputs": {**composite[0]["inputs"], "alarmName": None}}]
     assert says(run(SOD, with_(case("r88p-51"), *nameless)), DBA_SIEM)
+
+
+# Wave 2 (cases ca41b0a6): Identity Center session tags that name one person.
+USERS = "disallow-direct-user-grants"
+SESSION = "a session tag Identity Center sets from"
+
+
+@pytest.mark.parametrize("stem", ["r88p-20", "r88p-21", "r88p-22", "r88p-23"])
+def test_a_grant_narrowed_by_a_persons_session_tag_is_that_persons(stem):
+    """Fails before (ca41b0a6): the attributes were an unjudged control (require-judgeable-data-types) and
+    the grant was not read as one person's."""
+    assert says(run(USERS, case(stem)), SESSION)
+
+
+@pytest.mark.parametrize("stem", ["r88p-55", "r88p-56"])
+def test_a_teams_session_tag_and_a_person_excluded_pass(stem):
+    """Guard for this rule (passes before); the judge fails both before (the attributes' type was refused)."""
+    assert run(USERS, case(stem)) == []
+
+
+def _attributes(rs: list[dict], attributes: object) -> list[dict]:
+    abac = next(r for r in rs if r["name"] == "abac")
+    return with_(rs, {**abac, "inputs": {**abac["inputs"], "attributes": attributes}})
+
+
+@pytest.mark.parametrize(
+    "attributes, fragment",
+    [
+        (
+            [{"key": "Team", "values": [{"sources": ["${path:userName}"]}]}],
+            "`${path:userName}`, one person's",
+        ),
+        ([{"key": "team", "values": [{"sources": []}]}], "from no source the preview can read"),
+        ([{"key": "team"}], "from no source the preview can read"),
+        ([{"values": [{"sources": ["${path:title}"]}]}], "from an attribute the preview cannot read"),
+        ("not a list", "from attributes the preview cannot read"),
+        (
+            [
+                {
+                    "key": "team",
+                    "values": [{"sources": ["${path:enterprise.department}", "${path:displayName}"]}],
+                }
+            ],
+            "`${path:displayName}`",
+        ),
+    ],
+)
+def test_each_way_a_team_tag_may_name_one_person_blocks(attributes, fragment):
+    """Fails before (ca41b0a6): ok/r88p-55's `team` tag sourced from one person's attribute, or unreadable."""
+    found = run(USERS, _attributes(case("r88p-55"), attributes))
+    assert len(found) == 1 and found[0][0] == "ps-readers-policy" and fragment in found[0][1], found
+
+
+def test_a_variable_value_and_an_unconfigured_key_pass():
+    """Guard: `${aws:ResourceTag/owner}` compares with the resource, not one person; a key Identity Center
+    does not set here is compared with the users' tags only (an external IdP's keys: a lead)."""
+    rs = case("r88p-20")
+    pol = next(r for r in rs if r["name"] == "ps-readers-policy")
+    for cond in ({"aws:PrincipalTag/person": "${aws:ResourceTag/owner}"}, {"aws:PrincipalTag/other": "erik"}):
+        stmt = {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "*",
+            "Condition": {"StringEquals": cond},
+        }
+        changed = {**pol, "inputs": {**pol["inputs"], "inlinePolicy": doc(stmt)}}
+        assert run(USERS, with_(rs, changed)) == []
