@@ -38,6 +38,8 @@ _TOPIC_ARN = re.compile(r"^arn:aws:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,25
 
 def quiet_siem(graph: StackGraph, stmts: list[dict[str, Any]]) -> frozenset[str]:
     """SIEM-logging actions granted only by Allows whose every resource is a quiet topic of the stack."""
+    if not graph.once("siem-topics", lambda: bool(graph.by_type(TOPIC))):  # by_type copies: once per graph
+        return frozenset()
     released = [s for s in stmts if _released(graph, s)]
     if not released:
         return frozenset()
@@ -55,10 +57,9 @@ def reread(held: list[str], acts: frozenset[str], quiet: frozenset[str], composi
 
 def holds_composite_state(graph: StackGraph, stmts: list[dict[str, Any]]) -> bool:
     """Whether an effective Allow of SetAlarmState may name a composite alarm of the stack."""
-    composites = graph.by_type(COMPOSITE)
-    if not composites or SET_ALARM_STATE not in effective(stmts):
+    arns = graph.once("siem-composite-arns", lambda: [_alarm_arn(c) for c in graph.by_type(COMPOSITE)])
+    if not arns or SET_ALARM_STATE not in effective(stmts):
         return False
-    arns = [_alarm_arn(c) for c in composites]
     for s in stmts:
         if s.get("Effect") != "Allow" or SET_ALARM_STATE not in statement_actions(s):
             continue
