@@ -130,11 +130,11 @@ def _tagged_user(stmt: dict[str, Any], graph: StackGraph) -> str | None:
 
 def _session_source(key: str, values: list[str], graph: StackGraph) -> str | None:
     """Round 88: what Identity Center sets the session tag `key` from, when it may name one person and some
-    value is a literal (a `${…}` variable compares with the request, not with one person)."""
+    value is a literal (a `${…}` variable compares with the request, `*` matches everyone tagged)."""
     personal = session_tags.personal_keys(graph)
     source = personal.get(key) or personal.get(session_tags.UNREADABLE)
-    if source is None or all("${" in v for v in values):
-        return None
+    if source is None or all("${" in v or not v.strip("*") for v in values):
+        return None  # only variables or `*` (anyone carrying the tag): no one person
     if source.startswith("${"):
         return f"`{source}`, one person's attribute (department, cost centre, division or title are shared)"
     return source

@@ -215,11 +215,17 @@ def test_each_way_a_team_tag_may_name_one_person_blocks(attributes, fragment):
 
 
 def test_a_variable_value_and_an_unconfigured_key_pass():
-    """Guard: `${aws:ResourceTag/owner}` compares with the resource, not one person; a key Identity Center
-    does not set here is compared with the users' tags only (an external IdP's keys: a lead)."""
+    """Guard: `${aws:ResourceTag/owner}` compares with the resource and `*` matches everyone tagged, not one
+    person; a key Identity Center does not set here is compared with the users' tags only (an external IdP's
+    keys: a lead)."""
     rs = case("r88p-20")
     pol = next(r for r in rs if r["name"] == "ps-readers-policy")
-    for cond in ({"aws:PrincipalTag/person": "${aws:ResourceTag/owner}"}, {"aws:PrincipalTag/other": "erik"}):
+    conds = (
+        {"aws:PrincipalTag/person": "${aws:ResourceTag/owner}"},
+        {"aws:PrincipalTag/other": "erik"},
+        {"aws:PrincipalTag/person": "*"},
+    )
+    for cond in conds:
         stmt = {
             "Effect": "Allow",
             "Action": "s3:GetObject",
