@@ -18,6 +18,7 @@ from policies.core.elastic_san import VOLUME_GROUP as SAN_VOLUME_GROUP
 from policies.core.exposure import INSTANCE_CONNECT, JIT_POLICY
 from policies.core.grafana_access import CONTROLS as GRAFANA
 from policies.core.iam.azure_paths import KUSTO_ADMINS
+from policies.core.iam.session_tags import CONTROLS as SESSION_TAGS
 from policies.core.iam.standing_credentials import CONTROLS as ROLES_ANYWHERE
 from policies.core.pia_analytics import CONTROLS as ANALYTICS
 from policies.core.pia_api_auth import CONTROLS as APPSYNC
@@ -49,6 +50,7 @@ PIA_CONTROLS: frozenset[str] = frozenset(
         "aws:emr/securityConfiguration:SecurityConfiguration",  # round 18: at rest and in transit
         *RAM_SHARES,  # round 37: shares to other accounts (disallow-public-data-access)
         *ROLES_ANYWHERE,  # round 37: profiles handing roles to certificate holders (require-admin-mfa)
+        *SESSION_TAGS,  # round 88: Identity Center session tags (disallow-direct-user-grants)
         "aws:mskconnect/connector:Connector",  # round 37: TLS to Kafka, credentials in its configuration
         "aws:sagemaker/endpointConfiguration:EndpointConfiguration",  # round 37: volume/capture/async keys
         *EKS_ACCESS,

@@ -9,6 +9,7 @@ from typing import Any
 
 from policies.core.accounts import aws_account
 from policies.core.eks_access import kubernetes_functions
+from policies.core.iam import siem_resources
 from policies.core.iam.boundaries import boundary
 from policies.core.iam.catalogue import SELF_CREDENTIALS, functions
 from policies.core.iam.customer_policy_refs import referenced_policy
@@ -98,6 +99,8 @@ class AwsPrincipal:
     machine_trust: set[int] = field(default_factory=set)
     """Trust statements that admit only pipeline/workload roles of this stack (no person can reach them)."""
     kubernetes: frozenset[str] = frozenset()  # functions its EKS access policies grant (round 26)
+    siem_quiet: frozenset[str] = frozenset()  # SIEM logging only on quiet topics of the stack (round 88)
+    composite_state: bool = False  # may set a composite alarm's state (round 88)
 
     @property
     def physical_name(self) -> str:
@@ -113,6 +116,7 @@ class AwsPrincipal:
         if acts & SELF_CREDENTIALS:  # managing one's own MFA device, password or keys is no function
             acts -= SELF_CREDENTIALS - effective([s for s in self.statements if not _own_credentials(s)])
         held = [fn for fn, fn_actions in functions().items() if acts & fn_actions]
+        held = siem_resources.reread(held, acts, self.siem_quiet, self.composite_state)  # round 88
         if "iam:passrole" in acts and "access rights" not in held and open_pass(self.statements):
             held.append("access rights")  # may pass any role of the account (round 15)
         held.extend(self.kubernetes)
@@ -323,6 +327,8 @@ def aws_principals(graph: StackGraph) -> list[AwsPrincipal]:
     rights = kubernetes_functions(graph)
     for p in out:
         p.kubernetes = frozenset(rights.get(p.view.urn, ()))
+        p.siem_quiet = siem_resources.quiet_siem(graph, p.statements)
+        p.composite_state = siem_resources.holds_composite_state(graph, p.statements)
     _machine_chains(out)
     graph.__dict__["_iam_principals"] = out
     return out

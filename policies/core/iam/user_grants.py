@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import Any
 
+from policies.core.iam import session_tags
 from policies.core.iam.statements import as_list, conditions, statement_actions
 from policies.core.redirect_grants import granting_documents
 from policies.core.view import ResourceView, StackGraph, is_unknown
@@ -122,7 +123,21 @@ def _tagged_user(stmt: dict[str, Any], graph: StackGraph) -> str | None:
             carried = tags.get(key[len(_TAG_KEY):]) or set()
             if any(c == "*" or fnmatchcase(c, v) for v in values for c in carried):
                 return f"`{key}` {', '.join(values)}, a tag a user of the stack carries"
+            if source := _session_source(key[len(_TAG_KEY):], values, graph):
+                return f"`{key}` {', '.join(values)}, a session tag Identity Center sets from {source}"
     return None
+
+
+def _session_source(key: str, values: list[str], graph: StackGraph) -> str | None:
+    """Round 88: what Identity Center sets the session tag `key` from, when it may name one person and some
+    value is a literal (a `${…}` variable compares with the request, `*` matches everyone tagged)."""
+    personal = session_tags.personal_keys(graph)
+    source = personal.get(key) or personal.get(session_tags.UNREADABLE)
+    if source is None or all("${" in v or not v.strip("*") for v in values):
+        return None  # only variables or `*` (anyone carrying the tag): no one person
+    if source.startswith("${"):
+        return f"`{source}`, one person's attribute (department, cost centre, division or title are shared)"
+    return source
 
 
 def _principal_values(principal: Any) -> list[str]:
