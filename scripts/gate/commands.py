@@ -181,7 +181,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
                                  reuse=reuse if cache is not None else None,
                                  maybe=cache.deferred if cache is not None else set(),
                                  recorded=judge.judge,
-                                 started=lambda: judge.prepare(project, todo[0])) if todo else {}
+                                 started=lambda: judge.prepare(project, todo[0]),
+                                 gate_dirs=[d for d in (out, args.cache_root) if d]) if todo else {}
             timings["program"] = time.perf_counter() - started
             check_shard_references(args, runs, project)
             _program_notes(args, runs, out)

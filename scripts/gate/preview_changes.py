@@ -56,12 +56,16 @@ def protected_changed(root: str, since_ns: int, judged: Collection[str], own: Co
             if not stat.S_ISDIR(st.st_mode) and cache not in path and refused(path)]
 
 
-def refuse_protected(program: Path, since_ns: int, judged: Collection[str], out: Path) -> None:
-    """A GateError naming what `protected_changed` finds in `program`'s directory since `since_ns`."""
+def refuse_protected(program: Path, since_ns: int, judged: Collection[str],
+                     gate_dirs: Collection[Path]) -> None:
+    """A GateError naming what `protected_changed` finds in `program`'s directory since `since_ns`, but in
+    `gate_dirs`, which the gate itself writes meanwhile (its run directory, `--out` with checkov's cache
+    entries, a `--cache-dir`): there only the watch refuses the program's writes, as before round 45."""
     from gate.errors import GateError
     from gate.options import gate_paths
 
-    found = protected_changed(str(program.resolve()), since_ns, judged, {*gate_paths(), str(out.resolve())})
+    own = {*gate_paths(), *(str(Path(d).resolve()) for d in gate_dirs)}
+    found = protected_changed(str(program.resolve()), since_ns, judged, own)
     if found:
         raise GateError(f"{found[0]}: changed or made while the stacks were recorded ({len(found)} such "
                         "file(s)): a stack config, pyproject.toml, an invoke fixture, a pack or record is "

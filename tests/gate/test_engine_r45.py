@@ -185,3 +185,38 @@ def test_a_thread_started_before_the_fence_fails_the_recording(tmp_path) -> None
     assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "started before the gate's write fence" in proc.stderr, proc.stderr[-2000:]
     assert not list(tmp_path.glob("left.*")), "the early thread wrote outside the program's directory"
+
+
+def test_the_gates_own_directories_in_the_program_are_not_the_programs_writes(tmp_path) -> None:
+    """Found by the README's main job after the round (exit 2): `--out` inside the program's directory is a
+    judged path, and checkov's cache entries, which the gate writes there while the stacks are recorded,
+    were refused as the program's. The gate's own directories are skipped; a stack config still is not."""
+    from gate.errors import GateError
+    from gate.preview_changes import now_ns, refuse_protected
+
+    root = tmp_path / "p"
+    out, cache = root / "build" / "gate", root / ".cache"
+    (out / "cache" / "checkov").mkdir(parents=True)
+    cache.mkdir()
+    since = now_ns()
+    time.sleep(0.02)
+    (out / "cache" / "checkov" / "entry.json").write_text("{}")
+    (cache / "entry.json").write_text("{}")
+    refuse_protected(root, since, [str(out), str(cache)], [out, cache])
+    with pytest.raises(GateError, match=r"entry\.json: changed or made while the stacks were recorded"):
+        refuse_protected(root, since, [str(out), str(cache)], [out])
+    (root / "Pulumi.dev.yaml").write_text("")
+    with pytest.raises(GateError, match=r"Pulumi\.dev\.yaml: changed or made"):
+        refuse_protected(root, since, [str(out), str(cache)], [out, cache])
+
+
+@pytest.mark.slow
+def test_a_preview_with_checkov_and_its_out_inside_the_program_passes(run_gate, tmp_path) -> None:
+    """The README's main job in small: checkov on, `--out` (and so the caches) inside the program; judged
+    to the end (checkov's findings on a bare bucket may block: exit 1), not refused (exit 2)."""
+    program = _copy("good/apply-eu", tmp_path)
+    (program / "Pulumi.second.yaml").write_text((program / "Pulumi.corpus.yaml").read_text())
+    flags = [f for f in JUDGE if f not in ("--no-checkov", "--no-cache")]
+    proc = run_gate("preview", "--program", program, "--all", *flags, "--out", program / "build" / "gate")
+    assert proc.returncode in (0, 1) and "changed or made" not in proc.stderr, proc.stderr[-2000:]
+    assert {r["stack"] for r in json.loads(proc.stdout)} == {"corpus", "second"}
