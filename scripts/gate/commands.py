@@ -180,8 +180,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
                                           "run_started_ns": run_started},
                                  reuse=reuse if cache is not None else None,
                                  maybe=cache.deferred if cache is not None else set(),
-                                 recorded=judge.judge,
-                                 started=lambda: judge.prepare(project, todo[0]),
+                                 recorded=judge.judge, started=lambda: judge.prepare(project, todo[0]),
                                  gate_dirs=[d for d in (out, args.cache_root) if d]) if todo else {}
             timings["program"] = time.perf_counter() - started
             check_shard_references(args, runs, project)
