@@ -140,7 +140,6 @@ def judge_in_graph(
     )
 
 
-
 _HELD_NOTE = ("; the code holds the bucket in a variable or expression the pack cannot read: write the "
               "bucket's name (a resource of this stack) in the code, assign the variable that literal in the "
               "same code, or set the environment variable in the resource's own environment")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import heapq
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from gate.errors import GateError, ProgramError
-from gate.read_tracker import STACK_TYPE, outputs_in
+from gate.read_tracker import STACK_TYPE
 from gate.redaction import redact
 from gate.wire import UNKNOWN
 
@@ -268,12 +266,3 @@ def canonical_order(resources: list[RecordedResource]) -> list[RecordedResource]
         placed = {r.urn for r in out}
         out += [r for r in resources if r.urn not in placed]
     return out
-
-
-def stack_outputs(path: Path) -> dict[str, Any] | None:
-    """The stack outputs of the checkpoint at `path` (what a StackReference gives a program); None if
-    absent or unreadable."""
-    try:
-        return outputs_in(json.loads(Path(path).read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return None
