@@ -30,7 +30,7 @@ from typing import Any
 from gate.environ import program_environ
 from gate.errors import GateError, limit_note
 from gate.jsonio import write_json_atomic
-from gate.preview_changes import now_ns, refuse_protected
+from gate.preview_changes import next_tick_ns, now_ns, refuse_protected
 from gate.project import Project, load_stack_config
 from gate.publish import UPDATES_DIR
 from gate.run_hints import (
@@ -229,7 +229,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
         early.close()
     if forker is not None:
         forker.begin(preload_groups(hint, deps, maybe), on_demand=hint)
-    since = now_ns()
+    since = next_tick_ns()
     try:
         done = _record(program, stacks, out, jobs, previous, deadline, deps, options or {}, forker, reuse,
                        recorded, started)
