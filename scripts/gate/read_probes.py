@@ -27,7 +27,8 @@ PROBE = "?"      # mark of a path the program stat'ed
 LISTING = "*"    # mark of a directory the program listed
 MARKS = (PROBE, LISTING)
 _stat = real_stat = posix.stat   # before install_stat_probes: a stat that notes nothing
-_lstat, _readlink, _listxattr, _getxattr = posix.lstat, posix.readlink, posix.listxattr, posix.getxattr
+_lstat = real_lstat = posix.lstat
+_readlink, _listxattr, _getxattr = posix.readlink, posix.listxattr, posix.getxattr
 
 
 def mark(kind: str, path: Any) -> str | None:
@@ -122,6 +123,7 @@ def install_stat_probes(note: Callable[[str], None]) -> None:
                 marked = mark(PROBE, path if where is UNPLACED else where)   # None: `os.listxattr()`, "."
                 if marked is not None and not _importing():
                     note(marked)
+                    sys.audit("gate.probe", marked[1:])   # round 46: the watch asks who left it
                 return _real(path, *args, **kwargs)
 
             setattr(module, name, probed)
