@@ -104,10 +104,24 @@ def marked_digest(path: str, recorded: str) -> str | None:
     return None
 
 
+_IMPORT_SYSTEM = tuple(vars(sys.modules[m]) for m in ("_frozen_importlib", "_frozen_importlib_external",
+                                                      "zipimport") if m in sys.modules)
+_FIND_AND_LOAD = sys.modules["_frozen_importlib"]._find_and_load.__code__
+
+
 def _importing() -> bool:
-    """The import system stats through `posix` too: those are module files, inputs by their bytes."""
-    name = sys._getframe(2).f_globals.get("__name__", "")
-    return name.startswith(("importlib", "_frozen_importlib", "zipimport"))
+    """The import system stats through `posix` too: those are module files, inputs by their bytes. Told by
+    the frames from the caller up: the import system's own (their globals its modules' dicts) as far as an
+    import's `_find_and_load` (round 46: a frame's `__name__` alone was code the program ran with globals
+    named "importlib.…"; one of its functions called by the program is no import)."""
+    frame: Any = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code is _FIND_AND_LOAD:
+            return True
+        if not any(frame.f_globals is g for g in _IMPORT_SYSTEM):
+            return False
+        frame = frame.f_back
+    return False
 
 
 def install_stat_probes(note: Callable[[str], None]) -> None:

@@ -46,6 +46,13 @@ def _copy(case: str, tmp_path: Path) -> Path:
     return program
 
 
+def _own_probes(monkeypatch) -> None:
+    """The stat probes a test installs are this test's only (put back after it)."""
+    for module in (os, posix):
+        for name in ("stat", "lstat", "access", "readlink", "listxattr", "getxattr"):
+            monkeypatch.setattr(module, name, getattr(module, name))
+
+
 @pytest.fixture
 def watch(monkeypatch, tmp_path):
     """The watch as a recording of `tmp_path/program` sets it (in-process); `begin()` starts the run (files
@@ -58,9 +65,7 @@ def watch(monkeypatch, tmp_path):
     (program / "build").mkdir(parents=True)
     out.mkdir()
     monkeypatch.setenv(RUN_OUT, str(out))
-    for module in (os, posix):   # the stat probes a test installs are this test's only
-        for name in ("stat", "lstat", "access", "readlink", "listxattr", "getxattr"):
-            monkeypatch.setattr(module, name, getattr(module, name))
+    _own_probes(monkeypatch)
     notes: list[str] = []
 
     def begin() -> None:
@@ -197,3 +202,28 @@ def test_startup_code_of_an_own_environment_runs_fenced(tmp_path) -> None:
     proc = _preview(program, tmp_path, "--no-cache")
     assert not list(tmp_path.glob("left-by-startup.*")), proc.stdout[-2000:] + proc.stderr[-2000:]
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+def test_a_stat_is_the_import_systems_only_within_an_import(monkeypatch, tmp_path) -> None:
+    """Was skipped by the stat probes: a stat from code whose globals are named "importlib.…" (the probes
+    told the import system by a frame's `__name__`), or from the import system's own `_path_stat` called by
+    the program. A real import's stats are still not noted."""
+    import _frozen_importlib_external
+
+    from gate.read_probes import install_stat_probes
+
+    _own_probes(monkeypatch)
+    noted: list[str] = []
+    install_stat_probes(noted.append)
+    flag = str(tmp_path / "deploy-us")
+    named = {"__name__": "importlib.flag", "os": os, "flag": flag}
+    exec("def there():\n    try:\n        os.stat(flag)\n    except OSError:\n        pass\n", named)
+    named["there"]()
+    with pytest.raises(OSError):
+        _frozen_importlib_external._path_stat(flag + ".2")
+    assert noted == [f"?{flag}", f"?{flag}.2"], noted
+    (tmp_path / "r46_probe_module.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    noted.clear()
+    import r46_probe_module  # noqa: F401
+    assert not any("r46_probe_module" in n for n in noted), noted
