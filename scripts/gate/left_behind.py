@@ -101,8 +101,10 @@ def ours(depth: int = 12) -> bool:
     return False
 
 
-def in_makedirs(depth: int = 8) -> bool:
+def in_makedirs(event: str, depth: int = 8) -> bool:
     """Whether a stat now heard is `os.makedirs` asking whether a parent exists (it makes it if not)."""
+    if event != "gate.probe":
+        return False
     frame = sys._getframe(1)
     while frame is not None and depth:
         if frame.f_code is _MAKEDIRS:

@@ -110,11 +110,14 @@ _FIND_AND_LOAD = sys.modules["_frozen_importlib"]._find_and_load.__code__
 
 
 def _importing() -> bool:
-    """The import system stats through `posix` too: those are module files, inputs by their bytes. Told by
-    the frames from the caller up: the import system's own (their globals its modules' dicts) as far as an
-    import's `_find_and_load` (round 46: a frame's `__name__` alone was code the program ran with globals
-    named "importlib.…"; one of its functions called by the program is no import)."""
-    frame: Any = sys._getframe(2)
+    """The import system stats through `posix` too: those are module files, inputs by their bytes."""
+    return importing(sys._getframe(2))
+
+
+def importing(frame: Any) -> bool:
+    """Whether `frame` and those up from it are the import system's own (their globals its modules' dicts)
+    as far as an import's `_find_and_load` (round 46: a frame's `__name__` alone was code the program ran
+    with globals named "importlib.…"; one of its functions called by the program is no import)."""
     while frame is not None:
         if frame.f_code is _FIND_AND_LOAD:
             return True

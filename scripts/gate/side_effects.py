@@ -133,9 +133,9 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
         return _database(args[0] if args else None)
     if event in ("object.__setattr__", "object.__delattr__"):
         return watch_seal.code_change(args)
-    if event in _LOOKS:   # round 46: a stat or a listing of what another recording left
-        return None if left_behind.ours() or (event == "gate.probe" and left_behind.in_makedirs()) \
-            else _left_by_another(mark(LISTING, args[0] if args else None), event)
+    if event in _LOOKS:   # round 46: a stat or a listing of what another recording left (not an import's)
+        own = left_behind.ours() or left_behind.in_makedirs(event) or read_probes.importing(sys._getframe(2))
+        return None if own else _left_by_another(mark(LISTING, args[0] if args else None), event)
     if event == "gate.dir_fd" or (event == "open" and args and _misplaced(args)):
         return (f"open {os.fsdecode(args[0])} relative to a directory descriptor the gate cannot place "
                 "(open it by its full path)")
@@ -246,12 +246,13 @@ def _left_by_another(path: Any, event: str = "open") -> str | None:
     target = os.path.abspath(os.fsdecode(path)[event != "open":])   # a probe's and a listing's are marked
     sealed = _SEALED[0]   # while a program runs, what its recording wrote is the seal's word (round 43)
     own, preview = (sealed.own, sealed.preview) if sealed is not None else (_Watch.own, _Watch.preview)
-    if target in own or not _checked(target, str(root)):
+    listing = event in ("os.listdir", "os.scandir")   # the program's directory itself too (its entries)
+    if target in own or not (_checked(target, str(root)) or (listing and target == str(root))):
         return None
-    rel = Path(target).relative_to(root) if target.startswith(str(root) + os.sep) else Path(target)
+    rel = Path(target).relative_to(root) if target.startswith(str(root) + os.sep) or listing else Path(target)
     how = " (a deploy of this stack from a clean checkout does not have it): generate it in every run " \
           "before reading it, or commit it"
-    if event in ("os.listdir", "os.scandir"):
+    if listing:
         name = left_behind.listed(target, _Watch.since, own, preview, lambda p: _checked(p, str(root)))
         return None if name is None else \
             f"list {rel.as_posix()}, where another recording of this run wrote {name}{how}"

@@ -16,6 +16,7 @@ import os
 import posix
 import shutil
 import stat
+import sys
 import time
 from pathlib import Path
 
@@ -227,3 +228,28 @@ def test_a_stat_is_the_import_systems_only_within_an_import(monkeypatch, tmp_pat
     noted.clear()
     import r46_probe_module  # noqa: F401
     assert not any("r46_probe_module" in n for n in noted), noted
+
+
+def test_a_listing_of_the_program_directory_itself_and_an_imports_listing(watch) -> None:
+    """The program's directory itself is listed for its entries (a file another recording made at its top
+    level was let through); the import system's own listing (a module imported after another recording
+    wrote there) is not refused."""
+    program, _, notes, begin, recording = watch
+    (program / "settings.txt").write_text("x")
+    begin()
+    (program / "eu-west-1").write_text("")
+    (program / "r46_late_module.py").write_text("VALUE = 1\n")
+    sys.path.insert(0, str(program))
+    try:
+        with recording():
+            with pytest.raises(PermissionError):
+                os.listdir(program)
+            sys.path_importer_cache.pop(str(program), None)
+            with pytest.raises(PermissionError):   # the module's own file is another recording's to open
+                __import__("r46_late_module")
+    finally:
+        sys.path.remove(str(program))
+        sys.modules.pop("r46_late_module", None)
+    assert len(notes) == 2, notes
+    assert "list ., where another recording of this run wrote eu-west-1" in notes[0], notes
+    assert "read r46_late_module.py, which another recording" in notes[1], notes

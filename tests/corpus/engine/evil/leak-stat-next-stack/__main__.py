@@ -4,11 +4,17 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-note = Path(__file__).with_name("build") / "eu-west-1"
-if pulumi.get_stack() == "a":
-    note.parent.mkdir(exist_ok=True)
-    note.write_text("")
-    aws.s3.Bucket("a-data", region="eu-west-1")
-else:
+
+def left_by_a() -> Path:
+    return Path(__file__).with_name("build") / "eu-west-1"
+
+
+stack = pulumi.get_stack()
+if stack != "a":
     pulumi.StackReference(pulumi.Config().require("after"))
-    aws.s3.Bucket("b-data", region="eu-west-1" if note.exists() else "us-east-1")
+    region = "eu-west-1" if left_by_a().exists() else "us-east-1"
+else:
+    left_by_a().parent.mkdir(exist_ok=True)
+    left_by_a().touch()
+    region = "eu-west-1"
+aws.s3.Bucket(f"{stack}-data", region=region)

@@ -11,13 +11,21 @@ import pulumi
 import pulumi_aws as aws
 
 node = Path(__file__).resolve().parent / "build" / "gate" / "leak-eu-west-1"
-if pulumi.get_stack() == "b":
+
+
+def unheard_posix():
+    found = importlib.util.find_spec("posix")
+    module = importlib.util.module_from_spec(found)
+    found.loader.exec_module(module)
+    return module
+
+
+if pulumi.get_stack() == "a":
+    try:
+        unheard_posix().mknod(str(node), 0o600 | stat.S_IFREG)
+    except FileExistsError:   # the update, after its preview
+        pass
+    aws.s3.Bucket("a-data", region="eu-west-1")
+else:
     pulumi.StackReference(pulumi.Config().require("after"))
     aws.s3.Bucket("b-data", region="eu-west-1" if node.exists() else "us-east-1")
-else:
-    spec = importlib.util.find_spec("posix")
-    fresh = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fresh)
-    if node.parent.is_dir() and not node.exists():
-        fresh.mknod(str(node), 0o600 | stat.S_IFREG)
-    aws.s3.Bucket("a-data", region="eu-west-1")

@@ -1,8 +1,9 @@
-"""Evil: stack b (after a) calls `gate.read_tracker.ReadTracker.state_outputs` itself on a's state in the
-gate's output directory (GATE_RUN_OUT): the read is told the gate's by its frame, so the refusal of a file
-another recording of this run wrote does not see it, and no StackReference places the value; b takes its
-region from it, else us-east-1 (a deploy runner has no such file) -> blocked for b"""
-import os
+"""Evil: stack b (after a) calls `gate.read_tracker.ReadTracker.state_outputs` itself on the state a's
+recording left in the run's directory (named in the worker's request, found among the process's objects):
+the read is told the gate's by its frame, so the refusal of a file another recording of this run wrote
+does not see it, and no StackReference places the value; b takes its region from it, else us-east-1 (a
+deploy runner has no such file) -> blocked for b"""
+import gc
 from pathlib import Path
 
 import pulumi
@@ -14,10 +15,12 @@ if pulumi.get_stack() == "a":
 else:
     pulumi.StackReference(pulumi.Config().require("after"))
     try:
-        from gate.environ import RUN_OUT
         from gate.read_tracker import ReadTracker
-
-        outputs = ReadTracker.state_outputs(Path(os.environ[RUN_OUT]) / "a.state.json") or {}
-    except (ImportError, KeyError):
-        outputs = {}
+    except ImportError:
+        ReadTracker = None
+    dirs = next((o["state_dirs"] for o in gc.get_objects()
+                 if isinstance(o, dict) and isinstance(o.get("state_dirs"), list)), [])
+    outputs = {}
+    for where in dirs if ReadTracker is not None else []:
+        outputs = outputs or ReadTracker.state_outputs(Path(where) / "a.state.json") or {}
     aws.s3.Bucket("b-data", region=outputs.get("home", "us-east-1"))
