@@ -50,13 +50,13 @@ def left(target: str, since: int, own: Collection[str], preview: Mapping[str, li
     if changed_ns(st) < since:
         return False
     if stat.S_ISDIR(st.st_mode):
-        return _made_by_another(target, since, own)
+        return _made_by_another(target, since, (*own, *preview))
     return preview.get(target) != fingerprint(st)
 
 
 def _made_by_another(directory: str, since: int, own: Collection[str]) -> bool:
     """A directory changed during the run that holds nothing older than the run and nothing this recording
-    wrote (empty, or only what another recording put there)."""
+    wrote or its stack's preview left (`own`): empty, or only what another recording put there."""
     mine = directory + os.sep
     if any(p.startswith(mine) for p in own):
         return False

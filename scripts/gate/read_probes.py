@@ -13,6 +13,7 @@ directly and a directory given by file descriptor (`os.scandir(fd)`) are noted t
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import os
 import posix
@@ -106,7 +107,9 @@ def marked_digest(path: str, recorded: str) -> str | None:
 
 _IMPORT_SYSTEM = tuple(vars(sys.modules[m]) for m in ("_frozen_importlib", "_frozen_importlib_external",
                                                       "zipimport") if m in sys.modules)
-_FIND_AND_LOAD = sys.modules["_frozen_importlib"]._find_and_load.__code__
+# an import, and a module looked up (`importlib.util.find_spec`: the SDKs' lazy imports)
+_IMPORTS = tuple(getattr(sys.modules["_frozen_importlib"], name).__code__
+                 for name in ("_find_and_load", "_find_spec"))
 
 
 def _importing() -> bool:
@@ -114,12 +117,19 @@ def _importing() -> bool:
     return importing(sys._getframe(2))
 
 
+_METADATA = vars(importlib.metadata)   # bound before any program: its listings look distributions up
+
+
 def importing(frame: Any) -> bool:
     """Whether `frame` and those up from it are the import system's own (their globals its modules' dicts)
-    as far as an import's `_find_and_load` (round 46: a frame's `__name__` alone was code the program ran
-    with globals named "importlib.…"; one of its functions called by the program is no import)."""
+    as far as an import's `_find_and_load` or a look-up's `_find_spec` (round 46: a frame's `__name__` alone
+    was code the program ran with globals named "importlib.…"; its `_path_stat` called by the program is no
+    import), or the package metadata's look-up listing a directory of the path (`importlib.metadata`: the
+    SDKs ask their version at import)."""
+    if frame is not None and frame.f_globals is _METADATA:
+        return True
     while frame is not None:
-        if frame.f_code is _FIND_AND_LOAD:
+        if any(frame.f_code is code for code in _IMPORTS):
             return True
         if not any(frame.f_globals is g for g in _IMPORT_SYSTEM):
             return False

@@ -7,7 +7,7 @@ it. With `--out` inside the program (the README's main job), round 45's walk aft
 the gate's own directories, where a fresh `posix` module's `mknod` makes files unheard. A program could call
 `ReadTracker.state_outputs` itself, whose read is told the gate's by its frame. And a program's own
 environment's startup code ran before the worker's write fence. Each check failed on the code before the
-round (c6d0e4b4, the corpus committed before the fixes).
+round (3ead2dbe with the corpus and this file copied in).
 """
 
 from __future__ import annotations
