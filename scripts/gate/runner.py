@@ -347,15 +347,16 @@ def _changed(program: Path, began: int, options: dict[str, Any]) -> bool:
 
 
 def _left(wrote: list[str]) -> dict[str, list[int]]:
-    """The regular files a preview wrote as it left them (taken by the gate, not by the program's process):
-    its stack's update may read them unchanged (gate.side_effects.preview_left, round 41)."""
+    """The files a preview wrote as it left them (taken by the gate, not by the program's process): its
+    stack's update may read them unchanged (gate.side_effects.preview_left, round 41), and look at a node
+    it made (a UNIX socket's path: round 46 refuses a stat of another recording's); not directories."""
     from gate.left_behind import fingerprint
 
     found: dict[str, list[int]] = {}
     for path in wrote:
         with suppress(OSError):
             st = os.lstat(path)
-            if stat.S_ISREG(st.st_mode):
+            if not stat.S_ISDIR(st.st_mode):
                 found[path] = fingerprint(st)
     return found
 
