@@ -76,8 +76,10 @@ def trust_parties(view: ResourceView) -> list[Found]:
 
 def credential_subjects(view: ResourceView) -> list[Found]:
     """The subject of a federated credential trusting a CI service's issuer (whose pipeline acts)."""
+    if view.type not in CREDENTIALS:  # before reading any input: asked of every Azure view (round 28)
+        return []
     issuer, subject = view.input("issuer"), view.input("subject")
-    if view.type not in CREDENTIALS or not isinstance(issuer, str) or not CI_ISSUERS.match(issuer.strip()):
+    if not isinstance(issuer, str) or not CI_ISSUERS.match(issuer.strip()):
         return []
     if is_unknown(subject) or not isinstance(subject, str):
         return [("subject", "unknown", "")]
