@@ -1,0 +1,239 @@
+"""Places a script's Azure commands and SDK calls name beyond round 84's accounts and vaults (round 87).
+
+Round 84 read the storage account and vault an `az storage`/`az keyvault` command or Az.Storage/Az.KeyVault
+cmdlet names; a script held by a resource (a Container Apps or ECS job, a buildspec, user data, a runbook)
+moves or places data through other groups as well:
+
+- **Regions**: `az … --location/-l eastus` (a store created there: `az storage account create`, `az backup
+  vault create`, `az acr replication create`), `az cosmosdb update --locations regionName=eastus …` (a
+  replica region of the stack's own account), Az PowerShell's `-Location`/`-LocationName 'East US'` (in a
+  text naming an `*-Az*` cmdlet). Each value is a region reference judged like a `location` field: an Azure
+  name or display name of an allowed region passes; any other word, a variable nothing sets and an
+  expression block (write the allowed region's name).
+- **Resources named by other options**: `az storage account <verb> --name/-n x` (its keys, its connection
+  string: `az storage account show-connection-string -n x`, also inside `$(…)`), an object replication
+  policy's `--destination-account/-d`, `--source-account/-s`, `az monitor … --storage-account x` (a log
+  export), the Az cmdlets `*-AzStorageAccount* -Name x` (`(Get-AzStorageAccount -Name x).Context`): the
+  account's host `x.blob.core.windows.net`; `az sql … --server/-s/--dest-server/--partner-server x`, `az
+  sql server <verb> -n x` and `*-AzSql* -ServerName/-CopyServerName/-PartnerServerName x`: the server's
+  host `x.database.windows.net` (a copy or replica on another party's server); `az backup|dataprotection …
+  --vault-name/-v x`: the Recovery Services or Backup vault of that name (backups live in the vault's
+  region); `az batch … --account-name x`, `az batch account <verb> -n x` (`az batch account login`): the
+  Batch account (tasks run, and their resource files land, in its pools). An id or URL there is scanned as
+  such.
+- **Defaults**: an `az batch` data command (job, task, pool, node) naming no account takes it from `az
+  batch account login` or `AZURE_BATCH_ACCOUNT`; an `az appconfig kv|feature` command naming no store from
+  `AZURE_APPCONFIG_CONNECTION_STRING` (azure-cli's `--connection-string` help): the resource's own
+  environment, else unresolved.
+- **URLs held in variables**: `azcopy copy|sync|remove … "$URL"` and `az storage … --blob-url|--blob-endpoint|
+  --destination "$URL"`: the destination is the value the resource's own environment gives the variable (a
+  URL or connection string there is also scanned where it is set); nothing set there, or a command
+  substitution, blocks (`code_values.environment_buckets`).
+- **SDK clients in inline code**: an Azure SDK client built from a connection string or URL that is not a
+  literal (`BlobServiceClient.from_connection_string(os.environ["X"])`, `AppConfigurationClient(process.
+  env.X)`, `SecretClient(vault_url=url)`): an environment variable is the resource's own setting, as above;
+  any other expression (a parameter, a value read from a secret the stack does not create) is kept as
+  written and blocks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policies.core.code_values import held
+
+# EXEC_KEYS, env_account and secret_account are imported by references.py from here (one import line)
+from policies.core.command_names import (  # noqa: F401
+    ARG,
+    EXEC_KEYS,
+    assigned,
+    env_account,
+    exec_form,
+    option_values,
+    secret_account,
+)
+
+RSV = "azure-native:recoveryservices:Vault"
+BACKUP_VAULT = "azure-native:dataprotection:BackupVault"
+BATCH = "azure-native:batch:BatchAccount"
+NAMED_BY_COMMANDS = frozenset({RSV, BACKUP_VAULT, BATCH})  # indexed by name (graph_index.py)
+# How to make what these commands and calls take from elsewhere judgeable (the messages' notes).
+HELD_URL_NOTE = (": a command (azcopy, `az storage … --blob-url`) or an SDK client (`from_connection_"
+                 "string`, `account_url`) takes its destination from a variable nothing in the resource sets "
+                 "(the image's environment, a profile) or from an expression the pack does not run (a value "
+                 "read from a secret or parameter at run time), so where the data goes cannot be judged; "
+                 "write the URL or connection string of a resource of this stack in the command or code, or "
+                 "set the variable to it in the resource's own environment")
+NAMED_NOTE = ("; the command names the vault or account by a variable or expression, or not at all (an `az "
+              "batch` command then takes the account from `az batch account login` or AZURE_BATCH_ACCOUNT), "
+              "so the pack cannot place it: write the name (a resource of this stack) in the command, e.g. "
+              "`--vault-name <vault>`, `--account-name <account>`, or set the variable in the resource's "
+              "own environment")
+_BLOB, _SQL = ".blob.core.windows.net", ".database.windows.net"
+_CMD = r"[^\n;|&]*"  # the rest of one command: to the next line, `;`, `|` or `&`
+_ACCOUNT_VERBS = (r"(?:create|update|show|delete|show-connection-string|failover|keys|revoke-delegation-keys|"
+                  r"hns-migration|network-rule|or-policy|management-policy|blob-service-properties|"
+                  r"file-service-properties)")
+# (one command, its option naming the resource, the host suffix or `named:` type it is judged as)
+_AZ_NAMES = tuple((re.compile(cmd + _CMD), re.compile(rf"\s(?:{opt})(?:\s+|=){ARG}"), place)
+                  for cmd, opt, place in (
+    (rf"\baz\s+storage\s+account\s+{_ACCOUNT_VERBS}\b", "--name|-n", _BLOB),
+    (r"\baz\s+storage\s+account\s+or-policy\b", "--destination-account|--source-account|-d|-s", _BLOB),
+    (r"\baz\s+monitor\b", "--storage-account", _BLOB),
+    (r"\baz\s+sql\b", "--server|-s|--dest-server|--partner-server", _SQL),
+    (r"\baz\s+sql\s+server\s+(?:create|update|show|delete|wait)\b", "--name|-n", _SQL),
+    (r"\baz\s+backup\b", "--vault-name|-v", f"named:{RSV}"),
+    (r"\baz\s+dataprotection\b", "--vault-name|-v", f"named:{BACKUP_VAULT}"),
+    (r"\baz\s+batch\b", "--account-name", f"named:{BATCH}"),
+    (r"\baz\s+batch\s+account\s+(?!list\b)[\w-]+\b", "--name|-n", f"named:{BATCH}"),
+))
+# Az PowerShell (parameters of any case, within one statement): storage accounts and SQL servers by name.
+_PS_NAMES = tuple((re.compile(cmd + r"[^\n;|]*"), re.compile(rf"(?i)(?<![\w-])-(?:{opt})(?:\s+|:){ARG}"),
+                   place) for cmd, opt, place in (
+    (r"(?i)(?<![\w-])[a-z]+-AzStorageAccount\w*\b", "Name|AccountName", _BLOB),
+    (r"(?i)(?<![\w-])[a-z]+-AzSql\w*\b", "ServerName|CopyServerName|PartnerServerName", _SQL),
+))
+_WORD = r"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s\"';|&)(]+))"
+_AZ_ONE = re.compile(rf"\baz\s+[a-z][\w-]*\b{_CMD}")
+_CLI_LOCATION = re.compile(rf"\s(?:--location|-l)(?:\s+|=){_WORD}")
+_REGION_PAIR = re.compile(rf"(?i)(?<![\w-])(?:regionName|locationName)={_WORD}")
+_PS_LOCATION = re.compile(rf"(?i)(?<![\w-])-(?:Location|LocationName)(?:\s+|:){_WORD}")
+_PS_AZ = re.compile(r"(?i)(?<![\w-])[a-z]+-Az[A-Z]\w*")
+# Defaults of commands naming no account or store (round 86's for `az storage`: command_names.py).
+_BATCH_DATA = re.compile(rf"\baz\s+batch\s+(?:job|job-schedule|task|pool|node)\b{_CMD}")
+_BATCH_PLACED = re.compile(r"--account-name|--account-endpoint")
+_BATCH_LOGIN = re.compile(r"\baz\s+batch\s+account\s+login\b")  # its `-n` is read as a name
+_APPCONFIG_DATA = re.compile(rf"\baz\s+appconfig\s+(?:kv|feature)\b{_CMD}")
+_APPCONFIG_PLACED = re.compile(r"\s(?:--name|-n|--connection-string|--endpoint)[\s=]")
+_APPCONFIG_SET = re.compile(r"AZURE_APPCONFIG_CONNECTION_STRING=[\"']?Endpoint=")  # a literal: scanned
+# URLs a command takes from a variable: azcopy's positional arguments, `az storage`'s URL options.
+_AZCOPY = re.compile(rf"\bazcopy(?:\.exe)?\s+(?:copy|cp|sync|remove|rm|make|mk|list|ls|set-properties)\b"
+                     rf"{_CMD}")
+_STORAGE_URL = re.compile(r"\baz\s+storage\b" + _CMD)
+# (destinations only: a source brings data in; `-d` of upload-batch is a container name or a URL)
+_URL_OPTION = re.compile(rf"\s(?:--blob-url|--blob-endpoint|--file-endpoint|--queue-endpoint|"
+                         rf"--table-endpoint|--destination|-d)(?:\s+|=){_WORD}")
+_VARIABLE = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")
+_ARGS = re.compile(r"\"([^\"\n]*)\"|'([^'\n]*)'|(\S+)")
+# A URL a variable begins (`"$DEST"`, `"${DEST}?$SAS"`, `"$BASE/in/d.csv"`, Kubernetes' `$(DEST)`), but the
+# shell's own directories; a command substitution (`$(cat f)`, backticks) is an expression.
+_LEADING_VARIABLE = re.compile(r"^\$(?:\{([A-Za-z_]\w*)\}|\(([A-Za-z_]\w*)\)|([A-Za-z_]\w*))(?![\w}])")
+_SUBSTITUTION = re.compile(r"^(?:\$\(|`)")
+_SHELL_SET = frozenset({"HOME", "PWD", "OLDPWD", "TMPDIR", "TMP", "TEMP", "USER", "PATH"})
+# Azure SDK clients built from a connection string or URL (Python, JavaScript, .NET): their first argument.
+_CLIENT = (r"(?:Blob|Queue|Share|Table|DataLake)ServiceClient|BlobContainerClient|ContainerClient|BlobClient|"
+           r"QueueClient|ShareClient|TableClient|SecretClient|KeyClient|CertificateClient|CosmosClient|"
+           r"(?:Azure)?AppConfigurationClient|ConfigurationClient|EventHubProducerClient|EventHubConsumerClient|"
+           r"ServiceBusClient")
+_SDK = re.compile(
+    rf"(?<!\w)(?:new\s+)?(?:{_CLIENT})\s*(?:\.\s*(?:from_connection_string|fromConnectionString|"
+    r"from_\w+_url|fromURL)\s*)?\(\s*(?:new\s+Uri\s*\(\s*)?(?:(?:account_url|vault_url|base_url|url|endpoint|"
+    r"conn_str|connection_string|fully_qualified_namespace)\s*=\s*)?([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)")
+_JS_OBJECT = re.compile(r"(?:endpoint|connectionString|url)\s*:\s*([^,}\n]+)")
+_SDK_HINT = re.compile(r"Client\s*(?:\.\s*\w+\s*)?\(")
+
+
+def held_destination(host: str) -> bool:
+    """Whether a host reference is a whole URL held by a variable or expression (`$DEST`, `{expr}`)."""
+    return (host[:1] == "$" and "." not in host) or (host[:1] == "{" and host[-1:] == "}")
+
+
+def may_place(s: str) -> bool:
+    """Whether the text may run one of the commands or SDK calls read here (cheap tests first)."""
+    return ("az " in s or "azcopy" in s or "-Az" in s or "-az" in s) or (
+        "Client" in s and _SDK_HINT.search(s) is not None)
+
+
+def command_places(s: str) -> list[tuple[str, str, bool]]:
+    """(kind, value, False) of each region, store, server, vault or account the text's commands and SDK calls
+    name (round 87), and of each URL or connection string they take from a variable (`host` `$NAME`)."""
+    out: list[tuple[str, str, bool]] = []
+    if "az" in s or "-Az" in s:
+        out += _regions(s) + _names(s) + _defaults(s) + _held_urls(s)
+    if "Client" in s:
+        out += _sdk(s)
+    return list(dict.fromkeys(out))
+
+
+def _word(m: re.Match) -> str:
+    return next(g for g in (m.group(1), m.group(2), m.group(3)) if g is not None).strip()
+
+
+def _region_values(v: str, s: str) -> list[str]:
+    """A region as written; a variable the text assigns a literal: that literal (else as written)."""
+    return assigned(v, s) if _VARIABLE.match(v) else [v]
+
+
+def _regions(s: str) -> list[tuple[str, str, bool]]:
+    found = [_word(m) for c in _AZ_ONE.finditer(s) for rx in (_CLI_LOCATION, _REGION_PAIR)
+             for m in rx.finditer(c.group(0))] if "az " in s else []
+    if "-" in s and _PS_AZ.search(s):
+        found += [_word(m) for m in _PS_LOCATION.finditer(s)]
+    return [("region", r, False) for v in found for r in _region_values(v, s)]
+
+
+def _names(s: str) -> list[tuple[str, str, bool]]:
+    out: list[tuple[str, str, bool]] = []
+    forms = (_AZ_NAMES if "az " in s else ()) + (_PS_NAMES if "-Az" in s or "-az" in s else ())
+    for cmd, opt, place in forms:
+        for m in (m for c in cmd.finditer(s) for m in opt.finditer(c.group(0))):
+            for v in option_values(m, s):
+                if v.lower().startswith(("{/subscriptions/", "{http")):
+                    continue  # an Azure id or URL: scanned as such
+                out.append(("named", f"{place[6:]}|{v.lower()}", False) if place.startswith("named:")
+                           else ("host", f"{v.lower()}{place}", False))
+    return out
+
+
+def _defaults(s: str) -> list[tuple[str, str, bool]]:
+    out: list[tuple[str, str, bool]] = []
+    if "batch" in s and not _BATCH_LOGIN.search(s) and any(
+            not _BATCH_PLACED.search(m.group(0)) for m in _BATCH_DATA.finditer(s)):
+        out += [("named", f"{BATCH}|{v.lower()}", False) for v in assigned("$AZURE_BATCH_ACCOUNT", s)]
+    if "appconfig" in s and not _APPCONFIG_SET.search(s) and any(
+            not _APPCONFIG_PLACED.search(m.group(0)) for m in _APPCONFIG_DATA.finditer(s)):
+        out.append(("host", "$AZURE_APPCONFIG_CONNECTION_STRING", False))
+    return out
+
+
+def exec_words(value: list) -> list[tuple[str, str, bool]]:
+    """What an exec-form command's words (`["s3api", "--bucket", "x"]`, `["az", "cosmosdb", "update", …]`)
+    name as one command line: round 84's buckets and stores, and this module's places."""
+    return exec_form(value) + _exec_places(value)
+
+
+def _exec_places(value: list) -> list[tuple[str, str, bool]]:
+    if len(value) < 2 or not all(type(v) is str for v in value) or not (
+            value[0] in ("az", "azcopy", "pwsh") or any(v[:1] == "-" for v in value)):
+        return []
+    line = " ".join(value)
+    return command_places(line) if may_place(line) else []
+
+
+def _held_urls(s: str) -> list[tuple[str, str, bool]]:
+    words: list[str] = []
+    if "azcopy" in s:  # every argument: a local path or a URL (an option's value is no variable's)
+        words += [a or b or c for m in _AZCOPY.finditer(s) for a, b, c in _ARGS.findall(m.group(0))]
+    if "az " in s and "storage" in s:  # (a download's destination is local)
+        words += [_word(m) for c in _STORAGE_URL.finditer(s) if "download" not in c.group(0)
+                  for m in _URL_OPTION.finditer(c.group(0))]
+    out = [("host", f"{{{w if len(w) < 98 else w[:97] + '…'}}}", False)
+           for w in words if _SUBSTITUTION.match(w)]
+    for m in filter(None, map(_LEADING_VARIABLE.match, words)):
+        name = m.group(1) or m.group(2) or m.group(3)
+        out += [("host", f"${name}", False)] if name not in _SHELL_SET else []
+    return out
+
+
+def _sdk(s: str) -> list[tuple[str, str, bool]]:
+    out: list[tuple[str, str, bool]] = []
+    for m in _SDK.finditer(s):
+        arg = m.group(1).strip()
+        if arg[:1] == "{":  # a JavaScript options object: its endpoint or connection string
+            arg = o.group(1).strip() if (o := _JS_OBJECT.search(s, m.start(1))) else arg
+        for v in held(arg, s):
+            if v[:1] == "$":  # an environment variable the code does not set: the resource's own setting
+                out.append(("host", v, False))
+            elif v[:1] == "{" and v[-1:] == "}":  # an expression the pack does not run: as written
+                out.append(("host", v if len(v) < 100 else v[:98] + "…}", False))
+    return out
