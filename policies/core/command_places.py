@@ -92,6 +92,7 @@ _PS_NAMES = tuple((re.compile(cmd + r"[^\n;|]*"), re.compile(rf"(?i)(?<![\w-])-(
                    place) for cmd, opt, place in (
     (r"(?i)(?<![\w-])[a-z]+-AzStorageAccount\w*\b", "Name|AccountName", _BLOB),
     (r"(?i)(?<![\w-])[a-z]+-AzSql\w*\b", "ServerName|CopyServerName|PartnerServerName", _SQL),
+    (r"(?i)(?<![\w-])[a-z]+-AzDataProtection\w*\b", "VaultName", f"named:{BACKUP_VAULT}"),
 ))
 _WORD = r"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s\"';|&)(]+))"
 _AZ_ONE = re.compile(rf"\baz\s+[a-z][\w-]*\b{_CMD}")
@@ -99,6 +100,28 @@ _CLI_LOCATION = re.compile(rf"\s(?:--location|-l)(?:\s+|=){_WORD}")
 _REGION_PAIR = re.compile(rf"(?i)(?<![\w-])(?:regionName|locationName)={_WORD}")
 _PS_LOCATION = re.compile(rf"(?i)(?<![\w-])-(?:Location|LocationName)(?:\s+|:){_WORD}")
 _PS_AZ = re.compile(r"(?i)(?<![\w-])[a-z]+-Az[A-Z]\w*")
+# A splatted hashtable's `Location` key (`$p = @{ Location = 'eastus' }; New-AzStorageAccount @p`), as round
+# 86 reads its `StorageAccountName`: read in a text holding `@{` only.
+_SPLAT_LOCATION = re.compile(rf"(?i)[{{;\s][\"']?(?:Location|LocationName)[\"']?\s*=\s*{_WORD}")
+# Commands that create or change resources the pack never sees (a template, a request body read when the
+# script runs): a deployment launched from a script is an opaque deployer like a deployment resource.
+_DEPLOYS = re.compile(
+    r"(?i)\baz\s+(?:deployment\s+(?:group|sub|mg|tenant)\s+create|group\s+deployment\s+create|"
+    r"stack\s+(?:group|sub|mg)\s+(?:create|set)|resource\s+(?:create|update|patch))\b|"
+    r"\baz\s+rest\b[^\n;|&]*?\s(?:--method|-m)[\s=]+[\"']?(?:put|patch)\b|"
+    r"(?<![\w-])(?:New|Set)-Az(?:\w*Deployment\w*|Resource)\b|"
+    r"(?<![\w-])Invoke-AzRestMethod\b[^\n;|]*?-Method\s+[\"']?(?:put|patch)\b|"
+    r"\b(?:terraform\s+apply|pulumi\s+up|cdk\s+deploy|sam\s+deploy|"
+    r"aws\s+cloudformation\s+(?:deploy|create-stack|update-stack|create-stack-set|update-stack-set|"
+    r"create-stack-instances))\b")
+_DEPLOYS_WHY = ("runs `{}`, which creates or changes resources from a template or request the pack does not "
+                "read (it is read when the script runs): where they are and what they copy where cannot be "
+                "judged; declare the resources in this stack's program instead")
+# Az.RecoveryServices: the vault named by `*-AzRecoveryServicesVault -Name x`, or passed as `-VaultId $v.ID`
+# (a vault found some other way is an expression: it blocks).
+_RSV_CMD = re.compile(rf"(?i)(?<![\w-])[a-z]+-AzRecoveryServicesVault\b[^\n;|]*?\s-Name(?:\s+|:){ARG}")
+_RSV_GET = r"Get-AzRecoveryServicesVault\b[^\n;|]*?\s-Name\s"
+_VAULT_ID = re.compile(r"(?i)(?<![\w-])-VaultId(?:\s+|:)(\$\w+)\.ID\b")
 # Defaults of commands naming no account or store (round 86's for `az storage`: command_names.py).
 _BATCH_DATA = re.compile(rf"\baz\s+batch\s+(?:job|job-schedule|task|pool|node)\b{_CMD}")
 _BATCH_PLACED = re.compile(r"--account-name|--account-endpoint")
@@ -114,6 +137,7 @@ _STORAGE_URL = re.compile(r"\baz\s+storage\b" + _CMD)
 _URL_OPTION = re.compile(rf"\s(?:--blob-url|--blob-endpoint|--file-endpoint|--queue-endpoint|"
                          rf"--table-endpoint|--destination|-d)(?:\s+|=){_WORD}")
 _VARIABLE = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")
+_REGION_VARIABLE = re.compile(r"\$(?:env:)?\{?[A-Za-z_]\w*\}?", re.I)  # a shell or PowerShell variable
 _ARGS = re.compile(r"\"([^\"\n]*)\"|'([^'\n]*)'|(\S+)")
 # A URL a variable begins (`"$DEST"`, `"${DEST}?$SAS"`, `"$BASE/in/d.csv"`, Kubernetes' `$(DEST)`), but the
 # shell's own directories; a command substitution (`$(cat f)`, backticks) is an expression.
@@ -133,6 +157,16 @@ _JS_OBJECT = re.compile(r"(?:endpoint|connectionString|url)\s*:\s*([^,}\n]+)")
 _SDK_HINT = re.compile(r"Client\s*(?:\.\s*\w+\s*)?\(")
 
 
+def region_variable_problem(path: str, value: str) -> str | None:
+    """Why a region a command names by a variable nothing in the resource sets cannot be judged (None: the
+    value is no variable)."""
+    if not _REGION_VARIABLE.fullmatch(value):
+        return None
+    return (f"`{path}` = {value!r} is a variable nothing in the resource sets, so where the command puts the "
+            "data cannot be judged; write the allowed region's name in the command or set the variable to it "
+            "in the resource's own environment")
+
+
 def held_destination(host: str) -> bool:
     """Whether a host reference is a whole URL held by a variable or expression (`$DEST`, `{expr}`)."""
     return (host[:1] == "$" and "." not in host) or (host[:1] == "{" and host[-1:] == "}")
@@ -140,7 +174,8 @@ def held_destination(host: str) -> bool:
 
 def may_place(s: str) -> bool:
     """Whether the text may run one of the commands or SDK calls read here (cheap tests first)."""
-    return ("az " in s or "azcopy" in s or "-Az" in s or "-az" in s) or (
+    return ("az " in s or "azcopy" in s or "-Az" in s or "-az" in s or "terraform" in s or "pulumi" in s
+            or " deploy" in s or "cloudformation" in s) or (
         "Client" in s and _SDK_HINT.search(s) is not None)
 
 
@@ -148,8 +183,11 @@ def command_places(s: str) -> list[tuple[str, str, bool]]:
     """(kind, value, False) of each region, store, server, vault or account the text's commands and SDK calls
     name (round 87), and of each URL or connection string they take from a variable (`host` `$NAME`)."""
     out: list[tuple[str, str, bool]] = []
-    if "az" in s or "-Az" in s:
-        out += _regions(s) + _names(s) + _defaults(s) + _held_urls(s)
+    az = "az " in s or "azcopy" in s or "-Az" in s or "-az" in s
+    if az:
+        out += _regions(s) + _names(s) + _defaults(s) + _held_urls(s) + _vaults(s)
+    if az or "terraform" in s or "pulumi" in s or " deploy" in s or "cloudformation" in s:
+        out += [("site", _DEPLOYS_WHY.format(m.group(0)), False) for m in _DEPLOYS.finditer(s)]
     if "Client" in s:
         out += _sdk(s)
     return list(dict.fromkeys(out))
@@ -160,8 +198,11 @@ def _word(m: re.Match) -> str:
 
 
 def _region_values(v: str, s: str) -> list[str]:
-    """A region as written; a variable the text assigns a literal: that literal (else as written)."""
-    return assigned(v, s) if _VARIABLE.match(v) else [v]
+    """A region as written; a variable: the literal the text assigns it, else as written (the resource's own
+    environment's, `code_values.environment_buckets`); an expression (`$(az group show …)`) in braces."""
+    if _VARIABLE.match(v):
+        return assigned(v, s)
+    return [f"{{{v}}}"] if "$" in v or "`" in v or "(" in v else [v]
 
 
 def _regions(s: str) -> list[tuple[str, str, bool]]:
@@ -169,6 +210,7 @@ def _regions(s: str) -> list[tuple[str, str, bool]]:
              for m in rx.finditer(c.group(0))] if "az " in s else []
     if "-" in s and _PS_AZ.search(s):
         found += [_word(m) for m in _PS_LOCATION.finditer(s)]
+        found += [_word(m) for m in _SPLAT_LOCATION.finditer(s)] if "@{" in s else []
     return [("region", r, False) for v in found for r in _region_values(v, s)]
 
 
@@ -182,6 +224,18 @@ def _names(s: str) -> list[tuple[str, str, bool]]:
                     continue  # an Azure id or URL: scanned as such
                 out.append(("named", f"{place[6:]}|{v.lower()}", False) if place.startswith("named:")
                            else ("host", f"{v.lower()}{place}", False))
+    return out
+
+
+def _vaults(s: str) -> list[tuple[str, str, bool]]:
+    """Recovery Services vaults an Az.RecoveryServices script names: by `-Name` of the vault cmdlets, and a
+    `-VaultId $v.ID` whose `$v` the text does not take from one of them (as written: unresolved)."""
+    if "ecoveryServices" not in s and "ecoveryservices" not in s:
+        return []
+    out = [("named", f"{RSV}|{v.lower()}", False) for m in _RSV_CMD.finditer(s) for v in option_values(m, s)]
+    for var in {m.group(1) for m in _VAULT_ID.finditer(s)}:
+        if not re.search(rf"(?i){re.escape(var)}\s*=\s*\(?\s*{_RSV_GET}", s):
+            out.append(("named", f"{RSV}|{{{var.lower()}.id}}", False))
     return out
 
 
@@ -204,10 +258,13 @@ def exec_words(value: list) -> list[tuple[str, str, bool]]:
 
 def _exec_places(value: list) -> list[tuple[str, str, bool]]:
     if len(value) < 2 or not all(type(v) is str for v in value) or not (
-            value[0] in ("az", "azcopy", "pwsh") or any(v[:1] == "-" for v in value)):
+            value[0] in ("az", "azcopy", "pwsh", "terraform", "pulumi") or any(v[:1] == "-" for v in value)):
         return []
     line = " ".join(value)
-    return command_places(line) if may_place(line) else []
+    if not may_place(line):
+        return []
+    alone = {f for w in value if may_place(w) for f in command_places(w)}  # found in one word: read there
+    return [f for f in command_places(line) if f not in alone]
 
 
 def _held_urls(s: str) -> list[tuple[str, str, bool]]:

@@ -15,7 +15,7 @@ from policies.core.account_hosts import AZURE_REGIONS, REGION_IN_HOST, account_h
 from policies.core.azure_hosts import azure_modules
 from policies.core.azure_ids import AZURE_CONNECTORS, id_kind, id_problem
 from policies.core.command_names import STORE_NOTE
-from policies.core.command_places import HELD_URL_NOTE, held_destination
+from policies.core.command_places import HELD_URL_NOTE, held_destination, region_variable_problem
 from policies.core.eea import normalize_azure_location
 from policies.core.endpoints import Endpoint, find, load_endpoints
 from policies.core.geo import data_geography
@@ -289,6 +289,8 @@ def _not_a_region(ref: Ref) -> Outcome:
     low = v.lower()
     if "://" in v or low.startswith("arn:") or "/subscriptions/" in low or low == "global":
         return OK
+    if (problem := region_variable_problem(ref.path, v)) is not None:  # round 87: `-l $LOC`, set nowhere
+        return Outcome(problem)
     if "/" in v or "$" in v or "[" in v:
         return OK  # a path, template or expression: its references are scanned where it holds any
     if BUCKET_NAME.match(v):

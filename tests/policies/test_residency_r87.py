@@ -1,0 +1,193 @@
+"""Red-team round 87 of the residency pack: what a script's Azure commands and SDK calls name beyond round
+84's accounts and vaults: regions in commands, other groups' names (storage account management, object
+replication, log export, SQL servers, backup vaults, Batch accounts), the Batch and App Configuration
+defaults, URLs held by variables (azcopy, `az storage`), SDK clients built from non-literal connection
+strings, deployments launched from a script, and templated hosts read whole (policies/core/command_places.py,
+code_values.py, reference_text.py; corpus: tests/corpus/residency/*/r87-*.yaml).
+"""
+
+from __future__ import annotations
+
+from policy_testlib import ALLOWED, OWN, REPLICATION, RESOLVED, graph, messages, res
+
+from policies.core.command_places import HELD_URL_NOTE, NAMED_NOTE, command_places
+
+JOB = "azure-native:app:Job"
+_TYPES = {"acct": "azure-native:storage:StorageAccount", "server": "azure-native:sql:Server",
+          "vault": "azure-native:recoveryservices:Vault", "batch": "azure-native:batch:BatchAccount",
+          "appcs": "azure-native:appconfiguration:ConfigurationStore"}
+_SEGMENTS = {"acct": "Microsoft.Storage/storageAccounts", "server": "Microsoft.Sql/servers",
+             "vault": "Microsoft.RecoveryServices/vaults", "batch": "Microsoft.Batch/batchAccounts",
+             "appcs": "Microsoft.AppConfiguration/configurationStores"}
+
+
+def _own(kind: str, name: str, location: str = "westeurope") -> object:
+    """A resource of the stack, named as the corpus's (its `name` output is its physical name)."""
+    inputs = {"resourceGroupName": "rg-weu", "location": location, "name": name,
+              "id": f"{OWN}/{_SEGMENTS[kind]}/{name}"}
+    return res(_TYPES[kind], f"{kind}-{name}", inputs)
+
+
+def _job(command: list[str] | str, env: list[dict] | None = None) -> object:
+    words = ["/bin/sh", "-c", command] if isinstance(command, str) else command
+    container = {"name": "export", "image": "exportpartner.azurecr.io/dossier-export:1.4", "command": words,
+                 **({"env": env} if env else {})}
+    return res(JOB, "job", {"resourceGroupName": "rg-weu", "jobName": "dosis-export",
+                            "location": "westeurope", "template": {"containers": [container]}})
+
+
+def _blocked(job: object, *stack: object) -> list[str]:
+    """What blocks the job: its resource-scope replication findings and the stack's unresolved references."""
+    resolved = messages(RESOLVED, graph(job, *stack), ALLOWED)
+    return messages(REPLICATION, job, ALLOWED) + [m for _, m in resolved]
+
+
+def _found(s: str) -> list[tuple[str, str]]:
+    return [(k, v) for k, v, _ in command_places(s)]
+
+
+def test_regions_named_in_commands_are_judged_as_regions():
+    """r87-01, r87-14, r87-15, good/r87-01, good/r87-07: `az … -l/--location`, `--locations regionName=…`,
+    Az PowerShell's `-Location`/`-LocationName` (also a display name, also splatted) are regions."""
+    cosmos = "az cosmosdb update -n c -g rg --locations regionName=westeurope failoverPriority=0 " \
+             "--locations regionName={} failoverPriority=1"
+    assert _blocked(_job(cosmos.format("northeurope"))) == []
+    found = _blocked(_job(cosmos.format("eastus")))
+    assert found == ["`template.containers.0.command.2` (data is sent there) is in 'eastus', which is "
+                     "outside the EEA"]
+    assert ("region", "East US") in _found("Connect-AzAccount; New-AzCosmosDBLocationObject -LocationName "
+                                           "'East US' -FailoverPriority 1")
+    splat = "$p = @{ Name = 'x'; Location = 'eastus' }; New-AzStorageAccount @p"
+    assert ("region", "eastus") in _found(splat)
+    assert ("region", "eastus") in _found("LOC=eastus; az storage account create -n x -g rg -l $LOC")
+    assert _found("Set-Location -Path /tmp; ls -l /tmp") == []  # no Az cmdlet, no `az` command
+    env = [{"name": "LOC", "value": "westeurope"}]
+    assert _blocked(_job("az group create -n rg -l \"$LOC\"", env)) == []
+    unset = _blocked(_job("az group create -n rg -l \"$LOC\""))
+    assert unset and "'$LOC' is a variable nothing in the resource sets" in unset[0]
+    assert ("region", "{$(az group show -n rg-partner --query location -o tsv)}") in _found(
+        'az storage account create -n x -g rg -l "$(az group show -n rg-partner --query location -o tsv)"')
+
+
+def test_resources_other_groups_name_must_be_the_stacks():
+    """r87-02..06, r87-12, r87-13, r87-18, r87-19, good/r87-03, good/r87-04, good/r87-06: accounts, servers,
+    vaults and Batch accounts named by options of other `az` groups and Az cmdlets."""
+    acct = _own("acct", "dosisexportsst")
+    for line, host in (
+        ("az storage blob upload -c in -f d --connection-string \"$(az storage account "
+         "show-connection-string -n {} -g rg -o tsv)\"", "{}.blob.core.windows.net"),
+        ("az storage account or-policy create -n dosisexportsst -s dosisexportsst -d {} --source-container "
+         "in --destination-container in", "{}.blob.core.windows.net"),
+        ("az monitor diagnostic-settings create -n d --resource /x --storage-account {}",
+         "{}.blob.core.windows.net"),
+        ("$ctx = (Get-AzStorageAccount -ResourceGroupName rg -Name {}).Context; Set-AzStorageBlobContent "
+         "-Context $ctx -Container in -File d", "{}.blob.core.windows.net"),
+    ):
+        assert _blocked(_job(line.format("dosisexportsst")), acct) == []
+        other = _blocked(_job(line.format("partnerexportsus")), acct)
+        assert other and all(host.format("partnerexportsus") in m for m in other), line
+    server = _own("server", "sql-dosis-we")
+    copy = "az sql db copy -g rg -s sql-dosis-we -n dosis --dest-server {} --dest-name d"
+    assert _blocked(_job(copy.format("sql-dosis-we")), server) == []
+    other = _blocked(_job(copy.format("partner-sql-us")), server)
+    assert any("'partner-sql-us.database.windows.net'" in m for m in other)
+    replica = ["az", "sql", "db", "replica", "create", "-s", "sql-dosis-we", "-n", "d", "--partner-server",
+               "x"]
+    other = _blocked(_job([*replica[:-1], "partner-sql-us"]), server)  # exec form: the words as one line
+    assert any("partner-sql-us.database" in m for m in other)
+    assert _blocked(_job([*replica[:-1], "sql-dosis-we"]), server) == []
+    vault = _own("vault", "rsv-dosis-we")
+    backup = "az backup protection enable-for-vm -g rg --vault-name {} --vm vm --policy-name DefaultPolicy"
+    assert _blocked(_job(backup.format("RSV-Dosis-WE")), vault) == []
+    assert any("'azure-native:recoveryservices:Vault|rsv-partner-us'" in m
+               for m in _blocked(_job(backup.format("rsv-partner-us")), vault))
+    ps = ("$v = Get-AzRecoveryServicesVault -ResourceGroupName rg -Name {}; "
+          "Enable-AzRecoveryServicesBackupProtection -Name vm -Policy $p -VaultId $v.ID")
+    assert _blocked(_job(ps.format("rsv-dosis-we")), vault) == []
+    assert _blocked(_job(ps.format("rsv-partner-us")), vault)
+    found = _blocked(_job("Enable-AzRecoveryServicesBackupProtection -Name vm -VaultId $w.ID"), vault)
+    assert found and found[0].endswith(NAMED_NOTE)
+    batch = _own("batch", "dosisbatch")
+    login = ("az batch account login -n {} -g rg && "
+             "az batch task create --job-id j --task-id t --command-line z")
+    assert _blocked(_job(login.format("dosisbatch")), batch) == []
+    assert _blocked(_job(login.format("partnerbatchus")), batch)
+
+
+def test_defaults_of_commands_naming_no_account_or_store():
+    """r87-06, r87-11: an `az batch` data command naming no account takes it from `az batch account login` or
+    AZURE_BATCH_ACCOUNT; `az appconfig kv` naming no store from AZURE_APPCONFIG_CONNECTION_STRING."""
+    batch = _own("batch", "dosisbatch")
+    task = "az batch task create --job-id j --task-id t --command-line x"
+    assert _blocked(_job(task, [{"name": "AZURE_BATCH_ACCOUNT", "value": "DosisBatch"}]), batch) == []
+    unset = _blocked(_job(task), batch)
+    assert unset and unset[0].endswith(NAMED_NOTE) and "$azure_batch_account" in unset[0]
+    appcs = _own("appcs", "dosis-appcs")
+    kv = "az appconfig kv import --source file --path /tmp/d.json --format json --yes"
+    conn = "Endpoint=https://{}.azconfig.io;Id=x;Secret=[secret]"
+    ok = [{"name": "AZURE_APPCONFIG_CONNECTION_STRING", "value": conn.format("dosis-appcs")}]
+    assert _blocked(_job(kv, ok), appcs) == []
+    other = [{"name": "AZURE_APPCONFIG_CONNECTION_STRING", "value": conn.format("partner-appcs")}]
+    assert _blocked(_job(kv, other), appcs)
+    assert any(m.endswith(HELD_URL_NOTE) for m in _blocked(_job(kv), appcs))
+    assert _found("az appconfig kv set -n dosis-appcs --key k --value v") == []
+
+
+def test_urls_held_by_variables_are_the_resources_own_settings():
+    """r87-07, r87-08, good/r87-02: `azcopy copy … "$URL"` and `az storage … --blob-url "$URL"` send where
+    the resource's own environment points the variable; set nowhere, or a command substitution, blocks."""
+    acct = _own("acct", "dosisexportsst")
+    azcopy = "azcopy login --identity && azcopy copy /tmp/d.csv \"$EXPORT_URL\""
+    own = [{"name": "EXPORT_URL", "value": "https://dosisexportsst.blob.core.windows.net/in/"}]
+    assert _blocked(_job(azcopy, own), acct) == []
+    other = [{"name": "EXPORT_URL", "value": "https://partnerexportsus.blob.core.windows.net/in/"}]
+    assert _blocked(_job(azcopy, other), acct)
+    unset = _blocked(_job(azcopy), acct)
+    assert unset == ["`template.containers.0.command.2` sends to the place $EXPORT_URL holds" + HELD_URL_NOTE]
+    assert _found("azcopy copy /tmp/d.csv \"$(cat /run/dest)\"") == [("host", "{$(cat /run/dest)}")]
+    assert _found("azcopy copy \"$HOME/d.csv\" https://dosisexportsst.blob.core.windows.net/in/") == []
+    blob_url = "az storage blob upload --auth-mode login --blob-url \"$DEST_URL\" -f /tmp/d.csv"
+    env = [{"name": "AZURE_STORAGE_ACCOUNT", "value": "dosisexportsst"}]
+    assert any("$DEST_URL" in m for m in _blocked(_job(blob_url, env), acct))
+    assert _found("az storage blob download-batch -d \"$OUT\" -s in --account-name x") == []
+    templated = "azcopy copy /tmp/d.csv \"https://${ACCT}.blob.core.windows.net/in/\""  # the over-block
+    assert _blocked(_job(templated, [{"name": "ACCT", "value": "dosisexportsst"}]), acct) == []
+    assert _blocked(_job(templated, [{"name": "ACCT", "value": "partnerexportsus"}]), acct)
+
+
+def test_sdk_clients_built_from_non_literal_connection_strings():
+    """r87-09, r87-10, good/r87-05: `from_connection_string(os.environ[X])` is the resource's own X; an
+    expression (a value read from a secret the stack does not create) blocks as written."""
+    acct = _own("acct", "dosisexportsst")
+    code = "import os; c = BlobServiceClient.from_connection_string(os.environ['ARCHIVE_CONN']); c.upload()"
+    conn = "DefaultEndpointsProtocol=https;AccountName={};EndpointSuffix=core.windows.net"
+    assert _blocked(_job(["python3", "-c", code], [{"name": "ARCHIVE_CONN", "value": conn.format(
+        "dosisexportsst")}]), acct) == []
+    assert _blocked(_job(["python3", "-c", code], [{"name": "ARCHIVE_CONN", "value": conn.format(
+        "partnerexportsus")}]), acct)
+    assert _blocked(_job(["python3", "-c", code]), acct)[0].endswith(HELD_URL_NOTE)
+    secret = ("conn = sm.get_secret_value(SecretId='x')['SecretString']\n"
+              "c = BlobServiceClient.from_connection_string(conn)")
+    assert _found(secret) == [("host", "{sm.get_secret_value(SecretId='x')['SecretString']}")]
+    assert _found("const c = new AppConfigurationClient(process.env.APPCS)") == [("host", "$APPCS")]
+    assert _found("const c = new CosmosClient({ endpoint: process.env.COSMOS_URL, key })") == [
+        ("host", "$COSMOS_URL")]
+    dotnet = "var c = new BlobServiceClient(new Uri(Environment.GetEnvironmentVariable(\"DEST\")), cred);"
+    assert _found(dotnet) == [("host", "$DEST")]
+    assert _found("c = BlobServiceClient(account_url=\"https://dosisexportsst.blob.core.windows.net\")") == []
+
+
+def test_deployments_launched_from_a_script_block():
+    """r87-16, r87-17, good/r87-06: `az deployment group create`, `az rest --method patch` and their Az
+    PowerShell forms create resources the pack does not see; reads (`show`, `--method get`) pass."""
+    why = ("runs `{}`, which creates or changes resources from a template or request the pack does not read "
+           "(it is read when the script runs)")
+    for line, cmd in (("az deployment group create -g rg --template-file /t/a.json",
+                       "az deployment group create"),
+                      ("az rest --method patch --url /x --body '{}'", "az rest --method patch"),
+                      ("New-AzResourceGroupDeployment -ResourceGroupName rg -TemplateFile a.json",
+                       "New-AzResourceGroupDeployment"),
+                      ("terraform init && terraform apply -auto-approve", "terraform apply")):
+        found = _blocked(_job(line))
+        assert found and why.format(cmd) in found[0], line
+    assert _blocked(_job("az deployment group show -g rg -n last && az rest --method get --url /x")) == []
