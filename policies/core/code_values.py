@@ -34,7 +34,9 @@ _ENV_FORMS = (
     re.compile(r"^os\.(?:environ\.get|getenv)\(\s*[\"'](\w+)[\"'][^()]*\)$"),
     re.compile(r"^process\.env(?:\.(\w+)|\[\s*[\"'](\w+)[\"']\s*\])$"),
     re.compile(r"^\$\{?(\w+)\}?$"),
-    re.compile(r"^Environment\.GetEnvironmentVariable\(\s*\"(\w+)\"\s*\)$"),  # .NET (round 87)
+    # .NET and PowerShell (round 87): `Environment.GetEnvironmentVariable("X")`, `$env:X`, `[Environment]::…`
+    re.compile(r"^(?:\[(?:System\.)?Environment\]::|Environment\.)GetEnvironmentVariable\(\s*[\"'](\w+)[\"']\s*\)$"),
+    re.compile(r"^\$(?i:env):(\w+)$"),
 )
 # A placeholder of an f-string (`{bucket}`), a JS template or a shell string (`${B}`, `$B`).
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}|\{(\w+)\}|\$(\w+)")

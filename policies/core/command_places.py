@@ -56,7 +56,8 @@ from policies.core.command_names import (  # noqa: F401
 RSV = "azure-native:recoveryservices:Vault"
 BACKUP_VAULT = "azure-native:dataprotection:BackupVault"
 BATCH = "azure-native:batch:BatchAccount"
-NAMED_BY_COMMANDS = frozenset({RSV, BACKUP_VAULT, BATCH})  # indexed by name (graph_index.py)
+WORKSPACE = "azure-native:operationalinsights:Workspace"
+NAMED_BY_COMMANDS = frozenset({RSV, BACKUP_VAULT, BATCH, WORKSPACE})  # indexed by name (graph_index.py)
 # How to make what these commands and calls take from elsewhere judgeable (the messages' notes).
 HELD_URL_NOTE = (": a command (azcopy, `az storage … --blob-url`) or an SDK client (`from_connection_"
                  "string`, `account_url`) takes its destination from a variable nothing in the resource sets "
@@ -69,7 +70,9 @@ NAMED_NOTE = ("; the command names the vault or account by a variable or express
               "so the pack cannot place it: write the name (a resource of this stack) in the command, e.g. "
               "`--vault-name <vault>`, `--account-name <account>`, or set the variable in the resource's "
               "own environment")
-_BLOB, _SQL = ".blob.core.windows.net", ".database.windows.net"
+_BLOB, _SQL, _COSMOS = ".blob.core.windows.net", ".database.windows.net", ".documents.azure.com"
+_COSMOS_VERBS = (r"(?:create|update|show|delete|keys|failover-priority-change|regenerate-key|"
+                 r"list-connection-strings|offline-region)")
 _CMD = r"[^\n;|&]*"  # the rest of one command: to the next line, `;`, `|` or `&`
 _ACCOUNT_VERBS = (r"(?:create|update|show|delete|show-connection-string|failover|keys|revoke-delegation-keys|"
                   r"hns-migration|network-rule|or-policy|management-policy|blob-service-properties|"
@@ -80,6 +83,9 @@ _AZ_NAMES = tuple((re.compile(cmd + _CMD), re.compile(rf"\s(?:{opt})(?:\s+|=){AR
     (rf"\baz\s+storage\s+account\s+{_ACCOUNT_VERBS}\b", "--name|-n", _BLOB),
     (r"\baz\s+storage\s+account\s+or-policy\b", "--destination-account|--source-account|-d|-s", _BLOB),
     (r"\baz\s+monitor\b", "--storage-account", _BLOB),
+    (r"\baz\s+monitor\b", "--workspace", f"named:{WORKSPACE}"),
+    (r"\baz\s+cosmosdb\b", "--account-name|-a", _COSMOS),
+    (rf"\baz\s+cosmosdb\s+{_COSMOS_VERBS}\b", "--name|-n", _COSMOS),
     (r"\baz\s+sql\b", "--server|-s|--dest-server|--partner-server", _SQL),
     (r"\baz\s+sql\s+server\s+(?:create|update|show|delete|wait)\b", "--name|-n", _SQL),
     (r"\baz\s+backup\b", "--vault-name|-v", f"named:{RSV}"),
@@ -113,7 +119,14 @@ _DEPLOYS = re.compile(
     r"(?<![\w-])Invoke-AzRestMethod\b[^\n;|]*?-Method\s+[\"']?(?:put|patch)\b|"
     r"\b(?:terraform\s+apply|pulumi\s+up|cdk\s+deploy|sam\s+deploy|"
     r"aws\s+cloudformation\s+(?:deploy|create-stack|update-stack|create-stack-set|update-stack-set|"
-    r"create-stack-instances))\b")
+    r"create-stack-instances)|aws\s+cloudcontrol\s+(?:create|update)-resource|"
+    r"aws\s+servicecatalog\s+(?:provision|update-provisioned)-product)\b")
+# Round 87: a write to the ARM API by a plain HTTP client (`curl -X PUT https://management.azure.com/…`,
+# `Invoke-RestMethod -Method Patch`): a deployment too, whatever id it names (the body is what changes).
+_HTTP_CALL = re.compile(r"(?i)(?<![\w-])(?:curl|wget|http|Invoke-RestMethod|Invoke-WebRequest|irm|iwr)\b"
+                        r"[^\n;|&]*")
+_HTTP_WRITE = re.compile(r"(?i)(?:\s(?:-X|--request|-Method|--method)[\s=]*[\"']?|^http\s+)(put|patch)\b")
+_DEPLOY_HINTS = ("terraform", "pulumi", " deploy", "cloudformation", "cloudcontrol", "servicecatalog")
 _DEPLOYS_WHY = ("runs `{}`, which creates or changes resources from a template or request the pack does not "
                 "read (it is read when the script runs): where they are and what they copy where cannot be "
                 "judged; declare the resources in this stack's program instead")
@@ -150,10 +163,11 @@ _CLIENT = (r"(?:Blob|Queue|Share|Table|DataLake)ServiceClient|BlobContainerClien
            r"(?:Azure)?AppConfigurationClient|ConfigurationClient|EventHubProducerClient|EventHubConsumerClient|"
            r"ServiceBusClient")
 _SDK = re.compile(
-    rf"(?<!\w)(?:new\s+)?(?:{_CLIENT})\s*(?:\.\s*(?:from_connection_string|fromConnectionString|"
+    rf"(?<!\w)(?:new\s+)?(?:{_CLIENT})(?:\]\s*::\s*new)?\s*(?:\.\s*(?:from_connection_string|fromConnectionString|"
     r"from_\w+_url|fromURL)\s*)?\(\s*(?:new\s+Uri\s*\(\s*)?(?:(?:account_url|vault_url|base_url|url|endpoint|"
     r"conn_str|connection_string|fully_qualified_namespace)\s*=\s*)?([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)")
 _JS_OBJECT = re.compile(r"(?:endpoint|connectionString|url)\s*:\s*([^,}\n]+)")
+_ENV_NAME = re.compile(r"^\$(?i:env:)?\{?(\w+)\}?$")
 _SDK_HINT = re.compile(r"Client\s*(?:\.\s*\w+\s*)?\(")
 
 
@@ -174,8 +188,8 @@ def held_destination(host: str) -> bool:
 
 def may_place(s: str) -> bool:
     """Whether the text may run one of the commands or SDK calls read here (cheap tests first)."""
-    return ("az " in s or "azcopy" in s or "-Az" in s or "-az" in s or "terraform" in s or "pulumi" in s
-            or " deploy" in s or "cloudformation" in s) or (
+    return ("az " in s or "azcopy" in s or "-Az" in s or "-az" in s or "management.azure.com" in s
+            or any(h in s for h in _DEPLOY_HINTS)) or (
         "Client" in s and _SDK_HINT.search(s) is not None)
 
 
@@ -186,8 +200,13 @@ def command_places(s: str) -> list[tuple[str, str, bool]]:
     az = "az " in s or "azcopy" in s or "-Az" in s or "-az" in s
     if az:
         out += _regions(s) + _names(s) + _defaults(s) + _held_urls(s) + _vaults(s)
-    if az or "terraform" in s or "pulumi" in s or " deploy" in s or "cloudformation" in s:
+    if az or any(h in s for h in _DEPLOY_HINTS):
         out += [("site", _DEPLOYS_WHY.format(m.group(0)), False) for m in _DEPLOYS.finditer(s)]
+    if "management.azure.com" in s:
+        out += [("site", _DEPLOYS_WHY.format(f"{c.group(0).split()[0]} … {w.group(1).upper()} "
+                                             "https://management.azure.com/…"), False)
+                for c in _HTTP_CALL.finditer(s) if "management.azure.com" in c.group(0)
+                and (w := _HTTP_WRITE.search(c.group(0)))]
     if "Client" in s:
         out += _sdk(s)
     return list(dict.fromkeys(out))
@@ -289,8 +308,8 @@ def _sdk(s: str) -> list[tuple[str, str, bool]]:
         if arg[:1] == "{":  # a JavaScript options object: its endpoint or connection string
             arg = o.group(1).strip() if (o := _JS_OBJECT.search(s, m.start(1))) else arg
         for v in held(arg, s):
-            if v[:1] == "$":  # an environment variable the code does not set: the resource's own setting
-                out.append(("host", v, False))
+            if m2 := _ENV_NAME.match(v):  # an environment variable the code does not set: the resource's own
+                out.append(("host", f"${m2.group(1)}", False))  # setting (PowerShell's `$env:X` too)
             elif v[:1] == "{" and v[-1:] == "}":  # an expression the pack does not run: as written
                 out.append(("host", v if len(v) < 100 else v[:98] + "…}", False))
     return out

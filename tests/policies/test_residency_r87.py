@@ -15,10 +15,12 @@ from policies.core.command_places import HELD_URL_NOTE, NAMED_NOTE, command_plac
 JOB = "azure-native:app:Job"
 _TYPES = {"acct": "azure-native:storage:StorageAccount", "server": "azure-native:sql:Server",
           "vault": "azure-native:recoveryservices:Vault", "batch": "azure-native:batch:BatchAccount",
-          "appcs": "azure-native:appconfiguration:ConfigurationStore"}
+          "appcs": "azure-native:appconfiguration:ConfigurationStore",
+          "cosmos": "azure-native:cosmosdb:DatabaseAccount"}
 _SEGMENTS = {"acct": "Microsoft.Storage/storageAccounts", "server": "Microsoft.Sql/servers",
              "vault": "Microsoft.RecoveryServices/vaults", "batch": "Microsoft.Batch/batchAccounts",
-             "appcs": "Microsoft.AppConfiguration/configurationStores"}
+             "appcs": "Microsoft.AppConfiguration/configurationStores",
+             "cosmos": "Microsoft.DocumentDB/databaseAccounts"}
 
 
 def _own(kind: str, name: str, location: str = "westeurope") -> object:
@@ -49,10 +51,11 @@ def _found(s: str) -> list[tuple[str, str]]:
 def test_regions_named_in_commands_are_judged_as_regions():
     """r87-01, r87-14, r87-15, good/r87-01, good/r87-07: `az … -l/--location`, `--locations regionName=…`,
     Az PowerShell's `-Location`/`-LocationName` (also a display name, also splatted) are regions."""
-    cosmos = "az cosmosdb update -n c -g rg --locations regionName=westeurope failoverPriority=0 " \
-             "--locations regionName={} failoverPriority=1"
-    assert _blocked(_job(cosmos.format("northeurope"))) == []
-    found = _blocked(_job(cosmos.format("eastus")))
+    cosmos = "az cosmosdb update -n cosmos-dosis-we -g rg --locations regionName=westeurope " \
+             "failoverPriority=0 --locations regionName={} failoverPriority=1"
+    account = _own("cosmos", "cosmos-dosis-we")
+    assert _blocked(_job(cosmos.format("northeurope")), account) == []
+    found = _blocked(_job(cosmos.format("eastus")), account)
     assert found == ["`template.containers.0.command.2` (data is sent there) is in 'eastus', which is "
                      "outside the EEA"]
     assert ("region", "East US") in _found("Connect-AzAccount; New-AzCosmosDBLocationObject -LocationName "
@@ -191,3 +194,40 @@ def test_deployments_launched_from_a_script_block():
         found = _blocked(_job(line))
         assert found and why.format(cmd) in found[0], line
     assert _blocked(_job("az deployment group show -g rg -n last && az rest --method get --url /x")) == []
+
+
+def test_arm_writes_by_http_clients_and_cloud_control_block():
+    """Probes r87-20..22: a PUT/PATCH to the ARM API by curl or Invoke-RestMethod, `aws cloudcontrol
+    create-resource`, and an SDK client built as a .NET type from `$env:X` in PowerShell."""
+    arm = "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/x/y?api-version=1"
+    assert _found(f"curl -sf -X PATCH -d @/t/r.json {arm}") == [("site", (
+        "runs `curl … PATCH https://management.azure.com/…`, which creates or changes resources from a "
+        "template or request the pack does not read (it is read when the script runs): where they are and "
+        "what they copy where cannot be judged; declare the resources in this stack's program instead"))]
+    assert _found(f"curl -sf -H 'Authorization: Bearer t' {arm}") == []  # a read
+    assert _found(f"Invoke-RestMethod -Method Put -Uri {arm} -Body $b")[0][0] == "site"
+    assert _found("aws cloudcontrol create-resource --type-name AWS::S3::Bucket --desired-state \"$(cat s)\"")
+    assert _found("aws cloudcontrol get-resource --type-name AWS::S3::Bucket --identifier b") == []
+    ps = "$c = [Azure.Storage.Blobs.BlobServiceClient]::new($env:EXPORT_CONN)"
+    assert _found(ps) == [("host", "$EXPORT_CONN")]
+    acct = _own("acct", "dosisexportsst")
+    own = [{"name": "EXPORT_CONN", "value": "DefaultEndpointsProtocol=https;AccountName=dosisexportsst;"
+                                            "EndpointSuffix=core.windows.net"}]
+    assert _blocked(_job(["pwsh", "-Command", ps], own), acct) == []
+
+
+def test_log_analytics_workspaces_and_cosmos_accounts_named_by_commands():
+    """Found while fixing: `az monitor … --workspace x` (a log export to a workspace by name) and `az cosmosdb
+    … --account-name/-a x`, `az cosmosdb keys list -n x` name the stack's workspace and account, or block."""
+    assert _found("az monitor diagnostic-settings create -n d --resource /x --workspace law-partner-us") == [
+        ("named", "azure-native:operationalinsights:Workspace|law-partner-us")]
+    assert _found("az cosmosdb sql database create -a cosmos-dosis-we -n dossiers -g rg") == [
+        ("host", "cosmos-dosis-we.documents.azure.com")]
+    assert _found("az cosmosdb keys list -n partner-cosmos -g rg --type connection-strings") == [
+        ("host", "partner-cosmos.documents.azure.com")]
+    law = res("azure-native:operationalinsights:Workspace", "law", {
+        "resourceGroupName": "rg-weu", "location": "westeurope", "name": "law-dosis-we",
+        "id": f"{OWN}/Microsoft.OperationalInsights/workspaces/law-dosis-we"})
+    line = "az monitor diagnostic-settings create -n d --resource /x --workspace {} --logs '[]'"
+    assert _blocked(_job(line.format("law-dosis-we")), law) == []
+    assert _blocked(_job(line.format("law-partner-us")), law)
