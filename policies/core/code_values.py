@@ -207,6 +207,7 @@ def environment_buckets(inputs: Any, refs: list[Any]) -> list[Any]:
 
 _URL = "url"  # `_variable`'s mark of a URL or connection string held whole by a variable (round 87)
 _SECRET_VALUE = "[secret]"  # what the gate hands a policy for a secret it cannot read
+_SCP_HOST = re.compile(r"^(?:[^@\s/]+@)?([A-Za-z0-9.-]+\.[A-Za-z0-9-]+):")
 _URL_HOST = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://(?:[^/\s@\"']*@)?([^/\s:?#\"',;)]+)")
 
 
@@ -222,7 +223,9 @@ def _held_url(r: Any, path: str, value: Any) -> list[Any]:
     if is_unknown(value) or value == _SECRET_VALUE:
         kind = "unknown" if is_unknown(value) else "secret"
         return [dataclasses.replace(r, path=path, kind=kind, value=value if kind == "unknown" else "")]
-    if m := _URL_HOST.search(value):
+    if value[:5].lower() == "s3://":  # `aws s3 cp f "$DEST"`: the bucket
+        return [dataclasses.replace(r, kind="bucket", value=value[5:].split("/", 1)[0])]
+    if m := _URL_HOST.search(value) or _SCP_HOST.match(value):  # a URL's host, an scp `user@host:` target's
         return [dataclasses.replace(r, value=m.group(1).lower().rstrip("."))]
     if m := _CONN_ACCOUNT.search(value):
         return [dataclasses.replace(r, value=f"{m.group(1).lower()}.blob.core.windows.net")]

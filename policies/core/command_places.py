@@ -52,6 +52,7 @@ from policies.core.command_names import (  # noqa: F401
     option_values,
     secret_account,
 )
+from policies.core.upload_targets import ARGS, held_target, upload_targets
 
 RSV = "azure-native:recoveryservices:Vault"
 BACKUP_VAULT = "azure-native:dataprotection:BackupVault"
@@ -59,12 +60,12 @@ BATCH = "azure-native:batch:BatchAccount"
 WORKSPACE = "azure-native:operationalinsights:Workspace"
 NAMED_BY_COMMANDS = frozenset({RSV, BACKUP_VAULT, BATCH, WORKSPACE})  # indexed by name (graph_index.py)
 # How to make what these commands and calls take from elsewhere judgeable (the messages' notes).
-HELD_URL_NOTE = (": a command (azcopy, `az storage … --blob-url`) or an SDK client (`from_connection_"
-                 "string`, `account_url`) takes its destination from a variable nothing in the resource sets "
-                 "(the image's environment, a profile) or from an expression the pack does not run (a value "
-                 "read from a secret or parameter at run time), so where the data goes cannot be judged; "
-                 "write the URL or connection string of a resource of this stack in the command or code, or "
-                 "set the variable to it in the resource's own environment")
+HELD_URL_NOTE = (": a command (azcopy, curl, `aws s3 cp`, `az storage … --blob-url`) or an SDK client "
+                 "(`from_connection_string`, `account_url`) takes its destination from a variable nothing "
+                 "in the resource sets (the image's environment, a profile) or from an expression the pack"
+                 " does not run (a value read from a secret or parameter at run time), so where the data "
+                 "goes cannot be judged; write the URL or connection string of a resource of this stack in"
+                 " the command or code, or set the variable to it in the resource's own environment")
 NAMED_NOTE = ("; the command names the vault or account by a variable or expression, or not at all (an `az "
               "batch` command then takes the account from `az batch account login` or AZURE_BATCH_ACCOUNT), "
               "so the pack cannot place it: write the name (a resource of this stack) in the command, e.g. "
@@ -151,12 +152,6 @@ _URL_OPTION = re.compile(rf"\s(?:--blob-url|--blob-endpoint|--file-endpoint|--qu
                          rf"--table-endpoint|--destination|-d)(?:\s+|=){_WORD}")
 _VARIABLE = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")
 _REGION_VARIABLE = re.compile(r"\$(?:env:)?\{?[A-Za-z_]\w*\}?", re.I)  # a shell or PowerShell variable
-_ARGS = re.compile(r"\"([^\"\n]*)\"|'([^'\n]*)'|(\S+)")
-# A URL a variable begins (`"$DEST"`, `"${DEST}?$SAS"`, `"$BASE/in/d.csv"`, Kubernetes' `$(DEST)`), but the
-# shell's own directories; a command substitution (`$(cat f)`, backticks) is an expression.
-_LEADING_VARIABLE = re.compile(r"^\$(?:\{([A-Za-z_]\w*)\}|\(([A-Za-z_]\w*)\)|([A-Za-z_]\w*))(?![\w}])")
-_SUBSTITUTION = re.compile(r"^(?:\$\(|`)")
-_SHELL_SET = frozenset({"HOME", "PWD", "OLDPWD", "TMPDIR", "TMP", "TEMP", "USER", "PATH"})
 # Azure SDK clients built from a connection string or URL (Python, JavaScript, .NET): their first argument.
 _CLIENT = (r"(?:Blob|Queue|Share|Table|DataLake)ServiceClient|BlobContainerClient|ContainerClient|BlobClient|"
            r"QueueClient|ShareClient|TableClient|SecretClient|KeyClient|CertificateClient|CosmosClient|"
@@ -168,6 +163,7 @@ _SDK = re.compile(
     r"conn_str|connection_string|fully_qualified_namespace)\s*=\s*)?([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)")
 _JS_OBJECT = re.compile(r"(?:endpoint|connectionString|url)\s*:\s*([^,}\n]+)")
 _ENV_NAME = re.compile(r"^\$(?i:env:)?\{?(\w+)\}?$")
+_UPLOAD_HINT = re.compile(r"(?i)curl|wget|-WebRequest|-RestMethod|\birm\b|\biwr\b|\bs3\s|\bscp\b|rsync")
 _SDK_HINT = re.compile(r"Client\s*(?:\.\s*\w+\s*)?\(")
 
 
@@ -189,7 +185,7 @@ def held_destination(host: str) -> bool:
 def may_place(s: str) -> bool:
     """Whether the text may run one of the commands or SDK calls read here (cheap tests first)."""
     return ("az " in s or "azcopy" in s or "-Az" in s or "-az" in s or "management.azure.com" in s
-            or any(h in s for h in _DEPLOY_HINTS)) or (
+            or any(h in s for h in _DEPLOY_HINTS) or ("$" in s and _UPLOAD_HINT.search(s) is not None)) or (
         "Client" in s and _SDK_HINT.search(s) is not None)
 
 
@@ -209,6 +205,8 @@ def command_places(s: str) -> list[tuple[str, str, bool]]:
                 and (w := _HTTP_WRITE.search(c.group(0)))]
     if "Client" in s:
         out += _sdk(s)
+    if "$" in s and _UPLOAD_HINT.search(s):  # curl, wget, web cmdlets, aws s3, scp, rsync
+        out += upload_targets(s)
     return list(dict.fromkeys(out))
 
 
@@ -289,16 +287,11 @@ def _exec_places(value: list) -> list[tuple[str, str, bool]]:
 def _held_urls(s: str) -> list[tuple[str, str, bool]]:
     words: list[str] = []
     if "azcopy" in s:  # every argument: a local path or a URL (an option's value is no variable's)
-        words += [a or b or c for m in _AZCOPY.finditer(s) for a, b, c in _ARGS.findall(m.group(0))]
+        words += [a or b or c for m in _AZCOPY.finditer(s) for a, b, c in ARGS.findall(m.group(0))]
     if "az " in s and "storage" in s:  # (a download's destination is local)
         words += [_word(m) for c in _STORAGE_URL.finditer(s) if "download" not in c.group(0)
                   for m in _URL_OPTION.finditer(c.group(0))]
-    out = [("host", f"{{{w if len(w) < 98 else w[:97] + '…'}}}", False)
-           for w in words if _SUBSTITUTION.match(w)]
-    for m in filter(None, map(_LEADING_VARIABLE.match, words)):
-        name = m.group(1) or m.group(2) or m.group(3)
-        out += [("host", f"${name}", False)] if name not in _SHELL_SET else []
-    return out
+    return [found for w in words if (found := held_target(w))]
 
 
 def _sdk(s: str) -> list[tuple[str, str, bool]]:

@@ -231,3 +231,29 @@ def test_log_analytics_workspaces_and_cosmos_accounts_named_by_commands():
     line = "az monitor diagnostic-settings create -n d --resource /x --workspace {} --logs '[]'"
     assert _blocked(_job(line.format("law-dosis-we")), law) == []
     assert _blocked(_job(line.format("law-partner-us")), law)
+
+
+def test_uploads_to_a_destination_held_whole_by_a_variable():
+    """Probes r87-23..26, good/r87-09, good/r87-10: curl, Invoke-WebRequest, `aws s3 cp` and scp sending to
+    a variable: the resource's own setting (a URL's host, an `s3://` bucket, an scp target), else blocked;
+    downloads, option values and the shell's own directories are no destinations."""
+    assert _found("curl -sf -H \"Authorization: Bearer $TOKEN\" -T /tmp/d.csv \"$UPLOAD_URL\"") == [
+        ("host", "$UPLOAD_URL")]
+    assert _found("curl -f -o /tmp/d.csv \"$DOWNLOAD_URL\"") == []  # nothing sent
+    assert _found("curl -sf --data-binary @/tmp/d.json \"$(cat /run/u)\"") == [("host", "{$(cat /run/u)}")]
+    assert _found("Invoke-WebRequest -Method Put -InFile /tmp/d.csv -Uri $env:UPLOAD_URL") == [
+        ("host", "$UPLOAD_URL")]
+    assert _found("aws s3 cp \"$HOME/out.json\" \"$EXPORT_DEST\" --region eu-west-1") == [
+        ("host", "$EXPORT_DEST")]
+    assert _found("scp -i /keys/id /tmp/d.csv \"$TARGET\"") == [("host", "$TARGET")]
+    acct = _own("acct", "dosisexportsst")
+    curl = "curl -sf -T /tmp/d.csv \"$UPLOAD_URL\""
+    own = [{"name": "UPLOAD_URL", "value": "https://dosisexportsst.blob.core.windows.net/in/d.csv"}]
+    assert _blocked(_job(curl, own), acct) == []
+    other = [{"name": "UPLOAD_URL", "value": "https://partnerexportsus.blob.core.windows.net/in/d.csv"}]
+    assert any("partnerexportsus.blob.core.windows.net" in m for m in _blocked(_job(curl, other), acct))
+    scp = "scp /tmp/d.csv \"$TARGET\""
+    assert any("sftp.partner.example.us" in m for m in _blocked(_job(scp, [
+        {"name": "TARGET", "value": "drop@sftp.partner.example.us:/in/"}]), acct))
+    s3 = _job("aws s3 cp /tmp/d.csv \"$EXPORT_DEST\"", [{"name": "EXPORT_DEST", "value": "s3://partner-us-drop/in/"}])
+    assert any("partner-us-drop" in m for m in _blocked(s3, acct))
