@@ -129,6 +129,25 @@ def held_buckets(s: str, found: list[tuple[str, str, bool]]) -> list[tuple[str, 
     return out
 
 
+def held_hosts(s: str, found: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    """`found` with each store host a template names by a code variable (`f"https://{name}.vault.azure.net"`)
+    resolved to what the code assigns it (round 87): a literal, or the environment's `$NAME`."""
+    out: list[tuple[str, str, bool]] = []
+    for kind, value, named in found:
+        m = _TEMPLATED_HOST.match(value) if kind == "host" and value[:1] == "{" else None
+        if m is None or m.group(2) not in STORE_SUFFIXES:
+            out.append((kind, value, named))
+            continue
+        written = re.search(rf"\{{({re.escape(m.group(1))})\}}", s, re.I)  # as the code spells it
+        values = _resolved(written.group(1), s, 0) if written else []
+        out += [(kind, f"{v.lower() if v[:1] != '{' else value[:m.end(1) + 1]}.{m.group(2)}", named)
+                for v in values] or [(kind, value, named)]
+    return list(dict.fromkeys(out))
+
+
+_TEMPLATED_HOST = re.compile(r"^\{(\w+)\}\.(.+)$")
+
+
 def asset_texts(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     """(file name, text) of each string asset of an inline archive (file and remote assets are not read)."""
     if isinstance(value, StringAsset):

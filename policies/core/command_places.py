@@ -121,13 +121,15 @@ _DEPLOYS = re.compile(
     r"\b(?:terraform\s+apply|pulumi\s+up|cdk\s+deploy|sam\s+deploy|"
     r"aws\s+cloudformation\s+(?:deploy|create-stack|update-stack|create-stack-set|update-stack-set|"
     r"create-stack-instances)|aws\s+cloudcontrol\s+(?:create|update)-resource|"
-    r"aws\s+servicecatalog\s+(?:provision|update-provisioned)-product)\b")
+    r"aws\s+servicecatalog\s+(?:provision|update-provisioned)-product|kubectl\s+(?:apply|create|replace)|"
+    r"helm\s+(?:install|upgrade))\b")
 # Round 87: a write to the ARM API by a plain HTTP client (`curl -X PUT https://management.azure.com/…`,
 # `Invoke-RestMethod -Method Patch`): a deployment too, whatever id it names (the body is what changes).
 _HTTP_CALL = re.compile(r"(?i)(?<![\w-])(?:curl|wget|http|Invoke-RestMethod|Invoke-WebRequest|irm|iwr)\b"
                         r"[^\n;|&]*")
 _HTTP_WRITE = re.compile(r"(?i)(?:\s(?:-X|--request|-Method|--method)[\s=]*[\"']?|^http\s+)(put|patch)\b")
-_DEPLOY_HINTS = ("terraform", "pulumi", " deploy", "cloudformation", "cloudcontrol", "servicecatalog")
+_DEPLOY_HINTS = ("terraform", "pulumi", " deploy", "cloudformation", "cloudcontrol", "servicecatalog",
+                 "kubectl", "helm ")
 _DEPLOYS_WHY = ("runs `{}`, which creates or changes resources from a template or request the pack does not "
                 "read (it is read when the script runs): where they are and what they copy where cannot be "
                 "judged; declare the resources in this stack's program instead")

@@ -12,7 +12,7 @@ import ipaddress
 import re
 
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
-from policies.core.code_values import held_buckets
+from policies.core.code_values import held_buckets, held_hosts
 from policies.core.command_buckets import option_buckets
 from policies.core.command_names import command_names, may_name
 from policies.core.command_places import command_places, may_place
@@ -204,6 +204,7 @@ def text_plan(
         found = held_buckets(s, found) if "s3" in s else found  # `s3://{bucket}/`, `s3://$B/` (round 38)
     if "." in s:
         _dotted(s, principal, dest_key, found)
+        found = held_hosts(s, found) if "{" in s else found  # `f"https://{name}.vault…"` (round 87)
     if "-v" in s or "-profile/" in s or ".guardrail." in s:
         geos = {m.group(1).lower() for m in finditer(_INFERENCE_PROFILE, s, s.lower())}
         geos.update(m.group(1).lower() for m in finditer(_GEO_PROFILE, s, s.lower()))

@@ -257,3 +257,22 @@ def test_uploads_to_a_destination_held_whole_by_a_variable():
         {"name": "TARGET", "value": "drop@sftp.partner.example.us:/in/"}]), acct))
     s3 = _job("aws s3 cp /tmp/d.csv \"$EXPORT_DEST\"", [{"name": "EXPORT_DEST", "value": "s3://partner-us-drop/in/"}])
     assert any("partner-us-drop" in m for m in _blocked(s3, acct))
+
+
+def test_kubernetes_deployments_and_templated_store_hosts():
+    """Probes r87-27, good/r87-11: `kubectl apply`/`helm install` from a script deploy workloads the pack does
+    not see; a store host a template names by a code variable is what the code assigns it (a literal, or the
+    resource's own environment variable)."""
+    assert _found("az aks get-credentials -g rg -n aks && kubectl apply -f /m/export.yaml")[0][0] == "site"
+    assert _found("helm upgrade --install export ./chart")[0][0] == "site"
+    assert _found("kubectl get pods -A") == []
+    code = ("import os\nname = os.environ['KEY_VAULT_NAME']\n"
+            "c = SecretClient(vault_url=f'https://{name}.vault.azure.net', credential=cred)")
+    vault = res("azure-native:keyvault:Vault", "kv", {
+        "resourceGroupName": "rg-weu", "location": "westeurope", "name": "kv-dosis-we",
+        "id": f"{OWN}/Microsoft.KeyVault/vaults/kv-dosis-we"})
+    words = ["python3", "-c", code]
+    assert _blocked(_job(words, [{"name": "KEY_VAULT_NAME", "value": "kv-dosis-we"}]), vault) == []
+    other = _blocked(_job(words, [{"name": "KEY_VAULT_NAME", "value": "partner-kv"}]), vault)
+    assert any("partner-kv.vault.azure.net" in m for m in other)
+    assert _blocked(_job(words), vault)  # set nowhere: the image's
