@@ -25,10 +25,14 @@ moves or places data through other groups as well:
   batch account login` or `AZURE_BATCH_ACCOUNT`; an `az appconfig kv|feature` command naming no store from
   `AZURE_APPCONFIG_CONNECTION_STRING` (azure-cli's `--connection-string` help): the resource's own
   environment, else unresolved.
-- **URLs held in variables**: `azcopy copy|sync|remove … "$URL"` and `az storage … --blob-url|--blob-endpoint|
-  --destination "$URL"`: the destination is the value the resource's own environment gives the variable (a
-  URL or connection string there is also scanned where it is set); nothing set there, or a command
-  substitution, blocks (`code_values.environment_buckets`).
+- **URLs held in variables**: `az storage … --blob-url|--blob-endpoint|--destination "$URL"` (and azcopy,
+  curl, wget, the web cmdlets, `aws s3 cp`, scp: `upload_targets.py`): the destination is the value the
+  resource's own environment gives the variable (a URL or connection string there is also scanned where it
+  is set); nothing set there, or a command substitution, blocks (`code_values.environment_buckets`).
+- **Deployments launched from a script** (`az deployment … create`, `az rest --method put|patch`, a PUT or
+  PATCH to `management.azure.com` by curl or a web cmdlet, `New-Az*Deployment`, `terraform apply`, `pulumi
+  up`, `aws cloudformation deploy`, `aws cloudcontrol create-resource`, `kubectl apply`, `helm install`)
+  create resources from a template or body the pack does not read: they block like a deployer resource.
 - **SDK clients in inline code**: an Azure SDK client built from a connection string or URL that is not a
   literal (`BlobServiceClient.from_connection_string(os.environ["X"])`, `AppConfigurationClient(process.
   env.X)`, `SecretClient(vault_url=url)`): an environment variable is the resource's own setting, as above;
@@ -52,7 +56,7 @@ from policies.core.command_names import (  # noqa: F401
     option_values,
     secret_account,
 )
-from policies.core.upload_targets import ARGS, held_target, upload_targets
+from policies.core.upload_targets import held_target, upload_targets
 
 RSV = "azure-native:recoveryservices:Vault"
 BACKUP_VAULT = "azure-native:dataprotection:BackupVault"
@@ -145,9 +149,7 @@ _BATCH_LOGIN = re.compile(r"\baz\s+batch\s+account\s+login\b")  # its `-n` is re
 _APPCONFIG_DATA = re.compile(rf"\baz\s+appconfig\s+(?:kv|feature)\b{_CMD}")
 _APPCONFIG_PLACED = re.compile(r"\s(?:--name|-n|--connection-string|--endpoint)[\s=]")
 _APPCONFIG_SET = re.compile(r"AZURE_APPCONFIG_CONNECTION_STRING=[\"']?Endpoint=")  # a literal: scanned
-# URLs a command takes from a variable: azcopy's positional arguments, `az storage`'s URL options.
-_AZCOPY = re.compile(rf"\bazcopy(?:\.exe)?\s+(?:copy|cp|sync|remove|rm|make|mk|list|ls|set-properties)\b"
-                     rf"{_CMD}")
+# URLs `az storage` takes from a variable (its URL options; azcopy's and curl's: core/upload_targets.py).
 _STORAGE_URL = re.compile(r"\baz\s+storage\b" + _CMD)
 # (destinations only: a source brings data in; `-d` of upload-batch is a container name or a URL)
 _URL_OPTION = re.compile(rf"\s(?:--blob-url|--blob-endpoint|--file-endpoint|--queue-endpoint|"
@@ -165,7 +167,8 @@ _SDK = re.compile(
     r"conn_str|connection_string|fully_qualified_namespace)\s*=\s*)?([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)")
 _JS_OBJECT = re.compile(r"(?:endpoint|connectionString|url)\s*:\s*([^,}\n]+)")
 _ENV_NAME = re.compile(r"^\$(?i:env:)?\{?(\w+)\}?$")
-_UPLOAD_HINT = re.compile(r"(?i)curl|wget|-WebRequest|-RestMethod|\birm\b|\biwr\b|\bs3\s|\bscp\b|rsync")
+_UPLOAD_HINT = re.compile(r"(?i)curl|wget|-WebRequest|-RestMethod|\birm\b|\biwr\b|\bs3\s|\bscp\b|rsync|"
+                          r"azcopy")
 _SDK_HINT = re.compile(r"Client\s*(?:\.\s*\w+\s*)?\(")
 
 
@@ -287,9 +290,7 @@ def _exec_places(value: list) -> list[tuple[str, str, bool]]:
 
 
 def _held_urls(s: str) -> list[tuple[str, str, bool]]:
-    words: list[str] = []
-    if "azcopy" in s:  # every argument: a local path or a URL (an option's value is no variable's)
-        words += [a or b or c for m in _AZCOPY.finditer(s) for a, b, c in ARGS.findall(m.group(0))]
+    words: list[str] = []  # (azcopy's destination: core/upload_targets.py)
     if "az " in s and "storage" in s:  # (a download's destination is local)
         words += [_word(m) for c in _STORAGE_URL.finditer(s) if "download" not in c.group(0)
                   for m in _URL_OPTION.finditer(c.group(0))]

@@ -1,16 +1,17 @@
 """Where a generic upload command sends, when a variable holds the whole destination (round 87).
 
-`curl -T file "$URL"`, `wget --post-file=f "$URL"`, `Invoke-WebRequest -Method Put -InFile f -Uri $env:URL`,
-`aws s3 cp f "$DEST"`, `scp f "$TARGET"`: a literal destination is read by the scanner as a host, URL or
-bucket; a variable is the value the resource's own environment gives it (`code_values.environment_buckets`:
-a URL's host, an `s3://` bucket, an scp `user@host:` target), and a variable nothing there sets, or a command
-substitution, is a destination the pack cannot place: it blocks with `command_places.HELD_URL_NOTE`.
+`curl -T file "$URL"`, `wget --post-file=f "$URL"`, `Invoke-WebRequest -Method Put -InFile f -Uri
+$env:URL`, `aws s3 cp f "$DEST"`, `azcopy copy f "$URL"`, `scp f "$TARGET"`: a literal destination is read
+by the scanner as a host, URL or bucket; a variable is the value the resource's own environment gives it
+(`code_values.environment_buckets`: a URL's host, an `s3://` bucket, an scp `user@host:` target), and a
+variable nothing there sets, or a command substitution, is a destination the pack cannot place: it blocks
+with `command_places.HELD_URL_NOTE`.
 
 Only the words that are the destination are read: curl's and wget's URLs (every word that is no option and
 no option's value, and `--url`), a web cmdlet's `-Uri` (else its first word), the last word of `aws s3
-cp|mv|sync`, `scp` and `rsync`; and only for a command that sends something (curl and wget with an upload or
-data option, a web cmdlet with `-InFile`, `-Body`, `-Form` or a writing method). The shell's own directories
-(`$HOME`, `$PWD`, `$TMPDIR`, …) are local paths.
+cp|mv|sync`, `azcopy copy|sync`, `scp` and `rsync` (a source brings data in); and only for a command that
+sends something (curl and wget with an upload or data option, a web cmdlet with `-InFile`, `-Body`, `-Form`
+or a writing method). The shell's own directories (`$HOME`, `$PWD`, `$TMPDIR`, …) are local paths.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ ARGS = re.compile(r"\"([^\"\n]*)\"|'([^'\n]*)'|(\S+)")  # a command's words, quo
 # PowerShell's `$env:DEST`); a command substitution (`$(cat f)`, backticks) is an expression.
 LEADING_VARIABLE = re.compile(r"^\$(?i:env:)?(?:\{([A-Za-z_]\w*)\}|\(([A-Za-z_]\w*)\)|([A-Za-z_]\w*))"
                               r"(?![\w}])")
-SUBSTITUTION = re.compile(r"^(?:\$\(|`)")
+SUBSTITUTION = re.compile(r"^(?:\$\(|`|\()")  # `$(cat f)`, backticks, PowerShell `(expr)`
 SHELL_SET = frozenset({"HOME", "PWD", "OLDPWD", "TMPDIR", "TMP", "TEMP", "USER", "PATH"})
 _COMMAND = re.compile(r"(?i)(?<![\w-])(curl|wget|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|scp|rsync|"
-                      r"aws\s+s3\s+(?:cp|mv|sync))\b[^\n;|&]*")
+                      r"aws\s+s3\s+(?:cp|mv|sync)|azcopy(?:\.exe)?\s+(?:copy|cp|sync))\b[^\n;|&]*")
 _SENDS = {
     "curl": re.compile(r"\s(?:-T|--upload-file|-d|--data[\w-]*|-F|--form|--json)[\s=]|"  # (options: by case)
                        r"\s(?:-X|--request)[\s=]*[\"']?(?i:post|put|patch)\b"),
@@ -47,6 +48,9 @@ _VALUE_OPTIONS = {family: frozenset(words.split()) for family, words in {
     "aws": "--region --profile --acl --sse --sse-kms-key-id --storage-class --content-type --exclude "
            "--include --expires --metadata --cache-control --grants --endpoint-url --sse-c --sse-c-key",
     "scp": "-i -P -o -F -l -c -J -S",
+    "azcopy": "--from-to --include-pattern --exclude-pattern --include-path --exclude-path --log-level "
+              "--block-size-mb --cap-mbps --overwrite --blob-type --metadata --content-type --include-after "
+              "--include-before --list-of-files --output-type --trusted-microsoft-suffixes",
     "rsync": "-e --rsh --rsync-path --exclude --include --exclude-from --include-from --files-from "
              "--password-file --port --backup-dir --suffix --chmod --chown --log-file",
 }.items()}
@@ -58,7 +62,7 @@ def upload_targets(s: str) -> list[tuple[str, str, bool]]:
     out: list[tuple[str, str, bool]] = []
     for m in _COMMAND.finditer(s):
         tool = m.group(1).lower()
-        family = "web" if tool.startswith(("invoke", "iw", "ir")) else tool.split()[0]
+        family = "web" if tool.startswith(("invoke", "iw", "ir")) else tool.split()[0].removesuffix(".exe")
         if family in _SENDS and not _SENDS[family].search(m.group(0)):
             continue  # a download or a read: nothing is sent
         words = [a or b or c for a, b, c in ARGS.findall(m.group(0))][len(tool.split()):]
