@@ -132,8 +132,6 @@ _DEPLOYS = re.compile(
 _HTTP_CALL = re.compile(r"(?i)(?<![\w-])(?:curl|wget|http|Invoke-RestMethod|Invoke-WebRequest|irm|iwr)\b"
                         r"[^\n;|&]*")
 _HTTP_WRITE = re.compile(r"(?i)(?:\s(?:-X|--request|-Method|--method)[\s=]*[\"']?|^http\s+)(put|patch)\b")
-_DEPLOY_HINTS = ("terraform", "pulumi", " deploy", "cloudformation", "cloudcontrol", "servicecatalog",
-                 "kubectl", "helm ")
 _DEPLOYS_WHY = ("runs `{}`, which creates or changes resources from a template or request the pack does not "
                 "read (it is read when the script runs): where they are and what they copy where cannot be "
                 "judged; declare the resources in this stack's program instead")
@@ -189,9 +187,16 @@ def held_destination(host: str) -> bool:
 
 def may_place(s: str) -> bool:
     """Whether the text may run one of the commands or SDK calls read here (cheap tests first)."""
+    if " " not in s:
+        return False  # a name, id, host or single word: no command line or code (exec-form words are joined)
     return ("az " in s or "azcopy" in s or "-Az" in s or "-az" in s or "management.azure.com" in s
-            or any(h in s for h in _DEPLOY_HINTS) or ("$" in s and _UPLOAD_HINT.search(s) is not None)) or (
+            or _deploy_hint(s) or ("$" in s and _UPLOAD_HINT.search(s) is not None)) or (
         "Client" in s and _SDK_HINT.search(s) is not None)
+
+
+def _deploy_hint(s: str) -> bool:
+    return ("terraform" in s or "pulumi" in s or " deploy" in s or "cloudformation" in s
+            or "cloudcontrol" in s or "servicecatalog" in s or "kubectl" in s or "helm " in s)
 
 
 def command_places(s: str) -> list[tuple[str, str, bool]]:
@@ -201,7 +206,7 @@ def command_places(s: str) -> list[tuple[str, str, bool]]:
     az = "az " in s or "azcopy" in s or "-Az" in s or "-az" in s
     if az:
         out += _regions(s) + _names(s) + _defaults(s) + _held_urls(s) + _vaults(s)
-    if az or any(h in s for h in _DEPLOY_HINTS):
+    if az or _deploy_hint(s):
         out += [("site", _DEPLOYS_WHY.format(m.group(0)), False) for m in _DEPLOYS.finditer(s)]
     if "management.azure.com" in s:
         out += [("site", _DEPLOYS_WHY.format(f"{c.group(0).split()[0]} … {w.group(1).upper()} "
@@ -283,10 +288,11 @@ def _exec_places(value: list) -> list[tuple[str, str, bool]]:
             value[0] in ("az", "azcopy", "pwsh", "terraform", "pulumi") or any(v[:1] == "-" for v in value)):
         return []
     line = " ".join(value)
-    if not may_place(line):
+    found = command_places(line) if may_place(line) else []
+    if not found:
         return []
     alone = {f for w in value if may_place(w) for f in command_places(w)}  # found in one word: read there
-    return [f for f in command_places(line) if f not in alone]
+    return [f for f in found if f not in alone]
 
 
 def _held_urls(s: str) -> list[tuple[str, str, bool]]:
