@@ -31,8 +31,9 @@ moves or places data through other groups as well:
   is set); nothing set there, or a command substitution, blocks (`code_values.environment_buckets`).
 - **Deployments launched from a script** (`az deployment … create`, `az rest --method put|patch`, a PUT or
   PATCH to `management.azure.com` by curl or a web cmdlet, `New-Az*Deployment`, `terraform apply`, `pulumi
-  up`, `aws cloudformation deploy`, `aws cloudcontrol create-resource`, `kubectl apply`, `helm install`)
-  create resources from a template or body the pack does not read: they block like a deployer resource.
+  up`, `aws cloudformation deploy`, `aws cloudcontrol create-resource`) create resources from a template or
+  body the pack does not read: they block like a deployer resource (`kubectl apply` to the stack's own
+  cluster is accepted since round 23, `good/r23-11`: a limit case).
 - **SDK clients in inline code**: an Azure SDK client built from a connection string or URL that is not a
   literal (`BlobServiceClient.from_connection_string(os.environ["X"])`, `AppConfigurationClient(process.
   env.X)`, `SecretClient(vault_url=url)`): an environment variable is the resource's own setting, as above;
@@ -125,8 +126,7 @@ _DEPLOYS = re.compile(
     r"\b(?:terraform\s+apply|pulumi\s+up|cdk\s+deploy|sam\s+deploy|"
     r"aws\s+cloudformation\s+(?:deploy|create-stack|update-stack|create-stack-set|update-stack-set|"
     r"create-stack-instances)|aws\s+cloudcontrol\s+(?:create|update)-resource|"
-    r"aws\s+servicecatalog\s+(?:provision|update-provisioned)-product|kubectl\s+(?:apply|create|replace)|"
-    r"helm\s+(?:install|upgrade))\b")
+    r"aws\s+servicecatalog\s+(?:provision|update-provisioned)-product)\b")
 # Round 87: a write to the ARM API by a plain HTTP client (`curl -X PUT https://management.azure.com/…`,
 # `Invoke-RestMethod -Method Patch`): a deployment too, whatever id it names (the body is what changes).
 _HTTP_CALL = re.compile(r"(?i)(?<![\w-])(?:curl|wget|http|Invoke-RestMethod|Invoke-WebRequest|irm|iwr)\b"
@@ -196,7 +196,7 @@ def may_place(s: str) -> bool:
 
 def _deploy_hint(s: str) -> bool:
     return ("terraform" in s or "pulumi" in s or " deploy" in s or "cloudformation" in s
-            or "cloudcontrol" in s or "servicecatalog" in s or "kubectl" in s or "helm " in s)
+            or "cloudcontrol" in s or "servicecatalog" in s)
 
 
 def command_places(s: str) -> list[tuple[str, str, bool]]:
@@ -300,7 +300,7 @@ def _held_urls(s: str) -> list[tuple[str, str, bool]]:
     if "az " in s and "storage" in s:  # (a download's destination is local)
         words += [_word(m) for c in _STORAGE_URL.finditer(s) if "download" not in c.group(0)
                   for m in _URL_OPTION.finditer(c.group(0))]
-    return [found for w in words if (found := held_target(w))]
+    return [found for w in words if (found := held_target(w, s))]
 
 
 def _sdk(s: str) -> list[tuple[str, str, bool]]:

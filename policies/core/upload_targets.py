@@ -66,17 +66,22 @@ def upload_targets(s: str) -> list[tuple[str, str, bool]]:
         if family in _SENDS and not _SENDS[family].search(m.group(0)):
             continue  # a download or a read: nothing is sent
         words = [a or b or c for a, b, c in ARGS.findall(m.group(0))][len(tool.split()):]
-        out += [held_target(w) for w in _destinations(family, words) if held_target(w)]
+        out += [found for w in _destinations(family, words) if (found := held_target(w, s))]
     return list(dict.fromkeys(out))
 
 
-def held_target(word: str) -> tuple[str, str, bool] | None:
-    """The reference a destination word holds whole in a variable or substitution (None: a literal)."""
+def held_target(word: str, s: str) -> tuple[str, str, bool] | None:
+    """The reference a destination word holds whole in a variable or substitution (None: a literal, or a
+    variable the text itself assigns: what it computes is read where its literals are written, round 83's
+    decoded JWT for one)."""
     if SUBSTITUTION.match(word):
         return ("host", f"{{{word if len(word) < 98 else word[:97] + '…'}}}", False)
     m = LEADING_VARIABLE.match(word)
     name = m and (m.group(1) or m.group(2) or m.group(3))
-    return ("host", f"${name}", False) if name and name not in SHELL_SET else None
+    if not name or name in SHELL_SET or re.search(
+            rf"(?:^|[\s;&(])(?:export\s+|local\s+|readonly\s+)?{name}=|(?i:\${name}\s*=[^=])", s):
+        return None
+    return ("host", f"${name}", False)
 
 
 def _destinations(family: str, words: list[str]) -> list[str]:

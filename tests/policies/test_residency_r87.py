@@ -260,12 +260,14 @@ def test_uploads_to_a_destination_held_whole_by_a_variable():
 
 
 def test_kubernetes_deployments_and_templated_store_hosts():
-    """Probes r87-27, good/r87-11: `kubectl apply`/`helm install` from a script deploy workloads the pack does
-    not see; a store host a template names by a code variable is what the code assigns it (a literal, or the
-    resource's own environment variable)."""
-    assert _found("az aks get-credentials -g rg -n aks && kubectl apply -f /m/export.yaml")[0][0] == "site"
-    assert _found("helm upgrade --install export ./chart")[0][0] == "site"
-    assert _found("kubectl get pods -A") == []
+    """Probe r87-27 (a limit), good/r87-11, good/r23-11, good/r83-08: `kubectl apply` to the stack's own
+    cluster stays accepted (round 23); a store host a template names by a code variable is what the code
+    assigns it (a literal, or the resource's own environment variable); a shell variable the text assigns is
+    computed there (its literals are read where written), not looked up in the environment."""
+    assert _found("az aks get-credentials -g rg -n aks && kubectl apply -f /m/export.yaml") == []
+    computed = "DEST=\"$(printf %s \"$CFG\" | base64 -d | jq -r .upload)\"\naws s3 cp /d.json \"$DEST\""
+    assert _found(computed) == []
+    assert _found("aws s3 cp /d.json \"$DEST\"") == [("host", "$DEST")]
     code = ("import os\nname = os.environ['KEY_VAULT_NAME']\n"
             "c = SecretClient(vault_url=f'https://{name}.vault.azure.net', credential=cred)")
     vault = res("azure-native:keyvault:Vault", "kv", {
