@@ -102,7 +102,9 @@ _AZ_NAMES = tuple((re.compile(cmd + _CMD), re.compile(rf"\s(?:{opt})(?:\s+|=){AR
 # Az PowerShell (parameters of any case, within one statement): storage accounts and SQL servers by name.
 _PS_NAMES = tuple((re.compile(cmd + r"[^\n;|]*"), re.compile(rf"(?i)(?<![\w-])-(?:{opt})(?:\s+|:){ARG}"),
                    place) for cmd, opt, place in (
-    (r"(?i)(?<![\w-])[a-z]+-AzStorageAccount\w*\b", "Name|AccountName", _BLOB),
+    # the account's own cmdlets (a `*-AzStorageAccountManagementPolicyRule -Name` names a rule)
+    (r"(?i)(?<![\w-])[a-z]+-AzStorageAccount(?:Key|NetworkRule|NetworkRuleSet|Failover)?\b",
+     "Name|AccountName", _BLOB),
     (r"(?i)(?<![\w-])[a-z]+-AzSql\w*\b", "ServerName|CopyServerName|PartnerServerName", _SQL),
     (r"(?i)(?<![\w-])[a-z]+-AzDataProtection\w*\b", "VaultName", f"named:{BACKUP_VAULT}"),
 ))

@@ -89,6 +89,10 @@ def test_resources_other_groups_name_must_be_the_stacks():
         assert _blocked(_job(line.format("dosisexportsst")), acct) == []
         other = _blocked(_job(line.format("partnerexportsus")), acct)
         assert other and all(host.format("partnerexportsus") in m for m in other), line
+    rule = "$r = New-AzStorageAccountManagementPolicyRule -Name archive-old -Action $a -Filter $f"
+    assert _found(rule) == []  # a rule's name, not an account's
+    assert _found("Get-AzStorageAccountKey -ResourceGroupName rg -Name partnerexportsus") == [
+        ("host", "partnerexportsus.blob.core.windows.net")]
     server = _own("server", "sql-dosis-we")
     copy = "az sql db copy -g rg -s sql-dosis-we -n dosis --dest-server {} --dest-name d"
     assert _blocked(_job(copy.format("sql-dosis-we")), server) == []
