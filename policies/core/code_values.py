@@ -24,7 +24,7 @@ from typing import Any
 
 from pulumi.asset import AssetArchive, StringAsset
 
-from policies.core.view import is_unknown, plain
+from policies.core.view import SECRET_SIG_KEY, is_unknown, plain
 
 ASSET_TYPES = (AssetArchive, StringAsset)
 _IDENT = re.compile(r"^[A-Za-z_]\w*$")
@@ -34,6 +34,9 @@ _ENV_FORMS = (
     re.compile(r"^os\.(?:environ\.get|getenv)\(\s*[\"'](\w+)[\"'][^()]*\)$"),
     re.compile(r"^process\.env(?:\.(\w+)|\[\s*[\"'](\w+)[\"']\s*\])$"),
     re.compile(r"^\$\{?(\w+)\}?$"),
+    # .NET and PowerShell (round 87): `Environment.GetEnvironmentVariable("X")`, `$env:X`, `[Environment]::…`
+    re.compile(r"^(?:\[(?:System\.)?Environment\]::|Environment\.)GetEnvironmentVariable\(\s*[\"'](\w+)[\"']\s*\)$"),
+    re.compile(r"^\$(?i:env):(\w+)$"),
 )
 # A placeholder of an f-string (`{bucket}`), a JS template or a shell string (`${B}`, `$B`).
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}|\{(\w+)\}|\$(\w+)")
@@ -126,6 +129,25 @@ def held_buckets(s: str, found: list[tuple[str, str, bool]]) -> list[tuple[str, 
     return out
 
 
+def held_hosts(s: str, found: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    """`found` with each store host a template names by a code variable (`f"https://{name}.vault.azure.net"`)
+    resolved to what the code assigns it (round 87): a literal, or the environment's `$NAME`."""
+    out: list[tuple[str, str, bool]] = []
+    for kind, value, named in found:
+        m = _TEMPLATED_HOST.match(value) if kind == "host" and value[:1] == "{" else None
+        if m is None or m.group(2) not in STORE_SUFFIXES:
+            out.append((kind, value, named))
+            continue
+        written = re.search(rf"\{{({re.escape(m.group(1))})\}}", s, re.I)  # as the code spells it
+        values = _resolved(written.group(1), s, 0) if written else []
+        out += [(kind, f"{v.lower() if v[:1] != '{' else value[:m.end(1) + 1]}.{m.group(2)}", named)
+                for v in values] or [(kind, value, named)]
+    return list(dict.fromkeys(out))
+
+
+_TEMPLATED_HOST = re.compile(r"^\{(\w+)\}\.(.+)$")
+
+
 def asset_texts(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     """(file name, text) of each string asset of an inline archive (file and remote assets are not read)."""
     if isinstance(value, StringAsset):
@@ -169,8 +191,10 @@ def _environment(value: Any, path: str, out: dict[str, tuple[str, Any]]) -> None
 
 def environment_buckets(inputs: Any, refs: list[Any]) -> list[Any]:
     """`refs` with each bucket held in an environment variable (`$NAME`) replaced by the value the
-    resource's own environment sets (judged as a bucket, or by where it comes from when unknown)."""
-    if not any(r.kind in ("bucket", "host") and r.value[:1] == "$" for r in refs):
+    resource's own environment sets (judged as a bucket, or by where it comes from when unknown); likewise a
+    store host, region, named resource or URL a command or SDK call takes from a variable (rounds 85-87)."""
+    if not any((r.value[:1] == "$" and r.kind in ("bucket", "host", "region")) or (
+            r.kind == "named" and "|$" in r.value) for r in refs):
         return refs
     env: dict[str, tuple[str, Any]] = {}
     _environment(inputs, "", env)
@@ -180,33 +204,76 @@ def environment_buckets(inputs: Any, refs: list[Any]) -> list[Any]:
         name, rest = _variable(r)
         if name == "AZURE_STORAGE_ACCOUNT" and name not in env:  # round 86: the CLI's other default
             name = "AZURE_STORAGE_CONNECTION_STRING"
-        path, value = env.get(name, ("", None)) if name else ("", None)
+        path, value = env.get(name, env.get(name.upper(), ("", None))) if name else ("", None)
         if isinstance(value, str) and value.startswith("secret:"):  # `secretRef`: the secret's value
             path, value = env.get(value, (path, None))
-        if rest and isinstance(value, str) and (m := _CONN_ACCOUNT.search(value)):
+        if name and rest == _URL:  # round 87: a URL or connection string a command or SDK call takes
+            out += _held_url(r, path, value)
+            continue
+        if rest[:1] == "." and isinstance(value, str) and (m := _CONN_ACCOUNT.search(value)):
             value = m.group(1)  # a connection string: the account it names (round 86)
         if isinstance(value, str) and is_unknown(value):
             out.append(dataclasses.replace(r, path=path, kind="unknown", value=value))
-        elif isinstance(value, str) and value and (not rest or STORE_NAME.fullmatch(value)):
+        elif isinstance(value, str) and value and rest[:1] == "|" and STORE_NAME.fullmatch(value):
+            out.append(dataclasses.replace(r, value=f"{rest[1:]}|{value.lower()}"))  # a named resource (r87)
+        elif isinstance(value, str) and value and rest[:1] != "|" and (
+                not rest or STORE_NAME.fullmatch(value)):
             out.append(dataclasses.replace(r, value=f"{value}{rest}".lower() if rest else value))
         else:
             out.append(r)
     return out
 
 
+_URL = "url"  # `_variable`'s mark of a URL or connection string held whole by a variable (round 87)
+_SECRET_VALUE = "[secret]"  # what the gate hands a policy for a secret it cannot read
+_SCP_HOST = re.compile(r"^(?:[^@\s/]+@)?([A-Za-z0-9.-]+\.[A-Za-z0-9-]+):")
+_URL_HOST = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://(?:[^/\s@\"']*@)?([^/\s:?#\"',;)]+)")
+
+
+def _held_url(r: Any, path: str, value: Any) -> list[Any]:
+    """A variable holding a whole URL or connection string, as the resource's own environment sets it: the
+    host it names (the value itself is scanned where it is set), unknown or secret (judged by where it is
+    computed from), nothing for a plain word or path (no place); a reference to a store, a parameter or a
+    value set nowhere here stays as written and blocks."""
+    if isinstance(value, dict) and SECRET_SIG_KEY in value:
+        value = _SECRET_VALUE  # a secret's value is never read here: judged by where it is computed from
+    if not isinstance(value, str) or not value:
+        return [r]
+    if is_unknown(value) or value == _SECRET_VALUE:
+        kind = "unknown" if is_unknown(value) else "secret"
+        return [dataclasses.replace(r, path=path, kind=kind, value=value if kind == "unknown" else "")]
+    if value[:5].lower() == "s3://":  # `aws s3 cp f "$DEST"`: the bucket
+        return [dataclasses.replace(r, kind="bucket", value=value[5:].split("/", 1)[0])]
+    if m := _URL_HOST.search(value) or _SCP_HOST.match(value):  # a URL's host, an scp `user@host:` target's
+        return [dataclasses.replace(r, value=m.group(1).lower().rstrip("."))]
+    if m := _CONN_ACCOUNT.search(value):
+        return [dataclasses.replace(r, value=f"{m.group(1).lower()}.blob.core.windows.net")]
+    if value.startswith(("@Microsoft.KeyVault", "arn:", "{{resolve:", "${")) or "(" in value:
+        return [r]  # read from a store at run time: the pack cannot see where it points
+    return []  # a plain word or path: names no place
+
+
 STORE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{1,62}")
-STORE_SUFFIXES = frozenset({"blob.core.windows.net", "vault.azure.net", "azconfig.io"})  # command_names'
+STORE_SUFFIXES = frozenset({"blob.core.windows.net", "vault.azure.net", "azconfig.io",  # command_names'
+                            "database.windows.net"})  # and command_places' (round 87)
 _CONN_ACCOUNT = re.compile(r"(?i)(?:^|;)\s*(?:AccountName=|BlobEndpoint=https?://)([A-Za-z0-9]{3,24})\b")
 
 
 def _variable(r: Any) -> tuple[str | None, str]:
     """(variable, host suffix) of a bucket `$B` or of a store host a command names by a variable
-    (`--account-name $AZURE_STORAGE_ACCOUNT`: `$azure_storage_account.blob.core.windows.net`, round 85)."""
-    if r.value[:1] != "$" or r.kind not in ("bucket", "host"):
+    (`--account-name $AZURE_STORAGE_ACCOUNT`: `$azure_storage_account.blob.core.windows.net`, round 85);
+    round 87: (variable, `url`) of a URL held whole (`$DEST`), (variable, `|<type>`) of a named resource
+    (`azure-native:batch:BatchAccount|$azure_batch_account`), (variable, "") of a region (`-l $LOC`)."""
+    if r.kind == "named" and "|$" in r.value:
+        kind, _, name = r.value.partition("|")
+        return name.strip("${}").upper(), f"|{kind}"
+    if r.value[:1] != "$" or r.kind not in ("bucket", "host", "region"):
         return None, ""
-    if r.kind == "bucket":
+    if r.kind in ("bucket", "region"):
         return r.value.strip("${}"), ""
     name, dot, rest = r.value.partition(".")
+    if not dot:
+        return name.strip("${}"), _URL
     name = name.strip("${}").upper()
     name = name[4:] if name[:4] == "ENV:" else name  # PowerShell's `$env:NAME`
     return (name, dot + rest) if rest in STORE_SUFFIXES else (None, "")

@@ -42,22 +42,22 @@ _REDACTED = "[secret]"  # references.REDACTED: what the gate hands a policy for 
 _NAME = r"[\"']?(\$(?i:env:)?\{?[A-Za-z_]\w*\}?|[A-Za-z0-9][A-Za-z0-9-]{1,62})[\"']?(?![\w.-])"
 # Round 86: what an option holds that is neither a name nor a variable (`$vault.VaultName`, `$(…)`,
 # `(Get-AzKeyVault …).VaultName`) is an expression the pack does not run: kept as written, it blocks.
-_ARG = rf"(?:{_NAME}|([^\s|;&)]+))"
+ARG = rf"(?:{_NAME}|([^\s|;&)]+))"
 _POS = rf"(?:{_NAME}|([^\s|;&)\-][^\s|;&)]*))"  # at position 0: a word that is no parameter name
 _ACCOUNT = r"\s--(?:source-|destination-)?account-name"  # `az storage copy`'s own two (round 86)
 # (option regex, host suffix, `az` group): the CLI's option within one command of its group (`_AZ`), every
 # occurrence; PowerShell's parameters are case-insensitive, as are its variables; a splatted hashtable's
 # key (`@{ StorageAccountName = 'x' }`, round 86) is the parameter it passes.
 _FORMS = (
-    (re.compile(rf"{_ACCOUNT}(?:\s+|=){_ARG}"), ".blob.core.windows.net", "storage"),
+    (re.compile(rf"{_ACCOUNT}(?:\s+|=){ARG}"), ".blob.core.windows.net", "storage"),
     # a connection string held in a variable (a literal one is read as its account's host, round 22)
     (re.compile(r"\s--connection-string(?:\s+|=)[\"']?(\$\{?[A-Za-z_]\w*\}?)()"), ".blob.core.windows.net",
      "storage"),
-    (re.compile(rf"\s--vault-name(?:\s+|=){_ARG}"), ".vault.azure.net", "keyvault"),
+    (re.compile(rf"\s--vault-name(?:\s+|=){ARG}"), ".vault.azure.net", "keyvault"),
     # App Configuration's data plane (`az appconfig kv|feature set --name x`): `https://x.azconfig.io`
-    (re.compile(rf"\s(?:--name|-n)(?:\s+|=){_ARG}"), ".azconfig.io", "appconfig"),
-    (re.compile(rf"(?i)(?<![\w-])-StorageAccountName(?:\s+|:){_ARG}"), ".blob.core.windows.net", ""),
-    (re.compile(rf"(?i)(?<![\w-])-VaultName(?:\s+|:){_ARG}"), ".vault.azure.net", ""),
+    (re.compile(rf"\s(?:--name|-n)(?:\s+|=){ARG}"), ".azconfig.io", "appconfig"),
+    (re.compile(rf"(?i)(?<![\w-])-StorageAccountName(?:\s+|:){ARG}"), ".blob.core.windows.net", ""),
+    (re.compile(rf"(?i)(?<![\w-])-VaultName(?:\s+|:){ARG}"), ".vault.azure.net", ""),
     # the name at position 0, no parameter name: New-AzStorageContext's account, Az.KeyVault cmdlets' vault
     (re.compile(rf"(?i)(?<![\w-])New-AzStorageContext[ \t]+{_POS}"), ".blob.core.windows.net", ""),
     (re.compile(rf"(?i)(?<![\w-])[a-z]+-AzKeyVault\w*[ \t]+{_POS}"), ".vault.azure.net", ""),
@@ -67,12 +67,13 @@ _AZ = {"storage": re.compile(r"\baz\s+storage\b[^\n;|&]*"),
        "keyvault": re.compile(r"\baz\s+keyvault\b[^\n;|&]*"),
        "appconfig": re.compile(r"\baz\s+appconfig\s+(?:kv|feature|snapshot|revision)\b[^\n;|&]*")}
 _SPLAT_FORMS = (  # read in a text holding `@{` only
-    (re.compile(rf"(?i)[{{;\s][\"']?StorageAccountName[\"']?\s*=\s*{_ARG}"), ".blob.core.windows.net", ""),
-    (re.compile(rf"(?i)[{{;\s][\"']?VaultName[\"']?\s*=\s*{_ARG}"), ".vault.azure.net", ""),
+    (re.compile(rf"(?i)[{{;\s][\"']?StorageAccountName[\"']?\s*=\s*{ARG}"), ".blob.core.windows.net", ""),
+    (re.compile(rf"(?i)[{{;\s][\"']?VaultName[\"']?\s*=\s*{ARG}"), ".vault.azure.net", ""),
 )
 # An `az storage` data command: any group but the management ones (account, *-rm, sku).
 _DATA = re.compile(r"\baz\s+storage\s+(?!(?:account|container-rm|share-rm|sku)\b)[a-z][\w-]*\b[^\n;|&]*")
-_PLACED = re.compile(r"account-name|connection-string|://|\.core\.windows\.net")  # the command names one
+# The command names its account (round 87: also by a URL option holding a variable, read by command_places)
+_PLACED = re.compile(r"account-name|connection-string|://|\.core\.windows\.net|blob-url|-endpoint\b")
 # What sets the CLI's default account in the text itself: `az config set storage.account=x` and the
 # `[storage]` section of its config file (`account = x`).
 _CONFIG = re.compile(r"(?:\bstorage\.account\s*=\s*|\[storage\][^\[]*?(?:\b|(?<=\\n))account\s*=\s*)[\"']?"
@@ -99,7 +100,7 @@ def may_name(s: str) -> bool:
     return bool(("-" in s and MAY_NAME.search(s)) or ("az" in s and _AZ_GROUP.search(s)))
 
 
-def _assigned(var: str, s: str) -> list[str]:
+def assigned(var: str, s: str) -> list[str]:
     """The literals the text assigns to a shell or PowerShell variable (none: the variable as written)."""
     name = re.escape(var.strip("${}"))
     value = r"[\"']?([A-Za-z0-9][A-Za-z0-9-]*)[\"']?(?=[\s;&)]|$)"
@@ -111,13 +112,13 @@ def _assigned(var: str, s: str) -> list[str]:
     return found or [var]
 
 
-def _values(m: re.Match, s: str) -> list[str]:
+def option_values(m: re.Match, s: str) -> list[str]:
     """The names an option's argument stands for; an expression as written, in braces (unresolved)."""
     name, expr = m.group(1), m.group(2)
     if name is None:
         splat = expr[:1] == "@" and re.search(rf"(?i)\${re.escape(expr[1:])}\s*=\s*@\{{", s)
         return [] if splat else [f"{{{expr}}}"]  # a splatted table's keys are read by their own form
-    return _assigned(name, s) if name[0] == "$" else [name]
+    return assigned(name, s) if name[0] == "$" else [name]
 
 
 def command_names(s: str) -> list[tuple[str, str, bool]]:
@@ -128,11 +129,11 @@ def command_names(s: str) -> list[tuple[str, str, bool]]:
     for rx, suffix, group in _FORMS + _SPLAT_FORMS if "@{" in s else _FORMS:
         texts = [m.group(0) for m in _AZ[group].finditer(s)] if group else [s]
         for m in (m for t in texts for m in rx.finditer(t)):
-            out += [("host", f"{v.lower()}{suffix}", False) for v in _values(m, s)]
+            out += [("host", f"{v.lower()}{suffix}", False) for v in option_values(m, s)]
     if "storage" in s and any(not _PLACED.search(m.group(0)) for m in _DATA.finditer(s)):
         # round 86: the CLI takes the account from AZURE_STORAGE_ACCOUNT or its config; what the text
         # sets, else the resource's own environment (`code_values.environment_buckets`), else unresolved
-        out += [("host", f"{v.lower()}.blob.core.windows.net", False) for v in _assigned(DEFAULT_ACCOUNT, s)]
+        out += [("host", f"{v.lower()}.blob.core.windows.net", False) for v in assigned(DEFAULT_ACCOUNT, s)]
     return list(dict.fromkeys(out))
 
 

@@ -15,6 +15,7 @@ from policies.core.account_hosts import AZURE_REGIONS, REGION_IN_HOST, account_h
 from policies.core.azure_hosts import azure_modules
 from policies.core.azure_ids import AZURE_CONNECTORS, id_kind, id_problem
 from policies.core.command_names import STORE_NOTE
+from policies.core.command_places import HELD_URL_NOTE, held_destination, region_variable_problem
 from policies.core.eea import normalize_azure_location
 from policies.core.endpoints import Endpoint, find, load_endpoints
 from policies.core.geo import data_geography
@@ -288,6 +289,8 @@ def _not_a_region(ref: Ref) -> Outcome:
     low = v.lower()
     if "://" in v or low.startswith("arn:") or "/subscriptions/" in low or low == "global":
         return OK
+    if (problem := region_variable_problem(ref.path, v)) is not None:  # round 87: `-l $LOC`, set nowhere
+        return Outcome(problem)
     if "/" in v or "$" in v or "[" in v:
         return OK  # a path, template or expression: its references are scanned where it holds any
     if BUCKET_NAME.match(v):
@@ -383,6 +386,8 @@ def _judge_host(ref: Ref, ok: Allowed, what: str) -> Outcome:
             return Outcome(msg) if msg else (DEFER if account_host(h) or azure_modules(h) else OK)
     if zone_name(h) or azure_modules(h) or account_host(h) == "resource":  # round 44: a workspace URL
         return DEFER
+    if held_destination(h):  # round 87: a URL or connection string held by a variable or expression
+        return Outcome(f"`{ref.path}` sends to the place {h} holds" + HELD_URL_NOTE)
     return Outcome(
         f"`{ref.path}` sends to {h}, which is neither a resource of this stack nor a declared "
         "external endpoint (stacks/records/endpoints.yaml: add it with its region and why)"

@@ -15,6 +15,7 @@ from policies.core.account_urls import WORKFLOW, workflow_key
 from policies.core.accounts import is_account_id
 from policies.core.azure_hosts import azure_modules, own_service_host
 from policies.core.caller_conditions import ORIGIN_TYPES
+from policies.core.command_places import NAMED_BY_COMMANDS
 from policies.core.cosmos_replicas import lists_region
 from policies.core.documents import iter_strings
 from policies.core.hashed_keys import HashedKeys
@@ -116,7 +117,7 @@ class GraphIndex:
         self.ids: dict[str, set[str]] = {}  # `<family>:<name>` -> the ids its recorded hosts carry (round 27)
         self.stack_refs = graph.by_type(STACK_REFERENCE)
         named = frozenset(NAMED_REFS.values()) | ACCEPTED_TARGETS | NAMED_TYPES | {APIM_BACKEND, FIREHOSE}
-        named |= frozenset(ORIGIN_TYPES.values())
+        named |= frozenset(ORIGIN_TYPES.values()) | NAMED_BY_COMMANDS  # round 87: vaults, Batch accounts
         for r in graph.resources:
             src = _source(r)
             if r.type in named:

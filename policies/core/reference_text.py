@@ -12,9 +12,10 @@ import ipaddress
 import re
 
 from policies.core.account_urls import host_arn, path_arn, url_arn, workflow_key
-from policies.core.code_values import held_buckets
+from policies.core.code_values import held_buckets, held_hosts
 from policies.core.command_buckets import option_buckets
 from policies.core.command_names import command_names, may_name
+from policies.core.command_places import command_places, may_place
 from policies.core.host_classes import (
     BUCKET_NAME,
     CODE_AND_DOC_HOSTS,
@@ -59,6 +60,9 @@ _ANY_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-
 _IDENTIFIER_SCHEMES = frozenset({"api"})
 _S3_SCHEMES = frozenset({"s3", "s3a", "s3n", "s3ssl"})
 _RELATIVE_URL = re.compile(r"(?<![:/\w])//((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?=[/:?#\s\"',;)]|$)", re.I)
+# The variable a templated host begins with (`https://${ACCT}.blob.…`, `$ACCT.blob.…`, `{acct}.blob.…`),
+# ending where the cloud host's own labels begin (round 87: the labels alone were a host of their own).
+_TEMPLATE_HEAD = re.compile(r"(?:\$?\{\w+\}\.|\$\w*)$")
 _TOKEN_SPLIT = re.compile(r"[\s;,=()\"'<>|]+")
 _TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
 _PORT = re.compile(r":\d{1,5}$")
@@ -191,6 +195,8 @@ def text_plan(
         found += option_buckets(s)
     if may_name(s):  # a storage account or vault a CLI or PowerShell option names (r84; r86: or none)
         found += command_names(s)
+    if may_place(s):  # round 87: regions, other groups' names, defaults, URLs in variables, SDK clients
+        found += command_places(s)
     if s.startswith("#{"):
         found += [("site", why, False) for why in expression_head(s)]
     if ":" in s:
@@ -198,6 +204,7 @@ def text_plan(
         found = held_buckets(s, found) if "s3" in s else found  # `s3://{bucket}/`, `s3://$B/` (round 38)
     if "." in s:
         _dotted(s, principal, dest_key, found)
+        found = held_hosts(s, found) if "{" in s else found  # `f"https://{name}.vault…"` (round 87)
     if "-v" in s or "-profile/" in s or ".guardrail." in s:
         geos = {m.group(1).lower() for m in finditer(_INFERENCE_PROFILE, s, s.lower())}
         geos.update(m.group(1).lower() for m in finditer(_GEO_PROFILE, s, s.lower()))
@@ -320,6 +327,9 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
     ):
         for m in finditer(_CLOUD_HOST, s, low):
             host = s[(a := m.start()):(b := m.end())].lower()
+            if a and s[a - 1] in "._$" and (
+                    t := _TEMPLATE_HEAD.search(s[max(a - 64, 0):a])):  # round 87: `${ACCT}.blob.…`, `$ACCT.…`
+                host = (t.group(0) + s[a:b]).lower()  # the whole templated name, not its last labels
             # `iam.amazonaws.com` outside a URL names a service (principal, event source), not an endpoint
             named = principal or (_service_name(host) and f"://{host}" not in low)
             out.append(("host", host, named))

@@ -19,7 +19,7 @@ from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.callers import CALLER_KEYS, VERSION, caller
 from policies.core.code_values import ASSET_TYPES, asset_texts, environment_buckets
-from policies.core.command_names import EXEC_KEYS, env_account, exec_form, secret_account
+from policies.core.command_places import EXEC_KEYS, env_account, exec_words, secret_account
 from policies.core.documents import json_doc, statement, yaml_doc
 from policies.core.encodings import B64_KEYS, b64_contract, decoded_text, embedded_b64, may_encode
 from policies.core.encodings import embedded_encoded as _embedded
@@ -202,7 +202,7 @@ class _Recorder:
                         self.text(v, f"{path}.{i}", key, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(v, f"{path}.{i}", key, False, principal)
-            if key in EXEC_KEYS and (words := exec_form(value)):  # round 84: `["s3api", "--bucket", "x"]`
+            if key in EXEC_KEYS and (words := exec_words(value)):  # r84, r87: `["s3api", "--bucket", "x"]`
                 self.group(path, words)
         elif t is str:
             self.text(value, path, key, principal)

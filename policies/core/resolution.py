@@ -10,6 +10,7 @@ from policies.core.account_urls import WORKFLOW, callback_problem
 from policies.core.azure_hosts import azure_modules
 from policies.core.code_values import HELD
 from policies.core.command_names import STORE_NOTE
+from policies.core.command_places import NAMED_NOTE
 from policies.core.cosmos_replicas import replica_problem
 from policies.core.cross_stack import own_elsewhere, place
 from policies.core.graph_index import STACK_REFERENCE, arn_accounts, graph_index
@@ -137,6 +138,7 @@ def judge_in_graph(
         "(stacks/records/endpoints.yaml), so where it is cannot be judged" + (_RELAY_NOTE if relayed else "")
         + (_HELD_NOTE if ref.kind == "bucket" and HELD.search(ref.value) else "")
         + (STORE_NOTE if ref.kind == "host" and ref.value[:1] in "${" else "")
+        + (NAMED_NOTE if ref.kind == "named" and ("|$" in ref.value or "|{" in ref.value) else "")
     )
 
 

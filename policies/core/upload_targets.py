@@ -1,0 +1,107 @@
+"""Where a generic upload command sends, when a variable holds the whole destination (round 87).
+
+`curl -T file "$URL"`, `wget --post-file=f "$URL"`, `Invoke-WebRequest -Method Put -InFile f -Uri
+$env:URL`, `aws s3 cp f "$DEST"`, `azcopy copy f "$URL"`, `scp f "$TARGET"`: a literal destination is read
+by the scanner as a host, URL or bucket; a variable is the value the resource's own environment gives it
+(`code_values.environment_buckets`: a URL's host, an `s3://` bucket, an scp `user@host:` target), and a
+variable nothing there sets, or a command substitution, is a destination the pack cannot place: it blocks
+with `command_places.HELD_URL_NOTE`.
+
+Only the words that are the destination are read: curl's and wget's URLs (every word that is no option and
+no option's value, and `--url`), a web cmdlet's `-Uri` (else its first word), the last word of `aws s3
+cp|mv|sync`, `azcopy copy|sync`, `scp` and `rsync` (a source brings data in); and only for a command that
+sends something (curl and wget with an upload or data option, a web cmdlet with `-InFile`, `-Body`, `-Form`
+or a writing method). The shell's own directories (`$HOME`, `$PWD`, `$TMPDIR`, …) are local paths.
+"""
+
+from __future__ import annotations
+
+import re
+
+ARGS = re.compile(r"\"([^\"\n]*)\"|'([^'\n]*)'|(\S+)")  # a command's words, quoted or not
+# A destination a variable begins (`"$DEST"`, `"${DEST}?$SAS"`, `"$BASE/in/d.csv"`, Kubernetes' `$(DEST)`,
+# PowerShell's `$env:DEST`); a command substitution (`$(cat f)`, backticks) is an expression.
+LEADING_VARIABLE = re.compile(r"^\$(?i:env:)?(?:\{([A-Za-z_]\w*)\}|\(([A-Za-z_]\w*)\)|([A-Za-z_]\w*))"
+                              r"(?![\w}])")
+SUBSTITUTION = re.compile(r"^(?:\$\(|`|\()")  # `$(cat f)`, backticks, PowerShell `(expr)`
+SHELL_SET = frozenset({"HOME", "PWD", "OLDPWD", "TMPDIR", "TMP", "TEMP", "USER", "PATH"})
+_COMMAND = re.compile(r"(?i)(?<![\w-])(curl|wget|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|scp|rsync|"
+                      r"aws\s+s3\s+(?:cp|mv|sync)|azcopy(?:\.exe)?\s+(?:copy|cp|sync))\b[^\n;|&]*")
+_SENDS = {
+    "curl": re.compile(r"\s(?:-T|--upload-file|-d|--data[\w-]*|-F|--form|--json)[\s=]|"  # (options: by case)
+                       r"\s(?:-X|--request)[\s=]*[\"']?(?i:post|put|patch)\b"),
+    "wget": re.compile(r"--(?:post|body)-(?:file|data)|--method[\s=][\"']?(?i:post|put|patch)\b"),
+    "web": re.compile(r"(?i)\s-(?:InFile|Body|Form)\b|\s-Method\s+[\"']?(?:post|put|patch)\b"),
+}
+# Options whose next word is their value, per family (PowerShell's lower-cased: its parameters ignore case;
+# `--opt=value` carries none).
+_VALUE_OPTIONS = {family: frozenset(words.split()) for family, words in {
+    "curl": "-d --data --data-binary --data-raw --data-urlencode --json -H --header -F --form -X --request "
+            "-u --user -o --output -T --upload-file -A --user-agent -e --referer -b --cookie -c --cookie-jar "
+            "-K --config --cacert -E --cert --key -w --write-out -m --max-time --connect-timeout --retry -x "
+            "--proxy --resolve -r --range",
+    "wget": "-O -o -a -P -U -e -t -T --header --user --password --post-file --post-data --body-file "
+            "--body-data --method --output-document --output-file --directory-prefix --user-agent --tries "
+            "--timeout",
+    "web": "-method -infile -headers -body -contenttype -outfile -credential -form -timeoutsec -useragent "
+           "-websession -sessionvariable -maximumredirection",
+    "aws": "--region --profile --acl --sse --sse-kms-key-id --storage-class --content-type --exclude "
+           "--include --expires --metadata --cache-control --grants --endpoint-url --sse-c --sse-c-key",
+    "scp": "-i -P -o -F -l -c -J -S",
+    "azcopy": "--from-to --include-pattern --exclude-pattern --include-path --exclude-path --log-level "
+              "--block-size-mb --cap-mbps --overwrite --blob-type --metadata --content-type --include-after "
+              "--include-before --list-of-files --output-type --trusted-microsoft-suffixes",
+    "rsync": "-e --rsh --rsync-path --exclude --include --exclude-from --include-from --files-from "
+             "--password-file --port --backup-dir --suffix --chmod --chown --log-file",
+}.items()}
+
+
+def upload_targets(s: str) -> list[tuple[str, str, bool]]:
+    """(`host`, `$NAME` or `{expression}`, False) of each destination an upload command takes whole from a
+    variable or a command substitution."""
+    out: list[tuple[str, str, bool]] = []
+    for m in _COMMAND.finditer(s):
+        tool = m.group(1).lower()
+        family = "web" if tool.startswith(("invoke", "iw", "ir")) else tool.split()[0].removesuffix(".exe")
+        if family in _SENDS and not _SENDS[family].search(m.group(0)):
+            continue  # a download or a read: nothing is sent
+        words = [a or b or c for a, b, c in ARGS.findall(m.group(0))][len(tool.split()):]
+        out += [found for w in _destinations(family, words) if (found := held_target(w, s))]
+    return list(dict.fromkeys(out))
+
+
+def held_target(word: str, s: str) -> tuple[str, str, bool] | None:
+    """The reference a destination word holds whole in a variable or substitution (None: a literal, or a
+    variable the text itself assigns: what it computes is read where its literals are written, round 83's
+    decoded JWT for one)."""
+    if SUBSTITUTION.match(word):
+        return ("host", f"{{{word if len(word) < 98 else word[:97] + '…'}}}", False)
+    m = LEADING_VARIABLE.match(word)
+    name = m and (m.group(1) or m.group(2) or m.group(3))
+    if not name or name in SHELL_SET or re.search(
+            rf"(?:^|[\s;&(])(?:export\s+|local\s+|readonly\s+)?{name}=|(?i:\${name}\s*=[^=])", s):
+        return None
+    return ("host", f"${name}", False)
+
+
+def _destinations(family: str, words: list[str]) -> list[str]:
+    """The words that are the destination: every URL (curl, wget), `-Uri` or the first word (web cmdlets),
+    the last positional word (aws s3, scp, rsync)."""
+    positional, uri, skip = [], [], False
+    for i, w in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        low = w.lower()
+        if low in ("--url", "-uri"):
+            uri += words[i + 1:i + 2]
+            skip = True
+        elif low[:1] == "-" and len(low) > 1:
+            skip = (low if family == "web" else w) in _VALUE_OPTIONS[family]  # flags take no next word
+        else:
+            positional.append(w)
+    if family in ("curl", "wget"):
+        return positional + uri
+    if family == "web":
+        return uri or positional[:1]
+    return positional[-1:]
