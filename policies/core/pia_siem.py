@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from policies.core import azure_uris
 from policies.core.types import AZURE_DATA_STORES
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -55,15 +56,8 @@ def destination_in_stack(graph: StackGraph, d: ResourceView) -> bool:
         if any(r.type == type_ for r in graph.dependency_of(d, fld)):
             return True
         value = d.input(fld)
-        if isinstance(value, str) and not is_unknown(value) and value:
-            name = value.rstrip("/").rsplit("/", 1)[-1].lower()
-            names = {
-                str(r.input(n)).lower()
-                for r in graph.by_type(type_)
-                for n in ("workspaceName", "accountName")
-            }
-            if name in names:
-                return True
+        if isinstance(value, str) and value and azure_uris.named_by(graph, value, (type_,)):
+            return True  # round 89: its id, not its last segment (a namesake in another subscription)
     return False
 
 
@@ -77,10 +71,16 @@ STORAGE_SERVICES = tuple(
 )
 
 
-def diagnosed_name(uri: str) -> str:
-    """The name of the resource a setting's literal `resourceUri` logs: a storage service's account."""
-    m = _STORAGE_SERVICE.search(uri)
-    return m.group(1) if m else uri.rstrip("/").rsplit("/", 1)[-1]
+def diagnosed_id(uri: str) -> str:
+    """The id of the resource a setting's literal `resourceUri` logs: a storage service's account."""
+    return _STORAGE_SERVICE.sub(lambda m: f"/storageAccounts/{m.group(1)}", uri.rstrip("/"))
+
+
+def diagnosed(graph: StackGraph, uri: str) -> list[ResourceView]:
+    """The resources of the stack a literal `resourceUri` logs, named as ARM names them (round 89: type path,
+    group, names and subscription, any case; its last segment alone named a web app or a sandbox workspace
+    of the same name). A SQL server's setting stands for its databases, as before."""
+    return azure_uris.named_by(graph, diagnosed_id(uri), children=True)
 
 
 def accounts_of_services(graph: StackGraph, d: ResourceView) -> set[str]:
