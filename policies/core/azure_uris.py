@@ -10,7 +10,8 @@ and the names (`/subscriptions/<s>/resourceGroups/<g>/providers/<namespace>/<typ
 case-insensitively: an id names a resource of the stack only when its type path is the resource's ARM type,
 its group and names are the resource's own inputs (`recorded_ids.made_by`, which also compares a provider's
 pinned subscription) and, for a provider that pins none, its subscription is one the program spells for its
-own resources (an id it writes beside an output of the same resource: `home_subscriptions`). A resource type
+own resources (an id it writes beside an output of the same resource: `home_subscriptions`; a program that
+spells none places no literal id: fed from the resource, the id needs no reading). A resource type
 whose ARM type the gate does not know is named by no literal id (closed world: feed the id from the
 resource)."""
 
@@ -94,26 +95,29 @@ def home_subscriptions(graph: StackGraph) -> frozenset[str]:
 DIAGNOSTIC = ("azure-native:insights:DiagnosticSetting", "azure-native:monitor:DiagnosticSetting")
 
 
-def names_resource(graph: StackGraph, r: ResourceView, rid: str, children: bool = False) -> bool:
-    """Whether the literal id `rid` names `r` (or, with `children`, a parent of `r`: a SQL server's setting
-    stands for its databases, as it did): its ARM type, group, names and subscription."""
+def names_resource(
+    graph: StackGraph, r: ResourceView, rid: str, parents: frozenset[str] = frozenset()
+) -> bool:
+    """Whether the literal id `rid` names `r` (or a parent of `r` whose ARM type is in `parents`): its ARM
+    type, group, names and subscription."""
     kind = arm_type(rid) if isinstance(rid, str) and not is_unknown(rid) else None
     own = ARM_OF.get(r.type, ())
-    if kind is None or not (kind in own or (children and any(a.startswith(f"{kind}/") for a in own))):
+    child = kind in parents and any(a.startswith(f"{kind}/") for a in own)
+    if kind is None or not (kind in own or child):
         return False
     if not made_by(r, rid):
         return False
     pinned = r.provider.inputs.get("subscriptionId") if r.provider is not None else None
     if isinstance(pinned, str) and not is_unknown(pinned):
         return True  # made_by compared it
-    home = home_subscriptions(graph)
-    return not home or subscription(rid) in home
+    return subscription(rid) in home_subscriptions(graph)  # none spelled: no literal id is placed
 
 
 def named_by(
-    graph: StackGraph, rid: str, types: tuple[str, ...] = (), children: bool = False
+    graph: StackGraph, rid: str, types: tuple[str, ...] = (), parents: frozenset[str] = frozenset()
 ) -> list[ResourceView]:
-    """The resources of the stack (of `types`, if given) the literal id `rid` names (and their children)."""
+    """The resources of the stack (of `types`, if given) the literal id `rid` names (and the children of it,
+    when its type is one of `parents`)."""
     if types:  # a destination's few types: every one (graph.named knows only some name inputs)
         found = {id(r): r for r in graph.by_type(*types)}
     else:
@@ -122,5 +126,5 @@ def named_by(
     return [
         r
         for r in found.values()
-        if (not types or r.type in types) and names_resource(graph, r, rid, children)
+        if (not types or r.type in types) and names_resource(graph, r, rid, parents)
     ]

@@ -11,7 +11,10 @@ of a diagnostic setting.
 - A diagnostic setting may send to an event hub or a partner solution beside the workspace: each destination
   it names must be the stack's (an event hub namespace of the stack, its authorization rule; a partner is
   always another party), else every logged read and write leaves the stack (disallow-public-data-access,
-  r89p-13)."""
+  r89p-13).
+- A transformation (`transformKql`) on a log stream, of an agent's rule or of a workspace's own rule
+  (WorkspaceTransforms, the workspace's `defaultDataCollectionRuleResourceId`), may drop any row before the
+  SIEM keeps it (r89p-18, -19): only the identity (`source`) passes (require-siem-logging)."""
 
 from __future__ import annotations
 
@@ -90,9 +93,46 @@ def _to_siem(graph: StackGraph, rule: ResourceView) -> bool:
     return isinstance(flows, list) and any(
         isinstance(f, dict)
         and siem & {str(d) for d in f.get("destinations") or []}
-        and {str(s).lower() for s in f.get("streams") or []} - _NOT_LOGS
+        and _log_streams(f)
+        and _identity(f.get("transformKql"))
         for f in flows
     )
+
+
+def _log_streams(flow: dict[str, Any]) -> set[str]:
+    """The streams of a flow that carry logs (a workspace table's `Microsoft-Table-<table>` too)."""
+    streams = {str(s).lower() for s in flow.get("streams") or []}
+    return {s for s in streams - _NOT_LOGS if s.removeprefix("microsoft-table-") not in _NOT_TABLES}
+
+
+_NOT_TABLES = frozenset({"perf", "insightsmetrics"})
+
+
+def _identity(kql: object) -> bool:
+    """No transformation, or the identity one (`source`, as the portal writes it): every row arrives."""
+    return kql is None or (isinstance(kql, str) and " ".join(kql.split()).lower() == "source")
+
+
+def dropping_transforms(graph: StackGraph) -> list[tuple[str, str]]:
+    """Rules of the stack whose data flows transform log streams at ingestion (an agent's rule, or a
+    workspace's transformation rule, kind WorkspaceTransforms): KQL may drop any row the SIEM must keep, and
+    the gate does not judge KQL; a workspace's default rule that is no rule of the stack cannot be read."""
+    out = []
+    for r in graph.by_type(*RULES):
+        flows = r.get("dataFlows")
+        for f in flows if isinstance(flows, list) else []:
+            if isinstance(f, dict) and _log_streams(f) and not _identity(f.get("transformKql")):
+                out.append((r.urn, f"the data flow of {sorted(_log_streams(f))} transforms them at ingestion "
+                            f"({f.get('transformKql')!r}): a query may drop the rows the SIEM must keep and "
+                            "cannot be judged here; send log streams untransformed (transformKql `source`)"))
+    for w in graph.by_type(WORKSPACE):
+        rid = w.input("defaultDataCollectionRuleResourceId")
+        if rid is None or graph.dependency_of(w, "defaultDataCollectionRuleResourceId"):
+            continue
+        if not isinstance(rid, str) or not named_by(graph, rid, RULES):
+            out.append((w.urn, f"the workspace's transformation rule {rid!r} is no rule of this stack: what "
+                        "it drops of the SIEM's tables cannot be judged; feed it from a rule of this stack"))
+    return out
 
 
 def unsent_collections(graph: StackGraph) -> list[tuple[str, str]]:

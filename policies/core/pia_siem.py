@@ -79,8 +79,13 @@ def diagnosed_id(uri: str) -> str:
 def diagnosed(graph: StackGraph, uri: str) -> list[ResourceView]:
     """The resources of the stack a literal `resourceUri` logs, named as ARM names them (round 89: type path,
     group, names and subscription, any case; its last segment alone named a web app or a sandbox workspace
-    of the same name). A SQL server's setting stands for its databases, as before."""
-    return azure_uris.named_by(graph, diagnosed_id(uri), children=True)
+    of the same name)."""
+    return azure_uris.named_by(graph, diagnosed_id(uri), parents=_STANDS_FOR_CHILDREN)
+
+
+# A setting on a SQL server or a Synapse workspace stands for their databases and SQL pools, as it did when a
+# name matched any resource whose `serverName`/`workspaceName` was that name (round 89 keeps it: a lead).
+_STANDS_FOR_CHILDREN = frozenset({"microsoft.sql/servers", "microsoft.synapse/workspaces"})
 
 
 def accounts_of_services(graph: StackGraph, d: ResourceView) -> set[str]:

@@ -117,13 +117,12 @@ def _administers_azure(graph: StackGraph, grant) -> bool:
 
 def _path_admins(graph: StackGraph) -> frozenset[str]:
     """Round 89: the people who hold a function or key use outside Azure roles (a SQL server's Entra
-    administrator, a Key Vault access policy, …: `azure_paths.grants`), by literal object id: the MFA policy
-    must include them too (an object of the stack is judged by `_secret_admins` and the guests' checks)."""
-    return frozenset(
-        g.key
-        for g in azure_paths.grants(graph)
-        if g.people and g.key and not g.key.startswith("urn:") and (g.functions or g.uses_keys)
-    )
+    administrator, a Key Vault access policy, …: `azure_paths.grants`), and those an Azure role reaches as an
+    object of the stack (its object id an output: its URN): the MFA policy must include them too."""
+    roles = (object_key(graph, a, "principalId") for a in graph.by_type(*ROLE_GRANTS)
+             if graph.dependency_of(a, "principalId") and principal_of(graph, a)[1] and _privileged(graph, a))
+    paths = (g.key for g in azure_paths.grants(graph) if g.people and (g.functions or g.uses_keys))
+    return frozenset(k for k in (*roles, *paths) if k)
 
 
 def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:

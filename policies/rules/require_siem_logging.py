@@ -307,6 +307,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out += unlogged_event_apis(graph)  # AppSync Event API logs (round 33)
     out += siem.sql_audit_unsent(graph, graph.by_type(*SQL_AUDITING))  # round 28
     out += data_collection.unsent_collections(graph)  # machines' logs through collection rules (round 89)
+    out += data_collection.dropping_transforms(graph)  # ... and transformations that may drop them
     out += eks_unlogged(graph)  # EKS control-plane audit and sign-in logs (round 23)
     out += mq_sign_in.unaudited(graph)  # ActiveMQ audit logs (round 42)
     out += org_delegates.foreign_delegates(graph)  # delegated administrators (round 46)

@@ -219,3 +219,46 @@ def test_a_stream_in_an_event_target_by_arn_feeds():
         {"rule": "guardduty", "arn": "arn:aws:firehose:eu-west-1:111122223333:deliverystream/app-events"},
     )
     assert says(run(SOD, with_(rs, target)), DBA_SIEM)
+
+
+# Wave 2 (cases c4c99bf7, on f4c1a8b5): ingestion-time transformations, a stack group outside the MFA policy.
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+TRANSFORMS = "transforms them at ingestion"
+
+
+@pytest.mark.parametrize("stem", ["r89p-18", "r89p-19"])
+def test_a_transformation_of_log_streams_blocks(stem):
+    """Fails before (c4c99bf7): transformations were not read."""
+    assert says(run(SIEM, case(stem)), TRANSFORMS)
+
+
+def test_only_the_identity_transformation_and_metrics_pass():
+    rs = case("r89p-57")
+    assert run(SIEM, rs) == []
+    flows = [{"streams": ["Microsoft-Syslog"], "destinations": ["siem"], "transformKql": "source | take 1"}]
+    assert says(run(SIEM, patch(rs, "dcr", dataFlows=flows)), TRANSFORMS)
+    perf = [
+        {"streams": ["Microsoft-Syslog"], "destinations": ["siem"], "transformKql": " Source "},
+        {"streams": ["Microsoft-Perf"], "destinations": ["siem"], "transformKql": "source | where false"},
+    ]
+    assert run(SIEM, patch(rs, "dcr", dataFlows=perf)) == []
+
+
+def test_a_workspace_transformation_rule_outside_the_stack_blocks():
+    rs = case("r89p-56")
+    elsewhere = "/subscriptions/s/resourceGroups/rg-x/providers/Microsoft.Insights/dataCollectionRules/dcr-ws"
+    mutated = patch(rs, "logs", defaultDataCollectionRuleResourceId=elsewhere)
+    assert says(run(SIEM, mutated), "no rule of this stack")
+
+
+def test_a_stack_group_must_be_included_by_an_output_of_it():
+    """Fails before (c4c99bf7) for the first assertion: only literal principal ids were compared."""
+    assert says(run(MFA, case("r89p-20")), "does not include ['urn:pulumi:corpus::corpus::azuread:index/")
+    rs = case("r89p-58")
+    assert run(MFA, rs) == []
+    ca = next(r for r in rs if r["name"] == "ca-mfa")
+    assert says(run(MFA, with_(rs, {**ca, "refs": {}})), "does not include")
+    users = ca["inputs"]["conditions"]["users"]
+    excluded = {**users, "excludedGroups": [UNKNOWN]}
+    ca2 = {**ca, "inputs": {**ca["inputs"], "conditions": {**ca["inputs"]["conditions"], "users": excluded}}}
+    assert says(run(MFA, with_(rs, ca2)), "excludes objects whose ids are unknown")
