@@ -6,8 +6,9 @@ of a diagnostic setting.
   from one (disallow-public-data-access, as since round 9).
 - A machine's data collection rule association must send its logs to the SIEM: the rule it names must be the
   stack's, and some data flow must carry a log stream (anything but the metrics and performance counters) to
-  a Log Analytics destination that is a workspace of the stack (require-siem-logging). A rule whose only
-  destination is Azure Monitor Metrics collects the Syslog and security events and keeps none (r89p-05).
+  a Log Analytics workspace of the stack that Sentinel is onboarded on (require-siem-logging).
+  A rule whose only destination is Azure Monitor Metrics collects the Syslog and security events and keeps
+  none (r89p-05).
 - A diagnostic setting may send to an event hub or a partner solution beside the workspace: each destination
   it names must be the stack's (an event hub namespace of the stack, its authorization rule; a partner is
   always another party), else every logged read and write leaves the stack (disallow-public-data-access,
@@ -18,9 +19,11 @@ of a diagnostic setting.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from policies.core.azure_uris import named_by
+from policies.core.pia_siem import siem_workspaces
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 WORKSPACE = "azure-native:operationalinsights:Workspace"
@@ -87,7 +90,7 @@ def _to_siem(graph: StackGraph, rule: ResourceView) -> bool:
     siem = {
         str(item.get("name"))
         for kind, item in _items(rule)
-        if kind == "logAnalytics" and item is not None and _ours(graph, rule, kind, item)
+        if kind == "logAnalytics" and item is not None and _sentinel_workspace(graph, rule, item)
     }
     flows = rule.get("dataFlows")
     return isinstance(flows, list) and any(
@@ -106,6 +109,14 @@ def _log_streams(flow: dict[str, Any]) -> set[str]:
 
 
 _NOT_TABLES = frozenset({"perf", "insightsmetrics"})
+
+
+def _sentinel_workspace(graph: StackGraph, rule: ResourceView, item: dict[str, Any]) -> bool:
+    """A Log Analytics destination that is a workspace Sentinel is onboarded on (`siem_workspaces`)."""
+    target, siem = item.get("workspaceResourceId"), siem_workspaces(graph)
+    if is_unknown(target):
+        return any(d.urn in siem for d in graph.dependency_of(rule, "destinations"))
+    return isinstance(target, str) and any(w.urn in siem for w in named_by(graph, target, (WORKSPACE,)))
 
 
 def _identity(kql: object) -> bool:
@@ -161,6 +172,7 @@ def unsent_collections(graph: StackGraph) -> list[tuple[str, str]]:
     return out
 
 
+_AUTH_RULE = re.compile(r"/authorizationRules/", re.IGNORECASE)  # a namespace's rule: the namespace's
 _SETTING_DESTINATIONS = {"workspaceId": (WORKSPACE,), "storageAccountId": (STORAGE_ACCOUNT,)}
 
 
@@ -180,8 +192,7 @@ def diagnostic_destinations(r: ResourceView, graph: StackGraph) -> list[str]:
         out.append(unknown_message("eventHubAuthorizationRuleId", "where the logs stream to"))
     elif isinstance(rule, str) and not is_unknown(rule) and rule and not (
         graph.dependency_of(r, "eventHubAuthorizationRuleId")
-        or named_by(graph, rule.rstrip("/").rsplit("/authorizationRules/", 1)[0], (NAMESPACE,))
-        or named_by(graph, rule.rstrip("/").rsplit("/authorizationrules/", 1)[0], (NAMESPACE,))
+        or named_by(graph, _AUTH_RULE.split(rule.rstrip("/"))[0], (NAMESPACE,))
     ):
         out.append(f"`eventHubAuthorizationRuleId` ({rule!r}) is no event hub namespace of this stack: every "
                    "logged read and write streams to another party")

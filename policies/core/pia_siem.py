@@ -49,16 +49,44 @@ LOGGED_STORES: frozenset[str] = AZURE_DATA_STORES | {
 
 
 def destination_in_stack(graph: StackGraph, d: ResourceView) -> bool:
-    """The setting sends to a workspace or storage account of the stack (an output of it, or its name):
+    """The setting sends to a workspace or storage account of the stack (an output of it, or its id):
     one outside the program keeps the logs for as long, and shows them to whom, nobody here judges
-    (round 15)."""
+    (round 15). Round 89: a workspace must be one Sentinel is onboarded on (a team's own workspace is the
+    stack's, but no analytics rule or SOC reads it)."""
     for fld, type_ in DESTINATIONS.items():
-        if any(r.type == type_ for r in graph.dependency_of(d, fld)):
-            return True
         value = d.input(fld)
-        if isinstance(value, str) and value and azure_uris.named_by(graph, value, (type_,)):
-            return True  # round 89: its id, not its last segment (a namesake in another subscription)
+        found = [r for r in graph.dependency_of(d, fld) if r.type == type_]
+        if not found and isinstance(value, str) and value:
+            found = azure_uris.named_by(graph, value, (type_,))  # its id, not its last segment (round 89)
+        if any(type_ != WORKSPACE or r.urn in siem_workspaces(graph) for r in found):
+            return True
     return False
+
+
+WORKSPACE = DESTINATIONS["workspaceId"]
+SENTINEL = "azure-native:securityinsights:SentinelOnboardingState"
+SOLUTION = "azure-native:operationsmanagement:Solution"
+
+
+def siem_workspaces(graph: StackGraph) -> frozenset[str]:
+    """URNs of the stack's workspaces Sentinel is onboarded on (an onboarding state or SecurityInsights
+    solution fed from the workspace or naming it), indexed once per graph."""
+
+    def build() -> frozenset[str]:
+        out: set[str] = set()
+        for s in graph.by_type(SENTINEL, SOLUTION):
+            if s.type == SOLUTION and "SecurityInsights" not in str(s.get("plan.product") or ""):
+                continue
+            out |= {r.urn for r in graph.dependency_of(s, "workspaceName") if r.type == WORKSPACE}
+            out |= {r.urn for r in graph.dependency_of(s, "properties") if r.type == WORKSPACE}
+            name, rid = s.input("workspaceName"), s.get("properties.workspaceResourceId")
+            out |= {r.urn for r in graph.by_type(WORKSPACE) if name and r.input("workspaceName") == name
+                    and r.input("resourceGroupName") == s.input("resourceGroupName")}
+            if isinstance(rid, str):
+                out |= {r.urn for r in azure_uris.named_by(graph, rid, (WORKSPACE,))}
+        return frozenset(out)
+
+    return graph.once("siem-workspaces", build)
 
 
 # A storage account's logs (StorageRead/Write/Delete) live on its services; the account itself has metrics

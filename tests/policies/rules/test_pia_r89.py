@@ -262,3 +262,16 @@ def test_a_stack_group_must_be_included_by_an_output_of_it():
     excluded = {**users, "excludedGroups": [UNKNOWN]}
     ca2 = {**ca, "inputs": {**ca["inputs"], "conditions": {**ca["inputs"]["conditions"], "users": excluded}}}
     assert says(run(MFA, with_(rs, ca2)), "excludes objects whose ids are unknown")
+
+
+def test_a_workspace_is_the_siem_only_with_sentinel_on_it():
+    """Fails before (r89p-21's commit, on 22a0911a): any workspace of the stack counted as the SIEM."""
+    rs = case("r89p-21")
+    assert says(run(SIEM, rs), UNLOGGED)
+    onboarding = res(
+        "team-sentinel",
+        "azure-native:securityinsights:SentinelOnboardingState",
+        {"resourceGroupName": "rg-corpus", "workspaceName": "log-app-team", "sentinelOnboardingStateName": "d"},
+        refs={"workspaceName": "team-logs"},
+    )
+    assert run(SIEM, with_(rs, onboarding)) == []
