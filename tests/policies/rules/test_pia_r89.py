@@ -271,7 +271,7 @@ def test_a_workspace_is_the_siem_only_with_sentinel_on_it():
     onboarding = res(
         "team-sentinel",
         "azure-native:securityinsights:SentinelOnboardingState",
-        {"resourceGroupName": "rg-corpus", "workspaceName": "log-app-team", "sentinelOnboardingStateName": "d"},
+        {"resourceGroupName": "rg-corpus", "workspaceName": "log-app-team"},
         refs={"workspaceName": "team-logs"},
     )
     assert run(SIEM, with_(rs, onboarding)) == []
