@@ -135,13 +135,13 @@ def _feeds(graph: StackGraph, topic: ResourceView) -> bool:
 def _compute_feeds(graph: StackGraph, topic: ResourceView) -> bool:
     name, where = topic.input("name"), f"{_region(topic)}:{aws_account(topic.provider)[0]}"
     arn = f"arn:aws:sns:{where}:{name}"
+    idx: _Index = graph.once("siem-topic-index", lambda: _Index(graph))
     if topic.type == FIREHOSE:
         arn = f"arn:aws:firehose:{where}:deliverystream/{name}"
-        if any(topic.input(k) is not None for k in _SOURCES):
+        if any(topic.input(k) is not None for k in _SOURCES) or _delivers_on(graph, idx, topic):
             return True
     elif topic.input("policy") is not None and _publishers(topic.input("policy")):
         return True
-    idx: _Index = graph.once("siem-topic-index", lambda: _Index(graph))
     for r in {id(r): r for k in (topic.urn, name, arn) for r in idx.by_key.get(k, ())}.values():
         if r is topic or (r.type == TOPIC_POLICY and not _publishers(r.input("policy"))):
             continue
@@ -151,13 +151,46 @@ def _compute_feeds(graph: StackGraph, topic: ResourceView) -> bool:
     return False
 
 
+_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+# a bucket's own settings, which read nothing out of it (anything else naming it may: notifications, policies,
+# replication, inventory, Security Lake sources)
+_OWN_SETTINGS = tuple(
+    f"aws:s3/bucket{k}"
+    for k in ("ServerSideEncryptionConfiguration", "PublicAccessBlock", "Versioning", "OwnershipControls",
+              "ObjectLockConfiguration", "LifecycleConfiguration")
+)
+
+
+def _bucket_arn(stream: ResourceView) -> str | None:
+    cfg = stream.input("extendedS3Configuration") or stream.input("s3Configuration")
+    arn = cfg.get("bucketArn") if isinstance(cfg, dict) else None
+    return arn if isinstance(arn, str) and arn.startswith("arn:aws:s3:::") else None
+
+
+def _delivers_on(graph: StackGraph, idx: _Index, stream: ResourceView) -> bool:
+    """Round 89 (r89p-22, -23): a stream feeds the SIEM by where it delivers, too: anything but a bucket the
+    stack creates (Splunk, an HTTP endpoint, OpenSearch, …), or a bucket something other than its own
+    settings names (a notification to the SIEM's collector, a policy, replication)."""
+    if stream.input("destination") not in ("extended_s3", "s3") or (arn := _bucket_arn(stream)) is None:
+        return True
+    name = arn.split(":::", 1)[1]
+    buckets = [b for b in graph.named(name) if b.type in _BUCKETS and b.input("bucket") == name]
+    keys = {name, arn, *(b.urn for b in buckets)}
+    others = {id(r): r for k in keys for r in idx.by_key.get(k, ())}.values()
+    return not buckets or any(
+        r is not stream and r not in buckets and not r.type.startswith(_OWN_SETTINGS) for r in others
+    )
+
+
 class _Index:
     """Who names each topic (fed from it, its name as a value, its ARN inside a value) and the subscriptions
     by address; built once per graph, when a statement first names a topic of the stack (one pass over the
     inputs: a scan per topic was quadratic on a generated state)."""
 
     def __init__(self, graph: StackGraph):
+        streams = graph.by_type(FIREHOSE)
         names = {n for t in graph.by_type(TOPIC, FIREHOSE) if isinstance(n := t.input("name"), str)}
+        names |= {a.split(":::", 1)[1] for f in streams if (a := _bucket_arn(f))}  # where streams deliver
         self.by_key: dict[str, list[ResourceView]] = {}
         for r in graph.resources:
             if r.type.startswith(_DOCUMENTS):
@@ -168,6 +201,8 @@ class _Index:
                     keys.add(v)
                 if "arn:" in v:
                     keys.update(_ARN_IN_TEXT.findall(v), _STREAM_IN_TEXT.findall(v))
+                    if v.startswith("arn:aws:s3:::") and (b := v[13:].split("/", 1)[0]) in names:
+                        keys.add(b)
             for k in keys:
                 self.by_key.setdefault(k, []).append(r)
         self.by_endpoint: dict[str, list[ResourceView]] = {}

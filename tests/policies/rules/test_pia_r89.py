@@ -275,3 +275,28 @@ def test_a_workspace_is_the_siem_only_with_sentinel_on_it():
         refs={"workspaceName": "team-logs"},
     )
     assert run(SIEM, with_(rs, onboarding)) == []
+
+
+@pytest.mark.parametrize("stem", ["r89p-22", "r89p-23"])
+def test_a_stream_feeds_the_siem_by_where_it_delivers(stem):
+    """Fails before (their commit, on 9fe1fa05): a stream nothing named was released wherever it delivered."""
+    assert says(run(SOD, case(stem)), DBA_SIEM)
+
+
+READ = {
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+    "Action": "s3:GetObject",
+    "Resource": "arn:aws:s3:::corpus-events/*",
+}
+
+
+def test_a_bucket_the_stream_delivers_into_read_by_a_policy_feeds():
+    rs = case("r89p-54")
+    policy = res(
+        "events-policy",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        {"bucket": "corpus-events", "policy": doc(READ)},
+    )
+    assert says(run(SOD, with_(rs, policy)), DBA_SIEM)
+    assert says(run(SOD, patch(rs, "to-events", destination="http_endpoint")), DBA_SIEM)
