@@ -70,11 +70,15 @@ SOLUTION = "azure-native:operationsmanagement:Solution"
 
 def siem_workspaces(graph: StackGraph) -> frozenset[str]:
     """URNs of the stack's workspaces Sentinel is onboarded on (an onboarding state or SecurityInsights
-    solution fed from the workspace or naming it), indexed once per graph."""
+    solution fed from the workspace or naming it), indexed once per graph. With no onboarding at all, every
+    workspace of the stack (require-siem-logging then refuses the stack for that, once)."""
 
     def build() -> frozenset[str]:
         out: set[str] = set()
-        for s in graph.by_type(SENTINEL, SOLUTION):
+        onboardings = graph.by_type(SENTINEL, SOLUTION)
+        if not onboardings:
+            return frozenset(r.urn for r in graph.by_type(WORKSPACE))
+        for s in onboardings:
             if s.type == SOLUTION and "SecurityInsights" not in str(s.get("plan.product") or ""):
                 continue
             out |= {r.urn for r in graph.dependency_of(s, "workspaceName") if r.type == WORKSPACE}

@@ -265,7 +265,7 @@ def test_a_stack_group_must_be_included_by_an_output_of_it():
 
 
 def test_a_workspace_is_the_siem_only_with_sentinel_on_it():
-    """Fails before (r89p-21's commit, on 22a0911a): any workspace of the stack counted as the SIEM."""
+    """Fails before (f59f3001, on 22a0911a): any workspace of the stack counted as the SIEM."""
     rs = case("r89p-21")
     assert says(run(SIEM, rs), UNLOGGED)
     onboarding = res(
@@ -279,7 +279,7 @@ def test_a_workspace_is_the_siem_only_with_sentinel_on_it():
 
 @pytest.mark.parametrize("stem", ["r89p-22", "r89p-23"])
 def test_a_stream_feeds_the_siem_by_where_it_delivers(stem):
-    """Fails before (their commit, on 9fe1fa05): a stream nothing named was released wherever it delivered."""
+    """Fails before (43240a74, on 9fe1fa05): a stream nothing named was released wherever it delivered."""
     assert says(run(SOD, case(stem)), DBA_SIEM)
 
 
