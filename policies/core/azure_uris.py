@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from policies.core.private_link_types import ARM_TYPES
-from policies.core.recorded_ids import made_by
+from policies.core.recorded_ids import made_by, names
 from policies.core.view import ResourceView, StackGraph, is_unknown
 from policies.data.audit_log_categories import AUDIT_CATEGORIES
 
@@ -113,15 +113,29 @@ def names_resource(
     return subscription(rid) in home_subscriptions(graph)  # none spelled: no literal id is placed
 
 
+def _by_name(graph: StackGraph, types: tuple[str, ...]) -> dict[str, list[ResourceView]]:
+    """The resources of `types` by each (lower-case) name their id is made of (a scan of them per id was
+    quadratic on a tiled state: a workspace per tile, a setting per store)."""
+
+    def build() -> dict[str, list[ResourceView]]:
+        out: dict[str, list[ResourceView]] = {}
+        for r in graph.by_type(*types):
+            for n in names(r):
+                out.setdefault(n, []).append(r)
+        return out
+
+    return graph.once(f"azure-uris-by-name:{'|'.join(types)}", build)
+
+
 def named_by(
     graph: StackGraph, rid: str, types: tuple[str, ...] = (), parents: frozenset[str] = frozenset()
 ) -> list[ResourceView]:
     """The resources of the stack (of `types`, if given) the literal id `rid` names (and the children of it,
     when its type is one of `parents`)."""
-    if types:  # a destination's few types: every one (graph.named knows only some name inputs)
-        found = {id(r): r for r in graph.by_type(*types)}
+    last = rid.rstrip("/").rsplit("/", 1)[-1]
+    if types:  # graph.named knows only some name inputs: the types' own names, indexed once per graph
+        found = {id(r): r for r in _by_name(graph, types).get(last.lower(), ())}
     else:
-        last = rid.rstrip("/").rsplit("/", 1)[-1]
         found = {id(r): r for n in {last, last.lower()} for r in graph.named(n)}
     return [
         r
