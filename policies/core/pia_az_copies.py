@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
+from policies.core.data_collection import data_collection_rule, diagnostic_destinations
 from policies.core.exposure import _azure_world, _ports, beyond_web
-from policies.core.pia_az_blocks import STORAGE_ACCOUNT, VNET, WORKSPACE, _held, _last, in_stack
+from policies.core.pia_az_blocks import STORAGE_ACCOUNT, VNET, WORKSPACE, _held, in_stack
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 EVENTHUB_NAMESPACE = "azure-native:eventhub:Namespace"
@@ -215,45 +215,6 @@ def packet_capture(r: ResourceView, graph: StackGraph) -> list[str]:
     return ["`storageLocation.storageId` is no storage account of this stack: captured packets leave it"]
 
 
-_DCR_DESTINATIONS = {
-    "logAnalytics": ("workspaceResourceId", (WORKSPACE,)),
-    "storageAccounts": ("storageAccountResourceId", (STORAGE_ACCOUNT,)),
-    "storageBlobsDirect": ("storageAccountResourceId", (STORAGE_ACCOUNT,)),
-    "storageTablesDirect": ("storageAccountResourceId", (STORAGE_ACCOUNT,)),
-    "eventHubs": ("eventHubResourceId", ("azure-native:eventhub:EventHub",)),
-    "eventHubsDirect": ("eventHubResourceId", ("azure-native:eventhub:EventHub",)),
-}
-
-
-def data_collection_rule(r: ResourceView, graph: StackGraph) -> list[str]:
-    """The machines' logs go to the rule's destinations: each must be a store of this stack (Azure Monitor
-    metrics stay in the platform)."""
-    dest = r.get("destinations")
-    if is_unknown(dest):
-        return [unknown_message("destinations", "where the collected logs go")]
-    deps = {d.type for d in graph.dependency_of(r, "destinations")}
-    out = []
-    for kind, items in (dest if isinstance(dest, dict) else {}).items():
-        if kind == "azureMonitorMetrics":
-            continue
-        fld, types = _DCR_DESTINATIONS.get(kind, ("?", ()))
-        for item in items if isinstance(items, list) else [items]:
-            target = item.get(fld) if isinstance(item, dict) else None
-            if is_unknown(target) and not deps & set(types):  # an id computed from a store of the stack
-                out.append(unknown_message(f"destinations.{kind}", "where the collected logs go"))
-            elif is_unknown(target):
-                continue
-            elif not types or not [x for x in graph.by_type(*types) if _last(target) in (x.name, *_names(x))]:
-                out.append(
-                    f"destination {kind} {target!r} is no store of this stack: the logs leave it unjudged"
-                )
-    return out
-
-
-def _names(x: ResourceView) -> list[Any]:
-    return [x.input(k) for k in x.input_keys() if k.endswith("Name")]
-
-
 _BACKENDS = (
     "azure-native:web:WebApp",
     "azure-native:app:ContainerApp",
@@ -325,6 +286,9 @@ PUBLIC_CHECKS: dict[str, PublicCheck] = {
         "functionAppResourceId"
     ),
     "azure-native:monitor:DataCollectionRule": data_collection_rule,
+    "azure-native:insights:DataCollectionRule": data_collection_rule,
+    "azure-native:insights:DiagnosticSetting": diagnostic_destinations,  # round 89
+    "azure-native:monitor:DiagnosticSetting": diagnostic_destinations,
     "azure-native:network:AdminRule": manager_rule,
     "azure-native:network:SecurityUserRule": manager_rule,
     "azure-native:network:UserRule": manager_rule,

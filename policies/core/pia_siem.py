@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from policies.core import azure_uris
 from policies.core.types import AZURE_DATA_STORES
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -48,23 +49,48 @@ LOGGED_STORES: frozenset[str] = AZURE_DATA_STORES | {
 
 
 def destination_in_stack(graph: StackGraph, d: ResourceView) -> bool:
-    """The setting sends to a workspace or storage account of the stack (an output of it, or its name):
+    """The setting sends to a workspace or storage account of the stack (an output of it, or its id):
     one outside the program keeps the logs for as long, and shows them to whom, nobody here judges
-    (round 15)."""
+    (round 15). Round 89: a workspace must be one Sentinel is onboarded on (a team's own workspace is the
+    stack's, but no analytics rule or SOC reads it)."""
     for fld, type_ in DESTINATIONS.items():
-        if any(r.type == type_ for r in graph.dependency_of(d, fld)):
-            return True
         value = d.input(fld)
-        if isinstance(value, str) and not is_unknown(value) and value:
-            name = value.rstrip("/").rsplit("/", 1)[-1].lower()
-            names = {
-                str(r.input(n)).lower()
-                for r in graph.by_type(type_)
-                for n in ("workspaceName", "accountName")
-            }
-            if name in names:
-                return True
+        found = [r for r in graph.dependency_of(d, fld) if r.type == type_]
+        if not found and isinstance(value, str) and value:
+            found = azure_uris.named_by(graph, value, (type_,))  # its id, not its last segment (round 89)
+        if any(type_ != WORKSPACE or r.urn in siem_workspaces(graph) for r in found):
+            return True
     return False
+
+
+WORKSPACE = DESTINATIONS["workspaceId"]
+SENTINEL = "azure-native:securityinsights:SentinelOnboardingState"
+SOLUTION = "azure-native:operationsmanagement:Solution"
+
+
+def siem_workspaces(graph: StackGraph) -> frozenset[str]:
+    """URNs of the stack's workspaces Sentinel is onboarded on (an onboarding state or SecurityInsights
+    solution fed from the workspace or naming it), indexed once per graph. With no onboarding at all, every
+    workspace of the stack (require-siem-logging then refuses the stack for that, once)."""
+
+    def build() -> frozenset[str]:
+        out: set[str] = set()
+        onboardings = graph.by_type(SENTINEL, SOLUTION)
+        if not onboardings:
+            return frozenset(r.urn for r in graph.by_type(WORKSPACE))
+        for s in onboardings:
+            if s.type == SOLUTION and "SecurityInsights" not in str(s.get("plan.product") or ""):
+                continue
+            out |= {r.urn for r in graph.dependency_of(s, "workspaceName") if r.type == WORKSPACE}
+            out |= {r.urn for r in graph.dependency_of(s, "properties") if r.type == WORKSPACE}
+            name, rid = s.input("workspaceName"), s.get("properties.workspaceResourceId")
+            out |= {r.urn for r in graph.by_type(WORKSPACE) if name and r.input("workspaceName") == name
+                    and r.input("resourceGroupName") == s.input("resourceGroupName")}
+            if isinstance(rid, str):
+                out |= {r.urn for r in azure_uris.named_by(graph, rid, (WORKSPACE,))}
+        return frozenset(out)
+
+    return graph.once("siem-workspaces", build)
 
 
 # A storage account's logs (StorageRead/Write/Delete) live on its services; the account itself has metrics
@@ -77,10 +103,21 @@ STORAGE_SERVICES = tuple(
 )
 
 
-def diagnosed_name(uri: str) -> str:
-    """The name of the resource a setting's literal `resourceUri` logs: a storage service's account."""
-    m = _STORAGE_SERVICE.search(uri)
-    return m.group(1) if m else uri.rstrip("/").rsplit("/", 1)[-1]
+def diagnosed_id(uri: str) -> str:
+    """The id of the resource a setting's literal `resourceUri` logs: a storage service's account."""
+    return _STORAGE_SERVICE.sub(lambda m: f"/storageAccounts/{m.group(1)}", uri.rstrip("/"))
+
+
+def diagnosed(graph: StackGraph, uri: str) -> list[ResourceView]:
+    """The resources of the stack a literal `resourceUri` logs, named as ARM names them (round 89: type path,
+    group, names and subscription, any case; its last segment alone named a web app or a sandbox workspace
+    of the same name)."""
+    return azure_uris.named_by(graph, diagnosed_id(uri), parents=_STANDS_FOR_CHILDREN)
+
+
+# A setting on a SQL server or a Synapse workspace stands for their databases and SQL pools, as it did when a
+# name matched any resource whose `serverName`/`workspaceName` was that name (round 89 keeps it: a lead).
+_STANDS_FOR_CHILDREN = frozenset({"microsoft.sql/servers", "microsoft.synapse/workspaces"})
 
 
 def accounts_of_services(graph: StackGraph, d: ResourceView) -> set[str]:

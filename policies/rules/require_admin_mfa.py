@@ -9,6 +9,7 @@ from __future__ import annotations
 from policies.core import grafana_access, mq_sign_in
 from policies.core import pia_analytics as analytics
 from policies.core.client_vpn import RECORD_KEY as SAML_RECORD
+from policies.core.client_vpn import declared_saml
 from policies.core.client_vpn import sign_in_problems as vpn_sign_in
 from policies.core.config_credentials import clear_credentials
 from policies.core.datasync_locations import clear_passwords
@@ -54,7 +55,18 @@ ROLE_GRANTS = (
 )
 
 
-def _aws(p: AwsPrincipal) -> list[str]:
+def _recorded_saml(s: dict, declared: frozenset[str]) -> bool:
+    """Round 89: a trust statement that admits only SAML providers the PIA record declares as enforcing MFA
+    (`saml_providers_mfa`, as for Client VPN since round 26): IAM sees no MFA key in a SAML session, the IdP
+    asks for it, outside the program."""
+    who = principals(s)
+    fed = who.get("Federated", [])
+    return set(who) == {"Federated"} and bool(fed) and all(
+        ":saml-provider/" in f and f in declared for f in fed
+    )
+
+
+def _aws(p: AwsPrincipal, declared: frozenset[str] = frozenset()) -> list[str]:
     if p.kind == "user":
         if p.mfa_enforced():
             return []
@@ -74,7 +86,7 @@ def _aws(p: AwsPrincipal) -> list[str]:
             continue
         if "*" in principals(s):
             out.append(f"trust statement {i} lets any AWS principal (Principal `*`) assume the role")
-        elif not requires_mfa(s):
+        elif not requires_mfa(s) and not _recorded_saml(s, declared):
             out.append(
                 f"trust statement {i} lets people assume the role without an MFA condition "
                 "(`Bool: aws:MultiFactorAuthPresent = true`; …IfExists does not count)"
@@ -103,6 +115,16 @@ def _administers_azure(graph: StackGraph, grant) -> bool:
     return perms is None or bool(functions_of(perms))
 
 
+def _path_admins(graph: StackGraph) -> frozenset[str]:
+    """Round 89: the people who hold a function or key use outside Azure roles (a SQL server's Entra
+    administrator, a Key Vault access policy, …: `azure_paths.grants`), and those an Azure role reaches as an
+    object of the stack (its object id an output: its URN): the MFA policy must include them too."""
+    roles = (object_key(graph, a, "principalId") for a in graph.by_type(*ROLE_GRANTS)
+             if graph.dependency_of(a, "principalId") and principal_of(graph, a)[1] and _privileged(graph, a))
+    paths = (g.key for g in azure_paths.grants(graph) if g.people and (g.functions or g.uses_keys))
+    return frozenset(k for k in (*roles, *paths) if k)
+
+
 def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
     why = []
     recorded = {str(e.get("principal", "")).lower() for e in entries}  # break-glass: excluded on purpose
@@ -115,8 +137,8 @@ def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
             and principal_of(graph, a)[1]  # people, not workload identities
             and _privileged(graph, a)
         )
-        - recorded
-    )
+        | _path_admins(graph)
+    ) - recorded
     for p in graph.by_type(CA_POLICY):
         problem = ca_problem(p, admins, graph)
         if problem is None:
@@ -215,6 +237,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     entries = breakglass.records(ctx.stack)
     instances = breakglass.records(ctx.stack, "identity_center_mfa")
+    saml = breakglass.records(ctx.stack, SAML_RECORD)
     for p in aws_principals(graph):
         if p.kind == "permission set" and (held := _administers(p)):
             # Identity Center: MFA is an instance setting outside the program, stated in the PIA record
@@ -231,7 +254,7 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             if missing:
                 out.append((p.view.urn, f"break-glass {p.kind} is recorded, but {missing}"))
             continue
-        out.extend((p.view.urn, m) for m in _aws(p))
+        out.extend((p.view.urn, m) for m in _aws(p, declared_saml(saml)))
     if any(r.type in AZURE_DATA_STORES for r in graph.resources):
         out.extend(("", m) for m in _azure(graph, entries))
     out.extend(_secret_admins(graph))
@@ -248,7 +271,6 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out.extend(grafana_access.token_sign_ins(graph))  # Managed Grafana API keys (round 45)
     out.extend(standing_privileged_roles(graph))  # permanent privileged directory roles (round 22)
     out.extend(eks_access_principals(graph))  # Kubernetes rights for principals outside the stack (round 24)
-    saml = breakglass.records(ctx.stack, SAML_RECORD)
     out.extend(vpn_sign_in(graph, saml))  # Client VPN (round 26)
     out.extend(search_saml_sign_ins(graph, saml))  # OpenSearch Dashboards' SAML IdP (round 30)
     out.extend(serverless_sign_ins(graph, saml, instances))  # OpenSearch Serverless sign-in (round 44)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from policies.core import mq_sign_in, org_delegates, siem_forwarding
+from policies.core import data_collection, mq_sign_in, org_delegates, siem_forwarding
 from policies.core import pia_audit_categories as audit
 from policies.core import pia_siem as siem
 from policies.core.api_access_logs import unlogged_event_apis, unlogged_graphql, unlogged_stages
@@ -47,7 +47,7 @@ def _diagnosed(graph: StackGraph, stores: set[str]) -> tuple[set[str], list[tupl
     events of a store (or of a type whose audit categories are known)."""
     urns: set[str] = set()
     gaps: list[tuple[str, str]] = []
-    names: set[str] = set()  # a name's resources are added once (a tiled stack repeats its names)
+    ids: set[str] = set()  # an id's resources are added once (a tiled stack repeats its names)
     for d in graph.by_type(*DIAGNOSTIC):
         if not siem.destination_in_stack(graph, d) or not _sends_audit_logs(d):
             continue
@@ -55,10 +55,10 @@ def _diagnosed(graph: StackGraph, stores: set[str]) -> tuple[set[str], list[tupl
         covered = {*d.property_dependencies.get("resourceUri", ()), *siem.accounts_of_services(graph, d)}
         uri = d.input("resourceUri")
         if isinstance(uri, str) and not is_unknown(uri):
-            name = siem.diagnosed_name(uri)
-            if gap is not None or name not in names:
-                covered.update(r.urn for r in graph.named(name))
-                names.update([name] if gap is None else [])  # a gap counts for nothing
+            rid = uri.rstrip("/").lower()
+            if gap is not None or rid not in ids:
+                covered.update(r.urn for r in siem.diagnosed(graph, uri))
+                ids.update([rid] if gap is None else [])  # a gap counts for nothing
         if gap is None:
             urns |= covered
         elif covered & stores or audit.arm_type(graph, d) in AUDIT_CATEGORIES:
@@ -306,6 +306,8 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
     out += unlogged_graphql(graph)  # AppSync request logs (round 31)
     out += unlogged_event_apis(graph)  # AppSync Event API logs (round 33)
     out += siem.sql_audit_unsent(graph, graph.by_type(*SQL_AUDITING))  # round 28
+    out += data_collection.unsent_collections(graph)  # machines' logs through collection rules (round 89)
+    out += data_collection.dropping_transforms(graph)  # ... and transformations that may drop them
     out += eks_unlogged(graph)  # EKS control-plane audit and sign-in logs (round 23)
     out += mq_sign_in.unaudited(graph)  # ActiveMQ audit logs (round 42)
     out += org_delegates.foreign_delegates(graph)  # delegated administrators (round 46)

@@ -210,6 +210,7 @@ def ca_problem(
         return "includes no users, groups or roles"
     if "All" not in (users.get("includedUsers") or []):
         named = {str(v).lower() for k in ("includedUsers", "includedGroups") for v in users.get(k) or []}
+        named |= _fed_in(graph, p)  # round 89: groups and users of the stack it is fed from
         if missing := sorted(admins - named):
             return (
                 f"does not include {missing}, who hold Azure roles in this stack (include All users or them)"
@@ -231,6 +232,8 @@ def ca_problem(
     if users.get("excludedRoles"):
         return f"excludes the directory roles {users.get('excludedRoles')}: holders sign in without MFA"
     excluded = {str(v) for k in ("excludedUsers", "excludedGroups") for v in (users.get(k) or [])}
+    if any(is_unknown(v) for v in excluded):  # round 89: fed from the stack, it may be anyone included
+        return "excludes objects whose ids are unknown at preview: administrators among them need no MFA"
     if keywords := sorted(v for v in excluded if not _GUID.match(v) and not is_unknown(v)):
         return (
             f"excludes {keywords}, a class of users rather than principals (e.g. every guest): "
@@ -242,6 +245,13 @@ def ca_problem(
             "sign in without MFA"
         )
     return None
+
+
+def _fed_in(graph: StackGraph | None, p: ResourceView) -> set[str]:
+    """The keys (`object_key`'s: object id, else URN) of the stack's objects a policy's conditions are fed
+    from: the people it includes by an output of them."""
+    deps = graph.dependency_of(p, "conditions") if graph is not None else []
+    return {k for d in deps for k in (d.urn, str(d.input("objectId") or "").lower()) if k}
 
 
 # Built-in authentication strengths (Entra): multifactor, passwordless MFA, phishing-resistant MFA.

@@ -10,8 +10,10 @@ do keys whose attributes the preview cannot read (closed world)."""
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatchcase
 
-from policies.core.view import StackGraph, is_unknown
+from policies.core.iam.statements import as_list, conditions, principals, statement_actions
+from policies.core.view import StackGraph, is_unknown, json_document
 
 ABAC = "aws:ssoadmin/instanceAccessControlAttributes:InstanceAccessControlAttributes"
 CONTROLS = frozenset({ABAC})  # read by disallow-direct-user-grants (user_grants._tagged_user)
@@ -56,3 +58,58 @@ def _attribute(a: object) -> tuple[str | None, list[str]]:
     if not values or any(not isinstance(s, str) or is_unknown(s) for s in sources):
         return None, []
     return a["key"].lower(), sources
+
+
+ROLE = "aws:iam/role:Role"
+TAG_SESSION = "sts:tagsession"
+ANY_KEY = "*"
+
+
+def idp_keys(graph: StackGraph) -> frozenset[str]:
+    """Round 89: the (lower-case) session tag keys an external identity provider may set (`ANY_KEY`: any).
+    A role whose trust lets a SAML or OIDC federation call `sts:TagSession` takes the tags the assertion or
+    token carries ("PrincipalTag" attributes), whose values the IdP maps from its users' attributes, which
+    the program does not show: unless a `ForAllValues` condition on `aws:TagKeys` lists the keys, any key may
+    carry one person's name. Indexed once per stack."""
+
+    def build() -> frozenset[str]:
+        out: set[str] = set()
+        for r in graph.by_type(ROLE):
+            doc, problem = json_document(r.input("assumeRolePolicy"))
+            if problem is not None or not isinstance(doc, dict):
+                out.add(ANY_KEY)  # a trust the preview cannot read may federate anyone
+                continue
+            for s in as_list(doc.get("Statement")):
+                if isinstance(s, dict) and _federated_tagging(s):
+                    out |= _allowed_keys(s)
+        return frozenset(out)
+
+    return graph.once("iam07-idp-session-tags", build)
+
+
+def _federated_tagging(s: dict) -> bool:
+    fed = principals(s).get("Federated", [])
+    return s.get("Effect") == "Allow" and bool(fed) and TAG_SESSION in statement_actions(s)
+
+
+def _allowed_keys(s: dict) -> set[str]:
+    """The keys a trust statement's `ForAllValues:StringEquals|StringLike aws:TagKeys` admits (`*`: any)."""
+    for op, block in conditions(s).items():
+        if op.lower() in ("forallvalues:stringequals", "forallvalues:stringlike") and "aws:tagkeys" in block:
+            return set(block["aws:tagkeys"])
+    return {ANY_KEY}
+
+
+def idp_source(key: str, values: list[str], graph: StackGraph) -> str | None:
+    """Why `aws:PrincipalTag/<key>` with literal `values` may name one person through an IdP's session tag."""
+    keys = idp_keys(graph)
+    if not keys or all("${" in v or not v.strip("*") for v in values):
+        return None
+    if key in keys or ANY_KEY in keys or any(fnmatchcase(key, k) for k in keys):
+        return (
+            "a session tag an external identity provider passes (sts:TagSession on a SAML or OIDC trust) "
+            "from attributes the program does not show; list the shared keys in the trust's "
+            "`ForAllValues:StringEquals aws:TagKeys` (and not this one), or set the key in Identity Center "
+            "from a shared attribute"
+        )
+    return None

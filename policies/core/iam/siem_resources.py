@@ -1,4 +1,5 @@
-"""Round 88: the resources of an Allow granting SIEM logging are read (round 86's and 87's lead).
+"""Round 88: the resources of an Allow granting SIEM logging are read (round 86's and 87's lead); round 89
+releases Firehose streams as topics (a stream named by ARN or name, or reading from a source, feeds).
 
 Two things change, both for AWS principals (`AwsPrincipal.functions()`):
 - An Allow whose every resource is the exact ARN of an SNS topic the stack creates and that feeds nothing of
@@ -34,11 +35,18 @@ _MAIL = frozenset({"email", "email-json", "sms"})  # deliver to a person; any ot
 _DOCUMENTS = ("aws:iam/", "aws:ssoadmin/")  # grant rights on the topic; they feed nothing into it
 _ARN_IN_TEXT = re.compile(r"arn:aws[\w-]*:sns:[\w-]*:\d*:[\w.-]+")  # a topic's ARN inside a value
 _TOPIC_ARN = re.compile(r"^arn:aws:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256}(?:\.fifo)?)$")
+# Round 89: Firehose streams are released as topics are (round 88's lead); a stream is named by its ARN or
+# by its name alone (MSK broker logs, IoT rules, WAF's `aws-waf-logs-` streams name it so).
+FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+_STREAM_ARN = re.compile(r"^arn:aws:firehose:([a-z0-9-]+):(\d{12}):deliverystream/([A-Za-z0-9_.-]{1,64})$")
+_STREAM_IN_TEXT = re.compile(r"arn:aws[\w-]*:firehose:[\w-]*:\d*:deliverystream/[\w.-]+")
+# a stream reading from a Kinesis stream or an MSK topic carries what feeds them, which it does not name
+_SOURCES = ("kinesisSourceConfiguration", "mskSourceConfiguration", "databaseSourceConfiguration")
 
 
 def quiet_siem(graph: StackGraph, stmts: list[dict[str, Any]]) -> frozenset[str]:
     """SIEM-logging actions granted only by Allows whose every resource is a quiet topic of the stack."""
-    if not graph.once("siem-topics", lambda: bool(graph.by_type(TOPIC))):  # by_type copies: once per graph
+    if not graph.once("siem-topics", lambda: bool(graph.by_type(TOPIC, FIREHOSE))):  # once per graph
         return frozenset()
     released = [s for s in stmts if _released(graph, s)]
     if not released:
@@ -100,19 +108,21 @@ def _released(graph: StackGraph, s: dict[str, Any]) -> bool:
         and "NotResource" not in s
         and bool(res)
         and all(
-            isinstance(r, str) and (t := _topic(graph, r)) is not None and not _feeds(graph, t) for r in res
+            isinstance(r, str) and (t := _own(graph, r)) is not None and not _feeds(graph, t) for r in res
         )
     )
 
 
-def _topic(graph: StackGraph, arn: str) -> ResourceView | None:
-    """The stack's topic this exact ARN is (name, account and region), or None."""
-    m = _TOPIC_ARN.match(arn)
+def _own(graph: StackGraph, arn: str) -> ResourceView | None:
+    """The stack's topic or Firehose stream this exact ARN is (name, account and region), or None."""
+    kind, m = TOPIC, _TOPIC_ARN.match(arn)
+    if m is None:
+        kind, m = FIREHOSE, _STREAM_ARN.match(arn)
     if m is None:
         return None
     region, account, name = m.groups()
     for t in graph.named(name):
-        same = t.type == TOPIC and t.input("name") == name and _region(t) == region
+        same = t.type == kind and t.input("name") == name and _region(t) == region
         if same and aws_account(t.provider)[0] == account:
             return t
     return None
@@ -123,11 +133,15 @@ def _feeds(graph: StackGraph, topic: ResourceView) -> bool:
 
 
 def _compute_feeds(graph: StackGraph, topic: ResourceView) -> bool:
-    name = topic.input("name")
-    arn = f"arn:aws:sns:{_region(topic)}:{aws_account(topic.provider)[0]}:{name}"
-    if topic.input("policy") is not None and _publishers(topic.input("policy")):
-        return True
+    name, where = topic.input("name"), f"{_region(topic)}:{aws_account(topic.provider)[0]}"
+    arn = f"arn:aws:sns:{where}:{name}"
     idx: _Index = graph.once("siem-topic-index", lambda: _Index(graph))
+    if topic.type == FIREHOSE:
+        arn = f"arn:aws:firehose:{where}:deliverystream/{name}"
+        if any(topic.input(k) is not None for k in _SOURCES) or _delivers_on(graph, idx, topic):
+            return True
+    elif topic.input("policy") is not None and _publishers(topic.input("policy")):
+        return True
     for r in {id(r): r for k in (topic.urn, name, arn) for r in idx.by_key.get(k, ())}.values():
         if r is topic or (r.type == TOPIC_POLICY and not _publishers(r.input("policy"))):
             continue
@@ -137,13 +151,46 @@ def _compute_feeds(graph: StackGraph, topic: ResourceView) -> bool:
     return False
 
 
+_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+# a bucket's own settings, which read nothing out of it (anything else naming it may: notifications, policies,
+# replication, inventory, Security Lake sources)
+_OWN_SETTINGS = tuple(
+    f"aws:s3/bucket{k}"
+    for k in ("ServerSideEncryptionConfiguration", "PublicAccessBlock", "Versioning", "OwnershipControls",
+              "ObjectLockConfiguration", "LifecycleConfiguration")
+)
+
+
+def _bucket_arn(stream: ResourceView) -> str | None:
+    cfg = stream.input("extendedS3Configuration") or stream.input("s3Configuration")
+    arn = cfg.get("bucketArn") if isinstance(cfg, dict) else None
+    return arn if isinstance(arn, str) and arn.startswith("arn:aws:s3:::") else None
+
+
+def _delivers_on(graph: StackGraph, idx: _Index, stream: ResourceView) -> bool:
+    """Round 89 (r89p-22, -23): a stream feeds the SIEM by where it delivers, too: anything but a bucket the
+    stack creates (Splunk, an HTTP endpoint, OpenSearch, …), or a bucket something other than its own
+    settings names (a notification to the SIEM's collector, a policy, replication)."""
+    if stream.input("destination") not in ("extended_s3", "s3") or (arn := _bucket_arn(stream)) is None:
+        return True
+    name = arn.split(":::", 1)[1]
+    buckets = [b for b in graph.named(name) if b.type in _BUCKETS and b.input("bucket") == name]
+    keys = {name, arn, *(b.urn for b in buckets)}
+    others = {id(r): r for k in keys for r in idx.by_key.get(k, ())}.values()
+    return not buckets or any(
+        r is not stream and r not in buckets and not r.type.startswith(_OWN_SETTINGS) for r in others
+    )
+
+
 class _Index:
     """Who names each topic (fed from it, its name as a value, its ARN inside a value) and the subscriptions
     by address; built once per graph, when a statement first names a topic of the stack (one pass over the
     inputs: a scan per topic was quadratic on a generated state)."""
 
     def __init__(self, graph: StackGraph):
-        names = {n for t in graph.by_type(TOPIC) if isinstance(n := t.input("name"), str)}
+        streams = graph.by_type(FIREHOSE)
+        names = {n for t in graph.by_type(TOPIC, FIREHOSE) if isinstance(n := t.input("name"), str)}
+        names |= {a.split(":::", 1)[1] for f in streams if (a := _bucket_arn(f))}  # where streams deliver
         self.by_key: dict[str, list[ResourceView]] = {}
         for r in graph.resources:
             if r.type.startswith(_DOCUMENTS):
@@ -153,7 +200,9 @@ class _Index:
                 if v in names:
                     keys.add(v)
                 if "arn:" in v:
-                    keys.update(_ARN_IN_TEXT.findall(v))
+                    keys.update(_ARN_IN_TEXT.findall(v), _STREAM_IN_TEXT.findall(v))
+                    if v.startswith("arn:aws:s3:::") and (b := v[13:].split("/", 1)[0]) in names:
+                        keys.add(b)
             for k in keys:
                 self.by_key.setdefault(k, []).append(r)
         self.by_endpoint: dict[str, list[ResourceView]] = {}

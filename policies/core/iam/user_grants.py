@@ -125,6 +125,8 @@ def _tagged_user(stmt: dict[str, Any], graph: StackGraph) -> str | None:
                 return f"`{key}` {', '.join(values)}, a tag a user of the stack carries"
             if source := _session_source(key[len(_TAG_KEY):], values, graph):
                 return f"`{key}` {', '.join(values)}, a session tag Identity Center sets from {source}"
+            if source := session_tags.idp_source(key[len(_TAG_KEY):], values, graph):  # round 89
+                return f"`{key}` {', '.join(values)}, {source}"
     return None
 
 

@@ -1,0 +1,201 @@
+"""Where Azure Monitor sends what it collects (round 89): data collection rules and the other destinations
+of a diagnostic setting.
+
+- A data collection rule's destinations must be stores of the stack, named by their id as ARM names them
+  (`azure_uris`: a workspace of the same name in another subscription is another party's, r89p-04), or fed
+  from one (disallow-public-data-access, as since round 9).
+- A machine's data collection rule association must send its logs to the SIEM: the rule it names must be the
+  stack's, and some data flow must carry a log stream (anything but the metrics and performance counters) to
+  a Log Analytics workspace of the stack that Sentinel is onboarded on (require-siem-logging).
+  A rule whose only destination is Azure Monitor Metrics collects the Syslog and security events and keeps
+  none (r89p-05).
+- A diagnostic setting may send to an event hub or a partner solution beside the workspace: each destination
+  it names must be the stack's (an event hub namespace of the stack, its authorization rule; a partner is
+  always another party), else every logged read and write leaves the stack (disallow-public-data-access,
+  r89p-13).
+- A transformation (`transformKql`) on a log stream, of an agent's rule or of a workspace's own rule
+  (WorkspaceTransforms, the workspace's `defaultDataCollectionRuleResourceId`), may drop any row before the
+  SIEM keeps it (r89p-18, -19): only the identity (`source`) passes (require-siem-logging)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from policies.core.azure_uris import named_by
+from policies.core.pia_siem import siem_workspaces
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+WORKSPACE = "azure-native:operationalinsights:Workspace"
+STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+EVENT_HUB = "azure-native:eventhub:EventHub"
+NAMESPACE = "azure-native:eventhub:Namespace"
+RULES = ("azure-native:monitor:DataCollectionRule", "azure-native:insights:DataCollectionRule")
+ASSOCIATIONS = (
+    "azure-native:monitor:DataCollectionRuleAssociation",
+    "azure-native:insights:DataCollectionRuleAssociation",
+)
+_DESTINATIONS = {
+    "logAnalytics": ("workspaceResourceId", (WORKSPACE,)),
+    "storageAccounts": ("storageAccountResourceId", (STORAGE_ACCOUNT,)),
+    "storageBlobsDirect": ("storageAccountResourceId", (STORAGE_ACCOUNT,)),
+    "storageTablesDirect": ("storageAccountResourceId", (STORAGE_ACCOUNT,)),
+    "eventHubs": ("eventHubResourceId", (EVENT_HUB,)),
+    "eventHubsDirect": ("eventHubResourceId", (EVENT_HUB,)),
+}
+_NOT_LOGS = frozenset({"microsoft-insightsmetrics", "microsoft-perf"})  # metrics and performance counters
+
+
+def _items(r: ResourceView) -> list[tuple[str, dict[str, Any] | None]]:
+    dest = r.get("destinations")
+    return [
+        (kind, item if isinstance(item, dict) else None)
+        for kind, items in (dest if isinstance(dest, dict) else {}).items()
+        for item in (items if isinstance(items, list) else [items])
+    ]
+
+
+def _ours(graph: StackGraph, r: ResourceView, kind: str, item: dict[str, Any] | None) -> bool | None:
+    """Whether a destination is a store of the stack: True, False, or None when it cannot be read."""
+    fld, types = _DESTINATIONS.get(kind, ("?", ()))
+    target = item.get(fld) if item is not None else None
+    if is_unknown(target):  # an id computed from a store of the stack
+        return True if {d.type for d in graph.dependency_of(r, "destinations")} & set(types) else None
+    return bool(types) and isinstance(target, str) and bool(named_by(graph, target, types))
+
+
+def data_collection_rule(r: ResourceView, graph: StackGraph) -> list[str]:
+    """The machines' logs go to the rule's destinations: each must be a store of this stack (Azure Monitor
+    metrics stay in the platform)."""
+    if is_unknown(r.get("destinations")):
+        return [unknown_message("destinations", "where the collected logs go")]
+    out = []
+    for kind, item in _items(r):
+        if kind == "azureMonitorMetrics":
+            continue
+        ours = _ours(graph, r, kind, item)
+        if ours is None:
+            out.append(unknown_message(f"destinations.{kind}", "where the collected logs go"))
+        elif not ours:
+            target = item.get(_DESTINATIONS.get(kind, ("?",))[0]) if item else None
+            out.append(
+                f"destination {kind} {target!r} is no store of this stack (its id names none: type, "
+                "subscription, resource group and name): the logs leave it unjudged"
+            )
+    return out
+
+
+def _to_siem(graph: StackGraph, rule: ResourceView) -> bool:
+    """Some data flow carries a log stream to a Log Analytics destination that is a workspace of the stack."""
+    siem = {
+        str(item.get("name"))
+        for kind, item in _items(rule)
+        if kind == "logAnalytics" and item is not None and _sentinel_workspace(graph, rule, item)
+    }
+    flows = rule.get("dataFlows")
+    return isinstance(flows, list) and any(
+        isinstance(f, dict)
+        and siem & {str(d) for d in f.get("destinations") or []}
+        and _log_streams(f)
+        and _identity(f.get("transformKql"))
+        for f in flows
+    )
+
+
+def _log_streams(flow: dict[str, Any]) -> set[str]:
+    """The streams of a flow that carry logs (a workspace table's `Microsoft-Table-<table>` too)."""
+    streams = {str(s).lower() for s in flow.get("streams") or []}
+    return {s for s in streams - _NOT_LOGS if s.removeprefix("microsoft-table-") not in _NOT_TABLES}
+
+
+_NOT_TABLES = frozenset({"perf", "insightsmetrics"})
+
+
+def _sentinel_workspace(graph: StackGraph, rule: ResourceView, item: dict[str, Any]) -> bool:
+    """A Log Analytics destination that is a workspace Sentinel is onboarded on (`siem_workspaces`)."""
+    target, siem = item.get("workspaceResourceId"), siem_workspaces(graph)
+    if is_unknown(target):
+        return any(d.urn in siem for d in graph.dependency_of(rule, "destinations"))
+    return isinstance(target, str) and any(w.urn in siem for w in named_by(graph, target, (WORKSPACE,)))
+
+
+def _identity(kql: object) -> bool:
+    """No transformation, or the identity one (`source`, as the portal writes it): every row arrives."""
+    return kql is None or (isinstance(kql, str) and " ".join(kql.split()).lower() == "source")
+
+
+def dropping_transforms(graph: StackGraph) -> list[tuple[str, str]]:
+    """Rules of the stack whose data flows transform log streams at ingestion (an agent's rule, or a
+    workspace's transformation rule, kind WorkspaceTransforms): KQL may drop any row the SIEM must keep, and
+    the gate does not judge KQL; a workspace's default rule that is no rule of the stack cannot be read."""
+    out = []
+    for r in graph.by_type(*RULES):
+        flows = r.get("dataFlows")
+        for f in flows if isinstance(flows, list) else []:
+            if isinstance(f, dict) and _log_streams(f) and not _identity(f.get("transformKql")):
+                out.append((r.urn, f"the data flow of {sorted(_log_streams(f))} transforms them at ingestion "
+                            f"({f.get('transformKql')!r}): a query may drop the rows the SIEM must keep and "
+                            "cannot be judged here; send log streams untransformed (transformKql `source`)"))
+    for w in graph.by_type(WORKSPACE):
+        rid = w.input("defaultDataCollectionRuleResourceId")
+        if rid is None or graph.dependency_of(w, "defaultDataCollectionRuleResourceId"):
+            continue
+        if not isinstance(rid, str) or not named_by(graph, rid, RULES):
+            out.append((w.urn, f"the workspace's transformation rule {rid!r} is no rule of this stack: what "
+                        "it drops of the SIEM's tables cannot be judged; feed it from a rule of this stack"))
+    return out
+
+
+def unsent_collections(graph: StackGraph) -> list[tuple[str, str]]:
+    """Associations whose data collection rule sends the machine's logs to no workspace of the stack."""
+    out = []
+    for a in graph.by_type(*ASSOCIATIONS):
+        rid = a.input("dataCollectionRuleId")
+        if rid is None and a.input("dataCollectionEndpointId") is not None:
+            continue  # an endpoint association: where the logs go is its rule association's
+        rules = [d for d in graph.dependency_of(a, "dataCollectionRuleId") if d.type in RULES]
+        rules = rules or (named_by(graph, rid, RULES) if isinstance(rid, str) else [])
+        if not rules:
+            out.append((a.urn, unknown_message("dataCollectionRuleId", "where the machine's logs go")
+                        if is_unknown(rid) else
+                        f"the data collection rule {rid!r} is not one of this stack: where the machine's "
+                        "logs go is not judged; feed dataCollectionRuleId from a rule of this stack"))
+        elif not any(_to_siem(graph, r) for r in rules):
+            out.append(
+                (
+                    a.urn,
+                    f"the data collection rule {rules[0].name} sends no log stream (Syslog, security or "
+                    "Windows events) to a workspace of this stack: the machine's sign-ins and commands reach "
+                    "no SIEM; add a data flow of them to the SIEM workspace",
+                )
+            )
+    return out
+
+
+_AUTH_RULE = re.compile(r"/authorizationRules/", re.IGNORECASE)  # a namespace's rule: the namespace's
+_SETTING_DESTINATIONS = {"workspaceId": (WORKSPACE,), "storageAccountId": (STORAGE_ACCOUNT,)}
+
+
+def diagnostic_destinations(r: ResourceView, graph: StackGraph) -> list[str]:
+    """Each destination a diagnostic setting names must be the stack's: its workspace or storage account, an
+    event hub namespace of the stack (or its authorization rule); a partner solution never is."""
+    out = []
+    for fld, types in _SETTING_DESTINATIONS.items():
+        value = r.input(fld)
+        if isinstance(value, str) and not is_unknown(value) and value and not (
+            {d.type for d in graph.dependency_of(r, fld)} & set(types) or named_by(graph, value, types)
+        ):
+            out.append(f"`{fld}` ({value!r}) names no {types[0].rsplit(':', 1)[-1]} of this stack: the logs "
+                       "leave it for a store nobody here judges")
+    rule = r.input("eventHubAuthorizationRuleId")
+    if is_unknown(rule) and not graph.dependency_of(r, "eventHubAuthorizationRuleId"):
+        out.append(unknown_message("eventHubAuthorizationRuleId", "where the logs stream to"))
+    elif isinstance(rule, str) and not is_unknown(rule) and rule and not (
+        graph.dependency_of(r, "eventHubAuthorizationRuleId")
+        or named_by(graph, _AUTH_RULE.split(rule.rstrip("/"))[0], (NAMESPACE,))
+    ):
+        out.append(f"`eventHubAuthorizationRuleId` ({rule!r}) is no event hub namespace of this stack: every "
+                   "logged read and write streams to another party")
+    if r.input("marketplacePartnerId"):
+        out.append("`marketplacePartnerId` sends the logs to a partner solution outside the stack")
+    return out
