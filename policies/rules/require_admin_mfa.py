@@ -118,10 +118,12 @@ def _administers_azure(graph: StackGraph, grant) -> bool:
 def _path_admins(graph: StackGraph) -> frozenset[str]:
     """Round 89: the people who hold a function or key use outside Azure roles (a SQL server's Entra
     administrator, a Key Vault access policy, …: `azure_paths.grants`), and those an Azure role reaches as an
-    object of the stack (its object id an output: its URN): the MFA policy must include them too."""
+    object of the stack (its object id an output: its URN): the MFA policy must include them too. Not a
+    deployment identity declared as the database's administrator (CI found dosis-prod's blocked)."""
     roles = (object_key(graph, a, "principalId") for a in graph.by_type(*ROLE_GRANTS)
              if graph.dependency_of(a, "principalId") and principal_of(graph, a)[1] and _privileged(graph, a))
-    paths = (g.key for g in azure_paths.grants(graph) if g.people and (g.functions or g.uses_keys))
+    paths = (g.key for g in azure_paths.grants(graph)
+             if g.people and (g.functions or g.uses_keys) and not azure_paths.declared_application(graph, g))
     return frozenset(k for k in (*roles, *paths) if k)
 
 

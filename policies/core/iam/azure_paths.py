@@ -125,6 +125,19 @@ def grants(graph: StackGraph) -> list[Grant]:
     return out
 
 
+def declared_application(graph: StackGraph, g: Grant) -> bool:
+    """A database server's Entra administrator given as a literal id with `principalType` Application
+    (SQL) or ServicePrincipal (PostgreSQL): the deployment identity, a workload that Conditional Access's
+    user conditions do not reach and no MFA can be asked of (its credentials are judged as a pipeline's).
+    An administrator that is an object of the stack is judged by that object's kind instead."""
+    r = graph.get(g.urn)
+    fld = DB_ADMINS.get(r.type) if r is not None else None
+    if fld is None or graph.dependency_of(r, fld.split(".", 1)[0]):
+        return False
+    kind = r.get(f"{fld.rpartition('.')[0]}.principalType".lstrip("."))
+    return kind in ("Application", "ServicePrincipal")
+
+
 # Round 45: Data Explorer names an application (principalType App) by its client id, which role assignments
 # never use (they name the service principal's object id): the assignment is matched to the stack's service
 # principal for that client id (taken from the same application or service principal, or equal as a literal)

@@ -149,6 +149,18 @@ def test_the_mfa_policy_including_the_access_policy_group_passes():
     assert says(run(MFA, with_(rs, ca)), f"does not include ['{DD}']")
 
 
+def test_the_deployment_application_as_sql_administrator_needs_no_mfa_policy():
+    """Found by CI after the round (dosis-prod blocked): the deployment identity, a literal id declared
+    principalType Application, was required in the administrators' MFA policy, which no workload can meet.
+    Declared a group, or a user of the stack declaring itself an application, it must be included."""
+    rs = case("r89p-59")
+    assert run(MFA, rs) == []
+    sql = next(r for r in rs if r["name"] == "sql")
+    sql["inputs"]["administrators"]["principalType"] = "Group"
+    assert says(run(MFA, with_(rs, sql)), "does not include ['00000000-0000-0000-0000-0000000000ee']")
+    assert says(run(MFA, case("r89p-24")), "does not include")
+
+
 @pytest.mark.parametrize("stem", ["r89p-09", "r89p-10"])
 def test_helpdesk_and_password_administrators_hold_access_rights(stem):
     """Fails before (2574334b): blocked as a role the gate did not know, not as access rights."""
