@@ -34,11 +34,12 @@ def now_ns() -> int:
 
 
 def next_tick_ns() -> int:
-    """A start for `protected_changed`: the coarse clock's next tick. A file made before the call may be
-    stamped at `now_ns()` (same tick) or a little after it (a fine-clock stamp), never at the next tick, so
-    one made just before the recordings is not taken for the program's (CI refused its own stack config)."""
-    first = now_ns()
-    while (tick := now_ns()) <= first:
+    """A start for `protected_changed`: the first coarse-clock time past the fine clock's now. A file made
+    before the call is stamped at most at that now (fine or coarse stamp), never later, so one made just
+    before the recordings is not taken for the program's (CI refused its own stack config); one made after
+    the call is stamped at or after the result (the coarse clock lags the fine one by up to a tick or so)."""
+    fine = time.time_ns()
+    while (tick := now_ns()) <= fine:
         time.sleep(0.0005)
     return tick
 
