@@ -34,13 +34,16 @@ def now_ns() -> int:
 
 
 def next_tick_ns() -> int:
-    """A start for `protected_changed`: the first coarse-clock time past the fine clock's now. A file made
-    before the call is stamped at most at that now (fine or coarse stamp), never later, so one made just
-    before the recordings is not taken for the program's (CI refused its own stack config); one made after
-    the call is stamped at or after the result (the coarse clock lags the fine one by up to a tick or so)."""
-    fine = time.time_ns()
-    while (tick := now_ns()) <= fine:
-        time.sleep(0.0005)
+    """A start for `protected_changed`: the coarse clock's value two ticks on. It lags the real time by
+    less than a tick, so a file made before the call (stamped at most at the real time then) is stamped
+    before it, and one made just before the recordings is not taken for the program's (CI refused its own
+    stack config); one made after is stamped at or after it. Only the coarse clock is read: the fine one
+    may be moved (the suite's own clock travel made a wait for it endless)."""
+    tick = now_ns()
+    for _ in range(2):
+        while (later := now_ns()) <= tick:
+            time.sleep(0.0005)
+        tick = later
     return tick
 
 
