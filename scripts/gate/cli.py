@@ -36,6 +36,16 @@ def _interrupted(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def _unraisable(hook: Any) -> Any:
+    """`sys.unraisablehook` while the handlers are in: the handler's KeyboardInterrupt, raised where Python
+    cannot propagate it (a weakref callback of importlib's module locks: CI, session 43), is not printed
+    as a traceback; the handler already killed the children, so the run still ends as interrupted."""
+    def quiet(unraisable: Any) -> None:
+        if not (_SIGNALLED and issubclass(unraisable.exc_type, KeyboardInterrupt)):
+            hook(unraisable)
+    return quiet
+
+
 def _stopped() -> int:
     """An interrupted run's one line, whatever its unwinding raised: a recording whose zygote the handler
     killed can fail first (CI, session 38: "the recording zygote ended while a worker ran" after SIGTERM)."""
@@ -55,9 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         adopt_orphans()
     previous = {}
     _SIGNALLED.clear()
+    unraisable = sys.unraisablehook
     try:
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, _interrupted)
+        sys.unraisablehook = _unraisable(unraisable)
     except ValueError:    # not the main thread (embedded use): no handlers
         pass
     try:
@@ -72,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             end_adopted()   # and what left its group: adopted by this process (round 28)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        sys.unraisablehook = unraisable
 
 
 def _main(argv: list[str] | None) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import json
 import os
 import sys
 import time
@@ -16,7 +15,7 @@ from typing import Any
 from gate import options, run_seal
 from gate.cli_parser import deadlines_of
 from gate.cli_speed import cache_root, print_timings
-from gate.errors import GateError, UsageError
+from gate.errors import GateError, UsageError, needed
 from gate.report_parts import printable
 
 PROJECT_ROOT = options.PROJECT_ROOT
@@ -55,23 +54,19 @@ def _evaluate(states: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]
 
 def checkov_scans(args: argparse.Namespace, work: Path, check: Any = None) -> Any:
     """checkov's scans of this run (`gate.checkov.pipeline.StackScans`: a stack's starts when it is
-    added, beside the recording or the evaluation); None when gate.checkov is not available.
+    added, beside the recording or the evaluation).
 
     The exported views go to `<run dir>/checkov/<stack>/` (secrets redacted); with `--out DIR` they are
     published to `DIR/checkov/<stack>/` with the stack's state and report, for debugging.
     """
-    try:
-        from gate.checkov import runner as checkov_runner
-        from gate.checkov.pipeline import StackScans
-    except ImportError:
-        _note("checkov scan skipped: gate.checkov is not available (use --no-checkov to silence)")
-        return None
+    checkov_runner = needed("gate.checkov.runner", "checkov")
+    pipeline = needed("gate.checkov.pipeline", "checkov")
     deadline = deadlines_of(args).checkov
     checkov_runner.TIMEOUT = deadline
     settings = args.settings
-    return StackScans(work, deadline, waivers=settings.checkov_waivers, triage=settings.checkov_triage,
-                      hook_dir=Path(settings.source).parent, cache_dir=getattr(args, "cache_root", None),
-                      check=check)
+    return pipeline.StackScans(work, deadline, waivers=settings.checkov_waivers,
+                               triage=settings.checkov_triage, hook_dir=Path(settings.source).parent,
+                               cache_dir=getattr(args, "cache_root", None), check=check)
 
 
 def render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
@@ -97,26 +92,10 @@ def _write_report(reports: list[Any], fmt: str, many: bool, quiet: bool, reports
         from gate.cli_speed import print_json
 
         return print_json(docs, many)
-    try:
-        from gate.report import render
-    except ImportError:
-        render = None
-    if render is not None:
-        # One stack: one document (JSON object, one SARIF run); --all: a list of reports.
-        render(reports if many else reports[0], fmt, sys.stdout, quiet=quiet,
-               reports_dir=options.shown(reports_dir) if reports_dir else "")
-        return
-    if fmt == "json":
-        docs = [r.to_json() for r in reports]
-        print(json.dumps(docs if many else docs[0], indent=1))
-        return
-    if fmt != "text":
-        _note(f"--format {fmt} needs gate.report, which is not available; printing text")
-    for r in reports:
-        state = "BLOCKED" if r.blocked else "ok"
-        print(f"{r.stack}: {r.resources} resources, {len(r.violations)} violations: {state}")
-        for v in r.violations:
-            print(f"  [{v.level}] {v.pack}/{v.policy} {v.urn}: {v.message.splitlines()[-1]}")
+    render = needed("gate.report", f"--format {fmt}").render
+    # One stack: one document (JSON object, one SARIF run); --all: a list of reports.
+    render(reports if many else reports[0], fmt, sys.stdout, quiet=quiet,
+           reports_dir=options.shown(reports_dir) if reports_dir else "")
 
 
 def _out_dir(out: Path | None) -> Path | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class GateError(Exception):
     """Bad input: a program, config, pack or state file the gate cannot use.
@@ -54,3 +56,16 @@ def limit_note() -> str:
         return ""
     return (f" (RLIMIT_NPROC is {soft} here: the run may have reached this limit on processes and threads; "
             "raise it, or run fewer at once)")
+
+
+def needed(module: str, what: str) -> Any:
+    """A part no run does without, imported: failing to is exit 2 naming it, never a run without it (a
+    scan or an evaluation lost is not a clean one; CI, session 43: a C extension's dlopen refused under
+    RLIMIT_AS had skipped checkov's scan with a note)."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise GateError(f"{what}: cannot load {module} ({why}); nothing judged") from None

@@ -10,7 +10,6 @@ every recording did.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from gate import options
 from gate.enrich import finish
 from gate.environ import environ
+from gate.errors import needed
 from gate.model import StackReport
 from gate.stack_graphs import ENV
 
@@ -27,12 +27,7 @@ Policy = tuple[list[Path], dict[str, Any]]
 def pack_report(state: dict[str, Any], stack: str, meta: dict[str, Any], args: Any, policy: Policy,
                 source: str, deadlines: Any = None, jobs: int = 1) -> StackReport:
     """The packs' findings on one recorded graph (`meta`: its project and stack config)."""
-    try:
-        from gate.policyhost import evaluate
-    except ImportError:
-        print("gate: note: policy evaluation skipped: gate.policyhost is not available", file=sys.stderr)
-        resources = sum(1 for r in state["deployment"]["resources"] if r.get("custom"))
-        return StackReport(stack=stack, resources=resources)
+    evaluate = needed("gate.policyhost", f"stack {stack}: the policy packs").evaluate
     extra = {"deadlines": deadlines} if deadlines is not None else {}
     return evaluate(state, stack=stack, project=meta["project"], stack_config=meta["config"],
                     packs=policy[0], pack_config=policy[1], mode=args.policy_mode, source=source,
