@@ -19,7 +19,7 @@ from gate import asof, options
 from gate.cli_parser import build_parser
 from gate.cli_speed import cmd_merge
 from gate.commands import cmd_analyze, cmd_preview, render
-from gate.deadlines import INTERNAL_ERROR
+from gate.deadlines import INTERNAL_ERROR, keep_refusing_hard_exit
 from gate.errors import GateError, UsageError, limit_line, refused_by_limit
 from gate.inherited import owned, unnamed_place
 from gate.report_parts import printable
@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if argv is None:    # the gate's own process (its console script, `python -m gate`), not embedded
         adopt_orphans()
+        keep_refusing_hard_exit()
     previous = {}
     _SIGNALLED.clear()
     unraisable = sys.unraisablehook

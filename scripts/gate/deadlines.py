@@ -125,17 +125,31 @@ def watchdog(seconds: float) -> Iterator[Watchdog | None]:
         signal.signal(_SIGNAL, previous)
 
 
+_KEPT: set[int] = set()   # processes whose refusal outlives the packs' run (keep_refusing_hard_exit)
+
+
+def keep_refusing_hard_exit() -> None:
+    """For the gate's own process (gate.cli): a thread that pack code started can call `os._exit` after the
+    packs ran (CI, session 43: `pack-thread-exit0`'s woke once the evaluation was over and ended the gate
+    with exit 0), so once refused it stays refused there. Embedded use (a test's process) gets it back."""
+    _KEPT.add(os.getpid())
+
+
 @contextmanager
 def no_hard_exit() -> Iterator[None]:
     """`os._exit` from pack code would end the gate with the pack's chosen code (exit 0 = fail open):
-    while packs run in-process it raises SystemExit instead, which the host judges as a failure."""
-    real = os._exit
+    while packs run in-process it raises SystemExit instead, which the host judges as a failure (in a
+    thread, SystemExit ends only that thread). A fork's own `os._exit` (the gate's children) is its own."""
+    real, owner = os._exit, os.getpid()
 
     def refuse(code: int = 0) -> None:
+        if os.getpid() != owner:
+            _hard_exit(code)
         raise SystemExit(f"os._exit({code!r}) called")
 
     os._exit = posix._exit = refuse  # type: ignore[assignment]
     try:
         yield
     finally:
-        os._exit = posix._exit = real  # type: ignore[assignment]
+        if owner not in _KEPT:
+            os._exit = posix._exit = real  # type: ignore[assignment]
