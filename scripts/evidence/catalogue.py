@@ -5,65 +5,16 @@ The evidence tool only needs attribute access, so tests can pass any object with
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 from evidence.errors import EvidenceError
 
 
-@dataclass
-class DerivedControl:
-    """A control known only from the rules that cite it (no catalogue entry to give its legal source)."""
-
-    id: str
-    title: str
-    statement: str = "Not in a controls catalogue: derived from the rules that cite this control id."
-    kind: str = "technical"
-    sources: list[Any] = field(default_factory=list)
-    gdpr: list[str] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
-    components: list[str] = field(default_factory=list)
-    checkov: list[str] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)
-
-
-@dataclass
-class DerivedCatalogue:
-    """Stand-in when policies.catalogue is not installed: one control per control id the rules cite."""
-
-    controls: list[DerivedControl]
-
-    def rules_for(self, control_id: str) -> list[str]:
-        return next((c.rules for c in self.controls if c.id == control_id), [])
-
-
-def derive(rules: dict[str, Any]) -> DerivedCatalogue:
-    """Controls from rule metadata (`Rule.controls`), sorted by id."""
-    by_control: dict[str, list[str]] = {}
-    for rid, rule in sorted(rules.items()):
-        for cid in getattr(rule, "controls", ()) or ():
-            by_control.setdefault(cid, []).append(rid)
-    return DerivedCatalogue(
-        [DerivedControl(id=cid, title=cid, rules=rids) for cid, rids in sorted(by_control.items())]
-    )
-
-
 def load() -> Any:
-    """The project's controls catalogue; a one-line error when it is invalid.
+    """The project's controls catalogue (every control with its legal sources); a one-line error when it is
+    invalid."""
+    from policies.catalogue import load_catalogue
 
-    Without the catalogue module the controls are derived from the rules (with a note on stderr), so an
-    export still shows every rule's verdict; they have no legal sources.
-    """
-    try:
-        from policies.catalogue import load_catalogue
-    except ImportError:
-        print(
-            "evidence: note: policies.catalogue not available; controls derived from rule metadata "
-            "(no legal sources)",
-            file=sys.stderr,
-        )
-        return derive(load_rules())
     try:
         return load_catalogue()
     except Exception as exc:  # the loader validates; any failure is bad input for us
@@ -73,11 +24,9 @@ def load() -> Any:
 
 
 def load_rules() -> dict[str, Any]:
-    """Rule metadata by rule id ({} when the rule library is not available)."""
-    try:
-        from policies.rules import all_rules
-    except ImportError:
-        return {}
+    """Rule metadata by rule id."""
+    from policies.rules import all_rules
+
     try:
         return {r.id: r for r in all_rules()}
     except Exception as exc:

@@ -232,10 +232,8 @@ def judge_record(means: Any, ex: Export) -> MeansResult:
 
 
 def _data_stores() -> frozenset[str]:
-    try:
-        from policies.core.types import DATA_STORES
-    except ImportError:
-        return frozenset({"*"})
+    from policies.core.types import DATA_STORES
+
     return DATA_STORES
 
 

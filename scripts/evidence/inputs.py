@@ -106,12 +106,10 @@ def run_gate(args: list[str], project: Path) -> None:
 
 
 def _sarif(report: StackReport) -> str | None:
-    """The gate's SARIF rendering of a report, when gate.report offers it."""
-    try:
-        from gate.report import render
-    except ImportError:
-        return None
+    """The gate's SARIF rendering of a report."""
     import io
+
+    from gate.report import render
 
     buf = io.StringIO()
     try:

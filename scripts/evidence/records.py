@@ -137,11 +137,9 @@ def _pia_shape(path: Path, as_of: dt.date) -> None:
     statement the rules cannot read (an entry's misspelt field, a value of the wrong kind, a date in the
     future: policies.core.pia_attestations, round 43) is bad input, as the packs refuse it
     (policies.core.record_shapes, round 15); what it says is graded below."""
-    try:
-        from policies.core.pia_attestations import PiaRecordError, validate_file
-        from policies.core.record_shapes import PIA, RecordShapeError, check_file
-    except ImportError:   # the export without the packs beside it: graded as before
-        return
+    from policies.core.pia_attestations import PiaRecordError, validate_file
+    from policies.core.record_shapes import PIA, RecordShapeError, check_file
+
     shown = f"stacks/records/pia/{path.name}"
     try:
         check_file(path, PIA)

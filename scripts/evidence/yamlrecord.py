@@ -26,10 +26,8 @@ def _plain(value: Any) -> Any:
 def safe_load(text: str) -> Any:
     """The records' YAML reader (policies.core.yaml_text: a key given twice, an impossible date are YAML
     errors with their line, round 15)."""
-    try:
-        from policies.core.yaml_text import safe_load as strict
-    except ImportError:   # the export without the packs beside it
-        return yaml.safe_load(text)
+    from policies.core.yaml_text import safe_load as strict
+
     return strict(text)
 
 
