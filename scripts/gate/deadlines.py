@@ -135,21 +135,25 @@ def keep_refusing_hard_exit() -> None:
     _KEPT.add(os.getpid())
 
 
+def _refusal(owner: int | None) -> Any:
+    """An `os._exit` that raises SystemExit instead: in every process (`owner` None: while packs run, the
+    evaluation's forked workers included), or only in `owner` (a fork the gate makes later exits)."""
+    def refuse(code: int = 0) -> None:
+        if owner is not None and os.getpid() != owner:
+            _hard_exit(code)
+        raise SystemExit(f"os._exit({code!r}) called")
+    return refuse
+
+
 @contextmanager
 def no_hard_exit() -> Iterator[None]:
     """`os._exit` from pack code would end the gate with the pack's chosen code (exit 0 = fail open):
     while packs run in-process it raises SystemExit instead, which the host judges as a failure (in a
-    thread, SystemExit ends only that thread). A fork's own `os._exit` (the gate's children) is its own."""
-    real, owner = os._exit, os.getpid()
-
-    def refuse(code: int = 0) -> None:
-        if os.getpid() != owner:
-            _hard_exit(code)
-        raise SystemExit(f"os._exit({code!r}) called")
-
-    os._exit = posix._exit = refuse  # type: ignore[assignment]
+    thread, SystemExit ends only that thread)."""
+    real = os._exit
+    os._exit = posix._exit = _refusal(None)  # type: ignore[assignment]
     try:
         yield
     finally:
-        if owner not in _KEPT:
-            os._exit = posix._exit = real  # type: ignore[assignment]
+        kept = os.getpid() in _KEPT
+        os._exit = posix._exit = _refusal(os.getpid()) if kept else real  # type: ignore[assignment]
