@@ -22,7 +22,22 @@ from policies.core.code_values import held
 
 # The first argument of a sending call (one level of parentheses inside it, as command_places' SDK clients).
 _ARG = r"\(\s*(?:url\s*=\s*)?([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)"
-_SENDS = re.compile(rf"(?<![\w.])(?:requests|httpx|session|s|client|axios)\s*\.\s*(?:put|post|patch){_ARG}")
+_CLIENTS = "requests|httpx|axios|session"
+_SENDS_BY = r"(?<![\w.])(?:{})\s*\.\s*(?:put|post|patch)" + _ARG
+# A session or client object the code makes (`http = requests.Session()`, `with httpx.Client() as c`)
+_MAKERS = r"(?:requests\.Session|httpx\.(?:Async)?Client|aiohttp\.ClientSession|urllib3\.PoolManager)\s*\("
+_SESSION = re.compile(rf"(?<![\w.])(\w+)\s*=\s*{_MAKERS}|{_MAKERS}[^()\n]*\)\s*as\s+(\w+)")
+# `pool.request("PUT", url, body=…)` (urllib3, httpx, aiohttp): the URL is the second argument
+_REQUEST = re.compile(r"(?i)\.\s*request\(\s*[\"'](?:put|post|patch)[\"']\s*,\s*(?:url\s*=\s*)?"
+                      r"([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)")
+# http.client: the host of a connection a writing `.request` uses
+_CONNECTION = re.compile(rf"HTTPS?Connection{_ARG}")
+_CONNECTION_WRITES = re.compile(r"(?i)\.\s*request\(\s*[\"'](?:put|post|patch)[\"']")
+# What a helper the code defines may read when it runs (its body is searched: a helper decoding the code's
+# own literals passes, one reading a file, the environment, a parameter or the network does not)
+_BODY_READS = re.compile(r"\bopen\(|\.read\w*\(|environ|getenv|get_parameter|get_secret|urlopen|requests\.|"
+                         r"httpx\.|\binput\(|argv|readFileSync|process\.env|subprocess|popen|\bevent\b|boto3|"
+                         r"Client\(|fetch\(")
 _URLLIB = re.compile(rf"(?<![\w])(?:Request|urlopen){_ARG}([^\n]*)")
 _FETCH = re.compile(rf"(?<![\w.])fetch{_ARG}([^\n]*)")
 _URLLIB_WRITES = re.compile(r"(?i)^\s*,[^\n]*?(?:\bdata\s*=|method\s*=\s*[\"'](?:put|post|patch))")
@@ -35,7 +50,7 @@ _PURE = frozenset({"str", "format", "join", "strip", "rstrip", "lstrip", "decode
                    "quote", "urljoin", "urlencode", "f", "bytes", "int", "loads", "dumps", "removesuffix",
                    "removeprefix"})
 _KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "for", "None", "True", "False"})
-_HINTS = ("put(", "post(", "patch(", "Request(", "urlopen(", "fetch(")
+_HINTS = ("put(", "post(", "patch(", "equest(", "urlopen(", "fetch(")  # (`Request(`, `.request(`)
 
 
 def may_send(s: str) -> bool:
@@ -46,7 +61,11 @@ def may_send(s: str) -> bool:
 def code_uploads(s: str) -> list[tuple[str, str, bool]]:
     """(`host`, `$NAME` or `{expression}`, False) of each URL a sending HTTP call takes from the environment
     or from a value read when the code runs."""
-    args = [m.group(1) for m in _SENDS.finditer(s)]
+    names = "|".join(dict.fromkeys([_CLIENTS, *(n for m in _SESSION.finditer(s) for n in m.groups() if n)]))
+    args = [m.group(1) for m in re.finditer(_SENDS_BY.format(names), s)]
+    args += [m.group(1) for m in _REQUEST.finditer(s)]
+    if _CONNECTION_WRITES.search(s):
+        args += [m.group(1) for m in _CONNECTION.finditer(s)]
     args += [m.group(1) for m in _URLLIB.finditer(s) if _URLLIB_WRITES.match(m.group(2))]
     args += [m.group(1) for m in _FETCH.finditer(s) if _FETCH_WRITES.match(m.group(2))]
     out: list[tuple[str, str, bool]] = []
@@ -65,7 +84,11 @@ def _reads(expr: str, s: str, depth: int = 0) -> bool:
     text = re.sub(r"([\"'])(?:(?!\1).)*\1", "''", expr)  # literals hold no call
     for m in _CALL.finditer(text):
         last = m.group(1).rsplit(".", 1)[-1]
-        if last not in _PURE and not re.search(rf"(?m)^\s*(?:def|function|async\s+def)\s+{last}\b", s):
+        if last in _PURE:
+            continue
+        own = re.search(rf"(?m)^([ \t]*)(?:def|function|async\s+def)\s+{last}\b[^\n]*\n((?:\1[ \t]+[^\n]*\n|"
+                        rf"[ \t]*\n)*)", s if s.endswith("\n") else s + "\n")
+        if own is None or _BODY_READS.search(own.group(2)):  # not the code's own, or its body reads
             return True
     names = {n for n in _NAME.findall(text) if n not in _KEYWORDS}
     for n in names:

@@ -28,6 +28,9 @@ SUBSTITUTION = re.compile(r"^(?:\$\(|`|\()")  # `$(cat f)`, backticks, PowerShel
 # pipeline that begins by printing (its inputs are the text's own literals and variables)
 _READ_START = re.compile(r"\$\(\s*|`\s*|\(\s*(?=[A-Za-z])|(?=[A-Z][a-z]+-[A-Z]\w|\[(?:System\.)?IO\.)")
 _PRINTS = re.compile(r"(?:printf|echo|Write-Output)\b")
+# ... unless the pipeline also reads: a nested substitution, an input redirection, a file argument (a path not
+# after `>`: `2>/dev/null` writes)
+_PIPE_READS = re.compile(r"\$\(|`|(?<!<)<(?!<<)|(?<![>\w./-])(?:/|\./|~/)[\w.-]")
 SHELL_SET = frozenset({"HOME", "PWD", "OLDPWD", "TMPDIR", "TMP", "TEMP", "USER", "PATH"})
 # (round 88: `Start-BitsTransfer`, `sftp`, `lftp`; a quoted word is read whole, `;` and all: `lftp -e 'put f;
 # bye' "$URL"`)
@@ -93,8 +96,8 @@ def held_target(word: str, s: str) -> tuple[str, str, bool] | None:
     if not name or name in SHELL_SET:
         return None
     rhs = [a.group(1) if a.group(1) is not None else a.group(2) for a in re.finditer(
-        rf"(?:^|[\s;&(])(?:export\s+|local\s+|readonly\s+)?{name}=(.{{0,60}})|"
-        rf"(?i:\${name}\s*=(?!=)\s*(.{{0,60}}))", s)]
+        rf"(?:^|[\s;&(])(?:export\s+|local\s+|readonly\s+)?{name}=(.{{0,300}})|"
+        rf"(?i:\${name}\s*=(?!=)\s*(.{{0,300}}))", s)]
     if not rhs:
         return ("host", f"${name}", False)
     read = next((r for v in rhs if (r := run_time_read(v))), None)  # round 88: `DEST=$(cat /mnt/cfg/dest)`
@@ -108,9 +111,22 @@ def run_time_read(rhs: str) -> str | None:
     printing the text's own values (round 83's `$(printf %s "$CFG" | … | base64 -d)`)."""
     v = rhs.strip().lstrip("\"'")
     m = _READ_START.match(v)
-    if not m or _PRINTS.match(v[m.end():]):
+    if not m:
+        return None
+    body = _enclosed(v[m.end():]) if v[:2] == "$(" else v[m.end():]
+    if _PRINTS.match(body) and not _PIPE_READS.search(body):
         return None
     return re.match(r"[^;&|\n]*?\)|[^;&|\n]*", v).group(0).strip()  # (to its `)` or the statement's end)
+
+
+def _enclosed(text: str) -> str:
+    """A command substitution's text, to its closing parenthesis (nested ones counted)."""
+    depth = 0
+    for i, c in enumerate(text):
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            return text[:i]
+    return text
 
 
 def _destinations(family: str, words: list[str]) -> list[str]:

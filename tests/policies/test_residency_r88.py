@@ -52,6 +52,10 @@ def test_destination_assigned_from_a_run_time_read_blocks():
                     + HELD_URL_NOTE]
     assert _found(f"DEST=\"$(aws ssm get-parameter --name /x --query Parameter.Value)\"; {upload}")
     assert _found("$dest = Get-Content /mnt/cfg/dest; Invoke-WebRequest -Method Put -InFile d -Uri $dest")
+    for probe in ("DEST=$(echo \"$(cat /mnt/cfg/dest)\")", "DEST=$(printf '' | cat - /mnt/cfg/dest)",
+                  "DEST=$(printf %s \"$CFG\" | jq -r .u < /mnt/cfg/c.json)"):  # r88-17, r88-18: probes
+        assert _found(f"{probe} && {upload}"), probe
+    assert _found(f"DEST=$(printf %s \"$CFG\" | base64 -d 2>/dev/null) && {upload}") == []  # good/r88-08
     header = f"TOKEN=$(cat /run/secrets/t); curl -H \"Authorization: Bearer $TOKEN\" -T d {OWN_URL}"
     assert _found(header) == []  # a variable read at run time that is no destination
 
@@ -79,6 +83,25 @@ def test_generic_http_libraries_in_code_send_where_their_url_says():
     assert _found(urllib) == [("host", "$U")]
     assert _found("r = urllib.request.urlopen(urllib.request.Request(os.environ['U']))") == []  # a GET
     assert _found("await fetch(process.env.U, { method: 'PUT', body })") == [("host", "$U")]
+
+
+def test_sessions_pools_connections_and_helpers_are_read():
+    """r88-19..22 (probes), good/r88-07: a session or pool the code makes, `.request("PUT", url)`, an
+    http.client connection's host, and a helper of the code that reads a file when it runs."""
+    session = "http = requests.Session()\nhttp.post(event['callback'], json=b)\n"
+    assert _found(session) == [("host", "{event['callback']}")]
+    assert _found("with httpx.Client() as c:\n    c.put(os.environ['U'], content=b)\n") == [("host", "$U")]
+    assert _found("queue.put(item)\nitems.post(x)\n") == []  # no HTTP client: not read
+    assert _found("pool = urllib3.PoolManager()\npool.request('PUT', os.environ['U'], body=b)\n") == [
+        ("host", "$U")]
+    conn = "conn = http.client.HTTPSConnection(os.environ['H'])\nconn.request('PUT', '/in/x', body)\n"
+    assert _found(conn) == [("host", "$H")]
+    assert _found(conn.replace("'PUT'", "'GET'")) == []  # a read
+    helper = ("def _dest():\n    with open('/opt/d') as f:\n        return f.read()\n\n"
+              "requests.put(_dest(), data=b)\n")
+    assert _found(helper) == [("host", "{_dest()}")]
+    pure = "_T = 'x'\ndef _dest():\n    return _T.upper()\n\nrequests.put(_dest(), data=b)\n"
+    assert _found(pure) == []
 
 
 def test_more_upload_tools_are_read():
