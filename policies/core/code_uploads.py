@@ -38,10 +38,15 @@ _CONNECTION_WRITES = re.compile(r"(?i)\.\s*request\(\s*[\"'](?:put|post|patch)[\
 _BODY_READS = re.compile(r"\bopen\(|\.read\w*\(|environ|getenv|get_parameter|get_secret|urlopen|requests\.|"
                          r"httpx\.|\binput\(|argv|readFileSync|process\.env|subprocess|popen|\bevent\b|boto3|"
                          r"Client\(|fetch\(")
-_URLLIB = re.compile(rf"(?<![\w])(?:Request|urlopen){_ARG}([^\n]*)")
-_FETCH = re.compile(rf"(?<![\w.])fetch{_ARG}([^\n]*)")
-_URLLIB_WRITES = re.compile(r"(?i)^\s*,[^\n]*?(?:\bdata\s*=|method\s*=\s*[\"'](?:put|post|patch))")
-_FETCH_WRITES = re.compile(r"(?i)^\s*,\s*\{[^}\n]*method\s*:\s*[\"'](?:put|post|patch)")
+# (a call, what the rest of its line holds when it writes): urllib's `Request`/`urlopen` with `data=` or a
+# writing method, `fetch` with a writing method in its options
+_WRITING_CALLS = tuple((re.compile(call + _ARG + r"([^\n]*)"), re.compile(r"(?i)^\s*,\s*" + writes))
+                       for call, writes in (
+    (r"(?<![\w])(?:Request|urlopen)", r"(?:[^\n]*?(?:\bdata\s*=|method\s*=\s*[\"'](?:put|post|patch))|"
+     r"(?!(?:timeout|context|cafile|capath|cadefault|headers|origin_req_host|unverifiable)\s*=)[\w(\[{\"'])"),
+    # (urllib's second positional argument is the body: `urlopen(url, body)`, `Request(url, body)`)
+    (r"(?<![\w.])fetch", r"\{[^}\n]*method\s*:\s*[\"'](?:put|post|patch)"),
+))
 _CALL = re.compile(r"([A-Za-z_][\w.]*)\s*\(")
 _NAME = re.compile(r"(?<![\w.\"'])([A-Za-z_]\w*)(?![\w\"'(])")
 # Calls over the code's own values (string and encoding helpers): they read nothing from outside.
@@ -66,8 +71,8 @@ def code_uploads(s: str) -> list[tuple[str, str, bool]]:
     args += [m.group(1) for m in _REQUEST.finditer(s)]
     if _CONNECTION_WRITES.search(s):
         args += [m.group(1) for m in _CONNECTION.finditer(s)]
-    args += [m.group(1) for m in _URLLIB.finditer(s) if _URLLIB_WRITES.match(m.group(2))]
-    args += [m.group(1) for m in _FETCH.finditer(s) if _FETCH_WRITES.match(m.group(2))]
+    args += [m.group(1) for call, writes in _WRITING_CALLS for m in call.finditer(s)
+             if writes.match(m.group(2))]
     out: list[tuple[str, str, bool]] = []
     for arg in dict.fromkeys(a.strip() for a in args):
         for v in held(arg, s):

@@ -7,37 +7,24 @@ code_uploads.py, command_places.py, reference_text.py; corpus: tests/corpus/resi
 
 from __future__ import annotations
 
-from policy_testlib import ALLOWED, OWN, REPLICATION, RESOLVED, codebuild_running, graph, messages, res
+from policy_testlib import ALLOWED, OWN, REPLICATION, codebuild_running, messages, res
+from test_residency_r87 import _blocked, _found, _own
+from test_residency_r87 import _job as _job_env
 
-from policies.core.command_places import HELD_URL_NOTE, command_places
+from policies.core.command_places import HELD_URL_NOTE
 
-JOB = "azure-native:app:Job"
 ACCOUNT = "dosisexportsst"
 OWN_URL = f"https://{ACCOUNT}.blob.core.windows.net/in/d.csv"
 OTHER_URL = "https://partnerexportsus.blob.core.windows.net/in/d.csv"
 
 
 def _acct() -> object:
-    return res("azure-native:storage:StorageAccount", "acct", {
-        "resourceGroupName": "rg-weu", "location": "westeurope", "name": ACCOUNT,
-        "id": f"{OWN}/Microsoft.Storage/storageAccounts/{ACCOUNT}"})
+    return _own("acct", ACCOUNT)
 
 
 def _job(command: list[str] | str, env: dict[str, str] | None = None) -> object:
-    words = ["/bin/sh", "-c", command] if isinstance(command, str) else command
-    container = {"name": "export", "image": "exportpartner.azurecr.io/dossier-export:1.4", "command": words,
-                 **({"env": [{"name": k, "value": v} for k, v in env.items()]} if env else {})}
-    return res(JOB, "job", {"resourceGroupName": "rg-weu", "jobName": "dosis-export",
-                            "location": "westeurope", "template": {"containers": [container]}})
-
-
-def _blocked(job: object, *stack: object) -> list[str]:
-    resolved = messages(RESOLVED, graph(job, *stack), ALLOWED)
-    return messages(REPLICATION, job, ALLOWED) + [m for _, m in resolved]
-
-
-def _found(s: str) -> list[tuple[str, str]]:
-    return [(k, v) for k, v, _ in command_places(s)]
+    """Round 87's Container Apps job, its environment given as a mapping."""
+    return _job_env(command, [{"name": k, "value": v} for k, v in env.items()] if env else None)
 
 
 def test_destination_assigned_from_a_run_time_read_blocks():
@@ -82,6 +69,8 @@ def test_generic_http_libraries_in_code_send_where_their_url_says():
     urllib = "req = urllib.request.Request(os.environ['U'], data=b, method='PUT')"
     assert _found(urllib) == [("host", "$U")]
     assert _found("r = urllib.request.urlopen(urllib.request.Request(os.environ['U']))") == []  # a GET
+    assert _found("urllib.request.urlopen(os.environ['U'], json.dumps(b).encode())") == [("host", "$U")]  # r88-24
+    assert _found("urllib.request.urlopen(os.environ['U'], timeout=5)") == []
     assert _found("await fetch(process.env.U, { method: 'PUT', body })") == [("host", "$U")]
 
 
