@@ -69,7 +69,8 @@ def test_generic_http_libraries_in_code_send_where_their_url_says():
     urllib = "req = urllib.request.Request(os.environ['U'], data=b, method='PUT')"
     assert _found(urllib) == [("host", "$U")]
     assert _found("r = urllib.request.urlopen(urllib.request.Request(os.environ['U']))") == []  # a GET
-    assert _found("urllib.request.urlopen(os.environ['U'], json.dumps(b).encode())") == [("host", "$U")]  # r88-24
+    body = "urllib.request.urlopen(os.environ['U'], json.dumps(b).encode())"  # r88-24
+    assert _found(body) == [("host", "$U")]
     assert _found("urllib.request.urlopen(os.environ['U'], timeout=5)") == []
     assert _found("await fetch(process.env.U, { method: 'PUT', body })") == [("host", "$U")]
 
