@@ -150,10 +150,11 @@ _CLOUD_SUFFIX = re.compile(
     re.I,
 )
 _REGION_HINT = re.compile(r"-(?<=[hltHLT]-)\d")
-# Round 88: the `--region` of an AWS CLI read (`aws ec2 describe-regions --region us-east-1`, `list-…`,
-# `get-…`) places nothing there: the region a read names is no token (its ARNs and hosts still are).
+# Round 88: the `--region` of an AWS CLI listing (`aws ec2 describe-regions --region us-east-1`, `list-…`)
+# places nothing there: its region is no token (its ARNs and hosts still are). A `get-…` may find what a later
+# command sends to (`get-queue-url`, good/r38-11's mutants): its region counts.
 _AWS_READ_REGION = re.compile(
-    r"(\baws\s+[a-z0-9-]+\s+(?:describe|list|get)-[\w-]+[^\n;|&]*?)\s--region(?:\s+|=)[\"']?[a-z0-9-]+[\"']?")
+    r"(\baws\s+[a-z0-9-]+\s+(?:describe|list)-[\w-]+[^\n;|&]*?)\s--region(?:\s+|=)[\"']?[a-z0-9-]+[\"']?")
 
 
 def _service_name(host: str) -> bool:

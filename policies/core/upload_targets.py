@@ -89,7 +89,7 @@ def held_target(word: str, s: str) -> tuple[str, str, bool] | None:
     """The reference a destination word holds whole in a variable or substitution (None: a literal, or a
     variable the text itself assigns: what it computes is read where its literals are written, round 83's
     decoded JWT for one)."""
-    if SUBSTITUTION.match(word):
+    if SUBSTITUTION.match(word) and not (word[:2] == "$(" and _printed(_enclosed(word[2:]))):
         return ("host", f"{{{word if len(word) < 98 else word[:97] + '…'}}}", False)
     m = LEADING_VARIABLE.match(word)
     name = m and (m.group(1) or m.group(2) or m.group(3))
@@ -113,10 +113,15 @@ def run_time_read(rhs: str) -> str | None:
     m = _READ_START.match(v)
     if not m:
         return None
-    body = _enclosed(v[m.end():]) if v[:2] == "$(" else v[m.end():]
-    if _PRINTS.match(body) and not _PIPE_READS.search(body):
+    if _printed(_enclosed(v[m.end():]) if v[:2] == "$(" else v[m.end():]):
         return None
     return re.match(r"[^;&|\n]*?\)|[^;&|\n]*", v).group(0).strip()  # (to its `)` or the statement's end)
+
+
+def _printed(body: str) -> bool:
+    """Whether a substitution prints the text's own values and reads nothing (round 80's `"$(echo $ENDPOINT |
+    base64 -d)"` over a literal the script assigns: its literals are read where they are written)."""
+    return _PRINTS.match(body.lstrip()) is not None and not _PIPE_READS.search(body)
 
 
 def _enclosed(text: str) -> str:

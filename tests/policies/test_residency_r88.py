@@ -43,6 +43,8 @@ def test_destination_assigned_from_a_run_time_read_blocks():
                   "DEST=$(printf %s \"$CFG\" | jq -r .u < /mnt/cfg/c.json)"):  # r88-17, r88-18: probes
         assert _found(f"{probe} && {upload}"), probe
     assert _found(f"DEST=$(printf %s \"$CFG\" | base64 -d 2>/dev/null) && {upload}") == []  # good/r88-08
+    assert _found("curl -T /tmp/x \"$(echo $E | base64 -d)\"") == []  # round 80's: decoded where written
+    assert _found("curl -T /tmp/x \"$(cat /run/dest)\"") == [("host", "{$(cat /run/dest)}")]
     header = f"TOKEN=$(cat /run/secrets/t); curl -H \"Authorization: Bearer $TOKEN\" -T d {OWN_URL}"
     assert _found(header) == []  # a variable read at run time that is no destination
 
@@ -150,5 +152,7 @@ def test_reads_naming_a_region_outside_the_eea_pass():
     assert _blocked(_job("az vm create -n v -g rg -l eastus --image Ubuntu2204"))
     read = codebuild_running("aws ec2 describe-regions --region us-east-1 --output json")
     assert messages(REPLICATION, read, ALLOWED) == []
+    found = codebuild_running("aws sqs get-queue-url --queue-name q --region us-east-1")  # good/r38-11's mutant
+    assert messages(REPLICATION, found, ALLOWED)
     write = codebuild_running("aws ec2 run-instances --region us-east-1 --image-id ami-0abc --count 1")
     assert messages(REPLICATION, write, ALLOWED)
