@@ -152,7 +152,8 @@ def test_reads_naming_a_region_outside_the_eea_pass():
     assert _blocked(_job("az vm create -n v -g rg -l eastus --image Ubuntu2204"))
     read = codebuild_running("aws ec2 describe-regions --region us-east-1 --output json")
     assert messages(REPLICATION, read, ALLOWED) == []
-    found = codebuild_running("aws sqs get-queue-url --queue-name q --region us-east-1")  # good/r38-11's mutant
+    # good/r38-11's mutant: a get- finds what a later command sends to
+    found = codebuild_running("aws sqs get-queue-url --queue-name q --region us-east-1")
     assert messages(REPLICATION, found, ALLOWED)
     write = codebuild_running("aws ec2 run-instances --region us-east-1 --image-id ami-0abc --count 1")
     assert messages(REPLICATION, write, ALLOWED)
