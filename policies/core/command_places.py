@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 
+from policies.core.code_uploads import code_uploads, may_send
 from policies.core.code_values import held
 
 # EXEC_KEYS, env_account and secret_account are imported by references.py from here (one import line)
@@ -63,7 +64,9 @@ RSV = "azure-native:recoveryservices:Vault"
 BACKUP_VAULT = "azure-native:dataprotection:BackupVault"
 BATCH = "azure-native:batch:BatchAccount"
 WORKSPACE = "azure-native:operationalinsights:Workspace"
-NAMED_BY_COMMANDS = frozenset({RSV, BACKUP_VAULT, BATCH, WORKSPACE})  # indexed by name (graph_index.py)
+MANAGED_INSTANCE = "azure-native:sql:ManagedInstance"  # (round 88: its host carries a DNS zone: by name)
+# indexed by name (graph_index.py)
+NAMED_BY_COMMANDS = frozenset({RSV, BACKUP_VAULT, BATCH, WORKSPACE, MANAGED_INSTANCE})
 # How to make what these commands and calls take from elsewhere judgeable (the messages' notes).
 HELD_URL_NOTE = (": a command (azcopy, curl, `aws s3 cp`, `az storage … --blob-url`) or an SDK client "
                  "(`from_connection_string`, `account_url`) takes its destination from a variable nothing "
@@ -98,6 +101,12 @@ _AZ_NAMES = tuple((re.compile(cmd + _CMD), re.compile(rf"\s(?:{opt})(?:\s+|=){AR
     (r"\baz\s+dataprotection\b", "--vault-name|-v", f"named:{BACKUP_VAULT}"),
     (r"\baz\s+batch\b", "--account-name", f"named:{BATCH}"),
     (r"\baz\s+batch\s+account\s+(?!list\b)[\w-]+\b", "--name|-n", f"named:{BATCH}"),
+    # round 88: managed instances (a database copied or moved to one, a failover group's partner)
+    (r"\baz\s+sql\s+(?:midb|instance-failover-group|mi\s+(?:ad-admin|key|tde-key|op))\b",
+     "--mi|--managed-instance|--dest-mi|--partner-mi|--target-managed-instance|--dest-managed-instance",
+     f"named:{MANAGED_INSTANCE}"),
+    (r"\baz\s+sql\s+mi\s+(?:create|update|show|delete|failover|start|stop|link\s+create)\b", "--name|-n",
+     f"named:{MANAGED_INSTANCE}"),
 ))
 # Az PowerShell (parameters of any case, within one statement): storage accounts and SQL servers by name.
 _PS_NAMES = tuple((re.compile(cmd + r"[^\n;|]*"), re.compile(rf"(?i)(?<![\w-])-(?:{opt})(?:\s+|:){ARG}"),
@@ -110,6 +119,8 @@ _PS_NAMES = tuple((re.compile(cmd + r"[^\n;|]*"), re.compile(rf"(?i)(?<![\w-])-(
 ))
 _WORD = r"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s\"';|&)(]+))"
 _AZ_ONE = re.compile(rf"\baz\s+[a-z][\w-]*\b{_CMD}")
+# Round 88: a read (`az vm list-skus -l eastus`, `az account list-locations`) places nothing in its region
+_AZ_READ = re.compile(r"az\s+(?:[a-z][\w-]*\s+){1,3}?(?:list|show)(?:-[\w-]+)?(?=\s|$)")
 _CLI_LOCATION = re.compile(rf"\s(?:--location|-l)(?:\s+|=){_WORD}")
 _REGION_PAIR = re.compile(rf"(?i)(?<![\w-])(?:regionName|locationName)={_WORD}")
 _PS_LOCATION = re.compile(rf"(?i)(?<![\w-])-(?:Location|LocationName)(?:\s+|:){_WORD}")
@@ -134,6 +145,15 @@ _DEPLOYS = re.compile(
 _HTTP_CALL = re.compile(r"(?i)(?<![\w-])(?:curl|wget|http|Invoke-RestMethod|Invoke-WebRequest|irm|iwr)\b"
                         r"[^\n;|&]*")
 _HTTP_WRITE = re.compile(r"(?i)(?:\s(?:-X|--request|-Method|--method)[\s=]*[\"']?|^http\s+)(put|patch)\b")
+# Round 88: a global edge service created by a script (Front Door, CDN, CloudFront, Global Accelerator).
+_EDGES = re.compile(
+    r"\baz\s+(?:afd|cdn|network\s+front-door)\s+(?:[\w-]+\s+)?(?:create|update)\b|"
+    r"\baws\s+(?:cloudfront\s+(?:create|update)-distribution[\w-]*|globalaccelerator\s+create-[\w-]+|"
+    r"s3control\s+create-multi-region-access-point)\b|(?<![\w-])(?:New|Set)-Az(?:FrontDoor|Cdn)\w*\b")
+_EDGES_WHY = ("runs `{}`, which creates or changes a global edge service (Front Door, CDN, CloudFront, "
+              "Global Accelerator) outside the program: it serves and caches data at points of presence "
+              "outside the EEA; declare it in this stack's program instead, where "
+              "disallow-global-edge-services judges it")
 _DEPLOYS_WHY = ("runs `{}`, which creates or changes resources from a template or request the pack does not "
                 "read (it is read when the script runs): where they are and what they copy where cannot be "
                 "judged; declare the resources in this stack's program instead")
@@ -154,6 +174,10 @@ _STORAGE_URL = re.compile(r"\baz\s+storage\b" + _CMD)
 # (destinations only: a source brings data in; `-d` of upload-batch is a container name or a URL)
 _URL_OPTION = re.compile(rf"\s(?:--blob-url|--blob-endpoint|--file-endpoint|--queue-endpoint|"
                          rf"--table-endpoint|--destination|-d)(?:\s+|=){_WORD}")
+_MONITOR = re.compile(r"\baz\s+monitor\b" + _CMD)
+_MONITOR_HELD = re.compile(rf"\s(?:--event-hub-rule|--event-hub-rule-id)(?:\s+|=){_WORD}")
+_AWS_ONE = re.compile(r"\baws\s+[a-z0-9-]+\s+[a-z0-9-]+" + _CMD)
+_AWS_DEST = re.compile(rf"\s(?:--destination[\w-]*|--target-bucket|--s3-destination[\w-]*)(?:\s+|=){_WORD}")
 _VARIABLE = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")
 _REGION_VARIABLE = re.compile(r"\$(?:env:)?\{?[A-Za-z_]\w*\}?", re.I)  # a shell or PowerShell variable
 # Azure SDK clients built from a connection string or URL (Python, JavaScript, .NET): their first argument.
@@ -168,7 +192,7 @@ _SDK = re.compile(
 _JS_OBJECT = re.compile(r"(?:endpoint|connectionString|url)\s*:\s*([^,}\n]+)")
 _ENV_NAME = re.compile(r"^\$(?i:env:)?\{?(\w+)\}?$")
 _UPLOAD_HINT = re.compile(r"(?i)curl|wget|-WebRequest|-RestMethod|\birm\b|\biwr\b|\bs3\s|\bscp\b|rsync|"
-                          r"azcopy")
+                          r"azcopy|ftp\b|BitsTransfer")  # (round 88: sftp, lftp, Start-BitsTransfer)
 _SDK_HINT = re.compile(r"Client\s*(?:\.\s*\w+\s*)?\(")
 
 
@@ -193,12 +217,14 @@ def may_place(s: str) -> bool:
         return False  # a name, id, host or single word: no command line or code (exec-form words are joined)
     return ("az " in s or "azcopy" in s or "-Az" in s or "-az" in s or "management.azure.com" in s
             or _deploy_hint(s) or ("$" in s and _UPLOAD_HINT.search(s) is not None)) or (
-        "Client" in s and _SDK_HINT.search(s) is not None)
+        "Client" in s and _SDK_HINT.search(s) is not None) or may_send(s)
 
 
 def _deploy_hint(s: str) -> bool:
     return ("terraform" in s or "pulumi" in s or " deploy" in s or "cloudformation" in s
-            or "cloudcontrol" in s or "servicecatalog" in s)
+            or "cloudcontrol" in s or "servicecatalog" in s or "cloudfront" in s or "globalaccelerator" in s
+            or "multi-region-access-point" in s
+            or ("aws " in s and ("--destination" in s or "--target-b" in s or "--s3-destination" in s)))
 
 
 def command_places(s: str) -> list[tuple[str, str, bool]]:
@@ -207,9 +233,11 @@ def command_places(s: str) -> list[tuple[str, str, bool]]:
     out: list[tuple[str, str, bool]] = []
     az = "az " in s or "azcopy" in s or "-Az" in s or "-az" in s
     if az:
-        out += _regions(s) + _names(s) + _defaults(s) + _held_urls(s) + _vaults(s)
+        out += _regions(s) + _names(s) + _defaults(s) + _vaults(s)
+    out += _held_urls(s)
     if az or _deploy_hint(s):
         out += [("site", _DEPLOYS_WHY.format(m.group(0)), False) for m in _DEPLOYS.finditer(s)]
+        out += [("site", _EDGES_WHY.format(m.group(0)), False) for m in _EDGES.finditer(s)]
     if "management.azure.com" in s:
         out += [("site", _DEPLOYS_WHY.format(f"{c.group(0).split()[0]} … {w.group(1).upper()} "
                                              "https://management.azure.com/…"), False)
@@ -219,6 +247,8 @@ def command_places(s: str) -> list[tuple[str, str, bool]]:
         out += _sdk(s)
     if "$" in s and _UPLOAD_HINT.search(s):  # curl, wget, web cmdlets, aws s3, scp, rsync
         out += upload_targets(s)
+    if may_send(s):  # round 88: requests, httpx, urllib, fetch, axios in inline code
+        out += code_uploads(s)
     return list(dict.fromkeys(out))
 
 
@@ -235,8 +265,8 @@ def _region_values(v: str, s: str) -> list[str]:
 
 
 def _regions(s: str) -> list[tuple[str, str, bool]]:
-    found = [_word(m) for c in _AZ_ONE.finditer(s) for rx in (_CLI_LOCATION, _REGION_PAIR)
-             for m in rx.finditer(c.group(0))] if "az " in s else []
+    found = [_word(m) for c in _AZ_ONE.finditer(s) if not _AZ_READ.match(c.group(0))
+             for rx in (_CLI_LOCATION, _REGION_PAIR) for m in rx.finditer(c.group(0))] if "az " in s else []
     if "-" in s and _PS_AZ.search(s):
         found += [_word(m) for m in _PS_LOCATION.finditer(s)]
         found += [_word(m) for m in _SPLAT_LOCATION.finditer(s)] if "@{" in s else []
@@ -302,6 +332,10 @@ def _held_urls(s: str) -> list[tuple[str, str, bool]]:
     if "az " in s and "storage" in s:  # (a download's destination is local)
         words += [_word(m) for c in _STORAGE_URL.finditer(s) if "download" not in c.group(0)
                   for m in _URL_OPTION.finditer(c.group(0))]
+    if "az " in s and "monitor" in s:  # round 88: a log export's event hub rule (a literal id is scanned)
+        words += [_word(m) for c in _MONITOR.finditer(s) for m in _MONITOR_HELD.finditer(c.group(0))]
+    if "aws " in s:  # round 88: an AWS command's destination (`--destination-arn "$X"`)
+        words += [_word(m) for c in _AWS_ONE.finditer(s) for m in _AWS_DEST.finditer(c.group(0))]
     return [found for w in words if (found := held_target(w, s))]
 
 

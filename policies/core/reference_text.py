@@ -150,6 +150,11 @@ _CLOUD_SUFFIX = re.compile(
     re.I,
 )
 _REGION_HINT = re.compile(r"-(?<=[hltHLT]-)\d")
+# Round 88: the `--region` of an AWS CLI listing (`aws ec2 describe-regions --region us-east-1`, `list-…`)
+# places nothing there: its region is no token (its ARNs and hosts still are). A `get-…` may find what a later
+# command sends to (`get-queue-url`, good/r38-11's mutants): its region counts.
+_AWS_READ_REGION = re.compile(
+    r"(\baws\s+[a-z0-9-]+\s+(?:describe|list)-[\w-]+[^\n;|&]*?)\s--region(?:\s+|=)[\"']?[a-z0-9-]+[\"']?")
 
 
 def _service_name(host: str) -> bool:
@@ -224,7 +229,8 @@ def text_plan(
         found += [("arn", arn, False) for k, h, _ in list(found) if k == "host" and (arn := host_arn(h))]
     tokens: tuple[str, ...] = ()
     if "-" in s and _REGION_HINT.search(s):
-        tokens = tuple(m.group(0).lower() for m in finditer(_AWS_REGION, s, s.lower()))
+        t = _AWS_READ_REGION.sub(r"\1", s) if "--region" in s and "aws " in s else s
+        tokens = tuple(m.group(0).lower() for m in finditer(_AWS_REGION, t, t.lower()))
     if not pre and not found and not tokens:
         return None
     return pre, tuple(found), tokens

@@ -24,14 +24,25 @@ ARGS = re.compile(r"\"([^\"\n]*)\"|'([^'\n]*)'|(\S+)")  # a command's words, quo
 LEADING_VARIABLE = re.compile(r"^\$(?i:env:)?(?:\{([A-Za-z_]\w*)\}|\(([A-Za-z_]\w*)\)|([A-Za-z_]\w*))"
                               r"(?![\w}])")
 SUBSTITUTION = re.compile(r"^(?:\$\(|`|\()")  # `$(cat f)`, backticks, PowerShell `(expr)`
+# An assignment's value that runs something (`$(…)`, backticks, PowerShell's `(…)` or a cmdlet call) and a
+# pipeline that begins by printing (its inputs are the text's own literals and variables)
+_READ_START = re.compile(r"\$\(\s*|`\s*|\(\s*(?=[A-Za-z])|(?=[A-Z][a-z]+-[A-Z]\w|\[(?:System\.)?IO\.)")
+_PRINTS = re.compile(r"(?:printf|echo|Write-Output)\b")
+# ... unless the pipeline also reads: a nested substitution, an input redirection, a file argument (a path not
+# after `>`: `2>/dev/null` writes)
+_PIPE_READS = re.compile(r"\$\(|`|(?<!<)<(?!<<)|(?<![>\w./-])(?:/|\./|~/)[\w.-]")
 SHELL_SET = frozenset({"HOME", "PWD", "OLDPWD", "TMPDIR", "TMP", "TEMP", "USER", "PATH"})
+# (round 88: `Start-BitsTransfer`, `sftp`, `lftp`; a quoted word is read whole, `;` and all: `lftp -e 'put f;
+# bye' "$URL"`)
 _COMMAND = re.compile(r"(?i)(?<![\w-])(curl|wget|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|scp|rsync|"
-                      r"aws\s+s3\s+(?:cp|mv|sync)|azcopy(?:\.exe)?\s+(?:copy|cp|sync))\b[^\n;|&]*")
+                      r"sftp|lftp|Start-BitsTransfer|aws\s+s3\s+(?:cp|mv|sync)|azcopy(?:\.exe)?\s+(?:copy|cp|sync))\b"
+                      r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\n;|&])*")
 _SENDS = {
     "curl": re.compile(r"\s(?:-T|--upload-file|-d|--data[\w-]*|-F|--form|--json)[\s=]|"  # (options: by case)
                        r"\s(?:-X|--request)[\s=]*[\"']?(?i:post|put|patch)\b"),
     "wget": re.compile(r"--(?:post|body)-(?:file|data)|--method[\s=][\"']?(?i:post|put|patch)\b"),
     "web": re.compile(r"(?i)\s-(?:InFile|Body|Form)\b|\s-Method\s+[\"']?(?:post|put|patch)\b"),
+    "start-bitstransfer": re.compile(r"(?i)\s-TransferType\s+[\"']?upload\b"),  # (a download by default)
 }
 # Options whose next word is their value, per family (PowerShell's lower-cased: its parameters ignore case;
 # `--opt=value` carries none).
@@ -43,6 +54,8 @@ _VALUE_OPTIONS = {family: frozenset(words.split()) for family, words in {
     "wget": "-O -o -a -P -U -e -t -T --header --user --password --post-file --post-data --body-file "
             "--body-data --method --output-document --output-file --directory-prefix --user-agent --tries "
             "--timeout",
+    "start-bitstransfer": "-source -transfertype -credential -displayname -description -priority "
+                          "-proxylist -proxyusage -authentication -retryinterval -retrytimeout",
     "web": "-method -infile -headers -body -contenttype -outfile -credential -form -timeoutsec -useragent "
            "-websession -sessionvariable -maximumredirection",
     "aws": "--region --profile --acl --sse --sse-kms-key-id --storage-class --content-type --exclude "
@@ -51,6 +64,8 @@ _VALUE_OPTIONS = {family: frozenset(words.split()) for family, words in {
     "azcopy": "--from-to --include-pattern --exclude-pattern --include-path --exclude-path --log-level "
               "--block-size-mb --cap-mbps --overwrite --blob-type --metadata --content-type --include-after "
               "--include-before --list-of-files --output-type --trusted-microsoft-suffixes",
+    "sftp": "-b -i -P -o -F -l -c -J -S -B -R -D -s",
+    "lftp": "-e -u -p -c -f --user --password --env-password",
     "rsync": "-e --rsh --rsync-path --exclude --include --exclude-from --include-from --files-from "
              "--password-file --port --backup-dir --suffix --chmod --chown --log-file",
 }.items()}
@@ -74,14 +89,49 @@ def held_target(word: str, s: str) -> tuple[str, str, bool] | None:
     """The reference a destination word holds whole in a variable or substitution (None: a literal, or a
     variable the text itself assigns: what it computes is read where its literals are written, round 83's
     decoded JWT for one)."""
-    if SUBSTITUTION.match(word):
+    if SUBSTITUTION.match(word) and not (word[:2] == "$(" and _printed(_enclosed(word[2:]))):
         return ("host", f"{{{word if len(word) < 98 else word[:97] + '…'}}}", False)
     m = LEADING_VARIABLE.match(word)
     name = m and (m.group(1) or m.group(2) or m.group(3))
-    if not name or name in SHELL_SET or re.search(
-            rf"(?:^|[\s;&(])(?:export\s+|local\s+|readonly\s+)?{name}=|(?i:\${name}\s*=[^=])", s):
+    if not name or name in SHELL_SET:
         return None
-    return ("host", f"${name}", False)
+    rhs = [a.group(1) if a.group(1) is not None else a.group(2) for a in re.finditer(
+        rf"(?:^|[\s;&(])(?:export\s+|local\s+|readonly\s+)?{name}=(.{{0,300}})|"
+        rf"(?i:\${name}\s*=(?!=)\s*(.{{0,300}}))", s)]
+    if not rhs:
+        return ("host", f"${name}", False)
+    read = next((r for v in rhs if (r := run_time_read(v))), None)  # round 88: `DEST=$(cat /mnt/cfg/dest)`
+    return ("host", f"{{{read}}}", False) if read else None
+
+
+def run_time_read(rhs: str) -> str | None:
+    """The start of an assignment's value when it is read when the script runs (a command substitution or a
+    PowerShell call other than `printf`/`echo` over the text's own literals: `$(cat f)`, `$(aws ssm
+    get-parameter …)`, `Get-Content f`), as written; None: a literal, a variable, or a pipeline that starts by
+    printing the text's own values (round 83's `$(printf %s "$CFG" | … | base64 -d)`)."""
+    v = rhs.strip().lstrip("\"'")
+    m = _READ_START.match(v)
+    if not m:
+        return None
+    if _printed(_enclosed(v[m.end():]) if v[:2] == "$(" else v[m.end():]):
+        return None
+    return re.match(r"[^;&|\n]*?\)|[^;&|\n]*", v).group(0).strip()  # (to its `)` or the statement's end)
+
+
+def _printed(body: str) -> bool:
+    """Whether a substitution prints the text's own values and reads nothing (round 80's `"$(echo $ENDPOINT |
+    base64 -d)"` over a literal the script assigns: its literals are read where they are written)."""
+    return _PRINTS.match(body.lstrip()) is not None and not _PIPE_READS.search(body)
+
+
+def _enclosed(text: str) -> str:
+    """A command substitution's text, to its closing parenthesis (nested ones counted)."""
+    depth = 0
+    for i, c in enumerate(text):
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            return text[:i]
+    return text
 
 
 def _destinations(family: str, words: list[str]) -> list[str]:
@@ -93,15 +143,18 @@ def _destinations(family: str, words: list[str]) -> list[str]:
             skip = False
             continue
         low = w.lower()
-        if low in ("--url", "-uri"):
+        if low in ("--url", "-uri") or (family == "start-bitstransfer" and low == "-destination"):
             uri += words[i + 1:i + 2]
             skip = True
         elif low[:1] == "-" and len(low) > 1:
-            skip = (low if family == "web" else w) in _VALUE_OPTIONS[family]  # flags take no next word
+            # (flags take no next word; PowerShell's parameters ignore case)
+            skip = (low if family in ("web", "start-bitstransfer") else w) in _VALUE_OPTIONS[family]
         else:
             positional.append(w)
     if family in ("curl", "wget"):
         return positional + uri
     if family == "web":
         return uri or positional[:1]
+    if family == "start-bitstransfer":
+        return uri
     return positional[-1:]
