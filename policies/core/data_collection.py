@@ -19,6 +19,7 @@ of a diagnostic setting.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -127,12 +128,32 @@ def _collects_sign_ins(source: dict[str, Any], kind: str) -> bool:
     return bool(queries & _WHOLE_SECURITY)
 
 
-def _collected(rule: ResourceView, streams: set[str]) -> bool:
-    """Some source of the rule collects the machine's sign-ins into one of `streams`."""
+_MACHINES = ("azure-native:compute:VirtualMachine", "azure-native:compute:VirtualMachineScaleSet")
+
+
+def _source_kinds(graph: StackGraph, a: ResourceView) -> frozenset[str]:
+    """The sources that hold the sign-ins of the machine an association names (wave 2, r90p-15): Syslog on
+    Linux, the Security channel on Windows; either when the stack does not say which system it runs."""
+    rid = a.input("resourceUri")
+    vms = [d for d in graph.dependency_of(a, "resourceUri") if d.type in _MACHINES]
+    vms = vms or (named_by(graph, rid, _MACHINES) if isinstance(rid, str) and not is_unknown(rid) else [])
+    kinds = set()
+    for vm in vms:
+        for pre in ("", "virtualMachineProfile."):
+            os_type = str(vm.get(f"{pre}storageProfile.osDisk.osType") or "").lower()
+            if os_type == "linux" or vm.get(f"{pre}osProfile.linuxConfiguration") is not None:
+                kinds.add("syslog")
+            if os_type == "windows" or vm.get(f"{pre}osProfile.windowsConfiguration") is not None:
+                kinds.add("windowsEventLogs")
+    return frozenset(kinds or set(_SIGN_INS.values()))
+
+
+def _collected(rule: ResourceView, streams: set[str], kinds: frozenset[str]) -> bool:
+    """Some source of the rule (of `kinds`) collects the machine's sign-ins into one of `streams`."""
     sources = rule.get("dataSources")
     for stream in streams:
         kind = _SIGN_INS.get(stream)
-        items = sources.get(kind) if kind and isinstance(sources, dict) else None
+        items = sources.get(kind) if kind in kinds and isinstance(sources, dict) else None
         for src in items if isinstance(items, list) else []:
             mine = isinstance(src, dict) and stream in {str(x).lower() for x in src.get("streams") or []}
             if mine and _collects_sign_ins(src, kind):
@@ -207,7 +228,8 @@ def unsent_collections(graph: StackGraph) -> list[tuple[str, str]]:
                     "no SIEM; add a data flow of them to the SIEM workspace",
                 )
             )
-        elif not any(_to_siem(graph, r, _collected) for r in rules):
+        elif not any(_to_siem(graph, r, functools.partial(_collected, kinds=_source_kinds(graph, a)))
+                     for r in rules):
             out.append((a.urn, f"the data collection rule {rules[0].name} collects no sign-ins into the "
                         "streams it sends to the SIEM (its dataSources): add a syslog source of the auth and "
                         "authpriv facilities from Info up, or a windowsEventLogs source of the whole "

@@ -120,3 +120,26 @@ def test_a_key_administrator_not_reading_secret_values_passes(secrets):
 def test_a_key_administrator_assigned_secrets_user_blocks():
     """Fails before (c3dc9408): Key Vault Secrets User's getSecret was no use of the vault (r90p-13)."""
     assert says(run(SOD, case("r90p-13")), "administers keys and can also use them")
+
+
+def _os(rs: list[dict], os_type: str) -> list[dict]:
+    vm = next(r for r in rs if r["name"] == "vm")
+    storage = {**vm["inputs"]["storageProfile"]}
+    storage["osDisk"] = {**storage["osDisk"], "osType": os_type}
+    return patch(rs, "vm", storageProfile=storage)
+
+
+def test_a_linux_machine_needs_its_syslog_collected():
+    """Wave 2 (77cdc958): fails on 9001080a, where any source of sign-ins counted for any machine."""
+    assert says(run(SIEM, case("r90p-15")), "collects no sign-ins")
+    windows = case("r90p-56")
+    assert run(SIEM, windows) == []
+    assert says(run(SIEM, _os(windows, "Linux")), "collects no sign-ins")
+    linux = patch(_os(windows, ""), "vm", osProfile={"computerName": "vm", "linuxConfiguration": {}})
+    assert says(run(SIEM, linux), "collects no sign-ins")
+
+
+def test_a_windows_machine_needs_its_security_channel_collected():
+    syslog_only = _os(case("r90p-51"), "Windows")
+    assert says(run(SIEM, syslog_only), "collects no sign-ins")
+    assert run(SIEM, _os(case("r90p-50"), "Windows")) == []  # it collects both
