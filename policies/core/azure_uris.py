@@ -43,6 +43,13 @@ _MORE: dict[str, str] = {
     "azure-native:redisenterprise:Database": "microsoft.cache/redisenterprise/databases",
     "azure-native:storage:BlobContainer": "microsoft.storage/storageaccounts/blobservices/containers",
     "azure-native:synapse:SqlPool": "microsoft.synapse/workspaces/sqlpools",
+    # round 90: what in_stack's callers name (pools, peerings, backends, NetApp volumes)
+    "azure-native:network:LoadBalancer": "microsoft.network/loadbalancers",
+    "azure-native:network:VirtualNetwork": "microsoft.network/virtualnetworks",
+    "azure-native:network:FirewallPolicy": "microsoft.network/firewallpolicies",
+    "azure-native:app:ContainerApp": "microsoft.app/containerapps",
+    "azure-native:netapp:Account": "microsoft.netapp/netappaccounts",
+    "azure-native:netapp:CapacityPoolVolume": "microsoft.netapp/netappaccounts/capacitypools/volumes",
 }
 
 
@@ -141,4 +148,40 @@ def named_by(
         r
         for r in found.values()
         if (not types or r.type in types) and names_resource(graph, r, rid, parents)
+    ]
+
+
+# ---------------------------------------------------------------- round 90: a name or id an input gives
+
+_RG = "azure-native:resources:ResourceGroup"
+
+
+def _groups(graph: StackGraph, r: ResourceView) -> set[str]:
+    """What `r`'s resource group is: its literal name (lower case) and the groups of the stack it is fed from
+    (their URN and literal name)."""
+    out = set()
+    if isinstance(g := r.input("resourceGroupName"), str) and not is_unknown(g):
+        out.add(g.lower())
+    for d in graph.dependency_of(r, "resourceGroupName"):
+        out.add(d.urn)
+        if d.type == _RG and isinstance(g := d.input("resourceGroupName"), str) and not is_unknown(g):
+            out.add(g.lower())
+    return out
+
+
+def named_in_stack(graph: StackGraph, r: ResourceView, value: object, types: tuple[str, ...]) -> list:
+    """The resources of `types` a literal input of `r` names: an ARM id as ARM reads it (`named_by`), or a
+    bare name that is one of a resource's own id names in `r`'s own resource group (a name is resolved in
+    the caller's group). Round 90: the last segment alone matched the Pulumi name or any `*Name` input
+    (r90p-01: an account called like the stack's Pulumi name in a vendor's subscription; -03: a namespace
+    called like the resource group; -07: a balancer of the same name in another group)."""
+    if not isinstance(value, str) or is_unknown(value) or not value.strip("/"):
+        return []
+    if "/" in value.strip("/"):
+        return named_by(graph, value, types) if arm_type(value) else []
+    mine = _groups(graph, r)
+    return [
+        x
+        for x in _by_name(graph, types).get(value.lower(), ())
+        if value.lower() != str(x.input("resourceGroupName", "")).lower() and mine & _groups(graph, x)
     ]

@@ -19,6 +19,7 @@ of a diagnostic setting.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -85,8 +86,9 @@ def data_collection_rule(r: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
-def _to_siem(graph: StackGraph, rule: ResourceView) -> bool:
-    """Some data flow carries a log stream to a Log Analytics destination that is a workspace of the stack."""
+def _to_siem(graph: StackGraph, rule: ResourceView, collected: Any = None) -> bool:
+    """Some data flow carries a log stream to a Log Analytics destination that is a workspace of the stack
+    (and, with `collected`, one its sources fill: round 90)."""
     siem = {
         str(item.get("name"))
         for kind, item in _items(rule)
@@ -98,8 +100,65 @@ def _to_siem(graph: StackGraph, rule: ResourceView) -> bool:
         and siem & {str(d) for d in f.get("destinations") or []}
         and _log_streams(f)
         and _identity(f.get("transformKql"))
+        and (collected is None or collected(rule, _log_streams(f)))
         for f in flows
     )
+
+
+# Round 90: what the agent collects is the rule's `dataSources`; a flow carries only what a source of its
+# stream collects. The sign-ins and commands the SIEM needs are Syslog's auth and authpriv facilities from
+# Info up (the levels are listed, the portal writes the minimum and every level above it) and the Windows
+# Security channel, whole (`Security!*`, or its audit success and failure keywords: every audit event).
+_SIGN_INS = {
+    "microsoft-syslog": "syslog",
+    "microsoft-securityevent": "windowsEventLogs",
+    "microsoft-windowsevent": "windowsEventLogs",
+    "microsoft-event": "windowsEventLogs",
+}
+_WHOLE_SECURITY = frozenset({"security!*", "security!*[system[(band(keywords,13510798882111488))]]"})
+
+
+def _collects_sign_ins(source: dict[str, Any], kind: str) -> bool:
+    if kind == "syslog":
+        facilities = {str(f).lower() for f in source.get("facilityNames") or []}
+        levels = {str(x).lower() for x in source.get("logLevels") or []}
+        auth = "*" in facilities or {"auth", "authpriv"} <= facilities
+        return auth and bool(levels & {"*", "debug", "info"})
+    queries = {"".join(str(q).split()).lower() for q in source.get("xPathQueries") or []}
+    return bool(queries & _WHOLE_SECURITY)
+
+
+_MACHINES = ("azure-native:compute:VirtualMachine", "azure-native:compute:VirtualMachineScaleSet")
+
+
+def _source_kinds(graph: StackGraph, a: ResourceView) -> frozenset[str]:
+    """The sources that hold the sign-ins of the machine an association names (wave 2, r90p-15): Syslog on
+    Linux, the Security channel on Windows; either when the stack does not say which system it runs."""
+    rid = a.input("resourceUri")
+    vms = [d for d in graph.dependency_of(a, "resourceUri") if d.type in _MACHINES]
+    vms = vms or (named_by(graph, rid, _MACHINES) if isinstance(rid, str) and not is_unknown(rid) else [])
+    kinds = set()
+    for vm in vms:
+        for pre in ("", "virtualMachineProfile."):
+            os_type = str(vm.get(f"{pre}storageProfile.osDisk.osType") or "").lower()
+            if os_type == "linux" or vm.get(f"{pre}osProfile.linuxConfiguration") is not None:
+                kinds.add("syslog")
+            if os_type == "windows" or vm.get(f"{pre}osProfile.windowsConfiguration") is not None:
+                kinds.add("windowsEventLogs")
+    return frozenset(kinds or set(_SIGN_INS.values()))
+
+
+def _collected(rule: ResourceView, streams: set[str], kinds: frozenset[str]) -> bool:
+    """Some source of the rule (of `kinds`) collects the machine's sign-ins into one of `streams`."""
+    sources = rule.get("dataSources")
+    for stream in streams:
+        kind = _SIGN_INS.get(stream)
+        items = sources.get(kind) if kind in kinds and isinstance(sources, dict) else None
+        for src in items if isinstance(items, list) else []:
+            mine = isinstance(src, dict) and stream in {str(x).lower() for x in src.get("streams") or []}
+            if mine and _collects_sign_ins(src, kind):
+                return True
+    return False
 
 
 def _log_streams(flow: dict[str, Any]) -> set[str]:
@@ -169,6 +228,12 @@ def unsent_collections(graph: StackGraph) -> list[tuple[str, str]]:
                     "no SIEM; add a data flow of them to the SIEM workspace",
                 )
             )
+        elif not any(_to_siem(graph, r, functools.partial(_collected, kinds=_source_kinds(graph, a)))
+                     for r in rules):
+            out.append((a.urn, f"the data collection rule {rules[0].name} collects no sign-ins into the "
+                        "streams it sends to the SIEM (its dataSources): add a syslog source of the auth and "
+                        "authpriv facilities from Info up, or a windowsEventLogs source of the whole "
+                        "Security channel (`Security!*`), with the stream the SIEM's data flow carries"))
     return out
 
 

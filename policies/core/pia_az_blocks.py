@@ -10,6 +10,7 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from policies.core.azure_uris import named_in_stack
 from policies.core.exposure import _azure_world, _ports, beyond_web
 from policies.core.failover_partners import CHECKS as FAILOVER
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
@@ -27,17 +28,11 @@ def _last(value: Any) -> str | None:
 
 
 def in_stack(graph: StackGraph, r: ResourceView, fld: str, types: tuple[str, ...]) -> list[ResourceView]:
-    """The resources of `types` the input `fld` names: by property dependency, else by the name (or last id
-    segment) among their Pulumi names and `*Name` inputs."""
+    """The resources of `types` the input `fld` names: by property dependency, else as its literal names
+    them (round 90, `azure_uris.named_in_stack`: an ARM id by its type, subscription, group and names; a
+    bare name in the caller's resource group)."""
     deps = [d for d in graph.dependency_of(r, fld.split(".", 1)[0]) if d.type in types]
-    name = _last(r.get(fld))
-    if deps or name is None:
-        return deps
-    return [
-        x
-        for x in graph.by_type(*types)
-        if x.name == name or any(k.endswith("Name") and x.input(k) == name for k in x.input_keys())
-    ]
+    return deps or named_in_stack(graph, r, r.get(fld), types)
 
 
 # ---------------------------------------------------------------- private endpoint connections

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from policies.core.azure_uris import named_in_stack
 from policies.core.data_collection import data_collection_rule, diagnostic_destinations
 from policies.core.exposure import _azure_world, _ports, beyond_web
 from policies.core.pia_az_blocks import STORAGE_ACCOUNT, VNET, WORKSPACE, _held, in_stack
@@ -56,15 +57,13 @@ def _ids_in_stack(fld: str, types: tuple[str, ...], what: str) -> PublicCheck:
             return []
         if unknown := r.unknowns(fld):
             return [unknown_message(unknown[0], what)]
-        names = {x.name for x in graph.by_type(*types)} | {
-            x.input(k) for x in graph.by_type(*types) for k in x.input_keys() if k.endswith("Name")
-        }
         out = []
         for i in ids:
-            last = str(i or "").rstrip("/").rsplit("/", 1)[-1]
-            if not last or last not in names:
+            if not named_in_stack(graph, r, i, types):
                 out.append(
-                    f"`{fld}` names {i!r}, no {types[0].rsplit(':', 1)[-1]} of this stack: {what} is unjudged"
+                    f"`{fld}` names {i!r}, no {types[0].rsplit(':', 1)[-1]} of this stack (its id names "
+                    f"none: type, subscription, resource group and name): {what} is unjudged; feed it from "
+                    "the resource"
                 )
         return out
 

@@ -30,6 +30,7 @@ from policies.core.iam.azure import (
     object_key,
     permissions,
     principal_of,
+    reads_secrets,
     uses_keys,
 )
 from policies.core.iam.azure_code_objects import inherit_written
@@ -268,7 +269,9 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
         roles.setdefault(key, []).append((perms, a))
         held.setdefault(key, set()).update(functions_of(perms))
         # round 84: writing a vault's access policies is giving oneself its keys' use
-        uses[key] = uses.get(key, False) or uses_keys(perms) or self_grants_key_use(graph, perms, a)
+        uses[key] = uses.get(key, False) or uses_keys(perms) or reads_secrets(perms) or self_grants_key_use(
+            graph, perms, a
+        )
     for g in azure_paths.grants(graph):  # Entra database administrators, Key Vault access policies
         if g.key is None:
             out.append((g.urn, unknown_message("objectId/sid", "the separation of duties")))
@@ -279,7 +282,7 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
         key = _canonical(graph, g.key)
         first.setdefault(key, g.urn)
         held.setdefault(key, set()).update(g.functions)
-        uses[key] = uses.get(key, False) or g.uses_keys
+        uses[key] = uses.get(key, False) or g.uses_keys or g.reads_secrets  # round 90: secrets read
     inherit(graph, roles, workloads, held, uses)  # round 80: code run as a managed identity
     inherit_written(graph, roles, workloads, held, uses)  # round 83: the package or image it runs
     out.extend(_directory_roles(graph, held, first))
@@ -302,7 +305,11 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
             )
         if "key administration" in fns and key in using:
             out.append(
-                (first[key], f"principal {key} administers keys and can also use them (decrypt/unwrap/sign)")
+                (
+                    first[key],
+                    f"principal {key} administers keys and can also use them (decrypt/unwrap/sign, or read "
+                    "the vault's secrets)",
+                )
             )
     return out
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from policies.core.iam.azure_functions import FUNCTIONS, KEY_USE
+from policies.core.iam.azure_functions import FUNCTIONS, KEY_USE, SECRET_READ
 from policies.core.iam.azure_secrets import is_workload, secret_holders, undeclared_app
 from policies.core.iam.per_role import per_role
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown
@@ -60,6 +60,11 @@ def functions_of(perms: Permissions) -> set[str]:
 
 def uses_keys(perms: Permissions) -> bool:
     return any(covers(perms, op, data=True) for op in KEY_USE)
+
+
+def reads_secrets(perms: Permissions) -> bool:
+    """Round 90: the role reads secret values in Key Vault (SECRET_READ)."""
+    return any(covers(perms, op, data=True) for op in SECRET_READ)
 
 
 def permissions(graph: StackGraph, assignment: ResourceView) -> tuple[Permissions | None, str | None]:

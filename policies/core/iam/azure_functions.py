@@ -156,3 +156,7 @@ KEY_USE: tuple[str, ...] = tuple(
     f"Microsoft.KeyVault/vaults/keys/{op}/action"
     for op in ("encrypt", "decrypt", "wrap", "unwrap", "sign", "release")
 )
+# Round 90: reading a vault's secrets (their values) is reading the data's credentials (connection strings,
+# account keys, a certificate's private key): a key administrator who may is two functions in one hand, as
+# with key use (require-separation-of-duties; an access policy's `secrets` get or all).
+SECRET_READ: tuple[str, ...] = ("Microsoft.KeyVault/vaults/secrets/getSecret/action",)

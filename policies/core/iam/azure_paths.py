@@ -75,6 +75,7 @@ class Grant:
     functions: frozenset[str]
     uses_keys: bool
     people: bool = True
+    reads_secrets: bool = False  # round 90: an access policy's secrets get/all
 
 
 def object_of(graph: StackGraph, r: ResourceView, fld: str) -> tuple[str | None, bool]:
@@ -160,14 +161,11 @@ def _client_sp(graph: StackGraph, r: ResourceView) -> ResourceView | None:
 def _access(graph: StackGraph, r: ResourceView, where: str, policy: object) -> Grant:
     if not isinstance(policy, dict) or is_unknown(policy):
         return Grant(r.urn, None, frozenset(), False)
-    keys = (
-        {str(k).lower() for k in policy.get("permissions", {}).get("keys") or []}
-        if isinstance(policy.get("permissions"), dict)
-        else set()
-    )
+    perms = policy.get("permissions") if isinstance(policy.get("permissions"), dict) else {}
+    keys, secrets = ({str(k).lower() for k in perms.get(kind) or []} for kind in ("keys", "secrets"))
     key, people = object_of(graph, r, f"{where}.objectId")
     fns = frozenset({"key administration"}) if keys & KEY_ADMIN else frozenset()
-    return Grant(r.urn, key, fns, bool(keys & KEY_USE), people)
+    return Grant(r.urn, key, fns, bool(keys & KEY_USE), people, bool(secrets & {"get", "all"}))
 
 
 def group_member_edges(graph: StackGraph) -> list[tuple[str, str, str]]:
