@@ -8,7 +8,6 @@ import argparse
 import sys
 
 import pytest
-
 from gate.commands import checkov_scans
 from gate.errors import GateError, needed
 from gate.judge import pack_report
@@ -31,5 +30,5 @@ def test_packs_that_do_not_load_are_not_a_stack_without_findings(monkeypatch) ->
     monkeypatch.setitem(sys.modules, "gate.policyhost", None)
     state = {"deployment": {"resources": [{"custom": True, "type": "aws:s3/bucket:Bucket"}]}}
     with pytest.raises(GateError, match=r"^stack dev: the policy packs: cannot load gate\.policyhost "):
-        pack_report(state, "dev", {"project": "p", "config": {}}, argparse.Namespace(policy_mode="in-process"),
-                    ([], {}), "stack dev")
+        pack_report(state, "dev", {"project": "p", "config": {}},
+                    argparse.Namespace(policy_mode="in-process"), ([], {}), "stack dev")
