@@ -193,14 +193,19 @@ def test_startup_code_of_an_own_environment_runs_fenced(tmp_path) -> None:
     """Was exit 0 with a file made outside the program's directory: a `sitecustomize` of the program's
     own environment ran unfenced, in the gate's probe of its pulumi version and before the recording
     worker's fence. Both now start under the fence (gate._fenced): the write is refused, the program is
-    still judged."""
+    still judged. That the code ran in both is told through `fence_marks` (a socket, no file)."""
+    from fence_marks import hook_side, marks
     from test_leftovers_r35 import _made_like_pulumi_new, _preview, _site
 
     program = _made_like_pulumi_new(tmp_path)
     mark = tmp_path / "left-by-startup"
     (_site(program / "venv") / "sitecustomize.py").write_text(
-        f"import os\nopen({str(mark)!r} + '.' + str(os.getpid()), 'w').write('ran')\n")
-    proc = _preview(program, tmp_path, "--no-cache")
+        hook_side(tmp_path) + "import os, sys\n"
+        "mark(('probe' if sys.argv == ['-c'] else 'worker') + '.' + str(os.getpid()))\n"
+        f"open({str(mark)!r} + '.' + str(os.getpid()), 'w').write('ran')\n")
+    with marks(tmp_path):
+        proc = _preview(program, tmp_path, "--no-cache")
+    assert list(tmp_path.glob("probe.*")) and list(tmp_path.glob("worker.*")), "the startup code never ran"
     assert not list(tmp_path.glob("left-by-startup.*")), proc.stdout[-2000:] + proc.stderr[-2000:]
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
 
