@@ -249,7 +249,8 @@ def _left_by_another(path: Any, event: str = "open") -> str | None:
     listing = event in ("os.listdir", "os.scandir")   # the program's directory itself too (its entries)
     if target in own or not (_checked(target, str(root)) or (listing and target == str(root))):
         return None
-    rel = Path(target).relative_to(root) if target.startswith(str(root) + os.sep) or listing else Path(target)
+    inside = target == str(root) or target.startswith(str(root) + os.sep)   # a listing outside: --out's
+    rel = Path(target).relative_to(root) if inside else Path(target)
     how = " (a deploy of this stack from a clean checkout does not have it): generate it in every run " \
           "before reading it, or commit it"
     if listing:
