@@ -98,7 +98,10 @@ def _fence(request: dict, result_file: str) -> str:
 
     from gate import write_fence
 
-    tempfile.gettempdir()   # found once while it may write its probe (dill, the SDK's, asks on import)
+    try:
+        tempfile.gettempdir()   # found once while it may write its probe (dill, the SDK's, asks on import)
+    except FileNotFoundError:   # already fenced by gate._fenced (round 46): its own directory
+        tempfile.tempdir = str(Path(result_file).resolve().parent)
     threads = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1
     trees = [str(Path(request["program"]).resolve()), str(Path(result_file).resolve().parent)]
     why = write_fence.install(trees)

@@ -70,21 +70,48 @@ def protected_changed(root: str, since_ns: int, judged: Collection[str], own: Co
             if not stat.S_ISDIR(st.st_mode) and cache not in path and refused(path)]
 
 
+def made_unheard(root: str, since_ns: int, dirs: Collection[str], private: Collection[str] = ()) -> list[str]:
+    """Round 46: in the gate's own directories inside `root` (`dirs`: `--out`, the run's directory in it,
+    the cache), the files changed at or after `since_ns` that only a program's unheard make leaves: a node
+    (FIFO, socket) or an empty file. The watch refuses the program every write it hears there; past it, a
+    fresh `posix` module's `mknod`/`mkfifo` makes only such files. The gate writes whole, non-empty files
+    there, through a temporary name (`.<name>.<random>.tmp`, empty for an instant) and a rename. Not
+    walked: `private`, the run's own directory (`<out>/.runs/<id>`, removed when the run ends), where
+    checkov's scans leave their output from their own processes, empty when they said nothing."""
+    inside = [d for d in dirs if d.startswith(root + os.sep) and not any(d.startswith(o + os.sep)
+                                                                         for o in dirs)]
+    return [path for d in inside for path, st in _changed(d, since_ns, private)
+            if not stat.S_ISDIR(st.st_mode) and (not stat.S_ISREG(st.st_mode) or st.st_size == 0)
+            and not _gate_temporary(os.path.basename(path))]
+
+
+def _gate_temporary(name: str) -> bool:
+    return name.startswith(".") and name.endswith(".tmp")
+
+
 def refuse_protected(program: Path, since_ns: int, judged: Collection[str],
-                     gate_dirs: Collection[Path]) -> None:
+                     gate_dirs: Collection[Path], private: Path | None = None) -> None:
     """A GateError naming what `protected_changed` finds in `program`'s directory since `since_ns`, but in
     `gate_dirs`, which the gate itself writes meanwhile (its run directory, `--out` with checkov's cache
-    entries, a `--cache-dir`): there only the watch refuses the program's writes, as before round 45."""
+    entries, a `--cache-dir`): there what only the program could have made (`made_unheard`, round 46),
+    but in the run's `private` directory."""
     from gate.errors import GateError
     from gate.options import gate_paths
 
-    own = {*gate_paths(), *(str(Path(d).resolve()) for d in gate_dirs)}
-    found = protected_changed(str(program.resolve()), since_ns, judged, own)
+    root, dirs = str(program.resolve()), {str(Path(d).resolve()) for d in gate_dirs}
+    found = protected_changed(root, since_ns, judged, {*gate_paths(), *dirs})
     if found:
         raise GateError(f"{found[0]}: changed or made while the stacks were recorded ({len(found)} such "
                         "file(s)): a stack config, pyproject.toml, an invoke fixture, a pack or record is "
                         "not the program's to write, however it makes the file (round 45); remove it and let "
                         "the program write its own files elsewhere in its directory")
+    made = made_unheard(root, since_ns, sorted(dirs), [str(private.resolve())] if private else [])
+    if made:
+        raise GateError(f"{made[0]}: a node or an empty file made in the gate's own directory while the "
+                        f"stacks were recorded ({len(made)} such file(s)): the gate writes none there, and "
+                        "the program may not write there at all, however it makes the file (a fresh posix "
+                        "module's mknod or mkfifo: round 46); remove it and let the program write its own "
+                        "files elsewhere in its directory")
 
 
 def _changed(root: str, since_ns: int, skip: Collection[str]) -> Iterator[tuple[str, os.stat_result]]:

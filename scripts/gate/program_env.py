@@ -191,11 +191,12 @@ def _build(root: Path, venv: Path, toolchain: str, pulumi_yaml: Path) -> None:
 def _pulumi_version(python: Path, pulumi_yaml: Path, deadline: float = DEFAULTS["program"]) -> str:
     """The environment's pulumi version, asked of its own Python: code the gate does not vouch for (its
     `sitecustomize`, a `.pth` file), so it runs on a leash like the installs and within the program's
-    deadline (round 27: a plain child of the gate ran on after a SIGKILLed gate, or held it forever)."""
+    deadline (round 27: a plain child of the gate ran on after a SIGKILLed gate, or held it forever), and
+    under the kernel's write fence (round 46: it wrote anywhere; gate._fenced)."""
     where = python.parent.parent
     with tempfile.TemporaryDirectory(prefix="gate-probe-") as out_dir:
         try:
-            code, out, err = run_bounded("gate._leashed", "", str(python), "-c", _VERSION,
+            code, out, err = run_bounded("gate._fenced", "", out_dir, str(python), "-c", _VERSION,
                                          python=sys.executable, timeout=deadline, out_dir=Path(out_dir),
                                          env=program_environ())   # round 33: it held the run's key
         except subprocess.TimeoutExpired:

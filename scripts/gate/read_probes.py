@@ -13,6 +13,7 @@ directly and a directory given by file descriptor (`os.scandir(fd)`) are noted t
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import os
 import posix
@@ -27,7 +28,8 @@ PROBE = "?"      # mark of a path the program stat'ed
 LISTING = "*"    # mark of a directory the program listed
 MARKS = (PROBE, LISTING)
 _stat = real_stat = posix.stat   # before install_stat_probes: a stat that notes nothing
-_lstat, _readlink, _listxattr, _getxattr = posix.lstat, posix.readlink, posix.listxattr, posix.getxattr
+_lstat = real_lstat = posix.lstat
+_readlink, _listxattr, _getxattr = posix.readlink, posix.listxattr, posix.getxattr
 
 
 def mark(kind: str, path: Any) -> str | None:
@@ -103,10 +105,36 @@ def marked_digest(path: str, recorded: str) -> str | None:
     return None
 
 
+_IMPORT_SYSTEM = tuple(vars(sys.modules[m]) for m in ("_frozen_importlib", "_frozen_importlib_external",
+                                                      "zipimport") if m in sys.modules)
+# an import, and a module looked up (`importlib.util.find_spec`: the SDKs' lazy imports)
+_IMPORTS = tuple(getattr(sys.modules["_frozen_importlib"], name).__code__
+                 for name in ("_find_and_load", "_find_spec"))
+
+
 def _importing() -> bool:
     """The import system stats through `posix` too: those are module files, inputs by their bytes."""
-    name = sys._getframe(2).f_globals.get("__name__", "")
-    return name.startswith(("importlib", "_frozen_importlib", "zipimport"))
+    return importing(sys._getframe(2))
+
+
+_METADATA = vars(importlib.metadata)   # bound before any program: its listings look distributions up
+
+
+def importing(frame: Any) -> bool:
+    """Whether `frame` and those up from it are the import system's own (their globals its modules' dicts)
+    as far as an import's `_find_and_load` or a look-up's `_find_spec` (round 46: a frame's `__name__` alone
+    was code the program ran with globals named "importlib.…"; its `_path_stat` called by the program is no
+    import), or the package metadata's look-up listing a directory of the path (`importlib.metadata`: the
+    SDKs ask their version at import)."""
+    if frame is not None and frame.f_globals is _METADATA:
+        return True
+    while frame is not None:
+        if any(frame.f_code is code for code in _IMPORTS):
+            return True
+        if not any(frame.f_globals is g for g in _IMPORT_SYSTEM):
+            return False
+        frame = frame.f_back
+    return False
 
 
 def install_stat_probes(note: Callable[[str], None]) -> None:
@@ -122,6 +150,7 @@ def install_stat_probes(note: Callable[[str], None]) -> None:
                 marked = mark(PROBE, path if where is UNPLACED else where)   # None: `os.listxattr()`, "."
                 if marked is not None and not _importing():
                     note(marked)
+                    sys.audit("gate.probe", marked[1:])   # round 46: the watch asks who left it
                 return _real(path, *args, **kwargs)
 
             setattr(module, name, probed)

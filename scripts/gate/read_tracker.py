@@ -54,6 +54,15 @@ def _state_outputs(path: str) -> dict[str, Any] | None:
 
 
 _READER = _state_outputs.__code__
+_CALLERS: tuple[Any, ...] = ()   # round 46: the code objects that may ask for a state's outputs (`reader`)
+
+
+def reader(fn: Any) -> Any:
+    """Make `fn` (the recorder's state read, at its import, before any program) a caller `state_outputs`
+    answers; a program rebinding `_CALLERS` is put back by the seal (gate.watch_seal) and fails."""
+    global _CALLERS
+    _CALLERS = (*_CALLERS, fn.__code__)
+    return fn
 
 
 class ReadTracker:
@@ -110,7 +119,11 @@ class ReadTracker:
         """The recorder reading a state for a StackReference: the stack depends on that state's outputs,
         not on its bytes (which hold when it was recorded; gate.stack_inputs keys a file that holds no
         state by its bytes). A program opening the file itself is still a read of the whole file."""
-        where = os.path.abspath(path)
+        where, caller = os.path.abspath(path), sys._getframe(1).f_code
+        if not any(caller is code for code in _CALLERS):   # round 46: the program's own call
+            sys.audit("gate.state_read", where)   # the watch notes and refuses it while a program runs
+            raise PermissionError("the gate's state read is the recorder's: read another stack's outputs "
+                                  "through a StackReference")
         cls.states.add(where)
         return _state_outputs(where)
 

@@ -15,9 +15,11 @@ from gate.graph import (
     provider_urn,
 )
 from gate.made_up import Ledger
+from gate.read_tracker import reader
 from gate.wire import UNKNOWN, secret
 
 
+@reader   # round 46: the one caller of ReadTracker.state_outputs
 def outputs_from_state_file(state_dir: Path, stack: str) -> dict[str, Any] | None:
     """The stack outputs in `<state_dir>/<stack>.state.json`; None if absent, unreadable or a bad name."""
     from gate.project import STACK_NAME

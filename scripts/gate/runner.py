@@ -105,10 +105,12 @@ def _spawn(program: Path, stack: str, state_dirs: list[Path], deadline: float | 
             else:
                 python, env = _interpreter(options)
                 # the program's Python runs its own code at start (`sitecustomize`, `.pth`), before any
-                # prologue could adopt what it leaves: the gate's Python adopts it (round 33)
-                code, _, _ = run_bounded("gate._leashed", "", python, "-m", "gate._worker", str(request),
-                                         str(result), python=sys.executable, timeout=deadline,
-                                         out_dir=Path(tmp), env=env)
+                # prologue could adopt what it leaves: the gate's Python adopts it (round 33), and fences
+                # its writes first (round 46: that code ran before the worker's own fence)
+                trees = os.pathsep.join((str(program.resolve()), str(Path(tmp).resolve())))
+                code, _, _ = run_bounded("gate._fenced", "", trees, python, "-m", "gate._worker",
+                                         str(request), str(result), python=sys.executable,
+                                         timeout=deadline, out_dir=Path(tmp), env=env)
         except subprocess.TimeoutExpired:
             raise GateError(f"stack {stack}: program did not finish within {deadline:g} s "
                             f"(program deadline; recording the {mode})") from None
@@ -237,7 +239,7 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
         if forker is not None:
             forker.close()
     # round 45: what the program may not write, made in its directory past the watch (the fence allows it)
-    refuse_protected(program, since, (options or {}).get("judged_paths") or (), [out, *gate_dirs])
+    refuse_protected(program, since, (options or {}).get("judged_paths") or (), [out, *gate_dirs], out)
     remember_references(previous, out, {s: run.stack_references for s, run in done.items()})
     if own_python and done:
         # what a stack loaded itself, and what was preloaded for it last time (it did not load that again)
@@ -345,15 +347,16 @@ def _changed(program: Path, began: int, options: dict[str, Any]) -> bool:
 
 
 def _left(wrote: list[str]) -> dict[str, list[int]]:
-    """The regular files a preview wrote as it left them (taken by the gate, not by the program's process):
-    its stack's update may read them unchanged (gate.side_effects.preview_left, round 41)."""
-    from gate.side_effects import fingerprint
+    """The files a preview wrote as it left them (taken by the gate, not by the program's process): its
+    stack's update may read them unchanged (gate.side_effects.preview_left, round 41), and look at a node
+    it made (a UNIX socket's path: round 46 refuses a stat of another recording's); not directories."""
+    from gate.left_behind import fingerprint
 
     found: dict[str, list[int]] = {}
     for path in wrote:
         with suppress(OSError):
             st = os.lstat(path)
-            if stat.S_ISREG(st.st_mode):
+            if not stat.S_ISDIR(st.st_mode):
                 found[path] = fingerprint(st)
     return found
 

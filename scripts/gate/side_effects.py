@@ -41,10 +41,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from gate import dir_fd, read_probes, read_tracker, side_effect_seams, thread_states, watch_seal
+from gate import dir_fd, left_behind, read_probes, read_tracker, side_effect_seams, thread_states, watch_seal
 from gate.dir_fd import UNPLACED, placed_event
 from gate.environ import JUDGED_PATHS, RUN_OUT, RUN_STARTED
-from gate.read_probes import real_stat
+from gate.read_probes import LISTING, mark
 from gate.read_tracker import ReadTracker
 from gate.thread_states import NATIVE_CALLS
 
@@ -69,7 +69,9 @@ _EVENTS = MappingProxyType({"subprocess.Popen": "start the process", "os.system"
            "sys.addaudithook": "add an audit hook (sys.addaudithook), which would run on every event of the "
                                "gate's own code after the program returns",
            "object.__setattr__": "change", "object.__delattr__": "change",
-           "gate.listen": "listen on a socket it never bound"})   # round 43; read-only
+           "gate.listen": "listen on a socket it never bound",   # round 43; read-only
+           "gate.probe": "look at", "os.listdir": "list", "os.scandir": "list",   # round 46
+           "gate.state_read": "read a state through the gate's own reader (a StackReference reads one):"})
 # Modules that run code in another interpreter (round 40): `_testcapi.run_in_subinterp` makes one while no
 # thread state is current, so no hook of the program's interpreter hears of it; refused at import.
 _SUBINTERPRETER = _EVENTS["cpython.PyInterpreterState_New"]
@@ -82,6 +84,7 @@ _FILE_EVENTS = ("open", "os.remove", "os.rename", "os.rmdir", "os.truncate", "os
                 "os.chmod", "os.chown", "os.mkdir", "os.utime", "os.setxattr", "os.removexattr", "gate.mknod")
 _TWO_PATHS = ("os.rename", "os.link")   # (src, dst): both ends change what is there
 _HOOKS = ("sys.setprofile", "sys.settrace")
+_LOOKS = ("gate.probe", "os.listdir", "os.scandir")
 _ENVIRON = re.compile(r"^/proc/(self|thread-self|\d+)(/task/\d+)?/environ$")
 
 
@@ -130,6 +133,9 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
         return _database(args[0] if args else None)
     if event in ("object.__setattr__", "object.__delattr__"):
         return watch_seal.code_change(args)
+    if event in _LOOKS:   # round 46: a stat or a listing of what another recording left (not an import's)
+        own = left_behind.ours() or left_behind.in_makedirs(event) or read_probes.importing(sys._getframe(2))
+        return None if own else _left_by_another(mark(LISTING, args[0] if args else None), event)
     if event == "gate.dir_fd" or (event == "open" and args and _misplaced(args)):
         return (f"open {os.fsdecode(args[0])} relative to a directory descriptor the gate cannot place "
                 "(open it by its full path)")
@@ -225,36 +231,36 @@ def is_protected(rel: Path) -> bool:
         or rel.name == "pyproject.toml" or "fixtures" in rel.parts[:-1]
 
 
-def _left_by_another(path: Any) -> str | None:
+def _left_by_another(path: Any, event: str = "open") -> str | None:
     """A file of the program's directory that another recording of this run wrote (round 4): stack a
     writes `build/region.txt`, stack b reads it; a deploy of b on a clean checkout has no such file, so
-    the recording would judge what is not deployed. Known by its mtime (after the run began) and by not
-    being one this recording wrote, where `_checked`. The environment the run creates or syncs is ready
+    the recording would judge what is not deployed. Known by its status change (after the run began,
+    gate.left_behind) and by not being one this recording wrote, where `_checked`; a stat of it or a
+    listing of its directory too (round 46). The environment the run creates or syncs is ready
     before `since` (the gate takes it then). Bytecode caches are the program's (round 6: stack a compiles
     an unchecked `.pyc` of a component for stack b), and the recording does not write bytecode itself, so
     one changed during the run is another recording's."""
     root = _Watch.root
     if root is None or not _Watch.since or not isinstance(path, (str, bytes)):
         return None
-    target = os.path.abspath(os.fsdecode(path))
+    target = os.path.abspath(os.fsdecode(path)[event != "open":])   # a probe's and a listing's are marked
     sealed = _SEALED[0]   # while a program runs, what its recording wrote is the seal's word (round 43)
     own, preview = (sealed.own, sealed.preview) if sealed is not None else (_Watch.own, _Watch.preview)
-    if target in own or not _checked(target, str(root)):
+    listing = event in ("os.listdir", "os.scandir")   # the program's directory itself too (its entries)
+    if target in own or not (_checked(target, str(root)) or (listing and target == str(root))):
         return None
-    rel = Path(target).relative_to(root) if target.startswith(str(root) + os.sep) else Path(target)
-    try:
-        now = real_stat(target)
-    except OSError:
-        return None
-    if now.st_mtime_ns < _Watch.since or preview.get(target) == fingerprint(now):
+    inside = target == str(root) or target.startswith(str(root) + os.sep)   # a listing outside: --out's
+    rel = Path(target).relative_to(root) if inside else Path(target)
+    how = " (a deploy of this stack from a clean checkout does not have it): generate it in every run " \
+          "before reading it, or commit it"
+    if listing:
+        name = left_behind.listed(target, _Watch.since, own, preview, lambda p: _checked(p, str(root)))
+        return None if name is None else \
+            f"list {rel.as_posix()}, where another recording of this run wrote {name}{how}"
+    if not left_behind.left(target, _Watch.since, own, preview):
         return None      # older than the run, or as this stack's preview left it (`pulumi up` reads that)
-    return (f"read {rel.as_posix()}, which another recording of this run wrote (a deploy of this stack from "
-            "a clean checkout does not have it): generate it in every run before reading it, or commit it")
-
-
-def fingerprint(st: os.stat_result) -> list[int]:
-    """What tells a file from a rewrite of it: modification time (ns), size, inode."""
-    return [st.st_mtime_ns, st.st_size, st.st_ino]
+    return f"{'look at' if event == 'gate.probe' else 'read'} {rel.as_posix()}, which another recording of " \
+           f"this run wrote{how}"
 
 
 def written() -> list[str]:
@@ -315,7 +321,7 @@ _SEALED: list[watch_seal.Seal | None] = [None]   # the watch as the gate set it,
 # the names of the modules the watch decides by, which the seal compares (round 43)
 _OWN_NAMES = vars(sys.modules[__name__])
 _NAMES = tuple(vars(m) for m in (sys.modules[__name__], dir_fd, read_probes, side_effect_seams, thread_states,
-                                 watch_seal, read_tracker))   # round 45: the state read's names
+                                 watch_seal, read_tracker, left_behind))   # 45: the state read's; 46
 _CLASSES = (ReadTracker,)   # round 44: what the stack cache is told was read
 
 

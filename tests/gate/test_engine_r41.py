@@ -97,7 +97,8 @@ def test_recordings_that_wrote_nothing_are_not_repeated(tmp_path, monkeypatch) -
 
 def test_a_file_the_preview_left_is_readable_only_as_it_left_it(tmp_path) -> None:
     """Another recording's rewrite of it is still refused."""
-    from gate.side_effects import _left_by_another, _Watch, fingerprint, preview_left
+    from gate.left_behind import fingerprint
+    from gate.side_effects import _left_by_another, _Watch, preview_left
 
     tags = tmp_path / "build" / "tags.json"
     tags.parent.mkdir()

@@ -68,13 +68,14 @@ def test_the_gates_state_read_is_told_by_its_frame(monkeypatch, tmp_path) -> Non
     """The recorder's read of a state (for a StackReference) is in `states` and not in `paths`; the same
     file opened by anyone else is a read of its bytes."""
     from gate.read_tracker import ReadTracker
+    from gate.recorder import outputs_from_state_file
 
     ReadTracker.start()
     state = tmp_path / "a.state.json"
     _state(state, "eu-west-1")
     monkeypatch.setattr(ReadTracker, "paths", set())
     monkeypatch.setattr(ReadTracker, "states", set())
-    assert ReadTracker.state_outputs(state) == {"region": "eu-west-1"}
+    assert outputs_from_state_file(tmp_path, "a") == {"region": "eu-west-1"}
     assert ReadTracker.states == {str(state)} and str(state) not in ReadTracker.paths
     state.read_text()
     assert str(state) in ReadTracker.paths
@@ -101,6 +102,7 @@ def test_a_state_in_the_output_is_the_gates_to_read_only_through_its_reader(monk
     set (it was let through), the gate's reader still reads it."""
     from gate.environ import RUN_OUT, RUN_STARTED
     from gate.read_tracker import ReadTracker
+    from gate.recorder import outputs_from_state_file
     from gate.side_effects import refusing_side_effects
 
     program, out = tmp_path / "program", tmp_path / "out"
@@ -118,7 +120,7 @@ def test_a_state_in_the_output_is_the_gates_to_read_only_through_its_reader(monk
                 state.read_text()
         finally:
             ReadTracker._local.quiet = False
-        assert ReadTracker.state_outputs(state) == {"region": "eu-west-1"}
+        assert outputs_from_state_file(out, "a") == {"region": "eu-west-1"}
     assert any("another recording of this run wrote" in note for note in notes), notes
 
 

@@ -88,6 +88,8 @@ def _run_case(run_gate, case_dir: Path, expected: dict, tmp_path: Path, fmt: tup
     if expected.get("copy"):   # the program writes into its directory: run a copy of it
         shutil.copytree(case_dir, tmp_path / "copy", dirs_exist_ok=True)
         case_dir = tmp_path / "copy"
+    if expected.get("out"):   # round 46: --out inside the program's directory (the README's main job)
+        out = case_dir / expected["out"]
     if expected.get("before"):   # round 11: an earlier run into the same --out, then its files tampered
         _before(run_gate, case_dir, expected["before"], out)
     if spec is None:

@@ -11,6 +11,7 @@ import gc
 import json
 import os
 import posix
+import time
 from pathlib import Path
 
 import pulumi
@@ -155,14 +156,18 @@ def test_stat_probes_see_permission_bits_posix_stat_and_descriptors(tmp_path):
 
 
 def test_a_file_another_recording_of_the_run_wrote_is_refused(tmp_path):
-    build = tmp_path / "build"
-    build.mkdir()
-    (build / "mine.txt").write_text("a")
-    (build / "theirs.txt").write_text("b")
+    # round 46: a file's age is the later of its mtime and ctime (`os.utime` no longer makes it old), so
+    # the old file is made first and the run starts just after its status change
     old = tmp_path / "old.txt"
     old.write_text("c")
-    os.utime(old, ns=(1, 1))
-    _Watch.root, _Watch.since, _Watch.own = tmp_path, 2, {str(build / "mine.txt")}
+    since = old.stat().st_ctime_ns + 1
+    build = tmp_path / "build"
+    build.mkdir()
+    for name in ("mine.txt", "theirs.txt"):
+        while not (build / name).exists() or (build / name).stat().st_ctime_ns < since:   # a coarse tick
+            time.sleep(0.001)
+            (build / name).write_text(name)
+    _Watch.root, _Watch.since, _Watch.own = tmp_path, since, {str(build / "mine.txt")}
     try:
         assert _left_by_another(str(build / "mine.txt")) is None
         assert _left_by_another(str(old)) is None

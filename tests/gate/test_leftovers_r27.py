@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from fence_marks import hook_side, marks
 from test_bad_input import assert_bad_input
 from test_leftovers_r25 import (
     PACK,
@@ -36,7 +37,8 @@ pytestmark = pytest.mark.slow
 
 # The program environment's `sitecustomize`: it acts only in the version probe (`python -c CODE`, no other
 # argument), and only while `probe.flag` beside the environment exists. HOLD marks `probing.<pid>` and
-# waits on a child of its own; FAIL says why on stderr and exits 7 before the probe's code runs.
+# waits on a child of its own; FAIL says why on stderr and exits 7 before the probe's code runs. The probe
+# runs under the write fence (round 46): the mark goes through `fence_marks` (a test listening), not a file.
 PROBE_HOOK = """\
 import os
 import subprocess
@@ -51,7 +53,7 @@ if sys.argv == ["-c"] and flag.exists():
         sys.stderr.flush()
         os._exit(7)
     subprocess.Popen(["sleep", "300"])
-    flag.with_name(f"probing.{{os.getpid()}}").write_text("probing")
+    mark(f"probing.{{os.getpid()}}")
     time.sleep(300)
 """
 
@@ -67,7 +69,8 @@ def _own_venv_program(tmp_path: Path, mode: str) -> Path:
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(program / "venv")], check=True,
                    timeout=RUN_LIMIT)
     site = next((program / "venv" / "lib").glob("python3*/site-packages"))
-    (site / "sitecustomize.py").write_text(PROBE_HOOK.format(flag=str(tmp_path / "probe.flag"), mode=mode))
+    (site / "sitecustomize.py").write_text(hook_side(tmp_path) + PROBE_HOOK.format(
+        flag=str(tmp_path / "probe.flag"), mode=mode))
     (tmp_path / "probe.flag").write_text(mode)
     return program
 
@@ -82,7 +85,8 @@ def test_the_version_probe_ends_with_a_sigkilled_gate(tmp_path) -> None:
     """`program_env._pulumi_version` ran the environment's Python with `subprocess.run`: a gate killed
     outright left it (and what it started) running, reparented to init."""
     program = _own_venv_program(tmp_path, "hold")
-    _killed_parent_leaves_nothing(_gate(program, tmp_path / "out"), _env(tmp_path), "probing.*", tmp_path)
+    with marks(tmp_path):
+        _killed_parent_leaves_nothing(_gate(program, tmp_path / "out"), _env(tmp_path), "probing.*", tmp_path)
 
 
 def test_a_version_probe_that_never_answers_is_one_line(tmp_path) -> None:
@@ -90,17 +94,20 @@ def test_a_version_probe_that_never_answers_is_one_line(tmp_path) -> None:
     part of running the program, so the program's deadline bounds it (here 5 s)."""
     program = _own_venv_program(tmp_path, "hold")
     out = tmp_path / "out"
-    proc = subprocess.Popen(_gate(program, out, "--program-timeout", "5"), cwd=REPO, env=_env(tmp_path),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=RUN_LIMIT / 4)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise AssertionError("HANG: the version probe held the gate") from None
-    finally:
-        with contextlib.suppress(ProcessLookupError):
+    with marks(tmp_path):
+        proc = subprocess.Popen(_gate(program, out, "--program-timeout", "5"), cwd=REPO, env=_env(tmp_path),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        try:
+            stdout, stderr = proc.communicate(timeout=RUN_LIMIT / 4)
+        except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise AssertionError("HANG: the version probe held the gate") from None
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+    assert list(tmp_path.glob("probing.*")), "the hook never held the probe"
     assert_bad_input(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr), "Pulumi.yaml",
                      "pulumi version")
     assert not (out / "run.json").exists()

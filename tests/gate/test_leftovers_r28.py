@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fence_marks import hook_side, marks
 from processes import gone
 from test_leftovers_r25 import AFTER_KILL, REPO, RUN_LIMIT, _env, _killed_parent_leaves_nothing
 from test_leftovers_r27 import _own_venv_program
@@ -30,7 +31,9 @@ from test_leftovers_r27 import _own_venv_program
 # The program environment's `sitecustomize`, acting only in the version probe (`python -c CODE`): it
 # double-forks a grandchild into a session of its own (`setsid`), which marks `escaped.<pid>` and sleeps —
 # out of the group the leash kills. `hold`: the probe then waits too; `leave`: the probe ends at once
-# (nothing printed: the gate says the environment has no pulumi SDK, exit 2).
+# (nothing printed: the gate says the environment has no pulumi SDK, exit 2). Under the write fence (round
+# 46) its turn and its mark go through `fence_marks`; the mark is made by the middle process before it
+# exits (so before the probe's `os.wait` returns: the mark cannot lose a race with the gate's end).
 ESCAPE_HOOK = """\
 import os
 import sys
@@ -38,13 +41,14 @@ import time
 from pathlib import Path
 
 flag = Path({flag!r})
-if sys.argv == ["-c"] and flag.exists():
-    flag.unlink()
+if sys.argv == ["-c"] and flag.exists() and once("probe"):
     if os.fork() == 0:
         os.setsid()
-        if os.fork() == 0:
-            flag.with_name(f"escaped.{{os.getpid()}}").write_text("escaped")
+        escaped = os.fork()
+        if escaped == 0:
             time.sleep(300)
+            os._exit(0)
+        mark(f"escaped.{{escaped}}")
         os._exit(0)
     os.wait()
     if {mode!r} == "hold":
@@ -56,7 +60,8 @@ def _escaping_program(tmp_path: Path, mode: str) -> Path:
     """Round 27's program with a `virtualenv` the user made, its probe hook replaced by ESCAPE_HOOK."""
     program = _own_venv_program(tmp_path, mode)
     site = next((program / "venv" / "lib").glob("python3*/site-packages"))
-    (site / "sitecustomize.py").write_text(ESCAPE_HOOK.format(flag=str(tmp_path / "probe.flag"), mode=mode))
+    (site / "sitecustomize.py").write_text(hook_side(tmp_path) + ESCAPE_HOOK.format(
+        flag=str(tmp_path / "probe.flag"), mode=mode))
     return program
 
 
@@ -71,6 +76,11 @@ def _escaped(where: Path) -> list[int]:
 
 def _ends_with_the_gate(tmp_path: Path, mode: str, stop: signal.Signals | None) -> None:
     program = _escaping_program(tmp_path, mode)
+    with marks(tmp_path):
+        _ends_with_the_gate_run(program, tmp_path, stop)
+
+
+def _ends_with_the_gate_run(program: Path, tmp_path: Path, stop: signal.Signals | None) -> None:
     proc = subprocess.Popen(_gate(program, tmp_path / "out"), cwd=REPO, env=_env(tmp_path),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -112,7 +122,9 @@ def test_a_process_that_left_the_probes_group_ends_with_a_sigkilled_gate(tmp_pat
     while the probe waits left the escaped grandchild running, reparented to init."""
     program = _escaping_program(tmp_path, "hold")
     try:
-        _killed_parent_leaves_nothing(_gate(program, tmp_path / "out"), _env(tmp_path), "escaped.*", tmp_path)
+        with marks(tmp_path):
+            _killed_parent_leaves_nothing(_gate(program, tmp_path / "out"), _env(tmp_path), "escaped.*",
+                                          tmp_path)
     finally:
         for pid in _escaped(tmp_path):
             with contextlib.suppress(ProcessLookupError):

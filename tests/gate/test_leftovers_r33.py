@@ -27,6 +27,7 @@ from typing import Any
 
 import pulumi_aws as aws
 import pytest
+from fence_marks import hook_side, marks
 from test_leftovers_r25 import REPO, RUN_LIMIT, _env
 from test_leftovers_r29 import HUGE, _run, _sparse
 from test_leftovers_r30 import EU, UNIT_BOUND, _RuntimeRawThread
@@ -364,9 +365,11 @@ def test_threads_and_pool_work_the_program_joins_are_no_refusal() -> None:
 # --------------------------------------------------- 3. a child of the program's code that outlives it
 # The program environment's `sitecustomize` (its Python is the program's: it runs before any gate code
 # there). Once (`flag`), in the version probe (`python -c CODE`) or at a recording worker's start, it
-# double-forks a grandchild into a session of its own. The grandchild marks `escaped.<pid>`, notes the
-# run's signing key if its environment holds it, and waits for the gate's own outputs (a state in the run
-# directory, or the published run); seeing one, it marks `late.<pid>` and overwrites every report it finds.
+# double-forks a grandchild into a session of its own, marked `escaped.<pid>` (by the middle process, before
+# it exits). The grandchild notes the run's signing key if its environment holds it, and waits for the
+# gate's own outputs (a state in the run directory, or the published run); seeing one, it marks `late.<pid>`
+# and overwrites every report it finds. Its environment's Python starts under the write fence (round 46):
+# its turn and its marks go through `fence_marks`; the reports it overwrites are the fence's to refuse.
 ESCAPE_HOOK = """\
 import os
 import sys
@@ -374,27 +377,23 @@ import time
 from pathlib import Path
 
 flag, out = Path({flag!r}), Path({out!r})
-if (sys.argv == ["-c"]) == {in_probe!r} and flag.exists():
-    try:
-        flag.unlink()
-    except FileNotFoundError:
-        pass
-    else:
-        if "GATE_SIGNING_KEY_PEM" in os.environ or "GATE_SIGNING_KEY" in os.environ:
-            flag.with_name("key-seen").write_text("the run's signing key")
-        if os.fork() == 0:
-            os.setsid()
-            if os.fork() == 0:
-                flag.with_name(f"escaped.{{os.getpid()}}").write_text("escaped")
-                while True:
-                    if list(out.glob("**/*.state.json")) or (out / "run.json").exists():
-                        flag.with_name(f"late.{{os.getpid()}}").write_text("saw the gate's outputs")
-                        for report in out.glob("**/*.report.json"):
-                            if not report.read_bytes().startswith(b"FORGED"):
-                                report.write_bytes(b"FORGED")
-                    time.sleep(0.005)
+if (sys.argv == ["-c"]) == {in_probe!r} and flag.exists() and once("hook"):
+    if "GATE_SIGNING_KEY_PEM" in os.environ or "GATE_SIGNING_KEY" in os.environ:
+        mark("key-seen")
+    if os.fork() == 0:
+        os.setsid()
+        escaped = os.fork()
+        if escaped:
+            mark(f"escaped.{{escaped}}")
             os._exit(0)
-        os.wait()
+        while True:
+            if list(out.glob("**/*.state.json")) or (out / "run.json").exists():
+                mark(f"late.{{os.getpid()}}")
+                for report in out.glob("**/*.report.json"):
+                    if not report.read_bytes().startswith(b"FORGED"):
+                        report.write_bytes(b"FORGED")
+            time.sleep(0.005)
+    os.wait()
 """
 
 
@@ -411,7 +410,7 @@ def _program(tmp_path: Path, in_probe: bool) -> Path:
                    timeout=RUN_LIMIT)
     where = next((program / ".venv" / "lib").glob("python3*/site-packages"))
     (where / "gate-sdk.pth").write_text(site.getsitepackages()[0] + "\n")
-    (where / "sitecustomize.py").write_text(ESCAPE_HOOK.format(
+    (where / "sitecustomize.py").write_text(hook_side(tmp_path) + ESCAPE_HOOK.format(
         flag=str(tmp_path / "hook.flag"), out=str(tmp_path / "out"), in_probe=in_probe))
     (tmp_path / "hook.flag").write_text("once")
     return program
@@ -434,8 +433,9 @@ def _gate_with_an_escape(tmp_path: Path, in_probe: bool, **env: str) -> subproce
     argv = [sys.executable, "-m", "gate", "preview", "--program", str(program), "--stack", "dev", "--out",
             str(tmp_path / "out"), "--no-checkov", "--format", "json"]
     try:
-        return subprocess.run(argv, cwd=REPO, env=_env(tmp_path, **env), capture_output=True, text=True,
-                              timeout=RUN_LIMIT)
+        with marks(tmp_path):
+            return subprocess.run(argv, cwd=REPO, env=_env(tmp_path, **env), capture_output=True, text=True,
+                                  timeout=RUN_LIMIT)
     finally:
         for pid in _marks(tmp_path, "escaped"):
             with contextlib.suppress(ProcessLookupError):

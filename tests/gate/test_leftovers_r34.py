@@ -15,13 +15,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from fence_marks import mark_line, marks
 from test_leftovers_r25 import REPO, RUN_LIMIT, _env
 from test_leftovers_r33 import _program
 
 pytestmark = pytest.mark.slow
 
-# Marks `ran.<pid>` beside `mark` in every interpreter of the environment but the version probe's.
-STARTUP = "import os, sys; sys.argv != ['-c'] and open({mark!r} + '.' + str(os.getpid()), 'w').write('ran')"
+
+def _startup(tmp_path: Path) -> str:
+    """Marks `ran.<pid>` in `tmp_path` in every interpreter of the environment but the version probe's;
+    through `fence_marks` (round 46: the environment's startup code runs under the write fence)."""
+    return mark_line(tmp_path, "ran", skip_probe=True)
 
 
 def _environment(tmp_path: Path) -> tuple[Path, Path]:
@@ -35,8 +39,9 @@ def _environment(tmp_path: Path) -> tuple[Path, Path]:
 def _preview(program: Path, tmp_path: Path) -> subprocess.CompletedProcess:
     argv = [sys.executable, "-m", "gate", "preview", "--program", str(program), "--stack", "dev", "--out",
             str(tmp_path / "out"), "--no-checkov", "--format", "json"]
-    proc = subprocess.run(argv, cwd=REPO, env=_env(tmp_path), capture_output=True, text=True,
-                          timeout=RUN_LIMIT)
+    with marks(tmp_path):
+        proc = subprocess.run(argv, cwd=REPO, env=_env(tmp_path), capture_output=True, text=True,
+                              timeout=RUN_LIMIT)
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     return proc
 
@@ -46,10 +51,8 @@ def _ran(tmp_path: Path) -> int:
 
 
 CHANGES = {
-    "sitecustomize-added": lambda site, mark: (site / "sitecustomize.py").write_text(
-        STARTUP.format(mark=mark) + "\n"),
-    "pth-import-added": lambda site, mark: (site / "zz-hook.pth").write_text(
-        STARTUP.format(mark=mark) + "\n"),
+    "sitecustomize-added": lambda site, line: (site / "sitecustomize.py").write_text(line + "\n"),
+    "pth-import-added": lambda site, line: (site / "zz-hook.pth").write_text(line + "\n"),
 }
 
 
@@ -60,7 +63,7 @@ def test_startup_code_added_to_the_environment_is_recorded_again(tmp_path, chang
     program, site = _environment(tmp_path)
     _preview(program, tmp_path)
     assert _ran(tmp_path) == 0
-    CHANGES[change](site, str(tmp_path / "ran"))
+    CHANGES[change](site, _startup(tmp_path))
     _preview(program, tmp_path)
     assert _ran(tmp_path) > 0, "the cache answered for an environment whose startup code changed"
 
@@ -69,10 +72,10 @@ def test_startup_code_changed_in_the_environment_is_recorded_again(tmp_path) -> 
     """The hook there from the start, then edited: its change must be seen as well as its arrival."""
     program, site = _environment(tmp_path)
     hook = site / "sitecustomize.py"
-    hook.write_text(STARTUP.format(mark=str(tmp_path / "ran")) + "\n")
+    hook.write_text(_startup(tmp_path) + "\n")
     _preview(program, tmp_path)
     first = _ran(tmp_path)
-    hook.write_text(STARTUP.format(mark=str(tmp_path / "ran")) + "\n# edited\n")
+    hook.write_text(_startup(tmp_path) + "\n# edited\n")
     _preview(program, tmp_path)
     assert _ran(tmp_path) > first, "the cache answered for an environment whose startup code changed"
 
@@ -80,7 +83,7 @@ def test_startup_code_changed_in_the_environment_is_recorded_again(tmp_path) -> 
 def test_an_unchanged_environment_is_answered_by_the_cache(tmp_path) -> None:
     """Compliant: nothing changed, the second run is the cache's (no worker starts)."""
     program, site = _environment(tmp_path)
-    (site / "sitecustomize.py").write_text(STARTUP.format(mark=str(tmp_path / "ran")) + "\n")
+    (site / "sitecustomize.py").write_text(_startup(tmp_path) + "\n")
     _preview(program, tmp_path)
     first = _ran(tmp_path)
     assert first > 0
@@ -93,7 +96,7 @@ def test_an_environment_made_of_another_interpreter_is_recorded_again(tmp_path) 
     read by the interpreter before any Python code (the base Python, its version), changed — the stdlib
     modules the first run loaded are still there, unchanged."""
     program, site = _environment(tmp_path)
-    (site / "sitecustomize.py").write_text(STARTUP.format(mark=str(tmp_path / "ran")) + "\n")
+    (site / "sitecustomize.py").write_text(_startup(tmp_path) + "\n")
     _preview(program, tmp_path)
     first = _ran(tmp_path)
     cfg = program / ".venv" / "pyvenv.cfg"

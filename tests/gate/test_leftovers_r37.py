@@ -154,7 +154,9 @@ def test_a_program_reading_this_runs_recorded_state_itself_is_refused(tmp_path, 
     program = _two_stacks(tmp_path, READS_STATE.format(runs=f"{out}/.runs/*/a.state.json"))
     proc = _all(program, tmp_path, program / out)
     assert proc.returncode == 2, proc.stderr[-2000:]
-    assert "a.state.json, which another recording of this run wrote" in proc.stderr
+    # round 46: its listing of the run directories is refused first (`list …/.runs, where another
+    # recording of this run wrote <run id>`), before the read of a.state.json
+    assert ".runs, where another recording of this run wrote" in proc.stderr, proc.stderr[-2000:]
 
 WRITES_OUT_DIR = REPO / "tests/corpus/engine/evil/writes-out-dir/__main__.py"
 READS_STATE_ELSEWHERE = '''\
@@ -198,7 +200,9 @@ def test_a_program_reading_this_runs_recorded_state_outside_its_directory_is_ref
     program = _two_stacks(tmp_path, READS_STATE_ELSEWHERE.format(find=_finding_out()))
     proc = _all(program, tmp_path, tmp_path / "out")
     assert proc.returncode == 2, proc.stderr[-2000:]
-    assert "a.state.json, which another recording of this run wrote" in proc.stderr
+    # round 46: its listing of the run directories is refused first (`list …/.runs, where another
+    # recording of this run wrote <run id>`), before the read of a.state.json
+    assert ".runs, where another recording of this run wrote" in proc.stderr, proc.stderr[-2000:]
 
 
 def test_the_output_directory_run_variable_is_never_inherited(monkeypatch) -> None:
