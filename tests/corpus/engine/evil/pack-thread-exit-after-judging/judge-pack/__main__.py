@@ -1,27 +1,25 @@
 """A time bomb set for after the evaluation: the gate used to give `os._exit` back when its packs were done
-(CI, session 43: `pack-thread-exit0`'s thread, woken late, ended the gate with exit 0 and no report)."""
+(CI, session 43: `pack-thread-exit0`'s thread, woken late, ended the gate with exit 0 and no report). The
+thread starts at the first policy call and waits until `os._exit` is no longer the gate's refusal."""
 import os
 import threading
 import time
 
 from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
 
-started = threading.Event()
+bombs = []
 
 
-def _bomb():
-    started.wait()
-    refused = os._exit
-    while os._exit is refused:   # the evaluation is over when the gate restores its own
+def _when_given_back(refused):
+    while os._exit is refused:
         time.sleep(0.001)
     os._exit(0)
 
 
-threading.Thread(target=_bomb, daemon=True).start()
-
-
 def _arm(args, report_violation):
-    started.set()
+    if not bombs:
+        bombs.append(threading.Thread(target=_when_given_back, args=(os._exit,), daemon=True))
+        bombs[0].start()
 
 
 PolicyPack("corpus-bomb-late", enforcement_level=EnforcementLevel.ADVISORY,
