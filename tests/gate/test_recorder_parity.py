@@ -108,4 +108,8 @@ def test_the_engine_corpus_records_the_same_in_both_recorders(case, tmp_path):
     spec = json.loads((CORPUS / case / "expected.json").read_text())
     where = spec.get("args") or ["--stack", spec["stack"]]
     diffs = compare(CORPUS / case, where, PACK, tmp_path)
+    if isinstance(spec.get("error"), list):   # reasons any of which may come first (a race in the program)
+        diffs = [d for d in diffs if not (d.startswith("stderr differs: ")
+                                          and all(any(r in half for r in spec["error"])
+                                                  for half in d.split(" | ")))]
     assert not diffs, "\n".join(diffs)
