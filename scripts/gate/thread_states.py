@@ -10,9 +10,10 @@ thread states (public C API) and waited for.
 from __future__ import annotations
 
 import ctypes
+import faulthandler
+import os
 import sys
 import threading
-import time
 from typing import Any
 
 
@@ -37,14 +38,66 @@ def states() -> dict[int, tuple[Any, Any]]:
 def kernel_thread(ident: int) -> tuple[int, int] | None:
     """The kernel's id of the thread behind `ident` and when it started (clock ticks after boot): a later
     thread may get the id back once ids wrap (`pid_max`: 32768 here, a few seconds of threads), never with
-    the same start. The id is read from the C library's CPU clock of the thread, `~tid << 3 | 6` in glibc
-    and musl. None where neither is known (not Linux; a thread that ended meanwhile)."""
+    the same start. None where neither is known (not Linux; a thread that ended meanwhile)."""
+    tid = _peek_tid(ident)
+    if not tid:
+        return None
     try:
-        tid = ~(time.pthread_getcpuclockid(ident) >> 3)
         with open(f"/proc/self/task/{tid}/stat", "rb") as stat:
             return tid, int(stat.read().rsplit(b")", 1)[1].split()[19])
-    except (AttributeError, OSError, ValueError, IndexError):
+    except (OSError, ValueError, IndexError):
         return None
+
+
+def _peek(address: int, size: int) -> bytes | None:
+    """Memory of this process read by the kernel: a page no longer mapped is an error, not a crash. Session
+    44: `time.pthread_getcpuclockid` read the C library's thread struct in place, and a thread that ended
+    after `sys._current_exceptions` listed it (the GIL goes between two calls) took it with its stack:
+    a segfault."""
+    pid = _GETPID()
+    if not _MEMORY or _MEMORY[0] != pid:   # a fork's file would still read its parent
+        try:
+            fd = _OPEN("/proc/self/mem", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return None
+        if _MEMORY:
+            _CLOSE(_MEMORY[1])
+        _MEMORY[:] = [pid, fd]
+    try:
+        return _PREAD(_MEMORY[1], size, address)
+    except (OSError, OverflowError, ValueError):
+        return None
+
+
+def _tid_offsets(ident: int, tid: int) -> set[int]:
+    raw = _peek(ident, 1024) or b""
+    return {i for i in range(0, len(raw) - 3, 4) if int.from_bytes(raw[i:i + 4], sys.byteorder) == tid}
+
+
+def _calibrate() -> int | None:
+    """Where the C library keeps a thread's kernel id in the struct an ident points to (glibc and musl: the
+    ident is that struct's address): the offset found there for this thread and for a fresh one."""
+    here = _tid_offsets(threading.get_ident(), threading.get_native_id())
+    fresh: list[set[int]] = []
+    probe = threading.Thread(target=lambda: fresh.append(_tid_offsets(threading.get_ident(),
+                                                                      threading.get_native_id())))
+    probe.start()
+    probe.join()
+    both = sorted(here & (fresh[0] if fresh else set()))
+    return both[0] if both else None
+
+
+def _peek_tid(ident: int) -> int | None:
+    if _TID_AT[0] is None:
+        return None
+    raw = _peek(ident + _TID_AT[0], 4)
+    return int.from_bytes(raw, sys.byteorder) if raw and len(raw) == 4 else None   # 0: the thread ended
+
+
+# taken when the gate is imported: a program may rebind the modules' names, not these
+_OPEN, _PREAD, _SEEK, _READ, _CLOSE, _GETPID = os.open, os.pread, os.lseek, os.read, os.close, os.getpid
+_MEMORY: list[int] = []   # this process's pid and its /proc/self/mem
+_TID_AT: list[int | None] = [_calibrate() if sys.platform == "linux" else None]
 
 
 def _c_function(name: str, *argtypes: Any) -> Any:
@@ -54,27 +107,64 @@ def _c_function(name: str, *argtypes: Any) -> Any:
 
 
 # Loaded when the gate is imported, before any program: gate.side_effects refuses native code while one
-# runs, except these calls (reading the lists), known by address.
+# runs, except these calls (reading the lists), known by address; the functions below are taken then too.
 _PYTHON = ctypes.PyDLL(None)   # keeps the GIL; not `ctypes.pythonapi`, whose types stay as others set them
 _HEAD = _c_function("PyInterpreterState_Head")
 _NEXT = _c_function("PyInterpreterState_Next", ctypes.c_void_p)
+_CURRENT = _c_function("PyInterpreterState_Get")
 _THREADS = _c_function("PyInterpreterState_ThreadHead", ctypes.c_void_p)
 _NEXT_THREAD = _c_function("PyThreadState_Next", ctypes.c_void_p)
 NATIVE_CALLS = frozenset(ctypes.cast(f, ctypes.c_void_p).value
-                         for f in (_HEAD, _NEXT, _THREADS, _NEXT_THREAD))
+                         for f in (_HEAD, _NEXT, _CURRENT, _THREADS, _NEXT_THREAD))
+_DUMP, _MEMFD = faulthandler.dump_traceback, getattr(os, "memfd_create", None)   # Linux
+_HEADERS = (b"Thread 0x", b"Current thread 0x")   # faulthandler's line per state; names in frames are escaped
+_MORE = b"..."   # faulthandler lists 100 states, then this line
 
 
-def unborn() -> int:
-    """Thread states whose thread has not begun running: how many more CPython lists (every interpreter's
-    `PyThreadState` chain, walked holding the GIL, under which states are made and dropped) than
-    `sys._current_exceptions` shows under a distinct ident of its own."""
-    held, interp = 0, _HEAD()
+def _held_here() -> int:
+    """This interpreter's thread states, counted by faulthandler in one C call under the GIL. Session 44: a
+    walk in Python, one call per state, let the GIL go between calls, so a thread ending meanwhile freed the
+    state the walk stood on (a segfault, or a count cut short: an unborn thread unseen). Faulthandler lists
+    100 states; past that, and off Linux, the list is walked as before."""
+    if _MEMFD is None:
+        return _walked(here=True)
+    fd = _MEMFD("gate-thread-states", os.MFD_CLOEXEC)   # never full, so the dump is never cut short
+    try:
+        _DUMP(fd, all_threads=True)
+        _SEEK(fd, 0, os.SEEK_SET)
+        dumped = bytearray()
+        while chunk := _READ(fd, 1 << 16):
+            dumped += chunk
+    finally:
+        _CLOSE(fd)
+    lines = dumped.splitlines()
+    return _walked(here=True) if _MORE in lines else sum(line.startswith(_HEADERS) for line in lines)
+
+
+def _walked(here: bool) -> int:
+    """Thread states of this interpreter, or of the others (a program's subinterpreter, which
+    gate.side_effects refuses), walked state by state: one whose thread ends meanwhile is the risk left."""
+    held, current, interp = 0, _CURRENT(), _HEAD()
     while interp:
-        tstate = _THREADS(interp)
+        tstate = _THREADS(interp) if (interp == current) == here else None
         while tstate:
             held, tstate = held + 1, _NEXT_THREAD(tstate)
         interp = _NEXT(interp)
-    return held - len(set(sys._current_exceptions()) - {0})
+    return held
+
+
+def _running() -> dict[int, Any]:
+    return {ident: kernel_thread(ident) for ident in sys._current_exceptions() if ident != 0}
+
+
+def unborn() -> int:
+    """Thread states whose thread has not begun running: how many more CPython holds than
+    `sys._current_exceptions` shows under a distinct ident of its own. A thread that began or ended while
+    they were counted (the threads running before and after differ) counts as one: the caller asks again."""
+    before = _running()
+    held = _held_here() + _walked(here=False)
+    after = _running()
+    return 1 if before != after else max(held - len(after), 0)
 
 
 def interpreters() -> int:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import _thread
 import contextlib
 import os
+import re
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -50,20 +52,69 @@ def test_a_thread_not_yet_run_is_counted_and_one_running_is_not():
     waiting.join()
 
 
-def test_a_raw_thread_caught_before_it_runs_is_refused():
+def _caught_and_refused() -> str | None:
+    """One try: None when the thread caught before it ran is refused, else what the check saw."""
     release = threading.Event()
     settling = deferred.Settling(lambda: None)
     settling.states = deferred._settled_states()
     try:
-        refused = pytest.raises(ProgramError, match=r"started with _thread.start_new_thread \(\S*wait at ")
-        with _one_cpu(), refused:
+        with _one_cpu():
             _start_unseen(release)
-            settling._check_unlisted()
+            try:
+                settling._check_unlisted()
+            except ProgramError as exc:
+                assert re.search(r"started with _thread.start_new_thread \(\S*wait at ", str(exc)), exc
+                return None
+            return f"unborn {thread_states.unborn()}, unlisted {deferred._unlisted(settling.states)}"
     finally:
         release.set()
+
+
+def test_a_raw_thread_caught_before_it_runs_is_refused():
+    """Three tries, one miss allowed: code that does not wait for such a thread misses some 19 tries in 20
+    (a thread caught unborn mostly still is when the check runs). Session 44: CI once missed the one try
+    this test had; the walk that counted the states could stop short where a thread ended meanwhile."""
+    misses = [missed for missed in (_caught_and_refused() for _ in range(3)) if missed is not None]
+    assert len(misses) <= 1, misses
 
 
 def test_nothing_left_running_is_not_refused():
     settling = deferred.Settling(lambda: None)
     settling.states = deferred._settled_states()
     settling._check_unlisted()
+
+
+CHURN = """import threading, time
+from gate import thread_states
+
+stop = threading.Event()
+
+
+def churn():
+    while not stop.is_set():
+        started = [threading.Thread(target=time.sleep, args=(0.001,)) for _ in range(20)]
+        for thread in started:
+            thread.start()
+        for thread in started:
+            thread.join()
+
+
+for _ in range(2):
+    threading.Thread(target=churn, daemon=True).start()
+end = time.monotonic() + {seconds}
+while time.monotonic() < end:
+    thread_states.states()
+    thread_states.unborn()
+stop.set()
+print("read")
+"""
+
+
+def test_threads_ending_while_they_are_read_are_no_crash():
+    """Session 44: the kernel id was read in the C library's thread struct (`pthread_getcpuclockid`) and the
+    states counted one call each; a thread ending between two calls took the struct with it (segfault within
+    a second here). In a child process, so a crash fails this test instead of its pytest worker."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "PYTHONFAULTHANDLER": "1"}
+    proc = subprocess.run([sys.executable, "-c", CHURN.format(seconds=3)], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 0 and proc.stdout == "read\n", proc.stderr[-3000:]
