@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gate.errors import first_line
+
 from evidence.errors import EvidenceError
 
 
@@ -18,7 +20,7 @@ def load() -> Any:
     try:
         return load_catalogue()
     except Exception as exc:  # the loader validates; any failure is bad input for us
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = first_line(exc)
         where = "" if "controls.yaml" in message else "policies/catalogue/controls.yaml: "
         raise EvidenceError(f"{where}{message}") from None
 

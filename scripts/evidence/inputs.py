@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gate import leash
+from gate.errors import first_line
 from gate.model import PolicyRun, StackReport, Violation
 
 from evidence.errors import EvidenceError
@@ -105,8 +106,9 @@ def run_gate(args: list[str], project: Path) -> None:
         raise EvidenceError(detail.removeprefix("gate: error: "))
 
 
-def _sarif(report: StackReport) -> str | None:
-    """The gate's SARIF rendering of a report."""
+def _sarif(report: StackReport) -> str:
+    """The gate's SARIF rendering of a report: a bundle without it would not say why, so a renderer that
+    fails stops the export (one line, nothing written)."""
     import io
 
     from gate.report import render
@@ -114,8 +116,9 @@ def _sarif(report: StackReport) -> str | None:
     buf = io.StringIO()
     try:
         render(report, "sarif", buf)
-    except Exception:  # a reporter bug must not cost the auditor the rest of the bundle
-        return None
+    except Exception as exc:
+        raise EvidenceError(f"stack {report.stack}: the gate's SARIF rendering failed "
+                            f"({type(exc).__name__}: {first_line(exc)})") from None
     return buf.getvalue()
 
 

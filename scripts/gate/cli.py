@@ -20,7 +20,7 @@ from gate.cli_parser import build_parser
 from gate.cli_speed import cmd_merge
 from gate.commands import cmd_analyze, cmd_preview, render
 from gate.deadlines import INTERNAL_ERROR, keep_refusing_hard_exit
-from gate.errors import GateError, UsageError, limit_line, refused_by_limit
+from gate.errors import GateError, UsageError, first_line, limit_line, refused_by_limit
 from gate.inherited import owned, unnamed_place
 from gate.report_parts import printable
 
@@ -171,5 +171,5 @@ def _failed(exc: Exception) -> int:
     if refused_by_limit(exc):
         print(f"gate: error: {limit_line('', exc)}", file=sys.stderr)
         return 2
-    print(f"gate: internal error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+    print(f"gate: internal error: {type(exc).__name__}: {first_line(exc)}", file=sys.stderr)
     return INTERNAL_ERROR

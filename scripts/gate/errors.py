@@ -58,6 +58,11 @@ def limit_note() -> str:
             "raise it, or run fewer at once)")
 
 
+def first_line(exc: BaseException) -> str:
+    """What an exception says, on one line (its type when it says nothing): errors print one line."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def needed(module: str, what: str) -> Any:
     """A part no run does without, imported: failing to is exit 2 naming it, never a run without it (a
     scan or an evaluation lost is not a clean one; CI, session 43: a C extension's dlopen refused under
@@ -67,5 +72,4 @@ def needed(module: str, what: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise GateError(f"{what}: cannot load {module} ({why}); nothing judged") from None
+        raise GateError(f"{what}: cannot load {module} ({first_line(exc)}); nothing judged") from None

@@ -177,3 +177,18 @@ def test_a_run_of_another_day_is_refused(tmp_path: Path) -> None:
                               "export is as of 2027-10-15 (waivers and acceptances may have expired or begun "
                               f"since): export --as-of {AS_OF}, or {AGAIN}")
     assert [ev.stack for ev in collect(PROJECT, None, None, gate_dir=out, as_of=AS_OF)] == ["portal-prod"]
+
+
+def test_a_sarif_rendering_that_fails_stops_the_export(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Was a bundle without `report.sarif` that did not say why (the failure was swallowed)."""
+    import gate.report
+    from evidence import inputs
+    from gate.model import StackReport
+
+    def broken(*_args: object) -> None:
+        raise ValueError("renderer broke\nsecond line")
+
+    monkeypatch.setattr(gate.report, "render", broken)
+    with pytest.raises(EvidenceError, match=r"^stack portal-prod: the gate's SARIF rendering failed "
+                                            r"\(ValueError: renderer broke\)$"):
+        inputs._sarif(StackReport(stack="portal-prod", resources=1))
