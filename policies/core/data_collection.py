@@ -228,16 +228,17 @@ def unsent_collections(graph: StackGraph) -> list[tuple[str, str]]:
         entry[1].extend(rules)
     for a, rules in machines.values():
         names = ", ".join(sorted({r.name for r in rules}))
+        whose = f"rule {names} {{}}s" if len(rules) == 1 else f"rules of the machine ({names}) {{}}"
         if not any(_to_siem(graph, r) for r in rules):
-            out.append((a.urn, f"the data collection rules of the machine ({names}) send no log stream "
-                        "(Syslog, security or Windows events) to a workspace of this stack: the machine's "
-                        "sign-ins and commands reach no SIEM; add a data flow of them to the SIEM workspace"))
+            out.append((a.urn, f"the data collection {whose.format('send')} no log stream (Syslog, security "
+                        "or Windows events) to a workspace of this stack: the machine's sign-ins and "
+                        "commands reach no SIEM; add a data flow of them to the SIEM workspace"))
             continue
         kinds = _source_kinds(graph, a)
         if not _complete(set().union(*(_collected(graph, r, kinds) for r in rules))):
-            out.append((a.urn, f"the data collection rules of the machine ({names}) collect no sign-ins "
-                        "into the streams they send to the SIEM (their dataSources): add syslog sources of "
-                        "the auth and authpriv facilities from Info up, or a windowsEventLogs source of the "
+            out.append((a.urn, f"the data collection {whose.format('collect')} no sign-ins into the streams "
+                        "sent to the SIEM (dataSources): add syslog sources of the auth and authpriv "
+                        "facilities from Info up (one rule or several), or a windowsEventLogs source of the "
                         "whole Security channel (`Security!*`), with the stream the SIEM's flow carries"))
     return out
 
