@@ -19,7 +19,6 @@ of a diagnostic setting.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -86,23 +85,22 @@ def data_collection_rule(r: ResourceView, graph: StackGraph) -> list[str]:
     return out
 
 
-def _to_siem(graph: StackGraph, rule: ResourceView, collected: Any = None) -> bool:
-    """Some data flow carries a log stream to a Log Analytics destination that is a workspace of the stack
-    (and, with `collected`, one its sources fill: round 90)."""
+def _to_siem(graph: StackGraph, rule: ResourceView) -> list[dict[str, Any]]:
+    """The data flows that carry a log stream untransformed to a Log Analytics destination that is a SIEM
+    workspace of the stack."""
     siem = {
         str(item.get("name"))
         for kind, item in _items(rule)
         if kind == "logAnalytics" and item is not None and _sentinel_workspace(graph, rule, item)
     }
     flows = rule.get("dataFlows")
-    return isinstance(flows, list) and any(
-        isinstance(f, dict)
+    return [
+        f for f in (flows if isinstance(flows, list) else [])
+        if isinstance(f, dict)
         and siem & {str(d) for d in f.get("destinations") or []}
         and _log_streams(f)
         and _identity(f.get("transformKql"))
-        and (collected is None or collected(rule, _log_streams(f)))
-        for f in flows
-    )
+    ]
 
 
 # Round 90: what the agent collects is the rule's `dataSources`; a flow carries only what a source of its
@@ -118,14 +116,19 @@ _SIGN_INS = {
 _WHOLE_SECURITY = frozenset({"security!*", "security!*[system[(band(keywords,13510798882111488))]]"})
 
 
-def _collects_sign_ins(source: dict[str, Any], kind: str) -> bool:
+def _sign_ins(source: dict[str, Any], kind: str) -> set[str]:
+    """What of the sign-ins a source collects: Syslog facilities from Info up, or `security` for the whole
+    Security channel (round 91: a machine's facilities are pooled over the sources and rules it has)."""
     if kind == "syslog":
-        facilities = {str(f).lower() for f in source.get("facilityNames") or []}
         levels = {str(x).lower() for x in source.get("logLevels") or []}
-        auth = "*" in facilities or {"auth", "authpriv"} <= facilities
-        return auth and bool(levels & {"*", "debug", "info"})
+        facilities = {str(f).lower() for f in source.get("facilityNames") or []}
+        return facilities if levels & {"*", "debug", "info"} else set()
     queries = {"".join(str(q).split()).lower() for q in source.get("xPathQueries") or []}
-    return bool(queries & _WHOLE_SECURITY)
+    return {"security"} if queries & _WHOLE_SECURITY else set()
+
+
+def _complete(collected: set[str]) -> bool:
+    return bool(collected & {"*", "security"}) or {"auth", "authpriv"} <= collected
 
 
 _MACHINES = ("azure-native:compute:VirtualMachine", "azure-native:compute:VirtualMachineScaleSet")
@@ -148,17 +151,17 @@ def _source_kinds(graph: StackGraph, a: ResourceView) -> frozenset[str]:
     return frozenset(kinds or set(_SIGN_INS.values()))
 
 
-def _collected(rule: ResourceView, streams: set[str], kinds: frozenset[str]) -> bool:
-    """Some source of the rule (of `kinds`) collects the machine's sign-ins into one of `streams`."""
-    sources = rule.get("dataSources")
-    for stream in streams:
+def _collected(graph: StackGraph, rule: ResourceView, kinds: frozenset[str]) -> set[str]:
+    """What of the machine's sign-ins (of `kinds`) the rule's sources collect into a stream a flow of the
+    rule carries to the SIEM."""
+    sources, out = rule.get("dataSources"), set()
+    for stream in {s for f in _to_siem(graph, rule) for s in _log_streams(f)}:
         kind = _SIGN_INS.get(stream)
         items = sources.get(kind) if kind in kinds and isinstance(sources, dict) else None
         for src in items if isinstance(items, list) else []:
-            mine = isinstance(src, dict) and stream in {str(x).lower() for x in src.get("streams") or []}
-            if mine and _collects_sign_ins(src, kind):
-                return True
-    return False
+            if isinstance(src, dict) and stream in {str(x).lower() for x in src.get("streams") or []}:
+                out |= _sign_ins(src, kind)
+    return out
 
 
 def _log_streams(flow: dict[str, Any]) -> set[str]:
@@ -206,8 +209,9 @@ def dropping_transforms(graph: StackGraph) -> list[tuple[str, str]]:
 
 
 def unsent_collections(graph: StackGraph) -> list[tuple[str, str]]:
-    """Associations whose data collection rule sends the machine's logs to no workspace of the stack."""
-    out = []
+    """Associations whose rule is not the stack's; machines whose rules together send no log stream to the
+    SIEM, or do not collect their sign-ins into one (round 91: judged per machine, over all its rules)."""
+    out, machines = [], {}
     for a in graph.by_type(*ASSOCIATIONS):
         rid = a.input("dataCollectionRuleId")
         if rid is None and a.input("dataCollectionEndpointId") is not None:
@@ -219,22 +223,35 @@ def unsent_collections(graph: StackGraph) -> list[tuple[str, str]]:
                         if is_unknown(rid) else
                         f"the data collection rule {rid!r} is not one of this stack: where the machine's "
                         "logs go is not judged; feed dataCollectionRuleId from a rule of this stack"))
-        elif not any(_to_siem(graph, r) for r in rules):
-            out.append(
-                (
-                    a.urn,
-                    f"the data collection rule {rules[0].name} sends no log stream (Syslog, security or "
-                    "Windows events) to a workspace of this stack: the machine's sign-ins and commands reach "
-                    "no SIEM; add a data flow of them to the SIEM workspace",
-                )
-            )
-        elif not any(_to_siem(graph, r, functools.partial(_collected, kinds=_source_kinds(graph, a)))
-                     for r in rules):
-            out.append((a.urn, f"the data collection rule {rules[0].name} collects no sign-ins into the "
-                        "streams it sends to the SIEM (its dataSources): add a syslog source of the auth and "
-                        "authpriv facilities from Info up, or a windowsEventLogs source of the whole "
-                        "Security channel (`Security!*`), with the stream the SIEM's data flow carries"))
+            continue
+        entry = machines.setdefault(_machine_key(graph, a), (a, []))
+        entry[1].extend(rules)
+    for a, rules in machines.values():
+        names = ", ".join(sorted({r.name for r in rules}))
+        whose = f"rule {names} {{}}s" if len(rules) == 1 else f"rules of the machine ({names}) {{}}"
+        if not any(_to_siem(graph, r) for r in rules):
+            out.append((a.urn, f"the data collection {whose.format('send')} no log stream (Syslog, security "
+                        "or Windows events) to a workspace of this stack: the machine's sign-ins and "
+                        "commands reach no SIEM; add a data flow of them to the SIEM workspace"))
+            continue
+        kinds = _source_kinds(graph, a)
+        if not _complete(set().union(*(_collected(graph, r, kinds) for r in rules))):
+            out.append((a.urn, f"the data collection {whose.format('collect')} no sign-ins into the streams "
+                        "sent to the SIEM (dataSources): add syslog sources of the auth and authpriv "
+                        "facilities from Info up (one rule or several), or a windowsEventLogs source of the "
+                        "whole Security channel (`Security!*`), with the stream the SIEM's flow carries"))
     return out
+
+
+def _machine_key(graph: StackGraph, a: ResourceView) -> str:
+    """The machine an association names: the stack's VM it is fed from or its id names, else its literal id
+    (lower case), else the association itself (its rules are judged alone)."""
+    rid = a.input("resourceUri")
+    vms = [d for d in graph.dependency_of(a, "resourceUri") if d.type in _MACHINES]
+    vms = vms or (named_by(graph, rid, _MACHINES) if isinstance(rid, str) and not is_unknown(rid) else [])
+    if len(vms) == 1:
+        return vms[0].urn
+    return rid.lower() if isinstance(rid, str) and not is_unknown(rid) and not vms else a.urn
 
 
 _AUTH_RULE = re.compile(r"/authorizationRules/", re.IGNORECASE)  # a namespace's rule: the namespace's

@@ -64,6 +64,13 @@ KEY_ADMIN = frozenset(
     }
 )
 KEY_USE = frozenset({"all", "decrypt", "encrypt", "unwrapkey", "wrapkey", "sign", "release"})  # 84: release
+# Round 91: a certificate's key is a key of the vault (created, imported, replaced, deleted with it), so the
+# certificate permissions that make or remove one administer keys; get, list and the issuers and contacts do
+# not. A managed storage account's SAS (getsas, setsas, regeneratekey) is the data's credential, as a
+# secret's value is (round 90): its reading is use beside key administration.
+CERT_ADMIN = frozenset({"all", "create", "import", "update", "delete", "purge", "recover", "restore"})
+SECRET_GET = frozenset({"get", "all"})
+STORAGE_READ = frozenset({"all", "getsas", "setsas", "regeneratekey"})
 
 
 @dataclass
@@ -162,10 +169,12 @@ def _access(graph: StackGraph, r: ResourceView, where: str, policy: object) -> G
     if not isinstance(policy, dict) or is_unknown(policy):
         return Grant(r.urn, None, frozenset(), False)
     perms = policy.get("permissions") if isinstance(policy.get("permissions"), dict) else {}
-    keys, secrets = ({str(k).lower() for k in perms.get(kind) or []} for kind in ("keys", "secrets"))
+    kinds = ("keys", "secrets", "certificates", "storage")
+    keys, secrets, certs, storage = ({str(k).lower() for k in perms.get(kind) or []} for kind in kinds)
     key, people = object_of(graph, r, f"{where}.objectId")
-    fns = frozenset({"key administration"}) if keys & KEY_ADMIN else frozenset()
-    return Grant(r.urn, key, fns, bool(keys & KEY_USE), people, bool(secrets & {"get", "all"}))
+    fns = frozenset({"key administration"}) if keys & KEY_ADMIN or certs & CERT_ADMIN else frozenset()
+    reads = bool(secrets & SECRET_GET or storage & STORAGE_READ)  # round 91: a managed account's SAS
+    return Grant(r.urn, key, fns, bool(keys & KEY_USE), people, reads)
 
 
 def group_member_edges(graph: StackGraph) -> list[tuple[str, str, str]]:

@@ -203,7 +203,9 @@ _SIEM_LOGGING = (
         "DeleteMetricFilter", "PutTransformer", "DeleteTransformer", "PutPipelineRule", "DeletePipelineRule",
         "PutLogGroupDeletionProtection", "PutDeliverySource", "PutDeliveryDestination", "DeleteDelivery",
         "DeleteDeliverySource", "DeleteDeliveryDestination", "UpdateDeliveryConfiguration",
-        "DeleteLogDelivery", "UpdateLogDelivery")),
+        "DeleteLogDelivery", "UpdateLogDelivery",
+        # round 91: a custom data identifier masks any pattern (one's own ARN) in every event the SIEM reads
+        "PutDataProtectionPolicy")),
     *(f"events:{a}" for a in (
         "DisableRule", "DeleteRule", "PutRule", "PutTargets", "RemoveTargets", "DeleteEventBus",
         "UpdateEventBus", "DeactivateEventSource", "DeleteConnection", "UpdateConnection",
