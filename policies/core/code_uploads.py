@@ -20,6 +20,8 @@ import re
 
 from policies.core.code_values import held
 
+_IDENT = re.compile(r"^[A-Za-z_]\w*$")
+
 # The first argument of a sending call (one level of parentheses inside it, as command_places' SDK clients).
 _ARG = r"\(\s*(?:url\s*=\s*)?([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)"
 _CLIENTS = "requests|httpx|axios|session"
@@ -47,15 +49,40 @@ _WRITING_CALLS = tuple((re.compile(call + _ARG + r"([^\n]*)"), re.compile(r"(?i)
     # (urllib's second positional argument is the body: `urlopen(url, body)`, `Request(url, body)`)
     (r"(?<![\w.])fetch", r"\{[^}\n]*method\s*:\s*[\"'](?:put|post|patch)"),
 ))
+# Round 89: other clients that send — .NET's `HttpClient.PutAsync(url, …)`/`PostAsync`/`PatchAsync` and
+# `WebClient.UploadFile|UploadData|UploadString(url, …)` (also from PowerShell), pycurl's
+# `setopt(pycurl.URL, url)` in a text that uploads or posts, ftplib's `FTP(host)`/`FTP_TLS(host)` in a text
+# storing a file, Node's `http(s).request(…)` with a method other than a literal read (its `hostname`/`host`
+# option, or its URL)
+_DOTNET = re.compile(r"\.\s*(?:(?:Put|Post|Patch)Async|Upload(?:File|Data|String)(?:Async|TaskAsync)?)"
+                     + _ARG)
+_PYCURL = re.compile(r"setopt\(\s*(?:pycurl\.)?URL\s*,\s*([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)\)")
+_PYCURL_SENDS = re.compile(r"\b(?:UPLOAD|POST|POSTFIELDS|COPYPOSTFIELDS|READDATA|READFUNCTION|HTTPPOST|"
+                           r"MIMEPOST|CUSTOMREQUEST)\b")
+_FTP = re.compile(r"(?<![\w.])(?:ftplib\.)?FTP(?:_TLS)?" + _ARG)
+_NODE = re.compile(r"(?<![\w.])https?\s*\.\s*request(?=\s*\()")
+# a request writes unless its `method` is a literal read (no `method`: GET)
+_NODE_WRITES = re.compile(r"(?i)\bmethod\s*:(?!\s*[\"'`](?:get|head|options)[\"'`])")
+_NODE_HOST = re.compile(r"\b(?:hostname|host)\s*:\s*([^,}\n]+)")
 _CALL = re.compile(r"([A-Za-z_][\w.]*)\s*\(")
 _NAME = re.compile(r"(?<![\w.\"'])([A-Za-z_]\w*)(?![\w\"'(])")
-# Calls over the code's own values (string and encoding helpers): they read nothing from outside.
+# Calls over the code's own values (string, encoding, clock and container helpers): they read nothing from
+# outside. Round 89: any other call in a helper's body (a socket, a DNS lookup, a table read) is a read.
 _PURE = frozenset({"str", "format", "join", "strip", "rstrip", "lstrip", "decode", "encode", "replace",
                    "lower", "upper", "b64decode", "urlsafe_b64decode", "b85decode", "unhexlify", "fromhex",
                    "quote", "urljoin", "urlencode", "f", "bytes", "int", "loads", "dumps", "removesuffix",
-                   "removeprefix"})
-_KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "for", "None", "True", "False"})
-_HINTS = ("put(", "post(", "patch(", "equest(", "urlopen(", "fetch(")  # (`Request(`, `.request(`)
+                   "removeprefix", "split", "rsplit", "partition", "rpartition", "splitlines", "zfill",
+                   "startswith", "endswith", "format_map", "casefold", "title", "capitalize", "quote_plus",
+                   "unquote", "unquote_plus", "b64encode", "urlsafe_b64encode", "hexlify", "hex", "hexdigest",
+                   "sha256", "md5", "uuid4", "today", "now", "utcnow", "isoformat", "strftime", "timestamp",
+                   "gmtime", "localtime", "timedelta", "len", "range", "list", "dict", "tuple", "set",
+                   "sorted", "reversed", "min", "max", "enumerate", "zip", "abs", "round", "float", "bool",
+                   "isinstance", "any", "all", "repr", "items", "keys", "values", "append", "print", "index",
+                   "find", "rfind", "count", "to_bytes", "from_bytes", "ord", "chr", "divmod", "pow"})
+_KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "for", "None", "True", "False", "return",
+                       "elif", "while", "with", "yield", "await", "lambda", "def", "function", "async"})
+_HINTS = ("put(", "post(", "patch(", "equest(", "urlopen(", "fetch(", "Async(", "Upload", "setopt(",
+          "FTP")  # (`Request(`, `.request(`)
 
 
 def may_send(s: str) -> bool:
@@ -73,9 +100,16 @@ def code_uploads(s: str) -> list[tuple[str, str, bool]]:
         args += [m.group(1) for m in _CONNECTION.finditer(s)]
     args += [m.group(1) for call, writes in _WRITING_CALLS for m in call.finditer(s)
              if writes.match(m.group(2))]
+    args += _other_clients(s)
     out: list[tuple[str, str, bool]] = []
     for arg in dict.fromkeys(a.strip() for a in args):
-        for v in held(arg, s):
+        values = held(arg, s)
+        if _IDENT.match(arg) and (passed := parameter_sources(arg, s)) != []:  # round 89: a parameter
+            if passed is None:
+                out.append(("host", f"{{{arg}}}", False))
+                continue
+            values = [v for p in _sources(arg, s) or [] if p.strip() != arg for v in held(p, s)]
+        for v in values:
             if m := re.match(r"^\$(?i:env:)?\{?(\w+)\}?$", v):
                 out.append(("host", f"${m.group(1)}", False))
             elif v[:1] == "{" and v[-1:] == "}" and _reads(v[1:-1], s):
@@ -83,24 +117,132 @@ def code_uploads(s: str) -> list[tuple[str, str, bool]]:
     return list(dict.fromkeys(out))
 
 
+def _other_clients(s: str) -> list[str]:
+    """The destination arguments of round 89's other clients (.NET, pycurl, ftplib, Node's http/https)."""
+    args = [m.group(1) for m in _DOTNET.finditer(s)] if "Async" in s or "Upload" in s else []
+    if "setopt" in s and _PYCURL_SENDS.search(s):
+        args += [m.group(1) for m in _PYCURL.finditer(s)]
+    if "FTP" in s and ("storbinary" in s or "storlines" in s):
+        args += [m.group(1) for m in _FTP.finditer(s)]
+    for m in _NODE.finditer(s):
+        call = _call_args(s, m.end()) or ["{options not read}"]
+        first = call[0].strip()
+        options = first if first[:1] == "{" else _options(first, s)
+        if options and _NODE_WRITES.search(options):  # an options object (or a name holding one): its host
+            args += [h.group(1) for h in _NODE_HOST.finditer(options)] or ["{host not given}"]
+        elif not options and any(_NODE_WRITES.search(_options(a.strip(), s) or a) for a in call[1:2]):
+            args.append(first)  # a URL; the options follow it
+    return args
+
+
+def _options(name: str, s: str) -> str:
+    """The object literal a name holding Node request options is assigned (`const opts = {…}`), or ''."""
+    m = re.search(rf"(?<![\w.]){re.escape(name)}\s*=\s*(?=\{{)", s) if _IDENT.match(name) else None
+    obj = _call_args(s, m.end(), "{") if m else None
+    return "{" + ",".join(obj) + "}" if obj else ""
+
+
 def _reads(expr: str, s: str, depth: int = 0) -> bool:
     """Whether an expression takes a value from outside the code: a call the code does not define and that
-    is no string helper, or a name the code does not assign (the event, a parameter)."""
+    is no string helper, a helper whose body reads, or a name the code neither assigns nor passes (the
+    event; a parameter is followed into every call of its function, round 89)."""
     text = re.sub(r"([\"'])(?:(?!\1).)*\1", "''", expr)  # literals hold no call
     for m in _CALL.finditer(text):
         last = m.group(1).rsplit(".", 1)[-1]
-        if last in _PURE:
-            continue
-        own = re.search(rf"(?m)^([ \t]*)(?:def|function|async\s+def)\s+{last}\b[^\n]*\n((?:\1[ \t]+[^\n]*\n|"
-                        rf"[ \t]*\n)*)", s if s.endswith("\n") else s + "\n")
-        if own is None or _BODY_READS.search(own.group(2)):  # not the code's own, or its body reads
+        if last not in _PURE and last not in _KEYWORDS and _helper_reads(last, s, depth):
             return True
-    names = {n for n in _NAME.findall(text) if n not in _KEYWORDS}
-    for n in names:
-        rhs = re.search(rf"(?m)^\s*(?:const\s+|let\s+|var\s+)?{n}\s*=(?!=)\s*([^\n]+)", s) or re.search(
-            rf"(?<![\w.]){n}\s*=(?!=)\s*([^;\n]+)", s)
-        if rhs is None:
-            return True
-        if depth < 3 and _reads(rhs.group(1), s, depth + 1):
+    for n in {n for n in _NAME.findall(text) if n not in _KEYWORDS}:
+        sources = _sources(n, s)
+        if sources is None or (depth < 3 and any(_reads(v, s, depth + 1) for v in sources if v.strip() != n)):
             return True
     return False
+
+
+def _helper_reads(name: str, s: str, depth: int) -> bool:
+    """Whether a call of `name` may read from outside: not a function of the code, or one whose body reads (a
+    file, the environment, the network: `_BODY_READS`), calls anything but a pure or own non-reading helper
+    (round 89: a socket, a DNS lookup, a table read are calls no list names), or uses a module-level value
+    computed by a read."""
+    own = re.search(rf"(?m)^([ \t]*)(?:def|function|async\s+def)\s+{re.escape(name)}\b[^\n]*\n((?:\1[ \t]+"
+                    rf"[^\n]*\n|[ \t]*\n)*)", s if s.endswith("\n") else s + "\n")
+    if own is None or depth >= 3 or _BODY_READS.search(own.group(2)):
+        return True
+    body = re.sub(r"([\"'])(?:(?!\1).)*\1", "''", own.group(2))
+    for m in _CALL.finditer(body):
+        last = m.group(1).rsplit(".", 1)[-1]
+        if last not in _PURE and last not in _KEYWORDS and last != name and _helper_reads(last, s, depth + 1):
+            return True
+    for n in {n for n in _NAME.findall(body) if n not in _KEYWORDS}:  # module-level values it uses
+        top = re.search(rf"(?m)^{re.escape(n)}\s*(?::[^=\n]+)?=(?!=)\s*([^\n]+)", s)
+        if top and _reads(top.group(1), s, depth + 1):
+            return True
+    return False
+
+
+def _sources(n: str, s: str) -> list[str] | None:
+    """The expressions a name may hold: its assignments (a statement, not a call's keyword argument) and, for
+    a parameter, what every call of its function passes (round 89); None when the code gives it none or
+    hands the function on as a value (`map(_send, urls)`: the arguments cannot be followed)."""
+    out = [m.group(1) for m in re.finditer(
+        rf"(?m)^[ \t]*(?:const\s+|let\s+|var\s+)?{re.escape(n)}\s*=(?!=)\s*([^\n]+)", s)]
+    out += [m.group(1) for m in re.finditer(
+        rf"(?:[;{{]\s*|\b(?:const|let|var)\s+){re.escape(n)}\s*=(?!=)\s*([^;\n]+)", s)]
+    passed = parameter_sources(n, s)
+    if passed is None:
+        return None
+    return (out + passed) or None
+
+
+_DEF = re.compile(r"(?m)^[ \t]*(?:async\s+)?(?:def|function)\s+(\w+)\s*\(([^)]*)\)")
+_KEYWORD_ARG = re.compile(r"^\s*(\w+)\s*=(?!=)\s*(.*)$", re.S)
+
+
+def parameter_sources(n: str, s: str) -> list[str] | None:
+    """What the calls of the code's functions that take a parameter `n` pass for it (by position or keyword,
+    else its default); [] when no function takes it; None when one cannot be followed (a `*args`
+    parameter or argument, the function handed on as a value)."""
+    out: list[str] = []
+    for d in _DEF.finditer(s):
+        raw = [p for p in d.group(2).split(",") if p.strip()]
+        params = [p.split(":")[0].split("=")[0].strip() for p in raw]
+        if n not in params:
+            continue
+        i = params.index(n)
+        default = raw[i].split("=", 1)[1].strip() if "=" in raw[i] else None
+        for ref in re.finditer(rf"(?<![\w]){re.escape(d.group(1))}\b", s):
+            if ref.start() == d.start(1):
+                continue
+            args = _call_args(s, ref.end())
+            if args is None or any(a.lstrip()[:1] == "*" for a in args) or any(p[:1] == "*" for p in params):
+                return None
+            j = i - 1 if s[ref.start() - 1:ref.start()] == "." and params[0] in ("self", "cls") else i
+            kw = {m.group(1): m.group(2) for a in args if (m := _KEYWORD_ARG.match(a))}
+            pos = [a for a in args if not _KEYWORD_ARG.match(a)]
+            value = kw.get(n, pos[j] if 0 <= j < len(pos) else default)
+            out += [value.strip()] if value is not None else []
+    return out
+
+
+def _call_args(s: str, i: int, opening: str = "(") -> list[str] | None:
+    """The top-level arguments of the call whose `(` follows position `i` (after blanks); None when no call
+    follows (the function is named as a value) or the call does not end."""
+    j = i + len(s[i:]) - len(s[i:].lstrip(" \t"))
+    if s[j:j + 1] != opening:
+        return None
+    args, depth, quote, start = [], 0, "", j + 1
+    for k in range(j, min(len(s), j + 2000)):
+        c = s[k]
+        if quote:
+            quote = "" if c == quote and s[k - 1] != "\\" else quote
+        elif c in "\"'":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return [a for a in [*args, s[start:k]] if a.strip()]
+        elif c == "," and depth == 1:
+            args.append(s[start:k])
+            start = k + 1
+    return None

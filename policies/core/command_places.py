@@ -125,6 +125,9 @@ _CLI_LOCATION = re.compile(rf"\s(?:--location|-l)(?:\s+|=){_WORD}")
 _REGION_PAIR = re.compile(rf"(?i)(?<![\w-])(?:regionName|locationName)={_WORD}")
 _PS_LOCATION = re.compile(rf"(?i)(?<![\w-])-(?:Location|LocationName)(?:\s+|:){_WORD}")
 _PS_AZ = re.compile(r"(?i)(?<![\w-])[a-z]+-Az[A-Z]\w*")
+# Round 89: an Az read (`Get-AzVMSize -Location eastus`, `Get-AzVMUsage`, `Test-Az*Availability`) places
+# nothing in its region: its own words only (to `;`, `|`, a line's end, or a `(`/`{` that may run a write)
+_PS_READ = re.compile(r"(?i)(?<![\w-])(?:Get|Test|Find|Search)-Az[A-Z]\w*[^\n;|({]*")
 # A splatted hashtable's `Location` key (`$p = @{ Location = 'eastus' }; New-AzStorageAccount @p`), as round
 # 86 reads its `StorageAccountName`: read in a text holding `@{` only.
 _SPLAT_LOCATION = re.compile(rf"(?i)[{{;\s][\"']?(?:Location|LocationName)[\"']?\s*=\s*{_WORD}")
@@ -180,6 +183,8 @@ _AWS_ONE = re.compile(r"\baws\s+[a-z0-9-]+\s+[a-z0-9-]+" + _CMD)
 _AWS_DEST = re.compile(rf"\s(?:--destination[\w-]*|--target-bucket|--s3-destination[\w-]*)(?:\s+|=){_WORD}")
 _VARIABLE = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")
 _REGION_VARIABLE = re.compile(r"\$(?:env:)?\{?[A-Za-z_]\w*\}?", re.I)  # a shell or PowerShell variable
+_REGION_EXPRESSION = re.compile(r"\$\(|`|\$\w+[.\[]|\(")  # (what `_region_values` keeps in braces)
+_PS_ENV = re.compile(r"(?i)^\$env:(\w+)$")
 # Azure SDK clients built from a connection string or URL (Python, JavaScript, .NET): their first argument.
 _CLIENT = (r"(?:Blob|Queue|Share|Table|DataLake)ServiceClient|BlobContainerClient|ContainerClient|BlobClient|"
            r"QueueClient|ShareClient|TableClient|SecretClient|KeyClient|CertificateClient|CosmosClient|"
@@ -197,8 +202,13 @@ _SDK_HINT = re.compile(r"Client\s*(?:\.\s*\w+\s*)?\(")
 
 
 def region_variable_problem(path: str, value: str) -> str | None:
-    """Why a region a command names by a variable nothing in the resource sets cannot be judged (None: the
-    value is no variable)."""
+    """Why a region a command names by a variable nothing in the resource sets, or by an expression the script
+    computes when it runs (round 89: `-l "$(cat f)"`), cannot be judged (None: the value is neither)."""
+    if value[:1] == "{" and value[-1:] == "}" and _REGION_EXPRESSION.search(value):
+        return (f"`{path}` = {value[1:-1]!r} is an expression the script computes when it runs (a file, a "
+                "command or a lookup), so where the command puts the data cannot be judged; write the "
+                "allowed region's name in the command or set a variable to it in the resource's own "
+                "environment")
     if not _REGION_VARIABLE.fullmatch(value):
         return None
     return (f"`{path}` = {value!r} is a variable nothing in the resource sets, so where the command puts the "
@@ -261,6 +271,8 @@ def _region_values(v: str, s: str) -> list[str]:
     environment's, `code_values.environment_buckets`); an expression (`$(az group show …)`) in braces."""
     if _VARIABLE.match(v):
         return assigned(v, s)
+    if m := _PS_ENV.match(v):  # round 89: PowerShell's `$env:X` is the environment's `$X`
+        return [f"${m.group(1)}"]
     return [f"{{{v}}}"] if "$" in v or "`" in v or "(" in v else [v]
 
 
@@ -268,7 +280,8 @@ def _regions(s: str) -> list[tuple[str, str, bool]]:
     found = [_word(m) for c in _AZ_ONE.finditer(s) if not _AZ_READ.match(c.group(0))
              for rx in (_CLI_LOCATION, _REGION_PAIR) for m in rx.finditer(c.group(0))] if "az " in s else []
     if "-" in s and _PS_AZ.search(s):
-        found += [_word(m) for m in _PS_LOCATION.finditer(s)]
+        reads = [m.span() for m in _PS_READ.finditer(s)]  # round 89: `Get-AzVMSize -Location eastus`
+        found += [_word(m) for m in _PS_LOCATION.finditer(s) if not any(a <= m.start() < b for a, b in reads)]
         found += [_word(m) for m in _SPLAT_LOCATION.finditer(s)] if "@{" in s else []
     return [("region", r, False) for v in found for r in _region_values(v, s)]
 

@@ -64,6 +64,7 @@ _RELATIVE_URL = re.compile(r"(?<![:/\w])//((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?=[
 # ending where the cloud host's own labels begin (round 87: the labels alone were a host of their own).
 _TEMPLATE_HEAD = re.compile(r"(?:\$?\{\w+\}\.|\$\w*)$")
 _TOKEN_SPLIT = re.compile(r"[\s;,=()\"'<>|]+")
+_TOKEN = re.compile(r"[^\s;,=()\"'<>|]+")  # (the tokens _TOKEN_SPLIT separates)
 _TOKEN_PREFIX = re.compile(r"^[a-z]+:(?=[a-z0-9\[])")
 _PORT = re.compile(r":\d{1,5}$")
 # An IPv6 address standing on its own (bare, or bracketed with a port); never a piece of an ARN or a word.
@@ -348,8 +349,11 @@ def _dotted(s: str, principal: bool, dest_key: bool, out: list[tuple[str, str, b
             out.append(found)
         return
     seen = {v for k, v, _ in out if k == "host"}
-    for tok in _TOKEN_SPLIT.split(bare):  # each token of a connection string, list or command line
-        found = _host_token(tok, principal, dest_key) if "." in tok and "/" not in tok else None
+    for m in _TOKEN.finditer(bare):  # each token of a connection string, list or command line
+        tok = m.group(0)
+        # round 89: a dotted name called in code (`datetime.date.today()`: `.today` is a TLD) is no host
+        found = _host_token(tok, principal, dest_key) if "." in tok and "/" not in tok and (
+            bare[m.end():m.end() + 1] != "(") else None
         if found and found[1] not in seen:
             seen.add(found[1])
             out.append(found)
