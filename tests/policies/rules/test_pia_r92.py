@@ -13,8 +13,9 @@ from ruletest import case, patch, run, says
 SOD = "require-separation-of-duties"
 USE = "administers keys and can also use them"
 BACKUPS = "back up secrets, certificates or managed storage accounts"
-SECRET_BACKUP = "Microsoft.KeyVault/vaults/secrets/backup/action"
-CERT_BACKUP = "Microsoft.KeyVault/vaults/certificates/backup/action"
+VAULTS = "Microsoft.KeyVault/vaults"
+SECRET_BACKUP = f"{VAULTS}/secrets/backup/action"
+CERT_BACKUP = f"{VAULTS}/certificates/backup/action"
 
 
 @pytest.mark.parametrize("stem", [f"r92p-0{i}" for i in range(1, 8)])
@@ -90,8 +91,8 @@ def test_a_key_administrators_role_backing_up_secrets_or_certificates_blocks(dat
 @pytest.mark.parametrize(
     "data, not_data",
     [
-        (["Microsoft.KeyVault/vaults/secrets/*"], ("Microsoft.KeyVault/vaults/secrets/getSecret/action", SECRET_BACKUP)),
-        (["Microsoft.KeyVault/vaults/certificates/read", "Microsoft.KeyVault/vaults/secrets/restore/action"], ()),
+        ([f"{VAULTS}/secrets/*"], (f"{VAULTS}/secrets/getSecret/action", SECRET_BACKUP)),
+        ([f"{VAULTS}/certificates/read", f"{VAULTS}/secrets/restore/action"], ()),
     ],
 )
 def test_a_key_administrators_role_without_backup_or_value_passes(data, not_data):
