@@ -12,7 +12,7 @@ from ruletest import case, patch, run, says
 
 SOD = "require-separation-of-duties"
 USE = "administers keys and can also use them"
-BACKUPS = "back up secrets, certificates or managed storage accounts"
+BACKUPS = "back up secrets, certificates or managed storage accounts, whose backup restores"
 VAULTS = "Microsoft.KeyVault/vaults"
 SECRET_BACKUP = f"{VAULTS}/secrets/backup/action"
 CERT_BACKUP = f"{VAULTS}/certificates/backup/action"
@@ -28,6 +28,11 @@ def test_the_backup_evasions_block(stem):
 def test_config_recorders_narrowed_or_named_by_pattern_block(stem):
     """Guard: blocked before and after (Config's recorder operations are SIEM logging wherever named)."""
     assert says(run(SOD, case(stem)), "separated functions")
+
+
+def test_a_key_use_narrowed_by_a_session_tag_the_key_administrator_passes_blocks():
+    """Guard: blocked before and after (a `*` principal of the account includes the key administrators)."""
+    assert says(run(SOD, case("r92p-12")), "which includes its administrators")
 
 
 @pytest.mark.parametrize("stem", ["r92p-50", "r92p-51", "r92p-52", "r92p-53"])
