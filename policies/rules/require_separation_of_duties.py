@@ -308,9 +308,10 @@ def _azure(graph: StackGraph, recorded: set[str]) -> list[tuple[str, str]]:
                 (
                     first[key],
                     f"principal {key} administers keys and can also use them (decrypt/unwrap/sign, or read "
-                    "the vault's secrets or a managed storage account's SAS); a certificate's create, "
-                    "import, update, delete, purge, recover and restore administer its key (round 91): give "
-                    "the use to another group",
+                    "the vault's secrets or a managed storage account's SAS, or back up secrets, "
+                    "certificates or managed storage accounts, whose backup restores readable into a vault "
+                    "it administers); a certificate's create, import, update, delete, purge, recover and "
+                    "restore administer its key (round 91): give the use and the backups to another group",
                 )
             )
     return out

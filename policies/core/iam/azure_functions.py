@@ -159,4 +159,10 @@ KEY_USE: tuple[str, ...] = tuple(
 # Round 90: reading a vault's secrets (their values) is reading the data's credentials (connection strings,
 # account keys, a certificate's private key): a key administrator who may is two functions in one hand, as
 # with key use (require-separation-of-duties; an access policy's `secrets` get or all).
-SECRET_READ: tuple[str, ...] = ("Microsoft.KeyVault/vaults/secrets/getSecret/action",)
+# Round 92: a secret's or a certificate's backup restores, value and private key included, into a vault the
+# holder administers (any of the subscription, outside the stack too): backing up is reading.
+SECRET_READ: tuple[str, ...] = (
+    "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+    "Microsoft.KeyVault/vaults/secrets/backup/action",
+    "Microsoft.KeyVault/vaults/certificates/backup/action",
+)

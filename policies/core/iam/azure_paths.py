@@ -71,6 +71,11 @@ KEY_USE = frozenset({"all", "decrypt", "encrypt", "unwrapkey", "wrapkey", "sign"
 CERT_ADMIN = frozenset({"all", "create", "import", "update", "delete", "purge", "recover", "restore"})
 SECRET_GET = frozenset({"get", "all"})
 STORAGE_READ = frozenset({"all", "getsas", "setsas", "regeneratekey"})
+# Round 92: a backup of a secret, a certificate (its private key with it) or a managed storage account
+# restores, values included, into any vault of the subscription whose restore the holder has, one it
+# administers among them (outside the stack too): backing up is reading. A key's backup is not: restoring it
+# is key administration already, and a key administrator may give itself use in any vault it administers.
+BACKUP = frozenset({"all", "backup"})
 
 
 @dataclass
@@ -174,6 +179,7 @@ def _access(graph: StackGraph, r: ResourceView, where: str, policy: object) -> G
     key, people = object_of(graph, r, f"{where}.objectId")
     fns = frozenset({"key administration"}) if keys & KEY_ADMIN or certs & CERT_ADMIN else frozenset()
     reads = bool(secrets & SECRET_GET or storage & STORAGE_READ)  # round 91: a managed account's SAS
+    reads = reads or bool((secrets | certs | storage) & BACKUP)  # round 92: backed up, restored, read
     return Grant(r.urn, key, fns, bool(keys & KEY_USE), people, reads)
 
 
