@@ -60,7 +60,25 @@ _PYCURL = re.compile(r"setopt\(\s*(?:pycurl\.)?URL\s*,\s*([^,()\n]+(?:\([^()\n]*
 _PYCURL_SENDS = re.compile(r"\b(?:UPLOAD|POST|POSTFIELDS|COPYPOSTFIELDS|READDATA|READFUNCTION|HTTPPOST|"
                            r"MIMEPOST|CUSTOMREQUEST)\b")
 _FTP = re.compile(r"(?<![\w.])(?:ftplib\.)?FTP(?:_TLS)?" + _ARG)
-_NODE = re.compile(r"(?<![\w.])https?\s*\.\s*request(?=\s*\()")
+_NODE = r"(?<![\w.])(?:{})\s*\.\s*request(?=\s*\()"
+# Round 90: Node's http(s) module under any name (`const h = require('https')`, `import * as web from
+# 'node:https'`, `import h from 'https'`) and its `request` destructured (`const {request: r} = …`)
+_NODE_MODULE = r"""(?:require\(\s*|from\s+)["'`](?:node:)?https?["'`]"""
+_NODE_ALIAS = re.compile(r"(?:(?:const|let|var)\s+(\w+)\s*=\s*|import\s+(?:\*\s+as\s+)?(\w+)\s+)"
+                         + _NODE_MODULE)
+_NODE_PICKED = re.compile(rf"(?:(?:const|let|var)\s+|import\s+)\{{([^}}]*)\}}\s*(?:=\s*)?{_NODE_MODULE}")
+# Round 90: a sending method held by a name (`send = requests.put`, `send = getattr(requests, "put")`); a
+# method chosen by a name the code computes (`getattr(requests, verb)`) is read as one that sends
+_ALIAS = (r"(?m)(?<![\w.])(\w+)\s*=\s*(?:getattr\(\s*(?:{0})\s*,\s*(?:[\"'](?:put|post|patch)[\"']|"
+          r"(?![\"'])[^)]+)\)|(?:{0})\s*\.\s*(?:put|post|patch)\b(?!\s*\())")
+_GETATTR_CALL = r"getattr\(\s*(?:{0})\s*,[^)]*\)" + _ARG
+# `.request(VERB, url, …)` whose method is a name (urllib3, httpx, aiohttp, http.client): judged by its value
+_REQUEST_NAMED = re.compile(r"\.\s*request\(\s*([A-Za-z_]\w*)\s*,\s*(?:url\s*=\s*)?"
+                            r"([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)")
+# `fetch(url, opts)` with its options held by a name (round 90): judged by the object the name holds
+_FETCH_NAMED = re.compile(r"(?<![\w.])fetch" + _ARG + r"\s*,\s*([A-Za-z_]\w*)\s*\)")
+# ftplib's `FTP()` then `.connect(host)` (round 90)
+_FTP_CONNECT = re.compile(r"\.\s*connect" + _ARG)
 # a request writes unless its `method` is a literal read (no `method`: GET)
 _NODE_WRITES = re.compile(r"(?i)\bmethod\s*:(?!\s*[\"'`](?:get|head|options)[\"'`])")
 _NODE_HOST = re.compile(r"\b(?:hostname|host)\s*:\s*([^,}\n]+)")
@@ -82,7 +100,8 @@ _PURE = frozenset({"str", "format", "join", "strip", "rstrip", "lstrip", "decode
 _KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "for", "None", "True", "False", "return",
                        "elif", "while", "with", "yield", "await", "lambda", "def", "function", "async"})
 _HINTS = ("put(", "post(", "patch(", "equest(", "urlopen(", "fetch(", "Async(", "Upload", "setopt(",
-          "FTP")  # (`Request(`, `.request(`)
+          "FTP", "getattr(", ".put", ".post", ".patch")  # (`Request(`, `.request(`; round 90: a method
+# held by a name)
 
 
 def may_send(s: str) -> bool:
@@ -96,10 +115,17 @@ def code_uploads(s: str) -> list[tuple[str, str, bool]]:
     names = "|".join(dict.fromkeys([_CLIENTS, *(n for m in _SESSION.finditer(s) for n in m.groups() if n)]))
     args = [m.group(1) for m in re.finditer(_SENDS_BY.format(names), s)]
     args += [m.group(1) for m in _REQUEST.finditer(s)]
+    args += [m.group(2) for m in _REQUEST_NAMED.finditer(s) if _writing_verb(m.group(1), s)]
+    aliases = [m.group(1) for m in re.finditer(_ALIAS.format(names), s)]
+    if aliases:
+        args += [m.group(1) for m in re.finditer(rf"(?<![\w.])(?:{'|'.join(aliases)})" + _ARG, s)]
+    args += [m.group(1) for m in re.finditer(_GETATTR_CALL.format(names), s)]
     if _CONNECTION_WRITES.search(s):
         args += [m.group(1) for m in _CONNECTION.finditer(s)]
     args += [m.group(1) for call, writes in _WRITING_CALLS for m in call.finditer(s)
              if writes.match(m.group(2))]
+    args += [m.group(1) for m in _FETCH_NAMED.finditer(s)
+             if _NODE_WRITES.search(_spread(_options(m.group(2), s), s) or "method: unknown")]
     args += _other_clients(s)
     out: list[tuple[str, str, bool]] = []
     for arg in dict.fromkeys(a.strip() for a in args):
@@ -124,15 +150,43 @@ def _other_clients(s: str) -> list[str]:
         args += [m.group(1) for m in _PYCURL.finditer(s)]
     if "FTP" in s and ("storbinary" in s or "storlines" in s):
         args += [m.group(1) for m in _FTP.finditer(s)]
-    for m in _NODE.finditer(s):
+        args += [m.group(1) for m in _FTP_CONNECT.finditer(s)]
+    for m in _node_requests(s):
         call = _call_args(s, m.end()) or ["{options not read}"]
         first = call[0].strip()
-        options = first if first[:1] == "{" else _options(first, s)
+        options = _spread(first if first[:1] == "{" else _options(first, s), s)
         if options and _NODE_WRITES.search(options):  # an options object (or a name holding one): its host
             args += [h.group(1) for h in _NODE_HOST.finditer(options)] or ["{host not given}"]
         elif not options and any(_NODE_WRITES.search(_options(a.strip(), s) or a) for a in call[1:2]):
             args.append(first)  # a URL; the options follow it
     return args
+
+
+def _node_requests(s: str) -> list[re.Match[str]]:
+    """Node's `http(s).request(` calls, the module under any name, and its destructured `request` calls."""
+    modules = ["https?", *(n for m in _NODE_ALIAS.finditer(s) for n in m.groups() if n)]
+    picked = [p.split(":")[-1].strip() for m in _NODE_PICKED.finditer(s) for p in m.group(1).split(",")
+              if p.split(":")[0].strip() == "request"]
+    found = list(re.finditer(_NODE.format("|".join(modules)), s))
+    if picked:
+        found += re.finditer(rf"(?<![\w.])(?:{'|'.join(map(re.escape, picked))})(?=\s*\()", s)
+    return found
+
+
+def _spread(options: str, s: str) -> str:
+    """Node options with each `...name` replaced by the object literal the name holds (round 90); a spread
+    that cannot be followed stays and is read as giving no host."""
+    for m in re.finditer(r"\.\.\.\s*([A-Za-z_]\w*)", options):
+        held_options = _options(m.group(1), s)
+        options = options.replace(m.group(0), held_options[1:-1], 1) if held_options else options
+    return options
+
+
+def _writing_verb(name: str, s: str) -> bool:
+    """Whether a method held by a name may write: a literal PUT/POST/PATCH among its values, or a value the
+    code does not give it (round 90)."""
+    sources = _sources(name, s)
+    return sources is None or any(re.match(r"(?i)\s*[\"'](?:put|post|patch)[\"']", v) for v in sources)
 
 
 def _options(name: str, s: str) -> str:
@@ -193,7 +247,9 @@ def _sources(n: str, s: str) -> list[str] | None:
     return (out + passed) or None
 
 
-_DEF = re.compile(r"(?m)^[ \t]*(?:async\s+)?(?:def|function)\s+(\w+)\s*\(([^)]*)\)")
+# a function of the code: `def f(…)`, `function f(…)`, and (round 90) `f = lambda …:` and `const f = (…) =>`
+_DEF = re.compile(r"(?m)^[ \t]*(?:(?:async\s+)?(?:def|function)\s+(\w+)\s*\(([^)]*)\)|"
+                  r"(?:(?:const|let|var)\s+)?(\w+)\s*=\s*(?:lambda\b([^:\n]*):|(?:async\s*)?\(([^)]*)\)\s*=>))")
 _KEYWORD_ARG = re.compile(r"^\s*(\w+)\s*=(?!=)\s*(.*)$", re.S)
 
 
@@ -203,14 +259,15 @@ def parameter_sources(n: str, s: str) -> list[str] | None:
     parameter or argument, the function handed on as a value)."""
     out: list[str] = []
     for d in _DEF.finditer(s):
-        raw = [p for p in d.group(2).split(",") if p.strip()]
+        g = 1 if d.group(1) else 3
+        raw = [p for p in (d.group(2) or d.group(4) or d.group(5) or "").split(",") if p.strip()]
         params = [p.split(":")[0].split("=")[0].strip() for p in raw]
         if n not in params:
             continue
         i = params.index(n)
         default = raw[i].split("=", 1)[1].strip() if "=" in raw[i] else None
-        for ref in re.finditer(rf"(?<![\w]){re.escape(d.group(1))}\b", s):
-            if ref.start() == d.start(1):
+        for ref in re.finditer(rf"(?<![\w]){re.escape(d.group(g))}\b", s):
+            if ref.start() == d.start(g):
                 continue
             args = _call_args(s, ref.end())
             if args is None or any(a.lstrip()[:1] == "*" for a in args) or any(p[:1] == "*" for p in params):
