@@ -75,8 +75,7 @@ _GETATTR_CALL = r"getattr\(\s*(?:{0})\s*,[^)]*\)" + _ARG
 # `.request(VERB, url, …)` whose method is a name (urllib3, httpx, aiohttp, http.client): judged by its value
 _REQUEST_NAMED = re.compile(r"\.\s*request\(\s*([A-Za-z_]\w*)\s*,\s*(?:url\s*=\s*)?"
                             r"([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)")
-# `fetch(url, opts)` with its options held by a name (round 90): judged by the object the name holds
-_FETCH_NAMED = re.compile(r"(?<![\w.])fetch" + _ARG + r"\s*,\s*([A-Za-z_]\w*)\s*\)")
+_FETCH = re.compile(r"(?<![\w.])fetch(?=\s*\()")
 # ftplib's `FTP()` then `.connect(host)` (round 90)
 _FTP_CONNECT = re.compile(r"\.\s*connect" + _ARG)
 # a request writes unless its `method` is a literal read (no `method`: GET)
@@ -100,8 +99,8 @@ _PURE = frozenset({"str", "format", "join", "strip", "rstrip", "lstrip", "decode
 _KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "for", "None", "True", "False", "return",
                        "elif", "while", "with", "yield", "await", "lambda", "def", "function", "async"})
 _HINTS = ("put(", "post(", "patch(", "equest(", "urlopen(", "fetch(", "Async(", "Upload", "setopt(",
-          "FTP", "getattr(", ".put", ".post", ".patch")  # (`Request(`, `.request(`; round 90: a method
-# held by a name)
+          "FTP", "getattr(", ".put", ".post", ".patch", "http'", "https'", 'http"', 'https"')
+# (`Request(`, `.request(`; round 90: a method held by a name, Node's http(s) module in `require`/`import`)
 
 
 def may_send(s: str) -> bool:
@@ -124,8 +123,7 @@ def code_uploads(s: str) -> list[tuple[str, str, bool]]:
         args += [m.group(1) for m in _CONNECTION.finditer(s)]
     args += [m.group(1) for call, writes in _WRITING_CALLS for m in call.finditer(s)
              if writes.match(m.group(2))]
-    args += [m.group(1) for m in _FETCH_NAMED.finditer(s)
-             if _NODE_WRITES.search(_spread(_options(m.group(2), s), s) or "method: unknown")]
+    args += _fetch_writes(s)
     args += _other_clients(s)
     out: list[tuple[str, str, bool]] = []
     for arg in dict.fromkeys(a.strip() for a in args):
@@ -162,11 +160,28 @@ def _other_clients(s: str) -> list[str]:
     return args
 
 
+def _fetch_writes(s: str) -> list[str]:
+    """The URL of each `fetch(url, options)` whose options (written, held by a name or spread from one, round
+    90) may write: a method that is no literal read, or options that cannot be followed."""
+    out = []
+    for m in _FETCH.finditer(s):
+        call = _call_args(s, m.end()) or []
+        first = call[1].strip() if len(call) > 1 else ""
+        options = _spread(first if first[:1] == "{" else _options(first, s), s)
+        if first and (not options or "..." in options or _NODE_WRITES.search(options)):
+            out.append(call[0])
+    return out
+
+
 def _node_requests(s: str) -> list[re.Match[str]]:
-    """Node's `http(s).request(` calls, the module under any name, and its destructured `request` calls."""
-    modules = ["https?", *(n for m in _NODE_ALIAS.finditer(s) for n in m.groups() if n)]
-    picked = [p.split(":")[-1].strip() for m in _NODE_PICKED.finditer(s) for p in m.group(1).split(",")
-              if p.split(":")[0].strip() == "request"]
+    """Node's `http(s).request(` calls, the module under any name (or a name it is copied to, or `require`d
+    in place), and its destructured `request` calls (`{request: r}`, `{request as r}`)."""
+    modules = ["https?", _NODE_MODULE.replace("|from\\s+", "") + r"\s*\)",
+               *(n for m in _NODE_ALIAS.finditer(s) for n in m.groups() if n)]
+    for known in modules[2:]:  # a name the module is copied to (`const h = mod;`)
+        modules += re.findall(rf"(?:const|let|var)\s+(\w+)\s*=\s*{known}\s*(?:;|$)", s, re.M)
+    picked = [re.split(r"\s*(?::|\bas\b)\s*", p.strip())[-1] for m in _NODE_PICKED.finditer(s)
+              for p in m.group(1).split(",") if re.split(r"\s*(?::|\bas\b)\s*", p.strip())[0] == "request"]
     found = list(re.finditer(_NODE.format("|".join(modules)), s))
     if picked:
         found += re.finditer(rf"(?<![\w.])(?:{'|'.join(map(re.escape, picked))})(?=\s*\()", s)
