@@ -21,6 +21,7 @@ import re
 from policies.core.code_values import held
 
 _IDENT = re.compile(r"^[A-Za-z_]\w*$")
+_DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+$")
 
 # The first argument of a sending call (one level of parentheses inside it, as command_places' SDK clients).
 _ARG = r"\(\s*(?:url\s*=\s*)?([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)"
@@ -69,9 +70,9 @@ _NODE_ALIAS = re.compile(r"(?:(?:const|let|var)\s+(\w+)\s*=\s*|import\s+(?:\*\s+
 _NODE_PICKED = re.compile(rf"(?:(?:const|let|var)\s+|import\s+)\{{([^}}]*)\}}\s*(?:=\s*)?{_NODE_MODULE}")
 # Round 90: a sending method held by a name (`send = requests.put`, `send = getattr(requests, "put")`); a
 # method chosen by a name the code computes (`getattr(requests, verb)`) is read as one that sends
-_ALIAS = (r"(?m)(?<![\w.])(\w+)\s*=\s*(?:getattr\(\s*(?:{0})\s*,\s*(?:[\"'](?:put|post|patch)[\"']|"
-          r"(?![\"'])[^)]+)\)|(?:{0})\s*\.\s*(?:put|post|patch)\b(?!\s*\())")
-_GETATTR_CALL = r"getattr\(\s*(?:{0})\s*,[^)]*\)" + _ARG
+_GETATTR = r"getattr\(\s*(?:{0})\s*,\s*(?:[\"'](?:put|post|patch)[\"']|(?![\"'\s])[^)]+)\)"
+_ALIAS = r"(?m)(?<![\w.])(\w+)\s*=\s*(?:" + _GETATTR + r"|(?:{0})\s*\.\s*(?:put|post|patch)\b(?!\s*\())"
+_GETATTR_CALL = _GETATTR + _ARG
 # `.request(VERB, url, …)` whose method is a name (urllib3, httpx, aiohttp, http.client): judged by its value
 _REQUEST_NAMED = re.compile(r"\.\s*request\(\s*([A-Za-z_]\w*)\s*,\s*(?:url\s*=\s*)?"
                             r"([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)")
@@ -127,18 +128,26 @@ def code_uploads(s: str) -> list[tuple[str, str, bool]]:
     args += _other_clients(s)
     out: list[tuple[str, str, bool]] = []
     for arg in dict.fromkeys(a.strip() for a in args):
-        values = held(arg, s)
+        values = _held(arg, s)
         if _IDENT.match(arg) and (passed := parameter_sources(arg, s)) != []:  # round 89: a parameter
             if passed is None:
                 out.append(("host", f"{{{arg}}}", False))
                 continue
-            values = [v for p in _sources(arg, s) or [] if p.strip() != arg for v in held(p, s)]
+            values = [v for p in _sources(arg, s) or [] if p.strip() != arg for v in _held(p, s)]
         for v in values:
             if m := re.match(r"^\$(?i:env:)?\{?(\w+)\}?$", v):
                 out.append(("host", f"${m.group(1)}", False))
             elif v[:1] == "{" and v[-1:] == "}" and _reads(v[1:-1], s):
                 out.append(("host", v if len(v) < 100 else v[:98] + "…}", False))
     return list(dict.fromkeys(out))
+
+
+def _held(expr: str, s: str) -> list[str]:
+    """`held`, with a dotted name of the code (`event.dest`, `cfg.url`) an expression, not a shell word
+    naming a bucket (round 90: `fetch(event.dest, …)` passed)."""
+    e = expr.strip()
+    values = held(e, s)
+    return [f"{{{e}}}"] if values == [e] and _DOTTED.match(e) else values
 
 
 def _other_clients(s: str) -> list[str]:
