@@ -21,6 +21,7 @@ import re
 from policies.core.code_values import held
 
 _IDENT = re.compile(r"^[A-Za-z_]\w*$")
+_DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+$")
 
 # The first argument of a sending call (one level of parentheses inside it, as command_places' SDK clients).
 _ARG = r"\(\s*(?:url\s*=\s*)?([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)"
@@ -60,7 +61,24 @@ _PYCURL = re.compile(r"setopt\(\s*(?:pycurl\.)?URL\s*,\s*([^,()\n]+(?:\([^()\n]*
 _PYCURL_SENDS = re.compile(r"\b(?:UPLOAD|POST|POSTFIELDS|COPYPOSTFIELDS|READDATA|READFUNCTION|HTTPPOST|"
                            r"MIMEPOST|CUSTOMREQUEST)\b")
 _FTP = re.compile(r"(?<![\w.])(?:ftplib\.)?FTP(?:_TLS)?" + _ARG)
-_NODE = re.compile(r"(?<![\w.])https?\s*\.\s*request(?=\s*\()")
+_NODE = r"(?<![\w.])(?:{})\s*\.\s*request(?=\s*\()"
+# Round 90: Node's http(s) module under any name (`const h = require('https')`, `import * as web from
+# 'node:https'`, `import h from 'https'`) and its `request` destructured (`const {request: r} = …`)
+_NODE_MODULE = r"""(?:require\(\s*|from\s+)["'`](?:node:)?https?["'`]"""
+_NODE_ALIAS = re.compile(r"(?:(?:const|let|var)\s+(\w+)\s*=\s*|import\s+(?:\*\s+as\s+)?(\w+)\s+)"
+                         + _NODE_MODULE)
+_NODE_PICKED = re.compile(rf"(?:(?:const|let|var)\s+|import\s+)\{{([^}}]*)\}}\s*(?:=\s*)?{_NODE_MODULE}")
+# Round 90: a sending method held by a name (`send = requests.put`, `send = getattr(requests, "put")`); a
+# method chosen by a name the code computes (`getattr(requests, verb)`) is read as one that sends
+_GETATTR = r"getattr\(\s*(?:{0})\s*,\s*(?:[\"'](?:put|post|patch)[\"']|(?![\"'\s])[^)]+)\)"
+_ALIAS = r"(?m)(?<![\w.])(\w+)\s*=\s*(?:" + _GETATTR + r"|(?:{0})\s*\.\s*(?:put|post|patch)\b(?!\s*\())"
+_GETATTR_CALL = _GETATTR + _ARG
+# `.request(VERB, url, …)` whose method is a name (urllib3, httpx, aiohttp, http.client): judged by its value
+_REQUEST_NAMED = re.compile(r"\.\s*request\(\s*([A-Za-z_]\w*)\s*,\s*(?:url\s*=\s*)?"
+                            r"([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)")
+_FETCH = re.compile(r"(?<![\w.])fetch(?=\s*\()")
+# ftplib's `FTP()` then `.connect(host)` (round 90)
+_FTP_CONNECT = re.compile(r"\.\s*connect" + _ARG)
 # a request writes unless its `method` is a literal read (no `method`: GET)
 _NODE_WRITES = re.compile(r"(?i)\bmethod\s*:(?!\s*[\"'`](?:get|head|options)[\"'`])")
 _NODE_HOST = re.compile(r"\b(?:hostname|host)\s*:\s*([^,}\n]+)")
@@ -82,7 +100,8 @@ _PURE = frozenset({"str", "format", "join", "strip", "rstrip", "lstrip", "decode
 _KEYWORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "for", "None", "True", "False", "return",
                        "elif", "while", "with", "yield", "await", "lambda", "def", "function", "async"})
 _HINTS = ("put(", "post(", "patch(", "equest(", "urlopen(", "fetch(", "Async(", "Upload", "setopt(",
-          "FTP")  # (`Request(`, `.request(`)
+          "FTP", "getattr(", ".put", ".post", ".patch", "http'", "https'", 'http"', 'https"')
+# (`Request(`, `.request(`; round 90: a method held by a name, Node's http(s) module in `require`/`import`)
 
 
 def may_send(s: str) -> bool:
@@ -96,25 +115,39 @@ def code_uploads(s: str) -> list[tuple[str, str, bool]]:
     names = "|".join(dict.fromkeys([_CLIENTS, *(n for m in _SESSION.finditer(s) for n in m.groups() if n)]))
     args = [m.group(1) for m in re.finditer(_SENDS_BY.format(names), s)]
     args += [m.group(1) for m in _REQUEST.finditer(s)]
+    args += [m.group(2) for m in _REQUEST_NAMED.finditer(s) if _writing_verb(m.group(1), s)]
+    aliases = [m.group(1) for m in re.finditer(_ALIAS.format(names), s)]
+    if aliases:
+        args += [m.group(1) for m in re.finditer(rf"(?<![\w.])(?:{'|'.join(aliases)})" + _ARG, s)]
+    args += [m.group(1) for m in re.finditer(_GETATTR_CALL.format(names), s)]
     if _CONNECTION_WRITES.search(s):
         args += [m.group(1) for m in _CONNECTION.finditer(s)]
     args += [m.group(1) for call, writes in _WRITING_CALLS for m in call.finditer(s)
              if writes.match(m.group(2))]
+    args += _fetch_writes(s)
     args += _other_clients(s)
     out: list[tuple[str, str, bool]] = []
     for arg in dict.fromkeys(a.strip() for a in args):
-        values = held(arg, s)
+        values = _held(arg, s)
         if _IDENT.match(arg) and (passed := parameter_sources(arg, s)) != []:  # round 89: a parameter
             if passed is None:
                 out.append(("host", f"{{{arg}}}", False))
                 continue
-            values = [v for p in _sources(arg, s) or [] if p.strip() != arg for v in held(p, s)]
+            values = [v for p in _sources(arg, s) or [] if p.strip() != arg for v in _held(p, s)]
         for v in values:
             if m := re.match(r"^\$(?i:env:)?\{?(\w+)\}?$", v):
                 out.append(("host", f"${m.group(1)}", False))
             elif v[:1] == "{" and v[-1:] == "}" and _reads(v[1:-1], s):
                 out.append(("host", v if len(v) < 100 else v[:98] + "…}", False))
     return list(dict.fromkeys(out))
+
+
+def _held(expr: str, s: str) -> list[str]:
+    """`held`, with a dotted name of the code (`event.dest`, `cfg.url`) an expression, not a shell word
+    naming a bucket (round 90: `fetch(event.dest, …)` passed)."""
+    e = expr.strip()
+    values = held(e, s)
+    return [f"{{{e}}}"] if values == [e] and _DOTTED.match(e) else values
 
 
 def _other_clients(s: str) -> list[str]:
@@ -124,15 +157,60 @@ def _other_clients(s: str) -> list[str]:
         args += [m.group(1) for m in _PYCURL.finditer(s)]
     if "FTP" in s and ("storbinary" in s or "storlines" in s):
         args += [m.group(1) for m in _FTP.finditer(s)]
-    for m in _NODE.finditer(s):
+        args += [m.group(1) for m in _FTP_CONNECT.finditer(s)]
+    for m in _node_requests(s):
         call = _call_args(s, m.end()) or ["{options not read}"]
         first = call[0].strip()
-        options = first if first[:1] == "{" else _options(first, s)
+        options = _spread(first if first[:1] == "{" else _options(first, s), s)
         if options and _NODE_WRITES.search(options):  # an options object (or a name holding one): its host
             args += [h.group(1) for h in _NODE_HOST.finditer(options)] or ["{host not given}"]
         elif not options and any(_NODE_WRITES.search(_options(a.strip(), s) or a) for a in call[1:2]):
             args.append(first)  # a URL; the options follow it
     return args
+
+
+def _fetch_writes(s: str) -> list[str]:
+    """The URL of each `fetch(url, options)` whose options (written, held by a name or spread from one, round
+    90) may write: a method that is no literal read, or options that cannot be followed."""
+    out = []
+    for m in _FETCH.finditer(s):
+        call = _call_args(s, m.end()) or []
+        first = call[1].strip() if len(call) > 1 else ""
+        options = _spread(first if first[:1] == "{" else _options(first, s), s)
+        if first and (not options or "..." in options or _NODE_WRITES.search(options)):
+            out.append(call[0])
+    return out
+
+
+def _node_requests(s: str) -> list[re.Match[str]]:
+    """Node's `http(s).request(` calls, the module under any name (or a name it is copied to, or `require`d
+    in place), and its destructured `request` calls (`{request: r}`, `{request as r}`)."""
+    modules = ["https?", _NODE_MODULE.replace("|from\\s+", "") + r"\s*\)",
+               *(n for m in _NODE_ALIAS.finditer(s) for n in m.groups() if n)]
+    for known in modules[2:]:  # a name the module is copied to (`const h = mod;`)
+        modules += re.findall(rf"(?:const|let|var)\s+(\w+)\s*=\s*{known}\s*(?:;|$)", s, re.M)
+    picked = [re.split(r"\s*(?::|\bas\b)\s*", p.strip())[-1] for m in _NODE_PICKED.finditer(s)
+              for p in m.group(1).split(",") if re.split(r"\s*(?::|\bas\b)\s*", p.strip())[0] == "request"]
+    found = list(re.finditer(_NODE.format("|".join(modules)), s))
+    if picked:
+        found += re.finditer(rf"(?<![\w.])(?:{'|'.join(map(re.escape, picked))})(?=\s*\()", s)
+    return found
+
+
+def _spread(options: str, s: str) -> str:
+    """Node options with each `...name` replaced by the object literal the name holds (round 90); a spread
+    that cannot be followed stays and is read as giving no host."""
+    for m in re.finditer(r"\.\.\.\s*([A-Za-z_]\w*)", options):
+        held_options = _options(m.group(1), s)
+        options = options.replace(m.group(0), held_options[1:-1], 1) if held_options else options
+    return options
+
+
+def _writing_verb(name: str, s: str) -> bool:
+    """Whether a method held by a name may write: a literal PUT/POST/PATCH among its values, or a value the
+    code does not give it (round 90)."""
+    sources = _sources(name, s)
+    return sources is None or any(re.match(r"(?i)\s*[\"'](?:put|post|patch)[\"']", v) for v in sources)
 
 
 def _options(name: str, s: str) -> str:
@@ -193,7 +271,9 @@ def _sources(n: str, s: str) -> list[str] | None:
     return (out + passed) or None
 
 
-_DEF = re.compile(r"(?m)^[ \t]*(?:async\s+)?(?:def|function)\s+(\w+)\s*\(([^)]*)\)")
+# a function of the code: `def f(…)`, `function f(…)`, and (round 90) `f = lambda …:` and `const f = (…) =>`
+_DEF = re.compile(r"(?m)^[ \t]*(?:(?:async\s+)?(?:def|function)\s+(\w+)\s*\(([^)]*)\)|"
+                  r"(?:(?:const|let|var)\s+)?(\w+)\s*=\s*(?:lambda\b([^:\n]*):|(?:async\s*)?\(([^)]*)\)\s*=>))")
 _KEYWORD_ARG = re.compile(r"^\s*(\w+)\s*=(?!=)\s*(.*)$", re.S)
 
 
@@ -203,14 +283,15 @@ def parameter_sources(n: str, s: str) -> list[str] | None:
     parameter or argument, the function handed on as a value)."""
     out: list[str] = []
     for d in _DEF.finditer(s):
-        raw = [p for p in d.group(2).split(",") if p.strip()]
+        g = 1 if d.group(1) else 3
+        raw = [p for p in (d.group(2) or d.group(4) or d.group(5) or "").split(",") if p.strip()]
         params = [p.split(":")[0].split("=")[0].strip() for p in raw]
         if n not in params:
             continue
         i = params.index(n)
         default = raw[i].split("=", 1)[1].strip() if "=" in raw[i] else None
-        for ref in re.finditer(rf"(?<![\w]){re.escape(d.group(1))}\b", s):
-            if ref.start() == d.start(1):
+        for ref in re.finditer(rf"(?<![\w]){re.escape(d.group(g))}\b", s):
+            if ref.start() == d.start(g):
                 continue
             args = _call_args(s, ref.end())
             if args is None or any(a.lstrip()[:1] == "*" for a in args) or any(p[:1] == "*" for p in params):
