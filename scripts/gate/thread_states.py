@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import faulthandler
 import os
+import re
 import sys
 import threading
 from typing import Any
@@ -117,17 +118,18 @@ _NEXT_THREAD = _c_function("PyThreadState_Next", ctypes.c_void_p)
 NATIVE_CALLS = frozenset(ctypes.cast(f, ctypes.c_void_p).value
                          for f in (_HEAD, _NEXT, _CURRENT, _THREADS, _NEXT_THREAD))
 _DUMP, _MEMFD = faulthandler.dump_traceback, getattr(os, "memfd_create", None)   # Linux
-_HEADERS = (b"Thread 0x", b"Current thread 0x")   # faulthandler's line per state; names in frames are escaped
+_HEADER = re.compile(rb"^(?:Current thread|Thread) 0x([0-9a-f]+)", re.M)   # one per state; frames indented
 _MORE = b"..."   # faulthandler lists 100 states, then this line
 
 
-def _held_here() -> int:
-    """This interpreter's thread states, counted by faulthandler in one C call under the GIL. Session 44: a
-    walk in Python, one call per state, let the GIL go between calls, so a thread ending meanwhile freed the
-    state the walk stood on (a segfault, or a count cut short: an unborn thread unseen). Faulthandler lists
-    100 states; past that, and off Linux, the list is walked as before."""
+def _idents_here() -> list[int] | None:
+    """The ident of each of this interpreter's thread states (an unborn one's: its starter's in 3.11, 0 from
+    3.12), read by faulthandler in one C call under the GIL; None past the 100 it lists, or off Linux.
+    Session 44: a walk in Python, one call per state, let the GIL go between calls, so a thread ending
+    meanwhile freed the state the walk stood on (a segfault, or a count cut short); and states counted
+    apart from the idents they were compared with could miss one thread ending as another began."""
     if _MEMFD is None:
-        return _walked(here=True)
+        return None
     fd = _MEMFD("gate-thread-states", os.MFD_CLOEXEC)   # never full, so the dump is never cut short
     try:
         _DUMP(fd, all_threads=True)
@@ -137,8 +139,7 @@ def _held_here() -> int:
             dumped += chunk
     finally:
         _CLOSE(fd)
-    lines = dumped.splitlines()
-    return _walked(here=True) if _MORE in lines else sum(line.startswith(_HEADERS) for line in lines)
+    return None if _MORE in dumped.splitlines() else [int(i, 16) for i in _HEADER.findall(dumped)]
 
 
 def _walked(here: bool) -> int:
@@ -153,18 +154,15 @@ def _walked(here: bool) -> int:
     return held
 
 
-def _running() -> dict[int, Any]:
-    return {ident: kernel_thread(ident) for ident in sys._current_exceptions() if ident != 0}
-
-
 def unborn() -> int:
-    """Thread states whose thread has not begun running: how many more CPython holds than
-    `sys._current_exceptions` shows under a distinct ident of its own. A thread that began or ended while
-    they were counted (the threads running before and after differ) counts as one: the caller asks again."""
-    before = _running()
-    held = _held_here() + _walked(here=False)
-    after = _running()
-    return 1 if before != after else max(held - len(after), 0)
+    """Thread states whose thread has not begun running: how many more states there are than distinct
+    idents of their own. One snapshot when this interpreter is all there is; with another interpreter, or past
+    faulthandler's list, the list walked against `sys._current_exceptions` (as before session 44)."""
+    idents, elsewhere = _idents_here(), _walked(here=False)
+    if idents is not None and not elsewhere:
+        return len(idents) - len(set(idents) - {0})
+    held = (len(idents) if idents is not None else _walked(here=True)) + elsewhere
+    return max(held - len(set(sys._current_exceptions()) - {0}), 0)
 
 
 def interpreters() -> int:
