@@ -78,7 +78,7 @@ class Tree:
     def alive(self) -> list[int]:
         """Processes of the tree still running (a zombie counts as gone)."""
         out = []
-        for pid, (start, _) in self.seen.items():
+        for pid, (start, _) in list(self.seen.items()):   # the watch thread adds while this reads
             stat = _stat(pid)
             if stat is not None and stat[19] == start and stat[0] not in ("Z", "X"):
                 out.append(pid)
@@ -94,7 +94,8 @@ class Tree:
         raise AssertionError(f"no {what} appeared in the gate's tree: {self.describe()}")
 
     def describe(self) -> list[str]:
-        return [f"{pid} (parent {parent}): {cmdline(pid)[:100]}" for pid, (_, parent) in self.seen.items()]
+        return [f"{pid} (parent {parent}): {cmdline(pid)[:100]}"
+                for pid, (_, parent) in list(self.seen.items())]
 
     def survivors(self, grace: float = 5.0) -> list[str]:
         end = time.monotonic() + grace
