@@ -4,7 +4,8 @@
 thread `_thread.start_new_thread` returned but the kernel has not yet scheduled is under its starter's
 ident there (3.11; 0 from 3.12), so in no list at all. Session 37: a loaded CI worker ended a recording in
 that moment and the program's raw thread went unseen; such a thread is counted on CPython's own list of
-thread states (public C API) and waited for.
+thread states and waited for. Session 44: that list and a thread's kernel id are read so that a thread
+ending meanwhile cannot crash the reader or shorten the count (one faulthandler snapshot; /proc/self/mem).
 """
 
 from __future__ import annotations
