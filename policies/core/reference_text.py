@@ -25,6 +25,7 @@ from policies.core.host_classes import (
     numeric_ipv4,
 )
 from policies.core.references_ascii import contains, finditer
+from policies.core.script_sites import created_accounts
 
 _BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(", ".copy(", ".upload(")
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
@@ -203,6 +204,8 @@ def text_plan(
         found += command_names(s)
     if may_place(s):  # round 87: regions, other groups' names, defaults, URLs in variables, SDK clients
         found += command_places(s)
+    if "torageAccount" in s or "storage account create" in s:  # round 91: accounts the script creates
+        found = [f for f in found if f[0] != "host" or f[1] not in created_accounts(s)]
     if s.startswith("#{"):
         found += [("site", why, False) for why in expression_head(s)]
     if ":" in s:
