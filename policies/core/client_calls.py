@@ -35,12 +35,15 @@ _URL_KEY = re.compile(r"(?<![\w$])(?:url|uri|baseURL|prefixUrl|origin)\s*:\s*([^
 _HOST_KEY = re.compile(r"(?<![\w$])(?:hostname|host)\s*:\s*([^,}\n]+)")
 _INSTANCE = re.compile(r"(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?[\w$.]+\s*\.\s*"
                        r"(?:create|extend)(?=\s*\(\s*\{)")
+# a JavaScript module bound to a name (`const got = require('got')`, `import ky from 'ky'`)
+_JS_MODULE = re.compile(r"""(?:(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(|"""
+                        r"""import\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s+from)\s*["'`]""")
 _H2 = re.compile(r"""(?:(?:const|let|var)\s+(\w+)\s*=\s*require\(\s*|"""
                  r"""import\s+(?:\*\s+as\s+)?(\w+)\s+from\s+)["'`](?:node:)?http2["'`]""")
 _H2_PICKED = re.compile(r"""\{[^}]*\bconnect\b(?:\s*(?::|\bas\b)\s*(\w+))?[^}]*\}\s*(?:=\s*require\(\s*|"""
                         r"""from\s+)["'`](?:node:)?http2["'`]""")
-_H2_WRITES = re.compile(r"(?i)(?:[\"']:method[\"']|HTTP2_HEADER_METHOD\s*\]?)\s*:\s*"
-                        r"(?![\"'`](?:get|head|options)[\"'`])")
+_H2_WRITES = re.compile(r"(?i)(?:[\"']:method[\"']|HTTP2_HEADER_METHOD\s*\]?)\s*:"
+                        r"(?!\s*[\"'`](?:get|head|options)[\"'`])")
 _OPENER = re.compile(r"(?<![\w.])(\w+)\s*=\s*(?:urllib\.request\.|request\.)?build_opener\(")
 _OPENER_WRITES = re.compile(r"(?i)^\s*,\s*(?:[^\n]*?\bdata\s*=|(?!(?:timeout)\s*=)[\w(\[{\"'])")
 _SMTP = re.compile(r"(?<![\w.])(?:smtplib\.)?(?:SMTP|SMTP_SSL|LMTP)\(\s*(?:host\s*=\s*)?" + _VALUE)
@@ -55,14 +58,14 @@ _GO = re.compile(r"(?<![\w.])http\.(?:Post|PostForm)" + ARG
 _JAVA = re.compile(r"(?<![\w.])(?:URI\.create|new\s+URL|new\s+URI)" + ARG)
 _JAVA_WRITES = re.compile(r"\.\s*(?:PUT|POST)\s*\(|method\(\s*\"(?i:put|post|patch)\"|"
                           r"setRequestMethod\(\s*\"(?i:put|post|patch)\"|setDoOutput\(\s*true")
-HINTS = ("method", "baseURL", "prefixUrl", "http2", "build_opener", "SMTP", "LMTP", "createTransport",
-         "Transport(", "SSHClient", "Connection(", "http.Post", "NewRequest", "URI.create", "new URL",
-         "new URI")
+HINTS = ("method", "require(", "from '", 'from "', "baseURL", "prefixUrl", "http2", "build_opener", "SMTP",
+         "LMTP", "createTransport", "Transport(", "SSHClient", "Connection(", "http.Post", "NewRequest",
+         "URI.create", "new URL", "new URI")
 
 
 def client_args(s: str) -> list[str]:
     """The destination argument (as written) of each round-91 client call of the text."""
-    args = _js_writes(s) if "method" in s or "baseURL" in s or "prefixUrl" in s else []
+    args = _js_writes(s) if any(h in s for h in HINTS[:6]) else []
     args += _http2(s) if "http2" in s else []
     if "build_opener" in s:
         for name in {m.group(1) for m in _OPENER.finditer(s)}:
@@ -96,6 +99,9 @@ def _js_writes(s: str) -> list[str]:
                 continue
             urls = [u.group(1) for u in _URL_KEY.finditer(obj)]
             out += urls or ([call[0]] if i == 1 else [h.group(1) for h in _HOST_KEY.finditer(obj)])
+    for name in {n for m in _JS_MODULE.finditer(s) for n in m.groups() if n}:  # `got.put(url)` (probe)
+        out += [v.group(1) for v in re.finditer(rf"(?<![\w$.]){re.escape(name)}\s*\.\s*(?:put|post|patch)"
+                                                + ARG, s)]
     for m in _INSTANCE.finditer(s):
         made = (call_args(s, m.end()) or [""])[0]
         base = [u.group(1) for u in _URL_KEY.finditer(made)]

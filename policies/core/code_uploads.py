@@ -121,7 +121,7 @@ def code_uploads(s: str) -> list[tuple[str, str, bool]]:
     if aliases:
         args += [m.group(1) for m in re.finditer(rf"(?<![\w.])(?:{'|'.join(aliases)})" + _ARG, s)]
     args += [m.group(1) for m in re.finditer(_GETATTR_CALL.format(names), s)]
-    if _CONNECTION_WRITES.search(s):
+    if _CONNECTION_WRITES.search(s) or any(_writing_verb(m.group(1), s) for m in _REQUEST_NAMED.finditer(s)):
         args += [m.group(1) for m in _CONNECTION.finditer(s)]
     args += [m.group(1) for call, writes in _WRITING_CALLS for m in call.finditer(s)
              if writes.match(m.group(2))]

@@ -58,7 +58,7 @@ from policies.core.command_names import (  # noqa: F401
     option_values,
     secret_account,
 )
-from policies.core.script_sites import EDGES, HELM, region_words, sites
+from policies.core.script_sites import EDGES, HELM, created_accounts, region_words, sites
 from policies.core.upload_targets import held_target, upload_targets
 
 RSV = "azure-native:recoveryservices:Vault"
@@ -238,8 +238,8 @@ def _deploy_hint(s: str) -> bool:
             or "multi-region-access-point" in s
             or ("aws " in s and ("--destination" in s or "--target-b" in s or "--s3-destination" in s
                                  or "--region" in s or "global" in s or "cli-input" in s or "accelerate" in s
-                                 or "lightsail" in s or "apigateway" in s))
-            or "helm" in s or "staticwebapp" in s)
+                                 or "lightsail" in s or "apigateway" in s or "RegionName" in s))
+            or "helm" in s or "staticwebapp" in s or "_REGION=" in s)
 
 
 def command_places(s: str) -> list[tuple[str, str, bool]]:
@@ -340,7 +340,10 @@ def _defaults(s: str) -> list[tuple[str, str, bool]]:
 def exec_words(value: list) -> list[tuple[str, str, bool]]:
     """What an exec-form command's words (`["s3api", "--bucket", "x"]`, `["az", "cosmosdb", "update", …]`)
     name as one command line: round 84's buckets and stores, and this module's places."""
-    return exec_form(value) + _exec_places(value)
+    found = exec_form(value) + _exec_places(value)
+    line = " ".join(value) if found and all(type(v) is str for v in value) else ""
+    created = created_accounts(line) if "torageAccount" in line or "storage account create" in line else ()
+    return [f for f in found if f[0] != "host" or f[1] not in created]  # round 91: accounts it creates
 
 
 def _exec_places(value: list) -> list[tuple[str, str, bool]]:

@@ -204,8 +204,6 @@ def text_plan(
         found += command_names(s)
     if may_place(s):  # round 87: regions, other groups' names, defaults, URLs in variables, SDK clients
         found += command_places(s)
-    if "torageAccount" in s or "storage account create" in s:  # round 91: accounts the script creates
-        found = [f for f in found if f[0] != "host" or f[1] not in created_accounts(s)]
     if s.startswith("#{"):
         found += [("site", why, False) for why in expression_head(s)]
     if ":" in s:
@@ -214,6 +212,8 @@ def text_plan(
     if "." in s:
         _dotted(s, principal, dest_key, found)
         found = held_hosts(s, found) if "{" in s else found  # `f"https://{name}.vault…"` (round 87)
+    if "torageAccount" in s or "storage account create" in s:  # round 91: accounts the script creates
+        found = [f for f in found if f[0] != "host" or f[1] not in created_accounts(s)]
     if "-v" in s or "-profile/" in s or ".guardrail." in s:
         geos = {m.group(1).lower() for m in finditer(_INFERENCE_PROFILE, s, s.lower())}
         geos.update(m.group(1).lower() for m in finditer(_GEO_PROFILE, s, s.lower()))

@@ -34,7 +34,10 @@ import re
 
 _WORD = r"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s\"';|&)(]+))"
 _AWS_WRITE = re.compile(r"\baws\s+[a-z0-9-]+\s+(?!describe-|list-)[a-z0-9-]+\b[^\n;|&]*")
-_REGION = re.compile(rf"\s--region(?:\s+|=){_WORD}")
+_REGION = re.compile(rf"\s--region(?:\s+|=){_WORD}|(?i:\"?RegionName\"?)\s*[=:]\s*\"?([^\s\"';|&)(,}}]+)")
+# the CLI's region for every later command (`export AWS_DEFAULT_REGION="$DR_REGION"`)
+_OWN_REGION = re.compile(r"\$\{?AWS_(?:DEFAULT_)?REGION\}?")  # set by Lambda, CodeBuild, ECS: the resource's
+_DEFAULT_REGION = re.compile(rf"(?<![\w$])AWS_(?:DEFAULT_)?REGION=(?=\S){_WORD}")
 _COMPUTED = re.compile(r"[$`(]")
 EDGES = re.compile(
     r"\baws\s+(?:s3api\s+put-bucket-accelerate-configuration\b[^\n;|&]*?Status=Enabled|"
@@ -61,10 +64,12 @@ _CREATE_NAME = re.compile(r"(?i)\s(?:--name|-n|-Name|-AccountName|-StorageAccoun
                           r"([a-z0-9]{3,24})[\"']?(?=\s|$)")
 _CREATE_LOCATION = re.compile(r"(?i)\s(?:--location|-l|-Location)(?:\s+|=|:)[\"']?[a-z][a-z0-9]*[\"']?"
                               r"(?=\s|$)")
-_GEO_SKU = re.compile(r"(?i)\b(?:standard_)?RA?G(?:Z)?RS\b")
+_GEO_SKU = re.compile(r"(?i)\b(?:standard_)?(?:RA)?GZ?RS\b")
 _STOPS = re.compile(r"(?im)(?:^|[;&]\s*)set\s+-[a-z]*e|\bset\s+-o\s+errexit\b|"
                     r"\$ErrorActionPreference\s*=\s*[\"']?Stop\b|(?<![\w-])(?:ba)?sh\s+-[a-z]*e[a-z]*\s")
 _STOP_HERE = re.compile(r"(?i)-ErrorAction(?:\s+|:)[\"']?Stop\b")
+_GOES_ON = re.compile(r"(?i)(?<![\w-])-(?:ErrorAction|ea)(?:\s+|:)[\"']?(?!Stop\b)\w")
+_TESTED = re.compile(r"(?:\bif|\bwhile|\buntil|!|\|\||&&\s*!)\s*$")
 
 
 def created_accounts(s: str) -> frozenset[str]:
@@ -76,6 +81,8 @@ def created_accounts(s: str) -> frozenset[str]:
         name = _CREATE_NAME.search(cmd)
         if name is None or not _CREATE_LOCATION.search(cmd) or _GEO_SKU.search(cmd):
             continue
+        if rest[:2] == "||" or _GOES_ON.search(cmd) or _TESTED.search(s[:m.start()]) or "catch" in s:
+            continue  # round 91's probes: a failed creation that the script lets go on
         if not rest or rest[:2] == "&&" or _STOP_HERE.search(cmd) or _STOPS.search(s):
             out.add(f"{name.group(1).lower()}.blob.core.windows.net")
     return frozenset(out)
@@ -86,10 +93,13 @@ HINTS = ("aws ", "helm", "staticwebapp")
 
 def region_words(s: str) -> list[str]:
     """The `--region` of each writing AWS command that the script takes from a variable or computes."""
-    if "--region" not in s:
+    if "egion" not in s and "_REGION=" not in s:
         return []
     words = [next(g for g in m.groups() if g is not None) for c in _AWS_WRITE.finditer(s)
              for m in _REGION.finditer(c.group(0))]
+    if "_REGION=" in s:  # round 91's probe: the default region of every later command (not the runtime's own)
+        words += [w for m in _DEFAULT_REGION.finditer(s) if not _OWN_REGION.fullmatch(
+            w := next(g for g in m.groups() if g is not None))]
     return [w.strip() for w in words if _COMPUTED.search(w)]
 
 
