@@ -58,7 +58,7 @@ from policies.core.command_names import (  # noqa: F401
     option_values,
     secret_account,
 )
-from policies.core.script_sites import EDGES, HELM, created_accounts, region_words, sites
+from policies.core.script_sites import EDGES, HELM, WORD, created_accounts, region_words, sites
 from policies.core.upload_targets import held_target, upload_targets
 
 RSV = "azure-native:recoveryservices:Vault"
@@ -118,7 +118,7 @@ _PS_NAMES = tuple((re.compile(cmd + r"[^\n;|]*"), re.compile(rf"(?i)(?<![\w-])-(
     (r"(?i)(?<![\w-])[a-z]+-AzSql\w*\b", "ServerName|CopyServerName|PartnerServerName", _SQL),
     (r"(?i)(?<![\w-])[a-z]+-AzDataProtection\w*\b", "VaultName", f"named:{BACKUP_VAULT}"),
 ))
-_WORD = r"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s\"';|&)(]+))"
+_WORD = WORD  # a word of a command: double- or single-quoted, or bare (script_sites.py)
 _AZ_ONE = re.compile(rf"\baz\s+[a-z][\w-]*\b{_CMD}")
 # Round 88: a read (`az vm list-skus -l eastus`, `az account list-locations`) places nothing in its region
 _AZ_READ = re.compile(r"az\s+(?:[a-z][\w-]*\s+){1,3}?(?:list|show)(?:-[\w-]+)?(?=\s|$)")

@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import re
 
-_WORD = r"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s\"';|&)(]+))"
+WORD = r"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s\"';|&)(]+))"
 _AWS_WRITE = re.compile(r"\baws\s+[a-z0-9-]+\s+(?!describe-|list-)[a-z0-9-]+\b[^\n;|&]*")
-_REGION = re.compile(rf"\s--region(?:\s+|=){_WORD}|(?i:\"?RegionName\"?)\s*[=:]\s*\"?([^\s\"';|&)(,}}]+)")
+_REGION = re.compile(rf"\s--region(?:\s+|=){WORD}|(?i:\"?RegionName\"?)\s*[=:]\s*\"?([^\s\"';|&)(,}}]+)")
 # the CLI's region for every later command (`export AWS_DEFAULT_REGION="$DR_REGION"`)
 _OWN_REGION = re.compile(r"\$\{?AWS_(?:DEFAULT_)?REGION\}?")  # set by Lambda, CodeBuild, ECS: the resource's
-_DEFAULT_REGION = re.compile(rf"(?<![\w$])AWS_(?:DEFAULT_)?REGION=(?=\S){_WORD}")
+_DEFAULT_REGION = re.compile(rf"(?<![\w$])AWS_(?:DEFAULT_)?REGION=(?=\S){WORD}")
 _COMPUTED = re.compile(r"[$`(]")
 EDGES = re.compile(
     r"\baws\s+(?:s3api\s+put-bucket-accelerate-configuration\b[^\n;|&]*?Status=Enabled|"
