@@ -21,6 +21,7 @@ setting; a value read when the code runs blocks with `command_places.HELD_URL_NO
 
 from __future__ import annotations
 
+import bisect
 import re
 
 # The first argument of a call (one level of parentheses inside it), after an optional keyword.
@@ -91,7 +92,11 @@ def _js_writes(s: str) -> list[str]:
     """Node calls whose options object writes (the URL argument, or the object's `url`), and instances made
     with a base URL that write (the base URL; an absolute URL passed to a writing verb too)."""
     out: list[str] = []
-    for m in _JS_CALL.finditer(s):
+    writes = [w.start() for w in WRITES.finditer(s)]  # only calls with a writing `method` near them are read
+    for m in _JS_CALL.finditer(s) if writes else ():
+        i = bisect.bisect_left(writes, m.end())
+        if i == len(writes) or writes[i] > m.end() + 2000:
+            continue
         call = call_args(s, m.end()) or []
         objects = [(i, o) for i, a in enumerate(call[:2]) if (o := _object(a.strip(), s))]
         for i, obj in objects:
