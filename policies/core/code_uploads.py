@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 
+from policies.core.client_calls import ARG as _ARG
+from policies.core.client_calls import HINTS, WRITES, client_args, options_of
+from policies.core.client_calls import call_args as _call_args
 from policies.core.code_values import held
 
 _IDENT = re.compile(r"^[A-Za-z_]\w*$")
 _DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+$")
 
-# The first argument of a sending call (one level of parentheses inside it, as command_places' SDK clients).
-_ARG = r"\(\s*(?:url\s*=\s*)?([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)"
 _CLIENTS = "requests|httpx|axios|session"
 _SENDS_BY = r"(?<![\w.])(?:{})\s*\.\s*(?:put|post|patch)" + _ARG
 # A session or client object the code makes (`http = requests.Session()`, `with httpx.Client() as c`)
@@ -35,7 +36,8 @@ _REQUEST = re.compile(r"(?i)\.\s*request\(\s*[\"'](?:put|post|patch)[\"']\s*,\s*
                       r"([^,()\n]+(?:\([^()\n]*\)[^,()\n]*)*)")
 # http.client: the host of a connection a writing `.request` uses
 _CONNECTION = re.compile(rf"HTTPS?Connection{_ARG}")
-_CONNECTION_WRITES = re.compile(r"(?i)\.\s*request\(\s*[\"'](?:put|post|patch)[\"']")
+_CONNECTION_WRITES = re.compile(r"(?i)\.\s*(?:put)?request\(\s*(?:method\s*=\s*)?"
+                                r"[\"'](?:put|post|patch)[\"']")
 # What a helper the code defines may read when it runs (its body is searched: a helper decoding the code's
 # own literals passes, one reading a file, the environment, a parameter or the network does not)
 _BODY_READS = re.compile(r"\bopen\(|\.read\w*\(|environ|getenv|get_parameter|get_secret|urlopen|requests\.|"
@@ -79,8 +81,7 @@ _REQUEST_NAMED = re.compile(r"\.\s*request\(\s*([A-Za-z_]\w*)\s*,\s*(?:url\s*=\s
 _FETCH = re.compile(r"(?<![\w.])fetch(?=\s*\()")
 # ftplib's `FTP()` then `.connect(host)` (round 90)
 _FTP_CONNECT = re.compile(r"\.\s*connect" + _ARG)
-# a request writes unless its `method` is a literal read (no `method`: GET)
-_NODE_WRITES = re.compile(r"(?i)\bmethod\s*:(?!\s*[\"'`](?:get|head|options)[\"'`])")
+_NODE_WRITES = WRITES  # a request writes unless its `method` is a literal read (no `method`: GET)
 _NODE_HOST = re.compile(r"\b(?:hostname|host)\s*:\s*([^,}\n]+)")
 _CALL = re.compile(r"([A-Za-z_][\w.]*)\s*\(")
 _NAME = re.compile(r"(?<![\w.\"'])([A-Za-z_]\w*)(?![\w\"'(])")
@@ -106,7 +107,7 @@ _HINTS = ("put(", "post(", "patch(", "equest(", "urlopen(", "fetch(", "Async(", 
 
 def may_send(s: str) -> bool:
     """Whether the text may hold a sending HTTP call (cheap substring tests)."""
-    return "(" in s and any(h in s for h in _HINTS)
+    return "(" in s and (any(h in s for h in _HINTS) or any(h in s for h in HINTS))
 
 
 def code_uploads(s: str) -> list[tuple[str, str, bool]]:
@@ -120,12 +121,13 @@ def code_uploads(s: str) -> list[tuple[str, str, bool]]:
     if aliases:
         args += [m.group(1) for m in re.finditer(rf"(?<![\w.])(?:{'|'.join(aliases)})" + _ARG, s)]
     args += [m.group(1) for m in re.finditer(_GETATTR_CALL.format(names), s)]
-    if _CONNECTION_WRITES.search(s):
+    if _CONNECTION_WRITES.search(s) or any(_writing_verb(m.group(1), s) for m in _REQUEST_NAMED.finditer(s)):
         args += [m.group(1) for m in _CONNECTION.finditer(s)]
     args += [m.group(1) for call, writes in _WRITING_CALLS for m in call.finditer(s)
              if writes.match(m.group(2))]
     args += _fetch_writes(s)
     args += _other_clients(s)
+    args += client_args(s)  # round 91: more clients (client_calls.py)
     out: list[tuple[str, str, bool]] = []
     for arg in dict.fromkeys(a.strip() for a in args):
         values = _held(arg, s)
@@ -142,12 +144,21 @@ def code_uploads(s: str) -> list[tuple[str, str, bool]]:
     return list(dict.fromkeys(out))
 
 
-def _held(expr: str, s: str) -> list[str]:
+def _held(expr: str, s: str, depth: int = 0) -> list[str]:
     """`held`, with a dotted name of the code (`event.dest`, `cfg.url`) an expression, not a shell word
-    naming a bucket (round 90: `fetch(event.dest, …)` passed)."""
+    naming a bucket (round 90: `fetch(event.dest, …)` passed); round 91: an attribute of the object itself
+    (`self.url`, `this.url`) is every value the code assigns it (`self.url = …` in `__init__`), each judged
+    as the call's argument would be (none assigned: the expression, which blocks)."""
     e = expr.strip()
+    given = re.findall(rf"(?<![\w.]){re.escape(e)}\s*=(?!=)\s*([^\n;]+)", s) if _ATTRIBUTE.match(e) else []
+    if given and depth < 3:
+        given = list(dict.fromkeys(x.strip().rstrip(",") for x in given))
+        return [v for g in given for v in _held(g, s, depth + 1)]
     values = held(e, s)
     return [f"{{{e}}}"] if values == [e] and _DOTTED.match(e) else values
+
+
+_ATTRIBUTE = re.compile(r"^(?:self|this)\.[A-Za-z_$][\w$]*$")
 
 
 def _other_clients(s: str) -> list[str]:
@@ -161,10 +172,10 @@ def _other_clients(s: str) -> list[str]:
     for m in _node_requests(s):
         call = _call_args(s, m.end()) or ["{options not read}"]
         first = call[0].strip()
-        options = _spread(first if first[:1] == "{" else _options(first, s), s)
+        options = _spread(first if first[:1] == "{" else options_of(first, s), s)
         if options and _NODE_WRITES.search(options):  # an options object (or a name holding one): its host
             args += [h.group(1) for h in _NODE_HOST.finditer(options)] or ["{host not given}"]
-        elif not options and any(_NODE_WRITES.search(_options(a.strip(), s) or a) for a in call[1:2]):
+        elif not options and any(_NODE_WRITES.search(options_of(a.strip(), s) or a) for a in call[1:2]):
             args.append(first)  # a URL; the options follow it
     return args
 
@@ -176,7 +187,7 @@ def _fetch_writes(s: str) -> list[str]:
     for m in _FETCH.finditer(s):
         call = _call_args(s, m.end()) or []
         first = call[1].strip() if len(call) > 1 else ""
-        options = _spread(first if first[:1] == "{" else _options(first, s), s)
+        options = _spread(first if first[:1] == "{" else options_of(first, s), s)
         if first and (not options or "..." in options or _NODE_WRITES.search(options)):
             out.append(call[0])
     return out
@@ -201,7 +212,7 @@ def _spread(options: str, s: str) -> str:
     """Node options with each `...name` replaced by the object literal the name holds (round 90); a spread
     that cannot be followed stays and is read as giving no host."""
     for m in re.finditer(r"\.\.\.\s*([A-Za-z_]\w*)", options):
-        held_options = _options(m.group(1), s)
+        held_options = options_of(m.group(1), s)
         options = options.replace(m.group(0), held_options[1:-1], 1) if held_options else options
     return options
 
@@ -211,13 +222,6 @@ def _writing_verb(name: str, s: str) -> bool:
     code does not give it (round 90)."""
     sources = _sources(name, s)
     return sources is None or any(re.match(r"(?i)\s*[\"'](?:put|post|patch)[\"']", v) for v in sources)
-
-
-def _options(name: str, s: str) -> str:
-    """The object literal a name holding Node request options is assigned (`const opts = {…}`), or ''."""
-    m = re.search(rf"(?<![\w.]){re.escape(name)}\s*=\s*(?=\{{)", s) if _IDENT.match(name) else None
-    obj = _call_args(s, m.end(), "{") if m else None
-    return "{" + ",".join(obj) + "}" if obj else ""
 
 
 def _reads(expr: str, s: str, depth: int = 0) -> bool:
@@ -302,28 +306,3 @@ def parameter_sources(n: str, s: str) -> list[str] | None:
             value = kw.get(n, pos[j] if 0 <= j < len(pos) else default)
             out += [value.strip()] if value is not None else []
     return out
-
-
-def _call_args(s: str, i: int, opening: str = "(") -> list[str] | None:
-    """The top-level arguments of the call whose `(` follows position `i` (after blanks); None when no call
-    follows (the function is named as a value) or the call does not end."""
-    j = i + len(s[i:]) - len(s[i:].lstrip(" \t"))
-    if s[j:j + 1] != opening:
-        return None
-    args, depth, quote, start = [], 0, "", j + 1
-    for k in range(j, min(len(s), j + 2000)):
-        c = s[k]
-        if quote:
-            quote = "" if c == quote and s[k - 1] != "\\" else quote
-        elif c in "\"'":
-            quote = c
-        elif c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-            if depth == 0:
-                return [a for a in [*args, s[start:k]] if a.strip()]
-        elif c == "," and depth == 1:
-            args.append(s[start:k])
-            start = k + 1
-    return None

@@ -37,6 +37,8 @@ _ENV_FORMS = (
     # .NET and PowerShell (round 87): `Environment.GetEnvironmentVariable("X")`, `$env:X`, `[Environment]::…`
     re.compile(r"^(?:\[(?:System\.)?Environment\]::|Environment\.)GetEnvironmentVariable\(\s*[\"'](\w+)[\"']\s*\)$"),
     re.compile(r"^\$(?i:env):(\w+)$"),
+    # Go and Java (round 91): `os.Getenv("X")`, `System.getenv("X")`
+    re.compile(r"^(?:os\.Getenv|System\.getenv)\(\s*\"(\w+)\"\s*\)$"),
 )
 # A placeholder of an f-string (`{bucket}`), a JS template or a shell string (`${B}`, `$B`).
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}|\{(\w+)\}|\$(\w+)")

@@ -58,6 +58,7 @@ from policies.core.command_names import (  # noqa: F401
     option_values,
     secret_account,
 )
+from policies.core.script_sites import EDGES, HELM, WORD, created_accounts, region_words, sites
 from policies.core.upload_targets import held_target, upload_targets
 
 RSV = "azure-native:recoveryservices:Vault"
@@ -117,7 +118,7 @@ _PS_NAMES = tuple((re.compile(cmd + r"[^\n;|]*"), re.compile(rf"(?i)(?<![\w-])-(
     (r"(?i)(?<![\w-])[a-z]+-AzSql\w*\b", "ServerName|CopyServerName|PartnerServerName", _SQL),
     (r"(?i)(?<![\w-])[a-z]+-AzDataProtection\w*\b", "VaultName", f"named:{BACKUP_VAULT}"),
 ))
-_WORD = r"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s\"';|&)(]+))"
+_WORD = WORD  # a word of a command: double- or single-quoted, or bare (script_sites.py)
 _AZ_ONE = re.compile(rf"\baz\s+[a-z][\w-]*\b{_CMD}")
 # Round 88: a read (`az vm list-skus -l eastus`, `az account list-locations`) places nothing in its region
 _AZ_READ = re.compile(r"az\s+(?:[a-z][\w-]*\s+){1,3}?(?:list|show)(?:-[\w-]+)?(?=\s|$)")
@@ -178,7 +179,8 @@ _STORAGE_URL = re.compile(r"\baz\s+storage\b" + _CMD)
 _URL_OPTION = re.compile(rf"\s(?:--blob-url|--blob-endpoint|--file-endpoint|--queue-endpoint|"
                          rf"--table-endpoint|--destination|-d)(?:\s+|=){_WORD}")
 _MONITOR = re.compile(r"\baz\s+monitor\b" + _CMD)
-_MONITOR_HELD = re.compile(rf"\s(?:--event-hub-rule|--event-hub-rule-id)(?:\s+|=){_WORD}")
+_MONITOR_HELD = re.compile(rf"\s(?:--event-hub-rule|--event-hub-rule-id|--marketplace-partner-id)"
+                           rf"(?:\s+|=){_WORD}")
 _AWS_ONE = re.compile(r"\baws\s+[a-z0-9-]+\s+[a-z0-9-]+" + _CMD)
 _AWS_DEST = re.compile(rf"\s(?:--destination[\w-]*|--target-bucket|--s3-destination[\w-]*)(?:\s+|=){_WORD}")
 _VARIABLE = re.compile(r"^\$\{?([A-Za-z_]\w*)\}?$")
@@ -234,7 +236,10 @@ def _deploy_hint(s: str) -> bool:
     return ("terraform" in s or "pulumi" in s or " deploy" in s or "cloudformation" in s
             or "cloudcontrol" in s or "servicecatalog" in s or "cloudfront" in s or "globalaccelerator" in s
             or "multi-region-access-point" in s
-            or ("aws " in s and ("--destination" in s or "--target-b" in s or "--s3-destination" in s)))
+            or ("aws " in s and ("--destination" in s or "--target-b" in s or "--s3-destination" in s
+                                 or "--region" in s or "global" in s or "cli-input" in s or "accelerate" in s
+                                 or "lightsail" in s or "apigateway" in s or "RegionName" in s))
+            or "helm" in s or "staticwebapp" in s or "_REGION=" in s)
 
 
 def command_places(s: str) -> list[tuple[str, str, bool]]:
@@ -248,6 +253,7 @@ def command_places(s: str) -> list[tuple[str, str, bool]]:
     if az or _deploy_hint(s):
         out += [("site", _DEPLOYS_WHY.format(m.group(0)), False) for m in _DEPLOYS.finditer(s)]
         out += [("site", _EDGES_WHY.format(m.group(0)), False) for m in _EDGES.finditer(s)]
+        out += _script_sites(s)
     if "management.azure.com" in s:
         out += [("site", _DEPLOYS_WHY.format(f"{c.group(0).split()[0]} … {w.group(1).upper()} "
                                              "https://management.azure.com/…"), False)
@@ -260,6 +266,15 @@ def command_places(s: str) -> list[tuple[str, str, bool]]:
     if may_send(s):  # round 88: requests, httpx, urllib, fetch, axios in inline code
         out += code_uploads(s)
     return list(dict.fromkeys(out))
+
+
+def _script_sites(s: str) -> list[tuple[str, str, bool]]:
+    """Round 91 (script_sites.py): AWS regions held by a variable, edges and global constructs a script
+    makes, options read from a file, Helm releases."""
+    out = [("region", r, False) for v in region_words(s) for r in _region_values(v, s)]
+    out += [("site", _EDGES_WHY.format(m.group(0)), False) for m in EDGES.finditer(s)]
+    out += [("site", _DEPLOYS_WHY.format(m.group(0).strip()), False) for m in HELM.finditer(s)]
+    return out + [("site", why, False) for why in sites(s)]
 
 
 def _word(m: re.Match) -> str:
@@ -325,7 +340,10 @@ def _defaults(s: str) -> list[tuple[str, str, bool]]:
 def exec_words(value: list) -> list[tuple[str, str, bool]]:
     """What an exec-form command's words (`["s3api", "--bucket", "x"]`, `["az", "cosmosdb", "update", …]`)
     name as one command line: round 84's buckets and stores, and this module's places."""
-    return exec_form(value) + _exec_places(value)
+    found = exec_form(value) + _exec_places(value)
+    line = " ".join(value) if found and all(type(v) is str for v in value) else ""
+    created = created_accounts(line) if "torageAccount" in line or "storage account create" in line else ()
+    return [f for f in found if f[0] != "host" or f[1] not in created]  # round 91: accounts it creates
 
 
 def _exec_places(value: list) -> list[tuple[str, str, bool]]:

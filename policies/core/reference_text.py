@@ -25,6 +25,7 @@ from policies.core.host_classes import (
     numeric_ipv4,
 )
 from policies.core.references_ascii import contains, finditer
+from policies.core.script_sites import created_accounts
 
 _BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(", ".copy(", ".upload(")
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
@@ -211,6 +212,8 @@ def text_plan(
     if "." in s:
         _dotted(s, principal, dest_key, found)
         found = held_hosts(s, found) if "{" in s else found  # `f"https://{name}.vault…"` (round 87)
+    if "torageAccount" in s or "storage account create" in s:  # round 91: accounts the script creates
+        found = [f for f in found if f[0] != "host" or f[1] not in created_accounts(s)]
     if "-v" in s or "-profile/" in s or ".guardrail." in s:
         geos = {m.group(1).lower() for m in finditer(_INFERENCE_PROFILE, s, s.lower())}
         geos.update(m.group(1).lower() for m in finditer(_GEO_PROFILE, s, s.lower()))
