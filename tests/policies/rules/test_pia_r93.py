@@ -9,6 +9,7 @@ compliant fixture non-compliant and must block with the message its check gives.
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 from ruletest import case, patch, run, says
@@ -152,3 +153,40 @@ def test_a_stated_os_type_settles_an_unknown_image():
     vm = next(r for r in rs if r["name"] == "vm")
     vm["inputs"]["storageProfile"]["osDisk"]["osType"] = "Linux"
     assert run(SIEM, rs) == []
+
+
+USER_GRANTS = "disallow-direct-user-grants"
+BOUND = "one a trust binds to the person chaining into the role"
+
+
+def test_a_session_tag_bound_to_the_chaining_users_name_is_that_users_grant():
+    """Fails before: r93p-12 passed (only federated trusts' session tags were read)."""
+    assert says(run(USER_GRANTS, case("r93p-12")), BOUND)
+
+
+def _trust(rs: list[dict], name: str, condition: dict) -> list[dict]:
+    rs = copy.deepcopy(rs)
+    r = next(r for r in rs if r["name"] == name)
+    doc = json.loads(r["inputs"]["assumeRolePolicy"])
+    doc["Statement"][0]["Condition"] = condition
+    r["inputs"]["assumeRolePolicy"] = json.dumps(doc)
+    return rs
+
+
+def test_a_session_tag_the_caller_fills_freely_names_no_one():
+    """Without the binding, anyone who may assume the role may claim person=erik: no one user's grant."""
+    rs = _trust(case("r93p-12"), "readers", {"Bool": {"aws:MultiFactorAuthPresent": "true"}})
+    assert run(USER_GRANTS, rs) == []
+
+
+@pytest.mark.parametrize("stem", ["r93p-57", "r93p-58"])
+def test_the_session_tag_look_alikes_pass(stem):
+    assert run(USER_GRANTS, case(stem)) == []
+
+
+def test_binding_the_team_key_to_the_caller_makes_the_grant_personal():
+    cond = {
+        "Bool": {"aws:MultiFactorAuthPresent": "true"},
+        "StringEquals": {"aws:RequestTag/team": "${aws:userid}"},
+    }
+    assert says(run(USER_GRANTS, _trust(case("r93p-57"), "readers", cond)), BOUND)
