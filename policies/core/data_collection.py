@@ -138,14 +138,14 @@ _MACHINES = ("azure-native:compute:VirtualMachine", "azure-native:compute:Virtua
 def _source_kinds(graph: StackGraph, a: ResourceView) -> tuple[frozenset[str], bool]:
     """The sources that hold the sign-ins of the machine an association names (wave 2, r90p-15): Syslog on
     Linux, the Security channel on Windows (round 93: also read from its image or OS disk,
-    `machine_systems`), and whether the stack states it; both, unstated, for a VM of the stack that does not
-    say (each must then be complete), either for a machine that is not the stack's."""
+    `machine_systems`), and whether the stack states it, once; both, unstated, for a VM of the stack that does
+    not say or says both (each must then be complete), either for a machine that is not the stack's."""
     rid = a.input("resourceUri")
     vms = [d for d in graph.dependency_of(a, "resourceUri") if d.type in _MACHINES]
     vms = vms or (named_by(graph, rid, _MACHINES) if isinstance(rid, str) and not is_unknown(rid) else [])
     found = [systems(graph, vm) for vm in vms]
     kinds = set().union(*found)
-    return frozenset(kinds or set(_SIGN_INS.values())), not vms or all(found)
+    return frozenset(kinds or set(_SIGN_INS.values())), not vms or all(len(f) == 1 for f in found)
 
 
 def _collected(graph: StackGraph, rule: ResourceView, kinds: frozenset[str]) -> set[str]:

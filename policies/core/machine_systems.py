@@ -1,10 +1,11 @@
 """Which system an Azure machine runs (round 93), so that its sign-ins are looked for where that system
 writes them: Syslog on Linux, the Security channel on Windows (data_collection).
 
-Read, in this order: the OS disk's `osType`, `osProfile.linuxConfiguration` / `windowsConfiguration`, the OS
-disk, image or gallery image of the stack the machine boots from (their `osType`), and a marketplace image by
-its publisher (and, for Microsoft's SQL Server images, its offer). A machine none of these places has no
-stated system: `systems` returns an empty set and the caller judges both sources."""
+Read from every place that states it: the OS disk's `osType`, `osProfile.linuxConfiguration` /
+`windowsConfiguration`, the OS disk, image or gallery image of the stack the machine boots from (their
+`osType`), and a marketplace image by its publisher (and, for Microsoft's SQL Server images, its offer). A
+machine none of these places has no stated system (`systems` returns an empty set), and one whose places
+disagree two: the caller then judges both sources, each complete."""
 
 from __future__ import annotations
 
@@ -66,8 +67,7 @@ def systems(graph: StackGraph, vm: ResourceView) -> set[str]:
         found.add(LINUX)
     if vm.get(f"{pre}osProfile.windowsConfiguration") is not None:
         found.add(WINDOWS)
-    if not found:
-        found |= _booted_from(graph, vm, pre)
-    if not found and (image := _image(vm.get(f"{pre}storageProfile.imageReference"))):
+    found |= _booted_from(graph, vm, pre)
+    if image := _image(vm.get(f"{pre}storageProfile.imageReference")):
         found.add(image)
-    return found
+    return found  # both when the places disagree (an Ubuntu image declared `osType` Windows: r93p-18)

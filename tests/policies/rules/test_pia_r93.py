@@ -190,3 +190,14 @@ def test_binding_the_team_key_to_the_caller_makes_the_grant_personal():
         "StringEquals": {"aws:RequestTag/team": "${aws:userid}"},
     }
     assert says(run(USER_GRANTS, _trust(case("r93p-57"), "readers", cond)), BOUND)
+
+
+def test_a_system_stated_against_the_image_is_judged_as_unstated():
+    """Written after the fix, against its first version (which took the stated osType alone): an Ubuntu image
+    declared Windows must collect both systems' sign-ins."""
+    assert says(run(SIEM, case("r93p-18")), UNSTATED)
+    rs = case("r93p-55")
+    vm = next(r for r in rs if r["name"] == "vm")
+    vm["inputs"]["storageProfile"]["imageReference"] = {"publisher": "Canonical", "offer": "ubuntu-24_04-lts"}
+    vm["inputs"]["storageProfile"]["osDisk"]["osType"] = "Windows"
+    assert run(SIEM, rs) == []  # both collected: compliant whichever it runs
