@@ -250,7 +250,8 @@ def _one_system_only(rules: list[ResourceView], graph: StackGraph) -> bool:
     """Rules complete for one system's sign-ins only (round 93: judged so for a VM of the stack whose
     system is not stated, r93p-11; 'either counts' let a Linux machine pass on its Security channel)."""
     per_kind = [set().union(*(_collected(graph, r, frozenset({k})) for r in rules)) for k in (LINUX, WINDOWS)]
-    return not all(_complete(c) for c in per_kind)
+    done = [_complete(c) for c in per_kind]
+    return any(done) and not all(done)  # none: 'collects no sign-ins', as for any machine
 
 
 def _machine_key(graph: StackGraph, a: ResourceView) -> str:
