@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from policies.core.azure_uris import named_by
+from policies.core.machine_systems import LINUX, WINDOWS, systems
 from policies.core.pia_siem import siem_workspaces
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
@@ -134,21 +135,17 @@ def _complete(collected: set[str]) -> bool:
 _MACHINES = ("azure-native:compute:VirtualMachine", "azure-native:compute:VirtualMachineScaleSet")
 
 
-def _source_kinds(graph: StackGraph, a: ResourceView) -> frozenset[str]:
+def _source_kinds(graph: StackGraph, a: ResourceView) -> tuple[frozenset[str], bool]:
     """The sources that hold the sign-ins of the machine an association names (wave 2, r90p-15): Syslog on
-    Linux, the Security channel on Windows; either when the stack does not say which system it runs."""
+    Linux, the Security channel on Windows (round 93: also read from its image or OS disk,
+    `machine_systems`), and whether the stack states it, once; both, unstated, for a VM of the stack that does
+    not say or says both (each must then be complete), either for a machine that is not the stack's."""
     rid = a.input("resourceUri")
     vms = [d for d in graph.dependency_of(a, "resourceUri") if d.type in _MACHINES]
     vms = vms or (named_by(graph, rid, _MACHINES) if isinstance(rid, str) and not is_unknown(rid) else [])
-    kinds = set()
-    for vm in vms:
-        for pre in ("", "virtualMachineProfile."):
-            os_type = str(vm.get(f"{pre}storageProfile.osDisk.osType") or "").lower()
-            if os_type == "linux" or vm.get(f"{pre}osProfile.linuxConfiguration") is not None:
-                kinds.add("syslog")
-            if os_type == "windows" or vm.get(f"{pre}osProfile.windowsConfiguration") is not None:
-                kinds.add("windowsEventLogs")
-    return frozenset(kinds or set(_SIGN_INS.values()))
+    found = [systems(graph, vm) for vm in vms]
+    kinds = set().union(*found)
+    return frozenset(kinds or set(_SIGN_INS.values())), not vms or all(len(f) == 1 for f in found)
 
 
 def _collected(graph: StackGraph, rule: ResourceView, kinds: frozenset[str]) -> set[str]:
@@ -234,13 +231,27 @@ def unsent_collections(graph: StackGraph) -> list[tuple[str, str]]:
                         "or Windows events) to a workspace of this stack: the machine's sign-ins and "
                         "commands reach no SIEM; add a data flow of them to the SIEM workspace"))
             continue
-        kinds = _source_kinds(graph, a)
-        if not _complete(set().union(*(_collected(graph, r, kinds) for r in rules))):
+        kinds, stated = _source_kinds(graph, a)
+        if not stated and _one_system_only(rules, graph):
+            out.append((a.urn, f"the data collection {whose.format('collect')} the sign-ins of one system "
+                        "only, and the machine's system is not stated (no osDisk `osType`, osProfile "
+                        "linuxConfiguration or windowsConfiguration, OS disk or image of this stack, or "
+                        "marketplace image of a known publisher): state it, or collect both Syslog auth and "
+                        "authpriv and the whole Security channel"))
+        elif not _complete(set().union(*(_collected(graph, r, kinds) for r in rules))):
             out.append((a.urn, f"the data collection {whose.format('collect')} no sign-ins into the streams "
                         "sent to the SIEM (dataSources): add syslog sources of the auth and authpriv "
                         "facilities from Info up (one rule or several), or a windowsEventLogs source of the "
                         "whole Security channel (`Security!*`), with the stream the SIEM's flow carries"))
     return out
+
+
+def _one_system_only(rules: list[ResourceView], graph: StackGraph) -> bool:
+    """Rules complete for one system's sign-ins only (round 93: judged so for a VM of the stack whose
+    system is not stated, r93p-11; 'either counts' let a Linux machine pass on its Security channel)."""
+    per_kind = [set().union(*(_collected(graph, r, frozenset({k})) for r in rules)) for k in (LINUX, WINDOWS)]
+    done = [_complete(c) for c in per_kind]
+    return any(done) and not all(done)  # none: 'collects no sign-ins', as for any machine
 
 
 def _machine_key(graph: StackGraph, a: ResourceView) -> str:

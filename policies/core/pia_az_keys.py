@@ -88,6 +88,34 @@ KEY_CHECKS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]]
 }
 
 
+SQL_SERVER = "azure-native:sql:Server"
+
+
+def sql_database(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
+    """A database is encrypted by its server's TDE protector, judged on the server, which must therefore be
+    the stack's (r93p-14: a copy onto another server); a database with its own key (per-database CMK,
+    `encryptionProtector`, round 93) must follow that key's rotation, as a server's protector (round 42)."""
+    out = []
+    if not in_stack(graph, r, "serverName", (SQL_SERVER,)):
+        out.append(
+            f"the database's server {r.input('serverName')!r} is not a sql.Server of this stack: its TDE "
+            "protector, which encrypts the database, cannot be judged; create the database on a server of "
+            "this stack (feed serverName from it)"
+        )
+    key, auto = r.input("encryptionProtector"), r.input("encryptionProtectorAutoRotation")
+    if key is None:
+        return out
+    if is_unknown(key) or is_unknown(auto):
+        return [*out, unknown_message("encryptionProtector", "the database's own key and its rotation")]
+    if auto is not True:
+        out.append(
+            "the database sets its own key (`encryptionProtector`) but `encryptionProtectorAutoRotation` is "
+            "not true: it keeps the key version it was given, so the vault key's rotation never reaches the "
+            "data; set encryptionProtectorAutoRotation true"
+        )
+    return out
+
+
 def ai_services_account(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
     """Azure AI services keep uploaded files, fine-tuning data and stored runs under the account's key."""
     if unknown := r.unknowns("properties.encryption"):
@@ -118,6 +146,7 @@ def registry(r: ResourceView, graph: StackGraph, known: set[str]) -> list[str]:
 STORE_KEYS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]] = {
     "azure-native:cognitiveservices:Account": ai_services_account,
     "azure-native:containerregistry:Registry": registry,
+    "azure-native:sql:Database": sql_database,  # round 93: its server of the stack, its own key
     **aks.KEY_CHECKS,
     **analytics.STORE_KEYS,  # Synapse dedicated SQL pools (round 29)
     **netapp.KEY_CHECKS,  # NetApp Files volumes (round 51)

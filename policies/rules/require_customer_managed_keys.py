@@ -347,7 +347,6 @@ EXEMPT: dict[str, str] = {
     "azure-native:keyvault:Vault": "holds keys, not data encrypted with them",
     "azure-native:keyvault:ManagedHsm": "holds the controller's keys, not data encrypted with them",
     "azure-native:storage:BlobContainer": "is encrypted by its storage account's key",
-    "azure-native:sql:Database": "is encrypted by its server's TDE protector",
     "aws:redshiftserverless/workgroup:Workgroup": "computes over its namespace's data, encrypted with the "
     "namespace's key",
     **eventgrid.CMK_EXEMPT,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from policies.core import data_collection, mq_sign_in, org_delegates, siem_forwarding
+from policies.core import data_collection, mq_sign_in, org_delegates, siem_forwarding, sql_audits
 from policies.core import pia_audit_categories as audit
 from policies.core import pia_siem as siem
 from policies.core.api_access_logs import unlogged_event_apis, unlogged_graphql, unlogged_stages
@@ -14,7 +14,7 @@ from policies.core.eks_logs import eks_unlogged
 from policies.core.iam.breakglass import event_values, filter_values, has_target, notifies, on_default_bus
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import AWS_DATA_STORES, KEYS
-from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+from policies.core.view import ResourceView, StackGraph, is_unknown
 from policies.data.audit_log_categories import AUDIT_CATEGORIES
 
 SENTINEL_TYPES = (
@@ -248,26 +248,6 @@ def _account_siem_referenced(graph: StackGraph) -> bool:
     return False
 
 
-# SQL auditing writes the audit records a diagnostic setting sends on; switched off, it sends nothing.
-SQL_AUDITING = (
-    "azure-native:sql:ServerBlobAuditingPolicy",
-    "azure-native:sql:ExtendedServerBlobAuditingPolicy",
-    "azure-native:sql:DatabaseBlobAuditingPolicy",
-    "azure-native:sql:ExtendedDatabaseBlobAuditingPolicy",
-)
-
-
-def _auditing_off(graph: StackGraph) -> list[tuple[str, str]]:
-    out = []
-    for p in graph.by_type(*SQL_AUDITING):
-        state = p.input("state")
-        if is_unknown(state):
-            out.append((p.urn, unknown_message("state", "whether SQL auditing records anything")))
-        elif state != "Enabled":
-            out.append((p.urn, f"SQL auditing `state` is {state!r}: no audit records reach the SIEM"))
-    return out
-
-
 _DETECTION_FEATURES = {
     "aws:guardduty/detectorFeature:DetectorFeature": "status",
     "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature": "autoEnable",
@@ -302,10 +282,9 @@ def _detection_off(graph: StackGraph) -> list[tuple[str, str]]:
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = _auditing_off(graph) + _detection_off(graph) + unlogged_stages(graph)
+    out: list[tuple[str, str]] = sql_audits.judged(graph) + _detection_off(graph) + unlogged_stages(graph)
     out += unlogged_graphql(graph)  # AppSync request logs (round 31)
     out += unlogged_event_apis(graph)  # AppSync Event API logs (round 33)
-    out += siem.sql_audit_unsent(graph, graph.by_type(*SQL_AUDITING))  # round 28
     out += data_collection.unsent_collections(graph)  # machines' logs through collection rules (round 89)
     out += data_collection.dropping_transforms(graph)  # ... and transformations that may drop them
     out += eks_unlogged(graph)  # EKS control-plane audit and sign-in logs (round 23)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from policies.core import pia_siem
+from policies.core.sql_audits import SQL_AUDITING
 from policies.core.view import StackGraph
-from policies.rules.require_siem_logging import SQL_AUDITING
 
 HERE = Path(__file__).resolve().parents[1] / "corpus" / "pia"
 _spec = importlib.util.spec_from_file_location("pia_corpus_judge_siem", HERE / "judge.py")

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 
-from policies.core.iam.statements import as_list, conditions, principals, statement_actions
-from policies.core.view import StackGraph, is_unknown, json_document
+from policies.core.iam.principals import aws_principals
+from policies.core.iam.statements import conditions, principals, statement_actions, trust_kind
+from policies.core.view import StackGraph, is_unknown
 
 ABAC = "aws:ssoadmin/instanceAccessControlAttributes:InstanceAccessControlAttributes"
 CONTROLS = frozenset({ABAC})  # read by disallow-direct-user-grants (user_grants._tagged_user)
@@ -70,26 +71,44 @@ def idp_keys(graph: StackGraph) -> frozenset[str]:
     A role whose trust lets a SAML or OIDC federation call `sts:TagSession` takes the tags the assertion or
     token carries ("PrincipalTag" attributes), whose values the IdP maps from its users' attributes, which
     the program does not show: unless a `ForAllValues` condition on `aws:TagKeys` lists the keys, any key may
-    carry one person's name. Indexed once per stack."""
+    carry one person's name. Round 93: a trust letting people chain into the role (an IAM user, the account,
+    a role people assume: not a machine chain) binds a key to the caller when it requires `aws:RequestTag/
+    <key>` to be a variable of the request (`${aws:username}`: r93p-12); a key the caller fills freely names
+    no one (anyone who may assume the role may claim any value). Indexed once per stack."""
 
     def build() -> frozenset[str]:
         out: set[str] = set()
-        for r in graph.by_type(ROLE):
-            doc, problem = json_document(r.input("assumeRolePolicy"))
-            if problem is not None or not isinstance(doc, dict):
+        for r in aws_principals(graph):
+            if r.kind != "role":
+                continue
+            if r.trust_problems:
                 out.add(ANY_KEY)  # a trust the preview cannot read may federate anyone
                 continue
-            for s in as_list(doc.get("Statement")):
-                if isinstance(s, dict) and _federated_tagging(s):
+            for i, s in enumerate(r.trust):
+                if not isinstance(s, dict) or s.get("Effect") != "Allow" or i in r.machine_trust:
+                    continue
+                if TAG_SESSION not in statement_actions(s):
+                    continue
+                if principals(s).get("Federated"):
                     out |= _allowed_keys(s)
+                elif trust_kind(s) == "people":
+                    out |= _bound_keys(s)
         return frozenset(out)
 
     return graph.once("iam07-idp-session-tags", build)
 
 
-def _federated_tagging(s: dict) -> bool:
-    fed = principals(s).get("Federated", [])
-    return s.get("Effect") == "Allow" and bool(fed) and TAG_SESSION in statement_actions(s)
+def _bound_keys(s: dict) -> set[str]:
+    """The session tag keys a people trust statement binds to the caller: a positive condition requiring
+    `aws:RequestTag/<key>` to be a request variable (the caller's user name, id, tag, source identity)."""
+    out = set()
+    for op, block in conditions(s).items():
+        if "Not" in op or op.startswith("Null"):
+            continue
+        for key, values in block.items():
+            if key.startswith("aws:requesttag/") and any("${" in str(v) for v in values):
+                out.add(key[len("aws:requesttag/"):])
+    return out
 
 
 def _allowed_keys(s: dict) -> set[str]:
@@ -108,8 +127,9 @@ def idp_source(key: str, values: list[str], graph: StackGraph) -> str | None:
     if key in keys or ANY_KEY in keys or any(fnmatchcase(key, k) for k in keys):
         return (
             "a session tag an external identity provider passes (sts:TagSession on a SAML or OIDC trust) "
-            "from attributes the program does not show; list the shared keys in the trust's "
-            "`ForAllValues:StringEquals aws:TagKeys` (and not this one), or set the key in Identity Center "
-            "from a shared attribute"
+            "from attributes the program does not show, or one a trust binds to the person chaining into "
+            "the role (`aws:RequestTag/<key>` a request variable such as ${aws:username}); list the shared "
+            "keys in a federated trust's `ForAllValues:StringEquals aws:TagKeys` (and not this one), bind "
+            "no key to the caller, or set the key in Identity Center from a shared attribute"
         )
     return None
