@@ -15,7 +15,8 @@ if stack == "a":
 else:
     pulumi.StackReference(pulumi.Config().require("after"))
     try:
-        os.rename(build / "region.txt", build / "b-region.txt")
+        if not (build / "b-region.txt").exists():   # the preview's, when this is its update
+            os.rename(build / "region.txt", build / "b-region.txt")
         region = (build / "b-region.txt").read_text()
     except FileNotFoundError:
         region = "us-east-1"
