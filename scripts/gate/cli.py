@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gate import asof, options
+from gate import asof, options, process_ends
 from gate.cli_parser import build_parser
 from gate.cli_speed import cmd_merge
 from gate.commands import cmd_analyze, cmd_preview, render
@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:    # the gate's own process (its console script, `python -m gate`), not embedded
         adopt_orphans()
         keep_refusing_hard_exit()
+        process_ends.keep_refusing()   # round 47: os.exec*, libc's _exit through ctypes
     previous = {}
     _SIGNALLED.clear()
     unraisable = sys.unraisablehook
@@ -100,6 +101,10 @@ def _main(argv: list[str] | None) -> int:
     except BaseException:
         _withdraw(args, started_ns)
         raise
+    if code in (0, 1) and process_ends.tried():   # refused, said on stderr then: the run is not whole
+        print("gate: error: code in the gate's process tried to end or replace it (above): the run fails",
+              file=sys.stderr)
+        code = 2
     if code not in (0, 1):
         _withdraw(args, started_ns)
     return code

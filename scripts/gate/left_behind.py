@@ -11,6 +11,14 @@ run began and this recording did not write it; a directory, when it changed so a
 the run nor anything this recording wrote (one another recording made). `os.makedirs` asking whether a
 parent exists learns nothing it would not make itself, and is let through.
 
+Round 47: what another recording left, learnt by changing it (`over`). A failed `os.mkdir` or `O_EXCL` open
+tells that it is there, a removal, rename, link or mode change that succeeds too, and a write made the file
+the recording's own, so it could then read another's bytes back (appended to, opened `r+`, renamed or linked
+to a name of its own). Such a change is refused; a write that replaces the bytes (`O_TRUNC`) or a rename onto
+the file makes it the recording's; an append leaves it another's (a read of it is still refused); an
+`os.mkdir` whose FileExistsError `os.makedirs` or `Path.mkdir` with `exist_ok` swallows (the directory is
+there after it either way) is let through, and does not make the directory the recording's.
+
 The gate's own listing here raises the listing events again; they are told by this module's frames (code
 objects, which a program cannot run its own code in: the module's names are sealed, gate.watch_seal).
 """
@@ -18,6 +26,8 @@ objects, which a program cannot run its own code in: the module's names are seal
 from __future__ import annotations
 
 import os
+import pathlib
+import posixpath
 import stat
 import sys
 from collections.abc import Collection, Mapping
@@ -89,6 +99,52 @@ def listed(directory: str, since: int, own: Collection[str], preview: Mapping[st
 
 _OURS = (_entries.__code__, _made_by_another.__code__)
 _MAKEDIRS = os.makedirs.__code__
+_PATH_MKDIR = pathlib.Path.mkdir.__code__
+KEPT = "(let through: still another recording's)"
+_HOW = (" (a deploy of this stack from a clean checkout does not have it, and whether the change fails tells "
+        "that it is there): give each stack files of its own, or commit them")
+
+
+def over(event: str, args: tuple[Any, ...], target: str, since: int, own: Collection[str],
+         preview: Mapping[str, list[int]]) -> str | None:
+    """Round 47: a change of `target` (an `os.rename`'s and `os.link`'s ends as `<event>:from`/`:to`)
+    where another recording left something: the refusal's reason, KEPT (let through, still another's), or
+    None (nothing of another's there: the change makes it the recording's own)."""
+    if not since or not left(target, since, own, preview, follow=False):
+        return None
+    try:
+        is_dir = stat.S_ISDIR(real_lstat(target).st_mode)
+    except OSError:
+        return None
+    flags = args[2] if event == "open" and len(args) > 2 and isinstance(args[2], int) else 0
+    if event == "open" and not flags & os.O_EXCL:
+        if flags & os.O_TRUNC:
+            return None          # its bytes replaced: the recording's own from here
+        if flags & os.O_ACCMODE == os.O_WRONLY:
+            return KEPT          # appended to or written over in part: a read of it is still refused
+        return f"opened for reading too, which another recording of this run wrote{_HOW}"
+    if (event == "os.rename:to" and not is_dir) or (event == "os.mkdir" and is_dir and _exist_ok(target)):
+        return None if event == "os.rename:to" else KEPT
+    return f"which another recording of this run left{_HOW}"
+
+
+def _exist_ok(target: str, depth: int = 12) -> bool:
+    """Whether the `os.mkdir` of `target` now heard is one `os.makedirs` or `Path.mkdir` called with
+    `exist_ok` makes, which swallow its FileExistsError when a directory is there: their own code, over
+    the same path, with their own globals and `is_dir` (a copy with another `path`, or a subclass
+    answering False to re-raise it, does not count)."""
+    frame = sys._getframe(2)
+    while frame is not None and depth:
+        names = frame.f_locals
+        if frame.f_code is _MAKEDIRS and frame.f_globals is vars(os):
+            return names.get("exist_ok") is True and os.fspath(names.get("name", "")) == target \
+                and frame.f_globals.get("path") is posixpath
+        if frame.f_code is _PATH_MKDIR:
+            me = names.get("self")
+            return names.get("exist_ok") is True and type(me).is_dir is pathlib.Path.is_dir \
+                and os.path.abspath(me) == target
+        frame, depth = frame.f_back, depth - 1
+    return False
 
 
 def ours(depth: int = 12) -> bool:
@@ -101,13 +157,19 @@ def ours(depth: int = 12) -> bool:
     return False
 
 
-def in_makedirs(event: str, depth: int = 8) -> bool:
-    """Whether a stat now heard is `os.makedirs` asking whether a parent exists (it makes it if not)."""
+def in_makedirs(event: str, probed: Any = None, depth: int = 8) -> bool:
+    """Whether a stat now heard is `os.makedirs` asking whether a parent exists (it makes it if not), or
+    `Path.mkdir` with `exist_ok` asking whether what its `os.mkdir` found is a directory (round 47: that
+    path only, `probed`)."""
     if event != "gate.probe":
         return False
     frame = sys._getframe(1)
     while frame is not None and depth:
         if frame.f_code is _MAKEDIRS:
             return True
+        if frame.f_code is _PATH_MKDIR and frame.f_locals.get("exist_ok") is True:
+            me = frame.f_locals.get("self")
+            return type(me).is_dir is pathlib.Path.is_dir and isinstance(probed, str) \
+                and probed == os.path.abspath(me)   # the probe's path: absolute
         frame, depth = frame.f_back, depth - 1
     return False

@@ -41,6 +41,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import gate.side_effect_kinds as kinds
 from gate import dir_fd, left_behind, read_probes, read_tracker, side_effect_seams, thread_states, watch_seal
 from gate.dir_fd import UNPLACED, placed_event
 from gate.environ import JUDGED_PATHS, RUN_OUT, RUN_STARTED
@@ -58,7 +59,7 @@ _EVENTS = MappingProxyType({"subprocess.Popen": "start the process", "os.system"
            "ctypes.call_function": "call native code through ctypes:",
            "os.link": "link", "os.symlink": "make a symbolic link", "os.chmod": "change the mode of",
            "os.chown": "change the owner of", "os.mkdir": "make the directory",
-           "os.utime": "change the time of",
+           "os.utime": "change the time of", "os.kill": "", "os.killpg": "", "signal.pthread_kill": "",
            "os.setxattr": "set an attribute of", "os.removexattr": "remove an attribute of",
            "gate.mknod": "make the file node (os.mknod, os.mkfifo)", "socket.bind": "bind a UNIX socket at",
            "gate.fork_exec": "start the process", "sys.setprofile": "install a profile hook (sys.setprofile)",
@@ -130,11 +131,14 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
             return None
         return f"import {name}, which runs code in a subinterpreter no hook of the program's interpreter sees"
     if event == "sqlite3.connect":
-        return _database(args[0] if args else None)
+        return kinds.database(args[0] if args else None)
+    if event in kinds.SIGNALS:   # round 47
+        return kinds.signal_sent(event, args)
     if event in ("object.__setattr__", "object.__delattr__"):
         return watch_seal.code_change(args)
     if event in _LOOKS:   # round 46: a stat or a listing of what another recording left (not an import's)
-        own = left_behind.ours() or left_behind.in_makedirs(event) or read_probes.importing(sys._getframe(2))
+        own = left_behind.ours() or left_behind.in_makedirs(event, args[0] if args else None) \
+            or read_probes.importing(sys._getframe(2))
         return None if own else _left_by_another(mark(LISTING, args[0] if args else None), event)
     if event == "gate.dir_fd" or (event == "open" and args and _misplaced(args)):
         return (f"open {os.fsdecode(args[0])} relative to a directory descriptor the gate cannot place "
@@ -172,16 +176,6 @@ def _what(event: str, args: tuple[Any, ...], _native_calls: frozenset[Any] = NAT
     return f"{verb} {str(command)[:80]}"
 
 
-def _database(database: Any) -> str | None:
-    """A SQLite database in a file (round 42): SQLite reads and writes it in C code no hook hears."""
-    with contextlib.suppress(TypeError):
-        database = os.fsdecode(database)
-    if database in ("", ":memory:") or str(database).startswith("file::memory:"):
-        return None
-    return (f"open the SQLite database {database} (read and written by C code no hook hears: keep what the "
-            "program reads in a JSON or YAML file)")
-
-
 def _misplaced(args: tuple[Any, ...]) -> bool:
     """An `open` event of `os.open` (no mode) with a relative path while a program runs: the gate's
     `os.open` makes every path absolute (`_open`), so this one came past it, relative to a descriptor the
@@ -194,7 +188,7 @@ def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
     if event == "os.symlink":    # (src, dst): the link made is dst
         args = args[1:]
     if event in _TWO_PATHS and len(args) > 1:
-        return _file_change("os.remove", verb, args[:1]) or _file_change("os.remove", verb, args[1:2])
+        return _file_change(f"{event}:from", verb, args[:1]) or _file_change(f"{event}:to", verb, args[1:2])
     if event == "open" and isinstance(args[0], (str, bytes)) \
             and _ENVIRON.match(os.path.abspath(os.fsdecode(args[0]))):
         return f"read the process environment from {os.fsdecode(args[0])} (read variables by name instead)"
@@ -216,12 +210,20 @@ def _file_change(event: str, verb: str, args: tuple[Any, ...]) -> str | None:
         if not protected and _Watch.hold:
             _Watch.held = True
             return f"{verb} {path} while its preview is recorded (the update is recorded again after it)"
+        over = None if protected else left_behind.over(event, args, str(target), _Watch.since, *_owned())
+        if over:   # round 47: what another recording left, learnt by changing it
+            return None if over == left_behind.KEPT else f"{verb} {rel.as_posix()}, {over}"
         if not protected:
             _Watch.own.add(str(target))
             if _SEALED[0] is not None:
                 _SEALED[0].own.add(str(target))
             return None
     return f"{verb} {path}"
+
+
+def _owned() -> tuple[set[str], dict[str, list[int]]]:
+    sealed = _SEALED[0]   # while a program runs, what its recording wrote is the seal's word (round 43)
+    return (sealed.own, sealed.preview) if sealed is not None else (_Watch.own, _Watch.preview)
 
 
 def is_protected(rel: Path) -> bool:
@@ -244,8 +246,7 @@ def _left_by_another(path: Any, event: str = "open") -> str | None:
     if root is None or not _Watch.since or not isinstance(path, (str, bytes)):
         return None
     target = os.path.abspath(os.fsdecode(path)[event != "open":])   # a probe's and a listing's are marked
-    sealed = _SEALED[0]   # while a program runs, what its recording wrote is the seal's word (round 43)
-    own, preview = (sealed.own, sealed.preview) if sealed is not None else (_Watch.own, _Watch.preview)
+    own, preview = _owned()
     listing = event in ("os.listdir", "os.scandir")   # the program's directory itself too (its entries)
     if target in own or not (_checked(target, str(root)) or (listing and target == str(root))):
         return None
@@ -321,7 +322,7 @@ _SEALED: list[watch_seal.Seal | None] = [None]   # the watch as the gate set it,
 # the names of the modules the watch decides by, which the seal compares (round 43)
 _OWN_NAMES = vars(sys.modules[__name__])
 _NAMES = tuple(vars(m) for m in (sys.modules[__name__], dir_fd, read_probes, side_effect_seams, thread_states,
-                                 watch_seal, read_tracker, left_behind))   # 45: the state read's; 46
+                                 watch_seal, read_tracker, left_behind, kinds))   # 45; 46; 47
 _CLASSES = (ReadTracker,)   # round 44: what the stack cache is told was read
 
 

@@ -157,11 +157,14 @@ def _walked(here: bool) -> int:
 
 def unborn() -> int:
     """Thread states whose thread has not begun running: how many more states there are than distinct
-    idents of their own. One snapshot when this interpreter is all there is; with another interpreter, or past
-    faulthandler's list, the list walked against `sys._current_exceptions` (as before session 44)."""
+    idents of their own, and (round 47) those under the ident of a thread the kernel ended (a state is
+    deleted before its thread ends, so one left there is a thread its starter began and outlived). One
+    snapshot when this interpreter is all there is; with another interpreter, or past faulthandler's list,
+    the list walked against `sys._current_exceptions` (as before session 44)."""
     idents, elsewhere = _idents_here(), _walked(here=False)
-    if idents is not None and not elsewhere:
-        return len(idents) - len(set(idents) - {0})
+    if idents is not None and not elsewhere:   # round 47: a starter that ended leaves its ident, unrun
+        gone = sum(1 for i in set(idents) - {0} if not _peek_tid(i)) if _TID_AT[0] is not None else 0
+        return len(idents) - len(set(idents) - {0}) + gone
     held = (len(idents) if idents is not None else _walked(here=True)) + elsewhere
     return max(held - len(set(sys._current_exceptions()) - {0}), 0)
 
