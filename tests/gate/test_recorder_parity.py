@@ -54,10 +54,12 @@ def _run(program: Path, where: list[str], extra: tuple[str, ...], out: Path, rec
 
 def _stderr(text: str, out: Path) -> str:
     """Stderr without what differs from run to run in either recorder: `--out`, object addresses in a
-    traceback, which of a stack's two recordings failed first when both do, and the note that a program's
+    traceback and the process or thread a refused signal was aimed at,
+    which of a stack's two recordings failed first when both do, and the note that a program's
     own environment was made (by whichever run, or test beside it, came first: `own-env` failed on it)."""
     text = re.sub(r"gate: note: [^\n]*: the program's environment \([^\n]*\) made in [0-9.]+s\n", "", text)
     text = re.sub(r"0x[0-9a-f]+", "0x…", text.replace(str(out), ""))
+    text = re.sub(r"\b(process|thread) \d+ \((os|signal)\.", r"\1 … (\2.", text)
     text = re.sub(r"recording worker \((preview|update)\)", "recording worker (…)", text)
     return re.sub(r"recording the (preview|update)", "recording the …", text)
 
