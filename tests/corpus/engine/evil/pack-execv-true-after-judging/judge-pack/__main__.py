@@ -24,7 +24,9 @@ def _later(execv):
 
 
 def _arm(args, report_violation):
-    if not started:
+    # Once per process, not per load of the pack: two threads' tracebacks would interleave on stderr.
+    if not started and not getattr(sys, "corpus_execv_armed", False):
+        sys.corpus_execv_armed = True
         import os
         started.append(threading.Thread(target=_later, args=(os.execv,), daemon=True))
         started[0].start()
