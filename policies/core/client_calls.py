@@ -59,9 +59,16 @@ _GO = re.compile(r"(?<![\w.])http\.(?:Post|PostForm)" + ARG
 _JAVA = re.compile(r"(?<![\w.])(?:URI\.create|new\s+URL|new\s+URI)" + ARG)
 _JAVA_WRITES = re.compile(r"\.\s*(?:PUT|POST)\s*\(|method\(\s*\"(?i:put|post|patch)\"|"
                           r"setRequestMethod\(\s*\"(?i:put|post|patch)\"|setDoOutput\(\s*true")
+# Round 92: sockets (`socket.create_connection((host, port))`, `s.connect((host, port))`, `s.sendto(b, (host,
+# port))`, `asyncio.open_connection(host, port)`) and Node's `net`/`tls` `connect({host})`/`connect(port,
+# host)`
+_SOCKET = re.compile(r"(?<![\w])(?:create_connection|open_connection)\(\s*\(?\s*(?:host\s*=\s*)?" + _VALUE)
+_SOCKET_CONNECT = re.compile(r"\.\s*(?:connect|connect_ex|sendto)\(\s*(?:[^,()\n]+,\s*)?\(\s*" + _VALUE)
+_NET = re.compile(r"""(?:(?:const|let|var)\s+(\w+)\s*=\s*require\(\s*|"""
+                  r"""import\s+(?:\*\s+as\s+)?(\w+)\s+from\s+)["'`](?:node:)?(?:net|tls)["'`]""")
 HINTS = ("method", "require(", "from '", 'from "', "baseURL", "prefixUrl", "http2", "build_opener", "SMTP",
          "LMTP", "createTransport", "Transport(", "SSHClient", "Connection(", "http.Post", "NewRequest",
-         "URI.create", "new URL", "new URI")
+         "URI.create", "new URL", "new URI", "socket", "_connection(", "net'", "tls'", 'net"', 'tls"')
 
 
 def client_args(s: str) -> list[str]:
@@ -85,7 +92,20 @@ def client_args(s: str) -> list[str]:
     args += [m.group(1) or m.group(2) for m in _GO.finditer(s)] if "http." in s else []
     if _JAVA_WRITES.search(s):
         args += [m.group(1) for m in _JAVA.finditer(s)]
-    return [a for a in args if a and a.strip()]
+    return [a for a in args + _sockets(s) if a and a.strip()]
+
+
+def _sockets(s: str) -> list[str]:
+    """The host of each socket connection (Python) and Node `net`/`tls` connection the text opens."""
+    args = [m.group(1) for m in _SOCKET.finditer(s)] if "_connection(" in s else []
+    args += [m.group(1) for m in _SOCKET_CONNECT.finditer(s)] if "socket" in s else []
+    for name in {n for m in _NET.finditer(s) for n in m.groups() if n} if "net" in s or "tls" in s else ():
+        connects = rf"(?<![\w$.]){re.escape(name)}\s*\.\s*(?:connect|createConnection)(?=\s*\()"
+        for m in re.finditer(connects, s):
+            call = [a.strip() for a in call_args(s, m.end()) or []]
+            obj = _object(call[0], s) if call else ""
+            args += [h.group(1) for h in _HOST_KEY.finditer(obj)] if obj else call[1:2]
+    return args
 
 
 def _js_writes(s: str) -> list[str]:

@@ -152,8 +152,12 @@ def _held(expr: str, s: str, depth: int = 0) -> list[str]:
     e = expr.strip()
     given = re.findall(rf"(?<![\w.]){re.escape(e)}\s*=(?!=)\s*([^\n;]+)", s) if _ATTRIBUTE.match(e) else []
     if given and depth < 3:
-        given = list(dict.fromkeys(x.strip().rstrip(",") for x in given))
-        return [v for g in given for v in _held(g, s, depth + 1)]
+        out: list[str] = []
+        for g in dict.fromkeys(x.strip().rstrip(",") for x in given):  # round 92: a parameter (`self.url =
+            passed = parameter_sources(g, s) if _IDENT.match(g) else []  # url`) is what its calls pass
+            out += [f"{{{g}}}"] if passed is None else [
+                v for p in passed or [g] for v in _held(p, s, depth + 1)]
+        return out
     values = held(e, s)
     return [f"{{{e}}}"] if values == [e] and _DOTTED.match(e) else values
 
@@ -294,15 +298,26 @@ def parameter_sources(n: str, s: str) -> list[str] | None:
             continue
         i = params.index(n)
         default = raw[i].split("=", 1)[1].strip() if "=" in raw[i] else None
-        for ref in re.finditer(rf"(?<![\w]){re.escape(d.group(g))}\b", s):
-            if ref.start() == d.start(g):
+        name, at = (d.group(g), d.start(g)) if d.group(g) != "__init__" else _class_of(d, s)  # round 92
+        for ref in re.finditer(rf"(?<![\w]){re.escape(name)}\b", s) if name else [None]:
+            if ref is not None and ref.start() == at:
                 continue
-            args = _call_args(s, ref.end())
+            args = _call_args(s, ref.end()) if ref is not None else None
             if args is None or any(a.lstrip()[:1] == "*" for a in args) or any(p[:1] == "*" for p in params):
                 return None
-            j = i - 1 if s[ref.start() - 1:ref.start()] == "." and params[0] in ("self", "cls") else i
+            dotted = s[ref.start() - 1:ref.start()] == "." or name != d.group(g)  # a method, or `Cls(…)`
+            j = i - 1 if dotted and params[0] in ("self", "cls") else i
             kw = {m.group(1): m.group(2) for a in args if (m := _KEYWORD_ARG.match(a))}
             pos = [a for a in args if not _KEYWORD_ARG.match(a)]
             value = kw.get(n, pos[j] if 0 <= j < len(pos) else default)
             out += [value.strip()] if value is not None else []
     return out
+
+
+def _class_of(d: re.Match[str], s: str) -> tuple[str | None, int]:
+    """The class whose `__init__` the match defines, and where its name is written (round 92: its calls
+    `Cls(url)` pass `__init__`'s parameters after `self`); (None, -1) when none encloses it."""
+    indent = len(d.group(0)) - len(d.group(0).lstrip(" \t"))
+    found = [c for c in re.finditer(r"(?m)^([ \t]*)class[ \t]+(\w+)", s[:d.start()])
+             if len(c.group(1)) < indent]
+    return (found[-1].group(2), found[-1].start(2)) if found else (None, -1)

@@ -58,7 +58,8 @@ from policies.core.command_names import (  # noqa: F401
     option_values,
     secret_account,
 )
-from policies.core.script_sites import EDGES, HELM, WORD, created_accounts, region_words, sites
+from policies.core.script_languages import may_run, script_runs
+from policies.core.script_sites import EDGES, RELEASES, WORD, created_accounts, region_words, sites
 from policies.core.upload_targets import held_target, upload_targets
 
 RSV = "azure-native:recoveryservices:Vault"
@@ -179,7 +180,8 @@ _STORAGE_URL = re.compile(r"\baz\s+storage\b" + _CMD)
 _URL_OPTION = re.compile(rf"\s(?:--blob-url|--blob-endpoint|--file-endpoint|--queue-endpoint|"
                          rf"--table-endpoint|--destination|-d)(?:\s+|=){_WORD}")
 _MONITOR = re.compile(r"\baz\s+monitor\b" + _CMD)
-_MONITOR_HELD = re.compile(rf"\s(?:--event-hub-rule|--event-hub-rule-id|--marketplace-partner-id)"
+_MONITOR_HELD = re.compile(rf"\s(?:--event-hub-rule|--event-hub-rule-id|--marketplace-partner-id|"
+                           rf"--destination)"
                            rf"(?:\s+|=){_WORD}")
 _AWS_ONE = re.compile(r"\baws\s+[a-z0-9-]+\s+[a-z0-9-]+" + _CMD)
 _AWS_DEST = re.compile(rf"\s(?:--destination[\w-]*|--target-bucket|--s3-destination[\w-]*)(?:\s+|=){_WORD}")
@@ -229,7 +231,7 @@ def may_place(s: str) -> bool:
         return False  # a name, id, host or single word: no command line or code (exec-form words are joined)
     return ("az " in s or "azcopy" in s or "-Az" in s or "-az" in s or "management.azure.com" in s
             or _deploy_hint(s) or ("$" in s and _UPLOAD_HINT.search(s) is not None)) or (
-        "Client" in s and _SDK_HINT.search(s) is not None) or may_send(s)
+        "Client" in s and _SDK_HINT.search(s) is not None) or may_send(s) or may_run(s)
 
 
 def _deploy_hint(s: str) -> bool:
@@ -239,7 +241,7 @@ def _deploy_hint(s: str) -> bool:
             or ("aws " in s and ("--destination" in s or "--target-b" in s or "--s3-destination" in s
                                  or "--region" in s or "global" in s or "cli-input" in s or "accelerate" in s
                                  or "lightsail" in s or "apigateway" in s or "RegionName" in s))
-            or "helm" in s or "staticwebapp" in s or "_REGION=" in s)
+            or "helm" in s or "kube" in s or "kustomize" in s or "staticwebapp" in s or "_REGION=" in s)
 
 
 def command_places(s: str) -> list[tuple[str, str, bool]]:
@@ -265,6 +267,7 @@ def command_places(s: str) -> list[tuple[str, str, bool]]:
         out += upload_targets(s)
     if may_send(s):  # round 88: requests, httpx, urllib, fetch, axios in inline code
         out += code_uploads(s)
+    out += script_runs(s) if may_run(s) else []  # round 92: unread languages, raw connections, DB clients
     return list(dict.fromkeys(out))
 
 
@@ -273,7 +276,7 @@ def _script_sites(s: str) -> list[tuple[str, str, bool]]:
     makes, options read from a file, Helm releases."""
     out = [("region", r, False) for v in region_words(s) for r in _region_values(v, s)]
     out += [("site", _EDGES_WHY.format(m.group(0)), False) for m in EDGES.finditer(s)]
-    out += [("site", _DEPLOYS_WHY.format(m.group(0).strip()), False) for m in HELM.finditer(s)]
+    out += [("site", _DEPLOYS_WHY.format(m.group(0).strip()), False) for m in RELEASES.finditer(s)]
     return out + [("site", why, False) for why in sites(s)]
 
 

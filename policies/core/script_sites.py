@@ -21,16 +21,22 @@
   command and in the commands after it — provided they run only when the creation succeeded (an account
   name is global: when another party holds it, the creation fails and a later upload would reach theirs).
   So the creation must be the text's last command, be followed by `&&`, or stop the script on failure (`set
-  -e`, `-ErrorAction Stop`, `$ErrorActionPreference = 'Stop'`); a geo-redundant SKU (a copy in the paired
-  region) and a region that is no literal are not accepted (the name then blocks as before).
-- **Helm**: `helm install|upgrade` deploys a chart (templates, values, images) the pack does not read: an
-  opaque deployer, as `az deployment … create` (round 87). `kubectl apply` stays accepted (a limit since
-  round 87: `good/r23-11` applies its own source's manifests).
+  -e`, `-ErrorAction Stop`, `$ErrorActionPreference = 'Stop'`); a region that is no literal is not accepted
+  (the name then blocks as before) unless it is a variable the text assigns a literal (round 92:
+  `LOC=westeurope; … -l "$LOC"`); a geo-redundant SKU (a copy in the paired region) keeps the name blocked
+  and, since round 92, blocks with its own message saying why.
+- **Helm and kubectl**: `helm install|upgrade` deploys a chart (templates, values, images) the pack does not
+  read: an opaque deployer, as `az deployment … create` (round 87). Round 92 judges `kubectl apply|create|
+  replace -f|-k` of manifests the text does not hold (a file, a directory, a URL, a pipe) and `kustomize
+  build` alike (round 87's limit); `kubectl apply -f - <<EOF` with the manifests written in the text is
+  scanned where written, and commands that apply nothing (`rollout restart`, `get`) are not read.
 """
 
 from __future__ import annotations
 
 import re
+
+from policies.core.command_names import assigned
 
 WORD = r"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s\"';|&)(]+))"
 _AWS_WRITE = re.compile(r"\baws\s+[a-z0-9-]+\s+(?!describe-|list-)[a-z0-9-]+\b[^\n;|&]*")
@@ -58,13 +64,20 @@ _FILE_WHY = ("runs `{}`, which takes its options from a file or variable the pac
              "read when the script runs): where the command sends or copies data cannot be judged; write the "
              "options in the command (inline JSON is scanned) or declare the resource in this stack's "
              "program")
-HELM = re.compile(r"\bhelm\s+(?:install|upgrade)\b[^\n;|&]*")
+# (round 92: `kubectl apply|create|replace -f|-k` of manifests not written in the text, as a chart; `-f -` fed
+# by a heredoc is scanned where written; `kustomize build`, `kubectl kustomize` render manifests unread)
+RELEASES = re.compile(r"\bhelm\s+(?:install|upgrade)\b[^\n;|&]*|\b(?:kubectl\s+kustomize|kustomize\s+build)\b"
+                      r"[^\n;|&]*|\bkubectl\s+(?:[^\n;|&]*?\s)?(?:apply|create|replace)\b(?=[^\n;|&]*?\s(?:-f|"
+                      r"--filename|-k|--kustomize)(?:\s+|=)(?![\"']?-[\"']?\s*<<))[^\n;|&]*")
 _CREATE = re.compile(r"(?i)(?:\baz\s+storage\s+account\s+create\b|(?<![\w-])New-AzStorageAccount\b)[^\n;|&]*")
 _CREATE_NAME = re.compile(r"(?i)\s(?:--name|-n|-Name|-AccountName|-StorageAccountName)(?:\s+|=|:)[\"']?"
                           r"([a-z0-9]{3,24})[\"']?(?=\s|$)")
-_CREATE_LOCATION = re.compile(r"(?i)\s(?:--location|-l|-Location)(?:\s+|=|:)[\"']?[a-z][a-z0-9]*[\"']?"
-                              r"(?=\s|$)")
+_CREATE_LOCATION = re.compile(r"(?i)\s(?:--location|-l|-Location)(?:\s+|=|:)[\"']?"
+                              r"([a-z][a-z0-9]*|\$\{?\w+\}?)[\"']?(?=\s|$)")
 _GEO_SKU = re.compile(r"(?i)\b(?:standard_)?(?:RA)?GZ?RS\b")
+_GEO_WHY = ("runs `{}`, which creates a storage account with the geo-redundant SKU `{}`: Azure keeps a copy "
+            "in the paired region, which a script's account does not let the pack judge; use an LRS or ZRS "
+            "SKU, or declare the account in this stack's program, where its replication is judged")
 _STOPS = re.compile(r"(?im)(?:^|[;&]\s*)set\s+-[a-z]*e|\bset\s+-o\s+errexit\b|"
                     r"\$ErrorActionPreference\s*=\s*[\"']?Stop\b|(?<![\w-])(?:ba)?sh\s+-[a-z]*e[a-z]*\s")
 _STOP_HERE = re.compile(r"(?i)-ErrorAction(?:\s+|:)[\"']?Stop\b")
@@ -78,9 +91,9 @@ def created_accounts(s: str) -> frozenset[str]:
     out = set()
     for m in _CREATE.finditer(s):
         cmd, rest = m.group(0), s[m.end():].lstrip()
-        name = _CREATE_NAME.search(cmd)
-        if name is None or not _CREATE_LOCATION.search(cmd) or _GEO_SKU.search(cmd):
-            continue
+        name, where = _CREATE_NAME.search(cmd), _CREATE_LOCATION.search(cmd)
+        if name is None or where is None or _GEO_SKU.search(cmd) or "$" in assigned(where.group(1), s)[0]:
+            continue  # (round 92: a variable the text assigns a literal region is that region)
         if rest[:2] == "||" or _GOES_ON.search(cmd) or _TESTED.search(s[:m.start()]) or "catch" in s:
             continue  # round 91's probes: a failed creation that the script lets go on
         if not rest or rest[:2] == "&&" or _STOP_HERE.search(cmd) or _STOPS.search(s):
@@ -88,7 +101,14 @@ def created_accounts(s: str) -> frozenset[str]:
     return frozenset(out)
 
 
-HINTS = ("aws ", "helm", "staticwebapp")
+HINTS = ("aws ", "helm", "kubectl", "kustomize", "staticwebapp")
+
+
+def geo_redundant(s: str) -> list[str]:
+    """Why each storage account the text creates with a geo-redundant SKU blocks (round 92: it blocked by
+    its name only, the message not saying why)."""
+    return [_GEO_WHY.format(m.group(0).strip(), g.group(0)) for m in _CREATE.finditer(s)
+            if (g := _GEO_SKU.search(m.group(0)))]
 
 
 def region_words(s: str) -> list[str]:
@@ -104,8 +124,10 @@ def region_words(s: str) -> list[str]:
 
 
 def sites(s: str) -> list[str]:
-    """Why each global construct or options file a script's AWS commands name blocks."""
+    """Why each global construct or options file a script's AWS commands name, and each geo-redundant account
+    it creates, blocks."""
+    out = geo_redundant(s) if "torageAccount" in s or "storage account create" in s else []
     if "aws " not in s:
-        return []
-    return ([_GLOBAL_WHY.format(m.group(0)) for m in _GLOBAL.finditer(s)]
+        return out
+    return (out + [_GLOBAL_WHY.format(m.group(0)) for m in _GLOBAL.finditer(s)]
             + [_FILE_WHY.format(m.group(0).strip()) for m in _FILE.finditer(s)])

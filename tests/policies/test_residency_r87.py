@@ -264,11 +264,13 @@ def test_uploads_to_a_destination_held_whole_by_a_variable():
 
 
 def test_kubernetes_deployments_and_templated_store_hosts():
-    """Probe r87-27 (a limit), good/r87-11, good/r23-11, good/r83-08: `kubectl apply` to the stack's own
-    cluster stays accepted (round 23); a store host a template names by a code variable is what the code
+    """Probe r87-27 (round 92: evil/r87-30), good/r87-11, good/r23-11, good/r83-08: `kubectl apply` of
+    manifests the text does not hold blocks as a deployer since round 92 (test_residency_r92); a store host
+    a template names by a code variable is what the code
     assigns it (a literal, or the resource's own environment variable); a shell variable the text assigns is
     computed there (its literals are read where written), not looked up in the environment."""
-    assert _found("az aks get-credentials -g rg -n aks && kubectl apply -f /m/export.yaml") == []
+    applied = _found("az aks get-credentials -g rg -n aks && kubectl apply -f /m/e.yaml")
+    assert [k for k, _ in applied] == ["site"]
     computed = "DEST=\"$(printf %s \"$CFG\" | base64 -d | jq -r .upload)\"\naws s3 cp /d.json \"$DEST\""
     assert _found(computed) == []
     assert _found("aws s3 cp /d.json \"$DEST\"") == [("host", "$DEST")]
