@@ -34,19 +34,28 @@ _CONCERNS = {
 def foreign_server(r: ResourceView, graph: StackGraph | None, concern: str) -> list[str]:
     """Why the database's server, on which `concern` is judged, cannot be read: it is no server of the stack
     (by the property dependency `serverName` is fed from, else as ARM places the literal name). A resource
-    rule (require-tls-1-2) has no graph: there only the property dependency names a server of the stack."""
+    rule (require-tls-1-2) has no graph: there the property dependency or the database's parent names a
+    server of the stack (the Pulumi policy plugin gives a resource rule no property dependencies; the
+    stacks' component creates the database under its server); a literal name alone blocks there."""
     server_type, label = SERVERS[r.type]
     if graph is not None and in_stack(graph, r, "serverName", (server_type,)):
         return []
-    fed_from = r.property_dependencies.get("serverName", ())
-    if graph is None and any(_urn_type(u) == server_type for u in fed_from):
+    if graph is None and server_type in _fed_or_parent(r):
         return []
-    fed = "" if graph is not None else " (this rule reads the output it is fed from, not a literal name)"
+    fed = "" if graph is not None else " (this rule reads what it is fed from or its parent, not a name)"
     return [
         f"the database's server {r.input('serverName')!r} is not a {label} of this stack{fed}: "
         f"{_CONCERNS[concern]}, cannot be judged; create the database on a server of this stack (feed "
         "serverName from it)"
     ]
+
+
+def _fed_or_parent(r: ResourceView) -> set[str]:
+    """The types of the resources `serverName` is fed from and of the database's parent (a component creates
+    the database under its server: the parent's type is the one before the database's in its URN)."""
+    chain = r.urn.split("::")[2].split("$") if r.urn.count("::") >= 3 else []
+    found = {_urn_type(u) for u in r.property_dependencies.get("serverName", ())}
+    return found | {_urn_type(r.parent or "")} | set(chain[-2:-1])
 
 
 def _urn_type(urn: str) -> str:

@@ -121,6 +121,14 @@ def test_the_stack_database_moved_to_another_server_blocks(rule, concern):
 
 
 def test_tls_reads_the_server_a_database_is_fed_from():
-    """The TLS rule judges one resource: a literal name of the stack's server is not enough there."""
+    """The TLS rule judges one resource: a literal name of the stack's server is not enough there
+    (limits/r94p-60); the keys rule places the name."""
     rs = [{**r, "refs": {}} if r["name"] == "dossier-db" else r for r in case("r94p-53")]
-    assert says(run(TLS, rs), "reads the output it is fed from") and run(CMK, rs) == []
+    assert says(run(TLS, rs), "reads what it is fed from or its parent") and run(CMK, rs) == []
+
+
+def test_tls_reads_the_server_a_database_is_created_under():
+    """A database created under the stack's server (its parent, as the stacks' component does; the policy
+    plugin gives a resource rule no property dependencies) passes the TLS rule with a literal name."""
+    rs = [{**r, "refs": {}, "parent": "pgflex"} if r["name"] == "dossier-db" else r for r in case("r94p-53")]
+    assert run(TLS, rs) == []
