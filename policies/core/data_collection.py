@@ -135,17 +135,30 @@ def _complete(collected: set[str]) -> bool:
 _MACHINES = ("azure-native:compute:VirtualMachine", "azure-native:compute:VirtualMachineScaleSet")
 
 
-def _source_kinds(graph: StackGraph, a: ResourceView) -> tuple[frozenset[str], bool]:
+def _source_kinds(graph: StackGraph, a: ResourceView) -> tuple[frozenset[str], str | None]:
     """The sources that hold the sign-ins of the machine an association names (wave 2, r90p-15): Syslog on
     Linux, the Security channel on Windows (round 93: also read from its image or OS disk,
-    `machine_systems`), and whether the stack states it, once; both, unstated, for a VM of the stack that does
-    not say or says both (each must then be complete), either for a machine that is not the stack's."""
+    `machine_systems`), and why the system is not known, once (None: stated); both, unstated, for a VM of the
+    stack that does not say or says both, and (round 94) for a machine that is not the stack's (an Arc
+    server, a VM or scale set named by a literal id: r94p-05 to -07), whose system the program cannot show:
+    each source must then be complete."""
     rid = a.input("resourceUri")
     vms = [d for d in graph.dependency_of(a, "resourceUri") if d.type in _MACHINES]
     vms = vms or (named_by(graph, rid, _MACHINES) if isinstance(rid, str) and not is_unknown(rid) else [])
+    if not vms:
+        return frozenset(_SIGN_INS.values()), (
+            f"the machine {rid!r} is not a VM or scale set of this stack (an Arc server, or a machine "
+            "named by a literal id), so its system cannot be read: feed resourceUri from a VM of this stack "
+            "that states it"
+        )
     found = [systems(graph, vm) for vm in vms]
     kinds = set().union(*found)
-    return frozenset(kinds or set(_SIGN_INS.values())), not vms or all(len(f) == 1 for f in found)
+    stated = all(len(f) == 1 for f in found)
+    return frozenset(kinds or set(_SIGN_INS.values())), None if stated else (
+        "the machine's system is not stated (no osDisk `osType`, osProfile linuxConfiguration or "
+        "windowsConfiguration, OS disk or image of this stack, or marketplace image of a known publisher): "
+        "state it"
+    )
 
 
 def _collected(graph: StackGraph, rule: ResourceView, kinds: frozenset[str]) -> set[str]:
@@ -231,13 +244,11 @@ def unsent_collections(graph: StackGraph) -> list[tuple[str, str]]:
                         "or Windows events) to a workspace of this stack: the machine's sign-ins and "
                         "commands reach no SIEM; add a data flow of them to the SIEM workspace"))
             continue
-        kinds, stated = _source_kinds(graph, a)
-        if not stated and _one_system_only(rules, graph):
+        kinds, unstated = _source_kinds(graph, a)
+        if unstated and _one_system_only(rules, graph):
             out.append((a.urn, f"the data collection {whose.format('collect')} the sign-ins of one system "
-                        "only, and the machine's system is not stated (no osDisk `osType`, osProfile "
-                        "linuxConfiguration or windowsConfiguration, OS disk or image of this stack, or "
-                        "marketplace image of a known publisher): state it, or collect both Syslog auth and "
-                        "authpriv and the whole Security channel"))
+                        f"only, and {unstated}, or collect both Syslog auth and authpriv and the whole "
+                        "Security channel"))
         elif not _complete(set().union(*(_collected(graph, r, kinds) for r in rules))):
             out.append((a.urn, f"the data collection {whose.format('collect')} no sign-ins into the streams "
                         "sent to the SIEM (dataSources): add syslog sources of the auth and authpriv "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from policies.core import database_servers as servers
 from policies.core import netapp_volumes as netapp
 from policies.core import pia_analytics as analytics
 from policies.core import pia_az_aks as aks
@@ -95,13 +96,7 @@ def sql_database(r: ResourceView, graph: StackGraph, known: set[str]) -> list[st
     """A database is encrypted by its server's TDE protector, judged on the server, which must therefore be
     the stack's (r93p-14: a copy onto another server); a database with its own key (per-database CMK,
     `encryptionProtector`, round 93) must follow that key's rotation, as a server's protector (round 42)."""
-    out = []
-    if not in_stack(graph, r, "serverName", (SQL_SERVER,)):
-        out.append(
-            f"the database's server {r.input('serverName')!r} is not a sql.Server of this stack: its TDE "
-            "protector, which encrypts the database, cannot be judged; create the database on a server of "
-            "this stack (feed serverName from it)"
-        )
+    out = servers.foreign_server(r, graph, "keys")  # round 94: one home for the three rules
     key, auto = r.input("encryptionProtector"), r.input("encryptionProtectorAutoRotation")
     if key is None:
         return out
@@ -150,4 +145,11 @@ STORE_KEYS: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]]
     **aks.KEY_CHECKS,
     **analytics.STORE_KEYS,  # Synapse dedicated SQL pools (round 29)
     **netapp.KEY_CHECKS,  # NetApp Files volumes (round 51)
+}
+# Round 94: a flexible server's database is no data store of the type tables (its data is the server's), but
+# is encrypted by its server's key, which must be the stack's (read like the settings that configure a store).
+CONFIGURES: dict[str, Callable[[ResourceView, StackGraph, set[str]], list[str]]] = {
+    t: lambda r, g, known: servers.foreign_server(r, g, "keys")
+    for t in servers.SERVERS
+    if t != servers.SQL_DATABASE
 }

@@ -10,6 +10,8 @@ from typing import Any
 from policies.core import aoss_access, avd_host_pools, exposure, ram_shares
 from policies.core import apim_members as apim
 from policies.core import automation_assets as automation
+from policies.core import azure_machine_exposure as machines
+from policies.core import database_servers as servers
 from policies.core import network_rule_subnets as subnets
 from policies.core import origin_hosts as origins
 from policies.core import pia_analytics as analytics
@@ -35,7 +37,6 @@ from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, u
 
 _PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 _PAB_FIELDS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
-NIC = "azure-native:network:NetworkInterface"
 
 
 def _bucket(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -86,48 +87,6 @@ def _sg_rule(r: ResourceView, graph: StackGraph) -> list[str]:
     hit = _open(r.inputs, ("cidrBlocks", "ipv6CidrBlocks", "cidrIpv4", "cidrIpv6"),
                 "ipProtocol" if "ipProtocol" in r.inputs else "protocol", "fromPort", "toPort")
     return [f"the rule opens {hit}"] if hit else []
-
-
-def _nsg(r: ResourceView, graph: StackGraph) -> list[str]:
-    rules = r.input("securityRules")
-    if is_unknown(rules):
-        return [unknown_message("securityRules", "who can reach the group's hosts")]
-    return [
-        f"security rule {rule.get('name', i)!r} lets {hit} in"
-        for i, rule in enumerate(rules or [])
-        if isinstance(rule, dict) and (hit := _nsg_rule(rule))
-    ]
-
-
-def _azure_vm(r: ResourceView, graph: StackGraph) -> list[str]:
-    nics = graph.dependency_of(r, "networkProfile") + [
-        n
-        for ref in r.get("networkProfile.networkInterfaces") or []
-        if isinstance(ref, dict)
-        for n in graph.named(str(ref.get("id", "")).rsplit("/", 1)[-1])
-        if n.type == NIC
-    ]
-    out = []
-    for nic in {n.urn: n for n in nics if n.type == NIC}.values():
-        for c in nic.input("ipConfigurations") or []:
-            if isinstance(c, dict) and c.get("publicIPAddress"):
-                out.append(f"network interface {nic.name} gives the data host a public IP address")
-    return out
-
-
-def _vmss(r: ResourceView, graph: StackGraph) -> list[str]:
-    configs = r.get("virtualMachineProfile.networkProfile.networkInterfaceConfigurations")
-    if is_unknown(configs):
-        return [unknown_message("virtualMachineProfile.networkProfile", "whether instances get public IPs")]
-    return [
-        f"network interface configuration {c.get('name', i)!r} gives every instance a public IP address"
-        for i, c in enumerate(configs or [])
-        if isinstance(c, dict)
-        and any(
-            isinstance(ip, dict) and ip.get("publicIPAddressConfiguration")
-            for ip in c.get("ipConfigurations") or []
-        )
-    ]
 
 
 def _msk(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -247,7 +206,7 @@ CHECKS = {
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _security_group,  # the VPC's own group
     "aws:ec2/securityGroupRule:SecurityGroupRule": _sg_rule,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _sg_rule,
-    "azure-native:network:NetworkSecurityGroup": _nsg,
+    "azure-native:network:NetworkSecurityGroup": machines.nsg,
     exposure.JIT_POLICY: exposure.jit_policy,  # round 45: just-in-time VM access
     exposure.INSTANCE_CONNECT: exposure.instance_connect,  # round 47: EC2 Instance Connect endpoints
     avd_host_pools.HOST_POOL: avd_host_pools.carried_out,  # round 48: Virtual Desktop redirections
@@ -293,8 +252,8 @@ CHECKS = {
         if r.get("sharingProfile.permissions") == "Community"
         else []
     ),
-    "azure-native:compute:VirtualMachine": _azure_vm,
-    "azure-native:compute:VirtualMachineScaleSet": _vmss,
+    "azure-native:compute:VirtualMachine": machines.azure_vm,
+    "azure-native:compute:VirtualMachineScaleSet": machines.vmss,
     "aws:msk/cluster:Cluster": _msk,
     "aws:redshift/cluster:Cluster": _field("publiclyAccessible", (False,), absent_ok=True),
     "azure-native:dbforpostgresql:Server": _field("network.publicNetworkAccess", ("Disabled",)),
@@ -310,6 +269,7 @@ CHECKS = {
     **eventgrid.PUBLIC_CHECKS,
     **api.PUBLIC_CHECKS,
     **platform.PUBLIC_CHECKS,
+    **servers.judges("public"),  # round 94: a database's server must be the stack's
 }
 _IAM_ONLY = (
     "reached only through the AWS API with IAM (no network endpoint of its own); its resource policy is "
@@ -340,7 +300,6 @@ NOT_APPLICABLE: dict[str, str] = {
             *(t for t in FSX_FILE_SYSTEMS if t not in platform.PUBLIC_CHECKS),  # OpenZFS: round 60
         )
     },
-    "azure-native:sql:Database": "reachable only through its server, judged there",
     **platform.NOT_APPLICABLE,
     **analytics.NOT_PUBLIC,
     **automation.NOT_PUBLIC,  # round 48: Automation assets

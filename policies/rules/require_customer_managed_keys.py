@@ -331,6 +331,7 @@ CONFIGURES: dict[str, Judge] = {
     **copy_settings.configures(_judge_key),  # DLM copies, EFS replicas, zero-ETL integrations (round 39)
     **platform.configures(_judge_key),  # EMR security, SageMaker endpoint configurations (round 37)
     "aws:lambda/function:Function": _lambda_environment,
+    **az.CONFIGURES,  # round 94: a flexible server's database, on a server of the stack
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": _ec2,  # an instance under another type
     # legacy launch configurations take no kmsKeyId: their volumes use the account's default EBS key
     "aws:ec2/launchConfiguration:LaunchConfiguration": owners.launch_configuration(_judge_key),

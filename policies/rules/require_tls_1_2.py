@@ -8,6 +8,7 @@ from typing import Any
 
 from policies.core import automation_assets as automation
 from policies.core import aws_workspaces as desks
+from policies.core import database_servers as servers
 from policies.core import pia_analytics as analytics
 from policies.core import pia_more_exposure as more
 from policies.core import pia_platform_stores as platform
@@ -312,7 +313,7 @@ TLS_ELSEWHERE: dict[str, str] = {
             *automation.STORES,  # round 48: served by their account's API
         )
     },
-    "azure-native:sql:Database": "judged on its server (minimalTlsVersion)",
+    "azure-native:sql:Database": "judged on its server (minimalTlsVersion), which must be the stack's",
     **platform.TLS_ELSEWHERE,
     **analytics.TLS_ELSEWHERE,
     **ws.TLS_ELSEWHERE,
@@ -346,7 +347,10 @@ TLS_ELSEWHERE: dict[str, str] = {
 
 def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     fn = CHECKS.get(view.type)
-    return fn(view) if fn else []
+    found = fn(view) if fn else []
+    if view.type in servers.SERVERS:  # round 94: a database's TLS is its server's, which must be the stack's
+        found += servers.foreign_server(view, None, "tls")
+    return found
 
 
 RULE = Rule(
@@ -360,5 +364,5 @@ RULE = Rule(
     controls=("ENC-05", "SYS-05"),
     check=check,
     module=__name__,
-    resource_types=frozenset(CHECKS),
+    resource_types=frozenset(CHECKS) | frozenset(servers.SERVERS),
 )

@@ -12,8 +12,15 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 
+from policies.core.accounts import aws_account
 from policies.core.iam.principals import aws_principals
-from policies.core.iam.statements import conditions, principals, statement_actions, trust_kind
+from policies.core.iam.statements import (
+    condition_values,
+    conditions,
+    principals,
+    statement_actions,
+    trust_kind,
+)
 from policies.core.view import StackGraph, is_unknown
 
 ABAC = "aws:ssoadmin/instanceAccessControlAttributes:InstanceAccessControlAttributes"
@@ -78,24 +85,51 @@ def idp_keys(graph: StackGraph) -> frozenset[str]:
 
     def build() -> frozenset[str]:
         out: set[str] = set()
-        for r in aws_principals(graph):
+        found = aws_principals(graph)
+        stack_roles = {(aws_account(r.view.provider)[0], r.physical_name) for r in found if r.kind == "role"}
+        for r in found:
             if r.kind != "role":
                 continue
             if r.trust_problems:
                 out.add(ANY_KEY)  # a trust the preview cannot read may federate anyone
                 continue
-            for i, s in enumerate(r.trust):
-                if not isinstance(s, dict) or s.get("Effect") != "Allow" or i in r.machine_trust:
-                    continue
-                if TAG_SESSION not in statement_actions(s):
-                    continue
+            allows = [s for i, s in enumerate(r.trust)
+                      if isinstance(s, dict) and s.get("Effect") == "Allow" and i not in r.machine_trust]
+            tagging = [s for s in allows if TAG_SESSION in statement_actions(s)]
+            for s in tagging:
                 if principals(s).get("Federated"):
                     out |= _allowed_keys(s)
-                elif trust_kind(s) == "people":
-                    out |= _bound_keys(s)
+                elif _callers(s) == "people" and _unseen_callers(s, stack_roles):
+                    out |= _allowed_keys(s)  # round 94: tags carried from a trust the program does not show
+            if any(_callers(s) == "people" and not principals(s).get("Federated") for s in tagging):
+                for s in allows:  # round 94: any statement of the request binds (r94p-02: AssumeRole's)
+                    if trust_kind(s) == "people":
+                        out |= _bound_keys(s)
         return frozenset(out)
 
     return graph.once("iam07-idp-session-tags", build)
+
+
+def _callers(s: dict) -> str | None:
+    """The kind of caller a trust statement admits, whatever it allows (a statement allowing only
+    sts:TagSession admits the same principals to tag the session they assume by another: r94p-02)."""
+    return trust_kind({**{k: v for k, v in s.items() if k != "NotAction"}, "Action": "sts:AssumeRole"})
+
+
+def _unseen_callers(s: dict, stack_roles: set[tuple[str | None, str]]) -> bool:
+    """Round 94: whether a people trust statement admits a caller whose own session tags the program does not
+    show: a role the stack does not create (its trust may bind a key and pass it on as a transitive tag,
+    which the next session cannot change: r94p-11), the account or anyone (any such role among them)."""
+    for arn in principals(s).get("AWS", []):
+        head, _, name = arn.partition(":role/")
+        account = head.rsplit(":", 1)[-1] if head.startswith("arn:aws:iam::") else None
+        if not name:
+            if arn == "*" or arn.isdigit() or arn.endswith(":root"):
+                return True
+            continue
+        if "*" in arn or "?" in arn or (account, name.rsplit("/", 1)[-1]) not in stack_roles:
+            return True
+    return False
 
 
 def _bound_keys(s: dict) -> set[str]:
@@ -127,9 +161,45 @@ def idp_source(key: str, values: list[str], graph: StackGraph) -> str | None:
     if key in keys or ANY_KEY in keys or any(fnmatchcase(key, k) for k in keys):
         return (
             "a session tag an external identity provider passes (sts:TagSession on a SAML or OIDC trust) "
-            "from attributes the program does not show, or one a trust binds to the person chaining into "
-            "the role (`aws:RequestTag/<key>` a request variable such as ${aws:username}); list the shared "
-            "keys in a federated trust's `ForAllValues:StringEquals aws:TagKeys` (and not this one), bind "
+            "from attributes the program does not show, one a trust binds to the person chaining into "
+            "the role (`aws:RequestTag/<key>` a request variable such as ${aws:username}), or one a role "
+            "the program does not show (or the account's) may carry in as a transitive tag; list the shared "
+            "keys in the trust's `ForAllValues:StringEquals aws:TagKeys` (and not this one), bind "
             "no key to the caller, or set the key in Identity Center from a shared attribute"
         )
     return None
+
+
+PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
+
+
+def session_name_source(graph: StackGraph) -> str:
+    """Round 94: who names a role's sessions after one person ('' when no one does). An assumed role's
+    `aws:userid` is `<role id>:<session name>`; the caller picks the name freely (a grant to one name is then
+    the role's), unless IAM Identity Center names the session after the signed-in user (any permission set
+    of the stack), a SAML assertion's RoleSessionName attribute names it (any SAML trust), or a people trust
+    requires `sts:RoleSessionName` to be a request variable (${aws:username}: r94p-03). Indexed once."""
+
+    def build() -> str:
+        if graph.by_type(PERMISSION_SET):
+            return "IAM Identity Center names after the signed-in user (the stack has permission sets)"
+        for r in aws_principals(graph):
+            if r.kind != "role":
+                continue
+            if r.trust_problems:
+                return "a trust the preview cannot read may name after the caller"
+            for i, st in enumerate(r.trust):
+                if not isinstance(st, dict) or st.get("Effect") != "Allow" or i in r.machine_trust:
+                    continue
+                if any(":saml-provider/" in f for f in principals(st).get("Federated", [])):
+                    return "a SAML provider names after the signed-in person (its RoleSessionName attribute)"
+                if trust_kind(st) == "people" and any(
+                    "${" in str(v) for v in condition_values(st, "sts:RoleSessionName")
+                ):
+                    return (
+                        f"role {r.physical_name}'s trust binds to the caller (`sts:RoleSessionName` a "
+                        "request variable)"
+                    )
+        return ""
+
+    return graph.once("iam07-session-names", build)

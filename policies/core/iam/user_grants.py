@@ -66,7 +66,7 @@ def problems(r: ResourceView, graph: StackGraph) -> Iterator[str]:
     for where, stmt in _allows(r):
         if statement_actions(stmt) <= _TRUST:
             continue
-        if named := _named_user(stmt) or _tagged_user(stmt, graph):
+        if named := _named_user(stmt) or _tagged_user(stmt, graph) or _session_user(stmt, graph):
             yield (
                 f"statement {where} grants to one user ({named}): rights reach people only through roles; "
                 "name a role (or the account, leaving the grant to its roles' policies) instead"
@@ -127,6 +127,21 @@ def _tagged_user(stmt: dict[str, Any], graph: StackGraph) -> str | None:
                 return f"`{key}` {', '.join(values)}, a session tag Identity Center sets from {source}"
             if source := session_tags.idp_source(key[len(_TAG_KEY):], values, graph):  # round 89
                 return f"`{key}` {', '.join(values)}, {source}"
+    return None
+
+
+def _session_user(stmt: dict[str, Any], graph: StackGraph) -> str | None:
+    """Round 94: a positive condition on `aws:userid` naming one session of a role (`<role id>:<name>`, the
+    name not only wildcards) narrows the grant to one person when someone names the sessions after people
+    (`session_tags.session_name_source`: Identity Center, SAML, a trust binding the name to the caller)."""
+    for op, block in conditions(stmt).items():
+        if "Not" in op or op.startswith("Null"):
+            continue
+        for v in block.get("aws:userid", ()):
+            session = str(v).split(":", 1)[1] if ":" in str(v) else ""
+            src = session.strip("*?") and "${" not in str(v) and session_tags.session_name_source(graph)
+            if src:
+                return f"`aws:userid` {v}, a role session name {src}"
     return None
 
 
