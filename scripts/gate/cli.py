@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gate import asof, options, process_ends
+from gate import asof, gate_seal, options, process_ends
 from gate.cli_parser import build_parser
 from gate.cli_speed import cmd_merge
 from gate.commands import cmd_analyze, cmd_preview, render
@@ -104,6 +104,11 @@ def _main(argv: list[str] | None) -> int:
     if code in (0, 1) and process_ends.tried():   # refused, said on stderr then: the run is not whole
         print("gate: error: code in the gate's process tried to end or replace it (above): the run fails",
               file=sys.stderr)
+        code = 2
+    changed = gate_seal.changed()   # round 48: a pack edited the gate's modules or classes
+    if code in (0, 1) and changed:
+        print("gate: error: code in the gate's process changed the gate while it ran "
+              f"({printable(changed[0])}; {len(changed)} change(s)): the run fails", file=sys.stderr)
         code = 2
     if code not in (0, 1):
         _withdraw(args, started_ns)
