@@ -54,6 +54,17 @@ def _stopped() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:   # round 48: the exit status is said by a parent no pack runs in (gate.sentinel)
+        from gate import sentinel
+
+        sentinel.stand()
+        code = _main_guarded(None)
+        sentinel.tell(code)
+        return code
+    return _main_guarded(argv)
+
+
+def _main_guarded(argv: list[str] | None) -> int:
     import signal
 
     from gate.asof import AS_OF_ENV
@@ -96,6 +107,10 @@ def _main(argv: list[str] | None) -> int:
     except GateError as exc:   # usage (gate.cli_parser): nothing ran, nothing to withdraw
         print(f"gate: error: {printable(str(exc))}", file=sys.stderr)
         return 2
+    except SystemExit as exc:   # argparse's own (--help, a usage error): the gate's process says it
+        if argv is not None:
+            raise
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         code = _run(args)
     except BaseException:

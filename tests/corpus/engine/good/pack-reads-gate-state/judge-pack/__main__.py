@@ -3,10 +3,9 @@ import sys
 import threading
 import time
 
-from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
-
 import gate.model
 import gate.process_ends
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
 
 
 def _check(args, report_violation):
