@@ -38,10 +38,9 @@ def _helpers() -> set[int]:
     return {getattr(ctypes, n) for n in names if isinstance(getattr(ctypes, n, None), int)}
 
 
-def landing() -> Callable[[Any], str | None]:
-    """A judge of a ctypes call's address: None where it may land, else what it would run."""
-    from gate.process_ends import ends
-
+def landing(ends: Callable[[Any], bool]) -> Callable[[Any], str | None]:
+    """A judge of a ctypes call's address (`ends`: whether a symbol's name ends a process): None where it
+    may land, else what it would run."""
     dladdr = _dladdr()
     if dladdr is None:
         return lambda address: None

@@ -103,7 +103,7 @@ def keep_refusing() -> None:
     if not _OWNER:
         from gate.native_calls import landing
 
-        sys.addaudithook(_holding(os.getpid(), landing()))
+        sys.addaudithook(_holding(os.getpid(), landing(ends)))
     _OWNER[:] = [os.getpid()]
 
 

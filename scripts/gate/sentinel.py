@@ -33,14 +33,14 @@ def stand() -> None:
     if not hasattr(os, "fork") or sys.platform == "win32":
         return
     inherited = signal.signal(signal.SIGCHLD, signal.SIG_DFL)   # ignored: the kernel would reap the child
-    read, write = os.pipe()
+    read, write = (_above_standard(fd) for fd in os.pipe())   # a closed stdio stays closed (round 24)
     parent = os.getpid()
     try:
         pid = os.fork()
     except OSError as exc:   # a process limit: said as the gate says it (rounds 26-27), nothing ran
         from gate.errors import limit_line
 
-        os.write(2, f"gate: error: {limit_line('the gate', exc)}\n".encode("utf-8", "replace"))
+        _say(f"gate: error: {limit_line('the gate', exc)}\n")
         os._exit(2)
     if pid == 0:
         os.close(read)
@@ -49,6 +49,21 @@ def stand() -> None:
         return
     os.close(write)
     os._exit(_wait(pid, read))
+
+
+def _above_standard(fd: int) -> int:
+    if fd > 2:
+        return fd
+    import fcntl
+
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
+    os.close(fd)
+    return moved
+
+
+def _say(line: str) -> None:
+    with contextlib.suppress(OSError):   # stderr closed or broken: the status still says it
+        os.write(2, line.encode("utf-8", "replace"))
 
 
 def _child(parent: int, write: int) -> None:
@@ -100,6 +115,6 @@ def verdict(said: bytes, status: int) -> int:
         return code
     why = f"was killed by signal {-code}" if code < 0 else f"ended with exit {code}"
     told = f" (it said {said[:16]!r})" if said else ""
-    os.write(2, f"gate: error: the gate's process {why} without having said so{told}: code in it (a "
-                "pack's) ended it before the gate chose its exit status: the run fails\n".encode())
+    _say(f"gate: error: the gate's process {why} without having said so{told}: code in it (a pack's) "
+         "ended it before the gate chose its exit status: the run fails\n")
     return 2

@@ -76,7 +76,7 @@ def test_the_installed_hook_holds_its_owner(monkeypatch):
 def test_a_call_is_judged_by_where_it_lands():
     from gate.native_calls import landing
 
-    where = landing()
+    where = landing(process_ends.ends)
     libc = ctypes.CDLL(None)
     getpid = ctypes.cast(libc.getpid, ctypes.c_void_p).value
     hard_exit = ctypes.cast(libc._exit, ctypes.c_void_p).value
