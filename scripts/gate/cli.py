@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gate import asof, options, process_ends
+from gate import asof, gate_seal, options, process_ends
 from gate.cli_parser import build_parser
 from gate.cli_speed import cmd_merge
 from gate.commands import cmd_analyze, cmd_preview, render
@@ -54,6 +54,17 @@ def _stopped() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:   # round 48: the exit status is said by a parent no pack runs in (gate.sentinel)
+        from gate import sentinel
+
+        sentinel.stand()
+        code = _main_guarded(None)
+        sentinel.tell(code)
+        return code
+    return _main_guarded(argv)
+
+
+def _main_guarded(argv: list[str] | None) -> int:
     import signal
 
     from gate.asof import AS_OF_ENV
@@ -96,6 +107,10 @@ def _main(argv: list[str] | None) -> int:
     except GateError as exc:   # usage (gate.cli_parser): nothing ran, nothing to withdraw
         print(f"gate: error: {printable(str(exc))}", file=sys.stderr)
         return 2
+    except SystemExit as exc:   # argparse's own (--help, a usage error): the gate's process says it
+        if argv is not None:
+            raise
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         code = _run(args)
     except BaseException:
@@ -104,6 +119,11 @@ def _main(argv: list[str] | None) -> int:
     if code in (0, 1) and process_ends.tried():   # refused, said on stderr then: the run is not whole
         print("gate: error: code in the gate's process tried to end or replace it (above): the run fails",
               file=sys.stderr)
+        code = 2
+    changed = gate_seal.changed()   # round 48: a pack edited the gate's modules or classes
+    if code in (0, 1) and changed:
+        print("gate: error: code in the gate's process changed the gate while it ran "
+              f"({printable(changed[0])}; {len(changed)} change(s)): the run fails", file=sys.stderr)
         code = 2
     if code not in (0, 1):
         _withdraw(args, started_ns)

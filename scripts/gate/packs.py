@@ -16,6 +16,7 @@ from typing import Any
 from gate.deadlines import DEFAULTS, DeadlineExceeded, no_hard_exit, watchdog
 from gate.environ import ORGANIZATION, environ
 from gate.errors import GateError, UsageError, limit_line, refused_by_limit
+from gate.gate_seal import seal
 from gate.inputs import MAX_YAML_BYTES, parse_yaml, read_text
 from gate.policy_config import PackConfigFile, PolicyConfig, PolicyInfo, parse_config_object
 
@@ -87,6 +88,7 @@ def load_pack(directory: Path, deadline: float = DEFAULTS["pack_start"]) -> Load
     """Execute the pack's `__main__.py` with a capturing PolicyPack stub (call inside `cli_environment`)."""
     directory = require_pack_dir(directory).resolve()
     read_policy_yaml(directory)
+    seal()   # round 48: the gate's modules and classes as they are before a pack's code runs
     main = directory / "__main__.py"
     if not main.is_file():
         raise UsageError(f"{main}: policy pack has no __main__.py")

@@ -1,0 +1,44 @@
+"""Round 48: ctypes.pythonapi.Py_ExitStatusException with an exit status: C exit(0), a name not listed."""
+import sys
+import threading
+import time
+
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+
+def _ender():
+    import ctypes
+
+    class PyStatus(ctypes.Structure):
+        _fields_ = [("type", ctypes.c_int), ("func", ctypes.c_char_p), ("err_msg", ctypes.c_char_p),
+                    ("exitcode", ctypes.c_int)]
+
+    fn = ctypes.pythonapi.Py_ExitStatusException
+    fn.argtypes = [PyStatus]
+    return lambda: fn(PyStatus(2, None, None, 0))   # _PyStatus_TYPE_EXIT
+
+
+def _evaluating() -> bool:
+    frame = sys._current_frames().get(threading.main_thread().ident)
+    while frame is not None:
+        if frame.f_code.co_filename.endswith(("packs.py", "policyhost.py", "parallel_eval.py")):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _later(end):
+    while _evaluating():
+        time.sleep(0.001)
+    end()
+
+
+def _arm(args, report_violation):
+    # Once per process, not per load of the pack (two threads would interleave on stderr).
+    if not getattr(sys, "corpus_r48_armed", False):
+        sys.corpus_r48_armed = True
+        threading.Thread(target=_later, args=(_ender(),), daemon=True).start()
+
+
+PolicyPack("corpus-r48", enforcement_level=EnforcementLevel.ADVISORY,
+           policies=[ResourceValidationPolicy(name="arm", description="arms", validate=_arm)])
