@@ -3,6 +3,7 @@ the judges of services whose TLS lives in a name, a parameter or another resourc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
@@ -170,7 +171,29 @@ def appgw_listeners(v: ResourceView) -> list[str]:
                 f"http listener {name!r} ({ln.get('protocol')!r}) routes traffic without TLS; only a "
                 "redirect to an Https listener is allowed"
             )
+    # Round 95: the v2 gateway's layer-4 proxy (`listeners`, apart from `httpListeners`): Tcp passes the
+    # connection on without TLS at the gateway, so no version is enforced on that path.
+    out.extend(
+        f"layer-4 listener {ln.get('name')!r} has protocol {ln.get('protocol')!r}: the gateway passes the "
+        "connection on without TLS; use protocol Tls (the gateway's or an SSL profile's TLS 1.2 policy)"
+        for ln in v.input("listeners") or []
+        if not isinstance(ln, dict) or str(ln.get("protocol", "")).lower() != "tls"
+    )
     return out
+
+
+def appgw_profiles(v: ResourceView, judge: Callable[[str, object], list[str]]) -> list[str]:
+    """Round 95: each SSL profile's own policy (`judge`d as the gateway's): a listener taking the profile
+    negotiates by it instead of the gateway's `sslPolicy`; a profile without a policy uses the gateway's."""
+    profiles = v.input("sslProfiles") or []
+    if is_unknown(profiles) or not isinstance(profiles, list):
+        return [unknown_message("sslProfiles", "the TLS versions of the SSL profiles")]
+    return [
+        m
+        for i, prof in enumerate(profiles)
+        if isinstance(prof, dict) and prof.get("sslPolicy") is not None
+        for m in judge(f"sslProfiles[{i}].sslPolicy ({prof.get('name')})", prof["sslPolicy"])
+    ]
 
 
 def setting_off(fld: str, keys: tuple[str, ...], what: str):

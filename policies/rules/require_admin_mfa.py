@@ -142,7 +142,7 @@ def _azure(graph: StackGraph, entries: list[dict]) -> list[str]:
         | _path_admins(graph)
     ) - recorded
     for p in graph.by_type(CA_POLICY):
-        problem = ca_problem(p, admins, graph)
+        problem = ca_problem(p, admins, graph, frozenset(recorded))
         if problem is None:
             return []
         why.append(f"{p.name} {problem}")

@@ -108,6 +108,16 @@ def _judge_kms(key: ResourceView, graph: StackGraph, field: str) -> list[str]:
             )
         elif kind == "EXTERNAL_KEY_STORE" and not key.input("xksKeyId"):
             out.append(f"key {key.name!r} in external key store {store.name!r} has no `xksKeyId`")
+        elif kind == "EXTERNAL_KEY_STORE" and store.input("xksProxyConnectivity") != "VPC_ENDPOINT_SERVICE":
+            # Round 95: a proxy KMS reaches over the internet may be anyone's (a key vendor's SaaS): whose
+            # HSM holds the material cannot be read from a host name
+            out.append(
+                f"external key store {store.name!r} reaches its XKS proxy over the internet "
+                f"(`xksProxyConnectivity` {store.input('xksProxyConnectivity')!r}, "
+                f"{store.input('xksProxyUriEndpoint')!r}): whose proxy, and so who holds the key material, "
+                "cannot be judged; put the controller's proxy behind a VPC endpoint service "
+                "(VPC_ENDPOINT_SERVICE) declared in stacks/records/endpoints.yaml"
+            )
     return out
 
 

@@ -10,6 +10,7 @@ from policies.core import data_collection, mq_sign_in, org_delegates, siem_forwa
 from policies.core import pia_audit_categories as audit
 from policies.core import pia_siem as siem
 from policies.core.api_access_logs import unlogged_event_apis, unlogged_graphql, unlogged_stages
+from policies.core.disabled_keys import disabled_key
 from policies.core.eks_logs import eks_unlogged
 from policies.core.iam.breakglass import event_values, filter_values, has_target, notifies, on_default_bus
 from policies.core.rule import Rule, RuleContext
@@ -86,8 +87,10 @@ def _sends_audit_logs(d: ResourceView) -> bool:
     return bool(on)
 
 
-def _trail_problems(t: ResourceView) -> list[str]:
+def _trail_problems(t: ResourceView, graph: StackGraph) -> list[str]:
     out = []
+    if key := disabled_key(graph, t, "kmsKeyId"):  # round 95
+        out.append(f"the trail's KMS key {key!r} is disabled (`isEnabled`): CloudTrail writes no log file")
     for field, want in (("isMultiRegionTrail", True), ("enableLogFileValidation", True)):
         if t.input(field) is not want:
             out.append(f"`{field}` must be true")
@@ -223,15 +226,28 @@ def _trail_fed(graph: StackGraph, filterable: bool = True) -> set[str]:
 
 def _unfilterable(graph: StackGraph) -> set[str]:
     """Names and URNs of log groups whose class has no metric filters (INFREQUENT_ACCESS, DELIVERY): only
-    STANDARD (the default) feeds alarms; an unknown class cannot be judged to."""
+    STANDARD (the default) feeds alarms; an unknown class cannot be judged to. Round 95: nor does a group
+    under a disabled key, which takes no event."""
     out = set()
     for g in graph.by_type("aws:cloudwatch/logGroup:LogGroup"):
-        if g.input("logGroupClass") in (None, "STANDARD"):
+        if g.input("logGroupClass") in (None, "STANDARD") and not disabled_key(graph, g, "kmsKeyId"):
             continue
         out.add(g.urn)
         if isinstance(g.input("name"), str):
             out.add(g.input("name"))
     return out
+
+
+def _unfiltered_why(graph: StackGraph, g: ResourceView) -> str:
+    if key := disabled_key(graph, g, "kmsKeyId"):
+        return (
+            f"the trail's log group is encrypted with the disabled KMS key {key!r}: it takes no event, so "
+            "the SIEM alarms never fire (enable the key)"
+        )
+    return (
+        f"the trail's log group has class {g.input('logGroupClass')!r}, which supports no metric filters: "
+        "the SIEM alarms never see its events (use STANDARD)"
+    )
 
 
 def _account_siem_referenced(graph: StackGraph) -> bool:
@@ -325,18 +341,14 @@ def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
             out.append(
                 ("", "no CloudTrail trail records who did what (multi-region, validated, KMS-encrypted)")
             )
-        elif all(_trail_problems(t) for t in trails):
+        elif all(_trail_problems(t, graph) for t in trails):
             for t in trails:
-                out.extend((t.urn, m) for m in _trail_problems(t))
+                out.extend((t.urn, m) for m in _trail_problems(t, graph))
         out.extend(("", f"no CloudWatch alarm with actions (or event rule) on {m}") for m in _alarmed(graph))
         out.extend(siem.one_region_feeds(graph))
         fed, unfilterable = _trail_fed(graph, filterable=False), _unfilterable(graph)
         out.extend(
-            (
-                g.urn,
-                f"the trail's log group has class {g.input('logGroupClass')!r}, which supports no metric "
-                "filters: the SIEM alarms never see its events (use STANDARD)",
-            )
+            (g.urn, _unfiltered_why(graph, g))
             for g in graph.by_type("aws:cloudwatch/logGroup:LogGroup")
             if g.urn in unfilterable and ({g.urn, g.input("name")} & fed)
         )

@@ -26,6 +26,7 @@ from policies.core.tls_policies import (
     APPGW_POLICIES,
     ELB_POLICIES,
     appgw_listeners,
+    appgw_profiles,
     classic_elb,
     cloudfront,
     default_group,
@@ -96,12 +97,17 @@ def _appgw(v: ResourceView) -> list[str]:
         return [unknown_message("sslPolicy", "the TLS version")]
     if not isinstance(pol, dict):
         return ["no `sslPolicy`: the gateway's default policy is not pinned to TLS 1.2"]
-    kind = pol.get("policyType")
+    # Round 95: an SSL profile's policy replaces the gateway's for the listeners that take the profile
+    return [*_appgw_policy("sslPolicy", pol), *appgw_profiles(v, _appgw_policy), *appgw_listeners(v)]
+
+
+def _appgw_policy(where: str, pol: object) -> list[str]:
+    kind = pol.get("policyType") if isinstance(pol, dict) else None
     if kind == "Predefined" and pol.get("policyName") in APPGW_POLICIES:
-        return appgw_listeners(v)
+        return []
     if kind in ("Custom", "CustomV2") and pol.get("minProtocolVersion") in ("TLSv1_2", "TLSv1_3"):
-        return appgw_listeners(v)
-    return [f"`sslPolicy` {pol!r} does not pin minimum TLS 1.2 (AppGwSslPolicy20220101S or CustomV2 TLSv1_2)"]
+        return []
+    return [f"`{where}` {pol!r} does not pin minimum TLS 1.2 (AppGwSslPolicy20220101S or CustomV2 TLSv1_2)"]
 
 
 def _web(v: ResourceView) -> list[str]:

@@ -181,11 +181,14 @@ ADMIN_APPS = frozenset({"All", "797f4846-ba00-4fd7-ba43-dac1f8f63013", "Microsof
 
 
 def ca_problem(
-    p: ResourceView, admins: frozenset[str] = frozenset(), graph: StackGraph | None = None
+    p: ResourceView,
+    admins: frozenset[str] = frozenset(),
+    graph: StackGraph | None = None,
+    recorded: frozenset[str] = frozenset(),
 ) -> str | None:
     """Why a Conditional Access policy does not require MFA of the administrators; None when it does.
     `admins`: the principal ids the stack gives Azure roles (an exclusion of one of them lifts MFA, and the
-    policy must include all users or each of them)."""
+    policy must include all users or each of them); `recorded`: the break-glass ids the PIA record names."""
     if p.input("state") != "enabled":
         return f"is in state {p.input('state')!r}, not 'enabled'"
     controls = get_path(p.inputs, "grantControls.builtInControls") or []
@@ -230,6 +233,13 @@ def ca_problem(
             f"excludes applications ({app_cond.get('excludedApplications') or app_cond.get('filter')}): "
             "sign-ins to them need no MFA"
         )
+    return _exclusion_problem(graph, users, admins, recorded)
+
+
+def _exclusion_problem(
+    graph: StackGraph | None, users: dict, admins: frozenset[str], recorded: frozenset[str]
+) -> str | None:
+    """Why the users a policy excludes may hold administration (None when they cannot)."""
     if other := sorted(
         k for k, v in users.items() if k.startswith("excluded") and k not in _JUDGED_EXCLUSIONS and v
     ):
@@ -248,6 +258,17 @@ def ca_problem(
         return (
             f"excludes {lifted} (directly or through a group), who hold Azure roles in this stack: they "
             "sign in without MFA"
+        )
+    # Round 95: a group's members are added and removed outside the program (a literal group id, or one fed
+    # from the stack, whose id the exclusion then cannot show at preview): an administrator among them
+    # signs in without MFA. Only a break-glass principal the PIA record names may be excluded as a group.
+    if groups := sorted(
+        str(g) for g in users.get("excludedGroups") or [] if str(g).lower() not in recorded
+    ):
+        return (
+            f"excludes the groups {groups}, whose members the program does not state (they change outside "
+            "it, and an administrator among them signs in without MFA): exclude only the break-glass "
+            "accounts the PIA record names (`break_glass`), by their user ids"
         )
     return None
 

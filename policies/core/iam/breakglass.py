@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from policies.core import yaml_text
+from policies.core.disabled_keys import disabled_key
 from policies.core.iam.statements import as_list
 from policies.core.records import records_dir
 from policies.core.view import StackGraph, is_unknown
@@ -332,11 +333,18 @@ def notifies(graph: StackGraph, alarm: Any) -> bool:
     """The alarm has an action that reaches people (by ARN, or computed from such a resource)."""
     if not alarm.input("alarmActions"):
         return False
-    if any(d.type in _NOTIFY_TYPES for d in graph.dependency_of(alarm, "alarmActions")):
+    if any(_reaches(graph, d) for d in graph.dependency_of(alarm, "alarmActions")):
         return True
     return any(
         isinstance(a, str) and _NOTIFY_ARNS.match(a) and _declared(graph, a)
         for a in as_list(alarm.input("alarmActions"))
+    )
+
+
+def _reaches(graph: StackGraph, target: Any) -> bool:
+    """A notifying resource that can deliver: round 95, a topic under a disabled key publishes nothing."""
+    return target.type in _NOTIFY_TYPES and not (
+        target.type == _NOTIFY_TYPES[0] and disabled_key(graph, target, "kmsMasterKeyId")
     )
 
 
@@ -348,4 +356,4 @@ def _declared(graph: StackGraph, arn: str) -> bool:
         return True
     name = parts[5] if parts[2] == "sns" else parts[6] if len(parts) > 6 else ""
     type_ = _NOTIFY_TYPES[0] if parts[2] == "sns" else _NOTIFY_TYPES[1]
-    return any(r.input("name") == name for r in graph.by_type(type_))  # the physical name
+    return any(r.input("name") == name and _reaches(graph, r) for r in graph.by_type(type_))  # physical name

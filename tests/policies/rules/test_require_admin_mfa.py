@@ -434,7 +434,8 @@ def test_conditional_access_exclusion_reaches_nested_members():
         {"groupObjectId": helpdesk, "memberObjectId": "00000000-0000-0000-0000-0000000000aa"},
     )
     excluding = _ca(users={"includedUsers": ["All"], "excludedGroups": [helpdesk]})
-    assert run(RULE, with_(AZURE, excluding)) == []
+    # round 95: a group of members the program does not state blocks by itself; nested members are named
+    only(run(RULE, with_(AZURE, excluding)), "<stack>", "whose members the program does not state")
     only(run(RULE, with_(AZURE, excluding, nest)), "<stack>", "(directly or through a group)")
 
 

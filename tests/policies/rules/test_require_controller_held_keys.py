@@ -16,6 +16,8 @@ def store(name="xks", kind="EXTERNAL_KEY_STORE"):
     inputs = {"customKeyStoreName": name}
     if kind is not None:
         inputs["customKeyStoreType"] = kind
+    if kind == "EXTERNAL_KEY_STORE":  # round 95: the proxy behind a VPC endpoint service
+        inputs["xksProxyConnectivity"] = "VPC_ENDPOINT_SERVICE"
     return res("aws:kms/customKeyStore:CustomKeyStore", name, inputs)
 
 
@@ -270,3 +272,32 @@ def test_rule_is_mandatory_in_pia_conditions_and_enforces_enc_01():
 
     assert (RULE, "mandatory") in PIA_CONDITIONS
     assert "ENC-01" in rule(RULE).controls
+
+
+def test_xks_proxy_reached_over_the_internet_blocks():
+    """Round 95 (r95p-01, written as a PIA corpus case; that corpus does not judge this rule): a store
+    whose proxy is a key vendor's SaaS endpoint passed; the controller's proxy sits behind a VPC endpoint
+    service."""
+    public = res(
+        "aws:kms/customKeyStore:CustomKeyStore",
+        "xks",
+        {
+            "customKeyStoreName": "vendor-xks",
+            "customKeyStoreType": "EXTERNAL_KEY_STORE",
+            "xksProxyConnectivity": "PUBLIC_ENDPOINT",
+            "xksProxyUriEndpoint": "https://xks.keyhold-saas.com",
+        },
+    )
+    k = kms_key(store_view=public)
+    assert msgs(public, k, rds(k)) == [
+        (
+            "db",
+            "external key store 'xks' reaches its XKS proxy over the internet (`xksProxyConnectivity` "
+            "'PUBLIC_ENDPOINT', 'https://xks.keyhold-saas.com'): whose proxy, and so who holds the key "
+            "material, cannot be judged; put the controller's proxy behind a VPC endpoint service "
+            "(VPC_ENDPOINT_SERVICE) declared in stacks/records/endpoints.yaml",
+        )
+    ]
+    s = store()
+    k = kms_key(store_view=s)
+    assert msgs(s, k, rds(k)) == []
