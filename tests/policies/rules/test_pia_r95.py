@@ -1,9 +1,8 @@
-"""Round-95 class (docs/pia-conditions.md, round 95): a Conditional Access policy may exclude, as a group,
-only a break-glass principal the PIA record names; an Application Gateway's SSL profiles and layer-4
-listeners are judged like its own policy; a key of the stack created disabled writes no trail log file, takes
-no event into the trail's log group and publishes no alarm on the SOC topic. The cases are those of the
-round's first commit; each test that fails on the code before the fix says so. Each mutation makes one
-compliant fixture non-compliant and must block with the message its check gives."""
+"""Round 95 (docs/pia-conditions.md): Conditional Access may exclude as a group only a break-glass principal
+the PIA record names; an Application Gateway's SSL profiles and layer-4 listeners are judged like its own
+policy; a stack key created disabled writes no trail log file, takes no event into the trail's log group and
+publishes no alarm on the SOC topic. Cases: the round's first commit (a test failing before the fix says
+so); every mutation turns one compliant fixture non-compliant, and must block with its check's message."""
 
 from __future__ import annotations
 
@@ -12,9 +11,7 @@ import copy
 import pytest
 from ruletest import base, case, patch, res, run, says, with_
 
-MFA = "require-admin-mfa"
-TLS = "require-tls-1-2"
-SIEM = "require-siem-logging"
+MFA, TLS, SIEM = "require-admin-mfa", "require-tls-1-2", "require-siem-logging"
 GROUPS = "whose members the program does not state"
 PROFILE = "`sslProfiles[0].sslPolicy (partners-mtls)`"
 LAYER4 = "layer-4 listener 'pg-tls' has protocol 'Tcp'"
