@@ -54,9 +54,9 @@ REMOTE_WHY = ("runs `{}`, which copies to the rclone remote `{}` defined in a co
 _DEV_TCP = re.compile(r"/dev/(?:tcp|udp)/([^/\s\"']+)/|/inet[46]?/(?:tcp|udp)/\d+/([^/\s\"']+)/")
 _NC = re.compile(rf"{START}(?:nc|ncat|netcat|telnet)((?:\s+[^\s;|&<>]+)+)", re.M)
 LOCAL_HOST = re.compile(r"^(?:localhost|127\.[\d.]+|0\.0\.0\.0|::1|\[::1\])$")
-BARE_WHY = ("runs `{}`, which connects to the bare host name `{}`: it is resolved by the image's hosts file "
-            "or DNS search domain, which the pack does not read; write the host's full name or address (a "
-            "resource of this stack or a declared endpoint)")
+BARE_WHY = ("connects to the bare host name `{}` ({}): it is resolved by the image's hosts file or DNS "
+            "search domain, which the pack does not read; write the host's full name or address (a resource "
+            "of this stack or a declared endpoint)")
 _NC_VALUED = re.compile(r"^-[a-zA-Z]*[wpsiqxXIOeco]$")  # options followed by their value
 _SOCAT = re.compile(r"(?i)\b(?:TCP[46]?|UDP[46]?|OPENSSL|SSL):([^:\s,\"']+):")
 _S_CLIENT = re.compile(r"\bs_client\b[^\n;|&]*?\s-connect(?:\s+|=)[\"']?([^\s:\"']+)")
@@ -133,7 +133,7 @@ def script_runs(s: str) -> list[tuple[str, str, bool]]:
         elif "." in w or ":" in w:
             out.append(("host", w.lower(), False))
         elif not LOCAL_HOST.match(w):  # round 93: a bare name, resolved by the image's hosts or DNS search
-            out.append(("site", BARE_WHY.format(f"a connection to `{w}`", w), False))
+            out.append(("site", BARE_WHY.format(w, "a raw connection or database client"), False))
     return out
 
 

@@ -93,7 +93,7 @@ def _place(word: str, s: str, cmd: str, what: str) -> list[tuple[str, str, bool]
         return []
     if "." in host:
         return [("host", host.lower(), False)]
-    return [("site", TOOL_WHY.format(cmd, what) if not host else BARE_WHY.format(cmd, host), False)]
+    return [("site", TOOL_WHY.format(cmd, what) if not host else BARE_WHY.format(host, f"`{cmd}`"), False)]
 
 
 def tool_runs(s: str) -> list[tuple[str, str, bool]]:

@@ -75,7 +75,7 @@ def test_bare_host_names_block():
     """r93-08, good/r93-02: a bare host name of a raw connection or share is resolved by the image's hosts
     file or DNS search domain: it blocks with a message saying to write the full name; localhost stays
     local."""
-    fixed = _why(BARE_WHY)
+    fixed = BARE_WHY.split("{}")[2][:40]
     for command in ("nc -q 1 archive 9000 < d", "smbclient //archive/drop -c 'put d'",
                     "borg create backup@archive:repo::d d"):
         found = _sites(command)
