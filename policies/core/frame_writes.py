@@ -6,9 +6,11 @@ writing or reading calls is judged by its target, the first argument:
 
 - none or a keyword (`to_csv(index=False)` returns the text), a literal string (a local path stays local; a
   URL, `s3://bucket/…` or `gs://…` in it is judged where the text scanner finds it), or a name the code
-  assigns an in-memory buffer (`io.StringIO()`, `io.BytesIO()`) or a literal: judged as written;
+  assigns an in-memory buffer (`io.StringIO()`, `io.BytesIO()`) or a literal, `sys.stdout`/`sys.stderr` (the
+  function's log): judged as written;
 - any other expression (a variable from the event or the environment, an f-string, a parameter): where the
   data goes cannot be judged, it blocks (`FRAME_WHY`);
+- a method named when the code runs (`getattr(frame, "to_" + fmt)`, `getattr(frame, "to_csv")`) blocks;
 - a database or warehouse call (`to_sql`, `read_sql*`, `to_gbq`, `read_gbq`) and fsspec's `storage_options`
   (another endpoint, other credentials) block: the connection is built from what the pack does not read.
 """
@@ -21,7 +23,9 @@ _CALL = re.compile(r"(?:\.|\bpd\.|\bpandas\.)(to_(?:csv|json|parquet|excel|feath
                    r"stata|markdown|latex|string|clipboard)|read_(?:csv|json|parquet|excel|feather|orc|pickle|"
                    r"xml|html|hdf|stata|table|fwf|sas|spss)|to_sql|read_sql(?:_query|_table)?|to_gbq|"
                    r"read_gbq)\(\s*")
-_LITERAL = re.compile(r"^[rbu]?(?:\"[^\"{}]*\"|'[^'{}]*')$")
+_LITERAL = re.compile(r"^[rbu]?(?:\"[^\"{}]*\"|'[^'{}]*')$|^sys\.std(?:out|err)$")  # (the log: a probe)
+# a method named when the code runs (`getattr(frame, "to_" + fmt)(url)`, round 93's probe)
+_GETATTR = re.compile(r"\bgetattr\(\s*[^,()]+,\s*(?![\"'](?!to_|read_)\w+[\"']\s*[,)])([^)\n]{0,60})")
 _BUFFER = r"(?:io\.)?(?:StringIO|BytesIO)\(|[rbu]?(?:\"[^\"{}\n]*\"|'[^'{}\n]*')\s*$"
 FRAME_WHY = ("the code calls pandas' `{}` with the target `{}`, which the pack cannot place (pandas sends by "
              "itself through fsspec or a database connection): where the data goes cannot be judged; write "
@@ -62,4 +66,6 @@ def frame_writes(s: str) -> list[str]:
         elif not (re.fullmatch(r"[A-Za-z_]\w*", target) and re.search(
                 rf"(?m)^[ \t]*{re.escape(target)}\s*=\s*(?:{_BUFFER})", s)):
             out.append(FRAME_WHY.format(call, target if len(target) < 60 else target[:57] + "…"))
+    out += [FRAME_WHY.format("getattr", f"{m.group(1).strip()} (a method named when the code runs)")
+            for m in _GETATTR.finditer(s)]
     return list(dict.fromkeys(out))

@@ -33,8 +33,8 @@ from policies.core.script_languages import LOCAL_HOST as _LOCAL
 from policies.core.upload_targets import held_target
 
 _CMD = r"(?:'[^'\n]*'|\"[^\"\n]*\"|[^\n;|&'\"])*"  # a command up to its end, quotes kept whole
-_TOOLS = re.compile(rf"{START}(mc|s5cmd|s3cmd|aws|restic|borg|duplicity|duply|smbclient|lftp|curl|wget|mount)"
-                    rf"(?=\s)({_CMD})", re.M)
+_TOOLS = re.compile(rf"{START}(mc|s5cmd|s3cmd|aws|restic|borg|duplicity|duply|smbclient|lftp|curl|wget|"
+                    rf"mount|scp|rsync|sftp|ssh)(?=\s)({_CMD})", re.M)
 TOOL_WHY = ("runs `{}`, which sends to {} the pack does not read: where the data goes cannot be judged; "
             "write the destination on the command (a URL, bucket or host of a resource of this stack, or a "
             "variable the resource's own environment sets) or copy with a command the pack reads (`aws s3 "
@@ -42,8 +42,11 @@ TOOL_WHY = ("runs `{}`, which sends to {} the pack does not read: where the data
 _MC_SENDS = frozenset({"cp", "mirror", "mv", "put", "pipe", "tee", "sync", "od"})
 _MC_ALIAS = re.compile(r"\bmc\s+(?:alias\s+set|config\s+host\s+add)\s+([\w.-]+)\s+[\"']?(\S+?)[\"']?(?=\s|$)")
 _PROFILE = re.compile(r"^--(?:profile|credentials-file|config)(?:=|$)|^-c$")
-_AWS_PROFILE = re.compile(r"(?<![\w$])AWS_PROFILE=(?=\S)")
-HINTS = ("mc ", "s5cmd", "s3cmd", "--profile", "AWS_PROFILE", "restic", "borg ", "duplicity", "duply",
+_AWS_PROFILE = re.compile(r"(?<![\w$])AWS_(?:PROFILE|DEFAULT_PROFILE|CONFIG_FILE|SHARED_CREDENTIALS_FILE)"
+                          r"=(?=\S)")
+HINTS = ("mc ", "s5cmd", "s3cmd", "--profile", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE",
+         "AWS_SHARED_CREDENTIALS_FILE", "scp", "rsync", "sftp", "ssh ", "restic", "borg ", "duplicity",
+         "duply",
          "smbclient", "cifs", "lftp", "curl", "wget")
 
 
@@ -100,8 +103,9 @@ def tool_runs(s: str) -> list[tuple[str, str, bool]]:
     """(kind, value, False) of each tool's destination: a `site` that blocks with its reason, or a `host`."""
     out: list[tuple[str, str, bool]] = []
     if _AWS_PROFILE.search(s) and "aws " in s:
-        out.append(("site", TOOL_WHY.format("export AWS_PROFILE=…", "a profile of the image's AWS config "
-                                            "(its endpoint_url, role and region)"), False))
+        out.append(("site", TOOL_WHY.format(_AWS_PROFILE.search(s).group(0) + "…", "a profile or config "
+                                            "file of the image's AWS CLI (its endpoint_url, role, region), "
+                                            "which"), False))
     aliases = {m.group(1): m.group(2) for m in _MC_ALIAS.finditer(s)} if "mc " in s else {}
     for m in _TOOLS.finditer(s):
         tool, words = m.group(1), _words(m.group(2))
@@ -191,13 +195,45 @@ def _url_file(words: list[str], s: str, cmd: str, _: dict[str, str]) -> list[tup
     if any(w in ("-K", "--config", "-i", "--input-file") or w.startswith(("--config=", "--input-file="))
            for w in words):
         return [("site", TOOL_WHY.format(cmd, "URLs or options in a file, which"), False)]
+    if not _positionals(words, _CURL_VALUED) and "--url" not in words and any(
+            w in _SENDS or w.startswith(("--data", "--upload-file=", "--post-", "--body-", "--method="))
+            for w in words):
+        return [("site", TOOL_WHY.format(cmd, "the URL of its default config file (`~/.curlrc`, `.wgetrc`), "
+                                         "which"), False)]  # (round 93's probe: no URL on the command)
     return []
+
+
+def _hosts(words: list[str], s: str, cmd: str, _: dict[str, str]) -> list[tuple[str, str, bool]]:
+    """scp, rsync, sftp, ssh: a bare host name of `[user@]host:path`, `host::module` or the ssh target blocks
+    (a full name, an address or a variable is read where the text scanner and upload_targets read it)."""
+    pos = _positionals(words, _SSH_VALUED)
+    remote = [p for p in pos if re.match(r"^[^/.~$`(\s][^/\s]*:(?!//)", p)]
+    if cmd.startswith(("ssh", "sftp")) and pos:
+        remote.append(pos[0].split(":")[0] + ":")
+    out = []
+    for r in remote:
+        host = r.split(":")[0].split("@")[-1]
+        if host and "." not in host and host[:1] not in "$(`[" and not _LOCAL.match(host):
+            out.append(("site", BARE_WHY.format(host, f"`{cmd}`"), False))
+    return out
 
 
 def _mount(words: list[str], s: str, cmd: str, aliases: dict[str, str]) -> list[tuple[str, str, bool]]:
     return _share(words, s, cmd, aliases) if "cifs" in words or "smb3" in words else []
 
 
+_SENDS = frozenset({"-T", "-d", "-F", "--form", "--json", "--post-file", "--body-file", "-X", "--request"})
+_CURL_VALUED = frozenset({
+    "-T", "--upload-file", "-o", "--output", "-d", "--data", "--data-binary", "--data-raw",
+    "--data-urlencode",
+    "-F", "--form", "-H", "--header", "-X", "--request", "-u", "--user", "-w", "--write-out", "-A",
+    "--user-agent", "-e", "--referer", "-b", "--cookie", "-c", "--cookie-jar", "-m", "--max-time",
+    "--connect-timeout", "--retry", "--cacert", "--cert", "--key", "-E", "-r", "--range", "-x", "--proxy",
+    "--resolve", "--connect-to", "--json", "-D", "--dump-header", "-O", "--output-document", "--post-file",
+    "--body-file", "--method", "-P", "--directory-prefix", "-t", "--tries", "--timeout"})
+_SSH_VALUED = frozenset({"-i", "-p", "-P", "-o", "-l", "-F", "-J", "-b", "-c", "-e", "--rsh", "-S", "-D",
+                         "-L", "-R", "-W", "--exclude", "--include", "--port", "--password-file", "--chmod"})
 _READERS = {"mc": _mc, "s5cmd": _s3_tools, "s3cmd": _s3_tools, "aws": _s3_tools, "restic": _restic,
             "borg": _borg, "duplicity": _duplicity, "duply": _duplicity, "smbclient": _share, "lftp": _lftp,
-            "curl": _url_file, "wget": _url_file, "mount": _mount}
+            "curl": _url_file, "wget": _url_file, "mount": _mount, "scp": _hosts, "rsync": _hosts,
+            "sftp": _hosts, "ssh": _hosts}
