@@ -25,7 +25,7 @@ _CALL = re.compile(r"(?:\.|\bpd\.|\bpandas\.)(to_(?:csv|json|parquet|excel|feath
                    r"read_gbq)\(\s*")
 _LITERAL = re.compile(r"^[rbu]?(?:\"[^\"{}]*\"|'[^'{}]*')$|^sys\.std(?:out|err)$")  # (the log: a probe)
 # a method named when the code runs (`getattr(frame, "to_" + fmt)(url)`, round 93's probe)
-_GETATTR = re.compile(r"\bgetattr\(\s*[^,()]+,\s*(?![\"'](?!to_|read_)\w+[\"']\s*[,)])([^)\n]{0,60})")
+_GETATTR = re.compile(r"\bgetattr\(\s*[^,()]+,(?!\s*[\"'](?!to_|read_)\w+[\"']\s*[,)])\s*([^)\n]{0,60})")
 _BUFFER = r"(?:io\.)?(?:StringIO|BytesIO)\(|[rbu]?(?:\"[^\"{}\n]*\"|'[^'{}\n]*')\s*$"
 FRAME_WHY = ("the code calls pandas' `{}` with the target `{}`, which the pack cannot place (pandas sends by "
              "itself through fsspec or a database connection): where the data goes cannot be judged; write "

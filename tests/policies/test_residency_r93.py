@@ -12,6 +12,7 @@ from test_residency_r87 import _found
 
 from policies.core.code_imports import IMPORT_WHY, unread_imports
 from policies.core.frame_writes import FRAME_WHY
+from policies.core.reference_text import text_plan
 from policies.core.script_languages import BARE_WHY
 from policies.core.script_tools import TOOL_WHY
 
@@ -19,6 +20,12 @@ from policies.core.script_tools import TOOL_WHY
 def _why(template: str) -> str:
     """The fixed part of a message template (after its first field)."""
     return template.split("{}")[1][:40]
+
+
+def _text(s: str) -> list[tuple[str, str]]:
+    """What the text scanner finds in a plain string (with the commands' findings)."""
+    plan = text_plan(s, False, False, False, False)
+    return [(k, v) for k, v, _ in plan[1]] if plan else []
 
 
 def _sites(s: str) -> list[str]:
@@ -103,3 +110,48 @@ def test_pandas_writes_are_judged_by_their_target():
                  "buf = io.StringIO()\nframe.to_csv(buf, index=False)", "df = pd.read_csv('s3://eloket-archive/d')"):
         assert unread_imports(head + body + "\n") == [], body
     assert unread_imports("import polars as pl\n") == [IMPORT_WHY.format("polars")]
+
+
+def test_probes_bare_hosts_of_copies_urls_from_default_configs_and_aws_config_files():
+    """Probes r93-15..19, good/r93-07: scp, rsync and ssh to a bare host name, curl or wget sending with no
+    URL on the command (the image's `~/.curlrc`), `AWS_CONFIG_FILE=`/`AWS_PROFILE=` before an aws command
+    block; the same tools with a full host name, a URL or localhost pass."""
+    bare, tool = BARE_WHY.split("{}")[2][:40], TOOL_WHY.split("{}")[2][:40]
+    for command, fixed in (("scp d drop@archive:/in/", bare), ("rsync -a out/ archive::drop", bare),
+                           ("ssh -i k drop@archive 'cat > d' < d", bare), ("curl -fsS -T d", tool),
+                           ("curl -X PUT --data-binary @d", tool), ("wget --post-file=d", tool),
+                           ("AWS_CONFIG_FILE=/opt/p/config aws s3 cp d s3://eloket-archive/d", tool),
+                           ("export AWS_PROFILE=partner; aws s3 cp d s3://eloket-archive/d", tool)):
+        found = _sites(command)
+        assert found and all(fixed in f for f in found), command
+    for command in ("scp d drop@sftp.example.eu:/in/", "rsync -a out/ /mnt/backup/", "scp -P 22 a b",
+                    "curl -fsS -o /dev/null http://localhost:8080/health", "curl -fsS -T d https://x.eu/d",
+                    "curl -fsS --url https://x.eu/d -T d", "wget -q -O - https://x.eu/a",
+                    "ssh-keygen -t ed25519"):
+        assert [f for f in _sites(command) if bare in f or tool in f] == [], command
+
+
+def test_probes_pandas_methods_named_at_run_time_block_and_the_log_passes():
+    """Probe r93-17, good/r93-06: `getattr(frame, "to_" + fmt)(url)` blocks; `to_csv(sys.stdout)` passes."""
+    head = "import sys\nimport pandas as pd\n\n"
+    fixed = _why(FRAME_WHY)
+    for body in ("getattr(frame, 'to_' + fmt)(url)", "getattr(frame, 'to_csv')(url)", "getattr(pd, name)(u)"):
+        found = unread_imports(head + body + "\n")
+        assert len(found) == 1 and fixed in found[0], body
+    for body in ("frame.to_csv(sys.stdout)", "getattr(frame, 'shape')", "frame.to_string(sys.stderr)"):
+        assert unread_imports(head + body + "\n") == [], body
+
+
+def test_csi_volumes_of_written_manifests_are_their_stores():
+    """r93-20, good/r93-08: a CSI driver's name is no host; a Blob CSI volume's `storageAccount` is that
+    account's host, the S3 CSI driver's `bucketName` a bucket; a Blob CSI volume naming no account blocks."""
+    pv = ("kubectl apply -f - <<EOF\nkind: PersistentVolume\nspec:\n  csi:\n    driver: {}\n"
+          "    volumeAttributes:\n{}EOF\n")
+    found = _text(pv.format("blob.csi.azure.com", "      storageAccount: partnerdrop\n"))
+    assert ("host", "partnerdrop.blob.core.windows.net") in found
+    assert not any(v.endswith("csi.azure.com") for _, v in found)
+    s3 = pv.format("s3.csi.aws.com", "      bucketName: partner-drop\n")
+    assert ("bucket", "partner-drop") in _text(s3)
+    found = [v for k, v in _text(pv.format("file.csi.azure.com", "      shareName: drop\n")) if k == "site"]
+    assert len(found) == 1 and "`storageAccount: <account>`" in found[0]
+    assert _text(pv.format("ebs.csi.aws.com", "      type: gp3\n")) == []
