@@ -34,7 +34,7 @@ from policies.core.upload_targets import held_target
 
 _CMD = r"(?:'[^'\n]*'|\"[^\"\n]*\"|[^\n;|&'\"])*"  # a command up to its end, quotes kept whole
 _TOOLS = re.compile(rf"{START}(mc|s5cmd|s3cmd|aws|restic|borg|duplicity|duply|smbclient|lftp|curl|wget|"
-                    rf"mount|scp|rsync|sftp|ssh)(?=\s)({_CMD})", re.M)
+                    rf"mount|scp|rsync|sftp|ssh)(?=\s)(?!\s*[=(.:,)\]])({_CMD})", re.M)  # (not `sftp = x`)
 TOOL_WHY = ("runs `{}`, which sends to {} the pack does not read: where the data goes cannot be judged; "
             "write the destination on the command (a URL, bucket or host of a resource of this stack, or a "
             "variable the resource's own environment sets) or copy with a command the pack reads (`aws s3 "
@@ -213,7 +213,7 @@ def _hosts(words: list[str], s: str, cmd: str, _: dict[str, str]) -> list[tuple[
     out = []
     for r in remote:
         host = r.split(":")[0].split("@")[-1]
-        if host and "." not in host and host[:1] not in "$(`[" and not _LOCAL.match(host):
+        if _NAME.match(host) and not _LOCAL.match(host):
             out.append(("site", BARE_WHY.format(host, f"`{cmd}`"), False))
     return out
 
@@ -222,6 +222,7 @@ def _mount(words: list[str], s: str, cmd: str, aliases: dict[str, str]) -> list[
     return _share(words, s, cmd, aliases) if "cifs" in words or "smb3" in words else []
 
 
+_NAME = re.compile(r"^[A-Za-z0-9][\w-]*$")  # a bare host name (no dot, no variable)
 _SENDS = frozenset({"-T", "-d", "-F", "--form", "--json", "--post-file", "--body-file", "-X", "--request"})
 _CURL_VALUED = frozenset({
     "-T", "--upload-file", "-o", "--output", "-d", "--data", "--data-binary", "--data-raw",

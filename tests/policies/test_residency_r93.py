@@ -129,6 +129,7 @@ def test_probes_bare_hosts_of_copies_urls_from_default_configs_and_aws_config_fi
                     "curl -fsS --url https://x.eu/d -T d", "wget -q -O - https://x.eu/a",
                     "ssh-keygen -t ed25519"):
         assert [f for f in _sites(command) if bare in f or tool in f] == [], command
+    assert _found("sftp = paramiko.SFTPClient.from_transport(t)\nscp = client.open_sftp()\n") == []
 
 
 def test_probes_pandas_methods_named_at_run_time_block_and_the_log_passes():
