@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 
+from policies.core.frame_writes import frame_writes
+
 # Python: modules whose sending calls the pack reads (code_uploads, client_calls, the SDK readers)
 READ = frozenset({"requests", "httpx", "urllib", "urllib3", "http", "aiohttp", "pycurl", "ftplib", "smtplib",
                   "paramiko", "pysftp", "socket", "asyncio", "ssl", "boto3", "botocore", "azure", "awsglue",
-                  "pyspark", "dns", "email"})
+                  "pyspark", "dns", "email", "pandas"})  # (round 93: pandas' own writes, frame_writes.py)
 # Python: modules that send nothing (the standard library's local ones and common local packages)
 LOCAL = frozenset({
     "__future__", "json", "os", "sys", "io", "re", "time", "datetime", "logging", "base64", "gzip", "zlib",
@@ -67,6 +69,7 @@ def unread_imports(s: str) -> list[str]:
     js = [m.group(1) or m.group(2) for m in _JS.finditer(s)] if "require(" in s or "from" in s else []
     js = [n for n in js if n[:1] != "." and _node_name(n) not in NODE]
     out = [IMPORT_WHY.format(n) for n in dict.fromkeys(py + js)]
+    out += frame_writes(s) if "pandas" in names else []
     return out + [COMPUTED_WHY.format(m.group(0)) for m in _COMPUTED.finditer(s)]
 
 

@@ -60,6 +60,7 @@ from policies.core.command_names import (  # noqa: F401
 )
 from policies.core.script_languages import may_run, script_runs
 from policies.core.script_sites import EDGES, RELEASES, WORD, created_accounts, region_words, sites
+from policies.core.script_tools import may_use, tool_runs
 from policies.core.upload_targets import held_target, upload_targets
 
 RSV = "azure-native:recoveryservices:Vault"
@@ -231,7 +232,7 @@ def may_place(s: str) -> bool:
         return False  # a name, id, host or single word: no command line or code (exec-form words are joined)
     return ("az " in s or "azcopy" in s or "-Az" in s or "-az" in s or "management.azure.com" in s
             or _deploy_hint(s) or ("$" in s and _UPLOAD_HINT.search(s) is not None)) or (
-        "Client" in s and _SDK_HINT.search(s) is not None) or may_send(s) or may_run(s)
+        "Client" in s and _SDK_HINT.search(s) is not None) or may_send(s) or may_run(s) or may_use(s)
 
 
 def _deploy_hint(s: str) -> bool:
@@ -268,6 +269,7 @@ def command_places(s: str) -> list[tuple[str, str, bool]]:
     if may_send(s):  # round 88: requests, httpx, urllib, fetch, axios in inline code
         out += code_uploads(s)
     out += script_runs(s) if may_run(s) else []  # round 92: unread languages, raw connections, DB clients
+    out += tool_runs(s) if may_use(s) else []  # round 93: tools sending to a place their config names
     return list(dict.fromkeys(out))
 
 

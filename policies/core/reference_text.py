@@ -25,7 +25,7 @@ from policies.core.host_classes import (
     numeric_ipv4,
 )
 from policies.core.references_ascii import contains, finditer
-from policies.core.script_sites import created_accounts
+from policies.core.script_sites import CSI_DRIVERS, created_accounts, csi_volumes
 
 _BUCKET_WORDS = ("-bucket", "Bucket", "_task", "-task", "upload_file", ".Object(", ".copy(", ".upload(")
 _ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9*-]*):([0-9*]*|aws)?:([^\s\"',;)]+)")
@@ -212,6 +212,8 @@ def text_plan(
     if "." in s:
         _dotted(s, principal, dest_key, found)
         found = held_hosts(s, found) if "{" in s else found  # `f"https://{name}.vault…"` (round 87)
+    if ".csi." in s:  # round 93: a CSI driver's name is no host; the store its volume mounts is
+        found = [f for f in found if f[0] != "host" or f[1] not in CSI_DRIVERS] + csi_volumes(s)
     if "torageAccount" in s or "storage account create" in s:  # round 91: accounts the script creates
         found = [f for f in found if f[0] != "host" or f[1] not in created_accounts(s)]
     if "-v" in s or "-profile/" in s or ".guardrail." in s:

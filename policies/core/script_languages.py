@@ -26,12 +26,12 @@ from policies.core.code_imports import HINTS as _IMPORTS
 from policies.core.code_imports import unread_imports
 from policies.core.upload_targets import held_target
 
-_START = (r"(?:^|[;&|(`\n]|\$\(|\b(?:then|do|else|exec|sudo|env|time|nohup|xargs|busybox|toybox)\s)\s*"
+START = (r"(?:^|[;&|(`\n]|\$\(|\b(?:then|do|else|exec|sudo|env|time|nohup|xargs|busybox|toybox)\s)\s*"
           r"(?:/(?:usr/)?(?:local/)?s?bin/)?")  # (round 92's probe: `busybox nc`, `/usr/bin/nc`)
 _LANGUAGES = (r"perl|ruby|php|php-cgi|lua|luajit|tclsh|wish|Rscript|julia|groovy|kotlin|kotlinc|scala|"
               r"elixir|erl|escript|swift|swiftc|rustc|gcc|g\+\+|cc|clang|clang\+\+|tcc|ghc|runghc|zig|nim|"
               r"crystal|raku|guile|racket|sbcl|ocaml|dart|jrunscript|jshell|osascript|cargo\s+(?:run|build)")
-_RUNS = re.compile(rf"{_START}({_LANGUAGES})(?=\s|$)[^\n;|&]*", re.M)
+_RUNS = re.compile(rf"{START}({_LANGUAGES})(?=\s|$)[^\n;|&]*", re.M)
 # code of such a language held by a resource itself (a Ruby Lambda's `index.rb`, round 92's probe): Ruby's
 # `require 'x'`, Perl's, Rust's and PHP's `use X::Y;`/`use X\Y;`, a PHP open tag
 _MARKERS = re.compile(r"(?m)^[ \t]*(?:require(?:_relative)?[ \t]+[\"'][^\"'\n]+[\"']|use[ \t]+(?:[A-Za-z_]\w*"
@@ -52,15 +52,19 @@ REMOTE_WHY = ("runs `{}`, which copies to the rclone remote `{}` defined in a co
               "of this stack")
 # raw connections: the host word
 _DEV_TCP = re.compile(r"/dev/(?:tcp|udp)/([^/\s\"']+)/|/inet[46]?/(?:tcp|udp)/\d+/([^/\s\"']+)/")
-_NC = re.compile(rf"{_START}(?:nc|ncat|netcat|telnet)((?:\s+[^\s;|&<>]+)+)", re.M)
+_NC = re.compile(rf"{START}(?:nc|ncat|netcat|telnet)((?:\s+[^\s;|&<>]+)+)", re.M)
+LOCAL_HOST = re.compile(r"^(?:localhost|127\.[\d.]+|0\.0\.0\.0|::1|\[::1\])$")
+BARE_WHY = ("connects to the bare host name `{}` ({}): it is resolved by the image's hosts file or DNS "
+            "search domain, which the pack does not read; write the host's full name or address (a resource "
+            "of this stack or a declared endpoint)")
 _NC_VALUED = re.compile(r"^-[a-zA-Z]*[wpsiqxXIOeco]$")  # options followed by their value
 _SOCAT = re.compile(r"(?i)\b(?:TCP[46]?|UDP[46]?|OPENSSL|SSL):([^:\s,\"']+):")
 _S_CLIENT = re.compile(r"\bs_client\b[^\n;|&]*?\s-connect(?:\s+|=)[\"']?([^\s:\"']+)")
-_DB = re.compile(rf"{_START}(psql|pg_restore|mysql|mongorestore|mongoimport|mongosh|mongo|redis-cli|sqlcmd|"
+_DB = re.compile(rf"{START}(psql|pg_restore|mysql|mongorestore|mongoimport|mongosh|mongo|redis-cli|sqlcmd|"
                  r"cqlsh|clickhouse-client)(?=\s)([^\n;|&]*)", re.M)
 _DB_HOST = re.compile(r"^(?:-h|--host|--hostname|-S|--server|--uri|--url|--dbname|-d)(?:=(.+))?$")
 _HELD = re.compile(r"^(?:\$\{?[A-Za-z_]\w*\}?|\$\(.*\)|`.*`)$")
-_RCLONE = re.compile(rf"{_START}rclone\s+(?:[^\n;|&]*?\s)?(?:copy|copyto|sync|move|moveto|rcat|copyurl|"
+_RCLONE = re.compile(rf"{START}rclone\s+(?:[^\n;|&]*?\s)?(?:copy|copyto|sync|move|moveto|rcat|copyurl|"
                      r"bisync)\s[^\n;|&]*", re.M)
 _REMOTE = re.compile(r"\s[\"']?([A-Za-z0-9_][\w.-]*):(?!//)(?=[^\s]*(?:\s|$|[\"']))")
 HINTS = ("perl", "ruby", "php", "lua", "tclsh", "Rscript", "julia", "groovy", "kotlin", "scala", "elixir",
@@ -128,6 +132,8 @@ def script_runs(s: str) -> list[tuple[str, str, bool]]:
             out += [found] if (found := held_target(w, s)) else []
         elif "." in w or ":" in w:
             out.append(("host", w.lower(), False))
+        elif not LOCAL_HOST.match(w):  # round 93: a bare name, resolved by the image's hosts or DNS search
+            out.append(("site", BARE_WHY.format(w, "a raw connection or database client"), False))
     return out
 
 

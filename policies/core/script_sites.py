@@ -30,6 +30,10 @@
   replace -f|-k` of manifests the text does not hold (a file, a directory, a URL, a pipe) and `kustomize
   build` alike (round 87's limit); `kubectl apply -f - <<EOF` with the manifests written in the text is
   scanned where written, and commands that apply nothing (`rollout restart`, `get`) are not read.
+- **Volumes of manifests written in the text** (round 93): a CSI driver's name (`blob.csi.azure.com`,
+  `s3.csi.aws.com`) is no host; the store it mounts is: a Blob or Azure Files CSI volume's `storageAccount`
+  is that account's host, the S3 CSI driver's `bucketName` a bucket; such a volume naming no account (the
+  account and key in a Kubernetes secret the pack does not read) blocks (`CSI_WHY`).
 """
 
 from __future__ import annotations
@@ -99,6 +103,26 @@ def created_accounts(s: str) -> frozenset[str]:
         if not rest or rest[:2] == "&&" or _STOP_HERE.search(cmd) or _STOPS.search(s):
             out.add(f"{name.group(1).lower()}.blob.core.windows.net")
     return frozenset(out)
+
+
+CSI_DRIVERS = frozenset({"blob.csi.azure.com", "file.csi.azure.com", "disk.csi.azure.com", "ebs.csi.aws.com",
+                         "efs.csi.aws.com", "s3.csi.aws.com", "fsx.csi.aws.com"})
+_CSI_ACCOUNT = re.compile(r"\bstorageAccount\s*:\s*[\"']?([a-z0-9]{3,24}|\$\{?\w+\}?)[\"']?\s*$", re.M)
+_CSI_BUCKET = re.compile(r"\bbucketName\s*:\s*[\"']?([a-z0-9][a-z0-9.-]{1,62})[\"']?\s*$", re.M)
+CSI_WHY = ("applies a volume of the `{}` CSI driver that names no storage account: the account is taken "
+           "from a Kubernetes secret the pack does not read, so where the data goes cannot be judged; write "
+           "`storageAccount: <account>` (an account of this stack) in the volume's `volumeAttributes`")
+
+
+def csi_volumes(s: str) -> list[tuple[str, str, bool]]:
+    """The stores the CSI volumes of manifests written in the text mount (round 93)."""
+    out = [("host", f"{m.group(1).lower()}.blob.core.windows.net" if m.group(1)[:1] != "$" else m.group(1),
+            False) for m in _CSI_ACCOUNT.finditer(s)]
+    out += [("bucket", m.group(1), False) for m in _CSI_BUCKET.finditer(s)] if "s3.csi.aws.com" in s else []
+    if not out:
+        out += [("site", CSI_WHY.format(d), False) for d in ("blob.csi.azure.com", "file.csi.azure.com")
+                if d in s]
+    return out
 
 
 HINTS = ("aws ", "helm", "kubectl", "kustomize", "staticwebapp")
