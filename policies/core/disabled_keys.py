@@ -5,14 +5,9 @@ of the stack counts as the key; an unknown switch cannot be judged to be on."""
 
 from __future__ import annotations
 
+from policies.core.pia_key_material import STACK_KEYS
 from policies.core.view import ResourceView, StackGraph, is_unknown
 
-KMS_KEYS = (
-    "aws:kms/key:Key",
-    "aws:kms/externalKey:ExternalKey",
-    "aws:kms/replicaKey:ReplicaKey",
-    "aws:kms/replicaExternalKey:ReplicaExternalKey",
-)
 _ALIAS = "aws:kms/alias:Alias"
 _SWITCHES = ("isEnabled", "enabled")
 
@@ -24,7 +19,7 @@ def disabled_key(graph: StackGraph, r: ResourceView, field: str) -> str | None:
     for a in [d for d in deps if d.type == _ALIAS]:
         deps.extend(graph.dependency_of(a, "targetKeyId"))
     for key in deps:
-        if key.type not in KMS_KEYS:
+        if key.type not in STACK_KEYS:
             continue
         for switch in _SWITCHES:
             value = key.input(switch)
