@@ -18,12 +18,11 @@ Judge = Callable[[ResourceView, StackGraph, set[str]], list[str]]
 KMS_KEY = "aws:kms/key:Key"
 REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
 DEFAULT_EBS_KEY = "aws:ebs/defaultKmsKey:DefaultKmsKey"
-STACK_KEYS = (
-    KMS_KEY,
-    REPLICA_KEY,
-    "aws:kms/externalKey:ExternalKey",
-    "aws:kms/replicaExternalKey:ReplicaExternalKey",
-)
+EXTERNAL_KEY = "aws:kms/externalKey:ExternalKey"
+REPLICA_EXTERNAL_KEY = "aws:kms/replicaExternalKey:ReplicaExternalKey"
+STACK_KEYS = (KMS_KEY, REPLICA_KEY, EXTERNAL_KEY, REPLICA_EXTERNAL_KEY)
+# the types whose `policy` input is a key policy (round 74), in the order the checks report them
+KEY_POLICY_TYPES = (KMS_KEY, "aws:kms/keyPolicy:KeyPolicy", REPLICA_KEY, EXTERNAL_KEY, REPLICA_EXTERNAL_KEY)
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 _KEY_ARN = re.compile(r"^arn:aws[\w-]*:kms:[\w-]*:(\d{12}):key/")
 

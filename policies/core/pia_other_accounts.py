@@ -14,6 +14,7 @@ from typing import Any
 from policies.core.accounts import account_of, is_account_id
 from policies.core.iam.keys import identity
 from policies.core.iam.statements import COGNITO_IDENTITY, as_list, conditions, pinned, principals, trust_kind
+from policies.core.pia_key_material import KEY_POLICY_TYPES
 from policies.core.pia_pinning import arn_account, condition_accounts, open_statements, stack_accounts
 from policies.core.pia_pinning import pinned as source_pinned
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document, unknown_message
@@ -363,13 +364,4 @@ def _key_policy(r: ResourceView, graph: StackGraph) -> list[str]:
     return open_statements(r, "policy", graph) + policy_grants(r, graph, "policy", own)
 
 
-EXTRA_CHECKS += tuple(
-    (t, _key_policy)
-    for t in (
-        "aws:kms/key:Key",
-        "aws:kms/keyPolicy:KeyPolicy",
-        "aws:kms/replicaKey:ReplicaKey",
-        "aws:kms/externalKey:ExternalKey",
-        "aws:kms/replicaExternalKey:ReplicaExternalKey",
-    )
-)
+EXTRA_CHECKS += tuple((t, _key_policy) for t in KEY_POLICY_TYPES)

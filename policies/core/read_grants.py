@@ -30,6 +30,7 @@ from policies.core.caller_conditions import grant_grantees, narrowed
 from policies.core.documents import json_doc, yaml_doc
 from policies.core.iam.catalogue import all_actions, expand
 from policies.core.iam.statements import as_list, principals
+from policies.core.pia_key_material import KEY_POLICY_TYPES
 from policies.core.policy_text import (
     STATEMENT_KEY,
     by_contract,
@@ -51,9 +52,7 @@ PRINCIPAL_INPUTS: dict[str, str] = {
 # OpenSearch Serverless data access policies: a list of rule sets, each with its `Principal` list.
 _AOSS_ACCESS = "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"
 # Key policies (round 74): the key, its stand-alone policy, replicas and external keys.
-KEY_POLICY_INPUTS = dict.fromkeys((
-    "aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/replicaKey:ReplicaKey",
-    "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"), "policy")
+KEY_POLICY_INPUTS = dict.fromkeys(KEY_POLICY_TYPES, "policy")
 # Resource policies of data stores, standalone or inline: type -> the input holding the policy document.
 POLICY_INPUTS: dict[str, str] = {
     **KEY_POLICY_INPUTS,
