@@ -6,6 +6,7 @@ mutation turns one compliant fixture non-compliant, and must block with its chec
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 from ruletest import TAGS, case, patch, res, run, says
@@ -60,10 +61,18 @@ def _xks(**store_inputs) -> list[dict]:
         **store_inputs,
     }
     store = res("xks", "aws:kms/customKeyStore:CustomKeyStore", {k: v for k, v in inputs.items() if v})
-    key = res("xks-key", "aws:kms/key:Key", {"customKeyStoreId": UNKNOWN, "xksKeyId": "k-1"},
-              refs={"customKeyStoreId": "xks"})
-    db = res("db", "aws:rds/instance:Instance", {"storageEncrypted": True, "kmsKeyId": UNKNOWN, "tags": TAGS},
-             refs={"kmsKeyId": "xks-key"})
+    key = res(
+        "xks-key",
+        "aws:kms/key:Key",
+        {"customKeyStoreId": UNKNOWN, "xksKeyId": "k-1"},
+        refs={"customKeyStoreId": "xks"},
+    )
+    db = res(
+        "db",
+        "aws:rds/instance:Instance",
+        {"storageEncrypted": True, "kmsKeyId": UNKNOWN, "tags": TAGS},
+        refs={"kmsKeyId": "xks-key"},
+    )
     return [store, key, db]
 
 
@@ -74,13 +83,15 @@ def test_an_xks_endpoint_service_of_an_unrecorded_account_blocks():
     assert run(HELD, _xks(xksProxyVpcEndpointServiceOwner="111122223333")) == []
     assert run(HELD, _xks(xksProxyVpcEndpointServiceOwner="444455556666")) == []  # recorded (aws_accounts)
     found = run(HELD, _xks(xksProxyVpcEndpointServiceOwner="999988887777"))
-    assert found == [(
-        "db",
-        "external key store 'xks' reaches its XKS proxy through a VPC endpoint service of account "
-        f"'999988887777' {OWNER}: whose proxy, and so who holds the key material, cannot be judged; serve "
-        "the controller's proxy from the stack's account, or name the account in the record (who holds it, "
-        "why)",
-    )]
+    assert found == [
+        (
+            "db",
+            "external key store 'xks' reaches its XKS proxy through a VPC endpoint service of account "
+            f"'999988887777' {OWNER}: whose proxy, and so who holds the key material, cannot be judged; "
+            "serve the controller's proxy from the stack's account, or name the account in the record (who "
+            "holds it, why)",
+        )
+    ]
 
 
 def test_an_xks_endpoint_service_owner_unknown_at_preview_blocks():
@@ -89,6 +100,91 @@ def test_an_xks_endpoint_service_owner_unknown_at_preview_blocks():
 
 
 def test_a_public_xks_proxy_still_blocks_whoever_owns_it():
-    found = run(HELD, patch(_xks(xksProxyVpcEndpointServiceOwner="111122223333"), "xks",
-                            xksProxyConnectivity="PUBLIC_ENDPOINT"))
+    found = run(
+        HELD,
+        patch(
+            _xks(xksProxyVpcEndpointServiceOwner="111122223333"),
+            "xks",
+            xksProxyConnectivity="PUBLIC_ENDPOINT",
+        ),
+    )
     assert says(found, "reaches its XKS proxy over the internet")
+
+
+NO_SECURITY = "names no security requirement"
+
+
+@pytest.mark.parametrize(
+    ("stem", "fragment"),
+    [
+        ("r96p-13", "`target` makes a quick-create API"),
+        ("r96p-14", f"operation GET /dossiers/{{id}} {NO_SECURITY}"),
+        ("r96p-15", f"operation GET /dossiers/{{id}} {NO_SECURITY}"),
+    ],
+)
+def test_an_api_open_through_its_body_or_quick_create_blocks(stem, fragment):
+    """Fails before (all three passed every rule): only Method and Route resources were read for who may
+    call, and an OpenAPI body only for the stores its service integrations read."""
+    assert says(run(PUBLIC, case(stem)), fragment)
+
+
+def _body(resources: list[dict], name: str = "rest-api") -> dict:
+    api = next(r for r in resources if r["name"] == name)
+    return json.loads(api["inputs"]["body"])
+
+
+def _with_body(resources: list[dict], body: dict, name: str = "rest-api") -> list[dict]:
+    return patch(resources, name, body=json.dumps(body))
+
+
+def _op(body: dict) -> dict:
+    return body["paths"]["/dossiers/{id}"]["get"]
+
+
+def test_mutation_an_operation_without_an_authenticating_scheme_blocks():
+    ok = case("r96p-55")
+    assert run(PUBLIC, ok) == []
+    body = _body(ok)
+    _op(body).pop("security")
+    assert says(run(PUBLIC, _with_body(ok, body)), NO_SECURITY)
+    body["security"] = [{"sigv4": []}]  # the document's requirement stands for the operation's
+    assert run(PUBLIC, _with_body(ok, body)) == []
+    _op(body)["security"] = [{"sigv4": []}, {}]
+    assert says(run(PUBLIC, _with_body(ok, body)), "lists an empty security alternative")
+    _op(body)["security"] = [{"key": []}]
+    body["components"]["securitySchemes"]["key"] = {"type": "apiKey", "name": "x-api-key", "in": "header"}
+    assert says(run(PUBLIC, _with_body(ok, body)), "requires only ['key'], no scheme API Gateway")
+    _op(body)["security"] = [{"undefined": []}]
+    assert says(run(PUBLIC, _with_body(ok, body)), "requires only ['undefined']")
+
+
+def test_mutation_the_ways_an_operation_may_stay_open_or_be_authorised():
+    ok = case("r96p-55")
+    body = _body(ok)
+    _op(body).pop("security")
+    _op(body)["x-amazon-apigateway-auth"] = {"type": "AWS_IAM"}  # the REST extension (r77p-56)
+    assert run(PUBLIC, _with_body(ok, body)) == []
+    _op(body)["x-amazon-apigateway-auth"] = {"type": "NONE"}
+    assert says(run(PUBLIC, _with_body(ok, body)), NO_SECURITY)
+    _op(body)["x-amazon-apigateway-integration"] = {"type": "mock", "requestTemplates": {}}
+    assert run(PUBLIC, _with_body(ok, body)) == []
+    preflight = {"type": "http_proxy", "uri": "https://cors.example.be", "httpMethod": "OPTIONS"}
+    body["paths"]["/dossiers/{id}"] = {"options": {"x-amazon-apigateway-integration": preflight}}
+    assert run(PUBLIC, _with_body(ok, body)) == []
+
+
+def test_mutation_an_http_api_body_with_a_jwt_authorizer_passes_and_quick_create_blocks():
+    bad = case("r96p-15")
+    body = _body(bad, "http-api")
+    authorizer = {
+        "type": "jwt",
+        "identitySource": "$request.header.Authorization",
+        "jwtConfiguration": {"audience": ["dossiers"], "issuer": "https://login.vlaanderen.be/op"},
+    }
+    jwt = {"type": "oauth2", "flows": {}, "x-amazon-apigateway-authorizer": authorizer}
+    body["components"] = {"securitySchemes": {"jwt": jwt}}
+    _op(body)["security"] = [{"jwt": []}]
+    fixed = _with_body(bad, body, "http-api")
+    assert run(PUBLIC, fixed) == []
+    quick = patch(fixed, "http-api", target="arn:aws:lambda:eu-west-1:111122223333:function:dossier-api")
+    assert says(run(PUBLIC, quick), "`target` makes a quick-create API")
