@@ -1,15 +1,16 @@
-"""Who may call an API an OpenAPI body defines (round 96). A REST or HTTP API imported from a body
-has no Method or Route resource in the program: each operation's authorisation is in the body, and API Gateway
+"""Who may call an API an OpenAPI body defines (round 96). A REST or HTTP API imported from a body has no
+Method or Route resource in the program: each operation's authorisation is in the body, and API Gateway
 imports an operation that names no security requirement with authorization NONE. An HTTP API made by quick
 create (`target`) gets a catch-all `$default` route with no authorization and no Route resource either.
 
-An operation is authorised when `x-amazon-apigateway-auth` says AWS_IAM, or when every alternative of its
-security requirement (its own `security`, else the document's) names a scheme API Gateway authenticates with:
-`x-amazon-apigateway-authtype` awsSigv4, cognito_user_pools or custom, or an `x-amazon-apigateway-authorizer`
-of type token, request, cognito_user_pools or jwt (OpenAPI 3 `components.securitySchemes`, Swagger 2
-`securityDefinitions`). An empty alternative (`{}`) lets anyone in; a plain API key identifies no one. Only
-the CORS preflight (OPTIONS) and MOCK integrations may be open, as for Method resources (`pia_api_auth`).
-An unreadable body is reported by the integrations' check (`pia_aws_paths.openapi_reads`)."""
+An operation is authorised when `x-amazon-apigateway-auth` says AWS_IAM (REST APIs only), or when every
+alternative of its security requirement (its own `security`, else the document's) names a scheme API Gateway
+authenticates with: `x-amazon-apigateway-authtype` awsSigv4, cognito_user_pools or custom, or an
+`x-amazon-apigateway-authorizer` of type token, request, cognito_user_pools or jwt (OpenAPI 3
+`components.securitySchemes`, Swagger 2 `securityDefinitions`). An empty alternative (`{}`) lets anyone in;
+a plain API key identifies no one. Only the CORS preflight (OPTIONS) and MOCK integrations may be open, as
+for Method resources (`pia_api_auth`). An unreadable body is reported by the integrations' check
+(`pia_aws_paths.openapi_reads`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Any
 from policies.core.pia_aws_paths import openapi_doc, openapi_reads
 from policies.core.view import ResourceView, StackGraph
 
+HTTP_API = "aws:apigatewayv2/api:Api"
 _VERBS = ("get", "put", "post", "delete", "patch", "head", "trace", "x-amazon-apigateway-any-method")
 _AUTH_TYPES = frozenset({"awssigv4", "cognito_user_pools", "custom"})
 _AUTHORIZERS = frozenset({"token", "request", "cognito_user_pools", "jwt"})
@@ -47,10 +49,10 @@ def _schemes(doc: dict[str, Any]) -> dict[str, Any]:
     return {**(legacy if isinstance(legacy, dict) else {}), **(found if isinstance(found, dict) else {})}
 
 
-def _open_because(op: dict[str, Any], doc: dict[str, Any]) -> str | None:
+def _open_because(op: dict[str, Any], doc: dict[str, Any], rest: bool) -> str | None:
     """Why anyone may call the operation (None when every way in authenticates)."""
-    auth = op.get("x-amazon-apigateway-auth")
-    if isinstance(auth, dict) and str(auth.get("type", "")).upper() == "AWS_IAM":
+    auth = op.get("x-amazon-apigateway-auth")  # a REST extension: HTTP APIs do not document it
+    if rest and isinstance(auth, dict) and str(auth.get("type", "")).upper() == "AWS_IAM":
         return None
     required = op.get("security", doc.get("security"))
     if not isinstance(required, list) or not required:
@@ -80,7 +82,7 @@ def body_callers(r: ResourceView) -> list[str]:
             integration = op.get("x-amazon-apigateway-integration")
             if isinstance(integration, dict) and str(integration.get("type", "")).lower() == "mock":
                 continue
-            if why := _open_because(op, doc):
+            if why := _open_because(op, doc, rest=r.type != HTTP_API):
                 name = "ANY" if verb.startswith("x-") else verb.upper()
                 out.append(
                     f"`body`: operation {name} {path} {why}: API Gateway imports it with authorization NONE, "

@@ -164,6 +164,12 @@ def test_mutation_the_ways_an_operation_may_stay_open_or_be_authorised():
     _op(body).pop("security")
     _op(body)["x-amazon-apigateway-auth"] = {"type": "AWS_IAM"}  # the REST extension (r77p-56)
     assert run(PUBLIC, _with_body(ok, body)) == []
+    # an HTTP API does not document the extension: the same body there is open
+    http = [
+        {**r, "type": "aws:apigatewayv2/api:Api"} if r["name"] == "rest-api" else r
+        for r in _with_body(ok, body)
+    ]
+    assert says(run(PUBLIC, http), NO_SECURITY)
     _op(body)["x-amazon-apigateway-auth"] = {"type": "NONE"}
     assert says(run(PUBLIC, _with_body(ok, body)), NO_SECURITY)
     _op(body)["x-amazon-apigateway-integration"] = {"type": "mock", "requestTemplates": {}}
