@@ -78,7 +78,7 @@ def apigw_integration(r: ResourceView, graph: StackGraph) -> list[str]:
     return [f"{hit} {_WHO}"] if hit else []
 
 
-def _openapi(body: Any) -> tuple[Any, str | None]:
+def openapi_doc(body: Any) -> tuple[Any, str | None]:
     """An OpenAPI body (JSON or YAML) parsed, or why not readable."""
     if is_unknown(body):
         return None, unknown_message("body", "the integrations the OpenAPI body defines")
@@ -92,7 +92,7 @@ def _openapi(body: Any) -> tuple[Any, str | None]:
 
 def openapi_integrations(body: Any) -> tuple[list[dict[str, Any]], str | None]:
     """The x-amazon-apigateway-integration objects of an OpenAPI body (JSON or YAML), or why not readable."""
-    doc, problem = _openapi(body)
+    doc, problem = openapi_doc(body)
     if problem:
         return [], problem
     paths = doc.get("paths") if isinstance(doc, dict) else None
@@ -109,7 +109,7 @@ def openapi_policy(body: Any, graph: StackGraph) -> list[str]:
     """Round 77: the body's `x-amazon-apigateway-policy` is the REST API's resource policy, so its Allows to
     anyone need a pin as any other's; round 78: its grants to other accounts by name or condition are judged
     as the `policy` field's. Round 79: not where the API's `policy` input overrides it (`overridden`)."""
-    doc, problem = _openapi(body)
+    doc, problem = openapi_doc(body)
     if problem or not isinstance(doc, dict) or doc.get("x-amazon-apigateway-policy") is None:
         return []  # an unreadable body is reported once, by its integrations
     policy, fld = doc["x-amazon-apigateway-policy"], "x-amazon-apigateway-policy"

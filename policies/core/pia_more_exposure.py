@@ -27,13 +27,13 @@ from policies.core.exposure import (
     principal_anyone,
     ssm_document,
 )
+from policies.core.openapi_auth import api_checks
 from policies.core.pia_analytics import storage_firewall
 from policies.core.pia_aws_paths import (
     apigw_integration,
     eks_endpoint,
     eks_remote_access,
     openapi_plain_http,
-    openapi_reads,
     plain_http,
     same_account,
 )
@@ -251,9 +251,9 @@ PUBLIC_CHECKS: dict[str, Callable[[ResourceView, StackGraph], list[str]]] = {
     # an Aurora Limitless shard group gets its own endpoint; key, TLS and deletion are its cluster's
     "aws:apigateway/integration:Integration": apigw_integration,
     "aws:apigatewayv2/integration:Integration": apigw_integration,
-    "aws:apigateway/restApi:RestApi": openapi_reads(unknown_ok=True),  # bodies built from outputs: preview
-    "aws:apigateway/restApiPut:RestApiPut": openapi_reads(),
-    "aws:apigatewayv2/api:Api": openapi_reads(),
+    "aws:apigateway/restApi:RestApi": api_checks(unknown_ok=True),  # bodies built from outputs: preview
+    "aws:apigateway/restApiPut:RestApiPut": api_checks(),
+    "aws:apigatewayv2/api:Api": api_checks(),  # round 96: who may call the body's operations, quick create
     "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": filter_destination,  # round 49: or the SIEM
     "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": same_account(
         "destinationConfig.onSuccess.destination", "destinationConfig.onFailure.destination"

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from policies.core.helpers import is_transient, linked, needs_cmk
+from policies.core.pia_pinning import stack_accounts
 from policies.core.rule import Rule, RuleContext
 from policies.core.types import DATA_STORES
 from policies.core.view import ResourceView, StackGraph, get_path, is_unknown, unknown_message
@@ -108,17 +109,42 @@ def _judge_kms(key: ResourceView, graph: StackGraph, field: str) -> list[str]:
             )
         elif kind == "EXTERNAL_KEY_STORE" and not key.input("xksKeyId"):
             out.append(f"key {key.name!r} in external key store {store.name!r} has no `xksKeyId`")
-        elif kind == "EXTERNAL_KEY_STORE" and store.input("xksProxyConnectivity") != "VPC_ENDPOINT_SERVICE":
-            # Round 95: a proxy KMS reaches over the internet may be anyone's (a key vendor's SaaS): whose
-            # HSM holds the material cannot be read from a host name
-            out.append(
-                f"external key store {store.name!r} reaches its XKS proxy over the internet "
-                f"(`xksProxyConnectivity` {store.input('xksProxyConnectivity')!r}, "
-                f"{store.input('xksProxyUriEndpoint')!r}): whose proxy, and so who holds the key material, "
-                "cannot be judged; put the controller's proxy behind a VPC endpoint service "
-                "(VPC_ENDPOINT_SERVICE) declared in stacks/records/endpoints.yaml"
-            )
+        elif kind == "EXTERNAL_KEY_STORE" and (problem := _xks_proxy(store, graph)):
+            out.append(problem)
     return out
+
+
+def _xks_proxy(store: ResourceView, graph: StackGraph) -> str | None:
+    """Why whose XKS proxy an external key store reaches cannot be judged (None when it can): the proxy
+    holds the key material's HSM connection, so whose proxy it is is who holds the key."""
+    if store.input("xksProxyConnectivity") != "VPC_ENDPOINT_SERVICE":
+        # Round 95: a proxy KMS reaches over the internet may be anyone's (a key vendor's SaaS): whose
+        # HSM holds the material cannot be read from a host name
+        return (
+            f"external key store {store.name!r} reaches its XKS proxy over the internet "
+            f"(`xksProxyConnectivity` {store.input('xksProxyConnectivity')!r}, "
+            f"{store.input('xksProxyUriEndpoint')!r}): whose proxy, and so who holds the key material, "
+            "cannot be judged; put the controller's proxy behind a VPC endpoint service "
+            "(VPC_ENDPOINT_SERVICE) declared in stacks/records/endpoints.yaml"
+        )
+    # Round 96: the endpoint service may be another account's (AWS reaches it across accounts when the store
+    # names its owner); absent, it is the key store's own account
+    owner = store.input("xksProxyVpcEndpointServiceOwner")
+    if owner is None:
+        return None
+    if is_unknown(owner):
+        return unknown_message(
+            f"{store.name}.xksProxyVpcEndpointServiceOwner", "whose XKS proxy holds the key"
+        )
+    if str(owner) not in stack_accounts(graph):
+        return (
+            f"external key store {store.name!r} reaches its XKS proxy through a VPC endpoint service of "
+            f"account {owner!r} (`xksProxyVpcEndpointServiceOwner`), which the stack's PIA record does not "
+            "name (`aws_accounts`): whose proxy, and so who holds the key material, cannot be judged; serve "
+            "the controller's proxy from the stack's account, or name the account in the record (who "
+            "holds it, why)"
+        )
+    return None
 
 
 def _azure_uri(value: object, field: str) -> list[str]:

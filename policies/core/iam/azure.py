@@ -270,6 +270,16 @@ def _exclusion_problem(
             "it, and an administrator among them signs in without MFA): exclude only the break-glass "
             "accounts the PIA record names (`break_glass`), by their user ids"
         )
+    # Round 96: a user is one person, but the directory's groups (an administrator group among them) are
+    # filled outside the program: only a break-glass account the PIA record names (with its reason) may be
+    # excluded, as a group may (round 95).
+    if unnamed := sorted(str(u) for u in users.get("excludedUsers") or [] if str(u).lower() not in recorded):
+        return (
+            f"excludes the users {unnamed}, whom the PIA record does not name as break-glass accounts (they "
+            "may be in an administrator group filled outside the program, and then sign in without MFA): "
+            "exclude only break-glass accounts, each listed with its reason under `break_glass` in the "
+            "stack's PIA record (stacks/records/pia/<stack>.yaml)"
+        )
     return None
 
 

@@ -12,6 +12,8 @@ PUBLIC = "disallow-public-data-access"
 TLS = "require-tls-1-2"
 T = {"classification": "vertrouwelijk"}
 OBJ = "aws:s3/bucketObjectv2:BucketObjectv2"
+SIGV4 = {"type": "apiKey", "name": "Authorization", "in": "header",
+         "x-amazon-apigateway-authtype": "awsSigv4"}
 
 
 # ---------------------------------------------------------------- keys
@@ -199,6 +201,7 @@ def test_a_stage_cache_needs_an_encrypting_method_setting():
                         "paths": {
                             "/f": {
                                 "get": {
+                                    "security": [{"sigv4": []}],  # round 96: who may call is judged too
                                     "x-amazon-apigateway-integration": {
                                         "type": "aws",
                                         "uri": "arn:aws:apigateway:eu-west-1:s3:path/bucket/{key}",
@@ -206,7 +209,8 @@ def test_a_stage_cache_needs_an_encrypting_method_setting():
                                     }
                                 }
                             }
-                        }
+                        },
+                        "components": {"securitySchemes": {"sigv4": SIGV4}},
                     }
                 )
             },

@@ -1,0 +1,113 @@
+"""Who may call an API an OpenAPI body defines (round 96). A REST or HTTP API imported from a body has no
+Method or Route resource in the program: each operation's authorisation is in the body, and API Gateway
+imports an operation that names no security requirement with authorization NONE. An HTTP API made by quick
+create (`target`) gets a catch-all `$default` route with no authorization and no Route resource either.
+
+An operation is authorised when `x-amazon-apigateway-auth` says AWS_IAM (REST APIs only), or when every
+alternative of its security requirement (its own `security`, else the document's) names a scheme API Gateway
+authenticates with: `x-amazon-apigateway-authtype` awsSigv4, cognito_user_pools or custom, or an
+`x-amazon-apigateway-authorizer` of type token, request, cognito_user_pools or jwt (OpenAPI 3
+`components.securitySchemes`, Swagger 2 `securityDefinitions`). An empty alternative (`{}`) lets anyone in;
+a plain API key identifies no one. Only the CORS preflight (OPTIONS) and MOCK integrations may be open, as
+for Method resources (`pia_api_auth`). An unreadable body is reported by the integrations' check
+(`pia_aws_paths.openapi_reads`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from policies.core.pia_aws_paths import openapi_doc, openapi_reads
+from policies.core.view import ResourceView, StackGraph
+
+HTTP_API = "aws:apigatewayv2/api:Api"
+_VERBS = ("get", "put", "post", "delete", "patch", "head", "trace", "x-amazon-apigateway-any-method")
+_AUTH_TYPES = frozenset({"awssigv4", "cognito_user_pools", "custom"})
+_AUTHORIZERS = frozenset({"token", "request", "cognito_user_pools", "jwt"})
+_FIX = (
+    "name a security scheme that authenticates (x-amazon-apigateway-authtype awsSigv4, or a Cognito, JWT or "
+    "Lambda x-amazon-apigateway-authorizer), or `x-amazon-apigateway-auth` AWS_IAM (only the CORS preflight "
+    "OPTIONS and MOCK integrations may be open)"
+)
+
+
+def _authenticates(scheme: Any) -> bool:
+    if not isinstance(scheme, dict):
+        return False
+    authorizer = scheme.get("x-amazon-apigateway-authorizer")
+    kind = authorizer.get("type") if isinstance(authorizer, dict) else None
+    return (
+        str(scheme.get("x-amazon-apigateway-authtype", "")).lower() in _AUTH_TYPES
+        or str(kind or "").lower() in _AUTHORIZERS
+    )
+
+
+def _schemes(doc: dict[str, Any]) -> dict[str, Any]:
+    components = doc.get("components")
+    found = components.get("securitySchemes") if isinstance(components, dict) else None
+    legacy = doc.get("securityDefinitions")
+    return {**(legacy if isinstance(legacy, dict) else {}), **(found if isinstance(found, dict) else {})}
+
+
+def _open_because(op: dict[str, Any], doc: dict[str, Any], rest: bool) -> str | None:
+    """Why anyone may call the operation (None when every way in authenticates)."""
+    auth = op.get("x-amazon-apigateway-auth")  # a REST extension: HTTP APIs do not document it
+    if rest and isinstance(auth, dict) and str(auth.get("type", "")).upper() == "AWS_IAM":
+        return None
+    required = op.get("security", doc.get("security"))
+    if not isinstance(required, list) or not required:
+        return "names no security requirement (neither its own `security` nor the document's)"
+    schemes = _schemes(doc)
+    for alternative in required:
+        if not isinstance(alternative, dict) or not alternative:
+            return "lists an empty security alternative (`{}`): a caller without credentials is let in"
+        if not any(_authenticates(schemes.get(name)) for name in alternative):
+            return (
+                f"requires only {sorted(alternative)}, no scheme API Gateway authenticates with (an API key "
+                "identifies no one; a scheme the body does not define is unknown)"
+            )
+    return None
+
+
+def body_callers(r: ResourceView) -> list[str]:
+    """The operations of the API's OpenAPI body that anyone may call."""
+    doc, problem = openapi_doc(r.input("body"))
+    if problem or not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
+        return []  # no body, or one the integrations' check reports
+    out = []
+    for path, ops in doc["paths"].items():
+        for verb, op in ops.items() if isinstance(ops, dict) else ():
+            if verb.lower() not in _VERBS or not isinstance(op, dict):
+                continue
+            integration = op.get("x-amazon-apigateway-integration")
+            if isinstance(integration, dict) and str(integration.get("type", "")).lower() == "mock":
+                continue
+            if why := _open_because(op, doc, rest=r.type != HTTP_API):
+                name = "ANY" if verb.startswith("x-") else verb.upper()
+                out.append(
+                    f"`body`: operation {name} {path} {why}: API Gateway imports it with authorization NONE, "
+                    f"so anyone who reaches the API gets what its integration reads; {_FIX}"
+                )
+    return out
+
+
+def quick_create(r: ResourceView) -> list[str]:
+    """An HTTP API made by quick create: API Gateway adds a `$default` route without authorization."""
+    if r.input("target") is None:
+        return []
+    return [
+        "`target` makes a quick-create API: API Gateway adds a catch-all `$default` route with no "
+        "authorization and a stage, so anyone who reaches the API gets what the target reads; leave "
+        "`target` unset and declare the integration and each route (apigatewayv2.Route with "
+        "authorizationType JWT, AWS_IAM or CUSTOM)"
+    ]
+
+
+def api_checks(unknown_ok: bool = False) -> Callable[[ResourceView, StackGraph], list[str]]:
+    """The body's integrations (`openapi_reads`), then who may call its operations and a quick create."""
+    reads = openapi_reads(unknown_ok)
+
+    def judge(r: ResourceView, graph: StackGraph) -> list[str]:
+        return reads(r, graph) + body_callers(r) + quick_create(r)
+
+    return judge
