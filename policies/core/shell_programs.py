@@ -59,6 +59,7 @@ _ALIAS = re.compile(r"^([\w.-]+)=(.*)$", re.S)
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}",
                        "time", "esac", "coproc"})
 _MAX_DEPTH = 8
+_INTERPRETERS = frozenset({"python", "python3", "node", "pwsh", "powershell", "java", "perl", "ruby", "php"})
 _NAMES = re.compile(r"[\w.+-]+")
 _SHEBANG = re.compile(r"#![ \t]*/\S*?(?:env[ \t]+(?:-\S+[ \t]+)*)?\b(?:ba|da|a|z|k)?sh\b")
 _AWK_RUNS = re.compile(r"\bsystem\s*\(|\|\s*&?\s*(?:getline\b|\"|[A-Za-z_]\w*\s*(?:;|\}|$))")
@@ -175,6 +176,14 @@ def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[s
     if name == "alias":
         return [p for w in words[1:] if (m := _ALIAS.match(w))
                 for p in shell_problems(m.group(2), ctx.depth + 1)]
+    if name == "trap" and len(words) > 2 and words[1][:1] != "-":  # `trap 'CMD' EXIT` runs CMD on exit
+        return shell_problems(words[1], ctx.depth + 1) if "$" not in raws[1][:2] else [
+            NAMED_WHY.format(raws[1][:60])]
+    if name in ("source", ".") and len(words) > 1:  # its commands run in this shell: a file of the image
+        return _path(words[1] if "/" in words[1] else f"./{words[1]}", ctx)  # blocks, the source's passes
+    if name in _INTERPRETERS and (first := next((w for w in words[1:] if w[:1] != "-"), "")) and (
+            first[:1] in "/~" and "-c" not in words and "-e" not in words):
+        return _path(first, ctx)  # `python3 /opt/tools/push.py`: a program of the image
     if name in ("su", "runuser") and "-c" in words[:-1]:
         return shell_problems(words[words.index("-c") + 1], ctx.depth + 1)
     return []
