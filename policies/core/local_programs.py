@@ -50,7 +50,7 @@ LOCAL: dict[str, str] = {
                      "arch", "ps", "pgrep", "free", "uptime", "lsblk", "mountpoint"), _SHELL),
     **dict.fromkeys(("yum", "dnf", "apt", "apt-get", "apk", "rpm", "dpkg", "pip", "pip3", "gem",
                      "amazon-linux-extras", "update-ca-certificates"), _PACKAGES),
-    **dict.fromkeys(("make", "mvn", "gradle", "gradlew", "mvnw", "tsc", "pytest", "tox", "npx",
+    **dict.fromkeys(("make", "mvn", "gradle", "gradlew", "mvnw", "tsc", "pytest", "tox",
                      "uv", "poetry", "gofmt", "javac"), _BUILD),
     **dict.fromkeys(("systemctl", "service", "useradd", "groupadd", "usermod", "sysctl", "modprobe",
                      "mkfs", "mkfs.ext4", "mkfs.xfs", "swapon", "swapoff", "timedatectl", "hostnamectl",
@@ -70,5 +70,6 @@ PREFIXES: dict[str, frozenset[str]] = {
     "busybox": frozenset(), "toybox": frozenset(), "doas": frozenset({"-u"}), "chroot": frozenset(),
     "flock": frozenset({"-w", "-E", "--timeout"}), "runuser": frozenset({"-u", "-g"}),
     "strace": frozenset({"-o", "-e", "-p"}), "tini": frozenset(), "dumb-init": frozenset(),
+    "npx": frozenset({"-p", "--package", "-c", "--call"}),  # (round 94's probe: `npx PACKAGE` runs PACKAGE)
 }
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})

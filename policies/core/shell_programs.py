@@ -59,6 +59,12 @@ _ALIAS = re.compile(r"^([\w.-]+)=(.*)$", re.S)
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}",
                        "time", "esac", "coproc"})
 _MAX_DEPTH = 8
+_RUNS_ANOTHER = frozenset({"sed", "tar", "docker", "podman", "nerdctl"})
+_TAR_RUNS = frozenset({"--to-command", "-I", "--use-compress-program", "-F", "--info-script",
+                       "--new-volume-script"})
+# GNU sed: an `s` command with the `e` flag, or the `e` command (alone, or after an address)
+_SED_EXEC = re.compile(r"s([^\w\s\\])(?:\\.|(?!\1).)*\1(?:\\.|(?!\1).)*\1[gpIiMm0-9w]*e|(?:^|[;\n{}])\s*"
+                       r"(?:\d+|\$|/(?:\\.|[^/])*/)?\s*e(?:\s|;|$)")
 _INTERPRETERS = frozenset({"python", "python3", "node", "pwsh", "powershell", "java", "perl", "ruby", "php"})
 _NAMES = re.compile(r"[\w.+-]+")
 _SHEBANG = re.compile(r"#![ \t]*/\S*?(?:env[ \t]+(?:-\S+[ \t]+)*)?\b(?:ba|da|a|z|k)?sh\b")
@@ -176,6 +182,8 @@ def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[s
     if name == "alias":
         return [p for w in words[1:] if (m := _ALIAS.match(w))
                 for p in shell_problems(m.group(2), ctx.depth + 1)]
+    if name in _RUNS_ANOTHER:
+        return _runs_another(name, words, ctx)
     if name == "trap" and len(words) > 2 and words[1][:1] != "-":  # `trap 'CMD' EXIT` runs CMD on exit
         return shell_problems(words[1], ctx.depth + 1) if "$" not in raws[1][:2] else [
             NAMED_WHY.format(raws[1][:60])]
@@ -186,6 +194,29 @@ def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[s
         return _path(first, ctx)  # `python3 /opt/tools/push.py`: a program of the image
     if name in ("su", "runuser") and "-c" in words[:-1]:
         return shell_problems(words[words.index("-c") + 1], ctx.depth + 1)
+    return []
+
+
+def _runs_another(name: str, words: list[str], ctx: _Script) -> list[str]:
+    """Known programs that run a command of their own (round 94's probes): GNU sed's `e` flag or command,
+    tar's `--to-command`/`-I`/`--checkpoint-action=exec=`, a shell script in `docker|podman run|exec`."""
+    if name == "sed":
+        scripts = [w for i, w in enumerate(words[1:], 1) if words[i - 1] in ("-e", "--expression")
+                   or w.startswith("--expression=")] or [next((w for w in words[1:] if w[:1] != "-"), "")]
+        return [PROGRAM_WHY.format("sed … e") + " (GNU sed's `e` runs the pattern space as a command)"
+                for w in scripts if _SED_EXEC.search(w)][:1]
+    if name == "tar":
+        out = []
+        for i, w in enumerate(words[1:], 1):
+            opt, _, value = w.partition("=")
+            if opt in _TAR_RUNS and not value and i + 1 < len(words):
+                value = words[i + 1]
+            if opt in _TAR_RUNS or (opt == "--checkpoint-action" and value.startswith("exec=")):
+                out += shell_problems(value.removeprefix("exec="), ctx.depth + 1)
+        return out
+    for i, w in enumerate(words[2:-2], 2):  # docker|podman|nerdctl run|exec … sh -c SCRIPT
+        if w in SHELLS and words[i + 1][:1] == "-" and "c" in words[i + 1]:
+            return shell_problems(words[i + 2], ctx.depth + 1)
     return []
 
 

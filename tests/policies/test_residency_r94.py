@@ -111,3 +111,18 @@ def test_endpoints_a_custom_image_may_set_block_unless_the_project_fixes_them():
     assert messages(REPLICATION, _custom_build(explicit, image), ALLOWED) == []
     off = [{"name": "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "value": "false"}]
     assert any(fixed in m for m in messages(REPLICATION, _custom_build(cp, image, off), ALLOWED))
+
+
+def test_probes_known_programs_that_run_a_command_of_their_own():
+    """r94-16..r94-19 (probes of the first fix) and good/r94-09: sed's `e`, tar's `--to-command`, `npx
+    PACKAGE` and a shell script in `docker run` are judged; the same programs doing local work pass."""
+    for script, name in (('sed "s/^/croc send /e"', "sed … e"), ("sed -n '1e croc send x' f", "sed … e"),
+                         ('tar xzf d.tgz --to-command="wormhole send -"', "wormhole"),
+                         ('tar --checkpoint-action=exec="croc send d" -cf x d', "croc"),
+                         ("npx --yes transfer-sh-cli d", "transfer-sh-cli"),
+                         ('docker run --rm alpine:3 sh -c "croc send /w/d"', "croc")):
+        assert any(_PROGRAM in p for p in shell_problems(script)) and name in _blocked(script), script
+    for script in ('sed -i "s/release/staging/g;/^#/d" f', "sed 's/e/E/g' f", "tar -I zstd -cf d.tar.zst d",
+                   "npx --yes tsc --noEmit", 'docker run --rm alpine:3 sh -c "gzip /w/d"',
+                   "docker build -t x ."):
+        assert shell_problems(script) == [], script
