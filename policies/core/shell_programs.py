@@ -59,6 +59,11 @@ _ALIAS = re.compile(r"^([\w.-]+)=(.*)$", re.S)
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}",
                        "time", "esac", "coproc"})
 _MAX_DEPTH = 8
+# a PATH the script sets (round 94's probe: `export PATH=/opt/partner/bin:$PATH` makes `gzip` the image's)
+_PATH_SET = re.compile(r"(?:^|[\s;&|(])PATH=([^\s;&|)]*)")  # (`export PATH=…`, `PATH=… cmd`)
+_SYSTEM_DIR = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/?$")
+_PATH_NOTE = (" (the script puts a directory of the image before the system's in PATH, so a listed program "
+              "may be the image's own: append it after `$PATH` or run the program by a name the pack reads)")
 _RUNS_ANOTHER = frozenset({"sed", "tar", "docker", "podman", "nerdctl"})
 _TAR_RUNS = frozenset({"--to-command", "-I", "--use-compress-program", "-F", "--info-script",
                        "--new-volume-script"})
@@ -108,7 +113,8 @@ def shell_problems(script: str, depth: int = 0) -> list[str]:
         return [NAMED_WHY.format("a script nested more than eight levels deep")]
     commands, nested = split(script)
     ctx = _Script(script, depth)
-    out: list[str] = []
+    out = [PROGRAM_WHY.format(f"PATH={m.group(1)}") + _PATH_NOTE for m in _PATH_SET.finditer(script)
+           if _path_first(m.group(1))][:1] if "PATH=" in script else []
     in_case = False
     for n, (words, raws, sep, docs) in enumerate(commands):
         if words[:1] == ["case"]:
@@ -123,6 +129,16 @@ def shell_problems(script: str, depth: int = 0) -> list[str]:
     for text in nested:
         out += shell_problems(text, depth + 1)
     return list(dict.fromkeys(out))
+
+
+def _path_first(value: str) -> bool:
+    """Whether a PATH value puts a directory outside the system's `bin` ones before the inherited `$PATH`."""
+    for entry in value.strip("\"'").split(":"):
+        if entry in ("$PATH", "${PATH}"):
+            return False
+        if entry and not _SYSTEM_DIR.match(entry):
+            return True
+    return False
 
 
 def _command(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -> list[str]:

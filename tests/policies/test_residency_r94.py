@@ -126,3 +126,12 @@ def test_probes_known_programs_that_run_a_command_of_their_own():
                    "npx --yes tsc --noEmit", 'docker run --rm alpine:3 sh -c "gzip /w/d"',
                    "docker build -t x ."):
         assert shell_problems(script) == [], script
+
+
+def test_probe_a_path_that_puts_an_image_directory_first_blocks():
+    """r94-20 (probe of the second fix) and good/r94-10: a listed program found first in an image's directory
+    is that image's program; a directory appended after `$PATH`, or a system one, changes nothing."""
+    for script in ("export PATH=/opt/partner/bin:$PATH\ngzip -k d", 'PATH="$HOME/bin:$PATH" tar czf x y'):
+        assert any("PATH" in p and _PROGRAM in p for p in shell_problems(script)), script
+    for script in ("export PATH=/usr/local/bin:$PATH:$HOME/.local/bin\ngzip -k d", "echo $PATH"):
+        assert shell_problems(script) == [], script
