@@ -55,6 +55,8 @@ LOCAL: dict[str, str] = {
     **dict.fromkeys(("systemctl", "service", "useradd", "groupadd", "usermod", "sysctl", "modprobe",
                      "mkfs", "mkfs.ext4", "mkfs.xfs", "swapon", "swapoff", "timedatectl", "hostnamectl",
                      "chkconfig", "setenforce", "ldconfig", "cloud-init"), _SYSTEM),
+    **dict.fromkeys(("pg_dump", "pg_dumpall", "mysqldump", "mongodump", "mongoexport"),
+                    "reads a database into a local file or stdout (data comes in; writing clients are read)"),
     **dict.fromkeys(("gunicorn", "uvicorn", "nginx", "httpd", "caddy"), _SERVES),
 }
 # prefixes: the options that take a value (the program follows the options)
