@@ -83,7 +83,8 @@ _CONTINUED = re.compile(r"[\\`][ \t]*\r?\n")
 MAY_NAME = re.compile(
     r"(?i)-(?:(?:-account-name|-vault-name|storageaccountname|vaultname|azstoragecontext)\b|azkeyvault)")
 _AZ_GROUP = re.compile(r"\baz\s+(?:storage|appconfig)\b")  # apart: an alternation slows MAY_NAME's scan
-EXEC_KEYS = frozenset({"command", "args", "entryPoint", "Command", "Args", "EntryPoint"})
+EXEC_KEYS = frozenset({"command", "args", "entryPoint", "Command", "Args", "EntryPoint", "commands",
+                       "finally", "runcmd", "bootcmd"})  # (round 94: lists of shell lines)
 DEFAULT_ACCOUNT = "$AZURE_STORAGE_ACCOUNT"
 # How to make a store these commands name judgeable (the unresolved and unplaced messages' note).
 STORE_NOTE = ("; the command or setting names the account, vault or store by a variable, an expression, a "

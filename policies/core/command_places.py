@@ -61,6 +61,7 @@ from policies.core.command_names import (  # noqa: F401
 from policies.core.script_languages import may_run, script_runs
 from policies.core.script_sites import EDGES, RELEASES, WORD, created_accounts, region_words, sites
 from policies.core.script_tools import may_use, tool_runs
+from policies.core.shell_programs import exec_script, held_scripts, may_hold, script_lines, shell_problems
 from policies.core.upload_targets import held_target, upload_targets
 
 RSV = "azure-native:recoveryservices:Vault"
@@ -232,7 +233,8 @@ def may_place(s: str) -> bool:
         return False  # a name, id, host or single word: no command line or code (exec-form words are joined)
     return ("az " in s or "azcopy" in s or "-Az" in s or "-az" in s or "management.azure.com" in s
             or _deploy_hint(s) or ("$" in s and _UPLOAD_HINT.search(s) is not None)) or (
-        "Client" in s and _SDK_HINT.search(s) is not None) or may_send(s) or may_run(s) or may_use(s)
+        "Client" in s and _SDK_HINT.search(s) is not None) or may_send(s) or may_run(s) or may_use(s) or (
+        may_hold(s))
 
 
 def _deploy_hint(s: str) -> bool:
@@ -270,6 +272,8 @@ def command_places(s: str) -> list[tuple[str, str, bool]]:
         out += code_uploads(s)
     out += script_runs(s) if may_run(s) else []  # round 92: unread languages, raw connections, DB clients
     out += tool_runs(s) if may_use(s) else []  # round 93: tools sending to a place their config names
+    if may_hold(s):  # round 94: every program of a held shell script (a buildspec's commands, `#!/bin/sh`)
+        out += [("site", why, False) for t in held_scripts(s) for why in shell_problems(t)]
     return list(dict.fromkeys(out))
 
 
@@ -342,10 +346,14 @@ def _defaults(s: str) -> list[tuple[str, str, bool]]:
     return out
 
 
-def exec_words(value: list) -> list[tuple[str, str, bool]]:
+def exec_words(value: list, path: str = "") -> list[tuple[str, str, bool]]:
     """What an exec-form command's words (`["s3api", "--bucket", "x"]`, `["az", "cosmosdb", "update", …]`)
-    name as one command line: round 84's buckets and stores, and this module's places."""
+    name as one command line: round 84's buckets and stores, and this module's places; round 94: the
+    programs of a list of shell lines (a buildspec's `commands`, cloud-init's `runcmd`) at `path`."""
+    if path.endswith(("commands", "finally", "runcmd", "bootcmd")):
+        return [("site", why, False) for why in script_lines(value, path)]
     found = exec_form(value) + _exec_places(value)
+    found += [("site", why, False) for why in exec_script(value)]  # round 94: `["sh", "-c", SCRIPT]`
     line = " ".join(value) if found and all(type(v) is str for v in value) else ""
     created = created_accounts(line) if "torageAccount" in line or "storage account create" in line else ()
     return [f for f in found if f[0] != "host" or f[1] not in created]  # round 91: accounts it creates

@@ -202,7 +202,7 @@ class _Recorder:
                         self.text(v, f"{path}.{i}", key, principal)
                 elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
                     self.walk(v, f"{path}.{i}", key, False, principal)
-            if key in EXEC_KEYS and (words := exec_words(value)):  # r84, r87: `["s3api", "--bucket", "x"]`
+            if key in EXEC_KEYS and (words := exec_words(value, path)):  # r84, r87, r94
                 self.group(path, words)
         elif t is str:
             self.text(value, path, key, principal)

@@ -8,6 +8,8 @@ code_values.py, reference_text.py; corpus: tests/corpus/residency/*/r87-*.yaml).
 
 from __future__ import annotations
 
+import re
+
 from policy_testlib import ALLOWED, OWN, REPLICATION, RESOLVED, graph, messages, res
 
 from policies.core.command_places import HELD_URL_NOTE, NAMED_NOTE, command_places
@@ -30,8 +32,12 @@ def _own(kind: str, name: str, location: str = "westeurope") -> object:
     return res(_TYPES[kind], f"{kind}-{name}", inputs)
 
 
+_PWSH = re.compile(r"\b[A-Z][a-z]+-Az[A-Z]|^\s*\$\w+\s*=\s")  # a cmdlet, a PowerShell assignment
+
+
 def _job(command: list[str] | str, env: list[dict] | None = None) -> object:
-    words = ["/bin/sh", "-c", command] if isinstance(command, str) else command
+    shell = ["pwsh", "-Command"] if isinstance(command, str) and _PWSH.search(command) else ["/bin/sh", "-c"]
+    words = [*shell, command] if isinstance(command, str) else command  # (round 94: PowerShell under pwsh)
     container = {"name": "export", "image": "exportpartner.azurecr.io/dossier-export:1.4", "command": words,
                  **({"env": env} if env else {})}
     return res(JOB, "job", {"resourceGroupName": "rg-weu", "jobName": "dosis-export",

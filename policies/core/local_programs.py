@@ -1,0 +1,77 @@
+"""The programs a shell script may run (round 94): data of shell_programs, one home, a reason per entry.
+
+`READ`: programs a reader of the pack judges (where they send is read from the command). `LOCAL`: programs
+known to work on the machine's own files, processes and packages only; a program that can send (a network
+client, a transfer tool, a binary of the image) is never listed here. `PREFIXES`: programs that run the
+program after them (with their options that take a value). `SHELLS`: shells, whose script is split again.
+Add a program with the reason it stays local (the programs of the corpus `good/` and of our stacks' scripts
+were listed first); anything else blocks with `shell_programs.PROGRAM_WHY`.
+"""
+
+from __future__ import annotations
+
+_R_HOSTS = "its destination is read (script_tools, upload_targets, script_languages: hosts, URLs, variables)"
+_R_CLOUD = "its commands are read (command_names, command_places, script_sites: stores, regions, deploys)"
+_R_CODE = "its inline code is read (code_imports, code_uploads, client_calls); a language not read blocks"
+READ: dict[str, str] = {
+    **dict.fromkeys(("aws", "az", "azcopy", "gsutil", "kubectl", "helm", "kustomize", "terraform",
+                     "pulumi", "docker", "npm", "yarn", "pnpm", "twine", "dotnet"), _R_CLOUD),
+    **dict.fromkeys(("curl", "wget", "mc", "s5cmd", "s3cmd", "restic", "borg", "duplicity", "duply",
+                     "smbclient", "mount", "lftp", "scp", "rsync", "sftp", "ssh", "nc", "ncat", "netcat",
+                     "telnet", "socat", "openssl", "psql", "pg_restore", "mysql", "mongorestore",
+                     "mongoimport", "mongosh", "redis-cli", "sqlcmd", "cqlsh", "rclone"), _R_HOSTS),
+    **dict.fromkeys(("python", "python3", "node", "pwsh", "powershell", "go", "java", "perl", "ruby",
+                     "php", "lua", "Rscript", "gcc", "cc", "clang", "rustc", "cargo"), _R_CODE),
+}
+_FILES = "works on local files only (no network)"
+_TEXT = "filters text or data on stdin or local files"
+_SHELL = "a shell builtin or utility of the script's own process"
+_PACKAGES = "installs packages from the image's configured repositories (data comes in, nothing is sent)"
+_BUILD = "builds or tests the project's own source (reviewed with the source; its publish steps are read)"
+_SERVES = ("serves the image's own application (requests come in); the application's code is the image's, "
+           "judged as the image is (an inert site)")
+_SYSTEM = "manages the machine's own services, users or settings"
+LOCAL: dict[str, str] = {
+    **dict.fromkeys(("tar", "gzip", "gunzip", "zcat", "bzip2", "xz", "unxz", "zstd", "zip", "unzip",
+                     "cp", "mv", "rm", "mkdir", "rmdir", "ls", "ln", "touch", "chmod", "chown", "chgrp",
+                     "install", "mktemp", "stat", "du", "df", "file", "find", "split", "truncate", "dd",
+                     "sha256sum", "sha1sum", "sha512sum", "md5sum", "cksum", "base64", "gpg", "tee",
+                     "realpath", "readlink", "basename", "dirname", "sync", "shred", "unlink"), _FILES),
+    **dict.fromkeys(("cat", "echo", "printf", "jq", "yq", "sed", "awk", "gawk", "grep", "egrep", "head",
+                     "tail", "wc", "sort", "uniq", "cut", "tr", "paste", "join", "comm", "diff", "rev",
+                     "column", "fold", "fmt", "nl", "od", "xxd", "hexdump", "envsubst", "iconv", "seq",
+                     "yes", "tac", "expand", "csplit", "cmp", "xmllint", "less", "more"), _TEXT),
+    **dict.fromkeys(("cd", "pwd", "export", "set", "unset", "read", "test", "[", "true", "false", "exit",
+                     "return", "shift", "local", "declare", "typeset", "readonly", "trap", "wait",
+                     "sleep", "date", "source", ".", ":", "umask", "ulimit", "hash", "type", "which",
+                     "whoami", "id", "hostname", "uname", "env", "printenv", "getopts", "break",
+                     "continue", "kill", "pushd", "popd", "dirs", "shopt", "let", "caller", "jobs",
+                     "disown", "eval", "alias", "unalias", "history", "logger", "tput", "clear", "nproc",
+                     "arch", "ps", "pgrep", "free", "uptime", "lsblk", "mountpoint"), _SHELL),
+    **dict.fromkeys(("yum", "dnf", "apt", "apt-get", "apk", "rpm", "dpkg", "pip", "pip3", "gem",
+                     "amazon-linux-extras", "update-ca-certificates"), _PACKAGES),
+    **dict.fromkeys(("make", "mvn", "gradle", "gradlew", "mvnw", "tsc", "pytest", "tox",
+                     "uv", "poetry", "gofmt", "javac"), _BUILD),
+    **dict.fromkeys(("systemctl", "service", "useradd", "groupadd", "usermod", "sysctl", "modprobe",
+                     "mkfs", "mkfs.ext4", "mkfs.xfs", "swapon", "swapoff", "timedatectl", "hostnamectl",
+                     "chkconfig", "setenforce", "ldconfig", "cloud-init"), _SYSTEM),
+    **dict.fromkeys(("pg_dump", "pg_dumpall", "mysqldump", "mongodump", "mongoexport"),
+                    "reads a database into a local file or stdout (data comes in; writing clients are read)"),
+    **dict.fromkeys(("gunicorn", "uvicorn", "nginx", "httpd", "caddy"), _SERVES),
+}
+# prefixes: the options that take a value (the program follows the options)
+PREFIXES: dict[str, frozenset[str]] = {
+    "sudo": frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"}),
+    "env": frozenset({"-u", "-C", "--unset", "--chdir"}),
+    "timeout": frozenset({"-s", "-k", "--signal", "--kill-after"}),
+    "nohup": frozenset(), "exec": frozenset({"-a"}), "command": frozenset(), "builtin": frozenset(),
+    "time": frozenset({"-f", "-o"}), "nice": frozenset({"-n", "--adjustment"}),
+    "ionice": frozenset({"-c", "-n", "-p"}), "setsid": frozenset(), "stdbuf": frozenset({"-i", "-o", "-e"}),
+    "xargs": frozenset({"-n", "-I", "-L", "-P", "-d", "-E", "-s", "-a", "--max-args", "--replace",
+                        "--max-procs", "--delimiter", "--arg-file"}),
+    "busybox": frozenset(), "toybox": frozenset(), "doas": frozenset({"-u"}), "chroot": frozenset(),
+    "flock": frozenset({"-w", "-E", "--timeout"}), "runuser": frozenset({"-u", "-g"}),
+    "strace": frozenset({"-o", "-e", "-p"}), "tini": frozenset(), "dumb-init": frozenset(),
+    "npx": frozenset({"-p", "--package", "-c", "--call"}),  # (round 94's probe: `npx PACKAGE` runs PACKAGE)
+}
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})

@@ -1,0 +1,267 @@
+"""Every program a shell script runs, judged (round 94), for command_places: the shell as a closed world.
+
+Round 93 read the tools that send to a place their own config names; a program none of the readers knows
+(`croc send`, magic-wormhole, a binary of the image such as `/opt/tools/push`) was not judged at all. A
+script held by a resource — a CodeBuild buildspec's `commands`, a text starting with a shell's `#!` (user
+data), the script of an exec-form `["sh", "-c", SCRIPT]` — is now split into simple commands
+(`shell_words.split`: pipelines, `&&`, `;`, subshells, `$(…)`, here-documents) and each command's program
+is judged:
+
+- a program a reader of the pack reads (`local_programs.READ`: `aws`, `az`, `curl`, `rclone`, …) is judged
+  there, as before;
+- a program known to stay on the machine (`local_programs.LOCAL`, a reason per entry) passes;
+- prefixes run the program after them (`sudo`, `env`, `timeout`, `nohup`, `nice`, `xargs`, `exec`, `time`,
+  `command`, `busybox`): that program is judged; `find … -exec PROG … ;` and `su -c`, `bash -c SCRIPT`,
+  `eval 'SCRIPT'`, a here-document fed to a shell and `alias x='…'` are scripts of their own;
+- shell words (`if`, `then`, `do`, `!`, `{`, a `case` pattern, a `for` list) and functions the script
+  defines (`upload() { …; }`: the body is judged where it is) are no programs;
+- any other program blocks (`PROGRAM_WHY`: name it on the list with a reason, or copy with a command the
+  pack reads), and so does a program named by a variable or an expansion (`$UPLOADER`, `$(… | base64 -d)`,
+  `eval "$CMD"`) or a path outside the system's `bin` directories (`/opt/tools/push`, `~/bin/send`);
+- a relative path (`./check-size.sh`, `scripts/build`) is a file of the build's own source, reviewed with it
+  as `make` and `npm run` are, unless the script fetches or writes it (its name is another word of the
+  script: `aws s3 cp s3://x/tools/push . && ./push`), which blocks; a source-less build running a relative
+  program is a limit (`limits/r94-codebuild-relative-program-no-source.yaml`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from policies.core.local_programs import LOCAL, PREFIXES, READ, SHELLS
+from policies.core.shell_words import split
+
+
+class _Script:
+    """What the programs of one script are judged with: the functions it defines, how often each name is
+    written in it (a relative program written twice is fetched or written by the script), the depth."""
+
+    def __init__(self, script: str, depth: int) -> None:
+        self.functions = {m.group(1) or m.group(2) for m in _FUNCTION.finditer(script)}
+        self.counts: dict[str, int] = {}
+        for m in _NAMES.finditer(script):
+            self.counts[m.group(0)] = self.counts.get(m.group(0), 0) + 1
+        self.depth = depth
+
+PROGRAM_WHY = ("runs `{}`, a program the pack neither reads nor knows to stay on the machine (a binary of "
+               "the image, a transfer tool such as croc or magic-wormhole): what it sends where cannot be "
+               "judged; copy with a command the pack reads (`aws s3 cp`, azcopy, rclone with the backend on "
+               "the command), or, if the program only works on local files, add it to `LOCAL` in "
+               "policies/core/local_programs.py with the reason (or waive the finding)")
+NAMED_WHY = ("runs a program named by `{}` (a variable, an expansion or a command evaluated when the script "
+             "runs), which the pack cannot know: what it sends where cannot be judged; write the program's "
+             "name in the script")
+_SYSTEM_BIN = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/([\w.+-]+)$")
+_ASSIGN = re.compile(r"^[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")
+_FUNCTION = re.compile(r"(?m)(?:^|[;&|{(]|\bfunction)[ \t]*([A-Za-z_][\w.:-]*)[ \t]*\(\s*\)|\bfunction[ \t]+"
+                       r"([A-Za-z_][\w.:-]*)")
+_ALIAS = re.compile(r"^([\w.-]+)=(.*)$", re.S)
+_KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}",
+                       "time", "esac", "coproc"})
+_MAX_DEPTH = 8
+# a PATH the script sets (round 94's probe: `export PATH=/opt/partner/bin:$PATH` makes `gzip` the image's)
+_PATH_SET = re.compile(r"(?:^|[\s;&|(])PATH=([^\s;&|)]*)")  # (`export PATH=…`, `PATH=… cmd`)
+_SYSTEM_DIR = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/?$")
+_PATH_NOTE = (" (the script puts a directory of the image before the system's in PATH, so a listed program "
+              "may be the image's own: append it after `$PATH` or run the program by a name the pack reads)")
+_RUNS_ANOTHER = frozenset({"sed", "tar", "docker", "podman", "nerdctl"})
+_TAR_RUNS = frozenset({"--to-command", "-I", "--use-compress-program", "-F", "--info-script",
+                       "--new-volume-script"})
+# GNU sed: an `s` command with the `e` flag, or the `e` command (alone, or after an address)
+_SED_EXEC = re.compile(r"s([^\w\s\\])(?:\\.|(?!\1).)*\1(?:\\.|(?!\1).)*\1[gpIiMm0-9w]*e|(?:^|[;\n{}])\s*"
+                       r"(?:\d+|\$|/(?:\\.|[^/])*/)?\s*e(?:\s|;|$)")
+_INTERPRETERS = frozenset({"python", "python3", "node", "pwsh", "powershell", "java", "perl", "ruby", "php"})
+_NAMES = re.compile(r"[\w.+-]+")
+_SHEBANG = re.compile(r"#![ \t]*/\S*?(?:env[ \t]+(?:-\S+[ \t]+)*)?\b(?:ba|da|a|z|k)?sh\b")
+_AWK_RUNS = re.compile(r"\bsystem\s*\(|\|\s*&?\s*(?:getline\b|\"|[A-Za-z_]\w*\s*(?:;|\}|$))")
+
+
+def may_hold(s: str) -> bool:
+    """Whether the text may be a shell script of its own (a `#!` line first: user data, a script file)."""
+    return s[:2] == "#!"
+
+
+def held_scripts(s: str) -> list[str]:
+    """The text itself when it starts with a shell's `#!` (`#!/bin/bash`, `#!/usr/bin/env sh`)."""
+    return [s] if _SHEBANG.match(s) else []
+
+
+def script_lines(value: list, path: str) -> list[str]:
+    """Why the programs of a list of shell lines block: a buildspec's `phases.*.commands|finally` (run in one
+    shell, so the lines are one script) and cloud-init's `runcmd`/`bootcmd` (a list item is an exec form)."""
+    last = path.rsplit(".", 1)[-1]
+    if (last in ("commands", "finally") and ".phases." in path) or last in ("runcmd", "bootcmd"):
+        out = [p for v in value if type(v) is list for p in exec_script(["sh", "-c", " ".join(map(str, v))])]
+        return out + shell_problems("\n".join(v for v in value if type(v) is str))
+    return []
+
+
+def exec_script(value: list) -> list[str]:
+    """Why the script of an exec-form `["sh", "-c", SCRIPT]` (`bash -lc`, `/bin/sh -ec`) blocks."""
+    if len(value) < 3 or not all(type(v) is str for v in value[:3]):
+        return []
+    name = m.group(1) if (m := _SYSTEM_BIN.match(value[0])) else value[0]
+    flag = value[1]
+    if name not in SHELLS or flag[:1] != "-" or "c" not in flag or "-" in flag[1:]:
+        return []
+    return shell_problems(value[2])
+
+
+def shell_problems(script: str, depth: int = 0) -> list[str]:
+    """Why each program of the script that the pack cannot judge blocks (PROGRAM_WHY, NAMED_WHY)."""
+    if depth > _MAX_DEPTH:
+        return [NAMED_WHY.format("a script nested more than eight levels deep")]
+    commands, nested = split(script)
+    ctx = _Script(script, depth)
+    out = [PROGRAM_WHY.format(f"PATH={m.group(1)}") + _PATH_NOTE for m in _PATH_SET.finditer(script)
+           if _path_first(m.group(1))][:1] if "PATH=" in script else []
+    in_case = False
+    for n, (words, raws, sep, docs) in enumerate(commands):
+        if words[:1] == ["case"]:
+            in_case = True
+            continue
+        if in_case and (sep == ")" or words[:1] == ["esac"]):
+            in_case = words[:1] != ["esac"]
+            continue
+        if sep == "(" and len(words) == 1 and n + 1 < len(commands) and not commands[n + 1][0]:
+            continue  # `name()`: a function's name
+        out += _command(words, raws, docs, ctx)
+    for text in nested:
+        out += shell_problems(text, depth + 1)
+    return list(dict.fromkeys(out))
+
+
+def _path_first(value: str) -> bool:
+    """Whether a PATH value puts a directory outside the system's `bin` ones before the inherited `$PATH`."""
+    for entry in value.strip("\"'").split(":"):
+        if entry in ("$PATH", "${PATH}"):
+            return False
+        if entry and not _SYSTEM_DIR.match(entry):
+            return True
+    return False
+
+
+def _command(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -> list[str]:
+    i = 0
+    while i < len(words) and (_ASSIGN.match(raws[i]) or words[i] in _KEYWORDS or words[i] == "function"):
+        if words[i] == "function":
+            return []
+        i += 1
+    if i >= len(words) or words[i] in ("for", "select", "case", "in", "[[", "]]"):
+        return []
+    return _program(words[i:], raws[i:], docs, ctx)
+
+
+def _program(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -> list[str]:
+    raw = raws[0]
+    if "$" in raw or "`" in raw or "*" in raw or "?" in raw:
+        return [NAMED_WHY.format(raw if len(raw) < 60 else raw[:57] + "…")]
+    name = words[0]
+    if m := _SYSTEM_BIN.match(name):
+        name = m.group(1)
+    elif "/" in name:
+        return _path(name, ctx)
+    if name in ctx.functions or name in LOCAL or name in READ:
+        return _inner(name, words, raws, ctx)
+    if name in SHELLS:
+        return _shell(words, raws, docs, ctx.depth)
+    if name in PREFIXES:
+        rest = _after_prefix(name, words)
+        return _program(words[rest:], raws[rest:], docs, ctx) if rest < len(words) else []
+    return [PROGRAM_WHY.format(name)]
+
+
+def _path(name: str, ctx: _Script) -> list[str]:
+    """A program named by its path (see the module's docstring)."""
+    base = name.rstrip("/").rsplit("/", 1)[-1]
+    if name[:1] in "/~" or ctx.counts.get(base, 0) > 1:
+        return [PROGRAM_WHY.format(name) + ("" if name[:1] in "/~" else " (the script fetches or writes the "
+                                            "program it runs, whose code the pack does not read)")]
+    return []
+
+
+def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[str]:
+    """Programs a known program runs: `find -exec`, `eval`, `alias`, `su -c`, `watch`."""
+    if name == "find":
+        out = []
+        for i, w in enumerate(words):
+            if w in ("-exec", "-execdir", "-ok", "-okdir") and i + 1 < len(words):
+                end = next((j for j in range(i + 1, len(words)) if words[j] in (";", "+")), len(words))
+                out += _program(words[i + 1:end], raws[i + 1:end], [], ctx)
+        return out
+    if name in ("awk", "gawk") and any(_AWK_RUNS.search(w) for w in words[1:]):
+        return [PROGRAM_WHY.format(f"{name} … system()") + " (awk runs a command of its own)"]
+    if name == "eval":
+        if any("$" in r or "`" in r for r in raws[1:]):
+            return [NAMED_WHY.format(" ".join(raws)[:60])]
+        return shell_problems(" ".join(words[1:]), ctx.depth + 1)
+    if name == "alias":
+        return [p for w in words[1:] if (m := _ALIAS.match(w))
+                for p in shell_problems(m.group(2), ctx.depth + 1)]
+    if name in _RUNS_ANOTHER:
+        return _runs_another(name, words, ctx)
+    if name == "trap" and len(words) > 2 and words[1][:1] != "-":  # `trap 'CMD' EXIT` runs CMD on exit
+        return shell_problems(words[1], ctx.depth + 1) if "$" not in raws[1][:2] else [
+            NAMED_WHY.format(raws[1][:60])]
+    if name in ("source", ".") and len(words) > 1:  # its commands run in this shell: a file of the image
+        return _path(words[1] if "/" in words[1] else f"./{words[1]}", ctx)  # blocks, the source's passes
+    if name in _INTERPRETERS and (first := next((w for w in words[1:] if w[:1] != "-"), "")) and (
+            first[:1] in "/~" and "-c" not in words and "-e" not in words):
+        return _path(first, ctx)  # `python3 /opt/tools/push.py`: a program of the image
+    if name in ("su", "runuser") and "-c" in words[:-1]:
+        return shell_problems(words[words.index("-c") + 1], ctx.depth + 1)
+    return []
+
+
+def _runs_another(name: str, words: list[str], ctx: _Script) -> list[str]:
+    """Known programs that run a command of their own (round 94's probes): GNU sed's `e` flag or command,
+    tar's `--to-command`/`-I`/`--checkpoint-action=exec=`, a shell script in `docker|podman run|exec`."""
+    if name == "sed":
+        scripts = [w for i, w in enumerate(words[1:], 1) if words[i - 1] in ("-e", "--expression")
+                   or w.startswith("--expression=")] or [next((w for w in words[1:] if w[:1] != "-"), "")]
+        return [PROGRAM_WHY.format("sed … e") + " (GNU sed's `e` runs the pattern space as a command)"
+                for w in scripts if _SED_EXEC.search(w)][:1]
+    if name == "tar":
+        out = []
+        for i, w in enumerate(words[1:], 1):
+            opt, _, value = w.partition("=")
+            if opt in _TAR_RUNS and not value and i + 1 < len(words):
+                value = words[i + 1]
+            if opt in _TAR_RUNS or (opt == "--checkpoint-action" and value.startswith("exec=")):
+                out += shell_problems(value.removeprefix("exec="), ctx.depth + 1)
+        return out
+    for i, w in enumerate(words[2:-2], 2):  # docker|podman|nerdctl run|exec … sh -c SCRIPT
+        if w in SHELLS and words[i + 1][:1] == "-" and "c" in words[i + 1]:
+            return shell_problems(words[i + 2], ctx.depth + 1)
+    return []
+
+
+def _shell(words: list[str], raws: list[str], docs: list[str], depth: int) -> list[str]:
+    """A shell run by the script: `-c SCRIPT`, a here-document, or a script file it does not hold."""
+    for i, w in enumerate(words[1:], 1):
+        if w[:1] == "-" and w[1:] and "c" in w[1:] and "-" not in w[1:] and i + 1 < len(words):
+            if "$" in raws[i + 1][:2] or "`" in raws[i + 1][:1]:
+                return [NAMED_WHY.format(raws[i + 1][:60])]
+            return shell_problems(words[i + 1], depth + 1)
+        if w[:1] != "-" and w != "-s":
+            return [PROGRAM_WHY.format(f"{words[0]} {w}") + " (a script file the resource does not hold)"]
+    return [p for d in docs for p in shell_problems(d, depth + 1)] if docs else [PROGRAM_WHY.format(
+        f"{words[0]} reading its script from a pipe or the image")]
+
+
+def _after_prefix(name: str, words: list[str]) -> int:
+    """The index of the program a prefix command runs (after its options, assignments and operand)."""
+    valued, operand, i = PREFIXES[name], name in ("timeout", "chroot", "flock"), 1
+    while i < len(words):
+        w = words[i]
+        if w == "--":
+            return i + 1
+        if w[:1] == "-" and len(w) > 1:
+            i += 2 if w in valued else 1
+        elif name == "env" and _ASSIGN.match(w):
+            i += 1
+        elif operand:  # the duration, the directory or the lock file
+            operand, i = False, i + 1
+        else:
+            return i
+    return i
