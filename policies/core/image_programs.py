@@ -9,7 +9,8 @@ container in view (containers.py):
 - a PATH the resource's environment sets (CodeBuild's `environmentVariables`, the buildspec's
   `env.variables`, an ECS or Batch container's `environment`) that puts a directory outside the system's
   `bin` ones before the inherited one makes a listed program (`gzip`, `tar`) the image's: it blocks, as
-  round 94's `export PATH=…` in the script does;
+  round 94's `export PATH=…` in the script does; so does a variable that makes the shell, the loader or a
+  runtime run a file first (`BASH_ENV`, `LD_PRELOAD`, `NODE_OPTIONS=--require …`: `code_loader`);
 - an ECS container whose `entryPoint` is a shell's `-c` and whose `command` is the script: judged as a
   script (the reference scanner sees the two lists apart).
 """
@@ -17,7 +18,8 @@ container in view (containers.py):
 from __future__ import annotations
 
 from policies.core.containers import containers
-from policies.core.shell_programs import NO_SOURCE_NOTE, PROGRAM_WHY, path_first, shell_problems
+from policies.core.program_runners import code_loader
+from policies.core.shell_programs import LOADER_NOTE, NO_SOURCE_NOTE, PROGRAM_WHY, path_first, shell_problems
 from policies.core.view import ResourceView
 
 _PATH_NOTE = (" (the resource's environment puts a directory of the image before the system's in PATH, so a "
@@ -34,6 +36,8 @@ def image_programs(view: ResourceView) -> list[str]:
         path = c.env.get("PATH")
         if path is not None and path_first(path):
             out.append(f"`{c.where}` " + PROGRAM_WHY.format(f"PATH={path}") + _PATH_NOTE)
+        out += [f"`{c.where}` " + PROGRAM_WHY.format(f"{k}={v}") + LOADER_NOTE for k, v in c.env.items()
+                if code_loader(k, v)]
         if c.held:
             out += [f"`{c.where}` {p}" for p in shell_problems(c.held)]
         elif not c.source and c.where.endswith("buildspec"):

@@ -35,14 +35,18 @@ from __future__ import annotations
 import copy
 import re
 
-from policies.core.local_programs import (
-    CONTAINER_FLAGS,
-    CONTAINER_VALUED,
-    LOCAL,
-    MODULES,
-    PREFIXES,
-    READ,
-    SHELLS,
+from policies.core.local_programs import LOCAL, PREFIXES, READ, SHELLS
+from policies.core.program_runners import (
+    ASSIGN,
+    LOADER_SET,
+    RUNS_ANOTHER,
+    after_prefix,
+    code_loader,
+    leaves_source,
+    module_runner,
+    package_runner,
+    runs_another,
+    scheduled,
 )
 from policies.core.shell_words import split
 
@@ -56,11 +60,19 @@ class _Script:
         self.counts: dict[str, int] = {}
         for m in _NAMES.finditer(script):
             self.counts[m.group(0)] = self.counts.get(m.group(0), 0) + 1
-        self.depth, self.source = depth, source
+        self.depth, self.source = depth, source and not leaves_source(script)  # (round 95: `cd /opt/x`)
 
     def nested(self, script: str) -> list[str]:
         """Why the programs of a script this one runs block (same source, one level deeper)."""
         return shell_problems(script, self.depth + 1, self.source)
+
+    def program(self, words: list[str], raws: list[str]) -> list[str]:
+        """Why a program another program runs blocks (judged as the script's own)."""
+        return _program(words, raws, [], self)
+
+    @staticmethod
+    def blocked(name: str, why: str) -> str:
+        return PROGRAM_WHY.format(name) + why
 
     def inside(self) -> _Script:
         """The context of a program run inside a container: its relative programs are the image's."""
@@ -79,28 +91,20 @@ NAMED_WHY = ("runs a program named by `{}` (a variable, an expansion or a comman
 NO_SOURCE_NOTE = (" (no source of the project holds it: a relative program here is a file of the image, of "
                   "the machine or of what the script fetched; give the build a source that holds it, or run "
                   "a program the pack reads)")
+LOADER_NOTE = (" (the variable makes the shell, the dynamic loader or the runtime run a file of the image "
+               "before each program: unset it, or run that file's work with a command the pack reads)")
 _SYSTEM_BIN = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/([\w.+-]+)$")
-_ASSIGN = re.compile(r"^[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")
 _FUNCTION = re.compile(r"(?m)(?:^|[;&|{(]|\bfunction)[ \t]*([A-Za-z_][\w.:-]*)[ \t]*\(\s*\)|\bfunction[ \t]+"
                        r"([A-Za-z_][\w.:-]*)")
 _ALIAS = re.compile(r"^([\w.-]+)=(.*)$", re.S)
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}",
                        "time", "esac", "coproc"})
 _MAX_DEPTH = 8
-# a systemd unit's commands (`ExecStart=-/opt/x …`: the prefixes `-@:+!` change how, not what, it runs)
-_UNIT_EXEC = re.compile(r"(?:^|[\s'\"])Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)="
-                        r"[-@:+!]*([^\n'\"]+)")
 # a PATH the script sets (round 94's probe: `export PATH=/opt/partner/bin:$PATH` makes `gzip` the image's)
 _PATH_SET = re.compile(r"(?:^|[\s;&|(])PATH=([^\s;&|)]*)")  # (`export PATH=…`, `PATH=… cmd`)
 _SYSTEM_DIR = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/?$")
 _PATH_NOTE = (" (the script puts a directory of the image before the system's in PATH, so a listed program "
               "may be the image's own: append it after `$PATH` or run the program by a name the pack reads)")
-_RUNS_ANOTHER = frozenset({"sed", "tar", "docker", "podman", "nerdctl"})
-_TAR_RUNS = frozenset({"--to-command", "-I", "--use-compress-program", "-F", "--info-script",
-                       "--new-volume-script"})
-# GNU sed: an `s` command with the `e` flag, or the `e` command (alone, or after an address)
-_SED_EXEC = re.compile(r"s([^\w\s\\])(?:\\.|(?!\1).)*\1(?:\\.|(?!\1).)*\1[gpIiMm0-9w]*e|(?:^|[;\n{}])\s*"
-                       r"(?:\d+|\$|/(?:\\.|[^/])*/)?\s*e(?:\s|;|$)")
 _INTERPRETERS = frozenset({"python", "python3", "node", "pwsh", "powershell", "java", "perl", "ruby", "php"})
 _NAMES = re.compile(r"[\w.+-]+")
 _SHEBANG = re.compile(r"#![ \t]*/\S*?(?:env[ \t]+(?:-\S+[ \t]+)*)?\b(?:ba|da|a|z|k)?sh\b")
@@ -173,8 +177,9 @@ def shell_problems(script: str, depth: int = 0, source: bool = False) -> list[st
         out += _command(words, raws, docs, ctx)
     for text in nested:
         out += ctx.nested(text)
-    if "Exec" in script:  # round 95: a systemd unit the script writes runs its `ExecStart=` when started
-        out += [p for m in _UNIT_EXEC.finditer(script) for p in ctx.nested(m.group(1))]
+    out += [p for command in scheduled(script) for p in ctx.nested(command)]  # round 95: systemd, cron
+    out += [PROGRAM_WHY.format(f"{m.group(1)}={m.group(2)}") + LOADER_NOTE
+            for m in LOADER_SET.finditer(script) if code_loader(m.group(1), m.group(2))][:1]
     return list(dict.fromkeys(out))
 
 
@@ -190,7 +195,7 @@ def path_first(value: str) -> bool:
 
 def _command(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -> list[str]:
     i = 0
-    while i < len(words) and (_ASSIGN.match(raws[i]) or words[i] in _KEYWORDS or words[i] == "function"):
+    while i < len(words) and (ASSIGN.match(raws[i]) or words[i] in _KEYWORDS or words[i] == "function"):
         if words[i] == "function":
             return []
         i += 1
@@ -213,9 +218,9 @@ def _program(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -
     if name in SHELLS:
         return _shell(words, raws, docs, ctx)
     if name == "npx":
-        return _package_runner(words, raws, docs, ctx)
+        return package_runner(words, raws, ctx)
     if name in PREFIXES:
-        rest = _after_prefix(name, words)
+        rest = after_prefix(name, words)
         return _program(words[rest:], raws[rest:], docs, ctx) if rest < len(words) else []
     return [PROGRAM_WHY.format(name)]
 
@@ -247,8 +252,8 @@ def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[s
     if name == "alias":
         return [p for w in words[1:] if (m := _ALIAS.match(w))
                 for p in ctx.nested(m.group(2))]
-    if name in _RUNS_ANOTHER:
-        return _runs_another(name, words, raws, ctx)
+    if name in RUNS_ANOTHER:
+        return runs_another(name, words, raws, ctx)
     if name == "trap" and len(words) > 2 and words[1][:1] != "-":  # `trap 'CMD' EXIT` runs CMD on exit
         return ctx.nested(words[1]) if "$" not in raws[1][:2] else [
             NAMED_WHY.format(raws[1][:60])]
@@ -257,79 +262,11 @@ def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[s
     if name in _INTERPRETERS and (first := next((w for w in words[1:] if w[:1] != "-"), "")) and (
             first[:1] in "/~" and "-c" not in words and "-e" not in words):
         return _path(first, ctx)  # `python3 /opt/tools/push.py`: a program of the image
-    if name in ("python", "python3") and "-m" in words[1:-1]:
-        return _module(name, words, raws, ctx)
-    if name in ("npm", "yarn", "pnpm") and words[1:2] in (["exec"], ["x"], ["dlx"]):
-        return _package_runner(words[1:], raws[1:], [], ctx)
+    if name in ("python", "python3"):
+        return module_runner(name, words, raws, ctx)
     if name in ("su", "runuser") and "-c" in words[:-1]:
         return ctx.nested(words[words.index("-c") + 1])
     return []
-
-
-def _runs_another(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[str]:
-    """Known programs that run a command of their own (round 94's probes): GNU sed's `e` flag or command,
-    tar's `--to-command`/`-I`/`--checkpoint-action=exec=`, a shell script in `docker|podman run|exec`."""
-    if name == "sed":
-        scripts = [w for i, w in enumerate(words[1:], 1) if words[i - 1] in ("-e", "--expression")
-                   or w.startswith("--expression=")] or [next((w for w in words[1:] if w[:1] != "-"), "")]
-        return [PROGRAM_WHY.format("sed … e") + " (GNU sed's `e` runs the pattern space as a command)"
-                for w in scripts if _SED_EXEC.search(w)][:1]
-    if name == "tar":
-        out = []
-        for i, w in enumerate(words[1:], 1):
-            opt, _, value = w.partition("=")
-            if opt in _TAR_RUNS and not value and i + 1 < len(words):
-                value = words[i + 1]
-            if opt in _TAR_RUNS or (opt == "--checkpoint-action" and value.startswith("exec=")):
-                out += ctx.nested(value.removeprefix("exec="))
-        return out
-    return _container_run(words, raws, ctx) if words[1:2] in (["run"], ["exec"]) else []
-
-
-def _container_run(words: list[str], raws: list[str], ctx: _Script) -> list[str]:
-    """`docker|podman|nerdctl run|exec [OPTIONS] IMAGE|CONTAINER [COMMAND …]` (round 95): the command (or the
-    `--entrypoint` with it) is judged as a program run in the container, whose relative programs are the
-    image's; no command runs the image's own (judged as the image is); an option the pack does not know
-    blocks, as the image and its command cannot be told apart."""
-    i, entry = 2, []
-    while i < len(words) and words[i][:1] == "-" and words[i] != "-":
-        opt, eq, value = words[i].partition("=")
-        if opt == "--entrypoint":
-            entry = [value] if eq else words[i + 1:i + 2]
-        if eq or opt in CONTAINER_FLAGS or (opt[1:2] != "-" and set(opt[1:]) <= CONTAINER_FLAGS):
-            i += 1
-        elif opt in CONTAINER_VALUED:
-            i += 2
-        else:
-            return [PROGRAM_WHY.format(f"{' '.join(words[:2])} … {opt}") + " (an option the pack does not "
-                    f"know, so the image and its command cannot be told apart: write it as `{opt}=VALUE`)"]
-    command = entry + words[i + 1:]
-    return _program(command, entry + raws[i + 1:], [], ctx.inside()) if command else []
-
-
-def _module(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[str]:
-    """`python3 -m MODULE …` (round 95): a module known to stay local, one that is a listed program's
-    (`pip`, `pytest`, `twine`), or it blocks (a module of the image, whose code the pack does not read)."""
-    i = words.index("-m") + 1
-    module = words[i]
-    if module in MODULES:
-        return []
-    top = module.split(".", 1)[0]
-    if top in LOCAL or top in READ:
-        return _program([top, *words[i + 1:]], [top, *raws[i + 1:]], [], ctx)
-    return [PROGRAM_WHY.format(f"{name} -m {module}") + " (a module of the image, whose code the pack does "
-                                                          "not read)"]
-
-
-def _package_runner(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -> list[str]:
-    """`npx`, `npm exec|x`, `yarn|pnpm dlx|exec` (round 95): the package run, or the script of `-c`."""
-    for i, w in enumerate(words[1:-1], 1):
-        if w in ("-c", "--call"):
-            return ctx.nested(words[i + 1])
-        if w.startswith(("--call=", "-c=")):
-            return ctx.nested(w.partition("=")[2])
-    rest = _after_prefix("npx", words)
-    return _program(words[rest:], raws[rest:], docs, ctx) if rest < len(words) else []
 
 
 def _shell(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -> list[str]:
@@ -343,21 +280,3 @@ def _shell(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -> 
             return [PROGRAM_WHY.format(f"{words[0]} {w}") + " (a script file the resource does not hold)"]
     return [p for d in docs for p in ctx.nested(d)] if docs else [PROGRAM_WHY.format(
         f"{words[0]} reading its script from a pipe or the image")]
-
-
-def _after_prefix(name: str, words: list[str]) -> int:
-    """The index of the program a prefix command runs (after its options, assignments and operand)."""
-    valued, operand, i = PREFIXES[name], name in ("timeout", "chroot", "flock"), 1
-    while i < len(words):
-        w = words[i]
-        if w == "--":
-            return i + 1
-        if w[:1] == "-" and len(w) > 1:
-            i += 2 if w in valued else 1
-        elif name == "env" and _ASSIGN.match(w):
-            i += 1
-        elif operand:  # the duration, the directory or the lock file
-            operand, i = False, i + 1
-        else:
-            return i
-    return i
