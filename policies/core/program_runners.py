@@ -20,12 +20,19 @@ cannot be judged), so this module imports nothing of shell_programs:
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from policies.core.local_programs import CONTAINER_FLAGS, CONTAINER_VALUED, LOCAL, MODULES, PREFIXES, READ
 
-if TYPE_CHECKING:
-    from policies.core.shell_programs import _Script
+
+class _Script(Protocol):
+    """What a runner needs of the script's context (shell_programs._Script)."""
+
+    def nested(self, script: str) -> list[str]: ...
+    def program(self, words: list[str], raws: list[str]) -> list[str]: ...
+    def inside(self) -> _Script: ...
+    def blocked(self, name: str, why: str) -> str: ...
+
 
 RUNS_ANOTHER = frozenset({"sed", "tar", "docker", "podman", "nerdctl", "kubectl", "uv", "poetry", "pipenv",
                           "pdm", "hatch", "npm", "yarn", "pnpm"})
@@ -212,7 +219,7 @@ def code_loader(name: str, value: str) -> bool:
 
 def leaves_source(script: str) -> bool:
     """Whether the script changes to a directory outside the build's source (see `_CD`)."""
-    for m in _CD.finditer(script) if "cd" in script else ():
+    for m in _CD.finditer(script) if "cd" in script or "pushd" in script else ():
         target = (m.group(1) or "~").strip("\"'")
         variable = target[:1] == "$" and not target.lstrip("${").startswith("CODEBUILD_SRC_DIR")
         if target[:1] in "/~-" or variable:
