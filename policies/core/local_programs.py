@@ -44,7 +44,7 @@ LOCAL: dict[str, str] = {
     **dict.fromkeys(("cd", "pwd", "export", "set", "unset", "read", "test", "[", "true", "false", "exit",
                      "return", "shift", "local", "declare", "typeset", "readonly", "trap", "wait",
                      "sleep", "date", "source", ".", ":", "umask", "ulimit", "hash", "type", "which",
-                     "whoami", "id", "hostname", "uname", "env", "printenv", "getopts", "break",
+                     "whoami", "id", "hostname", "uname", "printenv", "getopts", "break",
                      "continue", "kill", "pushd", "popd", "dirs", "shopt", "let", "caller", "jobs",
                      "disown", "eval", "alias", "unalias", "history", "logger", "tput", "clear", "nproc",
                      "arch", "ps", "pgrep", "free", "uptime", "lsblk", "mountpoint"), _SHELL),

@@ -1,9 +1,9 @@
 """Known programs that run a program of their own (rounds 94-95), for shell_programs.
 
 Each function gets the command's words and the script's context (`shell_programs._Script`: `nested(script)`
-judges a script run by the command, `program(words, raws)` a program it runs, `inside()` is the context of a
-container, whose relative programs are the image's, `blocked(name, why)` the message of a program that
-cannot be judged), so this module imports nothing of shell_programs:
+judges a script run by the command, `program(words, raws)` a program it runs, `elsewhere()` is the context of
+a container or another directory, whose relative programs are the image's, `blocked(name, why)` the message
+of a program that cannot be judged), so this module imports nothing of shell_programs:
 
 - GNU sed's `e` flag or command; tar's `--to-command`, `-I`, `--checkpoint-action=exec=` (round 94);
 - `docker|podman|nerdctl [container|compose …] run|exec [OPTIONS] IMAGE|SERVICE [COMMAND …]` and
@@ -14,7 +14,9 @@ cannot be judged), so this module imports nothing of shell_programs:
 - variables that make the shell, the dynamic loader or a runtime load a file first (`BASH_ENV`, `ENV`,
   `LD_PRELOAD`, `LD_AUDIT`; `NODE_OPTIONS=--require`, `JAVA_TOOL_OPTIONS=-javaagent:`, `PERL5OPT=-M`,
   `RUBYOPT=-r`), set by the script or the resource's environment: `code_loader` (round 95);
-- the directory a script changes to (`cd /opt/partner`): relative programs after it are not the source's.
+- the directory a script changes to (`cd /opt/partner`, `env -C /opt/partner`): relative programs after it
+  are not the source's; a build tool told to work in such a directory (`make -C`, `npm --prefix`) runs the
+  image's build file: `foreign_directory`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class _Script(Protocol):
 
     def nested(self, script: str) -> list[str]: ...
     def program(self, words: list[str], raws: list[str]) -> list[str]: ...
-    def inside(self) -> _Script: ...
+    def elsewhere(self) -> _Script: ...
     def blocked(self, name: str, why: str) -> str: ...
 
 
@@ -60,6 +62,10 @@ LOADER_SET = re.compile(r"(?:^|[\s;&|(])(?:export[ \t]+)?(" + "|".join(_LOADERS)
 # `cd DIR`/`pushd DIR`: a directory outside the build's source (absolute, the home, a variable other than
 # CODEBUILD_SRC_DIR*); a relative one (`cd web`, `cd ..`) stays in it
 _CD = re.compile(r"(?:^|[;&|({]|\s)(?:cd|pushd)(?:[ \t]+([^\s;&|)]+))?(?=[\s;&|)]|$)")
+# the options that make a build tool (or `env`) work in another directory, or read another build file
+_DIR_OPTIONS = {"make": {"-C", "--directory", "-f", "--file", "--makefile"}, "npm": {"--prefix", "-C"},
+                "yarn": {"--cwd"}, "pnpm": {"-C", "--dir"}, "mvn": {"-f", "--file"},
+                "gradle": {"-p", "--project-dir", "-b", "--build-file"}, "env": {"-C", "--chdir"}}
 _USER = re.compile(r"^[a-z_][a-z0-9_-]*$")
 _RUN_VALUED = frozenset({"--with", "--from", "--python", "-p", "--project", "--directory", "--env-file",
                          "--group", "--extra", "--package", "--index", "--with-requirements", "-e", "--env"})
@@ -129,7 +135,7 @@ def _container_run(words: list[str], raws: list[str], i: int, ctx: _Script) -> l
                    f"write `{opt}=…`)")
             return [ctx.blocked(f"{' '.join(words[:2])} … {opt}", why)]
     command = entry + words[i + 1:]
-    return ctx.inside().program(command, entry + raws[i + 1:]) if command else []
+    return ctx.elsewhere().program(command, entry + raws[i + 1:]) if command else []
 
 
 def _kubectl(words: list[str], raws: list[str], ctx: _Script) -> list[str]:
@@ -138,7 +144,7 @@ def _kubectl(words: list[str], raws: list[str], ctx: _Script) -> list[str]:
         return []
     if "--" in words:
         i = words.index("--") + 1
-        return ctx.inside().program(words[i:], raws[i:]) if i < len(words) else []
+        return ctx.elsewhere().program(words[i:], raws[i:]) if i < len(words) else []
     return [ctx.blocked("kubectl exec", " (write the command after `--`)")] if words[1] == "exec" else []
 
 
@@ -219,9 +225,27 @@ def code_loader(name: str, value: str) -> bool:
 
 def leaves_source(script: str) -> bool:
     """Whether the script changes to a directory outside the build's source (see `_CD`)."""
-    for m in _CD.finditer(script) if "cd" in script or "pushd" in script else ():
-        target = (m.group(1) or "~").strip("\"'")
-        variable = target[:1] == "$" and not target.lstrip("${").startswith("CODEBUILD_SRC_DIR")
-        if target[:1] in "/~-" or variable:
-            return True
-    return False
+    return any(_outside(m.group(1) or "~") for m in _CD.finditer(script)) if "cd" in script or (
+        "pushd" in script) else False
+
+
+def foreign_directory(name: str, words: list[str]) -> str:
+    """The directory outside the source a build tool or `env` is told to work in (`make -C /opt/x`, `npm
+    --prefix /opt/x`, `env -C /opt/x`): its Makefile, package.json or relative program is the image's."""
+    options = _DIR_OPTIONS.get(name, ())
+    for i, w in enumerate(words[1:], 1):
+        opt, eq, value = w.partition("=")
+        value = value if eq else words[i + 1] if i + 1 < len(words) else ""
+        if opt in options and _outside(value):
+            return value
+        if len(opt) > 2 and opt[:2] in options and opt[1] != "-" and _outside(opt[2:]):  # `-C/opt/x`
+            return opt[2:]
+    return ""
+
+
+def _outside(target: str) -> bool:
+    """Whether a directory is outside the build's source: absolute, the home, a variable other than
+    CODEBUILD_SRC_DIR*, or `-` (the previous one)."""
+    target = target.strip("\"'")
+    variable = target[:1] == "$" and not target.lstrip("${").startswith("CODEBUILD_SRC_DIR")
+    return target[:1] in ("/", "~", "-") or variable

@@ -42,6 +42,7 @@ from policies.core.program_runners import (
     RUNS_ANOTHER,
     after_prefix,
     code_loader,
+    foreign_directory,
     leaves_source,
     module_runner,
     package_runner,
@@ -74,8 +75,9 @@ class _Script:
     def blocked(name: str, why: str) -> str:
         return PROGRAM_WHY.format(name) + why
 
-    def inside(self) -> _Script:
-        """The context of a program run inside a container: its relative programs are the image's."""
+    def elsewhere(self) -> _Script:
+        """The context of a program run outside the source (in a container, `env -C /opt/x`): its relative
+        programs are the image's."""
         other = copy.copy(self)
         other.source = False
         return other
@@ -221,6 +223,8 @@ def _program(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -
         return package_runner(words, raws, ctx)
     if name in PREFIXES:
         rest = after_prefix(name, words)
+        if name == "env" and foreign_directory(name, words[:rest]):  # `env -C /opt/partner ./push`
+            ctx = ctx.elsewhere()
         return _program(words[rest:], raws[rest:], docs, ctx) if rest < len(words) else []
     return [PROGRAM_WHY.format(name)]
 
@@ -236,6 +240,9 @@ def _path(name: str, ctx: _Script) -> list[str]:
 
 def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[str]:
     """Programs a known program runs: `find -exec`, `eval`, `alias`, `su -c`, `watch`."""
+    if directory := foreign_directory(name, words):  # round 95: `make -C /opt/partner push`
+        return [PROGRAM_WHY.format(f"{name} … {directory}") + " (the build file of a directory outside the "
+                "source is the image's, whose targets the pack does not read: build in the source)"]
     if name == "find":
         out = []
         for i, w in enumerate(words):

@@ -147,3 +147,18 @@ def test_buildspec_script_is_every_phase_in_order():
     doc = {"phases": {"install": {"commands": ["a", 1]}, "build": {"commands": ["b"], "finally": ["c"]}}}
     assert buildspec_script(doc) == "a\nb\nc"
     assert buildspec_script({"phases": "x"}) == "" and buildspec_script(None) == ""
+
+
+def test_probe_directories_outside_the_source_and_env_s_program():
+    """r95-28..31 (probes of the second fix) and good/r95-11: `env -C /opt/x ./push`, `make -C /opt/x`, `npm
+    --prefix /opt/x` work in the image's directory; `env PROG` runs PROG (env was listed local)."""
+    for script, name in (("env -C /opt/partner ./push d", "./push"), ("env LC_ALL=C croc send d", "croc"),
+                         ("make -C /opt/partner push", "make … /opt/partner"),
+                         ("make -f/opt/partner/Makefile", "make … /opt/partner/Makefile"),
+                         ("npm --prefix=/opt/partner run push", "npm … /opt/partner"),
+                         ("gradle -p $HOME/tools push", "gradle … $HOME/tools")):
+        assert name in _blocked(script, source=True), (script, _blocked(script, source=True))
+    assert "outside the source is the image's" in shell_problems("make -C /opt/partner push")[0]
+    for script in ("make -C docs html", "env -C web ./build.sh", "npm --prefix web run build", "env",
+                   'make -C "$CODEBUILD_SRC_DIR/docs"', "env -u X LC_ALL=C sort d", "tar -C /opt -xzf d.tgz"):
+        assert shell_problems(script, source=True) == [], script
