@@ -46,12 +46,17 @@ def _authenticates(scheme: Any) -> bool:
     )
 
 
-def _schemes(doc: dict[str, Any]) -> dict[str, Any]:
+def _schemes(doc: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each scheme name's definitions, Swagger 2's and OpenAPI 3's (round 97: a body may carry both, and
+    API Gateway reads the one its version names: a name authenticates only if every definition does)."""
     components = doc.get("components")
     found = components.get("securitySchemes") if isinstance(components, dict) else None
     legacy = doc.get("securityDefinitions")
-    both = {**(legacy if isinstance(legacy, dict) else {}), **(found if isinstance(found, dict) else {})}
-    return {name: follow(doc, scheme, "a security scheme")[0] for name, scheme in both.items()}
+    out: dict[str, list[Any]] = {}
+    for section in (legacy, found):
+        for name, scheme in section.items() if isinstance(section, dict) else ():
+            out.setdefault(name, []).append(follow(doc, scheme, "a security scheme")[0])
+    return out
 
 
 def _open_because(op: dict[str, Any], doc: dict[str, Any], rest: bool) -> str | None:
@@ -66,7 +71,7 @@ def _open_because(op: dict[str, Any], doc: dict[str, Any], rest: bool) -> str | 
     for alternative in required:
         if not isinstance(alternative, dict) or not alternative:
             return "lists an empty security alternative (`{}`): a caller without credentials is let in"
-        if not any(_authenticates(schemes.get(name)) for name in alternative):
+        if not any(name in schemes and all(map(_authenticates, schemes[name])) for name in alternative):
             return (
                 f"requires only {sorted(alternative)}, no scheme API Gateway authenticates with (an API key "
                 "identifies no one; a scheme the body does not define is unknown)"

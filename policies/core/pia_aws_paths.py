@@ -79,12 +79,36 @@ def apigw_integration(r: ResourceView, graph: StackGraph) -> list[str]:
     return [f"{hit} {_WHO}"] if hit else []
 
 
+class _OneKeyOnce(yaml.SafeLoader):
+    """Round 97: a mapping naming a key twice (two `get`s of one path) is read by parsers as the last, the
+    first or an error; which one API Gateway imports is not established, so such a body is not judged."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise _Twice(key, key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+class _Twice(yaml.YAMLError):
+    def __init__(self, key: Any, line: int) -> None:
+        super().__init__(
+            f"`body` names the key {key!r} twice in one object (line {line}): which one API Gateway imports "
+            "is not established, so the body cannot be judged (fail closed); name each key once"
+        )
+
+
 def openapi_doc(body: Any) -> tuple[Any, str | None]:
     """An OpenAPI body (JSON or YAML) parsed, or why not readable."""
     if is_unknown(body):
         return None, unknown_message("body", "the integrations the OpenAPI body defines")
     try:
-        return (yaml.safe_load(body) if isinstance(body, str) else body), None
+        return (yaml.load(body, Loader=_OneKeyOnce) if isinstance(body, str) else body), None  # a SafeLoader
+    except _Twice as twice:
+        return None, str(twice)
     except yaml.YAMLError:
         return None, (
             "`body` is no readable OpenAPI document, so its integrations cannot be judged (fail closed)"

@@ -27,15 +27,18 @@ PREFLIGHT = "answer the CORS preflight with a MOCK integration (REST API) or the
         ("r97p-05", "operation OPTIONS /dossiers/{id} names no security requirement"),
         ("r97p-06", NOTHING),
         ("r97p-07", "method OPTIONS has authorization NONE and no MOCK integration of this stack answers it"),
+        ("r97p-08", "operation GET /dossiers/{id} requires only ['sigv4'], no scheme API Gateway"),
+        ("r97p-09", "`body` names the key 'get' twice in one object (line 1): which one API Gateway imports"),
     ],
 )
 def test_the_evasions_block(stem, fragment):
-    """Fails before (all seven passed every rule): a body's `$ref`'d path items and integrations were not
-    read, and an OPTIONS method or operation was open whatever its integration reached."""
+    """Fails before (all nine passed every rule): a body's `$ref`'d path items and integrations were not
+    read, an OPTIONS method or operation was open whatever its integration reached, a scheme name read as
+    its OpenAPI 3 definition alone, and a key named twice as its last value."""
     assert says(run(PUBLIC, case(stem)), fragment)
 
 
-@pytest.mark.parametrize("stem", ["r97p-50", "r97p-51", "r97p-52"])
+@pytest.mark.parametrize("stem", ["r97p-50", "r97p-51", "r97p-52", "r97p-53"])
 def test_the_look_alikes_pass(stem):
     for rule in (PUBLIC, TLS):
         assert run(rule, case(stem)) == [], rule
@@ -86,6 +89,25 @@ def test_mutation_a_security_scheme_ref_is_followed():
     assert run(PUBLIC, _with_body(ok, body, "rest-api")) == []
     schemes["signed"] = {"type": "apiKey", "name": "x-api-key", "in": "header"}
     assert says(run(PUBLIC, _with_body(ok, body, "rest-api")), "requires only ['sigv4'], no scheme")
+
+
+def test_mutation_every_definition_of_a_scheme_must_authenticate():
+    ok = case("r97p-53")
+    body = _body(ok, "rest-api")
+    body["components"] = {"securitySchemes": {"sigv4": {"type": "apiKey", "name": "k", "in": "header"}}}
+    assert says(run(PUBLIC, _with_body(ok, body, "rest-api")), "requires only ['sigv4'], no scheme")
+    body["components"]["securitySchemes"] = body["securityDefinitions"]  # the same definition twice
+    assert run(PUBLIC, _with_body(ok, body, "rest-api")) == []
+
+
+def test_mutation_a_key_named_twice_blocks_anywhere_in_the_body():
+    ok = case("r97p-53")
+    text = next(r for r in ok if r["name"] == "rest-api")["inputs"]["body"]
+    twice = text.replace('"swagger":"2.0",', '"swagger":"2.0","info":{},', 1)  # a second `info`
+    assert says(run(PUBLIC, patch(ok, "rest-api", body=twice)), "`body` names the key 'info' twice")
+    yaml_twice = "swagger: '2.0'\npaths:\n  /a:\n    get: {}\n    get: {}\n"
+    found = run(PUBLIC, patch(ok, "rest-api", body=yaml_twice))
+    assert says(found, "names the key 'get' twice in one object (line 5)")
 
 
 def test_mutation_an_open_options_operation_must_be_mock():
