@@ -3,8 +3,8 @@
 `components.x-amazon-apigateway-integrations` (the API Gateway extension for HTTP APIs): what such an
 operation allows, and what it reads, is where the reference points. A local reference (`#/…`, a JSON pointer
 into the body) is followed; an external one (another document, a URL) or one naming nothing of the body
-cannot be judged and is reported (closed world). Where a path item has both a `$ref` and operations of its
-own, OpenAPI leaves the merge undefined: both are judged."""
+cannot be judged and is reported (closed world). Where a `$ref` has members beside it (a path item's own
+operations, an integration's fields), OpenAPI leaves the merge undefined or ignores them: both are judged."""
 
 from __future__ import annotations
 
@@ -53,13 +53,29 @@ def follow(doc: Any, node: Any, where: str) -> tuple[Any, str | None]:
     return node, None
 
 
-def _operation(doc: Any, op: Any, where: str) -> tuple[Any, list[str]]:
-    """An operation (and its integration) with their references followed."""
-    op, problem = follow(doc, op, where)
-    if problem or not isinstance(op, dict) or not isinstance(op.get(INTEGRATION), dict):
-        return op, [problem] if problem else []
-    integration, problem = follow(doc, op[INTEGRATION], f"the integration of {where}")
-    return ({**op, INTEGRATION: integration}, []) if not problem else (None, [problem])
+def variants(doc: Any, node: Any, where: str) -> tuple[list[Any], list[str]]:
+    """The readings of a node: itself, or for a `$ref` its target and (when it has any) its siblings. OpenAPI
+    ignores a Reference Object's siblings (and defines none for operations or extensions); whether API
+    Gateway's import merges them is not established, so both are judged (the probe r97p-10, -11)."""
+    if not (isinstance(node, dict) and "$ref" in node):
+        return [node], []
+    target, problem = follow(doc, {"$ref": node["$ref"]}, where)
+    siblings = {k: v for k, v in node.items() if k != "$ref"}
+    return [siblings] * bool(siblings) + [target] * (problem is None), [problem] if problem else []
+
+
+def _operations(doc: Any, op: Any, where: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """An operation's readings, each with one reading of its integration."""
+    out: list[dict[str, Any]] = []
+    ops, problems = variants(doc, op, where)
+    for each in ops:
+        if not isinstance(each, dict) or not isinstance(each.get(INTEGRATION), dict):
+            out += [each] if isinstance(each, dict) else []
+            continue
+        integrations, found = variants(doc, each[INTEGRATION], f"the integration of {where}")
+        problems += found
+        out += [{**each, INTEGRATION: i} for i in integrations]
+    return out, problems
 
 
 def operations(doc: Any) -> tuple[list[tuple[str, str, dict[str, Any]]], list[str]]:
@@ -69,15 +85,11 @@ def operations(doc: Any) -> tuple[list[tuple[str, str, dict[str, Any]]], list[st
     out: list[tuple[str, str, dict[str, Any]]] = []
     problems: list[str] = []
     for path, item in paths.items() if isinstance(paths, dict) else ():
-        items = [item]
-        if isinstance(item, dict) and "$ref" in item:
-            target, problem = follow(doc, {"$ref": item["$ref"]}, f"path item {path}")
-            problems += [problem] if problem else []
-            items = [{k: v for k, v in item.items() if k != "$ref"}, target]
+        items, problems_here = variants(doc, item, f"path item {path}")
+        problems += problems_here
         for each in items:
             for key, op in each.items() if isinstance(each, dict) else ():
-                op, found = _operation(doc, op, f"operation {key.upper()} {path}")
+                ops, found = _operations(doc, op, f"operation {key.upper()} {path}")
                 problems += found
-                if isinstance(op, dict):
-                    out.append((str(path), str(key), op))
+                out += [(str(path), str(key), o) for o in ops]
     return out, problems

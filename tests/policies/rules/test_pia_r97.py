@@ -29,12 +29,15 @@ PREFLIGHT = "answer the CORS preflight with a MOCK integration (REST API) or the
         ("r97p-07", "method OPTIONS has authorization NONE and no MOCK integration of this stack answers it"),
         ("r97p-08", "operation GET /dossiers/{id} requires only ['sigv4'], no scheme API Gateway"),
         ("r97p-09", "`body` names the key 'get' twice in one object (line 1): which one API Gateway imports"),
+        ("r97p-10", "`integrationSubtype` 'SQS-ReceiveMessage' reads or deletes queue messages"),
+        ("r97p-11", "a direct dynamodb integration (action/GetItem) reads or deletes the store"),
     ],
 )
 def test_the_evasions_block(stem, fragment):
-    """Fails before (all nine passed every rule): a body's `$ref`'d path items and integrations were not
-    read, an OPTIONS method or operation was open whatever its integration reached, a scheme name read as
-    its OpenAPI 3 definition alone, and a key named twice as its last value."""
+    """Fails before (all eleven passed every rule on main's code; -10 and -11, the probe of the fix, on
+    3f20f97d's too): a body's `$ref`'d path items and integrations were not read (nor a `$ref`'s siblings),
+    an OPTIONS method or operation was open whatever its integration reached, a scheme name read as its
+    OpenAPI 3 definition alone, and a key named twice as its last value."""
     assert says(run(PUBLIC, case(stem)), fragment)
 
 
