@@ -34,10 +34,10 @@ PREFLIGHT = "answer the CORS preflight with a MOCK integration (REST API) or the
     ],
 )
 def test_the_evasions_block(stem, fragment):
-    """Fails before (all eleven passed every rule on main's code; -10 and -11, the probe of the fix, on
-    3f20f97d's too): a body's `$ref`'d path items and integrations were not read (nor a `$ref`'s siblings),
-    an OPTIONS method or operation was open whatever its integration reached, a scheme name read as its
-    OpenAPI 3 definition alone, and a key named twice as its last value."""
+    """Fails before: -01 to -09 passed every rule on main's code (a body's `$ref`'d path items and
+    integrations were not read, an OPTIONS method or operation was open whatever its integration reached, a
+    scheme name read as its OpenAPI 3 definition alone, a key named twice as its last value); -10 and -11,
+    the probe of the fix, passed on 3f20f97d's code, which dropped a `$ref`'s siblings main's code read."""
     assert says(run(PUBLIC, case(stem)), fragment)
 
 
