@@ -37,7 +37,7 @@ def test_the_evasions_block(stem, fragment):
     """Fails before: -01 to -09 passed every rule on main's code (a body's `$ref`'d path items and
     integrations were not read, an OPTIONS method or operation was open whatever its integration reached, a
     scheme name read as its OpenAPI 3 definition alone, a key named twice as its last value); -10 and -11,
-    the probe of the fix, passed on 3f20f97d's code, which dropped a `$ref`'s siblings main's code read."""
+    the probe of the fix, passed on 8c3926a3's code, which dropped a `$ref`'s siblings main's code read."""
     assert says(run(PUBLIC, case(stem)), fragment)
 
 
