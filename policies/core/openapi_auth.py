@@ -8,20 +8,24 @@ alternative of its security requirement (its own `security`, else the document's
 authenticates with: `x-amazon-apigateway-authtype` awsSigv4, cognito_user_pools or custom, or an
 `x-amazon-apigateway-authorizer` of type token, request, cognito_user_pools or jwt (OpenAPI 3
 `components.securitySchemes`, Swagger 2 `securityDefinitions`). An empty alternative (`{}`) lets anyone in;
-a plain API key identifies no one. Only the CORS preflight (OPTIONS) and MOCK integrations may be open, as
-for Method resources (`pia_api_auth`). An unreadable body is reported by the integrations' check
-(`pia_aws_paths.openapi_reads`)."""
+a plain API key identifies no one. Only MOCK integrations may be open (round 97: an OPTIONS operation
+too, as for Method resources in `pia_api_auth`). Path items, operations, integrations and security
+schemes are read through their local `$ref`s (`openapi_refs`). An unreadable body is reported by the
+integrations' check (`pia_aws_paths.openapi_reads`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from policies.core.openapi_refs import INTEGRATION, follow, operations
+from policies.core.pia_api_auth import PREFLIGHT
 from policies.core.pia_aws_paths import openapi_doc, openapi_reads
 from policies.core.view import ResourceView, StackGraph
 
 HTTP_API = "aws:apigatewayv2/api:Api"
-_VERBS = ("get", "put", "post", "delete", "patch", "head", "trace", "x-amazon-apigateway-any-method")
+_VERBS = ("get", "put", "post", "delete", "patch", "head", "trace", "options")
+_VERBS += ("x-amazon-apigateway-any-method",)
 _AUTH_TYPES = frozenset({"awssigv4", "cognito_user_pools", "custom"})
 _AUTHORIZERS = frozenset({"token", "request", "cognito_user_pools", "jwt"})
 _FIX = (
@@ -42,11 +46,17 @@ def _authenticates(scheme: Any) -> bool:
     )
 
 
-def _schemes(doc: dict[str, Any]) -> dict[str, Any]:
+def _schemes(doc: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each scheme name's definitions, Swagger 2's and OpenAPI 3's (round 97: a body may carry both, and
+    API Gateway reads the one its version names: a name authenticates only if every definition does)."""
     components = doc.get("components")
     found = components.get("securitySchemes") if isinstance(components, dict) else None
     legacy = doc.get("securityDefinitions")
-    return {**(legacy if isinstance(legacy, dict) else {}), **(found if isinstance(found, dict) else {})}
+    out: dict[str, list[Any]] = {}
+    for section in (legacy, found):
+        for name, scheme in section.items() if isinstance(section, dict) else ():
+            out.setdefault(name, []).append(follow(doc, scheme, "a security scheme")[0])
+    return out
 
 
 def _open_because(op: dict[str, Any], doc: dict[str, Any], rest: bool) -> str | None:
@@ -61,7 +71,7 @@ def _open_because(op: dict[str, Any], doc: dict[str, Any], rest: bool) -> str | 
     for alternative in required:
         if not isinstance(alternative, dict) or not alternative:
             return "lists an empty security alternative (`{}`): a caller without credentials is let in"
-        if not any(_authenticates(schemes.get(name)) for name in alternative):
+        if not any(name in schemes and all(map(_authenticates, schemes[name])) for name in alternative):
             return (
                 f"requires only {sorted(alternative)}, no scheme API Gateway authenticates with (an API key "
                 "identifies no one; a scheme the body does not define is unknown)"
@@ -70,24 +80,31 @@ def _open_because(op: dict[str, Any], doc: dict[str, Any], rest: bool) -> str | 
 
 
 def body_callers(r: ResourceView) -> list[str]:
-    """The operations of the API's OpenAPI body that anyone may call."""
+    """The operations of the API's OpenAPI body that anyone may call (`$ref`s followed, round 97; one that
+    cannot be followed is reported by the integrations' check)."""
     doc, problem = openapi_doc(r.input("body"))
     if problem or not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
         return []  # no body, or one the integrations' check reports
     out = []
-    for path, ops in doc["paths"].items():
-        for verb, op in ops.items() if isinstance(ops, dict) else ():
-            if verb.lower() not in _VERBS or not isinstance(op, dict):
-                continue
-            integration = op.get("x-amazon-apigateway-integration")
-            if isinstance(integration, dict) and str(integration.get("type", "")).lower() == "mock":
-                continue
-            if why := _open_because(op, doc, rest=r.type != HTTP_API):
-                name = "ANY" if verb.startswith("x-") else verb.upper()
-                out.append(
-                    f"`body`: operation {name} {path} {why}: API Gateway imports it with authorization NONE, "
-                    f"so anyone who reaches the API gets what its integration reads; {_FIX}"
-                )
+    for path, verb, op in operations(doc)[0]:
+        integration = op.get(INTEGRATION)
+        if verb.lower() not in _VERBS or (
+            isinstance(integration, dict) and str(integration.get("type", "")).lower() == "mock"
+        ):
+            continue
+        if not (why := _open_because(op, doc, rest=r.type != HTTP_API)):
+            continue
+        if verb.lower() == "options":  # round 97: an open preflight reaches its integration unless MOCK
+            out.append(
+                f"`body`: operation OPTIONS {path} {why}, and no MOCK integration answers it: a caller "
+                f"reaches its integration (a function need not look at the verb); {PREFLIGHT}"
+            )
+            continue
+        name = "ANY" if verb.startswith("x-") else verb.upper()
+        out.append(
+            f"`body`: operation {name} {path} {why}: API Gateway imports it with authorization NONE, "
+            f"so anyone who reaches the API gets what its integration reads; {_FIX}"
+        )
     return out
 
 

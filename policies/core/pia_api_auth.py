@@ -1,8 +1,8 @@
 """Who may call an API (round 18): a REST method or an HTTP API route without authorization hands whatever
 its integration reads (a function's own credentials, a service integration's role) to anyone who reaches
-the API. disallow-public-data-access merges PUBLIC_CHECKS. Closed world: only the CORS preflight (OPTIONS)
-and REST methods answered by a MOCK integration of the stack (fixed content, no data) may be open; an
-unreadable setting blocks."""
+the API. disallow-public-data-access merges PUBLIC_CHECKS. Closed world: only REST methods answered by a MOCK
+integration of the stack (fixed content, no data; the CORS preflight's) and OPTIONS routes with no target may
+be open (round 97: an OPTIONS method reaching a function is the function's); an unreadable setting blocks."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ ROUTE = "aws:apigatewayv2/route:Route"
 _INTEGRATION = "aws:apigateway/integration:Integration"
 _API_V2 = "aws:apigatewayv2/api:Api"
 _FIX = "use AWS_IAM, a Cognito user-pool or JWT authorizer, or a custom (Lambda) authorizer"
+PREFLIGHT = (
+    "answer the CORS preflight with a MOCK integration (REST API) or the API's `corsConfiguration` (HTTP "
+    "API: API Gateway then answers OPTIONS itself, with no route), or authorise the method"
+)
 
 
 def _same(a: ResourceView, b: ResourceView, fld: str) -> bool:
@@ -37,8 +41,13 @@ def rest_method(r: ResourceView, graph: StackGraph) -> list[str]:
     auth, verb = r.input("authorization"), r.input("httpMethod")
     if is_unknown(auth) or is_unknown(verb):
         return [unknown_message("authorization", "who may call the method")]
-    if str(auth).upper() != "NONE" or str(verb).upper() == "OPTIONS" or _mock_only(r, graph):
+    if str(auth).upper() != "NONE" or _mock_only(r, graph):
         return []
+    if str(verb).upper() == "OPTIONS":  # round 97: a preflight is open only when MOCK answers it
+        return [
+            "method OPTIONS has authorization NONE and no MOCK integration of this stack answers it: anyone "
+            f"who reaches the API calls its integration (a function need not look at the verb); {PREFLIGHT}"
+        ]
     key = (
         " (`apiKeyRequired` identifies a caller by a key that is handed around; it does not authenticate)"
         if r.input("apiKeyRequired") is True
@@ -62,8 +71,13 @@ def http_route(r: ResourceView, graph: StackGraph) -> list[str]:
         return [unknown_message("authorizationType", "who may call the route")]
     if auth is not None and str(auth).upper() != "NONE":
         return []
-    if str(key).upper().startswith("OPTIONS ") or (_websocket(r, graph) and key != "$connect"):
+    if _websocket(r, graph) and key != "$connect":
         return []
+    if str(key).upper().startswith("OPTIONS "):  # round 97: an open preflight route must reach nothing
+        return [] if r.input("target") is None else [
+            f"route {key!r} has authorizationType {auth or 'unset (NONE)'} and a `target`: anyone who "
+            f"reaches the API calls its integration (a function need not look at the verb); {PREFLIGHT}"
+        ]
     return [
         f"route {key!r} has authorizationType {auth or 'unset (NONE)'}: anyone who reaches the API gets what "
         f"its integration reads; {_FIX} (only the CORS preflight OPTIONS may be open)"

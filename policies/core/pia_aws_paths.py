@@ -14,6 +14,7 @@ import yaml
 
 from policies.core.accounts import aws_account
 from policies.core.exposure import _world
+from policies.core.openapi_refs import INTEGRATION, operations
 from policies.core.pia_other_accounts import grants_in
 from policies.core.pia_pinning import open_in
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
@@ -78,31 +79,50 @@ def apigw_integration(r: ResourceView, graph: StackGraph) -> list[str]:
     return [f"{hit} {_WHO}"] if hit else []
 
 
+class _OneKeyOnce(yaml.SafeLoader):
+    """Round 97: a mapping naming a key twice (two `get`s of one path) is read by parsers as the last, the
+    first or an error; which one API Gateway imports is not established, so such a body is not judged."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise _Twice(key, key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+class _Twice(yaml.YAMLError):
+    def __init__(self, key: Any, line: int) -> None:
+        super().__init__(
+            f"`body` names the key {key!r} twice in one object (line {line}): which one API Gateway imports "
+            "is not established, so the body cannot be judged (fail closed); name each key once"
+        )
+
+
 def openapi_doc(body: Any) -> tuple[Any, str | None]:
     """An OpenAPI body (JSON or YAML) parsed, or why not readable."""
     if is_unknown(body):
         return None, unknown_message("body", "the integrations the OpenAPI body defines")
     try:
-        return (yaml.safe_load(body) if isinstance(body, str) else body), None
+        return (yaml.load(body, Loader=_OneKeyOnce) if isinstance(body, str) else body), None  # a SafeLoader
+    except _Twice as twice:
+        return None, str(twice)
     except yaml.YAMLError:
         return None, (
             "`body` is no readable OpenAPI document, so its integrations cannot be judged (fail closed)"
         )
 
 
-def openapi_integrations(body: Any) -> tuple[list[dict[str, Any]], str | None]:
-    """The x-amazon-apigateway-integration objects of an OpenAPI body (JSON or YAML), or why not readable."""
+def openapi_integrations(body: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    """The x-amazon-apigateway-integration objects of an OpenAPI body (JSON or YAML), `$ref`s followed (round
+    97), or why not readable: the body, or each reference that cannot be followed."""
     doc, problem = openapi_doc(body)
     if problem:
-        return [], problem
-    paths = doc.get("paths") if isinstance(doc, dict) else None
-    return [
-        op["x-amazon-apigateway-integration"]
-        for ops in (paths.values() if isinstance(paths, dict) else [])
-        if isinstance(ops, dict)
-        for op in ops.values()
-        if isinstance(op, dict) and isinstance(op.get("x-amazon-apigateway-integration"), dict)
-    ], None
+        return [], [problem]
+    ops, problems = operations(doc)
+    return [op[INTEGRATION] for _, _, op in ops if isinstance(op.get(INTEGRATION), dict)], problems
 
 
 def openapi_policy(body: Any, graph: StackGraph) -> list[str]:
@@ -123,9 +143,9 @@ def openapi_reads(unknown_ok: bool = False) -> Callable[[ResourceView, StackGrap
     def judge(r: ResourceView, graph: StackGraph) -> list[str]:
         if r.input("body") is None or (unknown_ok and is_unknown(r.input("body"))):
             return []
-        found, problem = openapi_integrations(r.input("body"))
-        if problem:
-            return [problem]
+        found, problems = openapi_integrations(r.input("body"))
+        if problems:
+            return problems
         hits = [
             _service_read(i.get("type"), i.get("uri"), i.get("httpMethod"), i.get("integrationSubtype"))
             for i in found
@@ -147,10 +167,10 @@ def overridden(r: ResourceView) -> bool:
 def openapi_plain_http(v: ResourceView) -> list[str]:
     if v.input("body") is None:
         return []
-    found, problem = openapi_integrations(v.input("body"))
+    found, problems = openapi_integrations(v.input("body"))
     return (
-        [problem]
-        if problem
+        problems
+        if problems
         else [
             f"`body`: integration uri {i['uri']!r} reaches its backend in plain text (use https)"
             for i in found

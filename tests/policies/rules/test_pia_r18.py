@@ -2,7 +2,7 @@
 policies open to anyone, unauthenticated API methods and routes, master-password secrets on the AWS-managed
 key, Redshift datashares and storage local users. One failing mutation per message, exact text."""
 
-from ruletest import KEY, TAGS, base, doc, patch, res, run, with_
+from ruletest import KEY, TAGS, base, doc, patch, res, run, says, with_
 
 from policies.core.view import UNKNOWN, unknown_message
 
@@ -73,8 +73,8 @@ def _method(verb="GET", auth="NONE", **kw):
     return res("m", "aws:apigateway/method:Method", inputs)
 
 
-def _integration(kind):
-    inputs = {"restApi": "api", "resourceId": "res", "httpMethod": "GET", "type": kind}
+def _integration(kind, verb="GET"):
+    inputs = {"restApi": "api", "resourceId": "res", "httpMethod": verb, "type": kind}
     return res("i", "aws:apigateway/integration:Integration", inputs)
 
 
@@ -94,7 +94,9 @@ def test_a_rest_method_without_authorization_blocks():
     ]
     assert run(PUBLIC, with_(AWS, _method(), _integration("AWS_PROXY"))) != []
     assert run(PUBLIC, with_(AWS, _method(), _integration("MOCK"))) == []
-    assert run(PUBLIC, with_(AWS, _method(verb="OPTIONS"))) == []
+    # round 97: an open OPTIONS is the CORS preflight only when a MOCK integration of the stack answers it
+    assert says(run(PUBLIC, with_(AWS, _method(verb="OPTIONS"))), "method OPTIONS has authorization NONE")
+    assert run(PUBLIC, with_(AWS, _method(verb="OPTIONS"), _integration("MOCK", "OPTIONS"))) == []
     assert run(PUBLIC, with_(AWS, _method(auth="AWS_IAM"))) == []
 
 

@@ -176,6 +176,9 @@ def test_mutation_the_ways_an_operation_may_stay_open_or_be_authorised():
     assert run(PUBLIC, _with_body(ok, body)) == []
     preflight = {"type": "http_proxy", "uri": "https://cors.example.be", "httpMethod": "OPTIONS"}
     body["paths"]["/dossiers/{id}"] = {"options": {"x-amazon-apigateway-integration": preflight}}
+    # round 97: an open OPTIONS reaches its integration; only a MOCK one is the CORS preflight alone
+    assert says(run(PUBLIC, _with_body(ok, body)), "and no MOCK integration answers it")
+    body["paths"]["/dossiers/{id}"]["options"]["x-amazon-apigateway-integration"] = {"type": "mock"}
     assert run(PUBLIC, _with_body(ok, body)) == []
 
 
