@@ -44,7 +44,7 @@ LOCAL: dict[str, str] = {
     **dict.fromkeys(("cd", "pwd", "export", "set", "unset", "read", "test", "[", "true", "false", "exit",
                      "return", "shift", "local", "declare", "typeset", "readonly", "trap", "wait",
                      "sleep", "date", "source", ".", ":", "umask", "ulimit", "hash", "type", "which",
-                     "whoami", "id", "hostname", "uname", "env", "printenv", "getopts", "break",
+                     "whoami", "id", "hostname", "uname", "printenv", "getopts", "break",
                      "continue", "kill", "pushd", "popd", "dirs", "shopt", "let", "caller", "jobs",
                      "disown", "eval", "alias", "unalias", "history", "logger", "tput", "clear", "nproc",
                      "arch", "ps", "pgrep", "free", "uptime", "lsblk", "mountpoint"), _SHELL),
@@ -75,3 +75,22 @@ PREFIXES: dict[str, frozenset[str]] = {
     "npx": frozenset({"-p", "--package", "-c", "--call"}),  # (round 94's probe: `npx PACKAGE` runs PACKAGE)
 }
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+# `python3 -m MODULE` (round 95): modules of the standard library or the build that work locally; a module
+# named after a listed program (`pip`, `pytest`, `twine`) is judged as that program
+MODULES: dict[str, str] = {
+    **dict.fromkeys(("venv", "ensurepip", "compileall", "py_compile", "unittest", "doctest", "build",
+                     "json.tool", "zipfile", "tarfile", "timeit", "mypy", "ruff", "black"), _BUILD),
+}
+# `docker|podman|nerdctl run|exec` options (round 95): those that take a value, and flags (long ones, and
+# the letters of a short cluster such as `-it`); any other option blocks (the image cannot be told apart)
+CONTAINER_VALUED = frozenset({
+    "-v", "--volume", "-e", "--env", "--env-file", "-w", "--workdir", "-p", "--publish", "-u", "--user",
+    "--name", "--network", "--net", "-h", "--hostname", "-l", "--label", "--label-file", "-m", "--memory",
+    "--mount", "--platform", "--add-host", "--dns", "--cpus", "--cpu-shares", "-c", "--restart",
+    "--log-driver", "--log-opt", "--pull", "--cidfile", "--device", "--gpus", "--ipc", "--pid", "--tmpfs",
+    "--ulimit", "--security-opt", "--cap-add", "--cap-drop", "--shm-size", "--stop-signal", "--stop-timeout",
+    "--entrypoint", "--expose", "--volumes-from", "--runtime", "--userns", "--group-add", "--memory-swap",
+    "--network-alias", "--detach-keys", "-a", "--attach"})
+CONTAINER_FLAGS = frozenset({
+    "--rm", "--init", "--privileged", "--read-only", "--detach", "--interactive", "--tty", "--quiet",
+    "--no-healthcheck", "--publish-all", "d", "i", "t", "q", "P"})

@@ -18,17 +18,37 @@ is judged:
 - any other program blocks (`PROGRAM_WHY`: name it on the list with a reason, or copy with a command the
   pack reads), and so does a program named by a variable or an expansion (`$UPLOADER`, `$(… | base64 -d)`,
   `eval "$CMD"`) or a path outside the system's `bin` directories (`/opt/tools/push`, `~/bin/send`);
-- a relative path (`./check-size.sh`, `scripts/build`) is a file of the build's own source, reviewed with it
-  as `make` and `npm run` are, unless the script fetches or writes it (its name is another word of the
-  script: `aws s3 cp s3://x/tools/push . && ./push`), which blocks; a source-less build running a relative
-  program is a limit (`limits/r94-codebuild-relative-program-no-source.yaml`).
+- a relative path (`./check-size.sh`, `scripts/build`) in a buildspec (`source=True`) is a file of the
+  build's own source, reviewed with it as `make` and `npm run` are, unless the script fetches or writes it
+  (its name is another word of the script: `aws s3 cp s3://x/tools/push . && ./push`), which blocks; in any
+  other script (user data, a container's `sh -c`, a program run in `docker run`) it is the image's or the
+  machine's and blocks (round 95; a source-less build's buildspec: image_programs.py).
+
+Round 95: programs run by other programs are judged as the programs they run: `docker|podman run|exec
+[OPTIONS] IMAGE COMMAND` (the command inside the container), `python3 -m MODULE` (`local_programs.MODULES`,
+or a listed program's module), `npx`/`npm exec`/`yarn|pnpm dlx|exec` (the package, or the script of `-c`),
+and the `ExecStart=` of a systemd unit the script writes.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 
 from policies.core.local_programs import LOCAL, PREFIXES, READ, SHELLS
+from policies.core.program_runners import (
+    ASSIGN,
+    LOADER_SET,
+    RUNS_ANOTHER,
+    after_prefix,
+    code_loader,
+    foreign_directory,
+    leaves_source,
+    module_runner,
+    package_runner,
+    runs_another,
+    scheduled,
+)
 from policies.core.shell_words import split
 
 
@@ -36,12 +56,31 @@ class _Script:
     """What the programs of one script are judged with: the functions it defines, how often each name is
     written in it (a relative program written twice is fetched or written by the script), the depth."""
 
-    def __init__(self, script: str, depth: int) -> None:
+    def __init__(self, script: str, depth: int, source: bool) -> None:
         self.functions = {m.group(1) or m.group(2) for m in _FUNCTION.finditer(script)}
         self.counts: dict[str, int] = {}
         for m in _NAMES.finditer(script):
             self.counts[m.group(0)] = self.counts.get(m.group(0), 0) + 1
-        self.depth = depth
+        self.depth, self.source = depth, source and not leaves_source(script)  # (round 95: `cd /opt/x`)
+
+    def nested(self, script: str) -> list[str]:
+        """Why the programs of a script this one runs block (same source, one level deeper)."""
+        return shell_problems(script, self.depth + 1, self.source)
+
+    def program(self, words: list[str], raws: list[str]) -> list[str]:
+        """Why a program another program runs blocks (judged as the script's own)."""
+        return _program(words, raws, [], self)
+
+    @staticmethod
+    def blocked(name: str, why: str) -> str:
+        return PROGRAM_WHY.format(name) + why
+
+    def elsewhere(self) -> _Script:
+        """The context of a program run outside the source (in a container, `env -C /opt/x`): its relative
+        programs are the image's."""
+        other = copy.copy(self)
+        other.source = False
+        return other
 
 PROGRAM_WHY = ("runs `{}`, a program the pack neither reads nor knows to stay on the machine (a binary of "
                "the image, a transfer tool such as croc or magic-wormhole): what it sends where cannot be "
@@ -51,8 +90,12 @@ PROGRAM_WHY = ("runs `{}`, a program the pack neither reads nor knows to stay on
 NAMED_WHY = ("runs a program named by `{}` (a variable, an expansion or a command evaluated when the script "
              "runs), which the pack cannot know: what it sends where cannot be judged; write the program's "
              "name in the script")
+NO_SOURCE_NOTE = (" (no source of the project holds it: a relative program here is a file of the image, of "
+                  "the machine or of what the script fetched; give the build a source that holds it, or run "
+                  "a program the pack reads)")
+LOADER_NOTE = (" (the variable makes the shell, the dynamic loader or the runtime run a file of the image "
+               "before each program: unset it, or run that file's work with a command the pack reads)")
 _SYSTEM_BIN = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/([\w.+-]+)$")
-_ASSIGN = re.compile(r"^[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")
 _FUNCTION = re.compile(r"(?m)(?:^|[;&|{(]|\bfunction)[ \t]*([A-Za-z_][\w.:-]*)[ \t]*\(\s*\)|\bfunction[ \t]+"
                        r"([A-Za-z_][\w.:-]*)")
 _ALIAS = re.compile(r"^([\w.-]+)=(.*)$", re.S)
@@ -64,12 +107,6 @@ _PATH_SET = re.compile(r"(?:^|[\s;&|(])PATH=([^\s;&|)]*)")  # (`export PATH=…`
 _SYSTEM_DIR = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/?$")
 _PATH_NOTE = (" (the script puts a directory of the image before the system's in PATH, so a listed program "
               "may be the image's own: append it after `$PATH` or run the program by a name the pack reads)")
-_RUNS_ANOTHER = frozenset({"sed", "tar", "docker", "podman", "nerdctl"})
-_TAR_RUNS = frozenset({"--to-command", "-I", "--use-compress-program", "-F", "--info-script",
-                       "--new-volume-script"})
-# GNU sed: an `s` command with the `e` flag, or the `e` command (alone, or after an address)
-_SED_EXEC = re.compile(r"s([^\w\s\\])(?:\\.|(?!\1).)*\1(?:\\.|(?!\1).)*\1[gpIiMm0-9w]*e|(?:^|[;\n{}])\s*"
-                       r"(?:\d+|\$|/(?:\\.|[^/])*/)?\s*e(?:\s|;|$)")
 _INTERPRETERS = frozenset({"python", "python3", "node", "pwsh", "powershell", "java", "perl", "ruby", "php"})
 _NAMES = re.compile(r"[\w.+-]+")
 _SHEBANG = re.compile(r"#![ \t]*/\S*?(?:env[ \t]+(?:-\S+[ \t]+)*)?\b(?:ba|da|a|z|k)?sh\b")
@@ -90,10 +127,23 @@ def script_lines(value: list, path: str) -> list[str]:
     """Why the programs of a list of shell lines block: a buildspec's `phases.*.commands|finally` (run in one
     shell, so the lines are one script) and cloud-init's `runcmd`/`bootcmd` (a list item is an exec form)."""
     last = path.rsplit(".", 1)[-1]
-    if (last in ("commands", "finally") and ".phases." in path) or last in ("runcmd", "bootcmd"):
+    buildspec = last in ("commands", "finally") and ".phases." in path
+    if buildspec or last in ("runcmd", "bootcmd"):
         out = [p for v in value if type(v) is list for p in exec_script(["sh", "-c", " ".join(map(str, v))])]
-        return out + shell_problems("\n".join(v for v in value if type(v) is str))
-    return []
+        return out + shell_problems(lines_script(value), source=buildspec)  # (a source-less build: round 95's
+    return []  # image_programs judges its relative programs with the resource's source type in view)
+
+
+def lines_script(value: list) -> str:
+    """The one script a list of shell lines is (its strings; an exec form in it is judged as one)."""
+    return "\n".join(v for v in value if type(v) is str)
+
+
+def buildspec_script(doc: object) -> str:
+    """The script of a parsed buildspec: the lines of every phase's `commands` and `finally`, in order."""
+    phases = doc.get("phases") if isinstance(doc, dict) else None
+    return "\n".join(lines_script(p[k]) for p in (phases.values() if isinstance(phases, dict) else ())
+                     if isinstance(p, dict) for k in ("commands", "finally") if isinstance(p.get(k), list))
 
 
 def exec_script(value: list) -> list[str]:
@@ -107,14 +157,15 @@ def exec_script(value: list) -> list[str]:
     return shell_problems(value[2])
 
 
-def shell_problems(script: str, depth: int = 0) -> list[str]:
-    """Why each program of the script that the pack cannot judge blocks (PROGRAM_WHY, NAMED_WHY)."""
+def shell_problems(script: str, depth: int = 0, source: bool = False) -> list[str]:
+    """Why each program of the script that the pack cannot judge blocks (PROGRAM_WHY, NAMED_WHY); `source`:
+    the script is a buildspec's of a project with a source, whose relative programs are its files."""
     if depth > _MAX_DEPTH:
         return [NAMED_WHY.format("a script nested more than eight levels deep")]
     commands, nested = split(script)
-    ctx = _Script(script, depth)
+    ctx = _Script(script, depth, source)
     out = [PROGRAM_WHY.format(f"PATH={m.group(1)}") + _PATH_NOTE for m in _PATH_SET.finditer(script)
-           if _path_first(m.group(1))][:1] if "PATH=" in script else []
+           if path_first(m.group(1))][:1] if "PATH=" in script else []
     in_case = False
     for n, (words, raws, sep, docs) in enumerate(commands):
         if words[:1] == ["case"]:
@@ -127,11 +178,14 @@ def shell_problems(script: str, depth: int = 0) -> list[str]:
             continue  # `name()`: a function's name
         out += _command(words, raws, docs, ctx)
     for text in nested:
-        out += shell_problems(text, depth + 1)
+        out += ctx.nested(text)
+    out += [p for command in scheduled(script) for p in ctx.nested(command)]  # round 95: systemd, cron
+    out += [PROGRAM_WHY.format(f"{m.group(1)}={m.group(2)}") + LOADER_NOTE
+            for m in LOADER_SET.finditer(script) if code_loader(m.group(1), m.group(2))][:1]
     return list(dict.fromkeys(out))
 
 
-def _path_first(value: str) -> bool:
+def path_first(value: str) -> bool:
     """Whether a PATH value puts a directory outside the system's `bin` ones before the inherited `$PATH`."""
     for entry in value.strip("\"'").split(":"):
         if entry in ("$PATH", "${PATH}"):
@@ -143,7 +197,7 @@ def _path_first(value: str) -> bool:
 
 def _command(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -> list[str]:
     i = 0
-    while i < len(words) and (_ASSIGN.match(raws[i]) or words[i] in _KEYWORDS or words[i] == "function"):
+    while i < len(words) and (ASSIGN.match(raws[i]) or words[i] in _KEYWORDS or words[i] == "function"):
         if words[i] == "function":
             return []
         i += 1
@@ -164,9 +218,13 @@ def _program(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -
     if name in ctx.functions or name in LOCAL or name in READ:
         return _inner(name, words, raws, ctx)
     if name in SHELLS:
-        return _shell(words, raws, docs, ctx.depth)
+        return _shell(words, raws, docs, ctx)
+    if name == "npx":
+        return package_runner(words, raws, ctx)
     if name in PREFIXES:
-        rest = _after_prefix(name, words)
+        rest = after_prefix(name, words)
+        if name == "env" and foreign_directory(name, words[:rest]):  # `env -C /opt/partner ./push`
+            ctx = ctx.elsewhere()
         return _program(words[rest:], raws[rest:], docs, ctx) if rest < len(words) else []
     return [PROGRAM_WHY.format(name)]
 
@@ -177,11 +235,14 @@ def _path(name: str, ctx: _Script) -> list[str]:
     if name[:1] in "/~" or ctx.counts.get(base, 0) > 1:
         return [PROGRAM_WHY.format(name) + ("" if name[:1] in "/~" else " (the script fetches or writes the "
                                             "program it runs, whose code the pack does not read)")]
-    return []
+    return [] if ctx.source else [PROGRAM_WHY.format(name) + NO_SOURCE_NOTE]
 
 
 def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[str]:
     """Programs a known program runs: `find -exec`, `eval`, `alias`, `su -c`, `watch`."""
+    if directory := foreign_directory(name, words):  # round 95: `make -C /opt/partner push`
+        return [PROGRAM_WHY.format(f"{name} … {directory}") + " (the build file of a directory outside the "
+                "source is the image's, whose targets the pack does not read: build in the source)"]
     if name == "find":
         out = []
         for i, w in enumerate(words):
@@ -194,74 +255,35 @@ def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[s
     if name == "eval":
         if any("$" in r or "`" in r for r in raws[1:]):
             return [NAMED_WHY.format(" ".join(raws)[:60])]
-        return shell_problems(" ".join(words[1:]), ctx.depth + 1)
+        return ctx.nested(" ".join(words[1:]))
     if name == "alias":
         return [p for w in words[1:] if (m := _ALIAS.match(w))
-                for p in shell_problems(m.group(2), ctx.depth + 1)]
-    if name in _RUNS_ANOTHER:
-        return _runs_another(name, words, ctx)
+                for p in ctx.nested(m.group(2))]
+    if name in RUNS_ANOTHER:
+        return runs_another(name, words, raws, ctx)
     if name == "trap" and len(words) > 2 and words[1][:1] != "-":  # `trap 'CMD' EXIT` runs CMD on exit
-        return shell_problems(words[1], ctx.depth + 1) if "$" not in raws[1][:2] else [
+        return ctx.nested(words[1]) if "$" not in raws[1][:2] else [
             NAMED_WHY.format(raws[1][:60])]
     if name in ("source", ".") and len(words) > 1:  # its commands run in this shell: a file of the image
         return _path(words[1] if "/" in words[1] else f"./{words[1]}", ctx)  # blocks, the source's passes
     if name in _INTERPRETERS and (first := next((w for w in words[1:] if w[:1] != "-"), "")) and (
             first[:1] in "/~" and "-c" not in words and "-e" not in words):
         return _path(first, ctx)  # `python3 /opt/tools/push.py`: a program of the image
+    if name in ("python", "python3"):
+        return module_runner(name, words, raws, ctx)
     if name in ("su", "runuser") and "-c" in words[:-1]:
-        return shell_problems(words[words.index("-c") + 1], ctx.depth + 1)
+        return ctx.nested(words[words.index("-c") + 1])
     return []
 
 
-def _runs_another(name: str, words: list[str], ctx: _Script) -> list[str]:
-    """Known programs that run a command of their own (round 94's probes): GNU sed's `e` flag or command,
-    tar's `--to-command`/`-I`/`--checkpoint-action=exec=`, a shell script in `docker|podman run|exec`."""
-    if name == "sed":
-        scripts = [w for i, w in enumerate(words[1:], 1) if words[i - 1] in ("-e", "--expression")
-                   or w.startswith("--expression=")] or [next((w for w in words[1:] if w[:1] != "-"), "")]
-        return [PROGRAM_WHY.format("sed … e") + " (GNU sed's `e` runs the pattern space as a command)"
-                for w in scripts if _SED_EXEC.search(w)][:1]
-    if name == "tar":
-        out = []
-        for i, w in enumerate(words[1:], 1):
-            opt, _, value = w.partition("=")
-            if opt in _TAR_RUNS and not value and i + 1 < len(words):
-                value = words[i + 1]
-            if opt in _TAR_RUNS or (opt == "--checkpoint-action" and value.startswith("exec=")):
-                out += shell_problems(value.removeprefix("exec="), ctx.depth + 1)
-        return out
-    for i, w in enumerate(words[2:-2], 2):  # docker|podman|nerdctl run|exec … sh -c SCRIPT
-        if w in SHELLS and words[i + 1][:1] == "-" and "c" in words[i + 1]:
-            return shell_problems(words[i + 2], ctx.depth + 1)
-    return []
-
-
-def _shell(words: list[str], raws: list[str], docs: list[str], depth: int) -> list[str]:
+def _shell(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -> list[str]:
     """A shell run by the script: `-c SCRIPT`, a here-document, or a script file it does not hold."""
     for i, w in enumerate(words[1:], 1):
         if w[:1] == "-" and w[1:] and "c" in w[1:] and "-" not in w[1:] and i + 1 < len(words):
             if "$" in raws[i + 1][:2] or "`" in raws[i + 1][:1]:
                 return [NAMED_WHY.format(raws[i + 1][:60])]
-            return shell_problems(words[i + 1], depth + 1)
+            return ctx.nested(words[i + 1])
         if w[:1] != "-" and w != "-s":
             return [PROGRAM_WHY.format(f"{words[0]} {w}") + " (a script file the resource does not hold)"]
-    return [p for d in docs for p in shell_problems(d, depth + 1)] if docs else [PROGRAM_WHY.format(
+    return [p for d in docs for p in ctx.nested(d)] if docs else [PROGRAM_WHY.format(
         f"{words[0]} reading its script from a pipe or the image")]
-
-
-def _after_prefix(name: str, words: list[str]) -> int:
-    """The index of the program a prefix command runs (after its options, assignments and operand)."""
-    valued, operand, i = PREFIXES[name], name in ("timeout", "chroot", "flock"), 1
-    while i < len(words):
-        w = words[i]
-        if w == "--":
-            return i + 1
-        if w[:1] == "-" and len(w) > 1:
-            i += 2 if w in valued else 1
-        elif name == "env" and _ASSIGN.match(w):
-            i += 1
-        elif operand:  # the duration, the directory or the lock file
-            operand, i = False, i + 1
-        else:
-            return i
-    return i

@@ -1,0 +1,100 @@
+"""The containers a resource runs commands in (round 95), for image_endpoints and image_programs.
+
+A container is judged with its image, its environment and its commands together: the image may set the AWS
+endpoint (AWS_ENDPOINT_URL…) or hold the programs a relative name or a PATH the resource sets finds. Round
+94 read CodeBuild projects only; round 95 reads ECS task definitions' `containerDefinitions` and Batch job
+definitions' `containerProperties` (JSON documents) the same way:
+
+- CodeBuild: `environment.image`, its `environmentVariables`, and per source the buildspec's `env`
+  (`variables`, `parameter-store`, `secrets-manager`) and script (every phase's lines); the project has a
+  source unless `source.type` is `NO_SOURCE` (then a relative program is the image's or what it fetched);
+- ECS and Batch: per container `image`, `environment` (and the names of `secrets`, set to values the pack
+  does not see), and its command: `entryPoint` + `command` (Batch: `command`), a shell's `-c` script, or the
+  exec form as one command line; a container has no source of the project.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+from policies.core.documents import json_doc, unproxied, yaml_doc
+from policies.core.local_programs import SHELLS
+from policies.core.shell_programs import buildspec_script
+from policies.core.view import ResourceView
+
+CODEBUILD = "aws:codebuild/project:Project"
+_TASK, _BATCH = "aws:ecs/taskDefinition:TaskDefinition", "aws:batch/jobDefinition:JobDefinition"
+
+
+@dataclass
+class Container:
+    where: str  # the field holding the commands (`source.buildspec`, `containerDefinitions[app].command`)
+    image: str | None
+    env: dict[str, str]
+    script: str  # the commands as one shell script ("" when the container runs the image's own)
+    source: bool  # whether a source of the project holds the relative programs it runs
+    held: str = field(default="")  # a script only the entry point and command together make (`sh -c` + it)
+
+
+def containers(view: ResourceView) -> list[Container]:
+    if view.type == CODEBUILD:
+        return _codebuild(view.inputs)
+    if view.type == _TASK:
+        defs = _doc(view.inputs.get("containerDefinitions"))
+        return [_container(f"containerDefinitions[{c.get('name', i)}]", c)
+                for i, c in enumerate(defs if isinstance(defs, list) else []) if isinstance(c, dict)]
+    if view.type == _BATCH:
+        props = _doc(view.inputs.get("containerProperties"))
+        return [_container("containerProperties", props)] if isinstance(props, dict) else []
+    return []
+
+
+def _doc(value: Any) -> Any:
+    value = unproxied(value)
+    return json_doc(value) if isinstance(value, str) else value
+
+
+def _codebuild(inputs: dict) -> list[Container]:
+    env = inputs.get("environment") if isinstance(inputs.get("environment"), dict) else {}
+    image = env.get("image") if isinstance(env.get("image"), str) else None
+    names = {str(v.get("name")): str(v.get("value")) for v in env.get("environmentVariables") or []
+             if isinstance(v, dict)}
+    primary = inputs.get("source") if isinstance(inputs.get("source"), dict) else {}
+    source = str(primary.get("type", "")).upper() != "NO_SOURCE"
+    out = []
+    for i, src in enumerate([primary, *(inputs.get("secondarySources") or [])]):
+        spec = src.get("buildspec") if isinstance(src, dict) else None
+        doc = yaml_doc(spec) if isinstance(spec, str) else None
+        if not isinstance(doc, dict):
+            continue
+        own = dict(names)
+        block = doc.get("env") if isinstance(doc.get("env"), dict) else {}
+        for part in ("variables", "parameter-store", "secrets-manager"):
+            values = block.get(part)
+            own.update({str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {})
+        where = "source.buildspec" if i == 0 else f"secondarySources.{i - 1}.buildspec"
+        out.append(Container(where, image, own, buildspec_script(doc), source))
+    return out
+
+
+def _container(where: str, c: dict) -> Container:
+    env = {str(e.get("name")): str(e.get("value")) for e in c.get("environment") or [] if isinstance(e, dict)}
+    env.update({str(s.get("name")): "" for s in c.get("secrets") or [] if isinstance(s, dict)})
+    entry = c.get("entryPoint") if isinstance(c.get("entryPoint"), list) else []
+    command = c.get("command") if isinstance(c.get("command"), list) else []
+    argv = [*entry, *command]
+    image = c.get("image") if isinstance(c.get("image"), str) else None
+    if not argv or not all(type(w) is str for w in argv):
+        return Container(f"{where}.command", image, env, "", False)
+    if _shell_c(argv):
+        held = argv[2] if len(entry) == 2 and _shell_c([*entry, "x"]) else ""  # the script is the command's
+        return Container(f"{where}.command", image, env, argv[2], False, held)
+    return Container(f"{where}.command", image, env, shlex.join(argv), False)
+
+
+def _shell_c(argv: list[str]) -> bool:
+    """Whether an exec form is a shell's `-c SCRIPT` (`sh -c`, `/bin/bash -ec`)."""
+    flag = argv[1] if len(argv) > 2 else ""
+    return argv[0].rsplit("/", 1)[-1] in SHELLS and flag[:1] == "-" and "c" in flag and "-" not in flag[1:]
