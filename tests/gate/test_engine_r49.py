@@ -1,0 +1,109 @@
+"""Round 49 (docs/gate-red-team.md): the published set checked by the sentinel parent, under the lock it
+was handed, while the index is this run's own; concurrent runs on one --out neither mixed nor falsely
+failed; a run that fails after publishing withdraws its own set."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "tests" / "corpus" / "engine"
+JUDGE = ("--no-checkov", "--no-cache", "--format", "json", "--policy-pack", "policies/eu_residency",
+         "--policy-pack-config", "eu-residency=policies/config/eu-residency.json", "--as-of", "2026-11-30")
+BUCKET = "import pulumi_aws as aws\n\naws.s3.Bucket('b', region={region!r})\n"
+POSIX = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX: the sentinel forks")
+
+
+def _program(root: Path, region: str) -> Path:
+    root.mkdir(parents=True)
+    (root / "Pulumi.yaml").write_text("name: r49\nruntime: python\n")
+    (root / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    (root / "__main__.py").write_text(BUCKET.format(region=region))
+    return root
+
+
+def _gate(*args: object) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.Popen([sys.executable, "-m", "gate", *map(str, args)], cwd=REPO, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _consistent(out: Path) -> dict:
+    """run.json and what it lists: every file as hashed, the reports' verdict the index's exit."""
+    index = json.loads((out / "run.json").read_text())
+    blocked = []
+    for files in index["stacks"].values():
+        for name, digest in files.items():
+            assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, name
+            if name.endswith(".report.json"):
+                blocked.append(json.loads((out / name).read_text())["blocked"])
+    assert index["exit"] == (1 if any(blocked) else 0), index
+    return index
+
+
+@POSIX
+@pytest.mark.slow
+def test_two_gates_on_one_out_keep_their_verdicts_and_one_whole_set(tmp_path):
+    """Lead 1: both runs publish under `.gate.lock`; each parent checks the set it published before the
+    other can publish over it, so neither reads the other's index as tampering."""
+    good, bad = _program(tmp_path / "good", "eu-west-1"), _program(tmp_path / "bad", "us-east-1")
+    out = tmp_path / "out"
+    for attempt in range(3):
+        runs = [_gate("preview", "--program", p, "--stack", "dev", *JUDGE, "--out", out) for p in (good, bad)]
+        ended = [(r.wait(timeout=300), r.stderr.read()) for r in runs]
+        for run in runs:
+            run.stdout.close()
+            run.stderr.close()
+        assert [code for code, _ in ended] == [0, 1], (attempt, ended)
+        assert _consistent(out)["exit"] in (0, 1)
+
+
+@POSIX
+@pytest.mark.slow
+def test_a_run_failing_after_it_published_withdraws_its_own_set(run_gate, tmp_path):
+    """Own idea: a pack that edits the gate makes the run exit 2 after it published; its set (signed,
+    saying exit 0 over a mandatory finding) stayed, newer than the run's start, so withdraw kept it."""
+    case = "tests/corpus/engine/evil/pack-unblocks-report-class"
+    proc = run_gate("preview", "--program", case, "--stack", "corpus", "--policy-pack", f"{case}/judge-pack",
+                    *JUDGE, "--out", tmp_path / "out")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert not (tmp_path / "out" / "run.json").exists()
+    assert not (tmp_path / "out" / "run.dsse.json").exists()
+    assert not list((tmp_path / "out").glob("corpus.*.json"))
+
+
+def _published(out: Path, run: str, exit_code: int, blocked: bool = False) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    body = json.dumps({"stack": "dev", "blocked": blocked}).encode()
+    (out / "dev.report.json").write_bytes(body)
+    index = {"run": run, "exit": exit_code, "files": {},
+             "stacks": {"dev": {"dev.report.json": hashlib.sha256(body).hexdigest()}}}
+    (out / "run.json").write_text(json.dumps(index))
+
+
+def test_the_parent_names_what_differs_in_the_published_set(tmp_path):
+    from gate.published import problem
+
+    out = tmp_path / "out"
+    _published(out, "abc", 1, blocked=True)
+    assert problem(out, "abc", 1) is None
+    assert "run.json says exit 1, the gate's process said 0" in problem(out, "abc", 0)
+    assert "run.json is another run's (run 'abc')" in problem(out, "xyz", 1)
+    (out / "dev.report.json").write_bytes(b'{"stack": "dev", "blocked": false}')
+    assert "dev.report.json differs from its digest in run.json" in problem(out, "abc", 1)
+    _published(out, "abc", 1, blocked=False)
+    assert "dev.report.json says blocked false, run.json exit 1" in problem(out, "abc", 1)
+    (out / "run.json").unlink()
+    assert "run.json is gone" in problem(out, "abc", 1)
+    (out / "run.json").write_text("[]")
+    assert "run.json is no run index" in problem(out, "abc", 1)
+    _published(out, "abc", 0)
+    os.unlink(out / "dev.report.json")
+    assert "dev.report.json is gone" in problem(out, "abc", 0)
