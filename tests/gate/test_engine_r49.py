@@ -23,7 +23,7 @@ POSIX = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX: the sentinel 
 
 def _program(root: Path, region: str) -> Path:
     root.mkdir(parents=True)
-    (root / "Pulumi.yaml").write_text("name: r49\nruntime: python\n")
+    (root / "Pulumi.yaml").write_text("name: r49\nruntime: python\nbackend:\n  url: s3://r49-state?region=eu-west-1\n")
     (root / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
     (root / "__main__.py").write_text(BUCKET.format(region=region))
     return root
