@@ -23,7 +23,8 @@ POSIX = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX: the sentinel 
 
 def _program(root: Path, region: str) -> Path:
     root.mkdir(parents=True)
-    (root / "Pulumi.yaml").write_text("name: r49\nruntime: python\nbackend:\n  url: s3://r49-state?region=eu-west-1\n")
+    backend = "backend:\n  url: s3://r49-state?region=eu-west-1\n"
+    (root / "Pulumi.yaml").write_text(f"name: r49\nruntime: python\n{backend}")
     (root / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
     (root / "__main__.py").write_text(BUCKET.format(region=region))
     return root
@@ -88,24 +89,33 @@ def _published(out: Path, run: str, exit_code: int, blocked: bool = False) -> No
     (out / "run.json").write_text(json.dumps(index))
 
 
+def _told(out: Path) -> tuple[str, str]:
+    """run.json's and its signature's digests as the gate wrote them (here: as they stand)."""
+    return hashlib.sha256((out / "run.json").read_bytes()).hexdigest(), ""
+
+
 def test_the_parent_names_what_differs_in_the_published_set(tmp_path):
     from gate.published import problem
 
     out = tmp_path / "out"
     _published(out, "abc", 1, blocked=True)
-    assert problem(out, "abc", 1) is None
-    assert "run.json says exit 1, the gate's process said 0" in problem(out, "abc", 0)
-    assert "run.json is another run's (run 'abc')" in problem(out, "xyz", 1)
+    told = _told(out)
+    assert problem(out, "abc", 1, *told) is None
+    assert "run.json says exit 1, the gate's process said 0" in problem(out, "abc", 0, *told)
+    assert "run.json is another run's (run 'abc')" in problem(out, "xyz", 1, *told)
+    assert "run.json differs from the index the gate wrote" in problem(out, "abc", 1, "0" * 64, "")
+    (out / "run.dsse.json").write_text("{}")
+    assert "run.dsse.json differs from the signature the gate wrote" in problem(out, "abc", 1, *told)
+    (out / "run.dsse.json").unlink()
     (out / "dev.report.json").write_bytes(b'{"stack": "dev", "blocked": false}')
-    assert "dev.report.json differs from its digest in run.json" in problem(out, "abc", 1)
+    assert "dev.report.json differs from its digest in run.json" in problem(out, "abc", 1, *told)
     _published(out, "abc", 1, blocked=False)
-    assert "no published report says blocked, run.json exit 1" in problem(out, "abc", 1)
+    assert "no published report says blocked, run.json exit 1" in problem(out, "abc", 1, *_told(out))
     _published(out, "abc", 0, blocked=True)
-    assert "dev.report.json says blocked true, run.json exit 0" in problem(out, "abc", 0)
-    (out / "run.json").unlink()
-    assert "run.json is gone" in problem(out, "abc", 1)
-    (out / "run.json").write_text("[]")
-    assert "run.json is no run index" in problem(out, "abc", 1)
-    _published(out, "abc", 0)
+    assert "dev.report.json says blocked true, run.json exit 0" in problem(out, "abc", 0, *_told(out))
     os.unlink(out / "dev.report.json")
-    assert "dev.report.json is gone" in problem(out, "abc", 0)
+    assert "dev.report.json is gone" in problem(out, "abc", 0, *_told(out))
+    (out / "run.json").unlink()
+    assert "run.json is gone" in problem(out, "abc", 1, *told)
+    (out / "run.json").write_text("[]")
+    assert "run.json is no run index" in problem(out, "abc", 1, *told)
