@@ -119,3 +119,19 @@ def test_the_parent_names_what_differs_in_the_published_set(tmp_path):
     assert "run.json is gone" in problem(out, "abc", 1, *told)
     (out / "run.json").write_text("[]")
     assert "run.json is no run index" in problem(out, "abc", 1, *told)
+
+
+@POSIX
+@pytest.mark.slow
+def test_what_a_pack_left_running_cannot_rewrite_the_set_after_the_check(run_gate, tmp_path):
+    """Own idea: a process forked at exit leaves the gate's session and waits for `.gate.lock`, which the
+    sentinel parent lets go once it checked the set; then it rewrites the set to say pass."""
+    import time
+
+    case = "tests/corpus/engine/evil/pack-daemon-rewrites-after-check"
+    out = tmp_path / "out"
+    proc = run_gate("preview", "--program", case, "--stack", "corpus", "--policy-pack", f"{case}/judge-pack",
+                    *JUDGE, "--out", out)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    time.sleep(3)   # room for what was left running: never asserted as a time
+    assert _consistent(out)["exit"] == 1
