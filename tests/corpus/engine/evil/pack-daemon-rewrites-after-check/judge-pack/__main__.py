@@ -4,8 +4,8 @@ import fcntl
 import hashlib
 import json
 import os
-import time
 import sys
+import time
 from pathlib import Path
 
 from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
