@@ -18,7 +18,9 @@ itself into that descriptor (found in /proc/self/fd) before ending the process.
 
 Round 49: the child tells through a datagram socket, so that publishing (gate.publish) can hand the
 parent `<out>/.gate.lock`'s descriptor with what it published (`hand_over`); once the child ended, the
-parent checks the published set under that lock (gate.published) and then lets it go.
+parent ends what the child left running (it is their reaper: a pack's process forked at exit, out of the
+gate's session, waiting for the lock to be let go), checks the published set under that lock
+(gate.published) and then lets it go.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ def stand() -> None:
     """Fork; return in the child (which runs the gate), never in the parent. Off POSIX, nothing."""
     if not hasattr(os, "fork") or sys.platform == "win32":
         return
+    from gate.procs import adopt_orphans
+
+    adopt_orphans()   # round 49: what the gate's process leaves running comes here once it ended
     inherited = signal.signal(signal.SIGCHLD, signal.SIG_DFL)   # ignored: the kernel would reap the child
     pair = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
     read, write = (_above_standard(end.detach()) for end in pair)   # a closed stdio stays closed (round 24)
@@ -129,6 +134,9 @@ def _wait(pid: int, read: int) -> int:
         signal.signal(sig, forward)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
     _, status = os.waitpid(pid, 0)
+    from gate.procs import end_adopted
+
+    end_adopted()   # round 49: nothing the gate's process left running outlives the check (a pack's daemon)
     said, handed = _messages(read)
     code = verdict(said, status)
     if handed:   # round 49: the sets it published, checked under their locks (no pack's code here)
