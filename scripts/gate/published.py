@@ -125,13 +125,21 @@ def _files_problem(out: Path, listed: dict[str, Any], code: int) -> str | None:
         if found != digest:
             return f"{name} differs from its digest in run.json"
         if str(name).endswith(".report.json"):
-            said = json.loads(path.read_bytes()).get("blocked")
+            said = _report(path).get("blocked")
             if said is not False and (said is not True or code == 0):
                 return f"{name} says blocked {json.dumps(said)[:20]}, run.json exit {code}"
             blocked = blocked or said
     if code == 1 and not blocked:
         return "no published report says blocked, run.json exit 1"
     return None
+
+
+def _report(path: Path) -> dict[str, Any]:
+    try:
+        report = json.loads(path.read_bytes())
+    except ValueError:
+        report = None
+    return report if isinstance(report, dict) else {"blocked": "no report"}
 
 
 def _withdraw(out: Path, run: str) -> None:

@@ -112,16 +112,17 @@ def hand_over(lock: int, out: Path, run: str, index_sha: str, envelope_sha: str)
         return False
     told = (os.fsencode(out), run.encode(), index_sha.encode(), envelope_sha.encode())
     message = b"\0".join([PUBLISHED, *told])
-    end = socket.socket(fileno=_TELL[0])
     try:
-        socket.send_fds(end, [message], [lock])
+        end = socket.socket(fileno=_TELL[0])
+        try:
+            socket.send_fds(end, [message], [lock])
+        finally:
+            end.detach()
     except OSError as exc:
         from gate.errors import GateError
 
         raise GateError(f"{out}: the published set could not be handed to the gate's parent process "
                         f"({exc.strerror or exc}): nothing published vouches for the run") from None
-    finally:
-        end.detach()
     return True
 
 

@@ -113,6 +113,12 @@ def test_the_parent_names_what_differs_in_the_published_set(tmp_path):
     assert "no published report says blocked, run.json exit 1" in problem(out, "abc", 1, *_told(out))
     _published(out, "abc", 0, blocked=True)
     assert "dev.report.json says blocked true, run.json exit 0" in problem(out, "abc", 0, *_told(out))
+    _published(out, "abc", 0)
+    (out / "dev.report.json").write_bytes(b"[]")
+    forged = json.loads((out / "run.json").read_text())
+    forged["stacks"]["dev"]["dev.report.json"] = hashlib.sha256(b"[]").hexdigest()
+    (out / "run.json").write_text(json.dumps(forged))
+    assert 'dev.report.json says blocked "no report"' in problem(out, "abc", 0, *_told(out))
     os.unlink(out / "dev.report.json")
     assert "dev.report.json is gone" in problem(out, "abc", 0, *_told(out))
     (out / "run.json").unlink()
@@ -135,3 +141,36 @@ def test_what_a_pack_left_running_cannot_rewrite_the_set_after_the_check(run_gat
     assert proc.returncode == 1, proc.stderr[-2000:]
     time.sleep(3)   # room for what was left running: never asserted as a time
     assert _consistent(out)["exit"] == 1
+
+
+def test_a_set_handed_over_wrongly_fails_the_run_and_a_failed_run_withdraws_its_own(tmp_path, capfd):
+    from gate.published import settle
+
+    out = tmp_path / "out"
+    _published(out, "abc", 0)
+    (out / ".gate.lock").touch()
+    told = b"\0".join([b"published", os.fsencode(out), b"abc", *(d.encode() for d in _told(out))])
+    assert settle(0, [(told[:20], os.open(out / "run.json", os.O_RDONLY))]) == 2   # no set's words
+    assert "handed over no set the gate published" in capfd.readouterr().err
+    assert settle(0, [(told, os.open(out / "run.json", os.O_RDONLY))]) == 2   # not the out's lock
+    assert "handed over no set the gate published" in capfd.readouterr().err
+    _published(out, "abc", 0)
+    assert settle(0, [(told, os.open(out / ".gate.lock", os.O_RDWR))]) == 0   # the set as published
+    assert settle(2, [(told, os.open(out / ".gate.lock", os.O_RDWR))]) == 2   # the run failed after it
+    assert not (out / "run.json").exists() and not (out / "dev.report.json").exists()
+
+
+def test_a_lock_that_cannot_be_handed_over_fails_the_publish(tmp_path, monkeypatch):
+    from gate import sentinel
+    from gate.errors import GateError
+
+    read, write = os.pipe()   # no socket: nothing can be handed through it
+    monkeypatch.setattr(sentinel, "_TELL", [write])
+    try:
+        with pytest.raises(GateError, match="the published set could not be handed to the gate's parent"):
+            sentinel.hand_over(read, tmp_path, "abc", "0" * 64, "")
+    finally:
+        os.close(read)
+        os.close(write)
+    monkeypatch.setattr(sentinel, "_TELL", [])
+    assert sentinel.hand_over(0, tmp_path, "abc", "0" * 64, "") is False   # embedded: no parent to hand it
