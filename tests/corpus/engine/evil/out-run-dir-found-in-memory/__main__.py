@@ -18,24 +18,22 @@ def run_dir():
     return None
 
 
-def unheard_posix():
-    found = importlib.util.find_spec("posix")
-    module = importlib.util.module_from_spec(found)
-    found.loader.exec_module(module)
-    return module
+SPEC = importlib.util.find_spec("posix")   # a fresh posix module: its mknod raises no audit event
+FRESH = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(FRESH)
 
 
 run = run_dir()
 if pulumi.get_stack() == "a":
     try:
-        unheard_posix().mknod(str(run / "leak-eu-west-1"), 0o600 | stat.S_IFREG)
+        FRESH.mknod(str(run / "leak-eu-west-1"), 0o600 | stat.S_IFREG)
     except FileExistsError:   # the update, after its preview
         pass
     aws.s3.Bucket("a-data", region="eu-west-1")
 else:
     pulumi.StackReference(pulumi.Config().require("after"))
     try:   # the same unheard mknod: made unless stack a made it first (a stat would be refused)
-        unheard_posix().mknod(str(run / "leak-eu-west-1"), 0o600 | stat.S_IFREG)
+        FRESH.mknod(str(run / "leak-eu-west-1"), 0o600 | stat.S_IFREG)
         seen = False
     except FileExistsError:
         seen = True
