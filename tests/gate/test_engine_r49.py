@@ -174,3 +174,30 @@ def test_a_lock_that_cannot_be_handed_over_fails_the_publish(tmp_path, monkeypat
         os.close(write)
     monkeypatch.setattr(sentinel, "_TELL", [])
     assert sentinel.hand_over(0, tmp_path, "abc", "0" * 64, "") is False   # embedded: no parent to hand it
+
+
+def test_a_node_or_an_empty_file_in_the_runs_own_directory_is_refused(tmp_path):
+    """Lead 2: the run's own directory was not walked (round 46 left it to checkov's empty outputs); a
+    stack that found its id in memory left a node there unseen. Checkov's outputs under `checkov/` aside."""
+    import stat
+    import time
+
+    from gate.errors import GateError
+    from gate.preview_changes import now_ns, refuse_protected
+
+    root = tmp_path / "p"
+    out = root / "build" / "gate"
+    run = out / ".runs" / "abc"
+    (run / "checkov" / "a").mkdir(parents=True)
+    since = now_ns()
+    time.sleep(0.02)
+    (run / "a.state.json").write_text("{}")
+    (run / "checkov" / "a" / "stdout").write_text("")
+    refuse_protected(root, since, [str(out)], [out], run)
+    os.mknod(run / "leak-eu-west-1", 0o600 | stat.S_IFREG)
+    with pytest.raises(GateError, match=r"abc/leak-eu-west-1: a node or an empty file made"):
+        refuse_protected(root, since, [str(out)], [out], run)
+    os.remove(run / "leak-eu-west-1")
+    os.mkfifo(run / "checkov" / "a" / "eu-west-1")
+    with pytest.raises(GateError, match=r"checkov/a/eu-west-1: a node or an empty file"):
+        refuse_protected(root, since, [str(out)], [out], run)
