@@ -105,7 +105,7 @@ def problem(out: Path, run: str, code: int, index_sha: str, envelope_sha: str) -
     if index is None:
         return why
     if index.get("run") != run:
-        return f"run.json is another run's (run {str(index.get('run'))[:40]!r}), this run's was {run!r}"
+        return f"run.json is another run's (run {str(index.get('run'))[:40]!r}), not this run's"
     if _sha256(out / INDEX) != index_sha:
         return "run.json differs from the index the gate wrote"
     if (_sha256(out / ENVELOPE) or "") != envelope_sha:
