@@ -75,14 +75,24 @@ def made_unheard(root: str, since_ns: int, dirs: Collection[str], private: Colle
     the cache), the files changed at or after `since_ns` that only a program's unheard make leaves: a node
     (FIFO, socket) or an empty file. The watch refuses the program every write it hears there; past it, a
     fresh `posix` module's `mknod`/`mkfifo` makes only such files. The gate writes whole, non-empty files
-    there, through a temporary name (`.<name>.<random>.tmp`, empty for an instant) and a rename. Not
-    walked: `private`, the run's own directory (`<out>/.runs/<id>`, removed when the run ends), where
-    checkov's scans leave their output from their own processes, empty when they said nothing."""
+    there, through a temporary name (`.<name>.<random>.tmp`, empty for an instant) and a rename. The run's
+    own directory (`private`, `<out>/.runs/<id>`) is walked too since round 49 (a stack that found its id
+    in memory left a node there unseen), but for an empty file under its `checkov/`, where checkov's scans
+    leave their output from their own processes, empty when they said nothing."""
     inside = [d for d in dirs if d.startswith(root + os.sep) and not any(d.startswith(o + os.sep)
                                                                          for o in dirs)]
-    return [path for d in inside for path, st in _changed(d, since_ns, private)
-            if not stat.S_ISDIR(st.st_mode) and (not stat.S_ISREG(st.st_mode) or st.st_size == 0)
-            and not _gate_temporary(os.path.basename(path))]
+    found = [path for d in inside for path, st in _changed(d, since_ns, private) if _unheard(path, st)]
+    for d in (p for p in private if p.startswith(root + os.sep)):
+        scans = os.path.join(d, "checkov") + os.sep
+        found += [path for path, st in _changed(d, since_ns, ()) if _unheard(path, st)
+                  and not (stat.S_ISREG(st.st_mode) and path.startswith(scans))]
+    return found
+
+
+def _unheard(path: str, st: os.stat_result) -> bool:
+    """A node or an empty file, not the gate's temporary name."""
+    return (not stat.S_ISDIR(st.st_mode) and (not stat.S_ISREG(st.st_mode) or st.st_size == 0)
+            and not _gate_temporary(os.path.basename(path)))
 
 
 def _gate_temporary(name: str) -> bool:

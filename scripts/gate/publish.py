@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -37,21 +38,30 @@ def lock_wait() -> float:
     return seconds("GATE_LOCK_TIMEOUT", LOCK_WAIT)
 
 
+class Lock:
+    """A held advisory lock: its descriptor, and whether it was handed to the sentinel parent, which lets
+    it go once it checked the published set (gate.published)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.handed = False
+
+
 @contextlib.contextmanager
-def locked(out: Path, wait: float | None = None) -> Iterator[None]:
+def locked(out: Path, wait: float | None = None) -> Iterator[Lock]:
     """Hold the advisory lock of `out` (fcntl.flock), waiting at most `wait` seconds (GATE_LOCK_TIMEOUT)."""
     wait = lock_wait() if wait is None else wait
     out.mkdir(parents=True, exist_ok=True)
     try:
-        with held(out / LOCK_FILE, wait):
-            yield
+        with held(out / LOCK_FILE, wait) as lock:
+            yield lock
     except TimeoutError:
         raise GateError(f"{out}: locked by another gate run (waited {wait:g} s; "
                         "GATE_LOCK_TIMEOUT raises the wait)") from None
 
 
 @contextlib.contextmanager
-def held(lock_file: Path, wait: float) -> Iterator[None]:
+def held(lock_file: Path, wait: float) -> Iterator[Lock]:
     """Hold an advisory lock on `lock_file` (created if missing), waiting at most `wait` seconds, else
     TimeoutError; also the lock of `evidence export`'s --out (evidence.bundle, round 28)."""
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
@@ -65,10 +75,12 @@ def held(lock_file: Path, wait: float) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     raise TimeoutError(lock_file) from None
                 time.sleep(0.05)
+        lock = Lock(fd)
         try:
-            yield
+            yield lock
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            if not lock.handed:   # else held by the sentinel parent through its copy until it checked
+                fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
 
@@ -143,7 +155,7 @@ class RunDir:
         from gate import run_sign
 
         key = run_sign.signer()   # before anything moves: an unusable key is exit 2 with --out untouched
-        with locked(self.out), signals_deferred():   # a signal now would leave a half-published set
+        with locked(self.out) as lock, signals_deferred():   # a signal now would leave a half-published set
             index: dict[str, Any] = {"run": self.id, "stacks": {}, "files": {}, **(extra or {})}
             for name in (RUN_INDEX, run_sign.ENVELOPE):   # first: a set half moved (SIGKILL) has no index
                 (self.out / name).unlink(missing_ok=True)
@@ -156,22 +168,25 @@ class RunDir:
                 if (self.path / name).is_file():
                     index["files"][name] = _digest(self.path / name)
                     os.replace(self.path / name, self.out / name)
-            self._write_index(index, key)
+            self._write_index(index, key, lock)
 
-    def _write_index(self, index: dict[str, Any], key: Any) -> None:
+    def _write_index(self, index: dict[str, Any], key: Any, lock: Lock) -> None:
         """run.json, and its signature when the run has a key (a stale signature of an earlier run is
-        removed first: an unsigned run never leaves one that seems to vouch for it)."""
-        from gate import run_sign
+        removed first: an unsigned run never leaves one that seems to vouch for it). Before they stand in
+        `out`, the lock and their digests go to the sentinel parent, which checks the set once the gate's
+        process ended (round 49, gate.published); one that cannot be handed fails the run with no index."""
+        from gate import run_sign, sentinel
 
         body = (json.dumps(index, indent=1, sort_keys=True) + "\n").encode()
         (self.out / run_sign.ENVELOPE).unlink(missing_ok=True)   # type: ignore[operator]
-        tmp = self.path / RUN_INDEX
-        tmp.write_bytes(body)
-        os.replace(tmp, self.out / RUN_INDEX)   # type: ignore[operator]
-        if key is not None:
-            signed = self.path / run_sign.ENVELOPE
-            signed.write_bytes(run_sign.envelope(body, key))
-            os.replace(signed, self.out / run_sign.ENVELOPE)   # type: ignore[operator]
+        signed = run_sign.envelope(body, key) if key is not None else b""
+        lock.handed = sentinel.hand_over(lock.fd, self.out, self.id,   # type: ignore[arg-type]
+                                         hashlib.sha256(body).hexdigest(),
+                                         hashlib.sha256(signed).hexdigest() if signed else "")
+        for name, data in ((RUN_INDEX, body), (run_sign.ENVELOPE, signed)):
+            if data:
+                (self.path / name).write_bytes(data)
+                os.replace(self.path / name, self.out / name)   # type: ignore[operator]
 
     def _move(self, stack: str) -> dict[str, str]:
         hashes: dict[str, str] = {}
@@ -223,8 +238,6 @@ def withdraw(out: Path, started_ns: int) -> None:
     could read as its own: the run index of a run published before this one began, its signature and the
     files it lists are removed, under the lock (round 15). A run that published while this one ran is
     another's result, and stays."""
-    from gate import run_sign
-
     index_file = out / RUN_INDEX
     if not index_file.is_file() or index_file.stat().st_mtime_ns >= started_ns:
         return
@@ -235,16 +248,25 @@ def withdraw(out: Path, started_ns: int) -> None:
             index = json.loads(index_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             index = {}
-        listed = [*(index.get("files") or {})] if isinstance(index, dict) else []
-        for files in (index.get("stacks") or {}).values() if isinstance(index, dict) else ():
-            listed.extend(files if isinstance(files, dict) else ())
-        index_file.unlink()   # first: a half-withdrawn directory has no index that vouches for anything
-        (out / run_sign.ENVELOPE).unlink(missing_ok=True)
-        root = out.resolve()
-        for name in {*listed, "gate.sarif", "gate.junit.xml"}:
-            path = (out / str(name)).resolve()
-            if root in path.parents and path.is_file():
-                path.unlink()
+        remove_set(out, index if isinstance(index, dict) else {})
+
+
+def remove_set(out: Path, index: dict[str, Any]) -> None:
+    """Under the lock: `out`'s run index first (a half-withdrawn directory has no index that vouches for
+    anything), its signature, then the files `index` lists and the run-wide reports."""
+    from gate import run_sign
+
+    files, stacks = index.get("files"), index.get("stacks")
+    listed = [*files] if isinstance(files, dict) else []
+    for each in stacks.values() if isinstance(stacks, dict) else ():
+        listed.extend(each if isinstance(each, dict) else ())
+    (out / RUN_INDEX).unlink(missing_ok=True)
+    (out / run_sign.ENVELOPE).unlink(missing_ok=True)
+    root = out.resolve()
+    for name in {*listed, "gate.sarif", "gate.junit.xml"}:
+        path = (out / str(name)).resolve()
+        if root in path.parents and path.is_file():
+            path.unlink()
 
 
 def read_run_index(out: Path) -> dict[str, Any] | None:

@@ -15,6 +15,12 @@ it, `PR_SET_PDEATHSIG`); the child leads a process group of its own, so a signal
 forwarded once. The descriptor the child tells through is closed in every process it forks (a recording
 worker's program, an evaluation worker). Not closed: code in the gate's process that writes the verdict
 itself into that descriptor (found in /proc/self/fd) before ending the process.
+
+Round 49: the child tells through a datagram socket, so that publishing (gate.publish) can hand the
+parent `<out>/.gate.lock`'s descriptor with what it published (`hand_over`); once the child ended, the
+parent ends what the child left running (it is their reaper: a pack's process forked at exit, out of the
+gate's session, waiting for the lock to be let go), checks the published set under that lock
+(gate.published) and then lets it go.
 """
 
 from __future__ import annotations
@@ -22,25 +28,32 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import sys
+from pathlib import Path
 
-_TELL: list[int] = []   # in the child: the descriptor the parent reads
+_TELL: list[int] = []   # in the child: the socket the parent reads
 _MAX = 64
+PUBLISHED = b"published"   # a datagram handing over a published set's lock (gate.published)
 
 
 def stand() -> None:
     """Fork; return in the child (which runs the gate), never in the parent. Off POSIX, nothing."""
     if not hasattr(os, "fork") or sys.platform == "win32":
         return
+    from gate.procs import adopt_orphans
+
+    adopt_orphans()   # round 49: what the gate's process leaves running comes here once it ended
     inherited = signal.signal(signal.SIGCHLD, signal.SIG_DFL)   # ignored: the kernel would reap the child
-    read, write = (_above_standard(fd) for fd in os.pipe())   # a closed stdio stays closed (round 24)
+    pair = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    read, write = (_above_standard(end.detach()) for end in pair)   # a closed stdio stays closed (round 24)
     parent = os.getpid()
     try:
         pid = os.fork()
     except OSError as exc:   # a process limit: said as the gate says it (rounds 26-27), nothing ran
         from gate.errors import limit_line
 
-        _say(f"gate: error: {limit_line('the gate', exc)}\n")
+        say(f"gate: error: {limit_line('the gate', exc)}\n")
         os._exit(2)
     if pid == 0:
         os.close(read)
@@ -61,7 +74,7 @@ def _above_standard(fd: int) -> int:
     return moved
 
 
-def _say(line: str) -> None:
+def say(line: str) -> None:
     with contextlib.suppress(OSError):   # stderr closed or broken: the status still says it
         os.write(2, line.encode("utf-8", "replace"))
 
@@ -71,6 +84,7 @@ def _child(parent: int, write: int) -> None:
 
     tie_to(parent)()   # the parent killed outright (SIGKILL): the child, and its tree, end with it
     os.setpgid(0, 0)
+    os.set_blocking(write, False)   # a socket code in the child filled makes a tell fail, never hang
     _TELL[:] = [write]
     os.register_at_fork(after_in_child=_forget)
 
@@ -85,8 +99,31 @@ def tell(code: int) -> None:
     """In the child, once: the exit status the gate chose (gate.cli, the command's last step)."""
     if _TELL:
         fd = _TELL.pop()
-        os.write(fd, f"{code}\n".encode())
+        with contextlib.suppress(OSError):   # unsaid: the parent fails a status of 0 or 1
+            os.write(fd, f"{code}\n".encode())
         os.close(fd)
+
+
+def hand_over(lock: int, out: Path, run: str, index_sha: str, envelope_sha: str) -> bool:
+    """In the child, publishing under `lock` (`<out>/.gate.lock`): hand the parent a copy of the lock and
+    what run `run` is about to publish (run.json's and its signature's SHA-256, "" unsigned). True when
+    handed: the lock is then the parent's to let go. Embedded (no sentinel): False."""
+    if not _TELL:
+        return False
+    told = (os.fsencode(out), run.encode(), index_sha.encode(), envelope_sha.encode())
+    message = b"\0".join([PUBLISHED, *told])
+    try:
+        end = socket.socket(fileno=_TELL[0])
+        try:
+            socket.send_fds(end, [message], [lock])
+        finally:
+            end.detach()
+    except OSError as exc:
+        from gate.errors import GateError
+
+        raise GateError(f"{out}: the published set could not be handed to the gate's parent process "
+                        f"({exc.strerror or exc}): nothing published vouches for the run") from None
+    return True
 
 
 def _wait(pid: int, read: int) -> int:
@@ -98,12 +135,36 @@ def _wait(pid: int, read: int) -> int:
         signal.signal(sig, forward)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
     _, status = os.waitpid(pid, 0)
-    os.set_blocking(read, False)
-    try:
-        said = os.read(read, _MAX)
-    except OSError:
-        said = b""
-    return verdict(said, status)
+    from gate.procs import end_adopted
+
+    end_adopted()   # round 49: nothing the gate's process left running outlives the check (a pack's daemon)
+    said, handed = _messages(read)
+    code = verdict(said, status)
+    if handed:   # round 49: the sets it published, checked under their locks (no pack's code here)
+        from gate.published import settle
+
+        code = settle(code, handed)
+    return code
+
+
+def _messages(read: int) -> tuple[bytes, list[tuple[bytes, int]]]:
+    """What the child said (its status) and the published sets it handed over, each with its lock."""
+    end = socket.socket(fileno=read)
+    end.setblocking(False)
+    said, handed = b"", []
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(end, 4096, 1)
+        except OSError:
+            return said[:_MAX], handed
+        if not message and not fds:
+            return said[:_MAX], handed
+        if message.startswith(PUBLISHED + b"\0") and len(fds) == 1:
+            handed.append((message, fds[0]))
+            continue
+        for fd in fds:
+            os.close(fd)
+        said += message
 
 
 def verdict(said: bytes, status: int) -> int:
@@ -115,6 +176,6 @@ def verdict(said: bytes, status: int) -> int:
         return code
     why = f"was killed by signal {-code}" if code < 0 else f"ended with exit {code}"
     told = f" (it said {said[:16]!r})" if said else ""
-    _say(f"gate: error: the gate's process {why} without having said so{told}: code in it (a pack's) "
+    say(f"gate: error: the gate's process {why} without having said so{told}: code in it (a pack's) "
          "ended it before the gate chose its exit status: the run fails\n")
     return 2
