@@ -26,9 +26,10 @@ from typing import Any
 from gate.env_values import seconds
 from gate.errors import GateError
 from gate.procs import signals_deferred
+from gate.published import INDEX as RUN_INDEX
+from gate.published import LOCK as LOCK_FILE
+from gate.published import remove_set
 
-LOCK_FILE = ".gate.lock"
-RUN_INDEX = "run.json"
 RUNS_DIR = ".runs"
 LOCK_WAIT = 120.0   # seconds; GATE_LOCK_TIMEOUT overrides
 
@@ -250,23 +251,6 @@ def withdraw(out: Path, started_ns: int) -> None:
             index = {}
         remove_set(out, index if isinstance(index, dict) else {})
 
-
-def remove_set(out: Path, index: dict[str, Any]) -> None:
-    """Under the lock: `out`'s run index first (a half-withdrawn directory has no index that vouches for
-    anything), its signature, then the files `index` lists and the run-wide reports."""
-    from gate import run_sign
-
-    files, stacks = index.get("files"), index.get("stacks")
-    listed = [*files] if isinstance(files, dict) else []
-    for each in stacks.values() if isinstance(stacks, dict) else ():
-        listed.extend(each if isinstance(each, dict) else ())
-    (out / RUN_INDEX).unlink(missing_ok=True)
-    (out / run_sign.ENVELOPE).unlink(missing_ok=True)
-    root = out.resolve()
-    for name in {*listed, "gate.sarif", "gate.junit.xml"}:
-        path = (out / str(name)).resolve()
-        if root in path.parents and path.is_file():
-            path.unlink()
 
 
 def read_run_index(out: Path) -> dict[str, Any] | None:

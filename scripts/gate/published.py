@@ -18,25 +18,27 @@ import contextlib
 import fcntl
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gate.sentinel import say
+from gate.run_sign import ENVELOPE
 
-INDEX, ENVELOPE, LOCK = "run.json", "run.dsse.json", ".gate.lock"
+INDEX, LOCK = "run.json", ".gate.lock"   # the run index and lock of `--out` (gate.publish reads them)
 
 
-def settle(code: int, handed: list[tuple[bytes, int]]) -> int:
-    """The exit status once each set the gate's process handed over is checked under its lock, then let go."""
+def settle(code: int, handed: list[tuple[bytes, int]], say: Callable[[str], None]) -> int:
+    """The exit status once each set the gate's process handed over is checked under its lock, then let go;
+    `say` is the sentinel's own line writer (gate.sentinel calls this module, never the other way)."""
     for message, lock in handed:
         try:
-            code = _settled(message, lock, code)
+            code = _settled(message, lock, code, say)
         finally:
             os.close(lock)
     return code
 
 
-def _settled(message: bytes, lock: int, code: int) -> int:
+def _settled(message: bytes, lock: int, code: int, say: Callable[[str], None]) -> int:
     parts = message.split(b"\0")
     out = Path(os.fsdecode(parts[1])) if len(parts) == 5 else None
     why = "the gate's process handed over no set the gate published"
@@ -144,9 +146,22 @@ def _report(path: Path) -> dict[str, Any]:
 
 def _withdraw(out: Path, run: str) -> None:
     """Nothing in `out` vouches for the run: its index and signature removed, and, when the index is this
-    run's own, the files it lists (gate.publish.remove_set; the lock is held through the handed copy)."""
-    from gate.publish import remove_set
-
+    run's own, the files it lists (remove_set; the lock is held through the handed copy)."""
     index, _ = _index(out)
     with contextlib.suppress(OSError):
         remove_set(out, index if index is not None and index.get("run") == run else {})
+
+def remove_set(out: Path, index: dict[str, Any]) -> None:
+    """Under the lock: `out`'s run index first (a half-withdrawn directory has no index that vouches for
+    anything), its signature, then the files `index` lists and the run-wide reports."""
+    files, stacks = index.get("files"), index.get("stacks")
+    listed = [*files] if isinstance(files, dict) else []
+    for each in stacks.values() if isinstance(stacks, dict) else ():
+        listed.extend(each if isinstance(each, dict) else ())
+    (out / INDEX).unlink(missing_ok=True)
+    (out / ENVELOPE).unlink(missing_ok=True)
+    root = out.resolve()
+    for name in {*listed, "gate.sarif", "gate.junit.xml"}:
+        path = (out / str(name)).resolve()
+        if root in path.parents and path.is_file():
+            path.unlink()

@@ -143,7 +143,7 @@ def _wait(pid: int, read: int) -> int:
     if handed:   # round 49: the sets it published, checked under their locks (no pack's code here)
         from gate.published import settle
 
-        code = settle(code, handed)
+        code = settle(code, handed, say)
     return code
 
 

@@ -143,21 +143,24 @@ def test_what_a_pack_left_running_cannot_rewrite_the_set_after_the_check(run_gat
     assert _consistent(out)["exit"] == 1
 
 
-def test_a_set_handed_over_wrongly_fails_the_run_and_a_failed_run_withdraws_its_own(tmp_path, capfd):
+def test_a_set_handed_over_wrongly_fails_the_run_and_a_failed_run_withdraws_its_own(tmp_path):
     from gate.published import settle
 
     out = tmp_path / "out"
     _published(out, "abc", 0)
     (out / ".gate.lock").touch()
     told = b"\0".join([b"published", os.fsencode(out), b"abc", *(d.encode() for d in _told(out))])
-    assert settle(0, [(told[:20], os.open(out / "run.json", os.O_RDONLY))]) == 2   # no set's words
-    assert "handed over no set the gate published" in capfd.readouterr().err
-    assert settle(0, [(told, os.open(out / "run.json", os.O_RDONLY))]) == 2   # not the out's lock
-    assert "handed over no set the gate published" in capfd.readouterr().err
+    said: list[str] = []
+    say = said.append
+    assert settle(0, [(told[:20], os.open(out / "run.json", os.O_RDONLY))], say) == 2   # no set's words
+    assert "handed over no set the gate published" in said.pop()
+    assert settle(0, [(told, os.open(out / "run.json", os.O_RDONLY))], say) == 2   # not the out's lock
+    assert "handed over no set the gate published" in said.pop()
     _published(out, "abc", 0)
-    assert settle(0, [(told, os.open(out / ".gate.lock", os.O_RDWR))]) == 0   # the set as published
-    assert settle(2, [(told, os.open(out / ".gate.lock", os.O_RDWR))]) == 2   # the run failed after it
+    assert settle(0, [(told, os.open(out / ".gate.lock", os.O_RDWR))], say) == 0   # the set as published
+    assert settle(2, [(told, os.open(out / ".gate.lock", os.O_RDWR))], say) == 2   # the run failed after it
     assert not (out / "run.json").exists() and not (out / "dev.report.json").exists()
+    assert said == []   # a run that failed on its own withdraws its set without a tampering line
 
 
 def test_a_lock_that_cannot_be_handed_over_fails_the_publish(tmp_path, monkeypatch):
