@@ -42,8 +42,13 @@ def test_a_thread_not_yet_run_is_counted_and_one_running_is_not():
     try:
         assert thread_states.unborn() == 0
         with _one_cpu():
-            _start_unseen(release)
-            assert thread_states.unborn() >= 1
+            # The caught thread may be run between the catch and the count (CI, session 49: 0 once in
+            # 13,000 tests); a working count sees one of these tries, a broken one none.
+            for _ in range(50):
+                _start_unseen(release)
+                if (seen := thread_states.unborn()) >= 1:
+                    break
+        assert seen >= 1
     finally:
         release.set()
     waiting = threading.Thread(target=threading.Event().wait, args=(0.5,))
