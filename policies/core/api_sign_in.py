@@ -61,12 +61,10 @@ def _api_name(r: ResourceView, graph: StackGraph, kinds: tuple[str, str, str, st
     return apis[0].input("name") if len(apis) == 1 else None
 
 
-def _problems(r: ResourceView, graph: StackGraph, kinds: tuple[str, str, str, str]) -> list[str]:
-    providers = _providers(r, graph, kinds)
-    if isinstance(providers, str):
-        return [providers]
+def provider_problems(providers: list[str], api: Any) -> list[str]:
+    """Why each provider the API `api` (its name) trusts lets unknown callers in (none when recorded so)."""
     entries = {_key(str(e.get("provider", ""))): e for e in records(current_stack(), RECORD_KEY)}
-    api, out = _api_name(r, graph, kinds), []
+    out = []
     for p in providers:
         e = entries.get(_key(p))
         if e is None:
@@ -84,6 +82,26 @@ def _problems(r: ResourceView, graph: StackGraph, kinds: tuple[str, str, str, st
                 "(sign_up closed), or name the API there if it is public-facing by design"
             )
     return out
+
+
+def body_providers(authorizer: Any) -> list[Any] | None:
+    """The pools or issuer of an OpenAPI body's Cognito or JWT authorizer (None for another kind)."""
+    kind = str(authorizer.get("type", "")).lower() if isinstance(authorizer, dict) else ""
+    if kind == "cognito_user_pools":
+        found = authorizer.get("providerARNs")
+    elif kind == "jwt":
+        jwt = authorizer.get("jwtConfiguration")
+        found = jwt.get("issuer") if isinstance(jwt, dict) else None
+    else:
+        return None
+    return found if isinstance(found, list) else [found]
+
+
+def _problems(r: ResourceView, graph: StackGraph, kinds: tuple[str, str, str, str]) -> list[str]:
+    providers = _providers(r, graph, kinds)
+    if isinstance(providers, str):
+        return [providers]
+    return provider_problems(providers, _api_name(r, graph, kinds))
 
 
 def rest_method(r: ResourceView, graph: StackGraph) -> list[str]:
