@@ -1,7 +1,7 @@
 """Who may sign up to the identity provider an API Gateway authorizer trusts (round 98). A Cognito user-pool
 or JWT authorizer checks that a token was signed by its pool or issuer, not who the caller is: a pool with
 self sign-up (Cognito's default) or a public issuer (a Google account, Entra's multi-tenant `common`) hands
-a valid token to anyone who registers. D36 §77–78 limits access to the persons whose dossier one handles,
+a valid token to anyone who registers. D36 §77-78 limits access to the persons whose dossier one handles,
 so such a provider is no authentication for a data API, unless the API is public-facing by design (the
 e-loket's users are the public's enterprises) and the PIA record says so.
 
@@ -23,7 +23,8 @@ from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_mes
 
 RECORD_KEY = "api_sign_in"
 _REST = ("aws:apigateway/authorizer:Authorizer", "aws:apigateway/restApi:RestApi", "restApi", "providerArns")
-_HTTP = ("aws:apigatewayv2/authorizer:Authorizer", "aws:apigatewayv2/api:Api", "apiId", "jwtConfiguration.issuer")
+_HTTP = ("aws:apigatewayv2/authorizer:Authorizer", "aws:apigatewayv2/api:Api", "apiId",
+         "jwtConfiguration.issuer")
 _POOL = re.compile(r"^(?:arn:aws[\w-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool/|https://cognito-idp\.[a-z0-9-]+"
                    r"\.amazonaws\.com/)([a-z0-9-]+_[A-Za-z0-9]+)/?$")
 _RECORD = "stacks/records/pia/<stack>.yaml"
@@ -69,17 +70,17 @@ def provider_problems(providers: list[str], api: Any) -> list[str]:
         e = entries.get(_key(p))
         if e is None:
             out.append(
-                f"its authorizer trusts {p!r}, which the stack's PIA record does not describe (`{RECORD_KEY}`): "
-                "whether anyone may sign up there (a Cognito pool's self sign-up, a public issuer) and so who "
-                f"calls the API is not in the program; record who gets an account ({_RECORD}: provider, "
-                "sign_up closed or public, who, verified_on)"
+                f"its authorizer trusts {p!r}, which the stack's PIA record does not describe "
+                f"(`{RECORD_KEY}`): whether anyone may sign up there (a Cognito pool's self sign-up, a "
+                "public issuer) and so who calls the API is not in the program; record who gets an account "
+                f"({_RECORD}: provider, sign_up closed or public, who, verified_on)"
             )
         elif e.get("sign_up") != "closed" and (is_unknown(api) or api not in (e.get("apis") or ())):
             out.append(
-                f"its authorizer trusts {p!r}, to which anyone may sign up (the PIA record: sign_up public, "
-                f"for the APIs {e.get('apis')}), and the API {api!r} is not one of them: anyone who registers "
-                "gets what the integration reads; trust a provider whose accounts the controller hands out "
-                "(sign_up closed), or name the API there if it is public-facing by design"
+                f"its authorizer trusts {p!r}, to which anyone may sign up (the PIA record: sign_up "
+                f"public, for the APIs {e.get('apis')}), and the API {api!r} is not one of them: anyone who "
+                "registers gets what the integration reads; trust a provider whose accounts the controller "
+                "hands out (sign_up closed), or name the API there if it is public-facing by design"
             )
     return out
 

@@ -68,8 +68,8 @@ def _sign_up(op: dict[str, Any], doc: dict[str, Any], api: Any) -> str | None:
     for alternative in required if isinstance(required, list) else ():
         for name in alternative if isinstance(alternative, dict) else ():
             for scheme in schemes.get(name, ()):
-                authorizer = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
-                providers = api_sign_in.body_providers(authorizer)
+                auth = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
+                providers = api_sign_in.body_providers(auth)
                 if providers is not None and not all(isinstance(p, str) and p for p in providers):
                     return f"names scheme {name!r}, whose authorizer names no provider (pool or issuer)"
                 if found := api_sign_in.provider_problems(providers or [], api):

@@ -32,7 +32,7 @@ risk: `policies/core/records.py`); the record's shape (known keys, statement lis
 - `aws_organizations` (round 76): `[{organization: o-<10 to 32 lower-case letters or digits>, held_by,
   why}]` — the AWS organisations whose every account a `Principal: *` or service grant may admit by
   `aws:PrincipalOrgID`/`aws:SourceOrgID` or their org paths (`pia_pinning`).
-- `api_sign_in` (round 98; D36 §77–78, DPA annex 3 a.i): `[{provider: <Cognito user-pool ARN or JWT issuer
+- `api_sign_in` (round 98; D36 §77-78, DPA annex 3 a.i): `[{provider: <Cognito user-pool ARN or JWT issuer
   URL>, sign_up: closed | public, who, apis?, verified_on}]` — who may get an account at an identity
   provider an API Gateway authorizer trusts (`api_sign_in`): `closed` when the controller hands out the
   accounts, `public` when anyone may register, and then `apis` (required) names the APIs public-facing by
@@ -178,7 +178,8 @@ STATEMENTS: dict[str, Schema] = {
     "api_sign_in": (
         {"provider": _matching(_SIGN_IN_PROVIDER, "a Cognito user-pool ARN (arn:aws:cognito-idp:<region>:"
                                                   "<account>:userpool/<id>) nor a JWT issuer URL (https://…)"),
-         "sign_up": _one_of("closed", "public"), "who": _text("who gets an account and how they are identified"),
+         "sign_up": _one_of("closed", "public"),
+         "who": _text("who gets an account and how they are identified"),
          "apis": _names, **_VERIFIED},
         ("provider", "sign_up", "who", "verified_on"),
     ),

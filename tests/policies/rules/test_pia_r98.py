@@ -1,0 +1,117 @@
+"""Round 98 (docs/pia-conditions.md): a Cognito user-pool or JWT authorizer (a Method, a Route or an OpenAPI
+body's scheme) authenticates only when the stack's PIA record says who may sign up to its pool or issuer
+(`api_sign_in`: `closed`, or `public` for the APIs it names as public-facing by design). Cases: the round's
+first commits (a test failing before the fix says so); every mutation turns one compliant fixture
+non-compliant, and must block with its check's message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from ruletest import case, patch, run, says
+
+from policies.core.api_sign_in import _key
+from policies.core.pia_attestations import PiaRecordError, validate
+
+PUBLIC, SOD = "disallow-public-data-access", "require-separation-of-duties"
+UNRECORDED = "which the stack's PIA record does not describe (`api_sign_in`)"
+NOT_LISTED = "anyone may sign up (the PIA record: sign_up public, for the APIs ['eloket-registration'])"
+REGISTER = "arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_Register"
+
+
+@pytest.mark.parametrize(
+    ("stem", "fragment"),
+    [
+        ("r98p-01", f"method GET: its authorizer trusts '{REGISTER}', to which {NOT_LISTED}"),
+        ("r98p-02", NOT_LISTED),
+        ("r98p-03", f"its authorizer trusts 'https://accounts.google.com', {UNRECORDED}"),
+        ("r98p-04", f"'https://login.microsoftonline.com/common/v2.0', {UNRECORDED}"),
+        ("r98p-05", f"userpool/eu-west-1_OpenSignUp', {UNRECORDED}"),
+        ("r98p-06", f"'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Elsewhere', {UNRECORDED}"),
+        ("r98p-07", "`authorizerId` is not an output of an authorizer of this stack, so whom its identity"),
+        ("r98p-10", "operation GET /dossiers/{id} names scheme 'acm-idm': its authorizer trusts 'https://"),
+        ("r98p-11", NOT_LISTED),
+        ("r98p-12", f"names scheme 'users': its authorizer trusts '{REGISTER[:-8]}OpenSignUp', {UNRECORDED}"),
+    ],
+)
+def test_the_evasions_block(stem, fragment):
+    """Fails before: -01 to -07 passed every rule on main's code (any Cognito or JWT authorizer counted as
+    authentication); -10 to -12, the probe of the fix, passed on 89486df4's code (a body's schemes were not
+    read for their provider)."""
+    assert says(run(PUBLIC, case(stem)), fragment)
+
+
+@pytest.mark.parametrize("stem", ["r98p-08", "r98p-09"])
+def test_the_permission_set_probes_block(stem):
+    """Guards: blocked when written (a permission set's customer managed policy and role chaining)."""
+    assert says(run(SOD, case(stem)), "the permission set holds")
+
+
+LOOK_ALIKES = ["r98p-50", "r98p-51", "r98p-52", "r98p-53", "r18p-50", "r27p-51", "r97p-51"]
+
+
+@pytest.mark.parametrize("stem", LOOK_ALIKES)
+def test_the_look_alikes_pass(stem):
+    assert run(PUBLIC, case(stem)) == []
+
+
+def test_mutation_a_route_trusts_only_recorded_issuers():
+    ok = case("r27p-51")
+    jwt = {"audiences": ["dossiers"], "issuer": "https://login.vlaanderen.be/op.attacker.example"}
+    assert says(run(PUBLIC, patch(ok, "jwt", jwtConfiguration=jwt)), UNRECORDED)
+    assert says(run(PUBLIC, patch(ok, "jwt", jwtConfiguration={"audiences": ["dossiers"]})),
+                "the authorizer jwt names no `jwtConfiguration.issuer`, so whom it signs in cannot be judged")
+    # the recorded issuer, spelt with a trailing slash, is the same provider
+    jwt = {"audiences": ["dossiers"], "issuer": "https://login.vlaanderen.be/op/"}
+    assert run(PUBLIC, patch(ok, "jwt", jwtConfiguration=jwt)) == []
+
+
+def test_mutation_a_method_trusts_each_pool_it_names():
+    ok = case("r18p-50")
+    pools = ["arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_x", REGISTER]
+    assert says(run(PUBLIC, patch(ok, "users", providerArns=pools)), NOT_LISTED)
+    assert says(run(PUBLIC, patch(ok, "users", providerArns=[])), "names no `providerArns`")
+
+
+def test_mutation_a_public_api_is_named_in_the_record():
+    ok = case("r98p-50")
+    renamed = [{**r, "inputs": {**r["inputs"], "name": "eloket-registration-v2"}} if r["name"] == "api" else r
+               for r in ok]
+    assert says(run(PUBLIC, renamed), "and the API 'eloket-registration-v2' is not one of them")
+
+
+def test_mutation_a_body_scheme_names_its_provider():
+    ok = case("r97p-51")
+    body = json.loads(next(r for r in ok if r["name"] == "http-api")["inputs"]["body"])
+    scheme = body["components"]["securitySchemes"]["acm-idm"]
+    scheme["x-amazon-apigateway-authorizer"]["jwtConfiguration"] = {}
+    assert says(run(PUBLIC, patch(ok, "http-api", body=json.dumps(body))),
+                "names scheme 'acm-idm', whose authorizer names no provider (pool or issuer)")
+
+
+def test_a_pool_is_one_provider_by_arn_and_issuer_url():
+    assert _key(REGISTER) == _key("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Register")
+    assert _key("https://Login.Vlaanderen.be/op/") == _key("https://login.vlaanderen.be/op")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("provider", "eu-west-1_x"), ("provider", "http://login.example.be"), ("sign_up", "open"), ("who", None),
+     ("verified_on", "2099-01-01"), ("apis", []), ("owner", "x")],
+)
+def test_a_sign_in_statement_is_validated(key, value):
+    entry = {"provider": REGISTER, "sign_up": "public", "who": "anyone", "apis": ["a"]}
+    entry["verified_on"] = "2026-11-02"
+    entry = {k: v for k, v in {**entry, key: value}.items() if v is not None}
+    with pytest.raises(PiaRecordError, match=f"api_sign_in\\[0\\]\\.{key}"):
+        validate({"api_sign_in": [entry]}, "corpus.yaml", dt.date(2026, 11, 30))
+
+
+@pytest.mark.parametrize(("sign_up", "apis"), [("public", None), ("closed", ["a"])])
+def test_apis_go_with_public_sign_up_only(sign_up, apis):
+    entry = {"provider": REGISTER, "sign_up": sign_up, "who": "x", "verified_on": "2026-11-02"}
+    entry = {**entry, **({"apis": apis} if apis else {})}
+    with pytest.raises(PiaRecordError, match="api_sign_in\\[0\\]\\.apis: required with sign_up public"):
+        validate({"api_sign_in": [entry]}, "corpus.yaml", dt.date(2026, 11, 30))
