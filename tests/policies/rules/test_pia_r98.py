@@ -115,3 +115,32 @@ def test_apis_go_with_public_sign_up_only(sign_up, apis):
     entry = {**entry, **({"apis": apis} if apis else {})}
     with pytest.raises(PiaRecordError, match="api_sign_in\\[0\\]\\.apis: required with sign_up public"):
         validate({"api_sign_in": [entry]}, "corpus.yaml", dt.date(2026, 11, 30))
+
+
+USER_GRANTS, MFA = "disallow-direct-user-grants", "require-admin-mfa"
+SESSION = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_auditors_0123456789abcdef/erik@vlaio.be"
+
+
+def test_one_identity_center_session_named_as_principal_is_a_personal_grant():
+    """Fails before: r98p-13 passed every rule on 74897bcf's code (an assumed-role ARN was no user)."""
+    assert says(run(USER_GRANTS, case("r98p-13")),
+                f"grants to one user ({SESSION}, a role session IAM Identity Center names after the")
+    assert says(run(USER_GRANTS, case("r98p-14")), "`aws:userid` aroaexampleroleid0002:erik@vlaio.be")
+    assert run(USER_GRANTS, case("r98p-54")) == []
+
+
+def test_mutation_a_grantee_session_is_a_personal_grant_only_where_sessions_name_people():
+    grant = {"name": "g", "type": "aws:kms/grant:Grant",
+             "inputs": {"keyId": "k", "granteePrincipal": SESSION, "operations": ["Decrypt"]}}
+    with_ic = [*case("r98p-54"), grant]
+    assert says(run(USER_GRANTS, with_ic), f"`granteePrincipal` grants to one role session ({SESSION}), a ")
+    without = [r for r in with_ic if not r["type"].startswith("aws:ssoadmin/")]
+    assert run(USER_GRANTS, without) == []  # the caller names its own session: a grant to the role's
+    wild = {**grant, "inputs": {**grant["inputs"], "granteePrincipal": SESSION.rsplit("/", 1)[0] + "/*"}}
+    assert run(USER_GRANTS, [*case("r98p-54"), wild]) == []
+
+
+@pytest.mark.parametrize(("stem", "rule"), [("r98p-15", MFA), ("r98p-16", SOD)])
+def test_the_sign_in_probes_block(stem, rule):
+    """Guards: blocked when written (an unrecorded SAML provider's DBA role, a boundary capping nothing)."""
+    assert run(rule, case(stem)) != []
