@@ -16,9 +16,15 @@ from policies.core.api_sign_in import _key
 from policies.core.pia_attestations import PiaRecordError, validate
 
 PUBLIC, SOD = "disallow-public-data-access", "require-separation-of-duties"
-UNRECORDED = "which the stack's PIA record does not describe (`api_sign_in`)"
-NOT_LISTED = "anyone may sign up (the PIA record: sign_up public, for the APIs ['eloket-registration'])"
+# the registration pool: the corpus record says anyone may sign up to it, for `eloket-registration` only
 REGISTER = "arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_Register"
+NOT_LISTED = "anyone may sign up (the PIA record: sign_up public, for the APIs ['eloket-registration'])"
+UNRECORDED = "which the stack's PIA record does not describe (`api_sign_in`)"
+
+
+def test_a_pool_is_one_provider_by_arn_and_issuer_url():
+    assert _key(REGISTER) == _key("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Register")
+    assert _key("https://Login.Vlaanderen.be/op/") == _key("https://login.vlaanderen.be/op")
 
 
 @pytest.mark.parametrize(
@@ -89,11 +95,6 @@ def test_mutation_a_body_scheme_names_its_provider():
     scheme["x-amazon-apigateway-authorizer"]["jwtConfiguration"] = {}
     assert says(run(PUBLIC, patch(ok, "http-api", body=json.dumps(body))),
                 "names scheme 'acm-idm', whose authorizer names no provider (pool or issuer)")
-
-
-def test_a_pool_is_one_provider_by_arn_and_issuer_url():
-    assert _key(REGISTER) == _key("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Register")
-    assert _key("https://Login.Vlaanderen.be/op/") == _key("https://login.vlaanderen.be/op")
 
 
 @pytest.mark.parametrize(
