@@ -32,6 +32,9 @@ risk: `policies/core/records.py`); the record's shape (known keys, statement lis
 - `aws_organizations` (round 76): `[{organization: o-<10 to 32 lower-case letters or digits>, held_by,
   why}]` — the AWS organisations whose every account a `Principal: *` or service grant may admit by
   `aws:PrincipalOrgID`/`aws:SourceOrgID` or their org paths (`pia_pinning`).
+- `non_siem_log_groups` (round 98): `[{log_group: <name>, why}]` — log groups of the stack that are no part
+  of the SIEM (a team's scratch group), which a function's Allow may then delete or re-time without holding
+  SIEM logging, provided no resource of the stack names them (`iam.quiet_log_groups`);
 - `api_sign_in` (round 98; D36 §77-78, DPA annex 3 a.i): `[{provider: <Cognito user-pool ARN or JWT issuer
   URL>, sign_up: closed | public, who, apis?, verified_on}]` — who may get an account at an identity
   provider an API Gateway authorizer trusts (`api_sign_in`): `closed` when the controller hands out the
@@ -70,6 +73,7 @@ _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _IAM_NAME = r"[\w+=,.@-]{1,128}"
 _IAM_PRINCIPAL = re.compile(rf"^arn:aws[\w-]*:iam::\d{{12}}:(role|user)/({_IAM_NAME}/)*{_IAM_NAME}$")
 _IC_INSTANCE = re.compile(r"^arn:aws[\w-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{1,16}$")
+_LOG_GROUP = re.compile(r"^[\w./#-]{1,512}$")
 _SIGN_IN_PROVIDER = re.compile(r"^(arn:aws[\w-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool/[\w-]+|https://\S+)$")
 _SAML_PROVIDER = re.compile(r"^(arn:aws[\w-]*:iam::\d{12}:saml-provider/[\w.-]{1,128}|(https?://|urn:)\S+)$")
 
@@ -174,6 +178,11 @@ STATEMENTS: dict[str, Schema] = {
                                                   "letters or digits)"),
          "held_by": _text("who holds the organisation"), "why": _text("why the stack's grants may admit it")},
         ("organization", "held_by", "why"),
+    ),
+    "non_siem_log_groups": (
+        {"log_group": _matching(_LOG_GROUP, "a CloudWatch log group name (letters, digits, _ - / . #)"),
+         "why": _text("what the group holds and why it is no part of the SIEM")},
+        ("log_group", "why"),
     ),
     "api_sign_in": (
         {"provider": _matching(_SIGN_IN_PROVIDER, "a Cognito user-pool ARN (arn:aws:cognito-idp:<region>:"

@@ -1,5 +1,6 @@
 """Round 88: the resources of an Allow granting SIEM logging are read (round 86's and 87's lead); round 89
-releases Firehose streams as topics (a stream named by ARN or name, or reading from a source, feeds).
+releases Firehose streams as topics (a stream named by ARN or name, or reading from a source, feeds); round
+98 log groups the PIA record declares no part of the SIEM (`quiet_log_groups`).
 
 Two things change, both for AWS principals (`AwsPrincipal.functions()`):
 - An Allow whose every resource is the exact ARN of an SNS topic the stack creates and that feeds nothing of
@@ -22,6 +23,7 @@ from typing import Any
 
 from policies.core.accounts import aws_account
 from policies.core.documents import iter_strings
+from policies.core.iam import quiet_log_groups
 from policies.core.iam.catalogue import functions
 from policies.core.iam.statements import as_list, effective, principals, statement_actions
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document
@@ -46,7 +48,8 @@ _SOURCES = ("kinesisSourceConfiguration", "mskSourceConfiguration", "databaseSou
 
 def quiet_siem(graph: StackGraph, stmts: list[dict[str, Any]]) -> frozenset[str]:
     """SIEM-logging actions granted only by Allows whose every resource is a quiet topic of the stack."""
-    if not graph.once("siem-topics", lambda: bool(graph.by_type(TOPIC, FIREHOSE))):  # once per graph
+    quiet = lambda: bool(graph.by_type(TOPIC, FIREHOSE) or quiet_log_groups.declared(graph))  # noqa: E731
+    if not graph.once("siem-topics", quiet):  # once per graph
         return frozenset()
     released = [s for s in stmts if _released(graph, s)]
     if not released:
@@ -108,7 +111,10 @@ def _released(graph: StackGraph, s: dict[str, Any]) -> bool:
         and "NotResource" not in s
         and bool(res)
         and all(
-            isinstance(r, str) and (t := _own(graph, r)) is not None and not _feeds(graph, t) for r in res
+            isinstance(r, str)
+            and (((t := _own(graph, r)) is not None and not _feeds(graph, t))
+                 or quiet_log_groups.own_quiet(graph, r) is not None)  # round 98: declared log groups
+            for r in res
         )
     )
 
