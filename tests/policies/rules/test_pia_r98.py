@@ -145,3 +145,30 @@ def test_mutation_a_grantee_session_is_a_personal_grant_only_where_sessions_name
 def test_the_sign_in_probes_block(stem, rule):
     """Guards: blocked when written (an unrecorded SAML provider's DBA role, a boundary capping nothing)."""
     assert run(rule, case(stem)) != []
+
+
+def test_a_declared_log_group_is_no_siem_logging():
+    """Fails before: limits/r91p-55 (now ok/) was blocked on main's code (an Allow's log groups counted as
+    the SIEM wherever they were); r98p-17 to -20, the probe of the fix, block."""
+    assert run(SOD, case("r91p-55")) == []
+    for stem in ("r98p-17", "r98p-18", "r98p-19", "r98p-20"):
+        found = run(SOD, case(stem))
+        assert says(found, "holds 2 separated functions: SIEM logging, database structure"), stem
+
+
+def test_mutation_an_undeclared_log_group_still_counts():
+    ok = case("r91p-55")
+    renamed = [{**r, "inputs": {**r["inputs"], "name": "/dba/scratch2"}} if r["name"] == "dba-scratch" else r
+               for r in ok]
+    pol = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:DeleteLogGroup",' \
+          '"Resource":"arn:aws:logs:eu-west-1:111122223333:log-group:/dba/scratch2"}]}'
+    found = run(SOD, patch(renamed, "db-admin-scratch", policy=pol))
+    assert says(found, "the role holds 2 separated functions: SIEM logging, database structure")
+
+
+@pytest.mark.parametrize(("key", "value"), [("log_group", "/dba/scratch:*"), ("why", None), ("owner", "x")])
+def test_a_log_group_statement_is_validated(key, value):
+    entry = {"log_group": "/dba/scratch", "why": "dry runs", key: value}
+    entry = {k: v for k, v in entry.items() if v is not None}
+    with pytest.raises(PiaRecordError, match=f"non_siem_log_groups\\[0\\]\\.{key}"):
+        validate({"non_siem_log_groups": [entry]}, "corpus.yaml", dt.date(2026, 11, 30))
