@@ -141,9 +141,10 @@ def test_mutation_a_grantee_session_is_a_personal_grant_only_where_sessions_name
     assert run(USER_GRANTS, [*case("r98p-54"), wild]) == []
 
 
-@pytest.mark.parametrize(("stem", "rule"), [("r98p-15", MFA), ("r98p-16", SOD)])
-def test_the_sign_in_probes_block(stem, rule):
-    """Guards: blocked when written (an unrecorded SAML provider's DBA role, a boundary capping nothing)."""
+@pytest.mark.parametrize(("stem", "rule"), [("r98p-15", MFA), ("r98p-16", SOD), ("r98p-21", PUBLIC)])
+def test_the_probes_blocked_when_written_still_block(stem, rule):
+    """Guards: an unrecorded SAML provider's DBA role, a boundary capping nothing, an open OPTIONS route with
+    a target beside the API's CORS configuration (lead 4)."""
     assert run(rule, case(stem)) != []
 
 
