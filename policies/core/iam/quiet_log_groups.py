@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import re
 
-from policies.core.accounts import aws_account
+from policies.core.accounts import aws_account, aws_region
 from policies.core.documents import iter_strings
 from policies.core.iam.breakglass import records
 from policies.core.records import current_stack
-from policies.core.view import ResourceView, StackGraph, is_unknown
+from policies.core.view import ResourceView, StackGraph
 
 RECORD_KEY = "non_siem_log_groups"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 _ARN = re.compile(r"^arn:aws:logs:([a-z0-9-]+):(\d{12}):log-group:([\w./#-]{1,512}?)(?::\*)?$")
-_DOCUMENTS = ("aws:iam/", "aws:ssoadmin/")  # grant rights on the group; they write nothing into it
+DOCUMENTS = ("aws:iam/", "aws:ssoadmin/")  # grant rights on a topic or group; they feed nothing into it
 
 
 def declared(graph: StackGraph) -> frozenset[str]:
@@ -38,23 +38,17 @@ def own_quiet(graph: StackGraph, arn: str) -> ResourceView | None:
         return None
     region, account, name = m.groups()
     for g in graph.named(name):
-        same = g.type == LOG_GROUP and g.input("name") == name and _region(g) == region
+        same = g.type == LOG_GROUP and g.input("name") == name and aws_region(g) == region
         if same and aws_account(g.provider)[0] == account and not _named(graph, g, name):
             return g
     return None
-
-
-def _region(r: ResourceView) -> str | None:
-    own = r.input("region") if r.input("region") is not None else (r.provider.inputs.get("region")
-                                                                    if r.provider is not None else None)
-    return own if isinstance(own, str) and not is_unknown(own) else None
 
 
 def _named(graph: StackGraph, group: ResourceView, name: str) -> bool:
     """Whether any resource of the stack but IAM documents is fed from the group or carries its name."""
     def scan() -> bool:
         for r in graph.resources:
-            if r is group or r.type.startswith(_DOCUMENTS):
+            if r is group or r.type.startswith(DOCUMENTS):
                 continue
             if any(group.urn in urns for urns in r.property_dependencies.values()):
                 return True

@@ -21,7 +21,7 @@ import re
 from fnmatch import fnmatchcase
 from typing import Any
 
-from policies.core.accounts import aws_account
+from policies.core.accounts import aws_account, aws_region
 from policies.core.documents import iter_strings
 from policies.core.iam import quiet_log_groups
 from policies.core.iam.catalogue import functions
@@ -34,7 +34,7 @@ TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
 COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 SET_ALARM_STATE = "cloudwatch:setalarmstate"
 _MAIL = frozenset({"email", "email-json", "sms"})  # deliver to a person; any other protocol carries it on
-_DOCUMENTS = ("aws:iam/", "aws:ssoadmin/")  # grant rights on the topic; they feed nothing into it
+_DOCUMENTS = quiet_log_groups.DOCUMENTS
 _ARN_IN_TEXT = re.compile(r"arn:aws[\w-]*:sns:[\w-]*:\d*:[\w.-]+")  # a topic's ARN inside a value
 _TOPIC_ARN = re.compile(r"^arn:aws:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256}(?:\.fifo)?)$")
 # Round 89: Firehose streams are released as topics are (round 88's lead); a stream is named by its ARN or
@@ -87,17 +87,10 @@ def _glob(arn: str, pattern: str) -> bool:
 
 
 def _alarm_arn(alarm: ResourceView) -> str | None:
-    name, (account, _), region = alarm.input("alarmName"), aws_account(alarm.provider), _region(alarm)
+    name, (account, _), region = alarm.input("alarmName"), aws_account(alarm.provider), aws_region(alarm)
     if not (_text(name) and account and region):
         return None
     return f"arn:aws:cloudwatch:{region}:{account}:alarm:{name}"
-
-
-def _region(r: ResourceView) -> str | None:
-    own = r.input("region")
-    if own is not None:
-        return _text(own)
-    return _text(r.provider.inputs.get("region")) if r.provider is not None else None
 
 
 def _text(v: Any) -> str | None:
@@ -128,7 +121,7 @@ def _own(graph: StackGraph, arn: str) -> ResourceView | None:
         return None
     region, account, name = m.groups()
     for t in graph.named(name):
-        same = t.type == kind and t.input("name") == name and _region(t) == region
+        same = t.type == kind and t.input("name") == name and aws_region(t) == region
         if same and aws_account(t.provider)[0] == account:
             return t
     return None
@@ -139,7 +132,7 @@ def _feeds(graph: StackGraph, topic: ResourceView) -> bool:
 
 
 def _compute_feeds(graph: StackGraph, topic: ResourceView) -> bool:
-    name, where = topic.input("name"), f"{_region(topic)}:{aws_account(topic.provider)[0]}"
+    name, where = topic.input("name"), f"{aws_region(topic)}:{aws_account(topic.provider)[0]}"
     arn = f"arn:aws:sns:{where}:{name}"
     idx: _Index = graph.once("siem-topic-index", lambda: _Index(graph))
     if topic.type == FIREHOSE:
