@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from policies.core.iam.statements import as_list, conditions, principals, statement_actions
-from policies.core.view import ProviderView, is_unknown
+from policies.core.view import ProviderView, ResourceView, is_unknown
 
 _ROLE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
 _ACCOUNT_ID = re.compile(r"^(\d{12})$")
@@ -67,6 +67,15 @@ def aws_account(provider: ProviderView | None) -> tuple[str | None, str | None]:
         if m.group(1) != account:
             return None, f"{where} assumes a role in account {m.group(1)} but pins account {account}"
     return account, None
+
+
+def aws_region(r: ResourceView) -> str | None:
+    """The AWS region a resource is created in: its own `region` input, else its provider's (None:
+    unknown)."""
+    own = r.input("region")
+    if own is None and r.provider is not None:
+        own = r.provider.inputs.get("region")
+    return own if isinstance(own, str) and own and not is_unknown(own) else None
 
 
 def azure_subscription(provider: ProviderView | None) -> tuple[str | None, str | None]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from policies.core import api_sign_in
 from policies.core.openapi_refs import INTEGRATION, follow, operations
 from policies.core.pia_api_auth import PREFLIGHT
 from policies.core.pia_aws_paths import openapi_doc, openapi_reads
@@ -59,6 +60,23 @@ def _schemes(doc: dict[str, Any]) -> dict[str, list[Any]]:
     return out
 
 
+def _sign_up(op: dict[str, Any], doc: dict[str, Any], api: Any) -> str | None:
+    """Round 98: a Cognito or JWT scheme authenticates only when whom its provider lets sign up is recorded
+    (`api_sign_in`), as for Method and Route resources."""
+    schemes = _schemes(doc)
+    required = op.get("security", doc.get("security"))
+    for alternative in required if isinstance(required, list) else ():
+        for name in alternative if isinstance(alternative, dict) else ():
+            for scheme in schemes.get(name, ()):
+                auth = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
+                providers = api_sign_in.body_providers(auth)
+                if providers is not None and not all(isinstance(p, str) and p for p in providers):
+                    return f"names scheme {name!r}, whose authorizer names no provider (pool or issuer)"
+                if found := api_sign_in.provider_problems(providers or [], api):
+                    return f"names scheme {name!r}: {found[0]}"
+    return None
+
+
 def _open_because(op: dict[str, Any], doc: dict[str, Any], rest: bool) -> str | None:
     """Why anyone may call the operation (None when every way in authenticates)."""
     auth = op.get("x-amazon-apigateway-auth")  # a REST extension: HTTP APIs do not document it
@@ -92,7 +110,10 @@ def body_callers(r: ResourceView) -> list[str]:
             isinstance(integration, dict) and str(integration.get("type", "")).lower() == "mock"
         ):
             continue
+        name = "ANY" if verb.startswith("x-") else verb.upper()
         if not (why := _open_because(op, doc, rest=r.type != HTTP_API)):
+            if who := _sign_up(op, doc, r.input("name")):
+                out.append(f"`body`: operation {name} {path} {who}")
             continue
         if verb.lower() == "options":  # round 97: an open preflight reaches its integration unless MOCK
             out.append(
@@ -100,7 +121,6 @@ def body_callers(r: ResourceView) -> list[str]:
                 f"reaches its integration (a function need not look at the verb); {PREFLIGHT}"
             )
             continue
-        name = "ANY" if verb.startswith("x-") else verb.upper()
         out.append(
             f"`body`: operation {name} {path} {why}: API Gateway imports it with authorization NONE, "
             f"so anyone who reaches the API gets what its integration reads; {_FIX}"

@@ -2,10 +2,13 @@
 its integration reads (a function's own credentials, a service integration's role) to anyone who reaches
 the API. disallow-public-data-access merges PUBLIC_CHECKS. Closed world: only REST methods answered by a MOCK
 integration of the stack (fixed content, no data; the CORS preflight's) and OPTIONS routes with no target may
-be open (round 97: an OPTIONS method reaching a function is the function's); an unreadable setting blocks."""
+be open (round 97: an OPTIONS method reaching a function is the function's); an unreadable setting blocks.
+A Cognito or JWT authorizer authenticates only when whom its provider lets sign up is recorded (round 98,
+`api_sign_in`)."""
 
 from __future__ import annotations
 
+from policies.core import api_sign_in
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 METHOD = "aws:apigateway/method:Method"
@@ -41,6 +44,8 @@ def rest_method(r: ResourceView, graph: StackGraph) -> list[str]:
     auth, verb = r.input("authorization"), r.input("httpMethod")
     if is_unknown(auth) or is_unknown(verb):
         return [unknown_message("authorization", "who may call the method")]
+    if str(auth).upper() == "COGNITO_USER_POOLS":  # round 98: whom the pool lets sign up
+        return api_sign_in.rest_method(r, graph)
     if str(auth).upper() != "NONE" or _mock_only(r, graph):
         return []
     if str(verb).upper() == "OPTIONS":  # round 97: a preflight is open only when MOCK answers it
@@ -69,6 +74,8 @@ def http_route(r: ResourceView, graph: StackGraph) -> list[str]:
     auth, key = r.input("authorizationType"), r.input("routeKey")
     if is_unknown(auth) or is_unknown(key):
         return [unknown_message("authorizationType", "who may call the route")]
+    if str(auth).upper() == "JWT":  # round 98: whom the issuer lets sign up
+        return api_sign_in.http_route(r, graph)
     if auth is not None and str(auth).upper() != "NONE":
         return []
     if _websocket(r, graph) and key != "$connect":

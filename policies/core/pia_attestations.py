@@ -32,6 +32,14 @@ risk: `policies/core/records.py`); the record's shape (known keys, statement lis
 - `aws_organizations` (round 76): `[{organization: o-<10 to 32 lower-case letters or digits>, held_by,
   why}]` — the AWS organisations whose every account a `Principal: *` or service grant may admit by
   `aws:PrincipalOrgID`/`aws:SourceOrgID` or their org paths (`pia_pinning`).
+- `non_siem_log_groups` (round 98): `[{log_group: <name>, why}]` — log groups of the stack that are no part
+  of the SIEM (a team's scratch group), which a function's Allow may then delete or re-time without holding
+  SIEM logging, provided no resource of the stack names them (`iam.quiet_log_groups`);
+- `api_sign_in` (round 98; D36 §77-78, DPA annex 3 a.i): `[{provider: <Cognito user-pool ARN or JWT issuer
+  URL>, sign_up: closed | public, who, apis?, verified_on}]` — who may get an account at an identity
+  provider an API Gateway authorizer trusts (`api_sign_in`): `closed` when the controller hands out the
+  accounts, `public` when anyone may register, and then `apis` (required) names the APIs public-facing by
+  design that may trust it.
 
 `mfa`-like fields take the one value that asserts something; `verified_on` is a date on or before the
 evaluation date (who verified it when, in the console of the setting).
@@ -65,6 +73,8 @@ _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _IAM_NAME = r"[\w+=,.@-]{1,128}"
 _IAM_PRINCIPAL = re.compile(rf"^arn:aws[\w-]*:iam::\d{{12}}:(role|user)/({_IAM_NAME}/)*{_IAM_NAME}$")
 _IC_INSTANCE = re.compile(r"^arn:aws[\w-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{1,16}$")
+_LOG_GROUP = re.compile(r"^[\w./#-]{1,512}$")
+_SIGN_IN_PROVIDER = re.compile(r"^(arn:aws[\w-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool/[\w-]+|https://\S+)$")
 _SAML_PROVIDER = re.compile(r"^(arn:aws[\w-]*:iam::\d{12}:saml-provider/[\w.-]{1,128}|(https?://|urn:)\S+)$")
 
 
@@ -111,6 +121,11 @@ def _pim_role(value: Any, where: str, on: dt.date) -> None:
             f"{where}: {value!r} is not the lower-case template id of a privileged directory role "
             "(policies/core/iam/standing_roles.py PRIVILEGED) nor `all`"
         )
+
+
+def _names(value: Any, where: str, on: dt.date) -> None:
+    if not (isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)):
+        raise PiaRecordError(f"{where}: must be a list of API names (the `name` of each RestApi or Api)")
 
 
 _principal = _matching(
@@ -164,6 +179,19 @@ STATEMENTS: dict[str, Schema] = {
          "held_by": _text("who holds the organisation"), "why": _text("why the stack's grants may admit it")},
         ("organization", "held_by", "why"),
     ),
+    "non_siem_log_groups": (
+        {"log_group": _matching(_LOG_GROUP, "a CloudWatch log group name (letters, digits, _ - / . #)"),
+         "why": _text("what the group holds and why it is no part of the SIEM")},
+        ("log_group", "why"),
+    ),
+    "api_sign_in": (
+        {"provider": _matching(_SIGN_IN_PROVIDER, "a Cognito user-pool ARN (arn:aws:cognito-idp:<region>:"
+                                                  "<account>:userpool/<id>) nor a JWT issuer URL (https://…)"),
+         "sign_up": _one_of("closed", "public"),
+         "who": _text("who gets an account and how they are identified"),
+         "apis": _names, **_VERIFIED},
+        ("provider", "sign_up", "who", "verified_on"),
+    ),
 }
 
 
@@ -188,6 +216,14 @@ def _iam_alarm(e: dict[str, Any], where: str) -> None:
         )
 
 
+def _public_apis(e: dict[str, Any], where: str) -> None:
+    """A provider anyone may sign up to is trusted only by the APIs the record names as public-facing."""
+    if (e.get("sign_up") == "public") != ("apis" in e):
+        raise PiaRecordError(
+            f"{where}.apis: required with sign_up public (the APIs public-facing by design), and only then"
+        )
+
+
 def validate(data: Any, path: str, on: dt.date) -> None:
     """Raise PiaRecordError naming `path` and the key when the record's statements cannot be read."""
     if not isinstance(data, dict):
@@ -199,6 +235,8 @@ def validate(data: Any, path: str, on: dt.date) -> None:
                 _entry(e, f"{path}: {key}[{i}]", schema, on)
                 if key == "break_glass":
                     _iam_alarm(e, f"{path}: {key}[{i}]")
+                if key == "api_sign_in":
+                    _public_apis(e, f"{path}: {key}[{i}]")
 
 
 def validate_file(path: Path, on: dt.date, shown: str | None = None) -> None:

@@ -144,7 +144,8 @@ PIA = mapping({
                                           "job": line}, ("stores", "destination", "schedule", "job"))),
     "break_glass": _entries, "identity_center_mfa": _entries, "saml_providers_mfa": _entries,
     "entra_external_mfa": _entries, "entra_pim_mfa": _entries, "network_subscriptions": _entries,
-    "aws_accounts": _entries, "aws_organizations": _entries,
+    "aws_accounts": _entries, "aws_organizations": _entries, "api_sign_in": _entries,
+    "non_siem_log_groups": _entries,
 }, ("reference", "classification", "platform", "action_points", "residual_risk"))
 
 

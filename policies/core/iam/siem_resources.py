@@ -1,5 +1,6 @@
 """Round 88: the resources of an Allow granting SIEM logging are read (round 86's and 87's lead); round 89
-releases Firehose streams as topics (a stream named by ARN or name, or reading from a source, feeds).
+releases Firehose streams as topics (a stream named by ARN or name, or reading from a source, feeds); round
+98 log groups the PIA record declares no part of the SIEM (`quiet_log_groups`).
 
 Two things change, both for AWS principals (`AwsPrincipal.functions()`):
 - An Allow whose every resource is the exact ARN of an SNS topic the stack creates and that feeds nothing of
@@ -20,8 +21,9 @@ import re
 from fnmatch import fnmatchcase
 from typing import Any
 
-from policies.core.accounts import aws_account
+from policies.core.accounts import aws_account, aws_region
 from policies.core.documents import iter_strings
+from policies.core.iam import quiet_log_groups
 from policies.core.iam.catalogue import functions
 from policies.core.iam.statements import as_list, effective, principals, statement_actions
 from policies.core.view import ResourceView, StackGraph, is_unknown, json_document
@@ -32,7 +34,7 @@ TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
 COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 SET_ALARM_STATE = "cloudwatch:setalarmstate"
 _MAIL = frozenset({"email", "email-json", "sms"})  # deliver to a person; any other protocol carries it on
-_DOCUMENTS = ("aws:iam/", "aws:ssoadmin/")  # grant rights on the topic; they feed nothing into it
+_DOCUMENTS = quiet_log_groups.DOCUMENTS
 _ARN_IN_TEXT = re.compile(r"arn:aws[\w-]*:sns:[\w-]*:\d*:[\w.-]+")  # a topic's ARN inside a value
 _TOPIC_ARN = re.compile(r"^arn:aws:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256}(?:\.fifo)?)$")
 # Round 89: Firehose streams are released as topics are (round 88's lead); a stream is named by its ARN or
@@ -46,7 +48,8 @@ _SOURCES = ("kinesisSourceConfiguration", "mskSourceConfiguration", "databaseSou
 
 def quiet_siem(graph: StackGraph, stmts: list[dict[str, Any]]) -> frozenset[str]:
     """SIEM-logging actions granted only by Allows whose every resource is a quiet topic of the stack."""
-    if not graph.once("siem-topics", lambda: bool(graph.by_type(TOPIC, FIREHOSE))):  # once per graph
+    quiet = lambda: bool(graph.by_type(TOPIC, FIREHOSE) or quiet_log_groups.declared(graph))  # noqa: E731
+    if not graph.once("siem-topics", quiet):  # once per graph
         return frozenset()
     released = [s for s in stmts if _released(graph, s)]
     if not released:
@@ -84,17 +87,10 @@ def _glob(arn: str, pattern: str) -> bool:
 
 
 def _alarm_arn(alarm: ResourceView) -> str | None:
-    name, (account, _), region = alarm.input("alarmName"), aws_account(alarm.provider), _region(alarm)
+    name, (account, _), region = alarm.input("alarmName"), aws_account(alarm.provider), aws_region(alarm)
     if not (_text(name) and account and region):
         return None
     return f"arn:aws:cloudwatch:{region}:{account}:alarm:{name}"
-
-
-def _region(r: ResourceView) -> str | None:
-    own = r.input("region")
-    if own is not None:
-        return _text(own)
-    return _text(r.provider.inputs.get("region")) if r.provider is not None else None
 
 
 def _text(v: Any) -> str | None:
@@ -108,7 +104,10 @@ def _released(graph: StackGraph, s: dict[str, Any]) -> bool:
         and "NotResource" not in s
         and bool(res)
         and all(
-            isinstance(r, str) and (t := _own(graph, r)) is not None and not _feeds(graph, t) for r in res
+            isinstance(r, str)
+            and (((t := _own(graph, r)) is not None and not _feeds(graph, t))
+                 or quiet_log_groups.own_quiet(graph, r) is not None)  # round 98: declared log groups
+            for r in res
         )
     )
 
@@ -122,7 +121,7 @@ def _own(graph: StackGraph, arn: str) -> ResourceView | None:
         return None
     region, account, name = m.groups()
     for t in graph.named(name):
-        same = t.type == kind and t.input("name") == name and _region(t) == region
+        same = t.type == kind and t.input("name") == name and aws_region(t) == region
         if same and aws_account(t.provider)[0] == account:
             return t
     return None
@@ -133,7 +132,7 @@ def _feeds(graph: StackGraph, topic: ResourceView) -> bool:
 
 
 def _compute_feeds(graph: StackGraph, topic: ResourceView) -> bool:
-    name, where = topic.input("name"), f"{_region(topic)}:{aws_account(topic.provider)[0]}"
+    name, where = topic.input("name"), f"{aws_region(topic)}:{aws_account(topic.provider)[0]}"
     arn = f"arn:aws:sns:{where}:{name}"
     idx: _Index = graph.once("siem-topic-index", lambda: _Index(graph))
     if topic.type == FIREHOSE:

@@ -35,6 +35,7 @@ _INDIVIDUAL = re.compile(
     r"arn:aws[a-z-]*:(?:iam::\d{12}:user/|sts::\d{12}:federated-user/|quicksight:[a-z0-9-]+:\d{12}:user/)"
 )
 _USER_ID = re.compile(r"\bAIDA[A-Z0-9]{12,}\b")  # an IAM user's unique id, as a saved policy shows it
+_SESSION_ARN = re.compile(r"^arn:aws[a-z-]*:sts::\d{12}:assumed-role/[^/]+/(.+)$")  # one role session
 _USER_KEYS = frozenset({"aws:username", "aws:userid", "aws:principalarn", "aws:sourceidentity"})
 # Statements that only hand over a role (a trust policy): the person takes the role's rights.
 _TRUST = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "sts:setcontext"})
@@ -133,7 +134,11 @@ def _tagged_user(stmt: dict[str, Any], graph: StackGraph) -> str | None:
 def _session_user(stmt: dict[str, Any], graph: StackGraph) -> str | None:
     """Round 94: a positive condition on `aws:userid` naming one session of a role (`<role id>:<name>`, the
     name not only wildcards) narrows the grant to one person when someone names the sessions after people
-    (`session_tags.session_name_source`: Identity Center, SAML, a trust binding the name to the caller)."""
+    (`session_tags.session_name_source`: Identity Center, SAML, a trust binding the name to the caller).
+    Round 98: so does a Principal naming one session by its ARN (`assumed-role/<role>/<name>`)."""
+    for v in _principal_values(stmt.get("Principal")):
+        if src := _personal_session(v, graph):
+            return f"{v}, a role session {src}"
     for op, block in conditions(stmt).items():
         if "Not" in op or op.startswith("Null"):
             continue
@@ -143,6 +148,14 @@ def _session_user(stmt: dict[str, Any], graph: StackGraph) -> str | None:
             if src:
                 return f"`aws:userid` {v}, a role session name {src}"
     return None
+
+
+def _personal_session(value: str, graph: StackGraph) -> str:
+    """Who names the session an assumed-role ARN names after one person ('' when no one, or no one name)."""
+    m = _SESSION_ARN.match(value)
+    if not m or not m.group(1).strip("*?") or "${" in value:
+        return ""
+    return session_tags.session_name_source(graph)
 
 
 def _session_source(key: str, values: list[str], graph: StackGraph) -> str | None:
@@ -168,6 +181,8 @@ def _principal_inputs(r: ResourceView, graph: StackGraph) -> Iterator[str]:
     for path, key, value in _keyed(r.inputs, "", 0):
         if isinstance(value, str) and individual(value):
             yield f"`{path}` grants to one user ({value}): name a role or group instead"
+        elif isinstance(value, str) and (src := _personal_session(value, graph)):  # round 98
+            yield f"`{path}` grants to one role session ({value}), a session {src}: name a role instead"
         elif is_unknown(value) and any(d.type == USER for d in graph.dependency_of(r, key)):
             yield f"`{path}` is fed by an IAM user of the stack: name a role or group instead"
 

@@ -118,7 +118,9 @@ def test_an_http_route_without_authorization_blocks():
         ("r", unknown_message("authorizationType", "who may call the route"))
     ]
     assert run(PUBLIC, with_(AWS, _route("OPTIONS /dossiers"))) == []
-    assert run(PUBLIC, with_(AWS, _route("GET /dossiers", "JWT"))) == []
+    assert run(PUBLIC, with_(AWS, _route("GET /dossiers", "AWS_IAM"))) == []
+    # round 98: a JWT route is judged by its authorizer's issuer, which must be an authorizer of the stack
+    assert "`authorizerId` is not an output" in run(PUBLIC, with_(AWS, _route("GET /dossiers", "JWT")))[0][1]
     ws = res("ws", "aws:apigatewayv2/api:Api", {"name": "ws", "protocolType": "WEBSOCKET"})
     assert run(PUBLIC, with_(AWS, ws, _route("sendmessage", api="ws"))) == []
     assert run(PUBLIC, with_(AWS, ws, _route("$connect", api="ws"))) != []

@@ -141,7 +141,10 @@ def test_mutation_an_open_options_route_must_have_no_target():
             "answers OPTIONS itself, with no route), or authorise the method",
         )
     ]
-    assert run(PUBLIC, [*bare, _route(target="integrations/abc123", authorizationType="JWT")]) == []
+    # round 98: a JWT route needs an authorizer of the stack whose issuer the record describes; AWS_IAM signs
+    assert run(PUBLIC, [*bare, _route(target="integrations/abc123", authorizationType="AWS_IAM")]) == []
+    assert says(run(PUBLIC, [*bare, _route(target="integrations/abc123", authorizationType="JWT")]),
+                "`authorizerId` is not an output of an authorizer of this stack")
 
 
 def test_follow_reads_json_pointers_as_rfc_6901_escapes_them():

@@ -1,0 +1,113 @@
+"""Who may sign up to the identity provider an API Gateway authorizer trusts (round 98). A Cognito user-pool
+or JWT authorizer checks that a token was signed by its pool or issuer, not who the caller is: a pool with
+self sign-up (Cognito's default) or a public issuer (a Google account, Entra's multi-tenant `common`) hands
+a valid token to anyone who registers. D36 §77-78 limits access to the persons whose dossier one handles,
+so such a provider is no authentication for a data API, unless the API is public-facing by design (the
+e-loket's users are the public's enterprises) and the PIA record says so.
+
+Cognito user pools hold personal data without a customer-managed key, so no stack of this project creates
+one (require-customer-managed-keys): every pool and issuer is outside the program, and who may sign up to it
+is the PIA record's statement (`api_sign_in`: `sign_up: closed`, or `public` with the `apis` that may trust
+it). Closed world: an authorizer the program does not show, a provider the record does not describe, or a
+public one trusted by an API it does not name blocks. A Cognito issuer URL and a pool's ARN name the same
+pool by its id."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from policies.core.iam.breakglass import records
+from policies.core.records import current_stack
+from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
+
+RECORD_KEY = "api_sign_in"
+_REST = ("aws:apigateway/authorizer:Authorizer", "aws:apigateway/restApi:RestApi", "restApi", "providerArns")
+_HTTP = ("aws:apigatewayv2/authorizer:Authorizer", "aws:apigatewayv2/api:Api", "apiId",
+         "jwtConfiguration.issuer")
+_POOL = re.compile(r"^(?:arn:aws[\w-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool/|https://cognito-idp\.[a-z0-9-]+"
+                   r"\.amazonaws\.com/)([a-z0-9-]+_[A-Za-z0-9]+)/?$")
+_RECORD = "stacks/records/pia/<stack>.yaml"
+
+
+def _key(provider: str) -> str:
+    """One name for a provider: a pool's id (its ARN and issuer URL name it alike), else the issuer URL."""
+    pool = _POOL.match(provider)
+    return f"cognito:{pool.group(1)}" if pool else provider.rstrip("/").lower()
+
+
+def _providers(r: ResourceView, graph: StackGraph, kinds: tuple[str, str, str, str]) -> list[str] | str:
+    """The pools or issuers of the method's or route's authorizer, or why they cannot be read."""
+    authorizer_type, _, _, fld = kinds
+    found = [a for a in graph.dependency_of(r, "authorizerId") if a.type == authorizer_type]
+    if not found:
+        return (
+            "`authorizerId` is not an output of an authorizer of this stack, so whom its identity provider "
+            "signs in cannot be judged; create the authorizer in the program and pass its id"
+        )
+    out: list[str] = []
+    for a in found:
+        value = a.get(fld)
+        if is_unknown(value) or (isinstance(value, list) and any(map(is_unknown, value))):
+            return unknown_message(fld, "whom the authorizer signs in")
+        values = value if isinstance(value, list) else [value]
+        if not values or not all(isinstance(v, str) and v for v in values):
+            return f"the authorizer {a.name} names no `{fld}`, so whom it signs in cannot be judged; name it"
+        out += values
+    return out
+
+
+def _api_name(r: ResourceView, graph: StackGraph, kinds: tuple[str, str, str, str]) -> Any:
+    apis = [a for a in graph.dependency_of(r, kinds[2]) if a.type == kinds[1]]
+    return apis[0].input("name") if len(apis) == 1 else None
+
+
+def provider_problems(providers: list[str], api: Any) -> list[str]:
+    """Why each provider the API `api` (its name) trusts lets unknown callers in (none when recorded so)."""
+    entries = {_key(str(e.get("provider", ""))): e for e in records(current_stack(), RECORD_KEY)}
+    out = []
+    for p in providers:
+        e = entries.get(_key(p))
+        if e is None:
+            out.append(
+                f"its authorizer trusts {p!r}, which the stack's PIA record does not describe "
+                f"(`{RECORD_KEY}`): whether anyone may sign up there (a Cognito pool's self sign-up, a "
+                "public issuer) and so who calls the API is not in the program; record who gets an account "
+                f"({_RECORD}: provider, sign_up closed or public, who, verified_on)"
+            )
+        elif e.get("sign_up") != "closed" and (is_unknown(api) or api not in (e.get("apis") or ())):
+            out.append(
+                f"its authorizer trusts {p!r}, to which anyone may sign up (the PIA record: sign_up "
+                f"public, for the APIs {e.get('apis')}), and the API {api!r} is not one of them: anyone who "
+                "registers gets what the integration reads; trust a provider whose accounts the controller "
+                "hands out (sign_up closed), or name the API there if it is public-facing by design"
+            )
+    return out
+
+
+def body_providers(authorizer: Any) -> list[Any] | None:
+    """The pools or issuer of an OpenAPI body's Cognito or JWT authorizer (None for another kind)."""
+    kind = str(authorizer.get("type", "")).lower() if isinstance(authorizer, dict) else ""
+    if kind == "cognito_user_pools":
+        found = authorizer.get("providerARNs")
+    elif kind == "jwt":
+        jwt = authorizer.get("jwtConfiguration")
+        found = jwt.get("issuer") if isinstance(jwt, dict) else None
+    else:
+        return None
+    return found if isinstance(found, list) else [found]
+
+
+def _problems(r: ResourceView, graph: StackGraph, kinds: tuple[str, str, str, str]) -> list[str]:
+    providers = _providers(r, graph, kinds)
+    if isinstance(providers, str):
+        return [providers]
+    return provider_problems(providers, _api_name(r, graph, kinds))
+
+
+def rest_method(r: ResourceView, graph: StackGraph) -> list[str]:
+    return [f"method {r.input('httpMethod')}: {m}" for m in _problems(r, graph, _REST)]
+
+
+def http_route(r: ResourceView, graph: StackGraph) -> list[str]:
+    return [f"route {r.input('routeKey')!r}: {m}" for m in _problems(r, graph, _HTTP)]
