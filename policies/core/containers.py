@@ -26,6 +26,9 @@ from policies.core.view import ResourceView
 
 CODEBUILD = "aws:codebuild/project:Project"
 _TASK, _BATCH = "aws:ecs/taskDefinition:TaskDefinition", "aws:batch/jobDefinition:JobDefinition"
+_ACI, _APPRUNNER = "azure-native:containerinstance:ContainerGroup", "aws:apprunner/service:Service"
+_CONTAINER_APPS = ("azure-native:app:Job", "azure-native:app:ContainerApp")
+_SHELL_TEXT = frozenset(";&|<>`$()\n")  # a start command with these is a shell's script, not an exec form
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Container:
     script: str  # the commands as one shell script ("" when the container runs the image's own)
     source: bool  # whether a source of the project holds the relative programs it runs
     held: str = field(default="")  # a script only the entry point and command together make (`sh -c` + it)
+    argv: list[str] = field(default_factory=list)  # an exec form with no shell (round 96: judged by program)
 
 
 def containers(view: ResourceView) -> list[Container]:
@@ -48,7 +52,49 @@ def containers(view: ResourceView) -> list[Container]:
     if view.type == _BATCH:
         props = _doc(view.inputs.get("containerProperties"))
         return [_container("containerProperties", props)] if isinstance(props, dict) else []
-    return []
+    return _azure(view) if view.type in (_ACI, *_CONTAINER_APPS) else _apprunner(view.inputs) if (
+        view.type == _APPRUNNER) else []
+
+
+def _azure(view: ResourceView) -> list[Container]:
+    """Round 96: a container group's `containers`/`initContainers` (`command`, `environmentVariables`) and a
+    Container Apps job's or app's `template.containers`/`initContainers` (`command` + `args`, `env`)."""
+    aci = view.type == _ACI
+    holder = view.inputs if aci else view.inputs.get("template")
+    out = []
+    for kind in ("containers", "initContainers"):
+        items = holder.get(kind) if isinstance(holder, dict) else None
+        for i, c in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(c, dict):
+                continue
+            env = c.get("environmentVariables" if aci else "env") or []
+            ecs = {"image": c.get("image"), "entryPoint": None if aci else c.get("command"),
+                   "command": c.get("command") if aci else c.get("args"),  # (as ECS's entry point + command)
+                   "environment": [{"name": e.get("name"), "value": e.get("value") or ""} for e in env
+                                   if isinstance(e, dict)]}
+            where = f"{kind}[{c.get('name', i)}]" if aci else f"template.{kind}[{c.get('name', i)}]"
+            out.append(_container(where, ecs))
+    return out
+
+
+def _apprunner(inputs: dict) -> list[Container]:
+    """Round 96: an App Runner service's image `startCommand` (a string: an exec form when it holds no shell
+    syntax, else a shell's script) with its `runtimeEnvironmentVariables` and the names of its secrets."""
+    source = inputs.get("sourceConfiguration")
+    repo = source.get("imageRepository") if isinstance(source, dict) else None
+    conf = repo.get("imageConfiguration") if isinstance(repo, dict) else None
+    if not isinstance(conf, dict) or not isinstance(conf.get("startCommand"), str):
+        return []
+    env = {str(k): str(v) for k, v in (conf.get("runtimeEnvironmentVariables") or {}).items()}
+    env.update(dict.fromkeys(map(str, conf.get("runtimeEnvironmentSecrets") or {}), ""))
+    start, image = conf["startCommand"], repo.get("imageIdentifier")
+    image = image if isinstance(image, str) else None
+    where = "sourceConfiguration.imageRepository.imageConfiguration.startCommand"
+    try:
+        argv = [] if _SHELL_TEXT & set(start) else shlex.split(start)
+    except ValueError:
+        argv = []
+    return [Container(where, image, env, start, False, "" if argv else start, argv)]
 
 
 def _doc(value: Any) -> Any:
@@ -91,7 +137,7 @@ def _container(where: str, c: dict) -> Container:
     if _shell_c(argv):
         held = argv[2] if len(entry) == 2 and _shell_c([*entry, "x"]) else ""  # the script is the command's
         return Container(f"{where}.command", image, env, argv[2], False, held)
-    return Container(f"{where}.command", image, env, shlex.join(argv), False)
+    return Container(f"{where}.command", image, env, shlex.join(argv), False, argv=argv)
 
 
 def _shell_c(argv: list[str]) -> bool:

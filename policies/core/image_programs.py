@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from policies.core.containers import containers
 from policies.core.program_runners import code_loader
-from policies.core.shell_programs import LOADER_NOTE, NO_SOURCE_NOTE, PROGRAM_WHY, path_first, shell_problems
+from policies.core.shell_programs import (
+    LOADER_WHY,
+    NO_SOURCE_NOTE,
+    PATH_WHY,
+    exec_problems,
+    path_first,
+    shell_problems,
+)
 from policies.core.view import ResourceView
-
-_PATH_NOTE = (" (the resource's environment puts a directory of the image before the system's in PATH, so a "
-              "listed program may be the image's own: append it after `$PATH` or run the program by a name "
-              "the pack reads)")
 
 
 def image_programs(view: ResourceView) -> list[str]:
@@ -35,10 +38,12 @@ def image_programs(view: ResourceView) -> list[str]:
             continue  # the image's own command: judged as the image is
         path = c.env.get("PATH")
         if path is not None and path_first(path):
-            out.append(f"`{c.where}` " + PROGRAM_WHY.format(f"PATH={path}") + _PATH_NOTE)
-        out += [f"`{c.where}` " + PROGRAM_WHY.format(f"{k}={v}") + LOADER_NOTE for k, v in c.env.items()
+            out.append(f"`{c.where}` " + PATH_WHY.format(path, "the resource's environment"))
+        out += [f"`{c.where}` " + LOADER_WHY.format(f"{k}={v}") for k, v in c.env.items()
                 if code_loader(k, v)]
-        if c.held:
+        if c.argv:
+            out += [f"`{c.where}` {p}" for p in exec_problems(c.argv)]
+        elif c.held:
             out += [f"`{c.where}` {p}" for p in shell_problems(c.held)]
         elif not c.source and c.where.endswith("buildspec"):
             out += [f"`{c.where}` {p}" for p in shell_problems(c.script) if p.endswith(NO_SOURCE_NOTE)]

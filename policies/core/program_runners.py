@@ -24,7 +24,15 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from policies.core.local_programs import CONTAINER_FLAGS, CONTAINER_VALUED, LOCAL, MODULES, PREFIXES, READ
+from policies.core.local_programs import (
+    BUILD_TARGETS,
+    CONTAINER_FLAGS,
+    CONTAINER_VALUED,
+    LOCAL,
+    MODULES,
+    PREFIXES,
+    READ,
+)
 
 
 class _Script(Protocol):
@@ -224,9 +232,31 @@ def code_loader(name: str, value: str) -> bool:
 
 
 def leaves_source(script: str) -> bool:
-    """Whether the script changes to a directory outside the build's source (see `_CD`)."""
-    return any(_outside(m.group(1) or "~") for m in _CD.finditer(script)) if "cd" in script or (
-        "pushd" in script) else False
+    """Whether the script changes to a directory outside the build's source (see `_CD`), or climbs above it
+    with `..` (round 96: `cd ../..`, `cd web` then `cd ../..`). A `cd` in a subshell or `$(…)` does not
+    last, so only a top-level one takes the script deeper; a `..` anywhere counts."""
+    if "cd" not in script and "pushd" not in script:
+        return False
+    depth = 0
+    for m in _CD.finditer(script):
+        target = (m.group(1) or "~").strip("\"'")
+        if _outside(target):
+            return True
+        top = script.count("(", 0, m.start()) <= script.count(")", 0, m.start())
+        for part in target.split("/"):
+            depth += -1 if part == ".." else int(top and part not in ("", "."))
+            if depth < 0:
+                return True
+    return False
+
+
+def build_targets(name: str, words: list[str]) -> bool:
+    """Whether a build tool's command runs targets of the current directory's build file (`make push`,
+    `npm run push`, `mvn deploy`; not `npm ci`, `make --version`)."""
+    commands = BUILD_TARGETS[name]
+    if not commands:
+        return not any(w in ("--version", "-v", "--help", "-h") for w in words[1:])
+    return next((w for w in words[1:] if w[:1] != "-"), "") in commands
 
 
 def foreign_directory(name: str, words: list[str]) -> str:
