@@ -50,10 +50,38 @@ def containers(view: ResourceView) -> list[Container]:
         return [_container(f"containerDefinitions[{c.get('name', i)}]", c)
                 for i, c in enumerate(defs if isinstance(defs, list) else []) if isinstance(c, dict)]
     if view.type == _BATCH:
-        props = _doc(view.inputs.get("containerProperties"))
-        return [_container("containerProperties", props)] if isinstance(props, dict) else []
+        return _batch(view.inputs)
     return _azure(view) if view.type in (_ACI, *_CONTAINER_APPS) else _apprunner(view.inputs) if (
         view.type == _APPRUNNER) else []
+
+
+def _batch(inputs: dict) -> list[Container]:
+    """A Batch job definition's containers in its four shapes (round 96's probes; config_credentials reads
+    their environments since round 36): `containerProperties`, `nodeProperties` node ranges' `container`,
+    `ecsProperties` task containers (JSON documents, ECS's shape) and `eksProperties` pod containers
+    (`commands` + `args`, `envs`: Kubernetes' entry point and arguments)."""
+    props = _doc(inputs.get("containerProperties"))
+    out = [_container("containerProperties", props)] if isinstance(props, dict) else []
+    nodes = _doc(inputs.get("nodeProperties"))
+    ranges = nodes.get("nodeRangeProperties") if isinstance(nodes, dict) else None
+    out += [_container(f"nodeProperties.nodeRangeProperties[{i}].container", r["container"])
+            for i, r in enumerate(ranges if isinstance(ranges, list) else [])
+            if isinstance(r, dict) and isinstance(r.get("container"), dict)]
+    ecs = _doc(inputs.get("ecsProperties"))
+    tasks = ecs.get("taskProperties") if isinstance(ecs, dict) else None
+    for i, t in enumerate(tasks if isinstance(tasks, list) else []):
+        items = t.get("containers") if isinstance(t, dict) else None
+        out += [_container(f"ecsProperties.taskProperties[{i}].containers[{c.get('name', j)}]", c)
+                for j, c in enumerate(items if isinstance(items, list) else []) if isinstance(c, dict)]
+    pod = (inputs.get("eksProperties") or {}).get("podProperties") if isinstance(
+        inputs.get("eksProperties"), dict) else None
+    for kind in ("containers", "initContainers"):
+        items = pod.get(kind) if isinstance(pod, dict) else None
+        out += [_container(f"eksProperties.podProperties.{kind}[{c.get('name', j)}]", {
+            "image": c.get("image"), "entryPoint": c.get("commands"), "command": c.get("args"),
+            "environment": c.get("envs")}) for j, c in enumerate(items if isinstance(items, list) else [])
+            if isinstance(c, dict)]
+    return out
 
 
 def _azure(view: ResourceView) -> list[Container]:
@@ -134,13 +162,16 @@ def _container(where: str, c: dict) -> Container:
     image = c.get("image") if isinstance(c.get("image"), str) else None
     if not argv or not all(type(w) is str for w in argv):
         return Container(f"{where}.command", image, env, "", False)
-    if _shell_c(argv):
-        held = argv[2] if len(entry) == 2 and _shell_c([*entry, "x"]) else ""  # the script is the command's
+    if _shell_c(argv):  # (a script one list holds whole, `["sh", "-c", S]`, is judged wherever it is found;
+        # one the entry point and command make together, `["sh"]` + `["-c", S]`, only here: round 96's probe)
+        held = "" if _shell_c(entry) or _shell_c(command) else argv[2]
         return Container(f"{where}.command", image, env, argv[2], False, held)
     return Container(f"{where}.command", image, env, shlex.join(argv), False, argv=argv)
 
 
 def _shell_c(argv: list[str]) -> bool:
     """Whether an exec form is a shell's `-c SCRIPT` (`sh -c`, `/bin/bash -ec`)."""
-    flag = argv[1] if len(argv) > 2 else ""
+    if len(argv) < 3:
+        return False
+    flag = argv[1]
     return argv[0].rsplit("/", 1)[-1] in SHELLS and flag[:1] == "-" and "c" in flag and "-" not in flag[1:]

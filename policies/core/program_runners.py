@@ -69,7 +69,7 @@ LOADER_SET = re.compile(r"(?:^|[\s;&|(])(?:export[ \t]+)?(" + "|".join(_LOADERS)
                         + r")=(\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
 # `cd DIR`/`pushd DIR`: a directory outside the build's source (absolute, the home, a variable other than
 # CODEBUILD_SRC_DIR*); a relative one (`cd web`, `cd ..`) stays in it
-_CD = re.compile(r"(?:^|[;&|({]|\s)(?:cd|pushd)(?:[ \t]+([^\s;&|)]+))?(?=[\s;&|)]|$)")
+_CD = re.compile(r"(?:^|[;&|({]|\s)(cd|pushd|popd)(?:[ \t]+([^\s;&|)]+))?(?=[\s;&|)]|$)")
 # the options that make a build tool (or `env`) work in another directory, or read another build file
 _DIR_OPTIONS = {"make": {"-C", "--directory", "-f", "--file", "--makefile"}, "npm": {"--prefix", "-C"},
                 "yarn": {"--cwd"}, "pnpm": {"-C", "--dir"}, "mvn": {"-f", "--file"},
@@ -147,8 +147,9 @@ def _container_run(words: list[str], raws: list[str], i: int, ctx: _Script) -> l
 
 
 def _kubectl(words: list[str], raws: list[str], ctx: _Script) -> list[str]:
-    """`kubectl exec|run|debug … -- COMMAND`: the command runs in a pod's container (its image's programs)."""
-    if words[1:2] not in (["exec"], ["run"], ["debug"]):
+    """`kubectl exec|run|debug|create … -- COMMAND`: the command runs in a pod's container (its image's
+    programs; round 96: `kubectl create job|cronjob|deployment NAME --image=X -- COMMAND` too)."""
+    if words[1:2] not in (["exec"], ["run"], ["debug"], ["create"]):
         return []
     if "--" in words:
         i = words.index("--") + 1
@@ -237,12 +238,18 @@ def leaves_source(script: str) -> bool:
     last, so only a top-level one takes the script deeper; a `..` anywhere counts."""
     if "cd" not in script and "pushd" not in script:
         return False
-    depth = 0
+    if "CDPATH=" in script:
+        return True  # a relative `cd partner` may then go to any directory CDPATH names
+    depth, pushed = 0, []
     for m in _CD.finditer(script):
-        target = (m.group(1) or "~").strip("\"'")
+        if m.group(1) == "popd":  # back to the directory before the last `pushd` (round 96's probe)
+            depth = pushed.pop() if pushed else depth
+            continue
+        target = (m.group(2) or "~").strip("\"'")
         if _outside(target):
             return True
         top = script.count("(", 0, m.start()) <= script.count(")", 0, m.start())
+        pushed += [depth] if m.group(1) == "pushd" else []
         for part in target.split("/"):
             depth += -1 if part == ".." else int(top and part not in ("", "."))
             if depth < 0:
