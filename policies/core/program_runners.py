@@ -248,7 +248,7 @@ def leaves_source(script: str) -> bool:
         target = (m.group(2) or "~").strip("\"'")
         if _outside(target):
             return True
-        top = script.count("(", 0, m.start()) <= script.count(")", 0, m.start())
+        top = script.count("(", 0, m.start(1)) <= script.count(")", 0, m.start(1))
         pushed += [depth] if m.group(1) == "pushd" else []
         for part in target.split("/"):
             depth += -1 if part == ".." else int(top and part not in ("", "."))
