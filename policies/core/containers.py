@@ -107,8 +107,14 @@ def _azure(view: ResourceView) -> list[Container]:
 
 def _apprunner(inputs: dict) -> list[Container]:
     """Round 96: an App Runner service's image `startCommand` (a string: an exec form when it holds no shell
-    syntax, else a shell's script) with its `runtimeEnvironmentVariables` and the names of its secrets."""
+    syntax, else a shell's script) with its `runtimeEnvironmentVariables` and the names of its secrets; a
+    service built from a repository: its `buildCommand` and `startCommand` as a script of that source."""
     source = inputs.get("sourceConfiguration")
+    code = _get(source, "codeRepository", "codeConfiguration", "codeConfigurationValues")
+    if isinstance(code, dict):  # built from a repository: its commands are the source's (round 96's probe)
+        lines = [code[k] for k in ("buildCommand", "startCommand") if isinstance(code.get(k), str)]
+        where = "sourceConfiguration.codeRepository.codeConfiguration.codeConfigurationValues"
+        return [Container(where, None, {}, "\n".join(lines), True, "\n".join(lines))] if lines else []
     repo = source.get("imageRepository") if isinstance(source, dict) else None
     conf = repo.get("imageConfiguration") if isinstance(repo, dict) else None
     if not isinstance(conf, dict) or not isinstance(conf.get("startCommand"), str):
@@ -167,6 +173,12 @@ def _container(where: str, c: dict) -> Container:
         held = "" if _shell_c(entry) or _shell_c(command) else argv[2]
         return Container(f"{where}.command", image, env, argv[2], False, held)
     return Container(f"{where}.command", image, env, shlex.join(argv), False, argv=argv)
+
+
+def _get(node: Any, *keys: str) -> Any:
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
 
 
 def _shell_c(argv: list[str]) -> bool:

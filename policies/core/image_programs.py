@@ -44,7 +44,7 @@ def image_programs(view: ResourceView) -> list[str]:
         if c.argv:
             out += [f"`{c.where}` {p}" for p in exec_problems(c.argv)]
         elif c.held:
-            out += [f"`{c.where}` {p}" for p in shell_problems(c.held)]
+            out += [f"`{c.where}` {p}" for p in shell_problems(c.held, source=c.source)]
         elif not c.source and c.where.endswith("buildspec"):
             out += [f"`{c.where}` {p}" for p in shell_problems(c.script) if p.endswith(NO_SOURCE_NOTE)]
     return list(dict.fromkeys(out))

@@ -250,7 +250,10 @@ def leaves_source(script: str) -> bool:
             return True
         top = script.count("(", 0, m.start(1)) <= script.count(")", 0, m.start(1))
         pushed += [depth] if m.group(1) == "pushd" else []
-        for part in target.split("/"):
+        parts = target.split("/")
+        if target[:1] == "$":  # `$CODEBUILD_SRC_DIR…/x`: from the source's root (round 96's probe: `/..`)
+            depth, parts = 0, parts[1:]
+        for part in parts:
             depth += -1 if part == ".." else int(top and part not in ("", "."))
             if depth < 0:
                 return True

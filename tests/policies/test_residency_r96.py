@@ -116,6 +116,22 @@ def test_containers_of_azure_app_runner_and_every_batch_shape_are_read():
         f"`containerDefinitions[h].command` {PROGRAM_WHY.format('croc')}"]
 
 
+def test_an_app_runner_service_built_from_a_repository_runs_its_source_s_commands():
+    """r96-31 (probe of the second fix), good/r96-16: `buildCommand` and `startCommand` are a script of the
+    repository (its relative programs pass; a module the build installs is judged)."""
+    def runner(start):
+        values = {"runtime": "PYTHON_311", "buildCommand": "pip install -r r.txt", "startCommand": start}
+        return pinned_res("aws:apprunner/service:Service", "s", {"sourceConfiguration": {"codeRepository": {
+            "repositoryUrl": "https://github.com/eloket/h", "codeConfiguration": {
+                "configurationSource": "API", "codeConfigurationValues": values}}}})
+
+    for start in ("gunicorn app:app", "./start.sh", "python3 app.py"):
+        assert messages(REPLICATION, runner(start), ALLOWED) == [], start
+    where = "sourceConfiguration.codeRepository.codeConfiguration.codeConfigurationValues"
+    croc = PROGRAM_WHY.format("croc")
+    assert messages(REPLICATION, runner("croc send d"), ALLOWED) == [f"`{where}` {croc}"]
+
+
 def test_kubernetes_manifests_in_here_documents_are_judged_as_exec_forms():
     """r96-10, r96-11, r96-26, good/r96-09: a pod spec's `command` + `args` in a here-document, and `kubectl
     create … -- COMMAND`."""
@@ -134,9 +150,11 @@ def test_leaving_the_source_and_build_files_no_source_holds():
     """r96-13..16, r96-24, r96-25; good/r96-08, good/r96-12: `cd ../..` above the start, `popd` back before
     a climb, CDPATH; `make`/`npm run` after leaving the source run the image's build file."""
     for script in ("cd ../..", "cd web\ncd ../..", "cd web/../..", "pushd web/app && popd && cd ..",
-                   "(cd a/b/c && make); cd ../..", "export CDPATH=/opt; cd partner", "cd -"):
+                   "(cd a/b/c && make); cd ../..", "export CDPATH=/opt; cd partner", "cd -",
+                   'cd "$CODEBUILD_SRC_DIR/.."', "cd web/a; cd ${CODEBUILD_SRC_DIR}; cd .."):
         assert leaves_source(script), script
     for script in ("cd web/app && cd ../..", "pushd web && make && popd", "cd a && cd ..",
+                   'cd "$CODEBUILD_SRC_DIR/web" && cd ..',
                    "cd ./docs && cd .. && cd web"):
         assert not leaves_source(script), script
     assert shell_problems("cd /opt/partner && make push", source=True) == [
