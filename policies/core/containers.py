@@ -11,6 +11,14 @@ definitions' `containerProperties` (JSON documents) the same way:
 - ECS and Batch: per container `image`, `environment` (and the names of `secrets`, set to values the pack
   does not see), and its command: `entryPoint` + `command` (Batch: `command`), a shell's `-c` script, or the
   exec form as one command line; a container has no source of the project.
+
+Round 96 reads the other containers the same way: every Batch shape (`nodeProperties` node ranges,
+`ecsProperties` tasks, `eksProperties` pods: `commands` + `args`, `envs`), an Azure container group's
+`containers`/`initContainers` (`command`, `environmentVariables`), a Container Apps job's or app's
+`template.containers`/`initContainers` (`command` + `args` as entry point + command, `env`) and an App Runner
+service's image `startCommand` (a string; from a repository, its `buildCommand` and `startCommand` are a
+script of that source). An exec form with no shell is kept as `argv`, judged by its program
+(shell_programs.exec_problems); a shell's `-c` split across the entry point and the command is a held script.
 """
 
 from __future__ import annotations

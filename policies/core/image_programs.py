@@ -12,7 +12,9 @@ container in view (containers.py):
   round 94's `export PATH=…` in the script does; so does a variable that makes the shell, the loader or a
   runtime run a file first (`BASH_ENV`, `LD_PRELOAD`, `NODE_OPTIONS=--require …`: `code_loader`);
 - an ECS container whose `entryPoint` is a shell's `-c` and whose `command` is the script: judged as a
-  script (the reference scanner sees the two lists apart).
+  script (the reference scanner sees the two lists apart);
+- round 96: an exec form with no shell (any container containers.py reads) is judged by its program
+  (shell_programs.exec_problems): `["croc", "send", …]` blocks, `["/app/server"]` is the image's own.
 """
 
 from __future__ import annotations

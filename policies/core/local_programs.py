@@ -5,7 +5,9 @@ known to work on the machine's own files, processes and packages only; a program
 client, a transfer tool, a binary of the image) is never listed here. `PREFIXES`: programs that run the
 program after them (with their options that take a value). `SHELLS`: shells, whose script is split again.
 Add a program with the reason it stays local (the programs of the corpus `good/` and of our stacks' scripts
-were listed first); anything else blocks with `shell_programs.PROGRAM_WHY`.
+were listed first); anything else blocks with `shell_programs.PROGRAM_WHY`. Round 96: `TRANSFER`, transfer
+tools that block even by a path of the image in an exec form; `BUILD_TARGETS`, a build tool's commands that
+run the current directory's build file (the image's, outside a source).
 """
 
 from __future__ import annotations

@@ -14,9 +14,10 @@ of a program that cannot be judged), so this module imports nothing of shell_pro
 - variables that make the shell, the dynamic loader or a runtime load a file first (`BASH_ENV`, `ENV`,
   `LD_PRELOAD`, `LD_AUDIT`; `NODE_OPTIONS=--require`, `JAVA_TOOL_OPTIONS=-javaagent:`, `PERL5OPT=-M`,
   `RUBYOPT=-r`), set by the script or the resource's environment: `code_loader` (round 95);
-- the directory a script changes to (`cd /opt/partner`, `env -C /opt/partner`): relative programs after it
-  are not the source's; a build tool told to work in such a directory (`make -C`, `npm --prefix`) runs the
-  image's build file: `foreign_directory`.
+- the directory a script changes to (`cd /opt/partner`, `env -C /opt/partner`; round 96: `cd ../..` above
+  the start, `popd`, CDPATH): relative programs after it are not the source's; a build tool told to work in
+  such a directory (`make -C`, `npm --prefix`) runs the image's build file: `foreign_directory`; so does one
+  run there by name (`make push`, `npm run push`: `build_targets`, round 96).
 """
 
 from __future__ import annotations

@@ -28,6 +28,14 @@ Round 95: programs run by other programs are judged as the programs they run: `d
 [OPTIONS] IMAGE COMMAND` (the command inside the container), `python3 -m MODULE` (`local_programs.MODULES`,
 or a listed program's module), `npx`/`npm exec`/`yarn|pnpm dlx|exec` (the package, or the script of `-c`),
 and the `ExecStart=` of a systemd unit the script writes.
+
+Round 96: an exec form with no shell (a container's command, a Kubernetes manifest's in a here-document:
+manifests.py) is judged by `exec_problems`: its first word found on PATH (a bare name, a system `bin` path)
+as a script's program, while a file of the image named by its path (`/app/server`, `java -jar
+/app/app.jar`, `sh /app/entrypoint.sh`) is the image's own application, judged as the image is, unless it
+names a transfer tool (`local_programs.TRANSFER`); after the script leaves the source, a build tool's targets
+(`make push`, `npm run push`) are the image's build file's and block; each message says its own fix (a PATH,
+a loader variable, a relative, fetched or image-path program is no name `LOCAL` could list).
 """
 
 from __future__ import annotations
