@@ -80,7 +80,7 @@ PREFIXES: dict[str, frozenset[str]] = {
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 # round 96: transfer tools known by name, which block even when an exec form names them by a path of the
 # image (`["/opt/partner/bin/croc", "send", …]`; any other path there is the image's own application)
-TRANSFER = frozenset({"croc", "wormhole", "ffsend", "transfer", "transfersh", "ipfs", "syncthing", "rclone",
+TRANSFER = frozenset({"croc", "wormhole", "ffsend", "transfersh", "ipfs", "syncthing", "rclone",
                       "s5cmd", "aws", "azcopy", "gsutil", "curl", "wget", "scp", "sftp", "rsync", "lftp",
                       "ncat", "nc", "socat", "mc", "restic", "rustic", "kopia", "duplicity", "sendme",
                       "onionshare", "magic-wormhole", "pcloud", "gdrive", "dropbox_uploader", "megacmd"})

@@ -40,6 +40,7 @@ a loader variable, a relative, fetched or image-path program is no name `LOCAL` 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
 import shlex
@@ -279,6 +280,9 @@ def exec_problems(argv: list[str]) -> list[str]:
     "./server"]`) is the image's own application, judged as the image is, unless it names a transfer tool."""
     if not argv or not all(type(w) is str for w in argv):
         return []
+    if any(c.isspace() for c in argv[0]):  # `["aws s3 cp a b"]`: a command line in one word, judged as meant
+        with contextlib.suppress(ValueError):  # (unbalanced quotes: the word is the program's name, and blocks)
+            argv = shlex.split(argv[0]) + argv[1:]
     return _program(argv, argv, [], _Script(shlex.join(argv), 0, False, application=True))
 
 

@@ -51,6 +51,9 @@ def test_an_exec_form_s_program_on_path_is_judged_and_a_path_is_the_image_s_appl
                       (["sh", "/opt/partner/aws"], TRANSFER_WHY.format("/opt/partner/aws"))):
         assert exec_problems(argv) == [why], argv
     assert "python3 -m partner_sync" in exec_problems(["python3", "-m", "partner_sync"])[0]
+    assert exec_problems(["croc send d"]) == [PROGRAM_WHY.format("croc")]  # (a command line in one word)
+    assert exec_problems(["aws s3 cp d s3://b/d"]) == [] and exec_problems(["x 'y"]) == [
+        PROGRAM_WHY.format("x 'y")]
     for argv in (_APP, ["java", "-jar", "/app/app.jar"], ["python3", "/app/main.py"], ["node", "server.js"],
                  ["tini", "--", "/app/server"], ["sh", "/app/entrypoint.sh"], ["bash", "run.sh"],
                  ["./server"], ["gunicorn", "app:app"], ["/usr/bin/env", "LC_ALL=C", "/app/server"],
