@@ -281,7 +281,7 @@ def exec_problems(argv: list[str]) -> list[str]:
     if not argv or not all(type(w) is str for w in argv):
         return []
     if any(c.isspace() for c in argv[0]):  # `["aws s3 cp a b"]`: a command line in one word, judged as meant
-        with contextlib.suppress(ValueError):  # (unbalanced quotes: the word is the program's name, and blocks)
+        with contextlib.suppress(ValueError):  # (unbalanced quotes: the word is the name, and blocks)
             argv = shlex.split(argv[0]) + argv[1:]
     return _program(argv, argv, [], _Script(shlex.join(argv), 0, False, application=True))
 
