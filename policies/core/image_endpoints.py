@@ -34,7 +34,11 @@ ENDPOINT_WHY = ("`{}` runs `{}` on the image `{}`, whose environment or `~/.aws/
 _CURATED_FIX = ", or build on an AWS-curated image (`aws/codebuild/…`)"
 _CURATED = ("aws/codebuild/", "public.ecr.aws/codebuild/")
 _SET = re.compile(r"(?:^|[\s;&|(])(?:export\s+)?([A-Z][A-Z0-9_]*)=[\"']?([^\s;&|\"']*)")
-_SDK = re.compile(r"\bboto3\b|\bbotocore\b|@aws-sdk/|\baws-sdk\b")
+# the SDKs, and (round 96) libraries over them that take the endpoint from the environment too: s3fs,
+# aioboto3, awswrangler, smart_open, s3transfer, and any code naming an `s3://` URL (pandas, pyarrow, polars
+# reach S3 through s3fs or the AWS SDK for C++, which read AWS_ENDPOINT_URL alike)
+_SDK = re.compile(r"\bboto3\b|\bbotocore\b|@aws-sdk/|\baws-sdk\b|\bs3fs\b|\baioboto(?:3|core)\b|"
+                  r"\bawswrangler\b|\bsmart_open\b|\bs3transfer\b|\bs3a?://")
 _CODE_FLAGS = {"python": ("-c",), "python3": ("-c",), "node": ("-e", "--eval", "-p", "--print")}
 
 

@@ -12,19 +12,24 @@ container in view (containers.py):
   round 94's `export PATH=…` in the script does; so does a variable that makes the shell, the loader or a
   runtime run a file first (`BASH_ENV`, `LD_PRELOAD`, `NODE_OPTIONS=--require …`: `code_loader`);
 - an ECS container whose `entryPoint` is a shell's `-c` and whose `command` is the script: judged as a
-  script (the reference scanner sees the two lists apart).
+  script (the reference scanner sees the two lists apart);
+- round 96: an exec form with no shell (any container containers.py reads) is judged by its program
+  (shell_programs.exec_problems): `["croc", "send", …]` blocks, `["/app/server"]` is the image's own.
 """
 
 from __future__ import annotations
 
 from policies.core.containers import containers
 from policies.core.program_runners import code_loader
-from policies.core.shell_programs import LOADER_NOTE, NO_SOURCE_NOTE, PROGRAM_WHY, path_first, shell_problems
+from policies.core.shell_programs import (
+    LOADER_WHY,
+    NO_SOURCE_NOTE,
+    PATH_WHY,
+    exec_problems,
+    path_first,
+    shell_problems,
+)
 from policies.core.view import ResourceView
-
-_PATH_NOTE = (" (the resource's environment puts a directory of the image before the system's in PATH, so a "
-              "listed program may be the image's own: append it after `$PATH` or run the program by a name "
-              "the pack reads)")
 
 
 def image_programs(view: ResourceView) -> list[str]:
@@ -35,11 +40,13 @@ def image_programs(view: ResourceView) -> list[str]:
             continue  # the image's own command: judged as the image is
         path = c.env.get("PATH")
         if path is not None and path_first(path):
-            out.append(f"`{c.where}` " + PROGRAM_WHY.format(f"PATH={path}") + _PATH_NOTE)
-        out += [f"`{c.where}` " + PROGRAM_WHY.format(f"{k}={v}") + LOADER_NOTE for k, v in c.env.items()
+            out.append(f"`{c.where}` " + PATH_WHY.format(path, "the resource's environment"))
+        out += [f"`{c.where}` " + LOADER_WHY.format(f"{k}={v}") for k, v in c.env.items()
                 if code_loader(k, v)]
-        if c.held:
-            out += [f"`{c.where}` {p}" for p in shell_problems(c.held)]
+        if c.argv:
+            out += [f"`{c.where}` {p}" for p in exec_problems(c.argv)]
+        elif c.held:
+            out += [f"`{c.where}` {p}" for p in shell_problems(c.held, source=c.source)]
         elif not c.source and c.where.endswith("buildspec"):
             out += [f"`{c.where}` {p}" for p in shell_problems(c.script) if p.endswith(NO_SOURCE_NOTE)]
     return list(dict.fromkeys(out))

@@ -5,7 +5,9 @@ known to work on the machine's own files, processes and packages only; a program
 client, a transfer tool, a binary of the image) is never listed here. `PREFIXES`: programs that run the
 program after them (with their options that take a value). `SHELLS`: shells, whose script is split again.
 Add a program with the reason it stays local (the programs of the corpus `good/` and of our stacks' scripts
-were listed first); anything else blocks with `shell_programs.PROGRAM_WHY`.
+were listed first); anything else blocks with `shell_programs.PROGRAM_WHY`. Round 96: `TRANSFER`, transfer
+tools that block even by a path of the image in an exec form; `BUILD_TARGETS`, a build tool's commands that
+run the current directory's build file (the image's, outside a source).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ _R_CLOUD = "its commands are read (command_names, command_places, script_sites: 
 _R_CODE = "its inline code is read (code_imports, code_uploads, client_calls); a language not read blocks"
 READ: dict[str, str] = {
     **dict.fromkeys(("aws", "az", "azcopy", "gsutil", "kubectl", "helm", "kustomize", "terraform",
-                     "pulumi", "docker", "npm", "yarn", "pnpm", "twine", "dotnet"), _R_CLOUD),
+                     "pulumi", "docker", "podman", "nerdctl", "npm", "yarn", "pnpm", "twine", "dotnet"),
+                    _R_CLOUD),  # (round 96: podman and nerdctl are docker's CLI, read as it is)
     **dict.fromkeys(("curl", "wget", "mc", "s5cmd", "s3cmd", "restic", "borg", "duplicity", "duply",
                      "smbclient", "mount", "lftp", "scp", "rsync", "sftp", "ssh", "nc", "ncat", "netcat",
                      "telnet", "socat", "openssl", "psql", "pg_restore", "mysql", "mongorestore",
@@ -75,6 +78,19 @@ PREFIXES: dict[str, frozenset[str]] = {
     "npx": frozenset({"-p", "--package", "-c", "--call"}),  # (round 94's probe: `npx PACKAGE` runs PACKAGE)
 }
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+# round 96: transfer tools known by name, which block even when an exec form names them by a path of the
+# image (`["/opt/partner/bin/croc", "send", …]`; any other path there is the image's own application)
+TRANSFER = frozenset({"croc", "wormhole", "ffsend", "transfersh", "ipfs", "syncthing", "rclone",
+                      "s5cmd", "aws", "azcopy", "gsutil", "curl", "wget", "scp", "sftp", "rsync", "lftp",
+                      "ncat", "nc", "socat", "mc", "restic", "rustic", "kopia", "duplicity", "sendme",
+                      "onionshare", "magic-wormhole", "pcloud", "gdrive", "dropbox_uploader", "megacmd"})
+# a build tool's commands that run the targets of the build file of the current directory (round 96: after
+# `cd /opt/partner`, or in a script no source holds, that file is the image's)
+BUILD_TARGETS: dict[str, frozenset[str]] = {
+    "make": frozenset(), "mvn": frozenset(), "gradle": frozenset(),
+    **dict.fromkeys(("npm", "yarn", "pnpm"), frozenset({"run", "run-script", "start", "test", "t",
+                                                         "restart", "stop", "rum", "urn"})),
+}
 # `python3 -m MODULE` (round 95): modules of the standard library or the build that work locally; a module
 # named after a listed program (`pip`, `pytest`, `twine`) is judged as that program
 MODULES: dict[str, str] = {

@@ -14,9 +14,10 @@ of a program that cannot be judged), so this module imports nothing of shell_pro
 - variables that make the shell, the dynamic loader or a runtime load a file first (`BASH_ENV`, `ENV`,
   `LD_PRELOAD`, `LD_AUDIT`; `NODE_OPTIONS=--require`, `JAVA_TOOL_OPTIONS=-javaagent:`, `PERL5OPT=-M`,
   `RUBYOPT=-r`), set by the script or the resource's environment: `code_loader` (round 95);
-- the directory a script changes to (`cd /opt/partner`, `env -C /opt/partner`): relative programs after it
-  are not the source's; a build tool told to work in such a directory (`make -C`, `npm --prefix`) runs the
-  image's build file: `foreign_directory`.
+- the directory a script changes to (`cd /opt/partner`, `env -C /opt/partner`; round 96: `cd ../..` above
+  the start, `popd`, CDPATH): relative programs after it are not the source's; a build tool told to work in
+  such a directory (`make -C`, `npm --prefix`) runs the image's build file: `foreign_directory`; so does one
+  run there by name (`make push`, `npm run push`: `build_targets`, round 96).
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from policies.core.local_programs import CONTAINER_FLAGS, CONTAINER_VALUED, LOCAL, MODULES, PREFIXES, READ
+from policies.core.local_programs import (
+    BUILD_TARGETS,
+    CONTAINER_FLAGS,
+    CONTAINER_VALUED,
+    LOCAL,
+    MODULES,
+    PREFIXES,
+    READ,
+)
 
 
 class _Script(Protocol):
@@ -61,7 +70,7 @@ LOADER_SET = re.compile(r"(?:^|[\s;&|(])(?:export[ \t]+)?(" + "|".join(_LOADERS)
                         + r")=(\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
 # `cd DIR`/`pushd DIR`: a directory outside the build's source (absolute, the home, a variable other than
 # CODEBUILD_SRC_DIR*); a relative one (`cd web`, `cd ..`) stays in it
-_CD = re.compile(r"(?:^|[;&|({]|\s)(?:cd|pushd)(?:[ \t]+([^\s;&|)]+))?(?=[\s;&|)]|$)")
+_CD = re.compile(r"(?:^|[;&|({]|\s)(cd|pushd|popd)(?:[ \t]+([^\s;&|)]+))?(?=[\s;&|)]|$)")
 # the options that make a build tool (or `env`) work in another directory, or read another build file
 _DIR_OPTIONS = {"make": {"-C", "--directory", "-f", "--file", "--makefile"}, "npm": {"--prefix", "-C"},
                 "yarn": {"--cwd"}, "pnpm": {"-C", "--dir"}, "mvn": {"-f", "--file"},
@@ -139,8 +148,9 @@ def _container_run(words: list[str], raws: list[str], i: int, ctx: _Script) -> l
 
 
 def _kubectl(words: list[str], raws: list[str], ctx: _Script) -> list[str]:
-    """`kubectl exec|run|debug … -- COMMAND`: the command runs in a pod's container (its image's programs)."""
-    if words[1:2] not in (["exec"], ["run"], ["debug"]):
+    """`kubectl exec|run|debug|create … -- COMMAND`: the command runs in a pod's container (its image's
+    programs; round 96: `kubectl create job|cronjob|deployment NAME --image=X -- COMMAND` too)."""
+    if words[1:2] not in (["exec"], ["run"], ["debug"], ["create"]):
         return []
     if "--" in words:
         i = words.index("--") + 1
@@ -224,9 +234,40 @@ def code_loader(name: str, value: str) -> bool:
 
 
 def leaves_source(script: str) -> bool:
-    """Whether the script changes to a directory outside the build's source (see `_CD`)."""
-    return any(_outside(m.group(1) or "~") for m in _CD.finditer(script)) if "cd" in script or (
-        "pushd" in script) else False
+    """Whether the script changes to a directory outside the build's source (see `_CD`), or climbs above it
+    with `..` (round 96: `cd ../..`, `cd web` then `cd ../..`). A `cd` in a subshell or `$(…)` does not
+    last, so only a top-level one takes the script deeper; a `..` anywhere counts."""
+    if "cd" not in script and "pushd" not in script:
+        return False
+    if "CDPATH=" in script:
+        return True  # a relative `cd partner` may then go to any directory CDPATH names
+    depth, pushed = 0, []
+    for m in _CD.finditer(script):
+        if m.group(1) == "popd":  # back to the directory before the last `pushd` (round 96's probe)
+            depth = pushed.pop() if pushed else depth
+            continue
+        target = (m.group(2) or "~").strip("\"'")
+        if _outside(target):
+            return True
+        top = script.count("(", 0, m.start(1)) <= script.count(")", 0, m.start(1))
+        pushed += [depth] if m.group(1) == "pushd" else []
+        parts = target.split("/")
+        if target[:1] == "$":  # `$CODEBUILD_SRC_DIR…/x`: from the source's root (round 96's probe: `/..`)
+            depth, parts = 0, parts[1:]
+        for part in parts:
+            depth += -1 if part == ".." else int(top and part not in ("", "."))
+            if depth < 0:
+                return True
+    return False
+
+
+def build_targets(name: str, words: list[str]) -> bool:
+    """Whether a build tool's command runs targets of the current directory's build file (`make push`,
+    `npm run push`, `mvn deploy`; not `npm ci`, `make --version`)."""
+    commands = BUILD_TARGETS[name]
+    if not commands:
+        return not any(w in ("--version", "-v", "--help", "-h") for w in words[1:])
+    return next((w for w in words[1:] if w[:1] != "-"), "") in commands
 
 
 def foreign_directory(name: str, words: list[str]) -> str:

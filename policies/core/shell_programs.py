@@ -28,19 +28,31 @@ Round 95: programs run by other programs are judged as the programs they run: `d
 [OPTIONS] IMAGE COMMAND` (the command inside the container), `python3 -m MODULE` (`local_programs.MODULES`,
 or a listed program's module), `npx`/`npm exec`/`yarn|pnpm dlx|exec` (the package, or the script of `-c`),
 and the `ExecStart=` of a systemd unit the script writes.
+
+Round 96: an exec form with no shell (a container's command, a Kubernetes manifest's in a here-document:
+manifests.py) is judged by `exec_problems`: its first word found on PATH (a bare name, a system `bin` path)
+as a script's program, while a file of the image named by its path (`/app/server`, `java -jar
+/app/app.jar`, `sh /app/entrypoint.sh`) is the image's own application, judged as the image is, unless it
+names a transfer tool (`local_programs.TRANSFER`); after the script leaves the source, a build tool's targets
+(`make push`, `npm run push`) are the image's build file's and block; each message says its own fix (a PATH,
+a loader variable, a relative, fetched or image-path program is no name `LOCAL` could list).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
+import shlex
 
-from policies.core.local_programs import LOCAL, PREFIXES, READ, SHELLS
+from policies.core.local_programs import BUILD_TARGETS, LOCAL, PREFIXES, READ, SHELLS, TRANSFER
+from policies.core.manifests import manifest_commands
 from policies.core.program_runners import (
     ASSIGN,
     LOADER_SET,
     RUNS_ANOTHER,
     after_prefix,
+    build_targets,
     code_loader,
     foreign_directory,
     leaves_source,
@@ -56,7 +68,8 @@ class _Script:
     """What the programs of one script are judged with: the functions it defines, how often each name is
     written in it (a relative program written twice is fetched or written by the script), the depth."""
 
-    def __init__(self, script: str, depth: int, source: bool) -> None:
+    def __init__(self, script: str, depth: int, source: bool, application: bool = False) -> None:
+        self.application = application  # (round 96: in an exec form a path is the image's own application)
         self.functions = {m.group(1) or m.group(2) for m in _FUNCTION.finditer(script)}
         self.counts: dict[str, int] = {}
         for m in _NAMES.finditer(script):
@@ -82,19 +95,37 @@ class _Script:
         other.source = False
         return other
 
-PROGRAM_WHY = ("runs `{}`, a program the pack neither reads nor knows to stay on the machine (a binary of "
-               "the image, a transfer tool such as croc or magic-wormhole): what it sends where cannot be "
-               "judged; copy with a command the pack reads (`aws s3 cp`, azcopy, rclone with the backend on "
-               "the command), or, if the program only works on local files, add it to `LOCAL` in "
-               "policies/core/local_programs.py with the reason (or waive the finding)")
+
+_UNREAD = ("runs `{}`, a program the pack neither reads nor knows to stay on the machine (a binary of the "
+           "image, a transfer tool such as croc or magic-wormhole): what it sends where cannot be judged; "
+           "copy with a command the pack reads (`aws s3 cp`, azcopy, rclone with the backend on the command)")
+PROGRAM_WHY = _UNREAD + (", or, if the program only works on local files, add it to `LOCAL` in "
+                         "policies/core/local_programs.py with the reason (or waive the finding)")
+# round 96: a program named by a path, one the script fetches, a relative one, a variable that sets PATH or
+# loads code: no name `LOCAL` could list, so each message says its own fix
+PATH_PROGRAM_WHY = _UNREAD + (" (a file of the image outside the system's `bin` directories, which no list "
+                              "of names can vouch for)")
+FETCHED_WHY = _UNREAD + (" (the script fetches or writes the program it runs, whose code the pack does not "
+                         "read)")
+TRANSFER_WHY = ("runs `{}`, a transfer tool the image holds outside the system's `bin` directories: what "
+                "it sends where cannot be judged; run a program the pack reads by its name (`aws s3 cp`, "
+                "azcopy, rclone with the backend on the command)")
+BUILD_FILE_WHY = ("runs `{}`, the targets of a build file (Makefile, package.json, pom.xml) the pack does "
+                  "not read")
+PATH_WHY = ("sets `PATH={}`, which {} puts before the system's `bin` directories: a program the pack "
+            "knows by name (gzip, tar) may then be a file of the image, whose code the pack does not read; "
+            "append the directory after `$PATH`, or run the program by its system path (`/usr/bin/gzip`)")
+LOADER_WHY = ("sets `{}`, which makes the shell, the dynamic loader or the runtime run a file of the "
+              "image before each program, whose code the pack does not read: unset it, or do that file's "
+              "work with a command the pack reads")
 NAMED_WHY = ("runs a program named by `{}` (a variable, an expansion or a command evaluated when the script "
              "runs), which the pack cannot know: what it sends where cannot be judged; write the program's "
              "name in the script")
-NO_SOURCE_NOTE = (" (no source of the project holds it: a relative program here is a file of the image, of "
-                  "the machine or of what the script fetched; give the build a source that holds it, or run "
-                  "a program the pack reads)")
-LOADER_NOTE = (" (the variable makes the shell, the dynamic loader or the runtime run a file of the image "
-               "before each program: unset it, or run that file's work with a command the pack reads)")
+NO_SOURCE_NOTE = (" (no source of the project holds it: here it is a file of the image, of the machine or of "
+                  "what the script fetched; give the build a source that holds it, or run a program the pack "
+                  "reads)")
+RELATIVE_WHY = ("runs `{}`, a relative program whose code the pack does not read: what it sends where cannot "
+                "be judged")
 _SYSTEM_BIN = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/([\w.+-]+)$")
 _FUNCTION = re.compile(r"(?m)(?:^|[;&|{(]|\bfunction)[ \t]*([A-Za-z_][\w.:-]*)[ \t]*\(\s*\)|\bfunction[ \t]+"
                        r"([A-Za-z_][\w.:-]*)")
@@ -105,8 +136,6 @@ _MAX_DEPTH = 8
 # a PATH the script sets (round 94's probe: `export PATH=/opt/partner/bin:$PATH` makes `gzip` the image's)
 _PATH_SET = re.compile(r"(?:^|[\s;&|(])PATH=([^\s;&|)]*)")  # (`export PATH=…`, `PATH=… cmd`)
 _SYSTEM_DIR = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/?$")
-_PATH_NOTE = (" (the script puts a directory of the image before the system's in PATH, so a listed program "
-              "may be the image's own: append it after `$PATH` or run the program by a name the pack reads)")
 _INTERPRETERS = frozenset({"python", "python3", "node", "pwsh", "powershell", "java", "perl", "ruby", "php"})
 _NAMES = re.compile(r"[\w.+-]+")
 _SHEBANG = re.compile(r"#![ \t]*/\S*?(?:env[ \t]+(?:-\S+[ \t]+)*)?\b(?:ba|da|a|z|k)?sh\b")
@@ -164,7 +193,7 @@ def shell_problems(script: str, depth: int = 0, source: bool = False) -> list[st
         return [NAMED_WHY.format("a script nested more than eight levels deep")]
     commands, nested = split(script)
     ctx = _Script(script, depth, source)
-    out = [PROGRAM_WHY.format(f"PATH={m.group(1)}") + _PATH_NOTE for m in _PATH_SET.finditer(script)
+    out = [PATH_WHY.format(m.group(1), "the script") for m in _PATH_SET.finditer(script)
            if path_first(m.group(1))][:1] if "PATH=" in script else []
     in_case = False
     for n, (words, raws, sep, docs) in enumerate(commands):
@@ -177,10 +206,12 @@ def shell_problems(script: str, depth: int = 0, source: bool = False) -> list[st
         if sep == "(" and len(words) == 1 and n + 1 < len(commands) and not commands[n + 1][0]:
             continue  # `name()`: a function's name
         out += _command(words, raws, docs, ctx)
+        out += [p for d in docs if "containers" in d for argv in manifest_commands(d)
+                for p in exec_problems(argv)]  # round 96: a Kubernetes manifest's containers
     for text in nested:
         out += ctx.nested(text)
     out += [p for command in scheduled(script) for p in ctx.nested(command)]  # round 95: systemd, cron
-    out += [PROGRAM_WHY.format(f"{m.group(1)}={m.group(2)}") + LOADER_NOTE
+    out += [LOADER_WHY.format(f"{m.group(1)}={m.group(2)}")
             for m in LOADER_SET.finditer(script) if code_loader(m.group(1), m.group(2))][:1]
     return list(dict.fromkeys(out))
 
@@ -230,19 +261,38 @@ def _program(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -
 
 
 def _path(name: str, ctx: _Script) -> list[str]:
-    """A program named by its path (see the module's docstring)."""
+    """A program named by its path (see the module's docstring); in an exec form (`ctx.application`) it is
+    the image's own application unless it names a transfer tool."""
     base = name.rstrip("/").rsplit("/", 1)[-1]
-    if name[:1] in "/~" or ctx.counts.get(base, 0) > 1:
-        return [PROGRAM_WHY.format(name) + ("" if name[:1] in "/~" else " (the script fetches or writes the "
-                                            "program it runs, whose code the pack does not read)")]
-    return [] if ctx.source else [PROGRAM_WHY.format(name) + NO_SOURCE_NOTE]
+    if ctx.application:
+        return [TRANSFER_WHY.format(name)] if base in TRANSFER else []
+    if name[:1] in "/~":
+        return [PATH_PROGRAM_WHY.format(name)]
+    if ctx.counts.get(base, 0) > 1:
+        return [FETCHED_WHY.format(name)]
+    return [] if ctx.source else [RELATIVE_WHY.format(name) + NO_SOURCE_NOTE]
+
+
+def exec_problems(argv: list[str]) -> list[str]:
+    """Why an exec form (a container's command with no shell) blocks (round 96): its first word found on PATH
+    is judged as a script's program is (`["croc", "send", …]` blocks, `["gunicorn", …]` passes); a file of
+    the image named by its path (`["/app/server"]`, `["java", "-jar", "/app/app.jar"]`, `["tini", "--",
+    "./server"]`) is the image's own application, judged as the image is, unless it names a transfer tool."""
+    if not argv or not all(type(w) is str for w in argv):
+        return []
+    if any(c.isspace() for c in argv[0]):  # `["aws s3 cp a b"]`: a command line in one word, judged as meant
+        with contextlib.suppress(ValueError):  # (unbalanced quotes: the word is the name, and blocks)
+            argv = shlex.split(argv[0]) + argv[1:]
+    return _program(argv, argv, [], _Script(shlex.join(argv), 0, False, application=True))
 
 
 def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[str]:
     """Programs a known program runs: `find -exec`, `eval`, `alias`, `su -c`, `watch`."""
     if directory := foreign_directory(name, words):  # round 95: `make -C /opt/partner push`
-        return [PROGRAM_WHY.format(f"{name} … {directory}") + " (the build file of a directory outside the "
-                "source is the image's, whose targets the pack does not read: build in the source)"]
+        return [BUILD_FILE_WHY.format(f"{name} … {directory}") + " (the build file of a directory outside "
+                "the source is the image's: build in the source)"]
+    if name in BUILD_TARGETS and not ctx.source and not ctx.application and build_targets(name, words):
+        return [BUILD_FILE_WHY.format(" ".join(words[:3])) + NO_SOURCE_NOTE]
     if name == "find":
         out = []
         for i, w in enumerate(words):
@@ -283,7 +333,8 @@ def _shell(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -> 
             if "$" in raws[i + 1][:2] or "`" in raws[i + 1][:1]:
                 return [NAMED_WHY.format(raws[i + 1][:60])]
             return ctx.nested(words[i + 1])
-        if w[:1] != "-" and w != "-s":
-            return [PROGRAM_WHY.format(f"{words[0]} {w}") + " (a script file the resource does not hold)"]
+        if w[:1] != "-" and w != "-s":  # (an exec form's `["sh", "/app/entrypoint.sh"]`: the image's own)
+            return _path(w if "/" in w else f"./{w}", ctx) if ctx.application else [
+                PROGRAM_WHY.format(f"{words[0]} {w}") + " (a script file the resource does not hold)"]
     return [p for d in docs for p in ctx.nested(d)] if docs else [PROGRAM_WHY.format(
         f"{words[0]} reading its script from a pipe or the image")]

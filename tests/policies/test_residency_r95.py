@@ -11,12 +11,13 @@ import json
 from policy_testlib import ALLOWED, REPLICATION, codebuild_running, messages, pinned_res
 
 from policies.core.image_endpoints import ENDPOINT_WHY
-from policies.core.image_programs import _PATH_NOTE
 from policies.core.program_runners import code_loader, leaves_source, scheduled
 from policies.core.shell_programs import (
-    LOADER_NOTE,
+    LOADER_WHY,
     NO_SOURCE_NOTE,
+    PATH_WHY,
     PROGRAM_WHY,
+    RELATIVE_WHY,
     buildspec_script,
     shell_problems,
 )
@@ -104,7 +105,8 @@ def test_programs_run_by_other_programs_are_judged():
                          ("printf '[Service]\\nExecStart=-/opt/push d\\n' > h.service", "/opt/push"),
                          ("echo '0 2 * * * root /opt/push /var/d' > /etc/cron.d/h", "/opt/push"),
                          ("echo '@reboot croc send d' | crontab -", "send")):
-        assert any(PROGRAM_WHY.split("{}")[1][:40] in p for p in shell_problems(script)), script
+        why = RELATIVE_WHY if name[:2] == "./" else PROGRAM_WHY  # (round 96: a relative program's own words)
+        assert any(why.split("{}")[1][:40] in p for p in shell_problems(script)), script
         assert name in _blocked(script), (script, _blocked(script))
     for script in ("docker run --rm -v x:/w alpine:3 gzip -k /w/d", "docker run --rm hello-world:latest",
                    "docker compose run --rm web python3 -m pytest -q", "python3 -m pip install -r r.txt",
@@ -123,10 +125,10 @@ def test_path_and_code_loaders_set_by_the_environment_block():
     """r95-11..13, r95-25..27, good/r95-06, good/r95-10: a PATH with an image directory first, and variables
     that load a file first, set by the resource's environment or by the script."""
     gz = ["sh", "-c", "gzip -k /d"]
-    for name, value, note in (("PATH", "/opt/partner/bin:/usr/bin:/bin", _PATH_NOTE),
-                              ("LD_PRELOAD", "/opt/partner/libsend.so", LOADER_NOTE),
-                              ("NODE_OPTIONS", "--require /opt/partner/send.js", LOADER_NOTE),
-                              ("BASH_ENV", "/opt/partner/hook.sh", LOADER_NOTE)):
+    for name, value in (("PATH", "/opt/partner/bin:/usr/bin:/bin"), ("LD_PRELOAD", "/opt/partner/l.so"),
+                        ("NODE_OPTIONS", "--require /opt/partner/send.js"), ("BASH_ENV", "/opt/p/h.sh")):
+        note = PATH_WHY.format(value, "the resource's environment") if name == "PATH" else (
+            LOADER_WHY.format(f"{name}={value}"))  # (round 96: each in its own terms)
         view = _task({"name": "h", "image": PARTNER, "environment": [{"name": name, "value": value}],
                       "command": gz})
         assert any(m.endswith(note) for m in messages(REPLICATION, view, ALLOWED)), name
@@ -138,7 +140,7 @@ def test_path_and_code_loaders_set_by_the_environment_block():
         view = _task({"name": "h", "image": PARTNER, "environment": [{"name": name, "value": value}],
                       "command": gz})
         assert messages(REPLICATION, view, ALLOWED) == [], (name, value)
-    assert any(p.endswith(LOADER_NOTE) for p in shell_problems("export LD_PRELOAD=/opt/x.so\ngzip d"))
+    assert LOADER_WHY.format("LD_PRELOAD=/opt/x.so") in shell_problems("export LD_PRELOAD=/opt/x.so\ngzip d")
     assert code_loader("JAVA_TOOL_OPTIONS", "-javaagent:/opt/a.jar") and not code_loader("LANG", "C")
 
 
