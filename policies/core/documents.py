@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import yaml
-from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 from policies.core.asl_variables import inline_variables
+from policies.core.proxy_attrs import PROXIES, proxy_target
 
 
 @functools.lru_cache(maxsize=1024)
@@ -48,10 +48,7 @@ def statement(d: dict[str, Any]) -> bool:
 
 def unproxied(value: Any) -> Any:
     """The plain dict or list behind pulumi_policy's read-only proxies (any other value as it is)."""
-    t = type(value)
-    if t is _DictProxy:
-        return value._DictProxy__target
-    return value._ListProxy__target if t is _ListProxy else value
+    return proxy_target(value) if isinstance(value, PROXIES) else value
 
 
 def iter_strings(value: Any) -> Iterator[str]:

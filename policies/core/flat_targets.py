@@ -10,20 +10,17 @@ from typing import Any
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret
 
+from policies.core.proxy_attrs import PROXIES, proxy_target
+
 _NOT_FLAT = (_DictProxy, _ListProxy, dict, Secret)   # what view.plain unwraps inside a container
 
 
 def flat_target(value: Any) -> dict[str, Any] | list[Any] | None:
     """The target of a dict or list proxy holding nothing `plain` would unwrap; None for anything else."""
-    tv = type(value)
-    if tv is _DictProxy:
-        target = value._DictProxy__target
-        values = target.values()
-    elif tv is _ListProxy:
-        target = values = value._ListProxy__target
-    else:
+    if not isinstance(value, PROXIES):
         return None
-    for v in values:
-        if type(v) in _NOT_FLAT:
+    held = proxy_target(value)   # the state's own container where nothing in it converts (gate.state_view)
+    for v in (held.values() if type(held) is dict else held):
+        if type(v) in _NOT_FLAT or isinstance(v, PROXIES):
             return None
-    return target
+    return held

@@ -26,6 +26,7 @@ from policies.core.located_children import located_child
 from policies.core.named_refs import GUID_OUTPUTS, IDENTITY_PRINCIPAL, NAMED_REFS
 from policies.core.own_keys import ACCEPTED_TARGETS, BUCKET_TYPES
 from policies.core.private_zones import zone_records
+from policies.core.proxy_attrs import proxy_target
 from policies.core.reference_text import APIM_BACKEND
 from policies.core.references import Ref, references
 from policies.core.relays import FIREHOSE
@@ -92,7 +93,7 @@ def _source(r: ResourceView) -> Any:
     """The inputs a view's `input(key)` reads (to test for a key without unwrapping its value)."""
     src = r.memo.get("_inputs")
     if src is None:
-        return r.raw._DictProxy__target if type(r.raw) is _DictProxy else r.inputs
+        return proxy_target(r.raw) if isinstance(r.raw, _DictProxy) else r.inputs
     return src
 
 

@@ -11,6 +11,8 @@ Named here, before a state's proxies are built (the packs load first), both stay
 
 from __future__ import annotations
 
+from typing import Any
+
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
 MEMO = "_dosis_memo"
@@ -19,12 +21,31 @@ TRACE = "_dosis_trace"
 """On a proxied top-level input: (key, trace) of its scan (references); proxies are immutable here."""
 
 
+PROXIES = (_DictProxy, _ListProxy)
+"""pulumi_policy's proxies and their subclasses (the gate's proxies over the state's own containers)."""
+
+
+def proxy_target(value: Any) -> Any:
+    """The dict or list behind a proxy, holding what the proxy hands out (read-only): the one accessor of a
+    proxy's contents without its unknown check. pulumi_policy's proxies hold it; the gate's proxies over the
+    state's own containers (round 29) convert when read, and give it through pulumi_policy's `["__target"]`
+    (integers as floats, containers as proxies: what the copying proxies held before)."""
+    t = type(value)
+    if t is _DictProxy:
+        return value._DictProxy__target
+    if t is _ListProxy:
+        return value._ListProxy__target
+    return value["__target"]
+
+
 def _register() -> None:
-    """One instance of each class, made without its `__init__`, holding the names: they join the table."""
-    for cls, names in ((_DictProxy, (MEMO, TRACE)), (_ListProxy, (TRACE,))):
-        probe = cls.__new__(cls)
-        for name in names:
-            setattr(probe, name, None)
+    """One instance of each class, made without its `__init__`, holding the names: they join the table. The
+    gate's subclasses (imported before the packs) have their own tables."""
+    for base, names in ((_DictProxy, (MEMO, TRACE)), (_ListProxy, (TRACE,))):
+        for cls in (base, *base.__subclasses__()):
+            probe = cls.__new__(cls)
+            for name in names:
+                setattr(probe, name, None)
 
 
 _register()

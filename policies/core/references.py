@@ -42,6 +42,7 @@ from policies.core.own_keys import (
     own_keys_of,
     reduced_inputs,
 )
+from policies.core.proxy_attrs import PROXIES, proxy_target
 from policies.core.proxy_attrs import TRACE as _TRACE_ATTR  # (key, trace) on a proxied top-level value
 from policies.core.reference_text import QUIET, QUIET_MAX, text_plan
 from policies.core.runtime_refs import computed_value, policy_runtime, relative_field, runtime_value
@@ -135,10 +136,9 @@ class _Recorder:
 
     def walk(self, value: Any, path: str, key: str, top: bool, principal: bool, own: Any = ()) -> None:
         t = type(value)
-        if t is _DictProxy:
-            value, t = value._DictProxy__target, dict
-        elif t is _ListProxy:
-            value, t = value._ListProxy__target, list
+        if t is _DictProxy or t is _ListProxy or (t is not str and isinstance(value, PROXIES)):
+            value = proxy_target(value)  # the state's own containers convert when read
+            t = type(value)
         if t is dict:
             if _SIG in value:
                 self.walk(value.get("value", REDACTED), path, key, False, principal)
@@ -188,7 +188,7 @@ class _Recorder:
                         self.text(v, f"{path}.{k}" if path else k, kind, principal)
                     if len(kind) in (21, 31) and (account := env_account(kind, v)):  # `AZURE_STORAGE_ACCOUNT`
                         self.group(f"{path}.{k}" if path else k, account)
-                elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
+                elif tv is dict or tv is list or tv is _Secret or isinstance(v, PROXIES):
                     self.walk(v, f"{path}.{k}" if path else str(k), key if k in SETTING_OPERATORS else str(k),
                               False, principal or k in ("Principal", "Service"))
         elif t is list:
@@ -200,7 +200,7 @@ class _Recorder:
                         continue
                     if len(v) >= 4 or key_kind(key)[0]:
                         self.text(v, f"{path}.{i}", key, principal)
-                elif tv is dict or tv is list or tv is _DictProxy or tv is _ListProxy or tv is _Secret:
+                elif tv is dict or tv is list or tv is _Secret or isinstance(v, PROXIES):
                     self.walk(v, f"{path}.{i}", key, False, principal)
             if key in EXEC_KEYS and (words := exec_words(value, path)):  # r84, r87, r94
                 self.group(path, words)
@@ -305,7 +305,7 @@ def _top_trace(k: Any, v: Any) -> Trace | None:
                 if trace:  # most strings hold nothing: QUIET (or the document cache) remembers those
                     _STR_TRACES.remember((k, v), trace)
         return trace
-    if tv is _DictProxy or tv is _ListProxy:  # an attribute, not `v.__dict__`: that makes a dict per proxy
+    if isinstance(v, PROXIES):  # an attribute, not `v.__dict__`: that makes a dict per proxy
         hit = getattr(v, _TRACE_ATTR, None)
         if hit is not None and hit[0] == k:
             # its readers are a resource's two views (the stack view shares the resource view's top-level
@@ -352,7 +352,7 @@ def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[R
 def _scan(value: Any, prefix: str, own: frozenset[str]) -> list[Ref]:
     refs: list[Ref] = []
     seen: set[tuple[str, str]] = set()
-    top = value._DictProxy__target if type(value) is _DictProxy else value
+    top = proxy_target(value) if type(value) is _DictProxy else value
     if prefix or type(top) is not dict or _SIG in top:
         _replay(_traced(_Recorder.walk, value, prefix, "", not prefix, False, own), refs, seen)
         return refs
@@ -395,6 +395,6 @@ def release(view: ResourceView) -> None:
     view.memo.pop("_refs", None)
     raw = view.raw
     if type(raw) is _DictProxy:
-        for v in raw._DictProxy__target.values():
-            if (type(v) is _DictProxy or type(v) is _ListProxy) and getattr(v, _TRACE_ATTR, None) is not None:
+        for v in proxy_target(raw).values():
+            if isinstance(v, PROXIES) and getattr(v, _TRACE_ATTR, None) is not None:
                 setattr(v, _TRACE_ATTR, None)

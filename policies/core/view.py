@@ -21,6 +21,7 @@ from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.flat_targets import flat_target
 from policies.core.one_or_many import RefIndex, add, values
+from policies.core.proxy_attrs import PROXIES, proxy_target
 
 # The wire values come from the SDKs (one home): pulumi_policy's sentinels for a value that preview could
 # not know yet (one per kind: boolean, number, string, array, asset, archive, object), and the Pulumi
@@ -39,7 +40,7 @@ _NAME_KEYS = (
     "workspaceName",
     "identifier",
 )
-_WRAPPERS = (_DictProxy, _ListProxy, dict, _Secret)
+_PLAIN_LEAVES = frozenset({str, float, bool, int, type(None)})  # what plain() returns as it is
 _SCALARS = (str, int, float, bool, list)
 _PLAIN_SCALARS = frozenset({str, int, float, bool})  # plain() returns these as they are
 _MISSING = object()
@@ -58,10 +59,8 @@ def plain(value: Any) -> Any:
     evaluation: type checks by identity, the proxies' private target read directly.
     """
     tv = type(value)
-    if tv is _DictProxy:
-        return {k: (plain(v) if type(v) in _WRAPPERS else v) for k, v in value._DictProxy__target.items()}
-    if tv is _ListProxy:
-        return [plain(v) if type(v) in _WRAPPERS else v for v in value._ListProxy__target]
+    if tv is _DictProxy or tv is _ListProxy:
+        return _plain_proxy(value)
     if tv is dict:
         if SECRET_SIG_KEY in value:
             return plain(value.get("value"))
@@ -70,9 +69,18 @@ def plain(value: Any) -> Any:
         return plain(value.value)
     if tv in _SCALARS or value is None:
         return value
+    if isinstance(value, PROXIES):  # the gate's proxies over the state's own containers (round 29)
+        return _plain_proxy(value)
     if isinstance(value, Mapping):  # another mapping type: copy it plainly
         return {k: plain(value[k]) for k in value}
     return value
+
+
+def _plain_proxy(value: Any) -> Any:
+    held = proxy_target(value)   # what the proxy hands out, without its unknown check
+    if type(held) is dict:
+        return {k: (v if type(v) in _PLAIN_LEAVES else plain(v)) for k, v in held.items()}
+    return [v if type(v) in _PLAIN_LEAVES else plain(v) for v in held]
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -190,7 +198,7 @@ class ResourceView:
         if inputs is None:
             raw = self.raw
             if type(raw) is _DictProxy:  # immutable for the evaluation: unwrapped values are kept
-                value = raw._DictProxy__target.get(key)
+                value = proxy_target(raw).get(key)
                 if value is None:
                     return default
                 one = m.get("_one")
@@ -208,7 +216,7 @@ class ResourceView:
         """The top-level input keys, without unwrapping the values (no copy of the inputs)."""
         raw = self.raw
         if type(raw) is _DictProxy and "_inputs" not in self.memo:
-            return list(raw._DictProxy__target)
+            return list(proxy_target(raw))
         return list(self.inputs)
 
     @property
@@ -331,7 +339,7 @@ class StackGraph:
             for r in self.resources:
                 src = r.memo.get("_inputs")
                 if src is None:  # names are plain strings: read them without unwrapping the proxy
-                    src = r.raw._DictProxy__target if type(r.raw) is _DictProxy else r.raw
+                    src = proxy_target(r.raw) if isinstance(r.raw, PROXIES) else r.raw
                 keys = {r.name}
                 if isinstance(src, dict):
                     for k in _NAME_KEYS:

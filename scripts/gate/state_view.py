@@ -7,10 +7,11 @@ after the CLI sent them through a protobuf Struct.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_policy.proxy import _DictProxy, _ListProxy
+from pulumi_policy.proxy import _DictProxy, _ListProxy, _raise_if_unknown
 
 from gate.errors import UsageError
 from gate.redaction import REDACTED
@@ -159,12 +160,13 @@ def _path(path: list[str], key: Any) -> list[str]:
 
 
 def proxied(value: Any, path: list[str] | None = None) -> Any:
-    """`unknown_checking_proxy(plain(value))` in one pass, building pulumi_policy's own proxy objects.
+    """`unknown_checking_proxy(plain(value))` as a policy reads it, without copying the state (round 29).
 
-    Identical to what the servicer hands a policy (dict/list proxies carrying their property path, so an
-    unknown value raises UnknownValueError naming it), without materialising a path list per leaf. A
-    container whose copy would equal it (no container, integer or secret inside: tags, lists of strings)
-    is the proxy's target itself, not a copy: the state and the views hold it once (proxies are read-only).
+    The top-level value of a view is a `_DictProxy` over a fresh dict of its converted values; each container
+    below it is a `StateDict`/`StateList` over the state's own container, converting what is read: an integer
+    as a float (the CLI's Struct has only doubles), a container as a proxy carrying its property path (an
+    unknown value raises UnknownValueError naming it), a secret as its value. Before round 29 every container
+    holding a container or an integer was copied, so most of the state existed twice.
     """
     path = _ROOT if path is None else path
     t = type(value)
@@ -172,32 +174,71 @@ def proxied(value: Any, path: list[str] | None = None) -> Any:
         value = plain(value)
         t = type(value)
     if t is dict:
-        d = {}
-        same = True
-        for k, v in value.items():
-            tv = type(v)
-            if tv is dict or tv is list:
-                d[k], same = proxied(v, _path(path, k)), False
-            elif tv is int:
-                d[k], same = float(v), False
-            else:
-                d[k] = v
-        return _DictProxy(value if same else d, path)
+        return _DictProxy({k: _read(v, path, k) for k, v in value.items()}, path)
     if t is list:
-        items = []
-        same = True
-        for i, v in enumerate(value):
-            tv = type(v)
-            if tv is dict or tv is list:
-                items.append(proxied(v, _path(path, i)))
-                same = False
-            elif tv is int:
-                items.append(float(v))
-                same = False
-            else:
-                items.append(v)
-        return _ListProxy(value if same else items, path)
+        return _ListProxy([_read(v, path, i) for i, v in enumerate(value)], path)
     return plain(value)
+
+
+def _read(v: Any, path: list[str], key: Any) -> Any:
+    """A value of the state's container as its proxy hands it out (no unknown check)."""
+    t = type(v)
+    if t is dict:
+        if SIG_KEY in v:   # a secret: its value (a copy, plain has no signature left), an asset, an archive
+            return _read(plain(v), path, key)
+        return StateDict(v, _path(path, key))
+    if t is list:
+        return StateList(v, _path(path, key))
+    if t is int:
+        return float(v)
+    return v
+
+
+def _plain_inside(values: Any) -> bool:
+    """Nothing in it would read differently: no container, integer or secret (tags, lists of strings)."""
+    for v in values:
+        t = type(v)
+        if t is dict or t is list or t is int:
+            return False
+    return True
+
+
+class StateDict(_DictProxy):
+    """pulumi_policy's dict proxy over the state's own dict, converting each value when it is read (`_read`).
+
+    `proxy["__target"]` (pulumi_policy's own escape hatch, which the pack's accessor
+    `policies.core.proxy_attrs.proxy_target` reads) is the dict a copying proxy would have held: the state's
+    own when nothing in it converts, else a fresh shallow copy. Read-only: the state is never written through
+    it.
+    """
+
+    def __getitem__(self, key: Any) -> Any:
+        if key == "__target":
+            target = self._DictProxy__target
+            if _plain_inside(target.values()):
+                return target
+            path = self._DictProxy__props_acc
+            return {k: _read(v, path, k) for k, v in target.items()}
+        path = self._DictProxy__props_acc
+        return _raise_if_unknown(key, _read(self._DictProxy__target[key], path, key), path)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise TypeError("the state is read-only: a policy cannot set an input")
+
+
+class StateList(_ListProxy):
+    """pulumi_policy's list proxy over the state's own list, converting each item when read (`_read`)."""
+
+    def __getitem__(self, key: Any) -> Any:
+        target = self._ListProxy__target
+        path = self._ListProxy__props_acc
+        if type(key) is slice:   # a list of what the items read as, as a copying proxy's slice was
+            return [_read(v, path, i) for i, v in enumerate(target)][key]
+        if key == "__target":
+            return target if _plain_inside(target) else [_read(v, path, i) for i, v in enumerate(target)]
+        i = operator.index(key)
+        value = target[i]          # IndexError ends a Sequence's iteration, as on a list
+        return _raise_if_unknown(key, _read(value, path, i + len(target) if i < 0 else i), path)
 
 
 _MISSING = object()
@@ -211,7 +252,7 @@ def inputs_view(r: StateResource, merged: Any) -> Any:
     props = {}
     for k, v in r.inputs.items():
         o = outputs.get(k, _MISSING)
-        props[k] = target[k] if o is _MISSING or o is v else proxied({k: v})._DictProxy__target[k]
+        props[k] = target[k] if o is _MISSING or o is v else _read(v, _ROOT, k)
     return _DictProxy(props, [])
 
 

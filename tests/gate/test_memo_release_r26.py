@@ -76,7 +76,7 @@ def test_no_rule_reads_a_released_reference_memo(monkeypatch: pytest.MonkeyPatch
     held = [raw for raw in raws if "_refs" in getattr(raw, MEMO)[2]]
     assert not held                                    # nor scanned again and kept
     traced = [v for raw in raws for v in raw._DictProxy__target.values()
-              if type(v) in (_DictProxy, _ListProxy) and getattr(v, TRACE, None) is not None]
+              if isinstance(v, (_DictProxy, _ListProxy)) and getattr(v, TRACE, None) is not None]
     assert not traced
 
 

@@ -116,11 +116,12 @@ def _shape(value: object) -> object:
     """A proxy tree as comparable data: type, property path and children."""
     from pulumi_policy.proxy import _DictProxy, _ListProxy
 
-    if type(value) is _DictProxy:
-        return ("dict", value._DictProxy__props_acc,
-                {k: _shape(v) for k, v in value._DictProxy__target.items()})
-    if type(value) is _ListProxy:
-        return ("list", value._ListProxy__props_acc, [_shape(v) for v in value._ListProxy__target])
+    from policies.core.proxy_attrs import proxy_target
+
+    if isinstance(value, _DictProxy):   # the gate's proxies over the state's own containers too (round 29)
+        return ("dict", value._DictProxy__props_acc, {k: _shape(v) for k, v in proxy_target(value).items()})
+    if isinstance(value, _ListProxy):
+        return ("list", value._ListProxy__props_acc, [_shape(v) for v in proxy_target(value)])
     return (type(value).__name__, value)
 
 

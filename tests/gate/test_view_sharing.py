@@ -8,6 +8,8 @@ from gate.state_view import index_state, plain, proxied
 from gate.wire import SECRET_SIG, SIG_KEY
 from pulumi_policy.proxy import _DictProxy, _ListProxy
 
+from policies.core.proxy_attrs import proxy_target
+
 P = "urn:pulumi:test::proj::"
 
 
@@ -61,27 +63,29 @@ def test_stack_views_share_the_view_list_of_one_urn_list_and_equal_a_fresh_build
                                               for k, v in given.items() if v}
 
 
-def test_a_proxy_of_a_container_its_copy_would_equal_is_the_container_itself():
-    """Round 19: tags and lists of strings are the proxies' targets, not copies; anything holding a
-    container, an integer (a float for policies) or a secret is copied as before; every proxy reads as a
-    copy would."""
+def test_a_proxy_below_the_top_holds_the_state_s_own_container():
+    """Round 19 made tags and lists of strings the proxies' targets; round 29 every container below a view's
+    top level (one holding a container, an integer or a secret too). Every proxy reads as a copy would:
+    integers as floats, containers as proxies, a secret as its value; the top level is the view's own dict."""
     tags, names, mixed = {"env": "prod", "on": True, "n": 1.5, "none": None}, ["a", "b"], {"k": 1, "s": "x"}
     secret = {SIG_KEY: SECRET_SIG, "value": "v"}
     inputs = {"tags": tags, "names": names, "mixed": mixed, "deep": {"tags": tags}, "secret": secret,
               "counts": [1, 2]}
     top = proxied(inputs)
     target = top._DictProxy__target
-    assert target["tags"]._DictProxy__target is tags
-    assert target["names"]._ListProxy__target is names
-    assert target["deep"]._DictProxy__target["tags"]._DictProxy__target is tags
-    assert target["mixed"]._DictProxy__target is not mixed and target["mixed"]["k"] == 1.0
-    assert type(target["mixed"]._DictProxy__target["k"]) is float
-    assert target["counts"]._ListProxy__target == [1.0, 2.0]
+    assert target["tags"]._DictProxy__target is tags and proxy_target(target["tags"]) is tags
+    assert target["names"]._ListProxy__target is names and proxy_target(target["names"]) is names
+    assert target["deep"]._DictProxy__target is inputs["deep"]
+    assert target["deep"]["tags"]._DictProxy__target is tags
+    assert target["mixed"]._DictProxy__target is mixed and target["mixed"]["k"] == 1.0
+    assert type(target["mixed"]["k"]) is float and type(proxy_target(target["mixed"])["k"]) is float
+    assert proxy_target(target["counts"]) == [1.0, 2.0]
+    assert target["counts"]._ListProxy__target is inputs["counts"]
     assert target["secret"] == "v"
     assert top._DictProxy__target is not inputs
-    assert type(target["tags"]) is _DictProxy and type(target["names"]) is _ListProxy
+    assert isinstance(target["tags"], _DictProxy) and isinstance(target["names"], _ListProxy)
     assert target["deep"]["tags"]["env"] == "prod" and list(target["names"]) == names
-    assert tags == {"env": "prod", "on": True, "n": 1.5, "none": None}
+    assert tags == {"env": "prod", "on": True, "n": 1.5, "none": None} and mixed == {"k": 1, "s": "x"}
     assert plain(inputs)["counts"] == [1.0, 2.0]
 
 
