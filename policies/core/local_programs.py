@@ -91,6 +91,33 @@ BUILD_TARGETS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("npm", "yarn", "pnpm"), frozenset({"run", "run-script", "start", "test", "t",
                                                          "restart", "stop", "rum", "urn"})),
 }
+# round 97: commands that run the current directory's package.json lifecycle scripts (`preinstall`,
+# `install`, `postinstall`, `prepare`, `prepack`, …; none with `--ignore-scripts`, none for a global install;
+# npm's "scripts" docs, yarn's and pnpm's CLI docs), and yarn's and pnpm's own commands: any other word is a
+# script's name (`yarn push` runs `yarn run push`; pnpm runs an unknown command in the project)
+LIFECYCLE: dict[str, frozenset[str]] = {
+    "npm": frozenset({"ci", "clean-install", "ic", "install-clean", "isntall-clean", "install", "i", "in",
+                      "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall", "add",
+                      "install-test", "it", "install-ci-test", "cit", "rebuild", "rb", "pack", "publish",
+                      "version", "link", "ln"}),
+    "yarn": frozenset({"", "install", "add", "upgrade", "up", "remove", "rebuild", "pack", "publish",
+                       "version", "link", "import", "workspace", "workspaces"}),
+    "pnpm": frozenset({"install", "i", "add", "update", "up", "upgrade", "remove", "rm", "uninstall", "un",
+                       "rebuild", "rb", "pack", "publish", "install-test", "it", "link", "ln", "deploy",
+                       "import", "recursive", "multi", "m"}),
+}
+OWN_COMMANDS: dict[str, frozenset[str]] = {
+    "yarn": frozenset({"audit", "autoclean", "bin", "cache", "check", "config", "create", "dedupe", "dlx",
+                       "exec", "explain", "constraints", "generate-lock-entry", "global", "help", "info",
+                       "init", "licenses", "list", "lockfile", "login", "logout", "node", "npm", "outdated",
+                       "owner", "patch", "patch-commit", "plugin", "policies", "prune", "run", "search",
+                       "self-update", "set", "stage", "tag", "team", "unlink", "unplug",
+                       "upgrade-interactive", "versions", "why"}),
+    "pnpm": frozenset({"", "audit", "bin", "cache", "config", "c", "create", "dedupe", "dlx", "doctor",
+                       "env", "exec", "fetch", "help", "init", "licenses", "list", "ls", "ll", "la",
+                       "outdated", "patch", "patch-commit", "patch-remove", "prune", "root", "run",
+                       "run-script", "server", "setup", "store", "unlink", "why", "self-update"}),
+}
 # `python3 -m MODULE` (round 95): modules of the standard library or the build that work locally; a module
 # named after a listed program (`pip`, `pytest`, `twine`) is judged as that program
 MODULES: dict[str, str] = {

@@ -29,11 +29,14 @@ from policies.core.local_programs import (
     BUILD_TARGETS,
     CONTAINER_FLAGS,
     CONTAINER_VALUED,
+    LIFECYCLE,
     LOCAL,
     MODULES,
+    OWN_COMMANDS,
     PREFIXES,
     READ,
 )
+from policies.core.manifests import manifest_commands
 
 
 class _Script(Protocol):
@@ -43,6 +46,7 @@ class _Script(Protocol):
     def program(self, words: list[str], raws: list[str]) -> list[str]: ...
     def elsewhere(self) -> _Script: ...
     def blocked(self, name: str, why: str) -> str: ...
+    def exec_form(self, argv: list[str]) -> list[str]: ...
 
 
 RUNS_ANOTHER = frozenset({"sed", "tar", "docker", "podman", "nerdctl", "kubectl", "uv", "poetry", "pipenv",
@@ -70,8 +74,13 @@ LOADER_SET = re.compile(r"(?:^|[\s;&|(])(?:export[ \t]+)?(" + "|".join(_LOADERS)
                         + r")=(\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
 # `cd DIR`/`pushd DIR`: a directory outside the build's source (absolute, the home, a variable other than
 # CODEBUILD_SRC_DIR*); a relative one (`cd web`, `cd ..`) stays in it
-_CD = re.compile(r"(?:^|[;&|({]|\s)(cd|pushd|popd)(?:[ \t]+([^\s;&|)]+))?(?=[\s;&|)]|$)")
+# a `cd` where a command starts: after a separator, a keyword or a prefix that runs it, assignments, quoted or
+# escaped (round 97: `"cd" /opt`, `eval "cd /opt"`; `echo cd /` changes nothing)
+_CD = re.compile(r"(?:^|[;&|({`\n])[ \t]*(?:(?:then|do|else|elif|if|while|until|!|builtin|command|eval|exec)"
+                 r"[ \t]+|[A-Za-z_]\w*=\S*[ \t]+)*[\\\"']?(cd|pushd|popd)[\"']?(?:[ \t]+([^\s;&|)]+))?"
+                 r"(?=[\s;&|)\"']|$)")
 # the options that make a build tool (or `env`) work in another directory, or read another build file
+_NO_SCRIPTS = {"--ignore-scripts", "-g", "--global", "--location=global"}  # no package.json of the directory
 _DIR_OPTIONS = {"make": {"-C", "--directory", "-f", "--file", "--makefile"}, "npm": {"--prefix", "-C"},
                 "yarn": {"--cwd"}, "pnpm": {"-C", "--dir"}, "mvn": {"-f", "--file"},
                 "gradle": {"-p", "--project-dir", "-b", "--build-file"}, "env": {"-C", "--chdir"}}
@@ -150,12 +159,33 @@ def _container_run(words: list[str], raws: list[str], i: int, ctx: _Script) -> l
 def _kubectl(words: list[str], raws: list[str], ctx: _Script) -> list[str]:
     """`kubectl exec|run|debug|create … -- COMMAND`: the command runs in a pod's container (its image's
     programs; round 96: `kubectl create job|cronjob|deployment NAME --image=X -- COMMAND` too)."""
+    if words[1:2] in (["run"], ["patch"]) and (objects := _kubectl_objects(words, ctx)):
+        return objects
     if words[1:2] not in (["exec"], ["run"], ["debug"], ["create"]):
         return []
     if "--" in words:
         i = words.index("--") + 1
         return ctx.elsewhere().program(words[i:], raws[i:]) if i < len(words) else []
     return [ctx.blocked("kubectl exec", " (write the command after `--`)")] if words[1] == "exec" else []
+
+
+def _kubectl_objects(words: list[str], ctx: _Script) -> list[str]:
+    """Round 97: the object `kubectl run --overrides=JSON` or `kubectl patch -p PATCH` writes is a manifest
+    (manifests.py): its containers' exec forms are judged, one it cannot judge blocks, and so does a patch
+    the script does not hold (`--patch-file`)."""
+    options = ("--overrides",) if words[1] == "run" else ("-p", "--patch")
+    out: list[str] = []
+    for i, w in enumerate(words[2:], 2):
+        opt, eq, value = w.partition("=")
+        if opt == "--patch-file" and words[1] == "patch":
+            return [ctx.blocked("kubectl patch --patch-file", " (a patch the script does not hold: write it "
+                                "with `-p`)")]
+        if opt in options or (opt[:2] == "-p" and words[1] == "patch" and len(opt) > 2):
+            value = value if eq else w[2:] if opt[:2] == "-p" and len(opt) > 2 else (
+                words[i + 1] if i + 1 < len(words) else "")
+            argvs, why = manifest_commands(value, read=True, patch=True)
+            out += why + [p for argv in argvs for p in ctx.exec_form(argv)]
+    return out
 
 
 def module_runner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[str]:
@@ -265,9 +295,15 @@ def build_targets(name: str, words: list[str]) -> bool:
     """Whether a build tool's command runs targets of the current directory's build file (`make push`,
     `npm run push`, `mvn deploy`; not `npm ci`, `make --version`)."""
     commands = BUILD_TARGETS[name]
+    asks = any(w in ("--version", "-v", "--help", "-h") for w in words[1:])
     if not commands:
-        return not any(w in ("--version", "-v", "--help", "-h") for w in words[1:])
-    return next((w for w in words[1:] if w[:1] != "-"), "") in commands
+        return not asks
+    command = next((w for w in words[1:] if w[:1] != "-"), "")
+    if command in commands:
+        return True
+    if command in LIFECYCLE[name]:  # round 97: `npm ci`, `yarn`, `pnpm install` run lifecycle scripts
+        return not asks and not _NO_SCRIPTS & set(words[1:])
+    return name != "npm" and command not in OWN_COMMANDS[name]  # `yarn push`: a script by its name
 
 
 def foreign_directory(name: str, words: list[str]) -> str:

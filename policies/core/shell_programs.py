@@ -85,6 +85,11 @@ class _Script:
         return _program(words, raws, [], self)
 
     @staticmethod
+    def exec_form(argv: list[str]) -> list[str]:
+        """Why an exec form a command writes blocks (`kubectl run --overrides`, `kubectl patch`)."""
+        return exec_problems(argv)
+
+    @staticmethod
     def blocked(name: str, why: str) -> str:
         return PROGRAM_WHY.format(name) + why
 
@@ -206,14 +211,27 @@ def shell_problems(script: str, depth: int = 0, source: bool = False) -> list[st
         if sep == "(" and len(words) == 1 and n + 1 < len(commands) and not commands[n + 1][0]:
             continue  # `name()`: a function's name
         out += _command(words, raws, docs, ctx)
-        out += [p for d in docs if "containers" in d for argv in manifest_commands(d)
-                for p in exec_problems(argv)]  # round 96: a Kubernetes manifest's containers
+        piped = sep == "|" and n + 1 < len(commands) and "kubectl" in commands[n + 1][0]
+        out += _manifests(docs, words, piped)  # rounds 96, 97: Kubernetes manifests' containers
     for text in nested:
         out += ctx.nested(text)
     out += [p for command in scheduled(script) for p in ctx.nested(command)]  # round 95: systemd, cron
     out += [LOADER_WHY.format(f"{m.group(1)}={m.group(2)}")
             for m in LOADER_SET.finditer(script) if code_loader(m.group(1), m.group(2))][:1]
     return list(dict.fromkeys(out))
+
+
+def _manifests(docs: list[str], words: list[str], piped: bool) -> list[str]:
+    """Why the Kubernetes manifests of a command's here-documents block: their containers' exec forms, or
+    a manifest that cannot be judged (round 97); one a shell runs is a script (`_shell`)."""
+    if not docs or (words[:1] and words[0].rsplit("/", 1)[-1] in SHELLS):
+        return []
+    read = piped or "kubectl" in words
+    out: list[str] = []
+    for doc in docs:
+        argvs, why = manifest_commands(doc, read)
+        out += why + [p for argv in argvs for p in exec_problems(argv)]
+    return out
 
 
 def path_first(value: str) -> bool:

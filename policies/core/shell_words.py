@@ -5,7 +5,8 @@ small lexer of the POSIX/bash grammar the pack needs to name every program a scr
 
 - words with `'…'`, `"…"`, `\\` escapes and line continuations; `#` comments;
 - the separators `;`, `&`, `&&`, `||`, `|`, `|&`, `;;`, a newline, `(` and `)` (subshells, case patterns);
-- redirections (`>`, `>>`, `<`, `2>&1`, `&>`, `<<<`): their target is no argument;
+- redirections (`>`, `>>`, `<`, `2>&1`, `&>`): their target is no argument; a here-string's (`<<< WORD`) is
+  data the command reads, kept with it as a here-document's body (round 97);
 - here-documents (`<<EOF`, `<<-'EOF'`): the body is data, kept with the command that reads it (a shell fed
   a here-document runs it as a script: shell_programs splits it again);
 - command substitutions `$(…)` and `` `…` `` anywhere (also inside double quotes and here-documents whose
@@ -173,6 +174,8 @@ def split(s: str) -> tuple[list[Command], list[str]]:
             if op in ("<<", "<<-"):
                 quoted = any(q in s[j:i] for q in "'\"\\")
                 pending.append((target, op == "<<-", not quoted))
+            elif op == "<<<":  # a here-string is data the command reads, as a here-document (round 97)
+                docs.append(target)
         elif op := next((o for o in _OPS if s.startswith(o, i)), None):
             i += len(op)
             if op == "\n" and pending:
