@@ -110,6 +110,10 @@ def runs_another(name: str, words: list[str], raws: list[str], ctx: _Script) -> 
     if name == "kubectl":
         return _kubectl(words, raws, ctx)
     if name in ("npm", "yarn", "pnpm"):
+        if words[1:2] == ["explore"] and "--" in words:  # round 97: a shell command in a package's directory
+            return ctx.elsewhere().nested(" ".join(words[words.index("--") + 1:]))
+        if name == "yarn" and words[1:2] == ["node"]:  # `yarn node FILE`: node, in the project
+            return ctx.program(words[1:], raws[1:])
         return package_runner(words[1:], raws[1:], ctx) if words[1:2] in (["exec"], ["x"], ["dlx"]) else []
     if name in ("uv", "poetry", "pipenv", "pdm", "hatch"):
         at = 3 if words[1:3] == ["tool", "run"] else 2 if words[1:2] == ["run"] else 0
