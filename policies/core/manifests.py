@@ -5,15 +5,16 @@ pod.yaml <<EOF`, a static pod under `/etc/kubernetes/manifests`) carry a pod spe
 `command` + `args` as an exec form (no shell; Kubernetes expands `$(VAR)` in them, which then names the
 program by a variable). Each such container's exec form is returned for shell_programs.exec_problems.
 
-Round 97 makes it a closed world. A text that may be a manifest (it names `containers` or `apiVersion`, or
-kubectl reads it) and does not parse, parses to a document that is no object (a mapping, or a list of
+Round 97 makes it a closed world. A text that may be a manifest (it names `apiVersion`, or kubectl reads it)
+and does not parse, parses to a document that is no object (a mapping, or a list of
 them), repeats a key (which of the two a parser keeps differs), or gives an image a command outside a
 container list (an Argo Workflow's `container`, a Tekton step's `script`) blocks with the fix, instead of
 being read as holding no containers. Only `yaml.YAMLError` (and the parser's recursion limit on a document
 nested past it) is caught: anything else is a bug and surfaces. The loader is the safe one (no
 `!!python/…` tags), and the walk visits each object once, so aliases (a billion laughs) cost their text's
-size, not their expansion. Any other text is parsed only when it holds a YAML escape (`"\\x63ontainers"`
-spells `containers`) and walked if it parses; one that does not is data of another kind.
+size, not their expansion. Any other text is parsed only when it names `containers` or holds a YAML escape
+(`"\\x63ontainers"` spells `containers`) and walked if it parses; one that does not is data of another kind
+(notes, a script: shell_programs does not read a here-document a shell or an interpreter runs as one).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ import yaml
 
 _KINDS = ("containers", "initContainers", "ephemeralContainers")
 _RUNS = ("command", "args", "script", "source", "entrypoint", "entryPoint")  # what an image is told to run
-_MAY_BE = re.compile(r"(?i)containers|apiversion")
-_ESCAPE = re.compile(r'\\(?:[xuU]|\r?\n)')  # a double-quoted YAML escape: a key may be spelled with it
+_MAY_BE = re.compile(r"(?i)apiversion")  # (every object Kubernetes reads, a static pod's file too, has one)
+_READ = re.compile(r'(?i)containers|\\(?:[xuU]|\r?\n)')  # a double-quoted YAML escape may spell a key
 UNJUDGEABLE_WHY = ("holds a Kubernetes manifest (a here-document, a here-string or an argument kubectl "
                    "reads) that {}: the programs its containers run cannot be judged; write each document "
                    "as one object in plain YAML or JSON that parses (spaces for indentation, no template "
@@ -61,7 +62,7 @@ def manifest_commands(text: str, read: bool = False, patch: bool = False
         return [], [UNJUDGEABLE_WHY.format("is a variable or an expansion, whose text the script does not "
                                            "hold")]
     may_be = read or bool(_MAY_BE.search(text))
-    if not may_be and not _ESCAPE.search(text):
+    if not may_be and not _READ.search(text):
         return [], []
     try:
         docs = list(yaml.load_all(text, Loader=_Loader))

@@ -224,9 +224,9 @@ def shell_problems(script: str, depth: int = 0, source: bool = False) -> list[st
 def _manifests(docs: list[str], words: list[str], piped: bool) -> list[str]:
     """Why the Kubernetes manifests of a command's here-documents block: their containers' exec forms, or
     a manifest that cannot be judged (round 97); one a shell runs is a script (`_shell`)."""
-    if not docs or (words[:1] and words[0].rsplit("/", 1)[-1] in SHELLS):
-        return []
     read = piped or "kubectl" in words
+    if not docs or (not read and any(w.rsplit("/", 1)[-1] in SHELLS | _INTERPRETERS for w in words[:3])):
+        return []  # (`sudo bash <<EOF`, `python3 - <<EOF`: a script, judged as one)
     out: list[str] = []
     for doc in docs:
         argvs, why = manifest_commands(doc, read)

@@ -70,6 +70,10 @@ def test_documents_that_are_no_object_and_images_run_outside_container_lists_blo
                                                                       "follows")]
     assert _applied("just text\n") == [_unjudgeable("holds a document that is no object (str)")]
     assert manifest_commands("just text") == ([], [])  # (a here-document kubectl does not read: data)
+    assert manifest_commands("containers: [\n") == ([], [])  # (no `apiVersion`: no object Kubernetes reads)
+    scripts = ("python3 - <<'EOF'\nfor c in t['containers']: print(c)\nEOF\n"
+               "sudo bash <<'EOF'\necho apiVersion: x; [ -s x ] && echo ok: done\nEOF\n")
+    assert shell_problems(scripts) == []  # good/r97-10 (the second fix): scripts, judged as scripts
 
 
 def test_escaped_keys_aliases_and_json_are_read_as_kubernetes_reads_them():
