@@ -201,6 +201,8 @@ def namespace(r: ResourceView, graph: StackGraph) -> list[str]:
             "the channel namespace overrides its API's modes with API_KEY: anyone who copies the key "
             f"publishes or subscribes to its channels; {_MODES_FIX}"
         ]
+    if why := next(filter(None, (api_sign_in.unknown_kind("a namespace mode", m) for m in modes)), None):
+        return [why]  # round 99: closed world, as on its API
     return _of_api(r, graph, "channel namespace")
 
 
