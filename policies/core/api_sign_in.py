@@ -30,8 +30,9 @@ RECORD_KEY = "api_sign_in"
 _REST = ("aws:apigateway/authorizer:Authorizer", "aws:apigateway/restApi:RestApi", "restApi", "providerArns")
 _HTTP = ("aws:apigatewayv2/authorizer:Authorizer", "aws:apigatewayv2/api:Api", "apiId",
          "jwtConfiguration.issuer")
+# a pool's ARN, its issuer URL or (AppSync's `userPoolId`) its bare id
 _POOL = re.compile(r"^(?:arn:aws[\w-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool/|https://cognito-idp\.[a-z0-9-]+"
-                   r"\.amazonaws\.com/|(?=[a-z]{2}-[a-z]+-\d_))([a-z0-9-]+_[A-Za-z0-9]+)/?$")  # or AppSync's bare id
+                   r"\.amazonaws\.com/|(?=[a-z]{2}-[a-z]+-\d_))([a-z0-9-]+_[A-Za-z0-9]+)/?$")
 _RECORD = "stacks/records/pia/<stack>.yaml"
 
 
@@ -121,8 +122,8 @@ def http_route(r: ResourceView, graph: StackGraph) -> list[str]:
 # Round 99: AppSync's authentication types (the SDK's docstrings list these five) and where each names whom
 # it trusts; IAM and a Lambda authorizer authenticate as on API Gateway, an API key is judged by its caller.
 APPSYNC_KINDS = ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT", "AWS_LAMBDA")
-_API_TYPES = ("aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api", "aws:appsync/graphQLApi:GraphQLApi",
-              "aws:appsync/api:Api")
+_API_TYPES = ("aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api",
+              "aws:appsync/graphQLApi:GraphQLApi", "aws:appsync/api:Api")
 
 
 def unknown_kind(where: str, kind: Any) -> str | None:
@@ -135,11 +136,12 @@ def unknown_kind(where: str, kind: Any) -> str | None:
     )
 
 
-def appsync_problems(providers: list[tuple[str, Any, dict]], pool_cfg: str, api: Any) -> list[str]:
-    """Whom each AppSync provider (where, kind, its settings) signs in, judged as an authorizer's pool or
-    issuer; `pool_cfg` is the block naming a Cognito pool (`userPoolConfig`, an Event API's `cognitoConfig`)."""
+def appsync_problems(providers: list[tuple[str, str, Any, dict]], pool_cfg: str, api: Any) -> list[str]:
+    """Whom each AppSync provider (where its kind is named, the path of its settings, kind, settings) signs
+    in, judged as an authorizer's pool or issuer; `pool_cfg` is the block naming a Cognito pool
+    (`userPoolConfig`, an Event API's `cognitoConfig`)."""
     found: list[str] = []
-    for where, kind, p in providers:
+    for where, at, kind, p in providers:
         if why := unknown_kind(where, kind):
             return [why]
         fld = {"AMAZON_COGNITO_USER_POOLS": (pool_cfg, "userPoolId"),
@@ -149,10 +151,10 @@ def appsync_problems(providers: list[tuple[str, Any, dict]], pool_cfg: str, api:
         cfg = p.get(fld[0])
         value = cfg.get(fld[1]) if isinstance(cfg, dict) else None
         if is_unknown(cfg) or is_unknown(value):
-            return [unknown_message(f"{where}.{'.'.join(fld)}", "whom the API signs in")]
+            return [unknown_message(f"{at}{'.'.join(fld)}", "whom the API signs in")]
         if not isinstance(value, str) or not value:
-            return [f"{where} is {kind} and names no `{'.'.join(fld)}`, so whom it signs in cannot be judged; "
-                    "name the pool or issuer"]  # fmt: skip
+            return [f"{where} is {kind} and names no `{'.'.join(fld)}`, so whom it signs in cannot be "
+                    "judged; name the pool or issuer"]  # fmt: skip
         found.append(value)
     return provider_problems(found, api, who="it")
 
@@ -171,6 +173,6 @@ def shared_name(r: ResourceView, graph: StackGraph) -> list[str]:
         return []
     return [
         f"the PIA record names the API {name!r} public-facing by design (`{RECORD_KEY}`), and {len(same)} "
-        f"APIs of this stack are (or may be) named so ({', '.join(same)}): which one anyone who registers may "
-        "call is not in the program; give the public-facing API a name no other API of the stack carries"
+        f"APIs of this stack are (or may be) named so ({', '.join(same)}): which one anyone who registers "
+        "may call is not in the program; give the public-facing API a name no other API of the stack carries"
     ]

@@ -124,9 +124,12 @@ def graphql_api(r: ResourceView, graph: StackGraph) -> list[str]:
             "OPENID_CONNECT or AWS_LAMBDA only"
         ]
     # round 99: whom a Cognito pool or OpenID issuer signs in, as for API Gateway's authorizers
-    providers = [("`authenticationType`", modes[0], {k: r.input(k) for k in ("userPoolConfig", "openidConnectConfig")})]
-    providers += [(f"`additionalAuthenticationProviders[{i}].authenticationType`", p.get("authenticationType"), p)
-                  for i, p in enumerate(extra if isinstance(extra, list) else [])]  # fmt: skip
+    own = {k: r.input(k) for k in ("userPoolConfig", "openidConnectConfig")}
+    providers = [("`authenticationType`", "", modes[0], own)] + [
+        (f"`{at}.authenticationType`", f"{at}.", p.get("authenticationType"), p)
+        for i, p in enumerate(extra if isinstance(extra, list) else [])
+        for at in [f"additionalAuthenticationProviders[{i}]"]
+    ]
     found = api_sign_in.appsync_problems(providers, "userPoolConfig", r.input("name"))
     return [f"the GraphQL API: {m}" for m in found] + api_sign_in.shared_name(r, graph)
 
@@ -186,7 +189,7 @@ def event_api(r: ResourceView, graph: StackGraph) -> list[str]:
         ]
     if why := next(filter(None, (api_sign_in.unknown_kind("an Event API mode", m) for m in modes)), None):
         return [why]
-    providers = [(f"`{cfg}.authProviders[{i}]`", p.get("authType"), p)
+    providers = [(f"`{cfg}.authProviders[{i}]`", f"{cfg}.authProviders[{i}].", p.get("authType"), p)
                  for i, p in enumerate(r.get(f"{cfg}.authProviders"))]  # fmt: skip
     found = api_sign_in.appsync_problems(providers, "cognitoConfig", r.input("name"))
     return [f"the Event API: {m}" for m in found] + api_sign_in.shared_name(r, graph)
