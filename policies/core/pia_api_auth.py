@@ -125,9 +125,10 @@ def graphql_api(r: ResourceView, graph: StackGraph) -> list[str]:
         ]
     # round 99: whom a Cognito pool or OpenID issuer signs in, as for API Gateway's authorizers
     own = {k: r.input(k) for k in ("userPoolConfig", "openidConnectConfig")}
+    more = [x if isinstance(x, dict) else {} for x in (extra if isinstance(extra, list) else [])]  # {} blocks
     providers = [("`authenticationType`", "", modes[0], own)] + [
         (f"`{at}.authenticationType`", f"{at}.", p.get("authenticationType"), p)
-        for i, p in enumerate(extra if isinstance(extra, list) else [])
+        for i, p in enumerate(more)
         for at in [f"additionalAuthenticationProviders[{i}]"]
     ]
     found = api_sign_in.appsync_problems(providers, "userPoolConfig", r.input("name"))

@@ -84,6 +84,8 @@ def test_mutation_a_graphql_api_names_a_known_mode():
     extra = [{"authenticationType": "AWS_IAM"}, {"authenticationType": "OPENID"}]
     assert says(run(PUBLIC, patch(ok, "gql", additionalAuthenticationProviders=extra)),
                 f"`additionalAuthenticationProviders[1].authenticationType` is 'OPENID', {UNKNOWN_KIND}")
+    assert says(run(PUBLIC, patch(ok, "gql", additionalAuthenticationProviders=["AWS_IAM"])),
+                f"`additionalAuthenticationProviders[0].authenticationType` is None, {UNKNOWN_KIND}")
 
 
 def test_mutation_an_event_api_trusts_only_recorded_providers():
