@@ -85,8 +85,9 @@ def provider_problems(providers: list[str], api: Any, who: str = "its authorizer
             out.append(
                 f"{who} trusts {p!r}, to which anyone may sign up (the PIA record: sign_up "
                 f"public, for the APIs {e.get('apis')}), and the API {api!r} is not one of them: anyone who "
-                "registers gets what the integration reads; trust a provider whose accounts the controller "
-                "hands out (sign_up closed), or name the API there if it is public-facing by design"
+                "registers gets what the API serves (its integrations or data sources); trust a provider "
+                "whose accounts the controller hands out (sign_up closed), or name the API there if it is "
+                "public-facing by design"
             )
     return out
 
