@@ -145,6 +145,6 @@ def api_checks(unknown_ok: bool = False) -> Callable[[ResourceView, StackGraph],
     reads = openapi_reads(unknown_ok)
 
     def judge(r: ResourceView, graph: StackGraph) -> list[str]:
-        return reads(r, graph) + body_callers(r) + quick_create(r)
+        return reads(r, graph) + body_callers(r) + quick_create(r) + api_sign_in.shared_name(r, graph)
 
     return judge

@@ -123,7 +123,16 @@ def graphql_api(r: ResourceView, graph: StackGraph) -> list[str]:
             "who copies it reads what the API's data sources read; use AWS_IAM, AMAZON_COGNITO_USER_POOLS, "
             "OPENID_CONNECT or AWS_LAMBDA only"
         ]
-    return []
+    # round 99: whom a Cognito pool or OpenID issuer signs in, as for API Gateway's authorizers
+    own = {k: r.input(k) for k in ("userPoolConfig", "openidConnectConfig")}
+    more = [x if isinstance(x, dict) else {} for x in (extra if isinstance(extra, list) else [])]  # {} blocks
+    providers = [("`authenticationType`", "", modes[0], own)] + [
+        (f"`{at}.authenticationType`", f"{at}.", p.get("authenticationType"), p)
+        for i, p in enumerate(more)
+        for at in [f"additionalAuthenticationProviders[{i}]"]
+    ]
+    found = api_sign_in.appsync_problems(providers, "userPoolConfig", r.input("name"))
+    return [f"the GraphQL API: {m}" for m in found] + api_sign_in.shared_name(r, graph)
 
 
 def _of_api(r: ResourceView, graph: StackGraph, what: str) -> list[str]:
@@ -179,7 +188,12 @@ def event_api(r: ResourceView, graph: StackGraph) -> list[str]:
             "the Event API accepts API_KEY: a key handed to the front end identifies no one, so anyone who "
             f"copies it connects, publishes and subscribes to the API's channels; {_MODES_FIX}"
         ]
-    return []
+    if why := next(filter(None, (api_sign_in.unknown_kind("an Event API mode", m) for m in modes)), None):
+        return [why]
+    providers = [(f"`{cfg}.authProviders[{i}]`", f"{cfg}.authProviders[{i}].", p.get("authType"), p)
+                 for i, p in enumerate(r.get(f"{cfg}.authProviders"))]  # fmt: skip
+    found = api_sign_in.appsync_problems(providers, "cognitoConfig", r.input("name"))
+    return [f"the Event API: {m}" for m in found] + api_sign_in.shared_name(r, graph)
 
 
 def namespace(r: ResourceView, graph: StackGraph) -> list[str]:
@@ -191,6 +205,8 @@ def namespace(r: ResourceView, graph: StackGraph) -> list[str]:
             "the channel namespace overrides its API's modes with API_KEY: anyone who copies the key "
             f"publishes or subscribes to its channels; {_MODES_FIX}"
         ]
+    if why := next(filter(None, (api_sign_in.unknown_kind("a namespace mode", m) for m in modes)), None):
+        return [why]  # round 99: closed world, as on its API
     return _of_api(r, graph, "channel namespace")
 
 

@@ -77,16 +77,24 @@ def made_unheard(root: str, since_ns: int, dirs: Collection[str], private: Colle
     fresh `posix` module's `mknod`/`mkfifo` makes only such files. The gate writes whole, non-empty files
     there, through a temporary name (`.<name>.<random>.tmp`, empty for an instant) and a rename. The run's
     own directory (`private`, `<out>/.runs/<id>`) is walked too since round 49 (a stack that found its id
-    in memory left a node there unseen), but for an empty file under its `checkov/`, where checkov's scans
-    leave their output from their own processes, empty when they said nothing."""
+    in memory left a node there unseen), but for the empty files checkov's drivers leave from their own
+    processes when they said nothing: only those names (`_checkov_log`; round 50: any empty file under
+    `checkov/` was let through before)."""
     inside = [d for d in dirs if d.startswith(root + os.sep) and not any(d.startswith(o + os.sep)
                                                                          for o in dirs)]
     found = [path for d in inside for path, st in _changed(d, since_ns, private) if _unheard(path, st)]
     for d in (p for p in private if p.startswith(root + os.sep)):
-        scans = os.path.join(d, "checkov") + os.sep
         found += [path for path, st in _changed(d, since_ns, ()) if _unheard(path, st)
-                  and not (stat.S_ISREG(st.st_mode) and path.startswith(scans))]
+                  and not (stat.S_ISREG(st.st_mode) and _checkov_log(os.path.relpath(path, d)))]
     return found
+
+
+def _checkov_log(relative: str) -> bool:
+    """A path in the run's directory where a checkov driver writes its messages or a scan its output."""
+    from gate.checkov.processes import LOGS, is_log
+
+    parts = relative.split(os.sep)
+    return parts[:2] == ["checkov", LOGS] and is_log(parts[2:])
 
 
 def _unheard(path: str, st: os.stat_result) -> bool:

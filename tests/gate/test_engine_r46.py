@@ -160,13 +160,13 @@ def test_a_node_or_an_empty_file_in_the_gates_directories_is_refused(tmp_path) -
     root = tmp_path / "p"
     out, cache = root / "build" / "gate", root / "build" / "gate" / "cache"
     run = out / ".runs" / "abc"
-    for d in (cache, run / "checkov" / ".drivers"):
+    for d in (cache, run / "checkov" / ".drivers" / "driver"):
         d.mkdir(parents=True)
     since = now_ns()
     time.sleep(0.02)
     (out / "a.state.json").write_text("{}")
     (cache / ".entry.json.x1.tmp").write_text("")
-    (run / "checkov" / ".drivers" / "stderr").write_text("")
+    (run / "checkov" / ".drivers" / "driver" / "stderr").write_text("")
     refuse_protected(root, since, [str(out)], [out, cache], run)
     os.mkfifo(out / "eu-west-1")
     with pytest.raises(GateError, match=r"eu-west-1: a node or an empty file made in the gate's own"):

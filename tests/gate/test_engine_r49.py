@@ -192,10 +192,11 @@ def test_a_node_or_an_empty_file_in_the_runs_own_directory_is_refused(tmp_path):
     out = root / "build" / "gate"
     run = out / ".runs" / "abc"
     (run / "checkov" / "a").mkdir(parents=True)
+    (run / "checkov" / ".drivers" / "job-1").mkdir(parents=True)
     since = now_ns()
     time.sleep(0.02)
     (run / "a.state.json").write_text("{}")
-    (run / "checkov" / "a" / "stdout").write_text("")
+    (run / "checkov" / ".drivers" / "job-1" / "stdout").write_text("")
     refuse_protected(root, since, [str(out)], [out], run)
     os.mknod(run / "leak-eu-west-1", 0o600 | stat.S_IFREG)
     with pytest.raises(GateError, match=r"abc/leak-eu-west-1: a node or an empty file made"):

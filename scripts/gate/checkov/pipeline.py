@@ -17,7 +17,7 @@ from typing import Any
 
 from gate.checkov.findings import StackScan
 from gate.checkov.parallel import FRAMEWORKS
-from gate.checkov.processes import Drivers
+from gate.checkov.processes import LOGS, Drivers
 from gate.checkov.runner import judged, scan_outcomes
 
 
@@ -33,7 +33,7 @@ class StackScans:
         self.work, self.waivers, self.hook_dir, self.cache_dir = work, waivers, hook_dir, cache_dir
         self.triage = triage
         self.check = check
-        self.drivers = Drivers(work / "checkov" / ".drivers", FRAMEWORKS, deadline)
+        self.drivers = Drivers(work / "checkov" / LOGS, FRAMEWORKS, deadline)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate-checkov")
         self._scans: dict[str, Future[dict[str, Any]]] = {}
         self._began: float | None = None

@@ -25,7 +25,21 @@ from gate.errors import GateError, limit_line
 from gate.procs import kill_group, register_child
 
 DRIVER = Path(__file__).with_name("driver.py")
+LOGS = ".drivers"   # in a run's `checkov/`: the driver's messages (`driver/`) and each scan's (`job-N/`)
+_DRIVER_LOGS, _JOB, _OUTPUTS = "driver", "job-", ("stdout", "stderr")
 _SUFFIXES = {"terraform_plan": ".tfplan.json", "arm": ".arm.json"}
+
+
+def is_log(parts: list[str]) -> bool:
+    """Whether `parts`, a path under `LOGS`, is one a driver writes its messages to or a scan its output:
+    the only files checkov's processes leave empty in a run's directory when they said nothing."""
+    if len(parts) != 2:
+        return False
+    folder, name = parts
+    if folder == _DRIVER_LOGS:
+        return name == "stderr"
+    number = folder.removeprefix(_JOB)
+    return folder.startswith(_JOB) and number.isascii() and number.isdigit() and name in _OUTPUTS
 
 
 def frameworks_in(directory: Path, frameworks: tuple[str, ...]) -> list[str]:
@@ -101,10 +115,10 @@ class Driver:
             where = logs or self.logs
             if where is None:
                 raise GateError("checkov: a scan of an early driver needs a directory for its output")
-            job = self._jobs[number] = _Job(directory, where / f"job-{number}")
+            job = self._jobs[number] = _Job(directory, where / f"{_JOB}{number}")
             job.files.mkdir(parents=True, exist_ok=True)
             line = {"id": number, "directory": str(directory), "frameworks": frameworks,
-                    "stdout": str(job.files / "stdout"), "stderr": str(job.files / "stderr")}
+                    **{name: str(job.files / name) for name in _OUTPUTS}}
             try:
                 assert self.proc.stdin is not None
                 self.proc.stdin.write(json.dumps(line).encode() + b"\n")
@@ -216,7 +230,7 @@ class Drivers:
             if self._closed:    # the run ended (an error elsewhere): no driver is started after it
                 raise GateError("checkov: the scan was ended before it ran")
             if self._driver is None:
-                self._driver = _take_early() or Driver(self.logs / "driver")
+                self._driver = _take_early() or Driver(self.logs / _DRIVER_LOGS)
             return self._driver
 
     def run(self, directory: Path) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ import gate.checkov.views as views
 from gate.checkov.cache import ResultCache, fast_digest
 from gate.checkov.findings import StackScan, mandatory_checks
 from gate.checkov.parallel import FRAMEWORKS, Document, scan_components
-from gate.checkov.processes import Drivers
+from gate.checkov.processes import LOGS, Drivers
 from gate.errors import GateError
 from gate.model import Violation
 
@@ -194,7 +194,7 @@ def scan_outcomes(states: dict[str, dict[str, Any]], workdir: Path, *, cache_dir
             if hit is not None:   # an unchanged state: its views and results as the last run left them
                 kept[stack] = hit
     own = drivers is None
-    drivers = Drivers(root / ".drivers", FRAMEWORKS, TIMEOUT) if drivers is None else drivers
+    drivers = Drivers(root / LOGS, FRAMEWORKS, TIMEOUT) if drivers is None else drivers
     try:
         if run is None and any(_exportable(state) for s, state in states.items() if s not in kept):
             drivers.prestart()    # checkov imports itself while the states are exported
