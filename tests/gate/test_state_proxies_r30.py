@@ -1,4 +1,4 @@
-"""Performance round 30 (docs/gate-performance.md): the Azure party pre-check (`bare_parties._may_name_parties`)
+"""Performance round 30 (docs/gate-performance.md): the Azure party pre-check (`_may_name_parties`)
 writes the state's own containers below a view's top level to JSON, not the converted copies round 29's
 proxies hand out through `["__target"]`, wherever the answer cannot differ: no secret, asset or archive inside
 (their signature key is in the text) and nothing orjson refuses (an integer beyond 64 bits). Otherwise the
@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 import pytest
 from gate.state_view import StateDict, proxied
+from gate.state_view import plain as gate_plain
 from gate.wire import SECRET_SIG, SIG_KEY
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,6 @@ from pulumi_policy.deserialize import SPECIAL_ARCHIVE_SIG, SPECIAL_ASSET_SIG
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 from pulumi_policy.secret import Secret
 
-from gate.state_view import plain as gate_plain
 from policies.core import bare_parties
 from policies.core.documents import unproxied
 
