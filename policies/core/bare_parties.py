@@ -24,7 +24,8 @@ from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.accounts import is_account_id
 from policies.core.documents import json_doc, unproxied
-from policies.core.view import ResourceView, is_unknown
+from policies.core.proxy_attrs import PROXIES, held
+from policies.core.view import SECRET_SIG_KEY, ResourceView, is_unknown
 
 Found = tuple[str, str, str]  # (path, kind, value)
 # Keys that name an account as a party (round 29: `principal`/`principals`; round 30: `account`,
@@ -278,13 +279,35 @@ def microsoft_app(client: str) -> bool:
 
 def _may_name_parties(raw: Any) -> bool:
     """False only when no key of `raw` (at any depth, through proxies and secrets) is one _azure judges."""
-    try:
-        text = orjson.dumps(raw, default=_json_of).lower()
-    except TypeError:  # another type, a non-string key, a surrogate: unwrapped and walked
-        return True
+    # round 30: the state's own containers as they are (no converted copy per container); where a secret,
+    # asset or archive is inside (its signature key in the text) or orjson refuses a value (an integer beyond
+    # 64 bits), what the proxies hand out, as before: the same keys, the same answer
+    text = _json_text(raw, _held_json)
+    if text is None or _SIG_TEXT in text:
+        text = _json_text(raw, _json_of)
+        if text is None:  # another type, a non-string key, a surrogate: unwrapped and walked
+            return True
     # four tests in a row, not a generator over a tuple (two views of most Azure resources ask; round 28)
     return (b'issuer":' in text or b'"authority":' in text or b'"tenantid":' in text
             or b'"principaltype":' in text)
+
+
+_SIG_TEXT = SECRET_SIG_KEY.encode()
+
+
+def _json_text(raw: Any, default: Any) -> bytes | None:
+    try:
+        return orjson.dumps(raw, default=default).lower()
+    except TypeError:
+        return None
+
+
+def _held_json(value: Any) -> Any:
+    if type(value) is _Secret:
+        return [value.value]
+    if isinstance(value, PROXIES):
+        return held(value)
+    raise TypeError(type(value).__name__)
 
 
 def _json_of(value: Any) -> Any:

@@ -38,6 +38,14 @@ def proxy_target(value: Any) -> Any:
     return value["__target"]
 
 
+def held(value: Any) -> Any:
+    """The container a proxy holds, unconverted: for the gate's proxies over the state (round 29) the state's
+    own dict or list, integers, secrets, assets and archives as the checkpoint wrote them. Only for readers
+    whose answer cannot differ from `proxy_target`'s (round 30: the party pre-check, which falls back to it
+    wherever a signature object is inside)."""
+    return value._DictProxy__target if isinstance(value, _DictProxy) else value._ListProxy__target
+
+
 def _register() -> None:
     """One instance of each class, made without its `__init__`, holding the names: they join the table. The
     gate's subclasses (imported before the packs) have their own tables."""
