@@ -69,6 +69,15 @@ def checkov_scans(args: argparse.Namespace, work: Path, check: Any = None) -> An
                                cache_dir=getattr(args, "cache_root", None), check=check)
 
 
+def _preview_scans(args: argparse.Namespace, work: Path) -> Any:
+    """`checkov_scans` of a preview, its driver started first: checkov imports itself beside the recording
+    (the zygote loads on one CPU)."""
+    from gate.checkov.processes import start_early
+
+    start_early()
+    return checkov_scans(args, work)
+
+
 def render(reports: list[Any], fmt: str, many: bool, quiet: bool = False,
             reports_dir: Path | None = None, docs: list[bytes] | None = None) -> None:
     from gate.stdout_guard import release
@@ -136,12 +145,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     with RunDir(out) as run, environment as worker:
         run_started = time.time_ns()   # later files are its recordings' (r37: the environment is older)
         hits, todo = cache.split(stacks, run.path) if cache is not None else ({}, stacks)
-        scans = None
-        if todo and args.settings.checkov:
-            from gate.checkov.processes import start_early
-
-            start_early()    # checkov imports itself beside the recording (the zygote loads on one CPU)
-            scans = checkov_scans(args, run.path)
+        scans = _preview_scans(args, run.path) if todo and args.settings.checkov else None
         # each stack judged (packs, checkov) once recorded, beside the recording of the stacks reading it
         judge = StackJudge(args, policy, project.root, scans, deadlines_of(args), run.path, out)
         started = time.perf_counter()
@@ -160,7 +164,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
                                  reuse=reuse if cache is not None else None,
                                  maybe=cache.deferred if cache is not None else set(),
                                  recorded=judge.judge, started=lambda: judge.prepare(project, todo[0]),
-                                 gate_dirs=[d for d in (out, args.cache_root) if d]) if todo else {}
+                                 gate_dirs=[d for d in (out, args.cache_root) if d],
+                                 gate_files=scans.drivers.files if scans else frozenset) if todo else {}
             timings["program"] = time.perf_counter() - started
             check_shard_references(args, runs, project)
             _program_notes(args, runs, out)

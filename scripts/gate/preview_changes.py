@@ -16,7 +16,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 _COARSE = 5   # Linux's CLOCK_REALTIME_COARSE (Python 3.11 has no name for it)
@@ -70,31 +70,30 @@ def protected_changed(root: str, since_ns: int, judged: Collection[str], own: Co
             if not stat.S_ISDIR(st.st_mode) and cache not in path and refused(path)]
 
 
-def made_unheard(root: str, since_ns: int, dirs: Collection[str], private: Collection[str] = ()) -> list[str]:
+def made_unheard(root: str, since_ns: int, dirs: Collection[str], private: Collection[str] = (),
+                 written: Callable[[], Collection[str]] = frozenset) -> list[str]:
     """Round 46: in the gate's own directories inside `root` (`dirs`: `--out`, the run's directory in it,
     the cache), the files changed at or after `since_ns` that only a program's unheard make leaves: a node
     (FIFO, socket) or an empty file. The watch refuses the program every write it hears there; past it, a
     fresh `posix` module's `mknod`/`mkfifo` makes only such files. The gate writes whole, non-empty files
     there, through a temporary name (`.<name>.<random>.tmp`, empty for an instant) and a rename. The run's
     own directory (`private`, `<out>/.runs/<id>`) is walked too since round 49 (a stack that found its id
-    in memory left a node there unseen), but for the empty files checkov's drivers leave from their own
-    processes when they said nothing: only those names (`_checkov_log`; round 50: any empty file under
-    `checkov/` was let through before)."""
+    in memory left a node there unseen), but for the empty files checkov's processes leave there when they
+    said nothing: only those the run's drivers wrote (`written()`, asked after the walk, so a scan that
+    began meanwhile is among them; round 50 let a driver's file name for a scan the run never had pass,
+    round 49 any empty file under `checkov/`)."""
     inside = [d for d in dirs if d.startswith(root + os.sep) and not any(d.startswith(o + os.sep)
                                                                          for o in dirs)]
     found = [path for d in inside for path, st in _changed(d, since_ns, private) if _unheard(path, st)]
+    logs = []
     for d in (p for p in private if p.startswith(root + os.sep)):
-        found += [path for path, st in _changed(d, since_ns, ()) if _unheard(path, st)
-                  and not (stat.S_ISREG(st.st_mode) and _checkov_log(os.path.relpath(path, d)))]
+        for path, st in _changed(d, since_ns, ()):
+            if _unheard(path, st):
+                (logs if stat.S_ISREG(st.st_mode) else found).append(path)
+    if logs:
+        own = {os.path.realpath(f) for f in written()}
+        found += [path for path in logs if path not in own]
     return found
-
-
-def _checkov_log(relative: str) -> bool:
-    """A path in the run's directory where a checkov driver writes its messages or a scan its output."""
-    from gate.checkov.processes import LOGS, is_log
-
-    parts = relative.split(os.sep)
-    return parts[:2] == ["checkov", LOGS] and is_log(parts[2:])
 
 
 def _unheard(path: str, st: os.stat_result) -> bool:
@@ -107,12 +106,12 @@ def _gate_temporary(name: str) -> bool:
     return name.startswith(".") and name.endswith(".tmp")
 
 
-def refuse_protected(program: Path, since_ns: int, judged: Collection[str],
-                     gate_dirs: Collection[Path], private: Path | None = None) -> None:
+def refuse_protected(program: Path, since_ns: int, judged: Collection[str], gate_dirs: Collection[Path],
+                     private: Path | None = None, written: Callable[[], Collection[str]] = frozenset) -> None:
     """A GateError naming what `protected_changed` finds in `program`'s directory since `since_ns`, but in
     `gate_dirs`, which the gate itself writes meanwhile (its run directory, `--out` with checkov's cache
     entries, a `--cache-dir`): there what only the program could have made (`made_unheard`, round 46),
-    but in the run's `private` directory."""
+    in the run's `private` directory too but for the files the run's checkov drivers `written()`."""
     from gate.errors import GateError
     from gate.options import gate_paths
 
@@ -123,7 +122,7 @@ def refuse_protected(program: Path, since_ns: int, judged: Collection[str],
                         "file(s)): a stack config, pyproject.toml, an invoke fixture, a pack or record is "
                         "not the program's to write, however it makes the file (round 45); remove it and let "
                         "the program write its own files elsewhere in its directory")
-    made = made_unheard(root, since_ns, sorted(dirs), [str(private.resolve())] if private else [])
+    made = made_unheard(root, since_ns, sorted(dirs), [str(private.resolve())] if private else [], written)
     if made:
         raise GateError(f"{made[0]}: a node or an empty file made in the gate's own directory while the "
                         f"stacks were recorded ({len(made)} such file(s)): the gate writes none there, and "

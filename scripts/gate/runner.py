@@ -203,14 +203,16 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
                   reuse: Reuse | None = None, maybe: Collection[str] = (),
                   recorded: Recorded | None = None,
                   started: Callable[[], None] | None = None,
-                  gate_dirs: Collection[Path] = ()) -> dict[str, StackRun]:
+                  gate_dirs: Collection[Path] = (),
+                  gate_files: Callable[[], Collection[str]] = frozenset) -> dict[str, StackRun]:
     """Record `stacks` (a preview and an update worker each, up to `jobs` workers at once) and write
     `<out>/<stack>.state.json`. With `fork`, workers of the gate's own Python are forked from a zygote.
     `reuse(stack, decided)` is asked when a stack is ready (the stacks it reads are `decided`); True: it
     wrote the stack's state itself (a cache hit), so it is not recorded. `maybe`: the stacks it may answer.
     `recorded(stack, run)` is told each stack's final run once the stacks waiting for it have started;
     `started()` once the first workers are asked for (in the main thread, while the zygote preloads).
-    `gate_dirs`: directories the gate itself writes while the stacks are recorded (`--out`, the cache).
+    `gate_dirs`: directories the gate itself writes while the stacks are recorded (`--out`, the cache);
+    `gate_files()`: the files its checkov drivers wrote in the run's directory `out` (asked after its walk).
 
     Returns the runs of the recorded stacks keyed by stack in the order given. Any worker's GateError
     aborts the whole run.
@@ -239,7 +241,8 @@ def record_stacks(program: Path, project: Project, stacks: list[str], out: Path,
         if forker is not None:
             forker.close()
     # round 45: what the program may not write, made in its directory past the watch (the fence allows it)
-    refuse_protected(program, since, (options or {}).get("judged_paths") or (), [out, *gate_dirs], out)
+    refuse_protected(program, since, (options or {}).get("judged_paths") or (), [out, *gate_dirs], out,
+                     gate_files)
     remember_references(previous, out, {s: run.stack_references for s, run in done.items()})
     if own_python and done:
         # what a stack loaded itself, and what was preloaded for it last time (it did not load that again)

@@ -167,14 +167,15 @@ def test_a_node_or_an_empty_file_in_the_gates_directories_is_refused(tmp_path) -
     (out / "a.state.json").write_text("{}")
     (cache / ".entry.json.x1.tmp").write_text("")
     (run / "checkov" / ".drivers" / "driver" / "stderr").write_text("")
-    refuse_protected(root, since, [str(out)], [out, cache], run)
+    written = lambda: {str(run / "checkov" / ".drivers" / "driver" / "stderr")}  # noqa: E731
+    refuse_protected(root, since, [str(out)], [out, cache], run, written)
     os.mkfifo(out / "eu-west-1")
     with pytest.raises(GateError, match=r"eu-west-1: a node or an empty file made in the gate's own"):
-        refuse_protected(root, since, [str(out)], [out, cache], run)
+        refuse_protected(root, since, [str(out)], [out, cache], run, written)
     os.remove(out / "eu-west-1")
     os.mknod(cache / "left", 0o600 | stat.S_IFREG)
     with pytest.raises(GateError, match=r"left: a node or an empty file"):
-        refuse_protected(root, since, [str(out)], [out, cache], run)
+        refuse_protected(root, since, [str(out)], [out, cache], run, written)
 
 
 @pytest.mark.skipif(write_fence.abi() < write_fence.NEEDED_ABI, reason="no Landlock ABI 3 here")

@@ -197,11 +197,12 @@ def test_a_node_or_an_empty_file_in_the_runs_own_directory_is_refused(tmp_path):
     time.sleep(0.02)
     (run / "a.state.json").write_text("{}")
     (run / "checkov" / ".drivers" / "job-1" / "stdout").write_text("")
-    refuse_protected(root, since, [str(out)], [out], run)
+    written = lambda: {str(run / "checkov" / ".drivers" / "job-1" / "stdout")}  # noqa: E731
+    refuse_protected(root, since, [str(out)], [out], run, written)
     os.mknod(run / "leak-eu-west-1", 0o600 | stat.S_IFREG)
     with pytest.raises(GateError, match=r"abc/leak-eu-west-1: a node or an empty file made"):
-        refuse_protected(root, since, [str(out)], [out], run)
+        refuse_protected(root, since, [str(out)], [out], run, written)
     os.remove(run / "leak-eu-west-1")
     os.mkfifo(run / "checkov" / "a" / "eu-west-1")
     with pytest.raises(GateError, match=r"checkov/a/eu-west-1: a node or an empty file"):
-        refuse_protected(root, since, [str(out)], [out], run)
+        refuse_protected(root, since, [str(out)], [out], run, written)

@@ -17,7 +17,7 @@ WRITTEN = ("checkov/.drivers/driver/stderr", "checkov/.drivers/job-1/stdout",
            "checkov/.drivers/job-12/stderr")
 
 
-def _run(tmp_path, files):
+def _run(tmp_path, files, written=WRITTEN):
     root = tmp_path / "p"
     out = root / "build" / "gate"
     run = out / ".runs" / "abc"
@@ -27,7 +27,7 @@ def _run(tmp_path, files):
     for name in files:
         (run / name).parent.mkdir(parents=True, exist_ok=True)
         (run / name).write_text("")
-    refuse_protected(root, since, [str(out)], [out], run)
+    refuse_protected(root, since, [str(out)], [out], run, lambda: {str(run / name) for name in written})
 
 
 def test_the_empty_files_checkovs_drivers_write_pass(tmp_path):

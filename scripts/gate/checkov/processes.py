@@ -30,18 +30,6 @@ _DRIVER_LOGS, _JOB, _OUTPUTS = "driver", "job-", ("stdout", "stderr")
 _SUFFIXES = {"terraform_plan": ".tfplan.json", "arm": ".arm.json"}
 
 
-def is_log(parts: list[str]) -> bool:
-    """Whether `parts`, a path under `LOGS`, is one a driver writes its messages to or a scan its output:
-    the only files checkov's processes leave empty in a run's directory when they said nothing."""
-    if len(parts) != 2:
-        return False
-    folder, name = parts
-    if folder == _DRIVER_LOGS:
-        return name == "stderr"
-    number = folder.removeprefix(_JOB)
-    return folder.startswith(_JOB) and number.isascii() and number.isdigit() and name in _OUTPUTS
-
-
 def frameworks_in(directory: Path, frameworks: tuple[str, ...]) -> list[str]:
     """The frameworks with a file to scan under `directory` (a framework without files finds nothing)."""
     found = [f for f in frameworks if f not in _SUFFIXES or any(directory.rglob(f"*{_SUFFIXES[f]}"))]
@@ -128,6 +116,13 @@ class Driver:
             if self._ended:
                 job.done.set()
         return job
+
+    def files(self) -> set[str]:
+        """The files this driver and its scans write (the scans' registered before they are asked for):
+        the only files checkov's processes leave empty in a run's directory when they said nothing."""
+        with self._lock:
+            jobs = [job.files / name for job in self._jobs.values() for name in _OUTPUTS]
+        return {str(f) for f in [*jobs, *([self.logs / "stderr"] if self.logs else [])]}
 
     def wait(self, job: _Job, timeout: float) -> list[dict[str, Any]]:
         """checkov's reports (one per framework, the fields the gate reads) of a submitted scan."""
@@ -222,6 +217,7 @@ class Drivers:
     def __init__(self, logs: Path, frameworks: tuple[str, ...], timeout: float) -> None:
         self.logs, self.frameworks, self.timeout = logs, frameworks, timeout
         self._driver: Driver | None = None
+        self._used: list[Driver] = []     # kept after `close`: their files are still the run's
         self._closed = False
         self._lock = threading.Lock()
 
@@ -231,6 +227,7 @@ class Drivers:
                 raise GateError("checkov: the scan was ended before it ran")
             if self._driver is None:
                 self._driver = _take_early() or Driver(self.logs / _DRIVER_LOGS)
+                self._used.append(self._driver)
             return self._driver
 
     def run(self, directory: Path) -> list[dict[str, Any]]:
@@ -238,6 +235,12 @@ class Drivers:
         driver = self.prestart()
         job = driver.submit(directory, frameworks_in(directory, self.frameworks), self.logs)
         return driver.wait(job, self.timeout)
+
+    def files(self) -> set[str]:
+        """The files its driver and scans write (`Driver.files`), before or after `close`."""
+        with self._lock:
+            used = list(self._used)
+        return {f for driver in used for f in driver.files()}
 
     def close(self) -> None:
         """End the driver and what its scans left running (and an early driver no scan took)."""
