@@ -8,7 +8,7 @@ A Cognito or JWT authorizer authenticates only when whom its provider lets sign 
 
 from __future__ import annotations
 
-from policies.core import api_sign_in
+from policies.core import api_sign_in, appsync_merged
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 METHOD = "aws:apigateway/method:Method"
@@ -104,7 +104,8 @@ EVENT_API = "aws:appsync/api:Api"
 NAMESPACE = "aws:appsync/channelNamespace:ChannelNamespace"
 API_KEY = "aws:appsync/apiKey:ApiKey"
 _APIS = (GRAPHQL, EVENT_API)
-CONTROLS = frozenset({GRAPHQL, DATA_SOURCE, EVENT_API, NAMESPACE, API_KEY})
+# Round 100: a merged API's source API association (appsync_merged).
+CONTROLS = frozenset({GRAPHQL, DATA_SOURCE, EVENT_API, NAMESPACE, API_KEY, appsync_merged.ASSOCIATION})
 _MODES_FIX = "use AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT or AWS_LAMBDA only"
 
 
@@ -123,14 +124,7 @@ def graphql_api(r: ResourceView, graph: StackGraph) -> list[str]:
             "who copies it reads what the API's data sources read; use AWS_IAM, AMAZON_COGNITO_USER_POOLS, "
             "OPENID_CONNECT or AWS_LAMBDA only"
         ]
-    # round 99: whom a Cognito pool or OpenID issuer signs in, as for API Gateway's authorizers
-    own = {k: r.input(k) for k in ("userPoolConfig", "openidConnectConfig")}
-    more = [x if isinstance(x, dict) else {} for x in (extra if isinstance(extra, list) else [])]  # {} blocks
-    providers = [("`authenticationType`", "", modes[0], own)] + [
-        (f"`{at}.authenticationType`", f"{at}.", p.get("authenticationType"), p)
-        for i, p in enumerate(more)
-        for at in [f"additionalAuthenticationProviders[{i}]"]
-    ]
+    providers = appsync_merged.graphql_providers(r) or []  # round 99: readable, as checked above
     found = api_sign_in.appsync_problems(providers, "userPoolConfig", r.input("name"))
     return [f"the GraphQL API: {m}" for m in found] + api_sign_in.shared_name(r, graph)
 
@@ -218,4 +212,5 @@ PUBLIC_CHECKS = {
     EVENT_API: event_api,
     NAMESPACE: namespace,
     API_KEY: api_key,
+    appsync_merged.ASSOCIATION: appsync_merged.association,
 }
