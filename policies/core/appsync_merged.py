@@ -1,10 +1,10 @@
-"""AppSync merged APIs (round 100). A merged API (`apiType: MERGED`) imports the schema, resolvers, functions and
-data sources of the source APIs associated with it (`aws:appsync/sourceApiAssociation`) and serves them on its
-own endpoint under its own modes (checked in the installed SDK's docstrings and AWS's merged-API pages in the
-docs corpus). So whoever the merged API signs in reaches what each source API reads: an association is judged
-by the merged API's providers against the source API's name, as round 99 judges an API's providers against its
-own (a public provider must be recorded for the source API too). Closed world: an association whose merged or
-source API is not one GraphQL API of this stack blocks."""
+"""AppSync merged APIs (round 100). A merged API (`apiType: MERGED`) imports the schema, resolvers, functions
+and data sources of the source APIs associated with it (`aws:appsync/sourceApiAssociation`) and serves them
+on its own endpoint under its own modes (the installed SDK's docstrings; AWS's merged-API pages in the docs
+corpus). So whoever the merged API signs in reaches what each source API reads: an association is judged by
+the merged API's providers against the source API's name, as round 99 judges an API's providers against its
+own (a public provider must be recorded for the source API too). Closed world: an association whose merged
+or source API is not one GraphQL API of this stack blocks."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ Provider = tuple[str, str, object, dict]
 
 
 def graphql_providers(r: ResourceView) -> list[Provider] | None:
-    """A GraphQL API's providers (where its kind is named, its settings' path, kind, settings): the primary and
-    each additional one; None when a mode cannot be read."""
+    """A GraphQL API's providers (where its kind is named, its settings' path, kind, settings): the primary
+    and each additional one; None when a mode cannot be read."""
     extra = r.input("additionalAuthenticationProviders")
     if is_unknown(r.input("authenticationType")) or is_unknown(extra):
         return None
@@ -41,7 +41,8 @@ def _end(r: ResourceView, graph: StackGraph, side: str) -> ResourceView | str:
     what = "who may call the merged API" if side == "merged" else "what the merged API serves"
     return (
         f"the source API association's `{side}ApiId` (or `{side}ApiArn`) is not an output of one GraphQL API "
-        f"of this stack, so {what} cannot be judged; create it with `{side}_api_id=<the stack's GraphQLApi>.id`"
+        f"of this stack, so {what} cannot be judged; create it with "
+        f"`{side}_api_id=<the stack's GraphQLApi>.id`"
     )
 
 
