@@ -8,7 +8,7 @@ A Cognito or JWT authorizer authenticates only when whom its provider lets sign 
 
 from __future__ import annotations
 
-from policies.core import api_sign_in
+from policies.core import api_sign_in, appsync_merged
 from policies.core.view import ResourceView, StackGraph, is_unknown, unknown_message
 
 METHOD = "aws:apigateway/method:Method"
@@ -104,7 +104,8 @@ EVENT_API = "aws:appsync/api:Api"
 NAMESPACE = "aws:appsync/channelNamespace:ChannelNamespace"
 API_KEY = "aws:appsync/apiKey:ApiKey"
 _APIS = (GRAPHQL, EVENT_API)
-CONTROLS = frozenset({GRAPHQL, DATA_SOURCE, EVENT_API, NAMESPACE, API_KEY})
+# Round 100: a merged API's source API association (appsync_merged).
+CONTROLS = frozenset({GRAPHQL, DATA_SOURCE, EVENT_API, NAMESPACE, API_KEY, appsync_merged.ASSOCIATION})
 _MODES_FIX = "use AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT or AWS_LAMBDA only"
 
 
@@ -123,14 +124,7 @@ def graphql_api(r: ResourceView, graph: StackGraph) -> list[str]:
             "who copies it reads what the API's data sources read; use AWS_IAM, AMAZON_COGNITO_USER_POOLS, "
             "OPENID_CONNECT or AWS_LAMBDA only"
         ]
-    # round 99: whom a Cognito pool or OpenID issuer signs in, as for API Gateway's authorizers
-    own = {k: r.input(k) for k in ("userPoolConfig", "openidConnectConfig")}
-    more = [x if isinstance(x, dict) else {} for x in (extra if isinstance(extra, list) else [])]  # {} blocks
-    providers = [("`authenticationType`", "", modes[0], own)] + [
-        (f"`{at}.authenticationType`", f"{at}.", p.get("authenticationType"), p)
-        for i, p in enumerate(more)
-        for at in [f"additionalAuthenticationProviders[{i}]"]
-    ]
+    providers = appsync_merged.graphql_providers(r) or []  # round 99: readable, as checked above
     found = api_sign_in.appsync_problems(providers, "userPoolConfig", r.input("name"))
     return [f"the GraphQL API: {m}" for m in found] + api_sign_in.shared_name(r, graph)
 
@@ -175,10 +169,39 @@ def _unreadable(r: ResourceView, path: str, what: str) -> str:
     return f"`{path}` is not a list of `authType` modes, so {what} cannot be judged; list each mode"
 
 
+_MODES = ("connectionAuthModes", "defaultPublishAuthModes", "defaultSubscribeAuthModes")
+_NS_MODES = ("publishAuthModes", "subscribeAuthModes")
+
+
+def _namespaces(r: ResourceView, graph: StackGraph) -> list[ResourceView]:
+    return [n for n in graph.by_type(NAMESPACE) if r.urn in n.property_dependencies.get("apiId", ())]
+
+
+def _used(r: ResourceView, graph: StackGraph) -> set[object] | None:
+    """Round 100: the kinds the API's modes and its namespaces' name; None (every provider counts) when a
+    namespace's modes cannot be read (the namespace blocks itself)."""
+    used = set(_types(r, *(f"eventConfig.{m}" for m in _MODES)))
+    for n in _namespaces(r, graph):
+        kinds = _types(n, *_NS_MODES)
+        if isinstance(kinds, str):
+            return None
+        used |= set(kinds)
+    return used
+
+
+def _unconfigured(modes: list[object], providers: list[dict], where: str) -> list[str]:
+    """Closed world: a mode naming a kind no provider of the API configures (whom it signs in is unknown)."""
+    kinds = {p.get("authType") for p in providers}
+    return [
+        f"{where} names {m}, which no `eventConfig.authProviders` entry of its Event API configures, so whom "
+        "it signs in cannot be judged; configure that provider or drop the mode"
+        for m in dict.fromkeys(modes) if m not in kinds
+    ][:1]
+
+
 def event_api(r: ResourceView, graph: StackGraph) -> list[str]:
     cfg, what = "eventConfig", "who may connect, publish and subscribe"
-    modes = _types(r, f"{cfg}.authProviders", f"{cfg}.connectionAuthModes", f"{cfg}.defaultPublishAuthModes",
-                   f"{cfg}.defaultSubscribeAuthModes")  # fmt: skip
+    modes = _types(r, f"{cfg}.authProviders", *(f"{cfg}.{m}" for m in _MODES))
     if isinstance(modes, str):
         return [_unreadable(r, modes, what)]
     if not r.get(f"{cfg}.authProviders"):
@@ -190,14 +213,18 @@ def event_api(r: ResourceView, graph: StackGraph) -> list[str]:
         ]
     if why := next(filter(None, (api_sign_in.unknown_kind("an Event API mode", m) for m in modes)), None):
         return [why]
+    listed = r.get(f"{cfg}.authProviders")
+    if why := _unconfigured(_types(r, *(f"{cfg}.{m}" for m in _MODES)), listed, "a mode of the Event API"):
+        return why
+    used = _used(r, graph)  # round 100: a provider no mode names signs no one in
     providers = [(f"`{cfg}.authProviders[{i}]`", f"{cfg}.authProviders[{i}].", p.get("authType"), p)
-                 for i, p in enumerate(r.get(f"{cfg}.authProviders"))]  # fmt: skip
+                 for i, p in enumerate(listed) if used is None or p.get("authType") in used]  # fmt: skip
     found = api_sign_in.appsync_problems(providers, "cognitoConfig", r.input("name"))
     return [f"the Event API: {m}" for m in found] + api_sign_in.shared_name(r, graph)
 
 
 def namespace(r: ResourceView, graph: StackGraph) -> list[str]:
-    modes = _types(r, "publishAuthModes", "subscribeAuthModes")
+    modes = _types(r, *_NS_MODES)
     if isinstance(modes, str):
         return [_unreadable(r, modes, "who may publish and subscribe on the namespace")]
     if "API_KEY" in modes:
@@ -207,7 +234,13 @@ def namespace(r: ResourceView, graph: StackGraph) -> list[str]:
         ]
     if why := next(filter(None, (api_sign_in.unknown_kind("a namespace mode", m) for m in modes)), None):
         return [why]  # round 99: closed world, as on its API
-    return _of_api(r, graph, "channel namespace")
+    if why := _of_api(r, graph, "channel namespace"):
+        return why
+    apis = [a for a in graph.dependency_of(r, "apiId") if a.type == EVENT_API]
+    listed = [a.get("eventConfig.authProviders") for a in apis]
+    if not listed or any(not isinstance(x, list) for x in listed):
+        return []  # not an Event API's namespace, or its API's providers cannot be read (the API blocks)
+    return _unconfigured(modes, [p for x in listed for p in x if isinstance(p, dict)], "a namespace mode")
 
 
 PUBLIC_CHECKS = {
@@ -218,4 +251,5 @@ PUBLIC_CHECKS = {
     EVENT_API: event_api,
     NAMESPACE: namespace,
     API_KEY: api_key,
+    appsync_merged.ASSOCIATION: appsync_merged.association,
 }
