@@ -98,3 +98,13 @@ def test_an_ecs_container_on_a_tool_image_is_judged_both_ways():
     defs[0]["entryPoint"] = ["/app/server"]  # (an entry point the container sets replaces the image's)
     view = _view({"containerDefinitions": json.dumps(defs)}, "aws:ecs/taskDefinition:TaskDefinition")
     assert image_programs(view) == []
+
+
+def test_yarn_or_pnpm_given_a_transfer_tools_name_runs_it():
+    """r98-35, r97-40 (closed): `yarn wormhole send …`, `pnpm croc send …` in a source are judged as the tool;
+    good/r98-36: the source's scripts by name (`pnpm build`, `yarn test`, `yarn tsc`) pass as before."""
+    from policies.core.shell_programs import shell_problems
+
+    assert shell_problems("pnpm croc send d", source=True) == [PROGRAM_WHY.format("croc")]
+    assert shell_problems("yarn wormhole send d", source=True) == [PROGRAM_WHY.format("wormhole")]
+    assert shell_problems("pnpm build && yarn test && yarn tsc --noEmit && pnpm eslint .", source=True) == []
