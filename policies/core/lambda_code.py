@@ -7,9 +7,11 @@ the program nor the repository holds, so what it sends where cannot be judged, a
 - a `RemoteAsset` or `RemoteArchive` (`uri`), anywhere in the code: the engine fetches it when it deploys
   (Pulumi's asset docs: "a reference to a remote file or archive ... fetched over the network"), so what
   the URL serves then is not what this preview saw, as a script running a fetched program (FETCHED_WHY);
-- a `FileAsset` or `FileArchive` whose path leaves the checkout: absolute (`/opt/partner/sync.zip`), in a
-  home directory (`~/…`, which Pulumi expands no more than the OS would: a file of the deploying machine) or
-  climbing above the working directory (`build/../../partner`).
+- a `FileAsset` or `FileArchive` whose path is the deploying machine's, not the checkout's: absolute
+  (`/opt/partner/sync.zip`), in a home directory (`~/…`), on a Windows drive or share. A relative path is
+  resolved against the program's directory (Pulumi.yaml's `main`: `stacks/` here, so the stacks' rotation
+  function climbs `../components/…`), which the state does not record: a climb stays unjudged
+  (`limits/r98-23`).
 
 A function's `s3Bucket` is judged by require-resolved-references (a bucket of the stack), its image and
 layers as code pulled in (docs/residency.md, round 98's limits).
@@ -17,7 +19,6 @@ layers as code pulled in (docs/residency.md, round 98's limits).
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -32,10 +33,10 @@ FETCHED_CODE_WHY = ("`{}` is fetched from {} when the engine deploys: code neith
                     "repository holds, which may change after this preview and whose destinations cannot be "
                     "judged; vendor it into the repository (a FileArchive under the checkout) or build it "
                     "into an image of the stack's registry")
-OUTSIDE_CODE_WHY = ("`{}` is the file {!r}, outside the checkout (absolute, in a home directory or above the "
-                    "working directory): code of the deploying machine, not of the reviewed repository, "
-                    "whose destinations cannot be judged; keep the code in the repository and give its path "
-                    "relative to the project's directory")
+OUTSIDE_CODE_WHY = ("`{}` is the file {!r}, outside the checkout (an absolute path, a home directory, a "
+                    "drive or a share): code of the deploying machine, not of the reviewed repository, whose "
+                    "destinations cannot be judged; keep the code in the repository and give its path "
+                    "relative to the program's directory")
 
 
 def lambda_code(view: ResourceView) -> list[str]:
@@ -52,11 +53,8 @@ def lambda_code(view: ResourceView) -> list[str]:
 
 
 def outside(path: str) -> bool:
-    """Whether a file asset's path leaves the working directory."""
-    if _ABSOLUTE.match(path):
-        return True
-    norm = posixpath.normpath(path.replace("\\", "/"))
-    return norm == ".." or norm.startswith("../")
+    """Whether a file asset's path is the deploying machine's (absolute, home, a drive or a share)."""
+    return bool(_ABSOLUTE.match(path))
 
 
 def _assets(value: Any, where: str) -> Iterator[tuple[str, Any]]:

@@ -38,19 +38,20 @@ def test_code_the_engine_fetches_blocks_wherever_it_sits():
     assert lambda_code(_view({"source": RemoteAsset(URL)}, "aws:s3/bucketObjectv2:BucketObjectv2")) == []
 
 
-@pytest.mark.parametrize("path", ["/opt/partner/sync.zip", "~/partner/sync.py", "build/../../partner",
-                                  "..", "\\\\partner-fs\\drop\\sync.zip", "C:\\partner\\sync.zip"])
+@pytest.mark.parametrize("path", ["/opt/partner/sync.zip", "~/partner/sync.py",
+                                  "\\\\partner-fs\\drop\\sync.zip", "C:\\partner\\sync.zip"])
 def test_a_file_outside_the_checkout_blocks(path):
-    """r98-22, r98-23, r98-24, r98-31: absolute, home, climbing and Windows paths."""
+    """r98-22, r98-24, r98-31: absolute, home and Windows paths."""
     assert lambda_code(_view({"code": FileArchive(path)})) == [OUTSIDE_CODE_WHY.format("code", path)]
     assert lambda_code(_view({"code": AssetArchive({"s.py": FileAsset(path)})})) == [
         OUTSIDE_CODE_WHY.format("code.s.py", path)]
 
 
 @pytest.mark.parametrize("path", ["build/app.zip", "./dist/app.zip", "components/aws/rotation_code",
-                                  "src/../src/handler.py", "."])
+                                  "src/../src/handler.py", ".", "../components/aws/rotation_code/x.zip"])
 def test_files_of_the_checkout_pass(path):
-    """good/r98-16, good/r98-29, the stacks' rotation function (`os.path.relpath`)."""
+    """good/r98-16, good/r98-29, the stacks' rotation function (`os.path.relpath` from `stacks/`; a climb is
+    unjudged: limits/r98-23)."""
     assert not outside(path)
     assert lambda_code(_view({"code": FileArchive(path), "imageUri": "x"})) == []
 
