@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policies.core.documents import json_doc, unproxied, yaml_doc
-from policies.core.local_programs import SHELLS
+from policies.core.local_programs import SHELLS, image_tool
 from policies.core.shell_programs import buildspec_script
 from policies.core.view import ResourceView
 
@@ -48,6 +48,7 @@ class Container:
     source: bool  # whether a source of the project holds the relative programs it runs
     held: str = field(default="")  # a script only the entry point and command together make (`sh -c` + it)
     argv: list[str] = field(default_factory=list)  # an exec form with no shell (round 96: judged by program)
+    also: list[str] = field(default_factory=list)  # its other reading (round 98: a tool image's `command`)
 
 
 def containers(view: ResourceView) -> list[Container]:
@@ -172,10 +173,13 @@ def _container(where: str, c: dict) -> Container:
     env.update({str(s.get("name")): "" for s in c.get("secrets") or [] if isinstance(s, dict)})
     entry = c.get("entryPoint") if isinstance(c.get("entryPoint"), list) else []
     command = c.get("command") if isinstance(c.get("command"), list) else []
-    argv = [*entry, *command]
     image = c.get("image") if isinstance(c.get("image"), str) else None
+    tool = None if entry else image_tool(image)  # (round 98: the image's entry point, by its name)
+    argv = [tool, *command] if tool else [*entry, *command]
     if not argv or not all(type(w) is str for w in argv):
         return Container(f"{where}.command", image, env, "", False)
+    if tool:  # its `command` is the tool's arguments, or a program if the image has no entry point
+        return Container(f"{where}.command", image, env, shlex.join(argv), False, argv=argv, also=command)
     if _shell_c(argv):  # (a script one list holds whole, `["sh", "-c", S]`, is judged wherever it is found;
         # one the entry point and command make together, `["sh"]` + `["-c", S]`, only here: round 96's probe)
         held = "" if _shell_c(entry) or _shell_c(command) else argv[2]

@@ -44,7 +44,7 @@ def image_programs(view: ResourceView) -> list[str]:
         out += [f"`{c.where}` " + LOADER_WHY.format(f"{k}={v}") for k, v in c.env.items()
                 if code_loader(k, v)]
         if c.argv:
-            out += [f"`{c.where}` {p}" for p in exec_problems(c.argv)]
+            out += [f"`{c.where}` {p}" for argv in (c.argv, c.also) if argv for p in exec_problems(argv)]
         elif c.held:
             out += [f"`{c.where}` {p}" for p in shell_problems(c.held, source=c.source)]
         elif not c.source and c.where.endswith("buildspec"):

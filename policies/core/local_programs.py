@@ -84,6 +84,17 @@ TRANSFER = frozenset({"croc", "wormhole", "ffsend", "transfersh", "ipfs", "synct
                       "s5cmd", "aws", "azcopy", "gsutil", "curl", "wget", "scp", "sftp", "rsync", "lftp",
                       "ncat", "nc", "socat", "mc", "restic", "rustic", "kopia", "duplicity", "sendme",
                       "onionshare", "magic-wormhole", "pcloud", "gdrive", "dropbox_uploader", "megacmd"})
+
+
+def image_tool(image: object) -> str | None:
+    """The transfer tool an image is named for (`docker.io/schollz/croc:10`, `rclone/rclone`): a container
+    that does not replace the image's entry point runs it (round 98), with its arguments."""
+    if not isinstance(image, str):
+        return None
+    name = image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
+    return name if name in TRANSFER else None
+
+
 # a build tool's commands that run the targets of the build file of the current directory (round 96: after
 # `cd /opt/partner`, or in a script no source holds, that file is the image's)
 BUILD_TARGETS: dict[str, frozenset[str]] = {

@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from policies.core.local_programs import image_tool
+
 _KINDS = ("containers", "initContainers", "ephemeralContainers")
 _RUNS = ("command", "args", "script", "source", "entrypoint", "entryPoint")  # what an image is told to run
 _MAY_BE = re.compile(r"(?i)apiversion")  # (every object Kubernetes reads, a static pod's file too, has one)
@@ -101,7 +103,7 @@ def _walk(node: Any, out: list[list[str]], why: list[str], seen: set[int], patch
     for key, value in items:
         if key in _KINDS and isinstance(value, list):
             containers = [c for c in value if isinstance(c, dict) and ("image" in c or patch)]
-            out += [_argv(c) for c in containers]
+            out += [argv for c in containers for argv in _argvs(c)]
             seen.update(id(c) for c in containers)
             for c in containers:  # (what a container holds is walked past its own `image`)
                 for k, v in c.items():
@@ -109,12 +111,14 @@ def _walk(node: Any, out: list[list[str]], why: list[str], seen: set[int], patch
         _walk(value, out, why, seen, patch, f"{path}.{key}" if isinstance(node, dict) else f"{path}[{key}]")
 
 
-def _argv(container: dict) -> list[str]:
+def _argvs(container: dict) -> list[list[str]]:
     """A container's exec form; a `command` or `args` that is not a list of strings is named as it is, so
-    the program blocks as one the pack cannot know."""
+    the program blocks as one the pack cannot know. With no `command`, an image named for a transfer tool
+    runs it with the `args` (round 98), or, if the image has no entry point, the `args` themselves."""
     argv: list[str] = []
     for key in ("command", "args"):
         value = container.get(key)
         if value is not None:
             argv += [str(v) for v in value] if isinstance(value, list) else [f"$({key}: {value!r})"]
-    return argv
+    tool = image_tool(container.get("image")) if "command" not in container else None
+    return [[tool, *argv], *([argv] if argv else [])] if tool else [argv]

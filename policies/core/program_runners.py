@@ -35,6 +35,7 @@ from policies.core.local_programs import (
     OWN_COMMANDS,
     PREFIXES,
     READ,
+    TRANSFER,
 )
 from policies.core.manifests import manifest_commands
 
@@ -114,6 +115,8 @@ def runs_another(name: str, words: list[str], raws: list[str], ctx: _Script) -> 
             return ctx.elsewhere().nested(" ".join(words[words.index("--") + 1:]))
         if name == "yarn" and words[1:2] == ["node"]:  # `yarn node FILE`: node, in the project
             return ctx.program(words[1:], raws[1:])
+        if name != "npm" and words[1:2] and words[1] in TRANSFER:  # round 98: `pnpm croc send …` runs croc
+            return ctx.program(words[1:], raws[1:])  # (or a script named after it, judged as the tool)
         return package_runner(words[1:], raws[1:], ctx) if words[1:2] in (["exec"], ["x"], ["dlx"]) else []
     if name in ("uv", "poetry", "pipenv", "pdm", "hatch"):
         at = 3 if words[1:3] == ["tool", "run"] else 2 if words[1:2] == ["run"] else 0

@@ -36,6 +36,9 @@ as a script's program, while a file of the image named by its path (`/app/server
 names a transfer tool (`local_programs.TRANSFER`); after the script leaves the source, a build tool's targets
 (`make push`, `npm run push`) are the image's build file's and block; each message says its own fix (a PATH,
 a loader variable, a relative, fetched or image-path program is no name `LOCAL` could list).
+
+Round 98: an exec form of options only (`["--port", "8080"]`) is arguments to the image's own entry point,
+judged as the image is, but for the script a `-c`/`-e` hands a shell or an interpreter entry point.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ from policies.core.program_runners import (
     runs_another,
     scheduled,
 )
+from policies.core.script_languages import rclone_remotes
 from policies.core.shell_words import split
 
 
@@ -143,6 +147,7 @@ _PATH_SET = re.compile(r"(?:^|[\s;&|(])PATH=([^\s;&|)]*)")  # (`export PATH=…`
 _SYSTEM_DIR = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/?$")
 _INTERPRETERS = frozenset({"python", "python3", "node", "pwsh", "powershell", "java", "perl", "ruby", "php"})
 _NAMES = re.compile(r"[\w.+-]+")
+_RUN_FLAG = re.compile(r"^-[A-Za-z]*[ce][A-Za-z]*$")  # (`-c`, `-ec`, `-lc`, `-e`: a script or code follows)
 _SHEBANG = re.compile(r"#![ \t]*/\S*?(?:env[ \t]+(?:-\S+[ \t]+)*)?\b(?:ba|da|a|z|k)?sh\b")
 _AWK_RUNS = re.compile(r"\bsystem\s*\(|\|\s*&?\s*(?:getline\b|\"|[A-Za-z_]\w*\s*(?:;|\}|$))")
 
@@ -298,10 +303,24 @@ def exec_problems(argv: list[str]) -> list[str]:
     "./server"]`) is the image's own application, judged as the image is, unless it names a transfer tool."""
     if not argv or not all(type(w) is str for w in argv):
         return []
+    if argv[0][:1] == "-":  # round 98: no program is named `-…`: arguments to the image's own entry point
+        return _entry_arguments(argv)
     if any(c.isspace() for c in argv[0]):  # `["aws s3 cp a b"]`: a command line in one word, judged as meant
         with contextlib.suppress(ValueError):  # (unbalanced quotes: the word is the name, and blocks)
             argv = shlex.split(argv[0]) + argv[1:]
-    return _program(argv, argv, [], _Script(shlex.join(argv), 0, False, application=True))
+    line = shlex.join(argv)  # (round 98: a remote of rclone's config is read on the line its words make)
+    return _program(argv, argv, [], _Script(line, 0, False, application=True)) + rclone_remotes(line)
+
+
+def _entry_arguments(argv: list[str]) -> list[str]:
+    """An exec form of options only gives them to the image's entry point, judged as the image is (`args:
+    ["--port", "8080"]`, an ECS `command` under the image's ENTRYPOINT); a short option holding `c` or `e`
+    (`-c`, `-ec`, `-e`) may hand a shell or an interpreter entry point the next word to run (the bash image
+    runs `bash -c …`), so that word is judged as a script, and what follows `--` as the program a runner
+    entry point (tini, dumb-init) runs."""
+    if "--" in argv:  # (`tini -- croc send …`: what follows the end of options is a runner's program)
+        return exec_problems(argv[argv.index("--") + 1:])
+    return [p for i, w in enumerate(argv[:-1]) if _RUN_FLAG.match(w) for p in shell_problems(argv[i + 1])]
 
 
 def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[str]:

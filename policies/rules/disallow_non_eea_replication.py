@@ -14,6 +14,7 @@ from policies.core.destinations import LocalJudge
 from policies.core.geo import GEO_SETTINGS, geo_copies, routed_processing
 from policies.core.image_endpoints import image_endpoints
 from policies.core.image_programs import image_programs
+from policies.core.lambda_code import lambda_code
 from policies.core.location import ALLOWED_REGIONS_SCHEMA, allowed, effective_location, region_verdict
 from policies.core.org_policies import org_policy_problems
 from policies.core.references import references
@@ -29,6 +30,7 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     out = [o.problem for ref in references(view) if (o := judge(ref)).problem]
     out += routed_processing(view) + cross_subscription_restore(view) + org_policy_problems(view)
     out += image_endpoints(view) + image_programs(view)  # rounds 94-95: what a container's image may set
+    out += lambda_code(view)  # round 98: code fetched by the engine or from outside the checkout
     if view.type in GEO_SETTINGS:
         home = effective_location(view, None)
         for field, region, problem in geo_copies(view, home):
