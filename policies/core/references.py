@@ -12,6 +12,7 @@ What a reference resolves to is decided in policies/core/destinations.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from pulumi_policy.proxy import _DictProxy, _ListProxy
@@ -46,6 +47,7 @@ from policies.core.proxy_attrs import PROXIES, proxy_target
 from policies.core.proxy_attrs import TRACE as _TRACE_ATTR  # (key, trace) on a proxied top-level value
 from policies.core.reference_text import QUIET, QUIET_MAX, text_plan
 from policies.core.runtime_refs import computed_value, policy_runtime, relative_field, runtime_value
+from policies.core.scan_prefix import keep, replay, take
 from policies.core.stored_refs import (
     STORE_SCHEMES,
     credential_name,
@@ -325,43 +327,32 @@ def _top_trace(k: Any, v: Any) -> Trace | None:
     return None
 
 
-def _replay(trace: Trace, refs: list[Ref], seen: set[tuple[str, str]]) -> None:
-    for pre, found, tokens in trace:
-        for key, ref in pre:
-            if key not in seen:
-                seen.add(key)
-                refs.append(ref)
-        before = len(refs)
-        for key, ref in found:
-            if key not in seen:
-                seen.add(key)
-                refs.append(ref)
-        if tokens and len(refs) == before:  # region tokens inside ARNs/hosts are judged with those
-            for key, ref in tokens:
-                if key not in seen:
-                    seen.add(key)
-                    refs.append(ref)
-
-
 def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[Ref]:
     """Every reference inside `value` (raw inputs: plain, proxied or secret-wrapped); where a vendor's
     settings send is judged per resource (`references`)."""
     return [r for r in _scan(value, prefix, own) if r.kind != "vendor-setting"]
 
 
-def _scan(value: Any, prefix: str, own: frozenset[str]) -> list[Ref]:
+def _scan(value: Any, prefix: str, own: frozenset[str], urn: str = "") -> list[Ref]:
     refs: list[Ref] = []
     seen: set[tuple[str, str]] = set()
     top = proxy_target(value) if type(value) is _DictProxy else value
     if prefix or type(top) is not dict or _SIG in top:
-        _replay(_traced(_Recorder.walk, value, prefix, "", not prefix, False, own), refs, seen)
+        replay(_traced(_Recorder.walk, value, prefix, "", not prefix, False, own), refs, seen)
         return refs
-    for k, v in top.items():  # top-level inputs one by one: each one's trace is cached where it can be
+    items: Any = top.items()
+    taken = take(urn, own, top) if urn else None
+    if taken is not None:  # the resource's other view scanned this view's first keys (round 31)
+        done, refs, seen = taken
+        items = islice(items, done, None)
+    for k, v in items:  # top-level inputs one by one: each one's trace is cached where it can be
         if k in own or (type(k) is str and (k in DESCRIBING or free_text(k)) and skipped(k, v, True)):
             continue
         trace = _top_trace(k, v)
         if trace:
-            _replay(trace, refs, seen)
+            replay(trace, refs, seen)
+    if urn and taken is None:
+        keep(urn, own, top, refs, seen)
     return refs
 
 
@@ -374,7 +365,7 @@ def references(view: ResourceView) -> list[Ref]:
         src = view.raw if "_inputs" not in m else view.inputs
         if view.type in REDUCED_TYPES:
             src = reduced_inputs(view)
-        refs = _scan(src, "", own)
+        refs = _scan(src, "", own, view.urn)
         implied = [Ref(path, kind, value) for path, kind, value in implied_refs(view)] if (
             view.type in IMPLIED_TYPES) else []
         if view.type in TYPED_PLACE_TYPES:

@@ -97,7 +97,8 @@ def stress() -> dict[str, Any]:
     return _with_outputs(generate_state(300, seed=31))
 
 
-def test_every_shared_scan_equals_a_fresh_one(stress: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_shared_scan_equals_a_fresh_one(stress: dict[str, Any],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     counts = checked_evaluation(stress, monkeypatch)
     assert counts["scans"] > 300 and counts["differ"] == 0
 
@@ -180,12 +181,14 @@ def test_a_view_of_another_value_under_the_same_urn_takes_nothing() -> None:
 
 def test_the_stack_view_first_equals_fresh_both_ways() -> None:
     urn = "urn:pulumi:t::p::aws:lambda/function:Function::r31-reversed"
-    res, stack = _views(_resource({"id": "f", "arn": "arn:aws:lambda:us-east-1:123456789012:function:f"}, urn))
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:f"
+    res, stack = _views(_resource({"id": "f", "arn": arn}, urn))
     assert R._scan(stack.raw, "", frozenset(), urn) == _fresh(stack.raw, "", frozenset())
     assert R._scan(res.raw, "", frozenset(), urn) == _fresh(res.raw, "", frozenset())
 
 
 if __name__ == "__main__":   # the benchmark's states (round 31's doc): python THIS STATE.json
-    found = checked_evaluation(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")), pytest.MonkeyPatch())
+    state = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    found = checked_evaluation(state, pytest.MonkeyPatch())
     print(dict(found))
     sys.exit(1 if found["differ"] or not found["scans"] else 0)
