@@ -47,7 +47,7 @@ from policies.core.proxy_attrs import PROXIES, proxy_target
 from policies.core.proxy_attrs import TRACE as _TRACE_ATTR  # (key, trace) on a proxied top-level value
 from policies.core.reference_text import QUIET, QUIET_MAX, text_plan
 from policies.core.runtime_refs import computed_value, policy_runtime, relative_field, runtime_value
-from policies.core.scan_prefix import keep, replay, take
+from policies.core.scan_prefix import keep, replay, take, waiting
 from policies.core.stored_refs import (
     STORE_SCHEMES,
     credential_name,
@@ -290,8 +290,9 @@ def _traced(rec_walk: Any, *args: Any) -> Trace:
     return rec.trace()
 
 
-def _top_trace(k: Any, v: Any) -> Trace | None:
-    """The trace of a top-level input, from its cache where there is one; None: nothing to scan."""
+def _top_trace(k: Any, v: Any, hold: bool = True) -> Trace | None:
+    """The trace of a top-level input, from its cache where there is one; None: nothing to scan. `hold`:
+    a proxy keeps its trace for its second reader (not a resource's views': their scan is kept, round 31)."""
     tv = type(v)
     if tv is str:  # a version (Neptune's `1.3.2.1`) is skipped at the top as deeper down (round 40)
         if (len(v) < 4 and v not in UNKNOWN_VALUES and not key_kind(k)[0]) or (
@@ -318,7 +319,8 @@ def _top_trace(k: Any, v: Any) -> Trace | None:
         rec = _Recorder()
         rec.walk(v, str(k), str(k), False, k in ("Principal", "Service"))
         hit = (k, tuple(rec.groups))
-        setattr(v, _TRACE_ATTR, hit)
+        if hold:
+            setattr(v, _TRACE_ATTR, hit)
         return hit[1]
     if tv is dict or tv is list or tv is _Secret:
         return _traced(_Recorder.walk, v, str(k), str(k), False, k in ("Principal", "Service"))
@@ -341,18 +343,20 @@ def _scan(value: Any, prefix: str, own: frozenset[str], urn: str = "") -> list[R
         replay(_traced(_Recorder.walk, value, prefix, "", not prefix, False, own), refs, seen)
         return refs
     items: Any = top.items()
-    taken = take(urn, own, top) if urn else None
-    if taken is not None:  # the resource's other view scanned this view's first keys (round 31)
-        done, refs, seen = taken
+    first = urn and not waiting(urn)  # a resource's first view: its scan is kept for the other (round 31)
+    taken = take(urn, own, top) if urn and not first else None
+    if taken is not None:  # the other view scanned this view's first keys
+        done, refs = taken
+        seen = {(r.kind, r.path if r.kind in _OPAQUE else r.value.lower()) for r in refs}  # `_items`' keys
         items = islice(items, done, None)
     for k, v in items:  # top-level inputs one by one: each one's trace is cached where it can be
         if k in own or (type(k) is str and (k in DESCRIBING or free_text(k)) and skipped(k, v, True)):
             continue
-        trace = _top_trace(k, v)
+        trace = _top_trace(k, v, not urn)
         if trace:
             replay(trace, refs, seen)
-    if urn and taken is None:
-        keep(urn, own, top, refs, seen)
+    if first:
+        keep(urn, own, top, refs)
     return refs
 
 

@@ -23,8 +23,8 @@ _KEPT_MAX = 1 << 13
 100k, policies/core/references.py `_Recent`), two generations keep them; a first view whose second never
 scans (a rule that skips the resource) is dropped two generations later."""
 
-Kept = tuple[frozenset[str], dict[Any, Any], tuple[Any, ...], tuple[Any, ...]]
-"""(own keys, the first view's top level, its references, their de-duplication keys)."""
+Kept = tuple[frozenset[str], dict[Any, Any], tuple[Any, ...]]
+"""(own keys, the first view's top level, its references)."""
 
 
 class _Kept(dict):  # type: ignore[type-arg]
@@ -38,24 +38,26 @@ class _Kept(dict):  # type: ignore[type-arg]
 _KEPT = _Kept()
 
 
-def keep(urn: str, own: frozenset[str], top: dict[Any, Any], refs: list[Any], seen: set[Any]) -> None:
-    """Remember a view's scan of its top level for the other view of `urn`, unless one is waiting already
-    (the first view's, which a view of another value under the same URN must not replace)."""
-    if urn in _KEPT or urn in _KEPT.old:
-        return
+def waiting(urn: str) -> bool:
+    """A scan of a view of `urn` is kept: this view is the second (or a view of another value: a probe)."""
+    return urn in _KEPT or urn in _KEPT.old
+
+
+def keep(urn: str, own: frozenset[str], top: dict[Any, Any], refs: list[Any]) -> None:
+    """Remember the first view's scan of its top level for the other view of `urn` (nothing waits for it)."""
     if len(_KEPT) >= _KEPT_MAX:
         _KEPT.old = dict(_KEPT)
         _KEPT.clear()
-    _KEPT[urn] = (own, top, tuple(refs), tuple(seen))
+    _KEPT[urn] = (own, top, tuple(refs))
 
 
-def take(urn: str, own: frozenset[str], top: dict[Any, Any]) -> tuple[int, list[Any], set[Any]] | None:
+def take(urn: str, own: frozenset[str], top: dict[Any, Any]) -> tuple[int, list[Any]] | None:
     """The kept scan of the other view of `urn` where its top level starts this one (the number of keys it
-    covers, the references and de-duplication keys found there), else None."""
+    covers and the references found there), else None."""
     kept = _KEPT.get(urn) or _KEPT.old.get(urn)
     if kept is None:
         return None
-    k_own, first, refs, seen = kept
+    k_own, first, refs = kept
     if len(first) > len(top) or (k_own is not own and k_own != own):
         return None
     for (k, v), (k2, v2) in zip(first.items(), top.items(), strict=False):
@@ -63,10 +65,10 @@ def take(urn: str, own: frozenset[str], top: dict[Any, Any]) -> tuple[int, list[
             return None
     if _KEPT.pop(urn, None) is None:
         _KEPT.old.pop(urn, None)
-    for v in first.values():  # their traces are taken, as the second view's scan of them takes them
+    for v in first.values():  # traces a third view left on them are taken, as a second scan takes them
         if isinstance(v, PROXIES) and getattr(v, _TRACE_ATTR, None) is not None:
             setattr(v, _TRACE_ATTR, None)
-    return len(first), list(refs), set(seen)
+    return len(first), list(refs)
 
 
 def replay(trace: Any, refs: list[Any], seen: set[Any]) -> None:

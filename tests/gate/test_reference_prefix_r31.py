@@ -35,15 +35,14 @@ ASSET = {SIG: "c44067f5952c0a294b673a41bacd8c17", "text": "curl https://x.exampl
 
 def _fresh(value: Any, prefix: str, own: frozenset[str]) -> list[Any]:
     """`_scan` of the view's plain inputs with every cache empty: nothing shared, nothing remembered."""
-    saved, quiet = R._STR_TRACES, set(reference_text.QUIET)
-    R._STR_TRACES = R._Recent()
-    reference_text.QUIET.clear()
+    saved, quiet = R._STR_TRACES, R.QUIET
+    R._STR_TRACES, R.QUIET = R._Recent(), set()
+    reference_text.QUIET = R.QUIET
     try:
         return R._scan(plain(value), prefix, own)
     finally:
-        R._STR_TRACES = saved
-        reference_text.QUIET.clear()
-        reference_text.QUIET.update(quiet)
+        R._STR_TRACES, R.QUIET = saved, quiet
+        reference_text.QUIET = quiet
 
 
 def checked_evaluation(state: dict[str, Any], monkeypatch: Any) -> Counter[str]:
@@ -130,9 +129,9 @@ def _top_traced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     keys: list[str] = []
     real = R._top_trace
 
-    def traced(k: Any, v: Any) -> Any:
+    def traced(k: Any, v: Any, *rest: Any) -> Any:
         keys.append(k)
-        return real(k, v)
+        return real(k, v, *rest)
 
     monkeypatch.setattr(R, "_top_trace", traced)
     return keys
