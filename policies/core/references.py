@@ -12,7 +12,6 @@ What a reference resolves to is decided in policies/core/destinations.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 from pulumi_policy.proxy import _DictProxy, _ListProxy
@@ -47,7 +46,6 @@ from policies.core.proxy_attrs import PROXIES, proxy_target
 from policies.core.proxy_attrs import TRACE as _TRACE_ATTR  # (key, trace) on a proxied top-level value
 from policies.core.reference_text import QUIET, QUIET_MAX, text_plan
 from policies.core.runtime_refs import computed_value, policy_runtime, relative_field, runtime_value
-from policies.core.scan_prefix import keep, replay, take, waiting
 from policies.core.stored_refs import (
     STORE_SCHEMES,
     credential_name,
@@ -290,9 +288,8 @@ def _traced(rec_walk: Any, *args: Any) -> Trace:
     return rec.trace()
 
 
-def _top_trace(k: Any, v: Any, hold: bool = True) -> Trace | None:
-    """The trace of a top-level input, from its cache where there is one; None: nothing to scan. `hold`:
-    a proxy keeps its trace for its second reader (not a resource's views': their scan is kept, round 31)."""
+def _top_trace(k: Any, v: Any) -> Trace | None:
+    """The trace of a top-level input, from its cache where there is one; None: nothing to scan."""
     tv = type(v)
     if tv is str:  # a version (Neptune's `1.3.2.1`) is skipped at the top as deeper down (round 40)
         if (len(v) < 4 and v not in UNKNOWN_VALUES and not key_kind(k)[0]) or (
@@ -319,8 +316,7 @@ def _top_trace(k: Any, v: Any, hold: bool = True) -> Trace | None:
         rec = _Recorder()
         rec.walk(v, str(k), str(k), False, k in ("Principal", "Service"))
         hit = (k, tuple(rec.groups))
-        if hold:
-            setattr(v, _TRACE_ATTR, hit)
+        setattr(v, _TRACE_ATTR, hit)
         return hit[1]
     if tv is dict or tv is list or tv is _Secret:
         return _traced(_Recorder.walk, v, str(k), str(k), False, k in ("Principal", "Service"))
@@ -329,34 +325,43 @@ def _top_trace(k: Any, v: Any, hold: bool = True) -> Trace | None:
     return None
 
 
+def _replay(trace: Trace, refs: list[Ref], seen: set[tuple[str, str]]) -> None:
+    for pre, found, tokens in trace:
+        for key, ref in pre:
+            if key not in seen:
+                seen.add(key)
+                refs.append(ref)
+        before = len(refs)
+        for key, ref in found:
+            if key not in seen:
+                seen.add(key)
+                refs.append(ref)
+        if tokens and len(refs) == before:  # region tokens inside ARNs/hosts are judged with those
+            for key, ref in tokens:
+                if key not in seen:
+                    seen.add(key)
+                    refs.append(ref)
+
+
 def scan(value: Any, prefix: str = "", own: frozenset[str] = OWN_KEYS) -> list[Ref]:
     """Every reference inside `value` (raw inputs: plain, proxied or secret-wrapped); where a vendor's
     settings send is judged per resource (`references`)."""
     return [r for r in _scan(value, prefix, own) if r.kind != "vendor-setting"]
 
 
-def _scan(value: Any, prefix: str, own: frozenset[str], urn: str = "") -> list[Ref]:
+def _scan(value: Any, prefix: str, own: frozenset[str]) -> list[Ref]:
     refs: list[Ref] = []
     seen: set[tuple[str, str]] = set()
     top = proxy_target(value) if type(value) is _DictProxy else value
     if prefix or type(top) is not dict or _SIG in top:
-        replay(_traced(_Recorder.walk, value, prefix, "", not prefix, False, own), refs, seen)
+        _replay(_traced(_Recorder.walk, value, prefix, "", not prefix, False, own), refs, seen)
         return refs
-    items: Any = top.items()
-    first = urn and not waiting(urn)  # a resource's first view: its scan is kept for the other (round 31)
-    taken = take(urn, own, top) if urn and not first else None
-    if taken is not None:  # the other view scanned this view's first keys
-        done, refs = taken
-        seen = {(r.kind, r.path if r.kind in _OPAQUE else r.value.lower()) for r in refs}  # `_items`' keys
-        items = islice(items, done, None)
-    for k, v in items:  # top-level inputs one by one: each one's trace is cached where it can be
+    for k, v in top.items():  # top-level inputs one by one: each one's trace is cached where it can be
         if k in own or (type(k) is str and (k in DESCRIBING or free_text(k)) and skipped(k, v, True)):
             continue
-        trace = _top_trace(k, v, not urn)
+        trace = _top_trace(k, v)
         if trace:
-            replay(trace, refs, seen)
-    if first:
-        keep(urn, own, top, refs)
+            _replay(trace, refs, seen)
     return refs
 
 
@@ -369,7 +374,7 @@ def references(view: ResourceView) -> list[Ref]:
         src = view.raw if "_inputs" not in m else view.inputs
         if view.type in REDUCED_TYPES:
             src = reduced_inputs(view)
-        refs = _scan(src, "", own, view.urn)
+        refs = _scan(src, "", own)
         implied = [Ref(path, kind, value) for path, kind, value in implied_refs(view)] if (
             view.type in IMPLIED_TYPES) else []
         if view.type in TYPED_PLACE_TYPES:
