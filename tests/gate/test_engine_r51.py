@@ -58,3 +58,22 @@ def test_drivers_name_every_file_their_scans_left(tmp_path: Path) -> None:
     assert left and left <= during == drivers.files()
     assert {Path(f).relative_to(tmp_path / "logs").as_posix() for f in during} == {
         "driver/stderr", "job-1/stdout", "job-1/stderr", "job-2/stdout", "job-2/stderr"}
+
+
+def test_the_checkov_views_are_never_an_empty_file_where_the_walk_looks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the README's main job beside the CI (session 52): a view the export was writing when the
+    walk passed was an empty `dosis-prod.tfplan.json` for an instant, and the run failed (exit 2). The
+    views are written through the gate's temporary name and a rename, as its other files are."""
+    from gate.checkov.runner import export_stack
+
+    bucket = {"urn": "urn:pulumi:s::p::aws:s3/bucket:Bucket::b", "type": "aws:s3/bucket:Bucket",
+              "custom": True, "id": "b", "inputs": {"bucket": "b"},
+              "outputs": {"bucket": "b", "region": "eu-west-1"}}
+
+    def refused(self: Path, *args: object, **kwargs: object) -> int:
+        raise AssertionError(f"{self}: written in place (empty for an instant)")
+    monkeypatch.setattr(Path, "write_text", refused)
+    export = export_stack("s", {"deployment": {"resources": [bucket]}}, tmp_path / "views")
+    assert export.files and all((tmp_path / "views" / name).read_text() == text
+                                for name, text in export.files.items())

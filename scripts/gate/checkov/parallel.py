@@ -25,6 +25,7 @@ from gate.checkov.shard import (
     terraform_components,
 )
 from gate.env_values import MAX_PROCESSES, count
+from gate.jsonio import write_bytes_atomic
 
 FRAMEWORKS = ("terraform_plan", "arm")
 # resources per extra checkov process: below, its start costs more than it saves (measured when a driver
@@ -151,7 +152,7 @@ def _write_shard(docs: list[Document], pieces: list[_Piece], directory: Path,
             target = directory / doc.stack / str(ci)
             target.mkdir(parents=True, exist_ok=True)
             text = json.dumps(doc.merged([p.component for p in chunk]), separators=(",", ":"))
-            (target / doc.name).write_text(text, encoding="utf-8")
+            write_bytes_atomic(target / doc.name, text.encode("utf-8"))   # never empty where walked
             files[(doc.stack, str(ci), doc.name)] = di
     return directory
 

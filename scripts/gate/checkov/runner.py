@@ -21,6 +21,7 @@ from gate.checkov.findings import StackScan, mandatory_checks
 from gate.checkov.parallel import FRAMEWORKS, Document, scan_components
 from gate.checkov.processes import LOGS, Drivers
 from gate.errors import GateError
+from gate.jsonio import write_bytes_atomic
 from gate.model import Violation
 
 _CKV_ID = re.compile(r"^CKV2?_[A-Z0-9]+_[0-9]+$")
@@ -60,7 +61,7 @@ def export_stack(stack: str, state: dict[str, Any], directory: Path,
             continue
         text, document, result.memo[name] = view(stack, name, units, memo.get(name))
         result.files[name] = text
-        (directory / name).write_text(text)
+        write_bytes_atomic(directory / name, text.encode("utf-8"))   # never empty where the run is walked
         result.documents.append(document)
         result.urns.update({(name, address): urn for address, urn in part.urns.items()})
         result.unmapped.update(part.unmapped)
@@ -229,7 +230,7 @@ def _kept(cache: ResultCache, stack: str, state_digest: str, target: Path) -> di
             return None
         target.mkdir(parents=True, exist_ok=True)
         for name, text in hit["files"].items():
-            (target / name).write_text(text)
+            write_bytes_atomic(target / name, text.encode("utf-8"))
         return hit
     except (KeyError, TypeError, AttributeError, ValueError):   # not what this version writes: a miss
         for old in target.glob("*.json"):
