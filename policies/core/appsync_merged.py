@@ -58,7 +58,7 @@ def _merged_source(source: ResourceView) -> str | None:
     if is_unknown(kind):
         what = "has an `apiType` known only at update (it may be a merged API)"
     elif str(kind).upper() == "MERGED":
-        what = "is itself a merged API (`apiType: MERGED`)"
+        what = f"is itself a merged API (`apiType: {kind}`)"
     return (
         f"the source API {source.input('name')!r} ({source.name}) {what}: the sources merged into it are "
         "not judged through a second merge, so what the merged API serves cannot be judged; associate each "
