@@ -7,7 +7,7 @@ message."""
 from __future__ import annotations
 
 import pytest
-from ruletest import case, patch, run, says
+from ruletest import case, event_config, patch, run, says
 
 PUBLIC = "disallow-public-data-access"
 KEY = "the Event API accepts API_KEY: a key handed to the front end identifies no one"
@@ -58,16 +58,11 @@ def test_the_look_alikes_pass():
         assert run(PUBLIC, case(stem)) == [], stem
 
 
-def _events(resources, **changes):
-    cfg = next(r for r in resources if r["name"] == "events")["inputs"]["eventConfig"]
-    return patch(resources, "events", eventConfig={**cfg, **changes})
-
-
 def test_mutation_an_api_key_provider_counts_once_a_mode_names_it():
     ok = case("r101p-50")
     key = [{"authType": "API_KEY"}]
     for mode in ("connectionAuthModes", "defaultPublishAuthModes", "defaultSubscribeAuthModes"):
-        assert says(run(PUBLIC, _events(ok, **{mode: key})), KEY), mode
+        assert says(run(PUBLIC, event_config(ok, **{mode: key})), KEY), mode
     for mode in ("publishAuthModes", "subscribeAuthModes"):
         assert says(run(PUBLIC, patch(ok, "events-ns", **{mode: key})), KEY), mode
     # a namespace whose modes cannot be read: every provider counts (and the namespace blocks itself)
@@ -76,7 +71,7 @@ def test_mutation_an_api_key_provider_counts_once_a_mode_names_it():
 
 def test_mutation_a_mode_naming_api_key_blocks_without_the_provider():
     ok = case("r101p-50")
-    found = run(PUBLIC, _events(ok, authProviders=[{"authType": "AWS_IAM"}],
+    found = run(PUBLIC, event_config(ok, authProviders=[{"authType": "AWS_IAM"}],
                                 defaultSubscribeAuthModes=[{"authType": "API_KEY"}]))  # fmt: skip
     assert says(found, KEY)
 
