@@ -4,7 +4,8 @@ on its own endpoint under its own modes (the installed SDK's docstrings; AWS's m
 corpus). So whoever the merged API signs in reaches what each source API reads: an association is judged by
 the merged API's providers against the source API's name, as round 99 judges an API's providers against its
 own (a public provider must be recorded for the source API too). Closed world: an association whose merged
-or source API is not one GraphQL API of this stack blocks."""
+or source API is not one GraphQL API of this stack blocks, and (round 101) so does one whose source API is
+itself a merged API."""
 
 from __future__ import annotations
 
@@ -46,10 +47,31 @@ def _end(r: ResourceView, graph: StackGraph, side: str) -> ResourceView | str:
     )
 
 
+def _merged_source(source: ResourceView) -> str | None:
+    """Round 101: a source that is (or may be) a merged API serves its own sources, which an association is
+    not judged against; AWS's pages describe a source as a GraphQL API and do not say whether a merged API may
+    be one, so it blocks (closed world)."""
+    kind = source.input("apiType")
+    if kind is None or (not is_unknown(kind) and str(kind).upper() == "GRAPHQL"):
+        return None
+    what = f"has the `apiType` {kind!r}, which the pack does not know"
+    if is_unknown(kind):
+        what = "has an `apiType` known only at update (it may be a merged API)"
+    elif str(kind).upper() == "MERGED":
+        what = f"is itself a merged API (`apiType: {kind}`)"
+    return (
+        f"the source API {source.input('name')!r} ({source.name}) {what}: the sources merged into it are "
+        "not judged through a second merge, so what the merged API serves cannot be judged; associate each "
+        "source API with the merged API directly"
+    )
+
+
 def association(r: ResourceView, graph: StackGraph) -> list[str]:
     merged, source = _end(r, graph, "merged"), _end(r, graph, "source")
     if isinstance(merged, str) or isinstance(source, str):
         return [m for m in (merged, source) if isinstance(m, str)][:1]
+    if why := _merged_source(source):
+        return [why]
     providers = graphql_providers(merged)
     if providers is None:
         return [unknown_message("authenticationType", "whom the merged API signs in")]

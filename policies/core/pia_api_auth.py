@@ -99,7 +99,8 @@ def http_route(r: ResourceView, graph: StackGraph) -> list[str]:
 GRAPHQL = "aws:appsync/graphQLApi:GraphQLApi"
 DATA_SOURCE = "aws:appsync/dataSource:DataSource"
 # Round 33: AppSync Event APIs, their channel namespaces (which may override the API's publish and subscribe
-# modes) and API keys (inert unless their API accepts API_KEY, which is judged on the API).
+# modes) and API keys (inert unless their API accepts API_KEY, which is judged on the API: round 101, an
+# API_KEY provider counts only when a mode of the API or of one of its namespaces names it).
 EVENT_API = "aws:appsync/api:Api"
 NAMESPACE = "aws:appsync/channelNamespace:ChannelNamespace"
 API_KEY = "aws:appsync/apiKey:ApiKey"
@@ -206,19 +207,20 @@ def event_api(r: ResourceView, graph: StackGraph) -> list[str]:
         return [_unreadable(r, modes, what)]
     if not r.get(f"{cfg}.authProviders"):
         return [f"the Event API lists no `{cfg}.authProviders`, so {what} cannot be judged; list its modes"]
-    if "API_KEY" in modes:
+    if why := next(filter(None, (api_sign_in.unknown_kind("an Event API mode", m) for m in modes)), None):
+        return [why]
+    listed, own = r.get(f"{cfg}.authProviders"), _types(r, *(f"{cfg}.{m}" for m in _MODES))
+    used = _used(r, graph)  # round 100: a provider no mode names signs no one in (round 101: API_KEY too)
+    counted = [(i, p) for i, p in enumerate(listed) if used is None or p.get("authType") in used]
+    if "API_KEY" in own or any(p.get("authType") == "API_KEY" for _, p in counted):
         return [
             "the Event API accepts API_KEY: a key handed to the front end identifies no one, so anyone who "
             f"copies it connects, publishes and subscribes to the API's channels; {_MODES_FIX}"
         ]
-    if why := next(filter(None, (api_sign_in.unknown_kind("an Event API mode", m) for m in modes)), None):
-        return [why]
-    listed = r.get(f"{cfg}.authProviders")
-    if why := _unconfigured(_types(r, *(f"{cfg}.{m}" for m in _MODES)), listed, "a mode of the Event API"):
+    if why := _unconfigured(own, listed, "a mode of the Event API"):
         return why
-    used = _used(r, graph)  # round 100: a provider no mode names signs no one in
     providers = [(f"`{cfg}.authProviders[{i}]`", f"{cfg}.authProviders[{i}].", p.get("authType"), p)
-                 for i, p in enumerate(listed) if used is None or p.get("authType") in used]  # fmt: skip
+                 for i, p in counted]  # fmt: skip
     found = api_sign_in.appsync_problems(providers, "cognitoConfig", r.input("name"))
     return [f"the Event API: {m}" for m in found] + api_sign_in.shared_name(r, graph)
 

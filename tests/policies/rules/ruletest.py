@@ -70,6 +70,12 @@ def patch(resources: list[dict[str, Any]], name: str, **inputs: Any) -> list[dic
     return out
 
 
+def event_config(resources: list[dict[str, Any]], **changes: Any) -> list[dict[str, Any]]:
+    """A copy with entries of the `eventConfig` of the Event API `events` replaced (rounds 100 and 101)."""
+    cfg = next(r for r in resources if r["name"] == "events")["inputs"]["eventConfig"]
+    return patch(resources, "events", eventConfig={**cfg, **changes})
+
+
 def res(name: str, type_: str, inputs: dict[str, Any], **kw: Any) -> dict[str, Any]:
     return {"name": name, "type": type_, "inputs": inputs, **kw}
 

@@ -8,7 +8,7 @@ block with its check's message."""
 from __future__ import annotations
 
 import pytest
-from ruletest import case, patch, run, says
+from ruletest import case, event_config, patch, run, says
 
 PUBLIC = "disallow-public-data-access"
 NOT_LISTED = "anyone may sign up (the PIA record: sign_up public, for the APIs ['eloket-registration'])"
@@ -90,16 +90,12 @@ def test_mutation_an_association_on_a_merged_api_whose_mode_is_unknown_blocks():
                 "`authenticationType` is unknown during preview, so whom the merged API signs in cannot")
 
 
-def _events(resources, **changes):
-    cfg = next(r for r in resources if r["name"] == "events")["inputs"]["eventConfig"]
-    return patch(resources, "events", eventConfig={**cfg, **changes})
-
-
 def test_mutation_an_event_api_provider_counts_once_a_mode_names_it():
     ok = case("r100p-52")
     cog = [{"authType": "AMAZON_COGNITO_USER_POOLS"}]
     for mode in ("connectionAuthModes", "defaultPublishAuthModes", "defaultSubscribeAuthModes"):
-        assert says(run(PUBLIC, _events(ok, **{mode: cog})), f"'eu-west-1_Register', to which {NOT_LISTED}")
+        found = run(PUBLIC, event_config(ok, **{mode: cog}))
+        assert says(found, f"'eu-west-1_Register', to which {NOT_LISTED}")
     assert says(run(PUBLIC, patch(ok, "events-ns", publishAuthModes=cog)), "it trusts 'eu-west-1_Register'")
     # a namespace whose modes cannot be read: every provider counts (and the namespace blocks itself)
     found = run(PUBLIC, patch(ok, "events-ns", subscribeAuthModes=UNKNOWN))
@@ -109,7 +105,7 @@ def test_mutation_an_event_api_provider_counts_once_a_mode_names_it():
 def test_mutation_an_event_api_mode_names_a_configured_kind():
     ok = case("r100p-53")
     lam = [{"authType": "AWS_LAMBDA"}]
-    assert says(run(PUBLIC, _events(ok, defaultPublishAuthModes=lam)),
+    assert says(run(PUBLIC, event_config(ok, defaultPublishAuthModes=lam)),
                 f"a mode of the Event API names AWS_LAMBDA, {UNCONFIGURED}")
     assert says(run(PUBLIC, patch(ok, "events-ns", publishAuthModes=lam)),
                 f"a namespace mode names AWS_LAMBDA, {UNCONFIGURED}")
