@@ -24,7 +24,6 @@ from pulumi_policy.secret import Secret as _Secret
 
 from policies.core.accounts import is_account_id
 from policies.core.documents import json_doc, unproxied
-from policies.core.party_keep import may_name_parties
 from policies.core.proxy_attrs import PROXIES, held
 from policies.core.view import SECRET_SIG_KEY, ResourceView, is_unknown
 
@@ -227,10 +226,7 @@ def azure_parties(view: ResourceView) -> list[Found]:
     own = view.provider.inputs.get("tenantId") if view.provider is not None else None
     own = own.lower() if isinstance(own, str) else None
     inputs = view.memo.get("_inputs")  # unwrapped already, or (most views) read through the proxies
-    # round 32: the items another view of the resource answered for are not tested again (party_keep.py)
-    named = (_may_name_parties(inputs) if inputs is not None
-             else may_name_parties(view.urn, view.raw, _may_name_parties))
-    out = _azure(view.inputs, "", own) if named else []
+    out = _azure(view.inputs, "", own) if _may_name_parties(view.raw if inputs is None else inputs) else []
     if view.type == _SERVICE_PRINCIPAL:
         client = view.input("clientId")
         if is_unknown(client):
