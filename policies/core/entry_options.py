@@ -6,8 +6,9 @@ the image is. But an option's value may be a command the program runs (`--exec=c
 send d"`, `--on-start-exec partner-sync`): which options do so is the program's, which the pack does not
 read, so a value is judged as a command when either the option is named for running one (`--run`, `…exec`,
 `…execute`, `…cmd`, `…command`, `…eval`, `…entrypoint`, `…hook`) or the value names a program that sends (a
-transfer tool, or a command line whose first word is a program the pack reads, a shell or a runner). A
-value such as `/etc/app.yaml`, `info`, `Dossier Sync` or `node` (`--user node`) is data, not judged.
+transfer tool, a command line whose first word is a program the pack reads, a shell or a runner, or a
+lower-case name followed by an option or a path). A value such as `/etc/app.yaml`, `info`, `sync done`,
+`Dossier Sync` or `node` (`--user node`) is data, not judged.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from policies.core.local_programs import PREFIXES, READ, SHELLS, TRANSFER
 RUN_FLAG = re.compile(r"^-[A-Za-z]*[ce][A-Za-z]*$")  # (`-c`, `-ec`, `-lc`, `-e`: a script or code follows)
 _RUNS = re.compile(r"^--?(?:run|(?:[\w.-]*-)?(?:exec|execute|cmd|command|eval|entrypoint|entry-point|hook))$",
                    re.I)  # (`--dry-run` is no `--run`)
+_BARE = re.compile(r"^[a-z][\w.+-]*$")  # (a program's name as PATH finds it, not `Dossier` or `/app/x`)
 _SENDERS = frozenset(READ) | SHELLS | frozenset(PREFIXES) | TRANSFER
 
 
@@ -42,7 +44,9 @@ def option_commands(words: list[str]) -> list[tuple[str, str]]:
 
 
 def _names_sender(value: str) -> bool:
-    """Whether a value names a transfer tool, or is a command line of a program that may send."""
-    first = value.split(None, 1)[0]
+    """Whether a value names a transfer tool, or is a command line: of a program that may send, or of a bare
+    name followed by an option or a path (`partner-sync --push /data`, the probe `r99-26`)."""
+    first, *rest = value.split()
     base = first.rstrip("/").rsplit("/", 1)[-1]
-    return base in TRANSFER or (first != value.strip() and base in _SENDERS)
+    return base in TRANSFER or (bool(rest) and (
+        base in _SENDERS or (bool(_BARE.match(first)) and any(w[:1] in "-/" for w in rest))))
