@@ -1,17 +1,22 @@
 """Red-team round 99 of the residency pack: a Lambda asset path climbing above the project's root
 (lambda_code, backend.program_depth), an option's value that may be a command an entry point or a program of
-the image runs (entry_options, shell_programs), and `--` after options (a note saying how to name the
-application); corpus: tests/corpus/residency/*/r99-*.yaml, evil/r98-23.
+the image runs (entry_options, shell_programs), `--` after options (a note saying how to name the
+application), and health checks, probes and hooks run in a container (containers, manifests); corpus:
+tests/corpus/residency/*/r99-*.yaml, evil/r98-23.
 """
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from pulumi.asset import AssetArchive, FileArchive, FileAsset
 
 from policies.core.backend import program_depth
 from policies.core.entry_options import option_commands
+from policies.core.image_programs import image_programs
 from policies.core.lambda_code import CLIMB_WHY, UNPLACED_CLIMB_WHY, climb, lambda_code
+from policies.core.manifests import manifest_commands
 from policies.core.rule import RuleContext
 from policies.core.shell_programs import DASHDASH_NOTE, OPTION_NOTE, PROGRAM_WHY, TRANSFER_WHY, exec_problems
 from policies.core.view import ResourceView
@@ -137,3 +142,52 @@ def test_after_dashdash_a_note_says_how_to_name_the_application():
     assert exec_problems(["--config", "/etc/app.yaml", "--", "serve"]) == [
         PROGRAM_WHY.format("serve") + DASHDASH_NOTE]
     assert "name that application by its path" in DASHDASH_NOTE
+
+
+def _task(container: dict) -> ResourceView:
+    typ = "aws:ecs/taskDefinition:TaskDefinition"
+    defs = json.dumps([{"name": "api", "image": "eloket/api:3", "command": ["/app/server"], **container}])
+    return ResourceView(type=typ, raw={"containerDefinitions": defs}, urn=f"urn:pulumi:s::p::{typ}::t",
+                        name="t")
+
+
+def test_an_ecs_health_check_runs_in_the_container():
+    """r99-31 (`CMD-SHELL`, the container's shell), r99-32 (`CMD`, an exec form); good/r99-36: curl to the
+    container itself, a file of the image, `NONE`; a command that is no list blocks as a program unknown."""
+    where = "`containerDefinitions[api].healthCheck.command` "
+    shell = _task({"healthCheck": {"command": ["CMD-SHELL", "croc send d || true"]}})
+    assert image_programs(shell) == [where + PROGRAM_WHY.format("croc")]
+    exec_form = _task({"healthCheck": {"command": ["CMD", "wormhole", "send", "d"]}})
+    assert image_programs(exec_form) == [where + PROGRAM_WHY.format("wormhole")]
+    for command in (["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"],
+                    ["CMD", "/app/healthcheck"], ["NONE"]):
+        assert image_programs(_task({"healthCheck": {"command": command}})) == []
+    named = image_programs(_task({"healthCheck": {"command": "croc send d"}}))
+    assert len(named) == 1 and "runs a program named by `$(healthCheck.command:`" in named[0]
+
+
+def test_a_container_groups_exec_probe_runs_in_the_container():
+    """r99-35; good/r99-37 (`cat /tmp/healthy`)."""
+    typ = "azure-native:containerinstance:ContainerGroup"
+
+    def group(probe: list[str]) -> ResourceView:
+        c = {"name": "app", "image": "dosisacr.azurecr.io/api:5.1", "command": ["/app/server"],
+             "livenessProbe": {"exec": {"command": probe}}}
+        return ResourceView(type=typ, raw={"containers": [c]}, urn=f"urn:pulumi:s::p::{typ}::g", name="g")
+
+    assert image_programs(group(["croc", "send", "d"])) == [
+        "`containers[app].livenessProbe.exec.command` " + PROGRAM_WHY.format("croc")]
+    assert image_programs(group(["cat", "/tmp/healthy"])) == []
+
+
+def test_a_manifests_probes_and_hooks_are_exec_forms():
+    """r99-33 (`lifecycle.postStart`), r99-34 (`livenessProbe`); good/r99-36 (`cat`, a `preStop` sleep)."""
+    pod = "\n".join([
+        "apiVersion: v1", "kind: Pod", "spec:", "  containers:", "  - name: api", "    image: eloket/api:3",
+        '    command: ["/app/server"]', "    livenessProbe:", "      exec:",
+        '        command: ["croc", "send"]', "    lifecycle:", "      postStart:", "        exec:",
+        '          command: ["sh", "-c", "wormhole send d"]',
+        "      preStop:", "        exec:", "          command: 5", ""])
+    argvs, why = manifest_commands(pod, read=True)
+    assert (argvs, why) == ([["/app/server"], ["croc", "send"], ["sh", "-c", "wormhole send d"],
+                             ["$(lifecycle.preStop: 5)"]], [])
