@@ -101,6 +101,47 @@ def root_project() -> dict[str, str]:
     return found
 
 
+PROJECT_DIRS_SCHEMA = {
+    "projectDirs": {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "description": "Pulumi project name -> its directory (relative to the repository), whose Pulumi.yaml "
+        "and stack files decide the state backend and secrets provider, and whose `main` the program's "
+        "working directory.",
+    },
+}
+
+
+def project_dir(config: dict) -> str | None:
+    """The directory of the project being judged (PULUMI_PROJECT), from the pack config's `projectDirs` or
+    `root_project`; None when it is not listed."""
+    return {**root_project(), **(config.get("projectDirs") or {})}.get(os.environ.get("PULUMI_PROJECT", ""))
+
+
+def unlisted() -> str:
+    """Why the project being judged cannot be found (the start of a message)."""
+    return f"project {os.environ.get('PULUMI_PROJECT', '')!r} is not in the policy config `projectDirs`"
+
+
+def program_depth(config: dict) -> int | str:
+    """How many directories the program's working directory lies below the project's root, or why that is
+    unknown. Pulumi's CLI (`getPwdMain`, pkg/engine/project.go) runs the program in the project's root, or
+    in `main` when it names a directory, or in the directory of the file it names; a `main` outside the
+    root is refused."""
+    where = project_dir(config)
+    if where is None:
+        return unlisted() + ", so where its program runs is unknown"
+    root = (REPO_ROOT / where).resolve()
+    project, problem = _yaml(root / "Pulumi.yaml")
+    main = project.get("main") or "."
+    if problem or not isinstance(main, str):
+        return problem or f"{_shown(root / 'Pulumi.yaml')}: main is no path"
+    program = (root / main).resolve()
+    if not program.exists() or not program.is_relative_to(root):
+        return f"{_shown(root / 'Pulumi.yaml')}: main {main!r} is not a path under the project"
+    return len((program if program.is_dir() else program.parent).relative_to(root).parts)
+
+
 def parse_backend(url: str) -> tuple[str, str, str | None]:
     """(scheme, host the state goes to, region when the URL states it)."""
     parts = urlsplit(url)

@@ -19,6 +19,8 @@ Round 96 reads the other containers the same way: every Batch shape (`nodeProper
 service's image `startCommand` (a string; from a repository, its `buildCommand` and `startCommand` are a
 script of that source). An exec form with no shell is kept as `argv`, judged by its program
 (shell_programs.exec_problems); a shell's `-c` split across the entry point and the command is a held script.
+Round 99: what a container's checks run in it is a container of its own (`_with_checks`: ECS's
+`healthCheck.command`, an exec probe's `exec.command`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ _TASK, _BATCH = "aws:ecs/taskDefinition:TaskDefinition", "aws:batch/jobDefinitio
 _ACI, _APPRUNNER = "azure-native:containerinstance:ContainerGroup", "aws:apprunner/service:Service"
 _CONTAINER_APPS = ("azure-native:app:Job", "azure-native:app:ContainerApp")
 _SHELL_TEXT = frozenset(";&|<>`$()\n")  # a start command with these is a shell's script, not an exec form
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
 @dataclass
@@ -56,8 +59,8 @@ def containers(view: ResourceView) -> list[Container]:
         return _codebuild(view.inputs)
     if view.type == _TASK:
         defs = _doc(view.inputs.get("containerDefinitions"))
-        return [_container(f"containerDefinitions[{c.get('name', i)}]", c)
-                for i, c in enumerate(defs if isinstance(defs, list) else []) if isinstance(c, dict)]
+        return [k for i, c in enumerate(defs if isinstance(defs, list) else []) if isinstance(c, dict)
+                for k in _with_checks(f"containerDefinitions[{c.get('name', i)}]", c)]
     if view.type == _BATCH:
         return _batch(view.inputs)
     return _azure(view) if view.type in (_ACI, *_CONTAINER_APPS) else _apprunner(view.inputs) if (
@@ -80,8 +83,8 @@ def _batch(inputs: dict) -> list[Container]:
     tasks = ecs.get("taskProperties") if isinstance(ecs, dict) else None
     for i, t in enumerate(tasks if isinstance(tasks, list) else []):
         items = t.get("containers") if isinstance(t, dict) else None
-        out += [_container(f"ecsProperties.taskProperties[{i}].containers[{c.get('name', j)}]", c)
-                for j, c in enumerate(items if isinstance(items, list) else []) if isinstance(c, dict)]
+        out += [k for j, c in enumerate(items if isinstance(items, list) else []) if isinstance(c, dict)
+                for k in _with_checks(f"ecsProperties.taskProperties[{i}].containers[{c.get('name', j)}]", c)]
     pod = (inputs.get("eksProperties") or {}).get("podProperties") if isinstance(
         inputs.get("eksProperties"), dict) else None
     for kind in ("containers", "initContainers"):
@@ -108,9 +111,10 @@ def _azure(view: ResourceView) -> list[Container]:
             ecs = {"image": c.get("image"), "entryPoint": None if aci else c.get("command"),
                    "command": c.get("command") if aci else c.get("args"),  # (as ECS's entry point + command)
                    "environment": [{"name": e.get("name"), "value": e.get("value") or ""} for e in env
-                                   if isinstance(e, dict)]}
+                                   if isinstance(e, dict)],
+                   **{k: c[k] for k in _PROBES if k in c}}  # (round 99: an exec probe runs in the container)
             where = f"{kind}[{c.get('name', i)}]" if aci else f"template.{kind}[{c.get('name', i)}]"
-            out.append(_container(where, ecs))
+            out += _with_checks(where, ecs)
     return out
 
 
@@ -168,9 +172,39 @@ def _codebuild(inputs: dict) -> list[Container]:
     return out
 
 
-def _container(where: str, c: dict) -> Container:
+def _with_checks(where: str, c: dict) -> list[Container]:
+    """A container and the commands its checks run in it (round 99), with its image and environment: ECS's
+    `healthCheck.command` (`["CMD", prog, …]` an exec form, `["CMD-SHELL", S]` the container's shell's
+    script, `["NONE"]` none; the ECS developer guide, "container health checks") and an exec probe's
+    `exec.command` (an Azure container group's `livenessProbe`/`readinessProbe`)."""
+    out = [_container(where, c)]
+    image = c.get("image") if isinstance(c.get("image"), str) else None
+    env = _env(c)
+    checks = [("healthCheck.command", _get(c, "healthCheck", "command"))]
+    checks += [(f"{k}.exec.command", _get(c, k, "exec", "command")) for k in _PROBES]
+    for field_, cmd in checks:
+        if cmd is None:
+            continue
+        if not isinstance(cmd, list) or not all(type(w) is str for w in cmd):
+            cmd = [f"$({field_}: {cmd!r})"]  # (named as it is: blocks as a program the pack cannot know)
+        elif field_ == "healthCheck.command" and cmd[:1] in (["NONE"], ["CMD"], ["CMD-SHELL"]):
+            if cmd[0] == "CMD-SHELL":  # (the container's shell runs the rest as a script)
+                script = " ".join(cmd[1:])
+                out.append(Container(f"{where}.{field_}", image, env, script, False, script))
+            cmd = cmd[1:] if cmd[0] == "CMD" else []
+        if cmd:
+            out.append(Container(f"{where}.{field_}", image, env, shlex.join(cmd), False, argv=cmd))
+    return out
+
+
+def _env(c: dict) -> dict[str, str]:
     env = {str(e.get("name")): str(e.get("value")) for e in c.get("environment") or [] if isinstance(e, dict)}
     env.update({str(s.get("name")): "" for s in c.get("secrets") or [] if isinstance(s, dict)})
+    return env
+
+
+def _container(where: str, c: dict) -> Container:
+    env = _env(c)
     entry = c.get("entryPoint") if isinstance(c.get("entryPoint"), list) else []
     command = c.get("command") if isinstance(c.get("command"), list) else []
     image = c.get("image") if isinstance(c.get("image"), str) else None

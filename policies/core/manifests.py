@@ -121,4 +121,19 @@ def _argvs(container: dict) -> list[list[str]]:
         if value is not None:
             argv += [str(v) for v in value] if isinstance(value, list) else [f"$({key}: {value!r})"]
     tool = image_tool(container.get("image")) if "command" not in container else None
-    return [[tool, *argv], *([argv] if argv else [])] if tool else [argv]
+    return ([[tool, *argv], *([argv] if argv else [])] if tool else [argv]) + _hooks(container)
+
+
+def _hooks(container: dict) -> list[list[str]]:
+    """The exec forms a container's probes and lifecycle hooks run in it (round 99: `livenessProbe`,
+    `readinessProbe`, `startupProbe`, `lifecycle.postStart`/`preStop`, each `exec.command`)."""
+    out = []
+    for path in (*((k,) for k in ("livenessProbe", "readinessProbe", "startupProbe")),
+                 ("lifecycle", "postStart"), ("lifecycle", "preStop")):
+        node: Any = container
+        for key in (*path, "exec"):
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict) and "command" in node:
+            cmd = node["command"]
+            out.append([str(v) for v in cmd] if isinstance(cmd, list) else [f"$({'.'.join(path)}: {cmd!r})"])
+    return out

@@ -48,6 +48,7 @@ import copy
 import re
 import shlex
 
+from policies.core.entry_options import RUN_FLAG, option_commands
 from policies.core.local_programs import BUILD_TARGETS, LOCAL, PREFIXES, READ, SHELLS, TRANSFER
 from policies.core.manifests import manifest_commands
 from policies.core.program_runners import (
@@ -135,6 +136,11 @@ NO_SOURCE_NOTE = (" (no source of the project holds it: here it is a file of the
                   "reads)")
 RELATIVE_WHY = ("runs `{}`, a relative program whose code the pack does not read: what it sends where cannot "
                 "be judged")
+OPTION_NOTE = (" (the value of the option `{}`, which the program may run as a command: the pack cannot tell "
+               "it from data, so it is judged as one)")
+DASHDASH_NOTE = (" (after `--`, where a runner entry point such as tini runs it as a program; if it is the "
+                 "argument of the image's own application, name that application by its path: ECS and Batch "
+                 "`entryPoint`, a Pod's `command`)")
 _SYSTEM_BIN = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/([\w.+-]+)$")
 _FUNCTION = re.compile(r"(?m)(?:^|[;&|{(]|\bfunction)[ \t]*([A-Za-z_][\w.:-]*)[ \t]*\(\s*\)|\bfunction[ \t]+"
                        r"([A-Za-z_][\w.:-]*)")
@@ -147,7 +153,6 @@ _PATH_SET = re.compile(r"(?:^|[\s;&|(])PATH=([^\s;&|)]*)")  # (`export PATH=…`
 _SYSTEM_DIR = re.compile(r"^/(?:usr/)?(?:local/)?s?bin/?$")
 _INTERPRETERS = frozenset({"python", "python3", "node", "pwsh", "powershell", "java", "perl", "ruby", "php"})
 _NAMES = re.compile(r"[\w.+-]+")
-_RUN_FLAG = re.compile(r"^-[A-Za-z]*[ce][A-Za-z]*$")  # (`-c`, `-ec`, `-lc`, `-e`: a script or code follows)
 _SHEBANG = re.compile(r"#![ \t]*/\S*?(?:env[ \t]+(?:-\S+[ \t]+)*)?\b(?:ba|da|a|z|k)?sh\b")
 _AWK_RUNS = re.compile(r"\bsystem\s*\(|\|\s*&?\s*(?:getline\b|\"|[A-Za-z_]\w*\s*(?:;|\}|$))")
 
@@ -267,8 +272,8 @@ def _program(words: list[str], raws: list[str], docs: list[str], ctx: _Script) -
     name = words[0]
     if m := _SYSTEM_BIN.match(name):
         name = m.group(1)
-    elif "/" in name:
-        return _path(name, ctx)
+    elif "/" in name:  # (round 99: an option of the image's own application may hand it a command)
+        return _path(name, ctx) + (_option_programs(words[1:]) if ctx.application else [])
     if name in ctx.functions or name in LOCAL or name in READ:
         return _inner(name, words, raws, ctx)
     if name in SHELLS:
@@ -318,9 +323,17 @@ def _entry_arguments(argv: list[str]) -> list[str]:
     (`-c`, `-ec`, `-e`) may hand a shell or an interpreter entry point the next word to run (the bash image
     runs `bash -c …`), so that word is judged as a script, and what follows `--` as the program a runner
     entry point (tini, dumb-init) runs."""
+    out = _option_programs(argv)  # (round 99: `--exec=croc send d`)
     if "--" in argv:  # (`tini -- croc send …`: what follows the end of options is a runner's program)
-        return exec_problems(argv[argv.index("--") + 1:])
-    return [p for i, w in enumerate(argv[:-1]) if _RUN_FLAG.match(w) for p in shell_problems(argv[i + 1])]
+        return out + [p + DASHDASH_NOTE for p in exec_problems(argv[argv.index("--") + 1:])]
+    return out + [p for i, w in enumerate(argv[:-1]) if RUN_FLAG.match(w)
+                  for p in shell_problems(argv[i + 1])]
+
+
+def _option_programs(words: list[str]) -> list[str]:
+    """An option's value that may be a command the program runs, judged as an exec form (entry_options)."""
+    return [p + OPTION_NOTE.format(opt) for opt, value in option_commands(words)
+            for p in exec_problems([value])]
 
 
 def _inner(name: str, words: list[str], raws: list[str], ctx: _Script) -> list[str]:

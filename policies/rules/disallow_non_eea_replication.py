@@ -10,6 +10,7 @@ resolved over the graph by require-resolved-references.
 
 from __future__ import annotations
 
+from policies.core.backend import PROJECT_DIRS_SCHEMA
 from policies.core.destinations import LocalJudge
 from policies.core.geo import GEO_SETTINGS, geo_copies, routed_processing
 from policies.core.image_endpoints import image_endpoints
@@ -30,7 +31,7 @@ def check(view: ResourceView, ctx: RuleContext) -> list[str]:
     out = [o.problem for ref in references(view) if (o := judge(ref)).problem]
     out += routed_processing(view) + cross_subscription_restore(view) + org_policy_problems(view)
     out += image_endpoints(view) + image_programs(view)  # rounds 94-95: what a container's image may set
-    out += lambda_code(view)  # round 98: code fetched by the engine or from outside the checkout
+    out += lambda_code(view, ctx)  # rounds 98-99: code fetched by the engine or from outside the checkout
     if view.type in GEO_SETTINGS:
         home = effective_location(view, None)
         for field, region, problem in geo_copies(view, home):
@@ -52,6 +53,6 @@ RULE = Rule(
     controls=("LOC-02", "LOC-01", "LOC-03"),
     check=check,
     module=__name__,
-    config_schema=ALLOWED_REGIONS_SCHEMA,
+    config_schema={**ALLOWED_REGIONS_SCHEMA, **PROJECT_DIRS_SCHEMA},
     waivable=False,
 )

@@ -9,24 +9,20 @@ the repository and cannot be judged; passphrase/default secrets are refused for 
 
 from __future__ import annotations
 
-import os
-
-from policies.core.backend import CONFIDENTIAL, parse_backend, root_project, state_settings
+from policies.core.backend import (
+    CONFIDENTIAL,
+    PROJECT_DIRS_SCHEMA,
+    parse_backend,
+    project_dir,
+    state_settings,
+    unlisted,
+)
 from policies.core.destinations import judge_local, region_of
 from policies.core.location import allowed, region_verdict
 from policies.core.records import load_pia
 from policies.core.references import Ref
 from policies.core.rule import Rule, RuleContext
 from policies.core.view import StackGraph
-
-SCHEMA = {
-    "projectDirs": {
-        "type": "object",
-        "additionalProperties": {"type": "string"},
-        "description": "Pulumi project name -> its directory (relative to the repository), whose Pulumi.yaml "
-        "and stack files decide the state backend and secrets provider.",
-    },
-}
 
 
 def _place(what: str, scheme: str, host: str, region: str | None, ctx: RuleContext) -> str | None:
@@ -69,17 +65,10 @@ def _secrets(
 
 
 def check(graph: StackGraph, ctx: RuleContext) -> list[tuple[str, str]]:
-    project = os.environ.get("PULUMI_PROJECT", "")
-    dirs = {**root_project(), **(ctx.config.get("projectDirs") or {})}
-    if project not in dirs:
-        return [
-            (
-                "",
-                f"project {project!r} is not in the policy config `projectDirs`, so where its state and "
-                "secrets are kept cannot be judged",
-            )
-        ]
-    s = state_settings(str(dirs[project]), ctx.stack)
+    where = project_dir(ctx.config)
+    if where is None:
+        return [("", unlisted() + ", so where its state and secrets are kept cannot be judged")]
+    s = state_settings(str(where), ctx.stack)
     out = [("", p) for p in s.problems]
     if not s.backends:
         out.append(
@@ -117,6 +106,6 @@ RULE = Rule(
     check=check,
     module=__name__,
     scope="stack",
-    config_schema={**SCHEMA, "allowedRegions": {"type": "array", "items": {"type": "string"}}},
+    config_schema={**PROJECT_DIRS_SCHEMA, "allowedRegions": {"type": "array", "items": {"type": "string"}}},
     waivable=False,
 )
