@@ -12,20 +12,19 @@ PUBLIC = "disallow-public-data-access"
 PARTNER = "`s3BucketOwner` lets the account 999988887777, which the stack's PIA record does not name"
 KEEPS = "keep the exported table"
 NOT_ID = "not an account id: which account keeps the exported table cannot be judged"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the corpus's placeholder for a value known only at update
 
 
-@pytest.mark.parametrize(
-    ("stem", "fragment"),
-    [
-        ("r102p-01", PARTNER),
-        ("r102p-01", KEEPS),
-        ("r102p-02", "`s3BucketOwner` is unknown during preview, so which account keeps the exported table"),
-        ("r102p-03", PARTNER),
-        ("r102p-04", PARTNER),
-        ("r102p-05", f"`s3BucketOwner` is ['999988887777'], {NOT_ID}"),
-    ],
-)
+EVASIONS = [  # (case, a fragment of its message)
+    ("r102p-01", PARTNER),
+    ("r102p-01", KEEPS),
+    ("r102p-02", "`s3BucketOwner` is unknown during preview, so which account keeps the exported table"),
+    ("r102p-03", PARTNER),
+    ("r102p-04", PARTNER),
+    ("r102p-05", f"`s3BucketOwner` is ['999988887777'], {NOT_ID}"),
+]
+
+
+@pytest.mark.parametrize(("stem", "fragment"), EVASIONS)
 def test_the_evasions_block(stem, fragment):
     """Fails before: these five passed every rule on main's code (a table export was judged by its key)."""
     assert says(run(PUBLIC, case(stem)), fragment)
@@ -57,8 +56,9 @@ def test_the_look_alikes_pass():
 
 def test_mutation_a_foreign_unknown_or_malformed_owner_blocks():
     ok = case("r102p-51")
+    later = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the corpus's placeholder: known only at update
     assert says(run(PUBLIC, patch(ok, "export", s3BucketOwner="999988887777")), f"{PARTNER}")
-    assert says(run(PUBLIC, patch(ok, "export", s3BucketOwner=UNKNOWN)), "`s3BucketOwner` is unknown")
+    assert says(run(PUBLIC, patch(ok, "export", s3BucketOwner=later)), "`s3BucketOwner` is unknown")
     assert says(run(PUBLIC, patch(ok, "export", s3BucketOwner="partner")), f"'partner', {NOT_ID}")
     assert run(PUBLIC, patch(ok, "export", s3BucketOwner=None)) == []
     assert run(PUBLIC, patch(ok, "export", s3BucketOwner="444455556666")) == []  # named by the record
