@@ -241,6 +241,25 @@ def _lake_grant(r: ResourceView, graph: StackGraph) -> list[str]:
     return [f"`principal` lets {_message(accounts, 'the')} read what the grant gives"] if accounts else []
 
 
+def _export_owner(r: ResourceView, graph: StackGraph) -> list[str]:
+    """A DynamoDB table export's `s3BucketOwner` (round 102): the account that owns the bucket the copy of the
+    table is written to (the API reference; a bucket of another account needs it). Another account keeps the
+    copy, its people and retention unjudged, whatever bucket name is given; absent, the bucket is judged by
+    its name as every export's is."""
+    value = r.input("s3BucketOwner")
+    if value is None:
+        return []
+    if is_unknown(value):
+        return [unknown_message("s3BucketOwner", "which account keeps the exported table")]
+    if not (isinstance(value, str) and is_account_id(value)):
+        return [
+            f"`s3BucketOwner` is {value!r}, not an account id: which account keeps the exported table cannot "
+            "be judged; name the owning account as its twelve digits, or leave it out for the stack's bucket"
+        ]
+    accounts = foreign(graph, value)
+    return [f"`s3BucketOwner` lets {_message(accounts, 'the')} keep the exported table"] if accounts else []
+
+
 EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
     ("aws:cloudwatch/eventTarget:EventTarget", _event_target),
     ("aws:redshift/dataShareAuthorization:DataShareAuthorization", _datashare),
@@ -271,6 +290,7 @@ EXTRA_CHECKS: tuple[tuple[str, Judge], ...] = (
     ("aws:rds/clusterSnapshot:ClusterSnapshot", _field("sharedAccounts", "restore the snapshot")),
     ("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", _field("sharedAccounts", "restore the snapshot")),
     ("aws:rds/snapshotCopy:SnapshotCopy", _field("sharedAccounts", "restore the snapshot")),
+    ("aws:dynamodb/tableExport:TableExport", _export_owner),
     # round 40: a grant is the key policy's other door; its grantee uses the key on every store under it
     ("aws:kms/grant:Grant", _field("granteePrincipal", "use the key (and decrypt every store under it)")),
 )
