@@ -8,6 +8,7 @@ tests/corpus/residency/*/r99-*.yaml, evil/r98-23.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from pulumi.asset import AssetArchive, FileArchive, FileAsset
@@ -191,3 +192,13 @@ def test_a_manifests_probes_and_hooks_are_exec_forms():
     argvs, why = manifest_commands(pod, read=True)
     assert (argvs, why) == ([["/app/server"], ["croc", "send"], ["sh", "-c", "wormhole send d"],
                              ["$(lifecycle.preStop: 5)"]], [])
+
+
+def test_both_rules_that_place_a_project_read_the_same_project_dirs():
+    """CrossGuard hands each policy its own config, so `projectDirs` is written twice in the pack config:
+    a project moved in one and not the other would judge the state backend and the asset paths of two
+    different directories."""
+    config = json.loads((Path(__file__).parents[2] / "policies/config/eu-residency.json").read_text("utf-8"))
+    backend, code = (config[rule]["projectDirs"]
+                     for rule in ("require-eea-state-backend", "disallow-non-eea-replication"))
+    assert backend == code and backend
