@@ -31,6 +31,7 @@ from typing import Any
 
 from policies.core.documents import json_doc, unproxied, yaml_doc
 from policies.core.local_programs import SHELLS, image_tool
+from policies.core.manifests import PROBES
 from policies.core.shell_programs import buildspec_script
 from policies.core.view import ResourceView
 
@@ -39,7 +40,6 @@ _TASK, _BATCH = "aws:ecs/taskDefinition:TaskDefinition", "aws:batch/jobDefinitio
 _ACI, _APPRUNNER = "azure-native:containerinstance:ContainerGroup", "aws:apprunner/service:Service"
 _CONTAINER_APPS = ("azure-native:app:Job", "azure-native:app:ContainerApp")
 _SHELL_TEXT = frozenset(";&|<>`$()\n")  # a start command with these is a shell's script, not an exec form
-_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
 @dataclass
@@ -112,7 +112,7 @@ def _azure(view: ResourceView) -> list[Container]:
                    "command": c.get("command") if aci else c.get("args"),  # (as ECS's entry point + command)
                    "environment": [{"name": e.get("name"), "value": e.get("value") or ""} for e in env
                                    if isinstance(e, dict)],
-                   **{k: c[k] for k in _PROBES if k in c}}  # (round 99: an exec probe runs in the container)
+                   **{k: c[k] for k in PROBES if k in c}}  # (round 99: an exec probe runs in the container)
             where = f"{kind}[{c.get('name', i)}]" if aci else f"template.{kind}[{c.get('name', i)}]"
             out += _with_checks(where, ecs)
     return out
@@ -181,7 +181,7 @@ def _with_checks(where: str, c: dict) -> list[Container]:
     image = c.get("image") if isinstance(c.get("image"), str) else None
     env = _env(c)
     checks = [("healthCheck.command", _get(c, "healthCheck", "command"))]
-    checks += [(f"{k}.exec.command", _get(c, k, "exec", "command")) for k in _PROBES]
+    checks += [(f"{k}.exec.command", _get(c, k, "exec", "command")) for k in PROBES]
     for field_, cmd in checks:
         if cmd is None:
             continue

@@ -26,6 +26,7 @@ import yaml
 
 from policies.core.local_programs import image_tool
 
+PROBES = ("livenessProbe", "readinessProbe", "startupProbe")  # (Kubernetes'; Azure container groups' too)
 _KINDS = ("containers", "initContainers", "ephemeralContainers")
 _RUNS = ("command", "args", "script", "source", "entrypoint", "entryPoint")  # what an image is told to run
 _MAY_BE = re.compile(r"(?i)apiversion")  # (every object Kubernetes reads, a static pod's file too, has one)
@@ -128,7 +129,7 @@ def _hooks(container: dict) -> list[list[str]]:
     """The exec forms a container's probes and lifecycle hooks run in it (round 99: `livenessProbe`,
     `readinessProbe`, `startupProbe`, `lifecycle.postStart`/`preStop`, each `exec.command`)."""
     out = []
-    for path in (*((k,) for k in ("livenessProbe", "readinessProbe", "startupProbe")),
+    for path in (*((k,) for k in PROBES),
                  ("lifecycle", "postStart"), ("lifecycle", "preStop")):
         node: Any = container
         for key in (*path, "exec"):
